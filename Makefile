@@ -1,0 +1,38 @@
+# Two entry points: `make run` (launch the app on the demo night) and `make test`.
+# Both create .venv on first use; later calls reinstall nothing unless
+# requirements.txt or pyproject.toml changed (the stamp files track that).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+BROWSER_STAMP := $(VENV)/.chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install run test bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+# Debian's Chromium drives the UI tests through Playwright (no browser download).
+$(BROWSER_STAMP):
+	@command -v chromium >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver)
+	@touch $@
+
+run: install
+	$(PY) app.py
+
+test: install $(BROWSER_STAMP)
+	$(PY) -m pytest -q
+
+bench: install
+	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""Recordings in: readers, montage mapping, epoching and synthetic nights."""

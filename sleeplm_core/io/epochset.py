@@ -1,0 +1,47 @@
+"""The model's fixed input: 30-s epochs of the canonical montage at 64 Hz."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+CANONICAL_CHANNELS: tuple[str, ...] = (
+    "ECG", "ABD", "THX", "AF", "EOG_L", "EOG_R", "EEG_C3", "EEG_C4", "EMG_CHIN", "POS",
+)
+"""Channel order of the released SleepLM model (index = input row)."""
+
+MODEL_SFREQ = 64.0
+"""Sampling rate of model input, in Hz."""
+
+EPOCH_SAMPLES = 1920
+"""Samples per 30-s epoch at :data:`MODEL_SFREQ`."""
+
+
+@dataclass
+class EpochSet:
+    """A night cut into model-ready epochs.
+
+    Attributes:
+        data: float32 array (n_epochs, 10, 1920), z-scored per channel
+            (see ``sleeplm_core.io.epochs``); absent channels are all zeros.
+            May be a numpy memmap for long recordings.
+        channel_mask: bool (10,), True where the canonical channel is present.
+        quality: bool (n_epochs, 10), True where the epoch/channel is flagged
+            (flat, clipped or non-finite stretch).
+        starts: float64 (n_epochs,), epoch start in seconds from recording start.
+        stages: int8 (n_epochs,), stage code per epoch, -1 unknown.
+        recording_id: short identifier of the source recording.
+        mapping: canonical name -> original label for each present channel.
+    """
+
+    data: np.ndarray
+    channel_mask: np.ndarray
+    quality: np.ndarray
+    starts: np.ndarray
+    stages: np.ndarray
+    recording_id: str = ""
+    mapping: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.data.shape[0])
