@@ -11,6 +11,9 @@ CANONICAL_CHANNELS: tuple[str, ...] = (
 )
 """Channel order of the released SleepLM model (index = input row)."""
 
+AUX_CHANNELS: tuple[str, ...] = ("SPO2", "HR", "SNORE", "EMG_LEG")
+"""Channels kept beside the model input for captions (SpO2 %, pulse/HR bpm, snore, leg EMG)."""
+
 MODEL_SFREQ = 64.0
 """Sampling rate of model input, in Hz."""
 
@@ -33,6 +36,8 @@ class EpochSet:
         stages: int8 (n_epochs,), stage code per epoch, -1 unknown.
         recording_id: short identifier of the source recording.
         mapping: canonical name -> original label for each present channel.
+        aux_mapping: auxiliary channel name (:data:`AUX_CHANNELS`) -> original
+            label; these are not model input but feed the captions.
     """
 
     data: np.ndarray
@@ -42,6 +47,7 @@ class EpochSet:
     stages: np.ndarray
     recording_id: str = ""
     mapping: dict[str, str] = field(default_factory=dict)
+    aux_mapping: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.data.shape[0])
