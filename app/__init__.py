@@ -1,0 +1,1 @@
+"""SleepLM Explorer app: chat routing, plots and the Gradio UI."""
