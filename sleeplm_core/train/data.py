@@ -1,0 +1,138 @@
+"""Reading a built dataset for training: epochs, masks, labels and caption sampling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data.distributed import DistributedSampler
+
+from sleeplm_core.train.store import DatasetError, Manifest, open_shard, read_manifest
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Batch:
+    """One training batch.
+
+    Attributes:
+        signals: float32 (B, 10, 1920), z-scored, absent channels zero.
+        channel_mask: bool (B, 10), True where the channel is present and unflagged.
+        stages: int64 (B,), stage code, -1 unknown.
+        index: int64 (B,), dataset positions (used to sample captions).
+    """
+
+    signals: torch.Tensor
+    channel_mask: torch.Tensor
+    stages: torch.Tensor
+    index: torch.Tensor
+
+    def to(self, device: torch.device) -> Batch:
+        return Batch(*(t.to(device, non_blocking=True) for t in
+                       (self.signals, self.channel_mask, self.stages, self.index)))
+
+
+class EpochDataset(torch.utils.data.Dataset):
+    """The epochs of one split, read from memory-mapped shards.
+
+    Caption strings of all shards are merged into one deduplicated table,
+    :attr:`strings`; :attr:`captions` (N, n_levels, n_paraphrases) indexes it (-1: none).
+    """
+
+    def __init__(self, root: str | Path, split: str) -> None:
+        self.root = Path(root)
+        self.manifest: Manifest = read_manifest(self.root)
+        entries = [r for r in self.manifest.recordings if r.split == split]
+        if not entries:
+            raise DatasetError(f"{self.root} has no recordings in split {split!r}; "
+                               "rebuild with more recordings or other split fractions")
+        self.split = split
+        self.recording_ids = [r.recording_id for r in entries]
+        self._shards = [open_shard(self.root, rid) for rid in self.recording_ids]
+        self.strings: list[str] = []
+        lookup: dict[str, int] = {}
+        parts: dict[str, list[np.ndarray]] = {k: [] for k in
+                                              ("shard", "local", "captions", "mask", "stages")}
+        for s_idx, (entry, shard) in enumerate(zip(entries, self._shards)):
+            n = entry.n_epochs
+            remap = np.array([lookup.setdefault(t, len(lookup)) for t in shard.strings] + [-1],
+                             dtype=np.int32)
+            # index -1 maps to the appended -1, so missing captions stay missing
+            parts["captions"].append(remap[np.asarray(shard.captions)])
+            parts["mask"].append(np.asarray(entry.channel_mask)[None, :] & ~np.asarray(shard.quality))
+            parts["stages"].append(np.asarray(shard.stages, dtype=np.int64))
+            parts["shard"].append(np.full(n, s_idx, dtype=np.int64))
+            parts["local"].append(np.arange(n, dtype=np.int64))
+        self.strings = list(lookup)
+        self.captions = np.concatenate(parts["captions"])
+        self.channel_mask = np.concatenate(parts["mask"])
+        self.stages = np.concatenate(parts["stages"])
+        self.recording = np.concatenate(parts["shard"])
+        self._local = np.concatenate(parts["local"])
+        self.level_modality = np.asarray(self.manifest.level_modality, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return int(self._local.shape[0])
+
+    def __getitem__(self, i: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+        shard = self._shards[self.recording[i]]
+        return (np.array(shard.epochs[self._local[i]], dtype=np.float32),
+                self.channel_mask[i], int(self.stages[i]), int(i))
+
+
+def collate(items: list[tuple[np.ndarray, np.ndarray, int, int]]) -> Batch:
+    """Stack dataset items into a :class:`Batch`."""
+    signals, masks, stages, index = zip(*items)
+    return Batch(torch.from_numpy(np.stack(signals)), torch.from_numpy(np.stack(masks)),
+                 torch.tensor(stages, dtype=torch.int64), torch.tensor(index, dtype=torch.int64))
+
+
+def sample_captions(captions: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Pick one caption per epoch: a level uniformly among those it has, then a paraphrase.
+
+    Args:
+        captions: int (B, n_levels, n_paraphrases) string ids, -1 where absent.
+        rng: the step's generator (seeded from the step, so resume replays it).
+
+    Returns:
+        (string ids (B,), level indices (B,)); -1 for an epoch without any caption.
+    """
+    present = captions >= 0
+    n_per_level = present.sum(axis=2)
+    ids = np.full(captions.shape[0], -1, dtype=np.int64)
+    levels = np.full(captions.shape[0], -1, dtype=np.int64)
+    for b in range(captions.shape[0]):
+        options = np.flatnonzero(n_per_level[b])
+        if not len(options):
+            continue
+        level = int(rng.choice(options))
+        ids[b] = captions[b, level, rng.integers(n_per_level[b, level])]
+        levels[b] = level
+    return ids, levels
+
+
+class ResumableSampler(DistributedSampler):
+    """A :class:`DistributedSampler` that can start part-way through an epoch.
+
+    ``skip`` is the number of this rank's samples already consumed in the current
+    epoch; exact resume sets it from the checkpoint.
+    """
+
+    def __init__(self, dataset: EpochDataset, num_replicas: int, rank: int, seed: int) -> None:
+        super().__init__(dataset, num_replicas=num_replicas, rank=rank, shuffle=True,
+                         seed=seed, drop_last=True)
+        self.skip = 0
+
+    def __iter__(self) -> Iterator[int]:
+        order = list(super().__iter__())
+        return iter(order[self.skip:])
+
+
+def split_sizes(root: str | Path) -> dict[str, int]:
+    """Epochs per split of a built dataset."""
+    return {split: c["epochs"] for split, c in read_manifest(Path(root)).counts().items()}
