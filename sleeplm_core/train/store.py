@@ -152,7 +152,7 @@ def write_manifest(root: Path, manifest: Manifest) -> None:
 
 @dataclass
 class ShardContent:
-    """Arrays and caption strings of one recording, ready to be written."""
+    """Arrays and caption strings of one recording (see the module docstring for shapes)."""
 
     epochs: np.ndarray
     quality: np.ndarray
@@ -199,20 +199,8 @@ def write_shard(root: Path, recording_id: str, content: ShardContent) -> None:
     os.replace(tmp, final)
 
 
-@dataclass
-class Shard:
-    """Read-only view of one shard; arrays are memory-mapped."""
-
-    epochs: np.ndarray
-    quality: np.ndarray
-    stages: np.ndarray
-    starts: np.ndarray
-    captions: np.ndarray
-    strings: list[str]
-
-
-def open_shard(root: Path, recording_id: str) -> Shard:
-    """Memory-map the arrays of a completed shard."""
+def open_shard(root: Path, recording_id: str) -> ShardContent:
+    """Read a completed shard; its arrays are memory-mapped, not loaded."""
     folder = Path(root) / "shards" / recording_id
     try:
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in SHARD_ARRAYS}
@@ -220,4 +208,4 @@ def open_shard(root: Path, recording_id: str) -> Shard:
     except (OSError, ValueError) as err:
         raise DatasetError(f"shard {folder} is unreadable ({err}); rebuild the dataset "
                            "(`sleeplm build-dataset` resumes and rewrites it)") from err
-    return Shard(strings=strings, **arrays)
+    return ShardContent(strings=strings, **arrays)
