@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from app.timeexpr import TimeSpan, parse_time
+from sleeplm_core.captions.levels import LEVELS
 
 
 class Intent(str, Enum):
@@ -29,9 +30,6 @@ class Intent(str, Enum):
     HELP = "help"
     UNSUPPORTED = "unsupported"
 
-
-MODALITIES: tuple[str, ...] = ("brain", "heart", "respiratory", "position_muscle", "stage_event")
-"""The five caption modalities of SleepLM."""
 
 _STAGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"rem(?:\s+sleep)?|rapid eye movement sleep|dream sleep", ("REM",)),
@@ -56,7 +54,7 @@ _MODALITY_WORDS: dict[str, str] = {
     "position_muscle": r"position|posture|muscle|emg|chin|leg movements?|limb|movement",
     "stage_event": r"hypnogram|arousals?|awakenings?",
 }
-_MODALITY_RE = {m: re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for m, p in _MODALITY_WORDS.items()}
+_MODALITY_RE = {m: re.compile(rf"\b(?:{_MODALITY_WORDS[m]})\b", re.IGNORECASE) for m in LEVELS}
 
 # Words that show a question is about sleep at all; without one we do not guess.
 _DOMAIN_RE = re.compile(

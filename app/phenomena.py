@@ -1,0 +1,145 @@
+"""The phenomena the app knows by name: what each is, how to ask the model for it.
+
+Each entry carries our own short explanation (for the educators' gallery), the
+caption-style sentence sent to the model when a user asks for it (the model was
+trained on captions, so a caption-like query localizes better than a bare
+word), the caption level it belongs to and the scored-event types that count as
+the same thing when the night has a human scoring.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Phenomenon:
+    """A named sleep phenomenon.
+
+    Attributes:
+        key: short identifier.
+        title: display name.
+        explanation: one paragraph for a class, written for this app.
+        query: caption-like text given to the model to localize it.
+        level: caption level (``sleeplm_core.captions.levels.LEVELS``).
+        event_types: scored-event types (``sleeplm_core.io.events.EVENT_TYPES``) that match.
+        pattern: regex on a user's words that names it.
+        gallery: shown in the educators' gallery.
+    """
+
+    key: str
+    title: str
+    explanation: str
+    query: str
+    level: str
+    event_types: tuple[str, ...]
+    pattern: str
+    gallery: bool = True
+
+
+PHENOMENA: tuple[Phenomenon, ...] = (
+    Phenomenon(
+        "spindle", "Sleep spindle",
+        "A spindle is a short burst of 11-16 Hz waves, usually half a second to two seconds "
+        "long, that waxes and wanes like a spindle of thread. The thalamus generates it, and it "
+        "marks stage N2: spindles gate sensory input and are linked to memory consolidation. "
+        "Look for it on the central EEG channels.",
+        "EEG shows sleep spindles, bursts of 11-16 Hz sigma activity in stage N2.",
+        "brain", ("spindle",), r"spindles?|sigma"),
+    Phenomenon(
+        "k_complex", "K-complex",
+        "A K-complex is a single large wave in the EEG: a sharp negative deflection followed by a "
+        "slower positive one, lasting at least half a second and standing out from the "
+        "background. It appears in N2, on its own or after a sound, and is often followed by a "
+        "spindle. It is best seen over the frontal and central scalp.",
+        "EEG shows K-complexes, large biphasic waves in stage N2.",
+        "brain", ("k_complex",), r"k[- ]?complex(?:es)?"),
+    Phenomenon(
+        "slow_waves", "Slow waves",
+        "Slow waves are high-amplitude (over 75 µV peak to peak) waves of 0.5-2 Hz. When they "
+        "fill at least a fifth of an epoch the epoch is scored N3, deep sleep. They are largest "
+        "early in the night and shrink with age.",
+        "EEG dominated by high-amplitude delta slow waves, deep N3 sleep.",
+        "brain", (), r"slow[- ]waves?|delta(?: waves?| activity)?|slow[- ]wave activity"),
+    Phenomenon(
+        "alpha", "Alpha rhythm",
+        "The alpha rhythm is an 8-12 Hz oscillation seen over the back of the head in a relaxed, "
+        "awake person with eyes closed. It drops out as they fall asleep, so its disappearance "
+        "marks the move from W to N1; bursts of alpha during sleep often mark arousals.",
+        "EEG shows alpha rhythm at 8-12 Hz, relaxed wakefulness with eyes closed.",
+        "brain", (), r"alpha(?: rhythm| waves?| activity)?"),
+    Phenomenon(
+        "rem", "Rapid eye movements",
+        "Rapid eye movements are sharp, conjugate deflections of the two EOG channels in "
+        "opposite directions, typically under half a second each, occurring in bursts. Together "
+        "with low chin muscle tone and a low-amplitude mixed-frequency EEG they define REM sleep, "
+        "the stage of vivid dreaming.",
+        "REM sleep with rapid eye movements on the EOG and low chin muscle tone.",
+        "brain", (), r"rapid eye movements?|rems?\b|rem sleep|eye movements?"),
+    Phenomenon(
+        "obstructive_apnea", "Obstructive apnea",
+        "In an obstructive apnea the airflow stops (drops by 90% or more) for at least 10 seconds "
+        "while the chest and abdomen keep trying to breathe: the upper airway is closed. The "
+        "belts often move in opposite directions, and the event usually ends with an arousal "
+        "and a drop in oxygen saturation.",
+        "Obstructive apnea: airflow absent with continued thoracic and abdominal effort.",
+        "respiratory", ("obstructive_apnea", "mixed_apnea"), r"obstructive apn(?:o)?eas?"),
+    Phenomenon(
+        "central_apnea", "Central apnea",
+        "In a central apnea the airflow stops for at least 10 seconds and so does the breathing "
+        "effort: the brain does not send the signal to breathe. Both belts go flat at the same "
+        "time. Central apneas are common after arousals and at high altitude, and in clusters "
+        "they suggest heart failure or opioid use.",
+        "Central apnea: airflow and respiratory effort both absent.",
+        "respiratory", ("central_apnea",), r"central apn(?:o)?eas?"),
+    Phenomenon(
+        "apnea", "Apnea",
+        "An apnea is a pause in breathing of at least 10 seconds.",
+        "Apnea: airflow absent for more than 10 seconds with oxygen desaturation.",
+        "respiratory", ("obstructive_apnea", "central_apnea", "mixed_apnea"), r"apn(?:o)?eas?",
+        gallery=False),
+    Phenomenon(
+        "hypopnea", "Hypopnea",
+        "A hypopnea is a partial reduction of airflow, by 30% or more for at least 10 seconds, "
+        "that ends with a 3% oxygen desaturation or an arousal. Hypopneas count in the "
+        "apnea-hypopnea index (AHI) together with apneas.",
+        "Hypopnea: reduced airflow with a drop in oxygen saturation.",
+        "respiratory", ("hypopnea",), r"hypopn(?:o)?eas?"),
+    Phenomenon(
+        "desaturation", "Oxygen desaturation",
+        "A desaturation is a fall of the blood oxygen saturation (SpO2) by 3% or more from its "
+        "baseline. It lags the breathing event that caused it by 20-40 seconds because of the "
+        "circulation time from lungs to finger. The oxygen desaturation index (ODI) counts them "
+        "per hour of sleep.",
+        "Oxygen desaturation: SpO2 falls by more than 3 percent.",
+        "respiratory", ("desaturation",), r"desaturations?|desats?|oxygen drops?|spo2 drops?"),
+    Phenomenon(
+        "arousal", "Arousal",
+        "An arousal is an abrupt shift of the EEG to faster frequencies (alpha, theta or above "
+        "16 Hz, not spindles) lasting at least 3 seconds after 10 seconds of stable sleep. In "
+        "REM it also needs a rise in chin muscle tone. Arousals fragment sleep even when the "
+        "sleeper does not remember waking.",
+        "Arousal: abrupt shift to faster EEG frequencies with a rise in muscle tone.",
+        "stage_event", ("arousal",), r"arousals?|micro-?arousals?"),
+    Phenomenon(
+        "limb_movement", "Leg movement",
+        "A limb movement is a burst of leg EMG activity of 0.5-10 seconds. When four or more come "
+        "5-90 seconds apart they form periodic limb movements of sleep.",
+        "Leg movement: burst of leg muscle activity.",
+        "position_muscle", ("limb_movement",), r"(?:leg|limb) movements?|plms?|kicks?",
+        gallery=False),
+)
+
+
+def find_phenomenon(text: str) -> Phenomenon | None:
+    """The phenomenon named in ``text`` (most specific first), or None."""
+    for p in PHENOMENA:
+        if re.search(rf"\b(?:{p.pattern})", text, re.IGNORECASE):
+            return p
+    return None
+
+
+def gallery() -> tuple[Phenomenon, ...]:
+    """Phenomena shown in the educators' gallery, in display order."""
+    return tuple(p for p in PHENOMENA if p.gallery)
