@@ -38,6 +38,10 @@ class EpochSet:
         mapping: canonical name -> original label for each present channel.
         aux_mapping: auxiliary channel name (:data:`AUX_CHANNELS`) -> original
             label; these are not model input but feed the captions.
+        quality_flags: reason ("flat", "clipped", "nonfinite") -> bool
+            (n_epochs, 10); ``quality`` is their union.
+        zscore: canonical name -> (median, scale) in the channel's physical
+            unit, so ``data * scale + median`` restores physical values.
     """
 
     data: np.ndarray
@@ -48,6 +52,8 @@ class EpochSet:
     recording_id: str = ""
     mapping: dict[str, str] = field(default_factory=dict)
     aux_mapping: dict[str, str] = field(default_factory=dict)
+    quality_flags: dict[str, np.ndarray] = field(default_factory=dict)
+    zscore: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.data.shape[0])

@@ -1,0 +1,159 @@
+"""Cut a mapped recording into model-ready 30-s epochs at 64 Hz.
+
+For each filled montage slot:
+
+1. **Resample** to 64 Hz with ``scipy.signal.resample_poly`` (polyphase FIR
+   with its default Kaiser-window anti-aliasing low-pass). Non-finite samples
+   are replaced by the channel median before filtering so that one NaN does
+   not smear over the filter length; their epochs are flagged ``nonfinite``.
+2. **Robust z-score** per recording and channel: ``(x - median) / (IQR / 1.349)``
+   with median and inter-quartile range taken over every finite native-rate
+   sample of the whole recording (IQR / 1.349 equals the standard deviation
+   for Gaussian data but ignores artefacts). A channel with zero IQR falls back
+   to its standard deviation, and to 1 when it is constant.
+3. **Body position** (POS) is not z-scored: it is decoded to the released codes
+   (0 right, 1 left, 2 supine, 3 prone, 4 upright, -1 unknown, see
+   :mod:`sleeplm_core.io.position`) and resampled by sample-and-hold so that
+   codes stay integers.
+
+Epochs start at ``stage_offset`` modulo 30 s, so they coincide with the scored
+epochs; epochs before or after the scoring get stage -1. Missing slots are
+zeros with ``channel_mask`` False. Sets larger than :data:`MEMMAP_BYTES` are
+written to a float32 memmap instead of RAM.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+from scipy.signal import resample_poly
+
+from sleeplm_core.errors import RecordingError
+from sleeplm_core.io.epochset import CANONICAL_CHANNELS, EPOCH_SAMPLES, MODEL_SFREQ, EpochSet
+from sleeplm_core.io.montage import Montage
+from sleeplm_core.io.position import decode_position
+from sleeplm_core.io.quality import epoch_bounds, quality_flags
+from sleeplm_core.io.recording import EPOCH_SEC, UNKNOWN_STAGE, Recording, Signal
+
+log = logging.getLogger(__name__)
+
+MEMMAP_BYTES = 256 * 1024**2
+"""Epoch arrays above this size (bytes) are memory-mapped (about 23 h of input)."""
+
+IQR_TO_SD = 1.349
+"""Inter-quartile range of a standard normal distribution."""
+
+_LEVEL_SLOTS = frozenset({"POS"})
+
+
+def make_epochs(rec: Recording, montage: Montage, memmap_dir: str | Path | None = None) -> EpochSet:
+    """Build the :class:`EpochSet` of ``rec`` as mapped by ``montage``.
+
+    Args:
+        rec: the loaded recording.
+        montage: its channel mapping (:func:`~sleeplm_core.io.montage.map_montage`).
+        memmap_dir: folder for the memmap of large sets (default: the system temp folder).
+
+    Raises:
+        RecordingError: the recording is shorter than one 30-s epoch.
+    """
+    grid_start = rec.stage_offset % EPOCH_SEC
+    n_epochs = int(np.floor((rec.duration - grid_start) / EPOCH_SEC + 1e-9))
+    if n_epochs < 1:
+        raise RecordingError(
+            f"{rec.source.get('path', 'recording')}: {rec.duration:.1f} s of signal is shorter than one "
+            f"{EPOCH_SEC:.0f}-s epoch; use a longer recording"
+        )
+    data = _allocate((n_epochs, len(CANONICAL_CHANNELS), EPOCH_SAMPLES), memmap_dir)
+    channel_mask = np.zeros(len(CANONICAL_CHANNELS), dtype=bool)
+    flags: dict[str, np.ndarray] = {}
+    zscore: dict[str, tuple[float, float]] = {}
+    for row, slot in enumerate(CANONICAL_CHANNELS):
+        label = montage.mapping.get(slot)
+        if label is None:
+            continue
+        signal = rec.signals[label]
+        if slot in _LEVEL_SLOTS:
+            values, channel_flags = _position(signal, montage, grid_start, n_epochs)
+        else:
+            values, channel_flags, zscore[slot] = _waveform(signal, grid_start, n_epochs)
+        data[:, row, :] = values.reshape(n_epochs, EPOCH_SAMPLES)
+        channel_mask[row] = True
+        for name, flag in channel_flags.items():
+            flags.setdefault(name, np.zeros((n_epochs, len(CANONICAL_CHANNELS)), dtype=bool))[:, row] = flag
+    quality = np.any(np.stack(list(flags.values())), axis=0) if flags else np.zeros((n_epochs, len(CANONICAL_CHANNELS)), bool)
+    return EpochSet(
+        data=data,
+        channel_mask=channel_mask,
+        quality=quality,
+        starts=grid_start + EPOCH_SEC * np.arange(n_epochs),
+        stages=_epoch_stages(rec, grid_start, n_epochs),
+        recording_id=str(rec.source.get("id", "")),
+        mapping=dict(montage.mapping),
+        aux_mapping=dict(montage.aux_mapping),
+        quality_flags=flags,
+        zscore=zscore,
+    )
+
+
+def _allocate(shape: tuple[int, int, int], memmap_dir: str | Path | None) -> np.ndarray:
+    nbytes = int(np.prod(shape)) * 4
+    if nbytes <= MEMMAP_BYTES:
+        return np.zeros(shape, dtype=np.float32)
+    with tempfile.NamedTemporaryFile(dir=memmap_dir, prefix="epochs-", suffix=".f32", delete=False) as fh:
+        path = fh.name
+    log.info("epoch array of %.0f MiB memory-mapped at %s", nbytes / 1024**2, path)
+    return np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=shape)
+
+
+def _epoch_stages(rec: Recording, grid_start: float, n_epochs: int) -> np.ndarray:
+    stages = np.full(n_epochs, UNKNOWN_STAGE, dtype=np.int8)
+    first = int(round((rec.stage_offset - grid_start) / EPOCH_SEC))
+    scored = rec.stages[: max(0, n_epochs - first)]
+    stages[first:first + len(scored)] = scored
+    return stages
+
+
+def robust_center_scale(x: np.ndarray) -> tuple[float, float]:
+    """Median and IQR/1.349 of the finite samples of ``x`` (see module docstring)."""
+    finite = x[np.isfinite(x)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    q25, q50, q75 = np.percentile(finite, [25, 50, 75])
+    scale = (q75 - q25) / IQR_TO_SD
+    if scale <= 0:
+        scale = float(np.std(finite)) or 1.0
+    return float(q50), float(scale)
+
+
+def _fit_length(x: np.ndarray, n: int, fill: float) -> np.ndarray:
+    if len(x) >= n:
+        return x[:n]
+    return np.concatenate([x, np.full(n - len(x), fill, dtype=x.dtype)])
+
+
+def _waveform(signal: Signal, grid_start: float, n_epochs: int) -> tuple[np.ndarray, dict[str, np.ndarray], tuple[float, float]]:
+    bounds = epoch_bounds(n_epochs, grid_start, EPOCH_SEC, signal.sfreq)
+    native = _fit_length(signal.data, int(bounds[-1]), np.nan)
+    center, scale = robust_center_scale(native)
+    flags = quality_flags(native, bounds, scale, waveform=True)
+    clean = np.where(np.isfinite(native), native, center)
+    ratio = Fraction(MODEL_SFREQ / signal.sfreq).limit_denominator(1000)
+    resampled = resample_poly(clean[bounds[0]:], ratio.numerator, ratio.denominator)
+    values = (_fit_length(resampled, n_epochs * EPOCH_SAMPLES, center) - center) / scale
+    return values.astype(np.float32), flags, (center, scale)
+
+
+def _position(signal: Signal, montage: Montage, grid_start: float, n_epochs: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    bounds = epoch_bounds(n_epochs, grid_start, EPOCH_SEC, signal.sfreq)
+    native = _fit_length(signal.data, int(bounds[-1]), np.nan)
+    codes, warning = decode_position(native, montage.position_codes)
+    if warning and warning not in montage.warnings:
+        montage.warnings.append(warning)
+    times = grid_start + np.arange(n_epochs * EPOCH_SAMPLES) / MODEL_SFREQ
+    held = codes[np.minimum((times * signal.sfreq).astype(np.int64), len(codes) - 1)]
+    return held.astype(np.float32), quality_flags(native, bounds, 1.0, waveform=False)
