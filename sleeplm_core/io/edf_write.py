@@ -1,0 +1,132 @@
+"""Write a :class:`Recording` as EDF+ (or BDF+) with its scoring as annotations.
+
+Stages become one "Sleep stage W/N1/N2/N3/R/?" annotation per run of equal
+epochs (the Sleep-EDF convention, duration a multiple of 30 s); events become
+annotations named after :data:`EVENT_LABELS`, and unknown event types are
+written verbatim. Event channels are not stored (EDF+ annotations carry none).
+Physical ranges are each signal's own min/max, so nothing clips and the
+quantisation step is as fine as 16 (EDF) or 24 (BDF) bits allow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+from edfio import Bdf, BdfSignal, Edf, EdfAnnotation, EdfSignal, Recording as EdfRecording
+
+from sleeplm_core.errors import RecordingError
+from sleeplm_core.io.recording import EPOCH_SEC, Recording, UNKNOWN_STAGE
+
+logger = logging.getLogger(__name__)
+
+STAGE_LABELS: dict[int, str] = {
+    0: "Sleep stage W", 1: "Sleep stage N1", 2: "Sleep stage N2", 3: "Sleep stage N3",
+    4: "Sleep stage R", UNKNOWN_STAGE: "Sleep stage ?",
+}
+"""Annotation text per stage code."""
+
+EVENT_LABELS: dict[str, str] = {
+    "obstructive_apnea": "Obstructive Apnea", "central_apnea": "Central Apnea",
+    "mixed_apnea": "Mixed Apnea", "hypopnea": "Hypopnea", "desaturation": "Oxygen Desaturation",
+    "arousal": "Arousal", "spindle": "Spindle", "k_complex": "K-complex",
+    "limb_movement": "Limb Movement",
+}
+"""Annotation text per normalised event type."""
+
+_RECORD_CANDIDATES_S = (30.0, 10.0, 5.0, 2.0, 1.0, 0.5, 0.25, 0.2, 0.1)
+_MAX_RECORD_BYTES = 61440  # the EDF specification's recommended data-record size limit
+
+
+def write_edf(rec: Recording, path: str | Path, *, bdf: bool = False) -> Path:
+    """Write ``rec`` to ``path`` as EDF+C (or BDF+C when ``bdf``) and return the path.
+
+    Signals keep their labels, units and sampling rates. The recording must be
+    a whole number of data records long; all signals must cover the same time.
+
+    Raises:
+        RecordingError: signals of different lengths, non-finite samples, or a
+            duration that no data-record length divides.
+    """
+    path = Path(path)
+    if not rec.signals:
+        raise RecordingError(f"{path}: the recording has no signals to write; add at least one channel")
+    record = _record_duration(rec, path, bytes_per_sample=3 if bdf else 2)
+    signal_class = BdfSignal if bdf else EdfSignal
+    signals = [_edf_signal(signal_class, s.label, s.data, s.sfreq, s.unit, path) for s in rec.signals.values()]
+    start = rec.start_time or dt.datetime(1985, 1, 1)
+    container = Bdf if bdf else Edf
+    edf = container(
+        signals,
+        recording=EdfRecording(startdate=start.date()),
+        starttime=start.time().replace(microsecond=0),
+        data_record_duration=record,
+        annotations=_annotations(rec),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    edf.write(path)
+    logger.info("wrote %s: %d signals, %d annotations", path, len(signals), len(edf.annotations))
+    return path
+
+
+def _record_duration(rec: Recording, path: Path, bytes_per_sample: int) -> float:
+    """The longest candidate data-record length that every signal fills exactly.
+
+    Long records keep the EDF+ annotation channel small: it is padded to the
+    busiest record, so one-second records would repeat that padding every second.
+    """
+    durations = {Fraction(len(s.data)) / Fraction(s.sfreq).limit_denominator(10**6) for s in rec.signals.values()}
+    if len(durations) != 1:
+        labels = ", ".join(f"{s.label} {s.duration:g} s" for s in rec.signals.values())
+        raise RecordingError(f"{path}: signals cover different durations ({labels}); crop them to the same length")
+    total = durations.pop()
+    bytes_per_second = sum(s.sfreq for s in rec.signals.values()) * bytes_per_sample
+    for candidate in _RECORD_CANDIDATES_S:
+        fits = (total / Fraction(candidate)).denominator == 1 and all(
+            (Fraction(s.sfreq).limit_denominator(10**6) * Fraction(candidate)).denominator == 1
+            for s in rec.signals.values()
+        )
+        if fits and (bytes_per_second * candidate <= _MAX_RECORD_BYTES or candidate <= 1.0):
+            return candidate
+    raise RecordingError(
+        f"{path}: the duration {float(total):g} s is not a whole number of data records for these "
+        "sampling rates; crop the recording to whole seconds"
+    )
+
+
+def _edf_signal(signal_class: type, label: str, data: np.ndarray, sfreq: float, unit: str, path: Path) -> EdfSignal | BdfSignal:
+    data = np.asarray(data, dtype=np.float64)
+    if not np.all(np.isfinite(data)):
+        raise RecordingError(f"{path}: channel {label!r} has NaN or infinite samples; fix or drop them before writing")
+    low, high = float(data.min()), float(data.max())
+    if low == high:
+        low, high = low - 1.0, high + 1.0  # a flat channel still needs a valid range
+    return signal_class(
+        data, sfreq, label=label, physical_dimension=unit, physical_range=(low, high),
+    )
+
+
+def stage_annotations(stages: np.ndarray, offset: float) -> list[EdfAnnotation]:
+    """One annotation per run of equal stage codes, onset and duration in seconds."""
+    if not len(stages):
+        return []
+    boundaries = np.flatnonzero(np.diff(stages)) + 1
+    starts = np.concatenate([[0], boundaries])
+    stops = np.concatenate([boundaries, [len(stages)]])
+    return [
+        EdfAnnotation(offset + start * EPOCH_SEC, (stop - start) * EPOCH_SEC, STAGE_LABELS[int(stages[start])])
+        for start, stop in zip(starts, stops)
+    ]
+
+
+def _annotations(rec: Recording) -> list[EdfAnnotation]:
+    annotations = stage_annotations(np.asarray(rec.stages), rec.stage_offset)
+    # EDF+ onsets are written to 100 µs; rounding here keeps reading back exact.
+    annotations += [
+        EdfAnnotation(round(e.onset, 4), round(e.duration, 4), EVENT_LABELS.get(e.type, e.type))
+        for e in rec.events
+    ]
+    return sorted(annotations, key=lambda a: a.onset)

@@ -1,0 +1,160 @@
+"""Breathing: thoracic and abdominal effort, airflow, snore and SpO2.
+
+A respiratory drive (breathing rate by stage with slow drifts and REM
+irregularity) sets a breath phase on a 10-Hz control grid. Each respiratory
+event scales effort and flow on that grid:
+
+* obstructive apnea: flow ~ 4 %, effort continues and grows, thorax and
+  abdomen drift into paradox (out of phase);
+* central apnea: flow and effort ~ 3 %;
+* mixed apnea: central for its first 40 %, then obstructive;
+* hypopnea: flow at 35-60 % (a >= 40 % drop), effort 60-80 %;
+* 10 s of recovery hyperpnea after every event.
+
+Belts and flow are in arbitrary units (normal breaths ~1 a.u. peak flow).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sleeplm_core.io.recording import EPOCH_SEC, Signal
+from sleeplm_core.io.synth.hypnogram import REM, W
+from sleeplm_core.io.synth.noise import band_components, per_second_to_rate, smooth
+from sleeplm_core.io.synth.schedule import NightPlan
+
+CONTROL_FS = 10.0
+"""Rate (Hz) of the control grid carrying breath phase, gains and heart rate."""
+
+STAGE_RATE = (15.0, 14.5, 14.0, 13.5, 15.5)
+"""Mean breathing rate (breaths/min) by stage W, N1, N2, N3, REM."""
+
+INSPIRATION = 0.4
+"""Inspiratory share of each breath cycle."""
+
+RECOVERY_S = 10.0
+
+
+@dataclass
+class BreathingDrive:
+    """The breath phase and event gains on the control grid.
+
+    Attributes:
+        phase: breath phase in cycles (monotonic), shape (n_ctrl,).
+        flow_gain: airflow scale (1 normal), shape (n_ctrl,).
+        effort_gain: belt scale (1 normal).
+        paradox: 0 in phase .. 1 thorax half a cycle behind the abdomen.
+        rate_per_epoch: true drive rate per epoch, breaths/min.
+    """
+
+    phase: np.ndarray
+    flow_gain: np.ndarray
+    effort_gain: np.ndarray
+    paradox: np.ndarray
+    rate_per_epoch: np.ndarray
+
+    def at(self, name: str, fs: float, n: int) -> np.ndarray:
+        """Interpolate one control-grid field to ``n`` samples at ``fs`` Hz."""
+        grid = np.arange(len(self.phase)) / CONTROL_FS
+        return np.interp(np.arange(n) / fs, grid, getattr(self, name))
+
+
+def volume(phase: np.ndarray) -> np.ndarray:
+    """Lung volume (0..1) over a breath: half-cosine rise in inspiration, slower fall in expiration."""
+    x = np.mod(phase, 1.0)
+    rise = 0.5 * (1 - np.cos(np.pi * x / INSPIRATION))
+    fall = 0.5 * (1 + np.cos(np.pi * (x - INSPIRATION) / (1 - INSPIRATION)))
+    return np.where(x < INSPIRATION, rise, fall)
+
+
+def _rate_per_second(plan: NightPlan, rng: np.random.Generator) -> np.ndarray:
+    n = len(plan.stage_s)
+    rate = np.asarray(STAGE_RATE)[plan.stage_s] + rng.normal(0.0, 1.0)
+    drift = smooth(rng.standard_normal(n), 120)
+    rate += 0.7 * drift / max(float(np.std(drift)), 1e-9)
+    irregular = smooth(rng.standard_normal(n), 5)
+    rate += np.where(plan.stage_s == REM, 2.0, 0.3) * irregular / max(float(np.std(irregular)), 1e-9)
+    return np.clip(smooth(rate, 5), 8.0, 25.0)
+
+
+def _event_gains(plan: NightPlan, n_ctrl: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    flow, effort, paradox = np.ones(n_ctrl), np.ones(n_ctrl), np.zeros(n_ctrl)
+    for event in plan.of_type("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea"):
+        start, stop = int(event.onset * CONTROL_FS), int(event.offset * CONTROL_FS)
+        split = start + int(0.4 * (stop - start)) if event.type == "mixed_apnea" else start
+        if event.type == "hypopnea":
+            flow[start:stop] = rng.uniform(0.35, 0.6)
+            effort[start:stop] = rng.uniform(0.6, 0.8)
+            paradox[start:stop] = 0.3
+        elif event.type == "central_apnea":
+            flow[start:stop], effort[start:stop] = 0.03, 0.03
+        else:
+            flow[start:stop] = 0.04
+            effort[start:split] = 0.03
+            effort[split:stop] = np.linspace(1.0, 1.6, stop - split)
+            paradox[split:stop] = 1.0
+        recovery = slice(stop, stop + int(RECOVERY_S * CONTROL_FS))
+        flow[recovery], effort[recovery] = 1.7, 1.5
+    width = int(1.5 * CONTROL_FS)  # airway closure and reopening take about a second
+    return smooth(flow, width), smooth(effort, width), smooth(paradox, width)
+
+
+def breathing_drive(plan: NightPlan, rng: np.random.Generator) -> BreathingDrive:
+    rate_s = _rate_per_second(plan, rng)
+    n_ctrl = int(len(plan.stage_s) * CONTROL_FS)
+    phase = np.cumsum(per_second_to_rate(rate_s / 60.0, CONTROL_FS, n_ctrl)) / CONTROL_FS
+    flow, effort, paradox = _event_gains(plan, n_ctrl, rng)
+    per_epoch = rate_s.reshape(-1, int(EPOCH_SEC)).mean(axis=1)
+    return BreathingDrive(phase, flow, effort, paradox, per_epoch)
+
+
+def render_effort_and_flow(plan: NightPlan, drive: BreathingDrive, fs: float, rng: np.random.Generator) -> list[Signal]:
+    """Thorax, Abdomen and Airflow in a.u. at ``fs`` Hz."""
+    n = len(plan.stage_s) * int(fs)
+    phase = drive.at("phase", fs, n)
+    effort = drive.at("effort_gain", fs, n)
+    posture = per_second_to_rate(np.where(plan.position_s == 2, 1.0, 0.85), fs, n)
+    abdomen = 1.2 * posture * effort * (volume(phase) - 0.5)
+    thorax = posture * effort * (volume(phase + 0.5 * drive.at("paradox", fs, n)) - 0.5)
+    airflow = drive.at("flow_gain", fs, n) * np.gradient(volume(phase)) * fs
+    return [
+        Signal("Abdomen", abdomen + rng.normal(0, 0.01, n), fs, "a.u."),
+        Signal("Thorax", thorax + rng.normal(0, 0.01, n), fs, "a.u."),
+        Signal("Airflow", airflow + rng.normal(0, 0.02, n), fs, "a.u."),
+    ]
+
+
+def render_snore(plan: NightPlan, drive: BreathingDrive, fs: float, rng: np.random.Generator) -> Signal:
+    """Snore sensor in a.u.: inspiratory vibration in sleep, mostly supine, loudest in hypopneas, silent in apneas."""
+    n = len(plan.stage_s) * int(fs)
+    by_position = np.array([0.3, 0.3, 1.0, 0.2])[plan.position_s]
+    by_stage = np.where(plan.stage_s == W, 0.0, np.where(plan.stage_s == REM, 0.6, 1.0))
+    episodes = smooth(rng.standard_normal(len(plan.stage_s)), 300) > 0  # snoring comes in spells of minutes
+    level = per_second_to_rate(by_position * by_stage * (0.3 + 0.7 * episodes), fs, n)
+    flow = drive.at("flow_gain", fs, n)
+    limited = 1.0 + 1.5 * ((flow > 0.2) & (flow < 0.8))  # a narrowed airway vibrates more
+    inspiring = np.mod(drive.at("phase", fs, n), 1.0) < INSPIRATION
+    vibration = band_components(rng.standard_normal(n), fs, {"snore": (fs / 4.0, fs / 2.0)})["snore"]
+    envelope = level * limited * inspiring * np.clip(flow, 0.0, 1.0)
+    return Signal("Snore", envelope * vibration + rng.normal(0, 0.02, n), fs, "a.u.")
+
+
+def render_spo2(plan: NightPlan, fs: float, age: float, rng: np.random.Generator) -> Signal:
+    """SpO2 in %: a stable baseline with the planned desaturations (fall to nadir, ~10 s recovery)."""
+    n = len(plan.stage_s) * int(fs)
+    t = np.arange(n) / fs
+    baseline = float(np.clip(97.0 - 0.02 * (age - 30.0) + rng.normal(0, 0.5), 93.5, 98.5))
+    wander = smooth(rng.standard_normal(n), max(1, int(5 * fs)))
+    spo2 = baseline - 0.3 * per_second_to_rate((plan.stage_s == REM).astype(float), fs, n)
+    spo2 = spo2 + 0.6 * wander / max(float(np.std(wander)), 1e-9)
+    drop = np.zeros(n)
+    for desat in plan.desaturations:
+        recovery = rng.uniform(8.0, 14.0)
+        window = slice(int(desat.onset * fs), min(n, int((desat.nadir + recovery) * fs) + 1))
+        tw = t[window]
+        fall = np.clip((tw - desat.onset) / (desat.nadir - desat.onset), 0.0, 1.0)
+        rise = np.clip(1.0 - (tw - desat.nadir) / recovery, 0.0, 1.0)
+        drop[window] = np.maximum(drop[window], desat.depth * np.where(tw <= desat.nadir, fall, rise))
+    return Signal("SpO2", np.round(np.clip(spo2 - drop, 50.0, 100.0), 1), fs, "%")
