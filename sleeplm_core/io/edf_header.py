@@ -152,8 +152,7 @@ def _check_magic(path: Path, fixed: bytes) -> int:
     if fixed[:8] == b"0       ":
         return 2
     raise RecordingError(
-        f"{path}: not an EDF/BDF file (version field {fixed[:8]!r}); choose a .edf or .bdf recording "
-        "or a supported scoring file"
+        f"{path}: not an EDF/BDF file (version field {fixed[:8]!r}); choose a .edf or .bdf recording"
     )
 
 

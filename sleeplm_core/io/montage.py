@@ -191,5 +191,5 @@ def _rate_flags(rec: Recording, montage: Montage) -> list[str]:
                 "its epochs carry little detail"
             )
     for flag in flags:
-        log.warning("%s: %s", montage.source, flag)
+        log.info("%s: %s", montage.source, flag)
     return flags

@@ -54,12 +54,13 @@ def detect_format(path: Path) -> str:
     text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
     if text.startswith("<") or path.suffix.lower() == ".xml":
         return scoring_xml.xml_flavour(path)
-    first = text.splitlines()[0].strip().lower() if text else ""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    first = lines[0].lower() if lines else ""
     if first.startswith("[hypnogram"):
         return "dreams-hypnogram"
     if first.startswith("["):
         return "dreams-events"
-    if any(sep in text for sep in (",", "\t", ";")):
+    if any(sep in line for line in lines for sep in (",", "\t", ";")):
         return "csv"
     return "stage-per-line"
 
