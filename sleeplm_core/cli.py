@@ -16,6 +16,7 @@ from sleeplm_core.errors import SleepLMError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "sleeplm_core.io.cli",
+    "sleeplm_core.io.synth_cli",
 )
 
 

@@ -148,7 +148,7 @@ def render_spo2(plan: NightPlan, fs: float, age: float, rng: np.random.Generator
     baseline = float(np.clip(97.0 - 0.02 * (age - 30.0) + rng.normal(0, 0.5), 93.5, 98.5))
     wander = smooth(rng.standard_normal(n), max(1, int(5 * fs)))
     spo2 = baseline - 0.3 * per_second_to_rate((plan.stage_s == REM).astype(float), fs, n)
-    spo2 = spo2 + 0.6 * wander / max(float(np.std(wander)), 1e-9)
+    spo2 = spo2 + 0.4 * wander / max(float(np.std(wander)), 1e-9)
     drop = np.zeros(n)
     for desat in plan.desaturations:
         recovery = rng.uniform(8.0, 14.0)

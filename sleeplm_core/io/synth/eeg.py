@@ -25,7 +25,7 @@ BANDS: dict[str, tuple[float, float]] = {
 STAGE_RMS: dict[str, tuple[float, ...]] = {
     #        W     N1    N2    N3    REM
     "pink": (10.0, 12.0, 14.0, 14.0, 10.0),
-    "delta": (3.0, 6.0, 14.0, 34.0, 5.0),
+    "delta": (3.0, 6.0, 10.0, 34.0, 5.0),
     "theta": (3.0, 9.0, 6.0, 4.0, 8.0),
     "alpha": (14.0, 4.0, 1.5, 1.0, 3.0),
     "sigma": (1.0, 1.0, 2.0, 1.0, 1.0),

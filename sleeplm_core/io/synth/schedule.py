@@ -7,6 +7,7 @@ ones that shaped the signals.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +15,8 @@ import numpy as np
 from sleeplm_core.io.recording import EPOCH_SEC, Event
 from sleeplm_core.io.synth.config import SynthConfig
 from sleeplm_core.io.synth.hypnogram import N2, N3, REM, W, TransitionTables, sample_hypnogram
+
+logger = logging.getLogger(__name__)
 
 APNEA_TYPES = ("obstructive_apnea", "central_apnea", "mixed_apnea")
 RESPIRATORY_TYPES = (*APNEA_TYPES, "hypopnea")
@@ -143,6 +146,8 @@ def _plan_respiratory(plan: NightPlan, cfg: SynthConfig, rng: np.random.Generato
         placed += 1
         onset = float(start) + float(rng.uniform(0.0, 1.0))
         _add_respiratory_event(plan, Event(onset, duration, kind), lag, rng)
+    if placed < n_target:
+        logger.warning("synthetic night: room for %d of %d respiratory events; the true AHI is lower", placed, n_target)
 
 
 def _respiratory_duration(kind: str, in_rem: bool, rng: np.random.Generator) -> float:
