@@ -41,60 +41,97 @@ _RECORD_CANDIDATES_S = (30.0, 10.0, 5.0, 2.0, 1.0, 0.5, 0.25, 0.2, 0.1)
 _MAX_RECORD_BYTES = 61440  # the EDF specification's recommended data-record size limit
 
 
-def write_edf(rec: Recording, path: str | Path, *, bdf: bool = False) -> Path:
+def write_edf(rec: Recording, path: str | Path, *, bdf: bool = False, hypnogram_path: str | Path | None = None) -> Path:
     """Write ``rec`` to ``path`` as EDF+C (or BDF+C when ``bdf``) and return the path.
 
-    Signals keep their labels, units and sampling rates. The recording must be
-    a whole number of data records long; all signals must cover the same time.
+    Signals keep their labels, units and sampling rates. With ``hypnogram_path``
+    the scoring goes to that annotation-only EDF+ file instead (the Sleep-EDF
+    PSG + Hypnogram layout) and ``path`` becomes plain EDF/BDF.
 
     Raises:
-        RecordingError: signals of different lengths, non-finite samples, or a
-            duration that no data-record length divides.
+        RecordingError: no signals, signals of different lengths, non-finite
+            samples, or a duration that no data-record length divides.
     """
     path = Path(path)
     if not rec.signals:
         raise RecordingError(f"{path}: the recording has no signals to write; add at least one channel")
-    record = _record_duration(rec, path, bytes_per_sample=3 if bdf else 2)
     signal_class = BdfSignal if bdf else EdfSignal
     signals = [_edf_signal(signal_class, s.label, s.data, s.sfreq, s.unit, path) for s in rec.signals.values()]
-    start = rec.start_time or dt.datetime(1985, 1, 1)
+    annotations = None if hypnogram_path is not None else _annotations(rec)
     container = Bdf if bdf else Edf
-    edf = container(
-        signals,
-        recording=EdfRecording(startdate=start.date()),
-        starttime=start.time().replace(microsecond=0),
-        data_record_duration=record,
-        annotations=_annotations(rec),
-    )
+    edf = _build(container, signals, rec, annotations, _record_durations(rec, path, bytes_per_sample=3 if bdf else 2))
     path.parent.mkdir(parents=True, exist_ok=True)
     edf.write(path)
     logger.info("wrote %s: %d signals, %d annotations", path, len(signals), len(edf.annotations))
+    if hypnogram_path is not None:
+        scoring = container([], recording=_edf_recording(rec), starttime=_start(rec).time(), annotations=_annotations(rec))
+        scoring.write(Path(hypnogram_path))
+        logger.info("wrote %s: %d annotations", hypnogram_path, len(scoring.annotations))
     return path
 
 
-def _record_duration(rec: Recording, path: Path, bytes_per_sample: int) -> float:
-    """The longest candidate data-record length that every signal fills exactly.
+def _start(rec: Recording) -> dt.datetime:
+    # EDF needs a start date; 1985-01-01 is the EDF+ convention for "unknown".
+    return (rec.start_time or dt.datetime(1985, 1, 1)).replace(microsecond=0)
+
+
+def _edf_recording(rec: Recording) -> EdfRecording:
+    return EdfRecording(startdate=_start(rec).date())
+
+
+def _build(
+    container: type, signals: list, rec: Recording, annotations: list[EdfAnnotation] | None, durations: list[float]
+) -> Edf | Bdf:
+    """Build the EDF object with the first data-record length that edfio accepts.
+
+    edfio 0.4.18 sizes the annotation channel at (bytes per record) / (record
+    length) samples per second, a float; for some annotation sizes and 30-s
+    records the channel's duration then misses the signals' by ~1e-12 s and
+    edfio refuses it. The next shorter record length avoids that.
+    """
+
+    def build(duration: float) -> Edf | Bdf:
+        return container(
+            signals, recording=_edf_recording(rec), starttime=_start(rec).time(),
+            data_record_duration=duration, annotations=annotations,
+        )
+
+    for duration in durations[:-1]:
+        try:
+            return build(duration)
+        except ValueError as err:
+            if "Inconsistent signal durations" not in str(err):
+                raise
+            logger.debug("data records of %g s rejected by edfio (%s); trying shorter", duration, err)
+    return build(durations[-1])
+
+
+def _record_durations(rec: Recording, path: Path, bytes_per_sample: int) -> list[float]:
+    """Data-record lengths (s) that every signal fills exactly, longest first.
 
     Long records keep the EDF+ annotation channel small: it is padded to the
     busiest record, so one-second records would repeat that padding every second.
+    Records above the EDF limit of 61,440 bytes are used only down to 1 s.
     """
-    durations = {Fraction(len(s.data)) / Fraction(s.sfreq).limit_denominator(10**6) for s in rec.signals.values()}
+    rates = [Fraction(s.sfreq).limit_denominator(10**6) for s in rec.signals.values()]
+    durations = {Fraction(len(s.data)) / rate for s, rate in zip(rec.signals.values(), rates)}
     if len(durations) != 1:
         labels = ", ".join(f"{s.label} {s.duration:g} s" for s in rec.signals.values())
         raise RecordingError(f"{path}: signals cover different durations ({labels}); crop them to the same length")
     total = durations.pop()
     bytes_per_second = sum(s.sfreq for s in rec.signals.values()) * bytes_per_sample
-    for candidate in _RECORD_CANDIDATES_S:
-        fits = (total / Fraction(candidate)).denominator == 1 and all(
-            (Fraction(s.sfreq).limit_denominator(10**6) * Fraction(candidate)).denominator == 1
-            for s in rec.signals.values()
+    fitting = [
+        candidate for candidate in _RECORD_CANDIDATES_S
+        if (total / Fraction(candidate)).denominator == 1
+        and all((rate * Fraction(candidate)).denominator == 1 for rate in rates)
+        and (bytes_per_second * candidate <= _MAX_RECORD_BYTES or candidate <= 1.0)
+    ]
+    if not fitting:
+        raise RecordingError(
+            f"{path}: the duration {float(total):g} s is not a whole number of data records for these "
+            "sampling rates; crop the recording to whole seconds"
         )
-        if fits and (bytes_per_second * candidate <= _MAX_RECORD_BYTES or candidate <= 1.0):
-            return candidate
-    raise RecordingError(
-        f"{path}: the duration {float(total):g} s is not a whole number of data records for these "
-        "sampling rates; crop the recording to whole seconds"
-    )
+    return fitting
 
 
 def _edf_signal(signal_class: type, label: str, data: np.ndarray, sfreq: float, unit: str, path: Path) -> EdfSignal | BdfSignal:
