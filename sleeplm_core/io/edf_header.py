@@ -11,12 +11,9 @@ true onset before any sample is decoded.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
-import numpy as np
 
 from sleeplm_core.errors import RecordingError
 
@@ -34,7 +31,6 @@ _SIGNAL_FIELDS = (
     ("label", 16), ("transducer", 80), ("unit", 8), ("phys_min", 8), ("phys_max", 8),
     ("dig_min", 8), ("dig_max", 8), ("prefilter", 80), ("n_samples", 8), ("reserved", 32),
 )
-_TAL_ONSET = re.compile(rb"^([+-]\d+(?:\.\d*)?)\x14\x14")
 
 
 @dataclass
@@ -226,31 +222,6 @@ def _check_sizes(header: EdfHeader, size: int, max_bytes: int) -> None:
             f"{path}: file is {size / 1024**3:.1f} GiB; files of {max_bytes / 1024**3:.0f} GiB or more are not "
             "read (memory limit), crop the recording to the night first"
         )
-
-
-def record_onsets(header: EdfHeader) -> np.ndarray:
-    """Onset of every data record in seconds, from the EDF+ time-keeping TALs.
-
-    Plain EDF and EDF+C records are contiguous, so onsets are ``i * duration``.
-    For EDF+D the first TAL of each record gives the true onset.
-    """
-    nominal = np.arange(header.n_records) * header.record_duration
-    annotation = [i for i, s in enumerate(header.signals) if s.is_annotation]
-    if not header.is_discontinuous or not annotation:
-        return nominal
-    start = header.sample_bytes * sum(s.n_samples for s in header.signals[:annotation[0]])
-    width = header.sample_bytes * header.signals[annotation[0]].n_samples
-    records = np.memmap(header.path, dtype=np.uint8, mode="r", offset=header.header_bytes,
-                        shape=(header.n_records, header.record_bytes))
-    onsets = np.empty(header.n_records)
-    for i in range(header.n_records):
-        match = _TAL_ONSET.match(bytes(records[i, start:start + width]))
-        if match is None:
-            raise RecordingError(
-                f"{header.path}: EDF+D record {i} has no time-keeping annotation; the file is not valid EDF+, export it again"
-            )
-        onsets[i] = float(match.group(1))
-    return onsets
 
 
 def _int_field(path: Path, raw: bytes, what: str) -> int:

@@ -16,7 +16,8 @@ import mne
 import numpy as np
 
 from sleeplm_core.errors import RecordingError
-from sleeplm_core.io.edf_header import EdfHeader, EdfSignalHeader, record_onsets
+from sleeplm_core.io.edf_annotations import record_onsets
+from sleeplm_core.io.edf_header import EdfHeader, EdfSignalHeader
 from sleeplm_core.io.recording import Signal
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,6 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-import mne
 import numpy as np
 
 from sleeplm_core.errors import RecordingError
@@ -24,8 +23,8 @@ from sleeplm_core.io.epochs import make_epochs
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.montage import Montage, map_montage
 from sleeplm_core.io.recording import Recording
-from sleeplm_core.io.scoring import apply_scoring, read_scoring
-from sleeplm_core.io.scoring_model import Scoring, from_annotations
+from sleeplm_core.io.scoring import apply_scoring, edf_scoring, read_scoring
+from sleeplm_core.io.scoring_model import Scoring
 from sleeplm_core.io.signals_text import read_npz_signals, read_text_signal
 
 log = logging.getLogger(__name__)
@@ -59,9 +58,9 @@ def load_recording(
     path = Path(path)
     if not path.is_file():
         raise RecordingError(f"{path}: file not found; check the path")
-    rec = _read_signals(path, sfreq)
+    rec, embedded = _read_signals(path, sfreq)
     stage_file = _hypnogram(hypnogram) if hypnogram is not None else None
-    _apply_all(rec, _embedded_scoring(rec, path), stage_file, [read_scoring(p) for p in _as_list(events)])
+    _apply_all(rec, embedded, stage_file, [read_scoring(p) for p in _as_list(events)])
     rec.source["warnings"].extend(_nonfinite_warnings(rec))
     for warning in rec.source["warnings"]:
         log.info("%s: %s", path, warning)
@@ -99,9 +98,11 @@ def _as_list(events: PathLike | Sequence[PathLike] | None) -> list[PathLike]:
     return list(events)
 
 
-def _read_signals(path: Path, sfreq: float | None) -> Recording:
+def _read_signals(path: Path, sfreq: float | None) -> tuple[Recording, Scoring | None]:
+    """The signals of ``path`` and, for EDF+, the scoring stored in it."""
     suffix = path.suffix.lower()
     warnings: list[str] = []
+    embedded = None
     if suffix == ".npz":
         signals, fmt, start = read_npz_signals(path), "npz", None
     elif suffix == ".txt":
@@ -113,21 +114,10 @@ def _read_signals(path: Path, sfreq: float | None) -> Recording:
         signals, gap_warnings = read_edf_signals(header)
         warnings = header.warnings + gap_warnings
         fmt, start = header.kind, header.start_time
+        embedded = edf_scoring(header) if "+" in header.kind else None
     duration = max((s.duration for s in signals.values()), default=0.0)
     source = {"path": str(path), "id": path.stem, "format": fmt, "warnings": warnings, "scoring": []}
-    return Recording(signals=signals, start_time=start, duration=duration, source=source)
-
-
-def _embedded_scoring(rec: Recording, path: Path) -> Scoring | None:
-    if "+" not in rec.source["format"]:
-        return None
-    annotations = mne.read_annotations(path)
-    if not len(annotations):
-        return None
-    stages, offset, events = from_annotations(
-        list(annotations.onset), list(annotations.duration), list(annotations.description), source=path
-    )
-    return Scoring(stages, offset, events, "edf-annotations", path)
+    return Recording(signals=signals, start_time=start, duration=duration, source=source), embedded
 
 
 def _hypnogram(path: PathLike) -> Scoring:

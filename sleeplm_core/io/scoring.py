@@ -23,26 +23,30 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import mne
 import numpy as np
 
 from sleeplm_core.errors import RecordingError
 from sleeplm_core.io import scoring_text, scoring_xml
-from sleeplm_core.io.edf_header import read_edf_header
+from sleeplm_core.io.edf_annotations import read_annotations
+from sleeplm_core.io.edf_header import EdfHeader, read_edf_header
 from sleeplm_core.io.recording import EPOCH_SEC, Recording
 from sleeplm_core.io.scoring_model import Scoring, from_annotations
 
 log = logging.getLogger(__name__)
 
 
+def edf_scoring(header: EdfHeader) -> Scoring:
+    """Stages and events from the EDF+ annotations of a validated file."""
+    notes = read_annotations(header)
+    stages, offset, events = from_annotations(
+        [n[0] for n in notes], [n[1] for n in notes], [n[2] for n in notes], source=header.path
+    )
+    return Scoring(stages, offset, events, "edf-annotations", header.path)
+
+
 def read_edf_annotations(path: Path) -> Scoring:
     """EDF+ annotations of ``path`` (a hypnogram EDF or a PSG with TALs)."""
-    read_edf_header(path)
-    annotations = mne.read_annotations(path)
-    stages, offset, events = from_annotations(
-        list(annotations.onset), list(annotations.duration), list(annotations.description), source=path
-    )
-    return Scoring(stages, offset, events, "edf-annotations", path)
+    return edf_scoring(read_edf_header(path))
 
 
 def detect_format(path: Path) -> str:

@@ -98,12 +98,8 @@ def read_dreams_events(path: Path) -> Scoring:
 
 def read_csv(path: Path) -> Scoring:
     """CSV/TSV rows of onset (s), duration (s), description[, channel]; header optional."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        raise RecordingError(f"{path}: cannot tell the CSV delimiter; use comma- or tab-separated onset,duration,description") from None
-    rows = [r for r in csv.reader(text.splitlines(), dialect) if any(c.strip() for c in r)]
+    lines = [line for line in _lines(path) if not line.startswith("#")]
+    rows = [r for r in csv.reader(lines, delimiter=_delimiter(lines[0] if lines else "")) if any(c.strip() for c in r)]
     columns, body = _csv_columns(path, rows)
     onsets, durations, labels, channels = [], [], [], []
     for number, row in enumerate(body, start=len(rows) - len(body) + 1):
@@ -117,6 +113,13 @@ def read_csv(path: Path) -> Scoring:
         channels.append(row[channel].strip() or None if channel is not None and channel < len(row) else None)
     stages, offset, events = from_annotations(onsets, durations, labels, channels, source=path)
     return Scoring(stages, offset, events, "csv", path)
+
+
+def _delimiter(first_line: str) -> str:
+    """Tab if the first row has one, else semicolon if it has no comma, else comma."""
+    if "\t" in first_line:
+        return "\t"
+    return ";" if ";" in first_line and "," not in first_line else ","
 
 
 def _csv_columns(path: Path, rows: list[list[str]]) -> tuple[dict[str, int], list[list[str]]]:
