@@ -17,6 +17,9 @@ from sleeplm_core.errors import SleepLMError
 COMMAND_MODULES: tuple[str, ...] = (
     "sleeplm_core.io.cli",
     "sleeplm_core.io.synth_cli",
+    "sleeplm_core.captions.cli",
+    "sleeplm_core.heads.cli",
+    "sleeplm_core.index.cli",
 )
 
 
