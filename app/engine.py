@@ -1,0 +1,99 @@
+"""What every session shares: the model, its text encoder, the stager and the library.
+
+One :class:`Engine` is built at start-up and only read afterwards, so sessions
+can share it; the text encoder memoises query embeddings, which makes repeated
+questions (the suggested ones) cost nothing after the first time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from sleeplm_core.heads.encoder import SignalTextModel, TextEncoder
+from sleeplm_core.heads.zeroshot import ZeroShotClassifier
+from sleeplm_core.model import SleepLM, create_model, load_model, model_fingerprint
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_MODEL = REPO_ROOT / "assets" / "models" / "sleeplm-mini"
+SHIPPED_INDEX = REPO_ROOT / "indexes" / "demo"
+DEMO_DIR = REPO_ROOT / "assets" / "demo"
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """How to build the engine.
+
+    Attributes:
+        model: model folder (``load_model``) or released checkpoint file with a
+            ``config.json`` beside it (``SleepLM.from_pretrained``); None uses the shipped mini
+            model, or an untrained ``sleeplm-mini`` when none is shipped yet.
+        index: retrieval library folder; None uses ``indexes/demo`` when present.
+        batch_size: epochs per forward pass when encoding a night.
+        threads: torch CPU threads.
+    """
+
+    model: Path | None = None
+    index: Path | None = None
+    batch_size: int = 64
+    threads: int = 2
+
+
+@dataclass
+class Engine:
+    """The loaded model and heads.
+
+    Attributes:
+        model: the SleepLM model (eval mode).
+        text: memoising text encoder of ``model``.
+        stager: zero-shot stage classifier.
+        library: retrieval library, or None when no index is available.
+        status: one line for the UI saying which model and index are in use.
+        fingerprint: sha256 of the model weights (keys cached embeddings).
+        batch_size: epochs per forward pass.
+    """
+
+    model: SignalTextModel
+    text: TextEncoder
+    stager: ZeroShotClassifier
+    library: object | None
+    status: str
+    fingerprint: str
+    batch_size: int = 64
+
+
+def _load_model(path: Path | None) -> tuple[SignalTextModel, str]:
+    if path is not None and path.is_file():
+        # A released checkpoint file (.pt/.safetensors) with its config.json beside it.
+        return SleepLM.from_pretrained(path, config=path.parent / "config.json"), f"model {path.name}"
+    if path is not None:
+        return load_model(path), f"model {path.name}"
+    if SHIPPED_MODEL.is_dir():
+        return load_model(SHIPPED_MODEL), "model sleeplm-mini (shipped weights)"
+    log.warning("no shipped model at %s; using an untrained sleeplm-mini", SHIPPED_MODEL)
+    return (create_model("sleeplm-mini"),
+            "model sleeplm-mini UNTRAINED (random weights, seed 0): answers are not meaningful yet")
+
+
+def _load_library(path: Path | None, model: SignalTextModel) -> tuple[object | None, str]:
+    target = path or (SHIPPED_INDEX if SHIPPED_INDEX.is_dir() else None)
+    if target is None:
+        return None, "no retrieval library"
+    from sleeplm_core.index import open_library
+
+    return open_library(target, model), f"library {target.name}"
+
+
+def build_engine(config: EngineConfig) -> Engine:
+    """Load the model and the library named by ``config``."""
+    torch.set_num_threads(config.threads)
+    model, model_status = _load_model(config.model)
+    model.eval()
+    library, index_status = _load_library(config.index, model)
+    return Engine(model, TextEncoder(model), ZeroShotClassifier(), library,
+                  f"{model_status} · {index_status}", model_fingerprint(model), config.batch_size)

@@ -1,0 +1,88 @@
+"""Start-up: parse flags, load the engine and the demo night, serve the Gradio app."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import gradio as gr
+
+from app.engine import DEMO_DIR, Engine, EngineConfig, build_engine
+from app.night import LoadedNight, embed_night, embedding_cache, read_night
+from app.ui import CLICK_JS, App, AppConfig, bundled_nights
+from app.uploads import UploadPolicy, parse_size
+
+log = logging.getLogger(__name__)
+
+DEFAULT_NIGHT = "synthetic_night"
+"""Bundled night every session starts on (falls back to the first bundled night)."""
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """Flags of ``python app.py``."""
+
+    model: Path | None = None
+    index: Path | None = None
+    night: str = DEFAULT_NIGHT
+    host: str = "127.0.0.1"
+    port: int = 7860
+    share: bool = False
+    max_upload: str = "2GB"
+
+
+def load_default(engine: Engine, name: str) -> tuple[LoadedNight, dict[str, tuple[Path, Path | None]]]:
+    """Read and encode the bundled night every session starts on."""
+    bundled = bundled_nights(DEMO_DIR)
+    if Path(name).is_file():
+        bundled = {Path(name).stem: (Path(name).resolve(), None), **bundled}
+        name = Path(name).stem
+    if not bundled:
+        raise SystemExit(f"no bundled night in {DEMO_DIR}; the demo recordings are missing")
+    key = name if name in bundled else next(iter(bundled))
+    path, hyp = bundled[key]
+    night = read_night(path, key, hyp)
+    embed_night(night, engine, cache=embedding_cache(path, engine))
+    return night, bundled
+
+
+def build_app(config: ServeConfig) -> tuple[gr.Blocks, AppConfig]:
+    """The Blocks of the app, ready to launch."""
+    engine = build_engine(EngineConfig(model=config.model, index=config.index))
+    night, bundled = load_default(engine, config.night)
+    # Bundled folders: the demo folder and the folder of a --night given as a path.
+    folders = {DEMO_DIR} | {p.parent for p, _ in bundled.values()}
+    policy = UploadPolicy(parse_size(config.max_upload),
+                          roots=(Path(gr.utils.get_upload_folder()), *sorted(folders)))
+    app_config = AppConfig(engine, night, bundled, policy)
+    return App(app_config).build(), app_config
+
+
+def launch(demo: gr.Blocks, config: ServeConfig, app_config: AppConfig, block: bool = True) -> None:
+    demo.queue(default_concurrency_limit=4).launch(
+        server_name=config.host, server_port=config.port, share=config.share,
+        max_file_size=app_config.policy.max_bytes, js=CLICK_JS, prevent_thread_lock=not block,
+        show_error=True)
+
+
+def parse_args(argv: list[str] | None = None) -> ServeConfig:
+    p = argparse.ArgumentParser(prog="app.py", description="SleepLM Explorer web app")
+    p.add_argument("--model", type=Path, help="model folder or released checkpoint file "
+                   "(default: the shipped sleeplm-mini)")
+    p.add_argument("--index", type=Path, help="retrieval library folder (default: indexes/demo)")
+    p.add_argument("--night", default=DEFAULT_NIGHT, help="bundled night (name) or EDF file (path) to start on")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--share", action="store_true", help="also serve through a public Gradio link")
+    p.add_argument("--max-upload", default="2GB", help="largest accepted upload, e.g. 500MB")
+    a = p.parse_args(argv)
+    return ServeConfig(a.model, a.index, a.night, a.host, a.port, a.share, a.max_upload)
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    config = parse_args(argv)
+    demo, app_config = build_app(config)
+    launch(demo, config, app_config)

@@ -1,0 +1,174 @@
+"""A night loaded into the app: the recording, its epochs, embeddings and predictions.
+
+Loading is split in two so that the UI can draw the night before the model has
+seen it: :func:`read_night` opens the files and computes the spectrogram (fast),
+:func:`embed_night` encodes the epochs and predicts stages (the slow part).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.engine import Engine
+from app.plots import NightView, Spectrogram, Trace, compute_spectrogram
+from app.timeexpr import NightClock
+from sleeplm_core.heads.encoder import encode_epochs
+from sleeplm_core.heads.night import EmbeddedNight
+from sleeplm_core.heads.summary import NightSummary, summarize_night
+from sleeplm_core.io.epochset import AUX_CHANNELS, CANONICAL_CHANNELS, EpochSet
+from sleeplm_core.io.load import open_night
+from sleeplm_core.io.recording import STAGES, Recording
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+"""Reports (fraction done in [0, 1], what is happening)."""
+
+# Preference order for the whole-night spectrogram: central EEG first.
+_SPECTRO_ORDER = ("EEG_C3", "EEG_C4")
+
+
+@dataclass
+class LoadedNight:
+    """One night as the app holds it.
+
+    Attributes:
+        name: display name (file name or bundled night name).
+        recording: signals, scoring and events.
+        montage: channel mapping report of the loader.
+        epochs: model-ready epochs.
+        spectrogram: whole-night spectrogram of the best EEG, None without EEG.
+        embedded: epoch embeddings, None until :func:`embed_night` ran.
+        predicted: predicted stage code per epoch, None until embedded.
+        confidence: probability of each predicted stage.
+        proba: stage probabilities (n_epochs, 5).
+    """
+
+    name: str
+    recording: Recording
+    montage: Any
+    epochs: EpochSet
+    spectrogram: Spectrogram | None
+    embedded: EmbeddedNight | None = None
+    predicted: np.ndarray | None = None
+    confidence: np.ndarray | None = None
+    proba: np.ndarray | None = None
+    _summary: dict[str, NightSummary] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_epochs(self) -> int:
+        return len(self.epochs)
+
+    def clock(self, current_epoch: int = 0) -> NightClock:
+        return NightClock(self.recording.start_time, self.recording.duration, self.epochs.starts,
+                          current_epoch)
+
+    def stages(self) -> tuple[np.ndarray, str]:
+        """Stage per model epoch, from the human scoring when there is one, else predicted."""
+        scored = self.scored()
+        if scored is not None:
+            return scored, "scored"
+        if self.predicted is None:
+            return np.full(self.n_epochs, -1, dtype=np.int8), "none"
+        return self.predicted, "predicted"
+
+    def scored(self) -> np.ndarray | None:
+        """Scored stage per model epoch, None when the night has no scoring."""
+        if not np.any(self.epochs.stages >= 0):
+            return None
+        return np.asarray(self.epochs.stages)
+
+    def epoch_at(self, seconds: float) -> int:
+        """Index of the epoch that contains ``seconds`` (clipped to the night)."""
+        i = int(np.searchsorted(self.epochs.starts, seconds, side="right")) - 1
+        return int(np.clip(i, 0, self.n_epochs - 1))
+
+    def traces(self) -> list[Trace]:
+        """Channels to display: model channels in canonical order, then auxiliary ones."""
+        sig = self.recording.signals
+        names = [(c, self.epochs.mapping.get(c)) for c in CANONICAL_CHANNELS]
+        names += [(c, self.epochs.aux_mapping.get(c)) for c in AUX_CHANNELS]
+        return [Trace(name, sig[label]) for name, label in names if label in sig]
+
+    def summary(self) -> NightSummary:
+        """AASM statistics of the scored (else predicted) hypnogram, computed once."""
+        stages, source = self.stages()
+        if source not in self._summary:
+            spo2_label = self.epochs.aux_mapping.get("SPO2")
+            self._summary[source] = summarize_night(
+                stages, float(self.epochs.starts[0]) if self.n_epochs else 0.0,
+                events=self.recording.events, spo2=self.recording.signals.get(spo2_label or ""),
+                source=source)
+        return self._summary[source]
+
+    def view(self, **overlay: Any) -> NightView:
+        """The night overview's inputs, with ``overlay`` (highlights, similarity, ...) on top."""
+        return NightView(self.recording.duration, self.recording.start_time, self.epochs.starts,
+                         scored=self.scored(), predicted=self.predicted, confidence=self.confidence,
+                         spectrogram=self.spectrogram, events=self.recording.events, **overlay)
+
+
+def _spectrogram(rec: Recording, epochs: EpochSet) -> Spectrogram | None:
+    for name in _SPECTRO_ORDER:
+        label = epochs.mapping.get(name)
+        if label in rec.signals:
+            return compute_spectrogram(rec.signals[label])
+    return None
+
+
+def read_night(path: Path, name: str, hypnogram: Path | None = None, events: Path | None = None,
+               mapping: dict[str, str] | None = None) -> LoadedNight:
+    """Open a recording with its optional scoring files and compute its spectrogram."""
+    rec, montage, epochs = open_night(path, hypnogram=hypnogram, events=events, mapping=mapping)
+    log.info("read %s: %d epochs", name, len(epochs))
+    return LoadedNight(name, rec, montage, epochs, _spectrogram(rec, epochs))
+
+
+def embedding_cache(path: Path, engine: Engine) -> Path:
+    """Where the embeddings of a bundled recording are kept between runs.
+
+    The key holds the model's weight fingerprint and the file's size and mtime, so
+    other weights or an edited file never reuse stale vectors.
+    """
+    stat = path.stat()
+    key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
+                         f"{engine.fingerprint}".encode()).hexdigest()[:24]
+    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return root / "sleeplm-explorer" / "embeddings" / f"{path.stem}-{key}.npy"
+
+
+def embed_night(night: LoadedNight, engine: Engine, progress: Progress | None = None,
+                cache: Path | None = None) -> None:
+    """Encode every epoch (or read them from ``cache``) and predict stages, in place."""
+    total = max(night.n_epochs, 1)
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress is not None:
+            progress(done[0] / total, f"encoding epochs {done[0]}/{total}")
+
+    if cache is not None and cache.is_file():
+        vectors = np.load(cache)
+        mask = night.epochs.channel_mask
+        night.embedded = EmbeddedNight(night.epochs, vectors, lambda w: encode_epochs(
+            engine.model, w, mask, engine.batch_size))
+    else:
+        night.embedded = EmbeddedNight.from_model(engine.model, night.epochs, engine.batch_size, tick)
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            np.save(cache, night.embedded.vectors)
+    codes, proba = engine.stager.predict(night.embedded.vectors, engine.text)
+    # The stager's classes are its prompt labels; map them onto the STAGES codes.
+    to_stage = np.array([STAGES.index(label) for label in engine.stager.labels])
+    night.predicted = to_stage[codes].astype(np.int8)
+    night.proba = proba
+    night.confidence = proba[np.arange(len(codes)), codes]

@@ -1,0 +1,107 @@
+"""Per-browser state and the actions that change it (no Gradio in here).
+
+Each browser tab holds its own :class:`Session` in a ``gr.State``; the shared
+demo night and the engine are only read, so users never see each other's
+recordings. Every action returns the session it was given, changed in place,
+and a failed load leaves the previous night untouched.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+
+from app.answers import Answer, answer
+from app.engine import Engine
+from app.night import LoadedNight
+from app.plots import Highlight, epoch_figure, night_figure
+from app.router import route
+from app.timeexpr import format_clock
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+WINDOWS_SEC: dict[str, float] = {"30 s": 30.0, "2 min": 120.0, "5 min": 300.0, "10 min": 600.0}
+
+
+@dataclass
+class Session:
+    """What one browser tab is looking at.
+
+    Attributes:
+        night: the loaded night.
+        current: epoch shown in the viewer.
+        window: viewer width in seconds (one epoch or several).
+        highlights: regions of the last answer.
+        track: per-epoch score of the last query, for the overview.
+        track_label: that query.
+        chat: chat history as Gradio messages.
+        folder: this session's private folder for downloads.
+    """
+
+    night: LoadedNight
+    current: int = 0
+    window: float = EPOCH_SEC
+    highlights: list[Highlight] = field(default_factory=list)
+    track: np.ndarray | None = None
+    track_label: str = ""
+    chat: list[dict[str, str]] = field(default_factory=list)
+    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="sleeplm-session-")))
+
+    def set_night(self, night: LoadedNight) -> None:
+        """Switch to another night; what belonged to the old one is cleared."""
+        self.night = night
+        self.current = 0
+        self.highlights = []
+        self.track = None
+        self.track_label = ""
+
+    def move(self, epoch: int) -> None:
+        self.current = int(np.clip(epoch, 0, self.night.n_epochs - 1))
+
+    def jump_to_time(self, seconds: float) -> None:
+        self.move(self.night.epoch_at(seconds))
+
+    def ask(self, question: str, engine: Engine) -> Answer:
+        """Route and answer a question; the plots follow the answer."""
+        result = answer(route(question), self.night, engine, self.current)
+        if result.highlights:
+            self.highlights = result.highlights
+        if result.track is not None:
+            self.track, self.track_label = result.track, result.track_label
+        if result.jump is not None:
+            self.move(result.jump)
+        self.chat = self.chat + [{"role": "user", "content": question},
+                                 {"role": "assistant", "content": result.text}]
+        return result
+
+    def overview(self) -> go.Figure:
+        return night_figure(self.night.view(similarity=self.track, similarity_label=self.track_label,
+                                            highlights=self.highlights, current_epoch=self.current))
+
+    def viewer_span(self) -> tuple[float, float]:
+        """(start, end) seconds of the viewer, centred on the current epoch when wider."""
+        t = float(self.night.epochs.starts[self.current])
+        start = t - (self.window - EPOCH_SEC) / 2
+        start = max(0.0, min(start, self.night.recording.duration - self.window))
+        return start, start + self.window
+
+    def viewer(self) -> go.Figure:
+        start, end = self.viewer_span()
+        return epoch_figure(self.night.traces(), start, end, self.night.recording.start_time,
+                            self.highlights, self.night.recording.events, self.viewer_title())
+
+    def viewer_title(self) -> str:
+        i = self.current
+        t = float(self.night.epochs.starts[i])
+        parts = [f"epoch {i}/{self.night.n_epochs - 1}",
+                 format_clock(t, self.night.recording.start_time)]
+        scored = self.night.scored()
+        if scored is not None and scored[i] >= 0:
+            parts.append(f"scored {STAGES[scored[i]]}")
+        if self.night.predicted is not None:
+            parts.append(f"predicted {STAGES[self.night.predicted[i]]} "
+                         f"({self.night.confidence[i]:.0%})")
+        return " · ".join(parts)
