@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sleeplm_core.captions.cli",
     "sleeplm_core.heads.cli",
     "sleeplm_core.index.cli",
+    "sleeplm_core.model.cli",
 )
 
 

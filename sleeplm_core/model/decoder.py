@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from sleeplm_core.model.config import DecoderConfig
@@ -23,6 +24,7 @@ class DecoderState:
 
     self_caches: list[KVCache]
     cross_caches: list[KVCache]
+    folded_vocab: torch.Tensor | None = None
     length: int = 0
 
     def select(self, index: torch.Tensor) -> None:
@@ -53,11 +55,19 @@ class TiedVocab(nn.Module):
         self.output_bias = nn.Parameter(torch.zeros(vocab_size))
 
     def embed(self, ids: torch.Tensor, vocab: torch.Tensor, offset: int) -> torch.Tensor:
-        x = self.token_in(nn.functional.embedding(ids, vocab))
+        x = self.token_in(F.embedding(ids, vocab))
         return x + self.positional_embedding[offset: offset + ids.shape[1]]
 
     def logits(self, h: torch.Tensor, vocab: torch.Tensor) -> torch.Tensor:
-        return self.token_out(h) @ vocab.t().to(h.dtype) + self.output_bias
+        return F.linear(self.token_out(h), vocab.to(h.dtype), self.output_bias.to(h.dtype))
+
+    def fold(self, vocab: torch.Tensor) -> torch.Tensor:
+        """``E W_out`` [V, width]: the output map as one matrix, 3x smaller than E, so a
+        decoding step (memory-bound on CPU) reads less."""
+        return vocab.to(self.token_out.weight.dtype) @ self.token_out.weight
+
+    def folded_logits(self, h: torch.Tensor, folded: torch.Tensor) -> torch.Tensor:
+        return F.linear(h, folded.to(h.dtype), self.output_bias.to(h.dtype))
 
 
 class CaptionDecoder(nn.Module):
@@ -90,6 +100,11 @@ class CaptionDecoder(nn.Module):
             return h @ self.text_projection
         return self.vocab.logits(h, vocab)
 
+    def _project_step(self, h: torch.Tensor, state: DecoderState) -> torch.Tensor:
+        if state.folded_vocab is None:
+            return self.project(h, None)
+        return self.vocab.folded_logits(self.ln_final(h), state.folded_vocab)
+
     def forward(self, memory: torch.Tensor, text: torch.Tensor, condition: torch.Tensor | None,
                 vocab: torch.Tensor | None = None) -> torch.Tensor:
         """memory [B, N, W] signal tokens, text [B, L, W] states, condition [B, P, W] or None
@@ -102,19 +117,22 @@ class CaptionDecoder(nn.Module):
         cross = [blk.context_kv(memory) for blk in self.cross_attn]
         return self.project(self._layers(x, mask, None, cross)[:, prefix:], vocab)
 
-    def start(self, memory: torch.Tensor, condition: torch.Tensor | None) -> DecoderState:
-        """Cache the cross-attention context and run the condition prefix once."""
+    def start(self, memory: torch.Tensor, condition: torch.Tensor | None,
+              vocab: torch.Tensor | None = None) -> DecoderState:
+        """Cache the cross-attention context (and folded tied vocabulary) and run the
+        condition prefix once."""
         b, width = memory.shape[0], memory.shape[2]
         heads = self.resblocks[0].attn.heads
         empty = memory.new_zeros(b, heads, 0, width // heads)
         state = DecoderState([KVCache(empty, empty) for _ in self.resblocks],
-                             [blk.context_kv(memory) for blk in self.cross_attn])
+                             [blk.context_kv(memory) for blk in self.cross_attn],
+                             None if vocab is None else self.vocab.fold(vocab))
         if condition is not None:
             # prefix rows never see text, so running them alone gives their final keys
             self._layers(condition.to(memory.dtype), None, state.self_caches, state.cross_caches)
         return state
 
-    def step(self, text: torch.Tensor, state: DecoderState, vocab: torch.Tensor | None = None) -> torch.Tensor:
+    def step(self, text: torch.Tensor, state: DecoderState) -> torch.Tensor:
         """Logits [B, n, V] for ``text`` [B, n, W] appended after the cached positions."""
         n = text.shape[1]
         past = state.self_caches[0].k.shape[2]
@@ -122,4 +140,4 @@ class CaptionDecoder(nn.Module):
         if n > 1:
             mask = torch.ones(n, past + n, dtype=torch.bool, device=text.device).tril(diagonal=past)
         state.length += n
-        return self.project(self._layers(text, mask, state.self_caches, state.cross_caches), vocab)
+        return self._project_step(self._layers(text, mask, state.self_caches, state.cross_caches), state)

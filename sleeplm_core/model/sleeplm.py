@@ -295,7 +295,7 @@ class _Session:
     def __init__(self, model: SleepLM, memory: torch.Tensor, condition: torch.Tensor | None) -> None:
         self.model = model
         self.vocab = model._vocab()
-        self.decoder: DecoderState = model.text_decoder.start(memory, condition)
+        self.decoder: DecoderState = model.text_decoder.start(memory, condition, self.vocab)
         self.text: TextDecodeState | None = None
         if isinstance(model.text, ClipTextTower):
             self.text = model.text.start(memory.shape[0], memory.device)
@@ -305,7 +305,7 @@ class _Session:
             states = self.model.text.step(ids, self.text)
         else:
             states = self.model.text_decoder.vocab.embed(ids, self.vocab, self.decoder.length)
-        logits = self.model.text_decoder.step(states, self.decoder, self.vocab)
+        logits = self.model.text_decoder.step(states, self.decoder)
         return torch.log_softmax(logits[:, -1].float(), dim=-1)
 
     def select(self, index: torch.Tensor) -> None:
