@@ -1,0 +1,159 @@
+"""``sleeplm eval``: staging, localization and retrieval scores on a recording."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+from tqdm import tqdm
+
+from sleeplm_core.captions.night import caption_night
+from sleeplm_core.errors import SleepLMError
+from sleeplm_core.heads.baselines import yasa_spindles, yasa_stages
+from sleeplm_core.heads.caption_regions import caption_regions, event_types
+from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
+from sleeplm_core.heads.evaluate import intervals_of, paired_recall, sleep_window
+from sleeplm_core.heads.localize import CALIBRATIONS, LocalizeConfig, localize
+from sleeplm_core.heads.metrics import event_scores, staging_scores
+from sleeplm_core.heads.models import DEFAULT_MODEL, LoadedModel, resolve_model
+from sleeplm_core.heads.night import EmbeddedNight
+from sleeplm_core.heads.smoothing import SMOOTHING_METHODS, SmoothingConfig
+from sleeplm_core.heads.zeroshot import ZeroShotClassifier
+from sleeplm_core.io.epochset import EpochSet
+from sleeplm_core.io.load import open_night
+from sleeplm_core.io.recording import STAGES
+from sleeplm_core.io.scoring import read_scoring
+
+
+def _embed(loaded: LoadedModel, epochs: EpochSet, desc: str) -> EmbeddedNight:
+    with tqdm(total=len(epochs), desc=desc, unit="epoch") as bar:
+        return EmbeddedNight.from_model(loaded.model, epochs, progress=bar.update)
+
+
+def _staging(args: argparse.Namespace) -> int:
+    rec, _, epochs = open_night(args.recording, hypnogram=args.hypnogram, sfreq=args.sfreq)
+    if not np.any(epochs.stages >= 0):
+        raise SleepLMError(f"{args.recording}: no sleep stages; pass the scoring with --hypnogram")
+    window = sleep_window(epochs.stages, args.pad_min) if args.pad_min >= 0 else slice(None)
+    if args.method == "yasa":
+        predicted, label = yasa_stages(rec, epochs)[window], "YASA SleepStaging"
+    else:
+        loaded = resolve_model(args.model)
+        vectors = encode_epochs(loaded.model, epochs.data[window], epochs.channel_mask)
+        head = ZeroShotClassifier(scale=float(loaded.model.logit_scale.exp()),
+                                  smoothing=SmoothingConfig(method=args.smoothing))
+        predicted, _ = head.predict(vectors, TextEncoder(loaded.model))
+        label = f"{loaded.label}, zero-shot, smoothing={args.smoothing}"
+    s = staging_scores(epochs.stages[window], predicted, STAGES)
+    print(f"method: {label}")
+    print(f"epochs: {s.n_epochs} (sleep window +/- {args.pad_min:g} min)")
+    print(f"accuracy: {s.accuracy:.3f}  macro-F1: {s.macro_f1:.3f}  kappa: {s.kappa:.3f}")
+    print("per-class F1: " + "  ".join(f"{n} {f:.3f}" for n, f in zip(s.labels, s.per_class_f1)))
+    print("confusion (rows = reference, columns = predicted):")
+    print("       " + "".join(f"{n:>6}" for n in s.labels))
+    for name, row in zip(s.labels, s.confusion):
+        print(f"{name:>6} " + "".join(f"{v:6d}" for v in row))
+    return 0
+
+
+def _detections(args: argparse.Namespace, rec, epochs: EpochSet) -> list[tuple[float, float]]:
+    if args.method == "file":
+        if not args.detections:
+            raise SleepLMError("--method file needs --detections FILE (e.g. the second expert)")
+        return intervals_of(read_scoring(args.detections).events, event_types(args.type))
+    if args.method == "yasa":
+        if args.type != "spindle":
+            raise SleepLMError("--method yasa is a spindle detector; use --type spindle")
+        return yasa_spindles(rec, epochs)
+    loaded = resolve_model(args.model)
+    if args.method == "caption":
+        captions = loaded.model.caption(epochs.data, "stage_event", mask=epochs.channel_mask)
+        return [(r.start, r.end) for r in caption_regions(
+            [c.text for c in captions], epochs.starts, args.type, [c.score for c in captions])]
+    if not args.query:
+        raise SleepLMError("--method similarity needs --query TEXT")
+    config = LocalizeConfig(calibration=args.calibration, threshold=args.threshold,
+                            min_duration=args.min_duration, top_k=args.top_k)
+    found = localize(_embed(loaded, epochs, "encoding"), args.query,
+                     TextEncoder(loaded.model), config)
+    return [(r.start, r.end) for r in found.regions]
+
+
+def _localize(args: argparse.Namespace) -> int:
+    rec, _, epochs = open_night(args.recording, events=args.events, sfreq=args.sfreq)
+    reference = intervals_of(rec.events, event_types(args.type))
+    if not reference:
+        raise SleepLMError(f"{args.events}: no {args.type} events; check --type "
+                           f"(e.g. apnea, hypopnea, desaturation, arousal, spindle)")
+    print(event_scores(_detections(args, rec, epochs), reference, args.iou).line())
+    return 0
+
+
+def _retrieval(args: argparse.Namespace) -> int:
+    rec, _, epochs = open_night(args.recording, hypnogram=args.hypnogram, events=args.events,
+                                sfreq=args.sfreq)
+    captions = caption_night(rec, epochs, seed=args.seed).level(args.level)
+    have = np.flatnonzero([c is not None for c in captions])
+    if not len(have):
+        raise SleepLMError(f"{args.recording}: no {args.level} captions (channels absent)")
+    rng = np.random.default_rng(args.seed)
+    pick = np.sort(rng.choice(have, size=min(args.n, len(have)), replace=False))
+    loaded = resolve_model(args.model)
+    vectors = encode_epochs(loaded.model, epochs.data[pick], epochs.channel_mask)
+    ks = tuple(int(k) for k in args.k.split(","))
+    s = paired_recall(vectors, [captions[i] for i in pick], TextEncoder(loaded.model), ks)
+    print(f"model: {loaded.label}; level: {args.level}; pairs: {s.n}")
+    for k, ts, st in zip(s.ks, s.text_to_signal, s.signal_to_text):
+        print(f"R@{k}: text->signal {ts:.3f}  signal->text {st:.3f}  (chance {k / s.n:.3f})")
+    return 0
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("recording", help="EDF/EDF+/BDF recording (or a .txt/.npz signal)")
+    parser.add_argument("--model", default=DEFAULT_MODEL,
+                        help="model folder or name; NAME:untrained for fresh weights")
+    parser.add_argument("--sfreq", type=float, help="sampling rate (Hz) of text signals")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``eval staging``, ``eval localize`` and ``eval retrieval``."""
+    parser = subparsers.add_parser("eval", help="score the model heads on a recording")
+    sub = parser.add_subparsers(dest="eval_command", required=True)
+
+    p = sub.add_parser("staging", help="zero-shot (or YASA) staging vs the scored hypnogram")
+    _common(p)
+    p.add_argument("--hypnogram", help="stage scoring file (when not inside the recording)")
+    p.add_argument("--method", choices=("model", "yasa"), default="model")
+    p.add_argument("--smoothing", choices=SMOOTHING_METHODS, default="hmm")
+    p.add_argument("--pad-min", type=float, default=30.0,
+                   help="minutes of wake kept around the sleep period (-1: whole recording)")
+    p.set_defaults(func=_staging)
+
+    p = sub.add_parser("localize", help="by-event F1 of localized regions vs scored events")
+    _common(p)
+    p.add_argument("--events", required=True, help="reference event scoring file")
+    p.add_argument("--type", required=True,
+                   help="event type: apnea, obstructive_apnea, hypopnea, desaturation, arousal, "
+                        "spindle, ...")
+    p.add_argument("--query", help="text query (method similarity)")
+    p.add_argument("--method", choices=("similarity", "caption", "yasa", "file"),
+                   default="similarity")
+    p.add_argument("--detections", help="event file scored as detections (method file)")
+    p.add_argument("--calibration", choices=CALIBRATIONS, default="zscore")
+    p.add_argument("--threshold", type=float, default=LocalizeConfig.threshold)
+    p.add_argument("--min-duration", type=float, default=LocalizeConfig.min_duration,
+                   help="shortest region in seconds")
+    p.add_argument("--top-k", type=int, default=1000, help="regions kept")
+    p.add_argument("--iou", type=float, default=0.3, help="IoU needed for a match")
+    p.set_defaults(func=_localize)
+
+    p = sub.add_parser("retrieval", help="R@k between epochs and captions of their measurements")
+    _common(p)
+    p.add_argument("--hypnogram", help="stage scoring file")
+    p.add_argument("--events", help="event scoring file")
+    p.add_argument("--level", default="stage_event",
+                   help="caption level: brain, heart, respiratory, position_muscle, stage_event")
+    p.add_argument("--n", type=int, default=500, help="epochs sampled (seeded)")
+    p.add_argument("-k", "--k", default="1,5,10", help="comma-separated k values")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_retrieval)

@@ -1,0 +1,95 @@
+"""The embedding interface the heads need, and batched encoding of a night.
+
+A head needs two things from a model: L2-normalised signal embeddings (one row
+per 30-s epoch or window) and a callable that turns texts into L2-normalised
+embeddings of the same width. :func:`encode_epochs` and :class:`TextEncoder`
+produce them from any model with ``encode_signals`` / ``encode_text``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import torch
+
+EncodeText = Callable[[Sequence[str]], np.ndarray]
+"""Texts -> float32 array (n_texts, dim), rows L2-normalised."""
+
+
+class SignalTextModel(Protocol):
+    """What the heads use from a SleepLM model."""
+
+    def encode_signals(self, epochs: Any, mask: Any) -> Any: ...
+
+    def encode_text(self, texts: list[str]) -> Any: ...
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    """A float32 numpy copy of a tensor or array."""
+    if isinstance(x, torch.Tensor):
+        x = x.detach().to("cpu", torch.float32).numpy()
+    return np.asarray(x, dtype=np.float32)
+
+
+def l2_normalise(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero)."""
+    norm = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.where(norm > 0, norm, 1.0)
+
+
+def softmax_rows(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax, stable for large logits."""
+    z = np.exp(logits - logits.max(1, keepdims=True))
+    return z / z.sum(1, keepdims=True)
+
+
+def batches(n: int, batch_size: int) -> Iterator[slice]:
+    """Consecutive slices covering ``range(n)``."""
+    for start in range(0, n, batch_size):
+        yield slice(start, min(start + batch_size, n))
+
+
+def encode_epochs(model: SignalTextModel, data: np.ndarray, channel_mask: np.ndarray,
+                  batch_size: int = 64,
+                  progress: Callable[[int], None] | None = None) -> np.ndarray:
+    """Signal embeddings of model-ready epochs.
+
+    Args:
+        model: a SleepLM model (``encode_signals(epochs [B,10,1920], mask [10])``).
+        data: float32 (n, 10, 1920) epochs as in ``EpochSet.data`` (may be a memmap).
+        channel_mask: bool (10,), True where a channel is present.
+        batch_size: epochs per forward pass.
+        progress: called with the number of epochs done after each batch.
+
+    Returns:
+        float32 (n, dim), rows L2-normalised.
+    """
+    mask = torch.as_tensor(np.asarray(channel_mask, dtype=bool))
+    out: list[np.ndarray] = []
+    with torch.inference_mode():
+        for sl in batches(len(data), batch_size):
+            chunk = torch.from_numpy(np.ascontiguousarray(data[sl], dtype=np.float32))
+            out.append(l2_normalise(to_numpy(model.encode_signals(chunk, mask))))
+            if progress is not None:
+                progress(sl.stop - sl.start)
+    if not out:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.concatenate(out)
+
+
+class TextEncoder:
+    """Memoising text encoder: each distinct text goes through the model once."""
+
+    def __init__(self, model: SignalTextModel) -> None:
+        self._model = model
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            with torch.inference_mode():
+                vecs = l2_normalise(to_numpy(self._model.encode_text(list(todo))))
+            self._cache.update(zip(todo, vecs))
+        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)

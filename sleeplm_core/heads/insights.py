@@ -1,0 +1,134 @@
+"""Short paragraphs about a set of epochs at one caption level (modality).
+
+The paragraph has two parts:
+
+* what was measured: the mean (and range) over the chosen epochs of that level's
+  features, with units, from :mod:`sleeplm_core.features` — every number in the
+  paragraph comes from here;
+* what the model says: sentences of the generated captions of those epochs that
+  hold no digits, so a number the decoder made up never reaches the reader.
+
+It also names the epochs it came from, so the app can show them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from sleeplm_core.captions.grammar import sentences
+from sleeplm_core.captions.levels import LEVELS
+from sleeplm_core.errors import SleepLMError
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+_UNIT = re.compile(r"^(?P<name>.+) \[(?P<unit>[^\]]*)\]$")
+
+
+@dataclass(frozen=True)
+class InsightConfig:
+    """Insight settings.
+
+    Attributes:
+        max_features: measured features named in the paragraph.
+        max_sentences: model caption sentences quoted.
+    """
+
+    max_features: int = 6
+    max_sentences: int = 2
+
+
+@dataclass(frozen=True)
+class Insight:
+    """A paragraph and its evidence.
+
+    Attributes:
+        text: the paragraph.
+        epochs: epoch indices it describes.
+        measured: feature column -> mean over those epochs (units in the column name).
+        quoted: caption sentences taken from the model.
+    """
+
+    text: str
+    epochs: tuple[int, ...]
+    measured: dict[str, float]
+    quoted: tuple[str, ...]
+
+
+def describe(epochs: Sequence[int], level: str, features: pd.DataFrame,
+             starts: np.ndarray, captions: Sequence[str] | None = None,
+             stages: np.ndarray | None = None, start_time: datetime | None = None,
+             config: InsightConfig = InsightConfig()) -> Insight:
+    """Describe ``epochs`` at ``level``.
+
+    Args:
+        epochs: epoch indices (e.g. the union of a localization's regions).
+        level: one of :data:`LEVELS`.
+        features: ``NightFeatures.to_frame()`` of the night (one row per epoch).
+        starts: epoch start times in seconds.
+        captions: generated captions at ``level`` for the same ``epochs``, or None.
+        stages: stage code per epoch (index into STAGES, -1 unknown), for the stage mix.
+        start_time: recording start, to print clock times; else times from the start.
+    """
+    if level not in LEVELS:
+        raise SleepLMError(f"unknown modality {level!r}; use one of {', '.join(LEVELS)}")
+    idx = np.asarray(sorted(set(int(i) for i in epochs)), dtype=int)
+    if not len(idx):
+        raise SleepLMError("no epochs to describe; pick a region or an epoch first")
+    measured = _measured(features, idx, level, config.max_features)
+    quoted = _quoted(captions or [], config.max_sentences)
+    parts = [_where(idx, starts, start_time, stages), _measured_text(measured, features, idx, level)]
+    if quoted:
+        parts.append("The model describes them as: " + " ".join(quoted))
+    return Insight(" ".join(p for p in parts if p), tuple(idx.tolist()), measured, quoted)
+
+
+def _where(idx: np.ndarray, starts: np.ndarray, start_time: datetime | None,
+           stages: np.ndarray | None) -> str:
+    first, last = float(starts[idx[0]]), float(starts[idx[-1]]) + EPOCH_SEC
+    text = (f"{len(idx)} epoch{'s' if len(idx) > 1 else ''} "
+            f"({_clock(first, start_time)} to {_clock(last, start_time)})")
+    if stages is not None:
+        mix = Counter(STAGES[s] for s in np.asarray(stages)[idx] if s >= 0)
+        if mix:
+            text += ", scored " + ", ".join(f"{n} x {s}" for s, n in mix.most_common())
+    return text + "."
+
+
+def _clock(seconds: float, start_time: datetime | None) -> str:
+    if start_time is not None:
+        return (start_time + timedelta(seconds=seconds)).strftime("%H:%M:%S")
+    return str(timedelta(seconds=round(seconds)))
+
+
+def _measured(features: pd.DataFrame, idx: np.ndarray, level: str, limit: int) -> dict[str, float]:
+    cols = [c for c in features.columns if c.startswith(f"{level}.") and _UNIT.match(c)]
+    rows = features.iloc[idx][cols].apply(pd.to_numeric, errors="coerce")
+    means = rows.mean(skipna=True).dropna()
+    return {c: float(v) for c, v in list(means.items())[:limit]}
+
+
+def _measured_text(measured: dict[str, float], features: pd.DataFrame, idx: np.ndarray,
+                   level: str) -> str:
+    if not measured:
+        return f"No {level.replace('_', '/')} features could be measured there (channels absent)."
+    items = []
+    for col, mean in measured.items():
+        m = _UNIT.match(col)
+        values = pd.to_numeric(features.iloc[idx][col], errors="coerce").dropna()
+        name = m["name"].removeprefix(f"{level}.").replace(".", " ")
+        spread = (f" (range {values.min():.1f}-{values.max():.1f})" if len(values) > 1
+                  and values.max() > values.min() else "")
+        items.append(f"{name} {mean:.1f} {m['unit']}{spread}")
+    return "Measured (mean): " + "; ".join(items) + "."
+
+
+def _quoted(captions: Sequence[str], limit: int) -> tuple[str, ...]:
+    counts = Counter(s for c in captions for s in sentences(c)
+                     if s and not any(ch.isdigit() for ch in s))
+    return tuple(s for s, _ in counts.most_common(limit))

@@ -1,0 +1,96 @@
+"""A night's epochs with cached signal embeddings, including shifted windows.
+
+Sub-epoch localization needs embeddings of 30-s windows that start between epoch
+boundaries. They are cut from the model-ready epochs by concatenating an epoch
+with the next one and taking 1920 samples from an offset, so no re-reading or
+re-filtering of the recording is needed (the epochs are z-scored with night-wide
+statistics, so neighbours join without a step). Window embeddings are computed
+on demand and cached, because a query usually touches only a few epochs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sleeplm_core.heads.encoder import SignalTextModel, encode_epochs
+from sleeplm_core.io.epochset import EPOCH_SAMPLES, MODEL_SFREQ, EpochSet
+from sleeplm_core.io.recording import EPOCH_SEC
+
+EncodeEpochs = Callable[[np.ndarray], np.ndarray]
+"""Model-ready windows (n, 10, 1920) -> L2-normalised embeddings (n, dim)."""
+
+
+@dataclass
+class EmbeddedNight:
+    """Epochs of one night with their embeddings.
+
+    Attributes:
+        epochs: the model-ready epochs.
+        vectors: float32 (n_epochs, dim) L2-normalised epoch embeddings.
+        encode: encodes windows for sub-epoch refinement; None disables refinement.
+        stride_sec: step between window starts inside an epoch, in seconds; it must
+            divide the 30-s epoch into whole samples at 64 Hz.
+    """
+
+    epochs: EpochSet
+    vectors: np.ndarray
+    encode: EncodeEpochs | None = None
+    stride_sec: float = 5.0
+    _windows: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_model(cls, model: SignalTextModel, epochs: EpochSet, batch_size: int = 64,
+                   progress: Callable[[int], None] | None = None,
+                   stride_sec: float = 5.0) -> EmbeddedNight:
+        """Encode every epoch with ``model`` and keep the model for window refinement."""
+        def encode(windows: np.ndarray) -> np.ndarray:
+            return encode_epochs(model, windows, epochs.channel_mask, batch_size)
+
+        vectors = encode_epochs(model, epochs.data, epochs.channel_mask, batch_size, progress)
+        return cls(epochs, vectors, encode, stride_sec)
+
+    @property
+    def shifts(self) -> int:
+        """Windows per epoch (the epoch itself included)."""
+        return int(round(EPOCH_SEC / self.stride_sec))
+
+    def contiguous_next(self) -> np.ndarray:
+        """bool (n_epochs,): True where epoch i+1 starts exactly 30 s after epoch i."""
+        gaps = np.diff(self.epochs.starts)
+        return np.append(np.isclose(gaps, EPOCH_SEC), False)
+
+    def window_vectors(self, epoch_idx: np.ndarray) -> np.ndarray:
+        """Embeddings of the windows starting inside each given epoch.
+
+        Returns float32 (len(epoch_idx), shifts, dim); row ``[i, s]`` is the window
+        starting ``s * stride_sec`` after epoch ``epoch_idx[i]``. Shifted windows
+        that would run past a gap or the end of the night are NaN.
+        """
+        if self.encode is None:
+            raise ValueError("this night has no encoder; sub-epoch refinement is unavailable")
+        todo = [int(i) for i in np.unique(epoch_idx) if int(i) not in self._windows]
+        if todo:
+            self._encode_windows(todo)
+        return np.stack([self._windows[int(i)] for i in epoch_idx]) if len(epoch_idx) else \
+            np.zeros((0, self.shifts, self.vectors.shape[1]), np.float32)
+
+    def _encode_windows(self, todo: list[int]) -> None:
+        step = int(round(self.stride_sec * MODEL_SFREQ))
+        per = self.shifts - 1
+        nxt = self.contiguous_next()
+        valid = [i for i in todo if nxt[i]]
+        windows = [self._cut(i, s * step) for i in valid for s in range(1, self.shifts)]
+        encoded = self.encode(np.stack(windows)) if windows else None
+        for i in todo:
+            rows = np.full((self.shifts, self.vectors.shape[1]), np.nan, dtype=np.float32)
+            rows[0] = self.vectors[i]
+            self._windows[i] = rows
+        for j, i in enumerate(valid):
+            self._windows[i][1:] = encoded[j * per:(j + 1) * per]
+
+    def _cut(self, i: int, offset: int) -> np.ndarray:
+        pair = np.concatenate([self.epochs.data[i], self.epochs.data[i + 1]], axis=-1)
+        return pair[:, offset:offset + EPOCH_SAMPLES]

@@ -1,0 +1,156 @@
+"""Night summary: AASM sleep statistics and respiratory indices.
+
+Definitions (times in minutes, percentages 0-100), computed by
+``yasa.Hypnogram.sleep_statistics`` where YASA has them:
+
+* TIB, time in bed: length of the hypnogram (lights off to lights on).
+* SPT, sleep period time: first to last sleep epoch.
+* TST, total sleep time: N1 + N2 + N3 + REM minutes inside the SPT.
+* SE, sleep efficiency: 100 * TST / TIB.
+* SOL, sleep onset latency: start of the hypnogram to the first sleep epoch.
+* WASO, wake after sleep onset: wake minutes inside the SPT.
+* REM latency: first sleep epoch to the first REM epoch (the AASM definition;
+  YASA's ``Lat_REM`` counts from lights off, so this is ``Lat_REM - SOL``).
+* Stage minutes, and each stage as % of TST (W as % of TIB).
+* Awakenings: wake runs of at least one epoch that start after sleep onset and
+  end before the last sleep epoch (the final awakening is not counted).
+* AHI, apnea-hypopnea index: obstructive, central and mixed apneas plus
+  hypopneas that start in a sleep epoch, per hour of TST.
+* ODI, oxygen desaturation index: desaturations (>= 3 % drops; scored ones, or
+  measured from SpO2 with :mod:`sleeplm_core.heads.oximetry`) that start in a
+  sleep epoch, per hour of TST.
+
+Unscored epochs count towards TIB but never towards sleep or wake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import yasa
+
+from sleeplm_core.errors import SleepLMError
+from sleeplm_core.heads.oximetry import detect_desaturations
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event, Signal
+
+APNEA_TYPES: tuple[str, ...] = ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea")
+"""Event types counted by the AHI."""
+
+_YASA_NAMES = {"W": "WAKE", "N1": "N1", "N2": "N2", "N3": "N3", "REM": "REM"}
+
+
+@dataclass(frozen=True)
+class NightSummary:
+    """AASM statistics of one night (see the module docstring for definitions).
+
+    Attributes:
+        tib_min, spt_min, tst_min, sol_min, waso_min: minutes.
+        rem_latency_min: minutes from sleep onset to the first REM epoch (NaN if no REM).
+        se_pct: sleep efficiency, %.
+        stage_min: minutes of each stage (W, N1, N2, N3, REM).
+        stage_pct: % of TST for sleep stages, % of TIB for W.
+        awakenings: count of wake runs inside the sleep period.
+        ahi: events/hour of TST, None when no respiratory events were given.
+        odi: desaturations/hour of TST, None when neither events nor SpO2 exist.
+        n_apneas_hypopneas, n_desaturations: the counts behind the indices.
+        source: "scored" or "predicted" hypnogram.
+    """
+
+    tib_min: float
+    spt_min: float
+    tst_min: float
+    se_pct: float
+    sol_min: float
+    waso_min: float
+    rem_latency_min: float
+    stage_min: dict[str, float]
+    stage_pct: dict[str, float]
+    awakenings: int
+    ahi: float | None
+    odi: float | None
+    n_apneas_hypopneas: int | None
+    n_desaturations: int | None
+    source: str
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(statistic, value, unit) rows for a table."""
+        rows = [("TIB", self.tib_min, "min"), ("TST", self.tst_min, "min"),
+                ("SE", self.se_pct, "%"), ("SOL", self.sol_min, "min"),
+                ("WASO", self.waso_min, "min"), ("REM latency", self.rem_latency_min, "min"),
+                ("Awakenings", self.awakenings, "count")]
+        for stage in STAGES:
+            rows.append((f"{stage}", self.stage_min[stage], "min"))
+            rows.append((f"{stage} %", self.stage_pct[stage], "% TIB" if stage == "W" else "% TST"))
+        rows += [("AHI", self.ahi, "events/h"), ("ODI", self.odi, "events/h")]
+        return [(name, "n/a" if v is None or v != v else f"{v:.1f}" if isinstance(v, float)
+                 else str(v), unit) for name, v, unit in rows]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def summarize_night(stages: np.ndarray, stage_offset: float = 0.0,
+                    events: list[Event] | None = None, spo2: Signal | None = None,
+                    respiratory_scored: bool = False, source: str = "scored") -> NightSummary:
+    """AASM statistics of a hypnogram, with AHI/ODI when events are given.
+
+    Args:
+        stages: stage codes per 30-s epoch (index into :data:`STAGES`), -1 unscored.
+        stage_offset: start of the first epoch in seconds from the recording start
+            (to place events on the hypnogram).
+        events: scored or detected events (seconds from the recording start).
+        spo2: SpO2 trace in %, used for the ODI when no desaturation is scored.
+        respiratory_scored: the events file covers respiratory events, so an AHI
+            of 0 is reported when it holds none (otherwise AHI is None).
+        source: "scored" or "predicted", carried into the result.
+    """
+    stages = np.asarray(stages, dtype=int)
+    if not np.any(stages >= 0):
+        raise SleepLMError("the hypnogram has no scored epoch; load a scoring file or "
+                           "predict stages first")
+    names = np.array([_YASA_NAMES[STAGES[c]] if c >= 0 else "UNS" for c in stages])
+    stats = yasa.Hypnogram(names, n_stages=5, freq=f"{int(EPOCH_SEC)}s").sleep_statistics()
+    tst = float(stats["TST"])
+    stage_min = {s: float(np.sum(stages == i)) * EPOCH_SEC / 60 for i, s in enumerate(STAGES)}
+    stage_pct = {s: _percent(m, float(stats["TIB"]) if s == "W" else tst)
+                 for s, m in stage_min.items()}
+    events = events or []
+    apneas = [e for e in events if e.type in APNEA_TYPES]
+    ahi, n_ah = _index(stages, stage_offset, apneas, tst, bool(apneas) or respiratory_scored)
+    desats = [e for e in events if e.type == "desaturation"]
+    if not desats and spo2 is not None:
+        desats = detect_desaturations(spo2.data, spo2.sfreq)
+    odi, n_de = _index(stages, stage_offset, desats, tst, bool(desats) or spo2 is not None)
+    return NightSummary(
+        tib_min=float(stats["TIB"]), spt_min=float(stats["SPT"]), tst_min=tst,
+        se_pct=float(stats["SE"]), sol_min=float(stats["SOL"]),
+        waso_min=float(np.nan_to_num(stats["WASO"])),
+        rem_latency_min=float(stats.get("Lat_REM", np.nan) - stats["SOL"]),
+        stage_min=stage_min, stage_pct=stage_pct, awakenings=count_awakenings(stages),
+        ahi=ahi, odi=odi, n_apneas_hypopneas=n_ah, n_desaturations=n_de, source=source)
+
+
+def count_awakenings(stages: np.ndarray) -> int:
+    """Wake runs (>= 1 epoch) between the first and the last sleep epoch."""
+    sleep = np.flatnonzero(stages >= 1)
+    if len(sleep) == 0:
+        return 0
+    wake = stages[sleep[0]:sleep[-1] + 1] == 0
+    return int(np.sum(np.diff(wake.astype(np.int8)) == 1))
+
+
+def _percent(part: float, whole: float) -> float:
+    return 100.0 * part / whole if whole > 0 else 0.0
+
+
+def _index(stages: np.ndarray, offset: float, events: list[Event], tst_min: float,
+           known: bool) -> tuple[float | None, int | None]:
+    """Events starting in a sleep epoch per hour of TST, and their count (None if unknown)."""
+    if not known:
+        return None, None
+    onsets = np.array([e.onset for e in events], dtype=float)
+    idx = np.floor((onsets - offset) / EPOCH_SEC).astype(int)
+    inside = (idx >= 0) & (idx < len(stages))
+    n = int(np.sum(stages[idx[inside]] >= 1))
+    return (n / (tst_min / 60) if tst_min > 0 else float("nan")), n
