@@ -262,7 +262,7 @@ class App:
                             gr.Markdown(f"*{who}*")
                             for text in texts:
                                 b = gr.Button(text, size="sm")
-                                b.click(lambda q=text: q, None, question)
+                                b.click(lambda q=text: q, None, question, api_visibility="private")
                     regions = gr.Dataset(components=[gr.Textbox(visible=False)], type="index",
                                          label="Highlighted regions (click to view)",
                                          samples=[["(no highlighted region yet)"]], elem_id="regions")
@@ -295,15 +295,16 @@ class App:
                                             ("EDF+ annotations", "edf"), ("Overview PNG", "overview"),
                                             ("Epoch viewer PNG", "viewer")):
                             gr.Button(label, size="sm").click(
-                                lambda st, k=kind: self.export(k, st), state, files)
+                                lambda st, k=kind: self.export(k, st), state, files,
+                                api_name=f"export_{kind}")
 
             views = [state, overview, viewer, epoch_box, status, regions]
             demo.load(self.init, state, views + [chatbot, mapping, report, table, dist])
             for trigger in (ask_btn.click, question.submit):
                 trigger(self.ask, [question, state], views + [chatbot, question],
                         api_name="ask" if trigger == ask_btn.click else False)
-            prev_btn.click(lambda st: self.move(-1, st), state, views)
-            next_btn.click(lambda st: self.move(1, st), state, views)
+            prev_btn.click(lambda st: self.move(-1, st), state, views, api_name="previous")
+            next_btn.click(lambda st: self.move(1, st), state, views, api_name="next")
             epoch_box.submit(self.goto, [epoch_box, state], views)
             window.change(self.set_window, [window, state], views)
             jump_btn.click(self.jump_seconds, [jump_box, state], views, api_name="jump")
@@ -325,4 +326,4 @@ class App:
             result = s.ask(f"show a clear example of {phen.title.lower()}", self.cfg.engine)
             return s, phen.explanation, s.viewer(), result.text
 
-        choice.change(show, [choice, state], [state, text, example, note])
+        choice.change(show, [choice, state], [state, text, example, note], api_name="gallery")

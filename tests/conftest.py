@@ -1,0 +1,28 @@
+"""Shared fixtures: small synthetic nights written as real EDF files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sleeplm_core.io.edf_write import write_edf
+from sleeplm_core.io.synth import SynthConfig, synth_night
+
+
+def _write_synthetic(folder: Path, name: str, hours: float, seed: int) -> Path:
+    rec = synth_night(SynthConfig(hours=hours, seed=seed, ahi=30.0))
+    return write_edf(rec, folder / name)
+
+
+@pytest.fixture(scope="session")
+def synthetic_edf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1-h synthetic night (full montage, scored stages and events in EDF+), seed 7."""
+    return _write_synthetic(tmp_path_factory.mktemp("synthetic"), "synthetic_1h.edf", 1.0, 7)
+
+
+@pytest.fixture(scope="session")
+def short_synthetic_edf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 30-min synthetic night, seed 11, for tests that only need a second recording."""
+    return _write_synthetic(tmp_path_factory.mktemp("synthetic_short"), "synthetic_30min.edf",
+                            0.5, 11)

@@ -1,0 +1,106 @@
+"""The app served in-process and driven through gradio_client, as a remote user would."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import gradio as gr
+import plotly.io as pio
+import pytest
+from gradio_client import Client, handle_file
+
+from app.engine import EngineConfig, build_engine
+from app.night import embed_night, read_night
+from app.plots import highlight_times
+from app.timeexpr import format_clock
+from app.ui import CLICK_JS, App, AppConfig
+from app.uploads import UploadPolicy
+
+CLOCK_RE = re.compile(r"\b(\d{2}:\d{2}:\d{2})\b")
+NO_MAPPING = {"headers": ["slot", "file channel"], "data": [["ECG", ""]]}
+
+
+@pytest.fixture(scope="module")
+def served(synthetic_edf: Path, short_synthetic_edf: Path) -> Iterator[tuple[str, AppConfig]]:
+    engine = build_engine(EngineConfig(threads=1))
+    night = read_night(synthetic_edf, "synthetic_1h")
+    embed_night(night, engine)
+    bundled = {"synthetic_1h": (synthetic_edf, None), "synthetic_30min": (short_synthetic_edf, None)}
+    policy = UploadPolicy(roots=(Path(gr.utils.get_upload_folder()), synthetic_edf.parent,
+                                 short_synthetic_edf.parent))
+    config = AppConfig(engine, night, bundled, policy)
+    demo = App(config).build()
+    demo.queue().launch(server_name="127.0.0.1", prevent_thread_lock=True, js=CLICK_JS, quiet=True)
+    yield demo.local_url, config
+    demo.close()
+
+
+def _reply(result: tuple) -> str:
+    chat = result[5]
+    content = chat[-1]["content"]
+    return content if isinstance(content, str) else " ".join(c.get("text", "") for c in content)
+
+
+def _night_clocks(config: AppConfig) -> set[str]:
+    night = config.default
+    t0 = night.recording.start_time
+    return {format_clock(s, t0) for s in range(0, int(night.recording.duration) + 1)}
+
+
+def test_five_intents_name_real_times_and_draw_them(served: tuple[str, AppConfig]) -> None:
+    url, config = served
+    client = Client(url, verbose=False)
+    clocks = _night_clocks(config)
+    questions = {
+        "locate": "where are the apneas?",
+        "locate_filtered": "find spindles in the first hour",
+        "classify": "what stage is it at epoch 30?",
+        "summarize": "summarize the night",
+        "help": "help",
+    }
+    replies = {}
+    for intent, q in questions.items():
+        result = client.predict(q, api_name="/ask")
+        replies[intent] = _reply(result)
+        fig = pio.from_json(result[0]["plot"])
+        named = CLOCK_RE.findall(replies[intent])
+        assert all(c in clocks for c in named), (q, named)
+        if intent in ("locate", "locate_filtered", "classify"):
+            assert named, replies[intent]
+            drawn = {format_clock(x0, config.default.recording.start_time)
+                     for x0, _ in highlight_times(fig)}
+            assert named[0] in drawn, (q, named, drawn)
+    assert "epoch 30" in replies["classify"].lower()
+    assert "total sleep" in replies["summarize"]
+    assert "summarize" in replies["help"]
+
+
+def test_unanswerable_question_gets_an_honest_reply(served: tuple[str, AppConfig]) -> None:
+    client = Client(served[0], verbose=False)
+    reply = _reply(client.predict("what's the weather tomorrow?", api_name="/ask"))
+    assert reply.startswith("I can't answer that")
+
+
+def test_failed_upload_keeps_the_loaded_night(served: tuple[str, AppConfig], tmp_path: Path) -> None:
+    client = Client(served[0], verbose=False)
+    fake = tmp_path / "not_a_recording.edf"
+    fake.write_text("hello, this is text")
+    result = client.predict(handle_file(str(fake)), None, None, None, NO_MAPPING, False, api_name="/load")
+    status = result[3]
+    assert "not an EDF" in status and "still showing synthetic_1h" in status
+    reply = _reply(client.predict("what stage is it at epoch 3?", api_name="/ask"))
+    assert "Epoch 3" in reply
+
+
+def test_two_clients_never_see_each_others_recording(served: tuple[str, AppConfig]) -> None:
+    a, b = Client(served[0], verbose=False), Client(served[0], verbose=False)
+    b.predict("summarize the night", api_name="/ask")
+    loaded = a.predict(None, None, None, "synthetic_30min", NO_MAPPING, False,
+                      api_name="/load")
+    assert "synthetic_30min" in loaded[3]
+    status_b = b.predict("summarize the night", api_name="/ask")[3]
+    assert "synthetic_1h" in status_b and "synthetic_30min" not in status_b
+    status_a = a.predict("help", api_name="/ask")[3]
+    assert "synthetic_30min" in status_a
