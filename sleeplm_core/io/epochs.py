@@ -143,7 +143,9 @@ def _waveform(signal: Signal, grid_start: float, n_epochs: int) -> tuple[np.ndar
     flags = quality_flags(native, bounds, scale, waveform=True)
     clean = np.where(np.isfinite(native), native, center)
     ratio = Fraction(MODEL_SFREQ / signal.sfreq).limit_denominator(1000)
-    resampled = resample_poly(clean[bounds[0]:], ratio.numerator, ratio.denominator)
+    # Padding with the mean instead of zeros keeps channels with a DC offset
+    # from ramping up from zero over the first and last filter lengths.
+    resampled = resample_poly(clean[bounds[0]:], ratio.numerator, ratio.denominator, padtype="mean")
     values = (_fit_length(resampled, n_epochs * EPOCH_SAMPLES, center) - center) / scale
     return values.astype(np.float32), flags, (center, scale)
 

@@ -1,0 +1,94 @@
+"""Epoching: resampling, alignment to the scoring, robust z-score, masks and memmap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sleeplm_core.io import epochs as epochs_module
+from sleeplm_core.io.epochs import make_epochs
+from sleeplm_core.io.epochset import CANONICAL_CHANNELS, EPOCH_SAMPLES
+from sleeplm_core.io.load import load_recording
+from sleeplm_core.io.montage import map_montage
+from sleeplm_core.io.recording import Recording, Signal
+
+PSG = Path(__file__).resolve().parent / "fixtures" / "io" / "SC4001E0-PSG-first10min.edf"
+C3, POS, ECG = (CANONICAL_CHANNELS.index(s) for s in ("EEG_C3", "POS", "ECG"))
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load_recording(PSG)
+
+
+def _with(rec: Recording, label: str, data: np.ndarray, sfreq: float) -> Recording:
+    signals = {**rec.signals, label: Signal(label, data, sfreq)}
+    return Recording(signals, rec.start_time, rec.duration, rec.stages, rec.stage_offset, list(rec.events), dict(rec.source))
+
+
+def test_shape_mask_and_robust_zscore(real):
+    epochs = make_epochs(real, map_montage(real))
+    assert epochs.data.shape == (20, 10, EPOCH_SAMPLES) and epochs.data.dtype == np.float32
+    eeg = epochs.data[:, C3].ravel()
+    q25, q50, q75 = np.percentile(eeg, [25, 50, 75])
+    assert abs(q50) < 0.05 and abs((q75 - q25) - 1.349) < 0.1
+    assert not epochs.channel_mask[ECG] and not epochs.data[:, ECG].any()
+    median, scale = epochs.zscore["EEG_C3"]
+    native = real.signals["EEG Fpz-Cz"].data
+    assert median == pytest.approx(np.median(native)) and scale > 0
+
+
+def test_resampling_keeps_the_waveform_and_removes_aliases(real):
+    t = np.arange(int(real.duration * 256)) / 256.0
+    # 10 Hz stays; 100 Hz is above the 32-Hz Nyquist of the output and must not alias.
+    signal = 20 * np.sin(2 * np.pi * 10 * t) + 20 * np.sin(2 * np.pi * 100 * t)
+    rec = _with(real, "C3-M2", signal, 256.0)
+    epochs = make_epochs(rec, map_montage(rec))
+    x = epochs.data[5, C3].astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(x)) / len(x)
+    freqs = np.fft.rfftfreq(len(x), 1 / 64)
+    peak = freqs[np.argmax(spectrum)]
+    alias = spectrum[np.argmin(np.abs(freqs - 28))]  # 100 Hz folds to 28 Hz at 64 Hz
+    assert peak == pytest.approx(10.0) and alias < 0.01 * spectrum.max()
+
+
+def test_epochs_align_to_the_scoring(real):
+    rec = _with(real, "C3-M2", real.signals["EEG Fpz-Cz"].data, 100.0)
+    rec.stages, rec.stage_offset = np.array([2, 3, 4], dtype=np.int8), 45.0
+    epochs = make_epochs(rec, map_montage(rec))
+    assert epochs.starts[:3].tolist() == [15.0, 45.0, 75.0] and len(epochs) == 19
+    assert epochs.stages[:5].tolist() == [-1, 2, 3, 4, -1]
+
+
+def test_flat_and_clipped_epochs_are_flagged_not_removed(real):
+    data = real.signals["EEG Fpz-Cz"].data.copy()
+    data[0:3000] = 5.0  # epoch 0 flat
+    limit = np.max(data)
+    data[3000:3600] = limit  # epoch 1 sits on the range limit for 6 s
+    rec = _with(real, "C3-M2", data, 100.0)
+    epochs = make_epochs(rec, map_montage(rec))
+    assert epochs.quality_flags["flat"][:, C3].tolist()[:3] == [True, False, False]
+    assert epochs.quality_flags["clipped"][:, C3].tolist()[:3] == [False, True, False]
+    assert epochs.quality[:2, C3].all() and len(epochs) == 20
+    flat = epochs.data[0, C3, 100:1800]  # away from the filter's reach past both edges
+    assert np.allclose(flat, flat[0], atol=1e-3) and abs(flat[0]) > 0.01  # kept, not zeroed
+
+
+def test_position_codes_held_not_filtered(real):
+    codes = np.repeat([2.0, 0.0, 1.0, 3.0], 150)  # 1 Hz, 600 s
+    rec = _with(real, "Position", codes, 1.0)
+    epochs = make_epochs(rec, map_montage(rec))
+    pos = epochs.data[:, POS]
+    assert set(np.unique(pos).tolist()) == {0.0, 1.0, 2.0, 3.0}
+    assert pos[0].tolist() == [2.0] * EPOCH_SAMPLES and pos[-1].tolist() == [3.0] * EPOCH_SAMPLES
+    assert "POS" not in epochs.zscore
+
+
+def test_large_sets_are_memory_mapped(real, tmp_path, monkeypatch):
+    monkeypatch.setattr(epochs_module, "MEMMAP_BYTES", 1024)
+    epochs = make_epochs(real, map_montage(real), memmap_dir=tmp_path)
+    assert isinstance(epochs.data, np.memmap) and list(tmp_path.iterdir())
+    in_ram = make_epochs(real, map_montage(real))
+    assert np.array_equal(np.asarray(epochs.data), in_ram.data)
