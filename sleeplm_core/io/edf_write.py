@@ -5,7 +5,8 @@ epochs (the Sleep-EDF convention, duration a multiple of 30 s); events become
 annotations named after :data:`EVENT_LABELS`, and unknown event types are
 written verbatim. Event channels are not stored (EDF+ annotations carry none).
 Physical ranges are each signal's own min/max, so nothing clips and the
-quantisation step is as fine as 16 (EDF) or 24 (BDF) bits allow.
+quantisation step is as fine as 16 (EDF) or 24 (BDF) bits allow; channels of
+whole numbers (position codes, pulse in bpm) are stored one to one instead.
 """
 
 from __future__ import annotations
@@ -139,8 +140,10 @@ def _edf_signal(signal_class: type, label: str, data: np.ndarray, sfreq: float, 
     if not np.all(np.isfinite(data)):
         raise RecordingError(f"{path}: channel {label!r} has NaN or infinite samples; fix or drop them before writing")
     low, high = float(data.min()), float(data.max())
-    if low == high:
-        low, high = low - 1.0, high + 1.0  # a flat channel still needs a valid range
+    digital_low, digital_high = signal_class._default_digital_range
+    if np.array_equal(data, np.round(data)) and digital_low <= low and high <= digital_high:
+        # Integer codes (position, rounded pulse) are stored 1:1 so they read back exactly.
+        low, high = digital_low, digital_high
     return signal_class(
         data, sfreq, label=label, physical_dimension=unit, physical_range=(low, high),
     )

@@ -92,20 +92,22 @@ def stage_gains(plan: NightPlan, table: dict[str, tuple[float, ...]], extra: dic
 
 
 def render_eeg(plan: NightPlan, fs: float, rng: np.random.Generator) -> tuple[Signal, Signal, np.ndarray]:
-    """C3-M2 and C4-M1 in µV, plus the shared delta component (µV) that leaks into the EOG."""
+    """C3-M2 and C4-M1 in µV, plus C3's delta activity (µV), which also reaches the EOG."""
     n = len(plan.stage_s) * int(fs)
     gains = stage_gains(plan, STAGE_RMS, AROUSAL_RMS, fs, n)
-    shared_white = rng.standard_normal(n)
-    shared_bands = band_components(shared_white, fs, BANDS)
-    shared_pink = pink_noise(rng, n, fs)
+    shared = rng.standard_normal((2, n))  # [0] feeds the bands, [1] the 1/f background
     transients = _transients(plan, fs, n, rng) + _sawtooth_bursts(plan, fs, n, rng)
-    channels = []
+    own_share = np.sqrt(1 - _SHARED**2)
+    channels, delta = [], np.zeros(0)
     for label in ("C3-M2", "C4-M1"):
-        own_bands = band_components(rng.standard_normal(n), fs, BANDS)
-        own_pink = pink_noise(rng, n, fs)
-        mix = gains["pink"] * (_SHARED * shared_pink + np.sqrt(1 - _SHARED**2) * own_pink)
+        # Mixing white noises keeps them white with unit variance, so the hemispheres
+        # correlate by _SHARED in every band at the cost of one FFT per band.
+        white = _SHARED * shared + own_share * rng.standard_normal((2, n))
+        bands = band_components(white[0], fs, BANDS)
+        mix = gains["pink"] * pink_noise(white[1], fs)
         for band in BANDS:
-            mix += gains[band] * (_SHARED * shared_bands[band] + np.sqrt(1 - _SHARED**2) * own_bands[band])
+            mix += gains[band] * bands[band]
+        if not delta.size:
+            delta = gains["delta"] * bands["delta"]
         channels.append(Signal(label, mix + transients * rng.uniform(0.85, 1.0), fs, "uV"))
-    return channels[0], channels[1], gains["delta"] * shared_bands["delta"]
-
+    return channels[0], channels[1], delta

@@ -77,8 +77,8 @@ def render_chin_emg(plan: NightPlan, fs: float, rng: np.random.Generator) -> Sig
     n = len(plan.stage_s) * int(fs)
     envelope = stage_gains(plan, {"tone": CHIN_RMS}, {"tone": 25.0}, fs, n)["tone"]
     rem = per_second_to_rate((plan.stage_s == REM).astype(float), fs, n)
-    twitches = (rng.random(n) < 0.3 / fs) * rem
-    envelope += 12.0 * np.convolve(twitches, np.ones(max(1, int(0.15 * fs))), mode="same")
+    twitches = (rng.random(n) < 0.15 / fs) * rem
+    envelope += 8.0 * np.convolve(twitches, np.ones(max(1, int(0.15 * fs))), mode="same")
     return Signal("Chin EMG", envelope * _emg_noise(n, fs, rng), fs, "uV")
 
 

@@ -1,0 +1,245 @@
+"""Synthetic nights: the physiology they promise is measurably there, seeds reproduce, bad settings fail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.signal import butter, find_peaks, sosfiltfilt, welch
+
+from sleeplm_core.errors import SleepLMError
+from sleeplm_core.io.events import EVENT_TYPES
+from sleeplm_core.io.recording import EPOCH_SEC
+from sleeplm_core.io.synth import CHANNEL_LABELS, ChannelRates, SynthConfig, SynthConfigError, synth_night
+from sleeplm_core.io.synth.hypnogram import (
+    TABLES_PATH, TransitionTables, fit_transition_tables, sample_hypnogram, sleep_edf_hypnogram_paths,
+)
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+W, N1, N2, N3, REM = range(5)
+APNEAS = ("obstructive_apnea", "central_apnea", "mixed_apnea")
+
+
+@pytest.fixture(scope="module")
+def night():
+    return synth_night(SynthConfig(hours=7.0, ahi=25.0, position_changes=6, seed=11))
+
+
+def _epochs(rec, label: str) -> np.ndarray:
+    signal = rec.signals[label]
+    return signal.data.reshape(-1, int(EPOCH_SEC * signal.sfreq))
+
+
+def _band(data: np.ndarray, fs: float, low: float, high: float) -> np.ndarray:
+    return sosfiltfilt(butter(2, [low, high], "band", fs=fs, output="sos"), data, axis=-1)
+
+
+def _window(signal, start: float, stop: float) -> np.ndarray:
+    return signal.data[int(start * signal.sfreq): int(stop * signal.sfreq)]
+
+
+def test_montage_events_and_scoring_are_complete(night):
+    assert list(night.signals) == list(CHANNEL_LABELS)
+    assert len(night.stages) == 7 * 120 and set(np.unique(night.stages)) == {W, N1, N2, N3, REM}
+    types = {e.type for e in night.events}
+    assert types == set(EVENT_TYPES)
+    assert all(0 <= e.onset and e.offset <= night.duration for e in night.events)
+    truth = night.source["ground_truth"]
+    assert truth["ahi"] == pytest.approx(25.0, rel=0.05)
+    for key in ("hr_bpm", "resp_rate_bpm", "position"):
+        assert len(truth[key]) == len(night.stages)
+
+
+def test_events_sit_in_the_right_stages(night):
+    stage_at = lambda t: night.stages[int(t // EPOCH_SEC)]  # noqa: E731
+    for event in night.events:
+        if event.type in ("spindle", "k_complex"):
+            assert stage_at(event.onset) in (N2, N3)
+        if event.type in (*APNEAS, "hypopnea"):
+            assert stage_at(event.onset) != W and 10.0 <= event.duration <= 90.0
+
+
+def test_every_hypopnea_has_a_desaturation_or_an_arousal(night):
+    for hypopnea in (e for e in night.events if e.type == "hypopnea"):
+        followers = [
+            e for e in night.events
+            if e.type in ("desaturation", "arousal") and hypopnea.onset < e.onset < hypopnea.offset + 45.0
+        ]
+        assert followers, f"hypopnea at {hypopnea.onset:.0f} s has neither"
+
+
+def test_spindle_band_power_is_higher_in_n2_than_in_rem(night):
+    fs = night.signals["C3-M2"].sfreq
+    freqs, power = welch(_epochs(night, "C3-M2"), fs=fs, nperseg=256, axis=-1)
+    sigma = power[:, (freqs >= 11) & (freqs <= 16)].mean(axis=1)
+    assert np.median(sigma[night.stages == N2]) > 2.0 * np.median(sigma[night.stages == REM])
+
+
+def test_alpha_dominates_wake(night):
+    fs = night.signals["C3-M2"].sfreq
+    freqs, power = welch(_epochs(night, "C3-M2"), fs=fs, nperseg=256, axis=-1)
+    alpha = power[:, (freqs >= 8) & (freqs <= 12)].mean(axis=1)
+    assert np.median(alpha[night.stages == W]) > 3.0 * np.median(alpha[night.stages == N2])
+
+
+def test_n3_slow_waves_reach_75_microvolts(night):
+    c3 = night.signals["C3-M2"]
+    slow = _band(c3.data, c3.sfreq, 0.5, 2.0).reshape(-1, int(EPOCH_SEC * c3.sfreq))
+    peak_to_peak = slow.max(axis=1) - slow.min(axis=1)
+    assert np.median(peak_to_peak[night.stages == N3]) >= 75.0
+    assert np.median(peak_to_peak[night.stages == N3]) > 2.0 * np.median(peak_to_peak[night.stages == REM])
+
+
+def test_rem_has_atonia_and_opposite_phase_eye_movements(night):
+    chin = _epochs(night, "Chin EMG").std(axis=1)
+    assert np.median(chin[night.stages == REM]) < 0.4 * np.median(chin[night.stages == N2])
+    e1, e2 = _epochs(night, "E1-M2"), _epochs(night, "E2-M1")
+    rem = np.flatnonzero(night.stages == REM)
+    corr = np.array([np.corrcoef(e1[i], e2[i])[0, 1] for i in rem])
+    assert np.median(corr) < -0.5
+    assert np.median(e1[rem].std(axis=1)) > 2.0 * np.median(e1[night.stages == N2].std(axis=1))
+
+
+def test_arousals_raise_chin_emg(night):
+    chin = night.signals["Chin EMG"]
+    ratios = [
+        np.std(_window(chin, a.onset, a.offset)) / np.std(_window(chin, a.onset - 10, a.onset))
+        for a in night.events if a.type == "arousal" and a.duration >= 3
+    ]
+    assert np.median(ratios) > 1.5
+
+
+def test_airflow_stops_in_apneas_and_drops_in_hypopneas(night):
+    flow, abdomen = night.signals["Airflow"], night.signals["Abdomen"]
+    ratios: dict[str, list[float]] = {}
+    effort: dict[str, list[float]] = {}
+    for e in night.events:
+        if e.type in (*APNEAS, "hypopnea"):
+            before = np.std(_window(flow, e.onset - 40, e.onset - 15))
+            ratios.setdefault(e.type, []).append(np.std(_window(flow, e.onset + 2, e.offset - 2)) / before)
+            effort.setdefault(e.type, []).append(
+                np.std(_window(abdomen, e.offset - 6, e.offset - 1)) / np.std(_window(abdomen, e.onset - 40, e.onset - 15))
+            )
+    for kind in APNEAS:
+        assert np.median(ratios[kind]) < 0.15, kind
+    assert 0.2 < np.median(ratios["hypopnea"]) <= 0.7
+    assert np.median(effort["obstructive_apnea"]) > 0.7  # effort continues against the closed airway
+    assert np.median(effort["central_apnea"]) < 0.15  # no drive, no effort
+
+
+def test_spo2_nadir_lags_the_event_end_by_20_to_40_s(night):
+    spo2 = night.signals["SpO2"]
+    lags = []
+    for e in night.events:
+        if e.type in APNEAS:
+            after = _window(spo2, e.offset, e.offset + 60)
+            lags.append(np.argmin(after) / spo2.sfreq)
+    assert 20.0 <= np.median(lags) <= 40.0
+    desats = [e for e in night.events if e.type == "desaturation"]
+    assert desats and all(np.min(_window(spo2, d.onset, d.offset + 5)) < np.max(_window(spo2, d.onset - 5, d.onset + 1)) - 2 for d in desats)
+
+
+def test_r_peaks_are_detectable_and_heart_rate_follows_stage(night):
+    ecg = night.signals["ECG II"]
+    truth = night.source["ground_truth"]
+    found, _ = find_peaks(ecg.data, height=600.0, distance=int(0.3 * ecg.sfreq))
+    detected = found / ecg.sfreq
+    true_peaks = truth["r_peaks_s"]
+    nearest = np.abs(detected[np.searchsorted(detected, true_peaks).clip(1, len(detected) - 1) - 1] - true_peaks)
+    nearest = np.minimum(nearest, np.abs(detected[np.searchsorted(detected, true_peaks).clip(0, len(detected) - 1)] - true_peaks))
+    assert np.mean(nearest < 0.02) > 0.99
+    hr = truth["hr_bpm"]
+    assert np.nanmean(hr[night.stages == N3]) < np.nanmean(hr[night.stages == W]) - 5.0
+    assert np.nanmean(hr[night.stages == N2]) < np.nanmean(hr[night.stages == REM])
+
+
+def test_true_respiratory_rate_matches_counted_breaths(night):
+    abdomen = night.signals["Abdomen"]
+    truth = night.source["ground_truth"]["resp_rate_bpm"]
+    busy = np.zeros(len(night.stages), dtype=bool)
+    for e in night.events:
+        if e.type in (*APNEAS, "hypopnea", "arousal"):
+            busy[int(e.onset // EPOCH_SEC): int(e.offset // EPOCH_SEC) + 2] = True
+    errors = []
+    for i in np.flatnonzero(~busy)[::5]:
+        segment = _window(abdomen, i * EPOCH_SEC, (i + 1) * EPOCH_SEC)
+        crossings = np.count_nonzero((segment[:-1] < 0) & (segment[1:] >= 0))
+        errors.append(abs(2.0 * crossings - truth[i]))  # 30-s epoch: breaths/min = 2 x count
+    assert np.percentile(errors, 90) <= 2.5
+
+
+def test_position_channel_matches_truth_and_changes(night):
+    position = night.signals["Position"].data
+    per_epoch = position[:: int(EPOCH_SEC * night.signals["Position"].sfreq)]
+    assert np.array_equal(per_epoch, night.source["ground_truth"]["position"])
+    assert set(np.unique(position)) <= {0, 1, 2, 3}
+    assert np.count_nonzero(np.diff(position)) == 6
+
+
+def test_limb_movements_show_in_leg_emg(night):
+    leg = night.signals["Leg EMG"]
+    inside = [np.std(_window(leg, e.onset, e.offset)) for e in night.events if e.type == "limb_movement"]
+    assert np.median(inside) > 3.0 * np.std(_window(leg, 0, 600))
+
+
+def test_seed_reproduces_the_night_and_dropout_leaves_others_unchanged():
+    cfg = SynthConfig(hours=0.5, seed=5, sleep_latency_min=5)
+    a, b = synth_night(cfg), synth_night(cfg)
+    c = synth_night(SynthConfig(hours=0.5, seed=6, sleep_latency_min=5))
+    dropped = synth_night(SynthConfig(hours=0.5, seed=5, sleep_latency_min=5, dropout=("SpO2", "ECG II")))
+    for label in CHANNEL_LABELS:
+        assert np.array_equal(a.signals[label].data, b.signals[label].data)
+    assert a.events == b.events and np.array_equal(a.stages, b.stages)
+    assert not np.array_equal(a.signals["C3-M2"].data, c.signals["C3-M2"].data)
+    assert "SpO2" not in dropped.signals and "ECG II" not in dropped.signals
+    assert np.array_equal(dropped.signals["C3-M2"].data, a.signals["C3-M2"].data)
+
+
+def test_rates_follow_the_config():
+    rates = ChannelRates(eeg=128, eog=64, emg=256, ecg=250, resp=10, snore=50, oximetry=4, position=2)
+    rec = synth_night(SynthConfig(hours=0.5, seed=1, rates=rates))
+    assert rec.signals["C4-M1"].sfreq == 128 and rec.signals["Leg EMG"].sfreq == 256
+    assert rec.signals["SpO2"].sfreq == 4 and len(rec.signals["Position"].data) == 0.5 * 3600 * 2
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"ahi": -1.0}, "ahi=-1.0"),
+    ({"hours": 0.1}, "hours=0.1"),
+    ({"frac_central": 0.6, "frac_hypopnea": 0.6}, "must not exceed 1"),
+    ({"dropout": ("C3",)}, "unknown channel"),
+    ({"rates": ChannelRates(eeg=50.5)}, "eeg=50.5"),
+    ({"rates": ChannelRates(ecg=32)}, "ecg=32"),
+    ({"hours": 1.0, "sleep_latency_min": 60.0}, "leaves no sleep"),
+    ({"age": float("nan")}, "age=nan"),
+])
+def test_bad_settings_raise_a_clear_error(kwargs, fragment):
+    with pytest.raises(SynthConfigError, match=fragment) as info:
+        SynthConfig(**kwargs)
+    assert isinstance(info.value, SleepLMError) and "\n" not in str(info.value)
+
+
+def test_stored_tables_refit_exactly_and_exclude_the_evaluation_night():
+    paths = sleep_edf_hypnogram_paths(SHARED)
+    stored = TransitionTables.load()
+    assert "SC4001E0" not in stored.nights and len(stored.nights) == 38
+    refit = fit_transition_tables(paths)
+    assert refit.nights == stored.nights
+    np.testing.assert_allclose(refit.probs, stored.probs, atol=1e-5)
+    assert json.loads(TABLES_PATH.read_text())["phase_edges_min"] == [30.0, 60.0, 90.0]
+
+
+def test_hypnograms_have_nrem_rem_cycles():
+    """Over many sampled nights N3 concentrates early and REM late, as in real sleep."""
+    tables = TransitionTables.load()
+    rng = np.random.default_rng(0)
+    nights = np.array([sample_hypnogram(tables, 960, 30, 30.0, rng) for _ in range(30)])
+    sleep = nights[:, 30:]
+    first, last = sleep[:, :240], sleep[:, -240:]
+    assert np.mean(first == N3) > 3.0 * np.mean(last == N3)
+    assert np.mean(last == REM) > 1.5 * np.mean(first == REM)
+    rem_share = np.mean(sleep == REM)
+    assert 0.15 < rem_share < 0.35
+    old = np.array([sample_hypnogram(tables, 960, 30, 75.0, rng) for _ in range(30)])
+    assert np.mean(old == N3) < 0.5 * np.mean(nights == N3)
