@@ -27,8 +27,7 @@ def epoch_bounds(n_epochs: int, start_sec: float, epoch_sec: float, sfreq: float
 
 
 def _per_epoch_sum(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    cumulative = np.concatenate(([0.0], np.cumsum(values, dtype=np.float64)))
-    return cumulative[bounds[1:]] - cumulative[bounds[:-1]]
+    return np.add.reduceat(values, bounds[:-1] - bounds[0], dtype=np.float64)
 
 
 def quality_flags(x: np.ndarray, bounds: np.ndarray, scale: float, waveform: bool) -> dict[str, np.ndarray]:
@@ -41,7 +40,7 @@ def quality_flags(x: np.ndarray, bounds: np.ndarray, scale: float, waveform: boo
         waveform: False for level signals (position, SpO2) that may be legitimately
             constant, which get only the ``nonfinite`` check.
     """
-    x = x[:bounds[-1]]
+    x = x[bounds[0]:bounds[-1]]
     finite = np.isfinite(x)
     flags = {"nonfinite": _per_epoch_sum(~finite, bounds) > 0}
     if not waveform:
