@@ -43,7 +43,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 EEG_FALLBACKS: tuple[str, ...] = (
     "cz", "fz", "f3", "f4", "fpz cz", "fp1", "fp2", "fpz", "pz", "p3", "p4", "pz oz", "o1", "o2", "oz",
-    "t3", "t4", "c3", "c4", "eeg",
+    "t3", "t4", "eeg",
 )
 """EEG keys that may stand in for a missing central EEG, most central first.
 
