@@ -1,7 +1,8 @@
-"""EDF+ files with an annotation signal: scoring inside the file, and EDF+D gaps.
+"""EDF+ files with an annotation signal (scoring inside the file, EDF+D gaps) and BDF.
 
-The files are built from the real SC4001 records by adding an "EDF Annotations"
-signal to each data record, as an EDF+ writer does.
+The files are built from the real SC4001 records: EDF+ by adding an "EDF
+Annotations" signal to each data record, as an EDF+ writer does; BDF by
+widening every 16-bit sample to 24 bits.
 """
 
 from __future__ import annotations
@@ -84,3 +85,19 @@ def test_overlapping_records_are_an_error(tmp_path):
     path.write_bytes(edf_plus([0.0, 20.0, 50.0], {}))
     with pytest.raises(RecordingError, match="record 1 starts before the previous one ends"):
         load_recording(path)
+
+
+def test_bdf_reads_the_same_samples_as_edf(tmp_path):
+    src = PSG.read_bytes()
+    fixed = bytearray(src[:HEADER])
+    fixed[:8] = b"\xffBIOSEMI"
+    fixed[192:236] = b"24BIT".ljust(44)
+    samples = np.frombuffer(src[HEADER:], dtype="<i2").astype("<i4")
+    wide = samples.view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
+    path = tmp_path / "night.bdf"
+    path.write_bytes(bytes(fixed) + wide)
+    bdf, edf = load_recording(path), load_recording(PSG)
+    assert bdf.source["format"] == "BDF" and list(bdf.signals) == list(edf.signals)
+    for label, signal in edf.signals.items():
+        assert bdf.signals[label].sfreq == signal.sfreq
+        assert np.allclose(bdf.signals[label].data, signal.data)

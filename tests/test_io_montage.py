@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from sleeplm_core.errors import MontageError
-from sleeplm_core.io.aliases import label_key
+from sleeplm_core.io.aliases import ALIASES, label_key
 from sleeplm_core.io.epochset import AUX_CHANNELS, CANONICAL_CHANNELS
 from sleeplm_core.io.montage import map_montage
 from sleeplm_core.io.position import decode_position
@@ -99,3 +101,13 @@ def test_position_custom_encoding():
 def test_position_analogue_levels_are_unknown():
     codes, warning = decode_position(np.linspace(0.01, 2.99, 50))
     assert (codes == -1).all() and "not in a recognised encoding" in warning
+
+
+def test_documented_alias_table_matches_the_code():
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "recordings.md").read_text()
+    rows = {}
+    for line in docs.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[0] in ALIASES:
+            rows[cells[0]] = tuple(a.strip() for a in cells[1].split(","))
+    assert rows == ALIASES

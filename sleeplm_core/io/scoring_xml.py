@@ -53,6 +53,13 @@ def _number(path: Path, elem: ET.Element, tag: str) -> float:
         raise RecordingError(f"{path}: <{tag}> value {text!r} is not a number; fix the scoring file") from None
 
 
+def _stage_number(path: Path, text: str | None) -> int:
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        raise RecordingError(f"{path}: <SleepStage> value {text!r} is not an integer stage code; fix the scoring file") from None
+
+
 def read_nsrr(path: Path) -> Scoring:
     """Stages and events of an NSRR XML file."""
     onsets, durations, labels, channels = [], [], [], []
@@ -71,10 +78,10 @@ def read_nsrr(path: Path) -> Scoring:
 def read_profusion(path: Path) -> Scoring:
     """Stages and events of a Compumedics Profusion XML file."""
     root = _parse(path)
-    epoch = float(root.findtext("EpochLength") or EPOCH_SEC)
+    epoch = _number(path, root, "EpochLength") if root.find("EpochLength") is not None else EPOCH_SEC
     if epoch != EPOCH_SEC:
         raise RecordingError(f"{path}: EpochLength {epoch:g} s is not supported; rescore in 30-s epochs")
-    codes = [int(x.text or -1) for x in root.iter("SleepStage")]
+    codes = [_stage_number(path, x.text) for x in root.iter("SleepStage")]
     intervals = [(i * epoch, epoch, _PROFUSION_STAGES.get(c, UNKNOWN_STAGE)) for i, c in enumerate(codes)]
     stages, offset = stage_grid(intervals, path)
     events = [
