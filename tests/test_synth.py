@@ -213,6 +213,8 @@ def test_rates_follow_the_config():
     ({"rates": ChannelRates(ecg=32)}, "ecg=32"),
     ({"hours": 1.0, "sleep_latency_min": 60.0}, "leaves no sleep"),
     ({"age": float("nan")}, "age=nan"),
+    ({"position_changes": 2.5}, "position_changes=2.5"),
+    ({"seed": -1}, "seed=-1"),
 ])
 def test_bad_settings_raise_a_clear_error(kwargs, fragment):
     with pytest.raises(SynthConfigError, match=fragment) as info:

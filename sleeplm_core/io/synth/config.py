@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 
+import numpy as np
+
 from sleeplm_core.errors import SleepLMError
 
 CHANNEL_LABELS: tuple[str, ...] = (
@@ -97,7 +99,8 @@ class SynthConfig:
         _check_range("k_complex_density", self.k_complex_density, 0.0, 6.0)
         _check_range("limb_movement_index", self.limb_movement_index, 0.0, 100.0)
         _check_range("age", self.age, 5.0, 100.0)
-        _check_range("position_changes", self.position_changes, 0, 50)
+        _check_whole("position_changes", self.position_changes, 0, 50)
+        _check_whole("seed", self.seed, 0, 2**63 - 1)
         _check_range("sleep_latency_min", self.sleep_latency_min, 0.0, 120.0)
         if self.sleep_latency_min >= self.hours * 60.0:
             raise SynthConfigError(
@@ -121,6 +124,11 @@ class SynthConfig:
 def _check_range(name: str, value: float, low: float, high: float) -> None:
     if not (isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high):
         raise SynthConfigError(f"synthetic night: {name}={value!r} is out of range; use {low:g} to {high:g}")
+
+
+def _check_whole(name: str, value: int, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise SynthConfigError(f"synthetic night: {name}={value!r} must be a whole number from {low} to {high}")
 
 
 def _check_rate(name: str, rate: float) -> None:
