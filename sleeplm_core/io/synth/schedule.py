@@ -195,10 +195,13 @@ def _plan_spontaneous_arousals(plan: NightPlan, cfg: SynthConfig, rng: np.random
 def _plan_limb_movements(plan: NightPlan, cfg: SynthConfig, rng: np.random.Generator) -> None:
     """Leg movements in periodic series (4-10 movements, 20-40 s apart) during N1/N2 sleep."""
     n_target = int(round(cfg.limb_movement_index * plan.sleep_hours))
-    light = np.flatnonzero((plan.stage_s > W) & (plan.stage_s <= N2))
+    light = np.flatnonzero((plan.stage_s[:-10] > W) & (plan.stage_s[:-10] <= N2))
     placed = 0
-    while placed < n_target and light.size:
+    if not light.size:
+        return
+    while placed < n_target:
         t = float(rng.choice(light))
+        # The first movement of a series always fits (light ends 10 s early), so each pass places one.
         for _ in range(min(int(rng.integers(4, 11)), n_target - placed)):
             if t + 5.0 >= len(plan.stage_s) or not (W < plan.stage_s[int(t)] <= N2):
                 break
