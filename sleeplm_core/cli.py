@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sleeplm_core.heads.cli",
     "sleeplm_core.index.cli",
     "sleeplm_core.model.cli",
+    "sleeplm_core.train.cli",
 )
 
 

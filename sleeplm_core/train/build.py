@@ -15,6 +15,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from sleeplm_core.io.epochset import EpochSet
+from sleeplm_core.io.montage import Montage
 from sleeplm_core.io.recording import Recording
 from sleeplm_core.train.store import (
     SPLITS, DatasetError, Manifest, RecordingEntry, ShardContent, hash_split, read_manifest,
@@ -26,7 +27,10 @@ log = logging.getLogger(__name__)
 NightCaptions = dict[str, list[list[str]]]
 """Caption level name -> per epoch, a list of paraphrases."""
 
-Captioner = Callable[[Recording, EpochSet], NightCaptions]
+Night = tuple[Recording, Montage, EpochSet]
+"""A loaded night, as :func:`sleeplm_core.io.load.open_night` returns it."""
+
+Captioner = Callable[[Recording, Montage, EpochSet], NightCaptions]
 
 
 @dataclass
@@ -36,13 +40,13 @@ class NightItem:
     Attributes:
         recording_id: unique, filesystem-safe id (see ``store.safe_id``).
         source: human-readable origin, stored in the manifest.
-        load: returns the recording and its epochs; called only if the night is new.
+        load: returns the night; called only if it is not yet in the dataset.
         split: forced split, or None to derive it from a hash of the id.
     """
 
     recording_id: str
     source: str
-    load: Callable[[], tuple[Recording, EpochSet]]
+    load: Callable[[], Night]
     split: str | None = None
 
 
@@ -103,9 +107,9 @@ def _open_or_create(out: Path, config: BuildConfig) -> Manifest:
                     n_paraphrases=config.n_paraphrases)
 
 
-def _shard_content(recording: Recording, epochs: EpochSet, captioner: Captioner,
-                   config: BuildConfig) -> ShardContent:
-    caps, strings = captions_to_arrays(captioner(recording, epochs), config.levels,
+def _shard_content(night: Night, captioner: Captioner, config: BuildConfig) -> ShardContent:
+    epochs = night[2]
+    caps, strings = captions_to_arrays(captioner(*night), config.levels,
                                        len(epochs), config.n_paraphrases)
     return ShardContent(epochs=np.asarray(epochs.data, dtype=np.float32),
                         quality=np.asarray(epochs.quality, dtype=bool),
@@ -131,11 +135,12 @@ def build_dataset(items: Iterable[NightItem], out: str | Path, config: BuildConf
             continue
         if item.split is not None and item.split not in SPLITS:
             raise DatasetError(f"split {item.split!r} of {item.recording_id} is not one of {SPLITS}")
-        recording, epochs = item.load()
+        night = item.load()
+        epochs = night[2]
         if len(epochs) == 0:
             log.warning("%s has no complete 30-s epoch; skipped", item.source)
             continue
-        content = _shard_content(recording, epochs, captioner, config)
+        content = _shard_content(night, captioner, config)
         content.validate(len(config.levels), config.n_paraphrases)
         write_shard(out, item.recording_id, content)
         split = item.split or hash_split(item.recording_id, config.split_seed,

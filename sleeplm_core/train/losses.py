@@ -36,12 +36,12 @@ def contrastive_loss(signal_features: torch.Tensor, text_features: torch.Tensor,
 
     Args:
         signal_features, text_features: (B, D), already normalised.
-        logit_scale: learnable log-temperature (scalar); the scale is ``exp`` of it.
+        logit_scale: multiplier of the cosines, ``exp`` of the learned log-temperature.
         caption_ids: int (B,), string id of each caption (equal ids = same text).
     """
     sig, txt = gather_with_grad(signal_features), gather_with_grad(text_features)
     ids = gather_with_grad(caption_ids)
-    logits = logit_scale.exp() * sig @ txt.t()
+    logits = logit_scale * sig @ txt.t()
     same = (ids[:, None] == ids[None, :]).to(logits.dtype)
     targets = same / same.sum(1, keepdim=True)
     loss_s2t = torch.sum(-targets * F.log_softmax(logits, dim=1), dim=1).mean()

@@ -1,0 +1,79 @@
+"""``sleeplm build-dataset`` and ``sleeplm train`` (also ``python -m sleeplm_core.train``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from sleeplm_core.captions.levels import LEVELS
+from sleeplm_core.train.build import BuildConfig, build_dataset
+from sleeplm_core.train.captioning import night_captioner
+from sleeplm_core.train.config import load_config
+from sleeplm_core.train.loop import train
+from sleeplm_core.train.sources import SynthCorpus, file_items, synthetic_items, yasa_snippet_items
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    build = subparsers.add_parser("build-dataset", help="write a sharded training dataset",
+                                  description=build_dataset.__doc__.splitlines()[0])
+    build.add_argument("recordings", nargs="*", help="recording files (EDF/EDF+/BDF)")
+    build.add_argument("--out", required=True, help="dataset folder (resumes if it exists)")
+    build.add_argument("--split", choices=("train", "val", "test"),
+                       help="put every recording file in this split (default: hashed by id)")
+    build.add_argument("--synthetic", type=int, default=0, metavar="N",
+                       help="also generate N varied synthetic nights")
+    build.add_argument("--synth-seed", type=int, default=0)
+    build.add_argument("--synth-hours", type=float, nargs=2, default=(1.5, 4.0),
+                       metavar=("MIN", "MAX"), help="length range of synthetic nights, hours")
+    build.add_argument("--yasa-snippets", metavar="DIR",
+                       help="add YASA's labelled example fragments from DIR")
+    build.add_argument("--paraphrases", type=int, default=4, help="paraphrases per level")
+    build.add_argument("--val-fraction", type=float, default=0.1)
+    build.add_argument("--test-fraction", type=float, default=0.0)
+    build.add_argument("--seed", type=int, default=0, help="seed of splits and paraphrases")
+    build.set_defaults(func=run_build)
+
+    tr = subparsers.add_parser("train", help="train a SleepLM model on a built dataset",
+                               description="Train (or resume) a SleepLM model.")
+    add_train_arguments(tr)
+    tr.set_defaults(func=run_train)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    items = file_items(args.recordings, args.split)
+    if args.synthetic:
+        items += synthetic_items(SynthCorpus(n_nights=args.synthetic, seed=args.synth_seed,
+                                             hours=tuple(args.synth_hours)))
+    if args.yasa_snippets:
+        items += yasa_snippet_items(args.yasa_snippets)
+    config = BuildConfig(levels=LEVELS, level_modality=list(range(len(LEVELS))),
+                         n_paraphrases=args.paraphrases, split_seed=args.seed,
+                         val_fraction=args.val_fraction, test_fraction=args.test_fraction)
+    manifest = build_dataset(items, args.out, config,
+                             night_captioner(args.paraphrases, args.seed), progress=True)
+    for split, counts in manifest.counts().items():
+        print(f"{split:>5}: {counts['recordings']} recordings, {counts['epochs']} epochs")
+    return 0
+
+
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="TOML recipe (see configs/train/)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a recipe setting, e.g. --set optim.lr=3e-4 (repeatable)")
+    parser.add_argument("--data", help="dataset folder (overrides the recipe)")
+    parser.add_argument("--out", help="run folder (overrides the recipe)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue exactly from OUT/last.pt")
+
+
+def run_train(args: argparse.Namespace) -> int:
+    overrides = list(args.set)
+    overrides += [f"data={args.data}"] if args.data else []
+    overrides += [f"out={args.out}"] if args.out else []
+    state = train(load_config(args.config, overrides), resume=args.resume)
+    print(f"stopped at step {state.step}; best step {state.best_step} "
+          f"(score {state.best_score})")
+    return 0

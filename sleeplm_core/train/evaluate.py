@@ -1,0 +1,125 @@
+"""Validation during training: zero-shot staging, text->signal retrieval, caption loss.
+
+The validation subset is fixed (seeded) for the whole run, so the numbers of two
+evaluations differ only because the model changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from sleeplm_core.heads.encoder import TextEncoder, l2_normalise, to_numpy
+from sleeplm_core.heads.metrics import staging_scores
+from sleeplm_core.heads.zeroshot import ZeroShotClassifier
+from sleeplm_core.io.recording import STAGES
+from sleeplm_core.train.data import EpochDataset, sample_captions
+from sleeplm_core.train.step import forward_losses
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EvalSet:
+    """A fixed validation subset held in memory.
+
+    Attributes:
+        signals: float32 (n, 10, 1920); channel_mask: bool (n, 10); stages: int (n,).
+        caption_ids: int (n,), one sampled caption string id per epoch (the queries).
+        levels: int (n,), caption level of each query.
+        relevant: bool (n, n), ``relevant[q, e]`` when epoch ``e`` carries query ``q``'s text.
+        strings: the dataset's string table.
+        level_modality: modality prefix index per level.
+    """
+
+    signals: np.ndarray
+    channel_mask: np.ndarray
+    stages: np.ndarray
+    caption_ids: np.ndarray
+    levels: np.ndarray
+    relevant: np.ndarray
+    strings: list[str]
+    level_modality: np.ndarray
+
+
+def make_eval_set(dataset: EpochDataset, max_epochs: int, seed: int) -> EvalSet:
+    """Draw ``max_epochs`` validation epochs (all if fewer) and one query caption each."""
+    rng = np.random.default_rng(seed)
+    n = len(dataset)
+    pick = np.sort(rng.choice(n, size=min(n, max_epochs), replace=False))
+    signals = np.stack([dataset[int(i)][0] for i in pick])
+    captions = dataset.captions[pick]
+    ids, levels = sample_captions(captions, rng)
+    flat = captions.reshape(len(pick), -1)
+    # an epoch is a correct answer when any of its captions is the query text, since
+    # template captions are shared by many epochs
+    relevant = np.stack([(flat == q).any(axis=1) if q >= 0 else np.zeros(len(pick), bool)
+                         for q in ids])
+    return EvalSet(signals=signals, channel_mask=dataset.channel_mask[pick],
+                   stages=dataset.stages[pick], caption_ids=ids, levels=levels,
+                   relevant=relevant, strings=dataset.strings,
+                   level_modality=dataset.level_modality)
+
+
+def encode_signals(model: torch.nn.Module, signals: np.ndarray, mask: np.ndarray,
+                   device: torch.device, batch_size: int) -> np.ndarray:
+    """L2-normalised signal embeddings (n, D), in eval mode without gradients."""
+    out = []
+    with torch.inference_mode():
+        for s in range(0, len(signals), batch_size):
+            x = torch.from_numpy(signals[s:s + batch_size]).to(device)
+            m = torch.from_numpy(mask[s:s + batch_size]).to(device)
+            out.append(to_numpy(model.encode_signals(x, m)))
+    return l2_normalise(np.concatenate(out))
+
+
+def recall_at_k(similarity: np.ndarray, relevant: np.ndarray, ks: Sequence[int]) -> dict[str, float]:
+    """Fraction of queries with a relevant item among their top-k (rows = queries)."""
+    valid = relevant.any(axis=1)
+    order = np.argsort(-similarity[valid], axis=1)
+    hits = np.take_along_axis(relevant[valid], order, axis=1)
+    return {f"R@{k}": float(hits[:, :k].any(axis=1).mean()) if valid.any() else 0.0 for k in ks}
+
+
+def caption_loss_on(model: torch.nn.Module, evalset: EvalSet, device: torch.device,
+                    batch_size: int) -> float:
+    """Mean caption cross-entropy of the decoder on the query captions."""
+    total, count = 0.0, 0
+    keep = np.flatnonzero(evalset.caption_ids >= 0)
+    with torch.inference_mode():
+        for s in range(0, len(keep), batch_size):
+            idx = keep[s:s + batch_size]
+            parts = forward_losses(
+                model, torch.from_numpy(evalset.signals[idx]).to(device),
+                torch.from_numpy(evalset.channel_mask[idx]).to(device),
+                [evalset.strings[i] for i in evalset.caption_ids[idx]],
+                torch.from_numpy(evalset.level_modality[evalset.levels[idx]]).to(device),
+                torch.from_numpy(evalset.caption_ids[idx]).to(device), terms=("caption",))
+            total += float(parts["caption"]) * len(idx)
+            count += len(idx)
+    return total / max(count, 1)
+
+
+def evaluate(model: torch.nn.Module, evalset: EvalSet, device: torch.device,
+             batch_size: int = 128) -> dict[str, float]:
+    """All validation metrics of the current model (call on one rank only)."""
+    was_training = model.training
+    model.eval()
+    try:
+        emb = encode_signals(model, evalset.signals, evalset.channel_mask, device, batch_size)
+        texts = TextEncoder(model)
+        proba = ZeroShotClassifier().predict_proba(emb, texts)
+        scores = staging_scores(evalset.stages, proba.argmax(1), STAGES)
+        queries = [evalset.strings[i] if i >= 0 else "" for i in evalset.caption_ids]
+        sim = texts(queries) @ emb.T
+        metrics = {"zs_acc": scores.accuracy, "zs_kappa": scores.kappa,
+                   "zs_macro_f1": scores.macro_f1,
+                   **recall_at_k(sim, evalset.relevant, (1, 10)),
+                   "caption_loss": caption_loss_on(model, evalset, device, batch_size)}
+    finally:
+        model.train(was_training)
+    return metrics

@@ -1,0 +1,246 @@
+"""The training loop: AdamW, warmup + cosine, clipping, AMP, accumulation, DDP, eval, resume.
+
+Run it with ``sleeplm train`` on one process or ``torchrun -m sleeplm_core.train`` on
+several; every rank runs the same code and only rank 0 writes files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.nn.parallel import DistributedDataParallel as DDP
+from tqdm.auto import tqdm
+
+from sleeplm_core.train import distributed as dist_util
+from sleeplm_core.train.checkpoint import LAST, TrainState, load_checkpoint, save_checkpoint
+from sleeplm_core.train.config import OptimConfig, TrainConfig, config_to_dict
+from sleeplm_core.train.data import Batch, EpochDataset, ResumableSampler, collate, sample_captions
+from sleeplm_core.train.evaluate import EvalSet, evaluate, make_eval_set
+from sleeplm_core.train.logbook import append_metrics, plot_curves, truncate_after
+from sleeplm_core.train.losses import total_loss
+from sleeplm_core.train.step import active_terms, build_model, forward_losses
+
+log = logging.getLogger(__name__)
+
+BEST_DIR = "best"
+METRICS = "metrics.jsonl"
+CURVES = "curves.png"
+MAX_LOG_SCALE = math.log(100.0)
+SELECTION_METRIC = "zs_kappa"
+"""Validation metric that picks the best checkpoint (higher is better)."""
+
+
+def step_seed(seed: int, step: int, rank: int) -> int:
+    """A 63-bit seed for one (run seed, step, rank); resume replays the same draws."""
+    digest = hashlib.sha256(f"{seed}/{step}/{rank}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def lr_at(step: int, total_steps: int, optim: OptimConfig) -> float:
+    """Learning rate at ``step``: linear warmup, then cosine decay to the floor."""
+    if step < optim.warmup_steps:
+        return optim.lr * (step + 1) / optim.warmup_steps
+    span = max(1, total_steps - optim.warmup_steps)
+    progress = min(1.0, (step - optim.warmup_steps) / span)
+    floor = optim.lr * optim.min_lr_ratio
+    return floor + (optim.lr - floor) * 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
+    """Decay weight matrices only; norms, biases, embeddings and the logit scale are exempt."""
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        exempt = p.ndim < 2 or "embed" in name or "logit_scale" in name
+        (no_decay if exempt else decay).append(p)
+    return [{"params": decay, "weight_decay": weight_decay},
+            {"params": no_decay, "weight_decay": 0.0}]
+
+
+class BatchStream:
+    """Endless batches from the sampler, tracking (epoch, position) for resume."""
+
+    def __init__(self, dataset: EpochDataset, sampler: ResumableSampler, batch_size: int,
+                 state: TrainState) -> None:
+        self.dataset, self.sampler, self.batch_size, self.state = dataset, sampler, batch_size, state
+        self._it = None
+
+    def next(self) -> Batch:
+        idx: list[int] = []
+        while len(idx) < self.batch_size:
+            if self._it is None:
+                self.sampler.set_epoch(self.state.epoch)
+                self.sampler.skip = self.state.position
+                self._it = iter(self.sampler)
+            try:
+                idx.append(next(self._it))
+                self.state.position += 1
+            except StopIteration:
+                self.state.epoch, self.state.position, self._it = self.state.epoch + 1, 0, None
+        return collate([self.dataset[i] for i in idx])
+
+
+@dataclass
+class Run:
+    """Objects shared by the steps of one run."""
+
+    config: TrainConfig
+    info: dist_util.DistInfo
+    model: torch.nn.Module
+    core: torch.nn.Module
+    optimizer: torch.optim.Optimizer
+    scaler: torch.amp.GradScaler
+    train_set: EpochDataset
+    stream: BatchStream
+    evalset: EvalSet | None
+    state: TrainState
+    out: Path
+
+    @property
+    def amp(self) -> torch.dtype | None:
+        if self.info.device.type != "cuda" or self.config.amp_dtype == "none":
+            return None
+        return getattr(torch, self.config.amp_dtype)
+
+
+def _setup(config: TrainConfig, resume: bool) -> Run:
+    info = dist_util.setup()
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)  # same initial weights on every rank
+    core = build_model(config).to(info.device)
+    optimizer = torch.optim.AdamW(param_groups(core, config.optim.weight_decay),
+                                  lr=config.optim.lr, betas=config.optim.betas)
+    scaler = torch.amp.GradScaler(info.device.type,
+                                  enabled=info.device.type == "cuda" and config.amp_dtype == "float16")
+    out = Path(config.out)
+    state = TrainState()
+    if resume:
+        state = load_checkpoint(out / LAST, core, optimizer, scaler)
+        log.info("resumed at step %d", state.step)
+    model = core
+    if info.distributed:
+        model = DDP(core, device_ids=[info.local_rank] if info.device.type == "cuda" else None,
+                    find_unused_parameters=config.find_unused_parameters)
+    train_set = EpochDataset(config.data, "train")
+    sampler = ResumableSampler(train_set, info.world_size, info.rank, config.seed)
+    evalset = None
+    if info.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+        evalset = make_eval_set(EpochDataset(config.data, "val"), config.eval_max_epochs,
+                                config.seed)
+    return Run(config, info, model, core, optimizer, scaler, train_set,
+               BatchStream(train_set, sampler, config.batch_size, state), evalset, state, out)
+
+
+def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
+                sync: bool) -> dict[str, float]:
+    cfg = run.config
+    batch = run.stream.next()
+    signals, mask = cfg.channel_dropout(batch.signals, batch.channel_mask, gen)
+    ids, levels = sample_captions(run.train_set.captions[batch.index.numpy()], rng)
+    if (ids < 0).any():
+        raise ValueError("training epoch without any caption; rebuild the dataset")
+    dev = run.info.device
+    texts = [run.train_set.strings[i] for i in ids]
+    modality = torch.from_numpy(run.train_set.level_modality[levels]).to(dev)
+    no_sync = run.model.no_sync if (run.info.distributed and not sync) else contextlib.nullcontext
+    with no_sync(), torch.autocast(dev.type, dtype=run.amp or torch.float32,
+                                   enabled=run.amp is not None):
+        parts = forward_losses(run.model, signals.to(dev), mask.to(dev), texts, modality,
+                               torch.from_numpy(ids).to(dev), active_terms(cfg.weights))
+        loss = total_loss(parts, cfg.weights) / cfg.grad_accum
+        run.scaler.scale(loss).backward()
+    return {k: float(v) for k, v in parts.items()} | {"loss": float(loss) * cfg.grad_accum}
+
+
+def train_step(run: Run) -> dict[str, float]:
+    """One optimizer step (``grad_accum`` micro-steps); returns this rank's mean losses."""
+    cfg, state = run.config, run.state
+    seed = step_seed(cfg.seed, state.step, run.info.rank)
+    torch.manual_seed(seed)  # model-internal draws (dropout, patch masking)
+    gen, rng = torch.Generator().manual_seed(seed), np.random.default_rng(seed)
+    lr = lr_at(state.step, cfg.steps, cfg.optim)
+    for group in run.optimizer.param_groups:
+        group["lr"] = lr
+    sums: dict[str, float] = {}
+    for micro in range(cfg.grad_accum):
+        for k, v in _micro_step(run, gen, rng, sync=micro == cfg.grad_accum - 1).items():
+            sums[k] = sums.get(k, 0.0) + v / cfg.grad_accum
+    run.scaler.unscale_(run.optimizer)
+    if cfg.optim.grad_clip > 0:
+        sums["grad_norm"] = float(torch.nn.utils.clip_grad_norm_(run.core.parameters(),
+                                                                 cfg.optim.grad_clip))
+    run.scaler.step(run.optimizer)
+    run.scaler.update()
+    with torch.no_grad():
+        # CLIP's cap at a scale of 100: beyond it the contrastive loss turns unstable
+        run.core.logit_scale.clamp_(0.0, MAX_LOG_SCALE)
+    run.optimizer.zero_grad(set_to_none=True)
+    state.step += 1
+    return sums | {"lr": lr}
+
+
+def _evaluate_and_keep_best(run: Run) -> None:
+    """Rank 0 evaluates, logs, and exports the model when it is the best so far."""
+    if run.info.is_main:
+        metrics = evaluate(run.core, run.evalset, run.info.device)
+        append_metrics(run.out / METRICS, {"step": run.state.step, "split": "val", **metrics})
+        score = metrics[SELECTION_METRIC]
+        if run.state.best_score is None or score > run.state.best_score:
+            run.state.best_score, run.state.best_step = score, run.state.step
+            run.core.save_pretrained(run.out / BEST_DIR)
+            log.info("step %d: new best %s=%.4f", run.state.step, SELECTION_METRIC, score)
+    dist_util.barrier()
+
+
+def _checkpoint(run: Run) -> None:
+    if run.info.is_main:
+        save_checkpoint(run.out / LAST, run.core, run.optimizer, run.scaler, run.state,
+                        config_to_dict(run.config))
+        plot_curves(run.out / METRICS, run.out / CURVES)
+    dist_util.barrier()
+
+
+def train(config: TrainConfig, resume: bool = False, progress: bool = True) -> TrainState:
+    """Run (or resume) training until ``config.steps`` or the wall-clock budget."""
+    run = _setup(config, resume)
+    cfg, state, main = run.config, run.state, run.info.is_main
+    if main and resume:
+        truncate_after(run.out / METRICS, state.step)
+    started = time.monotonic()
+    bar = tqdm(total=cfg.steps, initial=state.step, disable=not (progress and main), unit="step")
+    try:
+        while state.step < cfg.steps:
+            losses = train_step(run)
+            bar.update(1)
+            if state.step % cfg.log_every == 0:
+                record = {k: dist_util.mean_across_ranks(v, run.info.device) for k, v in losses.items()}
+                if main:
+                    append_metrics(run.out / METRICS, {"step": state.step, "split": "train", **record})
+                    bar.set_postfix(loss=f"{record['loss']:.3f}")
+            out_of_time = (cfg.max_minutes is not None
+                           and time.monotonic() - started > 60 * cfg.max_minutes)
+            stop = dist_util.any_rank(out_of_time, run.info.device)
+            last = stop or state.step == cfg.steps
+            if state.step % cfg.eval_every == 0 or last:
+                _evaluate_and_keep_best(run)
+            if state.step % cfg.ckpt_every == 0 or last:
+                _checkpoint(run)
+            if stop:
+                log.warning("wall-clock budget of %s min spent at step %d; stopping",
+                            cfg.max_minutes, state.step)
+                break
+    finally:
+        bar.close()
+        dist_util.teardown()
+    return state
