@@ -176,12 +176,20 @@ def _start_time(fixed: bytes) -> datetime | None:
         return None
 
 
+def _text(raw: bytes) -> str:
+    """Header text as MNE decodes it (UTF-8), with Latin-1 for older writers."""
+    try:
+        return raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return raw.decode("latin-1").strip()
+
+
 def _parse_signals(path: Path, block: bytes, n: int, record_duration: float) -> list[EdfSignalHeader]:
     columns: dict[str, list[str]] = {}
     offset = 0
     for name, width in _SIGNAL_FIELDS:
         raw = block[offset:offset + width * n]
-        columns[name] = [raw[i * width:(i + 1) * width].decode("latin-1").strip() for i in range(n)]
+        columns[name] = [_text(raw[i * width:(i + 1) * width]) for i in range(n)]
         offset += width * n
     signals = []
     for i in range(n):

@@ -30,7 +30,8 @@ _GAP_TOLERANCE_SEC = 1e-3
 
 def read_edf_signals(header: EdfHeader) -> tuple[dict[str, Signal], list[str]]:
     """Return every data signal of the file (file order) and gap warnings."""
-    signals = header.data_signals
+    empty = [s.label for s in header.data_signals if s.n_samples <= 0]
+    signals = [s for s in header.data_signals if s.n_samples > 0]
     labels = [s.label for s in signals]
     duplicates = sorted({x for x in labels if labels.count(x) > 1})
     if duplicates:
@@ -39,6 +40,8 @@ def read_edf_signals(header: EdfHeader) -> tuple[dict[str, Signal], list[str]]:
         )
     onsets = record_onsets(header)
     warnings = _gap_warnings(header, onsets)
+    if empty:
+        warnings.append(f"signals with no samples were skipped: {', '.join(empty)}")
     decoded: dict[str, Signal] = {}
     for group in _rate_groups(signals).values():
         decoded.update(_read_group(header, group, onsets))
