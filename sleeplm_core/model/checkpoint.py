@@ -61,6 +61,10 @@ def read_state_dict(path: str | Path, trust_pickle: bool = False) -> dict[str, t
         try:
             data = torch.load(path, map_location="cpu", weights_only=not trust_pickle)
         except pickle.UnpicklingError as err:
+            # only a disallowed global means "pickled objects"; other failures are corruption
+            if trust_pickle or "allowed global" not in str(err):
+                raise ModelError(f"{path}: not a readable PyTorch checkpoint (corrupt, or not written "
+                                 "by torch.save)") from err
             raise ModelError(
                 f"{path}: the checkpoint holds pickled Python objects beyond tensors, which could run "
                 "code when loaded; it was refused. If you trust its source, pass trust_pickle=True "
