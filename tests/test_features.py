@@ -207,5 +207,7 @@ def test_feature_table_has_a_unit_in_every_column(night):
     assert "brain.eeg.C3-M2.delta [%]" in frame.columns
     assert "heart.heart_rate.mean [bpm]" in frame.columns
     assert "respiratory.channels.airflow.rate [breaths/min]" in frame.columns
-    assert all(c.endswith("]") for c in frame.columns
-               if c not in ("epoch", "stage_event.stage"))
+    assert frame["position_muscle.position.position"].isin(POSITION_NAMES).all()
+    numeric = [c for c in frame.columns if c != "epoch" and frame[c].dtype.kind == "f"]
+    # start + 14 brain + 7 heart + 7 respiratory + 3 EMG
+    assert len(numeric) == 32 and all(c.endswith("]") for c in numeric)

@@ -81,7 +81,7 @@ def _summary(heads: tuple[str, ...], stats: HeartRate | Oxygen, names: tuple[str
         start=number.exact(Trend, "start", t.start), end=number.exact(Trend, "end", t.end))
         for t in stats.trends]
     if len(trends) > 1 and rng.random() < 0.5:
-        trends = [trends[0]] + ["then " + t for t in trends[1:]]
+        trends = [", then ".join(trends)]
     return f"{pick(rng, heads)} {join_items(items + trends, rng)}."
 
 

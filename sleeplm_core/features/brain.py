@@ -100,7 +100,9 @@ def _eeg_channel(rec: Recording, epochs: EpochSet, role: str) -> list[EegBands] 
         return None
     power = _relative_power(epoch_matrix(sig, epochs.starts), sig.sfreq, EEG_WINDOW_S, EEG_BANDS)
     label = display_label(sig.label)
-    return [EegBands(label, *map(float, power[:, i])) for i in range(power.shape[1])]
+    names = [name for _, _, name in EEG_BANDS]
+    return [EegBands(label, **{name: float(p) for name, p in zip(names, power[:, i])})
+            for i in range(power.shape[1])]
 
 
 def _eog_channel(rec: Recording, epochs: EpochSet, role: str) -> list[EogActivity] | None:

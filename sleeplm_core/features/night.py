@@ -88,26 +88,31 @@ def night_features(rec: Recording, epochs: EpochSet,
 
 
 def _flatten(obj: Any, prefix: str) -> dict[str, Any]:
-    """Scalar fields of a facts tree as ``{"prefix.name [unit]": value}``."""
+    """Scalar fields of a facts tree as ``{"prefix.name [unit]": value}``.
+
+    Lists of channels become one column group per channel; trend and event
+    lists, which have no fixed width, stay in the facts.
+    """
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
-        if "unit" in f.metadata and value is not None:
+        if value is None or f.name in _KEY_FIELDS:
+            continue
+        if "unit" in f.metadata:
             out[f"{prefix}.{f.name} [{f.metadata['unit']}]"] = value
+        elif isinstance(value, str):
+            out[f"{prefix}.{f.name}"] = value
         elif dataclasses.is_dataclass(value):
             out.update(_flatten(value, f"{prefix}.{f.name}"))
-        elif isinstance(value, tuple) and value and _keyed(value[0]):
+        elif value and all(_key(item) for item in value):
             for item in value:
                 out.update(_flatten(item, f"{prefix}.{f.name}.{_key(item)}"))
-        elif f.name == "stage" and value is not None:
-            out[f"{prefix}.stage"] = value
     return out
 
 
-def _keyed(item: Any) -> bool:
-    return dataclasses.is_dataclass(item) and any(
-        hasattr(item, k) for k in ("channel", "source"))
+_KEY_FIELDS = ("channel", "source")
 
 
-def _key(item: Any) -> str:
-    return str(getattr(item, "channel", None) or getattr(item, "source"))
+def _key(item: Any) -> str | None:
+    """The channel or source naming a list item, None for items without one."""
+    return next((getattr(item, k) for k in _KEY_FIELDS if hasattr(item, k)), None)

@@ -126,6 +126,6 @@ def _positions(sig: Signal, starts: np.ndarray,
 
 def _position_row(codes: np.ndarray) -> BodyPosition:
     turns = np.flatnonzero(np.diff(codes)) + 1
-    changes = tuple(PositionChange(POSITION_NAMES[codes[i]], i / POSITION_GRID_HZ)
+    changes = tuple(PositionChange(POSITION_NAMES[codes[i]], float(i / POSITION_GRID_HZ))
                     for i in turns)
     return BodyPosition(POSITION_NAMES[codes[0]], changes)

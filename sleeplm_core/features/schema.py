@@ -35,11 +35,6 @@ def precision(cls: type, name: str, approximate: bool = False) -> int:
     return int(meta["approx_decimals"] if approximate else meta["decimals"])
 
 
-def unit(cls: type, name: str) -> str:
-    """Unit of field ``name`` of dataclass ``cls``."""
-    return str(_field(cls, name).metadata["unit"])
-
-
 def numeric_fields(cls: type) -> tuple[str, ...]:
     """Names of the fields of ``cls`` created with :func:`quantity`."""
     return tuple(f.name for f in dataclasses.fields(cls) if "unit" in f.metadata)

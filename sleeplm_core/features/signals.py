@@ -34,10 +34,11 @@ def display_label(label: str) -> str:
     """Channel label as captions print it: the file label without a modality prefix.
 
     "EEG Fpz-Cz" becomes "Fpz-Cz"; a label that is only a modality word stays whole.
-    Parentheses would break the caption grammar, so they become brackets.
+    Parentheses and ". " would break the caption grammar (channel names sit in
+    parentheses; ". " ends a sentence), so they become brackets and ".".
     """
     short = _MODALITY_PREFIX.sub("", label.strip()) or label.strip()
-    return short.replace("(", "[").replace(")", "]")
+    return short.replace("(", "[").replace(")", "]").replace(". ", ".")
 
 
 def epoch_matrix(sig: Signal, starts: np.ndarray, length: float = EPOCH_SEC) -> np.ndarray:

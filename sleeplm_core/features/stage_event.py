@@ -67,8 +67,8 @@ def _event_spans(rec: Recording, starts: np.ndarray) -> list[tuple[EventSpan, ..
         # Instantaneous markers (duration 0) count when they fall inside the epoch.
         hit = np.flatnonzero((onsets < end) & ((offsets > start) | (onsets >= start)))
         out.append(tuple(
-            EventSpan(rec.events[i].type, max(onsets[i], start) - start,
-                      min(offsets[i], end) - start)
+            EventSpan(rec.events[i].type, float(max(onsets[i], start) - start),
+                      float(min(offsets[i], end) - start))
             for i in hit
         ))
     return out
