@@ -38,7 +38,7 @@ from sleeplm_core.errors import RecordingError
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS, EPOCH_SAMPLES, MODEL_SFREQ, EpochSet
 from sleeplm_core.io.montage import Montage
 from sleeplm_core.io.position import decode_position
-from sleeplm_core.io.quality import epoch_bounds, quality_flags
+from sleeplm_core.io.quality import QUALITY_FLAGS, epoch_bounds, quality_flags
 from sleeplm_core.io.recording import EPOCH_SEC, UNKNOWN_STAGE, Recording, Signal
 
 log = logging.getLogger(__name__)
@@ -73,28 +73,25 @@ def make_epochs(rec: Recording, montage: Montage, memmap_dir: str | Path | None 
             f"{rec.source.get('path', 'recording')}: {rec.duration:.1f} s of signal is shorter than one "
             f"{EPOCH_SEC:.0f}-s epoch; use a longer recording"
         )
-    data = _allocate((n_epochs, len(CANONICAL_CHANNELS), EPOCH_SAMPLES), memmap_dir)
-    channel_mask = np.zeros(len(CANONICAL_CHANNELS), dtype=bool)
-    flags: dict[str, np.ndarray] = {}
+    shape = (n_epochs, len(CANONICAL_CHANNELS))
+    data = _allocate(shape + (EPOCH_SAMPLES,), memmap_dir)
+    flags = {name: np.zeros(shape, dtype=bool) for name in QUALITY_FLAGS}
     zscore: dict[str, tuple[float, float]] = {}
     for row, slot in enumerate(CANONICAL_CHANNELS):
-        label = montage.mapping.get(slot)
-        if label is None:
+        if slot not in montage.mapping:
             continue
-        signal = rec.signals[label]
+        signal = rec.signals[montage.mapping[slot]]
         if slot in _LEVEL_SLOTS:
             values, channel_flags = _position(signal, montage, grid_start, n_epochs)
         else:
             values, channel_flags, zscore[slot] = _waveform(signal, grid_start, n_epochs)
         data[:, row, :] = values.reshape(n_epochs, EPOCH_SAMPLES)
-        channel_mask[row] = True
         for name, flag in channel_flags.items():
-            flags.setdefault(name, np.zeros((n_epochs, len(CANONICAL_CHANNELS)), dtype=bool))[:, row] = flag
-    quality = np.any(np.stack(list(flags.values())), axis=0) if flags else np.zeros((n_epochs, len(CANONICAL_CHANNELS)), bool)
+            flags[name][:, row] = flag
     return EpochSet(
         data=data,
-        channel_mask=channel_mask,
-        quality=quality,
+        channel_mask=np.array([slot in montage.mapping for slot in CANONICAL_CHANNELS]),
+        quality=np.logical_or.reduce(list(flags.values())),
         starts=grid_start + EPOCH_SEC * np.arange(n_epochs),
         stages=_epoch_stages(rec, grid_start, n_epochs),
         recording_id=str(rec.source.get("id", "")),

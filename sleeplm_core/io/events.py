@@ -20,9 +20,10 @@ EVENT_TYPES: tuple[str, ...] = (
 # spaces; the first match wins, so specific apnea kinds come before plain apnea.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern)) for name, pattern in (
+        # "MA" is left out on purpose: some systems use it for movement arousal.
         ("obstructive_apnea", r"\b(obstructive apn(o)?ea|osa|oa|apn(o)?ea obstructive)\b"),
         ("central_apnea", r"\b(central apn(o)?ea|csa|ca|apn(o)?ea central)\b"),
-        ("mixed_apnea", r"\b(mixed apn(o)?ea|ma|apn(o)?ea mixed)\b"),
+        ("mixed_apnea", r"\b(mixed apn(o)?ea|apn(o)?ea mixed)\b"),
         ("hypopnea", r"\bhypopn(o)?ea\b"),
         ("desaturation", r"\b(desaturation|desat|spo2 desaturation|oxygen desaturation)\b"),
         ("arousal", r"\b(arousal|eeg arousal|micro arousal|microarousal)\b"),

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+QUALITY_FLAGS: tuple[str, ...] = ("nonfinite", "flat", "clipped")
+"""Names of the per-epoch quality flags."""
+
 FLAT_FRACTION = 1e-3
 CLIP_FRACTION = 0.05
 CLIP_MIN_SAMPLES = 3

@@ -109,10 +109,16 @@ def read_csv(path: Path) -> Scoring:
             labels.append(row[columns["description"]].strip())
         except (ValueError, IndexError):
             raise RecordingError(f"{path}: row {number} is not onset,duration,description; fix the CSV") from None
-        channel = columns.get("channel")
-        channels.append(row[channel].strip() or None if channel is not None and channel < len(row) else None)
+        channels.append(_optional_cell(row, columns.get("channel")))
     stages, offset, events = from_annotations(onsets, durations, labels, channels, source=path)
     return Scoring(stages, offset, events, "csv", path)
+
+
+def _optional_cell(row: list[str], index: int | None) -> str | None:
+    """Stripped cell ``index`` of ``row``; None when the column or the value is absent."""
+    if index is None or index >= len(row):
+        return None
+    return row[index].strip() or None
 
 
 def _delimiter(first_line: str) -> str:
