@@ -19,7 +19,8 @@ def test_inspect_prints_mapping_stages_and_flags(tmp_path, capsys):
             "--events", str(events), "--map", "EEG_C4=none", "--map", "EOG_R=Temp rectal"]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "duration: 600 s (0.17 h)" in out and "'EEG Fpz-Cz': 100 Hz, uV, 600 s" in out
+    assert "duration: 600 s (0.17 h)" in out and "'EEG Fpz-Cz': 100 Hz, uV, 600 s (0.17 h)  -> EEG_C3 (substitute)" in out
+    assert "'Event marker': 1 Hz, no unit, 600 s (0.17 h)  unused" in out
     assert "EEG_C3    <- 'EEG Fpz-Cz'  [no C3 electrode" in out
     assert "EEG_C4    missing (zero-filled, masked)" in out
     assert "EOG_R     <- 'Temp rectal'  [set by user]" in out

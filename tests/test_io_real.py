@@ -89,6 +89,7 @@ def test_dreams_excerpt3_edf_maps_full_montage():
         events=[DREAMS / "Visual_scoring1_excerpt3.txt", DREAMS / "Visual_scoring2_excerpt3.txt"],
     )
     assert montage.missing == []
+    assert rec.signals["C3-A1"].unit == "uV" and rec.signals["C3-A1"].sfreq == 50.0  # header says "UV"
     assert montage.mapping["EEG_C3"] == "C3-A1" and montage.substitutions["EEG_C4"][0] == "FP1-A1"
     assert (montage.mapping["EOG_L"], montage.mapping["EOG_R"]) == ("EOG1-A1", "EOG2-A1")
     assert (montage.mapping["THX"], montage.mapping["ABD"], montage.mapping["AF"]) == ("VTH", "VAB", "NAF1")

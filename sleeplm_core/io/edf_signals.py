@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # MNE returns volts for these file units and the file's own physical units for
 # every other unit; biopotentials are kept in µV like the rest of the project.
 _MNE_VOLT_UNITS = frozenset({"\u03bcV", "\u00b5V", "uV", "mV"})
+_MICROVOLT_SPELLINGS = frozenset({"uv", "\u00b5v", "\u03bcv"})
 _GAP_TOLERANCE_SEC = 1e-3
 
 
@@ -67,8 +68,11 @@ def _read_group(header: EdfHeader, group: list[EdfSignalHeader], onsets: np.ndar
     data = raw.get_data()
     out = {}
     for sig, row in zip(group, data):
-        volts = sig.unit in _MNE_VOLT_UNITS
-        row, unit = (row * 1e6, "uV") if volts else (row, sig.unit)
+        if sig.unit in _MNE_VOLT_UNITS:
+            row, unit = row * 1e6, "uV"
+        else:
+            # MNE leaves other spellings ("UV") unscaled, so the values already are µV.
+            unit = "uV" if sig.unit.lower() in _MICROVOLT_SPELLINGS else sig.unit
         out[sig.label] = Signal(sig.label, _place_records(row, sig.n_samples, onsets, sig.sfreq), sig.sfreq, unit)
     return out
 

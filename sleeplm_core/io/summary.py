@@ -8,7 +8,7 @@ import numpy as np
 
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS, EpochSet
 from sleeplm_core.io.montage import Montage
-from sleeplm_core.io.recording import STAGES, Recording
+from sleeplm_core.io.recording import STAGES, Recording, Signal
 
 
 def _hours(seconds: float) -> str:
@@ -22,7 +22,7 @@ def night_summary(rec: Recording, montage: Montage, epochs: EpochSet) -> str:
         f"file: {src.get('path')} ({src.get('format')})",
         f"start: {rec.start_time.isoformat(sep=' ') if rec.start_time else 'unknown'}, duration: {_hours(rec.duration)}",
         "channels:",
-        *(f"  {s.label!r}: {s.sfreq:g} Hz, {s.unit or 'no unit'}, {_hours(s.duration)}" for s in rec.signals.values()),
+        *(_channel_line(s, montage) for s in rec.signals.values()),
         montage.report(),
         f"epochs: {len(epochs)} x 30 s at 64 Hz, first at {epochs.starts[0]:.0f} s" if len(epochs) else "epochs: 0",
         "scoring: " + (", ".join(f"{s['format']} {s['path']}" for s in src.get("scoring", [])) or "none"),
@@ -32,6 +32,13 @@ def night_summary(rec: Recording, montage: Montage, epochs: EpochSet) -> str:
     ]
     lines.extend(f"warning: {w}" for w in src.get("warnings", []))
     return "\n".join(lines)
+
+
+def _channel_line(signal: Signal, montage: Montage) -> str:
+    slots = {label: slot for slot, label in {**montage.mapping, **montage.aux_mapping}.items()}
+    slot = slots.get(signal.label)
+    role = "unused" if slot is None else f"-> {slot}" + (" (substitute)" if slot in montage.substitutions else "")
+    return f"  {signal.label!r}: {signal.sfreq:g} Hz, {signal.unit or 'no unit'}, {_hours(signal.duration)}  {role}"
 
 
 def _stage_counts(stages: np.ndarray) -> str:
