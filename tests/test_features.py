@@ -211,3 +211,44 @@ def test_feature_table_has_a_unit_in_every_column(night):
     numeric = [c for c in frame.columns if c != "epoch" and frame[c].dtype.kind == "f"]
     # start + 14 brain + 7 heart + 7 respiratory + 3 EMG
     assert len(numeric) == 32 and all(c.endswith("]") for c in numeric)
+
+
+def test_gaps_leave_only_the_epochs_they_touch_out():
+    cfg = SynthConfig(hours=0.5, seed=8)
+    _, _, clean = _features(cfg)
+    rec = synth_night(cfg)
+    for label in ("C3-M2", "Airflow", "Chin EMG"):
+        sig = rec.signals[label]
+        sig.data[int(305 * sig.sfreq): int(312 * sig.sfreq)] = np.nan  # inside epoch 10
+    montage = map_montage(rec)
+    epochs = make_epochs(rec, montage)
+    gappy = night_features(rec, epochs, montage)
+    assert [c.channel for c in gappy.levels["brain"][10].eeg] == ["C4-M1"]
+    assert "airflow" not in {c.source for c in gappy.levels["respiratory"][10].channels}
+    assert gappy.levels["respiratory"][10].flatness is None
+    assert gappy.levels["position_muscle"][10].emg is None
+    far = [0, 30, 59]
+    for level in ("brain", "respiratory", "position_muscle"):
+        for i in far:
+            assert_close(gappy.levels[level][i], clean.levels[level][i])
+
+
+def assert_close(a, b) -> None:
+    """Facts equal up to floating-point noise."""
+    flat_a, flat_b = _flat(a), _flat(b)
+    assert list(flat_a) == list(flat_b)
+    np.testing.assert_allclose(list(flat_a.values()), list(flat_b.values()), rtol=1e-6)
+
+
+def _flat(obj) -> dict:
+    out = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, float):
+            out[f.name] = value
+        elif dataclasses.is_dataclass(value):
+            out.update({f"{f.name}.{k}": v for k, v in _flat(value).items()})
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                out.update({f"{f.name}{i}.{k}": v for k, v in _flat(item).items()})
+    return out

@@ -18,9 +18,11 @@ import yasa
 from scipy.signal import welch
 
 from sleeplm_core.features.schema import quantity
-from sleeplm_core.features.signals import display_label, epoch_matrix, usable_channel
+from sleeplm_core.features.signals import (
+    complete_epochs, display_label, epoch_matrix, fill_gaps, usable_channel,
+)
 from sleeplm_core.io.epochset import EpochSet
-from sleeplm_core.io.recording import Recording
+from sleeplm_core.io.recording import Recording, Signal
 
 EEG_BANDS: tuple[tuple[float, float, str], ...] = (
     (0.5, 4.0, "delta"), (4.0, 8.0, "theta"), (8.0, 12.0, "alpha"),
@@ -73,46 +75,49 @@ class BrainFacts:
 
 
 def brain_features(rec: Recording, epochs: EpochSet) -> list[BrainFacts | None]:
-    """Brain facts per epoch; None for every epoch when no usable EEG or EOG exists."""
-    eeg = [_eeg_channel(rec, epochs, role) for role in EEG_ROLES]
-    eog = [_eog_channel(rec, epochs, role) for role in EOG_ROLES]
-    eeg = [c for c in eeg if c is not None]
-    eog = [c for c in eog if c is not None]
-    if not eeg and not eog:
-        return [None] * len(epochs)
-    return [
-        BrainFacts(eeg=tuple(c[i] for c in eeg), eog=tuple(c[i] for c in eog))
-        for i in range(len(epochs))
-    ]
+    """Brain facts per epoch; None where no EEG or EOG channel could be measured."""
+    eeg = [c for role in EEG_ROLES if (c := _eeg_channel(rec, epochs, role)) is not None]
+    eog = [c for role in EOG_ROLES if (c := _eog_channel(rec, epochs, role)) is not None]
+    out: list[BrainFacts | None] = []
+    for i in range(len(epochs)):
+        facts = BrainFacts(eeg=tuple(c[i] for c in eeg if c[i] is not None),
+                           eog=tuple(c[i] for c in eog if c[i] is not None))
+        out.append(facts if facts.eeg or facts.eog else None)
+    return out
 
 
-def _relative_power(x: np.ndarray, sfreq: float, window_s: float,
-                    bands: tuple[tuple[float, float, str], ...]) -> np.ndarray:
-    """Band power of each row of ``x`` in % of the power between the outermost band
-    edges, shape (n_bands, n_rows)."""
-    freqs, psd = welch(x, fs=sfreq, nperseg=int(window_s * sfreq), axis=-1)
-    return 100.0 * yasa.bandpower_from_psd_ndarray(psd, freqs, bands=list(bands), relative=True)
+def _relative_power(sig: Signal, starts: np.ndarray, window_s: float,
+                    bands: tuple[tuple[float, float, str], ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Band power of each epoch in % of the power between the outermost band edges,
+    shape (n_bands, n_epochs), and which epochs were complete (no gap samples)."""
+    filled, finite = fill_gaps(sig)
+    freqs, psd = welch(epoch_matrix(filled, starts), fs=sig.sfreq,
+                       nperseg=int(window_s * sig.sfreq), axis=-1)
+    power = 100.0 * yasa.bandpower_from_psd_ndarray(psd, freqs, bands=list(bands), relative=True)
+    # A flat epoch has no power to share out; YASA returns NaN for it.
+    ok = complete_epochs(finite, sig.sfreq, starts) & np.all(np.isfinite(power), axis=0)
+    return power, ok
 
 
-def _eeg_channel(rec: Recording, epochs: EpochSet, role: str) -> list[EegBands] | None:
+def _eeg_channel(rec: Recording, epochs: EpochSet, role: str) -> list[EegBands | None] | None:
     sig = usable_channel(rec, epochs, role, MIN_EEG_SFREQ, "EEG band powers")
     if sig is None:
         return None
-    power = _relative_power(epoch_matrix(sig, epochs.starts), sig.sfreq, EEG_WINDOW_S, EEG_BANDS)
+    power, ok = _relative_power(sig, epochs.starts, EEG_WINDOW_S, EEG_BANDS)
     label = display_label(sig.label)
     names = [name for _, _, name in EEG_BANDS]
     return [EegBands(label, **{name: float(p) for name, p in zip(names, power[:, i])})
-            for i in range(power.shape[1])]
+            if ok[i] else None for i in range(power.shape[1])]
 
 
-def _eog_channel(rec: Recording, epochs: EpochSet, role: str) -> list[EogActivity] | None:
+def _eog_channel(rec: Recording, epochs: EpochSet, role: str) -> list[EogActivity | None] | None:
     sig = usable_channel(rec, epochs, role, MIN_EOG_SFREQ, "EOG eye-movement power")
     if sig is None:
         return None
     # YASA divides by the power between the lowest and highest band edge, so the
     # total band is appended to make that 0.2-10 Hz; its own row is dropped.
     bands = EOG_BANDS + ((EOG_TOTAL[0], EOG_TOTAL[1], "total"),)
-    share = _relative_power(epoch_matrix(sig, epochs.starts), sig.sfreq, EOG_WINDOW_S, bands)
+    share, ok = _relative_power(sig, epochs.starts, EOG_WINDOW_S, bands)
     label = display_label(sig.label)
-    return [EogActivity(label, float(share[0, i]), float(share[1, i]))
-            for i in range(share.shape[1])]
+    return [EogActivity(label, slow=float(share[0, i]), rapid=float(share[1, i]))
+            if ok[i] else None for i in range(share.shape[1])]

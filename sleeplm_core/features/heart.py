@@ -15,7 +15,9 @@ import numpy as np
 import sleepecg
 
 from sleeplm_core.features.schema import Trend, quantity
-from sleeplm_core.features.signals import channel, epoch_grid, sample_times, usable_channel
+from sleeplm_core.features.signals import (
+    channel, epoch_grid, fill_gaps, sample_times, usable_channel,
+)
 from sleeplm_core.features.trends import GRID_HZ, TrendConfig, trend_segments
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
@@ -88,8 +90,11 @@ def _beat_times(sig: Signal | None) -> np.ndarray | None:
     """R-peak times in seconds, or None when there is no usable ECG."""
     if sig is None:
         return None
-    peaks = sleepecg.detect_heartbeats(np.ascontiguousarray(sig.data, dtype=float), sig.sfreq)
-    return np.asarray(peaks, dtype=float) / sig.sfreq
+    filled, finite = fill_gaps(sig)
+    peaks = sleepecg.detect_heartbeats(np.ascontiguousarray(filled.data, dtype=float), sig.sfreq)
+    peaks = np.asarray(peaks, dtype=np.int64)
+    # Beats "found" in a filled gap are artefacts of the fill.
+    return peaks[finite[peaks]].astype(float) / sig.sfreq
 
 
 def _valid_rr(beats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

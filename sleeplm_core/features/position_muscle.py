@@ -23,7 +23,9 @@ import numpy as np
 from scipy.signal import butter, sosfiltfilt, welch
 
 from sleeplm_core.features.schema import quantity
-from sleeplm_core.features.signals import channel, epoch_grid, epoch_matrix, usable_channel
+from sleeplm_core.features.signals import (
+    channel, complete_epochs, epoch_grid, epoch_matrix, fill_gaps, usable_channel,
+)
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.position import POSITION_NAMES, decode_position
 from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
@@ -93,8 +95,9 @@ def position_muscle_features(
 
 def _emg(sig: Signal, starts: np.ndarray) -> list[ChinEmg | None]:
     high = min(EMG_HIGH_HZ, 0.45 * sig.sfreq)
+    filled, finite = fill_gaps(sig)
     sos = butter(4, EMG_LOW_HZ, btype="highpass", fs=sig.sfreq, output="sos")
-    filtered = Signal(sig.label, sosfiltfilt(sos, sig.data), sig.sfreq, sig.unit)
+    filtered = Signal(sig.label, sosfiltfilt(sos, filled.data), sig.sfreq, sig.unit)
     x = epoch_matrix(filtered, starts)
     freqs, psd = welch(x, fs=sig.sfreq, nperseg=int(2 * sig.sfreq), axis=-1)
     band = (freqs >= EMG_LOW_HZ) & (freqs <= high)
@@ -109,9 +112,9 @@ def _emg(sig: Signal, starts: np.ndarray) -> list[ChinEmg | None]:
     above = rms > BURST_FACTOR * med
     onsets = np.count_nonzero(above[:, 1:] & ~above[:, :-1], axis=1) + above[:, 0]
     rate = onsets * 60.0 / EPOCH_SEC
-    flat = cum[:, -1] <= 0
-    return [None if f else ChinEmg(float(m), float(r), float(b))
-            for f, m, r, b in zip(flat, median_f, ratio, rate)]
+    ok = (cum[:, -1] > 0) & complete_epochs(finite, sig.sfreq, starts)
+    return [ChinEmg(float(m), float(r), float(b)) if good else None
+            for good, m, r, b in zip(ok, median_f, ratio, rate)]
 
 
 def _positions(sig: Signal, starts: np.ndarray,

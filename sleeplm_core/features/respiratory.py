@@ -24,7 +24,7 @@ import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
 from sleeplm_core.features.schema import quantity
-from sleeplm_core.features.signals import usable_channel
+from sleeplm_core.features.signals import complete_epochs, fill_gaps, usable_channel
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
 
@@ -73,11 +73,14 @@ def respiratory_features(rec: Recording, epochs: EpochSet) -> list[RespiratoryFa
         sig = usable_channel(rec, epochs, role, MIN_SFREQ, f"{source} breathing")
         if sig is None:
             continue
-        filtered = _bandpass(sig, BREATH_BAND_HZ)
-        onsets = _breath_onsets(filtered, sig.sfreq, epochs.starts)
-        per_source.append(_breathing(onsets / sig.sfreq, epochs.starts, source))
+        filled, finite = fill_gaps(sig)
+        complete = complete_epochs(finite, sig.sfreq, epochs.starts)
+        onsets = _breath_onsets(_bandpass(filled, BREATH_BAND_HZ), sig.sfreq, epochs.starts)
+        breathing = _breathing(onsets / sig.sfreq, epochs.starts, source)
+        per_source.append([b if ok else None for b, ok in zip(breathing, complete)])
         if role == "AF":
-            flatness = _flatness(_bandpass(sig, FLOW_BAND_HZ), onsets, sig.sfreq, epochs.starts)
+            flat = _flatness(_bandpass(filled, FLOW_BAND_HZ), onsets, sig.sfreq, epochs.starts)
+            flatness = [f if ok else None for f, ok in zip(flat, complete)]
     out: list[RespiratoryFacts | None] = []
     for i in range(len(epochs)):
         chans = tuple(b[i] for b in per_source if b[i] is not None)

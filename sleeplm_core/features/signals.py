@@ -82,3 +82,26 @@ def usable_channel(rec: Recording, epochs: EpochSet, role: str, min_sfreq: float
                  min_sfreq, what)
         return None
     return sig
+
+
+def fill_gaps(sig: Signal) -> tuple[Signal, np.ndarray]:
+    """``sig`` with non-finite samples (EDF+D gaps) set to its median, and the
+    per-epoch-testable mask of samples that were finite.
+
+    Whole-night filters turn one NaN into a night of NaN, so gaps are filled
+    before filtering; :func:`complete_epochs` then drops the epochs they touch.
+    """
+    finite = np.isfinite(sig.data)
+    if finite.all():
+        return sig, finite
+    fill = float(np.median(sig.data[finite])) if finite.any() else 0.0
+    return Signal(sig.label, np.where(finite, sig.data, fill), sig.sfreq, sig.unit), finite
+
+
+def complete_epochs(finite: np.ndarray, sfreq: float, starts: np.ndarray,
+                    length: float = EPOCH_SEC) -> np.ndarray:
+    """True for each epoch whose samples are all finite, shape (n_epochs,)."""
+    bad = np.concatenate(([0], np.cumsum(~finite)))
+    first = np.clip(np.round(np.asarray(starts) * sfreq).astype(np.int64), 0, len(finite))
+    last = np.clip(first + int(round(length * sfreq)), 0, len(finite))
+    return (bad[last] - bad[first]) == 0
