@@ -105,15 +105,15 @@ def map_montage(
     source = str(rec.source.get("path", "recording"))
     montage = Montage(position_codes=position_codes, source=source)
     used: set[str] = set()
-    _apply_overrides(rec, overrides or {}, montage, used)
+    emptied = _apply_overrides(rec, overrides or {}, montage, used)
     index = _key_index([label for label in rec.signals if label not in used])
     for slot in CANONICAL_CHANNELS + AUX_CHANNELS:
-        if _filled(montage, slot) or slot in montage.missing:
+        if _filled(montage, slot) or slot in emptied:
             continue
         label = _first(index, ALIASES[slot], used)
         if label is not None:
             _assign(montage, slot, label, used)
-    _fallbacks(montage, index, used)
+    _fallbacks(montage, index, used, emptied)
     montage.missing = [s for s in CANONICAL_CHANNELS if s not in montage.mapping]
     montage.unused = [label for label in rec.signals if label not in used]
     if not montage.mapping:
@@ -137,15 +137,17 @@ def _assign(montage: Montage, slot: str, label: str, used: set[str], reason: str
         montage.substitutions[slot] = (label, reason)
 
 
-def _apply_overrides(rec: Recording, overrides: dict[str, str], montage: Montage, used: set[str]) -> None:
+def _apply_overrides(rec: Recording, overrides: dict[str, str], montage: Montage, used: set[str]) -> set[str]:
+    """Assign the user's slots; return the slots the user asked to leave empty."""
     slots = {s.lower(): s for s in CANONICAL_CHANNELS + AUX_CHANNELS}
+    emptied = set()
     labels = {label.lower(): label for label in rec.signals}
     for name, wanted in overrides.items():
         slot = slots.get(name.strip().lower())
         if slot is None:
             raise MontageError(f"unknown montage slot {name!r} in mapping; use one of {', '.join(slots.values())}")
         if wanted.strip().lower() in _NONE:
-            montage.missing.append(slot)
+            emptied.add(slot)
             continue
         label = labels.get(wanted.strip().lower())
         if label is None:
@@ -154,6 +156,7 @@ def _apply_overrides(rec: Recording, overrides: dict[str, str], montage: Montage
                 f"(labels found: {', '.join(rec.signals)}); use one of those labels"
             )
         _assign(montage, slot, label, used, reason="set by user")
+    return emptied
 
 
 def _key_index(labels: list[str]) -> dict[str, str]:
@@ -168,14 +171,14 @@ def _first(index: dict[str, str], keys: tuple[str, ...], used: set[str]) -> str 
     return next((index[k] for k in keys if k in index and index[k] not in used), None)
 
 
-def _fallbacks(montage: Montage, index: dict[str, str], used: set[str]) -> None:
+def _fallbacks(montage: Montage, index: dict[str, str], used: set[str], emptied: set[str]) -> None:
     for slot in ("EEG_C3", "EEG_C4"):
-        if _filled(montage, slot) or slot in montage.missing:
+        if _filled(montage, slot) or slot in emptied:
             continue
         label = _first(index, (_OPPOSITE[slot],) + EEG_FALLBACKS, used)
         if label is not None:
             _assign(montage, slot, label, used, reason=f"no {slot[-2:]} electrode; nearest available EEG used")
-    if not _filled(montage, "EOG_L") and "EOG_L" not in montage.missing:
+    if not _filled(montage, "EOG_L") and "EOG_L" not in emptied:
         label = _first(index, EOG_FALLBACKS, used)
         if label is not None:
             _assign(montage, "EOG_L", label, used, reason="single horizontal (left-right) EOG derivation")
