@@ -1,0 +1,120 @@
+"""Model speed and memory: prints figures, asserts nothing.
+
+    .venv/bin/python bench/model.py [--threads N] [--compile] [--mini-folder DIR]
+
+* sleeplm-mini on the CPU: encode one 8-h night (960 epochs) and caption one epoch
+  (greedy, up to 96 tokens; also the cost per token of a forced 96-token decode).
+* sleeplm-base, when CUDA is present (random weights, same compute as the released
+  model): signal encoding in epochs/s at batch 256 with bf16 autocast, and the latency
+  of a 128-token caption at batch 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sleeplm_core.model import SleepLM, create_model, load_model  # noqa: E402
+
+NIGHT_EPOCHS = 960
+
+
+def _epochs(n: int, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal((n, 10, 1920)).astype(np.float32)
+
+
+def _timed(fn, repeat: int = 1) -> float:
+    """Best wall time of ``repeat`` calls, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        fn()
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def forced_decode_seconds(model: SleepLM, epoch: np.ndarray, steps: int) -> float:
+    """Encode one epoch and run ``steps`` greedy steps without stopping at the end token
+    (the worst case of :meth:`SleepLM.caption`)."""
+    x = torch.as_tensor(epoch[None]).to(model.device)
+    tok = model.tokenizer
+
+    def run() -> None:
+        with model._inference():
+            memory = model.biosignals(x, model._channel_mask(x, None)).decoder_tokens
+            session = model.decoding_session(memory, model.condition_embeddings(torch.tensor([0])))
+            ids = torch.full((1, 1), tok.sot_id, device=model.device)
+            for _ in range(steps):
+                ids = session.step(ids).argmax(-1, keepdim=True)
+
+    run()
+    return _timed(run, repeat=3)
+
+
+def bench_mini(args: argparse.Namespace) -> None:
+    model = load_model(args.mini_folder) if args.mini_folder else create_model("sleeplm-mini")
+    if args.compile:
+        model.enable_compile()
+    night = _epochs(NIGHT_EPOCHS)
+    model.encode_signals(night[:64])
+    encode_s = _timed(lambda: model.encode_signals(night, batch_size=args.batch), repeat=2)
+    print(f"mini encode {NIGHT_EPOCHS} epochs: {encode_s:.2f} s ({NIGHT_EPOCHS / encode_s:.0f} epochs/s, "
+          f"batch {args.batch})")
+    model.caption(night[0], "brain", max_new_tokens=8)
+    captions: list = []
+    cap_s = _timed(lambda: captions.append(model.caption(night[1], "brain", max_new_tokens=96)[0]), repeat=3)
+    print(f"mini caption (greedy, max 96 tokens): {cap_s:.3f} s for {len(captions[-1].tokens)} tokens")
+    forced = forced_decode_seconds(model, night[2], 96)
+    print(f"mini caption forced to 96 tokens: {forced:.3f} s ({1000 * forced / 96:.1f} ms/token)")
+    beam_s = _timed(lambda: model.caption(night[1], "brain", max_new_tokens=96, num_beams=3), repeat=1)
+    print(f"mini caption beam 3 (max 96 tokens): {beam_s:.3f} s")
+
+
+def bench_base_cuda(args: argparse.Namespace) -> None:
+    model = create_model("sleeplm-base", device="cuda").eval()
+    if args.compile:
+        model.enable_compile()
+    batch = _epochs(256)
+    model.encode_signals(batch, batch_size=256)
+    rounds = 8
+    enc_s = _timed(lambda: [model.encode_signals(batch, batch_size=256) for _ in range(rounds)])
+    print(f"base encode bf16 batch 256: {rounds * 256 / enc_s:.0f} epochs/s")
+    forced = forced_decode_seconds(model, batch[0], 128)
+    print(f"base caption forced to 128 tokens, batch 1: {forced:.3f} s ({1000 * forced / 128:.1f} ms/token)")
+    print(f"cuda peak memory: {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="torch CPU threads")
+    parser.add_argument("--batch", type=int, default=256, help="encode batch size")
+    parser.add_argument("--compile", action="store_true", help="torch.compile the signal encoder")
+    parser.add_argument("--mini-folder", help="trained sleeplm-mini folder (default: fresh weights)")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    cuda = torch.cuda.is_available()
+    print(f"device: {torch.cuda.get_device_name() if cuda else 'cpu'}; torch {torch.__version__}; "
+          f"{args.threads} CPU threads")
+    bench_mini(args)
+    if cuda:
+        bench_base_cuda(args)
+    else:
+        print("base: no CUDA device, GPU figures skipped")
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    print(f"peak CPU memory (max RSS): {peak_rss:.2f} GiB")
+
+
+if __name__ == "__main__":
+    main()
