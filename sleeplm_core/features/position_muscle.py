@@ -94,16 +94,27 @@ def position_muscle_features(
 
 
 def _emg(sig: Signal, starts: np.ndarray) -> list[ChinEmg | None]:
-    high = min(EMG_HIGH_HZ, 0.45 * sig.sfreq)
     filled, finite = fill_gaps(sig)
     sos = butter(4, EMG_LOW_HZ, btype="highpass", fs=sig.sfreq, output="sos")
-    filtered = Signal(sig.label, sosfiltfilt(sos, filled.data), sig.sfreq, sig.unit)
-    x = epoch_matrix(filtered, starts)
-    freqs, psd = welch(x, fs=sig.sfreq, nperseg=int(2 * sig.sfreq), axis=-1)
-    band = (freqs >= EMG_LOW_HZ) & (freqs <= high)
+    x = epoch_matrix(Signal(sig.label, sosfiltfilt(sos, filled.data), sig.sfreq), starts)
+    median_f, has_power = _median_frequency(x, sig.sfreq)
+    ratio, rate = _bursts(x, sig.sfreq)
+    ok = has_power & complete_epochs(finite, sig.sfreq, starts)
+    return [ChinEmg(float(m), float(r), float(b)) if good else None
+            for good, m, r, b in zip(ok, median_f, ratio, rate)]
+
+
+def _median_frequency(x: np.ndarray, sfreq: float) -> tuple[np.ndarray, np.ndarray]:
+    """Median frequency (Hz) of each row's EMG band power, and which rows had power."""
+    freqs, psd = welch(x, fs=sfreq, nperseg=int(2 * sfreq), axis=-1)
+    band = (freqs >= EMG_LOW_HZ) & (freqs <= min(EMG_HIGH_HZ, 0.45 * sfreq))
     cum = np.cumsum(psd[:, band], axis=1)
-    median_f = freqs[band][np.argmax(cum >= 0.5 * cum[:, -1:], axis=1)]
-    win = int(RMS_WINDOW_S * sig.sfreq)
+    return freqs[band][np.argmax(cum >= 0.5 * cum[:, -1:], axis=1)], cum[:, -1] > 0
+
+
+def _bursts(x: np.ndarray, sfreq: float) -> tuple[np.ndarray, np.ndarray]:
+    """Burst intensity ratio and burst rate (per minute) of each row."""
+    win = int(RMS_WINDOW_S * sfreq)
     n_win = x.shape[1] // win
     rms = np.sqrt(np.mean(x[:, : n_win * win].reshape(len(x), n_win, win) ** 2, axis=2))
     med = np.median(rms, axis=1, keepdims=True)
@@ -111,10 +122,7 @@ def _emg(sig: Signal, starts: np.ndarray) -> list[ChinEmg | None]:
     ratio = loud.mean(axis=1) / np.maximum(med[:, 0], 1e-12)
     above = rms > BURST_FACTOR * med
     onsets = np.count_nonzero(above[:, 1:] & ~above[:, :-1], axis=1) + above[:, 0]
-    rate = onsets * 60.0 / EPOCH_SEC
-    ok = (cum[:, -1] > 0) & complete_epochs(finite, sig.sfreq, starts)
-    return [ChinEmg(float(m), float(r), float(b)) if good else None
-            for good, m, r, b in zip(ok, median_f, ratio, rate)]
+    return ratio, onsets * 60.0 / EPOCH_SEC
 
 
 def _positions(sig: Signal, starts: np.ndarray,

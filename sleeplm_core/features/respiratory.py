@@ -24,7 +24,9 @@ import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
 from sleeplm_core.features.schema import quantity
-from sleeplm_core.features.signals import complete_epochs, fill_gaps, usable_channel
+from sleeplm_core.features.signals import (
+    complete_epochs, epoch_matrix, fill_gaps, usable_channel,
+)
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
 
@@ -97,9 +99,7 @@ def _bandpass(sig: Signal, band: tuple[float, float]) -> np.ndarray:
 
 def _breath_onsets(x: np.ndarray, sfreq: float, starts: np.ndarray) -> np.ndarray:
     """Sample indices of breath onsets over the night."""
-    n = int(EPOCH_SEC * sfreq)
-    first = np.clip(np.round(starts * sfreq).astype(np.int64), 0, max(len(x) - n, 0))
-    spread = np.std(x[first[:, None] + np.arange(min(n, len(x)))[None, :]], axis=1)
+    spread = np.std(epoch_matrix(Signal("", x, sfreq), starts), axis=1)
     # Peak-to-trough amplitude of a sine is 2*sqrt(2) times its standard deviation.
     h = HYSTERESIS * 2.0 * np.sqrt(2.0) * float(np.median(spread))
     state = np.where(x > h, 1, np.where(x < -h, -1, 0))
