@@ -146,9 +146,12 @@ class ModelConfig:
         if s.width % s.heads or (s.width // s.heads) % 2:
             raise ModelError(f"model config {self.name!r}: signal width {s.width} must split "
                              f"into {s.heads} heads of even size (RoPE); change width or heads")
-        if s.signal_length % s.patch_size:
-            raise ModelError(f"model config {self.name!r}: signal_length {s.signal_length} is not "
-                             f"a multiple of patch_size {s.patch_size}")
+        if s.activation not in ("swiglu", "gelu", "relu") or s.norm_type not in ("rmsnorm", "layernorm"):
+            raise ModelError(f"model config {self.name!r}: activation must be swiglu/gelu/relu and "
+                             "norm_type rmsnorm/layernorm")
+        if self.reconstruction.enabled and s.signal_length % s.patch_size:
+            raise ModelError(f"model config {self.name!r}: reconstruction needs signal_length "
+                             f"{s.signal_length} to be a multiple of patch_size {s.patch_size}")
         if self.decoder.width % self.decoder.heads:
             raise ModelError(f"model config {self.name!r}: decoder width {self.decoder.width} "
                              f"is not divisible by {self.decoder.heads} heads")
@@ -201,11 +204,14 @@ def _from_official(data: dict[str, Any], where: str) -> ModelConfig:
                          "(the released SleepLM) is supported")
     if data.get("decoder_type", "cross_attention") != "cross_attention":
         raise ModelError(f"{where}: only decoder_type 'cross_attention' is supported")
-    if data.get("text_cfg", {}).get("hf_model_name"):
+    tcfg, mcfg = data["text_cfg"], data["multimodal_cfg"]
+    if tcfg.get("hf_model_name"):
         raise ModelError(f"{where}: Hugging Face text towers of the official code are not supported")
+    if not tcfg.get("embed_cls", False) or data.get("quick_gelu") or data.get("use_signal_decoder"):
+        raise ModelError(f"{where}: only the released layout is supported (text_cfg.embed_cls=true, "
+                         "no quick_gelu, no signal decoder)")
     signal = SignalEncoderConfig(**{ours: bio[theirs] for theirs, ours in _OFFICIAL_SIGNAL_KEYS.items()
                                     if theirs in bio})
-    tcfg, mcfg = data["text_cfg"], data["multimodal_cfg"]
     text = TextConfig(kind="clip", context_length=tcfg.get("context_length", 77),
                       vocab_size=tcfg.get("vocab_size", 49408), width=tcfg.get("width", 512),
                       heads=tcfg.get("heads", 8), layers=tcfg.get("layers", 12),

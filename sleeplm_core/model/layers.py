@@ -53,7 +53,7 @@ class SwiGLU(nn.Module):
 
 
 class GatedMLP(nn.Module):
-    """Signal-encoder MLP: SwiGLU (or GELU) up-projection, dropout, down-projection."""
+    """Signal-encoder MLP: SwiGLU (or GELU/ReLU) up-projection, dropout, down-projection."""
 
     def __init__(self, dim: int, hidden: int, activation: str, bias: bool, dropout: float) -> None:
         super().__init__()
@@ -66,7 +66,11 @@ class GatedMLP(nn.Module):
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.gate_proj(x) if self.activation == "swiglu" else F.gelu(self.up_proj(x))
+        if self.activation == "swiglu":
+            h = self.gate_proj(x)
+        else:
+            h = self.up_proj(x)
+            h = F.gelu(h) if self.activation == "gelu" else F.relu(h)
         return self.dropout(self.down_proj(self.dropout(h)))
 
 
