@@ -44,8 +44,8 @@ CLICK_JS = """
 () => {
   const bind = () => {
     const plot = document.querySelector('#overview .js-plotly-plot');
-    if (plot && plot.on && !plot._sleeplmBound) {
-      plot._sleeplmBound = true;
+    // Gradio redraws with Plotly.newPlot, which drops listeners: re-bind when none is left.
+    if (plot && plot.on && plot._ev && plot._ev.listeners('plotly_click').length === 0) {
       plot.on('plotly_click', (ev) => {
         if (!ev.points || !ev.points.length) return;
         const box = document.querySelector('#jump-seconds textarea, #jump-seconds input');
