@@ -24,7 +24,8 @@ from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
 
 HR_RANGE = (25.0, 220.0)
 SPO2_RANGE = (50.0, 100.0)
-MIN_ECG_SFREQ = 50.0
+# sleepecg band-passes ECG up to 30 Hz, which needs a Nyquist frequency above it.
+MIN_ECG_SFREQ = 64.0
 # RR intervals outside the plausible range are detector misses or double detections.
 RR_RANGE_S = (60.0 / HR_RANGE[1], 60.0 / HR_RANGE[0])
 HR_TREND = TrendConfig(slope=0.25)   # bpm/s: 7.5 bpm over a full epoch
