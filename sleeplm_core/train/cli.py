@@ -21,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                   description=build_dataset.__doc__.splitlines()[0])
     build.add_argument("recordings", nargs="*", help="recording files (EDF/EDF+/BDF)")
     build.add_argument("--out", required=True, help="dataset folder (resumes if it exists)")
+    build.add_argument("--hypnogram", action="append", metavar="FILE",
+                       help="scoring file of each recording, in order (repeat per recording)")
     build.add_argument("--split", choices=("train", "val", "test"),
                        help="put every recording file in this split (default: hashed by id)")
     build.add_argument("--synthetic", type=int, default=0, metavar="N",
@@ -43,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    items = file_items(args.recordings, args.split)
+    items = file_items(args.recordings, args.split, args.hypnogram)
     if args.synthetic:
         items += synthetic_items(SynthCorpus(n_nights=args.synthetic, seed=args.synth_seed,
                                              hours=tuple(args.synth_hours)))

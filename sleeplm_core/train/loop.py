@@ -112,7 +112,8 @@ class Run:
         return getattr(torch, self.config.amp_dtype)
 
 
-def _setup(config: TrainConfig, resume: bool) -> Run:
+def setup_run(config: TrainConfig, resume: bool = False) -> Run:
+    """Join the process group, build the model, optimizer and data; load ``last.pt`` on resume."""
     info = dist_util.setup()
     if config.threads:
         torch.set_num_threads(config.threads)
@@ -160,7 +161,7 @@ def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
                                torch.from_numpy(ids).to(dev), active_terms(cfg.weights))
         loss = total_loss(parts, cfg.weights) / cfg.grad_accum
         run.scaler.scale(loss).backward()
-    return {k: float(v) for k, v in parts.items()} | {"loss": float(loss) * cfg.grad_accum}
+    return {k: float(v.detach()) for k, v in parts.items()} | {"loss": float(loss.detach()) * cfg.grad_accum}
 
 
 def train_step(run: Run) -> dict[str, float]:
@@ -213,7 +214,7 @@ def _checkpoint(run: Run) -> None:
 
 def train(config: TrainConfig, resume: bool = False, progress: bool = True) -> TrainState:
     """Run (or resume) training until ``config.steps`` or the wall-clock budget."""
-    run = _setup(config, resume)
+    run = setup_run(config, resume)
     cfg, state, main = run.config, run.state, run.info.is_main
     if main and resume:
         truncate_after(run.out / METRICS, state.step)

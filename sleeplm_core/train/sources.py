@@ -7,17 +7,18 @@ loaders run only when the builder needs the night.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from sleeplm_core.errors import RecordingError
 from sleeplm_core.io.epochs import make_epochs
-from sleeplm_core.io.load import open_night
+from sleeplm_core.io.load import load_recording, open_night
 from sleeplm_core.io.montage import map_montage
-from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Recording, Signal
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Recording
 from sleeplm_core.io.synth import CHANNEL_LABELS, SynthConfig, synth_night
 from sleeplm_core.train.build import Night, NightItem
 from sleeplm_core.train.store import safe_id
@@ -31,16 +32,25 @@ def night_of(recording: Recording, overrides: dict[str, str] | None = None) -> N
     return recording, montage, make_epochs(recording, montage)
 
 
-def file_items(paths: Sequence[str | Path], split: str | None = None) -> list[NightItem]:
-    """Nights read from recording files (EDF/EDF+/BDF with their scoring files)."""
-    def loader(path: Path) -> Callable[[], Night]:
-        return lambda: open_night(path)
+def file_items(paths: Sequence[str | Path], split: str | None = None,
+               hypnograms: Sequence[str | Path] | None = None) -> list[NightItem]:
+    """Nights read from recording files (EDF/EDF+/BDF).
 
+    Args:
+        paths: recording files.
+        split: force every file into this split (None: hashed by recording id).
+        hypnograms: scoring file of each recording, in the same order (None: the
+            loader looks for scoring beside or inside the file).
+    """
+    if hypnograms is not None and len(hypnograms) != len(paths):
+        raise RecordingError(f"{len(hypnograms)} hypnogram(s) given for {len(paths)} recording(s); "
+                             "give one per recording, in the same order")
     items = []
-    for p in map(Path, paths):
+    for i, p in enumerate(map(Path, paths)):
         if not p.exists():
             raise RecordingError(f"{p} not found; check the path of the recording")
-        items.append(NightItem(safe_id(p.name), str(p), loader(p), split))
+        hyp = None if hypnograms is None else Path(hypnograms[i])
+        items.append(NightItem(safe_id(p.name), str(p), partial(open_night, p, hyp), split))
     return items
 
 
@@ -102,13 +112,12 @@ def synthetic_items(corpus: SynthCorpus) -> list[NightItem]:
     return items
 
 
-def _snippet(label: str, data: np.ndarray, sfreq: float, stage: str, path: Path) -> Recording:
-    n_epochs = int(len(data[0]) / sfreq // EPOCH_SEC)
-    signals = {lab: Signal(lab, np.asarray(x, dtype=np.float64), sfreq, "uV")
-               for lab, x in zip(label.split(","), data)}
-    return Recording(signals=signals, start_time=None, duration=len(data[0]) / sfreq,
-                     stages=np.full(n_epochs, STAGES.index(stage), dtype=np.int8),
-                     source={"path": str(path), "format": "yasa-snippet"})
+def _snippet_night(path: Path, stage: str, overrides: dict[str, str]) -> Night:
+    """A fragment without scoring, labelled with the one stage it is known to be."""
+    recording = load_recording(path)
+    n_epochs = int(recording.duration // EPOCH_SEC)
+    recording.stages = np.full(n_epochs, STAGES.index(stage), dtype=np.int8)
+    return night_of(recording, overrides)
 
 
 def yasa_snippet_items(folder: str | Path) -> list[NightItem]:
@@ -125,16 +134,7 @@ def yasa_snippet_items(folder: str | Path) -> list[NightItem]:
         if not path.is_file():
             raise RecordingError(f"{path} not found; point --yasa-snippets at "
                                  "../shared/data/real/yasa_snippets")
-
-    def load_n3() -> Night:
-        return night_of(_snippet("EEG", np.loadtxt(n3)[None, :], 100.0, "N3", n3),
-                        {"EEG_C3": "EEG"})
-
-    def load_rem() -> Night:
-        npz = np.load(rem)
-        labels = ",".join(str(c) for c in npz["chan"])
-        return night_of(_snippet(labels, npz["data"], float(npz["sf"]), "REM", rem),
-                        {"EOG_L": "LOC", "EOG_R": "ROC"})
-
-    return [NightItem("yasa-N3-eeg", str(n3), load_n3, "train"),
-            NightItem("yasa-REM-eog", str(rem), load_rem, "train")]
+    return [NightItem("yasa-N3-eeg", str(n3), partial(_snippet_night, n3, "N3", {"EEG_C3": "EEG"}),
+                      "train"),
+            NightItem("yasa-REM-eog", str(rem),
+                      partial(_snippet_night, rem, "REM", {"EOG_L": "LOC", "EOG_R": "ROC"}), "train")]

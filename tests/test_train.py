@@ -1,0 +1,142 @@
+"""Training: a tiny end-to-end CPU run, exact resume, and the loss/augmentation parts."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from sleeplm_core.captions.levels import LEVELS
+from sleeplm_core.train.augment import ChannelDropout
+from sleeplm_core.train.build import BuildConfig, build_dataset
+from sleeplm_core.train.captioning import night_captioner
+from sleeplm_core.train.checkpoint import CheckpointError
+from sleeplm_core.train.config import ConfigError, load_config
+from sleeplm_core.train.logbook import read_metrics
+from sleeplm_core.train.loop import lr_at, train
+from sleeplm_core.train.losses import contrastive_loss, reconstruction_loss
+from sleeplm_core.train.sources import SynthCorpus, synthetic_items
+
+TINY_MODEL = {
+    "embed_dim": 32,
+    "signal": {"width": 32, "heads": 2, "layers": 1, "conv_embed_dim": 32,
+               "decoder_tokens": 4, "mlp_ratio": 2.0},
+    "decoder": {"width": 32, "heads": 2, "layers": 1},
+    "text": {"context_length": 32},
+}
+"""A few-thousand-parameter sleeplm-mini (MiniLM stays as is) so tests run in seconds."""
+
+
+def build_tiny_dataset(root: Path) -> Path:
+    """Two half-hour synthetic nights with captions: one for train, one for val."""
+    corpus = SynthCorpus(n_nights=2, seed=3, hours=(0.5, 0.5), val_every=2, p_dropout=0.0)
+    config = BuildConfig(levels=LEVELS, level_modality=list(range(len(LEVELS))), n_paraphrases=2)
+    build_dataset(synthetic_items(corpus), root, config, night_captioner(2, seed=0))
+    return root
+
+
+def tiny_config(data: Path, out: Path, steps: int, *extra: str):
+    overrides = [f"data={data}", f"out={out}", f"steps={steps}", "batch_size=8",
+                 "log_every=1", f"eval_every={steps}", f"ckpt_every={steps}",
+                 "eval_max_epochs=16", "threads=1", "optim.lr=3e-3", "optim.warmup_steps=2",
+                 f"model_overrides={TINY_MODEL!r}", *extra]
+    return load_config(None, overrides)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_dataset(tmp_path_factory.mktemp("ds"))
+
+
+def train_losses(run_dir: Path) -> dict[int, float]:
+    return {r["step"]: r["loss"] for r in read_metrics(run_dir / "metrics.jsonl")
+            if r["split"] == "train"}
+
+
+def test_tiny_run_learns_and_writes_its_outputs(dataset: Path, tmp_path: Path) -> None:
+    state = train(tiny_config(dataset, tmp_path, 14), progress=False)
+    assert state.step == 14
+    losses = train_losses(tmp_path)
+    first = np.mean([losses[s] for s in (1, 2, 3)])
+    last = np.mean([losses[s] for s in (12, 13, 14)])
+    assert last < first - 0.5, (first, last)
+    val = [r for r in read_metrics(tmp_path / "metrics.jsonl") if r["split"] == "val"]
+    assert val and {"zs_acc", "zs_kappa", "R@1", "R@10", "caption_loss"} <= set(val[-1])
+    assert 0.0 <= val[-1]["R@1"] <= val[-1]["R@10"] <= 1.0
+    assert (tmp_path / "best" / "model.safetensors").is_file()
+    assert json.loads((tmp_path / "best" / "config.json").read_text())["embed_dim"] == 32
+    assert (tmp_path / "curves.png").stat().st_size > 1000
+
+
+def test_resume_replays_the_next_step_exactly(dataset: Path, tmp_path: Path) -> None:
+    straight, broken = tmp_path / "straight", tmp_path / "broken"
+    train(tiny_config(dataset, straight, 5), progress=False)
+    # a zero budget stops (with a checkpoint) right after the first step
+    stopped = train(tiny_config(dataset, broken, 5, "max_minutes=0"), progress=False)
+    assert stopped.step == 1
+    train(tiny_config(dataset, broken, 5), resume=True, progress=False)
+    a, b = train_losses(straight), train_losses(broken)
+    assert sorted(b) == [1, 2, 3, 4, 5]
+    assert b[2] == a[2]
+    assert b[5] == a[5]
+
+
+def test_resume_without_checkpoint_is_a_clear_error(dataset: Path, tmp_path: Path) -> None:
+    with pytest.raises(CheckpointError, match="last.pt not found"):
+        train(tiny_config(dataset, tmp_path, 2), resume=True, progress=False)
+
+
+def test_unknown_recipe_key_is_rejected(tmp_path: Path) -> None:
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('data = "d"\nout = "o"\n[optim]\nlearning_rate = 1.0\n')
+    with pytest.raises(ConfigError, match="learning_rate"):
+        load_config(recipe)
+
+
+def test_schedule_warms_up_then_decays_to_the_floor() -> None:
+    optim = load_config(None, ["data=d", "out=o", "optim.lr=1.0", "optim.warmup_steps=10",
+                               "optim.min_lr_ratio=0.1"]).optim
+    assert lr_at(0, 100, optim) == pytest.approx(0.1)
+    assert lr_at(9, 100, optim) == pytest.approx(1.0)
+    assert lr_at(55, 100, optim) == pytest.approx(0.55)
+    assert lr_at(100, 100, optim) == pytest.approx(0.1)
+
+
+def test_identical_captions_count_as_positives() -> None:
+    feats = torch.nn.functional.normalize(torch.randn(4, 8), dim=1)
+    scale = torch.tensor(10.0)
+    # epochs 0 and 1 share their caption: swapping their texts must not change the loss
+    text = feats.clone()
+    ids = torch.tensor([7, 7, 1, 2])
+    swapped = text[[1, 0, 2, 3]]
+    assert contrastive_loss(feats, text, scale, ids) == pytest.approx(
+        float(contrastive_loss(feats, swapped, scale, ids)))
+    # with distinct ids the swap is a mismatch and costs more
+    distinct = torch.tensor([0, 1, 2, 3])
+    assert contrastive_loss(feats, swapped, scale, distinct) > contrastive_loss(feats, text, scale, distinct)
+
+
+def test_reconstruction_counts_only_selected_patches() -> None:
+    target = torch.zeros(1, 2, 4)
+    output = torch.zeros(1, 2, 4)
+    output[0, 1] = 3.0  # error only on channel 1
+    weight = torch.tensor([[[True] * 4, [False] * 4]])
+    assert reconstruction_loss(output, target, weight) == 0.0
+    assert reconstruction_loss(output, target) == pytest.approx(4.5)
+
+
+def test_channel_dropout_zeroes_dropped_channels_and_keeps_some() -> None:
+    gen = torch.Generator().manual_seed(0)
+    signals = torch.ones(256, 10, 5)
+    mask = torch.ones(256, 10, dtype=torch.bool)
+    mask[:, 9] = False
+    out, keep = ChannelDropout(p_epoch=1.0, p_channel=0.95, min_keep=2)(signals, mask, gen)
+    assert not keep[:, 9].any()
+    assert (keep.sum(1) >= 2).all()
+    assert (keep.sum(1) < 9).any()
+    assert torch.equal(out.abs().sum(2) > 0, keep)
+    assert math.isclose(float(out[keep].mean()), 1.0)
