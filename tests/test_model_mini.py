@@ -139,3 +139,20 @@ def test_unlocked_minilm_layers_train_and_are_saved(tmp_path: Path) -> None:
     loaded = load_model(model.save_pretrained(tmp_path / "unlocked"))
     key = sorted(trainable)[0]
     assert torch.equal(loaded.state_dict()[key], model.state_dict()[key])
+
+
+def test_restricted_caption_vocabulary_limits_generated_tokens(tmp_path: Path, epochs: np.ndarray) -> None:
+    model = create_model("sleeplm-mini", seed=5)
+    corpus = ["stage n2 with sleep spindles", "regular breathing, no apnea", "wake with alpha rhythm"]
+    size = model.restrict_caption_vocabulary(corpus)
+    allowed = set(model.tokenizer.encode(corpus).unique().tolist()) - {model.tokenizer.pad_id,
+                                                                         model.tokenizer.sot_id}
+    assert size == len(allowed | {model.tokenizer.eot_id})
+    for cap in model.caption(epochs[:2], "brain", max_new_tokens=12) + model.caption(
+            epochs[0], "heart", max_new_tokens=12, num_beams=3):
+        assert set(cap.tokens) <= allowed and cap.tokens
+    loaded = load_model(model.save_pretrained(tmp_path / "restricted"))
+    assert torch.equal(loaded.text_decoder.vocab.caption_vocab, model.text_decoder.vocab.caption_vocab)
+    with pytest.raises(ModelError, match="tied-vocabulary"):
+        SleepLM(config=replace(mini_config(), decoder=replace(mini_config().decoder, tied_vocab=False))
+                ).restrict_caption_vocabulary(corpus)

@@ -24,7 +24,7 @@ class DecoderState:
 
     self_caches: list[KVCache]
     cross_caches: list[KVCache]
-    folded_vocab: torch.Tensor | None = None
+    folded_vocab: FoldedVocab | None = None
     length: int = 0
 
     def select(self, index: torch.Tensor) -> None:
@@ -40,11 +40,25 @@ def prefix_causal_mask(prefix: int, text: int, device: torch.device) -> torch.Te
     return mask
 
 
+@dataclass
+class FoldedVocab:
+    """The output map of a tied decoder restricted to its caption vocabulary.
+
+    ``weight`` [K, width] and ``bias`` [K] give the logits of token ids ``ids`` [K].
+    """
+
+    ids: torch.Tensor
+    weight: torch.Tensor
+    bias: torch.Tensor
+
+
 class TiedVocab(nn.Module):
     """Token input and output through a frozen external embedding matrix E [V, H].
 
     Input: ``E[ids] W_in + pos``; output logits: ``(h W_out) E^T + b``. Only the
-    projections, positions and the per-token bias are stored with the model.
+    projections, positions, the per-token bias and the caption-vocabulary mask are stored
+    with the model. ``caption_vocab`` (bool [V]) marks the tokens generation may emit;
+    training always scores the full vocabulary.
     """
 
     def __init__(self, width: int, hidden: int, vocab_size: int, context_length: int) -> None:
@@ -53,6 +67,7 @@ class TiedVocab(nn.Module):
         self.positional_embedding = nn.Parameter(torch.randn(context_length, width) * 0.01)
         self.token_out = nn.Linear(width, hidden, bias=False)
         self.output_bias = nn.Parameter(torch.zeros(vocab_size))
+        self.register_buffer("caption_vocab", torch.ones(vocab_size, dtype=torch.bool))
 
     def embed(self, ids: torch.Tensor, vocab: torch.Tensor, offset: int) -> torch.Tensor:
         x = self.token_in(F.embedding(ids, vocab))
@@ -61,13 +76,19 @@ class TiedVocab(nn.Module):
     def logits(self, h: torch.Tensor, vocab: torch.Tensor) -> torch.Tensor:
         return F.linear(self.token_out(h), vocab.to(h.dtype), self.output_bias.to(h.dtype))
 
-    def fold(self, vocab: torch.Tensor) -> torch.Tensor:
-        """``E W_out`` [V, width]: the output map as one matrix, 3x smaller than E, so a
-        decoding step (memory-bound on CPU) reads less."""
-        return vocab.to(self.token_out.weight.dtype) @ self.token_out.weight
+    def fold(self, vocab: torch.Tensor) -> FoldedVocab:
+        """``E[ids] W_out`` [K, width] over the caption vocabulary: one small matrix, so a
+        decoding step (memory-bound on CPU) reads K x width floats instead of V x H."""
+        ids = self.caption_vocab.nonzero().flatten()
+        weight = vocab[ids].to(self.token_out.weight.dtype) @ self.token_out.weight
+        return FoldedVocab(ids, weight, self.output_bias[ids])
 
-    def folded_logits(self, h: torch.Tensor, folded: torch.Tensor) -> torch.Tensor:
-        return F.linear(h, folded.to(h.dtype), self.output_bias.to(h.dtype))
+    def folded_logits(self, h: torch.Tensor, folded: FoldedVocab) -> torch.Tensor:
+        """Full-width logits [.., V]; tokens outside the caption vocabulary get -inf."""
+        sub = F.linear(h, folded.weight.to(h.dtype), folded.bias.to(h.dtype))
+        out = sub.new_full((*sub.shape[:-1], self.output_bias.shape[0]), float("-inf"))
+        out[..., folded.ids] = sub
+        return out
 
 
 class CaptionDecoder(nn.Module):

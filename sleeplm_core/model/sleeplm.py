@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -225,6 +225,27 @@ class SleepLM(nn.Module):
                 ids = self.tokenizer.encode(texts[start: start + batch_size]).to(self.device)
                 out.append(F.normalize(self.text(ids)[0].float(), dim=-1).cpu())
         return torch.cat(out) if out else torch.zeros(0, self.config.embed_dim)
+
+    def restrict_caption_vocabulary(self, texts: Iterable[str], batch_size: int = 512) -> int:
+        """Let generation emit only tokens that occur in ``texts`` (plus the end token).
+
+        Meant to be called with the training captions before saving: decoding then scores
+        a few thousand tokens instead of the whole WordPiece vocabulary (faster on a CPU,
+        and never off-language). Scores are then log-probabilities renormalised over this
+        vocabulary. Only for tied-vocabulary decoders (sleeplm-mini). Returns its size.
+        """
+        if not self.config.decoder.tied_vocab:
+            raise ModelError("a caption vocabulary applies to tied-vocabulary models (sleeplm-mini) only")
+        tok, texts = self.tokenizer, list(texts)
+        allowed = torch.zeros_like(self.text_decoder.vocab.caption_vocab)
+        for start in range(0, len(texts), batch_size):
+            allowed[tok.encode(texts[start: start + batch_size]).unique().to(allowed.device)] = True
+        allowed[[tok.pad_id, tok.sot_id]] = False
+        allowed[tok.eot_id] = True
+        self.text_decoder.vocab.caption_vocab.copy_(allowed)
+        size = int(allowed.sum())
+        log.info("caption vocabulary restricted to %d of %d tokens", size, allowed.numel())
+        return size
 
     def decoding_session(self, memory: torch.Tensor, condition: torch.Tensor | None) -> "_Session":
         """A KV-cached decoder over ``memory`` [B, N, W] decoder tokens (see generation)."""
