@@ -194,7 +194,8 @@ class SleepLM(nn.Module):
         if len(shape) != 3 or shape[1:] != (c, length):
             raise ModelError(f"epochs of shape {shape} do not fit the model: expected [N, {c}, {length}] "
                              "(10 canonical channels, 30 s at 64 Hz); build them with sleeplm_core.io")
-        mask_t = None if mask is None else torch.as_tensor(np.asarray(mask), dtype=torch.bool)
+        mask_t = mask if mask is None or isinstance(mask, torch.Tensor) else torch.from_numpy(np.asarray(mask))
+        mask_t = None if mask_t is None else mask_t.to(torch.bool)
         for start in range(0, shape[0], batch_size):
             chunk = epochs[start: start + batch_size]
             x = torch.as_tensor(np.asarray(chunk, dtype=np.float32)) if isinstance(chunk, np.ndarray) else chunk.float()
