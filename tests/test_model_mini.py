@@ -156,3 +156,15 @@ def test_restricted_caption_vocabulary_limits_generated_tokens(tmp_path: Path, e
     with pytest.raises(ModelError, match="tied-vocabulary"):
         SleepLM(config=replace(mini_config(), decoder=replace(mini_config().decoder, tied_vocab=False))
                 ).restrict_caption_vocabulary(corpus)
+
+
+def test_precomputed_minilm_features_give_the_same_text_embedding(model: SleepLM, epochs: np.ndarray) -> None:
+    tokens = model.tokenizer.encode(["slow waves", "irregular heart rate with ectopic beats"])
+    x = torch.from_numpy(epochs[:2])
+    with torch.no_grad():
+        pooled = model.text.pool(tokens)
+        direct = model(x, tokens, channel_indices=torch.tensor([0, 1]))
+        cached = model(x, tokens, channel_indices=torch.tensor([0, 1]), text_pooled=pooled)
+    assert pooled.shape == (2, 384)
+    assert torch.allclose(direct["text_features"], cached["text_features"], atol=1e-6)
+    assert torch.equal(direct["logits"], cached["logits"])

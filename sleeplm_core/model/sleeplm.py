@@ -110,7 +110,8 @@ class SleepLM(nn.Module):
     # ------------------------------------------------------------------ training forward
     def forward(self, signals: torch.Tensor, text_tokens: torch.Tensor | None = None,
                 channel_indices: torch.Tensor | None = None,
-                channel_mask: torch.Tensor | None = None) -> dict[str, torch.Tensor | int]:
+                channel_mask: torch.Tensor | None = None,
+                text_pooled: torch.Tensor | None = None) -> dict[str, torch.Tensor | int]:
         """Training/evaluation pass.
 
         Args:
@@ -122,6 +123,8 @@ class SleepLM(nn.Module):
             channel_mask: bool [B, C] or [C], True = channel present; None infers it
                 from all-zero channels. Ignored when ``config.mask_absent_channels`` is
                 False (the released model's behaviour).
+            text_pooled: for a frozen MiniLM tower, ``model.text.pool(text_tokens)``
+                computed beforehand (e.g. cached per caption), so training skips MiniLM.
 
         Returns a dict with
             ``image_features`` [B, E] and ``text_features`` [B, E] (L2-normalised joint
@@ -146,7 +149,12 @@ class SleepLM(nn.Module):
         if text_tokens is None:
             return out
         text_tokens = text_tokens.to(signals.device)
-        text_embedding, token_states = self.text(text_tokens)
+        if text_pooled is None:
+            text_embedding, token_states = self.text(text_tokens)
+        elif isinstance(self.text, MiniLMTextTower):
+            text_embedding, token_states = self.text(text_tokens, pooled=text_pooled.to(signals.device))
+        else:
+            raise ModelError("text_pooled applies to the MiniLM text tower (sleeplm-mini) only")
         vocab = self._vocab()
         inputs = (token_states[:, :-1] if vocab is None
                   else self.text_decoder.vocab.embed(text_tokens[:, :-1], vocab, 0))

@@ -131,13 +131,24 @@ class MiniLMTextTower(nn.Module):
         """The frozen WordPiece embedding matrix [vocab, hidden]."""
         return self.hf.embeddings.word_embeddings.weight
 
-    def forward(self, ids: torch.Tensor) -> tuple[torch.Tensor, None]:
-        """ids [B, L] WordPiece -> (text embedding [B, embed_dim] unnormalised, None)."""
+    def pool(self, ids: torch.Tensor) -> torch.Tensor:
+        """ids [B, L] WordPiece -> MiniLM's mean-pooled hidden state [B, 384].
+
+        With the encoder fully frozen this depends only on the text, so a trainer may
+        compute it once per caption and pass it to :meth:`forward` (``pooled=``).
+        """
         attention = (ids != self.pad_id).long()
         states = self.hf(input_ids=ids, attention_mask=attention).last_hidden_state
         weights = attention.unsqueeze(-1).to(states.dtype)
-        pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1.0)
-        return self.proj(pooled), None
+        return (states * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+
+    def forward(self, ids: torch.Tensor, pooled: torch.Tensor | None = None) -> tuple[torch.Tensor, None]:
+        """ids [B, L] WordPiece (or their precomputed :meth:`pool`) -> (text embedding
+        [B, embed_dim] unnormalised, None)."""
+        if pooled is not None and self.unlocked_layers:
+            raise ModelError("precomputed MiniLM features need a fully frozen text tower "
+                             f"(unlocked_layers is {self.unlocked_layers})")
+        return self.proj(self.pool(ids) if pooled is None else pooled.to(self.proj.weight.dtype)), None
 
 
 def minilm_path() -> str:
