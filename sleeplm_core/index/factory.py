@@ -8,7 +8,7 @@ flat index is used; beyond that an IVF-PQ index re-ranked with exact vectors
 * ``nlist`` (coarse cells): the power of two nearest to sqrt(n), at least 64;
 * ``m`` (PQ sub-quantizers): the largest divisor of the dimension that leaves at
   least 8 dimensions per sub-quantizer (64 for 512-d);
-* ``nbits`` = 8; ``nprobe`` (cells visited per query) = nlist / 32, at least 8;
+* ``nbits`` = 8; training on ``64 * nlist`` vectors (at least 10,000); ``nprobe`` (cells visited per query) = nlist / 32, at least 8;
 * ``k_factor`` = 8: candidates re-ranked exactly per requested neighbour.
 
 Every one of them can be overridden.
@@ -28,6 +28,9 @@ FLAT_LIMIT = 100_000
 """Largest library kept in an exact (flat) index."""
 
 INDEX_KINDS: tuple[str, ...] = ("auto", "flat", "ivfpq")
+
+PQ_TRAIN_MIN = 10_000
+"""Training vectors needed by the PQ codebooks (FAISS asks for 39 per centroid, 256 centroids)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def resolve_params(n: int, dim: int, params: IndexParams = IndexParams()) -> Ind
         raise ValueError(f"PQ m={m} must divide the dimension {dim}")
     return replace(params, kind="ivfpq", nlist=nlist, m=m,
                    nprobe=params.nprobe or max(8, nlist // 32),
-                   train_size=params.train_size or min(n, 64 * nlist))
+                   train_size=params.train_size or min(n, max(64 * nlist, PQ_TRAIN_MIN)))
 
 
 def factory_string(params: IndexParams) -> str:
