@@ -8,10 +8,12 @@ start time, else as elapsed time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+import pandas as pd
 
 from app.engine import Engine
 from app.night import LoadedNight
@@ -19,6 +21,8 @@ from app.phenomena import Phenomenon, find_phenomenon
 from app.plots import Highlight
 from app.router import Filter, Intent, Route
 from app.timeexpr import format_clock, resolve
+from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
+from sleeplm_core.index.search import Hit, search_text, search_vectors
 from sleeplm_core.heads.localize import LocalizeConfig, Region, Track, find_regions, localize
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 
@@ -50,6 +54,7 @@ class Answer:
         jump: epoch to show in the viewer, None to stay.
         track: per-epoch calibrated score of the query, for the overview's match track.
         track_label: the query the track belongs to.
+        hits: library results, for the retrieval browser.
     """
 
     text: str
@@ -57,6 +62,7 @@ class Answer:
     jump: int | None = None
     track: np.ndarray | None = None
     track_label: str = ""
+    hits: list[Hit] = field(default_factory=list)
 
 
 def _clock(night: LoadedNight, seconds: float) -> str:
@@ -212,6 +218,112 @@ def summarize(night: LoadedNight) -> Answer:
     return Answer(text)
 
 
+def _runs(idx: np.ndarray) -> list[tuple[int, int]]:
+    """[first, last] epoch pairs of the consecutive runs in sorted ``idx``."""
+    breaks = np.flatnonzero(np.diff(idx) > 1)
+    firsts = np.concatenate([[idx[0]], idx[breaks + 1]])
+    lasts = np.concatenate([idx[breaks], [idx[-1]]])
+    return list(zip(firsts.tolist(), lasts.tolist()))
+
+
+def _describe_epochs(route: Route, night: LoadedNight, engine: Engine,
+                     current: int) -> tuple[np.ndarray, str]:
+    """Epochs a describe question is about, and how they were chosen."""
+    if route.where.time is not None or route.where.stages:
+        idx = np.flatnonzero(allowed_epochs(route.where, night, current))
+        return idx, _where_text(route.where).strip()
+    phen = find_phenomenon(route.target)
+    if phen is not None:
+        found = locate(replace(route, count=3), night, engine, current)
+        if found.highlights:
+            idx = np.unique(np.concatenate([
+                np.arange(night.epoch_at(h.start), night.epoch_at(h.end - 1e-6) + 1)
+                for h in found.highlights]))
+            return idx, f"the {len(found.highlights)} regions that best match {phen.title.lower()}"
+    return np.array([current]), "the current epoch"
+
+
+def describe(route: Route, night: LoadedNight, engine: Engine, current: int) -> Answer:
+    """Measured features (and, for one modality, the model's own words) of some epochs."""
+    idx, how = _describe_epochs(route, night, engine, current)
+    if not len(idx):
+        return Answer(f"No epoch is {how}, so there is nothing to describe.")
+    frame = night.feature_frame()
+    stages, _ = night.stages()
+    levels = [route.modality] if route.modality else list(night.features.present_levels())
+    paragraphs = []
+    for level in levels:
+        # Generating text is the slow part on a CPU: only for one modality, first epoch.
+        captions = night.generated_captions([int(idx[0])], level, engine) if route.modality else None
+        insight = describe_epochs(idx, level, frame, night.epochs.starts, captions, stages,
+                                  night.recording.start_time,
+                                  InsightConfig(max_features=4 if route.modality else 3))
+        paragraphs.append(f"**{level.replace('_', '/')}** — {insight.text}")
+    runs = _runs(idx)
+    starts = night.epochs.starts
+    highlights = [Highlight(float(starts[a]), float(starts[b]) + EPOCH_SEC, "described")
+                  for a, b in runs[:DEFAULT_REGIONS]]
+    return Answer(f"About {how}:\n\n" + "\n\n".join(paragraphs), highlights, int(idx[0]))
+
+
+def _feature_column(measure: str, level: str | None, frame: pd.DataFrame) -> str | None:
+    """The feature column whose name shares most words with ``measure``, preferring ``level``."""
+    words = set(re.findall(r"[a-z0-9]+", measure.lower())) - {"the", "of", "in"}
+    best, best_score = None, 0
+    for col in frame.columns:
+        if "[" not in col:
+            continue
+        score = len(words & set(re.findall(r"[a-z0-9]+", col.lower())))
+        score += 1 if level and col.startswith(f"{level}.") else 0
+        if score > best_score:
+            best, best_score = col, score
+    # With a level named, its first feature is the fallback ("breathing" -> belt rate).
+    return best if best_score >= 1 else None
+
+
+def compare(route: Route, night: LoadedNight, current: int) -> Answer:
+    """A measured feature in two conditions (stages or time spans), with mean and spread."""
+    frame = night.feature_frame()
+    col = _feature_column(route.target, route.modality, frame)
+    if col is None or route.groups is None:
+        level = route.modality or "brain"
+        names = [c for c in frame.columns if c.startswith(f"{level}.")]
+        return Answer(f"I can compare measured features; none matches “{route.target}”. "
+                      f"Measured at the {level} level: " + ", ".join(names[:12]) + ".")
+    parts = []
+    for group in route.groups:
+        mask = allowed_epochs(group, night, current)
+        values = pd.to_numeric(frame.loc[mask, col], errors="coerce").dropna()
+        label = _where_text(group).strip() or "elsewhere"
+        if values.empty:
+            parts.append(f"{label}: no epoch with a measurement")
+        else:
+            parts.append(f"{label}: **{values.mean():.1f}** (sd {values.std(ddof=0):.1f}, "
+                         f"{len(values)} epochs)")
+    return Answer(f"{col}, mean per epoch — " + " vs ".join(parts) + ".")
+
+
+def similar(route: Route, night: LoadedNight, engine: Engine, current: int, k: int = 6) -> Answer:
+    """Library epochs that look like an epoch of this night, or that match a text."""
+    library = engine.library
+    if library is None:
+        return Answer("No retrieval library is loaded, so I cannot search other recordings. "
+                      "Start the app with `--index DIR` (build one with `sleeplm index build "
+                      "RECORDINGS... --out DIR`).")
+    phen = find_phenomenon(route.target)
+    if route.where.time is None and route.target and phen is not None:
+        hits = search_text(library, phen.query, engine.text, k)
+        what = f"“{phen.title.lower()}”"
+    else:
+        i = _named_epoch(route, night, current)
+        hits = search_vectors(library, night.embedded.vectors[i:i + 1], k)[0]
+        what = f"epoch {i} ({_clock(night, float(night.epochs.starts[i]))})"
+    lines = [f"- {h.score:+.3f} · {h.meta['recording']} epoch {h.meta['epoch']} "
+             f"({h.meta['clock'] or str(h.meta['time_s']) + ' s'}, stage {h.meta['stage'] or '?'}, "
+             f"{h.meta['kind']}, {h.meta['licence']}): {h.meta['caption']}" for h in hits]
+    return Answer(f"Library epochs closest to {what} (cosine):\n" + "\n".join(lines), hits=hits)
+
+
 def answer(route: Route, night: LoadedNight, engine: Engine, current: int) -> Answer:
     """Dispatch a routed question to the head that answers it."""
     if route.intent == Intent.HELP:
@@ -223,4 +335,10 @@ def answer(route: Route, night: LoadedNight, engine: Engine, current: int) -> An
         return summarize(night)
     if route.intent == Intent.CLASSIFY:
         return classify(route, night, current)
+    if route.intent == Intent.COMPARE:
+        return compare(route, night, current)
+    if route.intent == Intent.SIMILAR:
+        return similar(route, night, engine, current)
+    if route.intent == Intent.DESCRIBE:
+        return describe(route, night, engine, current)
     return locate(route, night, engine, current)

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import torch
 
+from sleeplm_core.errors import IndexError_
 from sleeplm_core.heads.encoder import SignalTextModel, TextEncoder
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
+from sleeplm_core.index.store import LibraryIndex
 from sleeplm_core.model import SleepLM, create_model, load_model, model_fingerprint
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ class Engine:
     model: SignalTextModel
     text: TextEncoder
     stager: ZeroShotClassifier
-    library: object | None
+    library: LibraryIndex | None
     status: str
     fingerprint: str
     batch_size: int = 64
@@ -80,13 +82,21 @@ def _load_model(path: Path | None) -> tuple[SignalTextModel, str]:
             "model sleeplm-mini UNTRAINED (random weights, seed 0): answers are not meaningful yet")
 
 
-def _load_library(path: Path | None, model: SignalTextModel) -> tuple[object | None, str]:
+def _load_library(path: Path | None, fingerprint: str,
+                  model_spec: str) -> tuple[LibraryIndex | None, str]:
     target = path or (SHIPPED_INDEX if SHIPPED_INDEX.is_dir() else None)
     if target is None:
         return None, "no retrieval library"
-    from sleeplm_core.index import open_library
-
-    return open_library(target, model), f"library {target.name}"
+    try:
+        library = LibraryIndex.load(target, use_gpu=False)
+        library.require_model(fingerprint, target, model_spec)
+    except IndexError_ as err:
+        if path is not None:
+            raise
+        # The shipped library may predate the model in use: serve without retrieval, say why.
+        log.warning("%s", err)
+        return None, f"library {target.name} not used ({err})"
+    return library, f"library {target.name} ({library.index.ntotal} epochs)"
 
 
 def build_engine(config: EngineConfig) -> Engine:
@@ -94,6 +104,8 @@ def build_engine(config: EngineConfig) -> Engine:
     torch.set_num_threads(config.threads)
     model, model_status = _load_model(config.model)
     model.eval()
-    library, index_status = _load_library(config.index, model)
+    fingerprint = model_fingerprint(model)
+    library, index_status = _load_library(config.index, fingerprint,
+                                          str(config.model or "sleeplm-mini"))
     return Engine(model, TextEncoder(model), ZeroShotClassifier(), library,
-                  f"{model_status} · {index_status}", model_fingerprint(model), config.batch_size)
+                  f"{model_status} · {index_status}", fingerprint, config.batch_size)

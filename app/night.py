@@ -16,10 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import torch
 
 from app.engine import Engine
 from app.plots import NightView, Spectrogram, Trace, compute_spectrogram
 from app.timeexpr import NightClock
+from sleeplm_core.captions.night import caption_variants
+from sleeplm_core.features.night import NightFeatures, night_features
 from sleeplm_core.heads.encoder import encode_epochs
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.heads.summary import NightSummary, summarize_night
@@ -34,6 +38,9 @@ Progress = Callable[[float, str], None]
 
 # Preference order for the whole-night spectrogram: central EEG first.
 _SPECTRO_ORDER = ("EEG_C3", "EEG_C4")
+# Captions are short (one or two sentences); a tighter token budget bounds the time a
+# model that does not stop early can take.
+_CAPTION_TOKENS = 64
 
 
 @dataclass
@@ -50,6 +57,7 @@ class LoadedNight:
         predicted: predicted stage code per epoch, None until embedded.
         confidence: probability of each predicted stage.
         proba: stage probabilities (n_epochs, 5).
+        features: measured per-epoch features, None until embedded.
     """
 
     name: str
@@ -61,7 +69,10 @@ class LoadedNight:
     predicted: np.ndarray | None = None
     confidence: np.ndarray | None = None
     proba: np.ndarray | None = None
+    features: NightFeatures | None = None
     _summary: dict[str, NightSummary] = field(default_factory=dict, repr=False)
+    _frame: pd.DataFrame | None = field(default=None, repr=False)
+    _generated: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
 
     @property
     def n_epochs(self) -> int:
@@ -97,6 +108,34 @@ class LoadedNight:
         names = [(c, self.epochs.mapping.get(c)) for c in CANONICAL_CHANNELS]
         names += [(c, self.epochs.aux_mapping.get(c)) for c in AUX_CHANNELS]
         return [Trace(name, sig[label]) for name, label in names if label in sig]
+
+    def feature_frame(self) -> pd.DataFrame:
+        """One row per epoch, one column per measured feature (``level.path [unit]``)."""
+        if self._frame is None:
+            if self.features is None:
+                self.features = night_features(self.recording, self.epochs, self.montage)
+            self._frame = self.features.to_frame()
+        return self._frame
+
+    def measured_caption(self, index: int, level: str) -> str | None:
+        """The rule-based caption of an epoch's measured facts at ``level`` (no rounding)."""
+        self.feature_frame()
+        facts = self.features.levels[level][index]
+        if facts is None:
+            return None
+        start = float(self.epochs.starts[index])
+        return caption_variants(level, facts, seed=0, start=start, n_variants=1, approx_prob=0.0)[0]
+
+    def generated_captions(self, indices: list[int], level: str, engine: Engine) -> list[str]:
+        """The model's captions of epochs at ``level``, generated once and kept."""
+        todo = [i for i in indices if (i, level) not in self._generated]
+        if todo:
+            batch = torch.from_numpy(np.ascontiguousarray(self.epochs.data[todo], dtype=np.float32))
+            with torch.inference_mode():
+                caps = engine.model.caption(batch, level, max_new_tokens=_CAPTION_TOKENS,
+                                            mask=self.epochs.channel_mask)
+            self._generated.update({(i, level): c.text for i, c in zip(todo, caps)})
+        return [self._generated[(i, level)] for i in indices]
 
     def summary(self) -> NightSummary:
         """AASM statistics of the scored (else predicted) hypnogram, computed once."""
@@ -172,3 +211,4 @@ def embed_night(night: LoadedNight, engine: Engine, progress: Progress | None = 
     night.predicted = to_stage[codes].astype(np.int8)
     night.proba = proba
     night.confidence = proba[np.arange(len(codes)), codes]
+    night.feature_frame()

@@ -15,12 +15,14 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 
-from app.answers import Answer, answer
+from app.answers import Answer, answer, similar
 from app.engine import Engine
 from app.night import LoadedNight
 from app.plots import Highlight, epoch_figure, night_figure
-from app.router import route
+from app.router import Intent, Route, route
 from app.timeexpr import format_clock
+from sleeplm_core.captions.levels import LEVELS
+from sleeplm_core.index.search import Hit
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 WINDOWS_SEC: dict[str, float] = {"30 s": 30.0, "2 min": 120.0, "5 min": 300.0, "10 min": 600.0}
@@ -37,6 +39,7 @@ class Session:
         highlights: regions of the last answer.
         track: per-epoch score of the last query, for the overview.
         track_label: that query.
+        hits: library results of the last retrieval.
         chat: chat history as Gradio messages.
         folder: this session's private folder for downloads.
     """
@@ -47,6 +50,7 @@ class Session:
     highlights: list[Highlight] = field(default_factory=list)
     track: np.ndarray | None = None
     track_label: str = ""
+    hits: list[Hit] = field(default_factory=list)
     chat: list[dict[str, str]] = field(default_factory=list)
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="sleeplm-session-")))
 
@@ -73,9 +77,27 @@ class Session:
             self.track, self.track_label = result.track, result.track_label
         if result.jump is not None:
             self.move(result.jump)
+        if result.hits:
+            self.hits = result.hits
         self.chat = self.chat + [{"role": "user", "content": question},
                                  {"role": "assistant", "content": result.text}]
         return result
+
+    def retrieve(self, text: str, engine: Engine) -> Answer:
+        """Library search by text, or by the current epoch when ``text`` is empty."""
+        result = similar(Route(Intent.SIMILAR, text, target=text.strip().lower()), self.night,
+                         engine, self.current)
+        self.hits = result.hits
+        return result
+
+    def captions(self, engine: Engine) -> list[list[str]]:
+        """Per level: the model's caption of the current epoch and the measured one."""
+        rows = []
+        for level in LEVELS:
+            generated = self.night.generated_captions([self.current], level, engine)[0]
+            rows.append([level, generated, self.night.measured_caption(self.current, level) or
+                         "(channels for this level are absent)"])
+        return rows
 
     def overview(self) -> go.Figure:
         return night_figure(self.night.view(similarity=self.track, similarity_label=self.track_label,

@@ -21,6 +21,7 @@ from app.exports import edf_annotations, events_csv, figure_png, hypnogram_csv
 from app.night import LoadedNight, embed_night, read_night
 from app.phenomena import gallery
 from app.plots import empty_figure, night_figure, stage_distribution_figure
+from app.retrieval import CARD_SLOTS, card
 from app.session import WINDOWS_SEC, Session
 from app.timeexpr import format_clock
 from app.uploads import UploadPolicy, check_recording, check_scoring
@@ -283,6 +284,13 @@ class App:
                     mapping = gr.Dataframe(headers=["slot", "file channel"], interactive=True,
                                            label="Channel mapping (edit, tick the box, Load)")
                     report = gr.Textbox(label="Montage report", lines=8)
+                with gr.Tab("Captions"):
+                    caption_btn = gr.Button("Caption the current epoch (five modalities)",
+                                            elem_id="caption")
+                    captions = gr.Dataframe(headers=["modality", "model caption", "measured caption"],
+                                            wrap=True, label="Captions of the current epoch")
+                with gr.Tab("Retrieval"):
+                    self._retrieval(state)
                 with gr.Tab("Summary"):
                     table = gr.Dataframe(headers=["statistic", "value", "unit"], label="AASM statistics")
                     dist = gr.Plot(label="Stage distribution")
@@ -309,21 +317,66 @@ class App:
             window.change(self.set_window, [window, state], views)
             jump_btn.click(self.jump_seconds, [jump_box, state], views, api_name="jump")
             regions.click(self.pick_region, [regions, state], views)
+            caption_btn.click(lambda st: self._session(st).captions(self.cfg.engine), state,
+                              captions, api_name="captions")
             load_btn.click(self.load, [rec_file, hyp_file, ev_file, bundled, mapping, use_mapping,
                                        state], views + [mapping, report, table, dist], api_name="load")
         return demo
 
+    def _retrieval(self, state: gr.State) -> None:
+        with gr.Row():
+            text = gr.Textbox(label="Search the library by text (empty: by the current epoch)",
+                              scale=4)
+            by_text = gr.Button("Search", variant="primary", scale=1)
+        summary = gr.Markdown()
+        slots: list[Any] = []
+        for _ in range(CARD_SLOTS // 3):
+            with gr.Row():
+                for _ in range(3):
+                    with gr.Column(min_width=200):
+                        slots += [gr.Plot(show_label=False), gr.Markdown()]
+
+        def search(query: str, st: Session | None) -> list[Any]:
+            s = self._session(st)
+            result = s.retrieve(query, self.cfg.engine)
+            cards = [card(h, s.night) for h in s.hits[:CARD_SLOTS]]
+            values: list[Any] = []
+            for i in range(CARD_SLOTS):
+                values += ([cards[i].figure, cards[i].text] if i < len(cards)
+                           else [empty_figure("no result"), ""])
+            return [s, result.text, *values]
+
+        for trigger in (by_text.click, text.submit):
+            trigger(search, [text, state], [state, summary, *slots],
+                    api_name="retrieve" if trigger == by_text.click else False)
+
     def _gallery(self, state: gr.State) -> None:
         items = gallery()
-        choice = gr.Radio([p.title for p in items], label="Phenomenon", value=items[0].title)
-        text = gr.Markdown(items[0].explanation)
+        choice = gr.Radio([p.title for p in items], label="Phenomenon", value=None,
+                          elem_id="gallery-choice")
+        text = gr.Markdown("Pick a phenomenon: its explanation, the model's best example in the "
+                           "loaded night and the closest examples in the library.")
         example = gr.Plot(label="Best example in the loaded night")
         note = gr.Markdown()
+        with gr.Row():
+            slots: list[Any] = []
+            for _ in range(3):
+                with gr.Column(min_width=200):
+                    slots += [gr.Plot(show_label=False), gr.Markdown()]
 
-        def show(title: str, st: Session | None) -> tuple[Any, ...]:
+        def show(title: str | None, st: Session | None) -> list[Any]:
             s = self._session(st)
-            phen = next(p for p in items if p.title == title)
+            phen = next((p for p in items if p.title == title), None)
+            if phen is None:
+                return [s, gr.skip(), gr.skip(), gr.skip(), *([gr.skip()] * len(slots))]
             result = s.ask(f"show a clear example of {phen.title.lower()}", self.cfg.engine)
-            return s, phen.explanation, s.viewer(), result.text
+            library = s.retrieve(phen.title.lower(), self.cfg.engine)
+            cards = [card(h, s.night) for h in s.hits[:3]]
+            values: list[Any] = []
+            for i in range(3):
+                values += ([cards[i].figure, cards[i].text] if i < len(cards)
+                           else [empty_figure("no library example"), ""])
+            return [s, phen.explanation, s.viewer(), result.text + "\n\n" + library.text, *values]
 
-        choice.change(show, [choice, state], [state, text, example, note], api_name="gallery")
+        choice.change(show, [choice, state], [state, text, example, note, *slots],
+                      api_name="gallery")

@@ -49,13 +49,14 @@ def _night_clocks(config: AppConfig) -> set[str]:
     return {format_clock(s, t0) for s in range(0, int(night.recording.duration) + 1)}
 
 
-def test_five_intents_name_real_times_and_draw_them(served: tuple[str, AppConfig]) -> None:
+def test_six_intents_name_real_times_and_draw_them(served: tuple[str, AppConfig]) -> None:
     url, config = served
     client = Client(url, verbose=False)
     clocks = _night_clocks(config)
     questions = {
         "locate": "where are the apneas?",
-        "locate_filtered": "find spindles in the first hour",
+        "describe": "describe epoch 40",
+        "compare": "heart rate in REM vs N2",
         "classify": "what stage is it at epoch 30?",
         "summarize": "summarize the night",
         "help": "help",
@@ -67,12 +68,14 @@ def test_five_intents_name_real_times_and_draw_them(served: tuple[str, AppConfig
         fig = pio.from_json(result[0]["plot"])
         named = CLOCK_RE.findall(replies[intent])
         assert all(c in clocks for c in named), (q, named)
-        if intent in ("locate", "locate_filtered", "classify"):
+        if intent in ("locate", "describe", "classify"):
             assert named, replies[intent]
             drawn = {format_clock(x0, config.default.recording.start_time)
                      for x0, _ in highlight_times(fig)}
             assert named[0] in drawn, (q, named, drawn)
     assert "epoch 30" in replies["classify"].lower()
+    assert "Measured (mean)" in replies["describe"]
+    assert " vs " in replies["compare"] and "bpm" in replies["compare"]
     assert "total sleep" in replies["summarize"]
     assert "summarize" in replies["help"]
 
