@@ -3,7 +3,8 @@
 * Staging: ``yasa.SleepStaging`` (LightGBM classifier shipped with YASA) on one
   EEG, plus EOG and chin EMG when the montage maps them and they are sampled at
   least at 50 Hz (a 1-Hz EMG envelope, as in Sleep-EDF, is not an EMG signal).
-* Spindles: ``yasa.spindles_detect`` with its default thresholds on one EEG.
+* Spindles: ``yasa.spindles_detect`` with its default thresholds on one EEG (the
+  broadband filter capped below Nyquist for 50-Hz recordings).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 _EEG_SLOTS = ("EEG_C4", "EEG_C3")
 _MIN_RATE_HZ = 50.0
-_YASA_TO_STAGE = {"W": "W", "N1": "N1", "N2": "N2", "N3": "N3", "R": "REM"}
+_YASA_TO_STAGE = {"WAKE": "W", "N1": "N1", "N2": "N2", "N3": "N3", "REM": "REM"}
 
 
 def _eeg_label(epochs: EpochSet) -> str:
@@ -45,7 +46,7 @@ def yasa_stages(rec: Recording, epochs: EpochSet) -> np.ndarray:
     raw = _raw(rec, list(picks.values()))
     staging = yasa.SleepStaging(raw, eeg_name=eeg, eog_name=picks.get("eog"),
                                 emg_name=picks.get("emg"))
-    labels = staging.predict()
+    labels = staging.predict().hypno.to_numpy()
     log.info("YASA staging with %s", picks)
     codes = np.array([STAGES.index(_YASA_TO_STAGE[str(lab)]) for lab in labels])
     # YASA scores consecutive 30-s epochs from the start of the raw data.
@@ -56,7 +57,9 @@ def yasa_stages(rec: Recording, epochs: EpochSet) -> np.ndarray:
 def yasa_spindles(rec: Recording, epochs: EpochSet) -> list[Interval]:
     """Spindles found by ``yasa.spindles_detect`` (default settings) on the central EEG."""
     signal = rec.signals[_eeg_label(epochs)]
-    found = yasa.spindles_detect(signal.data, sf=signal.sfreq, verbose=False)
+    # YASA's broadband filter stops at 30 Hz, above Nyquist for 50-Hz recordings.
+    broad = (1.0, min(30.0, 0.45 * signal.sfreq))
+    found = yasa.spindles_detect(signal.data, sf=signal.sfreq, freq_broad=broad, verbose=False)
     if found is None:
         return []
     table = found.summary()

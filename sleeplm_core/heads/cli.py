@@ -40,7 +40,7 @@ def _staging(args: argparse.Namespace) -> int:
     else:
         loaded = resolve_model(args.model)
         vectors = encode_epochs(loaded.model, epochs.data[window], epochs.channel_mask)
-        head = ZeroShotClassifier(scale=float(loaded.model.logit_scale.exp()),
+        head = ZeroShotClassifier(scale=loaded.logit_scale,
                                   smoothing=SmoothingConfig(method=args.smoothing))
         predicted, _ = head.predict(vectors, TextEncoder(loaded.model))
         label = f"{loaded.label}, zero-shot, smoothing={args.smoothing}"

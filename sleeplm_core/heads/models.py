@@ -29,6 +29,11 @@ class LoadedModel:
     label: str
     fingerprint: str
 
+    @property
+    def logit_scale(self) -> float:
+        """The learned inverse temperature of the contrastive loss (exp of the parameter)."""
+        return float(self.model.logit_scale.detach().exp())
+
 
 def resolve_model(spec: str = DEFAULT_MODEL) -> LoadedModel:
     """Load ``spec``: a model folder, a shipped model name, or ``NAME:untrained``.
