@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
 
-from app.engine import DEMO_DIR, Engine, EngineConfig, build_engine
-from app.night import LoadedNight, embed_night, embedding_cache, read_night
+from app.engine import DEMO_DIR, EngineConfig, build_engine
+from app.night import embed_night, embedding_cache, read_night
 from app.ui import CLICK_JS, App, AppConfig, bundled_nights
 from app.uploads import UploadPolicy, parse_size
 
@@ -33,25 +34,30 @@ class ServeConfig:
     max_upload: str = "2GB"
 
 
-def load_default(engine: Engine, name: str) -> tuple[LoadedNight, dict[str, tuple[Path, Path | None]]]:
-    """Read and encode the bundled night every session starts on."""
+def bundled_with(name: str) -> tuple[str, dict[str, tuple[Path, Path | None]]]:
+    """The bundled nights, plus ``name`` when it is a file path; and the key to start on."""
     bundled = bundled_nights(DEMO_DIR)
     if Path(name).is_file():
         bundled = {Path(name).stem: (Path(name).resolve(), None), **bundled}
         name = Path(name).stem
     if not bundled:
         raise SystemExit(f"no bundled night in {DEMO_DIR}; the demo recordings are missing")
-    key = name if name in bundled else next(iter(bundled))
-    path, hyp = bundled[key]
-    night = read_night(path, key, hyp)
-    embed_night(night, engine, cache=embedding_cache(path, engine))
-    return night, bundled
+    return (name if name in bundled else next(iter(bundled))), bundled
 
 
 def build_app(config: ServeConfig) -> tuple[gr.Blocks, AppConfig]:
-    """The Blocks of the app, ready to launch."""
-    engine = build_engine(EngineConfig(model=config.model, index=config.index))
-    night, bundled = load_default(engine, config.night)
+    """The Blocks of the app, ready to launch.
+
+    The default night is read while the model loads (both wait mostly on I/O and
+    native code), which shortens the cold start.
+    """
+    key, bundled = bundled_with(config.night)
+    path, hyp = bundled[key]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(read_night, path, key, hyp)
+        engine = build_engine(EngineConfig(model=config.model, index=config.index))
+        night = reading.result()
+    embed_night(night, engine, cache=embedding_cache(path, engine))
     # Bundled folders: the demo folder and the folder of a --night given as a path.
     folders = {DEMO_DIR} | {p.parent for p, _ in bundled.values()}
     policy = UploadPolicy(parse_size(config.max_upload),

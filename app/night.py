@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,21 +173,37 @@ def read_night(path: Path, name: str, hypnogram: Path | None = None, events: Pat
 
 
 def embedding_cache(path: Path, engine: Engine) -> Path:
-    """Where the embeddings of a bundled recording are kept between runs.
+    """Cache stem for a bundled recording's embeddings (``.npy``) and features (``.pkl``).
 
     The key holds the model's weight fingerprint and the file's size and mtime, so
-    other weights or an edited file never reuse stale vectors.
+    other weights or an edited file never reuse stale results. The folder is the
+    user's own cache, written only by this app.
     """
     stat = path.stat()
     key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
                          f"{engine.fingerprint}".encode()).hexdigest()[:24]
     root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return root / "sleeplm-explorer" / "embeddings" / f"{path.stem}-{key}.npy"
+    return root / "sleeplm-explorer" / "nights" / f"{path.stem}-{key}"
+
+
+def _cached_features(night: LoadedNight, cache: Path | None) -> None:
+    pkl = cache.with_suffix(".pkl") if cache is not None else None
+    if pkl is not None and pkl.is_file():
+        with pkl.open("rb") as fh:
+            night.features = pickle.load(fh)
+    night.feature_frame()
+    if pkl is not None and not pkl.is_file():
+        with pkl.open("wb") as fh:
+            pickle.dump(night.features, fh)
 
 
 def embed_night(night: LoadedNight, engine: Engine, progress: Progress | None = None,
                 cache: Path | None = None) -> None:
-    """Encode every epoch (or read them from ``cache``) and predict stages, in place."""
+    """Encode every epoch, measure features and predict stages, in place.
+
+    With ``cache`` (see :func:`embedding_cache`) the embeddings and features are
+    read from there when present and written there otherwise.
+    """
     total = max(night.n_epochs, 1)
     done = [0]
 
@@ -195,20 +212,20 @@ def embed_night(night: LoadedNight, engine: Engine, progress: Progress | None = 
         if progress is not None:
             progress(done[0] / total, f"encoding epochs {done[0]}/{total}")
 
-    if cache is not None and cache.is_file():
-        vectors = np.load(cache)
+    npy = cache.with_suffix(".npy") if cache is not None else None
+    if npy is not None and npy.is_file():
         mask = night.epochs.channel_mask
-        night.embedded = EmbeddedNight(night.epochs, vectors, lambda w: encode_epochs(
+        night.embedded = EmbeddedNight(night.epochs, np.load(npy), lambda w: encode_epochs(
             engine.model, w, mask, engine.batch_size))
     else:
         night.embedded = EmbeddedNight.from_model(engine.model, night.epochs, engine.batch_size, tick)
-        if cache is not None:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            np.save(cache, night.embedded.vectors)
+        if npy is not None:
+            npy.parent.mkdir(parents=True, exist_ok=True)
+            np.save(npy, night.embedded.vectors)
+    _cached_features(night, cache)
     codes, proba = engine.stager.predict(night.embedded.vectors, engine.text)
     # The stager's classes are its prompt labels; map them onto the STAGES codes.
     to_stage = np.array([STAGES.index(label) for label in engine.stager.labels])
     night.predicted = to_stage[codes].astype(np.int8)
     night.proba = proba
     night.confidence = proba[np.arange(len(codes)), codes]
-    night.feature_frame()

@@ -1,0 +1,103 @@
+"""App speed: cold start, upload-to-first-plot for an 8-h night, chat answer p50.
+
+Runs the real app (``python app.py``) in a subprocess and drives it with
+gradio_client, as a browser would. Prints one line per figure with its target.
+"""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from gradio_client import Client, handle_file
+
+from sleeplm_core.io.edf_write import write_edf
+from sleeplm_core.io.synth import SynthConfig, synth_night
+
+ROOT = Path(__file__).resolve().parents[1]
+NO_MAPPING = {"headers": ["slot", "file channel"], "data": [["ECG", ""]]}
+LOCATE = ("where are the apneas?", "find sleep spindles", "show slow waves", "where are the arousals?",
+          "find desaturations", "show K-complexes in N2", "find alpha rhythm", "where is REM sleep?",
+          "show hypopneas in the first hour")
+DESCRIBE = ("describe epoch 100", "what happens at epoch 400?", "how is breathing during REM?",
+            "describe the brain activity in the first hour", "how is the heart rate in N3",
+            "describe epoch 700", "what is going on in epoch 250", "describe epochs 300-310",
+            "how is breathing during N2?")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(port: int) -> tuple[subprocess.Popen, float]:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(f"app.py exited with status {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as resp:
+                if resp.status == 200:
+                    return proc, time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.2)
+
+
+def _first_plot_seconds(client: Client, edf: Path) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    job = client.submit(handle_file(str(edf)), None, None, None, NO_MAPPING, False, api_name="/load")
+    first = None
+    while not job.done():
+        if first is None and job.outputs():
+            first = time.perf_counter() - t0
+        time.sleep(0.05)
+    total = time.perf_counter() - t0
+    return (first if first is not None else total), total
+
+
+def _p50(client: Client, questions: tuple[str, ...]) -> float:
+    times = []
+    for q in questions:
+        t0 = time.perf_counter()
+        client.predict(q, api_name="/ask")
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        edf = write_edf(synth_night(SynthConfig(hours=8.0, seed=3)), Path(tmp) / "bench_8h.edf")
+        for label in ("first start (fills the embedding cache if empty)", "cold start, cache warm"):
+            port = _free_port()
+            proc, seconds = _start(port)
+            print(f"{label}: {seconds:.1f} s (target <= 15 s)")
+            if label.startswith("cold"):
+                break
+            proc.terminate()
+            proc.wait()
+        try:
+            client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+            first, total = _first_plot_seconds(client, edf)
+            print(f"upload to first plot, 8-h night: {first:.1f} s (target <= 30 s); "
+                  f"fully encoded after {total:.1f} s")
+            print(f"chat p50 locate: {_p50(client, LOCATE):.2f} s over {len(LOCATE)} questions "
+                  "(target <= 1 s)")
+            print(f"chat p50 describe: {_p50(client, DESCRIBE):.2f} s over {len(DESCRIBE)} "
+                  "questions (target <= 1 s)")
+        finally:
+            proc.terminate()
+            proc.wait()
+
+
+if __name__ == "__main__":
+    main()
