@@ -284,7 +284,8 @@ class SleepLM(nn.Module):
             for x, m in self._batches(epochs, mask, batch_size):
                 memory = self.biosignals(x, self._channel_mask(x, m)).decoder_tokens
                 rows = indices[len(captions): len(captions) + len(x)].to(self.device)
-                captions.extend(self._generate(memory, rows, max_new_tokens, num_beams))
+                with _decoding_threads(self.device):
+                    captions.extend(self._generate(memory, rows, max_new_tokens, num_beams))
         return captions
 
     def _generate(self, memory: torch.Tensor, modality: torch.Tensor, max_new_tokens: int,
@@ -342,6 +343,25 @@ class _Session:
         self.decoder.select(index)
         if self.text is not None:
             self.text.select(index)
+
+
+@contextlib.contextmanager
+def _decoding_threads(device: torch.device) -> Iterator[None]:
+    """One intra-op thread while decoding on a CPU.
+
+    A decoding step is a chain of tiny matrix-vector products: extra threads only add
+    synchronisation, and on a busy machine they spin while descheduled (measured: 2
+    threads cost 8x the CPU time of 1). The previous count is restored afterwards.
+    """
+    if device.type != "cpu":
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _modality_indices(modality: str | int | Sequence[str | int], n: int) -> torch.Tensor:
