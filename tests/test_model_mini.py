@@ -168,3 +168,18 @@ def test_precomputed_minilm_features_give_the_same_text_embedding(model: SleepLM
     assert pooled.shape == (2, 384)
     assert torch.allclose(direct["text_features"], cached["text_features"], atol=1e-6)
     assert torch.equal(direct["logits"], cached["logits"])
+
+
+def test_masked_reconstruction_scores_only_the_masked_patches(epochs: np.ndarray) -> None:
+    config = mini_config()
+    config = replace(config, reconstruction=replace(config.reconstruction, mask_ratio=0.5))
+    model = create_model(config, seed=2).train()
+    torch.manual_seed(0)
+    out = model(torch.from_numpy(epochs[:4]))
+    mask = out["reconstruction_mask"]
+    patches = mask.reshape(4, 10, -1, config.signal.patch_size)
+    assert torch.equal(patches.all(-1), patches.any(-1))  # whole patches only
+    share = patches[:, :9].any(-1).float().mean().item()
+    assert 0.3 < share < 0.7 and not mask[:, 9].any()
+    model.eval()
+    assert model(torch.from_numpy(epochs[:4]))["reconstruction_mask"][:, :9].all()
