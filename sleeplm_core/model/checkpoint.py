@@ -21,7 +21,8 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from sleeplm_core.errors import ModelError
-from sleeplm_core.model.config import ModelConfig, config_from_dict, load_config
+from sleeplm_core.model.config import ModelConfig
+from sleeplm_core.model.factory import resolve_config
 from sleeplm_core.model.sleeplm import SleepLM
 from sleeplm_core.model.text_towers import MiniLMTextTower
 
@@ -106,21 +107,14 @@ def load_state(model: SleepLM, state: dict[str, torch.Tensor], source: str) -> L
     return report
 
 
-def _as_config(config: str | Path | dict | ModelConfig) -> ModelConfig:
-    if isinstance(config, ModelConfig):
-        return config
-    if isinstance(config, dict):
-        return config_from_dict(config)
-    return load_config(config)
-
-
 def load_pretrained(weights_path: str | Path, config: str | Path | dict | ModelConfig,
                     trust_pickle: bool = False) -> SleepLM:
-    """Build the model of ``config`` and load ``weights_path`` into it.
+    """Build the model of ``config`` (JSON path, dict, config or model name) and load
+    ``weights_path`` into it.
 
     The :class:`LoadReport` is kept as ``model.load_report``.
     """
-    model = SleepLM(_as_config(config))
+    model = SleepLM(resolve_config(config))
     model.load_report = load_state(model, read_state_dict(weights_path, trust_pickle), str(weights_path))
     model.eval()
     return model
