@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
 
-from app.engine import DEMO_DIR, EngineConfig, build_engine
+from app.engine import DEMO_DIR, REPO_ROOT, EngineConfig, build_engine
 from app.night import embed_night, embedding_cache, read_night
 from app.ui import CLICK_JS, App, AppConfig, bundled_nights
 from app.uploads import UploadPolicy, parse_size
@@ -71,6 +76,34 @@ def launch(demo: gr.Blocks, config: ServeConfig, app_config: AppConfig, block: b
         server_name=config.host, server_port=config.port, share=config.share,
         max_file_size=app_config.policy.max_bytes, js=CLICK_JS, prevent_thread_lock=not block,
         show_error=True)
+
+
+def start_in_subprocess(port: int, *flags: str) -> tuple[subprocess.Popen, float]:
+    """Run ``python app.py --port PORT FLAGS`` and wait until it serves its page.
+
+    Returns the process and the seconds it took (the cold start). Used by the
+    benchmark and the screenshot script, which must see the real app.
+    """
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(REPO_ROOT / "app.py"), "--port", str(port), *flags],
+                            cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(f"app.py exited with status {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as resp:
+                if resp.status == 200:
+                    return proc, time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.2)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def parse_args(argv: list[str] | None = None) -> ServeConfig:

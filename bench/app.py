@@ -6,21 +6,17 @@ gradio_client, as a browser would. Prints one line per figure with its target.
 
 from __future__ import annotations
 
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from gradio_client import Client, handle_file
 
+from app.main import free_port, start_in_subprocess
 from sleeplm_core.io.edf_write import write_edf
 from sleeplm_core.io.synth import SynthConfig, synth_night
 
-ROOT = Path(__file__).resolve().parents[1]
 NO_MAPPING = {"headers": ["slot", "file channel"], "data": [["ECG", ""]]}
 LOCATE = ("where are the apneas?", "find sleep spindles", "show slow waves", "where are the arousals?",
           "find desaturations", "show K-complexes in N2", "find alpha rhythm", "where is REM sleep?",
@@ -29,28 +25,6 @@ DESCRIBE = ("describe epoch 100", "what happens at epoch 400?", "how is breathin
             "describe the brain activity in the first hour", "how is the heart rate in N3",
             "describe epoch 700", "what is going on in epoch 250", "describe epochs 300-310",
             "how is breathing during N2?")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(port: int) -> tuple[subprocess.Popen, float]:
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    while True:
-        if proc.poll() is not None:
-            raise SystemExit(f"app.py exited with status {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as resp:
-                if resp.status == 200:
-                    return proc, time.perf_counter() - t0
-        except OSError:
-            time.sleep(0.2)
 
 
 def _first_plot_seconds(client: Client, edf: Path) -> tuple[float, float]:
@@ -78,8 +52,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         edf = write_edf(synth_night(SynthConfig(hours=8.0, seed=3)), Path(tmp) / "bench_8h.edf")
         for label in ("first start (fills the embedding cache if empty)", "cold start, cache warm"):
-            port = _free_port()
-            proc, seconds = _start(port)
+            port = free_port()
+            proc, seconds = start_in_subprocess(port)
             print(f"{label}: {seconds:.1f} s (target <= 15 s)")
             if label.startswith("cold"):
                 break
