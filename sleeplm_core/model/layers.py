@@ -23,8 +23,7 @@ class RMSNorm(nn.Module):
         self.weight = nn.Parameter(torch.ones(dim))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x32 = x.float()
-        normed = x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)
+        normed = F.rms_norm(x.float(), (x.shape[-1],), eps=self.eps)
         return normed.type_as(x) * self.weight
 
 
@@ -89,16 +88,27 @@ class RotaryEmbedding(nn.Module):
         else:
             self.register_buffer("freqs", 1.0 / theta ** (torch.arange(0, dim, 2).float() / dim))
 
-    def cos_sin(self, length: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    def cos_sin(self, length: int, device: torch.device,
+                dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per-feature cos and signed sin [L, head_dim] for :meth:`rotate`.
+
+        Each pair's angle is repeated for both of its features; the sin is negated on the
+        even feature so the rotation becomes ``x * cos + swap(x) * sin``.
+        """
         angles = torch.arange(length, device=device, dtype=torch.float32)[:, None] * self.freqs.float()[None]
-        return angles.cos(), angles.sin()
+        cos = angles.cos().repeat_interleave(2, dim=-1)
+        sin = torch.stack((-angles.sin(), angles.sin()), dim=-1).flatten(-2)
+        return cos.to(dtype), sin.to(dtype)
 
     @staticmethod
     def rotate(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-        """Rotate ``x`` [..., L, head_dim] by angles [L, head_dim/2]."""
-        even, odd = x.float().unflatten(-1, (-1, 2)).unbind(-1)
-        out = torch.stack((even * cos - odd * sin, even * sin + odd * cos), dim=-1)
-        return out.flatten(-2).type_as(x)
+        """Rotate ``x`` [..., L, head_dim] pairwise: (e, o) -> (e cos - o sin, o cos + e sin).
+
+        Written as three elementwise passes in ``x``'s own dtype, because on a GPU the
+        encoder's RoPE is memory-bound.
+        """
+        swapped = x.unflatten(-1, (-1, 2)).flip(-1).flatten(-2)
+        return x * cos + swapped * sin
 
 
 class RoPEAttention(nn.Module):
@@ -117,8 +127,8 @@ class RoPEAttention(nn.Module):
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         """x: [N, L, D]; mask: bool, broadcastable to [N, heads, L, L], True = may attend."""
         n, length, dim = x.shape
-        cos, sin = self.rotary_emb.cos_sin(length, x.device)
         q, k, v = (split_heads(p(x), self.heads) for p in (self.q_proj, self.k_proj, self.v_proj))
+        cos, sin = self.rotary_emb.cos_sin(length, x.device, q.dtype)
         q, k = RotaryEmbedding.rotate(q, cos, sin), RotaryEmbedding.rotate(k, cos, sin)
         out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask,
                                              dropout_p=self.dropout if self.training else 0.0)
