@@ -17,6 +17,7 @@ from sleeplm_core.errors import IndexError_
 from sleeplm_core.heads.encoder import SignalTextModel, TextEncoder
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.store import LibraryIndex
+from sleeplm_core.model.checkpoint import CONFIG_NAME, WEIGHTS_NAME
 from sleeplm_core.model import SleepLM, create_model, load_model, model_fingerprint
 
 log = logging.getLogger(__name__)
@@ -69,11 +70,26 @@ class Engine:
     batch_size: int = 64
 
 
+def _released_checkpoint(path: Path) -> Path | None:
+    """The weights file of a released-layout checkpoint (the file, or a folder holding one).
+
+    The official SleepLM release is one ``.pt``/``.safetensors`` file with a
+    ``config.json`` beside it; our own folders (read by ``load_model``) give None.
+    """
+    if path.is_file():
+        return path
+    if (path / WEIGHTS_NAME).is_file() or not (path / CONFIG_NAME).is_file():
+        return None
+    candidates = sorted(path.glob("*.pt")) + sorted(path.glob("*.safetensors"))
+    return candidates[0] if len(candidates) == 1 else None
+
+
 def _load_model(path: Path | None) -> tuple[SignalTextModel, str]:
-    if path is not None and path.is_file():
-        # A released checkpoint file (.pt/.safetensors) with its config.json beside it.
-        return SleepLM.from_pretrained(path, config=path.parent / "config.json"), f"model {path.name}"
     if path is not None:
+        released = _released_checkpoint(path)
+        if released is not None:
+            return (SleepLM.from_pretrained(released, config=released.parent / "config.json"),
+                    f"model {released.name}")
         return load_model(path), f"model {path.name}"
     if SHIPPED_MODEL.is_dir():
         return load_model(SHIPPED_MODEL), "model sleeplm-mini (shipped weights)"

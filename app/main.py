@@ -19,6 +19,7 @@ from app.engine import DEMO_DIR, REPO_ROOT, EngineConfig, build_engine
 from app.night import embed_night, embedding_cache, read_night
 from app.ui import CLICK_JS, App, AppConfig, bundled_nights
 from app.uploads import UploadPolicy, parse_size
+from sleeplm_core.errors import SleepLMError
 
 log = logging.getLogger(__name__)
 
@@ -123,5 +124,8 @@ def parse_args(argv: list[str] | None = None) -> ServeConfig:
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     config = parse_args(argv)
-    demo, app_config = build_app(config)
+    try:
+        demo, app_config = build_app(config)
+    except SleepLMError as err:
+        raise SystemExit(f"error: {err}") from None
     launch(demo, config, app_config)

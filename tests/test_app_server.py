@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,13 +98,17 @@ def test_failed_upload_keeps_the_loaded_night(served: tuple[str, AppConfig], tmp
     assert "Epoch 3" in reply
 
 
-def test_two_clients_never_see_each_others_recording(served: tuple[str, AppConfig]) -> None:
+def test_two_concurrent_clients_never_see_each_others_recording(
+        served: tuple[str, AppConfig]) -> None:
     a, b = Client(served[0], verbose=False), Client(served[0], verbose=False)
-    b.predict("summarize the night", api_name="/ask")
-    loaded = a.predict(None, None, None, "synthetic_30min", NO_MAPPING, False,
-                      api_name="/load")
-    assert "synthetic_30min" in loaded[3]
-    status_b = b.predict("summarize the night", api_name="/ask")[3]
-    assert "synthetic_1h" in status_b and "synthetic_30min" not in status_b
-    status_a = a.predict("help", api_name="/ask")[3]
-    assert "synthetic_30min" in status_a
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        loading = pool.submit(a.predict, None, None, None, "synthetic_30min", NO_MAPPING, False,
+                              api_name="/load")
+        asking = [pool.submit(b.predict, q, api_name="/ask")
+                  for q in ("summarize the night", "where are the apneas?", "help")]
+        assert "synthetic_30min" in loading.result()[3]
+        for job in asking:
+            status = job.result()[3]
+            assert "synthetic_1h" in status and "synthetic_30min" not in status
+    assert "synthetic_1h" in b.predict("help", api_name="/ask")[3]
+    assert "synthetic_30min" in a.predict("help", api_name="/ask")[3]
