@@ -38,7 +38,7 @@ def mini_config() -> ModelConfig:
     return ModelConfig(
         name="sleeplm-mini", embed_dim=256,
         signal=SignalEncoderConfig(patch_size=128, conv_embed_dim=128, width=128, heads=4, layers=2,
-                                   temporal_layers=1, mlp_ratio=2.0, decoder_tokens=8, dropout=0.1),
+                                   temporal_layers=1, mlp_ratio=2.0, decoder_tokens=16, dropout=0.1),
         text=TextConfig(kind="minilm", context_length=128, vocab_size=30522, width=384, heads=12, layers=6),
         decoder=DecoderConfig(width=128, heads=4, layers=2, mlp_ratio=4, context_length=128, tied_vocab=True),
         reconstruction=ReconstructionConfig(enabled=True, heads=4, mask_ratio=0.0),
