@@ -4,9 +4,10 @@
 2. Raw cosines of a contrastive model are small and shift from query to query, so
    they are calibrated against the night's own distribution: a robust z-score
    ((x - median) / (1.4826 * MAD)) or a percentile (0-100) of the epoch scores.
-3. Optionally the best epochs (and the epoch before each, whose shifted windows
-   reach into them) are refined with 30-s windows every ``stride_sec`` seconds:
-   each ``stride_sec`` bin gets the mean cosine of the windows that cover it.
+3. Optionally the best epochs are refined with 30-s windows starting every
+   ``stride_sec`` seconds inside them: each ``stride_sec`` bin gets the mean
+   cosine of the windows that cover it. Window embeddings are encoded on demand
+   (a few hundred ms per query on two cores) unless the night precomputed them.
 4. Bins at or above the threshold form runs; runs closer than ``merge_gap`` are
    merged, runs shorter than ``min_duration`` dropped, and the ``top_k`` runs with
    the highest peak score are returned as regions.
@@ -47,7 +48,7 @@ class LocalizeConfig:
     merge_gap: float = 10.0
     top_k: int = 10
     refine: bool = True
-    refine_epochs: int = 60
+    refine_epochs: int = 16
     refine_percentile: float = 90.0
 
 
@@ -148,7 +149,7 @@ def refined_track(night: EmbeddedNight, cosine: np.ndarray, query_vec: np.ndarra
     floor = np.percentile(cosine, config.refine_percentile)
     best = np.argsort(-cosine)[:config.refine_epochs]
     best = best[cosine[best] >= floor]
-    todo = np.unique(np.concatenate([best, best - 1]).clip(0))
+    todo = np.unique(best)
     fine = np.repeat(cosine, shifts).astype(float)
     total = np.zeros_like(fine)
     count = np.zeros_like(fine)

@@ -77,6 +77,18 @@ class EmbeddedNight:
         return np.stack([self._windows[int(i)] for i in epoch_idx]) if len(epoch_idx) else \
             np.zeros((0, self.shifts, self.vectors.shape[1]), np.float32)
 
+    def precompute_windows(self, progress: Callable[[int], None] | None = None,
+                           chunk: int = 32) -> None:
+        """Encode the shifted windows of every epoch now (e.g. in the background after
+        loading), so that later queries refine without touching the model."""
+        for start in range(0, len(self.epochs), chunk):
+            todo = [i for i in range(start, min(start + chunk, len(self.epochs)))
+                    if i not in self._windows]
+            if todo:
+                self._encode_windows(todo)
+            if progress is not None:
+                progress(min(chunk, len(self.epochs) - start))
+
     def _encode_windows(self, todo: list[int]) -> None:
         step = int(round(self.stride_sec * MODEL_SFREQ))
         per = self.shifts - 1

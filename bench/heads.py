@@ -1,0 +1,152 @@
+"""Heads and retrieval speed: localize on an 8-h night, FAISS IVF over 1M vectors, index build.
+
+Run: ``.venv/bin/python bench/heads.py [--model DIR] [--n-vectors 1000000]``.
+Prints one line per figure with its target. Targets (issue 6):
+
+* localize on a loaded 8-h night with cached epoch embeddings: <= 1 s p50 on the CPU;
+* FAISS IVF over 1M random 512-d vectors: <= 10 ms p50 per query, recall@10 >= 0.95
+  against exact search (one thread);
+* index build throughput (epochs/s, encoding + captions + FAISS), reported.
+
+The 1M vectors are "random" in two ways: embedding-like (a random 32-d latent mapped
+into 512-d plus isotropic noise, which is how real embeddings occupy their space) for
+the target, and i.i.d. Gaussian as the worst case, where no index beats brute force.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import faiss
+import numpy as np
+import torch
+
+from sleeplm_core.heads.encoder import TextEncoder
+from sleeplm_core.heads.localize import LocalizeConfig, localize
+from sleeplm_core.heads.models import resolve_model
+from sleeplm_core.heads.night import EmbeddedNight
+from sleeplm_core.index.build import Rank, ShardInput, SourceLabel, build_library
+from sleeplm_core.index.factory import IndexParams, build_faiss_index, resolve_params
+from sleeplm_core.index.store import Manifest
+from sleeplm_core.io.load import open_night
+
+ROOT = Path(__file__).resolve().parents[1]
+NIGHT = ROOT / "assets" / "demo" / "synthetic_night.edf"
+QUERIES = ("obstructive apnea with oxygen desaturation", "sleep spindles in N2",
+           "deep N3 sleep with slow waves", "REM sleep with rapid eye movements",
+           "arousal from sleep", "hypopnea with reduced airflow", "wake with alpha rhythm",
+           "periodic limb movements", "K-complex", "central apnea without effort")
+
+
+def bench_localize(night: EmbeddedNight, model) -> None:
+    config = LocalizeConfig(top_k=10)
+    for label in ("windows encoded on demand", "windows precomputed"):
+        if label == "windows precomputed":
+            start = time.perf_counter()
+            night.precompute_windows()
+            print(f"precompute all shifted windows: {time.perf_counter() - start:.1f} s")
+        times = []
+        encode_text = TextEncoder(model)   # fresh: every query's text is encoded
+        for query in QUERIES:
+            start = time.perf_counter()
+            localize(night, query, encode_text, config)
+            times.append(time.perf_counter() - start)
+        print(f"localize, 8-h night ({len(night.epochs)} epochs, embeddings cached), {label}: "
+              f"p50 {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
+              f"(target <= 1000 ms p50; text encoding included)")
+
+
+def embedding_like(n: int, dim: int, rng: np.random.Generator) -> np.ndarray:
+    basis = rng.standard_normal((32, dim)).astype(np.float32)
+    out = np.empty((n, dim), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        m = min(100_000, n - start)
+        block = rng.standard_normal((m, 32)).astype(np.float32) @ basis
+        block += 0.3 * rng.standard_normal((m, dim)).astype(np.float32)
+        out[start:start + m] = block
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def bench_faiss(n: int, dim: int, n_queries: int, seed: int) -> None:
+    faiss.omp_set_num_threads(1)
+    rng = np.random.default_rng(seed)
+    for name in ("embedding-like", "i.i.d. Gaussian"):
+        data = embedding_like(n + n_queries, dim, rng) if name == "embedding-like" else \
+            _iid(n + n_queries, dim, rng)
+        queries, base = data[:n_queries], data[n_queries:]
+        params = resolve_params(n, dim, IndexParams(seed=seed))
+        faiss.omp_set_num_threads(2)
+        start = time.perf_counter()
+        index = build_faiss_index(base, params)
+        built = time.perf_counter() - start
+        exact = faiss.IndexFlatIP(dim)
+        exact.add(base)
+        _, truth = exact.search(queries, 10)
+        faiss.omp_set_num_threads(1)
+        times, found = [], []
+        for q in queries:
+            t = time.perf_counter()
+            found.append(index.search(q[None], 10)[1][0])
+            times.append(time.perf_counter() - t)
+        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)])
+        print(f"FAISS {name}, {n:,} x {dim}: IVF{params.nlist},PQ{params.m}x{params.nbits},RFlat "
+              f"nprobe {params.nprobe} k_factor {params.k_factor} (trained on {params.train_size:,}, "
+              f"build {built:.0f} s): query p50 {statistics.median(times) * 1000:.2f} ms "
+              f"(1 thread), recall@10 {recall:.3f} (targets <= 10 ms, >= 0.95)")
+        del index, exact, data, base
+
+
+def _iid(n: int, dim: int, rng: np.random.Generator) -> np.ndarray:
+    x = rng.standard_normal((n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def bench_build(loaded, path: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        def open_item(p: Path) -> ShardInput:
+            rec, _, epochs = open_night(p)
+            return ShardInput(p, epochs, rec.start_time, SourceLabel("synthetic", "MIT"))
+
+        def encode(chunk: np.ndarray, mask: np.ndarray) -> np.ndarray:
+            return loaded.model.encode_signals(chunk, mask).numpy()
+
+        manifest = Manifest(loaded.fingerprint, loaded.label, 0, 0, IndexParams())
+        start = time.perf_counter()
+        library = build_library([path], Path(tmp) / "lib", open_item, encode, None, None,
+                                manifest, 64, Rank())
+        took = time.perf_counter() - start
+    print(f"index build, one 8-h night (read + epoch + encode + FAISS): {library.index.ntotal} "
+          f"epochs in {took:.1f} s = {library.index.ntotal / took:.0f} epochs/s on "
+          f"{torch.get_num_threads()} threads")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="sleeplm-mini",
+                        help="model folder or name (NAME:untrained for fresh weights)")
+    parser.add_argument("--night", type=Path, default=NIGHT)
+    parser.add_argument("--n-vectors", type=int, default=1_000_000)
+    parser.add_argument("--dim", type=int, default=512)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--skip-faiss", action="store_true")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    loaded = resolve_model(args.model)
+    print(f"model: {loaded.label}")
+    _, _, epochs = open_night(args.night)
+    start = time.perf_counter()
+    night = EmbeddedNight.from_model(loaded.model, epochs)
+    took = time.perf_counter() - start
+    print(f"encode {len(epochs)} epochs: {took:.1f} s ({len(epochs) / took:.0f} epochs/s)")
+    bench_localize(night, loaded.model)
+    bench_build(loaded, args.night)
+    if not args.skip_faiss:
+        bench_faiss(args.n_vectors, args.dim, args.queries, args.seed)
+
+
+if __name__ == "__main__":
+    main()
