@@ -112,3 +112,19 @@ def test_two_concurrent_clients_never_see_each_others_recording(
             assert "synthetic_1h" in status and "synthetic_30min" not in status
     assert "synthetic_1h" in b.predict("help", api_name="/ask")[3]
     assert "synthetic_30min" in a.predict("help", api_name="/ask")[3]
+
+
+def test_gallery_captions_and_exports_panels(served: tuple[str, AppConfig]) -> None:
+    client = Client(served[0], verbose=False)
+    explanation, example, note, *_cards = client.predict("Sleep spindle", api_name="/gallery")
+    assert "11-16 Hz" in explanation
+    drawn = highlight_times(pio.from_json(example["plot"]))
+    named = CLOCK_RE.findall(note)
+    t0 = served[1].default.recording.start_time
+    assert drawn and format_clock(drawn[0][0], t0) in named
+    rows = client.predict(api_name="/captions")["data"]
+    assert [r[0] for r in rows] == ["brain", "heart", "respiratory", "position_muscle", "stage_event"]
+    assert all(r[1] and r[2] for r in rows)
+    events = Path(client.predict(api_name="/export_events"))
+    assert events.read_text().startswith("onset_s,duration_s,clock,type,source,score")
+    assert "model" in events.read_text()
