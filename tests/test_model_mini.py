@@ -153,9 +153,11 @@ def test_restricted_caption_vocabulary_limits_generated_tokens(tmp_path: Path, e
         assert set(cap.tokens) <= allowed and cap.tokens
     loaded = load_model(model.save_pretrained(tmp_path / "restricted"))
     assert torch.equal(loaded.text_decoder.vocab.caption_vocab, model.text_decoder.vocab.caption_vocab)
+    tiny_clip = Path(__file__).resolve().parent / "fixtures" / "official-sleeplm" / "tiny" / "config.json"
     with pytest.raises(ModelError, match="tied-vocabulary"):
-        SleepLM(config=replace(mini_config(), decoder=replace(mini_config().decoder, tied_vocab=False))
-                ).restrict_caption_vocabulary(corpus)
+        create_model(tiny_clip).restrict_caption_vocabulary(corpus)
+    with pytest.raises(ModelError, match="tied_vocab"):
+        create_model(replace(mini_config(), decoder=replace(mini_config().decoder, tied_vocab=False)))
 
 
 def test_precomputed_minilm_features_give_the_same_text_embedding(model: SleepLM, epochs: np.ndarray) -> None:

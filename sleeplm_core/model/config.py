@@ -161,6 +161,9 @@ class ModelConfig:
         if self.text.kind not in ("clip", "minilm"):
             raise ModelError(f"model config {self.name!r}: unknown text kind {self.text.kind!r}; "
                              "use 'clip' or 'minilm'")
+        if self.decoder.tied_vocab != (self.text.kind == "minilm"):
+            raise ModelError(f"model config {self.name!r}: a MiniLM text tower has no causal token "
+                             "states, so it needs decoder.tied_vocab=true; a CLIP tower needs false")
         if self.text.kind == "clip" and self.text.width != self.decoder.width:
             raise ModelError(f"model config {self.name!r}: a CLIP text tower feeds the decoder, so "
                              "text width must equal decoder width")

@@ -51,8 +51,7 @@ class SleepLM(nn.Module):
         recon = config.reconstruction
         self.biosignals = SignalEncoder(config.signal, config.embed_dim,
                                         recon.mask_ratio if recon.enabled else 0.0)
-        self.text_decoder = CaptionDecoder(config.decoder, vocab_size,
-                                           tied_hidden if config.decoder.tied_vocab else None)
+        self.text_decoder = CaptionDecoder(config.decoder, vocab_size, tied_hidden)
         if recon.enabled:
             self.signal_decoder = SignalReconstructionHead(config.signal, recon.heads)
         self._tokenizer: Tokenizer | None = None
@@ -77,9 +76,7 @@ class SleepLM(nn.Module):
 
     def _vocab(self) -> torch.Tensor | None:
         """External word-embedding matrix of a tied decoder, else None."""
-        if self.config.decoder.tied_vocab and isinstance(self.text, MiniLMTextTower):
-            return self.text.word_embeddings()
-        return None
+        return self.text.word_embeddings() if isinstance(self.text, MiniLMTextTower) else None
 
     def condition_embeddings(self, channel_indices: torch.Tensor) -> torch.Tensor:
         """Modality indices [B] or [B, P] (-1 = padding) -> prefix embeddings [B, P, W].
