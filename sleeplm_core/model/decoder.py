@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from sleeplm_core.errors import ModelError
 from sleeplm_core.model.config import DecoderConfig
 from sleeplm_core.model.layers import KVCache, LayerNorm, ResidualAttentionBlock
 
@@ -132,7 +133,8 @@ class CaptionDecoder(nn.Module):
         -> logits [B, L, V] (teacher forcing)."""
         prefix = 0 if condition is None else condition.shape[1]
         if text.shape[1] > self.context_length:
-            raise ValueError(f"decoder input of {text.shape[1]} tokens exceeds context {self.context_length}")
+            raise ModelError(f"caption of {text.shape[1]} tokens exceeds the decoder's context of "
+                             f"{self.context_length}; tokenize with the model's tokenizer")
         x = text if condition is None else torch.cat([condition.to(text.dtype), text], dim=1)
         mask = prefix_causal_mask(prefix, text.shape[1], text.device)
         cross = [blk.context_kv(memory) for blk in self.cross_attn]
