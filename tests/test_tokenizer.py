@@ -57,3 +57,8 @@ def test_wordpiece_round_trip_and_padding() -> None:
     assert ids[1, -1] == tok.pad_id  # padded to the longer text
     assert tok.decode(ids[0].tolist()) == "deep sleep with slow waves"
     assert tok.encode("word " * 40).shape[1] == 16
+
+
+def test_curly_quotes_fullwidth_and_ligatures_read_as_plain_text(clip: ClipTokenizer) -> None:
+    assert clip.ids("the patient\u2019s \u201cdeep\u201d sleep") == clip.ids('the patient\'s "deep" sleep')
+    assert clip.ids("\uff2e\uff13 \ufb01ne") == clip.ids("N3 fine")

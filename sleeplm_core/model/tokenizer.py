@@ -59,8 +59,20 @@ def _byte_alphabet() -> dict[int, str]:
     return table
 
 
+_FTFY_LIKE = str.maketrans({
+    **{c: "'" for c in "\u2018\u2019\u201a\u201b"},
+    **{c: '"' for c in "\u201c\u201d\u201e\u201f"},
+    **{chr(0xFF01 + i): chr(0x21 + i) for i in range(0x5E)},  # fullwidth ASCII forms
+    "\u3000": " ",
+    **{lig: unicodedata.normalize("NFKC", lig) for lig in "\ufb00\ufb01\ufb02\ufb03\ufb04\ufb06"},
+})
+"""The fixes of ``ftfy.fix_text`` (which the released tokenizer runs) that change what
+text *means* to BPE: curly quotes, fullwidth characters and Latin ligatures."""
+
+
 def _clean(text: str) -> str:
-    text = html.unescape(html.unescape(unicodedata.normalize("NFC", text))).strip()
+    text = unicodedata.normalize("NFC", text).translate(_FTFY_LIKE)
+    text = html.unescape(html.unescape(text)).strip()
     return " ".join(text.split()).lower()
 
 
