@@ -214,7 +214,7 @@ class SleepLM(nn.Module):
         ``mask``: bool [C] or [N, C], True = channel present (see :meth:`forward`).
         Runs without gradients, in eval mode, with bf16 autocast on a GPU.
         """
-        encoder = self._compiled_encoder or self.biosignals
+        encoder = self.biosignals if self._compiled_encoder is None else self._compiled_encoder
         out = []
         with self._inference():
             for x, m in self._batches(epochs, mask, batch_size):
