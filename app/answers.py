@@ -107,16 +107,11 @@ def _rank(regions: list[Region], rank: str | None) -> list[Region]:
 
 
 def _scored_events(night: LoadedNight, phen: Phenomenon | None, mask: np.ndarray) -> list[Event]:
+    """Scored events of the phenomenon's types that start in an allowed epoch."""
     if phen is None or not phen.event_types:
         return []
-    starts = night.epochs.starts
-    keep = []
-    for e in night.recording.events:
-        if e.type in phen.event_types:
-            i = night.epoch_at(e.onset)
-            if mask[i] and starts[i] <= e.onset + EPOCH_SEC:
-                keep.append(e)
-    return keep
+    return [e for e in night.recording.events
+            if e.type in phen.event_types and mask[night.epoch_at(e.onset)]]
 
 
 def _scored_line(night: LoadedNight, events: list[Event], rank: str | None) -> str:

@@ -24,7 +24,7 @@ from app.plots import empty_figure, night_figure, stage_distribution_figure
 from app.retrieval import CARD_SLOTS, card
 from app.session import WINDOWS_SEC, Session
 from app.timeexpr import format_clock
-from app.uploads import UploadPolicy, check_recording, check_scoring
+from app.uploads import RECORDING_EXTENSIONS, UploadPolicy, check_recording, check_scoring
 from sleeplm_core.errors import SleepLMError
 from sleeplm_core.io.epochset import AUX_CHANNELS, CANONICAL_CHANNELS
 
@@ -178,7 +178,7 @@ class App:
         return self._views(s)
 
     def load(self, recording: str | None, hypnogram: str | None, events: str | None,
-             bundled: str | None, mapping_rows: Any, use_mapping: bool, state: Session | None,
+             bundled: str | None, use_mapping: bool, mapping_rows: Any, state: Session | None,
              progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, ...]]:
         """Load an upload (or a bundled night); on failure keep the current night."""
         s = self._session(state)
@@ -188,18 +188,17 @@ class App:
             progress(0.05, desc=f"reading {name}")
             mapping = _mapping_from_rows(mapping_rows) if use_mapping else None
             night = read_night(path, name, hyp, ev, mapping)
+            # First plot before the slow part: the night as read, the old one still current.
+            yield (gr.skip(), night_figure(night.view()), gr.skip(), gr.skip(),
+                   self._status(s, f"read {name}; encoding {night.n_epochs} epochs…"), gr.skip(),
+                   _mapping_rows(night), night.montage.report(), gr.skip(), gr.skip())
+            progress(0.3, desc="encoding epochs")
+            embed_night(night, self.cfg.engine, lambda f, msg: progress(0.3 + 0.7 * f, desc=msg))
         except SleepLMError as err:
-            yield (*self._views(s)[:4], self._status(s, f"⚠️ {err} — still showing "
-                                                       f"{s.night.name}."),
+            yield (*self._views(s)[:4],
+                   self._status(s, f"⚠️ {err} — still showing {s.night.name}."),
                    self._regions(s), gr.skip(), gr.skip(), *self._summary(s))
             return
-        # First plot before the slow part: the night as read, with the old night still current.
-        yield (gr.skip(), night_figure(night.view()), gr.skip(), gr.skip(),
-               self._status(s, f"read {name}; encoding {night.n_epochs} epochs…"), gr.skip(),
-               _mapping_rows(night), night.montage.report(), gr.skip(), gr.skip())
-        progress(0.3, desc="encoding epochs")
-        embed_night(night, self.cfg.engine,
-                    lambda f, msg: progress(0.3 + 0.7 * f, desc=msg))
         s.set_night(night)
         yield (*self._views(s), _mapping_rows(night), night.montage.report(), *self._summary(s))
 
@@ -243,85 +242,102 @@ class App:
             state = gr.State(None)
             gr.Markdown("## SleepLM Explorer")
             status = gr.Markdown(elem_id="status")
-            with gr.Row():
-                with gr.Column(scale=3):
-                    overview = gr.Plot(label="Night overview (click to jump)", elem_id="overview")
-                    with gr.Row():
-                        prev_btn = gr.Button("◀ previous", size="sm", elem_id="prev")
-                        epoch_box = gr.Number(label="epoch", precision=0, elem_id="epoch-number",
-                                              minimum=0)
-                        next_btn = gr.Button("next ▶", size="sm", elem_id="next")
-                        window = gr.Radio(list(WINDOWS_SEC), value="30 s", label="window")
-                    viewer = gr.Plot(label="Epoch viewer", elem_id="viewer")
-                with gr.Column(scale=2):
-                    chatbot = gr.Chatbot(label="Chat", height=420, elem_id="chat")
-                    question = gr.Textbox(placeholder="Ask about this night…", show_label=False,
-                                          elem_id="question")
-                    ask_btn = gr.Button("Ask", variant="primary", elem_id="ask")
-                    for who, texts in SUGGESTIONS.items():
-                        with gr.Row():
-                            gr.Markdown(f"*{who}*")
-                            for text in texts:
-                                b = gr.Button(text, size="sm")
-                                b.click(lambda q=text: q, None, question, api_visibility="private")
-                    regions = gr.Dataset(components=[gr.Textbox(visible=False)], type="index",
-                                         label="Highlighted regions (click to view)",
-                                         samples=[["(no highlighted region yet)"]], elem_id="regions")
-            jump_box = gr.Textbox(visible="hidden", elem_id="jump-seconds")
-            jump_btn = gr.Button(visible="hidden", elem_id="jump-button")
+            views, chatbot = self._main_area(state, status)
             with gr.Tabs():
                 with gr.Tab("Recording"):
-                    with gr.Row():
-                        rec_file = gr.File(label="Recording (EDF/EDF+/BDF)", elem_id="upload-recording",
-                                           file_types=[".edf", ".bdf", ".rec"], type="filepath")
-                        hyp_file = gr.File(label="Hypnogram (optional)", type="filepath")
-                        ev_file = gr.File(label="Events (optional)", type="filepath")
-                    with gr.Row():
-                        bundled = gr.Dropdown(list(self.cfg.bundled), label="or a bundled night",
-                                              value=None)
-                        use_mapping = gr.Checkbox(label="use the mapping below", value=False)
-                        load_btn = gr.Button("Load", variant="primary", elem_id="load")
-                    mapping = gr.Dataframe(headers=["slot", "file channel"], interactive=True,
-                                           label="Channel mapping (edit, tick the box, Load)")
-                    report = gr.Textbox(label="Montage report", lines=8)
+                    files, load_btn, mapping, report = self._recording_tab()
                 with gr.Tab("Captions"):
-                    caption_btn = gr.Button("Caption the current epoch (five modalities)",
-                                            elem_id="caption")
-                    captions = gr.Dataframe(headers=["modality", "model caption", "measured caption"],
-                                            wrap=True, label="Captions of the current epoch")
+                    self._captions_tab(state)
                 with gr.Tab("Retrieval"):
                     self._retrieval(state)
                 with gr.Tab("Summary"):
-                    table = gr.Dataframe(headers=["statistic", "value", "unit"], label="AASM statistics")
+                    table = gr.Dataframe(headers=["statistic", "value", "unit"],
+                                         label="AASM statistics")
                     dist = gr.Plot(label="Stage distribution")
                 with gr.Tab("Phenomena gallery"):
                     self._gallery(state)
                 with gr.Tab("Exports"):
-                    files = gr.File(label="download", elem_id="download")
-                    with gr.Row():
-                        for label, kind in (("Events CSV", "events"), ("Hypnogram CSV", "hypnogram"),
-                                            ("EDF+ annotations", "edf"), ("Overview PNG", "overview"),
-                                            ("Epoch viewer PNG", "viewer")):
-                            gr.Button(label, size="sm").click(
-                                lambda st, k=kind: self.export(k, st), state, files,
-                                api_name=f"export_{kind}")
-
-            views = [state, overview, viewer, epoch_box, status, regions]
+                    self._exports_tab(state)
             demo.load(self.init, state, views + [chatbot, mapping, report, table, dist])
-            for trigger in (ask_btn.click, question.submit):
-                trigger(self.ask, [question, state], views + [chatbot, question],
-                        api_name="ask" if trigger == ask_btn.click else False)
-            prev_btn.click(lambda st: self.move(-1, st), state, views, api_name="previous")
-            next_btn.click(lambda st: self.move(1, st), state, views, api_name="next")
-            epoch_box.submit(self.goto, [epoch_box, state], views)
-            window.change(self.set_window, [window, state], views)
-            jump_btn.click(self.jump_seconds, [jump_box, state], views, api_name="jump")
-            regions.click(self.pick_region, [regions, state], views)
-            caption_btn.click(lambda st: self._session(st).captions(self.cfg.engine), state,
-                              captions, api_name="captions")
-            load_btn.click(self.load, [rec_file, hyp_file, ev_file, bundled, mapping, use_mapping,
-                                       state], views + [mapping, report, table, dist], api_name="load")
+            load_btn.click(self.load, [*files, mapping, state],
+                           views + [mapping, report, table, dist], api_name="load")
         return demo
+
+    def _main_area(self, state: gr.State, status: gr.Markdown) -> tuple[list[Any], gr.Chatbot]:
+        """Overview, epoch viewer and chat, wired; returns the redrawn outputs and the chat."""
+        with gr.Row():
+            with gr.Column(scale=3):
+                overview = gr.Plot(label="Night overview (click to jump)", elem_id="overview")
+                with gr.Row():
+                    prev_btn = gr.Button("◀ previous", size="sm", elem_id="prev")
+                    epoch_box = gr.Number(label="epoch", precision=0, elem_id="epoch-number",
+                                          minimum=0)
+                    next_btn = gr.Button("next ▶", size="sm", elem_id="next")
+                    window = gr.Radio(list(WINDOWS_SEC), value="30 s", label="window")
+                viewer = gr.Plot(label="Epoch viewer", elem_id="viewer")
+            with gr.Column(scale=2):
+                chatbot = gr.Chatbot(label="Chat", height=420, elem_id="chat")
+                question = gr.Textbox(placeholder="Ask about this night…", show_label=False,
+                                      elem_id="question")
+                ask_btn = gr.Button("Ask", variant="primary", elem_id="ask")
+                self._suggestions(question)
+                regions = gr.Dataset(components=[gr.Textbox(visible=False)], type="index",
+                                     label="Highlighted regions (click to view)",
+                                     samples=[["(no highlighted region yet)"]], elem_id="regions")
+        jump_box = gr.Textbox(visible="hidden", elem_id="jump-seconds")
+        jump_btn = gr.Button(visible="hidden", elem_id="jump-button")
+        views = [state, overview, viewer, epoch_box, status, regions]
+        ask_btn.click(self.ask, [question, state], views + [chatbot, question], api_name="ask")
+        question.submit(self.ask, [question, state], views + [chatbot, question],
+                        api_visibility="private")
+        prev_btn.click(lambda st: self.move(-1, st), state, views, api_name="previous")
+        next_btn.click(lambda st: self.move(1, st), state, views, api_name="next")
+        epoch_box.submit(self.goto, [epoch_box, state], views, api_name="goto")
+        window.change(self.set_window, [window, state], views, api_name="window")
+        jump_btn.click(self.jump_seconds, [jump_box, state], views, api_name="jump")
+        regions.click(self.pick_region, [regions, state], views, api_name="pick_region")
+        return views, chatbot
+
+    @staticmethod
+    def _suggestions(question: gr.Textbox) -> None:
+        for who, texts in SUGGESTIONS.items():
+            with gr.Row():
+                gr.Markdown(f"*{who}*")
+                for text in texts:
+                    gr.Button(text, size="sm").click(lambda q=text: q, None, question,
+                                                     api_visibility="private")
+
+    def _recording_tab(self) -> tuple[list[Any], gr.Button, gr.Dataframe, gr.Textbox]:
+        """Upload/bundled-night inputs, the Load button, the mapping table and the report."""
+        with gr.Row():
+            rec_file = gr.File(label="Recording (EDF/EDF+/BDF)", elem_id="upload-recording",
+                               file_types=list(RECORDING_EXTENSIONS), type="filepath")
+            hyp_file = gr.File(label="Hypnogram (optional)", type="filepath")
+            ev_file = gr.File(label="Events (optional)", type="filepath")
+        with gr.Row():
+            bundled = gr.Dropdown(list(self.cfg.bundled), label="or a bundled night", value=None)
+            use_mapping = gr.Checkbox(label="use the mapping below", value=False)
+            load_btn = gr.Button("Load", variant="primary", elem_id="load")
+        mapping = gr.Dataframe(headers=["slot", "file channel"], interactive=True,
+                               label="Channel mapping (edit, tick the box, Load)")
+        report = gr.Textbox(label="Montage report", lines=8)
+        return [rec_file, hyp_file, ev_file, bundled, use_mapping], load_btn, mapping, report
+
+    def _captions_tab(self, state: gr.State) -> None:
+        button = gr.Button("Caption the current epoch (five modalities)", elem_id="caption")
+        table = gr.Dataframe(headers=["modality", "model caption", "measured caption"], wrap=True,
+                             label="Captions of the current epoch")
+        button.click(lambda st: self._session(st).captions(self.cfg.engine), state, table,
+                     api_name="captions")
+
+    def _exports_tab(self, state: gr.State) -> None:
+        files = gr.File(label="download", elem_id="download")
+        with gr.Row():
+            for label, kind in (("Events CSV", "events"), ("Hypnogram CSV", "hypnogram"),
+                                ("EDF+ annotations", "edf"), ("Overview PNG", "overview"),
+                                ("Epoch viewer PNG", "viewer")):
+                gr.Button(label, size="sm").click(lambda st, k=kind: self.export(k, st), state,
+                                                  files, api_name=f"export_{kind}")
 
     def _retrieval(self, state: gr.State) -> None:
         with gr.Row():

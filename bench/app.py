@@ -29,7 +29,7 @@ DESCRIBE = ("describe epoch 100", "what happens at epoch 400?", "how is breathin
 
 def _first_plot_seconds(client: Client, edf: Path) -> tuple[float, float]:
     t0 = time.perf_counter()
-    job = client.submit(handle_file(str(edf)), None, None, None, NO_MAPPING, False, api_name="/load")
+    job = client.submit(handle_file(str(edf)), None, None, None, False, NO_MAPPING, api_name="/load")
     first = None
     while not job.done():
         if first is None and job.outputs():

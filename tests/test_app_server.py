@@ -91,7 +91,8 @@ def test_failed_upload_keeps_the_loaded_night(served: tuple[str, AppConfig], tmp
     client = Client(served[0], verbose=False)
     fake = tmp_path / "not_a_recording.edf"
     fake.write_text("hello, this is text")
-    result = client.predict(handle_file(str(fake)), None, None, None, NO_MAPPING, False, api_name="/load")
+    result = client.predict(handle_file(str(fake)), None, None, None, False, NO_MAPPING,
+                            api_name="/load")
     status = result[3]
     assert "not an EDF" in status and "still showing synthetic_1h" in status
     reply = _reply(client.predict("what stage is it at epoch 3?", api_name="/ask"))
@@ -102,7 +103,7 @@ def test_two_concurrent_clients_never_see_each_others_recording(
         served: tuple[str, AppConfig]) -> None:
     a, b = Client(served[0], verbose=False), Client(served[0], verbose=False)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        loading = pool.submit(a.predict, None, None, None, "synthetic_30min", NO_MAPPING, False,
+        loading = pool.submit(a.predict, None, None, None, "synthetic_30min", False, NO_MAPPING,
                               api_name="/load")
         asking = [pool.submit(b.predict, q, api_name="/ask")
                   for q in ("summarize the night", "where are the apneas?", "help")]

@@ -25,7 +25,11 @@ CLICK_BOUND = """() => { const g = document.querySelector('#overview .js-plotly-
 FIRST_HIGHLIGHT_PIXEL = """() => { const g = document.querySelector('#overview .js-plotly-plot');
   const h = g.layout.shapes.find(s => s.name === 'highlight');
   const xa = g._fullLayout.xaxis2, ya = g._fullLayout.yaxis2, box = g.getBoundingClientRect();
-  const x = h.x0 + 1;  // inside the first epoch of the region, off the cell border
+  // The centre of an epoch inside the region: spectrogram cells are epochs, so a
+  // click there is never on a cell border.
+  let x = (Math.floor(h.x0 / 30) + 0.5) * 30;
+  if (x < h.x0) x += 30;
+  if (x > h.x1) x = (h.x0 + h.x1) / 2;
   return {seconds: x, px: box.left + xa._offset + xa.l2p(x), py: box.top + ya._offset + ya._length / 2}; }"""
 
 
