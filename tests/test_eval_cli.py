@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sleeplm_core.cli import main
 from sleeplm_core.heads.evaluate import intervals_of
 from sleeplm_core.heads.metrics import event_scores
+from sleeplm_core.io.load import open_night
+from sleeplm_core.io.recording import STAGES
 from sleeplm_core.io.scoring import read_scoring
 
 DREAMS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / "dreams_spindles"
@@ -76,3 +79,21 @@ def test_retrieval_prints_recall_at_k(short_synthetic_edf: Path,
     lines = [line for line in out.splitlines() if line.startswith("R@")]
     assert [line.split(":")[0] for line in lines] == ["R@1", "R@5"]
     assert "(chance 0.025)" in lines[0] and "pairs: 40" in out
+
+
+def test_fewshot_from_a_labels_file(short_synthetic_edf: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, epochs = open_night(short_synthetic_edf)
+    rows = ["time,label"]
+    for code in (0, 1):
+        for i in np.flatnonzero(epochs.stages == code)[:4]:
+            rows.append(f"{epochs.starts[i] + 10:.0f},{STAGES[code]}")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("\n".join(rows) + "\n")
+    assert main(["eval", "fewshot", str(short_synthetic_edf), "--labels", str(labels),
+                 "--model", MODEL, "--kind", "logreg"]) == 0
+    out = capsys.readouterr().out
+    assert "examples: N1 4, W 4" in out
+    accuracy = float(re.search(r"cross-validated accuracy: (\d\.\d{3}) \(chance 0\.500\)", out)[1])
+    assert 0.0 <= accuracy <= 1.0
+    assert re.search(r"accuracy on the other \d+ scored epochs", out)

@@ -1,8 +1,10 @@
-"""``sleeplm eval``: staging, localization and retrieval scores on a recording."""
+"""``sleeplm eval``: staging, localization, few-shot and retrieval scores on a recording."""
 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
@@ -13,6 +15,8 @@ from sleeplm_core.heads.baselines import yasa_spindles, yasa_stages
 from sleeplm_core.heads.caption_regions import caption_regions, event_types
 from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
 from sleeplm_core.heads.evaluate import intervals_of, paired_recall, sleep_window
+from sleeplm_core.heads.fewshot import (FEWSHOT_KINDS, FewShotConfig, cross_validated_accuracy,
+                                        fit_fewshot, read_labels_csv)
 from sleeplm_core.heads.localize import CALIBRATIONS, LocalizeConfig, localize
 from sleeplm_core.heads.metrics import event_scores, staging_scores
 from sleeplm_core.heads.models import DEFAULT_MODEL, LoadedModel, resolve_model
@@ -108,6 +112,29 @@ def _retrieval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fewshot(args: argparse.Namespace) -> int:
+    _, _, epochs = open_night(args.recording, hypnogram=args.hypnogram, sfreq=args.sfreq)
+    pairs = read_labels_csv(Path(args.labels), epochs.starts)
+    idx = np.array([i for i, _ in pairs])
+    labels = [lab for _, lab in pairs]
+    loaded = resolve_model(args.model)
+    vectors = encode_epochs(loaded.model, epochs.data[idx], epochs.channel_mask)
+    config = FewShotConfig(kind=args.kind, seed=args.seed)
+    accuracy = cross_validated_accuracy(vectors, labels, config)
+    counts = ", ".join(f"{lab} {n}" for lab, n in sorted(Counter(labels).items()))
+    print(f"model: {loaded.label}; head: {args.kind}; examples: {counts}")
+    print(f"cross-validated accuracy: {accuracy:.3f} (chance {1 / len(set(labels)):.3f})")
+    if np.any(epochs.stages >= 0) and set(labels) <= set(STAGES):
+        head = fit_fewshot(vectors, labels, config)
+        rest = np.setdiff1d(np.flatnonzero(epochs.stages >= 0), idx)
+        predicted = np.asarray(head.labels)[head.predict(
+            encode_epochs(loaded.model, epochs.data[rest], epochs.channel_mask))]
+        truth = np.asarray(STAGES)[epochs.stages[rest]]
+        print(f"accuracy on the other {len(rest)} scored epochs: "
+              f"{np.mean(predicted == truth):.3f}")
+    return 0
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("recording", help="EDF/EDF+/BDF recording (or a .txt/.npz signal)")
     parser.add_argument("--model", default=DEFAULT_MODEL,
@@ -146,6 +173,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--top-k", type=int, default=1000, help="regions kept")
     p.add_argument("--iou", type=float, default=0.3, help="IoU needed for a match")
     p.set_defaults(func=_localize)
+
+    p = sub.add_parser("fewshot", help="few-shot head from labelled epochs (CSV epoch,label "
+                                       "or time,label): cross-validated accuracy")
+    _common(p)
+    p.add_argument("--labels", required=True, help="CSV with columns epoch,label or time,label")
+    p.add_argument("--hypnogram", help="stage file, to also score the unlabelled epochs")
+    p.add_argument("--kind", choices=FEWSHOT_KINDS, default="prototype")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_fewshot)
 
     p = sub.add_parser("retrieval", help="R@k between epochs and captions of their measurements")
     _common(p)
