@@ -13,36 +13,44 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sleeplm_core.captions.stage_event import STAGE_NAMES, STAGE_SENTENCES
 from sleeplm_core.heads.encoder import EncodeText, l2_normalise, softmax_rows
 from sleeplm_core.heads.smoothing import SmoothingConfig, smooth_labels
+from sleeplm_core.io.recording import STAGES
 
-DEFAULT_STAGE_PROMPTS: dict[str, tuple[str, ...]] = {
+_STAGE_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
     "W": (
         "Wake: eyes open or closed with alpha rhythm and high chin muscle tone.",
-        "Stage W, the subject is awake with alpha activity and eye blinks.",
         "Wakefulness with fast low-amplitude EEG, blinks and movement.",
     ),
     "N1": (
-        "Stage N1, light sleep with theta activity and slow rolling eye movements.",
-        "N1 drowsiness: alpha drops out, low-amplitude mixed-frequency EEG.",
-        "Light sleep N1 with vertex waves and slow eye movements.",
+        "Light sleep N1 with theta activity and slow rolling eye movements.",
+        "Drowsiness: alpha drops out, low-amplitude mixed-frequency EEG.",
     ),
     "N2": (
         "Stage N2 sleep with sleep spindles and K-complexes.",
-        "N2, light non-REM sleep with spindles in the central EEG.",
-        "Non-REM stage 2 with K-complexes and spindles on a theta background.",
+        "Non-REM stage 2 with spindles on a theta background.",
     ),
     "N3": (
-        "Stage N3, deep sleep with high-amplitude slow waves.",
-        "N3 slow-wave sleep: delta waves above 75 uV dominate the EEG.",
-        "Deep non-REM sleep with abundant delta activity and low muscle tone.",
+        "Deep N3 sleep with high-amplitude slow waves.",
+        "Slow-wave sleep: delta waves dominate the EEG.",
     ),
     "REM": (
         "REM sleep with rapid eye movements and low chin muscle tone.",
-        "Stage REM: low-amplitude mixed-frequency EEG, rapid eye movements, atonia.",
-        "Rapid eye movement sleep with sawtooth waves and irregular breathing.",
+        "Low-amplitude mixed-frequency EEG, rapid eye movements and muscle atonia.",
     ),
 }
+
+
+def _stage_prompts(stage: str) -> tuple[str, ...]:
+    """The stage sentences of the stage_event captions the model is trained on, plus
+    plain-language descriptions of the stage."""
+    templated = tuple(sentence.format(stage=name) for sentence in STAGE_SENTENCES
+                      for name in STAGE_NAMES[stage])
+    return templated + _STAGE_DESCRIPTIONS[stage]
+
+
+DEFAULT_STAGE_PROMPTS: dict[str, tuple[str, ...]] = {s: _stage_prompts(s) for s in STAGES}
 """Prompt ensemble for each AASM stage, keyed by :data:`STAGES` names."""
 
 
