@@ -41,7 +41,6 @@ class Session:
         track_label: that query.
         hits: library results of the last retrieval.
         chat: chat history as Gradio messages.
-        folder: this session's private folder for downloads.
     """
 
     night: LoadedNight
@@ -52,7 +51,14 @@ class Session:
     track_label: str = ""
     hits: list[Hit] = field(default_factory=list)
     chat: list[dict[str, str]] = field(default_factory=list)
-    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="sleeplm-session-")))
+    _folder: Path | None = field(default=None, repr=False)
+
+    @property
+    def folder(self) -> Path:
+        """This session's private folder for downloads, made on the first export."""
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="sleeplm-session-"))
+        return self._folder
 
     def set_night(self, night: LoadedNight) -> None:
         """Switch to another night; what belonged to the old one is cleared."""

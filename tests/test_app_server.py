@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,3 +131,12 @@ def test_gallery_captions_and_exports_panels(served: tuple[str, AppConfig]) -> N
     events = Path(client.predict(api_name="/export_events"))
     assert events.read_text().startswith("onset_s,duration_s,clock,type,source,score")
     assert "model" in events.read_text()
+
+
+@pytest.mark.parametrize("target", [Path("/etc/passwd"), Path(__file__).resolve()])
+def test_server_does_not_serve_files_outside_its_uploads(served: tuple[str, AppConfig],
+                                                        target: Path) -> None:
+    url = f"{served[0]}gradio_api/file={target}"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url, timeout=10)
+    assert refused.value.code in (403, 404)
