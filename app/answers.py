@@ -138,11 +138,15 @@ def locate(route: Route, night: LoadedNight, engine: Engine, current: int) -> An
     """Find where the route's target happens, within its stage/time restrictions."""
     phen = find_phenomenon(route.target)
     query = phen.query if phen else route.target
+    if not query:
+        return Answer("What should I look for? Name a phenomenon or describe it in words.\n\n"
+                      + CAPABILITIES)
     mask = allowed_epochs(route.where, night, current)
     if not mask.any():
         return Answer(f"No epoch is{_where_text(route.where)}, so there is nothing to search.")
     loc = localize(night.embedded, query, engine.text, _SEARCH)
-    track = _masked_track(loc.fine or loc.epochs, night.epochs.starts, mask)
+    track = _masked_track(loc.fine if loc.fine is not None else loc.epochs, night.epochs.starts,
+                          mask)
     k = route.count or DEFAULT_REGIONS
     regions = find_regions(track, _SEARCH)
     weak = not regions
