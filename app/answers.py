@@ -20,10 +20,11 @@ from app.night import LoadedNight
 from app.phenomena import Phenomenon, find_phenomenon
 from app.plots import Highlight
 from app.router import Filter, Intent, Route
-from app.timeexpr import format_clock, resolve
+from app.timeexpr import TimeSpan, format_clock, resolve
 from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
 from sleeplm_core.index.search import Hit, search_text, search_vectors
 from sleeplm_core.heads.localize import LocalizeConfig, Region, Track, find_regions, localize
+from sleeplm_core.errors import SleepLMError
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 
 DEFAULT_REGIONS = 5
@@ -77,10 +78,21 @@ def allowed_epochs(where: Filter, night: LoadedNight, current: int) -> np.ndarra
         codes = [STAGES.index(s) for s in where.stages]
         mask &= np.isin(stages, codes)
     if where.time is not None:
-        start, end = resolve(where.time, night.clock(current))
+        start, end = _span(where.time, night, current)
         starts = night.epochs.starts
         mask &= (starts + EPOCH_SEC > start) & (starts < end)
     return mask
+
+
+def _span(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, float]:
+    """Seconds from the recording start of a time span, refused when outside the night."""
+    start, end = resolve(time, night.clock(current))
+    if start >= night.recording.duration or (time.kind == "epoch" and time.start >= night.n_epochs):
+        last = night.recording.duration
+        raise SleepLMError(f"“{time.text.strip()}” is outside this recording "
+                           f"({_clock(night, 0.0)} to {_clock(night, last)}, epochs 0-"
+                           f"{night.n_epochs - 1}); ask about a time inside it")
+    return start, end
 
 
 def _where_text(where: Filter) -> str:
@@ -196,7 +208,7 @@ def classify(route: Route, night: LoadedNight, current: int) -> Answer:
 def _named_epoch(route: Route, night: LoadedNight, current: int) -> int:
     if route.where.time is None:
         return current
-    start, _ = resolve(route.where.time, night.clock(current))
+    start, _ = _span(route.where.time, night, current)
     return night.epoch_at(start)
 
 

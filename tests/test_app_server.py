@@ -140,3 +140,9 @@ def test_server_does_not_serve_files_outside_its_uploads(served: tuple[str, AppC
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(url, timeout=10)
     assert refused.value.code in (403, 404)
+
+
+def test_time_outside_the_night_is_refused_with_its_range(served: tuple[str, AppConfig]) -> None:
+    client = Client(served[0], verbose=False)
+    reply = _reply(client.predict("what stage is it at epoch 5000?", api_name="/ask"))
+    assert "outside this recording" in reply and "epochs 0-119" in reply
