@@ -229,8 +229,8 @@ def summarize(night: LoadedNight) -> Answer:
     return Answer(text)
 
 
-def _runs(idx: np.ndarray) -> list[tuple[int, int]]:
-    """[first, last] epoch pairs of the consecutive runs in sorted ``idx``."""
+def epoch_runs(idx: np.ndarray) -> list[tuple[int, int]]:
+    """[first, last] epoch pairs of the consecutive runs in sorted, non-empty ``idx``."""
     breaks = np.flatnonzero(np.diff(idx) > 1)
     firsts = np.concatenate([[idx[0]], idx[breaks + 1]])
     lasts = np.concatenate([idx[breaks], [idx[-1]]])
@@ -270,7 +270,7 @@ def describe(route: Route, night: LoadedNight, engine: Engine, current: int) -> 
                                   night.recording.start_time,
                                   InsightConfig(max_features=4 if route.modality else 3))
         paragraphs.append(f"**{level.replace('_', '/')}** — {insight.text}")
-    runs = _runs(idx)
+    runs = epoch_runs(idx)
     starts = night.epochs.starts
     highlights = [Highlight(float(starts[a]), float(starts[b]) + EPOCH_SEC, "described")
                   for a, b in runs[:DEFAULT_REGIONS]]

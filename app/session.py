@@ -17,11 +17,13 @@ import plotly.graph_objects as go
 
 from app.answers import Answer, answer, similar
 from app.engine import Engine
+from app.fewshot import apply_fewshot
 from app.night import LoadedNight
 from app.plots import Highlight, epoch_figure, night_figure
 from app.router import Intent, Route, route
 from app.timeexpr import format_clock
 from sleeplm_core.captions.levels import LEVELS
+from sleeplm_core.heads.fewshot import FewShotError
 from sleeplm_core.index.search import Hit
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
@@ -40,6 +42,7 @@ class Session:
         track: per-epoch score of the last query, for the overview.
         track_label: that query.
         hits: library results of the last retrieval.
+        examples: (epoch, label) pairs labelled for the few-shot head.
         chat: chat history as Gradio messages.
     """
 
@@ -50,6 +53,7 @@ class Session:
     track: np.ndarray | None = None
     track_label: str = ""
     hits: list[Hit] = field(default_factory=list)
+    examples: list[tuple[int, str]] = field(default_factory=list)
     chat: list[dict[str, str]] = field(default_factory=list)
     _folder: Path | None = field(default=None, repr=False)
 
@@ -67,6 +71,7 @@ class Session:
         self.highlights = []
         self.track = None
         self.track_label = ""
+        self.examples = []
 
     def move(self, epoch: int) -> None:
         self.current = int(np.clip(epoch, 0, self.night.n_epochs - 1))
@@ -87,6 +92,23 @@ class Session:
             self.hits = result.hits
         self.chat = self.chat + [{"role": "user", "content": question},
                                  {"role": "assistant", "content": result.text}]
+        return result
+
+    def label_current(self, label: str) -> None:
+        """Add the current epoch as a few-shot example of ``label`` (relabels it if present)."""
+        label = label.strip()
+        if not label:
+            raise FewShotError("type a label for the current epoch first")
+        self.examples = [(i, lab) for i, lab in self.examples if i != self.current]
+        self.examples.append((self.current, label))
+
+    def fewshot(self, kind: str, target: str) -> Answer:
+        """Train the few-shot head on this session's examples and show it on the night."""
+        result = apply_fewshot(self.night, self.examples, kind, target.strip())
+        self.highlights, self.track, self.track_label = (result.highlights, result.track,
+                                                         result.track_label)
+        if result.jump is not None:
+            self.move(result.jump)
         return result
 
     def retrieve(self, text: str, engine: Engine) -> Answer:

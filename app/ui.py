@@ -26,6 +26,7 @@ from app.session import WINDOWS_SEC, Session
 from app.timeexpr import format_clock
 from app.uploads import RECORDING_EXTENSIONS, UploadPolicy, check_recording, check_scoring
 from sleeplm_core.errors import SleepLMError
+from sleeplm_core.heads.fewshot import FEWSHOT_KINDS
 from sleeplm_core.io.epochset import AUX_CHANNELS, CANONICAL_CHANNELS
 
 log = logging.getLogger(__name__)
@@ -256,6 +257,8 @@ class App:
                     dist = gr.Plot(label="Stage distribution")
                 with gr.Tab("Phenomena gallery"):
                     self._gallery(state)
+                with gr.Tab("Few-shot"):
+                    self._fewshot_tab(state, views)
                 with gr.Tab("Exports"):
                     self._exports_tab(state)
             demo.load(self.init, state, views + [chatbot, mapping, report, table, dist])
@@ -329,6 +332,36 @@ class App:
                              label="Captions of the current epoch")
         button.click(lambda st: self._session(st).captions(self.cfg.engine), state, table,
                      api_name="captions")
+
+    def _fewshot_tab(self, state: gr.State, views: list[Any]) -> None:
+        gr.Markdown("Label a few epochs of each class (move the viewer, type a label, *Add*), "
+                    "then train a head on their embeddings and see the class across the night.")
+        with gr.Row():
+            label = gr.Textbox(label="label of the current epoch", scale=3)
+            add = gr.Button("Add the current epoch", scale=1)
+            kind = gr.Radio(list(FEWSHOT_KINDS), value="prototype", label="head", scale=2)
+            train = gr.Button("Train and apply", variant="primary", scale=1)
+        examples = gr.Dataframe(headers=["epoch", "label"], label="labelled epochs")
+        result = gr.Markdown()
+
+        def add_example(text: str, st: Session | None) -> tuple[Any, ...]:
+            s = self._session(st)
+            try:
+                s.label_current(text)
+            except SleepLMError as err:
+                return s, [list(e) for e in s.examples], f"⚠️ {err}"
+            return s, [list(e) for e in s.examples], f"{len(s.examples)} labelled epochs."
+
+        def apply(k: str, target: str, st: Session | None) -> tuple[Any, ...]:
+            s = self._session(st)
+            try:
+                note = s.fewshot(k, target).text
+            except SleepLMError as err:
+                note = f"⚠️ {err}"
+            return (*self._views(s), note)
+
+        add.click(add_example, [label, state], [state, examples, result], api_name="fewshot_add")
+        train.click(apply, [kind, label, state], views + [result], api_name="fewshot_apply")
 
     def _exports_tab(self, state: gr.State) -> None:
         files = gr.File(label="download", elem_id="download")

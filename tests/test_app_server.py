@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
 import plotly.io as pio
 import pytest
 from gradio_client import Client, handle_file
@@ -146,3 +147,16 @@ def test_time_outside_the_night_is_refused_with_its_range(served: tuple[str, App
     client = Client(served[0], verbose=False)
     reply = _reply(client.predict("what stage is it at epoch 5000?", api_name="/ask"))
     assert "outside this recording" in reply and "epochs 0-119" in reply
+
+
+def test_fewshot_labels_from_the_ui_train_a_head(served: tuple[str, AppConfig]) -> None:
+    client = Client(served[0], verbose=False)
+    stages = served[1].default.epochs.stages
+    for code, name in ((0, "wake"), (2, "N2")):
+        for epoch in np.flatnonzero(stages == code)[:3]:
+            client.predict(int(epoch), api_name="/goto")
+            client.predict(name, api_name="/fewshot_add")
+    result = client.predict("prototype", "wake", api_name="/fewshot_apply")
+    note = result[-1]
+    assert "6 labelled epochs (2 classes)" in note and "cross-validated accuracy" in note
+    assert highlight_times(pio.from_json(result[0]["plot"]))
