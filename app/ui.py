@@ -26,7 +26,7 @@ from app.session import WINDOWS_SEC, Session
 from app.timeexpr import format_clock
 from app.uploads import RECORDING_EXTENSIONS, UploadPolicy, check_recording, check_scoring
 from sleeplm_core.errors import SleepLMError
-from sleeplm_core.heads.fewshot import FEWSHOT_KINDS
+from sleeplm_core.heads.fewshot import FEWSHOT_KINDS, read_labels_csv
 from sleeplm_core.io.epochset import AUX_CHANNELS, CANONICAL_CHANNELS
 
 log = logging.getLogger(__name__)
@@ -341,7 +341,10 @@ class App:
             add = gr.Button("Add the current epoch", scale=1)
             kind = gr.Radio(list(FEWSHOT_KINDS), value="prototype", label="head", scale=2)
             train = gr.Button("Train and apply", variant="primary", scale=1)
-        examples = gr.Dataframe(headers=["epoch", "label"], label="labelled epochs")
+        with gr.Row():
+            labels_file = gr.File(label="or a CSV of labels (epoch,label or time,label)",
+                                  file_types=[".csv"], type="filepath")
+            examples = gr.Dataframe(headers=["epoch", "label"], label="labelled epochs")
         result = gr.Markdown()
 
         def add_example(text: str, st: Session | None) -> tuple[Any, ...]:
@@ -360,7 +363,20 @@ class App:
                 note = f"⚠️ {err}"
             return (*self._views(s), note)
 
+        def read_file(path: str | None, st: Session | None) -> tuple[Any, ...]:
+            s = self._session(st)
+            if not path:
+                return s, gr.skip(), ""
+            try:
+                s.examples = read_labels_csv(check_scoring(path, self.cfg.policy),
+                                             s.night.epochs.starts)
+            except SleepLMError as err:
+                return s, gr.skip(), f"⚠️ {err}"
+            return s, [list(e) for e in s.examples], f"{len(s.examples)} labelled epochs read."
+
         add.click(add_example, [label, state], [state, examples, result], api_name="fewshot_add")
+        labels_file.upload(read_file, [labels_file, state], [state, examples, result],
+                           api_name="fewshot_file")
         train.click(apply, [kind, label, state], views + [result], api_name="fewshot_apply")
 
     def _exports_tab(self, state: gr.State) -> None:

@@ -160,3 +160,17 @@ def test_fewshot_labels_from_the_ui_train_a_head(served: tuple[str, AppConfig]) 
     note = result[-1]
     assert "6 labelled epochs (2 classes)" in note and "cross-validated accuracy" in note
     assert highlight_times(pio.from_json(result[0]["plot"]))
+
+
+def test_fewshot_labels_from_a_csv_file(served: tuple[str, AppConfig], tmp_path: Path) -> None:
+    client = Client(served[0], verbose=False)
+    stages = served[1].default.epochs.stages
+    rows = [f"{e},{'wake' if c == 0 else 'N2'}" for c in (0, 2)
+            for e in np.flatnonzero(stages == c)[:4]]
+    assert len(rows) == 8
+    labels = tmp_path / "labels.csv"
+    labels.write_text("epoch,label\n" + "\n".join(rows) + "\n")
+    note = client.predict(handle_file(str(labels)), api_name="/fewshot_file")[-1]
+    assert note == "8 labelled epochs read."
+    result = client.predict("logreg", "N2", api_name="/fewshot_apply")
+    assert "8 labelled epochs (2 classes)" in result[-1] and "**N2**" in result[-1]
