@@ -173,7 +173,8 @@ def locate(route: Route, night: LoadedNight, engine: Engine, current: int) -> An
                       track_label=query)
     lines = [_region_line(night, r) for r in regions]
     head = (f"The model's best matches for {name}{_where_text(route.where)}"
-            + (f" are weak (none reaches z ≥ {_SEARCH.threshold:.0f}); the strongest are:" if weak
+            + (f" are weak (no stretch of {_SEARCH.min_duration:.0f} s or more stays at z ≥ "
+               f"{_SEARCH.threshold:.0f}); the strongest are:" if weak
                else f" ({len(regions)} region{'s' * (len(regions) > 1)}, z-score vs this night):"))
     text = head + "\n" + "\n".join(lines)
     text += _scored_line(night, _scored_events(night, phen, mask), route.rank)
