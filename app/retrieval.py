@@ -15,6 +15,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from app.engine import REPO_ROOT
 from app.night import LoadedNight
 from app.plots import card_figure, empty_figure
 from sleeplm_core.errors import SleepLMError
@@ -49,19 +50,26 @@ def _eeg(rec: Recording) -> Signal | None:
     return None
 
 
-def _signal_for(hit: Hit, night: LoadedNight) -> Signal | None:
-    path = str(hit.meta.get("path", ""))
-    if path and Path(path).resolve() == Path(night.recording.source.get("path", "")).resolve():
-        rec = night.recording
-    elif path and Path(path).is_file():
-        try:
-            rec = _library_recording(path)
-        except SleepLMError as err:
-            log.warning("library recording %s cannot be read: %s", path, err)
-            return None
-    else:
+def _library_path(hit: Hit) -> Path | None:
+    """The hit's recording file; library paths may be relative to the repository."""
+    raw = str(hit.meta.get("path", ""))
+    if not raw:
         return None
-    return _eeg(rec)
+    path = Path(raw)
+    return (path if path.is_absolute() else REPO_ROOT / path).resolve()
+
+
+def _signal_for(hit: Hit, night: LoadedNight) -> Signal | None:
+    path = _library_path(hit)
+    if path is None or not path.is_file():
+        return None
+    if path == Path(night.recording.source.get("path", "")).resolve():
+        return _eeg(night.recording)
+    try:
+        return _eeg(_library_recording(str(path)))
+    except SleepLMError as err:
+        log.warning("library recording %s cannot be read: %s", path, err)
+        return None
 
 
 def card(hit: Hit, night: LoadedNight) -> Card:
