@@ -37,7 +37,7 @@ class Card:
     text: str
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def _library_recording(path: str) -> Recording:
     return load_recording(path)
 
