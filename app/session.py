@@ -2,8 +2,8 @@
 
 Each browser tab holds its own :class:`Session` in a ``gr.State``; the shared
 demo night and the engine are only read, so users never see each other's
-recordings. Every action returns the session it was given, changed in place,
-and a failed load leaves the previous night untouched.
+recordings. Actions change the session in place; a failed load never reaches
+it, so the previous night stays.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class Session:
         self.highlights = []
         self.track = None
         self.track_label = ""
+        self.hits = []
         self.examples = []
 
     def move(self, epoch: int) -> None:
