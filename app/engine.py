@@ -39,12 +39,15 @@ class EngineConfig:
         index: retrieval library folder; None uses ``indexes/demo`` when present.
         batch_size: epochs per forward pass when encoding a night.
         threads: torch CPU threads.
+        trust_pickle: allow a released ``.pt`` checkpoint that holds pickled objects
+            (only for files from a trusted source).
     """
 
     model: Path | None = None
     index: Path | None = None
     batch_size: int = 64
     threads: int = 2
+    trust_pickle: bool = False
 
 
 @dataclass
@@ -84,12 +87,13 @@ def _released_checkpoint(path: Path) -> Path | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _load_model(path: Path | None) -> tuple[SignalTextModel, str]:
+def _load_model(path: Path | None, trust_pickle: bool) -> tuple[SignalTextModel, str]:
     if path is not None:
         released = _released_checkpoint(path)
         if released is not None:
-            return (SleepLM.from_pretrained(released, config=released.parent / "config.json"),
-                    f"model {released.name}")
+            model = SleepLM.from_pretrained(released, config=released.parent / "config.json",
+                                            trust_pickle=trust_pickle)
+            return model, f"model {released.name}"
         return load_model(path), f"model {path.name}"
     if SHIPPED_MODEL.is_dir():
         return load_model(SHIPPED_MODEL), "model sleeplm-mini (shipped weights)"
@@ -118,7 +122,7 @@ def _load_library(path: Path | None, fingerprint: str,
 def build_engine(config: EngineConfig) -> Engine:
     """Load the model and the library named by ``config``."""
     torch.set_num_threads(config.threads)
-    model, model_status = _load_model(config.model)
+    model, model_status = _load_model(config.model, config.trust_pickle)
     model.eval()
     fingerprint = model_fingerprint(model)
     library, index_status = _load_library(config.index, fingerprint,

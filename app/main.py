@@ -38,6 +38,7 @@ class ServeConfig:
     port: int = 7860
     share: bool = False
     max_upload: str = "2GB"
+    trust_pickle: bool = False
 
 
 def bundled_with(name: str) -> tuple[str, dict[str, tuple[Path, Path | None]]]:
@@ -61,7 +62,8 @@ def build_app(config: ServeConfig) -> tuple[gr.Blocks, AppConfig]:
     path, hyp = bundled[key]
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(read_night, path, key, hyp)
-        engine = build_engine(EngineConfig(model=config.model, index=config.index))
+        engine = build_engine(EngineConfig(model=config.model, index=config.index,
+                                           trust_pickle=config.trust_pickle))
         night = reading.result()
     embed_night(night, engine, cache=embedding_cache(path, engine))
     # Bundled folders: the demo folder and the folder of a --night given as a path.
@@ -117,8 +119,11 @@ def parse_args(argv: list[str] | None = None) -> ServeConfig:
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--share", action="store_true", help="also serve through a public Gradio link")
     p.add_argument("--max-upload", default="2GB", help="largest accepted upload, e.g. 500MB")
+    p.add_argument("--trust-pickle", action="store_true",
+                   help="load a released .pt checkpoint that holds pickled objects (trusted files only)")
     a = p.parse_args(argv)
-    return ServeConfig(a.model, a.index, a.night, a.host, a.port, a.share, a.max_upload)
+    return ServeConfig(a.model, a.index, a.night, a.host, a.port, a.share, a.max_upload,
+                       a.trust_pickle)
 
 
 def main(argv: list[str] | None = None) -> None:
