@@ -33,6 +33,12 @@ DEFAULT_REGIONS = 5
 _SEARCH = LocalizeConfig(top_k=50, refine_epochs=8)
 _FALLBACK_THRESHOLD = 1.0
 
+# Channels that carry each caption level; without any of them the model cannot see it.
+_LEVEL_CHANNELS: dict[str, tuple[str, ...]] = {
+    "brain": ("EEG_C3", "EEG_C4", "EOG_L", "EOG_R"), "heart": ("ECG",),
+    "respiratory": ("AF", "THX", "ABD"), "position_muscle": ("EMG_CHIN", "POS"),
+}
+
 CAPABILITIES = (
     "I can answer questions about the loaded night:\n"
     "- **find** things: *where are the longest apneas?*, *show spindles in N2 between 1 and 2 am*\n"
@@ -141,6 +147,15 @@ def _scored_line(night: LoadedNight, events: list[Event], rank: str | None) -> s
     return line
 
 
+def _blind_note(night: LoadedNight, phen: Phenomenon | None) -> str:
+    """A warning when the recording lacks every channel the phenomenon shows on."""
+    needed = _LEVEL_CHANNELS.get(phen.level, ()) if phen else ()
+    if needed and not any(c in night.epochs.mapping for c in needed):
+        return (f"\n\n⚠️ This recording has none of the {phen.level} channels "
+                f"({', '.join(needed)}), so these matches cannot reflect {phen.title.lower()}.")
+    return ""
+
+
 def _fallback_regions(track: Track, k: int) -> list[Region]:
     return find_regions(track, LocalizeConfig(threshold=_FALLBACK_THRESHOLD, min_duration=0.0,
                                               top_k=k))
@@ -178,6 +193,7 @@ def locate(route: Route, night: LoadedNight, engine: Engine, current: int) -> An
                else f" ({len(regions)} region{'s' * (len(regions) > 1)}, z-score vs this night):"))
     text = head + "\n" + "\n".join(lines)
     text += _scored_line(night, _scored_events(night, phen, mask), route.rank)
+    text += _blind_note(night, phen)
     highlights = [Highlight(r.start, r.end, phen.title if phen else route.target, r.score)
                   for r in regions]
     return Answer(text, highlights, night.epoch_at(regions[0].start), per_epoch, query)
