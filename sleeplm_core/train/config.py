@@ -60,6 +60,8 @@ class TrainConfig:
         max_minutes: wall-clock budget; the run checkpoints and stops when spent.
         threads: torch intra-op threads (None: torch's default).
         find_unused_parameters: passed to DDP when some heads are switched off.
+        length_buckets: caption-length buckets per batch (see ``step.Objective``).
+        caption_fraction: share of each batch that trains the caption decoder.
     """
 
     data: str
@@ -81,6 +83,8 @@ class TrainConfig:
     max_minutes: float | None = None
     threads: int | None = None
     find_unused_parameters: bool = False
+    length_buckets: int = 4
+    caption_fraction: float = 1.0
 
 
 def _build(cls: type, values: dict[str, Any], where: str) -> Any:

@@ -18,7 +18,7 @@ from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.io.recording import STAGES
 from sleeplm_core.train.data import EpochDataset, sample_captions
-from sleeplm_core.train.step import forward_losses
+from sleeplm_core.train.step import Objective
 
 log = logging.getLogger(__name__)
 
@@ -87,21 +87,23 @@ def recall_at_k(similarity: np.ndarray, relevant: np.ndarray, ks: Sequence[int])
 
 def caption_loss_on(model: torch.nn.Module, evalset: EvalSet, device: torch.device,
                     batch_size: int) -> float:
-    """Mean caption cross-entropy of the decoder on the query captions."""
-    total, count = 0.0, 0
+    """Mean caption cross-entropy per token of the decoder on the query captions."""
+    objective = Objective(model, terms=("caption",))
     keep = np.flatnonzero(evalset.caption_ids >= 0)
+    total, weight = 0.0, 0
     with torch.inference_mode():
         for s in range(0, len(keep), batch_size):
             idx = keep[s:s + batch_size]
-            parts = forward_losses(
-                model, torch.from_numpy(evalset.signals[idx]).to(device),
-                torch.from_numpy(evalset.channel_mask[idx]).to(device),
-                [evalset.strings[i] for i in evalset.caption_ids[idx]],
-                torch.from_numpy(evalset.level_modality[evalset.levels[idx]]).to(device),
-                torch.from_numpy(evalset.caption_ids[idx]).to(device), terms=("caption",))
-            total += float(parts["caption"]) * len(idx)
-            count += len(idx)
-    return total / max(count, 1)
+            tokens = model.tokenizer.encode([evalset.strings[i] for i in evalset.caption_ids[idx]])
+            n_tokens = int((tokens[:, 1:] != model.tokenizer.pad_id).sum())
+            parts = objective(torch.from_numpy(evalset.signals[idx]).to(device),
+                              torch.from_numpy(evalset.channel_mask[idx]).to(device),
+                              tokens.to(device),
+                              torch.from_numpy(evalset.level_modality[evalset.levels[idx]]).to(device),
+                              torch.from_numpy(evalset.caption_ids[idx]).to(device))
+            total += float(parts["caption"]) * n_tokens
+            weight += n_tokens
+    return total / max(weight, 1)
 
 
 def evaluate(model: torch.nn.Module, evalset: EvalSet, device: torch.device,

@@ -26,7 +26,7 @@ from sleeplm_core.train.data import Batch, EpochDataset, ResumableSampler, colla
 from sleeplm_core.train.evaluate import EvalSet, evaluate, make_eval_set
 from sleeplm_core.train.logbook import append_metrics, plot_curves, truncate_after
 from sleeplm_core.train.losses import total_loss
-from sleeplm_core.train.step import active_terms, build_model, forward_losses
+from sleeplm_core.train.step import Objective, active_terms, build_model
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class Run:
 
     config: TrainConfig
     info: dist_util.DistInfo
-    model: torch.nn.Module
+    objective: torch.nn.Module
     core: torch.nn.Module
     optimizer: torch.optim.Optimizer
     scaler: torch.amp.GradScaler
@@ -128,10 +128,12 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
     if resume:
         state = load_checkpoint(out / LAST, core, optimizer, scaler)
         log.info("resumed at step %d", state.step)
-    model = core
+    objective: torch.nn.Module = Objective(core, active_terms(config.weights), config.length_buckets,
+                                          config.caption_fraction)
     if info.distributed:
-        model = DDP(core, device_ids=[info.local_rank] if info.device.type == "cuda" else None,
-                    find_unused_parameters=config.find_unused_parameters)
+        objective = DDP(objective,
+                        device_ids=[info.local_rank] if info.device.type == "cuda" else None,
+                        find_unused_parameters=config.find_unused_parameters)
     train_set = EpochDataset(config.data, "train")
     sampler = ResumableSampler(train_set, info.world_size, info.rank, config.seed)
     evalset = None
@@ -139,7 +141,7 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
         out.mkdir(parents=True, exist_ok=True)
         evalset = make_eval_set(EpochDataset(config.data, "val"), config.eval_max_epochs,
                                 config.seed)
-    return Run(config, info, model, core, optimizer, scaler, train_set,
+    return Run(config, info, objective, core, optimizer, scaler, train_set,
                BatchStream(train_set, sampler, config.batch_size, state), evalset, state, out)
 
 
@@ -152,13 +154,13 @@ def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
     if (ids < 0).any():
         raise ValueError("training epoch without any caption; rebuild the dataset")
     dev = run.info.device
-    texts = [run.train_set.strings[i] for i in ids]
-    modality = torch.from_numpy(run.train_set.level_modality[levels]).to(dev)
-    no_sync = run.model.no_sync if (run.info.distributed and not sync) else contextlib.nullcontext
+    tokens = run.core.tokenizer.encode([run.train_set.strings[i] for i in ids])
+    modality = torch.from_numpy(run.train_set.level_modality[levels])
+    no_sync = run.objective.no_sync if (run.info.distributed and not sync) else contextlib.nullcontext
     with no_sync(), torch.autocast(dev.type, dtype=run.amp or torch.float32,
                                    enabled=run.amp is not None):
-        parts = forward_losses(run.model, signals.to(dev), mask.to(dev), texts, modality,
-                               torch.from_numpy(ids).to(dev), active_terms(cfg.weights))
+        parts = run.objective(signals.to(dev), mask.to(dev), tokens.to(dev), modality.to(dev),
+                              torch.from_numpy(ids).to(dev))
         loss = total_loss(parts, cfg.weights) / cfg.grad_accum
         run.scaler.scale(loss).backward()
     return {k: float(v.detach()) for k, v in parts.items()} | {"loss": float(loss.detach()) * cfg.grad_accum}

@@ -49,31 +49,36 @@ def contrastive_loss(signal_features: torch.Tensor, text_features: torch.Tensor,
     return (loss_s2t + loss_t2s) / 2
 
 
-def caption_loss(logits: torch.Tensor, labels: torch.Tensor, ignore_index: int) -> torch.Tensor:
-    """Token cross-entropy of the caption decoder.
+def caption_nll(logits: torch.Tensor, labels: torch.Tensor,
+                ignore_index: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Summed token cross-entropy of the caption decoder and the number of tokens.
+
+    Sums (not means) let a batch split into length buckets average over all its tokens.
 
     Args:
         logits: (B, T, V) next-token logits (prefix positions already removed).
         labels: (B, T) target token ids, ``ignore_index`` at padding.
     """
-    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]).float(), labels.reshape(-1),
-                           ignore_index=ignore_index)
+    flat = labels.reshape(-1)
+    total = F.cross_entropy(logits.reshape(-1, logits.shape[-1]).float(), flat,
+                            ignore_index=ignore_index, reduction="sum")
+    return total, (flat != ignore_index).sum()
 
 
-def reconstruction_loss(output: torch.Tensor, target: torch.Tensor,
-                        weight: torch.Tensor | None = None) -> torch.Tensor:
-    """Mean squared error over the selected patches.
+def reconstruction_sq_error(output: torch.Tensor, target: torch.Tensor,
+                            weight: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Summed squared error over the selected samples and how many were selected.
 
     Args:
-        output, target: same shape, e.g. (B, C, n_patches, patch_len).
-        weight: optional bool/float mask broadcastable to ``output`` selecting the
-            patches that count (masked patches only, present channels only, ...).
+        output, target: same shape, e.g. (B, C, L) in z-score units.
+        weight: optional bool mask broadcastable to ``output`` selecting what counts
+            (masked patches only, or every sample of the present channels).
     """
     err = (output.float() - target.float()) ** 2
     if weight is None:
-        return err.mean()
+        return err.sum(), torch.tensor(err.numel(), device=err.device)
     w = weight.to(err.dtype).expand_as(err)
-    return (err * w).sum() / w.sum().clamp_min(1.0)
+    return (err * w).sum(), w.sum()
 
 
 def total_loss(parts: dict[str, torch.Tensor], weights: LossWeights) -> torch.Tensor:
