@@ -53,9 +53,13 @@ def few_shot_picks(stages: np.ndarray, shots: int, seed: int) -> np.ndarray:
 
 
 def card_staging(model: str, recording: str | Path, hypnogram: str | Path | None,
-                 shots: int = 10, seed: int = 0) -> CardStaging:
-    """Zero-shot (raw and smoothed) and few-shot staging scores of ``model`` on a night."""
-    _, _, epochs = open_night(recording, hypnogram=hypnogram)
+                 shots: int = 10, seed: int = 0,
+                 mapping: dict[str, str] | None = None) -> CardStaging:
+    """Zero-shot (raw and smoothed) and few-shot staging scores of ``model`` on a night.
+
+    ``mapping`` overrides montage slots (slot -> label, "none" leaves a slot empty).
+    """
+    _, _, epochs = open_night(recording, hypnogram=hypnogram, mapping=mapping)
     window = sleep_window(epochs.stages)
     stages = np.asarray(epochs.stages[window])
     loaded = resolve_model(model)

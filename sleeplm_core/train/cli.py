@@ -58,6 +58,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     card.add_argument("--hypnogram", help="stage scoring file (when not inside the recording)")
     card.add_argument("--shots", type=int, default=10, help="labelled epochs per stage")
     card.add_argument("--seed", type=int, default=0)
+    card.add_argument("--map", action="append", default=[], metavar="SLOT=LABEL",
+                      help="montage override, e.g. --map EMG_CHIN=none (repeatable)")
     card.set_defaults(func=run_card)
 
 
@@ -105,7 +107,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_card(args: argparse.Namespace) -> int:
-    result = card_staging(args.model, args.recording, args.hypnogram, args.shots, args.seed)
+    mapping = dict(item.split("=", 1) for item in args.map)
+    result = card_staging(args.model, args.recording, args.hypnogram, args.shots, args.seed,
+                          mapping)
     print("| method | epochs | accuracy | macro-F1 | kappa | F1 W / N1 / N2 / N3 / REM |")
     print("|---|---|---|---|---|---|")
     print(markdown_row("zero-shot", result.zero_shot))
