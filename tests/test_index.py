@@ -101,7 +101,7 @@ def test_missing_index_names_the_build_command(tmp_path: Path) -> None:
 def test_index_type_follows_size_and_ivfpq_recall_is_high() -> None:
     assert resolve_params(FLAT_LIMIT, 512).kind == "flat"
     big = resolve_params(1_000_000, 512)
-    assert (big.kind, big.nlist, big.m, big.nprobe) == ("ivfpq", 1024, 64, 32)
+    assert (big.kind, big.nlist, big.m, big.nprobe) == ("ivfpq", 1024, 32, 256)
     assert resolve_params(1_000_000, 512, IndexParams(nlist=256, nprobe=4)).nprobe == 4
     # Embedding-like data: a 12-d latent mapped into 64-d, plus a little noise.
     rng = np.random.default_rng(0)
@@ -111,7 +111,7 @@ def test_index_type_follows_size_and_ivfpq_recall_is_high() -> None:
     queries, base = x[:200], x[200:]
     params = resolve_params(len(base), 64, IndexParams(kind="ivfpq", nlist=32, nprobe=8,
                                                        nbits=6, train_size=4_000))
-    assert params.m == 8
+    assert params.m == 4
     approx = build_faiss_index(base, params)
     exact = faiss.IndexFlatIP(64)
     exact.add(base)

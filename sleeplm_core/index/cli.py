@@ -135,9 +135,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--index-kind", choices=INDEX_KINDS, default="auto",
                    help="auto: flat up to 100k vectors, IVF-PQ beyond")
     p.add_argument("--nlist", type=int, help="IVF cells (default: about sqrt(n))")
-    p.add_argument("--m", type=int, help="PQ sub-quantizers (default: dim/8)")
+    p.add_argument("--m", type=int, help="PQ sub-quantizers (default: dim/16)")
     p.add_argument("--nbits", type=int, default=8, help="bits per PQ code")
-    p.add_argument("--nprobe", type=int, help="cells searched per query (default: nlist/32)")
+    p.add_argument("--nprobe", type=int, help="cells searched per query (default: nlist/4)")
     p.add_argument("--batch-size", type=int, default=64, help="epochs per forward pass")
     p.add_argument("--sfreq", type=float, help="sampling rate (Hz) of text signals")
     p.add_argument("--seed", type=int, default=0)
