@@ -7,15 +7,20 @@ gradio_client, as a browser would. Prints one line per figure with its target.
 from __future__ import annotations
 
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from gradio_client import Client, handle_file
 
-from app.main import free_port, start_in_subprocess
-from sleeplm_core.io.edf_write import write_edf
-from sleeplm_core.io.synth import SynthConfig, synth_night
+# Run as `python bench/app.py`, this file's folder comes first on sys.path and its
+# name would shadow the `app` package; drop it before importing the package.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from app.main import free_port, start_in_subprocess  # noqa: E402
+from sleeplm_core.io.edf_write import write_edf  # noqa: E402
+from sleeplm_core.io.synth import SynthConfig, synth_night  # noqa: E402
 
 NO_MAPPING = {"headers": ["slot", "file channel"], "data": [["ECG", ""]]}
 LOCATE = ("where are the apneas?", "find sleep spindles", "show slow waves", "where are the arousals?",
