@@ -115,7 +115,8 @@ def _load_library(path: Path | None, fingerprint: str,
             raise
         # The shipped library may predate the model in use: serve without retrieval, say why.
         log.warning("%s", err)
-        return None, f"library {target.name} not used ({err})"
+        reason = str(err).split(";")[0].replace(str(target), target.name)
+        return None, f"no retrieval library ({reason})"
     return library, f"library {target.name} ({library.index.ntotal} epochs)"
 
 
