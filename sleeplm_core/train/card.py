@@ -7,7 +7,6 @@ the heads' few-shot head on them and scores every other epoch of the window.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +21,6 @@ from sleeplm_core.heads.smoothing import SmoothingConfig
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.io.load import open_night
 from sleeplm_core.io.recording import STAGES
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

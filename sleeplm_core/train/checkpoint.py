@@ -9,7 +9,6 @@ on every rank.
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,7 +18,6 @@ import torch
 
 from sleeplm_core.errors import SleepLMError
 
-log = logging.getLogger(__name__)
 
 LAST = "last.pt"
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
-from pathlib import Path
 
 from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.train.build import BuildConfig, build_dataset
@@ -14,8 +12,6 @@ from sleeplm_core.train.config import load_config
 from sleeplm_core.train.export import export_model
 from sleeplm_core.train.loop import train
 from sleeplm_core.train.sources import SynthCorpus, file_items, synthetic_items, yasa_snippet_items
-
-log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

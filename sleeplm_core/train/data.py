@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +11,6 @@ import torch
 from torch.utils.data.distributed import DistributedSampler
 
 from sleeplm_core.train.store import DatasetError, Manifest, open_shard, read_manifest
-
-log = logging.getLogger(__name__)
 
 
 @dataclass

@@ -6,7 +6,6 @@ evaluations differ only because the model changed.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,8 +18,6 @@ from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.io.recording import STAGES
 from sleeplm_core.train.data import EpochDataset, sample_captions
 from sleeplm_core.train.step import Objective
-
-log = logging.getLogger(__name__)
 
 
 @dataclass

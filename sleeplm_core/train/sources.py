@@ -6,7 +6,6 @@ loaders run only when the builder needs the night.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -22,8 +21,6 @@ from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Recording
 from sleeplm_core.io.synth import CHANNEL_LABELS, SynthConfig, synth_night
 from sleeplm_core.train.build import Night, NightItem
 from sleeplm_core.train.store import safe_id
-
-log = logging.getLogger(__name__)
 
 
 def night_of(recording: Recording, overrides: dict[str, str] | None = None) -> Night:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import re
 import shutil
@@ -34,7 +33,6 @@ from sleeplm_core.errors import SleepLMError
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS, EPOCH_SAMPLES
 from sleeplm_core.io.recording import STAGES
 
-log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 SPLITS: tuple[str, ...] = ("train", "val", "test")
