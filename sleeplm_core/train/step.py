@@ -47,7 +47,8 @@ def active_terms(weights: LossWeights) -> tuple[str, ...]:
 class Objective(nn.Module):
     """The training loss as a module, so DDP wraps one forward per backward.
 
-    Two savings keep a CPU step affordable, both exact for the contrastive term:
+    Two options target the cost of a step, neither changing the contrastive term
+    (``bench/train.py`` measures whether they pay off on a given machine):
 
     * only the first ``caption_fraction`` of the (shuffled) batch feeds the caption
       decoder, whose projection onto MiniLM's 30,522-token vocabulary dominates the
