@@ -92,3 +92,11 @@ def test_large_sets_are_memory_mapped(real, tmp_path, monkeypatch):
     assert isinstance(epochs.data, np.memmap) and list(tmp_path.iterdir())
     in_ram = make_epochs(real, map_montage(real))
     assert np.array_equal(np.asarray(epochs.data), in_ram.data)
+
+
+def test_default_memmap_leaves_no_file_behind(real, tmp_path, monkeypatch):
+    monkeypatch.setattr(epochs_module, "MEMMAP_BYTES", 1024)
+    monkeypatch.setattr(epochs_module.tempfile, "tempdir", str(tmp_path))
+    epochs = make_epochs(real, map_montage(real))
+    assert isinstance(epochs.data, np.memmap) and not list(tmp_path.iterdir())
+    assert np.isfinite(np.asarray(epochs.data)).all()

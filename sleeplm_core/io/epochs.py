@@ -27,6 +27,7 @@ written to a float32 memmap instead of RAM.
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from fractions import Fraction
 from pathlib import Path
@@ -61,7 +62,8 @@ def make_epochs(rec: Recording, montage: Montage, memmap_dir: str | Path | None 
     Args:
         rec: the loaded recording.
         montage: its channel mapping (:func:`~sleeplm_core.io.montage.map_montage`).
-        memmap_dir: folder for the memmap of large sets (default: the system temp folder).
+        memmap_dir: folder for the memmap of large sets, kept there for the caller;
+            by default an anonymous file in the system temp folder, removed with the mapping.
 
     Raises:
         RecordingError: the recording is shorter than one 30-s epoch.
@@ -109,7 +111,15 @@ def _allocate(shape: tuple[int, int, int], memmap_dir: str | Path | None) -> np.
     with tempfile.NamedTemporaryFile(dir=memmap_dir, prefix="epochs-", suffix=".f32", delete=False) as fh:
         path = fh.name
     log.info("epoch array of %.0f MiB memory-mapped at %s", nbytes / 1024**2, path)
-    return np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=shape)
+    data = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=shape)
+    if memmap_dir is None:
+        # Nobody owns a file in the system temp folder: unlink it now so it goes away
+        # with the mapping instead of piling up (POSIX keeps an open mapping valid).
+        try:
+            os.unlink(path)
+        except OSError:
+            log.warning("could not remove the temporary memmap %s; delete it when done", path)
+    return data
 
 
 def _epoch_stages(rec: Recording, grid_start: float, n_epochs: int) -> np.ndarray:
