@@ -17,8 +17,8 @@ from sleeplm_core.errors import IndexError_
 from sleeplm_core.heads.encoder import SignalTextModel, TextEncoder
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.store import LibraryIndex
-from sleeplm_core.model.checkpoint import CONFIG_NAME, WEIGHTS_NAME
-from sleeplm_core.model import SleepLM, create_model, load_model, model_fingerprint
+from sleeplm_core.model import create_model, load_model, model_fingerprint
+from sleeplm_core.model.checkpoint import released_checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class EngineConfig:
 
     Attributes:
         model: model folder (``load_model``) or released checkpoint file with a
-            ``config.json`` beside it (``SleepLM.from_pretrained``); None uses the shipped mini
+            ``config.json`` beside it (both through ``load_model``); None uses the shipped mini
             model, or an untrained ``sleeplm-mini`` when none is shipped yet.
         index: retrieval library folder; None uses ``indexes/demo`` when present.
         batch_size: epochs per forward pass when encoding a night.
@@ -73,28 +73,10 @@ class Engine:
     batch_size: int = 64
 
 
-def _released_checkpoint(path: Path) -> Path | None:
-    """The weights file of a released-layout checkpoint (the file, or a folder holding one).
-
-    The official SleepLM release is one ``.pt``/``.safetensors`` file with a
-    ``config.json`` beside it; our own folders (read by ``load_model``) give None.
-    """
-    if path.is_file():
-        return path
-    if (path / WEIGHTS_NAME).is_file() or not (path / CONFIG_NAME).is_file():
-        return None
-    candidates = sorted(path.glob("*.pt")) + sorted(path.glob("*.safetensors"))
-    return candidates[0] if len(candidates) == 1 else None
-
-
 def _load_model(path: Path | None, trust_pickle: bool) -> tuple[SignalTextModel, str]:
     if path is not None:
-        released = _released_checkpoint(path)
-        if released is not None:
-            model = SleepLM.from_pretrained(released, config=released.parent / "config.json",
-                                            trust_pickle=trust_pickle)
-            return model, f"model {released.name}"
-        return load_model(path), f"model {path.name}"
+        label = (released_checkpoint(path) or path).name
+        return load_model(path, trust_pickle=trust_pickle), f"model {label}"
     if SHIPPED_MODEL.is_dir():
         return load_model(SHIPPED_MODEL), "model sleeplm-mini (shipped weights)"
     log.warning("no shipped model at %s; using an untrained sleeplm-mini", SHIPPED_MODEL)

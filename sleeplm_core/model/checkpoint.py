@@ -150,11 +150,36 @@ def _resolve_folder(folder: str | Path) -> Path:
     return path
 
 
-def load_model(folder: str | Path, device: str | torch.device | None = None) -> SleepLM:
-    """Load a folder written by :func:`save_pretrained` (or a shipped model's name), in
-    eval mode, on ``device`` (default CPU)."""
-    path = _resolve_folder(folder)
-    model = load_pretrained(path / WEIGHTS_NAME, path / CONFIG_NAME)
+def released_checkpoint(path: str | Path) -> Path | None:
+    """The weights file of a released-layout checkpoint, or None for our own folders.
+
+    The official SleepLM release is one ``.pt``/``.safetensors`` file with a
+    ``config.json`` beside it: ``path`` may be that file or a folder holding exactly one.
+    """
+    path = Path(path)
+    if path.is_file():
+        return path
+    if (path / WEIGHTS_NAME).is_file() or not (path / CONFIG_NAME).is_file():
+        return None
+    candidates = sorted(path.glob("*.pt")) + sorted(path.glob("*.safetensors"))
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def load_model(source: str | Path, device: str | torch.device | None = None,
+               trust_pickle: bool = False) -> SleepLM:
+    """Load a model in eval mode on ``device`` (default CPU).
+
+    ``source`` is a folder written by :func:`save_pretrained`, a shipped model's name, or
+    a released checkpoint (see :func:`released_checkpoint`; ``trust_pickle`` as in
+    :func:`read_state_dict`).
+    """
+    released = released_checkpoint(source)
+    if released is not None:
+        model = load_pretrained(released, released.parent / CONFIG_NAME, trust_pickle=trust_pickle)
+    else:
+        path = _resolve_folder(source)
+        model = load_pretrained(path / WEIGHTS_NAME, path / CONFIG_NAME)
+    model.eval()
     return model.to(device) if device is not None else model
 
 
