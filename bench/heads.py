@@ -9,8 +9,9 @@ Prints one line per figure with its target. Targets (issue 6):
 * index build throughput (epochs/s, encoding + captions + FAISS), reported.
 
 The 1M vectors are random but embedding-like (a random 32-d latent mapped into 512-d
-plus isotropic noise, which is how real embeddings occupy their space); ``--worst-case``
-adds i.i.d. Gaussian vectors, where no index beats brute force.
+plus isotropic noise, which is how real embeddings occupy their space), indexed with
+the automatic parameters. ``--worst-case`` adds i.i.d. Gaussian vectors, which have no
+cell structure: once with the automatic parameters, once with every cell scanned.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import argparse
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import faiss
@@ -30,7 +32,7 @@ from sleeplm_core.heads.localize import LocalizeConfig, localize
 from sleeplm_core.heads.models import resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.index.build import Rank, ShardInput, SourceLabel, build_library
-from sleeplm_core.index.factory import IndexParams, build_faiss_index, resolve_params
+from sleeplm_core.index.factory import IndexParams, build_faiss_index, factory_string, resolve_params
 from sleeplm_core.index.store import Manifest
 from sleeplm_core.io.load import open_night
 
@@ -72,32 +74,38 @@ def embedding_like(n: int, dim: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def bench_faiss(n: int, dim: int, n_queries: int, seed: int, worst_case: bool) -> None:
-    faiss.omp_set_num_threads(1)
     rng = np.random.default_rng(seed)
-    for name in ("embedding-like", "i.i.d. Gaussian")[:2 if worst_case else 1]:
-        data = embedding_like(n + n_queries, dim, rng) if name == "embedding-like" else \
-            _iid(n + n_queries, dim, rng)
-        queries, base = data[:n_queries], data[n_queries:]
-        params = resolve_params(n, dim, IndexParams(seed=seed))
-        faiss.omp_set_num_threads(2)
-        start = time.perf_counter()
-        index = build_faiss_index(base, params)
-        built = time.perf_counter() - start
-        exact = faiss.IndexFlatIP(dim)
-        exact.add(base)
-        _, truth = exact.search(queries, 10)
-        faiss.omp_set_num_threads(1)
-        times, found = [], []
-        for q in queries:
-            t = time.perf_counter()
-            found.append(index.search(q[None], 10)[1][0])
-            times.append(time.perf_counter() - t)
-        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)])
-        print(f"FAISS {name}, {n:,} x {dim}: IVF{params.nlist},PQ{params.m}x{params.nbits},RFlat "
-              f"nprobe {params.nprobe} k_factor {params.k_factor} (trained on {params.train_size:,}, "
-              f"build {built:.0f} s): query p50 {statistics.median(times) * 1000:.2f} ms "
-              f"(1 thread), recall@10 {recall:.3f} (targets <= 10 ms, >= 0.95)")
-        del index, exact, data, base
+    auto = resolve_params(n, dim, IndexParams(seed=seed))
+    _time_index("embedding-like", embedding_like(n + n_queries, dim, rng), n_queries, auto)
+    if worst_case:
+        # No cell structure to exploit: only a scan of every cell with finer codes finds the
+        # neighbours of i.i.d. vectors.
+        iid = _iid(n + n_queries, dim, rng)
+        _time_index("i.i.d. Gaussian", iid, n_queries, auto)
+        exhaustive = replace(auto, m=dim // 2, nprobe=auto.nlist, k_factor=40)
+        _time_index("i.i.d. Gaussian", iid, n_queries, exhaustive)
+
+
+def _time_index(name: str, data: np.ndarray, n_queries: int, params: IndexParams) -> None:
+    queries, base = data[:n_queries], data[n_queries:]
+    faiss.omp_set_num_threads(2)
+    start = time.perf_counter()
+    index = build_faiss_index(base, params)
+    built = time.perf_counter() - start
+    exact = faiss.IndexFlatIP(base.shape[1])
+    exact.add(base)
+    _, truth = exact.search(queries, 10)
+    faiss.omp_set_num_threads(1)
+    times, found = [], []
+    for q in queries:
+        t = time.perf_counter()
+        found.append(index.search(q[None], 10)[1][0])
+        times.append(time.perf_counter() - t)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)])
+    print(f"FAISS {name}, {len(base):,} x {base.shape[1]}: {factory_string(params)} "
+          f"nprobe {params.nprobe} k_factor {params.k_factor} (trained on {params.train_size:,}, "
+          f"build {built:.0f} s): query p50 {statistics.median(times) * 1000:.2f} ms "
+          f"(1 thread), recall@10 {recall:.3f} (targets <= 10 ms, >= 0.95)")
 
 
 def _iid(n: int, dim: int, rng: np.random.Generator) -> np.ndarray:
@@ -134,7 +142,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-faiss", action="store_true")
     parser.add_argument("--worst-case", action="store_true",
-                        help="also time i.i.d. Gaussian vectors (another ~10 min build)")
+                        help="also time i.i.d. Gaussian vectors (one more build)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     loaded = resolve_model(args.model)

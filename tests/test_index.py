@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import faiss
@@ -16,7 +17,9 @@ import pytest
 from sleeplm_core.cli import main
 from sleeplm_core.errors import IndexError_
 from sleeplm_core.heads.models import resolve_model
-from sleeplm_core.index.factory import FLAT_LIMIT, IndexParams, build_faiss_index, resolve_params
+from sleeplm_core.index.factory import (
+    FLAT_LIMIT, IndexParams, build_faiss_index, factory_string, resolve_params,
+)
 from sleeplm_core.index.build import shard_id
 from sleeplm_core.index.store import LibraryIndex
 from sleeplm_core.model import create_model, model_fingerprint
@@ -93,15 +96,35 @@ def test_build_resumes_and_adds_recordings(tmp_path: Path, synthetic_edf: Path,
                                                         short_synthetic_edf.stem]
 
 
+def test_ivfpq_overrides_reach_the_index_and_its_rebuild_command(
+        tmp_path: Path, synthetic_edf: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "ivf"
+    assert main(build_args([synthetic_edf], out, "--captions", "none", "--index-kind", "ivfpq",
+                           "--nlist", "4", "--nprobe", "4", "--m", "32", "--k-factor", "40")) == 0
+    assert "ivfpq (nlist 4, m 32, nbits 4, nprobe 4, k_factor 40)" in capsys.readouterr().out
+    lib = LibraryIndex.load(out)
+    assert faiss.extract_index_ivf(lib.index).nprobe == 4
+    assert faiss.downcast_index(lib.index).k_factor == 40
+    assert lib.manifest.rebuild.endswith(
+        "--index-kind ivfpq --nlist 4 --m 32 --nprobe 4 --k-factor 40")
+    # Untrained embeddings nearly coincide; 3 x 40 candidates re-rank all 120 exactly.
+    assert main(["index", "search", "--index", str(out), "--model", MODEL,
+                 "--epoch", f"{synthetic_edf}:37", "-k", "3"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert " epoch 37 " in first and float(first.split()[0]) == pytest.approx(1.0, abs=1e-4)
+
+
 def test_missing_index_names_the_build_command(tmp_path: Path) -> None:
     with pytest.raises(IndexError_, match="sleeplm index build"):
         LibraryIndex.load(tmp_path / "nothing")
 
 
-def test_index_type_follows_size_and_ivfpq_recall_is_high() -> None:
+def test_index_type_follows_size_and_ivfpq_recall_is_high(tmp_path: Path) -> None:
     assert resolve_params(FLAT_LIMIT, 512).kind == "flat"
     big = resolve_params(1_000_000, 512)
-    assert (big.kind, big.nlist, big.m, big.nprobe) == ("ivfpq", 1024, 32, 256)
+    assert (big.kind, big.nlist, big.m, big.nbits, big.nprobe) == ("ivfpq", 2048, 64, 4, 512)
+    assert factory_string(big) == "IVF2048,PQ64x4fs,RFlat"
+    assert factory_string(replace(big, nbits=8)) == "IVF2048,PQ64x8,RFlat"
     assert resolve_params(1_000_000, 512, IndexParams(nlist=256, nprobe=4)).nprobe == 4
     # Embedding-like data: a 12-d latent mapped into 64-d, plus a little noise.
     rng = np.random.default_rng(0)
@@ -110,8 +133,8 @@ def test_index_type_follows_size_and_ivfpq_recall_is_high() -> None:
     x = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
     queries, base = x[:200], x[200:]
     params = resolve_params(len(base), 64, IndexParams(kind="ivfpq", nlist=32, nprobe=8,
-                                                       nbits=6, train_size=4_000))
-    assert params.m == 4
+                                                       train_size=4_000))
+    assert params.m == 8
     approx = build_faiss_index(base, params)
     exact = faiss.IndexFlatIP(64)
     exact.add(base)
@@ -119,6 +142,10 @@ def test_index_type_follows_size_and_ivfpq_recall_is_high() -> None:
     _, found = approx.search(queries, 10)
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)])
     assert recall >= 0.9
+    # The fast-scan codes and search parameters survive a write and a read.
+    faiss.write_index(approx, str(tmp_path / "ivfpq.faiss"))
+    loaded = faiss.read_index(str(tmp_path / "ivfpq.faiss"))
+    assert np.array_equal(loaded.search(queries, 10)[1], found)
 
 
 def test_torchrun_ranks_build_shards_merged_into_one_index(

@@ -54,7 +54,7 @@ def _build(args: argparse.Namespace) -> int:
                            "into the same --out")
     loaded = resolve_model(args.model)
     params = IndexParams(kind=args.index_kind, nlist=args.nlist, m=args.m, nbits=args.nbits,
-                         nprobe=args.nprobe, seed=args.seed)
+                         nprobe=args.nprobe, k_factor=args.k_factor, seed=args.seed)
     manifest = Manifest(loaded.fingerprint, loaded.label, 0, 0, params,
                         rebuild=_rebuild_command(args))
 
@@ -68,7 +68,8 @@ def _build(args: argparse.Namespace) -> int:
     if library is not None:
         p = library.manifest.params
         print(f"index {args.out}: {library.index.ntotal} vectors, {p.kind}"
-              + (f" (nlist {p.nlist}, m {p.m}, nbits {p.nbits}, nprobe {p.nprobe})"
+              + (f" (nlist {p.nlist}, m {p.m}, nbits {p.nbits}, nprobe {p.nprobe}, "
+                 f"k_factor {p.k_factor})"
                  if p.kind == "ivfpq" else "")
               + f", {len(library.captions)} captions, model {loaded.fingerprint[:12]}")
     return 0
@@ -79,6 +80,13 @@ def _rebuild_command(args: argparse.Namespace) -> str:
              "--kind", args.kind, "--licence", args.licence, "--captions", args.captions]
     if args.hypnogram:
         words += ["--hypnogram", args.hypnogram]
+    defaults = IndexParams()
+    overrides = {"--index-kind": (args.index_kind, defaults.kind), "--nlist": (args.nlist, None),
+                 "--m": (args.m, None), "--nbits": (args.nbits, defaults.nbits),
+                 "--nprobe": (args.nprobe, None), "--k-factor": (args.k_factor, defaults.k_factor)}
+    for flag, (value, default) in overrides.items():
+        if value is not None and value != default:
+            words += [flag, str(value)]
     return shlex.join(words)
 
 
@@ -134,10 +142,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--caption-level", choices=LEVELS, default="stage_event")
     p.add_argument("--index-kind", choices=INDEX_KINDS, default="auto",
                    help="auto: flat up to 100k vectors, IVF-PQ beyond")
-    p.add_argument("--nlist", type=int, help="IVF cells (default: about sqrt(n))")
-    p.add_argument("--m", type=int, help="PQ sub-quantizers (default: dim/16)")
-    p.add_argument("--nbits", type=int, default=8, help="bits per PQ code")
+    p.add_argument("--nlist", type=int, help="IVF cells (default: about 2 * sqrt(n))")
+    p.add_argument("--m", type=int, help="PQ sub-quantizers (default: dim/8)")
+    p.add_argument("--nbits", type=int, default=IndexParams.nbits,
+                   help="bits per PQ code (4 uses the fast-scan kernels)")
     p.add_argument("--nprobe", type=int, help="cells searched per query (default: nlist/4)")
+    p.add_argument("--k-factor", type=int, default=IndexParams.k_factor,
+                   help="candidates re-ranked exactly per requested neighbour")
     p.add_argument("--batch-size", type=int, default=64, help="epochs per forward pass")
     p.add_argument("--sfreq", type=float, help="sampling rate (Hz) of text signals")
     p.add_argument("--seed", type=int, default=0)
