@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from collections import Counter
 from pathlib import Path
@@ -126,5 +125,11 @@ def test_synthetic_demo_night_is_what_the_script_makes(tmp_path):
     DEMO_SYNTH = _demo_script().DEMO_SYNTH
     shipped = DEMO / "synthetic_night.edf"
     fresh = write_edf(synth_night(DEMO_SYNTH), tmp_path / "fresh.edf")
-    assert hashlib.sha1(fresh.read_bytes()).digest() == hashlib.sha1(shipped.read_bytes()).digest()
+    a, b = fresh.read_bytes(), shipped.read_bytes()
+    header = int(a[184:192])
+    assert len(a) == len(b) and a[:header] == b[:header]
+    # Another CPU's float rounding may flip a rare sample by one digital unit; more than
+    # that (or any change in the annotations) means the file must be regenerated.
+    diff = np.frombuffer(a[header:], np.int16).astype(int) - np.frombuffer(b[header:], np.int16)
+    assert np.abs(diff).max() <= 1 and np.count_nonzero(diff) < 100
     assert sum(p.stat().st_size for p in DEMO.iterdir()) < 46e6
