@@ -132,19 +132,35 @@ def _scored_events(night: LoadedNight, phen: Phenomenon | None, mask: np.ndarray
             if e.type in phen.event_types and mask[night.epoch_at(e.onset)]]
 
 
-def _scored_line(night: LoadedNight, events: list[Event], rank: str | None) -> str:
+def _scored_section(night: LoadedNight, events: list[Event], name: str, where: str,
+                    rank: str | None, k: int) -> tuple[str, list[Event]]:
+    """The human-scored events, ranked and cut to ``k``, ahead of the model's matches."""
     if not events:
-        return ""
+        return "", []
+    # Scored events carry no strength, so "strongest" (and no rank) lists the longest.
+    order = rank if rank in _EVENT_ORDER else "longest"
+    shown = sorted(events, key=_EVENT_ORDER[order])[:k]
+    stages, source = night.stages()
     durations = np.array([e.duration for e in events])
-    longest = max(events, key=lambda e: e.duration)
-    line = (f"\n\nThe human scoring has **{len(events)}** such events here "
-            f"(mean {durations.mean():.0f} s); the longest lasts {longest.duration:.0f} s "
-            f"at {_clock(night, longest.onset)}.")
-    if rank == "longest":
-        top = sorted(events, key=lambda e: -e.duration)[:3]
-        line += " Longest scored: " + ", ".join(
-            f"{_clock(night, e.onset)} ({e.duration:.0f} s)" for e in top) + "."
-    return line
+    # Spindles and K-complexes last about a second: whole seconds would hide their length.
+    lines = [f"- **{_clock(night, e.onset)}–{_clock(night, e.onset + e.duration)}** "
+             f"({e.duration:.{1 if e.duration < 10 else 0}f} s, {e.type.replace('_', ' ')}, {source} stage "
+             f"{_stage_name(stages[night.epoch_at(e.onset)])})" for e in shown]
+    head = (f"The human scoring has **{len(events)}** {name} events{where} "
+            f"(mean {durations.mean():.{1 if durations.mean() < 10 else 0}f} s, "
+            f"total {durations.sum() / 60:.1f} min); "
+            f"the {len(shown)} {order}:")
+    return head + "\n" + "\n".join(lines), shown
+
+
+_EVENT_ORDER: dict[str, Callable[[Event], float]] = {
+    "longest": lambda e: -e.duration, "shortest": lambda e: e.duration,
+    "earliest": lambda e: e.onset,
+}
+
+
+def _stage_name(code: int) -> str:
+    return STAGES[code] if code >= 0 else "?"
 
 
 def _blind_note(night: LoadedNight, phen: Phenomenon | None) -> str:
@@ -181,29 +197,39 @@ def locate(route: Route, night: LoadedNight, engine: Engine, current: int) -> An
         regions = _fallback_regions(track, k)
     regions = _rank(regions, route.rank)[:k]
     name = phen.title.lower() if phen else f"“{route.target}”"
+    where = _where_text(route.where)
     per_epoch = np.where(mask, loc.epochs.calibrated, np.nan)
-    if not regions:
-        return Answer(f"Nothing in the night matches {name}{_where_text(route.where)} "
+    scored_text, scored = _scored_section(night, _scored_events(night, phen, mask), name,
+                                          where, route.rank, k)
+    if not regions and not scored:
+        return Answer(f"Nothing in the night matches {name}{where} "
                       f"(no epoch reaches z ≥ {_FALLBACK_THRESHOLD:.0f}).", track=per_epoch,
                       track_label=query)
-    lines = [_region_line(night, r) for r in regions]
-    head = (f"The model's best matches for {name}{_where_text(route.where)}"
+    text = "\n\n".join(t for t in (scored_text, _model_section(night, regions, name, where, weak))
+                       if t) + _blind_note(night, phen)
+    label = phen.title if phen else route.target
+    highlights = ([Highlight(e.onset, e.onset + e.duration, f"scored {label.lower()}", None)
+                   for e in scored]
+                  + [Highlight(r.start, r.end, label, r.score) for r in regions])
+    return Answer(text, highlights, night.epoch_at(highlights[0].start), per_epoch, query)
+
+
+def _model_section(night: LoadedNight, regions: list[Region], name: str, where: str,
+                   weak: bool) -> str:
+    if not regions:
+        return f"The model finds no match for {name}{where} (no epoch reaches z ≥ {_FALLBACK_THRESHOLD:.0f})."
+    head = (f"The model's best matches for {name}{where}"
             + (f" are weak (no stretch of {_SEARCH.min_duration:.0f} s or more stays at z ≥ "
                f"{_SEARCH.threshold:.0f}); the strongest are:" if weak
                else f" ({len(regions)} region{'s' * (len(regions) > 1)}, z-score vs this night):"))
-    text = head + "\n" + "\n".join(lines)
-    text += _scored_line(night, _scored_events(night, phen, mask), route.rank)
-    text += _blind_note(night, phen)
-    highlights = [Highlight(r.start, r.end, phen.title if phen else route.target, r.score)
-                  for r in regions]
-    return Answer(text, highlights, night.epoch_at(regions[0].start), per_epoch, query)
+    return head + "\n" + "\n".join(_region_line(night, r) for r in regions)
 
 
 def _region_line(night: LoadedNight, r: Region) -> str:
     stages, source = night.stages()
-    stage = STAGES[stages[night.epoch_at(r.start)]] if stages[night.epoch_at(r.start)] >= 0 else "?"
     return (f"- **{_clock(night, r.start)}–{_clock(night, r.end)}** ({r.duration:.0f} s, "
-            f"z = {r.score:.2f}, cosine {r.cosine:.3f}, {source} stage {stage})")
+            f"z = {r.score:.2f}, cosine {r.cosine:.3f}, {source} stage "
+            f"{_stage_name(stages[night.epoch_at(r.start)])})")
 
 
 def classify(route: Route, night: LoadedNight, current: int) -> Answer:

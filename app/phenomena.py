@@ -97,7 +97,9 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "apnea", "Apnea",
         "An apnea is a pause in breathing of at least 10 seconds.",
         "Apnea: airflow absent for more than 10 seconds with oxygen desaturation.",
-        "respiratory", ("obstructive_apnea", "central_apnea", "mixed_apnea"), r"apn(?:o)?eas?",
+        "respiratory", ("obstructive_apnea", "central_apnea", "mixed_apnea"),
+        r"apn(?:o)?eas?|(?:breathing|airflow) (?:stops?|stopped|pauses?|paused)"
+        r"|stop(?:s|ped)? breathing|pauses? in breathing",
         gallery=False),
     Phenomenon(
         "hypopnea", "Hypopnea",

@@ -20,3 +20,18 @@ def test_missing_respiratory_channels_are_named_in_the_answer(short_synthetic_ed
     assert "has none of the respiratory channels (AF, THX, ABD)" in apneas
     spindles = session.ask("find sleep spindles", engine).text
     assert "has none of" not in spindles
+
+
+def test_scored_events_lead_the_answer_longest_first(synthetic_edf: Path) -> None:
+    engine = build_engine(EngineConfig(threads=1))
+    night = read_night(synthetic_edf, "scored")
+    embed_night(night, engine)
+    apneas = sorted((e for e in night.recording.events if e.type.endswith("_apnea")),
+                    key=lambda e: -e.duration)
+    assert len(apneas) >= 3
+    answer = Session(night).ask("where did breathing stop?", engine)
+    assert answer.text.startswith(f"The human scoring has **{len(apneas)}** apnea events")
+    assert "The model's" in answer.text.split("\n\n")[1]
+    scored = [h for h in answer.highlights if h.score is None]
+    assert [h.start for h in scored] == [e.onset for e in apneas[:len(scored)]]
+    assert answer.jump == night.epoch_at(apneas[0].onset)
