@@ -149,7 +149,7 @@ def _scored_section(night: LoadedNight, events: list[Event], name: str, where: s
     head = (f"The human scoring has **{len(events)}** {name} events{where} "
             f"(mean {durations.mean():.{1 if durations.mean() < 10 else 0}f} s, "
             f"total {durations.sum() / 60:.1f} min); "
-            f"the {len(shown)} {order}:")
+            f"the {len(shown)} {order} (blue on the plots):")
     return head + "\n" + "\n".join(lines), shown
 
 
@@ -220,8 +220,9 @@ def _model_section(night: LoadedNight, regions: list[Region], name: str, where: 
         return f"The model finds no match for {name}{where} (no epoch reaches z ≥ {_FALLBACK_THRESHOLD:.0f})."
     head = (f"The model's best matches for {name}{where}"
             + (f" are weak (no stretch of {_SEARCH.min_duration:.0f} s or more stays at z ≥ "
-               f"{_SEARCH.threshold:.0f}); the strongest are:" if weak
-               else f" ({len(regions)} region{'s' * (len(regions) > 1)}, z-score vs this night):"))
+               f"{_SEARCH.threshold:.0f}); the strongest (orange) are:" if weak
+               else f" ({len(regions)} region{'s' * (len(regions) > 1)}, z-score vs this night; "
+               f"orange):"))
     return head + "\n" + "\n".join(_region_line(night, r) for r in regions)
 
 

@@ -22,7 +22,9 @@ from sleeplm_core.io.recording import STAGES, Event, Signal
 
 HIGHLIGHT = "highlight"
 EVENT = "event"
-_HIGHLIGHT_COLOR = "rgba(255, 140, 0, 0.28)"
+# (fill, outline): the model's matches in orange, human-scored events in blue.
+_HIGHLIGHT_COLORS = {"model": ("rgba(255, 140, 0, 0.28)", "darkorange"),
+                     "scored": ("rgba(65, 105, 225, 0.22)", "royalblue")}
 _EVENT_COLORS = ("rgba(31,119,180,0.22)", "rgba(44,160,44,0.22)", "rgba(148,103,189,0.22)",
                  "rgba(214,39,40,0.22)", "rgba(140,86,75,0.22)", "rgba(227,119,194,0.22)")
 # Hypnograms are drawn with W on top and N3 at the bottom, REM between W and N1.
@@ -121,12 +123,14 @@ def _clock_axis(fig: go.Figure, start: float, end: float, start_time: datetime |
                      ticktext=[format_clock(t, start_time) for t in ticks], range=[start, end])
 
 
-def _highlight_shapes(fig: go.Figure, highlights: Sequence[Highlight]) -> None:
+def _highlight_shapes(fig: go.Figure, highlights: Sequence[Highlight], labelled: bool) -> None:
+    """Draw regions; ``labelled=False`` for the whole night, where labels would pile up."""
     for h in highlights:
+        fill, outline = _HIGHLIGHT_COLORS["scored" if h.score is None else "model"]
+        label = {"text": h.text, "textposition": "top left", "font": {"size": 10}} if labelled else {}
         fig.add_shape(type="rect", xref="x", yref="paper", x0=h.start, x1=h.end, y0=0, y1=1,
-                      fillcolor=_HIGHLIGHT_COLOR, line={"color": "darkorange", "width": 1},
-                      layer="below", name=HIGHLIGHT,
-                      label={"text": h.text, "textposition": "top left", "font": {"size": 10}})
+                      fillcolor=fill, line={"color": outline, "width": 1}, layer="below",
+                      name=HIGHLIGHT, label=label)
 
 
 def _event_shapes(fig: go.Figure, events: Sequence[Event], start: float, end: float) -> None:
@@ -194,7 +198,7 @@ def night_figure(view: NightView) -> go.Figure:
                                  name=f"match: {view.similarity_label}", line={"color": "darkorange"}),
                       row=4, col=1)
     fig.update_yaxes(title_text="match", row=4, col=1)
-    _highlight_shapes(fig, view.highlights)
+    _highlight_shapes(fig, view.highlights, labelled=False)
     if len(view.epoch_starts):
         t = float(view.epoch_starts[min(view.current_epoch, len(view.epoch_starts) - 1)])
         fig.add_vline(x=t + 15.0, line={"color": "red", "width": 1})
@@ -251,7 +255,7 @@ def epoch_figure(traces: Sequence[Trace], start: float, end: float, start_time: 
                       row=i, col=1)
         fig.update_yaxes(title_text=f"{tr.name}<br>{sig.unit or 'a.u.'}", title_font={"size": 9},
                          tickfont={"size": 8}, nticks=3, row=i, col=1)
-    _highlight_shapes(fig, highlights)
+    _highlight_shapes(fig, highlights, labelled=True)
     _event_shapes(fig, events, start, end)
     span = end - start
     _clock_axis(fig, start, end, start_time, 5.0 if span <= 60 else 30.0 if span <= 600 else 300.0)
