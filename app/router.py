@@ -95,8 +95,11 @@ _RANK_WORDS: tuple[tuple[str, str], ...] = (
     (r"first|earliest", "earliest"),
 )
 _RANK_RE = [(re.compile(rf"\b(?:{p})\b", re.IGNORECASE), r) for p, r in _RANK_WORDS]
-_COUNT_RE = re.compile(r"\b(?:top|the)\s+(\d{1,2})\b|\b(\d{1,2})\s+(?:examples?|epochs?|regions?|"
-                       r"episodes?|events?)\b", re.IGNORECASE)
+# "the first 10 minutes" is a time, not a count.
+_COUNT_RE = re.compile(r"\b(?:top|the|longest|shortest|earliest|first|strongest|clearest|best)\s+"
+                       r"(\d{1,2})\b(?!\s*(?:min\w*|hours?|h|s|sec\w*)\b)"
+                       r"|\b(\d{1,2})\s+(?:examples?|epochs?|regions?|episodes?|events?)\b",
+                       re.IGNORECASE)
 _SINGLE_RE = re.compile(r"\b(?:an? (?:clear |good |single |typical )?example|one example|the best)\b",
                         re.IGNORECASE)
 

@@ -28,6 +28,8 @@ TABLE: list[tuple[str, Intent, dict]] = [
     ("find slow waves in the last 2 hours", L, {"target": "slow waves", "time": ("from_end", 7200, 0)}),
     ("highlight alpha rhythm", L, {"target": "alpha rhythm", "modality": "brain"}),
     ("top 5 obstructive apneas", L, {"target": "obstructive apneas", "count": 5}),
+    ("earliest 3 hypopneas", L, {"target": "hypopneas", "count": 3, "rank": "earliest"}),
+    ("where did breathing stop in the first 10 minutes?", L, {"count": None, "time": ("elapsed", 0, 600)}),
     ("are there any central apneas?", L, {"target": "central apneas"}),
     ("snoring", L, {"target": "snoring", "modality": "respiratory"}),
     ("sawtooth waves", L, {"target": "sawtooth waves"}),
