@@ -20,6 +20,7 @@ from sleeplm_core.heads.models import resolve_model
 from sleeplm_core.index.factory import (
     FLAT_LIMIT, IndexParams, build_faiss_index, factory_string, resolve_params,
 )
+from sleeplm_core.index import factory
 from sleeplm_core.index.build import shard_id
 from sleeplm_core.index.store import LibraryIndex
 from sleeplm_core.model import create_model, model_fingerprint
@@ -161,3 +162,18 @@ def test_torchrun_ranks_build_shards_merged_into_one_index(
     assert lib.index.ntotal == 180
     assert lib.manifest.recordings == [str(synthetic_edf), str(short_synthetic_edf)]
     assert (out / "shards" / f"{shard_id(short_synthetic_edf)}.npz").is_file()
+
+
+def test_an_index_faiss_cannot_move_to_the_gpu_stays_on_the_cpu(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # No GPU here: stand in for faiss-gpu refusing fast-scan codes, as it does.
+    def refuse(*_args: object) -> None:
+        raise RuntimeError("fast-scan index has no GPU implementation")
+
+    monkeypatch.setattr(factory, "gpu_available", lambda: True)
+    monkeypatch.setattr(faiss, "StandardGpuResources", lambda: None, raising=False)
+    monkeypatch.setattr(faiss, "index_cpu_to_gpu", refuse, raising=False)
+    index = faiss.IndexFlatIP(8)
+    with caplog.at_level("WARNING"):
+        assert factory.maybe_to_gpu(index) is index
+    assert "keeping the index on the CPU" in caplog.text
