@@ -142,13 +142,11 @@ def _scored_section(night: LoadedNight, events: list[Event], name: str, where: s
     shown = sorted(events, key=_EVENT_ORDER[order])[:k]
     stages, source = night.stages()
     durations = np.array([e.duration for e in events])
-    # Spindles and K-complexes last about a second: whole seconds would hide their length.
     lines = [f"- **{_clock(night, e.onset)}–{_clock(night, e.onset + e.duration)}** "
-             f"({e.duration:.{1 if e.duration < 10 else 0}f} s, {e.type.replace('_', ' ')}, {source} stage "
+             f"({_seconds(e.duration)}, {e.type.replace('_', ' ')}, {source} stage "
              f"{_stage_name(stages[night.epoch_at(e.onset)])})" for e in shown]
     head = (f"The human scoring has **{len(events)}** {name} events{where} "
-            f"(mean {durations.mean():.{1 if durations.mean() < 10 else 0}f} s, "
-            f"total {durations.sum() / 60:.1f} min); "
+            f"(mean {_seconds(durations.mean())}, total {durations.sum() / 60:.1f} min); "
             f"the {len(shown)} {order} (blue on the plots):")
     return head + "\n" + "\n".join(lines), shown
 
@@ -157,6 +155,11 @@ _EVENT_ORDER: dict[str, Callable[[Event], float]] = {
     "longest": lambda e: -e.duration, "shortest": lambda e: e.duration,
     "earliest": lambda e: e.onset,
 }
+
+
+def _seconds(duration: float) -> str:
+    # Spindles and K-complexes last about a second: whole seconds would hide their length.
+    return f"{duration:.1f} s" if duration < 10 else f"{duration:.0f} s"
 
 
 def _stage_name(code: int) -> str:
@@ -217,7 +220,8 @@ def locate(route: Route, night: LoadedNight, engine: Engine, current: int) -> An
 def _model_section(night: LoadedNight, regions: list[Region], name: str, where: str,
                    weak: bool) -> str:
     if not regions:
-        return f"The model finds no match for {name}{where} (no epoch reaches z ≥ {_FALLBACK_THRESHOLD:.0f})."
+        return (f"The model finds no match for {name}{where} "
+                f"(no epoch reaches z ≥ {_FALLBACK_THRESHOLD:.0f}).")
     head = (f"The model's best matches for {name}{where}"
             + (f" are weak (no stretch of {_SEARCH.min_duration:.0f} s or more stays at z ≥ "
                f"{_SEARCH.threshold:.0f}); the strongest (orange) are:" if weak

@@ -127,7 +127,8 @@ def _highlight_shapes(fig: go.Figure, highlights: Sequence[Highlight], labelled:
     """Draw regions; ``labelled=False`` for the whole night, where labels would pile up."""
     for h in highlights:
         fill, outline = _HIGHLIGHT_COLORS["scored" if h.score is None else "model"]
-        label = {"text": h.text, "textposition": "top left", "font": {"size": 10}} if labelled else {}
+        label = ({"text": h.text, "textposition": "top left", "font": {"size": 10}}
+                 if labelled else {})
         fig.add_shape(type="rect", xref="x", yref="paper", x0=h.start, x1=h.end, y0=0, y1=1,
                       fillcolor=fill, line={"color": outline, "width": 1}, layer="below",
                       name=HIGHLIGHT, label=label)
