@@ -116,12 +116,17 @@ def _masked_track(track: Track, starts: np.ndarray, mask: np.ndarray) -> Track:
                  np.where(mask[epoch_of_bin], track.calibrated, -np.inf))
 
 
+# Sort keys, on (start, duration) in seconds, of the ranks a question can ask for.
+_RANK_KEYS: dict[str, Callable[[float, float], float]] = {
+    "longest": lambda start, duration: -duration, "shortest": lambda start, duration: duration,
+    "earliest": lambda start, duration: start,
+}
+
+
 def _rank(regions: list[Region], rank: str | None) -> list[Region]:
-    keys: dict[str | None, Callable[[Region], float]] = {
-        "longest": lambda r: -r.duration, "shortest": lambda r: r.duration,
-        "earliest": lambda r: r.start,
-    }
-    return sorted(regions, key=keys.get(rank, lambda r: -r.score))
+    if rank in _RANK_KEYS:
+        return sorted(regions, key=lambda r: _RANK_KEYS[rank](r.start, r.duration))
+    return sorted(regions, key=lambda r: -r.score)
 
 
 def _scored_events(night: LoadedNight, phen: Phenomenon | None, mask: np.ndarray) -> list[Event]:
@@ -138,8 +143,8 @@ def _scored_section(night: LoadedNight, events: list[Event], name: str, where: s
     if not events:
         return "", []
     # Scored events carry no strength, so "strongest" (and no rank) lists the longest.
-    order = rank if rank in _EVENT_ORDER else "longest"
-    shown = sorted(events, key=_EVENT_ORDER[order])[:k]
+    order = rank if rank in _RANK_KEYS else "longest"
+    shown = sorted(events, key=lambda e: _RANK_KEYS[order](e.onset, e.duration))[:k]
     stages, source = night.stages()
     durations = np.array([e.duration for e in events])
     lines = [f"- **{_clock(night, e.onset)}–{_clock(night, e.onset + e.duration)}** "
@@ -149,12 +154,6 @@ def _scored_section(night: LoadedNight, events: list[Event], name: str, where: s
             f"(mean {_seconds(durations.mean())}, total {durations.sum() / 60:.1f} min); "
             f"the {len(shown)} {order} (blue on the plots):")
     return head + "\n" + "\n".join(lines), shown
-
-
-_EVENT_ORDER: dict[str, Callable[[Event], float]] = {
-    "longest": lambda e: -e.duration, "shortest": lambda e: e.duration,
-    "earliest": lambda e: e.onset,
-}
 
 
 def _seconds(duration: float) -> str:
