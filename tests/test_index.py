@@ -177,3 +177,18 @@ def test_an_index_faiss_cannot_move_to_the_gpu_stays_on_the_cpu(
     with caplog.at_level("WARNING"):
         assert factory.maybe_to_gpu(index) is index
     assert "keeping the index on the CPU" in caplog.text
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--m", "7"], "--m 7: PQ sub-quantizers must divide the embedding dimension 256"),
+    (["--k-factor", "0"], "k_factor must be at least 1, got 0 (--k-factor)"),
+    (["--nprobe", "0"], "nprobe must be at least 1, got 0 (--nprobe)"),
+])
+def test_bad_index_parameters_are_refused_with_the_flag_named(
+        tmp_path: Path, synthetic_edf: Path, capsys: pytest.CaptureFixture[str],
+        flags: list[str], message: str) -> None:
+    out = tmp_path / "bad"
+    assert main(build_args([synthetic_edf], out, "--captions", "none", "--index-kind", "ivfpq",
+                           "--nlist", "4", *flags)) == 2
+    assert message in capsys.readouterr().err
+    assert not (out / "index.faiss").exists()

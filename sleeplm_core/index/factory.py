@@ -29,6 +29,8 @@ from dataclasses import dataclass, replace
 import faiss
 import numpy as np
 
+from sleeplm_core.errors import IndexError_
+
 log = logging.getLogger(__name__)
 
 FLAT_LIMIT = 100_000
@@ -67,18 +69,29 @@ class IndexParams:
     train_size: int | None = None
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        # Zero would otherwise read as "automatic" (nprobe) or silently return nothing (k_factor).
+        for name in ("nlist", "m", "nbits", "nprobe", "k_factor", "train_size"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise IndexError_(f"index parameter {name} must be at least 1, got {value} "
+                                  f"(--{name.replace('_', '-')}); leave it out to choose it "
+                                  "from the library size")
+
 
 def resolve_params(n: int, dim: int, params: IndexParams = IndexParams()) -> IndexParams:
     """Fill every automatic field of ``params`` for ``n`` vectors of width ``dim``."""
     if params.kind not in INDEX_KINDS:
-        raise ValueError(f"unknown index kind {params.kind!r}; use one of {INDEX_KINDS}")
+        raise IndexError_(f"unknown index kind {params.kind!r}; use one of {INDEX_KINDS}")
     kind = params.kind if params.kind != "auto" else ("flat" if n <= FLAT_LIMIT else "ivfpq")
     if kind == "flat":
         return replace(params, kind="flat")
     nlist = params.nlist or max(64, 2 ** int(round(np.log2(2 * max(np.sqrt(n), 1)))))
     m = params.m or max(d for d in range(1, dim + 1) if dim % d == 0 and dim // d >= 8)
     if dim % m:
-        raise ValueError(f"PQ m={m} must divide the dimension {dim}")
+        divisors = [d for d in range(1, dim + 1) if dim % d == 0]
+        raise IndexError_(f"--m {m}: PQ sub-quantizers must divide the embedding dimension "
+                          f"{dim}; use one of {divisors} or leave --m out")
     return replace(params, kind="ivfpq", nlist=nlist, m=m,
                    nprobe=params.nprobe or max(8, nlist // 4),
                    train_size=params.train_size or min(n, max(64 * nlist, PQ_TRAIN_MIN)))
