@@ -32,7 +32,8 @@ from sleeplm_core.heads.localize import LocalizeConfig, localize
 from sleeplm_core.heads.models import resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.index.build import Rank, ShardInput, SourceLabel, build_library
-from sleeplm_core.index.factory import IndexParams, build_faiss_index, factory_string, resolve_params
+from sleeplm_core.index.factory import (IndexParams, build_faiss_index, factory_string,
+                                        resolve_params)
 from sleeplm_core.index.store import Manifest
 from sleeplm_core.io.load import open_night
 
