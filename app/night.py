@@ -30,7 +30,7 @@ from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.heads.summary import NightSummary, summarize_night
 from sleeplm_core.io.epochset import AUX_CHANNELS, CANONICAL_CHANNELS, EpochSet
 from sleeplm_core.io.load import open_night
-from sleeplm_core.io.recording import STAGES, Recording
+from sleeplm_core.io.recording import STAGES, Event, Recording
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,18 @@ class LoadedNight:
         if not np.any(self.epochs.stages >= 0):
             return None
         return np.asarray(self.epochs.stages)
+
+    def scored_events(self) -> tuple[list[Event], str]:
+        """Events the answers rest on, with where they come from.
+
+        The human scoring's events when the recording came with any; the machine
+        scoring's otherwise (see ``sleeplm_core.scoring``). Returns (events sorted by
+        onset, source) where source is "scored" for human scoring, or a label naming the
+        tool, e.g. "machine-scored (YASA, EEG Fpz-Cz)"; "none" when neither exists.
+        """
+        if self.recording.events:
+            return list(self.recording.events), "scored"
+        return [], "none"
 
     def epoch_at(self, seconds: float) -> int:
         """Index of the epoch that contains ``seconds`` (clipped to the night)."""
