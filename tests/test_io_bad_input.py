@@ -90,32 +90,20 @@ def test_no_mappable_channel_lists_labels_and_how_to_map(tmp_path):
     assert montage.mapping == {"EEG_C3": "Ch0"} and montage.substitutions["EEG_C3"][1] == "set by user"
 
 
-def test_scoring_longer_than_recording(tmp_path):
+def test_scoring_longer_than_recording_keeps_what_fits(tmp_path):
     hyp = _write(tmp_path, "".join(f"{30 * i},30,Sleep stage 2\n" for i in range(40)).encode(), "hyp.csv")
-    with pytest.raises(RecordingError, match=r"hyp\.csv: scoring covers 1200 s but the recording lasts 600 s"):
-        load_recording(PSG, hypnogram=hyp)
-
-
-def test_scoring_starting_after_the_end(tmp_path):
-    hyp = _write(tmp_path, b"onset,duration,description\n900,30,W\n", "late.csv")
-    with pytest.raises(RecordingError, match="scoring starts at 900 s, outside the 600-s recording"):
-        load_recording(PSG, hypnogram=hyp)
-
-
-def test_unknown_stage_label(tmp_path):
-    hyp = _write(tmp_path, b"W\nN1\nN2\nDeep\n", "hyp.txt")
-    with pytest.raises(RecordingError, match=r"hyp\.txt: unknown stage label 'Deep'"):
-        load_recording(PSG, hypnogram=hyp)
-    edf_style = _write(tmp_path, b"0,30,Sleep stage 5\n", "hyp5.csv")
-    with pytest.raises(RecordingError, match="unknown stage label 'Sleep stage 5'"):
-        load_recording(PSG, hypnogram=edf_style)
+    rec = load_recording(PSG, hypnogram=hyp)
+    assert rec.stages.tolist() == [2] * 20
+    assert any("hyp.csv: 20 scored epoch(s) past the end of the 600-s recording (600-1200 s) were dropped" in w
+               for w in rec.source["warnings"])
 
 
 def test_events_outside_the_recording_are_dropped_and_counted(tmp_path):
     events = _write(tmp_path, b"onset\tduration\tdescription\n10\t15\tHypopnea\n700\t10\tArousal\n-5\t3\tSpindle\n", "ev.tsv")
     rec = load_recording(PSG, events=events)
     assert [(e.onset, e.type) for e in rec.events] == [(10.0, "hypopnea")]
-    assert any("2 event(s) outside the recording (0-600 s) were dropped" in w for w in rec.source["warnings"])
+    assert any("2 event(s) outside the recording (0-600 s) were dropped (they span -5 to 710 s)" in w
+               for w in rec.source["warnings"])
 
 
 def test_nan_and_inf_samples_are_flagged_not_zeroed(tmp_path):

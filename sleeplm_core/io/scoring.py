@@ -38,10 +38,10 @@ log = logging.getLogger(__name__)
 def edf_scoring(header: EdfHeader) -> Scoring:
     """Stages and events from the EDF+ annotations of a validated file."""
     notes = read_annotations(header)
-    stages, offset, events = from_annotations(
+    stages, offset, events, warnings = from_annotations(
         [n[0] for n in notes], [n[1] for n in notes], [n[2] for n in notes], source=header.path
     )
-    return Scoring(stages, offset, events, "edf-annotations", header.path)
+    return Scoring(stages, offset, events, "edf-annotations", header.path, warnings)
 
 
 def read_edf_annotations(path: Path) -> Scoring:
@@ -72,8 +72,12 @@ def detect_format(path: Path) -> str:
 def read_scoring(path: str | Path) -> Scoring:
     """Read a scoring file of any supported format.
 
+    Unknown stage labels leave their epochs unscored and are named in
+    ``warnings``; the file is refused only when nothing usable remains.
+
     Raises:
-        RecordingError: the file is missing, of unknown format or inconsistent.
+        RecordingError: the file is missing, of unknown format, inconsistent, or
+            holds neither a known stage nor an event.
     """
     path = Path(path)
     if not path.is_file():
@@ -89,6 +93,9 @@ def read_scoring(path: str | Path) -> Scoring:
         "stage-per-line": scoring_text.read_stage_per_line,
     }
     scoring = readers[fmt](path)
+    if len(scoring.stages) and not np.any(scoring.stages >= 0) and not scoring.events and scoring.warnings:
+        reasons = "; ".join(w.removeprefix(f"{path}: ") for w in scoring.warnings)
+        raise RecordingError(f"{path}: nothing usable is left (no known stage, no event): {reasons}")
     log.debug("%s: %s scoring, %d epochs, %d events", path, fmt, len(scoring.stages), len(scoring.events))
     return scoring
 
@@ -96,42 +103,55 @@ def read_scoring(path: str | Path) -> Scoring:
 def apply_scoring(rec: Recording, scoring: Scoring, *, stages: bool = True) -> None:
     """Fit ``scoring`` onto ``rec`` in place: set stages (when ``stages``) and add events.
 
-    Stage epochs that fall past the end of the recording are dropped when they
-    are unscored (Sleep-EDF pads its hypnograms with "?") and are an error
-    otherwise. Events entirely outside the recording are dropped and counted.
+    What falls inside the recording is kept; stage epochs and events outside it
+    are dropped with a warning that counts them and gives their span (a
+    truncated export with the full night's scoring is common).
 
     Raises:
-        RecordingError: scored epochs do not fit inside the recording.
+        RecordingError: ``stages`` is set and no scored epoch falls inside the recording.
     """
     name = scoring.path or rec.source.get("path", "recording")
     warnings = rec.source.setdefault("warnings", [])
     warnings.extend(scoring.warnings)
     if stages and len(scoring.stages):
         rec.stages, rec.stage_offset = _fit_stages(rec, scoring, name, warnings)
-    kept = [e for e in scoring.events if 0.0 <= e.onset < rec.duration]
-    dropped = len(scoring.events) - len(kept)
-    if dropped:
-        message = f"{name}: {dropped} event(s) outside the recording (0-{rec.duration:.0f} s) were dropped"
-        log.warning(message)
-        warnings.append(message)
-    rec.events = sorted(rec.events + kept, key=lambda e: e.onset)
+    inside = [e for e in scoring.events if 0.0 <= e.onset < rec.duration]
+    outside = [e for e in scoring.events if not 0.0 <= e.onset < rec.duration]
+    if outside:
+        warnings.append(
+            f"{name}: {len(outside)} event(s) outside the recording (0-{rec.duration:.0f} s) were dropped "
+            f"(they span {min(e.onset for e in outside):.0f} to {max(e.offset for e in outside):.0f} s)"
+        )
+        log.warning(warnings[-1])
+    rec.events = sorted(rec.events + inside, key=lambda e: e.onset)
 
 
 def _fit_stages(rec: Recording, scoring: Scoring, name: object, warnings: list[str]) -> tuple[np.ndarray, float]:
-    offset = scoring.stage_offset
-    if offset < 0 or offset >= rec.duration:
+    """The stage epochs that lie wholly inside the recording, and the onset of the first."""
+    starts = scoring.stage_offset + EPOCH_SEC * np.arange(len(scoring.stages))
+    inside = (starts >= -1e-6) & (starts + EPOCH_SEC <= rec.duration + 1e-6)
+    scored = scoring.stages >= 0
+    if not np.any(inside & scored):
         raise RecordingError(
-            f"{name}: scoring starts at {offset:.0f} s, outside the {rec.duration:.0f}-s recording; "
-            "check that the scoring belongs to this recording"
+            f"{name}: the scoring covers {starts[0]:.0f}-{starts[-1] + EPOCH_SEC:.0f} s, and none of its scored "
+            f"epochs falls inside the {rec.duration:.0f}-s recording; check that the scoring belongs to this recording"
         )
-    fits = int(np.floor((rec.duration - offset) / EPOCH_SEC + 1e-9))
-    extra = scoring.stages[fits:]
-    if np.any(extra >= 0):
-        raise RecordingError(
-            f"{name}: scoring covers {offset + EPOCH_SEC * len(scoring.stages):.0f} s but the recording lasts "
-            f"{rec.duration:.0f} s ({int(np.sum(extra >= 0))} scored epochs past the end); "
-            "check that the scoring belongs to this recording"
-        )
-    if len(extra):
-        warnings.append(f"{name}: {len(extra)} unscored epoch(s) past the end of the recording were dropped")
-    return scoring.stages[:fits].copy(), offset
+    for side, drop in (("before the start", starts < -1e-6), ("past the end", ~inside & (starts >= -1e-6))):
+        _warn_dropped(name, side, starts[drop & scored], drop.sum(), rec.duration, warnings)
+    kept = np.flatnonzero(inside)
+    return scoring.stages[kept[0]:kept[-1] + 1].copy(), float(starts[kept[0]])
+
+
+def _warn_dropped(name: object, side: str, scored_starts: np.ndarray, n_dropped: int, duration: float,
+                  warnings: list[str]) -> None:
+    """Warn about stage epochs dropped on one side of the recording."""
+    if not n_dropped:
+        return
+    if len(scored_starts):
+        message = (f"{name}: {len(scored_starts)} scored epoch(s) {side} of the {duration:.0f}-s recording "
+                   f"({scored_starts.min():.0f}-{scored_starts.max() + EPOCH_SEC:.0f} s) were dropped; "
+                   "the epochs inside it are kept")
+        log.warning(message)
+    else:
+        message = f"{name}: {n_dropped} unscored epoch(s) {side} of the recording were dropped"
+    warnings.append(message)

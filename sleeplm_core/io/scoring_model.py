@@ -9,7 +9,7 @@ import numpy as np
 
 from sleeplm_core.io.events import normalize_event
 from sleeplm_core.io.recording import Event
-from sleeplm_core.io.stages import is_stage_label, stage_code, stage_grid
+from sleeplm_core.io.stages import decode_stages, is_stage_label, stage_grid
 
 
 @dataclass
@@ -36,14 +36,20 @@ class Scoring:
 def from_annotations(
     onsets: list[float], durations: list[float], labels: list[str],
     channels: list[str | None] | None = None, source: str | Path = "scoring",
-) -> tuple[np.ndarray, float, list[Event]]:
-    """Split annotations into a stage grid and normalised events."""
+) -> tuple[np.ndarray, float, list[Event], list[str]]:
+    """Split annotations into a stage grid and normalised events.
+
+    Returns:
+        (stages, offset, events, warnings): stage labels that do not decode
+        leave their epochs unscored and are named in ``warnings``.
+    """
     channels = channels if channels is not None else [None] * len(labels)
-    intervals, events = [], []
+    stage_items, events = [], []
     for onset, duration, label, channel in zip(onsets, durations, labels, channels):
         if is_stage_label(label):
-            intervals.append((float(onset), float(duration), stage_code(label, source)))
+            stage_items.append((float(onset), float(duration), label))
         else:
             events.append(Event(float(onset), float(duration), normalize_event(label), channel))
-    stages, offset = stage_grid(intervals, source)
-    return stages, offset, sorted(events, key=lambda e: e.onset)
+    codes, warnings = decode_stages([label for _, _, label in stage_items], source)
+    stages, offset = stage_grid([(on, dur, c) for (on, dur, _), c in zip(stage_items, codes)], source)
+    return stages, offset, sorted(events, key=lambda e: e.onset), warnings

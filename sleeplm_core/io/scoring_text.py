@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from sleeplm_core.errors import RecordingError
 from sleeplm_core.io.events import normalize_event
 from sleeplm_core.io.recording import EPOCH_SEC, UNKNOWN_STAGE, Event
 from sleeplm_core.io.scoring_model import Scoring, from_annotations
-from sleeplm_core.io.stages import stage_code
+from sleeplm_core.io.stages import decode_stages, unknown_warning
 
 DREAMS_STEP_SEC = 5.0
 """Seconds per value in DREAMS hypnogram files."""
@@ -71,14 +72,11 @@ def _majority(block: np.ndarray) -> int:
 
 
 def read_dreams_hypnogram(path: Path) -> Scoring:
-    """DREAMS ``[Hypnogram]`` file: one reversed-scale R&K code per 5 s."""
+    """DREAMS ``[Hypnogram]`` file: one reversed-scale R&K code per 5 s; other codes are unscored."""
     raw = _ints(path, _lines(path)[1:])
-    unknown = sorted(set(raw.tolist()) - set(_DREAMS_CODES))
-    if unknown:
-        raise RecordingError(f"{path}: unknown DREAMS stage codes {unknown}; valid codes are 5..0, -1, -2, -3")
-    warnings: list[str] = []
-    stages = to_epochs(np.array([_DREAMS_CODES[c] for c in raw.tolist()]), DREAMS_STEP_SEC, path, warnings)
-    return Scoring(stages, 0.0, [], "dreams-hypnogram", path, warnings)
+    warnings = unknown_warning(path, Counter(str(c) for c in raw.tolist() if c not in _DREAMS_CODES))
+    codes = np.array([_DREAMS_CODES.get(c, UNKNOWN_STAGE) for c in raw.tolist()])
+    return Scoring(to_epochs(codes, DREAMS_STEP_SEC, path, warnings), 0.0, [], "dreams-hypnogram", path, warnings)
 
 
 def read_dreams_events(path: Path) -> Scoring:
@@ -110,8 +108,8 @@ def read_csv(path: Path) -> Scoring:
         except (ValueError, IndexError):
             raise RecordingError(f"{path}: row {number} is not onset,duration,description; fix the CSV") from None
         channels.append(_optional_cell(row, columns.get("channel")))
-    stages, offset, events = from_annotations(onsets, durations, labels, channels, source=path)
-    return Scoring(stages, offset, events, "csv", path)
+    stages, offset, events, warnings = from_annotations(onsets, durations, labels, channels, source=path)
+    return Scoring(stages, offset, events, "csv", path, warnings)
 
 
 def _optional_cell(row: list[str], index: int | None) -> str | None:
@@ -149,24 +147,25 @@ def read_stage_per_line(path: Path) -> Scoring:
     comments = " ".join(line.lstrip("#") for line in lines if line.startswith("#"))
     values = [line for line in lines if not line.startswith("#")]
     step_match = _STEP_COMMENT.search(comments)
-    legend = {int(k): stage_code(v, path) for k, v in _LEGEND_ITEM.findall(comments)}
-    warnings: list[str] = []
+    legend_items = _LEGEND_ITEM.findall(comments)
+    legend_codes, warnings = decode_stages([v for _, v in legend_items], path)
+    legend = {int(k): code for (k, _), code in zip(legend_items, legend_codes)}
     if values and all(_INT.match(v) for v in values):
-        codes, step = _integer_codes(path, _ints(path, values), legend)
+        codes, step = _integer_codes(path, _ints(path, values), legend, warnings)
         step = float(step_match.group(1)) if step_match else step
     else:
-        codes = np.array([stage_code(v, path) for v in values])
+        decoded, warnings = decode_stages(values, path)
+        codes = np.array(decoded)
         step = float(step_match.group(1)) if step_match else EPOCH_SEC
     stages = to_epochs(codes, step, path, warnings)
     return Scoring(stages, 0.0, [], "stage-per-line", path, warnings)
 
 
-def _integer_codes(path: Path, raw: np.ndarray, legend: dict[int, int]) -> tuple[np.ndarray, float]:
+def _integer_codes(path: Path, raw: np.ndarray, legend: dict[int, int],
+                   warnings: list[str]) -> tuple[np.ndarray, float]:
     if legend:
-        unknown = sorted(set(raw.tolist()) - set(legend))
-        if unknown:
-            raise RecordingError(f"{path}: stage codes {unknown} are not in the file's legend; fix the hypnogram")
-        return np.array([legend[c] for c in raw.tolist()]), EPOCH_SEC
+        warnings.extend(unknown_warning(path, Counter(str(c) for c in raw.tolist() if c not in legend)))
+        return np.array([legend.get(c, UNKNOWN_STAGE) for c in raw.tolist()]), EPOCH_SEC
     blocks_constant = len(raw) % int(EPOCH_SEC) == 0 and bool(np.all(raw.reshape(-1, int(EPOCH_SEC)) == raw[::int(EPOCH_SEC), None]))
     unknown = sorted(set(raw.tolist()) - set(_RK_PER_SECOND))
     if not blocks_constant or unknown:

@@ -71,8 +71,8 @@ def read_nsrr(path: Path) -> Scoring:
         durations.append(_number(path, elem, "Duration"))
         labels.append(concept)
         channels.append(elem.findtext("SignalLocation"))
-    stages, offset, events = from_annotations(onsets, durations, labels, channels, source=path)
-    return Scoring(stages, offset, events, "nsrr-xml", path)
+    stages, offset, events, warnings = from_annotations(onsets, durations, labels, channels, source=path)
+    return Scoring(stages, offset, events, "nsrr-xml", path, warnings)
 
 
 def read_profusion(path: Path) -> Scoring:

@@ -3,13 +3,16 @@
 Codes follow :data:`sleeplm_core.io.recording.STAGES`: 0 W, 1 N1, 2 N2, 3 N3,
 4 REM, -1 unscored. Rechtschaffen & Kales S3 and S4 both become N3 (AASM).
 Movement time, artefact, "?" and a bare "N" (NREM of unstated depth) are
-stage labels that mean "unscored".
+stage labels that mean "unscored". A label that announces a stage but is not
+one of these ("Sleep stage 5") is unscored too, and :func:`decode_stages`
+names it in a warning instead of refusing the whole file.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +31,7 @@ _STAGE_WORDS: dict[str, int] = {
     "artefact": UNKNOWN_STAGE, "artifact": UNKNOWN_STAGE, "no stage": UNKNOWN_STAGE,
 }
 # Prefixes that announce a stage label in EDF+/NSRR annotations ("Sleep stage 2",
-# "Stage 2 sleep|2"); a label with such a prefix must decode or it is an error.
+# "Stage 2 sleep|2"); a label with such a prefix is a stage even when it does not decode.
 _STAGE_PREFIX = re.compile(r"^(sleep stage|stage)\s*")
 _NSRR_SUFFIX = re.compile(r"\s*(sleep)?\s*(\|.*)?$")
 
@@ -50,19 +53,30 @@ def _core(text: str) -> str:
     return _NSRR_SUFFIX.sub("", text) or text
 
 
-def stage_code(label: str, source: str | Path = "scoring") -> int:
-    """Stage code of a stage label ("Sleep stage 4" -> 3, "REM sleep|5" -> 4).
+def stage_code(label: str) -> int | None:
+    """Stage code of a stage label ("Sleep stage 4" -> 3, "REM sleep|5" -> 4); None if unknown."""
+    return _STAGE_WORDS.get(_core(_normalise(label)))
 
-    Raises:
-        RecordingError: the label is not a known stage name.
+
+def decode_stages(labels: Sequence[str], source: str | Path = "scoring") -> tuple[list[int], list[str]]:
+    """Stage codes of ``labels``; unknown labels become unscored.
+
+    Returns:
+        One code per label, and a warning naming each unknown label with its
+        count (empty when every label is known).
     """
-    core = _core(_normalise(label))
-    if core not in _STAGE_WORDS:
-        raise RecordingError(
-            f"{source}: unknown stage label {label!r}; use W, N1, N2, N3, R (or R&K 1-4, ?) "
-            "or convert the scoring to CSV onset,duration,stage"
-        )
-    return _STAGE_WORDS[core]
+    codes = [stage_code(label) for label in labels]
+    unknown = Counter(label.strip() for label, code in zip(labels, codes) if code is None)
+    return [UNKNOWN_STAGE if c is None else c for c in codes], unknown_warning(source, unknown)
+
+
+def unknown_warning(source: str | Path, unknown: Counter) -> list[str]:
+    """The warning for stage labels or codes that were read as unscored (none if none)."""
+    if not unknown:
+        return []
+    names = ", ".join(f"{label!r} x{n}" for label, n in unknown.most_common())
+    return [f"{source}: unknown stage label(s) {names} marked unscored; "
+            "use W, N1, N2, N3, R (or R&K 1-4, ?) for them to count"]
 
 
 def stage_grid(
