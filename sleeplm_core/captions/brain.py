@@ -1,4 +1,7 @@
-"""Brain captions: one sentence per EEG channel (band powers) and per EOG channel."""
+"""Brain captions: one sentence per EEG channel (band powers) and per EOG channel.
+
+A band the channel's rate cannot measure (None) is not mentioned; parsed back it is NaN,
+like any number a caption omits."""
 
 from __future__ import annotations
 
@@ -55,11 +58,12 @@ def parse(sentences: list[str]) -> tuple[BrainFacts | None, int]:
 
 
 def _eeg_sentence(ch: EegBands, rng: np.random.Generator, number: NumberStyle) -> str:
-    order = rng.permutation(len(EEG_BANDS)) if rng.random() < 0.3 else range(len(EEG_BANDS))
+    # Bands above the channel's Nyquist limit are None and not mentioned.
+    bands = [band for band in EEG_BANDS if getattr(ch, band) is not None]
+    order = rng.permutation(len(bands)) if rng.random() < 0.3 else range(len(bands))
     items = [
-        pick(rng, BAND_PHRASES).format(band=EEG_BANDS[i],
-                                       value=number(EegBands, EEG_BANDS[i],
-                                                    getattr(ch, EEG_BANDS[i])))
+        pick(rng, BAND_PHRASES).format(band=bands[i],
+                                       value=number(EegBands, bands[i], getattr(ch, bands[i])))
         for i in order
     ]
     return f"{pick(rng, EEG_HEADS).format(channel=ch.channel)} {join_items(items, rng)}."

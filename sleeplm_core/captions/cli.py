@@ -29,6 +29,8 @@ def _captions(args: argparse.Namespace) -> int:
             rec, montage, epochs = open_night(path, hypnogram=args.hypnogram, events=args.events,
                                               mapping=parse_map(args.map))
             features = night_features(rec, epochs, montage)
+            for note in features.notes:
+                print(f"note: {Path(path).name}: {note}")
             lines = iter_epoch_captions(features, args.seed, args.variants)
             for epoch in tqdm(lines, total=len(features), desc=Path(path).name, unit="epoch"):
                 sink.write(json.dumps(epoch.to_json(features.recording_id)) + "\n")

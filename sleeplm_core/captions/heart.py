@@ -18,6 +18,10 @@ ECG_PHRASES = {
               "beat-to-beat variability (RMSSD) {value} ms"),
 }
 HR_HEADS = ("Heart rate:", "Heart rate (bpm):", "Heart rate in beats per minute:")
+# Heads that name where the rate comes from (the pulse channel or the ECG).
+HR_SOURCE_HEADS = ("Heart rate from {source}:", "Heart rate (from {source}):",
+                   "Heart rate measured from {source}:")
+SOURCE = r"[^():]+"
 SPO2_HEADS = ("SpO2:", "Oxygen saturation (SpO2):", "Blood oxygen (SpO2):")
 STAT_PHRASES = {
     "minimum": ("minimum {value}", "lowest {value}", "a low of {value}"),
@@ -45,7 +49,9 @@ def render(facts: HeartFacts, rng: np.random.Generator, number: NumberStyle) -> 
                  for k in ("rate", "rmssd")]
         parts.append(f"{pick(rng, ECG_HEADS)} {join_items(items, rng)}.")
     if facts.heart_rate:
-        parts.append(_summary(HR_HEADS, facts.heart_rate, ("minimum", "maximum", "mean"), "",
+        source = facts.heart_rate.source
+        heads = tuple(h.format(source=source) for h in HR_SOURCE_HEADS) if source else HR_HEADS
+        parts.append(_summary(heads, facts.heart_rate, ("minimum", "maximum", "mean"), "",
                               rng, number))
     if facts.spo2:
         parts.append(_summary(SPO2_HEADS, facts.spo2, ("minimum", "mean"), "%", rng, number))
@@ -60,9 +66,11 @@ def parse(sentences: list[str]) -> tuple[HeartFacts | None, int]:
         if head := match_start(ECG_HEADS, sentence):
             body = sentence[head.end():]
             ecg = EcgBeats(*(number_in(ECG_PHRASES[k], body) for k in ("rate", "rmssd")))
-        elif head := match_start(HR_HEADS, sentence):
+        elif head := (match_start(HR_SOURCE_HEADS, sentence, source=SOURCE)
+                      or match_start(HR_HEADS, sentence)):
             body = sentence[head.end():]
-            hr = HeartRate(*_stats(body, ("minimum", "maximum", "mean"), ""), _trends(body))
+            hr = HeartRate(*_stats(body, ("minimum", "maximum", "mean"), ""), _trends(body),
+                           (head.groupdict().get("source") or "").strip())
         elif head := match_start(SPO2_HEADS, sentence):
             body = sentence[head.end():]
             spo2 = Oxygen(*_stats(body, ("minimum", "mean"), "%"), _trends(body))

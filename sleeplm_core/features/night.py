@@ -33,11 +33,14 @@ class NightFeatures:
         recording_id: the EpochSet's recording id.
         starts: epoch starts in seconds from the recording start, (n_epochs,).
         levels: level name -> one Facts (or None where the level is absent) per epoch.
+        notes: one line per channel or band left out, with the reason (a band
+            above Nyquist, an uncalibrated SpO2, undetectable R peaks, ...).
     """
 
     recording_id: str
     starts: np.ndarray
     levels: dict[str, list[Facts | None]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -74,9 +77,10 @@ def night_features(rec: Recording, epochs: EpochSet,
             when the position channel uses the released codes.
     """
     codes = montage.position_codes if montage is not None else None
+    notes: list[str] = []
     levels = {
-        "brain": brain_features(rec, epochs),
-        "heart": heart_features(rec, epochs),
+        "brain": brain_features(rec, epochs, notes),
+        "heart": heart_features(rec, epochs, notes),
         "respiratory": respiratory_features(rec, epochs),
         "position_muscle": position_muscle_features(rec, epochs, codes),
         "stage_event": stage_event_features(rec, epochs),
@@ -84,7 +88,9 @@ def night_features(rec: Recording, epochs: EpochSet,
     for level, facts in levels.items():
         log.debug("%s: %s facts in %d epochs", epochs.recording_id, level,
                   sum(f is not None for f in facts))
-    return NightFeatures(epochs.recording_id, np.asarray(epochs.starts, dtype=float), levels)
+    for note in notes:
+        log.info("%s: %s", epochs.recording_id, note)
+    return NightFeatures(epochs.recording_id, np.asarray(epochs.starts, dtype=float), levels, notes)
 
 
 def _flatten(obj: Any, prefix: str) -> dict[str, Any]:
