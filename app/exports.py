@@ -27,15 +27,17 @@ def _stem(night: LoadedNight) -> str:
 
 
 def events_csv(night: LoadedNight, highlights: list[Highlight], folder: Path) -> Path:
-    """Scored events and the model's highlighted regions, one row each."""
+    """Scored events (human, else machine-scored, with their source) and the model's
+    highlighted regions, one row each."""
     path = folder / f"{_stem(night)}_events.csv"
     t0 = night.recording.start_time
+    events, source = night.scored_events()
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["onset_s", "duration_s", "clock", "type", "source", "score"])
-        for e in night.recording.events:
+        for e in events:
             w.writerow([f"{e.onset:.2f}", f"{e.duration:.2f}", format_clock(e.onset, t0), e.type,
-                        "scored", ""])
+                        e.source or source, "" if e.confidence is None else f"{e.confidence:.3f}"])
         for h in highlights:
             w.writerow([f"{h.start:.2f}", f"{h.end - h.start:.2f}", format_clock(h.start, t0),
                         h.label, "model", "" if h.score is None else f"{h.score:.3f}"])
@@ -43,28 +45,33 @@ def events_csv(night: LoadedNight, highlights: list[Highlight], folder: Path) ->
 
 
 def hypnogram_csv(night: LoadedNight, folder: Path) -> Path:
-    """One row per epoch: start, clock time, scored and predicted stage, confidence."""
+    """One row per epoch: start, clock time, scored, machine-scored and predicted stage, confidence."""
     path = folder / f"{_stem(night)}_hypnogram.csv"
     scored = night.scored()
     t0 = night.recording.start_time
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["epoch", "start_s", "clock", "scored", "predicted", "confidence"])
+        w.writerow(["epoch", "start_s", "clock", "scored", "machine", "predicted", "confidence"])
+        machine = night.machine_stages()
         for i, start in enumerate(night.epochs.starts):
             sc = STAGES[scored[i]] if scored is not None and scored[i] >= 0 else ""
+            ma = STAGES[machine[i]] if machine is not None and machine[i] >= 0 else ""
             pr = STAGES[night.predicted[i]] if night.predicted is not None else ""
             conf = f"{night.confidence[i]:.3f}" if night.confidence is not None else ""
-            w.writerow([i, f"{start:.1f}", format_clock(float(start), t0), sc, pr, conf])
+            w.writerow([i, f"{start:.1f}", format_clock(float(start), t0), sc, ma, pr, conf])
     return path
 
 
 def edf_annotations(night: LoadedNight, highlights: list[Highlight], folder: Path) -> Path:
-    """EDF+ file of annotations: hypnogram (scored, else predicted), events, highlights."""
+    """EDF+ file of annotations: hypnogram (scored, else machine-scored, else predicted),
+    events (scored, else machine-scored), highlights."""
     stages, source = night.stages()
     notes = [edfio.EdfAnnotation(float(t), EPOCH_SEC, _STAGE_TEXT[STAGES[c]])
              for t, c in zip(night.epochs.starts, stages) if c >= 0]
     notes += [edfio.EdfAnnotation(e.onset, e.duration or None, e.type)
-              for e in night.recording.events]
+              for e in night.scored_events()[0]]
+    # A machine source ("machine-scored (YASA, EEG Fpz-Cz)") is too long for a file name.
+    source = "machine" if source.startswith("machine") else source
     notes += [edfio.EdfAnnotation(h.start, h.end - h.start, f"model: {h.label}")
               for h in highlights]
     start = night.recording.start_time

@@ -82,7 +82,10 @@ class NightView:
         predicted: predicted stage codes per epoch, or None.
         confidence: probability of each predicted stage in [0, 1], or None.
         spectrogram: whole-night EEG spectrogram, or None without EEG.
-        events: scored events.
+        events: scored (human) events.
+        machine: machine-scored stage codes per epoch (-1 unknown), or None.
+        machine_label: source of the machine scoring, e.g. "machine-scored (YASA, EEG Fpz-Cz)".
+        machine_events: machine-scored events (each with its source).
         similarity: per-epoch query score (calibrated), or None before any query.
         similarity_label: the query the similarity belongs to.
         highlights: regions to draw.
@@ -97,6 +100,9 @@ class NightView:
     confidence: np.ndarray | None = None
     spectrogram: Spectrogram | None = None
     events: Sequence[Event] = ()
+    machine: np.ndarray | None = None
+    machine_label: str = ""
+    machine_events: Sequence[Event] = ()
     similarity: np.ndarray | None = None
     similarity_label: str = ""
     highlights: Sequence[Highlight] = ()
@@ -153,13 +159,19 @@ def _stage_trace(times: np.ndarray, codes: np.ndarray, name: str, **style: objec
 def _add_hypnogram(fig: go.Figure, view: NightView, row: int) -> None:
     t = view.epoch_starts
     if view.scored is not None and np.any(view.scored >= 0):
-        fig.add_trace(_stage_trace(t, view.scored, "scored", line={"color": "black"}), row=row, col=1)
+        fig.add_trace(_stage_trace(t, view.scored, "scored (human)", line={"color": "black"},
+                                   legendgroup="hypnogram", showlegend=True), row=row, col=1)
+    if view.machine is not None and np.any(view.machine >= 0):
+        fig.add_trace(_stage_trace(t, view.machine, view.machine_label or "machine-scored",
+                                   line={"color": "seagreen"}, legendgroup="hypnogram",
+                                   showlegend=True), row=row, col=1)
     if view.predicted is not None:
         conf = view.confidence if view.confidence is not None else np.ones(len(view.predicted))
-        fig.add_trace(_stage_trace(t, view.predicted, "predicted", line={"color": "royalblue", "dash": "dot"}),
-                      row=row, col=1)
+        fig.add_trace(_stage_trace(t, view.predicted, "model zero-shot (predicted)",
+                                   line={"color": "royalblue", "dash": "dot"}, legendgroup="hypnogram",
+                                   showlegend=True), row=row, col=1)
         y = [_STAGE_Y[STAGES[c]] for c in view.predicted]
-        fig.add_trace(go.Scatter(x=t + 15.0, y=y, mode="markers", name="confidence",
+        fig.add_trace(go.Scatter(x=t + 15.0, y=y, mode="markers", name="confidence", showlegend=False,
                                  marker={"size": 4, "color": conf, "colorscale": "Blues", "cmin": 0,
                                          "cmax": 1, "showscale": False},
                                  hovertemplate="confidence %{marker.color:.2f}<extra></extra>"),
@@ -169,15 +181,21 @@ def _add_hypnogram(fig: go.Figure, view: NightView, row: int) -> None:
                      title_text="stage", row=row, col=1)
 
 
-def _add_events(fig: go.Figure, events: Sequence[Event], row: int) -> None:
-    types = sorted({e.type for e in events})
-    for i, typ in enumerate(types):
-        sel = [e for e in events if e.type == typ]
+def _add_events(fig: go.Figure, events: Sequence[Event], row: int,
+                machine: Sequence[Event] = ()) -> None:
+    """One track per event type: human-scored ones by type name, machine-scored ones
+    as "TYPE (machine)" in green, so the two are never confused."""
+    tracks = [(typ, [e for e in events if e.type == typ], None) for typ in sorted({e.type for e in events})]
+    tracks += [(f"{typ} (machine)", [e for e in machine if e.type == typ], "seagreen")
+               for typ in sorted({e.type for e in machine})]
+    for i, (name, sel, color) in enumerate(tracks):
         x = [v for e in sel for v in (e.onset, e.offset, None)]
+        line = {"width": 8} if color is None else {"width": 8, "color": color}
         fig.add_trace(go.Scatter(x=x, y=[i if v is not None else None for v in x], mode="lines",
-                                 line={"width": 8}, name=typ, connectgaps=False), row=row, col=1)
-    fig.update_yaxes(tickvals=list(range(len(types))), ticktext=types, title_text="events",
-                     range=[-0.7, max(len(types), 1) - 0.3], row=row, col=1)
+                                 line=line, name=name, connectgaps=False, showlegend=False),
+                      row=row, col=1)
+    fig.update_yaxes(tickvals=list(range(len(tracks))), ticktext=[t[0] for t in tracks],
+                     title_text="events", range=[-0.7, max(len(tracks), 1) - 0.3], row=row, col=1)
 
 
 def night_figure(view: NightView) -> go.Figure:
@@ -188,15 +206,16 @@ def night_figure(view: NightView) -> go.Figure:
     if view.spectrogram is not None:
         sp = view.spectrogram
         fig.add_trace(go.Heatmap(x=sp.times, y=sp.freqs, z=sp.power_db, colorscale="Viridis",
-                                 showscale=False, name=f"spectrogram {sp.channel}",
+                                 showscale=False, name=f"spectrogram {sp.channel}", showlegend=False,
                                  zmin=float(np.percentile(sp.power_db, 2)),
                                  zmax=float(np.percentile(sp.power_db, 98)),
                                  hovertemplate="%{y:.1f} Hz: %{z:.1f} dB<extra></extra>"), row=2, col=1)
         fig.update_yaxes(title_text=f"{sp.channel} Hz", row=2, col=1)
-    _add_events(fig, view.events, 3)
+    _add_events(fig, view.events, 3, view.machine_events)
     if view.similarity is not None:
         fig.add_trace(go.Scatter(x=view.epoch_starts + 15.0, y=view.similarity, mode="lines",
-                                 name=f"match: {view.similarity_label}", line={"color": "darkorange"}),
+                                 name=f"match: {view.similarity_label}", line={"color": "darkorange"},
+                                 showlegend=False),
                       row=4, col=1)
     fig.update_yaxes(title_text="match", row=4, col=1)
     _highlight_shapes(fig, view.highlights, labelled=False)
@@ -204,7 +223,9 @@ def night_figure(view: NightView) -> go.Figure:
         t = float(view.epoch_starts[min(view.current_epoch, len(view.epoch_starts) - 1)])
         fig.add_vline(x=t + 15.0, line={"color": "red", "width": 1})
     _clock_axis(fig, 0.0, view.duration, view.start_time, 3600.0 if view.duration > 7200 else 600.0)
-    fig.update_layout(height=520, margin={"l": 60, "r": 10, "t": 20, "b": 30}, showlegend=False,
+    # Only the hypnogram traces are in the legend: it names each hypnogram's source.
+    fig.update_layout(height=520, margin={"l": 60, "r": 10, "t": 30, "b": 30}, showlegend=True,
+                      legend={"orientation": "h", "y": 1.06, "x": 0, "font": {"size": 10}},
                       clickmode="event", hovermode="closest")
     return fig
 

@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sleeplm_core.io.cli",
     "sleeplm_core.io.synth_cli",
     "sleeplm_core.captions.cli",
+    "sleeplm_core.scoring.cli",
     "sleeplm_core.heads.cli",
     "sleeplm_core.index.cli",
     "sleeplm_core.model.cli",

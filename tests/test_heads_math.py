@@ -19,7 +19,7 @@ from sleeplm_core.heads.fewshot import FewShotError, read_labels_csv
 from sleeplm_core.heads.insights import describe
 from sleeplm_core.heads.localize import LocalizeConfig, Track, calibrate, find_regions
 from sleeplm_core.heads.metrics import event_scores, staging_scores
-from sleeplm_core.heads.oximetry import detect_desaturations
+from sleeplm_core.scoring.desaturation import detect_desaturations
 from sleeplm_core.heads.smoothing import SmoothingConfig, smooth_labels
 from sleeplm_core.heads.summary import count_awakenings, summarize_night
 from sleeplm_core.io.load import load_recording, open_night

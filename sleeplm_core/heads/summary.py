@@ -17,7 +17,7 @@ Definitions (times in minutes, percentages 0-100), computed by
 * AHI, apnea-hypopnea index: obstructive, central and mixed apneas plus
   hypopneas that start in a sleep epoch, per hour of TST.
 * ODI, oxygen desaturation index: desaturations (>= 3 % drops; scored ones, or
-  measured from SpO2 with :mod:`sleeplm_core.heads.oximetry`) that start in a
+  measured from SpO2 with :mod:`sleeplm_core.scoring.desaturation`) that start in a
   sleep epoch, per hour of TST.
 
 Unscored epochs count towards TIB but never towards sleep or wake.
@@ -31,7 +31,7 @@ import numpy as np
 import yasa
 
 from sleeplm_core.errors import SleepLMError
-from sleeplm_core.heads.oximetry import detect_desaturations
+from sleeplm_core.scoring.desaturation import detect_desaturations
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event, Signal
 
 APNEA_TYPES: tuple[str, ...] = ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea")
@@ -54,7 +54,10 @@ class NightSummary:
         ahi: events/hour of TST, None when no respiratory events were given.
         odi: desaturations/hour of TST, None when neither events nor SpO2 exist.
         n_apneas_hypopneas, n_desaturations: the counts behind the indices.
-        source: "scored" or "predicted" hypnogram.
+        source: where the hypnogram comes from: "scored", "predicted", or a
+            machine-scoring label such as "machine-scored (YASA, EEG Fpz-Cz)".
+        agreement: machine vs human scoring in one line (κ, event F1), "" when
+            only one of them exists.
     """
 
     tib_min: float
@@ -72,6 +75,7 @@ class NightSummary:
     n_apneas_hypopneas: int | None
     n_desaturations: int | None
     source: str
+    agreement: str = ""
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(statistic, value, unit) rows for a table."""
@@ -83,8 +87,12 @@ class NightSummary:
             rows.append((f"{stage}", self.stage_min[stage], "min"))
             rows.append((f"{stage} %", self.stage_pct[stage], "% TIB" if stage == "W" else "% TST"))
         rows += [("AHI", self.ahi, "events/h"), ("ODI", self.odi, "events/h")]
-        return [(name, "n/a" if v is None or v != v else f"{v:.1f}" if isinstance(v, float)
+        rows = [(name, "n/a" if v is None or v != v else f"{v:.1f}" if isinstance(v, float)
                  else str(v), unit) for name, v, unit in rows]
+        rows.append(("Source", self.source, ""))
+        if self.agreement:
+            rows.append(("Machine vs human", self.agreement, ""))
+        return rows
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -92,7 +100,8 @@ class NightSummary:
 
 def summarize_night(stages: np.ndarray, stage_offset: float = 0.0,
                     events: list[Event] | None = None, spo2: Signal | None = None,
-                    respiratory_scored: bool = False, source: str = "scored") -> NightSummary:
+                    respiratory_scored: bool = False, source: str = "scored",
+                    agreement: str = "") -> NightSummary:
     """AASM statistics of a hypnogram, with AHI/ODI when events are given.
 
     Args:
@@ -103,7 +112,8 @@ def summarize_night(stages: np.ndarray, stage_offset: float = 0.0,
         spo2: SpO2 trace in %, used for the ODI when no desaturation is scored.
         respiratory_scored: the events file covers respiratory events, so an AHI
             of 0 is reported when it holds none (otherwise AHI is None).
-        source: "scored" or "predicted", carried into the result.
+        source: where the hypnogram comes from, carried into the result.
+        agreement: machine vs human agreement line, carried into the result.
     """
     stages = np.asarray(stages, dtype=int)
     if not np.any(stages >= 0):
@@ -128,7 +138,8 @@ def summarize_night(stages: np.ndarray, stage_offset: float = 0.0,
         waso_min=float(np.nan_to_num(stats["WASO"])),
         rem_latency_min=float(stats.get("Lat_REM", np.nan) - stats["SOL"]),
         stage_min=stage_min, stage_pct=stage_pct, awakenings=count_awakenings(stages),
-        ahi=ahi, odi=odi, n_apneas_hypopneas=n_ah, n_desaturations=n_de, source=source)
+        ahi=ahi, odi=odi, n_apneas_hypopneas=n_ah, n_desaturations=n_de, source=source,
+        agreement=agreement)
 
 
 def count_awakenings(stages: np.ndarray) -> int:

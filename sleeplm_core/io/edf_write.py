@@ -34,7 +34,9 @@ EVENT_LABELS: dict[str, str] = {
     "obstructive_apnea": "Obstructive Apnea", "central_apnea": "Central Apnea",
     "mixed_apnea": "Mixed Apnea", "hypopnea": "Hypopnea", "desaturation": "Oxygen Desaturation",
     "arousal": "Arousal", "spindle": "Spindle", "k_complex": "K-complex",
-    "limb_movement": "Limb Movement",
+    "limb_movement": "Limb Movement", "slow_wave": "Slow Wave",
+    "rapid_eye_movement": "Rapid Eye Movement", "bradycardia": "Bradycardia",
+    "tachycardia": "Tachycardia",
 }
 """Annotation text per normalised event type."""
 
@@ -65,9 +67,18 @@ def write_edf(rec: Recording, path: str | Path, *, bdf: bool = False, hypnogram_
     edf.write(path)
     logger.info("wrote %s: %d signals, %d annotations", path, len(signals), len(edf.annotations))
     if hypnogram_path is not None:
-        scoring = container([], recording=_edf_recording(rec), starttime=_start(rec).time(), annotations=_annotations(rec))
-        scoring.write(Path(hypnogram_path))
-        logger.info("wrote %s: %d annotations", hypnogram_path, len(scoring.annotations))
+        write_annotations(rec, hypnogram_path, bdf=bdf)
+    return path
+
+
+def write_annotations(rec: Recording, path: str | Path, *, bdf: bool = False) -> Path:
+    """Write ``rec``'s stages and events alone as an annotation-only EDF+ (BDF+) file."""
+    container = Bdf if bdf else Edf
+    scoring = container([], recording=_edf_recording(rec), starttime=_start(rec).time(), annotations=_annotations(rec))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scoring.write(path)
+    logger.info("wrote %s: %d annotations", path, len(scoring.annotations))
     return path
 
 

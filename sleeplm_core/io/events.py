@@ -12,7 +12,8 @@ import re
 
 EVENT_TYPES: tuple[str, ...] = (
     "obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea", "desaturation",
-    "arousal", "spindle", "k_complex", "limb_movement",
+    "arousal", "spindle", "k_complex", "limb_movement", "slow_wave", "rapid_eye_movement",
+    "bradycardia", "tachycardia",
 )
 """Normalised event type names."""
 
@@ -30,6 +31,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("spindle", r"\b(spindles?|sleep spindle)\b"),
         ("k_complex", r"\b(k complex(es)?|kc)\b"),
         ("limb_movement", r"\b(limb movement|leg movement|plm|lm|periodic limb movement)\b"),
+        ("slow_wave", r"\b(slow waves?|slow oscillations?)\b"),
+        ("rapid_eye_movement", r"\b(rapid eye movements?)\b"),
+        ("bradycardia", r"\bbradycardia\b"),
+        ("tachycardia", r"\btachycardia\b"),
     )
 )
 

@@ -54,12 +54,17 @@ class Event:
         type: normalised type name (see ``sleeplm_core.io.events.EVENT_TYPES``)
             or the verbatim label when it is not recognised.
         channel: channel the event was scored on, or None.
+        source: who scored it when it was not a human: the tool and channel, e.g.
+            "machine-scored (YASA spindles_detect, EEG C3-M2)"; None for human scoring.
+        confidence: the tool's confidence in the event (0-1), None where it gives none.
     """
 
     onset: float
     duration: float
     type: str
     channel: str | None = None
+    source: str | None = None
+    confidence: float | None = None
 
     @property
     def offset(self) -> float:
