@@ -16,6 +16,7 @@ from pathlib import Path
 import gradio as gr
 
 from app.engine import DEMO_DIR, REPO_ROOT, EngineConfig, build_engine
+from app.limits import SessionLimits
 from app.night import embed_night, embedding_cache, read_night
 from app.ui import CLICK_JS, App, AppConfig, bundled_nights
 from app.uploads import UploadPolicy, parse_size
@@ -39,6 +40,7 @@ class ServeConfig:
     share: bool = False
     max_upload: str = "2GB"
     trust_pickle: bool = False
+    limits: SessionLimits = SessionLimits()
 
 
 def bundled_with(name: str) -> tuple[str, dict[str, tuple[Path, Path | None]]]:
@@ -70,7 +72,7 @@ def build_app(config: ServeConfig) -> tuple[gr.Blocks, AppConfig]:
     folders = {DEMO_DIR} | {p.parent for p, _ in bundled.values()}
     policy = UploadPolicy(parse_size(config.max_upload),
                           roots=(Path(gr.utils.get_upload_folder()), *sorted(folders)))
-    app_config = AppConfig(engine, night, bundled, policy)
+    app_config = AppConfig(engine, night, bundled, policy, config.limits)
     return App(app_config).build(), app_config
 
 
@@ -121,9 +123,17 @@ def parse_args(argv: list[str] | None = None) -> ServeConfig:
     p.add_argument("--max-upload", default="2GB", help="largest accepted upload, e.g. 500MB")
     p.add_argument("--trust-pickle", action="store_true",
                    help="load a released .pt checkpoint that holds pickled objects (trusted files only)")
+    p.add_argument("--max-sessions", type=int, default=SessionLimits.max_sessions,
+                   help="most browser sessions holding a night of their own at once "
+                        f"(default {SessionLimits.max_sessions}; an 8-h night takes about 170 MB)")
+    p.add_argument("--idle-minutes", type=float, default=SessionLimits.idle_minutes,
+                   help="close a session unused this long and delete its uploads "
+                        f"(default {SessionLimits.idle_minutes:g})")
     a = p.parse_args(argv)
+    if a.max_sessions < 1 or a.idle_minutes <= 0:
+        p.error("--max-sessions must be >= 1 and --idle-minutes > 0")
     return ServeConfig(a.model, a.index, a.night, a.host, a.port, a.share, a.max_upload,
-                       a.trust_pickle)
+                       a.trust_pickle, SessionLimits(a.max_sessions, a.idle_minutes))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -24,7 +24,7 @@ from app.engine import Engine
 from app.plots import NightView, Spectrogram, Trace, compute_spectrogram
 from app.timeexpr import NightClock
 from sleeplm_core.captions.night import caption_variants
-from sleeplm_core.features.night import NightFeatures, night_features
+from sleeplm_core.features.night import FEATURES_VERSION, NightFeatures, night_features
 from sleeplm_core.heads.encoder import encode_epochs
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.heads.summary import NightSummary, summarize_night
@@ -214,19 +214,23 @@ def read_night(path: Path, name: str, hypnogram: Path | None = None, events: Pat
     """Open a recording with its optional scoring files and compute its spectrogram."""
     rec, montage, epochs = open_night(path, hypnogram=hypnogram, events=events, mapping=mapping)
     log.info("read %s: %d epochs", name, len(epochs))
+    # The raw signals are the largest part of a session (an 8-h night: 180 MB as float64).
+    # float32 halves them; its error is far below one digital unit of EDF (16-bit) or BDF (24-bit).
+    for sig in rec.signals.values():
+        sig.data = sig.data.astype(np.float32, copy=False)
     return LoadedNight(name, rec, montage, epochs, _spectrogram(rec, epochs))
 
 
 def embedding_cache(path: Path, engine: Engine) -> Path:
     """Cache stem for a bundled recording's embeddings (``.npy``) and features (``.pkl``).
 
-    The key holds the model's weight fingerprint and the file's size and mtime, so
-    other weights or an edited file never reuse stale results. The folder is the
-    user's own cache, written only by this app.
+    The key holds the model's weight fingerprint, the feature definitions' version and
+    the file's size and mtime, so other weights, changed features or an edited file never
+    reuse stale results. The folder is the user's own cache, written only by this app.
     """
     stat = path.stat()
     key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
-                         f"{engine.fingerprint}".encode()).hexdigest()[:24]
+                         f"{engine.fingerprint}|{FEATURES_VERSION}".encode()).hexdigest()[:24]
     root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return root / "sleeplm-explorer" / "nights" / f"{path.stem}-{key}"
 

@@ -18,6 +18,7 @@ import gradio as gr
 
 from app.engine import DEMO_DIR, Engine
 from app.exports import edf_annotations, events_csv, figure_png, hypnogram_csv
+from app.limits import SessionLimits, SessionRegistry
 from app.night import LoadedNight, embed_night, read_night
 from app.phenomena import gallery
 from app.plots import empty_figure, night_figure, stage_distribution_figure
@@ -71,12 +72,14 @@ class AppConfig:
         default: night every new session starts on.
         bundled: name -> (recording, hypnogram or None) of the bundled nights.
         policy: upload limits and allowed folders.
+        limits: cap on sessions holding a night of their own, and their idle time.
     """
 
     engine: Engine
     default: LoadedNight
     bundled: dict[str, tuple[Path, Path | None]] = field(default_factory=dict)
     policy: UploadPolicy = field(default_factory=UploadPolicy)
+    limits: SessionLimits = field(default_factory=SessionLimits)
 
 
 def bundled_nights(folder: Path = DEMO_DIR) -> dict[str, tuple[Path, Path | None]]:
@@ -103,6 +106,17 @@ def _mapping_rows(night: LoadedNight) -> list[list[str]]:
     return rows
 
 
+def _load_warnings(night: LoadedNight, shown: int = 5) -> str:
+    """The loader's warnings (scoring trimmed, labels unscored, ...) and the features'
+    notes (bands above Nyquist, uncalibrated channels left out) as a status note."""
+    warnings = night.recording.source.get("warnings", []) + (night.features.notes if night.features else [])
+    if not warnings:
+        return ""
+    more = f"\n- … and {len(warnings) - shown} more" if len(warnings) > shown else ""
+    return (f"⚠️ loaded with {len(warnings)} warning(s):\n" +
+            "\n".join(f"- {w}" for w in warnings[:shown]) + more)
+
+
 def _mapping_from_rows(rows: Any) -> dict[str, str]:
     values = rows.values.tolist() if hasattr(rows, "values") else rows
     return {str(slot): str(label).strip() for slot, label in values if str(label).strip()}
@@ -113,16 +127,21 @@ class App:
 
     def __init__(self, config: AppConfig) -> None:
         self.cfg = config
+        self.registry = SessionRegistry(config.limits, Path(gr.utils.get_upload_folder()),
+                                        lambda s: s.set_night(config.default))
 
     # -- state ---------------------------------------------------------------
     def _session(self, state: Session | None) -> Session:
-        return state if state is not None else Session(self.cfg.default)
+        s = state if state is not None else Session(self.cfg.default)
+        self.registry.touch(s)
+        return s
 
     def _views(self, s: Session) -> tuple[Any, ...]:
         return s, s.overview(), s.viewer(), s.current, self._status(s), self._regions(s)
 
     def _status(self, s: Session, note: str = "") -> str:
         base = f"**{s.night.name}** · {s.night.n_epochs} epochs · {self.cfg.engine.status}"
+        note = "\n\n".join(n for n in (self.registry.notice(s), note) if n)
         return base + (f"\n\n{note}" if note else "")
 
     @staticmethod
@@ -188,6 +207,7 @@ class App:
             path, hyp, ev, name = self._resolve_files(recording, hypnogram, events, bundled)
             progress(0.05, desc=f"reading {name}")
             mapping = _mapping_from_rows(mapping_rows) if use_mapping else None
+            self.registry.admit(s)
             night = read_night(path, name, hyp, ev, mapping)
             # First plot before the slow part: the night as read, the old one still current.
             yield (gr.skip(), night_figure(night.view()), gr.skip(), gr.skip(),
@@ -196,12 +216,17 @@ class App:
             progress(0.3, desc="encoding epochs")
             embed_night(night, self.cfg.engine, lambda f, msg: progress(0.3 + 0.7 * f, desc=msg))
         except SleepLMError as err:
+            self.registry.cancel(s)
             yield (*self._views(s)[:4],
                    self._status(s, f"⚠️ {err} — still showing {s.night.name}."),
                    self._regions(s), gr.skip(), gr.skip(), *self._summary(s))
             return
         s.set_night(night)
-        yield (*self._views(s), _mapping_rows(night), night.montage.report(), *self._summary(s))
+        megabytes = self.registry.hold(s, night, name, (path, hyp, ev))
+        note = f"in server memory: {megabytes:.0f} MB ({self.registry.report()})"
+        views = self._views(s)
+        yield (*views[:4], self._status(s, "\n\n".join(filter(None, (_load_warnings(night), note)))),
+               *views[5:], _mapping_rows(night), night.montage.report(), *self._summary(s))
 
     def _resolve_files(self, recording: str | None, hypnogram: str | None, events: str | None,
                        bundled: str | None) -> tuple[Path, Path | None, Path | None, str]:
@@ -239,6 +264,7 @@ class App:
 
     # -- layout --------------------------------------------------------------
     def build(self) -> gr.Blocks:
+        self.registry.start()
         with gr.Blocks(title="SleepLM Explorer") as demo:
             state = gr.State(None)
             gr.Markdown("## SleepLM Explorer")

@@ -22,6 +22,10 @@ from sleeplm_core.io.recording import Recording
 
 log = logging.getLogger(__name__)
 
+FEATURES_VERSION = 2
+"""Version of the feature definitions: 2 measures EEG bands up to Nyquist after a 0.3-Hz
+high-pass and keeps notes. Caches of computed features include it in their key."""
+
 Facts = Union[BrainFacts, HeartFacts, RespiratoryFacts, PositionMuscleFacts, StageEventFacts]
 """Facts of one level for one epoch."""
 
