@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.answers import DEFAULT_REGIONS, Answer, epoch_runs
+from app.chat.execute import DEFAULT_REGIONS, epoch_runs
+from app.chat.render import Answer
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.heads.fewshot import (FewShotConfig, FewShotError, cross_validated_accuracy,

@@ -22,7 +22,6 @@ import torch
 
 from app.engine import Engine
 from app.plots import NightView, Spectrogram, Trace, compute_spectrogram
-from app.timeexpr import NightClock
 from sleeplm_core.captions.night import caption_variants
 from sleeplm_core.features.night import FEATURES_VERSION, NightFeatures, night_features
 from sleeplm_core.heads.encoder import encode_epochs
@@ -83,10 +82,6 @@ class LoadedNight:
     @property
     def n_epochs(self) -> int:
         return len(self.epochs)
-
-    def clock(self, current_epoch: int = 0) -> NightClock:
-        return NightClock(self.recording.start_time, self.recording.duration, self.epochs.starts,
-                          current_epoch)
 
     def stages(self) -> tuple[np.ndarray, str]:
         """Stage per model epoch and its source: the human scoring ("scored") when there is

@@ -15,12 +15,16 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 
-from app.answers import Answer, answer, similar
+from app.chat.dialogue import Dialogue
+from app.chat.execute import retrieve
+from app.chat.pipeline import ask
+from app.chat.plan import make_plan
+from app.chat.query import Intent, Query
+from app.chat.render import Answer, render
 from app.engine import Engine
 from app.fewshot import apply_fewshot
 from app.night import LoadedNight
 from app.plots import Highlight, epoch_figure, night_figure
-from app.router import Intent, Route, route
 from app.timeexpr import format_clock
 from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.heads.fewshot import FewShotError
@@ -44,6 +48,7 @@ class Session:
         hits: library results of the last retrieval.
         examples: (epoch, label) pairs labelled for the few-shot head.
         chat: chat history as Gradio messages.
+        dialogue: what the chat's follow-ups refer to (this tab's only).
     """
 
     night: LoadedNight
@@ -55,6 +60,7 @@ class Session:
     hits: list[Hit] = field(default_factory=list)
     examples: list[tuple[int, str]] = field(default_factory=list)
     chat: list[dict[str, str]] = field(default_factory=list)
+    dialogue: Dialogue = field(default_factory=Dialogue)
     _folder: Path | None = field(default=None, repr=False)
 
     @property
@@ -73,6 +79,7 @@ class Session:
         self.track_label = ""
         self.hits = []
         self.examples = []
+        self.dialogue = Dialogue()
 
     def move(self, epoch: int) -> None:
         self.current = int(np.clip(epoch, 0, self.night.n_epochs - 1))
@@ -81,8 +88,10 @@ class Session:
         self.move(self.night.epoch_at(seconds))
 
     def ask(self, question: str, engine: Engine) -> Answer:
-        """Route and answer a question; the plots follow the answer."""
-        result = answer(route(question), self.night, engine, self.current)
+        """Answer a question through the chat pipeline; the plots follow the answer."""
+        result, _ = ask(question, self.dialogue, self.night, engine, self.current)
+        if result.window is not None:
+            self.window = result.window
         if result.highlights:
             self.highlights = result.highlights
         if result.track is not None:
@@ -114,8 +123,9 @@ class Session:
 
     def retrieve(self, text: str, engine: Engine) -> Answer:
         """Library search by text, or by the current epoch when ``text`` is empty."""
-        result = similar(Route(Intent.SIMILAR, text, target=text.strip().lower()), self.night,
-                         engine, self.current)
+        query = Query(Intent.SIMILAR, text, target=text.strip().lower())
+        result = render(retrieve(make_plan(query, self.night, self.current), self.night, engine),
+                        self.night)
         self.hits = result.hits
         return result
 

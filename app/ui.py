@@ -20,7 +20,7 @@ from app.engine import DEMO_DIR, Engine
 from app.exports import edf_annotations, events_csv, figure_png, hypnogram_csv
 from app.limits import SessionLimits, SessionRegistry
 from app.night import LoadedNight, embed_night, read_night
-from app.phenomena import gallery
+from app.chat.phenomena import gallery
 from app.plots import empty_figure, night_figure, stage_distribution_figure
 from app.retrieval import CARD_SLOTS, card
 from app.session import WINDOWS_SEC, Session

@@ -87,7 +87,23 @@ def test_six_intents_name_real_times_and_draw_them(served: tuple[str, AppConfig]
 def test_unanswerable_question_gets_an_honest_reply(served: tuple[str, AppConfig]) -> None:
     client = Client(served[0], verbose=False)
     reply = _reply(client.predict("what's the weather tomorrow?", api_name="/ask"))
-    assert reply.startswith("I can't answer that")
+    assert reply.startswith("That question is not about this recording")
+    assert "medical" not in reply
+
+
+def test_follow_ups_refer_to_this_clients_last_answer(served: tuple[str, AppConfig]) -> None:
+    url, config = served
+    night = config.default
+    a, b = Client(url, verbose=False), Client(url, verbose=False)
+    assert "nothing earlier" in _reply(b.predict("zoom into the second one", api_name="/ask"))
+    first = _reply(a.predict("where are the apneas?", api_name="/ask"))
+    apneas = sorted((e for e in night.recording.events if e.type.endswith("_apnea")),
+                    key=lambda e: -e.duration)
+    assert f"**{len(apneas)}** apnea events" in first
+    moved = a.predict("zoom into the second one", api_name="/ask")
+    assert moved[2] == night.epoch_at(apneas[1].onset)
+    assert f"**{len(apneas)}**" in _reply(a.predict("how many were there?", api_name="/ask"))
+    assert "nothing earlier" in _reply(b.predict("how many were there?", api_name="/ask"))
 
 
 def test_failed_upload_keeps_the_loaded_night(served: tuple[str, AppConfig], tmp_path: Path) -> None:
@@ -147,6 +163,9 @@ def test_time_outside_the_night_is_refused_with_its_range(served: tuple[str, App
     client = Client(served[0], verbose=False)
     reply = _reply(client.predict("what stage is it at epoch 5000?", api_name="/ask"))
     assert "outside this recording" in reply and "epochs 0-119" in reply
+    start, end = (format_clock(t, served[1].default.recording.start_time)
+                  for t in (0.0, served[1].default.recording.duration))
+    assert f"runs from {start} to {end}" in reply
 
 
 def test_fewshot_labels_from_the_ui_train_a_head(served: tuple[str, AppConfig]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from app.engine import EngineConfig, build_engine
-from app.night import embed_night, read_night
+from app.night import LoadedNight, embed_night, read_night
 from app.ui import CLICK_JS, App, AppConfig
 from app.uploads import UploadPolicy
 
@@ -34,7 +34,7 @@ FIRST_HIGHLIGHT_PIXEL = """() => { const g = document.querySelector('#overview .
 
 
 @pytest.fixture(scope="module")
-def app_url(synthetic_edf: Path) -> Iterator[str]:
+def served(synthetic_edf: Path) -> Iterator[tuple[str, LoadedNight]]:
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     engine = build_engine(EngineConfig(threads=1))
@@ -43,8 +43,13 @@ def app_url(synthetic_edf: Path) -> Iterator[str]:
     policy = UploadPolicy(roots=(Path(gr.utils.get_upload_folder()), synthetic_edf.parent))
     demo = App(AppConfig(engine, night, {}, policy)).build()
     demo.queue().launch(server_name="127.0.0.1", prevent_thread_lock=True, js=CLICK_JS, quiet=True)
-    yield demo.local_url
+    yield demo.local_url, night
     demo.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(served: tuple[str, LoadedNight]) -> str:
+    return served[0]
 
 
 @pytest.fixture()
@@ -89,3 +94,24 @@ def test_upload_ask_click_region(app_url: str, page: Page, short_synthetic_edf: 
         page.screenshot(path=str(ARTIFACTS / "ui_upload_ask_click.png"), full_page=True)
     page.wait_for_selector(f"#viewer >> text=epoch {expected}/59", timeout=30_000)
     assert _epoch(page) == expected
+
+
+def _ask(page: Page, question: str, reply_text: str) -> None:
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    page.wait_for_selector(f"#chat >> text={reply_text}", timeout=60_000)
+
+
+def test_follow_up_moves_the_epoch_viewer(served: tuple[str, LoadedNight], page: Page) -> None:
+    url, night = served
+    apneas = sorted((e for e in night.recording.events if e.type.endswith("_apnea")),
+                    key=lambda e: -e.duration)
+    second = night.epoch_at(apneas[1].onset)
+    page.goto(url, wait_until="load")
+    page.wait_for_selector("#overview .js-plotly-plot", timeout=60_000)
+    _ask(page, "where are the apneas?", "apnea events")
+    _ask(page, "zoom into the second one", "The second of")
+    page.wait_for_function(
+        f"() => document.querySelector('#epoch-number input').value === '{second}'",
+        timeout=30_000)
+    page.wait_for_selector(f"#viewer >> text=epoch {second}/{night.n_epochs - 1}", timeout=30_000)

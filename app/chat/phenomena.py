@@ -1,16 +1,20 @@
-"""The phenomena the app knows by name: what each is, how to ask the model for it.
+"""The phenomena the chat knows by name: what each is, how to find it in a night.
 
-Each entry carries our own short explanation (for the educators' gallery), the
-caption-style sentence sent to the model when a user asks for it (the model was
-trained on captions, so a caption-like query localizes better than a bare
-word), the caption level it belongs to and the scored-event types that count as
-the same thing when the night has a human scoring.
+Each entry carries our own short explanation (for the educators' gallery and
+"explain" answers), the caption-style sentence sent to the model when a user asks
+for it (the model was trained on captions, so a caption-like query localizes better
+than a bare word), the caption level it belongs to, the scored-event types that
+count as the same thing, and, where a measured signal defines it (tachycardia,
+hypoxemia), that numeric condition. ``pattern`` is the rule that names it;
+``synonyms`` feed the semantic layer for the wordings the rule misses.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from app.chat.query import Condition
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,13 @@ class Phenomenon:
         level: caption level (``sleeplm_core.captions.levels.LEVELS``).
         event_types: scored-event types (``sleeplm_core.io.events.EVENT_TYPES``) that match.
         pattern: regex on a user's words that names it.
+        synonyms: lay and technical wordings, for the semantic layer.
         gallery: shown in the educators' gallery.
+        condition: the measured-signal condition that defines it, if any.
+        min_duration: shortest run of ``condition`` that counts, seconds.
+        best_feature: measured feature column (prefix, suffix) whose highest value marks
+            the clearest example when no event is scored for it.
+        best_stage: stage that example must be in.
     """
 
     key: str
@@ -35,7 +45,12 @@ class Phenomenon:
     level: str
     event_types: tuple[str, ...]
     pattern: str
+    synonyms: tuple[str, ...] = ()
     gallery: bool = True
+    condition: Condition | None = None
+    min_duration: float = 0.0
+    best_feature: tuple[str, str] | None = None
+    best_stage: str | None = None
 
 
 PHENOMENA: tuple[Phenomenon, ...] = (
@@ -46,7 +61,8 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "marks stage N2: spindles gate sensory input and are linked to memory consolidation. "
         "Look for it on the central EEG channels.",
         "EEG shows sleep spindles, bursts of 11-16 Hz sigma activity in stage N2.",
-        "brain", ("spindle",), r"spindles?|sigma"),
+        "brain", ("spindle",), r"spindles?|sigma",
+        ("sleep spindle", "spindle burst", "sigma burst", "12-14 Hz burst", "thalamic spindles")),
     Phenomenon(
         "k_complex", "K-complex",
         "A K-complex is a single large wave in the EEG: a sharp negative deflection followed by a "
@@ -54,21 +70,26 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "background. It appears in N2, on its own or after a sound, and is often followed by a "
         "spindle. It is best seen over the frontal and central scalp.",
         "EEG shows K-complexes, large biphasic waves in stage N2.",
-        "brain", ("k_complex",), r"k[- ]?complex(?:es)?"),
+        "brain", ("k_complex",), r"k[- ]?complex(?:es)?|kc\b",
+        ("k-complex", "big biphasic wave", "large sharp negative wave", "KC")),
     Phenomenon(
         "slow_waves", "Slow waves",
         "Slow waves are high-amplitude (over 75 µV peak to peak) waves of 0.5-2 Hz. When they "
         "fill at least a fifth of an epoch the epoch is scored N3, deep sleep. They are largest "
         "early in the night and shrink with age.",
         "EEG dominated by high-amplitude delta slow waves, deep N3 sleep.",
-        "brain", (), r"slow[- ]waves?|delta(?: waves?| activity)?|slow[- ]wave activity"),
+        "brain", (), r"slow[- ]waves?|delta(?: waves?| activity| power)?|slow[- ]wave activity",
+        ("slow waves", "delta waves", "high amplitude slow waves", "slow wave sleep waves"),
+        best_feature=("brain.eeg.", ".delta [%]"), best_stage="N3"),
     Phenomenon(
         "alpha", "Alpha rhythm",
         "The alpha rhythm is an 8-12 Hz oscillation seen over the back of the head in a relaxed, "
         "awake person with eyes closed. It drops out as they fall asleep, so its disappearance "
         "marks the move from W to N1; bursts of alpha during sleep often mark arousals.",
         "EEG shows alpha rhythm at 8-12 Hz, relaxed wakefulness with eyes closed.",
-        "brain", (), r"alpha(?: rhythm| waves?| activity)?"),
+        "brain", (), r"alpha(?: rhythm| waves?| activity)?",
+        ("alpha rhythm", "alpha waves", "8-12 Hz rhythm", "relaxed wake rhythm with eyes closed"),
+        best_feature=("brain.eeg.", ".alpha [%]"), best_stage="W"),
     Phenomenon(
         "rem", "Rapid eye movements",
         "Rapid eye movements are sharp, conjugate deflections of the two EOG channels in "
@@ -76,7 +97,9 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "with low chin muscle tone and a low-amplitude mixed-frequency EEG they define REM sleep, "
         "the stage of vivid dreaming.",
         "REM sleep with rapid eye movements on the EOG and low chin muscle tone.",
-        "brain", (), r"rapid eye movements?|rems?\b|rem sleep|eye movements?"),
+        "brain", (), r"rapid eye movements?|eye movements?|\brems\b",
+        ("rapid eye movements", "eye movements", "eyes darting", "saccades in REM"),
+        best_feature=("brain.eog.", ".rapid [%]"), best_stage="REM"),
     Phenomenon(
         "obstructive_apnea", "Obstructive apnea",
         "In an obstructive apnea the airflow stops (drops by 90% or more) for at least 10 seconds "
@@ -84,7 +107,8 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "belts often move in opposite directions, and the event usually ends with an arousal "
         "and a drop in oxygen saturation.",
         "Obstructive apnea: airflow absent with continued thoracic and abdominal effort.",
-        "respiratory", ("obstructive_apnea", "mixed_apnea"), r"obstructive apn(?:o)?eas?"),
+        "respiratory", ("obstructive_apnea",), r"obstructive (?:sleep )?apn(?:o)?eas?|\boas?\b",
+        ("obstructive apnea", "airway closed", "blocked airway", "choking while breathing effort continues")),
     Phenomenon(
         "central_apnea", "Central apnea",
         "In a central apnea the airflow stops for at least 10 seconds and so does the breathing "
@@ -92,14 +116,18 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "time. Central apneas are common after arousals and at high altitude, and in clusters "
         "they suggest heart failure or opioid use.",
         "Central apnea: airflow and respiratory effort both absent.",
-        "respiratory", ("central_apnea",), r"central apn(?:o)?eas?"),
+        "respiratory", ("central_apnea",), r"central apn(?:o)?eas?",
+        ("central apnea", "no breathing effort", "brain forgot to breathe")),
     Phenomenon(
         "apnea", "Apnea",
         "An apnea is a pause in breathing of at least 10 seconds.",
         "Apnea: airflow absent for more than 10 seconds with oxygen desaturation.",
         "respiratory", ("obstructive_apnea", "central_apnea", "mixed_apnea"),
-        r"apn(?:o)?eas?|(?:breathing|airflow) (?:stops?|stopped|pauses?|paused)"
-        r"|stop(?:s|ped)? breathing|pauses? in breathing",
+        r"apn(?:o)?eas?|(?:breathing|airflow) (?:stops?|stopped|pauses?|paused|ceased)"
+        r"|stop(?:s|ped|ping)? breathing|pauses? in (?:the )?breathing|breathing pauses?"
+        r"|held (?:their|his|her) breath",
+        ("stopped breathing", "breathing pauses", "pause in breathing", "breath stops",
+         "no airflow", "apnoea"),
         gallery=False),
     Phenomenon(
         "hypopnea", "Hypopnea",
@@ -107,7 +135,9 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "that ends with a 3% oxygen desaturation or an arousal. Hypopneas count in the "
         "apnea-hypopnea index (AHI) together with apneas.",
         "Hypopnea: reduced airflow with a drop in oxygen saturation.",
-        "respiratory", ("hypopnea",), r"hypopn(?:o)?eas?"),
+        "respiratory", ("hypopnea",),
+        r"hypopn(?:o)?eas?|shallow breathing|breathing (?:was |is |got |became )?shallow",
+        ("hypopnea", "shallow breathing", "partial reduction of airflow", "reduced breathing")),
     Phenomenon(
         "desaturation", "Oxygen desaturation",
         "A desaturation is a fall of the blood oxygen saturation (SpO2) by 3% or more from its "
@@ -115,7 +145,10 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "circulation time from lungs to finger. The oxygen desaturation index (ODI) counts them "
         "per hour of sleep.",
         "Oxygen desaturation: SpO2 falls by more than 3 percent.",
-        "respiratory", ("desaturation",), r"desaturations?|desats?|oxygen drops?|spo2 drops?"),
+        "respiratory", ("desaturation",),
+        r"desaturations?|desats?|(?:oxygen|o2|spo2|saturation) (?:drops?|dips?|falls?)"
+        r"|drops? in (?:oxygen|o2|spo2|saturation)",
+        ("oxygen desaturation", "oxygen drop", "SpO2 dip", "fall in blood oxygen")),
     Phenomenon(
         "arousal", "Arousal",
         "An arousal is an abrupt shift of the EEG to faster frequencies (alpha, theta or above "
@@ -123,23 +156,60 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "REM it also needs a rise in chin muscle tone. Arousals fragment sleep even when the "
         "sleeper does not remember waking.",
         "Arousal: abrupt shift to faster EEG frequencies with a rise in muscle tone.",
-        "stage_event", ("arousal",), r"arousals?|micro-?arousals?"),
+        "stage_event", ("arousal",), r"arousals?|micro-?arousals?",
+        ("arousal", "micro-arousal", "brief awakening", "sleep disruption")),
     Phenomenon(
         "limb_movement", "Leg movement",
         "A limb movement is a burst of leg EMG activity of 0.5-10 seconds. When four or more come "
         "5-90 seconds apart they form periodic limb movements of sleep.",
         "Leg movement: burst of leg muscle activity.",
-        "position_muscle", ("limb_movement",), r"(?:leg|limb) movements?|plms?|kicks?",
+        "position_muscle", ("limb_movement",), r"(?:leg|limb) movements?|plms?|kick(?:s|ing)?",
+        ("leg movement", "limb movement", "leg kicks", "periodic limb movements", "restless legs"),
         gallery=False),
+    Phenomenon(
+        "tachycardia", "Tachycardia",
+        "Sinus tachycardia during sleep is a heart rate that stays above 90 beats per minute "
+        "(the AASM scoring manual's adult definition for sleep). Short rises often follow "
+        "arousals and breathing events; a user can set another threshold, e.g. 'heart rate "
+        "above 100'.",
+        "ECG shows a fast heart rate.",
+        "heart", (), r"tachycardi\w*|(?:racing|fast|rapid|high) (?:heart|pulse)(?:\s*rate)?"
+        r"|heart (?:was |is )?racing|heart rate (?:spikes?|surges?)",
+        ("tachycardia", "racing heart", "fast heart rate", "heart beating fast", "pulse racing"),
+        gallery=False, condition=Condition("hr", ">", 90.0), min_duration=30.0),
+    Phenomenon(
+        "bradycardia", "Bradycardia",
+        "Sinus bradycardia during sleep is a heart rate that stays below 40 beats per minute "
+        "(the AASM scoring manual's adult definition for sleep).",
+        "ECG shows a slow heart rate.",
+        "heart", (), r"bradycardi\w*|(?:slow|low) (?:heart|pulse)(?:\s*rate)?",
+        ("bradycardia", "slow heart rate", "heart beating slowly", "low pulse"),
+        gallery=False, condition=Condition("hr", "<", 40.0), min_duration=30.0),
+    Phenomenon(
+        "hypoxemia", "Low oxygen saturation",
+        "Hypoxemia means a low blood oxygen saturation; in sleep reports the time spent "
+        "with SpO2 below 90 % is a common measure.",
+        "Oxygen saturation is low.",
+        "respiratory", (), r"hypox\w*|low (?:oxygen|o2|spo2|saturation)",
+        ("low oxygen", "hypoxemia", "oxygen below 90", "poor oxygenation"),
+        gallery=False, condition=Condition("spo2", "<", 90.0)),
 )
 
 
+_BY_KEY = {p.key: p for p in PHENOMENA}
+
+
 def find_phenomenon(text: str) -> Phenomenon | None:
-    """The phenomenon named in ``text`` (most specific first), or None."""
+    """The phenomenon named in ``text`` by its rule (most specific first), or None."""
     for p in PHENOMENA:
         if re.search(rf"\b(?:{p.pattern})", text, re.IGNORECASE):
             return p
     return None
+
+
+def phenomenon(key: str | None) -> Phenomenon | None:
+    """The phenomenon with ``key``, None for None."""
+    return _BY_KEY.get(key) if key else None
 
 
 def gallery() -> tuple[Phenomenon, ...]:

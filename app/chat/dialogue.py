@@ -1,0 +1,143 @@
+"""Per-session dialogue state, and follow-ups resolved against it.
+
+A follow-up ("and in REM?", "zoom into the second one", "what happened just before
+it?") becomes a full query built from the last query and the last result list; the
+state lives in the browser session and is never shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from app.chat.query import Intent, Query, Ref, Scope
+from app.chat.results import Item
+from app.chat.timespan import TimeSpan
+
+_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                  "ninth", "tenth")
+
+
+class NothingToReferTo(Exception):
+    """A follow-up arrived before anything it could refer to."""
+
+
+@dataclass
+class Dialogue:
+    """What a follow-up can refer to.
+
+    Attributes:
+        last: the last answered query (resolved, never a follow-up itself).
+        items: the last result list, in the order it was shown.
+        cursor: index into ``items`` of the result in focus, -1 for none.
+        history: epochs the viewer showed before each jump, for "go back".
+    """
+
+    last: Query | None = None
+    items: list[Item] = field(default_factory=list)
+    cursor: int = -1
+    history: list[int] = field(default_factory=list)
+
+    def resolve(self, query: Query, current: int) -> Query:
+        """The full query a (follow-up) question stands for; raises NothingToReferTo."""
+        if query.ref == Ref.NONE:
+            return query
+        if query.ref == Ref.BACK:
+            if not self.history:
+                raise NothingToReferTo
+            epoch = self.history[-1]
+            return Query(Intent.NAVIGATE, query.text, ref=Ref.BACK, note="Back to the earlier view: ",
+                         scope=Scope(time=TimeSpan("epoch", float(epoch), None, f"epoch {epoch}")))
+        if query.ref in (Ref.FOCUS, Ref.STEP):
+            return self._focus(query)
+        if query.ref == Ref.CONTEXT:
+            item = self._focused()
+            return replace(query, note=item.label, scope=Scope(time=_span(item)))
+        if self.last is None:
+            raise NothingToReferTo
+        if query.ref == Ref.COUNT:
+            return replace(self.last, text=query.text, how_many=True)
+        if query.ref == Ref.COMPARE_WITH:
+            return self._compare_with(query)
+        return self._merge(query)
+
+    def _focused(self) -> Item:
+        if not self.items:
+            raise NothingToReferTo
+        return self.items[max(self.cursor, 0)]
+
+    def _focus(self, query: Query) -> Query:
+        if not self.items:
+            raise NothingToReferTo
+        n = len(self.items)
+        if query.ref == Ref.STEP:
+            index = self.cursor + query.step if self.cursor >= 0 else (0 if query.step > 0 else n - 1)
+        else:
+            index = self.cursor if query.ordinal is None and self.cursor >= 0 else (query.ordinal or 0)
+        index = index % n if query.ordinal == -1 else index
+        if not 0 <= index < n:
+            edge = "last" if index >= n else "first"
+            index = n - 1 if index >= n else 0
+            note = f"That was the {edge} one; still at the {_ordinal(index)} of {n}: "
+        else:
+            note = f"The {_ordinal(index)} of {n} ({self.items[index].label}): "
+        self.cursor = index
+        return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, note=note,
+                     scope=Scope(time=_span(self.items[index])))
+
+    def _compare_with(self, query: Query) -> Query:
+        last = self.last
+        other = query.groups[1] if query.groups else Scope()
+        words = last.measure or (last.signal and {"spo2": "spo2", "hr": "heart rate",
+                                                  "resp": "breathing"}[last.signal]) \
+            or last.modality or last.target or "eeg"
+        return Query(Intent.COMPARE, query.text, measure=words, signal=last.signal,
+                     groups=(last.scope, other), phenomenon=last.phenomenon)
+
+    def _merge(self, query: Query) -> Query:
+        """"and in REM?", "only the ones after 4 am", "and breathing?": the last query with the
+        slots the follow-up names replaced."""
+        last = self.last
+        scope = Scope(query.scope.stages or last.scope.stages, query.scope.time or last.scope.time)
+        if query.by_rule and (query.intent != last.intent or query.stage_event != last.stage_event):
+            # "and REM latency?": the rules read a question of its own; only the scope carries.
+            return replace(query, ref=Ref.NONE, scope=scope)
+        merged = replace(last, text=query.text, scope=scope, how_many=False, ref=Ref.NONE,
+                         min_duration=query.min_duration if query.min_duration is not None
+                         else last.min_duration, rank=query.rank or last.rank)
+        if query.phenomenon and query.phenomenon != last.phenomenon:
+            merged = replace(merged, phenomenon=query.phenomenon)
+        if query.signal and query.signal != last.signal:
+            if last.intent == Intent.COMPARE:
+                merged = replace(merged, measure=query.signal, signal=query.signal)
+            elif last.intent in (Intent.MEASURE, Intent.THRESHOLD):
+                merged = replace(merged, signal=query.signal, condition=query.condition)
+            else:
+                merged = replace(merged, intent=Intent.MEASURE, signal=query.signal)
+        elif query.modality and query.modality != last.modality and last.intent in (
+                Intent.DESCRIBE, Intent.COMPARE):
+            merged = replace(merged, modality=query.modality, measure=query.modality)
+        if last.intent == Intent.COMPARE and scope.stages and query.scope.stages:
+            merged = replace(merged, groups=(last.groups[0], Scope(query.scope.stages)))
+        return merged
+
+    def remember(self, query: Query, items: list[Item] | None, before: int, after: int) -> None:
+        """Keep what the answer showed; navigation keeps the list it moved through."""
+        if after != before and query.ref != Ref.BACK:
+            self.history.append(before)
+        elif query.ref == Ref.BACK and self.history:
+            self.history.pop()
+        if query.intent == Intent.NAVIGATE or query.ref == Ref.CONTEXT:
+            return
+        if query.intent in (Intent.HELP, Intent.OFF_TOPIC, Intent.UNKNOWN, Intent.MEDICAL):
+            return
+        self.last = replace(query, ref=Ref.NONE, how_many=False)
+        if items is not None:
+            self.items, self.cursor = list(items), -1
+
+
+def _span(item: Item) -> TimeSpan:
+    return TimeSpan("elapsed", item.start, max(item.end, item.start + 1.0), item.label)
+
+
+def _ordinal(index: int) -> str:
+    return _ORDINAL_WORDS[index] if index < len(_ORDINAL_WORDS) else f"#{index + 1}"

@@ -1,0 +1,602 @@
+"""Execute a plan: read the night, the heads and the library; return data, never text.
+
+Stages come from ``night.stages()`` and events from ``night.scored_events()`` only, so
+an unscored night answers from its machine scoring with that source named. Scored
+events of a known phenomenon lead; the model's localization follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from app.chat import norms
+from app.chat.phenomena import Phenomenon, phenomenon
+from app.chat.plan import Plan, Where, resolve_scope
+from app.chat.query import Condition, Intent, Query, Ref, Scope
+from app.chat.results import (Classification, Comparison, Context, Description, EventList,
+                              Explanation, Item, Message, Navigation, NormCheck, Result,
+                              Retrieval, SignalRuns, SignalStats, StageAmount, StagePeriods,
+                              Summary, View)
+from app.engine import Engine
+from app.night import LoadedNight
+from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
+from sleeplm_core.heads.localize import LocalizeConfig, Region, Track, find_regions, localize
+from sleeplm_core.heads.zeroshot import ZeroShotClassifier
+from sleeplm_core.index.search import search_text, search_vectors
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
+
+DEFAULT_REGIONS = 5
+# Refining only the best few epochs below the epoch keeps a first-time query under a
+# second on two CPU cores; the heads' default (60 epochs) is meant for offline evaluation.
+_SEARCH = LocalizeConfig(top_k=50, refine_epochs=8)
+FALLBACK_Z = 1.0
+CONTEXT_SEC = 60.0
+"""How far before or after an item "what happened just before it?" looks, seconds."""
+FOCUS_WINDOW_SEC = 120.0
+"""Viewer width when the chat zooms onto one result, seconds."""
+
+# Channels that carry each caption level; without any of them the model cannot see it.
+_LEVEL_CHANNELS: dict[str, tuple[str, ...]] = {
+    "brain": ("EEG_C3", "EEG_C4", "EOG_L", "EOG_R"), "heart": ("ECG",),
+    "respiratory": ("AF", "THX", "ABD"), "position_muscle": ("EMG_CHIN", "POS"),
+}
+_RANK_KEYS = {"longest": lambda i: -i.duration, "shortest": lambda i: i.duration,
+              "earliest": lambda i: i.start, "latest": lambda i: -i.start}
+
+
+def stage_name(code: int) -> str:
+    return STAGES[code] if code >= 0 else "?"
+
+
+def epoch_runs(idx: np.ndarray) -> list[tuple[int, int]]:
+    """[first, last] epoch pairs of the consecutive runs in sorted, non-empty ``idx``."""
+    breaks = np.flatnonzero(np.diff(idx) > 1)
+    firsts = np.concatenate([[idx[0]], idx[breaks + 1]])
+    lasts = np.concatenate([idx[breaks], [idx[-1]]])
+    return list(zip(firsts.tolist(), lasts.tolist()))
+
+
+def rank_items(items: list[Item], rank: str | None, default: str = "longest") -> tuple[list[Item], str]:
+    """Items in the order asked for; scored items carry no strength, so "strongest" is longest."""
+    order = rank if rank in _RANK_KEYS else default
+    return sorted(items, key=_RANK_KEYS[order]), order
+
+
+# -- measured signals ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Series:
+    """A measured signal as (times, values): samples, or one value per epoch."""
+
+    label: str
+    unit: str
+    times: np.ndarray
+    values: np.ndarray
+    step: float
+    source: str
+
+
+_SIGNAL_NAMES = {"spo2": ("SpO2", "%"), "hr": ("heart rate", "bpm"),
+                 "resp": ("breathing rate", "breaths/min")}
+_FEATURE_COLUMNS = {
+    "hr": ("heart.heart_rate.mean [bpm]", "heart.ecg.rate [bpm]"),
+    "spo2": ("heart.spo2.mean [%]",),
+    "resp": ("respiratory.channels.airflow.rate [breaths/min]",
+             "respiratory.channels.thoracic belt.rate [breaths/min]",
+             "respiratory.channels.abdominal belt.rate [breaths/min]"),
+}
+_AUX = {"spo2": "SPO2", "hr": "HR"}
+
+
+def series(night: LoadedNight, signal: str) -> Series | None:
+    """The best measurement of ``signal``: its own channel's samples, else per-epoch features."""
+    label, unit = _SIGNAL_NAMES[signal]
+    channel = night.epochs.aux_mapping.get(_AUX.get(signal, ""))
+    if channel and channel in night.recording.signals:
+        sig = night.recording.signals[channel]
+        times = np.arange(len(sig.data)) / sig.sfreq
+        return Series(label, unit, times, np.asarray(sig.data, dtype=float), 1.0 / sig.sfreq,
+                      f"channel {channel}")
+    frame = night.feature_frame()
+    for col in _FEATURE_COLUMNS[signal]:
+        if col in frame.columns:
+            values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+            return Series(label, unit, night.epochs.starts.astype(float), values, EPOCH_SEC,
+                          f"per-epoch {col.split(' [')[0]}")
+    return None
+
+
+def _in_scope(s: Series, night: LoadedNight, where: Where) -> np.ndarray:
+    epochs = np.clip(np.searchsorted(night.epochs.starts, s.times, side="right") - 1, 0,
+                     night.n_epochs - 1)
+    return (where.mask[epochs] & (s.times >= where.span[0]) & (s.times < where.span[1])
+            & np.isfinite(s.values))
+
+
+def _stage_at(night: LoadedNight, seconds: float) -> str:
+    stages, _ = night.stages()
+    return stage_name(int(stages[night.epoch_at(seconds)]))
+
+
+def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_duration: float,
+                definition: str = "") -> SignalRuns | Message:
+    s = series(night, condition.signal)
+    if s is None:
+        return Message("no_signal", _SIGNAL_NAMES[condition.signal][0])
+    inside = _in_scope(s, night, plan.where)
+    hit = inside & ((s.values < condition.value) if condition.op == "<" else
+                    (s.values > condition.value))
+    runs = []
+    if hit.any():
+        for a, b in epoch_runs(np.flatnonzero(hit)):
+            start, end = float(s.times[a]), float(s.times[b]) + s.step
+            if end - start < min_duration:
+                continue
+            seg = s.values[a:b + 1]
+            extreme = float(seg.min() if condition.op == "<" else seg.max())
+            runs.append(Item(start, end, f"{s.label} {condition.op} {condition.value:g} {s.unit}",
+                             "measured", _stage_at(night, start), value=extreme, unit=s.unit))
+    ranked, _ = rank_items(runs, plan.query.rank, "earliest")
+    if plan.query.rank is None:
+        # Without a rank the most extreme runs matter most to a technician.
+        ranked = sorted(runs, key=lambda i: i.value if condition.op == "<" else -i.value)
+    scope_min = float(inside.sum()) * s.step / 60
+    values = s.values[inside]
+    extreme = (float(values.min() if condition.op == "<" else values.max()) if values.size
+               else float("nan"))
+    return SignalRuns(condition, s.label, s.unit, ranked, plan.query.count or DEFAULT_REGIONS * 2,
+                      sum(i.duration for i in runs) / 60, min_duration, plan.where.text, s.source,
+                      scope_min, extreme, definition)
+
+
+def signal_stats(plan: Plan, night: LoadedNight, signal: str) -> SignalStats | Message:
+    s = series(night, signal)
+    if s is None:
+        return Message("no_signal", _SIGNAL_NAMES[signal][0])
+    inside = _in_scope(s, night, plan.where)
+    if not inside.any():
+        return Message("empty_scope", plan.where.text)
+    t, v = s.times[inside], s.values[inside]
+    minute = np.floor(t / 60.0)
+    minute_means = pd.Series(v).groupby(minute).mean().to_numpy()
+    mean, sd = float(v.mean()), float(v.std())
+    return SignalStats(s.label, s.unit, plan.where.text, mean, sd, float(v.min()),
+                       float(t[np.argmin(v)]), float(v.max()), float(t[np.argmax(v)]),
+                       100 * sd / mean if mean else float("nan"),
+                       float(minute_means.std()) if len(minute_means) > 1 else 0.0, int(v.size),
+                       s.source, (float(t[0]), float(t[-1]) + s.step))
+
+
+# -- events and the model -------------------------------------------------------------------
+def _event_items(night: LoadedNight, types: tuple[str, ...], where: Where,
+                 min_duration: float | None) -> tuple[list[Item], str]:
+    events, source = night.scored_events()
+    items = [_event_item(night, e, source) for e in events
+             if e.type in types and where.contains(night, e.onset)
+             and (min_duration is None or e.duration >= min_duration)]
+    return items, source
+
+
+def _event_item(night: LoadedNight, e: Event, source: str) -> Item:
+    return Item(e.onset, e.onset + e.duration, e.type.replace("_", " "), e.source or source,
+                _stage_at(night, e.onset))
+
+
+def _masked_track(track: Track, starts: np.ndarray, mask: np.ndarray) -> Track:
+    epoch_of_bin = np.clip(np.searchsorted(starts, track.starts, side="right") - 1, 0, len(starts) - 1)
+    return Track(track.starts, track.width, track.cosine,
+                 np.where(mask[epoch_of_bin], track.calibrated, -np.inf))
+
+
+def _model_regions(night: LoadedNight, engine: Engine, text: str, where: Where,
+                   k: int) -> tuple[list[Region], bool, np.ndarray]:
+    """The model's regions for ``text`` inside the scope, whether they are weak, the track."""
+    loc = localize(night.embedded, text, engine.text, _SEARCH)
+    track = _masked_track(loc.fine if loc.fine is not None else loc.epochs, night.epochs.starts,
+                          where.mask)
+    regions = find_regions(track, _SEARCH)
+    weak = not regions
+    if weak:
+        regions = find_regions(track, LocalizeConfig(threshold=FALLBACK_Z, min_duration=0.0,
+                                                     top_k=k))
+    return regions, weak, np.where(where.mask, loc.epochs.calibrated, np.nan)
+
+
+def _blind(night: LoadedNight, phen: Phenomenon | None) -> str:
+    needed = _LEVEL_CHANNELS.get(phen.level, ()) if phen else ()
+    if needed and not any(c in night.epochs.mapping for c in needed):
+        return phen.level
+    return ""
+
+
+def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Message:
+    q = plan.query
+    phen = phenomenon(q.phenomenon)
+    text = phen.query if phen else q.target
+    if not text:
+        return Message("no_target")
+    if not plan.where.mask.any():
+        return Message("empty_scope", plan.where.text)
+    k = q.count or DEFAULT_REGIONS
+    scored, source = _event_items(night, phen.event_types, plan.where, q.min_duration) if phen \
+        else ([], "none")
+    scored, order = rank_items(scored, q.rank)
+    name = phen.title.lower() if phen else f"“{q.target}”"
+    result = EventList(name, plan.where.text, scored, k, source, how_many=q.how_many, order=order,
+                       blind=_blind(night, phen))
+    if q.how_many and scored:
+        return result  # a count is answered from the scoring; the model adds nothing to it
+    regions, weak, track = _model_regions(night, engine, text, plan.where, k)
+    regions = sorted(regions, key=lambda r: _RANK_KEYS[q.rank](_region_item(night, r, name))
+                     if q.rank in _RANK_KEYS else -r.score)[:k]
+    result.model = [_region_item(night, r, name) for r in regions]
+    result.weak, result.track, result.track_label = weak, track, text
+    return result
+
+
+def _region_item(night: LoadedNight, r: Region, name: str) -> Item:
+    return Item(r.start, r.end, name, "model", _stage_at(night, r.start), score=r.score)
+
+
+# -- stages ------------------------------------------------------------------------------
+def _stage_runs(night: LoadedNight, codes: list[int], mask: np.ndarray, source: str) -> list[Item]:
+    stages, _ = night.stages()
+    idx = np.flatnonzero(np.isin(stages, codes) & mask)
+    starts = night.epochs.starts
+    return [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC,
+                 "/".join(sorted({stage_name(int(c)) for c in stages[a:b + 1]})), source,
+                 stage_name(int(stages[a]))) for a, b in (epoch_runs(idx) if len(idx) else [])]
+
+
+_SLEEP = [1, 2, 3, 4]
+
+
+def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
+    q = plan.query
+    stages, source = night.stages()
+    starts = night.epochs.starts
+    event = q.stage_event or "periods"
+    wanted = q.scope.stages or (("REM",) if event == "latency" else ())
+    sleep = np.flatnonzero(np.isin(stages, _SLEEP))
+    onset = float(starts[sleep[0]]) if len(sleep) else None
+    latency = None
+    if event in ("onset", "final_wake") or not wanted:
+        wanted = ("W",) if event == "final_wake" else ("N1", "N2", "N3", "REM")
+        moment = onset if event != "final_wake" else (
+            float(starts[sleep[-1]]) + EPOCH_SEC if len(sleep) else None)
+        if event == "onset" and onset is not None:
+            latency = onset / 60
+        event = event if event in ("onset", "final_wake") else "onset"
+    codes = [STAGES.index(s) for s in wanted]
+    # Stage timing reads the stages inside a time scope, not a stage filter of itself.
+    mask = resolve_scope(Scope((), q.scope.time), night, plan.current).mask
+    periods = _stage_runs(night, codes, mask, source)
+    if event in ("first", "latency", "periods"):
+        moment = periods[0].start if periods else None
+    elif event == "last":
+        moment = periods[-1].start if periods else None
+    if event == "latency" and periods and onset is not None:
+        latency = (periods[0].start - onset) / 60
+    if event == "final_wake":
+        periods = [p for p in periods if moment is not None and p.start >= moment - 1e-6] or periods
+    return StagePeriods(event, tuple(wanted), moment, latency, periods, source, plan.where.text
+                        if q.scope.time else "")
+
+
+def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:
+    q = plan.query
+    stages, source = night.stages()
+    wanted = q.scope.stages or ("N1", "N2", "N3", "REM")
+    mask = resolve_scope(Scope((), q.scope.time), night, plan.current).mask
+    codes = [STAGES.index(s) for s in wanted]
+    n = int(np.sum(np.isin(stages, codes) & mask))
+    sleep_n = int(np.sum(np.isin(stages, _SLEEP) & mask))
+    scope_n = int(np.sum(mask & (stages >= 0)))
+    return StageAmount(tuple(wanted), n * EPOCH_SEC / 60, 100 * n / sleep_n if sleep_n else 0.0,
+                       100 * n / scope_n if scope_n else 0.0, sleep_n * EPOCH_SEC / 60,
+                       scope_n * EPOCH_SEC / 60, _stage_runs(night, codes, mask, source), source,
+                       q.scope.time.text.strip() if q.scope.time else "")
+
+
+# -- explain, navigate, context --------------------------------------------------------------
+def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Message:
+    phen = phenomenon(plan.query.phenomenon)
+    if phen is None:
+        return Message("no_target", plan.query.target)
+    if phen.event_types:
+        items, source = _event_items(night, phen.event_types, plan.where, None)
+        if items:
+            # The clearest scored example: the one closest to the median duration is typical,
+            # the longest is often a merged or atypical one.
+            med = float(np.median([i.duration for i in items]))
+            best = min(items, key=lambda i: (abs(i.duration - med), i.start))
+            return Explanation(phen, best, f"a typical {source} example (median length)",
+                               len(items))
+    if phen.condition is not None:
+        runs = signal_runs(plan, night, phen.condition, phen.min_duration)
+        if isinstance(runs, SignalRuns) and runs.runs:
+            return Explanation(phen, runs.runs[0], "the most extreme measured run", len(runs.runs))
+    if phen.best_feature is not None:
+        if (best := _best_measured(night, phen, plan.where)) is not None:
+            return Explanation(phen, best, "the epoch where it measures strongest", 1)
+    found = locate(Plan(Query(Intent.LOCATE, phenomenon=phen.key, count=1), plan.where,
+                        plan.current), night, engine)
+    model = found.model[0] if isinstance(found, EventList) and found.model else None
+    return Explanation(phen, model, "the model's best match", 1 if model else 0)
+
+
+def _best_measured(night: LoadedNight, phen: Phenomenon, where: Where) -> Item | None:
+    frame = night.feature_frame()
+    prefix, suffix = phen.best_feature
+    cols = [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)]
+    if not cols:
+        return None
+    values = frame[cols].apply(pd.to_numeric, errors="coerce").mean(axis=1).to_numpy(dtype=float)
+    stages, source = night.stages()
+    ok = where.mask & np.isfinite(values)
+    if phen.best_stage:
+        ok &= stages == STAGES.index(phen.best_stage)
+    if not ok.any():
+        return None
+    i = int(np.nanargmax(np.where(ok, values, -np.inf)))
+    t = float(night.epochs.starts[i])
+    return Item(t, t + EPOCH_SEC, phen.title, "measured", stage_name(int(stages[i])),
+                value=float(values[i]), unit=suffix.split("[")[-1].rstrip("]"))
+
+
+def navigate(night: LoadedNight, epoch: int, note: str = "", window: float | None = None) -> Navigation:
+    epoch = int(np.clip(epoch, 0, night.n_epochs - 1))
+    start = float(night.epochs.starts[epoch])
+    stages, source = night.stages()
+    events, ev_source = night.scored_events()
+    lo, hi = start - EPOCH_SEC, start + 2 * EPOCH_SEC
+    near = [_event_item(night, e, ev_source) for e in events if e.onset < hi and e.offset > lo
+            and e.type != "spindle"][:6]
+    return Navigation(epoch, start, stage_name(int(stages[epoch])), near, source, note, window)
+
+
+def context(night: LoadedNight, item: Item, before: bool) -> Context:
+    span = (max(0.0, item.start - CONTEXT_SEC), item.start) if before else (
+        item.end, min(night.recording.duration, item.end + CONTEXT_SEC))
+    stages, source = night.stages()
+    starts = night.epochs.starts
+    idx = np.flatnonzero((starts + EPOCH_SEC > span[0]) & (starts < span[1]))
+    seq: list[tuple[str, float]] = []
+    for i in idx:
+        name = stage_name(int(stages[i]))
+        if seq and seq[-1][0] == name:
+            seq[-1] = (name, seq[-1][1] + EPOCH_SEC)
+        else:
+            seq.append((name, EPOCH_SEC))
+    events, ev_source = night.scored_events()
+    near = [_event_item(night, e, ev_source) for e in events
+            if e.onset < span[1] and e.offset > span[0] and e.type != "spindle"
+            and not (abs(e.onset - item.start) < 1e-6 and abs(e.offset - item.end) < 1e-6)]
+    measures = []
+    for signal in ("spo2", "hr", "resp"):
+        s = series(night, signal)
+        if s is None:
+            continue
+        win = (s.times >= span[0]) & (s.times < span[1]) & np.isfinite(s.values)
+        own = (s.times >= item.start) & (s.times < max(item.end, item.start + s.step)) & np.isfinite(
+            s.values)
+        if win.any() and own.any():
+            measures.append((s.label, s.unit, float(s.values[win].mean()),
+                             float(s.values[own].mean())))
+    return Context(item, span, before, seq, near, measures, source)
+
+
+# -- classify, compare, describe, retrieve, summaries -----------------------------------------
+def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
+    q = plan.query
+    stages, source = night.stages()
+    if q.scope.time is not None and q.scope.time.kind not in ("current",) and (
+            q.scope.time.end is not None or q.scope.time.kind in ("after", "before", "fraction")):
+        idx = np.flatnonzero(plan.where.mask)
+    else:
+        idx = np.array([night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current])
+    if q.labels:
+        prompts = {label: (label, f"This epoch shows {label}.", f"The person is {label}.")
+                   for label in q.labels}
+        proba = ZeroShotClassifier(prompts=prompts).predict_proba(
+            night.embedded.vectors[idx], engine.text)
+        labels = q.labels
+    else:
+        proba, labels = night.proba[idx], tuple(STAGES)
+    i = int(idx[0])
+    counts, runs = None, []
+    if len(idx) > 1:
+        winners = proba.argmax(1)
+        counts = {lab: int(np.sum(winners == j)) for j, lab in enumerate(labels)}
+        top = int(np.bincount(winners, minlength=len(labels)).argmax())
+        chosen = idx[winners == top]
+        starts = night.epochs.starts
+        runs = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, labels[top], "model",
+                     stage_name(int(stages[a]))) for a, b in epoch_runs(chosen)][:DEFAULT_REGIONS * 2]
+    scored = stage_name(int(stages[i])) if stages[i] >= 0 else None
+    return Classification(tuple(labels), i, float(night.epochs.starts[i]), proba[0], counts, runs,
+                          scored, source, bool(q.labels), plan.where.text)
+
+
+# Measures a comparison can name: words -> feature-column (prefix, suffix) pairs.
+_MEASURES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("hrv|rmssd|heart rate variab", (("heart.ecg.", "rmssd [ms]"),)),
+    ("heart|hr\\b|pulse|cardiac|ecg", (("heart.heart_rate.", "mean [bpm]"), ("heart.ecg.", "rate [bpm]"))),
+    ("spo2|oxygen|saturation", (("heart.spo2.", "mean [%]"),)),
+    ("breath|resp|airflow", (("respiratory.channels.airflow.", "rate [breaths/min]"),
+                             ("respiratory.channels.airflow.", "variability [%]"))),
+    ("delta", (("brain.eeg.", ".delta [%]"),)), ("theta", (("brain.eeg.", ".theta [%]"),)),
+    ("alpha", (("brain.eeg.", ".alpha [%]"),)), ("sigma|spindle", (("brain.eeg.", ".sigma [%]"),)),
+    ("beta", (("brain.eeg.", ".beta [%]"),)),
+    ("eog|eye", (("brain.eog.", ".rapid [%]"), ("brain.eog.", ".slow [%]"))),
+    ("emg|muscle|chin", (("position_muscle.emg.", "burst_ratio [ratio]"),)),
+    ("eeg|brain|band|power|spectr", tuple(("brain.eeg.", f".{b} [%]") for b in
+                                          ("delta", "theta", "alpha", "sigma", "beta"))),
+)
+
+
+def measure_columns(words: str, frame: pd.DataFrame) -> list[str]:
+    """Feature columns a comparison's words name (EEG: band powers of its first channel)."""
+    import re
+
+    for pattern, pairs in _MEASURES:
+        if re.search(pattern, words, re.IGNORECASE):
+            cols = []
+            for prefix, suffix in pairs:
+                found = [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)]
+                if found:
+                    cols.append(found[0])
+            if cols:
+                return cols
+    return []
+
+
+def compare(plan: Plan, night: LoadedNight) -> Comparison | Message:
+    q = plan.query
+    frame = night.feature_frame()
+    # The most specific words first: the measure named, then the signal, modality, target.
+    sources = [w for w in (q.measure, q.signal and _SIGNAL_NAMES[q.signal][0], q.modality,
+                           q.target) if w] or ["eeg"]
+    cols = next((c for w in sources if (c := measure_columns(w, frame))), [])
+    words = " ".join(sources)
+    if not cols or len(plan.groups) != 2:
+        return Message("no_measure", words)
+    rows = []
+    for col in cols:
+        cells = []
+        for where in plan.groups:
+            values = pd.to_numeric(frame.loc[where.mask, col], errors="coerce").dropna()
+            cells.append((float(values.mean()) if len(values) else float("nan"),
+                          float(values.std(ddof=0)) if len(values) else float("nan"), len(values)))
+        name, unit = col.rsplit(" [", 1)
+        rows.append((name, unit.rstrip("]"), cells))
+    labels = tuple(w.text or "the whole night" for w in plan.groups)
+    return Comparison(labels, rows)
+
+
+def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Message:
+    q = plan.query
+    if q.scope.time is not None or q.scope.stages:
+        idx, how = np.flatnonzero(plan.where.mask), plan.where.text
+    else:
+        idx, how = np.array([plan.current]), "the current epoch"
+    if not len(idx):
+        return Message("empty_scope", how)
+    frame = night.feature_frame()
+    stages, _ = night.stages()
+    levels = [q.modality] if q.modality else list(night.features.present_levels())
+    paragraphs = []
+    for level in levels:
+        # Generating text is the slow part on a CPU: only for one modality, first epoch.
+        captions = night.generated_captions([int(idx[0])], level, engine) if q.modality else None
+        insight = describe_epochs(idx, level, frame, night.epochs.starts, captions, stages,
+                                  night.recording.start_time,
+                                  InsightConfig(max_features=4 if q.modality else 3))
+        paragraphs.append((level, insight.text))
+    starts = night.epochs.starts
+    runs = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, "described", "measured",
+                 stage_name(int(stages[a]))) for a, b in epoch_runs(idx)[:DEFAULT_REGIONS]]
+    return Description(how, paragraphs, runs, int(idx[0]))
+
+
+def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retrieval:
+    """Library epochs nearest to a phenomenon or the words asked, else to an epoch."""
+    q = plan.query
+    if engine.library is None:
+        return Retrieval("", [], available=False)
+    phen = phenomenon(q.phenomenon)
+    if q.scope.time is None and (phen is not None or q.target):
+        text, what = (phen.query, phen.title.lower()) if phen else (q.target, q.target)
+        return Retrieval(f"“{what}”", search_text(engine.library, text, engine.text, k))
+    i = night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current
+    return Retrieval(f"epoch {i}", search_vectors(engine.library,
+                                                  night.embedded.vectors[i:i + 1], k)[0])
+
+
+def normal(plan: Plan, night: LoadedNight) -> NormCheck:
+    s = night.summary()
+    band, rows = norms.compare_with_norms(s, plan.query.age)
+    return NormCheck(plan.query.age, band, rows, s.source, norms.CITATION, s.ahi)
+
+
+def view(night: LoadedNight, name: str) -> View:
+    stages, source = night.stages()
+    rem = _stage_runs(night, [STAGES.index("REM")], np.ones(night.n_epochs, dtype=bool), source)
+    return View(name, night.summary(), rem)
+
+
+def summary(night: LoadedNight) -> Summary:
+    return Summary(night.summary())
+
+
+def _threshold(plan: Plan, night: LoadedNight) -> SignalRuns | Message:
+    """Runs of a signal condition: the user's numbers, else the named phenomenon's definition."""
+    q = plan.query
+    phen = phenomenon(q.phenomenon)
+    condition = q.condition or (phen.condition if phen else None)
+    if condition is None:
+        return Message("no_condition", q.signal or "")
+    by_definition = phen is not None and condition == phen.condition
+    min_dur = q.min_duration if q.min_duration is not None else (
+        phen.min_duration if by_definition else 0.0)
+    return signal_runs(plan, night, condition, min_dur, phen.title if by_definition else "")
+
+
+def _measure(plan: Plan, night: LoadedNight) -> SignalStats | Message:
+    q = plan.query
+    return signal_stats(plan, night, q.signal) if q.signal else Message("no_measure", q.target)
+
+
+def _navigate(plan: Plan, night: LoadedNight) -> Navigation | Message:
+    q = plan.query
+    if q.scope.time is not None:
+        # A focus on one result zooms the viewer onto it; a time only moves there.
+        return navigate(night, night.epoch_at(plan.where.span[0]), q.note,
+                        FOCUS_WINDOW_SEC if q.ref == Ref.FOCUS else None)
+    return navigate(night, plan.current + q.step) if q.step else Message("unknown", q.target)
+
+
+def _context(plan: Plan, night: LoadedNight) -> Context:
+    q = plan.query
+    item = Item(plan.where.span[0], plan.where.span[1], q.note or "event", "scored",
+                _stage_at(night, plan.where.span[0]))
+    return context(night, item, before=q.step < 0)
+
+
+def _medical(night: LoadedNight) -> Message:
+    s = night.summary()
+    # What can be measured is still said, so the refusal is not empty-handed.
+    return Message("medical", facts={"AHI": f"{s.ahi:.1f}/h"} if s.ahi is not None else {})
+
+
+Step = Callable[[Plan, LoadedNight, Engine], Result]
+_STEPS: dict[Intent, Step] = {
+    Intent.LOCATE: locate,
+    Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),
+    Intent.MEASURE: lambda p, n, e: _measure(p, n),
+    Intent.STAGE_TIMING: lambda p, n, e: stage_timing(p, n),
+    Intent.STAGE_AMOUNT: lambda p, n, e: stage_amount(p, n),
+    Intent.EXPLAIN: explain,
+    Intent.CLASSIFY: classify,
+    Intent.COMPARE: lambda p, n, e: compare(p, n),
+    Intent.DESCRIBE: lambda p, n, e: _context(p, n) if p.query.ref == Ref.CONTEXT
+    else describe(p, n, e),
+    Intent.SIMILAR: retrieve,
+    Intent.NORMAL: lambda p, n, e: normal(p, n),
+    Intent.SUMMARY: lambda p, n, e: summary(n),
+    Intent.SHOW: lambda p, n, e: view(n, p.query.view or "overview"),
+    Intent.NAVIGATE: lambda p, n, e: _navigate(p, n),
+    Intent.MEDICAL: lambda p, n, e: _medical(n),
+}
+
+
+def execute(plan: Plan, night: LoadedNight, engine: Engine) -> Result:
+    """Run a plan whose query needs no dialogue state (follow-ups are resolved before)."""
+    q = plan.query
+    if step := _STEPS.get(q.intent):
+        return step(plan, night, engine)
+    return Message(q.intent.value if q.intent in (Intent.HELP, Intent.OFF_TOPIC) else "unknown",
+                   q.target)

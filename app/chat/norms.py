@@ -1,0 +1,67 @@
+"""Published age norms of a night's sleep statistics, for "is this normal?" answers.
+
+The ranges are approximate healthy-adult values per age band read from the
+age trends of Ohayon, Carskadon, Guilleminault and Vitiello's meta-analysis of
+65 polysomnography studies (3,577 healthy subjects aged 5-102). They frame a night
+against healthy sleepers; they are not diagnostic cut-offs, and the chat says so.
+"""
+
+from __future__ import annotations
+
+from sleeplm_core.heads.summary import NightSummary
+
+CITATION = ("Ohayon MM, Carskadon MA, Guilleminault C, Vitiello MV. Meta-analysis of "
+            "quantitative sleep parameters from childhood to old age in healthy individuals. "
+            "Sleep 2004;27(7):1255-73")
+
+# (lowest age, label) of each band; the norms below have one (low, high) per band.
+_BANDS: tuple[tuple[int, str], ...] = ((18, "20-39 years"), (40, "40-59 years"),
+                                       (60, "60-79 years"), (80, "80+ years"))
+# statistic -> unit, (low, high) per band. Percentages of stages are of total sleep time.
+NORMS: dict[str, tuple[str, tuple[tuple[float, float], ...]]] = {
+    "total sleep time": ("min", ((360, 480), (330, 450), (300, 420), (300, 400))),
+    "sleep efficiency": ("%", ((85, 98), (80, 95), (75, 92), (70, 90))),
+    "sleep onset latency": ("min", ((5, 25), (5, 25), (5, 30), (5, 30))),
+    "wake after sleep onset": ("min", ((5, 40), (15, 60), (30, 90), (40, 110))),
+    "N1": ("%", ((2, 8), (3, 10), (4, 12), (5, 14))),
+    "N2": ("%", ((44, 58), (46, 62), (48, 65), (48, 66))),
+    "N3 (slow-wave sleep)": ("%", ((12, 25), (8, 20), (5, 17), (3, 15))),
+    "REM": ("%", ((19, 27), (17, 25), (15, 24), (14, 23))),
+    "REM latency": ("min", ((60, 110), (55, 105), (50, 100), (50, 100))),
+}
+_ADULT = "adults (20-59 years)"
+
+
+def band_of(age: int | None) -> tuple[int, str]:
+    """Index and label of the age band; without an age, the younger adult band."""
+    if age is None:
+        return 0, _ADULT
+    index = max(i for i, (lo, _) in enumerate(_BANDS) if age >= lo) if age >= _BANDS[0][0] else 0
+    return index, _BANDS[index][1]
+
+
+def _values(s: NightSummary) -> dict[str, float]:
+    return {"total sleep time": s.tst_min, "sleep efficiency": s.se_pct,
+            "sleep onset latency": s.sol_min, "wake after sleep onset": s.waso_min,
+            "N1": s.stage_pct["N1"], "N2": s.stage_pct["N2"], "N3 (slow-wave sleep)": s.stage_pct["N3"],
+            "REM": s.stage_pct["REM"], "REM latency": s.rem_latency_min}
+
+
+def compare_with_norms(s: NightSummary, age: int | None
+                       ) -> tuple[str, list[tuple[str, float, str, float, float]]]:
+    """(band label, rows of (statistic, value, unit, low, high)); NaN statistics are left out.
+
+    Without an age the adult range is the union of the two adult bands.
+    """
+    index, label = band_of(age)
+    rows = []
+    for name, value in _values(s).items():
+        if value != value:
+            continue
+        unit, ranges = NORMS[name]
+        if age is None:
+            low, high = min(ranges[0][0], ranges[1][0]), max(ranges[0][1], ranges[1][1])
+        else:
+            low, high = ranges[index]
+        rows.append((name, float(value), unit, float(low), float(high)))
+    return label, rows

@@ -1,0 +1,42 @@
+"""The chat's one-way pipeline: understand -> dialogue -> plan -> execute -> render."""
+
+from __future__ import annotations
+
+import logging
+
+from app.chat.dialogue import Dialogue, NothingToReferTo
+from app.chat.execute import execute
+from app.chat.plan import make_plan
+from app.chat.query import Query
+from app.chat.render import Answer, render
+from app.chat.results import Message
+from app.chat.understand import understand
+from app.engine import Engine
+from app.night import LoadedNight
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+
+
+def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
+        current: int) -> tuple[Answer, Query | None]:
+    """Answer one question; the dialogue learns from it. Returns the answer and the query.
+
+    Raises :class:`app.chat.plan.ChatError` (one line) for a time outside the night;
+    the dialogue is then left as it was.
+    """
+    if not text.strip():
+        return render(Message("empty"), night), None
+    if len(text) > MAX_QUESTION_CHARS:
+        return render(Message("too_long"), night), None
+    query = understand(text)
+    try:
+        resolved = dialogue.resolve(query, current)
+    except NothingToReferTo:
+        return render(Message("no_reference"), night), query
+    log.debug("question %r -> %s", text, resolved)
+    answer = render(execute(make_plan(resolved, night, current), night, engine), night)
+    dialogue.remember(resolved, answer.items, current,
+                      answer.jump if answer.jump is not None else current)
+    return answer, resolved

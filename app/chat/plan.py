@@ -1,0 +1,103 @@
+"""Plan: tie a query to the loaded night (epoch masks, seconds), refusing what cannot be.
+
+The plan holds everything execute needs and nothing it must guess: the epochs in
+scope, the span in seconds, the scope in words, and the epoch on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.chat.query import Query, Scope
+from app.chat.timespan import NightClock, TimeSpan, resolve
+from app.night import LoadedNight
+from app.timeexpr import format_clock
+from sleeplm_core.errors import SleepLMError
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+
+class ChatError(SleepLMError):
+    """A question that cannot be answered on this night as asked (one line, with the fix)."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """A resolved scope.
+
+    Attributes:
+        mask: bool per epoch, True inside the scope.
+        span: (start, end) seconds of the time restriction, the whole night without one.
+        text: the scope in words, "" for the whole night.
+        timed: the scope names a time.
+    """
+
+    mask: np.ndarray
+    span: tuple[float, float]
+    text: str
+    timed: bool = False
+
+    def contains(self, night: LoadedNight, start: float) -> bool:
+        """Whether an item starting at ``start`` (seconds) is inside the scope."""
+        return bool(self.mask[night.epoch_at(start)]) and self.span[0] <= start < self.span[1]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A query tied to the night: its scope, the comparison's scopes and the epoch on screen."""
+
+    query: Query
+    where: Where
+    current: int
+    groups: tuple[Where, ...] = field(default_factory=tuple)
+
+
+def clock(night: LoadedNight, seconds: float) -> str:
+    return format_clock(seconds, night.recording.start_time)
+
+
+def night_clock(night: LoadedNight, current: int) -> NightClock:
+    return NightClock(night.recording.start_time, night.recording.duration, night.epochs.starts,
+                      current)
+
+
+def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, float]:
+    """Seconds of a time span; a span outside the night is refused naming the night's span."""
+    start, end = resolve(time, night_clock(night, current))
+    last = night.recording.duration
+    if start >= last or end <= start or (time.kind == "epoch" and time.start >= night.n_epochs):
+        raise ChatError(f"“{time.text.strip()}” is outside this recording, which runs from "
+                        f"{clock(night, 0.0)} to {clock(night, last)} (epochs 0-"
+                        f"{night.n_epochs - 1}); ask about a time inside it")
+    return start, end
+
+
+def scope_text(scope: Scope) -> str:
+    parts = []
+    if scope.stages:
+        parts.append("in " + "/".join(scope.stages))
+    if scope.time is not None:
+        parts.append(scope.time.text.strip())
+    return " ".join(parts)
+
+
+def resolve_scope(scope: Scope, night: LoadedNight, current: int) -> Where:
+    """The epochs and seconds of a scope."""
+    mask = np.ones(night.n_epochs, dtype=bool)
+    span = (0.0, night.recording.duration)
+    if scope.stages:
+        stages, _ = night.stages()
+        mask &= np.isin(stages, [STAGES.index(s) for s in scope.stages])
+    if scope.time is not None:
+        span = span_of(scope.time, night, current)
+        starts = night.epochs.starts
+        mask &= (starts + EPOCH_SEC > span[0]) & (starts < span[1])
+    return Where(mask, span, scope_text(scope), scope.time is not None)
+
+
+def make_plan(query: Query, night: LoadedNight, current: int) -> Plan:
+    """Resolve the query's scope (and a comparison's two scopes) on the night."""
+    where = resolve_scope(query.scope, night, current)
+    groups = tuple(resolve_scope(g, night, current) for g in query.groups or ())
+    return Plan(query, where, current, groups)

@@ -1,0 +1,127 @@
+"""The structured form of a chat question, shared by every step of the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from app.chat.timespan import TimeSpan
+
+
+class Intent(str, Enum):
+    """What the user wants done."""
+
+    HELP = "help"
+    OFF_TOPIC = "off_topic"
+    UNKNOWN = "unknown"
+    MEDICAL = "medical"
+    STAGE_TIMING = "stage_timing"
+    STAGE_AMOUNT = "stage_amount"
+    SUMMARY = "summary"
+    NORMAL = "normal"
+    SHOW = "show"
+    NAVIGATE = "navigate"
+    EXPLAIN = "explain"
+    LOCATE = "locate"
+    THRESHOLD = "threshold"
+    MEASURE = "measure"
+    CLASSIFY = "classify"
+    COMPARE = "compare"
+    DESCRIBE = "describe"
+    SIMILAR = "similar"
+
+
+class Ref(str, Enum):
+    """How a follow-up refers back to the dialogue."""
+
+    NONE = "none"
+    REPEAT = "repeat"          # "and in REM?", "and breathing?": last query, slots replaced
+    REFINE = "refine"          # "only the ones after 4 am": filter the last result list
+    COUNT = "count"            # "how many were there?"
+    FOCUS = "focus"            # "zoom into the second one", "zoom to it"
+    STEP = "step"              # "next one", "previous one"
+    BACK = "back"              # "go back"
+    CONTEXT = "context"        # "what happened just before it?"
+    COMPARE_WITH = "compare_with"  # "compare with the first half"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A numeric condition on a measured signal.
+
+    Attributes:
+        signal: "spo2" (%), "hr" (bpm), "resp" (breaths/min).
+        op: "<" or ">".
+        value: threshold in the signal's unit.
+    """
+
+    signal: str
+    op: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a question looks: stages and/or a time span (unresolved)."""
+
+    stages: tuple[str, ...] = ()
+    time: TimeSpan | None = None
+
+
+@dataclass(frozen=True)
+class Query:
+    """One understood question.
+
+    Attributes:
+        intent: what to do.
+        text: the question as asked.
+        phenomenon: key of a known phenomenon (``app.chat.phenomena``), or None.
+        target: free words of what is looked for when no phenomenon is known.
+        scope: stage filter and time span.
+        condition: numeric condition on a measured signal ("SpO2 below 90 %").
+        signal: measured signal named ("spo2", "hr", "resp") for measure/threshold.
+        min_duration: shortest event or run wanted, seconds ("longer than 20 s").
+        rank: "longest", "shortest", "strongest", "earliest", "latest" or None.
+        count: how many results were asked for, None for the default.
+        how_many: the user asked for a count ("how many apneas").
+        labels: the user's own class labels for zero-shot classification.
+        modality: caption level named ("brain", "heart", "respiratory", ...), or None.
+        measure: what a compare/measure question measures ("eeg", "heart rate", ...).
+        groups: the two scopes a comparison contrasts.
+        stage_event: for stage timing: "onset", "first", "last", "latency", "final_wake",
+            "last_awakening".
+        view: for show: "hypnogram", "spectrogram", "overview", "signals".
+        ref: how the question refers back to the dialogue.
+        ordinal: which result a focus follow-up names (0-based; -1 the last).
+        step: +1 / -1 for next / previous.
+        age: the age a normality question is about, years.
+        semantic: (label, cosine) of the semantic layer's nearest phrasing, when used.
+        note: what a follow-up refers to, in words ("the 2nd of 12 desaturations").
+        by_rule: the intent came from an unmistakable wording, not from the semantic layer
+            or from the slots alone.
+    """
+
+    intent: Intent
+    text: str = ""
+    phenomenon: str | None = None
+    target: str = ""
+    scope: Scope = field(default_factory=Scope)
+    condition: Condition | None = None
+    signal: str | None = None
+    min_duration: float | None = None
+    rank: str | None = None
+    count: int | None = None
+    how_many: bool = False
+    labels: tuple[str, ...] = ()
+    modality: str | None = None
+    measure: str | None = None
+    groups: tuple[Scope, Scope] | None = None
+    stage_event: str | None = None
+    view: str | None = None
+    ref: Ref = Ref.NONE
+    ordinal: int | None = None
+    step: int = 0
+    age: int | None = None
+    semantic: tuple[str, float] | None = None
+    note: str = ""
+    by_rule: bool = False

@@ -1,0 +1,440 @@
+"""Render: results -> the chat's text, the regions to highlight and the plot actions.
+
+Every time is written as wall-clock ``HH:MM:SS`` (elapsed time when the file has no
+clock) and every number comes from the result; where stages or events come from is
+said plainly ("human-scored", "machine-scored (YASA, ...)").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import singledispatch
+
+import numpy as np
+
+from app.chat.execute import FOCUS_WINDOW_SEC
+from app.chat.plan import clock
+from app.chat.results import (Classification, Comparison, Context, Count, Description, EventList,
+                              Explanation, Item, Message, Navigation, NormCheck, Retrieval,
+                              SignalRuns, SignalStats, StageAmount, StagePeriods, Summary, View)
+from app.night import LoadedNight
+from app.plots import Highlight
+from sleeplm_core.heads.localize import LocalizeConfig
+from sleeplm_core.index.search import Hit
+
+CAPABILITIES = (
+    "I answer questions about the loaded night, with times and measured numbers:\n"
+    "- **stage timing**: *when did they fall asleep?*, *when does REM first start?*, "
+    "*REM latency?*, *final awakening?*\n"
+    "- **stage amounts**: *how long in REM?*, *what fraction of the night was N3?*\n"
+    "- **find events**: *where are the longest apneas?*, *spindles in N2 between 1 and 2 am*, "
+    "*how many hypopneas?*\n"
+    "- **signal thresholds**: *any desaturations below 90% after 3am?*, *find tachycardia*, "
+    "*breathing rate above 20*\n"
+    "- **measure**: *between 2 and 3 am, how stable was the heart rate?*\n"
+    "- **explain**: *what is a K-complex? show me one*\n"
+    "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *next one*, *go back*\n"
+    "- **classify**: *what stage is epoch 120?*, *classify this epoch as wake, drowsy or asleep*\n"
+    "- **compare**: *compare EEG in N1 and N3*, *heart rate in REM vs N3*\n"
+    "- **is this normal?** against published age norms; **summarize the night**; "
+    "**similar epochs** in the library\n"
+    "Follow-ups: *and in REM?*, *only the ones after 4 am*, *how many were there?*, "
+    "*zoom into the second one*, *what happened just before it?*, *and breathing?*, "
+    "*compare with the first half*."
+)
+_MAX_LINES = 10
+
+
+@dataclass
+class Answer:
+    """What the chat shows and how the plots change.
+
+    Attributes:
+        text: markdown reply.
+        highlights: regions to draw on the overview and the epoch viewer (None keeps the
+            ones drawn).
+        jump: epoch to show in the viewer, None to stay.
+        track: per-epoch calibrated score of the query, for the overview's match track.
+        track_label: the query the track belongs to.
+        hits: library results, for the retrieval browser.
+        window: viewer width to set in seconds, None to keep it.
+        items: the result list follow-ups refer to ("the second one"), None when the
+            answer has none.
+    """
+
+    text: str
+    highlights: list[Highlight] = field(default_factory=list)
+    jump: int | None = None
+    track: np.ndarray | None = None
+    track_label: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    window: float | None = None
+    items: list[Item] | None = None
+
+
+def source_name(source: str) -> str:
+    """Plain words for where stages or events come from."""
+    return {"scored": "human-scored", "predicted": "model-predicted (SleepLM zero-shot)",
+            "none": "no"}.get(source, source)
+
+
+def seconds(duration: float) -> str:
+    # Spindles and K-complexes last about a second: whole seconds would hide their length.
+    return f"{duration:.1f} s" if duration < 10 else f"{duration:.0f} s"
+
+
+def _span(night: LoadedNight, item: Item) -> str:
+    return f"**{clock(night, item.start)}–{clock(night, item.end)}**"
+
+
+def _where(text: str) -> str:
+    return f" {text}" if text else ""
+
+
+def _highlight(item: Item) -> Highlight:
+    label = f"scored {item.label}" if item.score is None and item.source != "measured" else item.label
+    return Highlight(item.start, item.end, label, item.score)
+
+
+def _answer(night: LoadedNight, text: str, items: list[Item], shown: list[Item] | None = None,
+            **kw) -> Answer:
+    """An answer that highlights ``shown`` (default: ``items``) and jumps to the first."""
+    shown = items if shown is None else shown
+    jump = night.epoch_at(shown[0].start) if shown else None
+    return Answer(text, [_highlight(i) for i in shown], kw.pop("jump", jump), items=items, **kw)
+
+
+@singledispatch
+def render(result: object, night: LoadedNight) -> Answer:
+    raise TypeError(f"no renderer for {type(result).__name__}")
+
+
+_MESSAGES = {
+    "help": CAPABILITIES,
+    "off_topic": ("That question is not about this recording, so there is nothing in the night "
+                  "I could measure for it.\n\n" + CAPABILITIES),
+    "unknown": ("I did not understand that question about the night. Could you rephrase it? "
+                "For example:\n\n" + CAPABILITIES),
+    "no_reference": ("There is nothing earlier in this conversation to refer to yet. Ask a full "
+                     "question first, e.g. *where are the apneas?*, then *zoom into the second "
+                     "one*."),
+    "no_target": "What should I look for? Name a phenomenon or describe it in words.",
+    "empty": "Please type a question about the night.",
+    "too_long": "That question is too long (over 2,000 characters); ask it in a sentence or two.",
+    "no_condition": ("Give the threshold in numbers, e.g. *SpO2 below 90%*, *heart rate above "
+                     "100*, *breathing rate above 20*."),
+}
+
+
+@render.register
+def _(r: Message, night: LoadedNight) -> Answer:
+    if r.kind == "medical":
+        facts = "; ".join(f"{k} {v}" for k, v in r.facts.items())
+        return Answer("I can't diagnose or advise on treatment or medication; that is for a "
+                      "clinician who knows the person. I can show what the recording measured"
+                      + (f" ({facts})" if facts else "")
+                      + ", e.g. *summarize the night* or *where are the apneas?*")
+    if r.kind == "empty_scope":
+        return Answer(f"No epoch is {r.detail or 'in that scope'}, so there is nothing to look at.")
+    if r.kind == "no_signal":
+        return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
+                      f"answer that from it.")
+    if r.kind == "no_measure":
+        return Answer(f"I can compare or measure heart rate, HRV, SpO2, breathing rate, EEG band "
+                      f"powers (delta, theta, alpha, sigma, beta), EOG and chin EMG; none matches "
+                      f"“{r.detail}”.")
+    return Answer(_MESSAGES[r.kind])
+
+
+@render.register
+def _(r: EventList, night: LoadedNight) -> Answer:
+    where = _where(r.where)
+    parts = []
+    if r.scored:
+        durations = np.array([i.duration for i in r.scored])
+        shown = r.scored[:r.shown]
+        head = (f"The {source_name(r.events_source)} events have **{len(r.scored)}** {r.name} "
+                f"events{where} (mean {seconds(durations.mean())}, total "
+                f"{durations.sum() / 60:.1f} min)")
+        if r.how_many:
+            head += f"; the {len(shown)} {r.order} (blue):" if shown else "."
+        else:
+            head += f"; the {len(shown)} {r.order} (blue on the plots):"
+        parts.append(head + "\n" + "\n".join(
+            f"- {_span(night, i)} ({seconds(i.duration)}, {i.label}, stage {i.stage})"
+            for i in shown))
+    elif r.events_source != "none":
+        parts.append(f"The {source_name(r.events_source)} events have **0** {r.name} events{where}.")
+    if r.model or r.track is not None:
+        parts.append(_model_text(night, r))
+    if r.blind:
+        parts.append(f"⚠️ This recording has none of the {r.blind} channels, so the model's "
+                     f"matches cannot reflect {r.name}.")
+    shown = r.scored[:r.shown] + r.model
+    return _answer(night, "\n\n".join(parts), r.scored or r.model, shown, track=r.track,
+                   track_label=r.track_label)
+
+
+def _model_text(night: LoadedNight, r: EventList) -> str:
+    if not r.model:
+        return f"The model finds no match for {r.name}{_where(r.where)}."
+    cfg = LocalizeConfig()
+    head = (f"The model's best matches for {r.name}{_where(r.where)}"
+            + (f" are weak (no stretch of {cfg.min_duration:.0f} s or more reaches z ≥ "
+               f"{cfg.threshold:.0f}); the strongest (orange):" if r.weak else
+               f" ({len(r.model)}, z-score against this night; orange):"))
+    return head + "\n" + "\n".join(f"- {_span(night, i)} ({seconds(i.duration)}, z = "
+                                   f"{i.score:.2f}, stage {i.stage})" for i in r.model)
+
+
+_EVENT_WORDS = {"onset": "Sleep onset (the first sleep epoch)",
+                "final_wake": "The final awakening (the end of the last sleep epoch)"}
+
+
+@render.register
+def _(r: StagePeriods, night: LoadedNight) -> Answer:
+    stages = "/".join(r.stages)
+    src = f"From the {source_name(r.source)} hypnogram"
+    where = _where(r.where)
+    if r.moment is None:
+        return Answer(f"{src}: there is no {stages}{where} in this night.")
+    if r.event in _EVENT_WORDS:
+        text = f"{src}: {_EVENT_WORDS[r.event]} is at **{clock(night, r.moment)}**"
+        text += (f", {r.latency_min:.1f} min after the recording started." if r.event == "onset"
+                 else ".")
+        jump_item = Item(r.moment, r.moment + 30.0, r.event, r.source)
+        return _answer(night, text, r.periods, [jump_item], jump=night.epoch_at(r.moment))
+    n = len(r.periods)
+    lines = "\n".join(f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.periods[:_MAX_LINES])
+    if r.event == "latency":
+        head = (f"{src}: REM latency is **{r.latency_min:.1f} min** (sleep onset to the first REM "
+                f"epoch, which starts at **{clock(night, r.moment)}**).")
+        focus = r.periods[:1]
+    elif r.event == "last":
+        last = r.periods[-1]
+        head = (f"{src}: the last {stages} period{where} runs {_span(night, last)} "
+                f"({last.duration / 60:.1f} min); it starts at **{clock(night, last.start)}** "
+                f"and ends at **{clock(night, last.end)}**.")
+        focus = [last]
+    elif r.event == "first":
+        first = r.periods[0]
+        head = (f"{src}: {stages} first starts at **{clock(night, first.start)}**{where} "
+                f"(a period of {first.duration / 60:.1f} min).")
+        focus = [first]
+    else:
+        head = f"{src}: {stages}{where} in {n} period{'s' * (n != 1)}."
+        focus = r.periods
+    text = head + f"\n\nAll {n} {stages} period{'s' * (n != 1)}{where}:\n" + lines
+    if n > _MAX_LINES:
+        text += f"\n- … and {n - _MAX_LINES} more"
+    return _answer(night, text, r.periods, focus)
+
+
+@render.register
+def _(r: StageAmount, night: LoadedNight) -> Answer:
+    stages = "/".join(r.stages)
+    where = _where(r.where)
+    text = (f"From the {source_name(r.source)} hypnogram: **{r.minutes:.1f} min** of {stages}"
+            f"{where}, **{r.pct_sleep:.1f} %** of the {r.sleep_min:.1f} min of sleep and "
+            f"{r.pct_scope:.1f} % of the {r.scope_min:.1f} min scored"
+            f"{' in that span' if r.where else ' in the night'}; {len(r.periods)} period"
+            f"{'s' * (len(r.periods) != 1)}.")
+    longest = sorted(r.periods, key=lambda p: -p.duration)[:5]
+    return _answer(night, text, r.periods, longest)
+
+
+@render.register
+def _(r: SignalRuns, night: LoadedNight) -> Answer:
+    c = r.condition
+    what = f"{r.label} {'below' if c.op == '<' else 'above'} {c.value:g} {r.unit}"
+    rule = (f" ({r.definition}: {what}" + (f" for at least {r.min_duration:.0f} s" if
+                                          r.min_duration else "") + ")") if r.definition else (
+        f" lasting at least {r.min_duration:.0f} s" if r.min_duration else "")
+    where = _where(r.where)
+    if not r.runs:
+        extreme = "lowest" if c.op == "<" else "highest"
+        return Answer(f"No stretch of {what}{rule}{where}: the {extreme} value was "
+                      f"**{r.extreme:.1f} {r.unit}** (measured from {r.source} over "
+                      f"{r.scope_min:.0f} min).")
+    shown = r.runs[:r.shown]
+    extreme = "lowest" if c.op == "<" else "highest"
+    text = (f"**{len(r.runs)}** stretches of {what}{rule}{where}, {r.total_min:.1f} min in total "
+            f"(measured from {r.source}); the {len(shown)} with the {extreme} values:\n"
+            + "\n".join(f"- {_span(night, i)} ({seconds(i.duration)}, {extreme} {i.value:.1f} "
+                        f"{i.unit}, stage {i.stage})" for i in shown))
+    return _answer(night, text, r.runs, shown)
+
+
+@render.register
+def _(r: SignalStats, night: LoadedNight) -> Answer:
+    where = r.where or "over the whole night"
+    steady = ("steady" if r.cv_pct < 5 else "moderately variable" if r.cv_pct < 10
+              else "highly variable")
+    text = (f"{r.label[0].upper() + r.label[1:]}, {where} ({clock(night, r.span[0])}–"
+            f"{clock(night, r.span[1])}, measured from {r.source}): mean **{r.mean:.1f} {r.unit}**, "
+            f"sd {r.sd:.1f} {r.unit} (coefficient of variation {r.cv_pct:.1f} %, {steady}), "
+            f"lowest **{r.low:.1f} {r.unit}** at {clock(night, r.low_at)}, highest "
+            f"**{r.high:.1f} {r.unit}** at {clock(night, r.high_at)}; the one-minute means vary "
+            f"with sd {r.minute_sd:.1f} {r.unit}.")
+    marks = [Item(r.low_at, r.low_at + 30.0, f"lowest {r.label}", "measured"),
+             Item(r.high_at, r.high_at + 30.0, f"highest {r.label}", "measured")]
+    span = Item(r.span[0], r.span[1], r.label, "measured")
+    return _answer(night, text, [span], marks if r.where else marks, jump=None)
+
+
+@render.register
+def _(r: Comparison, night: LoadedNight) -> Answer:
+    a, b = r.groups
+    lines = []
+    for name, unit, cells in r.rows:
+        parts = [f"**{m:.1f}** (sd {s:.1f}, {n} epochs)" if n else "no epoch measured"
+                 for m, s, n in cells]
+        lines.append(f"- {name} [{unit}]: {a}: {parts[0]} vs {b}: {parts[1]}")
+    return Answer(f"Mean per epoch, {a} vs {b}:\n" + "\n".join(lines))
+
+
+@render.register
+def _(r: Classification, night: LoadedNight) -> Answer:
+    order = np.argsort(-r.proba)
+    probs = ", ".join(f"{r.labels[j]} {r.proba[j]:.0%}" for j in order)
+    how = ("with your labels, through the model's text tower (zero-shot)" if r.user_labels
+           else "the model's zero-shot stage")
+    t = r.start
+    if r.counts is not None:
+        counts = ", ".join(f"{k} {v}" for k, v in r.counts.items())
+        top = max(r.counts, key=r.counts.get)
+        text = (f"Epochs {r.where} classified {how}: {counts} epochs; the most common is "
+                f"**{top}** (its runs are highlighted).")
+        return _answer(night, text, r.runs)
+    text = (f"Epoch {r.epoch} ({clock(night, t)}–{clock(night, t + 30.0)}), {how}: "
+            f"**{r.labels[order[0]]}** ({probs}).")
+    if r.scored_stage is not None:
+        text += f" The {source_name(r.source)} stage is **{r.scored_stage}**."
+    item = Item(t, t + 30.0, r.labels[order[0]], "model", r.scored_stage or "?",
+                score=float(r.proba[order[0]]))
+    return _answer(night, text, [item])
+
+
+@render.register
+def _(r: NormCheck, night: LoadedNight) -> Answer:
+    who = (f"healthy {r.age}-year-olds (band {r.band})" if r.age is not None
+           else f"healthy {r.band}; give an age for a closer band, e.g. *is this normal for a "
+                f"65-year-old?*")
+    lines = []
+    for name, value, unit, low, high in r.rows:
+        verdict = "within" if low <= value <= high else ("below" if value < low else "above")
+        lines.append(f"- {name}: **{value:.1f} {unit}** — {verdict} the typical {low:g}–{high:g} "
+                     f"{unit}")
+    text = (f"The {source_name(r.source)} night against published norms for {who}:\n"
+            + "\n".join(lines))
+    if r.ahi is not None:
+        text += (f"\n- AHI: **{r.ahi:.1f}/h** (healthy-sleeper studies usually report below "
+                 f"5/h)")
+    text += (f"\n\nSource: {r.citation} (approximate ranges read from its age trends). This is a "
+             f"comparison with healthy sleepers, not a diagnosis.")
+    return Answer(text)
+
+
+@render.register
+def _(r: Explanation, night: LoadedNight) -> Answer:
+    p = r.phenomenon
+    text = f"**{p.title}.** {p.explanation}"
+    if r.example is None:
+        return Answer(text + f"\n\nI found no example of it in this night.")
+    e = r.example
+    detail = f"{seconds(e.duration)}, stage {e.stage}"
+    if e.value is not None:
+        detail += f", {e.value:.1f} {e.unit}"
+    if e.score is not None:
+        detail += f", z = {e.score:.2f}"
+    src = source_name(e.source) if e.source not in ("model", "measured") else e.source
+    text += (f"\n\nExample in this night ({r.how}, {src}): {_span(night, e)} ({detail}); "
+             f"it is drawn in the epoch viewer.")
+    return _answer(night, text, [e], window=FOCUS_WINDOW_SEC)
+
+
+@render.register
+def _(r: Navigation, night: LoadedNight) -> Answer:
+    end = r.start + 30.0
+    text = (f"{r.note}Epoch {r.epoch} ({clock(night, r.start)}–{clock(night, end)}), "
+            f"{source_name(r.source)} stage **{r.stage}**")
+    if r.events:
+        text += "; events nearby: " + ", ".join(
+            f"{i.label} {clock(night, i.start)}–{clock(night, i.end)}" for i in r.events)
+    return Answer(text + ".", [], r.epoch, window=r.window)
+
+
+@render.register
+def _(r: Context, night: LoadedNight) -> Answer:
+    side = "before" if r.before else "after"
+    seq = ", ".join(f"{s} {d:.0f} s" for s, d in r.stages) or "no epoch"
+    text = (f"In the {r.span[1] - r.span[0]:.0f} s {side} the {r.item.label} at "
+            f"{_span(night, r.item)} ({clock(night, r.span[0])}–{clock(night, r.span[1])}): "
+            f"{source_name(r.source)} stages {seq}.")
+    if r.events:
+        text += "\nEvents then: " + "; ".join(f"{i.label} {_span(night, i)} ({seconds(i.duration)})"
+                                             for i in r.events[:6]) + "."
+    else:
+        text += "\nNo scored event then."
+    if r.measures:
+        text += "\nMeasured, that window vs the event itself: " + "; ".join(
+            f"{label} {a:.1f} vs {b:.1f} {unit}" for label, unit, a, b in r.measures) + "."
+    window = Item(r.span[0], r.span[1], f"{side} {r.item.label}", "measured")
+    return _answer(night, text, [window], [window, r.item])
+
+
+@render.register
+def _(r: Description, night: LoadedNight) -> Answer:
+    paragraphs = "\n\n".join(f"**{level.replace('_', '/')}** — {text}" for level, text in r.paragraphs)
+    return _answer(night, f"About {r.how}:\n\n{paragraphs}", r.runs, jump=r.first_epoch)
+
+
+@render.register
+def _(r: Retrieval, night: LoadedNight) -> Answer:
+    if not r.available:
+        return Answer("No retrieval library is loaded, so I cannot search other recordings. "
+                      "Start the app with `--index DIR` (build one with `sleeplm index build "
+                      "RECORDINGS... --out DIR`).")
+    lines = [f"- {h.score:+.3f} · {h.meta['recording']} epoch {h.meta['epoch']} "
+             f"({h.meta['clock'] or str(h.meta['time_s']) + ' s'}, stage {h.meta['stage'] or '?'}, "
+             f"{h.meta['kind']}, {h.meta['licence']}): {h.meta['caption']}" for h in r.hits]
+    return Answer(f"Library epochs closest to {r.what} (cosine):\n" + "\n".join(lines), hits=r.hits)
+
+
+def _summary_text(s) -> str:
+    text = (f"From the **{source_name(s.source)}** hypnogram: time in bed {s.tib_min:.0f} min, "
+            f"total sleep {s.tst_min:.0f} min, efficiency {s.se_pct:.1f}%, sleep onset latency "
+            f"{s.sol_min:.1f} min, WASO {s.waso_min:.0f} min, REM latency "
+            + ("n/a" if s.rem_latency_min != s.rem_latency_min else f"{s.rem_latency_min:.0f} min")
+            + f", {s.awakenings} awakenings. Stages: "
+            + ", ".join(f"{k} {v:.0f} min ({s.stage_pct[k]:.0f}%)" for k, v in s.stage_min.items())
+            + ".")
+    if s.ahi is not None:
+        text += f" AHI {s.ahi:.1f}/h ({s.n_apneas_hypopneas} apneas+hypopneas)."
+    if s.odi is not None:
+        text += f" ODI {s.odi:.1f}/h ({s.n_desaturations} desaturations ≥3%)."
+    return text
+
+
+@render.register
+def _(r: Summary, night: LoadedNight) -> Answer:
+    return Answer(_summary_text(r.summary))
+
+
+@render.register
+def _(r: View, night: LoadedNight) -> Answer:
+    s = r.summary
+    if r.view == "spectrogram":
+        head = ("The whole-night EEG spectrogram is the middle panel of the night overview "
+                "(left); slow-wave sleep shows as bright low frequencies.")
+    else:
+        head = (f"The {source_name(s.source)} hypnogram is the top track of the night overview "
+                f"(left). It has {len(r.rem_periods)} REM periods (highlighted):")
+    lines = "\n".join(f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.rem_periods[:_MAX_LINES])
+    return _answer(night, head + "\n" + lines + "\n\n" + _summary_text(s), r.rem_periods,
+                   jump=None)
+
+
+@render.register
+def _(r: Count, night: LoadedNight) -> Answer:
+    return _answer(night, f"There were **{r.n}** {r.what}.", r.items, r.items[:_MAX_LINES])

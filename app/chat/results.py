@@ -1,0 +1,317 @@
+"""What the execute step returns: data only, no text (``app.chat.render`` writes it).
+
+Times are seconds from the recording start; durations seconds; measured values in
+the unit each result names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.chat.phenomena import Phenomenon
+from app.chat.query import Condition
+from sleeplm_core.heads.summary import NightSummary
+from sleeplm_core.index.search import Hit
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry of a result list: an event, a run, a stage period or a model region.
+
+    Attributes:
+        start, end: seconds from the recording start.
+        label: what it is ("obstructive apnea", "REM", "SpO2 < 90 %").
+        source: who found it: "scored", a machine-scoring label, "model" or "measured".
+        stage: stage at its start, "?" when unknown.
+        score: the model's z-score, None for scored or measured items.
+        value: the measured extreme inside it (e.g. lowest SpO2), None when not measured.
+        unit: unit of ``value``.
+    """
+
+    start: float
+    end: float
+    label: str
+    source: str
+    stage: str = "?"
+    score: float | None = None
+    value: float | None = None
+    unit: str = ""
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class Message:
+    """A reply with no night data: help, not understood, off topic, medical, no reference.
+
+    Attributes:
+        kind: "help", "unknown", "off_topic", "medical", "no_reference", "empty", "too_long".
+        detail: words to quote back (the question's target, the nearest phrasing).
+        facts: measured numbers a medical reply may still state (name -> text).
+    """
+
+    kind: str
+    detail: str = ""
+    facts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class EventList:
+    """Scored events of a phenomenon, and the model's matching regions.
+
+    Attributes:
+        name: phenomenon title or the user's words.
+        where: the scope in words ("in REM after 03:00:00").
+        scored: all scored events in scope, in the order asked for.
+        shown: how many of ``scored`` to list.
+        events_source: "scored" or a machine-scoring label; "none" without events.
+        model: the model's regions (ranked), empty when not searched.
+        weak: the model's regions are below its detection threshold.
+        blind: caption level whose channels are all missing, "" when present.
+        track: per-epoch calibrated model score, for the overview; None without search.
+        track_label: the text the model searched for.
+        how_many: the user asked for a count.
+        order: how ``scored`` is ordered ("longest", "earliest", ...).
+    """
+
+    name: str
+    where: str
+    scored: list[Item]
+    shown: int
+    events_source: str
+    model: list[Item] = field(default_factory=list)
+    weak: bool = False
+    blind: str = ""
+    track: np.ndarray | None = None
+    track_label: str = ""
+    how_many: bool = False
+    order: str = "longest"
+
+
+@dataclass
+class StagePeriods:
+    """Stage timing: a moment (sleep onset, first REM, ...) and the stage's periods.
+
+    Attributes:
+        event: "onset", "first", "last", "latency", "final_wake", "periods".
+        stages: the stage(s) asked about.
+        moment: seconds of the moment asked for, None when it never happens.
+        latency_min: REM or sleep-onset latency in minutes when asked, else None.
+        periods: runs of the stage(s) in scope, in time order.
+        source: where the stages come from ("scored", a machine-scoring label, "predicted").
+        where: the scope in words.
+    """
+
+    event: str
+    stages: tuple[str, ...]
+    moment: float | None
+    latency_min: float | None
+    periods: list[Item]
+    source: str
+    where: str = ""
+
+
+@dataclass
+class StageAmount:
+    """Minutes of some stages in a scope, and their share of sleep and of the scope."""
+
+    stages: tuple[str, ...]
+    minutes: float
+    pct_sleep: float
+    pct_scope: float
+    sleep_min: float
+    scope_min: float
+    periods: list[Item]
+    source: str
+    where: str = ""
+
+
+@dataclass
+class SignalRuns:
+    """Runs where a measured signal meets a condition.
+
+    Attributes:
+        extreme: the lowest (for "<") or highest (for ">") value in scope, unit.
+        definition: the phenomenon whose definition set the condition, "" for the user's.
+    """
+
+    condition: Condition
+    label: str
+    unit: str
+    runs: list[Item]
+    shown: int
+    total_min: float
+    min_duration: float
+    where: str
+    source: str
+    scope_min: float
+    extreme: float
+    definition: str = ""
+
+
+@dataclass
+class SignalStats:
+    """Statistics of a measured signal over a scope.
+
+    Attributes:
+        cv_pct: coefficient of variation, 100 * sd / mean.
+        minute_sd: standard deviation of the one-minute means (slow drift), unit.
+    """
+
+    label: str
+    unit: str
+    where: str
+    mean: float
+    sd: float
+    low: float
+    low_at: float
+    high: float
+    high_at: float
+    cv_pct: float
+    minute_sd: float
+    n: int
+    source: str
+    span: tuple[float, float]
+
+
+@dataclass
+class Comparison:
+    """Measured features in two scopes: rows (feature, unit, [(mean, sd, n) per group])."""
+
+    groups: tuple[str, str]
+    rows: list[tuple[str, str, list[tuple[float, float, int]]]]
+    note: str = ""
+
+
+@dataclass
+class Classification:
+    """Zero-shot (user labels) or stage classification of one epoch or a span.
+
+    Attributes:
+        labels: class labels in order.
+        epoch: the epoch classified (the first of a span).
+        proba: probabilities of ``labels`` for that epoch.
+        counts: epochs per label over a span, None for one epoch.
+        runs: runs of the most frequent user label over a span.
+        scored_stage: the scoring's stage of ``epoch``, None when unscored.
+        source: source of ``scored_stage``.
+        user_labels: the labels are the user's (through the model's text tower).
+    """
+
+    labels: tuple[str, ...]
+    epoch: int
+    start: float
+    proba: np.ndarray
+    counts: dict[str, int] | None
+    runs: list[Item]
+    scored_stage: str | None
+    source: str
+    user_labels: bool
+    where: str = ""
+
+
+@dataclass
+class NormCheck:
+    """The night's statistics against age norms (rows: name, value, unit, low, high)."""
+
+    age: int | None
+    band: str
+    rows: list[tuple[str, float, str, float, float]]
+    source: str
+    citation: str
+    ahi: float | None
+
+
+@dataclass
+class Explanation:
+    """A phenomenon's text and its best example in the night."""
+
+    phenomenon: Phenomenon
+    example: Item | None
+    how: str
+    total: int
+
+
+@dataclass
+class Navigation:
+    """Where the viewer moves and what is there."""
+
+    epoch: int
+    start: float
+    stage: str
+    events: list[Item]
+    source: str
+    note: str = ""
+    window: float | None = None
+
+
+@dataclass
+class Context:
+    """What happened in a window next to an item.
+
+    Attributes:
+        item: the item referred to.
+        span: (start, end) of the window looked at.
+        stages: stage sequence in the window, run-length ("N2 60 s, W 30 s").
+        events: scored events in the window.
+        measures: (label, unit, value in window, value in item) pairs.
+    """
+
+    item: Item
+    span: tuple[float, float]
+    before: bool
+    stages: list[tuple[str, float]]
+    events: list[Item]
+    measures: list[tuple[str, str, float, float]]
+    source: str
+
+
+@dataclass
+class Description:
+    """Measured features (and the model's caption) of some epochs."""
+
+    how: str
+    paragraphs: list[tuple[str, str]]
+    runs: list[Item]
+    first_epoch: int
+
+
+@dataclass
+class Retrieval:
+    """Library epochs nearest to a text or an epoch."""
+
+    what: str
+    hits: list[Hit]
+    available: bool = True
+
+
+@dataclass
+class Summary:
+    summary: NightSummary
+
+
+@dataclass
+class View:
+    """A named view of the whole night (hypnogram, spectrogram)."""
+
+    view: str
+    summary: NightSummary
+    rem_periods: list[Item]
+
+
+@dataclass
+class Count:
+    """How many items the last result list held."""
+
+    n: int
+    what: str
+    items: list[Item]
+
+
+Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
+          | Comparison | Classification | NormCheck | Explanation | Navigation | Context
+          | Description | Retrieval | Summary | View | Count)

@@ -1,0 +1,223 @@
+"""Time expressions in chat questions, and their resolution to recording seconds.
+
+Parsing is pure text work and knows nothing about the loaded night; resolution
+needs the recording's wall-clock start and length. A clock range that crosses
+midnight ("between 11 pm and 1 am") is read forward in time, as a technician
+means it; "after 3 am" runs to the end of the night, "before 1 am" from its start.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+import numpy as np
+
+from app.timeexpr import DAY_SEC
+
+TimeKind = Literal["clock", "after", "before", "elapsed", "from_end", "epoch", "fraction",
+                   "current"]
+
+_MERIDIEM = r"(am|pm|a\.m\.|p\.m\.)"
+_CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*{_MERIDIEM}?"
+# A clock a user means as one: with minutes, a meridiem or "o'clock".
+_FIRM_CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*(?:{_MERIDIEM}|o'?clock)"
+_RANGE_RE = re.compile(
+    rf"\b(?:between|from)\s+{_CLOCK}\s+(?:and|to|until|till|-)\s+{_CLOCK}", re.IGNORECASE)
+_OPEN_RE = re.compile(rf"\b(after|since|past|later than|before|until|till|earlier than)\s+"
+                      rf"{_CLOCK}(?!\s*(?:min\w*|hours?|h\b|s\b|sec\w*|%|percent|bpm))",
+                      re.IGNORECASE)
+_POINT_RE = re.compile(rf"\b(?:at|around|near|about|to|on)\s+{_CLOCK}", re.IGNORECASE)
+_BARE_CLOCK_RE = re.compile(rf"\b(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?\s*{_MERIDIEM}?", re.IGNORECASE)
+_BARE_FIRM_RE = re.compile(rf"\b{_FIRM_CLOCK}", re.IGNORECASE)
+_EPOCH_RE = re.compile(r"\bepochs?\s+#?(\d+)(?:\s*(?:-|to|through|and)\s*(\d+))?", re.IGNORECASE)
+_WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
+             "fifteen": 15, "twenty": 20, "thirty": 30, "a": 1, "an": 1}
+_SPAN_RE = re.compile(
+    r"\b(?:the\s+)?(first|last|final)\s+(?:(\d+|one|two|three|four|five|six|ten|fifteen|twenty"
+    r"|thirty)\s+)?(hours?|minutes?|mins?)\b", re.IGNORECASE)
+_HALF_RE = re.compile(r"\b(?:the\s+)?(first|second|1st|2nd|last)\s+half\b(?:\s+of\s+the\s+night)?",
+                      re.IGNORECASE)
+_PART_RE = re.compile(
+    r"\b(early (?:in|part of) the night|beginning of the night|start of the night|"
+    r"middle of the night|late (?:in|part of) the night|end of the night|towards? (?:the )?morning"
+    r"|early morning)\b", re.IGNORECASE)
+_CURRENT_RE = re.compile(r"\b(?:this|current|the current|that)\s+(?:epoch|window)\b|\bthis one\b"
+                         r"|\bright here\b|\bon (?:the )?screen\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    """A time span named in a question, before it is tied to a recording.
+
+    Attributes:
+        kind: how ``start``/``end`` are measured:
+            ``clock`` seconds after midnight (wall clock);
+            ``after``/``before`` a wall-clock second (``start``) to the night's end / from
+            its start;
+            ``elapsed`` seconds from the recording start;
+            ``from_end`` seconds before the recording end (``start`` > ``end``);
+            ``epoch`` epoch indices (``end`` inclusive);
+            ``fraction`` fraction of the night in [0, 1];
+            ``current`` the epoch on screen (start/end unused).
+        start: start of the span in the unit of ``kind``.
+        end: end of the span, or None for a point in time.
+        text: the words that named it.
+    """
+
+    kind: TimeKind
+    start: float = 0.0
+    end: float | None = None
+    text: str = ""
+
+
+def _clock_seconds(hour: str, minute: str | None, second: str | None, ampm: str | None) -> float:
+    h = int(hour) % 24
+    if ampm:
+        h = h % 12 + (12 if ampm.lower().startswith("p") else 0)
+    return h * 3600.0 + int(minute or 0) * 60.0 + int(second or 0)
+
+
+def _parse_range(match: re.Match[str]) -> TimeSpan:
+    g = match.groups()
+    # "between 1 and 2 am": the meridiem written once applies to both ends.
+    start = _clock_seconds(g[0], g[1], g[2], g[3] or g[7])
+    end = _clock_seconds(g[4], g[5], g[6], g[7] or g[3])
+    return TimeSpan("clock", start, end, match.group(0))
+
+
+def _parse_span(match: re.Match[str]) -> TimeSpan:
+    which, count, unit = match.group(1).lower(), match.group(2), match.group(3).lower()
+    n = 1 if count is None else int(_WORD_NUM.get(count.lower(), count))
+    seconds = n * (3600.0 if unit.startswith("h") else 60.0)
+    if which == "first":
+        return TimeSpan("elapsed", 0.0, seconds, match.group(0))
+    return TimeSpan("from_end", seconds, 0.0, match.group(0))
+
+
+_PARTS: dict[str, tuple[float, float]] = {"early": (0.0, 1 / 3), "beginning": (0.0, 1 / 3),
+                                          "start": (0.0, 1 / 3), "middle": (1 / 3, 2 / 3),
+                                          "late": (2 / 3, 1.0), "end": (2 / 3, 1.0),
+                                          "toward": (2 / 3, 1.0)}
+
+
+def _parse_part(match: re.Match[str]) -> TimeSpan:
+    words = match.group(1).lower()
+    key = "early" if words == "early morning" else next(k for k in _PARTS if words.startswith(k))
+    lo, hi = _PARTS[key]
+    return TimeSpan("fraction", lo, hi, match.group(0))
+
+
+def _open_ended(match: re.Match[str]) -> TimeSpan | None:
+    word, g = match.group(1).lower(), match.groups()[1:]
+    if not (g[1] or g[3]) and int(g[0]) > 12:
+        return None
+    kind = "before" if word in ("before", "until", "till", "earlier than") else "after"
+    return TimeSpan(kind, _clock_seconds(*g), None, match.group(0))
+
+
+def parse_time(text: str) -> TimeSpan | None:
+    """Find the first time expression in ``text``; None when it names no time."""
+    if m := _EPOCH_RE.search(text):
+        end = float(m.group(2)) if m.group(2) else None
+        return TimeSpan("epoch", float(m.group(1)), end, m.group(0))
+    if m := _RANGE_RE.search(text):
+        return _parse_range(m)
+    if (m := _OPEN_RE.search(text)) and (span := _open_ended(m)):
+        return span
+    if m := _POINT_RE.search(text):
+        if m.group(2) or m.group(4):  # "at 3" alone is too ambiguous to be a time
+            return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
+    if m := _BARE_CLOCK_RE.search(text):
+        return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
+    if m := _BARE_FIRM_RE.search(text):
+        return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
+    if m := _SPAN_RE.search(text):
+        return _parse_span(m)
+    if m := _HALF_RE.search(text):
+        first = m.group(1).lower() in ("first", "1st")
+        return TimeSpan("fraction", 0.0 if first else 0.5, 0.5 if first else 1.0, m.group(0))
+    if m := _PART_RE.search(text):
+        return _parse_part(m)
+    if m := _CURRENT_RE.search(text):
+        return TimeSpan("current", text=m.group(0))
+    return None
+
+
+@dataclass(frozen=True)
+class NightClock:
+    """What a time span needs to know about the loaded night.
+
+    Attributes:
+        start_time: wall-clock start of the recording, None if the file has none.
+        duration: recording length in seconds.
+        epoch_starts: start of each model epoch in seconds from recording start.
+        current_epoch: index of the epoch on screen.
+    """
+
+    start_time: datetime | None
+    duration: float
+    epoch_starts: np.ndarray
+    current_epoch: int = 0
+
+
+def _clock_to_elapsed(clock_sec: float, night: NightClock) -> float:
+    if night.start_time is None:
+        # Without a wall clock the best reading of "02:15" is 2 h 15 min into the night.
+        return clock_sec
+    t0 = night.start_time
+    start_clock = t0.hour * 3600.0 + t0.minute * 60.0 + t0.second
+    return (clock_sec - start_clock) % DAY_SEC
+
+
+def resolve(span: TimeSpan, night: NightClock) -> tuple[float, float]:
+    """Turn a span into (start, end) seconds from the recording start, clipped to the night.
+
+    A point in time resolves to the 30-s epoch that contains it. A start at or after
+    the night's end is returned unclipped so that the caller can refuse it.
+    """
+    starts = night.epoch_starts
+    epoch_len = float(np.median(np.diff(starts))) if len(starts) > 1 else 30.0
+    if span.kind == "epoch":
+        last = int(span.end) if span.end is not None else int(span.start)
+        return _clip(_epoch_time(starts, int(span.start), epoch_len),
+                     _epoch_time(starts, last, epoch_len) + epoch_len, night)
+    if span.kind == "current":
+        t = _epoch_time(starts, night.current_epoch, epoch_len)
+        return _clip(t, t + epoch_len, night)
+    if span.kind == "fraction":
+        return _clip(span.start * night.duration, (span.end or 1.0) * night.duration, night)
+    if span.kind == "from_end":
+        return _clip(night.duration - span.start, night.duration - (span.end or 0.0), night)
+    if span.kind == "elapsed":
+        return _clip(span.start, span.end if span.end is not None else span.start + epoch_len, night)
+    start = _clock_to_elapsed(span.start, night)
+    if span.kind == "after":
+        return _clip(start, max(night.duration, start), night)
+    if span.kind == "before":
+        return _clip(0.0, start, night)
+    if span.end is None:
+        point = start - (start - float(starts[0] if len(starts) else 0.0)) % epoch_len
+        return _clip(point, point + epoch_len, night)
+    end = _clock_to_elapsed(span.end, night)
+    if end <= start:
+        end += DAY_SEC if night.start_time is not None else 0.0
+    return _clip(start, end, night)
+
+
+def _epoch_time(starts: np.ndarray, index: int, epoch_len: float) -> float:
+    if len(starts) == 0:
+        return index * epoch_len
+    index = max(0, index)
+    if index < len(starts):
+        return float(starts[index])
+    return float(starts[-1]) + (index - len(starts) + 1) * epoch_len
+
+
+def _clip(start: float, end: float, night: NightClock) -> tuple[float, float]:
+    start = max(0.0, start)
+    if start >= night.duration:
+        return start, start
+    return start, min(night.duration, max(start, end))

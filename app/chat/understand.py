@@ -1,0 +1,602 @@
+"""Understanding: a question becomes a :class:`~app.chat.query.Query`.
+
+Rules come first, for what they do well: times, numbers, stage names, label
+lists and unmistakable wordings. What they cannot place goes to the semantic layer
+(MiniLM nearest phrasings, :mod:`app.chat.semantic`), which also names things by
+synonym ("dream sleep", "racing heart"). A question whose nearest phrasing is below
+the calibrated threshold is not understood, and one with no sleep word at all is
+off topic; neither is read as a request for medical advice, which only diagnosis,
+treatment and medication questions are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from app.chat import bank
+from app.chat.phenomena import PHENOMENA, Phenomenon, find_phenomenon
+from app.chat.query import Condition, Intent, Query, Ref, Scope
+from app.chat.semantic import PhraseBank
+from app.chat.timespan import TimeSpan, parse_time
+from sleeplm_core.captions.levels import LEVELS
+
+I = re.IGNORECASE
+
+_STAGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"rem(?:\s+sleep)?|rapid eye movement sleep|dream(?:ing)?(?:\s+sleep)?|paradoxical sleep",
+     ("REM",)),
+    (r"n3|stage\s*(?:3|three)|deep(?:est)?(?:\s+sleep)?|slow[- ]wave sleep|sws|delta sleep",
+     ("N3",)),
+    (r"n2|stage\s*(?:2|two)", ("N2",)),
+    (r"n1|stage\s*(?:1|one)|drows(?:y|iness)", ("N1",)),
+    (r"light\s+sleep", ("N1", "N2")),
+    (r"nrem|non[- ]?rem(?:\s+sleep)?", ("N1", "N2", "N3")),
+    (r"wake(?:fulness)?|awake|w", ("W",)),
+)
+_STAGE_FILTER_RE = [(re.compile(rf"\b(?:in|during|within|while in|while|from|only in)\s+"
+                                rf"(?:stage\s+)?(?:{p})\b(?:\s+(?:sleep|epochs?|periods?))?", I), s)
+                    for p, s in _STAGE_WORDS]
+_STAGE_TERM_RE = [(re.compile(rf"\b(?:{p})\b", I), s) for p, s in _STAGE_WORDS if p != r"wake(?:fulness)?|awake|w"]
+_WAKE_TERM_RE = re.compile(r"\b(?:wake(?:fulness)?|awake|stage w)\b", I)
+
+_MODALITY_WORDS: dict[str, str] = {
+    "brain": r"eeg|brain|cortical|eog|eye movements?|spindles?|k-complex(?:es)?|alpha|delta|theta"
+             r"|sigma|beta|slow waves?",
+    "heart": r"heart(?:\s*rate)?|ecg|ekg|cardiac|pulse|hrv|bradycardia|tachycardia",
+    "respiratory": r"breath\w*|respirat\w*|airflow|apn\w*|hypopn\w*|spo2|oxygen|saturation"
+                   r"|desaturations?|snor\w*",
+    "position_muscle": r"position|posture|muscle|emg|chin|leg movements?|limb|movement",
+    "stage_event": r"hypnogram|arousals?|awakenings?",
+}
+_MODALITY_RE = {m: re.compile(rf"\b(?:{_MODALITY_WORDS[m]})\b", I) for m in LEVELS}
+
+_SIGNAL_RE: dict[str, re.Pattern[str]] = {
+    "spo2": re.compile(r"\b(?:spo2|sp o2|sao2|oxygen|o2|saturation|sats?|desat\w*|oximetry)\b", I),
+    "hr": re.compile(r"\b(?:heart\s*rate|hr|pulse|bpm|heart|tachycardi\w*|bradycardi\w*|cardiac"
+                     r"|heartbeat)\b", I),
+    "resp": re.compile(r"\b(?:breathing(?:\s+rate)?|respiratory\s+rate|resp(?:iration)?(?:\s+rate)?"
+                       r"|breaths?(?:\s+per|/)\s*min\w*|breathing frequency|rr|respiration"
+                       r"|tachypn\w*)\b", I),
+}
+_UNIT_SIGNAL = {"%": "spo2", "percent": "spo2", "bpm": "hr", "beats": "hr", "breaths": "resp"}
+
+# A sleep word anywhere: without one (and no time) a question is off topic.
+_DOMAIN_RE = re.compile(
+    r"\b(?:sleep\w*|asleep|stages?|epochs?|night|rem|n1|n2|n3|wake|awake|woke|arousals?|events?"
+    r"|signals?|waves?|spindles?|k-?complex\w*|alpha|delta|theta|sigma|apn\w*|hypopn\w*|breath\w*"
+    r"|respirat\w*|airflow|oxygen|spo2|desat\w*|heart|hr|ecg|pulse|eeg|eog|emg|eyes?|muscle"
+    r"|position|movements?|snor\w*|limb|legs?|chin|hypnogram|spectrogram|sawtooth|artifacts?"
+    r"|oscillations?|bursts?|rhythm|saturation|cardiac|brain|patient|recording|ahi|odi|waso"
+    r"|latency|efficiency|dream\w*|tachycardi\w*|bradycardi\w*|hypnogram|psg|study|norms?"
+    r"|normal|drows\w*|doz\w*|nap|bed|awakenings?|insomnia|snore|zoom|jump|library|classify"
+    r"|label|episodes?|stable|variab\w*|saturat\w*)\b", I)
+_MEDICAL_RE = re.compile(
+    r"\b(?:diagnos\w*|prescri\w*|medications?|medicines?|drugs?|pills?|tablets?|treat(?:ment|ed"
+    r"|ing|able)?|therap\w*|cure|dose|dosage|cpap|bipap|surgery|melatonin|zolpidem|ambien|sedatives?"
+    r"|should (?:i|he|she|they|we) (?:take|use|see|get|worry|be worried)|see a doctor"
+    r"|does (?:he|she|the patient|this person|they) (?:have|suffer)|is (?:this|it) (?:narcolepsy"
+    r"|insomnia|sleep apnea|osa)|is it dangerous)\b", I)
+_HELP_RE = re.compile(
+    r"^\s*(?:help|\?|hi|hello|hey|good (?:morning|evening|afternoon)|greetings)\b"
+    r"|\bwhat (?:can|do) (?:you|i) (?:do|ask|know)\b|\bhow do(?:es)? (?:this|it) work\b"
+    r"|\bhow do i use\b"
+    r"|\bwhat (?:can|should) i (?:ask|type)\b|\bwho are you\b|\bexample questions\b", I)
+
+# -- follow-ups ---------------------------------------------------------------------------
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
+             "4th": 3, "fifth": 4, "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "eighth": 7,
+             "ninth": 8, "tenth": 9, "last": -1, "final": -1, "latest": -1}
+_ORDINAL = r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|eighth" \
+           r"|ninth|tenth|last|final|#\s*\d+|number\s+\d+|\d+(?:st|nd|rd|th))"
+_FOCUS_RE = re.compile(
+    rf"\b(?:zoom|go|jump|move|take me|show(?: me)?|open|look|focus|center|centre|view)\b"
+    rf"(?:\s+(?:in|into|to|at|on|onto))*\s+(?:the\s+)?{_ORDINAL}"
+    rf"(?:\s+(?:one|event|result|match|region|episode|item|period|hit))?\b", I)
+_FOCUS_IT_RE = re.compile(
+    r"^\s*(?:ok,?\s*|now\s+)?(?:zoom|go|jump|move|take me|show(?: me)?|focus|open)\s*(?:in)?\s*"
+    r"(?:to|into|on|at|there)?\s*(?:it|that|that one|this one|there|in)?\W*$", I)
+_STEP_RE = re.compile(r"^\s*(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
+                      r"(next|previous|prev|following|preceding)(?:\s+(one|event|result|match"
+                      r"|region|epoch|episode))?(?:\s+please)?\W*$", I)
+_BACK_RE = re.compile(r"^\s*(?:please\s+)?(?:go|take me|jump|move|zoom)?\s*back\b|^\s*undo\b"
+                      r"|\bwhere i was\b|\bprevious view\b|\bzoom out\b", I)
+_CONTEXT_RE = re.compile(
+    r"\b(just |right |immediately |shortly )?(before|after|preceding|following|prior to|leading"
+    r" (?:up )?to)\s+(it|that|this|them|the event|this one|that one|this event|that event)\b"
+    r"|\bwhat (?:led|leads) (?:up )?to (?:it|that|this)\b|\bwhat (?:caused|triggered) (?:it|that"
+    r"|this)\b", I)
+_COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|was|is)\s+"
+                           r"(?:there|they|those|these|that))?(?:\s+(?:of them|in total|"
+                           r"altogether|all together|total))?\W*$|^\s*count them\W*$", I)
+_REFINE_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:only|just|keep(?: only)?|restrict(?: it)? to"
+                        r"|filter(?: to)?|limit(?: it)? to)\b.*\b(?:ones?|those|them|these"
+                        r"|events?|results?|matches)\b|^\s*(?:only|just)\s+(?:after|before"
+                        r"|between|in|during)\b", I)
+_COMPARE_WITH_RE = re.compile(
+    r"^\s*(?:and\s+)?(?:now\s+)?compare(?:\s+(?:it|this|that|them|these))?\s+(?:with|to|against)"
+    r"\b|\bhow does (?:it|that|this) compare (?:with|to)\b", I)
+_REPEAT_RE = re.compile(r"^\s*(?:and|what about|how about|now|same(?: thing)?(?: for)?|also"
+                        r"|then|ok(?:ay)?,? (?:and|what about)|and what about|and for|what of)\b",
+                        I)
+
+# -- intents ------------------------------------------------------------------------------
+_NORMAL_RE = re.compile(
+    r"\b(?:is|was|are|were|looks?|seems?)\b[^?]*\b(?:normal|healthy|typical|within (?:the )?"
+    r"(?:normal )?(?:range|limits))\b|\bnorm(?:s|ative)?\b|\bfor (?:his|her|their|the "
+    r"patient'?s?|this person'?s?|a person'?s?) age\b|\bage[- ]matched\b|\bcompared? (?:to|with)"
+    r" (?:healthy|normal|typical)\b|\breference (?:values|ranges?)\b|\bnormal (?:range|values)\b"
+    r"|\b(?:abnormal|unusual)\b", I)
+_SIMILAR_RE = re.compile(r"\b(?:similar|like this|like (?:the )?(?:current|epoch)|retrieve"
+                         r"|library|look-?alikes?|more like|resembl\w*|nearest neighbou?rs?"
+                         r"|other recordings)\b", I)
+_VIEW_RE = re.compile(r"\b(hypnogram|spectrogram|overview|whole night|stage (?:plot|graph|chart)"
+                      r"|sleep stages over|all (?:the )?signals)\b", I)
+_NAVIGATE_RE = re.compile(r"\b(?:zoom|jump|go|move|take me|navigate|scroll|skip|bring me"
+                          r"|center|centre|pan)\b", I)
+_SHOW_TIME_RE = re.compile(r"^\s*(?:please\s+)?(?:show|display|open|view)(?: me)?\b", I)
+_LABELS_RE = re.compile(r"\b(?:classify|label|categori[sz]e|sort|assign|tag|call)\b.*?\b"
+                        r"(?:as|into|among|between|with (?:the )?labels?|using (?:the )?labels?"
+                        r"|with|using)"
+                        r"\s*:?\s*(.+)$|\b(?:labels?|classes|categories)\s*:?\s*(.+)$", I)
+_LABELS_Q_RE = re.compile(r"^\s*(?:is|was)\s+(?:it|this|that|the|he|she|they)(?:\s+(?:current"
+                          r"\s+)?(?:epoch|patient|person|one))?\s+(?:more\s+)?(?:like\s+)?"
+                          r"(.+?\bor\b.+?)\W*$", I)
+_CLASSIFY_RE = re.compile(r"\b(?:what|which)\s+(?:sleep\s+)?stage\b|\bclassify\b|\bstage (?:is it"
+                          r"|at)\b|\bscore (?:this|the|epoch)\b|\bis (?:it|this|that|the patient"
+                          r"|he|she|they)\s+(?:in\s+)?(?:rem|n1|n2|n3|wake|awake|asleep)\b|\bis"
+                          r" (?:the patient|he|she|they) (?:asleep|awake) (?:here|now|at)\b", I)
+_EXPLAIN_RE = re.compile(r"^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|define|teach"
+                         r"|what(?:'s| is| are| does| do)\b|tell me (?:what|about)|describe what"
+                         r"|how (?:does|do) (?:an? |the )?\w+(?: \w+)? (?:look|work)"
+                         r"|i (?:want|would like) to (?:see|know) what)", I)
+# "what is a K-complex?", "explain REM sleep": a definition, not a search.
+_DEFINE_RE = re.compile(r"^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|define|teach me"
+                        r"|tell me (?:what|about)|describe what|i (?:want|would like) to (?:see|know)"
+                        r" what)\b|^\s*what(?:'s| is| are)\s+(?:an?\s+|the\s+)?[\w-]+(?:\s+[\w-]+)?"
+                        r"(?:\s+sleep)?\s*(?:\?|$|and\b|,)|^\s*what (?:does|do) .+ (?:look like|mean)\b",
+                        I)
+_INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst)\b", I)
+_TIMING_RE = re.compile(
+    r"\b(?:when|what time|at what time|how long (?:until|before|till|after|did it take|does it"
+    r" take)|how (?:soon|quickly|fast)|onset|latency|time of|start(?:s|ed)?|begin\w*|end(?:s|ed)?"
+    r"|first|last|final|woke|wake up|awaken\w*|fell asleep|fall(?:ing)? asleep|got up|lights on)"
+    r"\b", I)
+_ONSET_RE = re.compile(r"\b(?:fall(?:ing)? asleep|fell asleep|sleep onset|onset of sleep"
+                       r"|sleep latency|go(?:es)? to sleep|went to sleep|get to sleep|got to sleep"
+                       r"|nod(?:ded)? off|drift(?:ed)? off|dozed? off)\b", I)
+_FINAL_RE = re.compile(r"\b(?:final awakening|last awakening|finally woke|woke up(?: for good|"
+                       r" in the morning)?|wake up(?: for good| in the morning)|got up|final wake"
+                       r"|lights on|end of sleep|last wak\w*)\b", I)
+_LATENCY_RE = re.compile(r"\b(?:rem latency|latency (?:to|of) rem|how long (?:until|before|till"
+                         r"|after)\b[^?]*\brem|rem onset latency)\b", I)
+_AMOUNT_RE = re.compile(r"\b(?:how (?:much|long|many (?:minutes|hours|epochs))|what (?:fraction"
+                        r"|percentage|percent|proportion|share|part|amount|portion)|time spent"
+                        r"|minutes (?:of|in)|hours (?:of|in)|percent(?:age)? of|% of|amount of"
+                        r"|fraction of|proportion of|total (?:time|minutes)|percent(?:age)?|share"
+                        r"|proportion|minutes of|how long)\b|%", I)
+_SUMMARY_RE = re.compile(r"\b(?:summar\w*|overview|statistics|stats|sleep efficiency|efficiency"
+                         r"|total sleep time|tst|ahi|odi|apnea[- ]hypopnea index|desaturation "
+                         r"index|how (?:well )?did .* sleep|sleep quality|architecture|waso"
+                         r"|report|key numbers|sleep latency)\b", I)
+_COMPARE_RE = re.compile(r"\b(?:compare|comparison|contrast|difference|differ\w*|versus|vs\.?"
+                         r"|compared (?:to|with)|relative to)\b", I)
+_COMPARE_STRONG_RE = re.compile(r"\s+(?:vs\.?|versus|compared (?:to|with)|against|relative to)"
+                                r"\s+", I)
+_COMPARE_WEAK_RE = re.compile(r"\s+(?:with|and)\s+", I)
+_MEASURE_RE = re.compile(r"\b(?:stable|stability|steady|variab\w*|fluctuat\w*|regular\w*"
+                         r"|average|mean|median|lowest|highest|minimum|maximum|min|max|range"
+                         r"|level|levels|trend|sd|standard deviation|spread|how (?:high|low|fast"
+                         r"|slow)|what (?:was|is|were) the)\b", I)
+_DESCRIBE_RE = re.compile(r"\b(?:describe|description|what happens|what happened|what(?:'s| is"
+                          r"| was) happening|what(?:'s| is| was) going on|how (?:is|are|was|were)"
+                          r"|tell me about|caption\w*|characteri[sz]e|look like)\b", I)
+_LOCATE_RE = re.compile(r"\b(?:where|when|find|show|locate|highlight|are there|is there|were"
+                        r" there|was there|any|list|search|point (?:me )?to|examples?|how many"
+                        r"|count|did\b.*\bever|episodes?|occurr?\w*)\b", I)
+_HOW_MANY_RE = re.compile(r"\b(?:how many|number of|count)\b", I)
+
+_RANK_WORDS: tuple[tuple[str, str], ...] = (
+    (r"longest|long", "longest"), (r"shortest|short", "shortest"),
+    (r"clearest|clear|best|strongest|most (?:obvious|typical|prominent)|typical|prominent|good"
+     r"|deepest|worst|biggest|largest|severest|most severe", "strongest"),
+    (r"first|earliest", "earliest"), (r"last|latest", "latest"),
+)
+_RANK_RE = [(re.compile(rf"\b(?:{p})\b", I), r) for p, r in _RANK_WORDS]
+_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+              "eight": 8, "nine": 9, "ten": 10}
+_N = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
+# "the first 10 minutes" is a time, not a count.
+_COUNT_RE = re.compile(rf"\b(?:top|the|longest|shortest|earliest|first|strongest|clearest|best"
+                       rf"|last|latest|show|list|find|give me)\s+{_N}\b(?!\s*(?:min\w*|hours?|h"
+                       rf"|s|sec\w*|%|am|pm|bpm|a\.m\.|p\.m\.|o'clock)\b)|\b{_N}\s+(?:\w+\s+)?"
+                       rf"(?:examples?|epochs?|regions?|episodes?|events?|ones?|apn\w*|hypopn\w*"
+                       rf"|arousals?|spindles?|desat\w*|k-?complex\w*|movements?)\b", I)
+_SINGLE_RE = re.compile(r"\b(?:an? (?:clear |good |single |typical |nice )?example|one example"
+                        r"|the best|show (?:me )?(?:one|an?)\b|and show one|show one)\b", I)
+_CONDITION_RE = re.compile(
+    r"\b(below|under|less than|lower than|beneath|fewer than|shorter than|above|over|more than"
+    r"|greater than|higher than|longer than|exceed(?:s|ed|ing)?|at least|at most)\s+"
+    r"(\d{1,3}(?:\.\d+)?)\s*"
+    r"(%|percent|bpm|beats(?: per minute)?|breaths(?:\s*(?:per|/)\s*min\w*)?|/min"
+    r"|s\b|sec\w*|seconds?|min\w*)?|([<>])\s*(\d{1,3}(?:\.\d+)?)\s*(%|bpm)?", I)
+_AGE_RE = re.compile(r"\b(\d{1,3})[- ]?(?:years?|yrs?|y/?o)\b|\baged?\s+(\d{1,3})\b", I)
+
+
+def _stage_filter(text: str) -> tuple[tuple[str, ...], str]:
+    """Stages named after in/during; returns them and the text with that phrase removed."""
+    for pattern, stages in _STAGE_FILTER_RE:
+        if m := pattern.search(text):
+            return stages, text[: m.start()] + " " + text[m.end():]
+    return (), text
+
+
+def stage_term(text: str) -> tuple[str, ...]:
+    """Stages a text names anywhere ("deep sleep" -> N3); () for none."""
+    for pattern, stages in _STAGE_TERM_RE:
+        if pattern.search(text):
+            return stages
+    return ("W",) if _WAKE_TERM_RE.search(text) else ()
+
+
+def _modality(text: str) -> str | None:
+    for name, pattern in _MODALITY_RE.items():
+        if pattern.search(text):
+            return name
+    return None
+
+
+def _signal(text: str) -> str | None:
+    hits = [(m.start(), name) for name, p in _SIGNAL_RE.items() if (m := p.search(text))]
+    return min(hits)[1] if hits else None
+
+
+def _number(word: str) -> int:
+    return _NUM_WORDS.get(word.lower()) or int(word)
+
+
+def _rank(text: str) -> str | None:
+    for pattern, rank in _RANK_RE:
+        if pattern.search(text):
+            return rank
+    return None
+
+
+def _count(text: str) -> int | None:
+    if m := _COUNT_RE.search(text):
+        return _number(m.group(1) or m.group(2))
+    return 1 if _SINGLE_RE.search(text) else None
+
+
+def _conditions(text: str, signal: str | None) -> tuple[Condition | None, float | None]:
+    """A numeric condition on a signal and a minimum duration in seconds, from the words."""
+    condition, duration = None, None
+    for m in _CONDITION_RE.finditer(text):
+        word, value, unit = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (
+            m.group(4), m.group(5), m.group(6))
+        unit = (unit or "").lower()
+        if unit.startswith(("s", "min")) and not unit.startswith("sp"):
+            duration = float(value) * (60.0 if unit.startswith("min") else 1.0)
+            continue
+        op = ">" if word.lower() in (">", "above", "over", "more than", "greater than",
+                                     "higher than", "at least", "longer than") or word.lower(
+        ).startswith("exceed") else "<"
+        chosen = next((s for u, s in _UNIT_SIGNAL.items() if unit.startswith(u)), signal)
+        if chosen is not None:
+            condition = Condition(chosen, op, float(value))
+    return condition, duration
+
+
+def _labels(text: str) -> tuple[str, ...]:
+    """The user's class labels: "as wake, drowsy or asleep" -> (wake, drowsy, asleep)."""
+    m = _LABELS_RE.search(text) or _LABELS_Q_RE.search(text)
+    if not m:
+        return ()
+    words = next(g for g in m.groups() if g)
+    words = re.sub(r"[?.!]+$", "", words.strip())
+    parts = [p.strip(" '\"") for p in re.split(r"\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s*/\s*|\s*;\s*",
+                                                words)]
+    parts = [re.sub(r"^(?:an?|the)\s+", "", p, flags=I) for p in parts if p]
+    return tuple(parts) if len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts) else ()
+
+
+def _age(text: str) -> int | None:
+    if m := _AGE_RE.search(text):
+        age = int(m.group(1) or m.group(2))
+        return age if 1 <= age <= 110 else None
+    return None
+
+
+@lru_cache(maxsize=1)
+def intent_bank() -> PhraseBank:
+    return PhraseBank(bank.INTENT_PHRASES, bank.INTENT_THRESHOLD)
+
+
+@lru_cache(maxsize=1)
+def thing_bank() -> PhraseBank:
+    phrases = dict(bank.THING_PHRASES)
+    for p in PHENOMENA:
+        phrases[f"phenomenon:{p.key}"] = (p.title,) + p.synonyms
+    return PhraseBank(phrases, bank.THING_THRESHOLD)
+
+
+# Framing words removed to leave the thing the user is looking for.
+_FRAME_RE = re.compile(
+    r"\b(?:where|when|what|which|how|find|show|me|us|locate|highlight|search|for|are|is|was|were"
+    r"|there|any|the|a|an|of|some|please|can|could|you|i|see|do|does|did|in|this|that|it"
+    r"|recording|night|patient|person|give|clear|clearest|best|good|typical|example|examples"
+    r"|longest|shortest|strongest|most|obvious|prominent|top|all|happen|happens|happened|occur"
+    r"|occurs|occurred|occurring|during|look|looks|like|describe|tell|about|explain|happening"
+    r"|going|on|epochs?\s+with|epochs?|regions?|periods?|episodes?|to|point|get|want|need|let's"
+    r"|lets|whole|first|earliest|last|latest|one|with|have|has|had|and|at|moments?|times?"
+    r"|retrieve|list|many|much|ever|they|their|he|she|his|her|we|our|any|anywhere|scored"
+    r"|events?|(?:from|in)\s+the\s+library)\b", I)
+
+
+def _target(text: str) -> str:
+    words = _FRAME_RE.sub(" ", re.sub(r"[?!.,;:]|\b\d+\b", " ", text))
+    return " ".join(words.split()).lower()
+
+
+def _thing(text: str) -> tuple[Phenomenon | None, tuple[str, ...], str | None, tuple[str, float] | None]:
+    """(phenomenon, stages, signal) named by synonym through the semantic layer."""
+    target = _target(text)
+    if not target:
+        return None, (), None, None
+    match = thing_bank().classify(target)
+    if match is None:
+        return None, (), None, None
+    kind, _, key = match.label.partition(":")
+    seen = (match.label, match.cosine)
+    if kind == "phenomenon":
+        return next(p for p in PHENOMENA if p.key == key), (), None, seen
+    if kind == "stage":
+        return None, stage_term(key) or (key,), None, seen
+    return None, (), key, seen
+
+
+def _followup(text: str, time: TimeSpan | None) -> Query | None:
+    """A question that refers back to the dialogue, or None."""
+    words = len(text.split())
+    if m := _FOCUS_RE.search(text):
+        word = m.group(1).lower()
+        digits = re.findall(r"\d+", word)
+        ordinal = int(digits[0]) - 1 if digits else _ORDINALS.get(word, 0)
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, ordinal=ordinal)
+    if _FOCUS_IT_RE.search(text):
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS)
+    if m := _STEP_RE.search(text):
+        step = 1 if m.group(1).lower() in ("next", "following") else -1
+        epoch = (m.group(2) or "").lower() == "epoch"
+        return Query(Intent.NAVIGATE, text, ref=Ref.NONE if epoch else Ref.STEP, step=step)
+    if _BACK_RE.search(text) and words <= 6:
+        return Query(Intent.NAVIGATE, text, ref=Ref.BACK)
+    if m := _CONTEXT_RE.search(text):
+        side = m.group(2) or ""
+        return Query(Intent.DESCRIBE, text, ref=Ref.CONTEXT,
+                     step=1 if side.lower() in ("after", "following") else -1,
+                     modality=_modality(text))
+    if _COUNT_REF_RE.search(text):
+        return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True)
+    if _COMPARE_WITH_RE.search(text):
+        return Query(Intent.COMPARE, text, ref=Ref.COMPARE_WITH,
+                     groups=(Scope(), Scope(stage_term(text), time)))
+    if _REFINE_RE.search(text):
+        return Query(Intent.LOCATE, text, ref=Ref.REFINE)
+    return None
+
+
+# Intents a short "and ...?" question cannot be a follow-up of: they are asked anew.
+_NEW_QUESTION = (Intent.HELP, Intent.OFF_TOPIC, Intent.MEDICAL, Intent.SUMMARY, Intent.NORMAL,
+                 Intent.SIMILAR, Intent.SHOW, Intent.COMPARE, Intent.NAVIGATE)
+
+
+def _repeat(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> Query:
+    """"and in REM?", "what about breathing?": a short question naming only new slots (an
+    intent only the semantic layer saw does not make it a new question)."""
+    if (_REPEAT_RE.search(text) and len(text.split()) <= 7
+            and not (by_rule and query.intent in _NEW_QUESTION)):
+        return replace(query, ref=Ref.REPEAT, scope=replace(query.scope, stages=stages))
+    return query
+
+
+def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
+    """The two scopes of a comparison and the words naming the measure."""
+    body = re.sub(r"^\s*(?:please\s+)?(?:compare|contrast|what(?:'s| is) the difference"
+                  r"(?: in)?|how (?:does|do|did))\s+", "", text, flags=I)
+    parts = _COMPARE_STRONG_RE.split(body, maxsplit=1)
+    if len(parts) != 2:
+        # "between N2 and N3": the "and" separates the two sides, not a clock range.
+        body = re.sub(r"\bbetween\b", " in ", body, flags=I)
+        parts = _COMPARE_WEAK_RE.split(body, maxsplit=1)
+    if len(parts) != 2:
+        return None
+    left, right = parts
+    scopes = []
+    for side in (left, right):
+        stages, _ = _stage_filter(side)
+        scopes.append(Scope(stages or stage_term(side), parse_time(side)))
+    if not all(s.stages or s.time for s in scopes):
+        return None
+    measure = left
+    for pattern, _ in _STAGE_FILTER_RE + _STAGE_TERM_RE:
+        measure = pattern.sub(" ", measure)
+    if scopes[0].time is not None:
+        measure = measure.replace(scopes[0].time.text, " ")
+    measure = re.sub(r"\b(?:in|during|the|of|between|differ\w*|from)\b", " ", measure, flags=I)
+    return (scopes[0], scopes[1]), " ".join(measure.split()).lower()
+
+
+def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
+                 stages: tuple[str, ...], signal: str | None, condition: Condition | None,
+                 labels: tuple[str, ...]) -> Intent | None:
+    """The intent an unmistakable wording names, else None."""
+    if _NORMAL_RE.search(text) and not re.search(r"\btypical (?:example|one)\b", text, I):
+        return Intent.NORMAL
+    if labels:
+        return Intent.CLASSIFY
+    if _SIMILAR_RE.search(text):
+        return Intent.SIMILAR
+    if _VIEW_RE.search(text):
+        return Intent.SHOW
+    if time is not None and time.kind != "current" and _NAVIGATE_RE.search(text):
+        return Intent.NAVIGATE
+    if _COMPARE_RE.search(text) and _compare_groups(text) is not None:
+        return Intent.COMPARE
+    if _CLASSIFY_RE.search(text):
+        return Intent.CLASSIFY
+    if _INDEX_RE.search(text) and not (stages and _AMOUNT_RE.search(text)):
+        return Intent.SUMMARY
+    if _LATENCY_RE.search(text) or _ONSET_RE.search(text) or _FINAL_RE.search(text):
+        return Intent.STAGE_AMOUNT if _AMOUNT_RE.search(text) and not _TIMING_RE.search(
+            text) else Intent.STAGE_TIMING
+    if (phen is not None or stages) and time is None and _DEFINE_RE.search(text) and (
+            _rank(text) in (None, "strongest")) and not _AMOUNT_RE.search(text):
+        return Intent.EXPLAIN
+    if condition is not None or (phen is not None and phen.condition is not None):
+        return Intent.MEASURE if (_MEASURE_RE.search(text) and condition is None) else Intent.THRESHOLD
+    if stages and phen is None and _AMOUNT_RE.search(text):
+        return Intent.STAGE_AMOUNT
+    if stages and phen is None and _TIMING_RE.search(text):
+        return Intent.STAGE_TIMING
+    if _SUMMARY_RE.search(text):
+        return Intent.SUMMARY
+    if signal is not None and phen is None and _MEASURE_RE.search(text):
+        return Intent.MEASURE
+    if signal is not None and phen is None and _DESCRIBE_RE.search(text):
+        return Intent.DESCRIBE if (time is not None or stages) else Intent.MEASURE
+    if phen is not None and _EXPLAIN_RE.search(text) and not _LOCATE_RE.search(text):
+        return Intent.EXPLAIN
+    if phen is not None:
+        return Intent.LOCATE
+    if time is not None and _SHOW_TIME_RE.search(text) and not stages and signal is None:
+        return Intent.NAVIGATE
+    if _DESCRIBE_RE.search(text) and (time is not None or stages):
+        return Intent.DESCRIBE
+    if stages and _LOCATE_RE.search(text):
+        return Intent.STAGE_TIMING
+    return None
+
+
+def _stage_event(text: str, stages: tuple[str, ...]) -> str:
+    if _LATENCY_RE.search(text):
+        return "latency"
+    if _ONSET_RE.search(text) and not stages:
+        return "onset"
+    if _FINAL_RE.search(text):
+        return "final_wake"
+    if re.search(r"\b(?:last|latest|final)\b", text, I):
+        return "last"
+    if re.search(r"\b(?:first|earliest|begin\w*|start\w*|enter\w*|when (?:does|did|do))\b", text, I):
+        return "first"
+    return "periods"
+
+
+def understand(text: str) -> Query:
+    """Read one chat message into a :class:`Query`; never raises."""
+    text = " ".join(text.split())
+    if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
+        return Query(Intent.HELP, text)
+    if _MEDICAL_RE.search(text):
+        return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key)
+    time = parse_time(text)
+    if (follow := _followup(text, time)) is not None:
+        return _with_slots(follow, text, time)
+    rest = text.replace(time.text, " ") if time else text
+    stages, rest = _stage_filter(rest)
+    object_stages = stage_term(rest)
+    # "show me slow wave sleep" names a stage, not the slow-wave phenomenon.
+    phen_text = rest
+    for pattern, _ in _STAGE_TERM_RE:
+        phen_text = pattern.sub(" ", phen_text) if object_stages else phen_text
+    phen = find_phenomenon(phen_text)
+    signal = _signal(text)
+    condition, min_duration = _conditions(text, signal or (phen.condition.signal if phen and
+                                                           phen.condition else None))
+    labels = (_labels(rest) if time and time.kind != "current" else ()) or _labels(text)
+    all_stages = stages or object_stages
+    intent = _rule_intent(text, time, phen, all_stages, signal, condition, labels)
+    seen, by_rule = None, intent is not None
+    if intent is None and phen is None and not all_stages and signal is None:
+        # A thing named by synonym ("brief awakenings") lets the rules try again.
+        phen, thing_stages, signal, seen = _thing(rest)
+        all_stages = all_stages or thing_stages
+        if seen is not None:
+            intent = _rule_intent(text, time, phen, all_stages, signal, condition, labels)
+    if intent is None:
+        intent, seen = _semantic(text, time, phen, all_stages, signal)
+    query = Query(intent, text, phen.key if phen else None, _target(rest),
+                  Scope(stages or (object_stages if intent in (
+                      Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Intent.CLASSIFY) else ()), time),
+                  condition or (phen.condition if phen and intent == Intent.THRESHOLD else None),
+                  signal or (condition.signal if condition else None), min_duration, _rank(rest),
+                  _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
+                  semantic=seen, by_rule=by_rule)
+    return _finish(query, text, all_stages, by_rule)
+
+
+def _semantic(text: str, time: TimeSpan | None, phen: Phenomenon | None,
+              stages: tuple[str, ...], signal: str | None) -> tuple[Intent, tuple[str, float] | None]:
+    """Intent from the semantic layer, else from the slots found, else not understood."""
+    match = intent_bank().classify(text)
+    if match is not None:
+        return Intent(match.label), (match.label, match.cosine)
+    if phen is not None:
+        intent = Intent.EXPLAIN if _EXPLAIN_RE.search(text) else Intent.LOCATE
+    elif stages:
+        intent = Intent.STAGE_AMOUNT if _AMOUNT_RE.search(text) else Intent.STAGE_TIMING
+    elif signal is not None:
+        intent = Intent.MEASURE
+    elif time is not None:
+        intent = Intent.DESCRIBE
+    elif _DOMAIN_RE.search(text):
+        intent = Intent.UNKNOWN
+    else:
+        intent = Intent.OFF_TOPIC
+    return intent, None
+
+
+def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> Query:
+    """Intent-specific slots: stage events, compare groups, views, ages; follow-up marks."""
+    intent = query.intent
+    if intent in (Intent.STAGE_TIMING, Intent.STAGE_AMOUNT):
+        scope = replace(query.scope, stages=stages or query.scope.stages)
+        query = replace(query, scope=scope, stage_event=_stage_event(text, scope.stages)
+                        if intent == Intent.STAGE_TIMING else None)
+    elif intent == Intent.COMPARE:
+        found = _compare_groups(text)
+        if found is not None:
+            groups, measure = found
+            query = replace(query, groups=groups, measure=measure or None)
+    elif intent == Intent.SHOW:
+        m = _VIEW_RE.search(text)
+        query = replace(query, view=m.group(1).lower() if m else "overview")
+    elif intent == Intent.NORMAL:
+        query = replace(query, age=_age(text))
+    elif intent == Intent.EXPLAIN and query.phenomenon is None and stages:
+        query = replace(query, phenomenon=_STAGE_PHENOMENON.get(stages[0]))
+    elif intent in (Intent.MEASURE, Intent.THRESHOLD) and query.signal is None:
+        query = replace(query, signal=_signal_of(query))
+    return _repeat(query, text, stages, by_rule)
+
+
+_STAGE_PHENOMENON = {"REM": "rem", "N3": "slow_waves", "N2": "spindle", "W": "alpha"}
+
+
+def _signal_of(query: Query) -> str | None:
+    if query.condition is not None:
+        return query.condition.signal
+    phen = next((p for p in PHENOMENA if p.key == query.phenomenon), None)
+    return phen.condition.signal if phen and phen.condition else None
+
+
+def _with_slots(query: Query, text: str, time: TimeSpan | None) -> Query:
+    """A follow-up with whatever new stages, time, signal or phenomenon it names."""
+    stages, rest = _stage_filter(text.replace(time.text, " ") if time else text)
+    signal = _signal(text)
+    condition, duration = _conditions(text, signal)
+    phen = find_phenomenon(rest)
+    return replace(query, scope=Scope(stages or stage_term(rest), time), signal=signal,
+                   condition=condition, min_duration=duration, rank=_rank(rest),
+                   phenomenon=phen.key if phen else None)

@@ -1,0 +1,364 @@
+"""Chat understanding: a phrasing table (technician, educator, researcher) with the
+structured query each question must give, follow-up marks, and time expressions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from app.chat.query import Intent, Ref
+from app.chat.timespan import NightClock, TimeSpan, parse_time, resolve
+from app.chat.understand import understand
+from app.timeexpr import format_clock
+
+(TIM, AMT, SUM, NOR, SHO, NAV, EXP, LOC, THR, MEA, CLA, CMP, DES, SIM, HLP, OFF, MED, UNK) = (
+    Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Intent.SUMMARY, Intent.NORMAL, Intent.SHOW,
+    Intent.NAVIGATE, Intent.EXPLAIN, Intent.LOCATE, Intent.THRESHOLD, Intent.MEASURE,
+    Intent.CLASSIFY, Intent.COMPARE, Intent.DESCRIBE, Intent.SIMILAR, Intent.HELP,
+    Intent.OFF_TOPIC, Intent.MEDICAL, Intent.UNKNOWN)
+
+# (question, intent, expected slots: only the keys given are checked)
+TECHNICIAN: list[tuple[str, Intent, dict]] = [
+    ("when does REM first start", TIM, {"stages": ("REM",), "stage_event": "first"}),
+    ("time of the first REM epoch", TIM, {"stages": ("REM",), "stage_event": "first"}),
+    ("what time did the patient fall asleep", TIM, {"stage_event": "onset"}),
+    ("sleep onset?", TIM, {"stage_event": "onset"}),
+    ("when was sleep onset", TIM, {"stage_event": "onset"}),
+    ("how long did it take them to fall asleep", TIM, {"stage_event": "onset"}),
+    ("REM latency", TIM, {"stage_event": "latency"}),
+    ("what's the REM latency?", TIM, {"stage_event": "latency"}),
+    ("how long until the first REM", TIM, {"stage_event": "latency"}),
+    ("last awakening", TIM, {"stage_event": "final_wake"}),
+    ("when did the patient wake up for good", TIM, {"stage_event": "final_wake"}),
+    ("time of final awakening", TIM, {"stage_event": "final_wake"}),
+    ("when is the last REM period", TIM, {"stages": ("REM",), "stage_event": "last"}),
+    ("first N3 epoch?", TIM, {"stages": ("N3",), "stage_event": "first"}),
+    ("when did N2 start", TIM, {"stages": ("N2",), "stage_event": "first"}),
+    ("show me the REM periods", TIM, {"stages": ("REM",), "stage_event": "periods"}),
+    ("show me slow wave sleep", TIM, {"stages": ("N3",), "phenomenon": None}),
+    ("where is the deep sleep", TIM, {"stages": ("N3",)}),
+    ("list wake periods after sleep onset", TIM, {"stages": ("W",)}),
+    ("where are the longest apneas?", LOC, {"phenomenon": "apnea", "rank": "longest"}),
+    ("where are the apneas", LOC, {"phenomenon": "apnea", "rank": None}),
+    ("find obstructive apneas in REM", LOC, {"phenomenon": "obstructive_apnea", "stages": ("REM",)}),
+    ("central apneas between 1 and 2 am", LOC, {"phenomenon": "central_apnea", "time": ("clock", 3600, 7200)}),
+    ("top 5 obstructive apneas", LOC, {"phenomenon": "obstructive_apnea", "count": 5}),
+    ("earliest 3 hypopneas", LOC, {"phenomenon": "hypopnea", "count": 3, "rank": "earliest"}),
+    ("how many hypopneas in N2?", LOC, {"phenomenon": "hypopnea", "how_many": True, "stages": ("N2",)}),
+    ("number of arousals", LOC, {"phenomenon": "arousal", "how_many": True}),
+    ("count the desaturations in the second half", LOC, {"phenomenon": "desaturation", "how_many": True, "time": ("fraction", 0.5, 1.0)}),
+    ("hypopneas longer than 20 s", LOC, {"phenomenon": "hypopnea", "min_duration": 20.0}),
+    ("apneas lasting more than 30 seconds in REM", LOC, {"phenomenon": "apnea", "min_duration": 30.0, "stages": ("REM",)}),
+    ("list the desats", LOC, {"phenomenon": "desaturation"}),
+    ("oxygen drops in the first hour", LOC, {"phenomenon": "desaturation", "time": ("elapsed", 0, 3600)}),
+    ("where did breathing stop in the first 10 minutes?", LOC, {"phenomenon": "apnea", "count": None, "time": ("elapsed", 0, 600)}),
+    ("arousals in REM sleep", LOC, {"phenomenon": "arousal", "stages": ("REM",)}),
+    ("any leg movements during deep sleep?", LOC, {"phenomenon": "limb_movement", "stages": ("N3",)}),
+    ("PLMs after 4am", LOC, {"phenomenon": "limb_movement", "time": ("after", 4 * 3600, None)}),
+    ("Any oxygen desaturations below 90% after 3am?", THR, {"signal": "spo2", "condition": ("spo2", "<", 90.0), "time": ("after", 3 * 3600, None)}),
+    ("SpO2 below 88%", THR, {"condition": ("spo2", "<", 88.0)}),
+    ("sats under 85 percent", THR, {"condition": ("spo2", "<", 85.0)}),
+    ("desaturations below 92 % before 1 am", THR, {"condition": ("spo2", "<", 92.0), "time": ("before", 3600, None)}),
+    ("heart rate above 100", THR, {"condition": ("hr", ">", 100.0)}),
+    ("HR over 90 bpm in REM", THR, {"condition": ("hr", ">", 90.0), "stages": ("REM",)}),
+    ("pulse below 50", THR, {"condition": ("hr", "<", 50.0)}),
+    ("find tachycardia episodes", THR, {"phenomenon": "tachycardia", "condition": ("hr", ">", 90.0)}),
+    ("any bradycardia?", THR, {"phenomenon": "bradycardia", "condition": ("hr", "<", 40.0)}),
+    ("breathing rate above 20", THR, {"condition": ("resp", ">", 20.0)}),
+    ("respiratory rate under 10 breaths per minute", THR, {"condition": ("resp", "<", 10.0)}),
+    ("times when oxygen was below 90 for longer than 20 s", THR, {"condition": ("spo2", "<", 90.0), "min_duration": 20.0}),
+    ("low oxygen episodes", THR, {"phenomenon": "hypoxemia", "condition": ("spo2", "<", 90.0)}),
+    ("summarize the night", SUM, {}),
+    ("what is the AHI?", SUM, {}),
+    ("ODI?", SUM, {}),
+    ("give me the sleep statistics", SUM, {}),
+    ("sleep efficiency", SUM, {}),
+    ("what was the WASO", SUM, {}),
+    ("total sleep time?", SUM, {}),
+    ("what stage is it at 02:15?", CLA, {"time": ("clock", 8100, None), "labels": ()}),
+    ("which sleep stage is epoch 120", CLA, {"time": ("epoch", 120, None)}),
+    ("classify the current epoch", CLA, {"time": ("current", 0, None)}),
+    ("is this REM?", CLA, {}),
+    ("score epoch 300", CLA, {"time": ("epoch", 300, None)}),
+    ("zoom to 3 am", NAV, {"time": ("clock", 3 * 3600, None)}),
+    ("jump to epoch 300", NAV, {"time": ("epoch", 300, None)}),
+    ("go to 02:15", NAV, {"time": ("clock", 8100, None)}),
+    ("take me to 11:45 pm", NAV, {"time": ("clock", 23.75 * 3600, None)}),
+    ("show me 03:40", NAV, {"time": ("clock", 3 * 3600 + 40 * 60, None)}),
+    ("next epoch", NAV, {"step": 1, "ref": Ref.NONE}),
+    ("previous epoch", NAV, {"step": -1, "ref": Ref.NONE}),
+    ("show the hypnogram", SHO, {"view": "hypnogram"}),
+    ("display the hypnogram", SHO, {"view": "hypnogram"}),
+    ("open the spectrogram", SHO, {"view": "spectrogram"}),
+    ("lowest SpO2?", MEA, {"signal": "spo2"}),
+    ("mean heart rate in N2", MEA, {"signal": "hr", "stages": ("N2",)}),
+    ("what was the average oxygen saturation in REM", MEA, {"signal": "spo2", "stages": ("REM",)}),
+    ("Between 2 and 3 am, how stable was the heart rate?", MEA, {"signal": "hr", "time": ("clock", 7200, 10800)}),
+    ("how variable was breathing in the last hour", MEA, {"signal": "resp", "time": ("from_end", 3600, 0)}),
+    ("highest pulse of the night", MEA, {"signal": "hr"}),
+    ("does the patient have sleep apnea?", MED, {}),
+    ("should I prescribe melatonin for this sleep?", MED, {}),
+    ("is CPAP indicated?", MED, {}),
+    ("what dose of zolpidem would help", MED, {}),
+    ("diagnose this recording", MED, {}),
+    ("is the epoch at 01:20 wake or sleep?", CLA, {"labels": ("wake", "sleep"), "time": ("clock", 4800, None)}),
+    ("describe epoch 300", DES, {"time": ("epoch", 300, None)}),
+    ("what happens at 02:15?", DES, {"time": ("clock", 8100, None)}),
+    ("what's going on in this epoch", DES, {"time": ("current", 0, None)}),
+    ("find epochs like this one in the library", SIM, {"time": ("current", 0, None)}),
+    ("similar epochs to epoch 42", SIM, {"time": ("epoch", 42, None)}),
+]
+
+EDUCATOR: list[tuple[str, Intent, dict]] = [
+    ("hi, what can you do?", HLP, {}),
+    ("hello", HLP, {}),
+    ("help", HLP, {}),
+    ("what can I ask?", HLP, {}),
+    ("", HLP, {}),
+    ("explain what an obstructive apnea is and show one", EXP, {"phenomenon": "obstructive_apnea"}),
+    ("what is a sleep spindle?", EXP, {"phenomenon": "spindle"}),
+    ("what does a K-complex look like", EXP, {"phenomenon": "k_complex"}),
+    ("explain K-complexes", EXP, {"phenomenon": "k_complex"}),
+    ("what are slow waves?", EXP, {"phenomenon": "slow_waves"}),
+    ("define hypopnea", EXP, {"phenomenon": "hypopnea"}),
+    ("what is an arousal", EXP, {"phenomenon": "arousal"}),
+    ("can you explain alpha rhythm", EXP, {"phenomenon": "alpha"}),
+    ("what is a central apnea", EXP, {"phenomenon": "central_apnea"}),
+    ("tell me what a desaturation is", EXP, {"phenomenon": "desaturation"}),
+    ("what are rapid eye movements", EXP, {"phenomenon": "rem"}),
+    ("what is REM sleep?", EXP, {"phenomenon": "rem"}),
+    ("what is deep sleep", EXP, {"phenomenon": "slow_waves"}),
+    ("what is tachycardia", EXP, {"phenomenon": "tachycardia"}),
+    ("show a clear example of REM sleep", TIM, {"stages": ("REM",), "count": 1}),
+    ("show me a spindle", LOC, {"phenomenon": "spindle", "count": 1}),
+    ("find sleep spindles", LOC, {"phenomenon": "spindle", "modality": "brain"}),
+    ("find spindles in N2", LOC, {"phenomenon": "spindle", "stages": ("N2",)}),
+    ("show me K-complexes during stage 2", LOC, {"phenomenon": "k_complex", "stages": ("N2",)}),
+    ("show slow waves in the first hour", LOC, {"phenomenon": "slow_waves", "time": ("elapsed", 0, 3600)}),
+    ("highlight alpha rhythm", LOC, {"phenomenon": "alpha"}),
+    ("did the person ever stop breathing?", LOC, {"phenomenon": "apnea"}),
+    ("when did the breathing pause?", LOC, {"phenomenon": "apnea"}),
+    ("when was their heart racing?", THR, {"phenomenon": "tachycardia"}),
+    ("racing heart", THR, {"phenomenon": "tachycardia"}),
+    ("where was the breathing shallow", LOC, {"phenomenon": "hypopnea"}),
+    ("how long was the patient in REM", AMT, {"stages": ("REM",)}),
+    ("how much deep sleep did they get?", AMT, {"stages": ("N3",)}),
+    ("what fraction of the night was N3", AMT, {"stages": ("N3",)}),
+    ("how much dream sleep was there", AMT, {"stages": ("REM",)}),
+    ("percentage of light sleep", AMT, {"stages": ("N1", "N2")}),
+    ("how long were they awake", AMT, {"stages": ("W",)}),
+    ("how much REM in the second half of the night", AMT, {"stages": ("REM",), "time": ("fraction", 0.5, 1.0)}),
+    ("what proportion was stage 2", AMT, {"stages": ("N2",)}),
+    ("how many minutes of N1", AMT, {"stages": ("N1",)}),
+    ("Is this person's sleep normal?", NOR, {"age": None}),
+    ("is this normal for a 65 year old?", NOR, {"age": 65}),
+    ("is that a normal amount of deep sleep?", NOR, {}),
+    ("how does this night compare with healthy sleepers", NOR, {}),
+    ("are these values in the normal range for a 30-year-old", NOR, {"age": 30}),
+    ("does anything look abnormal", NOR, {}),
+    ("what's the weather tomorrow?", OFF, {}),
+    ("tell me a joke", OFF, {}),
+    ("who won the football game", OFF, {}),
+    ("what is the capital of Peru", OFF, {}),
+    ("write me a poem about cats", OFF, {}),
+    ("how do I bake bread", OFF, {}),
+    ("what should they take to sleep better", MED, {}),
+    ("how is breathing during REM?", DES, {"stages": ("REM",), "modality": "respiratory"}),
+    ("describe the brain activity in the first hour", DES, {"modality": "brain", "time": ("elapsed", 0, 3600)}),
+    ("tell me about the EEG at 11:30 pm", DES, {"modality": "brain", "time": ("clock", 23.5 * 3600, None)}),
+    ("what does the night look like around 4 am", DES, {"time": ("clock", 4 * 3600, None)}),
+    ("when does dream sleep start", TIM, {"stages": ("REM",), "stage_event": "first"}),
+    ("when did they first reach deep sleep", TIM, {"stages": ("N3",), "stage_event": "first"}),
+    ("when did the person wake up in the morning", TIM, {"stage_event": "final_wake"}),
+    ("at what time did she nod off", TIM, {"stage_event": "onset"}),
+    ("zoom into 1 am", NAV, {"time": ("clock", 3600, None)}),
+    ("move to 5:30 am", NAV, {"time": ("clock", 5.5 * 3600, None)}),
+    ("plot the sleep stages over the night", SHO, {}),
+    ("show the whole night", SHO, {}),
+    ("classify this epoch as wake, drowsy or asleep", CLA, {"labels": ("wake", "drowsy", "asleep"), "time": ("current", 0, None)}),
+    ("label the current epoch as calm or restless", CLA, {"labels": ("calm", "restless")}),
+    ("is this epoch dreaming or deep sleep?", CLA, {"labels": ("dreaming", "deep sleep")}),
+    ("classify epoch 200 as relaxed, alert or asleep", CLA, {"labels": ("relaxed", "alert", "asleep"), "time": ("epoch", 200, None)}),
+    ("categorize the first hour into awake, dozing, sleeping", CLA, {"labels": ("awake", "dozing", "sleeping"), "time": ("elapsed", 0, 3600)}),
+    ("where are the times the airway closed", LOC, {"phenomenon": "obstructive_apnea"}),
+    ("show me when the legs kicked", LOC, {"phenomenon": "limb_movement"}),
+    ("when did the oxygen dip", LOC, {"phenomenon": "desaturation"}),
+    ("brief awakenings in the second half", LOC, {"phenomenon": "arousal", "time": ("fraction", 0.5, 1.0)}),
+    ("slow heart rate episodes", THR, {"phenomenon": "bradycardia"}),
+]
+
+RESEARCHER: list[tuple[str, Intent, dict]] = [
+    ("compare EEG in N1 and N3", CMP, {"groups": (("N1",), ("N3",)), "measure": "eeg"}),
+    ("heart rate in REM vs N3", CMP, {"groups": (("REM",), ("N3",)), "measure": "heart rate"}),
+    ("compare breathing in N2 versus REM", CMP, {"groups": (("N2",), ("REM",)), "measure": "breathing"}),
+    ("EEG in the first hour vs the last hour", CMP, {"groups": ((), ()), "group_times": ("elapsed", "from_end")}),
+    ("what is the difference between deep sleep and REM sleep", CMP, {"groups": (("N3",), ("REM",))}),
+    ("compare delta power in N2 and N3", CMP, {"groups": (("N2",), ("N3",)), "measure": "delta power"}),
+    ("sigma power N2 versus N3", CMP, {"groups": (("N2",), ("N3",))}),
+    ("HRV in REM compared to NREM", CMP, {"groups": (("REM",), ("N1", "N2", "N3"))}),
+    ("compare SpO2 in the first half and the second half", CMP, {"group_times": ("fraction", "fraction")}),
+    ("contrast alpha in wake and N1", CMP, {"groups": (("W",), ("N1",))}),
+    ("chin EMG in REM vs N2", CMP, {"groups": (("REM",), ("N2",))}),
+    ("theta power: N1 vs REM", CMP, {"groups": (("N1",), ("REM",))}),
+    ("breathing rate between 1 and 2 am vs between 4 and 5 am", CMP, {"group_times": ("clock", "clock")}),
+    ("what fraction of total sleep time was N1?", AMT, {"stages": ("N1",)}),
+    ("percent REM", AMT, {"stages": ("REM",)}),
+    ("N3 as a percentage of TST", AMT, {"stages": ("N3",)}),
+    ("minutes of wake in the first 2 hours", AMT, {"stages": ("W",), "time": ("elapsed", 0, 7200)}),
+    ("how much NREM sleep", AMT, {"stages": ("N1", "N2", "N3")}),
+    ("share of REM after 3 am", AMT, {"stages": ("REM",), "time": ("after", 3 * 3600, None)}),
+    ("mean breathing rate between 1 and 2 am", MEA, {"signal": "resp", "time": ("clock", 3600, 7200)}),
+    ("SpO2 variability in the last 2 hours", MEA, {"signal": "spo2", "time": ("from_end", 7200, 0)}),
+    ("median heart rate in REM", MEA, {"signal": "hr", "stages": ("REM",)}),
+    ("standard deviation of the respiratory rate during N3", MEA, {"signal": "resp", "stages": ("N3",)}),
+    ("heart rate trend in the second half", MEA, {"signal": "hr", "time": ("fraction", 0.5, 1.0)}),
+    ("minimum saturation between midnight and 2 am", MEA, {"signal": "spo2"}),
+    ("top 3 longest arousals in the second half", LOC, {"phenomenon": "arousal", "count": 3, "rank": "longest"}),
+    ("spindles during the first 2 hours", LOC, {"phenomenon": "spindle", "time": ("elapsed", 0, 7200)}),
+    ("K-complexes between 1 and 2 am", LOC, {"phenomenon": "k_complex"}),
+    ("first 5 desaturations", LOC, {"phenomenon": "desaturation", "count": 5, "rank": "earliest"}),
+    ("last 3 hypopneas", LOC, {"phenomenon": "hypopnea", "count": 3, "rank": "latest"}),
+    ("shortest central apneas", LOC, {"phenomenon": "central_apnea", "rank": "shortest"}),
+    ("the 3 longest hypopneas in N2", LOC, {"phenomenon": "hypopnea", "count": 3, "rank": "longest", "stages": ("N2",)}),
+    ("sawtooth waves", UNK, {}),
+    ("label epoch 300 as arousal or no arousal", CLA, {"labels": ("arousal", "no arousal"), "time": ("epoch", 300, None)}),
+    ("classify the current epoch into alert, drowsy, sleeping", CLA, {"labels": ("alert", "drowsy", "sleeping")}),
+    ("zero-shot classify the second half with labels: REM, NREM", CLA, {"labels": ("REM", "NREM"), "time": ("fraction", 0.5, 1.0)}),
+    ("sort this epoch into spindle / no spindle", CLA, {"labels": ("spindle", "no spindle")}),
+    ("retrieve examples of spindles from the library", SIM, {"phenomenon": "spindle"}),
+    ("nearest neighbours of epoch 400 in other recordings", SIM, {"time": ("epoch", 400, None)}),
+    ("summarize sleep architecture", SUM, {}),
+    ("sleep report please", SUM, {}),
+    ("what is the oxygen desaturation index", SUM, {}),
+    ("how well did the patient sleep", SUM, {}),
+    ("when was the last REM period", TIM, {"stages": ("REM",), "stage_event": "last"}),
+    ("latency to REM", TIM, {"stage_event": "latency"}),
+    ("first epoch of N2 after 1 am", TIM, {"stages": ("N2",), "time": ("after", 3600, None)}),
+    ("when did the final REM period end", TIM, {"stages": ("REM",), "stage_event": "last"}),
+    ("is the REM latency within norms", NOR, {}),
+    ("compare this night to normative values for age 72", NOR, {"age": 72}),
+    ("is this treatable?", MED, {}),
+    ("recommend a therapy", MED, {}),
+    ("quantum chromodynamics lecture notes", OFF, {}),
+    ("asdf qwerty", OFF, {}),
+    ("breathing rate above 25 in REM", THR, {"condition": ("resp", ">", 25.0), "stages": ("REM",)}),
+    ("HR > 100 after 2 am", THR, {"condition": ("hr", ">", 100.0), "time": ("after", 2 * 3600, None)}),
+    ("SpO2 < 90 in N2", THR, {"condition": ("spo2", "<", 90.0), "stages": ("N2",)}),
+    ("runs of heart rate exceeding 95 bpm for at least 60 s", THR, {"condition": ("hr", ">", 95.0), "min_duration": 60.0}),
+    ("epochs where saturation stays under 91%", THR, {"condition": ("spo2", "<", 91.0)}),
+    ("describe the respiratory signals in REM", DES, {"modality": "respiratory", "stages": ("REM",)}),
+    ("characterize epochs 100-110", DES, {"time": ("epoch", 100, 110)}),
+]
+
+FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
+    ("and in REM?", Ref.REPEAT, {"stages": ("REM",)}),
+    ("what about N3?", Ref.REPEAT, {"stages": ("N3",)}),
+    ("and during deep sleep?", Ref.REPEAT, {"stages": ("N3",)}),
+    ("and in the first hour?", Ref.REPEAT, {"time": ("elapsed", 0, 3600)}),
+    ("and breathing?", Ref.REPEAT, {"signal": "resp"}),
+    ("what about the heart rate?", Ref.REPEAT, {"signal": "hr"}),
+    ("how about oxygen", Ref.REPEAT, {"signal": "spo2"}),
+    ("only the ones after 4 am", Ref.REFINE, {"time": ("after", 4 * 3600, None)}),
+    ("just those in REM", Ref.REFINE, {"stages": ("REM",)}),
+    ("only the ones longer than 20 s", Ref.REFINE, {"min_duration": 20.0}),
+    ("how many were there?", Ref.COUNT, {}),
+    ("how many?", Ref.COUNT, {}),
+    ("zoom into the second one", Ref.FOCUS, {"ordinal": 1}),
+    ("show me the third one", Ref.FOCUS, {"ordinal": 2}),
+    ("go to the last one", Ref.FOCUS, {"ordinal": -1}),
+    ("zoom to it", Ref.FOCUS, {"ordinal": None}),
+    ("jump to number 4", Ref.FOCUS, {"ordinal": 3}),
+    ("next one", Ref.STEP, {"step": 1}),
+    ("the previous one", Ref.STEP, {"step": -1}),
+    ("next", Ref.STEP, {"step": 1}),
+    ("go back", Ref.BACK, {}),
+    ("back", Ref.BACK, {}),
+    ("what happened just before it?", Ref.CONTEXT, {"step": -1}),
+    ("what happened right after that?", Ref.CONTEXT, {"step": 1}),
+    ("what led up to it", Ref.CONTEXT, {"step": -1}),
+    ("compare with the first half", Ref.COMPARE_WITH, {"group_times": (None, "fraction")}),
+    ("compare it to N3", Ref.COMPARE_WITH, {}),
+]
+
+TABLE = ([("technician",) + row for row in TECHNICIAN] + [("educator",) + row for row in EDUCATOR]
+         + [("researcher",) + row for row in RESEARCHER])
+
+
+def _check(q, key: str, expected) -> None:
+    if key == "stages":
+        assert q.scope.stages == expected, q
+    elif key == "time":
+        t = q.scope.time
+        assert t is not None, q
+        kind, start, end = expected
+        assert (t.kind, t.start, t.end) == (kind, start, end), t
+    elif key == "condition":
+        assert q.condition is not None and (q.condition.signal, q.condition.op,
+                                            q.condition.value) == expected, q
+    elif key == "groups":
+        assert q.groups is not None and tuple(g.stages for g in q.groups) == expected, q
+    elif key == "group_times":
+        assert q.groups is not None, q
+        assert tuple(g.time.kind if g.time else None for g in q.groups) == expected, q.groups
+    else:
+        assert getattr(q, key) == expected, q
+
+
+@pytest.mark.parametrize(("voice", "text", "intent", "args"), TABLE,
+                         ids=[f"{t[0]}:{t[1] or '<empty>'}" for t in TABLE])
+def test_phrasing_table(voice: str, text: str, intent: Intent, args: dict) -> None:
+    q = understand(text)
+    assert q.intent == intent, q
+    assert q.ref == Ref.NONE, q
+    for key, expected in args.items():
+        _check(q, key, expected)
+
+
+@pytest.mark.parametrize(("text", "ref", "args"), FOLLOW_UPS, ids=[t[0] for t in FOLLOW_UPS])
+def test_follow_ups_are_marked(text: str, ref: Ref, args: dict) -> None:
+    q = understand(text)
+    assert q.ref == ref, q
+    for key, expected in args.items():
+        _check(q, key, expected)
+
+
+def test_table_is_large_and_covers_every_intent() -> None:
+    assert len(TABLE) >= 200
+    assert {i for _, _, i, _ in TABLE} == set(Intent)
+    assert {v for v, *_ in TABLE} == {"technician", "educator", "researcher"}
+
+
+def _night(start: datetime | None) -> NightClock:
+    return NightClock(start, 8 * 3600.0, np.arange(960) * 30.0, current_epoch=10)
+
+
+def test_clock_times_resolve_across_midnight() -> None:
+    night = _night(datetime(2026, 1, 1, 22, 30, 0))
+    assert resolve(TimeSpan("clock", 2 * 3600 + 15 * 60), night) == (3.75 * 3600, 3.75 * 3600 + 30)
+    assert resolve(parse_time("between 11 pm and 1 am"), night) == (1800.0, 9000.0)
+    assert resolve(parse_time("after 3am"), night) == (4.5 * 3600, 8 * 3600.0)
+    assert resolve(parse_time("before 1 am"), night) == (0.0, 2.5 * 3600)
+    assert resolve(TimeSpan("clock", 23 * 3600 + 40), night) == (1830.0, 1860.0)
+
+
+def test_a_time_outside_the_night_resolves_to_an_empty_span() -> None:
+    night = _night(datetime(2026, 1, 1, 22, 30, 0))
+    start, end = resolve(parse_time("at 9 pm"), night)
+    assert start >= 8 * 3600 and end == start
+
+
+def test_spans_without_clock_and_relative_spans() -> None:
+    night = _night(None)
+    assert resolve(parse_time("at 02:15"), night) == (8100.0, 8130.0)
+    assert resolve(parse_time("the last hour"), night) == (7 * 3600.0, 8 * 3600.0)
+    assert resolve(parse_time("epoch 300"), night) == (9000.0, 9030.0)
+    assert resolve(parse_time("this epoch"), night) == (300.0, 330.0)
+    assert resolve(parse_time("first half of the night"), night) == (0.0, 4 * 3600.0)
+    assert resolve(parse_time("late in the night"), night) == (8 * 3600 * 2 / 3, 8 * 3600.0)
+
+
+def test_format_clock() -> None:
+    assert format_clock(3.75 * 3600, datetime(2026, 1, 1, 22, 30, 0)) == "02:15:00"
+    assert format_clock(3725.0, None) == "+1:02:05"
