@@ -31,6 +31,10 @@ from sleeplm_core.errors import SleepLMError
 log = logging.getLogger(__name__)
 
 
+_LOADING = "(loading)"
+"""Name of a slot reserved by :meth:`SessionRegistry.admit` until the night is held."""
+
+
 class SessionLimitError(SleepLMError):
     """The server holds as many loaded nights as it may; the message says what to do."""
 
@@ -157,13 +161,13 @@ class SessionRegistry:
                     f"few minutes (sessions idle for {self.limits.idle_minutes:g} min are closed) or start "
                     "the app with a higher --max-sessions")
             # Reserve the slot now, so that concurrent loads cannot overshoot the cap.
-            self._held[id(session)] = _Held(weakref.ref(session, self._forget(id(session))), "(loading)")
+            self._held[id(session)] = _Held(weakref.ref(session, self._forget(id(session))), _LOADING)
 
     def cancel(self, session: Any) -> None:
         """Give back the slot :meth:`admit` reserved when the load failed."""
         with self._lock:
             held = self._held.get(id(session))
-            if held is not None and held.name == "(loading)" and not held.files:
+            if held is not None and held.name == _LOADING:
                 del self._held[id(session)]
 
     def hold(self, session: Any, night: Any, name: str, files: tuple[Path | None, ...]) -> float:
@@ -189,7 +193,10 @@ class SessionRegistry:
         now = time.monotonic() if now is None else now
         idle_s = self.limits.idle_minutes * 60.0
         with self._lock:
-            stale = [key for key, held in self._held.items() if now - held.last_used > idle_s]
+            # A slot reserved for a load in progress is not idle; one whose load died
+            # without cancelling (a dropped connection) is freed after four idle limits.
+            stale = [key for key, held in self._held.items()
+                     if now - held.last_used > idle_s * (4 if held.name == _LOADING else 1)]
             names = [self._evict(key) for key in stale]
         if names:
             release_freed_memory()
