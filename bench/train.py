@@ -1,10 +1,14 @@
-"""Training throughput of sleeplm-mini: dataset build and optimizer steps.
+"""Training throughput: dataset build and optimizer steps.
 
 Prints epochs/s for building a dataset from synthetic nights and for training steps
 (the shipped recipe's settings, and the same without the two savings of
 ``train.step.Objective``), with the device and peak memory.
 
     python bench/train.py [--steps 5] [--batch-size 32] [--threads 2]
+
+With ``--recipe`` it times that recipe's model, batch size and AMP setting instead
+(e.g. ``configs/train/sleeplm-base-gpu.toml``: sleeplm-base, batch 256, bf16); a
+recipe for sleeplm-base is only timed when CUDA is present.
 """
 
 from __future__ import annotations
@@ -37,9 +41,10 @@ def bench_build(root: Path) -> None:
 
 
 def bench_steps(root: Path, steps: int, batch_size: int, threads: int, label: str,
-                *overrides: str) -> None:
-    config = load_config(None, [f"data={root}", f"out={root / 'run'}", f"batch_size={batch_size}",
-                                f"threads={threads}", "eval_max_epochs=8", *overrides])
+                *overrides: str, recipe: str | None = None) -> None:
+    config = load_config(recipe, [f"data={root}", f"out={root / label.split(':')[0]}",
+                                  f"batch_size={batch_size}", f"threads={threads}",
+                                  "eval_max_epochs=8", *overrides])
     run = setup_run(config)
     train_step(run)  # warm-up: first-call allocations
     start = time.perf_counter()
@@ -50,16 +55,39 @@ def bench_steps(root: Path, steps: int, batch_size: int, threads: int, label: st
           f"(batch {batch_size}, device {run.info.device})")
 
 
+def bench_recipe(root: Path, args: argparse.Namespace) -> None:
+    """Time the steps of a training recipe (its model, batch size and AMP dtype)."""
+    recipe = load_config(args.recipe, ["data=none", "out=none"])
+    if recipe.model == "sleeplm-base" and not torch.cuda.is_available():
+        print(f"{args.recipe}: sleeplm-base training is timed on CUDA only; none present, "
+              "nothing measured")
+        return
+    bench_build(root)
+    batch = args.batch_size if args.batch_size != BATCH_DEFAULT else recipe.batch_size
+    bench_steps(root, args.steps, batch, args.threads,
+                f"recipe: {recipe.model}, amp {recipe.amp_dtype}", recipe=args.recipe)
+    if torch.cuda.is_available():
+        print(f"peak GPU memory: {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB")
+
+
+BATCH_DEFAULT = 32
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=BATCH_DEFAULT)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--recipe", help="time this TOML recipe's steps (model, AMP); "
+                        "--batch-size then defaults to the recipe's")
     args = parser.parse_args()
     device = torch.cuda.get_device_name() if torch.cuda.is_available() else "CPU"
     print(f"device: {device}; torch threads: {args.threads}")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        if args.recipe:
+            bench_recipe(root, args)
+            return
         bench_build(root)
         bench_steps(root, args.steps, args.batch_size, args.threads,
                     "recipe: 4 length buckets, captions on 25%",

@@ -105,7 +105,7 @@ def rhythms_only():
     so that each stage's dominant band is known exactly from the synthesis table."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setitem(synth_eeg.STAGE_RMS, "pink", (0.0,) * len(STAGES))
-        return _features(SynthConfig(hours=2.5, seed=5, ahi=30.0, sleep_latency_min=5.0))
+        return _features(SynthConfig(hours=2.5, seed=5, ahi=30.0, sleep_latency_min=5.0, randomise=False))
 
 
 def test_dominant_eeg_band_per_stage_is_the_strongest_synthetic_rhythm(rhythms_only):

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from safetensors.torch import load_file
 
 from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.errors import ModelError
 from sleeplm_core.model import load_model
-from sleeplm_core.train.augment import ChannelDropout
+from sleeplm_core.train.augment import ChannelDropout, GainJitter
 from sleeplm_core.train.build import BuildConfig, build_dataset
 from sleeplm_core.train.captioning import night_captioner
 from sleeplm_core.train.checkpoint import CheckpointError
@@ -21,6 +23,7 @@ from sleeplm_core.train.config import ConfigError, load_config
 from sleeplm_core.train.export import export_model
 from sleeplm_core.train.logbook import read_metrics
 from sleeplm_core.train.loop import lr_at, train
+from sleeplm_core.train.store import DatasetError
 from sleeplm_core.train.losses import contrastive_loss, reconstruction_sq_error
 from sleeplm_core.train.sources import SynthCorpus, synthetic_items
 
@@ -80,6 +83,19 @@ def test_tiny_run_learns_and_writes_its_outputs(dataset: Path, tmp_path: Path) -
         export_model(tmp_path / "best", tmp_path / "too-big", max_mb=0.001)
 
 
+def test_alignment_options_train_and_save_the_unlocked_text_layer(dataset: Path,
+                                                                  tmp_path: Path) -> None:
+    unlocked = {**TINY_MODEL, "text": {"context_length": 32, "unlocked_layers": 1}}
+    train(tiny_config(dataset, tmp_path, 2, f"model_overrides={unlocked!r}", "optim.text_lr=1e-4",
+                      "level_weights={'stage_event': 3.0}", "text_tokens=12",
+                      "gain_jitter.p_epoch=0.5"), progress=False)
+    saved = load_file(str(tmp_path / "best" / "model.safetensors"))
+    layer5 = [k for k in saved if k.startswith("text.hf.encoder.layer.5.")]
+    assert layer5 and not any(k.startswith("text.hf.encoder.layer.4.") for k in saved)
+    val = [r for r in read_metrics(tmp_path / "metrics.jsonl") if r["split"] == "val"][-1]
+    assert 1.0 <= val["emb_eff_rank"] <= 32 and -1.0 <= val["emb_mean_cos"] <= 1.0
+
+
 def test_resume_replays_the_next_step_exactly(dataset: Path, tmp_path: Path) -> None:
     straight, broken = tmp_path / "straight", tmp_path / "broken"
     train(tiny_config(dataset, straight, 5), progress=False)
@@ -98,6 +114,53 @@ def test_resume_without_checkpoint_is_a_clear_error(dataset: Path, tmp_path: Pat
         train(tiny_config(dataset, tmp_path, 2), resume=True, progress=False)
 
 
+def test_a_fresh_run_never_overwrites_an_earlier_one(dataset: Path, tmp_path: Path) -> None:
+    (tmp_path / "metrics.jsonl").write_text("{}\n")
+    with pytest.raises(CheckpointError, match="already holds a run.*--resume"):
+        train(tiny_config(dataset, tmp_path, 2), progress=False)
+    assert (tmp_path / "metrics.jsonl").read_text() == "{}\n"
+
+
+def test_resume_from_another_model_shape_is_refused(dataset: Path, tmp_path: Path) -> None:
+    train(tiny_config(dataset, tmp_path, 1), progress=False)
+    wider = {**TINY_MODEL, "embed_dim": 48}
+    with pytest.raises(CheckpointError, match="another model config"):
+        train(tiny_config(dataset, tmp_path, 2, f"model_overrides={wider!r}"), resume=True,
+              progress=False)
+
+
+def _copy_dataset(src: Path, dest: Path, edit_manifest=None, captions: int | None = None) -> Path:
+    shutil.copytree(src, dest)
+    if edit_manifest:
+        manifest = json.loads((dest / "manifest.json").read_text())
+        edit_manifest(manifest)
+        (dest / "manifest.json").write_text(json.dumps(manifest))
+    if captions is not None:
+        for path in dest.glob("shards/*/captions.npy"):
+            np.save(path, np.full_like(np.load(path), captions))
+    return dest
+
+
+def test_dataset_with_old_captions_is_refused(dataset: Path, tmp_path: Path) -> None:
+    old = _copy_dataset(dataset, tmp_path / "old", lambda m: m.update(caption_version=1))
+    with pytest.raises(DatasetError, match="version 1.*rebuild it"):
+        train(tiny_config(old, tmp_path / "run", 2), progress=False)
+    swapped = _copy_dataset(dataset, tmp_path / "swapped",
+                            lambda m: m.update(level_modality=m["level_modality"][::-1]))
+    with pytest.raises(DatasetError, match="modality 4.*rebuild"):
+        train(tiny_config(swapped, tmp_path / "run", 2), progress=False)
+    with pytest.raises(DatasetError, match="level_weights.*fix the recipe"):
+        train(tiny_config(dataset, tmp_path / "run", 2, "level_weights={'sleep': 2.0}"),
+              progress=False)
+
+
+def test_dataset_without_usable_epochs_is_refused(dataset: Path, tmp_path: Path) -> None:
+    empty = _copy_dataset(dataset, tmp_path / "empty", captions=-1)
+    with pytest.raises(DatasetError, match="no usable train epochs"):
+        train(tiny_config(empty, tmp_path / "run", 2), progress=False)
+    assert not (tmp_path / "run").exists()
+
+
 def test_unknown_recipe_key_is_rejected(tmp_path: Path) -> None:
     recipe = tmp_path / "r.toml"
     recipe.write_text('data = "d"\nout = "o"\n[optim]\nlearning_rate = 1.0\n')
@@ -114,7 +177,7 @@ def test_schedule_warms_up_then_decays_to_the_floor() -> None:
     assert lr_at(100, 100, optim) == pytest.approx(0.1)
 
 
-def test_identical_captions_count_as_positives() -> None:
+def test_identical_facts_count_as_positives() -> None:
     feats = torch.nn.functional.normalize(torch.randn(4, 8), dim=1)
     scale = torch.tensor(10.0)
     # epochs 0 and 1 share their caption: swapping their texts must not change the loss
@@ -150,3 +213,13 @@ def test_channel_dropout_zeroes_dropped_channels_and_keeps_some() -> None:
     assert (keep.sum(1) < 9).any()
     assert torch.equal(out.abs().sum(2) > 0, keep)
     assert math.isclose(float(out[keep].mean()), 1.0)
+
+
+def test_gain_jitter_rescales_signal_channels_but_not_position_codes() -> None:
+    signals = torch.ones(64, 10, 5)
+    out = GainJitter(p_epoch=1.0, log_sd=0.5)(signals, torch.Generator().manual_seed(0))
+    gains = out[:, :, 0]
+    assert torch.equal(out, gains[:, :, None].expand_as(out))  # one gain per channel
+    assert torch.equal(gains[:, 9], torch.ones(64))  # POS codes untouched
+    assert 0.3 < float(gains[:, :9].std()) and float(gains[:, :9].min()) > 0
+    assert GainJitter()(signals, torch.Generator()) is signals  # off by default

@@ -10,6 +10,7 @@ import numpy as np
 from sleeplm_core.captions import brain, heart, position_muscle, respiratory, stage_event
 from sleeplm_core.captions.grammar import NumberStyle, sentences
 from sleeplm_core.captions.levels import LEVELS
+from sleeplm_core.captions.words import summary
 from sleeplm_core.errors import SleepLMError
 from sleeplm_core.features.night import Facts
 
@@ -20,6 +21,9 @@ LANGUAGES: dict[str, ModuleType] = {
     "position_muscle": position_muscle, "stage_event": stage_event,
 }
 """Level -> module with ``render(facts, rng, number)`` and ``parse(sentences)``."""
+CAPTION_VERSION = 2
+"""Version of the caption text: 1 numbers only; 2 opens with the plain-word summary.
+Datasets record it so a trainer never mixes captions of two versions."""
 
 
 class CaptionError(SleepLMError):
@@ -30,13 +34,17 @@ def render_caption(level: str, facts: Facts, rng: np.random.Generator,
                    approx_prob: float = 0.3) -> str:
     """One caption of ``facts`` at ``level``; phrasing and number style come from ``rng``.
 
+    The caption opens with the facts' plain-word summary (:func:`words.summary`), so
+    that truncation to a model's context never drops the words, then states the numbers.
+
     Args:
         level: one of :data:`~sleeplm_core.captions.levels.LEVELS`.
         facts: that level's facts for one epoch.
         rng: generator choosing templates, connectors and number styles.
         approx_prob: chance that a number is printed approximately ("roughly 18%").
     """
-    return _language(level).render(facts, rng, NumberStyle(rng, approx_prob))
+    numbers = _language(level).render(facts, rng, NumberStyle(rng, approx_prob))
+    return " ".join(part for part in (summary(facts), numbers) if part)
 
 
 def parse_caption(text: str, level: str | None = None) -> Facts:

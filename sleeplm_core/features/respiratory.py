@@ -25,7 +25,7 @@ from scipy.signal import butter, sosfiltfilt
 
 from sleeplm_core.features.schema import quantity
 from sleeplm_core.features.signals import (
-    complete_epochs, epoch_matrix, fill_gaps, usable_channel,
+    complete_epochs, fill_gaps, usable_channel,
 )
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
@@ -77,7 +77,7 @@ def respiratory_features(rec: Recording, epochs: EpochSet) -> list[RespiratoryFa
             continue
         filled, finite = fill_gaps(sig)
         complete = complete_epochs(finite, sig.sfreq, epochs.starts)
-        onsets = _breath_onsets(_bandpass(filled, BREATH_BAND_HZ), sig.sfreq, epochs.starts)
+        onsets = _breath_onsets(_bandpass(filled, BREATH_BAND_HZ), sig.sfreq)
         breathing = _breathing(onsets / sig.sfreq, epochs.starts, source)
         per_source.append([b if ok else None for b, ok in zip(breathing, complete)])
         if role == "AF":
@@ -97,9 +97,13 @@ def _bandpass(sig: Signal, band: tuple[float, float]) -> np.ndarray:
     return sosfiltfilt(sos, sig.data - np.mean(sig.data))
 
 
-def _breath_onsets(x: np.ndarray, sfreq: float, starts: np.ndarray) -> np.ndarray:
+def _breath_onsets(x: np.ndarray, sfreq: float) -> np.ndarray:
     """Sample indices of breath onsets over the night."""
-    spread = np.std(epoch_matrix(Signal("", x, sfreq), starts), axis=1)
+    # The threshold comes from the whole night, not from the epochs asked for, so an
+    # epoch's breaths do not depend on which other epochs are described with it.
+    window = int(EPOCH_SEC * sfreq)
+    whole = x[: max(window, len(x) // window * window)]
+    spread = np.std(whole.reshape(-1, min(window, len(whole))), axis=1)
     # Peak-to-trough amplitude of a sine is 2*sqrt(2) times its standard deviation.
     h = HYSTERESIS * 2.0 * np.sqrt(2.0) * float(np.median(spread))
     state = np.where(x > h, 1, np.where(x < -h, -1, 0))

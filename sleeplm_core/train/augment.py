@@ -1,10 +1,18 @@
-"""Channel-dropout augmentation, so the model copes with montages that lack channels."""
+"""Augmentations for transfer: channel dropout (montages that lack channels) and
+per-channel gain jitter (recordings whose amplitudes, after the per-recording robust
+z-score, still differ from the synthetic nights', e.g. through other derivations,
+filters or a night dominated by one stage)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import torch
+
+from sleeplm_core.io.epochset import CANONICAL_CHANNELS
+
+_LEVEL_CHANNELS = torch.tensor([name == "POS" for name in CANONICAL_CHANNELS])
+"""Channels holding codes (body position), never rescaled."""
 
 
 @dataclass
@@ -40,3 +48,27 @@ class ChannelDropout:
             rescue = torch.zeros_like(mask).scatter_(1, top, True) & mask
             keep = torch.where(short[:, None], keep | rescue, keep)
         return signals * keep[:, :, None].to(signals.dtype), keep
+
+
+@dataclass
+class GainJitter:
+    """Scale each channel of some epochs by a random log-normal gain.
+
+    Attributes:
+        p_epoch: probability that an epoch's channels are rescaled.
+        log_sd: standard deviation of the natural-log gain (0.3: most gains in 0.55-1.8).
+    """
+
+    p_epoch: float = 0.0
+    log_sd: float = 0.3
+
+    def __call__(self, signals: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """A copy of ``signals`` (B, 10, T) with per-channel gains; absent (zero) channels
+        stay zero and body-position codes are left as they are."""
+        if self.p_epoch <= 0:
+            return signals
+        b, c = signals.shape[:2]
+        hit = (torch.rand(b, 1, generator=generator) < self.p_epoch) & ~_LEVEL_CHANNELS[None, :c]
+        gain = torch.exp(torch.randn(b, c, generator=generator) * self.log_sd)
+        gain = torch.where(hit, gain, torch.ones_like(gain))
+        return signals * gain[:, :, None].to(signals.dtype)

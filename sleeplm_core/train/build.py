@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
+from sleeplm_core.captions.caption import CAPTION_VERSION
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.montage import Montage
 from sleeplm_core.io.recording import Recording
@@ -98,13 +99,14 @@ def _open_or_create(out: Path, config: BuildConfig) -> Manifest:
     if (out / "manifest.json").exists():
         manifest = read_manifest(out)
         if (manifest.levels != list(config.levels)
-                or manifest.n_paraphrases != config.n_paraphrases):
-            raise DatasetError(f"{out} was built with other caption levels or paraphrase count; "
-                               "choose a new --out folder")
+                or manifest.n_paraphrases != config.n_paraphrases
+                or manifest.caption_version != CAPTION_VERSION):
+            raise DatasetError(f"{out} was built with other caption levels, paraphrase count or "
+                               "caption version; choose a new --out folder")
         return manifest
     out.mkdir(parents=True, exist_ok=True)
     return Manifest(levels=list(config.levels), level_modality=list(config.level_modality),
-                    n_paraphrases=config.n_paraphrases)
+                    n_paraphrases=config.n_paraphrases, caption_version=CAPTION_VERSION)
 
 
 def _shard_content(night: Night, captioner: Captioner, config: BuildConfig) -> ShardContent:

@@ -71,6 +71,10 @@ def load_checkpoint(path: Path, model: torch.nn.Module, optimizer: torch.optim.O
     except RuntimeError as err:
         raise CheckpointError(f"checkpoint {path} was made for another model config; "
                               "resume with the recipe that created it") from err
-    optimizer.load_state_dict(payload["optimizer"])
+    try:
+        optimizer.load_state_dict(payload["optimizer"])
+    except (ValueError, KeyError) as err:
+        raise CheckpointError(f"checkpoint {path} has another optimizer layout ({err}); "
+                              "resume with the recipe that created it") from err
     scaler.load_state_dict(payload["scaler"])
     return TrainState(**payload["state"])

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sleeplm_core.errors import SleepLMError
-from sleeplm_core.train.augment import ChannelDropout
+from sleeplm_core.train.augment import ChannelDropout, GainJitter
 from sleeplm_core.train.losses import LossWeights
 
 
@@ -30,6 +30,8 @@ class OptimConfig:
         warmup_steps: optimizer steps of linear warmup from 0.
         min_lr_ratio: final learning rate as a fraction of ``lr``.
         grad_clip: max global gradient L2 norm, 0 disables clipping.
+        text_lr: peak learning rate of the unlocked MiniLM layers (pretrained, so
+            usually far below ``lr``); None uses ``lr``. Same schedule, scaled.
     """
 
     lr: float = 5e-4
@@ -38,6 +40,7 @@ class OptimConfig:
     warmup_steps: int = 50
     min_lr_ratio: float = 0.1
     grad_clip: float = 1.0
+    text_lr: float | None = None
 
 
 @dataclass
@@ -62,6 +65,10 @@ class TrainConfig:
         find_unused_parameters: passed to DDP when some heads are switched off.
         length_buckets: caption-length buckets per batch (see ``step.Objective``).
         caption_fraction: share of each batch that trains the caption decoder.
+        text_tokens: most caption tokens the text tower reads for contrastive-only rows
+            (None: all; see ``step.Objective``).
+        level_weights: caption level name -> relative chance that a step's caption of
+            an epoch is drawn from that level (levels not named weigh 1).
     """
 
     data: str
@@ -76,6 +83,7 @@ class TrainConfig:
     optim: OptimConfig = field(default_factory=OptimConfig)
     weights: LossWeights = field(default_factory=LossWeights)
     channel_dropout: ChannelDropout = field(default_factory=ChannelDropout)
+    gain_jitter: GainJitter = field(default_factory=GainJitter)
     log_every: int = 10
     eval_every: int = 100
     ckpt_every: int = 100
@@ -85,6 +93,8 @@ class TrainConfig:
     find_unused_parameters: bool = False
     length_buckets: int = 4
     caption_fraction: float = 1.0
+    text_tokens: int | None = None
+    level_weights: dict[str, float] = field(default_factory=dict)
 
 
 def _build(cls: type, values: dict[str, Any], where: str) -> Any:

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from torch.utils.data.distributed import DistributedSampler
 
+from sleeplm_core.captions.words import caption_key
 from sleeplm_core.train.store import DatasetError, Manifest, open_shard, read_manifest
 
 
@@ -39,6 +40,8 @@ class EpochDataset(torch.utils.data.Dataset):
 
     Caption strings of all shards are merged into one deduplicated table,
     :attr:`strings`; :attr:`captions` (N, n_levels, n_paraphrases) indexes it (-1: none).
+    :attr:`keys` gives each string its fact-key id (:func:`captions.words.caption_key`):
+    strings with equal ids state the same binned facts.
     """
 
     def __init__(self, root: str | Path, split: str) -> None:
@@ -66,6 +69,9 @@ class EpochDataset(torch.utils.data.Dataset):
             parts["shard"].append(np.full(n, s_idx, dtype=np.int64))
             parts["local"].append(np.arange(n, dtype=np.int64))
         self.strings = list(lookup)
+        key_ids: dict[str, int] = {}
+        self.keys = np.array([key_ids.setdefault(caption_key(t), len(key_ids)) for t in self.strings],
+                             dtype=np.int64)
         self.captions = np.concatenate(parts["captions"])
         self.channel_mask = np.concatenate(parts["mask"])
         self.stages = np.concatenate(parts["stages"])
@@ -89,12 +95,14 @@ def collate(items: list[tuple[np.ndarray, np.ndarray, int, int]]) -> Batch:
                  torch.tensor(stages, dtype=torch.int64), torch.tensor(index, dtype=torch.int64))
 
 
-def sample_captions(captions: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Pick one caption per epoch: a level uniformly among those it has, then a paraphrase.
+def sample_captions(captions: np.ndarray, rng: np.random.Generator,
+                    level_weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Pick one caption per epoch: a level among those it has, then a paraphrase.
 
     Args:
         captions: int (B, n_levels, n_paraphrases) string ids, -1 where absent.
         rng: the step's generator (seeded from the step, so resume replays it).
+        level_weights: (n_levels,) relative chance of each level; None = uniform.
 
     Returns:
         (string ids (B,), level indices (B,)); -1 for an epoch without any caption.
@@ -107,7 +115,8 @@ def sample_captions(captions: np.ndarray, rng: np.random.Generator) -> tuple[np.
         options = np.flatnonzero(n_per_level[b])
         if not len(options):
             continue
-        level = int(rng.choice(options))
+        p = None if level_weights is None else level_weights[options] / level_weights[options].sum()
+        level = int(rng.choice(options, p=p))
         ids[b] = captions[b, level, rng.integers(n_per_level[b, level])]
         levels[b] = level
     return ids, levels

@@ -82,6 +82,22 @@ def recall_at_k(similarity: np.ndarray, relevant: np.ndarray, ks: Sequence[int])
     return {f"R@{k}": float(hits[:, :k].any(axis=1).mean()) if valid.any() else 0.0 for k in ks}
 
 
+def embedding_health(emb: np.ndarray) -> dict[str, float]:
+    """Collapse diagnostics of unit embeddings (n, D).
+
+    ``emb_mean_cos``: mean cosine over distinct pairs (near 1 = everything embeds alike).
+    ``emb_eff_rank``: exp of the entropy of the normalised singular values of the
+    centred embeddings (1 = one direction; D = all directions used evenly).
+    """
+    n = len(emb)
+    gram = emb @ emb.T
+    mean_cos = float((gram.sum() - np.trace(gram)) / max(n * (n - 1), 1))
+    s = np.linalg.svd(emb - emb.mean(0), compute_uv=False)
+    p = s / max(s.sum(), 1e-12)
+    p = p[p > 0]
+    return {"emb_mean_cos": mean_cos, "emb_eff_rank": float(np.exp(-(p * np.log(p)).sum()))}
+
+
 def caption_loss_on(model: torch.nn.Module, evalset: EvalSet, device: torch.device,
                     batch_size: int) -> float:
     """Mean caption cross-entropy per token of the decoder on the query captions."""
@@ -118,7 +134,8 @@ def evaluate(model: torch.nn.Module, evalset: EvalSet, device: torch.device,
         metrics = {"zs_acc": scores.accuracy, "zs_kappa": scores.kappa,
                    "zs_macro_f1": scores.macro_f1,
                    **recall_at_k(sim, evalset.relevant, (1, 10)),
-                   "caption_loss": caption_loss_on(model, evalset, device, batch_size)}
+                   "caption_loss": caption_loss_on(model, evalset, device, batch_size),
+                   **embedding_health(emb)}
     finally:
         model.train(was_training)
     return metrics

@@ -26,6 +26,9 @@ from sleeplm_core.train.data import Batch, EpochDataset, ResumableSampler, colla
 from sleeplm_core.train.evaluate import EvalSet, evaluate, make_eval_set
 from sleeplm_core.train.logbook import append_metrics, plot_curves, truncate_after
 from sleeplm_core.train.losses import total_loss
+from sleeplm_core.train.preflight import (
+    check_manifest, check_run_folder, check_usable, level_weight_vector,
+)
 from sleeplm_core.train.step import Objective, active_terms, build_model
 
 log = logging.getLogger(__name__)
@@ -54,16 +57,26 @@ def lr_at(step: int, total_steps: int, optim: OptimConfig) -> float:
     return floor + (optim.lr - floor) * 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
-def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
-    """Decay weight matrices only; norms, biases, embeddings and the logit scale are exempt."""
-    decay, no_decay = [], []
+TEXT_ENCODER_PREFIX = "text.hf."
+"""Parameters of the pretrained MiniLM, which ``optim.text_lr`` governs."""
+
+
+def param_groups(model: torch.nn.Module, optim: OptimConfig) -> list[dict]:
+    """Decay weight matrices only (norms, biases, embeddings and the logit scale are
+    exempt); unlocked MiniLM layers get their own groups at ``optim.text_lr``.
+
+    Each group carries ``lr_scale``, its peak learning rate over ``optim.lr``.
+    """
+    groups: dict[tuple[bool, bool], list[torch.nn.Parameter]] = {}
     for name, p in model.named_parameters():
         if not p.requires_grad:
             continue
         exempt = p.ndim < 2 or "embed" in name or "logit_scale" in name
-        (no_decay if exempt else decay).append(p)
-    return [{"params": decay, "weight_decay": weight_decay},
-            {"params": no_decay, "weight_decay": 0.0}]
+        groups.setdefault((name.startswith(TEXT_ENCODER_PREFIX), exempt), []).append(p)
+    text_scale = (optim.text_lr if optim.text_lr is not None else optim.lr) / optim.lr
+    return [{"params": params, "weight_decay": 0.0 if exempt else optim.weight_decay,
+             "lr_scale": text_scale if text else 1.0}
+            for (text, exempt), params in sorted(groups.items())]
 
 
 class BatchStream:
@@ -104,6 +117,7 @@ class Run:
     evalset: EvalSet | None
     state: TrainState
     out: Path
+    level_weights: np.ndarray | None
 
     @property
     def amp(self) -> torch.dtype | None:
@@ -114,27 +128,30 @@ class Run:
 
 def setup_run(config: TrainConfig, resume: bool = False) -> Run:
     """Join the process group, build the model, optimizer and data; load ``last.pt`` on resume."""
+    out = Path(config.out)
+    check_run_folder(out, resume)
+    train_set = EpochDataset(config.data, "train")
+    check_manifest(train_set.manifest, train_set.root, config)
+    check_usable(train_set)
     info = dist_util.setup()
     if config.threads:
         torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)  # same initial weights on every rank
     core = build_model(config).to(info.device)
-    optimizer = torch.optim.AdamW(param_groups(core, config.optim.weight_decay),
+    optimizer = torch.optim.AdamW(param_groups(core, config.optim),
                                   lr=config.optim.lr, betas=config.optim.betas)
     scaler = torch.amp.GradScaler(info.device.type,
                                   enabled=info.device.type == "cuda" and config.amp_dtype == "float16")
-    out = Path(config.out)
     state = TrainState()
     if resume:
         state = load_checkpoint(out / LAST, core, optimizer, scaler)
         log.info("resumed at step %d", state.step)
     objective: torch.nn.Module = Objective(core, active_terms(config.weights), config.length_buckets,
-                                          config.caption_fraction)
+                                          config.caption_fraction, config.text_tokens)
     if info.distributed:
         objective = DDP(objective,
                         device_ids=[info.local_rank] if info.device.type == "cuda" else None,
                         find_unused_parameters=config.find_unused_parameters)
-    train_set = EpochDataset(config.data, "train")
     sampler = ResumableSampler(train_set, info.world_size, info.rank, config.seed)
     evalset = None
     if info.is_main:
@@ -142,7 +159,8 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
         evalset = make_eval_set(EpochDataset(config.data, "val"), config.eval_max_epochs,
                                 config.seed)
     return Run(config, info, objective, core, optimizer, scaler, train_set,
-               BatchStream(train_set, sampler, config.batch_size, state), evalset, state, out)
+               BatchStream(train_set, sampler, config.batch_size, state), evalset, state, out,
+               level_weight_vector(config, train_set.manifest.levels))
 
 
 def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
@@ -150,7 +168,9 @@ def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
     cfg = run.config
     batch = run.stream.next()
     signals, mask = cfg.channel_dropout(batch.signals, batch.channel_mask, gen)
-    ids, levels = sample_captions(run.train_set.captions[batch.index.numpy()], rng)
+    signals = cfg.gain_jitter(signals, gen)
+    ids, levels = sample_captions(run.train_set.captions[batch.index.numpy()], rng,
+                                  run.level_weights)
     if (ids < 0).any():
         raise ValueError("training epoch without any caption; rebuild the dataset")
     dev = run.info.device
@@ -160,7 +180,7 @@ def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
     with no_sync(), torch.autocast(dev.type, dtype=run.amp or torch.float32,
                                    enabled=run.amp is not None):
         parts = run.objective(signals.to(dev), mask.to(dev), tokens.to(dev), modality.to(dev),
-                              torch.from_numpy(ids).to(dev))
+                              torch.from_numpy(run.train_set.keys[ids]).to(dev))
         loss = total_loss(parts, cfg.weights) / cfg.grad_accum
         run.scaler.scale(loss).backward()
     return {k: float(v.detach()) for k, v in parts.items()} | {"loss": float(loss.detach()) * cfg.grad_accum}
@@ -174,7 +194,7 @@ def train_step(run: Run) -> dict[str, float]:
     gen, rng = torch.Generator().manual_seed(seed), np.random.default_rng(seed)
     lr = lr_at(state.step, cfg.steps, cfg.optim)
     for group in run.optimizer.param_groups:
-        group["lr"] = lr
+        group["lr"] = lr * group["lr_scale"]
     sums: dict[str, float] = {}
     for micro in range(cfg.grad_accum):
         for k, v in _micro_step(run, gen, rng, sync=micro == cfg.grad_accum - 1).items():

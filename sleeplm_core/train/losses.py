@@ -27,20 +27,21 @@ def gather_with_grad(x: torch.Tensor) -> torch.Tensor:
 
 
 def contrastive_loss(signal_features: torch.Tensor, text_features: torch.Tensor,
-                     logit_scale: torch.Tensor, caption_ids: torch.Tensor) -> torch.Tensor:
-    """Symmetric InfoNCE between L2-normalised signal and text features.
+                     logit_scale: torch.Tensor, fact_keys: torch.Tensor) -> torch.Tensor:
+    """Symmetric InfoNCE between L2-normalised signal and text features, multi-positive.
 
-    Template captions repeat within a batch, so every pair whose caption string is the
-    same counts as a positive (targets spread evenly over them) instead of forcing the
-    model to tell identical texts apart.
+    Captions in a batch often state the same facts in other numbers or words, so every
+    pair whose fact key is the same counts as a positive (targets spread evenly over
+    them) instead of forcing the model to tell near-duplicate texts apart.
 
     Args:
         signal_features, text_features: (B, D), already normalised.
         logit_scale: multiplier of the cosines, ``exp`` of the learned log-temperature.
-        caption_ids: int (B,), string id of each caption (equal ids = same text).
+        fact_keys: int (B,), fact-key id of each caption (equal ids = same binned facts,
+            see :func:`sleeplm_core.captions.words.caption_key`; string ids also work).
     """
     sig, txt = gather_with_grad(signal_features), gather_with_grad(text_features)
-    ids = gather_with_grad(caption_ids)
+    ids = gather_with_grad(fact_keys)
     logits = logit_scale * sig @ txt.t()
     same = (ids[:, None] == ids[None, :]).to(logits.dtype)
     targets = same / same.sum(1, keepdim=True)

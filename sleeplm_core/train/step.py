@@ -47,14 +47,17 @@ def active_terms(weights: LossWeights) -> tuple[str, ...]:
 class Objective(nn.Module):
     """The training loss as a module, so DDP wraps one forward per backward.
 
-    Two options target the cost of a step, neither changing the contrastive term
-    (``bench/train.py`` measures whether they pay off on a given machine):
+    Three options target the cost of a step (``bench/train.py`` measures whether the
+    first two pay off on a given machine):
 
     * only the first ``caption_fraction`` of the (shuffled) batch feeds the caption
       decoder, whose projection onto MiniLM's 30,522-token vocabulary dominates the
       step; the other rows still give signal and text features;
     * rows are grouped into buckets of similar caption length, each padded only to
-      its own longest caption (lengths run from ~15 to 128 tokens).
+      its own longest caption (lengths run from ~15 to 128 tokens);
+    * rows outside the caption share feed the text tower only their first
+      ``text_tokens`` tokens: captions open with their plain-word summary (12-36
+      tokens), and the text tower's cost grows with length.
 
     Features of all rows meet again in one contrastive loss.
 
@@ -63,13 +66,15 @@ class Objective(nn.Module):
         terms: loss terms computed (see :data:`TERMS`).
         n_buckets: length buckets per group of rows (1 = pad the group together).
         caption_fraction: share of the batch trained on the caption loss.
+        text_tokens: most tokens of a contrastive-only row's caption (None: all).
     """
 
     def __init__(self, model: nn.Module, terms: Sequence[str] = TERMS, n_buckets: int = 1,
-                 caption_fraction: float = 1.0) -> None:
+                 caption_fraction: float = 1.0, text_tokens: int | None = None) -> None:
         super().__init__()
         self.model, self.terms = model, tuple(terms)
         self.n_buckets, self.caption_fraction = n_buckets, caption_fraction
+        self.text_tokens = text_tokens
 
     def _buckets(self, rows: torch.Tensor, lengths: torch.Tensor) -> list[torch.Tensor]:
         if not len(rows):
@@ -78,14 +83,14 @@ class Objective(nn.Module):
         return list(torch.tensor_split(rows, min(self.n_buckets, len(rows))))
 
     def forward(self, signals: torch.Tensor, channel_mask: torch.Tensor, tokens: torch.Tensor,
-                modality: torch.Tensor, caption_ids: torch.Tensor) -> dict[str, torch.Tensor]:
+                modality: torch.Tensor, fact_keys: torch.Tensor) -> dict[str, torch.Tensor]:
         """Loss terms of a batch.
 
         Args:
             signals: float (B, 10, 1920); channel_mask: bool (B, 10).
             tokens: long (B, T) caption tokens from the model's tokenizer.
             modality: long (B,), the caption level's prefix index.
-            caption_ids: long (B,) string ids, so repeated captions count as positives.
+            fact_keys: long (B,) fact-key ids, so captions of the same facts count as positives.
         """
         lengths = (tokens != self.model.tokenizer.pad_id).sum(1)
         rows = torch.arange(len(tokens), device=tokens.device)
@@ -103,7 +108,7 @@ class Objective(nn.Module):
                     torch.stack(caption_nll(out["logits"], out["labels"], int(out["pad_id"]))))
             else:
                 out = self.model(signals[idx], None, channel_mask=channel_mask[idx])
-                text.append(F.normalize(self.model.text(ids)[0], dim=-1))
+                text.append(F.normalize(self.model.text(ids[:, : self.text_tokens])[0], dim=-1))
             image.append(out["image_features"])
             order.append(idx)
             if "reconstruction" in self.terms and "reconstruction" in out:
@@ -113,5 +118,5 @@ class Objective(nn.Module):
         parts = {name: total / count.clamp_min(1) for name, (total, count) in totals.items()}
         if "contrastive" in self.terms:
             parts["contrastive"] = contrastive_loss(torch.cat(image), torch.cat(text),
-                                                    out["logit_scale"], caption_ids[torch.cat(order)])
+                                                    out["logit_scale"], fact_keys[torch.cat(order)])
         return parts

@@ -74,6 +74,8 @@ class Manifest:
         level_modality: decoder modality prefix index for each level.
         n_paraphrases: size of ``captions.npy``'s axis 2.
         recordings: every completed recording, in build order.
+        caption_version: ``captions.caption.CAPTION_VERSION`` of the stored captions
+            (1 for datasets built before the version was recorded).
     """
 
     levels: list[str]
@@ -81,6 +83,7 @@ class Manifest:
     n_paraphrases: int
     recordings: list[RecordingEntry] = field(default_factory=list)
     format_version: int = FORMAT_VERSION
+    caption_version: int = 1
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Epochs and recordings per split, with epochs per stage."""
@@ -102,7 +105,8 @@ class Manifest:
         entries = [RecordingEntry(**r) for r in obj["recordings"]]
         return cls(levels=list(obj["levels"]), level_modality=list(obj["level_modality"]),
                    n_paraphrases=int(obj["n_paraphrases"]), recordings=entries,
-                   format_version=int(obj["format_version"]))
+                   format_version=int(obj["format_version"]),
+                   caption_version=int(obj.get("caption_version", 1)))
 
 
 def safe_id(text: str) -> str:

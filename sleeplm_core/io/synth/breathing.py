@@ -11,6 +11,12 @@ event scales effort and flow on that grid:
 * hypopnea: flow at 35-60 % (a >= 40 % drop), effort 60-80 %;
 * 10 s of recovery hyperpnea after every event.
 
+Outside events, breaths vary as real ones do (the night's
+:class:`~sleeplm_core.io.synth.variation.NightVariation`): tidal volume varies
+from breath to breath, a few sighs (2-3x breaths) come per hour, and in spells
+of inspiratory flow limitation the inspiratory flow is flattened at 80 % of its
+peak. None of this reaches the 30 % flow drop of a scorable hypopnea.
+
 Belts and flow are in arbitrary units (normal breaths ~1 a.u. peak flow).
 """
 
@@ -24,6 +30,7 @@ from sleeplm_core.io.recording import EPOCH_SEC, Signal
 from sleeplm_core.io.synth.hypnogram import REM, W
 from sleeplm_core.io.synth.noise import band_components, per_second_to_rate, smooth
 from sleeplm_core.io.synth.schedule import NightPlan
+from sleeplm_core.io.synth.variation import NightVariation
 
 CONTROL_FS = 10.0
 """Rate (Hz) of the control grid carrying breath phase, gains and heart rate."""
@@ -47,6 +54,8 @@ class BreathingDrive:
         effort_gain: belt scale (1 normal).
         paradox: 0 in phase .. 1 thorax half a cycle behind the abdomen.
         rate_per_epoch: true drive rate per epoch, breaths/min.
+        breath_gain: tidal-volume factor of the current breath (1 typical, 2-3 in a sigh).
+        limited: 1 in spells of inspiratory flow limitation, else 0.
     """
 
     phase: np.ndarray
@@ -54,6 +63,8 @@ class BreathingDrive:
     effort_gain: np.ndarray
     paradox: np.ndarray
     rate_per_epoch: np.ndarray
+    breath_gain: np.ndarray
+    limited: np.ndarray
 
     def at(self, name: str, fs: float, n: int) -> np.ndarray:
         """Interpolate one control-grid field to ``n`` samples at ``fs`` Hz."""
@@ -101,24 +112,63 @@ def _event_gains(plan: NightPlan, n_ctrl: int, rng: np.random.Generator) -> tupl
     return smooth(flow, width), smooth(effort, width), smooth(paradox, width)
 
 
-def breathing_drive(plan: NightPlan, rng: np.random.Generator) -> BreathingDrive:
+def _breath_gains(plan: NightPlan, phase: np.ndarray, quiet: np.ndarray, var: NightVariation,
+                  rng: np.random.Generator) -> np.ndarray:
+    """Tidal-volume factor per control sample: log-normal per breath, sighs in quiet sleep breathing."""
+    breath = np.floor(phase).astype(int)
+    n_breaths = int(breath[-1]) + 1
+    gain = np.exp(rng.normal(0.0, var.breath_amp_cv, n_breaths))
+    first_ctrl = np.searchsorted(breath, np.arange(n_breaths))
+    # A sigh needs a whole breath of undisturbed sleep breathing, so no event's baseline is altered.
+    second = np.minimum(first_ctrl / CONTROL_FS, len(plan.stage_s) - 1).astype(int)
+    eligible = quiet[np.minimum(first_ctrl, len(quiet) - 1)] & (plan.stage_s[second] != W)
+    n_sighs = rng.poisson(var.sighs_per_hour * plan.sleep_hours)
+    candidates = np.flatnonzero(eligible)
+    if n_sighs and candidates.size:
+        gain[rng.choice(candidates, size=min(n_sighs, candidates.size), replace=False)] *= rng.uniform(2.0, 3.0)
+    return gain[breath]
+
+
+def _flow_limitation(plan: NightPlan, n_ctrl: int, share: float, rng: np.random.Generator) -> np.ndarray:
+    """0/1 per control sample: spells of minutes covering about ``share`` of sleep."""
+    if share <= 0.0:
+        return np.zeros(n_ctrl)
+    spells = smooth(rng.standard_normal(len(plan.stage_s)), 180)
+    per_s = (spells > np.quantile(spells, 1.0 - share)) & (plan.stage_s != W)
+    return np.repeat(per_s.astype(float), int(CONTROL_FS))[:n_ctrl]
+
+
+def breathing_drive(plan: NightPlan, var: NightVariation, rng: np.random.Generator) -> BreathingDrive:
     rate_s = _rate_per_second(plan, rng)
     n_ctrl = int(len(plan.stage_s) * CONTROL_FS)
     phase = np.cumsum(per_second_to_rate(rate_s / 60.0, CONTROL_FS, n_ctrl)) / CONTROL_FS
     flow, effort, paradox = _event_gains(plan, n_ctrl, rng)
     per_epoch = rate_s.reshape(-1, int(EPOCH_SEC)).mean(axis=1)
-    return BreathingDrive(phase, flow, effort, paradox, per_epoch)
+    quiet = (np.abs(flow - 1.0) < 1e-6) & (np.abs(effort - 1.0) < 1e-6)
+    breath_gain = _breath_gains(plan, phase, quiet, var, rng)
+    limited = _flow_limitation(plan, n_ctrl, var.flow_limitation, rng) * quiet
+    return BreathingDrive(phase, flow, effort, paradox, per_epoch, breath_gain, limited)
+
+
+def _flattened(phase: np.ndarray) -> np.ndarray:
+    """Factor that caps the inspiratory half-sine of flow at 80 % of its peak (1 in expiration)."""
+    x = np.mod(phase, 1.0)
+    shape = np.sin(np.pi * np.clip(x / INSPIRATION, 0.0, 1.0))
+    return np.where(x < INSPIRATION, np.minimum(1.0, 0.8 / np.maximum(shape, 1e-6)), 1.0)
 
 
 def render_effort_and_flow(plan: NightPlan, drive: BreathingDrive, fs: float, rng: np.random.Generator) -> list[Signal]:
     """Thorax, Abdomen and Airflow in a.u. at ``fs`` Hz."""
     n = len(plan.stage_s) * int(fs)
     phase = drive.at("phase", fs, n)
-    effort = drive.at("effort_gain", fs, n)
+    tidal = drive.at("breath_gain", fs, n)
+    effort = drive.at("effort_gain", fs, n) * tidal
     posture = per_second_to_rate(np.where(plan.position_s == 2, 1.0, 0.85), fs, n)
     abdomen = 1.2 * posture * effort * (volume(phase) - 0.5)
     thorax = posture * effort * (volume(phase + 0.5 * drive.at("paradox", fs, n)) - 0.5)
-    airflow = drive.at("flow_gain", fs, n) * np.gradient(volume(phase)) * fs
+    limited = drive.at("limited", fs, n)
+    shape = 1.0 + limited * (_flattened(phase) - 1.0)
+    airflow = drive.at("flow_gain", fs, n) * tidal * shape * np.gradient(volume(phase)) * fs
     return [
         Signal("Abdomen", abdomen + rng.normal(0, 0.01, n), fs, "a.u."),
         Signal("Thorax", thorax + rng.normal(0, 0.01, n), fs, "a.u."),

@@ -92,8 +92,8 @@ def _complexes(peaks: np.ndarray, rr: np.ndarray, breath: np.ndarray, fs: float,
     return np.bincount(index[valid], weights=wave[valid], minlength=n)
 
 
-def render_ecg(beats: Heartbeats, drive: BreathingDrive, fs: float, n_seconds: int, rng: np.random.Generator) -> Signal:
-    """Lead II ECG in µV: PQRST complexes, breathing-modulated R amplitude, baseline wander and noise."""
+def ecg_complexes(beats: Heartbeats, drive: BreathingDrive, fs: float, n_seconds: int) -> np.ndarray:
+    """The heart's PQRST complexes (µV, lead II) with breathing-modulated R amplitude, without noise."""
     n = n_seconds * int(fs)
     breath = np.interp(beats.r_peaks, np.arange(len(drive.phase)) / CONTROL_FS, volume(drive.phase))
     rr = np.diff(beats.r_peaks, append=beats.r_peaks[-1] + 1.0)
@@ -102,6 +102,13 @@ def render_ecg(beats: Heartbeats, drive: BreathingDrive, fs: float, n_seconds: i
     for start in range(0, len(beats.r_peaks), chunk):
         block = slice(start, start + chunk)
         ecg += _complexes(beats.r_peaks[block], rr[block], breath[block], fs, n)
+    return ecg
+
+
+def render_ecg(beats: Heartbeats, drive: BreathingDrive, fs: float, n_seconds: int, rng: np.random.Generator) -> Signal:
+    """Lead II ECG in µV: PQRST complexes, breathing-modulated R amplitude, baseline wander and noise."""
+    n = n_seconds * int(fs)
+    ecg = ecg_complexes(beats, drive, fs, n_seconds)
     wander = band_components(rng.standard_normal(n), fs, {"wander": (0.05, 0.5)})["wander"]
     return Signal("ECG II", ecg + 40.0 * wander + rng.normal(0.0, 10.0, n), fs, "uV")
 

@@ -1,26 +1,38 @@
-"""Central EEG (C3-M2, C4-M1) by sleep stage, in µV.
+"""Scalp EEG by sleep stage, in µV, for any of the derivations in :data:`DERIVATIONS`.
 
-Each channel is a stage-weighted mix of band-limited noise (1/f background,
-delta, theta, alpha, sigma, beta) plus the transients of the plan: spindles and
-K-complexes in N2/N3 and sawtooth bursts in REM. Arousals add alpha and beta
-(the AASM "abrupt shift to faster frequencies"). The two hemispheres share 60 %
-of their noise, as neighbouring scalp derivations do.
+Each channel is a stage-weighted mix of band-limited noise (an aperiodic 1/f^x
+background, delta, theta, alpha, sigma, beta) plus the transients of the plan:
+spindles and K-complexes in N2/N3 and sawtooth bursts in REM. Arousals add
+alpha and beta (the AASM "abrupt shift to faster frequencies"). The sleeper's
+:class:`~sleeplm_core.io.synth.variation.NightVariation` sets the alpha peak,
+spindle frequencies and amplitudes, slow-wave amplitude and the aperiodic
+exponent; band powers drift within a stage and slide between stages over tens
+of seconds, as real spectra do. Derivations differ by scalp site: frontal
+leads carry slow waves, K-complexes and slow spindles, occipital leads alpha.
+Channels of one night share 60 % of their noise, as neighbouring derivations do.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.signal import sawtooth
 
-from sleeplm_core.io.recording import Signal
 from sleeplm_core.io.synth.hypnogram import REM
-from sleeplm_core.io.synth.noise import band_components, per_second_to_rate, pink_noise, place_waveforms
+from sleeplm_core.io.synth.noise import (band_components, per_second_to_rate, pink_noise, place_waveforms, smooth,
+                                        spectral_peak)
 from sleeplm_core.io.synth.schedule import NightPlan
+from sleeplm_core.io.synth.variation import NightVariation
 
 BANDS: dict[str, tuple[float, float]] = {
     "delta": (0.5, 2.0), "theta": (4.0, 7.5), "alpha": (8.5, 11.5), "sigma": (12.0, 15.0), "beta": (16.0, 30.0),
 }
-"""Frequency bands (Hz) of the stage-weighted noise components."""
+"""Frequency bands (Hz) of the stage-weighted noise components; alpha's is only nominal: it is
+rendered as a spectral peak at the sleeper's alpha frequency (:data:`ALPHA_SD_HZ` wide)."""
+
+ALPHA_SD_HZ = 0.7
+"""Spread (SD, Hz) of the alpha peak; real alpha peaks are 1-2 Hz wide at half height."""
 
 STAGE_RMS: dict[str, tuple[float, ...]] = {
     #        W     N1    N2    N3    REM
@@ -31,13 +43,35 @@ STAGE_RMS: dict[str, tuple[float, ...]] = {
     "sigma": (1.0, 1.0, 2.0, 1.0, 1.0),
     "beta": (4.0, 2.0, 1.0, 0.5, 2.0),
 }
-"""RMS amplitude (µV) of each component per stage. N3 delta is set so that its
-waves reach 75-200 µV peak to peak, the AASM slow-wave criterion."""
+"""RMS amplitude (µV) of each component per stage at a central site. N3 delta is
+set so that its waves reach 75-200 µV peak to peak, the AASM slow-wave criterion."""
 
-AROUSAL_RMS = {"alpha": 14.0, "beta": 7.0}
-"""Extra RMS (µV) of alpha and beta during an arousal."""
+AROUSAL_BETA_RMS = 7.0
+"""Extra RMS (µV) of beta during an arousal (alpha's comes from the variation)."""
 
 _SHARED = 0.6
+
+
+@dataclass(frozen=True)
+class Site:
+    """How a derivation sees the sources: a gain per band and per transient (1 = central)."""
+
+    bands: dict[str, float]
+    slow_spindle: float
+    fast_spindle: float
+    k_complex: float
+    eye: float
+    """Share of the eye-movement potential (blinks) that reaches the lead."""
+
+
+DERIVATIONS: dict[str, Site] = {
+    "C3-M2": Site({"delta": 1.0, "theta": 1.0, "alpha": 1.0, "sigma": 1.0, "beta": 1.0}, 0.6, 1.0, 1.0, 0.03),
+    "C4-M1": Site({"delta": 1.0, "theta": 1.0, "alpha": 1.0, "sigma": 1.0, "beta": 1.0}, 0.6, 1.0, 1.0, 0.03),
+    # Sleep-EDF's bipolar leads: short inter-electrode distances, lower amplitudes than mastoid-referenced ones.
+    "EEG Fpz-Cz": Site({"delta": 0.85, "theta": 0.8, "alpha": 0.4, "sigma": 0.7, "beta": 0.9}, 0.9, 0.45, 0.9, 0.5),
+    "EEG Pz-Oz": Site({"delta": 0.45, "theta": 0.6, "alpha": 1.3, "sigma": 0.55, "beta": 0.7}, 0.2, 0.6, 0.35, 0.02),
+}
+"""Scalp derivations the generator can render."""
 
 
 def _spindle(fs: float, duration: float, freq: float, amplitude: float) -> np.ndarray:
@@ -47,30 +81,50 @@ def _spindle(fs: float, duration: float, freq: float, amplitude: float) -> np.nd
 
 
 def _k_complex(fs: float, duration: float, amplitude: float) -> np.ndarray:
-    """A sharp negative wave followed by a slower positive one, in µV as recorded."""
+    """A sharp negative wave followed by a slower positive one; ``amplitude`` is peak to peak (µV)."""
     t = np.arange(int(duration * fs)) / fs
     negative = -np.exp(-(((t - 0.25 * duration) / (0.12 * duration)) ** 2))
     positive = 0.6 * np.exp(-(((t - 0.62 * duration) / (0.18 * duration)) ** 2))
-    return amplitude * (negative + positive)
+    return amplitude / 1.6 * (negative + positive)
 
 
-def _transients(plan: NightPlan, fs: float, n: int, rng: np.random.Generator) -> np.ndarray:
+@dataclass
+class Transients:
+    """Spindle (slow and fast) and K-complex traces in µV at a central site."""
+
+    slow: np.ndarray
+    fast: np.ndarray
+    k_complex: np.ndarray
+    sawtooth: np.ndarray
+
+    def at(self, site: Site) -> np.ndarray:
+        return (site.slow_spindle * self.slow + site.fast_spindle * self.fast
+                + site.k_complex * self.k_complex + self.sawtooth)
+
+
+def _transients(plan: NightPlan, var: NightVariation, fs: float, n: int, rng: np.random.Generator) -> Transients:
     spindles = plan.of_type("spindle")
-    centre = rng.normal(13.0, 0.5)  # each sleeper has a typical spindle frequency
+    fast = rng.random(len(spindles)) < 0.6  # fast spindles dominate at central sites
     waves = [
-        _spindle(fs, e.duration, float(np.clip(centre + rng.normal(0, 0.6), 11.0, 16.0)), float(rng.uniform(15, 35)))
-        for e in spindles
+        _spindle(fs, e.duration, float((var.spindle_fast_hz if f else var.spindle_slow_hz) + rng.normal(0, 0.3)),
+                 float(rng.uniform(*var.spindle_amp_uv)))
+        for e, f in zip(spindles, fast)
     ]
+    onsets = np.array([e.onset for e in spindles])
     kcs = plan.of_type("k_complex")
-    waves += [_k_complex(fs, e.duration, float(rng.uniform(90, 180))) for e in kcs]
-    onsets = np.array([e.onset for e in spindles + kcs])
-    return place_waveforms(n, fs, onsets, waves)
+    k_waves = [_k_complex(fs, e.duration, var.slow_wave_scale * float(rng.uniform(*var.k_complex_amp_uv))) for e in kcs]
+    return Transients(
+        slow=place_waveforms(n, fs, onsets[~fast], [w for w, f in zip(waves, fast) if not f]),
+        fast=place_waveforms(n, fs, onsets[fast], [w for w, f in zip(waves, fast) if f]),
+        k_complex=place_waveforms(n, fs, np.array([e.onset for e in kcs]), k_waves),
+        sawtooth=_sawtooth_bursts(plan, var, fs, n, rng),
+    )
 
 
-def _sawtooth_bursts(plan: NightPlan, fs: float, n: int, rng: np.random.Generator) -> np.ndarray:
-    """REM sawtooth waves: 2-6 Hz triangular bursts of a few seconds, about 2 per minute of REM."""
+def _sawtooth_bursts(plan: NightPlan, var: NightVariation, fs: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """REM sawtooth waves: 2-6 Hz triangular bursts of a few seconds."""
     rem_seconds = np.flatnonzero(plan.stage_s == REM)
-    count = rng.poisson(len(rem_seconds) / 30.0)
+    count = rng.poisson(len(rem_seconds) / 60.0 * var.sawtooth_per_min)
     if not count:
         return np.zeros(n)
     onsets = np.sort(rng.choice(rem_seconds, size=count)).astype(float)
@@ -82,32 +136,66 @@ def _sawtooth_bursts(plan: NightPlan, fs: float, n: int, rng: np.random.Generato
     return place_waveforms(n, fs, onsets, waves)
 
 
-def stage_gains(plan: NightPlan, table: dict[str, tuple[float, ...]], extra: dict[str, float], fs: float, n: int) -> dict[str, np.ndarray]:
-    """Per-sample gains of each component: the stage value plus ``extra`` during arousals."""
+def stage_gains(plan: NightPlan, table: dict[str, tuple[float, ...]], extra: dict[str, float], fs: float, n: int,
+                modulation: dict[str, np.ndarray] | None = None, transition_s: float = 1.0) -> dict[str, np.ndarray]:
+    """Per-sample gains of each component.
+
+    The stage value, smoothed over ``transition_s`` seconds (spectra change
+    gradually at stage transitions) and multiplied by ``modulation[name]`` (a
+    per-second factor), plus ``extra`` during arousals (abrupt, not smoothed).
+    """
     gains = {}
     for name, per_stage in table.items():
-        per_second = np.asarray(per_stage)[plan.stage_s] + extra.get(name, 0.0) * plan.arousal_s
+        per_second = smooth(np.asarray(per_stage, dtype=float)[plan.stage_s], int(round(transition_s)))
+        if modulation and name in modulation:
+            per_second = per_second * modulation[name]
+        per_second = per_second + extra.get(name, 0.0) * plan.arousal_s
         gains[name] = per_second_to_rate(per_second, fs, n)
     return gains
 
 
-def render_eeg(plan: NightPlan, fs: float, rng: np.random.Generator) -> tuple[Signal, Signal, np.ndarray]:
-    """C3-M2 and C4-M1 in µV, plus C3's delta activity (µV), which also reaches the EOG."""
+def _drift(n_seconds: int, depth: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Log-normal band-power drift over minutes (the within-stage wandering of real spectra)."""
+    out = {}
+    for name in ("pink", *BANDS):
+        z = smooth(rng.standard_normal(n_seconds), 120)
+        out[name] = np.exp(depth * z / max(float(np.std(z)), 1e-9))
+    return out
+
+
+def _site_table(var: NightVariation) -> dict[str, tuple[float, ...]]:
+    table = {name: tuple(v * var.eeg_scale for v in values) for name, values in STAGE_RMS.items()}
+    table["alpha"] = tuple(v * var.alpha_scale for v in table["alpha"])
+    # Slow-wave amplitude scales N3 and N2 delta; wake delta is mostly not neural.
+    table["delta"] = tuple(v * (var.slow_wave_scale if stage in (2, 3) else 1.0) for stage, v in enumerate(table["delta"]))
+    return table
+
+
+def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVariation,
+               rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Neural EEG in µV for each derivation in ``labels``, plus the delta (µV) that also reaches the EOG.
+
+    Artefacts and amplifier filters are added later (:mod:`~sleeplm_core.io.synth.artefacts`).
+    """
     n = len(plan.stage_s) * int(fs)
-    gains = stage_gains(plan, STAGE_RMS, AROUSAL_RMS, fs, n)
+    bands = {name: edges for name, edges in BANDS.items() if name != "alpha"}
+    extra = {"alpha": var.arousal_alpha_uv * var.eeg_scale, "beta": AROUSAL_BETA_RMS * var.eeg_scale}
+    gains = stage_gains(plan, _site_table(var), extra, fs, n, _drift(len(plan.stage_s), var.drift_depth, rng),
+                        var.transition_s)
     shared = rng.standard_normal((2, n))  # [0] feeds the bands, [1] the 1/f background
-    transients = _transients(plan, fs, n, rng) + _sawtooth_bursts(plan, fs, n, rng)
+    transients = _transients(plan, var, fs, n, rng)
     own_share = np.sqrt(1 - _SHARED**2)
-    channels, delta = [], np.zeros(0)
-    for label in ("C3-M2", "C4-M1"):
-        # Mixing white noises keeps them white with unit variance, so the hemispheres
+    channels: dict[str, np.ndarray] = {}
+    delta = gains["delta"] * band_components(shared[0], fs, {"delta": bands["delta"]})["delta"]
+    for label in labels:
+        site = DERIVATIONS[label]
+        # Mixing white noises keeps them white with unit variance, so the channels
         # correlate by _SHARED in every band at the cost of one FFT per band.
         white = _SHARED * shared + own_share * rng.standard_normal((2, n))
-        bands = band_components(white[0], fs, BANDS)
-        mix = gains["pink"] * pink_noise(white[1], fs)
-        for band in BANDS:
-            mix += gains[band] * bands[band]
-        if not delta.size:
-            delta = gains["delta"] * bands["delta"]
-        channels.append(Signal(label, mix + transients * rng.uniform(0.85, 1.0), fs, "uV"))
-    return channels[0], channels[1], delta
+        components = band_components(white[0], fs, bands)
+        components["alpha"] = spectral_peak(white[0], fs, var.alpha_hz, ALPHA_SD_HZ)
+        mix = gains["pink"] * pink_noise(white[1], fs, exponent=var.aperiodic_exponent)
+        for band, component in components.items():
+            mix += site.bands[band] * gains[band] * component
+        channels[label] = mix + transients.at(site) * var.eeg_scale * rng.uniform(0.85, 1.0)
+    return channels, delta

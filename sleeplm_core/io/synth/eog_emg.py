@@ -55,17 +55,23 @@ def _blinks(plan: NightPlan, fs: float, n: int, rng: np.random.Generator) -> np.
     return place_waveforms(n, fs, onsets, [rng.uniform(100, 200) * shape for _ in onsets])
 
 
-def render_eog(plan: NightPlan, fs: float, eeg_delta: np.ndarray, eeg_fs: float, rng: np.random.Generator) -> tuple[Signal, Signal]:
-    """E1-M2 and E2-M1 in µV; ``eeg_delta`` (µV at ``eeg_fs``) is the slow-wave activity that leaks in."""
+def eye_movements(plan: NightPlan, fs: float, rng: np.random.Generator) -> np.ndarray:
+    """The corneo-retinal potential seen at E1 (µV at ``fs``): saccades, blinks and slow rolling movements."""
     n = len(plan.stage_s) * int(fs)
     phasic = _phasic_rem(plan, rng)
     sem = band_components(rng.standard_normal(n), fs, {"sem": (0.15, 0.6)})["sem"]
-    movement = (_eye_position(plan, fs, n, phasic, rng) + _blinks(plan, fs, n, rng)
-                + stage_gains(plan, {"sem": SEM_RMS}, {}, fs, n)["sem"] * sem)
+    return (_eye_position(plan, fs, n, phasic, rng) + _blinks(plan, fs, n, rng)
+            + stage_gains(plan, {"sem": SEM_RMS}, {}, fs, n)["sem"] * sem)
+
+
+def render_eog(movement: np.ndarray, fs: float, eeg_delta: np.ndarray, eeg_fs: float,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """E1-M2 and E2-M1 in µV from :func:`eye_movements`; ``eeg_delta`` (µV at ``eeg_fs``) leaks in."""
+    n = len(movement)
     leak = 0.5 * np.interp(np.arange(n) / fs, np.arange(len(eeg_delta)) / eeg_fs, eeg_delta)
     e1 = movement + leak + rng.normal(0.0, 4.0, n)
     e2 = -0.9 * movement + leak + rng.normal(0.0, 4.0, n)
-    return Signal("E1-M2", e1, fs, "uV"), Signal("E2-M1", e2, fs, "uV")
+    return e1, e2
 
 
 def _emg_noise(n: int, fs: float, rng: np.random.Generator) -> np.ndarray:

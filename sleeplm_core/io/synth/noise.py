@@ -37,18 +37,34 @@ def band_components(
     return out
 
 
+def spectral_peak(white: np.ndarray, fs: float, centre: float, width: float) -> np.ndarray:
+    """Shape white noise into a Gaussian spectral peak (``centre`` Hz, SD ``width`` Hz) with unit RMS.
+
+    Real rhythms such as alpha are peaks on the spectrum, not flat bands, so an
+    estimated peak frequency lands on ``centre``.
+    """
+    n = len(white)
+    spectrum = fft.rfft(white.astype(np.float32, copy=False), workers=1)
+    freqs = fft.rfftfreq(n, 1.0 / fs)
+    lo, hi = np.searchsorted(freqs, [centre - 4 * width, centre + 4 * width])
+    band = np.zeros_like(spectrum)
+    band[lo:hi] = spectrum[lo:hi] * np.exp(-0.5 * ((freqs[lo:hi] - centre) / width) ** 2).astype(np.float32)
+    component = fft.irfft(band, n=n, workers=1)
+    return component / max(float(np.std(component)), 1e-12)
+
+
 def _band_mask(freqs: np.ndarray, low: float, high: float, taper: float) -> np.ndarray:
     rise = np.clip((freqs - (low - taper / 2)) / taper, 0.0, 1.0)
     fall = np.clip(((high + taper / 2) - freqs) / taper, 0.0, 1.0)
     return np.sin(0.5 * np.pi * rise) ** 2 * np.sin(0.5 * np.pi * fall) ** 2
 
 
-def pink_noise(white: np.ndarray, fs: float, low: float = 0.3) -> np.ndarray:
-    """Shape white noise into 1/f (pink) noise above ``low`` Hz with unit RMS."""
+def pink_noise(white: np.ndarray, fs: float, low: float = 0.3, exponent: float = 1.0) -> np.ndarray:
+    """Shape white noise into 1/f^``exponent`` (power) noise above ``low`` Hz with unit RMS."""
     n = len(white)
     spectrum = fft.rfft(white.astype(np.float32, copy=False), workers=1)
     freqs = fft.rfftfreq(n, 1.0 / fs)
-    scale = np.where(freqs >= low, 1.0 / np.sqrt(np.maximum(freqs, low)), 0.0).astype(np.float32)
+    scale = np.where(freqs >= low, np.maximum(freqs, low) ** (-exponent / 2.0), 0.0).astype(np.float32)
     pink = fft.irfft(spectrum * scale, n=n, workers=1)
     return pink / max(float(np.std(pink)), 1e-12)
 

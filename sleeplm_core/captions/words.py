@@ -1,0 +1,157 @@
+"""Plain-word summaries of a level's facts, and the fact key they give a caption.
+
+Template captions of one level differ mostly in their numbers, which a sentence
+encoder barely separates. Each caption therefore ends with one summary sentence
+that states the same facts in binned words ("high delta", "airflow absent for
+18 s"). The summary is derived from the facts (no random choice), so the parser
+can ignore it without losing anything, and captions whose summaries agree up to
+their numbers share a *fact key*: the contrastive loss treats them as positives
+of each other instead of pushing near-duplicate texts apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sleeplm_core.features.brain import BrainFacts, EegBands
+from sleeplm_core.features.heart import HeartFacts
+from sleeplm_core.features.night import Facts
+from sleeplm_core.features.position_muscle import PositionMuscleFacts
+from sleeplm_core.features.respiratory import RespiratoryFacts
+from sleeplm_core.features.stage_event import StageEventFacts
+
+SUMMARY_LEAD = "In words:"
+"""Start of the summary sentence; :func:`caption_key` finds the summary by it."""
+
+BINS = ("low", "moderate", "high")
+EEG_EDGES: dict[str, tuple[float, float]] = {
+    "delta": (30.0, 75.0), "theta": (10.0, 30.0), "alpha": (10.0, 30.0),
+    "sigma": (4.0, 8.0), "beta": (5.0, 12.0),
+}
+"""Relative band power (%) edges low|moderate|high, set between the stage medians of
+the synthetic nights (e.g. alpha: N2 6 %, N1 12 %, W 66 %)."""
+EOG_EDGES: dict[str, tuple[float, float]] = {"slow": (20.0, 50.0), "rapid": (10.0, 30.0)}
+"""Relative EOG band power (%) edges low|moderate|high."""
+
+STAGE_WORDS: dict[str, str] = {
+    "W": "wake with alpha rhythm and muscle tone",
+    "N1": "light N1 sleep with theta and slow eye movements",
+    "N2": "N2 sleep with sleep spindles and K-complexes",
+    "N3": "deep N3 slow-wave sleep with high-amplitude delta waves",
+    "REM": "REM sleep with rapid eye movements and muscle atonia",
+}
+"""AASM hallmarks of each stage, in the words a user (or a zero-shot prompt) uses."""
+EVENT_WORDS: dict[str, str] = {
+    "obstructive_apnea": "obstructive apnea, airflow absent for {duration} s",
+    "central_apnea": "central apnea, airflow absent for {duration} s without effort",
+    "mixed_apnea": "mixed apnea, airflow absent for {duration} s",
+    "hypopnea": "hypopnea, airflow reduced for {duration} s",
+    "desaturation": "oxygen desaturation, saturation falling for {duration} s",
+    "arousal": "arousal, EEG speeding up for {duration} s",
+    "spindle": "sleep spindle present",
+    "k_complex": "K-complex present",
+    "limb_movement": "limb movement for {duration} s",
+}
+"""Event type -> words; ``{duration}`` is the event's whole seconds inside the epoch."""
+
+_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
+"""A free-standing number (not the digit of a name such as "N3")."""
+
+
+def binned(value: float, edges: tuple[float, float]) -> str:
+    """``low``, ``moderate`` or ``high`` for ``value`` against (low|moderate, moderate|high)."""
+    return BINS[int(value >= edges[0]) + int(value >= edges[1])]
+
+
+def summary(facts: Facts) -> str:
+    """The summary sentence of one level's facts ("In words: ...."), "" when it says nothing."""
+    words = _WORDERS[type(facts)](facts)
+    return f"{SUMMARY_LEAD} {'; '.join(words)}." if words else ""
+
+
+def caption_key(text: str) -> str:
+    """The fact key of a caption: its summary with numbers blanked, else the whole text.
+
+    Two captions with the same key state the same binned facts (captions without a
+    summary, e.g. from an older dataset, only match themselves).
+    """
+    at = text.find(SUMMARY_LEAD)
+    if at < 0:
+        return text
+    end = text.find(". ", at)  # the summary's own numbers are whole seconds, never "18.5"
+    return _NUMBER.sub("#", text[at:] if end < 0 else text[at:end + 1])
+
+
+def _brain(facts: BrainFacts) -> list[str]:
+    words = []
+    if facts.eeg:
+        # A band above a channel's Nyquist limit is None: it is not measured, so not worded.
+        bands = [b for b in EEG_EDGES if all(getattr(ch, b) is not None for ch in facts.eeg)]
+        mean = {band: sum(getattr(ch, band) for ch in facts.eeg) / len(facts.eeg) for band in bands}
+        words.append(", ".join(f"{binned(mean[b], EEG_EDGES[b])} {b}" for b in bands))
+        words.append(f"{_dominant(facts.eeg)} dominates the EEG")
+    if facts.eog:
+        mean = {k: sum(getattr(ch, k) for ch in facts.eog) / len(facts.eog) for k in EOG_EDGES}
+        words.append(f"{binned(mean['slow'], EOG_EDGES['slow'])} slow eye movements, "
+                     f"{binned(mean['rapid'], EOG_EDGES['rapid'])} rapid eye movements")
+    return words
+
+
+def _dominant(channels: Sequence[EegBands]) -> str:
+    measured = [b for b in EEG_EDGES if all(getattr(ch, b) is not None for ch in channels)]
+    return max(measured, key=lambda b: sum(getattr(ch, b) for ch in channels))
+
+
+def _heart(facts: HeartFacts) -> list[str]:
+    words = []
+    rate = facts.heart_rate.mean if facts.heart_rate else facts.ecg.rate if facts.ecg else None
+    if rate is not None:
+        words.append("slow heart rate" if rate < 60 else "fast heart rate" if rate > 100
+                     else "normal heart rate")
+    if facts.spo2:
+        low = facts.spo2.minimum
+        words.append("normal oxygen saturation" if low >= 94 else
+                     "mildly low oxygen saturation" if low >= 90 else "low oxygen saturation")
+        if any(t.direction == "decreasing" for t in facts.spo2.trends):
+            words.append("saturation falling")
+    return words
+
+
+def _respiratory(facts: RespiratoryFacts) -> list[str]:
+    if not facts.channels:
+        return []
+    rate = sum(ch.rate for ch in facts.channels) / len(facts.channels)
+    variability = max(ch.variability for ch in facts.channels)
+    words = ["slow breathing" if rate < 10 else "fast breathing" if rate > 20 else "normal breathing rate",
+             "regular breaths" if variability < 5 else "irregular breaths" if variability < 20
+             else "very irregular breaths"]
+    if rate < 3:
+        words[0] = "breathing nearly absent"
+    return words
+
+
+def _position_muscle(facts: PositionMuscleFacts) -> list[str]:
+    words = []
+    if facts.emg:
+        rate = facts.emg.burst_rate
+        words.append("no chin muscle bursts" if rate < 1 else "few chin muscle bursts" if rate < 4
+                     else "frequent chin muscle bursts (twitches)")
+    if facts.position:
+        turned = " then turning" if facts.position.changes else ""
+        words.append(f"lying {facts.position.position}{turned}")
+    return words
+
+
+def _stage_event(facts: StageEventFacts) -> list[str]:
+    words = [STAGE_WORDS[facts.stage]] if facts.stage in STAGE_WORDS else []
+    for event in facts.events:
+        template = EVENT_WORDS.get(event.type, event.type.replace("_", " "))
+        words.append(template.format(duration=max(1, round(event.end - event.start))))
+    if not facts.events:
+        words.append("no events")
+    return words
+
+
+_WORDERS = {BrainFacts: _brain, HeartFacts: _heart, RespiratoryFacts: _respiratory,
+            PositionMuscleFacts: _position_muscle, StageEventFacts: _stage_event}
