@@ -25,7 +25,7 @@ from sleeplm_core.train.logbook import read_metrics
 from sleeplm_core.train.loop import lr_at, train
 from sleeplm_core.train.store import DatasetError
 from sleeplm_core.train.losses import contrastive_loss, reconstruction_sq_error
-from sleeplm_core.train.sources import SynthCorpus, synthetic_items
+from sleeplm_core.train.sources import SynthCorpus, draw_synth_config, synthetic_items
 
 TINY_MODEL = {
     "embed_dim": 32,
@@ -223,3 +223,10 @@ def test_gain_jitter_rescales_signal_channels_but_not_position_codes() -> None:
     assert torch.equal(gains[:, 9], torch.ones(64))  # POS codes untouched
     assert 0.3 < float(gains[:, :9].std()) and float(gains[:, :9].min()) > 0
     assert GainJitter()(signals, torch.Generator()) is signals  # off by default
+
+
+def test_synthetic_corpus_passes_its_montage_profile_to_every_night() -> None:
+    corpus = SynthCorpus(n_nights=3, seed=5, profile="sleep-edf")
+    rng = np.random.default_rng(0)
+    assert {draw_synth_config(rng, corpus, i).profile for i in range(3)} == {"sleep-edf"}
+    assert all("profile=sleep-edf" in item.source for item in synthetic_items(corpus))

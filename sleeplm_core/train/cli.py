@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sleeplm_core.captions.levels import LEVELS
+from sleeplm_core.io.synth.config import PROFILE_NAMES
 from sleeplm_core.train.build import BuildConfig, build_dataset
 from sleeplm_core.train.captioning import night_captioner
 from sleeplm_core.train.card import card_staging, markdown_confusion, markdown_row
@@ -28,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--synth-seed", type=int, default=0)
     build.add_argument("--synth-hours", type=float, nargs=2, default=(1.5, 4.0),
                        metavar=("MIN", "MAX"), help="length range of synthetic nights, hours")
+    build.add_argument("--synth-profile", choices=PROFILE_NAMES, default="aasm",
+                       help="montage profile of the synthetic nights (random: drawn per night)")
     build.add_argument("--yasa-snippets", metavar="DIR",
                        help="add YASA's labelled example fragments from DIR")
     build.add_argument("--paraphrases", type=int, default=4, help="paraphrases per level")
@@ -63,7 +66,8 @@ def run_build(args: argparse.Namespace) -> int:
     items = file_items(args.recordings, args.split, args.hypnogram)
     if args.synthetic:
         items += synthetic_items(SynthCorpus(n_nights=args.synthetic, seed=args.synth_seed,
-                                             hours=tuple(args.synth_hours)))
+                                             hours=tuple(args.synth_hours),
+                                             profile=args.synth_profile))
     if args.yasa_snippets:
         items += yasa_snippet_items(args.yasa_snippets)
     config = BuildConfig(levels=LEVELS, level_modality=list(range(len(LEVELS))),

@@ -61,6 +61,8 @@ class SynthCorpus:
         hours: (min, max) night length in hours.
         val_every: every ``val_every``-th night goes to the validation split.
         p_dropout: probability that a night lacks some channels.
+        profile: montage profile of every night (``io.synth`` PROFILE_NAMES; ``random``
+            draws one per night, with its own rates, file format and units).
     """
 
     n_nights: int = 40
@@ -68,6 +70,7 @@ class SynthCorpus:
     hours: tuple[float, float] = (1.5, 4.0)
     val_every: int = 10
     p_dropout: float = 0.4
+    profile: str = "aasm"
 
 
 def draw_synth_config(rng: np.random.Generator, corpus: SynthCorpus, night_seed: int) -> SynthConfig:
@@ -89,7 +92,7 @@ def draw_synth_config(rng: np.random.Generator, corpus: SynthCorpus, night_seed:
         age=float(rng.uniform(18.0, 85.0)),
         position_changes=int(rng.integers(0, 12)),
         sleep_latency_min=float(min(rng.uniform(3.0, 45.0), hours * 30.0)),
-        dropout=dropout, seed=night_seed)
+        dropout=dropout, profile=corpus.profile, seed=night_seed)
 
 
 def synthetic_items(corpus: SynthCorpus) -> list[NightItem]:
@@ -103,7 +106,7 @@ def synthetic_items(corpus: SynthCorpus) -> list[NightItem]:
             return night_of(synth_night(cfg))
 
         source = (f"synthetic seed={cfg.seed} hours={cfg.hours:.2f} age={cfg.age:.0f} "
-                  f"ahi={cfg.ahi:.1f} dropout={list(cfg.dropout)}")
+                  f"ahi={cfg.ahi:.1f} profile={cfg.profile} dropout={list(cfg.dropout)}")
         split = "val" if corpus.val_every and i % corpus.val_every == corpus.val_every - 1 else "train"
         items.append(NightItem(f"synth-s{corpus.seed}-{i:04d}", source, load, split))
     return items
