@@ -1,8 +1,10 @@
 """EEG arousals by the AASM frequency-shift rule.
 
 An arousal is an abrupt shift to alpha (8-12 Hz) or beta (> 16 Hz) activity
-lasting at least 3 s, after at least 10 s of stable sleep, starting in a sleep
-epoch. "Abrupt" is measured against the EEG's own recent past: the fast-band
+lasting at least 3 s, after at least 10 s of stable sleep. Shifts inside sustained
+wake (a machine-scored wake run of ``wake_epochs`` or more) are not arousals; single
+wake epochs are kept, since the machine hypnogram calls many arousal epochs wake
+(on synthetic nights, requiring a sleep epoch halves the F1). "Abrupt" is measured against the EEG's own recent past: the fast-band
 power of each second over the median of the preceding minute. Shifts longer than
 ``max_sec`` are left to the hypnogram (they are awakenings, not arousals).
 """
@@ -16,7 +18,7 @@ from scipy.ndimage import median_filter
 from scipy.signal import stft
 
 from sleeplm_core.io.recording import Event, Signal
-from sleeplm_core.scoring.intervals import close_gaps, in_sleep, runs
+from sleeplm_core.scoring.intervals import close_gaps, in_wake, long_wake, runs
 
 
 @dataclass(frozen=True)
@@ -30,16 +32,18 @@ class ArousalConfig:
         min_sec, max_sec: shortest and longest arousal.
         stable_sec: sleep without a shift required before an arousal.
         merge_sec: shifts separated by less than this are one arousal.
+        wake_epochs: shortest wake run (30-s epochs) counted as sustained wake.
     """
 
     alpha_hz: tuple[float, float] = (8.0, 12.0)
     beta_hz: tuple[float, float] = (16.0, 30.0)
-    ratio: float = 2.5
+    ratio: float = 3.0
     baseline_sec: float = 60.0
     min_sec: float = 3.0
     max_sec: float = 15.0
     stable_sec: float = 10.0
     merge_sec: float = 1.0
+    wake_epochs: int = 10
 
 
 def fast_power_ratio(eeg: Signal, config: ArousalConfig) -> np.ndarray:
@@ -61,6 +65,7 @@ def detect_arousals(eeg: Signal, stages: np.ndarray | None, source: str,
                     config: ArousalConfig = ArousalConfig()) -> list[Event]:
     """Arousals on ``eeg`` (µV); each window ``i`` covers seconds ``i`` to ``i + 2``."""
     shift = close_gaps(fast_power_ratio(eeg, config) >= config.ratio, int(config.merge_sec))
+    wake = long_wake(stages, config.wake_epochs)
     events, last_end = [], -np.inf
     for a, b in runs(shift):
         # The 2-s window at index i is centred on second i + 1.
@@ -68,6 +73,6 @@ def detect_arousals(eeg: Signal, stages: np.ndarray | None, source: str,
         stable = onset - last_end >= config.stable_sec
         last_end = onset + duration
         if (config.min_sec <= duration <= config.max_sec and stable
-                and in_sleep(onset, stages)):
+                and not in_wake(onset, wake)):
             events.append(Event(onset, duration, "arousal", source=source))
     return events

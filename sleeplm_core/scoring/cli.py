@@ -14,7 +14,7 @@ from sleeplm_core.io.load import open_night
 from sleeplm_core.io.recording import STAGES, Recording
 from sleeplm_core.io.scoring import read_scoring
 from sleeplm_core.scoring.agreement import agreement
-from sleeplm_core.scoring.export import write_scoring
+from sleeplm_core.scoring.export import check_output, write_scoring
 from sleeplm_core.scoring.night import score_night
 from sleeplm_core.scoring.result import MachineScoring
 
@@ -66,6 +66,8 @@ def _print_agreement(scoring: MachineScoring, ref: tuple[np.ndarray, float, list
 
 def _score(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
+    if args.out is not None:
+        check_output(args.out)
     rec, _, epochs = open_night(args.recording, sfreq=args.sfreq)
     with tqdm(total=100, desc="scoring", unit="%") as bar:
         def progress(fraction: float, what: str) -> None:

