@@ -229,6 +229,11 @@ DIALOGUES: list[list[Turn]] = [
      ("what happened just before it?", _has("before"))],
     [("breathing rate above 18 breaths per minute", _has("above 18")),
      ("zoom into the first one", lambda n, a: a.jump is not None)],
+    [("how many times did the patient wake up?",
+      lambda n, a: f"**{n.summary().awakenings}** awakening" in a.text),
+     ("zoom into the first one", lambda n, a: a.jump is not None)],
+    [("find central apneas", _says_count(("central_apnea",))),
+     ("how long was it?", lambda n, a: "lasted" in a.text and "SpO2" in a.text)],
     [("compare EEG in N1 and N3", _has("delta", "in N1", "in N3")),
      ("and heart rate?", _has("bpm"))],
 ]

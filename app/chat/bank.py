@@ -105,15 +105,10 @@ INTENT_PHRASES: dict[str, tuple[str, ...]] = {
         "retrieve examples of spindles from the library", "look-alikes of the current epoch",
         "search other recordings for this pattern", "nearest neighbours of this epoch",
     ),
-    "medical": (
-        "should I take melatonin", "does the patient have sleep apnea",
-        "what treatment do you recommend", "prescribe something for insomnia",
-        "is CPAP needed", "what medication helps", "diagnose this patient",
-        "is this narcolepsy", "what dose of zolpidem",
-    ),
 }
-"""Intent -> wordings. Every intent of :class:`app.chat.query.Intent` that a user can
-ask for directly has an entry."""
+"""Intent -> wordings for the intents a user asks for directly. Medical advice has no
+entry on purpose: only the rules' diagnosis/treatment/medication words lead there, so a
+near miss ("did the patient snore?") is never answered as a medical question."""
 
 INTENT_THRESHOLD = 0.48
 """Cosine below which the nearest intent phrasing does not count (the chat says it did

@@ -49,7 +49,7 @@ class Dialogue:
                          scope=Scope(time=TimeSpan("epoch", float(epoch), None, f"epoch {epoch}")))
         if query.ref in (Ref.FOCUS, Ref.STEP):
             return self._focus(query)
-        if query.ref == Ref.CONTEXT:
+        if query.ref in (Ref.CONTEXT, Ref.ITEM):
             item = self._focused()
             return replace(query, note=item.label, scope=Scope(time=_span(item)))
         if self.last is None:
@@ -69,7 +69,10 @@ class Dialogue:
         if not self.items:
             raise NothingToReferTo
         n = len(self.items)
-        if query.ref == Ref.STEP:
+        if query.rank in ("longest", "shortest"):
+            durations = [i.duration for i in self.items]
+            index = durations.index(max(durations) if query.rank == "longest" else min(durations))
+        elif query.ref == Ref.STEP:
             index = self.cursor + query.step if self.cursor >= 0 else (0 if query.step > 0 else n - 1)
         else:
             index = self.cursor if query.ordinal is None and self.cursor >= 0 else (query.ordinal or 0)
@@ -126,7 +129,7 @@ class Dialogue:
             self.history.append(before)
         elif query.ref == Ref.BACK and self.history:
             self.history.pop()
-        if query.intent == Intent.NAVIGATE or query.ref == Ref.CONTEXT:
+        if query.intent == Intent.NAVIGATE or query.ref in (Ref.CONTEXT, Ref.ITEM):
             return
         if query.intent in (Intent.HELP, Intent.OFF_TOPIC, Intent.UNKNOWN, Intent.MEDICAL):
             return

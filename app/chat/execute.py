@@ -33,6 +33,9 @@ DEFAULT_REGIONS = 5
 # Refining only the best few epochs below the epoch keeps a first-time query under a
 # second on two CPU cores; the heads' default (60 epochs) is meant for offline evaluation.
 _SEARCH = LocalizeConfig(top_k=50, refine_epochs=8)
+# When scored events lead the answer the model's matches are second: epoch-level
+# matches (no sub-epoch re-encoding) keep such answers well under a second.
+_SEARCH_COARSE = LocalizeConfig(top_k=50, refine=False)
 FALLBACK_Z = 1.0
 CONTEXT_SEC = 60.0
 """How far before or after an item "what happened just before it?" looks, seconds."""
@@ -191,10 +194,10 @@ def _masked_track(track: Track, starts: np.ndarray, mask: np.ndarray) -> Track:
                  np.where(mask[epoch_of_bin], track.calibrated, -np.inf))
 
 
-def _model_regions(night: LoadedNight, engine: Engine, text: str, where: Where,
-                   k: int) -> tuple[list[Region], bool, np.ndarray]:
+def _model_regions(night: LoadedNight, engine: Engine, text: str, where: Where, k: int,
+                   refine: bool) -> tuple[list[Region], bool, np.ndarray]:
     """The model's regions for ``text`` inside the scope, whether they are weak, the track."""
-    loc = localize(night.embedded, text, engine.text, _SEARCH)
+    loc = localize(night.embedded, text, engine.text, _SEARCH if refine else _SEARCH_COARSE)
     track = _masked_track(loc.fine if loc.fine is not None else loc.epochs, night.epochs.starts,
                           where.mask)
     regions = find_regions(track, _SEARCH)
@@ -229,7 +232,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
                        blind=_blind(night, phen))
     if q.how_many and scored:
         return result  # a count is answered from the scoring; the model adds nothing to it
-    regions, weak, track = _model_regions(night, engine, text, plan.where, k)
+    regions, weak, track = _model_regions(night, engine, text, plan.where, k, refine=not scored)
     regions = sorted(regions, key=lambda r: _RANK_KEYS[q.rank](_region_item(night, r, name))
                      if q.rank in _RANK_KEYS else -r.score)[:k]
     result.model = [_region_item(night, r, name) for r in regions]
@@ -259,22 +262,30 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     stages, source = night.stages()
     starts = night.epochs.starts
     event = q.stage_event or "periods"
-    wanted = q.scope.stages or (("REM",) if event == "latency" else ())
+    wanted = q.scope.stages or (("REM",) if event == "latency" else ("W",) if event ==
+                                "awakenings" else ())
     sleep = np.flatnonzero(np.isin(stages, _SLEEP))
     onset = float(starts[sleep[0]]) if len(sleep) else None
     latency = None
     if event in ("onset", "final_wake") or not wanted:
+        event = event if event in ("onset", "final_wake") else "onset"
         wanted = ("W",) if event == "final_wake" else ("N1", "N2", "N3", "REM")
         moment = onset if event != "final_wake" else (
             float(starts[sleep[-1]]) + EPOCH_SEC if len(sleep) else None)
         if event == "onset" and onset is not None:
             latency = onset / 60
-        event = event if event in ("onset", "final_wake") else "onset"
     codes = [STAGES.index(s) for s in wanted]
     # Stage timing reads the stages inside a time scope, not a stage filter of itself.
     mask = resolve_scope(Scope((), q.scope.time), night, plan.current).mask
-    periods = _stage_runs(night, codes, mask, source)
-    if event in ("first", "latency", "periods"):
+    periods = [p for p in _stage_runs(night, codes, mask, source)
+               if q.min_duration is None or p.duration >= q.min_duration]
+    if event == "awakenings":
+        # As the summary counts them: wake runs after sleep onset, before the last sleep epoch.
+        last_sleep = float(starts[sleep[-1]]) if len(sleep) else 0.0
+        periods = [p for p in periods if onset is not None and onset < p.start < last_sleep]
+    if event == "longest":
+        periods = sorted(periods, key=lambda p: p.duration if q.rank == "shortest" else -p.duration)
+    if event in ("first", "latency", "periods", "awakenings", "longest"):
         moment = periods[0].start if periods else None
     elif event == "last":
         moment = periods[-1].start if periods else None
@@ -316,9 +327,11 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Mes
             return Explanation(phen, best, f"a typical {source} example (median length)",
                                len(items))
     if phen.condition is not None:
+        # A measured definition is answered from the measurement only, found or not.
         runs = signal_runs(plan, night, phen.condition, phen.min_duration)
-        if isinstance(runs, SignalRuns) and runs.runs:
-            return Explanation(phen, runs.runs[0], "the most extreme measured run", len(runs.runs))
+        found = isinstance(runs, SignalRuns) and runs.runs
+        return Explanation(phen, runs.runs[0] if found else None,
+                           "the most extreme measured run", len(runs.runs) if found else 0)
     if phen.best_feature is not None:
         if (best := _best_measured(night, phen, plan.where)) is not None:
             return Explanation(phen, best, "the epoch where it measures strongest", 1)
@@ -358,19 +371,27 @@ def navigate(night: LoadedNight, epoch: int, note: str = "", window: float | Non
     return Navigation(epoch, start, stage_name(int(stages[epoch])), near, source, note, window)
 
 
-def context(night: LoadedNight, item: Item, before: bool) -> Context:
-    span = (max(0.0, item.start - CONTEXT_SEC), item.start) if before else (
-        item.end, min(night.recording.duration, item.end + CONTEXT_SEC))
+def context(night: LoadedNight, item: Item, before: bool, around: bool = True) -> Context:
+    """What happened next to an item (``around``: the minute before or after it), or
+    during the item itself."""
+    if not around:
+        span = (item.start, item.end)
+    elif before:
+        span = (max(0.0, item.start - CONTEXT_SEC), item.start)
+    else:
+        span = (item.end, min(night.recording.duration, item.end + CONTEXT_SEC))
     stages, source = night.stages()
     starts = night.epochs.starts
     idx = np.flatnonzero((starts + EPOCH_SEC > span[0]) & (starts < span[1]))
     seq: list[tuple[str, float]] = []
     for i in idx:
         name = stage_name(int(stages[i]))
+        # Only the part of each epoch inside the window counts.
+        part = min(float(starts[i]) + EPOCH_SEC, span[1]) - max(float(starts[i]), span[0])
         if seq and seq[-1][0] == name:
-            seq[-1] = (name, seq[-1][1] + EPOCH_SEC)
+            seq[-1] = (name, seq[-1][1] + part)
         else:
-            seq.append((name, EPOCH_SEC))
+            seq.append((name, part))
     events, ev_source = night.scored_events()
     near = [_event_item(night, e, ev_source) for e in events
             if e.onset < span[1] and e.offset > span[0] and e.type != "spindle"
@@ -380,13 +401,16 @@ def context(night: LoadedNight, item: Item, before: bool) -> Context:
         s = series(night, signal)
         if s is None:
             continue
-        win = (s.times >= span[0]) & (s.times < span[1]) & np.isfinite(s.values)
-        own = (s.times >= item.start) & (s.times < max(item.end, item.start + s.step)) & np.isfinite(
-            s.values)
+        # Per-epoch series have one value per 30 s: take the epochs a short span touches.
+        pad = s.step if s.step > 1 else 0.0
+        win = (s.times >= span[0] - pad) & (s.times < span[1]) & np.isfinite(s.values)
+        own = (s.times >= item.start - pad) & (s.times < max(item.end, item.start + s.step)) \
+            & np.isfinite(s.values)
         if win.any() and own.any():
             measures.append((s.label, s.unit, float(s.values[win].mean()),
-                             float(s.values[own].mean())))
-    return Context(item, span, before, seq, near, measures, source)
+                             float(s.values[own].mean()), float(s.values[own].min()),
+                             float(s.values[own].max())))
+    return Context(item, span, before, seq, near, measures, source, around)
 
 
 # -- classify, compare, describe, retrieve, summaries -----------------------------------------
@@ -399,8 +423,7 @@ def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
     else:
         idx = np.array([night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current])
     if q.labels:
-        prompts = {label: (label, f"This epoch shows {label}.", f"The person is {label}.")
-                   for label in q.labels}
+        prompts = {label: (label, f"This epoch shows {label}.") for label in q.labels}
         proba = ZeroShotClassifier(prompts=prompts).predict_proba(
             night.embedded.vectors[idx], engine.text)
         labels = q.labels
@@ -460,7 +483,8 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Message:
     # The most specific words first: the measure named, then the signal, modality, target.
     sources = [w for w in (q.measure, q.signal and _SIGNAL_NAMES[q.signal][0], q.modality,
                            q.target) if w] or ["eeg"]
-    cols = next((c for w in sources if (c := measure_columns(w, frame))), [])
+    # Words naming no measure ("the difference between N2 and N3") compare the EEG.
+    cols = next((c for w in sources + ["eeg"] if (c := measure_columns(w, frame))), [])
     words = " ".join(sources)
     if not cols or len(plan.groups) != 2:
         return Message("no_measure", words)
@@ -560,10 +584,11 @@ def _navigate(plan: Plan, night: LoadedNight) -> Navigation | Message:
 
 
 def _context(plan: Plan, night: LoadedNight) -> Context:
+    """Around the item in focus (before/after it), or the item itself for Ref.ITEM."""
     q = plan.query
     item = Item(plan.where.span[0], plan.where.span[1], q.note or "event", "scored",
                 _stage_at(night, plan.where.span[0]))
-    return context(night, item, before=q.step < 0)
+    return context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM)
 
 
 def _medical(night: LoadedNight) -> Message:
@@ -582,7 +607,7 @@ _STEPS: dict[Intent, Step] = {
     Intent.EXPLAIN: explain,
     Intent.CLASSIFY: classify,
     Intent.COMPARE: lambda p, n, e: compare(p, n),
-    Intent.DESCRIBE: lambda p, n, e: _context(p, n) if p.query.ref == Ref.CONTEXT
+    Intent.DESCRIBE: lambda p, n, e: _context(p, n) if p.query.ref in (Ref.CONTEXT, Ref.ITEM)
     else describe(p, n, e),
     Intent.SIMILAR: retrieve,
     Intent.NORMAL: lambda p, n, e: normal(p, n),
@@ -598,5 +623,7 @@ def execute(plan: Plan, night: LoadedNight, engine: Engine) -> Result:
     q = plan.query
     if step := _STEPS.get(q.intent):
         return step(plan, night, engine)
+    if q.note == "unmeasured":
+        return Message("unmeasured", q.target)
     return Message(q.intent.value if q.intent in (Intent.HELP, Intent.OFF_TOPIC) else "unknown",
                    q.target)

@@ -107,7 +107,8 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "belts often move in opposite directions, and the event usually ends with an arousal "
         "and a drop in oxygen saturation.",
         "Obstructive apnea: airflow absent with continued thoracic and abdominal effort.",
-        "respiratory", ("obstructive_apnea",), r"obstructive (?:sleep )?apn(?:o)?eas?|\boas?\b",
+        "respiratory", ("obstructive_apnea",),
+        r"obstructive (?:sleep )?apn(?:o)?eas?|obstructive (?:events?|breathing events?)|\boas?\b",
         ("obstructive apnea", "airway closed", "blocked airway", "choking while breathing effort continues")),
     Phenomenon(
         "central_apnea", "Central apnea",
@@ -118,6 +119,15 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "Central apnea: airflow and respiratory effort both absent.",
         "respiratory", ("central_apnea",), r"central apn(?:o)?eas?",
         ("central apnea", "no breathing effort", "brain forgot to breathe")),
+    Phenomenon(
+        "respiratory_event", "Respiratory event",
+        "Respiratory events are the apneas and hypopneas that the apnea-hypopnea index (AHI) "
+        "counts per hour of sleep.",
+        "Breathing event: airflow absent or reduced with oxygen desaturation.",
+        "respiratory", ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea"),
+        r"(?:respiratory|breathing) events?|apn(?:o)?eas? (?:and|or|\+|/) ?hypopn(?:o)?eas?"
+        r"|ahi events?|sleep[- ]disordered breathing events?",
+        ("respiratory events", "breathing events", "apneas and hypopneas"), gallery=False),
     Phenomenon(
         "apnea", "Apnea",
         "An apnea is a pause in breathing of at least 10 seconds.",
@@ -156,7 +166,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "REM it also needs a rise in chin muscle tone. Arousals fragment sleep even when the "
         "sleeper does not remember waking.",
         "Arousal: abrupt shift to faster EEG frequencies with a rise in muscle tone.",
-        "stage_event", ("arousal",), r"arousals?|micro-?arousals?",
+        "stage_event", ("arousal",), r"arousals?|micro-?arousals?|brief awakenings?",
         ("arousal", "micro-arousal", "brief awakening", "sleep disruption")),
     Phenomenon(
         "limb_movement", "Leg movement",

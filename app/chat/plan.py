@@ -6,6 +6,7 @@ scope, the span in seconds, the scope in words, and the epoch on screen.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,7 +79,12 @@ def scope_text(scope: Scope) -> str:
     if scope.stages:
         parts.append("in " + "/".join(scope.stages))
     if scope.time is not None:
-        parts.append(scope.time.text.strip())
+        words = scope.time.text.strip()
+        # "the first hour" reads as a place in a sentence only with a preposition.
+        if not re.match(r"(?:after|before|between|from|at|around|near|about|since|until|till|to"
+                        r"|on|during|in|past|later|earlier)\b", words, re.IGNORECASE):
+            words = "in " + words
+        parts.append(words)
     return " ".join(parts)
 
 

@@ -43,6 +43,7 @@ class Ref(str, Enum):
     BACK = "back"              # "go back"
     CONTEXT = "context"        # "what happened just before it?"
     COMPARE_WITH = "compare_with"  # "compare with the first half"
+    ITEM = "item"              # "how long was it?", "what was the oxygen during it?"
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ class Query:
         step: +1 / -1 for next / previous.
         age: the age a normality question is about, years.
         semantic: (label, cosine) of the semantic layer's nearest phrasing, when used.
-        note: what a follow-up refers to, in words ("the 2nd of 12 desaturations").
+        note: what a follow-up refers to, in words ("the 2nd of 12 desaturations"), or
+            "unmeasured" for a thing the app cannot measure (snoring, seizures).
         by_rule: the intent came from an unmistakable wording, not from the semantic layer
             or from the slots alone.
     """

@@ -7,6 +7,7 @@ said plainly ("human-scored", "machine-scored (YASA, ...)").
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import singledispatch
 
@@ -134,6 +135,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       "clinician who knows the person. I can show what the recording measured"
                       + (f" ({facts})" if facts else "")
                       + ", e.g. *summarize the night* or *where are the apneas?*")
+    if r.kind == "unmeasured":
+        return Answer(f"I cannot measure {r.detail} in this app: no detector or feature reads it "
+                      f"from the signals, so I would only be guessing. " + _MESSAGES["help"].split(
+                          "\n")[0])
     if r.kind == "empty_scope":
         return Answer(f"No epoch is {r.detail or 'in that scope'}, so there is nothing to look at.")
     if r.kind == "no_signal":
@@ -160,9 +165,11 @@ def _(r: EventList, night: LoadedNight) -> Answer:
             head += f"; the {len(shown)} {r.order} (blue):" if shown else "."
         else:
             head += f"; the {len(shown)} {r.order} (blue on the plots):"
+        by_stage = ", ".join(f"{s} {n}" for s, n in sorted(
+            Counter(i.stage for i in r.scored).items(), key=lambda kv: -kv[1]))
         parts.append(head + "\n" + "\n".join(
             f"- {_span(night, i)} ({seconds(i.duration)}, {i.label}, stage {i.stage})"
-            for i in shown))
+            for i in shown) + f"\n\nBy stage: {by_stage}.")
     elif r.events_source != "none":
         parts.append(f"The {source_name(r.events_source)} events have **0** {r.name} events{where}.")
     if r.model or r.track is not None:
@@ -216,6 +223,17 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
                 f"({last.duration / 60:.1f} min); it starts at **{clock(night, last.start)}** "
                 f"and ends at **{clock(night, last.end)}**.")
         focus = [last]
+    elif r.event == "awakenings":
+        head = (f"{src}: **{n}** awakening{'s' * (n != 1)}{where} (wake periods after sleep onset "
+                f"and before the last sleep epoch), {sum(p.duration for p in r.periods) / 60:.1f} "
+                f"min in total.")
+        focus = r.periods
+    elif r.event == "longest":
+        best = r.periods[0]
+        head = (f"{src}: the {'shortest' if best.duration < r.periods[-1].duration else 'longest'}"
+                f" uninterrupted {stages} period{where} runs {_span(night, best)} "
+                f"(**{best.duration / 60:.1f} min**).")
+        focus = [best]
     elif r.event == "first":
         first = r.periods[0]
         head = (f"{src}: {stages} first starts at **{clock(night, first.start)}**{where} "
@@ -364,8 +382,25 @@ def _(r: Navigation, night: LoadedNight) -> Answer:
     return Answer(text + ".", [], r.epoch, window=r.window)
 
 
+def _item_facts(r: Context, night: LoadedNight) -> Answer:
+    i = r.item
+    stages = ", ".join(f"{s} {d:.0f} s" for s, d in r.stages) or "?"
+    text = (f"The {i.label} at {_span(night, i)} lasted **{seconds(i.duration)}**; "
+            f"{source_name(r.source)} stage {stages}.")
+    if r.measures:
+        text += "\nDuring it: " + "; ".join(
+            f"{label} mean {own:.1f} {unit} (lowest {low:.1f}, highest {high:.1f})"
+            for label, unit, _, own, low, high in r.measures) + "."
+    if r.events:
+        text += "\nOther events overlapping it: " + "; ".join(
+            f"{e.label} {_span(night, e)}" for e in r.events[:6]) + "."
+    return _answer(night, text, [i])
+
+
 @render.register
 def _(r: Context, night: LoadedNight) -> Answer:
+    if not r.around:
+        return _item_facts(r, night)
     side = "before" if r.before else "after"
     seq = ", ".join(f"{s} {d:.0f} s" for s, d in r.stages) or "no epoch"
     text = (f"In the {r.span[1] - r.span[0]:.0f} s {side} the {r.item.label} at "
@@ -378,7 +413,7 @@ def _(r: Context, night: LoadedNight) -> Answer:
         text += "\nNo scored event then."
     if r.measures:
         text += "\nMeasured, that window vs the event itself: " + "; ".join(
-            f"{label} {a:.1f} vs {b:.1f} {unit}" for label, unit, a, b in r.measures) + "."
+            f"{label} {a:.1f} vs {b:.1f} {unit}" for label, unit, a, b, _, _ in r.measures) + "."
     window = Item(r.span[0], r.span[1], f"{side} {r.item.label}", "measured")
     return _answer(night, text, [window], [window, r.item])
 

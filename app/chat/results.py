@@ -258,7 +258,8 @@ class Context:
         span: (start, end) of the window looked at.
         stages: stage sequence in the window, run-length ("N2 60 s, W 30 s").
         events: scored events in the window.
-        measures: (label, unit, value in window, value in item) pairs.
+        measures: (label, unit, mean in the window, mean, lowest and highest in the item).
+        around: the window is next to the item; False: it is the item itself.
     """
 
     item: Item
@@ -266,8 +267,9 @@ class Context:
     before: bool
     stages: list[tuple[str, float]]
     events: list[Item]
-    measures: list[tuple[str, str, float, float]]
+    measures: list[tuple[str, str, float, float, float, float]]
     source: str
+    around: bool = True
 
 
 @dataclass

@@ -97,6 +97,9 @@ _FOCUS_RE = re.compile(
 _FOCUS_IT_RE = re.compile(
     r"^\s*(?:ok,?\s*|now\s+)?(?:zoom|go|jump|move|take me|show(?: me)?|focus|open)\s*(?:in)?\s*"
     r"(?:to|into|on|at|there)?\s*(?:it|that|that one|this one|there|in)?\W*$", I)
+_FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(?: me)?|open|focus)"
+                            r"\b(?:\s+(?:in|into|to|at|on|onto))*\s+the\s+(longest|shortest)"
+                            r"\s+(?:one|of them|event|episode|period)\W*$", I)
 _STEP_RE = re.compile(r"^\s*(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
                       r"(next|previous|prev|following|preceding)(?:\s+(one|event|result|match"
                       r"|region|epoch|episode))?(?:\s+please)?\W*$", I)
@@ -117,6 +120,11 @@ _REFINE_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:only|just|keep(?: only)?|restrict(?
 _COMPARE_WITH_RE = re.compile(
     r"^\s*(?:and\s+)?(?:now\s+)?compare(?:\s+(?:it|this|that|them|these))?\s+(?:with|to|against)"
     r"\b|\bhow does (?:it|that|this) compare (?:with|to)\b", I)
+_ITEM_RE = re.compile(r"\b(?:how long (?:was|is) (?:it|that|this)|(?:during|in|of|for) (?:it|that"
+                      r" one|this one|that event|this event|that period)|(?:was|is) (?:it|that|this"
+                      r" one|that one) (?:in|during)|what (?:stage|time) (?:was|is) (?:it|that)"
+                      r"|when did (?:it|that) (?:start|end|happen|begin)|how (?:deep|low|long|bad)"
+                      r" (?:was|is) (?:it|that))\b", I)
 _REPEAT_RE = re.compile(r"^\s*(?:and|what about|how about|now|same(?: thing)?(?: for)?|also"
                         r"|then|ok(?:ay)?,? (?:and|what about)|and what about|and for|what of)\b",
                         I)
@@ -157,6 +165,18 @@ _DEFINE_RE = re.compile(r"^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|
                         r" what)\b|^\s*what(?:'s| is| are)\s+(?:an?\s+|the\s+)?[\w-]+(?:\s+[\w-]+)?"
                         r"(?:\s+sleep)?\s*(?:\?|$|and\b|,)|^\s*what (?:does|do) .+ (?:look like|mean)\b",
                         I)
+_EACH_STAGE_RE = re.compile(r"\b(?:each|every|all(?: the)?|per|by) (?:sleep )?stages?\b|\bstage "
+                            r"(?:distribution|breakdown|percentages|proportions)\b", I)
+_AWAKENINGS_RE = re.compile(r"\bhow many (?:times|awakenings)\b|\bnumber of (?:awakenings|times)\b"
+                            r"|\bawakenings\b|\bafter sleep onset\b|\bhow often did (?:the patient|he|she|they|the person)"
+                            r" wake\b", I)
+_LONGEST_RUN_RE = re.compile(
+    r"\b(longest|shortest)\s+(?:\w+\s+)?(?:period|stretch|bout|run|episode|block|spell)s?\s+of\s+"
+    r"(?:continuous\s+|uninterrupted\s+|consolidated\s+|unbroken\s+)?([\w ]+)", I)
+# Things a user may ask about that this app does not measure: said plainly, never guessed.
+_UNMEASURED_RE = re.compile(r"\b(snor\w*|sawtooth\w*|teeth grinding|bruxism|sleep ?walk\w*"
+                            r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
+                            r"|body temperature|blood pressure|cortisol)\b", I)
 _INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst)\b", I)
 _TIMING_RE = re.compile(
     r"\b(?:when|what time|at what time|how long (?:until|before|till|after|did it take|does it"
@@ -263,10 +283,17 @@ def _rank(text: str) -> str | None:
     return None
 
 
+# "when was the first apnea?", "the longest hypopnea": one, named in the singular.
+_THE_ONE_RE = re.compile(r"\bthe (?:very )?(?:first|last|longest|shortest|earliest|latest|deepest"
+                         r"|biggest|worst|strongest|clearest|best)\s+(?:[\w-]+\s+)?"
+                         r"(?!\w+s\b)(?:apn\w*|hypopn\w*|arousal|spindle|desat\w*|k-?complex"
+                         r"|event|episode|one|movement|drop|dip|example|obstructive|central)\b", I)
+
+
 def _count(text: str) -> int | None:
     if m := _COUNT_RE.search(text):
         return _number(m.group(1) or m.group(2))
-    return 1 if _SINGLE_RE.search(text) else None
+    return 1 if _SINGLE_RE.search(text) or _THE_ONE_RE.search(text) else None
 
 
 def _conditions(text: str, signal: str | None) -> tuple[Condition | None, float | None]:
@@ -366,6 +393,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, ordinal=ordinal)
     if _FOCUS_IT_RE.search(text):
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS)
+    if m := _FOCUS_RANK_RE.search(text):
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
     if m := _STEP_RE.search(text):
         step = 1 if m.group(1).lower() in ("next", "following") else -1
         epoch = (m.group(2) or "").lower() == "epoch"
@@ -379,6 +408,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
                      modality=_modality(text))
     if _COUNT_REF_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True)
+    if _ITEM_RE.search(text) and time is None:
+        return Query(Intent.DESCRIBE, text, ref=Ref.ITEM, modality=_modality(text))
     if _COMPARE_WITH_RE.search(text):
         return Query(Intent.COMPARE, text, ref=Ref.COMPARE_WITH,
                      groups=(Scope(), Scope(stage_term(text), time)))
@@ -444,10 +475,15 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.NAVIGATE
     if _COMPARE_RE.search(text) and _compare_groups(text) is not None:
         return Intent.COMPARE
-    if _CLASSIFY_RE.search(text):
+    if _CLASSIFY_RE.search(text) and phen is None:
         return Intent.CLASSIFY
-    if _INDEX_RE.search(text) and not (stages and _AMOUNT_RE.search(text)):
+    if _EACH_STAGE_RE.search(text) or (_INDEX_RE.search(text) and not (
+            stages and _AMOUNT_RE.search(text))):
         return Intent.SUMMARY
+    if _LONGEST_RUN_RE.search(text) and phen is None:
+        return Intent.STAGE_TIMING
+    if phen is None and _AWAKENINGS_RE.search(text) and re.search(r"\b(?:wake|woke|awake\w*|awaken\w*)\b", text, I):
+        return Intent.STAGE_TIMING
     if _LATENCY_RE.search(text) or _ONSET_RE.search(text) or _FINAL_RE.search(text):
         return Intent.STAGE_AMOUNT if _AMOUNT_RE.search(text) and not _TIMING_RE.search(
             text) else Intent.STAGE_TIMING
@@ -480,6 +516,10 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
 
 
 def _stage_event(text: str, stages: tuple[str, ...]) -> str:
+    if _LONGEST_RUN_RE.search(text):
+        return "longest"
+    if _AWAKENINGS_RE.search(text):
+        return "awakenings"
     if _LATENCY_RE.search(text):
         return "latency"
     if _ONSET_RE.search(text) and not stages:
@@ -503,6 +543,8 @@ def understand(text: str) -> Query:
     time = parse_time(text)
     if (follow := _followup(text, time)) is not None:
         return _with_slots(follow, text, time)
+    if m := _UNMEASURED_RE.search(text):
+        return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
     rest = text.replace(time.text, " ") if time else text
     stages, rest = _stage_filter(rest)
     object_stages = stage_term(rest)
@@ -561,6 +603,10 @@ def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
     """Intent-specific slots: stage events, compare groups, views, ages; follow-up marks."""
     intent = query.intent
     if intent in (Intent.STAGE_TIMING, Intent.STAGE_AMOUNT):
+        if m := _LONGEST_RUN_RE.search(text):
+            # "the longest stretch of (continuous) sleep": runs of any sleep stage.
+            stages = stage_term(m.group(2)) or ("N1", "N2", "N3", "REM")
+            query = replace(query, rank=m.group(1).lower())
         scope = replace(query.scope, stages=stages or query.scope.stages)
         query = replace(query, scope=scope, stage_event=_stage_event(text, scope.stages)
                         if intent == Intent.STAGE_TIMING else None)
