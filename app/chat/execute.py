@@ -39,6 +39,8 @@ _SEARCH_COARSE = LocalizeConfig(top_k=50, refine=False)
 FALLBACK_Z = 1.0
 CONTEXT_SEC = 60.0
 """How far before or after an item "what happened just before it?" looks, seconds."""
+REM_MERGE_SEC = 15 * 60.0
+"""REM runs closer than this are one REM period (the usual sleep-cycle convention), s."""
 FOCUS_WINDOW_SEC = 120.0
 """Viewer width when the chat zooms onto one result, seconds."""
 
@@ -170,7 +172,8 @@ def signal_stats(plan: Plan, night: LoadedNight, signal: str) -> SignalStats | M
                        float(t[np.argmin(v)]), float(v.max()), float(t[np.argmax(v)]),
                        100 * sd / mean if mean else float("nan"),
                        float(minute_means.std()) if len(minute_means) > 1 else 0.0, int(v.size),
-                       s.source, (float(t[0]), float(t[-1]) + s.step))
+                       s.source, (float(t[0]), float(t[-1]) + s.step),
+                       plan.query.rank if plan.query.rank in ("lowest", "highest") else None)
 
 
 # -- events and the model -------------------------------------------------------------------
@@ -224,8 +227,8 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
     if not plan.where.mask.any():
         return Message("empty_scope", plan.where.text)
     k = q.count or DEFAULT_REGIONS
-    scored, source = _event_items(night, phen.event_types, plan.where, q.min_duration) if phen \
-        else ([], "none")
+    scored, source = _event_items(night, phen.event_types, plan.where, q.min_duration) \
+        if phen and phen.event_types else ([], "none")
     scored, order = rank_items(scored, q.rank)
     name = phen.title.lower() if phen else f"“{q.target}”"
     result = EventList(name, plan.where.text, scored, k, source, how_many=q.how_many, order=order,
@@ -277,8 +280,10 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     codes = [STAGES.index(s) for s in wanted]
     # Stage timing reads the stages inside a time scope, not a stage filter of itself.
     mask = resolve_scope(Scope((), q.scope.time), night, plan.current).mask
-    periods = [p for p in _stage_runs(night, codes, mask, source)
-               if q.min_duration is None or p.duration >= q.min_duration]
+    periods = _stage_runs(night, codes, mask, source)
+    if wanted == ("REM",):
+        periods = _merge_runs(periods, REM_MERGE_SEC)
+    periods = [p for p in periods if q.min_duration is None or p.duration >= q.min_duration]
     if event == "awakenings":
         # As the summary counts them: wake runs after sleep onset, before the last sleep epoch.
         last_sleep = float(starts[sleep[-1]]) if len(sleep) else 0.0
@@ -295,6 +300,18 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
         periods = [p for p in periods if moment is not None and p.start >= moment - 1e-6] or periods
     return StagePeriods(event, tuple(wanted), moment, latency, periods, source, plan.where.text
                         if q.scope.time else "")
+
+
+def _merge_runs(runs: list[Item], gap: float) -> list[Item]:
+    """Runs less than ``gap`` seconds apart joined into one (time order kept)."""
+    merged: list[Item] = []
+    for run in runs:
+        if merged and run.start - merged[-1].end < gap:
+            merged[-1] = Item(merged[-1].start, run.end, merged[-1].label, run.source,
+                              merged[-1].stage)
+        else:
+            merged.append(run)
+    return merged
 
 
 def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:

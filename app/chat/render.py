@@ -242,7 +242,8 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
     else:
         head = f"{src}: {stages}{where} in {n} period{'s' * (n != 1)}."
         focus = r.periods
-    text = head + f"\n\nAll {n} {stages} period{'s' * (n != 1)}{where}:\n" + lines
+    merged = " (REM runs less than 15 min apart count as one period)" if r.stages == ("REM",) else ""
+    text = head + f"\n\nAll {n} {stages} period{'s' * (n != 1)}{where}{merged}:\n" + lines
     if n > _MAX_LINES:
         text += f"\n- … and {n - _MAX_LINES} more"
     return _answer(night, text, r.periods, focus)
@@ -297,7 +298,9 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     marks = [Item(r.low_at, r.low_at + 30.0, f"lowest {r.label}", "measured"),
              Item(r.high_at, r.high_at + 30.0, f"highest {r.label}", "measured")]
     span = Item(r.span[0], r.span[1], r.label, "measured")
-    return _answer(night, text, [span], marks if r.where else marks, jump=None)
+    # "where was the heart rate highest?": the viewer goes there.
+    jump = night.epoch_at(r.low_at if r.focus == "lowest" else r.high_at) if r.focus else None
+    return _answer(night, text, [span], marks, jump=jump)
 
 
 @render.register

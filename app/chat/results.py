@@ -160,6 +160,7 @@ class SignalStats:
     Attributes:
         cv_pct: coefficient of variation, 100 * sd / mean.
         minute_sd: standard deviation of the one-minute means (slow drift), unit.
+        focus: "lowest" or "highest" when the question asked where that is, else None.
     """
 
     label: str
@@ -176,6 +177,7 @@ class SignalStats:
     n: int
     source: str
     span: tuple[float, float]
+    focus: str | None = None
 
 
 @dataclass

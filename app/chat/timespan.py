@@ -97,9 +97,10 @@ def _parse_span(match: re.Match[str]) -> TimeSpan:
     return TimeSpan("from_end", seconds, 0.0, match.group(0))
 
 
-_PARTS: dict[str, tuple[float, float]] = {"early": (0.0, 1 / 3), "beginning": (0.0, 1 / 3),
-                                          "start": (0.0, 1 / 3), "middle": (1 / 3, 2 / 3),
-                                          "late": (2 / 3, 1.0), "end": (2 / 3, 1.0),
+# Early/middle/late are thirds; the very beginning and end are the first/last eighth.
+_PARTS: dict[str, tuple[float, float]] = {"early": (0.0, 1 / 3), "beginning": (0.0, 1 / 8),
+                                          "start": (0.0, 1 / 8), "middle": (1 / 3, 2 / 3),
+                                          "late": (2 / 3, 1.0), "end": (7 / 8, 1.0),
                                           "toward": (2 / 3, 1.0)}
 
 

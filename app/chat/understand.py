@@ -35,9 +35,13 @@ _STAGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"nrem|non[- ]?rem(?:\s+sleep)?", ("N1", "N2", "N3")),
     (r"wake(?:fulness)?|awake|w", ("W",)),
 )
+# "while asleep", "during sleep": every sleep stage, but only after in/during/while
+# ("sleep" alone names too much to be a stage).
+_SLEEP_WORDS = (r"asleep|sleep(?:ing)?(?! spindles?| apn\w*| onset| latency| efficiency)",
+                ("N1", "N2", "N3", "REM"))
 _STAGE_FILTER_RE = [(re.compile(rf"\b(?:in|during|within|while in|while|from|only in)\s+"
                                 rf"(?:stage\s+)?(?:{p})\b(?:\s+(?:sleep|epochs?|periods?))?", I), s)
-                    for p, s in _STAGE_WORDS]
+                    for p, s in _STAGE_WORDS + (_SLEEP_WORDS,)]
 _STAGE_TERM_RE = [(re.compile(rf"\b(?:{p})\b", I), s) for p, s in _STAGE_WORDS if p != r"wake(?:fulness)?|awake|w"]
 _WAKE_TERM_RE = re.compile(r"\b(?:wake(?:fulness)?|awake|stage w)\b", I)
 
@@ -177,7 +181,7 @@ _LONGEST_RUN_RE = re.compile(
 _UNMEASURED_RE = re.compile(r"\b(snor\w*|sawtooth\w*|teeth grinding|bruxism|sleep ?walk\w*"
                             r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
                             r"|body temperature|blood pressure|cortisol)\b", I)
-_INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst)\b", I)
+_INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst|sever\w*)\b", I)
 _TIMING_RE = re.compile(
     r"\b(?:when|what time|at what time|how long (?:until|before|till|after|did it take|does it"
     r" take)|how (?:soon|quickly|fast)|onset|latency|time of|start(?:s|ed)?|begin\w*|end(?:s|ed)?"
@@ -222,6 +226,7 @@ _RANK_WORDS: tuple[tuple[str, str], ...] = (
     (r"clearest|clear|best|strongest|most (?:obvious|typical|prominent)|typical|prominent|good"
      r"|deepest|worst|biggest|largest|severest|most severe", "strongest"),
     (r"first|earliest", "earliest"), (r"last|latest", "latest"),
+    (r"lowest|minimum", "lowest"), (r"highest|maximum|max|peak", "highest"),
 )
 _RANK_RE = [(re.compile(rf"\b(?:{p})\b", I), r) for p, r in _RANK_WORDS]
 _NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
