@@ -158,3 +158,25 @@ def test_app_night_without_hypnogram_is_the_machine_scoring(sc4001) -> None:
     assert machine.rem_latency_min == pytest.approx(expert.rem_latency_min, rel=0.1)
     names = {t.name for t in night_figure(expert_night.view()).data}
     assert {"scored (human)", source, "spindle (machine)"} <= names
+
+
+DREAMS = ROOT / ".." / "shared" / "data" / "real" / "dreams_spindles"
+
+
+def test_dreams_excerpt3_heart_from_50_hz_ecg_and_uncalibrated_spo2_skipped() -> None:
+    rec = load_recording(DREAMS / "excerpt3.edf")
+    scoring = score_night(rec, config=ScoringConfig(parts=("desaturations", "heart")))
+    assert scoring.heart_rate is not None and "ECG" in scoring.heart_rate.label
+    assert 40 < np.nanmedian(scoring.heart_rate.data) < 100
+    assert any(line.startswith("desaturations: SAO2 is not in %") for line in scoring.skipped)
+
+
+def test_tuned_spindle_thresholds_beat_yasa_defaults_on_dreams_excerpt1() -> None:
+    from sleeplm_core.scoring.microevents import SpindleConfig, detect_spindles
+
+    rec = load_recording(DREAMS / "excerpt1.txt", sfreq=100.0)
+    eeg = rec.signals[eeg_labels(rec)[0]]
+    truth = intervals_of(read_scoring(DREAMS / "Visual_scoring1_excerpt1.txt").events, ("spindle",))
+    f1 = {name: event_scores([(e.onset, e.offset) for e in detect_spindles(eeg, None, cfg)], truth).f1
+          for name, cfg in (("defaults", SpindleConfig()), ("tuned", ScoringConfig().spindles))}
+    assert f1["tuned"] > f1["defaults"] > 0.2, f1

@@ -1,7 +1,8 @@
 """Heart rate from R-peaks (sleepecg), else from a pulse/HR channel; brady- and tachycardia.
 
-R-peaks come from ``sleepecg.detect_heartbeats`` on the ECG; the heart rate is
-60 / RR interval, interpolated to 1 Hz. When there is no usable ECG, or its beats
+R-peaks come from ``sleepecg.detect_heartbeats`` on the ECG (brought to at least
+128 Hz first: its 5-30 Hz filter needs a Nyquist above 30 Hz, so a 50-Hz ECG is
+upsampled); the heart rate is 60 / RR interval, interpolated to 1 Hz. When there is no usable ECG, or its beats
 give an implausible rate (a 50-Hz ECG whose R-peaks are not detectable), the
 pulse-rate channel (bpm) is used instead. Episodes: the rate below 40 bpm
 (bradycardia) or above 100 bpm (tachycardia) for at least 10 s.
@@ -15,7 +16,10 @@ import numpy as np
 import sleepecg
 
 from sleeplm_core.io.recording import Event, Signal
+from sleeplm_core.scoring.channels import resampled
 from sleeplm_core.scoring.intervals import runs
+
+_SLEEPECG_MIN_HZ = 128.0
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,9 @@ class HeartConfig:
 
 def ecg_heart_rate(ecg: Signal, config: HeartConfig = HeartConfig()) -> np.ndarray | None:
     """1-Hz heart rate (bpm, NaN where unknown) from R-peaks, None when the beats are implausible."""
-    data = np.nan_to_num(np.asarray(ecg.data, dtype=float))
-    beats = sleepecg.detect_heartbeats(data, ecg.sfreq) / ecg.sfreq
+    rate = max(ecg.sfreq, _SLEEPECG_MIN_HZ)
+    data = resampled(ecg, rate)
+    beats = sleepecg.detect_heartbeats(data, rate) / rate
     if len(beats) < 10:
         return None
     rr = np.diff(beats)
@@ -64,6 +69,15 @@ def pulse_heart_rate(pulse: Signal) -> np.ndarray:
     seconds = np.arange(int(pulse.duration))
     hr = np.interp(seconds, np.arange(len(x)) / pulse.sfreq, x)
     return np.where((hr >= 20) & (hr <= 250), hr, np.nan)
+
+
+def implausible(values: np.ndarray, low: float, high: float, unit: str, label: str) -> str | None:
+    """Why a channel in ``unit`` is not calibrated (its median outside low-high), None if it is."""
+    finite = values[np.isfinite(values)]
+    median = float(np.median(finite)) if len(finite) else float("nan")
+    if not low <= median <= high:
+        return f"{label} is not in {unit} (median {median:.3g}, expected {low:g}-{high:g})"
+    return None
 
 
 def rate_episodes(hr: np.ndarray, source: str, config: HeartConfig = HeartConfig()) -> list[Event]:
