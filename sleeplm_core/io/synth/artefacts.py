@@ -4,6 +4,7 @@ Artefacts are drawn per night (how often, how large: the
 :class:`~sleeplm_core.io.synth.variation.NightVariation`) and placed per channel:
 
 * movement: broadband bursts of 1-8 s in wake and at some arousals;
+* muscle: 20 Hz-Nyquist activity of scalp muscles in wake;
 * sweat: a slow (0.05-0.5 Hz) wander that grows through the night;
 * electrode pops: a step that decays over a fraction of a second on one lead;
 * ECG bleeding: the heart's complexes at a small share of their amplitude;
@@ -20,7 +21,7 @@ import numpy as np
 from scipy.signal import butter, sosfilt
 
 from sleeplm_core.io.synth.hypnogram import W
-from sleeplm_core.io.synth.noise import band_components, place_waveforms
+from sleeplm_core.io.synth.noise import band_components, per_second_to_rate, place_waveforms, smooth
 from sleeplm_core.io.synth.schedule import NightPlan
 from sleeplm_core.io.synth.variation import NightVariation
 
@@ -38,6 +39,15 @@ def movement(plan: NightPlan, var: NightVariation, fs: float, n: int, rng: np.ra
         burst = burst / max(float(np.std(burst)), 1e-9)
         waves.append(rng.uniform(40.0, 250.0) * np.hanning(m) * burst)
     return place_waveforms(n, fs, np.asarray(onsets, dtype=float), waves)
+
+
+def muscle(plan: NightPlan, var: NightVariation, fs: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Scalp-muscle activity in wake (µV): 20 Hz-Nyquist noise, RMS ``var.muscle_uv``, waxing and waning."""
+    if not var.muscle_uv or fs < 50.0:
+        return np.zeros(n)
+    envelope = np.exp(smooth(rng.standard_normal(len(plan.stage_s)), 10) * 2.0) * (plan.stage_s == W)
+    noise = band_components(rng.standard_normal(n), fs, {"muscle": (20.0, fs / 2.0)})["muscle"]
+    return var.muscle_uv * per_second_to_rate(envelope, fs, n) * noise
 
 
 def sweat(var: NightVariation, fs: float, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -13,9 +13,11 @@ event scales effort and flow on that grid:
 
 Outside events, breaths vary as real ones do (the night's
 :class:`~sleeplm_core.io.synth.variation.NightVariation`): tidal volume varies
-from breath to breath, a few sighs (2-3x breaths) come per hour, and in spells
-of inspiratory flow limitation the inspiratory flow is flattened at 80 % of its
-peak. None of this reaches the 30 % flow drop of a scorable hypopnea.
+from breath to breath (within -15 % / +25 %), a few sighs (2-3x breaths) come
+per hour, and in spells of inspiratory flow limitation the inspiratory flow is
+flattened at 88 % of its peak. Peak flow does not follow the breathing rate
+(slower breaths are deeper). None of this reaches the 30 % flow drop of a
+scorable hypopnea.
 
 Belts and flow are in arbitrary units (normal breaths ~1 a.u. peak flow).
 """
@@ -42,6 +44,9 @@ INSPIRATION = 0.4
 """Inspiratory share of each breath cycle."""
 
 RECOVERY_S = 10.0
+
+FLOW_LIMITED_PEAK = 0.88
+"""Peak of a flow-limited inspiration relative to a normal one: flattened, yet far from a 30 % drop."""
 
 
 @dataclass
@@ -117,7 +122,8 @@ def _breath_gains(plan: NightPlan, phase: np.ndarray, quiet: np.ndarray, var: Ni
     """Tidal-volume factor per control sample: log-normal per breath, sighs in quiet sleep breathing."""
     breath = np.floor(phase).astype(int)
     n_breaths = int(breath[-1]) + 1
-    gain = np.exp(rng.normal(0.0, var.breath_amp_cv, n_breaths))
+    # Bounded jitter: real breaths vary, but two or three shallow ones in a row never reach a 30 % drop.
+    gain = np.clip(np.exp(rng.normal(0.0, var.breath_amp_cv, n_breaths)), 0.85, 1.25)
     first_ctrl = np.searchsorted(breath, np.arange(n_breaths))
     # A sigh needs a whole breath of undisturbed sleep breathing, so no event's baseline is altered.
     second = np.minimum(first_ctrl / CONTROL_FS, len(plan.stage_s) - 1).astype(int)
@@ -151,10 +157,10 @@ def breathing_drive(plan: NightPlan, var: NightVariation, rng: np.random.Generat
 
 
 def _flattened(phase: np.ndarray) -> np.ndarray:
-    """Factor that caps the inspiratory half-sine of flow at 80 % of its peak (1 in expiration)."""
+    """Factor that caps the inspiratory half-sine of flow at :data:`FLOW_LIMITED_PEAK` (1 in expiration)."""
     x = np.mod(phase, 1.0)
     shape = np.sin(np.pi * np.clip(x / INSPIRATION, 0.0, 1.0))
-    return np.where(x < INSPIRATION, np.minimum(1.0, 0.8 / np.maximum(shape, 1e-6)), 1.0)
+    return np.where(x < INSPIRATION, np.minimum(1.0, FLOW_LIMITED_PEAK / np.maximum(shape, 1e-6)), 1.0)
 
 
 def render_effort_and_flow(plan: NightPlan, drive: BreathingDrive, fs: float, rng: np.random.Generator) -> list[Signal]:
@@ -168,7 +174,10 @@ def render_effort_and_flow(plan: NightPlan, drive: BreathingDrive, fs: float, rn
     thorax = posture * effort * (volume(phase + 0.5 * drive.at("paradox", fs, n)) - 0.5)
     limited = drive.at("limited", fs, n)
     shape = 1.0 + limited * (_flattened(phase) - 1.0)
-    airflow = drive.at("flow_gain", fs, n) * tidal * shape * np.gradient(volume(phase)) * fs
+    # Slower breaths are deeper (ventilation is held), so peak flow does not follow the rate.
+    rate = np.gradient(phase) * fs
+    pace = np.median(rate) / np.maximum(rate, 1e-3)
+    airflow = drive.at("flow_gain", fs, n) * tidal * shape * pace * np.gradient(volume(phase)) * fs
     return [
         Signal("Abdomen", abdomen + rng.normal(0, 0.01, n), fs, "a.u."),
         Signal("Thorax", thorax + rng.normal(0, 0.01, n), fs, "a.u."),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import sawtooth
 
-from sleeplm_core.io.synth.hypnogram import REM
+from sleeplm_core.io.synth.hypnogram import REM, W
 from sleeplm_core.io.synth.noise import (band_components, per_second_to_rate, pink_noise, place_waveforms, smooth,
                                         spectral_peak)
 from sleeplm_core.io.synth.schedule import NightPlan
@@ -38,10 +38,10 @@ STAGE_RMS: dict[str, tuple[float, ...]] = {
     #        W     N1    N2    N3    REM
     "pink": (10.0, 12.0, 14.0, 14.0, 10.0),
     "delta": (3.0, 6.0, 10.0, 34.0, 5.0),
-    "theta": (3.0, 9.0, 6.0, 4.0, 8.0),
+    "theta": (3.0, 7.0, 5.0, 4.0, 6.0),
     "alpha": (14.0, 4.0, 1.5, 1.0, 3.0),
     "sigma": (1.0, 1.0, 2.0, 1.0, 1.0),
-    "beta": (4.0, 2.0, 1.0, 0.5, 2.0),
+    "beta": (4.0, 1.5, 0.7, 0.3, 1.5),
 }
 """RMS amplitude (µV) of each component per stage at a central site. N3 delta is
 set so that its waves reach 75-200 µV peak to peak, the AASM slow-wave criterion."""
@@ -57,6 +57,8 @@ class Site:
     """How a derivation sees the sources: a gain per band and per transient (1 = central)."""
 
     bands: dict[str, float]
+    scale: float
+    """Overall amplitude relative to a mastoid-referenced central lead."""
     slow_spindle: float
     fast_spindle: float
     k_complex: float
@@ -65,11 +67,11 @@ class Site:
 
 
 DERIVATIONS: dict[str, Site] = {
-    "C3-M2": Site({"delta": 1.0, "theta": 1.0, "alpha": 1.0, "sigma": 1.0, "beta": 1.0}, 0.6, 1.0, 1.0, 0.03),
-    "C4-M1": Site({"delta": 1.0, "theta": 1.0, "alpha": 1.0, "sigma": 1.0, "beta": 1.0}, 0.6, 1.0, 1.0, 0.03),
+    "C3-M2": Site({"delta": 1.0, "theta": 1.0, "alpha": 1.0, "sigma": 1.0, "beta": 1.0}, 1.0, 0.6, 1.0, 1.0, 0.03),
+    "C4-M1": Site({"delta": 1.0, "theta": 1.0, "alpha": 1.0, "sigma": 1.0, "beta": 1.0}, 1.0, 0.6, 1.0, 1.0, 0.03),
     # Sleep-EDF's bipolar leads: short inter-electrode distances, lower amplitudes than mastoid-referenced ones.
-    "EEG Fpz-Cz": Site({"delta": 0.85, "theta": 0.8, "alpha": 0.4, "sigma": 0.7, "beta": 0.9}, 0.9, 0.45, 0.9, 0.5),
-    "EEG Pz-Oz": Site({"delta": 0.45, "theta": 0.6, "alpha": 1.3, "sigma": 0.55, "beta": 0.7}, 0.2, 0.6, 0.35, 0.02),
+    "EEG Fpz-Cz": Site({"delta": 1.0, "theta": 0.8, "alpha": 0.25, "sigma": 0.7, "beta": 0.9}, 0.7, 0.9, 0.45, 0.9, 0.5),
+    "EEG Pz-Oz": Site({"delta": 0.45, "theta": 0.6, "alpha": 1.3, "sigma": 0.55, "beta": 0.7}, 0.7, 0.2, 0.6, 0.35, 0.02),
 }
 """Scalp derivations the generator can render."""
 
@@ -163,6 +165,13 @@ def _drift(n_seconds: int, depth: float, rng: np.random.Generator) -> dict[str, 
     return out
 
 
+def _eyes_open(plan: NightPlan, share: float, rng: np.random.Generator) -> np.ndarray:
+    """Per-second alpha factor: 0.2 in the stretches of wake spent with eyes open (alpha blocking), else 1."""
+    spells = smooth(rng.standard_normal(len(plan.stage_s)), 20)
+    open_ = (spells < np.quantile(spells, share)) & (plan.stage_s == W)
+    return np.where(open_, 0.2, 1.0)
+
+
 def _site_table(var: NightVariation) -> dict[str, tuple[float, ...]]:
     table = {name: tuple(v * var.eeg_scale for v in values) for name, values in STAGE_RMS.items()}
     table["alpha"] = tuple(v * var.alpha_scale for v in table["alpha"])
@@ -180,8 +189,9 @@ def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVa
     n = len(plan.stage_s) * int(fs)
     bands = {name: edges for name, edges in BANDS.items() if name != "alpha"}
     extra = {"alpha": var.arousal_alpha_uv * var.eeg_scale, "beta": AROUSAL_BETA_RMS * var.eeg_scale}
-    gains = stage_gains(plan, _site_table(var), extra, fs, n, _drift(len(plan.stage_s), var.drift_depth, rng),
-                        var.transition_s)
+    modulation = _drift(len(plan.stage_s), var.drift_depth, rng)
+    modulation["alpha"] = modulation["alpha"] * _eyes_open(plan, var.eyes_open, rng)
+    gains = stage_gains(plan, _site_table(var), extra, fs, n, modulation, var.transition_s)
     shared = rng.standard_normal((2, n))  # [0] feeds the bands, [1] the 1/f background
     transients = _transients(plan, var, fs, n, rng)
     own_share = np.sqrt(1 - _SHARED**2)
@@ -197,5 +207,5 @@ def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVa
         mix = gains["pink"] * pink_noise(white[1], fs, exponent=var.aperiodic_exponent)
         for band, component in components.items():
             mix += site.bands[band] * gains[band] * component
-        channels[label] = mix + transients.at(site) * var.eeg_scale * rng.uniform(0.85, 1.0)
+        channels[label] = site.scale * (mix + transients.at(site) * var.eeg_scale * rng.uniform(0.85, 1.0))
     return channels, delta

@@ -130,7 +130,8 @@ def _electrodes(plan: NightPlan, var: NightVariation, montage: Montage, beats: c
     neural, delta = eeg.render_eeg(plan, labels, rates.eeg, var, rngs[0])
     fs, n = rates.eeg, n_seconds * int(rates.eeg)
     rng = rngs[8]
-    shared = artefacts.movement(plan, var, fs, n, rng) + artefacts.sweat(var, fs, n, rng)
+    shared = (artefacts.movement(plan, var, fs, n, rng) + artefacts.sweat(var, fs, n, rng)
+              + artefacts.muscle(plan, var, fs, n, rng))
     heart = var.ecg_bleed * cardio.ecg_complexes(beats, drive, fs, n_seconds) if var.ecg_bleed else 0.0
     eye_at_eeg = np.interp(np.arange(n) / fs, np.arange(len(eye)) / rates.eog, eye)
     out = []

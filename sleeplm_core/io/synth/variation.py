@@ -25,7 +25,8 @@ class NightVariation:
         slow_wave_scale: N3 delta and K-complex amplitude factor (falls with age).
         aperiodic_exponent: 1/f^x exponent of the EEG background power spectrum.
         alpha_hz: individual alpha peak frequency (Hz).
-        alpha_scale: wake alpha power factor (some sleepers have little alpha).
+        alpha_scale: wake alpha amplitude factor (some sleepers have little alpha).
+        eyes_open: share of wake spent with eyes open (alpha blocked to a fifth).
         spindle_slow_hz, spindle_fast_hz: slow (frontal) and fast (centro-parietal) spindle frequency (Hz).
         spindle_amp_uv: (low, high) spindle peak amplitude (µV).
         k_complex_amp_uv: (low, high) K-complex peak-to-peak amplitude (µV).
@@ -36,6 +37,7 @@ class NightVariation:
         highpass_hz, lowpass_hz: amplifier filter corners (Hz) of EEG/EOG.
         line_hz: mains frequency (Hz); line_uv: its amplitude (µV) per channel.
         movement_per_wake_min: movement artefacts per minute of wake.
+        muscle_uv: RMS (µV) of scalp-muscle activity reaching the EEG in wake.
         sweat_uv: RMS of slow sweat drift (µV, 0 = dry night).
         pops_per_hour: electrode pops per hour on each EEG channel.
         ecg_bleed: share of the ECG that reaches the EEG (0 = none).
@@ -49,6 +51,7 @@ class NightVariation:
     aperiodic_exponent: float
     alpha_hz: float
     alpha_scale: float
+    eyes_open: float
     spindle_slow_hz: float
     spindle_fast_hz: float
     spindle_amp_uv: tuple[float, float]
@@ -62,6 +65,7 @@ class NightVariation:
     line_hz: float
     line_uv: float
     movement_per_wake_min: float
+    muscle_uv: float
     sweat_uv: float
     pops_per_hour: float
     ecg_bleed: float
@@ -72,9 +76,10 @@ class NightVariation:
 
 TEXTBOOK = NightVariation(
     eeg_scale=1.0, slow_wave_scale=1.0, aperiodic_exponent=1.0, alpha_hz=10.0, alpha_scale=1.0,
+    eyes_open=0.0,
     spindle_slow_hz=12.0, spindle_fast_hz=13.5, spindle_amp_uv=(15.0, 35.0), k_complex_amp_uv=(90.0, 180.0),
     sawtooth_per_min=2.0, arousal_alpha_uv=14.0, drift_depth=0.0, transition_s=1.0,
-    highpass_hz=0.0, lowpass_hz=0.0, line_hz=50.0, line_uv=0.0, movement_per_wake_min=0.0,
+    highpass_hz=0.0, lowpass_hz=0.0, line_hz=50.0, line_uv=0.0, movement_per_wake_min=0.0, muscle_uv=0.0,
     sweat_uv=0.0, pops_per_hour=0.0, ecg_bleed=0.0, breath_amp_cv=0.0, sighs_per_hour=0.0,
     flow_limitation=0.0,
 )
@@ -91,9 +96,10 @@ def draw_variation(age: float, rng: np.random.Generator) -> NightVariation:
         eeg_scale=float(np.exp(rng.normal(0.0, 0.25))),
         # Slow-wave amplitude falls by about a quarter per two decades after 30.
         slow_wave_scale=float(np.clip(np.exp(rng.normal(0.0, 0.15)) * (1.0 - 0.12 * max(decades, 0.0)), 0.55, 1.4)),
-        aperiodic_exponent=u(0.8, 2.0),
+        aperiodic_exponent=u(1.2, 2.4),
         alpha_hz=float(np.clip(rng.normal(10.2 - 0.1 * max(decades, 0.0), 0.9), 8.0, 12.5)),
-        alpha_scale=float(u(0.25, 1.6)),
+        alpha_scale=float(np.clip(np.exp(rng.normal(np.log(0.6), 0.6)), 0.1, 1.6)),
+        eyes_open=u(0.2, 0.9),
         spindle_slow_hz=u(11.0, 12.5),
         spindle_fast_hz=u(13.0, 14.8),
         spindle_amp_uv=(spindle_low, spindle_low * u(1.5, 2.5)),
@@ -107,10 +113,11 @@ def draw_variation(age: float, rng: np.random.Generator) -> NightVariation:
         line_hz=float(rng.choice(LINE_HZ)),
         line_uv=float(u(0.0, 3.0) if rng.random() < 0.6 else 0.0),
         movement_per_wake_min=u(0.1, 1.0),
+        muscle_uv=u(1.0, 8.0),
         sweat_uv=float(u(5.0, 40.0) if rng.random() < 0.3 else 0.0),
         pops_per_hour=float(u(1.0, 20.0) if rng.random() < 0.3 else 0.0),
         ecg_bleed=float(u(0.005, 0.03) if rng.random() < 0.5 else 0.0),
-        breath_amp_cv=u(0.08, 0.18),
+        breath_amp_cv=u(0.05, 0.15),
         sighs_per_hour=u(2.0, 12.0),
         flow_limitation=u(0.0, 0.4),
     )
