@@ -37,7 +37,7 @@ class Dialogue:
     cursor: int = -1
     history: list[int] = field(default_factory=list)
 
-    def resolve(self, query: Query, current: int) -> Query:
+    def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
         if query.ref == Ref.NONE:
             return query

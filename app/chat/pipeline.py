@@ -32,7 +32,7 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         return render(Message("too_long"), night), None
     query = understand(text)
     try:
-        resolved = dialogue.resolve(query, current)
+        resolved = dialogue.resolve(query)
     except NothingToReferTo:
         return render(Message("no_reference"), night), query
     log.debug("question %r -> %s", text, resolved)

@@ -31,13 +31,11 @@ class Where:
         mask: bool per epoch, True inside the scope.
         span: (start, end) seconds of the time restriction, the whole night without one.
         text: the scope in words, "" for the whole night.
-        timed: the scope names a time.
     """
 
     mask: np.ndarray
     span: tuple[float, float]
     text: str
-    timed: bool = False
 
     def contains(self, night: LoadedNight, start: float) -> bool:
         """Whether an item starting at ``start`` (seconds) is inside the scope."""
@@ -99,7 +97,7 @@ def resolve_scope(scope: Scope, night: LoadedNight, current: int) -> Where:
         span = span_of(scope.time, night, current)
         starts = night.epochs.starts
         mask &= (starts + EPOCH_SEC > span[0]) & (starts < span[1])
-    return Where(mask, span, scope_text(scope), scope.time is not None)
+    return Where(mask, span, scope_text(scope))
 
 
 def make_plan(query: Query, night: LoadedNight, current: int) -> Plan:

@@ -15,7 +15,7 @@ import numpy as np
 
 from app.chat.execute import FOCUS_WINDOW_SEC
 from app.chat.plan import clock
-from app.chat.results import (Classification, Comparison, Context, Count, Description, EventList,
+from app.chat.results import (Classification, Comparison, Context, Description, EventList,
                               Explanation, Item, Message, Navigation, NormCheck, Retrieval,
                               SignalRuns, SignalStats, StageAmount, StagePeriods, Summary, View)
 from app.night import LoadedNight
@@ -471,8 +471,3 @@ def _(r: View, night: LoadedNight) -> Answer:
     lines = "\n".join(f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.rem_periods[:_MAX_LINES])
     return _answer(night, head + "\n" + lines + "\n\n" + _summary_text(s), r.rem_periods,
                    jump=None)
-
-
-@render.register
-def _(r: Count, night: LoadedNight) -> Answer:
-    return _answer(night, f"There were **{r.n}** {r.what}.", r.items, r.items[:_MAX_LINES])

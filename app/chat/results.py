@@ -307,15 +307,6 @@ class View:
     rem_periods: list[Item]
 
 
-@dataclass
-class Count:
-    """How many items the last result list held."""
-
-    n: int
-    what: str
-    items: list[Item]
-
-
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
-          | Description | Retrieval | Summary | View | Count)
+          | Description | Retrieval | Summary | View)
