@@ -19,33 +19,31 @@ from sleeplm_core.heads.evaluate import intervals_of
 from sleeplm_core.heads.metrics import event_scores
 from sleeplm_core.io.load import load_recording
 from sleeplm_core.io.scoring import read_scoring
-from sleeplm_core.scoring import ScoringConfig, score_night
 from sleeplm_core.scoring.channels import eeg_labels
 from sleeplm_core.scoring.microevents import SpindleConfig, detect_spindles
 
 DREAMS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / "dreams_spindles"
 RATES = {1: 100.0, 2: 200.0, 3: 50.0, 4: 200.0, 5: 200.0, 6: 200.0}
 GRID = {"rel_pow": (0.1, 0.15, 0.2, 0.25, 0.3), "corr": (0.5, 0.6, 0.65, 0.7, 0.8),
-        "rms": (1.0, 1.25, 1.5, 2.0), "staged": (False, True)}
+        "rms": (1.0, 1.25, 1.5, 2.0)}
 
 
 def _excerpt(i: int):
     rec = load_recording(DREAMS / f"excerpt{i}.txt", sfreq=RATES[i])
     truth = intervals_of(read_scoring(DREAMS / f"Visual_scoring1_excerpt{i}.txt").events, ("spindle",))
-    stages = score_night(rec, config=ScoringConfig(parts=("stages",))).stages
-    return rec.signals[eeg_labels(rec)[0]], stages, truth
+    return rec.signals[eeg_labels(rec)[0]], truth
 
 
 def main() -> None:
     data = {i: _excerpt(i) for i in RATES}
     keys = list(itertools.product(*GRID.values()))
     f1 = np.zeros((len(keys), len(data)))
-    for k, (rel, corr, rms, staged) in enumerate(keys):
+    for k, (rel, corr, rms) in enumerate(keys):
         cfg = SpindleConfig(thresh={"rel_pow": rel, "corr": corr, "rms": rms})
-        for j, (eeg, stages, truth) in enumerate(data.values()):
-            found = detect_spindles(eeg, stages if staged else None, cfg)
+        for j, (eeg, truth) in enumerate(data.values()):
+            found = detect_spindles(eeg, None, cfg)
             f1[k, j] = event_scores([(e.onset, e.offset) for e in found], truth).f1
-    default = keys.index((0.2, 0.65, 1.5, False))
+    default = keys.index((0.2, 0.65, 1.5))
     held = []
     for j, i in enumerate(data):
         rest = [c for c in range(len(data)) if c != j]

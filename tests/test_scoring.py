@@ -15,7 +15,7 @@ import pytest
 from sleeplm_core.cli import main
 from sleeplm_core.heads.evaluate import intervals_of
 from sleeplm_core.heads.metrics import event_scores
-from sleeplm_core.io.load import load_recording, open_night
+from sleeplm_core.io.load import load_recording
 from sleeplm_core.io.recording import Recording, Signal
 from sleeplm_core.io.scoring import read_scoring
 from sleeplm_core.scoring import MachineScoring, ScoringConfig, score_night

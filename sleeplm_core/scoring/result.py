@@ -76,9 +76,6 @@ class MachineScoring:
                 tools.append(tool)
         return f"machine-scored ({', '.join(tools)})" if tools else "machine-scored"
 
-    def events_of(self, *types: str) -> list[Event]:
-        return [e for e in self.events if e.type in types]
-
 
 def machine_label(source: str) -> str:
     """"machine-scored (TOOL, CHANNEL)" from a source such as "YASA 0.8.1 SleepStaging, EEG C4-M1 + EOG E1"."""
