@@ -16,7 +16,7 @@ import sleepecg
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.recording import Event, Recording, Signal
 from sleeplm_core.scoring.arousals import detect_arousals
-from sleeplm_core.scoring.channels import eeg_labels, montage_slots, pick
+from sleeplm_core.scoring.channels import Usability, eeg_labels, montage_slots, pick
 from sleeplm_core.scoring.config import ScoringConfig
 from sleeplm_core.scoring.desaturation import detect_desaturations
 from sleeplm_core.scoring.heart import (ecg_heart_rate, implausible, pulse_heart_rate,
@@ -44,6 +44,9 @@ _TOOL_ERRORS = (AssertionError, ValueError, IndexError, RuntimeError, ZeroDivisi
 
 @dataclass
 class _Night:
+    """What the parts share while one night is scored: its channels, the result so far,
+    the EEG chosen for staging and each part's events (the hypopnea rule reads them)."""
+
     rec: Recording
     slots: dict[str, str]
     config: ScoringConfig
@@ -55,7 +58,7 @@ class _Night:
     def stages(self) -> np.ndarray | None:
         return self.result.stages if self.result.has_stages else None
 
-    def signal(self, slots: tuple[str, ...], limits) -> tuple[Signal | None, str]:
+    def signal(self, slots: tuple[str, ...], limits: Usability) -> tuple[Signal | None, str]:
         present = [self.slots[s] for s in slots if s in self.slots]
         if not present:
             return None, "no channel"
