@@ -47,6 +47,22 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("where are the respiratory events", LOC, {"phenomenon": "respiratory_event"}),
     ("which stage had the most arousals", LOC, {"phenomenon": "arousal"}),
     ("how much time was spent in each stage?", SUM, {}),
+    # Whole-night statistics asked by name: the summary, that number first.
+    ("How long did the patient actually sleep?", SUM, {"stat": "tst"}),
+    ("what was the TST", SUM, {"stat": "tst"}),
+    ("hours of sleep in total?", SUM, {"stat": "tst"}),
+    ("how long was the patient in bed", SUM, {"stat": "tib"}),
+    ("tell me the sleep efficiency", SUM, {"stat": "se"}),
+    ("how much wake after sleep onset was there", SUM, {"stat": "waso"}),
+    ("give me the apnea-hypopnea index", SUM, {"stat": "ahi"}),
+    ("and the RDI?", SUM, {"stat": "ahi"}),
+    ("oxygen desaturation index please", SUM, {"stat": "odi"}),
+    ("longest stretch of wake after sleep onset", TIM, {"stage_event": "longest", "stat": None}),
+    ("how long did they sleep in REM", AMT, {"stages": ("REM",), "stat": None}),
+    # Desaturation depth (% points below the pre-event baseline) vs an SpO2 level.
+    ("count desaturations deeper than 3 percent", LOC, {"phenomenon": "desaturation", "min_depth": 3.0}),
+    ("list the oxygen desaturations of at least 4%", LOC, {"phenomenon": "desaturation", "min_depth": 4.0}),
+    ("desaturations below 88% in REM", THR, {"condition": ("spo2", "<", 88.0), "min_depth": None}),
     ("where are the longest apneas?", LOC, {"phenomenon": "apnea", "rank": "longest"}),
     ("where are the apneas", LOC, {"phenomenon": "apnea", "rank": None}),
     ("find obstructive apneas in REM", LOC, {"phenomenon": "obstructive_apnea", "stages": ("REM",)}),
@@ -197,6 +213,11 @@ EDUCATOR: list[tuple[str, Intent, dict]] = [
 ]
 
 RESEARCHER: list[tuple[str, Intent, dict]] = [
+    # Diagnosis questions, whatever the verb: no diagnosis, the disorder kept for its numbers.
+    ("could this person have obstructive sleep apnea?", MED, {"condition_name": "sleep apnea"}),
+    ("is this consistent with insomnia", MED, {"condition_name": "insomnia"}),
+    ("does the subject suffer from narcolepsy?", MED, {"condition_name": "narcolepsy"}),
+    ("are there signs of restless legs syndrome?", MED, {"condition_name": "restless legs"}),
     ("compare EEG in N1 and N3", CMP, {"groups": (("N1",), ("N3",)), "measure": "eeg"}),
     ("heart rate in REM vs N3", CMP, {"groups": (("REM",), ("N3",)), "measure": "heart rate"}),
     ("compare breathing in N2 versus REM", CMP, {"groups": (("N2",), ("REM",)), "measure": "breathing"}),
@@ -290,6 +311,14 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("compare with the first half", Ref.COMPARE_WITH, {"group_times": (None, "fraction")}),
     ("compare it to N3", Ref.COMPARE_WITH, {}),
     ("how long was it?", Ref.ITEM, {}),
+    # Bare picks from the last list and bare "before?" / "after?".
+    ("the longest one", Ref.FOCUS, {"rank": "longest"}),
+    ("ok, the shortest of them", Ref.FOCUS, {"rank": "shortest"}),
+    ("the third", Ref.FOCUS, {"ordinal": 2}),
+    ("and the last one?", Ref.FOCUS, {"ordinal": -1}),
+    ("that one", Ref.FOCUS, {"ordinal": None, "rank": None}),
+    ("what was going on right before?", Ref.CONTEXT, {"step": -1}),
+    ("and what happened after?", Ref.CONTEXT, {"step": 1}),
     ("what was the oxygen during it?", Ref.ITEM, {}),
 ]
 

@@ -7,8 +7,9 @@ events of a known phenomenon lead; the model's localization follows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ from sleeplm_core.heads.localize import LocalizeConfig, Region, Track, find_regi
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.search import search_text, search_vectors
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
+from sleeplm_core.scoring.desaturation import desaturation_depth
 
 DEFAULT_REGIONS = 5
 # Refining only the best few epochs below the epoch keeps a first-time query under a
@@ -48,6 +50,15 @@ FOCUS_WINDOW_SEC = 120.0
 _LEVEL_CHANNELS: dict[str, tuple[str, ...]] = {
     "brain": ("EEG_C3", "EEG_C4", "EOG_L", "EOG_R"), "heart": ("ECG",),
     "respiratory": ("AF", "THX", "ABD"), "position_muscle": ("EMG_CHIN", "POS"),
+}
+# The machine-scoring part (``sleeplm_core.scoring.night.PARTS``) that scores each event type,
+# so a part it skipped names why those events are missing.
+_PART_OF_TYPE: dict[str, str] = {
+    "obstructive_apnea": "respiratory", "central_apnea": "respiratory",
+    "mixed_apnea": "respiratory", "hypopnea": "respiratory", "desaturation": "desaturations",
+    "arousal": "arousals", "spindle": "spindles", "slow_wave": "slow waves",
+    "rapid_eye_movement": "REMs", "limb_movement": "limb movements", "bradycardia": "heart",
+    "tachycardia": "heart",
 }
 _RANK_KEYS = {"longest": lambda i: -i.duration, "shortest": lambda i: i.duration,
               "earliest": lambda i: i.start, "latest": lambda i: -i.start}
@@ -186,6 +197,42 @@ def _event_items(night: LoadedNight, types: tuple[str, ...], where: Where,
     return items, source
 
 
+def with_depths(night: LoadedNight, items: list[Item]) -> list[Item] | None:
+    """Desaturation items with their depth (``value``, % points below the pre-event SpO2
+    baseline) measured from the SpO2 channel; None when the night has no SpO2 channel."""
+    channel = night.epochs.aux_mapping.get(_AUX["spo2"])
+    if not channel or channel not in night.recording.signals:
+        return None
+    sig = night.recording.signals[channel]
+    return [replace(i, value=desaturation_depth(sig.data, sig.sfreq, i.start, i.duration),
+                    unit="%") if i.label == "desaturation" else i for i in items]
+
+
+def unscored_reason(night: LoadedNight, types: tuple[str, ...]) -> str:
+    """Why events of ``types`` cannot have been scored on this night ("" when they could):
+    the machine-scoring's skipped line of every part that scores them. A human scoring
+    is taken as complete: an event type it lacks is a finding, not a gap."""
+    if not types or night.recording.events or night.machine is None:
+        return ""
+    parts = {_PART_OF_TYPE.get(t, t) for t in types}
+    lines = [line for line in night.machine.skipped if line.split(":", 1)[0] in parts]
+    return "; ".join(lines) if len(lines) == len(parts) else ""
+
+
+def index_gaps(night: LoadedNight) -> dict[str, str]:
+    """Why the summary's AHI or ODI is missing, by index name; {} when both exist."""
+    s = night.summary()
+    gaps = {}
+    if s.ahi is None:
+        gaps["AHI"] = (unscored_reason(night, ("hypopnea",)) or _blind(night, "respiratory")
+                       and "the recording has no airflow or effort channel"
+                       or "no respiratory events are scored on this night")
+    if s.odi is None:
+        gaps["ODI"] = (unscored_reason(night, ("desaturation",))
+                       or "no SpO2 channel and no scored desaturations")
+    return gaps
+
+
 def _event_item(night: LoadedNight, e: Event, source: str) -> Item:
     return Item(e.onset, e.onset + e.duration, e.type.replace("_", " "), e.source or source,
                 _stage_at(night, e.onset))
@@ -211,10 +258,11 @@ def _model_regions(night: LoadedNight, engine: Engine, text: str, where: Where, 
     return regions, weak, np.where(where.mask, loc.epochs.calibrated, np.nan)
 
 
-def _blind(night: LoadedNight, phen: Phenomenon | None) -> str:
-    needed = _LEVEL_CHANNELS.get(phen.level, ()) if phen else ()
+def _blind(night: LoadedNight, level: str | None) -> str:
+    """``level`` when the night has none of the channels that carry it, else ""."""
+    needed = _LEVEL_CHANNELS.get(level or "", ())
     if needed and not any(c in night.epochs.mapping for c in needed):
-        return phen.level
+        return level
     return ""
 
 
@@ -229,12 +277,22 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
     k = q.count or DEFAULT_REGIONS
     scored, source = _event_items(night, phen.event_types, plan.where, q.min_duration) \
         if phen and phen.event_types else ([], "none")
+    if q.min_depth is not None:
+        measured = with_depths(night, scored)
+        if measured is None:
+            return Message("no_signal", "SpO2")
+        scored = [i for i in measured if i.value is not None and i.value >= q.min_depth]
     scored, order = rank_items(scored, q.rank)
     name = phen.title.lower() if phen else f"“{q.target}”"
     result = EventList(name, plan.where.text, scored, k, source, how_many=q.how_many, order=order,
-                       blind=_blind(night, phen))
-    if q.how_many and scored:
-        return result  # a count is answered from the scoring; the model adds nothing to it
+                       blind=_blind(night, phen.level if phen else None),
+                       unscored=unscored_reason(night, phen.event_types if phen else ()),
+                       min_depth=q.min_depth, tst_h=night.summary().tst_min / 60
+                       if not plan.where.text else None)
+    if (q.how_many and scored) or result.blind or result.unscored:
+        # A count is answered from the scoring; on a night where the events could not be
+        # scored the model's similarity matches would read as findings, so none are shown.
+        return result
     regions, weak, track = _model_regions(night, engine, text, plan.where, k, refine=not scored)
     regions = sorted(regions, key=lambda r: _RANK_KEYS[q.rank](_region_item(night, r, name))
                      if q.rank in _RANK_KEYS else -r.score)[:k]
@@ -478,10 +536,12 @@ _MEASURES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+def _names_measure(words: str) -> bool:
+    return any(re.search(pattern, words, re.IGNORECASE) for pattern, _ in _MEASURES)
+
+
 def measure_columns(words: str, frame: pd.DataFrame) -> list[str]:
     """Feature columns a comparison's words name (EEG: band powers of its first channel)."""
-    import re
-
     for pattern, pairs in _MEASURES:
         if re.search(pattern, words, re.IGNORECASE):
             cols = []
@@ -500,8 +560,12 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Message:
     # The most specific words first: the measure named, then the signal, modality, target.
     sources = [w for w in (q.measure, q.signal and _SIGNAL_NAMES[q.signal][0], q.modality,
                            q.target) if w] or ["eeg"]
+    cols = next((c for w in sources if (c := measure_columns(w, frame))), [])
+    named = next((w for w in sources if _names_measure(w)), None)
+    if not cols and named is not None:
+        return Message("no_signal", named)
     # Words naming no measure ("the difference between N2 and N3") compare the EEG.
-    cols = next((c for w in sources + ["eeg"] if (c := measure_columns(w, frame))), [])
+    cols = cols or measure_columns("eeg", frame)
     words = " ".join(sources)
     if not cols or len(plan.groups) != 2:
         return Message("no_measure", words)
@@ -564,13 +628,29 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
 
 
 def view(night: LoadedNight, name: str) -> View:
-    stages, source = night.stages()
-    rem = _stage_runs(night, [STAGES.index("REM")], np.ones(night.n_epochs, dtype=bool), source)
-    return View(name, night.summary(), rem)
+    return View(name, night.summary(), index_gaps(night))
 
 
-def summary(night: LoadedNight) -> Summary:
-    return Summary(night.summary())
+def summary(night: LoadedNight, stat: str | None) -> Summary:
+    return Summary(night.summary(), stat, night.scored_events()[1], index_gaps(night),
+                   odi_by_depth(night) if stat == "odi" else {})
+
+
+ODI_DEPTHS = (3.0, 4.0)
+"""Desaturation depths (% points) an ODI is given for when asked."""
+
+
+def odi_by_depth(night: LoadedNight) -> dict[float, float]:
+    """Desaturations per hour of total sleep at each depth of :data:`ODI_DEPTHS`; {} without
+    an SpO2 channel, scored desaturations or sleep."""
+    events, source = night.scored_events()
+    items = [_event_item(night, e, source) for e in events if e.type == "desaturation"]
+    measured = with_depths(night, items)
+    tst_h = night.summary().tst_min / 60
+    if not measured or tst_h <= 0:
+        return {}
+    return {d: sum(i.value >= d for i in measured if i.value is not None) / tst_h
+            for d in ODI_DEPTHS}
 
 
 def _threshold(plan: Plan, night: LoadedNight) -> SignalRuns | Message:
@@ -608,10 +688,33 @@ def _context(plan: Plan, night: LoadedNight) -> Context:
     return context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM)
 
 
-def _medical(night: LoadedNight) -> Message:
+def _medical(plan: Plan, night: LoadedNight) -> Message:
+    """No diagnosis; the numbers the disorder asked about is judged on, measured on this night
+    (or why they cannot be), so the refusal is not empty-handed."""
     s = night.summary()
-    # What can be measured is still said, so the refusal is not empty-handed.
-    return Message("medical", facts={"AHI": f"{s.ahi:.1f}/h"} if s.ahi is not None else {})
+    gaps = index_gaps(night)
+    name = plan.query.condition_name
+    facts: dict[str, str] = {}
+    if name in (None, "sleep apnea", "a sleep disorder"):
+        facts["AHI"] = (f"{s.ahi:.1f} events/h of sleep ({s.n_apneas_hypopneas} apneas and "
+                        f"hypopneas)" if s.ahi is not None else f"not measurable: {gaps['AHI']}")
+        facts["ODI"] = (f"{s.odi:.1f}/h ({s.n_desaturations} desaturations ≥3 %)"
+                        if s.odi is not None else f"not measurable: {gaps['ODI']}")
+    if name in ("insomnia", "hypersomnia", "a sleep disorder"):
+        facts.update({"total sleep": f"{s.tst_min:.0f} min", "sleep efficiency":
+                      f"{s.se_pct:.1f} %", "sleep onset latency": f"{s.sol_min:.1f} min",
+                      "WASO": f"{s.waso_min:.0f} min", "awakenings": str(s.awakenings)})
+    if name == "narcolepsy":
+        facts.update({"sleep onset latency": f"{s.sol_min:.1f} min", "REM latency":
+                      "no REM" if s.rem_latency_min != s.rem_latency_min
+                      else f"{s.rem_latency_min:.0f} min after sleep onset",
+                      "total sleep": f"{s.tst_min:.0f} min"})
+    if name == "restless legs":
+        items, _ = _event_items(night, ("limb_movement",), resolve_scope(Scope(), night, 0), None)
+        facts["limb movements"] = (unscored_reason(night, ("limb_movement",)) and
+                                   f"not measurable: {unscored_reason(night, ('limb_movement',))}"
+                                   or f"{len(items)} scored")
+    return Message("medical", detail=night.scored_events()[1], facts=facts)
 
 
 Step = Callable[[Plan, LoadedNight, Engine], Result]
@@ -628,10 +731,10 @@ _STEPS: dict[Intent, Step] = {
     else describe(p, n, e),
     Intent.SIMILAR: retrieve,
     Intent.NORMAL: lambda p, n, e: normal(p, n),
-    Intent.SUMMARY: lambda p, n, e: summary(n),
+    Intent.SUMMARY: lambda p, n, e: summary(n, p.query.stat),
     Intent.SHOW: lambda p, n, e: view(n, p.query.view or "overview"),
     Intent.NAVIGATE: lambda p, n, e: _navigate(p, n),
-    Intent.MEDICAL: lambda p, n, e: _medical(n),
+    Intent.MEDICAL: lambda p, n, e: _medical(p, n),
 }
 
 

@@ -96,6 +96,11 @@ class Query:
         ordinal: which result a focus follow-up names (0-based; -1 the last).
         step: +1 / -1 for next / previous.
         age: the age a normality question is about, years.
+        stat: the whole-night statistic a summary question asks for first ("tst", "tib",
+            "se", "waso", "sol", "ahi", "odi"), None for the whole summary.
+        min_depth: shortest SpO2 fall a desaturation must reach, percentage points below
+            its pre-event baseline ("desaturations of 4 % or more").
+        condition_name: for a diagnosis question, the disorder named ("sleep apnea").
         semantic: (label, cosine) of the semantic layer's nearest phrasing, when used.
         note: what a follow-up refers to, in words ("the 2nd of 12 desaturations"), or
             "unmeasured" for a thing the app cannot measure (snoring, seizures).
@@ -124,6 +129,9 @@ class Query:
     ordinal: int | None = None
     step: int = 0
     age: int | None = None
+    stat: str | None = None
+    min_depth: float | None = None
+    condition_name: str | None = None
     semantic: tuple[str, float] | None = None
     note: str = ""
     by_rule: bool = False

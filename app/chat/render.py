@@ -130,11 +130,13 @@ _MESSAGES = {
 @render.register
 def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "medical":
-        facts = "; ".join(f"{k} {v}" for k, v in r.facts.items())
-        return Answer("I can't diagnose or advise on treatment or medication; that is for a "
-                      "clinician who knows the person. I can show what the recording measured"
-                      + (f" ({facts})" if facts else "")
-                      + ", e.g. *summarize the night* or *where are the apneas?*")
+        facts = "\n".join(f"- {k}: **{v}**" for k, v in r.facts.items())
+        return Answer("I can't diagnose or advise on treatment or medication; a diagnosis is for "
+                      "a clinician who knows the person and the whole history, not for one night's "
+                      "numbers."
+                      + (f" What this recording measured (events: {source_name(r.detail)}):\n"
+                         + facts if facts else "")
+                      + "\n\nAsk *summarize the night* or *is this normal?* for more.")
     if r.kind == "unmeasured":
         return Answer(f"I cannot measure {r.detail} in this app: no detector or feature reads it "
                       f"from the signals, so I would only be guessing. " + _MESSAGES["help"].split(
@@ -159,7 +161,7 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         durations = np.array([i.duration for i in r.scored])
         shown = r.scored[:r.shown]
         head = (f"The {source_name(r.events_source)} events have **{len(r.scored)}** {r.name} "
-                f"events{where} (mean {seconds(durations.mean())}, total "
+                f"events{_depth(r)}{where} (mean {seconds(durations.mean())}, total "
                 f"{durations.sum() / 60:.1f} min)")
         if r.how_many:
             head += f"; the {len(shown)} {r.order} (blue):" if shown else "."
@@ -168,18 +170,31 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         by_stage = ", ".join(f"{s} {n}" for s, n in sorted(
             Counter(i.stage for i in r.scored).items(), key=lambda kv: -kv[1]))
         parts.append(head + "\n" + "\n".join(
-            f"- {_span(night, i)} ({seconds(i.duration)}, {i.label}, stage {i.stage})"
-            for i in shown) + f"\n\nBy stage: {by_stage}.")
-    elif r.events_source != "none":
-        parts.append(f"The {source_name(r.events_source)} events have **0** {r.name} events{where}.")
+            f"- {_span(night, i)} ({seconds(i.duration)}, {i.label}"
+            + (f", drop {i.value:.1f} % from baseline" if i.unit == "%" and i.value is not None
+               else "") + f", stage {i.stage})" for i in shown) + f"\n\nBy stage: {by_stage}.")
+    elif r.unscored:
+        parts.append(f"**{r.name.capitalize()} events were not scored on this night**, so I cannot "
+                     f"list or count them: the machine scoring skipped them ({r.unscored}).")
+    elif r.events_source != "none" and not r.blind:
+        parts.append(f"The {source_name(r.events_source)} events have **0** {r.name} "
+                     f"events{_depth(r)}{where}.")
+    if r.scored and r.min_depth is not None and r.tst_h:
+        parts.append(f"That is **{len(r.scored) / r.tst_h:.1f} per hour** of total sleep "
+                     f"(ODI {r.min_depth:g} %).")
     if r.model or r.track is not None:
         parts.append(_model_text(night, r))
     if r.blind:
-        parts.append(f"⚠️ This recording has none of the {r.blind} channels, so the model's "
-                     f"matches cannot reflect {r.name}.")
+        parts.append(f"⚠️ This recording has none of the {r.blind} channels, so {r.name} cannot "
+                     f"be found in it; I show no model matches, which could only be noise.")
     shown = r.scored[:r.shown] + r.model
     return _answer(night, "\n\n".join(parts), r.scored or r.model, shown, track=r.track,
                    track_label=r.track_label)
+
+
+def _depth(r: EventList) -> str:
+    return (f" of {r.min_depth:g} % or more (SpO2 fall below the pre-event baseline, measured "
+            f"from the SpO2 channel)" if r.min_depth is not None else "")
 
 
 def _model_text(night: LoadedNight, r: EventList) -> str:
@@ -439,7 +454,42 @@ def _(r: Retrieval, night: LoadedNight) -> Answer:
     return Answer(f"Library epochs closest to {r.what} (cosine):\n" + "\n".join(lines), hits=r.hits)
 
 
-def _summary_text(s) -> str:
+# The statistic a summary question asks for: (name, value, unit) read from the summary.
+_STATS = {
+    "tst": ("Total sleep time", lambda s: s.tst_min, "min"),
+    "tib": ("Time in bed", lambda s: s.tib_min, "min"),
+    "se": ("Sleep efficiency", lambda s: s.se_pct, "%"),
+    "waso": ("Wake after sleep onset (WASO)", lambda s: s.waso_min, "min"),
+    "sol": ("Sleep onset latency", lambda s: s.sol_min, "min"),
+    "awakenings": ("Awakenings after sleep onset", lambda s: s.awakenings, ""),
+    "ahi": ("AHI (apneas + hypopneas per hour of sleep)", lambda s: s.ahi, "/h"),
+    "odi": ("ODI (desaturations ≥3 % per hour of sleep)", lambda s: s.odi, "/h"),
+}
+_GAP_OF = {"ahi": "AHI", "odi": "ODI"}
+
+
+def _stat_text(r: Summary) -> str:
+    """The asked statistic in one line, or why it cannot be computed on this night."""
+    s = r.summary
+    name, read, unit = _STATS[r.stat]
+    value = read(s)
+    if value is None:
+        why = r.gaps.get(_GAP_OF[r.stat], "no events")
+        return f"**The {_GAP_OF[r.stat]} cannot be computed on this night**: {why}."
+    number = f"{value:.0f}" if unit == "min" or not unit else f"{value:.1f}"
+    text = f"{name}: **{number}{' ' + unit if unit and unit != '/h' else unit}**"
+    if unit == "min":
+        text += f" ({value / 60:.1f} h)"
+    if r.stat == "ahi":
+        text += (f", from {s.n_apneas_hypopneas} apneas and hypopneas in the "
+                 f"{source_name(r.events_source)} events")
+    if r.odi_by_depth:
+        text += "; by depth: " + ", ".join(f"ODI {d:g} % = **{v:.1f}/h**" for d, v in
+                                             r.odi_by_depth.items())
+    return text + "."
+
+
+def _summary_text(s, gaps: dict[str, str] | None = None) -> str:
     text = (f"From the **{source_name(s.source)}** hypnogram: time in bed {s.tib_min:.0f} min, "
             f"total sleep {s.tst_min:.0f} min, efficiency {s.se_pct:.1f}%, sleep onset latency "
             f"{s.sol_min:.1f} min, WASO {s.waso_min:.0f} min, REM latency "
@@ -451,12 +501,14 @@ def _summary_text(s) -> str:
         text += f" AHI {s.ahi:.1f}/h ({s.n_apneas_hypopneas} apneas+hypopneas)."
     if s.odi is not None:
         text += f" ODI {s.odi:.1f}/h ({s.n_desaturations} desaturations ≥3%)."
+    text += "".join(f" {name} not computed: {why}." for name, why in (gaps or {}).items())
     return text
 
 
 @render.register
 def _(r: Summary, night: LoadedNight) -> Answer:
-    return Answer(_summary_text(r.summary))
+    whole = _summary_text(r.summary, r.gaps)
+    return Answer(f"{_stat_text(r)}\n\nThe whole night: {whole}" if r.stat else whole)
 
 
 @render.register
@@ -467,7 +519,5 @@ def _(r: View, night: LoadedNight) -> Answer:
                 "(left); slow-wave sleep shows as bright low frequencies.")
     else:
         head = (f"The {source_name(s.source)} hypnogram is the top track of the night overview "
-                f"(left). It has {len(r.rem_periods)} REM periods (highlighted):")
-    lines = "\n".join(f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.rem_periods[:_MAX_LINES])
-    return _answer(night, head + "\n" + lines + "\n\n" + _summary_text(s), r.rem_periods,
-                   jump=None)
+                f"(left). The night's numbers:")
+    return Answer(head + "\n\n" + _summary_text(s, r.gaps))

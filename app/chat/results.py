@@ -50,7 +50,8 @@ class Message:
 
     Attributes:
         kind: "help", "unknown", "off_topic", "medical", "no_reference", "empty", "too_long".
-        detail: words to quote back (the question's target, the nearest phrasing).
+        detail: words to quote back (the question's target, the nearest phrasing); for
+            "medical", where the night's events come from.
         facts: measured numbers a medical reply may still state (name -> text).
     """
 
@@ -76,6 +77,11 @@ class EventList:
         track_label: the text the model searched for.
         how_many: the user asked for a count.
         order: how ``scored`` is ordered ("longest", "earliest", ...).
+        unscored: why these events could not be scored on this night (the machine
+            scoring's skipped line), "" when they could.
+        min_depth: the desaturation depth asked for, % points below the pre-event baseline.
+        tst_h: hours of total sleep, for a per-hour index of a whole-night count; None
+            for a scoped list.
     """
 
     name: str
@@ -90,6 +96,9 @@ class EventList:
     track_label: str = ""
     how_many: bool = False
     order: str = "longest"
+    unscored: str = ""
+    min_depth: float | None = None
+    tst_h: float | None = None
 
 
 @dataclass
@@ -295,16 +304,30 @@ class Retrieval:
 
 @dataclass
 class Summary:
+    """The night's statistics, the one asked for first.
+
+    Attributes:
+        summary: the statistics.
+        stat: the statistic asked for ("tst", "ahi", ...), None for all.
+        gaps: why an index is missing ("AHI" -> the machine scoring's skipped line).
+        odi_by_depth: desaturations per hour of sleep by depth (% points), when asked.
+        events_source: where the events behind the indices come from.
+    """
+
     summary: NightSummary
+    stat: str | None = None
+    events_source: str = "none"
+    gaps: dict[str, str] = field(default_factory=dict)
+    odi_by_depth: dict[float, float] = field(default_factory=dict)
 
 
 @dataclass
 class View:
-    """A named view of the whole night (hypnogram, spectrogram)."""
+    """A named view of the whole night (hypnogram, spectrogram) with its statistics."""
 
     view: str
     summary: NightSummary
-    rem_periods: list[Item]
+    gaps: dict[str, str] = field(default_factory=dict)
 
 
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats

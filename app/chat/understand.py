@@ -80,8 +80,23 @@ _MEDICAL_RE = re.compile(
     r"\b(?:diagnos\w*|prescri\w*|medications?|medicines?|drugs?|pills?|tablets?|treat(?:ment|ed"
     r"|ing|able)?|therap\w*|cure|dose|dosage|cpap|bipap|surgery|melatonin|zolpidem|ambien|sedatives?"
     r"|should (?:i|he|she|they|we) (?:take|use|see|get|worry|be worried)|see a doctor"
-    r"|does (?:he|she|the patient|this person|they) (?:have|suffer)|is (?:this|it) (?:narcolepsy"
-    r"|insomnia|sleep apnea|osa)|is it dangerous)\b", I)
+    r"|is it dangerous)\b", I)
+# A disorder named in a question about this person: a diagnosis question whatever its verb
+# ("does this patient have sleep apnea?", "is this insomnia?", "could it be narcolepsy?").
+_DISORDERS: tuple[tuple[str, str], ...] = (
+    ("sleep apnea", r"(?:obstructive |central )?sleep[- ]apn\w*|osa|apn(?:o)?ea syndrome"
+                    r"|sleep[- ]disordered breathing"),
+    ("insomnia", r"insomni\w*"), ("narcolepsy", r"narcolep\w*|cataplexy"),
+    ("restless legs", r"restless legs?(?: syndrome)?|rls|periodic limb movement disorder|plmd"),
+    ("hypersomnia", r"hypersomni\w*"), ("a sleep disorder", r"(?:a )?sleep disorders?"),
+)
+_DISORDER_RE = [(name, re.compile(rf"\b(?:{p})\b", I)) for name, p in _DISORDERS]
+_DIAGNOSIS_RE = re.compile(
+    r"\b(?:do(?:es)?|did|could|might|may|would)\b.*\b(?:have|has|suffer\w*|got)\b"
+    r"|\b(?:is|could|might|may)\b.*\b(?:this|it|that|he|she|they|patient|person)\b.*\b(?:be|is"
+    r"|have|has|like|sign|signs|case|consistent|suggest\w*|indicat\w*)\b"
+    r"|^\s*(?:is|was)\s+(?:this|it|that)\b|\b(?:signs?|symptoms?|evidence|case) of\b"
+    r"|\bconsistent with\b|\bsuggest\w* \b|\bindicat\w*\b", I)
 _HELP_RE = re.compile(
     r"^\s*(?:help|\?|hi|hello|hey|good (?:morning|evening|afternoon)|greetings)\b"
     r"|\bwhat (?:can|do) (?:you|i) (?:do|ask|know)\b|\bhow do(?:es)? (?:this|it) work\b"
@@ -104,6 +119,11 @@ _FOCUS_IT_RE = re.compile(
 _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(?: me)?|open|focus)"
                             r"\b(?:\s+(?:in|into|to|at|on|onto))*\s+the\s+(longest|shortest)"
                             r"\s+(?:one|of them|event|episode|period)\W*$", I)
+# A bare pick from the last list: "the longest one", "the second", "that one", "the last".
+_PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what about|how about"
+                      rf"|just|only)\s+)?(?:the\s+)?(?:(longest|shortest)|{_ORDINAL}|(that|this))"
+                      rf"(?:\s+(?:one|of them|of those|event|episode|result|match|period|item|hit"
+                      rf"|please))*\W*$", I)
 _STEP_RE = re.compile(r"^\s*(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
                       r"(next|previous|prev|following|preceding)(?:\s+(one|event|result|match"
                       r"|region|epoch|episode))?(?:\s+please)?\W*$", I)
@@ -113,7 +133,10 @@ _CONTEXT_RE = re.compile(
     r"\b(just |right |immediately |shortly )?(before|after|preceding|following|prior to|leading"
     r" (?:up )?to)\s+(it|that|this|them|the event|this one|that one|this event|that event)\b"
     r"|\bwhat (?:led|leads) (?:up )?to (?:it|that|this)\b|\bwhat (?:caused|triggered) (?:it|that"
-    r"|this)\b", I)
+    r"|this)\b"
+    # "what was happening just before?": before or after with nothing after it.
+    r"|^\s*(?:and\s+)?(?:what|how)\b.*?\b(just |right |immediately |shortly )?(before|after)"
+    r"(?:\s+(?:that|then|it))?\s*\W*$", I)
 _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|was|is)\s+"
                            r"(?:there|they|those|these|that))?(?:\s+(?:of them|in total|"
                            r"altogether|all together|total))?\W*$|^\s*count them\W*$", I)
@@ -182,6 +205,19 @@ _UNMEASURED_RE = re.compile(r"\b(snor\w*|sawtooth\w*|teeth grinding|bruxism|slee
                             r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
                             r"|body temperature|blood pressure|cortisol)\b", I)
 _INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst|sever\w*)\b", I)
+# Whole-night statistics a question asks for by name, most specific first.
+_STAT_WORDS: tuple[tuple[str, str], ...] = (
+    ("ahi", r"ahi|rdi|apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory (?:disturbance|event) index"),
+    ("odi", r"odi|(?:oxygen )?desaturation index"),
+    ("se", r"(?:sleep )?efficiency"),
+    ("waso", r"waso|wake(?:fulness)? after sleep onset|awake after (?:falling asleep|sleep onset)"),
+    ("tib", r"time in bed|tib|(?:recording|study) (?:time|length|duration)|how long (?:was|were)"
+            r" (?:they|he|she|the patient|this person) in bed"),
+    ("tst", r"total sleep(?: time)?|tst|how much sleep|sleep (?:duration|time)|(?:hours|minutes) of"
+            r" sleep|how (?:much|long) (?:did|does|do|was|were) (?:the |this )?(?:\w+ ){0,2}(?:sleep|"
+            r"slept|asleep)|how long (?:they|he|she|the patient|this person) slept"),
+)
+_STAT_RE = [(key, re.compile(rf"\b(?:{p})\b", I)) for key, p in _STAT_WORDS]
 _TIMING_RE = re.compile(
     r"\b(?:when|what time|at what time|how long (?:until|before|till|after|did it take|does it"
     r" take)|how (?:soon|quickly|fast)|onset|latency|time of|start(?:s|ed)?|begin\w*|end(?:s|ed)?"
@@ -320,6 +356,31 @@ def _conditions(text: str, signal: str | None) -> tuple[Condition | None, float 
     return condition, duration
 
 
+def _disorder(text: str) -> str | None:
+    """The disorder a diagnosis question asks about ("does he have sleep apnea?"), else None;
+    a disorder named in a question that is not about having it ("what is insomnia?") is not."""
+    name = next((n for n, p in _DISORDER_RE if p.search(text)), None)
+    return name if name is not None and _DIAGNOSIS_RE.search(text) else None
+
+
+_DEPTH_RE = re.compile(r"(\d{1,2}(?:\.\d+)?)\s*(?:%|percent|percentage points?|points?)", I)
+MAX_DEPTH = 50.0
+"""A percentage below this in a question about desaturations is a fall in SpO2 (% points),
+not an SpO2 level: no one is measured at such a saturation."""
+
+
+def _depth(text: str, condition: Condition | None,
+           phen: Phenomenon | None) -> tuple[Condition | None, float | None]:
+    """("desaturations of 4 % or more") the condition left and the depth asked, % points."""
+    if phen is None or "desaturation" not in phen.event_types:
+        return condition, None
+    m = _DEPTH_RE.search(text)
+    if m is None or float(m.group(1)) >= MAX_DEPTH:
+        return condition, None
+    is_depth = condition is not None and condition.signal == "spo2" and condition.value < MAX_DEPTH
+    return (None if is_depth else condition), float(m.group(1))
+
+
 def _labels(text: str) -> tuple[str, ...]:
     """The user's class labels: "as wake, drowsy or asleep" -> (wake, drowsy, asleep)."""
     m = _LABELS_RE.search(text) or _LABELS_Q_RE.search(text)
@@ -400,6 +461,15 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS)
     if m := _FOCUS_RANK_RE.search(text):
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
+    if m := _PICK_RE.search(text):
+        if m.group(1):
+            return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
+        if m.group(2):
+            word = m.group(2).lower()
+            digits = re.findall(r"\d+", word)
+            ordinal = int(digits[0]) - 1 if digits else _ORDINALS.get(word, 0)
+            return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, ordinal=ordinal)
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS)
     if m := _STEP_RE.search(text):
         step = 1 if m.group(1).lower() in ("next", "following") else -1
         epoch = (m.group(2) or "").lower() == "epoch"
@@ -407,7 +477,7 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if _BACK_RE.search(text) and words <= 6:
         return Query(Intent.NAVIGATE, text, ref=Ref.BACK)
     if m := _CONTEXT_RE.search(text):
-        side = m.group(2) or ""
+        side = m.group(2) or m.group(5) or ""
         return Query(Intent.DESCRIBE, text, ref=Ref.CONTEXT,
                      step=1 if side.lower() in ("after", "following") else -1,
                      modality=_modality(text))
@@ -482,6 +552,9 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.COMPARE
     if _CLASSIFY_RE.search(text) and phen is None:
         return Intent.CLASSIFY
+    if (stat := _stat(text)) is not None and not (stat == "tst" and stages) and (
+            phen is None or stat in ("ahi", "odi")) and not _LONGEST_RUN_RE.search(text):
+        return Intent.SUMMARY
     if _EACH_STAGE_RE.search(text) or (_INDEX_RE.search(text) and not (
             stages and _AMOUNT_RE.search(text))):
         return Intent.SUMMARY
@@ -520,6 +593,11 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     return None
 
 
+def _stat(text: str) -> str | None:
+    """The whole-night statistic named ("total sleep time" -> "tst"), else None."""
+    return next((key for key, pattern in _STAT_RE if pattern.search(text)), None)
+
+
 def _stage_event(text: str, stages: tuple[str, ...]) -> str:
     if _LONGEST_RUN_RE.search(text):
         return "longest"
@@ -543,8 +621,10 @@ def understand(text: str) -> Query:
     text = " ".join(text.split())
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
         return Query(Intent.HELP, text)
-    if _MEDICAL_RE.search(text):
-        return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key)
+    disorder = _disorder(text)
+    if _MEDICAL_RE.search(text) or disorder is not None:
+        return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
+                     condition_name=disorder)
     time = parse_time(text)
     if (follow := _followup(text, time)) is not None:
         return _with_slots(follow, text, time)
@@ -561,6 +641,7 @@ def understand(text: str) -> Query:
     signal = _signal(text)
     condition, min_duration = _conditions(text, signal or (phen.condition.signal if phen and
                                                            phen.condition else None))
+    condition, min_depth = _depth(text, condition, phen)
     labels = (_labels(rest) if time and time.kind != "current" else ()) or _labels(text)
     all_stages = stages or object_stages
     intent = _rule_intent(text, time, phen, all_stages, signal, condition, labels)
@@ -579,7 +660,7 @@ def understand(text: str) -> Query:
                   condition or (phen.condition if phen and intent == Intent.THRESHOLD else None),
                   signal or (condition.signal if condition else None), min_duration, _rank(rest),
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
-                  semantic=seen, by_rule=by_rule)
+                  semantic=seen, by_rule=by_rule, min_depth=min_depth)
     return _finish(query, text, all_stages, by_rule)
 
 
@@ -623,6 +704,8 @@ def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
     elif intent == Intent.SHOW:
         m = _VIEW_RE.search(text)
         query = replace(query, view=m.group(1).lower() if m else "overview")
+    elif intent == Intent.SUMMARY:
+        query = replace(query, stat=_stat(text))
     elif intent == Intent.NORMAL:
         query = replace(query, age=_age(text))
     elif intent == Intent.EXPLAIN and query.phenomenon is None and stages:

@@ -48,3 +48,21 @@ def detect_desaturations(spo2: np.ndarray, sfreq: float,
         if (b - a) / sfreq >= config.min_duration:
             events.append(Event(onset=a / sfreq, duration=(b - a) / sfreq, type="desaturation"))
     return events
+
+
+def desaturation_depth(spo2: np.ndarray, sfreq: float, onset: float, duration: float,
+                       config: DesaturationConfig = DesaturationConfig()) -> float:
+    """How far SpO2 fell during one event, in percentage points below its pre-event baseline.
+
+    The baseline is the detector's: the highest valid SpO2 (50-100 %) of the
+    ``baseline_sec`` seconds before ``onset`` (s); the nadir is the lowest valid SpO2
+    from ``onset`` to its end (``duration`` s). NaN when either window has no valid sample.
+    """
+    x = np.asarray(spo2, dtype=float)
+    x = np.where((x >= 50) & (x <= 100), x, np.nan)
+    start = int(round(onset * sfreq))
+    before = x[max(0, start - int(round(config.baseline_sec * sfreq))):start]
+    during = x[start:max(start + 1, int(round((onset + duration) * sfreq)))]
+    if not np.isfinite(before).any() or not np.isfinite(during).any():
+        return float("nan")
+    return float(np.nanmax(before) - np.nanmin(during))
