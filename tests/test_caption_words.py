@@ -17,6 +17,9 @@ def test_brain_summary_bins_band_powers_into_words() -> None:
     assert summary(BrainFacts((N3_BANDS,))) == (
         "In words: high delta, low theta, low alpha, low sigma, low beta; delta dominates the EEG.")
     assert "high alpha" in summary(BrainFacts((WAKE_BANDS,)))
+    # a band the rate cannot measure (None) is left out, not called "low"
+    no_beta = EegBands("Fpz-Cz", delta=20.0, theta=10.0, alpha=60.0, sigma=3.0, beta=None)
+    assert "beta" not in summary(BrainFacts((no_beta,)))
 
 
 def test_apnea_summary_states_the_duration_in_words() -> None:

@@ -11,10 +11,11 @@ of each other instead of pushing near-duplicate texts apart.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 
-from sleeplm_core.features.brain import BrainFacts, EegBands
+from sleeplm_core.features.brain import BrainFacts
 from sleeplm_core.features.heart import HeartFacts
 from sleeplm_core.features.night import Facts
 from sleeplm_core.features.position_muscle import PositionMuscleFacts
@@ -85,22 +86,22 @@ def caption_key(text: str) -> str:
 
 def _brain(facts: BrainFacts) -> list[str]:
     words = []
-    if facts.eeg:
-        # A band above a channel's Nyquist limit is None: it is not measured, so not worded.
-        bands = [b for b in EEG_EDGES if all(getattr(ch, b) is not None for ch in facts.eeg)]
-        mean = {band: sum(getattr(ch, band) for ch in facts.eeg) / len(facts.eeg) for band in bands}
-        words.append(", ".join(f"{binned(mean[b], EEG_EDGES[b])} {b}" for b in bands))
-        words.append(f"{_dominant(facts.eeg)} dominates the EEG")
-    if facts.eog:
-        mean = {k: sum(getattr(ch, k) for ch in facts.eog) / len(facts.eog) for k in EOG_EDGES}
-        words.append(f"{binned(mean['slow'], EOG_EDGES['slow'])} slow eye movements, "
-                     f"{binned(mean['rapid'], EOG_EDGES['rapid'])} rapid eye movements")
+    mean = {band: _mean(getattr(ch, band) for ch in facts.eeg) for band in EEG_EDGES}
+    measured = {band: value for band, value in mean.items() if value is not None}
+    if measured:
+        words.append(", ".join(f"{binned(v, EEG_EDGES[b])} {b}" for b, v in measured.items()))
+        words.append(f"{max(measured, key=measured.__getitem__)} dominates the EEG")
+    eog = {k: _mean(getattr(ch, k) for ch in facts.eog) for k in EOG_EDGES}
+    if all(v is not None for v in eog.values()):
+        words.append(f"{binned(eog['slow'], EOG_EDGES['slow'])} slow eye movements, "
+                     f"{binned(eog['rapid'], EOG_EDGES['rapid'])} rapid eye movements")
     return words
 
 
-def _dominant(channels: Sequence[EegBands]) -> str:
-    measured = [b for b in EEG_EDGES if all(getattr(ch, b) is not None for ch in channels)]
-    return max(measured, key=lambda b: sum(getattr(ch, b) for ch in channels))
+def _mean(values: Iterable[float | None]) -> float | None:
+    """Mean of the measured values (a band above a channel's Nyquist is None, NaN when parsed)."""
+    kept = [v for v in values if v is not None and not math.isnan(v)]
+    return sum(kept) / len(kept) if kept else None
 
 
 def _heart(facts: HeartFacts) -> list[str]:
