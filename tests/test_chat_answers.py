@@ -18,7 +18,7 @@ from app.chat.dialogue import Dialogue
 from app.chat.pipeline import ask
 from app.chat.plan import ChatError
 from app.engine import DEMO_DIR, Engine, EngineConfig, build_engine
-from app.night import LoadedNight, embed_night, read_night
+from app.night import LoadedNight, embed_night, machine_score, read_night
 from app.session import Session
 from app.timeexpr import format_clock
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
@@ -277,3 +277,91 @@ def test_missing_respiratory_channels_are_named(short_synthetic_edf: Path, demo)
     session = Session(night)
     assert "none of the respiratory channels" in session.ask("where are the apneas?", engine).text
     assert "none of the" not in session.ask("find sleep spindles", engine).text
+
+
+def test_whole_night_statistics_lead_with_the_number_asked(demo) -> None:
+    night, engine = demo
+    s = night.summary()
+    for question, lead in (("How long did the patient sleep in total?",
+                            f"Total sleep time: **{s.tst_min:.0f} min**"),
+                           ("and the sleep efficiency?", f"Sleep efficiency: **{s.se_pct:.1f} %**"),
+                           ("what was the apnea-hypopnea index", f"**{s.ahi:.1f}/h**"),
+                           ("how much time awake after sleep onset", f"**{s.waso_min:.0f} min**")):
+        text = Session(night).ask(question, engine).text
+        assert text.split("\n")[0].endswith(".") and lead in text.split("\n")[0], (question, text)
+
+
+def test_desaturation_depth_filters_and_gives_the_odi(demo) -> None:
+    night, engine = demo
+    spo2 = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
+    x = np.where((spo2.data >= 50) & (spo2.data <= 100), spo2.data, np.nan)
+
+    def depth(e: Event) -> float:
+        a = int(round(e.onset * spo2.sfreq))
+        before = x[max(0, a - int(120 * spo2.sfreq)):a]
+        return np.nanmax(before) - np.nanmin(x[a:int(round(e.offset * spo2.sfreq))])
+
+    deep = [e for e in _events(night, "desaturation") if depth(e) >= 4.5]
+    assert 0 < len(deep) < len(_events(night, "desaturation"))
+    text = Session(night).ask("how many oxygen desaturations dropping 4.5 % or more?", engine).text
+    assert f"**{len(deep)}**" in text, text
+    assert f"**{len(deep) / (night.summary().tst_min / 60):.1f} per hour**" in text
+    odi = Session(night).ask("what's the oxygen desaturation index?", engine).text
+    assert "ODI 3 % = **" in odi and "ODI 4 % = **" in odi
+
+
+def test_diagnosis_questions_get_numbers_not_events(demo) -> None:
+    night, engine = demo
+    s = night.summary()
+    apnea = Session(night).ask("Could this person have sleep apnoea?", engine)
+    assert "diagnos" in apnea.text and f"{s.ahi:.1f} events/h" in apnea.text
+    assert not apnea.highlights and "apnea events" not in apnea.text
+    insomnia = Session(night).ask("is this consistent with insomnia?", engine).text
+    assert "diagnos" in insomnia and f"{s.sol_min:.1f} min" in insomnia
+    assert f"{s.waso_min:.0f} min" in insomnia
+
+
+def test_bare_picks_and_before_refer_to_the_last_list(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("find the hypopneas", engine)
+    before = session.ask("what was going on just before?", engine)
+    longest = max(_events(night, "hypopnea"), key=lambda e: e.duration)
+    assert "the first listed" in before.text and _clock(night, longest.onset) in before.text
+    shortest = min(_events(night, "hypopnea"), key=lambda e: e.duration)
+    assert session.ask("the shortest one", engine).jump == night.epoch_at(shortest.onset)
+    assert "before the hypopnea at" in session.ask("and what happened before?", engine).text
+    assert session.ask("the second", engine).jump == night.epoch_at(
+        sorted(_events(night, "hypopnea"), key=lambda e: -e.duration)[1].onset)
+
+
+def test_show_the_whole_night_brings_the_overview(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("show me the whole night", engine)
+    assert f"total sleep {night.summary().tst_min:.0f} min" in answer.text
+    assert not answer.highlights and "REM periods" not in answer.text
+
+
+def test_unscored_event_families_are_said_not_matched(short_synthetic_edf: Path, demo) -> None:
+    """A night machine-scored without airflow, belts, SpO2 or ECG: no respiratory, desaturation
+    or heart findings, each with the scoring's reason, and no model matches in their place."""
+    _, engine = demo
+    night = read_night(short_synthetic_edf, "no_cardiorespiratory",
+                       mapping={"AF": "none", "THX": "none", "ABD": "none", "ECG": "none",
+                                "SPO2": "none", "HR": "none"})
+    night.recording.events = []
+    machine_score(night)
+    embed_night(night, engine)
+    session = Session(night)
+    skipped = {line.split(":")[0]: line for line in night.machine.skipped}
+    for question, part in (("where are the central apneas", "respiratory"),
+                           ("how many desaturations were there", "desaturations")):
+        answer = session.ask(question, engine)
+        assert "not scored on this night" in answer.text and skipped[part] in answer.text
+        assert "z =" not in answer.text and not answer.highlights
+    ahi = session.ask("what's the AHI?", engine).text
+    assert ahi.startswith("**The AHI cannot be computed") and skipped["respiratory"] in ahi
+    assert "not measurable" in session.ask("does the patient have sleep apnea?", engine).text
+    heart = session.ask("compare heart rate in REM and N2", engine).text
+    assert "no heart rate" in heart and "delta" not in heart
+    assert "nothing to pick from" in session.ask("the longest one", engine).text

@@ -18,7 +18,8 @@ _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seven
 
 
 class NothingToReferTo(Exception):
-    """A follow-up arrived before anything it could refer to."""
+    """A follow-up arrived before anything it could refer to; the message is "empty_list"
+    when the last answer listed nothing to pick from."""
 
 
 @dataclass
@@ -51,7 +52,9 @@ class Dialogue:
             return self._focus(query)
         if query.ref in (Ref.CONTEXT, Ref.ITEM):
             item = self._focused()
-            return replace(query, note=item.label, scope=Scope(time=_span(item)))
+            # Without a pick the first listed item is meant; the answer says so.
+            note = item.label if self.cursor >= 0 else f"{item.label} (the first listed)"
+            return replace(query, note=note, scope=Scope(time=_span(item)))
         if self.last is None:
             raise NothingToReferTo
         if query.ref == Ref.COUNT:
@@ -62,12 +65,12 @@ class Dialogue:
 
     def _focused(self) -> Item:
         if not self.items:
-            raise NothingToReferTo
+            raise NothingToReferTo("empty_list" if self.last is not None else "")
         return self.items[max(self.cursor, 0)]
 
     def _focus(self, query: Query) -> Query:
         if not self.items:
-            raise NothingToReferTo
+            raise NothingToReferTo("empty_list" if self.last is not None else "")
         n = len(self.items)
         if query.rank in ("longest", "shortest"):
             durations = [i.duration for i in self.items]
@@ -82,7 +85,8 @@ class Dialogue:
             index = n - 1 if index >= n else 0
             note = f"That was the {edge} one; still at the {_ordinal(index)} of {n}: "
         else:
-            note = f"The {_ordinal(index)} of {n} ({self.items[index].label}): "
+            which = query.rank if query.rank in ("longest", "shortest") else _ordinal(index)
+            note = f"The {which} of {n} ({self.items[index].label}): "
         self.cursor = index
         return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, note=note,
                      scope=Scope(time=_span(self.items[index])))

@@ -33,8 +33,8 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
     query = understand(text)
     try:
         resolved = dialogue.resolve(query)
-    except NothingToReferTo:
-        return render(Message("no_reference"), night), query
+    except NothingToReferTo as gap:
+        return render(Message("no_reference", str(gap)), night), query
     log.debug("question %r -> %s", text, resolved)
     answer = render(execute(make_plan(resolved, night, current), night, engine), night)
     dialogue.remember(resolved, answer.items, current,

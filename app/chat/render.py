@@ -137,6 +137,9 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       + (f" What this recording measured (events: {source_name(r.detail)}):\n"
                          + facts if facts else "")
                       + "\n\nAsk *summarize the night* or *is this normal?* for more.")
+    if r.kind == "no_reference" and r.detail == "empty_list":
+        return Answer("The last answer listed nothing to pick from, so there is no such one; "
+                      "ask a question that finds something first.")
     if r.kind == "unmeasured":
         return Answer(f"I cannot measure {r.detail} in this app: no detector or feature reads it "
                       f"from the signals, so I would only be guessing. " + _MESSAGES["help"].split(
