@@ -97,7 +97,7 @@ class Query:
         step: +1 / -1 for next / previous.
         age: the age a normality question is about, years.
         stat: the whole-night statistic a summary question asks for first ("tst", "tib",
-            "se", "waso", "sol", "ahi", "odi"), None for the whole summary.
+            "se", "waso", "ahi", "odi"), None for the whole summary.
         min_depth: shortest SpO2 fall a desaturation must reach, percentage points below
             its pre-event baseline ("desaturations of 4 % or more").
         condition_name: for a diagnosis question, the disorder named ("sleep apnea").

@@ -463,8 +463,6 @@ _STATS = {
     "tib": ("Time in bed", lambda s: s.tib_min, "min"),
     "se": ("Sleep efficiency", lambda s: s.se_pct, "%"),
     "waso": ("Wake after sleep onset (WASO)", lambda s: s.waso_min, "min"),
-    "sol": ("Sleep onset latency", lambda s: s.sol_min, "min"),
-    "awakenings": ("Awakenings after sleep onset", lambda s: s.awakenings, ""),
     "ahi": ("AHI (apneas + hypopneas per hour of sleep)", lambda s: s.ahi, "/h"),
     "odi": ("ODI (desaturations ≥3 % per hour of sleep)", lambda s: s.odi, "/h"),
 }
@@ -479,8 +477,8 @@ def _stat_text(r: Summary) -> str:
     if value is None:
         why = r.gaps.get(_GAP_OF[r.stat], "no events")
         return f"**The {_GAP_OF[r.stat]} cannot be computed on this night**: {why}."
-    number = f"{value:.0f}" if unit == "min" or not unit else f"{value:.1f}"
-    text = f"{name}: **{number}{' ' + unit if unit and unit != '/h' else unit}**"
+    number = f"{value:.0f}" if unit == "min" else f"{value:.1f}"
+    text = f"{name}: **{number}{unit if unit == '/h' else ' ' + unit}**"
     if unit == "min":
         text += f" ({value / 60:.1f} h)"
     if r.stat == "ahi":
