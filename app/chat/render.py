@@ -131,8 +131,8 @@ _MESSAGES = {
 def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "medical":
         facts = "\n".join(f"- {k}: **{v}**" for k, v in r.facts.items())
-        return Answer("I can't diagnose or advise on treatment or medication; a diagnosis is for "
-                      "a clinician who knows the person and the whole history, not for one night's "
+        return Answer("I can't diagnose or advise on treatment or medication: that is for a "
+                      "clinician who knows the person and their history, not for one night's "
                       "numbers."
                       + (f" What this recording measured (events: {source_name(r.detail)}):\n"
                          + facts if facts else "")
