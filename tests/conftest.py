@@ -1,13 +1,18 @@
-"""Shared fixtures: small synthetic nights written as real EDF files."""
+"""Shared fixtures: small synthetic nights written as real EDF files, and the bundled night."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from sleeplm_core.io.edf_write import write_edf
 from sleeplm_core.io.synth import SynthConfig, synth_night
+
+if TYPE_CHECKING:
+    from app.engine import Engine
+    from app.night import LoadedNight
 
 
 def _write_synthetic(folder: Path, name: str, hours: float, seed: int) -> Path:
@@ -26,3 +31,18 @@ def short_synthetic_edf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 30-min synthetic night, seed 11, for tests that only need a second recording."""
     return _write_synthetic(tmp_path_factory.mktemp("synthetic_short"), "synthetic_30min.edf",
                             0.5, 11)
+
+
+@pytest.fixture(scope="session")
+def demo() -> tuple[LoadedNight, Engine]:
+    """The bundled 8-h synthetic night (``assets/demo/synthetic_night.edf``, human-scored
+    stages and events), read and encoded once for the session, and its engine."""
+    # Imported here: the app (torch, the model) takes seconds to import and most tests
+    # never ask for this night.
+    from app.engine import DEMO_DIR, EngineConfig, build_engine
+    from app.night import embed_night, read_night
+
+    engine = build_engine(EngineConfig(threads=2))
+    night = read_night(DEMO_DIR / "synthetic_night.edf", "synthetic_night")
+    embed_night(night, engine)
+    return night, engine

@@ -1,51 +1,32 @@
 """Chat answers on the bundled synthetic night: grounded in its annotations, with follow-ups.
 
 The night (``assets/demo/synthetic_night.edf``, 8 h, human-scored stages and events)
-is read and encoded once for the module.
+is the session's ``demo`` fixture (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from chat_dialogues import events_of, stage_epochs
 import chat_heldout as heldout
 from app.chat.dialogue import Dialogue
 from app.chat.pipeline import ask
 from app.chat.plan import ChatError
-from app.engine import DEMO_DIR, Engine, EngineConfig, build_engine
 from app.night import LoadedNight, embed_night, machine_score, read_night
 from app.session import Session
 from app.timeexpr import format_clock
-from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
+from sleeplm_core.io.recording import EPOCH_SEC, Event
 
 CLOCK_RE = re.compile(r"\b(\d{2}:\d{2}:\d{2})\b")
 
 
-@pytest.fixture(scope="module")
-def demo() -> tuple[LoadedNight, Engine]:
-    engine = build_engine(EngineConfig(threads=2))
-    night = read_night(DEMO_DIR / "synthetic_night.edf", "synthetic_night")
-    embed_night(night, engine)
-    return night, engine
-
-
 def _clock(night: LoadedNight, seconds: float) -> str:
     return format_clock(seconds, night.recording.start_time)
-
-
-def _events(night: LoadedNight, *types: str) -> list[Event]:
-    events, _ = night.scored_events()
-    return [e for e in events if e.type in types]
-
-
-def _stage_epochs(night: LoadedNight, stage: str) -> np.ndarray:
-    stages, _ = night.stages()
-    return np.flatnonzero(stages == STAGES.index(stage))
 
 
 def _named_times_are_drawn(night: LoadedNight, answer) -> None:
@@ -58,7 +39,7 @@ def _named_times_are_drawn(night: LoadedNight, answer) -> None:
 def test_first_rem_is_the_first_scored_rem_epoch(demo) -> None:
     night, engine = demo
     answer = Session(night).ask("when does REM first start", engine)
-    first = float(night.epochs.starts[_stage_epochs(night, "REM")[0]])
+    first = float(night.epochs.starts[stage_epochs(night, "REM")[0]])
     assert f"REM first starts at **{_clock(night, first)}**" in answer.text
     assert "human-scored" in answer.text
     assert answer.jump == night.epoch_at(first)
@@ -68,8 +49,8 @@ def test_first_rem_is_the_first_scored_rem_epoch(demo) -> None:
 def test_stage_amount_matches_the_hypnogram(demo) -> None:
     night, engine = demo
     text = Session(night).ask("what fraction of the night was N3", engine).text
-    minutes = len(_stage_epochs(night, "N3")) * EPOCH_SEC / 60
-    sleep = sum(len(_stage_epochs(night, s)) for s in ("N1", "N2", "N3", "REM")) * EPOCH_SEC / 60
+    minutes = len(stage_epochs(night, "N3")) * EPOCH_SEC / 60
+    sleep = sum(len(stage_epochs(night, s)) for s in ("N1", "N2", "N3", "REM")) * EPOCH_SEC / 60
     assert f"**{minutes:.1f} min** of N3" in text and f"**{100 * minutes / sleep:.1f} %**" in text
 
 
@@ -90,7 +71,7 @@ def test_explain_draws_a_scored_example(demo) -> None:
     night, engine = demo
     answer = Session(night).ask("explain what an obstructive apnea is and show one", engine)
     assert "upper airway is closed" in answer.text and "human-scored" in answer.text
-    onsets = {round(e.onset, 3) for e in _events(night, "obstructive_apnea")}
+    onsets = {round(e.onset, 3) for e in events_of(night, "obstructive_apnea")}
     assert len(answer.highlights) == 1 and round(answer.highlights[0].start, 3) in onsets
     assert answer.window is not None
 
@@ -120,7 +101,7 @@ def test_help_and_off_topic_do_not_speak_of_medical_advice(demo) -> None:
 def test_machine_scored_events_are_named_as_such(demo, monkeypatch: pytest.MonkeyPatch) -> None:
     night, engine = demo
     label = "machine-scored (YASA, EEG C3-M2)"
-    spindles = _events(night, "spindle")[:4]
+    spindles = events_of(night, "spindle")[:4]
     monkeypatch.setattr(night, "scored_events", lambda: (spindles, label))
     text = Session(night).ask("how many spindles are there?", engine).text
     assert label in text and "**4**" in text
@@ -135,121 +116,6 @@ def test_bad_input_gets_one_line(demo) -> None:
     assert "nothing earlier" in session.ask("zoom into the second one", engine).text
     with pytest.raises(ChatError, match="22:30:00 to 06:30:00"):
         session.ask("what stage is it at 9 pm", engine)
-
-
-# (question, check on (night, answer)) turns; each dialogue starts a fresh session.
-Turn = tuple[str, Callable[[LoadedNight, object], bool]]
-
-
-def _says_count(types: tuple[str, ...], stage: str | None = None) -> Callable:
-    def check(night: LoadedNight, answer) -> bool:
-        stages, _ = night.stages()
-        n = sum(stage is None or stages[night.epoch_at(e.onset)] == STAGES.index(stage)
-                for e in _events(night, *types))
-        return f"**{n}**" in answer.text
-    return check
-
-
-def _in_stage(stage: str) -> Callable:
-    def check(night: LoadedNight, answer) -> bool:
-        stages, _ = night.stages()
-        scored = [h for h in answer.highlights if h.score is None]
-        return bool(scored) and all(stages[night.epoch_at(h.start)] == STAGES.index(stage)
-                                    for h in scored)
-    return check
-
-
-def _after(hours_from_start: float) -> Callable:
-    return lambda night, a: bool(a.highlights) and all(h.start >= hours_from_start * 3600
-                                                       for h in a.highlights)
-
-
-def _jumps_to_item(ordinal: int, types: tuple[str, ...], stage: str | None = None,
-                   after: float = 0.0, order: str = "longest") -> Callable:
-    def check(night: LoadedNight, answer) -> bool:
-        stages, _ = night.stages()
-        chosen = [e for e in _events(night, *types) if e.onset >= after * 3600 and (
-            stage is None or stages[night.epoch_at(e.onset)] == STAGES.index(stage))]
-        key = (lambda e: -e.duration) if order == "longest" else (lambda e: e.onset)
-        return answer.jump == night.epoch_at(sorted(chosen, key=key)[ordinal].onset)
-    return check
-
-
-def _has(*words: str) -> Callable:
-    return lambda night, a: all(w in a.text for w in words)
-
-
-def _jump_stage_first(stage: str) -> Callable:
-    return lambda night, a: a.jump == int(_stage_epochs(night, stage)[0])
-
-
-AP, OA, HY, DS, AR = (("obstructive_apnea", "central_apnea", "mixed_apnea"), ("obstructive_apnea",),
-                      ("hypopnea",), ("desaturation",), ("arousal",))
-DIALOGUES: list[list[Turn]] = [
-    [("where are the apneas?", _says_count(AP)), ("and in REM?", _in_stage("REM")),
-     ("how many were there?", _says_count(AP, "REM"))],
-    [("find obstructive apneas", _says_count(OA)), ("zoom into the second one", _jumps_to_item(1, OA)),
-     ("what happened just before it?", _has("before the obstructive apnea"))],
-    [("show hypopneas", _says_count(HY)), ("only the ones after 4 am", _after(5.5)),
-     ("how many were there?", _has("hypopnea"))],
-    [("where are the desaturations?", _says_count(DS)), ("and in N2?", _in_stage("N2")),
-     ("zoom into the first one", _jumps_to_item(0, DS, "N2"))],
-    [("list the arousals", _says_count(AR)), ("next one", _jumps_to_item(0, AR)),
-     ("next one", _jumps_to_item(1, AR)), ("go back", lambda n, a: a.jump == _jumps_epoch(n, 0, AR))],
-    [("when does REM first start?", _has("REM first starts")), ("zoom to it", _jump_stage_first("REM")),
-     ("what happened just before it?", _has("before"))],
-    [("how stable was the heart rate between 2 and 3 am?", _has("bpm", "02:00:00")),
-     ("and breathing?", _has("breaths/min")), ("compare with the first half", _has(" vs "))],
-    [("how many hypopneas in N2?", _says_count(HY, "N2")), ("what about N3?", _says_count(HY, "N3"))],
-    [("find the longest central apneas", _says_count(("central_apnea",))),
-     ("zoom into the third one", _jumps_to_item(2, ("central_apnea",)))],
-    [("how much REM was there?", _has("min** of REM")), ("and N3?", _has("min** of N3"))],
-    [("when did the patient fall asleep", _has("Sleep onset")), ("and REM latency?", _has("REM"))],
-    [("heart rate in REM vs N3", _has("bpm", " vs ")), ("and breathing?", _has("breaths/min"))],
-    [("mean SpO2 in REM", _has("SpO2", "%")), ("and in N3?", _has("in N3"))],
-    [("show me the arousals in the second half", _after(4)), ("how many?", _has("arousal"))],
-    [("find obstructive apneas in REM", _in_stage("REM")), ("zoom into the last one",
-                                                           lambda n, a: a.jump is not None)],
-    [("any desaturations below 90%?", _has("below 90 %")), ("only the ones after 4 am", _after(5.5))],
-    [("find hypopneas longer than 20 s", lambda n, a: all(h.end - h.start >= 20 for h in
-                                                            a.highlights if h.score is None)),
-     ("and in REM?", _in_stage("REM"))],
-    [("where are the spindles?", _says_count(("spindle",))), ("and in N3?", _in_stage("N3"))],
-    [("find leg movements", _says_count(("limb_movement",))), ("zoom into the second one",
-                                                              _jumps_to_item(1, ("limb_movement",)))],
-    [("zoom to 3 am", lambda n, a: a.jump == n.epoch_at(4.5 * 3600)),
-     ("next epoch", lambda n, a: a.jump == n.epoch_at(4.5 * 3600) + 1),
-     ("go back", lambda n, a: a.jump == n.epoch_at(4.5 * 3600))],
-    [("where are the k-complexes in the first hour?", _has("k-complex")),
-     ("how many were there?", _has("k-complex"))],
-    [("how many arousals in REM?", _says_count(AR, "REM")), ("and in N2?", _says_count(AR, "N2"))],
-    [("explain what a hypopnea is", _has("partial reduction")),
-     ("zoom to it", lambda n, a: a.jump is not None and a.window is not None)],
-    [("when was the final awakening?", _has("final awakening")),
-     ("what happened just before it?", _has("before"))],
-    [("breathing rate above 18 breaths per minute", _has("above 18")),
-     ("zoom into the first one", lambda n, a: a.jump is not None)],
-    [("how many times did the patient wake up?",
-      lambda n, a: f"**{n.summary().awakenings}** awakening" in a.text),
-     ("zoom into the first one", lambda n, a: a.jump is not None)],
-    [("find central apneas", _says_count(("central_apnea",))),
-     ("how long was it?", lambda n, a: "lasted" in a.text and "SpO2" in a.text)],
-    [("compare EEG in N1 and N3", _has("delta", "in N1", "in N3")),
-     ("and heart rate?", _has("bpm"))],
-]
-
-
-def _jumps_epoch(night: LoadedNight, ordinal: int, types: tuple[str, ...]) -> int:
-    return night.epoch_at(sorted(_events(night, *types), key=lambda e: -e.duration)[ordinal].onset)
-
-
-@pytest.mark.parametrize("turns", DIALOGUES, ids=[t[0][0] for t in DIALOGUES])
-def test_dialogue(demo, turns: list[Turn]) -> None:
-    night, engine = demo
-    session = Session(night)
-    for question, check in turns:
-        answer = session.ask(question, engine)
-        assert check(night, answer), (question, answer.text[:400], answer.jump)
 
 
 def test_dialogue_state_is_per_session(demo) -> None:
@@ -301,8 +167,8 @@ def test_desaturation_depth_filters_and_gives_the_odi(demo) -> None:
         before = x[max(0, a - int(120 * spo2.sfreq)):a]
         return np.nanmax(before) - np.nanmin(x[a:int(round(e.offset * spo2.sfreq))])
 
-    deep = [e for e in _events(night, "desaturation") if depth(e) >= 4.5]
-    assert 0 < len(deep) < len(_events(night, "desaturation"))
+    deep = [e for e in events_of(night, "desaturation") if depth(e) >= 4.5]
+    assert 0 < len(deep) < len(events_of(night, "desaturation"))
     text = Session(night).ask("how many oxygen desaturations dropping 4.5 % or more?", engine).text
     assert f"**{len(deep)}**" in text, text
     assert f"**{len(deep) / (night.summary().tst_min / 60):.1f} per hour**" in text
@@ -310,7 +176,7 @@ def test_desaturation_depth_filters_and_gives_the_odi(demo) -> None:
     assert "ODI 3 % = **" in odi and "ODI 4 % = **" in odi
 
 
-def test_diagnosis_questions_get_numbers_not_events(demo) -> None:
+def test_diagnosis_questions_get_numbers_notevents_of(demo) -> None:
     night, engine = demo
     s = night.summary()
     apnea = Session(night).ask("Could this person have sleep apnoea?", engine)
@@ -326,13 +192,13 @@ def test_bare_picks_and_before_refer_to_the_last_list(demo) -> None:
     session = Session(night)
     session.ask("find the hypopneas", engine)
     before = session.ask("what was going on just before?", engine)
-    longest = max(_events(night, "hypopnea"), key=lambda e: e.duration)
+    longest = max(events_of(night, "hypopnea"), key=lambda e: e.duration)
     assert "the first listed" in before.text and _clock(night, longest.onset) in before.text
-    shortest = min(_events(night, "hypopnea"), key=lambda e: e.duration)
+    shortest = min(events_of(night, "hypopnea"), key=lambda e: e.duration)
     assert session.ask("the shortest one", engine).jump == night.epoch_at(shortest.onset)
     assert "before the hypopnea at" in session.ask("and what happened before?", engine).text
     assert session.ask("the second", engine).jump == night.epoch_at(
-        sorted(_events(night, "hypopnea"), key=lambda e: -e.duration)[1].onset)
+        sorted(events_of(night, "hypopnea"), key=lambda e: -e.duration)[1].onset)
 
 
 def test_show_the_whole_night_brings_the_overview(demo) -> None:
