@@ -235,7 +235,11 @@ class SessionRegistry:
                 self._notices.pop(key, None)
                 if held is not None and held.session is ref:
                     del self._held[key]
-                    self._delete_unheld(held.files)
+                    # Once stopped, the server is closing and its states are collected
+                    # later, when an upload of the same content (Gradio names uploads by
+                    # content) may belong to another server in this process.
+                    if not self._stop.is_set():
+                        self._delete_unheld(held.files)
         return forget
 
     # -- files and figures -----------------------------------------------------------

@@ -6,6 +6,7 @@ their uploads deleted. Nights are 10-min synthetic EDFs to keep the test lean;
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +17,7 @@ import pytest
 from gradio_client import Client, handle_file
 
 from app.engine import EngineConfig, build_engine
-from app.limits import SessionLimits, deep_megabytes, process_rss_mb
+from app.limits import SessionLimits, SessionRegistry, deep_megabytes, process_rss_mb
 from app.night import embed_night, read_night
 from app.ui import App, AppConfig
 from app.uploads import UploadPolicy
@@ -122,3 +123,26 @@ def test_memory_of_a_night_counts_each_buffer_once(served):
     arrays = sum(s.data.nbytes for s in night.recording.signals.values()) + night.epochs.data.nbytes
     assert arrays / 1024**2 <= deep_megabytes(night) < arrays / 1024**2 + 5
     assert all(s.data.dtype.name == "float32" for s in night.recording.signals.values())
+
+
+class _Tab:
+    """Stands in for a browser tab's session: only its identity and lifetime matter here."""
+
+
+@pytest.mark.parametrize("stopped", [False, True])
+def test_a_closed_tab_frees_its_upload_unless_the_server_is_closing(tmp_path: Path, stopped: bool) -> None:
+    upload = tmp_path / "abc123" / "night.edf"
+    upload.parent.mkdir()
+    upload.write_bytes(b"edf")
+    registry = SessionRegistry(SessionLimits(), tmp_path, reset=lambda s: None)
+    tab = _Tab()
+    registry.admit(tab)
+    registry.hold(tab, night=None, name="night.edf", files=(upload,))
+    if stopped:
+        # A closing server's tabs are collected later, when the same content-named upload
+        # may already belong to another server in the process.
+        registry.stop()
+    del tab
+    gc.collect()
+    assert upload.exists() == stopped
+    assert registry.stats() == (0, 0.0)

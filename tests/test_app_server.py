@@ -35,9 +35,11 @@ def served(synthetic_edf: Path, short_synthetic_edf: Path) -> Iterator[tuple[str
     policy = UploadPolicy(roots=(Path(gr.utils.get_upload_folder()), synthetic_edf.parent,
                                  short_synthetic_edf.parent))
     config = AppConfig(engine, night, bundled, policy)
-    demo = App(config).build()
+    app = App(config)
+    demo = app.build()
     demo.queue().launch(server_name="127.0.0.1", prevent_thread_lock=True, js=CLICK_JS, quiet=True)
     yield demo.local_url, config
+    app.registry.stop()
     demo.close()
 
 

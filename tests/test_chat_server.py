@@ -25,10 +25,12 @@ def served(demo: tuple[LoadedNight, Engine]) -> Iterator[tuple[str, LoadedNight]
     night, engine = demo
     config = AppConfig(engine, night, {"synthetic_night": (DEMO_DIR / "synthetic_night.edf", None)},
                        UploadPolicy(roots=(DEMO_DIR,)))
-    app = App(config).build()
-    app.queue().launch(server_name="127.0.0.1", prevent_thread_lock=True, quiet=True)
-    yield app.local_url, night
-    app.close()
+    app = App(config)
+    demo = app.build()
+    demo.queue().launch(server_name="127.0.0.1", prevent_thread_lock=True, quiet=True)
+    yield demo.local_url, night
+    app.registry.stop()
+    demo.close()
 
 
 def _reply(result: tuple[Any, ...]) -> Reply:

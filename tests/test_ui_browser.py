@@ -41,9 +41,11 @@ def served(synthetic_edf: Path) -> Iterator[tuple[str, LoadedNight]]:
     night = read_night(synthetic_edf, "default_night")
     embed_night(night, engine)
     policy = UploadPolicy(roots=(Path(gr.utils.get_upload_folder()), synthetic_edf.parent))
-    demo = App(AppConfig(engine, night, {}, policy)).build()
+    app = App(AppConfig(engine, night, {}, policy))
+    demo = app.build()
     demo.queue().launch(server_name="127.0.0.1", prevent_thread_lock=True, js=CLICK_JS, quiet=True)
     yield demo.local_url, night
+    app.registry.stop()
     demo.close()
 
 
