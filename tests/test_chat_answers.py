@@ -17,6 +17,7 @@ import chat_heldout as heldout
 from app.chat.dialogue import Dialogue
 from app.chat.pipeline import ask
 from app.chat.plan import ChatError
+from app.engine import DEMO_DIR
 from app.night import LoadedNight, embed_night, machine_score, read_night
 from app.session import Session
 from app.timeexpr import format_clock
@@ -157,6 +158,26 @@ def test_whole_night_statistics_lead_with_the_number_asked(demo) -> None:
         assert text.split("\n")[0].endswith(".") and lead in text.split("\n")[0], (question, text)
 
 
+def test_longest_wake_bout_lies_inside_the_sleep_period(demo) -> None:
+    _, engine = demo
+    # SC4001's in-bed file with its expert hypnogram: a long wake run before sleep onset.
+    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001",
+                       hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
+    stages, source = night.stages()
+    assert source == "scored"
+    sleep = np.flatnonzero((stages >= 1) & (stages <= 4))
+    wake = stage_epochs(night, "W")
+    inside = wake[(wake > sleep[0]) & (wake < sleep[-1])]
+    # Consecutive wake epochs form a bout; the longest one inside the sleep period is the answer.
+    bouts = np.split(inside, np.flatnonzero(np.diff(inside) > 1) + 1)
+    longest = max(bouts, key=len)
+    outside = wake[(wake < sleep[0]) | (wake > sleep[-1])]
+    assert len(outside) > len(longest), "the night must have a longer wake run outside sleep"
+    text = Session(night).ask("what was the longest stretch of wake after falling asleep?", engine).text
+    start = float(night.epochs.starts[longest[0]])
+    assert f"**{_clock(night, start)}–" in text and f"**{len(longest) * EPOCH_SEC / 60:.1f} min**" in text, text
+
+
 def test_desaturation_depth_filters_and_gives_the_odi(demo) -> None:
     night, engine = demo
     spo2 = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
@@ -176,7 +197,7 @@ def test_desaturation_depth_filters_and_gives_the_odi(demo) -> None:
     assert "ODI 3 % = **" in odi and "ODI 4 % = **" in odi
 
 
-def test_diagnosis_questions_get_numbers_notevents_of(demo) -> None:
+def test_diagnosis_questions_get_numbers_not_events(demo) -> None:
     night, engine = demo
     s = night.summary()
     apnea = Session(night).ask("Could this person have sleep apnoea?", engine)

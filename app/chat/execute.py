@@ -342,8 +342,9 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     if wanted == ("REM",):
         periods = _merge_runs(periods, REM_MERGE_SEC)
     periods = [p for p in periods if q.min_duration is None or p.duration >= q.min_duration]
-    if event == "awakenings":
-        # As the summary counts them: wake runs after sleep onset, before the last sleep epoch.
+    if event == "awakenings" or (event == "longest" and wanted == ("W",)):
+        # As the summary counts them: wake runs after sleep onset, before the last sleep epoch
+        # (the wake before sleep onset and after the final awakening are not wake bouts).
         last_sleep = float(starts[sleep[-1]]) if len(sleep) else 0.0
         periods = [p for p in periods if onset is not None and onset < p.start < last_sleep]
     if event == "longest":

@@ -248,8 +248,9 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
         focus = r.periods
     elif r.event == "longest":
         best = r.periods[0]
+        bout = " (after sleep onset, before the final awakening)" if r.stages == ("W",) else ""
         head = (f"{src}: the {'shortest' if best.duration < r.periods[-1].duration else 'longest'}"
-                f" uninterrupted {stages} period{where} runs {_span(night, best)} "
+                f" uninterrupted {stages} period{bout}{where} runs {_span(night, best)} "
                 f"(**{best.duration / 60:.1f} min**).")
         focus = [best]
     elif r.event == "first":
