@@ -22,6 +22,7 @@ import numpy as np
 from sleeplm_core.heads.encoder import EncodeText
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.io.recording import EPOCH_SEC
+from sleeplm_core.scoring.intervals import runs
 
 CALIBRATIONS: tuple[str, ...] = ("zscore", "percentile")
 
@@ -167,20 +168,14 @@ def refined_track(night: EmbeddedNight, cosine: np.ndarray, query_vec: np.ndarra
 
 def find_regions(track: Track, config: LocalizeConfig) -> list[Region]:
     """Threshold, merge, filter and rank the runs of a track (epochs left empty)."""
-    runs = _runs(track.calibrated >= config.threshold)
-    spans = _merge([(track.starts[a], track.starts[b - 1] + track.width, a, b) for a, b in runs],
+    above = runs(track.calibrated >= config.threshold)
+    spans = _merge([(track.starts[a], track.starts[b - 1] + track.width, a, b) for a, b in above],
                    config.merge_gap)
     regions = [Region(start=float(s), end=float(e),
                       score=float(track.calibrated[a:b].max()),
                       cosine=float(track.cosine[a:b].max()), epochs=())
                for s, e, a, b in spans if e - s >= config.min_duration]
     return sorted(regions, key=lambda r: -r.score)[:config.top_k]
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) index pairs of the True runs of a boolean array."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
 
 
 def _merge(spans: list[tuple[float, float, int, int]],
