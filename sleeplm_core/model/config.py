@@ -44,6 +44,12 @@ class SignalEncoderConfig:
         share_channel_rope: one learnable channel RoPE shared by all blocks.
         decoder_tokens: queries of the pooler that feeds the caption decoder.
         dropout: dropout probability in attention and MLPs during training.
+        spectral_tokens: add log band powers of every patch to its embedding
+            (:class:`~sleeplm_core.model.spectral.PatchSpectrum`); off in the released model.
+        sample_rate: sampling rate of the epochs in Hz, which places the spectral bands.
+        dense_tokens: also project every patch time (its tokens averaged over the present
+            channels) into the joint space, so text can point at seconds inside an epoch
+            (:meth:`SleepLM.encode_with_dense`); off in the released model.
     """
 
     input_channels: int = 10
@@ -61,6 +67,9 @@ class SignalEncoderConfig:
     share_channel_rope: bool = True
     decoder_tokens: int = 32
     dropout: float = 0.1
+    spectral_tokens: bool = False
+    sample_rate: float = 64.0
+    dense_tokens: bool = False
 
     @property
     def num_patches(self) -> int:

@@ -15,6 +15,7 @@ from torch import nn
 
 from sleeplm_core.model.config import SignalEncoderConfig
 from sleeplm_core.model.layers import GatedMLP, MultiheadAttention, RoPEAttention, RotaryEmbedding, make_norm
+from sleeplm_core.model.spectral import PatchSpectrum
 
 
 class ChannelPatching(nn.Module):
@@ -95,6 +96,8 @@ class SignalEncoding:
     Attributes:
         embedding: [B, embed_dim], unnormalised joint-space embedding.
         decoder_tokens: [B, decoder_tokens, D] memory for the caption decoder.
+        dense: [B, T, embed_dim] unnormalised joint-space embedding of each patch time
+            (``dense_tokens`` models), else None.
         patch_mask: bool [B, C, T] of patches replaced by the mask token (training with
             reconstruction masking), else None.
     """
@@ -102,6 +105,7 @@ class SignalEncoding:
     embedding: torch.Tensor
     decoder_tokens: torch.Tensor
     patch_mask: torch.Tensor | None = None
+    dense: torch.Tensor | None = None
 
 
 class SignalEncoder(nn.Module):
@@ -116,6 +120,8 @@ class SignalEncoder(nn.Module):
         self.attn_pool = MultiheadAttention(d, cfg.heads)
         self.patching = ChannelPatching(cfg.patch_size, cfg.conv_embed_dim)
         self.embed_projection = nn.Linear(cfg.conv_embed_dim, d)
+        if cfg.spectral_tokens:
+            self.spectrum = PatchSpectrum(cfg.patch_size, cfg.sample_rate, d)
         self.channel_id_embed = nn.Embedding(cfg.input_channels, d)
         if mask_ratio > 0:
             self.mask_token = nn.Parameter(torch.zeros(d))
@@ -128,6 +134,8 @@ class SignalEncoder(nn.Module):
         self.ln_final = make_norm(cfg.norm_type, d)
         self.contrastive_pooler = AttnPooler(d, cfg.heads, 1)
         self.decoder_pooler = AttnPooler(d, cfg.heads, cfg.decoder_tokens)
+        if cfg.dense_tokens:
+            self.dense_proj = nn.Linear(d, embed_dim)
 
     def _mask_patches(self, x: torch.Tensor, channel_mask: torch.Tensor | None) -> torch.Tensor:
         """Replace a random ``mask_ratio`` of present patches by the mask token; [B, C, T] bool."""
@@ -146,6 +154,8 @@ class SignalEncoder(nn.Module):
             # an epoch with no present channel falls back to using them all
             channel_mask = channel_mask | ~channel_mask.any(dim=1, keepdim=True)
         x = self.embed_projection(self.patching(signals))
+        if self.cfg.spectral_tokens:
+            x = x + self.spectrum(signals)
         patch_mask = None
         if self.mask_ratio > 0 and self.training:
             x = x.clone()
@@ -154,12 +164,23 @@ class SignalEncoder(nn.Module):
         x = x + self.channel_id_embed.weight[None, :, None, :]
         for block in self.transformer_blocks:
             x = block(x, channel_mask)
-        seq = self.ln_final(x).reshape(b, c * t, d)
+        normed = self.ln_final(x)
+        seq = normed.reshape(b, c * t, d)
         token_mask = None if channel_mask is None else channel_mask.repeat_interleave(t, dim=1)
         global_token = self.contrastive_pooler(seq, token_mask)
         decoder_tokens = self.decoder_pooler(seq, token_mask)
         pooled = self.attn_pool(global_token, decoder_tokens).squeeze(1)
-        return SignalEncoding(self.proj_to_embed(pooled), decoder_tokens, patch_mask)
+        dense = self._dense(normed, channel_mask) if self.cfg.dense_tokens else None
+        return SignalEncoding(self.proj_to_embed(pooled), decoder_tokens, patch_mask, dense)
+
+    def _dense(self, tokens: torch.Tensor, channel_mask: torch.Tensor | None) -> torch.Tensor:
+        """tokens [B, C, T, D] -> [B, T, embed_dim]: mean over present channels, projected."""
+        if channel_mask is None:
+            per_time = tokens.mean(dim=1)
+        else:
+            weights = channel_mask.to(tokens.dtype)[:, :, None, None]
+            per_time = (tokens * weights).sum(1) / weights.sum(1).clamp_min(1.0)
+        return self.dense_proj(per_time)
 
 
 def flatten_patch_mask(patch_mask: torch.Tensor, patch_size: int) -> torch.Tensor:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -40,6 +41,11 @@ class SleepLM(nn.Module):
         self.config = config
         dec_width = config.decoder.width
         self.logit_scale = nn.Parameter(torch.tensor(float(config.init_logit_scale)))
+        if config.signal.dense_tokens:
+            # sigmoid(scale * cosine + bias) = chance that a patch time holds the text's
+            # event; the bias starts where events are rare (SigLIP's initialisation idea)
+            self.dense_logit_scale = nn.Parameter(torch.tensor(math.log(10.0)))
+            self.dense_logit_bias = nn.Parameter(torch.tensor(-5.0))
         self.channel_embeddings = nn.Parameter(torch.randn(config.num_caption_channels, dec_width) * 0.02)
         self.padding_embedding = nn.Parameter(torch.randn(dec_width) * 0.02)
         if config.text.kind == "clip":
@@ -141,6 +147,10 @@ class SleepLM(nn.Module):
             "image_embs": enc.decoder_tokens,
             "logit_scale": self.logit_scale.exp(),
         }
+        if enc.dense is not None:
+            out.update(dense_features=F.normalize(enc.dense, dim=-1),
+                       dense_logit_scale=self.dense_logit_scale.exp(),
+                       dense_logit_bias=self.dense_logit_bias)
         if self.config.reconstruction.enabled:
             out.update(self._reconstruction(signals, enc.decoder_tokens, mask, enc.patch_mask))
         if text_tokens is None:
@@ -221,6 +231,42 @@ class SleepLM(nn.Module):
                 emb = encoder(x, self._channel_mask(x, m)).embedding
                 out.append(F.normalize(emb.float(), dim=-1).cpu())
         return torch.cat(out) if out else torch.zeros(0, self.config.embed_dim)
+
+    @property
+    def has_dense(self) -> bool:
+        """True when the model embeds every patch time (see :meth:`encode_with_dense`)."""
+        return self.config.signal.dense_tokens
+
+    @property
+    def dense_seconds(self) -> float:
+        """Length of one dense time bin (a patch), in seconds."""
+        return self.config.signal.patch_size / self.config.signal.sample_rate
+
+    def dense_probability(self, cosine: np.ndarray | torch.Tensor) -> np.ndarray:
+        """Chance, as trained, that a time bin at this dense-text ``cosine`` holds the
+        text's event: sigmoid(scale * cosine + bias)."""
+        if not self.has_dense:
+            raise ModelError("this model has no dense tokens; use a model trained with dense_tokens")
+        scale, bias = float(self.dense_logit_scale.detach().exp()), float(self.dense_logit_bias.detach())
+        return 1.0 / (1.0 + np.exp(-(scale * np.asarray(cosine, dtype=np.float64) + bias)))
+
+    def encode_with_dense(self, epochs: Epochs, mask: np.ndarray | torch.Tensor | None = None,
+                          batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
+        """Epoch embeddings [N, E] and patch-time embeddings [N, T, E] (T = 15 for 2-s
+        patches), both L2-normalised float32 on the CPU, from one encoder pass."""
+        if not self.has_dense:
+            raise ModelError("this model has no dense tokens; use a model trained with dense_tokens")
+        encoder = self.biosignals if self._compiled_encoder is None else self._compiled_encoder
+        epochs_out, dense_out = [], []
+        with self._inference():
+            for x, m in self._batches(epochs, mask, batch_size):
+                enc = encoder(x, self._channel_mask(x, m))
+                epochs_out.append(F.normalize(enc.embedding.float(), dim=-1).cpu())
+                dense_out.append(F.normalize(enc.dense.float(), dim=-1).cpu())
+        if not epochs_out:
+            t = self.config.signal.num_patches
+            return torch.zeros(0, self.config.embed_dim), torch.zeros(0, t, self.config.embed_dim)
+        return torch.cat(epochs_out), torch.cat(dense_out)
 
     def encode_text(self, texts: Sequence[str], batch_size: int = 256) -> torch.Tensor:
         """L2-normalised text embeddings [M, E] (float32, CPU)."""

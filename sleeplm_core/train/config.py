@@ -66,7 +66,9 @@ class TrainConfig:
         length_buckets: caption-length buckets per batch (see ``step.Objective``).
         caption_fraction: share of each batch that trains the caption decoder.
         text_tokens: most caption tokens the text tower reads for contrastive-only rows
-            (None: all; see ``step.Objective``).
+            (None: all; see ``step.Objective``). With a frozen MiniLM tower the pooled
+            features are cached per caption (``train.text_cache``) and every row's
+            contrastive text is its first ``text_tokens`` tokens.
         level_weights: caption level name -> relative chance that a step's caption of
             an epoch is drawn from that level (levels not named weigh 1).
     """

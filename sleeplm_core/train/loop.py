@@ -30,6 +30,7 @@ from sleeplm_core.train.preflight import (
     check_manifest, check_run_folder, check_usable, level_weight_vector,
 )
 from sleeplm_core.train.step import Objective, active_terms, build_model
+from sleeplm_core.train.text_cache import PooledTextCache, cacheable
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class Run:
     state: TrainState
     out: Path
     level_weights: np.ndarray | None
+    text_cache: PooledTextCache | None = None
 
     @property
     def amp(self) -> torch.dtype | None:
@@ -158,9 +160,10 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
         out.mkdir(parents=True, exist_ok=True)
         evalset = make_eval_set(EpochDataset(config.data, "val"), config.eval_max_epochs,
                                 config.seed)
+    cache = PooledTextCache(train_set.strings, config.text_tokens) if cacheable(core) else None
     return Run(config, info, objective, core, optimizer, scaler, train_set,
                BatchStream(train_set, sampler, config.batch_size, state), evalset, state, out,
-               level_weight_vector(config, train_set.manifest.levels))
+               level_weight_vector(config, train_set.manifest.levels), cache)
 
 
 def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
@@ -179,8 +182,9 @@ def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
     no_sync = run.objective.no_sync if (run.info.distributed and not sync) else contextlib.nullcontext
     with no_sync(), torch.autocast(dev.type, dtype=run.amp or torch.float32,
                                    enabled=run.amp is not None):
+        pooled = None if run.text_cache is None else run.text_cache.pooled(ids, run.core).to(dev)
         parts = run.objective(signals.to(dev), mask.to(dev), tokens.to(dev), modality.to(dev),
-                              torch.from_numpy(run.train_set.keys[ids]).to(dev))
+                              torch.from_numpy(run.train_set.keys[ids]).to(dev), pooled)
         loss = total_loss(parts, cfg.weights) / cfg.grad_accum
         run.scaler.scale(loss).backward()
     return {k: float(v.detach()) for k, v in parts.items()} | {"loss": float(loss.detach()) * cfg.grad_accum}

@@ -83,7 +83,8 @@ class Objective(nn.Module):
         return list(torch.tensor_split(rows, min(self.n_buckets, len(rows))))
 
     def forward(self, signals: torch.Tensor, channel_mask: torch.Tensor, tokens: torch.Tensor,
-                modality: torch.Tensor, fact_keys: torch.Tensor) -> dict[str, torch.Tensor]:
+                modality: torch.Tensor, fact_keys: torch.Tensor,
+                text_pooled: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         """Loss terms of a batch.
 
         Args:
@@ -91,6 +92,8 @@ class Objective(nn.Module):
             tokens: long (B, T) caption tokens from the model's tokenizer.
             modality: long (B,), the caption level's prefix index.
             fact_keys: long (B,) fact-key ids, so captions of the same facts count as positives.
+            text_pooled: (B, 384) cached MiniLM features of every row's first
+                ``text_tokens`` tokens (``train.text_cache``), or None to run the tower.
         """
         lengths = (tokens != self.model.tokenizer.pad_id).sum(1)
         rows = torch.arange(len(tokens), device=tokens.device)
@@ -100,15 +103,19 @@ class Objective(nn.Module):
         for idx, with_caption in ([(i, True) for i in self._buckets(rows[:n_cap], lengths)]
                                   + [(i, False) for i in self._buckets(rows[n_cap:], lengths)]):
             ids = tokens[idx, : int(lengths[idx].max())]
+            pooled = None if text_pooled is None else text_pooled[idx]
             if with_caption:
                 out = self.model(signals[idx], ids, channel_indices=modality[idx],
-                                 channel_mask=channel_mask[idx])
+                                 channel_mask=channel_mask[idx], text_pooled=pooled)
                 text.append(out["text_features"])
                 sums.setdefault("caption", []).append(
                     torch.stack(caption_nll(out["logits"], out["labels"], int(out["pad_id"]))))
             else:
                 out = self.model(signals[idx], None, channel_mask=channel_mask[idx])
-                text.append(F.normalize(self.model.text(ids[:, : self.text_tokens])[0], dim=-1))
+                short = ids[:, : self.text_tokens]
+                features = (self.model.text(short) if pooled is None
+                            else self.model.text(short, pooled=pooled))[0]
+                text.append(F.normalize(features, dim=-1))
             image.append(out["image_features"])
             order.append(idx)
             if "reconstruction" in self.terms and "reconstruction" in out:
