@@ -156,6 +156,31 @@ def test_r_peaks_are_detectable_and_heart_rate_follows_stage(night):
     assert np.nanmean(hr[night.stages == N2]) < np.nanmean(hr[night.stages == REM])
 
 
+def test_qt_follows_the_rr_interval(night):
+    """Field-simulated beats placed on the true R peaks: the T wave comes later after longer RR intervals (Bazett)."""
+    ecg = night.signals["ECG II"]
+    fs = ecg.sfreq
+    peaks = night.source["ground_truth"]["r_peaks_s"][1:-1]
+    rr = np.diff(night.source["ground_truth"]["r_peaks_s"])[1:]
+    lags = np.arange(int(0.15 * fs), int(0.6 * fs))
+
+    def t_peak(mask: np.ndarray) -> float:
+        mean = np.mean([ecg.data[int(p * fs) + lags] for p in peaks[mask][:500]], axis=0)
+        return float(lags[np.argmax(mean)] / fs)
+
+    fast, slow = rr < np.percentile(rr, 10), rr > np.percentile(rr, 90)
+    assert np.sqrt(np.median(rr[slow]) / np.median(rr[fast])) > 1.05
+    assert t_peak(slow) > t_peak(fast) + 0.01
+
+
+def test_obstructive_apneas_are_paradoxical_and_central_ones_still(night):
+    thorax, abdomen = night.signals["Thorax"], night.signals["Abdomen"]
+    corr = {kind: [np.corrcoef(_window(thorax, e.offset - 8, e.offset), _window(abdomen, e.offset - 8, e.offset))[0, 1]
+                   for e in night.events if e.type == kind] for kind in ("obstructive_apnea", "hypopnea")}
+    assert np.median(corr["obstructive_apnea"]) < -0.3  # chest and belly move against each other
+    assert np.median(corr["hypopnea"]) > 0.3
+
+
 def test_true_respiratory_rate_matches_counted_breaths(night):
     abdomen = night.signals["Abdomen"]
     truth = night.source["ground_truth"]["resp_rate_bpm"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.signal import welch
+from scipy.signal import find_peaks, welch
 
 from sleeplm_core.cli import main as sleeplm
 from sleeplm_core.io.load import load_recording
@@ -105,3 +105,17 @@ def test_cli_writes_a_profile_night_as_bdf(tmp_path, capsys):
     rec = load_recording(out)
     assert tuple(rec.signals) == SLEEP_EDF_LABELS and rec.signals["EEG Pz-Oz"].sfreq == 200.0
     assert [p.name for p in tmp_path.iterdir()] == ["night.bdf"]
+
+
+def test_home_test_pleth_pulses_with_every_beat_and_shrinks_at_arousals():
+    rec = _night(seed=5, profile="hst", arousal_index=25.0)
+    pleth = rec.signals["Pleth"]
+    fs = pleth.sfreq
+    peaks, _ = find_peaks(pleth.data, distance=int(0.35 * fs), prominence=0.3)
+    hr = rec.source["ground_truth"]["hr_bpm"]
+    counted = 2.0 * np.bincount((peaks / fs // EPOCH_SEC).astype(int), minlength=len(hr))[: len(hr)]
+    assert np.nanpercentile(np.abs(counted - hr), 90) <= 2.0  # one pulse per true beat
+    arousals = [e for e in rec.events if e.type == "arousal" and e.onset > 30]
+    ratios = [np.ptp(pleth.data[int((e.onset + 3) * fs): int((e.onset + 8) * fs)])
+              / np.ptp(pleth.data[int((e.onset - 25) * fs): int((e.onset - 20) * fs)]) for e in arousals]
+    assert arousals and np.median(ratios) < 0.8  # vasoconstriction: the pulse-wave amplitude drop

@@ -19,7 +19,9 @@ flattened at 88 % of its peak. Peak flow does not follow the breathing rate
 (slower breaths are deeper). None of this reaches the 30 % flow drop of a
 scorable hypopnea.
 
-Belts and flow are in arbitrary units (normal breaths ~1 a.u. peak flow).
+Each cycle of the drive is rendered with one of the night's field-simulated
+breath templates (:mod:`~sleeplm_core.io.synth.waveforms`). Belts and flow are in
+arbitrary units (normal breaths ~1 a.u. peak flow).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from sleeplm_core.io.synth.hypnogram import REM, W
 from sleeplm_core.io.synth.noise import band_components, per_second_to_rate, smooth
 from sleeplm_core.io.synth.schedule import NightPlan
 from sleeplm_core.io.synth.variation import NightVariation
+from sleeplm_core.io.synth.waveforms import Templates
 
 CONTROL_FS = 10.0
 """Rate (Hz) of the control grid carrying breath phase, gains and heart rate."""
@@ -78,7 +81,11 @@ class BreathingDrive:
 
 
 def volume(phase: np.ndarray) -> np.ndarray:
-    """Lung volume (0..1) over a breath: half-cosine rise in inspiration, slower fall in expiration."""
+    """Nominal lung volume (0..1) of the drive: half-cosine rise in inspiration, slower fall in expiration.
+
+    It paces the heart (sinus arrhythmia, R amplitude); the belts and airflow use the night's
+    field-simulated breath templates (:mod:`~sleeplm_core.io.synth.waveforms`) instead.
+    """
     x = np.mod(phase, 1.0)
     rise = 0.5 * (1 - np.cos(np.pi * x / INSPIRATION))
     fall = 0.5 * (1 + np.cos(np.pi * (x - INSPIRATION) / (1 - INSPIRATION)))
@@ -156,28 +163,28 @@ def breathing_drive(plan: NightPlan, var: NightVariation, rng: np.random.Generat
     return BreathingDrive(phase, flow, effort, paradox, per_epoch, breath_gain, limited)
 
 
-def _flattened(phase: np.ndarray) -> np.ndarray:
-    """Factor that caps the inspiratory half-sine of flow at :data:`FLOW_LIMITED_PEAK` (1 in expiration)."""
-    x = np.mod(phase, 1.0)
-    shape = np.sin(np.pi * np.clip(x / INSPIRATION, 0.0, 1.0))
-    return np.where(x < INSPIRATION, np.minimum(1.0, FLOW_LIMITED_PEAK / np.maximum(shape, 1e-6)), 1.0)
+def _flattened(flow: np.ndarray) -> np.ndarray:
+    """Factor that caps inspiratory template flow (peak 1) at :data:`FLOW_LIMITED_PEAK` (1 elsewhere)."""
+    return np.where(flow > FLOW_LIMITED_PEAK, FLOW_LIMITED_PEAK / np.maximum(flow, 1e-6), 1.0)
 
 
-def render_effort_and_flow(plan: NightPlan, drive: BreathingDrive, fs: float, rng: np.random.Generator) -> list[Signal]:
-    """Thorax, Abdomen and Airflow in a.u. at ``fs`` Hz."""
+def render_effort_and_flow(plan: NightPlan, drive: BreathingDrive, shapes: Templates, fs: float,
+                           rng: np.random.Generator) -> list[Signal]:
+    """Thorax, Abdomen and Airflow in a.u. at ``fs`` Hz, one breath template per cycle of the drive."""
     n = len(plan.stage_s) * int(fs)
     phase = drive.at("phase", fs, n)
     tidal = drive.at("breath_gain", fs, n)
     effort = drive.at("effort_gain", fs, n) * tidal
     posture = per_second_to_rate(np.where(plan.position_s == 2, 1.0, 0.85), fs, n)
-    abdomen = 1.2 * posture * effort * (volume(phase) - 0.5)
-    thorax = posture * effort * (volume(phase + 0.5 * drive.at("paradox", fs, n)) - 0.5)
+    lung, flow = shapes.breath(phase)
+    abdomen = 1.2 * posture * effort * (lung - 0.5)
+    thorax = posture * effort * (shapes.breath(phase + 0.5 * drive.at("paradox", fs, n))[0] - 0.5)
     limited = drive.at("limited", fs, n)
-    shape = 1.0 + limited * (_flattened(phase) - 1.0)
-    # Slower breaths are deeper (ventilation is held), so peak flow does not follow the rate.
-    rate = np.gradient(phase) * fs
-    pace = np.median(rate) / np.maximum(rate, 1e-3)
-    airflow = drive.at("flow_gain", fs, n) * tidal * shape * pace * np.gradient(volume(phase)) * fs
+    shape = 1.0 + limited * (_flattened(flow) - 1.0)
+    # Slower breaths are deeper (ventilation is held), so peak flow does not follow the rate;
+    # the constant keeps the peak of the earlier half-cosine breath (about 1 a.u.).
+    peak = np.pi / (2 * INSPIRATION) * np.median(np.gradient(phase) * fs)
+    airflow = drive.at("flow_gain", fs, n) * tidal * shape * peak * flow
     return [
         Signal("Abdomen", abdomen + rng.normal(0, 0.01, n), fs, "a.u."),
         Signal("Thorax", thorax + rng.normal(0, 0.01, n), fs, "a.u."),
@@ -185,7 +192,8 @@ def render_effort_and_flow(plan: NightPlan, drive: BreathingDrive, fs: float, rn
     ]
 
 
-def render_snore(plan: NightPlan, drive: BreathingDrive, fs: float, rng: np.random.Generator) -> Signal:
+def render_snore(plan: NightPlan, drive: BreathingDrive, shapes: Templates, fs: float,
+                 rng: np.random.Generator) -> Signal:
     """Snore sensor in a.u.: inspiratory vibration in sleep, mostly supine, loudest in hypopneas, silent in apneas."""
     n = len(plan.stage_s) * int(fs)
     by_position = np.array([0.3, 0.3, 1.0, 0.2])[plan.position_s]
@@ -194,7 +202,7 @@ def render_snore(plan: NightPlan, drive: BreathingDrive, fs: float, rng: np.rand
     level = per_second_to_rate(by_position * by_stage * (0.3 + 0.7 * episodes), fs, n)
     flow = drive.at("flow_gain", fs, n)
     limited = 1.0 + 1.5 * ((flow > 0.2) & (flow < 0.8))  # a narrowed airway vibrates more
-    inspiring = np.mod(drive.at("phase", fs, n), 1.0) < INSPIRATION
+    inspiring = shapes.breath(drive.at("phase", fs, n))[1] > 0.0
     vibration = band_components(rng.standard_normal(n), fs, {"snore": (fs / 4.0, fs / 2.0)})["snore"]
     envelope = level * limited * inspiring * np.clip(flow, 0.0, 1.0)
     return Signal("Snore", envelope * vibration + rng.normal(0, 0.02, n), fs, "a.u.")

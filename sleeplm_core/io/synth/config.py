@@ -18,7 +18,10 @@ CHANNEL_LABELS: tuple[str, ...] = (
 SLEEP_EDF_LABELS: tuple[str, ...] = ("EEG Fpz-Cz", "EEG Pz-Oz", "EOG horizontal", "Resp oro-nasal", "EMG submental")
 """Labels of the ``sleep-edf`` profile, as the Sleep-EDF Sleep Cassette files name them."""
 
-ALL_LABELS: tuple[str, ...] = CHANNEL_LABELS + SLEEP_EDF_LABELS
+PLETH_LABEL = "Pleth"
+"""The oximeter's photoplethysmogram, recorded by the home-test profile only."""
+
+ALL_LABELS: tuple[str, ...] = CHANNEL_LABELS + SLEEP_EDF_LABELS + (PLETH_LABEL,)
 """Every label any profile can write (``dropout`` may name any of them)."""
 
 PROFILE_NAMES: tuple[str, ...] = ("aasm", "sleep-edf", "hst", "random")
@@ -42,7 +45,7 @@ class ChannelRates:
         eog: E1-M2, E2-M1.
         emg: Chin EMG, Leg EMG.
         ecg: ECG II.
-        resp: Thorax, Abdomen, Airflow.
+        resp: Thorax, Abdomen, Airflow (and Pleth, in the home-test profile).
         snore: Snore.
         oximetry: SpO2 and Pulse.
         position: Position.

@@ -9,8 +9,8 @@ from datetime import datetime
 import numpy as np
 
 from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
-from sleeplm_core.io.synth import artefacts, breathing, cardio, eeg, eog_emg
-from sleeplm_core.io.synth.config import SynthConfig
+from sleeplm_core.io.synth import artefacts, breathing, cardio, eeg, eog_emg, waveforms
+from sleeplm_core.io.synth.config import PLETH_LABEL, SynthConfig
 from sleeplm_core.io.synth.hypnogram import TransitionTables
 from sleeplm_core.io.synth.profiles import ENVELOPE_HZ, PROFILE_LABELS, Montage, resolve_montage
 from sleeplm_core.io.synth.schedule import RESPIRATORY_TYPES, NightPlan, plan_night
@@ -88,24 +88,28 @@ def _render(plan: NightPlan, cfg: SynthConfig, var: NightVariation, montage: Mon
     wanted = PROFILE_LABELS[montage.profile]
     drive = breathing.breathing_drive(plan, var, rngs[2])
     beats = cardio.heartbeats(plan, drive, cfg.age, rngs[3])
+    shapes = waveforms.night_templates(len(beats.r_peaks), int(drive.phase[-1]) + 2,
+                                       float(np.median(drive.rate_per_epoch)), cfg.randomise, rngs[9])
     rendered: list[Signal] = []
     if any(label in eeg.DERIVATIONS for label in wanted):
-        rendered += _electrodes(plan, var, montage, beats, drive, rngs)
+        rendered += _electrodes(plan, var, montage, beats, drive, shapes, rngs)
     if "Chin EMG" in wanted:
         rendered.append(eog_emg.render_chin_emg(plan, rates.emg, rngs[4]))
     if "Leg EMG" in wanted:
         rendered.append(eog_emg.render_leg_emg(plan, rates.emg, rngs[5]))
     if "ECG II" in wanted:
-        rendered.append(cardio.render_ecg(beats, drive, rates.ecg, n_seconds, rngs[6]))
+        rendered.append(cardio.render_ecg(beats, drive, shapes, rates.ecg, n_seconds, rngs[6]))
     if "Pulse" in wanted:
         rendered.append(cardio.render_pulse(beats, rates.oximetry, n_seconds))
+    if PLETH_LABEL in wanted:
+        rendered.append(cardio.render_pleth(plan, beats, drive, shapes, rates.resp, n_seconds, rngs[10]))
     if "Airflow" in wanted:
-        rendered += breathing.render_effort_and_flow(plan, drive, rates.resp, rngs[7])
-        rendered.append(breathing.render_snore(plan, drive, rates.snore, rngs[7]))
+        rendered += breathing.render_effort_and_flow(plan, drive, shapes, rates.resp, rngs[7])
+        rendered.append(breathing.render_snore(plan, drive, shapes, rates.snore, rngs[7]))
         rendered.append(breathing.render_spo2(plan, rates.oximetry, cfg.age, rngs[7]))
         rendered.append(_position(plan, rates.position))
     if "Resp oro-nasal" in wanted:
-        rendered += _sleep_edf_envelopes(plan, drive, rngs)
+        rendered += _sleep_edf_envelopes(plan, drive, shapes, rngs)
     n_respiratory = len(plan.of_type(*RESPIRATORY_TYPES))
     truth = {
         "hr_bpm": beats.hr_per_epoch,
@@ -121,7 +125,8 @@ def _render(plan: NightPlan, cfg: SynthConfig, var: NightVariation, montage: Mon
 
 
 def _electrodes(plan: NightPlan, var: NightVariation, montage: Montage, beats: cardio.Heartbeats,
-                drive: breathing.BreathingDrive, rngs: list[np.random.Generator]) -> list[Signal]:
+                drive: breathing.BreathingDrive, shapes: waveforms.Templates,
+                rngs: list[np.random.Generator]) -> list[Signal]:
     """EEG and EOG of the profile, neural signal plus artefacts, through the amplifier (µV)."""
     rates = montage.rates
     n_seconds = len(plan.stage_s)
@@ -132,7 +137,7 @@ def _electrodes(plan: NightPlan, var: NightVariation, montage: Montage, beats: c
     rng = rngs[8]
     shared = (artefacts.movement(plan, var, fs, n, rng) + artefacts.sweat(var, fs, n, rng)
               + artefacts.muscle(plan, var, fs, n, rng))
-    heart = var.ecg_bleed * cardio.ecg_complexes(beats, drive, fs, n_seconds) if var.ecg_bleed else 0.0
+    heart = var.ecg_bleed * cardio.ecg_complexes(beats, drive, shapes, fs, n_seconds) if var.ecg_bleed else 0.0
     eye_at_eeg = np.interp(np.arange(n) / fs, np.arange(len(eye)) / rates.eog, eye)
     out = []
     for label in labels:
@@ -148,12 +153,12 @@ def _electrodes(plan: NightPlan, var: NightVariation, montage: Montage, beats: c
     return out
 
 
-def _sleep_edf_envelopes(plan: NightPlan, drive: breathing.BreathingDrive,
+def _sleep_edf_envelopes(plan: NightPlan, drive: breathing.BreathingDrive, shapes: waveforms.Templates,
                          rngs: list[np.random.Generator]) -> list[Signal]:
     """Sleep-EDF's 1-Hz channels: the submental EMG as an RMS envelope (µV) and an oro-nasal thermistor (a.u.)."""
     raw_fs = 100.0
     chin = eog_emg.render_chin_emg(plan, raw_fs, rngs[4]).data.reshape(-1, int(raw_fs))
-    flow = breathing.render_effort_and_flow(plan, drive, 10.0, rngs[7])[2].data
+    flow = breathing.render_effort_and_flow(plan, drive, shapes, 10.0, rngs[7])[2].data
     # A thermistor follows breath temperature, not flow: a low-passed volume-like trace.
     thermistor = np.cumsum(flow) / 10.0
     thermistor = thermistor - np.convolve(thermistor, np.ones(100) / 100, mode="same")

@@ -4,8 +4,8 @@
 * ``sleep-edf``: as the Sleep-EDF Sleep Cassette study recorded (Fpz-Cz and
   Pz-Oz EEG, one horizontal EOG, a 1-Hz submental EMG envelope and a 1-Hz
   oro-nasal thermistor), with Sleep-EDF's labels;
-* ``hst``: a type-III home sleep test without EEG (flow, belts, oximetry,
-  position, snore);
+* ``hst``: a type-III home sleep test without EEG (flow, belts, oximetry with
+  its pulse waveform, position, snore);
 * ``random``: one of the three per night, with rates drawn from 50 to 512 Hz,
   EDF or BDF, EEG/EOG/EMG stored in µV or mV, and each channel missing with
   probability 0.08.
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sleeplm_core.io.synth.config import CHANNEL_LABELS, SLEEP_EDF_LABELS, ChannelRates, SynthConfig
+from sleeplm_core.io.synth.config import CHANNEL_LABELS, PLETH_LABEL, SLEEP_EDF_LABELS, ChannelRates, SynthConfig
 
-HST_LABELS: tuple[str, ...] = ("Airflow", "Thorax", "Abdomen", "SpO2", "Pulse", "Position", "Snore")
-"""A type-III home sleep test: no EEG, EOG or EMG."""
+HST_LABELS: tuple[str, ...] = ("Airflow", "Thorax", "Abdomen", "SpO2", "Pulse", PLETH_LABEL, "Position", "Snore")
+"""A type-III home sleep test: no EEG, EOG or EMG; the oximeter also stores its pulse waveform (Pleth)."""
 
 PROFILE_LABELS: dict[str, tuple[str, ...]] = {
     "aasm": CHANNEL_LABELS, "sleep-edf": SLEEP_EDF_LABELS, "hst": HST_LABELS,
