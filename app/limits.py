@@ -3,7 +3,8 @@
 Every browser tab starts on the shared default night, which costs next to nothing.
 A tab that loads a night of its own (an upload or another bundled night) holds it
 in memory: an 8-h night is about 170 MB (raw signals as float32, 64-Hz model
-epochs, features, embeddings; see ``bench/server.py``). The :class:`SessionRegistry`
+epochs, features, embeddings, plus 7 MB of float16 time-bin vectors with a
+dense-token model; see ``bench/server.py``). The :class:`SessionRegistry`
 counts those sessions and measures each one, refuses a new night beyond
 :attr:`SessionLimits.max_sessions` with one line, and evicts a session left idle
 for :attr:`SessionLimits.idle_minutes`: its night goes back to the default one

@@ -24,7 +24,6 @@ from app.engine import Engine
 from app.plots import NightView, Spectrogram, Trace, compute_spectrogram
 from sleeplm_core.captions.night import caption_variants
 from sleeplm_core.features.night import FEATURES_VERSION, NightFeatures, night_features
-from sleeplm_core.heads.encoder import encode_epochs
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.heads.summary import NightSummary, summarize_night
 from sleeplm_core.io.epochset import AUX_CHANNELS, CANONICAL_CHANNELS, EpochSet
@@ -217,7 +216,8 @@ def read_night(path: Path, name: str, hypnogram: Path | None = None, events: Pat
 
 
 def embedding_cache(path: Path, engine: Engine) -> Path:
-    """Cache stem for a bundled recording's embeddings (``.npy``) and features (``.pkl``).
+    """Cache stem for a bundled recording's embeddings (``.npy``; a dense-token model's
+    time-bin vectors in ``-dense.npy``) and features (``.pkl``).
 
     The key holds the model's weight fingerprint, the feature definitions' version and
     the file's size and mtime, so other weights, changed features or an edited file never
@@ -228,6 +228,36 @@ def embedding_cache(path: Path, engine: Engine) -> Path:
                          f"{engine.fingerprint}|{FEATURES_VERSION}".encode()).hexdigest()[:24]
     root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return root / "sleeplm-explorer" / "nights" / f"{path.stem}-{key}"
+
+
+def _dense_path(npy: Path) -> Path:
+    return npy.with_name(npy.stem + "-dense.npy")
+
+
+def _cached_embedding(night: LoadedNight, engine: Engine,
+                      cache: Path | None) -> EmbeddedNight | None:
+    """The night's embeddings from ``<cache>.npy`` (and ``<cache>-dense.npy`` for a model
+    with dense tokens), None when they are not all there."""
+    npy = cache.with_suffix(".npy") if cache is not None else None
+    if npy is None or not npy.is_file():
+        return None
+    dense = None
+    if getattr(engine.model, "has_dense", False):
+        if not _dense_path(npy).is_file():
+            return None
+        dense = np.load(_dense_path(npy))
+    return EmbeddedNight.from_vectors(engine.model, night.epochs, np.load(npy), dense,
+                                      engine.batch_size)
+
+
+def _save_embedding(embedded: EmbeddedNight, cache: Path | None) -> None:
+    if cache is None:
+        return
+    npy = cache.with_suffix(".npy")
+    npy.parent.mkdir(parents=True, exist_ok=True)
+    np.save(npy, embedded.vectors)
+    if embedded.dense is not None:
+        np.save(_dense_path(npy), embedded.dense)
 
 
 def _cached_features(night: LoadedNight, cache: Path | None) -> None:
@@ -277,16 +307,10 @@ def embed_night(night: LoadedNight, engine: Engine, progress: Progress | None = 
         if progress is not None:
             progress(0.25 + 0.75 * done[0] / total, f"encoding epochs {done[0]}/{total}")
 
-    npy = cache.with_suffix(".npy") if cache is not None else None
-    if npy is not None and npy.is_file():
-        mask = night.epochs.channel_mask
-        night.embedded = EmbeddedNight(night.epochs, np.load(npy), lambda w: encode_epochs(
-            engine.model, w, mask, engine.batch_size))
-    else:
+    night.embedded = _cached_embedding(night, engine, cache)
+    if night.embedded is None:
         night.embedded = EmbeddedNight.from_model(engine.model, night.epochs, engine.batch_size, tick)
-        if npy is not None:
-            npy.parent.mkdir(parents=True, exist_ok=True)
-            np.save(npy, night.embedded.vectors)
+        _save_embedding(night.embedded, cache)
     _cached_features(night, cache)
     codes, proba = engine.stager.predict(night.embedded.vectors, engine.text)
     # The stager's classes are its prompt labels; map them onto the STAGES codes.

@@ -1,7 +1,11 @@
 """Heads and retrieval speed: localize on an 8-h night, FAISS IVF over 1M vectors, index build.
 
-Run: ``.venv/bin/python bench/heads.py [--model DIR] [--n-vectors 1000000]``.
+Run: ``.venv/bin/python bench/heads.py [--model DIR] [--dense] [--n-vectors 1000000]``.
 Prints one line per figure with its target. Targets (issue 6):
+
+* encode an 8-h night (epoch vectors, and the 2-s bins of a dense-token model in the
+  same pass): <= 10 s on the CPU (issue 15); ``--dense`` times a fresh sleeplm-mini
+  with spectral and dense tokens;
 
 * localize on a loaded 8-h night with cached epoch embeddings: <= 1 s p50 on the CPU;
 * FAISS IVF over 1M random 512-d vectors: <= 10 ms p50 per query, recall@10 >= 0.95
@@ -29,13 +33,16 @@ import torch
 
 from sleeplm_core.heads.encoder import TextEncoder
 from sleeplm_core.heads.localize import LocalizeConfig, localize
-from sleeplm_core.heads.models import resolve_model
+from sleeplm_core.heads.models import LoadedModel, resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.index.build import Rank, ShardInput, SourceLabel, build_library
 from sleeplm_core.index.factory import (IndexParams, build_faiss_index, factory_string,
                                         resolve_params)
 from sleeplm_core.index.store import Manifest
 from sleeplm_core.io.load import open_night
+from sleeplm_core.model import create_model, model_fingerprint
+from sleeplm_core.model.config import config_from_dict
+from sleeplm_core.model.factory import resolve_config
 
 ROOT = Path(__file__).resolve().parents[1]
 NIGHT = ROOT / "assets" / "demo" / "synthetic_night.edf"
@@ -47,7 +54,9 @@ QUERIES = ("obstructive apnea with oxygen desaturation", "sleep spindles in N2",
 
 def bench_localize(night: EmbeddedNight, model) -> None:
     config = LocalizeConfig(top_k=10)
-    for label in ("windows encoded on demand", "windows precomputed"):
+    labels = (("dense 2-s bins",) if night.has_dense else
+              ("windows encoded on demand", "windows precomputed"))
+    for label in labels:
         if label == "windows precomputed":
             start = time.perf_counter()
             night.precompute_windows()
@@ -133,10 +142,21 @@ def bench_build(loaded, path: Path) -> None:
           f"{torch.get_num_threads()} threads")
 
 
+def dense_model(name: str) -> LoadedModel:
+    """A fresh (seed-0) model ``name`` with spectral and dense tokens switched on."""
+    cfg = resolve_config(name.removesuffix(":untrained")).to_dict()
+    cfg["signal"].update(spectral_tokens=True, dense_tokens=True)
+    model = create_model(config_from_dict(cfg), seed=0).eval()
+    return LoadedModel(model, f"{name} with dense tokens (untrained, seed 0)",
+                       model_fingerprint(model))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="sleeplm-mini",
                         help="model folder or name (NAME:untrained for fresh weights)")
+    parser.add_argument("--dense", action="store_true",
+                        help="fresh weights of --model's config with dense tokens switched on")
     parser.add_argument("--night", type=Path, default=NIGHT)
     parser.add_argument("--n-vectors", type=int, default=1_000_000)
     parser.add_argument("--dim", type=int, default=512)
@@ -146,13 +166,16 @@ def main() -> None:
                         help="also time i.i.d. Gaussian vectors (one more build)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    loaded = resolve_model(args.model)
+    loaded = dense_model(args.model) if args.dense else resolve_model(args.model)
     print(f"model: {loaded.label}")
     _, _, epochs = open_night(args.night)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     night = EmbeddedNight.from_model(loaded.model, epochs)
-    took = time.perf_counter() - start
-    print(f"encode {len(epochs)} epochs: {took:.1f} s ({len(epochs) / took:.0f} epochs/s)")
+    took, cpu = time.perf_counter() - start, time.process_time() - cpu
+    dense = f", dense bins {night.dense.shape} float16" if night.has_dense else ""
+    print(f"encode {len(epochs)} epochs: {took:.1f} s wall, {cpu:.1f} s CPU on "
+          f"{torch.get_num_threads()} threads ({len(epochs) / took:.0f} epochs/s{dense}; "
+          f"target <= 10 s)")
     bench_localize(night, loaded.model)
     bench_build(loaded, args.night)
     if not args.skip_faiss:

@@ -25,7 +25,8 @@ from app.chat.results import (Classification, Comparison, Context, Description, 
 from app.engine import Engine
 from app.night import LoadedNight
 from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
-from sleeplm_core.heads.localize import LocalizeConfig, Region, Track, find_regions, localize
+from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrate, find_regions,
+                                         localize)
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.search import search_text, search_vectors
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
@@ -241,21 +242,35 @@ def _event_item(night: LoadedNight, e: Event, source: str) -> Item:
 def _masked_track(track: Track, starts: np.ndarray, mask: np.ndarray) -> Track:
     epoch_of_bin = np.clip(np.searchsorted(starts, track.starts, side="right") - 1, 0, len(starts) - 1)
     return Track(track.starts, track.width, track.cosine,
-                 np.where(mask[epoch_of_bin], track.calibrated, -np.inf))
+                 np.where(mask[epoch_of_bin], track.calibrated, -np.inf), track.calibration,
+                 track.dense)
+
+
+def _relative(track: Track) -> Track:
+    """``track`` as z-scores of its cosines against the bins in scope: the weak fallback
+    ranks the strongest matches whatever the model's own calibration says."""
+    if track.calibration == "zscore":
+        return track
+    inside = np.isfinite(track.calibrated)
+    z = calibrate(track.cosine, "zscore", reference=track.cosine[inside])
+    return Track(track.starts, track.width, track.cosine, np.where(inside, z, -np.inf),
+                 "zscore", track.dense)
 
 
 def _model_regions(night: LoadedNight, engine: Engine, text: str, where: Where, k: int,
-                   refine: bool) -> tuple[list[Region], bool, np.ndarray]:
-    """The model's regions for ``text`` inside the scope, whether they are weak, the track."""
+                   refine: bool) -> tuple[list[Region], bool, np.ndarray, LocalizeConfig]:
+    """The model's regions for ``text`` inside the scope, whether they are weak, the track
+    and the settings they were detected with."""
     loc = localize(night.embedded, text, engine.text, _SEARCH if refine else _SEARCH_COARSE)
     track = _masked_track(loc.fine if loc.fine is not None else loc.epochs, night.epochs.starts,
                           where.mask)
     regions = find_regions(track, _SEARCH)
     weak = not regions
     if weak:
-        regions = find_regions(track, LocalizeConfig(threshold=FALLBACK_Z, min_duration=0.0,
-                                                     top_k=k))
-    return regions, weak, np.where(where.mask, loc.epochs.calibrated, np.nan)
+        regions = find_regions(_relative(track), LocalizeConfig(threshold=FALLBACK_Z,
+                                                                min_duration=0.0, top_k=k))
+    return regions, weak, np.where(where.mask, loc.epochs.calibrated, np.nan), \
+        _SEARCH.resolved(track)
 
 
 def _blind(night: LoadedNight, level: str | None) -> str:
@@ -293,16 +308,20 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
         # A count is answered from the scoring; on a night where the events could not be
         # scored the model's similarity matches would read as findings, so none are shown.
         return result
-    regions, weak, track = _model_regions(night, engine, text, plan.where, k, refine=not scored)
+    regions, weak, track, search = _model_regions(night, engine, text, plan.where, k,
+                                                  refine=not scored)
+    score_name = "p" if search.calibration == "probability" and not weak else "z"
     regions = sorted(regions, key=lambda r: _RANK_KEYS[q.rank](_region_item(night, r, name))
                      if q.rank in _RANK_KEYS else -r.score)[:k]
-    result.model = [_region_item(night, r, name) for r in regions]
+    result.model = [_region_item(night, r, name, score_name) for r in regions]
     result.weak, result.track, result.track_label = weak, track, text
+    result.search = search
     return result
 
 
-def _region_item(night: LoadedNight, r: Region, name: str) -> Item:
-    return Item(r.start, r.end, name, "model", _stage_at(night, r.start), score=r.score)
+def _region_item(night: LoadedNight, r: Region, name: str, score_name: str = "z") -> Item:
+    return Item(r.start, r.end, name, "model", _stage_at(night, r.start), score=r.score,
+                score_name=score_name)
 
 
 # -- stages ------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from app.chat.results import (Classification, Comparison, Context, Description, 
                               SignalRuns, SignalStats, StageAmount, StagePeriods, Summary, View)
 from app.night import LoadedNight
 from app.plots import Highlight
-from sleeplm_core.heads.localize import LocalizeConfig
+from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
 from sleeplm_core.index.search import Hit
 
 CAPABILITIES = (
@@ -203,12 +203,20 @@ def _depth(r: EventList) -> str:
 def _model_text(night: LoadedNight, r: EventList) -> str:
     if not r.model:
         return f"The model finds no match for {r.name}{_where(r.where)}."
-    cfg = LocalizeConfig()
-    head = (f"The model's best matches for {r.name}{_where(r.where)}"
-            + (f" are weak (no stretch of {cfg.min_duration:.0f} s or more reaches z ≥ "
-               f"{cfg.threshold:.0f}); the strongest (orange):" if r.weak else
-               f" ({len(r.model)}, z-score against this night; orange):"))
-    return head + "\n" + "\n".join(f"- {_span(night, i)} ({seconds(i.duration)}, z = "
+    cfg = r.search or LocalizeConfig(EPOCH_DEFAULTS.calibration, DEFAULT_THRESHOLDS["zscore"],
+                                     EPOCH_DEFAULTS.min_duration)
+    dense = cfg.calibration == "probability"
+    if r.weak:
+        rule = (f"no moment reaches the model's event probability of {cfg.threshold:.2f}"
+                if dense else f"no stretch of {cfg.min_duration:.0f} s or more reaches z ≥ "
+                              f"{cfg.threshold:.0f}")
+        tail = f" are weak ({rule}); the strongest (orange):"
+    else:
+        how = ("p = the model's probability that the moment holds it" if dense
+               else "z-score against this night")
+        tail = f" ({len(r.model)}, {how}; orange):"
+    head = f"The model's best matches for {r.name}{_where(r.where)}" + tail
+    return head + "\n" + "\n".join(f"- {_span(night, i)} ({seconds(i.duration)}, {i.score_name} = "
                                    f"{i.score:.2f}, stage {i.stage})" for i in r.model)
 
 
@@ -386,7 +394,7 @@ def _(r: Explanation, night: LoadedNight) -> Answer:
     if e.value is not None:
         detail += f", {e.value:.1f} {e.unit}"
     if e.score is not None:
-        detail += f", z = {e.score:.2f}"
+        detail += f", {e.score_name} = {e.score:.2f}"
     src = source_name(e.source) if e.source not in ("model", "measured") else e.source
     text += (f"\n\nExample in this night ({r.how}, {src}): {_span(night, e)} ({detail}); "
              f"it is drawn in the epoch viewer.")

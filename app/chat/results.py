@@ -12,6 +12,7 @@ import numpy as np
 
 from app.chat.phenomena import Phenomenon
 from app.chat.query import Condition
+from sleeplm_core.heads.localize import LocalizeConfig
 from sleeplm_core.heads.summary import NightSummary
 from sleeplm_core.index.search import Hit
 
@@ -25,7 +26,9 @@ class Item:
         label: what it is ("obstructive apnea", "REM", "SpO2 < 90 %").
         source: who found it: "scored", a machine-scoring label, "model" or "measured".
         stage: stage at its start, "?" when unknown.
-        score: the model's z-score, None for scored or measured items.
+        score: the model's score, None for scored or measured items.
+        score_name: how ``score`` reads: "z" (z-score against the night) or "p" (a
+            dense-token model's probability that the moment holds the event).
         value: the measured extreme inside it (e.g. lowest SpO2), None when not measured.
         unit: unit of ``value``.
     """
@@ -38,6 +41,7 @@ class Item:
     score: float | None = None
     value: float | None = None
     unit: str = ""
+    score_name: str = "z"
 
     @property
     def duration(self) -> float:
@@ -72,6 +76,8 @@ class EventList:
         events_source: "scored" or a machine-scoring label; "none" without events.
         model: the model's regions (ranked), empty when not searched.
         weak: the model's regions are below its detection threshold.
+        search: the settings the model's regions were detected with (defaults filled
+            in), None without search.
         blind: caption level whose channels are all missing, "" when present.
         track: per-epoch calibrated model score, for the overview; None without search.
         track_label: the text the model searched for.
@@ -91,6 +97,7 @@ class EventList:
     events_source: str
     model: list[Item] = field(default_factory=list)
     weak: bool = False
+    search: LocalizeConfig | None = None
     blind: str = ""
     track: np.ndarray | None = None
     track_label: str = ""

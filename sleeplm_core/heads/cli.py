@@ -17,7 +17,8 @@ from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
 from sleeplm_core.heads.evaluate import intervals_of, paired_recall, sleep_window
 from sleeplm_core.heads.fewshot import (FEWSHOT_KINDS, FewShotConfig, cross_validated_accuracy,
                                         fit_fewshot, read_labels_csv)
-from sleeplm_core.heads.localize import CALIBRATIONS, LocalizeConfig, localize
+from sleeplm_core.heads.localize import (CALIBRATIONS, DEFAULT_THRESHOLDS, DENSE_DEFAULTS,
+                                         EPOCH_DEFAULTS, Localization, LocalizeConfig, localize)
 from sleeplm_core.heads.metrics import event_scores, staging_scores
 from sleeplm_core.heads.models import DEFAULT_MODEL, LoadedModel, resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
@@ -60,7 +61,15 @@ def _staging(args: argparse.Namespace) -> int:
     return 0
 
 
-def _detections(args: argparse.Namespace, rec, epochs: EpochSet) -> list[tuple[float, float]]:
+def _detections(args: argparse.Namespace, rec,
+                epochs: EpochSet) -> tuple[list[tuple[float, float]], str]:
+    """The detected intervals and a line on how the model found them ("" otherwise)."""
+    if args.method == "similarity":
+        return _found(args, epochs)
+    return _detected(args, rec, epochs), ""
+
+
+def _detected(args: argparse.Namespace, rec, epochs: EpochSet) -> list[tuple[float, float]]:
     if args.method == "file":
         if not args.detections:
             raise SleepLMError("--method file needs --detections FILE (e.g. the second expert)")
@@ -69,18 +78,30 @@ def _detections(args: argparse.Namespace, rec, epochs: EpochSet) -> list[tuple[f
         if args.type != "spindle":
             raise SleepLMError("--method yasa is a spindle detector; use --type spindle")
         return yasa_spindles(rec, epochs)
+    loaded = resolve_model(args.model)   # method caption
+    captions = loaded.model.caption(epochs.data, "stage_event", mask=epochs.channel_mask)
+    return [(r.start, r.end) for r in caption_regions(
+        [c.text for c in captions], epochs.starts, args.type, [c.score for c in captions])]
+
+
+def _found(args: argparse.Namespace, epochs: EpochSet) -> tuple[list[tuple[float, float]], str]:
     loaded = resolve_model(args.model)
-    if args.method == "caption":
-        captions = loaded.model.caption(epochs.data, "stage_event", mask=epochs.channel_mask)
-        return [(r.start, r.end) for r in caption_regions(
-            [c.text for c in captions], epochs.starts, args.type, [c.score for c in captions])]
     if not args.query:
         raise SleepLMError("--method similarity needs --query TEXT")
     config = LocalizeConfig(calibration=args.calibration, threshold=args.threshold,
-                            min_duration=args.min_duration, top_k=args.top_k)
+                            min_duration=args.min_duration, merge_gap=args.merge_gap,
+                            top_k=args.top_k)
     found = localize(_embed(loaded, epochs, "encoding"), args.query,
                      TextEncoder(loaded.model), config)
-    return [(r.start, r.end) for r in found.regions]
+    return [(r.start, r.end) for r in found.regions], _track_line(found)
+
+
+def _track_line(found: Localization) -> str:
+    """Which track the regions came from and the settings in force, in one line."""
+    c, track = found.config, found.fine if found.fine is not None else found.epochs
+    kind = ("dense" if track.dense else "window" if found.fine is not None else "epoch")
+    return (f"track: {kind} bins of {track.width:g} s; {c.calibration} >= {c.threshold:g}, "
+            f"min duration {c.min_duration:g} s, merge gap {c.merge_gap:g} s")
 
 
 def _localize(args: argparse.Namespace) -> int:
@@ -89,7 +110,10 @@ def _localize(args: argparse.Namespace) -> int:
     if not reference:
         raise SleepLMError(f"{args.events}: no {args.type} events; check --type "
                            f"(e.g. apnea, hypopnea, desaturation, arousal, spindle)")
-    print(event_scores(_detections(args, rec, epochs), reference, args.iou).line())
+    detections, how = _detections(args, rec, epochs)
+    print(event_scores(detections, reference, args.iou).line())
+    if how:
+        print(how)
     return 0
 
 
@@ -166,10 +190,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--method", choices=("similarity", "caption", "yasa", "file"),
                    default="similarity")
     p.add_argument("--detections", help="event file scored as detections (method file)")
-    p.add_argument("--calibration", choices=CALIBRATIONS, default="zscore")
-    p.add_argument("--threshold", type=float, default=LocalizeConfig.threshold)
-    p.add_argument("--min-duration", type=float, default=LocalizeConfig.min_duration,
-                   help="shortest region in seconds")
+    dense, epoch = DENSE_DEFAULTS, EPOCH_DEFAULTS
+    p.add_argument("--calibration", choices=CALIBRATIONS,
+                   help=f"default: {dense.calibration} on a model with dense tokens (its 2-s "
+                        f"bins), else {epoch.calibration}")
+    p.add_argument("--threshold", type=float,
+                   help="default per calibration: " + ", ".join(
+                       f"{k} {v:g}" for k, v in DEFAULT_THRESHOLDS.items()))
+    p.add_argument("--min-duration", type=float,
+                   help=f"shortest region in seconds (default {dense.min_duration:g} on dense "
+                        f"bins, so 1-s spindles survive; {epoch.min_duration:g} otherwise)")
+    p.add_argument("--merge-gap", type=float,
+                   help=f"merge regions at most this far apart, seconds (default "
+                        f"{dense.merge_gap:g} on dense bins, {epoch.merge_gap:g} otherwise)")
     p.add_argument("--top-k", type=int, default=1000, help="regions kept")
     p.add_argument("--iou", type=float, default=0.3, help="IoU needed for a match")
     p.set_defaults(func=_localize)

@@ -11,46 +11,102 @@
 4. Bins at or above the threshold form runs; runs closer than ``merge_gap`` are
    merged, runs shorter than ``min_duration`` dropped, and the ``top_k`` runs with
    the highest peak score are returned as regions.
+
+A night encoded by a model with dense tokens (``EmbeddedNight.has_dense``) skips
+steps 1-3: every dense bin (2 s) gets the cosine of its own embedding with the
+query, and the model's trained sigmoid turns it into the chance that the bin holds
+the event (calibration "probability", threshold 0.5). Its defaults keep single-bin
+regions (a 1-s spindle lights one or two bins) and bridge one-bin dips; see
+:data:`EPOCH_DEFAULTS` and :data:`DENSE_DEFAULTS`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sleeplm_core.heads.encoder import EncodeText
+from sleeplm_core.heads.encoder import EncodeText, batches
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.io.recording import EPOCH_SEC
 from sleeplm_core.scoring.intervals import runs
 
-CALIBRATIONS: tuple[str, ...] = ("zscore", "percentile")
+CALIBRATIONS: tuple[str, ...] = ("zscore", "percentile", "probability")
+"""zscore and percentile are relative to the night; probability is the dense-token
+model's own sigmoid (dense tracks only)."""
+
+DEFAULT_THRESHOLDS: dict[str, float] = {"zscore": 2.0, "percentile": 95.0, "probability": 0.5}
+"""Threshold used when :attr:`LocalizeConfig.threshold` is None, per calibration."""
+
+
+@dataclass(frozen=True)
+class TrackDefaults:
+    """What a None in :class:`LocalizeConfig` means for one kind of track.
+
+    Attributes:
+        calibration: calibration of the track.
+        min_duration: shortest region kept, seconds.
+        merge_gap: runs at most this far apart are merged, seconds.
+    """
+
+    calibration: str
+    min_duration: float
+    merge_gap: float
+
+
+EPOCH_DEFAULTS = TrackDefaults("zscore", 10.0, 10.0)
+"""Epoch and shifted-window tracks: a 30-s embedding cannot resolve shorter regions."""
+
+DENSE_DEFAULTS = TrackDefaults("probability", 0.0, 2.0)
+"""Dense tracks (2-s bins): any run of bins counts (spindles last 0.5-2 s, so a 10-s
+floor would drop them all), and a single sub-threshold bin inside an event is bridged."""
 
 
 @dataclass(frozen=True)
 class LocalizeConfig:
-    """Localization settings.
+    """Localization settings; None means the default of the track kind
+    (:data:`EPOCH_DEFAULTS`, :data:`DENSE_DEFAULTS`) or of the calibration
+    (:data:`DEFAULT_THRESHOLDS`).
 
     Attributes:
-        calibration: one of :data:`CALIBRATIONS`.
-        threshold: calibrated score a bin needs (z units, or percentile 0-100).
+        calibration: one of :data:`CALIBRATIONS`; "probability" needs a dense track.
+        threshold: calibrated score a bin needs (z units, percentile 0-100, or probability).
         min_duration: shortest region kept, in seconds.
         merge_gap: regions separated by at most this many seconds are merged.
         top_k: regions returned, best first.
-        refine: use shifted windows below the epoch when the night has an encoder.
+        dense: use the night's dense bins when it has them (False: epochs and windows).
+        refine: use shifted windows below the epoch when the night has an encoder
+            (epoch tracks only).
         refine_epochs: at most this many best epochs are refined.
         refine_percentile: only epochs at or above this percentile of the night's
             raw scores are refined.
     """
 
-    calibration: str = "zscore"
-    threshold: float = 2.0
-    min_duration: float = 10.0
-    merge_gap: float = 10.0
+    calibration: str | None = None
+    threshold: float | None = None
+    min_duration: float | None = None
+    merge_gap: float | None = None
     top_k: int = 10
+    dense: bool = True
     refine: bool = True
     refine_epochs: int = 16
     refine_percentile: float = 90.0
+
+    def calibration_for(self, dense: bool) -> str:
+        """The calibration used on a dense (or epoch) track."""
+        if self.calibration is not None:
+            return self.calibration
+        return (DENSE_DEFAULTS if dense else EPOCH_DEFAULTS).calibration
+
+    def resolved(self, track: Track) -> LocalizeConfig:
+        """A copy with every None replaced by the default for ``track``."""
+        defaults = DENSE_DEFAULTS if track.dense else EPOCH_DEFAULTS
+        return replace(self, calibration=track.calibration,
+                       threshold=(DEFAULT_THRESHOLDS[track.calibration]
+                                  if self.threshold is None else self.threshold),
+                       min_duration=(defaults.min_duration if self.min_duration is None
+                                     else self.min_duration),
+                       merge_gap=defaults.merge_gap if self.merge_gap is None else self.merge_gap)
 
 
 @dataclass(frozen=True)
@@ -59,7 +115,7 @@ class Region:
 
     Attributes:
         start, end: seconds from the recording start.
-        score: peak calibrated score inside the region (z or percentile).
+        score: peak calibrated score inside the region (z, percentile or probability).
         cosine: peak raw cosine similarity inside the region.
         epochs: indices of the epochs the region overlaps.
         source: "similarity" or "caption" (event times read from a generated caption).
@@ -86,12 +142,16 @@ class Track:
         width: bin width in seconds.
         cosine: raw cosine per bin.
         calibrated: calibrated score per bin.
+        calibration: how ``calibrated`` was made (one of :data:`CALIBRATIONS`).
+        dense: True for a track of the model's dense bins.
     """
 
     starts: np.ndarray
     width: float
     cosine: np.ndarray
     calibrated: np.ndarray
+    calibration: str = "zscore"
+    dense: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,15 +160,18 @@ class Localization:
 
     Attributes:
         query: the text.
-        epochs: per-epoch track (30-s bins), what the night overview plots.
-        fine: the refined track, or None when refinement was off.
+        epochs: per-epoch track (30-s bins), what the night overview plots; on a dense
+            night its cosine is the epoch embedding's and its score the best of its bins'.
+        fine: the dense or refined track, or None when refinement was off.
         regions: best regions first.
+        config: the settings used, every default filled in for the track searched.
     """
 
     query: str
     epochs: Track
     fine: Track | None
     regions: list[Region]
+    config: LocalizeConfig = LocalizeConfig()
 
 
 def calibrate(scores: np.ndarray, method: str, reference: np.ndarray | None = None) -> np.ndarray:
@@ -122,25 +185,62 @@ def calibrate(scores: np.ndarray, method: str, reference: np.ndarray | None = No
         return (scores - med) / spread
     if method == "percentile":
         return 100.0 * np.searchsorted(np.sort(ref), scores, side="right") / len(ref)
+    if method == "probability":
+        raise ValueError("calibration 'probability' is the dense-token model's own; this track "
+                         "has none (use zscore or percentile, or a model with dense tokens)")
     raise ValueError(f"unknown calibration {method!r}; use one of {CALIBRATIONS}")
 
 
 def localize(night: EmbeddedNight, query: str, encode_text: EncodeText,
              config: LocalizeConfig = LocalizeConfig()) -> Localization:
-    """Score every epoch of ``night`` against ``query`` and find the best regions."""
+    """Score every epoch (or dense bin) of ``night`` against ``query`` and find the best regions."""
     query_vec = encode_text([query])[0]
     cosine = night.vectors @ query_vec
     starts = night.epochs.starts
-    coarse = Track(starts, EPOCH_SEC, cosine, calibrate(cosine, config.calibration))
-    fine = None
-    if config.refine and night.encode is not None and len(cosine):
-        fine = refined_track(night, cosine, query_vec, config)
-    regions = find_regions(fine if fine is not None else coarse, config)
-    return Localization(query, coarse, fine, [_with_epochs(r, starts) for r in regions])
+    if config.dense and night.has_dense:
+        fine = dense_track(night, query_vec, config.calibration_for(dense=True))
+        coarse = Track(starts, EPOCH_SEC, cosine, epoch_maxima(fine.calibrated, len(starts)),
+                       fine.calibration, dense=False)
+    else:
+        method = config.calibration_for(dense=False)
+        coarse = Track(starts, EPOCH_SEC, cosine, calibrate(cosine, method), method)
+        fine = None
+        if config.refine and night.encode is not None and len(cosine):
+            fine = refined_track(night, cosine, query_vec, config, method)
+    track = fine if fine is not None else coarse
+    used = config.resolved(track)
+    regions = find_regions(track, used)
+    return Localization(query, coarse, fine, [_with_epochs(r, starts) for r in regions], used)
+
+
+def dense_track(night: EmbeddedNight, query_vec: np.ndarray, method: str) -> Track:
+    """Cosine of every dense bin with the query, calibrated by ``method``.
+
+    "probability" is the model's sigmoid of the cosine; zscore and percentile are
+    relative to all bins of the night.
+    """
+    n, bins, dim = night.dense.shape
+    # float16 has no BLAS path; a float32 copy of one epoch chunk at a time stays small
+    cosine = np.concatenate([night.dense[sl].reshape(-1, dim).astype(np.float32) @ query_vec
+                             for sl in batches(n, 256)]) if n else np.zeros(0, np.float32)
+    if method == "probability":
+        calibrated = np.asarray(night.probability(cosine), dtype=float)
+    else:
+        calibrated = calibrate(cosine, method)
+    offsets = night.dense_seconds * np.arange(bins)
+    bin_starts = (night.epochs.starts[:, None] + offsets).ravel()
+    return Track(bin_starts, night.dense_seconds, cosine, calibrated, method, dense=True)
+
+
+def epoch_maxima(values: np.ndarray, n_epochs: int) -> np.ndarray:
+    """Per-epoch maximum of a dense track's values (bins are stored epoch-major)."""
+    if not n_epochs:
+        return np.zeros(0)
+    return np.asarray(values, dtype=float).reshape(n_epochs, -1).max(axis=1)
 
 
 def refined_track(night: EmbeddedNight, cosine: np.ndarray, query_vec: np.ndarray,
-                  config: LocalizeConfig) -> Track:
+                  config: LocalizeConfig, method: str = "zscore") -> Track:
     """Cosine per ``stride_sec`` bin, from shifted windows around the best epochs.
 
     Bins outside the refined epochs keep their epoch's cosine. Calibration uses
@@ -163,12 +263,14 @@ def refined_track(night: EmbeddedNight, cosine: np.ndarray, query_vec: np.ndarra
     fine = np.where(count > 0, total / np.maximum(count, 1), fine)
     bin_starts = (night.epochs.starts[:, None] + night.stride_sec * np.arange(shifts)).ravel()
     return Track(bin_starts, night.stride_sec, fine,
-                 calibrate(fine, config.calibration, reference=cosine))
+                 calibrate(fine, method, reference=cosine), method)
 
 
 def find_regions(track: Track, config: LocalizeConfig) -> list[Region]:
-    """Threshold, merge, filter and rank the runs of a track (epochs left empty)."""
-    above = runs(track.calibrated >= config.threshold)
+    """Threshold, merge, filter and rank the runs of a track (epochs left empty);
+    None settings take the defaults of the track's kind and calibration."""
+    config = config.resolved(track)
+    above = _contiguous_runs(track, track.calibrated >= config.threshold)
     spans = _merge([(track.starts[a], track.starts[b - 1] + track.width, a, b) for a, b in above],
                    config.merge_gap)
     regions = [Region(start=float(s), end=float(e),
@@ -176,6 +278,18 @@ def find_regions(track: Track, config: LocalizeConfig) -> list[Region]:
                       cosine=float(track.cosine[a:b].max()), epochs=())
                for s, e, a, b in spans if e - s >= config.min_duration]
     return sorted(regions, key=lambda r: -r.score)[:config.top_k]
+
+
+def _contiguous_runs(track: Track, mask: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of True bins, cut where the bins are not back to back (a gap in the
+    recording), so a region never claims time that was not recorded."""
+    cut = np.zeros(len(mask), dtype=bool)
+    cut[1:] = ~np.isclose(np.diff(track.starts), track.width)
+    out: list[tuple[int, int]] = []
+    for a, b in runs(mask):
+        edges = [a, *(int(i) for i in np.flatnonzero(cut[a + 1:b]) + a + 1), b]
+        out += list(zip(edges[:-1], edges[1:]))
+    return out
 
 
 def _merge(spans: list[tuple[float, float, int, int]],

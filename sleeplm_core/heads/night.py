@@ -6,6 +6,12 @@ with the next one and taking 1920 samples from an offset, so no re-reading or
 re-filtering of the recording is needed (the epochs are z-scored with night-wide
 statistics, so neighbours join without a step). Window embeddings are computed
 on demand and cached, because a query usually touches only a few epochs.
+
+A model with dense tokens (``SleepLM.has_dense``) embeds every patch time (2 s for
+sleeplm-mini) in the same encoder pass as the epoch; such a night keeps those
+vectors (float16, 960 x 15 x 256 x 2 B = 7 MB for 8 h) and the model's calibration
+(cosine -> chance that a bin holds the text's event), and localizes on them instead
+of on shifted windows.
 """
 
 from __future__ import annotations
@@ -15,12 +21,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sleeplm_core.heads.encoder import SignalTextModel, encode_epochs
+from sleeplm_core.heads.encoder import SignalTextModel, encode_dense, encode_epochs
 from sleeplm_core.io.epochset import EPOCH_SAMPLES, MODEL_SFREQ, EpochSet
 from sleeplm_core.io.recording import EPOCH_SEC
 
 EncodeEpochs = Callable[[np.ndarray], np.ndarray]
 """Model-ready windows (n, 10, 1920) -> L2-normalised embeddings (n, dim)."""
+
+Probability = Callable[[np.ndarray], np.ndarray]
+"""Dense-text cosines -> chance that each bin holds the text's event (``SleepLM.dense_probability``)."""
 
 
 @dataclass
@@ -33,24 +42,60 @@ class EmbeddedNight:
         encode: encodes windows for sub-epoch refinement; None disables refinement.
         stride_sec: step between window starts inside an epoch, in seconds; it must
             divide the 30-s epoch into whole samples at 64 Hz.
+        dense: float16 (n_epochs, bins, dim) L2-normalised embeddings of the model's
+            dense time bins, None when the model has no dense tokens.
+        dense_seconds: width of one dense bin in seconds (0 without dense vectors).
+        probability: the model's dense calibration, None without dense vectors.
     """
 
     epochs: EpochSet
     vectors: np.ndarray
     encode: EncodeEpochs | None = None
     stride_sec: float = 5.0
+    dense: np.ndarray | None = None
+    dense_seconds: float = 0.0
+    probability: Probability | None = None
     _windows: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.dense is not None and (self.dense.shape[:1] != self.vectors.shape[:1]
+                                       or self.dense_seconds <= 0 or self.probability is None):
+            raise ValueError("dense vectors need one row per epoch, a bin width and a calibration")
 
     @classmethod
     def from_model(cls, model: SignalTextModel, epochs: EpochSet, batch_size: int = 64,
                    progress: Callable[[int], None] | None = None,
                    stride_sec: float = 5.0) -> EmbeddedNight:
-        """Encode every epoch with ``model`` and keep the model for window refinement."""
+        """Encode every epoch with ``model`` (one pass, dense bins included when the
+        model has them) and keep the model for window refinement."""
+        if _has_dense(model):
+            vectors, dense = encode_dense(model, epochs.data, epochs.channel_mask, batch_size,
+                                          progress)
+        else:
+            vectors = encode_epochs(model, epochs.data, epochs.channel_mask, batch_size, progress)
+            dense = None
+        return cls.from_vectors(model, epochs, vectors, dense, batch_size, stride_sec)
+
+    @classmethod
+    def from_vectors(cls, model: SignalTextModel, epochs: EpochSet, vectors: np.ndarray,
+                     dense: np.ndarray | None = None, batch_size: int = 64,
+                     stride_sec: float = 5.0) -> EmbeddedNight:
+        """A night from embeddings computed earlier (e.g. a cache) by ``model``, which
+        encodes the shifted windows and, with ``dense``, supplies the calibration."""
         def encode(windows: np.ndarray) -> np.ndarray:
             return encode_epochs(model, windows, epochs.channel_mask, batch_size)
 
-        vectors = encode_epochs(model, epochs.data, epochs.channel_mask, batch_size, progress)
-        return cls(epochs, vectors, encode, stride_sec)
+        if dense is None:
+            return cls(epochs, vectors, encode, stride_sec)
+        if not _has_dense(model):
+            raise ValueError("dense vectors were given but the model has no dense tokens")
+        return cls(epochs, vectors, encode, stride_sec, dense.astype(np.float16, copy=False),
+                   float(model.dense_seconds), model.dense_probability)
+
+    @property
+    def has_dense(self) -> bool:
+        """True when the night holds the model's dense time-bin vectors."""
+        return self.dense is not None
 
     @property
     def shifts(self) -> int:
@@ -106,3 +151,7 @@ class EmbeddedNight:
     def _cut(self, i: int, offset: int) -> np.ndarray:
         pair = np.concatenate([self.epochs.data[i], self.epochs.data[i + 1]], axis=-1)
         return pair[:, offset:offset + EPOCH_SAMPLES]
+
+
+def _has_dense(model: SignalTextModel) -> bool:
+    return bool(getattr(model, "has_dense", False))

@@ -1,0 +1,160 @@
+"""Localization on the dense time bins of a dense-token model (issue 15).
+
+The model is a fresh (seed-0) sleeplm-mini with spectral and dense tokens: its dense
+vectors mean nothing yet, so the tests that check region building plant known
+vectors in chosen bins and set the model's calibration, so that exactly those bins
+cross the probability threshold. They fail when bin times, the threshold, the merge
+gap or the per-track defaults are wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from app.engine import EngineConfig, build_engine
+from app.limits import deep_megabytes
+from app.night import embed_night, read_night
+from app.session import Session
+from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
+from sleeplm_core.heads.localize import LocalizeConfig, find_regions, localize
+from sleeplm_core.heads.night import EmbeddedNight
+from sleeplm_core.io.epochset import EpochSet
+from sleeplm_core.io.load import open_night
+from sleeplm_core.model import SleepLM, create_model
+from sleeplm_core.model.checkpoint import save_pretrained
+from sleeplm_core.model.config import config_from_dict
+from sleeplm_core.model.factory import resolve_config
+
+QUERY = "sleep spindle"
+
+
+def _dense_model() -> SleepLM:
+    cfg = resolve_config("sleeplm-mini").to_dict()
+    cfg["signal"].update(spectral_tokens=True, dense_tokens=True)
+    return create_model(config_from_dict(cfg), seed=0).eval()
+
+
+@pytest.fixture(scope="module")
+def model() -> SleepLM:
+    torch.set_num_threads(1)
+    return _dense_model()
+
+
+@pytest.fixture(scope="module")
+def epochs(short_synthetic_edf: Path) -> EpochSet:
+    return open_night(short_synthetic_edf)[2]
+
+
+@pytest.fixture(scope="module")
+def night(model: SleepLM, epochs: EpochSet) -> EmbeddedNight:
+    return EmbeddedNight.from_model(model, epochs)
+
+
+def _with_cosine(query: np.ndarray, cosine: float, seed: int) -> np.ndarray:
+    """A unit vector at exactly ``cosine`` to the unit vector ``query``."""
+    other = np.random.default_rng(seed).standard_normal(query.shape)
+    other -= (other @ query) * query
+    return cosine * query + np.sqrt(1 - cosine**2) * other / np.linalg.norm(other)
+
+
+def test_dense_vectors_come_from_the_same_single_pass(model: SleepLM, epochs: EpochSet,
+                                                      night: EmbeddedNight,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    assert night.has_dense and night.dense_seconds == 2.0
+    assert night.dense.shape == (len(epochs), 15, 256) and night.dense.dtype == np.float16
+    assert np.allclose(np.linalg.norm(night.dense.astype(np.float32), axis=-1), 1.0, atol=2e-3)
+    # the epoch vectors are those of the plain encoder path ...
+    plain = encode_epochs(model, epochs.data[:8], epochs.channel_mask)
+    assert np.allclose(night.vectors[:8], plain, atol=1e-5)
+    # ... and encoding the night does not run the encoder a second time for them
+    monkeypatch.setattr(model, "encode_signals", lambda *a, **k: pytest.fail("second pass"))
+    again = EmbeddedNight.from_model(model, epochs)
+    assert np.array_equal(again.dense, night.dense)
+
+
+@pytest.fixture
+def calibrated(model: SleepLM):
+    """The model's sigmoid set to 100 * cosine - 90 (probability 0.5 at cosine 0.9)."""
+    before = model.dense_logit_scale.detach().clone(), model.dense_logit_bias.detach().clone()
+    with torch.no_grad():
+        model.dense_logit_scale.fill_(float(np.log(100.0)))
+        model.dense_logit_bias.fill_(-90.0)
+    yield model
+    with torch.no_grad():
+        model.dense_logit_scale.copy_(before[0])
+        model.dense_logit_bias.copy_(before[1])
+
+
+def test_regions_are_runs_of_bins_at_the_probability_threshold(calibrated: SleepLM,
+                                                                night: EmbeddedNight) -> None:
+    text = TextEncoder(calibrated)
+    q = text([QUERY])[0]
+    n, bins, dim = night.dense.shape
+    dense = np.stack([_with_cosine(q, 0.0, i) for i in range(n * bins)]).reshape(n, bins, dim)
+    dense[10, 3] = dense[10, 4] = q                  # 2 bins: 6-10 s into epoch 10
+    dense[20, 7] = _with_cosine(q, 0.92, 1)          # p 0.88, and one dark bin before
+    dense[20, 9] = q                                 # this one: merged (gap 2 s)
+    dense[30, 14] = _with_cosine(q, 0.88, 2)         # p 0.12: never a region
+    dense[40, 0] = dense[40, 3] = q                  # two dark bins between: gap 4 s, split
+    planted = EmbeddedNight(night.epochs, night.vectors, None, dense=dense.astype(np.float16),
+                            dense_seconds=2.0, probability=calibrated.dense_probability)
+    start = night.epochs.starts
+    result = localize(planted, QUERY, text)
+    assert result.config.calibration == "probability" and result.config.threshold == 0.5
+    assert result.fine.dense and result.fine.width == 2.0 and len(result.fine.starts) == n * bins
+    spans = sorted((r.start, r.end) for r in result.regions)
+    assert spans == [(start[10] + 6, start[10] + 10), (start[20] + 14, start[20] + 20),
+                     (start[40], start[40] + 2), (start[40] + 6, start[40] + 8)]
+    best = max(r.score for r in result.regions)
+    assert best == pytest.approx(1 / (1 + np.exp(-10.0)), rel=1e-3)
+    assert result.epochs.calibrated[10] == pytest.approx(best)
+    assert result.epochs.calibrated[30] < 0.5 and len(result.epochs.starts) == n
+    # an explicit threshold or minimum duration replaces the track's default
+    strict = localize(planted, QUERY, text, LocalizeConfig(threshold=0.95, min_duration=4.0))
+    assert [(r.start, r.end) for r in strict.regions] == [(start[10] + 6, start[10] + 10)]
+    wide = find_regions(result.fine, LocalizeConfig(merge_gap=4.0))
+    assert (start[40], start[40] + 8) in [(r.start, r.end) for r in wide]
+
+
+def test_night_relative_calibrations_still_work_on_dense_bins(model: SleepLM,
+                                                              night: EmbeddedNight) -> None:
+    result = localize(night, QUERY, TextEncoder(model),
+                      LocalizeConfig(calibration="percentile", threshold=99.0))
+    assert result.fine.calibration == "percentile" and result.config.threshold == 99.0
+    assert result.fine.calibrated.max() == 100.0 and result.regions
+    assert all(r.score >= 99.0 and r.duration >= 2.0 for r in result.regions)
+
+
+def test_a_model_without_dense_tokens_still_refines_with_windows(epochs: EpochSet) -> None:
+    plain = create_model("sleeplm-mini", seed=0).eval()
+    night = EmbeddedNight.from_model(plain, epochs)
+    assert not night.has_dense and night.dense is None
+    result = localize(night, QUERY, TextEncoder(plain), LocalizeConfig(refine_epochs=2))
+    assert result.fine is not None and result.fine.width == 5.0 and not result.fine.dense
+    assert result.config.calibration == "zscore" and result.config.min_duration == 10.0
+    with pytest.raises(ValueError, match="dense-token model"):
+        localize(night, QUERY, TextEncoder(plain), LocalizeConfig(calibration="probability"))
+
+
+def test_app_night_with_a_dense_model_caches_and_localizes(model: SleepLM,
+                                                           short_synthetic_edf: Path,
+                                                           tmp_path: Path) -> None:
+    save_pretrained(model, tmp_path / "dense")
+    engine = build_engine(EngineConfig(model=tmp_path / "dense", threads=1))
+    loaded = read_night(short_synthetic_edf, "short")
+    cache = tmp_path / "cache" / "short"
+    embed_night(loaded, engine, cache=cache)
+    first = loaded.embedded
+    assert first.has_dense and (tmp_path / "cache" / "short-dense.npy").is_file()
+    assert deep_megabytes(first) >= first.dense.nbytes / 1024**2 + first.vectors.nbytes / 1024**2
+    embed_night(loaded, engine, cache=cache)          # from the cache: dense vectors come back
+    assert loaded.embedded is not first and np.array_equal(loaded.embedded.dense, first.dense)
+    answer = Session(loaded).ask("find K-complexes in the first hour", engine)
+    # untrained: no bin reaches probability 0.5, so the strongest bins are shown as weak
+    assert "reaches the model's event probability of 0.50" in answer.text, answer.text
+    model_marks = [h for h in answer.highlights if h.score is not None]
+    assert model_marks and all(h.end - h.start < 30 for h in model_marks)
