@@ -19,6 +19,8 @@ from app.engine import EngineConfig, build_engine
 from app.limits import deep_megabytes
 from app.night import embed_night, read_night
 from app.session import Session
+from sleeplm_core.cli import main
+from sleeplm_core.errors import ModelError
 from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
 from sleeplm_core.heads.localize import LocalizeConfig, find_regions, localize
 from sleeplm_core.heads.night import EmbeddedNight
@@ -42,6 +44,12 @@ def _dense_model() -> SleepLM:
 def model() -> SleepLM:
     torch.set_num_threads(1)
     return _dense_model()
+
+
+@pytest.fixture(scope="module")
+def folder(model: SleepLM, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dense model saved as a model folder (as training writes runs/.../best)."""
+    return save_pretrained(model, tmp_path_factory.mktemp("dense") / "mini")
 
 
 @pytest.fixture(scope="module")
@@ -136,15 +144,24 @@ def test_a_model_without_dense_tokens_still_refines_with_windows(epochs: EpochSe
     result = localize(night, QUERY, TextEncoder(plain), LocalizeConfig(refine_epochs=2))
     assert result.fine is not None and result.fine.width == 5.0 and not result.fine.dense
     assert result.config.calibration == "zscore" and result.config.min_duration == 10.0
-    with pytest.raises(ValueError, match="dense-token model"):
+    with pytest.raises(ModelError, match="model with dense tokens"):
         localize(night, QUERY, TextEncoder(plain), LocalizeConfig(calibration="probability"))
 
 
-def test_app_night_with_a_dense_model_caches_and_localizes(model: SleepLM,
+def test_eval_localize_uses_the_dense_bins_of_a_dense_model(
+        folder: Path, short_synthetic_edf: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["eval", "localize", str(short_synthetic_edf), "--events", str(short_synthetic_edf),
+            "--type", "apnea", "--query", "obstructive apnea", "--model", str(folder)]
+    assert main(args + ["--calibration", "zscore", "--threshold", "2.5"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("by-event F1: ") and "detected 0," not in out[0]
+    assert out[1] == "track: dense bins of 2 s; zscore >= 2.5, min duration 0 s, merge gap 2 s"
+
+
+def test_app_night_with_a_dense_model_caches_and_localizes(folder: Path,
                                                            short_synthetic_edf: Path,
                                                            tmp_path: Path) -> None:
-    save_pretrained(model, tmp_path / "dense")
-    engine = build_engine(EngineConfig(model=tmp_path / "dense", threads=1))
+    engine = build_engine(EngineConfig(model=folder, threads=1))
     loaded = read_night(short_synthetic_edf, "short")
     cache = tmp_path / "cache" / "short"
     embed_night(loaded, engine, cache=cache)

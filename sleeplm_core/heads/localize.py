@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from sleeplm_core.errors import ModelError
 from sleeplm_core.heads.encoder import EncodeText, batches
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.io.recording import EPOCH_SEC
@@ -203,6 +204,9 @@ def localize(night: EmbeddedNight, query: str, encode_text: EncodeText,
                        fine.calibration, dense=False)
     else:
         method = config.calibration_for(dense=False)
+        if method == "probability":
+            raise ModelError("calibration 'probability' needs a model with dense tokens and "
+                             "their vectors; use zscore or percentile")
         coarse = Track(starts, EPOCH_SEC, cosine, calibrate(cosine, method), method)
         fine = None
         if config.refine and night.encode is not None and len(cosine):
