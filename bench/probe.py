@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import yasa
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import cohen_kappa_score
+from sklearn.metrics import cohen_kappa_score, confusion_matrix
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from tqdm import tqdm
@@ -93,8 +93,8 @@ def _from_recording(name: str, rec: Recording, labels: np.ndarray, with_eog: boo
     return Night(name, _raw(signals), eeg, eog, labels)
 
 
-def _yasa_all_channels(rec: Recording) -> float | None:
-    """YASA's kappa on a synthetic night with every channel it takes (EEG + EOG + raw chin EMG)."""
+def _yasa_all_channels(rec: Recording) -> tuple[np.ndarray, np.ndarray] | None:
+    """(true, YASA's) stages of a synthetic night scored with every channel YASA takes (EEG + EOG + raw chin EMG)."""
     night = _from_recording("", rec, rec.stages.astype(int), True)
     emg = next((lab for lab in ("Chin EMG",) if lab in rec.signals), None)
     if night is None or emg is None:
@@ -103,14 +103,16 @@ def _yasa_all_channels(rec: Recording) -> float | None:
                                         rec.signals[emg].sfreq)})], force_update_info=True)
     staging = yasa.SleepStaging(night.raw, eeg_name=night.eeg, eog_name=night.eog, emg_name=emg)
     predicted = np.array([YASA_TO_STAGE[str(s)] for s in staging.predict().hypno.to_numpy()])
-    return kappa(night.labels, predicted)[0]
+    n = min(len(night.labels), len(predicted))
+    return night.labels[:n], predicted[:n]
 
 
-def synthetic_nights(n: int, hours: float, profile: str, with_eog: bool, seed0: int) -> tuple[list[Night], list[float]]:
+def synthetic_nights(n: int, hours: float, profile: str, with_eog: bool,
+                     seed0: int) -> tuple[list[Night], list[tuple[np.ndarray, np.ndarray]]]:
     """Synthetic training nights (seeds ``seed0``..; nights whose montage lacks the channels are
-    skipped) and YASA's kappa on those that have EEG, EOG and chin EMG, with all three."""
+    skipped) and (true, YASA's) stages of those that have EEG, EOG and chin EMG, scored with all three."""
     nights: list[Night] = []
-    full: list[float] = []
+    full: list[tuple[np.ndarray, np.ndarray]] = []
     seed = seed0
     with tqdm(total=n, desc="synthetic nights", unit="night") as bar:
         while len(nights) < n:
@@ -211,8 +213,14 @@ def main() -> None:
     print(f"training kappa on synthetic: {train_kappa:.3f}; YASA on the synthetic nights, same channels: "
           f"mean kappa {np.mean(yasa_on_synth):.3f} (min {np.min(yasa_on_synth):.3f})")
     if yasa_full:
+        kappas = [kappa(truth, predicted)[0] for truth, predicted in yasa_full]
         print(f"YASA on the {len(yasa_full)} synthetic nights with EEG + EOG + chin EMG: mean kappa "
-              f"{np.mean(yasa_full):.3f} (min {np.min(yasa_full):.3f})")
+              f"{np.mean(kappas):.3f} (min {np.min(kappas):.3f})")
+        truth, predicted = (np.concatenate(parts) for parts in zip(*yasa_full))
+        matrix = confusion_matrix(truth, predicted, labels=range(len(STAGES)))
+        print("  confusion (rows true, columns YASA): " + " ".join(f"{s:>5s}" for s in STAGES))
+        for stage, row in zip(STAGES, matrix):
+            print(f"  {'':36s}{stage:>4s} " + " ".join(f"{v:5d}" for v in row))
     print(f"{'recording':32s} {'channel':14s} {'epochs':>6s} {'synth':>7s} {'YASA':>7s} {'ratio':>6s}")
     dreams_rows = []
     for night in tests:

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import sawtooth
 
-from sleeplm_core.io.synth.hypnogram import REM, W
+from sleeplm_core.io.synth.hypnogram import N1, N2, REM, W
 from sleeplm_core.io.synth.noise import (band_components, per_second_to_rate, pink_noise, place_waveforms, smooth,
                                         spectral_peak)
 from sleeplm_core.io.synth.schedule import NightPlan
 from sleeplm_core.io.synth.variation import NightVariation
 
 BANDS: dict[str, tuple[float, float]] = {
-    "delta": (0.5, 2.0), "theta": (4.0, 7.5), "alpha": (8.5, 11.5), "sigma": (12.0, 15.0), "beta": (16.0, 30.0),
+    "delta": (0.5, 2.0), "slow": (2.0, 4.0), "theta": (4.0, 7.5), "alpha": (8.5, 11.5), "sigma": (12.0, 15.0), "beta": (16.0, 30.0),
 }
 """Frequency bands (Hz) of the stage-weighted noise components; alpha's is only nominal: it is
 rendered as a spectral peak at the sleeper's alpha frequency (:data:`ALPHA_SD_HZ` wide)."""
@@ -36,17 +36,27 @@ ALPHA_SD_HZ = 0.7
 
 STAGE_RMS: dict[str, tuple[float, ...]] = {
     #        W     N1    N2    N3    REM
-    "pink": (10.0, 12.0, 14.0, 14.0, 10.0),
-    "delta": (3.0, 6.0, 10.0, 34.0, 5.0),
-    "theta": (3.0, 7.0, 5.0, 4.0, 6.0),
-    "alpha": (14.0, 4.0, 1.5, 1.0, 3.0),
-    "sigma": (1.0, 1.0, 2.0, 1.0, 1.0),
-    "beta": (4.0, 1.5, 0.7, 0.3, 1.5),
+    "pink": (6.9, 6.0, 9.9, 14.0, 6.0),
+    "delta": (5.3, 1.1, 9.2, 27.8, 1.1),
+    "slow": (1.5, 4.7, 8.0, 9.7, 4.7),
+    "theta": (1.4, 3.8, 5.8, 6.9, 3.8),
+    "alpha": (3.3, 3.0, 3.8, 4.9, 2.4),
+    "sigma": (1.7, 1.4, 1.8, 3.2, 1.4),
+    "beta": (0.3, 1.1, 0.3, 1.7, 1.1),
 }
-"""RMS amplitude (µV) of each component per stage at a central site. N3 delta is
-set so that its waves reach 75-200 µV peak to peak, the AASM slow-wave criterion."""
+"""RMS amplitude (µV) of each component per stage at a central site, fitted so that the median band
+RMS per stage of synthetic C3-M2 matches DREAMS excerpts 1-6 (``bench/calibrate.py --suggest``).
+DREAMS has no REM: REM takes the N1 row (AASM: low-amplitude mixed-frequency EEG in both) with alpha
+at 0.8 of N1 (REM alpha is slower and sparser than in wake; AASM Manual v2.6)."""
 
-AROUSAL_BETA_RMS = 7.0
+STAGE_STEEP = (0.0, 0.4, 0.8, 1.0, 0.6)
+"""Share of the 1/f background drawn with the steeper exponent (+ :data:`STEEPER`) per stage: the aperiodic
+exponent grows from wake to deep sleep (Lendner et al. 2020, eLife 9:e55092)."""
+
+STEEPER = 1.2
+"""Exponent added to the night's (wake) aperiodic exponent for the deep-sleep background."""
+
+AROUSAL_BETA_RMS = 3.0
 """Extra RMS (µV) of beta during an arousal (alpha's comes from the variation)."""
 
 _SHARED = 0.6
@@ -67,11 +77,15 @@ class Site:
 
 
 DERIVATIONS: dict[str, Site] = {
-    "C3-M2": Site({"delta": 1.0, "theta": 1.0, "alpha": 1.0, "sigma": 1.0, "beta": 1.0}, 1.0, 0.6, 1.0, 1.0, 0.03),
-    "C4-M1": Site({"delta": 1.0, "theta": 1.0, "alpha": 1.0, "sigma": 1.0, "beta": 1.0}, 1.0, 0.6, 1.0, 1.0, 0.03),
-    # Sleep-EDF's bipolar leads: short inter-electrode distances, lower amplitudes than mastoid-referenced ones.
-    "EEG Fpz-Cz": Site({"delta": 1.0, "theta": 0.8, "alpha": 0.25, "sigma": 0.7, "beta": 0.9}, 0.7, 0.9, 0.45, 0.9, 0.5),
-    "EEG Pz-Oz": Site({"delta": 0.45, "theta": 0.6, "alpha": 1.3, "sigma": 0.55, "beta": 0.7}, 0.7, 0.2, 0.6, 0.35, 0.02),
+    "C3-M2": Site({"delta": 1.0, "slow": 1.0, "theta": 1.0, "alpha": 1.0, "sigma": 1.0, "beta": 1.0}, 1.0, 0.6, 1.0, 1.0, 0.03),
+    "C4-M1": Site({"delta": 1.0, "slow": 1.0, "theta": 1.0, "alpha": 1.0, "sigma": 1.0, "beta": 1.0}, 1.0, 0.6, 1.0, 1.0, 0.03),
+    # Sleep-EDF's bipolar leads, from the nearest bipolar pairs of DREAMS excerpt 3 (bench/calibrate.py --sites):
+    # Fpz-Cz as FP1-C3 (band RMS over C3-A1 in sleep: 0.67, 0.63, 0.58, 0.56, 0.66, 0.83 from 0.5-2 to 16-24 Hz),
+    # Pz-Oz scaled as C3-O1 (0.86 at 2-4 Hz) with posterior band weights (more alpha, less delta).
+    "EEG Fpz-Cz": Site({"delta": 1.06, "slow": 1.0, "theta": 0.92, "alpha": 0.89, "sigma": 1.05, "beta": 1.32},
+                       0.63, 0.9, 0.45, 0.9, 0.5),
+    "EEG Pz-Oz": Site({"delta": 0.45, "slow": 0.45, "theta": 0.6, "alpha": 1.3, "sigma": 0.55, "beta": 0.7},
+                      0.86, 0.2, 0.6, 0.35, 0.02),
 }
 """Scalp derivations the generator can render."""
 
@@ -165,6 +179,18 @@ def _drift(n_seconds: int, depth: float, rng: np.random.Generator) -> dict[str, 
     return out
 
 
+def _intermittent(plan: NightPlan, rng: np.random.Generator) -> np.ndarray:
+    """Per-second delta factor: bursts of a few seconds in N1/N2, steady elsewhere (unit mean power).
+
+    N2 slow waves come in isolated groups, N3's fill the epoch (AASM: >= 20 % of the epoch is slow
+    waves in N3); a log-normal envelope (SD 0.7 in log units, 3 s) gives N2 that intermittency
+    without changing its average power (the size is our choice)."""
+    z = smooth(rng.standard_normal(len(plan.stage_s)), 3)
+    burst = np.exp(0.7 * z / max(float(np.std(z)), 1e-9))
+    burst /= np.sqrt(np.mean(burst**2))
+    return np.where((plan.stage_s == N1) | (plan.stage_s == N2), burst, 1.0)
+
+
 def _eyes_open(plan: NightPlan, share: float, rng: np.random.Generator) -> np.ndarray:
     """Per-second alpha factor: 0.2 in the stretches of wake spent with eyes open (alpha blocking), else 1."""
     spells = smooth(rng.standard_normal(len(plan.stage_s)), 20)
@@ -174,15 +200,16 @@ def _eyes_open(plan: NightPlan, share: float, rng: np.random.Generator) -> np.nd
 
 def _site_table(var: NightVariation) -> dict[str, tuple[float, ...]]:
     table = {name: tuple(v * var.eeg_scale for v in values) for name, values in STAGE_RMS.items()}
-    table["alpha"] = tuple(v * var.alpha_scale for v in table["alpha"])
+    # The sleeper's alpha is wake alpha; the 8-12 Hz power of sleep stages is background, not alpha rhythm.
+    table["alpha"] = tuple(v * (var.alpha_scale if stage == W else 1.0) for stage, v in enumerate(table["alpha"]))
     # Slow-wave amplitude scales N3 and N2 delta; wake delta is mostly not neural.
     table["delta"] = tuple(v * (var.slow_wave_scale if stage in (2, 3) else 1.0) for stage, v in enumerate(table["delta"]))
     return table
 
 
 def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVariation,
-               rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Neural EEG in µV for each derivation in ``labels``, plus the delta (µV) that also reaches the EOG.
+               rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Neural EEG in µV for each derivation in ``labels``.
 
     Artefacts and amplifier filters are added later (:mod:`~sleeplm_core.io.synth.artefacts`).
     """
@@ -191,12 +218,13 @@ def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVa
     extra = {"alpha": var.arousal_alpha_uv * var.eeg_scale, "beta": AROUSAL_BETA_RMS * var.eeg_scale}
     modulation = _drift(len(plan.stage_s), var.drift_depth, rng)
     modulation["alpha"] = modulation["alpha"] * _eyes_open(plan, var.eyes_open, rng)
-    gains = stage_gains(plan, _site_table(var), extra, fs, n, modulation, var.transition_s)
+    bursts = _intermittent(plan, rng)
+    modulation["delta"], modulation["slow"] = modulation["delta"] * bursts, modulation["slow"] * bursts
+    gains = stage_gains(plan, {**_site_table(var), "steep": STAGE_STEEP}, extra, fs, n, modulation, var.transition_s)
     shared = rng.standard_normal((2, n))  # [0] feeds the bands, [1] the 1/f background
     transients = _transients(plan, var, fs, n, rng)
     own_share = np.sqrt(1 - _SHARED**2)
     channels: dict[str, np.ndarray] = {}
-    delta = gains["delta"] * band_components(shared[0], fs, {"delta": bands["delta"]})["delta"]
     for label in labels:
         site = DERIVATIONS[label]
         # Mixing white noises keeps them white with unit variance, so the channels
@@ -204,8 +232,10 @@ def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVa
         white = _SHARED * shared + own_share * rng.standard_normal((2, n))
         components = band_components(white[0], fs, bands)
         components["alpha"] = spectral_peak(white[0], fs, var.alpha_hz, ALPHA_SD_HZ)
-        mix = gains["pink"] * pink_noise(white[1], fs, exponent=var.aperiodic_exponent)
+        flat = pink_noise(white[1], fs, exponent=var.aperiodic_exponent)
+        steep = pink_noise(white[1], fs, exponent=var.aperiodic_exponent + STEEPER)
+        mix = gains["pink"] * (np.sqrt(1.0 - gains["steep"]) * flat + np.sqrt(gains["steep"]) * steep)
         for band, component in components.items():
             mix += site.bands[band] * gains[band] * component
         channels[label] = site.scale * (mix + transients.at(site) * var.eeg_scale * rng.uniform(0.85, 1.0))
-    return channels, delta
+    return channels

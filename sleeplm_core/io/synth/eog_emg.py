@@ -4,7 +4,9 @@ Eye movements are rendered as an eye-position trace seen through an AC-coupled
 amplifier (first-order high-pass, 1 s time constant): saccades become steps
 that decay, slow rolling movements pass as they are. E1 sits below the left and
 E2 above the right outer canthus, so movements appear with opposite polarity
-in the two channels while frontal EEG (slow waves) appears in phase.
+in the two channels while frontal EEG appears in phase: the EEG at the eyes is
+about as large as at a central lead and correlates 0.8 between E1 and E2, as in
+DREAMS excerpt 3 (its horizontal difference keeps 0.6 of it).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 from scipy.signal import lfilter
 
 from sleeplm_core.io.recording import Signal
-from sleeplm_core.io.synth.eeg import stage_gains
+from sleeplm_core.io.synth.eeg import DERIVATIONS, stage_gains
 from sleeplm_core.io.synth.hypnogram import REM, W
 from sleeplm_core.io.synth.noise import band_components, per_second_to_rate, place_waveforms, smooth
 from sleeplm_core.io.synth.schedule import NightPlan
@@ -37,13 +39,19 @@ def _phasic_rem(plan: NightPlan, rng: np.random.Generator) -> np.ndarray:
     return ((drive > np.quantile(drive, 0.66)) & (plan.stage_s == REM)).astype(float)
 
 
-def _eye_position(plan: NightPlan, fs: float, n: int, phasic: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _eye_position(plan: NightPlan, fs: float, n: int, phasic: np.ndarray,
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(horizontal, vertical) saccade potentials after AC coupling; 70 % of saccades are horizontal."""
     rate_s = np.asarray(SACCADE_RATE)[plan.stage_s] * np.where(plan.stage_s == REM, 2.5 * phasic, 1.0)
     rate = per_second_to_rate(rate_s, fs, n)
-    steps = np.where(rng.random(n) < rate / fs, rng.normal(0.0, 60.0, n), 0.0)
+    # Sleep REMs sweep wider than waking saccades (often 10-30 degrees), so their steps are larger.
+    size = per_second_to_rate(np.where(plan.stage_s == REM, 100.0, 60.0), fs, n)
+    steps = np.where(rng.random(n) < rate / fs, size * rng.standard_normal(n), 0.0)
     steps = np.convolve(steps, np.ones(max(1, int(0.04 * fs))) / max(1, int(0.04 * fs)), mode="same")
     decay = np.exp(-1.0 / fs)  # 1-s time constant of the AC-coupled amplifier
-    return lfilter([1.0], [1.0, -decay], steps)
+    position = lfilter([1.0], [1.0, -decay], steps)
+    horizontal = per_second_to_rate((rng.random(len(plan.stage_s)) < 0.7).astype(float), fs, n) > 0.5
+    return position * horizontal, position * ~horizontal
 
 
 def _blinks(plan: NightPlan, fs: float, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -56,22 +64,53 @@ def _blinks(plan: NightPlan, fs: float, n: int, rng: np.random.Generator) -> np.
 
 
 def eye_movements(plan: NightPlan, fs: float, rng: np.random.Generator) -> np.ndarray:
-    """The corneo-retinal potential seen at E1 (µV at ``fs``): saccades, blinks and slow rolling movements."""
+    """The corneo-retinal potential (µV at ``fs``, 2 x n): horizontal (saccades, slow rolling movements) and
+    vertical (saccades, blinks, which roll the eyes up) components as seen at E1."""
     n = len(plan.stage_s) * int(fs)
     phasic = _phasic_rem(plan, rng)
     sem = band_components(rng.standard_normal(n), fs, {"sem": (0.15, 0.6)})["sem"]
-    return (_eye_position(plan, fs, n, phasic, rng) + _blinks(plan, fs, n, rng)
-            + stage_gains(plan, {"sem": SEM_RMS}, {}, fs, n)["sem"] * sem)
+    horizontal, vertical = _eye_position(plan, fs, n, phasic, rng)
+    horizontal = horizontal + stage_gains(plan, {"sem": SEM_RMS}, {}, fs, n)["sem"] * sem
+    return np.vstack([horizontal, vertical + _blinks(plan, fs, n, rng)])
 
 
-def render_eog(movement: np.ndarray, fs: float, eeg_delta: np.ndarray, eeg_fs: float,
-               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """E1-M2 and E2-M1 in µV from :func:`eye_movements`; ``eeg_delta`` (µV at ``eeg_fs``) leaks in."""
-    n = len(movement)
-    leak = 0.5 * np.interp(np.arange(n) / fs, np.arange(len(eeg_delta)) / eeg_fs, eeg_delta)
-    e1 = movement + leak + rng.normal(0.0, 4.0, n)
-    e2 = -0.9 * movement + leak + rng.normal(0.0, 4.0, n)
-    return e1, e2
+EEG_AT_EYES = 1.0
+"""Frontal EEG at E1/E2 relative to a central lead: DREAMS excerpt 3's EOG1-A1 carries 1.0-1.3x the C3-A1
+band RMS from 2 to 15 Hz (``bench/calibrate.py``), the eye electrodes being frontal scalp sites too."""
+
+EYE_LEAD_CORRELATION = 0.8
+"""Correlation of the EEG at E1 and E2: DREAMS excerpt 3 has 0.77 between its EOG leads in N2, and
+0.6x the C3-A1 band RMS in their difference (the horizontal EOG), which a correlation of 0.8 gives."""
+
+_DECORRELATION_S = 7.3
+"""Shift (s) that turns the E1 EEG into an independent EEG-like signal for E2: cheaper than rendering a
+second site, and longer than any EEG autocorrelation while shorter than most stage bouts."""
+
+
+def eeg_at_eyes(neural: dict[str, np.ndarray], eeg_fs: float, fs: float, n: int) -> np.ndarray:
+    """EEG (µV, 2 x ``n`` at ``fs``) reaching E1 and E2: the most frontal rendered lead as a referential site."""
+    label = next((lab for lab in ("EEG Fpz-Cz", "C3-M2", "C4-M1") if lab in neural), next(iter(neural)))
+    source = EEG_AT_EYES * neural[label] / DERIVATIONS[label].scale
+    e1 = np.interp(np.arange(n) / fs, np.arange(len(source)) / eeg_fs, source)
+    other = np.roll(e1, int(_DECORRELATION_S * fs))
+    rho = EYE_LEAD_CORRELATION
+    return np.vstack([e1, rho * e1 + np.sqrt(1.0 - rho**2) * other])
+
+
+def render_eog(eye: np.ndarray, eeg: np.ndarray, horizontal_only: bool, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """EOG channels in µV from :func:`eye_movements` and :func:`eeg_at_eyes` (EEG in phase at both leads).
+
+    E1-M2 (below the left outer canthus) and E2-M1 (above the right one) see horizontal and vertical
+    movements with opposite polarity (AASM placement). A horizontal bipolar lead across the two outer
+    canthi (Sleep-EDF's ``EOG horizontal``) doubles horizontal movements and keeps little of vertical
+    ones (blinks), since both of its electrodes sit at eye level.
+    """
+    n = eye.shape[1]
+    if horizontal_only:
+        return {"EOG horizontal": 1.9 * eye[0] + 0.15 * eye[1] + eeg[0] - eeg[1] + rng.normal(0.0, 5.6, n)}
+    movement = eye[0] + eye[1]
+    return {"E1-M2": movement + eeg[0] + rng.normal(0.0, 4.0, n),
+            "E2-M1": -0.9 * movement + eeg[1] + rng.normal(0.0, 4.0, n)}
 
 
 def _emg_noise(n: int, fs: float, rng: np.random.Generator) -> np.ndarray:

@@ -132,23 +132,20 @@ def _electrodes(plan: NightPlan, var: NightVariation, montage: Montage, beats: c
     n_seconds = len(plan.stage_s)
     labels = tuple(lab for lab in PROFILE_LABELS[montage.profile] if lab in eeg.DERIVATIONS)
     eye = eog_emg.eye_movements(plan, rates.eog, rngs[1])
-    neural, delta = eeg.render_eeg(plan, labels, rates.eeg, var, rngs[0])
+    neural = eeg.render_eeg(plan, labels, rates.eeg, var, rngs[0])
     fs, n = rates.eeg, n_seconds * int(rates.eeg)
     rng = rngs[8]
     shared = (artefacts.movement(plan, var, fs, n, rng) + artefacts.sweat(var, fs, n, rng)
               + artefacts.muscle(plan, var, fs, n, rng))
     heart = var.ecg_bleed * cardio.ecg_complexes(beats, drive, shapes, fs, n_seconds) if var.ecg_bleed else 0.0
-    eye_at_eeg = np.interp(np.arange(n) / fs, np.arange(len(eye)) / rates.eog, eye)
+    eye_at_eeg = np.interp(np.arange(n) / fs, np.arange(eye.shape[1]) / rates.eog, eye.sum(axis=0))
     out = []
     for label in labels:
         x = (neural[label] + eeg.DERIVATIONS[label].eye * eye_at_eeg + rng.uniform(0.6, 1.0) * shared
              + rng.uniform(0.5, 1.5) * heart + artefacts.pops(var, fs, n, rng))
         out.append(Signal(label, artefacts.amplifier(x, fs, var, rng), fs, "uV"))
-    e1, e2 = eog_emg.render_eog(eye, rates.eog, delta, rates.eeg, rngs[1])
-    if montage.profile == "sleep-edf":
-        eogs = {"EOG horizontal": e1 - e2}
-    else:
-        eogs = {"E1-M2": e1, "E2-M1": e2}
+    at_eyes = eog_emg.eeg_at_eyes(neural, rates.eeg, rates.eog, eye.shape[1])
+    eogs = eog_emg.render_eog(eye, at_eyes, montage.profile == "sleep-edf", rngs[1])
     out += [Signal(label, artefacts.amplifier(x, rates.eog, var, rng), rates.eog, "uV") for label, x in eogs.items()]
     return out
 
