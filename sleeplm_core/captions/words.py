@@ -71,17 +71,22 @@ def summary(facts: Facts) -> str:
     return f"{SUMMARY_LEAD} {'; '.join(words)}." if words else ""
 
 
+def summary_of(text: str) -> str:
+    """The caption's summary sentence ("In words: ..."), else the whole text."""
+    at = text.find(SUMMARY_LEAD)
+    if at < 0:
+        return text
+    end = text.find(". ", at)  # the summary's own numbers are whole seconds, never "18.5"
+    return text[at:] if end < 0 else text[at:end + 1]
+
+
 def caption_key(text: str) -> str:
     """The fact key of a caption: its summary with numbers blanked, else the whole text.
 
     Two captions with the same key state the same binned facts (captions without a
     summary, e.g. from an older dataset, only match themselves).
     """
-    at = text.find(SUMMARY_LEAD)
-    if at < 0:
-        return text
-    end = text.find(". ", at)  # the summary's own numbers are whole seconds, never "18.5"
-    return _NUMBER.sub("#", text[at:] if end < 0 else text[at:end + 1])
+    return text if SUMMARY_LEAD not in text else _NUMBER.sub("#", summary_of(text))
 
 
 def _brain(facts: BrainFacts) -> list[str]:

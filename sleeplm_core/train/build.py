@@ -18,6 +18,7 @@ from sleeplm_core.captions.caption import CAPTION_VERSION
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.montage import Montage
 from sleeplm_core.io.recording import Recording
+from sleeplm_core.train.dense import event_masks
 from sleeplm_core.train.store import (
     SPLITS, DatasetError, Manifest, RecordingEntry, ShardContent, hash_split, read_manifest,
     stage_counts, write_manifest, write_shard,
@@ -113,11 +114,13 @@ def _shard_content(night: Night, captioner: Captioner, config: BuildConfig) -> S
     epochs = night[2]
     caps, strings = captions_to_arrays(captioner(*night), config.levels,
                                        len(epochs), config.n_paraphrases)
+    scored = night[0].events
     return ShardContent(epochs=np.asarray(epochs.data, dtype=np.float32),
                         quality=np.asarray(epochs.quality, dtype=bool),
                         stages=np.asarray(epochs.stages, dtype=np.int8),
                         starts=np.asarray(epochs.starts, dtype=np.float64),
-                        captions=caps, strings=strings)
+                        captions=caps, strings=strings,
+                        events=event_masks(scored, epochs.starts) if scored else None)
 
 
 def build_dataset(items: Iterable[NightItem], out: str | Path, config: BuildConfig,

@@ -71,6 +71,8 @@ class TrainConfig:
             contrastive text is its first ``text_tokens`` tokens.
         level_weights: caption level name -> relative chance that a step's caption of
             an epoch is drawn from that level (levels not named weigh 1).
+        contrastive_text: "caption" (the whole caption) or "summary" (its plain-word
+            summary sentence; needs a frozen MiniLM tower, see ``train.text_cache``).
     """
 
     data: str
@@ -97,6 +99,7 @@ class TrainConfig:
     caption_fraction: float = 1.0
     text_tokens: int | None = None
     level_weights: dict[str, float] = field(default_factory=dict)
+    contrastive_text: str = "caption"
 
 
 def _build(cls: type, values: dict[str, Any], where: str) -> Any:

@@ -11,6 +11,7 @@ import torch
 from torch.utils.data.distributed import DistributedSampler
 
 from sleeplm_core.captions.words import caption_key
+from sleeplm_core.train.dense import BINS_PER_EPOCH, DENSE_TYPES
 from sleeplm_core.train.store import DatasetError, Manifest, open_shard, read_manifest
 
 
@@ -78,6 +79,22 @@ class EpochDataset(torch.utils.data.Dataset):
         self.recording = np.concatenate(parts["shard"])
         self._local = np.concatenate(parts["local"])
         self.level_modality = np.asarray(self.manifest.level_modality, dtype=np.int64)
+
+    @property
+    def has_event_targets(self) -> bool:
+        """True when some recording of the split stores dense event targets."""
+        return any(shard.events is not None for shard in self._shards)
+
+    def event_targets(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Dense targets of dataset positions ``index``: bool [B, K, 60] event masks
+        (``train.dense``) and bool [B], False where the recording has no scored events."""
+        masks = np.zeros((len(index), len(DENSE_TYPES), BINS_PER_EPOCH), dtype=bool)
+        known = np.zeros(len(index), dtype=bool)
+        for row, i in enumerate(index):
+            events = self._shards[self.recording[i]].events
+            if events is not None:
+                masks[row], known[row] = events[self._local[i]], True
+        return masks, known
 
     def __len__(self) -> int:
         return int(self._local.shape[0])

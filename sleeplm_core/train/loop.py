@@ -23,11 +23,12 @@ from sleeplm_core.train import distributed as dist_util
 from sleeplm_core.train.checkpoint import LAST, TrainState, load_checkpoint, save_checkpoint
 from sleeplm_core.train.config import OptimConfig, TrainConfig, config_to_dict
 from sleeplm_core.train.data import Batch, EpochDataset, ResumableSampler, collate, sample_captions
+from sleeplm_core.train.dense import draw_phrases
 from sleeplm_core.train.evaluate import EvalSet, evaluate, make_eval_set
 from sleeplm_core.train.logbook import append_metrics, plot_curves, truncate_after
 from sleeplm_core.train.losses import total_loss
 from sleeplm_core.train.preflight import (
-    check_manifest, check_run_folder, check_usable, level_weight_vector,
+    check_manifest, check_objective, check_run_folder, check_usable, level_weight_vector,
 )
 from sleeplm_core.train.step import Objective, active_terms, build_model
 from sleeplm_core.train.text_cache import PooledTextCache, cacheable
@@ -140,6 +141,7 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
         torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)  # same initial weights on every rank
     core = build_model(config).to(info.device)
+    check_objective(config, core, train_set)
     optimizer = torch.optim.AdamW(param_groups(core, config.optim),
                                   lr=config.optim.lr, betas=config.optim.betas)
     scaler = torch.amp.GradScaler(info.device.type,
@@ -160,7 +162,11 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
         out.mkdir(parents=True, exist_ok=True)
         evalset = make_eval_set(EpochDataset(config.data, "val"), config.eval_max_epochs,
                                 config.seed)
-    cache = PooledTextCache(train_set.strings, config.text_tokens) if cacheable(core) else None
+    cache = None
+    if cacheable(core):
+        cache = PooledTextCache(train_set.strings, config.text_tokens, config.contrastive_text)
+        if config.contrastive_text == "summary":
+            cache.warm(core, progress=info.is_main)
     return Run(config, info, objective, core, optimizer, scaler, train_set,
                BatchStream(train_set, sampler, config.batch_size, state), evalset, state, out,
                level_weight_vector(config, train_set.manifest.levels), cache)
@@ -184,10 +190,24 @@ def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
                                    enabled=run.amp is not None):
         pooled = None if run.text_cache is None else run.text_cache.pooled(ids, run.core).to(dev)
         parts = run.objective(signals.to(dev), mask.to(dev), tokens.to(dev), modality.to(dev),
-                              torch.from_numpy(run.train_set.keys[ids]).to(dev), pooled)
+                              torch.from_numpy(run.train_set.keys[ids]).to(dev), pooled,
+                              _dense_inputs(run, batch.index.numpy(), rng))
         loss = total_loss(parts, cfg.weights) / cfg.grad_accum
         run.scaler.scale(loss).backward()
     return {k: float(v.detach()) for k, v in parts.items()} | {"loss": float(loss.detach()) * cfg.grad_accum}
+
+
+def _dense_inputs(run: Run, index: np.ndarray,
+                  rng: np.random.Generator) -> tuple[torch.Tensor, ...] | None:
+    """Targets and phrases of the dense term (None when the run does not train it)."""
+    if run.config.weights.dense == 0 or not getattr(run.core, "has_dense", False):
+        return None
+    dev = run.info.device
+    masks, known = run.train_set.event_targets(index)
+    phrases = draw_phrases(rng)
+    tokens = run.core.tokenizer.encode(phrases).to(dev)
+    pooled = None if run.text_cache is None else run.text_cache.pooled_texts(phrases, run.core).to(dev)
+    return torch.from_numpy(masks).to(dev), torch.from_numpy(known).to(dev), tokens, pooled
 
 
 def train_step(run: Run) -> dict[str, float]:

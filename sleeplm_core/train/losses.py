@@ -12,11 +12,13 @@ from torch.distributed.nn.functional import all_gather
 
 @dataclass
 class LossWeights:
-    """Weights of the three terms in the total loss (0 disables a term)."""
+    """Weights of the terms in the total loss (0 disables a term; ``dense`` needs a
+    model with dense tokens and a dataset with event targets)."""
 
     contrastive: float = 1.0
     caption: float = 1.0
     reconstruction: float = 0.5
+    dense: float = 0.0
 
 
 def gather_with_grad(x: torch.Tensor) -> torch.Tensor:
@@ -48,6 +50,27 @@ def contrastive_loss(signal_features: torch.Tensor, text_features: torch.Tensor,
     loss_s2t = torch.sum(-targets * F.log_softmax(logits, dim=1), dim=1).mean()
     loss_t2s = torch.sum(-targets * F.log_softmax(logits.t(), dim=1), dim=1).mean()
     return (loss_s2t + loss_t2s) / 2
+
+
+def dense_loss(dense_features: torch.Tensor, phrase_features: torch.Tensor,
+               targets: torch.Tensor, scale: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    """Per-bin sigmoid loss between patch-time and event-phrase embeddings.
+
+    Every (bin, event type) pair is its own binary question "does this bin hold this
+    event?", answered by sigmoid(scale * cosine + bias) (SigLIP's pairwise form), so a bin
+    may hold several events or none, and the probability is usable as it stands.
+
+    Args:
+        dense_features: (B, T, D) normalised patch-time embeddings.
+        phrase_features: (K, D) normalised embeddings of one phrase per event type.
+        targets: (B, T, K) 1 where the bin holds the event, else 0.
+        scale, bias: the model's learned sigmoid scale (already exponentiated) and bias.
+
+    Returns the binary cross-entropy summed over event types, averaged over bins.
+    """
+    logits = scale * torch.einsum("btd,kd->btk", dense_features.float(), phrase_features.float()) + bias
+    bce = F.binary_cross_entropy_with_logits(logits, targets.float(), reduction="none")
+    return bce.sum(-1).mean()
 
 
 def caption_nll(logits: torch.Tensor, labels: torch.Tensor,

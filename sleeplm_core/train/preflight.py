@@ -3,7 +3,9 @@
 * the run folder already holds a run and ``--resume`` was not given (never overwrite);
 * the dataset's manifest does not match the recipe (caption version, level names and
   modality indices of the model, level weights);
-* the training split has no usable epoch (one with a caption and a present channel).
+* the training split has no usable epoch (one with a caption and a present channel);
+* the recipe asks for a loss the model or dataset cannot give (summary contrastive text
+  without a frozen MiniLM tower, a dense term without dense tokens or event targets).
 
 A resume from a checkpoint of another model shape is refused by
 :func:`sleeplm_core.train.checkpoint.load_checkpoint`.
@@ -14,13 +16,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from sleeplm_core.captions.caption import CAPTION_VERSION
 from sleeplm_core.model.config import MODALITIES
 from sleeplm_core.train.checkpoint import LAST, CheckpointError
-from sleeplm_core.train.config import TrainConfig
+from sleeplm_core.train.config import ConfigError, TrainConfig
 from sleeplm_core.train.data import EpochDataset
 from sleeplm_core.train.store import DatasetError, Manifest
+from sleeplm_core.train.text_cache import CONTRASTIVE_TEXTS, cacheable
 
 RUN_MARKERS: tuple[str, ...] = (LAST, "metrics.jsonl", "best")
 """Files whose presence means a run folder holds an earlier run."""
@@ -67,3 +71,21 @@ def level_weight_vector(config: TrainConfig, levels: list[str]) -> np.ndarray | 
     if not config.level_weights:
         return None
     return np.array([float(config.level_weights.get(level, 1.0)) for level in levels])
+
+
+def check_objective(config: TrainConfig, model: torch.nn.Module, dataset: EpochDataset) -> None:
+    """Refuse recipe options that the model or the dataset cannot serve."""
+    if config.contrastive_text not in CONTRASTIVE_TEXTS:
+        raise ConfigError(f"contrastive_text {config.contrastive_text!r} is not one of "
+                          f"{list(CONTRASTIVE_TEXTS)}; fix the recipe")
+    if config.contrastive_text == "summary" and not cacheable(model):
+        raise ConfigError("contrastive_text = 'summary' needs a frozen MiniLM text tower; set "
+                          "model_overrides.text.unlocked_layers = 0 or contrastive_text = 'caption'")
+    if config.weights.dense:
+        if not getattr(model, "has_dense", False):
+            raise ConfigError("weights.dense > 0 needs a model with dense tokens; set "
+                              "model_overrides.signal.dense_tokens = true or weights.dense = 0")
+        if not dataset.has_event_targets:
+            raise DatasetError(f"weights.dense > 0 but dataset {dataset.root} stores no event "
+                               "targets (events.npy); rebuild it with this version of "
+                               "`sleeplm build-dataset` from nights with scored events")

@@ -14,10 +14,11 @@ from sleeplm_core.model import create_model
 from sleeplm_core.model.config import config_from_dict
 from sleeplm_core.model.factory import resolve_config
 from sleeplm_core.train.losses import (
-    LossWeights, caption_nll, contrastive_loss, reconstruction_sq_error,
+    LossWeights, caption_nll, contrastive_loss, dense_loss, reconstruction_sq_error,
 )
+from sleeplm_core.train.dense import pool_targets
 
-TERMS: tuple[str, ...] = ("contrastive", "caption", "reconstruction")
+TERMS: tuple[str, ...] = ("contrastive", "caption", "reconstruction", "dense")
 
 
 def _merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +85,8 @@ class Objective(nn.Module):
 
     def forward(self, signals: torch.Tensor, channel_mask: torch.Tensor, tokens: torch.Tensor,
                 modality: torch.Tensor, fact_keys: torch.Tensor,
-                text_pooled: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+                text_pooled: torch.Tensor | None = None,
+                dense: tuple[torch.Tensor, ...] | None = None) -> dict[str, torch.Tensor]:
         """Loss terms of a batch.
 
         Args:
@@ -94,12 +96,15 @@ class Objective(nn.Module):
             fact_keys: long (B,) fact-key ids, so captions of the same facts count as positives.
             text_pooled: (B, 384) cached MiniLM features of every row's first
                 ``text_tokens`` tokens (``train.text_cache``), or None to run the tower.
+            dense: for the dense term, (event masks bool (B, K, 60) of ``train.dense``,
+                known bool (B,) rows whose recording has scored events, phrase tokens
+                (K, L), cached phrase features (K, 384) or None).
         """
         lengths = (tokens != self.model.tokenizer.pad_id).sum(1)
         rows = torch.arange(len(tokens), device=tokens.device)
         n_cap = round(self.caption_fraction * len(rows)) if "caption" in self.terms else 0
         sums: dict[str, list[torch.Tensor]] = {}
-        image, text, order = [], [], []
+        image, text, order, dense_rows = [], [], [], []
         for idx, with_caption in ([(i, True) for i in self._buckets(rows[:n_cap], lengths)]
                                   + [(i, False) for i in self._buckets(rows[n_cap:], lengths)]):
             ids = tokens[idx, : int(lengths[idx].max())]
@@ -118,6 +123,8 @@ class Objective(nn.Module):
                 text.append(F.normalize(features, dim=-1))
             image.append(out["image_features"])
             order.append(idx)
+            if "dense_features" in out:
+                dense_rows.append(out["dense_features"])
             if "reconstruction" in self.terms and "reconstruction" in out:
                 sums.setdefault("reconstruction", []).append(torch.stack(reconstruction_sq_error(
                     out["reconstruction"], out["reconstruction_target"], out["reconstruction_mask"])))
@@ -126,4 +133,21 @@ class Objective(nn.Module):
         if "contrastive" in self.terms:
             parts["contrastive"] = contrastive_loss(torch.cat(image), torch.cat(text),
                                                     out["logit_scale"], fact_keys[torch.cat(order)])
+        if "dense" in self.terms and dense is not None and dense_rows:
+            parts["dense"] = self._dense(torch.cat(dense_rows), torch.cat(order), dense, out)
         return parts
+
+    def _dense(self, features: torch.Tensor, order: torch.Tensor, dense: tuple[torch.Tensor, ...],
+               out: dict[str, torch.Tensor]) -> torch.Tensor:
+        masks, known, phrase_tokens, phrase_pooled = dense
+        keep = known[order]
+        if not bool(keep.any()):
+            # no scored events in this batch: a zero that still touches the parameters,
+            # so DDP ranks agree on which gradients exist
+            return 0.0 * features.sum()
+        tower = self.model.text
+        phrases = (tower(phrase_tokens) if phrase_pooled is None
+                   else tower(phrase_tokens, pooled=phrase_pooled))[0]
+        targets = pool_targets(masks[order][keep], features.shape[1])
+        return dense_loss(features[keep], F.normalize(phrases, dim=-1), targets,
+                          out["dense_logit_scale"], out["dense_logit_bias"])

@@ -10,6 +10,9 @@ Layout of a dataset folder::
         starts.npy             float64 (n,), epoch start in seconds
         captions.npy           int32 (n, n_levels, n_paraphrases), index into strings.json, -1 none
         strings.json           the shard's caption strings (deduplicated)
+        events.npy             bool (n, n_dense_types, 60), where scored events lie inside each
+                               epoch at 0.5 s (``train.dense``); absent when the recording
+                               carries no scored events (its epochs then train no dense loss)
 
 A shard is written under ``<id>.tmp`` and renamed when complete, and the manifest is
 replaced atomically after each shard, so an interrupted build resumes by skipping the
@@ -162,6 +165,7 @@ class ShardContent:
     starts: np.ndarray
     captions: np.ndarray
     strings: list[str]
+    events: np.ndarray | None = None
 
     def validate(self, n_levels: int, n_paraphrases: int) -> None:
         n = self.epochs.shape[0]
@@ -197,6 +201,8 @@ def write_shard(root: Path, recording_id: str, content: ShardContent) -> None:
     for name, dtype in dtypes.items():
         np.save(tmp / f"{name}.npy", np.ascontiguousarray(getattr(content, name), dtype=dtype))
     (tmp / "strings.json").write_text(json.dumps(content.strings))
+    if content.events is not None:
+        np.save(tmp / "events.npy", np.ascontiguousarray(content.events, dtype=np.bool_))
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
 
@@ -207,7 +213,8 @@ def open_shard(root: Path, recording_id: str) -> ShardContent:
     try:
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in SHARD_ARRAYS}
         strings = json.loads((folder / "strings.json").read_text())
+        events = np.load(folder / "events.npy", mmap_mode="r") if (folder / "events.npy").is_file() else None
     except (OSError, ValueError) as err:
         raise DatasetError(f"shard {folder} is unreadable ({err}); rebuild the dataset "
                            "(`sleeplm build-dataset` resumes and rewrites it)") from err
-    return ShardContent(strings=strings, **arrays)
+    return ShardContent(strings=strings, events=events, **arrays)
