@@ -1,0 +1,169 @@
+"""Does the model tie words to signals? Issue 15's goal table for one or more models, in one run.
+
+For each model (a folder or a name) it prints:
+
+* unseen synthetic nights (``sleeplm synth --hours H --ahi 30 --seed S``, seeds never
+  used for training): zero-shot staging kappa (raw and HMM-smoothed), model-only
+  localization by-event F1 (IoU >= 0.3) of "obstructive apnea" against every scored
+  apnea and of "oxygen desaturation" against the desaturations, and text->signal R@10
+  at the stage_event level: *paired* (the query is an epoch's whole caption, only that
+  epoch counts) and *facts* (the query is the caption's plain-word summary; a hit is
+  any of the top 10 epochs whose summary states the same binned facts), with the
+  chance level of each;
+* SC4001 (the evaluation night; never trained or tuned on): zero-shot kappa (raw and
+  HMM) and few-shot kappa (10 labelled epochs per stage), sleep window +-30 min;
+* DREAMS spindles 1-6 (evaluation only): model-only by-event F1 of "sleep spindle"
+  against expert 1;
+* the CPU time to encode an 8-h synthetic night.
+
+Run: ``nice -n 10 .venv/bin/python bench/alignment.py --models assets/models/sleeplm-mini
+runs/r4/best [--seeds 901 902] [--hours 4] [--threads 2] [--skip-real]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from math import comb
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from sleeplm_core.captions.night import caption_night
+from sleeplm_core.captions.words import caption_key, summary_of
+from sleeplm_core.heads.caption_regions import event_types
+from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
+from sleeplm_core.heads.evaluate import intervals_of, paired_recall
+from sleeplm_core.heads.localize import localize
+from sleeplm_core.heads.metrics import event_scores, staging_scores
+from sleeplm_core.heads.models import LoadedModel, resolve_model
+from sleeplm_core.heads.night import EmbeddedNight
+from sleeplm_core.heads.smoothing import SmoothingConfig
+from sleeplm_core.heads.zeroshot import ZeroShotClassifier
+from sleeplm_core.io.load import open_night
+from sleeplm_core.io.recording import STAGES
+from sleeplm_core.train.card import card_staging
+
+REPO = Path(__file__).resolve().parents[1]
+REAL = REPO.parent / "shared" / "data" / "real"
+SC4001 = REAL / "sleep_edf_sc4001"
+DREAMS = REAL / "dreams_spindles"
+DREAMS_RATES = {1: 100, 2: 200, 3: 50, 4: 200, 5: 200, 6: 200}
+QUERIES = {"apnea": "obstructive apnea", "desaturation": "oxygen desaturation",
+           "spindle": "sleep spindle"}
+
+
+def synth(folder: Path, seed: int, hours: float) -> Path:
+    path = folder / f"synth_{seed}_{hours:g}h.edf"
+    if not path.exists():
+        subprocess.run([sys.executable, "-m", "sleeplm_core.cli", "synth", str(path), "--hours",
+                        str(hours), "--ahi", "30", "--seed", str(seed)], check=True,
+                       capture_output=True)
+    return path
+
+
+def zero_shot_kappa(loaded: LoadedModel, vectors: np.ndarray, stages: np.ndarray) -> str:
+    out = []
+    for method in ("none", "hmm"):
+        head = ZeroShotClassifier(scale=loaded.logit_scale, smoothing=SmoothingConfig(method=method))
+        out.append(staging_scores(stages, head.predict(vectors, TextEncoder(loaded.model))[0],
+                                  STAGES).kappa)
+    return f"{out[0]:.3f} / {out[1]:.3f}"
+
+
+def localization_f1(night: EmbeddedNight, rec, loaded: LoadedModel, kind: str) -> str:
+    found = localize(night, QUERIES[kind], TextEncoder(loaded.model))
+    detected = [(r.start, r.end) for r in found.regions]
+    s = event_scores(detected, intervals_of(rec.events, event_types(kind)), 0.3)
+    return f"{s.f1:.3f} (P {s.precision:.2f}, R {s.recall:.2f}, n {len(detected)})"
+
+
+def fact_recall(vectors: np.ndarray, captions: list[str], encode, k: int = 10) -> tuple[float, float]:
+    """R@k of summary queries where any top-k epoch with the same fact key counts, and
+    its chance level (a random top k holds one of the m epochs sharing the key)."""
+    keys = np.array([caption_key(c) for c in captions])
+    summaries = sorted(set(summary_of(c) for c in captions))
+    sim = encode(summaries) @ vectors.T
+    hits, chance = [], []
+    n = len(captions)
+    for row, summary in zip(sim, summaries):
+        same = keys == caption_key(summary)
+        top = np.argsort(-row)[:k]
+        weight = int(same.sum())  # one query per epoch that carries this summary's facts
+        hits += [bool(same[top].any())] * weight
+        chance += [1.0 - comb(n - weight, k) / comb(n, k)] * weight
+    return float(np.mean(hits)), float(np.mean(chance))
+
+
+def synthetic_rows(loaded: LoadedModel, path: Path) -> dict[str, str]:
+    rec, _, epochs = open_night(path)
+    night = EmbeddedNight.from_model(loaded.model, epochs)
+    vectors = night.vectors
+    rows = {"zero-shot kappa raw / HMM": zero_shot_kappa(loaded, vectors, epochs.stages)}
+    for kind in ("apnea", "desaturation"):
+        rows[f"{kind} F1"] = localization_f1(night, rec, loaded, kind)
+    captions = caption_night(rec, epochs, seed=0).level("stage_event")
+    have = np.flatnonzero([c is not None for c in captions])
+    texts = [captions[i] for i in have]
+    paired = paired_recall(vectors[have], texts, TextEncoder(loaded.model), (10,))
+    facts, chance = fact_recall(vectors[have], texts, TextEncoder(loaded.model))
+    rows["R@10 paired (chance)"] = f"{paired.text_to_signal[0]:.3f} ({10 / len(have):.3f})"
+    rows["R@10 facts (chance)"] = f"{facts:.3f} ({chance:.3f})"
+    return rows
+
+
+def dreams_spindles(loaded: LoadedModel) -> str:
+    scores = []
+    for i, rate in DREAMS_RATES.items():
+        rec, _, epochs = open_night(DREAMS / f"excerpt{i}.txt", sfreq=rate,
+                                    events=DREAMS / f"Visual_scoring1_excerpt{i}.txt")
+        night = EmbeddedNight.from_model(loaded.model, epochs)
+        found = localize(night, QUERIES["spindle"], TextEncoder(loaded.model))
+        s = event_scores([(r.start, r.end) for r in found.regions],
+                         intervals_of(rec.events, event_types("spindle")), 0.3)
+        scores.append(s.f1)
+    return " / ".join(f"{f:.2f}" for f in scores) + f" (mean {np.mean(scores):.3f})"
+
+
+def encode_seconds(loaded: LoadedModel, path: Path) -> str:
+    _, _, epochs = open_night(path)
+    start = time.process_time()
+    wall = time.perf_counter()
+    EmbeddedNight.from_model(loaded.model, epochs)
+    return (f"{time.perf_counter() - wall:.1f} s wall, {time.process_time() - start:.1f} s CPU "
+            f"({len(epochs)} epochs)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--models", nargs="+", required=True)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[901, 902])
+    parser.add_argument("--hours", type=float, default=4.0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--skip-real", action="store_true", help="synthetic rows only")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    folder = Path(tempfile.gettempdir()) / "sleeplm-alignment"
+    folder.mkdir(exist_ok=True)
+    nights = {seed: synth(folder, seed, args.hours) for seed in args.seeds}
+    long_night = synth(folder, 903, 8.0)
+    for name in args.models:
+        loaded = resolve_model(name)
+        print(f"\n## {loaded.label} ({name})")
+        for seed, path in nights.items():
+            for row, value in synthetic_rows(loaded, path).items():
+                print(f"synthetic seed {seed}, {row}: {value}")
+        if not args.skip_real:
+            card = card_staging(name, SC4001 / "SC4001E0-PSG.edf", SC4001 / "SC4001EC-Hypnogram.edf")
+            print(f"SC4001 zero-shot kappa raw / HMM: {card.zero_shot.kappa:.3f} / "
+                  f"{card.zero_shot_smoothed.kappa:.3f}; few-shot (10/stage): {card.few_shot.kappa:.3f}")
+            print(f"DREAMS spindles F1, excerpts 1-6: {dreams_spindles(loaded)}")
+        print(f"encode 8-h night: {encode_seconds(loaded, long_night)}")
+
+
+if __name__ == "__main__":
+    main()
