@@ -52,6 +52,15 @@ def test_localize_with_the_model_on_a_synthetic_night(synthetic_edf: Path,
     assert F1_LINE.match(out) and "detected" in out
 
 
+def test_events_file_that_is_the_recording_counts_each_event_once(
+        synthetic_edf: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["eval", "localize", str(synthetic_edf), "--events", str(synthetic_edf),
+            "--type", "apnea", "--method", "file", "--detections", str(synthetic_edf)]
+    assert main(args) == 0
+    match = F1_LINE.match(capsys.readouterr().out)
+    assert match and float(match[1]) == 1.0   # the file's own apneas, each once
+
+
 def test_localize_refuses_a_type_without_reference_events(
         synthetic_edf: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["eval", "localize", str(synthetic_edf), "--events", str(synthetic_edf),

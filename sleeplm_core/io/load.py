@@ -60,7 +60,10 @@ def load_recording(
         raise RecordingError(f"{path}: file not found; check the path")
     rec, embedded = _read_signals(path, sfreq)
     stage_file = _hypnogram(hypnogram) if hypnogram is not None else None
-    _apply_all(rec, embedded, stage_file, [read_scoring(p) for p in _as_list(events)])
+    # the recording's own annotations are already in ``embedded``: naming the file again
+    # as an events file (``--events`` = the EDF+ itself) must not add every event twice
+    extra = [p for p in _as_list(events) if embedded is None or Path(p).resolve() != path.resolve()]
+    _apply_all(rec, embedded, stage_file, [read_scoring(p) for p in extra])
     rec.source["warnings"].extend(_nonfinite_warnings(rec))
     for warning in rec.source["warnings"]:
         log.info("%s: %s", path, warning)
