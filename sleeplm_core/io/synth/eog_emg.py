@@ -23,8 +23,9 @@ from sleeplm_core.io.synth.schedule import NightPlan
 SACCADE_RATE = (0.5, 0.05, 0.0, 0.0, 1.2)
 """Saccades per second by stage (W, N1, N2, N3, REM); REM ones are bunched in phasic bursts."""
 
-SEM_RMS = (8.0, 45.0, 5.0, 0.0, 3.0)
-"""RMS (µV) of slow rolling eye movements (0.15-0.6 Hz) by stage; largest at sleep onset (N1)."""
+SEM_RMS = (8.0, 20.0, 5.0, 0.0, 3.0)
+"""RMS (µV) of slow rolling eye movements (0.15-0.6 Hz) by stage; largest at sleep onset (N1). N1's is
+bounded by DREAMS excerpt 3, whose EOG1-A1 has 14.6 µV RMS at 0.5-2 Hz in N1, EEG included."""
 
 BLINKS_PER_S = 0.25
 """Blink rate in wake (15 per minute)."""
@@ -44,9 +45,7 @@ def _eye_position(plan: NightPlan, fs: float, n: int, phasic: np.ndarray,
     """(horizontal, vertical) saccade potentials after AC coupling; 70 % of saccades are horizontal."""
     rate_s = np.asarray(SACCADE_RATE)[plan.stage_s] * np.where(plan.stage_s == REM, 2.5 * phasic, 1.0)
     rate = per_second_to_rate(rate_s, fs, n)
-    # Sleep REMs sweep wider than waking saccades (often 10-30 degrees), so their steps are larger.
-    size = per_second_to_rate(np.where(plan.stage_s == REM, 100.0, 60.0), fs, n)
-    steps = np.where(rng.random(n) < rate / fs, size * rng.standard_normal(n), 0.0)
+    steps = np.where(rng.random(n) < rate / fs, rng.normal(0.0, 60.0, n), 0.0)
     steps = np.convolve(steps, np.ones(max(1, int(0.04 * fs))) / max(1, int(0.04 * fs)), mode="same")
     decay = np.exp(-1.0 / fs)  # 1-s time constant of the AC-coupled amplifier
     position = lfilter([1.0], [1.0, -decay], steps)

@@ -93,9 +93,9 @@ def draw_variation(age: float, rng: np.random.Generator) -> NightVariation:
     spindle_low = u(10.0, 25.0)
     kc_low = u(75.0, 120.0)
     return NightVariation(
-        eeg_scale=float(np.exp(rng.normal(0.0, 0.16))),
+        eeg_scale=float(np.exp(rng.normal(0.0, 0.12))),
         # Slow-wave amplitude falls by about a quarter per two decades after 30.
-        slow_wave_scale=float(np.clip(np.exp(rng.normal(0.0, 0.15)) * (1.0 - 0.12 * max(decades, 0.0)), 0.55, 1.4)),
+        slow_wave_scale=float(np.clip(np.exp(rng.normal(0.0, 0.10)) * (1.0 - 0.12 * max(decades, 0.0)), 0.55, 1.4)),
         aperiodic_exponent=u(0.9, 1.6),
         alpha_hz=float(np.clip(rng.normal(10.2 - 0.1 * max(decades, 0.0), 0.9), 8.0, 12.5)),
         alpha_scale=float(np.clip(np.exp(rng.normal(0.0, 0.6)), 0.15, 2.5)),
