@@ -113,7 +113,10 @@ def render_eog(eye: np.ndarray, eeg: np.ndarray, horizontal_only: bool, rng: np.
 
 
 def _emg_noise(n: int, fs: float, rng: np.random.Generator) -> np.ndarray:
-    return band_components(rng.standard_normal(n), fs, {"emg": (10.0, fs / 2.0)})["emg"]
+    """Unit-RMS muscle noise from 20 Hz up: surface EMG power lies mostly between 20 and 150 Hz (De Luca 1997,
+    J Appl Biomech 13:135); below 20 Hz a chin lead records movement more than muscle."""
+    low = min(20.0, 0.6 * fs / 2.0)  # low rates (32-64 Hz) keep a band below their Nyquist frequency
+    return band_components(rng.standard_normal(n), fs, {"emg": (low, fs / 2.0)})["emg"]
 
 
 def render_chin_emg(plan: NightPlan, fs: float, rng: np.random.Generator) -> Signal:
