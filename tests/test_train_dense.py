@@ -14,11 +14,13 @@ from test_train import TINY_MODEL, build_tiny_dataset, tiny_config
 from sleeplm_core.captions.words import summary_of
 from sleeplm_core.io.recording import Event
 from sleeplm_core.model.spectral import BAND_EDGES_HZ, PatchSpectrum
-from sleeplm_core.train.config import ConfigError
+from sleeplm_core.train.checkpoint import CheckpointError, init_weights
+from sleeplm_core.train.config import ConfigError, load_config
 from sleeplm_core.train.data import EpochDataset
 from sleeplm_core.train.dense import DENSE_TYPES, event_masks, pool_targets
 from sleeplm_core.train.logbook import read_metrics
 from sleeplm_core.train.loop import train
+from sleeplm_core.train.step import build_model
 from sleeplm_core.train.losses import dense_loss
 
 DENSE_MODEL = {**TINY_MODEL, "signal": {**TINY_MODEL["signal"], "spectral_tokens": True,
@@ -117,3 +119,20 @@ def test_summary_of_returns_the_plain_word_sentence_only() -> None:
     caption = "In words: N2 sleep; obstructive apnea, airflow absent for 18 s. Epoch scored as N2."
     assert summary_of(caption) == "In words: N2 sleep; obstructive apnea, airflow absent for 18 s."
     assert summary_of("EEG delta 70%.") == "EEG delta 70%."
+
+
+def test_a_fine_tune_starts_from_saved_weights_of_the_same_shape(dataset: Path, tmp_path: Path) -> None:
+    train(tiny_config(dataset, tmp_path / "first", 2, f"model_overrides={DENSE_MODEL!r}",
+                      "weights.dense=1.0"), progress=False)
+    saved = tmp_path / "first" / "best"
+    same = build_model(load_config(None, [f"data={dataset}", "out=x", f"model_overrides={DENSE_MODEL!r}",
+                                          "seed=9"]))
+    init_weights(same, saved)
+    reference = build_model(load_config(None, [f"data={dataset}", "out=x",
+                                               f"model_overrides={DENSE_MODEL!r}"]))
+    init_weights(reference, saved)
+    for (name, a), b in zip(same.state_dict().items(), reference.state_dict().values()):
+        assert torch.equal(a, b), name
+    other = build_model(load_config(None, [f"data={dataset}", "out=x", f"model_overrides={TINY_MODEL!r}"]))
+    with pytest.raises(CheckpointError, match="does not fit"):
+        init_weights(other, saved)

@@ -17,6 +17,7 @@ from typing import Any
 import torch
 
 from sleeplm_core.errors import SleepLMError
+from sleeplm_core.model import load_model
 
 
 LAST = "last.pt"
@@ -78,3 +79,19 @@ def load_checkpoint(path: Path, model: torch.nn.Module, optimizer: torch.optim.O
                               "resume with the recipe that created it") from err
     scaler.load_state_dict(payload["scaler"])
     return TrainState(**payload["state"])
+
+
+def init_weights(model: torch.nn.Module, folder: str | Path) -> None:
+    """Start ``model`` from the weights of a ``save_pretrained`` folder (fine-tuning).
+
+    Refused in one line when the folder's model has another shape than the recipe's.
+    """
+    source = load_model(folder).state_dict()
+    own = model.state_dict()
+    mismatched = sorted(k for k in own.keys() | source.keys()
+                        if k not in own or k not in source or source[k].shape != own[k].shape)
+    if mismatched:
+        raise CheckpointError(f"init_from {folder}: its model does not fit the recipe's "
+                              f"({len(mismatched)} tensors differ, e.g. {mismatched[0]}); use "
+                              "the same model and model_overrides it was trained with")
+    model.load_state_dict(source)

@@ -73,6 +73,8 @@ class TrainConfig:
             an epoch is drawn from that level (levels not named weigh 1).
         contrastive_text: "caption" (the whole caption) or "summary" (its plain-word
             summary sentence; needs a frozen MiniLM tower, see ``train.text_cache``).
+        init_from: a ``save_pretrained`` folder whose weights a fresh run starts from
+            (fine-tuning on new data; the model configs must match), or None.
     """
 
     data: str
@@ -100,6 +102,7 @@ class TrainConfig:
     text_tokens: int | None = None
     level_weights: dict[str, float] = field(default_factory=dict)
     contrastive_text: str = "caption"
+    init_from: str | None = None
 
 
 def _build(cls: type, values: dict[str, Any], where: str) -> Any:

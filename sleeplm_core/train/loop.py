@@ -20,7 +20,9 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm.auto import tqdm
 
 from sleeplm_core.train import distributed as dist_util
-from sleeplm_core.train.checkpoint import LAST, TrainState, load_checkpoint, save_checkpoint
+from sleeplm_core.train.checkpoint import (
+    LAST, TrainState, init_weights, load_checkpoint, save_checkpoint,
+)
 from sleeplm_core.train.config import OptimConfig, TrainConfig, config_to_dict
 from sleeplm_core.train.data import Batch, EpochDataset, ResumableSampler, collate, sample_captions
 from sleeplm_core.train.dense import draw_phrases
@@ -150,6 +152,9 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
     if resume:
         state = load_checkpoint(out / LAST, core, optimizer, scaler)
         log.info("resumed at step %d", state.step)
+    elif config.init_from:
+        init_weights(core, config.init_from)
+        log.info("started from the weights of %s", config.init_from)
     objective: torch.nn.Module = Objective(core, active_terms(config.weights), config.length_buckets,
                                           config.caption_fraction, config.text_tokens)
     if info.distributed:
