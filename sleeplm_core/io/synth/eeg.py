@@ -37,7 +37,7 @@ ALPHA_SD_HZ = 0.7
 STAGE_RMS: dict[str, tuple[float, ...]] = {
     #        W     N1    N2    N3    REM
     "pink": (6.8, 5.9, 6.0, 14.0, 5.9),
-    "delta": (5.6, 0.0, 12.7, 26.6, 0.0),
+    "delta": (2.5, 0.0, 12.7, 26.6, 0.0),
     "slow": (0.0, 4.7, 8.7, 8.6, 4.7),
     "theta": (1.0, 3.3, 5.6, 6.3, 3.3),
     "alpha": (3.4, 2.8, 3.6, 4.3, 2.2),
@@ -47,7 +47,9 @@ STAGE_RMS: dict[str, tuple[float, ...]] = {
 """RMS amplitude (µV) of each component per stage at a central site, fitted so that the median band
 RMS per stage of synthetic C3-M2 matches DREAMS excerpts 1-6 (``bench/calibrate.py --suggest``).
 DREAMS has no REM: REM takes the N1 row (AASM: low-amplitude mixed-frequency EEG in both) with alpha
-at 0.8 of N1 (REM alpha is slower and sparser than in wake; AASM Manual v2.6)."""
+at 0.8 of N1 (REM alpha is slower and sparser than in wake; AASM Manual v2.6). Wake delta is 2.5 rather
+than the fitted 5.6: DREAMS's central wake carries eye and movement potentials, which the generator adds
+on its own, and a wake richer in delta than in alpha would have a larger slow-wave share than N2."""
 
 STAGE_STEEP = (0.0, 0.4, 0.4, 1.0, 0.6)
 """Share of the 1/f background drawn with the steeper exponent (+ :data:`STEEPER`) per stage: the aperiodic
@@ -220,7 +222,8 @@ def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVa
     extra = {"alpha": var.arousal_alpha_uv * var.eeg_scale, "beta": AROUSAL_BETA_RMS * var.eeg_scale}
     modulation = _drift(len(plan.stage_s), var.drift_depth, rng)
     modulation["alpha"] = modulation["alpha"] * _eyes_open(plan, var.eyes_open, rng)
-    bursts = _intermittent(plan, rng)
+    # The textbook night (no drift) keeps every stage stationary, intermittency included.
+    bursts = _intermittent(plan, rng) if var.drift_depth > 0 else np.ones(len(plan.stage_s))
     modulation["delta"], modulation["slow"] = modulation["delta"] * bursts, modulation["slow"] * bursts
     gains = stage_gains(plan, {**_site_table(var), "steep": STAGE_STEEP}, extra, fs, n, modulation, var.transition_s)
     shared = rng.standard_normal((2, n))  # [0] feeds the bands, [1] the 1/f background

@@ -138,22 +138,29 @@ def breath_templates(k: int, rate_bpm: float, rng: np.random.Generator) -> tuple
     import neurokit2 as nk
 
     fs = 50
-    flow = np.asarray(nk.rsp_simulate(duration=int((k + 3) * 60 / rate_bpm), sampling_rate=fs,
+    flow = np.asarray(nk.rsp_simulate(duration=int((3 * k + 3) * 60 / rate_bpm), sampling_rate=fs,
                                       respiratory_rate=rate_bpm, method="breathmetrics", noise=0.0,
                                       random_state=_seed(rng)))
     threshold = 0.1 * flow.max()
-    onsets = np.flatnonzero((flow[:-1] < threshold) & (flow[1:] >= threshold))[: k + 1]
+    onsets = np.flatnonzero((flow[:-1] < threshold) & (flow[1:] >= threshold))
     volumes, flows = [], []
     grid = np.linspace(0.0, 1.0, BREATH_POINTS, endpoint=False)
     for start, stop in zip(onsets[:-1], onsets[1:]):
-        cycle = flow[start:stop] - flow[start:stop].mean()  # a breath in returns the air it took
+        cycle = flow[start:stop].copy()
+        cycle[np.abs(cycle) < 0.03 * cycle.max()] = 0.0  # the end-expiratory pause carries no flow
+        out = cycle < 0
+        cycle[out] *= cycle[~out].sum() / max(-cycle[out].sum(), 1e-9)  # a breath out returns the air it took
         cycle = np.interp(grid * len(cycle), np.arange(len(cycle)), cycle)
         volume = np.cumsum(cycle)
         shift = int(np.argmin(volume))  # start each template at end-expiration
         cycle, volume = np.roll(cycle, -shift), np.roll(volume, -shift) - volume.min()
         flows.append(cycle / cycle.max())
         volumes.append(volume / volume.max())
-    return np.array(volumes), np.array(flows)
+    # Keep the k cycles with the fullest inspirations (mean / peak inspiratory flow): breathmetrics also
+    # draws peaked ones, far below a sine's 0.64, whose epochs no longer read as normal breathing.
+    fullness = [f[f > 0].mean() for f in flows]
+    keep = np.sort(np.argsort(fullness)[::-1][:k])
+    return np.array(volumes)[keep], np.array(flows)[keep]
 
 
 def pulse_templates(k: int, rng: np.random.Generator) -> np.ndarray:
