@@ -92,12 +92,15 @@ def test_query_by_example_finds_the_example_epoch(synthetic_night: EmbeddedNight
                      LocalizeConfig(calibration="percentile", threshold=99.0, refine=False))
     assert target in exact.regions[0].epochs
     assert exact.regions[0].cosine == pytest.approx(1.0, abs=1e-5)
-    # Refined bins average every window over them, so the example need not rank first.
+    # Refined bins average every window over them; only the bin where the example's own
+    # window starts is certain to stay on top, and it is one 5-s bin long.
     result = localize(night, "like epoch 40", example,
-                      LocalizeConfig(calibration="percentile", threshold=95.0, top_k=3))
-    assert any(target in r.epochs for r in result.regions)
+                      LocalizeConfig(calibration="percentile", threshold=95.0, top_k=3,
+                                     min_duration=5.0))
+    assert target in result.regions[0].epochs
+    assert result.regions[0].start == night.epochs.starts[target]
     assert all(a.score >= b.score for a, b in zip(result.regions, result.regions[1:]))
-    assert all(r.duration >= 10.0 for r in result.regions)
+    assert all(r.duration >= 5.0 for r in result.regions)
     assert result.fine is not None and result.fine.width == 5.0
     assert len(result.fine.starts) == 6 * len(night.epochs)
 

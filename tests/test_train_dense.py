@@ -136,3 +136,16 @@ def test_a_fine_tune_starts_from_saved_weights_of_the_same_shape(dataset: Path, 
     other = build_model(load_config(None, [f"data={dataset}", "out=x", f"model_overrides={TINY_MODEL!r}"]))
     with pytest.raises(CheckpointError, match="does not fit"):
         init_weights(other, saved)
+
+
+def test_a_probability_track_defaults_to_the_models_operating_point() -> None:
+    from sleeplm_core.heads.localize import LocalizeConfig, Track, find_regions
+
+    probability = np.array([0.05, 0.3, 0.35, 0.05, 0.05, 0.6, 0.05])
+    track = Track(np.arange(7) * 2.0, 2.0, probability, probability, "probability", dense=True,
+                  operating_point=0.25)
+    assert [(r.start, r.end) for r in find_regions(track, LocalizeConfig())] == [(10.0, 12.0), (2.0, 6.0)]
+    plain = Track(track.starts, 2.0, probability, probability, "probability", dense=True)
+    assert [(r.start, r.end) for r in find_regions(plain, LocalizeConfig())] == [(10.0, 12.0)]
+    # an explicit threshold still wins over the model's
+    assert len(find_regions(track, LocalizeConfig(threshold=0.9))) == 0

@@ -241,9 +241,7 @@ def _event_item(night: LoadedNight, e: Event, source: str) -> Item:
 
 def _masked_track(track: Track, starts: np.ndarray, mask: np.ndarray) -> Track:
     epoch_of_bin = np.clip(np.searchsorted(starts, track.starts, side="right") - 1, 0, len(starts) - 1)
-    return Track(track.starts, track.width, track.cosine,
-                 np.where(mask[epoch_of_bin], track.calibrated, -np.inf), track.calibration,
-                 track.dense)
+    return replace(track, calibrated=np.where(mask[epoch_of_bin], track.calibrated, -np.inf))
 
 
 def _relative(track: Track) -> Track:

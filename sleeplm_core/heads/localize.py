@@ -15,7 +15,8 @@
 A night encoded by a model with dense tokens (``EmbeddedNight.has_dense``) skips
 steps 1-3: every dense bin (2 s) gets the cosine of its own embedding with the
 query, and the model's trained sigmoid turns it into the chance that the bin holds
-the event (calibration "probability", threshold 0.5). Its defaults keep single-bin
+the event (calibration "probability", threshold the model's ``dense_threshold``, an
+operating point measured on synthetic tuning nights, 0.5 when none was). Its defaults keep single-bin
 regions (a 1-s spindle lights one or two bins) and bridge one-bin dips; see
 :data:`EPOCH_DEFAULTS` and :data:`DENSE_DEFAULTS`.
 """
@@ -100,11 +101,14 @@ class LocalizeConfig:
         return (DENSE_DEFAULTS if dense else EPOCH_DEFAULTS).calibration
 
     def resolved(self, track: Track) -> LocalizeConfig:
-        """A copy with every None replaced by the default for ``track``."""
+        """A copy with every None replaced by the default for ``track`` (a probability
+        track's default threshold is the model's operating point it carries)."""
         defaults = DENSE_DEFAULTS if track.dense else EPOCH_DEFAULTS
+        default = DEFAULT_THRESHOLDS[track.calibration]
+        if track.calibration == "probability" and track.operating_point is not None:
+            default = track.operating_point
         return replace(self, calibration=track.calibration,
-                       threshold=(DEFAULT_THRESHOLDS[track.calibration]
-                                  if self.threshold is None else self.threshold),
+                       threshold=default if self.threshold is None else self.threshold,
                        min_duration=(defaults.min_duration if self.min_duration is None
                                      else self.min_duration),
                        merge_gap=defaults.merge_gap if self.merge_gap is None else self.merge_gap)
@@ -145,6 +149,7 @@ class Track:
         calibrated: calibrated score per bin.
         calibration: how ``calibrated`` was made (one of :data:`CALIBRATIONS`).
         dense: True for a track of the model's dense bins.
+        operating_point: for a probability track, the model's ``dense_threshold``.
     """
 
     starts: np.ndarray
@@ -153,6 +158,7 @@ class Track:
     calibrated: np.ndarray
     calibration: str = "zscore"
     dense: bool = False
+    operating_point: float | None = None
 
 
 @dataclass(frozen=True)
@@ -233,7 +239,8 @@ def dense_track(night: EmbeddedNight, query_vec: np.ndarray, method: str) -> Tra
         calibrated = calibrate(cosine, method)
     offsets = night.dense_seconds * np.arange(bins)
     bin_starts = (night.epochs.starts[:, None] + offsets).ravel()
-    return Track(bin_starts, night.dense_seconds, cosine, calibrated, method, dense=True)
+    return Track(bin_starts, night.dense_seconds, cosine, calibrated, method, dense=True,
+                 operating_point=night.dense_threshold if method == "probability" else None)
 
 
 def epoch_maxima(values: np.ndarray, n_epochs: int) -> np.ndarray:

@@ -46,6 +46,8 @@ class EmbeddedNight:
             dense time bins, None when the model has no dense tokens.
         dense_seconds: width of one dense bin in seconds (0 without dense vectors).
         probability: the model's dense calibration, None without dense vectors.
+        dense_threshold: the model's operating point on that probability (its default
+            localization threshold).
     """
 
     epochs: EpochSet
@@ -55,6 +57,7 @@ class EmbeddedNight:
     dense: np.ndarray | None = None
     dense_seconds: float = 0.0
     probability: Probability | None = None
+    dense_threshold: float = 0.5
     _windows: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -90,7 +93,8 @@ class EmbeddedNight:
         if not _has_dense(model):
             raise ValueError("dense vectors were given but the model has no dense tokens")
         return cls(epochs, vectors, encode, stride_sec, dense.astype(np.float16, copy=False),
-                   float(model.dense_seconds), model.dense_probability)
+                   float(model.dense_seconds), model.dense_probability,
+                   float(getattr(model, "dense_threshold", 0.5)))
 
     @property
     def has_dense(self) -> bool:

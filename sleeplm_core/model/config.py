@@ -133,6 +133,12 @@ class ModelConfig:
     ``mask_absent_channels=False`` reproduces the released model bit for bit (absent,
     zero-filled channels take part in attention); ``True`` keeps them out of channel
     attention and pooling.
+
+    ``dense_threshold`` is the dense probability at which localization calls a time bin
+    part of the query's event (models with dense tokens). Rare events rarely reach 0.5
+    under a per-bin sigmoid loss, so the value that maximises by-event F1 on synthetic
+    tuning nights is measured after training and stored here (``bench/alignment.py
+    --tune-threshold``).
     """
 
     name: str = "custom"
@@ -145,6 +151,7 @@ class ModelConfig:
     num_caption_channels: int = 5
     mask_absent_channels: bool = True
     init_logit_scale: float = math.log(1 / 0.07)
+    dense_threshold: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": CONFIG_FORMAT, **asdict(self)}

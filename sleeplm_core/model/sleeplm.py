@@ -242,6 +242,11 @@ class SleepLM(nn.Module):
         """Length of one dense time bin (a patch), in seconds."""
         return self.config.signal.patch_size / self.config.signal.sample_rate
 
+    @property
+    def dense_threshold(self) -> float:
+        """Dense probability at which localization calls a bin positive (see ModelConfig)."""
+        return self.config.dense_threshold
+
     def dense_probability(self, cosine: np.ndarray | torch.Tensor) -> np.ndarray:
         """Chance, as trained, that a time bin at this dense-text ``cosine`` holds the
         text's event: sigmoid(scale * cosine + bias)."""
