@@ -17,12 +17,15 @@ For each model (a folder or a name) it prints:
 * the CPU time to encode an 8-h synthetic night.
 
 Run: ``nice -n 10 .venv/bin/python bench/alignment.py --models assets/models/sleeplm-mini
-runs/r4/best [--seeds 901 902] [--hours 4] [--threads 2] [--skip-real]``.
+runs/r4/best [--seeds 901 902] [--hours 4] [--threads 2] [--skip-real] [--tune-threshold]``.
+``--tune-threshold`` first picks a dense model's operating point (``ModelConfig.dense_threshold``)
+on two other synthetic nights and stores it in the model folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -38,7 +41,7 @@ from sleeplm_core.captions.words import caption_key, summary_of
 from sleeplm_core.heads.caption_regions import event_types
 from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
 from sleeplm_core.heads.evaluate import intervals_of, paired_recall
-from sleeplm_core.heads.localize import localize
+from sleeplm_core.heads.localize import LocalizeConfig, localize
 from sleeplm_core.heads.metrics import event_scores, staging_scores
 from sleeplm_core.heads.models import LoadedModel, resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
@@ -54,7 +57,12 @@ SC4001 = REAL / "sleep_edf_sc4001"
 DREAMS = REAL / "dreams_spindles"
 DREAMS_RATES = {1: 100, 2: 200, 3: 50, 4: 200, 5: 200, 6: 200}
 QUERIES = {"apnea": "obstructive apnea", "desaturation": "oxygen desaturation",
-           "spindle": "sleep spindle"}
+           "hypopnea": "hypopnea", "arousal": "arousal", "spindle": "sleep spindle"}
+EVERY_REGION = 100_000
+"""top_k for scoring: every region the threshold passes counts (the app shows the best 10)."""
+TUNING_SEEDS = (950, 951)
+"""Synthetic nights for the dense operating point; never the evaluation seeds."""
+THRESHOLDS = np.round(np.arange(0.05, 0.55, 0.05), 2)
 
 
 def synth(folder: Path, seed: int, hours: float) -> Path:
@@ -75,11 +83,27 @@ def zero_shot_kappa(loaded: LoadedModel, vectors: np.ndarray, stages: np.ndarray
     return f"{out[0]:.3f} / {out[1]:.3f}"
 
 
-def localization_f1(night: EmbeddedNight, rec, loaded: LoadedModel, kind: str) -> str:
-    found = localize(night, QUERIES[kind], TextEncoder(loaded.model))
+def localization_f1(night: EmbeddedNight, rec, loaded: LoadedModel, kind: str,
+                    threshold: float | None = None) -> tuple[float, str]:
+    found = localize(night, QUERIES[kind], TextEncoder(loaded.model),
+                     LocalizeConfig(threshold=threshold, top_k=EVERY_REGION))
     detected = [(r.start, r.end) for r in found.regions]
     s = event_scores(detected, intervals_of(rec.events, event_types(kind)), 0.3)
-    return f"{s.f1:.3f} (P {s.precision:.2f}, R {s.recall:.2f}, n {len(detected)})"
+    return s.f1, f"{s.f1:.3f} (P {s.precision:.2f}, R {s.recall:.2f}, n {len(detected)})"
+
+
+def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> float:
+    """The dense probability that maximises mean by-event F1 over the synthetic event
+    kinds of the tuning nights; printed as a table."""
+    nights = [(open_night(p)[0], EmbeddedNight.from_model(loaded.model, open_night(p)[2])) for p in paths]
+    kinds = [k for k in QUERIES if k != "spindle"] + ["spindle"]
+    means = []
+    for t in THRESHOLDS:
+        f1 = [localization_f1(night, rec, loaded, kind, float(t))[0]
+              for rec, night in nights for kind in kinds]
+        means.append(float(np.mean(f1)))
+        print(f"threshold {t:.2f}: mean F1 {means[-1]:.3f} over {', '.join(kinds)}")
+    return float(THRESHOLDS[int(np.argmax(means))])
 
 
 def fact_recall(vectors: np.ndarray, captions: list[str], encode, k: int = 10) -> tuple[float, float]:
@@ -104,8 +128,8 @@ def synthetic_rows(loaded: LoadedModel, path: Path) -> dict[str, str]:
     night = EmbeddedNight.from_model(loaded.model, epochs)
     vectors = night.vectors
     rows = {"zero-shot kappa raw / HMM": zero_shot_kappa(loaded, vectors, epochs.stages)}
-    for kind in ("apnea", "desaturation"):
-        rows[f"{kind} F1"] = localization_f1(night, rec, loaded, kind)
+    for kind in ("apnea", "desaturation", "spindle"):
+        rows[f"{kind} F1"] = localization_f1(night, rec, loaded, kind)[1]
     captions = caption_night(rec, epochs, seed=0).level("stage_event")
     have = np.flatnonzero([c is not None for c in captions])
     texts = [captions[i] for i in have]
@@ -122,7 +146,8 @@ def dreams_spindles(loaded: LoadedModel) -> str:
         rec, _, epochs = open_night(DREAMS / f"excerpt{i}.txt", sfreq=rate,
                                     events=DREAMS / f"Visual_scoring1_excerpt{i}.txt")
         night = EmbeddedNight.from_model(loaded.model, epochs)
-        found = localize(night, QUERIES["spindle"], TextEncoder(loaded.model))
+        found = localize(night, QUERIES["spindle"], TextEncoder(loaded.model),
+                         LocalizeConfig(top_k=EVERY_REGION))
         s = event_scores([(r.start, r.end) for r in found.regions],
                          intervals_of(rec.events, event_types("spindle")), 0.3)
         scores.append(s.f1)
@@ -145,6 +170,9 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=4.0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--skip-real", action="store_true", help="synthetic rows only")
+    parser.add_argument("--tune-threshold", action="store_true",
+                        help="measure the dense operating point on synthetic tuning nights "
+                             "(seeds 950, 951) and write it into each model folder's config.json")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     folder = Path(tempfile.gettempdir()) / "sleeplm-alignment"
@@ -154,6 +182,13 @@ def main() -> None:
     for name in args.models:
         loaded = resolve_model(name)
         print(f"\n## {loaded.label} ({name})")
+        if args.tune_threshold and getattr(loaded.model, "has_dense", False):
+            best = tune_threshold(loaded, [synth(folder, s, args.hours) for s in TUNING_SEEDS])
+            config = Path(name) / "config.json"
+            data = json.loads(config.read_text())
+            config.write_text(json.dumps({**data, "dense_threshold": best}, indent=2) + "\n")
+            print(f"dense_threshold {best:.2f} written to {config}")
+            loaded = resolve_model(name)
         for seed, path in nights.items():
             for row, value in synthetic_rows(loaded, path).items():
                 print(f"synthetic seed {seed}, {row}: {value}")
