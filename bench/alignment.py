@@ -165,7 +165,7 @@ def encode_seconds(loaded: LoadedModel, path: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--models", nargs="+", required=True)
+    parser.add_argument("--models", nargs="+", default=["assets/models/sleeplm-mini"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[901, 902])
     parser.add_argument("--hours", type=float, default=4.0)
     parser.add_argument("--threads", type=int, default=2)
