@@ -57,6 +57,9 @@ def test_wordpiece_round_trip_and_padding() -> None:
     assert ids[1, -1] == tok.pad_id  # padded to the longer text
     assert tok.decode(ids[0].tolist()) == "deep sleep with slow waves"
     assert tok.encode("word " * 40).shape[1] == 16
+    text = "in words: normal heart rate; saturation falling (12 %), low."
+    wide = WordPieceTokenizer(context_length=64, folder=minilm_path())
+    assert wide.decode(wide.encode(text)[0].tolist()) == "in words: normal heart rate; saturation falling (12%), low."
 
 
 def test_curly_quotes_fullwidth_and_ligatures_read_as_plain_text(clip: ClipTokenizer) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sleeplm_core.captions.grammar import sentences
+from sleeplm_core.captions.words import SUMMARY_LEAD
 from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.errors import SleepLMError
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -129,6 +130,9 @@ def _measured_text(measured: dict[str, float], features: pd.DataFrame, idx: np.n
 
 
 def _quoted(captions: Sequence[str], limit: int) -> tuple[str, ...]:
-    counts = Counter(s for c in captions for s in sentences(c)
-                     if s and not any(ch.isdigit() for ch in s))
+    # the summary's lead ("In words:") is a training marker, not something the model says
+    lead = SUMMARY_LEAD.lower()
+    said = (s[len(lead):].strip() if s.lower().startswith(lead) else s
+            for c in captions for s in sentences(c))
+    counts = Counter(s for s in said if s and not any(ch.isdigit() for ch in s))
     return tuple(s for s, _ in counts.most_common(limit))

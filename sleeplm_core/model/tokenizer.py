@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -171,7 +172,12 @@ class WordPieceTokenizer:
                          return_tensors="pt")["input_ids"]
 
     def decode(self, ids: Sequence[int]) -> str:
-        return self._tok.decode(_until_end(ids, self.eot_id), skip_special_tokens=True).strip()
+        text = self._tok.decode(_until_end(ids, self.eot_id), skip_special_tokens=True).strip()
+        # WordPiece decoding puts a space before every punctuation mark ("rate ; low")
+        return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text).replace("( ", "(")
+
+
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([;:,.%)?!])")
 
 
 def _until_end(ids: Sequence[int], eot_id: int) -> list[int]:
