@@ -207,3 +207,12 @@ def test_labels_csv_by_epoch_or_time(tmp_path: Path) -> None:
     assert read_labels_csv(tmp_path / "b.csv", starts) == [(1, "W"), (9, "N3")]
     with pytest.raises(FewShotError, match="outside"):
         read_labels_csv(tmp_path / "c.csv", starts)
+
+
+def test_insights_quote_the_model_without_the_summary_lead() -> None:
+    from sleeplm_core.heads.insights import _quoted
+
+    captions = ["in words: normal heart rate; saturation falling. heart rate 60 bpm.",
+                "In words: normal heart rate; saturation falling. Regular rhythm."]
+    # the shared sentence comes first, numbers are never quoted, the lead is dropped
+    assert _quoted(captions, 3) == ("normal heart rate; saturation falling.", "Regular rhythm.")
