@@ -19,7 +19,9 @@ from sleeplm_core.model.config import MODALITIES, ModelConfig
 from sleeplm_core.model.decoder import CaptionDecoder, DecoderState
 from sleeplm_core.model.generation import Caption, beam_search, greedy
 from sleeplm_core.model.reconstruction import SignalReconstructionHead
-from sleeplm_core.model.signal_encoder import SignalEncoder, flatten_patch_mask, present_channels
+from sleeplm_core.model.signal_encoder import (
+    SignalEncoder, SignalEncoding, flatten_patch_mask, present_channels,
+)
 from sleeplm_core.model.text_towers import ClipTextTower, MiniLMTextTower, TextDecodeState, minilm_path
 from sleeplm_core.model.tokenizer import ClipTokenizer, Tokenizer, WordPieceTokenizer
 
@@ -224,13 +226,17 @@ class SleepLM(nn.Module):
         ``mask``: bool [C] or [N, C], True = channel present (see :meth:`forward`).
         Runs without gradients, in eval mode, with bf16 autocast on a GPU.
         """
+        out = [F.normalize(enc.embedding.float(), dim=-1).cpu()
+               for enc in self._encodings(epochs, mask, batch_size)]
+        return torch.cat(out) if out else torch.zeros(0, self.config.embed_dim)
+
+    def _encodings(self, epochs: Epochs, mask: np.ndarray | torch.Tensor | None,
+                   batch_size: int) -> Iterator[SignalEncoding]:
+        """The encoder's outputs batch by batch, without gradients, in eval mode."""
         encoder = self.biosignals if self._compiled_encoder is None else self._compiled_encoder
-        out = []
         with self._inference():
             for x, m in self._batches(epochs, mask, batch_size):
-                emb = encoder(x, self._channel_mask(x, m)).embedding
-                out.append(F.normalize(emb.float(), dim=-1).cpu())
-        return torch.cat(out) if out else torch.zeros(0, self.config.embed_dim)
+                yield encoder(x, self._channel_mask(x, m))
 
     @property
     def has_dense(self) -> bool:
@@ -247,11 +253,14 @@ class SleepLM(nn.Module):
         """Dense probability at which localization calls a bin positive (see ModelConfig)."""
         return self.config.dense_threshold
 
+    def _require_dense(self) -> None:
+        if not self.has_dense:
+            raise ModelError("this model has no dense tokens; use a model trained with dense_tokens")
+
     def dense_probability(self, cosine: np.ndarray | torch.Tensor) -> np.ndarray:
         """Chance, as trained, that a time bin at this dense-text ``cosine`` holds the
         text's event: sigmoid(scale * cosine + bias)."""
-        if not self.has_dense:
-            raise ModelError("this model has no dense tokens; use a model trained with dense_tokens")
+        self._require_dense()
         scale, bias = float(self.dense_logit_scale.detach().exp()), float(self.dense_logit_bias.detach())
         return 1.0 / (1.0 + np.exp(-(scale * np.asarray(cosine, dtype=np.float64) + bias)))
 
@@ -259,15 +268,11 @@ class SleepLM(nn.Module):
                           batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
         """Epoch embeddings [N, E] and patch-time embeddings [N, T, E] (T = 15 for 2-s
         patches), both L2-normalised float32 on the CPU, from one encoder pass."""
-        if not self.has_dense:
-            raise ModelError("this model has no dense tokens; use a model trained with dense_tokens")
-        encoder = self.biosignals if self._compiled_encoder is None else self._compiled_encoder
+        self._require_dense()
         epochs_out, dense_out = [], []
-        with self._inference():
-            for x, m in self._batches(epochs, mask, batch_size):
-                enc = encoder(x, self._channel_mask(x, m))
-                epochs_out.append(F.normalize(enc.embedding.float(), dim=-1).cpu())
-                dense_out.append(F.normalize(enc.dense.float(), dim=-1).cpu())
+        for enc in self._encodings(epochs, mask, batch_size):
+            epochs_out.append(F.normalize(enc.embedding.float(), dim=-1).cpu())
+            dense_out.append(F.normalize(enc.dense.float(), dim=-1).cpu())
         if not epochs_out:
             t = self.config.signal.num_patches
             return torch.zeros(0, self.config.embed_dim), torch.zeros(0, t, self.config.embed_dim)
