@@ -95,7 +95,10 @@ def localization_f1(night: EmbeddedNight, rec, loaded: LoadedModel, kind: str,
 def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> float:
     """The dense probability that maximises mean by-event F1 over the synthetic event
     kinds of the tuning nights; printed as a table."""
-    nights = [(open_night(p)[0], EmbeddedNight.from_model(loaded.model, open_night(p)[2])) for p in paths]
+    nights = []
+    for path in paths:
+        rec, _, epochs = open_night(path)
+        nights.append((rec, EmbeddedNight.from_model(loaded.model, epochs)))
     kinds = [k for k in QUERIES if k != "spindle"] + ["spindle"]
     means = []
     for t in THRESHOLDS:

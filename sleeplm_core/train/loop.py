@@ -205,7 +205,7 @@ def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
 def _dense_inputs(run: Run, index: np.ndarray,
                   rng: np.random.Generator) -> tuple[torch.Tensor, ...] | None:
     """Targets and phrases of the dense term (None when the run does not train it)."""
-    if run.config.weights.dense == 0 or not getattr(run.core, "has_dense", False):
+    if run.config.weights.dense == 0:  # preflight made sure a dense weight has a dense model
         return None
     dev = run.info.device
     masks, known = run.train_set.event_targets(index)
