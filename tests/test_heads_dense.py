@@ -108,6 +108,9 @@ def test_regions_are_runs_of_bins_at_the_probability_threshold(calibrated: Sleep
     dense[20, 9] = q                                 # this one: merged (gap 2 s)
     dense[30, 14] = _with_cosine(q, 0.88, 2)         # p 0.12: never a region
     dense[40, 0] = dense[40, 3] = q                  # two dark bins between: gap 4 s, split
+    dense[45, 5] = q                                 # a core bin ...
+    dense[45, 6] = _with_cosine(q, 0.894, 3)         # ... grows over its p 0.35 neighbour
+    dense[35, 2] = _with_cosine(q, 0.894, 4)         # p 0.35 alone seeds nothing
     planted = EmbeddedNight(night.epochs, night.vectors, None, dense=dense.astype(np.float16),
                             dense_seconds=2.0, probability=calibrated.dense_probability)
     start = night.epochs.starts
@@ -116,7 +119,11 @@ def test_regions_are_runs_of_bins_at_the_probability_threshold(calibrated: Sleep
     assert result.fine.dense and result.fine.width == 2.0 and len(result.fine.starts) == n * bins
     spans = sorted((r.start, r.end) for r in result.regions)
     assert spans == [(start[10] + 6, start[10] + 10), (start[20] + 14, start[20] + 20),
-                     (start[40], start[40] + 2), (start[40] + 6, start[40] + 8)]
+                     (start[40], start[40] + 2), (start[40] + 6, start[40] + 8),
+                     (start[45] + 10, start[45] + 14)]
+    assert result.config.extend == 0.5
+    core = find_regions(result.fine, LocalizeConfig(extend=1.0))
+    assert (start[45] + 10, start[45] + 12) in [(r.start, r.end) for r in core]
     best = max(r.score for r in result.regions)
     assert best == pytest.approx(1 / (1 + np.exp(-10.0)), rel=1e-3)
     assert result.epochs.calibrated[10] == pytest.approx(best)
@@ -155,7 +162,8 @@ def test_eval_localize_uses_the_dense_bins_of_a_dense_model(
     assert main(args + ["--calibration", "zscore", "--threshold", "2.5"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("by-event F1: ") and "detected 0," not in out[0]
-    assert out[1] == "track: dense bins of 2 s; zscore >= 2.5, min duration 0 s, merge gap 2 s"
+    assert out[1] == ("track: dense bins of 2 s; zscore >= 2.5, grown to 0.5 x threshold, "
+                      "min duration 0 s, merge gap 2 s")
 
 
 def test_app_night_with_a_dense_model_caches_and_localizes(folder: Path,

@@ -90,7 +90,7 @@ def _found(args: argparse.Namespace, epochs: EpochSet) -> tuple[list[tuple[float
         raise SleepLMError("--method similarity needs --query TEXT")
     config = LocalizeConfig(calibration=args.calibration, threshold=args.threshold,
                             min_duration=args.min_duration, merge_gap=args.merge_gap,
-                            top_k=args.top_k)
+                            extend=args.extend, top_k=args.top_k)
     found = localize(_embed(loaded, epochs, "encoding"), args.query,
                      TextEncoder(loaded.model), config)
     return [(r.start, r.end) for r in found.regions], _track_line(found)
@@ -101,7 +101,8 @@ def _track_line(found: Localization) -> str:
     c, track = found.config, found.fine if found.fine is not None else found.epochs
     kind = ("dense" if track.dense else "window" if found.fine is not None else "epoch")
     return (f"track: {kind} bins of {track.width:g} s; {c.calibration} >= {c.threshold:g}, "
-            f"min duration {c.min_duration:g} s, merge gap {c.merge_gap:g} s")
+            f"grown to {c.extend:g} x threshold, min duration {c.min_duration:g} s, "
+            f"merge gap {c.merge_gap:g} s")
 
 
 def _localize(args: argparse.Namespace) -> int:
@@ -203,6 +204,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--merge-gap", type=float,
                    help=f"merge regions at most this far apart, seconds (default "
                         f"{dense.merge_gap:g} on dense bins, {epoch.merge_gap:g} otherwise)")
+    p.add_argument("--extend", type=float,
+                   help=f"regions grow over bins scoring at least this fraction of the "
+                        f"threshold (default {dense.extend:g} on dense bins, "
+                        f"{epoch.extend:g} otherwise)")
     p.add_argument("--top-k", type=int, default=1000, help="regions kept")
     p.add_argument("--iou", type=float, default=0.3, help="IoU needed for a match")
     p.set_defaults(func=_localize)

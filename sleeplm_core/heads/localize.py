@@ -8,9 +8,11 @@
    ``stride_sec`` seconds inside them: each ``stride_sec`` bin gets the mean
    cosine of the windows that cover it. Window embeddings are encoded on demand
    (a few hundred ms per query on two cores) unless the night precomputed them.
-4. Bins at or above the threshold form runs; runs closer than ``merge_gap`` are
-   merged, runs shorter than ``min_duration`` dropped, and the ``top_k`` runs with
-   the highest peak score are returned as regions.
+4. Bins at or above the threshold seed runs, which grow over the neighbouring bins
+   at or above ``extend`` times the threshold (hysteresis, as spindle and event
+   detectors do: an event's edges score lower than its core); runs closer than
+   ``merge_gap`` are merged, runs shorter than ``min_duration`` dropped, and the
+   ``top_k`` runs with the highest peak score are returned as regions.
 
 A night encoded by a model with dense tokens (``EmbeddedNight.has_dense``) skips
 steps 1-3: every dense bin (2 s) gets the cosine of its own embedding with the
@@ -49,19 +51,27 @@ class TrackDefaults:
         calibration: calibration of the track.
         min_duration: shortest region kept, seconds.
         merge_gap: runs at most this far apart are merged, seconds.
+        extend: a run grows over neighbouring bins scoring at least this fraction of
+            the threshold (1: no growth).
     """
 
     calibration: str
     min_duration: float
     merge_gap: float
+    extend: float
 
 
-EPOCH_DEFAULTS = TrackDefaults("zscore", 10.0, 10.0)
+EPOCH_DEFAULTS = TrackDefaults("zscore", 10.0, 10.0, 1.0)
 """Epoch and shifted-window tracks: a 30-s embedding cannot resolve shorter regions."""
 
-DENSE_DEFAULTS = TrackDefaults("probability", 0.0, 2.0)
+DENSE_DEFAULTS = TrackDefaults("probability", 0.0, 2.0, 0.5)
 """Dense tracks (2-s bins): any run of bins counts (spindles last 0.5-2 s, so a 10-s
-floor would drop them all), and a single sub-threshold bin inside an event is bridged."""
+floor would drop them all), a single sub-threshold bin inside an event is bridged, and
+runs grow down to half the threshold. On the synthetic tuning nights (seeds 950, 951)
+growth raised by-event F1 at IoU 0.3 with the release 3 model from 0.81 to 0.90
+(apnea), 0.36 to 0.50 (desaturation) and 0.77 to 0.89 (hypopnea): the model's
+probability is highest in an event's core, and regions cut at the core's edges were
+too short to overlap the scored event."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,8 @@ class LocalizeConfig:
         threshold: calibrated score a bin needs (z units, percentile 0-100, or probability).
         min_duration: shortest region kept, in seconds.
         merge_gap: regions separated by at most this many seconds are merged.
+        extend: regions grow over neighbouring bins scoring at least ``extend`` x
+            ``threshold`` (1: no growth; meaningful for zscore and probability).
         top_k: regions returned, best first.
         dense: use the night's dense bins when it has them (False: epochs and windows).
         refine: use shifted windows below the epoch when the night has an encoder
@@ -88,6 +100,7 @@ class LocalizeConfig:
     threshold: float | None = None
     min_duration: float | None = None
     merge_gap: float | None = None
+    extend: float | None = None
     top_k: int = 10
     dense: bool = True
     refine: bool = True
@@ -111,7 +124,8 @@ class LocalizeConfig:
                        threshold=default if self.threshold is None else self.threshold,
                        min_duration=(defaults.min_duration if self.min_duration is None
                                      else self.min_duration),
-                       merge_gap=defaults.merge_gap if self.merge_gap is None else self.merge_gap)
+                       merge_gap=defaults.merge_gap if self.merge_gap is None else self.merge_gap,
+                       extend=defaults.extend if self.extend is None else self.extend)
 
 
 @dataclass(frozen=True)
@@ -281,7 +295,10 @@ def find_regions(track: Track, config: LocalizeConfig) -> list[Region]:
     """Threshold, merge, filter and rank the runs of a track (epochs left empty);
     None settings take the defaults of the track's kind and calibration."""
     config = config.resolved(track)
-    above = _contiguous_runs(track, track.calibrated >= config.threshold)
+    # growth needs a positive threshold to scale (a z threshold may be <= 0)
+    low = config.threshold * config.extend if config.threshold > 0 else config.threshold
+    grown = _contiguous_runs(track, track.calibrated >= low)
+    above = [(a, b) for a, b in grown if track.calibrated[a:b].max() >= config.threshold]
     spans = _merge([(track.starts[a], track.starts[b - 1] + track.width, a, b) for a, b in above],
                    config.merge_gap)
     regions = [Region(start=float(s), end=float(e),
