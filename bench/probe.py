@@ -14,15 +14,27 @@ The ratio synthetic-trained kappa / YASA kappa measures how much of what a
 real-data model knows the synthetic nights teach. Time-of-night features are
 dropped: DREAMS excerpts are 30-min cuts whose position in the night is unknown.
 
-Run: ``nice -n 10 .venv/bin/python bench/probe.py [--nights 6] [--hours 8]
-[--eog] [--profile random] [--extra REC.edf:HYP.edf ...]``. ``--extra`` scores
-recordings that are not in the repo (EDF + hypnogram read by ``load_recording``).
+One set of 6 training nights is noisy (SC4001 moved by 0.3 between two seed
+sets of one generator), so ``--seed-sets 1000 2000 3000`` trains one classifier
+per set (nights ``seed``, ``seed+1``, ...) and prints every set's kappas and
+their mean and spread. Each synthetic night's features and YASA readings are
+cached under ``--cache`` (default ``/tmp/sleeplm-probe-cache``), keyed by a
+hash of the generator's source files plus seed, hours, profile and channels,
+so a rerun with an unchanged generator only refits the classifiers.
+
+Run: ``nice -n 19 .venv/bin/python bench/probe.py [--nights 6] [--seed-sets 1000
+2000 3000] [--hours 8] [--eog] [--profile random] [--extra REC.edf:HYP.edf ...]``.
+``--extra`` scores recordings that are not in the repo (EDF + hypnogram read by
+``load_recording``).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
+import pickle
+import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +49,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from tqdm import tqdm
 
-from sleeplm_core.heads.evaluate import sleep_window
+from sleeplm_core.io.stages import sleep_window
 from sleeplm_core.io.load import load_recording
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Recording
 from sleeplm_core.io.synth import SynthConfig, synth_night
@@ -52,6 +64,8 @@ DREAMS_RK_TO_STAGE = {5: 0, 3: 1, 2: 2, 1: 3, 0: 3, 4: 4}
 YASA_TO_STAGE = {"WAKE": 0, "N1": 1, "N2": 2, "N3": 3, "REM": 4}
 EEG_PREFERENCE = ("C4-M1", "C3-M2", "Fpz-Cz", "Pz-Oz", "EEG Fpz-Cz")
 EOG_PREFERENCE = ("E1-M2", "E2-M1", "EOG horizontal")
+GENERATOR = REPO / "sleeplm_core" / "io" / "synth"
+DEFAULT_CACHE = Path("/tmp/sleeplm-probe-cache")
 
 
 @dataclass
@@ -107,25 +121,80 @@ def _yasa_all_channels(rec: Recording) -> tuple[np.ndarray, np.ndarray] | None:
     return night.labels[:n], predicted[:n]
 
 
-def synthetic_nights(n: int, hours: float, profile: str, with_eog: bool,
-                     seed0: int) -> tuple[list[Night], list[tuple[np.ndarray, np.ndarray]]]:
-    """Synthetic training nights (seeds ``seed0``..; nights whose montage lacks the channels are
-    skipped) and (true, YASA's) stages of those that have EEG, EOG and chin EMG, scored with all three."""
-    nights: list[Night] = []
-    full: list[tuple[np.ndarray, np.ndarray]] = []
+def generator_hash() -> str:
+    """Hash of the generator's source (every file under ``sleeplm_core/io/synth``), so that an
+    uncommitted change gets its own cache entries; the git commit is printed beside it."""
+    digest = hashlib.sha256()
+    for path in sorted(GENERATOR.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".json"):
+            digest.update(path.relative_to(GENERATOR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _git_commit() -> str:
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", str(GENERATOR)],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+uncommitted" if dirty else "")
+
+
+@dataclass
+class SynthNight:
+    """What the probe keeps of one synthetic night (cached): its features, labels and YASA's readings."""
+
+    seed: int
+    features: pd.DataFrame | None
+    """None when the night's montage lacks the probe's channels (the night is skipped)."""
+    labels: np.ndarray | None = None
+    yasa_same: np.ndarray | None = None
+    """YASA's stages on the probe's own channels."""
+    yasa_full: tuple[np.ndarray, np.ndarray] | None = None
+    """(true, YASA's) stages with EEG + EOG + chin EMG, when the montage has them."""
+
+
+def synthetic_night(seed: int, hours: float, profile: str, with_eog: bool, cache: Path | None) -> SynthNight:
+    """One synthetic night's probe material, from the cache when this generator has made it before."""
+    key = f"{generator_hash()}-seed{seed}-{hours:g}h-{profile}-{'eeg_eog' if with_eog else 'eeg'}.pkl"
+    path = cache / key if cache else None
+    if path is not None and path.exists():
+        with path.open("rb") as f:
+            stored = pickle.load(f)
+        return SynthNight(**stored) if isinstance(stored, dict) else stored
+    rec = synth_night(SynthConfig(hours=hours, seed=seed, **_profile_kwargs(profile)))
+    night = _from_recording(f"synth-{seed}", rec, rec.stages.astype(int), with_eog)
+    if night is None:
+        item = SynthNight(seed, None)
+    else:
+        table, predicted = staged(night)
+        item = SynthNight(seed, table, night.labels, predicted, _yasa_all_channels(rec))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(vars(item), f)  # a plain dict: readable from any script
+        tmp.replace(path)
+    return item
+
+
+def synthetic_nights(n: int, hours: float, profile: str, with_eog: bool, seed0: int,
+                     cache: Path | None = None) -> list[SynthNight]:
+    """``n`` synthetic training nights from seed ``seed0`` on (nights whose montage lacks the channels
+    are skipped)."""
+    nights: list[SynthNight] = []
     seed = seed0
-    with tqdm(total=n, desc="synthetic nights", unit="night") as bar:
+    with tqdm(total=n, desc=f"synthetic nights from {seed0}", unit="night") as bar:
         while len(nights) < n:
-            rec = synth_night(SynthConfig(hours=hours, seed=seed, **_profile_kwargs(profile)))
-            night = _from_recording(f"synth-{seed}", rec, rec.stages.astype(int), with_eog)
+            item = synthetic_night(seed, hours, profile, with_eog, cache)
             seed += 1
-            if night is not None:
-                nights.append(night)
+            if item.features is not None:
+                nights.append(item)
                 bar.update()
-                all_channels = _yasa_all_channels(rec)
-                if all_channels is not None:
-                    full.append(all_channels)
-    return nights, full
+    return nights
 
 
 def _profile_kwargs(profile: str) -> dict:
@@ -159,16 +228,49 @@ def recording_night(name: str, path: Path, hypnogram: Path | None, with_eog: boo
     return night
 
 
-def features(night: Night) -> pd.DataFrame:
-    """YASA's SleepStaging features of the night's channels, without the time-of-night columns."""
+def staged(night: Night) -> tuple[pd.DataFrame, np.ndarray]:
+    """YASA's SleepStaging features of the night's channels (without the time-of-night columns) and
+    YASA's own stages from the same feature pass."""
     staging = yasa.SleepStaging(night.raw, eeg_name=night.eeg, eog_name=night.eog)
     table = staging.get_features()
-    return table.drop(columns=[c for c in ("time_hour", "time_norm") if c in table])
+    predicted = np.array([YASA_TO_STAGE[str(s)] for s in staging.predict().hypno.to_numpy()])
+    return table.drop(columns=[c for c in ("time_hour", "time_norm") if c in table]), predicted
+
+
+def features(night: Night) -> pd.DataFrame:
+    return staged(night)[0]
 
 
 def yasa_predict(night: Night) -> np.ndarray:
-    staging = yasa.SleepStaging(night.raw, eeg_name=night.eeg, eog_name=night.eog)
-    return np.array([YASA_TO_STAGE[str(s)] for s in staging.predict().hypno.to_numpy()])
+    return staged(night)[1]
+
+
+def real_staged(night: Night, source: Path | None, cache: Path | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`staged` for a real night, cached by the night's name, file size and mtime."""
+    if cache is None or source is None or not source.exists():
+        return staged(night)
+    stat = source.stat()
+    tag = hashlib.sha256(f"{night.name}|{source}|{stat.st_size}|{stat.st_mtime_ns}|{night.eeg}|{night.eog}|"
+                         f"{yasa.__version__}".encode()).hexdigest()[:16]
+    path = cache / f"real-{tag}.pkl"
+    if path.exists():
+        with path.open("rb") as f:
+            return pickle.load(f)
+    result = staged(night)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        pickle.dump(result, f)
+    return result
+
+
+def fit(nights: list[SynthNight], c: float):
+    """Standardised, class-balanced multinomial logistic regression on the nights' features."""
+    x = pd.concat([n.features for n in nights])
+    y = np.concatenate([n.labels[: len(n.features)] for n in nights])
+    keep = y >= 0
+    clf = make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=3000, class_weight="balanced"))
+    clf.fit(x.to_numpy()[keep], y[keep])
+    return clf, float(cohen_kappa_score(y[keep], clf.predict(x.to_numpy()[keep])))
 
 
 def kappa(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, int]:
@@ -179,61 +281,85 @@ def kappa(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nights", type=int, default=6, help="synthetic training nights")
+    parser.add_argument("--nights", type=int, default=6, help="synthetic training nights per seed set")
     parser.add_argument("--hours", type=float, default=8.0)
     parser.add_argument("--profile", default="random", help="montage profile of the training nights")
-    parser.add_argument("--seed", type=int, default=1000, help="seed of the first training night")
+    parser.add_argument("--seed-sets", type=int, nargs="+", default=[1000, 2000, 3000], metavar="SEED",
+                        help="first seed of each independent set of training nights (one classifier per set)")
+    parser.add_argument("--seed", type=int, help="a single seed set (same as --seed-sets SEED)")
     parser.add_argument("--eog", action="store_true", help="EEG + EOG instead of EEG only (skips DREAMS)")
     parser.add_argument("--c", type=float, default=0.1, help="inverse L2 strength of the logistic regression")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
+                        help="folder for cached features (keyed by generator source hash, seed and settings)")
+    parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--no-real", action="store_true",
+                        help="only YASA on the synthetic nights (no classifier, no real nights)")
     parser.add_argument("--extra", nargs="*", default=[], metavar="REC[:HYP]", help="more real nights to score")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     warnings.filterwarnings("ignore")
     mne.set_log_level("ERROR")
+    cache = None if args.no_cache else args.cache
+    seed_sets = [args.seed] if args.seed is not None else args.seed_sets
+    chans = "EEG + EOG" if args.eog else "EEG only"
+    print(f"probe: generator {_git_commit()} (source hash {generator_hash()}), {len(seed_sets)} seed set(s) "
+          f"{' '.join(map(str, seed_sets))} x {args.nights} synthetic nights x {args.hours:g} h (profile "
+          f"{args.profile}), {chans}, logistic regression C={args.c}")
 
-    train, yasa_full = synthetic_nights(args.nights, args.hours, args.profile, args.eog, args.seed)
-    tables = [features(n) for n in tqdm(train, desc="features", unit="night")]
-    x = pd.concat(tables)
-    y = np.concatenate([n.labels[: len(t)] for n, t in zip(train, tables)])
-    keep = y >= 0
-    clf = make_pipeline(StandardScaler(), LogisticRegression(C=args.c, max_iter=3000, class_weight="balanced"))
-    clf.fit(x.to_numpy()[keep], y[keep])
-    train_kappa = cohen_kappa_score(y[keep], clf.predict(x.to_numpy()[keep]))
-    yasa_on_synth = [kappa(n.labels, yasa_predict(n))[0] for n in train]
+    sets = {s: synthetic_nights(args.nights, args.hours, args.profile, args.eog, s, cache) for s in seed_sets}
+    yasa_full_means = []
+    for s, nights in sets.items():
+        same = [kappa(n.labels, n.yasa_same)[0] for n in nights]
+        full = [n.yasa_full for n in nights if n.yasa_full is not None]
+        line = f"seeds {s}: YASA on the synthetic nights, {chans}: mean kappa {np.mean(same):.3f}"
+        if full:
+            kappas = [kappa(truth, predicted)[0] for truth, predicted in full]
+            yasa_full_means.append(np.mean(kappas))
+            line += (f"; EEG + EOG + chin EMG ({len(full)} nights): mean {np.mean(kappas):.3f} "
+                     f"(per night {' '.join(f'{k:.2f}' for k in kappas)})")
+        print(line)
+    full_all = [n.yasa_full for nights in sets.values() for n in nights if n.yasa_full is not None]
+    if full_all:
+        print(f"YASA on synthetic, EEG + EOG + chin EMG, mean over seed sets: {np.mean(yasa_full_means):.3f} "
+              f"(min set {np.min(yasa_full_means):.3f})")
+        truth, predicted = (np.concatenate(parts) for parts in zip(*full_all))
+        matrix = confusion_matrix(truth, predicted, labels=range(len(STAGES)))
+        print("  confusion, all sets (rows true, columns YASA): " + " ".join(f"{s:>5s}" for s in STAGES))
+        for stage, row in zip(STAGES, matrix):
+            print(f"  {'':46s}{stage:>4s} " + " ".join(f"{v:5d}" for v in row))
+    if args.no_real:
+        return
 
-    tests = [] if args.eog else [dreams_night(e) for e in TUNING_EXCERPTS]
-    tests.append(recording_night("SC4001 (held out)", SC4001, SC4001_HYPNOGRAM, args.eog))
+    classifiers = {}
+    for s, nights in sets.items():
+        classifiers[s], train_kappa = fit(nights, args.c)
+        print(f"seeds {s}: training kappa on synthetic {train_kappa:.3f}")
+
+    tests = [] if args.eog else [(dreams_night(e), DREAMS / f"excerpt{e}.txt") for e in TUNING_EXCERPTS]
+    tests.append((recording_night("SC4001 (held out)", SC4001, SC4001_HYPNOGRAM, args.eog), SC4001))
     for item in args.extra:
         rec, _, hyp = item.partition(":")
-        tests.append(recording_night(Path(rec).name, Path(rec), Path(hyp) if hyp else None, args.eog))
+        tests.append((recording_night(Path(rec).name, Path(rec), Path(hyp) if hyp else None, args.eog), Path(rec)))
 
-    chans = "EEG + EOG" if args.eog else "EEG only"
-    print(f"probe: {len(train)} synthetic nights x {args.hours:g} h (profile {args.profile}, seeds from "
-          f"{args.seed}), {chans}, logistic regression C={args.c}")
-    print(f"training kappa on synthetic: {train_kappa:.3f}; YASA on the synthetic nights, same channels: "
-          f"mean kappa {np.mean(yasa_on_synth):.3f} (min {np.min(yasa_on_synth):.3f})")
-    if yasa_full:
-        kappas = [kappa(truth, predicted)[0] for truth, predicted in yasa_full]
-        print(f"YASA on the {len(yasa_full)} synthetic nights with EEG + EOG + chin EMG: mean kappa "
-              f"{np.mean(kappas):.3f} (min {np.min(kappas):.3f})")
-        truth, predicted = (np.concatenate(parts) for parts in zip(*yasa_full))
-        matrix = confusion_matrix(truth, predicted, labels=range(len(STAGES)))
-        print("  confusion (rows true, columns YASA): " + " ".join(f"{s:>5s}" for s in STAGES))
-        for stage, row in zip(STAGES, matrix):
-            print(f"  {'':36s}{stage:>4s} " + " ".join(f"{v:5d}" for v in row))
-    print(f"{'recording':32s} {'channel':14s} {'epochs':>6s} {'synth':>7s} {'YASA':>7s} {'ratio':>6s}")
+    set_cols = " ".join(f"{s:>6d}" for s in seed_sets)
+    print(f"{'recording':28s} {'channel':12s} {'epochs':>6s} {set_cols} {'mean':>6s} {'sd':>5s} {'YASA':>6s} "
+          f"{'ratio':>5s}")
     dreams_rows = []
-    for night in tests:
-        ours, n = kappa(night.labels, clf.predict(features(night).to_numpy()))
-        theirs, _ = kappa(night.labels, yasa_predict(night))
-        ratio = ours / theirs if theirs > 0 else float("nan")
+    for night, source in tests:
+        table, theirs_pred = real_staged(night, source, cache)
+        theirs, n = kappa(night.labels, theirs_pred)
+        ours = np.array([kappa(night.labels, classifiers[s].predict(table.to_numpy()))[0] for s in seed_sets])
+        ratio = ours.mean() / theirs if theirs > 0 else float("nan")
         if night.name.startswith("DREAMS"):
-            dreams_rows.append((ours, theirs))
+            dreams_rows.append(np.append(ours, theirs))
         chan = night.eeg + (f"+{night.eog}" if night.eog else "")
-        print(f"{night.name:32s} {chan:14s} {n:6d} {ours:7.3f} {theirs:7.3f} {ratio:6.2f}")
+        print(f"{night.name[:28]:28s} {chan[:12]:12s} {n:6d} {' '.join(f'{k:6.3f}' for k in ours)} "
+              f"{ours.mean():6.3f} {ours.std():5.3f} {theirs:6.3f} {ratio:5.2f}")
     if dreams_rows:
-        ours, theirs = np.mean(dreams_rows, axis=0)
-        print(f"{'DREAMS 1-6 mean':32s} {'':14s} {'':6s} {ours:7.3f} {theirs:7.3f} {ours / theirs:6.2f}")
+        rows = np.mean(dreams_rows, axis=0)
+        ours, theirs = rows[:-1], rows[-1]
+        print(f"{'DREAMS 1-6 mean':28s} {'':12s} {'':6s} {' '.join(f'{k:6.3f}' for k in ours)} "
+              f"{ours.mean():6.3f} {ours.std():5.3f} {theirs:6.3f} {ours.mean() / theirs:5.2f}")
 
 
 if __name__ == "__main__":

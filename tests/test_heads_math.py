@@ -14,7 +14,8 @@ from sleeplm_core.captions.night import caption_night
 from sleeplm_core.errors import SleepLMError
 from sleeplm_core.features.night import night_features
 from sleeplm_core.heads.caption_regions import caption_regions, event_types
-from sleeplm_core.heads.evaluate import intervals_of, sleep_window
+from sleeplm_core.heads.evaluate import intervals_of
+from sleeplm_core.io.stages import sleep_window
 from sleeplm_core.heads.fewshot import FewShotError, read_labels_csv
 from sleeplm_core.heads.insights import describe
 from sleeplm_core.heads.localize import LocalizeConfig, Track, calibrate, find_regions

@@ -100,3 +100,47 @@ def test_default_memmap_leaves_no_file_behind(real, tmp_path, monkeypatch):
     epochs = make_epochs(real, map_montage(real))
     assert isinstance(epochs.data, np.memmap) and not list(tmp_path.iterdir())
     assert np.isfinite(np.asarray(epochs.data)).all()
+
+
+def _night(real: Recording, wake_before: int, wake_after: int, sleep: int = 120) -> Recording:
+    """One C3 channel at 100 Hz: loud wake (100 uV) around quiet N2 (20 uV), scored."""
+    rng = np.random.default_rng(7)
+    parts = [100 * rng.standard_normal(wake_before * 3000), 20 * rng.standard_normal(sleep * 3000),
+             100 * rng.standard_normal(wake_after * 3000)]
+    stages = np.array([0] * wake_before + [2] * sleep + [0] * wake_after, dtype=np.int8)
+    data = np.concatenate(parts)
+    return Recording({"C3-M2": Signal("C3-M2", data, 100.0)}, real.start_time, len(data) / 100.0,
+                     stages, 0.0, [], {})
+
+
+def test_zscore_reference_is_the_sleep_window_not_the_day_around_it(real):
+    # The same night recorded with 30 min of wake on each side, and inside 5 h of wake:
+    # its sleep window (sleep +-30 min) holds the same samples, so the same input.
+    short = _night(real, 60, 60)
+    long = _night(real, 60, 60)
+    rng = np.random.default_rng(11)
+    pad_before, pad_after = 100 * rng.standard_normal(240 * 3000), 100 * rng.standard_normal(360 * 3000)
+    c3 = long.signals["C3-M2"]
+    long = Recording({"C3-M2": Signal("C3-M2", np.concatenate([pad_before, c3.data, pad_after]), 100.0)},
+                     long.start_time, long.duration + 600 * 30,
+                     np.concatenate([np.zeros(240, np.int8), long.stages, np.zeros(360, np.int8)]),
+                     0.0, [], {})
+    a, b = make_epochs(short, map_montage(short)), make_epochs(long, map_montage(long))
+    assert a.zscore["EEG_C3"] == b.zscore["EEG_C3"]
+    inner = slice(2, 238)                 # away from the resampling filter's edges
+    assert np.allclose(a.data[inner, C3], b.data[240 + inner.start:240 + inner.stop, C3], atol=1e-5)
+    # z-scored over the whole day instead, the night's EEG would shrink by the wake share
+    whole = make_epochs(long, map_montage(long), reference=slice(None))
+    assert whole.zscore["EEG_C3"][1] > 2 * b.zscore["EEG_C3"][1]
+    assert np.std(whole.data[300:420, C3]) < 0.5 * np.std(b.data[300:420, C3])
+
+
+def test_unscored_recordings_and_named_references(real):
+    night = _night(real, 60, 60)
+    night.stages = np.full(len(night.stages), -1, dtype=np.int8)     # unscored: every epoch
+    every = make_epochs(night, map_montage(night))
+    assert every.zscore == make_epochs(night, map_montage(night), reference=slice(0, 240)).zscore
+    sleep_only = make_epochs(night, map_montage(night), reference=slice(60, 180))
+    native = night.signals["C3-M2"].data[60 * 3000:180 * 3000]
+    q25, q50, q75 = np.percentile(native, [25, 50, 75])
+    assert sleep_only.zscore["EEG_C3"] == pytest.approx((q50, (q75 - q25) / 1.349))

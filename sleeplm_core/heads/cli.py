@@ -14,7 +14,8 @@ from sleeplm_core.errors import SleepLMError
 from sleeplm_core.heads.baselines import yasa_spindles, yasa_stages
 from sleeplm_core.heads.caption_regions import caption_regions, event_types
 from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
-from sleeplm_core.heads.evaluate import intervals_of, paired_recall, sleep_window
+from sleeplm_core.heads.evaluate import intervals_of, paired_recall
+from sleeplm_core.io.stages import sleep_window
 from sleeplm_core.heads.fewshot import (FEWSHOT_KINDS, FewShotConfig, cross_validated_accuracy,
                                         fit_fewshot, read_labels_csv)
 from sleeplm_core.heads.localize import (CALIBRATIONS, DEFAULT_THRESHOLDS, DENSE_DEFAULTS,

@@ -19,16 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sleeplm_core.heads.encoder import EncodeText
-from sleeplm_core.io.recording import EPOCH_SEC, Event
-
-
-def sleep_window(stages: np.ndarray, pad_min: float = 30.0) -> slice:
-    """Epochs from ``pad_min`` before the first to ``pad_min`` after the last sleep epoch."""
-    sleep = np.flatnonzero(np.asarray(stages) >= 1)
-    if not len(sleep):
-        return slice(0, len(stages))
-    pad = int(round(pad_min * 60 / EPOCH_SEC))
-    return slice(max(0, sleep[0] - pad), min(len(stages), sleep[-1] + 1 + pad))
+from sleeplm_core.io.recording import Event
 
 
 def intervals_of(events: list[Event], types: tuple[str, ...]) -> list[tuple[float, float]]:

@@ -8,11 +8,20 @@ For each filled montage slot:
    not smear over the filter length; their epochs are flagged ``nonfinite``.
 2. **Robust z-score** per recording and channel: ``(x - median) / (IQR / 1.349)``
    with median and inter-quartile range taken over the finite native-rate
-   samples of the whole recording (at most :data:`ROBUST_SAMPLES` evenly
+   samples of the **reference period** (at most :data:`ROBUST_SAMPLES` evenly
    spaced ones, which pins quartiles far below the z-score's resolution;
    IQR / 1.349 equals the standard deviation for Gaussian data but ignores
    artefacts). A channel with zero IQR falls back
-   to its standard deviation, and to 1 when it is constant.
+   to its standard deviation, and to 1 when it is constant. The reference period
+   is the sleep window (:func:`~sleeplm_core.io.stages.sleep_window`: scored sleep
+   +-30 min) when the recording is scored, else the whole recording, or the epochs
+   the caller names (the app passes the machine scoring's sleep window for an
+   unscored night). Why: the same EEG must reach the model in the same units
+   whatever precedes or follows the night. Sleep-EDF's SC4001 holds about 14 h of
+   daytime wake around its night; z-scored over all of it, its sleep EEG came out
+   on another scale than in the overnight recordings the model trained on, and the
+   model read most of the night as REM (zero-shot kappa 0.23, 0.50 over the sleep
+   window).
 3. **Body position** (POS) is not z-scored: it is decoded to the released codes
    (0 right, 1 left, 2 supine, 3 prone, 4 upright, -1 unknown, see
    :mod:`sleeplm_core.io.position`) and resampled by sample-and-hold so that
@@ -41,6 +50,7 @@ from sleeplm_core.io.montage import Montage
 from sleeplm_core.io.position import decode_position
 from sleeplm_core.io.quality import QUALITY_FLAGS, epoch_bounds, quality_flags
 from sleeplm_core.io.recording import EPOCH_SEC, UNKNOWN_STAGE, Recording, Signal
+from sleeplm_core.io.stages import sleep_window
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +66,8 @@ ROBUST_SAMPLES = 1_000_000
 _LEVEL_SLOTS = frozenset({"POS"})
 
 
-def make_epochs(rec: Recording, montage: Montage, memmap_dir: str | Path | None = None) -> EpochSet:
+def make_epochs(rec: Recording, montage: Montage, memmap_dir: str | Path | None = None,
+                reference: slice | None = None) -> EpochSet:
     """Build the :class:`EpochSet` of ``rec`` as mapped by ``montage``.
 
     Args:
@@ -64,6 +75,8 @@ def make_epochs(rec: Recording, montage: Montage, memmap_dir: str | Path | None 
         montage: its channel mapping (:func:`~sleeplm_core.io.montage.map_montage`).
         memmap_dir: folder for the memmap of large sets, kept there for the caller;
             by default an anonymous file in the system temp folder, removed with the mapping.
+        reference: epochs whose samples set each channel's z-score (see the module
+            docstring); by default the scored sleep window, else every epoch.
 
     Raises:
         RecordingError: the recording is shorter than one 30-s epoch.
@@ -79,6 +92,11 @@ def make_epochs(rec: Recording, montage: Montage, memmap_dir: str | Path | None 
     data = _allocate(shape + (EPOCH_SAMPLES,), memmap_dir)
     flags = {name: np.zeros(shape, dtype=bool) for name in QUALITY_FLAGS}
     zscore: dict[str, tuple[float, float]] = {}
+    stages = _epoch_stages(rec, grid_start, n_epochs)
+    window = sleep_window(stages) if reference is None else reference
+    window = slice(*window.indices(n_epochs)[:2])
+    if window.stop <= window.start:
+        window = slice(0, n_epochs)
     for row, slot in enumerate(CANONICAL_CHANNELS):
         if slot not in montage.mapping:
             continue
@@ -86,7 +104,7 @@ def make_epochs(rec: Recording, montage: Montage, memmap_dir: str | Path | None 
         if slot in _LEVEL_SLOTS:
             values, channel_flags = _position(signal, montage, grid_start, n_epochs)
         else:
-            values, channel_flags, zscore[slot] = _waveform(signal, grid_start, n_epochs)
+            values, channel_flags, zscore[slot] = _waveform(signal, grid_start, n_epochs, window)
         data[:, row, :] = values.reshape(n_epochs, EPOCH_SAMPLES)
         for name, flag in channel_flags.items():
             flags[name][:, row] = flag
@@ -95,7 +113,7 @@ def make_epochs(rec: Recording, montage: Montage, memmap_dir: str | Path | None 
         channel_mask=np.array([slot in montage.mapping for slot in CANONICAL_CHANNELS]),
         quality=np.logical_or.reduce(list(flags.values())),
         starts=grid_start + EPOCH_SEC * np.arange(n_epochs),
-        stages=_epoch_stages(rec, grid_start, n_epochs),
+        stages=stages,
         recording_id=str(rec.source.get("id", "")),
         mapping=dict(montage.mapping),
         aux_mapping=dict(montage.aux_mapping),
@@ -149,10 +167,11 @@ def _fit_length(x: np.ndarray, n: int, fill: float) -> np.ndarray:
     return np.concatenate([x, np.full(n - len(x), fill, dtype=x.dtype)])
 
 
-def _waveform(signal: Signal, grid_start: float, n_epochs: int) -> tuple[np.ndarray, dict[str, np.ndarray], tuple[float, float]]:
+def _waveform(signal: Signal, grid_start: float, n_epochs: int,
+              reference: slice) -> tuple[np.ndarray, dict[str, np.ndarray], tuple[float, float]]:
     bounds = epoch_bounds(n_epochs, grid_start, EPOCH_SEC, signal.sfreq)
     native = _fit_length(signal.data, int(bounds[-1]), np.nan)
-    center, scale = robust_center_scale(native)
+    center, scale = robust_center_scale(native[int(bounds[reference.start]):int(bounds[reference.stop])])
     flags = quality_flags(native, bounds, scale, waveform=True)
     clean = np.where(np.isfinite(native), native, center)
     ratio = Fraction(MODEL_SFREQ / signal.sfreq).limit_denominator(1000)

@@ -107,3 +107,17 @@ def stage_grid(
             )
         stages[span], filled[span] = code, True
     return stages, float(offset)
+
+
+def sleep_window(stages: np.ndarray, pad_min: float = 30.0) -> slice:
+    """Epochs from ``pad_min`` before the first to ``pad_min`` after the last sleep epoch
+    (stage codes >= 1); every epoch when none is sleep.
+
+    Sleep-EDF practice: it keeps hours of lights-on wake out of staging scores, and out
+    of the reference period of the model input's z-score (:mod:`sleeplm_core.io.epochs`).
+    """
+    sleep = np.flatnonzero(np.asarray(stages) >= 1)
+    if not len(sleep):
+        return slice(0, len(stages))
+    pad = int(round(pad_min * 60 / EPOCH_SEC))
+    return slice(max(0, sleep[0] - pad), min(len(stages), sleep[-1] + 1 + pad))

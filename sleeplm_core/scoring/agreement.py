@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sleeplm_core.heads.evaluate import intervals_of, sleep_window
+from sleeplm_core.heads.evaluate import intervals_of
+from sleeplm_core.io.stages import sleep_window
 from sleeplm_core.heads.metrics import EventScores, StagingScores, event_scores, staging_scores
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 from sleeplm_core.scoring.result import MachineScoring

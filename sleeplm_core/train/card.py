@@ -1,6 +1,6 @@
 """Staging numbers for a model card: zero-shot and few-shot on one scored night.
 
-Both are scored on the night's sleep window (see ``heads.evaluate.sleep_window``).
+Both are scored on the night's sleep window (see ``io.stages.sleep_window``).
 Few-shot draws ``shots`` labelled epochs per stage (seeded) from that window, fits
 the heads' few-shot head on them and scores every other epoch of the window.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
-from sleeplm_core.heads.evaluate import sleep_window
+from sleeplm_core.io.stages import sleep_window
 from sleeplm_core.heads.fewshot import FewShotConfig, fit_fewshot
 from sleeplm_core.heads.metrics import StagingScores, staging_scores
 from sleeplm_core.heads.models import resolve_model
