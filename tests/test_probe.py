@@ -1,0 +1,48 @@
+"""bench/probe.py's cache: keyed by the generator's source, read back instead of regenerating."""
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def probe():
+    spec = importlib.util.spec_from_file_location("probe_under_test", REPO / "bench" / "probe.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop(spec.name, None)
+
+
+def test_generator_hash_follows_the_source(probe, tmp_path, monkeypatch):
+    copy = tmp_path / "synth"
+    shutil.copytree(probe.GENERATOR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(probe, "GENERATOR", copy)
+    before = probe.generator_hash()
+    assert probe.generator_hash() == before
+    (copy / "eeg.py").write_text((copy / "eeg.py").read_text() + "\n# changed\n")
+    assert probe.generator_hash() != before
+
+
+def test_a_cached_night_is_read_back_without_generating(probe, tmp_path, monkeypatch):
+    first = probe.synthetic_night(7, 0.5, "aasm", False, tmp_path)
+    assert first.features is not None and len(first.features) == len(first.yasa_same)
+    assert len(list(tmp_path.glob("*.pkl"))) == 1
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("regenerated a cached night")
+
+    monkeypatch.setattr(probe, "synth_night", refuse)
+    again = probe.synthetic_night(7, 0.5, "aasm", False, tmp_path)
+    assert again.features.equals(first.features)
+    np.testing.assert_array_equal(again.labels, first.labels)
+    np.testing.assert_array_equal(again.yasa_same, first.yasa_same)
+    with pytest.raises(AssertionError, match="regenerated"):
+        probe.synthetic_night(8, 0.5, "aasm", False, tmp_path)  # another seed is not in the cache
