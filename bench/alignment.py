@@ -5,7 +5,8 @@ For each model (a folder or a name) it prints:
 * unseen synthetic nights (``sleeplm synth --hours H --ahi 30 --seed S``, seeds never
   used for training): zero-shot staging kappa (raw and HMM-smoothed), model-only
   localization by-event F1 (IoU >= 0.3) of "obstructive apnea" against every scored
-  apnea and of "oxygen desaturation" against the desaturations, and text->signal R@10
+  apnea, and of "oxygen desaturation", "hypopnea", "arousal" and "sleep spindle"
+  against the events of their type, and text->signal R@10
   at the stage_event level: *paired* (the query is an epoch's whole caption, only that
   epoch counts) and *facts* (the query is the caption's plain-word summary; a hit is
   any of the top 10 epochs whose summary states the same binned facts), with the
@@ -62,7 +63,7 @@ EVERY_REGION = 100_000
 """top_k for scoring: every region the threshold passes counts (the app shows the best 10)."""
 TUNING_SEEDS = (950, 951)
 """Synthetic nights for the dense operating point; never the evaluation seeds."""
-THRESHOLDS = np.round(np.arange(0.05, 0.55, 0.05), 2)
+THRESHOLDS = np.round(np.arange(0.05, 0.80, 0.05), 2)
 
 
 def synth(folder: Path, seed: int, hours: float) -> Path:
@@ -131,7 +132,7 @@ def synthetic_rows(loaded: LoadedModel, path: Path) -> dict[str, str]:
     night = EmbeddedNight.from_model(loaded.model, epochs)
     vectors = night.vectors
     rows = {"zero-shot kappa raw / HMM": zero_shot_kappa(loaded, vectors, epochs.stages)}
-    for kind in ("apnea", "desaturation", "spindle"):
+    for kind in ("apnea", "desaturation", "hypopnea", "arousal", "spindle"):
         rows[f"{kind} F1"] = localization_f1(night, rec, loaded, kind)[1]
     captions = caption_night(rec, epochs, seed=0).level("stage_event")
     have = np.flatnonzero([c is not None for c in captions])
