@@ -12,13 +12,14 @@ DREAMS excerpt 3 (its horizontal difference keeps 0.6 of it).
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import lfilter
+from scipy.signal import butter, lfilter, sosfilt
 
 from sleeplm_core.io.recording import Signal
 from sleeplm_core.io.synth.eeg import DERIVATIONS, stage_gains
 from sleeplm_core.io.synth.hypnogram import REM, W
 from sleeplm_core.io.synth.noise import band_components, per_second_to_rate, place_waveforms, smooth
 from sleeplm_core.io.synth.schedule import NightPlan
+from sleeplm_core.io.synth.upsample import HIGH_RATE_HZ
 
 SACCADE_RATE = (0.5, 0.05, 0.0, 0.0, 1.2)
 """Saccades per second by stage (W, N1, N2, N3, REM); REM ones are bunched in phasic bursts."""
@@ -115,6 +116,12 @@ def render_eog(eye: np.ndarray, eeg: np.ndarray, horizontal_only: bool, rng: np.
 def _emg_noise(n: int, fs: float, rng: np.random.Generator) -> np.ndarray:
     """Unit-RMS muscle noise from 20 Hz up: surface EMG power lies mostly between 20 and 150 Hz (De Luca 1997,
     J Appl Biomech 13:135); below 20 Hz a chin lead records movement more than muscle."""
+    if fs > HIGH_RATE_HZ:
+        # Above 256 Hz (issue 14: 8-h nights at 512 Hz in <= 10 s) the band is cut by a 4th-order
+        # Butterworth high-pass at 20 Hz in single precision instead of two FFTs of the whole night.
+        white = rng.standard_normal(n, dtype=np.float32)
+        noise = sosfilt(butter(4, 20.0, "highpass", fs=fs, output="sos").astype(np.float32), white)
+        return noise.astype(np.float64) / max(float(np.std(noise)), 1e-12)
     low = min(20.0, 0.6 * fs / 2.0)  # low rates (32-64 Hz) keep a band below their Nyquist frequency
     return band_components(rng.standard_normal(n), fs, {"emg": (low, fs / 2.0)})["emg"]
 

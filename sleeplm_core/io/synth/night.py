@@ -9,8 +9,8 @@ from datetime import datetime
 import numpy as np
 
 from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
-from sleeplm_core.io.synth import artefacts, breathing, cardio, eeg, eog_emg, waveforms
-from sleeplm_core.io.synth.config import PLETH_LABEL, SynthConfig
+from sleeplm_core.io.synth import artefacts, breathing, cardio, eeg, eog_emg, upsample, waveforms
+from sleeplm_core.io.synth.config import PLETH_LABEL, ChannelRates, SynthConfig
 from sleeplm_core.io.synth.hypnogram import TransitionTables
 from sleeplm_core.io.synth.profiles import ENVELOPE_HZ, PROFILE_LABELS, Montage, resolve_montage
 from sleeplm_core.io.synth.schedule import RESPIRATORY_TYPES, NightPlan, plan_night
@@ -84,6 +84,7 @@ def _render(plan: NightPlan, cfg: SynthConfig, var: NightVariation, montage: Mon
             rngs: list[np.random.Generator]) -> tuple[dict[str, Signal], dict]:
     """Every channel of the montage's profile (dropped ones too, so dropping leaves the rest unchanged)."""
     rates = montage.rates
+    inner = upsample.internal_rates(rates)  # the same rates unless some are above 256 Hz
     n_seconds = len(plan.stage_s)
     wanted = PROFILE_LABELS[montage.profile]
     drive = breathing.breathing_drive(plan, var, rngs[2])
@@ -92,13 +93,17 @@ def _render(plan: NightPlan, cfg: SynthConfig, var: NightVariation, montage: Mon
                                        float(np.median(drive.rate_per_epoch)), cfg.randomise, rngs[9])
     rendered: list[Signal] = []
     if any(label in eeg.DERIVATIONS for label in wanted):
-        rendered += _electrodes(plan, var, montage, beats, drive, shapes, rngs)
+        rendered += _electrodes(plan, var, montage, inner, beats, drive, shapes, rngs)
     if "Chin EMG" in wanted:
         rendered.append(eog_emg.render_chin_emg(plan, rates.emg, rngs[4]))
     if "Leg EMG" in wanted:
         rendered.append(eog_emg.render_leg_emg(plan, rates.emg, rngs[5]))
     if "ECG II" in wanted:
-        rendered.append(cardio.render_ecg(beats, drive, shapes, rates.ecg, n_seconds, rngs[6]))
+        ecg = cardio.render_ecg(beats, drive, shapes, inner.ecg, n_seconds, rngs[6])
+        if inner.ecg != rates.ecg:  # electrode noise is white: a flat tail
+            ecg = Signal(ecg.label, upsample.upsample(ecg.data, inner.ecg, rates.ecg, rngs[6], 0.0), rates.ecg,
+                         ecg.unit)
+        rendered.append(ecg)
     if "Pulse" in wanted:
         rendered.append(cardio.render_pulse(beats, rates.oximetry, n_seconds))
     if PLETH_LABEL in wanted:
@@ -124,12 +129,25 @@ def _render(plan: NightPlan, cfg: SynthConfig, var: NightVariation, montage: Mon
     return {s.label: s for s in rendered}, truth
 
 
-def _electrodes(plan: NightPlan, var: NightVariation, montage: Montage, beats: cardio.Heartbeats,
-                drive: breathing.BreathingDrive, shapes: waveforms.Templates,
+def _electrodes(plan: NightPlan, var: NightVariation, montage: Montage, rates: ChannelRates,
+                beats: cardio.Heartbeats, drive: breathing.BreathingDrive, shapes: waveforms.Templates,
                 rngs: list[np.random.Generator]) -> list[Signal]:
-    """EEG and EOG of the profile, neural signal plus artefacts, through the amplifier (µV)."""
-    rates = montage.rates
+    """EEG and EOG of the profile, neural signal plus artefacts, through the amplifier (µV).
+
+    ``rates`` are the rates to render at: the montage's own, or for channels above 256 Hz the
+    internal rate (:mod:`~sleeplm_core.io.synth.upsample`), upsampled here to the montage's."""
     n_seconds = len(plan.stage_s)
+    responses: dict[float, np.ndarray | None] = {}
+
+    def finish(label: str, x: np.ndarray, fs: float, rng: np.random.Generator) -> Signal:
+        target = montage.rates.eeg if label in eeg.DERIVATIONS else montage.rates.eog
+        if target == fs:
+            return Signal(label, artefacts.amplifier(x, fs, var, rng), fs, "uV")
+        if target not in responses:
+            responses[target] = upsample.amplifier_response(n_seconds, target, var)
+        exponent = var.aperiodic_exponent  # the EEG background's slope continues above the rendered band
+        return Signal(label, upsample.upsample(x, fs, target, rng, exponent, var, responses[target]), target, "uV")
+
     labels = tuple(lab for lab in PROFILE_LABELS[montage.profile] if lab in eeg.DERIVATIONS)
     eye = eog_emg.eye_movements(plan, rates.eog, rngs[1])
     neural = eeg.render_eeg(plan, labels, rates.eeg, var, rngs[0])
@@ -143,10 +161,10 @@ def _electrodes(plan: NightPlan, var: NightVariation, montage: Montage, beats: c
     for label in labels:
         x = (neural[label] + eeg.DERIVATIONS[label].eye * eye_at_eeg + rng.uniform(0.6, 1.0) * shared
              + rng.uniform(0.5, 1.5) * heart + artefacts.pops(var, fs, n, rng))
-        out.append(Signal(label, artefacts.amplifier(x, fs, var, rng), fs, "uV"))
+        out.append(finish(label, x, fs, rng))
     at_eyes = eog_emg.eeg_at_eyes(neural, rates.eeg, rates.eog, eye.shape[1])
     eogs = eog_emg.render_eog(eye, at_eyes, montage.profile == "sleep-edf", rngs[1])
-    out += [Signal(label, artefacts.amplifier(x, rates.eog, var, rng), rates.eog, "uV") for label, x in eogs.items()]
+    out += [finish(label, x, rates.eog, rng) for label, x in eogs.items()]
     return out
 
 
