@@ -21,7 +21,7 @@ import numpy as np
 from scipy.signal import butter, sosfilt
 
 from sleeplm_core.io.synth.hypnogram import W
-from sleeplm_core.io.synth.noise import band_components, per_second_to_rate, place_waveforms, smooth
+from sleeplm_core.io.synth.noise import band_components, per_second_to_rate, place_waveforms, sample_times, smooth
 from sleeplm_core.io.synth.schedule import NightPlan
 from sleeplm_core.io.synth.variation import NightVariation
 
@@ -75,10 +75,13 @@ def amplifier(x: np.ndarray, fs: float, var: NightVariation, rng: np.random.Gene
     n = len(x)
     out = x
     if var.line_uv and var.line_hz < fs / 2.0:
-        t = np.arange(n) / fs
+        t = sample_times(n, fs)
         out = out + var.line_uv * np.sqrt(2.0) * np.sin(2 * np.pi * var.line_hz * t + rng.uniform(0, 2 * np.pi))
+    sections = []
     if var.highpass_hz:
-        out = sosfilt(butter(1, var.highpass_hz, "highpass", fs=fs, output="sos"), out)
+        sections.append(butter(1, var.highpass_hz, "highpass", fs=fs, output="sos"))
     if var.lowpass_hz and var.lowpass_hz < 0.45 * fs:
-        out = sosfilt(butter(2, var.lowpass_hz, "lowpass", fs=fs, output="sos"), out)
-    return out
+        sections.append(butter(2, var.lowpass_hz, "lowpass", fs=fs, output="sos"))
+    # One pass through the cascade: sosfilt runs each sample through the sections in turn, the same
+    # arithmetic as filtering twice.
+    return sosfilt(np.vstack(sections), out) if sections else out

@@ -21,7 +21,7 @@ from scipy.signal import sawtooth
 
 from sleeplm_core.io.synth.hypnogram import N1, N2, REM, W
 from sleeplm_core.io.synth.noise import (band_components, per_second_to_rate, pink_noise, place_waveforms, smooth,
-                                        spectral_peak)
+                                        spectral_peak, white_spectrum)
 from sleeplm_core.io.synth.schedule import NightPlan
 from sleeplm_core.io.synth.variation import NightVariation
 
@@ -234,18 +234,21 @@ def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVa
     shared = rng.standard_normal((2, n))  # [0] feeds the bands, [1] the 1/f background
     transients = _transients(plan, var, fs, n, rng)
     own_share = np.sqrt(1 - _SHARED**2)
+    flat_share, steep_share = np.sqrt(1.0 - gains["steep"]), np.sqrt(gains["steep"])
     channels: dict[str, np.ndarray] = {}
     for label in labels:
         site = DERIVATIONS[label]
         # Mixing white noises keeps them white with unit variance, so the channels
         # correlate by _SHARED in every band at the cost of one FFT per band.
         white = _SHARED * shared + own_share * rng.standard_normal((2, n))
-        components = band_components(white[0], fs, bands)
-        components["alpha"] = spectral_peak(white[0], fs, var.alpha_hz, ALPHA_SD_HZ)
+        spectra = white_spectrum(white[0]), white_spectrum(white[1])  # each shaped twice below
+        components = band_components(white[0], fs, bands, spectra[0])
+        components["alpha"] = spectral_peak(white[0], fs, var.alpha_hz, ALPHA_SD_HZ, spectra[0])
         # The background starts at 0.5 Hz: below it DREAMS has a third of its 0.5-1 Hz amplitude in N2.
-        flat = pink_noise(white[1], fs, low=0.5, exponent=var.aperiodic_exponent)
-        steep = pink_noise(white[1], fs, low=0.5, exponent=var.aperiodic_exponent + STEEPER)
-        mix = gains["pink"] * (np.sqrt(1.0 - gains["steep"]) * flat + np.sqrt(gains["steep"]) * steep)
+        flat = pink_noise(white[1], fs, low=0.5, exponent=var.aperiodic_exponent, spectrum=spectra[1])
+        steep = pink_noise(white[1], fs, low=0.5, exponent=var.aperiodic_exponent + STEEPER, spectrum=spectra[1])
+        del spectra
+        mix = gains["pink"] * (flat_share * flat + steep_share * steep)
         for band, component in components.items():
             mix += site.bands[band] * gains[band] * component
         channels[label] = site.scale * (mix + transients.at(site) * var.eeg_scale * rng.uniform(0.85, 1.0))

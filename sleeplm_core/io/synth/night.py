@@ -9,7 +9,7 @@ from datetime import datetime
 import numpy as np
 
 from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
-from sleeplm_core.io.synth import artefacts, breathing, cardio, eeg, eog_emg, upsample, waveforms
+from sleeplm_core.io.synth import artefacts, breathing, cardio, eeg, eog_emg, noise, upsample, waveforms
 from sleeplm_core.io.synth.config import PLETH_LABEL, ChannelRates, SynthConfig
 from sleeplm_core.io.synth.hypnogram import TransitionTables
 from sleeplm_core.io.synth.profiles import ENVELOPE_HZ, PROFILE_LABELS, Montage, resolve_montage
@@ -58,7 +58,10 @@ def synth_night(cfg: SynthConfig | None = None) -> Recording:
     plan = plan_night(cfg, TransitionTables.load(), streams[0])
     var = draw_variation(cfg.age, streams[14]) if cfg.randomise else TEXTBOOK
     montage = resolve_montage(cfg, streams[15])
-    signals, truth = _render(plan, cfg, var, montage, streams[1:14])
+    try:
+        signals, truth = _render(plan, cfg, var, montage, streams[1:14])
+    finally:
+        noise.forget_sample_times()
     kept = {label: _stored(signals[label], montage) for label in montage.labels}
     logger.info("synthetic night: %d epochs, %d events, profile %s, seed %d",
                 len(plan.stages), len(plan.events), montage.profile, cfg.seed)
@@ -156,7 +159,7 @@ def _electrodes(plan: NightPlan, var: NightVariation, montage: Montage, rates: C
     shared = (artefacts.movement(plan, var, fs, n, rng) + artefacts.sweat(var, fs, n, rng)
               + artefacts.muscle(plan, var, fs, n, rng))
     heart = var.ecg_bleed * cardio.ecg_complexes(beats, drive, shapes, fs, n_seconds) if var.ecg_bleed else 0.0
-    eye_at_eeg = np.interp(np.arange(n) / fs, np.arange(eye.shape[1]) / rates.eog, eye.sum(axis=0))
+    eye_at_eeg = np.interp(noise.sample_times(n, fs), np.arange(eye.shape[1]) / rates.eog, eye.sum(axis=0))
     out = []
     for label in labels:
         x = (neural[label] + eeg.DERIVATIONS[label].eye * eye_at_eeg + rng.uniform(0.6, 1.0) * shared

@@ -6,8 +6,14 @@ import numpy as np
 from scipy import fft
 
 
+def white_spectrum(white: np.ndarray) -> np.ndarray:
+    """The rfft that :func:`band_components`, :func:`spectral_peak` and :func:`pink_noise` take of ``white``
+    (single precision); pass it as their ``spectrum`` when several shape the same noise."""
+    return fft.rfft(white.astype(np.float32, copy=False), workers=1)
+
+
 def band_components(
-    white: np.ndarray, fs: float, bands: dict[str, tuple[float, float]]
+    white: np.ndarray, fs: float, bands: dict[str, tuple[float, float]], spectrum: np.ndarray | None = None
 ) -> dict[str, np.ndarray]:
     """Split white noise into band-limited components with unit RMS.
 
@@ -22,7 +28,7 @@ def band_components(
     """
     n = len(white)
     # Single precision halves the FFT time; noise needs no more than 24-bit mantissas.
-    spectrum = fft.rfft(white.astype(np.float32, copy=False), workers=1)
+    spectrum = white_spectrum(white) if spectrum is None else spectrum
     freqs = fft.rfftfreq(n, 1.0 / fs)
     out = {}
     for name, (low, high) in bands.items():
@@ -37,14 +43,15 @@ def band_components(
     return out
 
 
-def spectral_peak(white: np.ndarray, fs: float, centre: float, width: float) -> np.ndarray:
+def spectral_peak(white: np.ndarray, fs: float, centre: float, width: float,
+                  spectrum: np.ndarray | None = None) -> np.ndarray:
     """Shape white noise into a Gaussian spectral peak (``centre`` Hz, SD ``width`` Hz) with unit RMS.
 
     Real rhythms such as alpha are peaks on the spectrum, not flat bands, so an
     estimated peak frequency lands on ``centre``.
     """
     n = len(white)
-    spectrum = fft.rfft(white.astype(np.float32, copy=False), workers=1)
+    spectrum = white_spectrum(white) if spectrum is None else spectrum
     freqs = fft.rfftfreq(n, 1.0 / fs)
     lo, hi = np.searchsorted(freqs, [centre - 4 * width, centre + 4 * width])
     band = np.zeros_like(spectrum)
@@ -77,19 +84,39 @@ def _band_mask(freqs: np.ndarray, low: float, high: float, taper: float) -> np.n
     return np.sin(0.5 * np.pi * rise) ** 2 * np.sin(0.5 * np.pi * fall) ** 2
 
 
-def pink_noise(white: np.ndarray, fs: float, low: float = 0.3, exponent: float = 1.0) -> np.ndarray:
+def pink_noise(white: np.ndarray, fs: float, low: float = 0.3, exponent: float = 1.0,
+               spectrum: np.ndarray | None = None) -> np.ndarray:
     """Shape white noise into 1/f^``exponent`` (power) noise above ``low`` Hz with unit RMS."""
     n = len(white)
-    spectrum = fft.rfft(white.astype(np.float32, copy=False), workers=1)
+    spectrum = white_spectrum(white) if spectrum is None else spectrum
     freqs = fft.rfftfreq(n, 1.0 / fs)
     scale = np.where(freqs >= low, np.maximum(freqs, low) ** (-exponent / 2.0), 0.0).astype(np.float32)
     pink = fft.irfft(spectrum * scale, n=n, workers=1)
     return pink / max(float(np.std(pink)), 1e-12)
 
 
+_SAMPLE_TIMES: dict[tuple[int, float], np.ndarray] = {}
+
+
+def sample_times(n: int, fs: float) -> np.ndarray:
+    """``np.arange(n) / fs`` (read-only), kept while a night renders: every envelope at one rate shares it.
+    :func:`forget_sample_times` drops them when the night is done."""
+    key = (int(n), float(fs))
+    t = _SAMPLE_TIMES.get(key)
+    if t is None:
+        t = np.arange(n) / fs
+        t.flags.writeable = False
+        _SAMPLE_TIMES[key] = t
+    return t
+
+
+def forget_sample_times() -> None:
+    _SAMPLE_TIMES.clear()
+
+
 def per_second_to_rate(values: np.ndarray, fs: float, n: int) -> np.ndarray:
     """Linearly interpolate a per-second envelope (value i at i + 0.5 s) to ``n`` samples at ``fs``."""
-    t = np.arange(n) / fs
+    t = sample_times(n, fs)
     return np.interp(t, np.arange(len(values)) + 0.5, values)
 
 
