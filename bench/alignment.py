@@ -19,8 +19,9 @@ For each model (a folder or a name) it prints:
 
 Run: ``nice -n 10 .venv/bin/python bench/alignment.py --models assets/models/sleeplm-mini
 runs/r4/best [--seeds 901 902] [--hours 4] [--threads 2] [--skip-real] [--tune-threshold]``.
-``--tune-threshold`` first picks a dense model's operating point (``ModelConfig.dense_threshold``)
-on two other synthetic nights and stores it in the model folder.
+``--tune-threshold`` first picks a dense model's operating points on two other synthetic
+nights, one for any query (``ModelConfig.dense_threshold``) and one per event query phrase
+(``ModelConfig.dense_thresholds``), and stores them in the model folder.
 """
 
 from __future__ import annotations
@@ -93,21 +94,23 @@ def localization_f1(night: EmbeddedNight, rec, loaded: LoadedModel, kind: str,
     return s.f1, f"{s.f1:.3f} (P {s.precision:.2f}, R {s.recall:.2f}, n {len(detected)})"
 
 
-def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> float:
+def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> tuple[float, dict[str, float]]:
     """The dense probability that maximises mean by-event F1 over the synthetic event
-    kinds of the tuning nights; printed as a table."""
+    kinds of the tuning nights, and the one that maximises each kind's own F1 (keyed by
+    its query phrase); printed as a table."""
     nights = []
     for path in paths:
         rec, _, epochs = open_night(path)
         nights.append((rec, EmbeddedNight.from_model(loaded.model, epochs)))
-    kinds = [k for k in QUERIES if k != "spindle"] + ["spindle"]
-    means = []
-    for t in THRESHOLDS:
-        f1 = [localization_f1(night, rec, loaded, kind, float(t))[0]
-              for rec, night in nights for kind in kinds]
-        means.append(float(np.mean(f1)))
-        print(f"threshold {t:.2f}: mean F1 {means[-1]:.3f} over {', '.join(kinds)}")
-    return float(THRESHOLDS[int(np.argmax(means))])
+    grid = {kind: [float(np.mean([localization_f1(night, rec, loaded, kind, float(t))[0]
+                                  for rec, night in nights])) for t in THRESHOLDS]
+            for kind in QUERIES}
+    means = np.mean([grid[kind] for kind in QUERIES], axis=0)
+    for i, t in enumerate(THRESHOLDS):
+        own = ", ".join(f"{kind} {grid[kind][i]:.3f}" for kind in QUERIES)
+        print(f"threshold {t:.2f}: mean F1 {means[i]:.3f} ({own})")
+    per_query = {QUERIES[kind]: float(THRESHOLDS[int(np.argmax(grid[kind]))]) for kind in QUERIES}
+    return float(THRESHOLDS[int(np.argmax(means))]), per_query
 
 
 def fact_recall(vectors: np.ndarray, captions: list[str], encode, k: int = 10) -> tuple[float, float]:
@@ -187,11 +190,13 @@ def main() -> None:
         loaded = resolve_model(name)
         print(f"\n## {loaded.label} ({name})")
         if args.tune_threshold and getattr(loaded.model, "has_dense", False):
-            best = tune_threshold(loaded, [synth(folder, s, args.hours) for s in TUNING_SEEDS])
+            best, per_query = tune_threshold(loaded, [synth(folder, s, args.hours)
+                                                      for s in TUNING_SEEDS])
             config = Path(name) / "config.json"
             data = json.loads(config.read_text())
-            config.write_text(json.dumps({**data, "dense_threshold": best}, indent=2) + "\n")
-            print(f"dense_threshold {best:.2f} written to {config}")
+            config.write_text(json.dumps({**data, "dense_threshold": best,
+                                          "dense_thresholds": per_query}, indent=2) + "\n")
+            print(f"dense_threshold {best:.2f} and per-query {per_query} written to {config}")
             loaded = resolve_model(name)
         for seed, path in nights.items():
             for row, value in synthetic_rows(loaded, path).items():

@@ -9,6 +9,8 @@ gap or the per-track defaults are wrong.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +29,7 @@ from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.load import open_night
 from sleeplm_core.model import SleepLM, create_model
-from sleeplm_core.model.checkpoint import save_pretrained
+from sleeplm_core.model.checkpoint import load_model, save_pretrained
 from sleeplm_core.model.config import config_from_dict
 from sleeplm_core.model.factory import resolve_config
 
@@ -133,6 +135,26 @@ def test_regions_are_runs_of_bins_at_the_probability_threshold(calibrated: Sleep
     assert [(r.start, r.end) for r in strict.regions] == [(start[10] + 6, start[10] + 10)]
     wide = find_regions(result.fine, LocalizeConfig(merge_gap=4.0))
     assert (start[40], start[40] + 8) in [(r.start, r.end) for r in wide]
+    # a phrase with its own operating point uses it; any other text the general one
+    own = replace(planted, dense_thresholds={QUERY: 0.95})
+    strict_phrase = localize(own, " Sleep Spindle ", text)
+    assert strict_phrase.config.threshold == 0.95
+    strict_spans = [(r.start, r.end) for r in strict_phrase.regions]
+    # the p 0.88 bin no longer joins epoch 20's region; the p 0.35 one no longer grows epoch 45's
+    assert (start[20] + 18, start[20] + 20) in strict_spans and (start[45] + 10, start[45] + 12) in strict_spans
+    assert all(r.score >= 0.95 for r in strict_phrase.regions)
+    assert localize(own, "spindles please", text).config.threshold == 0.5
+
+
+def test_phrase_operating_points_travel_with_the_model_folder(model: SleepLM, epochs: EpochSet,
+                                                              tmp_path: Path) -> None:
+    cfg = model.config.to_dict()
+    cfg.update(dense_threshold=0.4, dense_thresholds={"oxygen desaturation": 0.25})
+    tuned = create_model(config_from_dict(cfg), seed=0).eval()
+    loaded = load_model(save_pretrained(tuned, tmp_path / "tuned"))
+    night = EmbeddedNight.from_model(loaded, epochs)
+    assert night.threshold_for("Oxygen desaturation") == 0.25
+    assert night.threshold_for("sleep spindle") == 0.4
 
 
 def test_night_relative_calibrations_still_work_on_dense_bins(model: SleepLM,

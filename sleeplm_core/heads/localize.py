@@ -18,7 +18,8 @@ A night encoded by a model with dense tokens (``EmbeddedNight.has_dense``) skips
 steps 1-3: every dense bin (2 s) gets the cosine of its own embedding with the
 query, and the model's trained sigmoid turns it into the chance that the bin holds
 the event (calibration "probability", threshold the model's ``dense_threshold``, an
-operating point measured on synthetic tuning nights, 0.5 when none was). Its defaults keep single-bin
+operating point measured on synthetic tuning nights, 0.5 when none was, or the
+model's own operating point for the query's phrase when it measured one). Its defaults keep single-bin
 regions (a 1-s spindle lights one or two bins) and bridge one-bin dips; see
 :data:`EPOCH_DEFAULTS` and :data:`DENSE_DEFAULTS`.
 """
@@ -219,7 +220,7 @@ def localize(night: EmbeddedNight, query: str, encode_text: EncodeText,
     cosine = night.vectors @ query_vec
     starts = night.epochs.starts
     if config.dense and night.has_dense:
-        fine = dense_track(night, query_vec, config.calibration_for(dense=True))
+        fine = dense_track(night, query_vec, config.calibration_for(dense=True), query)
         coarse = Track(starts, EPOCH_SEC, cosine, epoch_maxima(fine.calibrated, len(starts)),
                        fine.calibration, dense=False)
     else:
@@ -237,11 +238,13 @@ def localize(night: EmbeddedNight, query: str, encode_text: EncodeText,
     return Localization(query, coarse, fine, [_with_epochs(r, starts) for r in regions], used)
 
 
-def dense_track(night: EmbeddedNight, query_vec: np.ndarray, method: str) -> Track:
+def dense_track(night: EmbeddedNight, query_vec: np.ndarray, method: str,
+                query: str = "") -> Track:
     """Cosine of every dense bin with the query, calibrated by ``method``.
 
     "probability" is the model's sigmoid of the cosine; zscore and percentile are
-    relative to all bins of the night.
+    relative to all bins of the night. A probability track carries the model's
+    operating point for ``query`` (:meth:`EmbeddedNight.threshold_for`).
     """
     n, bins, dim = night.dense.shape
     # float16 has no BLAS path; a float32 copy of one epoch chunk at a time stays small
@@ -254,7 +257,7 @@ def dense_track(night: EmbeddedNight, query_vec: np.ndarray, method: str) -> Tra
     offsets = night.dense_seconds * np.arange(bins)
     bin_starts = (night.epochs.starts[:, None] + offsets).ravel()
     return Track(bin_starts, night.dense_seconds, cosine, calibrated, method, dense=True,
-                 operating_point=night.dense_threshold if method == "probability" else None)
+                 operating_point=night.threshold_for(query) if method == "probability" else None)
 
 
 def epoch_maxima(values: np.ndarray, n_epochs: int) -> np.ndarray:

@@ -48,6 +48,8 @@ class EmbeddedNight:
         probability: the model's dense calibration, None without dense vectors.
         dense_threshold: the model's operating point on that probability (its default
             localization threshold).
+        dense_thresholds: the model's operating points of single query phrases (lower
+            case), which take precedence over ``dense_threshold`` for those queries.
     """
 
     epochs: EpochSet
@@ -58,6 +60,7 @@ class EmbeddedNight:
     dense_seconds: float = 0.0
     probability: Probability | None = None
     dense_threshold: float = 0.5
+    dense_thresholds: dict[str, float] = field(default_factory=dict)
     _windows: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -94,7 +97,13 @@ class EmbeddedNight:
             raise ValueError("dense vectors were given but the model has no dense tokens")
         return cls(epochs, vectors, encode, stride_sec, dense.astype(np.float16, copy=False),
                    float(model.dense_seconds), model.dense_probability,
-                   float(getattr(model, "dense_threshold", 0.5)))
+                   float(getattr(model, "dense_threshold", 0.5)),
+                   dict(getattr(model, "dense_thresholds", {})))
+
+    def threshold_for(self, query: str) -> float:
+        """The model's operating point for ``query``: its own when the model measured
+        one for that phrase, else the model's general one."""
+        return self.dense_thresholds.get(query.strip().lower(), self.dense_threshold)
 
     @property
     def has_dense(self) -> bool:

@@ -138,7 +138,9 @@ class ModelConfig:
     part of the query's event (models with dense tokens). Rare events rarely reach 0.5
     under a per-bin sigmoid loss, so the value that maximises by-event F1 on synthetic
     tuning nights is measured after training and stored here (``bench/alignment.py
-    --tune-threshold``).
+    --tune-threshold``). ``dense_thresholds`` holds the operating points of single query
+    phrases (lower case, e.g. "oxygen desaturation"), measured the same way on that
+    phrase's events alone; any other query uses ``dense_threshold``.
     """
 
     name: str = "custom"
@@ -152,6 +154,7 @@ class ModelConfig:
     mask_absent_channels: bool = True
     init_logit_scale: float = math.log(1 / 0.07)
     dense_threshold: float = 0.5
+    dense_thresholds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": CONFIG_FORMAT, **asdict(self)}

@@ -253,6 +253,11 @@ class SleepLM(nn.Module):
         """Dense probability at which localization calls a bin positive (see ModelConfig)."""
         return self.config.dense_threshold
 
+    @property
+    def dense_thresholds(self) -> dict[str, float]:
+        """Operating points of single query phrases (see ModelConfig)."""
+        return dict(self.config.dense_thresholds)
+
     def _require_dense(self) -> None:
         if not self.has_dense:
             raise ModelError("this model has no dense tokens; use a model trained with dense_tokens")
