@@ -295,11 +295,13 @@ def machine_score(night: LoadedNight, progress: Progress | None = None,
 def _reference_machine_window(night: LoadedNight) -> None:
     """Re-cut an unscored night's epochs with its z-score taken over the machine
     scoring's sleep window, as a scored night's is over its own (``io.epochs``), so a
-    recording with hours of wake around the night reaches the model in the same units."""
+    recording with hours of wake around the night reaches the model in the same units.
+    The window pads the machine's main sleep period, which stray machine-scored sleep
+    epochs in daytime wake do not stretch."""
     stages = None if night.recording.has_scoring else night.machine_stages()
     if stages is None:
         return
-    window = sleep_window(stages)
+    window = sleep_window(stages, main_period=True)
     if (window.start, window.stop) == (0, night.n_epochs):
         return
     log.info("%s: model input z-scored over the machine-scored sleep window, epochs %d-%d",

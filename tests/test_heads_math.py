@@ -197,6 +197,12 @@ def test_sleep_window_pads_the_sleep_period() -> None:
     stages = np.array([0] * 100 + [2] * 10 + [0] * 100)
     window = sleep_window(stages, pad_min=30)
     assert (window.start, window.stop) == (40, 170)
+    # a stray sleep epoch stretches the first-to-last window, not the main period's
+    stray = stages.copy()
+    stray[5] = 1
+    assert sleep_window(stray, pad_min=30).start == 0
+    main = sleep_window(stray, pad_min=30, main_period=True)
+    assert (main.start, main.stop) == (40, 171)
 
 
 def test_labels_csv_by_epoch_or_time(tmp_path: Path) -> None:

@@ -109,15 +109,27 @@ def stage_grid(
     return stages, float(offset)
 
 
-def sleep_window(stages: np.ndarray, pad_min: float = 30.0) -> slice:
+MAIN_PERIOD_MIN = 10.0
+"""Moving window, in minutes, of the sleep share that finds a main sleep period."""
+
+
+def sleep_window(stages: np.ndarray, pad_min: float = 30.0, main_period: bool = False) -> slice:
     """Epochs from ``pad_min`` before the first to ``pad_min`` after the last sleep epoch
     (stage codes >= 1); every epoch when none is sleep.
 
     Sleep-EDF practice: it keeps hours of lights-on wake out of staging scores, and out
     of the reference period of the model input's z-score (:mod:`sleeplm_core.io.epochs`).
+    With ``main_period`` the window pads the main sleep period instead: the epochs where
+    a :data:`MAIN_PERIOD_MIN`-minute moving share of sleep is at least one half. Machine
+    staging needs it: a stray N1 epoch in hours of daytime wake would otherwise stretch
+    the window to it.
     """
-    sleep = np.flatnonzero(np.asarray(stages) >= 1)
-    if not len(sleep):
-        return slice(0, len(stages))
+    sleep = np.asarray(stages) >= 1
+    if main_period:
+        width = max(1, int(MAIN_PERIOD_MIN * 60 / EPOCH_SEC))
+        sleep = np.convolve(sleep.astype(float), np.ones(width) / width, mode="same") >= 0.5
+    asleep = np.flatnonzero(sleep)
+    if not len(asleep):
+        return slice(0, len(sleep))
     pad = int(round(pad_min * 60 / EPOCH_SEC))
-    return slice(max(0, sleep[0] - pad), min(len(stages), sleep[-1] + 1 + pad))
+    return slice(max(0, int(asleep[0]) - pad), min(len(sleep), int(asleep[-1]) + 1 + pad))

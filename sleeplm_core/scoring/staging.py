@@ -18,6 +18,7 @@ import numpy as np
 import yasa
 
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Recording, Signal
+from sleeplm_core.io.stages import sleep_window
 from sleeplm_core.scoring.channels import Usability, eeg_labels, pick, resampled
 
 log = logging.getLogger(__name__)
@@ -101,17 +102,6 @@ def _predict(rows: list[np.ndarray], chosen: dict[str, Signal]) -> tuple[np.ndar
     return codes, np.array(ordered, dtype=float)
 
 
-def sleep_period(codes: np.ndarray, config: StagingConfig) -> slice:
-    """Epochs of the main sleep period, padded: where a 10-min moving share of sleep is >= 1/2."""
-    width = max(1, int(600 / EPOCH_SEC))
-    share = np.convolve((codes >= 1).astype(float), np.ones(width) / width, mode="same")
-    asleep = np.flatnonzero(share >= 0.5)
-    if not len(asleep):
-        return slice(0, len(codes))
-    pad = int(config.pad_min * 60 / EPOCH_SEC)
-    return slice(max(0, asleep[0] - pad), min(len(codes), asleep[-1] + 1 + pad))
-
-
 def yasa_staging(chosen: dict[str, Signal], config: StagingConfig = StagingConfig()) -> Staged:
     """Run ``yasa.SleepStaging`` on the chosen signals (µV), each resampled to 100 Hz.
 
@@ -125,7 +115,7 @@ def yasa_staging(chosen: dict[str, Signal], config: StagingConfig = StagingConfi
     n = min(len(r) for r in rows)
     rows = [r[:n] for r in rows]
     codes, proba = _predict(rows, chosen)
-    period = sleep_period(codes, config)
+    period = sleep_window(codes, config.pad_min, main_period=True)
     if len(codes) - (period.stop - period.start) >= config.restage_min * 60 / EPOCH_SEC:
         per_epoch = int(EPOCH_SEC * YASA_RATE_HZ)
         inner = [r[period.start * per_epoch: period.stop * per_epoch] for r in rows]
