@@ -77,11 +77,18 @@ def amplifier(x: np.ndarray, fs: float, var: NightVariation, rng: np.random.Gene
     if var.line_uv and var.line_hz < fs / 2.0:
         t = sample_times(n, fs)
         out = out + var.line_uv * np.sqrt(2.0) * np.sin(2 * np.pi * var.line_hz * t + rng.uniform(0, 2 * np.pi))
+    sections = amplifier_sections(fs, var)
+    # One pass through the cascade: sosfilt runs each sample through the sections in turn, the same
+    # arithmetic as filtering twice.
+    return sosfilt(sections, out) if sections is not None else out
+
+
+def amplifier_sections(fs: float, var: NightVariation) -> np.ndarray | None:
+    """Second-order sections of the front end's filters at ``fs`` Hz: the night's first-order
+    high-pass, then its second-order low-pass (left out at or above 0.45 ``fs``); None: no filter."""
     sections = []
     if var.highpass_hz:
         sections.append(butter(1, var.highpass_hz, "highpass", fs=fs, output="sos"))
     if var.lowpass_hz and var.lowpass_hz < 0.45 * fs:
         sections.append(butter(2, var.lowpass_hz, "lowpass", fs=fs, output="sos"))
-    # One pass through the cascade: sosfilt runs each sample through the sections in turn, the same
-    # arithmetic as filtering twice.
-    return sosfilt(np.vstack(sections), out) if sections else out
+    return np.vstack(sections) if sections else None

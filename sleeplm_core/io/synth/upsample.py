@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import fft
-from scipy.signal import butter
 
+from sleeplm_core.io.synth.artefacts import amplifier_sections
 from sleeplm_core.io.synth.config import ChannelRates
 from sleeplm_core.io.synth.variation import NightVariation
 
@@ -58,12 +58,8 @@ def amplifier_response(n_seconds: int, fs: float, var: NightVariation) -> np.nda
     """Complex response of the amplifier's filters at ``fs``, as
     :func:`~sleeplm_core.io.synth.artefacts.amplifier` applies them, at the rfft bins of
     ``n_seconds`` s (None: no filter)."""
-    sections = []
-    if var.highpass_hz:
-        sections.append(butter(1, var.highpass_hz, "highpass", fs=fs, output="sos"))
-    if var.lowpass_hz and var.lowpass_hz < 0.45 * fs:
-        sections.append(butter(2, var.lowpass_hz, "lowpass", fs=fs, output="sos"))
-    if not sections:
+    sections = amplifier_sections(fs, var)
+    if sections is None:
         return None
     # sosfreqz's polynomial evaluation in complex128 took a second per 7 M bins; the same rational
     # response in single precision, section by section, is exact to ~1e-6.
@@ -72,7 +68,7 @@ def amplifier_response(n_seconds: int, fs: float, var: NightVariation) -> np.nda
     z = np.empty(n_bins, dtype=np.complex64)  # z^-1 on the unit circle
     z.real, z.imag = np.cos(w), -np.sin(w)
     response = np.ones(n_bins, dtype=np.complex64)
-    for b0, b1, b2, _, a1, a2 in np.vstack(sections).astype(np.float32):
+    for b0, b1, b2, _, a1, a2 in sections.astype(np.float32):
         response *= (b0 + z * (b1 + z * b2)) / (1.0 + z * (a1 + z * a2))
     return response
 
