@@ -21,7 +21,8 @@ Run: ``nice -n 10 .venv/bin/python bench/alignment.py --models assets/models/sle
 runs/r4/best [--seeds 901 902] [--hours 4] [--threads 2] [--skip-real] [--tune-threshold]``.
 ``--tune-threshold`` first picks a dense model's operating points on two other synthetic
 nights, one for any query (``ModelConfig.dense_threshold``) and one per event query phrase
-(``ModelConfig.dense_thresholds``), and stores them in the model folder.
+(a threshold in ``ModelConfig.dense_thresholds`` and a shortest region in
+``ModelConfig.dense_min_durations``), and stores them in the model folder.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from math import comb
 from pathlib import Path
 
@@ -65,6 +67,8 @@ EVERY_REGION = 100_000
 TUNING_SEEDS = (950, 951)
 """Synthetic nights for the dense operating point; never the evaluation seeds."""
 THRESHOLDS = np.round(np.arange(0.05, 0.80, 0.05), 2)
+MIN_DURATIONS = (0.0, 4.0, 8.0, 10.0, 12.0, 16.0, 20.0)
+"""Shortest regions (seconds) tried per event phrase; 0 first, so a tie keeps every region."""
 
 
 def synth(folder: Path, seed: int, hours: float) -> Path:
@@ -86,31 +90,54 @@ def zero_shot_kappa(loaded: LoadedModel, vectors: np.ndarray, stages: np.ndarray
 
 
 def localization_f1(night: EmbeddedNight, rec, loaded: LoadedModel, kind: str,
-                    threshold: float | None = None) -> tuple[float, str]:
+                    threshold: float | None = None,
+                    min_duration: float | None = None) -> tuple[float, str]:
     found = localize(night, QUERIES[kind], TextEncoder(loaded.model),
-                     LocalizeConfig(threshold=threshold, top_k=EVERY_REGION))
+                     LocalizeConfig(threshold=threshold, min_duration=min_duration,
+                                    top_k=EVERY_REGION))
     detected = [(r.start, r.end) for r in found.regions]
     s = event_scores(detected, intervals_of(rec.events, event_types(kind)), 0.3)
     return s.f1, f"{s.f1:.3f} (P {s.precision:.2f}, R {s.recall:.2f}, n {len(detected)})"
 
 
-def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> tuple[float, dict[str, float]]:
+@dataclass
+class OperatingPoints:
+    """What ``--tune-threshold`` measured: the general dense threshold, and per event
+    query phrase its threshold and shortest region (seconds)."""
+
+    threshold: float
+    thresholds: dict[str, float]
+    min_durations: dict[str, float]
+
+
+def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> OperatingPoints:
     """The dense probability that maximises mean by-event F1 over the synthetic event
-    kinds of the tuning nights, and the one that maximises each kind's own F1 (keyed by
-    its query phrase); printed as a table."""
+    kinds of the tuning nights (no least duration, as for free text), and for each kind
+    the (threshold, shortest region) pair that maximises its own F1, keyed by its query
+    phrase; ties go to the lower threshold, then the shorter region. Printed as tables."""
     nights = []
     for path in paths:
         rec, _, epochs = open_night(path)
         nights.append((rec, EmbeddedNight.from_model(loaded.model, epochs)))
-    grid = {kind: [float(np.mean([localization_f1(night, rec, loaded, kind, float(t))[0]
-                                  for rec, night in nights])) for t in THRESHOLDS]
+
+    def f1(kind: str, threshold: float, min_duration: float) -> float:
+        return float(np.mean([localization_f1(night, rec, loaded, kind, threshold, min_duration)[0]
+                              for rec, night in nights]))
+
+    grid = {kind: np.array([[f1(kind, float(t), d) for d in MIN_DURATIONS] for t in THRESHOLDS])
             for kind in QUERIES}
-    means = np.mean([grid[kind] for kind in QUERIES], axis=0)
+    means = np.mean([grid[kind][:, 0] for kind in QUERIES], axis=0)
     for i, t in enumerate(THRESHOLDS):
-        own = ", ".join(f"{kind} {grid[kind][i]:.3f}" for kind in QUERIES)
+        own = ", ".join(f"{kind} {grid[kind][i, 0]:.3f}" for kind in QUERIES)
         print(f"threshold {t:.2f}: mean F1 {means[i]:.3f} ({own})")
-    per_query = {QUERIES[kind]: float(THRESHOLDS[int(np.argmax(grid[kind]))]) for kind in QUERIES}
-    return float(THRESHOLDS[int(np.argmax(means))]), per_query
+    thresholds, min_durations = {}, {}
+    for kind in QUERIES:
+        i, j = np.unravel_index(int(np.argmax(grid[kind])), grid[kind].shape)
+        thresholds[QUERIES[kind]] = float(THRESHOLDS[i])
+        min_durations[QUERIES[kind]] = float(MIN_DURATIONS[j])
+        print(f"{kind}: threshold {THRESHOLDS[i]:.2f}, shortest region {MIN_DURATIONS[j]:g} s: "
+              f"F1 {grid[kind][i, j]:.3f} (no shortest region: {grid[kind][:, 0].max():.3f})")
+    return OperatingPoints(float(THRESHOLDS[int(np.argmax(means))]), thresholds, min_durations)
 
 
 def fact_recall(vectors: np.ndarray, captions: list[str], encode, k: int = 10) -> tuple[float, float]:
@@ -190,13 +217,15 @@ def main() -> None:
         loaded = resolve_model(name)
         print(f"\n## {loaded.label} ({name})")
         if args.tune_threshold and getattr(loaded.model, "has_dense", False):
-            best, per_query = tune_threshold(loaded, [synth(folder, s, args.hours)
-                                                      for s in TUNING_SEEDS])
+            points = tune_threshold(loaded, [synth(folder, s, args.hours) for s in TUNING_SEEDS])
             config = Path(name) / "config.json"
             data = json.loads(config.read_text())
-            config.write_text(json.dumps({**data, "dense_threshold": best,
-                                          "dense_thresholds": per_query}, indent=2) + "\n")
-            print(f"dense_threshold {best:.2f} and per-query {per_query} written to {config}")
+            config.write_text(json.dumps({**data, "dense_threshold": points.threshold,
+                                          "dense_thresholds": points.thresholds,
+                                          "dense_min_durations": points.min_durations},
+                                         indent=2) + "\n")
+            print(f"dense_threshold {points.threshold:.2f}, per-query thresholds {points.thresholds} "
+                  f"and shortest regions {points.min_durations} written to {config}")
             loaded = resolve_model(name)
         for seed, path in nights.items():
             for row, value in synthetic_rows(loaded, path).items():

@@ -144,17 +144,31 @@ def test_regions_are_runs_of_bins_at_the_probability_threshold(calibrated: Sleep
     assert (start[20] + 18, start[20] + 20) in strict_spans and (start[45] + 10, start[45] + 12) in strict_spans
     assert all(r.score >= 0.95 for r in strict_phrase.regions)
     assert localize(own, "spindles please", text).config.threshold == 0.5
+    # a phrase's own shortest region drops its shorter runs; other text keeps them
+    longer = replace(planted, dense_min_durations={QUERY: 4.0})
+    long_spans = [(r.start, r.end) for r in localize(longer, QUERY, text).regions]
+    assert long_spans == [(start[10] + 6, start[10] + 10), (start[20] + 14, start[20] + 20),
+                          (start[45] + 10, start[45] + 14)]
+    assert localize(longer, QUERY, text).config.min_duration == 4.0
+    assert localize(longer, "spindles please", text).config.min_duration == 0.0
+    # an explicit minimum duration still wins, and night-relative calibrations ignore it
+    assert len(localize(longer, QUERY, text, LocalizeConfig(min_duration=0.0)).regions) == 5
+    zscored = localize(longer, QUERY, text, LocalizeConfig(calibration="zscore"))
+    assert zscored.config.min_duration == 0.0
 
 
 def test_phrase_operating_points_travel_with_the_model_folder(model: SleepLM, epochs: EpochSet,
                                                               tmp_path: Path) -> None:
     cfg = model.config.to_dict()
-    cfg.update(dense_threshold=0.4, dense_thresholds={"oxygen desaturation": 0.25})
+    cfg.update(dense_threshold=0.4, dense_thresholds={"oxygen desaturation": 0.25},
+               dense_min_durations={"oxygen desaturation": 16.0})
     tuned = create_model(config_from_dict(cfg), seed=0).eval()
     loaded = load_model(save_pretrained(tuned, tmp_path / "tuned"))
     night = EmbeddedNight.from_model(loaded, epochs)
     assert night.threshold_for("Oxygen desaturation") == 0.25
     assert night.threshold_for("sleep spindle") == 0.4
+    assert night.min_duration_for("oxygen desaturation ") == 16.0
+    assert night.min_duration_for("sleep spindle") is None
 
 
 def test_night_relative_calibrations_still_work_on_dense_bins(model: SleepLM,

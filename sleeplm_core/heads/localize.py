@@ -116,15 +116,16 @@ class LocalizeConfig:
 
     def resolved(self, track: Track) -> LocalizeConfig:
         """A copy with every None replaced by the default for ``track`` (a probability
-        track's default threshold is the model's operating point it carries)."""
+        track's default threshold and shortest region are the model's operating point
+        it carries)."""
         defaults = DENSE_DEFAULTS if track.dense else EPOCH_DEFAULTS
         default = DEFAULT_THRESHOLDS[track.calibration]
         if track.calibration == "probability" and track.operating_point is not None:
             default = track.operating_point
+        shortest = defaults.min_duration if track.min_duration is None else track.min_duration
         return replace(self, calibration=track.calibration,
                        threshold=default if self.threshold is None else self.threshold,
-                       min_duration=(defaults.min_duration if self.min_duration is None
-                                     else self.min_duration),
+                       min_duration=shortest if self.min_duration is None else self.min_duration,
                        merge_gap=defaults.merge_gap if self.merge_gap is None else self.merge_gap,
                        extend=defaults.extend if self.extend is None else self.extend)
 
@@ -165,6 +166,8 @@ class Track:
         calibration: how ``calibrated`` was made (one of :data:`CALIBRATIONS`).
         dense: True for a track of the model's dense bins.
         operating_point: for a probability track, the model's ``dense_threshold``.
+        min_duration: for a probability track, the model's shortest region for the
+            query in seconds (None: the track kind's default).
     """
 
     starts: np.ndarray
@@ -174,6 +177,7 @@ class Track:
     calibration: str = "zscore"
     dense: bool = False
     operating_point: float | None = None
+    min_duration: float | None = None
 
 
 @dataclass(frozen=True)
@@ -244,7 +248,8 @@ def dense_track(night: EmbeddedNight, query_vec: np.ndarray, method: str,
 
     "probability" is the model's sigmoid of the cosine; zscore and percentile are
     relative to all bins of the night. A probability track carries the model's
-    operating point for ``query`` (:meth:`EmbeddedNight.threshold_for`).
+    operating point for ``query`` (:meth:`EmbeddedNight.threshold_for` and
+    :meth:`EmbeddedNight.min_duration_for`).
     """
     n, bins, dim = night.dense.shape
     # float16 has no BLAS path; a float32 copy of one epoch chunk at a time stays small
@@ -256,8 +261,10 @@ def dense_track(night: EmbeddedNight, query_vec: np.ndarray, method: str,
         calibrated = calibrate(cosine, method)
     offsets = night.dense_seconds * np.arange(bins)
     bin_starts = (night.epochs.starts[:, None] + offsets).ravel()
+    own = method == "probability"
     return Track(bin_starts, night.dense_seconds, cosine, calibrated, method, dense=True,
-                 operating_point=night.threshold_for(query) if method == "probability" else None)
+                 operating_point=night.threshold_for(query) if own else None,
+                 min_duration=night.min_duration_for(query) if own else None)
 
 
 def epoch_maxima(values: np.ndarray, n_epochs: int) -> np.ndarray:

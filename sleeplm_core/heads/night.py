@@ -50,6 +50,8 @@ class EmbeddedNight:
             localization threshold).
         dense_thresholds: the model's operating points of single query phrases (lower
             case), which take precedence over ``dense_threshold`` for those queries.
+        dense_min_durations: the model's shortest region (seconds) of single query
+            phrases (lower case), measured with their operating points.
     """
 
     epochs: EpochSet
@@ -61,6 +63,7 @@ class EmbeddedNight:
     probability: Probability | None = None
     dense_threshold: float = 0.5
     dense_thresholds: dict[str, float] = field(default_factory=dict)
+    dense_min_durations: dict[str, float] = field(default_factory=dict)
     _windows: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -98,12 +101,18 @@ class EmbeddedNight:
         return cls(epochs, vectors, encode, stride_sec, dense.astype(np.float16, copy=False),
                    float(model.dense_seconds), model.dense_probability,
                    float(getattr(model, "dense_threshold", 0.5)),
-                   dict(getattr(model, "dense_thresholds", {})))
+                   dict(getattr(model, "dense_thresholds", {})),
+                   dict(getattr(model, "dense_min_durations", {})))
 
     def threshold_for(self, query: str) -> float:
         """The model's operating point for ``query``: its own when the model measured
         one for that phrase, else the model's general one."""
         return self.dense_thresholds.get(query.strip().lower(), self.dense_threshold)
+
+    def min_duration_for(self, query: str) -> float | None:
+        """The model's shortest region for ``query`` in seconds, None when the model
+        measured none for that phrase (the dense default applies)."""
+        return self.dense_min_durations.get(query.strip().lower())
 
     @property
     def has_dense(self) -> bool:

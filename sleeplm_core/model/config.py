@@ -141,6 +141,9 @@ class ModelConfig:
     --tune-threshold``). ``dense_thresholds`` holds the operating points of single query
     phrases (lower case, e.g. "oxygen desaturation"), measured the same way on that
     phrase's events alone; any other query uses ``dense_threshold``.
+    ``dense_min_durations`` holds, for the same phrases, the shortest region (seconds)
+    localization keeps, tuned jointly with the phrase's threshold: an event of a kind
+    has a physiological least duration, and the model's short blips below it are noise.
     """
 
     name: str = "custom"
@@ -155,6 +158,7 @@ class ModelConfig:
     init_logit_scale: float = math.log(1 / 0.07)
     dense_threshold: float = 0.5
     dense_thresholds: dict[str, float] = field(default_factory=dict)
+    dense_min_durations: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": CONFIG_FORMAT, **asdict(self)}

@@ -258,6 +258,11 @@ class SleepLM(nn.Module):
         """Operating points of single query phrases (see ModelConfig)."""
         return dict(self.config.dense_thresholds)
 
+    @property
+    def dense_min_durations(self) -> dict[str, float]:
+        """Shortest regions (seconds) of single query phrases (see ModelConfig)."""
+        return dict(self.config.dense_min_durations)
+
     def _require_dense(self) -> None:
         if not self.has_dense:
             raise ModelError("this model has no dense tokens; use a model trained with dense_tokens")
