@@ -26,11 +26,10 @@ from sleeplm_core.captions.night import caption_variants
 from sleeplm_core.features.night import FEATURES_VERSION, NightFeatures, night_features
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.heads.summary import NightSummary, summarize_night
-from sleeplm_core.io.epochs import make_epochs
+from sleeplm_core.io.epochs import recut_over_sleep
 from sleeplm_core.io.epochset import AUX_CHANNELS, CANONICAL_CHANNELS, EpochSet
 from sleeplm_core.io.load import open_night
 from sleeplm_core.io.recording import STAGES, Event, Recording
-from sleeplm_core.io.stages import sleep_window
 from sleeplm_core.scoring import MachineScoring, score_night
 from sleeplm_core.scoring.agreement import agreement
 
@@ -295,18 +294,10 @@ def machine_score(night: LoadedNight, progress: Progress | None = None,
 def _reference_machine_window(night: LoadedNight) -> None:
     """Re-cut an unscored night's epochs with its z-score taken over the machine
     scoring's sleep window, as a scored night's is over its own (``io.epochs``), so a
-    recording with hours of wake around the night reaches the model in the same units.
-    The window pads the machine's main sleep period, which stray machine-scored sleep
-    epochs in daytime wake do not stretch."""
+    recording with hours of wake around the night reaches the model in the same units."""
     stages = None if night.recording.has_scoring else night.machine_stages()
-    if stages is None:
-        return
-    window = sleep_window(stages, main_period=True)
-    if (window.start, window.stop) == (0, night.n_epochs):
-        return
-    log.info("%s: model input z-scored over the machine-scored sleep window, epochs %d-%d",
-             night.name, window.start, window.stop)
-    night.epochs = make_epochs(night.recording, night.montage, reference=window)
+    if stages is not None:
+        night.epochs = recut_over_sleep(night.recording, night.montage, night.epochs, stages)
 
 
 def embed_night(night: LoadedNight, engine: Engine, progress: Progress | None = None,

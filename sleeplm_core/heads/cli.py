@@ -15,9 +15,9 @@ from sleeplm_core.heads.baselines import yasa_spindles, yasa_stages
 from sleeplm_core.heads.caption_regions import caption_regions, event_types
 from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
 from sleeplm_core.heads.evaluate import intervals_of, paired_recall
-from sleeplm_core.io.stages import sleep_window
 from sleeplm_core.heads.fewshot import (FEWSHOT_KINDS, FewShotConfig, cross_validated_accuracy,
                                         fit_fewshot, read_labels_csv)
+from sleeplm_core.heads.inputs import open_model_night
 from sleeplm_core.heads.localize import (CALIBRATIONS, DEFAULT_THRESHOLDS, DENSE_DEFAULTS,
                                          EPOCH_DEFAULTS, Localization, LocalizeConfig, localize)
 from sleeplm_core.heads.metrics import event_scores, staging_scores
@@ -26,9 +26,9 @@ from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.heads.smoothing import SMOOTHING_METHODS, SmoothingConfig
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.io.epochset import EpochSet
-from sleeplm_core.io.load import open_night
 from sleeplm_core.io.recording import STAGES
 from sleeplm_core.io.scoring import read_scoring
+from sleeplm_core.io.stages import sleep_window
 
 
 def _embed(loaded: LoadedModel, epochs: EpochSet, desc: str) -> EmbeddedNight:
@@ -37,7 +37,7 @@ def _embed(loaded: LoadedModel, epochs: EpochSet, desc: str) -> EmbeddedNight:
 
 
 def _staging(args: argparse.Namespace) -> int:
-    rec, _, epochs = open_night(args.recording, hypnogram=args.hypnogram, sfreq=args.sfreq)
+    rec, _, epochs = open_model_night(args.recording, hypnogram=args.hypnogram, sfreq=args.sfreq)
     if not np.any(epochs.stages >= 0):
         raise SleepLMError(f"{args.recording}: no sleep stages; pass the scoring with --hypnogram")
     window = sleep_window(epochs.stages, args.pad_min) if args.pad_min >= 0 else slice(None)
@@ -107,7 +107,7 @@ def _track_line(found: Localization) -> str:
 
 
 def _localize(args: argparse.Namespace) -> int:
-    rec, _, epochs = open_night(args.recording, events=args.events, sfreq=args.sfreq)
+    rec, _, epochs = open_model_night(args.recording, events=args.events, sfreq=args.sfreq)
     reference = intervals_of(rec.events, event_types(args.type))
     if not reference:
         raise SleepLMError(f"{args.events}: no {args.type} events; check --type "
@@ -120,7 +120,7 @@ def _localize(args: argparse.Namespace) -> int:
 
 
 def _retrieval(args: argparse.Namespace) -> int:
-    rec, _, epochs = open_night(args.recording, hypnogram=args.hypnogram, events=args.events,
+    rec, _, epochs = open_model_night(args.recording, hypnogram=args.hypnogram, events=args.events,
                                 sfreq=args.sfreq)
     captions = caption_night(rec, epochs, seed=args.seed).level(args.level)
     have = np.flatnonzero([c is not None for c in captions])
@@ -139,7 +139,7 @@ def _retrieval(args: argparse.Namespace) -> int:
 
 
 def _fewshot(args: argparse.Namespace) -> int:
-    _, _, epochs = open_night(args.recording, hypnogram=args.hypnogram, sfreq=args.sfreq)
+    _, _, epochs = open_model_night(args.recording, hypnogram=args.hypnogram, sfreq=args.sfreq)
     pairs = read_labels_csv(Path(args.labels), epochs.starts)
     idx = np.array([i for i, _ in pairs])
     labels = [lab for _, lab in pairs]

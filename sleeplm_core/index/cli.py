@@ -18,7 +18,7 @@ from sleeplm_core.index.build import (CaptionBatch, Rank, ShardInput, SourceLabe
 from sleeplm_core.index.factory import INDEX_KINDS, IndexParams
 from sleeplm_core.index.search import nearest_captions, search_text, search_vectors
 from sleeplm_core.index.store import LibraryIndex, Manifest
-from sleeplm_core.io.load import open_night
+from sleeplm_core.heads.inputs import open_model_night
 
 CAPTION_SOURCES: tuple[str, ...] = ("measured", "generated", "none")
 
@@ -27,7 +27,7 @@ def _opener(args: argparse.Namespace):
     label = SourceLabel(args.kind, args.licence)
 
     def open_item(path: Path) -> ShardInput:
-        rec, _, epochs = open_night(path, hypnogram=args.hypnogram, sfreq=args.sfreq)
+        rec, _, epochs = open_model_night(path, hypnogram=args.hypnogram, sfreq=args.sfreq)
         captions = None
         if args.captions == "measured":
             captions = [c or "" for c in
@@ -107,7 +107,7 @@ def _search(args: argparse.Namespace) -> int:
         vector = None
     else:
         path, idx = _parse_epoch(args.epoch)
-        _, _, epochs = open_night(path, sfreq=args.sfreq)
+        _, _, epochs = open_model_night(path, sfreq=args.sfreq)
         if idx >= len(epochs):
             raise SleepLMError(f"--epoch {args.epoch}: {path} has {len(epochs)} epochs")
         vector = encode_epochs(loaded.model, epochs.data[idx:idx + 1], epochs.channel_mask)

@@ -122,6 +122,25 @@ def make_epochs(rec: Recording, montage: Montage, memmap_dir: str | Path | None 
     )
 
 
+def recut_over_sleep(rec: Recording, montage: Montage, epochs: EpochSet,
+                     stages: np.ndarray) -> EpochSet:
+    """``epochs`` cut again with each channel z-scored over the main sleep period of
+    ``stages`` +-30 min (:func:`~sleeplm_core.io.stages.sleep_window` with
+    ``main_period``), or ``epochs`` itself when that window spans every epoch.
+
+    For a night without scoring: ``stages`` (one code per epoch of ``epochs``, -1 for
+    none) come from a machine scoring, so the night reaches the model in the units a
+    scored night would. The main period ignores stray machine-scored sleep epochs in
+    daytime wake, which would stretch a first-to-last window over the whole file.
+    """
+    window = sleep_window(np.asarray(stages), main_period=True)
+    if (window.start, window.stop) == (0, len(epochs)):
+        return epochs
+    log.info("%s: model input z-scored over the machine-scored sleep window, epochs %d-%d",
+             epochs.recording_id, window.start, window.stop)
+    return make_epochs(rec, montage, reference=window)
+
+
 def _allocate(shape: tuple[int, int, int], memmap_dir: str | Path | None) -> np.ndarray:
     nbytes = int(np.prod(shape)) * 4
     if nbytes <= MEMMAP_BYTES:
