@@ -14,6 +14,7 @@ Channels of one night share 60 % of their noise, as neighbouring derivations do.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,6 +70,9 @@ AROUSAL_BETA_RMS = 3.0
 """Extra RMS (µV) of beta during an arousal (alpha's comes from the variation)."""
 
 _SHARED = 0.6
+
+RENDER_THREADS = 2
+"""Derivations rendered at once (the target machine has 2 cores)."""
 
 
 @dataclass(frozen=True)
@@ -234,22 +238,40 @@ def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVa
     shared = rng.standard_normal((2, n))  # [0] feeds the bands, [1] the 1/f background
     transients = _transients(plan, var, fs, n, rng)
     own_share = np.sqrt(1 - _SHARED**2)
-    flat_share, steep_share = np.sqrt(1.0 - gains["steep"]), np.sqrt(gains["steep"])
-    channels: dict[str, np.ndarray] = {}
-    for label in labels:
+    # Every random draw happens here, in label order, so the night does not depend on threads.
+    draws = [(rng.standard_normal((2, n)), rng.uniform(0.85, 1.0)) for _ in labels]
+    shares = np.sqrt(1.0 - gains["steep"]), np.sqrt(gains["steep"])
+
+    def channel(label: str, own: np.ndarray, jitter: float) -> np.ndarray:
         site = DERIVATIONS[label]
         # Mixing white noises keeps them white with unit variance, so the channels
         # correlate by _SHARED in every band at the cost of one FFT per band.
-        white = _SHARED * shared + own_share * rng.standard_normal((2, n))
-        spectra = white_spectrum(white[0]), white_spectrum(white[1])  # each shaped twice below
-        components = band_components(white[0], fs, bands, spectra[0])
-        components["alpha"] = spectral_peak(white[0], fs, var.alpha_hz, ALPHA_SD_HZ, spectra[0])
-        # The background starts at 0.5 Hz: below it DREAMS has a third of its 0.5-1 Hz amplitude in N2.
-        flat = pink_noise(white[1], fs, low=0.5, exponent=var.aperiodic_exponent, spectrum=spectra[1])
-        steep = pink_noise(white[1], fs, low=0.5, exponent=var.aperiodic_exponent + STEEPER, spectrum=spectra[1])
-        del spectra
-        mix = gains["pink"] * (flat_share * flat + steep_share * steep)
-        for band, component in components.items():
+        white = _SHARED * shared + own_share * own
+        mix = gains["pink"] * _background(white[1], fs, var, shares)
+        for band, component in _band_noise(white[0], fs, bands, var).items():
             mix += site.bands[band] * gains[band] * component
-        channels[label] = site.scale * (mix + transients.at(site) * var.eeg_scale * rng.uniform(0.85, 1.0))
-    return channels
+        return site.scale * (mix + transients.at(site) * var.eeg_scale * jitter)
+
+    # The FFTs release the GIL: two derivations render at once on a 2-core machine.
+    with ThreadPoolExecutor(max_workers=min(len(labels), RENDER_THREADS) or 1) as pool:
+        rendered = list(pool.map(channel, labels, *zip(*draws))) if labels else []
+    return dict(zip(labels, rendered))
+
+
+def _band_noise(white: np.ndarray, fs: float, bands: dict[str, tuple[float, float]],
+                var: NightVariation) -> dict[str, np.ndarray]:
+    """Unit-RMS band components of one channel's white noise, alpha as the sleeper's peak."""
+    spectrum = white_spectrum(white)
+    components = band_components(white, fs, bands, spectrum)
+    components["alpha"] = spectral_peak(white, fs, var.alpha_hz, ALPHA_SD_HZ, spectrum)
+    return components
+
+
+def _background(white: np.ndarray, fs: float, var: NightVariation,
+                shares: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The 1/f background: the night's exponent and the steeper deep-sleep one, mixed by stage."""
+    spectrum = white_spectrum(white)
+    # The background starts at 0.5 Hz: below it DREAMS has a third of its 0.5-1 Hz amplitude in N2.
+    flat = pink_noise(white, fs, low=0.5, exponent=var.aperiodic_exponent, spectrum=spectrum)
+    steep = pink_noise(white, fs, low=0.5, exponent=var.aperiodic_exponent + STEEPER, spectrum=spectrum)
+    return shares[0] * flat + shares[1] * steep
