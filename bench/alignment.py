@@ -12,7 +12,8 @@ For each model (a folder or a name) it prints:
   any of the top 10 epochs whose summary states the same binned facts), with the
   chance level of each;
 * SC4001 (the evaluation night; never trained or tuned on): zero-shot kappa (raw and
-  HMM) and few-shot kappa (10 labelled epochs per stage), sleep window +-30 min;
+  HMM) and few-shot kappa (10 labelled epochs per stage; raw and HMM, mean +- SD over
+  10 draws), sleep window +-30 min;
 * DREAMS spindles 1-6 (evaluation only): model-only by-event F1 of "sleep spindle"
   against expert 1;
 * the CPU time to encode an 8-h synthetic night.
@@ -233,7 +234,7 @@ def main() -> None:
         if not args.skip_real:
             card = card_staging(name, SC4001 / "SC4001E0-PSG.edf", SC4001 / "SC4001EC-Hypnogram.edf")
             print(f"SC4001 zero-shot kappa raw / HMM: {card.zero_shot.kappa:.3f} / "
-                  f"{card.zero_shot_smoothed.kappa:.3f}; few-shot (10/stage): {card.few_shot.kappa:.3f}")
+                  f"{card.zero_shot_smoothed.kappa:.3f}; few-shot kappa {card.few_shot_summary()}")
             print(f"DREAMS spindles F1, excerpts 1-6: {dreams_spindles(loaded)}")
         print(f"encode 8-h night: {encode_seconds(loaded, long_night)}")
 

@@ -2,7 +2,10 @@
 
 Both are scored on the night's sleep window (see ``io.stages.sleep_window``).
 Few-shot draws ``shots`` labelled epochs per stage (seeded) from that window, fits
-the heads' few-shot head on them and scores every other epoch of the window.
+the heads' few-shot head on them and scores every other epoch of the window, raw
+and through the same HMM smoothing as zero-shot (Viterbi over the whole window).
+One draw of 10 epochs per stage moves kappa by about 0.02-0.03, so the draw is
+repeated ``draws`` times (seeds ``seed``, ``seed + 1``, ...) and the spread reported.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from sleeplm_core.io.stages import sleep_window
 from sleeplm_core.heads.fewshot import FewShotConfig, fit_fewshot
 from sleeplm_core.heads.metrics import StagingScores, staging_scores
 from sleeplm_core.heads.models import resolve_model
-from sleeplm_core.heads.smoothing import SmoothingConfig
+from sleeplm_core.heads.smoothing import SmoothingConfig, smooth_labels
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.io.load import open_night
 from sleeplm_core.io.recording import STAGES
@@ -30,14 +33,24 @@ class CardStaging:
     Attributes:
         zero_shot: zero-shot scores without temporal smoothing.
         zero_shot_smoothed: the same with the heads' HMM smoothing.
-        few_shot: prototype head fitted on ``shots`` epochs per stage.
+        few_shot: prototype head fitted on ``shots`` epochs per stage (first draw).
+        few_shot_smoothed: the same draw with the HMM smoothing.
         shots: labelled epochs per stage used by few-shot.
+        few_shot_kappas: (raw, smoothed) kappa of every draw.
     """
 
     zero_shot: StagingScores
     zero_shot_smoothed: StagingScores
     few_shot: StagingScores
+    few_shot_smoothed: StagingScores
     shots: int
+    few_shot_kappas: tuple[tuple[float, float], ...]
+
+    def few_shot_summary(self) -> str:
+        """Mean +- SD of few-shot kappa over the draws, raw and smoothed, in one line."""
+        raw, hmm = np.array(self.few_shot_kappas).T
+        return (f"raw {raw.mean():.3f} +- {raw.std():.3f}, HMM {hmm.mean():.3f} +- {hmm.std():.3f} "
+                f"({len(raw)} draws of {self.shots}/stage)")
 
 
 def few_shot_picks(stages: np.ndarray, shots: int, seed: int) -> np.ndarray:
@@ -51,7 +64,7 @@ def few_shot_picks(stages: np.ndarray, shots: int, seed: int) -> np.ndarray:
 
 def card_staging(model: str, recording: str | Path, hypnogram: str | Path | None,
                  shots: int = 10, seed: int = 0,
-                 mapping: dict[str, str] | None = None) -> CardStaging:
+                 mapping: dict[str, str] | None = None, draws: int = 10) -> CardStaging:
     """Zero-shot (raw and smoothed) and few-shot staging scores of ``model`` on a night.
 
     ``mapping`` overrides montage slots (slot -> label, "none" leaves a slot empty).
@@ -66,12 +79,22 @@ def card_staging(model: str, recording: str | Path, hypnogram: str | Path | None
     for method in ("none", "hmm"):
         head = ZeroShotClassifier(scale=loaded.logit_scale, smoothing=SmoothingConfig(method=method))
         zero[method] = staging_scores(stages, head.predict(vectors, texts)[0], STAGES)
+    draws_scores = [few_shot(vectors, stages, shots, seed + i) for i in range(draws)]
+    kappas = tuple((raw.kappa, hmm.kappa) for raw, hmm in draws_scores)
+    return CardStaging(zero["none"], zero["hmm"], *draws_scores[0], shots, kappas)
+
+
+def few_shot(vectors: np.ndarray, stages: np.ndarray, shots: int,
+             seed: int) -> tuple[StagingScores, StagingScores]:
+    """Raw and HMM-smoothed scores of a prototype head fitted on one seeded draw of
+    ``shots`` epochs per stage, on every other scored epoch."""
     picks = few_shot_picks(stages, shots, seed)
     head = fit_fewshot(vectors[picks], [STAGES[c] for c in stages[picks]], FewShotConfig(seed=seed))
+    codes = np.array([STAGES.index(label) for label in head.labels])
+    proba = head.predict_proba(vectors)
     rest = np.setdiff1d(np.flatnonzero(stages >= 0), picks)
-    predicted = np.array([STAGES.index(head.labels[k]) for k in head.predict(vectors[rest])])
-    few = staging_scores(stages[rest], predicted, STAGES)
-    return CardStaging(zero["none"], zero["hmm"], few, shots)
+    return tuple(staging_scores(stages[rest], codes[predicted][rest], STAGES)
+                 for predicted in (proba.argmax(1), smooth_labels(proba, SmoothingConfig(method="hmm"))))
 
 
 def markdown_row(name: str, s: StagingScores) -> str:

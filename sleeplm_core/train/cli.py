@@ -56,7 +56,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     card.add_argument("recording", help="scored recording (EDF/EDF+/BDF)")
     card.add_argument("--hypnogram", help="stage scoring file (when not inside the recording)")
     card.add_argument("--shots", type=int, default=10, help="labelled epochs per stage")
-    card.add_argument("--seed", type=int, default=0)
+    card.add_argument("--seed", type=int, default=0, help="seed of the first few-shot draw")
+    card.add_argument("--draws", type=int, default=10,
+                      help="few-shot draws (seeds SEED, SEED+1, ...) for the mean and SD")
     card.add_argument("--map", action="append", default=[], metavar="SLOT=LABEL",
                       help="montage override, e.g. --map EMG_CHIN=none (repeatable)")
     card.set_defaults(func=run_card)
@@ -109,12 +111,14 @@ def run_export(args: argparse.Namespace) -> int:
 def run_card(args: argparse.Namespace) -> int:
     mapping = dict(item.split("=", 1) for item in args.map)
     result = card_staging(args.model, args.recording, args.hypnogram, args.shots, args.seed,
-                          mapping)
+                          mapping, args.draws)
     print("| method | epochs | accuracy | macro-F1 | kappa | F1 W / N1 / N2 / N3 / REM |")
     print("|---|---|---|---|---|---|")
     print(markdown_row("zero-shot", result.zero_shot))
     print(markdown_row("zero-shot + HMM smoothing", result.zero_shot_smoothed))
-    print(markdown_row(f"few-shot ({result.shots}/stage, prototype)", result.few_shot))
+    print(markdown_row(f"few-shot ({result.shots}/stage, prototype), seed {args.seed}", result.few_shot))
+    print(markdown_row(f"few-shot + HMM smoothing, seed {args.seed}", result.few_shot_smoothed))
+    print(f"\nfew-shot kappa over draws: {result.few_shot_summary()}")
     for name, scores in (("zero-shot", result.zero_shot), ("few-shot", result.few_shot)):
         print(f"\n{name} confusion:\n")
         print(markdown_confusion(scores))
