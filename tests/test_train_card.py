@@ -58,3 +58,10 @@ def test_card_staging_command_prints_both_few_shot_rows(synthetic_edf: Path) -> 
                           "--shots", "5", "--draws", "3"], capture_output=True, text=True, check=True).stdout
     assert "| few-shot + HMM smoothing, seed 0 |" in out
     assert "few-shot kappa over draws: raw " in out and "(3 draws of 5/stage)" in out
+
+
+def test_card_staging_refuses_zero_draws_in_one_line(synthetic_edf: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "sleeplm_core.cli", "card-staging", MODEL, str(synthetic_edf),
+                          "--draws", "0"], capture_output=True, text=True)
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines()[-1].endswith("--shots and --draws must be >= 1 (e.g. --shots 10 --draws 10)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sleeplm_core.captions.levels import LEVELS
+from sleeplm_core.errors import SleepLMError
 from sleeplm_core.io.synth.config import PROFILE_NAMES
 from sleeplm_core.train.build import BuildConfig, build_dataset
 from sleeplm_core.train.captioning import night_captioner
@@ -109,6 +110,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_card(args: argparse.Namespace) -> int:
+    if args.shots < 1 or args.draws < 1:
+        raise SleepLMError("--shots and --draws must be >= 1 (e.g. --shots 10 --draws 10)")
     mapping = dict(item.split("=", 1) for item in args.map)
     result = card_staging(args.model, args.recording, args.hypnogram, args.shots, args.seed,
                           mapping, args.draws)
