@@ -252,3 +252,17 @@ def test_unscored_event_families_are_said_not_matched(short_synthetic_edf: Path,
     heart = session.ask("compare heart rate in REM and N2", engine).text
     assert "no heart rate" in heart and "delta" not in heart
     assert "nothing to pick from" in session.ask("the longest one", engine).text
+
+
+def test_model_matches_use_the_phrase_the_model_carries_an_operating_point_for(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("where are the obstructive apneas?", engine)
+    assert answer.track_label == "obstructive apnea"
+    scored = [(e.onset, e.onset + e.duration) for e in events_of(night, "obstructive_apnea")]
+    model = [h for h in answer.highlights if h.score is not None]
+    assert model, answer.text
+    on_an_apnea = [h for h in model if any(h.start < b and a < h.end for a, b in scored)]
+    assert len(on_an_apnea) >= 0.8 * len(model), (len(on_an_apnea), len(model))
+    # a phenomenon without a tuned phrase keeps its caption-like sentence
+    central = Session(night).ask("where are the central apneas?", engine)
+    assert central.track_label.startswith("Central apnea: airflow and respiratory effort")

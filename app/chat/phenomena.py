@@ -3,7 +3,8 @@
 Each entry carries our own short explanation (for the educators' gallery and
 "explain" answers), the caption-style sentence sent to the model when a user asks
 for it (the model was trained on captions, so a caption-like query localizes better
-than a bare word), the caption level it belongs to, the scored-event types that
+than a bare word, except a phrase the model carries a tuned operating point for, such
+as "obstructive apnea", which the chat sends as is), the caption level it belongs to, the scored-event types that
 count as the same thing, and, where a measured signal defines it (tachycardia,
 hypoxemia), that numeric condition. ``pattern`` is the rule that names it;
 ``synonyms`` feed the semantic layer for the wordings the rule misses.

@@ -109,6 +109,11 @@ class EmbeddedNight:
         one for that phrase, else the model's general one."""
         return self.dense_thresholds.get(query.strip().lower(), self.dense_threshold)
 
+    def has_operating_point(self, query: str) -> bool:
+        """True when the model measured its own operating point for ``query`` (a tuned
+        event phrase such as "obstructive apnea", any case)."""
+        return query.strip().lower() in self.dense_thresholds
+
     def min_duration_for(self, query: str) -> float | None:
         """The model's shortest region for ``query`` in seconds, None when the model
         measured none for that phrase (the dense default applies)."""
