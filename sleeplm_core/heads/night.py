@@ -32,6 +32,12 @@ Probability = Callable[[np.ndarray], np.ndarray]
 """Dense-text cosines -> chance that each bin holds the text's event (``SleepLM.dense_probability``)."""
 
 
+def _phrase(query: str) -> str:
+    """The key of a query phrase in the model's per-phrase operating points (lower case,
+    no outer spaces)."""
+    return query.strip().lower()
+
+
 @dataclass
 class EmbeddedNight:
     """Epochs of one night with their embeddings.
@@ -107,17 +113,17 @@ class EmbeddedNight:
     def threshold_for(self, query: str) -> float:
         """The model's operating point for ``query``: its own when the model measured
         one for that phrase, else the model's general one."""
-        return self.dense_thresholds.get(query.strip().lower(), self.dense_threshold)
+        return self.dense_thresholds.get(_phrase(query), self.dense_threshold)
 
     def has_operating_point(self, query: str) -> bool:
         """True when the model measured its own operating point for ``query`` (a tuned
         event phrase such as "obstructive apnea", any case)."""
-        return query.strip().lower() in self.dense_thresholds
+        return _phrase(query) in self.dense_thresholds
 
     def min_duration_for(self, query: str) -> float | None:
         """The model's shortest region for ``query`` in seconds, None when the model
         measured none for that phrase (the dense default applies)."""
-        return self.dense_min_durations.get(query.strip().lower())
+        return self.dense_min_durations.get(_phrase(query))
 
     @property
     def has_dense(self) -> bool:
