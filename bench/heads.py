@@ -36,6 +36,7 @@ from sleeplm_core.heads.localize import LocalizeConfig, localize
 from sleeplm_core.heads.models import LoadedModel, resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.index.build import Rank, ShardInput, SourceLabel, build_library
+from sleeplm_core.index.encode import library_encoder
 from sleeplm_core.index.factory import (IndexParams, build_faiss_index, factory_string,
                                         resolve_params)
 from sleeplm_core.index.store import Manifest
@@ -129,13 +130,10 @@ def bench_build(loaded, path: Path) -> None:
             rec, _, epochs = open_night(p)
             return ShardInput(p, epochs, rec.start_time, SourceLabel("synthetic", "MIT"))
 
-        def encode(chunk: np.ndarray, mask: np.ndarray) -> np.ndarray:
-            return loaded.model.encode_signals(chunk, mask).numpy()
-
         manifest = Manifest(loaded.fingerprint, loaded.label, 0, 0, IndexParams())
         start = time.perf_counter()
-        library = build_library([path], Path(tmp) / "lib", open_item, encode, None, None,
-                                manifest, 64, Rank())
+        library = build_library([path], Path(tmp) / "lib", open_item, library_encoder(loaded),
+                                None, None, manifest, 64, Rank())
         took = time.perf_counter() - start
     print(f"index build, one 8-h night (read + epoch + encode + FAISS): {library.index.ntotal} "
           f"epochs in {took:.1f} s = {library.index.ntotal / took:.0f} epochs/s on "

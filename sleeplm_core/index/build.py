@@ -1,7 +1,7 @@
 """Building a library index from recordings, resumably and across processes.
 
-Each recording becomes a shard (``shards/<id>.npz`` with its vectors and
-``shards/<id>.csv`` with its metadata rows), written once the recording is fully
+Each recording becomes a shard (``shards/<id>.npz`` with its vectors, and with a
+dense-token model their grounding, and ``shards/<id>.csv`` with its metadata rows), written once the recording is fully
 encoded; the npz is renamed into place last, so a shard either exists whole or
 not at all. A build that is interrupted and run again skips finished shards.
 Under torchrun every rank encodes its share of the recordings (``paths[rank::world]``)
@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from sleeplm_core.errors import IndexError_
 from sleeplm_core.heads.encoder import EncodeText, batches
+from sleeplm_core.heads.grounding import Grounding
 from sleeplm_core.index.factory import build_faiss_index, maybe_to_gpu, resolve_params
 from sleeplm_core.index.store import METADATA_COLUMNS, LibraryIndex, Manifest
 from sleeplm_core.io.epochset import EpochSet
@@ -33,8 +34,19 @@ from sleeplm_core.io.recording import STAGES
 
 log = logging.getLogger(__name__)
 
-EncodeBatch = Callable[[np.ndarray, np.ndarray], np.ndarray]
-"""(epochs (B, 10, 1920), channel mask (10,)) -> L2-normalised embeddings (B, dim)."""
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One batch of encoded epochs: L2-normalised embeddings (B, dim) and, from a
+    dense-token model, what it reads in them (:class:`Grounding`), else None."""
+
+    vectors: np.ndarray
+    grounding: Grounding | None = None
+
+
+EncodeBatch = Callable[[np.ndarray, np.ndarray], Encoded]
+"""(epochs (B, 10, 1920), channel mask (10,)) -> :class:`Encoded`."""
 
 CaptionBatch = Callable[[np.ndarray, np.ndarray], list[str]]
 """(epochs (B, 10, 1920), channel mask (10,)) -> one caption per epoch."""
@@ -81,11 +93,12 @@ def encode_shard(item: ShardInput, shard_dir: Path, encode: EncodeBatch,
                  caption: CaptionBatch | None, fingerprint: str, batch_size: int = 64) -> None:
     """Encode every epoch of one recording (with a progress bar) and write its shard."""
     ep = item.epochs
-    vectors, captions = [], []
+    encoded: list[Encoded] = []
+    captions: list[str] = []
     with tqdm(total=len(ep), desc=item.path.name, unit="epoch", leave=False) as bar:
         for sl in batches(len(ep), batch_size):
             chunk = np.ascontiguousarray(ep.data[sl], dtype=np.float32)
-            vectors.append(encode(chunk, ep.channel_mask))
+            encoded.append(encode(chunk, ep.channel_mask))
             if caption is not None:
                 captions += caption(chunk, ep.channel_mask)
             bar.update(len(chunk))
@@ -95,7 +108,12 @@ def encode_shard(item: ShardInput, shard_dir: Path, encode: EncodeBatch,
     name = shard_id(item.path)
     rows.to_csv(shard_dir / f"{name}.csv", index=False)
     tmp = shard_dir / f"{name}.tmp.npz"
-    np.savez(tmp, vectors=np.concatenate(vectors).astype(np.float32), fingerprint=fingerprint)
+    arrays = {"vectors": np.concatenate([e.vectors for e in encoded]).astype(np.float32)}
+    if encoded and all(e.grounding is not None for e in encoded):
+        grounding = Grounding.concat([e.grounding for e in encoded])
+        arrays.update(stage_logp=grounding.stage_logp, events=grounding.events,
+                      bin_sec=grounding.bin_sec)
+    np.savez(tmp, **arrays, fingerprint=fingerprint)
     tmp.rename(shard_dir / f"{name}.npz")
 
 
@@ -116,8 +134,11 @@ def assemble(out: Path, paths: Sequence[Path], manifest: Manifest,
              encode_text: EncodeText | None) -> LibraryIndex:
     """Merge the shards of ``paths`` into one index (and a caption index) and save it."""
     shard_dir = out / "shards"
-    vectors = np.concatenate([_shard_vectors(shard_dir, p, manifest.model_fingerprint)
-                              for p in paths])
+    shards = [_read_shard(shard_dir, p, manifest.model_fingerprint) for p in paths]
+    vectors = np.concatenate([v for v, _ in shards])
+    groundings = [g for _, g in shards]
+    grounding = (Grounding.concat(groundings) if all(g is not None for g in groundings)
+                 else None)
     metadata = pd.concat([pd.read_csv(shard_dir / f"{shard_id(p)}.csv", keep_default_na=False)
                           for p in paths], ignore_index=True)
     params = resolve_params(len(vectors), vectors.shape[1], manifest.params)
@@ -129,13 +150,16 @@ def assemble(out: Path, paths: Sequence[Path], manifest: Manifest,
     if captions and encode_text is not None:
         caption_index = faiss.IndexFlatIP(vectors.shape[1])
         caption_index.add(np.ascontiguousarray(encode_text(captions), dtype=np.float32))
-    library = LibraryIndex(index, metadata, manifest, caption_index, captions)
+    library = LibraryIndex(index, metadata, manifest, caption_index, captions, grounding)
     library.save(out)
-    log.info("index %s: %d vectors from %d recordings", out, len(vectors), len(paths))
-    return LibraryIndex(maybe_to_gpu(index), metadata, manifest, caption_index, captions)
+    log.info("index %s: %d vectors from %d recordings%s", out, len(vectors), len(paths),
+             ", grounded" if grounding is not None else "")
+    return LibraryIndex(maybe_to_gpu(index), metadata, manifest, caption_index, captions,
+                        grounding)
 
 
-def _shard_vectors(shard_dir: Path, path: Path, fingerprint: str) -> np.ndarray:
+def _read_shard(shard_dir: Path, path: Path, fingerprint: str) -> tuple[np.ndarray, Grounding | None]:
+    """A shard's vectors and its grounding (None when the model had no dense tokens)."""
     file = shard_dir / f"{shard_id(path)}.npz"
     if not file.is_file():
         raise IndexError_(f"no shard for {path} in {shard_dir}; run the build again")
@@ -143,7 +167,9 @@ def _shard_vectors(shard_dir: Path, path: Path, fingerprint: str) -> np.ndarray:
         if str(shard["fingerprint"]) != fingerprint:
             raise IndexError_(f"shard {file} was encoded with another model; delete it and "
                               "run the build again")
-        return shard["vectors"]
+        grounding = (Grounding(shard["stage_logp"], shard["events"], float(shard["bin_sec"]))
+                     if "events" in shard.files else None)
+        return shard["vectors"], grounding
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,15 @@ from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.captions.night import caption_night
 from sleeplm_core.errors import SleepLMError
 from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
+from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedEvent, StatedFacts
 from sleeplm_core.heads.models import DEFAULT_MODEL, LoadedModel, resolve_model
 from sleeplm_core.index.build import (CaptionBatch, Rank, ShardInput, SourceLabel,
                                       build_library)
+from sleeplm_core.index.encode import library_encoder
 from sleeplm_core.index.factory import INDEX_KINDS, IndexParams
 from sleeplm_core.index.search import nearest_captions, search_text, search_vectors
 from sleeplm_core.index.store import LibraryIndex, Manifest
+from sleeplm_core.io.recording import STAGES
 from sleeplm_core.heads.inputs import open_model_night
 
 CAPTION_SOURCES: tuple[str, ...] = ("measured", "generated", "none")
@@ -58,11 +61,8 @@ def _build(args: argparse.Namespace) -> int:
     manifest = Manifest(loaded.fingerprint, loaded.label, 0, 0, params,
                         rebuild=_rebuild_command(args))
 
-    def encode(chunk: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return encode_epochs(loaded.model, chunk, mask, len(chunk))
-
     rank = Rank.from_env()
-    library = build_library(paths, Path(args.out), _opener(args), encode,
+    library = build_library(paths, Path(args.out), _opener(args), library_encoder(loaded),
                             _captioner(loaded, args), TextEncoder(loaded.model), manifest,
                             args.batch_size, rank)
     if library is not None:
@@ -97,13 +97,26 @@ def _parse_epoch(spec: str) -> tuple[Path, int]:
     return Path(path), int(idx)
 
 
+def _stated(args: argparse.Namespace, library: LibraryIndex) -> StatedFacts | None:
+    """The facts --stage and --event state (None without them: a caption states its own)."""
+    if not args.stage and not args.event:
+        return None
+    if not args.text:
+        raise SleepLMError("--stage and --event go with --text")
+    if library.grounding is None:
+        raise SleepLMError(f"--stage and --event need a library built by a dense-token model; "
+                           f"{args.index} has no grounding.npz: rebuild it with such a model")
+    return StatedFacts(tuple(args.stage), tuple(StatedEvent((e,)) for e in args.event))
+
+
 def _search(args: argparse.Namespace) -> int:
     folder = Path(args.index)
     library = LibraryIndex.load(folder)
     loaded = resolve_model(args.model)
     library.require_model(loaded.fingerprint, folder, args.model)
+    facts = _stated(args, library)
     if args.text:
-        hits = search_text(library, args.text, TextEncoder(loaded.model), args.k)
+        hits = search_text(library, args.text, TextEncoder(loaded.model), args.k, facts)
         vector = None
     else:
         path, idx = _parse_epoch(args.epoch)
@@ -159,6 +172,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     query = p.add_mutually_exclusive_group(required=True)
     query.add_argument("--text", help="text query")
     query.add_argument("--epoch", help="FILE:INDEX, an epoch of a recording")
+    p.add_argument("--stage", action="append", choices=STAGES, default=[],
+                   help="with --text: rank epochs the model reads as this stage first "
+                        "(repeat for any of several)")
+    p.add_argument("--event", action="append", choices=GROUNDED_TYPES, default=[],
+                   help="with --text: rank epochs where the model reads this event first "
+                        "(repeat: each must be there)")
     p.add_argument("-k", type=int, default=10, help="results")
     p.add_argument("--captions-k", type=int, default=5, help="nearest captions for --epoch")
     p.add_argument("--model", default=DEFAULT_MODEL,

@@ -8,6 +8,7 @@ import numpy as np
 
 from sleeplm_core.errors import IndexError_
 from sleeplm_core.heads.encoder import EncodeText
+from sleeplm_core.heads.grounding import StatedFacts, facts_of_caption, grounded_scores
 from sleeplm_core.index.store import LibraryIndex
 
 
@@ -20,18 +21,22 @@ class Hit:
         row: row of the index and of its metadata table.
         meta: that metadata row (recording, epoch, time_s, clock, stage, caption,
             kind, licence, path).
+        evidence: in a grounded search, the ranking score (the stated facts'
+            log-likelihood plus the weighted cosine); None in a cosine search.
     """
 
     score: float
     row: int
     meta: dict
+    evidence: float | None = None
 
     def line(self) -> str:
         """A one-line summary for the CLI."""
         m = self.meta
         when = m["clock"] or f"{float(m['time_s']):.0f} s"
         where = f"{m['recording']} epoch {m['epoch']} ({when})"
-        return (f"{self.score:+.3f}  {where}  stage {m['stage'] or '?'}  [{m['kind']}, "
+        grounded = f"  (grounded {self.evidence:.1f})" if self.evidence is not None else ""
+        return (f"{self.score:+.3f}{grounded}  {where}  stage {m['stage'] or '?'}  [{m['kind']}, "
                 f"{m['licence']}]  {m['caption']}")
 
 
@@ -43,9 +48,33 @@ def search_vectors(library: LibraryIndex, vectors: np.ndarray, k: int) -> list[l
             for srow, irow in zip(scores, ids)]
 
 
-def search_text(library: LibraryIndex, text: str, encode_text: EncodeText, k: int = 10) -> list[Hit]:
-    """Epochs of the library that best match ``text``."""
-    return search_vectors(library, encode_text([text]), k)[0]
+SHORTLIST = 2048
+"""Rows whose exact cosine a grounded search takes from the index; every other row gets
+the lowest of them, a bound on its own (the index ranks by cosine)."""
+
+
+def search_text(library: LibraryIndex, text: str, encode_text: EncodeText, k: int = 10,
+                facts: StatedFacts | None = None) -> list[Hit]:
+    """Epochs of the library that best match ``text``.
+
+    When the query states facts (``facts``, or ``text`` is a stage_event caption) and
+    the library holds the model's grounding, every row is ranked by how likely those
+    facts are under what the model reads in it, plus its cosine
+    (:func:`~sleeplm_core.heads.grounding.grounded_scores`); otherwise by cosine.
+    """
+    query = encode_text([text])
+    facts = facts if facts is not None else facts_of_caption(text)
+    if facts is None or facts.empty or library.grounding is None:
+        return search_vectors(library, query, k)[0]
+    n = library.index.ntotal
+    scores, ids = library.search(query, min(n, SHORTLIST))
+    found = ids[0] >= 0
+    cos = np.full(n, scores[0][found].min() if found.any() else 0.0)
+    cos[ids[0][found]] = scores[0][found]
+    ranked = grounded_scores(cos, library.grounding, facts)
+    top = np.argsort(-ranked, kind="stable")[:k]
+    records = library.metadata.iloc[top].to_dict("records")
+    return [Hit(float(cos[i]), int(i), r, float(ranked[i])) for i, r in zip(top, records)]
 
 
 def nearest_captions(library: LibraryIndex, vector: np.ndarray, k: int = 5) -> list[tuple[str, float]]:

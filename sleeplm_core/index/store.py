@@ -9,6 +9,9 @@ Layout of an index directory::
                      the recordings and the command that rebuilds it
     captions.faiss   text embeddings of the distinct captions (signal -> text)
     captions.csv     the caption of each row of captions.faiss
+    grounding.npz    what a dense-token model reads in each row: zero-shot stage
+                     log-probabilities and per-2-s-bin event chances (see
+                     ``sleeplm_core.heads.grounding``); absent for other models
     shards/          per-recording work files of the build (not needed to search)
 
 The manifest's model fingerprint guards against searching with another model:
@@ -27,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sleeplm_core.errors import IndexError_
+from sleeplm_core.heads.grounding import Grounding
 from sleeplm_core.index.factory import IndexParams, maybe_to_gpu, set_search_params
 
 log = logging.getLogger(__name__)
@@ -71,13 +75,14 @@ class Manifest:
 
 @dataclass
 class LibraryIndex:
-    """A loaded library: index, metadata, manifest and the caption index."""
+    """A loaded library: index, metadata, manifest, the caption index and the grounding."""
 
     index: faiss.Index
     metadata: pd.DataFrame
     manifest: Manifest
     caption_index: faiss.Index | None = None
     captions: list[str] = field(default_factory=list)
+    grounding: Grounding | None = None
 
     def save(self, folder: Path) -> None:
         """Write every file of the layout (the shards are not touched)."""
@@ -88,6 +93,10 @@ class LibraryIndex:
         if self.caption_index is not None:
             faiss.write_index(self.caption_index, str(folder / "captions.faiss"))
             pd.DataFrame({"caption": self.captions}).to_csv(folder / "captions.csv", index=False)
+        if self.grounding is not None:
+            g = self.grounding
+            np.savez(folder / "grounding.npz", stage_logp=g.stage_logp, events=g.events,
+                     bin_sec=g.bin_sec)
 
     @classmethod
     def load(cls, folder: Path, use_gpu: bool = True) -> LibraryIndex:
@@ -109,9 +118,10 @@ class LibraryIndex:
             caption_index = faiss.read_index(str(folder / "captions.faiss"))
             captions = pd.read_csv(folder / "captions.csv",
                                    keep_default_na=False)["caption"].tolist()
+        grounding = _load_grounding(folder, index.ntotal)
         if use_gpu:
             index = maybe_to_gpu(index)
-        return cls(index, metadata, manifest, caption_index, captions)
+        return cls(index, metadata, manifest, caption_index, captions, grounding)
 
     def require_model(self, fingerprint: str, folder: Path, model_spec: str) -> None:
         """Refuse a model other than the one that built the index.
@@ -131,3 +141,16 @@ class LibraryIndex:
         """Scores and row ids of the ``k`` nearest rows for each query vector."""
         k = min(k, self.index.ntotal)
         return self.index.search(np.ascontiguousarray(vectors, dtype=np.float32), k)
+
+
+def _load_grounding(folder: Path, n: int) -> Grounding | None:
+    """The index's grounding, None when it has none (a model without dense tokens)."""
+    path = folder / "grounding.npz"
+    if not path.is_file():
+        return None
+    with np.load(path) as data:
+        grounding = Grounding(data["stage_logp"], data["events"], float(data["bin_sec"]))
+    if len(grounding) != n:
+        raise IndexError_(f"index folder {folder} is inconsistent ({n} vectors, {len(grounding)} "
+                          "grounding rows); rebuild it")
+    return grounding

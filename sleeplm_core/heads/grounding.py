@@ -1,0 +1,217 @@
+"""Grounded text -> signal scoring: the stage and events a query states, checked
+against what the model reads in each epoch.
+
+A whole-epoch cosine cannot tell two N2 epochs with a spindle apart, nor one whose
+hypopnea fills the first 26 s from one whose hypopnea fills the last 4 s: both
+captions sit near one another in the text space. What the model does read
+separately is the stage (zero-shot, against the stage prompts) and, with dense
+tokens, each event phrase in every 2-s time bin (the calibrated chance that the
+bin holds that event). A query that states facts is scored by how likely those
+facts are under these readings:
+
+* the stage: log P(stage) from the zero-shot head (any of the stated stages);
+* an event with times (seconds from the epoch start): its bins should read the
+  event (log p), and, when the text is a whole caption that lists every event,
+  the other bins of the night's event types should not (log (1 - p));
+* an event without times: its best bin should read it (log max p).
+
+The total is added to the cosine times :data:`COSINE_WEIGHT`, so epochs that state
+nothing apart are still ordered by the embedding. :func:`facts_of_caption` reads a
+stage_event caption (the library's own, or one the model generated);
+:class:`StatedFacts` can also be built from what a chat question names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from sleeplm_core.captions.caption import CaptionError, parse_caption
+from sleeplm_core.captions.stage_event import EVENT_NAMES
+from sleeplm_core.heads.encoder import EncodeText, softmax_rows
+from sleeplm_core.heads.night import Probability
+from sleeplm_core.heads.zeroshot import ZeroShotClassifier
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+GROUNDED_TYPES: tuple[str, ...] = tuple(EVENT_NAMES)
+"""Event types read per time bin, in the order of :attr:`Grounding.events`' second axis."""
+
+COSINE_WEIGHT = 3.0
+"""Weight of the epoch cosine beside the facts' log-likelihood. Chosen on the synthetic
+tuning nights 950/951 with sleeplm-mini release 4 (paired R@10 of whole captions 0.681 /
+0.637 at 3; 0.675 / 0.610 at 0; 0.679 / 0.629 at 10; 0.660 / 0.625 at 30), never on
+evaluation nights."""
+
+_FLOOR = 1e-4
+"""Probabilities are clipped to [_FLOOR, 1 - _FLOOR], so one bin cannot veto an epoch."""
+
+
+@dataclass(frozen=True)
+class StatedEvent:
+    """One event a query states.
+
+    Attributes:
+        types: event types that count (any of them; e.g. the three apnea kinds).
+        start: onset in seconds from the epoch start, None when the query gives no time.
+        end: offset in seconds from the epoch start (None with ``start``).
+    """
+
+    types: tuple[str, ...]
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(frozen=True)
+class StatedFacts:
+    """What a query states about an epoch.
+
+    Attributes:
+        stages: stages that match (any of them); empty when the query names none.
+        events: the events it names.
+        complete: True when the query lists every event of the epoch (a whole caption,
+            "no events"), so an event it does not name counts against an epoch.
+    """
+
+    stages: tuple[str, ...] = ()
+    events: tuple[StatedEvent, ...] = ()
+    complete: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.stages and not self.events and not self.complete
+
+
+def facts_of_caption(text: str) -> StatedFacts | None:
+    """The facts of a stage_event caption (see ``sleeplm_core.captions.stage_event``),
+    None when ``text`` is not one."""
+    try:
+        facts = parse_caption(text, "stage_event")
+    except CaptionError:
+        return None
+    events = tuple(StatedEvent((e.type,), e.start, e.end) for e in facts.events
+                   if e.type in GROUNDED_TYPES)
+    return StatedFacts((facts.stage,) if facts.stage else (), events, complete=True)
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """What the model reads in each epoch of a night or a library.
+
+    Attributes:
+        stage_logp: float32 (n, 5) zero-shot log-probabilities of :data:`STAGES`.
+        events: float16 (n, len(GROUNDED_TYPES), bins) chance that each time bin
+            holds an event of each type (the model's dense calibration).
+        bin_sec: width of one time bin in seconds.
+    """
+
+    stage_logp: np.ndarray
+    events: np.ndarray
+    bin_sec: float
+
+    def __len__(self) -> int:
+        return len(self.stage_logp)
+
+    @classmethod
+    def concat(cls, parts: Sequence[Grounding]) -> Grounding:
+        """The rows of several groundings, in order (one bin width)."""
+        widths = {p.bin_sec for p in parts}
+        if len(widths) != 1:
+            raise ValueError(f"groundings with different bin widths {sorted(widths)} cannot be joined")
+        return cls(np.concatenate([p.stage_logp for p in parts]),
+                   np.concatenate([p.events for p in parts]), widths.pop())
+
+    @cached_property
+    def _logs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """log p and log (1 - p) of every (row, type, bin), float32, and each row's
+        log-likelihood of holding no event at all (float64), computed once: a library
+        search scores every row for every query."""
+        p = np.clip(self.events.astype(np.float32), _FLOOR, 1.0 - _FLOOR)
+        log_q = np.log1p(-p)
+        return np.log(p), log_q, log_q.sum(axis=(1, 2), dtype=np.float64)
+
+    def log_likelihood(self, facts: StatedFacts) -> np.ndarray:
+        """float64 (n,): log-likelihood of ``facts`` under each epoch's readings."""
+        total = np.zeros(len(self))
+        if facts.stages:
+            cols = [STAGES.index(s) for s in facts.stages]
+            total += np.logaddexp.reduce(self.stage_logp[:, cols].astype(np.float64), axis=1)
+        log_p, log_q, nothing = self._logs
+        if facts.complete:
+            # Every (type, bin) is a Bernoulli: the stated ones hold their event, the rest none.
+            target = self._target(facts)
+            return total + nothing + (log_p[:, target] - log_q[:, target]).sum(axis=1)
+        for event in facts.events:
+            rows = [GROUNDED_TYPES.index(t) for t in event.types if t in GROUNDED_TYPES]
+            if not rows:
+                continue
+            best = log_p[:, rows].max(axis=1)           # any of the types, per bin
+            total += (best.max(axis=1) if event.start is None
+                      else best[:, self._bins(event.start, event.end)].mean(axis=1))
+        return total
+
+    def _bins(self, start: float, end: float) -> np.ndarray:
+        """bool (bins,): the bins whose centre lies in [start, end], at least the one
+        holding the event's middle."""
+        centres = (np.arange(self.events.shape[2]) + 0.5) * self.bin_sec
+        inside = (centres >= start) & (centres <= end)
+        middle = min(int((start + end) / 2 // self.bin_sec), len(centres) - 1)
+        inside[max(middle, 0)] = True
+        return inside
+
+    def _target(self, facts: StatedFacts) -> np.ndarray:
+        """bool (types, bins): where the facts put an event (an untimed one: everywhere)."""
+        target = np.zeros(self.events.shape[1:], dtype=bool)
+        for event in facts.events:
+            for t in event.types:
+                if t in GROUNDED_TYPES:
+                    target[GROUNDED_TYPES.index(t)] |= (
+                        True if event.start is None else self._bins(event.start, event.end))
+        return target
+
+
+@dataclass(frozen=True)
+class Grounder:
+    """The text side of grounding for one model, encoded once.
+
+    Attributes:
+        stage_prototypes: float32 (5, dim) the zero-shot stage prototypes.
+        event_vectors: float32 (len(GROUNDED_TYPES), dim) the event names' embeddings.
+        scale: the model's logit scale (zero-shot temperature).
+        probability: the model's dense calibration (cosine -> chance).
+        bin_sec: the model's dense bin width in seconds.
+    """
+
+    stage_prototypes: np.ndarray
+    event_vectors: np.ndarray
+    scale: float
+    probability: Probability
+    bin_sec: float
+
+    @classmethod
+    def for_model(cls, model, scale: float, encode_text: EncodeText) -> Grounder | None:
+        """The grounder of a dense-token model (None for a model without dense tokens)."""
+        if not getattr(model, "has_dense", False):
+            return None
+        prototypes = ZeroShotClassifier(scale=scale).prototypes(encode_text)
+        events = encode_text([EVENT_NAMES[t] for t in GROUNDED_TYPES])
+        return cls(prototypes, events, scale, model.dense_probability, float(model.dense_seconds))
+
+    def read(self, vectors: np.ndarray, dense: np.ndarray) -> Grounding:
+        """The grounding of epochs from their embeddings (n, dim) and dense bin
+        embeddings (n, bins, dim)."""
+        proba = softmax_rows(self.scale * (vectors @ self.stage_prototypes.T))
+        cos = np.einsum("ke,nbe->nkb", self.event_vectors, dense.astype(np.float32))
+        bins = int(round(EPOCH_SEC / self.bin_sec))
+        if cos.shape[2] != bins:
+            raise ValueError(f"dense vectors have {cos.shape[2]} bins; the model's "
+                             f"{self.bin_sec:g}-s bins give {bins} per epoch")
+        return Grounding(np.log(np.clip(proba, 1e-12, None)).astype(np.float32),
+                         self.probability(cos).astype(np.float16), self.bin_sec)
+
+
+def grounded_scores(cosines: np.ndarray, grounding: Grounding, facts: StatedFacts) -> np.ndarray:
+    """(n,) ranking scores: the facts' log-likelihood plus :data:`COSINE_WEIGHT` x cosine."""
+    return grounding.log_likelihood(facts) + COSINE_WEIGHT * np.asarray(cosines, np.float64)

@@ -1,0 +1,167 @@
+"""Grounded text -> signal search: a query's stage and events, at their seconds, checked
+against what the model reads in each epoch (planted readings, the shipped model on a
+real EDF night, and a real FAISS library built with it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sleeplm_core.captions.night import caption_night
+from sleeplm_core.cli import main
+from sleeplm_core.errors import IndexError_
+from sleeplm_core.heads.encoder import TextEncoder
+from sleeplm_core.heads.grounding import (
+    GROUNDED_TYPES, Grounder, Grounding, StatedEvent, StatedFacts, facts_of_caption, grounded_scores,
+)
+from sleeplm_core.heads.models import resolve_model
+from sleeplm_core.heads.night import EmbeddedNight
+from sleeplm_core.index.search import search_text
+from sleeplm_core.index.store import LibraryIndex
+from sleeplm_core.io.load import open_night
+from sleeplm_core.io.recording import STAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "assets" / "models" / "sleeplm-mini"
+BINS = 15
+HYP = GROUNDED_TYPES.index("hypopnea")
+
+
+def planted() -> Grounding:
+    """Three N2-looking epochs: a hypopnea over 0-26 s, one over 24-30 s, and none."""
+    stage = np.log(np.full((3, 5), 0.05, np.float32))
+    stage[:, STAGES.index("N2")] = np.log(0.8)
+    events = np.full((3, len(GROUNDED_TYPES), BINS), 0.02, np.float16)
+    events[0, HYP, :13] = 0.9
+    events[1, HYP, 12:] = 0.9
+    return Grounding(stage, events, 2.0)
+
+
+def best(grounding: Grounding, facts: StatedFacts) -> int:
+    return int(np.argmax(grounded_scores(np.zeros(len(grounding)), grounding, facts)))
+
+
+def test_a_caption_is_read_into_its_stage_and_timed_events() -> None:
+    facts = facts_of_caption("Scored stage: wake. Between 3.0 and 9.5 s: obstructive apnea. "
+                             "Scored event: limb movement from 1.0 to 2.0 s.")
+    assert facts == StatedFacts(("W",), (StatedEvent(("obstructive_apnea",), 3.0, 9.5),
+                                         StatedEvent(("limb_movement",), 1.0, 2.0)), complete=True)
+    assert facts_of_caption("This epoch is scored as N2. No scored events fall in this epoch.") \
+        == StatedFacts(("N2",), (), complete=True)
+    assert facts_of_caption("spindles during N2") is None
+
+
+def test_the_epoch_whose_event_sits_at_the_stated_seconds_wins() -> None:
+    g = planted()
+    early = facts_of_caption("Scored stage: N2. Scored event: hypopnea from 0.0 to 26.0 s.")
+    late = facts_of_caption("Scored stage: N2. Scored event: hypopnea from 24.0 to 30.0 s.")
+    none = facts_of_caption("Scored stage: N2. No scored events fall in this epoch.")
+    assert [best(g, early), best(g, late), best(g, none)] == [0, 1, 2]
+
+
+def test_an_event_without_times_or_unlisted_events_do_not_count_against_an_open_query() -> None:
+    g = planted()
+    anywhere = StatedFacts((), (StatedEvent(("hypopnea",)),))
+    scores = g.log_likelihood(anywhere)
+    assert scores[0] == pytest.approx(scores[1]) and scores[0] > scores[2] + 3
+    # A query naming only the stage ranks by the stage reading alone.
+    stage = g.stage_logp.copy()
+    stage[2, STAGES.index("REM")] = np.log(0.9)
+    assert np.argmax(Grounding(stage, g.events, 2.0).log_likelihood(StatedFacts(("REM",)))) == 2
+
+
+def test_groundings_of_different_bin_widths_are_not_joined() -> None:
+    g = planted()
+    assert len(Grounding.concat([g, g])) == 6
+    with pytest.raises(ValueError, match="bin widths"):
+        Grounding.concat([g, Grounding(g.stage_logp, g.events, 4.0)])
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return resolve_model(str(SHIPPED))
+
+
+def test_whole_captions_find_their_own_epoch_far_better_grounded(shipped, synthetic_edf: Path) -> None:
+    """Paired text -> signal R@10 over a real EDF night: each epoch's whole stage_event
+    caption must rank that epoch in the top 10 of the night. Where a caption states
+    events, their seconds single the epoch out; "wake, no events" cannot be told apart."""
+    rec, _, epochs = open_night(synthetic_edf)
+    night = EmbeddedNight.from_model(shipped.model, epochs)
+    encode = TextEncoder(shipped.model)
+    grounding = Grounder.for_model(shipped.model, shipped.logit_scale, encode).read(
+        night.vectors, night.dense)
+    captions = caption_night(rec, epochs, seed=0).level("stage_event")
+    rows = [i for i, c in enumerate(captions) if c]
+    cos = encode([captions[i] for i in rows]) @ night.vectors.T
+    stated = np.array([bool(facts_of_caption(captions[i]).events) for i in rows])
+    assert stated.sum() >= 10
+
+    def hits(score) -> np.ndarray:
+        return np.array([i in np.argsort(-score(q))[:10] for q, i in enumerate(rows)])
+
+    plain = hits(lambda q: cos[q])
+    grounded = hits(lambda q: grounded_scores(cos[q], grounding, facts_of_caption(captions[rows[q]])))
+    assert grounded[stated].mean() >= 0.95 > plain[stated].mean() + 0.1, (
+        plain[stated].mean(), grounded[stated].mean())
+    assert grounded.mean() > plain.mean()
+
+
+@pytest.fixture(scope="module")
+def library(shipped, synthetic_edf: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("grounded") / "lib"
+    assert main(["index", "build", str(synthetic_edf), "--out", str(out), "--model",
+                 str(SHIPPED), "--kind", "synthetic", "--licence", "CC0"]) == 0
+    return out
+
+
+def test_a_library_keeps_the_grounding_and_searches_captions_with_it(shipped, library: Path) -> None:
+    lib = LibraryIndex.load(library)
+    assert lib.grounding is not None and len(lib.grounding) == lib.index.ntotal
+    assert lib.grounding.events.shape[1:] == (len(GROUNDED_TYPES), BINS)
+    captioned = lib.metadata[lib.metadata["caption"].str.contains("hypopnea")]
+    caption = captioned.iloc[0]["caption"]
+    hits = search_text(lib, caption, TextEncoder(shipped.model), k=5)
+    assert all(h.evidence is not None for h in hits)
+    assert [h.evidence for h in hits] == sorted((h.evidence for h in hits), reverse=True)
+    assert any("hypopnea" in h.meta["caption"] for h in hits[:3])
+    plain = search_text(lib, "hypopnea", TextEncoder(shipped.model), k=5)
+    assert all(h.evidence is None for h in plain)
+
+
+def test_the_cli_says_when_a_search_was_grounded(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lib = LibraryIndex.load(library)
+    caption = lib.metadata["caption"].iloc[int(np.argmax(lib.metadata["caption"].str.len()))]
+    assert main(["index", "search", "--index", str(library), "--model", str(SHIPPED),
+                 "--text", caption, "-k", "3"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3 and all("(grounded " in line for line in lines)
+    assert main(["index", "search", "--index", str(library), "--model", str(SHIPPED),
+                 "--text", "sleep spindles", "-k", "3"]) == 0
+    assert "(grounded " not in capsys.readouterr().out
+    rows = lib.metadata[lib.metadata["caption"].str.contains("hypopnea")]
+    stage = rows["stage"].mode()[0]
+    assert main(["index", "search", "--index", str(library), "--model", str(SHIPPED),
+                 "--text", "breathing", "--stage", stage, "--event", "hypopnea", "-k", "2"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert all("(grounded " in line and f"stage {stage} " in line and "hypopnea" in line
+               for line in lines), lines
+
+
+def test_stated_facts_without_a_text_query_are_refused_in_one_line(
+        library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["index", "search", "--index", str(library), "--model", str(SHIPPED),
+                 "--epoch", "night.edf:3", "--event", "arousal"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith("--stage and --event go with --text")
+
+
+def test_a_grounding_that_does_not_match_the_index_is_refused(library: Path, tmp_path: Path) -> None:
+    for name in ("index.faiss", "metadata.csv", "manifest.json"):
+        (tmp_path / name).write_bytes((library / name).read_bytes())
+    g = planted()
+    np.savez(tmp_path / "grounding.npz", stage_logp=g.stage_logp, events=g.events, bin_sec=2.0)
+    with pytest.raises(IndexError_, match=r"3 grounding rows\); rebuild it"):
+        LibraryIndex.load(tmp_path)
