@@ -8,9 +8,13 @@ For each model (a folder or a name) it prints:
   apnea, and of "oxygen desaturation", "hypopnea", "arousal" and "sleep spindle"
   against the events of their type, and text->signal R@10
   at the stage_event level: *paired* (the query is an epoch's whole caption, only that
-  epoch counts) and *facts* (the query is the caption's plain-word summary; a hit is
-  any of the top 10 epochs whose summary states the same binned facts), with the
-  chance level of each;
+  epoch counts), searched by cosine and *grounded* (as the library searches a caption:
+  its stage and timed events checked against what the model reads, see
+  ``sleeplm_core.heads.grounding``), with the ceiling any ranking can reach, and *facts*
+  (the query is the caption's plain-word summary; a hit is any of the top 10 epochs
+  whose summary states the same binned facts), with the chance level of each;
+* the same paired R@10 over one library pooled from 21 more 4-h nights (10,080 epochs,
+  the goal's scale);
 * SC4001 (the evaluation night; never trained or tuned on): zero-shot kappa (raw and
   HMM) and few-shot kappa (10 labelled epochs per stage; raw and HMM, mean +- SD over
   10 draws), sleep window +-30 min;
@@ -19,7 +23,8 @@ For each model (a folder or a name) it prints:
 * the CPU time to encode an 8-h synthetic night.
 
 Run: ``nice -n 10 .venv/bin/python bench/alignment.py --models assets/models/sleeplm-mini
-runs/r4/best [--seeds 901 902] [--hours 4] [--threads 2] [--skip-real] [--tune-threshold]``.
+runs/r4/best [--seeds 901 902] [--hours 4] [--threads 2] [--skip-real] [--pooled-nights 21]
+[--tune-threshold]``.
 ``--tune-threshold`` first picks a dense model's operating points on two other synthetic
 nights, one for any query (``ModelConfig.dense_threshold``) and one per event query phrase
 (a threshold in ``ModelConfig.dense_thresholds`` and a shortest region in
@@ -45,13 +50,15 @@ from sleeplm_core.captions.night import caption_night
 from sleeplm_core.captions.words import caption_key, summary_of
 from sleeplm_core.heads.caption_regions import event_types
 from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
-from sleeplm_core.heads.evaluate import intervals_of, paired_recall
+from sleeplm_core.heads.evaluate import intervals_of
+from sleeplm_core.heads.grounding import Grounder, Grounding
 from sleeplm_core.heads.localize import LocalizeConfig, localize
 from sleeplm_core.heads.metrics import event_scores, staging_scores
 from sleeplm_core.heads.models import LoadedModel, resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.heads.smoothing import SmoothingConfig
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
+from sleeplm_core.index.evaluate import in_memory_library, paired_ceiling, paired_hits
 from sleeplm_core.io.load import open_night
 from sleeplm_core.io.recording import STAGES
 from sleeplm_core.train.card import card_staging
@@ -68,6 +75,8 @@ EVERY_REGION = 100_000
 TUNING_SEEDS = (950, 951)
 """Synthetic nights for the dense operating point; never the evaluation seeds."""
 THRESHOLDS = np.round(np.arange(0.05, 0.80, 0.05), 2)
+POOLED_SEED = 920
+"""First seed of the pooled retrieval library's nights (never trained or tuned on)."""
 MIN_DURATIONS = (0.0, 4.0, 8.0, 10.0, 12.0, 16.0, 20.0)
 """Shortest regions (seconds) tried per event phrase; 0 first, so a tie keeps every region."""
 
@@ -165,14 +174,51 @@ def synthetic_rows(loaded: LoadedModel, path: Path) -> dict[str, str]:
     rows = {"zero-shot kappa raw / HMM": zero_shot_kappa(loaded, vectors, epochs.stages)}
     for kind in ("apnea", "desaturation", "hypopnea", "arousal", "spindle"):
         rows[f"{kind} F1"] = localization_f1(night, rec, loaded, kind)[1]
-    captions = caption_night(rec, epochs, seed=0).level("stage_event")
-    have = np.flatnonzero([c is not None for c in captions])
-    texts = [captions[i] for i in have]
-    paired = paired_recall(vectors[have], texts, TextEncoder(loaded.model), (10,))
-    facts, chance = fact_recall(vectors[have], texts, TextEncoder(loaded.model))
-    rows["R@10 paired (chance)"] = f"{paired.text_to_signal[0]:.3f} ({10 / len(have):.3f})"
+    texts, kept = night_captions(rec, epochs)
+    grounding = grounder(loaded).read(vectors[kept], night.dense[kept])
+    rows["R@10 paired cosine / grounded (ceiling, chance)"] = paired_row(
+        loaded, vectors[kept], grounding, texts)
+    facts, chance = fact_recall(vectors[kept], texts, TextEncoder(loaded.model))
     rows["R@10 facts (chance)"] = f"{facts:.3f} ({chance:.3f})"
     return rows
+
+
+def night_captions(rec, epochs) -> tuple[list[str], np.ndarray]:
+    """The night's stage_event captions and the epochs that have one."""
+    captions = caption_night(rec, epochs, seed=0).level("stage_event")
+    kept = np.flatnonzero([c is not None for c in captions])
+    return [captions[i] for i in kept], kept
+
+
+def grounder(loaded: LoadedModel) -> Grounder:
+    found = Grounder.for_model(loaded.model, loaded.logit_scale, TextEncoder(loaded.model))
+    if found is None:
+        raise SystemExit(f"{loaded.label} has no dense tokens: grounded retrieval needs them")
+    return found
+
+
+def paired_row(loaded: LoadedModel, vectors: np.ndarray, grounding: Grounding,
+               texts: list[str]) -> str:
+    """Paired text -> signal R@10 searched by cosine and grounded, as the library searches."""
+    library = in_memory_library(vectors, grounding)
+    encode = TextEncoder(loaded.model)
+    cosine = paired_hits(library, texts, encode, grounded=False).mean()
+    grounded = paired_hits(library, texts, encode).mean()
+    return (f"{cosine:.3f} / {grounded:.3f} ({paired_ceiling(texts):.3f}, "
+            f"{10 / len(texts):.3f}; {len(texts)} epochs)")
+
+
+def pooled_paired(loaded: LoadedModel, paths: list[Path]) -> str:
+    """Paired R@10 over one library of all ``paths`` (the goal's 10k-epoch scale)."""
+    vectors, groundings, texts = [], [], []
+    for path in paths:
+        rec, _, epochs = open_night(path)
+        night = EmbeddedNight.from_model(loaded.model, epochs)
+        captions, kept = night_captions(rec, epochs)
+        vectors.append(night.vectors[kept])
+        groundings.append(grounder(loaded).read(night.vectors[kept], night.dense[kept]))
+        texts += captions
+    return paired_row(loaded, np.concatenate(vectors), Grounding.concat(groundings), texts)
 
 
 def dreams_spindles(loaded: LoadedModel) -> str:
@@ -205,6 +251,9 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=4.0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--skip-real", action="store_true", help="synthetic rows only")
+    parser.add_argument("--pooled-nights", type=int, default=21,
+                        help="nights in the pooled retrieval library (21 x 4 h = 10,080 epochs; "
+                             "0 skips it)")
     parser.add_argument("--tune-threshold", action="store_true",
                         help="measure the dense operating point on synthetic tuning nights "
                              "(seeds 950, 951) and write it into each model folder's config.json")
@@ -214,6 +263,7 @@ def main() -> None:
     folder.mkdir(exist_ok=True)
     nights = {seed: synth(folder, seed, args.hours) for seed in args.seeds}
     long_night = synth(folder, 903, 8.0)
+    pooled = [synth(folder, POOLED_SEED + i, args.hours) for i in range(args.pooled_nights)]
     for name in args.models:
         loaded = resolve_model(name)
         print(f"\n## {loaded.label} ({name})")
@@ -231,6 +281,10 @@ def main() -> None:
         for seed, path in nights.items():
             for row, value in synthetic_rows(loaded, path).items():
                 print(f"synthetic seed {seed}, {row}: {value}")
+        if pooled:
+            print(f"pooled library of {len(pooled)} nights (seeds {POOLED_SEED}-"
+                  f"{POOLED_SEED + len(pooled) - 1}), R@10 paired cosine / grounded (ceiling, "
+                  f"chance): {pooled_paired(loaded, pooled)}")
         if not args.skip_real:
             card = card_staging(name, SC4001 / "SC4001E0-PSG.edf", SC4001 / "SC4001EC-Hypnogram.edf")
             print(f"SC4001 zero-shot kappa raw / HMM: {card.zero_shot.kappa:.3f} / "
