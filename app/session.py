@@ -19,7 +19,8 @@ from app.chat.dialogue import Dialogue
 from app.chat.execute import retrieve
 from app.chat.pipeline import ask
 from app.chat.plan import make_plan
-from app.chat.query import Intent, Query
+from app.chat.query import Intent, Query, Scope
+from app.chat.understand import understand
 from app.chat.render import Answer, render
 from app.engine import Engine
 from app.fewshot import apply_fewshot
@@ -123,7 +124,10 @@ class Session:
 
     def retrieve(self, text: str, engine: Engine) -> Answer:
         """Library search by text, or by the current epoch when ``text`` is empty."""
-        query = Query(Intent.SIMILAR, text, target=text.strip().lower())
+        heard = understand(text) if text.strip() else Query(Intent.SIMILAR, text)
+        # The tab searches what the chat would: a phenomenon it knows, in the stages named.
+        query = Query(Intent.SIMILAR, text, heard.phenomenon, text.strip().lower(),
+                      Scope(stages=heard.scope.stages))
         result = render(retrieve(make_plan(query, self.night, self.current), self.night, engine),
                         self.night)
         self.hits = result.hits

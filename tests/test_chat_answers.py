@@ -266,3 +266,18 @@ def test_model_matches_use_the_phrase_the_model_carries_an_operating_point_for(d
     # a phenomenon without a tuned phrase keeps its caption-like sentence
     central = Session(night).ask("where are the central apneas?", engine)
     assert central.track_label.startswith("Central apnea: airflow and respiratory effort")
+
+
+def test_library_examples_hold_the_event_in_the_stage_asked(demo) -> None:
+    """The shipped library (indexes/demo) is grounded: a search for a phenomenon checks
+    each epoch's stage and per-2-s event readings, where the cosine alone returned
+    hypopneas in REM 0 times in 10 and spindles 0 times."""
+    night, engine = demo
+    session = Session(night)
+    answer = session.ask("retrieve examples of hypopneas in REM from the library", engine)
+    assert "ranked by what the model reads" in answer.text
+    hits = session.hits
+    assert len(hits) == 6
+    assert sum(h.meta["stage"] == "REM" and "hypopnea" in h.meta["caption"] for h in hits) >= 4
+    spindles = session.retrieve("sleep spindles", engine).hits
+    assert sum("sleep spindle" in h.meta["caption"] for h in spindles) >= 5

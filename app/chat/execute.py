@@ -24,6 +24,7 @@ from app.chat.results import (Classification, Comparison, Context, Description, 
                               Summary, View)
 from app.engine import Engine
 from app.night import LoadedNight
+from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedEvent, StatedFacts
 from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
 from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrate, find_regions,
                                          localize)
@@ -644,10 +645,19 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
     phen = phenomenon(q.phenomenon)
     if q.scope.time is None and (phen is not None or q.target):
         text, what = (phen.query, phen.title.lower()) if phen else (q.target, q.target)
-        return Retrieval(f"“{what}”", search_text(engine.library, text, engine.text, k))
+        return Retrieval(f"“{what}”", search_text(engine.library, text, engine.text, k,
+                                                  stated_facts(phen, q.scope.stages)))
     i = night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current
     return Retrieval(f"epoch {i}", search_vectors(engine.library,
                                                   night.embedded.vectors[i:i + 1], k)[0])
+
+
+def stated_facts(phen: Phenomenon | None, stages: tuple[str, ...]) -> StatedFacts | None:
+    """What a library search can check in each epoch: the stages asked for and the
+    phenomenon's event types that the model reads per time bin (None: neither)."""
+    types = tuple(t for t in phen.event_types if t in GROUNDED_TYPES) if phen else ()
+    facts = StatedFacts(stages, (StatedEvent(types),) if types else ())
+    return None if facts.empty else facts
 
 
 def normal(plan: Plan, night: LoadedNight) -> NormCheck:

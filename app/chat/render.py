@@ -463,7 +463,10 @@ def _(r: Retrieval, night: LoadedNight) -> Answer:
     lines = [f"- {h.score:+.3f} · {h.meta['recording']} epoch {h.meta['epoch']} "
              f"({h.meta['clock'] or str(h.meta['time_s']) + ' s'}, stage {h.meta['stage'] or '?'}, "
              f"{h.meta['kind']}, {h.meta['licence']}): {h.meta['caption']}" for h in r.hits]
-    return Answer(f"Library epochs closest to {r.what} (cosine):\n" + "\n".join(lines), hits=r.hits)
+    how = ("ranked by what the model reads in each epoch (its stage and the asked events, "
+           "per 2-s bin) plus the cosine shown" if r.hits and r.hits[0].evidence is not None
+           else "cosine")
+    return Answer(f"Library epochs closest to {r.what} ({how}):\n" + "\n".join(lines), hits=r.hits)
 
 
 # The statistic a summary question asks for: (name, value, unit) read from the summary.
