@@ -14,7 +14,8 @@ from sleeplm_core.cli import main
 from sleeplm_core.errors import IndexError_
 from sleeplm_core.heads.encoder import TextEncoder
 from sleeplm_core.heads.grounding import (
-    GROUNDED_TYPES, Grounder, Grounding, StatedEvent, StatedFacts, facts_of_caption, grounded_scores,
+    GROUNDED_TYPES, FactTable, Grounder, Grounding, StatedEvent, StatedFacts, facts_of_caption,
+    grounded_scores,
 )
 from sleeplm_core.heads.models import resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
@@ -150,6 +151,15 @@ def test_the_cli_says_when_a_search_was_grounded(library: Path, capsys: pytest.C
                for line in lines), lines
 
 
+def test_an_epoch_search_lists_captions_grounded_in_that_epoch(
+        library: Path, synthetic_edf: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["index", "search", "--index", str(library), "--model", str(SHIPPED),
+                 "--epoch", f"{synthetic_edf}:40", "-k", "2", "--captions-k", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2] == "nearest captions (grounded; cosine shown):" and len(out) == 5
+    assert all(facts_of_caption(line.split("  ", 1)[1]) is not None for line in out[3:])
+
+
 def test_stated_facts_without_a_text_query_are_refused_in_one_line(
         library: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["index", "search", "--index", str(library), "--model", str(SHIPPED),
@@ -165,3 +175,16 @@ def test_a_grounding_that_does_not_match_the_index_is_refused(library: Path, tmp
     np.savez(tmp_path / "grounding.npz", stage_logp=g.stage_logp, events=g.events, bin_sec=2.0)
     with pytest.raises(IndexError_, match=r"3 grounding rows\); rebuild it"):
         LibraryIndex.load(tmp_path)
+
+
+def test_scoring_many_captions_at_once_equals_scoring_each() -> None:
+    g = planted()
+    captions = ["Scored stage: N2. Scored event: hypopnea from 0.0 to 26.0 s.",
+                "Scored stage: N2. Scored event: hypopnea from 24.0 to 30.0 s.",
+                "Scored stage: REM. No scored events fall in this epoch.",
+                "Scored stage: N2. Between 3.0 and 5.0 s: sleep spindle. Scored event: arousal "
+                "from 20.0 to 24.0 s."]
+    table = FactTable.of_captions(captions, BINS, 2.0)
+    each = np.stack([g.log_likelihood(facts_of_caption(c)) for c in captions], axis=1)
+    assert np.allclose(g.caption_log_likelihood(table), each)
+    assert FactTable.of_captions([*captions, "a free sentence"], BINS, 2.0) is None

@@ -11,7 +11,7 @@ import numpy as np
 from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.captions.night import caption_night
 from sleeplm_core.errors import SleepLMError
-from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
+from sleeplm_core.heads.encoder import TextEncoder
 from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedEvent, StatedFacts
 from sleeplm_core.heads.models import DEFAULT_MODEL, LoadedModel, resolve_model
 from sleeplm_core.index.build import (CaptionBatch, Rank, ShardInput, SourceLabel,
@@ -116,20 +116,21 @@ def _search(args: argparse.Namespace) -> int:
     library.require_model(loaded.fingerprint, folder, args.model)
     facts = _stated(args, library)
     if args.text:
-        hits = search_text(library, args.text, TextEncoder(loaded.model), args.k, facts)
-        vector = None
-    else:
-        path, idx = _parse_epoch(args.epoch)
-        _, _, epochs = open_model_night(path, sfreq=args.sfreq)
-        if idx >= len(epochs):
-            raise SleepLMError(f"--epoch {args.epoch}: {path} has {len(epochs)} epochs")
-        vector = encode_epochs(loaded.model, epochs.data[idx:idx + 1], epochs.channel_mask)
-        hits = search_vectors(library, vector, args.k)[0]
-    for hit in hits:
+        for hit in search_text(library, args.text, TextEncoder(loaded.model), args.k, facts):
+            print(hit.line())
+        return 0
+    path, idx = _parse_epoch(args.epoch)
+    _, _, epochs = open_model_night(path, sfreq=args.sfreq)
+    if idx >= len(epochs):
+        raise SleepLMError(f"--epoch {args.epoch}: {path} has {len(epochs)} epochs")
+    encoded = library_encoder(loaded)(epochs.data[idx:idx + 1], epochs.channel_mask)
+    for hit in search_vectors(library, encoded.vectors, args.k)[0]:
         print(hit.line())
-    if vector is not None and library.caption_index is not None:
-        print("nearest captions:")
-        for text, score in nearest_captions(library, vector[0], args.captions_k):
+    if library.caption_index is not None:
+        grounded = encoded.grounding is not None and library.caption_facts is not None
+        print("nearest captions" + (" (grounded; cosine shown):" if grounded else ":"))
+        for text, score in nearest_captions(library, encoded.vectors[0], args.captions_k,
+                                            encoded.grounding):
             print(f"{score:+.3f}  {text}")
     return 0
 

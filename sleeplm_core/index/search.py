@@ -8,7 +8,8 @@ import numpy as np
 
 from sleeplm_core.errors import IndexError_
 from sleeplm_core.heads.encoder import EncodeText
-from sleeplm_core.heads.grounding import StatedFacts, facts_of_caption, grounded_scores
+from sleeplm_core.heads.grounding import (Grounding, StatedFacts, facts_of_caption,
+                                          grounded_caption_scores, grounded_scores)
 from sleeplm_core.index.store import LibraryIndex
 
 
@@ -77,11 +78,27 @@ def search_text(library: LibraryIndex, text: str, encode_text: EncodeText, k: in
     return [Hit(float(cos[i]), int(i), r, float(ranked[i])) for i, r in zip(top, records)]
 
 
-def nearest_captions(library: LibraryIndex, vector: np.ndarray, k: int = 5) -> list[tuple[str, float]]:
-    """Signal -> text: the library captions closest to one epoch embedding."""
+def nearest_captions(library: LibraryIndex, vector: np.ndarray, k: int = 5,
+                     grounding: Grounding | None = None) -> list[tuple[str, float]]:
+    """Signal -> text: the library captions closest to one epoch, as (caption, cosine).
+
+    With the epoch's grounding (one row) and a library of stage_event captions, they
+    are ranked by how likely each caption's facts are under what the model reads in
+    the epoch, plus the cosine (:func:`~sleeplm_core.heads.grounding.grounded_caption_scores`);
+    otherwise by cosine.
+    """
     if library.caption_index is None:
         raise IndexError_("this index has no caption index; rebuild it with --captions "
                           "measured or generated")
-    k = min(k, library.caption_index.ntotal)
-    scores, ids = library.caption_index.search(np.ascontiguousarray(vector[None], np.float32), k)
-    return [(library.captions[i], float(s)) for s, i in zip(scores[0], ids[0]) if i >= 0]
+    query = np.ascontiguousarray(vector[None], np.float32)
+    table = library.caption_facts if grounding is not None else None
+    if table is None:
+        k = min(k, library.caption_index.ntotal)
+        scores, ids = library.caption_index.search(query, k)
+        return [(library.captions[i], float(s)) for s, i in zip(scores[0], ids[0]) if i >= 0]
+    n = library.caption_index.ntotal
+    scores, ids = library.caption_index.search(query, n)
+    cos = np.zeros(n)
+    cos[ids[0][ids[0] >= 0]] = scores[0][ids[0] >= 0]
+    ranked = grounded_caption_scores(cos[None], grounding, table)[0]
+    return [(library.captions[i], float(cos[i])) for i in np.argsort(-ranked, kind="stable")[:k]]

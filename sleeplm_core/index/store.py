@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import faiss
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from sleeplm_core.errors import IndexError_
-from sleeplm_core.heads.grounding import Grounding
+from sleeplm_core.heads.grounding import FactTable, Grounding
 from sleeplm_core.index.factory import IndexParams, maybe_to_gpu, set_search_params
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,16 @@ class LibraryIndex:
     caption_index: faiss.Index | None = None
     captions: list[str] = field(default_factory=list)
     grounding: Grounding | None = None
+
+    @cached_property
+    def caption_facts(self) -> FactTable | None:
+        """The facts of the caption index's captions, for signal -> caption search
+        grounded in an epoch's readings; None without a grounding or when the captions
+        are not stage_event captions."""
+        if self.grounding is None or not self.captions:
+            return None
+        return FactTable.of_captions(self.captions, self.grounding.events.shape[2],
+                                     self.grounding.bin_sec)
 
     def save(self, folder: Path) -> None:
         """Write every file of the layout (the shards are not touched)."""
