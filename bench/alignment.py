@@ -58,7 +58,8 @@ from sleeplm_core.heads.models import LoadedModel, resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.heads.smoothing import SmoothingConfig
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
-from sleeplm_core.index.evaluate import in_memory_library, paired_ceiling, paired_hits
+from sleeplm_core.index.evaluate import (caption_agreement, in_memory_library, paired_ceiling,
+                                         paired_hits)
 from sleeplm_core.io.load import open_night
 from sleeplm_core.io.recording import STAGES
 from sleeplm_core.train.card import card_staging
@@ -178,6 +179,8 @@ def synthetic_rows(loaded: LoadedModel, path: Path) -> dict[str, str]:
     grounding = grounder(loaded).read(vectors[kept], night.dense[kept])
     rows["R@10 paired cosine / grounded (ceiling, chance)"] = paired_row(
         loaded, vectors[kept], grounding, texts)
+    rows["signal->caption, first caption states the stage and event types, cosine / grounded"] = \
+        caption_row(loaded, vectors[kept], grounding, texts)
     facts, chance = fact_recall(vectors[kept], texts, TextEncoder(loaded.model))
     rows["R@10 facts (chance)"] = f"{facts:.3f} ({chance:.3f})"
     return rows
@@ -206,6 +209,15 @@ def paired_row(loaded: LoadedModel, vectors: np.ndarray, grounding: Grounding,
     grounded = paired_hits(library, texts, encode).mean()
     return (f"{cosine:.3f} / {grounded:.3f} ({paired_ceiling(texts):.3f}, "
             f"{10 / len(texts):.3f}; {len(texts)} epochs)")
+
+
+def caption_row(loaded: LoadedModel, vectors: np.ndarray, grounding: Grounding,
+                texts: list[str]) -> str:
+    """Signal -> caption over the night's distinct captions: how often the first one
+    states the epoch's stage and event types, by cosine and grounded."""
+    library = in_memory_library(vectors, grounding, texts, TextEncoder(loaded.model))
+    return (f"{caption_agreement(library, texts, grounded=False):.3f} / "
+            f"{caption_agreement(library, texts):.3f} ({len(library.captions)} captions)")
 
 
 def pooled_paired(loaded: LoadedModel, paths: list[Path]) -> str:

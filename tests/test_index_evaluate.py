@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from sleeplm_core.heads.grounding import GROUNDED_TYPES, Grounding
-from sleeplm_core.index.evaluate import in_memory_library, paired_ceiling, paired_hits
+from sleeplm_core.index.evaluate import (caption_agreement, in_memory_library, paired_ceiling,
+                                         paired_hits)
 from sleeplm_core.io.recording import STAGES
 
 WAKE = ("In words: wake with alpha rhythm and muscle tone; no events. "
@@ -48,3 +49,20 @@ def test_paired_hits_find_an_epoch_by_its_stated_times_where_cosine_cannot() -> 
     grounded = paired_hits(library, captions, encode)
     assert grounded.all()           # two epochs per time: both within the top 10
     assert paired_hits(library, captions, encode, grounded=False).mean() <= 0.5
+
+
+def test_signal_to_caption_agreement_reads_the_stage_from_the_grounding() -> None:
+    """Two captions, one embedding for all rows: only the stage readings tell which
+    caption belongs to which row."""
+    n = 6
+    vectors = np.tile(np.eye(8, dtype=np.float32)[0], (n, 1))
+    stage = np.log(np.full((n, 5), 0.01, np.float32))
+    stage[:3, STAGES.index("W")] = np.log(0.96)
+    stage[3:, STAGES.index("N2")] = np.log(0.96)
+    events = np.full((n, len(GROUNDED_TYPES), 15), 0.01, np.float16)
+    captions = [WAKE] * 3 + ["Scored stage: N2. No scored events fall in this epoch."] * 3
+    library = in_memory_library(vectors, Grounding(stage, events, 2.0), captions,
+                                lambda texts: np.tile(vectors[0], (len(texts), 1)))
+    assert len(library.captions) == 2
+    assert caption_agreement(library, captions) == 1.0
+    assert caption_agreement(library, captions, grounded=False) == 0.5
