@@ -16,6 +16,7 @@ import torch
 from sleeplm_core.errors import IndexError_
 from sleeplm_core.heads.encoder import SignalTextModel, TextEncoder
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
+from sleeplm_core.heads.grounding import Grounder
 from sleeplm_core.index.store import LibraryIndex
 from sleeplm_core.model import create_model, load_model, model_fingerprint
 from sleeplm_core.model.checkpoint import released_checkpoint
@@ -62,6 +63,8 @@ class Engine:
         status: one line for the UI saying which model and index are in use.
         fingerprint: sha256 of the model weights (keys cached embeddings).
         batch_size: epochs per forward pass.
+        grounder: what grounds library searches in an epoch's readings (a dense-token
+            model's), else None.
     """
 
     model: SignalTextModel
@@ -71,6 +74,7 @@ class Engine:
     status: str
     fingerprint: str
     batch_size: int = 64
+    grounder: Grounder | None = None
 
 
 def _load_model(path: Path | None, trust_pickle: bool) -> tuple[SignalTextModel, str]:
@@ -110,5 +114,7 @@ def build_engine(config: EngineConfig) -> Engine:
     fingerprint = model_fingerprint(model)
     library, index_status = _load_library(config.index, fingerprint,
                                           str(config.model or "sleeplm-mini"))
-    return Engine(model, TextEncoder(model), ZeroShotClassifier(), library,
-                  f"{model_status} · {index_status}", fingerprint, config.batch_size)
+    text = TextEncoder(model)
+    grounder = Grounder.for_model(model, float(model.logit_scale.detach().exp()), text)
+    return Engine(model, text, ZeroShotClassifier(), library,
+                  f"{model_status} · {index_status}", fingerprint, config.batch_size, grounder)

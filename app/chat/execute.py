@@ -29,7 +29,7 @@ from sleeplm_core.heads.insights import InsightConfig, describe as describe_epoc
 from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrate, find_regions,
                                          localize)
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
-from sleeplm_core.index.search import search_text, search_vectors
+from sleeplm_core.index.search import nearest_captions, search_text, search_vectors
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 from sleeplm_core.scoring.desaturation import desaturation_depth
 
@@ -637,6 +637,10 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
     return Description(how, paragraphs, runs, int(idx[0]))
 
 
+CAPTIONS_SHOWN = 3
+"""Library captions listed for an epoch search (signal -> caption)."""
+
+
 def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retrieval:
     """Library epochs nearest to a phenomenon or the words asked, else to an epoch."""
     q = plan.query
@@ -648,8 +652,15 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
         return Retrieval(f"“{what}”", search_text(engine.library, text, engine.text, k,
                                                   stated_facts(phen, q.scope.stages)))
     i = night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current
-    return Retrieval(f"epoch {i}", search_vectors(engine.library,
-                                                  night.embedded.vectors[i:i + 1], k)[0])
+    hits = search_vectors(engine.library, night.embedded.vectors[i:i + 1], k)[0]
+    if engine.library.caption_index is None:
+        return Retrieval(f"epoch {i}", hits)
+    emb = night.embedded
+    grounding = (engine.grounder.read(emb.vectors[i:i + 1], emb.dense[i:i + 1])
+                 if engine.grounder is not None and emb.has_dense else None)
+    captions = nearest_captions(engine.library, emb.vectors[i], CAPTIONS_SHOWN, grounding)
+    grounded = grounding is not None and engine.library.caption_facts is not None
+    return Retrieval(f"epoch {i}", hits, captions=captions, grounded=grounded)
 
 
 def stated_facts(phen: Phenomenon | None, stages: tuple[str, ...]) -> StatedFacts | None:

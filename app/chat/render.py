@@ -466,7 +466,13 @@ def _(r: Retrieval, night: LoadedNight) -> Answer:
     how = ("ranked by what the model reads in each epoch (its stage and the asked events, "
            "per 2-s bin) plus the cosine shown" if r.hits and r.hits[0].evidence is not None
            else "cosine")
-    return Answer(f"Library epochs closest to {r.what} ({how}):\n" + "\n".join(lines), hits=r.hits)
+    text = f"Library epochs closest to {r.what} ({how}):\n" + "\n".join(lines)
+    if r.captions:
+        ranked = ("ranked by how likely each caption's stage and timed events are in what the "
+                  "model reads in the epoch, plus the cosine shown" if r.grounded else "cosine")
+        text += (f"\n\nLibrary captions closest to {r.what} ({ranked}):\n"
+                 + "\n".join(f"- {score:+.3f} · {caption}" for caption, score in r.captions))
+    return Answer(text, hits=r.hits)
 
 
 # The statistic a summary question asks for: (name, value, unit) read from the summary.

@@ -302,11 +302,15 @@ class Description:
 
 @dataclass
 class Retrieval:
-    """Library epochs nearest to a text or an epoch."""
+    """Library epochs nearest to a text or an epoch, and for an epoch the library
+    captions nearest to it as (caption, cosine), ``grounded`` when ranked by the
+    epoch's stage and event readings."""
 
     what: str
     hits: list[Hit]
     available: bool = True
+    captions: list[tuple[str, float]] = field(default_factory=list)
+    grounded: bool = False
 
 
 @dataclass
