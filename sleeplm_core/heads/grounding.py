@@ -128,14 +128,16 @@ class Grounding:
         return cls(np.concatenate([p.stage_logp for p in parts]),
                    np.concatenate([p.events for p in parts]), widths.pop())
 
+    def _p(self, *index) -> np.ndarray:
+        """Clipped event chances (float32) of a slice of :attr:`events`."""
+        return np.clip(self.events[index].astype(np.float32), _FLOOR, 1.0 - _FLOOR)
+
     @cached_property
-    def _logs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """log p and log (1 - p) of every (row, type, bin), float32, and each row's
-        log-likelihood of holding no event at all (float64), computed once: a library
-        search scores every row for every query."""
-        p = np.clip(self.events.astype(np.float32), _FLOOR, 1.0 - _FLOOR)
-        log_q = np.log1p(-p)
-        return np.log(p), log_q, log_q.sum(axis=(1, 2), dtype=np.float64)
+    def _nothing(self) -> np.ndarray:
+        """float64 (n,): each row's log-likelihood of holding no event at all, computed
+        once (a library search scores every row for every query); the log chances
+        themselves are taken per query, for the few (type, bin) cells it states."""
+        return np.log1p(-self._p(slice(None))).sum(axis=(1, 2), dtype=np.float64)
 
     def log_likelihood(self, facts: StatedFacts) -> np.ndarray:
         """float64 (n,): log-likelihood of ``facts`` under each epoch's readings."""
@@ -143,31 +145,31 @@ class Grounding:
         if facts.stages:
             cols = [STAGES.index(s) for s in facts.stages]
             total += np.logaddexp.reduce(self.stage_logp[:, cols].astype(np.float64), axis=1)
-        log_p, log_q, nothing = self._logs
+        bins = self.events.shape[2]
         if facts.complete:
             # Every (type, bin) is a Bernoulli: the stated ones hold their event, the rest none.
-            target = event_target(facts, log_p.shape[2], self.bin_sec)
-            return total + nothing + (log_p[:, target] - log_q[:, target]).sum(axis=1)
+            p = self._p(slice(None), event_target(facts, bins, self.bin_sec))
+            return total + self._nothing + (np.log(p) - np.log1p(-p)).sum(axis=1)
         for event in facts.events:
             rows = [GROUNDED_TYPES.index(t) for t in event.types if t in GROUNDED_TYPES]
             if not rows:
                 continue
-            best = log_p[:, rows].max(axis=1)           # any of the types, per bin
-            total += (best.max(axis=1) if event.start is None
-                      else best[:, event_bins(event.start, event.end, best.shape[1],
-                                              self.bin_sec)].mean(axis=1))
+            best = np.log(self._p(slice(None), rows)).max(axis=1)   # any of the types, per bin
+            if event.start is None:
+                total += best.max(axis=1)
+            else:
+                total += best[:, event_bins(event.start, event.end, bins, self.bin_sec)].mean(axis=1)
         return total
 
     def caption_log_likelihood(self, table: FactTable) -> np.ndarray:
         """float64 (n, m): log-likelihood of each of ``table``'s complete facts under each
-        epoch's readings; the same as :meth:`log_likelihood` per caption, in one product."""
-        log_p, log_q, nothing = self._logs
-        flat = (log_p - log_q).reshape(len(self), -1).astype(np.float64)
+        epoch's readings; the same as :meth:`log_likelihood` per caption, in one product
+        (meant for a few epochs against many captions)."""
+        p = self._p(slice(None)).astype(np.float64)
+        flat = (np.log(p) - np.log1p(-p)).reshape(len(self), -1)
         events = flat @ table.target.reshape(len(table.stage), -1).T.astype(np.float64)
         stage = np.where(table.stage >= 0, self.stage_logp[:, np.maximum(table.stage, 0)], 0.0)
-        return stage + nothing[:, None] + events
-
-
+        return stage + self._nothing[:, None] + events
 
 def event_bins(start: float, end: float, bins: int, bin_sec: float) -> np.ndarray:
     """bool (bins,): the bins whose centre lies in [start, end] seconds, at least the one

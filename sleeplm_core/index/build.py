@@ -1,9 +1,9 @@
 """Building a library index from recordings, resumably and across processes.
 
-Each recording becomes a shard (``shards/<id>.npz`` with its vectors, and with a
-dense-token model their grounding, and ``shards/<id>.csv`` with its metadata rows), written once the recording is fully
-encoded; the npz is renamed into place last, so a shard either exists whole or
-not at all. A build that is interrupted and run again skips finished shards.
+Each recording becomes a shard (``shards/<id>.npz`` with its vectors, and from a
+dense-token model their grounding; ``shards/<id>.csv`` with its metadata rows), written
+once the recording is fully encoded; the npz is renamed into place last, so a shard
+either exists whole or not at all. A build that is interrupted and run again skips finished shards.
 Under torchrun every rank encodes its share of the recordings (``paths[rank::world]``)
 and rank 0 merges all shards into one index once every rank is done.
 """
@@ -33,7 +33,6 @@ from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.recording import STAGES
 
 log = logging.getLogger(__name__)
-
 
 
 @dataclass(frozen=True)
@@ -139,6 +138,9 @@ def assemble(out: Path, paths: Sequence[Path], manifest: Manifest,
     groundings = [g for _, g in shards]
     grounding = (Grounding.concat(groundings) if all(g is not None for g in groundings)
                  else None)
+    if grounding is None and any(g is not None for g in groundings):
+        log.warning("index %s: some recordings were encoded without a grounding; searches "
+                    "rank by cosine alone until it is rebuilt into an empty folder", out)
     metadata = pd.concat([pd.read_csv(shard_dir / f"{shard_id(p)}.csv", keep_default_na=False)
                           for p in paths], ignore_index=True)
     params = resolve_params(len(vectors), vectors.shape[1], manifest.params)
