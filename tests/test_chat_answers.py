@@ -277,7 +277,7 @@ def test_library_examples_hold_the_event_in_the_stage_asked(demo) -> None:
     night, engine = demo
     session = Session(night)
     answer = session.ask("retrieve examples of hypopneas in REM from the library", engine)
-    assert "ranked by what the model reads" in answer.text
+    assert "“hypopnea” in REM (ranked by what the model reads" in answer.text
     hits = session.hits
     assert len(hits) == 6
     assert sum(h.meta["stage"] == "REM" and "hypopnea" in h.meta["caption"] for h in hits) >= 4

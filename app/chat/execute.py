@@ -649,8 +649,10 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
     phen = phenomenon(q.phenomenon)
     if q.scope.time is None and (phen is not None or q.target):
         text, what = (phen.query, phen.title.lower()) if phen else (q.target, q.target)
-        return Retrieval(f"“{what}”", search_text(engine.library, text, engine.text, k,
-                                                  stated_facts(phen, q.scope.stages)))
+        facts = stated_facts(phen, q.scope.stages)
+        where = f" in {' or '.join(q.scope.stages)}" if facts and q.scope.stages else ""
+        return Retrieval(f"“{what}”{where}", search_text(engine.library, text, engine.text, k,
+                                                         facts))
     i = night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current
     hits = search_vectors(engine.library, night.embedded.vectors[i:i + 1], k)[0]
     if engine.library.caption_index is None:
