@@ -15,8 +15,8 @@ import torch
 
 from sleeplm_core.errors import IndexError_
 from sleeplm_core.heads.encoder import SignalTextModel, TextEncoder
-from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.heads.grounding import Grounder
+from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.store import LibraryIndex
 from sleeplm_core.model import create_model, load_model, model_fingerprint
 from sleeplm_core.model.checkpoint import released_checkpoint
