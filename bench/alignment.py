@@ -223,12 +223,13 @@ def caption_row(loaded: LoadedModel, vectors: np.ndarray, grounding: Grounding,
 def pooled_paired(loaded: LoadedModel, paths: list[Path]) -> str:
     """Paired R@10 over one library of all ``paths`` (the goal's 10k-epoch scale)."""
     vectors, groundings, texts = [], [], []
+    reader = grounder(loaded)
     for path in paths:
         rec, _, epochs = open_night(path)
         night = EmbeddedNight.from_model(loaded.model, epochs)
         captions, kept = night_captions(rec, epochs)
         vectors.append(night.vectors[kept])
-        groundings.append(grounder(loaded).read(night.vectors[kept], night.dense[kept]))
+        groundings.append(reader.read(night.vectors[kept], night.dense[kept]))
         texts += captions
     return paired_row(loaded, np.concatenate(vectors), Grounding.concat(groundings), texts)
 

@@ -171,6 +171,7 @@ class Grounding:
         stage = np.where(table.stage >= 0, self.stage_logp[:, np.maximum(table.stage, 0)], 0.0)
         return stage + self._nothing[:, None] + events
 
+
 def event_bins(start: float, end: float, bins: int, bin_sec: float) -> np.ndarray:
     """bool (bins,): the bins whose centre lies in [start, end] seconds, at least the one
     holding the event's middle."""
