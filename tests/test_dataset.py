@@ -15,7 +15,7 @@ from sleeplm_core.cli import main as sleeplm_main
 from sleeplm_core.train.build import BuildConfig, NightItem, build_dataset
 from sleeplm_core.train.captioning import night_captioner
 from sleeplm_core.train.data import EpochDataset, ResumableSampler, sample_captions
-from sleeplm_core.train.sources import file_items, yasa_snippet_items
+from sleeplm_core.train.sources import SynthCorpus, file_items, synthetic_items, yasa_snippet_items
 from sleeplm_core.train.store import DatasetError, hash_split, read_manifest
 
 REAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real"
@@ -85,6 +85,27 @@ def test_rebuilding_skips_done_nights_and_finishes_interrupted_builds(tmp_path: 
     assert [r.n_epochs for r in manifest.recordings] == [1, 28]
     assert not list((tmp_path / "shards").glob("*.tmp"))
     assert manifest.counts()["train"]["REM"] == 28
+
+
+def test_parallel_build_writes_the_same_dataset_as_one_process(tmp_path: Path) -> None:
+    items = yasa_snippet_items(REAL / "yasa_snippets") + synthetic_items(
+        SynthCorpus(n_nights=2, seed=3, hours=(0.5, 0.6), profile="random"))
+    build_dataset(items, tmp_path / "one", CONFIG, night_captioner(3, 0))
+    build_dataset(items, tmp_path / "three", CONFIG, night_captioner(3, 0), workers=3)
+    one = json.loads((tmp_path / "one" / "manifest.json").read_text())
+    three = json.loads((tmp_path / "three" / "manifest.json").read_text())
+    assert one == three  # same entries, in the order of the items
+    for shard in (tmp_path / "one" / "shards").iterdir():
+        for path in shard.iterdir():
+            assert path.read_bytes() == (tmp_path / "three" / "shards" / shard.name / path.name).read_bytes()
+
+
+def test_build_with_no_worker_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    code = sleeplm_main(["build-dataset", "--out", str(tmp_path / "d"), "--synthetic", "1",
+                         "--workers", "0"])
+    assert code == 2
+    assert "--workers 0" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()
 
 
 def test_rebuild_with_other_levels_is_refused(dreams_dataset: Path) -> None:

@@ -7,11 +7,14 @@ not yet in the dataset, which is what makes an interrupted build cheap to resume
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 from tqdm.auto import tqdm
 
 from sleeplm_core.captions.caption import CAPTION_VERSION
@@ -123,38 +126,84 @@ def _shard_content(night: Night, captioner: Captioner, config: BuildConfig) -> S
                         events=event_masks(scored, epochs.starts) if scored else None)
 
 
+def _write_night(item: NightItem, out: Path, captioner: Captioner,
+                 config: BuildConfig) -> RecordingEntry | None:
+    """Load, caption and write one night's shard; return its manifest entry (None: empty)."""
+    if item.split is not None and item.split not in SPLITS:
+        raise DatasetError(f"split {item.split!r} of {item.recording_id} is not one of {SPLITS}")
+    night = item.load()
+    epochs = night[2]
+    if len(epochs) == 0:
+        log.warning("%s has no complete 30-s epoch; skipped", item.source)
+        return None
+    content = _shard_content(night, captioner, config)
+    content.validate(len(config.levels), config.n_paraphrases)
+    write_shard(out, item.recording_id, content)
+    split = item.split or hash_split(item.recording_id, config.split_seed,
+                                     config.val_fraction, config.test_fraction)
+    return RecordingEntry(recording_id=item.recording_id, n_epochs=len(epochs), split=split,
+                          source=item.source, channel_mask=[bool(x) for x in epochs.channel_mask],
+                          stage_counts=stage_counts(content.stages))
+
+
+# The items hold closures, which cannot be pickled: forked workers inherit them here
+# and receive only positions in this list.
+_FORKED: tuple[list[NightItem], Path, Captioner, BuildConfig] | None = None
+
+
+def _forked_worker_init() -> None:
+    # one thread per worker: the workers already use every core between them
+    torch.set_num_threads(1)
+
+
+def _write_forked(position: int) -> RecordingEntry | None:
+    assert _FORKED is not None
+    items, out, captioner, config = _FORKED
+    return _write_night(items[position], out, captioner, config)
+
+
+def _entries(todo: list[NightItem], out: Path, captioner: Captioner, config: BuildConfig,
+             workers: int) -> Iterator[RecordingEntry | None]:
+    """Manifest entries of ``todo``, in order, written by ``workers`` processes."""
+    if workers <= 1 or len(todo) <= 1:
+        for item in todo:
+            yield _write_night(item, out, captioner, config)
+        return
+    global _FORKED
+    _FORKED = (todo, out, captioner, config)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context,
+                                 initializer=_forked_worker_init) as pool:
+            yield from pool.map(_write_forked, range(len(todo)))
+    finally:
+        _FORKED = None
+
+
 def build_dataset(items: Iterable[NightItem], out: str | Path, config: BuildConfig,
-                  captioner: Captioner, progress: bool = False) -> Manifest:
+                  captioner: Captioner, progress: bool = False, workers: int = 1) -> Manifest:
     """Add every new night of ``items`` to the dataset at ``out``; return the manifest.
 
     Nights already listed in the manifest are skipped without loading them. The
     manifest is rewritten after each night, so stopping at any point loses at most
-    the night being written.
+    the nights being written. With ``workers`` > 1 the nights are made by that many
+    forked processes (each on one thread); the manifest lists them in the order of
+    ``items`` either way, so the dataset is the same.
     """
     out = Path(out)
     manifest = _open_or_create(out, config)
     done = {r.recording_id for r in manifest.recordings}
-    items = list(items)
-    for item in tqdm(items, desc="nights", unit="night", disable=not progress):
-        if item.recording_id in done:
+    todo = []
+    for item in items:
+        if item.recording_id not in done:
+            done.add(item.recording_id)
+            todo.append(item)
+    entries = _entries(todo, out, captioner, config, workers)
+    for item, entry in tqdm(zip(todo, entries), total=len(todo), desc="nights", unit="night",
+                            disable=not progress):
+        if entry is None:
             continue
-        if item.split is not None and item.split not in SPLITS:
-            raise DatasetError(f"split {item.split!r} of {item.recording_id} is not one of {SPLITS}")
-        night = item.load()
-        epochs = night[2]
-        if len(epochs) == 0:
-            log.warning("%s has no complete 30-s epoch; skipped", item.source)
-            continue
-        content = _shard_content(night, captioner, config)
-        content.validate(len(config.levels), config.n_paraphrases)
-        write_shard(out, item.recording_id, content)
-        split = item.split or hash_split(item.recording_id, config.split_seed,
-                                         config.val_fraction, config.test_fraction)
-        manifest.recordings.append(RecordingEntry(
-            recording_id=item.recording_id, n_epochs=len(epochs), split=split,
-            source=item.source, channel_mask=[bool(x) for x in epochs.channel_mask],
-            stage_counts=stage_counts(content.stages)))
-        done.add(item.recording_id)
+        manifest.recordings.append(entry)
         write_manifest(out, manifest)
-        log.info("added %s: %d epochs -> %s", item.recording_id, len(epochs), split)
+        log.info("added %s: %d epochs -> %s", item.recording_id, entry.n_epochs, entry.split)
     return manifest

@@ -38,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--val-fraction", type=float, default=0.1)
     build.add_argument("--test-fraction", type=float, default=0.0)
     build.add_argument("--seed", type=int, default=0, help="seed of splits and paraphrases")
+    build.add_argument("--workers", type=int, default=1,
+                       help="processes making nights in parallel (the dataset is the same)")
     build.set_defaults(func=run_build)
 
     tr = subparsers.add_parser("train", help="train a SleepLM model on a built dataset",
@@ -66,6 +68,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        raise SleepLMError(f"--workers {args.workers}: give 1 or more processes")
     items = file_items(args.recordings, args.split, args.hypnogram)
     if args.synthetic:
         items += synthetic_items(SynthCorpus(n_nights=args.synthetic, seed=args.synth_seed,
@@ -77,7 +81,8 @@ def run_build(args: argparse.Namespace) -> int:
                          n_paraphrases=args.paraphrases, split_seed=args.seed,
                          val_fraction=args.val_fraction, test_fraction=args.test_fraction)
     manifest = build_dataset(items, args.out, config,
-                             night_captioner(args.paraphrases, args.seed), progress=True)
+                             night_captioner(args.paraphrases, args.seed), progress=True,
+                             workers=args.workers)
     for split, counts in manifest.counts().items():
         print(f"{split:>5}: {counts['recordings']} recordings, {counts['epochs']} epochs")
     return 0
