@@ -120,7 +120,10 @@ def beat_templates(k: int, vary: bool, rng: np.random.Generator) -> np.ndarray:
     ai[2] = _ECGSYN_AI[2]  # R fixed; the others vary around it
     ecg = np.asarray(nk.ecg_simulate(duration=k + 4, sampling_rate=int(BEAT_FS), heart_rate=60, heart_rate_std=1,
                                      method="ecgsyn", noise=0.0, random_state=_seed(rng), ai=tuple(ai)))
-    peaks, _ = find_peaks(ecg, height=0.6 * ecg.max(), distance=int(0.5 * BEAT_FS))
+    # R peaks stand above 60 % of the typical beat's peak (median of the per-second maxima at
+    # 60 bpm), not of the whole trace's: ecgsyn can end in a glitch twice the R amplitude
+    per_second = ecg[: len(ecg) // int(BEAT_FS) * int(BEAT_FS)].reshape(-1, int(BEAT_FS)).max(axis=1)
+    peaks, _ = find_peaks(ecg, height=0.6 * float(np.median(per_second)), distance=int(0.5 * BEAT_FS))
     before, after = int(-BEAT_SPAN[0] * BEAT_FS), int(BEAT_SPAN[1] * BEAT_FS)
     peaks = peaks[(peaks >= before) & (peaks + after < len(ecg))][1: k + 1]
     edge = int(0.02 * BEAT_FS)
