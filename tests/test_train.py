@@ -24,7 +24,7 @@ from sleeplm_core.train.export import export_model
 from sleeplm_core.train.logbook import read_metrics
 from sleeplm_core.train.loop import lr_at, train
 from sleeplm_core.train.store import DatasetError
-from sleeplm_core.train.losses import contrastive_loss, reconstruction_sq_error
+from sleeplm_core.train.losses import contrastive_loss, reconstruction_sq_error, staging_loss
 from sleeplm_core.train.sources import SynthCorpus, draw_synth_config, synthetic_items
 
 TINY_MODEL = {
@@ -189,6 +189,27 @@ def test_identical_facts_count_as_positives() -> None:
     # with distinct ids the swap is a mismatch and costs more
     distinct = torch.tensor([0, 1, 2, 3])
     assert contrastive_loss(feats, swapped, scale, distinct) > contrastive_loss(feats, text, scale, distinct)
+
+
+def test_staging_loss_is_the_zero_shot_read_and_skips_unscored_epochs() -> None:
+    prototypes = torch.nn.functional.normalize(torch.eye(5, 8), dim=-1)
+    signal = torch.nn.functional.normalize(torch.eye(5, 8)[[2, 4, 0]] + 0.1, dim=-1)
+    right = staging_loss(signal, prototypes, torch.tensor(10.0), torch.tensor([2, 4, -1]))
+    wrong = staging_loss(signal, prototypes, torch.tensor(10.0), torch.tensor([1, 3, -1]))
+    assert right < 0.1 < 2.0 < wrong
+    by_hand = torch.nn.functional.cross_entropy(10.0 * signal[:2] @ prototypes.T, torch.tensor([2, 4]))
+    assert torch.isclose(right, by_hand)
+    none = staging_loss(signal, prototypes, torch.tensor(10.0), torch.full((3,), -1))
+    assert float(none) == 0.0
+
+
+def test_staging_term_alone_teaches_the_zero_shot_read(dataset: Path, tmp_path: Path) -> None:
+    only = ["weights.contrastive=0", "weights.caption=0", "weights.reconstruction=0",
+            "weights.staging=1.0"]
+    train(tiny_config(dataset, tmp_path / "staging", 30, *only), progress=False)
+    records = read_metrics(tmp_path / "staging" / "metrics.jsonl")
+    staging = [r["staging"] for r in records if r["split"] == "train"]
+    assert np.mean(staging[-5:]) < np.mean(staging[:5]) - 0.3, staging
 
 
 def test_reconstruction_counts_only_selected_patches() -> None:

@@ -25,6 +25,8 @@ from sleeplm_core.train.checkpoint import (
 )
 from sleeplm_core.train.config import OptimConfig, TrainConfig, config_to_dict
 from sleeplm_core.train.data import Batch, EpochDataset, ResumableSampler, collate, sample_captions
+from sleeplm_core.heads.zeroshot import DEFAULT_STAGE_PROMPTS
+from sleeplm_core.io.recording import STAGES
 from sleeplm_core.train.dense import draw_phrases
 from sleeplm_core.train.evaluate import EvalSet, evaluate, make_eval_set
 from sleeplm_core.train.logbook import append_metrics, plot_curves, truncate_after
@@ -196,7 +198,8 @@ def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
         pooled = None if run.text_cache is None else run.text_cache.pooled(ids, run.core).to(dev)
         parts = run.objective(signals.to(dev), mask.to(dev), tokens.to(dev), modality.to(dev),
                               torch.from_numpy(run.train_set.keys[ids]).to(dev), pooled,
-                              _dense_inputs(run, batch.index.numpy(), rng))
+                              _dense_inputs(run, batch.index.numpy(), rng),
+                              _staging_inputs(run, batch.stages))
         loss = total_loss(parts, cfg.weights) / cfg.grad_accum
         run.scaler.scale(loss).backward()
     return {k: float(v.detach()) for k, v in parts.items()} | {"loss": float(loss.detach()) * cfg.grad_accum}
@@ -213,6 +216,18 @@ def _dense_inputs(run: Run, index: np.ndarray,
     tokens = run.core.tokenizer.encode(phrases).to(dev)
     pooled = None if run.text_cache is None else run.text_cache.pooled_texts(phrases, run.core).to(dev)
     return torch.from_numpy(masks).to(dev), torch.from_numpy(known).to(dev), tokens, pooled
+
+
+def _staging_inputs(run: Run, stages: torch.Tensor) -> tuple[torch.Tensor, ...] | None:
+    """Stages and stage prompts of the staging term (None when the run does not train it)."""
+    if run.config.weights.staging == 0:
+        return None
+    dev = run.info.device
+    texts = [t for stage in STAGES for t in DEFAULT_STAGE_PROMPTS[stage]]
+    code = torch.tensor([i for i, stage in enumerate(STAGES) for _ in DEFAULT_STAGE_PROMPTS[stage]])
+    tokens = run.core.tokenizer.encode(texts).to(dev)
+    pooled = None if run.text_cache is None else run.text_cache.pooled_texts(texts, run.core).to(dev)
+    return stages.to(dev), tokens, pooled, code.to(dev)
 
 
 def train_step(run: Run) -> dict[str, float]:

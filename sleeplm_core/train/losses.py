@@ -13,12 +13,14 @@ from torch.distributed.nn.functional import all_gather
 @dataclass
 class LossWeights:
     """Weights of the terms in the total loss (0 disables a term; ``dense`` needs a
-    model with dense tokens and a dataset with event targets)."""
+    model with dense tokens and a dataset with event targets; ``staging`` is the
+    zero-shot stage read, see :func:`staging_loss`)."""
 
     contrastive: float = 1.0
     caption: float = 1.0
     reconstruction: float = 0.5
     dense: float = 0.0
+    staging: float = 0.0
 
 
 def gather_with_grad(x: torch.Tensor) -> torch.Tensor:
@@ -103,6 +105,27 @@ def reconstruction_sq_error(output: torch.Tensor, target: torch.Tensor,
         return err.sum(), torch.tensor(err.numel(), device=err.device)
     w = weight.to(err.dtype).expand_as(err)
     return (err * w).sum(), w.sum()
+
+
+def staging_loss(signal_features: torch.Tensor, prototypes: torch.Tensor,
+                 logit_scale: torch.Tensor, stages: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of each epoch's scored stage over its cosines to the stage prototypes.
+
+    This is the zero-shot head's own read (``heads.zeroshot``: the epoch goes to the
+    stage whose prompts' mean text embedding is nearest), trained directly, so that
+    fine-tuning for other terms cannot drift the stages apart unnoticed.
+
+    Args:
+        signal_features: (B, E) L2-normalised epoch embeddings.
+        prototypes: (S, E) L2-normalised stage prototypes, in ``io.recording.STAGES`` order.
+        logit_scale: exp of the contrastive temperature (the same scale is shared).
+        stages: long (B,), stage code, -1 where unscored (left out).
+    """
+    scored = stages >= 0
+    if not bool(scored.any()):
+        return 0.0 * signal_features.sum()
+    logits = logit_scale * signal_features[scored] @ prototypes.T
+    return F.cross_entropy(logits.float(), stages[scored])
 
 
 def total_loss(parts: dict[str, torch.Tensor], weights: LossWeights) -> torch.Tensor:

@@ -14,11 +14,11 @@ from sleeplm_core.model import create_model
 from sleeplm_core.model.config import config_from_dict
 from sleeplm_core.model.factory import resolve_config
 from sleeplm_core.train.losses import (
-    LossWeights, caption_nll, contrastive_loss, dense_loss, reconstruction_sq_error,
+    LossWeights, caption_nll, contrastive_loss, dense_loss, reconstruction_sq_error, staging_loss,
 )
 from sleeplm_core.train.dense import pool_targets
 
-TERMS: tuple[str, ...] = ("contrastive", "caption", "reconstruction", "dense")
+TERMS: tuple[str, ...] = ("contrastive", "caption", "reconstruction", "dense", "staging")
 
 
 def _merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +86,8 @@ class Objective(nn.Module):
     def forward(self, signals: torch.Tensor, channel_mask: torch.Tensor, tokens: torch.Tensor,
                 modality: torch.Tensor, fact_keys: torch.Tensor,
                 text_pooled: torch.Tensor | None = None,
-                dense: tuple[torch.Tensor, ...] | None = None) -> dict[str, torch.Tensor]:
+                dense: tuple[torch.Tensor, ...] | None = None,
+                staging: tuple[torch.Tensor, ...] | None = None) -> dict[str, torch.Tensor]:
         """Loss terms of a batch.
 
         Args:
@@ -99,6 +100,9 @@ class Objective(nn.Module):
             dense: for the dense term, (event masks bool (B, K, 60) of ``train.dense``,
                 known bool (B,) rows whose recording has scored events, phrase tokens
                 (K, L), cached phrase features (K, 384) or None).
+            staging: for the staging term, (stage codes long (B,), -1 unscored; the stage
+                prompts' tokens (P, L); their cached features (P, 384) or None; each
+                prompt's stage code long (P,)).
         """
         lengths = (tokens != self.model.tokenizer.pad_id).sum(1)
         rows = torch.arange(len(tokens), device=tokens.device)
@@ -135,7 +139,21 @@ class Objective(nn.Module):
                                                     out["logit_scale"], fact_keys[torch.cat(order)])
         if "dense" in self.terms and dense is not None and dense_rows:
             parts["dense"] = self._dense(torch.cat(dense_rows), torch.cat(order), dense, out)
+        if "staging" in self.terms and staging is not None:
+            parts["staging"] = self._staging(torch.cat(image), torch.cat(order), staging, out)
         return parts
+
+    def _staging(self, image: torch.Tensor, order: torch.Tensor, staging: tuple[torch.Tensor, ...],
+                 out: dict[str, torch.Tensor]) -> torch.Tensor:
+        stages, prompt_tokens, prompt_pooled, prompt_stage = staging
+        tower = self.model.text
+        prompts = (tower(prompt_tokens) if prompt_pooled is None
+                   else tower(prompt_tokens, pooled=prompt_pooled))[0]
+        prompts = F.normalize(prompts.float(), dim=-1)
+        # each stage's prototype: the mean of its prompts' embeddings, as heads.zeroshot reads it
+        sums = torch.zeros(int(prompt_stage.max()) + 1, prompts.shape[1], device=prompts.device)
+        prototypes = F.normalize(sums.index_add(0, prompt_stage, prompts), dim=-1)
+        return staging_loss(image.float(), prototypes, out["logit_scale"], stages[order])
 
     def _dense(self, features: torch.Tensor, order: torch.Tensor, dense: tuple[torch.Tensor, ...],
                out: dict[str, torch.Tensor]) -> torch.Tensor:
