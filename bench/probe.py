@@ -23,7 +23,8 @@ hash of the generator's source files plus seed, hours, profile and channels,
 so a rerun with an unchanged generator only refits the classifiers.
 
 Run: ``nice -n 19 .venv/bin/python bench/probe.py [--nights 6] [--seed-sets 1000
-2000 3000] [--hours 8] [--eog] [--profile random] [--extra REC.edf:HYP.edf ...]``.
+2000 3000] [--hours 8] [--eog] [--profile random] [--extra REC.edf:HYP.edf ...]
+[--confusion]``.
 ``--extra`` scores recordings that are not in the repo (EDF + hypnogram read by
 ``load_recording``).
 """
@@ -279,6 +280,23 @@ def kappa(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, int]:
     return float(cohen_kappa_score(truth[:n][keep], predicted[:n][keep], labels=range(len(STAGES)))), int(keep.sum())
 
 
+def _confusion(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    n = min(len(truth), len(predicted))
+    keep = truth[:n] >= 0
+    return confusion_matrix(truth[:n][keep], predicted[:n][keep], labels=range(len(STAGES)))
+
+
+def print_confusion(truth: np.ndarray, ours: list[np.ndarray], theirs: np.ndarray) -> None:
+    """Rows true stage, columns predicted: the synthetic-trained classifiers summed over the
+    seed sets, then YASA's own."""
+    mine = sum(_confusion(truth, predicted) for predicted in ours)
+    yasa_matrix = _confusion(truth, theirs)
+    header = " ".join(f"{s:>5s}" for s in STAGES)
+    print(f"  {'true':>5s}  synthetic-trained, {len(ours)} sets: {header}   YASA: {header}")
+    for stage, row, other in zip(STAGES, mine, yasa_matrix):
+        print(f"  {stage:>5s}  {'':27s}{' '.join(f'{v:5d}' for v in row)}   {'':6s}{' '.join(f'{v:5d}' for v in other)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nights", type=int, default=6, help="synthetic training nights per seed set")
@@ -295,6 +313,9 @@ def main() -> None:
     parser.add_argument("--no-real", action="store_true",
                         help="only YASA on the synthetic nights (no classifier, no real nights)")
     parser.add_argument("--extra", nargs="*", default=[], metavar="REC[:HYP]", help="more real nights to score")
+    parser.add_argument("--confusion", action="store_true",
+                        help="also print each real night's confusion matrix: the synthetic-trained classifiers "
+                             "(summed over seed sets) beside YASA's")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     warnings.filterwarnings("ignore")
@@ -348,13 +369,16 @@ def main() -> None:
     for night, source in tests:
         table, theirs_pred = real_staged(night, source, cache)
         theirs, n = kappa(night.labels, theirs_pred)
-        ours = np.array([kappa(night.labels, classifiers[s].predict(table.to_numpy()))[0] for s in seed_sets])
+        predictions = [classifiers[s].predict(table.to_numpy()) for s in seed_sets]
+        ours = np.array([kappa(night.labels, predicted)[0] for predicted in predictions])
         ratio = ours.mean() / theirs if theirs > 0 else float("nan")
         if night.name.startswith("DREAMS"):
             dreams_rows.append(np.append(ours, theirs))
         chan = night.eeg + (f"+{night.eog}" if night.eog else "")
         print(f"{night.name[:28]:28s} {chan[:12]:12s} {n:6d} {' '.join(f'{k:6.3f}' for k in ours)} "
               f"{ours.mean():6.3f} {ours.std():5.3f} {theirs:6.3f} {ratio:5.2f}")
+        if args.confusion:
+            print_confusion(night.labels, predictions, theirs_pred)
     if dreams_rows:
         rows = np.mean(dreams_rows, axis=0)
         ours, theirs = rows[:-1], rows[-1]
