@@ -274,16 +274,20 @@ def fit(nights: list[SynthNight], c: float):
     return clf, float(cohen_kappa_score(y[keep], clf.predict(x.to_numpy()[keep])))
 
 
-def kappa(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, int]:
+def _scored(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The scored epochs (truth >= 0) of the common length."""
     n = min(len(truth), len(predicted))
     keep = truth[:n] >= 0
-    return float(cohen_kappa_score(truth[:n][keep], predicted[:n][keep], labels=range(len(STAGES)))), int(keep.sum())
+    return truth[:n][keep], predicted[:n][keep]
+
+
+def kappa(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, int]:
+    truth, predicted = _scored(truth, predicted)
+    return float(cohen_kappa_score(truth, predicted, labels=range(len(STAGES)))), len(truth)
 
 
 def _confusion(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
-    n = min(len(truth), len(predicted))
-    keep = truth[:n] >= 0
-    return confusion_matrix(truth[:n][keep], predicted[:n][keep], labels=range(len(STAGES)))
+    return confusion_matrix(*_scored(truth, predicted), labels=range(len(STAGES)))
 
 
 def print_confusion(truth: np.ndarray, ours: list[np.ndarray], theirs: np.ndarray) -> None:
