@@ -46,3 +46,15 @@ def test_a_cached_night_is_read_back_without_generating(probe, tmp_path, monkeyp
     np.testing.assert_array_equal(again.yasa_same, first.yasa_same)
     with pytest.raises(AssertionError, match="regenerated"):
         probe.synthetic_night(8, 0.5, "aasm", False, tmp_path)  # another seed is not in the cache
+
+
+def test_the_frontal_dreams_lead_is_fp1_minus_c3_in_microvolts(probe):
+    night = probe.dreams_frontal_night()
+    central = probe.dreams_night(3)
+    frontal = night.raw.get_data()[0] * 1e6
+    assert night.raw.info["sfreq"] == probe.PROBE_FS and night.eeg == "FP1-C3"
+    assert 5.0 < frontal.std() < 100.0  # µV: a unit slip would be off by 1e6
+    np.testing.assert_array_equal(night.labels, central.labels)
+    n = min(len(frontal), central.raw.n_times)
+    # A bipolar pair across the scalp is not the referential central lead, but shares C3 with it (sign -).
+    assert -0.95 < np.corrcoef(frontal[:n], central.raw.get_data()[0][:n])[0, 1] < 0.5
