@@ -15,9 +15,9 @@ The ratio synthetic-trained kappa / YASA kappa measures how much of what a
 real-data model knows the synthetic nights teach. Time-of-night features are
 dropped: DREAMS excerpts are 30-min cuts whose position in the night is unknown.
 
-One set of 6 training nights is noisy (SC4001 moved by 0.3 between two seed
-sets of one generator), so ``--seed-sets 1000 2000 3000`` trains one classifier
-per set (nights ``seed``, ``seed+1``, ...) and prints every set's kappas and
+One set of 6 training nights is noisy (SC4001 moves by 0.13-0.3 between seed
+sets of one generator), so ``--seed-sets 1000 2000 3000 4000 5000`` (the default)
+trains one classifier per set (nights ``seed``, ``seed+1``, ...) and prints every set's kappas and
 their mean and spread. Each synthetic night's features and YASA readings are
 cached under ``--cache`` (default ``/tmp/sleeplm-probe-cache``), keyed by a
 hash of the generator's source files plus seed, hours, profile and channels,
@@ -317,7 +317,7 @@ def main() -> None:
     parser.add_argument("--nights", type=int, default=6, help="synthetic training nights per seed set")
     parser.add_argument("--hours", type=float, default=8.0)
     parser.add_argument("--profile", default="random", help="montage profile of the training nights")
-    parser.add_argument("--seed-sets", type=int, nargs="+", default=[1000, 2000, 3000], metavar="SEED",
+    parser.add_argument("--seed-sets", type=int, nargs="+", default=[1000, 2000, 3000, 4000, 5000], metavar="SEED",
                         help="first seed of each independent set of training nights (one classifier per set)")
     parser.add_argument("--seed", type=int, help="a single seed set (same as --seed-sets SEED)")
     parser.add_argument("--eog", action="store_true", help="EEG + EOG instead of EEG only (skips DREAMS)")
