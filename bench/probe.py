@@ -16,12 +16,13 @@ real-data model knows the synthetic nights teach. Time-of-night features are
 dropped: DREAMS excerpts are 30-min cuts whose position in the night is unknown.
 
 One set of 6 training nights is noisy (SC4001 moves by 0.13-0.3 between seed
-sets of one generator), so ``--seed-sets 1000 2000 3000 4000 5000`` (the default)
-trains one classifier per set (nights ``seed``, ``seed+1``, ...) and prints every set's kappas and
-their mean and spread. Each synthetic night's features and YASA readings are
-cached under ``--cache`` (default ``/tmp/sleeplm-probe-cache``), keyed by a
-hash of the generator's source files plus seed, hours, profile and channels,
-so a rerun with an unchanged generator only refits the classifiers.
+sets of one generator), so ``--seed-sets 1000 2000 3000 4000 5000`` (the
+default) trains one classifier per set (nights ``seed``, ``seed+1``, ...) and
+prints every set's kappas and their mean and spread. Each synthetic night's
+features and YASA readings are cached under ``--cache`` (default
+``/tmp/sleeplm-probe-cache``), keyed by a hash of the generator's source files
+plus seed, hours, profile and channels, so a rerun with an unchanged generator
+only refits the classifiers.
 
 Run: ``nice -n 19 .venv/bin/python bench/probe.py [--nights 6] [--seed-sets 1000
 2000 3000] [--hours 8] [--eog] [--profile random] [--extra REC.edf:HYP.edf ...]
@@ -210,12 +211,17 @@ def dreams_night(excerpt: int) -> Night:
     label = path.read_text().splitlines()[0].strip("[] ")
     fs = {1: 100.0, 3: 50.0}.get(excerpt, 200.0)
     data = np.loadtxt(path, skiprows=1)
+    return Night(f"DREAMS excerpt{excerpt} ({label})", _raw({label: (data, fs)}), label, None, _dreams_labels(excerpt))
+
+
+def _dreams_labels(excerpt: int) -> np.ndarray:
+    """The majority stage of each six 5-s scores of a DREAMS excerpt (-1 if unscored)."""
     codes = np.loadtxt(DREAMS / f"Hypnogram_excerpt{excerpt}.txt", skiprows=1).astype(int)
     labels = []
     for block in codes[: len(codes) // 6 * 6].reshape(-1, 6):
         values, counts = np.unique(block, return_counts=True)
         labels.append(DREAMS_RK_TO_STAGE.get(int(values[np.argmax(counts)]), -1))
-    return Night(f"DREAMS excerpt{excerpt} ({label})", _raw({label: (data, fs)}), label, None, np.array(labels))
+    return np.array(labels)
 
 
 def dreams_frontal_night() -> Night:
@@ -224,8 +230,8 @@ def dreams_frontal_night() -> Night:
     the micro sign, which MNE does not parse, so ``get_data`` returns µV as stored."""
     raw = mne.io.read_raw_edf(DREAMS / "excerpt3.edf", verbose=False)
     frontal = raw.get_data(picks=["FP1-A1"])[0] - raw.get_data(picks=["C3-A1"])[0]
-    labels = dreams_night(3).labels
-    return Night("DREAMS frontal, excerpt3", _raw({"FP1-C3": (frontal, raw.info["sfreq"])}), "FP1-C3", None, labels)
+    return Night("DREAMS frontal, excerpt3", _raw({"FP1-C3": (frontal, raw.info["sfreq"])}), "FP1-C3", None,
+                 _dreams_labels(3))
 
 
 def recording_night(name: str, path: Path, hypnogram: Path | None, with_eog: bool) -> Night:
