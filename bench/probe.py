@@ -26,7 +26,7 @@ only refits the classifiers.
 
 Run: ``nice -n 19 .venv/bin/python bench/probe.py [--nights 6] [--seed-sets 1000
 2000 3000] [--hours 8] [--eog] [--profile random] [--extra REC.edf:HYP.edf ...]
-[--confusion]``.
+[--confusion] [--drop FEATURE ...] [--columns all|epoch|rolling]``.
 ``--extra`` scores recordings that are not in the repo (EDF + hypnogram read by
 ``load_recording``).
 """
@@ -281,9 +281,31 @@ def real_staged(night: Night, source: Path | None, cache: Path | None) -> tuple[
     return result
 
 
-def fit(nights: list[SynthNight], c: float):
-    """Standardised, class-balanced multinomial logistic regression on the nights' features."""
-    x = pd.concat([n.features for n in nights])
+EEG_FEATURES = ("abspow", "alpha", "at", "beta", "db", "ds", "dt", "fdelta", "hcomp", "higuchi", "hmob", "iqr", "kurt",
+                "nzc", "perm", "petrosian", "sdelta", "sigma", "skew", "std", "theta")
+"""The epoch features YASA's ``SleepStaging`` computes from one EEG channel (columns ``eeg_<name>``)."""
+
+ROLLING_SUFFIXES = ("_c7min_norm", "_p2min_norm")
+"""YASA's two rolling, night-normalised versions of each epoch feature (centred 7.5 min, past 2 min)."""
+
+
+def base_feature(column: str) -> str:
+    """``eeg_beta_c7min_norm`` -> ``beta``: the epoch feature a column derives from."""
+    for suffix in ROLLING_SUFFIXES:
+        column = column.removesuffix(suffix)
+    return column.split("_", 1)[1]
+
+
+def feature_columns(columns: list[str], drop: tuple[str, ...] = (), kind: str = "all") -> list[str]:
+    """The columns the classifiers use: without the ``drop`` features (all three versions of each), and
+    only the epoch features (``kind="epoch"``) or only their rolling versions (``"rolling"``)."""
+    rolling = {"all": (True, False), "epoch": (False,), "rolling": (True,)}[kind]
+    return [c for c in columns if base_feature(c) not in drop and c.endswith(ROLLING_SUFFIXES) in rolling]
+
+
+def fit(nights: list[SynthNight], c: float, columns: list[str]):
+    """Standardised, class-balanced multinomial logistic regression on the nights' ``columns``."""
+    x = pd.concat([n.features[columns] for n in nights])
     y = np.concatenate([n.labels[: len(n.features)] for n in nights])
     keep = y >= 0
     clf = make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=3000, class_weight="balanced"))
@@ -334,6 +356,11 @@ def main() -> None:
     parser.add_argument("--no-real", action="store_true",
                         help="only YASA on the synthetic nights (no classifier, no real nights)")
     parser.add_argument("--extra", nargs="*", default=[], metavar="REC[:HYP]", help="more real nights to score")
+    parser.add_argument("--drop", nargs="+", default=[], metavar="FEATURE",
+                        help="leave YASA features out of the classifiers, each with its rolling versions "
+                             "(names without 'eeg_', e.g. beta skew)")
+    parser.add_argument("--columns", choices=("all", "epoch", "rolling"), default="all",
+                        help="all features, only the epoch ones, or only their rolling night-normalised versions")
     parser.add_argument("--confusion", action="store_true",
                         help="also print each real night's confusion matrix: the synthetic-trained classifiers "
                              "(summed over seed sets) beside YASA's")
@@ -341,6 +368,9 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     warnings.filterwarnings("ignore")
     mne.set_log_level("ERROR")
+    unknown = sorted(set(args.drop) - set(EEG_FEATURES))
+    if unknown:
+        parser.error(f"--drop: no YASA feature named {', '.join(unknown)}; the names are {' '.join(EEG_FEATURES)}")
     cache = None if args.no_cache else args.cache
     seed_sets = [args.seed] if args.seed is not None else args.seed_sets
     chans = "EEG + EOG" if args.eog else "EEG only"
@@ -372,9 +402,14 @@ def main() -> None:
     if args.no_real:
         return
 
+    known = next(iter(sets.values()))[0].features.columns.tolist()
+    columns = feature_columns(known, tuple(args.drop), args.columns)
+    if args.drop or args.columns != "all":
+        print(f"classifier features: {len(columns)} of {len(known)} ({args.columns}"
+              f"{', without ' + ' '.join(args.drop) if args.drop else ''})")
     classifiers = {}
     for s, nights in sets.items():
-        classifiers[s], train_kappa = fit(nights, args.c)
+        classifiers[s], train_kappa = fit(nights, args.c, columns)
         print(f"seeds {s}: training kappa on synthetic {train_kappa:.3f}")
 
     tests = []
@@ -393,7 +428,7 @@ def main() -> None:
     for night, source in tests:
         table, theirs_pred = real_staged(night, source, cache)
         theirs, n = kappa(night.labels, theirs_pred)
-        predictions = [classifiers[s].predict(table.to_numpy()) for s in seed_sets]
+        predictions = [classifiers[s].predict(table[columns].to_numpy()) for s in seed_sets]
         ours = np.array([kappa(night.labels, predicted)[0] for predicted in predictions])
         ratio = ours.mean() / theirs if theirs > 0 else float("nan")
         if night.name.startswith("DREAMS excerpt"):

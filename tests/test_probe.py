@@ -58,3 +58,22 @@ def test_the_frontal_dreams_lead_is_fp1_minus_c3_in_microvolts(probe):
     n = min(len(frontal), central.raw.n_times)
     # A bipolar pair across the scalp is not the referential central lead, but shares C3 with it (sign -).
     assert -0.95 < np.corrcoef(frontal[:n], central.raw.get_data()[0][:n])[0, 1] < 0.5
+
+
+def test_feature_columns_drop_a_feature_with_its_rolling_versions(probe, tmp_path):
+    columns = probe.synthetic_night(7, 0.5, "aasm", False, tmp_path).features.columns.tolist()
+    assert sorted({probe.base_feature(c) for c in columns}) == sorted(probe.EEG_FEATURES)
+    kept = probe.feature_columns(columns, ("beta",))
+    assert len(kept) == len(columns) - 3 and not [c for c in kept if c.startswith("eeg_beta")]
+    assert "eeg_db" in kept and "eeg_db_c7min_norm" in kept  # 'db' is not 'beta'
+    epoch = probe.feature_columns(columns, kind="epoch")
+    rolling = probe.feature_columns(columns, kind="rolling")
+    assert len(epoch) == len(probe.EEG_FEATURES) and sorted(epoch + rolling) == sorted(columns)
+
+
+def test_an_unknown_feature_is_refused_in_one_line(probe, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["probe.py", "--drop", "gamma", "--no-real"])
+    with pytest.raises(SystemExit) as exit_:
+        probe.main()
+    assert exit_.value.code == 2
+    assert "--drop: no YASA feature named gamma; the names are abspow" in capsys.readouterr().err
