@@ -25,7 +25,7 @@ plus seed, hours, profile and channels, so a rerun with an unchanged generator
 only refits the classifiers.
 
 Run: ``nice -n 19 .venv/bin/python bench/probe.py [--nights 6] [--seed-sets 1000
-2000 3000] [--hours 8] [--eog] [--profile random] [--extra REC.edf:HYP.edf ...]
+2000 3000 4000 5000] [--hours 8] [--eog] [--profile random] [--extra REC.edf:HYP.edf ...]
 [--confusion] [--drop FEATURE ...] [--columns all|epoch|rolling]``.
 ``--extra`` scores recordings that are not in the repo (EDF + hypnogram read by
 ``load_recording``).
