@@ -26,11 +26,11 @@ import numpy as np
 from scipy.signal import welch
 
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.io.scoring_text import read_dreams_hypnogram
 from sleeplm_core.io.synth import SynthConfig, synth_night
 
 REPO = Path(__file__).resolve().parents[1]
 DREAMS = REPO.parent / "shared" / "data" / "real" / "dreams_spindles"
-DREAMS_RK_TO_STAGE = {5: 0, 3: 1, 2: 2, 1: 3, 0: 3, 4: 4}
 DREAMS_FS = {1: 100.0, 3: 50.0}
 """Excerpt rates where not 200 Hz."""
 BANDS = {"0.5-2": (0.5, 2.0), "2-4": (2.0, 4.0), "4-8": (4.0, 8.0), "8-12": (8.0, 12.0), "12-15": (12.0, 15.0),
@@ -53,12 +53,8 @@ def epoch_features(data: np.ndarray, fs: float) -> np.ndarray:
 
 
 def dreams_labels(excerpt: int) -> np.ndarray:
-    codes = np.loadtxt(DREAMS / f"Hypnogram_excerpt{excerpt}.txt", skiprows=1).astype(int)
-    labels = []
-    for block in codes[: len(codes) // 6 * 6].reshape(-1, 6):
-        values, counts = np.unique(block, return_counts=True)
-        labels.append(DREAMS_RK_TO_STAGE.get(int(values[np.argmax(counts)]), -1))
-    return np.array(labels)
+    """A DREAMS excerpt's 30-s stages (majority of six 5-s scores, S3+S4 as N3; -1 if unscored)."""
+    return read_dreams_hypnogram(DREAMS / f"Hypnogram_excerpt{excerpt}.txt").stages.astype(int)
 
 
 def dreams_table() -> tuple[np.ndarray, np.ndarray]:

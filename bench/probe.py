@@ -55,6 +55,7 @@ from tqdm import tqdm
 from sleeplm_core.io.stages import sleep_window
 from sleeplm_core.io.load import load_recording
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Recording
+from sleeplm_core.io.scoring_text import read_dreams_hypnogram
 from sleeplm_core.io.synth import SynthConfig, synth_night
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,8 +63,6 @@ DREAMS = REPO.parent / "shared" / "data" / "real" / "dreams_spindles"
 SC4001 = REPO / "assets" / "demo" / "SC4001E0_inbed.edf"
 SC4001_HYPNOGRAM = REPO / "assets" / "demo" / "SC4001E0_inbed_hypnogram.edf"
 TUNING_EXCERPTS = (1, 2, 3, 4, 5, 6)
-DREAMS_RK_TO_STAGE = {5: 0, 3: 1, 2: 2, 1: 3, 0: 3, 4: 4}
-"""DREAMS 5-s codes (5 W, 4 REM, 3 S1, 2 S2, 1 S3, 0 S4) to STAGES indices; S3+S4 -> N3."""
 YASA_TO_STAGE = {"WAKE": 0, "N1": 1, "N2": 2, "N3": 3, "REM": 4}
 EEG_PREFERENCE = ("C4-M1", "C3-M2", "Fpz-Cz", "Pz-Oz", "EEG Fpz-Cz")
 EOG_PREFERENCE = ("E1-M2", "E2-M1", "EOG horizontal")
@@ -215,13 +214,8 @@ def dreams_night(excerpt: int) -> Night:
 
 
 def _dreams_labels(excerpt: int) -> np.ndarray:
-    """The majority stage of each six 5-s scores of a DREAMS excerpt (-1 if unscored)."""
-    codes = np.loadtxt(DREAMS / f"Hypnogram_excerpt{excerpt}.txt", skiprows=1).astype(int)
-    labels = []
-    for block in codes[: len(codes) // 6 * 6].reshape(-1, 6):
-        values, counts = np.unique(block, return_counts=True)
-        labels.append(DREAMS_RK_TO_STAGE.get(int(values[np.argmax(counts)]), -1))
-    return np.array(labels)
+    """A DREAMS excerpt's 30-s stages (majority of six 5-s scores, S3+S4 as N3; -1 if unscored)."""
+    return read_dreams_hypnogram(DREAMS / f"Hypnogram_excerpt{excerpt}.txt").stages.astype(int)
 
 
 def dreams_frontal_night() -> Night:
