@@ -293,8 +293,10 @@ def base_feature(column: str) -> str:
 def feature_columns(columns: list[str], drop: tuple[str, ...] = (), kind: str = "all") -> list[str]:
     """The columns the classifiers use: without the ``drop`` features (all three versions of each), and
     only the epoch features (``kind="epoch"``) or only their rolling versions (``"rolling"``)."""
-    rolling = {"all": (True, False), "epoch": (False,), "rolling": (True,)}[kind]
-    return [c for c in columns if base_feature(c) not in drop and c.endswith(ROLLING_SUFFIXES) in rolling]
+    def wanted(column: str) -> bool:
+        return kind == "all" or column.endswith(ROLLING_SUFFIXES) == (kind == "rolling")
+
+    return [c for c in columns if base_feature(c) not in drop and wanted(c)]
 
 
 def fit(nights: list[SynthNight], c: float, columns: list[str]):
