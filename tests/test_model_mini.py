@@ -160,6 +160,24 @@ def test_restricted_caption_vocabulary_limits_generated_tokens(tmp_path: Path, e
         create_model(replace(mini_config(), decoder=replace(mini_config().decoder, tied_vocab=False)))
 
 
+def test_a_restricted_pass_scores_the_caption_vocabulary_like_the_full_one(epochs: np.ndarray) -> None:
+    model = create_model("sleeplm-mini", seed=6).eval()
+    tokens = model.tokenizer.encode(["stage n2 with sleep spindles", "regular breathing"])
+    x, modality = torch.from_numpy(epochs[:2]), torch.tensor([4, 2])
+    model.restrict_caption_vocabulary(["stage n2 with sleep spindles", "regular breathing, no apnea"])
+    ids = model.text_decoder.vocab.caption_vocab.nonzero().flatten()
+    with torch.no_grad():
+        full = model(x, tokens, channel_indices=modality)
+        part = model(x, tokens, channel_indices=modality, caption_vocab_only=True)
+    assert part["logits"].shape == (*full["logits"].shape[:2], len(ids))
+    assert torch.allclose(part["logits"], full["logits"][..., ids], atol=1e-5)
+    real = full["labels"] != full["pad_id"]
+    assert torch.equal(ids[part["labels"][real]], full["labels"][real])
+    assert (part["labels"][~real] == part["pad_id"]).all()
+    outside = model.tokenizer.encode(["kidney"])[0, 1]
+    assert model.text_decoder.vocab.positions(outside[None], ids, -100).item() == -100
+
+
 def test_precomputed_minilm_features_give_the_same_text_embedding(model: SleepLM, epochs: np.ndarray) -> None:
     tokens = model.tokenizer.encode(["slow waves", "irregular heart rate with ectopic beats"])
     x = torch.from_numpy(epochs[:2])

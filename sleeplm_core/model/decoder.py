@@ -59,7 +59,8 @@ class TiedVocab(nn.Module):
     Input: ``E[ids] W_in + pos``; output logits: ``(h W_out) E^T + b``. Only the
     projections, positions, the per-token bias and the caption-vocabulary mask are stored
     with the model. ``caption_vocab`` (bool [V]) marks the tokens generation may emit;
-    training always scores the full vocabulary.
+    the trainer scores its captions over the same tokens (:meth:`caption_ids`), since a
+    softmax over the whole WordPiece vocabulary was a third of a CPU training step.
     """
 
     def __init__(self, width: int, hidden: int, vocab_size: int, context_length: int) -> None:
@@ -74,8 +75,22 @@ class TiedVocab(nn.Module):
         x = self.token_in(F.embedding(ids, vocab))
         return x + self.positional_embedding[offset: offset + ids.shape[1]]
 
-    def logits(self, h: torch.Tensor, vocab: torch.Tensor) -> torch.Tensor:
-        return F.linear(self.token_out(h), vocab.to(h.dtype), self.output_bias.to(h.dtype))
+    def logits(self, h: torch.Tensor, vocab: torch.Tensor,
+               ids: torch.Tensor | None = None) -> torch.Tensor:
+        """Logits [.., V], or [.., K] over the token ids ``ids`` [K] only."""
+        if ids is None:
+            return F.linear(self.token_out(h), vocab.to(h.dtype), self.output_bias.to(h.dtype))
+        return F.linear(self.token_out(h), vocab[ids].to(h.dtype), self.output_bias[ids].to(h.dtype))
+
+    def caption_ids(self) -> torch.Tensor | None:
+        """Token ids [K] of the caption vocabulary, None while it is the whole vocabulary."""
+        return None if bool(self.caption_vocab.all()) else self.caption_vocab.nonzero().flatten()
+
+    def positions(self, labels: torch.Tensor, ids: torch.Tensor, missing: int) -> torch.Tensor:
+        """Token ids -> their index in ``ids`` (``missing`` for tokens outside it)."""
+        lookup = labels.new_full((self.caption_vocab.numel(),), missing)
+        lookup[ids] = torch.arange(len(ids), device=labels.device)
+        return lookup[labels]
 
     def fold(self, vocab: torch.Tensor) -> FoldedVocab:
         """``E[ids] W_out`` [K, width] over the caption vocabulary: one small matrix, so a
@@ -115,12 +130,14 @@ class CaptionDecoder(nn.Module):
             x = cross(x, cache=cross_caches[i], append=False)
         return x
 
-    def project(self, h: torch.Tensor, vocab: torch.Tensor | None) -> torch.Tensor:
-        """Final norm + vocabulary projection: [B, n, W] -> logits [B, n, V]."""
+    def project(self, h: torch.Tensor, vocab: torch.Tensor | None,
+                ids: torch.Tensor | None = None) -> torch.Tensor:
+        """Final norm + vocabulary projection: [B, n, W] -> logits [B, n, V] (or [B, n, K]
+        over the tied vocabulary's token ids ``ids``)."""
         h = self.ln_final(h)
         if vocab is None:
             return h @ self.text_projection
-        return self.vocab.logits(h, vocab)
+        return self.vocab.logits(h, vocab, ids)
 
     def _project_step(self, h: torch.Tensor, state: DecoderState) -> torch.Tensor:
         if state.folded_vocab is None:
@@ -128,9 +145,9 @@ class CaptionDecoder(nn.Module):
         return self.vocab.folded_logits(self.ln_final(h), state.folded_vocab)
 
     def forward(self, memory: torch.Tensor, text: torch.Tensor, condition: torch.Tensor | None,
-                vocab: torch.Tensor | None = None) -> torch.Tensor:
+                vocab: torch.Tensor | None = None, ids: torch.Tensor | None = None) -> torch.Tensor:
         """memory [B, N, W] signal tokens, text [B, L, W] states, condition [B, P, W] or None
-        -> logits [B, L, V] (teacher forcing)."""
+        -> logits [B, L, V] (teacher forcing; [B, L, K] over a tied vocabulary's ``ids``)."""
         prefix = 0 if condition is None else condition.shape[1]
         if text.shape[1] > self.context_length:
             raise ModelError(f"caption of {text.shape[1]} tokens exceeds the decoder's context of "
@@ -138,7 +155,7 @@ class CaptionDecoder(nn.Module):
         x = text if condition is None else torch.cat([condition.to(text.dtype), text], dim=1)
         mask = prefix_causal_mask(prefix, text.shape[1], text.device)
         cross = [blk.context_kv(memory) for blk in self.cross_attn]
-        return self.project(self._layers(x, mask, None, cross)[:, prefix:], vocab)
+        return self.project(self._layers(x, mask, None, cross)[:, prefix:], vocab, ids)
 
     def start(self, memory: torch.Tensor, condition: torch.Tensor | None,
               vocab: torch.Tensor | None = None) -> DecoderState:

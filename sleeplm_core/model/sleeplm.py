@@ -27,6 +27,9 @@ from sleeplm_core.model.tokenizer import ClipTokenizer, Tokenizer, WordPieceToke
 
 log = logging.getLogger(__name__)
 
+_OUTSIDE = -100
+"""Label of padding and of tokens outside the caption vocabulary in a restricted pass."""
+
 Epochs = np.ndarray | torch.Tensor
 
 
@@ -116,7 +119,8 @@ class SleepLM(nn.Module):
     def forward(self, signals: torch.Tensor, text_tokens: torch.Tensor | None = None,
                 channel_indices: torch.Tensor | None = None,
                 channel_mask: torch.Tensor | None = None,
-                text_pooled: torch.Tensor | None = None) -> dict[str, torch.Tensor | int]:
+                text_pooled: torch.Tensor | None = None,
+                caption_vocab_only: bool = False) -> dict[str, torch.Tensor | int]:
         """Training/evaluation pass.
 
         Args:
@@ -130,6 +134,10 @@ class SleepLM(nn.Module):
                 False (the released model's behaviour).
             text_pooled: for a frozen MiniLM tower, ``model.text.pool(text_tokens)``
                 computed beforehand (e.g. cached per caption), so training skips MiniLM.
+            caption_vocab_only: with a tied vocabulary restricted by
+                :meth:`restrict_caption_vocabulary`, score only those K tokens (as
+                generation does): ``logits`` are then [B, T-1, K] and ``labels`` index them
+                (tokens outside the vocabulary count as padding).
 
         Returns a dict with
             ``image_features`` [B, E] and ``text_features`` [B, E] (L2-normalised joint
@@ -168,11 +176,15 @@ class SleepLM(nn.Module):
         inputs = (token_states[:, :-1] if vocab is None
                   else self.text_decoder.vocab.embed(text_tokens[:, :-1], vocab, 0))
         condition = None if channel_indices is None else self.condition_embeddings(channel_indices)
+        ids = self.text_decoder.vocab.caption_ids() if caption_vocab_only and vocab is not None else None
+        labels, pad_id = text_tokens[:, 1:], self.config.text.pad_id
+        if ids is not None:
+            labels, pad_id = self.text_decoder.vocab.positions(labels, ids, _OUTSIDE), _OUTSIDE
         out.update(
             text_features=F.normalize(text_embedding, dim=-1),
-            logits=self.text_decoder(enc.decoder_tokens, inputs, condition, vocab),
-            labels=text_tokens[:, 1:],
-            pad_id=self.config.text.pad_id,
+            logits=self.text_decoder(enc.decoder_tokens, inputs, condition, vocab, ids),
+            labels=labels,
+            pad_id=pad_id,
         )
         return out
 
@@ -301,10 +313,11 @@ class SleepLM(nn.Module):
     def restrict_caption_vocabulary(self, texts: Iterable[str], batch_size: int = 512) -> int:
         """Let generation emit only tokens that occur in ``texts`` (plus the end token).
 
-        Meant to be called with the training captions before saving: decoding then scores
-        a few thousand tokens instead of the whole WordPiece vocabulary (faster on a CPU,
-        and never off-language). Scores are then log-probabilities renormalised over this
-        vocabulary. Only for tied-vocabulary decoders (sleeplm-mini). Returns its size.
+        The trainer calls it with its dataset's captions before the first step: training
+        (``caption_vocab_only``) and decoding then score a few hundred tokens instead of the
+        whole WordPiece vocabulary (faster on a CPU, and never off-language). Scores are
+        log-probabilities renormalised over this vocabulary. Only for tied-vocabulary
+        decoders (sleeplm-mini). Returns its size.
         """
         if not self.config.decoder.tied_vocab:
             raise ModelError("a caption vocabulary applies to tied-vocabulary models (sleeplm-mini) only")

@@ -157,6 +157,10 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
     elif config.init_from:
         init_weights(core, config.init_from)
         log.info("started from the weights of %s", config.init_from)
+    val_set = EpochDataset(config.data, "val")
+    if core.config.decoder.tied_vocab:
+        # the caption loss then scores the few hundred tokens the captions use, as decoding does
+        core.restrict_caption_vocabulary([*train_set.strings, *val_set.strings])
     objective: torch.nn.Module = Objective(core, active_terms(config.weights), config.length_buckets,
                                           config.caption_fraction, config.text_tokens)
     if info.distributed:
@@ -167,7 +171,7 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
     evalset = None
     if info.is_main:
         out.mkdir(parents=True, exist_ok=True)
-        evalset = make_eval_set(EpochDataset(config.data, "val"), config.eval_max_epochs,
+        evalset = make_eval_set(val_set, config.eval_max_epochs,
                                 config.seed)
     cache = None
     if cacheable(core):

@@ -115,7 +115,8 @@ class Objective(nn.Module):
             pooled = None if text_pooled is None else text_pooled[idx]
             if with_caption:
                 out = self.model(signals[idx], ids, channel_indices=modality[idx],
-                                 channel_mask=channel_mask[idx], text_pooled=pooled)
+                                 channel_mask=channel_mask[idx], text_pooled=pooled,
+                                 caption_vocab_only=True)
                 text.append(out["text_features"])
                 sums.setdefault("caption", []).append(
                     torch.stack(caption_nll(out["logits"], out["labels"], int(out["pad_id"]))))
