@@ -75,6 +75,9 @@ def test_tiny_run_learns_and_writes_its_outputs(dataset: Path, tmp_path: Path) -
     assert 0.0 <= val[-1]["R@1"] <= val[-1]["R@10"] <= 1.0
     assert (tmp_path / "best" / "model.safetensors").is_file()
     assert json.loads((tmp_path / "best" / "config.json").read_text())["embed_dim"] == 32
+    final = load_model(tmp_path / "final")  # the weights of step 14, whatever the best step
+    last = torch.load(tmp_path / "last.pt", map_location="cpu", weights_only=False)["model"]
+    assert all(torch.equal(final.state_dict()[k], v) for k, v in last.items())
     # the caption loss scored the dataset's own tokens, which the saved model generates from
     vocab = load_model(tmp_path / "best").text_decoder.vocab.caption_vocab
     assert 50 < int(vocab.sum()) < 2000 < len(vocab)
@@ -162,6 +165,13 @@ def test_dataset_without_usable_epochs_is_refused(dataset: Path, tmp_path: Path)
     with pytest.raises(DatasetError, match="no usable train epochs"):
         train(tiny_config(empty, tmp_path / "run", 2), progress=False)
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("recipe", sorted((Path(__file__).resolve().parents[1] / "configs" / "train")
+                                           .glob("*.toml")), ids=lambda p: p.stem)
+def test_every_shipped_recipe_loads(recipe: Path) -> None:
+    config = load_config(recipe, [])
+    assert config.data and config.out and config.steps > 0 and config.weights.contrastive > 0
 
 
 def test_unknown_recipe_key_is_rejected(tmp_path: Path) -> None:

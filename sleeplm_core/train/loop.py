@@ -40,6 +40,7 @@ from sleeplm_core.train.text_cache import PooledTextCache, cacheable
 log = logging.getLogger(__name__)
 
 BEST_DIR = "best"
+FINAL_DIR = "final"
 METRICS = "metrics.jsonl"
 CURVES = "curves.png"
 MAX_LOG_SCALE = math.log(100.0)
@@ -274,11 +275,16 @@ def _evaluate_and_keep_best(run: Run) -> None:
     dist_util.barrier()
 
 
-def _checkpoint(run: Run) -> None:
+def _checkpoint(run: Run, final: bool = False) -> None:
+    """Save ``last.pt`` and the curves; at the end of a run also the final weights as a
+    model folder (``final/``), which a time-bound run ships when its validation staging
+    peaked before its event readings had learned (``best/`` is chosen on staging only)."""
     if run.info.is_main:
         save_checkpoint(run.out / LAST, run.core, run.optimizer, run.scaler, run.state,
                         config_to_dict(run.config))
         plot_curves(run.out / METRICS, run.out / CURVES)
+        if final:
+            run.core.save_pretrained(run.out / FINAL_DIR)
     dist_util.barrier()
 
 
@@ -306,7 +312,7 @@ def train(config: TrainConfig, resume: bool = False, progress: bool = True) -> T
             if state.step % cfg.eval_every == 0 or last:
                 _evaluate_and_keep_best(run)
             if state.step % cfg.ckpt_every == 0 or last:
-                _checkpoint(run)
+                _checkpoint(run, final=last)
             if stop:
                 log.warning("wall-clock budget of %s min spent at step %d; stopping",
                             cfg.max_minutes, state.step)
