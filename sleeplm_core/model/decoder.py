@@ -60,7 +60,7 @@ class TiedVocab(nn.Module):
     projections, positions, the per-token bias and the caption-vocabulary mask are stored
     with the model. ``caption_vocab`` (bool [V]) marks the tokens generation may emit;
     the trainer scores its captions over the same tokens (:meth:`caption_ids`), since a
-    softmax over the whole WordPiece vocabulary was a third of a CPU training step.
+    softmax over the whole WordPiece vocabulary was half of a CPU training step.
     """
 
     def __init__(self, width: int, hidden: int, vocab_size: int, context_length: int) -> None:
