@@ -27,14 +27,16 @@ runs/r4/best [--seeds 901 902] [--hours 4] [--threads 2] [--skip-real] [--pooled
 [--tune-threshold]``.
 ``--tune-threshold`` first picks a dense model's operating points on two other synthetic
 nights, one for any query (``ModelConfig.dense_threshold``) and one per event query phrase
-(a threshold in ``ModelConfig.dense_thresholds`` and a shortest region in
-``ModelConfig.dense_min_durations``), and stores them in the model folder.
+(a threshold in ``ModelConfig.dense_thresholds``, a shortest region in
+``ModelConfig.dense_min_durations`` and, where splitting longer regions helps, a longest
+region in ``ModelConfig.dense_max_durations``), and stores them in the model folder.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -52,7 +54,7 @@ from sleeplm_core.heads.caption_regions import event_types
 from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
 from sleeplm_core.heads.evaluate import intervals_of
 from sleeplm_core.heads.grounding import Grounder, Grounding
-from sleeplm_core.heads.localize import LocalizeConfig, localize
+from sleeplm_core.heads.localize import LocalizeConfig, find_regions, localize
 from sleeplm_core.heads.metrics import event_scores, staging_scores
 from sleeplm_core.heads.models import LoadedModel, resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
@@ -80,6 +82,9 @@ POOLED_SEED = 920
 """First seed of the pooled retrieval library's nights (never trained or tuned on)."""
 MIN_DURATIONS = (0.0, 4.0, 8.0, 10.0, 12.0, 16.0, 20.0)
 """Shortest regions (seconds) tried per event phrase; 0 first, so a tie keeps every region."""
+MAX_DURATIONS = (math.inf, 2.0, 4.0)
+"""Longest regions (seconds) tried per event phrase (one and two 2-s bins); none first, so a
+tie never splits."""
 
 
 def synth(folder: Path, seed: int, hours: float) -> Path:
@@ -100,12 +105,10 @@ def zero_shot_kappa(loaded: LoadedModel, vectors: np.ndarray, stages: np.ndarray
     return f"{out[0]:.3f} / {out[1]:.3f}"
 
 
-def localization_f1(night: EmbeddedNight, rec, loaded: LoadedModel, kind: str,
-                    threshold: float | None = None,
-                    min_duration: float | None = None) -> tuple[float, str]:
+def localization_f1(night: EmbeddedNight, rec, loaded: LoadedModel, kind: str) -> tuple[float, str]:
+    """By-event F1 of ``kind``'s query phrase at the model's own operating point."""
     found = localize(night, QUERIES[kind], TextEncoder(loaded.model),
-                     LocalizeConfig(threshold=threshold, min_duration=min_duration,
-                                    top_k=EVERY_REGION))
+                     LocalizeConfig(top_k=EVERY_REGION))
     detected = [(r.start, r.end) for r in found.regions]
     s = event_scores(detected, intervals_of(rec.events, event_types(kind)), 0.3)
     return s.f1, f"{s.f1:.3f} (P {s.precision:.2f}, R {s.recall:.2f}, n {len(detected)})"
@@ -119,36 +122,47 @@ class OperatingPoints:
     threshold: float
     thresholds: dict[str, float]
     min_durations: dict[str, float]
+    max_durations: dict[str, float]
 
 
 def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> OperatingPoints:
     """The dense probability that maximises mean by-event F1 over the synthetic event
-    kinds of the tuning nights (no least duration, as for free text), and for each kind
-    the (threshold, shortest region) pair that maximises its own F1, keyed by its query
-    phrase; ties go to the lower threshold, then the shorter region. Printed as tables."""
-    nights = []
+    kinds of the tuning nights (no least or greatest duration, as for free text), and for
+    each kind the (threshold, shortest region, longest region) that maximises its own F1,
+    keyed by its query phrase; ties go to the lower threshold, then the shorter shortest
+    region, then no longest region. Printed as tables."""
+    tracks = {kind: [] for kind in QUERIES}   # each night's dense track per kind, read once
     for path in paths:
         rec, _, epochs = open_night(path)
-        nights.append((rec, EmbeddedNight.from_model(loaded.model, epochs)))
+        night = EmbeddedNight.from_model(loaded.model, epochs)
+        for kind, query in QUERIES.items():
+            fine = localize(night, query, TextEncoder(loaded.model),
+                            LocalizeConfig(top_k=EVERY_REGION)).fine
+            tracks[kind].append((fine, intervals_of(rec.events, event_types(kind))))
 
-    def f1(kind: str, threshold: float, min_duration: float) -> float:
-        return float(np.mean([localization_f1(night, rec, loaded, kind, threshold, min_duration)[0]
-                              for rec, night in nights]))
+    def f1(kind: str, threshold: float, shortest: float, longest: float) -> float:
+        config = LocalizeConfig(threshold=threshold, min_duration=shortest, max_duration=longest,
+                                top_k=EVERY_REGION)
+        return float(np.mean([event_scores([(r.start, r.end) for r in find_regions(track, config)],
+                                           reference, 0.3).f1 for track, reference in tracks[kind]]))
 
-    grid = {kind: np.array([[f1(kind, float(t), d) for d in MIN_DURATIONS] for t in THRESHOLDS])
-            for kind in QUERIES}
-    means = np.mean([grid[kind][:, 0] for kind in QUERIES], axis=0)
+    grid = {kind: np.array([[[f1(kind, float(t), d, m) for m in MAX_DURATIONS]
+                             for d in MIN_DURATIONS] for t in THRESHOLDS]) for kind in QUERIES}
+    means = np.mean([grid[kind][:, 0, 0] for kind in QUERIES], axis=0)
     for i, t in enumerate(THRESHOLDS):
-        own = ", ".join(f"{kind} {grid[kind][i, 0]:.3f}" for kind in QUERIES)
+        own = ", ".join(f"{kind} {grid[kind][i, 0, 0]:.3f}" for kind in QUERIES)
         print(f"threshold {t:.2f}: mean F1 {means[i]:.3f} ({own})")
-    thresholds, min_durations = {}, {}
-    for kind in QUERIES:
-        i, j = np.unravel_index(int(np.argmax(grid[kind])), grid[kind].shape)
-        thresholds[QUERIES[kind]] = float(THRESHOLDS[i])
-        min_durations[QUERIES[kind]] = float(MIN_DURATIONS[j])
-        print(f"{kind}: threshold {THRESHOLDS[i]:.2f}, shortest region {MIN_DURATIONS[j]:g} s: "
-              f"F1 {grid[kind][i, j]:.3f} (no shortest region: {grid[kind][:, 0].max():.3f})")
-    return OperatingPoints(float(THRESHOLDS[int(np.argmax(means))]), thresholds, min_durations)
+    points = OperatingPoints(float(THRESHOLDS[int(np.argmax(means))]), {}, {}, {})
+    for kind, query in QUERIES.items():
+        i, j, k = np.unravel_index(int(np.argmax(grid[kind])), grid[kind].shape)
+        points.thresholds[query] = float(THRESHOLDS[i])
+        points.min_durations[query] = float(MIN_DURATIONS[j])
+        if math.isfinite(MAX_DURATIONS[k]):
+            points.max_durations[query] = float(MAX_DURATIONS[k])
+        print(f"{kind}: threshold {THRESHOLDS[i]:.2f}, shortest region {MIN_DURATIONS[j]:g} s, "
+              f"longest region {MAX_DURATIONS[k]:g} s: F1 {grid[kind][i, j, k]:.3f} "
+              f"(no shortest or longest region: {grid[kind][:, 0, 0].max():.3f})")
+    return points
 
 
 def fact_recall(vectors: np.ndarray, captions: list[str], encode, k: int = 10) -> tuple[float, float]:
@@ -286,10 +300,12 @@ def main() -> None:
             data = json.loads(config.read_text())
             config.write_text(json.dumps({**data, "dense_threshold": points.threshold,
                                           "dense_thresholds": points.thresholds,
-                                          "dense_min_durations": points.min_durations},
+                                          "dense_min_durations": points.min_durations,
+                                          "dense_max_durations": points.max_durations},
                                          indent=2) + "\n")
-            print(f"dense_threshold {points.threshold:.2f}, per-query thresholds {points.thresholds} "
-                  f"and shortest regions {points.min_durations} written to {config}")
+            print(f"dense_threshold {points.threshold:.2f}, per-query thresholds {points.thresholds}, "
+                  f"shortest regions {points.min_durations} and longest regions "
+                  f"{points.max_durations} written to {config}")
             loaded = resolve_model(name)
         for seed, path in nights.items():
             for row, value in synthetic_rows(loaded, path).items():

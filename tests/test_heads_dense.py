@@ -155,13 +155,26 @@ def test_regions_are_runs_of_bins_at_the_probability_threshold(calibrated: Sleep
     assert len(localize(longer, QUERY, text, LocalizeConfig(min_duration=0.0)).regions) == 5
     zscored = localize(longer, QUERY, text, LocalizeConfig(calibration="zscore"))
     assert zscored.config.min_duration == 0.0
+    # a phrase's own longest region splits its longer runs at bin edges, and drops the
+    # pieces that only bridging (epoch 20's dark bin) or growth (epoch 45's) added
+    split = replace(planted, dense_max_durations={QUERY: 2.0})
+    split_spans = sorted((r.start, r.end) for r in localize(split, QUERY, text).regions)
+    assert split_spans == [(start[10] + 6, start[10] + 8), (start[10] + 8, start[10] + 10),
+                           (start[20] + 14, start[20] + 16), (start[20] + 18, start[20] + 20),
+                           (start[40], start[40] + 2), (start[40] + 6, start[40] + 8),
+                           (start[45] + 10, start[45] + 12)]
+    assert localize(split, "spindles please", text).config.max_duration == np.inf
+    pairs = find_regions(result.fine, LocalizeConfig(max_duration=4.0))
+    assert (start[20] + 14, start[20] + 18) in [(r.start, r.end) for r in pairs]
+    assert (start[20] + 18, start[20] + 20) in [(r.start, r.end) for r in pairs]
 
 
 def test_phrase_operating_points_travel_with_the_model_folder(model: SleepLM, epochs: EpochSet,
                                                               tmp_path: Path) -> None:
     cfg = model.config.to_dict()
     cfg.update(dense_threshold=0.4, dense_thresholds={"oxygen desaturation": 0.25},
-               dense_min_durations={"oxygen desaturation": 16.0})
+               dense_min_durations={"oxygen desaturation": 16.0},
+               dense_max_durations={"sleep spindle": 2.0})
     tuned = create_model(config_from_dict(cfg), seed=0).eval()
     loaded = load_model(save_pretrained(tuned, tmp_path / "tuned"))
     night = EmbeddedNight.from_model(loaded, epochs)
@@ -169,6 +182,8 @@ def test_phrase_operating_points_travel_with_the_model_folder(model: SleepLM, ep
     assert night.threshold_for("sleep spindle") == 0.4
     assert night.min_duration_for("oxygen desaturation ") == 16.0
     assert night.min_duration_for("sleep spindle") is None
+    assert night.max_duration_for("Sleep spindle") == 2.0
+    assert night.max_duration_for("oxygen desaturation") is None
 
 
 def test_night_relative_calibrations_still_work_on_dense_bins(model: SleepLM,
@@ -199,7 +214,11 @@ def test_eval_localize_uses_the_dense_bins_of_a_dense_model(
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("by-event F1: ") and "detected 0," not in out[0]
     assert out[1] == ("track: dense bins of 2 s; zscore >= 2.5, grown to 0.5 x threshold, "
-                      "min duration 0 s, merge gap 2 s")
+                      "min duration 0 s, max duration none, merge gap 2 s")
+    assert main(args + ["--max-duration", "4"]) == 0
+    assert "min duration 0 s, max duration 4 s, merge gap 2 s" in capsys.readouterr().out
+    assert main(args + ["--max-duration", "0"]) == 2
+    assert "--max-duration 0: a region needs a positive length" in capsys.readouterr().err
 
 
 def test_app_night_with_a_dense_model_caches_and_localizes(folder: Path,

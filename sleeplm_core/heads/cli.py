@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -89,8 +90,12 @@ def _found(args: argparse.Namespace, epochs: EpochSet) -> tuple[list[tuple[float
     loaded = resolve_model(args.model)
     if not args.query:
         raise SleepLMError("--method similarity needs --query TEXT")
+    if args.max_duration is not None and not args.max_duration > 0:
+        raise SleepLMError(f"--max-duration {args.max_duration:g}: a region needs a positive "
+                           "length; pass seconds above 0, or leave it out")
     config = LocalizeConfig(calibration=args.calibration, threshold=args.threshold,
-                            min_duration=args.min_duration, merge_gap=args.merge_gap,
+                            min_duration=args.min_duration, max_duration=args.max_duration,
+                            merge_gap=args.merge_gap,
                             extend=args.extend, top_k=args.top_k)
     found = localize(_embed(loaded, epochs, "encoding"), args.query,
                      TextEncoder(loaded.model), config)
@@ -103,6 +108,7 @@ def _track_line(found: Localization) -> str:
     kind = ("dense" if track.dense else "window" if found.fine is not None else "epoch")
     return (f"track: {kind} bins of {track.width:g} s; {c.calibration} >= {c.threshold:g}, "
             f"grown to {c.extend:g} x threshold, min duration {c.min_duration:g} s, "
+            f"max duration {'none' if math.isinf(c.max_duration) else f'{c.max_duration:g} s'}, "
             f"merge gap {c.merge_gap:g} s")
 
 
@@ -202,6 +208,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--min-duration", type=float,
                    help=f"shortest region in seconds (default {dense.min_duration:g} on dense "
                         f"bins, so 1-s spindles survive; {epoch.min_duration:g} otherwise)")
+    p.add_argument("--max-duration", type=float,
+                   help="longer regions are split at bin edges into regions of at most this "
+                        "many seconds (default: the model's longest region for a tuned phrase, "
+                        "such as 'sleep spindle', else none)")
     p.add_argument("--merge-gap", type=float,
                    help=f"merge regions at most this far apart, seconds (default "
                         f"{dense.merge_gap:g} on dense bins, {epoch.merge_gap:g} otherwise)")

@@ -11,21 +11,25 @@
 4. Bins at or above the threshold seed runs, which grow over the neighbouring bins
    at or above ``extend`` times the threshold (hysteresis, as spindle and event
    detectors do: an event's edges score lower than its core); runs closer than
-   ``merge_gap`` are merged, runs shorter than ``min_duration`` dropped, and the
-   ``top_k`` runs with the highest peak score are returned as regions.
+   ``merge_gap`` are merged, runs longer than ``max_duration`` split at bin edges
+   into pieces no longer than it (a piece whose peak is below the threshold, only
+   grown or bridged bins, is dropped), runs shorter than ``min_duration`` dropped,
+   and the ``top_k`` runs with the highest peak score are returned as regions.
 
 A night encoded by a model with dense tokens (``EmbeddedNight.has_dense``) skips
 steps 1-3: every dense bin (2 s) gets the cosine of its own embedding with the
 query, and the model's trained sigmoid turns it into the chance that the bin holds
 the event (calibration "probability", threshold the model's ``dense_threshold``, an
 operating point measured on synthetic tuning nights, 0.5 when none was, or the
-model's own operating point for the query's phrase when it measured one). Its defaults keep single-bin
+model's own operating point for the query's phrase when it measured one, with its
+shortest and longest region). Its defaults keep single-bin
 regions (a 1-s spindle lights one or two bins) and bridge one-bin dips; see
 :data:`EPOCH_DEFAULTS` and :data:`DENSE_DEFAULTS`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -54,12 +58,14 @@ class TrackDefaults:
         merge_gap: runs at most this far apart are merged, seconds.
         extend: a run grows over neighbouring bins scoring at least this fraction of
             the threshold (1: no growth).
+        max_duration: longer runs are split into several regions, seconds (inf: never).
     """
 
     calibration: str
     min_duration: float
     merge_gap: float
     extend: float
+    max_duration: float = math.inf
 
 
 EPOCH_DEFAULTS = TrackDefaults("zscore", 10.0, 10.0, 1.0)
@@ -85,6 +91,8 @@ class LocalizeConfig:
         calibration: one of :data:`CALIBRATIONS`; "probability" needs a dense track.
         threshold: calibrated score a bin needs (z units, percentile 0-100, or probability).
         min_duration: shortest region kept, in seconds.
+        max_duration: a longer region is split at bin edges into regions no longer
+            than this, in seconds (at least one bin each; ``math.inf``: never split).
         merge_gap: regions separated by at most this many seconds are merged.
         extend: regions grow over neighbouring bins scoring at least ``extend`` x
             ``threshold`` (1: no growth; meaningful for zscore and probability).
@@ -100,6 +108,7 @@ class LocalizeConfig:
     calibration: str | None = None
     threshold: float | None = None
     min_duration: float | None = None
+    max_duration: float | None = None
     merge_gap: float | None = None
     extend: float | None = None
     top_k: int = 10
@@ -116,16 +125,18 @@ class LocalizeConfig:
 
     def resolved(self, track: Track) -> LocalizeConfig:
         """A copy with every None replaced by the default for ``track`` (a probability
-        track's default threshold and shortest region are the model's operating point
-        it carries)."""
+        track's default threshold, shortest and longest region are the model's
+        operating point it carries)."""
         defaults = DENSE_DEFAULTS if track.dense else EPOCH_DEFAULTS
         default = DEFAULT_THRESHOLDS[track.calibration]
         if track.calibration == "probability" and track.operating_point is not None:
             default = track.operating_point
         shortest = defaults.min_duration if track.min_duration is None else track.min_duration
+        longest = defaults.max_duration if track.max_duration is None else track.max_duration
         return replace(self, calibration=track.calibration,
                        threshold=default if self.threshold is None else self.threshold,
                        min_duration=shortest if self.min_duration is None else self.min_duration,
+                       max_duration=longest if self.max_duration is None else self.max_duration,
                        merge_gap=defaults.merge_gap if self.merge_gap is None else self.merge_gap,
                        extend=defaults.extend if self.extend is None else self.extend)
 
@@ -168,6 +179,8 @@ class Track:
         operating_point: for a probability track, the model's ``dense_threshold``.
         min_duration: for a probability track, the model's shortest region for the
             query in seconds (None: the track kind's default).
+        max_duration: for a probability track, the model's longest region for the
+            query in seconds (None: the track kind's default).
     """
 
     starts: np.ndarray
@@ -178,6 +191,7 @@ class Track:
     dense: bool = False
     operating_point: float | None = None
     min_duration: float | None = None
+    max_duration: float | None = None
 
 
 @dataclass(frozen=True)
@@ -249,7 +263,7 @@ def dense_track(night: EmbeddedNight, query_vec: np.ndarray, method: str,
     "probability" is the model's sigmoid of the cosine; zscore and percentile are
     relative to all bins of the night. A probability track carries the model's
     operating point for ``query`` (:meth:`EmbeddedNight.threshold_for` and
-    :meth:`EmbeddedNight.min_duration_for`).
+    :meth:`EmbeddedNight.min_duration_for`, :meth:`EmbeddedNight.max_duration_for`).
     """
     n, bins, dim = night.dense.shape
     # float16 has no BLAS path; a float32 copy of one epoch chunk at a time stays small
@@ -264,7 +278,8 @@ def dense_track(night: EmbeddedNight, query_vec: np.ndarray, method: str,
     own = method == "probability"
     return Track(bin_starts, night.dense_seconds, cosine, calibrated, method, dense=True,
                  operating_point=night.threshold_for(query) if own else None,
-                 min_duration=night.min_duration_for(query) if own else None)
+                 min_duration=night.min_duration_for(query) if own else None,
+                 max_duration=night.max_duration_for(query) if own else None)
 
 
 def epoch_maxima(values: np.ndarray, n_epochs: int) -> np.ndarray:
@@ -311,6 +326,7 @@ def find_regions(track: Track, config: LocalizeConfig) -> list[Region]:
     above = [(a, b) for a, b in grown if track.calibrated[a:b].max() >= config.threshold]
     spans = _merge([(track.starts[a], track.starts[b - 1] + track.width, a, b) for a, b in above],
                    config.merge_gap)
+    spans = [piece for span in spans for piece in _split(track, span, config)]
     regions = [Region(start=float(s), end=float(e),
                       score=float(track.calibrated[a:b].max()),
                       cosine=float(track.cosine[a:b].max()), epochs=())
@@ -340,6 +356,19 @@ def _merge(spans: list[tuple[float, float, int, int]],
         else:
             merged.append(span)
     return merged
+
+
+def _split(track: Track, span: tuple[float, float, int, int],
+           config: LocalizeConfig) -> list[tuple[float, float, int, int]]:
+    """``span`` cut at bin edges into pieces of at most ``config.max_duration`` seconds
+    (one bin at least), keeping the pieces that reach the threshold themselves."""
+    start, end, a, b = span
+    if end - start <= config.max_duration:
+        return [span]
+    step = max(1, int(config.max_duration // track.width))
+    pieces = [(track.starts[i], track.starts[min(i + step, b) - 1] + track.width, i, min(i + step, b))
+              for i in range(a, b, step)]
+    return [p for p in pieces if track.calibrated[p[2]:p[3]].max() >= config.threshold]
 
 
 def _with_epochs(region: Region, starts: np.ndarray) -> Region:

@@ -58,6 +58,8 @@ class EmbeddedNight:
             case), which take precedence over ``dense_threshold`` for those queries.
         dense_min_durations: the model's shortest region (seconds) of single query
             phrases (lower case), measured with their operating points.
+        dense_max_durations: the model's longest region (seconds) of single query
+            phrases (lower case); longer regions are split into several.
     """
 
     epochs: EpochSet
@@ -70,6 +72,7 @@ class EmbeddedNight:
     dense_threshold: float = 0.5
     dense_thresholds: dict[str, float] = field(default_factory=dict)
     dense_min_durations: dict[str, float] = field(default_factory=dict)
+    dense_max_durations: dict[str, float] = field(default_factory=dict)
     _windows: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -108,7 +111,8 @@ class EmbeddedNight:
                    float(model.dense_seconds), model.dense_probability,
                    float(getattr(model, "dense_threshold", 0.5)),
                    dict(getattr(model, "dense_thresholds", {})),
-                   dict(getattr(model, "dense_min_durations", {})))
+                   dict(getattr(model, "dense_min_durations", {})),
+                   dict(getattr(model, "dense_max_durations", {})))
 
     def threshold_for(self, query: str) -> float:
         """The model's operating point for ``query``: its own when the model measured
@@ -124,6 +128,11 @@ class EmbeddedNight:
         """The model's shortest region for ``query`` in seconds, None when the model
         measured none for that phrase (the dense default applies)."""
         return self.dense_min_durations.get(_phrase(query))
+
+    def max_duration_for(self, query: str) -> float | None:
+        """The model's longest region for ``query`` in seconds, None when the model
+        measured none for that phrase (regions are not split)."""
+        return self.dense_max_durations.get(_phrase(query))
 
     @property
     def has_dense(self) -> bool:

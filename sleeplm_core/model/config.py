@@ -144,6 +144,9 @@ class ModelConfig:
     ``dense_min_durations`` holds, for the same phrases, the shortest region (seconds)
     localization keeps, tuned jointly with the phrase's threshold: an event of a kind
     has a physiological least duration, and the model's short blips below it are noise.
+    ``dense_max_durations`` holds the longest region (seconds), tuned with them: a
+    region longer than it is split at bin edges into regions no longer than it, since a
+    run of bins of a short phasic event (a spindle lasts 0.5-2 s) is several events.
     """
 
     name: str = "custom"
@@ -159,6 +162,7 @@ class ModelConfig:
     dense_threshold: float = 0.5
     dense_thresholds: dict[str, float] = field(default_factory=dict)
     dense_min_durations: dict[str, float] = field(default_factory=dict)
+    dense_max_durations: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": CONFIG_FORMAT, **asdict(self)}

@@ -275,6 +275,11 @@ class SleepLM(nn.Module):
         """Shortest regions (seconds) of single query phrases (see ModelConfig)."""
         return dict(self.config.dense_min_durations)
 
+    @property
+    def dense_max_durations(self) -> dict[str, float]:
+        """Longest regions (seconds) of single query phrases (see ModelConfig)."""
+        return dict(self.config.dense_max_durations)
+
     def _require_dense(self) -> None:
         if not self.has_dense:
             raise ModelError("this model has no dense tokens; use a model trained with dense_tokens")
