@@ -110,6 +110,20 @@ def test_machine_scored_events_are_named_as_such(demo, monkeypatch: pytest.Monke
     assert label in text and "**4**" in text
 
 
+def test_unscored_spindles_and_k_complexes_are_the_models_tuned_moments(
+        demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without scoring, the model localizes both with its own tuned phrase and operating
+    point, whose longest region (2 s) lists each lit bin as a moment of its own."""
+    night, engine = demo
+    monkeypatch.setattr(night, "scored_events", lambda: ([], "none"))
+    for question, phrase in (("find K-complexes", "k-complex"), ("find sleep spindles", "sleep spindle")):
+        answer = Session(night).ask(question, engine)
+        assert answer.track_label == phrase, answer.track_label
+        assert answer.items and all(i.source == "model" and i.end - i.start <= 2.0
+                                    for i in answer.items), answer.text
+        assert "p = " in answer.text
+
+
 def test_bad_input_gets_one_line(demo) -> None:
     night, engine = demo
     session = Session(night)
