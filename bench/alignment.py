@@ -4,9 +4,10 @@ For each model (a folder or a name) it prints:
 
 * unseen synthetic nights (``sleeplm synth --hours H --ahi 30 --seed S``, seeds never
   used for training): zero-shot staging kappa (raw and HMM-smoothed), model-only
-  localization by-event F1 (IoU >= 0.3) of "obstructive apnea" against every scored
-  apnea, and of "oxygen desaturation", "hypopnea", "arousal", "sleep spindle" and
-  "k-complex" against the events of their type, and text->signal R@10
+  localization by-event F1 (IoU >= 0.3) of "apnea" against every scored apnea, of
+  "obstructive apnea" and "central apnea" against their own type (with the regions that
+  lie on the other type only), and of "oxygen desaturation", "hypopnea", "arousal",
+  "sleep spindle" and "k-complex" against the events of their type, and text->signal R@10
   at the stage_event level: *paired* (the query is an epoch's whole caption, only that
   epoch counts), searched by cosine and *grounded* (as the library searches a caption:
   its stage and timed events checked against what the model reads, see
@@ -29,7 +30,8 @@ runs/r4/best [--seeds 901 902] [--hours 4] [--threads 2] [--skip-real] [--pooled
 nights, one for any query (``ModelConfig.dense_threshold``) and one per event query phrase
 (a threshold in ``ModelConfig.dense_thresholds``, a shortest region in
 ``ModelConfig.dense_min_durations`` and, where splitting longer regions helps, a longest
-region in ``ModelConfig.dense_max_durations``), and stores them in the model folder.
+region in ``ModelConfig.dense_max_durations``, and for the two apnea types a rival margin
+in ``ModelConfig.dense_rivals``), and stores them in the model folder.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from sleeplm_core.heads.caption_regions import event_types
 from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
 from sleeplm_core.heads.evaluate import intervals_of
 from sleeplm_core.heads.grounding import Grounder, Grounding
-from sleeplm_core.heads.localize import LocalizeConfig, find_regions, localize
+from sleeplm_core.heads.localize import LocalizeConfig, find_regions, localize, rival_excess
 from sleeplm_core.heads.metrics import event_scores, staging_scores
 from sleeplm_core.heads.models import LoadedModel, resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
@@ -71,10 +73,14 @@ REAL = REPO.parent / "shared" / "data" / "real"
 SC4001 = REAL / "sleep_edf_sc4001"
 DREAMS = REAL / "dreams_spindles"
 DREAMS_RATES = {1: 100, 2: 200, 3: 50, 4: 200, 5: 200, 6: 200}
-QUERIES = {"apnea": "obstructive apnea", "desaturation": "oxygen desaturation",
+QUERIES = {"apnea": "apnea", "obstructive_apnea": "obstructive apnea",
+           "central_apnea": "central apnea", "desaturation": "oxygen desaturation",
            "hypopnea": "hypopnea", "arousal": "arousal", "spindle": "sleep spindle",
            "k_complex": "k-complex"}
-"""Event kind -> the query phrase whose operating point is tuned and scored."""
+"""Event kind -> the query phrase whose operating point is tuned and scored (against the
+kind's events: "apnea" against every apnea type, each type against its own)."""
+RIVALS = {"obstructive_apnea": "central_apnea", "central_apnea": "obstructive_apnea"}
+"""Kind -> the sibling kind whose phrase may outrank it (``ModelConfig.dense_rivals``)."""
 GOAL_KINDS = ("apnea", "desaturation", "hypopnea", "arousal", "spindle")
 """The kinds whose mean F1 chooses the general threshold (any other text's): issue 15's
 events, so adding a tuned phrase leaves free text as it was."""
@@ -90,6 +96,9 @@ MIN_DURATIONS = (0.0, 4.0, 8.0, 10.0, 12.0, 16.0, 20.0)
 MAX_DURATIONS = (math.inf, 2.0, 4.0)
 """Longest regions (seconds) tried per event phrase (one and two 2-s bins); none first, so a
 tie never splits."""
+MARGINS = (math.inf, *np.round(np.arange(-0.5, 0.51, 0.05), 2))
+"""Rival margins tried for a kind in :data:`RIVALS` (the rival's mean chance over a region
+minus the phrase's own); none first, so a tie keeps every region."""
 
 
 def synth(folder: Path, seed: int, hours: float) -> Path:
@@ -116,7 +125,24 @@ def localization_f1(night: EmbeddedNight, rec, loaded: LoadedModel, kind: str) -
                      LocalizeConfig(top_k=EVERY_REGION))
     detected = [(r.start, r.end) for r in found.regions]
     s = event_scores(detected, intervals_of(rec.events, event_types(kind)), 0.3)
-    return s.f1, f"{s.f1:.3f} (P {s.precision:.2f}, R {s.recall:.2f}, n {len(detected)})"
+    row = f"{s.f1:.3f} (P {s.precision:.2f}, R {s.recall:.2f}, n {len(detected)})"
+    if kind in RIVALS:
+        rival = RIVALS[kind]
+        wrong = on_other_type(detected, rec.events, event_types(kind), event_types(rival))
+        row += f"; on {rival.replace('_', ' ')}s only {wrong} of {len(detected)}"
+    return s.f1, row
+
+
+def on_other_type(detected: list[tuple[float, float]], events, own: tuple[str, ...],
+                  other: tuple[str, ...]) -> int:
+    """Regions that touch an event of ``other`` and none of ``own``: a central apnea called
+    obstructive is a different disorder to a technician, though both are apneas."""
+    own_spans, other_spans = intervals_of(events, own), intervals_of(events, other)
+
+    def touches(region: tuple[float, float], spans) -> bool:
+        return any(region[0] < b and a < region[1] for a, b in spans)
+
+    return sum(touches(r, other_spans) and not touches(r, own_spans) for r in detected)
 
 
 @dataclass
@@ -128,14 +154,15 @@ class OperatingPoints:
     thresholds: dict[str, float]
     min_durations: dict[str, float]
     max_durations: dict[str, float]
+    rivals: dict[str, dict[str, float]]
 
 
 def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> OperatingPoints:
     """The dense probability that maximises mean by-event F1 over the synthetic event
     kinds of the tuning nights (no least or greatest duration, as for free text), and for
-    each kind the (threshold, shortest region, longest region) that maximises its own F1,
-    keyed by its query phrase; ties go to the lower threshold, then the shorter shortest
-    region, then no longest region. Printed as tables."""
+    each kind the (threshold, shortest region, longest region, rival margin) that maximises
+    its own F1, keyed by its query phrase; ties go to the lower threshold, then the shorter
+    shortest region, then no longest region, then no rival. Printed as tables."""
     tracks = {kind: [] for kind in QUERIES}   # each night's dense track per kind, read once
     for path in paths:
         rec, _, epochs = open_night(path)
@@ -145,28 +172,42 @@ def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> OperatingPoints:
                             LocalizeConfig(top_k=EVERY_REGION)).fine
             tracks[kind].append((fine, intervals_of(rec.events, event_types(kind))))
 
-    def f1(kind: str, threshold: float, shortest: float, longest: float) -> float:
+    def f1s(kind: str, threshold: float, shortest: float, longest: float) -> list[float]:
+        """Mean F1 over the nights for each margin of MARGINS (one entry unless a rival)."""
         config = LocalizeConfig(threshold=threshold, min_duration=shortest, max_duration=longest,
                                 top_k=EVERY_REGION)
-        return float(np.mean([event_scores([(r.start, r.end) for r in find_regions(track, config)],
-                                           reference, 0.3).f1 for track, reference in tracks[kind]]))
+        margins = MARGINS if kind in RIVALS else MARGINS[:1]
+        out = np.zeros((len(tracks[kind]), len(margins)))
+        for n, (track, reference) in enumerate(tracks[kind]):
+            found = find_regions(track, config)
+            excess = ([rival_excess(r, track, tracks[RIVALS[kind]][n][0]) for r in found]
+                      if kind in RIVALS else [-math.inf] * len(found))
+            for k, margin in enumerate(margins):
+                kept = [(r.start, r.end) for r, e in zip(found, excess) if e < margin]
+                out[n, k] = event_scores(kept, reference, 0.3).f1
+        return list(out.mean(0))
 
-    grid = {kind: np.array([[[f1(kind, float(t), d, m) for m in MAX_DURATIONS]
+    grid = {kind: np.array([[[f1s(kind, float(t), d, m) for m in MAX_DURATIONS]
                              for d in MIN_DURATIONS] for t in THRESHOLDS]) for kind in QUERIES}
-    means = np.mean([grid[kind][:, 0, 0] for kind in GOAL_KINDS], axis=0)
+    means = np.mean([grid[kind][:, 0, 0, 0] for kind in GOAL_KINDS], axis=0)
     for i, t in enumerate(THRESHOLDS):
-        own = ", ".join(f"{kind} {grid[kind][i, 0, 0]:.3f}" for kind in QUERIES)
+        own = ", ".join(f"{kind} {grid[kind][i, 0, 0, 0]:.3f}" for kind in QUERIES)
         print(f"threshold {t:.2f}: mean F1 {means[i]:.3f} ({own})")
-    points = OperatingPoints(float(THRESHOLDS[int(np.argmax(means))]), {}, {}, {})
+    points = OperatingPoints(float(THRESHOLDS[int(np.argmax(means))]), {}, {}, {}, {})
     for kind, query in QUERIES.items():
-        i, j, k = np.unravel_index(int(np.argmax(grid[kind])), grid[kind].shape)
+        i, j, k, r = np.unravel_index(int(np.argmax(grid[kind])), grid[kind].shape)
         points.thresholds[query] = float(THRESHOLDS[i])
         points.min_durations[query] = float(MIN_DURATIONS[j])
         if math.isfinite(MAX_DURATIONS[k]):
             points.max_durations[query] = float(MAX_DURATIONS[k])
+        rival = ""
+        if kind in RIVALS:
+            rival = f", rival {QUERIES[RIVALS[kind]]!r} margin {MARGINS[r]:g}"
+            if math.isfinite(MARGINS[r]):
+                points.rivals[query] = {QUERIES[RIVALS[kind]]: float(MARGINS[r])}
         print(f"{kind}: threshold {THRESHOLDS[i]:.2f}, shortest region {MIN_DURATIONS[j]:g} s, "
-              f"longest region {MAX_DURATIONS[k]:g} s: F1 {grid[kind][i, j, k]:.3f} "
-              f"(no shortest or longest region: {grid[kind][:, 0, 0].max():.3f})")
+              f"longest region {MAX_DURATIONS[k]:g} s{rival}: F1 {grid[kind][i, j, k, r]:.3f} "
+              f"(no shortest or longest region, no rival: {grid[kind][:, 0, 0, 0].max():.3f})")
     return points
 
 
@@ -306,11 +347,12 @@ def main() -> None:
             config.write_text(json.dumps({**data, "dense_threshold": points.threshold,
                                           "dense_thresholds": points.thresholds,
                                           "dense_min_durations": points.min_durations,
-                                          "dense_max_durations": points.max_durations},
+                                          "dense_max_durations": points.max_durations,
+                                          "dense_rivals": points.rivals},
                                          indent=2) + "\n")
             print(f"dense_threshold {points.threshold:.2f}, per-query thresholds {points.thresholds}, "
-                  f"shortest regions {points.min_durations} and longest regions "
-                  f"{points.max_durations} written to {config}")
+                  f"shortest regions {points.min_durations}, longest regions "
+                  f"{points.max_durations} and rivals {points.rivals} written to {config}")
             loaded = resolve_model(name)
         for seed, path in nights.items():
             for row, value in synthetic_rows(loaded, path).items():

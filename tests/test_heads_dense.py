@@ -169,12 +169,56 @@ def test_regions_are_runs_of_bins_at_the_probability_threshold(calibrated: Sleep
     assert (start[20] + 18, start[20] + 20) in [(r.start, r.end) for r in pairs]
 
 
+def _with_cosines(first: np.ndarray, second: np.ndarray, a: float, b: float,
+                   seed: int) -> np.ndarray:
+    """A unit vector at cosine ``a`` to the unit vector ``first`` and ``b`` to ``second``."""
+    rho = float(first @ second)
+    across = second - rho * first
+    across /= np.linalg.norm(across)
+    along = (b - a * rho) / float(across @ second)
+    rest = np.random.default_rng(seed).standard_normal(first.shape)
+    rest -= (rest @ first) * first + (rest @ across) * across
+    return a * first + along * across + np.sqrt(1 - a**2 - along**2) * rest / np.linalg.norm(rest)
+
+
+def test_a_rival_phrase_takes_the_regions_where_its_chance_is_higher(model: SleepLM,
+                                                                      night: EmbeddedNight) -> None:
+    """An apnea lifts both apnea phrases; its type is the phrase that rises more. Planted
+    bins (probability 0.5 at cosine 0.5): epoch 10 obstructive-like (p 0.993 / central
+    p 0.000), epoch 20 central-like though its obstructive chance is the night's highest
+    (p 0.9975 / central 0.9997)."""
+    text = TextEncoder(model)
+    obstructive, central = text(["obstructive apnea", "central apnea"])
+    n, bins, dim = night.dense.shape
+    dense = np.stack([_with_cosines(obstructive, central, 0.0, 0.0, i)
+                      for i in range(n * bins)]).reshape(n, bins, dim)
+    dense[10, 3] = dense[10, 4] = _with_cosines(obstructive, central, 0.55, 0.30, 1)
+    dense[20, 5] = dense[20, 6] = _with_cosines(obstructive, central, 0.56, 0.58, 2)
+    plain = EmbeddedNight(night.epochs, night.vectors, None, dense=dense.astype(np.float16),
+                          dense_seconds=2.0, probability=lambda c: 1 / (1 + np.exp(50 - 100 * c)),
+                          dense_thresholds={"obstructive apnea": 0.5, "central apnea": 0.5})
+    start = night.epochs.starts
+    both = sorted((r.start, r.end) for r in localize(plain, "obstructive apnea", text).regions)
+    assert both == [(start[10] + 6, start[10] + 10), (start[20] + 10, start[20] + 14)]
+    rivals = replace(plain, dense_rivals={"obstructive apnea": {"central apnea": -0.2},
+                                          "central apnea": {"obstructive apnea": 0.0}})
+    found = localize(rivals, "Obstructive apnea", text, LocalizeConfig(top_k=1)).regions
+    # the rival check runs before the best region is picked, so one region still comes back
+    assert [(r.start, r.end) for r in found] == [(start[10] + 6, start[10] + 10)]
+    assert [(r.start, r.end) for r in localize(rivals, "central apnea", text).regions] == \
+        [(start[20] + 10, start[20] + 14)]
+    # a margin the rival does not reach keeps the region
+    lenient = replace(plain, dense_rivals={"obstructive apnea": {"central apnea": 0.01}})
+    assert len(localize(lenient, "obstructive apnea", text).regions) == 2
+
+
 def test_phrase_operating_points_travel_with_the_model_folder(model: SleepLM, epochs: EpochSet,
                                                               tmp_path: Path) -> None:
     cfg = model.config.to_dict()
     cfg.update(dense_threshold=0.4, dense_thresholds={"oxygen desaturation": 0.25},
                dense_min_durations={"oxygen desaturation": 16.0},
-               dense_max_durations={"sleep spindle": 2.0})
+               dense_max_durations={"sleep spindle": 2.0},
+               dense_rivals={"obstructive apnea": {"central apnea": -0.25}})
     tuned = create_model(config_from_dict(cfg), seed=0).eval()
     loaded = load_model(save_pretrained(tuned, tmp_path / "tuned"))
     night = EmbeddedNight.from_model(loaded, epochs)
@@ -184,6 +228,8 @@ def test_phrase_operating_points_travel_with_the_model_folder(model: SleepLM, ep
     assert night.min_duration_for("sleep spindle") is None
     assert night.max_duration_for("Sleep spindle") == 2.0
     assert night.max_duration_for("oxygen desaturation") is None
+    assert night.rivals_for("Obstructive apnea") == {"central apnea": -0.25}
+    assert night.rivals_for("central apnea") == {}
 
 
 def test_night_relative_calibrations_still_work_on_dense_bins(model: SleepLM,
@@ -219,6 +265,22 @@ def test_eval_localize_uses_the_dense_bins_of_a_dense_model(
     assert "min duration 0 s, max duration 4 s, merge gap 2 s" in capsys.readouterr().out
     assert main(args + ["--max-duration", "0"]) == 2
     assert "--max-duration 0: a region needs a positive length" in capsys.readouterr().err
+
+
+def test_eval_localize_names_the_rival_phrase(model: SleepLM, short_synthetic_edf: Path,
+                                              tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = model.config.to_dict()
+    cfg.update(dense_rivals={"obstructive apnea": {"central apnea": -0.25}})
+    folder = save_pretrained(create_model(config_from_dict(cfg), seed=0).eval(), tmp_path / "m")
+    args = ["eval", "localize", str(short_synthetic_edf), "--events", str(short_synthetic_edf),
+            "--type", "apnea", "--model", str(folder)]
+    assert main(args + ["--query", "Obstructive apnea"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].endswith(
+        "merge gap 2 s; rival 'central apnea' takes a region when its mean chance minus this "
+        "one's is >= -0.25")
+    assert main(args + ["--query", "central apnea"]) == 0
+    assert "rival" not in capsys.readouterr().out
 
 
 def test_app_night_with_a_dense_model_caches_and_localizes(folder: Path,

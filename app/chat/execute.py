@@ -263,7 +263,7 @@ def _model_regions(night: LoadedNight, engine: Engine, text: str, where: Where, 
     loc = localize(night.embedded, text, engine.text, _SEARCH if refine else _SEARCH_COARSE)
     track = _masked_track(loc.fine if loc.fine is not None else loc.epochs, night.epochs.starts,
                           where.mask)
-    regions = find_regions(track, _SEARCH)
+    regions = find_regions(track, _SEARCH, loc.rivals)
     weak = not regions
     if weak:
         regions = find_regions(_relative(track), LocalizeConfig(threshold=FALLBACK_Z,

@@ -109,7 +109,9 @@ def _track_line(found: Localization) -> str:
     return (f"track: {kind} bins of {track.width:g} s; {c.calibration} >= {c.threshold:g}, "
             f"grown to {c.extend:g} x threshold, min duration {c.min_duration:g} s, "
             f"max duration {'none' if math.isinf(c.max_duration) else f'{c.max_duration:g} s'}, "
-            f"merge gap {c.merge_gap:g} s")
+            f"merge gap {c.merge_gap:g} s"
+            + "".join(f"; rival {r.phrase!r} takes a region when its mean chance minus this "
+                      f"one's is >= {r.margin:+g}" for r in found.rivals))
 
 
 def _localize(args: argparse.Namespace) -> int:

@@ -22,14 +22,16 @@ query, and the model's trained sigmoid turns it into the chance that the bin hol
 the event (calibration "probability", threshold the model's ``dense_threshold``, an
 operating point measured on synthetic tuning nights, 0.5 when none was, or the
 model's own operating point for the query's phrase when it measured one, with its
-shortest and longest region). Its defaults keep single-bin
-regions (a 1-s spindle lights one or two bins) and bridge one-bin dips; see
-:data:`EPOCH_DEFAULTS` and :data:`DENSE_DEFAULTS`.
+shortest and longest region, and its rival phrase: a region where the rival's mean
+chance beats the phrase's own by the model's margin is the rival's event, and is
+dropped). Its defaults keep single-bin regions (a 1-s spindle lights one or two bins)
+and bridge one-bin dips; see :data:`EPOCH_DEFAULTS` and :data:`DENSE_DEFAULTS`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -195,6 +197,22 @@ class Track:
 
 
 @dataclass(frozen=True)
+class Rival:
+    """A sibling phrase that takes a query's regions where its chance is higher.
+
+    Attributes:
+        phrase: the rival phrase (e.g. "central apnea" for "obstructive apnea").
+        track: its probability track, on the same bins as the query's.
+        margin: a region is the rival's when the rival's mean probability over its bins
+            minus the query's own is at least this.
+    """
+
+    phrase: str
+    track: Track
+    margin: float
+
+
+@dataclass(frozen=True)
 class Localization:
     """Result of one query on one night.
 
@@ -205,6 +223,9 @@ class Localization:
         fine: the dense or refined track, or None when refinement was off.
         regions: best regions first.
         config: the settings used, every default filled in for the track searched.
+        rivals: the model's rival phrases for the query, with their tracks; pass them
+            to :func:`find_regions` when searching the track again (e.g. inside a time
+            scope).
     """
 
     query: str
@@ -212,6 +233,7 @@ class Localization:
     fine: Track | None
     regions: list[Region]
     config: LocalizeConfig = LocalizeConfig()
+    rivals: tuple[Rival, ...] = ()
 
 
 def calibrate(scores: np.ndarray, method: str, reference: np.ndarray | None = None) -> np.ndarray:
@@ -252,8 +274,10 @@ def localize(night: EmbeddedNight, query: str, encode_text: EncodeText,
             fine = refined_track(night, cosine, query_vec, config, method)
     track = fine if fine is not None else coarse
     used = config.resolved(track)
-    regions = find_regions(track, used)
-    return Localization(query, coarse, fine, [_with_epochs(r, starts) for r in regions], used)
+    rivals = _rival_tracks(night, query, encode_text) if track.calibration == "probability" else ()
+    regions = find_regions(track, used, rivals)
+    return Localization(query, coarse, fine, [_with_epochs(r, starts) for r in regions], used,
+                        rivals)
 
 
 def dense_track(night: EmbeddedNight, query_vec: np.ndarray, method: str,
@@ -280,6 +304,29 @@ def dense_track(night: EmbeddedNight, query_vec: np.ndarray, method: str,
                  operating_point=night.threshold_for(query) if own else None,
                  min_duration=night.min_duration_for(query) if own else None,
                  max_duration=night.max_duration_for(query) if own else None)
+
+
+def _rival_tracks(night: EmbeddedNight, query: str,
+                  encode_text: EncodeText) -> tuple[Rival, ...]:
+    """Each rival phrase the model holds for ``query``, with its dense probability track."""
+    return tuple(Rival(phrase, dense_track(night, encode_text([phrase])[0], "probability", phrase),
+                       margin) for phrase, margin in night.rivals_for(query).items())
+
+
+def rival_excess(region: Region, own: Track, rival: Track) -> float:
+    """``rival``'s mean calibrated score over the bins of ``region`` minus ``own``'s (both
+    tracks on the same bins); -inf for a region that holds no bin."""
+    inside = (own.starts >= region.start) & (own.starts < region.end)
+    if not inside.any():
+        return -math.inf
+    return float(rival.calibrated[inside].mean() - own.calibrated[inside].mean())
+
+
+def drop_outranked(regions: list[Region], own: Track, rivals: Sequence[Rival]) -> list[Region]:
+    """``regions`` of ``own`` less those where a rival's :func:`rival_excess` reaches its
+    margin."""
+    return [r for r in regions
+            if not any(rival_excess(r, own, rival.track) >= rival.margin for rival in rivals)]
 
 
 def epoch_maxima(values: np.ndarray, n_epochs: int) -> np.ndarray:
@@ -316,9 +363,12 @@ def refined_track(night: EmbeddedNight, cosine: np.ndarray, query_vec: np.ndarra
                  calibrate(fine, method, reference=cosine), method)
 
 
-def find_regions(track: Track, config: LocalizeConfig) -> list[Region]:
+def find_regions(track: Track, config: LocalizeConfig,
+                 rivals: Sequence[Rival] = ()) -> list[Region]:
     """Threshold, merge, filter and rank the runs of a track (epochs left empty);
-    None settings take the defaults of the track's kind and calibration."""
+    None settings take the defaults of the track's kind and calibration. Regions a rival
+    track outranks (:func:`drop_outranked`) are dropped before the best ``top_k`` are
+    picked."""
     config = config.resolved(track)
     # growth needs a positive threshold to scale (a z threshold may be <= 0)
     low = config.threshold * config.extend if config.threshold > 0 else config.threshold
@@ -331,6 +381,7 @@ def find_regions(track: Track, config: LocalizeConfig) -> list[Region]:
                       score=float(track.calibrated[a:b].max()),
                       cosine=float(track.cosine[a:b].max()), epochs=())
                for s, e, a, b in spans if e - s >= config.min_duration]
+    regions = drop_outranked(regions, track, rivals) if rivals else regions
     return sorted(regions, key=lambda r: -r.score)[:config.top_k]
 
 

@@ -60,6 +60,9 @@ class EmbeddedNight:
             phrases (lower case), measured with their operating points.
         dense_max_durations: the model's longest region (seconds) of single query
             phrases (lower case); longer regions are split into several.
+        dense_rivals: per single query phrase (lower case), rival phrases and the
+            margin by which a rival's mean chance over a region must exceed the
+            phrase's own to drop that region (see ``ModelConfig.dense_rivals``).
     """
 
     epochs: EpochSet
@@ -73,6 +76,7 @@ class EmbeddedNight:
     dense_thresholds: dict[str, float] = field(default_factory=dict)
     dense_min_durations: dict[str, float] = field(default_factory=dict)
     dense_max_durations: dict[str, float] = field(default_factory=dict)
+    dense_rivals: dict[str, dict[str, float]] = field(default_factory=dict)
     _windows: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -112,7 +116,8 @@ class EmbeddedNight:
                    float(getattr(model, "dense_threshold", 0.5)),
                    dict(getattr(model, "dense_thresholds", {})),
                    dict(getattr(model, "dense_min_durations", {})),
-                   dict(getattr(model, "dense_max_durations", {})))
+                   dict(getattr(model, "dense_max_durations", {})),
+                   dict(getattr(model, "dense_rivals", {})))
 
     def threshold_for(self, query: str) -> float:
         """The model's operating point for ``query``: its own when the model measured
@@ -133,6 +138,10 @@ class EmbeddedNight:
         """The model's longest region for ``query`` in seconds, None when the model
         measured none for that phrase (regions are not split)."""
         return self.dense_max_durations.get(_phrase(query))
+
+    def rivals_for(self, query: str) -> dict[str, float]:
+        """Rival phrases of ``query`` and their margins (empty when it has none)."""
+        return dict(self.dense_rivals.get(_phrase(query), {}))
 
     @property
     def has_dense(self) -> bool:

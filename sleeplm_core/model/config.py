@@ -147,6 +147,11 @@ class ModelConfig:
     ``dense_max_durations`` holds the longest region (seconds), tuned with them: a
     region longer than it is split at bin edges into regions no longer than it, since a
     run of bins of a short phasic event (a spindle lasts 0.5-2 s) is several events.
+    ``dense_rivals`` holds, for a phrase with a sibling of the same family, that rival
+    phrase and a margin: a region is dropped when the rival's mean chance over its bins
+    exceeds the phrase's own by at least the margin. An apnea of any type lifts the
+    chance of every apnea phrase; the type is in which of them rises most, as a scorer
+    tells an obstructive from a central apnea by the effort during it.
     """
 
     name: str = "custom"
@@ -163,6 +168,7 @@ class ModelConfig:
     dense_thresholds: dict[str, float] = field(default_factory=dict)
     dense_min_durations: dict[str, float] = field(default_factory=dict)
     dense_max_durations: dict[str, float] = field(default_factory=dict)
+    dense_rivals: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": CONFIG_FORMAT, **asdict(self)}

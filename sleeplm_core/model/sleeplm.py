@@ -280,6 +280,11 @@ class SleepLM(nn.Module):
         """Longest regions (seconds) of single query phrases (see ModelConfig)."""
         return dict(self.config.dense_max_durations)
 
+    @property
+    def dense_rivals(self) -> dict[str, dict[str, float]]:
+        """Rival phrases and margins of single query phrases (see ModelConfig)."""
+        return {phrase: dict(r) for phrase, r in self.config.dense_rivals.items()}
+
     def _require_dense(self) -> None:
         if not self.has_dense:
             raise ModelError("this model has no dense tokens; use a model trained with dense_tokens")
