@@ -178,6 +178,11 @@ def test_missing_and_unexpected_keys_are_reported(tmp_path: Path) -> None:
     ("{not json", "not valid JSON"),
     ('{"embed_dim": 8}', "neither a SleepLM Explorer config"),
     ('{"format": "sleeplm-explorer", "signal": {"width": 30, "heads": 4}}', "even size"),
+    ('{"format": "sleeplm-explorer", "dense_rivals": {"obstructive apnea": {"central apnea": "-0.45"}}}',
+     r"dense_rivals\['obstructive apnea'\]\['central apnea'\] is '-0.45'; write a number"),
+    ('{"format": "sleeplm-explorer", "dense_rivals": {"obstructive apnea": "central apnea"}}',
+     "dense_rivals\\['obstructive apnea'\\] is 'central apnea'; write an object"),
+    ('{"format": "sleeplm-explorer", "dense_thresholds": {"hypopnea": 10}}', "keep them in 0-1"),
 ])
 def test_bad_configs_raise_model_error(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "config.json"

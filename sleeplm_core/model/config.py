@@ -200,6 +200,30 @@ class ModelConfig:
         if self.text.kind == "clip" and self.text.width != self.decoder.width:
             raise ModelError(f"model config {self.name!r}: a CLIP text tower feeds the decoder, so "
                              "text width must equal decoder width")
+        self._validate_operating_points()
+
+    def _validate_operating_points(self) -> None:
+        """The tuned read-out is often edited by hand; a wrong value must fail on load,
+        not inside the first query."""
+        where = f"model config {self.name!r}"
+        numbers = {"dense_thresholds": self.dense_thresholds,
+                   "dense_min_durations": self.dense_min_durations,
+                   "dense_max_durations": self.dense_max_durations,
+                   **{f"dense_rivals[{p!r}]": r for p, r in _items(self.dense_rivals, where)}}
+        for key, table in numbers.items():
+            for phrase, value in _items(table, where, key):
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    raise ModelError(f"{where}: {key}[{phrase!r}] is {value!r}; write a number "
+                                     "(bench/alignment.py --tune-threshold writes these)")
+        if not all(0.0 <= t <= 1.0 for t in [self.dense_threshold, *self.dense_thresholds.values()]):
+            raise ModelError(f"{where}: dense thresholds are probabilities; keep them in 0-1")
+
+
+def _items(table: Any, where: str, key: str = "dense_rivals") -> list[tuple[str, Any]]:
+    """``table``'s (phrase, value) pairs; a ModelError when it is not a mapping."""
+    if not isinstance(table, dict):
+        raise ModelError(f"{where}: {key} is {table!r}; write an object of phrase: value")
+    return list(table.items())
 
 
 def _build(cls: type, values: dict[str, Any], where: str) -> Any:
