@@ -28,7 +28,7 @@ from app.chat.phenomena import PHENOMENA  # noqa: E402
 from sleeplm_core.captions.stage_event import EVENT_NAMES  # noqa: E402
 from sleeplm_core.heads.encoder import TextEncoder  # noqa: E402
 from sleeplm_core.heads.models import resolve_model  # noqa: E402
-from sleeplm_core.heads.grounding import Grounding  # noqa: E402
+from sleeplm_core.heads.grounding import Grounding, typed_rivals  # noqa: E402
 from sleeplm_core.index.search import Hit, nearest_captions, search_text  # noqa: E402
 from sleeplm_core.index.store import LibraryIndex  # noqa: E402
 
@@ -46,7 +46,9 @@ def main() -> None:
     parser.add_argument("--model", default=str(ROOT / "assets" / "models" / "sleeplm-mini"))
     args = parser.parse_args()
     library = LibraryIndex.load(args.index, use_gpu=False)
-    encode = TextEncoder(resolve_model(args.model).model)
+    model = resolve_model(args.model).model
+    encode = TextEncoder(model)
+    rivals = typed_rivals(getattr(model, "dense_rivals", {}))
     totals = [0, 0]
     print(f"{'phenomenon':18s} {'stage':6s} cosine  grounded   (of {K})")
     for phen in PHENOMENA:
@@ -55,7 +57,8 @@ def main() -> None:
         names = [EVENT_NAMES[t] for t in phen.event_types]
         for stages in ((), ("REM",) if phen.level == "respiratory" else ("N2",)):
             plain = search_text(library, phen.query, encode, K)
-            grounded = search_text(library, phen.query, encode, K, stated_facts(phen, stages))
+            grounded = search_text(library, phen.query, encode, K,
+                                   stated_facts(phen, stages, rivals))
             counts = [sum(holds(h, names, stages) for h in hits) for hits in (plain, grounded)]
             totals = [t + c for t, c in zip(totals, counts)]
             print(f"{phen.key:18s} {'/'.join(stages) or 'any':6s} {counts[0]:6d}  {counts[1]:8d}")

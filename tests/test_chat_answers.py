@@ -311,6 +311,17 @@ def test_library_examples_hold_the_event_in_the_stage_asked(demo) -> None:
     assert sum("sleep spindle" in h.meta["caption"] for h in spindles) >= 5
 
 
+def test_library_examples_of_an_apnea_type_are_of_that_type(demo) -> None:
+    """The library search carries the model's rival read-out: without it, "obstructive
+    apneas" returned central ones (5 of the top 10 in bench/library.py held an obstructive
+    apnea, 10 with it)."""
+    night, engine = demo
+    hits = Session(night).retrieve("obstructive apneas", engine).hits
+    assert len(hits) == 6
+    assert all("obstructive apnea" in h.meta["caption"] for h in hits), \
+        [h.meta["caption"][:90] for h in hits]
+
+
 def test_an_epoch_search_lists_library_captions_grounded_in_the_epoch(demo) -> None:
     """Signal -> caption: for 40 seeded epochs of the bundled night holding an apnea,
     hypopnea, desaturation or arousal, the first library caption listed must state the

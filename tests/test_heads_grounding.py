@@ -15,7 +15,7 @@ from sleeplm_core.errors import IndexError_
 from sleeplm_core.heads.encoder import TextEncoder
 from sleeplm_core.heads.grounding import (
     GROUNDED_TYPES, FactTable, Grounder, Grounding, StatedEvent, StatedFacts, facts_of_caption,
-    grounded_scores,
+    grounded_scores, stated_event, typed_rivals,
 )
 from sleeplm_core.heads.models import resolve_model
 from sleeplm_core.heads.night import EmbeddedNight
@@ -71,6 +71,28 @@ def test_an_event_without_times_or_unlisted_events_do_not_count_against_an_open_
     stage = g.stage_logp.copy()
     stage[2, STAGES.index("REM")] = np.log(0.9)
     assert np.argmax(Grounding(stage, g.events, 2.0).log_likelihood(StatedFacts(("REM",)))) == 2
+
+
+def test_a_rival_type_that_outranks_the_stated_one_takes_its_bins() -> None:
+    """Two apnea epochs read alike as "obstructive apnea" (0.6); the first reads "central
+    apnea" at 0.35, the second at 0.10. With the model's rival read-out (obstructive drops
+    a bin where central minus obstructive reaches -0.45) a search for obstructive apneas
+    prefers the second; for central apneas (rival at +0.30), the first."""
+    obstructive, central = (GROUNDED_TYPES.index(t) for t in ("obstructive_apnea", "central_apnea"))
+    events = np.full((2, len(GROUNDED_TYPES), BINS), 0.02, np.float16)
+    events[:, obstructive, 4:10] = 0.6
+    events[0, central, 4:10], events[1, central, 4:10] = 0.35, 0.10
+    g = Grounding(np.log(np.full((2, 5), 0.2, np.float32)), events, 2.0)
+    rivals = typed_rivals({"Obstructive apnea": {"central apnea": -0.45},
+                           "central apnea": {"obstructive apnea": 0.30}, "apnea": {"hypopnea": 0.1}})
+    assert rivals == {"obstructive_apnea": (("central_apnea", -0.45),),
+                      "central_apnea": (("obstructive_apnea", 0.30),)}
+    plain = g.log_likelihood(StatedFacts((), (StatedEvent(("obstructive_apnea",)),)))
+    assert plain[0] == pytest.approx(plain[1])
+    assert best(g, StatedFacts((), (stated_event(("obstructive_apnea",), rivals),))) == 1
+    assert best(g, StatedFacts((), (stated_event(("central_apnea",), rivals),))) == 0
+    # a family of types has no single rival, and a whole caption is scored as before
+    assert stated_event(("obstructive_apnea", "central_apnea"), rivals).rivals == ()
 
 
 def test_groundings_of_different_bin_widths_are_not_joined() -> None:

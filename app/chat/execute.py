@@ -8,7 +8,7 @@ events of a known phenomenon lead; the model's localization follows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -24,7 +24,7 @@ from app.chat.results import (Classification, Comparison, Context, Description, 
                               Summary, View)
 from app.engine import Engine
 from app.night import LoadedNight
-from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedEvent, StatedFacts
+from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedFacts, stated_event
 from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
 from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrate, find_regions,
                                          localize)
@@ -649,7 +649,8 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
     phen = phenomenon(q.phenomenon)
     if q.scope.time is None and (phen is not None or q.target):
         text, what = (phen.query, phen.title.lower()) if phen else (q.target, q.target)
-        facts = stated_facts(phen, q.scope.stages)
+        facts = stated_facts(phen, q.scope.stages,
+                             engine.grounder.rivals if engine.grounder is not None else {})
         where = f" in {' or '.join(q.scope.stages)}" if facts and q.scope.stages else ""
         return Retrieval(f"“{what}”{where}", search_text(engine.library, text, engine.text, k,
                                                          facts))
@@ -665,11 +666,13 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
     return Retrieval(f"epoch {i}", hits, captions=captions, grounded=grounded)
 
 
-def stated_facts(phen: Phenomenon | None, stages: tuple[str, ...]) -> StatedFacts | None:
+def stated_facts(phen: Phenomenon | None, stages: tuple[str, ...],
+                 rivals: Mapping[str, tuple[tuple[str, float], ...]] | None = None) -> StatedFacts | None:
     """What a library search can check in each epoch: the stages asked for and the
-    phenomenon's event types that the model reads per time bin (None: neither)."""
+    phenomenon's event types that the model reads per time bin, with the model's rival
+    read-out by type (``Grounder.rivals``; None: neither)."""
     types = tuple(t for t in phen.event_types if t in GROUNDED_TYPES) if phen else ()
-    facts = StatedFacts(stages, (StatedEvent(types),) if types else ())
+    facts = StatedFacts(stages, (stated_event(types, rivals or {}),) if types else ())
     return None if facts.empty else facts
 
 

@@ -15,6 +15,11 @@ facts are under these readings:
   the other bins of the night's event types should not (log (1 - p));
 * an event without times: its best bin should read it (log max p).
 
+A stated event may carry the model's rival read-out (``ModelConfig.dense_rivals``): a
+bin where a sibling type's chance beats the event's own by the tuned margin reads as
+not holding it, as in localization, so that a search for central apneas does not
+return obstructive ones (an apnea of any type lifts every apnea phrase's chance).
+
 The total is added to the cosine times :data:`COSINE_WEIGHT`, so epochs that state
 nothing apart are still ordered by the embedding. :func:`facts_of_caption` reads a
 stage_event caption (the library's own, or one the model generated);
@@ -23,8 +28,8 @@ stage_event caption (the library's own, or one the model generated);
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -62,11 +67,15 @@ class StatedEvent:
         types: event types that count (any of them; e.g. the three apnea kinds).
         start: onset in seconds from the epoch start, None when the query gives no time.
         end: offset in seconds from the epoch start (None with ``start``).
+        rivals: (event type, margin) pairs: a bin holds this event only where that
+            type's chance minus the event's own stays below the margin (the model's
+            rival read-out; applied when the query is not a whole caption).
     """
 
     types: tuple[str, ...]
     start: float | None = None
     end: float | None = None
+    rivals: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,12 +163,21 @@ class Grounding:
             rows = [GROUNDED_TYPES.index(t) for t in event.types if t in GROUNDED_TYPES]
             if not rows:
                 continue
-            best = np.log(self._p(slice(None), rows)).max(axis=1)   # any of the types, per bin
+            p = self._p(slice(None), rows).max(axis=1)   # any of the types, per bin
+            best = np.log(np.where(self._outranked(p, event.rivals), _FLOOR, p))
             if event.start is None:
                 total += best.max(axis=1)
             else:
                 total += best[:, event_bins(event.start, event.end, bins, self.bin_sec)].mean(axis=1)
         return total
+
+    def _outranked(self, own: np.ndarray, rivals: Sequence[tuple[str, float]]) -> np.ndarray:
+        """bool (n, bins): where a rival type's chance minus ``own`` reaches its margin."""
+        out = np.zeros(own.shape, dtype=bool)
+        for rival, margin in rivals:
+            if rival in GROUNDED_TYPES:
+                out |= self._p(slice(None), GROUNDED_TYPES.index(rival)) - own >= margin
+        return out
 
     def caption_log_likelihood(self, table: FactTable) -> np.ndarray:
         """float64 (n, m): log-likelihood of each of ``table``'s complete facts under each
@@ -170,6 +188,26 @@ class Grounding:
         events = flat @ table.target.reshape(len(table.stage), -1).T.astype(np.float64)
         stage = np.where(table.stage >= 0, self.stage_logp[:, np.maximum(table.stage, 0)], 0.0)
         return stage + self._nothing[:, None] + events
+
+
+def typed_rivals(phrase_rivals: Mapping[str, Mapping[str, float]]) -> dict[str, tuple[tuple[str, float], ...]]:
+    """A model's rivals (``dense_rivals``, keyed by phrase) keyed by the event types the
+    grounding reads, e.g. {"obstructive apnea": {"central apnea": -0.45}} ->
+    {"obstructive_apnea": (("central_apnea", -0.45),)}; phrases that name no type are left out."""
+    by_name = {EVENT_NAMES[t].lower(): t for t in GROUNDED_TYPES}
+    out: dict[str, tuple[tuple[str, float], ...]] = {}
+    for phrase, rivals in phrase_rivals.items():
+        pairs = tuple((by_name[r.lower()], float(m)) for r, m in rivals.items()
+                      if r.lower() in by_name)
+        if phrase.lower() in by_name and pairs:
+            out[by_name[phrase.lower()]] = pairs
+    return out
+
+
+def stated_event(types: tuple[str, ...],
+                 rivals: Mapping[str, tuple[tuple[str, float], ...]]) -> StatedEvent:
+    """An untimed stated event of ``types``, with the rivals of a single type."""
+    return StatedEvent(types, rivals=rivals.get(types[0], ()) if len(types) == 1 else ())
 
 
 def event_bins(start: float, end: float, bins: int, bin_sec: float) -> np.ndarray:
@@ -226,6 +264,8 @@ class Grounder:
         scale: the model's logit scale (zero-shot temperature).
         probability: the model's dense calibration (cosine -> chance).
         bin_sec: the model's dense bin width in seconds.
+        rivals: the model's rival read-out by event type (:func:`typed_rivals`), for
+            the events a search states (:func:`stated_event`).
     """
 
     stage_prototypes: np.ndarray
@@ -233,6 +273,7 @@ class Grounder:
     scale: float
     probability: Probability
     bin_sec: float
+    rivals: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
     @classmethod
     def for_model(cls, model, scale: float, encode_text: EncodeText) -> Grounder | None:
@@ -241,7 +282,8 @@ class Grounder:
             return None
         prototypes = ZeroShotClassifier(scale=scale).prototypes(encode_text)
         events = encode_text([EVENT_NAMES[t] for t in GROUNDED_TYPES])
-        return cls(prototypes, events, scale, model.dense_probability, float(model.dense_seconds))
+        return cls(prototypes, events, scale, model.dense_probability, float(model.dense_seconds),
+                   typed_rivals(getattr(model, "dense_rivals", {})))
 
     def read(self, vectors: np.ndarray, dense: np.ndarray) -> Grounding:
         """The grounding of epochs from their embeddings (n, dim) and dense bin

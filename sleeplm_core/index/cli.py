@@ -12,7 +12,7 @@ from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.captions.night import caption_night
 from sleeplm_core.errors import SleepLMError
 from sleeplm_core.heads.encoder import TextEncoder
-from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedEvent, StatedFacts
+from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedFacts, stated_event, typed_rivals
 from sleeplm_core.heads.models import DEFAULT_MODEL, LoadedModel, resolve_model
 from sleeplm_core.index.build import (CaptionBatch, Rank, ShardInput, SourceLabel,
                                       build_library)
@@ -97,8 +97,10 @@ def _parse_epoch(spec: str) -> tuple[Path, int]:
     return Path(path), int(idx)
 
 
-def _stated(args: argparse.Namespace, library: LibraryIndex) -> StatedFacts | None:
-    """The facts --stage and --event state (None without them: a caption states its own)."""
+def _stated(args: argparse.Namespace, library: LibraryIndex,
+            rivals: dict[str, tuple[tuple[str, float], ...]]) -> StatedFacts | None:
+    """The facts --stage and --event state (None without them: a caption states its own),
+    each event with the model's rival read-out (:func:`typed_rivals`)."""
     if not args.stage and not args.event:
         return None
     if not args.text:
@@ -106,7 +108,7 @@ def _stated(args: argparse.Namespace, library: LibraryIndex) -> StatedFacts | No
     if library.grounding is None:
         raise SleepLMError(f"--stage and --event need a library built by a dense-token model; "
                            f"{args.index} has no grounding.npz: rebuild it with such a model")
-    return StatedFacts(tuple(args.stage), tuple(StatedEvent((e,)) for e in args.event))
+    return StatedFacts(tuple(args.stage), tuple(stated_event((e,), rivals) for e in args.event))
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -114,7 +116,7 @@ def _search(args: argparse.Namespace) -> int:
     library = LibraryIndex.load(folder)
     loaded = resolve_model(args.model)
     library.require_model(loaded.fingerprint, folder, args.model)
-    facts = _stated(args, library)
+    facts = _stated(args, library, typed_rivals(getattr(loaded.model, "dense_rivals", {})))
     if args.text:
         for hit in search_text(library, args.text, TextEncoder(loaded.model), args.k, facts):
             print(hit.line())
