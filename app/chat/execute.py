@@ -314,6 +314,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
                      if q.rank in _RANK_KEYS else -r.score)[:k]
     result.model = [_region_item(night, r, name, score_name) for r in regions]
     result.weak, result.track, result.track_label = weak, track, text
+    result.rivals = tuple(night.embedded.rivals_for(text))
     result.search = search
     return result
 

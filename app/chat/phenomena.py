@@ -109,7 +109,10 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "and a drop in oxygen saturation.",
         "Obstructive apnea: airflow absent with continued thoracic and abdominal effort.",
         "respiratory", ("obstructive_apnea",),
-        r"obstructive (?:sleep )?apn(?:o)?eas?|obstructive (?:events?|breathing events?)|\boas?\b",
+        r"obstructive (?:sleep )?apn(?:o)?eas?|obstructive (?:events?|breathing events?)|\boas?\b"
+        r"|(?:breathing|airflow|breath) (?:stops?|stopped|pauses?|paused|ceased) (?:with|despite|while)"
+        r" (?:continued |ongoing |the |breathing |respiratory )*effort"
+        r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) obstructive",
         ("obstructive apnea", "airway closed", "blocked airway", "choking while breathing effort continues")),
     Phenomenon(
         "central_apnea", "Central apnea",
@@ -118,7 +121,10 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "time. Central apneas are common after arousals and at high altitude, and in clusters "
         "they suggest heart failure or opioid use.",
         "Central apnea: airflow and respiratory effort both absent.",
-        "respiratory", ("central_apnea",), r"central apn(?:o)?eas?",
+        "respiratory", ("central_apnea",),
+        r"central apn(?:o)?eas?|(?:breathing|airflow|breath) (?:stops?|stopped|pauses?|paused|ceased)"
+        r" (?:without|with no) (?:any )?(?:breathing |respiratory )?effort"
+        r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) central",
         ("central apnea", "no breathing effort", "brain forgot to breathe")),
     Phenomenon(
         "respiratory_event", "Respiratory event",

@@ -207,7 +207,8 @@ def _model_text(night: LoadedNight, r: EventList) -> str:
                                      EPOCH_DEFAULTS.min_duration)
     dense = cfg.calibration == "probability"
     if r.weak:
-        rule = (f"no moment reaches the model's event probability of {cfg.threshold:.2f}"
+        rivals = "".join(f" without reading more as {rival}" for rival in r.rivals)
+        rule = (f"no moment reaches the model's event probability of {cfg.threshold:.2f}{rivals}"
                 if dense else f"no stretch of {cfg.min_duration:.0f} s or more reaches z ≥ "
                               f"{cfg.threshold:.0f}")
         tail = f" are weak ({rule}); the strongest (orange):"

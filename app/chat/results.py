@@ -81,6 +81,8 @@ class EventList:
         blind: caption level whose channels are all missing, "" when present.
         track: per-epoch calibrated model score, for the overview; None without search.
         track_label: the text the model searched for.
+        rivals: phrases that took the model's moments where they read more strongly
+            (its rival read-out for ``track_label``, e.g. "obstructive apnea").
         how_many: the user asked for a count.
         order: how ``scored`` is ordered ("longest", "earliest", ...).
         unscored: why these events could not be scored on this night (the machine
@@ -101,6 +103,7 @@ class EventList:
     blind: str = ""
     track: np.ndarray | None = None
     track_label: str = ""
+    rivals: tuple[str, ...] = ()
     how_many: bool = False
     order: str = "longest"
     unscored: str = ""
