@@ -13,11 +13,12 @@ from app.chat.timespan import NightClock, TimeSpan, parse_time, resolve
 from app.chat.understand import understand
 from app.timeexpr import format_clock
 
-(TIM, AMT, SUM, NOR, SHO, NAV, EXP, LOC, THR, MEA, CLA, CMP, DES, SIM, HLP, OFF, MED, UNK) = (
+(TIM, AMT, SUM, NOR, SHO, NAV, EXP, LOC, THR, MEA, CLA, CMP, DES, SIM, HLP, OFF, MED, UNK,
+ REC) = (
     Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Intent.SUMMARY, Intent.NORMAL, Intent.SHOW,
     Intent.NAVIGATE, Intent.EXPLAIN, Intent.LOCATE, Intent.THRESHOLD, Intent.MEASURE,
     Intent.CLASSIFY, Intent.COMPARE, Intent.DESCRIBE, Intent.SIMILAR, Intent.HELP,
-    Intent.OFF_TOPIC, Intent.MEDICAL, Intent.UNKNOWN)
+    Intent.OFF_TOPIC, Intent.MEDICAL, Intent.UNKNOWN, Intent.RECORDING)
 
 # (question, intent, expected slots: only the keys given are checked)
 TECHNICIAN: list[tuple[str, Intent, dict]] = [
@@ -47,6 +48,37 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("where are the respiratory events", LOC, {"phenomenon": "respiratory_event"}),
     ("which stage had the most arousals", LOC, {"phenomenon": "arousal"}),
     ("how much time was spent in each stage?", SUM, {}),
+    # The recording itself: channels, who scored it, signal quality.
+    ("which channels are in this file?", REC, {"topic": "channels"}),
+    ("what signals were recorded?", REC, {"topic": "channels"}),
+    ("what's the sampling rate of the EEG?", REC, {"topic": "channels"}),
+    ("is there an ECG channel?", REC, {"topic": "channels"}),
+    ("is this night scored?", REC, {"topic": "scoring"}),
+    ("who scored this study?", REC, {"topic": "scoring"}),
+    ("how confident are you in the staging?", REC, {"topic": "scoring"}),
+    ("which epochs is the machine least sure about?", REC, {"topic": "scoring"}),
+    ("was there any artifact or bad signal?", REC, {"topic": "quality"}),
+    ("any flat lines on the SpO2?", REC, {"topic": "quality"}),
+    # Hypnogram structure and rates.
+    ("how many sleep cycles were there?", TIM, {"stage_event": "cycles"}),
+    ("describe the NREM-REM cycles", TIM, {"stage_event": "cycles"}),
+    ("when was the longest REM period?", TIM, {"stages": ("REM",), "rank": "longest"}),
+    ("how many spindles per minute in N2?", LOC, {"phenomenon": "spindle", "per": "minute",
+                                                  "stages": ("N2",)}),
+    ("what's the spindle density?", LOC, {"phenomenon": "spindle", "per": "minute"}),
+    ("what is the arousal index?", LOC, {"phenomenon": "arousal", "per": "hour"}),
+    ("arousals per hour in REM", LOC, {"phenomenon": "arousal", "per": "hour",
+                                       "stages": ("REM",)}),
+    ("show me 3:15 to 3:45", NAV, {"time": ("clock", 11700.0, 13500.0)}),
+    ("how much N3 in the first cycle?", AMT, {"stages": ("N3",), "time": ("cycle", 0.0, None)}),
+    ("spindles in the last sleep cycle", LOC, {"phenomenon": "spindle",
+                                               "time": ("cycle", -1.0, None)}),
+    ("zoom to the second cycle", NAV, {"time": ("cycle", 1.0, None)}),
+    # Why an epoch has its stage.
+    ("why do you say it was N3 at 1am?", CLA, {"stage_event": "why", "stages": ("N3",),
+                                               "time": ("clock", 3600.0, None)}),
+    ("why is epoch 300 scored N2?", CLA, {"stage_event": "why", "stages": ("N2",)}),
+    ("what makes this epoch REM?", CLA, {"stage_event": "why", "stages": ("REM",)}),
     # Whole-night statistics asked by name: the summary, that number first.
     ("How long did the patient actually sleep?", SUM, {"stat": "tst"}),
     ("what was the TST", SUM, {"stat": "tst"}),

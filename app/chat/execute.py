@@ -8,6 +8,7 @@ events of a known phenomenon lead; the model's localization follows.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -16,14 +17,18 @@ import pandas as pd
 
 from app.chat import norms
 from app.chat.phenomena import Phenomenon, phenomenon
-from app.chat.plan import Plan, Where, resolve_scope
+from app.chat.evidence import stage_evidence
+from app.chat.plan import Plan, Where, resolve_scope, scope_text
 from app.chat.query import Condition, Intent, Query, Ref, Scope
-from app.chat.results import (Classification, Comparison, Context, Description, EventList,
-                              Explanation, Item, Message, Navigation, NormCheck, Result,
+from app.chat.recording import recording_facts
+from app.chat.results import (Classification, Comparison, Context, CycleList, Description,
+                              EventList, Explanation, Item, Message, Navigation, NormCheck, Result,
                               Retrieval, SignalRuns, SignalStats, StageAmount, StagePeriods,
                               Summary, View)
 from app.engine import Engine
 from app.night import LoadedNight
+from sleeplm_core.features.brain import SPINDLE_BAND_HZ, burst_frequency
+from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedFacts, stated_event
 from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
 from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrate, find_regions,
@@ -31,6 +36,7 @@ from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrat
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.search import nearest_captions, search_text, search_vectors
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
+from sleeplm_core.scoring.channels import eeg_labels
 from sleeplm_core.scoring.desaturation import desaturation_depth
 
 DEFAULT_REGIONS = 5
@@ -190,9 +196,27 @@ def signal_stats(plan: Plan, night: LoadedNight, signal: str) -> SignalStats | M
 
 
 # -- events and the model -------------------------------------------------------------------
+MICRO_EVENTS = frozenset({"spindle", "k_complex", "slow_wave", "rapid_eye_movement"})
+"""Event types a clinical scoring rarely marks (AASM scores stages and arousals, not these)."""
+
+
+def events_for(night: LoadedNight, types: tuple[str, ...]) -> tuple[list[Event], str]:
+    """The events a question about ``types`` rests on, with their source.
+
+    The night's scoring (:meth:`LoadedNight.scored_events`), except that a human scoring
+    without a single micro-event of ``types`` is silent on them rather than a finding of
+    none: the machine scoring's are used then, under its own label."""
+    events, source = night.scored_events()
+    if (source == "scored" and set(types) <= MICRO_EVENTS and night.machine is not None
+            and not any(e.type in types for e in events)
+            and any(e.type in types for e in night.machine.events)):
+        return list(night.machine.events), night.machine.events_label()
+    return events, source
+
+
 def _event_items(night: LoadedNight, types: tuple[str, ...], where: Where,
                  min_duration: float | None) -> tuple[list[Item], str]:
-    events, source = night.scored_events()
+    events, source = events_for(night, types)
     items = [_event_item(night, e, source) for e in events
              if e.type in types and where.contains(night, e.onset)
              and (min_duration is None or e.duration >= min_duration)]
@@ -296,14 +320,18 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
         if measured is None:
             return Message("no_signal", "SpO2")
         scored = [i for i in measured if i.value is not None and i.value >= q.min_depth]
+    freq_on = ""
+    if phen is not None and phen.key == "spindle":
+        scored, freq_on = with_frequencies(night, scored)
     scored, order = rank_items(scored, q.rank)
     name = phen.title.lower() if phen else f"“{q.target}”"
     result = EventList(name, plan.where.text, scored, k, source, how_many=q.how_many, order=order,
                        blind=_blind(night, phen.level if phen else None),
                        unscored=unscored_reason(night, phen.event_types if phen else ()),
                        min_depth=q.min_depth, tst_h=night.summary().tst_min / 60
-                       if not plan.where.text else None)
-    if (q.how_many and scored) or result.blind or result.unscored:
+                       if not plan.where.text else None, per=q.per,
+                       sleep_min=_sleep_minutes(night, plan.where), frequency_on=freq_on)
+    if ((q.how_many or q.per) and scored) or result.blind or result.unscored:
         # A count is answered from the scoring; on a night where the events could not be
         # scored the model's similarity matches would read as findings, so none are shown.
         return result
@@ -317,6 +345,25 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
     result.rivals = tuple(night.embedded.rivals_for(text))
     result.search = search
     return result
+
+
+def with_frequencies(night: LoadedNight, items: list[Item]) -> tuple[list[Item], str]:
+    """Spindle items with their frequency (``value``, Hz, :func:`burst_frequency`) on the night's preferred EEG
+    (the machine scoring's choice, :data:`~sleeplm_core.scoring.channels.EEG_PREFERENCE`),
+    and that channel's label; unchanged and "" without an EEG fast enough."""
+    rec = night.recording
+    labels = [lb for lb in eeg_labels(rec) if rec.signals[lb].sfreq > 2 * SPINDLE_BAND_HZ[1]]
+    if not labels:
+        return items, ""
+    sig = rec.signals[labels[0]]
+    return [replace(i, value=f, unit="Hz") if (f := burst_frequency(sig, i.start, i.end))
+            is not None else i for i in items], sig.label
+
+
+def _sleep_minutes(night: LoadedNight, where: Where) -> float:
+    """Minutes of sleep epochs (N1-REM) inside a scope."""
+    stages, _ = night.stages()
+    return float(np.sum(where.mask & np.isin(stages, _SLEEP))) * EPOCH_SEC / 60
 
 
 def _model_query(night: LoadedNight, phen: Phenomenon) -> str:
@@ -353,6 +400,8 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     stages, source = night.stages()
     starts = night.epochs.starts
     event = q.stage_event or "periods"
+    if event == "periods" and q.rank in ("longest", "shortest"):
+        event = "longest"  # "when was the longest REM period?"
     wanted = q.scope.stages or (("REM",) if event == "latency" else ("W",) if event ==
                                 "awakenings" else ())
     sleep = np.flatnonzero(np.isin(stages, _SLEEP))
@@ -403,6 +452,23 @@ def _merge_runs(runs: list[Item], gap: float) -> list[Item]:
     return merged
 
 
+def cycles(plan: Plan, night: LoadedNight) -> CycleList:
+    """The NREM-REM cycles of the night's hypnogram (:mod:`sleeplm_core.heads.cycles`)."""
+    stages, source = night.stages()
+    found = sleep_cycles(stages)
+    starts = night.epochs.starts
+
+    def at(i: int) -> float:
+        return float(starts[i]) if i < len(starts) else float(starts[-1]) + EPOCH_SEC
+
+    items = [Item(at(c.start), at(c.end), f"cycle {n}" + ("" if c.complete else " (no REM)"),
+                  source, stage_name(int(stages[c.start]))) for n, c in enumerate(found.cycles, 1)]
+    lo, hi = found.episode
+    return CycleList(items, [c.stage_min for c in found.cycles],
+                     [at(c.rem_start) if c.rem_start is not None else None for c in found.cycles],
+                     (at(lo), at(hi)) if hi > lo else (0.0, 0.0), found.other_sleep_min, source)
+
+
 def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:
     q = plan.query
     stages, source = night.stages()
@@ -415,7 +481,7 @@ def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:
     return StageAmount(tuple(wanted), n * EPOCH_SEC / 60, 100 * n / sleep_n if sleep_n else 0.0,
                        100 * n / scope_n if scope_n else 0.0, sleep_n * EPOCH_SEC / 60,
                        scope_n * EPOCH_SEC / 60, _stage_runs(night, codes, mask, source), source,
-                       q.scope.time.text.strip() if q.scope.time else "")
+                       scope_text(Scope((), q.scope.time)))
 
 
 # -- explain, navigate, context --------------------------------------------------------------
@@ -477,6 +543,28 @@ def navigate(night: LoadedNight, epoch: int, note: str = "", window: float | Non
     return Navigation(epoch, start, stage_name(int(stages[epoch])), near, source, note, window)
 
 
+MAX_VIEW_SEC = 600.0
+"""Widest epoch viewer the chat opens (the UI's widest window), seconds."""
+
+
+def span_view(night: LoadedNight, start: float, end: float) -> Navigation:
+    """A time range: the viewer on its middle (at most :data:`MAX_VIEW_SEC` wide), with the
+    stages and scored events inside it."""
+    starts = night.epochs.starts
+    inside = (starts + EPOCH_SEC > start) & (starts < end)
+    stages, source = night.stages()
+    minutes = {stage_name(int(c)): float(n) * EPOCH_SEC / 60
+               for c, n in zip(*np.unique(stages[inside], return_counts=True))}
+    events, ev_source = night.scored_events()
+    inner = [e for e in events if start <= e.onset < end]
+    counts = dict(sorted(Counter(e.type.replace("_", " ") for e in inner).items(),
+                         key=lambda kv: -kv[1]))
+    middle = night.epoch_at((start + end) / 2)
+    return Navigation(middle, float(starts[middle]), stage_name(int(stages[middle])), [],
+                      source, window=min(end - start, MAX_VIEW_SEC), span=(start, end),
+                      stage_minutes=minutes, event_counts=counts)
+
+
 def context(night: LoadedNight, item: Item, before: bool, around: bool = True) -> Context:
     """What happened next to an item (``around``: the minute before or after it), or
     during the item itself."""
@@ -524,7 +612,8 @@ def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
     q = plan.query
     stages, source = night.stages()
     if q.scope.time is not None and q.scope.time.kind not in ("current",) and (
-            q.scope.time.end is not None or q.scope.time.kind in ("after", "before", "fraction")):
+            q.scope.time.end is not None or q.scope.time.kind in ("after", "before", "fraction",
+                                                                   "cycle")):
         idx = np.flatnonzero(plan.where.mask)
     else:
         idx = np.array([night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current])
@@ -688,8 +777,15 @@ def view(night: LoadedNight, name: str) -> View:
 
 
 def summary(night: LoadedNight, stat: str | None) -> Summary:
+    stages, _ = night.stages()
+    found = sleep_cycles(stages)
+    lo, hi = found.episode
+    starts = night.epochs.starts
+    episode = (float(starts[lo]), float(starts[hi - 1]) + EPOCH_SEC) if hi > lo else (0.0, 0.0)
     return Summary(night.summary(), stat, night.scored_events()[1], index_gaps(night),
-                   odi_by_depth(night) if stat == "odi" else {})
+                   odi_by_depth(night) if stat == "odi" else {}, episode,
+                   (night.recording.duration - (episode[1] - episode[0])) / 60,
+                   found.other_sleep_min)
 
 
 ODI_DEPTHS = (3.0, 4.0)
@@ -729,6 +825,9 @@ def _measure(plan: Plan, night: LoadedNight) -> SignalStats | Message:
 
 def _navigate(plan: Plan, night: LoadedNight) -> Navigation | Message:
     q = plan.query
+    lo, hi = plan.where.span
+    if q.scope.time is not None and q.ref != Ref.FOCUS and hi - lo > EPOCH_SEC:
+        return span_view(night, lo, hi)
     if q.scope.time is not None:
         # A focus on one result zooms the viewer onto it; a time only moves there.
         return navigate(night, night.epoch_at(plan.where.span[0]), q.note,
@@ -778,10 +877,13 @@ _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,
     Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),
     Intent.MEASURE: lambda p, n, e: _measure(p, n),
-    Intent.STAGE_TIMING: lambda p, n, e: stage_timing(p, n),
+    Intent.STAGE_TIMING: lambda p, n, e: cycles(p, n) if p.query.stage_event == "cycles"
+    else stage_timing(p, n),
+    Intent.RECORDING: lambda p, n, e: recording_facts(p, n),
     Intent.STAGE_AMOUNT: lambda p, n, e: stage_amount(p, n),
     Intent.EXPLAIN: explain,
-    Intent.CLASSIFY: classify,
+    Intent.CLASSIFY: lambda p, n, e: stage_evidence(p, n) if p.query.stage_event == "why"
+    else classify(p, n, e),
     Intent.COMPARE: lambda p, n, e: compare(p, n),
     Intent.DESCRIBE: lambda p, n, e: _context(p, n) if p.query.ref in (Ref.CONTEXT, Ref.ITEM)
     else describe(p, n, e),

@@ -79,7 +79,8 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "fill at least a fifth of an epoch the epoch is scored N3, deep sleep. They are largest "
         "early in the night and shrink with age.",
         "EEG dominated by high-amplitude delta slow waves, deep N3 sleep.",
-        "brain", (), r"slow[- ]waves?|delta(?: waves?| activity| power)?|slow[- ]wave activity",
+        "brain", ("slow_wave",),
+        r"slow[- ]waves?|delta(?: waves?| activity| power)?|slow[- ]wave activity",
         ("slow waves", "delta waves", "high amplitude slow waves", "slow wave sleep waves"),
         best_feature=("brain.eeg.", ".delta [%]"), best_stage="N3"),
     Phenomenon(
@@ -98,7 +99,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "with low chin muscle tone and a low-amplitude mixed-frequency EEG they define REM sleep, "
         "the stage of vivid dreaming.",
         "REM sleep with rapid eye movements on the EOG and low chin muscle tone.",
-        "brain", (), r"rapid eye movements?|eye movements?|\brems\b",
+        "brain", ("rapid_eye_movement",), r"rapid eye movements?|eye movements?|\brems\b",
         ("rapid eye movements", "eye movements", "eyes darting", "saccades in REM"),
         best_feature=("brain.eog.", ".rapid [%]"), best_stage="REM"),
     Phenomenon(

@@ -16,6 +16,7 @@ from app.chat.timespan import NightClock, TimeSpan, resolve
 from app.night import LoadedNight
 from app.timeexpr import format_clock
 from sleeplm_core.errors import SleepLMError
+from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 
@@ -61,8 +62,24 @@ def night_clock(night: LoadedNight, current: int) -> NightClock:
                       current)
 
 
+def cycle_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
+    """Seconds of an NREM-REM cycle (:mod:`sleeplm_core.heads.cycles`); one the night does not
+    have is refused, naming how many it has."""
+    cycles = sleep_cycles(night.stages()[0]).cycles
+    index = int(time.start)
+    if not -len(cycles) <= index < len(cycles):
+        raise ChatError(f"this night has {len(cycles)} NREM-REM cycle{'s' * (len(cycles) != 1)}, "
+                        f"so there is no “{time.text.strip()}”; ask about cycles 1-{len(cycles)}"
+                        if cycles else "this night has no NREM-REM cycle to look in; ask about "
+                        "a time instead")
+    c, starts = cycles[index], night.epochs.starts
+    return float(starts[c.start]), float(starts[c.end - 1]) + EPOCH_SEC
+
+
 def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, float]:
     """Seconds of a time span; a span outside the night is refused naming the night's span."""
+    if time.kind == "cycle":
+        return cycle_span(time, night)
     start, end = resolve(time, night_clock(night, current))
     last = night.recording.duration
     if start >= last or end <= start or (time.kind == "epoch" and time.start >= night.n_epochs):

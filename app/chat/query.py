@@ -29,6 +29,7 @@ class Intent(str, Enum):
     COMPARE = "compare"
     DESCRIBE = "describe"
     SIMILAR = "similar"
+    RECORDING = "recording"
 
 
 class Ref(str, Enum):
@@ -106,6 +107,10 @@ class Query:
             "unmeasured" for a thing the app cannot measure (snoring, seizures).
         by_rule: the intent came from an unmistakable wording, not from the semantic layer
             or from the slots alone.
+        per: a rate asked for ("spindles per minute", "arousal index"): "minute" or "hour"
+            of sleep in the scope, None for none.
+        topic: for a question about the recording itself: "channels", "scoring" (who
+            scored it, and how sure the machine staging is) or "quality".
     """
 
     intent: Intent
@@ -135,3 +140,5 @@ class Query:
     semantic: tuple[str, float] | None = None
     note: str = ""
     by_rule: bool = False
+    per: str | None = None
+    topic: str | None = None

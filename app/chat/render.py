@@ -8,6 +8,7 @@ said plainly ("human-scored", "machine-scored (YASA, ...)").
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from dataclasses import dataclass, field
 from functools import singledispatch
 
@@ -15,26 +16,32 @@ import numpy as np
 
 from app.chat.execute import FOCUS_WINDOW_SEC
 from app.chat.plan import clock
-from app.chat.results import (Classification, Comparison, Context, Description, EventList,
-                              Explanation, Item, Message, Navigation, NormCheck, Retrieval,
-                              SignalRuns, SignalStats, StageAmount, StagePeriods, Summary, View)
+from app.chat.recording import UNSURE_BELOW
+from app.chat.results import (Classification, Comparison, Context, CycleList, Description,
+                              EventList, Explanation, Item, Message, Navigation, NormCheck,
+                              RecordingFacts, Retrieval, SignalRuns, SignalStats, StageAmount,
+                              StageEvidence, StagePeriods, Summary, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
 from sleeplm_core.index.search import Hit
+from sleeplm_core.io.recording import STAGES
 
 CAPABILITIES = (
     "I answer questions about the loaded night, with times and measured numbers:\n"
     "- **stage timing**: *when did they fall asleep?*, *when does REM first start?*, "
-    "*REM latency?*, *final awakening?*\n"
+    "*REM latency?*, *final awakening?*, *how many sleep cycles?*\n"
     "- **stage amounts**: *how long in REM?*, *what fraction of the night was N3?*\n"
     "- **find events**: *where are the longest apneas?*, *spindles in N2 between 1 and 2 am*, "
-    "*how many hypopneas?*\n"
+    "*how many hypopneas?*, *spindle density in N2*, *arousal index*\n"
     "- **signal thresholds**: *any desaturations below 90% after 3am?*, *find tachycardia*, "
     "*breathing rate above 20*\n"
     "- **measure**: *between 2 and 3 am, how stable was the heart rate?*\n"
     "- **explain**: *what is a K-complex? show me one*\n"
-    "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *next one*, *go back*\n"
+    "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *show 3:15 to 3:45*, *next one*, "
+    "*go back*\n"
+    "- **the recording**: *which channels are in this file?*, *how confident is the staging?*, "
+    "*any bad signals?*\n"
     "- **classify**: *what stage is epoch 120?*, *classify this epoch as wake, drowsy or asleep*\n"
     "- **compare**: *compare EEG in N1 and N3*, *heart rate in REM vs N3*\n"
     "- **is this normal?** against published age norms; **summarize the night**; "
@@ -175,7 +182,10 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         parts.append(head + "\n" + "\n".join(
             f"- {_span(night, i)} ({seconds(i.duration)}, {i.label}"
             + (f", drop {i.value:.1f} % from baseline" if i.unit == "%" and i.value is not None
-               else "") + f", stage {i.stage})" for i in shown) + f"\n\nBy stage: {by_stage}.")
+               else "") + (f", {i.value:.1f} Hz" if i.unit == "Hz" else "")
+            + f", stage {i.stage})" for i in shown) + f"\n\nBy stage: {by_stage}.")
+        if r.frequency_on and (freq := _frequency(r)):
+            parts.append(freq)
     elif r.unscored:
         parts.append(f"**{r.name.capitalize()} events were not scored on this night**, so I cannot "
                      f"list or count them: the machine scoring skipped them ({r.unscored}).")
@@ -185,6 +195,8 @@ def _(r: EventList, night: LoadedNight) -> Answer:
     if r.scored and r.min_depth is not None and r.tst_h:
         parts.append(f"That is **{len(r.scored) / r.tst_h:.1f} per hour** of total sleep "
                      f"(ODI {r.min_depth:g} %).")
+    if r.per and r.events_source != "none" and not r.unscored:
+        parts.append(_rate(r))
     if r.model or r.track is not None:
         parts.append(_model_text(night, r))
     if r.blind:
@@ -193,6 +205,25 @@ def _(r: EventList, night: LoadedNight) -> Answer:
     shown = r.scored[:r.shown] + r.model
     return _answer(night, "\n\n".join(parts), r.scored or r.model, shown, track=r.track,
                    track_label=r.track_label)
+
+
+def _frequency(r: EventList) -> str:
+    freqs = np.array([i.value for i in r.scored if i.unit == "Hz"])
+    if not len(freqs):
+        return ""
+    slow = int(np.sum(freqs < 12.0))
+    return (f"Frequency on {r.frequency_on} (median instantaneous frequency in 11-16 Hz): mean **{freqs.mean():.1f} Hz** (SD "
+            f"{freqs.std():.1f}, {freqs.min():.1f}-{freqs.max():.1f}); {slow} of {len(freqs)} "
+            f"are slow spindles (under 12 Hz).")
+
+
+def _rate(r: EventList) -> str:
+    if r.sleep_min <= 0:
+        return f"There is no sleep{_where(r.where)}, so no rate per {r.per} of sleep."
+    n = len(r.scored)
+    rate = n / (r.sleep_min if r.per == "minute" else r.sleep_min / 60)
+    return (f"That is **{rate:.2f} per {r.per}** of sleep{_where(r.where)} ({n} in "
+            f"{r.sleep_min:.1f} min).")
 
 
 def _depth(r: EventList) -> str:
@@ -259,7 +290,7 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
         best = r.periods[0]
         bout = " (after sleep onset, before the final awakening)" if r.stages == ("W",) else ""
         head = (f"{src}: the {'shortest' if best.duration < r.periods[-1].duration else 'longest'}"
-                f" uninterrupted {stages} period{bout}{where} runs {_span(night, best)} "
+                f"{'' if r.stages == ('REM',) else ' uninterrupted'} {stages} period{bout}{where} runs {_span(night, best)} "
                 f"(**{best.duration / 60:.1f} min**).")
         focus = [best]
     elif r.event == "first":
@@ -404,6 +435,8 @@ def _(r: Explanation, night: LoadedNight) -> Answer:
 
 @render.register
 def _(r: Navigation, night: LoadedNight) -> Answer:
+    if r.span is not None:
+        return _span_view(r, night)
     end = r.start + 30.0
     text = (f"{r.note}Epoch {r.epoch} ({clock(night, r.start)}–{clock(night, end)}), "
             f"{source_name(r.source)} stage **{r.stage}**")
@@ -411,6 +444,20 @@ def _(r: Navigation, night: LoadedNight) -> Answer:
         text += "; events nearby: " + ", ".join(
             f"{i.label} {clock(night, i.start)}–{clock(night, i.end)}" for i in r.events)
     return Answer(text + ".", [], r.epoch, window=r.window)
+
+
+def _span_view(r: Navigation, night: LoadedNight) -> Answer:
+    lo, hi = r.span
+    span = Item(lo, hi, "asked span", "measured")
+    stages = ", ".join(f"{s} {m:.1f} min" for s, m in sorted(r.stage_minutes.items(),
+                                                                key=lambda kv: -kv[1]))
+    events = ", ".join(f"{n} {t}" for t, n in r.event_counts.items()) or "none"
+    shown = (f"the viewer shows its middle {r.window / 60:.0f} min, centred on epoch {r.epoch}"
+             if r.window < hi - lo else f"the viewer shows all of it")
+    text = (f"**{clock(night, lo)}–{clock(night, hi)}** ({(hi - lo) / 60:.1f} min; highlighted "
+            f"on the overview, {shown}).\n\n- {source_name(r.source)} stages: {stages}\n"
+            f"- {source_name(night.scored_events()[1])} events starting in it: {events}")
+    return _answer(night, text, [span], jump=r.epoch, window=r.window)
 
 
 def _item_facts(r: Context, night: LoadedNight) -> Answer:
@@ -525,9 +572,28 @@ def _summary_text(s, gaps: dict[str, str] | None = None) -> str:
     return text
 
 
+LONG_OUTSIDE_MIN = 180.0
+"""Recording time outside the main sleep episode (min) above which the summary warns that
+time in bed counts all of it."""
+
+
+def _episode_note(r: Summary, night: LoadedNight) -> str:
+    """A warning for recordings with hours outside the night (Sleep-EDF's 22-h files)."""
+    if r.outside_min < LONG_OUTSIDE_MIN and r.other_sleep_min < 0.5:
+        return ""
+    lo, hi = r.episode
+    other = (f"; {r.other_sleep_min:.1f} min of sleep lie outside it" if r.other_sleep_min >= 0.5
+             else "")
+    return (f"\n\n⚠️ The recording runs {night.recording.duration / 3600:.1f} h and carries no "
+            f"lights-off or lights-on mark, so time in bed, efficiency, sleep onset latency and "
+            f"WASO count all of it. The main sleep episode runs **{clock(night, lo)}–"
+            f"{clock(night, hi)}** ({(hi - lo) / 3600:.1f} h){other}; ask about a span, e.g. "
+            f"*how much N3 between {clock(night, lo)[:5]} and {clock(night, hi)[:5]}?*")
+
+
 @render.register
 def _(r: Summary, night: LoadedNight) -> Answer:
-    whole = _summary_text(r.summary, r.gaps)
+    whole = _summary_text(r.summary, r.gaps) + _episode_note(r, night)
     return Answer(f"{_stat_text(r)}\n\nThe whole night: {whole}" if r.stat else whole)
 
 
@@ -541,3 +607,144 @@ def _(r: View, night: LoadedNight) -> Answer:
         head = (f"The {source_name(s.source)} hypnogram is the top track of the night overview "
                 f"(left). The night's numbers:")
     return Answer(head + "\n\n" + _summary_text(s, r.gaps))
+
+
+@render.register
+def _(r: CycleList, night: LoadedNight) -> Answer:
+    if not r.cycles:
+        return Answer(f"From the {source_name(r.source)} hypnogram: no NREM-REM cycle "
+                      f"(a cycle needs at least 15 min of NREM sleep).")
+    complete = sum(t is not None for t in r.rem_starts)
+    lengths = [i.duration / 60 for i, t in zip(r.cycles, r.rem_starts) if t is not None]
+    head = (f"From the {source_name(r.source)} hypnogram: **{complete}** complete NREM-REM "
+            f"cycle{'s' * (complete != 1)}" + (f" (mean {np.mean(lengths):.0f} min, range "
+                                                f"{min(lengths):.0f}-{max(lengths):.0f})"
+                                                if lengths else "")
+            + (f", and a last cycle without REM" if len(r.cycles) > complete else "")
+            + f" in the main sleep episode, {clock(night, r.episode[0])}–"
+              f"{clock(night, r.episode[1])}.")
+    lines = []
+    for item, minutes, rem in zip(r.cycles, r.minutes, r.rem_starts):
+        mix = ", ".join(f"{s} {m:.0f}" for s, m in minutes.items() if m >= 0.5)
+        when = f"REM from {clock(night, rem)}" if rem is not None else "no REM"
+        lines.append(f"- {item.label}: {_span(night, item)} ({item.duration / 60:.0f} min; {when}; "
+                     f"min of {mix})")
+    note = ("\n\nCycles follow Feinberg & Floyd: each runs from sleep onset or the end of a "
+            "REM period to the end of the next REM period, with at least 15 min of NREM; REM "
+            "runs less than 15 min apart are one period.")
+    if r.other_sleep_min >= 0.5:
+        note += (f" {r.other_sleep_min:.1f} min of sleep outside the main episode (wake runs of "
+                 f"an hour or more set it apart) are not in any cycle.")
+    return _answer(night, head + "\n\n" + "\n".join(lines) + note, r.cycles)
+
+
+@render.register
+def _(r: RecordingFacts, night: LoadedNight) -> Answer:
+    text = {"channels": _channels_text, "scoring": _scoring_text,
+            "quality": _quality_text}[r.topic](r, night)
+    return _answer(night, text, r.items)
+
+
+def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
+    rec = night.recording
+    rows = "\n".join(f"| {c.label} | {c.sfreq:g} | {c.unit or '—'} | {c.slot or 'not used'} |"
+                     for c in r.channels)
+    text = (f"**{len(r.channels)} channels**, recorded from {clock(night, 0.0)} for "
+            f"{rec.duration / 3600:.1f} h ({rec.source.get('format', 'file')}):\n\n"
+            f"| channel | Hz | unit | read as |\n|---|---|---|---|\n{rows}")
+    if r.missing:
+        text += f"\n\nNo channel for: {', '.join(r.missing)} (the model sees zeros there)."
+    return text
+
+
+def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
+    if r.human_stages:
+        files = ", ".join(Path(f).name for f in r.human_files if f)
+        head = (f"This night **comes with a scoring**{f' ({files})' if files else ''}: its stages"
+                f"{' and ' + str(r.human_events) + ' events' if r.human_events else ''} are what my "
+                f"answers use, not the machine's.")
+    else:
+        head = ("This night has **no human scoring**: its stages and events are machine-scored "
+                "from the signals.")
+    if r.mean_confidence is None:
+        return head + " The machine could not stage it." + (
+            " " + "; ".join(r.skipped) if r.skipped else "")
+    per = ", ".join(f"{s} {c:.2f}" for s, c in r.stage_confidence.items())
+    text = (head + f"\n\nMachine staging ({r.machine_source}): mean probability of the chosen "
+            f"stage **{r.mean_confidence:.2f}**; **{r.unsure_pct:.0f} %** of epochs under "
+            f"{UNSURE_BELOW:.1f}. By stage: {per}.")
+    if r.agreement:
+        text += f"\n\nMachine against the human scoring: {r.agreement}."
+    if r.items:
+        text += ("\n\nThe longest uncertain stretches (blue):\n" + "\n".join(
+            f"- {_span(night, i)} ({i.duration / 60:.1f} min, {i.stage})" for i in r.items[:5]))
+    if r.skipped:
+        text += "\n\nNot machine-scored: " + "; ".join(r.skipped) + "."
+    return text
+
+
+def _quality_text(r: RecordingFacts, night: LoadedNight) -> str:
+    if r.flags:
+        lines = "\n".join(f"- {ch}: " + ", ".join(f"{reason} {n} of {r.n_epochs} epochs"
+                                                  for reason, n in flags.items())
+                           for ch, flags in r.flags.items())
+        text = f"Quality flags on the model's channels:\n{lines}"
+    else:
+        text = (f"No flat, clipped or missing stretch on any of the {len(r.checked)} model "
+                f"channels ({', '.join(r.checked)}) in {r.n_epochs} epochs.")
+    text += (" I flag flat leads, amplifier clipping and gaps; movement and sweat artefacts "
+             "are not flagged, so look at the signals around what you doubt.")
+    if r.items:
+        text += ("\n\nThe longest flagged stretches (blue):\n" + "\n".join(
+            f"- {_span(night, i)} ({i.duration / 60:.1f} min)" for i in r.items[:5]))
+    if r.warnings:
+        text += "\n\nWhen the file was read: " + "; ".join(r.warnings) + "."
+    if r.skipped:
+        text += "\n\nNot machine-scored: " + "; ".join(r.skipped) + "."
+    return text
+
+
+# The AASM rule each stage is scored by, in our words.
+STAGE_RULES = {
+    "W": "alpha rhythm over more than half the epoch, or blinks and reading eye movements, with "
+         "chin tone",
+    "N1": "alpha replaced by low-amplitude 4-7 Hz activity over more than half the epoch, often "
+          "with slow eye movements or vertex waves",
+    "N2": "a K-complex (not from an arousal) or a sleep spindle in the epoch or in the last half "
+          "of the one before",
+    "N3": "slow waves (0.5-2 Hz, over 75 µV peak to peak) over 20 % or more of the epoch",
+    "REM": "low-amplitude mixed-frequency EEG with rapid eye movements and the night's lowest "
+           "chin tone",
+}
+
+
+def _probs(p: np.ndarray) -> str:
+    return ", ".join(f"{STAGES[j]} {p[j]:.0%}" for j in np.argsort(-p) if p[j] >= 0.005)
+
+
+@render.register
+def _(r: StageEvidence, night: LoadedNight) -> Answer:
+    t = r.start
+    head = (f"Epoch {r.epoch} ({clock(night, t)}–{clock(night, t + 30.0)}) is **{r.stage}** in the "
+            f"{source_name(r.source)} hypnogram.")
+    if r.asked and r.asked != r.stage:
+        head += f" It is not scored {r.asked} there."
+    lines = []
+    if r.machine is not None:
+        lines.append(f"- {r.machine_source} staging: {_probs(r.machine)}")
+    if r.model is not None:
+        lines.append(f"- the model (zero-shot): {_probs(r.model)}")
+    if r.bands:
+        lines.append("- EEG power: " + ", ".join(f"{b} {v:.0f} %" for b, v in r.bands.items()))
+    lines.append(f"- slow waves cover **{r.slow_wave_pct:.0f} %** of the epoch")
+    lines.append("- events in it: " + (", ".join(f"{n} {k}" for k, n in r.events.items())
+                                        or "none"))
+    if r.eog:
+        lines.append("- EOG power: " + ", ".join(f"{k} eye movements {v:.0f} %"
+                                                 for k, v in r.eog.items()))
+    if r.chin is not None:
+        lines.append(f"- chin EMG: {r.chin:.2f} × the night's typical epoch")
+    named = [s for s in dict.fromkeys((r.asked, r.stage)) if s in STAGE_RULES]
+    tail = "".join(f"\n\n{s} is scored on {STAGE_RULES[s]}." for s in named)
+    item = Item(t, t + 30.0, r.stage, "measured", r.stage)
+    return _answer(night, head + "\n\n" + "\n".join(lines) + tail, [item])

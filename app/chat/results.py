@@ -90,6 +90,10 @@ class EventList:
         min_depth: the desaturation depth asked for, % points below the pre-event baseline.
         tst_h: hours of total sleep, for a per-hour index of a whole-night count; None
             for a scoped list.
+        per: the rate asked for, "minute" or "hour" of ``sleep_min``; None for none.
+        sleep_min: minutes of sleep inside the scope (the stages asked for, when named).
+        frequency_on: the EEG channel the items' frequencies (``value``, Hz) were
+            measured on, "" when not measured.
     """
 
     name: str
@@ -109,6 +113,9 @@ class EventList:
     unscored: str = ""
     min_depth: float | None = None
     tst_h: float | None = None
+    per: str | None = None
+    sleep_min: float = 0.0
+    frequency_on: str = ""
 
 
 @dataclass
@@ -259,7 +266,21 @@ class Explanation:
 
 @dataclass
 class Navigation:
-    """Where the viewer moves and what is there."""
+    """Where the viewer moves and what is there.
+
+    Attributes:
+        epoch: the epoch the viewer centres on.
+        start: its start, seconds from the recording start.
+        stage: its stage.
+        events: scored events near it (near the epoch, or inside ``end``'s span).
+        source: who scored the stages.
+        note: what a follow-up referred to, in words.
+        window: viewer width to set, seconds; None keeps it.
+        span: (start, end) seconds of a time range asked for ("3:15 to 3:45"), None for a
+            point in time.
+        stage_minutes: minutes of each stage inside ``span``.
+        event_counts: scored events inside ``span``, by type.
+    """
 
     epoch: int
     start: float
@@ -268,6 +289,9 @@ class Navigation:
     source: str
     note: str = ""
     window: float | None = None
+    span: tuple[float, float] | None = None
+    stage_minutes: dict[str, float] = field(default_factory=dict)
+    event_counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -326,6 +350,10 @@ class Summary:
         gaps: why an index is missing ("AHI" -> the machine scoring's skipped line).
         odi_by_depth: desaturations per hour of sleep by depth (% points), when asked.
         events_source: where the events behind the indices come from.
+        episode: (start, end) seconds of the main sleep episode (see
+            :func:`sleeplm_core.heads.cycles.main_episode`).
+        outside_min: minutes of the recording outside the main sleep episode.
+        other_sleep_min: minutes of sleep outside the main sleep episode.
     """
 
     summary: NightSummary
@@ -333,6 +361,9 @@ class Summary:
     events_source: str = "none"
     gaps: dict[str, str] = field(default_factory=dict)
     odi_by_depth: dict[float, float] = field(default_factory=dict)
+    episode: tuple[float, float] = (0.0, 0.0)
+    outside_min: float = 0.0
+    other_sleep_min: float = 0.0
 
 
 @dataclass
@@ -344,6 +375,118 @@ class View:
     gaps: dict[str, str] = field(default_factory=dict)
 
 
+
+@dataclass(frozen=True)
+class ChannelRow:
+    """One channel of the file: its label, rate (Hz), unit, model slot ("" unused) and
+    length (s)."""
+
+    label: str
+    sfreq: float
+    unit: str
+    slot: str
+    seconds: float
+
+
+@dataclass
+class RecordingFacts:
+    """What a question about the recording itself is answered from.
+
+    Attributes:
+        topic: "channels", "scoring" or "quality".
+        channels: the file's channels (channels).
+        missing: model input slots the file has no channel for (channels).
+        human_files: scoring files loaded with the recording (scoring).
+        human_stages: the recording came with a human hypnogram (scoring).
+        human_events: human-scored events loaded (scoring).
+        machine_source: tool and channels of the machine staging, "" without (scoring).
+        mean_confidence: mean probability of the machine's chosen stage, 0-1 (scoring).
+        unsure_pct: % of machine-staged epochs whose chosen stage has probability under
+            ``app.chat.recording.UNSURE_BELOW`` (scoring).
+        stage_confidence: mean probability per chosen stage (scoring).
+        agreement: machine vs human scoring in one line, "" without both (scoring).
+        skipped: parts the machine scoring could not score, and why.
+        flags: channel -> {flag: epochs} of the quality flags raised (quality).
+        checked: model channels the flags were computed on (quality).
+        n_epochs: epochs checked (quality).
+        warnings: loader warnings about the file (quality).
+        items: the longest uncertain or flagged stretches, for the plots.
+    """
+
+    topic: str
+    channels: list[ChannelRow] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    human_files: list[str] = field(default_factory=list)
+    human_stages: bool = False
+    human_events: int = 0
+    machine_source: str = ""
+    mean_confidence: float | None = None
+    unsure_pct: float | None = None
+    stage_confidence: dict[str, float] = field(default_factory=dict)
+    agreement: str = ""
+    skipped: list[str] = field(default_factory=list)
+    flags: dict[str, dict[str, int]] = field(default_factory=dict)
+    checked: list[str] = field(default_factory=list)
+    n_epochs: int = 0
+    warnings: list[str] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class CycleList:
+    """The NREM-REM cycles of the main sleep episode.
+
+    Attributes:
+        cycles: one item per cycle (start, end; label "cycle N" or "cycle N (no REM)").
+        minutes: stage minutes (W, N1, N2, N3, REM) of each cycle, in the same order.
+        rem_starts: start of each cycle's REM period, seconds; None for an incomplete cycle.
+        episode: (start, end) seconds of the main sleep episode.
+        other_sleep_min: sleep outside it (naps, another night), minutes.
+        source: who scored the stages.
+    """
+
+    cycles: list[Item]
+    minutes: list[dict[str, float]]
+    rem_starts: list[float | None]
+    episode: tuple[float, float]
+    other_sleep_min: float
+    source: str
+
+
+@dataclass
+class StageEvidence:
+    """What backs one epoch's stage.
+
+    Attributes:
+        epoch, start: the epoch and its start (s).
+        stage: its stage in the answers' hypnogram; source: who scored it.
+        asked: the stage the question named ("why N3?"), None when it named none.
+        machine: the machine staging's probability of each of ``STAGES``, None without.
+        machine_source: the machine scoring's label.
+        model: the model's zero-shot probability of each of ``STAGES``, None without.
+        bands: EEG band -> % of 0.5-30 Hz power (mean over the EEG channels).
+        eog: "rapid"/"slow" -> % of EOG power in that band (mean over the EOG channels).
+        chin: chin EMG spread over the night's median epoch (1 = typical), None without.
+        events: events starting in the epoch, by type.
+        slow_wave_pct: % of the epoch covered by slow waves.
+    """
+
+    epoch: int
+    start: float
+    stage: str
+    source: str
+    asked: str | None
+    machine: np.ndarray | None
+    machine_source: str
+    model: np.ndarray | None
+    bands: dict[str, float]
+    eog: dict[str, float]
+    chin: float | None
+    events: dict[str, int]
+    slow_wave_pct: float
+
+
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
-          | Description | Retrieval | Summary | View)
+          | Description | Retrieval | Summary | View | RecordingFacts | CycleList
+          | StageEvidence)

@@ -18,7 +18,7 @@ import numpy as np
 from app.timeexpr import DAY_SEC
 
 TimeKind = Literal["clock", "after", "before", "elapsed", "from_end", "epoch", "fraction",
-                   "current"]
+                   "current", "cycle"]
 
 _MERIDIEM = r"(am|pm|a\.m\.|p\.m\.)"
 _CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*{_MERIDIEM}?"
@@ -26,6 +26,9 @@ _CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*{_MERIDIEM}?"
 _FIRM_CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*(?:{_MERIDIEM}|o'?clock)"
 _RANGE_RE = re.compile(
     rf"\b(?:between|from)\s+{_CLOCK}\s+(?:and|to|until|till|-)\s+{_CLOCK}", re.IGNORECASE)
+# "3:15 to 3:45", "1am-2am": a range without between/from, only when a clock is firm, since
+# "from 88 to 92" and "60-100 bpm" are numbers.
+_BARE_RANGE_RE = re.compile(rf"\b{_CLOCK}\s*(?:to|until|till|-|–)\s*{_CLOCK}", re.IGNORECASE)
 _OPEN_RE = re.compile(rf"\b(after|since|past|later than|before|until|till|earlier than)\s+"
                       rf"{_CLOCK}(?!\s*(?:min\w*|hours?|h\b|s\b|sec\w*|%|percent|bpm))",
                       re.IGNORECASE)
@@ -44,6 +47,11 @@ _PART_RE = re.compile(
     r"\b(early (?:in|part of) the night|beginning of the night|start of the night|"
     r"middle of the night|late (?:in|part of) the night|end of the night|towards? (?:the )?morning"
     r"|early morning)\b", re.IGNORECASE)
+_CYCLE_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
+                   "4th": 3, "fifth": 4, "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "7th": 6,
+                   "eighth": 7, "8th": 7, "ninth": 8, "9th": 8, "last": -1, "final": -1}
+_CYCLE_RE = re.compile(rf"\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)})\s+(?:sleep\s+|nrem[- ]?rem\s+)?"
+                       rf"cycle\b|\bcycle\s+(\d)\b", re.IGNORECASE)
 _CURRENT_RE = re.compile(r"\b(?:this|current|the current|that)\s+(?:epoch|window)\b|\bthis one\b"
                          r"|\bright here\b|\bon (?:the )?screen\b", re.IGNORECASE)
 
@@ -61,7 +69,9 @@ class TimeSpan:
             ``from_end`` seconds before the recording end (``start`` > ``end``);
             ``epoch`` epoch indices (``end`` inclusive);
             ``fraction`` fraction of the night in [0, 1];
-            ``current`` the epoch on screen (start/end unused).
+            ``current`` the epoch on screen (start/end unused);
+            ``cycle`` an NREM-REM cycle, ``start`` its 0-based index (-1 the last); the
+            plan resolves it, since it needs the hypnogram.
         start: start of the span in the unit of ``kind``.
         end: end of the span, or None for a point in time.
         text: the words that named it.
@@ -126,6 +136,8 @@ def parse_time(text: str) -> TimeSpan | None:
         return TimeSpan("epoch", float(m.group(1)), end, m.group(0))
     if m := _RANGE_RE.search(text):
         return _parse_range(m)
+    if (m := _BARE_RANGE_RE.search(text)) and any(m.group(i) for i in (2, 4, 6, 8)):
+        return _parse_range(m)
     if (m := _OPEN_RE.search(text)) and (span := _open_ended(m)):
         return span
     if m := _POINT_RE.search(text):
@@ -135,6 +147,9 @@ def parse_time(text: str) -> TimeSpan | None:
         return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
     if m := _BARE_FIRM_RE.search(text):
         return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
+    if m := _CYCLE_RE.search(text):
+        index = _CYCLE_ORDINALS[m.group(1).lower()] if m.group(1) else int(m.group(2)) - 1
+        return TimeSpan("cycle", float(index), None, m.group(0))
     if m := _SPAN_RE.search(text):
         return _parse_span(m)
     if m := _HALF_RE.search(text):

@@ -112,7 +112,8 @@ _ORDINAL = r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seve
 _FOCUS_RE = re.compile(
     rf"\b(?:zoom|go|jump|move|take me|show(?: me)?|open|look|focus|center|centre|view)\b"
     rf"(?:\s+(?:in|into|to|at|on|onto))*\s+(?:the\s+)?{_ORDINAL}"
-    rf"(?:\s+(?:one|event|result|match|region|episode|item|period|hit))?\b", I)
+    rf"(?:\s+(?:one|event|result|match|region|episode|item|period|hit))?\b"
+    rf"(?!\s+(?:sleep\s+|nrem[- ]?rem\s+)?cycle)", I)
 _FOCUS_IT_RE = re.compile(
     r"^\s*(?:ok,?\s*|now\s+)?(?:zoom|go|jump|move|take me|show(?: me)?|focus|open)\s*(?:in)?\s*"
     r"(?:to|into|on|at|there)?\s*(?:it|that|that one|this one|there|in)?\W*$", I)
@@ -256,6 +257,20 @@ _LOCATE_RE = re.compile(r"\b(?:where|when|find|show|locate|highlight|are there|i
                         r" there|was there|any|list|search|point (?:me )?to|examples?|how many"
                         r"|count|did\b.*\bever|episodes?|occurr?\w*)\b", I)
 _HOW_MANY_RE = re.compile(r"\b(?:how many|number of|count)\b", I)
+_PER_RE = re.compile(r"\bper (min(?:ute)?|h(?:ou)?r?)\b|/ ?(min(?:ute)?|h(?:ou)?r?)\b"
+                     r"|\b(densit(?:y|ies)|index|indices)\b", I)
+
+
+def _per(text: str, phen: Phenomenon | None) -> str | None:
+    """The rate a question asks for: "minute" or "hour" of sleep; spindle density is per
+    minute by convention, other densities and indices per hour."""
+    if not (m := _PER_RE.search(text)):
+        return None
+    unit = (m.group(1) or m.group(2) or "").lower()
+    if unit:
+        return "minute" if unit.startswith("min") else "hour"
+    return "minute" if phen is not None and phen.key == "spindle" and m.group(3).lower().startswith(
+        "densit") else "hour"
 
 _RANK_WORDS: tuple[tuple[str, str], ...] = (
     (r"longest|long", "longest"), (r"shortest|short", "shortest"),
@@ -630,6 +645,14 @@ def understand(text: str) -> Query:
         return _with_slots(follow, text, time)
     if m := _UNMEASURED_RE.search(text):
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
+    if (why := _why_stage(text, time)) is not None:
+        return why
+    if (topic := _topic(text)) is not None:
+        return Query(Intent.RECORDING, text, topic=topic, by_rule=True)
+    if _CYCLES_RE.search(text) and find_phenomenon(text) is None and not (
+            time is not None and time.kind == "cycle"):
+        return Query(Intent.STAGE_TIMING, text, scope=Scope((), time), stage_event="cycles",
+                     by_rule=True)
     rest = text.replace(time.text, " ") if time else text
     stages, rest = _stage_filter(rest)
     object_stages = stage_term(rest)
@@ -654,14 +677,76 @@ def understand(text: str) -> Query:
             intent = _rule_intent(text, time, phen, all_stages, signal, condition, labels)
     if intent is None:
         intent, seen = _semantic(text, time, phen, all_stages, signal)
+    per = _per(text, phen) if phen is not None and phen.event_types else None
+    if per and intent in (Intent.EXPLAIN, Intent.SUMMARY) and _stat(text) is None:
+        intent = Intent.LOCATE  # "what's the spindle density?", "the arousal index"
     query = Query(intent, text, phen.key if phen else None, _target(rest),
                   Scope(stages or (object_stages if intent in (
                       Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Intent.CLASSIFY) else ()), time),
                   condition or (phen.condition if phen and intent == Intent.THRESHOLD else None),
                   signal or (condition.signal if condition else None), min_duration, _rank(rest),
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
-                  semantic=seen, by_rule=by_rule, min_depth=min_depth)
+                  semantic=seen, by_rule=by_rule, min_depth=min_depth,
+                  per=per)
     return _finish(query, text, all_stages, by_rule)
+
+
+# Questions about the recording itself, not about the sleep in it.
+_TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("scoring", re.compile(
+        r"\b(?:is|was|has|have)\s+(?:this|the|it)\s*(?:night|recording|study|file|edf|psg|hypnogram"
+        r"|data)?\s+(?:been\s+|already\s+)*(?:scored|staged|annotated|labell?ed)\b|\bwho (?:scored|staged"
+        r"|annotated)\b|\bscored by\b|\b(?:human|manual|expert|machine|automatic|auto)[- ]?(?:scored"
+        r"|scoring|staging)\b|\bwhere do(?:es)? the (?:stages|hypnogram|events|scoring) come from\b"
+        r"|\bhow (?:confident|sure|certain|reliable|accurate|trustworthy|good)\b.{0,40}\b(?:stag\w*"
+        r"|hypnogram|scor\w*|classif\w*)\b|\b(?:confidence|uncertain\w*|unsure|least sure|doubtful)\b"
+        r".{0,40}\b(?:stag\w*|hypnogram|scor\w*|epochs?)\b|\b(?:stag\w*|hypnogram|scor\w*)\b.{0,30}"
+        r"\b(?:confidence|uncertain\w*|reliab\w*|accura\w*)\b|\b(?:least|less|not|un)[- ]?(?:sure"
+        r"|confident|certain)\b.{0,40}\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b"
+        r"|\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b.{0,40}\b(?:least|less|not|un)[- ]?(?:sure"
+        r"|confident|certain)\b", I)),
+    ("quality", re.compile(
+        r"\b(?:artifacts?|artefacts?|signal quality|quality of the (?:signals?|data|recording)"
+        r"|data quality|bad (?:signals?|channels?|data|epochs?|electrodes?|leads?)|noisy|flat ?lines?"
+        r"|flat (?:signals?|channels?)|clipp\w*|disconnect\w*|electrode (?:off|pops?|problems?)"
+        r"|leads? (?:off|fell off)|lead[- ]off|(?:signals?|channels?|data) (?:dropp\w*|missing|lost))\b", I)),
+    ("channels", re.compile(
+        r"\b(?:which|what|list|how many|are there|is there|does|do)\b.{0,40}\b(?:channels?|montage"
+        r"|derivations?|leads?|electrodes?|sensors?|sampl(?:ing|e) (?:rates?|frequenc\w*))\b"
+        r"|\b(?:channels?|montage|sampl(?:ing|e) rates?)\b.{0,30}\b(?:in|of|on) (?:this|the) "
+        r"(?:file|recording|study|edf)\b|\bwhat (?:was|is|were|got) recorded\b|\bwhat(?:'s| is) in "
+        r"(?:this|the) (?:file|recording|edf)\b|\bsignals? (?:were |are )?(?:recorded|available"
+        r"|included)\b", I)),
+)
+
+
+_CYCLES_RE = re.compile(r"\b(?:sleep|nrem[- ]?rem|rem[- ]?nrem|ultradian)\s+cycles?\b"
+                        r"|\bcycles?\b.{0,30}\b(?:night|sleep|hypnogram|rem|nrem)\b"
+                        r"|\b(?:how many|number of|count the|list the|show the|describe the)"
+                        r"\s+cycles?\b", I)
+
+
+# "why is epoch 300 N3?", "what makes this epoch REM?": the evidence for an epoch's stage.
+_WHY_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:why|how come|what makes|how do you know|how can you "
+                     r"tell|what shows|on what basis|what evidence)\b", I)
+_WHY_STAGE_RE = re.compile(r"\b(?:stage[ds]?|scored|staged|n1|n2|n3|rem|wake|awake|deep|light|sws)\b",
+                           I)
+_WHY_HERE_RE = re.compile(r"\b(?:it|this|that|here|there)\b", I)
+
+
+def _why_stage(text: str, time: TimeSpan | None) -> Query | None:
+    """A question asking why an epoch has its stage, else None."""
+    if not (_WHY_RE.search(text) and _WHY_STAGE_RE.search(text)
+            and (time is not None or _WHY_HERE_RE.search(text))):
+        return None
+    rest = text.replace(time.text, " ") if time else text
+    return Query(Intent.CLASSIFY, text, scope=Scope(stage_term(rest), time), stage_event="why",
+                 by_rule=True)
+
+
+def _topic(text: str) -> str | None:
+    """The recording topic a question asks about ("channels", "scoring", "quality")."""
+    return next((name for name, pattern in _TOPIC_RE if pattern.search(text)), None)
 
 
 def _semantic(text: str, time: TimeSpan | None, phen: Phenomenon | None,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import yasa
-from scipy.signal import butter, sosfiltfilt, welch
+from scipy.signal import butter, hilbert, sosfiltfilt, welch
 
 from sleeplm_core.features.schema import quantity
 from sleeplm_core.features.signals import (
@@ -163,3 +163,30 @@ def _eog_channel(rec: Recording, epochs: EpochSet, role: str) -> list[EogActivit
     label = display_label(sig.label)
     return [EogActivity(label, slow=float(share[0, i]), rapid=float(share[1, i]))
             if ok[i] else None for i in range(share.shape[1])]
+
+
+SPINDLE_BAND_HZ = (11.0, 16.0)
+"""Band a spindle's frequency is read in, Hz (AASM: 11-16 Hz)."""
+_CONTEXT_SEC = 2.0
+
+
+def burst_frequency(sig: Signal, start: float, end: float,
+                    band: tuple[float, float] = SPINDLE_BAND_HZ) -> float | None:
+    """Frequency (Hz) of an EEG burst between ``start`` and ``end`` (seconds), in ``band``.
+
+    As YASA's ``spindles_detect`` reads it: the median instantaneous frequency of the
+    band-passed signal (Hilbert phase) over the burst. The filter runs over 2 s of
+    context on each side, so its edges fall outside the burst. None when the burst is
+    shorter than a quarter second, not finite, or the rate cannot show the band.
+    """
+    fs = sig.sfreq
+    a, b = int(round(start * fs)), int(round(end * fs))
+    pad = int(_CONTEXT_SEC * fs)
+    lo = max(a - pad, 0)
+    x = np.asarray(sig.data[lo:b + pad], dtype=float)
+    if b - a < fs / 4 or fs / 2 <= band[1] * 1.1 or not np.all(np.isfinite(x)):
+        return None
+    sos = butter(4, band, btype="bandpass", fs=fs, output="sos")
+    phase = np.unwrap(np.angle(hilbert(sosfiltfilt(sos, x - x.mean()))))
+    inst = np.diff(phase) * fs / (2 * np.pi)
+    return float(np.median(inst[a - lo:b - lo - 1]))

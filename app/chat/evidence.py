@@ -1,0 +1,78 @@
+"""Execute step for "why is this epoch N3?": what in the epoch's signals backs its stage.
+
+The evidence is what the AASM rules read: the EEG's band shares, slow-wave coverage,
+spindles and K-complexes, eye movements and chin tone, measured on the epoch, next to
+the stage each scorer gave it (the scoring, the machine's probabilities, the model's).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from app.chat.plan import Plan
+from app.chat.results import StageEvidence
+from app.night import LoadedNight
+from sleeplm_core.io.epochset import CANONICAL_CHANNELS
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+_BANDS = ("delta", "theta", "alpha", "sigma", "beta")
+_EMG = CANONICAL_CHANNELS.index("EMG_CHIN")
+
+
+def _mean_columns(frame: pd.DataFrame, i: int, prefix: str, suffix: str) -> float | None:
+    cols = [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)]
+    if not cols:
+        return None
+    values = pd.to_numeric(frame.iloc[i][cols], errors="coerce").to_numpy(dtype=float)
+    return float(np.nanmean(values)) if np.isfinite(values).any() else None
+
+
+def _chin_tone(night: LoadedNight, i: int) -> float | None:
+    """Chin EMG spread of the epoch over the night's median epoch spread (1 = typical)."""
+    if not night.epochs.channel_mask[_EMG]:
+        return None
+    spread = np.std(np.asarray(night.epochs.data[:, _EMG, :]), axis=1)
+    median = float(np.median(spread))
+    return float(spread[i] / median) if median > 0 else None
+
+
+def _events_in(night: LoadedNight, lo: float, hi: float) -> tuple[dict[str, int], float, str]:
+    """Events starting in [lo, hi) by type, the % of the span covered by slow waves, and
+    where the micro-events come from. Micro-events a human scoring lacks come from the
+    machine scoring (as in :func:`app.chat.execute.events_for`)."""
+    events, source = night.scored_events()
+    kinds = {e.type for e in events}
+    if night.machine is not None and source == "scored":
+        events = events + [e for e in night.machine.events if e.type not in kinds
+                           and e.type in ("slow_wave", "rapid_eye_movement", "spindle")]
+    inside = [e for e in events if lo <= e.onset < hi]
+    covered = sum(min(e.offset, hi) - e.onset for e in inside if e.type == "slow_wave")
+    return (dict(Counter(e.type.replace("_", " ") for e in inside)),
+            100 * covered / (hi - lo), source)
+
+
+def stage_evidence(plan: Plan, night: LoadedNight) -> StageEvidence:
+    """The stage of the epoch asked about (a time, an epoch, or the one on screen), and the
+    measurements the stage rules read in it."""
+    q = plan.query
+    i = night.epoch_at(plan.where.span[0]) if q.scope.time is not None else plan.current
+    stages, source = night.stages()
+    start = float(night.epochs.starts[i])
+    frame = night.feature_frame()
+    bands = {b: v for b in _BANDS if (v := _mean_columns(frame, i, "brain.eeg.", f".{b} [%]"))
+             is not None}
+    eog = {k: v for k in ("rapid", "slow") if (v := _mean_columns(frame, i, "brain.eog.",
+                                                                  f".{k} [%]")) is not None}
+    events, coverage, _ = _events_in(night, start, start + EPOCH_SEC)
+    machine = night.machine.proba_at(np.array([start]))[0] if night.machine is not None and \
+        night.machine.has_stages else None
+    return StageEvidence(
+        epoch=i, start=start, stage=STAGES[int(stages[i])] if stages[i] >= 0 else "?",
+        source=source, asked=q.scope.stages[0] if len(q.scope.stages) == 1 else None,
+        machine=None if machine is None or not np.isfinite(machine).all() else machine,
+        machine_source=night.machine.label() if night.machine is not None else "",
+        model=night.proba[i] if night.proba is not None else None, bands=bands, eog=eog,
+        chin=_chin_tone(night, i), events=events, slow_wave_pct=coverage)

@@ -1,0 +1,88 @@
+"""Execute step for questions about the recording itself: its channels, who scored it and
+how sure the machine staging is, and the quality flags of its signals."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.chat.plan import Plan
+from app.chat.results import ChannelRow, Item, RecordingFacts
+from app.night import LoadedNight
+from sleeplm_core.io.epochset import CANONICAL_CHANNELS
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.scoring.intervals import runs
+
+UNSURE_BELOW = 0.6
+"""Machine-staging probability under which an epoch counts as uncertain (0-1)."""
+MAX_ITEMS = 10
+"""Longest uncertain or flagged stretches listed."""
+
+
+def _stretches(night: LoadedNight, mask: np.ndarray, label: str, source: str) -> list[Item]:
+    """The longest runs of flagged epochs, longest first, as result items."""
+    stages, _ = night.stages()
+    starts = night.epochs.starts
+    longest = sorted(runs(mask), key=lambda r: (r[0] - r[1], r[0]))[:MAX_ITEMS]
+    return [Item(float(starts[a]), float(starts[b - 1]) + EPOCH_SEC, label, source,
+                 STAGES[int(stages[a])] if stages[a] >= 0 else "?") for a, b in longest]
+
+
+def _channels(night: LoadedNight) -> RecordingFacts:
+    montage = night.montage
+    roles = {label: slot for slot, label in {**montage.mapping, **montage.aux_mapping}.items()}
+    stand_in = {montage.mapping.get(slot) for slot in montage.substitutions}
+    rows = [ChannelRow(s.label, s.sfreq, s.unit, roles.get(s.label, "") + (
+        " (stand-in)" if s.label in stand_in else ""), s.duration)
+            for s in night.recording.signals.values()]
+    return RecordingFacts("channels", channels=rows, missing=list(montage.missing))
+
+
+def _scoring(night: LoadedNight) -> RecordingFacts:
+    rec = night.recording
+    facts = RecordingFacts("scoring", human_files=[s.get("path", "") for s in
+                                                   rec.source.get("scoring", [])],
+                           human_stages=rec.has_scoring, human_events=len(rec.events))
+    machine = night.machine
+    if machine is None or not machine.has_stages:
+        facts.skipped = list(machine.skipped) if machine is not None else []
+        return facts
+    conf = machine.confidence
+    ok = np.isfinite(conf)
+    codes = machine.stages
+    facts.machine_source = machine.stage_source
+    facts.mean_confidence = float(np.mean(conf[ok]))
+    facts.unsure_pct = float(100 * np.mean(conf[ok] < UNSURE_BELOW))
+    facts.stage_confidence = {s: float(np.mean(conf[ok & (codes == i)]))
+                              for i, s in enumerate(STAGES) if np.any(ok & (codes == i))}
+    facts.agreement = night.agreement()
+    facts.skipped = list(machine.skipped)
+    # The uncertain stretches, on the model's epochs (the viewer's grid).
+    at = machine.proba_at(night.epochs.starts)
+    if at is not None:
+        mine = np.nanmax(np.where(np.isfinite(at), at, -1.0), axis=1)
+        facts.items = _stretches(night, (mine >= 0) & (mine < UNSURE_BELOW),
+                                 "uncertain machine stage", machine.label())
+    return facts
+
+
+def _quality(night: LoadedNight) -> RecordingFacts:
+    epochs = night.epochs
+    present = [i for i, name in enumerate(CANONICAL_CHANNELS) if epochs.channel_mask[i]]
+    flagged = {f"{CANONICAL_CHANNELS[i]} ({epochs.mapping.get(CANONICAL_CHANNELS[i], '?')})":
+               {reason: int(flags[:, i].sum()) for reason, flags in epochs.quality_flags.items()
+                if flags[:, i].any()} for i in present}
+    any_flag = epochs.quality[:, present].any(axis=1) if present else np.zeros(len(epochs), bool)
+    return RecordingFacts("quality", flags={k: v for k, v in flagged.items() if v},
+                          checked=[CANONICAL_CHANNELS[i] for i in present],
+                          items=_stretches(night, any_flag, "flagged signal", "measured"),
+                          n_epochs=len(epochs), warnings=list(night.recording.source.get(
+                              "warnings", [])), skipped=list(night.machine.skipped)
+                          if night.machine is not None else [])
+
+
+_TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality}
+
+
+def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts:
+    """What the recording itself holds, for the topic the question named."""
+    return _TOPICS[plan.query.topic or "channels"](night)

@@ -1,0 +1,227 @@
+"""Chat answers about the recording itself and the hypnogram's structure: channels, who
+scored the night and how sure the machine staging is, signal quality, sleep cycles,
+spindle frequency and density, time ranges, and long recordings.
+
+Most run on the bundled synthetic night (the session's ``demo`` fixture, tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from app.chat.plan import ChatError
+from app.chat.query import Intent
+from app.chat.understand import understand
+from app.session import Session
+from app.timeexpr import format_clock
+from sleeplm_core.features.brain import burst_frequency
+from sleeplm_core.heads.cycles import sleep_cycles
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
+
+W, N1, N2, N3, REM = range(5)
+
+
+def _hypnogram(*runs: tuple[int, float]) -> np.ndarray:
+    """Stage codes from (stage, minutes) runs."""
+    return np.concatenate([np.full(int(m * 2), s) for s, m in runs])
+
+
+# -- the cycle rules -----------------------------------------------------------------------
+def test_cycles_follow_the_nrem_rem_rules() -> None:
+    stages = _hypnogram((W, 20), (N2, 60), (REM, 3), (N2, 70), (REM, 20), (N2, 10), (REM, 4),
+                        (N2, 40), (W, 30))
+    found = sleep_cycles(stages)
+    # The short first REM closes cycle 1; REM 10 min after the second REM period joins it
+    # (less than 15 min apart), and the last 40 min of NREM is an incomplete cycle.
+    assert [(c.start, c.end, c.rem_start) for c in found.cycles] == [
+        (40, 166, 160), (166, 374, 306), (374, 454, None)]
+    assert found.n_complete == 2
+    assert found.cycles[1].stage_min["REM"] == 24.0
+
+
+def test_a_later_rem_period_under_five_minutes_closes_no_cycle() -> None:
+    stages = _hypnogram((N2, 60), (REM, 10), (N2, 60), (REM, 2), (N2, 60), (REM, 10))
+    assert [c.rem_start for c in sleep_cycles(stages).cycles] == [120, 384]
+
+
+def test_cycles_count_in_the_main_sleep_episode_only() -> None:
+    # A 30-min afternoon nap, 5 h of wake, then the night.
+    stages = _hypnogram((W, 60), (N2, 30), (W, 300), (N2, 80), (REM, 20), (N2, 80), (REM, 20))
+    found = sleep_cycles(stages)
+    assert found.episode == (780, 1180) and found.other_sleep_min == 30.0
+    assert found.n_complete == 2
+
+
+# -- spindle frequency --------------------------------------------------------------------
+@pytest.mark.parametrize("freq", [11.8, 13.5, 14.6])
+def test_burst_frequency_reads_a_spindle_in_background_eeg(freq: float) -> None:
+    fs, rng = 128.0, np.random.default_rng(3)
+    t = np.arange(int(20 * fs)) / fs
+    background = np.cumsum(rng.normal(0, 4, len(t)))  # 1/f^2-like, dominated by slow waves
+    background -= np.convolve(background, np.ones(64) / 64, mode="same")
+    burst = slice(int(9 * fs), int(10 * fs))
+    eeg = background.copy()
+    eeg[burst] += 30 * np.sin(2 * np.pi * freq * t[burst]) * np.hanning(int(fs))
+    sig = Signal("C3-M2", eeg, fs, "uV")
+    assert burst_frequency(sig, 9.0, 10.0) == pytest.approx(freq, abs=0.3)
+
+
+def test_burst_frequency_refuses_what_it_cannot_read() -> None:
+    sig = Signal("Fpz-Cz", np.zeros(3000), 30.0, "uV")
+    assert burst_frequency(sig, 10, 11) is None  # 30 Hz cannot show 11-16 Hz
+    fast = Signal("Fpz-Cz", np.full(3000, np.nan), 100.0, "uV")
+    assert burst_frequency(fast, 10, 11) is None and burst_frequency(fast, 10, 10.1) is None
+
+
+# -- understanding (the phrasing table, tests/test_chat_understand.py, has the rows) -----
+@pytest.mark.parametrize("text", ["where are the apneas?", "were there any arousals in REM?",
+                                  "was the oxygen saturation low?", "how many leg movements?",
+                                  "describe the heart during REM", "has REM been reached?"])
+def test_questions_about_the_sleep_are_not_about_the_recording(text: str) -> None:
+    assert understand(text).intent != Intent.RECORDING
+
+
+# -- answers on the demo night -------------------------------------------------------------
+def test_channels_answer_lists_every_channel_with_its_rate(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("which channels are in this file?", engine).text
+    for sig in night.recording.signals.values():
+        assert f"| {sig.label} | {sig.sfreq:g} |" in text
+    assert f"**{len(night.recording.signals)} channels**" in text
+
+
+def test_scoring_answer_gives_the_machine_confidence_and_its_doubts(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("how confident are you in the staging?", engine)
+    conf = night.machine.confidence
+    assert f"**{np.nanmean(conf):.2f}**" in answer.text
+    assert "comes with a scoring" in answer.text and "κ" in answer.text
+    # Each highlighted stretch is machine-staged below 0.6 from its first to its last epoch.
+    assert answer.highlights
+    for h in answer.highlights:
+        idx = [night.epoch_at(t) for t in np.arange(h.start, h.end, EPOCH_SEC)]
+        proba = night.machine.proba_at(night.epochs.starts[idx])
+        assert np.all(np.nanmax(proba, axis=1) < 0.6)
+
+
+def test_quality_answer_finds_a_planted_flat_lead(demo) -> None:
+    night, engine = demo
+    flags = {k: v.copy() for k, v in night.epochs.quality_flags.items()}
+    flags["flat"][100:140, 6] = True  # EEG_C3 flat for 20 min
+    epochs = replace(night.epochs, quality_flags=flags,
+                     quality=np.logical_or.reduce(list(flags.values())))
+    answer = Session(replace(night, epochs=epochs)).ask("any artifacts or bad signals?", engine)
+    assert "EEG_C3 (C3-M2): flat 40 of 960 epochs" in answer.text
+    h = answer.highlights[0]
+    assert (h.start, h.end) == (float(night.epochs.starts[100]), float(night.epochs.starts[139]) + 30)
+    clean = Session(night).ask("any artifacts or bad signals?", engine).text
+    assert "No flat, clipped or missing stretch" in clean
+
+
+def test_cycles_answer_matches_the_cycle_rules(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("how many sleep cycles were there?", engine)
+    found = sleep_cycles(night.stages()[0])
+    assert f"**{found.n_complete}** complete NREM-REM cycle" in answer.text
+    starts = [format_clock(float(night.epochs.starts[c.start]), night.recording.start_time)
+              for c in found.cycles]
+    assert [format_clock(h.start, night.recording.start_time) for h in answer.highlights] == starts
+    follow = Session(night)
+    follow.ask("how many sleep cycles were there?", engine)
+    assert follow.ask("zoom to the second one", engine).jump == found.cycles[1].start
+
+
+def test_spindle_answer_gives_frequencies_and_density(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("how many spindles per minute in N2?", engine).text
+    stages = night.stages()[0]
+    n2_min = float(np.sum(stages == STAGES.index("N2"))) * EPOCH_SEC / 60
+    n = sum(1 for e in night.recording.events if e.type == "spindle"
+            and stages[night.epoch_at(e.onset)] == STAGES.index("N2"))
+    assert f"**{n / n2_min:.2f} per minute** of sleep in N2 ({n} in {n2_min:.1f} min)" in text
+    mean = float(re.search(r"mean \*\*([\d.]+) Hz\*\*", text).group(1))
+    assert 11.5 <= mean <= 14.5  # the generator's spindles: 12-13.5 Hz per sleeper
+
+
+def test_slow_waves_come_from_the_machine_when_the_scoring_has_none(demo) -> None:
+    night, engine = demo
+    assert not any(e.type == "slow_wave" for e in night.recording.events)
+    answer = Session(night).ask("where are the slow waves?", engine)
+    machine = [e for e in night.machine.events if e.type == "slow_wave"]
+    assert f"**{len(machine)}** slow waves events" in answer.text
+    assert "machine-scored" in answer.text
+
+
+def test_a_clock_range_opens_the_range(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("show me 3:15 to 3:45", engine)
+    lo = 4.75 * 3600  # 03:15 is 4 h 45 min after the 22:30 start
+    assert "**03:15:00–03:45:00** (30.0 min" in answer.text
+    assert (answer.highlights[0].start, answer.highlights[0].end) == (lo, lo + 1800)
+    assert answer.window == 600 and answer.jump == night.epoch_at(lo + 900)
+    stages = night.stages()[0][night.epoch_at(lo):night.epoch_at(lo + 1800)]
+    top = STAGES[np.bincount(stages, minlength=5).argmax()]
+    assert f"stages: {top} " in answer.text
+
+
+def test_longest_rem_period_is_named(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("when was the longest REM period?", engine).text
+    assert "the longest REM period runs" in text
+    spans = [float(m) for m in re.findall(r"\(([\d.]+) min\)", text.split("All")[1])]
+    assert re.search(r"\(\*\*([\d.]+) min\*\*\)", text).group(1) == f"{max(spans):.1f}"
+
+
+def test_a_long_recording_warns_that_time_in_bed_counts_all_of_it(demo) -> None:
+    night, engine = demo
+    stages = np.asarray(night.epochs.stages).copy()
+    stages[:300] = W
+    stages[10] = N2  # a stray sleep epoch 2.5 h before the night's sleep
+    long = replace(night, epochs=replace(night.epochs, stages=stages), _summary={})
+    text = Session(long).ask("summarize the night", engine).text
+    first = format_clock(float(night.epochs.starts[np.flatnonzero(stages[11:] >= 1)[0] + 11]),
+                         night.recording.start_time)
+    assert f"The main sleep episode runs **{first}–" in text
+    assert "0.5 min of sleep lie outside it" in text
+    assert "lights-off" not in Session(night).ask("summarize the night", engine).text
+
+
+def test_why_an_epoch_is_n3_shows_its_slow_waves(demo) -> None:
+    night, engine = demo
+    stages = night.stages()[0]
+    waves = [e for e in night.machine.events if e.type == "slow_wave"]
+
+    def coverage(i: int) -> float:
+        lo = float(night.epochs.starts[i])
+        return 100 * sum(min(e.offset, lo + 30) - e.onset for e in waves
+                         if lo <= e.onset < lo + 30) / 30
+
+    n3 = max(np.flatnonzero(stages == N3), key=coverage)
+    text = Session(night).ask(f"why is epoch {n3} scored N3?", engine).text
+    assert f"Epoch {n3} (" in text and "is **N3** in the human-scored hypnogram" in text
+    assert f"slow waves cover **{coverage(n3):.0f} %**" in text and coverage(n3) >= 20
+    assert "N3 is scored on slow waves" in text and "not scored" not in text
+    wake = int(np.flatnonzero(stages == W)[-1])
+    text = Session(night).ask(f"why is epoch {wake} N3?", engine).text
+    assert "is **W**" in text and "It is not scored N3 there." in text
+    assert "W is scored on alpha rhythm" in text
+
+
+def test_a_cycle_is_a_time_scope(demo) -> None:
+    night, engine = demo
+    found = sleep_cycles(night.stages()[0])
+    c = found.cycles[1]
+    lo, hi = float(night.epochs.starts[c.start]), float(night.epochs.starts[c.end - 1]) + 30
+    n = sum(1 for e in night.recording.events if e.type == "spindle" and lo <= e.onset < hi)
+    session = Session(night)
+    assert f"**{n}** sleep spindle events in cycle 2" in session.ask("spindles in cycle 2",
+                                                                      engine).text
+    answer = session.ask("zoom to the second cycle", engine)
+    assert (answer.highlights[0].start, answer.highlights[0].end) == (lo, hi)
+    with pytest.raises(ChatError, match=f"this night has {len(found.cycles)} NREM-REM cycles.*"
+                                        f"ask about cycles 1-{len(found.cycles)}"):
+        session.ask("how many spindles in the ninth cycle?", engine)
