@@ -14,11 +14,11 @@ from app.chat.understand import understand
 from app.timeexpr import format_clock
 
 (TIM, AMT, SUM, NOR, SHO, NAV, EXP, LOC, THR, MEA, CLA, CMP, DES, SIM, HLP, OFF, MED, UNK,
- REC) = (
+ REC, BRK) = (
     Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Intent.SUMMARY, Intent.NORMAL, Intent.SHOW,
     Intent.NAVIGATE, Intent.EXPLAIN, Intent.LOCATE, Intent.THRESHOLD, Intent.MEASURE,
     Intent.CLASSIFY, Intent.COMPARE, Intent.DESCRIBE, Intent.SIMILAR, Intent.HELP,
-    Intent.OFF_TOPIC, Intent.MEDICAL, Intent.UNKNOWN, Intent.RECORDING)
+    Intent.OFF_TOPIC, Intent.MEDICAL, Intent.UNKNOWN, Intent.RECORDING, Intent.BREAKDOWN)
 
 # (question, intent, expected slots: only the keys given are checked)
 TECHNICIAN: list[tuple[str, Intent, dict]] = [
@@ -74,6 +74,12 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("spindles in the last sleep cycle", LOC, {"phenomenon": "spindle",
                                                "time": ("cycle", -1.0, None)}),
     ("zoom to the second cycle", NAV, {"time": ("cycle", 1.0, None)}),
+    # Indices split by position, stage or hour.
+    ("is the apnea worse when supine?", BRK, {"by": "position", "phenomenon": "apnea"}),
+    ("AHI on the back vs on the side", BRK, {"by": "position", "stat": "ahi"}),
+    ("REM-related AHI", BRK, {"by": "stage", "stat": "ahi"}),
+    ("which hour had the most apneas?", BRK, {"by": "hour", "phenomenon": "apnea"}),
+    ("how long did she sleep on her back?", BRK, {"by": "position"}),
     # Why an epoch has its stage.
     ("why do you say it was N3 at 1am?", CLA, {"stage_event": "why", "stages": ("N3",),
                                                "time": ("clock", 3600.0, None)}),

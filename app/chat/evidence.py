@@ -12,6 +12,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from app.chat.events import MICRO_EVENTS, events_for
 from app.chat.plan import Plan
 from app.chat.results import StageEvidence
 from app.night import LoadedNight
@@ -39,19 +40,17 @@ def _chin_tone(night: LoadedNight, i: int) -> float | None:
     return float(spread[i] / median) if median > 0 else None
 
 
-def _events_in(night: LoadedNight, lo: float, hi: float) -> tuple[dict[str, int], float, str]:
-    """Events starting in [lo, hi) by type, the % of the span covered by slow waves, and
-    where the micro-events come from. Micro-events a human scoring lacks come from the
-    machine scoring (as in :func:`app.chat.execute.events_for`)."""
+def _events_in(night: LoadedNight, lo: float, hi: float) -> tuple[dict[str, int], float]:
+    """Events starting in [lo, hi) by type, and the % of the span covered by slow waves;
+    micro-events a human scoring lacks come from the machine's (:func:`events_for`)."""
     events, source = night.scored_events()
-    kinds = {e.type for e in events}
-    if night.machine is not None and source == "scored":
-        events = events + [e for e in night.machine.events if e.type not in kinds
-                           and e.type in ("slow_wave", "rapid_eye_movement", "spindle")]
+    for micro in sorted(MICRO_EVENTS):
+        extra, extra_source = events_for(night, (micro,))
+        if extra_source != source:
+            events = events + [e for e in extra if e.type == micro]
     inside = [e for e in events if lo <= e.onset < hi]
     covered = sum(min(e.offset, hi) - e.onset for e in inside if e.type == "slow_wave")
-    return (dict(Counter(e.type.replace("_", " ") for e in inside)),
-            100 * covered / (hi - lo), source)
+    return dict(Counter(e.type.replace("_", " ") for e in inside)), 100 * covered / (hi - lo)
 
 
 def stage_evidence(plan: Plan, night: LoadedNight) -> StageEvidence:
@@ -66,7 +65,7 @@ def stage_evidence(plan: Plan, night: LoadedNight) -> StageEvidence:
              is not None}
     eog = {k: v for k in ("rapid", "slow") if (v := _mean_columns(frame, i, "brain.eog.",
                                                                   f".{k} [%]")) is not None}
-    events, coverage, _ = _events_in(night, start, start + EPOCH_SEC)
+    events, coverage = _events_in(night, start, start + EPOCH_SEC)
     machine = night.machine.proba_at(np.array([start]))[0] if night.machine is not None and \
         night.machine.has_stages else None
     return StageEvidence(

@@ -17,6 +17,8 @@ import pandas as pd
 
 from app.chat import norms
 from app.chat.phenomena import Phenomenon, phenomenon
+from app.chat.breakdown import breakdown
+from app.chat.events import events_for
 from app.chat.evidence import stage_evidence
 from app.chat.plan import Plan, Where, resolve_scope, scope_text
 from app.chat.query import Condition, Intent, Query, Ref, Scope
@@ -37,6 +39,7 @@ from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.search import nearest_captions, search_text, search_vectors
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 from sleeplm_core.scoring.channels import eeg_labels
+from sleeplm_core.scoring.limbs import periodic
 from sleeplm_core.scoring.desaturation import desaturation_depth
 
 DEFAULT_REGIONS = 5
@@ -69,6 +72,7 @@ _PART_OF_TYPE: dict[str, str] = {
     "tachycardia": "heart",
 }
 _RANK_KEYS = {"longest": lambda i: -i.duration, "shortest": lambda i: i.duration,
+              "deepest": lambda i: -(i.value if i.value is not None else -np.inf),
               "earliest": lambda i: i.start, "latest": lambda i: -i.start}
 
 
@@ -196,24 +200,6 @@ def signal_stats(plan: Plan, night: LoadedNight, signal: str) -> SignalStats | M
 
 
 # -- events and the model -------------------------------------------------------------------
-MICRO_EVENTS = frozenset({"spindle", "k_complex", "slow_wave", "rapid_eye_movement"})
-"""Event types a clinical scoring rarely marks (AASM scores stages and arousals, not these)."""
-
-
-def events_for(night: LoadedNight, types: tuple[str, ...]) -> tuple[list[Event], str]:
-    """The events a question about ``types`` rests on, with their source.
-
-    The night's scoring (:meth:`LoadedNight.scored_events`), except that a human scoring
-    without a single micro-event of ``types`` is silent on them rather than a finding of
-    none: the machine scoring's are used then, under its own label."""
-    events, source = night.scored_events()
-    if (source == "scored" and set(types) <= MICRO_EVENTS and night.machine is not None
-            and not any(e.type in types for e in events)
-            and any(e.type in types for e in night.machine.events)):
-        return list(night.machine.events), night.machine.events_label()
-    return events, source
-
-
 def _event_items(night: LoadedNight, types: tuple[str, ...], where: Where,
                  min_duration: float | None) -> tuple[list[Item], str]:
     events, source = events_for(night, types)
@@ -320,6 +306,12 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
         if measured is None:
             return Message("no_signal", "SpO2")
         scored = [i for i in measured if i.value is not None and i.value >= q.min_depth]
+    if q.rank == "strongest" and "desaturation" in (phen.event_types if phen else ()) and \
+            q.min_depth is None and (measured := with_depths(night, scored)) is not None:
+        scored, q = measured, replace(q, rank="deepest")  # "the deepest desaturation"
+    periodic_n = None
+    if phen is not None and phen.key == "limb_movement" and scored:
+        periodic_n = _periodic_count(night, scored)
     freq_on = ""
     if phen is not None and phen.key == "spindle":
         scored, freq_on = with_frequencies(night, scored)
@@ -330,7 +322,8 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
                        unscored=unscored_reason(night, phen.event_types if phen else ()),
                        min_depth=q.min_depth, tst_h=night.summary().tst_min / 60
                        if not plan.where.text else None, per=q.per,
-                       sleep_min=_sleep_minutes(night, plan.where), frequency_on=freq_on)
+                       sleep_min=_sleep_minutes(night, plan.where), frequency_on=freq_on,
+                       periodic=periodic_n)
     if ((q.how_many or q.per) and scored) or result.blind or result.unscored:
         # A count is answered from the scoring; on a night where the events could not be
         # scored the model's similarity matches would read as findings, so none are shown.
@@ -339,7 +332,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
                                                   refine=not scored)
     score_name = "p" if search.calibration == "probability" and not weak else "z"
     regions = sorted(regions, key=lambda r: _RANK_KEYS[q.rank](_region_item(night, r, name))
-                     if q.rank in _RANK_KEYS else -r.score)[:k]
+                     if q.rank in _RANK_KEYS and q.rank != "deepest" else -r.score)[:k]
     result.model = [_region_item(night, r, name, score_name) for r in regions]
     result.weak, result.track, result.track_label = weak, track, text
     result.rivals = tuple(night.embedded.rivals_for(text))
@@ -358,6 +351,16 @@ def with_frequencies(night: LoadedNight, items: list[Item]) -> tuple[list[Item],
     sig = rec.signals[labels[0]]
     return [replace(i, value=f, unit="Hz") if (f := burst_frequency(sig, i.start, i.end))
             is not None else i for i in items], sig.label
+
+
+def _periodic_count(night: LoadedNight, items: list[Item]) -> int:
+    """How many of the leg-movement ``items`` in sleep belong to a periodic series, the
+    series found over the whole night's leg movements (a scope must not break them)."""
+    onsets = np.array([e.onset for e in events_for(night, ("limb_movement",))[0]
+                       if e.type == "limb_movement"])
+    members = onsets[periodic(onsets)] if len(onsets) else onsets
+    return sum(1 for i in items if i.stage in ("N1", "N2", "N3", "REM") and len(members)
+               and np.min(np.abs(members - i.start)) < 1e-6)
 
 
 def _sleep_minutes(night: LoadedNight, where: Where) -> float:
@@ -880,6 +883,7 @@ _STEPS: dict[Intent, Step] = {
     Intent.STAGE_TIMING: lambda p, n, e: cycles(p, n) if p.query.stage_event == "cycles"
     else stage_timing(p, n),
     Intent.RECORDING: lambda p, n, e: recording_facts(p, n),
+    Intent.BREAKDOWN: lambda p, n, e: breakdown(p, n),
     Intent.STAGE_AMOUNT: lambda p, n, e: stage_amount(p, n),
     Intent.EXPLAIN: explain,
     Intent.CLASSIFY: lambda p, n, e: stage_evidence(p, n) if p.query.stage_event == "why"

@@ -30,6 +30,7 @@ class Intent(str, Enum):
     DESCRIBE = "describe"
     SIMILAR = "similar"
     RECORDING = "recording"
+    BREAKDOWN = "breakdown"
 
 
 class Ref(str, Enum):
@@ -109,6 +110,7 @@ class Query:
             or from the slots alone.
         per: a rate asked for ("spindles per minute", "arousal index"): "minute" or "hour"
             of sleep in the scope, None for none.
+        by: for a breakdown: "position", "stage" (REM vs NREM) or "hour".
         topic: for a question about the recording itself: "channels", "scoring" (who
             scored it, and how sure the machine staging is) or "quality".
     """
@@ -141,4 +143,5 @@ class Query:
     note: str = ""
     by_rule: bool = False
     per: str | None = None
+    by: str | None = None
     topic: str | None = None

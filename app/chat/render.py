@@ -20,7 +20,7 @@ from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Classification, Comparison, Context, CycleList, Description,
                               EventList, Explanation, Item, Message, Navigation, NormCheck,
                               RecordingFacts, Retrieval, SignalRuns, SignalStats, StageAmount,
-                              StageEvidence, StagePeriods, Summary, View)
+                              StageEvidence, StagePeriods, Summary, View, Breakdown)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
@@ -33,7 +33,10 @@ CAPABILITIES = (
     "*REM latency?*, *final awakening?*, *how many sleep cycles?*\n"
     "- **stage amounts**: *how long in REM?*, *what fraction of the night was N3?*\n"
     "- **find events**: *where are the longest apneas?*, *spindles in N2 between 1 and 2 am*, "
-    "*how many hypopneas?*, *spindle density in N2*, *arousal index*\n"
+    "*how many hypopneas?*, *spindle density in N2*, *arousal index*, *the deepest "
+    "desaturation*\n"
+    "- **split an index**: *supine AHI?*, *AHI in REM vs NREM*, *which hour had the most "
+    "apneas?*, *how long was the patient supine?*\n"
     "- **signal thresholds**: *any desaturations below 90% after 3am?*, *find tachycardia*, "
     "*breathing rate above 20*\n"
     "- **measure**: *between 2 and 3 am, how stable was the heart rate?*\n"
@@ -197,6 +200,8 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                      f"(ODI {r.min_depth:g} %).")
     if r.per and r.events_source != "none" and not r.unscored:
         parts.append(_rate(r))
+    if r.periodic is not None:
+        parts.append(_periodic(r))
     if r.model or r.track is not None:
         parts.append(_model_text(night, r))
     if r.blind:
@@ -215,6 +220,15 @@ def _frequency(r: EventList) -> str:
     return (f"Frequency on {r.frequency_on} (median instantaneous frequency in 11-16 Hz): mean **{freqs.mean():.1f} Hz** (SD "
             f"{freqs.std():.1f}, {freqs.min():.1f}-{freqs.max():.1f}); {slow} of {len(freqs)} "
             f"are slow spindles (under 12 Hz).")
+
+
+def _periodic(r: EventList) -> str:
+    text = (f"**{r.periodic}** of the leg movements in sleep{_where(r.where)} belong to periodic "
+            f"series (4 or more, onsets 5-90 s apart; movements tied to breathing events or "
+            f"arousals are not excluded here)")
+    if r.sleep_min > 0:
+        text += f": a PLMS index of **{r.periodic / (r.sleep_min / 60):.1f}/h** of sleep"
+    return text + "."
 
 
 def _rate(r: EventList) -> str:
@@ -748,3 +762,50 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
     tail = "".join(f"\n\n{s} is scored on {STAGE_RULES[s]}." for s in named)
     item = Item(t, t + 30.0, r.stage, "measured", r.stage)
     return _answer(night, head + "\n\n" + "\n".join(lines) + tail, [item])
+
+
+_BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour"}
+
+
+@render.register
+def _(r: Breakdown, night: LoadedNight) -> Answer:
+    where = _where(r.where)
+    if not r.index:
+        asleep = sum(row.sleep_min for row in r.rows if row.group != "non-supine")
+        rows = "\n".join(f"| {row.group} | {row.minutes:.1f} | {row.sleep_min:.1f} | "
+                         f"{100 * row.sleep_min / asleep if asleep else 0:.0f} % |" for row in r.rows)
+        top = max((row for row in r.rows if row.group != "non-supine"),
+                  key=lambda row: row.sleep_min)
+        return Answer(f"By {_BY_WORDS[r.by]}{where} (measured from the position channel; "
+                      f"stages from the {source_name(r.source)} hypnogram): most sleep was "
+                      f"**{top.group}** ({top.sleep_min:.1f} min).\n\n| position | min recorded |"
+                      f" min asleep | % of sleep |\n|---|---|---|---|\n{rows}")
+    rows = "\n".join(f"| {row.group} | {row.sleep_min:.1f} | {row.events} | "
+                     + ("—" if row.per_hour is None else f"{row.per_hour:.1f}") + " |"
+                     for row in r.rows)
+    rated = [row for row in r.rows if row.per_hour is not None and row.sleep_min >= 10
+             and row.group not in ("non-supine", "NREM")]
+    unit = "events" if r.index in ("AHI", "ODI") else f"{r.index} events"
+    head = (f"{r.index if r.index in ('AHI', 'ODI') else r.index.capitalize()} by "
+            f"{_BY_WORDS[r.by]}{where}: {unit} starting in sleep, per hour of that group's sleep "
+            f"({source_name(r.events_source)} events, {source_name(r.source)} stages).")
+    if rated:
+        worst = max(rated, key=lambda row: row.per_hour)
+        head += f" Highest rate: **{worst.group}**, **{worst.per_hour:.1f}/h**."
+    if r.by == "hour" and r.rows:
+        most = max(r.rows, key=lambda row: row.events or 0)
+        head += f" Most events: **{most.group}** ({most.events})."
+    pair = {row.group: row for row in r.rows}
+    if r.by == "position" and {"supine", "non-supine"} <= pair.keys():
+        sup, non = pair["supine"].per_hour, pair["non-supine"].per_hour
+        if sup is not None and non:
+            head += (f" Supine {sup:.1f}/h against {non:.1f}/h off the back (ratio "
+                     f"{sup / non:.1f}; a common definition of positional apnea asks for 2 or "
+                     f"more, Cartwright 1984).")
+    if r.by == "stage" and {"REM", "NREM"} <= pair.keys():
+        rem, nrem = pair["REM"].per_hour, pair["NREM"].per_hour
+        if rem is not None and nrem is not None:
+            head += f" REM {rem:.1f}/h against NREM {nrem:.1f}/h."
+    table = (f"\n\n| {_BY_WORDS[r.by]} | min asleep | events | per hour |\n|---|---|---|---|\n"
+             + rows)
+    return Answer(head + table)

@@ -92,6 +92,8 @@ class EventList:
             for a scoped list.
         per: the rate asked for, "minute" or "hour" of ``sleep_min``; None for none.
         sleep_min: minutes of sleep inside the scope (the stages asked for, when named).
+        periodic: leg movements in sleep that belong to a periodic series (AASM), None when
+            not counted.
         frequency_on: the EEG channel the items' frequencies (``value``, Hz) were
             measured on, "" when not measured.
     """
@@ -116,6 +118,7 @@ class EventList:
     per: str | None = None
     sleep_min: float = 0.0
     frequency_on: str = ""
+    periodic: int | None = None
 
 
 @dataclass
@@ -486,7 +489,44 @@ class StageEvidence:
     slow_wave_pct: float
 
 
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One group of a breakdown: minutes in it, minutes asleep in it, and the index's events
+    that start in its sleep (None when no index was asked)."""
+
+    group: str
+    minutes: float
+    sleep_min: float
+    events: int | None
+
+    @property
+    def per_hour(self) -> float | None:
+        if self.events is None or self.sleep_min <= 0:
+            return None
+        return self.events / (self.sleep_min / 60)
+
+
+@dataclass
+class Breakdown:
+    """An index or the time split by "position", "stage" or "hour".
+
+    Attributes:
+        by: the grouping.
+        index: what is counted ("AHI", "ODI", a phenomenon's name), "" for time alone.
+        rows: the groups in reading order.
+        source: who scored the stages; events_source: who scored the events.
+        where: the time scope in words, "" for the whole night.
+    """
+
+    by: str
+    index: str
+    rows: list[BreakdownRow]
+    source: str
+    events_source: str = ""
+    where: str = ""
+
+
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
-          | StageEvidence)
+          | StageEvidence | Breakdown)

@@ -647,6 +647,8 @@ def understand(text: str) -> Query:
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
     if (why := _why_stage(text, time)) is not None:
         return why
+    if (split := _breakdown(text, time)) is not None:
+        return split
     if (topic := _topic(text)) is not None:
         return Query(Intent.RECORDING, text, topic=topic, by_rule=True)
     if _CYCLES_RE.search(text) and find_phenomenon(text) is None and not (
@@ -741,6 +743,37 @@ def _why_stage(text: str, time: TimeSpan | None) -> Query | None:
         return None
     rest = text.replace(time.text, " ") if time else text
     return Query(Intent.CLASSIFY, text, scope=Scope(stage_term(rest), time), stage_event="why",
+                 by_rule=True)
+
+
+# An index or time split by a grouping: "supine AHI", "AHI in REM vs NREM", "which hour".
+_BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("position", re.compile(
+        r"\b(?:supine|prone|lateral|upright|positional|posture|(?:body |sleeping |sleep )?positions?"
+        r"|non[- ]?supine|on (?:the|their|his|her|its) (?:back|sides?|left|right|stomach|belly"
+        r"|front))\b", I)),
+    ("hour", re.compile(r"\b(?:which|what) hour\b|\bhour by hour\b|\bhourly\b|\b(?:by|each"
+                        r"|every|in each) (?:clock )?hour(?: of the night)?\b", I)),
+    ("stage", re.compile(r"\b(?:rem (?:vs\.?|versus|and|or|against|compared (?:to|with)) (?:nrem"
+                         r"|non[- ]?rem)|(?:nrem|non[- ]?rem) (?:vs\.?|versus|and|or|against|compared"
+                         r" (?:to|with)) rem|(?:rem|nrem)[- ](?:ahi|odi|related)|by stage|per stage"
+                         r"|in each stage|for each stage)\b", I)),
+)
+_POSITION_TIME_RE = re.compile(r"\b(?:how (?:long|much time)|time|minutes|hours|most(?:ly)?|percent"
+                               r"|percentage|proportion|share|which|what|where)\b", I)
+
+
+def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
+    """A question splitting an index or the time by a grouping, else None."""
+    by = next((name for name, pattern in _BY_RE if pattern.search(text)), None)
+    if by is None:
+        return None
+    phen, stat = find_phenomenon(text), _stat(text)
+    counted = stat in ("ahi", "odi") or (phen is not None and bool(phen.event_types))
+    if not counted and not (by == "position" and phen is None and _POSITION_TIME_RE.search(text)):
+        return None
+    return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in ("ahi", "odi") else None,
+                 scope=Scope((), time), stat=stat if stat in ("ahi", "odi") else None, by=by,
                  by_rule=True)
 
 

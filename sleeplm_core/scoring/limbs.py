@@ -58,3 +58,29 @@ def detect_limb_movements(emg: Signal, source: str, config: LimbConfig = LimbCon
         if config.min_sec <= duration <= config.max_sec and above[a:b].max() >= config.onset_uv:
             events.append(Event(a / rate, duration, "limb_movement", source=source))
     return events
+
+
+@dataclass(frozen=True)
+class PeriodicConfig:
+    """AASM periodic-limb-movement series: at least ``min_count`` leg movements whose
+    onsets are ``min_interval``-``max_interval`` s apart (seconds)."""
+
+    min_count: int = 4
+    min_interval: float = 5.0
+    max_interval: float = 90.0
+
+
+def periodic(onsets: np.ndarray, config: PeriodicConfig = PeriodicConfig()) -> np.ndarray:
+    """Which leg movements (onsets in s, any order) belong to a periodic series (bool per
+    onset, in the given order). Exclusion of movements tied to respiratory events or
+    arousals is left to the caller."""
+    order = np.argsort(onsets)
+    gaps = np.diff(np.asarray(onsets, dtype=float)[order])
+    linked = (gaps >= config.min_interval) & (gaps <= config.max_interval)
+    member = np.zeros(len(order), dtype=bool)
+    for a, b in runs(linked):  # b - a links join b - a + 1 movements
+        if b - a + 1 >= config.min_count:
+            member[a:b + 1] = True
+    out = np.zeros(len(order), dtype=bool)
+    out[order] = member
+    return out

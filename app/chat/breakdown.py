@@ -1,0 +1,102 @@
+"""Execute step for an index or a time split by body position, stage or clock hour:
+"is the apnea worse when supine?", "AHI in REM vs NREM", "which hour had the most
+apneas?", "how long was the patient supine?".
+
+Events count where they start, and only in sleep epochs, as the summary's AHI and ODI
+count them (:mod:`sleeplm_core.heads.summary`); each group's rate is per hour of its
+own sleep.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.chat.events import events_for
+from app.chat.phenomena import phenomenon
+from app.chat.plan import Plan
+from app.chat.results import Breakdown, BreakdownRow, Message
+from app.night import LoadedNight
+from app.timeexpr import format_clock
+from sleeplm_core.heads.summary import APNEA_TYPES
+from sleeplm_core.io.position import POSITION_NAMES
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+POSITION_COLUMN = "position_muscle.position.position"
+"""Feature column holding each epoch's body position (``sleeplm_core.io.position`` names)."""
+_INDEX_TYPES = {"ahi": ("AHI", APNEA_TYPES), "odi": ("ODI", ("desaturation",))}
+_NREM = ("N1", "N2", "N3")
+
+
+def _positions(night: LoadedNight) -> np.ndarray | None:
+    frame = night.feature_frame()
+    if POSITION_COLUMN not in frame.columns:
+        return None
+    labels = frame[POSITION_COLUMN].astype("string").fillna("unknown").to_numpy(dtype=object)
+    return None if np.all(labels == "unknown") else labels
+
+
+def _groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
+    """Group name -> bool mask over epochs, in reading order."""
+    stages, _ = night.stages()
+    if by == "position":
+        labels = _positions(night)
+        if labels is None:
+            return Message("no_signal", "body position")
+        names = [p for p in POSITION_NAMES if np.any(labels == p)]
+        names += ["unknown"] if np.any(labels == "unknown") else []
+        groups = {p: labels == p for p in names}
+        if "supine" in groups and len(names) > 1:
+            groups["non-supine"] = ~groups["supine"] & (labels != "unknown")
+        return groups
+    if by == "stage":
+        codes = {s: stages == STAGES.index(s) for s in STAGES}
+        return {"REM": codes["REM"], "NREM": np.any([codes[s] for s in _NREM], axis=0),
+                **{s: codes[s] for s in _NREM}}
+    starts = night.epochs.starts
+    t0 = night.recording.start_time
+    offset = t0.minute * 60 + t0.second if t0 is not None else 0.0
+    hour = np.floor((starts + offset) / 3600).astype(int)
+    return {_hour_name(night, h * 3600.0 - offset): hour == h for h in np.unique(hour)}
+
+
+def _hour_name(night: LoadedNight, start: float) -> str:
+    t0 = night.recording.start_time
+    lo = format_clock(max(start, 0.0), t0)[:5]
+    hi = format_clock(start + 3600.0, t0)[:5]
+    return f"{lo}–{hi}"
+
+
+def _index(plan: Plan) -> tuple[str, tuple[str, ...]] | None:
+    """(name, event types) of the index split, None for time alone."""
+    q = plan.query
+    if q.stat in _INDEX_TYPES:
+        return _INDEX_TYPES[q.stat]
+    phen = phenomenon(q.phenomenon)
+    if phen is not None and phen.event_types:
+        return phen.title.lower(), phen.event_types
+    return None
+
+
+def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
+    """Minutes in bed and asleep per group, with the index's events and rate when one is named."""
+    by = plan.query.by or "position"
+    groups = _groups(night, by)
+    if isinstance(groups, Message):
+        return groups
+    groups = {name: mask & plan.where.mask for name, mask in groups.items()}
+    stages, source = night.stages()
+    asleep = stages >= STAGES.index("N1")
+    index = _index(plan)
+    onsets = np.array([], dtype=int)
+    events_source = ""
+    if index is not None:
+        events, events_source = events_for(night, index[1])
+        onsets = np.array([night.epoch_at(e.onset) for e in events if e.type in index[1]
+                           and e.onset < night.recording.duration], dtype=int)
+        onsets = onsets[asleep[onsets]] if len(onsets) else onsets
+    rows = [BreakdownRow(name, float(mask.sum()) * EPOCH_SEC / 60,
+                         float((mask & asleep).sum()) * EPOCH_SEC / 60,
+                         int(mask[onsets].sum()) if index is not None else None)
+            for name, mask in groups.items()]
+    return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
+                     events_source, plan.where.text)

@@ -1,0 +1,117 @@
+"""Indices split by body position, stage and clock hour; the deepest desaturations; periodic
+leg movements. On the bundled synthetic night (the session's ``demo`` fixture)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from app.chat.query import Intent
+from app.chat.understand import understand
+from app.session import Session
+from sleeplm_core.heads.summary import APNEA_TYPES
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.scoring.desaturation import desaturation_depth
+from sleeplm_core.scoring.limbs import periodic
+
+POSITION = "position_muscle.position.position"
+
+
+@pytest.mark.parametrize(("text", "by", "stat", "phen"), [
+    ("how long was the patient supine?", "position", None, None),
+    ("what position did they sleep in most?", "position", None, None),
+    ("is the apnea worse when supine?", "position", None, "apnea"),
+    ("supine AHI?", "position", "ahi", None),
+    ("what is the AHI in REM vs NREM?", "stage", "ahi", None),
+    ("which hour had the most apneas?", "hour", None, "apnea"),
+    ("hourly desaturations", "hour", None, "desaturation"),
+])
+def test_breakdowns_are_understood(text: str, by: str, stat: str | None, phen: str | None) -> None:
+    q = understand(text)
+    assert (q.intent, q.by, q.stat, q.phenomenon) == (Intent.BREAKDOWN, by, stat, phen)
+
+
+@pytest.mark.parametrize("text", ["how much time was spent in each stage?",
+                                  "describe the muscle and position during REM",
+                                  "where are the apneas?"])
+def test_other_questions_are_not_breakdowns(text: str) -> None:
+    assert understand(text).intent != Intent.BREAKDOWN
+
+
+def _rows(text: str) -> dict[str, list[str]]:
+    return {m[0].strip(): [c.strip() for c in m[1:]] for m in
+            (line.strip("|").split("|") for line in text.splitlines() if line.startswith("| "))}
+
+
+def test_supine_ahi_counts_the_events_in_supine_sleep(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("supine AHI?", engine).text
+    stages = night.stages()[0]
+    supine = night.feature_frame()[POSITION].to_numpy() == "supine"
+    asleep = stages >= 1
+    n = sum(1 for e in night.recording.events if e.type in APNEA_TYPES
+            and supine[night.epoch_at(e.onset)] and asleep[night.epoch_at(e.onset)])
+    minutes = float((supine & asleep).sum()) * EPOCH_SEC / 60
+    row = _rows(text)["supine"]
+    assert row == [f"{minutes:.1f}", str(n), f"{n / (minutes / 60):.1f}"]
+    assert "Cartwright" in text and "non-supine" in _rows(text)
+
+
+def test_rem_and_nrem_ahi_add_up_to_the_summary(demo) -> None:
+    night, engine = demo
+    rows = _rows(Session(night).ask("what is the AHI in REM vs NREM?", engine).text)
+    assert int(rows["REM"][1]) + int(rows["NREM"][1]) == night.summary().n_apneas_hypopneas
+    assert sum(int(rows[s][1]) for s in ("N1", "N2", "N3")) == int(rows["NREM"][1])
+
+
+def test_position_time_adds_up_to_the_sleep(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("how long was the patient supine?", engine).text
+    rows = _rows(text)
+    asleep = sum(float(v[1]) for k, v in rows.items() if k not in ("position", "non-supine"))
+    assert asleep == pytest.approx(night.summary().tst_min, abs=0.1)
+    assert "most sleep was **supine**" in text
+
+
+def test_hours_cover_the_night_and_name_the_busiest(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("which hour had the most apneas?", engine).text
+    rows = {k: v for k, v in _rows(text).items() if k != "clock hour"}
+    apneas = [e for e in night.recording.events if e.type in ("obstructive_apnea", "central_apnea",
+                                                              "mixed_apnea")]
+    asleep = night.stages()[0] >= 1
+    assert sum(int(v[1]) for v in rows.values()) == sum(asleep[night.epoch_at(e.onset)]
+                                                        for e in apneas)
+    busiest = max(rows, key=lambda k: int(rows[k][1]))
+    assert f"Most events: **{busiest}** ({rows[busiest][1]})" in text
+
+
+def test_the_deepest_desaturation_is_the_deepest_measured(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("when was the deepest desaturation?", engine)
+    spo2 = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
+    depths = [desaturation_depth(spo2.data, spo2.sfreq, e.onset, e.duration)
+              for e in night.recording.events if e.type == "desaturation"]
+    best = max(d for d in depths if d is not None)
+    assert f"drop {best:.1f} % from baseline" in answer.text and "the 1 deepest" in answer.text
+
+
+def test_periodic_series_follow_the_aasm_intervals() -> None:
+    onsets = np.array([0, 20, 40, 60, 300, 310, 320, 700, 704, 708, 712, 716], dtype=float)
+    # Four 20-s gaps make a series; three movements do not; 4-s gaps are too short.
+    assert periodic(onsets).tolist() == [True] * 4 + [False] * 8
+    assert periodic(onsets[::-1]).tolist() == ([False] * 8 + [True] * 4)
+
+
+def test_plms_index_is_reported_with_leg_movements(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what's the PLM index?", engine).text
+    lm = np.array([e.onset for e in night.recording.events if e.type == "limb_movement"])
+    stages = night.stages()[0]
+    member = periodic(lm) & (stages[[night.epoch_at(t) for t in lm]] >= 1)
+    tst_h = float(np.sum(stages >= 1)) * EPOCH_SEC / 3600
+    assert f"**{int(member.sum())}** of the leg movements in sleep belong to periodic" in text
+    assert f"PLMS index of **{member.sum() / tst_h:.1f}/h**" in text
+    assert re.search(r"\*\*[\d.]+ per hour\*\* of sleep", text)
