@@ -270,6 +270,18 @@ _EVENT_WORDS = {"onset": "Sleep onset (the first sleep epoch)",
                 "final_wake": "The final awakening (the end of the last sleep epoch)"}
 
 
+EEG_SLOTS = ("EEG_C3", "EEG_C4")
+
+
+def stage_caveat(night: LoadedNight, source: str) -> str:
+    """A warning for stages the model guessed on a night without EEG ("" otherwise)."""
+    if source != "predicted" or any(slot in night.epochs.mapping for slot in EEG_SLOTS):
+        return ""
+    return ("\n\n⚠️ This recording has no EEG, so its sleep cannot be staged by the AASM rules: "
+            "the stages here are the model's guess from the other signals, and every figure per "
+            "hour or minute of sleep rests on that guess.")
+
+
 @render.register
 def _(r: StagePeriods, night: LoadedNight) -> Answer:
     stages = "/".join(r.stages)
@@ -319,7 +331,7 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
     text = head + f"\n\nAll {n} {stages} period{'s' * (n != 1)}{where}{merged}:\n" + lines
     if n > _MAX_LINES:
         text += f"\n- … and {n - _MAX_LINES} more"
-    return _answer(night, text, r.periods, focus)
+    return _answer(night, text + stage_caveat(night, r.source), r.periods, focus)
 
 
 @render.register
@@ -332,7 +344,7 @@ def _(r: StageAmount, night: LoadedNight) -> Answer:
             f"{' in that span' if r.where else ' in the night'}; {len(r.periods)} period"
             f"{'s' * (len(r.periods) != 1)}.")
     longest = sorted(r.periods, key=lambda p: -p.duration)[:5]
-    return _answer(night, text, r.periods, longest)
+    return _answer(night, text + stage_caveat(night, r.source), r.periods, longest)
 
 
 @render.register
@@ -605,9 +617,25 @@ def _episode_note(r: Summary, night: LoadedNight) -> str:
             f"*how much N3 between {clock(night, lo)[:5]} and {clock(night, hi)[:5]}?*")
 
 
+def _rei_text(r: Summary, night: LoadedNight) -> str:
+    """The REI first, where sleep cannot be staged (a home sleep test without EEG)."""
+    s = r.summary
+    if not stage_caveat(night, s.source) or s.rei is None:
+        return ""
+    return (f"**REI {s.rei:.1f}/h**: apneas and hypopneas per hour of the {s.tib_min / 60:.1f} h "
+            f"recorded, wherever they fall; the index a home sleep test without EEG reports, "
+            f"since it cannot tell sleep from wake.\n\n")
+
+
 @render.register
 def _(r: Summary, night: LoadedNight) -> Answer:
-    whole = _summary_text(r.summary, r.gaps) + _episode_note(r, night)
+    rei = _rei_text(r, night)
+    if r.stat == "ahi" and rei:
+        # Without EEG the AHI's denominator is the model's guess; lead with what an HST reports.
+        return Answer(rei + f"The AHI against the model's guessed sleep would be "
+                      f"{r.summary.ahi:.1f}/h." + stage_caveat(night, r.summary.source))
+    whole = (rei + _summary_text(r.summary, r.gaps) + _episode_note(r, night)
+             + stage_caveat(night, r.summary.source))
     return Answer(f"{_stat_text(r)}\n\nThe whole night: {whole}" if r.stat else whole)
 
 
@@ -649,7 +677,8 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
     if r.other_sleep_min >= 0.5:
         note += (f" {r.other_sleep_min:.1f} min of sleep outside the main episode (wake runs of "
                  f"an hour or more set it apart) are not in any cycle.")
-    return _answer(night, head + "\n\n" + "\n".join(lines) + note, r.cycles)
+    return _answer(night, head + "\n\n" + "\n".join(lines) + note + stage_caveat(night, r.source),
+                   r.cycles)
 
 
 @render.register
@@ -761,7 +790,8 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
     named = [s for s in dict.fromkeys((r.asked, r.stage)) if s in STAGE_RULES]
     tail = "".join(f"\n\n{s} is scored on {STAGE_RULES[s]}." for s in named)
     item = Item(t, t + 30.0, r.stage, "measured", r.stage)
-    return _answer(night, head + "\n\n" + "\n".join(lines) + tail, [item])
+    return _answer(night, head + "\n\n" + "\n".join(lines) + tail + stage_caveat(night, r.source),
+                   [item])
 
 
 _BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour"}
@@ -808,4 +838,4 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
             head += f" REM {rem:.1f}/h against NREM {nrem:.1f}/h."
     table = (f"\n\n| {_BY_WORDS[r.by]} | min asleep | events | per hour |\n|---|---|---|---|\n"
              + rows)
-    return Answer(head + table)
+    return Answer(head + table + stage_caveat(night, r.source))

@@ -16,6 +16,9 @@ Definitions (times in minutes, percentages 0-100), computed by
   end before the last sleep epoch (the final awakening is not counted).
 * AHI, apnea-hypopnea index: obstructive, central and mixed apneas plus
   hypopneas that start in a sleep epoch, per hour of TST.
+* REI, respiratory event index: the AHI's events per hour of monitoring time (TIB),
+  wherever they start; what a home sleep test without EEG reports, since it cannot
+  stage sleep (AASM Scoring Manual 2.6, home sleep apnea testing).
 * ODI, oxygen desaturation index: desaturations (>= 3 % drops; scored ones, or
   measured from SpO2 with :mod:`sleeplm_core.scoring.desaturation`) that start in a
   sleep epoch, per hour of TST.
@@ -52,6 +55,7 @@ class NightSummary:
         stage_pct: % of TST for sleep stages, % of TIB for W.
         awakenings: count of wake runs inside the sleep period.
         ahi: events/hour of TST, None when no respiratory events were given.
+        rei: the same events per hour of TIB wherever they start, None with ``ahi``.
         odi: desaturations/hour of TST, None when neither events nor SpO2 exist.
         n_apneas_hypopneas, n_desaturations: the counts behind the indices.
         source: where the hypnogram comes from: "scored", "predicted", or a
@@ -76,6 +80,7 @@ class NightSummary:
     n_desaturations: int | None
     source: str
     agreement: str = ""
+    rei: float | None = None
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(statistic, value, unit) rows for a table."""
@@ -86,7 +91,8 @@ class NightSummary:
         for stage in STAGES:
             rows.append((f"{stage}", self.stage_min[stage], "min"))
             rows.append((f"{stage} %", self.stage_pct[stage], "% TIB" if stage == "W" else "% TST"))
-        rows += [("AHI", self.ahi, "events/h"), ("ODI", self.odi, "events/h")]
+        rows += [("AHI", self.ahi, "events/h"), ("REI", self.rei, "events/h"),
+                 ("ODI", self.odi, "events/h")]
         rows = [(name, "n/a" if v is None or v != v else f"{v:.1f}" if isinstance(v, float)
                  else str(v), unit) for name, v, unit in rows]
         rows.append(("Source", self.source, ""))
@@ -139,7 +145,8 @@ def summarize_night(stages: np.ndarray, stage_offset: float = 0.0,
         rem_latency_min=float(stats.get("Lat_REM", np.nan) - stats["SOL"]),
         stage_min=stage_min, stage_pct=stage_pct, awakenings=count_awakenings(stages),
         ahi=ahi, odi=odi, n_apneas_hypopneas=n_ah, n_desaturations=n_de, source=source,
-        agreement=agreement)
+        agreement=agreement, rei=None if ahi is None or float(stats["TIB"]) <= 0
+        else len(apneas) / (float(stats["TIB"]) / 60))
 
 
 def count_awakenings(stages: np.ndarray) -> int:

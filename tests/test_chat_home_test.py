@@ -1,0 +1,67 @@
+"""A home sleep test (airflow, belts, SpO2, pulse, position; no EEG) loaded without its
+scoring: answers lead with the REI and say that the stages are the model's guess."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.night import LoadedNight, _spectrogram, embed_night
+from app.session import Session
+from sleeplm_core.heads.summary import APNEA_TYPES
+from sleeplm_core.io.edf_write import write_edf
+from sleeplm_core.io.epochs import make_epochs
+from sleeplm_core.io.load import load_recording
+from sleeplm_core.io.montage import map_montage
+from sleeplm_core.io.synth import SynthConfig, synth_night
+
+
+@pytest.fixture(scope="module")
+def home_test(demo, tmp_path_factory: pytest.TempPathFactory):
+    """A 2-h home sleep test, scored by the generator, read back with the scoring dropped."""
+    _, engine = demo
+    path = Path(tmp_path_factory.mktemp("hst")) / "hst.edf"
+    write_edf(synth_night(SynthConfig(hours=2.0, ahi=30.0, profile="hst", seed=77)), path)
+    rec = load_recording(path)
+    truth = [e for e in rec.events if e.type in APNEA_TYPES]
+    rec.stages, rec.events = np.zeros(0, dtype=np.int8), []
+    montage = map_montage(rec)
+    epochs = make_epochs(rec, montage)
+    night = LoadedNight("hst", rec, montage, epochs, _spectrogram(rec, epochs))
+    embed_night(night, engine)
+    return night, engine, truth
+
+
+def test_the_summary_leads_with_the_rei(home_test) -> None:
+    night, engine, _ = home_test
+    assert not any(slot in night.epochs.mapping for slot in ("EEG_C3", "EEG_C4"))
+    text = Session(night).ask("summarize the night", engine).text
+    s = night.summary()
+    events = [e for e in night.machine.events if e.type in APNEA_TYPES]
+    assert s.rei == pytest.approx(len(events) / (s.tib_min / 60))
+    assert text.startswith(f"**REI {s.rei:.1f}/h**") and "no EEG" in text
+
+
+def test_the_ahi_question_gets_the_rei_first(home_test) -> None:
+    night, engine, truth = home_test
+    text = Session(night).ask("what is the AHI?", engine).text
+    assert text.startswith("**REI") and "guessed sleep" in text
+    # The machine's events per hour of recording are near the generator's own count.
+    rei = night.summary().rei
+    assert abs(rei - len(truth) / 2.0) < 0.35 * len(truth) / 2.0, (rei, len(truth))
+
+
+def test_stage_answers_warn_without_eeg(home_test) -> None:
+    night, engine, _ = home_test
+    for question in ("how much deep sleep?", "why is epoch 100 N2?", "how many sleep cycles?"):
+        assert "no EEG, so its sleep cannot be staged" in Session(night).ask(question,
+                                                                             engine).text
+
+
+def test_a_scored_night_gets_no_warning(demo) -> None:
+    night, engine = demo
+    for question in ("summarize the night", "how much deep sleep?"):
+        text = Session(night).ask(question, engine).text
+        assert "cannot be staged" not in text and "REI" not in text
