@@ -55,7 +55,9 @@ def test_supine_ahi_counts_the_events_in_supine_sleep(demo) -> None:
             and supine[night.epoch_at(e.onset)] and asleep[night.epoch_at(e.onset)])
     minutes = float((supine & asleep).sum()) * EPOCH_SEC / 60
     row = _rows(text)["supine"]
-    assert row == [f"{minutes:.1f}", str(n), f"{n / (minutes / 60):.1f}"]
+    mean = np.mean([e.duration for e in night.recording.events if e.type in APNEA_TYPES
+                    and supine[night.epoch_at(e.onset)] and asleep[night.epoch_at(e.onset)]])
+    assert row == [f"{minutes:.1f}", str(n), f"{n / (minutes / 60):.1f}", f"{mean:.0f}"]
     assert "Cartwright" in text and "non-supine" in _rows(text)
 
 
@@ -115,3 +117,45 @@ def test_plms_index_is_reported_with_leg_movements(demo) -> None:
     assert f"**{int(member.sum())}** of the leg movements in sleep belong to periodic" in text
     assert f"PLMS index of **{member.sum() / tst_h:.1f}/h**" in text
     assert re.search(r"\*\*[\d.]+ per hour\*\* of sleep", text)
+
+
+def test_a_comparison_of_events_counts_each_side(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("compare spindles in the first and second half", engine).text
+    half = night.recording.duration / 2
+    spindles = [e for e in night.recording.events if e.type == "spindle"]
+    first = sum(1 for e in spindles if e.onset < half)
+    assert f"**{first}** in the first half" in text
+    assert f"**{len(spindles) - first}** in the second half" in text
+    assert "per minute of sleep" in text
+
+
+def test_a_comparison_of_stage_time_keeps_the_stage_on_both_sides(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("how long was N3 in the first half vs the second half?", engine).text
+    stages = night.stages()[0]
+    half = len(stages) // 2
+    minutes = [float(np.sum(part == STAGES.index("N3"))) * EPOCH_SEC / 60
+               for part in (stages[:half], stages[half:])]
+    assert (f"**{minutes[0]:.1f} min** in N3 in the first half against **{minutes[1]:.1f} min** "
+            f"in N3 in the second half") in text
+
+
+def test_apnea_lengths_by_stage_and_types(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("were apneas longer in REM?", engine).text
+    stages = night.stages()[0]
+    rem = [e.duration for e in night.recording.events if e.type in ("obstructive_apnea",
+           "central_apnea", "mixed_apnea") and stages[night.epoch_at(e.onset)] == STAGES.index("REM")]
+    assert f"Mean length: REM {np.mean(rem):.0f} s against NREM" in text
+    counts = Session(night).ask("how many obstructive vs central apneas?", engine).text
+    n = {t: sum(1 for e in night.recording.events if e.type == t)
+         for t in ("obstructive_apnea", "central_apnea")}
+    assert (f"obstructive apnea {n['obstructive_apnea']}" in counts
+            and f"central apnea {n['central_apnea']}" in counts)
+
+
+def test_band_power_is_compared_as_a_measure_not_as_events(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("compare delta power in N2 and N3", engine).text
+    assert "delta [%]" in text and "events in the" not in text

@@ -80,6 +80,15 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("REM-related AHI", BRK, {"by": "stage", "stat": "ahi"}),
     ("which hour had the most apneas?", BRK, {"by": "hour", "phenomenon": "apnea"}),
     ("how long did she sleep on her back?", BRK, {"by": "position"}),
+    ("were apneas longer in REM?", BRK, {"by": "stage", "phenomenon": "apnea"}),
+    ("compare spindles in the first and second half", CMP, {
+        "phenomenon": "spindle", "group_times": ("fraction", "fraction")}),
+    ("how long was N3 in the first half vs the second half?", CMP, {
+        "groups": (("N3",), ("N3",))}),
+    ("how many obstructive vs central apneas?", LOC, {"phenomenon": "apnea", "how_many": True}),
+    ("what is the average duration of apneas?", LOC, {"phenomenon": "apnea"}),
+    ("how long was the first REM period?", TIM, {"stages": ("REM",), "stage_event": "first"}),
+    ("whats the sleep efficency", SUM, {"stat": "se"}),
     # Why an epoch has its stage.
     ("why do you say it was N3 at 1am?", CLA, {"stage_event": "why", "stages": ("N3",),
                                                "time": ("clock", 3600.0, None)}),

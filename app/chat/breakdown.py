@@ -87,16 +87,31 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     stages, source = night.stages()
     asleep = stages >= STAGES.index("N1")
     index = _index(plan)
-    onsets = np.array([], dtype=int)
-    events_source = ""
-    if index is not None:
-        events, events_source = events_for(night, index[1])
-        onsets = np.array([night.epoch_at(e.onset) for e in events if e.type in index[1]
-                           and e.onset < night.recording.duration], dtype=int)
-        onsets = onsets[asleep[onsets]] if len(onsets) else onsets
-    rows = [BreakdownRow(name, float(mask.sum()) * EPOCH_SEC / 60,
-                         float((mask & asleep).sum()) * EPOCH_SEC / 60,
-                         int(mask[onsets].sum()) if index is not None else None)
-            for name, mask in groups.items()]
+    rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, plan.where.text)
+
+
+def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[str, ...] | None,
+               counted: np.ndarray) -> tuple[list[BreakdownRow], str]:
+    """One row per group (epoch mask): its minutes, its minutes asleep and, with ``types``,
+    the events of those types that start in its ``counted`` epochs, with their mean length."""
+    asleep = night.stages()[0] >= STAGES.index("N1")
+    epochs = np.array([], dtype=int)
+    durations = np.array([])
+    source = ""
+    if types is not None:
+        events, source = events_for(night, types)
+        kept = [e for e in events if e.type in types and e.onset < night.recording.duration]
+        epochs = np.array([night.epoch_at(e.onset) for e in kept], dtype=int)
+        durations = np.array([e.duration for e in kept])
+        inside = counted[epochs] if len(epochs) else np.zeros(0, dtype=bool)
+        epochs, durations = epochs[inside], durations[inside]
+    rows = []
+    for name, mask in groups.items():
+        hit = mask[epochs] if len(epochs) else np.zeros(0, dtype=bool)
+        rows.append(BreakdownRow(name, float(mask.sum()) * EPOCH_SEC / 60,
+                                 float((mask & asleep).sum()) * EPOCH_SEC / 60,
+                                 int(hit.sum()) if types is not None else None,
+                                 float(durations[hit].mean()) if hit.any() else None))
+    return rows, source

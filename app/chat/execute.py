@@ -17,16 +17,16 @@ import pandas as pd
 
 from app.chat import norms
 from app.chat.phenomena import Phenomenon, phenomenon
-from app.chat.breakdown import breakdown
+from app.chat.breakdown import breakdown, group_rows
 from app.chat.events import events_for
 from app.chat.evidence import stage_evidence
 from app.chat.plan import Plan, Where, resolve_scope, scope_text
 from app.chat.query import Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
-from app.chat.results import (Classification, Comparison, Context, CycleList, Description,
-                              EventList, Explanation, Item, Message, Navigation, NormCheck, Result,
-                              Retrieval, SignalRuns, SignalStats, StageAmount, StagePeriods,
-                              Summary, View)
+from app.chat.results import (Breakdown, Classification, Comparison, Context, CycleList,
+                              Description, EventList, Explanation, Item, Message, Navigation,
+                              NormCheck, Result, Retrieval, SignalRuns, SignalStats, StageAmount,
+                              StagePeriods, Summary, View)
 from app.engine import Engine
 from app.night import LoadedNight
 from sleeplm_core.features.brain import SPINDLE_BAND_HZ, burst_frequency
@@ -677,8 +677,35 @@ def measure_columns(words: str, frame: pd.DataFrame) -> list[str]:
     return []
 
 
-def compare(plan: Plan, night: LoadedNight) -> Comparison | Message:
+def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | None:
+    """A comparison of a phenomenon's events, or of a stage's minutes, between the two
+    groups ("spindles in the first and the second half", "how long was N3 in the first half
+    vs the second half?"); None when it compares a measure."""
     q = plan.query
+    phen = phenomenon(q.phenomenon)
+    labels = [w.text or "the whole night" for w in plan.groups]
+    groups = dict(zip(labels, (w.mask for w in plan.groups)))
+    stages, source = night.stages()
+    words = " ".join(w for w in (q.measure, q.target) if w)
+    if phen is not None and phen.event_types and not _BAND_WORDS.search(words):
+        # Events count wherever they start inside a group, as the event lists count them.
+        rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
+        return Breakdown("groups", phen.title.lower(), rows, source, events_source)
+    if q.measure and _AMOUNT_WORDS.search(q.measure) and any(g.stages for g in q.groups or ()):
+        rows, _ = group_rows(night, groups, None, stages >= 0)
+        return Breakdown("groups", "", rows, source)
+    return None
+
+
+# "delta power", "sigma activity": a spectral measure, not the events of the same name.
+_BAND_WORDS = re.compile(r"\b(?:delta|theta|alpha|sigma|beta|power|band|activity)\b", re.I)
+_AMOUNT_WORDS = re.compile(r"\b(?:how (?:long|much)|minutes|time|amount|percent\w*|share)\b", re.I)
+
+
+def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | Message:
+    q = plan.query
+    if len(plan.groups) == 2 and (counts := compare_counts(plan, night)) is not None:
+        return counts
     frame = night.feature_frame()
     # The most specific words first: the measure named, then the signal, modality, target.
     sources = [w for w in (q.measure, q.signal and _SIGNAL_NAMES[q.signal][0], q.modality,

@@ -20,7 +20,7 @@ from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Classification, Comparison, Context, CycleList, Description,
                               EventList, Explanation, Item, Message, Navigation, NormCheck,
                               RecordingFacts, Retrieval, SignalRuns, SignalStats, StageAmount,
-                              StageEvidence, StagePeriods, Summary, View, Breakdown)
+                              StageEvidence, StagePeriods, Summary, View, Breakdown, BreakdownRow)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
@@ -187,6 +187,9 @@ def _(r: EventList, night: LoadedNight) -> Answer:
             + (f", drop {i.value:.1f} % from baseline" if i.unit == "%" and i.value is not None
                else "") + (f", {i.value:.1f} Hz" if i.unit == "Hz" else "")
             + f", stage {i.stage})" for i in shown) + f"\n\nBy stage: {by_stage}.")
+        kinds = Counter(i.label for i in r.scored)
+        if len(kinds) > 1:
+            parts[-1] += " By type: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + "."
         if r.frequency_on and (freq := _frequency(r)):
             parts.append(freq)
     elif r.unscored:
@@ -797,8 +800,28 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
 _BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour"}
 
 
+def _groups_text(r: Breakdown) -> str:
+    """Two groups of a comparison, side by side."""
+    a, b = r.rows
+    if not r.index:
+        return (f"From the {source_name(r.source)} hypnogram: **{a.minutes:.1f} min** {a.group} "
+                f"against **{b.minutes:.1f} min** {b.group}.")
+    minute = r.index == "sleep spindle"  # spindle density is read per minute
+
+    def side(row: BreakdownRow) -> str:
+        rate = "" if row.per_hour is None else (
+            f", {row.per_hour / 60:.2f} per minute of sleep" if minute
+            else f", {row.per_hour:.1f} per hour of sleep")
+        mean = f", mean {seconds(row.mean_sec)}" if row.mean_sec is not None else ""
+        return f"**{row.events}** {row.group} ({row.sleep_min:.0f} min asleep{rate}{mean})"
+    return (f"{r.index.capitalize()} events in the {source_name(r.events_source)} scoring: "
+            f"{side(a)} against {side(b)}.")
+
+
 @render.register
 def _(r: Breakdown, night: LoadedNight) -> Answer:
+    if r.by == "groups":
+        return Answer(_groups_text(r) + stage_caveat(night, r.source))
     where = _where(r.where)
     if not r.index:
         asleep = sum(row.sleep_min for row in r.rows if row.group != "non-supine")
@@ -811,7 +834,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                       f"**{top.group}** ({top.sleep_min:.1f} min).\n\n| position | min recorded |"
                       f" min asleep | % of sleep |\n|---|---|---|---|\n{rows}")
     rows = "\n".join(f"| {row.group} | {row.sleep_min:.1f} | {row.events} | "
-                     + ("—" if row.per_hour is None else f"{row.per_hour:.1f}") + " |"
+                     + ("—" if row.per_hour is None else f"{row.per_hour:.1f}") + " | "
+                     + ("—" if row.mean_sec is None else f"{row.mean_sec:.0f}") + " |"
                      for row in r.rows)
     rated = [row for row in r.rows if row.per_hour is not None and row.sleep_min >= 10
              and row.group not in ("non-supine", "NREM")]
@@ -833,9 +857,12 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                      f"{sup / non:.1f}; a common definition of positional apnea asks for 2 or "
                      f"more, Cartwright 1984).")
     if r.by == "stage" and {"REM", "NREM"} <= pair.keys():
-        rem, nrem = pair["REM"].per_hour, pair["NREM"].per_hour
-        if rem is not None and nrem is not None:
-            head += f" REM {rem:.1f}/h against NREM {nrem:.1f}/h."
-    table = (f"\n\n| {_BY_WORDS[r.by]} | min asleep | events | per hour |\n|---|---|---|---|\n"
-             + rows)
+        rem, nrem = pair["REM"], pair["NREM"]
+        if rem.per_hour is not None and nrem.per_hour is not None:
+            head += f" REM {rem.per_hour:.1f}/h against NREM {nrem.per_hour:.1f}/h."
+        if rem.mean_sec is not None and nrem.mean_sec is not None:
+            head += (f" Mean length: REM {seconds(rem.mean_sec)} against NREM "
+                     f"{seconds(nrem.mean_sec)}.")
+    table = (f"\n\n| {_BY_WORDS[r.by]} | min asleep | events | per hour | mean s |\n"
+             f"|---|---|---|---|---|\n" + rows)
     return Answer(head + table + stage_caveat(night, r.source))

@@ -491,13 +491,14 @@ class StageEvidence:
 
 @dataclass(frozen=True)
 class BreakdownRow:
-    """One group of a breakdown: minutes in it, minutes asleep in it, and the index's events
-    that start in its sleep (None when no index was asked)."""
+    """One group of a breakdown: minutes in it, minutes asleep in it, the index's events that
+    start in its sleep (None when no index was asked) and their mean duration (s)."""
 
     group: str
     minutes: float
     sleep_min: float
     events: int | None
+    mean_sec: float | None = None
 
     @property
     def per_hour(self) -> float | None:
@@ -508,7 +509,8 @@ class BreakdownRow:
 
 @dataclass
 class Breakdown:
-    """An index or the time split by "position", "stage" or "hour".
+    """An index or the time split by "position", "stage", "hour", or the two "groups" of a
+    comparison.
 
     Attributes:
         by: the grouping.

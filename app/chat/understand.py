@@ -19,6 +19,7 @@ from app.chat import bank
 from app.chat.phenomena import PHENOMENA, Phenomenon, find_phenomenon
 from app.chat.query import Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
+from app.chat.spelling import repair
 from app.chat.timespan import TimeSpan, parse_time
 from sleeplm_core.captions.levels import LEVELS
 
@@ -526,6 +527,9 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
     """The two scopes of a comparison and the words naming the measure."""
     body = re.sub(r"^\s*(?:please\s+)?(?:compare|contrast|what(?:'s| is) the difference"
                   r"(?: in)?|how (?:does|do|did))\s+", "", text, flags=I)
+    # "the first and second half": each side gets its noun.
+    body = re.sub(r"\b(first|second|last)\s+(and|vs\.?|versus)\s+(?:the\s+)?(first|second|last)\s+"
+                  r"(half|hour)\b", r"\1 \4 \2 the \3 \4", body, flags=I)
     parts = _COMPARE_STRONG_RE.split(body, maxsplit=1)
     if len(parts) != 2:
         # "between N2 and N3": the "and" separates the two sides, not a clock range.
@@ -540,6 +544,10 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
         scopes.append(Scope(stages or stage_term(side), parse_time(side)))
     if not all(s.stages or s.time for s in scopes):
         return None
+    if all(s.time for s in scopes) and sum(bool(s.stages) for s in scopes) == 1:
+        # "N3 in the first half vs the second half": the stage holds on both sides.
+        stages = scopes[0].stages or scopes[1].stages
+        scopes = [Scope(stages, s.time) for s in scopes]
     measure = left
     for pattern, _ in _STAGE_FILTER_RE + _STAGE_TERM_RE:
         measure = pattern.sub(" ", measure)
@@ -575,6 +583,10 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.SUMMARY
     if _LONGEST_RUN_RE.search(text) and phen is None:
         return Intent.STAGE_TIMING
+    if phen is not None and phen.event_types and _EVENT_DURATION_RE.search(text):
+        return Intent.LOCATE  # "what is the average duration of apneas?": the list has it
+    if stages and phen is None and _ONE_PERIOD_RE.search(text):
+        return Intent.STAGE_TIMING  # "how long was the first REM period?": that period
     if phen is None and _AWAKENINGS_RE.search(text) and re.search(r"\b(?:wake|woke|awake\w*|awaken\w*)\b", text, I):
         return Intent.STAGE_TIMING
     if _LATENCY_RE.search(text) or _ONSET_RE.search(text) or _FINAL_RE.search(text):
@@ -633,7 +645,7 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
 
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
-    text = " ".join(text.split())
+    text = repair(" ".join(text.split()))
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
         return Query(Intent.HELP, text)
     disorder = _disorder(text)
@@ -663,6 +675,9 @@ def understand(text: str) -> Query:
     for pattern, _ in _STAGE_TERM_RE:
         phen_text = pattern.sub(" ", phen_text) if object_stages else phen_text
     phen = find_phenomenon(phen_text)
+    if phen is not None and phen.key in _APNEA_KINDS and len(set(
+            m.lower() for m in _APNEA_KIND_RE.findall(phen_text))) > 1:
+        phen = find_phenomenon("apneas")  # "obstructive vs central apneas": the family, by type
     signal = _signal(text)
     condition, min_duration = _conditions(text, signal or (phen.condition.signal if phen and
                                                            phen.condition else None))
@@ -759,6 +774,8 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r" (?:to|with)) rem|(?:rem|nrem)[- ](?:ahi|odi|related)|by stage|per stage"
                          r"|in each stage|for each stage)\b", I)),
 )
+_STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?:frequent|common|often|severe)"
+                                r"|worse|fewer|less (?:frequent|common|often))\b", I)
 _POSITION_TIME_RE = re.compile(r"\b(?:how (?:long|much time)|time|minutes|hours|most(?:ly)?|percent"
                                r"|percentage|proportion|share|which|what|where)\b", I)
 
@@ -766,6 +783,8 @@ _POSITION_TIME_RE = re.compile(r"\b(?:how (?:long|much time)|time|minutes|hours|
 def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     """A question splitting an index or the time by a grouping, else None."""
     by = next((name for name, pattern in _BY_RE if pattern.search(text)), None)
+    if by is None and _STAGE_CONTRAST_RE.search(text) and stage_term(text):
+        by = "stage"  # "were apneas longer in REM?": REM against the other stages
     if by is None:
         return None
     phen, stat = find_phenomenon(text), _stat(text)
@@ -775,6 +794,14 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in ("ahi", "odi") else None,
                  scope=Scope((), time), stat=stat if stat in ("ahi", "odi") else None, by=by,
                  by_rule=True)
+
+
+_EVENT_DURATION_RE = re.compile(r"\b(?:average|mean|median|typical)\s+(?:duration|length)\b"
+                                r"|\bhow long (?:were|are|did|do) (?:the |these |those |they )?", I)
+_ONE_PERIOD_RE = re.compile(r"\b(?:first|last|final|longest|shortest)\b.{0,30}\b(?:period|episode"
+                            r"|bout|run|stretch|block)\b", I)
+_APNEA_KINDS = ("obstructive_apnea", "central_apnea")
+_APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
 
 
 def _topic(text: str) -> str | None:

@@ -1,0 +1,85 @@
+"""Typo repair before understanding: "sleep efficency" reads as "sleep efficiency".
+
+pyspellchecker's English dictionary, extended with the chat's own vocabulary (the phrase
+banks, the phenomena and the domain words below), decides which words are known. Only an
+unknown word of at least :data:`MIN_LENGTH` letters that stands alone (no digit next to
+it, not an all-capitals acronym such as AHI or NREM) is replaced, by the dictionary's
+most frequent word within two edits (a word of the chat's own first); everything else is left as typed, so "abnormal",
+"related" or "happened" are never rewritten into another word.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spellchecker import SpellChecker
+
+from app.chat import bank
+from app.chat.phenomena import PHENOMENA
+
+MIN_LENGTH = 5
+"""Shortest word repaired (shorter ones have too many neighbours within two edits)."""
+
+DOMAIN_WORDS = (
+    "efficiency", "latency", "hypnogram", "hypnograms", "spectrogram", "desaturation",
+    "desaturations", "apnea", "apneas", "apnoea", "apnoeas", "hypopnea", "hypopneas",
+    "hypopnoea", "hypopnoeas", "arousal", "arousals", "spindle", "spindles", "obstructive",
+    "supine", "nonsupine", "periodic", "awakening", "awakenings", "artefact", "artefacts",
+    "tachycardia", "bradycardia", "hypoxemia", "hypoxaemia", "polysomnography", "polysomnogram",
+    "montage", "electrode", "electrodes", "epoch", "epochs", "oximetry", "desat", "desats",
+    "microarousal", "microarousals", "ultradian", "wakefulness", "biphasic", "sawtooth",
+    "positional", "kcomplex", "hypopnoeic", "respiratory", "thoracic", "abdominal",
+    "submental", "tibialis", "zoom", "timestamp",
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 3}
+
+
+def vocabulary() -> set[str]:
+    """The chat's own words: its phrase banks, phenomena and :data:`DOMAIN_WORDS`."""
+    words = set(DOMAIN_WORDS)
+    for phrases in (*bank.INTENT_PHRASES.values(), *bank.THING_PHRASES.values()):
+        for phrase in phrases:
+            words |= _words(phrase)
+    for p in PHENOMENA:
+        words |= _words(" ".join((p.title, p.explanation, p.query, *p.synonyms)))
+    return words
+
+
+@lru_cache(maxsize=1)
+def checker() -> tuple[SpellChecker, frozenset[str]]:
+    """The English spell checker with the chat's vocabulary loaded, and that vocabulary."""
+    words = frozenset(vocabulary())
+    spell = SpellChecker(language="en")
+    spell.word_frequency.load_words(sorted(words))
+    return spell, words
+
+
+# A word with letters only, not glued to a digit or to another word by "-" or "'".
+_WORD_RE = re.compile(r"(?<![\w'-])[A-Za-z]+(?![\w'-])")
+
+
+def _repair(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if len(word) < MIN_LENGTH or word.isupper():
+        return word
+    spell, ours = checker()
+    lower = word.lower()
+    if lower in spell:
+        return word
+    # A sleep word within reach beats a more frequent English one ("arousels": arousals,
+    # not arouses).
+    candidates = spell.candidates(lower) or set()
+    domain = [c for c in candidates if c in ours]
+    if domain:
+        return max(domain, key=lambda c: (spell[c], c))
+    fixed = spell.correction(lower)
+    return fixed if fixed else word
+
+
+def repair(text: str) -> str:
+    """``text`` with unknown words replaced by their most likely spelling."""
+    return _WORD_RE.sub(_repair, text)
