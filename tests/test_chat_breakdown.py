@@ -4,6 +4,7 @@ leg movements. On the bundled synthetic night (the session's ``demo`` fixture)."
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ from app.chat.query import Intent
 from app.chat.understand import understand
 from app.session import Session
 from sleeplm_core.heads.summary import APNEA_TYPES
-from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
+from sleeplm_core.scoring.association import arousal_causes
 from sleeplm_core.scoring.desaturation import desaturation_depth
 from sleeplm_core.scoring.limbs import periodic
 
@@ -159,3 +161,20 @@ def test_band_power_is_compared_as_a_measure_not_as_events(demo) -> None:
     night, engine = demo
     text = Session(night).ask("compare delta power in N2 and N3", engine).text
     assert "delta [%]" in text and "events in the" not in text
+
+
+def test_arousal_causes_follow_the_association_rules() -> None:
+    events = [Event(100, 20, "obstructive_apnea"), Event(124, 5, "arousal"),    # 4 s after: resp.
+              Event(200, 3, "limb_movement"), Event(203.3, 4, "arousal"),       # 0.3 s gap: limb
+              Event(300, 2, "limb_movement"), Event(303, 4, "arousal"),         # 1 s gap: neither
+              Event(400, 15, "hypopnea"), Event(410, 4, "arousal")]             # during it
+    assert [c for _, c in arousal_causes(events)] == ["respiratory", "limb movement",
+                                                      "spontaneous", "respiratory"]
+
+
+def test_arousal_answer_counts_causes(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("how many arousals were associated with apneas?", engine).text
+    tied = Counter(c for _, c in arousal_causes(night.recording.events))
+    assert f"**{tied['respiratory']}** respiratory" in text and "By cause:" in text
+    assert sum(tied.values()) == sum(1 for e in night.recording.events if e.type == "arousal")

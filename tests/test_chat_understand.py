@@ -89,6 +89,8 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("what is the average duration of apneas?", LOC, {"phenomenon": "apnea"}),
     ("how long was the first REM period?", TIM, {"stages": ("REM",), "stage_event": "first"}),
     ("whats the sleep efficency", SUM, {"stat": "se"}),
+    ("how many arousals were associated with apneas?", LOC, {"phenomenon": "arousal"}),
+    ("what triggered the arousals?", LOC, {"phenomenon": "arousal"}),
     # Why an epoch has its stage.
     ("why do you say it was N3 at 1am?", CLA, {"stage_event": "why", "stages": ("N3",),
                                                "time": ("clock", 3600.0, None)}),

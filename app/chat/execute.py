@@ -38,6 +38,7 @@ from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrat
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.search import nearest_captions, search_text, search_vectors
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
+from sleeplm_core.scoring.association import CAUSES, arousal_causes
 from sleeplm_core.scoring.channels import eeg_labels
 from sleeplm_core.scoring.limbs import periodic
 from sleeplm_core.scoring.desaturation import desaturation_depth
@@ -312,6 +313,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
     periodic_n = None
     if phen is not None and phen.key == "limb_movement" and scored:
         periodic_n = _periodic_count(night, scored)
+    causes = _causes(night, scored) if phen is not None and phen.key == "arousal" else {}
     freq_on = ""
     if phen is not None and phen.key == "spindle":
         scored, freq_on = with_frequencies(night, scored)
@@ -323,7 +325,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
                        min_depth=q.min_depth, tst_h=night.summary().tst_min / 60
                        if not plan.where.text else None, per=q.per,
                        sleep_min=_sleep_minutes(night, plan.where), frequency_on=freq_on,
-                       periodic=periodic_n)
+                       periodic=periodic_n, causes=causes)
     if ((q.how_many or q.per) and scored) or result.blind or result.unscored:
         # A count is answered from the scoring; on a night where the events could not be
         # scored the model's similarity matches would read as findings, so none are shown.
@@ -361,6 +363,14 @@ def _periodic_count(night: LoadedNight, items: list[Item]) -> int:
     members = onsets[periodic(onsets)] if len(onsets) else onsets
     return sum(1 for i in items if i.stage in ("N1", "N2", "N3", "REM") and len(members)
                and np.min(np.abs(members - i.start)) < 1e-6)
+
+
+def _causes(night: LoadedNight, items: list[Item]) -> dict[str, int]:
+    """The arousal ``items`` counted by cause, from the events of the arousals' own scoring."""
+    events, _ = events_for(night, ("arousal",))
+    starts = {round(i.start, 3) for i in items}
+    tied = Counter(cause for e, cause in arousal_causes(events) if round(e.onset, 3) in starts)
+    return {c: tied[c] for c in CAUSES if tied[c]}
 
 
 def _sleep_minutes(night: LoadedNight, where: Where) -> float:

@@ -61,7 +61,7 @@ def _scoring(night: LoadedNight) -> RecordingFacts:
     if at is not None:
         mine = np.nanmax(np.where(np.isfinite(at), at, -1.0), axis=1)
         facts.items = _stretches(night, (mine >= 0) & (mine < UNSURE_BELOW),
-                                 "uncertain machine stage", machine.label())
+                                 "uncertain machine stage", "measured")
     return facts
 
 

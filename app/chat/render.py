@@ -205,6 +205,8 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         parts.append(_rate(r))
     if r.periodic is not None:
         parts.append(_periodic(r))
+    if r.causes:
+        parts.append(_causes(r))
     if r.model or r.track is not None:
         parts.append(_model_text(night, r))
     if r.blind:
@@ -223,6 +225,16 @@ def _frequency(r: EventList) -> str:
     return (f"Frequency on {r.frequency_on} (median instantaneous frequency in 11-16 Hz): mean **{freqs.mean():.1f} Hz** (SD "
             f"{freqs.std():.1f}, {freqs.min():.1f}-{freqs.max():.1f}); {slow} of {len(freqs)} "
             f"are slow spindles (under 12 Hz).")
+
+
+def _causes(r: EventList) -> str:
+    per_hour = (", per hour of sleep " + ", ".join(f"{c} {n / r.tst_h:.1f}"
+                                                   for c, n in r.causes.items())
+                if r.tst_h else "")
+    return ("By cause: " + ", ".join(f"**{n}** {c}" for c, n in r.causes.items()) + per_hour
+            + " (respiratory: starting during an apnea or hypopnea or within 5 s of its end; "
+              "limb movement: within 0.5 s of a leg movement, the AASM rule; spontaneous: "
+              "neither).")
 
 
 def _periodic(r: EventList) -> str:

@@ -94,6 +94,8 @@ class EventList:
         sleep_min: minutes of sleep inside the scope (the stages asked for, when named).
         periodic: leg movements in sleep that belong to a periodic series (AASM), None when
             not counted.
+        causes: arousals by what they are tied to (``sleeplm_core.scoring.association``),
+            {} for other events.
         frequency_on: the EEG channel the items' frequencies (``value``, Hz) were
             measured on, "" when not measured.
     """
@@ -119,6 +121,7 @@ class EventList:
     sleep_min: float = 0.0
     frequency_on: str = ""
     periodic: int | None = None
+    causes: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

@@ -675,7 +675,9 @@ def understand(text: str) -> Query:
     for pattern, _ in _STAGE_TERM_RE:
         phen_text = pattern.sub(" ", phen_text) if object_stages else phen_text
     phen = find_phenomenon(phen_text)
-    if phen is not None and phen.key in _APNEA_KINDS and len(set(
+    if _AROUSAL_CAUSE_RE.search(phen_text) and re.search(r"\barousals?\b", phen_text, I):
+        phen = find_phenomenon("arousals")  # "arousals associated with apneas": the arousals
+    elif phen is not None and phen.key in _APNEA_KINDS and len(set(
             m.lower() for m in _APNEA_KIND_RE.findall(phen_text))) > 1:
         phen = find_phenomenon("apneas")  # "obstructive vs central apneas": the family, by type
     signal = _signal(text)
@@ -800,6 +802,9 @@ _EVENT_DURATION_RE = re.compile(r"\b(?:average|mean|median|typical)\s+(?:duratio
                                 r"|\bhow long (?:were|are|did|do) (?:the |these |those |they )?", I)
 _ONE_PERIOD_RE = re.compile(r"\b(?:first|last|final|longest|shortest)\b.{0,30}\b(?:period|episode"
                             r"|bout|run|stretch|block)\b", I)
+_AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|triggered|trigger"
+                               r"|followed|following|due to|because of|caus\w*|respiratory arousals?"
+                               r"|spontaneous)\b", I)
 _APNEA_KINDS = ("obstructive_apnea", "central_apnea")
 _APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
 
