@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -178,3 +179,26 @@ def test_arousal_answer_counts_causes(demo) -> None:
     tied = Counter(c for _, c in arousal_causes(night.recording.events))
     assert f"**{tied['respiratory']}** respiratory" in text and "By cause:" in text
     assert sum(tied.values()) == sum(1 for e in night.recording.events if e.type == "arousal")
+
+
+def test_arousals_are_not_called_spontaneous_where_breathing_was_not_scored(demo) -> None:
+    night, engine = demo
+    machine = replace(night.machine, skipped=["respiratory: no usable airflow or effort belt"],
+                      events=[e for e in night.machine.events if e.type not in APNEA_TYPES])
+    unscored = replace(night, recording=replace(night.recording, events=[]), machine=machine,
+                       _summary={})
+    text = Session(unscored).ask("what triggered the arousals?", engine).text
+    assert "no scored cause" in text and "spontaneous" not in text.split("(")[0]
+    assert "Not every cause could be looked for: respiratory: no usable airflow" in text
+
+
+def test_stage_minutes_by_hour_and_the_longest_awakening(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("which hour had the most N3?", engine).text
+    rows = {k: v for k, v in _rows(text).items() if k != "clock hour"}
+    n3 = float(np.sum(night.stages()[0] == STAGES.index("N3"))) * EPOCH_SEC / 60
+    assert sum(float(v[0]) for v in rows.values()) == pytest.approx(n3)
+    top = max(rows, key=lambda k: float(rows[k][0]))
+    assert f"most N3 by clock hour in **{top}**" in text
+    awake = Session(night).ask("when was the longest awakening?", engine).text
+    assert "the longest uninterrupted W period (after sleep onset" in awake

@@ -91,6 +91,8 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("whats the sleep efficency", SUM, {"stat": "se"}),
     ("how many arousals were associated with apneas?", LOC, {"phenomenon": "arousal"}),
     ("what triggered the arousals?", LOC, {"phenomenon": "arousal"}),
+    ("which hour had the most N3?", BRK, {"by": "hour", "stages": ("N3",)}),
+    ("when was the longest awakening?", TIM, {"stage_event": "awakenings", "rank": "longest"}),
     # Why an epoch has its stage.
     ("why do you say it was N3 at 1am?", CLA, {"stage_event": "why", "stages": ("N3",),
                                                "time": ("clock", 3600.0, None)}),

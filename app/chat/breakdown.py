@@ -89,7 +89,7 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     index = _index(plan)
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
-                     events_source, plan.where.text)
+                     events_source, plan.where.text, plan.query.scope.stages)
 
 
 def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[str, ...] | None,

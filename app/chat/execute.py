@@ -24,7 +24,7 @@ from app.chat.plan import Plan, Where, resolve_scope, scope_text
 from app.chat.query import Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, Classification, Comparison, Context, CycleList,
-                              Description, EventList, Explanation, Item, Message, Navigation,
+                              Description, Episode, EventList, Explanation, Item, Message, Navigation,
                               NormCheck, Result, Retrieval, SignalRuns, SignalStats, StageAmount,
                               StagePeriods, Summary, View)
 from app.engine import Engine
@@ -313,7 +313,8 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
     periodic_n = None
     if phen is not None and phen.key == "limb_movement" and scored:
         periodic_n = _periodic_count(night, scored)
-    causes = _causes(night, scored) if phen is not None and phen.key == "arousal" else {}
+    causes, cause_gaps = _causes(night, scored) if phen is not None and phen.key == "arousal" \
+        else ({}, "")
     freq_on = ""
     if phen is not None and phen.key == "spindle":
         scored, freq_on = with_frequencies(night, scored)
@@ -325,7 +326,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
                        min_depth=q.min_depth, tst_h=night.summary().tst_min / 60
                        if not plan.where.text else None, per=q.per,
                        sleep_min=_sleep_minutes(night, plan.where), frequency_on=freq_on,
-                       periodic=periodic_n, causes=causes)
+                       periodic=periodic_n, causes=causes, cause_gaps=cause_gaps)
     if ((q.how_many or q.per) and scored) or result.blind or result.unscored:
         # A count is answered from the scoring; on a night where the events could not be
         # scored the model's similarity matches would read as findings, so none are shown.
@@ -365,12 +366,18 @@ def _periodic_count(night: LoadedNight, items: list[Item]) -> int:
                and np.min(np.abs(members - i.start)) < 1e-6)
 
 
-def _causes(night: LoadedNight, items: list[Item]) -> dict[str, int]:
-    """The arousal ``items`` counted by cause, from the events of the arousals' own scoring."""
+def _causes(night: LoadedNight, items: list[Item]) -> tuple[dict[str, int], str]:
+    """The arousal ``items`` counted by cause, from the events of the arousals' own scoring,
+    and why a cause could not be looked for ("" when both could): an arousal is called
+    spontaneous only where breathing events and leg movements were both scored."""
     events, _ = events_for(night, ("arousal",))
     starts = {round(i.start, 3) for i in items}
     tied = Counter(cause for e, cause in arousal_causes(events) if round(e.onset, 3) in starts)
-    return {c: tied[c] for c in CAUSES if tied[c]}
+    gaps = "; ".join(r for r in (unscored_reason(night, ("hypopnea",)),
+                                 unscored_reason(night, ("limb_movement",))) if r)
+    if gaps:
+        tied["no scored cause"] = tied.pop("spontaneous", 0)
+    return {c: tied[c] for c in (*CAUSES, "no scored cause") if tied[c]}, gaps
 
 
 def _sleep_minutes(night: LoadedNight, where: Where) -> float:
@@ -413,10 +420,10 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     stages, source = night.stages()
     starts = night.epochs.starts
     event = q.stage_event or "periods"
-    if event == "periods" and q.rank in ("longest", "shortest"):
-        event = "longest"  # "when was the longest REM period?"
     wanted = q.scope.stages or (("REM",) if event == "latency" else ("W",) if event ==
                                 "awakenings" else ())
+    if event in ("periods", "awakenings") and q.rank in ("longest", "shortest"):
+        event = "longest"  # "when was the longest REM period?", "the longest awakening"
     sleep = np.flatnonzero(np.isin(stages, _SLEEP))
     onset = float(starts[sleep[0]]) if len(sleep) else None
     latency = None
@@ -450,7 +457,8 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     if event == "final_wake":
         periods = [p for p in periods if moment is not None and p.start >= moment - 1e-6] or periods
     return StagePeriods(event, tuple(wanted), moment, latency, periods, source, plan.where.text
-                        if q.scope.time else "")
+                        if q.scope.time else "", main_sleep_episode(night)
+                        if event in ("onset", "latency", "final_wake") else None)
 
 
 def _merge_runs(runs: list[Item], gap: float) -> list[Item]:
@@ -816,16 +824,19 @@ def view(night: LoadedNight, name: str) -> View:
     return View(name, night.summary(), index_gaps(night))
 
 
-def summary(night: LoadedNight, stat: str | None) -> Summary:
-    stages, _ = night.stages()
-    found = sleep_cycles(stages)
+def main_sleep_episode(night: LoadedNight) -> Episode:
+    """The night's main sleep episode, and how much of the recording and its sleep lie outside."""
+    found = sleep_cycles(night.stages()[0])
     lo, hi = found.episode
     starts = night.epochs.starts
-    episode = (float(starts[lo]), float(starts[hi - 1]) + EPOCH_SEC) if hi > lo else (0.0, 0.0)
-    return Summary(night.summary(), stat, night.scored_events()[1], index_gaps(night),
-                   odi_by_depth(night) if stat == "odi" else {}, episode,
-                   (night.recording.duration - (episode[1] - episode[0])) / 60,
+    start, end = (float(starts[lo]), float(starts[hi - 1]) + EPOCH_SEC) if hi > lo else (0.0, 0.0)
+    return Episode(start, end, (night.recording.duration - (end - start)) / 60,
                    found.other_sleep_min)
+
+
+def summary(night: LoadedNight, stat: str | None) -> Summary:
+    return Summary(night.summary(), stat, night.scored_events()[1], index_gaps(night),
+                   odi_by_depth(night) if stat == "odi" else {}, main_sleep_episode(night))
 
 
 ODI_DEPTHS = (3.0, 4.0)

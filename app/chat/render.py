@@ -17,10 +17,11 @@ import numpy as np
 from app.chat.execute import FOCUS_WINDOW_SEC
 from app.chat.plan import clock
 from app.chat.recording import UNSURE_BELOW
-from app.chat.results import (Classification, Comparison, Context, CycleList, Description,
-                              EventList, Explanation, Item, Message, Navigation, NormCheck,
-                              RecordingFacts, Retrieval, SignalRuns, SignalStats, StageAmount,
-                              StageEvidence, StagePeriods, Summary, View, Breakdown, BreakdownRow)
+from app.chat.results import (Breakdown, BreakdownRow, Classification, Comparison, Context,
+                              CycleList, Description, Episode, EventList, Explanation, Item,
+                              Message, Navigation, NormCheck, RecordingFacts, Retrieval,
+                              SignalRuns, SignalStats, StageAmount, StageEvidence, StagePeriods,
+                              Summary, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
@@ -231,10 +232,13 @@ def _causes(r: EventList) -> str:
     per_hour = (", per hour of sleep " + ", ".join(f"{c} {n / r.tst_h:.1f}"
                                                    for c, n in r.causes.items())
                 if r.tst_h else "")
-    return ("By cause: " + ", ".join(f"**{n}** {c}" for c, n in r.causes.items()) + per_hour
+    text = ("By cause: " + ", ".join(f"**{n}** {c}" for c, n in r.causes.items()) + per_hour
             + " (respiratory: starting during an apnea or hypopnea or within 5 s of its end; "
               "limb movement: within 0.5 s of a leg movement, the AASM rule; spontaneous: "
               "neither).")
+    if r.cause_gaps:
+        text += f" Not every cause could be looked for: {r.cause_gaps}."
+    return text
 
 
 def _periodic(r: EventList) -> str:
@@ -346,7 +350,8 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
     text = head + f"\n\nAll {n} {stages} period{'s' * (n != 1)}{where}{merged}:\n" + lines
     if n > _MAX_LINES:
         text += f"\n- … and {n - _MAX_LINES} more"
-    return _answer(night, text + stage_caveat(night, r.source), r.periods, focus)
+    return _answer(night, text + _episode_note(r.episode, night) + stage_caveat(night, r.source),
+                   r.periods, focus)
 
 
 @render.register
@@ -618,15 +623,15 @@ LONG_OUTSIDE_MIN = 180.0
 time in bed counts all of it."""
 
 
-def _episode_note(r: Summary, night: LoadedNight) -> str:
+def _episode_note(e: Episode | None, night: LoadedNight) -> str:
     """A warning for recordings with hours outside the night (Sleep-EDF's 22-h files)."""
-    if r.outside_min < LONG_OUTSIDE_MIN and r.other_sleep_min < 0.5:
+    if e is None or e.outside_min < LONG_OUTSIDE_MIN and e.other_sleep_min < 0.5:
         return ""
-    lo, hi = r.episode
-    other = (f"; {r.other_sleep_min:.1f} min of sleep lie outside it" if r.other_sleep_min >= 0.5
+    lo, hi = e.start, e.end
+    other = (f"; {e.other_sleep_min:.1f} min of sleep lie outside it" if e.other_sleep_min >= 0.5
              else "")
     return (f"\n\n⚠️ The recording runs {night.recording.duration / 3600:.1f} h and carries no "
-            f"lights-off or lights-on mark, so time in bed, efficiency, sleep onset latency and "
+            f"lights-off or lights-on mark, so time in bed, efficiency, sleep onset, latencies and "
             f"WASO count all of it. The main sleep episode runs **{clock(night, lo)}–"
             f"{clock(night, hi)}** ({(hi - lo) / 3600:.1f} h){other}; ask about a span, e.g. "
             f"*how much N3 between {clock(night, lo)[:5]} and {clock(night, hi)[:5]}?*")
@@ -649,7 +654,7 @@ def _(r: Summary, night: LoadedNight) -> Answer:
         # Without EEG the AHI's denominator is the model's guess; lead with what an HST reports.
         return Answer(rei + f"The AHI against the model's guessed sleep would be "
                       f"{r.summary.ahi:.1f}/h." + stage_caveat(night, r.summary.source))
-    whole = (rei + _summary_text(r.summary, r.gaps) + _episode_note(r, night)
+    whole = (rei + _summary_text(r.summary, r.gaps) + _episode_note(r.episode, night)
              + stage_caveat(night, r.summary.source))
     return Answer(f"{_stat_text(r)}\n\nThe whole night: {whole}" if r.stat else whole)
 
@@ -812,6 +817,21 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
 _BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour"}
 
 
+def _stage_minutes_text(r: Breakdown) -> str:
+    """A stage's minutes in each group ("which hour had the most N3?")."""
+    stage = "/".join(r.stages)
+    rows = [row for row in r.rows if row.group != "non-supine"]
+    total = sum(row.minutes for row in rows)
+    if not total:
+        return f"From the {source_name(r.source)} hypnogram: no {stage}{_where(r.where)}."
+    top = max(rows, key=lambda row: row.minutes)
+    table = "\n".join(f"| {row.group} | {row.minutes:.1f} | {100 * row.minutes / total:.0f} % |"
+                      for row in rows)
+    return (f"From the {source_name(r.source)} hypnogram: most {stage} by {_BY_WORDS[r.by]} in "
+            f"**{top.group}** ({top.minutes:.1f} of {total:.1f} min).\n\n| {_BY_WORDS[r.by]} | "
+            f"min of {stage} | % of it |\n|---|---|---|\n{table}")
+
+
 def _groups_text(r: Breakdown) -> str:
     """Two groups of a comparison, side by side."""
     a, b = r.rows
@@ -835,6 +855,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     if r.by == "groups":
         return Answer(_groups_text(r) + stage_caveat(night, r.source))
     where = _where(r.where)
+    if not r.index and r.stages:
+        return Answer(_stage_minutes_text(r) + stage_caveat(night, r.source))
     if not r.index:
         asleep = sum(row.sleep_min for row in r.rows if row.group != "non-supine")
         rows = "\n".join(f"| {row.group} | {row.minutes:.1f} | {row.sleep_min:.1f} | "

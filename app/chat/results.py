@@ -95,7 +95,9 @@ class EventList:
         periodic: leg movements in sleep that belong to a periodic series (AASM), None when
             not counted.
         causes: arousals by what they are tied to (``sleeplm_core.scoring.association``),
-            {} for other events.
+            {} for other events; "no scored cause" where a cause could not be looked for.
+        cause_gaps: why breathing events or leg movements could not be scored, "" when both
+            were.
         frequency_on: the EEG channel the items' frequencies (``value``, Hz) were
             measured on, "" when not measured.
     """
@@ -122,6 +124,23 @@ class EventList:
     frequency_on: str = ""
     periodic: int | None = None
     causes: dict[str, int] = field(default_factory=dict)
+    cause_gaps: str = ""
+
+
+@dataclass(frozen=True)
+class Episode:
+    """The main sleep episode of a recording (:func:`sleeplm_core.heads.cycles.main_episode`).
+
+    Attributes:
+        start, end: seconds from the recording start; (0, 0) without sleep.
+        outside_min: minutes of the recording outside it.
+        other_sleep_min: minutes of sleep outside it (naps, another night).
+    """
+
+    start: float
+    end: float
+    outside_min: float
+    other_sleep_min: float
 
 
 @dataclass
@@ -136,6 +155,8 @@ class StagePeriods:
         periods: runs of the stage(s) in scope, in time order.
         source: where the stages come from ("scored", a machine-scoring label, "predicted").
         where: the scope in words.
+        episode: the main sleep episode, for answers that count from sleep onset or to the
+            final awakening; None for the others.
     """
 
     event: str
@@ -145,6 +166,7 @@ class StagePeriods:
     periods: list[Item]
     source: str
     where: str = ""
+    episode: Episode | None = None
 
 
 @dataclass
@@ -356,10 +378,7 @@ class Summary:
         gaps: why an index is missing ("AHI" -> the machine scoring's skipped line).
         odi_by_depth: desaturations per hour of sleep by depth (% points), when asked.
         events_source: where the events behind the indices come from.
-        episode: (start, end) seconds of the main sleep episode (see
-            :func:`sleeplm_core.heads.cycles.main_episode`).
-        outside_min: minutes of the recording outside the main sleep episode.
-        other_sleep_min: minutes of sleep outside the main sleep episode.
+        episode: the main sleep episode.
     """
 
     summary: NightSummary
@@ -367,9 +386,7 @@ class Summary:
     events_source: str = "none"
     gaps: dict[str, str] = field(default_factory=dict)
     odi_by_depth: dict[float, float] = field(default_factory=dict)
-    episode: tuple[float, float] = (0.0, 0.0)
-    outside_min: float = 0.0
-    other_sleep_min: float = 0.0
+    episode: Episode | None = None
 
 
 @dataclass
@@ -521,6 +538,7 @@ class Breakdown:
         rows: the groups in reading order.
         source: who scored the stages; events_source: who scored the events.
         where: the time scope in words, "" for the whole night.
+        stages: the stages the groups were cut to ("which hour had the most N3?"), () for all.
     """
 
     by: str
@@ -529,6 +547,7 @@ class Breakdown:
     source: str
     events_source: str = ""
     where: str = ""
+    stages: tuple[str, ...] = ()
 
 
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats

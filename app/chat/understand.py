@@ -197,7 +197,8 @@ _DEFINE_RE = re.compile(r"^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|
 _EACH_STAGE_RE = re.compile(r"\b(?:each|every|all(?: the)?|per|by) (?:sleep )?stages?\b|\bstage "
                             r"(?:distribution|breakdown|percentages|proportions)\b", I)
 _AWAKENINGS_RE = re.compile(r"\bhow many (?:times|awakenings)\b|\bnumber of (?:awakenings|times)\b"
-                            r"|\bawakenings\b|\bafter sleep onset\b|\bhow often did (?:the patient|he|she|they|the person)"
+                            r"|\bawakenings\b|\b(?:longest|shortest) (?:awakening|wake period|wake bout)\b"
+                            r"|\bafter sleep onset\b|\bhow often did (?:the patient|he|she|they|the person)"
                             r" wake\b", I)
 _LONGEST_RUN_RE = re.compile(
     r"\b(longest|shortest)\s+(?:\w+\s+)?(?:period|stretch|bout|run|episode|block|spell)s?\s+of\s+"
@@ -791,10 +792,13 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
         return None
     phen, stat = find_phenomenon(text), _stat(text)
     counted = stat in ("ahi", "odi") or (phen is not None and bool(phen.event_types))
-    if not counted and not (by == "position" and phen is None and _POSITION_TIME_RE.search(text)):
+    # "which hour had the most N3?": a stage's minutes per group.
+    amount = phen is None and _POSITION_TIME_RE.search(text) is not None
+    stages = stage_term(text) if amount and by != "stage" and not counted else ()
+    if not counted and not stages and not (by == "position" and amount):
         return None
     return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in ("ahi", "odi") else None,
-                 scope=Scope((), time), stat=stat if stat in ("ahi", "odi") else None, by=by,
+                 scope=Scope(stages, time), stat=stat if stat in ("ahi", "odi") else None, by=by,
                  by_rule=True)
 
 
