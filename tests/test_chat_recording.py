@@ -225,3 +225,17 @@ def test_a_cycle_is_a_time_scope(demo) -> None:
     with pytest.raises(ChatError, match=f"this night has {len(found.cycles)} NREM-REM cycles.*"
                                         f"ask about cycles 1-{len(found.cycles)}"):
         session.ask("how many spindles in the ninth cycle?", engine)
+
+
+def test_follow_ups_move_to_another_cycle_and_another_topic(demo) -> None:
+    night, engine = demo
+    found = sleep_cycles(night.stages()[0])
+    last = found.cycles[-1]
+    n3 = float(np.sum(night.stages()[0][last.start:last.end] == N3)) * EPOCH_SEC / 60
+    session = Session(night)
+    session.ask("how much N3 in the first cycle?", engine)
+    assert f"**{n3:.1f} min** of N3 in the last cycle" in session.ask("and in the last one?",
+                                                                       engine).text
+    session = Session(night)
+    session.ask("which channels are in this file?", engine)
+    assert "comes with a scoring" in session.ask("and the scoring?", engine).text

@@ -125,6 +125,14 @@ class Dialogue:
             merged = replace(merged, modality=query.modality, measure=query.modality)
         if last.intent == Intent.COMPARE and scope.stages and query.scope.stages:
             merged = replace(merged, groups=(last.groups[0], Scope(query.scope.stages)))
+        if last.intent == Intent.RECORDING and query.topic:
+            merged = replace(merged, topic=query.topic)  # "and the scoring?"
+        if (last.scope.time is not None and last.scope.time.kind == "cycle"
+                and query.scope.time is None and query.ordinal is not None):
+            # "how much N3 in the first cycle?" / "and in the last one?"
+            merged = replace(merged, scope=Scope(scope.stages, TimeSpan(
+                "cycle", float(query.ordinal), None,
+                f"the {'last' if query.ordinal < 0 else _ordinal(query.ordinal)} cycle")))
         return merged
 
     def remember(self, query: Query, items: list[Item] | None, before: int, after: int) -> None:

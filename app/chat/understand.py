@@ -520,7 +520,11 @@ def _repeat(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
     intent only the semantic layer saw does not make it a new question)."""
     if (_REPEAT_RE.search(text) and len(text.split()) <= 7
             and not (by_rule and query.intent in _NEW_QUESTION)):
-        return replace(query, ref=Ref.REPEAT, scope=replace(query.scope, stages=stages))
+        ordinal = _ONE_OF_RE.search(text)
+        return replace(query, ref=Ref.REPEAT, scope=replace(query.scope, stages=stages),
+                       topic=query.topic or next((name for name, pattern in _BARE_TOPIC_RE
+                                                  if pattern.search(text)), None),
+                       ordinal=_ORDINALS[ordinal.group(1).lower()] if ordinal else query.ordinal)
     return query
 
 
@@ -888,3 +892,11 @@ def _with_slots(query: Query, text: str, time: TimeSpan | None) -> Query:
     return replace(query, scope=Scope(stages or stage_term(rest), time), signal=signal,
                    condition=condition, min_duration=duration, rank=_rank(rest),
                    phenomenon=phen.key if phen else None)
+
+
+# Follow-ups: "and the scoring?" names a recording topic; "and in the last one?" an ordinal.
+_BARE_TOPIC_RE = tuple((name, re.compile(rf"\b(?:{p})\b", I)) for name, p in (
+    ("channels", r"channels?|signals?|montage|sampling rates?"),
+    ("scoring", r"scoring|scorer|staging|confidence"),
+    ("quality", r"quality|artefacts?|artifacts?|noise|flat lines?")))
+_ONE_OF_RE = re.compile(r"\b(first|second|third|fourth|fifth|sixth|last|final)\s+one\b", I)
