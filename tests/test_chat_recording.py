@@ -239,3 +239,23 @@ def test_follow_ups_move_to_another_cycle_and_another_topic(demo) -> None:
     session = Session(night)
     session.ask("which channels are in this file?", engine)
     assert "comes with a scoring" in session.ask("and the scoring?", engine).text
+
+
+def test_stage_shifts_lights_t90_and_scoped_sleep(demo) -> None:
+    night, engine = demo
+    stages = night.stages()[0]
+    sleep = np.flatnonzero(stages >= 1)
+    span = stages[sleep[0]:sleep[-1] + 1]
+    shifts = int(np.sum(span[1:] != span[:-1]))
+    assert f"Stage shifts: **{shifts}** changes" in Session(night).ask(
+        "how many stage shifts were there?", engine).text
+    lights = Session(night).ask("when were the lights turned off?", engine).text
+    assert "no lights-off or lights-on mark" in lights and "**22:30:00**" in lights
+    spo2 = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
+    below = float(np.sum(spo2.data < 90)) / spo2.sfreq / 60
+    t90 = Session(night).ask("what is the T90?", engine).text
+    assert "SpO2 below 90 %" in t90 and f"**{below:.1f} min** in total" in t90
+    first = float(np.sum(stages[:360] >= 1)) * EPOCH_SEC / 60
+    amount = Session(night).ask("how much sleep in the first 3 hours?", engine).text
+    assert f"**{first:.1f} min** of N1/N2/N3/REM in the first 3 hours" in amount
+    assert "of sleep and" not in amount

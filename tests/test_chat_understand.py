@@ -93,6 +93,11 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("what triggered the arousals?", LOC, {"phenomenon": "arousal"}),
     ("which hour had the most N3?", BRK, {"by": "hour", "stages": ("N3",)}),
     ("when was the longest awakening?", TIM, {"stage_event": "awakenings", "rank": "longest"}),
+    ("how many stage shifts were there?", SUM, {"stat": "shifts"}),
+    ("when were the lights turned off?", SUM, {"stat": "lights"}),
+    ("what is the T90?", THR, {"condition": ("spo2", "<", 90.0)}),
+    ("how much sleep in the first 3 hours?", AMT, {"stages": (),
+                                                   "time": ("elapsed", 0.0, 10800.0)}),
     # Why an epoch has its stage.
     ("why do you say it was N3 at 1am?", CLA, {"stage_event": "why", "stages": ("N3",),
                                                "time": ("clock", 3600.0, None)}),

@@ -358,11 +358,14 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
 def _(r: StageAmount, night: LoadedNight) -> Answer:
     stages = "/".join(r.stages)
     where = _where(r.where)
+    span = " in that span" if r.where else " in the night"
+    # Wake, or all of sleep, is no share of sleep: it is read against the time scored.
+    share = (f"**{r.pct_scope:.1f} %** of the {r.scope_min:.1f} min scored{span}"
+             if r.stages == ("W",) or set(r.stages) == {"N1", "N2", "N3", "REM"} else
+             f"**{r.pct_sleep:.1f} %** of the {r.sleep_min:.1f} min of sleep and "
+             f"{r.pct_scope:.1f} % of the {r.scope_min:.1f} min scored{span}")
     text = (f"From the {source_name(r.source)} hypnogram: **{r.minutes:.1f} min** of {stages}"
-            f"{where}, **{r.pct_sleep:.1f} %** of the {r.sleep_min:.1f} min of sleep and "
-            f"{r.pct_scope:.1f} % of the {r.scope_min:.1f} min scored"
-            f"{' in that span' if r.where else ' in the night'}; {len(r.periods)} period"
-            f"{'s' * (len(r.periods) != 1)}.")
+            f"{where}, {share}; {len(r.periods)} period{'s' * (len(r.periods) != 1)}.")
     longest = sorted(r.periods, key=lambda p: -p.duration)[:5]
     return _answer(night, text + stage_caveat(night, r.source), r.periods, longest)
 
@@ -382,8 +385,11 @@ def _(r: SignalRuns, night: LoadedNight) -> Answer:
                       f"{r.scope_min:.0f} min).")
     shown = r.runs[:r.shown]
     extreme = "lowest" if c.op == "<" else "highest"
-    text = (f"**{len(r.runs)}** stretches of {what}{rule}{where}, {r.total_min:.1f} min in total "
-            f"(measured from {r.source}); the {len(shown)} with the {extreme} values:\n"
+    share = f", {100 * r.total_min / r.scope_min:.1f} % of the {r.scope_min:.0f} min measured" \
+        if r.scope_min else ""
+    text = (f"**{len(r.runs)}** stretches of {what}{rule}{where}, **{r.total_min:.1f} min** in "
+            f"total{share} (measured from {r.source}); the {len(shown)} with the {extreme} "
+            f"values:\n"
             + "\n".join(f"- {_span(night, i)} ({seconds(i.duration)}, {extreme} {i.value:.1f} "
                         f"{i.unit}, stage {i.stage})" for i in shown))
     return _answer(night, text, r.runs, shown)
@@ -581,9 +587,18 @@ _STATS = {
 _GAP_OF = {"ahi": "AHI", "odi": "ODI"}
 
 
-def _stat_text(r: Summary) -> str:
+def _stat_text(r: Summary, night: LoadedNight) -> str:
     """The asked statistic in one line, or why it cannot be computed on this night."""
     s = r.summary
+    if r.stat == "shifts":
+        rate = f" ({s.stage_shifts / (s.tst_min / 60):.1f} per hour of sleep)" if s.tst_min else ""
+        return (f"Stage shifts: **{s.stage_shifts}** changes of stage between sleep onset and the "
+                f"final awakening{rate}, with **{s.awakenings}** awakenings among them.")
+    if r.stat == "lights":
+        return (f"This file carries no lights-off or lights-on mark, so time in bed runs from the "
+                f"start of the recording, **{clock(night, 0.0)}**, to its end, "
+                f"**{clock(night, night.recording.duration)}**; sleep onset latency counts from "
+                f"the start ({s.sol_min:.1f} min).")
     name, read, unit = _STATS[r.stat]
     value = read(s)
     if value is None:
@@ -656,7 +671,7 @@ def _(r: Summary, night: LoadedNight) -> Answer:
                       f"{r.summary.ahi:.1f}/h." + stage_caveat(night, r.summary.source))
     whole = (rei + _summary_text(r.summary, r.gaps) + _episode_note(r.episode, night)
              + stage_caveat(night, r.summary.source))
-    return Answer(f"{_stat_text(r)}\n\nThe whole night: {whole}" if r.stat else whole)
+    return Answer(f"{_stat_text(r, night)}\n\nThe whole night: {whole}" if r.stat else whole)
 
 
 @render.register

@@ -76,7 +76,7 @@ _DOMAIN_RE = re.compile(
     r"|oscillations?|bursts?|rhythm|saturation|cardiac|brain|patient|recording|ahi|odi|waso"
     r"|latency|efficiency|dream\w*|tachycardi\w*|bradycardi\w*|hypnogram|psg|study|norms?"
     r"|normal|drows\w*|doz\w*|nap|bed|awakenings?|insomnia|snore|zoom|jump|library|classify"
-    r"|label|episodes?|stable|variab\w*|saturat\w*)\b", I)
+    r"|label|episodes?|stable|variab\w*|saturat\w*|lights?|t\d\d)\b", I)
 _MEDICAL_RE = re.compile(
     r"\b(?:diagnos\w*|prescri\w*|medications?|medicines?|drugs?|pills?|tablets?|treat(?:ment|ed"
     r"|ing|able)?|therap\w*|cure|dose|dosage|cpap|bipap|surgery|melatonin|zolpidem|ambien|sedatives?"
@@ -212,6 +212,10 @@ _INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst
 _STAT_WORDS: tuple[tuple[str, str], ...] = (
     ("ahi", r"ahi|rdi|apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory (?:disturbance|event) index"),
     ("odi", r"odi|(?:oxygen )?desaturation index"),
+    ("shifts", r"stage (?:shifts?|changes?|transitions?)|(?:shifts?|transitions?|changes?) "
+               r"(?:of|between) (?:sleep )?stages?|sleep fragmentation(?: index)?"),
+    ("lights", r"lights?(?:[- ]\w+)?[- ](?:off|out|on)|(?:went|go|got|get) to bed|in bed at"
+               r"|bed ?time"),
     ("se", r"(?:sleep )?efficiency"),
     ("waso", r"waso|wake(?:fulness)? after sleep onset|awake after (?:falling asleep|sleep onset)"),
     ("tib", r"time in bed|tib|(?:recording|study) (?:time|length|duration)|how long (?:was|were)"
@@ -580,6 +584,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.COMPARE
     if _CLASSIFY_RE.search(text) and phen is None:
         return Intent.CLASSIFY
+    if _stat(text) == "tst" and time is not None and not stages:
+        return Intent.STAGE_AMOUNT  # "how much sleep in the first 3 hours?": all sleep stages
     if (stat := _stat(text)) is not None and not (stat == "tst" and stages) and (
             phen is None or stat in ("ahi", "odi")) and not _LONGEST_RUN_RE.search(text):
         return Intent.SUMMARY
@@ -650,7 +656,7 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
 
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
-    text = repair(" ".join(text.split()))
+    text = _T_SPO2_RE.sub(r"time with SpO2 below \1%", repair(" ".join(text.split())))
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
         return Query(Intent.HELP, text)
     disorder = _disorder(text)
@@ -813,6 +819,8 @@ _ONE_PERIOD_RE = re.compile(r"\b(?:first|last|final|longest|shortest)\b.{0,30}\b
 _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|triggered|trigger"
                                r"|followed|following|due to|because of|caus\w*|respiratory arousals?"
                                r"|spontaneous)\b", I)
+# "T90", "CT88": the time with SpO2 under that saturation, in the words the rules read.
+_T_SPO2_RE = re.compile(r"\bc?t ?(8\d|9\d)\b(?!\s*(?:%|min|s\b|sec|bpm))", I)
 _APNEA_KINDS = ("obstructive_apnea", "central_apnea")
 _APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
 

@@ -14,6 +14,8 @@ Definitions (times in minutes, percentages 0-100), computed by
 * Stage minutes, and each stage as % of TST (W as % of TIB).
 * Awakenings: wake runs of at least one epoch that start after sleep onset and
   end before the last sleep epoch (the final awakening is not counted).
+* Stage shifts: changes from one stage to another (W, N1, N2, N3, REM) between the
+  first and the last sleep epoch, unscored epochs skipped.
 * AHI, apnea-hypopnea index: obstructive, central and mixed apneas plus
   hypopneas that start in a sleep epoch, per hour of TST.
 * REI, respiratory event index: the AHI's events per hour of monitoring time (TIB),
@@ -54,6 +56,7 @@ class NightSummary:
         stage_min: minutes of each stage (W, N1, N2, N3, REM).
         stage_pct: % of TST for sleep stages, % of TIB for W.
         awakenings: count of wake runs inside the sleep period.
+        stage_shifts: stage changes inside the sleep period.
         ahi: events/hour of TST, None when no respiratory events were given.
         rei: the same events per hour of TIB wherever they start, None with ``ahi``.
         odi: desaturations/hour of TST, None when neither events nor SpO2 exist.
@@ -81,13 +84,15 @@ class NightSummary:
     source: str
     agreement: str = ""
     rei: float | None = None
+    stage_shifts: int = 0
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(statistic, value, unit) rows for a table."""
         rows = [("TIB", self.tib_min, "min"), ("TST", self.tst_min, "min"),
                 ("SE", self.se_pct, "%"), ("SOL", self.sol_min, "min"),
                 ("WASO", self.waso_min, "min"), ("REM latency", self.rem_latency_min, "min"),
-                ("Awakenings", self.awakenings, "count")]
+                ("Awakenings", self.awakenings, "count"),
+                ("Stage shifts", self.stage_shifts, "count")]
         for stage in STAGES:
             rows.append((f"{stage}", self.stage_min[stage], "min"))
             rows.append((f"{stage} %", self.stage_pct[stage], "% TIB" if stage == "W" else "% TST"))
@@ -146,7 +151,17 @@ def summarize_night(stages: np.ndarray, stage_offset: float = 0.0,
         stage_min=stage_min, stage_pct=stage_pct, awakenings=count_awakenings(stages),
         ahi=ahi, odi=odi, n_apneas_hypopneas=n_ah, n_desaturations=n_de, source=source,
         agreement=agreement, rei=None if ahi is None or float(stats["TIB"]) <= 0
-        else len(apneas) / (float(stats["TIB"]) / 60))
+        else len(apneas) / (float(stats["TIB"]) / 60), stage_shifts=count_stage_shifts(stages))
+
+
+def count_stage_shifts(stages: np.ndarray) -> int:
+    """Changes of stage between the first and the last sleep epoch (unscored epochs skipped)."""
+    sleep = np.flatnonzero(stages >= 1)
+    if len(sleep) == 0:
+        return 0
+    span = stages[sleep[0]:sleep[-1] + 1]
+    scored = span[span >= 0]
+    return int(np.sum(scored[1:] != scored[:-1]))
 
 
 def count_awakenings(stages: np.ndarray) -> int:
