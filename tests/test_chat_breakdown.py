@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from app.chat.query import Intent
@@ -60,7 +61,7 @@ def test_supine_ahi_counts_the_events_in_supine_sleep(demo) -> None:
     row = _rows(text)["supine"]
     mean = np.mean([e.duration for e in night.recording.events if e.type in APNEA_TYPES
                     and supine[night.epoch_at(e.onset)] and asleep[night.epoch_at(e.onset)]])
-    assert row == [f"{minutes:.1f}", str(n), f"{n / (minutes / 60):.1f}", f"{mean:.0f}"]
+    assert row == [f"{minutes:.1f}", str(n), f"{n / (minutes / 60):.1f}", f"{mean:.0f} s"]
     assert "Cartwright" in text and "non-supine" in _rows(text)
 
 
@@ -202,3 +203,23 @@ def test_stage_minutes_by_hour_and_the_longest_awakening(demo) -> None:
     assert f"most N3 by clock hour in **{top}**" in text
     awake = Session(night).ask("when was the longest awakening?", engine).text
     assert "the longest uninterrupted W period (after sleep onset" in awake
+
+
+def test_a_measure_per_stage_and_per_hour(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("which stage has the highest heart rate?", engine).text
+    frame = night.feature_frame()
+    stages = night.stages()[0]
+    hr = pd.to_numeric(frame["heart.heart_rate.mean [bpm]"], errors="coerce").to_numpy()
+    means = {s: np.nanmean(hr[stages == STAGES.index(s)]) for s in ("REM", "N1", "N2", "N3")}
+    top = max(means, key=means.get)
+    assert f"highest in **{top}** ({means[top]:.1f})" in text
+    assert text.count("mean per epoch") == 1  # pulse and ECG rate are one table, not two
+    trend = Session(night).ask("what's the delta power trend across the night?", engine).text
+    assert "delta** (%, mean per epoch)" in trend and "| clock hour | mean |" in trend
+
+
+def test_spindle_trend_is_per_minute(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("how do spindles change across the night?", engine).text
+    assert "per minute of that group's sleep" in text and "| per minute |" in text

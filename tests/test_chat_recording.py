@@ -259,3 +259,11 @@ def test_stage_shifts_lights_t90_and_scoped_sleep(demo) -> None:
     amount = Session(night).ask("how much sleep in the first 3 hours?", engine).text
     assert f"**{first:.1f} min** of N1/N2/N3/REM in the first 3 hours" in amount
     assert "of sleep and" not in amount
+
+
+def test_export_questions_point_to_the_exports_tab(demo) -> None:
+    night, engine = demo
+    for question in ("export the events", "can I download the hypnogram as csv?"):
+        assert "The *Exports* tab downloads" in Session(night).ask(question, engine).text
+    assert f"**{night.n_epochs}** epochs of 30 s" in Session(night).ask(
+        "how many epochs are there?", engine).text

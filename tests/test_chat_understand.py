@@ -46,7 +46,7 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("when did the first apnea occur?", LOC, {"phenomenon": "apnea", "count": 1}),
     ("how many obstructive events were there in total", LOC, {"phenomenon": "obstructive_apnea", "how_many": True}),
     ("where are the respiratory events", LOC, {"phenomenon": "respiratory_event"}),
-    ("which stage had the most arousals", LOC, {"phenomenon": "arousal"}),
+    ("which stage had the most arousals", BRK, {"phenomenon": "arousal", "by": "stage"}),
     ("how much time was spent in each stage?", SUM, {}),
     # The recording itself: channels, who scored it, signal quality.
     ("which channels are in this file?", REC, {"topic": "channels"}),
@@ -98,6 +98,11 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("what is the T90?", THR, {"condition": ("spo2", "<", 90.0)}),
     ("how much sleep in the first 3 hours?", AMT, {"stages": (),
                                                    "time": ("elapsed", 0.0, 10800.0)}),
+    ("which stage has the highest heart rate?", BRK, {"by": "stage", "phenomenon": None}),
+    ("how do spindles change across the night?", BRK, {"by": "hour", "phenomenon": "spindle"}),
+    ("what's the delta power trend across the night?", BRK, {"by": "hour", "phenomenon": None}),
+    ("export the events", HLP, {"note": "export"}),
+    ("how many epochs are there?", REC, {"topic": "channels"}),
     # Why an epoch has its stage.
     ("why do you say it was N3 at 1am?", CLA, {"stage_event": "why", "stages": ("N3",),
                                                "time": ("clock", 3600.0, None)}),

@@ -10,8 +10,10 @@ own sleep.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from app.chat.events import events_for
+from app.chat.measures import measure_columns
 from app.chat.phenomena import phenomenon
 from app.chat.plan import Plan
 from app.chat.results import Breakdown, BreakdownRow, Message
@@ -86,10 +88,37 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     groups = {name: mask & plan.where.mask for name, mask in groups.items()}
     stages, source = night.stages()
     asleep = stages >= STAGES.index("N1")
+    if plan.query.measure:
+        return _measured(plan, night, groups, source)
     index = _index(plan)
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, plan.where.text, plan.query.scope.stages)
+
+
+def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],
+              source: str) -> Breakdown | Message:
+    """The per-epoch features the question names, averaged over each group's epochs."""
+    frame = night.feature_frame()
+    cols = measure_columns(plan.query.measure or "", frame)
+    if not cols:
+        return Message("no_measure", plan.query.measure or "")
+    rows = []
+    for name, mask in groups.items():
+        values = {}
+        for col in cols:
+            v = pd.to_numeric(frame.loc[mask, col], errors="coerce").dropna()
+            if len(v):
+                values[col] = (float(v.mean()), float(v.std(ddof=0)), len(v))
+        if values:
+            rows.append(BreakdownRow(name, float(mask.sum()) * EPOCH_SEC / 60, 0.0, None,
+                                     values=values))
+    # Two columns that read the same signal (pulse and ECG rate) would repeat one table.
+    kept = [c for i, c in enumerate(cols) if not any(
+        all(abs(row.values.get(c, (0,))[0] - row.values.get(d, (0,))[0]) < 0.05 for row in rows)
+        for d in cols[:i])]
+    return Breakdown(plan.query.by or "stage", "", rows, source, where=plan.where.text,
+                     measured=tuple(kept))
 
 
 def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[str, ...] | None,

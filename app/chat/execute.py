@@ -20,6 +20,7 @@ from app.chat.phenomena import Phenomenon, phenomenon
 from app.chat.breakdown import breakdown, group_rows
 from app.chat.events import events_for
 from app.chat.evidence import stage_evidence
+from app.chat.measures import measure_columns, names_measure
 from app.chat.plan import Plan, Where, resolve_scope, scope_text
 from app.chat.query import Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
@@ -660,41 +661,6 @@ def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
                           scored, source, bool(q.labels), plan.where.text)
 
 
-# Measures a comparison can name: words -> feature-column (prefix, suffix) pairs.
-_MEASURES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("hrv|rmssd|heart rate variab", (("heart.ecg.", "rmssd [ms]"),)),
-    ("heart|hr\\b|pulse|cardiac|ecg", (("heart.heart_rate.", "mean [bpm]"), ("heart.ecg.", "rate [bpm]"))),
-    ("spo2|oxygen|saturation", (("heart.spo2.", "mean [%]"),)),
-    ("breath|resp|airflow", (("respiratory.channels.airflow.", "rate [breaths/min]"),
-                             ("respiratory.channels.airflow.", "variability [%]"))),
-    ("delta", (("brain.eeg.", ".delta [%]"),)), ("theta", (("brain.eeg.", ".theta [%]"),)),
-    ("alpha", (("brain.eeg.", ".alpha [%]"),)), ("sigma|spindle", (("brain.eeg.", ".sigma [%]"),)),
-    ("beta", (("brain.eeg.", ".beta [%]"),)),
-    ("eog|eye", (("brain.eog.", ".rapid [%]"), ("brain.eog.", ".slow [%]"))),
-    ("emg|muscle|chin", (("position_muscle.emg.", "burst_ratio [ratio]"),)),
-    ("eeg|brain|band|power|spectr", tuple(("brain.eeg.", f".{b} [%]") for b in
-                                          ("delta", "theta", "alpha", "sigma", "beta"))),
-)
-
-
-def _names_measure(words: str) -> bool:
-    return any(re.search(pattern, words, re.IGNORECASE) for pattern, _ in _MEASURES)
-
-
-def measure_columns(words: str, frame: pd.DataFrame) -> list[str]:
-    """Feature columns a comparison's words name (EEG: band powers of its first channel)."""
-    for pattern, pairs in _MEASURES:
-        if re.search(pattern, words, re.IGNORECASE):
-            cols = []
-            for prefix, suffix in pairs:
-                found = [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)]
-                if found:
-                    cols.append(found[0])
-            if cols:
-                return cols
-    return []
-
-
 def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | None:
     """A comparison of a phenomenon's events, or of a stage's minutes, between the two
     groups ("spindles in the first and the second half", "how long was N3 in the first half
@@ -729,7 +695,7 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | Message:
     sources = [w for w in (q.measure, q.signal and _SIGNAL_NAMES[q.signal][0], q.modality,
                            q.target) if w] or ["eeg"]
     cols = next((c for w in sources if (c := measure_columns(w, frame))), [])
-    named = next((w for w in sources if _names_measure(w)), None)
+    named = next((w for w in sources if names_measure(w)), None)
     if not cols and named is not None:
         return Message("no_signal", named)
     # Words naming no measure ("the difference between N2 and N3") compare the EEG.
@@ -955,5 +921,7 @@ def execute(plan: Plan, night: LoadedNight, engine: Engine) -> Result:
         return step(plan, night, engine)
     if q.note == "unmeasured":
         return Message("unmeasured", q.target)
+    if q.note == "export":
+        return Message("export")
     return Message(q.intent.value if q.intent in (Intent.HELP, Intent.OFF_TOPIC) else "unknown",
                    q.target)

@@ -138,7 +138,11 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         ("respiratory events", "breathing events", "apneas and hypopneas"), gallery=False),
     Phenomenon(
         "apnea", "Apnea",
-        "An apnea is a pause in breathing of at least 10 seconds.",
+        "An apnea is a pause in breathing: the airflow drops by 90 % or more for at least 10 "
+        "seconds. What the chest and belly do tells the types apart. In an obstructive apnea "
+        "they keep working against a closed upper airway; in a central apnea they stop too, "
+        "because the brain sends no signal to breathe; a mixed apnea starts central and ends "
+        "obstructive. Together with hypopneas, apneas make up the apnea-hypopnea index (AHI).",
         "Apnea: airflow absent for more than 10 seconds with oxygen desaturation.",
         "respiratory", ("obstructive_apnea", "central_apnea", "mixed_apnea"),
         r"apn(?:o)?eas?|(?:breathing|airflow) (?:stops?|stopped|pauses?|paused|ceased)"

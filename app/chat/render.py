@@ -132,6 +132,9 @@ _MESSAGES = {
                      "one*."),
     "no_target": "What should I look for? Name a phenomenon or describe it in words.",
     "empty": "Please type a question about the night.",
+    "export": ("The *Exports* tab downloads the night: the events (CSV), the hypnogram (CSV), "
+               "the scoring as EDF+ annotations, and PNGs of the overview and of the epoch "
+               "viewer. The chat itself writes no files."),
     "too_long": "That question is too long (over 2,000 characters); ask it in a sentence or two.",
     "no_condition": ("Give the threshold in numbers, e.g. *SpO2 below 90%*, *heart rate above "
                      "100*, *breathing rate above 20*."),
@@ -728,7 +731,8 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
     rows = "\n".join(f"| {c.label} | {c.sfreq:g} | {c.unit or '—'} | {c.slot or 'not used'} |"
                      for c in r.channels)
     text = (f"**{len(r.channels)} channels**, recorded from {clock(night, 0.0)} for "
-            f"{rec.duration / 3600:.1f} h ({rec.source.get('format', 'file')}):\n\n"
+            f"{rec.duration / 3600:.1f} h ({rec.source.get('format', 'file')}), cut into "
+            f"**{night.n_epochs}** epochs of 30 s:\n\n"
             f"| channel | Hz | unit | read as |\n|---|---|---|---|\n{rows}")
     if r.missing:
         text += f"\n\nNo channel for: {', '.join(r.missing)} (the model sees zeros there)."
@@ -832,6 +836,25 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
 _BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour"}
 
 
+def _measured_text(r: Breakdown) -> str:
+    """Each measure's mean per group, and where it is highest and lowest."""
+    parts = []
+    for col in r.measured:
+        name, unit = col.rsplit(" [", 1)
+        unit = unit.rstrip("]")
+        rows = [(row.group, *row.values[col]) for row in r.rows if col in row.values]
+        if not rows:
+            continue
+        single = [x for x in rows if x[0] not in ("NREM", "non-supine")] or rows
+        hi, lo = max(single, key=lambda x: x[1]), min(single, key=lambda x: x[1])
+        table = "\n".join(f"| {g} | {m:.1f} | {sd:.1f} | {n} |" for g, m, sd, n in rows)
+        parts.append(f"**{name}** ({unit}, mean per epoch): highest in **{hi[0]}** ({hi[1]:.1f}), "
+                     f"lowest in **{lo[0]}** ({lo[1]:.1f}).\n\n| {_BY_WORDS[r.by]} | mean | sd | "
+                     f"epochs |\n|---|---|---|---|\n{table}")
+    head = f"By {_BY_WORDS[r.by]}{_where(r.where)}, stages from the {source_name(r.source)} hypnogram:"
+    return head + "\n\n" + "\n\n".join(parts)
+
+
 def _stage_minutes_text(r: Breakdown) -> str:
     """A stage's minutes in each group ("which hour had the most N3?")."""
     stage = "/".join(r.stages)
@@ -870,6 +893,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     if r.by == "groups":
         return Answer(_groups_text(r) + stage_caveat(night, r.source))
     where = _where(r.where)
+    if r.measured:
+        return Answer(_measured_text(r) + stage_caveat(night, r.source))
     if not r.index and r.stages:
         return Answer(_stage_minutes_text(r) + stage_caveat(night, r.source))
     if not r.index:
@@ -882,21 +907,26 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                       f"stages from the {source_name(r.source)} hypnogram): most sleep was "
                       f"**{top.group}** ({top.sleep_min:.1f} min).\n\n| position | min recorded |"
                       f" min asleep | % of sleep |\n|---|---|---|---|\n{rows}")
+    minute = r.index == "sleep spindle"  # spindle density is read per minute
+    per = 60.0 if minute else 1.0
     rows = "\n".join(f"| {row.group} | {row.sleep_min:.1f} | {row.events} | "
-                     + ("—" if row.per_hour is None else f"{row.per_hour:.1f}") + " | "
-                     + ("—" if row.mean_sec is None else f"{row.mean_sec:.0f}") + " |"
+                     + ("—" if row.per_hour is None else f"{row.per_hour / per:.1f}") + " | "
+                     + ("—" if row.mean_sec is None else seconds(row.mean_sec)) + " |"
                      for row in r.rows)
     rated = [row for row in r.rows if row.per_hour is not None and row.sleep_min >= 10
              and row.group not in ("non-supine", "NREM")]
     unit = "events" if r.index in ("AHI", "ODI") else f"{r.index} events"
     head = (f"{r.index if r.index in ('AHI', 'ODI') else r.index.capitalize()} by "
-            f"{_BY_WORDS[r.by]}{where}: {unit} starting in sleep, per hour of that group's sleep "
+            f"{_BY_WORDS[r.by]}{where}: {unit} starting in sleep, per {'minute' if minute else 'hour'}"
+            f" of that group's sleep "
             f"({source_name(r.events_source)} events, {source_name(r.source)} stages).")
     if rated:
         worst = max(rated, key=lambda row: row.per_hour)
-        head += f" Highest rate: **{worst.group}**, **{worst.per_hour:.1f}/h**."
-    if r.by == "hour" and r.rows:
-        most = max(r.rows, key=lambda row: row.events or 0)
+        head += (f" Highest rate: **{worst.group}**, **{worst.per_hour / per:.1f}/"
+                 f"{'min' if minute else 'h'}**.")
+    single = [row for row in r.rows if row.group not in ("non-supine", "NREM")]
+    if single:
+        most = max(single, key=lambda row: row.events or 0)
         head += f" Most events: **{most.group}** ({most.events})."
     pair = {row.group: row for row in r.rows}
     if r.by == "position" and {"supine", "non-supine"} <= pair.keys():
@@ -912,6 +942,6 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         if rem.mean_sec is not None and nrem.mean_sec is not None:
             head += (f" Mean length: REM {seconds(rem.mean_sec)} against NREM "
                      f"{seconds(nrem.mean_sec)}.")
-    table = (f"\n\n| {_BY_WORDS[r.by]} | min asleep | events | per hour | mean s |\n"
-             f"|---|---|---|---|---|\n" + rows)
+    table = (f"\n\n| {_BY_WORDS[r.by]} | min asleep | events | per {'minute' if minute else 'hour'}"
+             f" | mean length |\n|---|---|---|---|---|\n" + rows)
     return Answer(head + table + stage_caveat(night, r.source))

@@ -512,13 +512,15 @@ class StageEvidence:
 @dataclass(frozen=True)
 class BreakdownRow:
     """One group of a breakdown: minutes in it, minutes asleep in it, the index's events that
-    start in its sleep (None when no index was asked) and their mean duration (s)."""
+    start in its sleep (None when no index was asked) and their mean duration (s), and for a
+    measure, each feature column's (mean, sd, epochs) over the group's epochs."""
 
     group: str
     minutes: float
     sleep_min: float
     events: int | None
     mean_sec: float | None = None
+    values: dict[str, tuple[float, float, int]] = field(default_factory=dict)
 
     @property
     def per_hour(self) -> float | None:
@@ -539,6 +541,7 @@ class Breakdown:
         source: who scored the stages; events_source: who scored the events.
         where: the time scope in words, "" for the whole night.
         stages: the stages the groups were cut to ("which hour had the most N3?"), () for all.
+        measured: feature columns averaged per group ("heart rate by stage"), () for none.
     """
 
     by: str
@@ -548,6 +551,7 @@ class Breakdown:
     events_source: str = ""
     where: str = ""
     stages: tuple[str, ...] = ()
+    measured: tuple[str, ...] = ()
 
 
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats

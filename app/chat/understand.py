@@ -16,6 +16,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from app.chat import bank
+from app.chat.measures import names_measure
 from app.chat.phenomena import PHENOMENA, Phenomenon, find_phenomenon
 from app.chat.query import Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
@@ -668,6 +669,8 @@ def understand(text: str) -> Query:
         return _with_slots(follow, text, time)
     if m := _UNMEASURED_RE.search(text):
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
+    if _EXPORT_RE.search(text):
+        return Query(Intent.HELP, text, note="export", by_rule=True)
     if (why := _why_stage(text, time)) is not None:
         return why
     if (split := _breakdown(text, time)) is not None:
@@ -746,7 +749,7 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\b(?:channels?|montage|sampl(?:ing|e) rates?)\b.{0,30}\b(?:in|of|on) (?:this|the) "
         r"(?:file|recording|study|edf)\b|\bwhat (?:was|is|were|got) recorded\b|\bwhat(?:'s| is) in "
         r"(?:this|the) (?:file|recording|edf)\b|\bsignals? (?:were |are )?(?:recorded|available"
-        r"|included)\b", I)),
+        r"|included)\b|\bhow many epochs\b|\bnumber of epochs\b", I)),
 )
 
 
@@ -781,12 +784,20 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|non[- ]?supine|on (?:the|their|his|her|its) (?:back|sides?|left|right|stomach|belly"
         r"|front))\b", I)),
     ("hour", re.compile(r"\b(?:which|what) hour\b|\bhour by hour\b|\bhourly\b|\b(?:by|each"
-                        r"|every|in each) (?:clock )?hour(?: of the night)?\b", I)),
+                        r"|every|in each) (?:clock )?hour(?: of the night)?\b|\b(?:across|over"
+                        r"|through(?:out)?|during) the (?:course of the )?night\b.*\b(?:chang\w*"
+                        r"|trend|evol\w*|develop\w*)|\b(?:chang\w*|trend|evol\w*|develop\w*)\b.*"
+                        r"\b(?:across|over|through(?:out)?) the (?:course of the )?night\b", I)),
     ("stage", re.compile(r"\b(?:rem (?:vs\.?|versus|and|or|against|compared (?:to|with)) (?:nrem"
                          r"|non[- ]?rem)|(?:nrem|non[- ]?rem) (?:vs\.?|versus|and|or|against|compared"
                          r" (?:to|with)) rem|(?:rem|nrem)[- ](?:ahi|odi|related)|by stage|per stage"
-                         r"|in each stage|for each stage)\b", I)),
+                         r"|in each stage|for each stage|which (?:sleep )?stage|across (?:the )?"
+                         r"stages|between (?:the )?stages)\b", I)),
 )
+_EXPORT_RE = re.compile(r"\b(?:export\w*|download\w*|save (?:the|as|it|them|to)|as (?:a )?csv"
+                        r"|to (?:a )?(?:csv|file|png|edf))\b", I)
+_MEASURE_SPLIT_RE = re.compile(r"\b(?:which|highest|lowest|most|least|trend|chang\w*|differ\w*"
+                               r"|compare\w*|by|each|per|across|over|evol\w*|hourly)\b", I)
 _STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?:frequent|common|often|severe)"
                                 r"|worse|fewer|less (?:frequent|common|often))\b", I)
 _POSITION_TIME_RE = re.compile(r"\b(?:how (?:long|much time)|time|minutes|hours|most(?:ly)?|percent"
@@ -801,14 +812,20 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     if by is None:
         return None
     phen, stat = find_phenomenon(text), _stat(text)
+    if phen is not None and re.search(r"\b(?:power|band|activity|percent\w*|%)", text, I):
+        phen = None  # "delta power", "sigma activity": the measure, not the events
     counted = stat in ("ahi", "odi") or (phen is not None and bool(phen.event_types))
     # "which hour had the most N3?": a stage's minutes per group.
     amount = phen is None and _POSITION_TIME_RE.search(text) is not None
     stages = stage_term(text) if amount and by != "stage" and not counted else ()
-    if not counted and not stages and not (by == "position" and amount):
+    # "which stage has the highest heart rate?", "delta power trend": a measure per group.
+    measure = (text if not counted and not stages and names_measure(text)
+               and _MEASURE_SPLIT_RE.search(text) and _compare_groups(text) is None else None)
+    if not counted and not stages and not measure and not (by == "position" and amount):
         return None
-    return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in ("ahi", "odi") else None,
-                 scope=Scope(stages, time), stat=stat if stat in ("ahi", "odi") else None, by=by,
+    return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in ("ahi", "odi")
+                 and not measure else None, scope=Scope(stages, time),
+                 stat=stat if stat in ("ahi", "odi") else None, by=by, measure=measure,
                  by_rule=True)
 
 
