@@ -267,3 +267,14 @@ def test_export_questions_point_to_the_exports_tab(demo) -> None:
         assert "The *Exports* tab downloads" in Session(night).ask(question, engine).text
     assert f"**{night.n_epochs}** epochs of 30 s" in Session(night).ask(
         "how many epochs are there?", engine).text
+
+
+def test_a_typical_epoch_is_the_machine_stagers_surest(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("show me what N3 looks like", engine)
+    stages = night.stages()[0]
+    idx = np.flatnonzero(stages == N3)
+    proba = night.machine.proba_at(night.epochs.starts[idx])[:, N3]
+    best = int(idx[int(np.nanargmax(proba))])
+    assert f"Epoch {best} (" in answer.text and "surest N3" in answer.text
+    assert answer.jump == best and "N3 is scored on slow waves" in answer.text

@@ -103,6 +103,8 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("what's the delta power trend across the night?", BRK, {"by": "hour", "phenomenon": None}),
     ("export the events", HLP, {"note": "export"}),
     ("how many epochs are there?", REC, {"topic": "channels"}),
+    ("did heart rate go up during REM?", BRK, {"by": "stage", "phenomenon": None}),
+    ("show me what N3 looks like", CLA, {"stages": ("N3",), "stage_event": "example"}),
     # Why an epoch has its stage.
     ("why do you say it was N3 at 1am?", CLA, {"stage_event": "why", "stages": ("N3",),
                                                "time": ("clock", 3600.0, None)}),
@@ -220,7 +222,7 @@ EDUCATOR: list[tuple[str, Intent, dict]] = [
     ("what is REM sleep?", EXP, {"phenomenon": "rem"}),
     ("what is deep sleep", EXP, {"phenomenon": "slow_waves"}),
     ("what is tachycardia", EXP, {"phenomenon": "tachycardia"}),
-    ("show a clear example of REM sleep", TIM, {"stages": ("REM",), "count": 1}),
+    ("show a clear example of REM sleep", CLA, {"stages": ("REM",), "stage_event": "example"}),
     ("show me a spindle", LOC, {"phenomenon": "spindle", "count": 1}),
     ("find sleep spindles", LOC, {"phenomenon": "spindle", "modality": "brain"}),
     ("find spindles in N2", LOC, {"phenomenon": "spindle", "stages": ("N2",)}),

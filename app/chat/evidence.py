@@ -8,13 +8,14 @@ the stage each scorer gave it (the scoring, the machine's probabilities, the mod
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from app.chat.events import MICRO_EVENTS, events_for
 from app.chat.plan import Plan
-from app.chat.results import StageEvidence
+from app.chat.results import Message, StageEvidence
 from app.night import LoadedNight
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -53,11 +54,41 @@ def _events_in(night: LoadedNight, lo: float, hi: float) -> tuple[dict[str, int]
     return dict(Counter(e.type.replace("_", " ") for e in inside)), 100 * covered / (hi - lo)
 
 
-def stage_evidence(plan: Plan, night: LoadedNight) -> StageEvidence:
+def clearest_epoch(night: LoadedNight, stage: str) -> tuple[int, str] | None:
+    """The epoch of ``stage`` its stagers are surest of, and why it was chosen; None when the
+    night has no epoch of that stage. The machine staging's probability ranks first (the
+    field's validated stager), then the model's."""
+    stages, _ = night.stages()
+    idx = np.flatnonzero(stages == STAGES.index(stage))
+    if not len(idx):
+        return None
+    code = STAGES.index(stage)
+    proba = night.machine.proba_at(night.epochs.starts[idx]) if night.machine is not None \
+        else None
+    if proba is not None and np.isfinite(proba[:, code]).any():
+        best = int(np.nanargmax(proba[:, code]))
+        return int(idx[best]), f"the machine staging's surest {stage} ({proba[best, code]:.0%})"
+    if night.proba is not None:
+        best = int(np.argmax(night.proba[idx, code]))
+        return int(idx[best]), f"the model's surest {stage} ({night.proba[idx[best], code]:.0%})"
+    return int(idx[len(idx) // 2]), f"the middle {stage} epoch"
+
+
+def stage_example(plan: Plan, night: LoadedNight) -> StageEvidence | Message:
+    """The clearest epoch of the stage asked for, with its evidence."""
+    stage = plan.query.scope.stages[0]
+    found = clearest_epoch(night, stage)
+    if found is None:
+        return Message("empty_scope", f"scored {stage} in this night")
+    return replace(stage_evidence(plan, night, epoch=found[0]), chosen=found[1], asked=None)
+
+
+def stage_evidence(plan: Plan, night: LoadedNight, epoch: int | None = None) -> StageEvidence:
     """The stage of the epoch asked about (a time, an epoch, or the one on screen), and the
     measurements the stage rules read in it."""
     q = plan.query
-    i = night.epoch_at(plan.where.span[0]) if q.scope.time is not None else plan.current
+    i = epoch if epoch is not None else (
+        night.epoch_at(plan.where.span[0]) if q.scope.time is not None else plan.current)
     stages, source = night.stages()
     start = float(night.epochs.starts[i])
     frame = night.feature_frame()

@@ -19,7 +19,7 @@ from app.chat import norms
 from app.chat.phenomena import Phenomenon, phenomenon
 from app.chat.breakdown import breakdown, group_rows
 from app.chat.events import events_for
-from app.chat.evidence import stage_evidence
+from app.chat.evidence import stage_evidence, stage_example
 from app.chat.measures import measure_columns, names_measure
 from app.chat.plan import Plan, Where, resolve_scope, scope_text
 from app.chat.query import Condition, Intent, Query, Ref, Scope
@@ -901,7 +901,7 @@ _STEPS: dict[Intent, Step] = {
     Intent.STAGE_AMOUNT: lambda p, n, e: stage_amount(p, n),
     Intent.EXPLAIN: explain,
     Intent.CLASSIFY: lambda p, n, e: stage_evidence(p, n) if p.query.stage_event == "why"
-    else classify(p, n, e),
+    else stage_example(p, n) if p.query.stage_event == "example" else classify(p, n, e),
     Intent.COMPARE: lambda p, n, e: compare(p, n),
     Intent.DESCRIBE: lambda p, n, e: _context(p, n) if p.query.ref in (Ref.CONTEXT, Ref.ITEM)
     else describe(p, n, e),

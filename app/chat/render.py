@@ -808,7 +808,7 @@ def _probs(p: np.ndarray) -> str:
 def _(r: StageEvidence, night: LoadedNight) -> Answer:
     t = r.start
     head = (f"Epoch {r.epoch} ({clock(night, t)}–{clock(night, t + 30.0)}) is **{r.stage}** in the "
-            f"{source_name(r.source)} hypnogram.")
+            f"{source_name(r.source)} hypnogram" + (f", shown as {r.chosen}." if r.chosen else "."))
     if r.asked and r.asked != r.stage:
         head += f" It is not scored {r.asked} there."
     lines = []

@@ -492,6 +492,7 @@ class StageEvidence:
         chin: chin EMG spread over the night's median epoch (1 = typical), None without.
         events: events starting in the epoch, by type.
         slow_wave_pct: % of the epoch covered by slow waves.
+        chosen: why this epoch was shown as an example of its stage, "" when it was asked for.
     """
 
     epoch: int
@@ -507,6 +508,7 @@ class StageEvidence:
     chin: float | None
     events: dict[str, int]
     slow_wave_pct: float
+    chosen: str = ""
 
 
 @dataclass(frozen=True)

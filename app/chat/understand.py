@@ -673,6 +673,10 @@ def understand(text: str) -> Query:
         return Query(Intent.HELP, text, note="export", by_rule=True)
     if (why := _why_stage(text, time)) is not None:
         return why
+    if (_STAGE_EXAMPLE_RE.search(text) and len(stage_term(text)) == 1 and time is None
+            and find_phenomenon(text) is None and not names_measure(text)):
+        return Query(Intent.CLASSIFY, text, scope=Scope(stage_term(text)), stage_event="example",
+                     by_rule=True)
     if (split := _breakdown(text, time)) is not None:
         return split
     if (topic := _topic(text)) is not None:
@@ -798,8 +802,13 @@ _EXPORT_RE = re.compile(r"\b(?:export\w*|download\w*|save (?:the|as|it|them|to)|
                         r"|to (?:a )?(?:csv|file|png|edf))\b", I)
 _MEASURE_SPLIT_RE = re.compile(r"\b(?:which|highest|lowest|most|least|trend|chang\w*|differ\w*"
                                r"|compare\w*|by|each|per|across|over|evol\w*|hourly)\b", I)
-_STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?:frequent|common|often|severe)"
-                                r"|worse|fewer|less (?:frequent|common|often))\b", I)
+# "show me a typical REM epoch", "what does N3 look like?": the clearest epoch of a stage.
+_STAGE_EXAMPLE_RE = re.compile(r"\b(?:typical|example|clearest|a clear|classic|textbook)\b"
+                               r"|\bwhat (?:does|do|did) .{1,40} look like\b|\bshow me what\b", I)
+_STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?!than\b)\w+|worse|fewer"
+                                r"|less (?!than\b)\w+|higher|lower"
+                                r"|faster|slower|go(?:es)? (?:up|down)|went (?:up|down)|ris(?:e|es"
+                                r"|ing)|r[oi]se|f[ae]ll(?:s|ing)?|increas\w*|decreas\w*|drop\w*)\b", I)
 _POSITION_TIME_RE = re.compile(r"\b(?:how (?:long|much time)|time|minutes|hours|most(?:ly)?|percent"
                                r"|percentage|proportion|share|which|what|where)\b", I)
 
@@ -820,7 +829,8 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     stages = stage_term(text) if amount and by != "stage" and not counted else ()
     # "which stage has the highest heart rate?", "delta power trend": a measure per group.
     measure = (text if not counted and not stages and names_measure(text)
-               and _MEASURE_SPLIT_RE.search(text) and _compare_groups(text) is None else None)
+               and (_MEASURE_SPLIT_RE.search(text) or _STAGE_CONTRAST_RE.search(text))
+               and _compare_groups(text) is None else None)
     if not counted and not stages and not measure and not (by == "position" and amount):
         return None
     return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in ("ahi", "odi")
