@@ -105,6 +105,9 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("how many epochs are there?", REC, {"topic": "channels"}),
     ("did heart rate go up during REM?", BRK, {"by": "stage", "phenomenon": None}),
     ("show me what N3 looks like", CLA, {"stages": ("N3",), "stage_event": "example"}),
+    ("how fragmented was the sleep?", SUM, {"stat": "shifts"}),
+    ("how much REM in the last third?", AMT, {"stages": ("REM",),
+                                              "time": ("fraction", 2 / 3, 1.0)}),
     # Why an epoch has its stage.
     ("why do you say it was N3 at 1am?", CLA, {"stage_event": "why", "stages": ("N3",),
                                                "time": ("clock", 3600.0, None)}),

@@ -596,7 +596,9 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
     if r.stat == "shifts":
         rate = f" ({s.stage_shifts / (s.tst_min / 60):.1f} per hour of sleep)" if s.tst_min else ""
         return (f"Stage shifts: **{s.stage_shifts}** changes of stage between sleep onset and the "
-                f"final awakening{rate}, with **{s.awakenings}** awakenings among them.")
+                f"final awakening{rate}, with **{s.awakenings}** awakenings ({s.waso_min:.0f} min "
+                f"of wake after sleep onset) among them; ask *arousal index* for the brief "
+                f"arousals.")
     if r.stat == "lights":
         return (f"This file carries no lights-off or lights-on mark, so time in bed runs from the "
                 f"start of the recording, **{clock(night, 0.0)}**, to its end, "

@@ -41,6 +41,9 @@ _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "te
 _SPAN_RE = re.compile(
     r"\b(?:the\s+)?(first|last|final)\s+(?:(\d+|one|two|three|four|five|six|ten|fifteen|twenty"
     r"|thirty)\s+)?(hours?|minutes?|mins?)\b", re.IGNORECASE)
+_THIRD_RE = re.compile(r"\b(?:the\s+)?(first|second|middle|last|final)\s+third\b"
+                       r"(?:\s+of\s+the\s+night)?", re.IGNORECASE)
+_THIRDS = {"first": 0, "second": 1, "middle": 1, "last": 2, "final": 2}
 _HALF_RE = re.compile(r"\b(?:the\s+)?(first|second|1st|2nd|last)\s+half\b(?:\s+of\s+the\s+night)?",
                       re.IGNORECASE)
 _PART_RE = re.compile(
@@ -152,6 +155,9 @@ def parse_time(text: str) -> TimeSpan | None:
         return TimeSpan("cycle", float(index), None, m.group(0))
     if m := _SPAN_RE.search(text):
         return _parse_span(m)
+    if m := _THIRD_RE.search(text):
+        k = _THIRDS[m.group(1).lower()]
+        return TimeSpan("fraction", k / 3, (k + 1) / 3, m.group(0))
     if m := _HALF_RE.search(text):
         first = m.group(1).lower() in ("first", "1st")
         return TimeSpan("fraction", 0.0 if first else 0.5, 0.5 if first else 1.0, m.group(0))

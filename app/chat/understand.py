@@ -214,7 +214,8 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
     ("ahi", r"ahi|rdi|apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory (?:disturbance|event) index"),
     ("odi", r"odi|(?:oxygen )?desaturation index"),
     ("shifts", r"stage (?:shifts?|changes?|transitions?)|(?:shifts?|transitions?|changes?) "
-               r"(?:of|between) (?:sleep )?stages?|sleep fragmentation(?: index)?"),
+               r"(?:of|between) (?:sleep )?stages?|sleep fragmentation(?: index)?"
+               r"|fragment(?:ed|ation)|broken (?:up )?sleep|how (?:restless|disrupted)"),
     ("lights", r"lights?(?:[- ]\w+)?[- ](?:off|out|on)|(?:went|go|got|get) to bed|in bed at"
                r"|bed ?time"),
     ("se", r"(?:sleep )?efficiency"),
@@ -538,8 +539,8 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
     body = re.sub(r"^\s*(?:please\s+)?(?:compare|contrast|what(?:'s| is) the difference"
                   r"(?: in)?|how (?:does|do|did))\s+", "", text, flags=I)
     # "the first and second half": each side gets its noun.
-    body = re.sub(r"\b(first|second|last)\s+(and|vs\.?|versus)\s+(?:the\s+)?(first|second|last)\s+"
-                  r"(half|hour)\b", r"\1 \4 \2 the \3 \4", body, flags=I)
+    body = re.sub(r"\b(first|second|middle|last)\s+(and|vs\.?|versus)\s+(?:the\s+)?(first|second"
+                  r"|middle|last)\s+(half|hour|third)\b", r"\1 \4 \2 the \3 \4", body, flags=I)
     parts = _COMPARE_STRONG_RE.split(body, maxsplit=1)
     if len(parts) != 2:
         # "between N2 and N3": the "and" separates the two sides, not a clock range.
