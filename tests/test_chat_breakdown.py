@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from app.chat.measures import MEASURES, measure_name
 from app.chat.query import Intent
 from app.chat.understand import understand
 from app.session import Session
@@ -42,6 +43,14 @@ def test_breakdowns_are_understood(text: str, by: str, stat: str | None, phen: s
                                   "where are the apneas?"])
 def test_other_questions_are_not_breakdowns(text: str) -> None:
     assert understand(text).intent != Intent.BREAKDOWN
+
+
+def _unscored_without_breathing(night):
+    """The demo night as if nobody scored it and its airflow could not be read."""
+    machine = replace(night.machine, skipped=["respiratory: no usable airflow or effort belt"],
+                      events=[e for e in night.machine.events if e.type not in APNEA_TYPES])
+    return replace(night, recording=replace(night.recording, events=[]), machine=machine,
+                   _summary={})
 
 
 def _rows(text: str) -> dict[str, list[str]]:
@@ -184,10 +193,7 @@ def test_arousal_answer_counts_causes(demo) -> None:
 
 def test_arousals_are_not_called_spontaneous_where_breathing_was_not_scored(demo) -> None:
     night, engine = demo
-    machine = replace(night.machine, skipped=["respiratory: no usable airflow or effort belt"],
-                      events=[e for e in night.machine.events if e.type not in APNEA_TYPES])
-    unscored = replace(night, recording=replace(night.recording, events=[]), machine=machine,
-                       _summary={})
+    unscored = _unscored_without_breathing(night)
     text = Session(unscored).ask("what triggered the arousals?", engine).text
     assert "no scored cause" in text and "spontaneous" not in text.split("(")[0]
     assert "Not every cause could be looked for: respiratory: no usable airflow" in text
@@ -223,3 +229,24 @@ def test_spindle_trend_is_per_minute(demo) -> None:
     night, engine = demo
     text = Session(night).ask("how do spindles change across the night?", engine).text
     assert "per minute of that group's sleep" in text and "| per minute |" in text
+
+
+def test_splits_of_unscored_events_and_missing_measures_say_so(demo) -> None:
+    night, engine = demo
+    unscored = _unscored_without_breathing(night)
+    text = Session(unscored).ask("what is the AHI in REM vs NREM?", engine).text
+    assert text.startswith("**AHI events were not scored on this night**")
+    assert "no usable airflow" in text
+    kc = Session(unscored).ask("show me a K-complex", engine).text
+    assert "not scored on this night" in kc and "no machine detector" in kc
+    frame = night.feature_frame().drop(columns=[c for c in night.feature_frame().columns
+                                                if c.startswith("heart.")])
+    no_heart = replace(night, _frame=frame)
+    for question in ("did heart rate go up during REM?", "which stage has the highest heart rate?"):
+        assert "no heart rate channel" in Session(no_heart).ask(question, engine).text
+
+
+def test_every_measure_has_a_name() -> None:
+    assert len(MEASURES) == len(measure_name.__globals__["_NAMES"])
+    assert measure_name("HRV in N3") == "heart rate variability"
+    assert measure_name("what about the pulse") == "heart rate" and measure_name("snoring") is None

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.chat.events import events_for
-from app.chat.measures import measure_columns
+from app.chat.events import events_for, unscored_reason
+from app.chat.measures import measure_columns, measure_name
 from app.chat.phenomena import phenomenon
 from app.chat.plan import Plan
 from app.chat.results import Breakdown, BreakdownRow, Message
@@ -91,6 +91,8 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     if plan.query.measure:
         return _measured(plan, night, groups, source)
     index = _index(plan)
+    if index is not None and (why := unscored_reason(night, index[1])):
+        return Message("not_scored", index[0], {"why": why})
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, plan.where.text, plan.query.scope.stages)
@@ -102,7 +104,9 @@ def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],
     frame = night.feature_frame()
     cols = measure_columns(plan.query.measure or "", frame)
     if not cols:
-        return Message("no_measure", plan.query.measure or "")
+        name = measure_name(plan.query.measure or "")
+        return Message("no_signal", name) if name else Message("no_measure",
+                                                                plan.query.measure or "")
     rows = []
     for name, mask in groups.items():
         values = {}

@@ -22,3 +22,30 @@ def events_for(night: LoadedNight, types: tuple[str, ...]) -> tuple[list[Event],
             and any(e.type in types for e in night.machine.events)):
         return list(night.machine.events), night.machine.events_label()
     return events, source
+
+
+_PART_OF_TYPE: dict[str, str] = {
+    "obstructive_apnea": "respiratory", "central_apnea": "respiratory",
+    "mixed_apnea": "respiratory", "hypopnea": "respiratory", "desaturation": "desaturations",
+    "arousal": "arousals", "spindle": "spindles", "slow_wave": "slow waves",
+    "rapid_eye_movement": "REMs", "limb_movement": "limb movements", "bradycardia": "heart",
+    "tachycardia": "heart",
+}
+NOT_MACHINE_SCORED: dict[str, str] = {
+    "k_complex": "K-complexes: no machine detector is used (YASA has none)",
+}
+"""Event types the machine scoring never detects, with the line an answer gives."""
+
+
+def unscored_reason(night: LoadedNight, types: tuple[str, ...]) -> str:
+    """Why events of ``types`` cannot have been scored on this night ("" when they could):
+    the machine-scoring's skipped line of every part that scores them. A human scoring
+    is taken as complete: an event type it lacks is a finding, not a gap."""
+    if not types or night.recording.events or night.machine is None:
+        return ""
+    never = [NOT_MACHINE_SCORED[t] for t in types if t in NOT_MACHINE_SCORED]
+    if never and len(never) == len(types):
+        return "; ".join(never)
+    parts = {_PART_OF_TYPE.get(t, t) for t in types}
+    lines = [line for line in night.machine.skipped if line.split(":", 1)[0] in parts]
+    return "; ".join(lines) if len(lines) == len(parts) else ""

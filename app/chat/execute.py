@@ -18,9 +18,9 @@ import pandas as pd
 from app.chat import norms
 from app.chat.phenomena import Phenomenon, phenomenon
 from app.chat.breakdown import breakdown, group_rows
-from app.chat.events import events_for
+from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
-from app.chat.measures import measure_columns, names_measure
+from app.chat.measures import measure_columns, measure_name, names_measure
 from app.chat.plan import Plan, Where, resolve_scope, scope_text
 from app.chat.query import Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
@@ -66,13 +66,6 @@ _LEVEL_CHANNELS: dict[str, tuple[str, ...]] = {
 }
 # The machine-scoring part (``sleeplm_core.scoring.night.PARTS``) that scores each event type,
 # so a part it skipped names why those events are missing.
-_PART_OF_TYPE: dict[str, str] = {
-    "obstructive_apnea": "respiratory", "central_apnea": "respiratory",
-    "mixed_apnea": "respiratory", "hypopnea": "respiratory", "desaturation": "desaturations",
-    "arousal": "arousals", "spindle": "spindles", "slow_wave": "slow waves",
-    "rapid_eye_movement": "REMs", "limb_movement": "limb movements", "bradycardia": "heart",
-    "tachycardia": "heart",
-}
 _RANK_KEYS = {"longest": lambda i: -i.duration, "shortest": lambda i: i.duration,
               "deepest": lambda i: -(i.value if i.value is not None else -np.inf),
               "earliest": lambda i: i.start, "latest": lambda i: -i.start}
@@ -220,17 +213,6 @@ def with_depths(night: LoadedNight, items: list[Item]) -> list[Item] | None:
     sig = night.recording.signals[channel]
     return [replace(i, value=desaturation_depth(sig.data, sig.sfreq, i.start, i.duration),
                     unit="%") if i.label == "desaturation" else i for i in items]
-
-
-def unscored_reason(night: LoadedNight, types: tuple[str, ...]) -> str:
-    """Why events of ``types`` cannot have been scored on this night ("" when they could):
-    the machine-scoring's skipped line of every part that scores them. A human scoring
-    is taken as complete: an event type it lacks is a finding, not a gap."""
-    if not types or night.recording.events or night.machine is None:
-        return ""
-    parts = {_PART_OF_TYPE.get(t, t) for t in types}
-    lines = [line for line in night.machine.skipped if line.split(":", 1)[0] in parts]
-    return "; ".join(lines) if len(lines) == len(parts) else ""
 
 
 def index_gaps(night: LoadedNight) -> dict[str, str]:
@@ -459,7 +441,7 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
         periods = [p for p in periods if moment is not None and p.start >= moment - 1e-6] or periods
     return StagePeriods(event, tuple(wanted), moment, latency, periods, source, plan.where.text
                         if q.scope.time else "", main_sleep_episode(night)
-                        if event in ("onset", "latency", "final_wake") else None)
+                        if event in ("onset", "latency", "final_wake", "first") else None)
 
 
 def _merge_runs(runs: list[Item], gap: float) -> list[Item]:
@@ -695,7 +677,7 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | Message:
     sources = [w for w in (q.measure, q.signal and _SIGNAL_NAMES[q.signal][0], q.modality,
                            q.target) if w] or ["eeg"]
     cols = next((c for w in sources if (c := measure_columns(w, frame))), [])
-    named = next((w for w in sources if names_measure(w)), None)
+    named = next((measure_name(w) for w in sources if names_measure(w)), None)
     if not cols and named is not None:
         return Message("no_signal", named)
     # Words naming no measure ("the difference between N2 and N3") compare the EEG.

@@ -41,3 +41,14 @@ def measure_columns(words: str, frame: pd.DataFrame) -> list[str]:
             if cols:
                 return cols
     return []
+
+
+# The measure each pattern of MEASURES names, in words (same order).
+_NAMES = ("heart rate variability", "heart rate", "SpO2", "breathing", "delta power",
+          "theta power", "alpha power", "sigma power", "beta power", "EOG", "chin EMG", "EEG")
+
+
+def measure_name(words: str) -> str | None:
+    """The measure ``words`` name, in words ("heart rate"), None when they name none."""
+    return next((name for (pattern, _), name in zip(MEASURES, _NAMES)
+                 if re.search(pattern, words, re.IGNORECASE)), None)

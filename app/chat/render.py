@@ -160,6 +160,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
                           "\n")[0])
     if r.kind == "empty_scope":
         return Answer(f"No epoch is {r.detail or 'in that scope'}, so there is nothing to look at.")
+    if r.kind == "not_scored":
+        name = r.detail if r.detail.isupper() else r.detail.capitalize()
+        return Answer(f"**{name} events were not scored on this night**, so I "
+                      f"cannot split them: {r.facts['why']}.")
     if r.kind == "no_signal":
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")
