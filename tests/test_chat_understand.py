@@ -108,6 +108,7 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("how fragmented was the sleep?", SUM, {"stat": "shifts"}),
     ("how much REM in the last third?", AMT, {"stages": ("REM",),
                                               "time": ("fraction", 2 / 3, 1.0)}),
+    ("when did the patient have the most deep sleep?", BRK, {"by": "hour", "stages": ("N3",)}),
     # Why an epoch has its stage.
     ("why do you say it was N3 at 1am?", CLA, {"stage_event": "why", "stages": ("N3",),
                                                "time": ("clock", 3600.0, None)}),

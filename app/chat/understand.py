@@ -788,7 +788,8 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:supine|prone|lateral|upright|positional|posture|(?:body |sleeping |sleep )?positions?"
         r"|non[- ]?supine|on (?:the|their|his|her|its) (?:back|sides?|left|right|stomach|belly"
         r"|front))\b", I)),
-    ("hour", re.compile(r"\b(?:which|what) hour\b|\bhour by hour\b|\bhourly\b|\b(?:by|each"
+    ("hour", re.compile(r"\b(?:which|what) hour\b|\bwhen\b.*\b(?:most|least)\b|\bhour by hour\b"
+                        r"|\bhourly\b|\b(?:by|each"
                         r"|every|in each) (?:clock )?hour(?: of the night)?\b|\b(?:across|over"
                         r"|through(?:out)?|during) the (?:course of the )?night\b.*\b(?:chang\w*"
                         r"|trend|evol\w*|develop\w*)|\b(?:chang\w*|trend|evol\w*|develop\w*)\b.*"
