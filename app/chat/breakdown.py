@@ -1,10 +1,11 @@
-"""Execute step for an index or a time split by body position, stage or clock hour:
-"is the apnea worse when supine?", "AHI in REM vs NREM", "which hour had the most
-apneas?", "how long was the patient supine?".
+"""Execute step for an index, a stage's time or a measure split by body position, stage or
+clock hour: "is the apnea worse when supine?", "AHI in REM vs NREM", "which hour had the
+most apneas?", "how long was the patient supine?", "which hour had the most N3?",
+"which stage has the highest heart rate?".
 
 Events count where they start, and only in sleep epochs, as the summary's AHI and ODI
 count them (:mod:`sleeplm_core.heads.summary`); each group's rate is per hour of its
-own sleep.
+own sleep. Measures are the per-epoch features averaged over each group's epochs.
 """
 
 from __future__ import annotations
