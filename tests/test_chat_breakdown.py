@@ -250,3 +250,24 @@ def test_every_measure_has_a_name() -> None:
     assert len(MEASURES) == len(measure_name.__globals__["_NAMES"])
     assert measure_name("HRV in N3") == "heart rate variability"
     assert measure_name("what about the pulse") == "heart rate" and measure_name("snoring") is None
+
+
+def test_heart_rate_during_and_after_apneas(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what was the heart rate during apneas?", engine).text
+    pulse = night.recording.signals[night.epochs.aux_mapping["HR"]]
+    t = np.arange(len(pulse.data)) / pulse.sfreq
+    apneas = [e for e in night.recording.events if e.type in ("obstructive_apnea",
+                                                              "central_apnea", "mixed_apnea")]
+    during = np.zeros(len(t), dtype=bool)
+    for e in apneas:
+        during |= (t >= e.onset) & (t < e.offset)
+    assert (f"during the {len(apneas)} apnea events: mean **{pulse.data[during].mean():.1f} bpm**"
+            in text)
+    assert "in the 30 s after each ends" in text and "in the rest of sleep" in text
+
+
+def test_a_signal_in_one_stage_is_measured_there(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("heart rate during REM", engine).text
+    assert text.startswith("Heart rate, in REM")

@@ -109,6 +109,9 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("how much REM in the last third?", AMT, {"stages": ("REM",),
                                               "time": ("fraction", 2 / 3, 1.0)}),
     ("when did the patient have the most deep sleep?", BRK, {"by": "hour", "stages": ("N3",)}),
+    ("what was the heart rate during apneas?", MEA, {"signal": "hr", "phenomenon": "apnea"}),
+    ("SpO2 after obstructive apneas", MEA, {"signal": "spo2",
+                                            "phenomenon": "obstructive_apnea"}),
     # Why an epoch has its stage.
     ("why do you say it was N3 at 1am?", CLA, {"stage_event": "why", "stages": ("N3",),
                                                "time": ("clock", 3600.0, None)}),

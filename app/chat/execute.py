@@ -25,9 +25,9 @@ from app.chat.plan import Plan, Where, resolve_scope, scope_text
 from app.chat.query import Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, Classification, Comparison, Context, CycleList,
-                              Description, Episode, EventList, Explanation, Item, Message, Navigation,
-                              NormCheck, Result, Retrieval, SignalRuns, SignalStats, StageAmount,
-                              StagePeriods, Summary, View)
+                              Description, Episode, EventList, EventSignal, Explanation, Item,
+                              Message, Navigation, NormCheck, Result, Retrieval, SignalRuns,
+                              SignalStats, StageAmount, StagePeriods, Summary, View)
 from app.engine import Engine
 from app.night import LoadedNight
 from sleeplm_core.features.brain import SPINDLE_BAND_HZ, burst_frequency
@@ -668,8 +668,11 @@ _BAND_WORDS = re.compile(r"\b(?:delta|theta|alpha|sigma|beta|power|band|activity
 _AMOUNT_WORDS = re.compile(r"\b(?:how (?:long|much)|minutes|time|amount|percent\w*|share)\b", re.I)
 
 
-def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | Message:
+def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalStats | Message:
     q = plan.query
+    if len(plan.groups) != 2 and q.signal:
+        # "heart rate during REM": one side named, so the signal is measured there.
+        return signal_stats(plan, night, q.signal)
     if len(plan.groups) == 2 and (counts := compare_counts(plan, night)) is not None:
         return counts
     frame = night.feature_frame()
@@ -817,9 +820,53 @@ def _threshold(plan: Plan, night: LoadedNight) -> SignalRuns | Message:
     return signal_runs(plan, night, condition, min_dur, phen.title if by_definition else "")
 
 
-def _measure(plan: Plan, night: LoadedNight) -> SignalStats | Message:
+def _measure(plan: Plan, night: LoadedNight) -> SignalStats | EventSignal | Message:
     q = plan.query
+    phen = phenomenon(q.phenomenon)
+    if q.signal and phen is not None and phen.event_types:
+        return event_signal(plan, night, q.signal, phen)
     return signal_stats(plan, night, q.signal) if q.signal else Message("no_measure", q.target)
+
+
+AFTER_EVENT_SEC = 30.0
+"""Window after each event in which its aftermath (a heart-rate rise, the SpO2 nadir) is
+read, seconds."""
+
+
+def _span_mask(times: np.ndarray, spans: list[tuple[float, float]]) -> np.ndarray:
+    """Which ``times`` fall inside any of ``spans`` (start, end), seconds."""
+    mask = np.zeros(len(times), dtype=bool)
+    for lo, hi in spans:
+        mask[np.searchsorted(times, lo):np.searchsorted(times, hi)] = True
+    return mask
+
+
+def _stats(values: np.ndarray) -> tuple[float, float, float] | None:
+    values = values[np.isfinite(values)]
+    return (float(values.mean()), float(values.min()), float(values.max())) if len(values) \
+        else None
+
+
+def event_signal(plan: Plan, night: LoadedNight, signal: str,
+                 phen: Phenomenon) -> EventSignal | Message:
+    """A signal during the phenomenon's events in scope, just after them, and in the rest of
+    sleep ("what was the heart rate during apneas?")."""
+    s = series(night, signal)
+    if s is None:
+        return Message("no_signal", _SIGNAL_NAMES[signal][0])
+    if why := unscored_reason(night, phen.event_types):
+        return Message("not_scored", phen.title.lower(), {"why": why})
+    items, source = _event_items(night, phen.event_types, plan.where, None)
+    during = _span_mask(s.times, [(i.start, i.end) for i in items])
+    after = _span_mask(s.times, [(i.end, i.end + AFTER_EVENT_SEC) for i in items]) & ~during
+    stages, _ = night.stages()
+    idx = np.clip(np.searchsorted(night.epochs.starts, s.times, side="right") - 1, 0,
+                  len(stages) - 1)
+    asleep = np.isin(stages[idx], _SLEEP)
+    return EventSignal(s.label, s.unit, phen.title.lower(), len(items),
+                       _stats(s.values[during]), _stats(s.values[after]),
+                       _stats(s.values[asleep & ~during & ~after]), s.source, source,
+                       plan.where.text)
 
 
 def _navigate(plan: Plan, night: LoadedNight) -> Navigation | Message:

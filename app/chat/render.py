@@ -14,14 +14,14 @@ from functools import singledispatch
 
 import numpy as np
 
-from app.chat.execute import FOCUS_WINDOW_SEC
+from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC
 from app.chat.plan import clock
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, Classification, Comparison, Context,
-                              CycleList, Description, Episode, EventList, Explanation, Item,
-                              Message, Navigation, NormCheck, RecordingFacts, Retrieval,
-                              SignalRuns, SignalStats, StageAmount, StageEvidence, StagePeriods,
-                              Summary, View)
+                              CycleList, Description, Episode, EventList, EventSignal,
+                              Explanation, Item, Message, Navigation, NormCheck, RecordingFacts,
+                              Retrieval, SignalRuns, SignalStats, StageAmount, StageEvidence,
+                              StagePeriods, Summary, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
@@ -951,3 +951,25 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     table = (f"\n\n| {_BY_WORDS[r.by]} | min asleep | events | per {'minute' if minute else 'hour'}"
              f" | mean length |\n|---|---|---|---|---|\n" + rows)
     return Answer(head + table + stage_caveat(night, r.source))
+
+
+@render.register
+def _(r: EventSignal, night: LoadedNight) -> Answer:
+    def part(stats: tuple[float, float, float] | None, words: str) -> str:
+        if stats is None:
+            return f"- {words}: no sample"
+        mean, low, high = stats
+        return f"- {words}: mean **{mean:.1f} {r.unit}** (lowest {low:.1f}, highest {high:.1f})"
+    if not r.n_events:
+        return Answer(f"The {source_name(r.events_source)} events have no {r.name}"
+                      f"{_where(r.where)}, so there is no {r.label} during one to read.")
+    lines = [part(r.during, f"during the {r.n_events} {r.name} events{_where(r.where)}"),
+             part(r.after, f"in the {AFTER_EVENT_SEC:.0f} s after each ends"),
+             part(r.elsewhere, "in the rest of sleep")]
+    text = (f"{r.label[:1].upper() + r.label[1:]} around the {source_name(r.events_source)} "
+            f"{r.name} events "
+            f"(measured from {r.source}):\n" + "\n".join(lines))
+    if r.during and r.after and r.elsewhere:
+        text += (f"\n\nAfter the events it runs {r.after[0] - r.elsewhere[0]:+.1f} {r.unit} "
+                 f"against the rest of sleep, during them {r.during[0] - r.elsewhere[0]:+.1f}.")
+    return Answer(text)

@@ -235,6 +235,32 @@ class SignalStats:
 
 
 @dataclass
+class EventSignal:
+    """A measured signal during a phenomenon's events, just after them, and elsewhere in sleep.
+
+    Attributes:
+        label, unit: the signal.
+        name: the events' name; n_events: how many were measured.
+        during, after, elsewhere: (mean, lowest, highest) of the signal in the events, in
+            the :data:`app.chat.execute.AFTER_EVENT_SEC` after each ends, and in the rest of
+            sleep; None where no sample falls.
+        source: the signal's source; events_source: who scored the events.
+        where: the scope in words.
+    """
+
+    label: str
+    unit: str
+    name: str
+    n_events: int
+    during: tuple[float, float, float] | None
+    after: tuple[float, float, float] | None
+    elsewhere: tuple[float, float, float] | None
+    source: str
+    events_source: str
+    where: str = ""
+
+
+@dataclass
 class Comparison:
     """Measured features in two scopes: rows (feature, unit, [(mean, sd, n) per group])."""
 
@@ -559,4 +585,4 @@ class Breakdown:
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
-          | StageEvidence | Breakdown)
+          | StageEvidence | Breakdown | EventSignal)

@@ -608,6 +608,12 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if (phen is not None or stages) and time is None and _DEFINE_RE.search(text) and (
             _rank(text) in (None, "strongest")) and not _AMOUNT_RE.search(text):
         return Intent.EXPLAIN
+    if (signal is not None and condition is None and phen is not None and phen.event_types
+            and re.search(r"\b(?:during|around|after|over|with|across)\b", text, I)
+            and not re.match(r"\s*(?:where|when|find|list|show|how many)\b", text, I)
+            and _SIGNAL_RE[signal].search(re.sub(rf"\b(?:{phen.pattern})", " ",
+                                                 _PHEN_FREE_RE.sub(" ", text), flags=I))):
+        return Intent.MEASURE  # "what was the heart rate during apneas?"
     if condition is not None or (phen is not None and phen.condition is not None):
         return Intent.MEASURE if (_MEASURE_RE.search(text) and condition is None) else Intent.THRESHOLD
     if stages and phen is None and _AMOUNT_RE.search(text):
@@ -850,6 +856,9 @@ _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|trig
                                r"|spontaneous)\b", I)
 # "T90", "CT88": the time with SpO2 under that saturation, in the words the rules read.
 _T_SPO2_RE = re.compile(r"\bc?t ?(8\d|9\d)\b(?!\s*(?:%|min|s\b|sec|bpm))", I)
+# Words that name an event and a signal at once ("desaturations" reads as SpO2): removed
+# before asking whether a signal is named on its own.
+_PHEN_FREE_RE = re.compile(r"\b(?:desat\w*|tachycardi\w*|bradycardi\w*)\b", I)
 _APNEA_KINDS = ("obstructive_apnea", "central_apnea")
 _APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
 
