@@ -278,3 +278,14 @@ def test_a_typical_epoch_is_the_machine_stagers_surest(demo) -> None:
     best = int(idx[int(np.nanargmax(proba))])
     assert f"Epoch {best} (" in answer.text and "surest N3" in answer.text
     assert answer.jump == best and "N3 is scored on slow waves" in answer.text
+
+
+def test_a_stage_amount_says_when_its_longest_periods_were(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("how much deep sleep was there, and when?", engine)
+    first = answer.highlights[0]
+    assert answer.text.index("The longest (blue): **") > 0
+    assert (f"**{format_clock(first.start, night.recording.start_time)}–"
+            f"{format_clock(first.end, night.recording.start_time)}** "
+            f"({(first.end - first.start) / 60:.1f} min)") in answer.text
+    assert (first.end - first.start) == max(h.end - h.start for h in answer.highlights)

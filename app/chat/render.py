@@ -374,6 +374,10 @@ def _(r: StageAmount, night: LoadedNight) -> Answer:
     text = (f"From the {source_name(r.source)} hypnogram: **{r.minutes:.1f} min** of {stages}"
             f"{where}, {share}; {len(r.periods)} period{'s' * (len(r.periods) != 1)}.")
     longest = sorted(r.periods, key=lambda p: -p.duration)[:5]
+    if longest:
+        # "how much deep sleep was there, and when?": the when, longest first (blue).
+        text += " The longest (blue): " + ", ".join(
+            f"{_span(night, p)} ({p.duration / 60:.1f} min)" for p in longest[:3]) + "."
     return _answer(night, text + stage_caveat(night, r.source), r.periods, longest)
 
 
