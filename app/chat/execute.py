@@ -41,8 +41,8 @@ from sleeplm_core.index.search import nearest_captions, search_text, search_vect
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 from sleeplm_core.scoring.association import CAUSES, arousal_causes
 from sleeplm_core.scoring.channels import eeg_labels
-from sleeplm_core.scoring.limbs import periodic
 from sleeplm_core.scoring.desaturation import desaturation_depth
+from sleeplm_core.scoring.limbs import periodic
 
 DEFAULT_REGIONS = 5
 # Refining only the best few epochs below the epoch keeps a first-time query under a
@@ -64,8 +64,6 @@ _LEVEL_CHANNELS: dict[str, tuple[str, ...]] = {
     "brain": ("EEG_C3", "EEG_C4", "EOG_L", "EOG_R"), "heart": ("ECG",),
     "respiratory": ("AF", "THX", "ABD"), "position_muscle": ("EMG_CHIN", "POS"),
 }
-# The machine-scoring part (``sleeplm_core.scoring.night.PARTS``) that scores each event type,
-# so a part it skipped names why those events are missing.
 _RANK_KEYS = {"longest": lambda i: -i.duration, "shortest": lambda i: i.duration,
               "deepest": lambda i: -(i.value if i.value is not None else -np.inf),
               "earliest": lambda i: i.start, "latest": lambda i: -i.start}
@@ -132,9 +130,14 @@ def series(night: LoadedNight, signal: str) -> Series | None:
     return None
 
 
+def _epochs_of(night: LoadedNight, times: np.ndarray) -> np.ndarray:
+    """The epoch holding each of ``times`` (seconds), clipped to the night."""
+    return np.clip(np.searchsorted(night.epochs.starts, times, side="right") - 1, 0,
+                   night.n_epochs - 1)
+
+
 def _in_scope(s: Series, night: LoadedNight, where: Where) -> np.ndarray:
-    epochs = np.clip(np.searchsorted(night.epochs.starts, s.times, side="right") - 1, 0,
-                     night.n_epochs - 1)
+    epochs = _epochs_of(night, s.times)
     return (where.mask[epochs] & (s.times >= where.span[0]) & (s.times < where.span[1])
             & np.isfinite(s.values))
 
@@ -327,9 +330,10 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
 
 
 def with_frequencies(night: LoadedNight, items: list[Item]) -> tuple[list[Item], str]:
-    """Spindle items with their frequency (``value``, Hz, :func:`burst_frequency`) on the night's preferred EEG
-    (the machine scoring's choice, :data:`~sleeplm_core.scoring.channels.EEG_PREFERENCE`),
-    and that channel's label; unchanged and "" without an EEG fast enough."""
+    """Spindle items with their frequency (``value``, Hz, :func:`burst_frequency`) on the
+    night's preferred EEG (the machine scoring's choice,
+    :data:`~sleeplm_core.scoring.channels.EEG_PREFERENCE`), and that channel's label;
+    unchanged and "" without an EEG fast enough."""
     rec = night.recording
     labels = [lb for lb in eeg_labels(rec) if rec.signals[lb].sfreq > 2 * SPINDLE_BAND_HZ[1]]
     if not labels:
@@ -859,10 +863,7 @@ def event_signal(plan: Plan, night: LoadedNight, signal: str,
     items, source = _event_items(night, phen.event_types, plan.where, None)
     during = _span_mask(s.times, [(i.start, i.end) for i in items])
     after = _span_mask(s.times, [(i.end, i.end + AFTER_EVENT_SEC) for i in items]) & ~during
-    stages, _ = night.stages()
-    idx = np.clip(np.searchsorted(night.epochs.starts, s.times, side="right") - 1, 0,
-                  len(stages) - 1)
-    asleep = np.isin(stages[idx], _SLEEP)
+    asleep = np.isin(night.stages()[0][_epochs_of(night, s.times)], _SLEEP)
     return EventSignal(s.label, s.unit, phen.title.lower(), len(items),
                        _stats(s.values[during]), _stats(s.values[after]),
                        _stats(s.values[asleep & ~during & ~after]), s.source, source,

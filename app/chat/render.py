@@ -886,7 +886,7 @@ def _groups_text(r: Breakdown) -> str:
     if not r.index:
         return (f"From the {source_name(r.source)} hypnogram: **{a.minutes:.1f} min** {a.group} "
                 f"against **{b.minutes:.1f} min** {b.group}.")
-    minute = r.index == "sleep spindle"  # spindle density is read per minute
+    minute = r.per_minute
 
     def side(row: BreakdownRow) -> str:
         rate = "" if row.per_hour is None else (
@@ -917,7 +917,7 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                       f"stages from the {source_name(r.source)} hypnogram): most sleep was "
                       f"**{top.group}** ({top.sleep_min:.1f} min).\n\n| position | min recorded |"
                       f" min asleep | % of sleep |\n|---|---|---|---|\n{rows}")
-    minute = r.index == "sleep spindle"  # spindle density is read per minute
+    minute = r.per_minute
     per = 60.0 if minute else 1.0
     rows = "\n".join(f"| {row.group} | {row.sleep_min:.1f} | {row.events} | "
                      + ("—" if row.per_hour is None else f"{row.per_hour / per:.1f}") + " | "

@@ -581,6 +581,11 @@ class Breakdown:
     stages: tuple[str, ...] = ()
     measured: tuple[str, ...] = ()
 
+    @property
+    def per_minute(self) -> bool:
+        """Rates read per minute of sleep (spindle density), not per hour."""
+        return self.index == "sleep spindle"
+
 
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
