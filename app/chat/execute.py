@@ -31,7 +31,7 @@ from app.chat.results import (Breakdown, Classification, Comparison, Context, Cy
 from app.engine import Engine
 from app.night import LoadedNight
 from sleeplm_core.features.brain import SPINDLE_BAND_HZ, burst_frequency
-from sleeplm_core.heads.cycles import sleep_cycles
+from sleeplm_core.heads.cycles import SleepCycles, sleep_cycles
 from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedFacts, stated_event
 from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
 from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrate, find_regions,
@@ -471,10 +471,9 @@ def cycles(plan: Plan, night: LoadedNight) -> CycleList:
 
     items = [Item(at(c.start), at(c.end), f"cycle {n}" + ("" if c.complete else " (no REM)"),
                   source, stage_name(int(stages[c.start]))) for n, c in enumerate(found.cycles, 1)]
-    lo, hi = found.episode
     return CycleList(items, [c.stage_min for c in found.cycles],
                      [at(c.rem_start) if c.rem_start is not None else None for c in found.cycles],
-                     (at(lo), at(hi)) if hi > lo else (0.0, 0.0), found.other_sleep_min, source)
+                     _episode(night, found), source)
 
 
 def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:
@@ -781,7 +780,10 @@ def view(night: LoadedNight, name: str) -> View:
 
 def main_sleep_episode(night: LoadedNight) -> Episode:
     """The night's main sleep episode, and how much of the recording and its sleep lie outside."""
-    found = sleep_cycles(night.stages()[0])
+    return _episode(night, sleep_cycles(night.stages()[0]))
+
+
+def _episode(night: LoadedNight, found: SleepCycles) -> Episode:
     lo, hi = found.episode
     starts = night.epochs.starts
     start, end = (float(starts[lo]), float(starts[hi - 1]) + EPOCH_SEC) if hi > lo else (0.0, 0.0)

@@ -711,8 +711,8 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
                                                 f"{min(lengths):.0f}-{max(lengths):.0f})"
                                                 if lengths else "")
             + (f", and a last cycle without REM" if len(r.cycles) > complete else "")
-            + f" in the main sleep episode, {clock(night, r.episode[0])}–"
-              f"{clock(night, r.episode[1])}.")
+            + f" in the main sleep episode, {clock(night, r.episode.start)}–"
+              f"{clock(night, r.episode.end)}.")
     lines = []
     for item, minutes, rem in zip(r.cycles, r.minutes, r.rem_starts):
         mix = ", ".join(f"{s} {m:.0f}" for s, m in minutes.items() if m >= 0.5)
@@ -722,8 +722,9 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
     note = ("\n\nCycles follow Feinberg & Floyd: each runs from sleep onset or the end of a "
             "REM period to the end of the next REM period, with at least 15 min of NREM; REM "
             "runs less than 15 min apart are one period.")
-    if r.other_sleep_min >= 0.5:
-        note += (f" {r.other_sleep_min:.1f} min of sleep outside the main episode (wake runs of "
+    other = r.episode.other_sleep_min
+    if other >= 0.5:
+        note += (f" {other:.1f} min of sleep outside the main episode (wake runs of "
                  f"an hour or more set it apart) are not in any cycle.")
     return _answer(night, head + "\n\n" + "\n".join(lines) + note + stage_caveat(night, r.source),
                    r.cycles)

@@ -489,16 +489,14 @@ class CycleList:
         cycles: one item per cycle (start, end; label "cycle N" or "cycle N (no REM)").
         minutes: stage minutes (W, N1, N2, N3, REM) of each cycle, in the same order.
         rem_starts: start of each cycle's REM period, seconds; None for an incomplete cycle.
-        episode: (start, end) seconds of the main sleep episode.
-        other_sleep_min: sleep outside it (naps, another night), minutes.
+        episode: the main sleep episode, with the sleep outside it.
         source: who scored the stages.
     """
 
     cycles: list[Item]
     minutes: list[dict[str, float]]
     rem_starts: list[float | None]
-    episode: tuple[float, float]
-    other_sleep_min: float
+    episode: Episode
     source: str
 
 
