@@ -154,6 +154,18 @@ def test_a_comparison_of_stage_time_keeps_the_stage_on_both_sides(demo) -> None:
             f"in N3 in the second half") in text
 
 
+def test_one_stage_compared_over_time_is_its_amount_and_two_stages_their_eeg(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("compare REM in the first and last third", engine).text
+    stages, starts = night.stages()[0], night.epochs.starts
+    third = night.recording.duration / 3
+    minutes = [float(np.sum((stages == STAGES.index("REM")) & inside)) * EPOCH_SEC / 60
+               for inside in (starts < third, starts >= 2 * third)]
+    assert (f"**{minutes[0]:.1f} min** in REM in the first third against **{minutes[1]:.1f} min** "
+            f"in REM in the last third") in text
+    assert "delta [%]" in Session(night).ask("compare N2 and N3", engine).text
+
+
 def test_apnea_lengths_by_stage_and_types(demo) -> None:
     night, engine = demo
     text = Session(night).ask("were apneas longer in REM?", engine).text

@@ -660,10 +660,19 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | None:
         # Events count wherever they start inside a group, as the event lists count them.
         rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
         return Breakdown("groups", phen.title.lower(), rows, source, events_source)
-    if q.measure and _AMOUNT_WORDS.search(q.measure) and any(g.stages for g in q.groups or ()):
+    amount = bool(q.measure and _AMOUNT_WORDS.search(q.measure))
+    if any(g.stages for g in q.groups or ()) and (amount or _one_stage_over_time(q)):
         rows, _ = group_rows(night, groups, None, stages >= 0)
         return Breakdown("groups", "", rows, source)
     return None
+
+
+def _one_stage_over_time(q: Query) -> bool:
+    """One stage in two spans, with nothing to measure named ("compare REM in the first and
+    last third"): the question is how much of it each span holds, not how its EEG differs."""
+    first, second = q.groups
+    return (first.stages == second.stages and first.time != second.time
+            and not (q.measure or q.signal or q.modality))
 
 
 # "delta power", "sigma activity": a spectral measure, not the events of the same name.
