@@ -50,6 +50,9 @@ class SignalEncoderConfig:
         dense_tokens: also project every patch time (its tokens averaged over the present
             channels) into the joint space, so text can point at seconds inside an epoch
             (:meth:`SleepLM.encode_with_dense`); off in the released model.
+        envelope_tokens: add each patch's sigma-band envelope (its 0.5-s maxima) to its
+            embedding (:class:`~sleeplm_core.model.envelope.PatchEnvelope`); off in the
+            released model.
     """
 
     input_channels: int = 10
@@ -70,6 +73,7 @@ class SignalEncoderConfig:
     spectral_tokens: bool = False
     sample_rate: float = 64.0
     dense_tokens: bool = False
+    envelope_tokens: bool = False
 
     @property
     def num_patches(self) -> int:

@@ -15,6 +15,7 @@ from torch import nn
 
 from sleeplm_core.model.config import SignalEncoderConfig
 from sleeplm_core.model.layers import GatedMLP, MultiheadAttention, RoPEAttention, RotaryEmbedding, make_norm
+from sleeplm_core.model.envelope import PatchEnvelope
 from sleeplm_core.model.spectral import PatchSpectrum
 
 
@@ -122,6 +123,8 @@ class SignalEncoder(nn.Module):
         self.embed_projection = nn.Linear(cfg.conv_embed_dim, d)
         if cfg.spectral_tokens:
             self.spectrum = PatchSpectrum(cfg.patch_size, cfg.sample_rate, d)
+        if cfg.envelope_tokens:
+            self.envelope = PatchEnvelope(cfg.patch_size, cfg.sample_rate, d)
         self.channel_id_embed = nn.Embedding(cfg.input_channels, d)
         if mask_ratio > 0:
             self.mask_token = nn.Parameter(torch.zeros(d))
@@ -156,6 +159,8 @@ class SignalEncoder(nn.Module):
         x = self.embed_projection(self.patching(signals))
         if self.cfg.spectral_tokens:
             x = x + self.spectrum(signals)
+        if self.cfg.envelope_tokens:
+            x = x + self.envelope(signals)
         patch_mask = None
         if self.mask_ratio > 0 and self.training:
             x = x.clone()

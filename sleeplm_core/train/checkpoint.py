@@ -9,6 +9,7 @@ on every rank.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import torch
 from sleeplm_core.errors import SleepLMError
 from sleeplm_core.model import load_model
 
+log = logging.getLogger(__name__)
 
 LAST = "last.pt"
 
@@ -81,17 +83,28 @@ def load_checkpoint(path: Path, model: torch.nn.Module, optimizer: torch.optim.O
     return TrainState(**payload["state"])
 
 
-def init_weights(model: torch.nn.Module, folder: str | Path) -> None:
+def init_weights(model: torch.nn.Module, folder: str | Path) -> list[str]:
     """Start ``model`` from the weights of a ``save_pretrained`` folder (fine-tuning).
 
-    Refused in one line when the folder's model has another shape than the recipe's.
+    Tensors that only the recipe's model has (a part it adds, such as envelope tokens,
+    whose projection starts at zero) keep their initialisation and are logged. Refused in
+    one line when a shared tensor has another shape, or the folder's model has a part the
+    recipe's lacks.
+
+    Returns:
+        the names of the added tensors (``optim.added_lr`` trains them).
     """
     source = load_model(folder).state_dict()
     own = model.state_dict()
-    mismatched = sorted(k for k in own.keys() | source.keys()
-                        if k not in own or k not in source or source[k].shape != own[k].shape)
+    mismatched = sorted(k for k in source.keys()
+                        if k not in own or source[k].shape != own[k].shape)
     if mismatched:
         raise CheckpointError(f"init_from {folder}: its model does not fit the recipe's "
                               f"({len(mismatched)} tensors differ, e.g. {mismatched[0]}); use "
                               "the same model and model_overrides it was trained with")
-    model.load_state_dict(source)
+    added = sorted(own.keys() - source.keys())
+    if added:
+        log.info("init_from %s: %d tensors are new in the recipe and keep their "
+                 "initialisation: %s", folder, len(added), ", ".join(added))
+    model.load_state_dict(source, strict=False)
+    return added

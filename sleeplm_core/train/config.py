@@ -32,6 +32,9 @@ class OptimConfig:
         grad_clip: max global gradient L2 norm, 0 disables clipping.
         text_lr: peak learning rate of the unlocked MiniLM layers (pretrained, so
             usually far below ``lr``); None uses ``lr``. Same schedule, scaled.
+        added_lr: peak learning rate of the tensors a fine-tune adds to its ``init_from``
+            model (they start from their initialisation, e.g. zero, while the rest is
+            already trained); None uses ``lr``. Same schedule, scaled.
     """
 
     lr: float = 5e-4
@@ -41,6 +44,7 @@ class OptimConfig:
     min_lr_ratio: float = 0.1
     grad_clip: float = 1.0
     text_lr: float | None = None
+    added_lr: float | None = None
 
 
 @dataclass

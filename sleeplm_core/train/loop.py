@@ -11,6 +11,7 @@ import hashlib
 import logging
 import math
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,22 +69,31 @@ TEXT_ENCODER_PREFIX = "text.hf."
 """Parameters of the pretrained MiniLM, which ``optim.text_lr`` governs."""
 
 
-def param_groups(model: torch.nn.Module, optim: OptimConfig) -> list[dict]:
+def param_groups(model: torch.nn.Module, optim: OptimConfig,
+                 added: Collection[str] = ()) -> list[dict]:
     """Decay weight matrices only (norms, biases, embeddings and the logit scale are
-    exempt); unlocked MiniLM layers get their own groups at ``optim.text_lr``.
+    exempt); unlocked MiniLM layers get their own groups at ``optim.text_lr``, and the
+    ``added`` parameters (new in a fine-tune, see :func:`init_weights`) theirs at
+    ``optim.added_lr``.
 
     Each group carries ``lr_scale``, its peak learning rate over ``optim.lr``.
     """
-    groups: dict[tuple[bool, bool], list[torch.nn.Parameter]] = {}
+    added = frozenset(added)
+    groups: dict[tuple[str, bool], list[torch.nn.Parameter]] = {}
     for name, p in model.named_parameters():
         if not p.requires_grad:
             continue
         exempt = p.ndim < 2 or "embed" in name or "logit_scale" in name
-        groups.setdefault((name.startswith(TEXT_ENCODER_PREFIX), exempt), []).append(p)
-    text_scale = (optim.text_lr if optim.text_lr is not None else optim.lr) / optim.lr
+        kind = "added" if name in added else "text" if name.startswith(TEXT_ENCODER_PREFIX) else ""
+        groups.setdefault((kind, exempt), []).append(p)
+    scales = {"": 1.0, "text": _scale(optim.text_lr, optim.lr), "added": _scale(optim.added_lr, optim.lr)}
     return [{"params": params, "weight_decay": 0.0 if exempt else optim.weight_decay,
-             "lr_scale": text_scale if text else 1.0}
-            for (text, exempt), params in sorted(groups.items())]
+             "lr_scale": scales[kind]}
+            for (kind, exempt), params in sorted(groups.items())]
+
+
+def _scale(lr: float | None, base: float) -> float:
+    return (lr if lr is not None else base) / base
 
 
 class BatchStream:
@@ -147,7 +157,10 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
     torch.manual_seed(config.seed)  # same initial weights on every rank
     core = build_model(config).to(info.device)
     check_objective(config, core, train_set)
-    optimizer = torch.optim.AdamW(param_groups(core, config.optim),
+    # A resumed fine-tune rebuilds the same parameter groups; its weights then come from
+    # the checkpoint.
+    added = init_weights(core, config.init_from) if config.init_from else []
+    optimizer = torch.optim.AdamW(param_groups(core, config.optim, added),
                                   lr=config.optim.lr, betas=config.optim.betas)
     scaler = torch.amp.GradScaler(info.device.type,
                                   enabled=info.device.type == "cuda" and config.amp_dtype == "float16")
@@ -156,7 +169,6 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
         state = load_checkpoint(out / LAST, core, optimizer, scaler)
         log.info("resumed at step %d", state.step)
     elif config.init_from:
-        init_weights(core, config.init_from)
         log.info("started from the weights of %s", config.init_from)
     val_set = EpochDataset(config.data, "val")
     if core.config.decoder.tied_vocab:
