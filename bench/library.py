@@ -52,8 +52,8 @@ def main() -> None:
     totals = [0, 0]
     print(f"{'phenomenon':18s} {'stage':6s} cosine  grounded   (of {K})")
     for phen in PHENOMENA:
-        if not phen.event_types:
-            continue
+        if not phen.event_types or not set(phen.event_types) <= EVENT_NAMES.keys():
+            continue  # slow waves and REMs: machine-scored only, never in captions
         names = [EVENT_NAMES[t] for t in phen.event_types]
         for stages in ((), ("REM",) if phen.level == "respiratory" else ("N2",)):
             plain = search_text(library, phen.query, encode, K)
