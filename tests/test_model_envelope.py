@@ -43,7 +43,7 @@ def test_a_half_second_spindle_marks_its_patch_wherever_it_lies_in_it(start_sec:
 def test_a_burst_outside_the_sigma_band_leaves_the_envelope_alone() -> None:
     envelope = PatchEnvelope(patch_size=128, sample_rate=RATE, width=8)
     largest = envelope.features(_noise_with_burst(10.0, 4.0, seconds=1.0))[0, 0, :, 0]
-    assert largest[5] < largest.max() + 1e-6 and largest[5] - largest.median() < 0.3
+    assert largest[5] - largest.median() < 0.3  # a 13-Hz burst of this size adds > 0.5
 
 
 def test_a_model_extended_with_envelope_tokens_encodes_as_before_until_trained() -> None:
