@@ -12,7 +12,7 @@ from test_train import TINY_MODEL, build_tiny_dataset, tiny_config
 
 from sleeplm_core.model.envelope import PatchEnvelope
 from sleeplm_core.train.checkpoint import CheckpointError, init_weights
-from sleeplm_core.train.config import OptimConfig, load_config
+from sleeplm_core.train.config import ConfigError, OptimConfig, load_config
 from sleeplm_core.train.loop import param_groups, train
 from sleeplm_core.train.step import build_model
 
@@ -85,3 +85,11 @@ def test_a_fine_tune_may_add_envelope_tokens_but_not_drop_them(tmp_path: Path,
     plain = build_model(load_config(None, ["data=x", "out=x", f"model_overrides={DENSE_MODEL!r}"]))
     with pytest.raises(CheckpointError, match="does not fit.*envelope"):
         init_weights(plain, tmp_path / "extended" / "best")
+
+
+@pytest.mark.parametrize("setting", ["optim.added_lr=-1e-3", "optim.added_lr=0", "optim.lr=0",
+                                     "optim.text_lr='fast'"])
+def test_a_learning_rate_that_is_not_positive_is_refused_in_one_line(setting: str) -> None:
+    name = setting.split("=")[0]
+    with pytest.raises(ConfigError, match=f"{name} = .* is not a positive learning rate"):
+        load_config(None, ["data=x", "out=x", setting])

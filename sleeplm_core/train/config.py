@@ -46,6 +46,15 @@ class OptimConfig:
     text_lr: float | None = None
     added_lr: float | None = None
 
+    def __post_init__(self) -> None:
+        # The group rates are scaled by lr, and a rate of 0 or below trains nothing or
+        # backwards: refused before any work starts.
+        for name in ("lr", "text_lr", "added_lr"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, (int, float)) and value > 0):
+                raise ConfigError(f"optim.{name} = {value!r} is not a positive learning rate; "
+                                  f"set e.g. optim.{name}=2e-4")
+
 
 @dataclass
 class TrainConfig:
