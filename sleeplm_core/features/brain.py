@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import yasa
 from scipy.signal import butter, hilbert, sosfiltfilt, welch
 
 from sleeplm_core.features.schema import quantity
@@ -125,6 +124,7 @@ def _relative_power(sig: Signal, finite: np.ndarray, starts: np.ndarray, window_
                     welch_kwargs: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
     """Band power of each epoch in % of the power between the outermost band edges,
     shape (n_bands, n_epochs), and which epochs were complete (no gap samples)."""
+    import yasa  # on first use: importing it costs the app's cold start 1 s
     freqs, psd = welch(epoch_matrix(sig, starts), fs=sig.sfreq,
                        nperseg=int(window_s * sig.sfreq), axis=-1, **welch_kwargs)
     power = 100.0 * yasa.bandpower_from_psd_ndarray(psd, freqs, bands=list(bands), relative=True)

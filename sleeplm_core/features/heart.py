@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-import sleepecg
 from scipy.signal import resample_poly
 
 from sleeplm_core.features.schema import Trend, quantity
@@ -139,6 +138,7 @@ def _beat_times(sig: Signal | None, notes: list[str]) -> np.ndarray | None:
     if rate < SLEEPECG_MIN_SFREQ:
         ratio = Fraction(ECG_DETECT_HZ / rate).limit_denominator(1000)
         data, rate = resample_poly(data, ratio.numerator, ratio.denominator), ECG_DETECT_HZ
+    import sleepecg  # on first use: importing it costs the app's cold start 0.3 s
     peaks = np.asarray(sleepecg.detect_heartbeats(np.ascontiguousarray(data), rate), dtype=np.int64)
     times = peaks.astype(float) / rate
     # Beats "found" in a filled gap are artefacts of the fill.

@@ -33,7 +33,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import yasa
 
 from sleeplm_core.errors import SleepLMError
 from sleeplm_core.scoring.desaturation import detect_desaturations
@@ -130,6 +129,7 @@ def summarize_night(stages: np.ndarray, stage_offset: float = 0.0,
     if not np.any(stages >= 0):
         raise SleepLMError("the hypnogram has no scored epoch; load a scoring file or "
                            "predict stages first")
+    import yasa  # on first use: importing it costs the app's cold start 1 s
     names = np.array([_YASA_NAMES[STAGES[c]] if c >= 0 else "UNS" for c in stages])
     stats = yasa.Hypnogram(names, n_stages=5, freq=f"{int(EPOCH_SEC)}s").sleep_statistics()
     tst = float(stats["TST"])

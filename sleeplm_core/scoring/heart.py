@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sleepecg
 
 from sleeplm_core.io.recording import Event, Signal
 from sleeplm_core.scoring.channels import resampled
@@ -42,6 +41,7 @@ class HeartConfig:
 
 def ecg_heart_rate(ecg: Signal, config: HeartConfig = HeartConfig()) -> np.ndarray | None:
     """1-Hz heart rate (bpm, NaN where unknown) from R-peaks, None when the beats are implausible."""
+    import sleepecg  # on first use: importing it costs the app's cold start 0.3 s
     rate = max(ecg.sfreq, _SLEEPECG_MIN_HZ)
     data = resampled(ecg, rate)
     beats = sleepecg.detect_heartbeats(data, rate) / rate

@@ -17,7 +17,6 @@ import logging
 from dataclasses import dataclass, field
 
 import numpy as np
-import yasa
 
 from sleeplm_core.io.recording import EPOCH_SEC, Event, Signal
 from sleeplm_core.scoring.channels import resampled
@@ -93,6 +92,7 @@ def _events(table, kind: str, start: str, end: str, source: str) -> list[Event]:
 def detect_spindles(eeg: Signal, stages: np.ndarray | None,
                     config: SpindleConfig = SpindleConfig()) -> list[Event]:
     """Spindles on ``eeg`` (µV) outside sustained wake (everywhere without stages)."""
+    import yasa  # on first use: importing it costs the app's cold start 1 s
     data, rate = _at_rate(eeg)
     found = yasa.spindles_detect(data, sf=rate, freq_sp=config.freq_sp, duration=config.duration,
                                  thresh=dict(config.thresh), verbose=False)
@@ -105,6 +105,7 @@ def detect_spindles(eeg: Signal, stages: np.ndarray | None,
 def detect_slow_waves(eeg: Signal, stages: np.ndarray | None,
                       config: SlowWaveConfig = SlowWaveConfig()) -> list[Event]:
     """Slow waves on ``eeg`` (µV) within N2-N3."""
+    import yasa  # on first use: importing it costs the app's cold start 1 s
     data, rate = _at_rate(eeg)
     found = yasa.sw_detect(data, sf=rate, hypno=_hypno(stages, len(data), rate),
                            include=config.include, amp_neg=config.amp_neg, amp_ptp=config.amp_ptp,
@@ -116,6 +117,7 @@ def detect_slow_waves(eeg: Signal, stages: np.ndarray | None,
 def detect_rems(loc: Signal, roc: Signal | None, stages: np.ndarray | None,
                 config: RemConfig = RemConfig()) -> list[Event]:
     """Rapid eye movements in REM from left/right EOG (µV); ``roc`` None: ``loc`` is bipolar."""
+    import yasa  # on first use: importing it costs the app's cold start 1 s
     left, rate = _at_rate(loc)
     right = -left if roc is None else _at_rate(roc)[0]
     n = min(len(left), len(right))

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import sleepecg
 
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.recording import Event, Recording, Signal
@@ -172,6 +171,7 @@ def _rems(n: _Night) -> str | None:
 
 
 def _heart(n: _Night) -> str | None:
+    import sleepecg  # on first use: importing it costs the app's cold start 0.3 s
     ecg, why_ecg = n.signal(("ECG",), n.config.ecg)
     hr, source = None, ""
     if ecg is not None:

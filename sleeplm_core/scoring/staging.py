@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import mne
 import numpy as np
-import yasa
 
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Recording, Signal
 from sleeplm_core.io.stages import sleep_window
@@ -85,6 +84,7 @@ def named(role: str, label: str) -> str:
 
 def _predict(rows: list[np.ndarray], chosen: dict[str, Signal]) -> tuple[np.ndarray, np.ndarray]:
     """YASA's stage codes and (n, 5) probabilities for equal-length 100-Hz rows (µV)."""
+    import yasa  # on first use: importing it costs the app's cold start 1 s
     info = mne.create_info([sig.label for sig in chosen.values()], YASA_RATE_HZ, ch_types="eeg")
     # MNE holds volts; the recording holds µV.
     raw = mne.io.RawArray(np.asarray(rows) * 1e-6, info, verbose="error")
@@ -111,6 +111,7 @@ def yasa_staging(chosen: dict[str, Signal], config: StagingConfig = StagingConfi
     recording, that period (padded) is staged again on its own; outside it the
     first pass stands.
     """
+    import yasa  # on first use: importing it costs the app's cold start 1 s
     rows = [resampled(sig, YASA_RATE_HZ) for sig in chosen.values()]
     n = min(len(r) for r in rows)
     rows = [r[:n] for r in rows]
