@@ -166,7 +166,8 @@ class LoadedNight:
             batch = torch.from_numpy(np.ascontiguousarray(self.epochs.data[todo], dtype=np.float32))
             with torch.inference_mode():
                 caps = engine.model.caption(batch, level, max_new_tokens=_CAPTION_TOKENS,
-                                            mask=self.epochs.channel_mask)
+                                            mask=self.epochs.channel_mask,
+                                            spo2=self.epochs.spo2_rows(todo))
             self._generated.update({(i, level): c.text for i, c in zip(todo, caps)})
         return [self._generated[(i, level)] for i in indices]
 

@@ -25,7 +25,8 @@ For each model (a folder or a name) it prints:
 
 Run: ``nice -n 10 .venv/bin/python bench/alignment.py --models assets/models/sleeplm-mini
 runs/r4/best [--seeds 901 902] [--hours 4] [--threads 2] [--skip-real] [--pooled-nights 21]
-[--tune-threshold]``.
+[--tune-threshold] [--without-spo2]``. ``--without-spo2`` keeps the synthetic nights'
+SpO2 from a model with oximetry tokens: its figures on nights recorded without oximetry.
 ``--tune-threshold`` first picks a dense model's operating points on two other synthetic
 nights, one for any query (``ModelConfig.dense_threshold``) and one per event query phrase
 (a threshold in ``ModelConfig.dense_thresholds``, a shortest region in
@@ -228,8 +229,17 @@ def fact_recall(vectors: np.ndarray, captions: list[str], encode, k: int = 10) -
     return float(np.mean(hits)), float(np.mean(chance))
 
 
-def synthetic_rows(loaded: LoadedModel, path: Path) -> dict[str, str]:
-    rec, _, epochs = open_night(path)
+def open_synthetic(path: Path, spo2: bool = True):
+    """A synthetic night; ``spo2`` False keeps its SpO2 from the model, as on a night
+    recorded without oximetry (the captions and scored events keep it)."""
+    rec, montage, epochs = open_night(path)
+    if not spo2:
+        epochs.spo2 = None
+    return rec, montage, epochs
+
+
+def synthetic_rows(loaded: LoadedModel, path: Path, spo2: bool = True) -> dict[str, str]:
+    rec, _, epochs = open_synthetic(path, spo2)
     night = EmbeddedNight.from_model(loaded.model, epochs)
     vectors = night.vectors
     rows = {"zero-shot kappa raw / HMM": zero_shot_kappa(loaded, vectors, epochs.stages)}
@@ -280,12 +290,12 @@ def caption_row(loaded: LoadedModel, vectors: np.ndarray, grounding: Grounding,
             f"{caption_agreement(library, texts):.3f} ({len(library.captions)} captions)")
 
 
-def pooled_paired(loaded: LoadedModel, paths: list[Path]) -> str:
+def pooled_paired(loaded: LoadedModel, paths: list[Path], spo2: bool = True) -> str:
     """Paired R@10 over one library of all ``paths`` (the goal's 10k-epoch scale)."""
     vectors, groundings, texts = [], [], []
     reader = grounder(loaded)
     for path in paths:
-        rec, _, epochs = open_night(path)
+        rec, _, epochs = open_synthetic(path, spo2)
         night = EmbeddedNight.from_model(loaded.model, epochs)
         captions, kept = night_captions(rec, epochs)
         vectors.append(night.vectors[kept])
@@ -330,6 +340,10 @@ def main() -> None:
     parser.add_argument("--tune-threshold", action="store_true",
                         help="measure the dense operating point on synthetic tuning nights "
                              "(seeds 950, 951) and write it into each model folder's config.json")
+    parser.add_argument("--without-spo2", action="store_true",
+                        help="keep the synthetic nights' SpO2 from the model (operating points "
+                             "are still tuned with it): a model's figures on nights recorded "
+                             "without oximetry")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     folder = Path(tempfile.gettempdir()) / "sleeplm-alignment"
@@ -355,12 +369,12 @@ def main() -> None:
                   f"{points.max_durations} and rivals {points.rivals} written to {config}")
             loaded = resolve_model(name)
         for seed, path in nights.items():
-            for row, value in synthetic_rows(loaded, path).items():
+            for row, value in synthetic_rows(loaded, path, not args.without_spo2).items():
                 print(f"synthetic seed {seed}, {row}: {value}")
         if pooled:
             print(f"pooled library of {len(pooled)} nights (seeds {POOLED_SEED}-"
                   f"{POOLED_SEED + len(pooled) - 1}), R@10 paired cosine / grounded (ceiling, "
-                  f"chance): {pooled_paired(loaded, pooled)}")
+                  f"chance): {pooled_paired(loaded, pooled, not args.without_spo2)}")
         if not args.skip_real:
             card = card_staging(name, SC4001 / "SC4001E0-PSG.edf", SC4001 / "SC4001EC-Hypnogram.edf")
             print(f"SC4001 zero-shot kappa raw / HMM: {card.zero_shot.kappa:.3f} / "

@@ -76,10 +76,14 @@ def test_shifted_windows_line_up_with_the_epochs(synthetic_night: EmbeddedNight)
     assert np.allclose(windows[0, 0], night.vectors[3])
     assert np.isfinite(windows[0]).all() and np.isnan(windows[1, 1:]).all()
     # A 30-s window shifted by a whole epoch is the next epoch: check the cut itself.
-    half = night.encode(np.stack([night._cut(3, 960)]))[0]
+    data = night.epochs.data
+    half = night.encode(np.stack([night._cut(data, 3, 960)]), None)[0]
     assert not np.allclose(half, night.vectors[3], atol=1e-3)
-    assert np.allclose(night._cut(3, 0), night.epochs.data[3])
-    assert np.allclose(night._cut(3, 1920 - 320)[:, 320:], night.epochs.data[4][:, :1600])
+    assert np.allclose(night._cut(data, 3, 0), data[3])
+    assert np.allclose(night._cut(data, 3, 1920 - 320)[:, 320:], data[4][:, :1600])
+    # The SpO2 beside the epochs is cut the same way, at its own rate (2 Hz).
+    spo2 = np.arange(len(data) * 60, dtype=np.float32).reshape(len(data), 60)
+    assert np.array_equal(night._cut(spo2, 3, 10), np.arange(3 * 60 + 10, 4 * 60 + 10))
 
 
 def test_query_by_example_finds_the_example_epoch(synthetic_night: EmbeddedNight) -> None:

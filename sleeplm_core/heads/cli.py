@@ -46,7 +46,8 @@ def _staging(args: argparse.Namespace) -> int:
         predicted, label = yasa_stages(rec, epochs)[window], "YASA SleepStaging"
     else:
         loaded = resolve_model(args.model)
-        vectors = encode_epochs(loaded.model, epochs.data[window], epochs.channel_mask)
+        vectors = encode_epochs(loaded.model, epochs.data[window], epochs.channel_mask,
+                                spo2=epochs.spo2_rows(window))
         head = ZeroShotClassifier(scale=loaded.logit_scale,
                                   smoothing=SmoothingConfig(method=args.smoothing))
         predicted, _ = head.predict(vectors, TextEncoder(loaded.model))
@@ -81,7 +82,8 @@ def _detected(args: argparse.Namespace, rec, epochs: EpochSet) -> list[tuple[flo
             raise SleepLMError("--method yasa is a spindle detector; use --type spindle")
         return yasa_spindles(rec, epochs)
     loaded = resolve_model(args.model)   # method caption
-    captions = loaded.model.caption(epochs.data, "stage_event", mask=epochs.channel_mask)
+    captions = loaded.model.caption(epochs.data, "stage_event", mask=epochs.channel_mask,
+                                    spo2=epochs.spo2)
     return [(r.start, r.end) for r in caption_regions(
         [c.text for c in captions], epochs.starts, args.type, [c.score for c in captions])]
 
@@ -137,7 +139,8 @@ def _retrieval(args: argparse.Namespace) -> int:
     rng = np.random.default_rng(args.seed)
     pick = np.sort(rng.choice(have, size=min(args.n, len(have)), replace=False))
     loaded = resolve_model(args.model)
-    vectors = encode_epochs(loaded.model, epochs.data[pick], epochs.channel_mask)
+    vectors = encode_epochs(loaded.model, epochs.data[pick], epochs.channel_mask,
+                            spo2=epochs.spo2_rows(pick))
     ks = tuple(int(k) for k in args.k.split(","))
     s = paired_recall(vectors, [captions[i] for i in pick], TextEncoder(loaded.model), ks)
     print(f"model: {loaded.label}; level: {args.level}; pairs: {s.n}")
@@ -152,7 +155,8 @@ def _fewshot(args: argparse.Namespace) -> int:
     idx = np.array([i for i, _ in pairs])
     labels = [lab for _, lab in pairs]
     loaded = resolve_model(args.model)
-    vectors = encode_epochs(loaded.model, epochs.data[idx], epochs.channel_mask)
+    vectors = encode_epochs(loaded.model, epochs.data[idx], epochs.channel_mask,
+                            spo2=epochs.spo2_rows(idx))
     config = FewShotConfig(kind=args.kind, seed=args.seed)
     accuracy = cross_validated_accuracy(vectors, labels, config)
     counts = ", ".join(f"{lab} {n}" for lab, n in sorted(Counter(labels).items()))
@@ -162,7 +166,8 @@ def _fewshot(args: argparse.Namespace) -> int:
         head = fit_fewshot(vectors, labels, config)
         rest = np.setdiff1d(np.flatnonzero(epochs.stages >= 0), idx)
         predicted = np.asarray(head.labels)[head.predict(
-            encode_epochs(loaded.model, epochs.data[rest], epochs.channel_mask))]
+            encode_epochs(loaded.model, epochs.data[rest], epochs.channel_mask,
+                          spo2=epochs.spo2_rows(rest)))]
         truth = np.asarray(STAGES)[epochs.stages[rest]]
         print(f"accuracy on the other {len(rest)} scored epochs: "
               f"{np.mean(predicted == truth):.3f}")

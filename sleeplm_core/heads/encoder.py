@@ -53,8 +53,8 @@ def batches(n: int, batch_size: int) -> Iterator[slice]:
 
 
 def encode_epochs(model: SignalTextModel, data: np.ndarray, channel_mask: np.ndarray,
-                  batch_size: int = 64,
-                  progress: Callable[[int], None] | None = None) -> np.ndarray:
+                  batch_size: int = 64, progress: Callable[[int], None] | None = None,
+                  spo2: np.ndarray | None = None) -> np.ndarray:
     """Signal embeddings of model-ready epochs.
 
     Args:
@@ -63,6 +63,8 @@ def encode_epochs(model: SignalTextModel, data: np.ndarray, channel_mask: np.nda
         channel_mask: bool (10,), True where a channel is present.
         batch_size: epochs per forward pass.
         progress: called with the number of epochs done after each batch.
+        spo2: float32 (n, 60) SpO2 beside the epochs as in ``EpochSet.spo2``, or None;
+            read by models with oximetry tokens.
 
     Returns:
         float32 (n, dim), rows L2-normalised.
@@ -72,7 +74,7 @@ def encode_epochs(model: SignalTextModel, data: np.ndarray, channel_mask: np.nda
     with torch.inference_mode():
         for sl in batches(len(data), batch_size):
             chunk = torch.from_numpy(np.ascontiguousarray(data[sl], dtype=np.float32))
-            out.append(l2_normalise(to_numpy(model.encode_signals(chunk, mask))))
+            out.append(l2_normalise(to_numpy(model.encode_signals(chunk, mask, **_oximetry(spo2, sl)))))
             if progress is not None:
                 progress(sl.stop - sl.start)
     if not out:
@@ -82,9 +84,10 @@ def encode_epochs(model: SignalTextModel, data: np.ndarray, channel_mask: np.nda
 
 def encode_dense(model: SignalTextModel, data: np.ndarray, channel_mask: np.ndarray,
                  batch_size: int = 64, progress: Callable[[int], None] | None = None,
-                 ) -> tuple[np.ndarray, np.ndarray]:
+                 spo2: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Epoch embeddings float32 (n, dim) and dense bin embeddings float16 (n, bins, dim)
-    from one encoder pass (``model.encode_with_dense``), both L2-normalised.
+    from one encoder pass (``model.encode_with_dense``), both L2-normalised; arguments
+    as in :func:`encode_epochs`.
 
     float16 keeps an 8-h night's dense vectors at 7 MB; its 3 significant digits are far
     finer than the cosine differences a threshold acts on.
@@ -94,7 +97,7 @@ def encode_dense(model: SignalTextModel, data: np.ndarray, channel_mask: np.ndar
     dense_out: list[np.ndarray] = []
     for sl in batches(len(data), batch_size):
         chunk = torch.from_numpy(np.ascontiguousarray(data[sl], dtype=np.float32))
-        emb, dense = model.encode_with_dense(chunk, mask, batch_size)
+        emb, dense = model.encode_with_dense(chunk, mask, batch_size, **_oximetry(spo2, sl))
         epochs_out.append(to_numpy(emb))
         dense_out.append(to_numpy(dense).astype(np.float16))
         if progress is not None:
@@ -102,6 +105,12 @@ def encode_dense(model: SignalTextModel, data: np.ndarray, channel_mask: np.ndar
     if not epochs_out:
         return np.zeros((0, 0), np.float32), np.zeros((0, 0, 0), np.float16)
     return np.concatenate(epochs_out), np.concatenate(dense_out)
+
+
+def _oximetry(spo2: np.ndarray | None, sl: slice) -> dict[str, np.ndarray]:
+    """The ``spo2`` keyword of one batch, or none at all, so that models without an
+    oximetry input keep their two-argument interface."""
+    return {} if spo2 is None else {"spo2": np.ascontiguousarray(spo2[sl], dtype=np.float32)}
 
 
 class TextEncoder:

@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sleeplm_core.heads.encoder import SignalTextModel, encode_dense, encode_epochs
-from sleeplm_core.io.epochset import EPOCH_SAMPLES, MODEL_SFREQ, EpochSet
+from sleeplm_core.io.epochset import MODEL_SFREQ, EpochSet
+from sleeplm_core.io.oximetry import OXIMETRY_SFREQ
 from sleeplm_core.io.recording import EPOCH_SEC
 
-EncodeEpochs = Callable[[np.ndarray], np.ndarray]
-"""Model-ready windows (n, 10, 1920) -> L2-normalised embeddings (n, dim)."""
+EncodeEpochs = Callable[[np.ndarray, np.ndarray | None], np.ndarray]
+"""Model-ready windows (n, 10, 1920) and their SpO2 (n, 60) or None -> L2-normalised
+embeddings (n, dim)."""
 
 Probability = Callable[[np.ndarray], np.ndarray]
 """Dense-text cosines -> chance that each bin holds the text's event (``SleepLM.dense_probability``)."""
@@ -92,9 +94,10 @@ class EmbeddedNight:
         model has them) and keep the model for window refinement."""
         if _has_dense(model):
             vectors, dense = encode_dense(model, epochs.data, epochs.channel_mask, batch_size,
-                                          progress)
+                                          progress, epochs.spo2)
         else:
-            vectors = encode_epochs(model, epochs.data, epochs.channel_mask, batch_size, progress)
+            vectors = encode_epochs(model, epochs.data, epochs.channel_mask, batch_size, progress,
+                                    epochs.spo2)
             dense = None
         return cls.from_vectors(model, epochs, vectors, dense, batch_size, stride_sec)
 
@@ -104,8 +107,8 @@ class EmbeddedNight:
                      stride_sec: float = 5.0) -> EmbeddedNight:
         """A night from embeddings computed earlier (e.g. a cache) by ``model``, which
         encodes the shifted windows and, with ``dense``, supplies the calibration."""
-        def encode(windows: np.ndarray) -> np.ndarray:
-            return encode_epochs(model, windows, epochs.channel_mask, batch_size)
+        def encode(windows: np.ndarray, spo2: np.ndarray | None) -> np.ndarray:
+            return encode_epochs(model, windows, epochs.channel_mask, batch_size, spo2=spo2)
 
         if dense is None:
             return cls(epochs, vectors, encode, stride_sec)
@@ -190,8 +193,15 @@ class EmbeddedNight:
         per = self.shifts - 1
         nxt = self.contiguous_next()
         valid = [i for i in todo if nxt[i]]
-        windows = [self._cut(i, s * step) for i in valid for s in range(1, self.shifts)]
-        encoded = self.encode(np.stack(windows)) if windows else None
+        windows = [self._cut(self.epochs.data, i, s * step)
+                   for i in valid for s in range(1, self.shifts)]
+        spo2 = None
+        if self.epochs.spo2 is not None:
+            oxi_step = int(round(self.stride_sec * OXIMETRY_SFREQ))
+            spo2 = [self._cut(self.epochs.spo2, i, s * oxi_step)
+                    for i in valid for s in range(1, self.shifts)]
+        encoded = (self.encode(np.stack(windows), None if spo2 is None else np.stack(spo2))
+                   if windows else None)
         for i in todo:
             rows = np.full((self.shifts, self.vectors.shape[1]), np.nan, dtype=np.float32)
             rows[0] = self.vectors[i]
@@ -199,9 +209,11 @@ class EmbeddedNight:
         for j, i in enumerate(valid):
             self._windows[i][1:] = encoded[j * per:(j + 1) * per]
 
-    def _cut(self, i: int, offset: int) -> np.ndarray:
-        pair = np.concatenate([self.epochs.data[i], self.epochs.data[i + 1]], axis=-1)
-        return pair[:, offset:offset + EPOCH_SAMPLES]
+    @staticmethod
+    def _cut(rows: np.ndarray, i: int, offset: int) -> np.ndarray:
+        """The stretch of ``rows[i]`` and ``rows[i + 1]`` one epoch long from ``offset``."""
+        pair = np.concatenate([rows[i], rows[i + 1]], axis=-1)
+        return pair[..., offset:offset + rows.shape[-1]]
 
 
 def _has_dense(model: SignalTextModel) -> bool:

@@ -44,11 +44,11 @@ class Encoded:
     grounding: Grounding | None = None
 
 
-EncodeBatch = Callable[[np.ndarray, np.ndarray], Encoded]
-"""(epochs (B, 10, 1920), channel mask (10,)) -> :class:`Encoded`."""
+EncodeBatch = Callable[[np.ndarray, np.ndarray, np.ndarray | None], Encoded]
+"""(epochs (B, 10, 1920), channel mask (10,), SpO2 (B, 60) or None) -> :class:`Encoded`."""
 
-CaptionBatch = Callable[[np.ndarray, np.ndarray], list[str]]
-"""(epochs (B, 10, 1920), channel mask (10,)) -> one caption per epoch."""
+CaptionBatch = Callable[[np.ndarray, np.ndarray, np.ndarray | None], list[str]]
+"""(epochs (B, 10, 1920), channel mask (10,), SpO2 (B, 60) or None) -> one caption per epoch."""
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,10 @@ def encode_shard(item: ShardInput, shard_dir: Path, encode: EncodeBatch,
     with tqdm(total=len(ep), desc=item.path.name, unit="epoch", leave=False) as bar:
         for sl in batches(len(ep), batch_size):
             chunk = np.ascontiguousarray(ep.data[sl], dtype=np.float32)
-            encoded.append(encode(chunk, ep.channel_mask))
+            spo2 = None if ep.spo2 is None else ep.spo2[sl]
+            encoded.append(encode(chunk, ep.channel_mask, spo2))
             if caption is not None:
-                captions += caption(chunk, ep.channel_mask)
+                captions += caption(chunk, ep.channel_mask, spo2)
             bar.update(len(chunk))
     rows = metadata_rows(item, captions if caption is not None
                          else item.captions or [""] * len(ep))

@@ -44,8 +44,9 @@ def _captioner(loaded: LoadedModel, args: argparse.Namespace) -> CaptionBatch | 
     if args.captions != "generated":
         return None
 
-    def caption(chunk: np.ndarray, mask: np.ndarray) -> list[str]:
-        return [c.text for c in loaded.model.caption(chunk, args.caption_level, mask=mask)]
+    def caption(chunk: np.ndarray, mask: np.ndarray, spo2: np.ndarray | None) -> list[str]:
+        return [c.text for c in loaded.model.caption(chunk, args.caption_level, mask=mask,
+                                                     spo2=spo2)]
 
     return caption
 
@@ -125,7 +126,8 @@ def _search(args: argparse.Namespace) -> int:
     _, _, epochs = open_model_night(path, sfreq=args.sfreq)
     if idx >= len(epochs):
         raise SleepLMError(f"--epoch {args.epoch}: {path} has {len(epochs)} epochs")
-    encoded = library_encoder(loaded)(epochs.data[idx:idx + 1], epochs.channel_mask)
+    encoded = library_encoder(loaded)(epochs.data[idx:idx + 1], epochs.channel_mask,
+                                      epochs.spo2_rows(slice(idx, idx + 1)))
     for hit in search_vectors(library, encoded.vectors, args.k)[0]:
         print(hit.line())
     if library.caption_index is not None:

@@ -15,10 +15,10 @@ def library_encoder(loaded: LoadedModel) -> EncodeBatch:
     """Encodes batches of model-ready epochs with ``loaded``'s model, in one pass."""
     grounder = Grounder.for_model(loaded.model, loaded.logit_scale, TextEncoder(loaded.model))
 
-    def encode(chunk: np.ndarray, mask: np.ndarray) -> Encoded:
+    def encode(chunk: np.ndarray, mask: np.ndarray, spo2: np.ndarray | None) -> Encoded:
         if grounder is None:
-            return Encoded(encode_epochs(loaded.model, chunk, mask, len(chunk)))
-        vectors, dense = encode_dense(loaded.model, chunk, mask, len(chunk))
+            return Encoded(encode_epochs(loaded.model, chunk, mask, len(chunk), spo2=spo2))
+        vectors, dense = encode_dense(loaded.model, chunk, mask, len(chunk), spo2=spo2)
         return Encoded(vectors, grounder.read(vectors, dense))
 
     return encode

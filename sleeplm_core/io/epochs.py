@@ -27,6 +27,8 @@ For each filled montage slot:
    :mod:`sleeplm_core.io.position`) and resampled by sample-and-hold so that
    codes stay integers.
 
+SpO2, when mapped, is kept beside the input at 2 Hz in % (:mod:`sleeplm_core.io.oximetry`).
+
 Epochs start at ``stage_offset`` modulo 30 s, so they coincide with the scored
 epochs; epochs before or after the scoring get stage -1. Missing slots are
 zeros with ``channel_mask`` False. Sets larger than :data:`MEMMAP_BYTES` are
@@ -47,6 +49,7 @@ from scipy.signal import resample_poly
 from sleeplm_core.errors import RecordingError
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS, EPOCH_SAMPLES, MODEL_SFREQ, EpochSet
 from sleeplm_core.io.montage import Montage
+from sleeplm_core.io.oximetry import epoch_oximetry
 from sleeplm_core.io.position import decode_position
 from sleeplm_core.io.quality import QUALITY_FLAGS, epoch_bounds, quality_flags
 from sleeplm_core.io.recording import EPOCH_SEC, UNKNOWN_STAGE, Recording, Signal
@@ -119,6 +122,8 @@ def make_epochs(rec: Recording, montage: Montage, memmap_dir: str | Path | None 
         aux_mapping=dict(montage.aux_mapping),
         quality_flags=flags,
         zscore=zscore,
+        spo2=(epoch_oximetry(rec.signals[montage.aux_mapping["SPO2"]], grid_start, n_epochs)
+              if "SPO2" in montage.aux_mapping else None),
     )
 
 

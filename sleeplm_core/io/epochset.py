@@ -42,6 +42,9 @@ class EpochSet:
             (n_epochs, 10); ``quality`` is their union.
         zscore: canonical name -> (median, scale) in the channel's physical
             unit, so ``data * scale + median`` restores physical values.
+        spo2: float32 (n_epochs, 60) SpO2 in % at 2 Hz, NaN where missing
+            (:mod:`sleeplm_core.io.oximetry`), or None without an SpO2 channel; the
+            input of models with oximetry tokens.
     """
 
     data: np.ndarray
@@ -54,6 +57,11 @@ class EpochSet:
     aux_mapping: dict[str, str] = field(default_factory=dict)
     quality_flags: dict[str, np.ndarray] = field(default_factory=dict)
     zscore: dict[str, tuple[float, float]] = field(default_factory=dict)
+    spo2: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.data.shape[0])
+
+    def spo2_rows(self, index: slice | np.ndarray) -> np.ndarray | None:
+        """The SpO2 rows of the epochs ``index`` picks, None without SpO2."""
+        return None if self.spo2 is None else self.spo2[index]

@@ -53,6 +53,10 @@ class SignalEncoderConfig:
         envelope_tokens: add each patch's sigma-band envelope (its 0.5-s maxima) to its
             embedding (:class:`~sleeplm_core.model.envelope.PatchEnvelope`); off in the
             released model.
+        oximetry_tokens: add each patch time's SpO2 level and slope (the 2-Hz trace beside
+            the epoch, :mod:`sleeplm_core.io.oximetry`) to the tokens of every channel
+            (:class:`~sleeplm_core.model.oximetry.PatchOximetry`); off in the released
+            model, which reads no SpO2.
     """
 
     input_channels: int = 10
@@ -74,6 +78,7 @@ class SignalEncoderConfig:
     sample_rate: float = 64.0
     dense_tokens: bool = False
     envelope_tokens: bool = False
+    oximetry_tokens: bool = False
 
     @property
     def num_patches(self) -> int:

@@ -16,6 +16,7 @@ from torch import nn
 from sleeplm_core.model.config import SignalEncoderConfig
 from sleeplm_core.model.layers import GatedMLP, MultiheadAttention, RoPEAttention, RotaryEmbedding, make_norm
 from sleeplm_core.model.envelope import PatchEnvelope
+from sleeplm_core.model.oximetry import PatchOximetry
 from sleeplm_core.model.spectral import PatchSpectrum
 
 
@@ -125,6 +126,8 @@ class SignalEncoder(nn.Module):
             self.spectrum = PatchSpectrum(cfg.patch_size, cfg.sample_rate, d)
         if cfg.envelope_tokens:
             self.envelope = PatchEnvelope(cfg.patch_size, cfg.sample_rate, d)
+        if cfg.oximetry_tokens:
+            self.oximetry = PatchOximetry(cfg.patch_size, cfg.sample_rate, cfg.num_patches, d)
         self.channel_id_embed = nn.Embedding(cfg.input_channels, d)
         if mask_ratio > 0:
             self.mask_token = nn.Parameter(torch.zeros(d))
@@ -150,9 +153,11 @@ class SignalEncoder(nn.Module):
                           self.mask_token.to(x.dtype).expand(int(chosen.sum()), -1))
         return chosen
 
-    def forward(self, signals: torch.Tensor, channel_mask: torch.Tensor | None = None) -> SignalEncoding:
+    def forward(self, signals: torch.Tensor, channel_mask: torch.Tensor | None = None,
+                spo2: torch.Tensor | None = None) -> SignalEncoding:
         """signals [B, C, L] (z-scored); channel_mask bool [B, C], True = present, or None
-        to let every channel take part (the released model's behaviour)."""
+        to let every channel take part (the released model's behaviour); spo2 [B, 60] SpO2
+        in % at 2 Hz, NaN where missing, or None (read only with ``oximetry_tokens``)."""
         if channel_mask is not None:
             # an epoch with no present channel falls back to using them all
             channel_mask = channel_mask | ~channel_mask.any(dim=1, keepdim=True)
@@ -161,6 +166,8 @@ class SignalEncoder(nn.Module):
             x = x + self.spectrum(signals)
         if self.cfg.envelope_tokens:
             x = x + self.envelope(signals)
+        if self.cfg.oximetry_tokens and spo2 is not None:
+            x = x + self.oximetry(spo2)[:, None]
         patch_mask = None
         if self.mask_ratio > 0 and self.training:
             x = x.clone()

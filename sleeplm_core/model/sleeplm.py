@@ -120,7 +120,8 @@ class SleepLM(nn.Module):
                 channel_indices: torch.Tensor | None = None,
                 channel_mask: torch.Tensor | None = None,
                 text_pooled: torch.Tensor | None = None,
-                caption_vocab_only: bool = False) -> dict[str, torch.Tensor | int]:
+                caption_vocab_only: bool = False,
+                spo2: torch.Tensor | None = None) -> dict[str, torch.Tensor | int]:
         """Training/evaluation pass.
 
         Args:
@@ -138,6 +139,8 @@ class SleepLM(nn.Module):
                 :meth:`restrict_caption_vocabulary`, score only those K tokens (as
                 generation does): ``logits`` are then [B, T-1, K] and ``labels`` index them
                 (tokens outside the vocabulary count as padding).
+            spo2: float [B, 60] SpO2 in % at 2 Hz beside each epoch, NaN where missing
+                (read only by a model with ``signal.oximetry_tokens``); None: no oximetry.
 
         Returns a dict with
             ``image_features`` [B, E] and ``text_features`` [B, E] (L2-normalised joint
@@ -151,7 +154,7 @@ class SleepLM(nn.Module):
             present channels; the MSE is meant over the True entries.
         """
         mask = self._channel_mask(signals, channel_mask)
-        enc = self.biosignals(signals, mask)
+        enc = self.biosignals(signals, mask, spo2)
         out: dict[str, torch.Tensor | int] = {
             "image_features": F.normalize(enc.embedding, dim=-1),
             "image_embs": enc.decoder_tokens,
@@ -216,8 +219,9 @@ class SleepLM(nn.Module):
         """Use ``torch.compile`` for the signal encoder in :meth:`encode_signals`."""
         self._compiled_encoder = torch.compile(self.biosignals, dynamic=True)
 
-    def _batches(self, epochs: Epochs, mask: np.ndarray | torch.Tensor | None,
-                 batch_size: int) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
+    def _batches(self, epochs: Epochs, mask: np.ndarray | torch.Tensor | None, batch_size: int,
+                 spo2: Epochs | None = None
+                 ) -> Iterator[tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]]:
         shape = tuple(epochs.shape)
         c, length = self.config.signal.input_channels, self.config.signal.signal_length
         if len(shape) != 3 or shape[1:] != (c, length):
@@ -225,35 +229,46 @@ class SleepLM(nn.Module):
                              "(10 canonical channels, 30 s at 64 Hz); build them with sleeplm_core.io")
         mask_t = mask if mask is None or isinstance(mask, torch.Tensor) else torch.from_numpy(np.asarray(mask))
         mask_t = None if mask_t is None else mask_t.to(torch.bool)
+        if spo2 is not None and len(spo2) != shape[0]:
+            raise ModelError(f"{len(spo2)} SpO2 rows for {shape[0]} epochs; pass one row per epoch")
         for start in range(0, shape[0], batch_size):
             chunk = epochs[start: start + batch_size]
             x = torch.as_tensor(np.asarray(chunk, dtype=np.float32)) if isinstance(chunk, np.ndarray) else chunk.float()
             m = mask_t if mask_t is None or mask_t.ndim == 1 else mask_t[start: start + batch_size]
-            yield x.to(self.device, non_blocking=True), None if m is None else m.to(self.device)
+            o = None if spo2 is None else torch.as_tensor(np.asarray(spo2[start: start + batch_size],
+                                                                     dtype=np.float32))
+            yield (x.to(self.device, non_blocking=True), None if m is None else m.to(self.device),
+                   None if o is None else o.to(self.device))
 
     def encode_signals(self, epochs: Epochs, mask: np.ndarray | torch.Tensor | None = None,
-                       batch_size: int = 256) -> torch.Tensor:
+                       batch_size: int = 256, spo2: Epochs | None = None) -> torch.Tensor:
         """L2-normalised embeddings [N, E] (float32, CPU) of epochs [N, C, L].
 
         ``mask``: bool [C] or [N, C], True = channel present (see :meth:`forward`).
+        ``spo2``: [N, 60] SpO2 beside the epochs (see :meth:`forward`), or None.
         Runs without gradients, in eval mode, with bf16 autocast on a GPU.
         """
         out = [F.normalize(enc.embedding.float(), dim=-1).cpu()
-               for enc in self._encodings(epochs, mask, batch_size)]
+               for enc in self._encodings(epochs, mask, batch_size, spo2)]
         return torch.cat(out) if out else torch.zeros(0, self.config.embed_dim)
 
     def _encodings(self, epochs: Epochs, mask: np.ndarray | torch.Tensor | None,
-                   batch_size: int) -> Iterator[SignalEncoding]:
+                   batch_size: int, spo2: Epochs | None = None) -> Iterator[SignalEncoding]:
         """The encoder's outputs batch by batch, without gradients, in eval mode."""
         encoder = self.biosignals if self._compiled_encoder is None else self._compiled_encoder
         with self._inference():
-            for x, m in self._batches(epochs, mask, batch_size):
-                yield encoder(x, self._channel_mask(x, m))
+            for x, m, o in self._batches(epochs, mask, batch_size, spo2):
+                yield encoder(x, self._channel_mask(x, m), o)
 
     @property
     def has_dense(self) -> bool:
         """True when the model embeds every patch time (see :meth:`encode_with_dense`)."""
         return self.config.signal.dense_tokens
+
+    @property
+    def reads_oximetry(self) -> bool:
+        """True when the model reads the SpO2 beside each epoch (``oximetry_tokens``)."""
+        return self.config.signal.oximetry_tokens
 
     @property
     def dense_seconds(self) -> float:
@@ -297,12 +312,13 @@ class SleepLM(nn.Module):
         return 1.0 / (1.0 + np.exp(-(scale * np.asarray(cosine, dtype=np.float64) + bias)))
 
     def encode_with_dense(self, epochs: Epochs, mask: np.ndarray | torch.Tensor | None = None,
-                          batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
+                          batch_size: int = 256,
+                          spo2: Epochs | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Epoch embeddings [N, E] and patch-time embeddings [N, T, E] (T = 15 for 2-s
         patches), both L2-normalised float32 on the CPU, from one encoder pass."""
         self._require_dense()
         epochs_out, dense_out = [], []
-        for enc in self._encodings(epochs, mask, batch_size):
+        for enc in self._encodings(epochs, mask, batch_size, spo2):
             epochs_out.append(F.normalize(enc.embedding.float(), dim=-1).cpu())
             dense_out.append(F.normalize(enc.dense.float(), dim=-1).cpu())
         if not epochs_out:
@@ -348,7 +364,8 @@ class SleepLM(nn.Module):
 
     def caption(self, epochs: Epochs, modality: str | int | Sequence[str | int],
                 max_new_tokens: int = 96, num_beams: int = 1,
-                mask: np.ndarray | torch.Tensor | None = None, batch_size: int = 64) -> list[Caption]:
+                mask: np.ndarray | torch.Tensor | None = None, batch_size: int = 64,
+                spo2: Epochs | None = None) -> list[Caption]:
         """Generate one caption per epoch.
 
         Args:
@@ -357,9 +374,11 @@ class SleepLM(nn.Module):
             max_new_tokens: cap on generated tokens (end token included).
             num_beams: 1 = greedy; > 1 = beam search (one epoch at a time).
             mask: channel mask as in :meth:`encode_signals`.
+            spo2: SpO2 beside the epochs as in :meth:`encode_signals` ([60] with one epoch).
         """
         if isinstance(epochs, (np.ndarray, torch.Tensor)) and epochs.ndim == 2:
             epochs = epochs[None]
+            spo2 = None if spo2 is None else spo2[None]
         limit = min(self.config.decoder.context_length, self.config.text.context_length)
         if max_new_tokens + 1 > limit:
             raise ModelError(f"max_new_tokens={max_new_tokens} exceeds the model's caption context "
@@ -367,8 +386,8 @@ class SleepLM(nn.Module):
         indices = _modality_indices(modality, len(epochs))
         captions: list[Caption] = []
         with self._inference():
-            for x, m in self._batches(epochs, mask, batch_size):
-                memory = self.biosignals(x, self._channel_mask(x, m)).decoder_tokens
+            for x, m, o in self._batches(epochs, mask, batch_size, spo2):
+                memory = self.biosignals(x, self._channel_mask(x, m), o).decoder_tokens
                 rows = indices[len(captions): len(captions) + len(x)].to(self.device)
                 with _decoding_threads(self.device):
                     captions.extend(self._generate(memory, rows, max_new_tokens, num_beams))

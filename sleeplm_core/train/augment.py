@@ -49,6 +49,13 @@ class ChannelDropout:
             keep = torch.where(short[:, None], keep | rescue, keep)
         return signals * keep[:, :, None].to(signals.dtype), keep
 
+    def oximetry(self, spo2: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """A copy of ``spo2`` (B, S) with some epochs' SpO2 removed (set to NaN), each with
+        the chance that any one present channel is dropped (``p_epoch * p_channel``), so a
+        model that reads SpO2 still learns to work on nights recorded without it."""
+        gone = torch.rand(spo2.shape[0], 1, generator=generator) < self.p_epoch * self.p_channel
+        return spo2.masked_fill(gone, float("nan"))
+
 
 @dataclass
 class GainJitter:

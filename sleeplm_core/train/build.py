@@ -123,7 +123,8 @@ def _shard_content(night: Night, captioner: Captioner, config: BuildConfig) -> S
                         stages=np.asarray(epochs.stages, dtype=np.int8),
                         starts=np.asarray(epochs.starts, dtype=np.float64),
                         captions=caps, strings=strings,
-                        events=event_masks(scored, epochs.starts) if scored else None)
+                        events=event_masks(scored, epochs.starts) if scored else None,
+                        spo2=epochs.spo2)
 
 
 def _write_night(item: NightItem, out: Path, captioner: Captioner,

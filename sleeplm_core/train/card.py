@@ -73,7 +73,8 @@ def card_staging(model: str, recording: str | Path, hypnogram: str | Path | None
     window = sleep_window(epochs.stages)
     stages = np.asarray(epochs.stages[window])
     loaded = resolve_model(model)
-    vectors = encode_epochs(loaded.model, epochs.data[window], epochs.channel_mask)
+    vectors = encode_epochs(loaded.model, epochs.data[window], epochs.channel_mask,
+                            spo2=epochs.spo2_rows(window))
     texts = TextEncoder(loaded.model)
     zero = {}
     for method in ("none", "hmm"):

@@ -11,6 +11,7 @@ import torch
 from torch.utils.data.distributed import DistributedSampler
 
 from sleeplm_core.captions.words import caption_key
+from sleeplm_core.io.oximetry import OXIMETRY_SAMPLES
 from sleeplm_core.train.dense import BINS_PER_EPOCH, DENSE_TYPES
 from sleeplm_core.train.store import DatasetError, Manifest, open_shard, read_manifest
 
@@ -24,16 +25,19 @@ class Batch:
         channel_mask: bool (B, 10), True where the channel is present and unflagged.
         stages: int64 (B,), stage code, -1 unknown.
         index: int64 (B,), dataset positions (used to sample captions).
+        spo2: float32 (B, 60) SpO2 in % at 2 Hz, NaN where missing (a recording
+            without SpO2: all NaN).
     """
 
     signals: torch.Tensor
     channel_mask: torch.Tensor
     stages: torch.Tensor
     index: torch.Tensor
+    spo2: torch.Tensor
 
     def to(self, device: torch.device) -> Batch:
         return Batch(*(t.to(device, non_blocking=True) for t in
-                       (self.signals, self.channel_mask, self.stages, self.index)))
+                       (self.signals, self.channel_mask, self.stages, self.index, self.spo2)))
 
 
 class EpochDataset(torch.utils.data.Dataset):
@@ -81,6 +85,11 @@ class EpochDataset(torch.utils.data.Dataset):
         self.level_modality = np.asarray(self.manifest.level_modality, dtype=np.int64)
 
     @property
+    def has_oximetry(self) -> bool:
+        """True when some recording of the split stores its SpO2 (spo2.npy)."""
+        return any(shard.spo2 is not None for shard in self._shards)
+
+    @property
     def has_event_targets(self) -> bool:
         """True when some recording of the split stores dense event targets."""
         return any(shard.events is not None for shard in self._shards)
@@ -99,17 +108,20 @@ class EpochDataset(torch.utils.data.Dataset):
     def __len__(self) -> int:
         return int(self._local.shape[0])
 
-    def __getitem__(self, i: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+    def __getitem__(self, i: int) -> tuple[np.ndarray, np.ndarray, int, int, np.ndarray]:
         shard = self._shards[self.recording[i]]
+        spo2 = (np.full(OXIMETRY_SAMPLES, np.nan, dtype=np.float32) if shard.spo2 is None
+                else np.array(shard.spo2[self._local[i]], dtype=np.float32))
         return (np.array(shard.epochs[self._local[i]], dtype=np.float32),
-                self.channel_mask[i], int(self.stages[i]), int(i))
+                self.channel_mask[i], int(self.stages[i]), int(i), spo2)
 
 
-def collate(items: list[tuple[np.ndarray, np.ndarray, int, int]]) -> Batch:
+def collate(items: list[tuple[np.ndarray, np.ndarray, int, int, np.ndarray]]) -> Batch:
     """Stack dataset items into a :class:`Batch`."""
-    signals, masks, stages, index = zip(*items)
+    signals, masks, stages, index, spo2 = zip(*items)
     return Batch(torch.from_numpy(np.stack(signals)), torch.from_numpy(np.stack(masks)),
-                 torch.tensor(stages, dtype=torch.int64), torch.tensor(index, dtype=torch.int64))
+                 torch.tensor(stages, dtype=torch.int64), torch.tensor(index, dtype=torch.int64),
+                 torch.from_numpy(np.stack(spo2)))
 
 
 def sample_captions(captions: np.ndarray, rng: np.random.Generator,

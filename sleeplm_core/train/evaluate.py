@@ -31,6 +31,7 @@ class EvalSet:
         relevant: bool (n, n), ``relevant[q, e]`` when epoch ``e`` carries query ``q``'s text.
         strings: the dataset's string table.
         level_modality: modality prefix index per level.
+        spo2: float32 (n, 60) SpO2 beside the epochs, NaN where missing.
     """
 
     signals: np.ndarray
@@ -41,6 +42,7 @@ class EvalSet:
     relevant: np.ndarray
     strings: list[str]
     level_modality: np.ndarray
+    spo2: np.ndarray
 
 
 def make_eval_set(dataset: EpochDataset, max_epochs: int, seed: int) -> EvalSet:
@@ -48,7 +50,8 @@ def make_eval_set(dataset: EpochDataset, max_epochs: int, seed: int) -> EvalSet:
     rng = np.random.default_rng(seed)
     n = len(dataset)
     pick = np.sort(rng.choice(n, size=min(n, max_epochs), replace=False))
-    signals = np.stack([dataset[int(i)][0] for i in pick])
+    items = [dataset[int(i)] for i in pick]
+    signals = np.stack([item[0] for item in items])
     captions = dataset.captions[pick]
     ids, levels = sample_captions(captions, rng)
     flat = captions.reshape(len(pick), -1)
@@ -59,18 +62,21 @@ def make_eval_set(dataset: EpochDataset, max_epochs: int, seed: int) -> EvalSet:
     return EvalSet(signals=signals, channel_mask=dataset.channel_mask[pick],
                    stages=dataset.stages[pick], caption_ids=ids, levels=levels,
                    relevant=relevant, strings=dataset.strings,
-                   level_modality=dataset.level_modality)
+                   level_modality=dataset.level_modality,
+                   spo2=np.stack([item[4] for item in items]))
 
 
 def encode_signals(model: torch.nn.Module, signals: np.ndarray, mask: np.ndarray,
-                   device: torch.device, batch_size: int) -> np.ndarray:
+                   device: torch.device, batch_size: int,
+                   spo2: np.ndarray | None = None) -> np.ndarray:
     """L2-normalised signal embeddings (n, D), in eval mode without gradients."""
     out = []
     with torch.inference_mode():
         for s in range(0, len(signals), batch_size):
             x = torch.from_numpy(signals[s:s + batch_size]).to(device)
             m = torch.from_numpy(mask[s:s + batch_size]).to(device)
-            out.append(to_numpy(model.encode_signals(x, m)))
+            o = None if spo2 is None else torch.from_numpy(spo2[s:s + batch_size]).to(device)
+            out.append(to_numpy(model.encode_signals(x, m, spo2=o)))
     return l2_normalise(np.concatenate(out))
 
 
@@ -113,10 +119,17 @@ def caption_loss_on(model: torch.nn.Module, evalset: EvalSet, device: torch.devi
                               torch.from_numpy(evalset.channel_mask[idx]).to(device),
                               tokens.to(device),
                               torch.from_numpy(evalset.level_modality[evalset.levels[idx]]).to(device),
-                              torch.from_numpy(evalset.caption_ids[idx]).to(device))
+                              torch.from_numpy(evalset.caption_ids[idx]).to(device),
+                              spo2=_oximetry(model, evalset, idx, device))
             total += float(parts["caption"]) * n_tokens
             weight += n_tokens
     return total / max(weight, 1)
+
+
+def _oximetry(model: torch.nn.Module, evalset: EvalSet, idx: np.ndarray,
+              device: torch.device) -> torch.Tensor | None:
+    """The SpO2 rows ``idx`` of the validation set for a model that reads SpO2, else None."""
+    return torch.from_numpy(evalset.spo2[idx]).to(device) if model.reads_oximetry else None
 
 
 def evaluate(model: torch.nn.Module, evalset: EvalSet, device: torch.device,
@@ -125,7 +138,8 @@ def evaluate(model: torch.nn.Module, evalset: EvalSet, device: torch.device,
     was_training = model.training
     model.eval()
     try:
-        emb = encode_signals(model, evalset.signals, evalset.channel_mask, device, batch_size)
+        emb = encode_signals(model, evalset.signals, evalset.channel_mask, device, batch_size,
+                             evalset.spo2 if model.reads_oximetry else None)
         texts = TextEncoder(model)
         proba = ZeroShotClassifier().predict_proba(emb, texts)
         scores = staging_scores(evalset.stages, proba.argmax(1), STAGES)

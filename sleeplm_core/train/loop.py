@@ -202,6 +202,8 @@ def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
     batch = run.stream.next()
     signals, mask = cfg.channel_dropout(batch.signals, batch.channel_mask, gen)
     signals = cfg.gain_jitter(signals, gen)
+    # Drawn only for a model that reads SpO2, so other recipes replay their random streams.
+    spo2 = cfg.channel_dropout.oximetry(batch.spo2, gen) if run.core.reads_oximetry else None
     ids, levels = sample_captions(run.train_set.captions[batch.index.numpy()], rng,
                                   run.level_weights)
     if (ids < 0).any():
@@ -216,7 +218,8 @@ def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
         parts = run.objective(signals.to(dev), mask.to(dev), tokens.to(dev), modality.to(dev),
                               torch.from_numpy(run.train_set.keys[ids]).to(dev), pooled,
                               _dense_inputs(run, batch.index.numpy(), rng),
-                              _staging_inputs(run, batch.stages))
+                              _staging_inputs(run, batch.stages),
+                              None if spo2 is None else spo2.to(dev))
         loss = total_loss(parts, cfg.weights) / cfg.grad_accum
         run.scaler.scale(loss).backward()
     return {k: float(v.detach()) for k, v in parts.items()} | {"loss": float(loss.detach()) * cfg.grad_accum}

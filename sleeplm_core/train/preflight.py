@@ -5,7 +5,8 @@
   modality indices of the model, level weights);
 * the training split has no usable epoch (one with a caption and a present channel);
 * the recipe asks for a loss the model or dataset cannot give (summary contrastive text
-  without a frozen MiniLM tower, a dense term without dense tokens or event targets).
+  without a frozen MiniLM tower, a dense term without dense tokens or event targets);
+* the model reads SpO2 (oximetry tokens) and the dataset stores none.
 
 A resume from a checkpoint of another model shape is refused by
 :func:`sleeplm_core.train.checkpoint.load_checkpoint`.
@@ -81,6 +82,10 @@ def check_objective(config: TrainConfig, model: torch.nn.Module, dataset: EpochD
     if config.contrastive_text == "summary" and not cacheable(model):
         raise ConfigError("contrastive_text = 'summary' needs a frozen MiniLM text tower; set "
                           "model_overrides.text.unlocked_layers = 0 or contrastive_text = 'caption'")
+    if getattr(model, "reads_oximetry", False) and not dataset.has_oximetry:
+        raise DatasetError(f"the model reads SpO2 (oximetry_tokens) but dataset {dataset.root} "
+                           "stores none (spo2.npy); rebuild it with this version of `sleeplm "
+                           "build-dataset` from nights with SpO2, or set oximetry_tokens = false")
     if config.weights.dense:
         if not getattr(model, "has_dense", False):
             raise ConfigError("weights.dense > 0 needs a model with dense tokens; set "

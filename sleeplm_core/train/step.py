@@ -87,7 +87,8 @@ class Objective(nn.Module):
                 modality: torch.Tensor, fact_keys: torch.Tensor,
                 text_pooled: torch.Tensor | None = None,
                 dense: tuple[torch.Tensor, ...] | None = None,
-                staging: tuple[torch.Tensor, ...] | None = None) -> dict[str, torch.Tensor]:
+                staging: tuple[torch.Tensor, ...] | None = None,
+                spo2: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         """Loss terms of a batch.
 
         Args:
@@ -103,6 +104,8 @@ class Objective(nn.Module):
             staging: for the staging term, (stage codes long (B,), -1 unscored; the stage
                 prompts' tokens (P, L); their cached features (P, 384) or None; each
                 prompt's stage code long (P,)).
+            spo2: float (B, 60) SpO2 beside the epochs (NaN missing) for a model with
+                oximetry tokens, else None.
         """
         lengths = (tokens != self.model.tokenizer.pad_id).sum(1)
         rows = torch.arange(len(tokens), device=tokens.device)
@@ -113,15 +116,16 @@ class Objective(nn.Module):
                                   + [(i, False) for i in self._buckets(rows[n_cap:], lengths)]):
             ids = tokens[idx, : int(lengths[idx].max())]
             pooled = None if text_pooled is None else text_pooled[idx]
+            oxi = None if spo2 is None else spo2[idx]
             if with_caption:
                 out = self.model(signals[idx], ids, channel_indices=modality[idx],
                                  channel_mask=channel_mask[idx], text_pooled=pooled,
-                                 caption_vocab_only=True)
+                                 caption_vocab_only=True, spo2=oxi)
                 text.append(out["text_features"])
                 sums.setdefault("caption", []).append(
                     torch.stack(caption_nll(out["logits"], out["labels"], int(out["pad_id"]))))
             else:
-                out = self.model(signals[idx], None, channel_mask=channel_mask[idx])
+                out = self.model(signals[idx], None, channel_mask=channel_mask[idx], spo2=oxi)
                 short = ids[:, : self.text_tokens]
                 features = (self.model.text(short) if pooled is None
                             else self.model.text(short, pooled=pooled))[0]

@@ -13,6 +13,8 @@ Layout of a dataset folder::
         events.npy             bool (n, n_dense_types, 60), where scored events lie inside each
                                epoch at 0.5 s (``train.dense``); absent when the recording
                                carries no scored events (its epochs then train no dense loss)
+        spo2.npy               float32 (n, 60), SpO2 in % at 2 Hz, NaN where missing
+                               (``io.oximetry``); absent when the recording has no SpO2
 
 A shard is written under ``<id>.tmp`` and renamed when complete, and the manifest is
 replaced atomically after each shard, so an interrupted build resumes by skipping the
@@ -166,6 +168,7 @@ class ShardContent:
     captions: np.ndarray
     strings: list[str]
     events: np.ndarray | None = None
+    spo2: np.ndarray | None = None
 
     def validate(self, n_levels: int, n_paraphrases: int) -> None:
         n = self.epochs.shape[0]
@@ -203,6 +206,8 @@ def write_shard(root: Path, recording_id: str, content: ShardContent) -> None:
     (tmp / "strings.json").write_text(json.dumps(content.strings))
     if content.events is not None:
         np.save(tmp / "events.npy", np.ascontiguousarray(content.events, dtype=np.bool_))
+    if content.spo2 is not None:
+        np.save(tmp / "spo2.npy", np.ascontiguousarray(content.spo2, dtype=np.float32))
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
 
@@ -214,7 +219,8 @@ def open_shard(root: Path, recording_id: str) -> ShardContent:
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in SHARD_ARRAYS}
         strings = json.loads((folder / "strings.json").read_text())
         events = np.load(folder / "events.npy", mmap_mode="r") if (folder / "events.npy").is_file() else None
+        spo2 = np.load(folder / "spo2.npy", mmap_mode="r") if (folder / "spo2.npy").is_file() else None
     except (OSError, ValueError) as err:
         raise DatasetError(f"shard {folder} is unreadable ({err}); rebuild the dataset "
                            "(`sleeplm build-dataset` resumes and rewrites it)") from err
-    return ShardContent(strings=strings, events=events, **arrays)
+    return ShardContent(strings=strings, events=events, spo2=spo2, **arrays)
