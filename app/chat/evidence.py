@@ -17,10 +17,10 @@ from app.chat.events import MICRO_EVENTS, events_for
 from app.chat.plan import Plan
 from app.chat.results import Message, StageEvidence
 from app.night import LoadedNight
+from sleeplm_core.features.brain import EEG_BAND_NAMES
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
-_BANDS = ("delta", "theta", "alpha", "sigma", "beta")
 _EMG = CANONICAL_CHANNELS.index("EMG_CHIN")
 
 
@@ -92,7 +92,7 @@ def stage_evidence(plan: Plan, night: LoadedNight, epoch: int | None = None) -> 
     stages, source = night.stages()
     start = float(night.epochs.starts[i])
     frame = night.feature_frame()
-    bands = {b: v for b in _BANDS if (v := _mean_columns(frame, i, "brain.eeg.", f".{b} [%]"))
+    bands = {b: v for b in EEG_BAND_NAMES if (v := _mean_columns(frame, i, "brain.eeg.", f".{b} [%]"))
              is not None}
     eog = {k: v for k in ("rapid", "slow") if (v := _mean_columns(frame, i, "brain.eog.",
                                                                   f".{k} [%]")) is not None}

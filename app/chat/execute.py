@@ -30,7 +30,7 @@ from app.chat.results import (Breakdown, Classification, Comparison, Context, Cy
                               SignalStats, StageAmount, StagePeriods, Summary, View)
 from app.engine import Engine
 from app.night import LoadedNight
-from sleeplm_core.features.brain import SPINDLE_BAND_HZ, burst_frequency
+from sleeplm_core.features.brain import EEG_BAND_NAMES, SPINDLE_BAND_HZ, burst_frequency
 from sleeplm_core.heads.cycles import SleepCycles, sleep_cycles
 from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedFacts, stated_event
 from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
@@ -676,7 +676,7 @@ def _one_stage_over_time(q: Query) -> bool:
 
 
 # "delta power", "sigma activity": a spectral measure, not the events of the same name.
-_BAND_WORDS = re.compile(r"\b(?:delta|theta|alpha|sigma|beta|power|band|activity)\b", re.I)
+_BAND_WORDS = re.compile(rf"\b(?:{'|'.join(EEG_BAND_NAMES)}|power|band|activity)\b", re.I)
 _AMOUNT_WORDS = re.compile(r"\b(?:how (?:long|much)|minutes|time|amount|percent\w*|share)\b", re.I)
 
 

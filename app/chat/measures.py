@@ -4,51 +4,61 @@ feature columns that hold them (``app.night.LoadedNight.feature_frame``)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
-# Words -> feature-column (prefix, suffix) pairs, the most specific first.
-MEASURES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("hrv|rmssd|heart rate variab", (("heart.ecg.", "rmssd [ms]"),)),
-    ("heart|hr\\b|pulse|cardiac|ecg", (("heart.heart_rate.", "mean [bpm]"), ("heart.ecg.", "rate [bpm]"))),
-    ("spo2|oxygen|saturation", (("heart.spo2.", "mean [%]"),)),
-    ("breath|resp|airflow", (("respiratory.channels.airflow.", "rate [breaths/min]"),
-                             ("respiratory.channels.airflow.", "variability [%]"))),
-    ("delta", (("brain.eeg.", ".delta [%]"),)), ("theta", (("brain.eeg.", ".theta [%]"),)),
-    ("alpha", (("brain.eeg.", ".alpha [%]"),)), ("sigma|spindle", (("brain.eeg.", ".sigma [%]"),)),
-    ("beta", (("brain.eeg.", ".beta [%]"),)),
-    ("eog|eye", (("brain.eog.", ".rapid [%]"), ("brain.eog.", ".slow [%]"))),
-    ("emg|muscle|chin", (("position_muscle.emg.", "burst_ratio [ratio]"),)),
-    ("eeg|brain|band|power|spectr", tuple(("brain.eeg.", f".{b} [%]") for b in
-                                          ("delta", "theta", "alpha", "sigma", "beta"))),
+from sleeplm_core.features.brain import EEG_BAND_NAMES
+
+# A measure: the words that name it, its name in answers, and the feature-column
+# (prefix, suffix) pairs that hold it.
+@dataclass(frozen=True)
+class Measure:
+    pattern: str
+    name: str
+    columns: tuple[tuple[str, str], ...]
+
+
+_EEG = "brain.eeg."
+# The most specific first: "heart rate variability" before "heart rate".
+MEASURES: tuple[Measure, ...] = (
+    Measure("hrv|rmssd|heart rate variab", "heart rate variability", (("heart.ecg.", "rmssd [ms]"),)),
+    Measure("heart|hr\\b|pulse|cardiac|ecg", "heart rate",
+            (("heart.heart_rate.", "mean [bpm]"), ("heart.ecg.", "rate [bpm]"))),
+    Measure("spo2|oxygen|saturation", "SpO2", (("heart.spo2.", "mean [%]"),)),
+    Measure("breath|resp|airflow", "breathing", (("respiratory.channels.airflow.", "rate [breaths/min]"),
+                                                 ("respiratory.channels.airflow.", "variability [%]"))),
+    *(Measure(f"{b}|spindle" if b == "sigma" else b, f"{b} power", ((_EEG, f".{b} [%]"),))
+      for b in EEG_BAND_NAMES),
+    Measure("eog|eye", "EOG", (("brain.eog.", ".rapid [%]"), ("brain.eog.", ".slow [%]"))),
+    Measure("emg|muscle|chin", "chin EMG", (("position_muscle.emg.", "burst_ratio [ratio]"),)),
+    Measure("eeg|brain|band|power|spectr", "EEG", tuple((_EEG, f".{b} [%]") for b in EEG_BAND_NAMES)),
 )
+
+
+def _named(words: str) -> Measure | None:
+    return next((m for m in MEASURES if re.search(m.pattern, words, re.IGNORECASE)), None)
 
 
 def names_measure(words: str) -> bool:
     """Whether ``words`` name a measure of :data:`MEASURES`."""
-    return any(re.search(pattern, words, re.IGNORECASE) for pattern, _ in MEASURES)
+    return _named(words) is not None
 
 
 def measure_columns(words: str, frame: pd.DataFrame) -> list[str]:
-    """Feature columns the words name (EEG: band powers of its first channel)."""
-    for pattern, pairs in MEASURES:
-        if re.search(pattern, words, re.IGNORECASE):
-            cols = []
-            for prefix, suffix in pairs:
-                found = [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)]
-                if found:
-                    cols.append(found[0])
-            if cols:
-                return cols
+    """Feature columns the words name (EEG: band powers of its first channel); a measure
+    the frame lacks falls through to the next one the words name."""
+    for measure in MEASURES:
+        if not re.search(measure.pattern, words, re.IGNORECASE):
+            continue
+        cols = [found[0] for prefix, suffix in measure.columns
+                if (found := [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)])]
+        if cols:
+            return cols
     return []
-
-
-# The measure each pattern of MEASURES names, in words (same order).
-_NAMES = ("heart rate variability", "heart rate", "SpO2", "breathing", "delta power",
-          "theta power", "alpha power", "sigma power", "beta power", "EOG", "chin EMG", "EEG")
 
 
 def measure_name(words: str) -> str | None:
     """The measure ``words`` name, in words ("heart rate"), None when they name none."""
-    return next((name for (pattern, _), name in zip(MEASURES, _NAMES)
-                 if re.search(pattern, words, re.IGNORECASE)), None)
+    measure = _named(words)
+    return measure.name if measure else None

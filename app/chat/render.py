@@ -24,6 +24,7 @@ from app.chat.results import (Breakdown, BreakdownRow, Classification, Compariso
                               StagePeriods, Summary, View)
 from app.night import LoadedNight
 from app.plots import Highlight
+from sleeplm_core.features.brain import EEG_BAND_NAMES
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
 from sleeplm_core.index.search import Hit
 from sleeplm_core.io.recording import STAGES
@@ -169,7 +170,7 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       f"answer that from it.")
     if r.kind == "no_measure":
         return Answer(f"I can compare or measure heart rate, HRV, SpO2, breathing rate, EEG band "
-                      f"powers (delta, theta, alpha, sigma, beta), EOG and chin EMG; none matches "
+                      f"powers ({', '.join(EEG_BAND_NAMES)}), EOG and chin EMG; none matches "
                       f"“{r.detail}”.")
     return Answer(_MESSAGES[r.kind])
 

@@ -10,7 +10,7 @@ import numpy as np
 from sleeplm_core.captions.grammar import (
     NumberStyle, fill, join_items, match_start, number_in, pick,
 )
-from sleeplm_core.features.brain import BrainFacts, EegBands, EogActivity
+from sleeplm_core.features.brain import EEG_BAND_NAMES, BrainFacts, EegBands, EogActivity
 
 CHANNEL = r"[^()]+"
 EEG_HEADS = (
@@ -25,7 +25,6 @@ BAND_PHRASES = (
     "{band} relative power measuring {value}%", "{band} relative power of {value}%",
     "{band} at {value}%", "{band} making up {value}%", "{value}% {band} power",
 )
-EEG_BANDS = ("delta", "theta", "alpha", "sigma", "beta")
 EOG_PHRASES = {
     "slow": ("slow eye movement power {value}%", "slow eye movements at {value}%",
              "{value}% in the slow eye movement band"),
@@ -48,7 +47,7 @@ def parse(sentences: list[str]) -> tuple[BrainFacts | None, int]:
         if head := match_start(EEG_HEADS, sentence, channel=CHANNEL):
             body = sentence[head.end():]
             eeg.append(EegBands(head["channel"].strip(), *(
-                number_in(fill(BAND_PHRASES, band=band), body) for band in EEG_BANDS)))
+                number_in(fill(BAND_PHRASES, band=band), body) for band in EEG_BAND_NAMES)))
         elif head := match_start(EOG_HEADS, sentence, channel=CHANNEL):
             body = sentence[head.end():]
             eog.append(EogActivity(head["channel"].strip(), *(
@@ -59,7 +58,7 @@ def parse(sentences: list[str]) -> tuple[BrainFacts | None, int]:
 
 def _eeg_sentence(ch: EegBands, rng: np.random.Generator, number: NumberStyle) -> str:
     # Bands above the channel's Nyquist limit are None and not mentioned.
-    bands = [band for band in EEG_BANDS if getattr(ch, band) is not None]
+    bands = [band for band in EEG_BAND_NAMES if getattr(ch, band) is not None]
     order = rng.permutation(len(bands)) if rng.random() < 0.3 else range(len(bands))
     items = [
         pick(rng, BAND_PHRASES).format(band=bands[i],

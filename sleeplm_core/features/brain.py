@@ -38,6 +38,7 @@ EEG_BANDS: tuple[tuple[float, float, str], ...] = (
     (0.5, 4.0, "delta"), (4.0, 8.0, "theta"), (8.0, 12.0, "alpha"),
     (12.0, 16.0, "sigma"), (16.0, 30.0, "beta"),
 )
+EEG_BAND_NAMES: tuple[str, ...] = tuple(name for _, _, name in EEG_BANDS)
 EOG_BANDS: tuple[tuple[float, float, str], ...] = ((0.2, 0.6, "slow"), (1.0, 5.0, "rapid"))
 EOG_TOTAL: tuple[float, float] = (0.2, 10.0)
 EEG_ROLES: tuple[str, ...] = ("EEG_C3", "EEG_C4")
