@@ -9,7 +9,9 @@ import pytest
 import torch
 from test_train import TINY_MODEL, build_tiny_dataset, tiny_config
 
+from sleeplm_core.io.edf_write import write_edf
 from sleeplm_core.io.epochs import make_epochs
+from sleeplm_core.io.load import open_night
 from sleeplm_core.io.montage import map_montage
 from sleeplm_core.io.oximetry import OXIMETRY_SAMPLES, epoch_oximetry
 from sleeplm_core.io.recording import Signal
@@ -114,3 +116,22 @@ def test_a_model_that_reads_spo2_is_refused_a_dataset_without_it(dataset: Path, 
     finally:
         for moved in (dataset / "shards").glob("*/spo2.moved"):
             moved.rename(moved.with_name("spo2.npy"))
+
+
+def test_spo2_stored_as_a_fraction_is_read_as_percent_everywhere(tmp_path: Path) -> None:
+    rec = synth_night(SynthConfig(hours=0.5, ahi=30.0, seed=5))
+    label = next(label for label in rec.signals if label.lower() == "spo2")
+    percent = np.asarray(rec.signals[label].data, dtype=np.float64)
+    rec.signals[label] = Signal(label, percent / 100.0, rec.signals[label].sfreq, "")
+    path = write_edf(rec, tmp_path / "fraction.edf")
+    loaded, montage, epochs = open_night(path)
+    warnings = [w for w in loaded.source["warnings"] if "fraction of 1" in w]
+    assert len(warnings) == 1 and f"'{label}'" in warnings[0] and "median 0.9" in warnings[0]
+    # The EDF stores 16-bit samples, so percent comes back to within the file's resolution.
+    assert np.allclose(loaded.signals[label].data, percent, atol=0.05)
+    assert np.nanmin(epochs.spo2) > 50.0 and np.nanmax(epochs.spo2) <= 100.0
+    # A channel in percent is left as it is, with no warning.
+    rec.signals[label] = Signal(label, percent, rec.signals[label].sfreq, "%")
+    again, _, _ = open_night(write_edf(rec, tmp_path / "percent.edf"))
+    assert not [w for w in again.source["warnings"] if "fraction" in w]
+    assert np.allclose(again.signals[label].data, percent, atol=0.05)

@@ -22,6 +22,7 @@ from sleeplm_core.io.edf_signals import read_edf_signals
 from sleeplm_core.io.epochs import make_epochs
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.montage import Montage, map_montage
+from sleeplm_core.io.oximetry import rescale_fractions
 from sleeplm_core.io.recording import Recording
 from sleeplm_core.io.scoring import apply_scoring, edf_scoring, read_scoring
 from sleeplm_core.io.scoring_model import Scoring
@@ -65,6 +66,7 @@ def load_recording(
     extra = [p for p in _as_list(events) if embedded is None or Path(p).resolve() != path.resolve()]
     _apply_all(rec, embedded, stage_file, [read_scoring(p) for p in extra])
     rec.source["warnings"].extend(_nonfinite_warnings(rec))
+    rec.source["warnings"].extend(rescale_fractions(rec))
     for warning in rec.source["warnings"]:
         log.info("%s: %s", path, warning)
     return rec

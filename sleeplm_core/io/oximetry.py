@@ -5,6 +5,10 @@ layout can only guess a desaturation from the breathing around it. Models with
 ``signal.oximetry_tokens`` (:mod:`sleeplm_core.model.oximetry`) also read the SpO2
 trace, which this module cuts into 30-s epochs at :data:`OXIMETRY_SFREQ`.
 
+Some systems store SpO2 as a fraction of 1 (0.96 for 96 %); :func:`rescale_fractions`
+reads such a channel as percent when the recording is loaded, with a warning, so the
+scoring, the features and the model all see the same percent.
+
 Each output sample is the mean of the native samples inside its 0.5-s cell (the
 sample holding the cell's middle when the native rate is below 2 Hz, as pulse
 oximeters often store 1 Hz). Samples outside 50-100 % or not finite are missing
@@ -13,9 +17,12 @@ oximeters often store 1 Hz). Samples outside 50-100 % or not finite are missing
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from sleeplm_core.io.recording import EPOCH_SEC, Signal
+from sleeplm_core.io.aliases import ALIASES, label_keys
+from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
 
 OXIMETRY_SFREQ = 2.0
 """Rate of the per-epoch SpO2 trace, in Hz."""
@@ -25,6 +32,32 @@ OXIMETRY_SAMPLES = int(EPOCH_SEC * OXIMETRY_SFREQ)
 
 PLAUSIBLE_PERCENT: tuple[float, float] = (50.0, 100.0)
 """SpO2 values (%) outside this range are treated as missing."""
+
+FRACTION_MEDIAN: tuple[float, float] = (0.5, 1.0)
+"""A channel whose median lies here and whose 99th percentile is at most 1 holds fractions."""
+
+
+def rescale_fractions(rec: Recording) -> list[str]:
+    """Read every SpO2-labelled channel stored as a fraction of 1 as percent, in place.
+
+    Returns:
+        One warning per rescaled channel, naming it and its median.
+    """
+    names = set(ALIASES["SPO2"])
+    warnings = []
+    for label, signal in rec.signals.items():
+        if not names & set(label_keys(label)):
+            continue
+        values = np.asarray(signal.data, dtype=np.float64)
+        finite = values[np.isfinite(values)]
+        if not finite.size:
+            continue
+        median, top = np.median(finite), np.percentile(finite, 99)
+        if FRACTION_MEDIAN[0] <= median <= FRACTION_MEDIAN[1] and top <= 1.0:
+            rec.signals[label] = replace(signal, data=values * 100.0, unit="%")
+            warnings.append(f"SpO2 channel '{label}' is stored as a fraction of 1 (median "
+                            f"{median:.2f}); read as percent (x 100)")
+    return warnings
 
 
 def epoch_oximetry(signal: Signal, grid_start: float, n_epochs: int) -> np.ndarray:
