@@ -10,10 +10,11 @@ import pandas as pd
 
 from sleeplm_core.features.brain import EEG_BAND_NAMES
 
-# A measure: the words that name it, its name in answers, and the feature-column
-# (prefix, suffix) pairs that hold it.
 @dataclass(frozen=True)
 class Measure:
+    """A measure: the words that name it (a regex), its name in answers, and the
+    feature-column (prefix, suffix) pairs that hold it."""
+
     pattern: str
     name: str
     columns: tuple[tuple[str, str], ...]
