@@ -181,27 +181,46 @@ def _add_hypnogram(fig: go.Figure, view: NightView, row: int) -> None:
                      title_text="stage", row=row, col=1)
 
 
-def _add_events(fig: go.Figure, events: Sequence[Event], row: int,
-                machine: Sequence[Event] = ()) -> None:
+EventTrack = tuple[str, list[Event], str | None]
+
+TRACK_PX = 14
+"""Height of one event track in the overview, in pixels: a label per track stays legible."""
+PANEL_PX = {"hypnogram": 150, "spectrogram": 160, "match": 90}
+"""Heights of the overview's other panels, in pixels."""
+
+
+def _event_tracks(events: Sequence[Event], machine: Sequence[Event]) -> list[EventTrack]:
     """One track per event type: human-scored ones by type name, machine-scored ones
     as "TYPE (machine)" in green, so the two are never confused."""
-    tracks = [(typ, [e for e in events if e.type == typ], None) for typ in sorted({e.type for e in events})]
+    tracks: list[EventTrack] = [(typ, [e for e in events if e.type == typ], None)
+                                for typ in sorted({e.type for e in events})]
     tracks += [(f"{typ} (machine)", [e for e in machine if e.type == typ], "seagreen")
                for typ in sorted({e.type for e in machine})]
+    return tracks
+
+
+def _add_events(fig: go.Figure, tracks: Sequence[EventTrack], row: int) -> None:
     for i, (name, sel, color) in enumerate(tracks):
         x = [v for e in sel for v in (e.onset, e.offset, None)]
-        line = {"width": 8} if color is None else {"width": 8, "color": color}
+        line = {"width": 0.6 * TRACK_PX, **({"color": color} if color else {})}
         fig.add_trace(go.Scatter(x=x, y=[i if v is not None else None for v in x], mode="lines",
                                  line=line, name=name, connectgaps=False, showlegend=False),
                       row=row, col=1)
-    fig.update_yaxes(tickvals=list(range(len(tracks))), ticktext=[t[0] for t in tracks],
-                     title_text="events", range=[-0.7, max(len(tracks), 1) - 0.3], row=row, col=1)
+    fig.update_yaxes(tickvals=list(range(len(tracks))),
+                     ticktext=[t[0].replace("_", " ") for t in tracks], tickfont={"size": 10},
+                     title_text="events",
+                     range=[-0.7, max(len(tracks), 1) - 0.3], row=row, col=1)
 
 
 def night_figure(view: NightView) -> go.Figure:
     """Hypnogram, spectrogram, event tracks and query similarity, stacked on one time axis."""
+    tracks = _event_tracks(view.events, view.machine_events)
+    # The event panel grows with its tracks (a night scored by both a human and the
+    # machine has 15-20), so their labels never pile up; the other panels keep their size.
+    heights = [PANEL_PX["hypnogram"], PANEL_PX["spectrogram"], TRACK_PX * max(len(tracks), 4),
+               PANEL_PX["match"]]
     fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.03,
-                        row_heights=[0.3, 0.32, 0.2, 0.18])
+                        row_heights=[h / sum(heights) for h in heights])
     _add_hypnogram(fig, view, 1)
     if view.spectrogram is not None:
         sp = view.spectrogram
@@ -211,7 +230,7 @@ def night_figure(view: NightView) -> go.Figure:
                                  zmax=float(np.percentile(sp.power_db, 98)),
                                  hovertemplate="%{y:.1f} Hz: %{z:.1f} dB<extra></extra>"), row=2, col=1)
         fig.update_yaxes(title_text=f"{sp.channel} Hz", row=2, col=1)
-    _add_events(fig, view.events, 3, view.machine_events)
+    _add_events(fig, tracks, 3)
     if view.similarity is not None:
         fig.add_trace(go.Scatter(x=view.epoch_starts + 15.0, y=view.similarity, mode="lines",
                                  name=f"match: {view.similarity_label}", line={"color": "darkorange"},
@@ -224,7 +243,8 @@ def night_figure(view: NightView) -> go.Figure:
         fig.add_vline(x=t + 15.0, line={"color": "red", "width": 1})
     _clock_axis(fig, 0.0, view.duration, view.start_time, 3600.0 if view.duration > 7200 else 600.0)
     # Only the hypnogram traces are in the legend: it names each hypnogram's source.
-    fig.update_layout(height=520, margin={"l": 60, "r": 10, "t": 30, "b": 30}, showlegend=True,
+    fig.update_layout(height=int(sum(heights) / (1 - 3 * 0.03)) + 60,
+                      margin={"l": 60, "r": 10, "t": 30, "b": 30}, showlegend=True,
                       legend={"orientation": "h", "y": 1.06, "x": 0, "font": {"size": 10}},
                       clickmode="event", hovermode="closest")
     return fig

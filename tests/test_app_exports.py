@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import edfio
@@ -12,6 +13,7 @@ import pytest
 from app.exports import edf_annotations, events_csv, figure_png, hypnogram_csv
 from app.night import LoadedNight, read_night
 from app.plots import EVENT, Highlight, epoch_figure, highlight_times, night_figure
+from sleeplm_core.io.recording import Event
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +59,16 @@ def test_epoch_viewer_draws_channels_highlights_and_events(night: LoadedNight) -
     assert any(s.name == EVENT for s in fig.layout.shapes)
     units = {t.signal.unit for t in night.traces()}
     assert len(fig.data) == len(night.traces()) and "uV" in units
+
+
+def test_overview_event_labels_keep_their_room_however_many_tracks(night: LoadedNight) -> None:
+    # A night scored by a human and by the machine shows 15-20 tracks; each keeps >= 12 px.
+    kinds = [f"kind_{i}" for i in range(18)]
+    view = replace(night.view(), machine_events=[Event(60.0 * i, 10.0, k) for i, k in enumerate(kinds)])
+    fig = night_figure(view)
+    tracks = len(fig.layout.yaxis3.tickvals)
+    assert tracks >= 18 and "kind 0 (machine)" in fig.layout.yaxis3.ticktext
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    low, high = fig.layout.yaxis3.domain
+    per_track = plot_px * (high - low) / (fig.layout.yaxis3.range[1] - fig.layout.yaxis3.range[0])
+    assert per_track >= 12.0
