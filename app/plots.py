@@ -243,9 +243,12 @@ def night_figure(view: NightView) -> go.Figure:
         fig.add_vline(x=t + 15.0, line={"color": "red", "width": 1})
     _clock_axis(fig, 0.0, view.duration, view.start_time, 3600.0 if view.duration > 7200 else 600.0)
     # Only the hypnogram traces are in the legend: it names each hypnogram's source.
-    fig.update_layout(height=int(sum(heights) / (1 - 3 * 0.03)) + 60,
-                      margin={"l": 60, "r": 10, "t": 30, "b": 30}, showlegend=True,
-                      legend={"orientation": "h", "y": 1.06, "x": 0, "font": {"size": 10}},
+    # The legend sits above the hypnogram, in the top margin, so it hides no stage.
+    margin = {"l": 60, "r": 10, "t": 40, "b": 30}
+    fig.update_layout(height=int(sum(heights) / (1 - 3 * 0.03)) + margin["t"] + margin["b"],
+                      margin=margin, showlegend=True,
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
+                              "font": {"size": 10}},
                       clickmode="event", hovermode="closest")
     return fig
 
