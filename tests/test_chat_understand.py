@@ -47,6 +47,10 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("how many obstructive events were there in total", LOC, {"phenomenon": "obstructive_apnea", "how_many": True}),
     ("where are the respiratory events", LOC, {"phenomenon": "respiratory_event"}),
     ("which stage had the most arousals", BRK, {"phenomenon": "arousal", "by": "stage"}),
+    # "drop" names the desaturation: where its events are, in REM, not REM against NREM.
+    ("where did the oxygen drop in REM?", LOC, {"phenomenon": "desaturation", "stages": ("REM",)}),
+    ("when did the saturation fall in N2", LOC, {"phenomenon": "desaturation", "stages": ("N2",)}),
+    ("did SpO2 drop more in REM?", BRK, {"phenomenon": "desaturation", "by": "stage"}),
     ("how much time was spent in each stage?", SUM, {}),
     # The recording itself: channels, who scored it, signal quality.
     ("which channels are in this file?", REC, {"topic": "channels"}),

@@ -821,10 +821,26 @@ _POSITION_TIME_RE = re.compile(r"\b(?:how (?:long|much time)|time|minutes|hours|
                                r"|percentage|proportion|share|which|what|where)\b", I)
 
 
+# "where did the oxygen drop in REM?": "drop" names the desaturation, and the question asks
+# where its events are, not whether REM differs; only a comparative makes it a contrast.
+_WHERE_LEAD_RE = re.compile(r"^\s*(?:where|when|show|find|list|highlight|locate)\b", I)
+_COMPARATIVE_RE = re.compile(r"\b(?:longer|shorter|more|less|fewer|worse|better|higher|lower"
+                             r"|faster|slower|deeper)\b", I)
+
+
+def _stage_contrast(text: str) -> bool:
+    """Whether ``text`` contrasts one stage with the others ("were apneas longer in REM?")."""
+    if not (_STAGE_CONTRAST_RE.search(text) and stage_term(text)):
+        return False
+    phen = find_phenomenon(text)
+    locates_events = phen is not None and bool(phen.event_types) and _WHERE_LEAD_RE.search(text)
+    return not locates_events or _COMPARATIVE_RE.search(text) is not None
+
+
 def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     """A question splitting an index or the time by a grouping, else None."""
     by = next((name for name, pattern in _BY_RE if pattern.search(text)), None)
-    if by is None and _STAGE_CONTRAST_RE.search(text) and stage_term(text):
+    if by is None and _stage_contrast(text):
         by = "stage"  # "were apneas longer in REM?": REM against the other stages
     if by is None:
         return None
