@@ -47,6 +47,9 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("how many obstructive events were there in total", LOC, {"phenomenon": "obstructive_apnea", "how_many": True}),
     ("where are the respiratory events", LOC, {"phenomenon": "respiratory_event"}),
     ("which stage had the most arousals", BRK, {"phenomenon": "arousal", "by": "stage"}),
+    # The stage a description names is what it describes, not the current epoch.
+    ("describe REM sleep", DES, {"stages": ("REM",)}),
+    ("describe the N3 periods", DES, {"stages": ("N3",)}),
     # "drop" names the desaturation: where its events are, in REM, not REM against NREM.
     ("where did the oxygen drop in REM?", LOC, {"phenomenon": "desaturation", "stages": ("REM",)}),
     ("when did the saturation fall in N2", LOC, {"phenomenon": "desaturation", "stages": ("N2",)}),

@@ -726,7 +726,8 @@ def understand(text: str) -> Query:
         intent = Intent.LOCATE  # "what's the spindle density?", "the arousal index"
     query = Query(intent, text, phen.key if phen else None, _target(rest),
                   Scope(stages or (object_stages if intent in (
-                      Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Intent.CLASSIFY) else ()), time),
+                      Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Intent.CLASSIFY, Intent.DESCRIBE)
+                      else ()), time),
                   condition or (phen.condition if phen and intent == Intent.THRESHOLD else None),
                   signal or (condition.signal if condition else None), min_duration, _rank(rest),
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
