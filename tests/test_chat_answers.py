@@ -371,3 +371,18 @@ def test_an_epoch_search_lists_library_captions_grounded_in_the_epoch(demo) -> N
 
     grounded, cosine = agree(engine.grounder), agree(None)
     assert grounded >= 12 and grounded >= cosine + 4, (grounded, cosine)
+
+
+def test_what_happened_at_a_time_lists_the_scored_events_there(demo) -> None:
+    night, engine = demo
+    # "at HH:MM" is the epoch starting HH:MM:00: an apnea starting in its first half lies in it.
+    start_of = lambda e: format_clock(e.onset, night.recording.start_time)  # noqa: E731
+    event = next(e for e in night.recording.events
+                 if e.type == "obstructive_apnea" and int(start_of(e)[-2:]) < 30)
+    text = Session(night).ask(f"what happened at {start_of(event)[:5]}?", engine).text
+    paragraph = next(p for p in text.split("\n\n") if p.startswith("**stage/event**"))
+    start = start_of(event)
+    assert "Human-scored events there:" in paragraph and f"obstructive apnea {start}-" in paragraph
+    assert "could be measured" not in text
+    described = Session(night).ask("describe REM sleep", engine).text
+    assert "scored" in described and "x REM" in described and "x W" not in described.split("\n\n")[1]

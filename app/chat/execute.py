@@ -724,13 +724,15 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
     frame = night.feature_frame()
     stages, _ = night.stages()
     levels = [q.modality] if q.modality else list(night.features.present_levels())
+    events, source = night.scored_events()
     paragraphs = []
     for level in levels:
         # Generating text is the slow part on a CPU: only for one modality, first epoch.
         captions = night.generated_captions([int(idx[0])], level, engine) if q.modality else None
         insight = describe_epochs(idx, level, frame, night.epochs.starts, captions, stages,
                                   night.recording.start_time,
-                                  InsightConfig(max_features=4 if q.modality else 3))
+                                  InsightConfig(max_features=4 if q.modality else 3), events,
+                                  "human-scored" if source == "scored" else source)
         paragraphs.append((level, insight.text))
     starts = night.epochs.starts
     runs = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, "described", "measured",

@@ -26,7 +26,7 @@ from sleeplm_core.captions.grammar import sentences
 from sleeplm_core.captions.words import SUMMARY_LEAD
 from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.errors import SleepLMError
-from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 
 _UNIT = re.compile(r"^(?P<name>.+) \[(?P<unit>[^\]]*)\]$")
 
@@ -38,10 +38,13 @@ class InsightConfig:
     Attributes:
         max_features: measured features named in the paragraph.
         max_sentences: model caption sentences quoted.
+        max_events: scored events timed at the stage_event level (the longest); the
+            rest are counted by type.
     """
 
     max_features: int = 6
     max_sentences: int = 2
+    max_events: int = 4
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,9 @@ class Insight:
 def describe(epochs: Sequence[int], level: str, features: pd.DataFrame,
              starts: np.ndarray, captions: Sequence[str] | None = None,
              stages: np.ndarray | None = None, start_time: datetime | None = None,
-             config: InsightConfig = InsightConfig()) -> Insight:
+             config: InsightConfig = InsightConfig(),
+             events: Sequence[Event] | None = None,
+             events_source: str = "scored") -> Insight:
     """Describe ``epochs`` at ``level``.
 
     Args:
@@ -75,6 +80,10 @@ def describe(epochs: Sequence[int], level: str, features: pd.DataFrame,
         captions: generated captions at ``level`` for the same ``epochs``, or None.
         stages: stage code per epoch (index into STAGES, -1 unknown), for the stage mix.
         start_time: recording start, to print clock times; else times from the start.
+        events: the night's scored events (human, else machine); at the stage_event
+            level the paragraph lists those that overlap ``epochs`` (stage_event features
+            hold no measured numbers).
+        events_source: who scored ``events``, in words ("human-scored", a machine label).
     """
     if level not in LEVELS:
         raise SleepLMError(f"unknown modality {level!r}; use one of {', '.join(LEVELS)}")
@@ -83,7 +92,10 @@ def describe(epochs: Sequence[int], level: str, features: pd.DataFrame,
         raise SleepLMError("no epochs to describe; pick a region or an epoch first")
     measured = _measured(features, idx, level, config.max_features)
     quoted = _quoted(captions or [], config.max_sentences)
-    parts = [_where(idx, starts, start_time, stages), _measured_text(measured, features, idx, level)]
+    what = (_events_text(idx, starts, events, events_source, start_time, config.max_events)
+            if level == "stage_event" and events is not None
+            else _measured_text(measured, features, idx, level))
+    parts = [_where(idx, starts, start_time, stages), what]
     if quoted:
         parts.append("The model describes them as: " + " ".join(quoted))
     return Insight(" ".join(p for p in parts if p), tuple(idx.tolist()), measured, quoted)
@@ -103,8 +115,32 @@ def _where(idx: np.ndarray, starts: np.ndarray, start_time: datetime | None,
 
 def _clock(seconds: float, start_time: datetime | None) -> str:
     if start_time is not None:
-        return (start_time + timedelta(seconds=seconds)).strftime("%H:%M:%S")
+        return (start_time + timedelta(seconds=round(seconds))).strftime("%H:%M:%S")
     return str(timedelta(seconds=round(seconds)))
+
+
+def _events_text(idx: np.ndarray, starts: np.ndarray, events: Sequence[Event], source: str,
+                 start_time: datetime | None, limit: int) -> str:
+    """The events that overlap the epochs ``idx``: the ``limit`` longest with their times
+    (in time order), the rest counted by type. ``source`` says who scored them."""
+    bounds = [(float(starts[i]), float(starts[i]) + EPOCH_SEC) for i in idx]
+    inside = [e for e in events
+              if any(e.onset < hi and e.onset + e.duration > lo for lo, hi in bounds)]
+    if not inside:
+        return f"No {source} event overlaps them."
+    # Apneas and arousals outlast the second-long spindles and K-complexes beside them.
+    timed = sorted(sorted(inside, key=lambda e: -e.duration)[:limit], key=lambda e: e.onset)
+    rest = Counter(_event_name(e) for e in inside if e not in timed)
+    text = f"{source.capitalize()} events there: " + "; ".join(
+        f"{_event_name(e)} {_clock(e.onset, start_time)}-{_clock(e.onset + e.duration, start_time)}"
+        f" ({e.duration:.0f} s)" for e in timed)
+    if rest:
+        text += "; and " + ", ".join(f"{n} {t}" for t, n in rest.most_common())
+    return text + "."
+
+
+def _event_name(event: Event) -> str:
+    return event.type.replace("_", " ")
 
 
 def _measured(features: pd.DataFrame, idx: np.ndarray, level: str, limit: int) -> dict[str, float]:
