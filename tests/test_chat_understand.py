@@ -53,6 +53,9 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     # "drop" names the desaturation: where its events are, in REM, not REM against NREM.
     ("where did the oxygen drop in REM?", LOC, {"phenomenon": "desaturation", "stages": ("REM",)}),
     ("when did the saturation fall in N2", LOC, {"phenomenon": "desaturation", "stages": ("N2",)}),
+    ("where did breathing get shallow?", LOC, {"phenomenon": "hypopnea"}),
+    ("when does the breathing become shallower in REM", LOC, {"phenomenon": "hypopnea",
+                                                             "stages": ("REM",)}),
     ("did SpO2 drop more in REM?", BRK, {"phenomenon": "desaturation", "by": "stage"}),
     ("how much time was spent in each stage?", SUM, {}),
     # The recording itself: channels, who scored it, signal quality.

@@ -158,7 +158,8 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "apnea-hypopnea index (AHI) together with apneas.",
         "Hypopnea: reduced airflow with a drop in oxygen saturation.",
         "respiratory", ("hypopnea",),
-        r"hypopn(?:o)?eas?|shallow breathing|breathing (?:was |is |got |became )?shallow",
+        r"hypopn(?:o)?eas?|shallow(?:er)? breathing|breathing (?:(?:was|is|got|gets?|getting|became"
+        r"|becomes?|went|turned|grew) )?(?:more )?shallow(?:er)?",
         ("hypopnea", "shallow breathing", "partial reduction of airflow", "reduced breathing")),
     Phenomenon(
         "desaturation", "Oxygen desaturation",
