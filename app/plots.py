@@ -187,6 +187,8 @@ TRACK_PX = 14
 """Height of one event track in the overview, in pixels: a label per track stays legible."""
 PANEL_PX = {"hypnogram": 150, "spectrogram": 160, "match": 90}
 """Heights of the overview's other panels, in pixels."""
+PANEL_GAP = 0.03
+"""Gap between the overview's panels, as a fraction of the plot height."""
 
 
 def _event_tracks(events: Sequence[Event], machine: Sequence[Event]) -> list[EventTrack]:
@@ -219,8 +221,8 @@ def night_figure(view: NightView) -> go.Figure:
     # machine has 15-20), so their labels never pile up; the other panels keep their size.
     heights = [PANEL_PX["hypnogram"], PANEL_PX["spectrogram"], TRACK_PX * max(len(tracks), 4),
                PANEL_PX["match"]]
-    fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.03,
-                        row_heights=[h / sum(heights) for h in heights])
+    fig = make_subplots(rows=len(heights), cols=1, shared_xaxes=True,
+                        vertical_spacing=PANEL_GAP, row_heights=[h / sum(heights) for h in heights])
     _add_hypnogram(fig, view, 1)
     if view.spectrogram is not None:
         sp = view.spectrogram
@@ -245,7 +247,8 @@ def night_figure(view: NightView) -> go.Figure:
     # Only the hypnogram traces are in the legend: it names each hypnogram's source.
     # The legend sits above the hypnogram, in the top margin, so it hides no stage.
     margin = {"l": 60, "r": 10, "t": 40, "b": 30}
-    fig.update_layout(height=int(sum(heights) / (1 - 3 * 0.03)) + margin["t"] + margin["b"],
+    plot_px = sum(heights) / (1 - (len(heights) - 1) * PANEL_GAP)
+    fig.update_layout(height=int(plot_px) + margin["t"] + margin["b"],
                       margin=margin, showlegend=True,
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
                               "font": {"size": 10}},

@@ -21,7 +21,7 @@ from app.chat.breakdown import breakdown, group_rows
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
 from app.chat.measures import measure_columns, measure_name, names_measure
-from app.chat.plan import Plan, Where, resolve_scope, scope_text
+from app.chat.plan import Plan, Where, resolve_scope, scope_text, source_name
 from app.chat.query import Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, Classification, Comparison, Context, CycleList,
@@ -732,7 +732,7 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
         insight = describe_epochs(idx, level, frame, night.epochs.starts, captions, stages,
                                   night.recording.start_time,
                                   InsightConfig(max_features=4 if q.modality else 3), events,
-                                  "human-scored" if source == "scored" else source)
+                                  source_name(source))
         paragraphs.append((level, insight.text))
     starts = night.epochs.starts
     runs = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, "described", "measured",

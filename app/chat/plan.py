@@ -57,6 +57,12 @@ def clock(night: LoadedNight, seconds: float) -> str:
     return format_clock(seconds, night.recording.start_time)
 
 
+def source_name(source: str) -> str:
+    """Plain words for where stages or events come from."""
+    return {"scored": "human-scored", "predicted": "model-predicted (SleepLM zero-shot)",
+            "none": "no"}.get(source, source)
+
+
 def night_clock(night: LoadedNight, current: int) -> NightClock:
     return NightClock(night.recording.start_time, night.recording.duration, night.epochs.starts,
                       current)

@@ -15,7 +15,7 @@ from functools import singledispatch
 import numpy as np
 
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC
-from app.chat.plan import clock
+from app.chat.plan import clock, source_name
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, Classification, Comparison, Context,
                               CycleList, Description, Episode, EventList, EventSignal,
@@ -83,12 +83,6 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)
     window: float | None = None
     items: list[Item] | None = None
-
-
-def source_name(source: str) -> str:
-    """Plain words for where stages or events come from."""
-    return {"scored": "human-scored", "predicted": "model-predicted (SleepLM zero-shot)",
-            "none": "no"}.get(source, source)
 
 
 def seconds(duration: float) -> str:

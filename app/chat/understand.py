@@ -829,23 +829,24 @@ _COMPARATIVE_RE = re.compile(r"\b(?:longer|shorter|more|less|fewer|worse|better|
                              r"|faster|slower|deeper)\b", I)
 
 
-def _stage_contrast(text: str) -> bool:
-    """Whether ``text`` contrasts one stage with the others ("were apneas longer in REM?")."""
+def _stage_contrast(text: str, phen: Phenomenon | None) -> bool:
+    """Whether ``text`` contrasts one stage with the others ("were apneas longer in REM?");
+    ``phen`` is the phenomenon it names."""
     if not (_STAGE_CONTRAST_RE.search(text) and stage_term(text)):
         return False
-    phen = find_phenomenon(text)
     locates_events = phen is not None and bool(phen.event_types) and _WHERE_LEAD_RE.search(text)
     return not locates_events or _COMPARATIVE_RE.search(text) is not None
 
 
 def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     """A question splitting an index or the time by a grouping, else None."""
+    phen = find_phenomenon(text)
     by = next((name for name, pattern in _BY_RE if pattern.search(text)), None)
-    if by is None and _stage_contrast(text):
+    if by is None and _stage_contrast(text, phen):
         by = "stage"  # "were apneas longer in REM?": REM against the other stages
     if by is None:
         return None
-    phen, stat = find_phenomenon(text), _stat(text)
+    stat = _stat(text)
     if phen is not None and re.search(r"\b(?:power|band|activity|percent\w*|%)", text, I):
         phen = None  # "delta power", "sigma activity": the measure, not the events
     counted = stat in ("ahi", "odi") or (phen is not None and bool(phen.event_types))

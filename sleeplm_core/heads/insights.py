@@ -125,14 +125,14 @@ def _events_text(idx: np.ndarray, starts: np.ndarray, events: Sequence[Event], s
     (in time order), the rest counted by type. ``source`` says who scored them."""
     bounds = [(float(starts[i]), float(starts[i]) + EPOCH_SEC) for i in idx]
     inside = [e for e in events
-              if any(e.onset < hi and e.onset + e.duration > lo for lo, hi in bounds)]
+              if any(e.onset < hi and e.offset > lo for lo, hi in bounds)]
     if not inside:
         return f"No {source} event overlaps them."
     # Apneas and arousals outlast the second-long spindles and K-complexes beside them.
     timed = sorted(sorted(inside, key=lambda e: -e.duration)[:limit], key=lambda e: e.onset)
     rest = Counter(_event_name(e) for e in inside if e not in timed)
     text = f"{source.capitalize()} events there: " + "; ".join(
-        f"{_event_name(e)} {_clock(e.onset, start_time)}-{_clock(e.onset + e.duration, start_time)}"
+        f"{_event_name(e)} {_clock(e.onset, start_time)}-{_clock(e.offset, start_time)}"
         f" ({e.duration:.0f} s)" for e in timed)
     if rest:
         text += "; and " + ", ".join(f"{n} {t}" for t, n in rest.most_common())

@@ -97,7 +97,7 @@ def encode_shard(item: ShardInput, shard_dir: Path, encode: EncodeBatch,
     with tqdm(total=len(ep), desc=item.path.name, unit="epoch", leave=False) as bar:
         for sl in batches(len(ep), batch_size):
             chunk = np.ascontiguousarray(ep.data[sl], dtype=np.float32)
-            spo2 = None if ep.spo2 is None else ep.spo2[sl]
+            spo2 = ep.spo2_rows(sl)
             encoded.append(encode(chunk, ep.channel_mask, spo2))
             if caption is not None:
                 captions += caption(chunk, ep.channel_mask, spo2)
