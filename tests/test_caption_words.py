@@ -6,7 +6,7 @@ import numpy as np
 
 from sleeplm_core.captions.caption import parse_caption, render_caption
 from sleeplm_core.captions.words import SUMMARY_LEAD, caption_key, summary
-from sleeplm_core.features.brain import BrainFacts, EegBands
+from sleeplm_core.features.brain import BrainFacts, EegBands, EogActivity, RapidEyeMovements
 from sleeplm_core.features.stage_event import EventSpan, StageEventFacts
 
 N3_BANDS = EegBands("C3-M2", delta=91.0, theta=3.0, alpha=1.5, sigma=1.0, beta=2.0)
@@ -20,6 +20,19 @@ def test_brain_summary_bins_band_powers_into_words() -> None:
     # a band the rate cannot measure (None) is left out, not called "low"
     no_beta = EegBands("Fpz-Cz", delta=20.0, theta=10.0, alpha=60.0, sigma=3.0, beta=None)
     assert "beta" not in summary(BrainFacts((no_beta,)))
+
+
+def test_eye_summary_words_count_rapid_eye_movements() -> None:
+    eyes = (EogActivity("E1-M2", slow=12.0), EogActivity("E2-M1", slow=14.0))
+    words = {n: summary(BrainFacts((N3_BANDS,), eyes, RapidEyeMovements("E1-M2 + E2-M1", n)))
+             for n in (0, 2, 7)}
+    assert words[0].endswith("low slow eye movements, no rapid eye movements.")
+    assert "a few rapid eye movements" in words[2] and "many rapid eye movements" in words[7]
+    # without a detector reading the summary says nothing of rapid eye movements
+    assert "rapid" not in summary(BrainFacts((N3_BANDS,), eyes))
+    text = render_caption("brain", BrainFacts((), eyes, RapidEyeMovements("E1-M2 + E2-M1", 7)),
+                          np.random.default_rng(0), approx_prob=0.0)
+    assert parse_caption(text, "brain").rems == RapidEyeMovements("E1-M2 + E2-M1", 7)
 
 
 def test_apnea_summary_states_the_duration_in_words() -> None:

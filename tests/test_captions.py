@@ -17,7 +17,7 @@ from sleeplm_core.captions.caption import CaptionError, parse_caption, render_ca
 from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.captions.night import caption_night, caption_variants
 from sleeplm_core.cli import main
-from sleeplm_core.features.brain import BrainFacts, EegBands, EogActivity
+from sleeplm_core.features.brain import BrainFacts, EegBands, EogActivity, RapidEyeMovements
 from sleeplm_core.features.heart import EcgBeats, HeartFacts, HeartRate, Oxygen
 from sleeplm_core.features.position_muscle import (
     BodyPosition, ChinEmg, PositionChange, PositionMuscleFacts,
@@ -49,8 +49,10 @@ trends = st.lists(st.builds(Trend, st.sampled_from(TREND_DIRECTIONS), seconds, s
 brain_facts = st.builds(
     BrainFacts,
     st.lists(st.builds(EegBands, label, pct, pct, pct, pct, pct), max_size=3).map(tuple),
-    st.lists(st.builds(EogActivity, label, pct, pct), max_size=2).map(tuple),
-).filter(lambda f: f.eeg or f.eog)
+    st.lists(st.builds(EogActivity, label, pct), max_size=2).map(tuple),
+    st.none() | st.builds(RapidEyeMovements, st.lists(label, min_size=1, max_size=2).map(" + ".join),
+                          st.integers(0, 60)),
+).filter(lambda f: f.eeg or f.eog or f.rems)
 heart_facts = st.builds(
     HeartFacts,
     st.none() | st.builds(EcgBeats, st.floats(25, 220), st.floats(0, 500)),

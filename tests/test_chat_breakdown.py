@@ -286,3 +286,13 @@ def test_a_signal_in_one_stage_is_measured_there(demo) -> None:
     night, engine = demo
     text = Session(night).ask("heart rate during REM", engine).text
     assert text.startswith("Heart rate, in REM")
+
+
+def test_comparing_the_eyes_counts_rapid_eye_movements_from_the_eye_leads(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("compare the eyes in REM and N3", engine).text
+    row = next(line for line in text.splitlines() if "rems.count" in line)
+    rem, n3 = (float(v) for v in re.findall(r"\*\*([\d.]+)\*\*", row))
+    # YASA's detector on E1-M2 + E2-M1 finds movements in REM and none in deep sleep, where
+    # the 1-5 Hz share read before was at its highest
+    assert rem >= 3.0 and n3 == 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,12 +14,15 @@ from sleeplm_core.features import brain, heart, position_muscle, respiratory, st
 from sleeplm_core.features.schema import Trend, numeric_fields
 from sleeplm_core.io.epochs import make_epochs
 from sleeplm_core.io.epochset import EpochSet
+from sleeplm_core.io.load import open_night
 from sleeplm_core.io.montage import map_montage
 from sleeplm_core.io.position import POSITION_NAMES
 from sleeplm_core.io.recording import STAGES, Event, Recording
 from sleeplm_core.io.synth import SynthConfig, synth_night
 from sleeplm_core.io.synth import eeg as synth_eeg
 
+YASA_REM_EOG = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / "yasa_snippets"
+                / "data_EOGs_REM_256Hz.npz")
 RESPIRATORY_EVENTS = ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea")
 HR_TOL_BPM = 2.0
 RESP_TOL_PER_MIN = 1.0
@@ -212,8 +216,9 @@ def test_feature_table_has_a_unit_in_every_column(night):
     assert "respiratory.channels.airflow.rate [breaths/min]" in frame.columns
     assert frame["position_muscle.position.position"].isin(POSITION_NAMES).all()
     numeric = [c for c in frame.columns if c != "epoch" and frame[c].dtype.kind == "f"]
-    # start + 14 brain + 7 heart + 7 respiratory + 3 EMG
-    assert len(numeric) == 32 and all(c.endswith("]") for c in numeric)
+    # start + 12 brain shares + 7 heart + 7 respiratory + 3 EMG; the eye-movement count is whole
+    assert frame["brain.rems.count [count]"].dtype.kind in "iu"
+    assert len(numeric) == 30 and all(c.endswith("]") for c in numeric)
 
 
 def test_gaps_leave_only_the_epochs_they_touch_out():
@@ -255,3 +260,42 @@ def _flat(obj) -> dict:
             for i, item in enumerate(value):
                 out.update({f"{f.name}{i}.{k}": v for k, v in _flat(item).items()})
     return out
+
+
+def _rem_counts(feats) -> np.ndarray:
+    return _column(feats.levels["brain"], lambda f: f.rems.count if f.rems else np.nan)
+
+
+def test_rapid_eye_movements_are_counted_in_rem_and_wake_not_in_deep_sleep(night):
+    # The 1-5 Hz share of EOG power that captions read before was highest in N3 (the EEG at the
+    # eye leads); the detector wants the two leads to deflect in opposite directions.
+    rec, epochs, feats = night
+    counts, stages = _rem_counts(feats), np.asarray(epochs.stages)
+    assert np.isfinite(counts).all()
+    assert np.median(counts[stages == STAGES.index("REM")]) >= 3
+    assert np.median(counts[stages == STAGES.index("W")]) >= 3
+    assert counts[np.isin(stages, [STAGES.index("N2"), STAGES.index("N3")])].mean() < 0.3
+    assert feats.levels["brain"][0].rems.channel == "E1-M2 + E2-M1"
+
+
+def test_rapid_eye_movements_read_millivolt_leads_as_microvolts(night):
+    rec, epochs, feats = night
+    scaled = dataclasses.replace(rec, signals={
+        k: (dataclasses.replace(s, data=s.data / 1000.0, unit="mV") if k.startswith("E") else s)
+        for k, s in rec.signals.items()})
+    assert np.array_equal(_rem_counts(night_features(scaled, epochs)), _rem_counts(feats))
+
+
+def test_one_bipolar_eye_lead_stands_in_for_both():
+    rec, epochs, feats = _features(SynthConfig(hours=1.0, seed=3, sleep_latency_min=2.0,
+                                               profile="sleep-edf"))
+    counts = _rem_counts(feats)
+    assert feats.levels["brain"][0].rems.channel == "horizontal"
+    assert np.nanmedian(counts[np.asarray(epochs.stages) == STAGES.index("W")]) >= 3
+
+
+def test_real_rem_eog_has_many_rapid_eye_movements():
+    # YASA's 14-min sample of real REM-sleep EOG (LOC, ROC), from ../shared/data/real
+    rec, montage, epochs = open_night(YASA_REM_EOG)
+    counts = _rem_counts(night_features(rec, epochs, montage))
+    assert np.median(counts) >= 4 and counts.min() >= 0

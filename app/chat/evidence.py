@@ -94,8 +94,8 @@ def stage_evidence(plan: Plan, night: LoadedNight, epoch: int | None = None) -> 
     frame = night.feature_frame()
     bands = {b: v for b in EEG_BAND_NAMES if (v := _mean_columns(frame, i, "brain.eeg.", f".{b} [%]"))
              is not None}
-    eog = {k: v for k in ("rapid", "slow") if (v := _mean_columns(frame, i, "brain.eog.",
-                                                                  f".{k} [%]")) is not None}
+    slow = _mean_columns(frame, i, "brain.eog.", ".slow [%]")
+    rems = _mean_columns(frame, i, "brain.rems.", "count [count]")
     events, coverage = _events_in(night, start, start + EPOCH_SEC)
     machine = night.machine.proba_at(np.array([start]))[0] if night.machine is not None and \
         night.machine.has_stages else None
@@ -104,5 +104,6 @@ def stage_evidence(plan: Plan, night: LoadedNight, epoch: int | None = None) -> 
         source=source, asked=q.scope.stages[0] if len(q.scope.stages) == 1 else None,
         machine=None if machine is None or not np.isfinite(machine).all() else machine,
         machine_source=night.machine.label() if night.machine is not None else "",
-        model=night.proba[i] if night.proba is not None else None, bands=bands, eog=eog,
+        model=night.proba[i] if night.proba is not None else None, bands=bands,
+        slow_eye=slow, rems=None if rems is None else int(rems),
         chin=_chin_tone(night, i), events=events, slow_wave_pct=coverage)

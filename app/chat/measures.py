@@ -31,7 +31,7 @@ MEASURES: tuple[Measure, ...] = (
                                                  ("respiratory.channels.airflow.", "variability [%]"))),
     *(Measure(f"{b}|spindle" if b == "sigma" else b, f"{b} power", ((_EEG, f".{b} [%]"),))
       for b in EEG_BAND_NAMES),
-    Measure("eog|eye", "EOG", (("brain.eog.", ".rapid [%]"), ("brain.eog.", ".slow [%]"))),
+    Measure("eog|eye", "EOG", (("brain.rems.", "count [count]"), ("brain.eog.", ".slow [%]"))),
     Measure("emg|muscle|chin", "chin EMG", (("position_muscle.emg.", "burst_ratio [ratio]"),)),
     Measure("eeg|brain|band|power|spectr", "EEG", tuple((_EEG, f".{b} [%]") for b in EEG_BAND_NAMES)),
 )

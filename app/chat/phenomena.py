@@ -101,7 +101,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "REM sleep with rapid eye movements on the EOG and low chin muscle tone.",
         "brain", ("rapid_eye_movement",), r"rapid eye movements?|eye movements?|\brems\b",
         ("rapid eye movements", "eye movements", "eyes darting", "saccades in REM"),
-        best_feature=("brain.eog.", ".rapid [%]"), best_stage="REM"),
+        best_feature=("brain.rems.", "count [count]"), best_stage="REM"),
     Phenomenon(
         "obstructive_apnea", "Obstructive apnea",
         "In an obstructive apnea the airflow stops (drops by 90% or more) for at least 10 seconds "

@@ -827,9 +827,10 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
     lines.append(f"- slow waves cover **{r.slow_wave_pct:.0f} %** of the epoch")
     lines.append("- events in it: " + (", ".join(f"{n} {k}" for k, n in r.events.items())
                                         or "none"))
-    if r.eog:
-        lines.append("- EOG power: " + ", ".join(f"{k} eye movements {v:.0f} %"
-                                                 for k, v in r.eog.items()))
+    eye = ([] if r.rems is None else [f"{r.rems} rapid eye movements (YASA's detector)"]) + \
+        ([] if r.slow_eye is None else [f"slow eye movements {r.slow_eye:.0f} % of EOG power"])
+    if eye:
+        lines.append("- EOG: " + ", ".join(eye))
     if r.chin is not None:
         lines.append(f"- chin EMG: {r.chin:.2f} × the night's typical epoch")
     named = [s for s in dict.fromkeys((r.asked, r.stage)) if s in STAGE_RULES]

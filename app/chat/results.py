@@ -512,7 +512,9 @@ class StageEvidence:
         machine_source: the machine scoring's label.
         model: the model's zero-shot probability of each of ``STAGES``, None without.
         bands: EEG band -> % of 0.5-30 Hz power (mean over the EEG channels).
-        eog: "rapid"/"slow" -> % of EOG power in that band (mean over the EOG channels).
+        slow_eye: % of EOG power in the slow-eye-movement band (mean over the EOG channels),
+            None without EOG.
+        rems: rapid eye movements YASA's detector found in the epoch, None without EOG.
         chin: chin EMG spread over the night's median epoch (1 = typical), None without.
         events: events starting in the epoch, by type.
         slow_wave_pct: % of the epoch covered by slow waves.
@@ -528,7 +530,8 @@ class StageEvidence:
     machine_source: str
     model: np.ndarray | None
     bands: dict[str, float]
-    eog: dict[str, float]
+    slow_eye: float | None
+    rems: int | None
     chin: float | None
     events: dict[str, int]
     slow_wave_pct: float

@@ -21,8 +21,9 @@ LANGUAGES: dict[str, ModuleType] = {
     "position_muscle": position_muscle, "stage_event": stage_event,
 }
 """Level -> module with ``render(facts, rng, number)`` and ``parse(sentences)``."""
-CAPTION_VERSION = 2
-"""Version of the caption text: 1 numbers only; 2 opens with the plain-word summary.
+CAPTION_VERSION = 3
+"""Version of the caption text: 1 numbers only; 2 opens with the plain-word summary; 3 counts
+rapid eye movements with YASA's detector (2 read them from the 1-5 Hz share of EOG power).
 Datasets record it so a trainer never mixes captions of two versions."""
 
 

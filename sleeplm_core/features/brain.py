@@ -1,4 +1,4 @@
-"""Brain level: EEG band powers and EOG eye-movement power per epoch.
+"""Brain level: EEG band powers, EOG slow-eye-movement power and rapid eye movements per epoch.
 
 EEG bands (Hz): delta 0.5-4, theta 4-8, alpha 8-12, sigma 12-16, beta 16-30;
 each is a percentage of the power from 0.5 Hz to the top edge of the highest
@@ -14,14 +14,20 @@ delta edge, so the band itself is untouched. Per epoch the result matches
 ``yasa.bandpower(..., bandpass=True)`` (its 0.5-30 Hz FIR filter per epoch) within
 1.5 percentage points per band on SC4001 and DREAMS excerpt3 (tests/test_captions_rates.py).
 
-EOG bands (Hz): slow eye movements 0.2-0.6 (the pendular drifts of drowsiness
-and N1) and REM saccades 1-5 (the steep flanks of rapid eye movements, the
-band YASA's REM detector filters to); each is a percentage of the 0.2-10 Hz
-EOG power, so they need not add up to 100 %.
+EOG: the share of 0.2-10 Hz power in the slow-eye-movement band 0.2-0.6 Hz (the
+pendular drifts of drowsiness and N1), per EOG channel, and the number of rapid
+eye movements that YASA's ``rem_detect`` finds in the epoch on the pair of eye
+leads. Rapid eye movements are counted, not read from a band: the EEG that reaches
+the eye leads in N2 and N3 fills the 1-5 Hz band too (its share was highest in N3 on
+real and synthetic nights alike), while the detector asks that the two leads deflect
+in opposite directions, as the eyes do and leaked EEG does not. The detector runs on
+every epoch, whatever the stage, so the count describes the signal and not the
+hypnogram (wake with open eyes has saccades as well).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,17 +35,19 @@ from scipy.signal import butter, hilbert, sosfiltfilt, welch
 
 from sleeplm_core.features.schema import quantity
 from sleeplm_core.features.signals import (
-    complete_epochs, display_label, epoch_matrix, fill_gaps, usable_channel,
+    complete_epochs, display_label, epoch_matrix, fill_gaps, in_microvolts, usable_channel,
 )
 from sleeplm_core.io.epochset import EpochSet
-from sleeplm_core.io.recording import Recording, Signal
+from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
+
+log = logging.getLogger(__name__)
 
 EEG_BANDS: tuple[tuple[float, float, str], ...] = (
     (0.5, 4.0, "delta"), (4.0, 8.0, "theta"), (8.0, 12.0, "alpha"),
     (12.0, 16.0, "sigma"), (16.0, 30.0, "beta"),
 )
 EEG_BAND_NAMES: tuple[str, ...] = tuple(name for _, _, name in EEG_BANDS)
-EOG_BANDS: tuple[tuple[float, float, str], ...] = ((0.2, 0.6, "slow"), (1.0, 5.0, "rapid"))
+EOG_SLOW_BAND: tuple[float, float] = (0.2, 0.6)
 EOG_TOTAL: tuple[float, float] = (0.2, 10.0)
 EEG_ROLES: tuple[str, ...] = ("EEG_C3", "EEG_C4")
 EOG_ROLES: tuple[str, ...] = ("EOG_L", "EOG_R")
@@ -69,24 +77,37 @@ class EegBands:
 
 @dataclass(frozen=True)
 class EogActivity:
-    """Eye-movement power of one EOG channel in one epoch (% of 0.2-10 Hz power).
+    """Slow-eye-movement power of one EOG channel in one epoch.
 
     Attributes:
-        slow: slow-eye-movement band 0.2-0.6 Hz.
-        rapid: REM-saccade band 1-5 Hz.
+        slow: % of the 0.2-10 Hz power in the 0.2-0.6 Hz band.
     """
 
     channel: str
     slow: float = quantity("%")
-    rapid: float = quantity("%")
+
+
+@dataclass(frozen=True)
+class RapidEyeMovements:
+    """Rapid eye movements that begin in one epoch.
+
+    Attributes:
+        channel: the eye leads they were detected on ("E1-M2 + E2-M1", or one bipolar lead).
+        count: how many YASA's ``rem_detect`` found (its default thresholds).
+    """
+
+    channel: str
+    count: int = quantity("count", 0, 0)
 
 
 @dataclass(frozen=True)
 class BrainFacts:
-    """Brain-level facts of one epoch: one entry per present EEG and EOG channel."""
+    """Brain-level facts of one epoch: one entry per present EEG and EOG channel, and the
+    rapid eye movements of the eye-lead pair (None without a usable EOG)."""
 
     eeg: tuple[EegBands, ...] = ()
     eog: tuple[EogActivity, ...] = ()
+    rems: RapidEyeMovements | None = None
 
 
 def brain_features(rec: Recording, epochs: EpochSet,
@@ -98,11 +119,13 @@ def brain_features(rec: Recording, epochs: EpochSet,
     notes = notes if notes is not None else []
     eeg = [c for role in EEG_ROLES if (c := _eeg_channel(rec, epochs, role, notes)) is not None]
     eog = [c for role in EOG_ROLES if (c := _eog_channel(rec, epochs, role)) is not None]
+    rems = _rem_counts(rec, epochs)
     out: list[BrainFacts | None] = []
     for i in range(len(epochs)):
         facts = BrainFacts(eeg=tuple(c[i] for c in eeg if c[i] is not None),
-                           eog=tuple(c[i] for c in eog if c[i] is not None))
-        out.append(facts if facts.eeg or facts.eog else None)
+                           eog=tuple(c[i] for c in eog if c[i] is not None),
+                           rems=rems[i] if rems is not None else None)
+        out.append(facts if facts.eeg or facts.eog or facts.rems else None)
     return out
 
 
@@ -158,12 +181,81 @@ def _eog_channel(rec: Recording, epochs: EpochSet, role: str) -> list[EogActivit
         return None
     # YASA divides by the power between the lowest and highest band edge, so the
     # total band is appended to make that 0.2-10 Hz; its own row is dropped.
-    bands = EOG_BANDS + ((EOG_TOTAL[0], EOG_TOTAL[1], "total"),)
+    bands = ((*EOG_SLOW_BAND, "slow"), (*EOG_TOTAL, "total"))
     filled, finite = fill_gaps(sig)
     share, ok = _relative_power(filled, finite, epochs.starts, EOG_WINDOW_S, bands, {})
     label = display_label(sig.label)
-    return [EogActivity(label, slow=float(share[0, i]), rapid=float(share[1, i]))
-            if ok[i] else None for i in range(share.shape[1])]
+    return [EogActivity(label, slow=float(share[0, i])) if ok[i] else None
+            for i in range(share.shape[1])]
+
+
+EYE_LEAD_STD_UV: tuple[float, float] = (0.1, 1e3)
+"""Trimmed SD (µV) an eye lead needs for YASA's REM detector, which skips (and logs an error
+for) a lead outside it: a flat lead, or one whose unit was not µV."""
+
+
+def eye_leads(rec: Recording, epochs: EpochSet) -> tuple[Signal, Signal | None] | None:
+    """The left and right eye leads (µV) for REM detection; right None: one lead, read as a
+    bipolar lead across the eyes; None without a usable lead."""
+    found = (usable_channel(rec, epochs, role, MIN_EOG_SFREQ, "rapid eye movements") for role in EOG_ROLES)
+    leads = [in_microvolts(sig) for sig in found if sig is not None]
+    leads = [sig for sig in leads if _detectable(sig)]
+    if not leads:
+        return None
+    if len(leads) == 2 and leads[1].sfreq != leads[0].sfreq:
+        leads = leads[:1]  # YASA needs one rate; one lead still shows the movements
+    return leads[0], leads[1] if len(leads) == 2 else None
+
+
+def _detectable(sig: Signal) -> bool:
+    x = np.asarray(sig.data, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return False
+    lo, hi = np.percentile(x, [5, 95])
+    sd = float(np.std(x[(x >= lo) & (x <= hi)]))
+    ok = EYE_LEAD_STD_UV[0] < sd < EYE_LEAD_STD_UV[1]
+    if not ok:
+        log.info("%s: trimmed SD %.3g µV, outside %s: no rapid eye movements read from it",
+                 sig.label, sd, EYE_LEAD_STD_UV)
+    return ok
+
+
+def rem_spans(left: Signal, right: Signal | None) -> np.ndarray:
+    """Start and end (s from the signal start, shape (n, 2)) of every rapid eye movement that
+    YASA's ``rem_detect`` finds over the whole record, at its default thresholds.
+
+    ``left``/``right`` are the eye leads in µV at one rate; ``right`` None: ``left`` is one
+    bipolar lead across the eyes and stands in for both as its own negative, which is what
+    the detector's opposite-deflection criterion looks for.
+    """
+    import yasa  # on first use: importing it costs the app's cold start 1 s
+    a = np.asarray(left.data, dtype=float)
+    b = -a if right is None else np.asarray(right.data, dtype=float)
+    n = min(len(a), len(b))
+    found = yasa.rem_detect(np.nan_to_num(a[:n]), np.nan_to_num(b[:n]), sf=left.sfreq, verbose=False)
+    if found is None:
+        return np.zeros((0, 2))
+    return found.summary()[["Start", "End"]].to_numpy(dtype=float)
+
+
+def _rem_counts(rec: Recording, epochs: EpochSet) -> list[RapidEyeMovements | None] | None:
+    """Rapid eye movements beginning in each complete epoch of the eye leads; None without EOG."""
+    leads = eye_leads(rec, epochs)
+    if leads is None:
+        return None
+    used = [sig for sig in leads if sig is not None]
+    label = " + ".join(display_label(sig.label) for sig in used)
+    starts = np.asarray(epochs.starts, dtype=float)
+    onsets = rem_spans(*leads)[:, 0]
+    # Epochs need not be contiguous (EDF+D), so each onset is placed in the epoch it falls inside.
+    idx = np.searchsorted(starts, onsets, side="right") - 1
+    inside = (idx >= 0) & (onsets < starts[np.clip(idx, 0, None)] + EPOCH_SEC)
+    counts = np.bincount(idx[inside], minlength=len(starts))
+    ok = np.ones(len(starts), dtype=bool)
+    for sig in used:
+        ok &= complete_epochs(np.isfinite(sig.data), sig.sfreq, starts)
+    return [RapidEyeMovements(label, int(c)) if good else None for c, good in zip(counts, ok)]
 
 
 SPINDLE_BAND_HZ = (11.0, 16.0)

@@ -22,9 +22,10 @@ from sleeplm_core.io.recording import Recording
 
 log = logging.getLogger(__name__)
 
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 """Version of the feature definitions: 2 measures EEG bands up to Nyquist after a 0.3-Hz
-high-pass and keeps notes. Caches of computed features include it in their key."""
+high-pass and keeps notes; 3 counts rapid eye movements with YASA's detector instead of
+reading a 1-5 Hz EOG share. Caches of computed features include it in their key."""
 
 Facts = Union[BrainFacts, HeartFacts, RespiratoryFacts, PositionMuscleFacts, StageEventFacts]
 """Facts of one level for one epoch."""

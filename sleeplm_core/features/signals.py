@@ -84,6 +84,16 @@ def usable_channel(rec: Recording, epochs: EpochSet, role: str, min_sfreq: float
     return sig
 
 
+_TO_MICROVOLT = {"mv": 1e3, "v": 1e6}
+
+
+def in_microvolts(sig: Signal) -> Signal:
+    """``sig`` in µV when its unit is mV or V (a synthetic night in memory keeps the unit
+    its EDF would be written with; read from a file it would already be µV)."""
+    factor = _TO_MICROVOLT.get(sig.unit.strip().lower())
+    return sig if factor is None else Signal(sig.label, np.asarray(sig.data) * factor, sig.sfreq, "uV")
+
+
 def fill_gaps(sig: Signal) -> tuple[Signal, np.ndarray]:
     """``sig`` with non-finite samples (EDF+D gaps) set to its median, and the
     per-epoch-testable mask of samples that were finite.
