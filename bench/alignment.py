@@ -7,7 +7,9 @@ For each model (a folder or a name) it prints:
   localization by-event F1 (IoU >= 0.3) of "apnea" against every scored apnea, of
   "obstructive apnea" and "central apnea" against their own type (with the regions that
   lie on the other type only), and of "oxygen desaturation", "hypopnea", "arousal",
-  "sleep spindle" and "k-complex" against the events of their type, and text->signal R@10
+  "sleep spindle" and "k-complex" against the events of their type, of "rapid eye movements"
+  against the bursts of YASA's ``rem_detect`` on the eye leads (the dense term's teacher; no
+  scorer marks them; movements under 2 s apart make one burst), and text->signal R@10
   at the stage_event level: *paired* (the query is an epoch's whole caption, only that
   epoch counts), searched by cosine and *grounded* (as the library searches a caption:
   its stage and timed events checked against what the model reads, see
@@ -68,6 +70,7 @@ from sleeplm_core.index.evaluate import (caption_agreement, in_memory_library, p
 from sleeplm_core.io.load import open_night
 from sleeplm_core.io.recording import STAGES
 from sleeplm_core.train.card import card_staging
+from sleeplm_core.train.dense import TEACHER_TYPES, teacher_events
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = REPO.parent / "shared" / "data" / "real"
@@ -77,9 +80,13 @@ DREAMS_RATES = {1: 100, 2: 200, 3: 50, 4: 200, 5: 200, 6: 200}
 QUERIES = {"apnea": "apnea", "obstructive_apnea": "obstructive apnea",
            "central_apnea": "central apnea", "desaturation": "oxygen desaturation",
            "hypopnea": "hypopnea", "arousal": "arousal", "spindle": "sleep spindle",
-           "k_complex": "k-complex"}
+           "k_complex": "k-complex", "rapid_eye_movement": "rapid eye movements"}
 """Event kind -> the query phrase whose operating point is tuned and scored (against the
-kind's events: "apnea" against every apnea type, each type against its own)."""
+kind's events: "apnea" against every apnea type, each type against its own; rapid eye
+movements against the teacher's, see :func:`reference_spans`)."""
+BURST_GAP_S = 2.0
+"""Rapid eye movements closer than this (s) are scored as one burst: single movements last
+0.3-1.2 s, under the model's 2-s bins, and come in runs in phasic REM."""
 RIVALS = {"obstructive_apnea": "central_apnea", "central_apnea": "obstructive_apnea"}
 """Kind -> the sibling kind whose phrase may outrank it (``ModelConfig.dense_rivals``)."""
 GOAL_KINDS = ("apnea", "desaturation", "hypopnea", "arousal", "spindle")
@@ -120,12 +127,27 @@ def zero_shot_kappa(loaded: LoadedModel, vectors: np.ndarray, stages: np.ndarray
     return f"{out[0]:.3f} / {out[1]:.3f}"
 
 
-def localization_f1(night: EmbeddedNight, rec, loaded: LoadedModel, kind: str) -> tuple[float, str]:
+def reference_spans(rec, epochs, kind: str) -> list[tuple[float, float]]:
+    """What ``kind``'s regions are scored against: the night's scored events, or for a teacher
+    type (rapid eye movements, which no scorer marks) the detector's, merged into bursts."""
+    if kind not in TEACHER_TYPES:
+        return intervals_of(rec.events, event_types(kind))
+    bursts: list[list[float]] = []
+    for event in sorted(teacher_events(rec, epochs), key=lambda e: e.onset):
+        if bursts and event.onset - bursts[-1][1] < BURST_GAP_S:
+            bursts[-1][1] = max(bursts[-1][1], event.offset)
+        else:
+            bursts.append([event.onset, event.offset])
+    return [(a, b) for a, b in bursts]
+
+
+def localization_f1(night: EmbeddedNight, rec, epochs, loaded: LoadedModel,
+                    kind: str) -> tuple[float, str]:
     """By-event F1 of ``kind``'s query phrase at the model's own operating point."""
     found = localize(night, QUERIES[kind], TextEncoder(loaded.model),
                      LocalizeConfig(top_k=EVERY_REGION))
     detected = [(r.start, r.end) for r in found.regions]
-    s = event_scores(detected, intervals_of(rec.events, event_types(kind)), 0.3)
+    s = event_scores(detected, reference_spans(rec, epochs, kind), 0.3)
     row = f"{s.f1:.3f} (P {s.precision:.2f}, R {s.recall:.2f}, n {len(detected)})"
     if kind in RIVALS:
         rival = RIVALS[kind]
@@ -171,7 +193,7 @@ def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> OperatingPoints:
         for kind, query in QUERIES.items():
             fine = localize(night, query, TextEncoder(loaded.model),
                             LocalizeConfig(top_k=EVERY_REGION)).fine
-            tracks[kind].append((fine, intervals_of(rec.events, event_types(kind))))
+            tracks[kind].append((fine, reference_spans(rec, epochs, kind)))
 
     def f1s(kind: str, threshold: float, shortest: float, longest: float) -> list[float]:
         """Mean F1 over the nights for each margin of MARGINS (one entry unless a rival)."""
@@ -244,7 +266,7 @@ def synthetic_rows(loaded: LoadedModel, path: Path, spo2: bool = True) -> dict[s
     vectors = night.vectors
     rows = {"zero-shot kappa raw / HMM": zero_shot_kappa(loaded, vectors, epochs.stages)}
     for kind in QUERIES:
-        rows[f"{kind} F1"] = localization_f1(night, rec, loaded, kind)[1]
+        rows[f"{kind} F1"] = localization_f1(night, rec, epochs, loaded, kind)[1]
     texts, kept = night_captions(rec, epochs)
     grounding = grounder(loaded).read(vectors[kept], night.dense[kept])
     rows["R@10 paired cosine / grounded (ceiling, chance)"] = paired_row(

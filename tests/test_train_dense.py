@@ -93,6 +93,10 @@ def test_the_dataset_stores_event_targets_of_synthetic_nights(dataset: Path) -> 
     masks, known = data.event_targets(np.arange(len(data)))
     assert known.all() and masks.shape == (len(data), len(DENSE_TYPES), 60)
     assert masks[:, DENSE_TYPES.index("spindle")].any()
+    # rapid eye movements come from YASA's detector (no scorer marks them): in wake, not in N2/N3
+    eyes = masks[:, DENSE_TYPES.index("rapid_eye_movement")].any(1)
+    assert eyes[data.stages == 0].mean() > 0.8
+    assert not eyes[np.isin(data.stages, [2, 3])].any()
 
 
 def test_summary_contrastive_and_dense_terms_train_end_to_end(dataset: Path, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from sleeplm_core.captions.caption import CAPTION_VERSION
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.montage import Montage
 from sleeplm_core.io.recording import Recording
-from sleeplm_core.train.dense import event_masks
+from sleeplm_core.train.dense import event_masks, teacher_events
 from sleeplm_core.train.store import (
     SPLITS, DatasetError, Manifest, RecordingEntry, ShardContent, hash_split, read_manifest,
     stage_counts, write_manifest, write_shard,
@@ -118,6 +118,8 @@ def _shard_content(night: Night, captioner: Captioner, config: BuildConfig) -> S
     caps, strings = captions_to_arrays(captioner(*night), config.levels,
                                        len(epochs), config.n_paraphrases)
     scored = night[0].events
+    if scored:  # an unscored night's dense targets are unknown, not empty: no teacher events either
+        scored = [*scored, *teacher_events(night[0], epochs)]
     return ShardContent(epochs=np.asarray(epochs.data, dtype=np.float32),
                         quality=np.asarray(epochs.quality, dtype=bool),
                         stages=np.asarray(epochs.stages, dtype=np.int8),

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from sleeplm_core.io.recording import EPOCH_SEC, Event
+from sleeplm_core.features.brain import eye_leads, rem_spans
+from sleeplm_core.io.epochset import EpochSet
+from sleeplm_core.io.recording import EPOCH_SEC, Event, Recording
 
 DENSE_EVENTS: dict[str, tuple[str, ...]] = {
     "obstructive_apnea": ("obstructive apnea", "apnea: airflow stops while breathing effort goes on",
@@ -28,8 +30,12 @@ DENSE_EVENTS: dict[str, tuple[str, ...]] = {
     "spindle": ("sleep spindle", "a burst of 12-15 Hz sigma activity in the EEG", "spindle"),
     "k_complex": ("K-complex", "a large biphasic EEG wave of N2 sleep"),
     "limb_movement": ("limb movement", "leg movement in the leg EMG", "leg jerk"),
+    "rapid_eye_movement": ("rapid eye movements", "a rapid eye movement in the EOG", "REM saccade"),
 }
 """Event type -> phrases a text may use for it; one is drawn per type and step."""
+TEACHER_TYPES: tuple[str, ...] = ("rapid_eye_movement",)
+"""Types whose targets come from a field detector run on the night (:func:`teacher_events`),
+not from its scoring: no scorer marks every eye movement."""
 
 DENSE_TYPES: tuple[str, ...] = tuple(DENSE_EVENTS)
 BIN_SEC = 0.5
@@ -38,6 +44,16 @@ BINS_PER_EPOCH = int(round(EPOCH_SEC / BIN_SEC))
 MIN_COVER = 0.25
 """Share of a model bin an event must cover to be a positive (0.5 s of a 2-s patch),
 so that a 0.5-2-s spindle still marks the bin it falls in."""
+
+
+def teacher_events(rec: Recording, epochs: EpochSet) -> list[Event]:
+    """Rapid eye movements found by YASA's ``rem_detect`` on the night's eye leads (the
+    detector the features count them with), as events; none without a usable EOG."""
+    leads = eye_leads(rec, epochs)
+    if leads is None:
+        return []
+    return [Event(onset=float(a), duration=float(b - a), type="rapid_eye_movement",
+                  source="teacher: YASA rem_detect") for a, b in rem_spans(*leads)]
 
 
 def event_masks(events: Sequence[Event], starts: np.ndarray) -> np.ndarray:
