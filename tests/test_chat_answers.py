@@ -386,3 +386,25 @@ def test_what_happened_at_a_time_lists_the_scored_events_there(demo) -> None:
     assert "could be measured" not in text
     described = Session(night).ask("describe REM sleep", engine).text
     assert "scored" in described and "x REM" in described and "x W" not in described.split("\n\n")[1]
+
+
+@pytest.mark.parametrize(("kind", "question", "reading"), [
+    ("obstructive_apnea", "describe the breathing during the longest apnea",
+     "breathing effort went on"),
+    ("central_apnea", "what was the breathing like during the longest central apnea?",
+     "no breathing effort"),
+])
+def test_breathing_during_the_longest_apnea_is_read_from_its_amplitude(demo, kind, question,
+                                                                        reading) -> None:
+    # A per-epoch breathing rate cannot see a 20-40 s pause (it said 14.3 breaths/min
+    # "during" the apneas); the answer reads that one event's airflow and belts.
+    night, engine = demo
+    apneas = [e for e in night.recording.events
+              if e.type.endswith("apnea") and (kind != "central_apnea" or e.type == kind)]
+    longest = max(apneas, key=lambda e: e.duration)
+    assert longest.type == kind
+    answer = Session(night).ask(question, engine)
+    assert _clock(night, longest.onset) in answer.text
+    airflow = float(re.search(r"airflow \*\*(\d+) %\*\*", answer.text).group(1))
+    assert airflow < 30 and reading in answer.text
+    assert [(h.start, h.end) for h in answer.highlights] == [(longest.onset, longest.offset)]

@@ -17,6 +17,7 @@ from sleeplm_core.heads.evaluate import intervals_of
 from sleeplm_core.heads.metrics import event_scores
 from sleeplm_core.io.load import load_recording
 from sleeplm_core.io.recording import Recording, Signal
+from sleeplm_core.scoring.respiratory import amplitude_in_spans
 from sleeplm_core.io.scoring import read_scoring
 from sleeplm_core.scoring import MachineScoring, ScoringConfig, score_night
 from sleeplm_core.scoring.agreement import agreement
@@ -180,3 +181,16 @@ def test_tuned_spindle_thresholds_beat_yasa_defaults_on_dreams_excerpt1() -> Non
     f1 = {name: event_scores([(e.onset, e.offset) for e in detect_spindles(eeg, None, cfg)], truth).f1
           for name, cfg in (("defaults", SpindleConfig()), ("tuned", ScoringConfig().spindles))}
     assert f1["tuned"] > f1["defaults"] > 0.2, f1
+
+
+def test_breath_amplitude_in_a_pause_is_near_zero_and_after_it_near_the_breaths_before() -> None:
+    rate = 25.0
+    t = np.arange(int(600 * rate)) / rate
+    flow = 40.0 * np.sin(2 * np.pi * 0.25 * t)
+    pause = (t >= 300) & (t < 330)
+    flow[pause] *= 0.02
+    during, after, before = amplitude_in_spans(Signal("Airflow", flow, rate, "a.u."),
+                                               [(303, 327), (340, 370), (200, 280)])
+    assert during < 10 and 80 < after < 120 and 80 < before < 120
+    # a span outside the recording has no amplitude
+    assert np.isnan(amplitude_in_spans(Signal("Airflow", flow, rate, "a.u."), [(700, 720)])[0])

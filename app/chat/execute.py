@@ -42,7 +42,9 @@ from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 from sleeplm_core.scoring.association import CAUSES, arousal_causes
 from sleeplm_core.scoring.channels import eeg_labels
 from sleeplm_core.scoring.desaturation import desaturation_depth
+from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
 from sleeplm_core.scoring.limbs import periodic
+from sleeplm_core.scoring.respiratory import amplitude_in_spans
 
 DEFAULT_REGIONS = 5
 # Refining only the best few epochs below the epoch keeps a first-time query under a
@@ -874,13 +876,39 @@ def event_signal(plan: Plan, night: LoadedNight, signal: str,
     if why := unscored_reason(night, phen.event_types):
         return Message("not_scored", phen.title.lower(), {"why": why})
     items, source = _event_items(night, phen.event_types, plan.where, None)
+    if plan.query.rank is not None:  # "the longest apnea": that one event, not all of them
+        items = rank_items(items, plan.query.rank)[0][:plan.query.count or 1]
     during = _span_mask(s.times, [(i.start, i.end) for i in items])
     after = _span_mask(s.times, [(i.end, i.end + AFTER_EVENT_SEC) for i in items]) & ~during
     asleep = np.isin(night.stages()[0][_epochs_of(night, s.times)], _SLEEP)
     return EventSignal(s.label, s.unit, phen.title.lower(), len(items),
                        _stats(s.values[during]), _stats(s.values[after]),
                        _stats(s.values[asleep & ~during & ~after]), s.source, source,
-                       plan.where.text)
+                       plan.where.text, tuple(items),
+                       breath_amplitudes(night, items) if signal == "resp" else ())
+
+
+_BREATHING_ROLES = (("AF", "airflow"), ("THX", "thoracic belt"), ("ABD", "abdominal belt"))
+
+
+def breath_amplitudes(night: LoadedNight, items: list[Item]) -> tuple[tuple[str, float, float], ...]:
+    """Per breathing channel: the median breath amplitude (% of the breaths before) during the
+    items and in the :data:`AFTER_EVENT_SEC` after each; a per-epoch breathing rate cannot show
+    a pause shorter than an epoch, an amplitude can. Channels too slow to show breaths are left
+    out (Sleep-EDF's 1-Hz airflow envelope)."""
+    if not items:
+        return ()
+    spans = [(i.start, i.end) for i in items] + [(i.end, i.end + AFTER_EVENT_SEC) for i in items]
+    out = []
+    for role, name in _BREATHING_ROLES:
+        sig = night.recording.signals.get(night.epochs.mapping.get(role, ""))
+        if sig is None or sig.sfreq < BREATH_MIN_SFREQ:
+            continue
+        pct = amplitude_in_spans(sig, spans)
+        during, after = pct[:len(items)], pct[len(items):]
+        if np.isfinite(during).any() and np.isfinite(after).any():
+            out.append((name, float(np.nanmedian(during)), float(np.nanmedian(after))))
+    return tuple(out)
 
 
 def _navigate(plan: Plan, night: LoadedNight) -> Navigation | Message:

@@ -954,6 +954,24 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     return Answer(head + table + stage_caveat(night, r.source))
 
 
+_STOPPED_PCT, _MOVING_PCT = 30.0, 50.0
+"""Breath amplitude (% of the breaths before) read as stopped (AASM apnea: a drop of 90 %;
+30 leaves room for the median over an event's edges) and as still moving."""
+
+
+def _breath_reading(amplitudes: tuple[tuple[str, float, float], ...]) -> str:
+    """One plain sentence on what the airflow and the belts did, "" when it cannot be said."""
+    found = {name: during for name, during, _ in amplitudes}
+    belts = [v for k, v in found.items() if k != "airflow"]
+    if "airflow" not in found or not belts or found["airflow"] >= _STOPPED_PCT:
+        return ""
+    if max(belts) >= _MOVING_PCT:
+        return " Airflow stopped while the belts kept moving: breathing effort went on."
+    if max(belts) < _STOPPED_PCT:
+        return " Airflow and the belts both stopped: no breathing effort."
+    return ""
+
+
 @render.register
 def _(r: EventSignal, night: LoadedNight) -> Answer:
     def part(stats: tuple[float, float, float] | None, words: str) -> str:
@@ -964,13 +982,27 @@ def _(r: EventSignal, night: LoadedNight) -> Answer:
     if not r.n_events:
         return Answer(f"The {source_name(r.events_source)} events have no {r.name}"
                       f"{_where(r.where)}, so there is no {r.label} during one to read.")
-    lines = [part(r.during, f"during the {r.n_events} {r.name} events{_where(r.where)}"),
-             part(r.after, f"in the {AFTER_EVENT_SEC:.0f} s after each ends"),
+    one = r.n_events == 1 and len(r.items) == 1
+    events = (f"the {r.items[0].label} {_span(night, r.items[0])} ({seconds(r.items[0].duration)})" if one
+              else f"the {r.n_events} {r.name} events")
+    text = ""
+    if r.amplitudes:
+        which = "" if one else " (median over the events)"
+        text = (f"Breath amplitude during {events}{_where(r.where)}, in % of the breaths before"
+                f"{which}: " + ", ".join(f"{name} **{during:.0f} %**" for name, during, _ in r.amplitudes)
+                + f"; in the {AFTER_EVENT_SEC:.0f} s after: "
+                + ", ".join(f"{name} {after:.0f} %" for name, _, after in r.amplitudes) + "."
+                + _breath_reading(r.amplitudes) + "\n\n")
+    lines = [part(r.during, f"during {events}{_where(r.where)}"),
+             part(r.after, f"in the {AFTER_EVENT_SEC:.0f} s after {'it' if one else 'each'} ends"),
              part(r.elsewhere, "in the rest of sleep")]
-    text = (f"{r.label[:1].upper() + r.label[1:]} around the {source_name(r.events_source)} "
-            f"{r.name} events "
-            f"(measured from {r.source}):\n" + "\n".join(lines))
+    text += (f"{r.label[:1].upper() + r.label[1:]} around {events} "
+             f"(measured from {r.source}; {source_name(r.events_source)}):\n" + "\n".join(lines))
     if r.during and r.after and r.elsewhere:
-        text += (f"\n\nAfter the events it runs {r.after[0] - r.elsewhere[0]:+.1f} {r.unit} "
-                 f"against the rest of sleep, during them {r.during[0] - r.elsewhere[0]:+.1f}.")
-    return Answer(text)
+        text += (f"\n\nAfter {'it' if one else 'the events'}, {r.label} runs "
+                 f"{r.after[0] - r.elsewhere[0]:+.1f} {r.unit} against the rest of sleep; during "
+                 f"{'it' if one else 'them'} {r.during[0] - r.elsewhere[0]:+.1f}.")
+    if r.amplitudes and r.unit == "breaths/min":
+        text += ("\n\nA breathing rate is counted per 30-s epoch, so it cannot show a pause "
+                 "shorter than an epoch; the amplitudes above can.")
+    return Answer(text, [*r.items], night.epoch_at(r.items[0].start) if one else None)

@@ -246,6 +246,9 @@ class EventSignal:
             sleep; None where no sample falls.
         source: the signal's source; events_source: who scored the events.
         where: the scope in words.
+        items: the events measured (one when the question ranked them: "the longest apnea").
+        amplitudes: breathing only: (channel, median breath amplitude during the events, the
+            same in the 30 s after), in % of the breaths before each (100 = unchanged).
     """
 
     label: str
@@ -258,6 +261,8 @@ class EventSignal:
     source: str
     events_source: str
     where: str = ""
+    items: tuple[Item, ...] = ()
+    amplitudes: tuple[tuple[str, float, float], ...] = ()
 
 
 @dataclass

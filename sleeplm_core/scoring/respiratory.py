@@ -110,6 +110,20 @@ def amplitude_ratio(x: np.ndarray, config: RespiratoryConfig) -> np.ndarray:
     return env / np.maximum(base, floor)
 
 
+def amplitude_in_spans(sig: Signal, spans: list[tuple[float, float]],
+                       config: RespiratoryConfig = RespiratoryConfig()) -> np.ndarray:
+    """Median breath amplitude inside each span (start, end in s), in % of the channel's
+    trailing baseline (:func:`amplitude_ratio`: 100 = the breaths of the minutes before, 0 = no
+    breathing); NaN for a span outside the recording. One value per span."""
+    ratio = amplitude_ratio(resampled(sig, config.rate_hz), config)
+    out = np.full(len(spans), np.nan)
+    for k, (start, end) in enumerate(spans):
+        seg = ratio[max(0, int(start * config.rate_hz)):max(0, int(end * config.rate_hz))]
+        if len(seg):
+            out[k] = 100.0 * float(np.median(seg))
+    return out
+
+
 def _effort_ratio(breathing: Breathing, n: int, config: RespiratoryConfig) -> np.ndarray | None:
     """Effort relative to its baseline, the larger of the two belts (each belt on its own,
     so paradoxical, out-of-phase belts do not cancel); None without belts."""
