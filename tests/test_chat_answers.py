@@ -408,3 +408,18 @@ def test_breathing_during_the_longest_apnea_is_read_from_its_amplitude(demo, kin
     airflow = float(re.search(r"airflow \*\*(\d+) %\*\*", answer.text).group(1))
     assert airflow < 30 and reading in answer.text
     assert [(h.start, h.end) for h in answer.highlights] == [(longest.onset, longest.offset)]
+
+
+def test_a_signal_asked_of_one_stage_is_set_against_the_rest_of_sleep(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("was the heart rate high during REM?", engine).text
+    pulse = night.recording.signals["Pulse"]
+    t = np.arange(len(pulse.data)) / pulse.sfreq
+    stages, _ = night.stages()
+    stage = stages[np.clip(((t - night.epochs.starts[0]) // EPOCH_SEC).astype(int), 0, len(stages) - 1)]
+    rem = np.nanmean(pulse.data[stage == 4])
+    rest = np.nanmean(pulse.data[np.isin(stage, [1, 2, 3])])
+    shown = re.search(r"Against the rest of sleep \(mean ([\d.]+) bpm\) that is \*\*([+-][\d.]+) bpm",
+                      text)
+    assert shown is not None, text
+    assert abs(float(shown.group(1)) - rest) < 0.3 and abs(float(shown.group(2)) - (rem - rest)) < 0.3

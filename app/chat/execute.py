@@ -199,6 +199,14 @@ def signal_stats(plan: Plan, night: LoadedNight, signal: str) -> SignalStats | M
                        plan.query.rank if plan.query.rank in ("lowest", "highest") else None)
 
 
+def _rest_of_sleep(night: LoadedNight, signal: str, where: Where) -> tuple[float, int] | None:
+    """Mean and count of the signal's samples in sleep outside ``where``; None without any."""
+    s = series(night, signal)
+    asleep = np.isin(night.stages()[0][_epochs_of(night, s.times)], _SLEEP)
+    rest = asleep & ~_in_scope(s, night, where) & np.isfinite(s.values)
+    return (float(s.values[rest].mean()), int(rest.sum())) if rest.any() else None
+
+
 # -- events and the model -------------------------------------------------------------------
 def _event_items(night: LoadedNight, types: tuple[str, ...], where: Where,
                  min_duration: float | None) -> tuple[list[Item], str]:
@@ -685,8 +693,11 @@ _AMOUNT_WORDS = re.compile(r"\b(?:how (?:long|much)|minutes|time|amount|percent\
 def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalStats | Message:
     q = plan.query
     if len(plan.groups) != 2 and q.signal:
-        # "heart rate during REM": one side named, so the signal is measured there.
-        return signal_stats(plan, night, q.signal)
+        # "was the heart rate high during REM?": one side named, so the signal is measured
+        # there, against the rest of sleep.
+        stats = signal_stats(plan, night, q.signal)
+        return stats if isinstance(stats, Message) else replace(
+            stats, rest=_rest_of_sleep(night, q.signal, plan.where))
     if len(plan.groups) == 2 and (counts := compare_counts(plan, night)) is not None:
         return counts
     frame = night.feature_frame()

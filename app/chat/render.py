@@ -412,6 +412,10 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
             f"lowest **{r.low:.1f} {r.unit}** at {clock(night, r.low_at)}, highest "
             f"**{r.high:.1f} {r.unit}** at {clock(night, r.high_at)}; the one-minute means vary "
             f"with sd {r.minute_sd:.1f} {r.unit}.")
+    if r.rest is not None:
+        diff = r.mean - r.rest[0]
+        text += (f"\n\nAgainst the rest of sleep (mean {r.rest[0]:.1f} {r.unit}) that is "
+                 f"**{diff:+.1f} {r.unit}** ({100 * diff / r.rest[0]:+.0f} %)." if r.rest[0] else "")
     marks = [Item(r.low_at, r.low_at + 30.0, f"lowest {r.label}", "measured"),
              Item(r.high_at, r.high_at + 30.0, f"highest {r.label}", "measured")]
     span = Item(r.span[0], r.span[1], r.label, "measured")

@@ -215,6 +215,8 @@ class SignalStats:
         cv_pct: coefficient of variation, 100 * sd / mean.
         minute_sd: standard deviation of the one-minute means (slow drift), unit.
         focus: "lowest" or "highest" when the question asked where that is, else None.
+        rest: mean and sample count of the signal in the rest of sleep (outside the scope),
+            when the question set the scope against it ("was the heart rate high in REM?").
     """
 
     label: str
@@ -232,6 +234,7 @@ class SignalStats:
     source: str
     span: tuple[float, float]
     focus: str | None = None
+    rest: tuple[float, int] | None = None
 
 
 @dataclass
