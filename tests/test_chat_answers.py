@@ -423,3 +423,13 @@ def test_a_signal_asked_of_one_stage_is_set_against_the_rest_of_sleep(demo) -> N
                       text)
     assert shown is not None, text
     assert abs(float(shown.group(1)) - rest) < 0.3 and abs(float(shown.group(2)) - (rem - rest)) < 0.3
+
+
+def test_a_night_that_ends_asleep_has_no_final_awakening(demo) -> None:
+    night, engine = demo
+    stages, _ = night.stages()
+    assert stages[-1] in (1, 2, 3, 4)  # the demo night's recording stops in sleep
+    answer = Session(night).ask("what time did they wake up?", engine)
+    end = _clock(night, float(night.epochs.starts[-1]) + EPOCH_SEC)
+    assert "ends asleep" in answer.text and end in answer.text
+    assert "no final awakening was recorded" in answer.text

@@ -27,7 +27,7 @@ from app.plots import Highlight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
 from sleeplm_core.index.search import Hit
-from sleeplm_core.io.recording import STAGES
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 CAPABILITIES = (
     "I answer questions about the loaded night, with times and measured numbers:\n"
@@ -310,6 +310,11 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
     where = _where(r.where)
     if r.moment is None:
         return Answer(f"{src}: there is no {stages}{where} in this night.")
+    if r.event == "final_wake" and r.moment >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6:
+        # The last epoch is sleep: the recording stopped before any final awakening.
+        return _answer(night, f"{src}: the recording ends asleep, at **{clock(night, r.moment)}**; "
+                       f"no final awakening was recorded.", r.periods, [],
+                       jump=len(night.epochs) - 1)
     if r.event in _EVENT_WORDS:
         text = f"{src}: {_EVENT_WORDS[r.event]} is at **{clock(night, r.moment)}**"
         text += (f", {r.latency_min:.1f} min after the recording started." if r.event == "onset"

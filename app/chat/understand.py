@@ -200,7 +200,8 @@ _EACH_STAGE_RE = re.compile(r"\b(?:each|every|all(?: the)?|per|by) (?:sleep )?st
 _AWAKENINGS_RE = re.compile(r"\bhow many (?:times|awakenings)\b|\bnumber of (?:awakenings|times)\b"
                             r"|\bawakenings\b|\b(?:longest|shortest) (?:awakening|wake period|wake bout)\b"
                             r"|\bafter sleep onset\b|\bhow often did (?:the patient|he|she|they|the person)"
-                            r" wake\b", I)
+                            r" wake\b|\bw(?:a|o)ke (?:up )?(?:during|in|at|through) the night\b"
+                            r"|\bw(?:a|o)ke (?:up )?(?:at night|overnight)\b", I)
 _LONGEST_RUN_RE = re.compile(
     r"\b(longest|shortest)\s+(?:\w+\s+)?(?:period|stretch|bout|run|episode|block|spell)s?\s+of\s+"
     r"(?:continuous\s+|uninterrupted\s+|consolidated\s+|unbroken\s+)?([\w ]+)", I)
@@ -236,7 +237,7 @@ _ONSET_RE = re.compile(r"\b(?:fall(?:ing)? asleep|fell asleep|sleep onset|onset 
                        r"|sleep latency|go(?:es)? to sleep|went to sleep|get to sleep|got to sleep"
                        r"|nod(?:ded)? off|drift(?:ed)? off|dozed? off)\b", I)
 _FINAL_RE = re.compile(r"\b(?:final awakening|last awakening|finally woke|woke up(?: for good|"
-                       r" in the morning)?|wake up(?: for good| in the morning)|got up|final wake"
+                       r" in the morning)?|wake up(?: for good| in the morning)?|got up|final wake"
                        r"|lights on|end of sleep|last wak\w*)\b", I)
 _LATENCY_RE = re.compile(r"\b(?:rem latency|latency (?:to|of) rem|how long (?:until|before|till"
                          r"|after)\b[^?]*\brem|rem onset latency)\b", I)
