@@ -97,6 +97,8 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
         "groups": (("N3",), ("N3",))}),
     ("how many obstructive vs central apneas?", LOC, {"phenomenon": "apnea", "how_many": True}),
     ("what is the average duration of apneas?", LOC, {"phenomenon": "apnea"}),
+    ("what was the longest time without breathing?", LOC, {"phenomenon": "apnea", "rank": "longest"}),
+    ("when was the patient not breathing?", LOC, {"phenomenon": "apnea"}),
     ("how long was the first REM period?", TIM, {"stages": ("REM",), "stage_event": "first"}),
     ("whats the sleep efficency", SUM, {"stat": "se"}),
     ("how many arousals were associated with apneas?", LOC, {"phenomenon": "arousal"}),

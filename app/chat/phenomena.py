@@ -147,7 +147,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "respiratory", ("obstructive_apnea", "central_apnea", "mixed_apnea"),
         r"apn(?:o)?eas?|(?:breathing|airflow) (?:stops?|stopped|pauses?|paused|ceased)"
         r"|stop(?:s|ped|ping)? breathing|pauses? in (?:the )?breathing|breathing pauses?"
-        r"|held (?:their|his|her) breath",
+        r"|held (?:their|his|her) breath|(?:without|no|not) breathing",
         ("stopped breathing", "breathing pauses", "pause in breathing", "breath stops",
          "no airflow", "apnoea"),
         gallery=False),
