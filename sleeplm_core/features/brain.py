@@ -17,7 +17,8 @@ delta edge, so the band itself is untouched. Per epoch the result matches
 EOG: the share of 0.2-10 Hz power in the slow-eye-movement band 0.2-0.6 Hz (the
 pendular drifts of drowsiness and N1), per EOG channel, and the number of rapid
 eye movements that YASA's ``rem_detect`` finds in the epoch on the pair of eye
-leads. Rapid eye movements are counted, not read from a band: the EEG that reaches
+leads (``scoring.microevents.detect_rems``, as machine scoring runs it, but over every
+epoch). Rapid eye movements are counted, not read from a band: the EEG that reaches
 the eye leads in N2 and N3 fills the 1-5 Hz band too (its share was highest in N3 on
 real and synthetic nights alike), while the detector asks that the two leads deflect
 in opposite directions, as the eyes do and leaked EEG does not. The detector runs on
@@ -39,6 +40,7 @@ from sleeplm_core.features.signals import (
 )
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
+from sleeplm_core.scoring.microevents import detect_rems
 
 log = logging.getLogger(__name__)
 
@@ -221,24 +223,6 @@ def _detectable(sig: Signal) -> bool:
     return ok
 
 
-def rem_spans(left: Signal, right: Signal | None) -> np.ndarray:
-    """Start and end (s from the signal start, shape (n, 2)) of every rapid eye movement that
-    YASA's ``rem_detect`` finds over the whole record, at its default thresholds.
-
-    ``left``/``right`` are the eye leads in µV at one rate; ``right`` None: ``left`` is one
-    bipolar lead across the eyes and stands in for both as its own negative, which is what
-    the detector's opposite-deflection criterion looks for.
-    """
-    import yasa  # on first use: importing it costs the app's cold start 1 s
-    a = np.asarray(left.data, dtype=float)
-    b = -a if right is None else np.asarray(right.data, dtype=float)
-    n = min(len(a), len(b))
-    found = yasa.rem_detect(np.nan_to_num(a[:n]), np.nan_to_num(b[:n]), sf=left.sfreq, verbose=False)
-    if found is None:
-        return np.zeros((0, 2))
-    return found.summary()[["Start", "End"]].to_numpy(dtype=float)
-
-
 def _rem_counts(rec: Recording, epochs: EpochSet) -> list[RapidEyeMovements | None] | None:
     """Rapid eye movements beginning in each complete epoch of the eye leads; None without EOG."""
     leads = eye_leads(rec, epochs)
@@ -247,7 +231,7 @@ def _rem_counts(rec: Recording, epochs: EpochSet) -> list[RapidEyeMovements | No
     used = [sig for sig in leads if sig is not None]
     label = " + ".join(display_label(sig.label) for sig in used)
     starts = np.asarray(epochs.starts, dtype=float)
-    onsets = rem_spans(*leads)[:, 0]
+    onsets = np.array([e.onset for e in detect_rems(*leads, stages=None)])
     # Epochs need not be contiguous (EDF+D), so each onset is placed in the epoch it falls inside.
     idx = np.searchsorted(starts, onsets, side="right") - 1
     inside = (idx >= 0) & (onsets < starts[np.clip(idx, 0, None)] + EPOCH_SEC)

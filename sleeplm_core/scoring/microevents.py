@@ -116,7 +116,8 @@ def detect_slow_waves(eeg: Signal, stages: np.ndarray | None,
 
 def detect_rems(loc: Signal, roc: Signal | None, stages: np.ndarray | None,
                 config: RemConfig = RemConfig()) -> list[Event]:
-    """Rapid eye movements in REM from left/right EOG (µV); ``roc`` None: ``loc`` is bipolar."""
+    """Rapid eye movements in REM (in every epoch when ``stages`` is None) from left/right EOG
+    (µV); ``roc`` None: ``loc`` is bipolar."""
     import yasa  # on first use: importing it costs the app's cold start 1 s
     left, rate = _at_rate(loc)
     right = -left if roc is None else _at_rate(roc)[0]

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from sleeplm_core.features.brain import eye_leads, rem_spans
+from sleeplm_core.features.brain import eye_leads
+from sleeplm_core.scoring.microevents import detect_rems
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.recording import EPOCH_SEC, Event, Recording
 
@@ -52,8 +53,7 @@ def teacher_events(rec: Recording, epochs: EpochSet) -> list[Event]:
     leads = eye_leads(rec, epochs)
     if leads is None:
         return []
-    return [Event(onset=float(a), duration=float(b - a), type="rapid_eye_movement",
-                  source="teacher: YASA rem_detect") for a, b in rem_spans(*leads)]
+    return detect_rems(*leads, stages=None)
 
 
 def event_masks(events: Sequence[Event], starts: np.ndarray) -> np.ndarray:
