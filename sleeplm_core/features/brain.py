@@ -231,11 +231,10 @@ def _rem_counts(rec: Recording, epochs: EpochSet) -> list[RapidEyeMovements | No
     used = [sig for sig in leads if sig is not None]
     label = " + ".join(display_label(sig.label) for sig in used)
     starts = np.asarray(epochs.starts, dtype=float)
-    onsets = np.array([e.onset for e in detect_rems(*leads, stages=None)])
-    # Epochs need not be contiguous (EDF+D), so each onset is placed in the epoch it falls inside.
-    idx = np.searchsorted(starts, onsets, side="right") - 1
-    inside = (idx >= 0) & (onsets < starts[np.clip(idx, 0, None)] + EPOCH_SEC)
-    counts = np.bincount(idx[inside], minlength=len(starts))
+    onsets = np.sort([e.onset for e in detect_rems(*leads, stages=None)])
+    # Onsets in [start, start + 30 s) of each epoch, as the heart and breathing features count
+    # beats and breaths (epochs need not be contiguous: EDF+D).
+    counts = np.searchsorted(onsets, starts + EPOCH_SEC) - np.searchsorted(onsets, starts)
     ok = np.ones(len(starts), dtype=bool)
     for sig in used:
         ok &= complete_epochs(np.isfinite(sig.data), sig.sfreq, starts)

@@ -15,9 +15,9 @@ import numpy as np
 import torch
 
 from sleeplm_core.features.brain import eye_leads
-from sleeplm_core.scoring.microevents import detect_rems
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.recording import EPOCH_SEC, Event, Recording
+from sleeplm_core.scoring.microevents import detect_rems
 
 DENSE_EVENTS: dict[str, tuple[str, ...]] = {
     "obstructive_apnea": ("obstructive apnea", "apnea: airflow stops while breathing effort goes on",
