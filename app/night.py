@@ -29,9 +29,10 @@ from sleeplm_core.heads.summary import NightSummary, summarize_night
 from sleeplm_core.io.epochs import recut_over_sleep
 from sleeplm_core.io.epochset import AUX_CHANNELS, CANONICAL_CHANNELS, EpochSet
 from sleeplm_core.io.load import open_night
-from sleeplm_core.io.recording import STAGES, Event, Recording
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event, Recording
 from sleeplm_core.scoring import MachineScoring, score_night
 from sleeplm_core.scoring.agreement import agreement
+from sleeplm_core.scoring.snore import SnoreLoudness, snore_loudness
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ _SPECTRO_ORDER = ("EEG_C3", "EEG_C4")
 # Captions are short (one or two sentences); a tighter token budget bounds the time a
 # model that does not stop early can take.
 _CAPTION_TOKENS = 64
+SNORE_COLUMN = "respiratory.snore.loudness [dB]"
+"""Feature-frame column of each epoch's mean snore loudness (dB over the sensor's quiet level),
+read from the snore channel by the app: no caption states it."""
 
 
 @dataclass
@@ -78,6 +82,7 @@ class LoadedNight:
     _summary: dict[str, NightSummary] = field(default_factory=dict, repr=False)
     _frame: pd.DataFrame | None = field(default=None, repr=False)
     _generated: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
+    _snore: tuple[SnoreLoudness | None] | None = field(default=None, repr=False)
 
     @property
     def n_epochs(self) -> int:
@@ -142,12 +147,24 @@ class LoadedNight:
         names += [(c, self.epochs.aux_mapping.get(c)) for c in AUX_CHANNELS]
         return [Trace(name, sig[label]) for name, label in names if label in sig]
 
+    def snore(self) -> SnoreLoudness | None:
+        """Snore loudness per second from the snore channel (``sleeplm_core.scoring.snore``),
+        read once; None without a snore channel or when it is flat."""
+        if self._snore is None:
+            label = self.epochs.aux_mapping.get("SNORE")
+            sig = self.recording.signals.get(label) if label else None
+            self._snore = (snore_loudness(sig) if sig is not None else None,)
+        return self._snore[0]
+
     def feature_frame(self) -> pd.DataFrame:
         """One row per epoch, one column per measured feature (``level.path [unit]``)."""
         if self._frame is None:
             if self.features is None:
                 self.features = night_features(self.recording, self.epochs, self.montage)
-            self._frame = self.features.to_frame()
+            frame = self.features.to_frame()
+            if (loud := self.snore()) is not None:
+                frame[SNORE_COLUMN] = _epoch_means(loud, self.epochs.starts)
+            self._frame = frame
         return self._frame
 
     def measured_caption(self, index: int, level: str) -> str | None:
@@ -195,6 +212,17 @@ class LoadedNight:
                          machine=self.machine_stages(),
                          machine_label=machine.label() if machine is not None else "",
                          machine_events=machine.events if machine is not None else (), **overlay)
+
+
+def _epoch_means(loud: SnoreLoudness, starts: np.ndarray) -> np.ndarray:
+    """Mean of the per-second loudness over each epoch's 30 s (NaN where none was measured)."""
+    seconds = np.floor(np.asarray(starts, dtype=float)).astype(int)
+    out = np.full(len(seconds), np.nan)
+    for k, first in enumerate(seconds):
+        seg = loud.db[max(first, 0):max(first + int(EPOCH_SEC), 0)]
+        if np.isfinite(seg).any():
+            out[k] = float(np.nanmean(seg))
+    return out
 
 
 def _spectrogram(rec: Recording, epochs: EpochSet) -> Spectrogram | None:

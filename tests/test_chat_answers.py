@@ -433,3 +433,42 @@ def test_a_night_that_ends_asleep_has_no_final_awakening(demo) -> None:
     end = _clock(night, float(night.epochs.starts[-1]) + EPOCH_SEC)
     assert "ends asleep" in answer.text and end in answer.text
     assert "no final awakening was recorded" in answer.text
+
+
+def _snore_by_stage(night: LoadedNight, stage: int) -> np.ndarray:
+    loud = night.snore()
+    stages, _ = night.stages()
+    epoch = np.clip(((loud.times - night.epochs.starts[0]) // EPOCH_SEC).astype(int), 0,
+                    len(stages) - 1)
+    return loud.db[stages[epoch] == stage]
+
+
+def test_snoring_is_read_from_the_snore_channel(demo) -> None:
+    # The chat said it could not measure snoring while the night's Snore channel was on screen.
+    night, engine = demo
+    session = Session(night)
+    text = session.ask("how loud was the snoring in REM?", engine).text
+    mean = float(re.search(r"mean \*\*([\d.]+) dB\*\*", text).group(1))
+    assert abs(mean - np.nanmean(_snore_by_stage(night, 4))) < 0.1, text
+    # The generator sets REM snoring at 0.6 of NREM's level and the loudest on the back.
+    text = session.ask("compare snoring in REM and N2", engine).text
+    rem, n2 = (float(x) for x in re.findall(r"\*\*([\d.]+)\*\*", text)[:2])
+    assert rem < n2 - 3.0, text
+    text = session.ask("was the snoring louder on the back?", engine).text
+    assert "highest in **supine**" in text, text
+    answer = session.ask("did the patient snore?", engine)
+    assert "stretches of snoring loudness above 10 dB" in answer.text and answer.highlights
+    loud = night.snore()
+    for h in answer.highlights:
+        inside = (loud.times >= h.start) & (loud.times < h.end)
+        assert np.nanmin(loud.db[inside]) >= 10.0 and h.end - h.start >= 10.0
+    assert "No stretch of snoring" in session.ask("did they snore while awake?", engine).text
+
+
+def test_a_night_without_a_snore_channel_says_so(short_synthetic_edf: Path, demo) -> None:
+    _, engine = demo
+    night = read_night(short_synthetic_edf, "no_snore", mapping={"SNORE": "none"})
+    embed_night(night, engine)
+    assert night.snore() is None
+    assert "has no snoring loudness channel" in Session(night).ask("did the patient snore?",
+                                                                   engine).text

@@ -264,7 +264,8 @@ def test_every_measure_has_a_name() -> None:
     assert measure_name("sigma activity in N2") == "sigma power"
     assert measure_name("the spindle band") == "sigma power"
     assert measure_name("HRV in N3") == "heart rate variability"
-    assert measure_name("what about the pulse") == "heart rate" and measure_name("snoring") is None
+    assert measure_name("what about the pulse") == "heart rate"
+    assert measure_name("snoring") == "snoring loudness" and measure_name("sawtooth waves") is None
 
 
 def test_heart_rate_during_and_after_apneas(demo) -> None:

@@ -95,7 +95,7 @@ class Dialogue:
         last = self.last
         other = query.groups[1] if query.groups else Scope()
         words = last.measure or (last.signal and {"spo2": "spo2", "hr": "heart rate",
-                                                  "resp": "breathing"}[last.signal]) \
+                                                  "resp": "breathing", "snore": "snoring"}[last.signal]) \
             or last.modality or last.target or "eeg"
         return Query(Intent.COMPARE, query.text, measure=words, signal=last.signal,
                      groups=(last.scope, other), phenomenon=last.phenomenon)

@@ -103,7 +103,7 @@ class Series:
 
 
 _SIGNAL_NAMES = {"spo2": ("SpO2", "%"), "hr": ("heart rate", "bpm"),
-                 "resp": ("breathing rate", "breaths/min")}
+                 "resp": ("breathing rate", "breaths/min"), "snore": ("snoring loudness", "dB")}
 _FEATURE_COLUMNS = {
     "hr": ("heart.heart_rate.mean [bpm]", "heart.ecg.rate [bpm]"),
     "spo2": ("heart.spo2.mean [%]",),
@@ -117,6 +117,11 @@ _AUX = {"spo2": "SPO2", "hr": "HR"}
 def series(night: LoadedNight, signal: str) -> Series | None:
     """The best measurement of ``signal``: its own channel's samples, else per-epoch features."""
     label, unit = _SIGNAL_NAMES[signal]
+    if signal == "snore":
+        loud = night.snore()
+        return None if loud is None else Series(
+            label, unit, loud.times, loud.db, 1.0,
+            f"channel {loud.label}, dB over its quiet level")
     channel = night.epochs.aux_mapping.get(_AUX.get(signal, ""))
     if channel and channel in night.recording.signals:
         sig = night.recording.signals[channel]
@@ -608,7 +613,7 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True) -
             if e.onset < span[1] and e.offset > span[0] and e.type != "spindle"
             and not (abs(e.onset - item.start) < 1e-6 and abs(e.offset - item.end) < 1e-6)]
     measures = []
-    for signal in ("spo2", "hr", "resp"):
+    for signal in ("spo2", "hr", "resp", "snore"):
         s = series(night, signal)
         if s is None:
             continue

@@ -27,6 +27,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("heart|hr\\b|pulse|cardiac|ecg", "heart rate",
             (("heart.heart_rate.", "mean [bpm]"), ("heart.ecg.", "rate [bpm]"))),
     Measure("spo2|oxygen|saturation", "SpO2", (("heart.spo2.", "mean [%]"),)),
+    Measure("snor", "snoring loudness", (("respiratory.snore.", "loudness [dB]"),)),
     Measure("breath|resp|airflow", "breathing", (("respiratory.channels.airflow.", "rate [breaths/min]"),
                                                  ("respiratory.channels.airflow.", "variability [%]"))),
     *(Measure(f"{b}|spindle" if b == "sigma" else b, f"{b} power", ((_EEG, f".{b} [%]"),))

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from app.chat.query import Condition
+from sleeplm_core.scoring.snore import SnoreConfig
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,19 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "respiratory", (), r"hypox\w*|low (?:oxygen|o2|spo2|saturation)",
         ("low oxygen", "hypoxemia", "oxygen below 90", "poor oxygenation"),
         gallery=False, condition=Condition("spo2", "<", 90.0)),
+    Phenomenon(
+        "snoring", "Snoring",
+        "Snoring is the sound of the upper airway vibrating as air is breathed in, loudest "
+        "when the airway narrows (lying on the back, flow limitation) and silent in an apnea, "
+        "when no air moves. This app reads it from the snore sensor as loudness over the "
+        "sensor's own quiet level (the silence between snores); 10 dB or more, a tenfold "
+        "power, for at least 10 s counts as snoring. That is a measurement, not a score: the "
+        "AASM manual leaves snoring optional and sets no loudness rule.",
+        "The snore sensor shows snoring.",
+        "respiratory", (), r"snor\w*",
+        ("snoring", "snore", "snorer", "loud breathing noise"),
+        gallery=False, condition=Condition("snore", ">", SnoreConfig().snoring_db),
+        min_duration=10.0),
 )
 
 

@@ -105,7 +105,7 @@ class Query:
         condition_name: for a diagnosis question, the disorder named ("sleep apnea").
         semantic: (label, cosine) of the semantic layer's nearest phrasing, when used.
         note: what a follow-up refers to, in words ("the 2nd of 12 desaturations"), or
-            "unmeasured" for a thing the app cannot measure (snoring, seizures).
+            "unmeasured" for a thing the app cannot measure (sawtooth waves, seizures).
         by_rule: the intent came from an unmistakable wording, not from the semantic layer
             or from the slots alone.
         per: a rate asked for ("spindles per minute", "arousal index"): "minute" or "hour"

@@ -41,7 +41,8 @@ CAPABILITIES = (
     "apneas?*, *how long was the patient supine?*\n"
     "- **signal thresholds**: *any desaturations below 90% after 3am?*, *find tachycardia*, "
     "*breathing rate above 20*\n"
-    "- **measure**: *between 2 and 3 am, how stable was the heart rate?*\n"
+    "- **measure**: *between 2 and 3 am, how stable was the heart rate?*, *did the patient "
+    "snore?*, *was the snoring louder on the back?*\n"
     "- **explain**: *what is a K-complex? show me one*\n"
     "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *show 3:15 to 3:45*, *next one*, "
     "*go back*\n"
@@ -163,7 +164,8 @@ def _(r: Message, night: LoadedNight) -> Answer:
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")
     if r.kind == "no_measure":
-        return Answer(f"I can compare or measure heart rate, HRV, SpO2, breathing rate, EEG band "
+        return Answer(f"I can compare or measure heart rate, HRV, SpO2, breathing rate, snoring "
+                      f"loudness, EEG band "
                       f"powers ({', '.join(EEG_BAND_NAMES)}), EOG and chin EMG; none matches "
                       f"“{r.detail}”.")
     return Answer(_MESSAGES[r.kind])

@@ -65,6 +65,7 @@ _SIGNAL_RE: dict[str, re.Pattern[str]] = {
     "resp": re.compile(r"\b(?:breathing(?:\s+rate)?|respiratory\s+rate|resp(?:iration)?(?:\s+rate)?"
                        r"|breaths?(?:\s+per|/)\s*min\w*|breathing frequency|rr|respiration"
                        r"|tachypn\w*)\b", I),
+    "snore": re.compile(r"\bsnor\w*", I),
 }
 _UNIT_SIGNAL = {"%": "spo2", "percent": "spo2", "bpm": "hr", "beats": "hr", "breaths": "resp"}
 
@@ -206,7 +207,7 @@ _LONGEST_RUN_RE = re.compile(
     r"\b(longest|shortest)\s+(?:\w+\s+)?(?:period|stretch|bout|run|episode|block|spell)s?\s+of\s+"
     r"(?:continuous\s+|uninterrupted\s+|consolidated\s+|unbroken\s+)?([\w ]+)", I)
 # Things a user may ask about that this app does not measure: said plainly, never guessed.
-_UNMEASURED_RE = re.compile(r"\b(snor\w*|sawtooth\w*|teeth grinding|bruxism|sleep ?walk\w*"
+_UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|teeth grinding|bruxism|sleep ?walk\w*"
                             r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
                             r"|body temperature|blood pressure|cortisol)\b", I)
 _INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst|sever\w*)\b", I)
@@ -258,7 +259,7 @@ _COMPARE_WEAK_RE = re.compile(r"\s+(?:with|and)\s+", I)
 _MEASURE_RE = re.compile(r"\b(?:stable|stability|steady|variab\w*|fluctuat\w*|regular\w*"
                          r"|average|mean|median|lowest|highest|minimum|maximum|min|max|range"
                          r"|level|levels|trend|sd|standard deviation|spread|how (?:high|low|fast"
-                         r"|slow)|what (?:was|is|were) the)\b", I)
+                         r"|slow|loud)|what (?:was|is|were) the)\b", I)
 _DESCRIBE_RE = re.compile(r"\b(?:describe|description|what happens|what happened|what(?:'s| is"
                           r"| was) happening|what(?:'s| is| was) going on|how (?:is|are|was|were)"
                           r"|tell me about|caption\w*|characteri[sz]e|look like)\b", I)
@@ -810,13 +811,13 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _EXPORT_RE = re.compile(r"\b(?:export\w*|download\w*|save (?:the|as|it|them|to)|as (?:a )?csv"
                         r"|to (?:a )?(?:csv|file|png|edf))\b", I)
-_MEASURE_SPLIT_RE = re.compile(r"\b(?:which|highest|lowest|most|least|trend|chang\w*|differ\w*"
+_MEASURE_SPLIT_RE = re.compile(r"\b(?:which|highest|lowest|loudest|quietest|most|least|trend|chang\w*|differ\w*"
                                r"|compare\w*|by|each|per|across|over|evol\w*|hourly)\b", I)
 # "show me a typical REM epoch", "what does N3 look like?": the clearest epoch of a stage.
 _STAGE_EXAMPLE_RE = re.compile(r"\b(?:typical|example|clearest|a clear|classic|textbook)\b"
                                r"|\bwhat (?:does|do|did) .{1,40} look like\b|\bshow me what\b", I)
 _STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?!than\b)\w+|worse|fewer"
-                                r"|less (?!than\b)\w+|higher|lower"
+                                r"|less (?!than\b)\w+|higher|lower|louder|quieter"
                                 r"|faster|slower|go(?:es)? (?:up|down)|went (?:up|down)|ris(?:e|es"
                                 r"|ing)|r[oi]se|f[ae]ll(?:s|ing)?|increas\w*|decreas\w*|drop\w*)\b", I)
 _POSITION_TIME_RE = re.compile(r"\b(?:how (?:long|much time)|time|minutes|hours|most(?:ly)?|percent"
