@@ -344,6 +344,8 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
     ("did the patient snore?", THR, {"phenomenon": "snoring", "signal": "snore"}),
     ("how loud was the snoring in REM?", MEA, {"signal": "snore", "stages": ("REM",)}),
     ("was the snoring louder on the back?", BRK, {"by": "position"}),
+    ("did the snoring get louder through the night?", BRK, {"by": "hour"}),
+    ("did the apneas get worse during the night?", BRK, {"by": "hour", "phenomenon": "apnea"}),
     ("teeth grinding", UNK, {"target": "teeth grinding"}),
     ("label epoch 300 as arousal or no arousal", CLA, {"labels": ("arousal", "no arousal"), "time": ("epoch", 300, None)}),
     ("classify the current epoch into alert, drowsy, sleeping", CLA, {"labels": ("alert", "drowsy", "sleeping")}),

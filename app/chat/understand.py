@@ -802,7 +802,10 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|every|in each) (?:clock )?hour(?: of the night)?\b|\b(?:across|over"
                         r"|through(?:out)?|during) the (?:course of the )?night\b.*\b(?:chang\w*"
                         r"|trend|evol\w*|develop\w*)|\b(?:chang\w*|trend|evol\w*|develop\w*)\b.*"
-                        r"\b(?:across|over|through(?:out)?) the (?:course of the )?night\b", I)),
+                        r"\b(?:across|over|through(?:out)?) the (?:course of the )?night\b"
+                        r"|\b(?:g[eo]t\w*|bec[oa]me|gr[eo]w\w*) (?:louder|quieter|worse|better|higher"
+                        r"|lower|faster|slower)\b.*\b(?:across|over|through(?:out)?|during) the "
+                        r"(?:course of the )?night\b", I)),
     ("stage", re.compile(r"\b(?:rem (?:vs\.?|versus|and|or|against|compared (?:to|with)) (?:nrem"
                          r"|non[- ]?rem)|(?:nrem|non[- ]?rem) (?:vs\.?|versus|and|or|against|compared"
                          r" (?:to|with)) rem|(?:rem|nrem)[- ](?:ahi|odi|related)|by stage|per stage"
