@@ -94,9 +94,9 @@ class Dialogue:
     def _compare_with(self, query: Query) -> Query:
         last = self.last
         other = query.groups[1] if query.groups else Scope()
-        words = last.measure or (last.signal and {"spo2": "spo2", "hr": "heart rate",
-                                                  "resp": "breathing", "snore": "snoring"}[last.signal]) \
-            or last.modality or last.target or "eeg"
+        named = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore": "snoring"}
+        words = (last.measure or (last.signal and named[last.signal]) or last.modality
+                 or last.target or "eeg")
         return Query(Intent.COMPARE, query.text, measure=words, signal=last.signal,
                      groups=(last.scope, other), phenomenon=last.phenomenon)
 

@@ -814,8 +814,9 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _EXPORT_RE = re.compile(r"\b(?:export\w*|download\w*|save (?:the|as|it|them|to)|as (?:a )?csv"
                         r"|to (?:a )?(?:csv|file|png|edf))\b", I)
-_MEASURE_SPLIT_RE = re.compile(r"\b(?:which|highest|lowest|loudest|quietest|most|least|trend|chang\w*|differ\w*"
-                               r"|compare\w*|by|each|per|across|over|evol\w*|hourly)\b", I)
+_MEASURE_SPLIT_RE = re.compile(r"\b(?:which|highest|lowest|loudest|quietest|most|least|trend"
+                               r"|chang\w*|differ\w*|compare\w*|by|each|per|across|over|evol\w*"
+                               r"|hourly)\b", I)
 # "show me a typical REM epoch", "what does N3 look like?": the clearest epoch of a stage.
 _STAGE_EXAMPLE_RE = re.compile(r"\b(?:typical|example|clearest|a clear|classic|textbook)\b"
                                r"|\bwhat (?:does|do|did) .{1,40} look like\b|\bshow me what\b", I)
