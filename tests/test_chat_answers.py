@@ -473,3 +473,21 @@ def test_a_night_without_a_snore_channel_says_so(short_synthetic_edf: Path, demo
     assert night.snore() is None
     assert "has no snoring loudness channel" in Session(night).ask("did the patient snore?",
                                                                    engine).text
+
+
+def test_time_below_a_saturation_is_also_a_share_of_sleep(demo) -> None:
+    # Sleep reports give T90 as a share of total sleep time; the answer gave it of the
+    # whole recording only.
+    night, engine = demo
+    text = Session(night).ask("any SpO2 below 90%?", engine).text
+    shown = re.search(r"\*\*([\d.]+) % of sleep\*\* \(([\d.]+) of (\d+) min asleep", text)
+    assert shown is not None, text
+    spo2 = night.recording.signals["SpO2"]
+    t = np.arange(len(spo2.data)) / spo2.sfreq
+    stages, _ = night.stages()
+    stage = stages[np.clip(((t - night.epochs.starts[0]) // EPOCH_SEC).astype(int), 0,
+                           len(stages) - 1)]
+    asleep = np.isin(stage, [1, 2, 3, 4]) & np.isfinite(spo2.data)
+    share = 100 * np.mean(spo2.data[asleep] < 90)
+    assert abs(float(shown.group(1)) - share) < 0.05
+    assert abs(float(shown.group(3)) - asleep.sum() / spo2.sfreq / 60) < 1

@@ -345,6 +345,7 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
     ("how loud was the snoring in REM?", MEA, {"signal": "snore", "stages": ("REM",)}),
     ("was the snoring louder on the back?", BRK, {"by": "position"}),
     ("did the snoring get louder through the night?", BRK, {"by": "hour"}),
+    ("snore index", THR, {"phenomenon": "snoring"}),
     ("did the apneas get worse during the night?", BRK, {"by": "hour", "phenomenon": "apnea"}),
     ("teeth grinding", UNK, {"target": "teeth grinding"}),
     ("label epoch 300 as arousal or no arousal", CLA, {"labels": ("arousal", "no arousal"), "time": ("epoch", 300, None)}),

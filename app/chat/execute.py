@@ -163,11 +163,13 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
     hit = inside & ((s.values < condition.value) if condition.op == "<" else
                     (s.values > condition.value))
     runs = []
+    kept = np.zeros(len(hit), dtype=bool)
     if hit.any():
         for a, b in epoch_runs(np.flatnonzero(hit)):
             start, end = float(s.times[a]), float(s.times[b]) + s.step
             if end - start < min_duration:
                 continue
+            kept[a:b + 1] = True
             seg = s.values[a:b + 1]
             extreme = float(seg.min() if condition.op == "<" else seg.max())
             runs.append(Item(start, end, f"{s.label} {condition.op} {condition.value:g} {s.unit}",
@@ -180,9 +182,14 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
     values = s.values[inside]
     extreme = (float(values.min() if condition.op == "<" else values.max()) if values.size
                else float("nan"))
+    stages, stage_source = night.stages()
+    asleep = inside & np.isin(stages[_epochs_of(night, s.times)], _SLEEP)
+    # Sleep reports give the time as a share of sleep (T90: % of total sleep time).
+    in_sleep = ((float((kept & asleep).sum()) * s.step / 60, float(asleep.sum()) * s.step / 60,
+                 stage_source) if asleep.any() else None)
     return SignalRuns(condition, s.label, s.unit, ranked, plan.query.count or DEFAULT_REGIONS * 2,
                       sum(i.duration for i in runs) / 60, min_duration, plan.where.text, s.source,
-                      scope_min, extreme, definition)
+                      scope_min, extreme, definition, in_sleep)
 
 
 def signal_stats(plan: Plan, night: LoadedNight, signal: str) -> SignalStats | Message:

@@ -400,6 +400,10 @@ def _(r: SignalRuns, night: LoadedNight) -> Answer:
     extreme = "lowest" if c.op == "<" else "highest"
     share = f", {100 * r.total_min / r.scope_min:.1f} % of the {r.scope_min:.0f} min measured" \
         if r.scope_min else ""
+    if r.in_sleep is not None and r.in_sleep[1] < r.scope_min - 0.5:
+        runs_min, sleep_min, stages = r.in_sleep
+        share += (f"; **{100 * runs_min / sleep_min:.1f} % of sleep** ({runs_min:.1f} of "
+                  f"{sleep_min:.0f} min asleep, stages {source_name(stages)})")
     text = (f"**{len(r.runs)}** stretches of {what}{rule}{where}, **{r.total_min:.1f} min** in "
             f"total{share} (measured from {r.source}); the {len(shown)} with the {extreme} "
             f"values:\n"

@@ -191,6 +191,8 @@ class SignalRuns:
     Attributes:
         extreme: the lowest (for "<") or highest (for ">") value in scope, unit.
         definition: the phenomenon whose definition set the condition, "" for the user's.
+        in_sleep: (minutes of the runs in sleep epochs, minutes measured in sleep, where the
+            stages come from); None when the scope holds no sleep.
     """
 
     condition: Condition
@@ -205,6 +207,7 @@ class SignalRuns:
     scope_min: float
     extreme: float
     definition: str = ""
+    in_sleep: tuple[float, float, str] | None = None
 
 
 @dataclass

@@ -594,8 +594,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
             phen is None or stat in ("ahi", "odi")) and not _LONGEST_RUN_RE.search(text):
         return Intent.SUMMARY
     if _EACH_STAGE_RE.search(text) or (_INDEX_RE.search(text) and not (
-            stages and _AMOUNT_RE.search(text))):
-        return Intent.SUMMARY
+            stages and _AMOUNT_RE.search(text)) and not (phen and phen.condition)):
+        return Intent.SUMMARY  # a measured phenomenon's "index" ("snore index") is its runs
     if _LONGEST_RUN_RE.search(text) and phen is None:
         return Intent.STAGE_TIMING
     if phen is not None and phen.event_types and _EVENT_DURATION_RE.search(text):
