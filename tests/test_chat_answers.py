@@ -464,6 +464,9 @@ def test_snoring_is_read_from_the_snore_channel(demo) -> None:
         inside = (loud.times >= h.start) & (loud.times < h.end)
         assert np.nanmin(loud.db[inside]) >= 10.0 and h.end - h.start >= 10.0
     assert "No stretch of snoring" in session.ask("did they snore while awake?", engine).text
+    share = float(re.search(r"\*\*([\d.]+) % of sleep\*\*", answer.text).group(1))
+    assert 80 < share <= 100  # the generator's sleeper snores through most of sleep
+    assert f"Snoring {share:.0f} % of sleep" in session.ask("summarize the night", engine).text
 
 
 def test_a_night_without_a_snore_channel_says_so(short_synthetic_edf: Path, demo) -> None:
@@ -471,6 +474,7 @@ def test_a_night_without_a_snore_channel_says_so(short_synthetic_edf: Path, demo
     night = read_night(short_synthetic_edf, "no_snore", mapping={"SNORE": "none"})
     embed_night(night, engine)
     assert night.snore() is None
+    assert "Snoring" not in Session(night).ask("summarize the night", engine).text
     assert "has no snoring loudness channel" in Session(night).ask("did the patient snore?",
                                                                    engine).text
 

@@ -829,7 +829,19 @@ def _episode(night: LoadedNight, found: SleepCycles) -> Episode:
 
 def summary(night: LoadedNight, stat: str | None) -> Summary:
     return Summary(night.summary(), stat, night.scored_events()[1], index_gaps(night),
-                   odi_by_depth(night) if stat == "odi" else {}, main_sleep_episode(night))
+                   odi_by_depth(night) if stat == "odi" else {}, main_sleep_episode(night),
+                   snoring_in_sleep(night))
+
+
+def snoring_in_sleep(night: LoadedNight) -> tuple[float, float] | None:
+    """(minutes of snoring in sleep, minutes asleep measured) by the snoring phenomenon's
+    definition, for the night's summary; None without a snore channel or sleep."""
+    phen = phenomenon("snoring")
+    if night.snore() is None:
+        return None
+    plan = Plan(Query(Intent.THRESHOLD, ""), resolve_scope(Scope(), night, 0), 0)
+    runs = signal_runs(plan, night, phen.condition, phen.min_duration, phen.title)
+    return runs.in_sleep[:2] if isinstance(runs, SignalRuns) and runs.in_sleep else None
 
 
 ODI_DEPTHS = (3.0, 4.0)

@@ -692,7 +692,10 @@ def _(r: Summary, night: LoadedNight) -> Answer:
         # Without EEG the AHI's denominator is the model's guess; lead with what an HST reports.
         return Answer(rei + f"The AHI against the model's guessed sleep would be "
                       f"{r.summary.ahi:.1f}/h." + stage_caveat(night, r.summary.source))
-    whole = (rei + _summary_text(r.summary, r.gaps) + _episode_note(r.episode, night)
+    snoring = (f" Snoring {100 * r.snoring[0] / r.snoring[1]:.0f} % of sleep ({r.snoring[0]:.0f} "
+               f"min, snore channel at least 10 dB over its quiet level for 10 s or more)."
+               if r.snoring and r.snoring[1] > 0 else "")
+    whole = (rei + _summary_text(r.summary, r.gaps) + snoring + _episode_note(r.episode, night)
              + stage_caveat(night, r.summary.source))
     return Answer(f"{_stat_text(r, night)}\n\nThe whole night: {whole}" if r.stat else whole)
 

@@ -416,6 +416,8 @@ class Summary:
         odi_by_depth: desaturations per hour of sleep by depth (% points), when asked.
         events_source: where the events behind the indices come from.
         episode: the main sleep episode.
+        snoring: (minutes snoring in sleep, minutes asleep measured) from the snore channel,
+            None without one.
     """
 
     summary: NightSummary
@@ -424,6 +426,7 @@ class Summary:
     gaps: dict[str, str] = field(default_factory=dict)
     odi_by_depth: dict[float, float] = field(default_factory=dict)
     episode: Episode | None = None
+    snoring: tuple[float, float] | None = None
 
 
 @dataclass
