@@ -160,20 +160,14 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
     if s is None:
         return Message("no_signal", _SIGNAL_NAMES[condition.signal][0])
     inside = _in_scope(s, night, plan.where)
-    hit = inside & ((s.values < condition.value) if condition.op == "<" else
-                    (s.values > condition.value))
+    spans = condition_runs(s, inside, condition, min_duration)
     runs = []
-    kept = np.zeros(len(hit), dtype=bool)
-    if hit.any():
-        for a, b in epoch_runs(np.flatnonzero(hit)):
-            start, end = float(s.times[a]), float(s.times[b]) + s.step
-            if end - start < min_duration:
-                continue
-            kept[a:b + 1] = True
-            seg = s.values[a:b + 1]
-            extreme = float(seg.min() if condition.op == "<" else seg.max())
-            runs.append(Item(start, end, f"{s.label} {condition.op} {condition.value:g} {s.unit}",
-                             "measured", _stage_at(night, start), value=extreme, unit=s.unit))
+    for a, b in spans:
+        start, end = float(s.times[a]), float(s.times[b]) + s.step
+        seg = s.values[a:b + 1]
+        extreme = float(seg.min() if condition.op == "<" else seg.max())
+        runs.append(Item(start, end, f"{s.label} {condition.op} {condition.value:g} {s.unit}",
+                         "measured", _stage_at(night, start), value=extreme, unit=s.unit))
     ranked, _ = rank_items(runs, plan.query.rank, "earliest")
     if plan.query.rank is None:
         # Without a rank the most extreme runs matter most to a technician.
@@ -182,14 +176,38 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
     values = s.values[inside]
     extreme = (float(values.min() if condition.op == "<" else values.max()) if values.size
                else float("nan"))
-    stages, stage_source = night.stages()
-    asleep = inside & np.isin(stages[_epochs_of(night, s.times)], _SLEEP)
     # Sleep reports give the time as a share of sleep (T90: % of total sleep time).
-    in_sleep = ((float((kept & asleep).sum()) * s.step / 60, float(asleep.sum()) * s.step / 60,
-                 stage_source) if asleep.any() else None)
+    in_sleep = _in_sleep(night, s, inside, spans)
     return SignalRuns(condition, s.label, s.unit, ranked, plan.query.count or DEFAULT_REGIONS * 2,
                       sum(i.duration for i in runs) / 60, min_duration, plan.where.text, s.source,
                       scope_min, extreme, definition, in_sleep)
+
+
+def condition_runs(s: Series, inside: np.ndarray, condition: Condition,
+                   min_duration: float) -> list[tuple[int, int]]:
+    """(first, last) sample indices of each run of ``s`` inside the scope that meets the
+    condition for at least ``min_duration`` seconds."""
+    hit = inside & ((s.values < condition.value) if condition.op == "<" else
+                    (s.values > condition.value))
+    if not hit.any():
+        return []
+    return [(a, b) for a, b in epoch_runs(np.flatnonzero(hit))
+            if float(s.times[b]) + s.step - float(s.times[a]) >= min_duration]
+
+
+def _in_sleep(night: LoadedNight, s: Series, inside: np.ndarray,
+              spans: list[tuple[int, int]]) -> tuple[float, float, str] | None:
+    """(minutes of the runs in sleep, minutes measured in sleep, stage source); None when the
+    scope holds no sleep."""
+    stages, source = night.stages()
+    asleep = inside & np.isin(stages[_epochs_of(night, s.times)], _SLEEP)
+    if not asleep.any():
+        return None
+    kept = np.zeros(len(asleep), dtype=bool)
+    for a, b in spans:
+        kept[a:b + 1] = True
+    return (float((kept & asleep).sum()) * s.step / 60, float(asleep.sum()) * s.step / 60,
+            source)
 
 
 def signal_stats(plan: Plan, night: LoadedNight, signal: str) -> SignalStats | Message:
@@ -837,11 +855,13 @@ def snoring_in_sleep(night: LoadedNight) -> tuple[float, float] | None:
     """(minutes of snoring in sleep, minutes asleep measured) by the snoring phenomenon's
     definition, for the night's summary; None without a snore channel or sleep."""
     phen = phenomenon("snoring")
-    if night.snore() is None:
+    s = series(night, "snore")
+    if s is None:
         return None
-    plan = Plan(Query(Intent.THRESHOLD, ""), resolve_scope(Scope(), night, 0), 0)
-    runs = signal_runs(plan, night, phen.condition, phen.min_duration, phen.title)
-    return runs.in_sleep[:2] if isinstance(runs, SignalRuns) and runs.in_sleep else None
+    inside = np.isfinite(s.values)
+    found = _in_sleep(night, s, inside, condition_runs(s, inside, phen.condition,
+                                                       phen.min_duration))
+    return found[:2] if found else None
 
 
 ODI_DEPTHS = (3.0, 4.0)
