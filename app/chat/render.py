@@ -15,6 +15,7 @@ from functools import singledispatch
 import numpy as np
 
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC
+from app.chat.phenomena import phenomenon
 from app.chat.plan import clock, source_name
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, Classification, Comparison, Context,
@@ -692,9 +693,12 @@ def _(r: Summary, night: LoadedNight) -> Answer:
         # Without EEG the AHI's denominator is the model's guess; lead with what an HST reports.
         return Answer(rei + f"The AHI against the model's guessed sleep would be "
                       f"{r.summary.ahi:.1f}/h." + stage_caveat(night, r.summary.source))
-    snoring = (f" Snoring {100 * r.snoring[0] / r.snoring[1]:.0f} % of sleep ({r.snoring[0]:.0f} "
-               f"min, snore channel at least 10 dB over its quiet level for 10 s or more)."
-               if r.snoring and r.snoring[1] > 0 else "")
+    snoring = ""
+    if r.snoring and r.snoring[1] > 0:
+        rule = phenomenon("snoring")  # the same definition "did the patient snore?" uses
+        snoring = (f" Snoring {100 * r.snoring[0] / r.snoring[1]:.0f} % of sleep "
+                   f"({r.snoring[0]:.0f} min, snore channel at least {rule.condition.value:g} dB "
+                   f"over its quiet level for {rule.min_duration:g} s or more).")
     whole = (rei + _summary_text(r.summary, r.gaps) + snoring + _episode_note(r.episode, night)
              + stage_caveat(night, r.summary.source))
     return Answer(f"{_stat_text(r, night)}\n\nThe whole night: {whole}" if r.stat else whole)
