@@ -81,6 +81,101 @@ def test_rem_and_nrem_ahi_add_up_to_the_summary(demo) -> None:
     assert sum(int(rows[s][1]) for s in ("N1", "N2", "N3")) == int(rows["NREM"][1])
 
 
+def _ah_in(night, mask: np.ndarray) -> tuple[int, float]:
+    """Apneas and hypopneas starting in the masked sleep epochs, and those epochs' minutes."""
+    counted = mask & (night.stages()[0] >= 1)
+    n = sum(1 for e in night.recording.events if e.type in APNEA_TYPES
+            and counted[night.epoch_at(e.onset)])
+    return n, float(counted.sum()) * EPOCH_SEC / 60
+
+
+@pytest.mark.parametrize(("dialogue", "where"), [
+    (["what was the AHI in REM?"], "REM"),
+    (["what was the AHI?", "and in REM?"], "REM"),
+    (["AHI between 2 and 3 am"], "2-3"),
+])
+def test_an_index_asked_in_a_scope_counts_that_scope(demo, dialogue: list[str], where: str) -> None:
+    night, engine = demo
+    session = Session(night)
+    for text in dialogue:
+        answer = session.ask(text, engine).text
+    if where == "REM":
+        mask = night.stages()[0] == STAGES.index("REM")
+    else:
+        t0 = night.recording.start_time
+        clock = (night.epochs.starts + t0.hour * 3600 + t0.minute * 60 + t0.second) % 86400
+        mask = (clock >= 2 * 3600) & (clock < 3 * 3600)
+    n, minutes = _ah_in(night, mask)
+    assert f"**{n / (minutes / 60):.1f}/h**, {n} apneas and hypopneas" in answer
+    total = night.summary()
+    assert f"Over the whole night: {total.ahi:.1f}/h ({total.n_apneas_hypopneas} in" in answer
+
+
+def test_an_index_in_a_span_without_sleep_says_so(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("AHI in the first 10 minutes", engine).text
+    assert answer.startswith("There is no sleep in the first 10 minutes") and "no AHI" in answer
+
+
+def test_a_split_follow_up_keeps_what_was_counted(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("what was the AHI?", engine)
+    rem = night.stages()[0] == STAGES.index("REM")
+    n_rem, _ = _ah_in(night, rem)
+    n_nrem, _ = _ah_in(night, ~rem)
+    answer = session.ask("and in REM vs NREM?", engine).text
+    assert f"**{n_rem}** in REM" in answer and f"**{n_nrem}** in N1/N2/N3" in answer
+    # The comparison's sides do not stay on as a scope: the next split is the whole night's.
+    rows = _rows(session.ask("what about on the back?", engine).text)
+    assert rows["supine"] == _rows(Session(night).ask("supine AHI?", engine).text)["supine"]
+    session.ask("how many hypopneas?", engine)
+    rows = _rows(session.ask("by position?", engine).text)
+    supine = night.feature_frame()[POSITION].to_numpy() == "supine"
+    asleep = night.stages()[0] >= 1
+    assert int(rows["supine"][1]) == sum(1 for e in night.recording.events if e.type == "hypopnea"
+                                         and (supine & asleep)[night.epoch_at(e.onset)])
+
+
+def test_a_split_follow_up_of_a_measure_splits_the_measure(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("did the patient snore?", engine)
+    answer = session.ask("what about on the back?", engine).text
+    frame = night.feature_frame()
+    loud = pd.to_numeric(frame.loc[frame[POSITION] == "supine", "respiratory.snore.loudness [dB]"])
+    assert f"| supine | {loud.mean():.1f} |" in answer
+    # Asked first, a bare split has nothing to split.
+    assert Session(night).ask("by position?", engine).text.startswith("There is nothing")
+
+
+def test_either_or_comparison_of_an_index(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("was the ODI higher in the first or the second half?", engine).text
+    assert "in the first half" in answer and "in the second half" in answer
+    assert answer.startswith("Desaturations (counted in sleep)")
+
+
+@pytest.mark.parametrize(("text", "family", "kind", "stage"), [
+    ("what percentage of apneas were central?", ("obstructive_apnea", "central_apnea",
+                                                 "mixed_apnea"), "central_apnea", None),
+    ("what fraction of the apneas in REM were obstructive?",
+     ("obstructive_apnea", "central_apnea", "mixed_apnea"), "obstructive_apnea", "REM"),
+    ("how many of the events were hypopneas?", APNEA_TYPES, "hypopnea", None),
+])
+def test_the_share_of_a_kind_of_breathing_event(demo, text: str, family: tuple[str, ...],
+                                                kind: str, stage: str | None) -> None:
+    night, engine = demo
+    stages = night.stages()[0]
+    events = [e for e in night.recording.events if e.type in family and (
+        stage is None or stages[night.epoch_at(e.onset)] == STAGES.index(stage))]
+    n = sum(e.type == kind for e in events)
+    answer = Session(night).ask(text, engine).text
+    assert answer.startswith(f"**{n}** of the {len(events)} ")
+    assert f"(**{100 * n / len(events):.0f} %**) are {kind.replace('_', ' ')}s" in answer
+    assert "event events" not in answer
+
+
 def test_position_time_adds_up_to_the_sleep(demo) -> None:
     night, engine = demo
     text = Session(night).ask("how long was the patient supine?", engine).text

@@ -348,6 +348,10 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
     ("snore index", THR, {"phenomenon": "snoring"}),
     ("did the apneas get worse during the night?", BRK, {"by": "hour", "phenomenon": "apnea"}),
     ("teeth grinding", UNK, {"target": "teeth grinding"}),
+    ("was there any bruxism?", UNK, {"target": "bruxism"}),
+    ("any sleepwalking?", UNK, {"target": "sleepwalking"}),
+    ("was the ODI higher in the first or the second half?", CMP, {"stat": "odi"}),
+    ("compare the AHI in REM and N2", CMP, {"stat": "ahi"}),
     ("label epoch 300 as arousal or no arousal", CLA, {"labels": ("arousal", "no arousal"), "time": ("epoch", 300, None)}),
     ("classify the current epoch into alert, drowsy, sleeping", CLA, {"labels": ("alert", "drowsy", "sleeping")}),
     ("zero-shot classify the second half with labels: REM, NREM", CLA, {"labels": ("REM", "NREM"), "time": ("fraction", 0.5, 1.0)}),
@@ -477,6 +481,23 @@ def test_clock_times_resolve_across_midnight() -> None:
     assert resolve(parse_time("after 3am"), night) == (4.5 * 3600, 8 * 3600.0)
     assert resolve(parse_time("before 1 am"), night) == (0.0, 2.5 * 3600)
     assert resolve(TimeSpan("clock", 23 * 3600 + 40), night) == (1830.0, 1860.0)
+
+
+@pytest.mark.parametrize(("text", "by"), [("by position?", "position"), ("and by hour?", "hour"),
+                                         ("split by sleep stage", "stage")])
+def test_a_bare_split_refers_to_the_last_question(text: str, by: str) -> None:
+    q = understand(text)
+    assert (q.intent, q.by, q.ref) == (Intent.BREAKDOWN, by, Ref.REPEAT)
+
+
+def test_a_length_of_time_tied_to_a_clock_is_that_long() -> None:
+    night = _night(datetime(2026, 1, 1, 22, 30, 0))
+    assert resolve(parse_time("what happened in the hour after 4 am?"), night) == (
+        5.5 * 3600, 6.5 * 3600)
+    assert resolve(parse_time("the 30 minutes before 3 am"), night) == (4 * 3600, 4.5 * 3600)
+    assert resolve(parse_time("apneas in the two hours after 11 pm"), night) == (1800.0, 9000.0)
+    assert resolve(parse_time("the hour around 2am"), night) == (3 * 3600, 4 * 3600)
+    assert parse_time("the 10 minutes after 25") is None
 
 
 def test_a_time_outside_the_night_resolves_to_an_empty_span() -> None:

@@ -27,6 +27,8 @@ from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 POSITION_COLUMN = "position_muscle.position.position"
 """Feature column holding each epoch's body position (``sleeplm_core.io.position`` names)."""
 _INDEX_TYPES = {"ahi": ("AHI", APNEA_TYPES), "odi": ("ODI", ("desaturation",))}
+INDEX_STATS = tuple(_INDEX_TYPES)
+"""The summary statistics that are event rates, and so can be split by scope or group."""
 _NREM = ("N1", "N2", "N3")
 
 
@@ -69,6 +71,11 @@ def _hour_name(night: LoadedNight, start: float) -> str:
     return f"{lo}–{hi}"
 
 
+def index_types(stat: str | None) -> tuple[str, tuple[str, ...]] | None:
+    """(name, event types) of an index statistic ("ahi"), None for any other."""
+    return _INDEX_TYPES.get(stat or "")
+
+
 def _index(plan: Plan) -> tuple[str, tuple[str, ...]] | None:
     """(name, event types) of the index split, None for time alone."""
     q = plan.query
@@ -97,6 +104,20 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, plan.where.text, plan.query.scope.stages)
+
+
+def scoped_index(plan: Plan, night: LoadedNight) -> Breakdown | Message:
+    """An AHI or ODI inside the question's stages and time ("AHI in REM", "ODI after 3 am"),
+    beside the whole night's: events starting in the scope's sleep per hour of that sleep."""
+    name, types = _INDEX_TYPES[plan.query.stat or ""]
+    if why := unscored_reason(night, types):
+        return Message("not_scored", name, {"why": why})
+    stages, source = night.stages()
+    asleep = stages >= STAGES.index("N1")
+    groups = {plan.where.text: plan.where.mask,
+              "the whole night": np.ones(night.n_epochs, dtype=bool)}
+    rows, events_source = group_rows(night, groups, types, asleep)
+    return Breakdown("scope", name, rows, source, events_source, plan.where.text)
 
 
 def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from app.chat.phenomena import phenomenon
 from app.chat.query import Intent, Query, Ref, Scope
 from app.chat.results import Item
 from app.chat.timespan import TimeSpan
@@ -94,8 +95,7 @@ class Dialogue:
     def _compare_with(self, query: Query) -> Query:
         last = self.last
         other = query.groups[1] if query.groups else Scope()
-        named = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore": "snoring"}
-        words = (last.measure or (last.signal and named[last.signal]) or last.modality
+        words = (last.measure or (last.signal and _SIGNAL_WORDS[last.signal]) or last.modality
                  or last.target or "eeg")
         return Query(Intent.COMPARE, query.text, measure=words, signal=last.signal,
                      groups=(last.scope, other), phenomenon=last.phenomenon)
@@ -104,7 +104,11 @@ class Dialogue:
         """"and in REM?", "only the ones after 4 am", "and breathing?": the last query with the
         slots the follow-up names replaced."""
         last = self.last
-        scope = Scope(query.scope.stages or last.scope.stages, query.scope.time or last.scope.time)
+        # A comparison's own scopes are its two groups; only a plain scope carries on.
+        kept = Scope() if last.intent == Intent.COMPARE else last.scope
+        scope = Scope(query.scope.stages or kept.stages, query.scope.time or kept.time)
+        if query.by_rule and query.intent in _SPLITS:
+            return _counted(replace(query, ref=Ref.NONE, scope=scope), last)
         if query.by_rule and (query.intent != last.intent or query.stage_event != last.stage_event):
             # "and REM latency?": the rules read a question of its own; only the scope carries.
             return replace(query, ref=Ref.NONE, scope=scope)
@@ -148,6 +152,23 @@ class Dialogue:
         self.last = replace(query, ref=Ref.NONE, how_many=False)
         if items is not None:
             self.items, self.cursor = list(items), -1
+
+
+_SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)
+_INDEXES = ("ahi", "odi")
+_SIGNAL_WORDS = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore": "snoring"}
+
+
+def _counted(query: Query, last: Query) -> Query:
+    """"what about on the back?", "and in REM vs NREM?", "by hour?": a split that names
+    nothing to count or measure splits the last question's index, events or measure."""
+    if last.stat in _INDEXES:
+        return replace(query, stat=last.stat, measure=None)
+    phen = phenomenon(last.phenomenon)
+    if phen is not None and phen.event_types:
+        return replace(query, phenomenon=phen.key, measure=None)
+    words = last.measure or (last.signal and _SIGNAL_WORDS[last.signal]) or last.modality
+    return replace(query, measure=words, signal=last.signal) if words else query
 
 
 def _span(item: Item) -> TimeSpan:

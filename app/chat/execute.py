@@ -17,7 +17,7 @@ import pandas as pd
 
 from app.chat import norms
 from app.chat.phenomena import Phenomenon, phenomenon
-from app.chat.breakdown import breakdown, group_rows
+from app.chat.breakdown import INDEX_STATS, breakdown, group_rows, index_types, scoped_index
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
 from app.chat.measures import measure_columns, measure_name, names_measure
@@ -352,8 +352,9 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
                        min_depth=q.min_depth, tst_h=night.summary().tst_min / 60
                        if not plan.where.text else None, per=q.per,
                        sleep_min=_sleep_minutes(night, plan.where), frequency_on=freq_on,
-                       periodic=periodic_n, causes=causes, cause_gaps=cause_gaps)
-    if ((q.how_many or q.per) and scored) or result.blind or result.unscored:
+                       periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
+                       share=(q.share or "").replace("_", " "))
+    if ((q.how_many or q.per or q.share) and scored) or result.blind or result.unscored:
         # A count is answered from the scoring; on a night where the events could not be
         # scored the model's similarity matches would read as findings, so none are shown.
         return result
@@ -686,7 +687,7 @@ def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
                           scored, source, bool(q.labels), plan.where.text)
 
 
-def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | None:
+def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None:
     """A comparison of a phenomenon's events, or of a stage's minutes, between the two
     groups ("spindles in the first and the second half", "how long was N3 in the first half
     vs the second half?"); None when it compares a measure."""
@@ -696,6 +697,12 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | None:
     groups = dict(zip(labels, (w.mask for w in plan.groups)))
     stages, source = night.stages()
     words = " ".join(w for w in (q.measure, q.target) if w)
+    if (index := index_types(q.stat)) is not None:
+        # "AHI in REM vs NREM": events starting in each group's sleep, per hour of it.
+        if why := unscored_reason(night, index[1]):
+            return Message("not_scored", index[0], {"why": why})
+        rows, events_source = group_rows(night, groups, index[1], stages >= STAGES.index("N1"))
+        return Breakdown("groups", index[0], rows, source, events_source)
     if phen is not None and phen.event_types and not _BAND_WORDS.search(words):
         # Events count wherever they start inside a group, as the event lists count them.
         rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
@@ -1033,7 +1040,8 @@ _STEPS: dict[Intent, Step] = {
     else describe(p, n, e),
     Intent.SIMILAR: retrieve,
     Intent.NORMAL: lambda p, n, e: normal(p, n),
-    Intent.SUMMARY: lambda p, n, e: summary(n, p.query.stat),
+    Intent.SUMMARY: lambda p, n, e: scoped_index(p, n) if p.query.stat in INDEX_STATS and (
+        p.query.scope.stages or p.query.scope.time) else summary(n, p.query.stat),
     Intent.SHOW: lambda p, n, e: view(n, p.query.view or "overview"),
     Intent.NAVIGATE: lambda p, n, e: _navigate(p, n),
     Intent.MEDICAL: lambda p, n, e: _medical(p, n),

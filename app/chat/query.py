@@ -110,6 +110,8 @@ class Query:
             or from the slots alone.
         per: a rate asked for ("spindles per minute", "arousal index"): "minute" or "hour"
             of sleep in the scope, None for none.
+        share: the subtype of ``phenomenon`` whose share of its events is asked ("what
+            percentage of apneas were central?": "central_apnea"), None for none.
         by: for a breakdown: "position", "stage" (REM vs NREM) or "hour".
         topic: for a question about the recording itself: "channels", "scoring" (who
             scored it, and how sure the machine staging is) or "quality".
@@ -143,5 +145,6 @@ class Query:
     note: str = ""
     by_rule: bool = False
     per: str | None = None
+    share: str | None = None
     by: str | None = None
     topic: str | None = None

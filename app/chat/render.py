@@ -179,8 +179,8 @@ def _(r: EventList, night: LoadedNight) -> Answer:
     if r.scored:
         durations = np.array([i.duration for i in r.scored])
         shown = r.scored[:r.shown]
-        head = (f"The {source_name(r.events_source)} events have **{len(r.scored)}** {r.name} "
-                f"events{_depth(r)}{where} (mean {seconds(durations.mean())}, total "
+        head = (f"The {source_name(r.events_source)} events have **{len(r.scored)}** "
+                f"{_events(r.name)}{_depth(r)}{where} (mean {seconds(durations.mean())}, total "
                 f"{durations.sum() / 60:.1f} min)")
         if r.how_many:
             head += f"; the {len(shown)} {r.order} (blue):" if shown else "."
@@ -196,14 +196,19 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         kinds = Counter(i.label for i in r.scored)
         if len(kinds) > 1:
             parts[-1] += " By type: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + "."
+        if r.share:
+            n = kinds.get(r.share, 0)
+            parts.insert(0, f"**{n}** of the {len(r.scored)} {_events(r.name)}{where} "
+                            f"(**{100 * n / len(r.scored):.0f} %**) are {r.share}s "
+                            f"({source_name(r.events_source)}).")
         if r.frequency_on and (freq := _frequency(r)):
             parts.append(freq)
     elif r.unscored:
         parts.append(f"**{r.name.capitalize()} events were not scored on this night**, so I cannot "
                      f"list or count them: the machine scoring skipped them ({r.unscored}).")
     elif r.events_source != "none" and not r.blind:
-        parts.append(f"The {source_name(r.events_source)} events have **0** {r.name} "
-                     f"events{_depth(r)}{where}.")
+        parts.append(f"The {source_name(r.events_source)} events have **0** "
+                     f"{_events(r.name)}{_depth(r)}{where}.")
     if r.scored and r.min_depth is not None and r.tst_h:
         parts.append(f"That is **{len(r.scored) / r.tst_h:.1f} per hour** of total sleep "
                      f"(ODI {r.min_depth:g} %).")
@@ -221,6 +226,11 @@ def _(r: EventList, night: LoadedNight) -> Answer:
     shown = r.scored[:r.shown] + r.model
     return _answer(night, "\n\n".join(parts), r.scored or r.model, shown, track=r.track,
                    track_label=r.track_label)
+
+
+def _events(name: str) -> str:
+    """"apnea" -> "apnea events"; "respiratory event" -> "respiratory events"."""
+    return f"{name}s" if name.endswith("event") else f"{name} events"
 
 
 def _frequency(r: EventList) -> str:
@@ -913,14 +923,36 @@ def _groups_text(r: Breakdown) -> str:
             else f", {row.per_hour:.1f} per hour of sleep")
         mean = f", mean {seconds(row.mean_sec)}" if row.mean_sec is not None else ""
         return f"**{row.events}** {row.group} ({row.sleep_min:.0f} min asleep{rate}{mean})"
-    return (f"{r.index.capitalize()} events in the {source_name(r.events_source)} scoring: "
+    what = _INDEX_EVENTS.get(r.index, f"{r.index} events")
+    counted = " (counted in sleep)" if r.index in _INDEX_EVENTS else ""
+    return (f"{what.capitalize()}{counted} in the {source_name(r.events_source)} scoring: "
             f"{side(a)} against {side(b)}.")
+
+
+_INDEX_EVENTS = {"AHI": "apneas and hypopneas", "ODI": "desaturations"}
+
+
+def _scope_text(r: Breakdown) -> str:
+    """An index inside one scope, beside the whole night's ("AHI in REM")."""
+    inside, night_row = r.rows
+    what = _INDEX_EVENTS[r.index]
+    events = f"{source_name(r.events_source)} events, {source_name(r.source)} stages"
+    whole = ("" if night_row.per_hour is None else
+             f" Over the whole night: {night_row.per_hour:.1f}/h ({night_row.events} in "
+             f"{night_row.sleep_min:.1f} min asleep).")
+    if inside.per_hour is None:
+        return (f"There is no sleep {r.where} ({inside.minutes:.1f} min recorded there, "
+                f"{source_name(r.source)} stages), so there is no {r.index} for it.{whole}")
+    return (f"{r.index} {r.where}: **{inside.per_hour:.1f}/h**, {inside.events} {what} starting "
+            f"in {inside.sleep_min:.1f} min of sleep ({events}).{whole}")
 
 
 @render.register
 def _(r: Breakdown, night: LoadedNight) -> Answer:
     if r.by == "groups":
         return Answer(_groups_text(r) + stage_caveat(night, r.source))
+    if r.by == "scope":
+        return Answer(_scope_text(r) + stage_caveat(night, r.source))
     where = _where(r.where)
     if r.measured:
         return Answer(_measured_text(r) + stage_caveat(night, r.source))

@@ -100,6 +100,8 @@ class EventList:
             were.
         frequency_on: the EEG channel the items' frequencies (``value``, Hz) were
             measured on, "" when not measured.
+        share: the item label whose share of ``scored`` was asked ("central apnea"), "" for
+            none.
     """
 
     name: str
@@ -125,6 +127,7 @@ class EventList:
     periodic: int | None = None
     causes: dict[str, int] = field(default_factory=dict)
     cause_gaps: str = ""
+    share: str = ""
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ DOMAIN_WORDS = (
     "microarousal", "microarousals", "ultradian", "wakefulness", "biphasic", "sawtooth",
     "positional", "kcomplex", "hypopnoeic", "respiratory", "thoracic", "abdominal",
     "submental", "tibialis", "zoom", "timestamp",
+    # What the chat says it does not measure must reach it as typed ("bruxism" is no "bruise").
+    "bruxism", "sleepwalking", "somnambulism", "parasomnia", "parasomnias", "seizure",
+    "seizures", "epileptic", "epilepsy", "nightmares", "cortisol", "narcolepsy", "cataplexy",
+    "insomnia", "melatonin",
 )
 
 

@@ -46,6 +46,11 @@ _THIRD_RE = re.compile(r"\b(?:the\s+)?(first|second|middle|last|final)\s+third\b
 _THIRDS = {"first": 0, "second": 1, "middle": 1, "last": 2, "final": 2}
 _HALF_RE = re.compile(r"\b(?:the\s+)?(first|second|1st|2nd|last)\s+half\b(?:\s+of\s+the\s+night)?",
                       re.IGNORECASE)
+# "the hour after 4 am", "the 30 minutes before 3": a length of time tied to a clock.
+_ANCHORED_RE = re.compile(
+    r"\b(?:the\s+|an?\s+)?(?:(\d+|one|two|three|four|five|six|ten|fifteen|twenty|thirty)\s+)?"
+    rf"(hours?|minutes?|mins?)\s+(after|following|before|around)\s+{_CLOCK}"
+    r"(?!\s*(?:min\w*|hours?|h\b|s\b|sec\w*|%|percent|bpm))", re.IGNORECASE)
 _PART_RE = re.compile(
     r"\b(early (?:in|part of) the night|beginning of the night|start of the night|"
     r"middle of the night|late (?:in|part of) the night|end of the night|towards? (?:the )?morning"
@@ -124,6 +129,19 @@ def _parse_part(match: re.Match[str]) -> TimeSpan:
     return TimeSpan("fraction", lo, hi, match.group(0))
 
 
+def _anchored(match: re.Match[str]) -> TimeSpan | None:
+    """"the hour after 4 am": a clock range of that length after, before or around the
+    clock; None for a bare number past 12 ("the minutes after 25"), as for open ends."""
+    count, unit, word, *g = match.groups()
+    if not (g[1] or g[3]) and int(g[0]) > 12:
+        return None
+    n = 1 if count is None else int(_WORD_NUM.get(count.lower(), count))
+    length = n * (3600.0 if unit.lower().startswith("h") else 60.0)
+    at = _clock_seconds(*g)
+    start = {"before": at - length, "around": at - length / 2}.get(word.lower(), at)
+    return TimeSpan("clock", start % DAY_SEC, (start + length) % DAY_SEC, match.group(0))
+
+
 def _open_ended(match: re.Match[str]) -> TimeSpan | None:
     word, g = match.group(1).lower(), match.groups()[1:]
     if not (g[1] or g[3]) and int(g[0]) > 12:
@@ -141,6 +159,8 @@ def parse_time(text: str) -> TimeSpan | None:
         return _parse_range(m)
     if (m := _BARE_RANGE_RE.search(text)) and any(m.group(i) for i in (2, 4, 6, 8)):
         return _parse_range(m)
+    if (m := _ANCHORED_RE.search(text)) and (span := _anchored(m)):
+        return span
     if (m := _OPEN_RE.search(text)) and (span := _open_ended(m)):
         return span
     if m := _POINT_RE.search(text):

@@ -255,7 +255,10 @@ _COMPARE_RE = re.compile(r"\b(?:compare|comparison|contrast|difference|differ\w*
                          r"|compared (?:to|with)|relative to)\b", I)
 _COMPARE_STRONG_RE = re.compile(r"\s+(?:vs\.?|versus|compared (?:to|with)|against|relative to)"
                                 r"\s+", I)
-_COMPARE_WEAK_RE = re.compile(r"\s+(?:with|and)\s+", I)
+_COMPARE_WEAK_RE = re.compile(r"\s+(?:with|and|or)\s+", I)
+# "was the ODI higher in the first or the second half?": a comparative between two sides.
+_EITHER_RE = re.compile(r"\b(?:higher|lower|more|less|fewer|worse|better|longer|shorter|deeper"
+                        r"|greater|bigger|smaller)\b.*\bor\b", I)
 _MEASURE_RE = re.compile(r"\b(?:stable|stability|steady|variab\w*|fluctuat\w*|regular\w*"
                          r"|average|mean|median|lowest|highest|minimum|maximum|min|max|range"
                          r"|level|levels|trend|sd|standard deviation|spread|how (?:high|low|fast"
@@ -526,6 +529,8 @@ _NEW_QUESTION = (Intent.HELP, Intent.OFF_TOPIC, Intent.MEDICAL, Intent.SUMMARY, 
 def _repeat(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> Query:
     """"and in REM?", "what about breathing?": a short question naming only new slots (an
     intent only the semantic layer saw does not make it a new question)."""
+    if query.intent == Intent.COMPARE and query.groups:
+        return _split_followup(query, text)
     if (_REPEAT_RE.search(text) and len(text.split()) <= 7
             and not (by_rule and query.intent in _NEW_QUESTION)):
         ordinal = _ONE_OF_RE.search(text)
@@ -541,7 +546,7 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
     body = re.sub(r"^\s*(?:please\s+)?(?:compare|contrast|what(?:'s| is) the difference"
                   r"(?: in)?|how (?:does|do|did))\s+", "", text, flags=I)
     # "the first and second half": each side gets its noun.
-    body = re.sub(r"\b(first|second|middle|last)\s+(and|vs\.?|versus)\s+(?:the\s+)?(first|second"
+    body = re.sub(r"\b(first|second|middle|last)\s+(and|or|vs\.?|versus)\s+(?:the\s+)?(first|second"
                   r"|middle|last)\s+(half|hour|third)\b", r"\1 \4 \2 the \3 \4", body, flags=I)
     parts = _COMPARE_STRONG_RE.split(body, maxsplit=1)
     if len(parts) != 2:
@@ -584,7 +589,7 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.SHOW
     if time is not None and time.kind != "current" and _NAVIGATE_RE.search(text):
         return Intent.NAVIGATE
-    if _COMPARE_RE.search(text) and _compare_groups(text) is not None:
+    if (_COMPARE_RE.search(text) or _EITHER_RE.search(text)) and _compare_groups(text) is not None:
         return Intent.COMPARE
     if _CLASSIFY_RE.search(text) and phen is None:
         return Intent.CLASSIFY
@@ -686,8 +691,10 @@ def understand(text: str) -> Query:
             and find_phenomenon(text) is None and not names_measure(text)):
         return Query(Intent.CLASSIFY, text, scope=Scope(stage_term(text)), stage_event="example",
                      by_rule=True)
+    if (bare := _bare_by(text)) is not None:
+        return bare
     if (split := _breakdown(text, time)) is not None:
-        return split
+        return _split_followup(split, text)
     if (topic := _topic(text)) is not None:
         return Query(Intent.RECORDING, text, topic=topic, by_rule=True)
     if _CYCLES_RE.search(text) and find_phenomenon(text) is None and not (
@@ -707,6 +714,12 @@ def understand(text: str) -> Query:
     elif phen is not None and phen.key in _APNEA_KINDS and len(set(
             m.lower() for m in _APNEA_KIND_RE.findall(phen_text))) > 1:
         phen = find_phenomenon("apneas")  # "obstructive vs central apneas": the family, by type
+    share = None
+    if (phen is not None and phen.key in _BREATHING_EVENTS and _SHARE_RE.search(phen_text)
+            and (kind := _SUBTYPE_RE.search(phen_text))):
+        # "what percentage of apneas were central?": the family counted, the subtype's share.
+        share = _SUBTYPES[kind.group(1).lower()[:5]]
+        phen = find_phenomenon("apneas and hypopneas" if _EVENTS_RE.search(phen_text) else "apneas")
     signal = _signal(text)
     condition, min_duration = _conditions(text, signal or (phen.condition.signal if phen and
                                                            phen.condition else None))
@@ -734,7 +747,7 @@ def understand(text: str) -> Query:
                   signal or (condition.signal if condition else None), min_duration, _rank(rest),
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
                   semantic=seen, by_rule=by_rule, min_depth=min_depth,
-                  per=per)
+                  per=per, share=share)
     return _finish(query, text, all_stages, by_rule)
 
 
@@ -844,6 +857,26 @@ def _stage_contrast(text: str, phen: Phenomenon | None) -> bool:
     return not locates_events or _COMPARATIVE_RE.search(text) is not None
 
 
+_BARE_BY_RE = re.compile(r"^\s*(?:and\s+|now\s+|then\s+)?(?:split\s+|broken down\s+)?(?:by|per)\s+"
+                         r"(?:body\s+|sleep\s+|clock\s+)?(position|stage|hour)s?\s*\??\s*$", I)
+
+
+def _split_followup(query: Query, text: str) -> Query:
+    """"what about on the back?", "and in REM vs NREM?": a short split that names nothing to
+    count or measure takes those from the last question (the dialogue)."""
+    named = (query.stat or query.phenomenon or query.signal or query.modality
+             or (query.measure and names_measure(query.measure)))
+    if named or len(text.split()) > 8 or not _REPEAT_RE.search(text):
+        return query
+    return replace(query, ref=Ref.REPEAT)
+
+
+def _bare_by(text: str) -> Query | None:
+    """"by position?", "and by stage?": the last question's index or events split."""
+    m = _BARE_BY_RE.search(text)
+    return m and Query(Intent.BREAKDOWN, text, by=m.group(1).lower(), by_rule=True, ref=Ref.REPEAT)
+
+
 def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     """A question splitting an index or the time by a grouping, else None."""
     phen = find_phenomenon(text)
@@ -884,6 +917,16 @@ _T_SPO2_RE = re.compile(r"\bc?t ?(8\d|9\d)\b(?!\s*(?:%|min|s\b|sec|bpm))", I)
 # before asking whether a signal is named on its own.
 _PHEN_FREE_RE = re.compile(r"\b(?:desat\w*|tachycardi\w*|bradycardi\w*)\b", I)
 _APNEA_KINDS = ("obstructive_apnea", "central_apnea")
+_BREATHING_EVENTS = (*_APNEA_KINDS, "apnea", "hypopnea", "respiratory_event")
+_SUBTYPES = {"obstr": "obstructive_apnea", "centr": "central_apnea", "mixed": "mixed_apnea",
+             "hypop": "hypopnea"}
+_SHARE_RE = re.compile(r"\b(?:what|which) (?:percent(?:age)?|fraction|proportion|share|part|portion"
+                       r"|ratio)\b|\bhow many of (?:the|these|those|them|all)\b|\b(?:percent(?:age)?"
+                       r"|fraction|proportion|share) of (?:the |all )?(?:apn|events|breathing)"
+                       r"|%\s+of\b", I)
+_SUBTYPE_RE = re.compile(r"\b(?:were|was|are|is)\s+(?:\w+\s+)?(obstructive|central|mixed"
+                         r"|hypopn\w*)\b", I)
+_EVENTS_RE = re.compile(r"\b(?:events?|hypopn\w*)\b.*\b(?:were|was|are|is)\b", I)
 _APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
 
 
@@ -929,6 +972,8 @@ def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
         if found is not None:
             groups, measure = found
             query = replace(query, groups=groups, measure=measure or None)
+        if (stat := _stat(text)) in ("ahi", "odi"):
+            query = replace(query, stat=stat)  # "compare the AHI in REM and N2": the index
     elif intent == Intent.SHOW:
         m = _VIEW_RE.search(text)
         query = replace(query, view=m.group(1).lower() if m else "overview")
