@@ -111,6 +111,18 @@ def test_an_index_asked_in_a_scope_counts_that_scope(demo, dialogue: list[str], 
     assert f"Over the whole night: {total.ahi:.1f}/h ({total.n_apneas_hypopneas} in" in answer
 
 
+def test_sleep_efficiency_in_a_span_counts_that_span(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("what was the sleep efficiency in the second half?", engine).text
+    stages = night.stages()[0]
+    second = night.epochs.starts >= night.recording.duration / 2
+    asleep = float((second & (stages >= 1)).sum()) * EPOCH_SEC / 60
+    recorded = float((second & (stages >= 0)).sum()) * EPOCH_SEC / 60
+    assert f"**{asleep:.1f} min** asleep of {recorded:.1f} min recorded" in answer
+    assert f"**{100 * asleep / recorded:.1f} %**" in answer
+    assert f"whole night's efficiency: {night.summary().se_pct:.1f} %" in answer
+
+
 def test_an_index_in_a_span_without_sleep_says_so(demo) -> None:
     night, engine = demo
     answer = Session(night).ask("AHI in the first 10 minutes", engine).text

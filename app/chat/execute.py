@@ -26,8 +26,8 @@ from app.chat.query import Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, Classification, Comparison, Context, CycleList,
                               Description, Episode, EventList, EventSignal, Explanation, Item,
-                              Message, Navigation, NormCheck, Result, Retrieval, SignalRuns,
-                              SignalStats, StageAmount, StagePeriods, Summary, View)
+                              Message, Navigation, NormCheck, Result, Retrieval, ScopedSleep,
+                              SignalRuns, SignalStats, StageAmount, StagePeriods, Summary, View)
 from app.engine import Engine
 from app.night import LoadedNight
 from sleeplm_core.features.brain import EEG_BAND_NAMES, SPINDLE_BAND_HZ, burst_frequency
@@ -852,6 +852,33 @@ def _episode(night: LoadedNight, found: SleepCycles) -> Episode:
                    found.other_sleep_min)
 
 
+def _scoped(q: Query) -> bool:
+    """An index asked inside a time or some stages ("AHI in REM"); "during sleep", where
+    the index is counted anyway, is the whole night's."""
+    return q.stat in INDEX_STATS and (q.scope.time is not None or bool(
+        q.scope.stages) and set(q.scope.stages) != set(STAGES[1:]))
+
+
+_SLEEP_STATS = ("se", "tst", "waso", "tib")
+"""Statistics of the hypnogram alone, which a time span restricts ("efficiency after 3 am")."""
+
+
+def scoped_sleep(plan: Plan, night: LoadedNight) -> ScopedSleep:
+    """Minutes recorded, asleep and awake after sleep onset inside the question's time span."""
+    stages, source = night.stages()
+    asleep = stages >= STAGES.index("N1")
+    inside = plan.where.mask & (stages >= 0)
+    sleep = np.flatnonzero(asleep)
+    after_onset = np.zeros_like(asleep)
+    if len(sleep):
+        after_onset[sleep[0]:sleep[-1] + 1] = True
+    minutes = EPOCH_SEC / 60
+    return ScopedSleep(plan.where.text, float(inside.sum()) * minutes,
+                       float((inside & asleep).sum()) * minutes,
+                       float((inside & after_onset & (stages == 0)).sum()) * minutes, source,
+                       night.summary().se_pct)
+
+
 def summary(night: LoadedNight, stat: str | None) -> Summary:
     return Summary(night.summary(), stat, night.scored_events()[1], index_gaps(night),
                    odi_by_depth(night) if stat == "odi" else {}, main_sleep_episode(night),
@@ -1040,8 +1067,9 @@ _STEPS: dict[Intent, Step] = {
     else describe(p, n, e),
     Intent.SIMILAR: retrieve,
     Intent.NORMAL: lambda p, n, e: normal(p, n),
-    Intent.SUMMARY: lambda p, n, e: scoped_index(p, n) if p.query.stat in INDEX_STATS and (
-        p.query.scope.stages or p.query.scope.time) else summary(n, p.query.stat),
+    Intent.SUMMARY: lambda p, n, e: scoped_index(p, n) if _scoped(p.query)
+    else scoped_sleep(p, n) if p.query.stat in _SLEEP_STATS and p.query.scope.time is not None
+    else summary(n, p.query.stat),
     Intent.SHOW: lambda p, n, e: view(n, p.query.view or "overview"),
     Intent.NAVIGATE: lambda p, n, e: _navigate(p, n),
     Intent.MEDICAL: lambda p, n, e: _medical(p, n),

@@ -21,8 +21,8 @@ from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, Classification, Comparison, Context,
                               CycleList, Description, Episode, EventList, EventSignal,
                               Explanation, Item, Message, Navigation, NormCheck, RecordingFacts,
-                              Retrieval, SignalRuns, SignalStats, StageAmount, StageEvidence,
-                              StagePeriods, Summary, View)
+                              Retrieval, ScopedSleep, SignalRuns, SignalStats, StageAmount,
+                              StageEvidence, StagePeriods, Summary, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
@@ -38,8 +38,8 @@ CAPABILITIES = (
     "- **find events**: *where are the longest apneas?*, *spindles in N2 between 1 and 2 am*, "
     "*how many hypopneas?*, *spindle density in N2*, *arousal index*, *the deepest "
     "desaturation*\n"
-    "- **split an index**: *supine AHI?*, *AHI in REM vs NREM*, *which hour had the most "
-    "apneas?*, *how long was the patient supine?*\n"
+    "- **split an index**: *supine AHI?*, *AHI in REM vs NREM*, *AHI in REM*, *which hour had "
+    "the most apneas?*, *what percentage of apneas were central?*\n"
     "- **signal thresholds**: *any desaturations below 90% after 3am?*, *find tachycardia*, "
     "*breathing rate above 20*\n"
     "- **measure**: *between 2 and 3 am, how stable was the heart rate?*, *did the patient "
@@ -55,7 +55,7 @@ CAPABILITIES = (
     "**similar epochs** in the library\n"
     "Follow-ups: *and in REM?*, *only the ones after 4 am*, *how many were there?*, "
     "*zoom into the second one*, *what happened just before it?*, *and breathing?*, "
-    "*compare with the first half*."
+    "*compare with the first half*, *by position?*."
 )
 _MAX_LINES = 10
 
@@ -1006,6 +1006,17 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     table = (f"\n\n| {_BY_WORDS[r.by]} | min asleep | events | per {'minute' if minute else 'hour'}"
              f" | mean length |\n|---|---|---|---|---|\n" + rows)
     return Answer(head + table + stage_caveat(night, r.source))
+
+
+@render.register
+def _(r: ScopedSleep, night: LoadedNight) -> Answer:
+    if r.minutes <= 0:
+        return Answer(f"No epoch {r.where} is scored, so there is no sleep to measure there.")
+    return Answer(f"From the {source_name(r.source)} hypnogram, {r.where}: **{r.sleep_min:.1f} min** "
+                  f"asleep of {r.minutes:.1f} min recorded, a sleep efficiency of "
+                  f"**{100 * r.sleep_min / r.minutes:.1f} %**, with {r.waso_min:.1f} min awake after "
+                  f"sleep onset. The whole night's efficiency: {r.night_efficiency:.1f} %."
+                  + stage_caveat(night, r.source))
 
 
 _STOPPED_PCT, _MOVING_PCT = 30.0, 50.0

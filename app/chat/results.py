@@ -575,6 +575,27 @@ class BreakdownRow:
         return self.events / (self.sleep_min / 60)
 
 
+@dataclass(frozen=True)
+class ScopedSleep:
+    """Sleep inside a time span ("sleep efficiency in the second half"), minutes.
+
+    Attributes:
+        where: the span in words.
+        minutes: recorded (scored) minutes in the span.
+        sleep_min: of them, asleep (N1, N2, N3, REM).
+        waso_min: of them, awake after the night's sleep onset and before its final awakening.
+        source: who scored the stages.
+        night_efficiency: the whole night's sleep efficiency, %.
+    """
+
+    where: str
+    minutes: float
+    sleep_min: float
+    waso_min: float
+    source: str
+    night_efficiency: float
+
+
 @dataclass
 class Breakdown:
     """An index or the time split by "position", "stage", "hour", or the two "groups" of a
