@@ -332,6 +332,7 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
         text = f"{src}: {_EVENT_WORDS[r.event]} is at **{clock(night, r.moment)}**"
         text += (f", {r.latency_min:.1f} min after the recording started." if r.event == "onset"
                  else ".")
+        text += _episode_note(r.episode, night)  # a nap hours before the night is no onset
         jump_item = Item(r.moment, r.moment + 30.0, r.event, r.source)
         return _answer(night, text, r.periods, [jump_item], jump=night.epoch_at(r.moment))
     n = len(r.periods)
@@ -964,9 +965,10 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                          f"{100 * row.sleep_min / asleep if asleep else 0:.0f} % |" for row in r.rows)
         top = max((row for row in r.rows if row.group != "non-supine"),
                   key=lambda row: row.sleep_min)
-        return Answer(f"By {_BY_WORDS[r.by]}{where} (measured from the position channel; "
-                      f"stages from the {source_name(r.source)} hypnogram): most sleep was "
-                      f"**{top.group}** ({top.sleep_min:.1f} min).\n\n| position | min recorded |"
+        channel = "measured from the position channel; " if r.by == "position" else ""
+        return Answer(f"By {_BY_WORDS[r.by]}{where} ({channel}stages from the "
+                      f"{source_name(r.source)} hypnogram): most sleep was **{top.group}** "
+                      f"({top.sleep_min:.1f} min).\n\n| {_BY_WORDS[r.by]} | min recorded |"
                       f" min asleep | % of sleep |\n|---|---|---|---|\n{rows}")
     minute = r.per_minute
     per = 60.0 if minute else 1.0

@@ -579,7 +579,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
                  stages: tuple[str, ...], signal: str | None, condition: Condition | None,
                  labels: tuple[str, ...]) -> Intent | None:
     """The intent an unmistakable wording names, else None."""
-    if _NORMAL_RE.search(text) and not re.search(r"\btypical (?:example|one)\b", text, I):
+    if _NORMAL_RE.search(text) and not re.search(r"\btypical (?:[\w-]+ )?(?:example|one|duration"
+                                                 r"|length)\b", text, I):
         return Intent.NORMAL
     if labels:
         return Intent.CLASSIFY
@@ -904,7 +905,8 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                  by_rule=True)
 
 
-_EVENT_DURATION_RE = re.compile(r"\b(?:average|mean|median|typical)\s+(?:duration|length)\b"
+_EVENT_DURATION_RE = re.compile(r"\b(?:average|mean|median|typical)\s+(?:[\w-]+\s+){0,2}(?:duration|length)"
+                                r"s?\b"
                                 r"|\bhow long (?:were|are|did|do) (?:the |these |those |they )?", I)
 _ONE_PERIOD_RE = re.compile(r"\b(?:first|last|final|longest|shortest)\b.{0,30}\b(?:period|episode"
                             r"|bout|run|stretch|block)\b", I)
