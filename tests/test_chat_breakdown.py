@@ -111,6 +111,16 @@ def test_an_index_asked_in_a_scope_counts_that_scope(demo, dialogue: list[str], 
     assert f"Over the whole night: {total.ahi:.1f}/h ({total.n_apneas_hypopneas} in" in answer
 
 
+def test_a_position_index_inside_a_stage(demo) -> None:
+    night, engine = demo
+    rem = night.stages()[0] == STAGES.index("REM")
+    supine = night.feature_frame()[POSITION].to_numpy() == "supine"
+    n, minutes = _ah_in(night, rem & supine)
+    answer = Session(night).ask("what is the supine REM AHI?", engine).text
+    assert answer.startswith("AHI by body position in REM")
+    assert _rows(answer)["supine"][:3] == [f"{minutes:.1f}", str(n), f"{n / (minutes / 60):.1f}"]
+
+
 def test_sleep_efficiency_in_a_span_counts_that_span(demo) -> None:
     night, engine = demo
     answer = Session(night).ask("what was the sleep efficiency in the second half?", engine).text
@@ -192,7 +202,7 @@ def test_position_time_adds_up_to_the_sleep(demo) -> None:
     night, engine = demo
     text = Session(night).ask("how long was the patient supine?", engine).text
     rows = _rows(text)
-    asleep = sum(float(v[1]) for k, v in rows.items() if k not in ("position", "non-supine"))
+    asleep = sum(float(v[1]) for k, v in rows.items() if k not in ("body position", "non-supine"))
     assert asleep == pytest.approx(night.summary().tst_min, abs=0.1)
     assert "most sleep was **supine**" in text
 

@@ -890,9 +890,10 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     if phen is not None and re.search(r"\b(?:power|band|activity|percent\w*|%)", text, I):
         phen = None  # "delta power", "sigma activity": the measure, not the events
     counted = stat in ("ahi", "odi") or (phen is not None and bool(phen.event_types))
-    # "which hour had the most N3?": a stage's minutes per group.
     amount = phen is None and _POSITION_TIME_RE.search(text) is not None
-    stages = stage_term(text) if amount and by != "stage" and not counted else ()
+    # "which hour had the most N3?": a stage's minutes per group; "supine REM AHI": the index
+    # inside REM sleep.
+    stages = stage_term(text) if by != "stage" and (amount or counted) else ()
     # "which stage has the highest heart rate?", "delta power trend": a measure per group.
     measure = (text if not counted and not stages and names_measure(text)
                and (_MEASURE_SPLIT_RE.search(text) or _STAGE_CONTRAST_RE.search(text))
