@@ -27,8 +27,6 @@ from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 POSITION_COLUMN = "position_muscle.position.position"
 """Feature column holding each epoch's body position (``sleeplm_core.io.position`` names)."""
 _INDEX_TYPES = {"ahi": ("AHI", APNEA_TYPES), "odi": ("ODI", ("desaturation",))}
-INDEX_STATS = tuple(_INDEX_TYPES)
-"""The summary statistics that are event rates, and so can be split by scope or group."""
 _NREM = ("N1", "N2", "N3")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from app.chat.phenomena import phenomenon
-from app.chat.query import Intent, Query, Ref, Scope
+from app.chat.query import INDEX_STATS, Intent, Query, Ref, Scope
 from app.chat.results import Item
 from app.chat.timespan import TimeSpan
 
@@ -155,14 +155,13 @@ class Dialogue:
 
 
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)
-_INDEXES = ("ahi", "odi")
 _SIGNAL_WORDS = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore": "snoring"}
 
 
 def _counted(query: Query, last: Query) -> Query:
     """"what about on the back?", "and in REM vs NREM?", "by hour?": a split that names
     nothing to count or measure splits the last question's index, events or measure."""
-    if last.stat in _INDEXES:
+    if last.stat in INDEX_STATS:
         return replace(query, stat=last.stat, measure=None)
     phen = phenomenon(last.phenomenon)
     if phen is not None and phen.event_types:

@@ -17,12 +17,12 @@ import pandas as pd
 
 from app.chat import norms
 from app.chat.phenomena import Phenomenon, phenomenon
-from app.chat.breakdown import INDEX_STATS, breakdown, group_rows, index_types, scoped_index
+from app.chat.breakdown import breakdown, group_rows, index_types, scoped_index
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
 from app.chat.measures import measure_columns, measure_name, names_measure
 from app.chat.plan import Plan, Where, resolve_scope, scope_text, source_name
-from app.chat.query import Condition, Intent, Query, Ref, Scope
+from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, Classification, Comparison, Context, CycleList,
                               Description, Episode, EventList, EventSignal, Explanation, Item,

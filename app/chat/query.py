@@ -8,6 +8,10 @@ from enum import Enum
 from app.chat.timespan import TimeSpan
 
 
+INDEX_STATS: tuple[str, ...] = ("ahi", "odi")
+"""Whole-night statistics that are event rates, and so can be split by scope or group."""
+
+
 class Intent(str, Enum):
     """What the user wants done."""
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from app.chat import bank
 from app.chat.measures import names_measure
 from app.chat.phenomena import PHENOMENA, Phenomenon, find_phenomenon
-from app.chat.query import Condition, Intent, Query, Ref, Scope
+from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
 from app.chat.spelling import repair
 from app.chat.timespan import TimeSpan, parse_time
@@ -597,7 +597,7 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if _stat(text) == "tst" and time is not None and not stages:
         return Intent.STAGE_AMOUNT  # "how much sleep in the first 3 hours?": all sleep stages
     if (stat := _stat(text)) is not None and not (stat == "tst" and stages) and (
-            phen is None or stat in ("ahi", "odi")) and not _LONGEST_RUN_RE.search(text):
+            phen is None or stat in INDEX_STATS) and not _LONGEST_RUN_RE.search(text):
         return Intent.SUMMARY
     if _EACH_STAGE_RE.search(text) or (_INDEX_RE.search(text) and not (
             stages and _AMOUNT_RE.search(text)) and not (phen and phen.condition)):
@@ -889,7 +889,7 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     stat = _stat(text)
     if phen is not None and re.search(r"\b(?:power|band|activity|percent\w*|%)", text, I):
         phen = None  # "delta power", "sigma activity": the measure, not the events
-    counted = stat in ("ahi", "odi") or (phen is not None and bool(phen.event_types))
+    counted = stat in INDEX_STATS or (phen is not None and bool(phen.event_types))
     amount = phen is None and _POSITION_TIME_RE.search(text) is not None
     # "which hour had the most N3?": a stage's minutes per group; "supine REM AHI": the index
     # inside REM sleep.
@@ -900,9 +900,9 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                and _compare_groups(text) is None else None)
     if not counted and not stages and not measure and not (by == "position" and amount):
         return None
-    return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in ("ahi", "odi")
+    return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in INDEX_STATS
                  and not measure else None, scope=Scope(stages, time),
-                 stat=stat if stat in ("ahi", "odi") else None, by=by, measure=measure,
+                 stat=stat if stat in INDEX_STATS else None, by=by, measure=measure,
                  by_rule=True)
 
 
@@ -975,7 +975,7 @@ def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
         if found is not None:
             groups, measure = found
             query = replace(query, groups=groups, measure=measure or None)
-        if (stat := _stat(text)) in ("ahi", "odi"):
+        if (stat := _stat(text)) in INDEX_STATS:
             query = replace(query, stat=stat)  # "compare the AHI in REM and N2": the index
     elif intent == Intent.SHOW:
         m = _VIEW_RE.search(text)
