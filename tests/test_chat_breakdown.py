@@ -198,6 +198,28 @@ def test_the_share_of_a_kind_of_breathing_event(demo, text: str, family: tuple[s
     assert "event events" not in answer
 
 
+def test_the_share_of_events_in_a_stage(demo) -> None:
+    night, engine = demo
+    rem = night.stages()[0] == STAGES.index("REM")
+    hypopneas = [e for e in night.recording.events if e.type == "hypopnea"]
+    n = sum(bool(rem[night.epoch_at(e.onset)]) for e in hypopneas)
+    answer = Session(night).ask("what percentage of the hypopneas were in REM?", engine).text
+    assert answer.startswith(f"**{n}** of the night's {len(hypopneas)} hypopnea events "
+                             f"(**{100 * n / len(hypopneas):.0f} %**) are in REM")
+
+
+def test_a_follow_up_naming_an_apnea_type_keeps_the_scope(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("how many apneas?", engine)
+    session.ask("and in REM?", engine)
+    rem = night.stages()[0] == STAGES.index("REM")
+    n = sum(1 for e in night.recording.events if e.type == "obstructive_apnea"
+            and rem[night.epoch_at(e.onset)])
+    answer = session.ask("only the obstructive ones", engine).text
+    assert f"**{n}** obstructive apnea events in REM" in answer
+
+
 def test_position_time_adds_up_to_the_sleep(demo) -> None:
     night, engine = demo
     text = Session(night).ask("how long was the patient supine?", engine).text

@@ -114,8 +114,10 @@ class Query:
             or from the slots alone.
         per: a rate asked for ("spindles per minute", "arousal index"): "minute" or "hour"
             of sleep in the scope, None for none.
-        share: the subtype of ``phenomenon`` whose share of its events is asked ("what
-            percentage of apneas were central?": "central_apnea"), None for none.
+        share: the part of ``phenomenon``'s events whose share of them is asked: a subtype
+            ("what percentage of apneas were central?": "central_apnea") or "scope" (the
+            question's stages and time: "what percentage of the hypopneas were in REM?");
+            None for none.
         by: for a breakdown: "position", "stage" (REM vs NREM) or "hour".
         topic: for a question about the recording itself: "channels", "scoring" (who
             scored it, and how sure the machine staging is) or "quality".

@@ -196,7 +196,11 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         kinds = Counter(i.label for i in r.scored)
         if len(kinds) > 1:
             parts[-1] += " By type: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + "."
-        if r.share:
+        if r.share_of:
+            parts.insert(0, f"**{len(r.scored)}** of the night's {r.share_of} {_events(r.name)} "
+                            f"(**{100 * len(r.scored) / r.share_of:.0f} %**) are{where} "
+                            f"({source_name(r.events_source)}).")
+        elif r.share:
             n = kinds.get(r.share, 0)
             parts.insert(0, f"**{n}** of the {len(r.scored)} {_events(r.name)}{where} "
                             f"(**{100 * n / len(r.scored):.0f} %**) are {r.share}s "

@@ -100,8 +100,10 @@ class EventList:
             were.
         frequency_on: the EEG channel the items' frequencies (``value``, Hz) were
             measured on, "" when not measured.
-        share: the item label whose share of ``scored`` was asked ("central apnea"), "" for
-            none.
+        share: the item label whose share of ``scored`` was asked ("central apnea"), "scope"
+            when ``scored`` is the share asked of ``share_of`` events in the whole night, ""
+            for none.
+        share_of: the whole night's count of these events, for a scope's share.
     """
 
     name: str
@@ -128,6 +130,7 @@ class EventList:
     causes: dict[str, int] = field(default_factory=dict)
     cause_gaps: str = ""
     share: str = ""
+    share_of: int | None = None
 
 
 @dataclass(frozen=True)

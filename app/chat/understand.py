@@ -721,6 +721,8 @@ def understand(text: str) -> Query:
         # "what percentage of apneas were central?": the family counted, the subtype's share.
         share = _SUBTYPES[kind.group(1).lower()[:5]]
         phen = find_phenomenon("apneas and hypopneas" if _EVENTS_RE.search(phen_text) else "apneas")
+    elif phen is not None and phen.event_types and _SHARE_RE.search(text) and (stages or time):
+        share = "scope"  # "what percentage of the hypopneas were in REM?": the scope's share
     signal = _signal(text)
     condition, min_duration = _conditions(text, signal or (phen.condition.signal if phen and
                                                            phen.condition else None))
@@ -1007,6 +1009,8 @@ def _with_slots(query: Query, text: str, time: TimeSpan | None) -> Query:
     signal = _signal(text)
     condition, duration = _conditions(text, signal)
     phen = find_phenomenon(rest)
+    if phen is None and (kind := _APNEA_KIND_RE.search(rest)) and kind.group(1).lower() != "mixed":
+        phen = find_phenomenon(f"{kind.group(1)} apneas")  # "only the obstructive ones"
     return replace(query, scope=Scope(stages or stage_term(rest), time), signal=signal,
                    condition=condition, min_duration=duration, rank=_rank(rest),
                    phenomenon=phen.key if phen else None)
