@@ -317,6 +317,15 @@ def _blind(night: LoadedNight, level: str | None) -> str:
     return ""
 
 
+def _night_count(night: LoadedNight, q: Query) -> int | None:
+    """The whole night's count of the asked events, when the share of a scope is asked."""
+    phen = phenomenon(q.phenomenon)
+    if q.share != "scope" or phen is None:
+        return None
+    return len(_event_items(night, phen.event_types, resolve_scope(Scope(), night, 0),
+                            q.min_duration)[0])
+
+
 def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Message:
     q = plan.query
     phen = phenomenon(q.phenomenon)
@@ -353,9 +362,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Messag
                        if not plan.where.text else None, per=q.per,
                        sleep_min=_sleep_minutes(night, plan.where), frequency_on=freq_on,
                        periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
-                       share=(q.share or "").replace("_", " "),
-                       share_of=len(_event_items(night, phen.event_types, resolve_scope(
-                           Scope(), night, 0), q.min_duration)[0]) if q.share == "scope" else None)
+                       share=(q.share or "").replace("_", " "), share_of=_night_count(night, q))
     if ((q.how_many or q.per or q.share) and scored) or result.blind or result.unscored:
         # A count is answered from the scoring; on a night where the events could not be
         # scored the model's similarity matches would read as findings, so none are shown.
