@@ -69,11 +69,6 @@ def _hour_name(night: LoadedNight, start: float) -> str:
     return f"{lo}–{hi}"
 
 
-def index_types(stat: str | None) -> tuple[str, tuple[str, ...]] | None:
-    """(name, event types) of an index statistic ("ahi"), None for any other."""
-    return _INDEX_TYPES.get(stat or "")
-
-
 def _index(plan: Plan) -> tuple[str, tuple[str, ...]] | None:
     """(name, event types) of the index split, None for time alone."""
     q = plan.query
@@ -104,18 +99,27 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
                      events_source, plan.where.text, plan.query.scope.stages)
 
 
+def index_rows(night: LoadedNight, groups: dict[str, np.ndarray],
+               stat: str) -> tuple[str, list[BreakdownRow], str] | Message:
+    """(name, rows, events source) of an index statistic ("ahi") per group (epoch mask):
+    events starting in each group's sleep; the refusal where its events were not scored."""
+    name, types = _INDEX_TYPES[stat]
+    if why := unscored_reason(night, types):
+        return Message("not_scored", name, {"why": why})
+    rows, source = group_rows(night, groups, types, night.stages()[0] >= STAGES.index("N1"))
+    return name, rows, source
+
+
 def scoped_index(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     """An AHI or ODI inside the question's stages and time ("AHI in REM", "ODI after 3 am"),
     beside the whole night's: events starting in the scope's sleep per hour of that sleep."""
-    name, types = _INDEX_TYPES[plan.query.stat or ""]
-    if why := unscored_reason(night, types):
-        return Message("not_scored", name, {"why": why})
-    stages, source = night.stages()
-    asleep = stages >= STAGES.index("N1")
-    groups = {plan.where.text: plan.where.mask,
-              "the whole night": np.ones(night.n_epochs, dtype=bool)}
-    rows, events_source = group_rows(night, groups, types, asleep)
-    return Breakdown("scope", name, rows, source, events_source, plan.where.text)
+    found = index_rows(night, {plan.where.text: plan.where.mask,
+                               "the whole night": np.ones(night.n_epochs, dtype=bool)},
+                       plan.query.stat or "")
+    if isinstance(found, Message):
+        return found
+    name, rows, events_source = found
+    return Breakdown("scope", name, rows, night.stages()[1], events_source, plan.where.text)
 
 
 def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],

@@ -17,7 +17,7 @@ import pandas as pd
 
 from app.chat import norms
 from app.chat.phenomena import Phenomenon, phenomenon
-from app.chat.breakdown import breakdown, group_rows, index_types, scoped_index
+from app.chat.breakdown import breakdown, group_rows, index_rows, scoped_index
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
 from app.chat.measures import measure_columns, measure_name, names_measure
@@ -706,12 +706,13 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
     groups = dict(zip(labels, (w.mask for w in plan.groups)))
     stages, source = night.stages()
     words = " ".join(w for w in (q.measure, q.target) if w)
-    if (index := index_types(q.stat)) is not None:
+    if q.stat in INDEX_STATS:
         # "AHI in REM vs NREM": events starting in each group's sleep, per hour of it.
-        if why := unscored_reason(night, index[1]):
-            return Message("not_scored", index[0], {"why": why})
-        rows, events_source = group_rows(night, groups, index[1], stages >= STAGES.index("N1"))
-        return Breakdown("groups", index[0], rows, source, events_source)
+        found = index_rows(night, groups, q.stat)
+        if isinstance(found, Message):
+            return found
+        name, rows, events_source = found
+        return Breakdown("groups", name, rows, source, events_source)
     if phen is not None and phen.event_types and not _BAND_WORDS.search(words):
         # Events count wherever they start inside a group, as the event lists count them.
         rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
