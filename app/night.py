@@ -32,6 +32,7 @@ from sleeplm_core.io.load import open_night
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event, Recording
 from sleeplm_core.scoring import MachineScoring, score_night
 from sleeplm_core.scoring.agreement import agreement
+from sleeplm_core.scoring.coverage import blind_types
 from sleeplm_core.scoring.snore import SnoreLoudness, snore_loudness
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,11 @@ class LoadedNight:
         if self.machine is not None and self.machine.events:
             return list(self.machine.events), self.machine.events_label()
         return [], "none"
+
+    def blind_types(self) -> dict[str, str]:
+        """Event type -> why this night's channels cannot show it
+        (:func:`~sleeplm_core.scoring.coverage.blind_types`)."""
+        return blind_types(self.recording, {**self.epochs.mapping, **self.epochs.aux_mapping})
 
     def agreement(self) -> str:
         """Machine vs human scoring in one line ("κ 0.81 (841 epochs); event F1: ..."), "" without both."""

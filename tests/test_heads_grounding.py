@@ -62,6 +62,17 @@ def test_the_epoch_whose_event_sits_at_the_stated_seconds_wins() -> None:
     assert [best(g, early), best(g, late), best(g, none)] == [0, 1, 2]
 
 
+def test_types_a_night_cannot_show_are_never_offered() -> None:
+    g = planted()
+    blind = g.without(["hypopnea", "not an event type"])
+    anywhere = StatedFacts((), (StatedEvent(("hypopnea",)),))
+    assert best(g, anywhere) in (0, 1)
+    assert np.all(blind.events[:, HYP] == 0) and np.array_equal(
+        np.delete(blind.events, HYP, axis=1), np.delete(g.events, HYP, axis=1))
+    assert blind.log_likelihood(anywhere).max() < g.log_likelihood(anywhere).min()
+    assert g.without([]) is g and np.any(g.events[:, HYP] > 0.5)
+
+
 def test_an_event_without_times_or_unlisted_events_do_not_count_against_an_open_query() -> None:
     g = planted()
     anywhere = StatedFacts((), (StatedEvent(("hypopnea",)),))

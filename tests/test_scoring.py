@@ -21,7 +21,8 @@ from sleeplm_core.scoring.respiratory import amplitude_in_spans
 from sleeplm_core.io.scoring import read_scoring
 from sleeplm_core.scoring import MachineScoring, ScoringConfig, score_night
 from sleeplm_core.scoring.agreement import agreement
-from sleeplm_core.scoring.channels import eeg_labels, resampled
+from sleeplm_core.scoring.channels import eeg_labels, montage_slots, resampled
+from sleeplm_core.scoring.coverage import blind_types
 
 ROOT = Path(__file__).resolve().parents[1]
 SC4001 = ROOT / "assets" / "demo" / "SC4001E0_inbed.edf"
@@ -65,6 +66,20 @@ def test_sc4001_skips_what_its_channels_cannot_give_one_line_each(sc4001) -> Non
     kinds = {e.type for e in scoring.events}
     assert {"spindle", "slow_wave", "rapid_eye_movement", "arousal"} <= kinds
     assert all(e.source.startswith("machine-scored (") for e in scoring.events)
+
+
+def test_blind_types_are_what_the_channels_cannot_show(sc4001, synthetic) -> None:
+    rec, _ = sc4001
+    blind = blind_types(rec)
+    assert set(blind) == {*APNEA, "hypopnea", "desaturation", "limb_movement"}
+    assert "Resp oro-nasal sampled at 1 Hz" in blind["hypopnea"]
+    _, stripped, _ = synthetic
+    assert blind_types(stripped) == {}
+    slots = montage_slots(stripped)
+    broken = copy.copy(stripped)
+    broken.signals = {k: v for k, v in stripped.signals.items()
+                      if k not in {slots["AF"], slots["THX"], slots["ABD"]}}
+    assert set(blind_types(broken)) == {*APNEA, "hypopnea"}
 
 
 def test_scoring_never_reads_or_changes_the_recording(synthetic) -> None:

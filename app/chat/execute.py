@@ -823,6 +823,7 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
         return Retrieval(f"epoch {i}", hits)
     emb = night.embedded
     grounding = (engine.grounder.read(emb.vectors[i:i + 1], emb.dense[i:i + 1])
+                 .without(night.blind_types())
                  if engine.grounder is not None and emb.has_dense else None)
     captions = nearest_captions(engine.library, emb.vectors[i], CAPTIONS_SHOWN, grounding)
     grounded = grounding is not None and engine.library.caption_facts is not None

@@ -28,7 +28,7 @@ stage_event caption (the library's own, or one the model generated);
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -136,6 +136,18 @@ class Grounding:
             raise ValueError(f"groundings with different bin widths {sorted(widths)} cannot be joined")
         return cls(np.concatenate([p.stage_logp for p in parts]),
                    np.concatenate([p.events for p in parts]), widths.pop())
+
+    def without(self, types: Iterable[str]) -> Grounding:
+        """This grounding with no chance of the event ``types`` anywhere: what the model
+        reads of an event the recording's channels cannot show
+        (:func:`~sleeplm_core.scoring.coverage.blind_types`) is noise, and a search
+        must never offer such an epoch as holding it."""
+        rows = [GROUNDED_TYPES.index(t) for t in types if t in GROUNDED_TYPES]
+        if not rows:
+            return self
+        events = self.events.copy()
+        events[:, rows] = 0
+        return Grounding(self.stage_logp, events, self.bin_sec)
 
     def _p(self, *index) -> np.ndarray:
         """Clipped event chances (float32) of a slice of :attr:`events`."""

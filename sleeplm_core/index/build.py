@@ -69,6 +69,9 @@ class ShardInput:
     """One recording, opened and epoched, ready to be encoded into a shard.
 
     ``captions`` (one per epoch) are used when no caption generator is given.
+    ``blind`` names the event types its channels cannot show
+    (:func:`~sleeplm_core.scoring.coverage.blind_types`); their readings are left out
+    of the grounding.
     """
 
     path: Path
@@ -76,6 +79,7 @@ class ShardInput:
     start_time: datetime | None
     label: SourceLabel
     captions: list[str] | None = None
+    blind: tuple[str, ...] = ()
 
 
 def shard_id(path: Path) -> str:
@@ -110,7 +114,7 @@ def encode_shard(item: ShardInput, shard_dir: Path, encode: EncodeBatch,
     tmp = shard_dir / f"{name}.tmp.npz"
     arrays = {"vectors": np.concatenate([e.vectors for e in encoded]).astype(np.float32)}
     if encoded and all(e.grounding is not None for e in encoded):
-        grounding = Grounding.concat([e.grounding for e in encoded])
+        grounding = Grounding.concat([e.grounding for e in encoded]).without(item.blind)
         arrays.update(stage_logp=grounding.stage_logp, events=grounding.events,
                       bin_sec=grounding.bin_sec)
     np.savez(tmp, **arrays, fingerprint=fingerprint)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import shlex
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from sleeplm_core.index.search import nearest_captions, search_text, search_vect
 from sleeplm_core.index.store import LibraryIndex, Manifest
 from sleeplm_core.io.recording import STAGES
 from sleeplm_core.heads.inputs import open_model_night
+from sleeplm_core.scoring.coverage import blind_types
+
+log = logging.getLogger(__name__)
 
 CAPTION_SOURCES: tuple[str, ...] = ("measured", "generated", "none")
 
@@ -35,7 +39,11 @@ def _opener(args: argparse.Namespace):
         if args.captions == "measured":
             captions = [c or "" for c in
                         caption_night(rec, epochs, seed=args.seed).level(args.caption_level)]
-        return ShardInput(path, epochs, rec.start_time, label, captions)
+        blind = blind_types(rec, {**epochs.mapping, **epochs.aux_mapping})
+        if blind:
+            log.info("%s: the model's readings of %s are left out: %s", path.name,
+                     ", ".join(blind), "; ".join(sorted(set(blind.values()))))
+        return ShardInput(path, epochs, rec.start_time, label, captions, tuple(blind))
 
     return open_item
 
@@ -123,18 +131,20 @@ def _search(args: argparse.Namespace) -> int:
             print(hit.line())
         return 0
     path, idx = _parse_epoch(args.epoch)
-    _, _, epochs = open_model_night(path, sfreq=args.sfreq)
+    rec, _, epochs = open_model_night(path, sfreq=args.sfreq)
     if idx >= len(epochs):
         raise SleepLMError(f"--epoch {args.epoch}: {path} has {len(epochs)} epochs")
     encoded = library_encoder(loaded)(epochs.data[idx:idx + 1], epochs.channel_mask,
                                       epochs.spo2_rows(slice(idx, idx + 1)))
+    grounding = (encoded.grounding.without(blind_types(rec, {**epochs.mapping, **epochs.aux_mapping}))
+                 if encoded.grounding is not None else None)
     for hit in search_vectors(library, encoded.vectors, args.k)[0]:
         print(hit.line())
     if library.caption_index is not None:
-        grounded = encoded.grounding is not None and library.caption_facts is not None
+        grounded = grounding is not None and library.caption_facts is not None
         print("nearest captions" + (" (grounded; cosine shown):" if grounded else ":"))
         for text, score in nearest_captions(library, encoded.vectors[0], args.captions_k,
-                                            encoded.grounding):
+                                            grounding):
             print(f"{score:+.3f}  {text}")
     return 0
 
