@@ -73,6 +73,18 @@ def test_types_a_night_cannot_show_are_never_offered() -> None:
     assert g.without([]) is g and np.any(g.events[:, HYP] > 0.5)
 
 
+def test_the_shipped_library_holds_no_breathing_readings_of_a_night_without_airflow() -> None:
+    """SC4001's airflow is sampled at 1 Hz: what the model reads of apneas there once
+    ranked its wake epochs first for "obstructive apneas" (bench/library.py: 2 of 10)."""
+    lib = LibraryIndex.load(ROOT / "indexes" / "demo")
+    real = (lib.metadata["recording"] == "SC4001E0_inbed").to_numpy()
+    breathing = [GROUNDED_TYPES.index(t) for t in ("obstructive_apnea", "hypopnea", "desaturation")]
+    assert real.any() and lib.grounding is not None
+    assert not lib.grounding.events[real][:, breathing].any()
+    assert lib.grounding.events[~real][:, breathing].max() > 0.5
+    assert lib.grounding.events[real][:, GROUNDED_TYPES.index("spindle")].max() > 0.5
+
+
 def test_an_event_without_times_or_unlisted_events_do_not_count_against_an_open_query() -> None:
     g = planted()
     anywhere = StatedFacts((), (StatedEvent(("hypopnea",)),))
