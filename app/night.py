@@ -32,7 +32,10 @@ from sleeplm_core.io.load import open_night
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event, Recording
 from sleeplm_core.scoring import MachineScoring, score_night
 from sleeplm_core.scoring.agreement import agreement
+from sleeplm_core.scoring.channels import unusable
+from sleeplm_core.scoring.config import ScoringConfig
 from sleeplm_core.scoring.coverage import blind_types
+from sleeplm_core.scoring.rhythm import Rhythm, heart_rhythm
 from sleeplm_core.scoring.snore import SnoreLoudness, snore_loudness
 
 log = logging.getLogger(__name__)
@@ -84,6 +87,7 @@ class LoadedNight:
     _frame: pd.DataFrame | None = field(default=None, repr=False)
     _generated: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
     _snore: tuple[SnoreLoudness | None] | None = field(default=None, repr=False)
+    _rhythm: tuple[Rhythm | None, str] | None = field(default=None, repr=False)
 
     @property
     def n_epochs(self) -> int:
@@ -161,6 +165,17 @@ class LoadedNight:
             sig = self.recording.signals.get(label) if label else None
             self._snore = (snore_loudness(sig) if sig is not None else None,)
         return self._snore[0]
+
+    def rhythm(self) -> tuple[Rhythm | None, str]:
+        """The ECG's beats read for rhythm (``sleeplm_core.scoring.rhythm``), once, and ""; or
+        None and why there are none (no ECG, one too slow or flat, too few beats)."""
+        if self._rhythm is None:
+            label = self.epochs.mapping.get("ECG")
+            sig = self.recording.signals.get(label) if label else None
+            why = unusable(sig, ScoringConfig().ecg) if sig is not None else "no ECG channel"
+            found = heart_rhythm(sig) if not why else None
+            self._rhythm = (found, why or ("" if found else f"{label}: under 100 beats detected"))
+        return self._rhythm
 
     def feature_frame(self) -> pd.DataFrame:
         """One row per epoch, one column per measured feature (``level.path [unit]``)."""

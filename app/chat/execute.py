@@ -25,9 +25,10 @@ from app.chat.plan import Plan, Where, resolve_scope, scope_text, source_name
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, Classification, Comparison, Context, CycleList,
-                              Description, Episode, EventList, EventSignal, Explanation, Item,
-                              Message, Navigation, NormCheck, Result, Retrieval, ScopedSleep,
-                              SignalRuns, SignalStats, StageAmount, StagePeriods, Summary, View)
+                              Description, Episode, EventList, EventSignal, Explanation,
+                              HeartRhythm, Item, Message, Navigation, NormCheck, Result,
+                              Retrieval, ScopedSleep, SignalRuns, SignalStats, StageAmount,
+                              StagePeriods, Summary, View)
 from app.engine import Engine
 from app.night import LoadedNight
 from sleeplm_core.features.brain import EEG_BAND_NAMES, SPINDLE_BAND_HZ, burst_frequency
@@ -45,6 +46,7 @@ from sleeplm_core.scoring.desaturation import desaturation_depth
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
 from sleeplm_core.scoring.limbs import periodic
 from sleeplm_core.scoring.respiratory import amplitude_in_spans
+from sleeplm_core.scoring.rhythm import summarize
 
 DEFAULT_REGIONS = 5
 # Refining only the best few epochs below the epoch keeps a first-time query under a
@@ -939,12 +941,31 @@ def _threshold(plan: Plan, night: LoadedNight) -> SignalRuns | Message:
     return signal_runs(plan, night, condition, min_dur, phen.title if by_definition else "")
 
 
-def _measure(plan: Plan, night: LoadedNight) -> SignalStats | EventSignal | Message:
+def _measure(plan: Plan, night: LoadedNight) -> SignalStats | EventSignal | HeartRhythm | Message:
     q = plan.query
+    if q.measure == "rhythm":
+        return heart_rhythm(plan, night)
     phen = phenomenon(q.phenomenon)
     if q.signal and phen is not None and phen.event_types:
         return event_signal(plan, night, q.signal, phen)
     return signal_stats(plan, night, q.signal) if q.signal else Message("no_measure", q.target)
+
+
+def heart_rhythm(plan: Plan, night: LoadedNight) -> HeartRhythm | Message:
+    """The ECG's beat timing in the scope: irregular intervals and stretches, ectopic beats,
+    pauses and short-term variability ("was the heart rhythm regular?")."""
+    rhythm, why = night.rhythm()
+    if rhythm is None:
+        return Message("no_rhythm", why)
+    idx = np.flatnonzero(plan.where.mask)
+    lo, hi = plan.where.span
+    starts = night.epochs.starts
+    spans = [(max(float(starts[a]), lo), min(float(starts[b]) + EPOCH_SEC, hi))
+             for a, b in (epoch_runs(idx) if len(idx) else [])]
+    summary = summarize(rhythm, [(a, b) for a, b in spans if b > a])
+    if summary is None:
+        return Message("no_rhythm", f"{rhythm.source}: under 100 beats {plan.where.text or 'here'}")
+    return HeartRhythm(summary, rhythm.source, plan.where.text, night.stages()[1])
 
 
 AFTER_EVENT_SEC = 30.0

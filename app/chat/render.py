@@ -20,9 +20,9 @@ from app.chat.plan import clock, source_name
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, Classification, Comparison, Context,
                               CycleList, Description, Episode, EventList, EventSignal,
-                              Explanation, Item, Message, Navigation, NormCheck, RecordingFacts,
-                              Retrieval, ScopedSleep, SignalRuns, SignalStats, StageAmount,
-                              StageEvidence, StagePeriods, Summary, View)
+                              Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
+                              RecordingFacts, Retrieval, ScopedSleep, SignalRuns, SignalStats,
+                              StageAmount, StageEvidence, StagePeriods, Summary, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
@@ -42,8 +42,8 @@ CAPABILITIES = (
     "the most apneas?*, *what percentage of apneas were central?*\n"
     "- **signal thresholds**: *any desaturations below 90% after 3am?*, *find tachycardia*, "
     "*breathing rate above 20*\n"
-    "- **measure**: *between 2 and 3 am, how stable was the heart rate?*, *did the patient "
-    "snore?*, *was the snoring louder on the back?*\n"
+    "- **measure**: *between 2 and 3 am, how stable was the heart rate?*, *was the heart rhythm "
+    "regular?*, *did the patient snore?*, *was the snoring louder on the back?*\n"
     "- **explain**: *what is a K-complex? show me one*\n"
     "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *show 3:15 to 3:45*, *next one*, "
     "*go back*\n"
@@ -164,6 +164,9 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_signal":
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")
+    if r.kind == "no_rhythm":
+        return Answer(f"I cannot read the heart rhythm on this night: {r.detail}. The rhythm needs "
+                      f"an ECG with detectable beats (a pulse-rate channel has no beat timing).")
     if r.kind == "no_measure":
         return Answer(f"I can compare or measure heart rate, HRV, SpO2, breathing rate, snoring "
                       f"loudness, EEG band "
@@ -449,6 +452,53 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     # "where was the heart rate highest?": the viewer goes there.
     jump = night.epoch_at(r.low_at if r.focus == "lowest" else r.high_at) if r.focus else None
     return _answer(night, text, [span], marks, jump=jump)
+
+
+RHYTHM_SHOWN = 5
+"""Irregular stretches and pauses listed in a rhythm answer (all are drawn)."""
+
+
+@render.register
+def _(r: HeartRhythm, night: LoadedNight) -> Answer:
+    s = r.summary
+    per_hour = s.ectopic / s.hours if s.hours else 0.0
+    lead = ("By its beat timing the rhythm looks **regular**: no irregular stretch and no pause."
+            if not (s.stretches or s.pauses) else
+            f"By its beat timing the rhythm has **{len(s.stretches)} irregular "
+            f"stretch{'es' * (len(s.stretches) != 1)}** and **{len(s.pauses)} "
+            f"pause{'s' * (len(s.pauses) != 1)}** to review.")
+    text = (f"{lead} Beat to beat from the ECG ({r.source}; {s.n_beats:,} beats over {s.hours:.1f} h"
+            f"{_where(r.where)}): regular intervals average **{s.mean_hr:.0f} bpm**, RMSSD "
+            f"{s.rmssd_ms:.0f} ms, pNN50 {s.pnn50_pct:.0f} %. **{s.irregular_pct:.1f} %** of "
+            f"intervals change by more than 20 % from the one before (Malik's rule), and "
+            f"**{s.ectopic}** beats read as ectopic ({per_hour:.1f} per hour; Kubios method).")
+    stretches = [Item(a, b, f"irregular rhythm ({100 * share:.0f} % of intervals)", "measured")
+                 for a, b, share in s.stretches]
+    pauses = [Item(a, a + d, f"RR pause {d:.1f} s", "measured", value=d, unit="s")
+              for a, d in s.pauses]
+    text += "\n\n" + _listed(night, stretches, "irregular stretch", "irregular stretches",
+                             "5-min windows with over 10 % irregular intervals")
+    text += "\n\n" + _listed(night, pauses, "pause", "pauses",
+                             "over 3 s between beats, the AASM's asystole limit")
+    if not pauses:
+        text += (f" The longest RR interval is {s.longest_rr[1]:.2f} s at "
+                 f"{clock(night, s.longest_rr[0])}.")
+    text += ("\n\nThis reads beat timing, not the waveform: an irregular stretch may be ectopic "
+             "beats, atrial fibrillation or artefact, and a pause may be a lead problem. Look at "
+             "the ECG at the marked times; this is not a rhythm diagnosis.")
+    items = sorted(stretches + pauses, key=lambda i: i.start) or [
+        Item(s.longest_rr[0], s.longest_rr[0] + s.longest_rr[1], "longest RR interval",
+             "measured", value=s.longest_rr[1], unit="s")]
+    return _answer(night, text, items)
+
+
+def _listed(night: LoadedNight, items: list[Item], one: str, many: str, rule: str) -> str:
+    """How many ``items`` there are under ``rule``, and the first :data:`RHYTHM_SHOWN`."""
+    if not items:
+        return f"No {one} ({rule})."
+    lines = "\n".join(f"- {_span(night, i)} ({i.label})" for i in items[:RHYTHM_SHOWN])
+    more = f"\n- … and {len(items) - RHYTHM_SHOWN} more" if len(items) > RHYTHM_SHOWN else ""
+    return f"**{len(items)}** {one if len(items) == 1 else many} ({rule}):\n{lines}{more}"
 
 
 @render.register

@@ -15,6 +15,7 @@ from app.chat.query import Condition
 from sleeplm_core.heads.localize import LocalizeConfig
 from sleeplm_core.heads.summary import NightSummary
 from sleeplm_core.index.search import Hit
+from sleeplm_core.scoring.rhythm import RhythmSummary
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,23 @@ class SignalStats:
     span: tuple[float, float]
     focus: str | None = None
     rest: tuple[float, int] | None = None
+
+
+@dataclass
+class HeartRhythm:
+    """Beat timing of the ECG in a scope (``sleeplm_core.scoring.rhythm``).
+
+    Attributes:
+        summary: the beats' figures inside the scope.
+        source: the ECG channel's label.
+        where: the scope in words, "" for the whole recording.
+        stages: where the stages come from (the scope's stage filter reads them).
+    """
+
+    summary: RhythmSummary
+    source: str
+    where: str
+    stages: str
 
 
 @dataclass
@@ -632,4 +650,4 @@ class Breakdown:
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
-          | StageEvidence | Breakdown | EventSignal)
+          | StageEvidence | Breakdown | EventSignal | HeartRhythm)

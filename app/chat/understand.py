@@ -269,6 +269,16 @@ _DESCRIBE_RE = re.compile(r"\b(?:describe|description|what happens|what happened
 _LOCATE_RE = re.compile(r"\b(?:where|when|find|show|locate|highlight|are there|is there|were"
                         r" there|was there|any|list|search|point (?:me )?to|examples?|how many"
                         r"|count|did\b.*\bever|episodes?|occurr?\w*)\b", I)
+# The heart's rhythm, not its rate: beat timing read from the ECG (execute.heart_rhythm).
+_HEART_RE = r"(?:heart\w*|cardiac|ecg|ekg|beats?)"
+_RHYTHM_RE = re.compile(
+    r"\b(?:arrhythm\w*|dysrhythm\w*|ectopi\w*|extra ?systol\w*|premature (?:\w+ )?(?:beats?"
+    r"|contractions?|complex\w*)|pvcs?|pacs?|(?:skipped|missed|dropped|extra) (?:heart ?)?beats?"
+    r"|palpitat\w*|a-?fib\w*|atrial (?:fibrillation|flutter)|asystol\w*|sinus (?:pauses?|arrest"
+    r"|rhythm|arrhythmia)|heart block|av block)\b"
+    rf"|\b(?:irregular\w*|regular\w*|rhythm\w*|pauses?|stop\w*)\b.{{0,30}}\b{_HEART_RE}\b"
+    rf"|\b{_HEART_RE}\b.{{0,30}}\b(?:irregular\w*|regular\w*|rhythm\w*|pauses?|stop\w*|skip\w*)\b",
+    I)
 _HOW_MANY_RE = re.compile(r"\b(?:how many|number of|count)\b", I)
 _PER_RE = re.compile(r"\bper (min(?:ute)?|h(?:ou)?r?)\b|/ ?(min(?:ute)?|h(?:ou)?r?)\b"
                      r"|\b(densit(?:y|ies)|index|indices)\b", I)
@@ -729,6 +739,10 @@ def understand(text: str) -> Query:
     condition, min_depth = _depth(text, condition, phen)
     labels = (_labels(rest) if time and time.kind != "current" else ()) or _labels(text)
     all_stages = stages or object_stages
+    if phen is None and condition is None and _RHYTHM_RE.search(text):
+        return _finish(Query(Intent.MEASURE, text, target=_target(rest),
+                             scope=Scope(all_stages, time), signal="hr", modality="heart",
+                             measure="rhythm", by_rule=True), text, all_stages, True)
     intent = _rule_intent(text, time, phen, all_stages, signal, condition, labels)
     seen, by_rule = None, intent is not None
     if intent is None and phen is None and not all_stages and signal is None:
