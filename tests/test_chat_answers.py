@@ -499,3 +499,13 @@ def test_time_below_a_saturation_is_also_a_share_of_sleep(demo) -> None:
     share = 100 * np.mean(spo2.data[asleep] < 90)
     assert abs(float(shown.group(1)) - share) < 0.05
     assert abs(float(shown.group(3)) - asleep.sum() / spo2.sfreq / 60) < 1
+
+
+def test_a_stage_asked_about_in_general_gets_its_hallmark_then_the_night(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    text = session.ask("what happens in the brain during slow wave sleep", engine).text
+    assert text.startswith("In N3:\n\n*Slow waves*, the stage's hallmark:"), text[:80]
+    assert "On this night:" in text and "delta" in text
+    text = session.ask("describe the heart between 2 and 3 am", engine).text
+    assert text.startswith("Between 2 and 3 am:\n\n**heart**") and "hallmark" not in text

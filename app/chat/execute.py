@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from app.chat import norms
-from app.chat.phenomena import Phenomenon, phenomenon
+from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.breakdown import breakdown, group_rows, index_rows, scoped_index
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
@@ -799,7 +799,14 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
     starts = night.epochs.starts
     runs = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, "described", "measured",
                  stage_name(int(stages[a]))) for a, b in epoch_runs(idx)[:DEFAULT_REGIONS]]
-    return Description(how, paragraphs, runs, int(idx[0]))
+    hallmark = phenomenon(STAGE_HALLMARK.get(q.scope.stages[0])) if (
+        len(q.scope.stages) == 1 and q.scope.time is None and _IN_GENERAL_RE.search(q.text)) else None
+    return Description(how, paragraphs, runs, int(idx[0]),
+                       (hallmark.title, hallmark.explanation) if hallmark else None)
+
+
+# "what happens in the brain during slow wave sleep?": the stage in general, not one moment.
+_IN_GENERAL_RE = re.compile(r"\bwhat (?:happens|goes on|is happening|'s happening|occurs)\b", re.I)
 
 
 CAPTIONS_SHOWN = 3

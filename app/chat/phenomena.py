@@ -244,6 +244,10 @@ def find_phenomenon(text: str) -> Phenomenon | None:
     return None
 
 
+STAGE_HALLMARK: dict[str, str] = {"REM": "rem", "N3": "slow_waves", "N2": "spindle", "W": "alpha"}
+"""The phenomenon a stage is known by ("what is N3?" explains slow waves)."""
+
+
 def phenomenon(key: str | None) -> Phenomenon | None:
     """The phenomenon with ``key``, None for None."""
     return _BY_KEY.get(key) if key else None

@@ -7,6 +7,7 @@ said plainly ("human-scored", "machine-scored (YASA, ...)").
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -638,7 +639,15 @@ def _(r: Context, night: LoadedNight) -> Answer:
 @render.register
 def _(r: Description, night: LoadedNight) -> Answer:
     paragraphs = "\n\n".join(f"**{level.replace('_', '/')}** — {text}" for level, text in r.paragraphs)
-    return _answer(night, f"About {r.how}:\n\n{paragraphs}", r.runs, jump=r.first_epoch)
+    if r.background:
+        title, explanation = r.background
+        paragraphs = (f"*{title}*, the stage's hallmark: {explanation}\n\nOn this night:\n\n"
+                      + paragraphs)
+    # "in N3", "between 2 and 3 am" open a sentence themselves; "the current epoch" does not.
+    head = (r.how[0].upper() + r.how[1:] if re.match(r"(?:in|between|after|before|from|at|during"
+                                                      r"|around|until|since)\b", r.how)
+            else f"About {r.how}")
+    return _answer(night, f"{head}:\n\n{paragraphs}", r.runs, jump=r.first_epoch)
 
 
 @render.register

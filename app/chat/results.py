@@ -408,12 +408,15 @@ class Context:
 
 @dataclass
 class Description:
-    """Measured features (and the model's caption) of some epochs."""
+    """Measured features (and the model's caption) of some epochs; ``background`` is the
+    hallmark of a stage asked about in general ("what happens in the brain in N3?"): that
+    phenomenon's title and explanation, else None."""
 
     how: str
     paragraphs: list[tuple[str, str]]
     runs: list[Item]
     first_epoch: int
+    background: tuple[str, str] | None = None
 
 
 @dataclass

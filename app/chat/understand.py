@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from app.chat import bank
 from app.chat.measures import names_measure
-from app.chat.phenomena import PHENOMENA, Phenomenon, find_phenomenon
+from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
 from app.chat.spelling import repair
@@ -1001,13 +1001,10 @@ def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
     elif intent == Intent.NORMAL:
         query = replace(query, age=_age(text))
     elif intent == Intent.EXPLAIN and query.phenomenon is None and stages:
-        query = replace(query, phenomenon=_STAGE_PHENOMENON.get(stages[0]))
+        query = replace(query, phenomenon=STAGE_HALLMARK.get(stages[0]))
     elif intent in (Intent.MEASURE, Intent.THRESHOLD) and query.signal is None:
         query = replace(query, signal=_signal_of(query))
     return _repeat(query, text, stages, by_rule)
-
-
-_STAGE_PHENOMENON = {"REM": "rem", "N3": "slow_waves", "N2": "spindle", "W": "alpha"}
 
 
 def _signal_of(query: Query) -> str | None:
