@@ -524,3 +524,15 @@ def test_spans_without_clock_and_relative_spans() -> None:
 def test_format_clock() -> None:
     assert format_clock(3.75 * 3600, datetime(2026, 1, 1, 22, 30, 0)) == "02:15:00"
     assert format_clock(3725.0, None) == "+1:02:05"
+
+
+@pytest.mark.parametrize("text", ["what is the spindle frequency?", "what is the arousal rate?",
+                                  "what is the hypopnea duration?", "what's the K-complex amplitude?"])
+def test_a_property_of_events_is_measured_not_defined(text: str) -> None:
+    q = understand(text)
+    assert q.intent == Intent.LOCATE and q.phenomenon is not None, q
+
+
+@pytest.mark.parametrize("text", ["what is a spindle?", "what is a hypopnea?", "what are arousals?"])
+def test_a_phenomenon_named_alone_is_defined(text: str) -> None:
+    assert understand(text).intent == Intent.EXPLAIN

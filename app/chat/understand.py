@@ -624,7 +624,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.STAGE_AMOUNT if _AMOUNT_RE.search(text) and not _TIMING_RE.search(
             text) else Intent.STAGE_TIMING
     if (phen is not None or stages) and time is None and _DEFINE_RE.search(text) and (
-            _rank(text) in (None, "strongest")) and not _AMOUNT_RE.search(text):
+            _rank(text) in (None, "strongest")) and not _AMOUNT_RE.search(text) and not (
+            _PROPERTY_RE.search(text)):
         return Intent.EXPLAIN
     if (signal is not None and condition is None and phen is not None and phen.event_types
             and re.search(r"\b(?:during|around|after|over|with|across)\b", text, I)
@@ -644,7 +645,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.MEASURE
     if signal is not None and phen is None and _DESCRIBE_RE.search(text):
         return Intent.DESCRIBE if (time is not None or stages) else Intent.MEASURE
-    if phen is not None and _EXPLAIN_RE.search(text) and not _LOCATE_RE.search(text):
+    if (phen is not None and _EXPLAIN_RE.search(text) and not _LOCATE_RE.search(text)
+            and not _PROPERTY_RE.search(text)):
         return Intent.EXPLAIN
     if phen is not None:
         return Intent.LOCATE
@@ -925,6 +927,9 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
 _EVENT_DURATION_RE = re.compile(r"\b(?:average|mean|median|typical)\s+(?:[\w-]+\s+){0,2}(?:duration|length)"
                                 r"s?\b"
                                 r"|\bhow long (?:were|are|did|do) (?:the |these |those |they )?", I)
+# "what is the spindle frequency?" asks for a measurement of the night, not a definition.
+_PROPERTY_RE = re.compile(r"\b(?:frequenc\w*|densit\w*|rate|count|number|durations?|lengths?"
+                          r"|amplitudes?|total)\s*\??\s*$", I)
 _ONE_PERIOD_RE = re.compile(r"\b(?:first|last|final|longest|shortest)\b.{0,30}\b(?:period|episode"
                             r"|bout|run|stretch|block)\b", I)
 _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|triggered|trigger"
