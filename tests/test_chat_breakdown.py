@@ -436,3 +436,26 @@ def test_comparing_the_eyes_counts_rapid_eye_movements_from_the_eye_leads(demo) 
     # YASA's detector on E1-M2 + E2-M1 finds movements in REM and none in deep sleep, where
     # the 1-5 Hz share read before was at its highest
     assert rem >= 3.0 and n3 == 0.0
+
+
+def test_the_rdi_adds_reras_to_the_ahi_and_says_when_none_are_scored(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what is the RDI?", engine).text
+    assert "RDI (apneas + hypopneas + RERAs per hour of sleep): **19.9/h**" in text
+    assert "0 RERAs" in text and "the RDI equals the AHI" in text
+    stages = night.stages()[0]
+    rem = np.flatnonzero(stages == STAGES.index("REM"))[:20:2]
+    reras = [Event(float(night.epochs.starts[i]) + 5.0, 10.0, "rera") for i in rem]
+    scored = replace(night, recording=replace(night.recording, events=night.recording.events + reras),
+                     _summary={})
+    session = Session(scored)
+    text = session.ask("what is the RDI?", engine).text
+    tst_h = float(np.sum(stages >= 1)) * EPOCH_SEC / 3600
+    assert f"**{(138 + 10) / tst_h:.1f}/h**" in text and "10 RERAs" in text
+    assert "equals the AHI" not in text
+    rem_h = len(np.flatnonzero(stages == STAGES.index("REM"))) * EPOCH_SEC / 3600
+    text = session.ask("respiratory disturbance index in REM?", engine).text
+    assert text.startswith("RDI in REM") and "apneas, hypopneas and RERAs" in text
+    rem_ah = sum(1 for e in night.recording.events if e.type in APNEA_TYPES
+                 and stages[night.epoch_at(e.onset)] == STAGES.index("REM"))
+    assert f"**{(rem_ah + 10) / rem_h:.1f}/h**" in text, text

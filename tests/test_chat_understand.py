@@ -137,7 +137,7 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("tell me the sleep efficiency", SUM, {"stat": "se"}),
     ("how much wake after sleep onset was there", SUM, {"stat": "waso"}),
     ("give me the apnea-hypopnea index", SUM, {"stat": "ahi"}),
-    ("and the RDI?", SUM, {"stat": "ahi"}),
+    ("and the RDI?", SUM, {"stat": "rdi"}),
     ("oxygen desaturation index please", SUM, {"stat": "odi"}),
     ("longest stretch of wake after sleep onset", TIM, {"stage_event": "longest", "stat": None}),
     ("how long did they sleep in REM", AMT, {"stages": ("REM",), "stat": None}),

@@ -24,7 +24,7 @@ from sleeplm_core.scoring.desaturation import detect_desaturations
 from sleeplm_core.heads.smoothing import SmoothingConfig, smooth_labels
 from sleeplm_core.heads.summary import count_awakenings, summarize_night
 from sleeplm_core.io.load import load_recording, open_night
-from sleeplm_core.io.recording import STAGES
+from sleeplm_core.io.recording import STAGES, Event
 from sleeplm_core.io.scoring import read_scoring
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real"
@@ -124,6 +124,11 @@ def test_night_summary_ahi_and_odi_on_a_synthetic_night(synthetic_edf: Path) -> 
     assert s.n_apneas_hypopneas == len(in_sleep) > 0
     assert s.ahi == pytest.approx(len(in_sleep) / (s.tst_min / 60))
     assert s.odi is not None and s.n_desaturations > 0
+    assert s.rdi == s.ahi and s.n_reras == 0   # the file scores no RERA
+    reras = [Event(e.onset + 1.0, 12.0, "rera") for e in in_sleep[:3]]   # in sleep epochs
+    with_reras = summarize_night(rec.stages, rec.stage_offset, rec.events + reras)
+    assert with_reras.n_reras == 3 and with_reras.ahi == s.ahi
+    assert with_reras.rdi == pytest.approx((len(in_sleep) + 3) / (s.tst_min / 60))
     with pytest.raises(SleepLMError, match="no scored epoch"):
         summarize_night(np.full(10, -1))
 

@@ -117,7 +117,8 @@ def test_stage_labels(label, code):
     ("Spindle", "spindle"), ("K-complex", "k_complex"), ("Limb Movement", "limb_movement"),
     ("Obstructive apnea|Obstructive Apnea", "obstructive_apnea"), ("Arousal|Arousal ()", "arousal"),
     ("SpO2 desaturation|SpO2 desaturation", "desaturation"), ("Periodic leg movement", "limb_movement"),
-    ("Hypopnoea", "hypopnea"),
+    ("Hypopnoea", "hypopnea"), ("RERA", "rera"), ("Respiratory effort related arousal", "rera"),
+    ("RERA|RERA", "rera"), ("Micro-arousal", "arousal"),
 ])
 def test_event_names(label, kind):
     assert normalize_event(label) == kind and kind in EVENT_TYPES

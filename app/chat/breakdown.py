@@ -26,7 +26,8 @@ from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 POSITION_COLUMN = "position_muscle.position.position"
 """Feature column holding each epoch's body position (``sleeplm_core.io.position`` names)."""
-_INDEX_TYPES = {"ahi": ("AHI", APNEA_TYPES), "odi": ("ODI", ("desaturation",))}
+_INDEX_TYPES = {"ahi": ("AHI", APNEA_TYPES), "rdi": ("RDI", (*APNEA_TYPES, "rera")),
+                "odi": ("ODI", ("desaturation",))}
 _NREM = ("N1", "N2", "N3")
 
 

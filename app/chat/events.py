@@ -29,10 +29,11 @@ _PART_OF_TYPE: dict[str, str] = {
     "mixed_apnea": "respiratory", "hypopnea": "respiratory", "desaturation": "desaturations",
     "arousal": "arousals", "spindle": "spindles", "slow_wave": "slow waves",
     "rapid_eye_movement": "REMs", "limb_movement": "limb movements", "bradycardia": "heart",
-    "tachycardia": "heart",
+    "tachycardia": "heart", "rera": "respiratory",
 }
 NOT_MACHINE_SCORED: dict[str, str] = {
     "k_complex": "K-complexes: no machine detector is used (YASA has none)",
+    "rera": "RERAs: no machine detector is used (they need a nasal-pressure signal read by hand)",
 }
 """Event types the machine scoring never detects, with the line an answer gives."""
 

@@ -8,7 +8,7 @@ from enum import Enum
 from app.chat.timespan import TimeSpan
 
 
-INDEX_STATS: tuple[str, ...] = ("ahi", "odi")
+INDEX_STATS: tuple[str, ...] = ("ahi", "rdi", "odi")
 """Whole-night statistics that are event rates, and so can be split by scope or group."""
 
 
@@ -103,7 +103,7 @@ class Query:
         step: +1 / -1 for next / previous.
         age: the age a normality question is about, years.
         stat: the whole-night statistic a summary question asks for first ("tst", "tib",
-            "se", "waso", "ahi", "odi"), None for the whole summary.
+            "se", "waso", "ahi", "rdi", "odi"), None for the whole summary.
         min_depth: shortest SpO2 fall a desaturation must reach, percentage points below
             its pre-event baseline ("desaturations of 4 % or more").
         condition_name: for a diagnosis question, the disorder named ("sleep apnea").

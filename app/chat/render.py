@@ -678,9 +678,10 @@ _STATS = {
     "se": ("Sleep efficiency", lambda s: s.se_pct, "%"),
     "waso": ("Wake after sleep onset (WASO)", lambda s: s.waso_min, "min"),
     "ahi": ("AHI (apneas + hypopneas per hour of sleep)", lambda s: s.ahi, "/h"),
+    "rdi": ("RDI (apneas + hypopneas + RERAs per hour of sleep)", lambda s: s.rdi, "/h"),
     "odi": ("ODI (desaturations ≥3 % per hour of sleep)", lambda s: s.odi, "/h"),
 }
-_GAP_OF = {"ahi": "AHI", "odi": "ODI"}
+_GAP_OF = {"ahi": "AHI", "rdi": "AHI", "odi": "ODI"}
 
 
 def _stat_text(r: Summary, night: LoadedNight) -> str:
@@ -701,7 +702,7 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
     value = read(s)
     if value is None:
         why = r.gaps.get(_GAP_OF[r.stat], "no events")
-        return f"**The {_GAP_OF[r.stat]} cannot be computed on this night**: {why}."
+        return f"**The {r.stat.upper()} cannot be computed on this night**: {why}."
     number = f"{value:.0f}" if unit == "min" else f"{value:.1f}"
     text = f"{name}: **{number}{unit if unit == '/h' else ' ' + unit}**"
     if unit == "min":
@@ -709,6 +710,12 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
     if r.stat == "ahi":
         text += (f", from {s.n_apneas_hypopneas} apneas and hypopneas in the "
                  f"{source_name(r.events_source)} events")
+    if r.stat == "rdi":
+        text += (f", from {s.n_apneas_hypopneas} apneas and hypopneas and {s.n_reras} RERAs in "
+                 f"the {source_name(r.events_source)} events")
+        if not s.n_reras:
+            text += (" (no respiratory-effort-related arousal is scored, and this app does not "
+                     "detect them, so the RDI equals the AHI)")
     if r.odi_by_depth:
         text += "; by depth: " + ", ".join(f"ODI {d:g} % = **{v:.1f}/h**" for d, v in
                                              r.odi_by_depth.items())
@@ -989,11 +996,12 @@ def _groups_text(r: Breakdown) -> str:
         return f"**{row.events}** {row.group} ({row.sleep_min:.0f} min asleep{rate}{mean})"
     what = _INDEX_EVENTS.get(r.index, f"{r.index} events")
     counted = " (counted in sleep)" if r.index in _INDEX_EVENTS else ""
-    return (f"{what.capitalize()}{counted} in the {source_name(r.events_source)} scoring: "
+    return (f"{what[0].upper() + what[1:]}{counted} in the {source_name(r.events_source)} scoring: "
             f"{side(a)} against {side(b)}.")
 
 
-_INDEX_EVENTS = {"AHI": "apneas and hypopneas", "ODI": "desaturations"}
+_INDEX_EVENTS = {"AHI": "apneas and hypopneas", "RDI": "apneas, hypopneas and RERAs",
+                 "ODI": "desaturations"}
 
 
 def _scope_text(r: Breakdown) -> str:
@@ -1041,8 +1049,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                      for row in r.rows)
     rated = [row for row in r.rows if row.per_hour is not None and row.sleep_min >= 10
              and row.group not in ("non-supine", "NREM")]
-    unit = "events" if r.index in ("AHI", "ODI") else f"{r.index} events"
-    head = (f"{r.index if r.index in ('AHI', 'ODI') else r.index.capitalize()} by "
+    unit = "events" if r.index in _INDEX_EVENTS else f"{r.index} events"
+    head = (f"{r.index if r.index in _INDEX_EVENTS else r.index.capitalize()} by "
             f"{_BY_WORDS[r.by]}{where}: {unit} starting in sleep, per {'minute' if minute else 'hour'}"
             f" of that group's sleep "
             f"({source_name(r.events_source)} events, {source_name(r.source)} stages).")

@@ -213,7 +213,8 @@ _UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|teeth grinding|bruxism|sleep ?walk\
 _INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst|sever\w*)\b", I)
 # Whole-night statistics a question asks for by name, most specific first.
 _STAT_WORDS: tuple[tuple[str, str], ...] = (
-    ("ahi", r"ahi|rdi|apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory (?:disturbance|event) index"),
+    ("rdi", r"rdi|respiratory disturbance index"),
+    ("ahi", r"ahi|apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory event index"),
     ("odi", r"odi|(?:oxygen )?desaturation index"),
     ("shifts", r"stage (?:shifts?|changes?|transitions?)|(?:shifts?|transitions?|changes?) "
                r"(?:of|between) (?:sleep )?stages?|sleep fragmentation(?: index)?"

@@ -58,6 +58,8 @@ class NightSummary:
         stage_shifts: stage changes inside the sleep period.
         ahi: events/hour of TST, None when no respiratory events were given.
         rei: the same events per hour of TIB wherever they start, None with ``ahi``.
+        rdi: apneas, hypopneas and respiratory-effort-related arousals (RERAs) per hour
+            of TST, None with ``ahi``; n_reras: the RERAs counted in it.
         odi: desaturations/hour of TST, None when neither events nor SpO2 exist.
         n_apneas_hypopneas, n_desaturations: the counts behind the indices.
         source: where the hypnogram comes from: "scored", "predicted", or a
@@ -84,6 +86,8 @@ class NightSummary:
     agreement: str = ""
     rei: float | None = None
     stage_shifts: int = 0
+    rdi: float | None = None
+    n_reras: int = 0
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(statistic, value, unit) rows for a table."""
@@ -95,7 +99,8 @@ class NightSummary:
         for stage in STAGES:
             rows.append((f"{stage}", self.stage_min[stage], "min"))
             rows.append((f"{stage} %", self.stage_pct[stage], "% TIB" if stage == "W" else "% TST"))
-        rows += [("AHI", self.ahi, "events/h"), ("REI", self.rei, "events/h"),
+        rows += [("AHI", self.ahi, "events/h"), ("RDI", self.rdi, "events/h"),
+                 ("REI", self.rei, "events/h"),
                  ("ODI", self.odi, "events/h")]
         rows = [(name, "n/a" if v is None or v != v else f"{v:.1f}" if isinstance(v, float)
                  else str(v), unit) for name, v, unit in rows]
@@ -139,6 +144,8 @@ def summarize_night(stages: np.ndarray, stage_offset: float = 0.0,
     events = events or []
     apneas = [e for e in events if e.type in APNEA_TYPES]
     ahi, n_ah = _index(stages, stage_offset, apneas, tst, bool(apneas) or respiratory_scored)
+    rera_index, n_reras = _index(stages, stage_offset, [e for e in events if e.type == "rera"],
+                                 tst, ahi is not None)
     desats = [e for e in events if e.type == "desaturation"]
     if not desats and spo2 is not None:
         desats = detect_desaturations(spo2.data, spo2.sfreq)
@@ -151,7 +158,8 @@ def summarize_night(stages: np.ndarray, stage_offset: float = 0.0,
         stage_min=stage_min, stage_pct=stage_pct, awakenings=count_awakenings(stages),
         ahi=ahi, odi=odi, n_apneas_hypopneas=n_ah, n_desaturations=n_de, source=source,
         agreement=agreement, rei=None if ahi is None or float(stats["TIB"]) <= 0
-        else len(apneas) / (float(stats["TIB"]) / 60), stage_shifts=count_stage_shifts(stages))
+        else len(apneas) / (float(stats["TIB"]) / 60), stage_shifts=count_stage_shifts(stages),
+        rdi=None if ahi is None else ahi + (rera_index or 0.0), n_reras=n_reras or 0)
 
 
 def count_stage_shifts(stages: np.ndarray) -> int:

@@ -13,7 +13,7 @@ import re
 EVENT_TYPES: tuple[str, ...] = (
     "obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea", "desaturation",
     "arousal", "spindle", "k_complex", "limb_movement", "slow_wave", "rapid_eye_movement",
-    "bradycardia", "tachycardia",
+    "bradycardia", "tachycardia", "rera",
 )
 """Normalised event type names."""
 
@@ -27,6 +27,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("mixed_apnea", r"\b(mixed apn(o)?ea|apn(o)?ea mixed)\b"),
         ("hypopnea", r"\bhypopn(o)?ea\b"),
         ("desaturation", r"\b(desaturation|desat|spo2 desaturation|oxygen desaturation)\b"),
+        # Before "arousal": a RERA is a breathing event, counted in the RDI, not an EEG arousal.
+        ("rera", r"\b(rera|respiratory effort related arousals?)\b"),
         ("arousal", r"\b(arousal|eeg arousal|micro arousal|microarousal)\b"),
         ("spindle", r"\b(spindles?|sleep spindle)\b"),
         ("k_complex", r"\b(k complex(es)?|kc)\b"),
