@@ -24,11 +24,11 @@ from app.chat.measures import measure_columns, measure_name, names_measure
 from app.chat.plan import Plan, Where, resolve_scope, scope_text, source_name
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
-from app.chat.results import (Breakdown, Classification, Comparison, Context, CycleList,
-                              Description, Episode, EventList, EventSignal, Explanation,
-                              HeartRhythm, Item, Message, Navigation, NormCheck, Result,
-                              Retrieval, ScopedSleep, SignalRuns, SignalStats, StageAmount,
-                              StagePeriods, Summary, View)
+from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
+                              CycleList, Description, Episode, EventList, EventSignal,
+                              Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
+                              Result, Retrieval, ScopedSleep, SignalRuns, SignalStats,
+                              StageAmount, StagePeriods, Summary, View)
 from app.engine import Engine
 from app.night import LoadedNight
 from sleeplm_core.features.brain import EEG_BAND_NAMES, SPINDLE_BAND_HZ, burst_frequency
@@ -46,6 +46,7 @@ from sleeplm_core.scoring.desaturation import desaturation_depth
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
 from sleeplm_core.scoring.limbs import periodic
 from sleeplm_core.scoring.respiratory import amplitude_in_spans
+from sleeplm_core.scoring.cheyne_stokes import BREATHING_TYPES, CheyneStokesConfig, central_runs
 from sleeplm_core.scoring.rhythm import summarize
 
 DEFAULT_REGIONS = 5
@@ -328,9 +329,11 @@ def _night_count(night: LoadedNight, q: Query) -> int | None:
                             q.min_duration)[0])
 
 
-def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Message:
+def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | CheyneStokes | Message:
     q = plan.query
     phen = phenomenon(q.phenomenon)
+    if phen is not None and phen.key == "cheyne_stokes":
+        return cheyne_stokes(plan, night)
     text = _model_query(night, phen) if phen else q.target
     if not text:
         return Message("no_target")
@@ -956,6 +959,28 @@ def _measure(plan: Plan, night: LoadedNight) -> SignalStats | EventSignal | Hear
     if q.signal and phen is not None and phen.event_types:
         return event_signal(plan, night, q.signal, phen)
     return signal_stats(plan, night, q.signal) if q.signal else Message("no_measure", q.target)
+
+
+def cheyne_stokes(plan: Plan, night: LoadedNight) -> CheyneStokes | Message:
+    """Runs of central apneas in the scope read against the AASM's Cheyne-Stokes rule: runs
+    of 3 or more with 40-s cycles, and 5 or more of their events per hour of sleep over 2 h."""
+    if why := unscored_reason(night, BREATHING_TYPES):
+        return Message("not_scored", "breathing", {"why": why})
+    events, source = events_for(night, BREATHING_TYPES)
+    rule = CheyneStokesConfig()
+    runs = [r for r in central_runs(events, rule) if plan.where.contains(night, r[0].onset)]
+    stages = night.stages()[0]
+    asleep = plan.where.mask & (stages >= STAGES.index("N1"))
+    sleep_h = float(asleep.sum()) * EPOCH_SEC / 3600
+    in_runs = sum(len(r) for r in runs if stages[night.epoch_at(r[0].onset)] >= STAGES.index("N1"))
+    rate = in_runs / sleep_h if sleep_h else 0.0
+    hours = float(plan.where.mask.sum()) * EPOCH_SEC / 3600
+    items = [Item(r[0].onset, r[-1].onset + r[-1].duration, f"{len(r)} central apneas", source,
+                  stage_name(int(stages[night.epoch_at(r[0].onset)])), value=float(len(r)))
+             for r in runs]
+    cycles = [(r[-1].onset - r[0].onset) / (len(r) - 1) for r in runs]
+    met = bool(runs) and rate >= rule.min_rate and hours >= rule.min_hours
+    return CheyneStokes(items, cycles, in_runs, sleep_h, rate, hours, met, source, plan.where.text)
 
 
 def heart_rhythm(plan: Plan, night: LoadedNight) -> HeartRhythm | Message:

@@ -129,6 +129,19 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) central",
         ("central apnea", "no breathing effort", "brain forgot to breathe")),
     Phenomenon(
+        "cheyne_stokes", "Cheyne-Stokes breathing",
+        "Cheyne-Stokes breathing is a waxing and waning of breathing: central apneas or "
+        "hypopneas alternate with breaths that grow and then shrink, in cycles of 40 seconds or "
+        "more. The AASM scores it when three or more consecutive central events show that "
+        "pattern and such events reach five per hour of sleep over at least two hours. It is "
+        "seen most in heart failure and after a stroke.",
+        "Central apneas recurring with waxing and waning breathing between them.",
+        "respiratory", ("central_apnea",),
+        r"cheyne[- ]?stokes?(?: breathing| respiration)?|\bcs[ab]\b|\bcsr\b|periodic breathing"
+        r"|waxing and waning breathing|crescendo[- ]decrescendo",
+        ("Cheyne-Stokes respiration", "periodic breathing", "waxing and waning breathing"),
+        gallery=False),
+    Phenomenon(
         "respiratory_event", "Respiratory event",
         "Respiratory events are the apneas and hypopneas that the apnea-hypopnea index (AHI) "
         "counts per hour of sleep.",

@@ -19,11 +19,12 @@ from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC
 from app.chat.phenomena import phenomenon
 from app.chat.plan import clock, source_name
 from app.chat.recording import UNSURE_BELOW
-from app.chat.results import (Breakdown, BreakdownRow, Classification, Comparison, Context,
-                              CycleList, Description, Episode, EventList, EventSignal,
-                              Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
-                              RecordingFacts, Retrieval, ScopedSleep, SignalRuns, SignalStats,
-                              StageAmount, StageEvidence, StagePeriods, Summary, View)
+from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
+                              Comparison, Context, CycleList, Description, Episode, EventList,
+                              EventSignal, Explanation, HeartRhythm, Item, Message, Navigation,
+                              NormCheck, RecordingFacts, Retrieval, ScopedSleep, SignalRuns,
+                              SignalStats, StageAmount, StageEvidence, StagePeriods, Summary,
+                              View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
@@ -453,6 +454,30 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     # "where was the heart rate highest?": the viewer goes there.
     jump = night.epoch_at(r.low_at if r.focus == "lowest" else r.high_at) if r.focus else None
     return _answer(night, text, [span], marks, jump=jump)
+
+
+@render.register
+def _(r: CheyneStokes, night: LoadedNight) -> Answer:
+    rule = ("the AASM scores Cheyne-Stokes breathing for 3 or more consecutive central events "
+            "with a cycle of 40 s or more, 5 or more of them per hour of sleep, over at least 2 h")
+    verdict = "**meet the event side of the rule**" if r.met else "**do not meet the rule**"
+    text = (f"Cheyne-Stokes breathing{_where(r.where)}: the {source_name(r.source)} central "
+            f"apneas {verdict} ({rule}). **{len(r.runs)}** run{'s' * (len(r.runs) != 1)} of 3 or "
+            f"more consecutive central apneas with 40-120 s cycles; **{r.in_runs}** central "
+            f"apneas in them during sleep, **{r.rate:.1f} per hour** of the {r.sleep_h:.1f} h "
+            f"asleep, over {r.hours:.1f} h recorded.")
+    if r.runs:
+        text += "\n\n" + "\n".join(
+            f"- {_span(night, i)} ({i.label}, cycle {c:.0f} s, stage {i.stage})"
+            for i, c in list(zip(r.runs, r.cycles))[:RHYTHM_SHOWN])
+        if len(r.runs) > RHYTHM_SHOWN:
+            text += f"\n- … and {len(r.runs) - RHYTHM_SHOWN} more"
+    text += ("\n\nThe events are read, not the breathing between them: the rule also asks for a "
+             "crescendo-decrescendo change in breathing amplitude, which I do not measure"
+             + ("; check the airflow at these times." if r.runs else ".")
+             + " Central hypopneas are not told apart from obstructive ones here, so only "
+             "apneas count.")
+    return _answer(night, text, r.runs, r.runs[:RHYTHM_SHOWN])
 
 
 RHYTHM_SHOWN = 5

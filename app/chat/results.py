@@ -248,6 +248,33 @@ class SignalStats:
 
 
 @dataclass
+class CheyneStokes:
+    """Runs of central apneas read against the AASM's Cheyne-Stokes rule
+    (``sleeplm_core.scoring.cheyne_stokes``).
+
+    Attributes:
+        runs: one item per run, from its first event's start to its last's end; ``value``
+            holds how many central apneas it has.
+        cycles: mean cycle length of each run, seconds.
+        in_runs: central apneas in runs that start in sleep; sleep_h: hours of sleep
+            in the scope; rate: in_runs per hour of it.
+        hours: hours of recording in the scope.
+        met: both parts of the rule that the events can show hold.
+        source: who scored the events; where: the scope in words.
+    """
+
+    runs: list[Item]
+    cycles: list[float]
+    in_runs: int
+    sleep_h: float
+    rate: float
+    hours: float
+    met: bool
+    source: str
+    where: str
+
+
+@dataclass
 class HeartRhythm:
     """Beat timing of the ECG in a scope (``sleeplm_core.scoring.rhythm``).
 
@@ -653,4 +680,4 @@ class Breakdown:
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
-          | StageEvidence | Breakdown | EventSignal | HeartRhythm)
+          | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes)
