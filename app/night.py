@@ -35,6 +35,7 @@ from sleeplm_core.scoring.agreement import agreement
 from sleeplm_core.scoring.channels import unusable
 from sleeplm_core.scoring.config import ScoringConfig
 from sleeplm_core.scoring.coverage import blind_types
+from sleeplm_core.scoring.rem_atonia import RemAtonia, rem_atonia
 from sleeplm_core.scoring.rhythm import Rhythm, heart_rhythm
 from sleeplm_core.scoring.snore import SnoreLoudness, snore_loudness
 
@@ -176,6 +177,16 @@ class LoadedNight:
             found = heart_rhythm(sig) if not why else None
             self._rhythm = (found, why or ("" if found else f"{label}: under 100 beats detected"))
         return self._rhythm
+
+    def rem_atonia(self) -> tuple[RemAtonia | None, str]:
+        """Chin tone of each REM epoch (``sleeplm_core.scoring.rem_atonia``) on the stages
+        the answers use, and ""; or None and why not (no chin EMG, no REM or no NREM)."""
+        label = self.epochs.mapping.get("EMG_CHIN")
+        sig = self.recording.signals.get(label) if label else None
+        if sig is None:
+            return None, "no chin EMG channel"
+        found = rem_atonia(sig, self.stages()[0], self.epochs.starts)
+        return found, "" if found else "no REM or no NREM epoch under the chin EMG"
 
     def feature_frame(self) -> pd.DataFrame:
         """One row per epoch, one column per measured feature (``level.path [unit]``)."""

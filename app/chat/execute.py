@@ -27,7 +27,7 @@ from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
                               CycleList, Description, Episode, EventList, EventSignal,
                               Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
-                              Result, Retrieval, ScopedSleep, SignalRuns, SignalStats,
+                              RemTone, Result, Retrieval, ScopedSleep, SignalRuns, SignalStats,
                               StageAmount, StagePeriods, Summary, View)
 from app.engine import Engine
 from app.night import LoadedNight
@@ -955,6 +955,8 @@ def _measure(plan: Plan, night: LoadedNight) -> SignalStats | EventSignal | Hear
     q = plan.query
     if q.measure == "rhythm":
         return heart_rhythm(plan, night)
+    if q.measure == "atonia":
+        return rem_tone(plan, night)
     phen = phenomenon(q.phenomenon)
     if q.signal and phen is not None and phen.event_types:
         return event_signal(plan, night, q.signal, phen)
@@ -981,6 +983,26 @@ def cheyne_stokes(plan: Plan, night: LoadedNight) -> CheyneStokes | Message:
     cycles = [(r[-1].onset - r[0].onset) / (len(r) - 1) for r in runs]
     met = bool(runs) and rate >= rule.min_rate and hours >= rule.min_hours
     return CheyneStokes(items, cycles, in_runs, sleep_h, rate, hours, met, source, plan.where.text)
+
+
+def rem_tone(plan: Plan, night: LoadedNight) -> RemTone | Message:
+    """Chin tone in the scope's REM epochs against the AASM's REM-without-atonia rule."""
+    atonia, why = night.rem_atonia()
+    if atonia is None:
+        return Message("no_atonia", why)
+    mask = plan.where.mask[atonia.epochs]
+    if not mask.any():
+        return Message("empty_scope", f"REM {plan.where.text}".strip())
+    starts = night.epochs.starts
+    hit = mask & atonia.without_atonia
+    epochs = [Item(float(starts[i]), float(starts[i]) + EPOCH_SEC, "REM without atonia ("
+                   + ("sustained" if s else "transient") + ")", "measured", "REM")
+              for i, s in zip(atonia.epochs[hit], atonia.sustained[hit])]
+    stretches = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, "REM without atonia",
+                      "measured", "REM") for a, b in (epoch_runs(atonia.epochs[hit]) if hit.any()
+                                                      else [])]
+    return RemTone(atonia, mask, epochs, sorted(stretches, key=lambda i: -i.duration),
+                   night.stages()[1], plan.where.text)
 
 
 def heart_rhythm(plan: Plan, night: LoadedNight) -> HeartRhythm | Message:

@@ -22,9 +22,9 @@ from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
                               Comparison, Context, CycleList, Description, Episode, EventList,
                               EventSignal, Explanation, HeartRhythm, Item, Message, Navigation,
-                              NormCheck, RecordingFacts, Retrieval, ScopedSleep, SignalRuns,
-                              SignalStats, StageAmount, StageEvidence, StagePeriods, Summary,
-                              View)
+                              NormCheck, RecordingFacts, RemTone, Retrieval, ScopedSleep,
+                              SignalRuns, SignalStats, StageAmount, StageEvidence, StagePeriods,
+                              Summary, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
@@ -166,6 +166,9 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_signal":
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")
+    if r.kind == "no_atonia":
+        return Answer(f"I cannot read chin tone in REM on this night: {r.detail}. The rule needs "
+                      f"a chin EMG and scored (or machine-scored) REM and NREM sleep.")
     if r.kind == "no_rhythm":
         return Answer(f"I cannot read the heart rhythm on this night: {r.detail}. The rhythm needs "
                       f"an ECG with detectable beats (a pulse-rate channel has no beat timing).")
@@ -478,6 +481,32 @@ def _(r: CheyneStokes, night: LoadedNight) -> Answer:
              + " Central hypopneas are not told apart from obstructive ones here, so only "
              "apneas count.")
     return _answer(night, text, r.runs, r.runs[:RHYTHM_SHOWN])
+
+
+@render.register
+def _(r: RemTone, night: LoadedNight) -> Answer:
+    a = r.atonia
+    idx = a.epochs[r.mask]
+    sustained, transient = a.sustained[r.mask], a.transient[r.mask]
+    either = sustained | transient
+    n = len(idx)
+    text = (f"Chin tone in REM{_where(r.where)} ({a.source}; {n} REM epochs, "
+            f"{source_name(r.stages)} stages): **{either.sum()}** ({100 * either.mean():.0f} %) "
+            f"meet the AASM's REM-without-atonia rule, **{sustained.sum()}** by sustained "
+            f"activity and **{transient.sum()}** by transient bursts. The REM level is "
+            f"{a.rem_level:.1f} µV against {a.nrem_level:.1f} µV in NREM (lowest NREM level "
+            f"{a.nrem_minimum:.1f} µV); {100 * a.phasic_share:.0f} % of the night's REM 3-s "
+            f"mini-epochs hold a burst.")
+    text += ("\n\nHow the rule is read: an epoch is sustained when its median chin amplitude "
+             "(rectified EMG over 10 Hz, 0.1-s average) exceeds the 5th percentile of the NREM "
+             "epochs'; transient when 5 of its 10 three-second mini-epochs hold a 0.1-5 s burst "
+             "four times the night's REM level. These are our numbers for the manual's words. "
+             "REM sleep behaviour disorder is a clinical diagnosis that also needs the history "
+             "and video; this is not one.")
+    if r.stretches:
+        text += "\n\nThe longest stretches:\n" + "\n".join(
+            f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.stretches[:RHYTHM_SHOWN])
+    return _answer(night, text, r.epochs, r.stretches[:RHYTHM_SHOWN])
 
 
 RHYTHM_SHOWN = 5

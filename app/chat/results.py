@@ -15,6 +15,7 @@ from app.chat.query import Condition
 from sleeplm_core.heads.localize import LocalizeConfig
 from sleeplm_core.heads.summary import NightSummary
 from sleeplm_core.index.search import Hit
+from sleeplm_core.scoring.rem_atonia import RemAtonia
 from sleeplm_core.scoring.rhythm import RhythmSummary
 
 
@@ -271,6 +272,26 @@ class CheyneStokes:
     hours: float
     met: bool
     source: str
+    where: str
+
+
+@dataclass
+class RemTone:
+    """Chin tone in the REM epochs of a scope against the AASM's REM-without-atonia rule
+    (``sleeplm_core.scoring.rem_atonia``).
+
+    Attributes:
+        atonia: the night's reading; mask: bool per judged REM epoch, inside the scope.
+        epochs: one item per REM epoch in the scope that meets the rule.
+        stretches: runs of consecutive such epochs, longest first.
+        stages: where the stages come from; where: the scope in words.
+    """
+
+    atonia: RemAtonia
+    mask: np.ndarray
+    epochs: list[Item]
+    stretches: list[Item]
+    stages: str
     where: str
 
 
@@ -680,4 +701,4 @@ class Breakdown:
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
-          | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes)
+          | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone)

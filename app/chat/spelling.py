@@ -30,7 +30,8 @@ DOMAIN_WORDS = (
     "montage", "electrode", "electrodes", "epoch", "epochs", "oximetry", "desat", "desats",
     "microarousal", "microarousals", "ultradian", "wakefulness", "biphasic", "sawtooth",
     "positional", "kcomplex", "hypopnoeic", "respiratory", "thoracic", "abdominal",
-    "submental", "tibialis", "zoom", "timestamp",
+    "submental", "tibialis", "zoom", "timestamp", "atonia", "rswa", "rbd", "ectopic",
+    "arrhythmia", "arrhythmias", "asystole", "palpitations", "cheyne", "stokes", "rera", "reras",
     # What the chat says it does not measure must reach it as typed ("bruxism" is no "bruise").
     "bruxism", "sleepwalking", "somnambulism", "parasomnia", "parasomnias", "seizure",
     "seizures", "epileptic", "epilepsy", "nightmares", "cortisol", "narcolepsy", "cataplexy",

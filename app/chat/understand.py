@@ -270,6 +270,11 @@ _DESCRIBE_RE = re.compile(r"\b(?:describe|description|what happens|what happened
 _LOCATE_RE = re.compile(r"\b(?:where|when|find|show|locate|highlight|are there|is there|were"
                         r" there|was there|any|list|search|point (?:me )?to|examples?|how many"
                         r"|count|did\b.*\bever|episodes?|occurr?\w*)\b", I)
+# Chin tone in REM: REM sleep without atonia, the polysomnographic side of RBD.
+_ATONIA_RE = re.compile(r"\b(?:rem (?:sleep )?without atonia|rswa|rbd|rem (?:sleep )?behaviou?r"
+                        r"(?: disorder)?|dream enact\w*|act\w* out (?:\w+ )?dreams?|atonia"
+                        r"|(?:chin|muscle|emg) (?:tone|activity|twitch\w*)\b.{0,25}\brem"
+                        r"|rem\b.{0,25}\b(?:chin|muscle|emg) (?:tone|activity|twitch\w*))\b", I)
 # The heart's rhythm, not its rate: beat timing read from the ECG (execute.heart_rhythm).
 _HEART_RE = r"(?:heart\w*|cardiac|ecg|ekg|beats?)"
 _RHYTHM_RE = re.compile(
@@ -697,6 +702,10 @@ def understand(text: str) -> Query:
         return _with_slots(follow, text, time)
     if m := _UNMEASURED_RE.search(text):
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
+    if _ATONIA_RE.search(text):
+        # REM is what the rule reads, not a scope: "in the second half" still narrows it.
+        return Query(Intent.MEASURE, text, scope=Scope((), time), modality="position_muscle",
+                     measure="atonia", by_rule=True)
     if _EXPORT_RE.search(text):
         return Query(Intent.HELP, text, note="export", by_rule=True)
     if (why := _why_stage(text, time)) is not None:

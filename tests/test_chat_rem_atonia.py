@@ -1,0 +1,43 @@
+"""REM sleep without atonia asked in the chat: the bundled night's chin EMG read against the
+AASM rule, scoped by time, and refused in one line where there is no chin EMG."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from app.chat.query import Intent
+from app.chat.understand import understand
+from app.session import Session
+
+
+@pytest.mark.parametrize("text", ["was there REM without atonia?", "is there atonia in REM?",
+                                  "any REM sleep behavior disorder signs?", "did the patient act out dreams?",
+                                  "was the chin tone raised in REM?", "any RSWA?"])
+def test_rem_tone_questions_ask_for_it(text: str) -> None:
+    q = understand(text)
+    assert (q.intent, q.measure) == (Intent.MEASURE, "atonia"), q
+
+
+def test_the_bundled_night_is_read_epoch_by_epoch(demo) -> None:
+    night, engine = demo
+    reading, _ = night.rem_atonia()
+    session = Session(night)
+    answer = session.ask("was there REM without atonia?", engine)
+    n = int(reading.without_atonia.sum())
+    assert f"{len(reading.epochs)} REM epochs" in answer.text
+    assert f"**{n}** ({100 * n / len(reading.epochs):.0f} %) meet" in answer.text
+    assert len(answer.items) == n and "not one" in answer.text
+    later = session.ask("and in the second half?", engine)
+    judged = int(re.search(r"(\d+) REM epochs", later.text).group(1))
+    assert 0 < judged < len(reading.epochs) and "in the second half" in later.text
+
+
+def test_a_night_without_chin_emg_says_why(demo) -> None:
+    night, engine = demo
+    mapping = {k: v for k, v in night.epochs.mapping.items() if k != "EMG_CHIN"}
+    bare = replace(night, epochs=replace(night.epochs, mapping=mapping))
+    text = Session(bare).ask("was there REM without atonia?", engine).text
+    assert text.startswith("I cannot read chin tone in REM on this night: no chin EMG channel")
