@@ -459,3 +459,16 @@ def test_the_rdi_adds_reras_to_the_ahi_and_says_when_none_are_scored(demo) -> No
     rem_ah = sum(1 for e in night.recording.events if e.type in APNEA_TYPES
                  and stages[night.epoch_at(e.onset)] == STAGES.index("REM"))
     assert f"**{(rem_ah + 10) / rem_h:.1f}/h**" in text, text
+
+
+def test_reras_are_listed_from_the_scoring_never_from_the_model(demo) -> None:
+    night, engine = demo
+    assert understand("how many respiratory effort related arousals?").phenomenon == "rera"
+    assert understand("any RERAs?").phenomenon == "rera"
+    text = Session(night).ask("any RERAs?", engine).text
+    assert "**0** respiratory effort-related arousal events" in text and "model" not in text
+    starts = night.epochs.starts
+    reras = [Event(float(starts[i]) + 5.0, 10.0, "rera") for i in range(100, 400, 60)]
+    scored = replace(night, recording=replace(night.recording, events=night.recording.events + reras))
+    text = Session(scored).ask("any RERAs?", engine).text
+    assert "**5** respiratory effort-related arousal events" in text and "model" not in text

@@ -38,6 +38,8 @@ class Phenomenon:
         best_feature: measured feature column (prefix, suffix) whose highest value marks
             the clearest example when no event is scored for it.
         best_stage: stage that example must be in.
+        model_reads: the model was taught it, so its matches may be shown; False for what
+            it never saw (its "matches" would be another event's reading).
     """
 
     key: str
@@ -53,6 +55,7 @@ class Phenomenon:
     min_duration: float = 0.0
     best_feature: tuple[str, str] | None = None
     best_stage: str | None = None
+    model_reads: bool = True
 
 
 PHENOMENA: tuple[Phenomenon, ...] = (
@@ -128,6 +131,17 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         r" (?:without|with no) (?:any )?(?:breathing |respiratory )?effort"
         r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) central",
         ("central apnea", "no breathing effort", "brain forgot to breathe")),
+    Phenomenon(
+        "rera", "Respiratory effort-related arousal",
+        "A respiratory effort-related arousal (RERA) is a run of breaths, 10 seconds or more, "
+        "with rising effort or a flattening nasal-pressure waveform that ends in an arousal, "
+        "without meeting the apnea or hypopnea rules. RERAs count in the respiratory "
+        "disturbance index (RDI) beside apneas and hypopneas. They are scored by hand from a "
+        "nasal-pressure signal; this app does not detect them.",
+        "Breathing effort rising over several breaths, ending in an arousal.",
+        "respiratory", ("rera",),
+        r"\breras?\b|respiratory[- ]effort[- ]related arousals?|effort[- ]related arousals?",
+        ("RERA", "respiratory effort related arousal"), gallery=False, model_reads=False),
     Phenomenon(
         "cheyne_stokes", "Cheyne-Stokes breathing",
         "Cheyne-Stokes breathing is a waxing and waning of breathing: central apneas or "

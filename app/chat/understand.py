@@ -732,7 +732,8 @@ def understand(text: str) -> Query:
     for pattern, _ in _STAGE_TERM_RE:
         phen_text = pattern.sub(" ", phen_text) if object_stages else phen_text
     phen = find_phenomenon(phen_text)
-    if _AROUSAL_CAUSE_RE.search(phen_text) and re.search(r"\barousals?\b", phen_text, I):
+    if (_AROUSAL_CAUSE_RE.search(phen_text) and re.search(r"\barousals?\b", phen_text, I)
+            and not (phen is not None and phen.key == "rera")):
         phen = find_phenomenon("arousals")  # "arousals associated with apneas": the arousals
     elif phen is not None and phen.key in _APNEA_KINDS and len(set(
             m.lower() for m in _APNEA_KIND_RE.findall(phen_text))) > 1:
