@@ -517,24 +517,26 @@ RHYTHM_SHOWN = 5
 def _(r: HeartRhythm, night: LoadedNight) -> Answer:
     s = r.summary
     per_hour = s.ectopic / s.hours if s.hours else 0.0
-    lead = ("By its beat timing the rhythm looks **regular**: no irregular stretch and no pause."
-            if not (s.stretches or s.pauses) else
-            f"By its beat timing the rhythm has **{len(s.stretches)} irregular "
-            f"stretch{'es' * (len(s.stretches) != 1)}** and **{len(s.pauses)} "
-            f"pause{'s' * (len(s.pauses) != 1)}** to review.")
+    stretches = [Item(a, b, f"irregular rhythm ({100 * share:.0f} % of intervals)", "measured")
+                 for a, b, share in s.stretches]
+    pauses = [Item(a, a + d, f"RR pause {d:.1f} s", "measured", value=d, unit="s")
+              for a, d in s.pauses]
+    if stretches or pauses:
+        lead = (f"By its beat timing the rhythm has **{len(stretches)} irregular "
+                f"stretch{'es' * (len(stretches) != 1)}** and **{len(pauses)} "
+                f"pause{'s' * (len(pauses) != 1)}** to review.")
+    else:
+        lead = (f"By its beat timing the rhythm looks **regular**: no irregular stretch "
+                f"({_STRETCH_RULE}) and no pause ({_PAUSE_RULE}).")
     text = (f"{lead} Beat to beat from the ECG ({r.source}; {s.n_beats:,} beats over {s.hours:.1f} h"
             f"{_where(r.where)}): regular intervals average **{s.mean_hr:.0f} bpm**, RMSSD "
             f"{s.rmssd_ms:.0f} ms, pNN50 {s.pnn50_pct:.0f} %. **{s.irregular_pct:.1f} %** of "
             f"intervals change by more than 20 % from the one before (Malik's rule), and "
             f"**{s.ectopic}** beats read as ectopic ({per_hour:.1f} per hour; Kubios method).")
-    stretches = [Item(a, b, f"irregular rhythm ({100 * share:.0f} % of intervals)", "measured")
-                 for a, b, share in s.stretches]
-    pauses = [Item(a, a + d, f"RR pause {d:.1f} s", "measured", value=d, unit="s")
-              for a, d in s.pauses]
-    text += "\n\n" + _listed(night, stretches, "irregular stretch", "irregular stretches",
-                             "5-min windows with over 10 % irregular intervals")
-    text += "\n\n" + _listed(night, pauses, "pause", "pauses",
-                             "over 3 s between beats, the AASM's asystole limit")
+    if stretches or pauses:
+        text += "\n\n" + _listed(night, stretches, "irregular stretch", "irregular stretches",
+                                 _STRETCH_RULE)
+        text += "\n\n" + _listed(night, pauses, "pause", "pauses", _PAUSE_RULE)
     if not pauses:
         text += (f" The longest RR interval is {s.longest_rr[1]:.2f} s at "
                  f"{clock(night, s.longest_rr[0])}.")
@@ -545,6 +547,10 @@ def _(r: HeartRhythm, night: LoadedNight) -> Answer:
         Item(s.longest_rr[0], s.longest_rr[0] + s.longest_rr[1], "longest RR interval",
              "measured", value=s.longest_rr[1], unit="s")]
     return _answer(night, text, items)
+
+
+_STRETCH_RULE = "5-min windows with over 10 % irregular intervals"
+_PAUSE_RULE = "over 3 s between beats, the AASM's asystole limit"
 
 
 def _listed(night: LoadedNight, items: list[Item], one: str, many: str, rule: str) -> str:
