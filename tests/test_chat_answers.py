@@ -509,3 +509,12 @@ def test_a_stage_asked_about_in_general_gets_its_hallmark_then_the_night(demo) -
     assert "On this night:" in text and "delta" in text
     text = session.ask("describe the heart between 2 and 3 am", engine).text
     assert text.startswith("Between 2 and 3 am:\n\n**heart**") and "hallmark" not in text
+
+
+def test_the_longest_scored_event_comes_without_model_matches(demo) -> None:
+    """A ranked question is answered from the scoring; the model's matches beside it were
+    other moments of the night (the longest desaturation's "match" lay 7 h earlier)."""
+    night, engine = demo
+    answer = Session(night).ask("how long was the longest desaturation?", engine)
+    assert "the 1 longest" in answer.text and "model" not in answer.text
+    assert all(i.source == "scored" for i in answer.items)

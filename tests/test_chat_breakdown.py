@@ -372,8 +372,10 @@ def test_a_measure_per_stage_and_per_hour(demo) -> None:
     top = max(means, key=means.get)
     assert f"highest in **{top}** ({means[top]:.1f})" in text
     assert text.count("mean per epoch") == 1  # pulse and ECG rate are one table, not two
+    assert "**heart rate (mean)** (bpm" in text   # in words, not the feature column's path
     trend = Session(night).ask("what's the delta power trend across the night?", engine).text
-    assert "delta** (%, mean per epoch)" in trend and "| clock hour | mean |" in trend
+    assert "**delta power (" in trend and "delta)** (%, mean per epoch)" in trend
+    assert "| clock hour | mean |" in trend
 
 
 def test_spindle_trend_is_per_minute(demo) -> None:

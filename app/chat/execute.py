@@ -368,11 +368,11 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
                        sleep_min=_sleep_minutes(night, plan.where), frequency_on=freq_on,
                        periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
                        share=(q.share or "").replace("_", " "), share_of=_night_count(night, q))
-    if (((q.how_many or q.per or q.share) and scored) or result.blind or result.unscored
-            or (phen is not None and not phen.model_reads)):
-        # A count is answered from the scoring; on a night where the events could not be
-        # scored, or for what the model never learnt, its similarity matches would read as
-        # findings, so none are shown.
+    if (((q.how_many or q.per or q.share or q.rank) and scored) or result.blind
+            or result.unscored or (phen is not None and not phen.model_reads)):
+        # A count or "the longest one" is answered from the scoring; on a night where the
+        # events could not be scored, or for what the model never learnt, its similarity
+        # matches would read as findings, so none are shown.
         return result
     regions, weak, track, search = _model_regions(night, engine, text, plan.where, k,
                                                   refine=not scored)

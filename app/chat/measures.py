@@ -64,3 +64,16 @@ def measure_name(words: str) -> str | None:
     """The measure ``words`` name, in words ("heart rate"), None when they name none."""
     measure = _named(words)
     return measure.name if measure else None
+
+
+def column_name(col: str) -> str:
+    """A feature column in words: its measure's name, and what of it the column holds where
+    the name does not say ("heart.spo2.mean [%]" -> "SpO2 (mean)", "brain.eeg.C3-M2.delta
+    [%]" -> "delta power (C3-M2 delta)"); other columns by their path."""
+    path = col.rsplit(" [", 1)[0]
+    for measure in MEASURES:
+        for prefix, suffix in measure.columns:
+            if col.startswith(prefix) and col.endswith(suffix):
+                rest = path.removeprefix(prefix).replace(".", " ").replace("_", " ").strip()
+                return measure.name + (f" ({rest})" if rest and rest not in measure.name else "")
+    return path.replace(".", " ").replace("_", " ")

@@ -16,6 +16,7 @@ from functools import singledispatch
 import numpy as np
 
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC
+from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon
 from app.chat.plan import clock, source_name
 from app.chat.recording import UNSURE_BELOW
@@ -1010,15 +1011,14 @@ def _measured_text(r: Breakdown) -> str:
     """Each measure's mean per group, and where it is highest and lowest."""
     parts = []
     for col in r.measured:
-        name, unit = col.rsplit(" [", 1)
-        unit = unit.rstrip("]")
+        unit = col.rsplit(" [", 1)[1].rstrip("]")
         rows = [(row.group, *row.values[col]) for row in r.rows if col in row.values]
         if not rows:
             continue
         single = [x for x in rows if x[0] not in ("NREM", "non-supine")] or rows
         hi, lo = max(single, key=lambda x: x[1]), min(single, key=lambda x: x[1])
         table = "\n".join(f"| {g} | {m:.1f} | {sd:.1f} | {n} |" for g, m, sd, n in rows)
-        parts.append(f"**{name}** ({unit}, mean per epoch): highest in **{hi[0]}** ({hi[1]:.1f}), "
+        parts.append(f"**{column_name(col)}** ({unit}, mean per epoch): highest in **{hi[0]}** ({hi[1]:.1f}), "
                      f"lowest in **{lo[0]}** ({lo[1]:.1f}).\n\n| {_BY_WORDS[r.by]} | mean | sd | "
                      f"epochs |\n|---|---|---|---|\n{table}")
     head = f"By {_BY_WORDS[r.by]}{_where(r.where)}, stages from the {source_name(r.source)} hypnogram:"
