@@ -32,10 +32,10 @@ from sleeplm_core.io.load import open_night
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event, Recording
 from sleeplm_core.scoring import MachineScoring, score_night
 from sleeplm_core.scoring.agreement import agreement
-from sleeplm_core.scoring.channels import unusable
+from sleeplm_core.scoring.channels import Usability, unusable
 from sleeplm_core.scoring.config import ScoringConfig
 from sleeplm_core.scoring.coverage import blind_types
-from sleeplm_core.scoring.rem_atonia import RemAtonia, rem_atonia
+from sleeplm_core.scoring.rem_atonia import AtoniaConfig, RemAtonia, rem_atonia
 from sleeplm_core.scoring.rhythm import Rhythm, heart_rhythm
 from sleeplm_core.scoring.snore import SnoreLoudness, snore_loudness
 
@@ -185,6 +185,8 @@ class LoadedNight:
         sig = self.recording.signals.get(label) if label else None
         if sig is None:
             return None, "no chin EMG channel"
+        if why := unusable(sig, Usability(AtoniaConfig().min_rate_hz, 1e-6)):
+            return None, why
         found = rem_atonia(sig, self.stages()[0], self.epochs.starts)
         return found, "" if found else "no REM or no NREM epoch under the chin EMG"
 

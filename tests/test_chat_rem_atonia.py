@@ -11,6 +11,7 @@ import pytest
 from app.chat.query import Intent
 from app.chat.understand import understand
 from app.session import Session
+from sleeplm_core.io.recording import Signal
 
 
 @pytest.mark.parametrize("text", ["was there REM without atonia?", "is there atonia in REM?",
@@ -41,3 +42,15 @@ def test_a_night_without_chin_emg_says_why(demo) -> None:
     bare = replace(night, epochs=replace(night.epochs, mapping=mapping))
     text = Session(bare).ask("was there REM without atonia?", engine).text
     assert text.startswith("I cannot read chin tone in REM on this night: no chin EMG channel")
+
+
+def test_an_emg_envelope_sampled_at_1_hz_is_not_read(demo) -> None:
+    """Sleep-EDF's submental channel is a 1-Hz envelope: bursts of 0.1 s cannot be seen."""
+    night, engine = demo
+    label = night.epochs.mapping["EMG_CHIN"]
+    sig = night.recording.signals[label]
+    slow = Signal(label, sig.data[:: int(sig.sfreq)].copy(), 1.0, sig.unit)
+    bare = replace(night, recording=replace(night.recording, signals={**night.recording.signals,
+                                                                        label: slow}))
+    text = Session(bare).ask("was there REM without atonia?", engine).text
+    assert text.startswith(f"I cannot read chin tone in REM on this night: {label} sampled at 1 Hz")

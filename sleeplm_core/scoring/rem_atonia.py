@@ -40,6 +40,8 @@ class AtoniaConfig:
         burst_sec: shortest and longest burst.
         min_mini_epochs: mini-epochs with a burst that make an epoch transient.
         nrem_percentile: the percentile of NREM epoch levels taken as their minimum.
+        min_rate_hz: slowest EMG read: a 0.1-s burst over a 10-Hz high-pass needs it
+            (Sleep-EDF's 1-Hz submental channel is an envelope, not an EMG).
     """
 
     highpass_hz: float = 10.0
@@ -48,6 +50,7 @@ class AtoniaConfig:
     burst_sec: tuple[float, float] = (0.1, 5.0)
     min_mini_epochs: int = 5
     nrem_percentile: float = 5.0
+    min_rate_hz: float = 25.0
 
 
 @dataclass(frozen=True)
