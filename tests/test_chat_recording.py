@@ -289,3 +289,18 @@ def test_a_stage_amount_says_when_its_longest_periods_were(demo) -> None:
             f"{format_clock(first.end, night.recording.start_time)}** "
             f"({(first.end - first.start) / 60:.1f} min)") in answer.text
     assert (first.end - first.start) == max(h.end - h.start for h in answer.highlights)
+
+
+def test_the_main_sleep_period_is_a_span_of_its_own(demo) -> None:
+    night, engine = demo
+    assert understand("how much N3 in the main sleep period?").scope.time.kind == "episode"
+    stages = np.asarray(night.epochs.stages).copy()
+    stages[:300] = W
+    stages[10] = N2  # a stray sleep epoch 2.5 h before the night's sleep
+    long = replace(night, epochs=replace(night.epochs, stages=stages), _summary={})
+    text = Session(long).ask("what was the sleep efficiency in the main sleep period?", engine).text
+    first = int(np.flatnonzero(stages[11:] >= 1)[0]) + 11
+    last = int(np.flatnonzero(stages >= 1)[-1])
+    asleep = np.sum(stages[first:last + 1] >= 1) / 2
+    assert "in the main sleep period" in text and f"**{asleep:.1f} min** asleep" in text, text
+    assert f"of {(last + 1 - first) / 2:.1f} min recorded" in text

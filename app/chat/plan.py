@@ -82,10 +82,21 @@ def cycle_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     return float(starts[c.start]), float(starts[c.end - 1]) + EPOCH_SEC
 
 
+def episode_span(night: LoadedNight) -> tuple[float, float]:
+    """Seconds of the main sleep episode; a night without sleep is refused."""
+    lo, hi = sleep_cycles(night.stages()[0]).episode
+    if hi <= lo:
+        raise ChatError("this night has no sleep, so no main sleep period; ask about a time instead")
+    starts = night.epochs.starts
+    return float(starts[lo]), float(starts[hi - 1]) + EPOCH_SEC
+
+
 def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, float]:
     """Seconds of a time span; a span outside the night is refused naming the night's span."""
     if time.kind == "cycle":
         return cycle_span(time, night)
+    if time.kind == "episode":
+        return episode_span(night)
     start, end = resolve(time, night_clock(night, current))
     last = night.recording.duration
     if start >= last or end <= start or (time.kind == "epoch" and time.start >= night.n_epochs):

@@ -814,8 +814,9 @@ def _episode_note(e: Episode | None, night: LoadedNight) -> str:
     return (f"\n\n⚠️ The recording runs {night.recording.duration / 3600:.1f} h and carries no "
             f"lights-off or lights-on mark, so time in bed, efficiency, sleep onset, latencies and "
             f"WASO count all of it. The main sleep episode runs **{clock(night, lo)}–"
-            f"{clock(night, hi)}** ({(hi - lo) / 3600:.1f} h){other}; ask about a span, e.g. "
-            f"*how much N3 between {clock(night, lo)[:5]} and {clock(night, hi)[:5]}?*")
+            f"{clock(night, hi)}** ({(hi - lo) / 3600:.1f} h){other}; ask about it, e.g. "
+            f"*sleep efficiency in the main sleep period*, or any span, e.g. *how much N3 "
+            f"between {clock(night, lo)[:5]} and {clock(night, hi)[:5]}?*")
 
 
 def _rei_text(r: Summary, night: LoadedNight) -> str:

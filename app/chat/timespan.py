@@ -18,7 +18,7 @@ import numpy as np
 from app.timeexpr import DAY_SEC
 
 TimeKind = Literal["clock", "after", "before", "elapsed", "from_end", "epoch", "fraction",
-                   "current", "cycle"]
+                   "current", "cycle", "episode"]
 
 _MERIDIEM = r"(am|pm|a\.m\.|p\.m\.)"
 _CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*{_MERIDIEM}?"
@@ -60,6 +60,9 @@ _CYCLE_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd
                    "eighth": 7, "8th": 7, "ninth": 8, "9th": 8, "last": -1, "final": -1}
 _CYCLE_RE = re.compile(rf"\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)})\s+(?:sleep\s+|nrem[- ]?rem\s+)?"
                        rf"cycle\b|\bcycle\s+(\d)\b", re.IGNORECASE)
+# "the main sleep period": on a recording that holds naps or a whole day, the night's sleep.
+_EPISODE_RE = re.compile(r"\b(?:the\s+)?main\s+(?:sleep\s+)?(?:period|episode|bout|block)\b"
+                         r"|\b(?:the\s+)?main\s+sleep\b", re.IGNORECASE)
 _CURRENT_RE = re.compile(r"\b(?:this|current|the current|that)\s+(?:epoch|window)\b|\bthis one\b"
                          r"|\bright here\b|\bon (?:the )?screen\b", re.IGNORECASE)
 
@@ -79,7 +82,9 @@ class TimeSpan:
             ``fraction`` fraction of the night in [0, 1];
             ``current`` the epoch on screen (start/end unused);
             ``cycle`` an NREM-REM cycle, ``start`` its 0-based index (-1 the last); the
-            plan resolves it, since it needs the hypnogram.
+            plan resolves it, since it needs the hypnogram;
+            ``episode`` the main sleep episode (``sleeplm_core.heads.cycles``), resolved
+            by the plan likewise.
         start: start of the span in the unit of ``kind``.
         end: end of the span, or None for a point in time.
         text: the words that named it.
@@ -170,6 +175,8 @@ def parse_time(text: str) -> TimeSpan | None:
         return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
     if m := _BARE_FIRM_RE.search(text):
         return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
+    if m := _EPISODE_RE.search(text):
+        return TimeSpan("episode", 0.0, None, m.group(0))
     if m := _CYCLE_RE.search(text):
         index = _CYCLE_ORDINALS[m.group(1).lower()] if m.group(1) else int(m.group(2)) - 1
         return TimeSpan("cycle", float(index), None, m.group(0))
