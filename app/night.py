@@ -187,7 +187,11 @@ class LoadedNight:
             return None, "no chin EMG channel"
         if why := unusable(sig, Usability(AtoniaConfig().min_rate_hz, 1e-6)):
             return None, why
-        found = rem_atonia(sig, self.stages()[0], self.epochs.starts)
+        stages, source = self.stages()
+        if source in ("predicted", "none"):
+            # REM read by the model's zero-shot guess would decide which epochs are judged.
+            return None, "its REM is neither scored nor machine-staged from an EEG"
+        found = rem_atonia(sig, stages, self.epochs.starts)
         return found, "" if found else "no REM or no NREM epoch under the chin EMG"
 
     def feature_frame(self) -> pd.DataFrame:

@@ -54,3 +54,12 @@ def test_an_emg_envelope_sampled_at_1_hz_is_not_read(demo) -> None:
                                                                         label: slow}))
     text = Session(bare).ask("was there REM without atonia?", engine).text
     assert text.startswith(f"I cannot read chin tone in REM on this night: {label} sampled at 1 Hz")
+
+
+def test_rem_the_model_only_guessed_is_not_judged(demo) -> None:
+    night, engine = demo
+    unstaged = replace(night, epochs=replace(night.epochs, stages=night.epochs.stages * 0 - 1),
+                       machine=None)
+    assert unstaged.stages()[1] == "predicted"
+    text = Session(unstaged).ask("was there REM without atonia?", engine).text
+    assert "its REM is neither scored nor machine-staged from an EEG" in text
