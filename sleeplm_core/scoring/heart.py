@@ -39,12 +39,19 @@ class HeartConfig:
     max_rr_sec: float = 3.0
 
 
-def ecg_heart_rate(ecg: Signal, config: HeartConfig = HeartConfig()) -> np.ndarray | None:
-    """1-Hz heart rate (bpm, NaN where unknown) from R-peaks, None when the beats are implausible."""
+def detect_beats(ecg: Signal) -> tuple[np.ndarray, np.ndarray, float]:
+    """R-peak sample indices by sleepecg, with the ECG they index (brought to at least
+    128 Hz) and its rate in Hz. A flat ECG raises ``ValueError`` (sleepecg refuses it)."""
     import sleepecg  # on first use: importing it costs the app's cold start 0.3 s
     rate = max(ecg.sfreq, _SLEEPECG_MIN_HZ)
     data = resampled(ecg, rate)
-    beats = sleepecg.detect_heartbeats(data, rate) / rate
+    return np.asarray(sleepecg.detect_heartbeats(data, rate), dtype=np.int64), data, rate
+
+
+def ecg_heart_rate(ecg: Signal, config: HeartConfig = HeartConfig()) -> np.ndarray | None:
+    """1-Hz heart rate (bpm, NaN where unknown) from R-peaks, None when the beats are implausible."""
+    peaks, _, rate = detect_beats(ecg)
+    beats = peaks / rate
     if len(beats) < 10:
         return None
     rr = np.diff(beats)

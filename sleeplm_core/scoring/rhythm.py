@@ -1,7 +1,7 @@
 """Beat-to-beat rhythm from the ECG: irregular intervals, ectopic beats, pauses, variability.
 
 R-peaks come from ``sleepecg.detect_heartbeats``, as for the heart rate
-(:mod:`sleeplm_core.scoring.heart`). Two readings of them:
+(:func:`sleeplm_core.scoring.heart.detect_beats`). Two readings of them:
 
 - an RR interval that differs from the one before by more than 20 % is irregular (the
   criterion of Malik et al. 1989, Eur Heart J 10:1060, for beats left out of heart-rate
@@ -28,10 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sleeplm_core.io.recording import Signal
-from sleeplm_core.scoring.channels import resampled
-
-_DETECT_HZ = 128.0   # sleepecg's 5-30 Hz filter needs a Nyquist above 30 Hz
-
+from sleeplm_core.scoring.heart import detect_beats
 
 @dataclass(frozen=True)
 class RhythmConfig:
@@ -111,11 +108,8 @@ def heart_rhythm(ecg: Signal, config: RhythmConfig = RhythmConfig()) -> Rhythm |
     """The beats of ``ecg`` read both ways; None with fewer than 100 beats (a flat ECG:
     none)."""
     import neurokit2 as nk
-    import sleepecg
-    rate = max(ecg.sfreq, _DETECT_HZ)
-    data = resampled(ecg, rate)
     try:
-        peaks = np.asarray(sleepecg.detect_heartbeats(data, rate), dtype=np.int64)
+        peaks, data, rate = detect_beats(ecg)
     except ValueError:   # sleepecg refuses a flat signal
         return None
     peaks = peaks[_qrs_sized(data, peaks, rate, config.min_qrs_share)]
