@@ -474,3 +474,20 @@ def test_reras_are_listed_from_the_scoring_never_from_the_model(demo) -> None:
     scored = replace(night, recording=replace(night.recording, events=night.recording.events + reras))
     text = Session(scored).ask("any RERAs?", engine).text
     assert "**5** respiratory effort-related arousal events" in text and "model" not in text
+
+
+@pytest.mark.parametrize("text", ["what was the HRV in REM?", "what was the delta power in N3?",
+                                  "RMSSD during sleep?", "alpha power after 4 am?"])
+def test_a_feature_in_a_scope_is_a_scope_breakdown(text: str) -> None:
+    q = understand(text)
+    assert (q.intent, q.by) == (Intent.BREAKDOWN, "scope") and q.measure, q
+
+
+def test_a_feature_in_a_scope_is_its_mean_there_against_the_night(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what was the HRV in REM?", engine).text
+    rmssd = pd.to_numeric(night.feature_frame()["heart.ecg.rmssd [ms]"], errors="coerce").to_numpy()
+    rem = night.stages()[0] == STAGES.index("REM")
+    assert (f"**{np.nanmean(rmssd[rem]):.1f}** in REM, against {np.nanmean(rmssd):.1f} over the "
+            f"whole night") in text, text
+    assert understand("what was the heart rate in REM?").intent == Intent.MEASURE  # a series

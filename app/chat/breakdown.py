@@ -84,6 +84,10 @@ def _index(plan: Plan) -> tuple[str, tuple[str, ...]] | None:
 def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     """Minutes in bed and asleep per group, with the index's events and rate when one is named."""
     by = plan.query.by or "position"
+    if by == "scope":   # "what was the HRV in REM?": the scope against the whole night
+        return _measured(plan, night, {plan.where.text: plan.where.mask,
+                                       "the whole night": np.ones(night.n_epochs, dtype=bool)},
+                         night.stages()[1])
     groups = _groups(night, by)
     if isinstance(groups, Message):
         return groups

@@ -1005,7 +1005,7 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
                    [item])
 
 
-_BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour"}
+_BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour", "scope": "where"}
 
 
 def _measured_text(r: Breakdown) -> str:
@@ -1019,10 +1019,18 @@ def _measured_text(r: Breakdown) -> str:
         single = [x for x in rows if x[0] not in ("NREM", "non-supine")] or rows
         hi, lo = max(single, key=lambda x: x[1]), min(single, key=lambda x: x[1])
         table = "\n".join(f"| {g} | {m:.1f} | {sd:.1f} | {n} |" for g, m, sd, n in rows)
-        parts.append(f"**{column_name(col)}** ({unit}, mean per epoch): highest in **{hi[0]}** ({hi[1]:.1f}), "
-                     f"lowest in **{lo[0]}** ({lo[1]:.1f}).\n\n| {_BY_WORDS[r.by]} | mean | sd | "
-                     f"epochs |\n|---|---|---|---|\n{table}")
-    head = f"By {_BY_WORDS[r.by]}{_where(r.where)}, stages from the {source_name(r.source)} hypnogram:"
+        if r.by == "scope" and len(rows) == 2:
+            (g, m, _, _), (_, whole, _, _) = rows
+            verdict = f"**{m:.1f}** {g}, against {whole:.1f} over the whole night"
+        else:
+            verdict = (f"highest in **{hi[0]}** ({hi[1]:.1f}), lowest in **{lo[0]}** "
+                       f"({lo[1]:.1f})")
+        parts.append(f"**{column_name(col)}** ({unit}, mean per epoch): {verdict}.\n\n"
+                     f"| {_BY_WORDS[r.by]} | mean | sd | epochs |\n|---|---|---|---|\n{table}")
+    head = (f"{r.where[0].upper() + r.where[1:]} against the whole night, stages from the "
+            f"{source_name(r.source)} hypnogram:" if r.by == "scope" else
+            f"By {_BY_WORDS[r.by]}{_where(r.where)}, stages from the {source_name(r.source)} "
+            f"hypnogram:")
     return head + "\n\n" + "\n\n".join(parts)
 
 
@@ -1084,7 +1092,7 @@ def _scope_text(r: Breakdown) -> str:
 def _(r: Breakdown, night: LoadedNight) -> Answer:
     if r.by == "groups":
         return Answer(_groups_text(r) + stage_caveat(night, r.source))
-    if r.by == "scope":
+    if r.by == "scope" and not r.measured:
         return Answer(_scope_text(r) + stage_caveat(night, r.source))
     where = _where(r.where)
     if r.measured:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from app.chat import bank
-from app.chat.measures import names_measure
+from app.chat.measures import measure_name, names_measure
 from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
@@ -275,6 +275,10 @@ _ATONIA_RE = re.compile(r"\b(?:rem (?:sleep )?without atonia|rswa|rbd|rem (?:sle
                         r"(?: disorder)?|dream enact\w*|act\w* out (?:\w+ )?dreams?|atonia"
                         r"|(?:chin|muscle|emg) (?:tone|activity|twitch\w*)\b.{0,25}\brem"
                         r"|rem\b.{0,25}\b(?:chin|muscle|emg) (?:tone|activity|twitch\w*))\b", I)
+# A per-epoch feature named outright ("power", "HRV", "RMSSD", ...), which no signal series
+# answers; heart rate, SpO2, breathing and snoring are series (execute.signal_stats).
+_FEATURE_ASK_RE = re.compile(r"\b(?:power|hrv|rmssd|heart rate variab\w*|eog|emg)\b", I)
+_SIGNAL_MEASURES = ("heart rate", "SpO2", "breathing", "snoring loudness")
 # The heart's rhythm, not its rate: beat timing read from the ECG (execute.heart_rhythm).
 _HEART_RE = r"(?:heart\w*|cardiac|ecg|ekg|beats?)"
 _RHYTHM_RE = re.compile(
@@ -752,6 +756,11 @@ def understand(text: str) -> Query:
     condition, min_depth = _depth(text, condition, phen)
     labels = (_labels(rest) if time and time.kind != "current" else ()) or _labels(text)
     all_stages = stages or object_stages
+    if ((all_stages or time) and _FEATURE_ASK_RE.search(text) and _compare_groups(text) is None
+            and (measure := measure_name(text)) is not None and measure not in _SIGNAL_MEASURES):
+        # "what was the HRV in REM?", "delta power in N3?": a per-epoch feature in a scope.
+        return Query(Intent.BREAKDOWN, text, scope=Scope(all_stages, time), by="scope",
+                     measure=text, by_rule=True)
     if phen is None and condition is None and _RHYTHM_RE.search(text):
         return _finish(Query(Intent.MEASURE, text, target=_target(rest),
                              scope=Scope(all_stages, time), signal="hr", modality="heart",
