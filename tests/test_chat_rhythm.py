@@ -68,3 +68,18 @@ def test_a_night_without_ecg_says_why(demo) -> None:
     bare = replace(night, epochs=epochs, _rhythm=None)
     text = Session(bare).ask("was the heart rhythm regular?", engine).text
     assert text.startswith("I cannot read the heart rhythm on this night: no ECG channel")
+
+
+def test_two_scopes_side_by_side_then_one_again(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    text = session.ask("compare the heart rhythm in REM and NREM", engine).text
+    rows = [line for line in text.splitlines() if line.startswith("| in ")]
+    assert [r.split("|")[1].strip() for r in rows] == ["in REM", "in N1/N2/N3"], text
+    beats = [int(r.split("|")[2].strip().replace(",", "")) for r in rows]
+    whole = int(re.search(r"([\d,]+) beats over 8\.0 h",
+                          Session(night).ask("was the heart rhythm regular?", engine).text)
+                .group(1).replace(",", ""))
+    assert 0 < beats[0] < beats[1] and sum(beats) < whole
+    later = session.ask("and in the first hour?", engine).text
+    assert "beats over 1.0 h in the first hour" in later and "side by side" not in later

@@ -129,6 +129,9 @@ class Dialogue:
             merged = replace(merged, modality=query.modality, measure=query.modality)
         if last.intent == Intent.COMPARE and scope.stages and query.scope.stages:
             merged = replace(merged, groups=(last.groups[0], Scope(query.scope.stages)))
+        elif last.groups and (query.scope.stages or query.scope.time):
+            # "compare the heart rhythm in REM and NREM", then "and in the first hour?": one scope.
+            merged = replace(merged, groups=None)
         if last.intent == Intent.RECORDING and query.topic:
             merged = replace(merged, topic=query.topic)  # "and the scoring?"
         if (last.scope.time is not None and last.scope.time.kind == "cycle"

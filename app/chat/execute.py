@@ -1013,15 +1013,24 @@ def heart_rhythm(plan: Plan, night: LoadedNight) -> HeartRhythm | Message:
     rhythm, why = night.rhythm()
     if rhythm is None:
         return Message("no_rhythm", why)
-    idx = np.flatnonzero(plan.where.mask)
-    lo, hi = plan.where.span
+    sides = []
+    for where in plan.groups or (plan.where,):
+        summary = summarize(rhythm, _spans(night, where))
+        if summary is None:
+            return Message("no_rhythm", f"{rhythm.source}: under 100 beats {where.text or 'here'}")
+        sides.append((where.text, summary))
+    return HeartRhythm(sides[0][1], rhythm.source, sides[0][0], night.stages()[1],
+                       sides if plan.groups else [])
+
+
+def _spans(night: LoadedNight, where: Where) -> list[tuple[float, float]]:
+    """(start, end) seconds of a scope's runs of epochs, inside its time span."""
+    idx = np.flatnonzero(where.mask)
+    lo, hi = where.span
     starts = night.epochs.starts
     spans = [(max(float(starts[a]), lo), min(float(starts[b]) + EPOCH_SEC, hi))
              for a, b in (epoch_runs(idx) if len(idx) else [])]
-    summary = summarize(rhythm, [(a, b) for a, b in spans if b > a])
-    if summary is None:
-        return Message("no_rhythm", f"{rhythm.source}: under 100 beats {plan.where.text or 'here'}")
-    return HeartRhythm(summary, rhythm.source, plan.where.text, night.stages()[1])
+    return [(a, b) for a, b in spans if b > a]
 
 
 AFTER_EVENT_SEC = 30.0

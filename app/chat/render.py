@@ -516,6 +516,8 @@ RHYTHM_SHOWN = 5
 
 @render.register
 def _(r: HeartRhythm, night: LoadedNight) -> Answer:
+    if r.sides:
+        return Answer(_rhythm_sides(r))
     s = r.summary
     per_hour = s.ectopic / s.hours if s.hours else 0.0
     stretches = [Item(a, b, f"irregular rhythm ({100 * share:.0f} % of intervals)", "measured")
@@ -548,6 +550,20 @@ def _(r: HeartRhythm, night: LoadedNight) -> Answer:
         Item(s.longest_rr[0], s.longest_rr[0] + s.longest_rr[1], "longest RR interval",
              "measured", value=s.longest_rr[1], unit="s")]
     return _answer(night, text, items)
+
+
+def _rhythm_sides(r: HeartRhythm) -> str:
+    """Two scopes' beat timing side by side."""
+    rows = "\n".join(
+        f"| {where} | {s.n_beats:,} | {s.mean_hr:.0f} | {s.rmssd_ms:.0f} | {s.pnn50_pct:.0f} | "
+        f"{s.irregular_pct:.1f} | {s.ectopic / s.hours if s.hours else 0.0:.1f} | "
+        f"{len(s.stretches)} | {len(s.pauses)} |" for where, s in r.sides)
+    return (f"Beat to beat from the ECG ({r.source}), side by side:\n\n| | beats | regular bpm | "
+            f"RMSSD ms | pNN50 % | irregular intervals % | ectopic per hour | irregular "
+            f"stretches | pauses |\n|---|---|---|---|---|---|---|---|---|\n{rows}\n\nIrregular: "
+            f"an interval changing by over 20 % (Malik's rule); a stretch: {_STRETCH_RULE}; a "
+            f"pause: {_PAUSE_RULE}. Ask each side alone for the times. This reads beat timing, "
+            f"not the waveform; it is not a rhythm diagnosis.")
 
 
 _STRETCH_RULE = "5-min windows with over 10 % irregular intervals"

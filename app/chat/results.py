@@ -304,12 +304,15 @@ class HeartRhythm:
         source: the ECG channel's label.
         where: the scope in words, "" for the whole recording.
         stages: where the stages come from (the scope's stage filter reads them).
+        sides: for a comparison, each side's scope in words and its figures (``summary``
+            is then the first side's).
     """
 
     summary: RhythmSummary
     source: str
     where: str
     stages: str
+    sides: list[tuple[str, RhythmSummary]] = field(default_factory=list)
 
 
 @dataclass

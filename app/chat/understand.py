@@ -762,9 +762,12 @@ def understand(text: str) -> Query:
         return Query(Intent.BREAKDOWN, text, scope=Scope(all_stages, time), by="scope",
                      measure=text, by_rule=True)
     if phen is None and condition is None and _RHYTHM_RE.search(text):
+        found = _compare_groups(text)   # "compare the heart rhythm in REM and NREM"
         return _finish(Query(Intent.MEASURE, text, target=_target(rest),
-                             scope=Scope(all_stages, time), signal="hr", modality="heart",
-                             measure="rhythm", by_rule=True), text, all_stages, True)
+                             scope=Scope(() if found else all_stages, None if found else time),
+                             signal="hr", modality="heart", measure="rhythm",
+                             groups=found[0] if found else None, by_rule=True),
+                       text, all_stages, True)
     intent = _rule_intent(text, time, phen, all_stages, signal, condition, labels)
     seen, by_rule = None, intent is not None
     if intent is None and phen is None and not all_stages and signal is None:
