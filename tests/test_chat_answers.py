@@ -454,7 +454,7 @@ def test_snoring_is_read_from_the_snore_channel(demo) -> None:
     text = session.ask("how loud was the snoring in REM?", engine).text
     mean = float(re.search(r"mean \*\*([\d.]+) dB\*\*", text).group(1))
     assert abs(mean - np.nanmean(_snore_by_stage(night, 4))) < 0.1, text
-    assert "snore.loudness" in session.ask("compare with N2", engine).text  # the follow-up
+    assert "snoring loudness [dB]" in session.ask("compare with N2", engine).text  # the follow-up
     # The generator sets REM snoring at 0.6 of NREM's level and the loudest on the back.
     text = session.ask("compare snoring in REM and N2", engine).text
     rem, n2 = (float(x) for x in re.findall(r"\*\*([\d.]+)\*\*", text)[:2])

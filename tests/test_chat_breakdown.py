@@ -302,7 +302,7 @@ def test_one_stage_compared_over_time_is_its_amount_and_two_stages_their_eeg(dem
                for inside in (starts < third, starts >= 2 * third)]
     assert (f"**{minutes[0]:.1f} min** in REM in the first third against **{minutes[1]:.1f} min** "
             f"in REM in the last third") in text
-    assert "delta [%]" in Session(night).ask("compare N2 and N3", engine).text
+    assert "delta power (EEG " in Session(night).ask("compare N2 and N3", engine).text
 
 
 def test_apnea_lengths_by_stage_and_types(demo) -> None:
@@ -322,7 +322,7 @@ def test_apnea_lengths_by_stage_and_types(demo) -> None:
 def test_band_power_is_compared_as_a_measure_not_as_events(demo) -> None:
     night, engine = demo
     text = Session(night).ask("compare delta power in N2 and N3", engine).text
-    assert "delta [%]" in text and "events in the" not in text
+    assert "delta power (EEG " in text and "events in the" not in text
 
 
 def test_arousal_causes_follow_the_association_rules() -> None:
@@ -374,7 +374,7 @@ def test_a_measure_per_stage_and_per_hour(demo) -> None:
     assert text.count("mean per epoch") == 1  # pulse and ECG rate are one table, not two
     assert "**heart rate (mean)** (bpm" in text   # in words, not the feature column's path
     trend = Session(night).ask("what's the delta power trend across the night?", engine).text
-    assert "**delta power (" in trend and "delta)** (%, mean per epoch)" in trend
+    assert "**delta power (EEG " in trend and ")** (%, mean per epoch)" in trend
     assert "| clock hour | mean |" in trend
 
 
@@ -433,7 +433,7 @@ def test_a_signal_in_one_stage_is_measured_there(demo) -> None:
 def test_comparing_the_eyes_counts_rapid_eye_movements_from_the_eye_leads(demo) -> None:
     night, engine = demo
     text = Session(night).ask("compare the eyes in REM and N3", engine).text
-    row = next(line for line in text.splitlines() if "rems.count" in line)
+    row = next(line for line in text.splitlines() if "rapid eye movements count" in line)
     rem, n3 = (float(v) for v in re.findall(r"\*\*([\d.]+)\*\*", row))
     # YASA's detector on E1-M2 + E2-M1 finds movements in REM and none in deep sleep, where
     # the 1-5 Hz share read before was at its highest

@@ -536,3 +536,10 @@ def test_a_property_of_events_is_measured_not_defined(text: str) -> None:
 @pytest.mark.parametrize("text", ["what is a spindle?", "what is a hypopnea?", "what are arousals?"])
 def test_a_phenomenon_named_alone_is_defined(text: str) -> None:
     assert understand(text).intent == Intent.EXPLAIN
+
+
+@pytest.mark.parametrize(("text", "phen"), [("why do we dream in REM?", "rem"),
+                                            ("why do people have deep sleep?", "slow_waves")])
+def test_a_why_about_a_stage_explains_its_hallmark(text: str, phen: str) -> None:
+    q = understand(text)
+    assert (q.intent, q.phenomenon) == (Intent.EXPLAIN, phen), q

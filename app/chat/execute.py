@@ -20,7 +20,7 @@ from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.breakdown import breakdown, group_rows, index_rows, scoped_index
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
-from app.chat.measures import measure_columns, measure_name, names_measure
+from app.chat.measures import column_name, measure_columns, measure_name, names_measure
 from app.chat.plan import Plan, Where, resolve_scope, scope_text, source_name
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
@@ -774,8 +774,7 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
             values = pd.to_numeric(frame.loc[where.mask, col], errors="coerce").dropna()
             cells.append((float(values.mean()) if len(values) else float("nan"),
                           float(values.std(ddof=0)) if len(values) else float("nan"), len(values)))
-        name, unit = col.rsplit(" [", 1)
-        rows.append((name, unit.rstrip("]"), cells))
+        rows.append((column_name(col), col.rsplit(" [", 1)[1].rstrip("]"), cells))
     labels = tuple(w.text or "the whole night" for w in plan.groups)
     return Comparison(labels, rows)
 

@@ -96,7 +96,9 @@ def seconds(duration: float) -> str:
 
 
 def _span(night: LoadedNight, item: Item) -> str:
-    return f"**{clock(night, item.start)}–{clock(night, item.end)}**"
+    start, end = clock(night, item.start), clock(night, item.end)
+    # A K-complex of 0.8 s starts and ends in the same clock second: one time, not a range.
+    return f"**{start}**" if start == end else f"**{start}–{end}**"
 
 
 def _where(text: str) -> str:

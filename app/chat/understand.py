@@ -191,7 +191,8 @@ _EXPLAIN_RE = re.compile(r"^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain
                          r"|how (?:does|do) (?:an? |the )?\w+(?: \w+)? (?:look|work)"
                          r"|i (?:want|would like) to (?:see|know) what)", I)
 # "what is a K-complex?", "explain REM sleep": a definition, not a search.
-_DEFINE_RE = re.compile(r"^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|define|teach me"
+_DEFINE_RE = re.compile(r"^\s*why (?:do|does|is|are|did) (?:we|people|humans|you|sleepers)\b"
+                        r"|^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|define|teach me"
                         r"|tell me (?:what|about)|describe what|i (?:want|would like) to (?:see|know)"
                         r" what)\b|^\s*what(?:'s| is| are)\s+(?:an?\s+|the\s+)?[\w-]+(?:\s+[\w-]+)?"
                         r"(?:\s+sleep)?\s*(?:\?|$|and\b|,)|^\s*what (?:does|do) .+ (?:look like|mean)\b",
