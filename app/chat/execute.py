@@ -975,12 +975,12 @@ def cheyne_stokes(plan: Plan, night: LoadedNight) -> CheyneStokes | Message:
     stages = night.stages()[0]
     asleep = plan.where.mask & (stages >= STAGES.index("N1"))
     sleep_h = float(asleep.sum()) * EPOCH_SEC / 3600
-    in_runs = sum(len(r) for r in runs if stages[night.epoch_at(r[0].onset)] >= STAGES.index("N1"))
+    first = [int(stages[night.epoch_at(r[0].onset)]) for r in runs]   # each run's start stage
+    in_runs = sum(len(r) for r, code in zip(runs, first) if code >= STAGES.index("N1"))
     rate = in_runs / sleep_h if sleep_h else 0.0
     hours = float(plan.where.mask.sum()) * EPOCH_SEC / 3600
     items = [Item(r[0].onset, r[-1].onset + r[-1].duration, f"{len(r)} central apneas", source,
-                  stage_name(int(stages[night.epoch_at(r[0].onset)])), value=float(len(r)))
-             for r in runs]
+                  stage_name(code), value=float(len(r))) for r, code in zip(runs, first)]
     cycles = [(r[-1].onset - r[0].onset) / (len(r) - 1) for r in runs]
     met = bool(runs) and rate >= rule.min_rate and hours >= rule.min_hours
     return CheyneStokes(items, cycles, in_runs, sleep_h, rate, hours, met, source, plan.where.text)

@@ -463,6 +463,11 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     return _answer(night, text, [span], marks, jump=jump)
 
 
+LISTED = 5
+"""Runs, stretches and pauses listed in a Cheyne-Stokes, REM-atonia or rhythm answer (all
+are drawn)."""
+
+
 @render.register
 def _(r: CheyneStokes, night: LoadedNight) -> Answer:
     rule = ("the AASM scores Cheyne-Stokes breathing for 3 or more consecutive central events "
@@ -476,15 +481,15 @@ def _(r: CheyneStokes, night: LoadedNight) -> Answer:
     if r.runs:
         text += "\n\n" + "\n".join(
             f"- {_span(night, i)} ({i.label}, cycle {c:.0f} s, stage {i.stage})"
-            for i, c in list(zip(r.runs, r.cycles))[:RHYTHM_SHOWN])
-        if len(r.runs) > RHYTHM_SHOWN:
-            text += f"\n- … and {len(r.runs) - RHYTHM_SHOWN} more"
+            for i, c in list(zip(r.runs, r.cycles))[:LISTED])
+        if len(r.runs) > LISTED:
+            text += f"\n- … and {len(r.runs) - LISTED} more"
     text += ("\n\nThe events are read, not the breathing between them: the rule also asks for a "
              "crescendo-decrescendo change in breathing amplitude, which I do not measure"
              + ("; check the airflow at these times." if r.runs else ".")
              + " Central hypopneas are not told apart from obstructive ones here, so only "
              "apneas count.")
-    return _answer(night, text, r.runs, r.runs[:RHYTHM_SHOWN])
+    return _answer(night, text, r.runs, r.runs[:LISTED])
 
 
 @render.register
@@ -509,12 +514,8 @@ def _(r: RemTone, night: LoadedNight) -> Answer:
              "and video; this is not one.")
     if r.stretches:
         text += "\n\nThe longest stretches:\n" + "\n".join(
-            f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.stretches[:RHYTHM_SHOWN])
-    return _answer(night, text, r.epochs, r.stretches[:RHYTHM_SHOWN])
-
-
-RHYTHM_SHOWN = 5
-"""Irregular stretches and pauses listed in a rhythm answer (all are drawn)."""
+            f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.stretches[:LISTED])
+    return _answer(night, text, r.epochs, r.stretches[:LISTED])
 
 
 @render.register
@@ -574,11 +575,11 @@ _PAUSE_RULE = "over 3 s between beats, the AASM's asystole limit"
 
 
 def _listed(night: LoadedNight, items: list[Item], one: str, many: str, rule: str) -> str:
-    """How many ``items`` there are under ``rule``, and the first :data:`RHYTHM_SHOWN`."""
+    """How many ``items`` there are under ``rule``, and the first :data:`LISTED`."""
     if not items:
         return f"No {one} ({rule})."
-    lines = "\n".join(f"- {_span(night, i)} ({i.label})" for i in items[:RHYTHM_SHOWN])
-    more = f"\n- … and {len(items) - RHYTHM_SHOWN} more" if len(items) > RHYTHM_SHOWN else ""
+    lines = "\n".join(f"- {_span(night, i)} ({i.label})" for i in items[:LISTED])
+    more = f"\n- … and {len(items) - LISTED} more" if len(items) > LISTED else ""
     return f"**{len(items)}** {one if len(items) == 1 else many} ({rule}):\n{lines}{more}"
 
 
