@@ -16,6 +16,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	@# Compile antropy's numba kernels into numba's cache once, here, rather than on the
+	@# app's first start (5-7 s; see sleeplm_core/scoring/antropy_cache.py).
+	$(PY) -c "from sleeplm_core.scoring.antropy_cache import import_antropy; import_antropy()"
 	@touch $@
 
 # Debian's Chromium drives the UI tests through Playwright (no browser download).

@@ -17,7 +17,7 @@ import gradio as gr
 
 from app.engine import DEMO_DIR, REPO_ROOT, EngineConfig, build_engine
 from app.limits import SessionLimits
-from app.night import embed_night, embedding_cache, read_night
+from app.night import encode_night, embedding_cache, machine_score, read_night, scoring_cache
 from app.ui import CLICK_JS, App, AppConfig, bundled_nights
 from app.uploads import UploadPolicy, parse_size
 from sleeplm_core.errors import SleepLMError
@@ -57,8 +57,9 @@ def bundled_with(name: str) -> tuple[str, dict[str, tuple[Path, Path | None]]]:
 def build_app(config: ServeConfig) -> tuple[gr.Blocks, AppConfig]:
     """The Blocks of the app, ready to launch.
 
-    The default night is read while the model loads (both wait mostly on I/O and
-    native code), which shortens the cold start.
+    The default night is read while the model loads, and a scored night is encoded while
+    its signals are machine-scored (each waits mostly on native code), which shortens the
+    start.
     """
     key, bundled = bundled_with(config.night)
     path, hyp = bundled[key]
@@ -67,7 +68,11 @@ def build_app(config: ServeConfig) -> tuple[gr.Blocks, AppConfig]:
         engine = build_engine(EngineConfig(model=config.model, index=config.index,
                                            trust_pickle=config.trust_pickle))
         night = reading.result()
-    embed_night(night, engine, cache=embedding_cache(path, engine))
+        scoring = pool.submit(machine_score, night, None, scoring_cache(path))
+        if not night.recording.has_scoring:
+            scoring.result()
+        encode_night(night, engine, cache=embedding_cache(path, engine))
+        scoring.result()
     # Bundled folders: the demo folder and the folder of a --night given as a path.
     folders = {DEMO_DIR} | {p.parent for p, _ in bundled.values()}
     policy = UploadPolicy(parse_size(config.max_upload),

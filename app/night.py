@@ -283,19 +283,44 @@ def read_night(path: Path, name: str, hypnogram: Path | None = None, events: Pat
     return LoadedNight(name, rec, montage, epochs, _spectrogram(rec, epochs))
 
 
+def _file_key(path: Path, *parts: object) -> str:
+    """A key for ``path`` as it is now (its size and mtime) and ``parts``."""
+    stat = path.stat()
+    text = "|".join(map(str, (path.resolve(), stat.st_size, stat.st_mtime_ns, *parts)))
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _cache_root() -> Path:
+    """The user's own cache folder of this app, written only by it."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sleeplm-explorer" / "nights"
+
+
 def embedding_cache(path: Path, engine: Engine) -> Path:
     """Cache stem for a bundled recording's embeddings (``.npy``; a dense-token model's
     time-bin vectors in ``-dense.npy``) and features (``.pkl``).
 
     The key holds the model's weight fingerprint, the feature definitions' version and
     the file's size and mtime, so other weights, changed features or an edited file never
-    reuse stale results. The folder is the user's own cache, written only by this app.
+    reuse stale results.
     """
-    stat = path.stat()
-    key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
-                         f"{engine.fingerprint}|{FEATURES_VERSION}".encode()).hexdigest()[:24]
-    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return root / "sleeplm-explorer" / "nights" / f"{path.stem}-{key}"
+    return _cache_root() / f"{path.stem}-{_file_key(path, engine.fingerprint, FEATURES_VERSION)}"
+
+
+def _scoring_code_hash() -> str:
+    """A hash of the machine scorer's source files, so that a changed scorer rescores."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(score_night.__code__.co_filename).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def scoring_cache(path: Path) -> Path:
+    """Cache file (``.pkl``) of a bundled recording's machine scoring.
+
+    The model plays no part in the scoring, so the key is the file's size and mtime and
+    the scorer's source: the scoring can be read, or run, while the model loads.
+    """
+    return _cache_root() / f"{path.stem}-scoring-{_file_key(path, _scoring_code_hash())}.pkl"
 
 
 def _dense_path(npy: Path) -> Path:
@@ -343,18 +368,17 @@ def machine_score(night: LoadedNight, progress: Progress | None = None,
                   cache: Path | None = None) -> None:
     """Machine-score the night's signals into ``night.machine``, in place.
 
-    With ``cache`` (see :func:`embedding_cache`) the scoring is read from
-    ``<cache>-scoring.pkl`` when present and written there otherwise.
+    With ``cache`` (see :func:`scoring_cache`) the scoring is read from that file
+    when present and written there otherwise.
     """
-    pkl = cache.with_name(cache.name + "-scoring.pkl") if cache is not None else None
-    if pkl is not None and pkl.is_file():
-        with pkl.open("rb") as fh:
+    if cache is not None and cache.is_file():
+        with cache.open("rb") as fh:
             night.machine = pickle.load(fh)
         return
     night.machine = score_night(night.recording, night.epochs, progress=progress)
-    if pkl is not None:
-        pkl.parent.mkdir(parents=True, exist_ok=True)
-        with pkl.open("wb") as fh:
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with cache.open("wb") as fh:
             pickle.dump(night.machine, fh)
 
 
@@ -369,13 +393,26 @@ def _reference_machine_window(night: LoadedNight) -> None:
 
 def embed_night(night: LoadedNight, engine: Engine, progress: Progress | None = None,
                 cache: Path | None = None) -> None:
-    """Machine-score the signals, encode every epoch, measure features and predict stages, in place.
+    """Machine-score the signals (unless :func:`machine_score` ran), then :func:`encode_night`.
 
-    With ``cache`` (see :func:`embedding_cache`) the machine scoring, embeddings and
-    features are read from there when present and written there otherwise.
+    With ``cache`` (see :func:`embedding_cache`) the embeddings and features are read
+    from there when present and written there otherwise.
     """
-    # Machine scoring takes about a quarter of the time encoding does.
-    machine_score(night, (lambda f, msg: progress(0.25 * f, msg)) if progress else None, cache)
+    if night.machine is None:
+        # Machine scoring takes about a quarter of the time encoding does.
+        machine_score(night, (lambda f, msg: progress(0.25 * f, msg)) if progress else None)
+    encode_night(night, engine, (lambda f, msg: progress(0.25 + 0.75 * f, msg)) if progress else None,
+                 cache)
+
+
+def encode_night(night: LoadedNight, engine: Engine, progress: Progress | None = None,
+                 cache: Path | None = None) -> None:
+    """Encode every epoch, measure features and predict stages, in place.
+
+    An unscored night needs its machine scoring first (its epochs are re-cut over the
+    machine's sleep window); a scored night's encoding does not read the machine scoring,
+    so the two can run side by side. ``cache`` as in :func:`embed_night`.
+    """
     _reference_machine_window(night)
     total = max(night.n_epochs, 1)
     done = [0]
@@ -383,7 +420,7 @@ def embed_night(night: LoadedNight, engine: Engine, progress: Progress | None = 
     def tick(n: int) -> None:
         done[0] += n
         if progress is not None:
-            progress(0.25 + 0.75 * done[0] / total, f"encoding epochs {done[0]}/{total}")
+            progress(done[0] / total, f"encoding epochs {done[0]}/{total}")
 
     night.embedded = _cached_embedding(night, engine, cache)
     if night.embedded is None:

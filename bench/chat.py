@@ -23,13 +23,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 from app.chat.dialogue import Dialogue  # noqa: E402
 from app.chat.pipeline import ask  # noqa: E402
 from app.engine import DEMO_DIR, EngineConfig, build_engine  # noqa: E402
-from app.night import embed_night, embedding_cache, read_night  # noqa: E402
+from app.night import embed_night, embedding_cache, machine_score, read_night, scoring_cache  # noqa: E402
 
 
 def _night():
     engine = build_engine(EngineConfig(threads=2))
     path = DEMO_DIR / "synthetic_night.edf"
     night = read_night(path, "synthetic_night")
+    machine_score(night, cache=scoring_cache(path))
     embed_night(night, engine, cache=embedding_cache(path, engine))
     return night, engine
 

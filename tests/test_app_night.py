@@ -1,13 +1,20 @@
 """The app's night: an unscored recording's model input is z-scored over the machine
-scoring's sleep window, as a scored recording's is over its own."""
+scoring's sleep window, as a scored recording's is over its own; the start-up's machine
+scoring is cached apart from the model and runs beside a scored night's encoding."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from app.night import _reference_machine_window, read_night
+import app.main
+from app.main import ServeConfig, build_app
+from app.night import _reference_machine_window, machine_score, read_night, scoring_cache
+from sleeplm_core.io.edf_write import write_edf
+from sleeplm_core.io.synth import SynthConfig, synth_night
 from sleeplm_core.io.epochs import make_epochs
 from sleeplm_core.scoring.result import MachineScoring
 
@@ -41,3 +48,61 @@ def test_scored_night_keeps_its_own_reference(synthetic_edf: Path) -> None:
     night.machine = _machine(len(before), slice(70, 80))
     _reference_machine_window(night)
     assert night.epochs is before
+
+
+def test_machine_scoring_cache_is_read_back_and_keyed_on_the_file(
+        synthetic_edf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    calls: list[int] = []
+
+    def fake_score(rec, epochs, progress=None) -> MachineScoring:  # noqa: ANN001
+        calls.append(1)
+        return _machine(10, slice(2, 8))
+
+    monkeypatch.setattr("app.night.score_night", fake_score)
+    cache = scoring_cache(synthetic_edf)
+    assert tmp_path in cache.parents
+    first = read_night(synthetic_edf, "first")
+    machine_score(first, cache=cache)
+    second = read_night(synthetic_edf, "second")
+    machine_score(second, cache=cache)
+    assert len(calls) == 1 and cache.is_file()
+    assert np.array_equal(second.machine.stages, first.machine.stages)
+    copy = tmp_path / "night.edf"
+    copy.write_bytes(synthetic_edf.read_bytes())
+    before = scoring_cache(copy)
+    mtime = copy.stat().st_mtime_ns + 10**9                     # an edited file
+    os.utime(copy, ns=(mtime, mtime))
+    assert scoring_cache(copy) != before
+
+
+@pytest.fixture(scope="module")
+def unscored_edf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 30-min synthetic PSG whose scoring went to a separate hypnogram file."""
+    folder = tmp_path_factory.mktemp("unscored")
+    rec = synth_night(SynthConfig(hours=0.5, seed=12))
+    return write_edf(rec, folder / "unscored.edf", hypnogram_path=folder / "unscored-hyp.edf")
+
+
+@pytest.mark.parametrize("scored", [True, False])
+def test_start_scores_before_encoding_only_an_unscored_night(
+        scored: bool, short_synthetic_edf: Path, unscored_edf: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    edf = short_synthetic_edf if scored else unscored_edf
+    scored_when_encoding: list[bool] = []
+    encode = app.main.encode_night
+
+    def watched(night, *args, **kwargs) -> None:  # noqa: ANN001
+        scored_when_encoding.append(night.machine is not None)
+        encode(night, *args, **kwargs)
+
+    monkeypatch.setattr(app.main, "encode_night", watched)
+    _, config = build_app(ServeConfig(night=str(edf)))
+    night = config.default
+    assert night.recording.has_scoring is scored
+    assert night.machine is not None and night.machine.has_stages
+    assert night.embedded is not None and len(night.predicted) == night.n_epochs
+    assert scoring_cache(edf).is_file()
+    if not scored:  # its epochs are re-cut over the machine's sleep window first
+        assert scored_when_encoding == [True]

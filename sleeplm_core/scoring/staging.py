@@ -18,6 +18,7 @@ import numpy as np
 
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Recording, Signal
 from sleeplm_core.io.stages import sleep_window
+from sleeplm_core.scoring.antropy_cache import import_antropy
 from sleeplm_core.scoring.channels import Usability, eeg_labels, pick, resampled
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ def named(role: str, label: str) -> str:
 def _predict(rows: list[np.ndarray], chosen: dict[str, Signal]) -> tuple[np.ndarray, np.ndarray]:
     """YASA's stage codes and (n, 5) probabilities for equal-length 100-Hz rows (µV)."""
     import yasa  # on first use: importing it costs the app's cold start 1 s
+
+    import_antropy()  # YASA's features need it; this import caches its compiled kernels
     info = mne.create_info([sig.label for sig in chosen.values()], YASA_RATE_HZ, ch_types="eeg")
     # MNE holds volts; the recording holds µV.
     raw = mne.io.RawArray(np.asarray(rows) * 1e-6, info, verbose="error")
