@@ -219,6 +219,34 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("what's going on in this epoch", DES, {"time": ("current", 0, None)}),
     ("find epochs like this one in the library", SIM, {"time": ("current", 0, None)}),
     ("similar epochs to epoch 42", SIM, {"time": ("epoch", 42, None)}),
+    # Latency to any stage, not only REM; sleep latency stays the onset.
+    ("how long did it take to reach N3?", TIM, {"stages": ("N3",), "stage_event": "latency"}),
+    ("what was the N3 latency?", TIM, {"stages": ("N3",), "stage_event": "latency"}),
+    ("how long until deep sleep?", TIM, {"stages": ("N3",), "stage_event": "latency"}),
+    ("time to first REM?", TIM, {"stages": ("REM",), "stage_event": "latency"}),
+    ("what was the sleep latency?", TIM, {"stage_event": "onset"}),
+    # A phenomenon after an ordinal is a question of its own, not a pick from the last list.
+    ("take me to the first apnea", LOC, {"phenomenon": "apnea"}),
+    ("zoom to the first desaturation", LOC, {"phenomenon": "desaturation"}),
+    # "the events" split by stage or time are the AHI's.
+    ("are events clustered in REM?", BRK, {"stat": "ahi", "by": "stage"}),
+    ("were the events concentrated in one part of the night?", BRK, {"stat": "ahi", "by": "hour"}),
+    ("were hypopneas clustered in a particular part of the night?", BRK,
+     {"phenomenon": "hypopnea", "by": "hour"}),
+    ("how severe is the apnea?", MED, {"condition_name": "sleep apnea"}),
+    ("is the sleep apnea mild, moderate or severe?", MED, {"condition_name": "sleep apnea"}),
+    ("what was the REM density?", LOC, {"phenomenon": "rem", "stages": ("REM",), "per": "minute"}),
+    ("what's the mean heart rate asleep vs awake?", CMP,
+     {"groups": (("N1", "N2", "N3", "REM"), ("W",))}),
+    # A body system as a whole over the night: its overview; a scope or a signal is not one.
+    ("how was the breathing overall?", SUM, {"topic": "system", "modality": "respiratory"}),
+    ("describe the breathing", SUM, {"topic": "system", "modality": "respiratory"}),
+    ("how did the patient breathe?", SUM, {"topic": "system", "modality": "respiratory"}),
+    ("was the breathing bad?", SUM, {"topic": "system", "modality": "respiratory"}),
+    ("summarize the heart", SUM, {"topic": "system", "modality": "heart"}),
+    ("describe the breathing during REM", DES, {"stages": ("REM",)}),
+    ("describe the heart rate", MEA, {"signal": "hr", "topic": None}),
+    ("how was the breathing rate?", MEA, {"signal": "resp", "topic": None}),
 ]
 
 EDUCATOR: list[tuple[str, Intent, dict]] = [

@@ -11,7 +11,7 @@ import pytest
 from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.features import night_features
 from sleeplm_core.features import brain, heart, position_muscle, respiratory, stage_event
-from sleeplm_core.features.schema import Trend, numeric_fields
+from sleeplm_core.features.schema import Trend, column_words, numeric_fields
 from sleeplm_core.io.epochs import make_epochs
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.load import open_night
@@ -299,3 +299,14 @@ def test_real_rem_eog_has_many_rapid_eye_movements():
     rec, montage, epochs = open_night(YASA_REM_EOG)
     counts = _rem_counts(night_features(rec, epochs, montage))
     assert np.median(counts) >= 4 and counts.min() >= 0
+
+
+@pytest.mark.parametrize(("column", "words"), [
+    ("heart.ecg.rmssd [ms]", "ECG RMSSD"),
+    ("position_muscle.emg.burst_ratio [ratio]", "EMG burst ratio"),
+    ("respiratory.channels.thoracic_belt.rate [breaths/min]", "thoracic belt rate"),
+    ("brain.eeg.C3-M2.delta [%]", "EEG C3-M2 delta"),
+    ("brain.rems.count [count]", "rapid eye movements count"),
+])
+def test_column_words_name_a_feature_path_without_its_level_or_unit(column: str, words: str) -> None:
+    assert column_words(column) == words

@@ -10,6 +10,8 @@ own sleep. Measures are the per-epoch features averaged over each group's epochs
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -29,6 +31,7 @@ POSITION_COLUMN = "position_muscle.position.position"
 _INDEX_TYPES = {"ahi": ("AHI", APNEA_TYPES), "rdi": ("RDI", (*APNEA_TYPES, "rera")),
                 "odi": ("ODI", ("desaturation",))}
 _NREM = ("N1", "N2", "N3")
+_WAKE_RE = re.compile(r"\b(?:awake|wake(?:fulness)?|waking)\b", re.I)
 
 
 def _positions(night: LoadedNight) -> np.ndarray | None:
@@ -95,6 +98,9 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     stages, source = night.stages()
     asleep = stages >= STAGES.index("N1")
     if plan.query.measure:
+        if by == "stage" and _WAKE_RE.search(plan.query.text):
+            # "was the heart rate lower asleep than awake?": wake is a side of its own.
+            groups["W"] = (stages == STAGES.index("W")) & plan.where.mask
         return _measured(plan, night, groups, source)
     index = _index(plan)
     if index is not None and (why := unscored_reason(night, index[1])):

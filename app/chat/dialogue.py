@@ -84,9 +84,9 @@ class Dialogue:
         if not 0 <= index < n:
             edge = "last" if index >= n else "first"
             index = n - 1 if index >= n else 0
-            note = f"That was the {edge} one; still at the {_ordinal(index)} of {n}: "
+            note = f"That was the {edge} one; still at the {_ordinal(index, n)} of {n}: "
         else:
-            which = query.rank if query.rank in ("longest", "shortest") else _ordinal(index)
+            which = query.rank if query.rank in ("longest", "shortest") else _ordinal(index, n)
             note = f"The {which} of {n} ({self.items[index].label}): "
         self.cursor = index
         return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, note=note,
@@ -117,13 +117,15 @@ class Dialogue:
                          else last.min_duration, rank=query.rank or last.rank)
         if query.phenomenon and query.phenomenon != last.phenomenon:
             merged = replace(merged, phenomenon=query.phenomenon)
-        if query.signal and query.signal != last.signal:
+        if last.topic == "system" and query.topic == "system":
+            merged = replace(merged, modality=query.modality)  # "and the heart?"
+        elif query.signal and query.signal != last.signal:
             if last.intent == Intent.COMPARE:
                 merged = replace(merged, measure=query.signal, signal=query.signal)
             elif last.intent in (Intent.MEASURE, Intent.THRESHOLD):
                 merged = replace(merged, signal=query.signal, condition=query.condition)
             else:
-                merged = replace(merged, intent=Intent.MEASURE, signal=query.signal)
+                merged = replace(merged, intent=Intent.MEASURE, signal=query.signal, topic=None)
         elif query.modality and query.modality != last.modality and last.intent in (
                 Intent.DESCRIBE, Intent.COMPARE):
             merged = replace(merged, modality=query.modality, measure=query.modality)
@@ -132,7 +134,11 @@ class Dialogue:
         elif last.groups and (query.scope.stages or query.scope.time):
             # "compare the heart rhythm in REM and NREM", then "and in the first hour?": one scope.
             merged = replace(merged, groups=None)
-        if last.intent == Intent.RECORDING and query.topic:
+        if merged.topic == "system" and (scope.stages or scope.time):
+            # The overview is the whole night's; "and in REM?" reads the system's measurements
+            # there, as "describe the breathing in REM" does.
+            merged = replace(merged, intent=Intent.DESCRIBE, topic=None)
+        if last.intent == Intent.RECORDING and query.topic not in (None, "system"):
             merged = replace(merged, topic=query.topic)  # "and the scoring?"
         if (last.scope.time is not None and last.scope.time.kind == "cycle"
                 and query.scope.time is None and query.ordinal is not None):
@@ -177,5 +183,8 @@ def _span(item: Item) -> TimeSpan:
     return TimeSpan("elapsed", item.start, max(item.end, item.start + 1.0), item.label)
 
 
-def _ordinal(index: int) -> str:
+def _ordinal(index: int, n: int = 0) -> str:
+    """"second", or "last" for the last of ``n`` items, or "#12"."""
+    if n > 1 and index == n - 1:
+        return "last"
     return _ORDINAL_WORDS[index] if index < len(_ORDINAL_WORDS) else f"#{index + 1}"

@@ -28,10 +28,11 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               CycleList, Description, Episode, EventList, EventSignal,
                               Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
                               RemTone, Result, Retrieval, ScopedSleep, SignalRuns, SignalStats,
-                              StageAmount, StagePeriods, Summary, View)
+                              StageAmount, StagePeriods, Summary, SystemOverview, View)
 from app.engine import Engine
 from app.night import LoadedNight
 from sleeplm_core.features.brain import EEG_BAND_NAMES, SPINDLE_BAND_HZ, burst_frequency
+from sleeplm_core.features.schema import column_words
 from sleeplm_core.heads.cycles import SleepCycles, sleep_cycles
 from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedFacts, stated_event
 from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
@@ -136,7 +137,7 @@ def series(night: LoadedNight, signal: str) -> Series | None:
         if col in frame.columns:
             values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
             return Series(label, unit, night.epochs.starts.astype(float), values, EPOCH_SEC,
-                          f"per-epoch {col.split(' [')[0]}")
+                          f"per-epoch {column_words(col)}")
     return None
 
 
@@ -922,6 +923,44 @@ def snoring_in_sleep(night: LoadedNight) -> tuple[float, float] | None:
     return found[:2] if found else None
 
 
+_OVERVIEW_TYPES = ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea", "rera")
+
+
+def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview:
+    """The breathing or the heart over the whole night: indices, events by type and the
+    measured signals, as a report's section gives them."""
+    events, source = night.scored_events()
+    counts = Counter(e.type for e in events if e.type in _OVERVIEW_TYPES)
+    result = SystemOverview(plan.query.modality, night.summary(), source, dict(counts),
+                            index_gaps(night))
+    measured = {name: signal_stats(plan, night, name) for name in ("spo2", "resp", "hr")}
+    stats = {k: v for k, v in measured.items() if isinstance(v, SignalStats)}
+    if plan.query.modality == "respiratory":
+        below = signal_runs(plan, night, Condition("spo2", "<", 90.0), 0.0)
+        result.spo2, result.breathing = stats.get("spo2"), stats.get("resp")
+        result.below_90 = below if isinstance(below, SignalRuns) else None
+        result.snoring = snoring_in_sleep(night)
+        return result
+    result.heart_rate = stats.get("hr")
+    result.heart_sleep_wake = _sleep_wake_means(night, "hr")
+    rhythm, result.rhythm_why = night.rhythm()
+    if rhythm is not None:
+        result.rhythm = summarize(rhythm, _spans(night, plan.where))
+    return result
+
+
+def _sleep_wake_means(night: LoadedNight, signal: str) -> tuple[float, float] | None:
+    """Mean of the signal in sleep epochs and in wake epochs (NaN where there are none)."""
+    s = series(night, signal)
+    if s is None:
+        return None
+    stages = night.stages()[0][_epochs_of(night, s.times)]
+    finite = np.isfinite(s.values)
+    asleep, awake = finite & np.isin(stages, _SLEEP), finite & (stages == 0)
+    return (float(s.values[asleep].mean()) if asleep.any() else float("nan"),
+            float(s.values[awake].mean()) if awake.any() else float("nan"))
+
+
 ODI_DEPTHS = (3.0, 4.0)
 """Desaturation depths (% points) an ODI is given for when asked."""
 
@@ -1126,6 +1165,8 @@ def _medical(plan: Plan, night: LoadedNight) -> Message:
     if name in (None, "sleep apnea", "a sleep disorder"):
         facts["AHI"] = (f"{s.ahi:.1f} events/h of sleep ({s.n_apneas_hypopneas} apneas and "
                         f"hypopneas)" if s.ahi is not None else f"not measurable: {gaps['AHI']}")
+        if s.ahi is not None:
+            facts["AHI band"] = norms.ahi_band(s.ahi)
         facts["ODI"] = (f"{s.odi:.1f}/h ({s.n_desaturations} desaturations ≥3 %)"
                         if s.odi is not None else f"not measurable: {gaps['ODI']}")
     if name in ("insomnia", "hypersomnia", "a sleep disorder"):
@@ -1163,7 +1204,8 @@ _STEPS: dict[Intent, Step] = {
     else describe(p, n, e),
     Intent.SIMILAR: retrieve,
     Intent.NORMAL: lambda p, n, e: normal(p, n),
-    Intent.SUMMARY: lambda p, n, e: scoped_index(p, n) if _scoped(p.query)
+    Intent.SUMMARY: lambda p, n, e: system_overview(p, n) if p.query.topic == "system"
+    else scoped_index(p, n) if _scoped(p.query)
     else scoped_sleep(p, n) if p.query.stat in _SLEEP_STATS and p.query.scope.time is not None
     else summary(n, p.query.stat),
     Intent.SHOW: lambda p, n, e: view(n, p.query.view or "overview"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sleeplm_core.features.brain import EEG_BAND_NAMES
+from sleeplm_core.features.schema import column_words
 
 @dataclass(frozen=True)
 class Measure:
@@ -70,17 +71,11 @@ def column_name(col: str) -> str:
     """A feature column in words: its measure's name, and what of it the column holds where
     the name does not say ("heart.spo2.mean [%]" -> "SpO2 (mean)", "brain.rems.count
     [count]" -> "EOG (rapid eye movements count)"); other columns by their path."""
-    path = col.rsplit(" [", 1)[0]
-    words = [_WORDS.get(w, w) for part in path.split(".")[1:] for w in part.split("_")]
+    words = column_words(col).split()
     for measure in MEASURES:
         for prefix, suffix in measure.columns:
             if col.startswith(prefix) and col.endswith(suffix):
                 stems = {w[:4] for w in measure.name.lower().split()}
                 rest = " ".join(w for w in words if w and w.lower()[:4] not in stems)
                 return measure.name + (f" ({rest})" if rest else "")
-    return " ".join(w for w in words if w)
-
-
-_WORDS = {"rems": "rapid eye movements", "ecg": "ECG", "eeg": "EEG", "eog": "EOG", "emg": "EMG",
-          "spo2": "SpO2", "channels": ""}
-"""Feature-path words as an answer writes them."""
+    return " ".join(words)

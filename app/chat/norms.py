@@ -65,3 +65,17 @@ def compare_with_norms(s: NightSummary, age: int | None
             low, high = ranges[index]
         rows.append((name, float(value), unit, float(low), float(high)))
     return label, rows
+
+
+# The AASM's adult AHI bands, events/h of sleep (AASM Task Force, Sleep 1999;22:667-89;
+# Epstein et al., J Clin Sleep Med 2009;5:263-76): where a clinician starts grading, never a
+# diagnosis on their own.
+_AHI_BANDS = ((5.0, "below 5/h, the usual normal range"), (15.0, "mild (5 to under 15/h)"),
+              (30.0, "moderate (15 to under 30/h)"), (float("inf"), "severe (30/h or more)"))
+
+
+def ahi_band(ahi: float) -> str:
+    """The AASM adult band an AHI (events/h) falls in, with what the band does not say."""
+    band = next(words for limit, words in _AHI_BANDS if ahi < limit)
+    return (f"{band} on the AASM's adult scale; a clinician grades severity with the symptoms, "
+            f"the oxygen and the scoring rule used")

@@ -120,7 +120,8 @@ class Query:
             None for none.
         by: for a breakdown: "position", "stage" (REM vs NREM) or "hour".
         topic: for a question about the recording itself: "channels", "scoring" (who
-            scored it, and how sure the machine staging is) or "quality".
+            scored it, and how sure the machine staging is) or "quality"; "system" for a
+            whole-night overview of the body system in ``modality`` ("how was the breathing?").
     """
 
     intent: Intent

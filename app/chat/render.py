@@ -15,6 +15,7 @@ from functools import singledispatch
 
 import numpy as np
 
+from app.chat import norms
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC
 from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon
@@ -25,24 +26,27 @@ from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classificat
                               EventSignal, Explanation, HeartRhythm, Item, Message, Navigation,
                               NormCheck, RecordingFacts, RemTone, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, StageAmount, StageEvidence, StagePeriods,
-                              Summary, View)
+                              Summary, SystemOverview, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
 from sleeplm_core.index.search import Hit
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.scoring.rhythm import RhythmConfig
 
 CAPABILITIES = (
     "I answer questions about the loaded night, with times and measured numbers:\n"
     "- **stage timing**: *when did they fall asleep?*, *when does REM first start?*, "
-    "*REM latency?*, *final awakening?*, *how many sleep cycles?*\n"
+    "*REM latency?*, *how long did it take to reach N3?*, *final awakening?*, *how many sleep "
+    "cycles?*\n"
     "- **stage amounts**: *how long in REM?*, *what fraction of the night was N3?*\n"
     "- **find events**: *where are the longest apneas?*, *spindles in N2 between 1 and 2 am*, "
-    "*how many hypopneas?*, *spindle density in N2*, *arousal index*, *the deepest "
+    "*how many hypopneas?*, *spindle density in N2*, *REM density*, *arousal index*, *the deepest "
     "desaturation*, *any Cheyne-Stokes breathing?*\n"
     "- **split an index**: *supine AHI?*, *AHI in REM vs NREM*, *AHI in REM*, *which hour had "
-    "the most apneas?*, *what percentage of apneas were central?*, *RDI*\n"
+    "the most apneas?*, *are events clustered in REM?*, *what percentage of apneas were "
+    "central?*, *RDI*\n"
     "- **signal thresholds**: *any desaturations below 90% after 3am?*, *find tachycardia*, "
     "*breathing rate above 20*\n"
     "- **measure**: *between 2 and 3 am, how stable was the heart rate?*, *was the heart rhythm "
@@ -55,6 +59,8 @@ CAPABILITIES = (
     "*any bad signals?*\n"
     "- **classify**: *what stage is epoch 120?*, *classify this epoch as wake, drowsy or asleep*\n"
     "- **compare**: *compare EEG in N1 and N3*, *heart rate in REM vs N3*\n"
+    "- **a body system over the night**: *how was the breathing overall?*, *summarize the "
+    "heart*, *how severe is the apnea?* (the AHI's AASM band, never a diagnosis)\n"
     "- **is this normal?** against published age norms; **summarize the night**; "
     "**similar epochs** in the library\n"
     "Follow-ups: *and in REM?*, *only the ones after 4 am*, *how many were there?*, "
@@ -354,8 +360,8 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
     n = len(r.periods)
     lines = "\n".join(f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.periods[:_MAX_LINES])
     if r.event == "latency":
-        head = (f"{src}: REM latency is **{r.latency_min:.1f} min** (sleep onset to the first REM "
-                f"epoch, which starts at **{clock(night, r.moment)}**).")
+        head = (f"{src}: {stages} latency is **{r.latency_min:.1f} min** (sleep onset to the first "
+                f"{stages} epoch, which starts at **{clock(night, r.moment)}**).")
         focus = r.periods[:1]
     elif r.event == "last":
         last = r.periods[-1]
@@ -554,6 +560,81 @@ def _(r: HeartRhythm, night: LoadedNight) -> Answer:
         Item(s.longest_rr[0], s.longest_rr[0] + s.longest_rr[1], "longest RR interval",
              "measured", value=s.longest_rr[1], unit="s")]
     return _answer(night, text, items)
+
+
+_TYPE_NAMES = {"obstructive_apnea": "obstructive apneas", "central_apnea": "central apneas",
+               "mixed_apnea": "mixed apneas", "hypopnea": "hypopneas", "rera": "RERAs"}
+
+
+@render.register
+def _(r: SystemOverview, night: LoadedNight) -> Answer:
+    lines = (_breathing_lines if r.system == "respiratory" else _heart_lines)(r, night)
+    name = "The breathing" if r.system == "respiratory" else "The heart"
+    ask = ("*where are the apneas?*, *is the apnea worse when supine?*, *AHI in REM vs NREM*, "
+           "*any desaturations below 85%?*" if r.system == "respiratory" else
+           "*was the heart rhythm regular?*, *any pauses?*, *was the heart rate high during "
+           "REM?*, *what did the heart do during the apneas?*")
+    marks = [Item(st.low_at, st.low_at + 30.0, f"lowest {st.label}", "measured")
+             for st in (r.spo2, r.heart_rate) if st is not None]
+    text = (f"{name} over the whole night:\n\n" + "\n".join(f"- {line}" for line in lines)
+            + f"\n\nFor more, ask e.g. {ask}.")
+    return _answer(night, text, marks)
+
+
+def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
+    s, lines = r.summary, []
+    if s.ahi is not None:
+        lines.append(f"AHI **{s.ahi:.1f}/h** ({s.n_apneas_hypopneas} apneas and hypopneas, "
+                     f"{source_name(r.events_source)}): {norms.ahi_band(s.ahi)}")
+        typed = [f"{r.counts[t]} {_TYPE_NAMES[t]}" for t in _TYPE_NAMES if r.counts.get(t)]
+        if typed:
+            lines.append("by type: " + ", ".join(typed))
+        if s.n_reras:
+            lines.append(f"RDI {s.rdi:.1f}/h (with {s.n_reras} RERAs)")
+    else:
+        lines.append(f"AHI not measurable: {r.gaps.get('AHI', 'no respiratory events')}")
+    lines.append(f"ODI **{s.odi:.1f}/h** ({s.n_desaturations} desaturations ≥3 %)" if s.odi
+                 is not None else f"ODI not measurable: {r.gaps.get('ODI', 'no SpO2')}")
+    if r.spo2 is not None:
+        lines.append(f"SpO2 mean **{r.spo2.mean:.1f} %**, lowest **{r.spo2.low:.1f} %** at "
+                     f"{clock(night, r.spo2.low_at)}")
+    if r.below_90 is not None and r.below_90.in_sleep is not None and r.below_90.in_sleep[1]:
+        spent, asleep, _ = r.below_90.in_sleep
+        lines.append(f"SpO2 under 90 % for {r.below_90.total_min:.1f} min, "
+                     f"{100 * spent / asleep:.1f} % of sleep (T90)")
+    if r.breathing is not None:
+        lines.append(f"breathing rate mean {r.breathing.mean:.1f} breaths/min (from "
+                     f"{r.breathing.source})")
+    if r.snoring and r.snoring[1] > 0:
+        lines.append(f"snoring {100 * r.snoring[0] / r.snoring[1]:.0f} % of sleep "
+                     f"({r.snoring[0]:.0f} min)")
+    return lines
+
+
+def _heart_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
+    lines = []
+    hr = r.heart_rate
+    if hr is None:
+        lines.append("no heart-rate channel or ECG to measure it from")
+    else:
+        lines.append(f"heart rate mean **{hr.mean:.1f} bpm** (from {hr.source}), lowest "
+                     f"{hr.low:.0f} bpm at {clock(night, hr.low_at)}, highest {hr.high:.0f} bpm "
+                     f"at {clock(night, hr.high_at)}")
+    if r.heart_sleep_wake is not None:
+        asleep, awake = r.heart_sleep_wake
+        if asleep == asleep and awake == awake:
+            lines.append(f"asleep {asleep:.1f} bpm against awake {awake:.1f} bpm "
+                         f"({asleep - awake:+.1f} bpm)")
+    if r.rhythm is None:
+        lines.append(f"beat-to-beat rhythm not read: {r.rhythm_why}")
+        return lines
+    q = r.rhythm
+    lines.append(f"from the ECG's beats: RMSSD {q.rmssd_ms:.0f} ms, {q.irregular_pct:.1f} % of "
+                 f"intervals changing by over 20 %, {len(q.stretches)} irregular "
+                 f"stretch{'es' * (len(q.stretches) != 1)}, {q.ectopic} ectopic beats, "
+                 f"{len(q.pauses)} pause{'s' * (len(q.pauses) != 1)} over {RhythmConfig().pause_sec:g} s "
+                 f"(a reading of beat timing, not a rhythm diagnosis)")
+    return lines
 
 
 def _rhythm_sides(r: HeartRhythm) -> str:

@@ -701,7 +701,40 @@ class Breakdown:
         return self.index == "sleep spindle"
 
 
+@dataclass
+class SystemOverview:
+    """One body system over the whole night, in the numbers a sleep report gives for it
+    ("how was the breathing overall?", "summarize the heart").
+
+    Attributes:
+        system: "respiratory" or "heart".
+        summary: the night's statistics (AHI, RDI, ODI and their counts).
+        events_source: where the events come from; counts: events of each type in it.
+        gaps: why an index is missing (as :class:`Summary`).
+        spo2, breathing, heart_rate: the signal over the night, None without it.
+        below_90: SpO2 under 90 % (T90), None without an SpO2 channel.
+        snoring: (minutes snoring in sleep, minutes asleep measured), None without a snore channel.
+        heart_sleep_wake: mean heart rate asleep and awake (bpm; NaN without either).
+        rhythm: the ECG's beat timing over the night, None with ``rhythm_why`` saying why.
+    """
+
+    system: str
+    summary: NightSummary
+    events_source: str
+    counts: dict[str, int]
+    gaps: dict[str, str]
+    spo2: SignalStats | None = None
+    below_90: SignalRuns | None = None
+    breathing: SignalStats | None = None
+    snoring: tuple[float, float] | None = None
+    heart_rate: SignalStats | None = None
+    heart_sleep_wake: tuple[float, float] | None = None
+    rhythm: RhythmSummary | None = None
+    rhythm_why: str = ""
+
+
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
-          | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone)
+          | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
+          | SystemOverview)

@@ -84,6 +84,11 @@ _MEDICAL_RE = re.compile(
     r"|ing|able)?|therap\w*|cure|dose|dosage|cpap|bipap|surgery|melatonin|zolpidem|ambien|sedatives?"
     r"|should (?:i|he|she|they|we) (?:take|use|see|get|worry|be worried)|see a doctor"
     r"|is it dangerous)\b", I)
+# "how severe is the apnea?", "what's the severity of the AHI?": the disorder's grade.
+_APNEA_SEVERITY_RE = re.compile(r"\b(?:how (?:severe|bad|serious)|severity|grade)\b.*\b(?:apn\w*"
+                                r"|ahi|osa|breathing)\b|\b(?:apn\w*|ahi|osa)\b.*\b(?:severity"
+                                r"|how (?:severe|bad|serious))\b|\b(?:mild|moderate|severe)"
+                                r" (?:or|vs\.?) (?:mild|moderate|severe)\b", I)
 # A disorder named in a question about this person: a diagnosis question whatever its verb
 # ("does this patient have sleep apnea?", "is this insomnia?", "could it be narcolepsy?").
 _DISORDERS: tuple[tuple[str, str], ...] = (
@@ -116,7 +121,8 @@ _FOCUS_RE = re.compile(
     rf"\b(?:zoom|go|jump|move|take me|show(?: me)?|open|look|focus|center|centre|view)\b"
     rf"(?:\s+(?:in|into|to|at|on|onto))*\s+(?:the\s+)?{_ORDINAL}"
     rf"(?:\s+(?:one|event|result|match|region|episode|item|period|hit))?\b"
-    rf"(?!\s+(?:sleep\s+|nrem[- ]?rem\s+)?cycle)", I)
+    # "take me to the first apnea", "zoom to the second cycle" name what to find anew.
+    rf"(?!\s+(?!(?:please|of them|of those|and|then|now)\b)[a-z])", I)
 _FOCUS_IT_RE = re.compile(
     r"^\s*(?:ok,?\s*|now\s+)?(?:zoom|go|jump|move|take me|show(?: me)?|focus|open)\s*(?:in)?\s*"
     r"(?:to|into|on|at|there)?\s*(?:it|that|that one|this one|there|in)?\W*$", I)
@@ -242,8 +248,12 @@ _ONSET_RE = re.compile(r"\b(?:fall(?:ing)? asleep|fell asleep|sleep onset|onset 
 _FINAL_RE = re.compile(r"\b(?:final awakening|last awakening|finally woke|woke up(?: for good|"
                        r" in the morning)?|wake up(?: for good| in the morning)?|got up|final wake"
                        r"|lights on|end of sleep|last wak\w*)\b", I)
-_LATENCY_RE = re.compile(r"\b(?:rem latency|latency (?:to|of) rem|how long (?:until|before|till"
-                         r"|after)\b[^?]*\brem|rem onset latency)\b", I)
+# "REM latency", "N3 latency", "how long did it take to reach N3?", "time to first deep sleep":
+# sleep onset to a stage's first epoch. The stage comes from the stage words.
+_LATENCY_RE = re.compile(r"\b(?:latency|how long (?:until|before|till|after|did it take|does it"
+                         r" take|to)\b[^?]*\b(?:rem|n[123]|stage|deep|slow[- ]wave|sws|light|reach"
+                         r"\w*|enter\w*|get(?:ting)? (?:in)?to|go(?:ing)? (?:in)?to)|time (?:to|until|till)"
+                         r" (?:the )?(?:first|reach\w*|enter\w*))\b", I)
 _AMOUNT_RE = re.compile(r"\b(?:how (?:much|long|many (?:minutes|hours|epochs))|what (?:fraction"
                         r"|percentage|percent|proportion|share|part|amount|portion)|time spent"
                         r"|minutes (?:of|in)|hours (?:of|in)|percent(?:age)? of|% of|amount of"
@@ -348,6 +358,31 @@ def stage_term(text: str) -> tuple[str, ...]:
         if pattern.search(text):
             return stages
     return ("W",) if _WAKE_TERM_RE.search(text) else ()
+
+
+# A body system named as a whole ("the breathing", "the heart"), not one of its signals or
+# events ("breathing rate", "heart rhythm", "breathing events"), asked about over the night.
+_SYSTEM_RE = {
+    "respiratory": re.compile(r"\b(?:breathing|breathed?|respiration|respiratory|airway)\b(?!\s+(?:rate|"
+                              r"frequency|events?|pauses?|stops?|stopp\w*|pattern|effort|"
+                              r"disorders?|disturbance))", I),
+    "heart": re.compile(r"\b(?:heart|cardiac|cardio\w*)\b(?!\s+(?:rate|rhythm|beats?|pauses?"
+                        r"|variability|hrv))", I),
+}
+_OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|in general|generally|describe"
+                          r"|tell me about|report|how (?:was|were|did|is|are|does)|(?:was|were|is"
+                          r"|are) (?:the |his |her |their )?\w+ (?:bad|ok|okay|fine|good|poor|"
+                          r"disturbed|abnormal|alright|all right))\b", I)
+
+
+def _system_overview(text: str, time: TimeSpan | None) -> str | None:
+    """The body system a whole-night overview question is about ("how was the breathing
+    overall?", "summarize the heart"), else None; a scope or a named measure leaves it."""
+    if time is not None or stage_term(text) or not _OVERVIEW_RE.search(text):
+        return None
+    if find_phenomenon(text) is not None or _stat(text) is not None or re.search(r"\d", text):
+        return None
+    return next((name for name, pattern in _SYSTEM_RE.items() if pattern.search(text)), None)
 
 
 def _modality(text: str) -> str | None:
@@ -555,9 +590,13 @@ def _repeat(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
     if (_REPEAT_RE.search(text) and len(text.split()) <= 7
             and not (by_rule and query.intent in _NEW_QUESTION)):
         ordinal = _ONE_OF_RE.search(text)
+        # "and the heart?" names a body system as a whole: after an overview, its overview.
+        system = next((name for name, pattern in _SYSTEM_RE.items() if pattern.search(text)), None)
         return replace(query, ref=Ref.REPEAT, scope=replace(query.scope, stages=stages),
-                       topic=query.topic or next((name for name, pattern in _BARE_TOPIC_RE
-                                                  if pattern.search(text)), None),
+                       modality=system or query.modality,
+                       topic=query.topic or (system and "system") or next(
+                           (name for name, pattern in _BARE_TOPIC_RE if pattern.search(text)),
+                           None),
                        ordinal=_ORDINALS[ordinal.group(1).lower()] if ordinal else query.ordinal)
     return query
 
@@ -580,7 +619,9 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
     scopes = []
     for side in (left, right):
         stages, _ = _stage_filter(side)
-        scopes.append(Scope(stages or stage_term(side), parse_time(side)))
+        # "heart rate asleep vs awake": a side's bare "asleep" is every sleep stage.
+        asleep = _SLEEP_WORDS[1] if re.search(r"\basleep\b", side, I) else ()
+        scopes.append(Scope(stages or stage_term(side) or asleep, parse_time(side)))
     if not all(s.stages or s.time for s in scopes):
         return None
     if all(s.time for s in scopes) and sum(bool(s.stages) for s in scopes) == 1:
@@ -592,7 +633,7 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
         measure = pattern.sub(" ", measure)
     if scopes[0].time is not None:
         measure = measure.replace(scopes[0].time.text, " ")
-    measure = re.sub(r"\b(?:in|during|the|of|between|differ\w*|from)\b", " ", measure, flags=I)
+    measure = re.sub(r"\b(?:in|during|the|of|between|differ\w*|from|asleep)\b", " ", measure, flags=I)
     return (scopes[0], scopes[1]), " ".join(measure.split()).lower()
 
 
@@ -680,7 +721,7 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
         return "longest"
     if _AWAKENINGS_RE.search(text):
         return "awakenings"
-    if _LATENCY_RE.search(text):
+    if _LATENCY_RE.search(text) and stages:
         return "latency"
     if _ONSET_RE.search(text) and not stages:
         return "onset"
@@ -696,9 +737,10 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
     text = _T_SPO2_RE.sub(r"time with SpO2 below \1%", repair(" ".join(text.split())))
+    text = _REM_DENSITY_RE.sub("rapid eye movements per minute in REM", text)
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
         return Query(Intent.HELP, text)
-    disorder = _disorder(text)
+    disorder = _disorder(text) or ("sleep apnea" if _APNEA_SEVERITY_RE.search(text) else None)
     if _MEDICAL_RE.search(text) or disorder is not None:
         return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
                      condition_name=disorder)
@@ -707,6 +749,8 @@ def understand(text: str) -> Query:
         return _with_slots(follow, text, time)
     if m := _UNMEASURED_RE.search(text):
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
+    if (system := _system_overview(text, time)) is not None:
+        return Query(Intent.SUMMARY, text, modality=system, topic="system", by_rule=True)
     if _ATONIA_RE.search(text):
         # REM is what the rule reads, not a scope: "in the second half" still narrows it.
         return Query(Intent.MEASURE, text, scope=Scope((), time), modality="position_muscle",
@@ -861,7 +905,10 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"\b(?:across|over|through(?:out)?) the (?:course of the )?night\b"
                         r"|\b(?:g[eo]t\w*|bec[oa]me|gr[eo]w\w*) (?:louder|quieter|worse|better|higher"
                         r"|lower|faster|slower)\b.*\b(?:across|over|through(?:out)?|during) the "
-                        r"(?:course of the )?night\b", I)),
+                        r"(?:course of the )?night\b"
+                        r"|\b(?:cluster\w*|concentrat\w*|bunch\w*|grouped)\b.*\b(?:part|time|hours?"
+                        r"|portion|period|stretch) of the night\b|\b(?:which|what) (?:part|portion"
+                        r"|stretch|time) of the night\b", I)),
     ("stage", re.compile(r"\b(?:rem (?:vs\.?|versus|and|or|against|compared (?:to|with)) (?:nrem"
                          r"|non[- ]?rem)|(?:nrem|non[- ]?rem) (?:vs\.?|versus|and|or|against|compared"
                          r" (?:to|with)) rem|(?:rem|nrem)[- ](?:ahi|odi|related)|by stage|per stage"
@@ -876,7 +923,8 @@ _MEASURE_SPLIT_RE = re.compile(r"\b(?:which|highest|lowest|loudest|quietest|most
 # "show me a typical REM epoch", "what does N3 look like?": the clearest epoch of a stage.
 _STAGE_EXAMPLE_RE = re.compile(r"\b(?:typical|example|clearest|a clear|classic|textbook)\b"
                                r"|\bwhat (?:does|do|did) .{1,40} look like\b|\bshow me what\b", I)
-_STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?!than\b)\w+|worse|fewer"
+_STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?!than\b)\w+|worse|fewer|cluster\w*"
+                                r"|concentrat\w*|bunch\w*|predominant\w*|dominat\w*"
                                 r"|less (?!than\b)\w+|higher|lower|louder|quieter"
                                 r"|faster|slower|go(?:es)? (?:up|down)|went (?:up|down)|ris(?:e|es"
                                 r"|ing)|r[oi]se|f[ae]ll(?:s|ing)?|increas\w*|decreas\w*|drop\w*)\b", I)
@@ -920,6 +968,10 @@ def _bare_by(text: str) -> Query | None:
     return m and Query(Intent.BREAKDOWN, text, by=m.group(1).lower(), by_rule=True, ref=Ref.REPEAT)
 
 
+# A split of "the events" with no event named counts the AHI's events, as a report does.
+_BARE_EVENTS_RE = re.compile(r"\b(?:the |these |those |all )?events\b", I)
+
+
 def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     """A question splitting an index or the time by a grouping, else None."""
     phen = find_phenomenon(text)
@@ -928,7 +980,7 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
         by = "stage"  # "were apneas longer in REM?": REM against the other stages
     if by is None:
         return None
-    stat = _stat(text)
+    stat = _stat(text) or ("ahi" if phen is None and _BARE_EVENTS_RE.search(text) else None)
     if phen is not None and re.search(r"\b(?:power|band|activity|percent\w*|%)", text, I):
         phen = None  # "delta power", "sigma activity": the measure, not the events
     counted = stat in INDEX_STATS or (phen is not None and bool(phen.event_types))
@@ -961,6 +1013,8 @@ _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|trig
                                r"|spontaneous)\b", I)
 # "T90", "CT88": the time with SpO2 under that saturation, in the words the rules read.
 _T_SPO2_RE = re.compile(r"\bc?t ?(8\d|9\d)\b(?!\s*(?:%|min|s\b|sec|bpm))", I)
+# "REM density": rapid eye movements per minute of REM sleep, in the words the rules read.
+_REM_DENSITY_RE = re.compile(r"\b(?:rem|rapid eye movement) density\b(?: in (?:the )?rem(?: sleep)?)?", I)
 # Words that name an event and a signal at once ("desaturations" reads as SpO2): removed
 # before asking whether a signal is named on its own.
 _PHEN_FREE_RE = re.compile(r"\b(?:desat\w*|tachycardi\w*|bradycardi\w*)\b", I)

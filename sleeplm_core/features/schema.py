@@ -60,3 +60,18 @@ class Trend:
     direction: str
     start: float = quantity("s", 1, 1)
     end: float = quantity("s", 1, 1)
+
+
+_PATH_WORDS = {"rems": "rapid eye movements", "ecg": "ECG", "eeg": "EEG", "eog": "EOG", "emg": "EMG",
+               "rmssd": "RMSSD", "sdnn": "SDNN", "pnn50": "pNN50",
+               "spo2": "SpO2", "channels": ""}
+"""Feature-path words as an answer writes them ("channels" only groups the breathing leads)."""
+
+
+def column_words(column: str) -> str:
+    """A feature column's path in words, without its level and unit:
+    "heart.ecg.rate [bpm]" -> "ECG rate", "position_muscle.emg.burst_ratio [ratio]" ->
+    "EMG burst ratio", "respiratory.channels.thoracic_belt.rate" -> "thoracic belt rate"."""
+    path = column.rsplit(" [", 1)[0]
+    words = [_PATH_WORDS.get(w, w) for part in path.split(".")[1:] for w in part.split("_")]
+    return " ".join(w for w in words if w)

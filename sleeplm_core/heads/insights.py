@@ -26,6 +26,7 @@ from sleeplm_core.captions.grammar import sentences
 from sleeplm_core.captions.words import SUMMARY_LEAD
 from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.errors import SleepLMError
+from sleeplm_core.features.schema import column_words
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 
 _UNIT = re.compile(r"^(?P<name>.+) \[(?P<unit>[^\]]*)\]$")
@@ -158,10 +159,10 @@ def _measured_text(measured: dict[str, float], features: pd.DataFrame, idx: np.n
     for col, mean in measured.items():
         m = _UNIT.match(col)
         values = pd.to_numeric(features.iloc[idx][col], errors="coerce").dropna()
-        name = m["name"].removeprefix(f"{level}.").replace(".", " ")
         spread = (f" (range {values.min():.1f}-{values.max():.1f})" if len(values) > 1
                   and values.max() > values.min() else "")
-        items.append(f"{name} {mean:.1f} {m['unit']}{spread}")
+        unit = "" if m["unit"] in ("ratio", "") else f" {m['unit']}"
+        items.append(f"{column_words(col)} {mean:.1f}{unit}{spread}")
     return "Measured (mean): " + "; ".join(items) + "."
 
 

@@ -1,0 +1,124 @@
+"""Report-style questions on the bundled night: a body system over the whole night ("how
+was the breathing overall?"), the AHI's severity band, a latency to any stage, "the events"
+split by stage or hour, and an ordinal that names a phenomenon."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from app.chat.norms import ahi_band
+from app.chat.plan import clock
+from app.session import Session
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+APNEA_TYPES = ("obstructive_apnea", "central_apnea", "mixed_apnea")
+AHI_TYPES = (*APNEA_TYPES, "hypopnea")
+
+
+def _channel(night, slot: str) -> np.ndarray:
+    return np.asarray(night.recording.signals[night.epochs.aux_mapping[slot]].data, dtype=float)
+
+
+def _stage_of_samples(night, n: int, sfreq: float) -> np.ndarray:
+    epochs = np.clip(np.searchsorted(night.epochs.starts, np.arange(n) / sfreq, side="right") - 1,
+                     0, night.n_epochs - 1)
+    return night.stages()[0][epochs]
+
+
+@pytest.mark.parametrize(("ahi", "band"), [(4.9, "below 5/h"), (5.0, "mild"), (14.9, "mild"),
+                                           (15.0, "moderate"), (29.9, "moderate"),
+                                           (30.0, "severe"), (75.0, "severe")])
+def test_ahi_bands_follow_the_aasm_cut_offs(ahi: float, band: str) -> None:
+    assert ahi_band(ahi).startswith(band)
+
+
+def test_breathing_overview_states_the_nights_respiratory_numbers(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("how was the breathing overall?", engine).text
+    s = night.summary()
+    assert text.startswith("The breathing over the whole night:")
+    assert f"AHI **{s.ahi:.1f}/h** ({s.n_apneas_hypopneas} apneas and hypopneas" in text
+    assert ahi_band(s.ahi) in text
+    counts = Counter(e.type for e in night.scored_events()[0])
+    for kind in AHI_TYPES:
+        assert f"{counts[kind]} {kind.replace('_', ' ')}s" in text
+    assert f"ODI **{s.odi:.1f}/h**" in text
+    spo2 = _channel(night, "SPO2")
+    assert f"lowest **{spo2.min():.1f} %**" in text
+    # T90 as a share of sleep, from the SpO2 samples themselves
+    sfreq = night.recording.signals[night.epochs.aux_mapping["SPO2"]].sfreq
+    asleep = _stage_of_samples(night, len(spo2), sfreq) >= STAGES.index("N1")
+    t90 = 100 * np.sum(asleep & (spo2 < 90)) / np.sum(asleep)
+    assert re.search(rf"SpO2 under 90 % for [\d.]+ min, {t90:.1f} % of sleep \(T90\)", text), text
+    assert "respiratory.channels" not in text   # feature paths are named in words
+
+
+def test_heart_overview_reads_rate_asleep_and_awake_and_the_beats(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("summarize the heart", engine).text
+    pulse = _channel(night, "HR")
+    assert f"heart rate mean **{pulse.mean():.1f} bpm**" in text
+    sfreq = night.recording.signals[night.epochs.aux_mapping["HR"]].sfreq
+    stages = _stage_of_samples(night, len(pulse), sfreq)
+    asleep, awake = pulse[stages >= 1].mean(), pulse[stages == 0].mean()
+    assert f"asleep {asleep:.1f} bpm against awake {awake:.1f} bpm" in text
+    assert "ectopic beats" in text and "not a rhythm diagnosis" in text
+
+
+def test_overview_follow_ups_scope_switch_system_or_name_a_signal(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("how did the patient breathe?", engine)
+    assert session.ask("and the heart?", engine).text.startswith("The heart over the whole night")
+    rem = session.ask("and in REM?", engine).text
+    assert rem.startswith("In REM") and "whole night" not in rem.split("\n")[0]
+    assert session.ask("what about the breathing rate?", engine).text.startswith("Breathing rate")
+
+
+def test_severity_question_gives_the_band_and_no_diagnosis(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("how severe is the apnea?", engine).text
+    assert "can't diagnose" in text and ahi_band(night.summary().ahi) in text
+
+
+def test_latency_to_n3_is_sleep_onset_to_its_first_epoch(demo) -> None:
+    night, engine = demo
+    stages = night.stages()[0]
+    onset = night.epochs.starts[np.flatnonzero(stages >= 1)[0]]
+    first_n3 = night.epochs.starts[np.flatnonzero(stages == STAGES.index("N3"))[0]]
+    text = Session(night).ask("how long did it take to reach N3?", engine).text
+    assert (f"N3 latency is **{(first_n3 - onset) / 60:.1f} min**" in text
+            and clock(night, first_n3) in text), text
+
+
+def test_an_ordinal_naming_a_phenomenon_finds_it_anew(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("what happened around 2:30?", engine)
+    answer = session.ask("take me to the first apnea", engine)
+    first = min(e.onset for e in night.scored_events()[0] if e.type in APNEA_TYPES)
+    assert "earliest" in answer.text and clock(night, first) in answer.text, answer.text
+
+
+def test_the_events_split_by_stage_are_the_ahis(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("are events clustered in REM?", engine).text
+    assert text.startswith("AHI by stage")
+    stages = night.stages()[0]
+    rem = [e for e in night.scored_events()[0] if e.type in AHI_TYPES
+           and stages[night.epoch_at(e.onset)] == STAGES.index("REM")]
+    minutes = np.sum(stages == STAGES.index("REM")) * EPOCH_SEC / 60
+    assert f"| REM | {minutes:.1f} | {len(rem)} |" in text, text
+
+
+def test_rem_density_is_rapid_eye_movements_per_minute_of_rem(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what was the REM density?", engine).text
+    n, minutes = re.search(r"\((\d+) in ([\d.]+) min\)", text).groups()
+    assert re.search(r"\*\*([\d.]+) per minute\*\* of sleep in REM", text), text
+    rem_min = np.sum(night.stages()[0] == STAGES.index("REM")) * EPOCH_SEC / 60
+    assert float(minutes) == pytest.approx(rem_min) and int(n) > 0
