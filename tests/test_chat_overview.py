@@ -12,6 +12,8 @@ import pytest
 
 from app.chat.norms import ahi_band
 from app.chat.plan import clock
+from app.chat.render import SOREMP_MIN, render
+from app.chat.results import StagePeriods
 from app.session import Session
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
@@ -122,3 +124,23 @@ def test_rem_density_is_rapid_eye_movements_per_minute_of_rem(demo) -> None:
     assert re.search(r"\*\*([\d.]+) per minute\*\* of sleep in REM", text), text
     rem_min = np.sum(night.stages()[0] == STAGES.index("REM")) * EPOCH_SEC / 60
     assert float(minutes) == pytest.approx(rem_min) and int(n) > 0
+
+
+def test_soremp_answer_reads_the_rem_latency_against_15_min(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("were there any sleep-onset REM periods?", engine).text
+    latency = night.summary().rem_latency_min
+    assert latency > SOREMP_MIN and text.startswith("**No**") and f"{latency:.1f} min" in text
+    short = StagePeriods("latency", ("REM",), 600.0, 8.0, [], "scored", soremp=True)
+    answer = render(short, night).text
+    assert answer.startswith("**Yes**") and "not a narcolepsy diagnosis" in answer
+
+
+def test_lowest_saturation_is_placed_in_its_stage(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("when did the lowest saturation happen and in what stage?", engine).text
+    spo2 = _channel(night, "SPO2")
+    sfreq = night.recording.signals[night.epochs.aux_mapping["SPO2"]].sfreq
+    at = int(np.argmin(spo2)) / sfreq
+    stage = STAGES[night.stages()[0][night.epoch_at(at)]]
+    assert f"The lowest value falls at **{clock(night, at)}**, in **{stage}**." in text, text

@@ -247,6 +247,15 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("describe the breathing during REM", DES, {"stages": ("REM",)}),
     ("describe the heart rate", MEA, {"signal": "hr", "topic": None}),
     ("how was the breathing rate?", MEA, {"signal": "resp", "topic": None}),
+    # A ranked "what is the ..." searches; "what is a typical X?" explains with an example.
+    ("what's the longest apnea?", LOC, {"phenomenon": "apnea", "rank": "longest"}),
+    ("what is the strongest spindle?", LOC, {"phenomenon": "spindle"}),
+    ("what is a typical spindle?", EXP, {"phenomenon": "spindle"}),
+    ("what is the mean desaturation depth?", LOC, {"phenomenon": "desaturation"}),
+    ("when did the lowest saturation happen and in what stage?", MEA,
+     {"signal": "spo2", "rank": "lowest"}),
+    ("any SOREMP?", TIM, {"stages": ("REM",), "stage_event": "latency", "note": "soremp"}),
+    ("were there any sleep-onset REM periods?", TIM, {"stage_event": "latency", "note": "soremp"}),
 ]
 
 EDUCATOR: list[tuple[str, Intent, dict]] = [

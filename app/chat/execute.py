@@ -153,7 +153,8 @@ def _in_scope(s: Series, night: LoadedNight, where: Where) -> np.ndarray:
             & np.isfinite(s.values))
 
 
-def _stage_at(night: LoadedNight, seconds: float) -> str:
+def stage_at(night: LoadedNight, seconds: float) -> str:
+    """The stage name of the epoch holding ``seconds``."""
     stages, _ = night.stages()
     return stage_name(int(stages[night.epoch_at(seconds)]))
 
@@ -171,7 +172,7 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
         seg = s.values[a:b + 1]
         extreme = float(seg.min() if condition.op == "<" else seg.max())
         runs.append(Item(start, end, f"{s.label} {condition.op} {condition.value:g} {s.unit}",
-                         "measured", _stage_at(night, start), value=extreme, unit=s.unit))
+                         "measured", stage_at(night, start), value=extreme, unit=s.unit))
     ranked, _ = rank_items(runs, plan.query.rank, "earliest")
     if plan.query.rank is None:
         # Without a rank the most extreme runs matter most to a technician.
@@ -278,7 +279,7 @@ def index_gaps(night: LoadedNight) -> dict[str, str]:
 
 def _event_item(night: LoadedNight, e: Event, source: str) -> Item:
     return Item(e.onset, e.onset + e.duration, e.type.replace("_", " "), e.source or source,
-                _stage_at(night, e.onset))
+                stage_at(night, e.onset))
 
 
 def _masked_track(track: Track, starts: np.ndarray, mask: np.ndarray) -> Track:
@@ -443,7 +444,7 @@ def _model_query(night: LoadedNight, phen: Phenomenon) -> str:
 
 
 def _region_item(night: LoadedNight, r: Region, name: str, score_name: str = "z") -> Item:
-    return Item(r.start, r.end, name, "model", _stage_at(night, r.start), score=r.score,
+    return Item(r.start, r.end, name, "model", stage_at(night, r.start), score=r.score,
                 score_name=score_name)
 
 
@@ -501,9 +502,13 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
         latency = (periods[0].start - onset) / 60
     if event == "final_wake":
         periods = [p for p in periods if moment is not None and p.start >= moment - 1e-6] or periods
+    # Times counted from the recording's first sleep carry a note on long recordings, unless
+    # the question is already inside the main sleep period.
+    in_episode = q.scope.time is not None and q.scope.time.kind == "episode"
     return StagePeriods(event, tuple(wanted), moment, latency, periods, source, plan.where.text
                         if q.scope.time else "", main_sleep_episode(night)
-                        if event in ("onset", "latency", "final_wake", "first") else None)
+                        if event in ("onset", "latency", "final_wake", "first", "awakenings")
+                        and not in_episode else None, q.note == "soremp")
 
 
 def _merge_runs(runs: list[Item], gap: float) -> list[Item]:
@@ -1151,7 +1156,7 @@ def _context(plan: Plan, night: LoadedNight) -> Context:
     """Around the item in focus (before/after it), or the item itself for Ref.ITEM."""
     q = plan.query
     item = Item(plan.where.span[0], plan.where.span[1], q.note or "event", "scored",
-                _stage_at(night, plan.where.span[0]))
+                stage_at(night, plan.where.span[0]))
     return context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM)
 
 

@@ -16,7 +16,7 @@ from functools import singledispatch
 import numpy as np
 
 from app.chat import norms
-from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC
+from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, stage_at
 from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon
 from app.chat.plan import clock, source_name
@@ -362,6 +362,13 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
     if r.event == "latency":
         head = (f"{src}: {stages} latency is **{r.latency_min:.1f} min** (sleep onset to the first "
                 f"{stages} epoch, which starts at **{clock(night, r.moment)}**).")
+        if r.soremp:
+            within = r.latency_min <= SOREMP_MIN
+            caveat = (" Short REM latencies also follow sleep deprivation, apnea and some "
+                      "medications; this is not a narcolepsy diagnosis." if within else "")
+            head = (f"{'**Yes**' if within else '**No**'}: a sleep-onset REM period (SOREMP) is "
+                    f"REM within {SOREMP_MIN:g} min of sleep onset (ICSD-3, nocturnal PSG); "
+                    f"{head[0].lower()}{head[1:]}{caveat}")
         focus = r.periods[:1]
     elif r.event == "last":
         last = r.periods[-1]
@@ -457,6 +464,10 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
             f"lowest **{r.low:.1f} {r.unit}** at {clock(night, r.low_at)}, highest "
             f"**{r.high:.1f} {r.unit}** at {clock(night, r.high_at)}; the one-minute means vary "
             f"with sd {r.minute_sd:.1f} {r.unit}.")
+    if r.focus:  # "when was the lowest saturation?": when, and in which stage
+        at = r.low_at if r.focus == "lowest" else r.high_at
+        text += (f"\n\nThe {r.focus} value falls at **{clock(night, at)}**, in "
+                 f"**{stage_at(night, at)}**.")
     if r.rest is not None:
         diff = r.mean - r.rest[0]
         text += (f"\n\nAgainst the rest of sleep (mean {r.rest[0]:.1f} {r.unit}) that is "
@@ -468,6 +479,9 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     jump = night.epoch_at(r.low_at if r.focus == "lowest" else r.high_at) if r.focus else None
     return _answer(night, text, [span], marks, jump=jump)
 
+
+SOREMP_MIN = 15.0
+"""A REM latency this short (minutes) is a sleep-onset REM period (ICSD-3, on nocturnal PSG)."""
 
 LISTED = 5
 """Runs, stretches and pauses listed in a Cheyne-Stokes, REM-atonia or rhythm answer (all

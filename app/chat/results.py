@@ -159,12 +159,13 @@ class StagePeriods:
         event: "onset", "first", "last", "latency", "final_wake", "periods".
         stages: the stage(s) asked about.
         moment: seconds of the moment asked for, None when it never happens.
-        latency_min: REM or sleep-onset latency in minutes when asked, else None.
+        latency_min: a stage's or sleep-onset latency in minutes when asked, else None.
         periods: runs of the stage(s) in scope, in time order.
         source: where the stages come from ("scored", a machine-scoring label, "predicted").
         where: the scope in words.
         episode: the main sleep episode, for answers that count from sleep onset or to the
             final awakening; None for the others.
+        soremp: the question asked whether REM came within a sleep-onset REM period.
     """
 
     event: str
@@ -175,6 +176,7 @@ class StagePeriods:
     source: str
     where: str = ""
     episode: Episode | None = None
+    soremp: bool = False
 
 
 @dataclass

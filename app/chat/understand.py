@@ -323,6 +323,10 @@ _RANK_WORDS: tuple[tuple[str, str], ...] = (
     (r"first|earliest", "earliest"), (r"last|latest", "latest"),
     (r"lowest|minimum", "lowest"), (r"highest|maximum|max|peak", "highest"),
 )
+# "what is the deepest desaturation?" ranks the night's events; "what is a typical spindle?"
+# (also ranked "strongest") asks for a definition with an example.
+_SUPERLATIVE_RE = re.compile(r"\b(?:strongest|deepest|worst|biggest|largest|severest|most severe"
+                             r"|longest|shortest)\b", I)
 _RANK_RE = [(re.compile(rf"\b(?:{p})\b", I), r) for p, r in _RANK_WORDS]
 _NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
               "eight": 8, "nine": 9, "ten": 10}
@@ -641,8 +645,10 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
                  stages: tuple[str, ...], signal: str | None, condition: Condition | None,
                  labels: tuple[str, ...]) -> Intent | None:
     """The intent an unmistakable wording names, else None."""
+    # "a typical spindle", "a typical example" ask for an example, not the norms.
     if _NORMAL_RE.search(text) and not re.search(r"\btypical (?:[\w-]+ )?(?:example|one|duration"
-                                                 r"|length)\b", text, I):
+                                                 r"|length)\b", text, I) and not (
+            phen is not None and re.search(r"\b(?:a|an|the) typical\b", text, I)):
         return Intent.NORMAL
     if labels:
         return Intent.CLASSIFY
@@ -654,7 +660,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.NAVIGATE
     if (_COMPARE_RE.search(text) or _EITHER_RE.search(text)) and _compare_groups(text) is not None:
         return Intent.COMPARE
-    if _CLASSIFY_RE.search(text) and phen is None:
+    # "when was the lowest saturation, and in what stage?" asks for a measure's extreme.
+    if _CLASSIFY_RE.search(text) and phen is None and not (signal and _rank(text)):
         return Intent.CLASSIFY
     if _stat(text) == "tst" and time is not None and not stages:
         return Intent.STAGE_AMOUNT  # "how much sleep in the first 3 hours?": all sleep stages
@@ -677,6 +684,7 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
             text) else Intent.STAGE_TIMING
     if (phen is not None or stages) and time is None and _DEFINE_RE.search(text) and (
             _rank(text) in (None, "strongest")) and not _AMOUNT_RE.search(text) and not (
+            _SUPERLATIVE_RE.search(text)) and not (
             _PROPERTY_RE.search(text)):
         return Intent.EXPLAIN
     if (signal is not None and condition is None and phen is not None and phen.event_types
@@ -698,8 +706,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if signal is not None and phen is None and _DESCRIBE_RE.search(text):
         return Intent.DESCRIBE if (time is not None or stages) else Intent.MEASURE
     if (phen is not None and _EXPLAIN_RE.search(text) and not _LOCATE_RE.search(text)
-            and not _PROPERTY_RE.search(text)):
-        return Intent.EXPLAIN
+            and not _PROPERTY_RE.search(text) and _rank(text) is None):
+        return Intent.EXPLAIN  # "what's the longest apnea?" is a search
     if phen is not None:
         return Intent.LOCATE
     if time is not None and _SHOW_TIME_RE.search(text) and not stages and signal is None:
@@ -749,6 +757,9 @@ def understand(text: str) -> Query:
         return _with_slots(follow, text, time)
     if m := _UNMEASURED_RE.search(text):
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
+    if _SOREMP_RE.search(text):
+        return Query(Intent.STAGE_TIMING, text, scope=Scope(("REM",), time),
+                     stage_event="latency", note="soremp", by_rule=True)
     if (system := _system_overview(text, time)) is not None:
         return Query(Intent.SUMMARY, text, modality=system, topic="system", by_rule=True)
     if _ATONIA_RE.search(text):
@@ -1005,7 +1016,7 @@ _EVENT_DURATION_RE = re.compile(r"\b(?:average|mean|median|typical)\s+(?:[\w-]+\
                                 r"|\bhow long (?:were|are|did|do) (?:the |these |those |they )?", I)
 # "what is the spindle frequency?" asks for a measurement of the night, not a definition.
 _PROPERTY_RE = re.compile(r"\b(?:frequenc\w*|densit\w*|rate|count|number|durations?|lengths?"
-                          r"|amplitudes?|total)\s*\??\s*$", I)
+                          r"|amplitudes?|depths?|total)\s*\??\s*$", I)
 _ONE_PERIOD_RE = re.compile(r"\b(?:first|last|final|longest|shortest)\b.{0,30}\b(?:period|episode"
                             r"|bout|run|stretch|block)\b", I)
 _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|triggered|trigger"
@@ -1013,6 +1024,9 @@ _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|trig
                                r"|spontaneous)\b", I)
 # "T90", "CT88": the time with SpO2 under that saturation, in the words the rules read.
 _T_SPO2_RE = re.compile(r"\bc?t ?(8\d|9\d)\b(?!\s*(?:%|min|s\b|sec|bpm))", I)
+# "any sleep-onset REM periods?": REM latency against the SOREMP limit.
+_SOREMP_RE = re.compile(r"\b(?:sleep[- ]onset rem(?: sleep)?(?: periods?| episodes?)?|soremps?"
+                        r"|sorems?)\b", I)
 # "REM density": rapid eye movements per minute of REM sleep, in the words the rules read.
 _REM_DENSITY_RE = re.compile(r"\b(?:rem|rapid eye movement) density\b(?: in (?:the )?rem(?: sleep)?)?", I)
 # Words that name an event and a signal at once ("desaturations" reads as SpO2): removed
