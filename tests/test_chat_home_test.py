@@ -65,3 +65,11 @@ def test_a_scored_night_gets_no_warning(demo) -> None:
     for question in ("summarize the night", "how much deep sleep?"):
         text = Session(night).ask(question, engine).text
         assert "cannot be staged" not in text and "REI" not in text
+
+
+def test_the_breathing_overview_grades_the_rei(home_test) -> None:
+    night, engine, _ = home_test
+    text = Session(night).ask("how was the breathing overall?", engine).text
+    s = night.summary()
+    assert f"- REI **{s.rei:.1f}/h**" in text and f"would be {s.ahi:.1f}/h" in text
+    assert "- AHI **" not in text and "no EEG, so its sleep cannot be staged" in text

@@ -591,16 +591,24 @@ def _(r: SystemOverview, night: LoadedNight) -> Answer:
     marks = [Item(st.low_at, st.low_at + 30.0, f"lowest {st.label}", "measured")
              for st in (r.spo2, r.heart_rate) if st is not None]
     text = (f"{name} over the whole night:\n\n" + "\n".join(f"- {line}" for line in lines)
-            + f"\n\nFor more, ask e.g. {ask}.")
+            + f"\n\nFor more, ask e.g. {ask}." + stage_caveat(night, r.summary.source))
     return _answer(night, text, marks)
 
 
 def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
     s, lines = r.summary, []
-    if s.ahi is not None:
+    if s.ahi is not None and stage_caveat(night, s.source) and s.rei is not None:
+        # No EEG: a home sleep test reports the REI, per hour recorded (graded on the same scale).
+        lines.append(f"REI **{s.rei:.1f}/h** ({s.n_apneas_hypopneas} apneas and hypopneas per "
+                     f"hour of the {s.tib_min / 60:.1f} h recorded, "
+                     f"{source_name(r.events_source)}): {norms.ahi_band(s.rei)}; the AHI against "
+                     f"the model's guessed sleep would be {s.ahi:.1f}/h")
+    elif s.ahi is not None:
         lines.append(f"AHI **{s.ahi:.1f}/h** ({s.n_apneas_hypopneas} apneas and hypopneas, "
                      f"{source_name(r.events_source)}): {norms.ahi_band(s.ahi)}")
-        typed = [f"{r.counts[t]} {_TYPE_NAMES[t]}" for t in _TYPE_NAMES if r.counts.get(t)]
+    if s.ahi is not None:
+        typed = [f"{r.counts[t]} {_TYPE_NAMES[t][:-1] if r.counts[t] == 1 else _TYPE_NAMES[t]}"
+                 for t in _TYPE_NAMES if r.counts.get(t)]
         if typed:
             lines.append("by type: " + ", ".join(typed))
         if s.n_reras:
