@@ -254,6 +254,9 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("what is the mean desaturation depth?", LOC, {"phenomenon": "desaturation"}),
     ("when did the lowest saturation happen and in what stage?", MEA,
      {"signal": "spo2", "rank": "lowest"}),
+    ("how does a central apnea differ?", EXP, {"phenomenon": "central_apnea"}),
+    ("how is a K-complex different from a slow wave?", EXP, {"phenomenon": "k_complex"}),
+    ("show me one spindle", LOC, {"phenomenon": "spindle"}),
     ("any SOREMP?", TIM, {"stages": ("REM",), "stage_event": "latency", "note": "soremp"}),
     ("were there any sleep-onset REM periods?", TIM, {"stage_event": "latency", "note": "soremp"}),
 ]
@@ -462,6 +465,13 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("what was going on right before?", Ref.CONTEXT, {"step": -1}),
     ("and what happened after?", Ref.CONTEXT, {"step": 1}),
     ("what was the oxygen during it?", Ref.ITEM, {}),
+    # The phenomenon just talked about, found; the last list counted in a narrower scope.
+    ("show me one", Ref.EXAMPLE, {"count": 1}),
+    ("find one in REM", Ref.EXAMPLE, {"stages": ("REM",), "count": 1}),
+    ("give me an example", Ref.EXAMPLE, {}),
+    ("show me some more", Ref.EXAMPLE, {"count": None}),
+    ("how many of them were in REM?", Ref.COUNT, {"stages": ("REM",)}),
+    ("how many were after 4 am?", Ref.COUNT, {"time": ("after", 4 * 3600, None)}),
 ]
 
 TABLE = ([("technician",) + row for row in TECHNICIAN] + [("educator",) + row for row in EDUCATOR]

@@ -59,9 +59,15 @@ class Dialogue:
         if self.last is None:
             raise NothingToReferTo
         if query.ref == Ref.COUNT:
-            return replace(self.last, text=query.text, how_many=True)
+            # "how many of them were in REM?": the last list, narrowed as a refinement is.
+            narrowed = (query.scope.stages or query.scope.time or query.min_duration is not None)
+            base = self._merge(replace(query, intent=self.last.intent,
+                                       stage_event=self.last.stage_event)) if narrowed else self.last
+            return replace(base, text=query.text, how_many=True)
         if query.ref == Ref.COMPARE_WITH:
             return self._compare_with(query)
+        if query.ref == Ref.EXAMPLE:
+            return self._example(query)
         return self._merge(query)
 
     def _focused(self) -> Item:
@@ -91,6 +97,16 @@ class Dialogue:
         self.cursor = index
         return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, note=note,
                      scope=Scope(time=_span(self.items[index])))
+
+    def _example(self, query: Query) -> Query:
+        """"show me one" after "what is a K-complex?": that phenomenon found in the night, in
+        the scope the follow-up names (else the last one's)."""
+        last = self.last
+        if last.phenomenon is None:
+            raise NothingToReferTo
+        scope = Scope(query.scope.stages or last.scope.stages, query.scope.time or last.scope.time)
+        return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,
+                     modality=last.modality, scope=scope, count=query.count)
 
     def _compare_with(self, query: Query) -> Query:
         last = self.last

@@ -50,6 +50,7 @@ class Ref(str, Enum):
     CONTEXT = "context"        # "what happened just before it?"
     COMPARE_WITH = "compare_with"  # "compare with the first half"
     ITEM = "item"              # "how long was it?", "what was the oxygen during it?"
+    EXAMPLE = "example"        # "show me one", "find one in REM": the last phenomenon, found
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ CAPABILITIES = (
     "- **is this normal?** against published age norms; **summarize the night**; "
     "**similar epochs** in the library\n"
     "Follow-ups: *and in REM?*, *only the ones after 4 am*, *how many were there?*, "
+    "*how many of them were in REM?*, *show me one*, "
     "*zoom into the second one*, *what happened just before it?*, *and breathing?*, "
     "*compare with the first half*, *by position?*."
 )
@@ -198,7 +199,8 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         durations = np.array([i.duration for i in r.scored])
         shown = r.scored[:r.shown]
         head = (f"The {source_name(r.events_source)} events have **{len(r.scored)}** "
-                f"{_events(r.name)}{_depth(r)}{where} (mean {seconds(durations.mean())}, total "
+                f"{_events(r.name, len(r.scored))}{_depth(r)}{where} (mean "
+                f"{seconds(durations.mean())}, total "
                 f"{durations.sum() / 60:.1f} min)")
         if r.how_many:
             head += f"; the {len(shown)} {r.order} (blue):" if shown else "."
@@ -250,9 +252,12 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                    track_label=r.track_label)
 
 
-def _events(name: str) -> str:
-    """"apnea" -> "apnea events"; "respiratory event" -> "respiratory events"."""
-    return f"{name}s" if name.endswith("event") else f"{name} events"
+def _events(name: str, n: int = 2) -> str:
+    """"apnea" -> "apnea events" ("apnea event" for ``n`` = 1); "respiratory event" ->
+    "respiratory events"."""
+    if name.endswith("event"):
+        return name if n == 1 else f"{name}s"
+    return f"{name} event" if n == 1 else f"{name} events"
 
 
 def _frequency(r: EventList) -> str:

@@ -150,6 +150,18 @@ _CONTEXT_RE = re.compile(
 _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|was|is)\s+"
                            r"(?:there|they|those|these|that))?(?:\s+(?:of them|in total|"
                            r"altogether|all together|total))?\W*$|^\s*count them\W*$", I)
+# "show me one", "find one in REM", "give me an example": the phenomenon just talked about,
+# found in the night (no phenomenon named: one would be a question of its own).
+_EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you\s+|could you\s+"
+                             r"|please\s+)*(?:find|show(?: me)?|give me|locate|point (?:me )?to|get"
+                             r" me)\s+(?:one|an? (?:example|instance)|another(?: one)?|one more|some"
+                             r"(?: more)?|more(?: of them)?)\b(?!\s+(?:of (?:the|those|these) )?"
+                             r"(?:apn|hypopn|spindle|arousal|desat|k-?complex|slow|rem\b))", I)
+# "how many of them were in REM?", "how many were after 4 am?": the last list, narrowed.
+_COUNT_IN_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many (?:of (?:them|those|these|the ones)"
+                          r"(?:\s+(?:were|are|was|happened|occurred|fell))?|(?:were|are|happened"
+                          r"|occurred|fell))\s+(?:in|during|after|before|between|while|longer"
+                          r"|shorter|on)\b", I)
 _REFINE_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:only|just|keep(?: only)?|restrict(?: it)? to"
                         r"|filter(?: to)?|limit(?: it)? to)\b.*\b(?:ones?|those|them|these"
                         r"|events?|results?|matches)\b|^\s*(?:only|just)\s+(?:after|before"
@@ -203,6 +215,9 @@ _DEFINE_RE = re.compile(r"^\s*why (?:do|does|is|are|did) (?:we|people|humans|you
                         r" what)\b|^\s*what(?:'s| is| are)\s+(?:an?\s+|the\s+)?[\w-]+(?:\s+[\w-]+)?"
                         r"(?:\s+sleep)?\s*(?:\?|$|and\b|,)|^\s*what (?:does|do) .+ (?:look like|mean)\b",
                         I)
+# "how does a central apnea differ?", "how do hypopneas differ from apneas?": the definitions.
+_DIFFER_RE = re.compile(r"^\s*how (?:does|do|is|are) (?:an? |the )?[\w-]+(?:\s+[\w-]+)? "
+                        r"(?:differ|different)\b", I)
 _EACH_STAGE_RE = re.compile(r"\b(?:each|every|all(?: the)?|per|by) (?:sleep )?stages?\b|\bstage "
                             r"(?:distribution|breakdown|percentages|proportions)\b", I)
 _AWAKENINGS_RE = re.compile(r"\bhow many (?:times|awakenings)\b|\bnumber of (?:awakenings|times)\b"
@@ -569,7 +584,10 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.DESCRIBE, text, ref=Ref.CONTEXT,
                      step=1 if side.lower() in ("after", "following") else -1,
                      modality=_modality(text))
-    if _COUNT_REF_RE.search(text):
+    if m := _EXAMPLE_REF_RE.search(text):
+        some = re.search(r"\b(?:some|more)\b", m.group(0), I)
+        return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
+    if _COUNT_REF_RE.search(text) or _COUNT_IN_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True)
     if _ITEM_RE.search(text) and time is None:
         return Query(Intent.DESCRIBE, text, ref=Ref.ITEM, modality=_modality(text))
@@ -682,6 +700,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if _LATENCY_RE.search(text) or _ONSET_RE.search(text) or _FINAL_RE.search(text):
         return Intent.STAGE_AMOUNT if _AMOUNT_RE.search(text) and not _TIMING_RE.search(
             text) else Intent.STAGE_TIMING
+    if phen is not None and not stages and time is None and _DIFFER_RE.search(text):
+        return Intent.EXPLAIN
     if (phen is not None or stages) and time is None and _DEFINE_RE.search(text) and (
             _rank(text) in (None, "strongest")) and not _AMOUNT_RE.search(text) and not (
             _SUPERLATIVE_RE.search(text)) and not (

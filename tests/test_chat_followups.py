@@ -1,0 +1,39 @@
+"""Follow-ups on the bundled night that point back without naming what they mean: "show me
+one" after an explanation finds that phenomenon, "how many of them were in REM?" counts the
+last list in a narrower scope."""
+
+from __future__ import annotations
+
+import re
+
+from app.chat.plan import clock
+from app.session import Session
+from sleeplm_core.io.recording import STAGES
+
+
+def test_show_me_one_after_an_explanation_finds_that_phenomenon(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("what is a K-complex?", engine)
+    answer = session.ask("show me one", engine)
+    k_complexes = [e for e in night.scored_events()[0] if e.type == "k_complex"]
+    assert f"**{len(k_complexes)}** k-complex events" in answer.text, answer.text
+    listed = re.findall(r"^- \*\*(\d\d:\d\d:\d\d)", answer.text, re.M)
+    assert listed and listed[0] in {clock(night, e.onset) for e in k_complexes}
+
+
+def test_show_me_one_with_nothing_said_before_asks_for_a_question(demo) -> None:
+    night, engine = demo
+    assert "nothing earlier in this conversation" in Session(night).ask("show me one", engine).text
+
+
+def test_how_many_of_them_counts_the_last_list_in_rem(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("where are the central apneas?", engine)
+    text = session.ask("how many of them were in REM?", engine).text
+    stages = night.stages()[0]
+    rem = [e for e in night.scored_events()[0] if e.type == "central_apnea"
+           and stages[night.epoch_at(e.onset)] == STAGES.index("REM")]
+    noun = "central apnea event" + ("s" if len(rem) != 1 else "")
+    assert f"**{len(rem)}** {noun} in REM" in text, text
