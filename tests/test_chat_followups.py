@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from app.chat.norms import ahi_band
 from app.chat.plan import clock
 from app.session import Session
 from sleeplm_core.io.recording import STAGES
@@ -37,3 +38,20 @@ def test_how_many_of_them_counts_the_last_list_in_rem(demo) -> None:
            and stages[night.epoch_at(e.onset)] == STAGES.index("REM")]
     noun = "central apnea event" + ("s" if len(rem) != 1 else "")
     assert f"**{len(rem)}** {noun} in REM" in text, text
+
+
+def test_what_does_that_mean_explains_the_last_event_or_statistic(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("where are the arousals?", engine)
+    assert session.ask("what does that mean?", engine).text.startswith("**Arousal.**")
+    session.ask("what was the sleep efficiency?", engine)
+    assert "total sleep time as a share of time in bed" in session.ask("explain that", engine).text
+    session.ask("how many sleep cycles?", engine)
+    assert "named no event or statistic" in session.ask("what does that mean?", engine).text
+
+
+def test_the_ahi_is_given_with_its_band(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what's a normal AHI?", engine).text
+    assert ahi_band(night.summary().ahi) in text.split("\n")[0], text

@@ -472,6 +472,8 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("show me some more", Ref.EXAMPLE, {"count": None}),
     ("how many of them were in REM?", Ref.COUNT, {"stages": ("REM",)}),
     ("how many were after 4 am?", Ref.COUNT, {"time": ("after", 4 * 3600, None)}),
+    ("what does that mean?", Ref.MEANING, {}),
+    ("ok, explain that", Ref.MEANING, {}),
 ]
 
 TABLE = ([("technician",) + row for row in TECHNICIAN] + [("educator",) + row for row in EDUCATOR]

@@ -68,6 +68,8 @@ class Dialogue:
             return self._compare_with(query)
         if query.ref == Ref.EXAMPLE:
             return self._example(query)
+        if query.ref == Ref.MEANING:
+            return self._meaning(query)
         return self._merge(query)
 
     def _focused(self) -> Item:
@@ -103,10 +105,21 @@ class Dialogue:
         the scope the follow-up names (else the last one's)."""
         last = self.last
         if last.phenomenon is None:
-            raise NothingToReferTo
+            raise NothingToReferTo("no_phenomenon")
         scope = Scope(query.scope.stages or last.scope.stages, query.scope.time or last.scope.time)
         return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,
                      modality=last.modality, scope=scope, count=query.count)
+
+    def _meaning(self, query: Query) -> Query:
+        """"what does that mean?": the last answer's phenomenon explained, or its statistic
+        again (its answer says what it counts)."""
+        last = self.last
+        if last.phenomenon is not None:
+            return Query(Intent.EXPLAIN, query.text, phenomenon=last.phenomenon,
+                         target=last.target, modality=last.modality)
+        if last.stat is not None:
+            return replace(last, text=query.text, ref=Ref.NONE)
+        raise NothingToReferTo("no_meaning")
 
     def _compare_with(self, query: Query) -> Query:
         last = self.last

@@ -51,6 +51,7 @@ class Ref(str, Enum):
     COMPARE_WITH = "compare_with"  # "compare with the first half"
     ITEM = "item"              # "how long was it?", "what was the oxygen during it?"
     EXAMPLE = "example"        # "show me one", "find one in REM": the last phenomenon, found
+    MEANING = "meaning"        # "what does that mean?": the last phenomenon or statistic explained
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ CAPABILITIES = (
     "- **is this normal?** against published age norms; **summarize the night**; "
     "**similar epochs** in the library\n"
     "Follow-ups: *and in REM?*, *only the ones after 4 am*, *how many were there?*, "
-    "*how many of them were in REM?*, *show me one*, "
+    "*how many of them were in REM?*, *show me one*, *what does that mean?*, "
     "*zoom into the second one*, *what happened just before it?*, *and breathing?*, "
     "*compare with the first half*, *by position?*."
 )
@@ -161,6 +161,12 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       + (f" What this recording measured (events: {source_name(r.detail)}):\n"
                          + facts if facts else "")
                       + "\n\nAsk *summarize the night* or *is this normal?* for more.")
+    if r.kind == "no_reference" and r.detail == "no_meaning":
+        return Answer("The last answer named no event or statistic that I have an explanation "
+                      "for; ask e.g. *what is a K-complex?* or *what is the AHI?*")
+    if r.kind == "no_reference" and r.detail == "no_phenomenon":
+        return Answer("The last answer named no event to find an example of; ask e.g. *what is "
+                      "a K-complex? show me one*.")
     if r.kind == "no_reference" and r.detail == "empty_list":
         return Answer("The last answer listed nothing to pick from, so there is no such one; "
                       "ask a question that finds something first.")
@@ -871,6 +877,13 @@ _STATS = {
     "odi": ("ODI (desaturations ≥3 % per hour of sleep)", lambda s: s.odi, "/h"),
 }
 _GAP_OF = {"ahi": "AHI", "rdi": "AHI", "odi": "ODI"}
+_STAT_MEANING = {
+    "tst": "the time scored as N1, N2, N3 or REM",
+    "tib": "lights off to lights on; without those marks, the whole recording",
+    "se": "total sleep time as a share of time in bed",
+    "waso": "the time awake between sleep onset and the final awakening",
+}
+"""What a hypnogram statistic counts, said after its value."""
 
 
 def _stat_text(r: Summary, night: LoadedNight) -> str:
@@ -896,9 +909,11 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
     text = f"{name}: **{number}{unit if unit == '/h' else ' ' + unit}**"
     if unit == "min":
         text += f" ({value / 60:.1f} h)"
+    if r.stat in _STAT_MEANING:
+        text += f", {_STAT_MEANING[r.stat]}"
     if r.stat == "ahi":
         text += (f", from {s.n_apneas_hypopneas} apneas and hypopneas in the "
-                 f"{source_name(r.events_source)} events")
+                 f"{source_name(r.events_source)} events: {norms.ahi_band(value)}")
     if r.stat == "rdi":
         text += (f", from {s.n_apneas_hypopneas} apneas and hypopneas and {s.n_reras} RERAs in "
                  f"the {source_name(r.events_source)} events")

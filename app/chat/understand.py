@@ -150,6 +150,11 @@ _CONTEXT_RE = re.compile(
 _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|was|is)\s+"
                            r"(?:there|they|those|these|that))?(?:\s+(?:of them|in total|"
                            r"altogether|all together|total))?\W*$|^\s*count them\W*$", I)
+# "what does that mean?", "explain that": what the last answer was about.
+_MEANING_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s*|sorry,?\s*)?(?:what does (?:that|this"
+                         r"|it) (?:mean|stand for|measure|tell (?:me|us))|what do you mean(?: by that)?"
+                         r"|(?:can you |could you |please )?explain (?:that|this|it)(?: to me)?"
+                         r"|meaning|what is that|what's that)\W*$", I)
 # "show me one", "find one in REM", "give me an example": the phenomenon just talked about,
 # found in the night (no phenomenon named: one would be a question of its own).
 _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you\s+|could you\s+"
@@ -584,6 +589,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.DESCRIBE, text, ref=Ref.CONTEXT,
                      step=1 if side.lower() in ("after", "following") else -1,
                      modality=_modality(text))
+    if _MEANING_RE.search(text):
+        return Query(Intent.EXPLAIN, text, ref=Ref.MEANING)
     if m := _EXAMPLE_REF_RE.search(text):
         some = re.search(r"\b(?:some|more)\b", m.group(0), I)
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
