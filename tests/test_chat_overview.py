@@ -144,3 +144,23 @@ def test_lowest_saturation_is_placed_in_its_stage(demo) -> None:
     at = int(np.argmin(spo2)) / sfreq
     stage = STAGES[night.stages()[0][night.epoch_at(at)]]
     assert f"The lowest value falls at **{clock(night, at)}**, in **{stage}**." in text, text
+
+
+def test_the_difference_between_two_stages_names_their_hallmarks_then_measures(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("explain the difference between N2 and N3", engine).text
+    assert text.startswith("- **N2** is marked by the sleep spindle:")
+    assert "- **N3** is marked by the slow waves:" in text and "On this night, mean per epoch" in text
+    plain = Session(night).ask("compare heart rate in N2 and N3", engine).text
+    assert plain.startswith("Mean per epoch") and "marked by" not in plain
+
+
+def test_why_questions_about_a_signal_around_events_explain_then_measure(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("why does oxygen drop after an apnea?", engine).text
+    assert "circulation time from lungs to finger" in text.split("\n\n")[0]
+    assert "On this night: SpO2 around the" in text
+    assert "cyclical variation of heart rate" in Session(night).ask(
+        "why does the heart rate rise after apneas?", engine).text
+    plain = Session(night).ask("what was the heart rate during apneas?", engine).text
+    assert plain.startswith("Heart rate around")

@@ -782,7 +782,21 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
                           float(values.std(ddof=0)) if len(values) else float("nan"), len(values)))
         rows.append((column_name(col), col.rsplit(" [", 1)[1].rstrip("]"), cells))
     labels = tuple(w.text or "the whole night" for w in plan.groups)
-    return Comparison(labels, rows)
+    return Comparison(labels, rows, "" if named else _hallmarks(q.groups or ()))
+
+
+def _hallmarks(groups: tuple[Scope, ...]) -> str:
+    """"the difference between N2 and N3": what each stage is known by, before its numbers;
+    "" unless each side is one stage with a hallmark."""
+    stages = [g.stages[0] for g in groups if len(g.stages) == 1 and g.stages[0] in STAGE_HALLMARK]
+    if len(stages) != len(groups) or len(set(stages)) < 2:
+        return ""
+    lines = []
+    for stage in stages:
+        phen = phenomenon(STAGE_HALLMARK[stage])
+        first = phen.explanation.split(". ")[0].rstrip(".")
+        lines.append(f"- **{stage}** is marked by the {phen.title.lower()}: {first}.")
+    return "\n".join(lines)
 
 
 def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Message:
@@ -1110,11 +1124,24 @@ def event_signal(plan: Plan, night: LoadedNight, signal: str,
     during = _span_mask(s.times, [(i.start, i.end) for i in items])
     after = _span_mask(s.times, [(i.end, i.end + AFTER_EVENT_SEC) for i in items]) & ~during
     asleep = np.isin(night.stages()[0][_epochs_of(night, s.times)], _SLEEP)
+    # "why does oxygen drop after an apnea?": the physiology that moves the signal.
+    why = _SIGNAL_WHY.get(signal, phen.explanation) if re.match(r"\s*why\b", plan.query.text,
+                                                                re.I) else ""
     return EventSignal(s.label, s.unit, phen.title.lower(), len(items),
                        _stats(s.values[during]), _stats(s.values[after]),
                        _stats(s.values[asleep & ~during & ~after]), s.source, source,
                        plan.where.text, tuple(items),
-                       breath_amplitudes(night, items) if signal == "resp" else ())
+                       breath_amplitudes(night, items) if signal == "resp" else (), why)
+
+
+_SIGNAL_WHY = {
+    "spo2": phenomenon("desaturation").explanation,
+    "hr": ("During an apnea the heart rate usually slows, and when breathing resumes, often with "
+           "an arousal, it speeds up for a few beats before it settles: the cyclical variation of "
+           "heart rate that sleep apnea leaves on the ECG (Guilleminault et al., Lancet 1984)."),
+}
+"""Why a signal moves around breathing events, for "why ...?" questions (else the events'
+own explanation)."""
 
 
 _BREATHING_ROLES = (("AF", "airflow"), ("THX", "thoracic belt"), ("ABD", "abdominal belt"))

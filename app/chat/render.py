@@ -705,7 +705,8 @@ def _(r: Comparison, night: LoadedNight) -> Answer:
         parts = [f"**{m:.1f}** (sd {s:.1f}, {n} epochs)" if n else "no epoch measured"
                  for m, s, n in cells]
         lines.append(f"- {name} [{unit}]: {a}: {parts[0]} vs {b}: {parts[1]}")
-    return Answer(f"Mean per epoch, {a} vs {b}:\n" + "\n".join(lines))
+    lead = f"{r.note}\n\nOn this night, mean" if r.note else "Mean"
+    return Answer(f"{lead} per epoch, {a} vs {b}:\n" + "\n".join(lines))
 
 
 @render.register
@@ -1335,7 +1336,7 @@ def _(r: EventSignal, night: LoadedNight) -> Answer:
     one = r.n_events == 1 and len(r.items) == 1
     events = (f"the {r.items[0].label} {_span(night, r.items[0])} ({seconds(r.items[0].duration)})" if one
               else f"the {r.n_events} {r.name} events")
-    text = ""
+    text = f"{r.why}\n\nOn this night: " if r.why else ""
     if r.amplitudes:
         which = "" if one else " (median over the events)"
         text = (f"Breath amplitude during {events}{_where(r.where)}, in % of the breaths before"

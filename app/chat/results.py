@@ -332,6 +332,7 @@ class EventSignal:
         items: the events measured (one when the question ranked them: "the longest apnea").
         amplitudes: breathing only: (channel, median breath amplitude during the events, the
             same in the 30 s after), in % of the breaths before each (100 = unchanged).
+        why: for a "why ...?" question, the physiology that explains it ("" otherwise).
     """
 
     label: str
@@ -346,11 +347,13 @@ class EventSignal:
     where: str = ""
     items: tuple[Item, ...] = ()
     amplitudes: tuple[tuple[str, float, float], ...] = ()
+    why: str = ""
 
 
 @dataclass
 class Comparison:
-    """Measured features in two scopes: rows (feature, unit, [(mean, sd, n) per group])."""
+    """Measured features in two scopes: rows (feature, unit, [(mean, sd, n) per group]);
+    ``note``: what each stage compared is known by, when the question named no measure."""
 
     groups: tuple[str, str]
     rows: list[tuple[str, str, list[tuple[float, float, int]]]]
