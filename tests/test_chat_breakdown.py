@@ -239,7 +239,9 @@ def test_hours_cover_the_night_and_name_the_busiest(demo) -> None:
     assert sum(int(v[1]) for v in rows.values()) == sum(asleep[night.epoch_at(e.onset)]
                                                         for e in apneas)
     busiest = max(rows, key=lambda k: int(rows[k][1]))
-    assert f"Most events: **{busiest}** ({rows[busiest][1]})" in text
+    total = sum(int(v[1]) for v in rows.values())
+    share = 100 * int(rows[busiest][1]) / total
+    assert f"Most events: **{busiest}** ({rows[busiest][1]} of {total}, {share:.0f} %)" in text
 
 
 def test_the_deepest_desaturation_is_the_deepest_measured(demo) -> None:

@@ -143,7 +143,8 @@ def test_lowest_saturation_is_placed_in_its_stage(demo) -> None:
     sfreq = night.recording.signals[night.epochs.aux_mapping["SPO2"]].sfreq
     at = int(np.argmin(spo2)) / sfreq
     stage = STAGES[night.stages()[0][night.epoch_at(at)]]
-    assert f"The lowest value falls at **{clock(night, at)}**, in **{stage}**." in text, text
+    assert (f"The lowest value falls at **{clock(night, at)}** (epoch {night.epoch_at(at)}), in "
+            f"**{stage}**.") in text, text
 
 
 def test_the_difference_between_two_stages_names_their_hallmarks_then_measures(demo) -> None:
@@ -164,3 +165,24 @@ def test_why_questions_about_a_signal_around_events_explain_then_measure(demo) -
         "why does the heart rate rise after apneas?", engine).text
     plain = Session(night).ask("what was the heart rate during apneas?", engine).text
     assert plain.startswith("Heart rate around")
+
+
+def test_the_epoch_with_the_highest_feature_is_found_from_the_features(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("which epoch has the highest delta power?", engine).text
+    frame = night.feature_frame()
+    col = next(c for c in frame.columns if c.startswith("brain.eeg.") and c.endswith(".delta [%]"))
+    values = frame[col].to_numpy(dtype=float)
+    top = int(np.nanargmax(values))
+    assert f"highest **{values[top]:.1f} %**" in text
+    assert f"(epoch {top}), in **{STAGES[night.stages()[0][top]]}**" in text, text
+
+
+def test_when_was_the_patient_on_their_back_lists_the_supine_periods(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("when was the patient on their back?", engine).text
+    frame = night.feature_frame()
+    supine = frame["position_muscle.position.position"].astype("string").to_numpy() == "supine"
+    assert f"**{supine.sum() * EPOCH_SEC / 60:.1f} min** in total" in text, text
+    first = night.epochs.starts[np.flatnonzero(supine)[0]]
+    assert clock(night, first) in text

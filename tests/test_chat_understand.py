@@ -257,6 +257,12 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("how does a central apnea differ?", EXP, {"phenomenon": "central_apnea"}),
     ("how is a K-complex different from a slow wave?", EXP, {"phenomenon": "k_complex"}),
     ("show me one spindle", LOC, {"phenomenon": "spindle"}),
+    ("which epoch has the highest delta power?", MEA, {"rank": "highest", "phenomenon": None}),
+    ("when was the chin EMG lowest?", MEA, {"rank": "lowest"}),
+    ("when was the heart rate highest?", MEA, {"signal": "hr", "rank": "highest"}),
+    ("when was the patient on their back?", MEA, {"measure": "position", "target": "supine"}),
+    ("at what times was she on her side?", MEA, {"measure": "position", "target": "left,right"}),
+    ("is the apnea worse when supine?", BRK, {"by": "position"}),
     ("any SOREMP?", TIM, {"stages": ("REM",), "stage_event": "latency", "note": "soremp"}),
     ("were there any sleep-onset REM periods?", TIM, {"stage_event": "latency", "note": "soremp"}),
 ]

@@ -34,7 +34,8 @@ _NREM = ("N1", "N2", "N3")
 _WAKE_RE = re.compile(r"\b(?:awake|wake(?:fulness)?|waking)\b", re.I)
 
 
-def _positions(night: LoadedNight) -> np.ndarray | None:
+def positions(night: LoadedNight) -> np.ndarray | None:
+    """Each epoch's body position name ("unknown" where unread); None without a position channel."""
     frame = night.feature_frame()
     if POSITION_COLUMN not in frame.columns:
         return None
@@ -46,7 +47,7 @@ def _groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
     """Group name -> bool mask over epochs, in reading order."""
     stages, _ = night.stages()
     if by == "position":
-        labels = _positions(night)
+        labels = positions(night)
         if labels is None:
             return Message("no_signal", "body position")
         names = [p for p in POSITION_NAMES if np.any(labels == p)]

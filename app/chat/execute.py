@@ -17,7 +17,7 @@ import pandas as pd
 
 from app.chat import norms
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
-from app.chat.breakdown import breakdown, group_rows, index_rows, scoped_index
+from app.chat.breakdown import breakdown, group_rows, index_rows, positions, scoped_index
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
@@ -27,8 +27,8 @@ from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
                               CycleList, Description, Episode, EventList, EventSignal,
                               Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
-                              RemTone, Result, Retrieval, ScopedSleep, SignalRuns, SignalStats,
-                              StageAmount, StagePeriods, Summary, SystemOverview, View)
+                              PositionPeriods, RemTone, Result, Retrieval, ScopedSleep, SignalRuns,
+                              SignalStats, StageAmount, StagePeriods, Summary, SystemOverview, View)
 from app.engine import Engine
 from app.night import LoadedNight
 from sleeplm_core.features.brain import EEG_BAND_NAMES, SPINDLE_BAND_HZ, burst_frequency
@@ -219,6 +219,25 @@ def signal_stats(plan: Plan, night: LoadedNight, signal: str) -> SignalStats | M
     s = series(night, signal)
     if s is None:
         return Message("no_signal", _SIGNAL_NAMES[signal][0])
+    return series_stats(plan, night, s)
+
+
+def feature_stats(plan: Plan, night: LoadedNight) -> SignalStats | Message:
+    """A per-epoch feature the words name, over the scope ("which epoch has the highest delta
+    power?"): its first column, one value per epoch."""
+    frame = night.feature_frame()
+    cols = measure_columns(plan.query.measure or "", frame)
+    if not cols:
+        return Message("no_measure", plan.query.measure or "")
+    col = cols[0]
+    values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+    s = Series(column_name(col), col.rsplit(" [", 1)[1].rstrip("]"),
+               night.epochs.starts.astype(float), values, EPOCH_SEC, f"per-epoch {column_words(col)}")
+    return series_stats(plan, night, s)
+
+
+def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Message:
+    """Mean, spread and extremes of a measured series inside the plan's scope."""
     inside = _in_scope(s, night, plan.where)
     if not inside.any():
         return Message("empty_scope", plan.where.text)
@@ -1016,10 +1035,34 @@ def _measure(plan: Plan, night: LoadedNight) -> SignalStats | EventSignal | Hear
         return heart_rhythm(plan, night)
     if q.measure == "atonia":
         return rem_tone(plan, night)
+    if q.measure == "position":
+        return position_periods(plan, night)
+    if q.measure and not q.signal:
+        return feature_stats(plan, night)
     phen = phenomenon(q.phenomenon)
     if q.signal and phen is not None and phen.event_types:
         return event_signal(plan, night, q.signal, phen)
     return signal_stats(plan, night, q.signal) if q.signal else Message("no_measure", q.target)
+
+
+def position_periods(plan: Plan, night: LoadedNight) -> PositionPeriods | Message:
+    """Runs of epochs in the body positions asked ("on the back": supine), inside the scope."""
+    labels = positions(night)
+    if labels is None:
+        return Message("no_signal", "body position")
+    wanted = tuple(plan.query.target.split(","))
+    inside = plan.where.mask & np.isin(labels, wanted)
+    stages, source = night.stages()
+    asleep = stages >= STAGES.index("N1")
+    starts = night.epochs.starts
+    runs = epoch_runs(np.flatnonzero(inside)) if inside.any() else []
+    items = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, "/".join(wanted), "measured",
+                  stage_name(int(stages[a]))) for a, b in runs]
+    minutes = EPOCH_SEC / 60
+    return PositionPeriods(wanted, items, float(inside.sum()) * minutes,
+                           float((inside & asleep).sum()) * minutes,
+                           float((plan.where.mask & asleep).sum()) * minutes, source,
+                           plan.where.text)
 
 
 def cheyne_stokes(plan: Plan, night: LoadedNight) -> CheyneStokes | Message:

@@ -26,7 +26,7 @@ from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classificat
                               EventSignal, Explanation, HeartRhythm, Item, Message, Navigation,
                               NormCheck, RecordingFacts, RemTone, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, StageAmount, StageEvidence, StagePeriods,
-                              Summary, SystemOverview, View)
+                              Summary, SystemOverview, PositionPeriods, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
@@ -50,7 +50,8 @@ CAPABILITIES = (
     "- **signal thresholds**: *any desaturations below 90% after 3am?*, *find tachycardia*, "
     "*breathing rate above 20*\n"
     "- **measure**: *between 2 and 3 am, how stable was the heart rate?*, *was the heart rhythm "
-    "regular?*, *was there REM without atonia?*, *what was the HRV in REM?*, *did the patient "
+    "regular?*, *was there REM without atonia?*, *what was the HRV in REM?*, *which epoch has the "
+    "highest delta power?*, *when was the patient on their back?*, *did the patient "
     "snore?*, *was the snoring louder on the back?*\n"
     "- **explain**: *what is a K-complex? show me one*\n"
     "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *show 3:15 to 3:45*, *next one*, "
@@ -477,8 +478,8 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
             f"with sd {r.minute_sd:.1f} {r.unit}.")
     if r.focus:  # "when was the lowest saturation?": when, and in which stage
         at = r.low_at if r.focus == "lowest" else r.high_at
-        text += (f"\n\nThe {r.focus} value falls at **{clock(night, at)}**, in "
-                 f"**{stage_at(night, at)}**.")
+        text += (f"\n\nThe {r.focus} value falls at **{clock(night, at)}** (epoch "
+                 f"{night.epoch_at(at)}), in **{stage_at(night, at)}**.")
     if r.rest is not None:
         diff = r.mean - r.rest[0]
         text += (f"\n\nAgainst the rest of sleep (mean {r.rest[0]:.1f} {r.unit}) that is "
@@ -585,6 +586,29 @@ def _(r: HeartRhythm, night: LoadedNight) -> Answer:
         Item(s.longest_rr[0], s.longest_rr[0] + s.longest_rr[1], "longest RR interval",
              "measured", value=s.longest_rr[1], unit="s")]
     return _answer(night, text, items)
+
+
+_POSITION_WORDS = {"supine": "on the back (supine)", "prone": "on the stomach (prone)",
+                   "left": "on the left side", "right": "on the right side",
+                   "upright": "upright", "left/right": "on either side"}
+
+
+@render.register
+def _(r: PositionPeriods, night: LoadedNight) -> Answer:
+    name = _POSITION_WORDS.get("/".join(r.positions), "/".join(r.positions))
+    where = _where(r.where)
+    if not r.periods:
+        return Answer(f"The position channel never reads the sleeper {name}{where}.")
+    share = (f", {100 * r.asleep_min / r.sleep_min:.0f} % of sleep" if r.sleep_min else "")
+    longest = sorted(r.periods, key=lambda i: -i.duration)
+    lines = "\n".join(f"- {_span(night, p)} ({p.duration / 60:.1f} min, starts in {p.stage})"
+                      for p in longest[:_MAX_LINES])
+    more = f"\n- … and {len(longest) - _MAX_LINES} more" if len(longest) > _MAX_LINES else ""
+    text = (f"Lying {name}{where}: **{len(r.periods)}** period{'s' * (len(r.periods) != 1)}, "
+            f"**{r.total_min:.1f} min** in total, {r.asleep_min:.1f} min of it asleep{share} "
+            f"(position channel; stages from the {source_name(r.stages)} hypnogram). The "
+            f"longest first:\n{lines}{more}")
+    return _answer(night, text, r.periods)
 
 
 _TYPE_NAMES = {"obstructive_apnea": "obstructive apneas", "central_apnea": "central apneas",
@@ -1274,7 +1298,10 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     single = [row for row in r.rows if row.group not in ("non-supine", "NREM")]
     if single:
         most = max(single, key=lambda row: row.events or 0)
-        head += f" Most events: **{most.group}** ({most.events})."
+        total = sum(row.events or 0 for row in single)
+        share = (f" of {total}, {100 * most.events / total:.0f} %" if total and r.by not in
+                 ("scope", "groups") else "")
+        head += f" Most events: **{most.group}** ({most.events}{share})."
     pair = {row.group: row for row in r.rows}
     if r.by == "position" and {"supine", "non-supine"} <= pair.keys():
         sup, non = pair["supine"].per_hour, pair["non-supine"].per_hour

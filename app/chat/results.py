@@ -707,6 +707,27 @@ class Breakdown:
 
 
 @dataclass
+class PositionPeriods:
+    """When the sleeper lay in some body positions ("when was the patient on their back?").
+
+    Attributes:
+        positions: the position names asked about (``sleeplm_core.io.position``).
+        periods: runs of epochs in them, in time order (the item's stage: its first epoch's).
+        total_min: minutes recorded in them; asleep_min: of those, minutes asleep.
+        sleep_min: minutes asleep over the scope; stages: where the stages come from.
+        where: the scope in words.
+    """
+
+    positions: tuple[str, ...]
+    periods: list[Item]
+    total_min: float
+    asleep_min: float
+    sleep_min: float
+    stages: str
+    where: str = ""
+
+
+@dataclass
 class SystemOverview:
     """One body system over the whole night, in the numbers a sleep report gives for it
     ("how was the breathing overall?", "summarize the heart").
@@ -742,4 +763,4 @@ Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | Signal
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
-          | SystemOverview)
+          | SystemOverview | PositionPeriods)

@@ -784,6 +784,14 @@ def understand(text: str) -> Query:
         return _with_slots(follow, text, time)
     if m := _UNMEASURED_RE.search(text):
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
+    if _EXTREME_EPOCH_RE.search(text) and _rank(text) in ("highest", "lowest") and (
+            _signal(text) is None and names_measure(text)):
+        # "which epoch has the highest delta power?": a per-epoch feature's extreme, not events
+        return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time), measure=text,
+                     rank=_rank(text), by_rule=True)
+    if (where_lying := _position_periods(text)) is not None:
+        return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time),
+                     measure="position", target=where_lying, by_rule=True)
     if _SOREMP_RE.search(text):
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("REM",), time),
                      stage_event="latency", note="soremp", by_rule=True)
@@ -1051,6 +1059,32 @@ _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|trig
                                r"|spontaneous)\b", I)
 # "T90", "CT88": the time with SpO2 under that saturation, in the words the rules read.
 _T_SPO2_RE = re.compile(r"\bc?t ?(8\d|9\d)\b(?!\s*(?:%|min|s\b|sec|bpm))", I)
+_EXTREME_EPOCH_RE = re.compile(r"\b(?:which|what) (?:epoch|moment|time|minute)\b|^\s*(?:when|where)"
+                               r"\b|\bat what time\b", I)
+# "when was the patient on their back?": the periods in a body position (names as
+# ``sleeplm_core.io.position`` writes them).
+_POSITION_WORDS = (
+    ("supine", r"supine|on (?:the|their|his|her|its) back"),
+    ("prone", r"prone|on (?:the|their|his|her|its) (?:stomach|belly|front|tummy)"),
+    ("left,right", r"lateral|on (?:the|their|his|her|its|a) sides?|side[- ]lying"),
+    ("left", r"(?:on (?:the|their|his|her|its) )?left(?: side)?"),
+    ("right", r"(?:on (?:the|their|his|her|its) )?right(?: side)?"),
+    ("upright", r"upright|sitting(?: up)?"),
+)
+_POSITION_WHEN_RE = re.compile(r"^\s*(?:when|at what times?|what times?|during which|which"
+                               r" periods?|show(?: me)?(?: the)? (?:periods?|times?)|list the (?:periods"
+                               r"|times))\b", I)
+
+
+def _position_periods(text: str) -> str | None:
+    """The position names ("supine", "left,right") a "when was he on his back?" question asks
+    for, else None; a question naming events or an index splits those instead."""
+    if not _POSITION_WHEN_RE.search(text) or find_phenomenon(text) or _stat(text):
+        return None
+    return next((name for name, p in _POSITION_WORDS if re.search(rf"\b(?:{p})\b", text, I)),
+                None)
+
+
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
 _SOREMP_RE = re.compile(r"\b(?:sleep[- ]onset rem(?: sleep)?(?: periods?| episodes?)?|soremps?"
                         r"|sorems?)\b", I)
