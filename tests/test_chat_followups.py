@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from app.chat.norms import ahi_band
-from app.chat.plan import clock
+from app.chat.plan import ChatError, clock
 from app.session import Session
 from sleeplm_core.io.recording import STAGES
 
@@ -55,3 +57,19 @@ def test_the_ahi_is_given_with_its_band(demo) -> None:
     night, engine = demo
     text = Session(night).ask("what's a normal AHI?", engine).text
     assert ahi_band(night.summary().ahi) in text.split("\n")[0], text
+
+
+def test_a_negative_epoch_is_refused_with_the_nights_range(demo) -> None:
+    night, engine = demo
+    with pytest.raises(ChatError, match=r"“epoch -3” is outside this recording.*epochs 0-959"):
+        Session(night).ask("what happened at epoch -3", engine)
+
+
+def test_thanks_and_a_bare_compare_get_a_line_of_their_own(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("where are the apneas?", engine)
+    assert session.ask("thanks!", engine).text.startswith("You're welcome")
+    assert session.ask("compare", engine).text.startswith("Compare what, and where?")
+    # neither replaced the dialogue's last question
+    assert "apnea events in REM" in session.ask("and in REM?", engine).text

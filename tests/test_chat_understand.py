@@ -263,6 +263,14 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("when was the patient on their back?", MEA, {"measure": "position", "target": "supine"}),
     ("at what times was she on her side?", MEA, {"measure": "position", "target": "left,right"}),
     ("is the apnea worse when supine?", BRK, {"by": "position"}),
+    # A stage alone is where it is; thanks and a bare "compare" get a line of their own.
+    ("REM", TIM, {"stages": ("REM",), "stage_event": "periods"}),
+    ("N2?", TIM, {"stages": ("N2",), "stage_event": "periods"}),
+    ("deep sleep", TIM, {"stages": ("N3",), "stage_event": "periods"}),
+    ("thanks!", HLP, {"note": "thanks"}),
+    ("ok, thank you", HLP, {"note": "thanks"}),
+    ("compare", HLP, {"note": "compare"}),
+    ("what happened at epoch -3", DES, {"time": ("epoch", -3, None)}),
     ("any SOREMP?", TIM, {"stages": ("REM",), "stage_event": "latency", "note": "soremp"}),
     ("were there any sleep-onset REM periods?", TIM, {"stage_event": "latency", "note": "soremp"}),
 ]

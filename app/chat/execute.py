@@ -1296,7 +1296,7 @@ def execute(plan: Plan, night: LoadedNight, engine: Engine) -> Result:
         return step(plan, night, engine)
     if q.note == "unmeasured":
         return Message("unmeasured", q.target)
-    if q.note == "export":
-        return Message("export")
+    if q.note in ("export", "thanks", "compare"):
+        return Message(q.note)
     return Message(q.intent.value if q.intent in (Intent.HELP, Intent.OFF_TOPIC) else "unknown",
                    q.target)

@@ -99,7 +99,8 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
         return episode_span(night)
     start, end = resolve(time, night_clock(night, current))
     last = night.recording.duration
-    if start >= last or end <= start or (time.kind == "epoch" and time.start >= night.n_epochs):
+    if start >= last or end <= start or (time.kind == "epoch" and not
+                                         0 <= time.start < night.n_epochs):
         raise ChatError(f"“{time.text.strip()}” is outside this recording, which runs from "
                         f"{clock(night, 0.0)} to {clock(night, last)} (epochs 0-"
                         f"{night.n_epochs - 1}); ask about a time inside it")

@@ -143,6 +143,10 @@ _MESSAGES = {
                      "one*."),
     "no_target": "What should I look for? Name a phenomenon or describe it in words.",
     "empty": "Please type a question about the night.",
+    "thanks": "You're welcome. Ask about the night again whenever you like.",
+    "compare": ("Compare what, and where? Name a measure or an event and two parts of the night, "
+                "e.g. *compare EEG in N1 and N3*, *heart rate in REM vs NREM*, *spindles in the "
+                "first and second half*, *AHI supine vs lateral*."),
     "export": ("The *Exports* tab downloads the night: the events (CSV), the hypnogram (CSV), "
                "the scoring as EDF+ annotations, and PNGs of the overview and of the epoch "
                "viewer. The chat itself writes no files."),

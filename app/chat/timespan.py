@@ -35,7 +35,8 @@ _OPEN_RE = re.compile(rf"\b(after|since|past|later than|before|until|till|earlie
 _POINT_RE = re.compile(rf"\b(?:at|around|near|about|to|on)\s+{_CLOCK}", re.IGNORECASE)
 _BARE_CLOCK_RE = re.compile(rf"\b(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?\s*{_MERIDIEM}?", re.IGNORECASE)
 _BARE_FIRM_RE = re.compile(rf"\b{_FIRM_CLOCK}", re.IGNORECASE)
-_EPOCH_RE = re.compile(r"\bepochs?\s+#?(\d+)(?:\s*(?:-|to|through|and)\s*(\d+))?", re.IGNORECASE)
+# "epoch -3" is read (and refused as outside the night) rather than taken for the current one.
+_EPOCH_RE = re.compile(r"\bepochs?\s+#?(-?\d+)(?:\s*(?:-|to|through|and)\s*(\d+))?", re.IGNORECASE)
 _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
              "fifteen": 15, "twenty": 20, "thirty": 30, "a": 1, "an": 1}
 _SPAN_RE = re.compile(

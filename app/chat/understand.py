@@ -775,6 +775,14 @@ def understand(text: str) -> Query:
     text = _REM_DENSITY_RE.sub("rapid eye movements per minute in REM", text)
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
         return Query(Intent.HELP, text)
+    if _THANKS_RE.search(text):
+        return Query(Intent.HELP, text, note="thanks", by_rule=True)
+    if _BARE_COMPARE_RE.search(text):
+        return Query(Intent.HELP, text, note="compare", by_rule=True)
+    if _BARE_STAGE_RE.search(text) and stage_term(text):
+        # "REM", "N2?", "deep sleep": where that stage is, as a bare phenomenon finds its events
+        return Query(Intent.STAGE_TIMING, text, scope=Scope(stage_term(text)), stage_event="periods",
+                     by_rule=True)
     disorder = _disorder(text) or ("sleep apnea" if _APNEA_SEVERITY_RE.search(text) else None)
     if _MEDICAL_RE.search(text) or disorder is not None:
         return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
@@ -1088,6 +1096,14 @@ def _position_periods(text: str) -> str | None:
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
 _SOREMP_RE = re.compile(r"\b(?:sleep[- ]onset rem(?: sleep)?(?: periods?| episodes?)?|soremps?"
                         r"|sorems?)\b", I)
+_THANKS_RE = re.compile(r"^\s*(?:(?:ok(?:ay)?|great|perfect|cool|nice|got it),?\s*)?(?:thanks?"
+                        r"(?: you)?(?: (?:so|very) much)?|thx|ty|cheers|much appreciated)[\s!.]*$", I)
+_BARE_COMPARE_RE = re.compile(r"^\s*(?:please\s+)?(?:compare|comparison|contrast)(?: (?:them|it|"
+                              r"please))?\W*$", I)
+# A stage named alone ("REM", "N2?", "deep sleep", "stage 3 sleep").
+_BARE_STAGE_RE = re.compile(r"^\s*(?:the\s+)?(?:rem|nrem|non[- ]?rem|n[123]|stage\s*(?:[123]|one|two"
+                            r"|three|w)|deep(?:est)?|light|slow[- ]wave|sws|wake(?:fulness)?|dream"
+                            r"(?:ing)?)(?:\s+(?:sleep|stage|periods?|epochs?))?\s*\??\s*$", I)
 # "REM density": rapid eye movements per minute of REM sleep, in the words the rules read.
 _REM_DENSITY_RE = re.compile(r"\b(?:rem|rapid eye movement) density\b(?: in (?:the )?rem(?: sleep)?)?", I)
 # Words that name an event and a signal at once ("desaturations" reads as SpO2): removed
