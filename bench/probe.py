@@ -14,6 +14,8 @@ same channels, YASA's own classifier (trained on thousands of real nights):
 The ratio synthetic-trained kappa / YASA kappa measures how much of what a
 real-data model knows the synthetic nights teach. Time-of-night features are
 dropped: DREAMS excerpts are 30-min cuts whose position in the night is unknown.
+``--time-of-night`` adds a row for each whole night (SC4001, ``--extra``) scored by
+classifiers that have them too, as YASA's own classifier has.
 
 One set of 6 training nights is noisy (SC4001 moves by 0.13-0.3 between seed
 sets of one generator), so ``--seed-sets 1000 2000 3000 4000 5000`` (the
@@ -26,7 +28,7 @@ only refits the classifiers.
 
 Run: ``nice -n 19 .venv/bin/python bench/probe.py [--nights 6] [--seed-sets 1000
 2000 3000 4000 5000] [--hours 8] [--eog] [--profile random] [--extra REC.edf:HYP.edf ...]
-[--confusion] [--drop FEATURE ...] [--columns all|epoch|rolling]``.
+[--confusion] [--drop FEATURE ...] [--columns all|epoch|rolling] [--time-of-night]``.
 ``--extra`` scores recordings that are not in the repo (EDF + hypnogram read by
 ``load_recording``).
 """
@@ -161,7 +163,8 @@ class SynthNight:
 
 def synthetic_night(seed: int, hours: float, profile: str, with_eog: bool, cache: Path | None) -> SynthNight:
     """One synthetic night's probe material, from the cache when this generator has made it before."""
-    key = f"{generator_hash()}-seed{seed}-{hours:g}h-{profile}-{'eeg_eog' if with_eog else 'eeg'}.pkl"
+    key = (f"{generator_hash()}-seed{seed}-{hours:g}h-{profile}-{'eeg_eog' if with_eog else 'eeg'}"
+           f"-{CACHE_TAG}.pkl")
     path = cache / key if cache else None
     if path is not None and path.exists():
         with path.open("rb") as f:
@@ -241,12 +244,11 @@ def recording_night(name: str, path: Path, hypnogram: Path | None, with_eog: boo
 
 
 def staged(night: Night) -> tuple[pd.DataFrame, np.ndarray]:
-    """YASA's SleepStaging features of the night's channels (without the time-of-night columns) and
-    YASA's own stages from the same feature pass."""
+    """YASA's SleepStaging features of the night's channels (the time-of-night columns included;
+    :func:`feature_columns` leaves them out unless asked) and YASA's own stages from the same pass."""
     staging = yasa.SleepStaging(night.raw, eeg_name=night.eeg, eog_name=night.eog)
-    table = staging.get_features()
     predicted = np.array([YASA_TO_STAGE[str(s)] for s in staging.predict().hypno.to_numpy()])
-    return table.drop(columns=[c for c in ("time_hour", "time_norm") if c in table]), predicted
+    return staging.get_features(), predicted
 
 
 def features(night: Night) -> pd.DataFrame:
@@ -263,7 +265,7 @@ def real_staged(night: Night, source: Path | None, cache: Path | None) -> tuple[
         return staged(night)
     stat = source.stat()
     tag = hashlib.sha256(f"{night.name}|{source}|{stat.st_size}|{stat.st_mtime_ns}|{night.eeg}|{night.eog}|"
-                         f"{yasa.__version__}".encode()).hexdigest()[:16]
+                         f"{yasa.__version__}|{CACHE_TAG}".encode()).hexdigest()[:16]
     path = cache / f"real-{tag}.pkl"
     if path.exists():
         with path.open("rb") as f:
@@ -275,6 +277,11 @@ def real_staged(night: Night, source: Path | None, cache: Path | None) -> tuple[
     return result
 
 
+CACHE_TAG = "time2"
+"""Bumped when what the cache holds changes (since "time2": the time-of-night columns too)."""
+TIME_COLUMNS = ("time_hour", "time_norm")
+"""YASA's time-of-night features: hours and fraction of the recording elapsed at each epoch."""
+
 EEG_FEATURES = ("abspow", "alpha", "at", "beta", "db", "ds", "dt", "fdelta", "hcomp", "higuchi", "hmob", "iqr", "kurt",
                 "nzc", "perm", "petrosian", "sdelta", "sigma", "skew", "std", "theta")
 """The epoch features YASA's ``SleepStaging`` computes from one EEG channel (columns ``eeg_<name>``)."""
@@ -284,16 +291,23 @@ ROLLING_SUFFIXES = ("_c7min_norm", "_p2min_norm")
 
 
 def base_feature(column: str) -> str:
-    """``eeg_beta_c7min_norm`` -> ``beta``: the epoch feature a column derives from."""
+    """``eeg_beta_c7min_norm`` -> ``beta``: the epoch feature a column derives from (a
+    time-of-night column is its own)."""
+    if column in TIME_COLUMNS:
+        return column
     for suffix in ROLLING_SUFFIXES:
         column = column.removesuffix(suffix)
     return column.split("_", 1)[1]
 
 
-def feature_columns(columns: list[str], drop: tuple[str, ...] = (), kind: str = "all") -> list[str]:
+def feature_columns(columns: list[str], drop: tuple[str, ...] = (), kind: str = "all",
+                    time_of_night: bool = False) -> list[str]:
     """The columns the classifiers use: without the ``drop`` features (all three versions of each), and
-    only the epoch features (``kind="epoch"``) or only their rolling versions (``"rolling"``)."""
+    only the epoch features (``kind="epoch"``) or only their rolling versions (``"rolling"``); the
+    time-of-night columns only with ``time_of_night``."""
     def wanted(column: str) -> bool:
+        if column in TIME_COLUMNS:
+            return time_of_night
         return kind == "all" or column.endswith(ROLLING_SUFFIXES) == (kind == "rolling")
 
     return [c for c in columns if base_feature(c) not in drop and wanted(c)]
@@ -357,6 +371,10 @@ def main() -> None:
                              "(names without 'eeg_', e.g. beta skew)")
     parser.add_argument("--columns", choices=("all", "epoch", "rolling"), default="all",
                         help="all features, only the epoch ones, or only their rolling night-normalised versions")
+    parser.add_argument("--time-of-night", action="store_true",
+                        help="also score whole nights (SC4001, --extra) with classifiers that have YASA's "
+                             "time-of-night columns too, as YASA's own classifier does (DREAMS excerpts are "
+                             "30-min cuts of unknown position: never)")
     parser.add_argument("--confusion", action="store_true",
                         help="also print each real night's confusion matrix: the synthetic-trained classifiers "
                              "(summed over seed sets) beside YASA's")
@@ -403,37 +421,47 @@ def main() -> None:
     if args.drop or args.columns != "all":
         print(f"classifier features: {len(columns)} of {len(known)} ({args.columns}"
               f"{', without ' + ' '.join(args.drop) if args.drop else ''})")
-    classifiers = {}
+    classifiers, timed = {}, {}
+    timed_columns = feature_columns(known, tuple(args.drop), args.columns, time_of_night=True)
     for s, nights in sets.items():
         classifiers[s], train_kappa = fit(nights, args.c, columns)
-        print(f"seeds {s}: training kappa on synthetic {train_kappa:.3f}")
+        line = f"seeds {s}: training kappa on synthetic {train_kappa:.3f}"
+        if args.time_of_night:
+            timed[s], timed_kappa = fit(nights, args.c, timed_columns)
+            line += f" ({timed_kappa:.3f} with time of night)"
+        print(line)
 
-    tests = []
+    tests = []  # (night, its file, whether it is a whole night)
     if not args.eog:
-        tests += [(dreams_night(e), DREAMS / f"excerpt{e}.txt") for e in TUNING_EXCERPTS]
-        tests.append((dreams_frontal_night(), DREAMS / "excerpt3.edf"))
-    tests.append((recording_night("SC4001 (held out)", SC4001, SC4001_HYPNOGRAM, args.eog), SC4001))
+        tests += [(dreams_night(e), DREAMS / f"excerpt{e}.txt", False) for e in TUNING_EXCERPTS]
+        tests.append((dreams_frontal_night(), DREAMS / "excerpt3.edf", False))
+    tests.append((recording_night("SC4001 (held out)", SC4001, SC4001_HYPNOGRAM, args.eog), SC4001, True))
     for item in args.extra:
         rec, _, hyp = item.partition(":")
-        tests.append((recording_night(Path(rec).name, Path(rec), Path(hyp) if hyp else None, args.eog), Path(rec)))
+        tests.append((recording_night(Path(rec).name, Path(rec), Path(hyp) if hyp else None, args.eog),
+                      Path(rec), True))
 
     set_cols = " ".join(f"{s:>6d}" for s in seed_sets)
     print(f"{'recording':28s} {'channel':12s} {'epochs':>6s} {set_cols} {'mean':>6s} {'sd':>5s} {'YASA':>6s} "
           f"{'ratio':>5s}")
     dreams_rows = []
-    for night, source in tests:
+    for night, source, whole in tests:
         table, theirs_pred = real_staged(night, source, cache)
         theirs, n = kappa(night.labels, theirs_pred)
-        predictions = [classifiers[s].predict(table[columns].to_numpy()) for s in seed_sets]
-        ours = np.array([kappa(night.labels, predicted)[0] for predicted in predictions])
-        ratio = ours.mean() / theirs if theirs > 0 else float("nan")
-        if night.name.startswith("DREAMS excerpt"):
-            dreams_rows.append(np.append(ours, theirs))
-        chan = night.eeg + (f"+{night.eog}" if night.eog else "")
-        print(f"{night.name[:28]:28s} {chan[:12]:12s} {n:6d} {' '.join(f'{k:6.3f}' for k in ours)} "
-              f"{ours.mean():6.3f} {ours.std():5.3f} {theirs:6.3f} {ratio:5.2f}")
-        if args.confusion:
-            print_confusion(night.labels, predictions, theirs_pred)
+        variants = [(night.name, classifiers, columns)]
+        if args.time_of_night and whole:
+            variants.append((f"{night.name[:13]} +time of night", timed, timed_columns))
+        for name, fitted, cols in variants:
+            predictions = [fitted[s].predict(table[cols].to_numpy()) for s in seed_sets]
+            ours = np.array([kappa(night.labels, predicted)[0] for predicted in predictions])
+            ratio = ours.mean() / theirs if theirs > 0 else float("nan")
+            if night.name.startswith("DREAMS excerpt"):
+                dreams_rows.append(np.append(ours, theirs))
+            chan = night.eeg + (f"+{night.eog}" if night.eog else "")
+            print(f"{name[:28]:28s} {chan[:12]:12s} {n:6d} {' '.join(f'{k:6.3f}' for k in ours)} "
+                  f"{ours.mean():6.3f} {ours.std():5.3f} {theirs:6.3f} {ratio:5.2f}")
+            if args.confusion:
+                print_confusion(night.labels, predictions, theirs_pred)
     if dreams_rows:
         rows = np.mean(dreams_rows, axis=0)
         ours, theirs = rows[:-1], rows[-1]

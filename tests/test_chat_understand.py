@@ -245,6 +245,7 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("was the breathing bad?", SUM, {"topic": "system", "modality": "respiratory"}),
     ("summarize the heart", SUM, {"topic": "system", "modality": "heart"}),
     ("describe the breathing during REM", DES, {"stages": ("REM",)}),
+    ("how does breathing change across the night?", BRK, {"by": "hour", "topic": None}),
     ("describe the heart rate", MEA, {"signal": "hr", "topic": None}),
     ("how was the breathing rate?", MEA, {"signal": "resp", "topic": None}),
     # A ranked "what is the ..." searches; "what is a typical X?" explains with an example.

@@ -61,13 +61,17 @@ def test_the_frontal_dreams_lead_is_fp1_minus_c3_in_microvolts(probe):
 
 
 def test_feature_columns_drop_a_feature_with_its_rolling_versions(probe, tmp_path):
-    columns = probe.synthetic_night(7, 0.5, "aasm", False, tmp_path).features.columns.tolist()
+    table = probe.synthetic_night(7, 0.5, "aasm", False, tmp_path).features.columns.tolist()
+    # The cached table keeps YASA's time-of-night columns; the classifiers leave them out by default.
+    assert set(probe.TIME_COLUMNS) <= set(table)
+    columns = probe.feature_columns(table)
+    assert sorted(probe.feature_columns(table, time_of_night=True)) == sorted(table)
     assert sorted({probe.base_feature(c) for c in columns}) == sorted(probe.EEG_FEATURES)
-    kept = probe.feature_columns(columns, ("beta",))
+    kept = probe.feature_columns(table, ("beta",))
     assert len(kept) == len(columns) - 3 and not [c for c in kept if c.startswith("eeg_beta")]
     assert "eeg_db" in kept and "eeg_db_c7min_norm" in kept  # 'db' is not 'beta'
-    epoch = probe.feature_columns(columns, kind="epoch")
-    rolling = probe.feature_columns(columns, kind="rolling")
+    epoch = probe.feature_columns(table, kind="epoch")
+    rolling = probe.feature_columns(table, kind="rolling")
     assert len(epoch) == len(probe.EEG_FEATURES) and sorted(epoch + rolling) == sorted(columns)
 
 

@@ -406,6 +406,8 @@ def _system_overview(text: str, time: TimeSpan | None) -> str | None:
         return None
     if find_phenomenon(text) is not None or _stat(text) is not None or re.search(r"\d", text):
         return None
+    if any(pattern.search(text) for _, pattern in _BY_RE):
+        return None  # "how does breathing change across the night?" splits it by hour
     return next((name for name, pattern in _SYSTEM_RE.items() if pattern.search(text)), None)
 
 
