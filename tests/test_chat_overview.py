@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from app.chat.norms import ahi_band
-from app.chat.plan import clock
+from app.chat.plan import ChatError, clock
 from app.chat.render import SOREMP_MIN, render
 from app.chat.results import StagePeriods
 from app.session import Session
@@ -186,3 +186,35 @@ def test_when_was_the_patient_on_their_back_lists_the_supine_periods(demo) -> No
     assert f"**{supine.sum() * EPOCH_SEC / 60:.1f} min** in total" in text, text
     first = night.epochs.starts[np.flatnonzero(supine)[0]]
     assert clock(night, first) in text
+
+
+def _rem_periods(night) -> list[tuple[float, float]]:
+    """REM runs less than 15 min apart joined, in seconds, computed here from the stages."""
+    stages, starts = night.stages()[0], night.epochs.starts
+    rem = np.flatnonzero(stages == STAGES.index("REM"))
+    runs = np.split(rem, np.flatnonzero(np.diff(rem) > 1) + 1)
+    periods = [[starts[r[0]], starts[r[-1]] + EPOCH_SEC] for r in runs]
+    merged = [periods[0]]
+    for a, b in periods[1:]:
+        if a - merged[-1][1] < 15 * 60:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    return [tuple(p) for p in merged]
+
+
+def test_a_question_scoped_to_one_rem_period_counts_inside_it(demo) -> None:
+    night, engine = demo
+    lo, hi = _rem_periods(night)[-1]
+    apneas = [e for e in night.scored_events()[0] if e.type in APNEA_TYPES and lo <= e.onset < hi]
+    text = Session(night).ask("how many apneas in the last REM period?", engine).text
+    assert f"**{len(apneas)}** apnea events in the last REM period" in text, text
+
+
+def test_the_first_and_last_rem_periods_are_compared_and_a_missing_one_refused(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("compare heart rate in the first and last REM periods", engine).text
+    assert "in the first REM period vs in the last REM period" in text, text
+    n = len(_rem_periods(night))
+    with pytest.raises(ChatError, match=rf"this night has {n} REM periods"):
+        Session(night).ask("what happened in the ninth REM period?", engine)

@@ -272,6 +272,12 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("ok, thank you", HLP, {"note": "thanks"}),
     ("compare", HLP, {"note": "compare"}),
     ("what happened at epoch -3", DES, {"time": ("epoch", -3, None)}),
+    # One of a stage's periods is a span; asked about itself it is that period of the stage.
+    ("how many apneas in the last REM period?", LOC, {"time": ("period", -1, None)}),
+    ("describe the longest N3 period", DES, {"time": ("period", -2, None)}),
+    ("compare the first and last REM periods", CMP, {"group_times": ("period", "period")}),
+    ("how long was the first REM period?", TIM, {"stages": ("REM",), "stage_event": "first"}),
+    ("when was the longest REM period?", TIM, {"stages": ("REM",), "rank": "longest"}),
     ("any SOREMP?", TIM, {"stages": ("REM",), "stage_event": "latency", "note": "soremp"}),
     ("were there any sleep-onset REM periods?", TIM, {"stage_event": "latency", "note": "soremp"}),
 ]

@@ -21,6 +21,7 @@ from app.chat.breakdown import breakdown, group_rows, index_rows, positions, sco
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
+from app.chat.periods import stage_periods
 from app.chat.plan import Plan, Where, resolve_scope, scope_text, source_name
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
@@ -60,8 +61,6 @@ _SEARCH_COARSE = LocalizeConfig(top_k=50, refine=False)
 FALLBACK_Z = 1.0
 CONTEXT_SEC = 60.0
 """How far before or after an item "what happened just before it?" looks, seconds."""
-REM_MERGE_SEC = 15 * 60.0
-"""REM runs closer than this are one REM period (the usual sleep-cycle convention), s."""
 FOCUS_WINDOW_SEC = 120.0
 """Viewer width when the chat zooms onto one result, seconds."""
 
@@ -469,12 +468,13 @@ def _region_item(night: LoadedNight, r: Region, name: str, score_name: str = "z"
 
 # -- stages ------------------------------------------------------------------------------
 def _stage_runs(night: LoadedNight, codes: list[int], mask: np.ndarray, source: str) -> list[Item]:
+    """The periods of ``codes`` inside ``mask`` (REM runs close together joined) as items."""
     stages, _ = night.stages()
-    idx = np.flatnonzero(np.isin(stages, codes) & mask)
     starts = night.epochs.starts
     return [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC,
-                 "/".join(sorted({stage_name(int(c)) for c in stages[a:b + 1]})), source,
-                 stage_name(int(stages[a]))) for a, b in (epoch_runs(idx) if len(idx) else [])]
+                 "/".join(sorted({stage_name(int(c)) for c in stages[a:b + 1] if c in codes})),
+                 source, stage_name(int(stages[a])))
+            for a, b in stage_periods(stages, codes, mask)]
 
 
 _SLEEP = [1, 2, 3, 4]
@@ -503,8 +503,6 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     # Stage timing reads the stages inside a time scope, not a stage filter of itself.
     mask = resolve_scope(Scope((), q.scope.time), night, plan.current).mask
     periods = _stage_runs(night, codes, mask, source)
-    if wanted == ("REM",):
-        periods = _merge_runs(periods, REM_MERGE_SEC)
     periods = [p for p in periods if q.min_duration is None or p.duration >= q.min_duration]
     if event == "awakenings" or (event == "longest" and wanted == ("W",)):
         # As the summary counts them: wake runs after sleep onset, before the last sleep epoch
@@ -528,18 +526,6 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
                         if q.scope.time else "", main_sleep_episode(night)
                         if event in ("onset", "latency", "final_wake", "first", "awakenings")
                         and not in_episode else None, q.note == "soremp")
-
-
-def _merge_runs(runs: list[Item], gap: float) -> list[Item]:
-    """Runs less than ``gap`` seconds apart joined into one (time order kept)."""
-    merged: list[Item] = []
-    for run in runs:
-        if merged and run.start - merged[-1].end < gap:
-            merged[-1] = Item(merged[-1].start, run.end, merged[-1].label, run.source,
-                              merged[-1].stage)
-        else:
-            merged.append(run)
-    return merged
 
 
 def cycles(plan: Plan, night: LoadedNight) -> CycleList:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.chat.periods import stage_periods
 from app.chat.query import Query, Scope
-from app.chat.timespan import NightClock, TimeSpan, resolve
+from app.chat.timespan import LONGEST_PERIOD, NightClock, TimeSpan, period_stage, resolve
 from app.night import LoadedNight
 from app.timeexpr import format_clock
 from sleeplm_core.errors import SleepLMError
@@ -91,10 +92,29 @@ def episode_span(night: LoadedNight) -> tuple[float, float]:
     return float(starts[lo]), float(starts[hi - 1]) + EPOCH_SEC
 
 
+def period_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
+    """Seconds of one period of a stage ("the first REM period"); one the night does not have
+    is refused, naming how many it has."""
+    stage = period_stage(time)
+    stages = night.stages()[0]
+    periods = stage_periods(stages, [STAGES.index(stage)], np.ones(len(stages), dtype=bool))
+    index = int(time.start)
+    if index == LONGEST_PERIOD and periods:
+        index = max(range(len(periods)), key=lambda i: periods[i][1] - periods[i][0])
+    if not -len(periods) <= index < len(periods):
+        raise ChatError(f"this night has {len(periods)} {stage} period{'s' * (len(periods) != 1)}, "
+                        f"so there is no “{time.text.strip()}”; ask *how many {stage} periods?*")
+    a, b = periods[index]
+    starts = night.epochs.starts
+    return float(starts[a]), float(starts[b]) + EPOCH_SEC
+
+
 def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, float]:
     """Seconds of a time span; a span outside the night is refused naming the night's span."""
     if time.kind == "cycle":
         return cycle_span(time, night)
+    if time.kind == "period":
+        return period_span(time, night)
     if time.kind == "episode":
         return episode_span(night)
     start, end = resolve(time, night_clock(night, current))
@@ -109,7 +129,9 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
 
 def scope_text(scope: Scope) -> str:
     parts = []
-    if scope.stages:
+    # "in the first REM period" says its stage already
+    named = (period_stage(scope.time),) if scope.time and scope.time.kind == "period" else ()
+    if scope.stages and scope.stages != named:
         parts.append("in " + "/".join(scope.stages))
     if scope.time is not None:
         words = scope.time.text.strip()

@@ -18,7 +18,7 @@ import numpy as np
 from app.timeexpr import DAY_SEC
 
 TimeKind = Literal["clock", "after", "before", "elapsed", "from_end", "epoch", "fraction",
-                   "current", "cycle", "episode"]
+                   "current", "cycle", "episode", "period"]
 
 _MERIDIEM = r"(am|pm|a\.m\.|p\.m\.)"
 _CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*{_MERIDIEM}?"
@@ -61,11 +61,23 @@ _CYCLE_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd
                    "eighth": 7, "8th": 7, "ninth": 8, "9th": 8, "last": -1, "final": -1}
 _CYCLE_RE = re.compile(rf"\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)})\s+(?:sleep\s+|nrem[- ]?rem\s+)?"
                        rf"cycle\b|\bcycle\s+(\d)\b", re.IGNORECASE)
+# "the first REM period", "the last N3 episode": one of a stage's periods (``start`` its index).
+_PERIOD_RE = re.compile(rf"\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)}|longest)\s+(rem|n3|deep|slow[- ]wave)"
+                        rf"(?:\s+sleep)?\s+(?:period|episode|bout)\b", re.IGNORECASE)
 # "the main sleep period": on a recording that holds naps or a whole day, the night's sleep.
 _EPISODE_RE = re.compile(r"\b(?:the\s+)?main\s+(?:sleep\s+)?(?:period|episode|bout|block)\b"
                          r"|\b(?:the\s+)?main\s+sleep\b", re.IGNORECASE)
 _CURRENT_RE = re.compile(r"\b(?:this|current|the current|that)\s+(?:epoch|window)\b|\bthis one\b"
                          r"|\bright here\b|\bon (?:the )?screen\b", re.IGNORECASE)
+
+
+LONGEST_PERIOD = -2
+"""``TimeSpan("period").start`` for a stage's longest period."""
+
+
+def period_stage(span: TimeSpan) -> str:
+    """The stage a ``period`` span names: "REM", or "N3" (deep, slow-wave)."""
+    return "REM" if re.search(r"\brem\b", span.text, re.IGNORECASE) else "N3"
 
 
 @dataclass(frozen=True)
@@ -85,7 +97,10 @@ class TimeSpan:
             ``cycle`` an NREM-REM cycle, ``start`` its 0-based index (-1 the last); the
             plan resolves it, since it needs the hypnogram;
             ``episode`` the main sleep episode (``sleeplm_core.heads.cycles``), resolved
-            by the plan likewise.
+            by the plan likewise;
+            ``period`` one period of a stage (``app.chat.periods``), ``start`` its 0-based
+            index (-1 the last, -2 the longest), the stage named in ``text``; the plan
+            resolves it.
         start: start of the span in the unit of ``kind``.
         end: end of the span, or None for a point in time.
         text: the words that named it.
@@ -176,6 +191,10 @@ def parse_time(text: str) -> TimeSpan | None:
         return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
     if m := _BARE_FIRM_RE.search(text):
         return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
+    if m := _PERIOD_RE.search(text):
+        word = m.group(1).lower()
+        index = LONGEST_PERIOD if word == "longest" else _CYCLE_ORDINALS[word]
+        return TimeSpan("period", float(index), None, m.group(0))
     if m := _EPISODE_RE.search(text):
         return TimeSpan("episode", 0.0, None, m.group(0))
     if m := _CYCLE_RE.search(text):

@@ -21,7 +21,7 @@ from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_pheno
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
 from app.chat.spelling import repair
-from app.chat.timespan import TimeSpan, parse_time
+from app.chat.timespan import TimeSpan, parse_time, period_stage
 from sleeplm_core.captions.levels import LEVELS
 
 I = re.IGNORECASE
@@ -639,6 +639,10 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
     # "the first and second half": each side gets its noun.
     body = re.sub(r"\b(first|second|middle|last)\s+(and|or|vs\.?|versus)\s+(?:the\s+)?(first|second"
                   r"|middle|last)\s+(half|hour|third)\b", r"\1 \4 \2 the \3 \4", body, flags=I)
+    # "the first and last REM periods": each side gets its period.
+    body = re.sub(r"\b(first|second|third|last|final)\s+(and|or|vs\.?|versus)\s+(?:the\s+)?(first"
+                  r"|second|third|last|final)\s+(rem|n3)\s+periods?\b", r"\1 \4 period \2 the \3 \4 period",
+                  body, flags=I)
     parts = _COMPARE_STRONG_RE.split(body, maxsplit=1)
     if len(parts) != 2:
         # "between N2 and N3": the "and" separates the two sides, not a clock range.
@@ -702,7 +706,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.STAGE_TIMING
     if phen is not None and phen.event_types and _EVENT_DURATION_RE.search(text):
         return Intent.LOCATE  # "what is the average duration of apneas?": the list has it
-    if stages and phen is None and _ONE_PERIOD_RE.search(text):
+    if stages and phen is None and _ONE_PERIOD_RE.search(text) and not re.match(
+            r"\s*(?:describe|what happen\w*|tell me about)\b", text, I):
         return Intent.STAGE_TIMING  # "how long was the first REM period?": that period
     if phen is None and _AWAKENINGS_RE.search(text) and re.search(r"\b(?:wake|woke|awake\w*|awaken\w*)\b", text, I):
         return Intent.STAGE_TIMING
@@ -829,7 +834,9 @@ def understand(text: str) -> Query:
             time is not None and time.kind == "cycle"):
         return Query(Intent.STAGE_TIMING, text, scope=Scope((), time), stage_event="cycles",
                      by_rule=True)
-    rest = text.replace(time.text, " ") if time else text
+    # "the first REM period" is a span and names its stage: "how long was it?" is about REM.
+    rest = text.replace(time.text, f" in {period_stage(time)} " if time.kind == "period" else " "
+                        ) if time else text
     stages, rest = _stage_filter(rest)
     object_stages = stage_term(rest)
     # "show me slow wave sleep" names a stage, not the slow-wave phenomenon.
@@ -1160,6 +1167,10 @@ def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
             stages = stage_term(m.group(2)) or ("N1", "N2", "N3", "REM")
             query = replace(query, rank=m.group(1).lower())
         scope = replace(query.scope, stages=stages or query.scope.stages)
+        if scope.time is not None and scope.time.kind == "period":
+            # "how long was the first REM period?": that period among the stage's, as listed
+            scope = replace(scope, time=None)
+            query = replace(query, rank=query.rank or _rank(text))
         query = replace(query, scope=scope, stage_event=_stage_event(text, scope.stages)
                         if intent == Intent.STAGE_TIMING else None)
     elif intent == Intent.COMPARE:
