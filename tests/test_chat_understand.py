@@ -278,6 +278,11 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("compare the first and last REM periods", CMP, {"group_times": ("period", "period")}),
     ("how long was the first REM period?", TIM, {"stages": ("REM",), "stage_event": "first"}),
     ("when was the longest REM period?", TIM, {"stages": ("REM",), "rank": "longest"}),
+    # A sleeper's own words.
+    ("how many hours did I sleep?", SUM, {"stat": "tst"}),
+    ("when did I get the best sleep?", TIM, {"rank": "longest", "stages": ("N1", "N2", "N3", "REM")}),
+    ("why am I tired?", MED, {"condition_name": "a sleep disorder"}),
+    ("is it bad that I stopped breathing so often?", MED, {"condition_name": "a sleep disorder"}),
     ("any SOREMP?", TIM, {"stages": ("REM",), "stage_event": "latency", "note": "soremp"}),
     ("were there any sleep-onset REM periods?", TIM, {"stage_event": "latency", "note": "soremp"}),
 ]

@@ -89,6 +89,13 @@ _APNEA_SEVERITY_RE = re.compile(r"\b(?:how (?:severe|bad|serious)|severity|grade
                                 r"|ahi|osa|breathing)\b|\b(?:apn\w*|ahi|osa)\b.*\b(?:severity"
                                 r"|how (?:severe|bad|serious))\b|\b(?:mild|moderate|severe)"
                                 r" (?:or|vs\.?) (?:mild|moderate|severe)\b", I)
+# "why am I tired?", "is it bad that I stopped breathing so often?": a judgement about the
+# person, answered as the diagnosis questions are (no verdict, the night's numbers).
+_JUDGEMENT_RE = re.compile(r"\bwhy (?:am|is|are|do|does) (?:i|he|she|they|the patient|this person)"
+                           r"(?: feel)? (?:so |always |still )?(?:tired|sleepy|exhausted|fatigued"
+                           r"|drowsy)\b|\bdaytime (?:sleepiness|fatigue|tiredness)\b|\bis (?:it|that"
+                           r"|this) (?:bad|serious|dangerous|harmful|worrying|concerning)\b"
+                           r"|\bshould (?:i|we) (?:be )?(?:worried|concerned)\b", I)
 # A disorder named in a question about this person: a diagnosis question whatever its verb
 # ("does this patient have sleep apnea?", "is this insomnia?", "could it be narcolepsy?").
 _DISORDERS: tuple[tuple[str, str], ...] = (
@@ -233,6 +240,8 @@ _AWAKENINGS_RE = re.compile(r"\bhow many (?:times|awakenings)\b|\bnumber of (?:a
 _LONGEST_RUN_RE = re.compile(
     r"\b(longest|shortest)\s+(?:\w+\s+)?(?:period|stretch|bout|run|episode|block|spell)s?\s+of\s+"
     r"(?:continuous\s+|uninterrupted\s+|consolidated\s+|unbroken\s+)?([\w ]+)", I)
+# "when did I get the best sleep?": the longest unbroken stretch of sleep.
+_BEST_SLEEP_RE = re.compile(r"\b(?:best|most (?:restful|solid|consolidated)|soundest)\s+sleep\b", I)
 # Things a user may ask about that this app does not measure: said plainly, never guessed.
 _UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|teeth grinding|bruxism|sleep ?walk\w*"
                             r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
@@ -253,8 +262,8 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
     ("tib", r"time in bed|tib|(?:recording|study) (?:time|length|duration)|how long (?:was|were)"
             r" (?:they|he|she|the patient|this person) in bed"),
     ("tst", r"total sleep(?: time)?|tst|how much sleep|sleep (?:duration|time)|(?:hours|minutes) of"
-            r" sleep|how (?:much|long) (?:did|does|do|was|were) (?:the |this )?(?:\w+ ){0,2}(?:sleep|"
-            r"slept|asleep)|how long (?:they|he|she|the patient|this person) slept"),
+            r" sleep|how (?:much|long|many (?:hours|minutes)) (?:did|does|do|was|were) (?:the |this )?"
+            r"(?:\w+ ){0,2}(?:sleep|slept|asleep)|how long (?:they|he|she|the patient|this person) slept"),
 )
 _STAT_RE = [(key, re.compile(rf"\b(?:{p})\b", I)) for key, p in _STAT_WORDS]
 _TIMING_RE = re.compile(
@@ -780,6 +789,7 @@ def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
     text = _T_SPO2_RE.sub(r"time with SpO2 below \1%", repair(" ".join(text.split())))
     text = _REM_DENSITY_RE.sub("rapid eye movements per minute in REM", text)
+    text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
         return Query(Intent.HELP, text)
     if _THANKS_RE.search(text):
@@ -790,7 +800,8 @@ def understand(text: str) -> Query:
         # "REM", "N2?", "deep sleep": where that stage is, as a bare phenomenon finds its events
         return Query(Intent.STAGE_TIMING, text, scope=Scope(stage_term(text)), stage_event="periods",
                      by_rule=True)
-    disorder = _disorder(text) or ("sleep apnea" if _APNEA_SEVERITY_RE.search(text) else None)
+    disorder = (_disorder(text) or ("sleep apnea" if _APNEA_SEVERITY_RE.search(text) else None)
+                or ("a sleep disorder" if _JUDGEMENT_RE.search(text) else None))
     if _MEDICAL_RE.search(text) or disorder is not None:
         return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
                      condition_name=disorder)
