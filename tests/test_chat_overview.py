@@ -218,3 +218,13 @@ def test_the_first_and_last_rem_periods_are_compared_and_a_missing_one_refused(d
     n = len(_rem_periods(night))
     with pytest.raises(ChatError, match=rf"this night has {n} REM periods"):
         Session(night).ask("what happened in the ninth REM period?", engine)
+
+
+def test_a_latency_inside_a_span_counts_from_the_first_sleep_there(demo) -> None:
+    night, engine = demo
+    stages, starts = night.stages()[0], night.epochs.starts
+    half = len(stages) // 2
+    onset = starts[half + np.flatnonzero(stages[half:] >= 1)[0]]
+    first_rem = starts[half + np.flatnonzero(stages[half:] == STAGES.index("REM"))[0]]
+    text = Session(night).ask("what was the REM latency in the second half?", engine).text
+    assert f"REM latency is **{(first_rem - onset) / 60:.1f} min**" in text, text

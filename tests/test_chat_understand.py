@@ -278,6 +278,7 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("compare the first and last REM periods", CMP, {"group_times": ("period", "period")}),
     ("how long was the first REM period?", TIM, {"stages": ("REM",), "stage_event": "first"}),
     ("when was the longest REM period?", TIM, {"stages": ("REM",), "rank": "longest"}),
+    ("what can't you measure here?", REC, {"topic": "scoring"}),
     # A sleeper's own words.
     ("how many hours did I sleep?", SUM, {"stat": "tst"}),
     ("when did I get the best sleep?", TIM, {"rank": "longest", "stages": ("N1", "N2", "N3", "REM")}),

@@ -489,7 +489,11 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
                                 "awakenings" else ())
     if event in ("periods", "awakenings") and q.rank in ("longest", "shortest"):
         event = "longest"  # "when was the longest REM period?", "the longest awakening"
-    sleep = np.flatnonzero(np.isin(stages, _SLEEP))
+    # Stage timing reads the stages inside a time scope, not a stage filter of itself; inside
+    # one ("REM latency in the main sleep period") sleep onset is the first sleep there.
+    inside = resolve_scope(Scope((), q.scope.time), night, plan.current)
+    mask = inside.mask
+    sleep = np.flatnonzero(np.isin(stages, _SLEEP) & mask)
     onset = float(starts[sleep[0]]) if len(sleep) else None
     latency = None
     if event in ("onset", "final_wake") or not wanted:
@@ -500,8 +504,6 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
         if event == "onset" and onset is not None:
             latency = onset / 60
     codes = [STAGES.index(s) for s in wanted]
-    # Stage timing reads the stages inside a time scope, not a stage filter of itself.
-    mask = resolve_scope(Scope((), q.scope.time), night, plan.current).mask
     periods = _stage_runs(night, codes, mask, source)
     periods = [p for p in periods if q.min_duration is None or p.duration >= q.min_duration]
     if event == "awakenings" or (event == "longest" and wanted == ("W",)):
@@ -522,8 +524,8 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     # Times counted from the recording's first sleep carry a note on long recordings, unless
     # the question is already inside the main sleep period.
     in_episode = q.scope.time is not None and q.scope.time.kind == "episode"
-    return StagePeriods(event, tuple(wanted), moment, latency, periods, source, plan.where.text
-                        if q.scope.time else "", main_sleep_episode(night)
+    return StagePeriods(event, tuple(wanted), moment, latency, periods, source, inside.text,
+                        main_sleep_episode(night)
                         if event in ("onset", "latency", "final_wake", "first", "awakenings")
                         and not in_episode else None, q.note == "soremp")
 

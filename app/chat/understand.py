@@ -925,7 +925,10 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:confidence|uncertain\w*|reliab\w*|accura\w*)\b|\b(?:least|less|not|un)[- ]?(?:sure"
         r"|confident|certain)\b.{0,40}\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b"
         r"|\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b.{0,40}\b(?:least|less|not|un)[- ]?(?:sure"
-        r"|confident|certain)\b", I)),
+        r"|confident|certain)\b"
+        # "what can't you measure here?": what the scoring skipped, and why
+        r"|\bwhat (?:can(?:'?t|not)|could(?:n'?t| not)) (?:you|i|it|the app) (?:measure|score|detect|see"
+        r"|tell|read)\b|\b(?:limitations?|blind spots?)\b", I)),
     ("quality", re.compile(
         r"\b(?:artifacts?|artefacts?|signal quality|quality of the (?:signals?|data|recording)"
         r"|data quality|bad (?:signals?|channels?|data|epochs?|electrodes?|leads?)|noisy|flat ?lines?"
