@@ -493,3 +493,14 @@ def test_a_feature_in_a_scope_is_its_mean_there_against_the_night(demo) -> None:
     assert (f"**{np.nanmean(rmssd[rem]):.1f}** in REM, against {np.nanmean(rmssd):.1f} over the "
             f"whole night") in text, text
     assert understand("what was the heart rate in REM?").intent == Intent.MEASURE  # a series
+
+
+def test_a_per_minute_split_by_stage_states_rem_against_nrem_per_minute(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("spindle density per stage", engine).text
+    stages = night.stages()[0]
+    spindles = [e for e in night.scored_events()[0] if e.type == "spindle"]
+    nrem = np.isin(stages, [1, 2, 3])
+    count = sum(nrem[night.epoch_at(e.onset)] for e in spindles)
+    rate = count / (nrem.sum() * EPOCH_SEC / 60)
+    assert f"against NREM {rate:.1f}/min." in text, text

@@ -279,6 +279,7 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("how long was the first REM period?", TIM, {"stages": ("REM",), "stage_event": "first"}),
     ("when was the longest REM period?", TIM, {"stages": ("REM",), "rank": "longest"}),
     ("what can't you measure here?", REC, {"topic": "scoring"}),
+    ("which captions match epoch 200?", SIM, {"time": ("epoch", 200, None)}),
     # A sleeper's own words.
     ("how many hours did I sleep?", SUM, {"stat": "tst"}),
     ("when did I get the best sleep?", TIM, {"rank": "longest", "stages": ("N1", "N2", "N3", "REM")}),

@@ -1316,7 +1316,9 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     if r.by == "stage" and {"REM", "NREM"} <= pair.keys():
         rem, nrem = pair["REM"], pair["NREM"]
         if rem.per_hour is not None and nrem.per_hour is not None:
-            head += f" REM {rem.per_hour:.1f}/h against NREM {nrem.per_hour:.1f}/h."
+            unit = "min" if minute else "h"
+            head += (f" REM {rem.per_hour / per:.1f}/{unit} against NREM "
+                     f"{nrem.per_hour / per:.1f}/{unit}.")
         if rem.mean_sec is not None and nrem.mean_sec is not None:
             head += (f" Mean length: REM {seconds(rem.mean_sec)} against NREM "
                      f"{seconds(nrem.mean_sec)}.")

@@ -199,7 +199,8 @@ _NORMAL_RE = re.compile(
     r"|\b(?:abnormal|unusual)\b", I)
 _SIMILAR_RE = re.compile(r"\b(?:similar|like this|like (?:the )?(?:current|epoch)|retrieve"
                          r"|library|look-?alikes?|more like|resembl\w*|nearest neighbou?rs?"
-                         r"|other recordings)\b", I)
+                         r"|other recordings|captions? (?:match\w*|for|fit\w*|closest to|that fit))\b"
+                         r"|\bwhich captions?\b", I)
 _VIEW_RE = re.compile(r"\b(hypnogram|spectrogram|overview|whole night|stage (?:plot|graph|chart)"
                       r"|sleep stages over|all (?:the )?signals)\b", I)
 _NAVIGATE_RE = re.compile(r"\b(?:zoom|jump|go|move|take me|navigate|scroll|skip|bring me"
