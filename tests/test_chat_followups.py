@@ -73,3 +73,12 @@ def test_thanks_and_a_bare_compare_get_a_line_of_their_own(demo) -> None:
     assert session.ask("compare", engine).text.startswith("Compare what, and where?")
     # neither replaced the dialogue's last question
     assert "apnea events in REM" in session.ask("and in REM?", engine).text
+
+
+def test_two_statistics_in_one_question_are_both_answered(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what's the total sleep time and WASO?", engine).text
+    s = night.summary()
+    first, second = text.split("\n\n")[:2]
+    assert first.startswith(f"Total sleep time: **{s.tst_min:.0f} min**")
+    assert second.startswith(f"Wake after sleep onset (WASO): **{s.waso_min:.0f} min**")

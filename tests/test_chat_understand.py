@@ -280,6 +280,7 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("when was the longest REM period?", TIM, {"stages": ("REM",), "rank": "longest"}),
     ("what can't you measure here?", REC, {"topic": "scoring"}),
     ("which captions match epoch 200?", SIM, {"time": ("epoch", 200, None)}),
+    ("what's the total sleep time and WASO?", SUM, {"stat": "tst", "more_stats": ("waso",)}),
     # A sleeper's own words.
     ("how many hours did I sleep?", SUM, {"stat": "tst"}),
     ("when did I get the best sleep?", TIM, {"rank": "longest", "stages": ("N1", "N2", "N3", "REM")}),

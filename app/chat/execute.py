@@ -930,10 +930,10 @@ def scoped_sleep(plan: Plan, night: LoadedNight) -> ScopedSleep:
                        night.summary().se_pct)
 
 
-def summary(night: LoadedNight, stat: str | None) -> Summary:
+def summary(night: LoadedNight, stat: str | None, more: tuple[str, ...] = ()) -> Summary:
     return Summary(night.summary(), stat, night.scored_events()[1], index_gaps(night),
                    odi_by_depth(night) if stat == "odi" else {}, main_sleep_episode(night),
-                   snoring_in_sleep(night))
+                   snoring_in_sleep(night), more)
 
 
 def snoring_in_sleep(night: LoadedNight) -> tuple[float, float] | None:
@@ -1270,7 +1270,7 @@ _STEPS: dict[Intent, Step] = {
     Intent.SUMMARY: lambda p, n, e: system_overview(p, n) if p.query.topic == "system"
     else scoped_index(p, n) if _scoped(p.query)
     else scoped_sleep(p, n) if p.query.stat in _SLEEP_STATS and p.query.scope.time is not None
-    else summary(n, p.query.stat),
+    else summary(n, p.query.stat, p.query.more_stats),
     Intent.SHOW: lambda p, n, e: view(n, p.query.view or "overview"),
     Intent.NAVIGATE: lambda p, n, e: _navigate(p, n),
     Intent.MEDICAL: lambda p, n, e: _medical(p, n),

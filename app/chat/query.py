@@ -106,6 +106,8 @@ class Query:
         age: the age a normality question is about, years.
         stat: the whole-night statistic a summary question asks for first ("tst", "tib",
             "se", "waso", "ahi", "rdi", "odi"), None for the whole summary.
+        more_stats: further statistics the same question names ("total sleep time and
+            WASO?": ("waso",) after ``stat`` "tst").
         min_depth: shortest SpO2 fall a desaturation must reach, percentage points below
             its pre-event baseline ("desaturations of 4 % or more").
         condition_name: for a diagnosis question, the disorder named ("sleep apnea").
@@ -148,6 +150,7 @@ class Query:
     step: int = 0
     age: int | None = None
     stat: str | None = None
+    more_stats: tuple[str, ...] = ()
     min_depth: float | None = None
     condition_name: str | None = None
     semantic: tuple[str, float] | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import singledispatch
 
 import numpy as np
@@ -1016,7 +1016,10 @@ def _(r: Summary, night: LoadedNight) -> Answer:
                    f"over its quiet level for {rule.min_duration:g} s or more).")
     whole = (rei + _summary_text(r.summary, r.gaps) + snoring + _episode_note(r.episode, night)
              + stage_caveat(night, r.summary.source))
-    return Answer(f"{_stat_text(r, night)}\n\nThe whole night: {whole}" if r.stat else whole)
+    if not r.stat:
+        return Answer(whole)
+    asked = "\n\n".join(_stat_text(replace(r, stat=stat), night) for stat in (r.stat, *r.more_stats))
+    return Answer(f"{asked}\n\nThe whole night: {whole}")
 
 
 @render.register

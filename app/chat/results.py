@@ -501,6 +501,7 @@ class Summary:
         episode: the main sleep episode.
         snoring: (minutes snoring in sleep, minutes asleep measured) from the snore channel,
             None without one.
+        more_stats: further statistics asked in the same question, each answered after ``stat``.
     """
 
     summary: NightSummary
@@ -510,6 +511,7 @@ class Summary:
     odi_by_depth: dict[float, float] = field(default_factory=dict)
     episode: Episode | None = None
     snoring: tuple[float, float] | None = None
+    more_stats: tuple[str, ...] = ()
 
 
 @dataclass

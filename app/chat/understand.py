@@ -764,8 +764,15 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
 
 
 def _stat(text: str) -> str | None:
-    """The whole-night statistic named ("total sleep time" -> "tst"), else None."""
-    return next((key for key, pattern in _STAT_RE if pattern.search(text)), None)
+    """The whole-night statistic named first in the text ("total sleep time" -> "tst"), else None."""
+    named = _stats(text)
+    return named[0] if named else None
+
+
+def _stats(text: str) -> tuple[str, ...]:
+    """Every whole-night statistic the text names, in the order it names them."""
+    found = [(m.start(), key) for key, pattern in _STAT_RE if (m := pattern.search(text))]
+    return tuple(key for _, key in sorted(found))
 
 
 def _stage_event(text: str, stages: tuple[str, ...]) -> str:
@@ -1199,7 +1206,8 @@ def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
         m = _VIEW_RE.search(text)
         query = replace(query, view=m.group(1).lower() if m else "overview")
     elif intent == Intent.SUMMARY:
-        query = replace(query, stat=_stat(text))
+        named = _stats(text)
+        query = replace(query, stat=named[0] if named else None, more_stats=named[1:])
     elif intent == Intent.NORMAL:
         query = replace(query, age=_age(text))
     elif intent == Intent.EXPLAIN and query.phenomenon is None and stages:
