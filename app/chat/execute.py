@@ -35,6 +35,7 @@ from app.night import LoadedNight
 from sleeplm_core.features.brain import EEG_BAND_NAMES, SPINDLE_BAND_HZ, burst_frequency
 from sleeplm_core.features.schema import column_words
 from sleeplm_core.heads.cycles import SleepCycles, sleep_cycles
+from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedFacts, stated_event
 from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
 from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrate, find_regions,
@@ -949,7 +950,8 @@ def snoring_in_sleep(night: LoadedNight) -> tuple[float, float] | None:
     return found[:2] if found else None
 
 
-_OVERVIEW_TYPES = ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea", "rera")
+_OVERVIEW_TYPES = (*APNEA_TYPES, "rera")
+"""Breathing events a breathing overview counts by type: the AHI's and the RDI's."""
 
 
 def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview:
@@ -959,15 +961,17 @@ def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview:
     counts = Counter(e.type for e in events if e.type in _OVERVIEW_TYPES)
     result = SystemOverview(plan.query.modality, night.summary(), source, dict(counts),
                             index_gaps(night))
-    measured = {name: signal_stats(plan, night, name) for name in ("spo2", "resp", "hr")}
-    stats = {k: v for k, v in measured.items() if isinstance(v, SignalStats)}
+    def measured(signal: str) -> SignalStats | None:
+        stats = signal_stats(plan, night, signal)
+        return stats if isinstance(stats, SignalStats) else None
+
     if plan.query.modality == "respiratory":
         below = signal_runs(plan, night, Condition("spo2", "<", 90.0), 0.0)
-        result.spo2, result.breathing = stats.get("spo2"), stats.get("resp")
+        result.spo2, result.breathing = measured("spo2"), measured("resp")
         result.below_90 = below if isinstance(below, SignalRuns) else None
         result.snoring = snoring_in_sleep(night)
         return result
-    result.heart_rate = stats.get("hr")
+    result.heart_rate = measured("hr")
     result.heart_sleep_wake = _sleep_wake_means(night, "hr")
     rhythm, result.rhythm_why = night.rhythm()
     if rhythm is not None:

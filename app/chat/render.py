@@ -592,14 +592,14 @@ def _(r: HeartRhythm, night: LoadedNight) -> Answer:
     return _answer(night, text, items)
 
 
-_POSITION_WORDS = {"supine": "on the back (supine)", "prone": "on the stomach (prone)",
+_POSITION_PHRASES = {"supine": "on the back (supine)", "prone": "on the stomach (prone)",
                    "left": "on the left side", "right": "on the right side",
                    "upright": "upright", "left/right": "on either side"}
 
 
 @render.register
 def _(r: PositionPeriods, night: LoadedNight) -> Answer:
-    name = _POSITION_WORDS.get("/".join(r.positions), "/".join(r.positions))
+    name = _POSITION_PHRASES.get("/".join(r.positions), "/".join(r.positions))
     where = _where(r.where)
     if not r.periods:
         return Answer(f"The position channel never reads the sleeper {name}{where}.")
