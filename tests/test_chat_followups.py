@@ -82,3 +82,15 @@ def test_two_statistics_in_one_question_are_both_answered(demo) -> None:
     first, second = text.split("\n\n")[:2]
     assert first.startswith(f"Total sleep time: **{s.tst_min:.0f} min**")
     assert second.startswith(f"Wake after sleep onset (WASO): **{s.waso_min:.0f} min**")
+
+
+def test_library_epochs_like_the_longest_apnea_search_from_its_epoch(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("find similar epochs to the longest apnea", engine).text
+    longest = max((e for e in night.scored_events()[0] if e.type in ("obstructive_apnea",
+                   "central_apnea", "mixed_apnea")), key=lambda e: e.duration)
+    epoch = night.epoch_at(longest.onset)
+    assert text.startswith(f"Library epochs closest to the longest apnea at "
+                           f"{clock(night, longest.onset)} (epoch {epoch})"), text
+    words = Session(night).ask("library examples of apnea", engine).text
+    assert words.startswith("Library epochs closest to “apnea”")

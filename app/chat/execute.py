@@ -22,7 +22,7 @@ from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
 from app.chat.periods import stage_periods
-from app.chat.plan import Plan, Where, resolve_scope, scope_text, source_name
+from app.chat.plan import Plan, Where, clock, resolve_scope, scope_text, source_name
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
@@ -851,24 +851,42 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
     if engine.library is None:
         return Retrieval("", [], available=False)
     phen = phenomenon(q.phenomenon)
-    if q.scope.time is None and (phen is not None or q.target):
+    # "epochs like the longest apnea": that event's epoch, searched as an epoch is.
+    one = _one_event(plan, night, phen) if q.scope.time is None else None
+    if one is None and q.scope.time is None and (phen is not None or q.target):
         text, what = (phen.query, phen.title.lower()) if phen else (q.target, q.target)
         facts = stated_facts(phen, q.scope.stages,
                              engine.grounder.rivals if engine.grounder is not None else {})
         where = f" in {' or '.join(q.scope.stages)}" if facts and q.scope.stages else ""
         return Retrieval(f"“{what}”{where}", search_text(engine.library, text, engine.text, k,
                                                          facts))
-    i = night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current
+    i = (night.epoch_at(one.start) if one is not None else
+         night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current)
     hits = search_vectors(engine.library, night.embedded.vectors[i:i + 1], k)[0]
+    label = (f"the {q.rank} {phen.title.lower()} at {clock(night, one.start)} (epoch {i})"
+             if one is not None else f"epoch {i}")
     if engine.library.caption_index is None:
-        return Retrieval(f"epoch {i}", hits)
+        return Retrieval(label, hits)
     emb = night.embedded
     grounding = (engine.grounder.read(emb.vectors[i:i + 1], emb.dense[i:i + 1])
                  .without(night.blind_types())
                  if engine.grounder is not None and emb.has_dense else None)
     captions = nearest_captions(engine.library, emb.vectors[i], CAPTIONS_SHOWN, grounding)
     grounded = grounding is not None and engine.library.caption_facts is not None
-    return Retrieval(f"epoch {i}", hits, captions=captions, grounded=grounded)
+    return Retrieval(label, hits, captions=captions, grounded=grounded)
+
+
+_ONE_EVENT_RANKS = ("longest", "shortest", "earliest", "latest")
+
+
+def _one_event(plan: Plan, night: LoadedNight, phen: Phenomenon | None) -> Item | None:
+    """The one scored event a ranked question names ("the longest apnea", "the first
+    hypopnea"), None otherwise ("the best examples of apnea" is a search by the words)."""
+    if phen is None or not phen.event_types or plan.query.rank not in _ONE_EVENT_RANKS:
+        return None
+    items, _ = _event_items(night, phen.event_types, plan.where, None)
+    ranked = rank_items(items, plan.query.rank)[0] if items else []
+    return ranked[0] if ranked else None
 
 
 def stated_facts(phen: Phenomenon | None, stages: tuple[str, ...],
