@@ -94,3 +94,18 @@ def test_library_epochs_like_the_longest_apnea_search_from_its_epoch(demo) -> No
                            f"{clock(night, longest.onset)} (epoch {epoch})"), text
     words = Session(night).ask("library examples of apnea", engine).text
     assert words.startswith("Library epochs closest to “apnea”")
+
+
+def test_the_deepest_one_after_a_list_is_ranked_by_what_each_measures(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("where are the desaturations?", engine)
+    picked = session.ask("the deepest one", engine).text
+    asked = Session(night).ask("what was the deepest desaturation?", engine).text
+    first = re.compile(r"^- \*\*(\d\d:\d\d:\d\d)", re.M)
+    assert "the 1 deepest" in picked and first.search(picked)[1] == first.search(asked)[1]
+    runs = session.ask("any SpO2 below 90%?", engine).text     # listed lowest first
+    start = first.search(runs)[1]
+    listed = session.ask("the deepest one", engine).text   # the run with the lowest SpO2
+    window = re.search(r"Epoch \d+ \((\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\)", listed)
+    assert listed.startswith("The most extreme of") and window[1] <= start < window[2], listed

@@ -502,6 +502,8 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("how many of them were in REM?", Ref.COUNT, {"stages": ("REM",)}),
     ("how many were after 4 am?", Ref.COUNT, {"time": ("after", 4 * 3600, None)}),
     ("what does that mean?", Ref.MEANING, {}),
+    ("the deepest one", Ref.FOCUS, {"rank": "strongest"}),
+    ("only the deep ones", Ref.REFINE, {"stages": ()}),
     ("ok, explain that", Ref.MEANING, {}),
 ]
 

@@ -78,12 +78,19 @@ class Dialogue:
         return self.items[max(self.cursor, 0)]
 
     def _focus(self, query: Query) -> Query:
+        if query.rank == "strongest" and self.last is not None and self.last.phenomenon:
+            # "the deepest one" after desaturations: ranked by what each event measures, which
+            # the list (ordered by length) does not carry; the search ranks them
+            return replace(self.last, text=query.text, rank="strongest", count=1,
+                           how_many=False, ref=Ref.NONE)
         if not self.items:
             raise NothingToReferTo("empty_list" if self.last is not None else "")
         n = len(self.items)
         if query.rank in ("longest", "shortest"):
             durations = [i.duration for i in self.items]
             index = durations.index(max(durations) if query.rank == "longest" else min(durations))
+        elif query.rank == "strongest":
+            index = _strongest(self.items)
         elif query.ref == Ref.STEP:
             index = self.cursor + query.step if self.cursor >= 0 else (0 if query.step > 0 else n - 1)
         else:
@@ -94,7 +101,8 @@ class Dialogue:
             index = n - 1 if index >= n else 0
             note = f"That was the {edge} one; still at the {_ordinal(index, n)} of {n}: "
         else:
-            which = query.rank if query.rank in ("longest", "shortest") else _ordinal(index, n)
+            which = ("most extreme" if query.rank == "strongest" else query.rank
+                     if query.rank in ("longest", "shortest") else _ordinal(index, n))
             note = f"The {which} of {n} ({self.items[index].label}): "
         self.cursor = index
         return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, note=note,
@@ -210,6 +218,20 @@ def _counted(query: Query, last: Query) -> Query:
 
 def _span(item: Item) -> TimeSpan:
     return TimeSpan("elapsed", item.start, max(item.end, item.start + 1.0), item.label)
+
+
+def _strongest(items: list[Item]) -> int:
+    """Index of the most extreme item of a measured list (the lowest run under "<", the
+    highest over ">"), else the model's surest match, else the longest."""
+    values = [i.value for i in items]
+    if all(v is not None for v in values):
+        lowest = all(" < " in i.label for i in items)
+        return values.index(min(values) if lowest else max(values))
+    scores = [i.score for i in items]
+    if all(v is not None for v in scores):
+        return scores.index(max(scores))
+    durations = [i.duration for i in items]
+    return durations.index(max(durations))
 
 
 def _ordinal(index: int, n: int = 0) -> str:

@@ -29,7 +29,9 @@ I = re.IGNORECASE
 _STAGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"rem(?:\s+sleep)?|rapid eye movement sleep|dream(?:ing)?(?:\s+sleep)?|paradoxical sleep",
      ("REM",)),
-    (r"n3|stage\s*(?:3|three)|deep(?:est)?(?:\s+sleep)?|slow[- ]wave sleep|sws|delta sleep",
+    # "deep" is N3 unless it measures something else ("the deepest one", "deep desaturations")
+    (r"n3|stage\s*(?:3|three)|deep(?:est)?(?!\s+(?:ones?|desat\w*|drops?|dips?|falls?|breath\w*))"
+     r"(?:\s+sleep)?|slow[- ]wave sleep|sws|delta sleep",
      ("N3",)),
     (r"n2|stage\s*(?:2|two)", ("N2",)),
     (r"n1|stage\s*(?:1|one)|drows(?:y|iness)", ("N1",)),
@@ -138,7 +140,8 @@ _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(
                             r"\s+(?:one|of them|event|episode|period)\W*$", I)
 # A bare pick from the last list: "the longest one", "the second", "that one", "the last".
 _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what about|how about"
-                      rf"|just|only)\s+)?(?:the\s+)?(?:(longest|shortest)|{_ORDINAL}|(that|this))"
+                      rf"|just|only)\s+)?(?:the\s+)?(?:(longest|shortest|deepest|strongest|biggest"
+                      rf"|worst|largest)|{_ORDINAL}|(that|this))"
                       rf"(?:\s+(?:one|of them|of those|event|episode|result|match|period|item|hit"
                       rf"|please))*\W*$", I)
 _STEP_RE = re.compile(r"^\s*(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
