@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from app.chat.norms import ahi_band
@@ -109,3 +110,21 @@ def test_the_deepest_one_after_a_list_is_ranked_by_what_each_measures(demo) -> N
     listed = session.ask("the deepest one", engine).text   # the run with the lowest SpO2
     window = re.search(r"Epoch \d+ \((\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\)", listed)
     assert listed.startswith("The most extreme of") and window[1] <= start < window[2], listed
+
+
+def test_a_measure_then_and_what_came_before_refer_to_the_item_shown(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("where are the apneas?", engine)
+    session.ask("zoom into the second one", engine)
+    apneas = sorted((e for e in night.scored_events()[0] if e.type.endswith("apnea")),
+                    key=lambda e: -e.duration)
+    second = apneas[1]                      # the list shows the longest first
+    assert session.ask("what was the heart rate then?", engine).text.startswith(
+        f"The {second.type.replace('_', ' ')} at **{clock(night, second.onset)}")
+    session.ask("what was the lowest oxygen?", engine)
+    before = session.ask("what happened before it?", engine).text
+    spo2 = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
+    lowest = clock(night, int(np.argmin(spo2.data)) / spo2.sfreq)
+    assert before.startswith("In the 60 s before the lowest SpO2") and f"at **{lowest}" in before
+    assert session.ask("and then?", engine).text.startswith("In the 60 s after the lowest SpO2")

@@ -503,6 +503,9 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("how many were after 4 am?", Ref.COUNT, {"time": ("after", 4 * 3600, None)}),
     ("what does that mean?", Ref.MEANING, {}),
     ("the deepest one", Ref.FOCUS, {"rank": "strongest"}),
+    ("what was the heart rate then?", Ref.ITEM, {}),
+    ("and then?", Ref.CONTEXT, {"step": 1}),
+    ("what happened next?", Ref.CONTEXT, {"step": 1}),
     ("only the deep ones", Ref.REFINE, {"stages": ()}),
     ("ok, explain that", Ref.MEANING, {}),
 ]

@@ -493,7 +493,9 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     span = Item(r.span[0], r.span[1], r.label, "measured")
     # "where was the heart rate highest?": the viewer goes there.
     jump = night.epoch_at(r.low_at if r.focus == "lowest" else r.high_at) if r.focus else None
-    return _answer(night, text, [span], marks, jump=jump)
+    # The follow-ups ("what happened before it?") point at the extremes, not at the whole span.
+    picks = marks[::-1] if r.focus == "highest" else marks
+    return _answer(night, text, picks, [span, *marks], jump=jump)
 
 
 SOREMP_MIN = 15.0

@@ -156,7 +156,9 @@ _CONTEXT_RE = re.compile(
     r"|this)\b"
     # "what was happening just before?": before or after with nothing after it.
     r"|^\s*(?:and\s+)?(?:what|how)\b.*?\b(just |right |immediately |shortly )?(before|after)"
-    r"(?:\s+(?:that|then|it))?\s*\W*$", I)
+    r"(?:\s+(?:that|then|it))?\s*\W*$"
+    # "and then?", "what happened next?": what followed
+    r"|^\s*(?:and\s+)?(?:(then)|what (?:happened|came) (next|after that))\s*\W*$", I)
 _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|was|is)\s+"
                            r"(?:there|they|those|these|that))?(?:\s+(?:of them|in total|"
                            r"altogether|all together|total))?\W*$|^\s*count them\W*$", I)
@@ -188,7 +190,9 @@ _ITEM_RE = re.compile(r"\b(?:how long (?:was|is) (?:it|that|this)|(?:during|in|o
                       r" one|this one|that event|this event|that period)|(?:was|is) (?:it|that|this"
                       r" one|that one) (?:in|during)|what (?:stage|time) (?:was|is) (?:it|that)"
                       r"|when did (?:it|that) (?:start|end|happen|begin)|how (?:deep|low|long|bad)"
-                      r" (?:was|is) (?:it|that))\b", I)
+                      r" (?:was|is) (?:it|that))\b"
+                      # "what was the heart rate then?": at the item the last answer pointed to
+                      r"|\b(?:then|at that (?:time|moment|point)|at the time)\s*\??\s*$", I)
 _REPEAT_RE = re.compile(r"^\s*(?:and|what about|how about|now|same(?: thing)?(?: for)?|also"
                         r"|then|ok(?:ay)?,? (?:and|what about)|and what about|and for|what of)\b",
                         I)
@@ -600,7 +604,7 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if _BACK_RE.search(text) and words <= 6:
         return Query(Intent.NAVIGATE, text, ref=Ref.BACK)
     if m := _CONTEXT_RE.search(text):
-        side = m.group(2) or m.group(5) or ""
+        side = m.group(2) or m.group(5) or ("after" if m.group(6) or m.group(7) else "")
         return Query(Intent.DESCRIBE, text, ref=Ref.CONTEXT,
                      step=1 if side.lower() in ("after", "following") else -1,
                      modality=_modality(text))
