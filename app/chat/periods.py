@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.scoring.intervals import close_gaps, runs
 
 REM_MERGE_SEC = 15 * 60.0
 """REM runs less than this apart are one REM period (the usual scoring convention)."""
@@ -19,17 +20,7 @@ REM_MERGE_SEC = 15 * 60.0
 def stage_periods(stages: np.ndarray, codes: Sequence[int], mask: np.ndarray) -> list[tuple[int, int]]:
     """(first, last) epoch of each run of ``codes`` inside ``mask``, in time order; when the
     codes are REM alone, runs less than :data:`REM_MERGE_SEC` apart are joined."""
-    idx = np.flatnonzero(np.isin(stages, codes) & mask)
-    if not len(idx):
-        return []
-    breaks = np.flatnonzero(np.diff(idx) > 1)
-    runs = [(int(a[0]), int(a[-1])) for a in np.split(idx, breaks + 1)]
-    if list(codes) != [STAGES.index("REM")]:
-        return runs
-    merged = [runs[0]]
-    for a, b in runs[1:]:
-        if (a - merged[-1][1] - 1) * EPOCH_SEC < REM_MERGE_SEC:
-            merged[-1] = (merged[-1][0], b)
-        else:
-            merged.append((a, b))
-    return merged
+    inside = np.isin(stages, codes) & mask
+    if list(codes) == [STAGES.index("REM")]:
+        inside = close_gaps(inside, int(np.ceil(REM_MERGE_SEC / EPOCH_SEC)) - 1)
+    return [(start, stop - 1) for start, stop in runs(inside)]
