@@ -128,3 +128,11 @@ def test_a_measure_then_and_what_came_before_refer_to_the_item_shown(demo) -> No
     lowest = clock(night, int(np.argmin(spo2.data)) / spo2.sfreq)
     assert before.startswith("In the 60 s before the lowest SpO2") and f"at **{lowest}" in before
     assert session.ask("and then?", engine).text.startswith("In the 60 s after the lowest SpO2")
+
+
+def test_the_difference_between_two_events_explains_and_shows_both(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("what's the difference between a spindle and a K-complex?", engine)
+    spindle, k_complex = answer.text.split("\n\n**K-complex.**")
+    assert spindle.startswith("**Sleep spindle.**") and "Example in this night" in spindle
+    assert "Example in this night" in k_complex and len(answer.highlights) == 2

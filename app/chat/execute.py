@@ -564,6 +564,13 @@ def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:
 
 # -- explain, navigate, context --------------------------------------------------------------
 def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Message:
+    q = plan.query
+    if q.contrast is not None:
+        first = explain(replace(plan, query=replace(q, contrast=None)), night, engine)
+        second = explain(replace(plan, query=replace(q, phenomenon=q.contrast, contrast=None)),
+                         night, engine)
+        return replace(first, contrast=second) if isinstance(first, Explanation) and isinstance(
+            second, Explanation) else first
     phen = phenomenon(plan.query.phenomenon)
     if phen is None:
         return Message("no_target", plan.query.target)

@@ -108,6 +108,8 @@ class Query:
             "se", "waso", "ahi", "rdi", "odi"), None for the whole summary.
         more_stats: further statistics the same question names ("total sleep time and
             WASO?": ("waso",) after ``stat`` "tst").
+        contrast: for an explanation, a second phenomenon explained beside ``phenomenon``
+            ("the difference between a spindle and a K-complex").
         min_depth: shortest SpO2 fall a desaturation must reach, percentage points below
             its pre-event baseline ("desaturations of 4 % or more").
         condition_name: for a diagnosis question, the disorder named ("sleep apnea").
@@ -151,6 +153,7 @@ class Query:
     age: int | None = None
     stat: str | None = None
     more_stats: tuple[str, ...] = ()
+    contrast: str | None = None
     min_depth: float | None = None
     condition_name: str | None = None
     semantic: tuple[str, float] | None = None

@@ -783,10 +783,20 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
 
 @render.register
 def _(r: Explanation, night: LoadedNight) -> Answer:
+    parts = [r] + ([r.contrast] if r.contrast is not None else [])
+    examples = [x.example for x in parts if x.example is not None]
+    text = "\n\n".join(_explained(x, night) for x in parts)
+    if not examples:
+        return Answer(text)
+    return _answer(night, text, examples, window=FOCUS_WINDOW_SEC)
+
+
+def _explained(r: Explanation, night: LoadedNight) -> str:
+    """A phenomenon's explanation and its example in this night, in words."""
     p = r.phenomenon
     text = f"**{p.title}.** {p.explanation}"
     if r.example is None:
-        return Answer(text + f"\n\nI found no example of it in this night.")
+        return text + "\n\nI found no example of it in this night."
     e = r.example
     detail = f"{seconds(e.duration)}, stage {e.stage}"
     if e.value is not None:
@@ -794,9 +804,8 @@ def _(r: Explanation, night: LoadedNight) -> Answer:
     if e.score is not None:
         detail += f", {e.score_name} = {e.score:.2f}"
     src = source_name(e.source) if e.source not in ("model", "measured") else e.source
-    text += (f"\n\nExample in this night ({r.how}, {src}): {_span(night, e)} ({detail}); "
-             f"it is drawn in the epoch viewer.")
-    return _answer(night, text, [e], window=FOCUS_WINDOW_SEC)
+    return text + (f"\n\nExample in this night ({r.how}, {src}): {_span(night, e)} ({detail}); "
+                   f"it is drawn in the epoch viewer.")
 
 
 @render.register

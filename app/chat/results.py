@@ -401,12 +401,14 @@ class NormCheck:
 
 @dataclass
 class Explanation:
-    """A phenomenon's text and its best example in the night."""
+    """A phenomenon's text and its best example in the night; ``contrast``: a second one
+    explained beside it ("the difference between a spindle and a K-complex")."""
 
     phenomenon: Phenomenon
     example: Item | None
     how: str
     total: int
+    contrast: Explanation | None = None
 
 
 @dataclass

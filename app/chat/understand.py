@@ -833,6 +833,8 @@ def understand(text: str) -> Query:
     if (where_lying := _position_periods(text)) is not None:
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time),
                      measure="position", target=where_lying, by_rule=True)
+    if (pair := _phenomenon_pair(text)) is not None:
+        return Query(Intent.EXPLAIN, text, phenomenon=pair[0], contrast=pair[1], by_rule=True)
     if _SOREMP_RE.search(text):
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("REM",), time),
                      stage_event="latency", note="soremp", by_rule=True)
@@ -1129,6 +1131,28 @@ def _position_periods(text: str) -> str | None:
         return None
     return next((name for name, p in _POSITION_WORDS if re.search(rf"\b(?:{p})\b", text, I)),
                 None)
+
+
+# "what's the difference between a spindle and a K-complex?", "how do hypopneas differ from
+# apneas?": both explained.
+_PAIR_RE = re.compile(r"^\s*(?:(?:what(?:'s| is) the |explain the |tell me the )?difference"
+                      r" between (.+?) and (.+?)|how (?:do|does|is|are) (.+?) differ(?:ent)? from"
+                      r" (.+?))\W*$", I)
+
+
+def _phenomenon_pair(text: str) -> tuple[str, str] | None:
+    """The two phenomena a "difference between X and Y" question names, else None (two
+    stages or two parts of the night are a comparison of their own)."""
+    m = _PAIR_RE.search(text)
+    if m is None:
+        return None
+    left, right = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    if (kind := _APNEA_KIND_RE.fullmatch(left.strip())) and "apn" in right.lower():
+        left = f"{kind.group(1)} apnea"   # "obstructive and central apnea": both are apneas
+    found = [find_phenomenon(side) for side in (left, right)]
+    if None in found or stage_term(text) or found[0].key == found[1].key:
+        return None
+    return found[0].key, found[1].key
 
 
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
