@@ -133,12 +133,15 @@ def series(night: LoadedNight, signal: str) -> Series | None:
         return Series(label, unit, times, np.asarray(sig.data, dtype=float), 1.0 / sig.sfreq,
                       f"channel {channel}")
     frame = night.feature_frame()
-    for col in _FEATURE_COLUMNS[signal]:
-        if col in frame.columns:
-            values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
-            return Series(label, unit, night.epochs.starts.astype(float), values, EPOCH_SEC,
-                          f"per-epoch {column_words(col)}")
-    return None
+    col = next((c for c in _FEATURE_COLUMNS[signal] if c in frame.columns), None)
+    return _epoch_series(night, col, label, unit) if col else None
+
+
+def _epoch_series(night: LoadedNight, col: str, label: str, unit: str) -> Series:
+    """A per-epoch feature column as a series, one value per epoch start."""
+    values = pd.to_numeric(night.feature_frame()[col], errors="coerce").to_numpy(dtype=float)
+    return Series(label, unit, night.epochs.starts.astype(float), values, EPOCH_SEC,
+                  f"per-epoch {column_words(col)}")
 
 
 def _epochs_of(night: LoadedNight, times: np.ndarray) -> np.ndarray:
@@ -230,10 +233,8 @@ def feature_stats(plan: Plan, night: LoadedNight) -> SignalStats | Message:
     if not cols:
         return Message("no_measure", plan.query.measure or "")
     col = cols[0]
-    values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
-    s = Series(column_name(col), col.rsplit(" [", 1)[1].rstrip("]"),
-               night.epochs.starts.astype(float), values, EPOCH_SEC, f"per-epoch {column_words(col)}")
-    return series_stats(plan, night, s)
+    unit = col.rsplit(" [", 1)[1].rstrip("]")
+    return series_stats(plan, night, _epoch_series(night, col, column_name(col), unit))
 
 
 def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Message:

@@ -617,8 +617,8 @@ def _(r: PositionPeriods, night: LoadedNight) -> Answer:
     return _answer(night, text, r.periods)
 
 
-_TYPE_NAMES = {"obstructive_apnea": "obstructive apneas", "central_apnea": "central apneas",
-               "mixed_apnea": "mixed apneas", "hypopnea": "hypopneas", "rera": "RERAs"}
+_TYPE_NAMES = {"obstructive_apnea": "obstructive apnea", "central_apnea": "central apnea",
+               "mixed_apnea": "mixed apnea", "hypopnea": "hypopnea", "rera": "RERA"}
 
 
 @render.register
@@ -648,7 +648,7 @@ def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
         lines.append(f"AHI **{s.ahi:.1f}/h** ({s.n_apneas_hypopneas} apneas and hypopneas, "
                      f"{source_name(r.events_source)}): {norms.ahi_band(s.ahi)}")
     if s.ahi is not None:
-        typed = [f"{r.counts[t]} {_TYPE_NAMES[t][:-1] if r.counts[t] == 1 else _TYPE_NAMES[t]}"
+        typed = [f"{r.counts[t]} {_TYPE_NAMES[t]}{'s' * (r.counts[t] != 1)}"
                  for t in _TYPE_NAMES if r.counts.get(t)]
         if typed:
             lines.append("by type: " + ", ".join(typed))
