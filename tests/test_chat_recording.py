@@ -108,6 +108,14 @@ def test_scoring_answer_gives_the_machine_confidence_and_its_doubts(demo) -> Non
         assert np.all(np.nanmax(proba, axis=1) < 0.6)
 
 
+def test_the_hardest_stage_to_score_is_the_least_sure_one(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("which stage was hardest for you to score?", engine).text
+    per = dict(re.findall(r"\b(W|N1|N2|N3|REM) (\d\.\d\d)\b", text.split("By stage: ")[1]))
+    hardest = min(per, key=lambda s: float(per[s]))
+    assert f"least sure stage is **{hardest}**" in text, text
+
+
 def test_quality_answer_finds_a_planted_flat_lead(demo) -> None:
     night, engine = demo
     flags = {k: v.copy() for k, v in night.epochs.quality_flags.items()}

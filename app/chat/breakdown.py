@@ -10,8 +10,6 @@ own sleep. Measures are the per-epoch features averaged over each group's epochs
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -31,7 +29,6 @@ POSITION_COLUMN = "position_muscle.position.position"
 _INDEX_TYPES = {"ahi": ("AHI", APNEA_TYPES), "rdi": ("RDI", (*APNEA_TYPES, "rera")),
                 "odi": ("ODI", ("desaturation",))}
 _NREM = ("N1", "N2", "N3")
-_WAKE_RE = re.compile(r"\b(?:awake|wake(?:fulness)?|waking)\b", re.I)
 
 
 def positions(night: LoadedNight) -> np.ndarray | None:
@@ -99,8 +96,9 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     stages, source = night.stages()
     asleep = stages >= STAGES.index("N1")
     if plan.query.measure:
-        if by == "stage" and _WAKE_RE.search(plan.query.text):
-            # "was the heart rate lower asleep than awake?": wake is a side of its own.
+        if by == "stage" and not plan.query.scope.stages:
+            # A measure by stage reads wake too ("was the heart rate lower asleep than awake?",
+            # "what was the alpha power?"): wake is where alpha and heart rate differ most.
             groups["W"] = (stages == STAGES.index("W")) & plan.where.mask
         return _measured(plan, night, groups, source)
     index = _index(plan)

@@ -32,12 +32,14 @@ class Dialogue:
         items: the last result list, in the order it was shown.
         cursor: index into ``items`` of the result in focus, -1 for none.
         history: epochs the viewer showed before each jump, for "go back".
+        shown: the last answered query of any kind (navigation too), for "why?".
     """
 
     last: Query | None = None
     items: list[Item] = field(default_factory=list)
     cursor: int = -1
     history: list[int] = field(default_factory=list)
+    shown: Query | None = None
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
@@ -51,6 +53,8 @@ class Dialogue:
                          scope=Scope(time=TimeSpan("epoch", float(epoch), None, f"epoch {epoch}")))
         if query.ref in (Ref.FOCUS, Ref.STEP):
             return self._focus(query)
+        if query.ref == Ref.WHY:
+            return self._why(query)
         if query.ref in (Ref.CONTEXT, Ref.ITEM):
             item = self._focused()
             # Without a pick the first listed item is meant; the answer says so.
@@ -129,6 +133,17 @@ class Dialogue:
             return replace(last, text=query.text, ref=Ref.NONE)
         raise NothingToReferTo("no_meaning")
 
+    def _why(self, query: Query) -> Query:
+        """"why?" after an epoch's stage, or after moving to an epoch: the evidence for that
+        epoch's stage; nothing else has evidence to show beyond its own answer."""
+        shown = self.shown
+        if shown is not None and shown.intent == Intent.CLASSIFY and not shown.labels:
+            return replace(shown, text=query.text, stage_event="why", ref=Ref.NONE)
+        if shown is not None and shown.intent == Intent.NAVIGATE:
+            return Query(Intent.CLASSIFY, query.text, stage_event="why",
+                         scope=Scope(time=TimeSpan("current", text="this epoch")))
+        raise NothingToReferTo("no_why")
+
     def _compare_with(self, query: Query) -> Query:
         last = self.last
         other = query.groups[1] if query.groups else Scope()
@@ -187,6 +202,7 @@ class Dialogue:
 
     def remember(self, query: Query, items: list[Item] | None, before: int, after: int) -> None:
         """Keep what the answer showed; navigation keeps the list it moved through."""
+        self.shown = query
         if after != before and query.ref != Ref.BACK:
             self.history.append(before)
         elif query.ref == Ref.BACK and self.history:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from app.chat import norms
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
+from app.chat.architecture import span_architecture
 from app.chat.breakdown import breakdown, group_rows, index_rows, positions, scoped_index
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
@@ -498,6 +499,11 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     sleep = np.flatnonzero(np.isin(stages, _SLEEP) & mask)
     onset = float(starts[sleep[0]]) if len(sleep) else None
     latency = None
+    final = None
+    if event == "window":   # sleep onset, with the final awakening beside it
+        event = "onset"
+        final = float(starts[sleep[-1]]) + EPOCH_SEC if len(sleep) else None
+        wanted = ()
     if event in ("onset", "final_wake") or not wanted:
         event = event if event in ("onset", "final_wake") else "onset"
         wanted = ("W",) if event == "final_wake" else ("N1", "N2", "N3", "REM")
@@ -526,10 +532,18 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     # Times counted from the recording's first sleep carry a note on long recordings, unless
     # the question is already inside the main sleep period.
     in_episode = q.scope.time is not None and q.scope.time.kind == "episode"
-    return StagePeriods(event, tuple(wanted), moment, latency, periods, source, inside.text,
+    where = " ".join(w for w in (inside.text, _at_least(q.min_duration)) if w)
+    return StagePeriods(event, tuple(wanted), moment, latency, periods, source, where,
                         main_sleep_episode(night)
                         if event in ("onset", "latency", "final_wake", "first", "awakenings")
-                        and not in_episode else None, q.note == "soremp")
+                        and not in_episode else None, q.note == "soremp", final)
+
+
+def _at_least(seconds: float | None) -> str:
+    """"lasting 5 min or more" for a length filter, "" for none."""
+    if seconds is None:
+        return ""
+    return f"lasting {seconds / 60:g} min or more" if seconds >= 60 else f"lasting {seconds:g} s or more"
 
 
 def cycles(plan: Plan, night: LoadedNight) -> CycleList:
@@ -753,6 +767,15 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
     return None
 
 
+def _spans_only(q: Query) -> bool:
+    """Two time spans (a stage's periods among them) with nothing to measure named ("how does
+    the first cycle compare to the last?", "compare the first and last REM periods"): they
+    are compared by what they hold, not by their EEG."""
+    return (all(g.time is not None and (not g.stages or g.time.kind == "period") for g in q.groups)
+            and not (q.measure and names_measure(q.measure)) and not (q.signal or q.modality
+                                                                       or q.phenomenon or q.stat))
+
+
 def _one_stage_over_time(q: Query) -> bool:
     """One stage in two spans, with nothing to measure named ("compare REM in the first and
     last third"): the question is how much of it each span holds, not how its EEG differs."""
@@ -776,6 +799,8 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
             stats, rest=_rest_of_sleep(night, q.signal, plan.where))
     if len(plan.groups) == 2 and (counts := compare_counts(plan, night)) is not None:
         return counts
+    if len(plan.groups) == 2 and _spans_only(q):
+        return span_architecture(plan, night)
     frame = night.feature_frame()
     # The most specific words first: the measure named, then the signal, modality, target.
     sources = [w for w in (q.measure, q.signal and _SIGNAL_NAMES[q.signal][0], q.modality,

@@ -109,6 +109,22 @@ def period_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     return float(starts[a]), float(starts[b]) + EPOCH_SEC
 
 
+def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
+    """Seconds before sleep onset (the first sleep epoch), or from it to the final awakening
+    (the end of the last sleep epoch); a night without sleep is refused."""
+    sleep = np.flatnonzero(night.stages()[0] >= STAGES.index("N1"))
+    if not len(sleep):
+        raise ChatError("this night has no sleep, so no sleep onset; ask about a time instead")
+    starts = night.epochs.starts
+    onset = float(starts[sleep[0]])
+    if time.kind == "before_onset":
+        if onset <= 0.0:
+            raise ChatError("sleep starts with the recording's first epoch, so nothing lies "
+                            "before sleep onset; ask about a time instead")
+        return 0.0, onset
+    return onset, float(starts[sleep[-1]]) + EPOCH_SEC
+
+
 def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, float]:
     """Seconds of a time span; a span outside the night is refused naming the night's span."""
     if time.kind == "cycle":
@@ -117,6 +133,8 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
         return period_span(time, night)
     if time.kind == "episode":
         return episode_span(night)
+    if time.kind in ("before_onset", "after_onset"):
+        return onset_side_span(time, night)
     start, end = resolve(time, night_clock(night, current))
     last = night.recording.duration
     if start >= last or end <= start or (time.kind == "epoch" and not

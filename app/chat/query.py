@@ -52,6 +52,7 @@ class Ref(str, Enum):
     ITEM = "item"              # "how long was it?", "what was the oxygen during it?"
     EXAMPLE = "example"        # "show me one", "find one in REM": the last phenomenon, found
     MEANING = "meaning"        # "what does that mean?": the last phenomenon or statistic explained
+    WHY = "why"                # "why?", "how do you know?": the evidence for the last answer
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classificat
                               Comparison, Context, CycleList, Description, Episode, EventList,
                               EventSignal, Explanation, HeartRhythm, Item, Message, Navigation,
                               NormCheck, RecordingFacts, RemTone, Retrieval, ScopedSleep,
-                              SignalRuns, SignalStats, StageAmount, StageEvidence, StagePeriods,
-                              Summary, SystemOverview, PositionPeriods, View)
+                              SignalRuns, SignalStats, SpanArchitecture, StageAmount, StageEvidence,
+                              StagePeriods, Summary, SystemOverview, PositionPeriods, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
@@ -169,6 +169,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_reference" and r.detail == "no_meaning":
         return Answer("The last answer named no event or statistic that I have an explanation "
                       "for; ask e.g. *what is a K-complex?* or *what is the AHI?*")
+    if r.kind == "no_reference" and r.detail == "no_why":
+        return Answer("I can show the evidence for an epoch's stage: ask *why is this epoch N2?*, "
+                      "or *what stage is this?* and then *why?*; for an event or a statistic, ask "
+                      "*what does that mean?*")
     if r.kind == "no_reference" and r.detail == "no_phenomenon":
         return Answer("The last answer named no event to find an example of; ask e.g. *what is "
                       "a K-complex? show me one*.")
@@ -370,6 +374,13 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
         text = f"{src}: {_EVENT_WORDS[r.event]} is at **{clock(night, r.moment)}**"
         text += (f", {r.latency_min:.1f} min after the recording started." if r.event == "onset"
                  else ".")
+        if r.final_wake is not None and r.final_wake >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6:
+            text += (f" The recording ends asleep, at **{clock(night, r.final_wake)}**, so no final "
+                     f"awakening was recorded.")
+        elif r.final_wake is not None:
+            text += (f" The final awakening (the end of the last sleep epoch) is at "
+                     f"**{clock(night, r.final_wake)}**, {(r.final_wake - r.moment) / 3600:.1f} h "
+                     f"after sleep onset.")
         text += _episode_note(r.episode, night)  # a nap hours before the night is no onset
         jump_item = Item(r.moment, r.moment + 30.0, r.event, r.source)
         return _answer(night, text, r.periods, [jump_item], jump=night.epoch_at(r.moment))
@@ -413,7 +424,8 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
         head = f"{src}: {stages}{where} in {n} period{'s' * (n != 1)}."
         focus = r.periods
     merged = " (REM runs less than 15 min apart count as one period)" if r.stages == ("REM",) else ""
-    text = head + f"\n\nAll {n} {stages} period{'s' * (n != 1)}{where}{merged}:\n" + lines
+    listed = f"The only {stages} period" if n == 1 else f"All {n} {stages} periods"
+    text = head + f"\n\n{listed}{where}{merged}:\n" + lines
     if n > _MAX_LINES:
         text += f"\n- … and {n - _MAX_LINES} more"
     return _answer(night, text + _episode_note(r.episode, night) + stage_caveat(night, r.source),
@@ -1112,6 +1124,11 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
     text = (head + f"\n\nMachine staging ({r.machine_source}): mean probability of the chosen "
             f"stage **{r.mean_confidence:.2f}**; **{r.unsure_pct:.0f} %** of epochs under "
             f"{UNSURE_BELOW:.1f}. By stage: {per}.")
+    if len(r.stage_confidence) > 1:
+        hardest = min(r.stage_confidence, key=r.stage_confidence.get)
+        easiest = max(r.stage_confidence, key=r.stage_confidence.get)
+        text += (f" The least sure stage is **{hardest}** ({r.stage_confidence[hardest]:.2f}), the "
+                 f"surest **{easiest}** ({r.stage_confidence[easiest]:.2f}).")
     if r.agreement:
         text += f"\n\nMachine against the human scoring: {r.agreement}."
     if r.items:
@@ -1404,3 +1421,40 @@ def _(r: EventSignal, night: LoadedNight) -> Answer:
         text += ("\n\nA breathing rate is counted per 30-s epoch, so it cannot show a pause "
                  "shorter than an epoch; the amplitudes above can.")
     return Answer(text, [*r.items], night.epoch_at(r.items[0].start) if one else None)
+
+
+SHIFT_MIN = 2.0
+"""A stage shift (min) small enough to be one or two epochs is not named as a shift."""
+
+
+@render.register
+def _(r: SpanArchitecture, night: LoadedNight) -> Answer:
+    """Two spans as columns: length, time asleep, each stage's minutes and share of sleep,
+    and each scored event family with its rate per hour of sleep."""
+    cols = r.columns
+    head = " | ".join(f"{c.label} ({clock(night, c.span[0])[:5]}–{clock(night, c.span[1])[:5]})"
+                      for c in cols)
+    rows = [("length", [f"{(c.span[1] - c.span[0]) / 60:.0f} min" for c in cols]),
+            ("asleep", [f"{c.sleep_min:.0f} min" for c in cols])]
+    for stage in STAGES:
+        rows.append((stage, [f"{c.stage_min[stage]:.1f} min" + (
+            f" ({100 * c.stage_min[stage] / c.sleep_min:.0f} % of sleep)"
+            if stage != "W" and c.sleep_min else "") for c in cols]))
+    for name in cols[0].events:
+        rows.append((name, [f"{c.events[name]}" + (f" ({c.events[name] / (c.sleep_min / 60):.1f}/h"
+                                                   f" of sleep)" if c.sleep_min else "")
+                            for c in cols]))
+    table = (f"| | {head} |\n|---|{'---|' * len(cols)}\n"
+             + "\n".join(f"| {name} | {' | '.join(cells)} |" for name, cells in rows))
+    (a, b) = cols[0], cols[1]
+    shifts = sorted(STAGES, key=lambda s: -abs(b.stage_min[s] - a.stage_min[s]))[:2]
+    moves = "; ".join(f"{s} {a.stage_min[s]:.0f} → {b.stage_min[s]:.0f} min" for s in shifts
+                      if abs(b.stage_min[s] - a.stage_min[s]) >= SHIFT_MIN)
+    events = f"; events {source_name(r.events_source)}" if r.events_source else ""
+    text = (f"{a.label[0].upper() + a.label[1:]} against {b.label}, stages from the "
+            f"{source_name(r.source)} hypnogram{events}. "
+            + (f"The largest shifts: **{moves}**." if moves else
+               f"No stage differs by {SHIFT_MIN:.0f} min or more.")
+            + f"\n\n{table}")
+    items = [Item(c.span[0], c.span[1], c.label, r.source, "?") for c in cols]
+    return _answer(night, text, items, jump=None)

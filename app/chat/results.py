@@ -166,6 +166,7 @@ class StagePeriods:
         episode: the main sleep episode, for answers that count from sleep onset or to the
             final awakening; None for the others.
         soremp: the question asked whether REM came within a sleep-onset REM period.
+        final_wake: seconds of the final awakening when asked beside sleep onset, else None.
     """
 
     event: str
@@ -177,6 +178,7 @@ class StagePeriods:
     where: str = ""
     episode: Episode | None = None
     soremp: bool = False
+    final_wake: float | None = None
 
 
 @dataclass
@@ -358,6 +360,31 @@ class Comparison:
     groups: tuple[str, str]
     rows: list[tuple[str, str, list[tuple[float, float, int]]]]
     note: str = ""
+
+
+@dataclass(frozen=True)
+class SpanColumn:
+    """One span of a :class:`SpanArchitecture`: its words, (start, end) seconds, minutes of
+    each stage (min), and the scored events of each family that start in it."""
+
+    label: str
+    span: tuple[float, float]
+    stage_min: dict[str, float]
+    events: dict[str, int]
+
+    @property
+    def sleep_min(self) -> float:
+        return sum(m for s, m in self.stage_min.items() if s != "W")
+
+
+@dataclass(frozen=True)
+class SpanArchitecture:
+    """Two spans compared by stage minutes and event counts; ``source`` scored the stages,
+    ``events_source`` the events ("" when no family was scored)."""
+
+    columns: tuple[SpanColumn, ...]
+    source: str
+    events_source: str
 
 
 @dataclass

@@ -18,7 +18,7 @@ import numpy as np
 from app.timeexpr import DAY_SEC
 
 TimeKind = Literal["clock", "after", "before", "elapsed", "from_end", "epoch", "fraction",
-                   "current", "cycle", "episode", "period"]
+                   "current", "cycle", "episode", "period", "before_onset", "after_onset"]
 
 _MERIDIEM = r"(am|pm|a\.m\.|p\.m\.)"
 _CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*{_MERIDIEM}?"
@@ -64,11 +64,16 @@ _CYCLE_RE = re.compile(rf"\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)})\s+(?:sleep\
 # "the first REM period", "the last N3 episode": one of a stage's periods (``start`` its index).
 _PERIOD_RE = re.compile(rf"\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)}|longest)\s+(rem|n3|deep|slow[- ]wave)"
                         rf"(?:\s+sleep)?\s+(?:period|episode|bout)\b", re.IGNORECASE)
+# "wake before sleep onset", "after falling asleep": either side of the first sleep.
+_ONSET_SIDE_RE = re.compile(r"\b(before|after|since)\s+(?:(?:the\s+)?sleep\s+onset|falling asleep|"
+                            r"(?:she|he|they|the patient|i|we)\s+fell asleep|sleep\s+(?:began|started))\b"
+                            r"|\b(pre)-?sleep\b(?!\s+(?:spindles?|apn))", re.IGNORECASE)
 # "the main sleep period": on a recording that holds naps or a whole day, the night's sleep.
 _EPISODE_RE = re.compile(r"\b(?:the\s+)?main\s+(?:sleep\s+)?(?:period|episode|bout|block)\b"
                          r"|\b(?:the\s+)?main\s+sleep\b", re.IGNORECASE)
+# "what is the alpha power here?": a question that ends on "here" asks about the view.
 _CURRENT_RE = re.compile(r"\b(?:this|current|the current|that)\s+(?:epoch|window)\b|\bthis one\b"
-                         r"|\bright here\b|\bon (?:the )?screen\b", re.IGNORECASE)
+                         r"|\bright here\b|\bon (?:the )?screen\b|\bhere\W*$", re.IGNORECASE)
 
 
 LONGEST_PERIOD = -2
@@ -101,6 +106,8 @@ class TimeSpan:
             ``period`` one period of a stage (``app.chat.periods``), ``start`` its 0-based
             index (-1 the last, -2 the longest), the stage named in ``text``; the plan
             resolves it.
+            ``before_onset`` / ``after_onset`` the recording before sleep onset / from it to
+            the final awakening, resolved by the plan from the hypnogram.
         start: start of the span in the unit of ``kind``.
         end: end of the span, or None for a point in time.
         text: the words that named it.
@@ -191,6 +198,9 @@ def parse_time(text: str) -> TimeSpan | None:
         return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
     if m := _BARE_FIRM_RE.search(text):
         return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
+    if m := _ONSET_SIDE_RE.search(text):
+        before = (m.group(1) or m.group(2)).lower() in ("before", "pre")
+        return TimeSpan("before_onset" if before else "after_onset", 0.0, None, m.group(0))
     if m := _PERIOD_RE.search(text):
         word = m.group(1).lower()
         index = LONGEST_PERIOD if word == "longest" else _CYCLE_ORDINALS[word]
@@ -211,7 +221,8 @@ def parse_time(text: str) -> TimeSpan | None:
     if m := _PART_RE.search(text):
         return _parse_part(m)
     if m := _CURRENT_RE.search(text):
-        return TimeSpan("current", text=m.group(0))
+        words = m.group(0)
+        return TimeSpan("current", text="this epoch" if words.lower().startswith("here") else words)
     return None
 
 

@@ -167,6 +167,12 @@ _MEANING_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s*|sorry,?\s*)?(?:wha
                          r"|it) (?:mean|stand for|measure|tell (?:me|us))|what do you mean(?: by that)?"
                          r"|(?:can you |could you |please )?explain (?:that|this|it)(?: to me)?"
                          r"|meaning|what is that|what's that)\W*$", I)
+# "why?", "how do you know?", "what makes you say that?": the evidence behind the last answer.
+_WHY_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*|really\W*\s*)?(?:why(?: (?:is|was)"
+                         r" (?:that|it|this))?(?: so)?|how come|how (?:do|did|can|could) you (?:know"
+                         r"|tell|decide|say that)|why do you (?:say|think) (?:that|so)|what makes you"
+                         r" (?:say|think) (?:that|so)|on what basis|based on what|what(?:'s| is) the"
+                         r" evidence(?: for that)?|what evidence)\W*$", I)
 # "show me one", "find one in REM", "give me an example": the phenomenon just talked about,
 # found in the night (no phenomenon named: one would be a question of its own).
 _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you\s+|could you\s+"
@@ -302,8 +308,18 @@ _SUMMARY_RE = re.compile(r"\b(?:summar\w*|overview|statistics|stats|sleep effici
                          r"|report|key numbers|sleep latency)\b", I)
 _COMPARE_RE = re.compile(r"\b(?:compare|comparison|contrast|difference|differ\w*|versus|vs\.?"
                          r"|compared (?:to|with)|relative to)\b", I)
-_COMPARE_STRONG_RE = re.compile(r"\s+(?:vs\.?|versus|compared (?:to|with)|against|relative to)"
-                                r"\s+", I)
+_COMPARE_STRONG_RE = re.compile(r"\s+(?:vs\.?|versus|compared? (?:to|with)|compares (?:to|with)"
+                                r"|against|relative to)\s+", I)
+_ORDINAL_WORD = r"first|second|third|fourth|fifth|sixth|middle|last|final"
+# "the first sleep cycle ... the last": the bare side borrows the other's noun.
+_ORDINAL_NOUN_RE = re.compile(rf"\b(?:{_ORDINAL_WORD})\s+((?:sleep\s+)?cycle|(?:rem|n3)\s+period|half"
+                              r"|hour|third)\b", I)
+_LATENCY_ASK_RE = re.compile(r"\b(?:how long|how much time|how many minutes)\b.*\b(?:awake|wake"
+                             r"|lying|in bed|take)\b", I)
+_WASO_NAME_RE = re.compile(r"\b(?:wake|awake|wakefulness)\s+after\s+sleep\s+onset\b", I)
+_ONSET_BARE_RE = re.compile(r"\b(before|after)\W*$", I)
+_ONSET_ANCHOR_RE = re.compile(r"\b(?:before|after)\s+((?:the\s+)?sleep\s+onset|falling asleep)\b", I)
+_BARE_ORDINAL_RE = re.compile(rf"^\s*(?:the\s+)?({_ORDINAL_WORD})(?:\s+one)?\W*$", I)
 _COMPARE_WEAK_RE = re.compile(r"\s+(?:with|and|or)\s+", I)
 # "was the ODI higher in the first or the second half?": a comparative between two sides.
 _EITHER_RE = re.compile(r"\b(?:higher|lower|more|less|fewer|worse|better|longer|shorter|deeper"
@@ -325,7 +341,16 @@ _ATONIA_RE = re.compile(r"\b(?:rem (?:sleep )?without atonia|rswa|rbd|rem (?:sle
                         r"|rem\b.{0,25}\b(?:chin|muscle|emg) (?:tone|activity|twitch\w*))\b", I)
 # A per-epoch feature named outright ("power", "HRV", "RMSSD", ...), which no signal series
 # answers; heart rate, SpO2, breathing and snoring are series (execute.signal_stats).
-_FEATURE_ASK_RE = re.compile(r"\b(?:power|hrv|rmssd|heart rate variab\w*|eog|emg)\b", I)
+_BAND = r"(?:delta|theta|alpha|sigma|beta)"
+_FEATURE_ASK_RE = re.compile(rf"\b(?:power|hrv|rmssd|heart rate variab\w*|eog|emg|how much {_BAND}"
+                             rf"|{_BAND} (?:activity|content))\b", I)
+# "what was the alpha power?", "how much delta was there?": a band over the night, by stage.
+_BAND_ASK_RE = re.compile(rf"^\s*(?:what(?:'s| is| was)|how (?:much|high|strong) (?:is|was)?|how"
+                          rf" much)\s+(?:the\s+)?(?:eeg\s+)?{_BAND}\b(?:\s+(?:power|activity"
+                          rf"|content))?(?:\s+(?:was there|is there|over the night|in the night"
+                          rf"|across the night|overall))?\W*$", I)
+# "alpha intrusion into deep sleep", "alpha-delta sleep": alpha power where sleep is deep.
+_ALPHA_INTRUSION_RE = re.compile(r"\balpha[- ](?:intrusions?|delta|wedges?|(?:wave )?intrud\w*)", I)
 _SIGNAL_MEASURES = ("heart rate", "SpO2", "breathing", "snoring loudness")
 # The heart's rhythm, not its rate: beat timing read from the ECG (execute.heart_rhythm).
 _HEART_RE = r"(?:heart\w*|cardiac|ecg|ekg|beats?)"
@@ -610,6 +635,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
                      modality=_modality(text))
     if _MEANING_RE.search(text):
         return Query(Intent.EXPLAIN, text, ref=Ref.MEANING)
+    if _WHY_REF_RE.search(text):
+        return Query(Intent.CLASSIFY, text, ref=Ref.WHY)
     if m := _EXAMPLE_REF_RE.search(text):
         some = re.search(r"\b(?:some|more)\b", m.group(0), I)
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
@@ -660,6 +687,9 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
     body = re.sub(r"\b(first|second|third|last|final)\s+(and|or|vs\.?|versus)\s+(?:the\s+)?(first"
                   r"|second|third|last|final)\s+(rem|n3)\s+periods?\b", r"\1 \4 period \2 the \3 \4 period",
                   body, flags=I)
+    # "the first and last cycles" likewise.
+    body = re.sub(rf"\b({_ORDINAL_WORD})\s+(and|or|vs\.?|versus)\s+(?:the\s+)?({_ORDINAL_WORD})\s+"
+                  r"(?:sleep\s+)?cycles?\b", r"\1 cycle \2 the \3 cycle", body, flags=I)
     parts = _COMPARE_STRONG_RE.split(body, maxsplit=1)
     if len(parts) != 2:
         # "between N2 and N3": the "and" separates the two sides, not a clock range.
@@ -668,12 +698,19 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
     if len(parts) != 2:
         return None
     left, right = parts
+    if (bare := _BARE_ORDINAL_RE.search(right)) and (noun := _ORDINAL_NOUN_RE.search(left)):
+        right = f"the {bare.group(1)} {noun.group(1)}"
+    if (side := _ONSET_BARE_RE.search(right)) and (anchor := _ONSET_ANCHOR_RE.search(left)):
+        right = f"{right[:side.end(1)]} {anchor.group(1)}"   # "wake before sleep onset ... wake after"
     scopes = []
     for side in (left, right):
-        stages, _ = _stage_filter(side)
+        time = parse_time(side)
+        # "before falling asleep" names a time, not the sleep stages.
+        words = side.replace(time.text, " ") if time else side
+        stages, _ = _stage_filter(words)
         # "heart rate asleep vs awake": a side's bare "asleep" is every sleep stage.
-        asleep = _SLEEP_WORDS[1] if re.search(r"\basleep\b", side, I) else ()
-        scopes.append(Scope(stages or stage_term(side) or asleep, parse_time(side)))
+        asleep = _SLEEP_WORDS[1] if re.search(r"\basleep\b", words, I) else ()
+        scopes.append(Scope(stages or stage_term(words) or asleep, time))
     if not all(s.stages or s.time for s in scopes):
         return None
     if all(s.time for s in scopes) and sum(bool(s.stages) for s in scopes) == 1:
@@ -789,6 +826,8 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
         return "awakenings"
     if _LATENCY_RE.search(text) and stages:
         return "latency"
+    if _ONSET_RE.search(text) and _FINAL_RE.search(text):
+        return "window"   # "when did she fall asleep and when did she wake up for good?"
     if _ONSET_RE.search(text) and not stages:
         return "onset"
     if _FINAL_RE.search(text):
@@ -821,6 +860,9 @@ def understand(text: str) -> Query:
         return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
                      condition_name=disorder)
     time = parse_time(text)
+    if time is not None and time.kind == "after_onset" and _WASO_NAME_RE.search(text) and not (
+            _COMPARE_RE.search(text)):
+        time = None   # "how much time awake after sleep onset?" names the WASO, not a span
     if (follow := _followup(text, time)) is not None:
         return _with_slots(follow, text, time)
     if m := _UNMEASURED_RE.search(text):
@@ -835,6 +877,9 @@ def understand(text: str) -> Query:
                      measure="position", target=where_lying, by_rule=True)
     if (pair := _phenomenon_pair(text)) is not None:
         return Query(Intent.EXPLAIN, text, phenomenon=pair[0], contrast=pair[1], by_rule=True)
+    if time is not None and time.kind == "before_onset" and _LATENCY_ASK_RE.search(text):
+        # "how long was she awake before falling asleep?": the sleep onset latency
+        return Query(Intent.STAGE_TIMING, text, stage_event="onset", by_rule=True)
     if _SOREMP_RE.search(text):
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("REM",), time),
                      stage_event="latency", note="soremp", by_rule=True)
@@ -892,6 +937,11 @@ def understand(text: str) -> Query:
     condition, min_depth = _depth(text, condition, phen)
     labels = (_labels(rest) if time and time.kind != "current" else ()) or _labels(text)
     all_stages = stages or object_stages
+    if _ALPHA_INTRUSION_RE.search(text) and _compare_groups(text) is None:
+        return Query(Intent.BREAKDOWN, text, scope=Scope(all_stages or ("N3",), time), by="scope",
+                     measure="alpha power", by_rule=True)
+    if _BAND_ASK_RE.search(text) and time is None and not all_stages:
+        return Query(Intent.BREAKDOWN, text, by="stage", measure=text, by_rule=True)
     if ((all_stages or time) and _FEATURE_ASK_RE.search(text) and _compare_groups(text) is None
             and (measure := measure_name(text)) is not None and measure not in _SIGNAL_MEASURES):
         # "what was the HRV in REM?", "delta power in N3?": a per-epoch feature in a scope.
@@ -943,6 +993,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|confident|certain)\b.{0,40}\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b"
         r"|\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b.{0,40}\b(?:least|less|not|un)[- ]?(?:sure"
         r"|confident|certain)\b"
+        # "which stage was hardest for you to score?": the per-stage confidence
+        r"|\b(?:hardest|most difficult|trickiest|easiest|most (?:uncertain|confident|reliable)"
+        r"|least (?:reliable|accurate))\b.{0,40}\b(?:stag\w*|scor\w*|classif\w*)\b"
         # "what can't you measure here?": what the scoring skipped, and why
         r"|\bwhat (?:can(?:'?t|not)|could(?:n'?t| not)) (?:you|i|it|the app) (?:measure|score|detect|see"
         r"|tell|read)\b|\b(?:limitations?|blind spots?)\b", I)),
