@@ -12,6 +12,7 @@ from app.retrieval import card
 from app.session import Session
 from sleeplm_core.cli import main as sleeplm
 from sleeplm_core.errors import IndexError_
+from sleeplm_core.index.search import search_vectors
 from sleeplm_core.model import create_model
 from sleeplm_core.model.checkpoint import save_pretrained
 
@@ -39,12 +40,16 @@ def session(engine: Engine, short_synthetic_edf: Path) -> Session:
     return Session(night)
 
 
-def test_current_epoch_finds_itself_first(engine: Engine, session: Session) -> None:
+def test_current_epoch_finds_its_neighbours_but_not_itself(engine: Engine, session: Session) -> None:
     session.move(12)
     reply = session.ask("find epochs like this one in the library", engine)
     assert "epoch 12 " in reply.text
+    # The index holds this night: the epoch finds itself first at cosine 1, and the answer
+    # leaves it out, showing the next ones in the index's own order.
+    direct = search_vectors(engine.library, session.night.embedded.vectors[12:13], 7)[0]
+    assert int(direct[0].meta["epoch"]) == 12 and direct[0].score == pytest.approx(1.0, abs=1e-4)
+    assert [h.row for h in session.hits] == [h.row for h in direct[1:]]
     top = session.hits[0]
-    assert int(top.meta["epoch"]) == 12 and top.score == pytest.approx(1.0, abs=1e-4)
     shown = card(top, session.night)
     assert len(shown.figure.data) == 1 and "synthetic, CC0" in shown.text
 

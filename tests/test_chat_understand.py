@@ -375,9 +375,42 @@ EDUCATOR: list[tuple[str, Intent, dict]] = [
     ("when did the oxygen dip", LOC, {"phenomenon": "desaturation"}),
     ("brief awakenings in the second half", LOC, {"phenomenon": "arousal", "time": ("fraction", 0.5, 1.0)}),
     ("slow heart rate episodes", THR, {"phenomenon": "bradycardia"}),
+    # Telling two things apart, whichever way it is asked; what no detector reads.
+    ("how do I tell N1 from REM?", CMP, {"groups": (("N1",), ("REM",))}),
+    ("how can you distinguish N2 from N3?", CMP, {"groups": (("N2",), ("N3",))}),
+    ("how to tell a spindle and a K-complex apart?", EXP, {"phenomenon": "spindle",
+                                                          "contrast": "k_complex"}),
+    ("what are sawtooth waves?", UNK, {"note": "unmeasured"}),
 ]
 
 RESEARCHER: list[tuple[str, Intent, dict]] = [
+    # Parts of the night side by side; the time either side of sleep onset.
+    ("how does the first sleep cycle compare to the last?", CMP, {"group_times": ("cycle", "cycle")}),
+    ("compare the first and last cycles", CMP, {"group_times": ("cycle", "cycle")}),
+    ("compare wake before sleep onset with wake after", CMP,
+     {"group_times": ("before_onset", "after_onset"), "groups": (("W",), ("W",))}),
+    ("heart rate before falling asleep vs after falling asleep", CMP, {"groups": ((), ())}),
+    ("how much time awake after sleep onset", SUM, {"stat": "waso"}),
+    ("how long was she awake before falling asleep?", TIM, {"stage_event": "onset"}),
+    ("when did she fall asleep and when did she wake up for good?", TIM, {"stage_event": "window"}),
+    # The worst hour for breathing; the heart against the rest of sleep, not the norms.
+    ("what's the worst part of the night for breathing?", BRK, {"by": "hour",
+                                                              "phenomenon": "respiratory_event"}),
+    ("how fast was the heart during the apneas compared to normal breathing?", MEA,
+     {"signal": "hr", "phenomenon": "apnea"}),
+    ("when was the oxygen lowest and what was happening then?", MEA, {"signal": "spo2"}),
+    # Band powers and the epoch on screen.
+    ("what is the alpha power here?", BRK, {"by": "scope", "time": ("current", 0.0, None)}),
+    ("what was the alpha power?", BRK, {"by": "stage"}),
+    ("was there alpha intrusion into deep sleep?", BRK, {"stages": ("N3",), "measure": "alpha power"}),
+    # The library itself, retrieval from the epoch on screen, the scoring's doubts.
+    ("which night in the library has the most apneas?", REC, {"topic": "library",
+                                                             "phenomenon": "apnea"}),
+    ("what's in the library?", REC, {"topic": "library"}),
+    ("find more like this in other nights", SIM, {"target": None}),
+    ("find similar epochs", SIM, {"target": None}),
+    ("are there any periods where the signals look bad?", REC, {"topic": "quality"}),
+    ("which stage was hardest for you to score?", REC, {"topic": "scoring"}),
     # Diagnosis questions, whatever the verb: no diagnosis, the disorder kept for its numbers.
     ("could this person have obstructive sleep apnea?", MED, {"condition_name": "sleep apnea"}),
     ("is this consistent with insomnia", MED, {"condition_name": "insomnia"}),
@@ -514,6 +547,9 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("what happened next?", Ref.CONTEXT, {"step": 1}),
     ("only the deep ones", Ref.REFINE, {"stages": ()}),
     ("ok, explain that", Ref.MEANING, {}),
+    ("why?", Ref.WHY, {}),
+    ("how do you know?", Ref.WHY, {}),
+    ("what makes you say that?", Ref.WHY, {}),
 ]
 
 TABLE = ([("technician",) + row for row in TECHNICIAN] + [("educator",) + row for row in EDUCATOR]

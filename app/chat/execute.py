@@ -25,6 +25,7 @@ from app.chat.measures import column_name, measure_columns, measure_name, names_
 from app.chat.periods import stage_periods
 from app.chat.plan import Plan, Where, clock, resolve_scope, scope_text, source_name
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
+from app.chat.library import library_contents
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
                               CycleList, Description, Episode, EventList, EventSignal,
@@ -895,9 +896,12 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
                                                          facts))
     i = (night.epoch_at(one.start) if one is not None else
          night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current)
-    hits = search_vectors(engine.library, night.embedded.vectors[i:i + 1], k)[0]
+    # The epoch itself is no result; "in other nights" leaves out the whole loaded night.
+    others = bool(_OTHER_NIGHTS_RE.search(q.text))
+    hits = [h for h in search_vectors(engine.library, night.embedded.vectors[i:i + 1], 3 * k + 1)[0]
+            if not (h.meta.get("recording") == night.name and (others or int(h.meta.get("epoch", -1)) == i))][:k]
     label = (f"the {q.rank} {phen.title.lower()} at {clock(night, one.start)} (epoch {i})"
-             if one is not None else f"epoch {i}")
+             if one is not None else f"epoch {i}") + (" in other recordings" if others else "")
     if engine.library.caption_index is None:
         return Retrieval(label, hits)
     emb = night.embedded
@@ -909,6 +913,8 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
     return Retrieval(label, hits, captions=captions, grounded=grounded)
 
 
+_OTHER_NIGHTS_RE = re.compile(r"\b(?:other|another|different) (?:nights?|recordings?|patients?"
+                              r"|studies|files)\b|\belsewhere\b|\bnot (?:from )?this night\b", re.I)
 _ONE_EVENT_RANKS = ("longest", "shortest", "earliest", "latest")
 
 
@@ -1311,7 +1317,8 @@ _STEPS: dict[Intent, Step] = {
     Intent.MEASURE: lambda p, n, e: _measure(p, n),
     Intent.STAGE_TIMING: lambda p, n, e: cycles(p, n) if p.query.stage_event == "cycles"
     else stage_timing(p, n),
-    Intent.RECORDING: lambda p, n, e: recording_facts(p, n),
+    Intent.RECORDING: lambda p, n, e: (library_contents(p, e) if p.query.topic == "library"
+                                       else recording_facts(p, n)),
     Intent.BREAKDOWN: lambda p, n, e: breakdown(p, n),
     Intent.STAGE_AMOUNT: lambda p, n, e: stage_amount(p, n),
     Intent.EXPLAIN: explain,

@@ -283,3 +283,27 @@ def phenomenon(key: str | None) -> Phenomenon | None:
 def gallery() -> tuple[Phenomenon, ...]:
     """Phenomena shown in the educators' gallery, in display order."""
     return tuple(p for p in PHENOMENA if p.gallery)
+
+
+UNMEASURED: dict[str, tuple[str, str]] = {
+    "sawtooth": ("Sawtooth waves", "Sawtooth waves are trains of 2-6 Hz waves with a notched, "
+                 "saw-like shape, seen over the central scalp in REM sleep, often just before a "
+                 "burst of rapid eye movements. The AASM manual lists them as supporting, not "
+                 "required, evidence for scoring REM."),
+    "bruxism": ("Sleep bruxism", "Sleep bruxism is rhythmic clenching or grinding of the teeth in "
+                "sleep. A PSG shows it as bursts of jaw-muscle EMG (masseter, or the chin lead), "
+                "often with a sound on the audio channel, mostly in light NREM sleep."),
+    "sleepwalk": ("Sleepwalking", "Sleepwalking is an arousal disorder: complex behaviour "
+                     "out of deep (N3) sleep, usually in the first third of the night, with the "
+                     "person hard to wake and amnestic for it. A PSG shows an abrupt arousal from "
+                     "slow-wave sleep; the video shows the behaviour."),
+}
+"""Things a user may name that no detector here reads: (title, our own short explanation),
+keyed by the word's stem (``app.chat.understand``'s unmeasured rule)."""
+
+
+def unmeasured_note(words: str) -> tuple[str, str] | None:
+    """The (title, explanation) of an unmeasured thing the words name, None without one."""
+    key = re.sub(r"[\s-]+", "", words.lower())
+    key = "bruxism" if key.startswith("teethgrind") else key
+    return next((note for stem, note in UNMEASURED.items() if key.startswith(stem)), None)

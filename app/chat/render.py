@@ -18,10 +18,11 @@ import numpy as np
 from app.chat import norms
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, stage_at
 from app.chat.measures import column_name
-from app.chat.phenomena import phenomenon
+from app.chat.phenomena import phenomenon, unmeasured_note
 from app.chat.plan import clock, source_name
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
+                              LibraryContents,
                               Comparison, Context, CycleList, Description, Episode, EventList,
                               EventSignal, Explanation, HeartRhythm, Item, Message, Navigation,
                               NormCheck, RecordingFacts, RemTone, Retrieval, ScopedSleep,
@@ -179,6 +180,13 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_reference" and r.detail == "empty_list":
         return Answer("The last answer listed nothing to pick from, so there is no such one; "
                       "ask a question that finds something first.")
+    if r.kind == "no_library":
+        return Answer("No retrieval library is loaded, so there is nothing to list; build one with "
+                      "*sleeplm index build* (see the README).")
+    if r.kind == "unmeasured" and (note := unmeasured_note(r.detail)):
+        return Answer(f"**{note[0]}.** {note[1]}\n\nNo detector in this app reads it from the "
+                      f"signals, so I cannot point to it in this night or count it; I would "
+                      f"only be guessing.")
     if r.kind == "unmeasured":
         return Answer(f"I cannot measure {r.detail} in this app: no detector or feature reads it "
                       f"from the signals, so I would only be guessing. " + _MESSAGES["help"].split(
@@ -1321,7 +1329,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                      for row in r.rows)
     rated = [row for row in r.rows if row.per_hour is not None and row.sleep_min >= 10
              and row.group not in ("non-supine", "NREM")]
-    unit = "events" if r.index in _INDEX_EVENTS else f"{r.index} events"
+    unit = ("events" if r.index in _INDEX_EVENTS or r.index.endswith(" event")
+            else f"{r.index} events")
     head = (f"{r.index if r.index in _INDEX_EVENTS else r.index.capitalize()} by "
             f"{_BY_WORDS[r.by]}{where}: {unit} starting in sleep, per {'minute' if minute else 'hour'}"
             f" of that group's sleep "
@@ -1458,3 +1467,27 @@ def _(r: SpanArchitecture, night: LoadedNight) -> Answer:
             + f"\n\n{table}")
     items = [Item(c.span[0], c.span[1], c.label, r.source, "?") for c in cols]
     return _answer(night, text, items, jump=None)
+
+
+@render.register
+def _(r: LibraryContents, night: LoadedNight) -> Answer:
+    """The library's recordings as a table; ranked by the family asked about, if any."""
+    def share(n, stage: str) -> str:
+        return f"{100 * n.stages.get(stage, 0) / n.epochs:.0f} %"
+
+    head = "| recording | kind | hours | epochs | " + " | ".join(
+        f"epochs with {f}" for f in r.families) + " | W | N1 | N2 | N3 | REM |"
+    rows = "\n".join(f"| {n.name} | {n.kind} | {n.hours:.1f} | {n.epochs} | " + " | ".join(
+        str(n.epochs_with[f]) for f in r.families) + " | " + " | ".join(
+        share(n, s) for s in STAGES) + " |" for n in r.nights)
+    table = f"{head}\n|{'---|' * (9 + len(r.families))}\n{rows}"
+    total = sum(n.epochs for n in r.nights)
+    lead = (f"The library holds **{len(r.nights)}** recordings, {total} epochs "
+            f"({total * EPOCH_SEC / 3600:.1f} h).")
+    if r.ranked is not None and r.nights:
+        top = r.nights[0]
+        lead += (f" Most epochs with {r.ranked}: **{top.name}** ({top.epochs_with[r.ranked]} of "
+                 f"its {top.epochs} epochs)." if top.epochs_with[r.ranked] else
+                 f" No epoch in it states {r.ranked}.")
+    return Answer(lead + " Event counts are epochs whose scoring (or generator's ground truth) "
+                  "holds the event, as their captions state it.\n\n" + table)

@@ -504,6 +504,29 @@ class Description:
     background: tuple[str, str] | None = None
 
 
+@dataclass(frozen=True)
+class LibraryNight:
+    """One recording of the retrieval library: its name, kind ("synthetic", "real"),
+    epochs, hours, epochs per stage, and epochs whose caption states each event family."""
+
+    name: str
+    kind: str
+    epochs: int
+    hours: float
+    stages: dict[str, int]
+    epochs_with: dict[str, int]
+
+
+@dataclass(frozen=True)
+class LibraryContents:
+    """The library's recordings; ``families`` the event families counted, ``ranked`` the
+    one they are sorted by (None: library order)."""
+
+    nights: list[LibraryNight]
+    families: tuple[str, ...]
+    ranked: str | None
+
+
 @dataclass
 class Retrieval:
     """Library epochs nearest to a text or an epoch, and for an epoch the library

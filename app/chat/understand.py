@@ -178,7 +178,7 @@ _WHY_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*|really\W*\s
 _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you\s+|could you\s+"
                              r"|please\s+)*(?:find|show(?: me)?|give me|locate|point (?:me )?to|get"
                              r" me)\s+(?:one|an? (?:example|instance)|another(?: one)?|one more|some"
-                             r"(?: more)?|more(?: of them)?)\b(?!\s+(?:of (?:the|those|these) )?"
+                             r"(?: more)?|more(?: of them)?)\b(?!\s+like\b)(?!\s+(?:of (?:the|those|these) )?"
                              r"(?:apn|hypopn|spindle|arousal|desat|k-?complex|slow|rem\b))", I)
 # "how many of them were in REM?", "how many were after 4 am?": the last list, narrowed.
 _COUNT_IN_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many (?:of (?:them|those|these|the ones)"
@@ -204,11 +204,13 @@ _REPEAT_RE = re.compile(r"^\s*(?:and|what about|how about|now|same(?: thing)?(?:
                         I)
 
 # -- intents ------------------------------------------------------------------------------
+# "compared to normal breathing" is the rest of the night, not the norms.
+_NOT_NORM = r"(?!\s+(?:breath\w*|sleep(?:ing)?|rhythm|beats?|periods?|epochs?|stretches|times?|parts?)\b)"
 _NORMAL_RE = re.compile(
-    r"\b(?:is|was|are|were|looks?|seems?)\b[^?]*\b(?:normal|healthy|typical|within (?:the )?"
-    r"(?:normal )?(?:range|limits))\b|\bnorm(?:s|ative)?\b|\bfor (?:his|her|their|the "
+    rf"\b(?:is|was|are|were|looks?|seems?)\b[^?]*\b(?:normal|healthy|typical|within (?:the )?"
+    rf"(?:normal )?(?:range|limits))\b{_NOT_NORM}|\bnorm(?:s|ative)?\b|\bfor (?:his|her|their|the "
     r"patient'?s?|this person'?s?|a person'?s?) age\b|\bage[- ]matched\b|\bcompared? (?:to|with)"
-    r" (?:healthy|normal|typical)\b|\breference (?:values|ranges?)\b|\bnormal (?:range|values)\b"
+    rf" (?:healthy|normal|typical)\b{_NOT_NORM}|\breference (?:values|ranges?)\b|\bnormal (?:range|values)\b"
     r"|\b(?:abnormal|unusual)\b", I)
 _SIMILAR_RE = re.compile(r"\b(?:similar|like this|like (?:the )?(?:current|epoch)|retrieve"
                          r"|library|look-?alikes?|more like|resembl\w*|nearest neighbou?rs?"
@@ -642,7 +644,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
     if _COUNT_REF_RE.search(text) or _COUNT_IN_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True)
-    if _ITEM_RE.search(text) and time is None:
+    # "when was the oxygen lowest and what was happening then?" asks for its own extreme.
+    if _ITEM_RE.search(text) and time is None and not (
+            _signal(text) and _rank(text) in ("highest", "lowest")):
         return Query(Intent.DESCRIBE, text, ref=Ref.ITEM, modality=_modality(text))
     if _COMPARE_WITH_RE.search(text):
         return Query(Intent.COMPARE, text, ref=Ref.COMPARE_WITH,
@@ -844,6 +848,8 @@ def understand(text: str) -> Query:
     text = _T_SPO2_RE.sub(r"time with SpO2 below \1%", repair(" ".join(text.split())))
     text = _REM_DENSITY_RE.sub("rapid eye movements per minute in REM", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
+    text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[m.group(1).lower()[:3]], text)
+    text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
         return Query(Intent.HELP, text)
     if _THANKS_RE.search(text):
@@ -902,7 +908,9 @@ def understand(text: str) -> Query:
     if (split := _breakdown(text, time)) is not None:
         return _split_followup(split, text)
     if (topic := _topic(text)) is not None:
-        return Query(Intent.RECORDING, text, topic=topic, by_rule=True)
+        # "which night in the library has the most apneas?" ranks the library by them
+        phen = find_phenomenon(text) if topic == "library" else None
+        return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key, by_rule=True)
     if _CYCLES_RE.search(text) and find_phenomenon(text) is None and not (
             time is not None and time.kind == "cycle"):
         return Query(Intent.STAGE_TIMING, text, scope=Scope((), time), stage_event="cycles",
@@ -981,6 +989,12 @@ def understand(text: str) -> Query:
 
 # Questions about the recording itself, not about the sleep in it.
 _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("library", re.compile(
+        r"\b(?:which|what|how many) (?:nights?|recordings?|studies|files|epochs|patients)"
+        r" (?:are |is |does |do )?(?:in|of) the library\b|\b(?:which|what) (?:night|recording"
+        r"|study|patient) (?:in|of|from) the library\b|\bwhat(?:'s| is) in the library\b"
+        r"|\b(?:describe|list|summar\w*|tell me about) the library\b(?!\s+for)"
+        r"|\bthe library (?:holds?|contains?|has)\b", I)),
     ("scoring", re.compile(
         r"\b(?:is|was|has|have)\s+(?:this|the|it)\s*(?:night|recording|study|file|edf|psg|hypnogram"
         r"|data)?\s+(?:been\s+|already\s+)*(?:scored|staged|annotated|labell?ed)\b|\bwho (?:scored|staged"
@@ -1003,7 +1017,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:artifacts?|artefacts?|signal quality|quality of the (?:signals?|data|recording)"
         r"|data quality|bad (?:signals?|channels?|data|epochs?|electrodes?|leads?)|noisy|flat ?lines?"
         r"|flat (?:signals?|channels?)|clipp\w*|disconnect\w*|electrode (?:off|pops?|problems?)"
-        r"|leads? (?:off|fell off)|lead[- ]off|(?:signals?|channels?|data) (?:dropp\w*|missing|lost))\b", I)),
+        r"|leads? (?:off|fell off)|lead[- ]off|(?:signals?|channels?|data) (?:dropp\w*|missing|lost)"
+        r"|(?:signals?|channels?|data|recording|traces?) (?:look(?:s|ed)?|(?:is|are|was|were)(?: looking)?)"
+        r" (?:bad|poor|noisy|off|wrong|broken|corrupt\w*|unusable))\b", I)),
     ("channels", re.compile(
         r"\b(?:which|what|list|how many|are there|is there|does|do)\b.{0,40}\b(?:channels?|montage"
         r"|derivations?|leads?|electrodes?|sensors?|sampl(?:ing|e) (?:rates?|frequenc\w*))\b"
@@ -1188,6 +1204,20 @@ def _position_periods(text: str) -> str | None:
 
 # "what's the difference between a spindle and a K-complex?", "how do hypopneas differ from
 # apneas?": both explained.
+# "the worst part of the night for breathing": the hour with the most of its events.
+_WORST_PART_RE = re.compile(r"^\s*(?:what(?:'s| is| was) |which (?:was |is )?|when (?:was|is) )?(?:the\s+)?"
+                            r"(?:worst|hardest|most disturbed) (?:part|time|hour|stretch|period"
+                            r"|portion)(?: of (?:the|this) night)? for (?:the |her |his |their )?"
+                            r"(breathing|respiration|oxygen|spo2|saturation)\b", I)
+_WORST_PART_EVENTS = {"bre": "which hour had the most apneas and hypopneas",
+                      "res": "which hour had the most apneas and hypopneas",
+                      "oxy": "which hour had the most desaturations",
+                      "spo": "which hour had the most desaturations",
+                      "sat": "which hour had the most desaturations"}
+# "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
+_TELL_APART_RE = re.compile(r"^\s*how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"
+                            r"|scorers) |to )(?:tell|distinguish|differentiate|separate) (.+?) (?:from"
+                            r"|and|versus|vs\.?) (.+?)(?: apart)?\W*$", I)
 _PAIR_RE = re.compile(r"^\s*(?:(?:what(?:'s| is) the |explain the |tell me the )?difference"
                       r" between (.+?) and (.+?)|how (?:do|does|is|are) (.+?) differ(?:ent)? from"
                       r" (.+?))\W*$", I)
@@ -1264,6 +1294,13 @@ def _semantic(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     return intent, None
 
 
+_RETRIEVAL_WORDS_RE = re.compile(r"\b(?:similar|more|other|another|different|nights?|recordings?"
+                                 r"|library|look|alikes?|resembl\w*|nearest|neighbou?rs?|ones?"
+                                 r"|epochs?|examples?|cases?|retrieve|elsewhere|patients?|studies"
+                                 r"|files|any|some)\b", I)
+_LIKE_THIS_RE = re.compile(r"\blike (?:this|that|it|the current|this one|the one on screen)\b", I)
+
+
 def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> Query:
     """Intent-specific slots: stage events, compare groups, views, ages; follow-up marks."""
     intent = query.intent
@@ -1294,6 +1331,11 @@ def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
         query = replace(query, stat=named[0] if named else None, more_stats=named[1:])
     elif intent == Intent.NORMAL:
         query = replace(query, age=_age(text))
+    elif intent == Intent.SIMILAR and query.phenomenon is None and (
+            _LIKE_THIS_RE.search(text)
+            or not re.sub(r"[\W_]+", "", _RETRIEVAL_WORDS_RE.sub(" ", query.target or ""))):
+        # "find more like this in other nights", "find similar epochs": from this epoch
+        query = replace(query, target=None)
     elif intent == Intent.EXPLAIN and query.phenomenon is None and stages:
         query = replace(query, phenomenon=STAGE_HALLMARK.get(stages[0]))
     elif intent in (Intent.MEASURE, Intent.THRESHOLD) and query.signal is None:

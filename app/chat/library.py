@@ -1,0 +1,57 @@
+"""Execute step for questions about the retrieval library itself ("which nights are in the
+library?", "which night in the library has the most apneas?"): its recordings, their stages
+and the scored events their epochs' captions state."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from app.chat.phenomena import phenomenon
+from app.chat.plan import Plan
+from app.chat.results import LibraryContents, LibraryNight, Message
+from app.engine import Engine
+from sleeplm_core.captions.caption import CaptionError, parse_caption
+from sleeplm_core.io.recording import EPOCH_SEC
+
+FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("apneas and hypopneas", ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea")),
+    ("desaturations", ("desaturation",)),
+    ("arousals", ("arousal",)),
+    ("spindles", ("spindle",)),
+)
+"""Event families listed for every night when the question names none."""
+
+
+def _event_types(caption: str) -> set[str]:
+    """Event types a library caption states ("" captions of another level state none)."""
+    try:
+        return {e.type for e in parse_caption(caption, "stage_event").events}
+    except CaptionError:
+        return set()
+
+
+def _plural(title: str) -> str:
+    """"Sleep spindle" -> "sleep spindles", "K-complex" -> "K-complexes"."""
+    word = title if title[1:2].isupper() or title[1:2] == "-" else title[0].lower() + title[1:]
+    return word + ("es" if word.endswith("x") else "s")
+
+
+def library_contents(plan: Plan, engine: Engine) -> LibraryContents | Message:
+    """Per recording of the library: epochs, hours, stage shares and the epochs holding each
+    event family; ranked by the family the question names, if any."""
+    if engine.library is None:
+        return Message("no_library")
+    meta = engine.library.metadata
+    phen = phenomenon(plan.query.phenomenon)
+    families = ((_plural(phen.title), phen.event_types),) if phen and phen.event_types else FAMILIES
+    nights = []
+    for name, rows in meta.groupby("recording", sort=False):
+        stated = [_event_types(c) for c in rows["caption"]]
+        with_events = {fam: sum(1 for s in stated if s & set(types)) for fam, types in families}
+        stages = Counter(rows["stage"].astype(str))
+        nights.append(LibraryNight(str(name), str(rows["kind"].iloc[0]), len(rows),
+                                   len(rows) * EPOCH_SEC / 3600, dict(stages), with_events))
+    ranked = families[0][0] if len(families) == 1 else None
+    if ranked is not None:
+        nights.sort(key=lambda n: -n.epochs_with[ranked])
+    return LibraryContents(nights, tuple(f for f, _ in families), ranked)
