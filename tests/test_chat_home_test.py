@@ -73,3 +73,17 @@ def test_the_breathing_overview_grades_the_rei(home_test) -> None:
     s = night.summary()
     assert f"- REI **{s.rei:.1f}/h**" in text and f"would be {s.ahi:.1f}/h" in text
     assert "- AHI **" not in text and "no EEG, so its sleep cannot be staged" in text
+
+
+def test_severity_and_the_rei_by_name_grade_the_rei(home_test) -> None:
+    night, engine, _ = home_test
+    rei = night.summary().rei
+    text = Session(night).ask("how bad is the sleep apnea?", engine).text
+    assert f"REI: **{rei:.1f} events/h recorded" in text and "AHI:" not in text, text
+    assert Session(night).ask("what's the REI?", engine).text.startswith(f"**REI {rei:.1f}/h**")
+
+
+def test_worse_breathing_on_the_back_splits_the_events_by_position(home_test) -> None:
+    night, engine, _ = home_test
+    text = Session(night).ask("is the breathing worse on the back?", engine).text
+    assert text.startswith("AHI by body position"), text

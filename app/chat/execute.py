@@ -23,7 +23,8 @@ from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
 from app.chat.periods import stage_periods
-from app.chat.plan import Plan, Where, clock, resolve_scope, scope_text, source_name
+from app.chat.plan import (Plan, Where, clock, resolve_scope, scope_text, source_name,
+                           stages_guessed)
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.library import library_contents
 from app.chat.recording import recording_facts
@@ -1286,11 +1287,18 @@ def _medical(plan: Plan, night: LoadedNight) -> Message:
     gaps = index_gaps(night)
     name = plan.query.condition_name
     facts: dict[str, str] = {}
-    if name in (None, "sleep apnea", "a sleep disorder"):
+    breathing = name in (None, "sleep apnea", "a sleep disorder")
+    if breathing and s.rei is not None and stages_guessed(night, s.source):
+        # Without EEG the REI (per hour recorded) is the index, graded on the same scale.
+        facts["REI"] = (f"{s.rei:.1f} events/h recorded ({s.n_apneas_hypopneas} apneas and "
+                        f"hypopneas; no EEG, so sleep cannot be told from wake)")
+        facts["REI band"] = norms.ahi_band(s.rei)
+    elif breathing:
         facts["AHI"] = (f"{s.ahi:.1f} events/h of sleep ({s.n_apneas_hypopneas} apneas and "
                         f"hypopneas)" if s.ahi is not None else f"not measurable: {gaps['AHI']}")
         if s.ahi is not None:
             facts["AHI band"] = norms.ahi_band(s.ahi)
+    if breathing:
         facts["ODI"] = (f"{s.odi:.1f}/h ({s.n_desaturations} desaturations ≥3 %)"
                         if s.odi is not None else f"not measurable: {gaps['ODI']}")
     if name in ("insomnia", "hypersomnia", "a sleep disorder"):

@@ -64,6 +64,16 @@ def source_name(source: str) -> str:
             "none": "no"}.get(source, source)
 
 
+EEG_SLOTS = ("EEG_C3", "EEG_C4")
+"""Model slots an EEG fills; without one, sleep cannot be staged by the AASM rules."""
+
+
+def stages_guessed(night: LoadedNight, source: str) -> bool:
+    """Whether stages from ``source`` are the model's guess on a night without EEG (a home
+    sleep test), where per-hour-of-sleep figures rest on that guess."""
+    return source == "predicted" and not any(slot in night.epochs.mapping for slot in EEG_SLOTS)
+
+
 def night_clock(night: LoadedNight, current: int) -> NightClock:
     return NightClock(night.recording.start_time, night.recording.duration, night.epochs.starts,
                       current)

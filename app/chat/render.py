@@ -19,7 +19,7 @@ from app.chat import norms
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, stage_at
 from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon, unmeasured_note
-from app.chat.plan import clock, source_name
+from app.chat.plan import clock, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
                               LibraryContents,
@@ -354,12 +354,11 @@ _EVENT_WORDS = {"onset": "Sleep onset (the first sleep epoch)",
                 "final_wake": "The final awakening (the end of the last sleep epoch)"}
 
 
-EEG_SLOTS = ("EEG_C3", "EEG_C4")
 
 
 def stage_caveat(night: LoadedNight, source: str) -> str:
     """A warning for stages the model guessed on a night without EEG ("" otherwise)."""
-    if source != "predicted" or any(slot in night.epochs.mapping for slot in EEG_SLOTS):
+    if not stages_guessed(night, source):
         return ""
     return ("\n\n⚠️ This recording has no EEG, so its sleep cannot be staged by the AASM rules: "
             "the stages here are the model's guess from the other signals, and every figure per "

@@ -266,7 +266,7 @@ _INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst
 # Whole-night statistics a question asks for by name, most specific first.
 _STAT_WORDS: tuple[tuple[str, str], ...] = (
     ("rdi", r"rdi|respiratory disturbance index"),
-    ("ahi", r"ahi|apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory event index"),
+    ("ahi", r"ahi|rei|apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory event index"),
     ("odi", r"odi|(?:oxygen )?desaturation index"),
     ("shifts", r"stage (?:shifts?|changes?|transitions?)|(?:shifts?|transitions?|changes?) "
                r"(?:of|between) (?:sleep )?stages?|sleep fragmentation(?: index)?"
@@ -437,6 +437,8 @@ _SYSTEM_RE = {
     "heart": re.compile(r"\b(?:heart|cardiac|cardio\w*)\b(?!\s+(?:rate|rhythm|beats?|pauses?"
                         r"|variability|hrv))", I),
 }
+_OXYGEN_OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|describe|tell me about)\b.{0,30}"
+                                 r"\b(?:oxygen(?:ation)?|spo2|saturation|oximetry)\b", I)
 _OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|in general|generally|describe"
                           r"|tell me about|report|how (?:was|were|did|is|are|does)|(?:was|were|is"
                           r"|are) (?:the |his |her |their )?\w+ (?:bad|ok|okay|fine|good|poor|"
@@ -452,6 +454,8 @@ def _system_overview(text: str, time: TimeSpan | None) -> str | None:
         return None
     if any(pattern.search(text) for _, pattern in _BY_RE):
         return None  # "how does breathing change across the night?" splits it by hour
+    if _OXYGEN_OVERVIEW_RE.search(text):
+        return "respiratory"   # "summarize the oxygen": the breathing overview leads with it
     return next((name for name, pattern in _SYSTEM_RE.items() if pattern.search(text)), None)
 
 
@@ -1143,7 +1147,8 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
         by = "stage"  # "were apneas longer in REM?": REM against the other stages
     if by is None:
         return None
-    stat = _stat(text) or ("ahi" if phen is None and _BARE_EVENTS_RE.search(text) else None)
+    stat = _stat(text) or ("ahi" if phen is None and (_BARE_EVENTS_RE.search(text)
+                                                      or _WORSE_BREATHING_RE.search(text)) else None)
     if phen is not None and re.search(r"\b(?:power|band|activity|percent\w*|%)", text, I):
         phen = None  # "delta power", "sigma activity": the measure, not the events
     counted = stat in INDEX_STATS or (phen is not None and bool(phen.event_types))
@@ -1163,6 +1168,10 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                  by_rule=True)
 
 
+# "is the breathing worse on the back?": worse breathing is more events, not a faster rate.
+_WORSE_BREATHING_RE = re.compile(r"\b(?:breathing|respiration|apnea)\b.{0,20}\b(?:worse|better|more"
+                                 r" disturbed|less disturbed|more disrupted)\b|\b(?:worse|better)"
+                                 r" (?:breathing|respiration)\b", I)
 _EVENT_DURATION_RE = re.compile(r"\b(?:average|mean|median|typical)\s+(?:[\w-]+\s+){0,2}(?:duration|length)"
                                 r"s?\b"
                                 r"|\bhow long (?:were|are|did|do) (?:the |these |those |they )?", I)
