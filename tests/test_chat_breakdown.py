@@ -344,6 +344,16 @@ def test_arousal_answer_counts_causes(demo) -> None:
     assert sum(tied.values()) == sum(1 for e in night.recording.events if e.type == "arousal")
 
 
+def test_what_caused_the_arousals_leads_with_the_largest_cause(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what caused most of the arousals?", engine).text
+    tied = Counter(c for _, c in arousal_causes(night.recording.events))
+    top, n = tied.most_common(1)[0]
+    assert text.startswith(f"Most of the {sum(tied.values())} arousals were **{top}** ({n}, "), text
+    listing = Session(night).ask("where are the arousals?", engine).text
+    assert not listing.startswith("Most of the")   # a plain list leads with the events
+
+
 def test_arousals_are_not_called_spontaneous_where_breathing_was_not_scored(demo) -> None:
     night, engine = demo
     unscored = _unscored_without_breathing(night)

@@ -92,6 +92,11 @@ def test_channels_answer_lists_every_channel_with_its_rate(demo) -> None:
     for sig in night.recording.signals.values():
         assert f"| {sig.label} | {sig.sfreq:g} |" in text
     assert f"**{len(night.recording.signals)} channels**" in text
+    # A rate asked of one kind of channel is answered first, for those channels only.
+    eeg = [sig for sig in night.recording.signals.values()
+           if night.epochs.mapping.get("EEG_C3") == sig.label or night.epochs.mapping.get("EEG_C4") == sig.label]
+    lead = Session(night).ask("what's the sampling rate of the EEG?", engine).text.split("\n")[0]
+    assert lead == "; ".join(f"**{sig.label}** at **{sig.sfreq:g} Hz**" for sig in eeg) + ".", lead
 
 
 def test_scoring_answer_gives_the_machine_confidence_and_its_doubts(demo) -> None:
@@ -160,7 +165,7 @@ def test_slow_waves_come_from_the_machine_when_the_scoring_has_none(demo) -> Non
     assert not any(e.type == "slow_wave" for e in night.recording.events)
     answer = Session(night).ask("where are the slow waves?", engine)
     machine = [e for e in night.machine.events if e.type == "slow_wave"]
-    assert f"**{len(machine)}** slow waves events" in answer.text
+    assert f"**{len(machine)}** slow wave events" in answer.text
     assert "machine-scored" in answer.text
 
 

@@ -408,6 +408,8 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
                                                              "phenomenon": "apnea"}),
     ("what's in the library?", REC, {"topic": "library"}),
     ("what's the REI?", SUM, {"stat": "ahi"}),
+    ("is the ECG any good?", REC, {"topic": "quality"}),
+    ("was the airflow usable?", REC, {"topic": "quality"}),
     ("summarize the oxygen", SUM, {"topic": "system", "modality": "respiratory"}),
     ("is the breathing worse on the back?", BRK, {"by": "position", "stat": "ahi"}),
     ("is the breathing rate higher on the back?", BRK, {"by": "position", "stat": None}),

@@ -3,6 +3,8 @@ how sure the machine staging is, and the quality flags of its signals."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from app.chat.plan import Plan
@@ -27,14 +29,34 @@ def _stretches(night: LoadedNight, mask: np.ndarray, label: str, source: str) ->
                  STAGES[int(stages[a])] if stages[a] >= 0 else "?") for a, b in longest]
 
 
-def _channels(night: LoadedNight) -> RecordingFacts:
+# "what's the sampling rate of the EEG?": the channels a question names, by model slot prefix.
+_SLOT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"eeg|brain", ("EEG",)), (r"eog|eyes?", ("EOG",)), (r"chin", ("EMG_CHIN",)),
+    (r"legs?|limbs?", ("EMG_LEG",)), (r"emg|muscle", ("EMG",)), (r"ecg|ekg|heart", ("ECG",)),
+    (r"airflow|flow|thermistor|cannula", ("AF",)), (r"belts?|effort|thora\w*|abdom\w*", ("THX", "ABD")),
+    (r"spo2|oxygen|oximet\w*|saturation", ("SPO2",)), (r"snor\w*", ("SNORE",)),
+    (r"position", ("POS",)))
+
+
+def _named_slots(text: str) -> tuple[str, ...]:
+    """Slot prefixes of the channels a question about rates names, () for none."""
+    if not re.search(r"\b(?:rates?|hz|hertz|sampl\w*|frequenc\w*|resolution)\b", text, re.I):
+        return ()
+    return tuple(p for words, prefixes in _SLOT_WORDS if re.search(rf"\b(?:{words})\b", text, re.I)
+                 for p in prefixes)
+
+
+def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
     montage = night.montage
     roles = {label: slot for slot, label in {**montage.mapping, **montage.aux_mapping}.items()}
     stand_in = {montage.mapping.get(slot) for slot in montage.substitutions}
     rows = [ChannelRow(s.label, s.sfreq, s.unit, roles.get(s.label, "") + (
         " (stand-in)" if s.label in stand_in else ""), s.duration)
             for s in night.recording.signals.values()]
-    return RecordingFacts("channels", channels=rows, missing=list(montage.missing))
+    slots = _named_slots(text)
+    asked = [row for row in rows if slots and row.slot.startswith(slots)]
+    return RecordingFacts("channels", channels=rows, missing=list(montage.missing), asked=asked,
+                          asked_for=slots)
 
 
 def _scoring(night: LoadedNight) -> RecordingFacts:
@@ -85,4 +107,5 @@ _TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality}
 
 def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts:
     """What the recording itself holds, for the topic the question named."""
-    return _TOPICS[plan.query.topic or "channels"](night)
+    topic = plan.query.topic or "channels"
+    return _channels(night, plan.query.text) if topic == "channels" else _TOPICS[topic](night)

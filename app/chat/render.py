@@ -263,7 +263,12 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         parts.append(_rate(r))
     if r.periodic is not None:
         parts.append(_periodic(r))
-    if r.causes:
+    if r.causes and _CAUSE_ASK_RE.search(r.asked):
+        # "what caused most of the arousals?": the causes first, the largest named
+        top, n = max(r.causes.items(), key=lambda kv: kv[1])
+        parts.insert(0, f"Most of the {len(r.scored)} arousals were **{top}** ({n}, "
+                        f"{100 * n / max(len(r.scored), 1):.0f} %). " + _causes(r))
+    elif r.causes:
         parts.append(_causes(r))
     if r.model or r.track is not None:
         parts.append(_model_text(night, r))
@@ -277,9 +282,11 @@ def _(r: EventList, night: LoadedNight) -> Answer:
 
 def _events(name: str, n: int = 2) -> str:
     """"apnea" -> "apnea events" ("apnea event" for ``n`` = 1); "respiratory event" ->
-    "respiratory events"."""
+    "respiratory events"; "slow waves" -> "slow wave events"."""
     if name.endswith("event"):
         return name if n == 1 else f"{name}s"
+    if name.endswith("s") and not name.endswith("ss"):
+        name = name[:-1]   # "slow waves", "rapid eye movements": a plural title
     return f"{name} event" if n == 1 else f"{name} events"
 
 
@@ -291,6 +298,9 @@ def _frequency(r: EventList) -> str:
     return (f"Frequency on {r.frequency_on} (median instantaneous frequency in 11-16 Hz): mean **{freqs.mean():.1f} Hz** (SD "
             f"{freqs.std():.1f}, {freqs.min():.1f}-{freqs.max():.1f}); {slow} of {len(freqs)} "
             f"are slow spindles (under 12 Hz).")
+
+
+_CAUSE_ASK_RE = re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I)
 
 
 def _causes(r: EventList) -> str:
@@ -1112,6 +1122,11 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
             f"| channel | Hz | unit | read as |\n|---|---|---|---|\n{rows}")
     if r.missing:
         text += f"\n\nNo channel for: {', '.join(r.missing)} (the model sees zeros there)."
+    if r.asked:
+        text = ("; ".join(f"**{c.label}** at **{c.sfreq:g} Hz**" for c in r.asked) + ".\n\n"
+                + text)
+    elif r.asked_for:
+        text = f"This file has no {'/'.join(r.asked_for)} channel.\n\n" + text
     return text
 
 

@@ -106,6 +106,7 @@ class EventList:
             when ``scored`` is the share asked of ``share_of`` events in the whole night, ""
             for none.
         share_of: the whole night's count of these events, for a scope's share.
+        asked: the question's words (what it asks of the list, e.g. the arousals' causes).
     """
 
     name: str
@@ -133,6 +134,7 @@ class EventList:
     cause_gaps: str = ""
     share: str = ""
     share_of: int | None = None
+    asked: str = ""
 
 
 @dataclass(frozen=True)
@@ -611,6 +613,8 @@ class RecordingFacts:
         n_epochs: epochs checked (quality).
         warnings: loader warnings about the file (quality).
         items: the longest uncertain or flagged stretches, for the plots.
+        asked: the channels a question about rates named (channels).
+        asked_for: the model slot prefixes it named ("EEG"), () for none (channels).
     """
 
     topic: str
@@ -630,6 +634,8 @@ class RecordingFacts:
     n_epochs: int = 0
     warnings: list[str] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    asked: list[ChannelRow] = field(default_factory=list)
+    asked_for: tuple[str, ...] = ()
 
 
 @dataclass

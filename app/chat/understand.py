@@ -1023,7 +1023,11 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|flat (?:signals?|channels?)|clipp\w*|disconnect\w*|electrode (?:off|pops?|problems?)"
         r"|leads? (?:off|fell off)|lead[- ]off|(?:signals?|channels?|data) (?:dropp\w*|missing|lost)"
         r"|(?:signals?|channels?|data|recording|traces?) (?:look(?:s|ed)?|(?:is|are|was|were)(?: looking)?)"
-        r" (?:bad|poor|noisy|off|wrong|broken|corrupt\w*|unusable))\b", I)),
+        r" (?:bad|poor|noisy|off|wrong|broken|corrupt\w*|unusable)"
+        # "is the ECG any good?", "was the airflow usable?"
+        r"|(?:is|was|are|were) (?:the )?(?:eeg|ecg|ekg|eog|emg|chin|airflow|flow|spo2|oximetry|belts?"
+        r"|signals?|channels?|leads?|\w+ (?:channel|lead|signal|sensor)) (?:any good|ok(?:ay)?|usable"
+        r"|clean|reliable|working|noisy|trustworthy|of (?:good|poor) quality))\b", I)),
     ("channels", re.compile(
         r"\b(?:which|what|list|how many|are there|is there|does|do)\b.{0,40}\b(?:channels?|montage"
         r"|derivations?|leads?|electrodes?|sensors?|sampl(?:ing|e) (?:rates?|frequenc\w*))\b"
