@@ -169,6 +169,14 @@ def test_slow_waves_come_from_the_machine_when_the_scoring_has_none(demo) -> Non
     assert "machine-scored" in answer.text
 
 
+def test_a_backwards_clock_range_is_refused_with_the_right_order(demo) -> None:
+    night, engine = demo
+    with pytest.raises(ChatError, match=r"runs backwards.*between 02:00 and 04:00"):
+        Session(night).ask("how many apneas between 4 and 2 am?", engine)
+    # Across midnight forward is not backwards.
+    assert "apnea" in Session(night).ask("apneas between 11 pm and 1 am", engine).text
+
+
 def test_a_clock_range_opens_the_range(demo) -> None:
     night, engine = demo
     answer = Session(night).ask("show me 3:15 to 3:45", engine)

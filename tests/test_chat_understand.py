@@ -642,6 +642,15 @@ def test_a_time_outside_the_night_resolves_to_an_empty_span() -> None:
     assert start >= 8 * 3600 and end == start
 
 
+def test_a_range_opening_before_the_recording_is_clipped_to_its_start() -> None:
+    night = _night(datetime(2026, 1, 1, 22, 30, 0))
+    assert resolve(parse_time("between 10 pm and 7 am"), night) == (0.0, 8 * 3600.0)
+    assert resolve(parse_time("between 10 pm and 11 pm"), night) == (0.0, 1800.0)
+    assert resolve(parse_time("after 10 pm"), night) == (0.0, 8 * 3600.0)
+    start, end = resolve(parse_time("before 10 pm"), night)
+    assert end == start   # wholly before the recording: empty, and refused by the plan
+
+
 def test_spans_without_clock_and_relative_spans() -> None:
     night = _night(None)
     assert resolve(parse_time("at 02:15"), night) == (8100.0, 8130.0)

@@ -15,7 +15,7 @@ from app.chat.periods import stage_periods
 from app.chat.query import Query, Scope
 from app.chat.timespan import LONGEST_PERIOD, NightClock, TimeSpan, period_stage, resolve
 from app.night import LoadedNight
-from app.timeexpr import format_clock
+from app.timeexpr import DAY_SEC, format_clock
 from sleeplm_core.errors import SleepLMError
 from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -135,6 +135,11 @@ def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     return onset, float(starts[sleep[-1]]) + EPOCH_SEC
 
 
+BACKWARDS_SEC = 18 * 3600.0
+"""A clock range longer than this read forward ("between 4 and 2 am") is taken as mistyped;
+a whole night read across midnight ("between 8 pm and 9 am") stays well under it."""
+
+
 def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, float]:
     """Seconds of a time span; a span outside the night is refused naming the night's span."""
     if time.kind == "cycle":
@@ -145,6 +150,12 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
         return episode_span(night)
     if time.kind in ("before_onset", "after_onset"):
         return onset_side_span(time, night)
+    if (time.kind == "clock" and time.end is not None
+            and (time.end - time.start) % DAY_SEC > BACKWARDS_SEC):
+        # "between 4 and 2 am" read forward would run 22 h; it is the other order, mistyped.
+        lo, hi = (f"{int(t) // 3600 % 24:02d}:{int(t) % 3600 // 60:02d}" for t in (time.end, time.start))
+        raise ChatError(f"“{time.text.strip()}” runs backwards (its end comes before its start); "
+                        f"ask e.g. *between {lo} and {hi}*")
     start, end = resolve(time, night_clock(night, current))
     last = night.recording.duration
     if start >= last or end <= start or (time.kind == "epoch" and not

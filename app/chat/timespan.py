@@ -274,6 +274,9 @@ def resolve(span: TimeSpan, night: NightClock) -> tuple[float, float]:
     if span.kind == "elapsed":
         return _clip(span.start, span.end if span.end is not None else span.start + epoch_len, night)
     start = _clock_to_elapsed(span.start, night)
+    if (span.kind != "clock" or span.end is not None) and _before_start(start, night):
+        # "between 10 pm and 7 am" on a night from 22:30: the range opens before the recording
+        start -= DAY_SEC
     if span.kind == "after":
         return _clip(start, max(night.duration, start), night)
     if span.kind == "before":
@@ -285,6 +288,12 @@ def resolve(span: TimeSpan, night: NightClock) -> tuple[float, float]:
     if end <= start:
         end += DAY_SEC if night.start_time is not None else 0.0
     return _clip(start, end, night)
+
+
+def _before_start(elapsed: float, night: NightClock) -> bool:
+    """Whether a clock that maps past the night's end lies, in fact, shortly before its start
+    (more than half a day past the start is earlier the same evening)."""
+    return night.start_time is not None and elapsed >= night.duration and elapsed > DAY_SEC / 2
 
 
 def _epoch_time(starts: np.ndarray, index: int, epoch_len: float) -> float:
