@@ -136,3 +136,34 @@ def test_the_difference_between_two_events_explains_and_shows_both(demo) -> None
     spindle, k_complex = answer.text.split("\n\n**K-complex.**")
     assert spindle.startswith("**Sleep spindle.**") and "Example in this night" in spindle
     assert "Example in this night" in k_complex and len(answer.highlights) == 2
+
+
+def test_which_was_the_deepest_and_how_long_it_lasted(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("how many desaturations were there?", engine)
+    text = session.ask("which was the deepest?", engine).text
+    assert "the 1 deepest" in text and "N3 period" not in text, text
+    assert "lasted **" in session.ask("how long did it last?", engine).text
+    session.ask("where are the apneas?", engine)
+    longest = max((e for e in night.scored_events()[0]
+                   if e.type in ("obstructive_apnea", "central_apnea", "mixed_apnea")),
+                  key=lambda e: e.duration)
+    assert session.ask("when was the longest one?", engine).text.startswith("The longest of ")
+    assert session.current == night.epoch_at(longest.onset)
+
+
+def test_the_norms_again_for_another_age(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("is that normal?", engine)
+    assert "healthy 70-year-olds" in session.ask("how about for a 70 year old?", engine).text
+
+
+def test_any_pauses_after_the_heart_reads_beat_pauses_else_breathing(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("summarize the heart", engine)
+    heart = session.ask("any pauses?", engine).text
+    assert "between beats" in heart and "apnea events" not in heart, heart
+    assert "apnea events" in Session(night).ask("any pauses?", engine).text

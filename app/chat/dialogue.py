@@ -43,6 +43,10 @@ class Dialogue:
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
+        if query.note == "pauses" and self.last is not None and self.last.modality == "heart":
+            # "any pauses?" after the heart: pauses between beats, not in breathing
+            return Query(Intent.MEASURE, query.text, scope=query.scope, signal="hr",
+                         modality="heart", measure="rhythm", by_rule=True)
         if query.ref == Ref.NONE:
             return query
         if query.ref == Ref.BACK:

@@ -138,6 +138,10 @@ _FOCUS_IT_RE = re.compile(
 _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(?: me)?|open|focus)"
                             r"\b(?:\s+(?:in|into|to|at|on|onto))*\s+the\s+(longest|shortest)"
                             r"\s+(?:one|of them|event|episode|period)\W*$", I)
+# "which was the deepest?", "when was the longest one?": a rank over the last list.
+_WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what) (?:one )?(?:was|is|were"
+                            r"|came) (?:the )?(longest|shortest|deepest|strongest|biggest|worst"
+                            r"|largest)(?:\s+(?:one|of them|of those))?\W*$", I)
 # A bare pick from the last list: "the longest one", "the second", "that one", "the last".
 _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what about|how about"
                       rf"|just|only)\s+)?(?:the\s+)?(?:(longest|shortest|deepest|strongest|biggest"
@@ -192,7 +196,8 @@ _REFINE_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:only|just|keep(?: only)?|restrict(?
 _COMPARE_WITH_RE = re.compile(
     r"^\s*(?:and\s+)?(?:now\s+)?compare(?:\s+(?:it|this|that|them|these))?\s+(?:with|to|against)"
     r"\b|\bhow does (?:it|that|this) compare (?:with|to)\b", I)
-_ITEM_RE = re.compile(r"\b(?:how long (?:was|is) (?:it|that|this)|(?:during|in|of|for) (?:it|that"
+_ITEM_RE = re.compile(r"\b(?:how long (?:was|is) (?:it|that|this)|how long did (?:it|that|this(?: one)?"
+                      r"|that one) (?:last|go on)|(?:during|in|of|for) (?:it|that"
                       r" one|this one|that event|this event|that period)|(?:was|is) (?:it|that|this"
                       r" one|that one) (?:in|during)|what (?:stage|time) (?:was|is) (?:it|that)"
                       r"|when did (?:it|that) (?:start|end|happen|begin)|how (?:deep|low|long|bad)"
@@ -319,6 +324,8 @@ _ORDINAL_NOUN_RE = re.compile(rf"\b(?:{_ORDINAL_WORD})\s+((?:sleep\s+)?cycle|(?:
 _LATENCY_ASK_RE = re.compile(r"\b(?:how long|how much time|how many minutes)\b.*\b(?:awake|wake"
                              r"|lying|in bed|take)\b", I)
 _WASO_NAME_RE = re.compile(r"\b(?:wake|awake|wakefulness)\s+after\s+sleep\s+onset\b", I)
+_BARE_PAUSES_RE = re.compile(r"^\s*(?:and\s+)?(?:any|were there(?: any)?|are there(?: any)?|did it have"
+                             r"(?: any)?)\s+(?:long\s+)?pauses\W*$", I)
 _ONSET_BARE_RE = re.compile(r"\b(before|after)\W*$", I)
 _ONSET_ANCHOR_RE = re.compile(r"\b(?:before|after)\s+((?:the\s+)?sleep\s+onset|falling asleep)\b", I)
 _BARE_ORDINAL_RE = re.compile(rf"^\s*(?:the\s+)?({_ORDINAL_WORD})(?:\s+one)?\W*$", I)
@@ -619,6 +626,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS)
     if m := _FOCUS_RANK_RE.search(text):
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
+    if m := _WHICH_RANK_RE.search(text):
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
     if m := _PICK_RE.search(text):
         if m.group(1):
             return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
@@ -639,6 +648,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.DESCRIBE, text, ref=Ref.CONTEXT,
                      step=1 if side.lower() in ("after", "following") else -1,
                      modality=_modality(text))
+    if (age := _age(text)) is not None and _REPEAT_RE.search(text) and words <= 9:
+        # "how about for a 70 year old?": the norms again, for that age
+        return Query(Intent.NORMAL, text, age=age, by_rule=True)
     if _MEANING_RE.search(text):
         return Query(Intent.EXPLAIN, text, ref=Ref.MEANING)
     if _WHY_REF_RE.search(text):
@@ -869,6 +881,9 @@ def understand(text: str) -> Query:
     if _MEDICAL_RE.search(text) or disorder is not None:
         return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
                      condition_name=disorder)
+    if _BARE_PAUSES_RE.search(text):
+        # Breathing pauses unless the dialogue is about the heart (``Dialogue.resolve``).
+        return replace(understand("any breathing pauses?"), text=text, note="pauses")
     time = parse_time(text)
     if time is not None and time.kind == "after_onset" and _WASO_NAME_RE.search(text) and not (
             _COMPARE_RE.search(text)):
