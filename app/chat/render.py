@@ -1479,7 +1479,8 @@ def _(r: SpanArchitecture, night: LoadedNight) -> Answer:
             + (f"The largest shifts: **{moves}**." if moves else
                f"No stage differs by {SHIFT_MIN:.0f} min or more.")
             + f"\n\n{table}")
-    items = [Item(c.span[0], c.span[1], c.label, r.source, "?") for c in cols]
+    # Spans of the night, not scored events: highlighted under their own names.
+    items = [Item(c.span[0], c.span[1], c.label, "measured", "?") for c in cols]
     return _answer(night, text, items, jump=None)
 
 
