@@ -18,6 +18,8 @@ import pandas as pd
 from app.chat import norms
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.architecture import span_architecture
+from app.chat.define import define
+from app.chat.glossary import term
 from app.chat.breakdown import breakdown, group_rows, index_rows, positions, scoped_index
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
@@ -29,6 +31,7 @@ from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.library import library_contents
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
+                              Definition,
                               CycleList, Description, Episode, EventList, EventSignal,
                               Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
                               PositionPeriods, RemTone, Result, Retrieval, ScopedSleep, SignalRuns,
@@ -581,8 +584,10 @@ def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:
 
 
 # -- explain, navigate, context --------------------------------------------------------------
-def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Message:
+def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Definition | Message:
     q = plan.query
+    if (entry := term(q.target)) is not None and q.note == "glossary":
+        return define(plan, night, entry)
     if q.contrast is not None:
         first = explain(replace(plan, query=replace(q, contrast=None)), night, engine)
         second = explain(replace(plan, query=replace(q, phenomenon=q.contrast, contrast=None)),

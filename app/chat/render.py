@@ -22,12 +22,12 @@ from app.chat.phenomena import phenomenon, unmeasured_note
 from app.chat.plan import clock, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
-                              LibraryContents,
-                              Comparison, Context, CycleList, Description, Episode, EventList,
-                              EventSignal, Explanation, HeartRhythm, Item, Message, Navigation,
-                              NormCheck, RecordingFacts, RemTone, Retrieval, ScopedSleep,
-                              SignalRuns, SignalStats, SpanArchitecture, StageAmount, StageEvidence,
-                              StagePeriods, Summary, SystemOverview, PositionPeriods, View)
+                              Comparison, Context, CycleList, Definition, Description, Episode,
+                              EventList, EventSignal, Explanation, HeartRhythm, Item,
+                              LibraryContents, Message, Navigation, NormCheck, PositionPeriods,
+                              RecordingFacts, RemTone, Retrieval, ScopedSleep, SignalRuns,
+                              SignalStats, SpanArchitecture, StageAmount, StageEvidence,
+                              StagePeriods, Summary, SystemOverview, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
@@ -54,13 +54,15 @@ CAPABILITIES = (
     "regular?*, *was there REM without atonia?*, *what was the HRV in REM?*, *which epoch has the "
     "highest delta power?*, *when was the patient on their back?*, *did the patient "
     "snore?*, *was the snoring louder on the back?*\n"
-    "- **explain**: *what is a K-complex? show me one*\n"
+    "- **explain**: *what is a K-complex? show me one*, *what is N2 sleep?*, *what does the EOG "
+    "record?*, *how do I tell N1 from REM?*\n"
     "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *show 3:15 to 3:45*, *next one*, "
     "*go back*\n"
     "- **the recording**: *which channels are in this file?*, *how confident is the staging?*, "
     "*any bad signals?*\n"
     "- **classify**: *what stage is epoch 120?*, *classify this epoch as wake, drowsy or asleep*\n"
-    "- **compare**: *compare EEG in N1 and N3*, *heart rate in REM vs N3*\n"
+    "- **compare**: *compare EEG in N1 and N3*, *heart rate in REM vs N3*, *how does the first "
+    "sleep cycle compare to the last?*\n"
     "- **a body system over the night**: *how was the breathing overall?*, *summarize the "
     "heart*, *how severe is the apnea?* (the AHI's AASM band, never a diagnosis)\n"
     "- **is this normal?** against published age norms; **summarize the night**; "
@@ -1506,3 +1508,9 @@ def _(r: LibraryContents, night: LoadedNight) -> Answer:
                  f" No epoch in it states {r.ranked}.")
     return Answer(lead + " Event counts are epochs whose scoring (or generator's ground truth) "
                   "holds the event, as their captions state it.\n\n" + table)
+
+
+@render.register
+def _(r: Definition, night: LoadedNight) -> Answer:
+    text = f"**{r.term.title}.** {r.term.text}" + "".join(f"\n\n{line}" for line in r.lines)
+    return _answer(night, text, r.items)

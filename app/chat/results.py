@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.chat.glossary import Term
 from app.chat.phenomena import Phenomenon
 from app.chat.query import Condition
 from sleeplm_core.heads.localize import LocalizeConfig
@@ -438,6 +439,16 @@ class Explanation:
     how: str
     total: int
     contrast: Explanation | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A glossary term (``app.chat.glossary``) with the night's own lines about it and the
+    items to draw (a stage's longest period)."""
+
+    term: Term
+    lines: list[str]
+    items: list[Item]
 
 
 @dataclass

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from app.chat import bank
 from app.chat.measures import measure_name, names_measure
+from app.chat.glossary import find_term
 from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
@@ -216,7 +217,11 @@ _NORMAL_RE = re.compile(
     rf"(?:normal )?(?:range|limits))\b{_NOT_NORM}|\bnorm(?:s|ative)?\b|\bfor (?:his|her|their|the "
     r"patient'?s?|this person'?s?|a person'?s?) age\b|\bage[- ]matched\b|\bcompared? (?:to|with)"
     rf" (?:healthy|normal|typical)\b{_NOT_NORM}|\breference (?:values|ranges?)\b|\bnormal (?:range|values)\b"
-    r"|\b(?:abnormal|unusual)\b", I)
+    r"|\b(?:abnormal|unusual)\b"
+    # "what's a normal number of awakenings?", "how much REM should an adult get?"
+    r"|\bwhat(?:'s| is| are) (?:a |the )?(?:normal|healthy)\b(?!\s+(?:ahi|odi|rei|rdi|apn\w*))|\bshould (?:an? |the )?(?:adults?"
+    r"|person|child|teenager|older (?:adults?|person)|someone|i|we|people|he|she|they|my \w+)"
+    r" (?:get|have|sleep|spend)\b", I)
 _SIMILAR_RE = re.compile(r"\b(?:similar|like this|like (?:the )?(?:current|epoch)|retrieve"
                          r"|library|look-?alikes?|more like|resembl\w*|nearest neighbou?rs?"
                          r"|other recordings|captions? (?:match\w*|for|fit\w*|closest to|that fit))\b"
@@ -900,6 +905,9 @@ def understand(text: str) -> Query:
     if (where_lying := _position_periods(text)) is not None:
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time),
                      measure="position", target=where_lying, by_rule=True)
+    if time is None and (entry := find_term(text)) is not None:
+        # "what is N2 sleep?", "why is the chin EMG recorded?": a term, defined on this night
+        return Query(Intent.EXPLAIN, text, target=entry.key, note="glossary", by_rule=True)
     if (pair := _phenomenon_pair(text)) is not None:
         return Query(Intent.EXPLAIN, text, phenomenon=pair[0], contrast=pair[1], by_rule=True)
     if time is not None and time.kind == "before_onset" and _LATENCY_ASK_RE.search(text):

@@ -1,0 +1,74 @@
+"""Execute step for a glossary term ("what is N2 sleep?", "what does the EOG record?"):
+its paragraph and where the loaded night shows it (a stage's minutes and longest period,
+the file's channels that record a signal, the night's architecture or cycles)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.chat.glossary import Term
+from app.chat.periods import stage_periods
+from app.chat.plan import Plan, source_name
+from app.chat.results import Definition, Item
+from app.night import LoadedNight
+from sleeplm_core.heads.cycles import sleep_cycles
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+
+def _stage_lines(term: Term, night: LoadedNight) -> tuple[list[str], list[Item]]:
+    stages, source = night.stages()
+    code = STAGES.index(term.stage)
+    periods = stage_periods(stages, [code], np.ones(len(stages), dtype=bool))
+    s = night.summary()
+    minutes = s.stage_min[term.stage]
+    if not periods:
+        return [f"This night ({source_name(source)} stages) holds no {term.stage}."], []
+    starts = night.epochs.starts
+    a, b = max(periods, key=lambda p: p[1] - p[0])
+    share = f"{s.stage_pct[term.stage]:.0f} % of {'the time in bed' if term.stage == 'W' else 'sleep'}"
+    longest = Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, f"longest {term.stage} period",
+                   "measured", term.stage)
+    return [f"This night ({source_name(source)} stages): **{minutes:.1f} min** of {term.stage}, "
+            f"{share}, in {len(periods)} period{'s' * (len(periods) != 1)}; the longest is drawn "
+            f"on the plots."], [longest]
+
+
+def _channel_lines(term: Term, night: LoadedNight) -> list[str]:
+    mapping = {**night.epochs.mapping, **night.epochs.aux_mapping}
+    labels = [mapping[slot] for slot in term.slots if slot in mapping]
+    if not labels:
+        return ["This file has no channel for it."]
+    signals = night.recording.signals
+    return ["In this file: " + ", ".join(f"**{label}** ({signals[label].sfreq:g} Hz)"
+                                         for label in labels if label in signals) + "."]
+
+
+def _night_lines(term: Term, night: LoadedNight) -> list[str]:
+    stages, source = night.stages()
+    s = night.summary()
+    if term.key == "architecture":
+        shares = ", ".join(f"{st} {s.stage_pct[st]:.0f} %" for st in STAGES[1:])
+        return [f"This night ({source_name(source)} stages): total sleep {s.tst_min:.0f} min, "
+                f"efficiency {s.se_pct:.1f} %, sleep onset latency {s.sol_min:.1f} min, WASO "
+                f"{s.waso_min:.0f} min; of sleep: {shares}."]
+    if term.key == "cycle":
+        cycles = sleep_cycles(stages).cycles
+        return [f"This night ({source_name(source)} stages) holds **{len(cycles)}** cycle"
+                f"{'s' * (len(cycles) != 1)}; ask *how many sleep cycles?* to list them."]
+    if term.key == "hypnogram":
+        return [f"This night's ({source_name(source)}) hypnogram is the top track of the night "
+                f"overview."]
+    if term.key == "psg":
+        return [f"This file holds {len(night.recording.signals)} channels; ask *which channels "
+                f"are in this file?* for the list."]
+    return []
+
+
+def define(plan: Plan, night: LoadedNight, term: Term) -> Definition:
+    """The term's paragraph with the night's own numbers for it."""
+    if term.stage:
+        lines, items = _stage_lines(term, night)
+        return Definition(term, lines, items)
+    if term.slots:
+        return Definition(term, _channel_lines(term, night), [])
+    return Definition(term, _night_lines(term, night), [])

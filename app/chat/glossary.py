@@ -1,0 +1,152 @@
+"""Terms an educator or a new technician asks to have explained that are not events in a
+night: the stages, the sensors of a PSG and the words of a sleep report. Each entry is our
+own short paragraph; the answer then points at the term in the loaded night (a stage's
+minutes, the channels that record a signal), so the definition is always grounded."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term of the glossary.
+
+    Attributes:
+        key: short identifier.
+        title: display name.
+        pattern: regex on a user's words that names it.
+        text: one paragraph, written for this app.
+        stage: the stage it is (W, N1, N2, N3, REM), "" for none.
+        slots: model or auxiliary slots whose channels record it, () for none.
+    """
+
+    key: str
+    title: str
+    pattern: str
+    text: str
+    stage: str = ""
+    slots: tuple[str, ...] = ()
+
+
+TERMS: tuple[Term, ...] = (
+    Term("wake", "Wake (stage W)", r"wake(?:fulness)?|stage w",
+         "Wake is scored when more than half of an epoch shows the alpha rhythm over the back of "
+         "the head (eyes closed) or, with eyes open, blinks and reading eye movements, usually "
+         "with high chin muscle tone. Wake after sleep onset counts towards WASO.", stage="W"),
+    Term("n1", "N1 sleep", r"n1|stage 1|stage one|light(?:est)? sleep|drowsiness",
+         "N1 is the transition from wake to sleep: the alpha rhythm gives way to low-amplitude "
+         "4-7 Hz activity, the eyes roll slowly, and vertex sharp waves may appear. It is brief, "
+         "usually under a tenth of the night in adults, and a large share of it points to "
+         "fragmented sleep.", stage="N1"),
+    Term("n2", "N2 sleep", r"n2|stage 2|stage two",
+         "N2 is the stage an adult spends about half the night in. It is scored from the first "
+         "sleep spindle or K-complex not tied to an arousal, and it lasts until the next change "
+         "of stage. Its background is theta activity; muscle tone is lower than in wake.",
+         stage="N2"),
+    Term("n3", "N3 (deep, slow-wave) sleep",
+         r"n3|stage 3|stage three|deep(?:est)? sleep|slow[- ]wave sleep|sws|delta sleep",
+         "N3 is scored when slow waves (0.5-2 Hz, over 75 µV peak to peak) fill at least a fifth "
+         "of an epoch. It is the hardest stage to wake from, comes mostly in the first third of "
+         "the night, and shrinks with age. It is when growth hormone is released and is thought "
+         "to restore the brain and to consolidate memories; losing it leaves sleep unrefreshing.",
+         stage="N3"),
+    Term("rem", "REM sleep", r"rem(?: sleep)?|rapid eye movement sleep|dream(?:ing)? sleep"
+         r"|paradoxical sleep",
+         "REM sleep combines a low-amplitude mixed-frequency EEG, like light sleep, with rapid "
+         "eye movements and the lowest chin muscle tone of the night: the body is paralysed "
+         "while most vivid dreaming happens. REM periods recur about every 90 minutes and "
+         "lengthen towards morning; breathing and heart rate become irregular in it.",
+         stage="REM"),
+    Term("architecture", "Sleep architecture", r"sleep architecture|architecture",
+         "Sleep architecture is the structure of a night: how much of each stage there is, how "
+         "they follow each other in NREM-REM cycles, how long it took to fall asleep, and how "
+         "often sleep was broken. The hypnogram shows it; a report sums it up as total sleep "
+         "time, efficiency, latencies, WASO and each stage's share."),
+    Term("cycle", "Sleep cycle", r"sleep cycles?|nrem[- ]rem cycles?|(?:the )?cycles?",
+         "A sleep cycle is one pass from light NREM sleep through deeper NREM to a REM period, "
+         "about 90 minutes long in adults. A night holds four to six; the early ones carry most "
+         "of the deep sleep and the late ones most of the REM."),
+    Term("hypnogram", "Hypnogram", r"hypnograms?",
+         "A hypnogram is the night's stages drawn over time, one value per 30-second epoch: wake "
+         "at the top, then REM and the NREM stages down to N3. It shows the cycles, awakenings "
+         "and where deep sleep and REM fall at a glance."),
+    Term("psg", "Polysomnography (PSG)", r"polysomnogra\w*|psg|sleep study",
+         "Polysomnography records many signals through a night at once: EEG, eye movements "
+         "(EOG) and chin muscle (EMG) to score the stages; airflow, chest and belly effort and "
+         "oxygen saturation to score breathing; ECG, leg EMG, body position and snoring. A "
+         "scorer reads it in 30-second epochs."),
+    Term("eeg", "EEG (electroencephalogram)", r"eeg|electroencephalo\w*",
+         "The EEG records the brain's electrical activity from scalp electrodes, each against a "
+         "reference (C4-M1: the central scalp against the opposite mastoid). Its rhythms (alpha, "
+         "theta, spindles, slow waves) are what the stages are scored on.",
+         slots=("EEG_C3", "EEG_C4")),
+    Term("eog", "EOG (electro-oculogram)", r"eog|electro-?oculo\w*|eye (?:leads?|channels?|electrodes?)",
+         "The EOG records eye movements from electrodes beside the eyes: the eye is a small "
+         "battery (cornea positive), so moving it shifts the voltage. Rapid eye movements mark "
+         "REM sleep, slow rolling movements mark drowsiness and N1.", slots=("EOG_L", "EOG_R")),
+    Term("chin_emg", "Chin EMG", r"chin (?:emg|muscle|electrodes?|leads?)|submental emg|(?:the )?emg",
+         "The chin EMG records the tone of the muscles under the chin. Tone falls from wake "
+         "through NREM to its lowest in REM, where the body is paralysed; that drop helps score "
+         "REM, and tone that stays high in REM (REM without atonia) is a sign of REM sleep "
+         "behaviour disorder.", slots=("EMG_CHIN",)),
+    Term("leg_emg", "Leg EMG", r"leg (?:emg|electrodes?|leads?|channels?)|tibialis\w*|anterior tibialis",
+         "Leg EMG electrodes over the shin muscles (tibialis anterior) record leg movements; "
+         "series of them at regular intervals are periodic limb movements of sleep.",
+         slots=("EMG_LEG",)),
+    Term("ecg", "ECG (electrocardiogram)", r"ecg|ekg|electrocardio\w*",
+         "The ECG records the heart's electrical activity; in a sleep study one lead is enough to "
+         "time the beats, for heart rate, its variability, pauses and irregular rhythms.",
+         slots=("ECG",)),
+    Term("airflow", "Airflow sensor", r"airflow (?:sensor|channel|signal)|thermistor|nasal pressure"
+         r"|(?:nasal )?cannula|oronasal \w+",
+         "Airflow is measured at the nose and mouth: a thermistor senses the warm breath (apneas "
+         "are scored on it), a nasal pressure cannula the pressure swings (hypopneas are scored "
+         "on it).", slots=("AF",)),
+    Term("belts", "Effort belts", r"(?:effort|respiratory|rip|chest|abdominal|thoracic) belts?"
+         r"|respiratory inductance\w*|effort (?:channels?|sensors?)",
+         "Belts around the chest and the belly record the breathing effort. They tell the kinds "
+         "of apnea apart: in an obstructive apnea they keep moving against the closed airway, "
+         "often out of phase; in a central apnea they stop too.", slots=("THX", "ABD")),
+    Term("oximetry", "Pulse oximetry", r"(?:pulse )?oxim\w*|spo2 (?:sensor|probe|channel)"
+         r"|finger (?:probe|sensor)",
+         "A pulse oximeter on the finger shines red and infrared light through the tissue to "
+         "read the blood's oxygen saturation (SpO2) and the pulse. Falls of 3 % or more are "
+         "desaturations; they trail the breathing event that caused them by 20-40 s.",
+         slots=("SPO2",)),
+    Term("vertex", "Vertex sharp waves", r"vertex (?:sharp )?waves?|v[- ]waves?",
+         "Vertex sharp waves are sharp waves under half a second, largest over the top of the "
+         "head (the vertex), that appear in N1 as the sleeper drifts off. They look like small "
+         "K-complexes without the slow positive part."),
+)
+"""The glossary, stages first (the patterns are tried in order)."""
+
+# "what is N2 sleep?", "why is deep sleep important?", "what does the EOG record?"
+_ASK_RE = re.compile(
+    r"^\s*(?:(?:can|could) you\s+|please\s+)*(?:what(?:'s| is| are| does| do)|explain|define"
+    r"|teach me(?: about)?|tell me about|describe what|why (?:is|are|do (?:we|you|they) record"
+    r"|does (?:a|the) \w+ (?:record|use))|how does|what(?:'s| is) the (?:point|purpose) of"
+    r"|what(?:'s| is) (?:an?|the) \w+ for)\s+", re.IGNORECASE)
+_TAIL_RE = re.compile(
+    r"^(?:\s+(?:sleep|stage|for|important|recorded|used|measured|measure|record|show|mean|look"
+    r"|like|in a sleep study|in sleep|on a psg|work|to a student|matter|needed|good for|on the eeg))*"
+    r"\W*$", re.IGNORECASE)
+
+
+def find_term(text: str) -> Term | None:
+    """The term a definitional question asks about ("what is N2 sleep?"), else None."""
+    m = _ASK_RE.search(text)
+    if m is None:
+        return None
+    rest = re.sub(r"^(?:an?|the|a typical)\s+", "", text[m.end():].strip(), flags=re.IGNORECASE)
+    for term in TERMS:
+        hit = re.match(rf"(?:{term.pattern})\b", rest, re.IGNORECASE)
+        if hit and _TAIL_RE.match(rest[hit.end():]):
+            return term
+    return None
+
+
+def term(key: str | None) -> Term | None:
+    """The glossary term of ``key``, None for none."""
+    return next((t for t in TERMS if t.key == key), None)

@@ -1,0 +1,37 @@
+"""Terms that are not events, defined and then shown in the loaded night: a stage with its
+minutes and longest period, a sensor with the file's channels for it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.chat.glossary import TERMS, find_term
+from app.chat.periods import stage_periods
+from app.session import Session
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+
+def test_a_stage_is_defined_with_its_minutes_and_longest_period(demo) -> None:
+    night, engine = demo
+    answer = Session(night).ask("what is N2 sleep?", engine)
+    stages = night.stages()[0]
+    minutes = float(np.sum(stages == STAGES.index("N2"))) * EPOCH_SEC / 60
+    assert answer.text.startswith("**N2 sleep.**") and f"**{minutes:.1f} min** of N2" in answer.text
+    a, b = max(stage_periods(stages, [2], np.ones(len(stages), dtype=bool)), key=lambda p: p[1] - p[0])
+    assert [(h.start, h.end) for h in answer.highlights] == [
+        (night.epochs.starts[a], night.epochs.starts[b] + EPOCH_SEC)]
+
+
+def test_a_sensor_is_defined_with_the_files_channels(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what does the EOG record?", engine).text
+    labels = [night.epochs.mapping[s] for s in ("EOG_L", "EOG_R")]
+    assert text.startswith("**EOG") and all(f"**{label}**" in text for label in labels), text
+
+
+def test_only_definitional_questions_are_glossary_questions() -> None:
+    assert find_term("what is N2 sleep?").key == "n2"
+    assert find_term("what is the N2 percentage?") is None
+    assert find_term("how much N2 was there?") is None
+    assert find_term("what is the EEG in REM?") is None
+    assert len({t.key for t in TERMS}) == len(TERMS)
