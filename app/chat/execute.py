@@ -388,7 +388,8 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
         scored, freq_on = with_frequencies(night, scored)
     scored, order = rank_items(scored, q.rank)
     name = phen.title.lower() if phen else f"“{q.target}”"
-    result = EventList(name, plan.where.text, scored, k, source, how_many=q.how_many, order=order,
+    where = " ".join(w for w in (plan.where.text, _at_least(q.min_duration)) if w)
+    result = EventList(name, where, scored, k, source, how_many=q.how_many, order=order,
                        blind=_blind(night, phen.level if phen else None),
                        unscored=unscored_reason(night, phen.event_types if phen else ()),
                        min_depth=q.min_depth, tst_h=night.summary().tst_min / 60

@@ -283,7 +283,7 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
                r"|fragment(?:ed|ation)|broken (?:up )?sleep|how (?:restless|disrupted)"),
     ("lights", r"lights?(?:[- ]\w+)?[- ](?:off|out|on)|(?:went|go|got|get) to bed|in bed at"
                r"|bed ?time"),
-    ("se", r"(?:sleep )?efficiency"),
+    ("se", r"(?:sleep )?efficiency|sleep eff"),
     ("waso", r"waso|wake(?:fulness)? after sleep onset|awake after (?:falling asleep|sleep onset)"),
     ("tib", r"time in bed|tib|(?:recording|study) (?:time|length|duration)|how long (?:was|were)"
             r" (?:they|he|she|the patient|this person) in bed"),
@@ -309,12 +309,13 @@ _LATENCY_RE = re.compile(r"\b(?:latency|how long (?:until|before|till|after|did 
                          r" take|to)\b[^?]*\b(?:rem|n[123]|stage|deep|slow[- ]wave|sws|light|reach"
                          r"\w*|enter\w*|get(?:ting)? (?:in)?to|go(?:ing)? (?:in)?to)|time (?:to|until|till)"
                          r" (?:the )?(?:first|reach\w*|enter\w*))\b", I)
-_AMOUNT_RE = re.compile(r"\b(?:how (?:much|long|many (?:minutes|hours|epochs))|what (?:fraction"
+_AMOUNT_RE = re.compile(r"(?<!\s\d )(?<!\s\d\d )(?<!^\d )\b(?:mins?|minutes|hrs|hours)\W*$"  # "n3 mins"
+                        r"|\b(?:how (?:much|long|many (?:minutes|hours|epochs))|what (?:fraction"
                         r"|percentage|percent|proportion|share|part|amount|portion)|time spent"
                         r"|minutes (?:of|in)|hours (?:of|in)|percent(?:age)? of|% of|amount of"
                         r"|fraction of|proportion of|total (?:time|minutes)|percent(?:age)?|share"
                         r"|proportion|minutes of|how long)\b|%", I)
-_SUMMARY_RE = re.compile(r"\b(?:summar\w*|overview|statistics|stats|sleep efficiency|efficiency"
+_SUMMARY_RE = re.compile(r"\b(?:summar\w*|overview|statistics|stats|sleep efficiency|sleep eff|efficiency"
                          r"|total sleep time|tst|ahi|odi|apnea[- ]hypopnea index|desaturation "
                          r"index|how (?:well )?did .* sleep|sleep quality|architecture|waso"
                          r"|report|key numbers|sleep latency)\b", I)
@@ -363,6 +364,7 @@ _BAND_ASK_RE = re.compile(rf"^\s*(?:what(?:'s| is| was)|how (?:much|high|strong)
                           rf" much)\s+(?:the\s+)?(?:eeg\s+)?{_BAND}\b(?:\s+(?:power|activity"
                           rf"|content))?(?:\s+(?:was there|is there|over the night|in the night"
                           rf"|across the night|overall))?\W*$", I)
+_HRV_RE = re.compile(r"\b(?:hrv|rmssd|heart rate variab\w*)\b", I)
 # "alpha intrusion into deep sleep", "alpha-delta sleep": alpha power where sleep is deep.
 _ALPHA_INTRUSION_RE = re.compile(r"\balpha[- ](?:intrusions?|delta|wedges?|(?:wave )?intrud\w*)", I)
 _SIGNAL_MEASURES = ("heart rate", "SpO2", "breathing", "snoring loudness")
@@ -420,7 +422,7 @@ _CONDITION_RE = re.compile(
     r"|greater than|higher than|longer than|exceed(?:s|ed|ing)?|at least|at most)\s+"
     r"(\d{1,3}(?:\.\d+)?)\s*"
     r"(%|percent|bpm|beats(?: per minute)?|breaths(?:\s*(?:per|/)\s*min\w*)?|/min"
-    r"|s\b|sec\w*|seconds?|min\w*)?|([<>])\s*(\d{1,3}(?:\.\d+)?)\s*(%|bpm)?", I)
+    r"|s\b|sec\w*|seconds?|min\w*)?|([<>])\s*(\d{1,3}(?:\.\d+)?)\s*(%|bpm|s\b|sec\w*|min\w*)?", I)
 _AGE_RE = re.compile(r"\b(\d{1,3})[- ]?(?:years?|yrs?|y/?o)\b|\baged?\s+(\d{1,3})\b", I)
 
 
@@ -869,6 +871,7 @@ def understand(text: str) -> Query:
     text = _T_SPO2_RE.sub(r"time with SpO2 below \1%", repair(" ".join(text.split())))
     text = _REM_DENSITY_RE.sub("rapid eye movements per minute in REM", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
+    text = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(0).lower()], text)
     text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[m.group(1).lower()[:3]], text)
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
@@ -975,7 +978,9 @@ def understand(text: str) -> Query:
     if _ALPHA_INTRUSION_RE.search(text) and _compare_groups(text) is None:
         return Query(Intent.BREAKDOWN, text, scope=Scope(all_stages or ("N3",), time), by="scope",
                      measure="alpha power", by_rule=True)
-    if _BAND_ASK_RE.search(text) and time is None and not all_stages:
+    if ((_BAND_ASK_RE.search(text) or _HRV_RE.search(text)) and time is None and not all_stages
+            and _compare_groups(text) is None):
+        # "what was the alpha power?", "HRV": a per-epoch feature over the night, by stage
         return Query(Intent.BREAKDOWN, text, by="stage", measure=text, by_rule=True)
     if ((all_stages or time) and _FEATURE_ASK_RE.search(text) and _compare_groups(text) is None
             and (measure := measure_name(text)) is not None and measure not in _SIGNAL_MEASURES):
@@ -1250,6 +1255,10 @@ _WORST_PART_EVENTS = {"bre": "which hour had the most apneas and hypopneas",
                       "oxy": "which hour had the most desaturations",
                       "spo": "which hour had the most desaturations",
                       "sat": "which hour had the most desaturations"}
+# A scorer's shorthand, in the words the rules read.
+_SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "central apneas",
+              "obstructives": "obstructive apneas", "hrv": "heart rate variability"}
+_SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b", I)
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
 _TELL_APART_RE = re.compile(r"^\s*how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"
                             r"|scorers) |to )(?:tell|distinguish|differentiate|separate) (.+?) (?:from"
