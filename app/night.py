@@ -228,18 +228,31 @@ class LoadedNight:
 
     def summary(self) -> NightSummary:
         """AASM statistics of the scored (else predicted) hypnogram, computed once."""
-        stages, source = self.stages()
+        _, source = self.stages()
         if source not in self._summary:
-            spo2_label = self.epochs.aux_mapping.get("SPO2")
-            events, event_source = self.scored_events()
-            # A machine scoring that ran its respiratory rules and found nothing means AHI 0.
-            respiratory = event_source != "scored" and self.machine is not None and not any(
-                line.startswith("respiratory:") for line in self.machine.skipped)
-            self._summary[source] = summarize_night(
-                stages, float(self.epochs.starts[0]) if self.n_epochs else 0.0,
-                events=events, spo2=self.recording.signals.get(spo2_label or ""),
-                respiratory_scored=respiratory, source=source, agreement=self.agreement())
+            self._summary[source] = self._summarize(0, self.n_epochs, self.agreement())
         return self._summary[source]
+
+    def span_summary(self, first: int, stop: int) -> NightSummary:
+        """The same statistics over epochs ``first`` to ``stop`` (exclusive) alone, as if the
+        lights went off and on at their edges ("summarize the main sleep period")."""
+        return self._summarize(first, stop, "")
+
+    def _summarize(self, first: int, stop: int, agreement: str) -> NightSummary:
+        stages, source = self.stages()
+        starts = self.epochs.starts
+        lo = float(starts[first]) if first < self.n_epochs else 0.0
+        hi = float(starts[stop - 1]) + EPOCH_SEC if stop > first else lo
+        events, event_source = self.scored_events()
+        # A machine scoring that ran its respiratory rules and found nothing means AHI 0.
+        respiratory = event_source != "scored" and self.machine is not None and not any(
+            line.startswith("respiratory:") for line in self.machine.skipped)
+        spo2_label = self.epochs.aux_mapping.get("SPO2")
+        return summarize_night(
+            stages[first:stop], lo, events=events if (first, stop) == (0, self.n_epochs)
+            else [e for e in events if lo <= e.onset < hi],
+            spo2=self.recording.signals.get(spo2_label or ""), respiratory_scored=respiratory,
+            source=source, agreement=agreement)
 
     def view(self, **overlay: Any) -> NightView:
         """The night overview's inputs, with ``overlay`` (highlights, similarity, ...) on top."""

@@ -325,3 +325,28 @@ def test_the_main_sleep_period_is_a_span_of_its_own(demo) -> None:
     asleep = np.sum(stages[first:last + 1] >= 1) / 2
     assert "in the main sleep period" in text and f"**{asleep:.1f} min** asleep" in text, text
     assert f"of {(last + 1 - first) / 2:.1f} min recorded" in text
+
+
+def test_a_span_is_summarised_as_its_own_night(demo) -> None:
+    night, engine = demo
+    stages = np.asarray(night.epochs.stages).copy()
+    stages[:300] = W
+    stages[10] = N2  # a stray sleep epoch 2.5 h before the night's sleep
+    long = replace(night, epochs=replace(night.epochs, stages=stages), _summary={})
+    text = Session(long).ask("summarize the main sleep period", engine).text
+    first = int(np.flatnonzero(stages[11:] >= 1)[0]) + 11
+    last = int(np.flatnonzero(stages >= 1)[-1])
+    span = stages[first:last + 1]
+    assert text.startswith("In the main sleep period, taken as lights off to lights on: from the")
+    assert f"time in bed {len(span) / 2:.0f} min, total sleep {np.sum(span >= 1) / 2:.0f} min" in text
+    assert "sleep onset latency 0.0 min" in text, text
+    whole = Session(long).ask("summarize the night", engine).text
+    assert f"time in bed {len(stages) / 2:.0f} min" in whole
+
+
+def test_any_sleep_is_every_sleep_stage_and_midnight_is_a_clock(demo) -> None:
+    night, engine = demo
+    q = understand("was there any sleep before 22:00?")
+    assert q.scope.stages == ("N1", "N2", "N3", "REM")
+    assert understand("how many apneas after midnight?").scope.time.start == 0.0
+    assert understand("how long was the recording?").topic == "channels"

@@ -1002,6 +1002,16 @@ def summary(night: LoadedNight, stat: str | None, more: tuple[str, ...] = ()) ->
                    snoring_in_sleep(night), more)
 
 
+def span_summary(plan: Plan, night: LoadedNight) -> Summary | Message:
+    """"summarize the main sleep period", "summarize the second half": the statistics of that
+    span alone, its edges taken as lights off and on."""
+    inside = np.flatnonzero(plan.where.mask)
+    if not len(inside):
+        return Message("empty_scope", plan.where.text)
+    return Summary(night.span_summary(int(inside[0]), int(inside[-1]) + 1), None,
+                   night.scored_events()[1], index_gaps(night), where=plan.where.text)
+
+
 def snoring_in_sleep(night: LoadedNight) -> tuple[float, float] | None:
     """(minutes of snoring in sleep, minutes asleep measured) by the snoring phenomenon's
     definition, for the night's summary; None without a snore channel or sleep."""
@@ -1347,6 +1357,7 @@ _STEPS: dict[Intent, Step] = {
     Intent.SUMMARY: lambda p, n, e: system_overview(p, n) if p.query.topic == "system"
     else scoped_index(p, n) if _scoped(p.query)
     else scoped_sleep(p, n) if p.query.stat in _SLEEP_STATS and p.query.scope.time is not None
+    else span_summary(p, n) if p.query.scope.time is not None and not p.query.stat
     else summary(n, p.query.stat, p.query.more_stats),
     Intent.SHOW: lambda p, n, e: view(n, p.query.view or "overview"),
     Intent.NAVIGATE: lambda p, n, e: _navigate(p, n),

@@ -1029,7 +1029,7 @@ def _episode_note(e: Episode | None, night: LoadedNight) -> str:
             f"lights-off or lights-on mark, so time in bed, efficiency, sleep onset, latencies and "
             f"WASO count all of it. The main sleep episode runs **{clock(night, lo)}–"
             f"{clock(night, hi)}** ({(hi - lo) / 3600:.1f} h){other}; ask about it, e.g. "
-            f"*sleep efficiency in the main sleep period*, or any span, e.g. *how much N3 "
+            f"*summarize the main sleep period*, or any span, e.g. *how much N3 "
             f"between {clock(night, lo)[:5]} and {clock(night, hi)[:5]}?*")
 
 
@@ -1058,6 +1058,11 @@ def _(r: Summary, night: LoadedNight) -> Answer:
                    f"over its quiet level for {rule.min_duration:g} s or more).")
     whole = (rei + _summary_text(r.summary, r.gaps) + snoring + _episode_note(r.episode, night)
              + stage_caveat(night, r.summary.source))
+    if r.where:
+        # A span's own numbers: its first epoch is lights off, its last lights on.
+        text = _summary_text(r.summary, r.gaps)
+        return Answer(f"{r.where[0].upper()}{r.where[1:]}, taken as lights off to lights on: "
+                      f"{text[0].lower()}{text[1:]}" + stage_caveat(night, r.summary.source))
     if not r.stat:
         return Answer(whole)
     asked = "\n\n".join(_stat_text(replace(r, stat=stat), night) for stat in (r.stat, *r.more_stats))

@@ -567,6 +567,7 @@ class Summary:
         snoring: (minutes snoring in sleep, minutes asleep measured) from the snore channel,
             None without one.
         more_stats: further statistics asked in the same question, each answered after ``stat``.
+        where: the time span summarised ("in the main sleep period"), "" for the whole night.
     """
 
     summary: NightSummary
@@ -577,6 +578,7 @@ class Summary:
     episode: Episode | None = None
     snoring: tuple[float, float] | None = None
     more_stats: tuple[str, ...] = ()
+    where: str = ""
 
 
 @dataclass

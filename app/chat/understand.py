@@ -609,6 +609,8 @@ def _thing(text: str) -> tuple[Phenomenon | None, tuple[str, ...], str | None, t
     target = _target(text)
     if not target:
         return None, (), None, None
+    if re.fullmatch(r"(?:sleep(?:ing)?|asleep)", target.strip(), I):
+        return None, _SLEEP_WORDS[1], None, None   # "was there any sleep before 22:00?"
     match = thing_bank().classify(target)
     if match is None:
         return None, (), None, None
@@ -872,6 +874,7 @@ def understand(text: str) -> Query:
     text = _REM_DENSITY_RE.sub("rapid eye movements per minute in REM", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
     text = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(0).lower()], text)
+    text = _NAMED_CLOCK_RE.sub(lambda m: "00:00" if m.group(0).lower() == "midnight" else "12:00", text)
     text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[m.group(1).lower()[:3]], text)
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
@@ -1057,6 +1060,8 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|signals?|channels?|leads?|\w+ (?:channel|lead|signal|sensor)) (?:any good|ok(?:ay)?|usable"
         r"|clean|reliable|working|noisy|trustworthy|of (?:good|poor) quality))\b", I)),
     ("channels", re.compile(
+        r"\bhow long (?:was|is) (?:the |this )?(?:recording|study|file|edf|psg)\b|\bwhen did (?:the |this )?"
+        r"(?:recording|study) (?:start|begin|end|stop)\b|\brecording (?:length|duration)\b|"
         r"\b(?:which|what|list|how many|are there|is there|does|do)\b.{0,40}\b(?:channels?|montage"
         r"|derivations?|leads?|electrodes?|sensors?|sampl(?:ing|e) (?:rates?|frequenc\w*))\b"
         r"|\b(?:channels?|montage|sampl(?:ing|e) rates?)\b.{0,30}\b(?:in|of|on) (?:this|the) "
@@ -1255,6 +1260,7 @@ _WORST_PART_EVENTS = {"bre": "which hour had the most apneas and hypopneas",
                       "oxy": "which hour had the most desaturations",
                       "spo": "which hour had the most desaturations",
                       "sat": "which hour had the most desaturations"}
+_NAMED_CLOCK_RE = re.compile(r"\b(?:midnight|noon|midday)\b", I)
 # A scorer's shorthand, in the words the rules read.
 _SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "central apneas",
               "obstructives": "obstructive apneas", "hrv": "heart rate variability"}
