@@ -197,12 +197,17 @@ def test_longest_rem_period_is_named(demo) -> None:
     assert re.search(r"\(\*\*([\d.]+) min\*\*\)", text).group(1) == f"{max(spans):.1f}"
 
 
-def test_a_long_recording_warns_that_time_in_bed_counts_all_of_it(demo) -> None:
-    night, engine = demo
+def _with_stray_sleep(night):
+    """The night with 2.5 h of wake before its sleep, one stray sleep epoch in them."""
     stages = np.asarray(night.epochs.stages).copy()
     stages[:300] = W
-    stages[10] = N2  # a stray sleep epoch 2.5 h before the night's sleep
-    long = replace(night, epochs=replace(night.epochs, stages=stages), _summary={})
+    stages[10] = N2
+    return replace(night, epochs=replace(night.epochs, stages=stages), _summary={}), stages
+
+
+def test_a_long_recording_warns_that_time_in_bed_counts_all_of_it(demo) -> None:
+    night, engine = demo
+    long, stages = _with_stray_sleep(night)
     text = Session(long).ask("summarize the night", engine).text
     first = format_clock(float(night.epochs.starts[np.flatnonzero(stages[11:] >= 1)[0] + 11]),
                          night.recording.start_time)
@@ -315,10 +320,7 @@ def test_a_stage_amount_says_when_its_longest_periods_were(demo) -> None:
 def test_the_main_sleep_period_is_a_span_of_its_own(demo) -> None:
     night, engine = demo
     assert understand("how much N3 in the main sleep period?").scope.time.kind == "episode"
-    stages = np.asarray(night.epochs.stages).copy()
-    stages[:300] = W
-    stages[10] = N2  # a stray sleep epoch 2.5 h before the night's sleep
-    long = replace(night, epochs=replace(night.epochs, stages=stages), _summary={})
+    long, stages = _with_stray_sleep(night)
     text = Session(long).ask("what was the sleep efficiency in the main sleep period?", engine).text
     first = int(np.flatnonzero(stages[11:] >= 1)[0]) + 11
     last = int(np.flatnonzero(stages >= 1)[-1])
@@ -329,10 +331,7 @@ def test_the_main_sleep_period_is_a_span_of_its_own(demo) -> None:
 
 def test_a_span_is_summarised_as_its_own_night(demo) -> None:
     night, engine = demo
-    stages = np.asarray(night.epochs.stages).copy()
-    stages[:300] = W
-    stages[10] = N2  # a stray sleep epoch 2.5 h before the night's sleep
-    long = replace(night, epochs=replace(night.epochs, stages=stages), _summary={})
+    long, stages = _with_stray_sleep(night)
     text = Session(long).ask("summarize the main sleep period", engine).text
     first = int(np.flatnonzero(stages[11:] >= 1)[0]) + 11
     last = int(np.flatnonzero(stages >= 1)[-1])
