@@ -87,3 +87,10 @@ def test_worse_breathing_on_the_back_splits_the_events_by_position(home_test) ->
     night, engine, _ = home_test
     text = Session(night).ask("is the breathing worse on the back?", engine).text
     assert text.startswith("AHI by body position"), text
+
+
+def test_findings_without_eeg_leave_the_guessed_stages_out(home_test) -> None:
+    night, engine, _ = home_test
+    text = Session(night).ask("any red flags?", engine).text
+    assert "REI **" in text and "stage statistics are not read" in text, text
+    assert "healthy adults" not in text

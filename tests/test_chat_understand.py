@@ -419,6 +419,11 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
     ("what's in the library?", REC, {"topic": "library"}),
     ("what's the REI?", SUM, {"stat": "ahi"}),
     ("is the ECG any good?", REC, {"topic": "quality"}),
+    ("what should I look at first in this night?", SUM, {"topic": "findings"}),
+    ("what's the most interesting thing in this recording?", SUM, {"topic": "findings"}),
+    ("any red flags?", SUM, {"topic": "findings"}),
+    ("did she wake up a lot?", TIM, {"stage_event": "awakenings"}),
+    ("were there any periods of poor signal?", REC, {"topic": "quality"}),
     # A scorer's shorthand.
     ("n3 mins", AMT, {"stages": ("N3",)}),
     ("sleep eff", SUM, {"stat": "se"}),

@@ -19,6 +19,7 @@ from app.chat import norms
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.architecture import span_architecture
 from app.chat.define import define
+from app.chat.findings import findings
 from app.chat.glossary import term
 from app.chat.breakdown import breakdown, group_rows, index_rows, positions, scoped_index
 from app.chat.events import events_for, unscored_reason
@@ -1354,7 +1355,8 @@ _STEPS: dict[Intent, Step] = {
     else describe(p, n, e),
     Intent.SIMILAR: retrieve,
     Intent.NORMAL: lambda p, n, e: normal(p, n),
-    Intent.SUMMARY: lambda p, n, e: system_overview(p, n) if p.query.topic == "system"
+    Intent.SUMMARY: lambda p, n, e: findings(p, n) if p.query.topic == "findings"
+    else system_overview(p, n) if p.query.topic == "system"
     else scoped_index(p, n) if _scoped(p.query)
     else scoped_sleep(p, n) if p.query.stat in _SLEEP_STATS and p.query.scope.time is not None
     else span_summary(p, n) if p.query.scope.time is not None and not p.query.stat

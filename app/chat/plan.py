@@ -64,6 +64,11 @@ def source_name(source: str) -> str:
             "none": "no"}.get(source, source)
 
 
+LONG_OUTSIDE_MIN = 180.0
+"""Recording time outside the main sleep episode (min) above which whole-night statistics
+mislead: the summary warns that time in bed counts all of it, and the findings read the main
+sleep episode instead."""
+
 EEG_SLOTS = ("EEG_C3", "EEG_C4")
 """Model slots an EEG fills; without one, sleep cannot be staged by the AASM rules."""
 

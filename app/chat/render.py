@@ -19,11 +19,11 @@ from app.chat import norms
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, stage_at
 from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon, unmeasured_note
-from app.chat.plan import clock, source_name, stages_guessed
+from app.chat.plan import LONG_OUTSIDE_MIN, clock, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
                               Comparison, Context, CycleList, Definition, Description, Episode,
-                              EventList, EventSignal, Explanation, HeartRhythm, Item,
+                              EventList, EventSignal, Explanation, Findings, HeartRhythm, Item,
                               LibraryContents, Message, Navigation, NormCheck, PositionPeriods,
                               RecordingFacts, RemTone, Retrieval, ScopedSleep, SignalRuns,
                               SignalStats, SpanArchitecture, StageAmount, StageEvidence,
@@ -65,8 +65,8 @@ CAPABILITIES = (
     "sleep cycle compare to the last?*\n"
     "- **a body system over the night**: *how was the breathing overall?*, *summarize the "
     "heart*, *how severe is the apnea?* (the AHI's AASM band, never a diagnosis)\n"
-    "- **is this normal?** against published age norms; **summarize the night**; "
-    "**similar epochs** in the library\n"
+    "- **what stands out?** the findings against stated limits; **is this normal?** against "
+    "published age norms; **summarize the night**; **similar epochs** in the library\n"
     "Follow-ups: *and in REM?*, *only the ones after 4 am*, *how many were there?*, "
     "*how many of them were in REM?*, *show me one*, *what does that mean?*, "
     "*zoom into the second one*, *what happened just before it?*, *and breathing?*, "
@@ -1013,11 +1013,6 @@ def _summary_text(s, gaps: dict[str, str] | None = None) -> str:
     return text
 
 
-LONG_OUTSIDE_MIN = 180.0
-"""Recording time outside the main sleep episode (min) above which the summary warns that
-time in bed counts all of it."""
-
-
 def _episode_note(e: Episode | None, night: LoadedNight) -> str:
     """A warning for recordings with hours outside the night (Sleep-EDF's 22-h files)."""
     if e is None or e.outside_min < LONG_OUTSIDE_MIN and e.other_sleep_min < 0.5:
@@ -1519,3 +1514,18 @@ def _(r: LibraryContents, night: LoadedNight) -> Answer:
 def _(r: Definition, night: LoadedNight) -> Answer:
     text = f"**{r.term.title}.** {r.term.text}" + "".join(f"\n\n{line}" for line in r.lines)
     return _answer(night, text, r.items)
+
+
+@render.register
+def _(r: Findings, night: LoadedNight) -> Answer:
+    events = f", events {source_name(r.events_source)}" if r.events_source != "none" else ""
+    span = f" in {r.where}" if r.where else " in this night"
+    head = f"What stands out{span} (stages {source_name(r.source)}{events}):"
+    if not r.found:
+        return Answer(f"{head} nothing crosses a limit I check: breathing under 5 events/h, SpO2 "
+                      f"never under 90 %, no awakening of 20 min or more, and every statistic "
+                      f"within the healthy-adult norms. Ask *summarize the night* for the numbers.")
+    lines = "\n".join(f"{k}. {f.text}" for k, f in enumerate(r.found, 1))
+    items = [f.item for f in r.found if f.item is not None]
+    return _answer(night, f"{head}\n\n{lines}\n\nThese are measurements against stated limits, "
+                   f"not a diagnosis; the drawn moments are on the plots.", items)

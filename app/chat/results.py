@@ -451,6 +451,26 @@ class Definition:
     items: list[Item]
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One thing that stands out: a sentence with its measured number and limit, and the
+    moment to draw (None when it has no single moment)."""
+
+    text: str
+    item: Item | None
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What stands out in the night, most important first; ``source`` scored the stages,
+    ``events_source`` the events; ``where`` the span read when not the whole recording."""
+
+    found: list[Finding]
+    source: str
+    events_source: str
+    where: str = ""
+
+
 @dataclass
 class Navigation:
     """Where the viewer moves and what is there.

@@ -262,7 +262,8 @@ _AWAKENINGS_RE = re.compile(r"\bhow many (?:times|awakenings)\b|\bnumber of (?:a
                             r"|\bawakenings\b|\b(?:longest|shortest) (?:awakening|wake period|wake bout)\b"
                             r"|\bafter sleep onset\b|\bhow often did (?:the patient|he|she|they|the person)"
                             r" wake\b|\bw(?:a|o)ke (?:up )?(?:during|in|at|through) the night\b"
-                            r"|\bw(?:a|o)ke (?:up )?(?:at night|overnight)\b", I)
+                            r"|\bw(?:a|o)ke (?:up )?(?:at night|overnight)\b"
+                            r"|\bw(?:a|o)ke (?:up )?(?:a lot|often|frequently|many times|much|repeatedly)\b", I)
 _LONGEST_RUN_RE = re.compile(
     r"\b(longest|shortest)\s+(?:\w+\s+)?(?:period|stretch|bout|run|episode|block|spell)s?\s+of\s+"
     r"(?:continuous\s+|uninterrupted\s+|consolidated\s+|unbroken\s+)?([\w ]+)", I)
@@ -451,6 +452,13 @@ _SYSTEM_RE = {
     "heart": re.compile(r"\b(?:heart|cardiac|cardio\w*)\b(?!\s+(?:rate|rhythm|beats?|pauses?"
                         r"|variability|hrv))", I),
 }
+# "what should I look at first?", "what stands out?": the night's findings.
+_FINDINGS_RE = re.compile(r"\bwhat (?:should|do|would) (?:i|we|you) (?:look at|check|review|focus on)"
+                          r"(?: first)?\b|\bwhat stands? out\b|\b(?:key|main|notable|important)"
+                          r" findings\b|\bfindings\b|\bhighlights of (?:the|this) (?:night|recording|study)\b"
+                          r"|\b(?:most|anything) (?:interesting|notable|remarkable|important|striking)\b"
+                          r"|\banything (?:of note|worth (?:noting|a look|looking at))\b|\bred flags?\b"
+                          r"|\bwhat(?:'s| is) (?:wrong|notable|remarkable)\b", I)
 _OXYGEN_OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|describe|tell me about)\b.{0,30}"
                                  r"\b(?:oxygen(?:ation)?|spo2|saturation|oximetry)\b", I)
 _OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|in general|generally|describe"
@@ -922,6 +930,8 @@ def understand(text: str) -> Query:
     if _SOREMP_RE.search(text):
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("REM",), time),
                      stage_event="latency", note="soremp", by_rule=True)
+    if _FINDINGS_RE.search(text) and time is None:
+        return Query(Intent.SUMMARY, text, topic="findings", by_rule=True)
     if (system := _system_overview(text, time)) is not None:
         return Query(Intent.SUMMARY, text, modality=system, topic="system", by_rule=True)
     if _ATONIA_RE.search(text):
@@ -1053,6 +1063,7 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|data quality|bad (?:signals?|channels?|data|epochs?|electrodes?|leads?)|noisy|flat ?lines?"
         r"|flat (?:signals?|channels?)|clipp\w*|disconnect\w*|electrode (?:off|pops?|problems?)"
         r"|leads? (?:off|fell off)|lead[- ]off|(?:signals?|channels?|data) (?:dropp\w*|missing|lost)"
+        r"|poor (?:signals?|quality|recording|contact)|bad (?:signal )?quality"
         r"|(?:signals?|channels?|data|recording|traces?) (?:look(?:s|ed)?|(?:is|are|was|were)(?: looking)?)"
         r" (?:bad|poor|noisy|off|wrong|broken|corrupt\w*|unusable)"
         # "is the ECG any good?", "was the airflow usable?"

@@ -1,0 +1,132 @@
+"""Execute step for "what stands out in this night?": the findings a scorer would look at
+first, most important first, each with the moment to jump to. Every finding is a measured
+number against a stated limit (AASM bands, age norms, the stager's confidence), never a
+diagnosis; a night where nothing crosses a limit says so."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.chat import norms
+from app.chat.events import events_for
+from app.chat.periods import stage_periods
+from app.chat.plan import LONG_OUTSIDE_MIN, Plan, clock, stages_guessed
+from app.chat.recording import UNSURE_BELOW
+from app.chat.results import Finding, Findings, Item
+from app.night import LoadedNight
+from sleeplm_core.heads.cycles import sleep_cycles
+from sleeplm_core.heads.summary import APNEA_TYPES, NightSummary
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+AHI_NOTABLE = 5.0
+"""Events per hour from which breathing is a finding (the AASM adult lower bound of mild)."""
+LONG_WAKE_MIN = 20.0
+"""A wake period after sleep onset at least this long (min) is a finding."""
+UNSURE_NOTABLE_PCT = 10.0
+"""Share of machine-staged epochs under the confidence limit (%) that makes the staging a
+finding of its own."""
+
+
+def _breathing(night: LoadedNight, s: NightSummary) -> list[Finding]:
+    rei = stages_guessed(night, s.source) and s.rei is not None
+    index, name = (s.rei, "REI") if rei else (s.ahi, "AHI")
+    if index is None or index < AHI_NOTABLE:
+        return []
+    events, _ = events_for(night, APNEA_TYPES)
+    apneas = [e for e in events if e.type in APNEA_TYPES]
+    longest = max(apneas, key=lambda e: e.duration) if apneas else None
+    item = (Item(longest.onset, longest.offset, longest.type.replace("_", " "), "measured", "?")
+            if longest else None)
+    text = f"{name} **{index:.1f}/h**: {norms.ahi_band(index)}"
+    if longest is not None:
+        text += (f"; the longest event, a {longest.duration:.0f}-s "
+                 f"{longest.type.replace('_', ' ')}, at {clock(night, longest.onset)}")
+    return [Finding(text, item)]
+
+
+def _oxygen(night: LoadedNight) -> list[Finding]:
+    events, _ = events_for(night, ("desaturation",))
+    label = night.epochs.aux_mapping.get("SPO2")
+    spo2 = night.recording.signals.get(label or "")
+    if spo2 is None:
+        return []
+    data = np.asarray(spo2.data, dtype=float)
+    valid = np.flatnonzero((data >= 50) & (data <= 100))
+    if not len(valid):
+        return []
+    low = int(valid[np.argmin(data[valid])])
+    value, at = float(data[low]), low / spo2.sfreq
+    if value >= 90.0:
+        return []
+    item = Item(max(at - 15.0, 0.0), at + 15.0, "lowest SpO2", "measured", "?")
+    return [Finding(f"lowest SpO2 **{value:.0f} %** at {clock(night, at)} (under 90 %)", item)]
+
+
+def _norms(s: NightSummary, span: bool) -> list[Finding]:
+    _, rows = norms.compare_with_norms(s, None)
+    # A span cut at sleep onset has no sleep onset latency of its own.
+    return [Finding(f"{name} **{value:.1f} {unit}**: {'below' if value < lo else 'above'} the "
+                    f"typical {lo:g}-{hi:g} {unit} of healthy adults", None)
+            for name, value, unit, lo, hi in rows if not lo <= value <= hi
+            and not (span and name == "sleep onset latency")]
+
+
+def _long_wake(night: LoadedNight, lo: int, hi: int) -> list[Finding]:
+    stages, _ = night.stages()
+    sleep = np.flatnonzero(stages[lo:hi] >= STAGES.index("N1")) + lo
+    if len(sleep) < 2:
+        return []
+    inside = np.zeros(len(stages), dtype=bool)
+    inside[sleep[0]:sleep[-1] + 1] = True
+    runs = stage_periods(stages, [STAGES.index("W")], inside)
+    if not runs:
+        return []
+    a, b = max(runs, key=lambda r: r[1] - r[0])
+    minutes = (b - a + 1) * EPOCH_SEC / 60
+    if minutes < LONG_WAKE_MIN:
+        return []
+    starts = night.epochs.starts
+    item = Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, "longest awakening", "measured", "W")
+    return [Finding(f"an awakening of **{minutes:.0f} min** at {clock(night, starts[a])}, the "
+                    f"longest after sleep onset", item)]
+
+
+def _staging(night: LoadedNight) -> list[Finding]:
+    machine = night.machine
+    if night.recording.has_scoring or machine is None or not machine.has_stages:
+        return []
+    conf = machine.confidence
+    ok = np.isfinite(conf)
+    unsure = float(100 * np.mean(conf[ok] < UNSURE_BELOW)) if ok.any() else 0.0
+    if unsure < UNSURE_NOTABLE_PCT:
+        return []
+    return [Finding(f"the machine staging is unsure (under {UNSURE_BELOW:.1f}) for **{unsure:.0f} %**"
+                    f" of epochs; ask *how confident is the staging?*", None)]
+
+
+def _span(night: LoadedNight) -> tuple[int, int, str]:
+    """The epochs the findings read: the main sleep episode of a recording that runs hours
+    beyond it (Sleep-EDF's 22-h files), else the whole night; and that span in words."""
+    found = sleep_cycles(night.stages()[0])
+    lo, hi = found.episode
+    starts = night.epochs.starts
+    outside = night.recording.duration / 60 - (hi - lo) * EPOCH_SEC / 60
+    if hi <= lo or outside < LONG_OUTSIDE_MIN:
+        return 0, night.n_epochs, ""
+    return lo, hi, (f"the main sleep period, {clock(night, starts[lo])[:5]}-"
+                    f"{clock(night, starts[hi - 1] + EPOCH_SEC)[:5]} (the recording runs "
+                    f"{night.recording.duration / 3600:.1f} h)")
+
+
+def findings(plan: Plan, night: LoadedNight) -> Findings:
+    """What stands out, breathing and oxygen first, then the night's structure."""
+    lo, hi, where = _span(night)
+    s = night.summary() if not where else night.span_summary(lo, hi)
+    found = _breathing(night, s) + _oxygen(night)
+    if stages_guessed(night, s.source):
+        # Without EEG the stages are the model's guess: their norms would be findings of it.
+        found.append(Finding("no EEG: sleep cannot be staged, so the stage statistics are not "
+                             "read against norms", None))
+    else:
+        found += _long_wake(night, lo, hi) + _norms(s, bool(where)) + _staging(night)
+    return Findings(found, s.source, night.scored_events()[1], where)
