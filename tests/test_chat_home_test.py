@@ -94,3 +94,4 @@ def test_findings_without_eeg_leave_the_guessed_stages_out(home_test) -> None:
     text = Session(night).ask("any red flags?", engine).text
     assert "REI **" in text and "stage statistics are not read" in text, text
     assert "healthy adults" not in text
+

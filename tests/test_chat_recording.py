@@ -349,3 +349,19 @@ def test_any_sleep_is_every_sleep_stage_and_midnight_is_a_clock(demo) -> None:
     assert q.scope.stages == ("N1", "N2", "N3", "REM")
     assert understand("how many apneas after midnight?").scope.time.start == 0.0
     assert understand("how long was the recording?").topic == "channels"
+
+
+def test_without_a_human_scoring_the_model_is_compared_with_the_machine(demo) -> None:
+    from sklearn.metrics import cohen_kappa_score
+    night, engine = demo
+    rec = replace(night.recording, stages=np.zeros(0, dtype=np.int8), events=[])
+    unscored = replace(night, recording=rec, epochs=replace(night.epochs, stages=np.full(night.n_epochs, -1)),
+                       _summary={})
+    text = Session(unscored).ask("what is the kappa?", engine).text
+    machine, predicted = unscored.machine_stages(), unscored.predicted
+    both = (machine >= 0) & (predicted >= 0)
+    kappa = cohen_kappa_score(machine[both], predicted[both])
+    assert "With the machine staging as the reference" in text
+    assert f"κ {kappa:.2f} ({int(both.sum())} epochs" in text, text
+    scored = Session(night).ask("what is the kappa?", engine).text
+    assert "Machine against the human scoring" in scored

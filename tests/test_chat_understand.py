@@ -424,6 +424,10 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
     ("any red flags?", SUM, {"topic": "findings"}),
     ("did she wake up a lot?", TIM, {"stage_event": "awakenings"}),
     ("were there any periods of poor signal?", REC, {"topic": "quality"}),
+    ("how well does your staging agree with YASA?", REC, {"topic": "scoring"}),
+    ("what is the kappa?", REC, {"topic": "scoring"}),
+    ("how many epochs were N1?", AMT, {"stages": ("N1",)}),
+    ("how many epochs are there?", REC, {"topic": "channels"}),
     # A scorer's shorthand.
     ("n3 mins", AMT, {"stages": ("N3",)}),
     ("sleep eff", SUM, {"stat": "se"}),

@@ -907,8 +907,11 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
          night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current)
     # The epoch itself is no result; "in other nights" leaves out the whole loaded night.
     others = bool(_OTHER_NIGHTS_RE.search(q.text))
+    at = clock(night, float(night.epochs.starts[i]))
     hits = [h for h in search_vectors(engine.library, night.embedded.vectors[i:i + 1], 3 * k + 1)[0]
-            if not (h.meta.get("recording") == night.name and (others or int(h.meta.get("epoch", -1)) == i))][:k]
+            if not (h.meta.get("recording") == night.name and (others or int(h.meta.get("epoch", -1)) == i))
+            # the same epoch of the same file stored under another name
+            and not (h.score >= SAME_EPOCH_COSINE and str(h.meta.get("clock")) == at)][:k]
     label = (f"the {q.rank} {phen.title.lower()} at {clock(night, one.start)} (epoch {i})"
              if one is not None else f"epoch {i}") + (" in other recordings" if others else "")
     if engine.library.caption_index is None:
@@ -922,6 +925,8 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
     return Retrieval(label, hits, captions=captions, grounded=grounded)
 
 
+SAME_EPOCH_COSINE = 0.999
+"""A library hit this close to the query epoch, at its own clock time, is that epoch."""
 _OTHER_NIGHTS_RE = re.compile(r"\b(?:other|another|different) (?:nights?|recordings?|patients?"
                               r"|studies|files)\b|\belsewhere\b|\bnot (?:from )?this night\b", re.I)
 _ONE_EVENT_RANKS = ("longest", "shortest", "earliest", "latest")

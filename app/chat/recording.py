@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from sklearn.metrics import cohen_kappa_score
 
 from app.chat.plan import Plan
 from app.chat.results import ChannelRow, Item, RecordingFacts
@@ -76,7 +77,7 @@ def _scoring(night: LoadedNight) -> RecordingFacts:
     facts.unsure_pct = float(100 * np.mean(conf[ok] < UNSURE_BELOW))
     facts.stage_confidence = {s: float(np.mean(conf[ok & (codes == i)]))
                               for i, s in enumerate(STAGES) if np.any(ok & (codes == i))}
-    facts.agreement = night.agreement()
+    facts.agreement = night.agreement() or _model_agreement(night)
     facts.skipped = list(machine.skipped)
     # The uncertain stretches, on the model's epochs (the viewer's grid).
     at = machine.proba_at(night.epochs.starts)
@@ -85,6 +86,20 @@ def _scoring(night: LoadedNight) -> RecordingFacts:
         facts.items = _stretches(night, (mine >= 0) & (mine < UNSURE_BELOW),
                                  "uncertain machine stage", "measured")
     return facts
+
+
+def _model_agreement(night: LoadedNight) -> str:
+    """The model's zero-shot stages against the machine staging in one line, on a night
+    without a human scoring (the only reference there is); "" without both."""
+    machine, predicted = night.machine_stages(), night.predicted
+    if machine is None or predicted is None:
+        return ""
+    both = (machine >= 0) & (predicted >= 0)
+    if both.sum() < 2:
+        return ""
+    kappa = cohen_kappa_score(machine[both], predicted[both])
+    return (f"the model's zero-shot stages against it: κ {kappa:.2f} ({int(both.sum())} epochs; "
+            f"neither is a human scoring)")
 
 
 def _quality(night: LoadedNight) -> RecordingFacts:

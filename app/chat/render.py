@@ -1154,7 +1154,9 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
         text += (f" The least sure stage is **{hardest}** ({r.stage_confidence[hardest]:.2f}), the "
                  f"surest **{easiest}** ({r.stage_confidence[easiest]:.2f}).")
     if r.agreement:
-        text += f"\n\nMachine against the human scoring: {r.agreement}."
+        text += (f"\n\nMachine against the human scoring: {r.agreement}."
+                 if r.human_stages or r.human_events else
+                 f"\n\nWith the machine staging as the reference, {r.agreement}.")
     if r.items:
         text += ("\n\nThe longest uncertain stretches (blue):\n" + "\n".join(
             f"- {_span(night, i)} ({i.duration / 60:.1f} min, {i.stage})" for i in r.items[:5]))

@@ -1052,6 +1052,10 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|confident|certain)\b.{0,40}\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b"
         r"|\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b.{0,40}\b(?:least|less|not|un)[- ]?(?:sure"
         r"|confident|certain)\b"
+        # "how well does the staging agree with YASA?", "what is the kappa?"
+        r"|\b(?:agree\w*|agreement|kappa|κ|concordan\w*)\b.{0,40}\b(?:stag\w*|scor\w*|yasa|hypnogram"
+        r"|expert|human|machine|model)\b|\b(?:stag\w*|scor\w*|yasa|model)\b.{0,40}\b(?:agree\w*"
+        r"|agreement|kappa|κ)\b|^\s*what(?:'s| is) the (?:cohen'?s )?kappa\W*$"
         # "which stage was hardest for you to score?": the per-stage confidence
         r"|\b(?:hardest|most difficult|trickiest|easiest|most (?:uncertain|confident|reliable)"
         r"|least (?:reliable|accurate))\b.{0,40}\b(?:stag\w*|scor\w*|classif\w*)\b"
@@ -1332,7 +1336,9 @@ _APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
 
 def _topic(text: str) -> str | None:
     """The recording topic a question asks about ("channels", "scoring", "quality")."""
-    return next((name for name, pattern in _TOPIC_RE if pattern.search(text)), None)
+    topic = next((name for name, pattern in _TOPIC_RE if pattern.search(text)), None)
+    # "how many epochs were N1?" counts a stage, not the file's epochs
+    return None if topic == "channels" and stage_term(text) else topic
 
 
 def _semantic(text: str, time: TimeSpan | None, phen: Phenomenon | None,
