@@ -16,24 +16,23 @@ import numpy as np
 import pandas as pd
 
 from app.chat import norms
-from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.architecture import span_architecture
-from app.chat.define import define
-from app.chat.findings import findings
-from app.chat.glossary import term
 from app.chat.breakdown import breakdown, group_rows, index_rows, positions, scoped_index
+from app.chat.define import define
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
+from app.chat.findings import findings
+from app.chat.glossary import term
+from app.chat.library import library_contents
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
 from app.chat.periods import stage_periods
+from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.plan import (Plan, Where, clock, resolve_scope, scope_text, source_name,
                            stages_guessed)
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
-from app.chat.library import library_contents
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
-                              Definition,
-                              CycleList, Description, Episode, EventList, EventSignal,
+                              Definition, CycleList, Description, Episode, EventList, EventSignal,
                               Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
                               PositionPeriods, RemTone, Result, Retrieval, ScopedSleep, SignalRuns,
                               SignalStats, StageAmount, StagePeriods, Summary, SystemOverview, View)
@@ -48,7 +47,7 @@ from sleeplm_core.heads.insights import InsightConfig, describe as describe_epoc
 from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrate, find_regions,
                                          localize)
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
-from sleeplm_core.index.search import nearest_captions, search_text, search_vectors
+from sleeplm_core.index.search import Hit, nearest_captions, search_text, search_vectors
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 from sleeplm_core.scoring.association import CAUSES, arousal_causes
 from sleeplm_core.scoring.channels import eeg_labels
@@ -908,10 +907,8 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
     # The epoch itself is no result; "in other nights" leaves out the whole loaded night.
     others = bool(_OTHER_NIGHTS_RE.search(q.text))
     at = clock(night, float(night.epochs.starts[i]))
-    hits = [h for h in search_vectors(engine.library, night.embedded.vectors[i:i + 1], 3 * k + 1)[0]
-            if not (h.meta.get("recording") == night.name and (others or int(h.meta.get("epoch", -1)) == i))
-            # the same epoch of the same file stored under another name
-            and not (h.score >= SAME_EPOCH_COSINE and str(h.meta.get("clock")) == at)][:k]
+    found = search_vectors(engine.library, night.embedded.vectors[i:i + 1], 3 * k + 1)[0]
+    hits = [h for h in found if not _is_query(h, night.name, i, at, others)][:k]
     label = (f"the {q.rank} {phen.title.lower()} at {clock(night, one.start)} (epoch {i})"
              if one is not None else f"epoch {i}") + (" in other recordings" if others else "")
     if engine.library.caption_index is None:
@@ -923,6 +920,14 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
     captions = nearest_captions(engine.library, emb.vectors[i], CAPTIONS_SHOWN, grounding)
     grounded = grounding is not None and engine.library.caption_facts is not None
     return Retrieval(label, hits, captions=captions, grounded=grounded)
+
+
+def _is_query(hit: Hit, name: str, epoch: int, at: str, whole_night: bool) -> bool:
+    """Whether a library hit is the asked epoch (or, ``whole_night``, any epoch of its night),
+    also where the library holds the same file under another name (same clock, cosine ~1)."""
+    if hit.meta.get("recording") == name and (whole_night or int(hit.meta.get("epoch", -1)) == epoch):
+        return True
+    return hit.score >= SAME_EPOCH_COSINE and str(hit.meta.get("clock")) == at
 
 
 SAME_EPOCH_COSINE = 0.999

@@ -219,7 +219,8 @@ _NORMAL_RE = re.compile(
     rf" (?:healthy|normal|typical)\b{_NOT_NORM}|\breference (?:values|ranges?)\b|\bnormal (?:range|values)\b"
     r"|\b(?:abnormal|unusual)\b"
     # "what's a normal number of awakenings?", "how much REM should an adult get?"
-    r"|\bwhat(?:'s| is| are) (?:a |the )?(?:normal|healthy)\b(?!\s+(?:ahi|odi|rei|rdi|apn\w*))|\bshould (?:an? |the )?(?:adults?"
+    r"|\bwhat(?:'s| is| are) (?:a |the )?(?:normal|healthy)\b(?!\s+(?:ahi|odi|rei|rdi|apn\w*))"
+    r"|\bshould (?:an? |the )?(?:adults?"
     r"|person|child|teenager|older (?:adults?|person)|someone|i|we|people|he|she|they|my \w+)"
     r" (?:get|have|sleep|spend)\b", I)
 _SIMILAR_RE = re.compile(r"\b(?:similar|like this|like (?:the )?(?:current|epoch)|retrieve"
@@ -263,7 +264,8 @@ _AWAKENINGS_RE = re.compile(r"\bhow many (?:times|awakenings)\b|\bnumber of (?:a
                             r"|\bafter sleep onset\b|\bhow often did (?:the patient|he|she|they|the person)"
                             r" wake\b|\bw(?:a|o)ke (?:up )?(?:during|in|at|through) the night\b"
                             r"|\bw(?:a|o)ke (?:up )?(?:at night|overnight)\b"
-                            r"|\bw(?:a|o)ke (?:up )?(?:a lot|often|frequently|many times|much|repeatedly)\b", I)
+                            r"|\bw(?:a|o)ke (?:up )?(?:a lot|often|frequently|many times|much"
+                            r"|repeatedly)\b", I)
 _LONGEST_RUN_RE = re.compile(
     r"\b(longest|shortest)\s+(?:\w+\s+)?(?:period|stretch|bout|run|episode|block|spell)s?\s+of\s+"
     r"(?:continuous\s+|uninterrupted\s+|consolidated\s+|unbroken\s+)?([\w ]+)", I)
