@@ -43,3 +43,20 @@ def test_the_longest_awakening_is_found_after_sleep_onset(demo) -> None:
             best, best_start = run, start
     assert f"an awakening of **{best * EPOCH_SEC / 60:.0f} min** at " \
            f"{clock(night, night.epochs.starts[best_start])}" in text, text
+
+
+def test_an_off_finger_oximeter_is_no_lowest_saturation(demo) -> None:
+    from dataclasses import replace
+    night, engine = demo
+    label = night.epochs.aux_mapping["SPO2"]
+    sig = night.recording.signals[label]
+    data = np.array(sig.data, dtype=float)
+    real_low = float(data.min())
+    data[1000:1060] = 0.0   # a minute with the probe off the finger
+    rec = replace(night.recording, signals={**night.recording.signals, label: replace(sig, data=data)})
+    off = replace(night, recording=rec, _summary={})
+    for question in ("what was the lowest saturation?", "what stands out?"):
+        text = Session(off).ask(question, engine).text
+        assert "**0.0 %**" not in text and "**0 %**" not in text, text
+    assert f"lowest **{real_low:.1f} %**" in Session(off).ask("what was the lowest saturation?",
+                                                              engine).text

@@ -38,6 +38,7 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               SignalStats, StageAmount, StagePeriods, Summary, SystemOverview, View)
 from app.engine import Engine
 from app.night import LoadedNight
+from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE
 from sleeplm_core.features.brain import EEG_BAND_NAMES, SPINDLE_BAND_HZ, burst_frequency
 from sleeplm_core.features.schema import column_words
 from sleeplm_core.heads.cycles import SleepCycles, sleep_cycles
@@ -124,6 +125,9 @@ _FEATURE_COLUMNS = {
 _AUX = {"spo2": "SPO2", "hr": "HR"}
 
 
+_PLAUSIBLE = {"spo2": SPO2_RANGE, "hr": HR_RANGE}
+
+
 def series(night: LoadedNight, signal: str) -> Series | None:
     """The best measurement of ``signal``: its own channel's samples, else per-epoch features."""
     label, unit = _SIGNAL_NAMES[signal]
@@ -136,8 +140,13 @@ def series(night: LoadedNight, signal: str) -> Series | None:
     if channel and channel in night.recording.signals:
         sig = night.recording.signals[channel]
         times = np.arange(len(sig.data)) / sig.sfreq
-        return Series(label, unit, times, np.asarray(sig.data, dtype=float), 1.0 / sig.sfreq,
-                      f"channel {channel}")
+        values = np.asarray(sig.data, dtype=float)
+        if signal in _PLAUSIBLE:
+            # An off-finger oximeter's 0 % or a pulse of 300 is no reading (as the features
+            # read them): left out of every extreme, run and mean.
+            lo, hi = _PLAUSIBLE[signal]
+            values = np.where((values >= lo) & (values <= hi), values, np.nan)
+        return Series(label, unit, times, values, 1.0 / sig.sfreq, f"channel {channel}")
     frame = night.feature_frame()
     col = next((c for c in _FEATURE_COLUMNS[signal] if c in frame.columns), None)
     return _epoch_series(night, col, label, unit) if col else None
@@ -1365,7 +1374,7 @@ _STEPS: dict[Intent, Step] = {
     else describe(p, n, e),
     Intent.SIMILAR: retrieve,
     Intent.NORMAL: lambda p, n, e: normal(p, n),
-    Intent.SUMMARY: lambda p, n, e: findings(p, n) if p.query.topic == "findings"
+    Intent.SUMMARY: lambda p, n, e: findings(p, n, series(n, "spo2")) if p.query.topic == "findings"
     else system_overview(p, n) if p.query.topic == "system"
     else scoped_index(p, n) if _scoped(p.query)
     else scoped_sleep(p, n) if p.query.stat in _SLEEP_STATS and p.query.scope.time is not None

@@ -5,6 +5,8 @@ diagnosis; a night where nothing crosses a limit says so."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from app.chat import norms
@@ -17,6 +19,9 @@ from app.night import LoadedNight
 from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.heads.summary import APNEA_TYPES, NightSummary
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+if TYPE_CHECKING:  # execute imports this module to run it
+    from app.chat.execute import Series
 
 AHI_NOTABLE = 5.0
 """Events per hour from which breathing is a finding (the AASM adult lower bound of mild)."""
@@ -44,18 +49,11 @@ def _breathing(night: LoadedNight, s: NightSummary) -> list[Finding]:
     return [Finding(text, item)]
 
 
-def _oxygen(night: LoadedNight) -> list[Finding]:
-    events, _ = events_for(night, ("desaturation",))
-    label = night.epochs.aux_mapping.get("SPO2")
-    spo2 = night.recording.signals.get(label or "")
-    if spo2 is None:
+def _oxygen(night: LoadedNight, spo2: Series | None) -> list[Finding]:
+    if spo2 is None or not np.isfinite(spo2.values).any():
         return []
-    data = np.asarray(spo2.data, dtype=float)
-    valid = np.flatnonzero((data >= 50) & (data <= 100))
-    if not len(valid):
-        return []
-    low = int(valid[np.argmin(data[valid])])
-    value, at = float(data[low]), low / spo2.sfreq
+    low = int(np.nanargmin(spo2.values))
+    value, at = float(spo2.values[low]), float(spo2.times[low])
     if value >= 90.0:
         return []
     item = Item(max(at - 15.0, 0.0), at + 15.0, "lowest SpO2", "measured", "?")
@@ -118,11 +116,12 @@ def _span(night: LoadedNight) -> tuple[int, int, str]:
                     f"{night.recording.duration / 3600:.1f} h)")
 
 
-def findings(plan: Plan, night: LoadedNight) -> Findings:
-    """What stands out, breathing and oxygen first, then the night's structure."""
+def findings(plan: Plan, night: LoadedNight, spo2: Series | None) -> Findings:
+    """What stands out, breathing and oxygen first, then the night's structure; ``spo2`` is
+    the night's SpO2 as the chat measures it (``app.chat.execute.series``)."""
     lo, hi, where = _span(night)
     s = night.summary() if not where else night.span_summary(lo, hi)
-    found = _breathing(night, s) + _oxygen(night)
+    found = _breathing(night, s) + _oxygen(night, spo2)
     if stages_guessed(night, s.source):
         # Without EEG the stages are the model's guess: their norms would be findings of it.
         found.append(Finding("no EEG: sleep cannot be staged, so the stage statistics are not "
