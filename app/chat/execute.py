@@ -27,12 +27,12 @@ from app.chat.library import library_contents
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
 from app.chat.periods import stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
-from app.chat.plan import (Plan, Where, clock, resolve_scope, scope_text, source_name,
-                           stages_guessed)
+from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, resolve_scope,
+                           scope_text, source_name, stages_guessed)
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
-                              Definition, CycleList, Description, Episode, EventList, EventSignal,
+                              Definition, CycleList, Description, EventList, EventSignal,
                               Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
                               PositionPeriods, RemTone, Result, Retrieval, ScopedSleep, SignalRuns,
                               SignalStats, StageAmount, StagePeriods, Summary, SystemOverview, View)
@@ -41,7 +41,7 @@ from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE
 from sleeplm_core.features.brain import EEG_BAND_NAMES, SPINDLE_BAND_HZ, burst_frequency
 from sleeplm_core.features.schema import column_words
-from sleeplm_core.heads.cycles import SleepCycles, sleep_cycles
+from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedFacts, stated_event
 from sleeplm_core.heads.insights import InsightConfig, describe as describe_epochs
@@ -575,7 +575,7 @@ def cycles(plan: Plan, night: LoadedNight) -> CycleList:
                   source, stage_name(int(stages[c.start]))) for n, c in enumerate(found.cycles, 1)]
     return CycleList(items, [c.stage_min for c in found.cycles],
                      [at(c.rem_start) if c.rem_start is not None else None for c in found.cycles],
-                     _episode(night, found), source)
+                     episode_of(night, found), source)
 
 
 def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:
@@ -974,19 +974,6 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
 
 def view(night: LoadedNight, name: str) -> View:
     return View(name, night.summary(), index_gaps(night))
-
-
-def main_sleep_episode(night: LoadedNight) -> Episode:
-    """The night's main sleep episode, and how much of the recording and its sleep lie outside."""
-    return _episode(night, sleep_cycles(night.stages()[0]))
-
-
-def _episode(night: LoadedNight, found: SleepCycles) -> Episode:
-    lo, hi = found.episode
-    starts = night.epochs.starts
-    start, end = (float(starts[lo]), float(starts[hi - 1]) + EPOCH_SEC) if hi > lo else (0.0, 0.0)
-    return Episode(start, end, (night.recording.duration - (end - start)) / 60,
-                   found.other_sleep_min)
 
 
 def _scoped(q: Query) -> bool:

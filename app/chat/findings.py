@@ -12,11 +12,10 @@ import numpy as np
 from app.chat import norms
 from app.chat.events import events_for
 from app.chat.periods import stage_periods
-from app.chat.plan import LONG_OUTSIDE_MIN, Plan, clock, stages_guessed
+from app.chat.plan import LONG_OUTSIDE_MIN, Plan, clock, main_sleep_episode, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import Finding, Findings, Item
 from app.night import LoadedNight
-from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.heads.summary import APNEA_TYPES, NightSummary
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
@@ -105,15 +104,12 @@ def _staging(night: LoadedNight) -> list[Finding]:
 def _span(night: LoadedNight) -> tuple[int, int, str]:
     """The epochs the findings read: the main sleep episode of a recording that runs hours
     beyond it (Sleep-EDF's 22-h files), else the whole night; and that span in words."""
-    found = sleep_cycles(night.stages()[0])
-    lo, hi = found.episode
-    starts = night.epochs.starts
-    outside = night.recording.duration / 60 - (hi - lo) * EPOCH_SEC / 60
-    if hi <= lo or outside < LONG_OUTSIDE_MIN:
+    e = main_sleep_episode(night)
+    if e.end <= e.start or e.outside_min < LONG_OUTSIDE_MIN:
         return 0, night.n_epochs, ""
-    return lo, hi, (f"the main sleep period, {clock(night, starts[lo])[:5]}-"
-                    f"{clock(night, starts[hi - 1] + EPOCH_SEC)[:5]} (the recording runs "
-                    f"{night.recording.duration / 3600:.1f} h)")
+    lo, hi = night.epoch_at(e.start), night.epoch_at(e.end - EPOCH_SEC) + 1
+    return lo, hi, (f"the main sleep period, {clock(night, e.start)[:5]}-{clock(night, e.end)[:5]}"
+                    f" (the recording runs {night.recording.duration / 3600:.1f} h)")
 
 
 def findings(plan: Plan, night: LoadedNight, spo2: Series | None) -> Findings:

@@ -13,11 +13,12 @@ import numpy as np
 
 from app.chat.periods import stage_periods
 from app.chat.query import Query, Scope
+from app.chat.results import Episode
 from app.chat.timespan import LONGEST_PERIOD, NightClock, TimeSpan, period_stage, resolve
 from app.night import LoadedNight
 from app.timeexpr import DAY_SEC, format_clock
 from sleeplm_core.errors import SleepLMError
-from sleeplm_core.heads.cycles import sleep_cycles
+from sleeplm_core.heads.cycles import SleepCycles, sleep_cycles
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 
@@ -96,6 +97,20 @@ def cycle_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
                         "a time instead")
     c, starts = cycles[index], night.epochs.starts
     return float(starts[c.start]), float(starts[c.end - 1]) + EPOCH_SEC
+
+
+def main_sleep_episode(night: LoadedNight) -> Episode:
+    """The night's main sleep episode, and how much of the recording and its sleep lie outside."""
+    return episode_of(night, sleep_cycles(night.stages()[0]))
+
+
+def episode_of(night: LoadedNight, found: SleepCycles) -> Episode:
+    """The main sleep episode of cycles already found on the night's stages."""
+    lo, hi = found.episode
+    starts = night.epochs.starts
+    start, end = (float(starts[lo]), float(starts[hi - 1]) + EPOCH_SEC) if hi > lo else (0.0, 0.0)
+    return Episode(start, end, (night.recording.duration - (end - start)) / 60,
+                   found.other_sleep_min)
 
 
 def episode_span(night: LoadedNight) -> tuple[float, float]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from sklearn.metrics import cohen_kappa_score
 
 from app.chat.plan import Plan
 from app.chat.results import ChannelRow, Item, RecordingFacts
 from app.night import LoadedNight
+from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 from sleeplm_core.scoring.intervals import runs
@@ -97,7 +97,7 @@ def _model_agreement(night: LoadedNight) -> str:
     both = (machine >= 0) & (predicted >= 0)
     if both.sum() < 2:
         return ""
-    kappa = cohen_kappa_score(machine[both], predicted[both])
+    kappa = staging_scores(machine[both], predicted[both], STAGES).kappa
     return (f"the model's zero-shot stages against it: κ {kappa:.2f} ({int(both.sum())} epochs; "
             f"neither is a human scoring)")
 
