@@ -365,3 +365,23 @@ def test_without_a_human_scoring_the_model_is_compared_with_the_machine(demo) ->
     assert f"κ {kappa:.2f} ({int(both.sum())} epochs" in text, text
     scored = Session(night).ask("what is the kappa?", engine).text
     assert "Machine against the human scoring" in scored
+
+
+def test_half_of_the_main_sleep_period_is_a_part_of_that_period(demo) -> None:
+    """"the second half of the main sleep period" read as the whole main sleep period."""
+    night, engine = demo
+    time = understand("summarize the second half of the main sleep period").scope.time
+    assert (time.kind, time.start, time.end, time.within.kind) == ("fraction", 0.5, 1.0, "episode")
+    assert understand("summarize the first half of the night").scope.time.within is None
+    long, stages = _with_stray_sleep(night)
+    first = int(np.flatnonzero(stages[11:] >= 1)[0]) + 11
+    last = int(np.flatnonzero(stages >= 1)[-1])
+    middle = first + round((last + 1 - first) / 2)
+    halves = [Session(long).ask(f"summarize the {which} half of the main sleep period", engine).text
+              for which in ("first", "second")]
+    for text, part in zip(halves, (stages[first:middle], stages[middle:last + 1])):
+        assert text.startswith("In the ") and "half of the main sleep period, taken as" in text, text
+        assert f"total sleep {np.sum(part >= 1) / 2:.0f} min" in text, (text, len(part))
+    # the last hour of the period ends with its last sleep epoch
+    last_hour = understand("AHI in the last hour of the main sleep period").scope.time
+    assert (last_hour.kind, last_hour.start, last_hour.within.kind) == ("from_end", 3600.0, "episode")

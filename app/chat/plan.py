@@ -162,6 +162,8 @@ a whole night read across midnight ("between 8 pm and 9 am") stays well under it
 
 def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, float]:
     """Seconds of a time span; a span outside the night is refused naming the night's span."""
+    if time.within is not None:
+        return part_span(time, span_of(time.within, night, current))
     if time.kind == "cycle":
         return cycle_span(time, night)
     if time.kind == "period":
@@ -184,6 +186,21 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
                         f"{clock(night, 0.0)} to {clock(night, last)} (epochs 0-"
                         f"{night.n_epochs - 1}); ask about a time inside it")
     return start, end
+
+
+def part_span(time: TimeSpan, outer: tuple[float, float]) -> tuple[float, float]:
+    """Seconds of a part ("the second half", "the last hour") of the span ``outer``, cut on
+    its epoch grid so that two halves share no epoch."""
+    a, b = outer
+    if time.kind == "fraction":
+        lo, hi = a + time.start * (b - a), a + (time.end or 1.0) * (b - a)
+    elif time.kind == "from_end":
+        lo, hi = b - time.start, b - (time.end or 0.0)
+    else:
+        lo, hi = a + time.start, a + (time.end if time.end is not None else EPOCH_SEC)
+    def snap(t: float) -> float:
+        return min(b, max(a, a + round((t - a) / EPOCH_SEC) * EPOCH_SEC))
+    return snap(lo), snap(hi)
 
 
 def scope_text(scope: Scope) -> str:

@@ -111,12 +111,15 @@ class TimeSpan:
         start: start of the span in the unit of ``kind``.
         end: end of the span, or None for a point in time.
         text: the words that named it.
+        within: the span a ``fraction``, ``elapsed`` or ``from_end`` span is a part of ("the
+            second half of the main sleep period"), None for the whole recording.
     """
 
     kind: TimeKind
     start: float = 0.0
     end: float | None = None
     text: str = ""
+    within: TimeSpan | None = None
 
 
 def _clock_seconds(hour: str, minute: str | None, second: str | None, ampm: str | None) -> float:
@@ -178,8 +181,42 @@ def _open_ended(match: re.Match[str]) -> TimeSpan | None:
     return TimeSpan(kind, _clock_seconds(*g), None, match.group(0))
 
 
+# "the second half of the main sleep period", "the last hour of the first cycle": a part of
+# another span; "of the night" is the whole recording, which the plain patterns read.
+_NESTED_RE = re.compile(
+    r"\b(?:the\s+)?(?:(?:first|second|1st|2nd|last)\s+half|(?:first|second|middle|last|final)"
+    r"\s+third|(?:first|last|final)\s+(?:(?:\d+|one|two|three|four|five|six|ten|fifteen|twenty"
+    r"|thirty)\s+)?(?:hours?|minutes?|mins?))\s+of\s+(?!(?:the\s+)?(?:night|recording)\b)",
+    re.IGNORECASE)
+# "the second half of sleep", "of the sleep period": sleep onset to the final awakening.
+_SLEEP_PERIOD_RE = re.compile(r"^(?:the\s+)?(?:sleep(?:\s+period)?|night'?s\s+sleep)\b",
+                              re.IGNORECASE)
+_CONTAINERS = ("episode", "cycle", "period", "after_onset", "before_onset", "clock", "after",
+               "before", "epoch")
+
+
 def parse_time(text: str) -> TimeSpan | None:
     """Find the first time expression in ``text``; None when it names no time."""
+    if (m := _NESTED_RE.search(text)) and (span := _nested(m, text[m.end():])):
+        return span
+    return _parse_plain(text)
+
+
+def _nested(match: re.Match[str], rest: str) -> TimeSpan | None:
+    """A part ("the second half") of the span named after "of"; None when none is named."""
+    if m := _SLEEP_PERIOD_RE.match(rest):
+        within = TimeSpan("after_onset", 0.0, None, m.group(0))
+    else:
+        within = _parse_plain(rest)
+    part = _parse_plain(match.group(0))
+    if within is None or within.kind not in _CONTAINERS or part is None or (
+            within.kind == "clock" and within.end is None):
+        return None
+    words = f"{match.group(0)}{within.text.strip()}"
+    return TimeSpan(part.kind, part.start, part.end, words, within)
+
+
+def _parse_plain(text: str) -> TimeSpan | None:
     if m := _EPOCH_RE.search(text):
         end = float(m.group(2)) if m.group(2) else None
         return TimeSpan("epoch", float(m.group(1)), end, m.group(0))
