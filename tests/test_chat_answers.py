@@ -518,3 +518,50 @@ def test_the_longest_scored_event_comes_without_model_matches(demo) -> None:
     answer = Session(night).ask("how long was the longest desaturation?", engine)
     assert "the 1 longest" in answer.text and "model" not in answer.text
     assert all(i.source == "scored" for i in answer.items)
+
+
+def test_events_tied_to_another_kind_are_counted_by_the_aasm_windows(demo) -> None:
+    """"show me a hypopnea with a desaturation" listed every hypopnea."""
+    night, engine = demo
+    events = night.scored_events()[0]
+    hypopneas = [e for e in events if e.type == "hypopnea"]
+    desats = [e for e in events if e.type == "desaturation"]
+    # tied: one starts during the other or within 30 s of its end
+    with_desat = sum(any(d.onset <= h.onset <= d.offset + 30 or h.onset <= d.onset <= h.offset + 30
+                         for d in desats) for h in hypopneas)
+    assert 0 < with_desat < len(hypopneas)
+    counts = []
+    for q in ("how many hypopneas had a desaturation?", "how many hypopneas without a desaturation?"):
+        text = Session(night).ask(q, engine).text
+        counts.append(int(re.search(r"\*\*(\d+)\*\* hypopnea events with", text).group(1)))
+        assert "within 30 s of its end" in text and "model's best matches" not in text, text
+    assert counts == [with_desat, len(hypopneas) - with_desat]
+    text = Session(night).ask("apneas followed by an arousal in REM", engine).text
+    assert "apnea events in REM with an arousal" in text and "within 10 s" in text, text
+    # arousals tied to breathing events stay the arousals, split by cause
+    assert "By cause" in Session(night).ask("arousals associated with apneas", engine).text
+
+
+def test_the_oahi_counts_apneas_and_hypopneas_but_not_central_apneas(demo) -> None:
+    night, engine = demo
+    events = night.scored_events()[0]
+    n = sum(e.type in ("obstructive_apnea", "mixed_apnea", "hypopnea") for e in events)
+    assert n < sum(e.type in ("obstructive_apnea", "mixed_apnea", "central_apnea", "hypopnea")
+                   for e in events)
+    text = Session(night).ask("what is the oahi?", engine).text
+    rate = n / (night.summary().tst_min / 60)
+    assert f"That is **{rate:.2f} per hour** of sleep ({n} in" in text, text
+
+
+def test_a_tie_to_events_the_night_could_not_score_is_refused(short_synthetic_edf: Path,
+                                                              demo) -> None:
+    _, engine = demo
+    night = read_night(short_synthetic_edf, "no_oximetry", mapping={"SPO2": "none"})
+    night.recording.events = []
+    machine_score(night)
+    embed_night(night, engine)
+    skipped = {line.split(":")[0]: line for line in night.machine.skipped}
+    text = Session(night).ask("how many apneas had a desaturation?", engine).text
+    assert text.startswith("**Oxygen desaturation events were not scored on this night**, so I "
+                           "cannot tell which apnea events had one"), text
+    assert skipped["desaturations"] in text, text

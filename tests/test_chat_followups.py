@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pytest
 
+from app.chat.execute import series
 from app.chat.norms import ahi_band
 from app.chat.plan import ChatError, clock
 from app.session import Session
@@ -167,3 +168,49 @@ def test_any_pauses_after_the_heart_reads_beat_pauses_else_breathing(demo) -> No
     heart = session.ask("any pauses?", engine).text
     assert "between beats" in heart and "apnea events" not in heart, heart
     assert "apnea events" in Session(night).ask("any pauses?", engine).text
+
+
+def test_compare_with_normal_after_a_statistic_checks_the_norms(demo) -> None:
+    """"how does that compare with normal?" compared the whole night with itself."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("what is the WASO?", engine)
+    text = session.ask("how does that compare with normal?", engine).text
+    assert "published norms" in text and "wake after sleep onset" in text, text
+    assert " vs the whole night" not in text, text
+
+
+def test_a_comparison_of_a_part_with_itself_says_so(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("what was the heart rate?", engine)
+    text = session.ask("compare it with the whole night", engine).text
+    assert text.startswith("Both sides of that comparison are the whole night"), text
+    assert "in REM" in session.ask("compare it with REM", engine).text
+
+
+def test_what_was_happening_after_a_move_is_about_the_epoch_on_screen(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("zoom to 02:00", engine)
+    breathing = session.ask("what was happening in the breathing?", engine).text
+    assert breathing.startswith("In this epoch") and "02:00:00 to 02:00:30" in breathing, breathing
+    heart = session.ask("what is going on with the heart?", engine).text
+    assert "**heart** — 1 epoch (02:00:00 to 02:00:30)" in heart, heart
+    # asked anew, the same words measure the whole night
+    anew = Session(night).ask("what was happening in the breathing?", engine).text
+    assert "over the whole night" in anew, anew
+
+
+def test_the_window_after_an_event_states_its_lowest_saturation(demo) -> None:
+    """"how low did the oxygen go after it?" gave only the window's mean SpO2."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("list the five longest apneas", engine)
+    session.ask("show the second one", engine)
+    text = session.ask("how low did the oxygen go after it?", engine).text
+    m = re.search(r"\((\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\)", text)
+    s = series(night, "spo2")
+    t = np.array([clock(night, x) for x in s.times])
+    inside = (t >= m.group(1)) & (t < m.group(2)) & np.isfinite(s.values)
+    assert f"SpO2 mean {s.values[inside].mean():.1f} % (lowest {s.values[inside].min():.1f}," in text, text

@@ -110,3 +110,17 @@ def test_alpha_intrusion_reads_alpha_in_deep_sleep(demo) -> None:
     text = Session(night).ask("was there alpha intrusion into deep sleep?", engine).text
     stages = night.stages()[0]
     assert "| in N3 | " in text and f"| {int(np.sum(stages == 3))} |" in text, text
+
+
+def test_the_hypnogram_of_a_part_highlights_and_summarises_that_part(demo) -> None:
+    """"show the hypnogram between midnight and 3" showed the whole night's numbers."""
+    night, engine = demo
+    answer = Session(night).ask("show the hypnogram between midnight and 3", engine)
+    assert [(clock(night, h.start), clock(night, h.end)) for h in answer.highlights] == [
+        ("00:00:00", "03:00:00")], answer.text
+    t = night.recording.start_time
+    lo = int((24 * 3600 - (t.hour * 3600 + t.minute * 60 + t.second)) % (24 * 3600) // EPOCH_SEC)
+    n3 = _minutes(night, lo, lo + 360, "N3")   # midnight to 3 am: 360 epochs
+    assert "time in bed 180 min" in answer.text and f"N3 {n3:.0f} min" in answer.text, answer.text
+    whole = Session(night).ask("show the hypnogram", engine)
+    assert whole.highlights == [] and "time in bed 480 min" in whole.text, whole.text

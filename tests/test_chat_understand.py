@@ -714,3 +714,38 @@ def test_a_phenomenon_named_alone_is_defined(text: str) -> None:
 def test_a_why_about_a_stage_explains_its_hallmark(text: str, phen: str) -> None:
     q = understand(text)
     assert (q.intent, q.phenomenon) == (Intent.EXPLAIN, phen), q
+
+
+@pytest.mark.parametrize(("text", "phen", "together", "apart"), [
+    ("show me a hypopnea with a desaturation", "hypopnea", "desaturation", False),
+    ("how many apneas had a desaturation?", "apnea", "desaturation", False),
+    ("how many hypopneas had no desaturation?", "hypopnea", "desaturation", True),
+    ("hypopneas that did not cause an arousal", "hypopnea", "arousal", True),
+    ("which apneas ended in an arousal?", "apnea", "arousal", False),
+    ("how many desaturations were tied to an apnea?", "desaturation", "apnea", False),
+    # not ties: a signal threshold, and the arousals' own causes
+    ("apneas with SpO2 below 90%", "apnea", None, False),
+    ("arousals associated with apneas", "arousal", None, False),
+])
+def test_events_tied_to_another_kind(text: str, phen: str, together: str | None,
+                                     apart: bool) -> None:
+    q = understand(text)
+    assert (q.phenomenon, q.together, q.apart) == (phen, together, apart), q
+
+
+@pytest.mark.parametrize(("text", "intent", "phen"), [
+    ("what is the oahi?", Intent.LOCATE, "obstructive_event"),
+    ("CAI?", Intent.LOCATE, "central_apnea"),
+    ("what does OAHI mean?", Intent.EXPLAIN, "obstructive_event"),
+    ("what does the arousal index mean?", Intent.EXPLAIN, "arousal"),
+])
+def test_index_abbreviations_are_event_rates_and_their_meaning_a_definition(
+        text: str, intent: Intent, phen: str) -> None:
+    q = understand(text)
+    assert (q.intent, q.phenomenon) == (intent, phen), q
+    assert understand("what is the apnea-hypopnea index?").stat == "ahi"
+
+
+def test_how_does_that_compare_with_normal_asks_for_the_norms() -> None:
+    assert understand("how does that compare with normal?").intent == Intent.NORMAL
+    assert understand("compare it with the first half").ref == Ref.COMPARE_WITH

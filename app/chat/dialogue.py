@@ -7,12 +7,16 @@ state lives in the browser session and is never shared.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from app.chat.phenomena import phenomenon
 from app.chat.query import INDEX_STATS, Intent, Query, Ref, Scope
 from app.chat.results import Item
 from app.chat.timespan import TimeSpan
+
+# "what was happening in the breathing?" right after moving to an epoch asks about that epoch.
+_HAPPENING_RE = re.compile(r"\b(?:happening|happened|going on)\b", re.I)
 
 _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
                   "ninth", "tenth")
@@ -48,7 +52,7 @@ class Dialogue:
             return Query(Intent.MEASURE, query.text, scope=query.scope, signal="hr",
                          modality="heart", measure="rhythm", by_rule=True)
         if query.ref == Ref.NONE:
-            return query
+            return self._at_view(query)
         if query.ref == Ref.BACK:
             if not self.history:
                 raise NothingToReferTo
@@ -79,6 +83,19 @@ class Dialogue:
         if query.ref == Ref.MEANING:
             return self._meaning(query)
         return self._merge(query)
+
+    def _at_view(self, query: Query) -> Query:
+        """A signal's "what was happening?" with no time of its own, just after a move to an
+        epoch or an answer about it, is about the epoch on screen; asked anew it is about the
+        whole night."""
+        shown = self.shown
+        moved = shown is not None and (shown.intent == Intent.NAVIGATE or (
+            shown.scope.time is not None and shown.scope.time.kind == "current"))
+        if (moved and query.intent in (Intent.MEASURE, Intent.DESCRIBE) and query.signal
+                and query.scope == Scope() and _HAPPENING_RE.search(query.text)):
+            return replace(query, intent=Intent.DESCRIBE,
+                           scope=Scope(time=TimeSpan("current", text="this epoch")))
+        return query
 
     def _focused(self) -> Item:
         if not self.items:

@@ -50,7 +50,7 @@ from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrat
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.search import Hit, nearest_captions, search_text, search_vectors
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
-from sleeplm_core.scoring.association import CAUSES, arousal_causes
+from sleeplm_core.scoring.association import CAUSES, arousal_causes, tied_after_sec, tied_mask
 from sleeplm_core.scoring.channels import eeg_labels
 from sleeplm_core.scoring.desaturation import desaturation_depth
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
@@ -287,6 +287,27 @@ def _event_items(night: LoadedNight, types: tuple[str, ...], where: Where,
     return items, source
 
 
+def tied_items(night: LoadedNight, items: list[Item], phen: Phenomenon, q: Query
+               ) -> tuple[list[Item], str] | Message:
+    """The ``items`` tied (or, with ``q.apart``, not tied) to an event of ``q.together``
+    ("hypopneas with a desaturation"), and the rule in words; a night whose scoring holds no
+    such event, because it could not be scored, is refused."""
+    partner = phenomenon(q.together)
+    events, _ = events_for(night, partner.event_types)
+    others = np.array([(e.onset, e.offset) for e in events if e.type in partner.event_types])
+    if not len(others) and (why := unscored_reason(night, partner.event_types)):
+        return Message("not_scored", partner.title, {
+            "why": why, "cannot": f"tell which {phen.title.lower()} events had one"})
+    after = tied_after_sec(phen.key, partner.key)
+    spans = np.array([(i.start, i.end) for i in items]).reshape(-1, 2)
+    keep = tied_mask(spans, others.reshape(-1, 2), after) != q.apart
+    name = partner.title.lower()
+    article = "an" if name[0] in "aeiou" else "a"
+    rule = (f"{'without' if q.apart else 'with'} {article} {name} (one starting during the "
+            f"other or within {after:.0f} s of its end)")
+    return [i for i, k in zip(items, keep) if k], rule
+
+
 def with_depths(night: LoadedNight, items: list[Item]) -> list[Item] | None:
     """Desaturation items with their depth (``value``, % points below the pre-event SpO2
     baseline) measured from the SpO2 channel; None when the night has no SpO2 channel."""
@@ -384,6 +405,12 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
         if measured is None:
             return Message("no_signal", "SpO2")
         scored = [i for i in measured if i.value is not None and i.value >= q.min_depth]
+    tie = ""
+    if q.together and phen is not None:
+        found = tied_items(night, scored, phen, q)
+        if isinstance(found, Message):
+            return found
+        scored, tie = found
     if q.rank == "strongest" and "desaturation" in (phen.event_types if phen else ()) and \
             q.min_depth is None and (measured := with_depths(night, scored)) is not None:
         scored, q = measured, replace(q, rank="deepest")  # "the deepest desaturation"
@@ -397,7 +424,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
         scored, freq_on = with_frequencies(night, scored)
     scored, order = rank_items(scored, q.rank)
     name = phen.title.lower() if phen else f"“{q.target}”"
-    where = " ".join(w for w in (plan.where.text, _at_least(q.min_duration)) if w)
+    where = " ".join(w for w in (plan.where.text, _at_least(q.min_duration), tie) if w)
     result = EventList(name, where, scored, k, source, how_many=q.how_many, order=order,
                        blind=_blind(night, phen.level if phen else None),
                        unscored=unscored_reason(night, phen.event_types if phen else ()),
@@ -408,10 +435,11 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
                        share=(q.share or "").replace("_", " "), share_of=_night_count(night, q),
                        asked=q.text)
     if (((q.how_many or q.per or q.share or q.rank) and scored) or result.blind
-            or result.unscored or (phen is not None and not phen.model_reads)):
+            or result.unscored or (phen is not None and not phen.model_reads) or tie):
         # A count or "the longest one" is answered from the scoring; on a night where the
-        # events could not be scored, or for what the model never learnt, its similarity
-        # matches would read as findings, so none are shown.
+        # events could not be scored, for what the model never learnt, or for two kinds of
+        # events tied together, which it does not read, its similarity matches would read
+        # as findings, so none are shown.
         return result
     regions, weak, track, search = _model_regions(night, engine, text, plan.where, k,
                                                   refine=not scored)
@@ -719,10 +747,13 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True) -
         own = (s.times >= item.start - pad) & (s.times < max(item.end, item.start + s.step)) \
             & np.isfinite(s.values)
         if win.any() and own.any():
-            measures.append((s.label, s.unit, float(s.values[win].mean()),
-                             float(s.values[own].mean()), float(s.values[own].min()),
-                             float(s.values[own].max())))
+            measures.append((s.label, s.unit, *_mean_low_high(s.values[win]),
+                             *_mean_low_high(s.values[own])))
     return Context(item, span, before, seq, near, measures, source, around)
+
+
+def _mean_low_high(values: np.ndarray) -> tuple[float, float, float]:
+    return float(values.mean()), float(values.min()), float(values.max())
 
 
 # -- classify, compare, describe, retrieve, summaries -----------------------------------------
@@ -809,6 +840,10 @@ _AMOUNT_WORDS = re.compile(r"\b(?:how (?:long|much)|minutes|time|amount|percent\
 
 def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalStats | Message:
     q = plan.query
+    if (len(plan.groups) == 2 and plan.groups[0].mask.any()
+            and np.array_equal(plan.groups[0].mask, plan.groups[1].mask)):
+        # "compare it with the whole night" after a whole-night answer: nothing to set apart
+        return Message("same_groups", plan.groups[0].text or "the whole night")
     if len(plan.groups) != 2 and q.signal:
         # "was the heart rate high during REM?": one side named, so the signal is measured
         # there, against the rest of sleep.
@@ -972,8 +1007,19 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
     return NormCheck(plan.query.age, band, rows, s.source, norms.CITATION, s.ahi)
 
 
-def view(night: LoadedNight, name: str) -> View:
-    return View(name, night.summary(), index_gaps(night))
+def view(plan: Plan, night: LoadedNight) -> View | Message:
+    """A view of the whole night, or of the part the question names ("the hypnogram between
+    midnight and 3"), which is highlighted and summarised on its own."""
+    name = plan.query.view or "overview"
+    time = plan.query.scope.time
+    if time is None or time.kind == "current":
+        return View(name, night.summary(), index_gaps(night))
+    inside = np.flatnonzero(plan.where.mask)
+    if not len(inside):
+        return Message("empty_scope", plan.where.text)
+    first, stop = int(inside[0]), int(inside[-1]) + 1
+    return View(name, night.span_summary(first, stop), index_gaps(night),
+                (first * EPOCH_SEC, stop * EPOCH_SEC), plan.where.text)
 
 
 def _scoped(q: Query) -> bool:
@@ -1367,7 +1413,7 @@ _STEPS: dict[Intent, Step] = {
     else scoped_sleep(p, n) if p.query.stat in _SLEEP_STATS and p.query.scope.time is not None
     else span_summary(p, n) if p.query.scope.time is not None and not p.query.stat
     else summary(n, p.query.stat, p.query.more_stats),
-    Intent.SHOW: lambda p, n, e: view(n, p.query.view or "overview"),
+    Intent.SHOW: lambda p, n, e: view(p, n),
     Intent.NAVIGATE: lambda p, n, e: _navigate(p, n),
     Intent.MEDICAL: lambda p, n, e: _medical(p, n),
 }

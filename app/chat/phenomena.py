@@ -107,6 +107,17 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         ("rapid eye movements", "eye movements", "eyes darting", "saccades in REM"),
         best_feature=("brain.rems.", "count [count]"), best_stage="REM"),
     Phenomenon(
+        "obstructive_event", "Obstructive apnea or hypopnea",
+        "The obstructive apnea-hypopnea index (OAHI) counts obstructive and mixed apneas and "
+        "hypopneas per hour of sleep, leaving central apneas out. It is reported beside the AHI "
+        "when central apneas are frequent, for example to follow central apneas that appear on "
+        "CPAP. Hypopneas count here whatever their cause, since they are not typed as "
+        "obstructive or central in this app.",
+        "Breathing event: airflow absent or reduced while the chest and abdomen keep trying.",
+        "respiratory", ("obstructive_apnea", "mixed_apnea", "hypopnea"),
+        r"\boahi\b|obstructive apn(?:o)?ea[- ]hypopn(?:o)?ea index",
+        ("OAHI", "obstructive apnea-hypopnea index"), gallery=False),
+    Phenomenon(
         "obstructive_apnea", "Obstructive apnea",
         "In an obstructive apnea the airflow stops (drops by 90% or more) for at least 10 seconds "
         "while the chest and abdomen keep trying to breathe: the upper airway is closed. The "

@@ -129,6 +129,10 @@ class Query:
         topic: for a question about the recording itself: "channels", "scoring" (who
             scored it, and how sure the machine staging is) or "quality"; "system" for a
             whole-night overview of the body system in ``modality`` ("how was the breathing?").
+        together: key of a second phenomenon the events must be tied to ("hypopneas with a
+            desaturation": "desaturation"), None for none.
+        apart: the events must not be tied to ``together`` ("hypopneas without a
+            desaturation").
     """
 
     intent: Intent
@@ -164,3 +168,5 @@ class Query:
     share: str | None = None
     by: str | None = None
     topic: str | None = None
+    together: str | None = None
+    apart: bool = False

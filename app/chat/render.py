@@ -195,10 +195,14 @@ def _(r: Message, night: LoadedNight) -> Answer:
                           "\n")[0])
     if r.kind == "empty_scope":
         return Answer(f"No epoch is {r.detail or 'in that scope'}, so there is nothing to look at.")
+    if r.kind == "same_groups":
+        return Answer(f"Both sides of that comparison are {r.detail}, so there is no difference "
+                      f"to show; name the other part, e.g. *compare it with REM* or *compare it "
+                      f"with the second half*.")
     if r.kind == "not_scored":
         name = r.detail if r.detail.isupper() else r.detail.capitalize()
         return Answer(f"**{name} events were not scored on this night**, so I "
-                      f"cannot split them: {r.facts['why']}.")
+                      f"cannot {r.facts.get('cannot', 'split them')}: {r.facts['why']}.")
     if r.kind == "no_signal":
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")
@@ -874,7 +878,7 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
     if r.measures:
         text += "\nDuring it: " + "; ".join(
             f"{label} mean {own:.1f} {unit} (lowest {low:.1f}, highest {high:.1f})"
-            for label, unit, _, own, low, high in r.measures) + "."
+            for label, unit, *_, own, low, high in r.measures) + "."
     if r.events:
         text += "\nOther events overlapping it: " + "; ".join(
             f"{e.label} {_span(night, e)}" for e in r.events[:6]) + "."
@@ -896,8 +900,10 @@ def _(r: Context, night: LoadedNight) -> Answer:
     else:
         text += "\nNo scored event then."
     if r.measures:
-        text += "\nMeasured, that window vs the event itself: " + "; ".join(
-            f"{label} {a:.1f} vs {b:.1f} {unit}" for label, unit, a, b, _, _ in r.measures) + "."
+        text += "\nMeasured then: " + "; ".join(
+            f"{label} mean {mean:.1f} {unit} (lowest {low:.1f}, highest {high:.1f}) against "
+            f"{own:.1f} during it"
+            for label, unit, mean, low, high, own, *_ in r.measures) + "."
     window = Item(r.span[0], r.span[1], f"{side} {r.item.label}", "measured")
     return _answer(night, text, [window], [window, r.item])
 
@@ -1072,8 +1078,15 @@ def _(r: View, night: LoadedNight) -> Answer:
                 "(left); slow-wave sleep shows as bright low frequencies.")
     else:
         head = (f"The {source_name(s.source)} hypnogram is the top track of the night overview "
-                f"(left). The night's numbers:")
-    return Answer(head + "\n\n" + _summary_text(s, r.gaps))
+                f"(left).")
+    if r.span is None:
+        return Answer(head + (" The night's numbers:" if r.view != "spectrogram" else "")
+                      + "\n\n" + _summary_text(s, r.gaps))
+    start, end = r.span
+    return Answer(f"{head} The part {r.where}, **{clock(night, start)}–{clock(night, end)}**, is "
+                  f"highlighted (blue); its numbers, its edges taken as lights off and on:\n\n"
+                  + _summary_text(s, r.gaps),
+                  highlights=[Highlight(start, end, r.where)])
 
 
 @render.register

@@ -510,7 +510,7 @@ class Context:
         span: (start, end) of the window looked at.
         stages: stage sequence in the window, run-length ("N2 60 s, W 30 s").
         events: scored events in the window.
-        measures: (label, unit, mean in the window, mean, lowest and highest in the item).
+        measures: (label, unit, mean, lowest and highest in the window, then in the item).
         around: the window is next to the item; False: it is the item itself.
     """
 
@@ -519,7 +519,7 @@ class Context:
     before: bool
     stages: list[tuple[str, float]]
     events: list[Item]
-    measures: list[tuple[str, str, float, float, float, float]]
+    measures: list[tuple[str, str, float, float, float, float, float, float]]
     source: str
     around: bool = True
 
@@ -603,11 +603,19 @@ class Summary:
 
 @dataclass
 class View:
-    """A named view of the whole night (hypnogram, spectrogram) with its statistics."""
+    """A named view of the night (hypnogram, spectrogram) with its statistics.
+
+    Attributes:
+        span: (start, end) in seconds of the part asked for, None for the whole night;
+            ``summary`` is then that part's, its edges taken as lights off and on.
+        where: the part in words ("between 00:00 and 03:00"), "" for the whole night.
+    """
 
     view: str
     summary: NightSummary
     gaps: dict[str, str] = field(default_factory=dict)
+    span: tuple[float, float] | None = None
+    where: str = ""
 
 
 

@@ -197,6 +197,10 @@ _REFINE_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:only|just|keep(?: only)?|restrict(?
 _COMPARE_WITH_RE = re.compile(
     r"^\s*(?:and\s+)?(?:now\s+)?compare(?:\s+(?:it|this|that|them|these))?\s+(?:with|to|against)"
     r"\b|\bhow does (?:it|that|this) compare (?:with|to)\b", I)
+# "how does that compare with normal?" asks for the norms, not for another part of the night.
+_AGAINST_NORMS_RE = re.compile(r"\b(?:with|to|against)\s+(?:the\s+)?(?:normal|norms?|healthy"
+                               r"|typical|reference|expected|average (?:adults?|people|sleepers?)"
+                               r"|(?:most\s+)?(?:people|adults|others))\b", I)
 _ITEM_RE = re.compile(r"\b(?:how long (?:was|is) (?:it|that|this)|how long did (?:it|that|this(?: one)?"
                       r"|that one) (?:last|go on)|(?:during|in|of|for) (?:it|that"
                       r" one|this one|that event|this event|that period)|(?:was|is) (?:it|that|this"
@@ -254,6 +258,8 @@ _DEFINE_RE = re.compile(r"^\s*why (?:do|does|is|are|did) (?:we|people|humans|you
                         r" what)\b|^\s*what(?:'s| is| are)\s+(?:an?\s+|the\s+)?[\w-]+(?:\s+[\w-]+)?"
                         r"(?:\s+sleep)?\s*(?:\?|$|and\b|,)|^\s*what (?:does|do) .+ (?:look like|mean)\b",
                         I)
+# "what does the arousal index mean?" asks for the definition, not the night's rate.
+_MEAN_RE = re.compile(r"\b(?:mean|means|meaning|stand for|stands for|definition|defined)\b", I)
 # "how does a central apnea differ?", "how do hypopneas differ from apneas?": the definitions.
 _DIFFER_RE = re.compile(r"^\s*how (?:does|do|is|are) (?:an? |the )?[\w-]+(?:\s+[\w-]+)? "
                         r"(?:differ|different)\b", I)
@@ -279,7 +285,8 @@ _INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst
 # Whole-night statistics a question asks for by name, most specific first.
 _STAT_WORDS: tuple[tuple[str, str], ...] = (
     ("rdi", r"rdi|respiratory disturbance index"),
-    ("ahi", r"ahi|rei|apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory event index"),
+    # the obstructive AHI is an event rate of its own (app.chat.phenomena)
+    ("ahi", r"ahi|rei|(?<!obstructive )apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory event index"),
     ("odi", r"odi|(?:oxygen )?desaturation index"),
     ("shifts", r"stage (?:shifts?|changes?|transitions?)|(?:shifts?|transitions?|changes?) "
                r"(?:of|between) (?:sleep )?stages?|sleep fragmentation(?: index)?"
@@ -683,7 +690,7 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if _ITEM_RE.search(text) and time is None and not (
             _signal(text) and _rank(text) in ("highest", "lowest")):
         return Query(Intent.DESCRIBE, text, ref=Ref.ITEM, modality=_modality(text))
-    if _COMPARE_WITH_RE.search(text):
+    if _COMPARE_WITH_RE.search(text) and not _AGAINST_NORMS_RE.search(text):
         return Query(Intent.COMPARE, text, ref=Ref.COMPARE_WITH,
                      groups=(Scope(), Scope(stage_term(text), time)))
     if _REFINE_RE.search(text):
@@ -970,7 +977,10 @@ def understand(text: str) -> Query:
     for pattern, _ in _STAGE_TERM_RE:
         phen_text = pattern.sub(" ", phen_text) if object_stages else phen_text
     phen = find_phenomenon(phen_text)
-    if (_AROUSAL_CAUSE_RE.search(phen_text) and re.search(r"\barousals?\b", phen_text, I)
+    together, apart = None, False
+    if tie := _tie(phen_text):
+        phen, together, apart = tie
+    elif (_AROUSAL_CAUSE_RE.search(phen_text) and re.search(r"\barousals?\b", phen_text, I)
             and not (phen is not None and phen.key == "rera")):
         phen = find_phenomenon("arousals")  # "arousals associated with apneas": the arousals
     elif phen is not None and phen.key in _APNEA_KINDS and len(set(
@@ -1021,7 +1031,8 @@ def understand(text: str) -> Query:
         intent, seen = _semantic(text, time, phen, all_stages, signal)
     per = _per(text, phen) if phen is not None and phen.event_types else None
     if per and intent in (Intent.EXPLAIN, Intent.SUMMARY) and _stat(text) is None:
-        intent = Intent.LOCATE  # "what's the spindle density?", "the arousal index"
+        # "what's the spindle density?", "the arousal index"; "what does it mean?" defines it
+        intent = Intent.EXPLAIN if _MEAN_RE.search(text) else Intent.LOCATE
     query = Query(intent, text, phen.key if phen else None, _target(rest),
                   Scope(stages or (object_stages if intent in (
                       Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Intent.CLASSIFY, Intent.DESCRIBE)
@@ -1030,8 +1041,32 @@ def understand(text: str) -> Query:
                   signal or (condition.signal if condition else None), min_duration, _rank(rest),
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
                   semantic=seen, by_rule=by_rule, min_depth=min_depth,
-                  per=per, share=share)
+                  per=per, share=share, together=together, apart=apart)
     return _finish(query, text, all_stages, by_rule)
+
+
+# "hypopneas with a desaturation", "apneas followed by an arousal", "hypopneas without
+# desaturation": the events of one kind tied (or not) to events of another.
+_TIE_RE = re.compile(
+    r"\b(?:(without|not followed by|with no|and no|but no|(?:(?:that|which) )?(?:had|have|has) no"
+    r"|(?:that|which) did(?:n'?t| not) (?:have|cause))"
+    r"|(with|followed by|accompanied by|associated with|linked (?:to|with)|tied to|leading to"
+    r"|causing|ending (?:with|in)|(?:(?:that|which) )?(?:had|have|has|caused|ended (?:with|in))))\s+"
+    r"(?:an?\s+|any\s+|its\s+|their\s+)?", I)
+
+
+def _tie(text: str) -> tuple[Phenomenon, str, bool] | None:
+    """(the events asked for, the phenomenon they must be tied to, whether they must not be)
+    when the question ties two kinds of events, else None. Arousals tied to breathing events
+    are the arousals' causes, which the arousal list already counts."""
+    m = _TIE_RE.search(text)
+    if m is None:
+        return None
+    head, tail = find_phenomenon(text[:m.start()]), find_phenomenon(text[m.end():])
+    if (head is None or tail is None or not head.event_types or not tail.event_types
+            or head.key == tail.key or head.key == "arousal"):
+        return None
+    return head, tail.key, m.group(1) is not None
 
 
 # Questions about the recording itself, not about the sleep in it.
@@ -1280,7 +1315,9 @@ _WORST_PART_EVENTS = {"bre": "which hour had the most apneas and hypopneas",
 _NAMED_CLOCK_RE = re.compile(r"\b(?:midnight|noon|midday)\b", I)
 # A scorer's shorthand, in the words the rules read.
 _SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "central apneas",
-              "obstructives": "obstructive apneas", "hrv": "heart rate variability"}
+              "obstructives": "obstructive apneas", "hrv": "heart rate variability",
+              "cai": "central apnea index", "oai": "obstructive apnea index",
+              "oahi": "obstructive apnea-hypopnea index"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b", I)
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
 _TELL_APART_RE = re.compile(r"^\s*how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"

@@ -1,4 +1,5 @@
-"""What each arousal is tied to: a breathing event, a leg movement, or nothing (spontaneous).
+"""What each arousal is tied to: a breathing event, a leg movement, or nothing (spontaneous);
+and which events of one kind are tied to events of another ("hypopneas with a desaturation").
 
 * Leg movement: the AASM rule (Scoring Manual 2.6, movement rules): an arousal and a leg
   movement are associated when less than :attr:`AssociationConfig.limb_gap_sec` separates
@@ -13,6 +14,8 @@ A respiratory tie wins over a leg-movement one, as arousal indices usually count
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.io.recording import Event
@@ -43,3 +46,23 @@ def arousal_causes(events: list[Event], config: AssociationConfig = AssociationC
             cause = "spontaneous"
         out.append((a, cause))
     return out
+
+
+def tied_after_sec(kind: str, other: str) -> float:
+    """Seconds after one event's end within which the other may start and still be tied to
+    it: 30 s when either is a desaturation (the oximeter's lag behind breathing, the window
+    of the AASM hypopnea rule), else 10 s (the rule's window for an arousal)."""
+    return 30.0 if "desaturation" in (kind, other) else 10.0
+
+
+def tied_mask(spans: np.ndarray, others: np.ndarray, after_sec: float) -> np.ndarray:
+    """Which of ``spans`` ([n, 2] onset/offset seconds) are tied to one of ``others`` ([m, 2]):
+    either starts during the other or within ``after_sec`` seconds of its end. Either order
+    counts: a desaturation follows its apnea, an apnea may start inside a long fall of SpO2.
+    Returns a boolean array of length n."""
+    spans, others = np.reshape(spans, (-1, 2)), np.reshape(others, (-1, 2))
+    on, off = spans[:, :1], spans[:, 1:]
+    other_on, other_off = others[:, 0], others[:, 1]
+    other_first = (on >= other_on) & (on <= other_off + after_sec)
+    span_first = (other_on >= on) & (other_on <= off + after_sec)
+    return np.any(other_first | span_first, axis=1)
