@@ -95,3 +95,12 @@ def test_findings_without_eeg_leave_the_guessed_stages_out(home_test) -> None:
     assert "REI **" in text and "stage statistics are not read" in text, text
     assert "healthy adults" not in text
 
+
+
+def test_the_norms_without_eeg_are_not_read_against_guessed_stages(home_test) -> None:
+    """"is this normal?" read the model's guessed stages against healthy sleepers' norms."""
+    night, engine, _ = home_test
+    text = Session(night).ask("is this normal?", engine).text
+    assert text.startswith("This recording has no EEG, so sleep cannot be staged"), text
+    assert "REM:" not in text and "typical" not in text, text
+    assert f"Its REI is **{night.summary().rei:.1f}/h**" in text, text

@@ -385,3 +385,54 @@ def test_half_of_the_main_sleep_period_is_a_part_of_that_period(demo) -> None:
     # the last hour of the period ends with its last sleep epoch
     last_hour = understand("AHI in the last hour of the main sleep period").scope.time
     assert (last_hour.kind, last_hour.start, last_hour.within.kind) == ("from_end", 3600.0, "episode")
+
+
+def test_the_norms_of_a_long_recording_are_read_over_its_main_sleep_period(demo) -> None:
+    """A 22-h file was read against the norms at 24 % sleep efficiency."""
+    night, engine = demo
+    long, stages = _with_stray_sleep(night)
+    wake = np.zeros(len(stages) + 400, dtype=stages.dtype)   # 200 min of wake after the night
+    wake[:len(stages)] = stages
+    epochs = replace(long.epochs, stages=wake,
+                     starts=np.arange(len(wake)) * EPOCH_SEC)
+    recording = replace(long.recording, duration=len(wake) * EPOCH_SEC)
+    longer = replace(long, epochs=epochs, recording=recording, _summary={})
+    first = int(np.flatnonzero(stages[11:] >= 1)[0]) + 11
+    last = int(np.flatnonzero(stages >= 1)[-1])
+    span = stages[first:last + 1]
+    text = Session(longer).ask("is this normal?", engine).text
+    assert "read over the main sleep period" in text, text
+    efficiency = 100 * np.sum(span >= 1) / len(span)
+    assert f"sleep efficiency: **{efficiency:.1f} %**" in text, text
+    assert "- sleep onset latency" not in text, text
+
+
+def test_and_the_waso_after_a_span_statistic_reads_the_same_span(demo) -> None:
+    """"and the WASO?" after the efficiency in the main sleep period gave the 22-h file's."""
+    night, engine = demo
+    long, stages = _with_stray_sleep(night)
+    first = int(np.flatnonzero(stages[11:] >= 1)[0]) + 11
+    last = int(np.flatnonzero(stages >= 1)[-1])
+    session = Session(long)
+    session.ask("what was the sleep efficiency in the main sleep period?", engine)
+    text = session.ask("and the WASO?", engine).text
+    waso = np.sum(stages[first:last + 1] == W) / 2
+    assert text.startswith(f"Wake after sleep onset in the main sleep period: **{waso:.1f} min**"), text
+    anew = Session(long).ask("and the WASO?", engine).text
+    assert anew.startswith("Wake after sleep onset (WASO): **"), anew
+
+
+def test_the_staging_confidence_of_a_span_is_read_over_that_span(demo) -> None:
+    """"how confident is the staging between 2 and 4 am?" gave the whole night's figures."""
+    night, engine = demo
+    answer = Session(night).ask("how confident is the staging between 2 and 4 am?", engine)
+    t = night.recording.start_time
+    lo = int((2 * 3600 - (t.hour * 3600 + t.minute * 60 + t.second)) % (24 * 3600) // EPOCH_SEC)
+    proba = night.machine.proba_at(night.epochs.starts[lo:lo + 240])
+    inside = np.nanmax(proba, axis=1)
+    assert f"between 2 and 4 am: mean probability of the chosen stage **{np.nanmean(inside):.2f}**" \
+        in answer.text, answer.text
+    assert f"**{np.nanmean(night.machine.confidence):.2f}**" in Session(night).ask(
+        "how confident is the staging?", engine).text
+    for h in answer.highlights:   # the doubts shown lie in the span
+        assert lo * EPOCH_SEC <= h.start and h.end <= (lo + 240) * EPOCH_SEC, h

@@ -137,7 +137,7 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("tell me the sleep efficiency", SUM, {"stat": "se"}),
     ("how much wake after sleep onset was there", SUM, {"stat": "waso"}),
     ("give me the apnea-hypopnea index", SUM, {"stat": "ahi"}),
-    ("and the RDI?", SUM, {"stat": "rdi"}),
+    ("what's the RDI?", SUM, {"stat": "rdi"}),
     ("oxygen desaturation index please", SUM, {"stat": "odi"}),
     ("longest stretch of wake after sleep onset", TIM, {"stage_event": "longest", "stat": None}),
     ("how long did they sleep in REM", AMT, {"stages": ("REM",), "stat": None}),
@@ -530,6 +530,7 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
 
 FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("and in REM?", Ref.REPEAT, {"stages": ("REM",)}),
+    ("and the RDI?", Ref.REPEAT, {"stat": "rdi"}),
     ("what about N3?", Ref.REPEAT, {"stages": ("N3",)}),
     ("and during deep sleep?", Ref.REPEAT, {"stages": ("N3",)}),
     ("and in the first hour?", Ref.REPEAT, {"time": ("elapsed", 0, 3600)}),
@@ -749,3 +750,11 @@ def test_index_abbreviations_are_event_rates_and_their_meaning_a_definition(
 def test_how_does_that_compare_with_normal_asks_for_the_norms() -> None:
     assert understand("how does that compare with normal?").intent == Intent.NORMAL
     assert understand("compare it with the first half").ref == Ref.COMPARE_WITH
+
+
+@pytest.mark.parametrize("text", ["when did the longest N3 period occur?",
+                                  "when did the shortest REM period start?"])
+def test_when_was_the_longest_period_ranks_the_periods(text: str) -> None:
+    q = understand(text)
+    assert (q.intent, q.stage_event) == (Intent.STAGE_TIMING, "periods"), q
+    assert q.rank in ("longest", "shortest"), q

@@ -68,6 +68,8 @@ class Dialogue:
             # Without a pick the first listed item is meant; the answer says so.
             note = item.label if self.cursor >= 0 else f"{item.label} (the first listed)"
             return replace(query, note=note, scope=Scope(time=_span(item)))
+        if self.last is None and query.intent == Intent.SUMMARY and query.stat:
+            return replace(query, ref=Ref.NONE)   # "and the WASO?" first: the night's WASO
         if self.last is None:
             raise NothingToReferTo
         if query.ref == Ref.COUNT:
@@ -182,6 +184,9 @@ class Dialogue:
         scope = Scope(query.scope.stages or kept.stages, query.scope.time or kept.time)
         if query.by_rule and query.intent in _SPLITS:
             return _counted(replace(query, ref=Ref.NONE, scope=scope), last)
+        if query.intent == Intent.SUMMARY and query.stat:
+            # "and the WASO?": the statistic named, over the span the last answer read
+            return replace(query, ref=Ref.NONE, scope=scope)
         if query.by_rule and (query.intent != last.intent or query.stage_event != last.stage_event):
             # "and REM latency?": the rules read a question of its own; only the scope carries.
             return replace(query, ref=Ref.NONE, scope=scope)

@@ -27,8 +27,8 @@ from app.chat.library import library_contents
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
 from app.chat.periods import stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
-from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, resolve_scope,
-                           scope_text, source_name, stages_guessed)
+from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, reading_span,
+                           resolve_scope, scope_text, source_name, stages_guessed)
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
@@ -1002,9 +1002,16 @@ def stated_facts(phen: Phenomenon | None, stages: tuple[str, ...],
 
 
 def normal(plan: Plan, night: LoadedNight) -> NormCheck:
-    s = night.summary()
-    band, rows = norms.compare_with_norms(s, plan.query.age)
-    return NormCheck(plan.query.age, band, rows, s.source, norms.CITATION, s.ahi)
+    """The night's statistics against age norms; a recording that runs hours beyond its main
+    sleep period (a 22-h file read at 24 % efficiency) is read over that period."""
+    lo, hi, where = reading_span(night)
+    s = night.span_summary(lo, hi) if where else night.summary()
+    band, rows = norms.compare_with_norms(s, plan.query.age, cut_at_onset=bool(where))
+    if stages_guessed(night, s.source):
+        # Without EEG the stages are the model's guess: their norms would be findings of it,
+        # and the index a home test reports is the REI, per hour recorded.
+        return NormCheck(plan.query.age, band, [], s.source, norms.CITATION, s.rei, where, True)
+    return NormCheck(plan.query.age, band, rows, s.source, norms.CITATION, s.ahi, where)
 
 
 def view(plan: Plan, night: LoadedNight) -> View | Message:
@@ -1046,7 +1053,7 @@ def scoped_sleep(plan: Plan, night: LoadedNight) -> ScopedSleep:
     return ScopedSleep(plan.where.text, float(inside.sum()) * minutes,
                        float((inside & asleep).sum()) * minutes,
                        float((inside & after_onset & (stages == 0)).sum()) * minutes, source,
-                       night.summary().se_pct)
+                       night.summary().se_pct, plan.query.stat or "se")
 
 
 def summary(night: LoadedNight, stat: str | None, more: tuple[str, ...] = ()) -> Summary:

@@ -12,7 +12,7 @@ import numpy as np
 from app.chat import norms
 from app.chat.events import events_for
 from app.chat.periods import stage_periods
-from app.chat.plan import LONG_OUTSIDE_MIN, Plan, clock, main_sleep_episode, stages_guessed
+from app.chat.plan import Plan, clock, reading_span, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import Finding, Findings, Item
 from app.night import LoadedNight
@@ -60,12 +60,10 @@ def _oxygen(night: LoadedNight, spo2: Series | None) -> list[Finding]:
 
 
 def _norms(s: NightSummary, span: bool) -> list[Finding]:
-    _, rows = norms.compare_with_norms(s, None)
-    # A span cut at sleep onset has no sleep onset latency of its own.
+    _, rows = norms.compare_with_norms(s, None, cut_at_onset=span)
     return [Finding(f"{name} **{value:.1f} {unit}**: {'below' if value < lo else 'above'} the "
                     f"typical {lo:g}-{hi:g} {unit} of healthy adults", None)
-            for name, value, unit, lo, hi in rows if not lo <= value <= hi
-            and not (span and name == "sleep onset latency")]
+            for name, value, unit, lo, hi in rows if not lo <= value <= hi]
 
 
 def _long_wake(night: LoadedNight, lo: int, hi: int) -> list[Finding]:
@@ -101,21 +99,10 @@ def _staging(night: LoadedNight) -> list[Finding]:
                     f" of epochs; ask *how confident is the staging?*", None)]
 
 
-def _span(night: LoadedNight) -> tuple[int, int, str]:
-    """The epochs the findings read: the main sleep episode of a recording that runs hours
-    beyond it (Sleep-EDF's 22-h files), else the whole night; and that span in words."""
-    e = main_sleep_episode(night)
-    if e.end <= e.start or e.outside_min < LONG_OUTSIDE_MIN:
-        return 0, night.n_epochs, ""
-    lo, hi = night.epoch_at(e.start), night.epoch_at(e.end - EPOCH_SEC) + 1
-    return lo, hi, (f"the main sleep period, {clock(night, e.start)[:5]}-{clock(night, e.end)[:5]}"
-                    f" (the recording runs {night.recording.duration / 3600:.1f} h)")
-
-
 def findings(plan: Plan, night: LoadedNight, spo2: Series | None) -> Findings:
     """What stands out, breathing and oxygen first, then the night's structure; ``spo2`` is
     the night's SpO2 as the chat measures it (``app.chat.execute.series``)."""
-    lo, hi, where = _span(night)
+    lo, hi, where = reading_span(night)
     s = night.summary() if not where else night.span_summary(lo, hi)
     found = _breathing(night, s) + _oxygen(night, spo2)
     if stages_guessed(night, s.source):

@@ -47,16 +47,18 @@ def _values(s: NightSummary) -> dict[str, float]:
             "REM": s.stage_pct["REM"], "REM latency": s.rem_latency_min}
 
 
-def compare_with_norms(s: NightSummary, age: int | None
+def compare_with_norms(s: NightSummary, age: int | None, cut_at_onset: bool = False
                        ) -> tuple[str, list[tuple[str, float, str, float, float]]]:
-    """(band label, rows of (statistic, value, unit, low, high)); NaN statistics are left out.
+    """(band label, rows of (statistic, value, unit, low, high)); NaN statistics are left out,
+    and so is the sleep onset latency of a span cut at sleep onset (``cut_at_onset``: the
+    main sleep period of a long recording), which has none of its own.
 
     Without an age the adult range is the union of the two adult bands.
     """
     index, label = band_of(age)
     rows = []
     for name, value in _values(s).items():
-        if value != value:
+        if value != value or (cut_at_onset and name == "sleep onset latency"):
             continue
         unit, ranges = NORMS[name]
         if age is None:

@@ -104,6 +104,18 @@ def main_sleep_episode(night: LoadedNight) -> Episode:
     return episode_of(night, sleep_cycles(night.stages()[0]))
 
 
+def reading_span(night: LoadedNight) -> tuple[int, int, str]:
+    """The epochs a reading of the whole night (its findings, its norms) covers: the main
+    sleep episode of a recording that runs hours beyond it (Sleep-EDF's 22-h files), else the
+    whole night; and that span in words ("" for the whole night)."""
+    e = main_sleep_episode(night)
+    if e.end <= e.start or e.outside_min < LONG_OUTSIDE_MIN:
+        return 0, night.n_epochs, ""
+    lo, hi = night.epoch_at(e.start), night.epoch_at(e.end - EPOCH_SEC) + 1
+    return lo, hi, (f"the main sleep period, {clock(night, e.start)[:5]}-{clock(night, e.end)[:5]}"
+                    f" (the recording runs {night.recording.duration / 3600:.1f} h)")
+
+
 def episode_of(night: LoadedNight, found: SleepCycles) -> Episode:
     """The main sleep episode of cycles already found on the night's stages."""
     lo, hi = found.episode

@@ -60,7 +60,10 @@ def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
                           asked_for=slots)
 
 
-def _scoring(night: LoadedNight) -> RecordingFacts:
+def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = ""
+             ) -> RecordingFacts:
+    """Who scored the night and how sure the machine staging is: over the whole night on the
+    machine's own epochs, or over the model epochs ``inside`` a span ("between 2 and 4 am")."""
     rec = night.recording
     facts = RecordingFacts("scoring", human_files=[s.get("path", "") for s in
                                                    rec.source.get("scoring", [])],
@@ -69,9 +72,17 @@ def _scoring(night: LoadedNight) -> RecordingFacts:
     if machine is None or not machine.has_stages:
         facts.skipped = list(machine.skipped) if machine is not None else []
         return facts
-    conf = machine.confidence
+    at = machine.proba_at(night.epochs.starts)
+    mine = None if at is None else np.nanmax(np.where(np.isfinite(at), at, -1.0), axis=1)
+    if inside is not None and mine is not None:
+        conf = np.where((mine >= 0) & inside, mine, np.nan)
+        codes, facts.where = np.argmax(np.nan_to_num(at, nan=-1.0), axis=1), where
+    else:
+        conf, codes = machine.confidence, machine.stages
     ok = np.isfinite(conf)
-    codes = machine.stages
+    if not ok.any():
+        facts.skipped = list(machine.skipped)
+        return facts
     facts.machine_source = machine.stage_source
     facts.mean_confidence = float(np.mean(conf[ok]))
     facts.unsure_pct = float(100 * np.mean(conf[ok] < UNSURE_BELOW))
@@ -80,11 +91,9 @@ def _scoring(night: LoadedNight) -> RecordingFacts:
     facts.agreement = night.agreement() or _model_agreement(night)
     facts.skipped = list(machine.skipped)
     # The uncertain stretches, on the model's epochs (the viewer's grid).
-    at = machine.proba_at(night.epochs.starts)
-    if at is not None:
-        mine = np.nanmax(np.where(np.isfinite(at), at, -1.0), axis=1)
-        facts.items = _stretches(night, (mine >= 0) & (mine < UNSURE_BELOW),
-                                 "uncertain machine stage", "measured")
+    if mine is not None:
+        flagged = (mine >= 0) & (mine < UNSURE_BELOW) & (True if inside is None else inside)
+        facts.items = _stretches(night, flagged, "uncertain machine stage", "measured")
     return facts
 
 
@@ -123,4 +132,8 @@ _TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality}
 def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts:
     """What the recording itself holds, for the topic the question named."""
     topic = plan.query.topic or "channels"
-    return _channels(night, plan.query.text) if topic == "channels" else _TOPICS[topic](night)
+    if topic == "channels":
+        return _channels(night, plan.query.text)
+    if topic == "scoring" and plan.query.scope.time is not None:
+        return _scoring(night, plan.where.mask, plan.where.text)
+    return _TOPICS[topic](night)

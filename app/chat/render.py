@@ -806,7 +806,16 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
         verdict = "within" if low <= value <= high else ("below" if value < low else "above")
         lines.append(f"- {name}: **{value:.1f} {unit}** — {verdict} the typical {low:g}–{high:g} "
                      f"{unit}")
-    text = (f"The {source_name(r.source)} night against published norms for {who}:\n"
+    if r.no_eeg:
+        rei = (f" Its REI is **{r.ahi:.1f}/h** (apneas and hypopneas per hour recorded; "
+               f"healthy-sleeper studies usually report below 5/h)." if r.ahi is not None else "")
+        return Answer("This recording has no EEG, so sleep cannot be staged: its total sleep, "
+                      "efficiency, stage shares and latencies would be the model's guess, and I "
+                      "do not read a guess against the norms of healthy sleepers." + rei
+                      + " Ask *what stands out?* for what was measured.")
+    over = (f", read over {r.where}, taken as lights off to lights on (so it has no sleep "
+            f"onset latency of its own)," if r.where else "")
+    text = (f"The {source_name(r.source)} night{over} against published norms for {who}:\n"
             + "\n".join(lines))
     if r.ahi is not None:
         text += (f"\n- AHI: **{r.ahi:.1f}/h** (healthy-sleeper studies usually report below "
@@ -1158,8 +1167,9 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
         return head + " The machine could not stage it." + (
             " " + "; ".join(r.skipped) if r.skipped else "")
     per = ", ".join(f"{s} {c:.2f}" for s, c in r.stage_confidence.items())
-    text = (head + f"\n\nMachine staging ({r.machine_source}): mean probability of the chosen "
-            f"stage **{r.mean_confidence:.2f}**; **{r.unsure_pct:.0f} %** of epochs under "
+    over = f", {r.where}" if r.where else ""
+    text = (head + f"\n\nMachine staging ({r.machine_source}){over}: mean probability of the "
+            f"chosen stage **{r.mean_confidence:.2f}**; **{r.unsure_pct:.0f} %** of epochs under "
             f"{UNSURE_BELOW:.1f}. By stage: {per}.")
     if len(r.stage_confidence) > 1:
         hardest = min(r.stage_confidence, key=r.stage_confidence.get)
@@ -1167,9 +1177,10 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
         text += (f" The least sure stage is **{hardest}** ({r.stage_confidence[hardest]:.2f}), the "
                  f"surest **{easiest}** ({r.stage_confidence[easiest]:.2f}).")
     if r.agreement:
-        text += (f"\n\nMachine against the human scoring: {r.agreement}."
+        whole = " over the whole night" if r.where else ""
+        text += (f"\n\nMachine against the human scoring{whole}: {r.agreement}."
                  if r.human_stages or r.human_events else
-                 f"\n\nWith the machine staging as the reference, {r.agreement}.")
+                 f"\n\nWith the machine staging as the reference{whole}, {r.agreement}.")
     if r.items:
         text += ("\n\nThe longest uncertain stretches (blue):\n" + "\n".join(
             f"- {_span(night, i)} ({i.duration / 60:.1f} min, {i.stage})" for i in r.items[:5]))
@@ -1402,7 +1413,10 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
 def _(r: ScopedSleep, night: LoadedNight) -> Answer:
     if r.minutes <= 0:
         return Answer(f"No epoch {r.where} is scored, so there is no sleep to measure there.")
-    return Answer(f"From the {source_name(r.source)} hypnogram, {r.where}: **{r.sleep_min:.1f} min** "
+    lead = {"waso": f"Wake after sleep onset {r.where}: **{r.waso_min:.1f} min**. ",
+            "tst": f"Total sleep time {r.where}: **{r.sleep_min:.1f} min**. ",
+            "tib": f"Time recorded {r.where}: **{r.minutes:.1f} min**. "}.get(r.stat, "")
+    return Answer(lead + f"From the {source_name(r.source)} hypnogram, {r.where}: **{r.sleep_min:.1f} min** "
                   f"asleep of {r.minutes:.1f} min recorded, a sleep efficiency of "
                   f"**{100 * r.sleep_min / r.minutes:.1f} %**, with {r.waso_min:.1f} min awake after "
                   f"sleep onset. The whole night's efficiency: {r.night_efficiency:.1f} %."

@@ -419,7 +419,10 @@ class Classification:
 
 @dataclass
 class NormCheck:
-    """The night's statistics against age norms (rows: name, value, unit, low, high)."""
+    """The night's statistics against age norms (rows: name, value, unit, low, high);
+    ``where``: the span read ("the main sleep period, ..."), "" for the whole night;
+    ``no_eeg``: the stages are the model's guess on a night without EEG, so no row is read
+    and ``ahi`` holds the REI."""
 
     age: int | None
     band: str
@@ -427,6 +430,8 @@ class NormCheck:
     source: str
     citation: str
     ahi: float | None
+    where: str = ""
+    no_eeg: bool = False
 
 
 @dataclass
@@ -656,6 +661,8 @@ class RecordingFacts:
         items: the longest uncertain or flagged stretches, for the plots.
         asked: the channels a question about rates named (channels).
         asked_for: the model slot prefixes it named ("EEG"), () for none (channels).
+        where: the span the machine staging's confidence was read over, "" for the whole
+            night (scoring).
     """
 
     topic: str
@@ -677,6 +684,7 @@ class RecordingFacts:
     items: list[Item] = field(default_factory=list)
     asked: list[ChannelRow] = field(default_factory=list)
     asked_for: tuple[str, ...] = ()
+    where: str = ""
 
 
 @dataclass
@@ -767,6 +775,7 @@ class ScopedSleep:
         waso_min: of them, awake after the night's sleep onset and before its final awakening.
         source: who scored the stages.
         night_efficiency: the whole night's sleep efficiency, %.
+        stat: the statistic asked for ("se", "tst", "waso", "tib"), answered first.
     """
 
     where: str
@@ -775,6 +784,7 @@ class ScopedSleep:
     waso_min: float
     source: str
     night_efficiency: float
+    stat: str = "se"
 
 
 @dataclass

@@ -708,8 +708,10 @@ def _repeat(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
     intent only the semantic layer saw does not make it a new question)."""
     if query.intent == Intent.COMPARE and query.groups:
         return _split_followup(query, text)
+    # "and the WASO?" after the efficiency in the main sleep period: a statistic of the same span
+    stat_followup = query.intent == Intent.SUMMARY and query.stat and query.scope.time is None
     if (_REPEAT_RE.search(text) and len(text.split()) <= 7
-            and not (by_rule and query.intent in _NEW_QUESTION)):
+            and not (by_rule and query.intent in _NEW_QUESTION and not stat_followup)):
         ordinal = _ONE_OF_RE.search(text)
         # "and the heart?" names a body system as a whole: after an overview, its overview.
         system = next((name for name, pattern in _SYSTEM_RE.items() if pattern.search(text)), None)
@@ -878,6 +880,8 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
         return "onset"
     if _FINAL_RE.search(text):
         return "final_wake"
+    if re.search(r"\b(?:longest|shortest)\b", text, I):
+        return "periods"   # "when did the longest N3 period occur?": the periods, ranked
     if re.search(r"\b(?:last|latest|final)\b", text, I):
         return "last"
     if re.search(r"\b(?:first|earliest|begin\w*|start\w*|enter\w*|when (?:does|did|do))\b", text, I):
@@ -962,7 +966,10 @@ def understand(text: str) -> Query:
     if (topic := _topic(text)) is not None:
         # "which night in the library has the most apneas?" ranks the library by them
         phen = find_phenomenon(text) if topic == "library" else None
-        return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key, by_rule=True)
+        # "how confident is the staging between 2 and 4 am?" reads the staging in that span
+        scope = Scope(time=time) if topic == "scoring" and time is not None else Scope()
+        return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key,
+                     scope=scope, by_rule=True)
     if _CYCLES_RE.search(text) and find_phenomenon(text) is None and not (
             time is not None and time.kind == "cycle"):
         return Query(Intent.STAGE_TIMING, text, scope=Scope((), time), stage_event="cycles",
