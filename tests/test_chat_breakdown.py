@@ -515,3 +515,15 @@ def test_a_per_minute_split_by_stage_states_rem_against_nrem_per_minute(demo) ->
     count = sum(nrem[night.epoch_at(e.onset)] for e in spindles)
     rate = count / (nrem.sum() * EPOCH_SEC / 60)
     assert f"against NREM {rate:.1f}/min." in text, text
+
+
+def test_worse_toward_morning_gives_the_earlier_and_later_hours_rates(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("did the breathing get worse toward morning?", engine).text
+    rows = [(float(m), int(n)) for m, n in re.findall(
+        r"^\| \d\d:\d\d–\d\d:\d\d \| ([\d.]+) \| (\d+) \|", text, re.M)]
+    half = sum(m for m, _ in rows) / 2
+    k = int(np.searchsorted(np.cumsum([m for m, _ in rows]), half)) + 1
+    early = sum(n for _, n in rows[:k]) / (sum(m for m, _ in rows[:k]) / 60)
+    late = sum(n for _, n in rows[k:]) / (sum(m for m, _ in rows[k:]) / 60)
+    assert f"**{early:.1f}/h**, later (" in text and f"**{late:.1f}/h**." in text, text

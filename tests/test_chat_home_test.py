@@ -3,6 +3,7 @@ scoring: answers lead with the REI and say that the stages are the model's guess
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from sleeplm_core.io.edf_write import write_edf
 from sleeplm_core.io.epochs import make_epochs
 from sleeplm_core.io.load import load_recording
 from sleeplm_core.io.montage import map_montage
+from sleeplm_core.io.recording import EPOCH_SEC
 from sleeplm_core.io.synth import SynthConfig, synth_night
 
 
@@ -86,7 +88,20 @@ def test_severity_and_the_rei_by_name_grade_the_rei(home_test) -> None:
 def test_worse_breathing_on_the_back_splits_the_events_by_position(home_test) -> None:
     night, engine, _ = home_test
     text = Session(night).ask("is the breathing worse on the back?", engine).text
-    assert text.startswith("AHI by body position"), text
+    assert text.startswith("REI by body position"), text
+
+
+def test_a_split_without_eeg_is_per_hour_recorded(home_test) -> None:
+    """"supine REI" counted per hour of the model's guessed sleep, and left out the events
+    that fell in its guessed wake."""
+    night, engine, _ = home_test
+    text = Session(night).ask("what was the supine REI?", engine).text
+    assert "per hour recorded in that group" in text and "min asleep" not in text, text
+    found = re.findall(r"^\| (?:left|right|supine|prone|upright) \| ([\d.]+) \| (\d+) \|", text,
+                       re.M)
+    assert sum(float(m) for m, _ in found) == night.n_epochs * EPOCH_SEC / 60, found
+    events = [e for e in night.machine.events if e.type in APNEA_TYPES]
+    assert sum(int(n) for _, n in found) == len(events), found
 
 
 def test_findings_without_eeg_leave_the_guessed_stages_out(home_test) -> None:
@@ -104,3 +119,9 @@ def test_the_norms_without_eeg_are_not_read_against_guessed_stages(home_test) ->
     assert text.startswith("This recording has no EEG, so sleep cannot be staged"), text
     assert "REM:" not in text and "typical" not in text, text
     assert f"Its REI is **{night.summary().rei:.1f}/h**" in text, text
+
+
+def test_a_span_summary_without_eeg_leads_with_its_rei(home_test) -> None:
+    night, engine, _ = home_test
+    text = Session(night).ask("summarize the last hour", engine).text
+    assert text.startswith("**REI ") and "per hour of the 1.0 h recorded" in text, text

@@ -758,3 +758,24 @@ def test_when_was_the_longest_period_ranks_the_periods(text: str) -> None:
     q = understand(text)
     assert (q.intent, q.stage_event) == (Intent.STAGE_TIMING, "periods"), q
     assert q.rank in ("longest", "shortest"), q
+
+
+@pytest.mark.parametrize(("text", "stat", "phen"), [
+    ("did the breathing get worse toward morning?", "ahi", None),
+    ("did the apnea get worse as the night went on?", None, "apnea"),
+    ("were there more desaturations toward morning?", None, "desaturation"),
+])
+def test_worse_toward_morning_is_the_night_hour_by_hour(text: str, stat: str | None,
+                                                        phen: str | None) -> None:
+    q = understand(text)
+    assert (q.intent, q.by, q.stat, q.phenomenon, q.scope.time) == (
+        Intent.BREAKDOWN, "hour", stat, phen, None), q
+    # asked without a trend, "toward morning" is the last third of the night
+    assert understand("how many apneas toward morning?").scope.time.kind == "fraction"
+
+
+@pytest.mark.parametrize("text", ["how long did the recording last?",
+                                  "what time did the recording start?"])
+def test_the_recording_length_and_start_are_about_the_file(text: str) -> None:
+    q = understand(text)
+    assert (q.intent, q.topic) == (Intent.RECORDING, "channels"), q

@@ -16,7 +16,7 @@ import pandas as pd
 from app.chat.events import events_for, unscored_reason
 from app.chat.measures import measure_columns, measure_name
 from app.chat.phenomena import phenomenon
-from app.chat.plan import Plan
+from app.chat.plan import Plan, stages_guessed
 from app.chat.results import Breakdown, BreakdownRow, Message
 from app.night import LoadedNight
 from app.timeexpr import format_clock
@@ -104,6 +104,14 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     index = _index(plan)
     if index is not None and (why := unscored_reason(night, index[1])):
         return Message("not_scored", index[0], {"why": why})
+    if index is not None and by != "stage" and stages_guessed(night, source):
+        # Without EEG the rate is per hour recorded, wherever the events fall (the REI of a
+        # home test): per hour of the model's guessed sleep would rest on a guess.
+        everywhere = np.ones(night.n_epochs, dtype=bool)
+        rows, events_source = group_rows(night, groups, index[1], everywhere, recorded=True)
+        name = "REI" if index[0] == "AHI" else index[0]
+        return Breakdown(by, name, [r for r in rows if r.minutes > 0], source, events_source,
+                         plan.where.text, recorded=True)
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, plan.where.text, plan.query.scope.stages)
@@ -160,10 +168,12 @@ def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],
 
 
 def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[str, ...] | None,
-               counted: np.ndarray) -> tuple[list[BreakdownRow], str]:
-    """One row per group (epoch mask): its minutes, its minutes asleep and, with ``types``,
-    the events of those types that start in its ``counted`` epochs, with their mean length."""
-    asleep = night.stages()[0] >= STAGES.index("N1")
+               counted: np.ndarray, recorded: bool = False) -> tuple[list[BreakdownRow], str]:
+    """One row per group (epoch mask): its minutes, its minutes asleep (``recorded``: its
+    minutes again, the denominator of a rate per hour recorded) and, with ``types``, the
+    events of those types that start in its ``counted`` epochs, with their mean length."""
+    asleep = np.ones(night.n_epochs, dtype=bool) if recorded else (
+        night.stages()[0] >= STAGES.index("N1"))
     epochs = np.array([], dtype=int)
     durations = np.array([])
     source = ""

@@ -1071,8 +1071,8 @@ def _(r: Summary, night: LoadedNight) -> Answer:
     if r.where:
         # A span's own numbers: its first epoch is lights off, its last lights on.
         text = _summary_text(r.summary, r.gaps)
-        return Answer(f"{r.where[0].upper()}{r.where[1:]}, taken as lights off to lights on: "
-                      f"{text[0].lower()}{text[1:]}" + stage_caveat(night, r.summary.source))
+        return Answer(rei + f"{r.where[0].upper()}{r.where[1:]}, taken as lights off to lights "
+                      f"on: {text[0].lower()}{text[1:]}" + stage_caveat(night, r.summary.source))
     if not r.stat:
         return Answer(whole)
     asked = "\n\n".join(_stat_text(replace(r, stat=stat), night) for stat in (r.stat, *r.more_stats))
@@ -1322,7 +1322,28 @@ def _groups_text(r: Breakdown) -> str:
             f"{side(a)} against {side(b)}.")
 
 
-_INDEX_EVENTS = {"AHI": "apneas and hypopneas", "RDI": "apneas, hypopneas and RERAs",
+def _hour_trend(rows: list[BreakdownRow]) -> str:
+    """The rate over the earlier and the later hours, split where half the rate's minutes
+    (of sleep, or recorded) are behind: "did it get worse toward morning?" in one line."""
+    total = sum(row.sleep_min for row in rows)
+    behind = np.cumsum([row.sleep_min for row in rows])
+    k = int(np.searchsorted(behind, total / 2)) + 1
+    early, late = rows[:k], rows[k:]
+    if not early or not late:
+        return ""
+
+    def rate(part: list[BreakdownRow]) -> str:
+        minutes = sum(row.sleep_min for row in part)
+        events = sum(row.events or 0 for row in part)
+        return f"{events / (minutes / 60):.1f}/h" if minutes > 0 else "—"
+
+    def span(part: list[BreakdownRow]) -> str:
+        return f"{part[0].group.split('–')[0]}–{part[-1].group.split('–')[-1]}"
+    return f" Earlier hours ({span(early)}) **{rate(early)}**, later ({span(late)}) **{rate(late)}**."
+
+
+_INDEX_EVENTS = {"AHI": "apneas and hypopneas", "REI": "apneas and hypopneas",
+                 "RDI": "apneas, hypopneas and RERAs",
                  "ODI": "desaturations"}
 
 
@@ -1373,10 +1394,14 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
              and row.group not in ("non-supine", "NREM")]
     unit = ("events" if r.index in _INDEX_EVENTS or r.index.endswith(" event")
             else f"{r.index} events")
-    head = (f"{r.index if r.index in _INDEX_EVENTS else r.index.capitalize()} by "
-            f"{_BY_WORDS[r.by]}{where}: {unit} starting in sleep, per {'minute' if minute else 'hour'}"
-            f" of that group's sleep "
+    name = r.index if r.index in _INDEX_EVENTS else r.index.capitalize()
+    head = (f"{name} by {_BY_WORDS[r.by]}{where}: {unit} starting in sleep, per "
+            f"{'minute' if minute else 'hour'} of that group's sleep "
             f"({source_name(r.events_source)} events, {source_name(r.source)} stages).")
+    if r.recorded:
+        head = (f"{name} by {_BY_WORDS[r.by]}{where}: {unit} wherever they fall, per hour "
+                f"recorded in that group ({source_name(r.events_source)} events; without EEG "
+                f"sleep cannot be staged, so no rate per hour of sleep is given).")
     if rated:
         worst = max(rated, key=lambda row: row.per_hour)
         head += (f" Highest rate: **{worst.group}**, **{worst.per_hour / per:.1f}/"
@@ -1395,6 +1420,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
             head += (f" Supine {sup:.1f}/h against {non:.1f}/h off the back (ratio "
                      f"{sup / non:.1f}; a common definition of positional apnea asks for 2 or "
                      f"more, Cartwright 1984).")
+    if r.by == "hour" and not minute:
+        head += _hour_trend(r.rows)
     if r.by == "stage" and {"REM", "NREM"} <= pair.keys():
         rem, nrem = pair["REM"], pair["NREM"]
         if rem.per_hour is not None and nrem.per_hour is not None:
@@ -1404,9 +1431,10 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         if rem.mean_sec is not None and nrem.mean_sec is not None:
             head += (f" Mean length: REM {seconds(rem.mean_sec)} against NREM "
                      f"{seconds(nrem.mean_sec)}.")
-    table = (f"\n\n| {_BY_WORDS[r.by]} | min asleep | events | per {'minute' if minute else 'hour'}"
-             f" | mean length |\n|---|---|---|---|---|\n" + rows)
-    return Answer(head + table + stage_caveat(night, r.source))
+    table = (f"\n\n| {_BY_WORDS[r.by]} | min {'recorded' if r.recorded else 'asleep'} | events "
+             f"| per {'minute' if minute else 'hour'} | mean length |\n|---|---|---|---|---|\n"
+             + rows)
+    return Answer(head + table + ("" if r.recorded else stage_caveat(night, r.source)))
 
 
 @render.register

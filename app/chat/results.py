@@ -800,6 +800,8 @@ class Breakdown:
         where: the time scope in words, "" for the whole night.
         stages: the stages the groups were cut to ("which hour had the most N3?"), () for all.
         measured: feature columns averaged per group ("heart rate by stage"), () for none.
+        recorded: the rows count events anywhere, per hour recorded (a night without EEG,
+            whose sleep is a guess); their ``sleep_min`` holds the minutes recorded.
     """
 
     by: str
@@ -810,6 +812,7 @@ class Breakdown:
     where: str = ""
     stages: tuple[str, ...] = ()
     measured: tuple[str, ...] = ()
+    recorded: bool = False
 
     @property
     def per_minute(self) -> bool:

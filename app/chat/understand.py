@@ -1119,8 +1119,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|signals?|channels?|leads?|\w+ (?:channel|lead|signal|sensor)) (?:any good|ok(?:ay)?|usable"
         r"|clean|reliable|working|noisy|trustworthy|of (?:good|poor) quality))\b", I)),
     ("channels", re.compile(
-        r"\bhow long (?:was|is) (?:the |this )?(?:recording|study|file|edf|psg)\b|\bwhen did (?:the |this )?"
-        r"(?:recording|study) (?:start|begin|end|stop)\b|\brecording (?:length|duration)\b|"
+        r"\bhow long (?:was|is) (?:the |this )?(?:recording|study|file|edf|psg)\b|\b(?:when|what time)"
+        r" did (?:the |this )?(?:recording|study) (?:start|begin|end|stop)\b|\brecording (?:length"
+        r"|duration)\b|\bhow long did (?:the |this )?(?:recording|study) (?:last|run|go on|take)\b|"
         r"\b(?:which|what|list|how many|are there|is there|does|do)\b.{0,40}\b(?:channels?|montage"
         r"|derivations?|leads?|electrodes?|sensors?|sampl(?:ing|e) (?:rates?|frequenc\w*))\b"
         r"|\b(?:channels?|montage|sampl(?:ing|e) rates?)\b.{0,30}\b(?:in|of|on) (?:this|the) "
@@ -1239,6 +1240,8 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     """A question splitting an index or the time by a grouping, else None."""
     phen = find_phenomenon(text)
     by = next((name for name, pattern in _BY_RE if pattern.search(text)), None)
+    if by in (None, "hour") and _TREND_RE.search(text):
+        by, time = "hour", None   # "worse toward morning": the night hour by hour, not its end
     if by is None and _stage_contrast(text, phen):
         by = "stage"  # "were apneas longer in REM?": REM against the other stages
     if by is None:
@@ -1264,6 +1267,11 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                  by_rule=True)
 
 
+# "did the apnea get worse toward morning?", "as the night went on": a trend over the hours.
+_TREND_RE = re.compile(r"\b(?:worse|better|more|less|fewer|louder|quieter|higher|lower|deeper"
+                       r"|longer|shorter|frequent)\b.{0,40}\b(?:towards? (?:the )?(?:morning|end of"
+                       r" the night|dawn)|as the night (?:went|wore|goes|wears|progressed) on"
+                       r"|later in the night|in the later hours)\b", I)
 # "is the breathing worse on the back?": worse breathing is more events, not a faster rate.
 _WORSE_BREATHING_RE = re.compile(r"\b(?:breathing|respiration|apnea)\b.{0,20}\b(?:worse|better|more"
                                  r" disturbed|less disturbed|more disrupted)\b|\b(?:worse|better)"
