@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import spearmanr
 
 from app.chat.measures import MEASURES, measure_name
 from app.chat.query import Intent
@@ -527,3 +528,35 @@ def test_worse_toward_morning_gives_the_earlier_and_later_hours_rates(demo) -> N
     early = sum(n for _, n in rows[:k]) / (sum(m for m, _ in rows[:k]) / 60)
     late = sum(n for _, n in rows[k:]) / (sum(m for m, _ in rows[k:]) / 60)
     assert f"**{early:.1f}/h**, later (" in text and f"**{late:.1f}/h**." in text, text
+
+
+@pytest.mark.parametrize(("text", "first", "second", "stages"), [
+    ("what is the correlation between heart rate and delta power?", "heart rate", "delta power", ()),
+    ("does SpO2 correlate with heart rate?", "SpO2", "heart rate", ()),
+    ("correlation of sigma power and alpha power in N2", "sigma power", "alpha power", ("N2",)),
+    ("is the heart rate related to the breathing rate in REM?", "heart rate", "breathing rate",
+     ("REM",)),
+])
+def test_a_correlation_names_two_measures(text: str, first: str, second: str,
+                                          stages: tuple[str, ...]) -> None:
+    q = understand(text)
+    assert (q.intent, q.by, q.measure, q.against, q.scope.stages) == (
+        Intent.BREAKDOWN, "correlation", first, second, stages), q
+    assert understand("is AHI related to sleep position?").by == "position"
+
+
+def test_the_correlation_is_spearman_over_sleep_and_within_each_stage(demo) -> None:
+    """"what is the correlation between heart rate and delta power?" explained slow waves."""
+    night, engine = demo
+    text = Session(night).ask("what is the correlation between heart rate and delta power?",
+                              engine).text
+    frame = night.feature_frame()
+    hr = frame["heart.heart_rate.mean [bpm]"].to_numpy(float)
+    delta = frame[next(c for c in frame.columns if c.startswith("brain.eeg.")
+                       and c.endswith(".delta [%]"))].to_numpy(float)
+    stages = night.stages()[0]
+    sleep = (stages >= 1) & np.isfinite(hr) & np.isfinite(delta)
+    rho = spearmanr(hr[sleep], delta[sleep])[0]
+    assert f"**ρ = {rho:+.2f}** (p < 0.001, {int(sleep.sum())} epochs)" in text, text
+    n2 = sleep & (stages == 2)
+    assert f"| N2 | {int(n2.sum())} | {spearmanr(hr[n2], delta[n2])[0]:+.2f} |" in text, text

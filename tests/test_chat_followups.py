@@ -214,3 +214,18 @@ def test_the_window_after_an_event_states_its_lowest_saturation(demo) -> None:
     t = np.array([clock(night, x) for x in s.times])
     inside = (t >= m.group(1)) & (t < m.group(2)) & np.isfinite(s.values)
     assert f"SpO2 mean {s.values[inside].mean():.1f} % (lowest {s.values[inside].min():.1f}," in text, text
+
+
+def test_what_happened_in_it_after_showing_a_cycle_is_that_cycle(demo) -> None:
+    """"show me the second cycle" then "what happened in it?" described the first cycle,
+    listing every change of stage in its 8370 s."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("how many sleep cycles were there?", engine)
+    shown = session.ask("show me the second cycle", engine).text
+    span = re.search(r"\*\*(\d\d:\d\d:\d\d–\d\d:\d\d:\d\d)\*\*", shown).group(1)
+    text = session.ask("what happened in it?", engine).text
+    assert text.startswith(f"The second cycle at **{span}** lasted **"), text
+    assert " min**; human-scored stages N2 " in text and " 30 s," not in text, text
+    before = session.ask("what happened just before it?", engine).text
+    assert f"before the second cycle at **{span}**" in before, before

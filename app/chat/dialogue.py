@@ -63,6 +63,10 @@ class Dialogue:
             return self._focus(query)
         if query.ref == Ref.WHY:
             return self._why(query)
+        if query.ref in (Ref.CONTEXT, Ref.ITEM) and (span := self._shown_span()) is not None:
+            # "show me the second cycle", then "what happened in it?": the span just shown
+            return replace(query, note=re.sub(r"^the\s+", "", span.text.strip(), flags=re.I),
+                           scope=Scope(time=span))
         if query.ref in (Ref.CONTEXT, Ref.ITEM):
             item = self._focused()
             # Without a pick the first listed item is meant; the answer says so.
@@ -98,6 +102,20 @@ class Dialogue:
             return replace(query, intent=Intent.DESCRIBE,
                            scope=Scope(time=TimeSpan("current", text="this epoch")))
         return query
+
+    def _shown_span(self) -> TimeSpan | None:
+        """The span the last answer moved the viewer to ("show me the second cycle") or
+        described, unless a result in the list is in focus; None for a moment or the epoch on
+        screen."""
+        shown = self.shown
+        if shown is None or self.cursor >= 0 or not (
+                shown.intent == Intent.NAVIGATE or shown.ref in (Ref.ITEM, Ref.CONTEXT)):
+            return None
+        time = shown.scope.time
+        if time is None or time.kind == "current" or (
+                time.end is None and time.kind in ("clock", "epoch", "elapsed")):
+            return None
+        return time
 
     def _focused(self) -> Item:
         if not self.items:

@@ -18,6 +18,7 @@ import pandas as pd
 from app.chat import norms
 from app.chat.architecture import span_architecture
 from app.chat.breakdown import breakdown, group_rows, index_rows, positions, scoped_index
+from app.chat.correlation import correlation
 from app.chat.define import define
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
@@ -1404,7 +1405,8 @@ _STEPS: dict[Intent, Step] = {
     else stage_timing(p, n),
     Intent.RECORDING: lambda p, n, e: (library_contents(p, e) if p.query.topic == "library"
                                        else recording_facts(p, n)),
-    Intent.BREAKDOWN: lambda p, n, e: breakdown(p, n),
+    Intent.BREAKDOWN: lambda p, n, e: correlation(p, n) if p.query.by == "correlation"
+    else breakdown(p, n),
     Intent.STAGE_AMOUNT: lambda p, n, e: stage_amount(p, n),
     Intent.EXPLAIN: explain,
     Intent.CLASSIFY: lambda p, n, e: stage_evidence(p, n) if p.query.stage_event == "why"

@@ -125,10 +125,13 @@ class Query:
             ("what percentage of apneas were central?": "central_apnea") or "scope" (the
             question's stages and time: "what percentage of the hypopneas were in REM?");
             None for none.
-        by: for a breakdown: "position", "stage" (REM vs NREM) or "hour".
+        by: for a breakdown: "position", "stage" (REM vs NREM), "hour", or "correlation"
+            (two measures against each other, epoch by epoch).
         topic: for a question about the recording itself: "channels", "scoring" (who
             scored it, and how sure the machine staging is) or "quality"; "system" for a
             whole-night overview of the body system in ``modality`` ("how was the breathing?").
+        against: for a correlation (``by`` "correlation"), the measure read against
+            ``measure`` ("delta power" against "heart rate").
         together: key of a second phenomenon the events must be tied to ("hypopneas with a
             desaturation": "desaturation"), None for none.
         apart: the events must not be tied to ``together`` ("hypopneas without a
@@ -170,3 +173,4 @@ class Query:
     topic: str | None = None
     together: str | None = None
     apart: bool = False
+    against: str | None = None

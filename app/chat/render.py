@@ -19,10 +19,11 @@ from app.chat import norms
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, stage_at
 from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon, unmeasured_note
+from app.chat.correlation import MIN_EPOCHS
 from app.chat.plan import LONG_OUTSIDE_MIN, clock, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
-                              Comparison, Context, CycleList, Definition, Description, Episode,
+                              Comparison, Context, Correlation, CycleList, Definition, Description, Episode,
                               EventList, EventSignal, Explanation, Findings, HeartRhythm, Item,
                               LibraryContents, Message, Navigation, NormCheck, PositionPeriods,
                               RecordingFacts, RemTone, Retrieval, ScopedSleep, SignalRuns,
@@ -44,16 +45,17 @@ CAPABILITIES = (
     "- **stage amounts**: *how long in REM?*, *what fraction of the night was N3?*\n"
     "- **find events**: *where are the longest apneas?*, *spindles in N2 between 1 and 2 am*, "
     "*how many hypopneas?*, *spindle density in N2*, *REM density*, *arousal index*, *the deepest "
-    "desaturation*, *any Cheyne-Stokes breathing?*\n"
+    "desaturation*, *any Cheyne-Stokes breathing?*, *how many hypopneas had a desaturation?*\n"
     "- **split an index**: *supine AHI?*, *AHI in REM vs NREM*, *AHI in REM*, *which hour had "
     "the most apneas?*, *are events clustered in REM?*, *what percentage of apneas were "
-    "central?*, *RDI*\n"
+    "central?*, *RDI*, *did the breathing get worse toward morning?*\n"
     "- **signal thresholds**: *any desaturations below 90% after 3am?*, *find tachycardia*, "
     "*breathing rate above 20*\n"
     "- **measure**: *between 2 and 3 am, how stable was the heart rate?*, *was the heart rhythm "
     "regular?*, *was there REM without atonia?*, *what was the HRV in REM?*, *which epoch has the "
     "highest delta power?*, *when was the patient on their back?*, *did the patient "
-    "snore?*, *was the snoring louder on the back?*\n"
+    "snore?*, *was the snoring louder on the back?*, *what is the correlation between heart rate "
+    "and delta power?*\n"
     "- **explain**: *what is a K-complex? show me one*, *what is N2 sleep?*, *what does the EOG "
     "record?*, *how do I tell N1 from REM?*\n"
     "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *show 3:15 to 3:45*, *next one*, "
@@ -882,8 +884,15 @@ def _span_view(r: Navigation, night: LoadedNight) -> Answer:
 def _item_facts(r: Context, night: LoadedNight) -> Answer:
     i = r.item
     stages = ", ".join(f"{s} {d:.0f} s" for s, d in r.stages) or "?"
-    text = (f"The {i.label} at {_span(night, i)} lasted **{seconds(i.duration)}**; "
-            f"{source_name(r.source)} stage {stages}.")
+    if len(r.stages) > 4:
+        # A cycle or an hour: the minutes of each stage, not every change of stage
+        minutes = Counter()
+        for s, d in r.stages:
+            minutes[s] += d / 60
+        stages = ", ".join(f"{s} {m:.1f} min" for s, m in minutes.most_common())
+    length = seconds(i.duration) if i.duration < 600 else f"{i.duration / 60:.1f} min"
+    text = (f"The {i.label} at {_span(night, i)} lasted **{length}**; "
+            f"{source_name(r.source)} stage{'s' * (len(r.stages) > 1)} {stages}.")
     if r.measures:
         text += "\nDuring it: " + "; ".join(
             f"{label} mean {own:.1f} {unit} (lowest {low:.1f}, highest {high:.1f})"
@@ -1435,6 +1444,41 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
              f"| per {'minute' if minute else 'hour'} | mean length |\n|---|---|---|---|---|\n"
              + rows)
     return Answer(head + table + ("" if r.recorded else stage_caveat(night, r.source)))
+
+
+def _p_value(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _strength(rho: float) -> str:
+    """Words for |ρ| (a common reading: under 0.1 none, 0.3 weak, 0.5 moderate)."""
+    size = abs(rho)
+    words = ("no" if size < 0.1 else "a weak" if size < 0.3 else "a moderate" if size < 0.5
+             else "a strong")
+    return words + ("" if size < 0.1 else " positive" if rho > 0 else " negative")
+
+
+@render.register
+def _(r: Correlation, night: LoadedNight) -> Answer:
+    overall, *per_stage = r.rows or [None]
+    if overall is None or overall.rho is None:
+        n = overall.n if overall is not None else 0
+        return Answer(f"Too few epochs {r.where} hold both {r.first} and {r.second} ({n}; a "
+                      f"correlation needs {MIN_EPOCHS}), or one of them does not vary there.")
+    text = (f"**{r.first}** against **{r.second}**, epoch by epoch {r.where}: Spearman "
+            f"**ρ = {overall.rho:+.2f}** ({_p_value(overall.p)}, {overall.n} epochs), "
+            f"{_strength(overall.rho)} correlation.")
+    rated = [row for row in per_stage if row.rho is not None]
+    if len(rated) > 1:
+        table = "\n".join(f"| {row.group} | {row.n} | {row.rho:+.2f} | {_p_value(row.p)} |"
+                           for row in rated)
+        text += (f"\n\nWithin each stage ({source_name(r.source)} stages), where the stage itself "
+                 f"cannot drive both:\n\n| stage | epochs | ρ | p |\n|---|---|---|---|\n{table}")
+        if all(abs(row.rho) < 0.1 for row in rated) and abs(overall.rho) >= 0.3:
+            text += ("\n\nWithin every stage the correlation all but vanishes: across the night "
+                     "it comes from the stages, which move both measures.")
+    return Answer(text + "\n\nNeighbouring epochs are not independent, so the p-values "
+                  "overstate the evidence; read ρ as a description of this night.")
 
 
 @render.register

@@ -765,6 +765,36 @@ class BreakdownRow:
 
 
 @dataclass(frozen=True)
+class CorrelationRow:
+    """Spearman's ρ over one group of epochs; ``rho`` and ``p`` are None under the fewest
+    epochs a correlation is given for, or where a measure does not vary."""
+
+    group: str
+    n: int
+    rho: float | None
+    p: float | None
+
+
+@dataclass
+class Correlation:
+    """Two per-epoch measures against each other: over all the scope's epochs ("all", or
+    the stages named) first, then within each stage.
+
+    Attributes:
+        first, second: the measures in words ("heart rate (mean)").
+        rows: the groups, the whole scope first.
+        source: who scored the stages.
+        where: the scope in words ("in sleep").
+    """
+
+    first: str
+    second: str
+    rows: list[CorrelationRow]
+    source: str
+    where: str
+
+
+@dataclass(frozen=True)
 class ScopedSleep:
     """Sleep inside a time span ("sleep efficiency in the second half"), minutes.
 

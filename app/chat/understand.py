@@ -979,6 +979,9 @@ def understand(text: str) -> Query:
                         ) if time else text
     stages, rest = _stage_filter(rest)
     object_stages = stage_term(rest)
+    if (pair := _correlated(rest)) is not None:
+        return Query(Intent.BREAKDOWN, text, scope=Scope(stages or object_stages, time),
+                     by="correlation", measure=pair[0], against=pair[1], by_rule=True)
     # "show me slow wave sleep" names a stage, not the slow-wave phenomenon.
     phen_text = rest
     for pattern, _ in _STAGE_TERM_RE:
@@ -1265,6 +1268,28 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                  and not measure else None, scope=Scope(stages, time),
                  stat=stat if stat in INDEX_STATS else None, by=by, measure=measure,
                  by_rule=True)
+
+
+# "what is the correlation between heart rate and delta power?", "does SpO2 track the heart
+# rate?": two measures read against each other, epoch by epoch.
+_CORRELATE_RE = re.compile(r"\b(?:correlat\w*|relationship|relation|related|relate|associat\w*"
+                           r"|covar\w*|go(?:es)? together|track(?:s|ed)?)\b", I)
+_BETWEEN_PAIR_RE = re.compile(r"\b(?:between|correlat\w*\s+(?:of|for))\s+(?:the\s+)?(.+?)\s+(?:and"
+                              r"|with|vs\.?|versus)\s+(?:the\s+)?(.+?)\W*$", I)
+_WITH_PAIR_RE = re.compile(r"^(?:.*?\b(?:does|do|did|is|are|was|were|how (?:well )?(?:does|do|did))"
+                           r"\s+)?(?:the\s+)?(.+?)\s+(?:correlat\w*|relat\w*|associat\w*|track\w*"
+                           r"|covar\w*|go(?:es)? together)\s+(?:\w+\s+)?(?:with|to)?\s*(?:the\s+)?"
+                           r"(.+?)\W*$", I)
+
+
+def _correlated(text: str) -> tuple[str, str] | None:
+    """The two measures a correlation question names, in its order, else None."""
+    if not _CORRELATE_RE.search(text):
+        return None
+    m = _BETWEEN_PAIR_RE.search(text) or _WITH_PAIR_RE.search(text)
+    if m is None or not (names_measure(m.group(1)) and names_measure(m.group(2))):
+        return None
+    return m.group(1).strip(), m.group(2).strip()
 
 
 # "did the apnea get worse toward morning?", "as the night went on": a trend over the hours.
