@@ -18,6 +18,7 @@ import chat_heldout as heldout
 from app.chat.dialogue import Dialogue
 from app.chat.pipeline import ask
 from app.chat.plan import ChatError
+from app.chat.understand import understand
 from app.engine import DEMO_DIR
 from app.night import LoadedNight, embed_night, machine_score, read_night
 from app.session import Session
@@ -565,3 +566,15 @@ def test_a_tie_to_events_the_night_could_not_score_is_refused(short_synthetic_ed
     assert text.startswith("**Oxygen desaturation events were not scored on this night**, so I "
                            "cannot tell which apnea events had one"), text
     assert skipped["desaturations"] in text, text
+
+
+def test_a_good_example_is_a_typical_one_not_the_longest(demo) -> None:
+    """"show me a good example of a K-complex" showed the longest, often a merged one."""
+    night, engine = demo
+    answer = Session(night).ask("show me a good example of a K-complex", engine)
+    ks = [e for e in night.scored_events()[0] if e.type == "k_complex"]
+    med = float(np.median([e.duration for e in ks]))
+    best = min(ks, key=lambda e: (abs(e.duration - med), e.onset))
+    assert "the 1 most typical (nearest the median length)" in answer.text, answer.text
+    assert [round(h.start, 3) for h in answer.highlights if h.score is None] == [round(best.onset, 3)]
+    assert understand("show the longest K-complex").rank == "longest"

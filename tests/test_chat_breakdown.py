@@ -560,3 +560,26 @@ def test_the_correlation_is_spearman_over_sleep_and_within_each_stage(demo) -> N
     assert f"**ρ = {rho:+.2f}** (p < 0.001, {int(sleep.sum())} epochs)" in text, text
     n2 = sleep & (stages == 2)
     assert f"| N2 | {int(n2.sum())} | {spearmanr(hr[n2], delta[n2])[0]:+.2f} |" in text, text
+
+
+def test_epochs_with_high_sigma_power_in_n2_are_listed_highest_first(demo) -> None:
+    """"find epochs with high sigma power in N2" compared N2's mean with the night's."""
+    night, engine = demo
+    q = understand("find epochs with high sigma power in N2")
+    assert (q.intent, q.rank, q.scope.stages) == (Intent.MEASURE, "highest", ("N2",)), q
+    answer = Session(night).ask("find epochs with high sigma power in N2", engine)
+    frame = night.feature_frame()
+    col = next(c for c in frame.columns if c.startswith("brain.eeg.") and c.endswith(".sigma [%]"))
+    values = frame[col].to_numpy(float)
+    n2 = np.flatnonzero((night.stages()[0] == 2) & np.isfinite(values))
+    best = n2[np.argsort(-values[n2], kind="stable")[:5]]
+    listed = [int(e) for e in re.findall(r"\(epoch (\d+), [\d.]+ %, stage N2\)", answer.text)]
+    assert listed == best.tolist(), answer.text
+    assert [night.epoch_at(h.start) for h in answer.highlights] == listed
+
+
+def test_a_measure_is_named_by_whole_words_only() -> None:
+    """"machine" named the chin EMG, "three" the heart rate."""
+    assert measure_name("which epochs is the machine least sure about?") is None
+    assert measure_name("the three longest") is None
+    assert measure_name("chin EMG in REM") == "chin EMG" and measure_name("snoring") == "snoring loudness"

@@ -35,3 +35,14 @@ def test_only_definitional_questions_are_glossary_questions() -> None:
     assert find_term("how much N2 was there?") is None
     assert find_term("what is the EEG in REM?") is None
     assert len({t.key for t in TERMS}) == len(TERMS)
+
+
+def test_why_the_chin_goes_quiet_in_rem_is_rem_atonia(demo) -> None:
+    """It listed the night's REM periods."""
+    night, engine = demo
+    for question in ("why does the chin go quiet in REM?", "why is the body paralysed during REM "
+                     "sleep?", "what is REM atonia?"):
+        text = Session(night).ask(question, engine).text
+        assert text.startswith("**REM atonia.**"), (question, text)
+        assert f"**{night.epochs.mapping['EMG_CHIN']}**" in text, text
+    assert find_term("why does the heart rate rise in REM?") is None

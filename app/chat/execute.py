@@ -96,7 +96,13 @@ def epoch_runs(idx: np.ndarray) -> list[tuple[int, int]]:
 
 
 def rank_items(items: list[Item], rank: str | None, default: str = "longest") -> tuple[list[Item], str]:
-    """Items in the order asked for; scored items carry no strength, so "strongest" is longest."""
+    """Items in the order asked for; scored items carry no strength, so "strongest" is longest,
+    and "typical" ("a good example of a K-complex") is nearest the median length (the longest
+    is often a merged or atypical one)."""
+    if rank == "typical" and items:
+        med = float(np.median([i.duration for i in items]))
+        return (sorted(items, key=lambda i: (abs(i.duration - med), i.start)),
+                "most typical (nearest the median length)")
     order = rank if rank in _RANK_KEYS else default
     return sorted(items, key=_RANK_KEYS[order]), order
 
@@ -253,6 +259,10 @@ def feature_stats(plan: Plan, night: LoadedNight) -> SignalStats | Message:
     return series_stats(plan, night, _epoch_series(night, col, column_name(col), unit))
 
 
+TOP_EPOCHS = 5
+"""Epochs listed for a per-epoch measure's extreme."""
+
+
 def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Message:
     """Mean, spread and extremes of a measured series inside the plan's scope."""
     inside = _in_scope(s, night, plan.where)
@@ -262,12 +272,18 @@ def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Mes
     minute = np.floor(t / 60.0)
     minute_means = pd.Series(v).groupby(minute).mean().to_numpy()
     mean, sd = float(v.mean()), float(v.std())
+    focus = plan.query.rank if plan.query.rank in ("lowest", "highest") else None
+    top = []
+    if focus and s.step >= EPOCH_SEC:
+        # "which epochs have the highest sigma power?": the epochs themselves, to step through
+        order = np.argsort(v if focus == "lowest" else -v, kind="stable")[:TOP_EPOCHS]
+        top = [Item(float(t[i]), float(t[i]) + s.step, s.label, "measured",
+                    stage_at(night, float(t[i])), value=float(v[i]), unit=s.unit) for i in order]
     return SignalStats(s.label, s.unit, plan.where.text, mean, sd, float(v.min()),
                        float(t[np.argmin(v)]), float(v.max()), float(t[np.argmax(v)]),
                        100 * sd / mean if mean else float("nan"),
                        float(minute_means.std()) if len(minute_means) > 1 else 0.0, int(v.size),
-                       s.source, (float(t[0]), float(t[-1]) + s.step),
-                       plan.query.rank if plan.query.rank in ("lowest", "highest") else None)
+                       s.source, (float(t[0]), float(t[-1]) + s.step), focus, top=top)
 
 
 def _rest_of_sleep(night: LoadedNight, signal: str, where: Where) -> tuple[float, int] | None:

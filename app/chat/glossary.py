@@ -115,6 +115,16 @@ TERMS: tuple[Term, ...] = (
          "read the blood's oxygen saturation (SpO2) and the pulse. Falls of 3 % or more are "
          "desaturations; they trail the breathing event that caused them by 20-40 s.",
          slots=("SPO2",)),
+    Term("atonia", "REM atonia",
+         r"(?:rem |muscle )?atonia|(?:the )?chin (?:go(?:es)?|is|becomes?|gets?|falls?) (?:so )?(?:quiet"
+         r"|silent|flat|still|slack)(?: (?:in|during) rem(?: sleep)?)?|(?:the )?(?:body|muscles?)"
+         r" (?:is |are |goes |go )?(?:paraly[sz]ed|limp|relaxed)(?: (?:in|during) rem(?: sleep)?)?",
+         "In REM sleep the brainstem actively inhibits the motor neurons of the limbs and trunk, "
+         "so the chin EMG falls to its lowest level of the night: REM atonia. It keeps the body "
+         "from acting out the dreams of REM; brief twitches still break through. Chin tone that "
+         "stays up, or frequent twitches, in REM (REM sleep without atonia) is what a scorer "
+         "looks for in REM sleep behaviour disorder; ask *was there REM without atonia?* to read "
+         "it in this night.", slots=("EMG_CHIN",)),
     Term("vertex", "Vertex sharp waves", r"vertex (?:sharp )?waves?|v[- ]waves?",
          "Vertex sharp waves are sharp waves under half a second, largest over the top of the "
          "head (the vertex), that appear in N1 as the sleeper drifts off. They look like small "
@@ -126,7 +136,7 @@ TERMS: tuple[Term, ...] = (
 _ASK_RE = re.compile(
     r"^\s*(?:(?:can|could) you\s+|please\s+)*(?:what(?:'s| is| are| does| do)|explain|define"
     r"|teach me(?: about)?|tell me about|describe what|why (?:is|are|do (?:we|you|they) record"
-    r"|does (?:a|the) \w+ (?:record|use))|how does|what(?:'s| is) the (?:point|purpose) of"
+    r"|does (?:a|the) \w+ (?:record|use)|does|do)|how does|what(?:'s| is) the (?:point|purpose) of"
     r"|what(?:'s| is) (?:an?|the) \w+ for)\s+", re.IGNORECASE)
 _TAIL_RE = re.compile(
     r"^(?:\s+(?:sleep|stage|for|important|recorded|used|measured|measure|record|show|mean|look"

@@ -40,7 +40,12 @@ MEASURES: tuple[Measure, ...] = (
 
 
 def _named(words: str) -> Measure | None:
-    return next((m for m in MEASURES if re.search(m.pattern, words, re.IGNORECASE)), None)
+    return next((m for m in MEASURES if _names(m, words)), None)
+
+
+def _names(measure: Measure, words: str) -> bool:
+    # Word starts only: "chin" is not in "machine", "hr" not in "three".
+    return re.search(rf"\b(?:{measure.pattern})", words, re.IGNORECASE) is not None
 
 
 def names_measure(words: str) -> bool:
@@ -52,7 +57,7 @@ def measure_columns(words: str, frame: pd.DataFrame) -> list[str]:
     """Feature columns the words name (EEG: band powers of its first channel); a measure
     the frame lacks falls through to the next one the words name."""
     for measure in MEASURES:
-        if not re.search(measure.pattern, words, re.IGNORECASE):
+        if not _names(measure, words):
             continue
         cols = [found[0] for prefix, suffix in measure.columns
                 if (found := [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)])]

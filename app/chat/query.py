@@ -91,7 +91,8 @@ class Query:
         condition: numeric condition on a measured signal ("SpO2 below 90 %").
         signal: measured signal named ("spo2", "hr", "resp") for measure/threshold.
         min_duration: shortest event or run wanted, seconds ("longer than 20 s").
-        rank: "longest", "shortest", "strongest", "earliest", "latest" or None.
+        rank: "longest", "shortest", "strongest", "typical", "earliest", "latest", "lowest",
+            "highest" or None.
         count: how many results were asked for, None for the default.
         how_many: the user asked for a count ("how many apneas").
         labels: the user's own class labels for zero-shot classification.

@@ -521,6 +521,11 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
         at = r.low_at if r.focus == "lowest" else r.high_at
         text += (f"\n\nThe {r.focus} value falls at **{clock(night, at)}** (epoch "
                  f"{night.epoch_at(at)}), in **{stage_at(night, at)}**.")
+    if len(r.top) > 1:
+        text += (f" The {len(r.top)} epochs with the {r.focus} values (blue):\n" + "\n".join(
+            f"- {_span(night, i)} (epoch {night.epoch_at(i.start)}, {i.value:.1f} {i.unit}, "
+            f"stage {i.stage})" for i in r.top))
+        return _answer(night, text, r.top)
     if r.rest is not None:
         diff = r.mean - r.rest[0]
         text += (f"\n\nAgainst the rest of sleep (mean {r.rest[0]:.1f} {r.unit}) that is "

@@ -235,6 +235,8 @@ class SignalStats:
         focus: "lowest" or "highest" when the question asked where that is, else None.
         rest: mean and sample count of the signal in the rest of sleep (outside the scope),
             when the question set the scope against it ("was the heart rate high in REM?").
+        top: for a per-epoch measure's extreme, the epochs nearest it, most extreme first
+            ("which epochs have the highest sigma power in N2?").
     """
 
     label: str
@@ -253,6 +255,7 @@ class SignalStats:
     span: tuple[float, float]
     focus: str | None = None
     rest: tuple[float, int] | None = None
+    top: list[Item] = field(default_factory=list)
 
 
 @dataclass

@@ -406,13 +406,15 @@ def _per(text: str, phen: Phenomenon | None) -> str | None:
 
 _RANK_WORDS: tuple[tuple[str, str], ...] = (
     (r"longest|long", "longest"), (r"shortest|short", "shortest"),
-    (r"clearest|clear|best|strongest|most (?:obvious|typical|prominent)|typical|prominent|good"
+    # "a good example of a K-complex", "a typical spindle": one like most of them
+    (r"typical|most typical|textbook|classic|representative|good|nice", "typical"),
+    (r"clearest|clear|best|strongest|most (?:obvious|prominent)|prominent"
      r"|deepest|worst|biggest|largest|severest|most severe", "strongest"),
     (r"first|earliest", "earliest"), (r"last|latest", "latest"),
     (r"lowest|minimum", "lowest"), (r"highest|maximum|max|peak", "highest"),
 )
 # "what is the deepest desaturation?" ranks the night's events; "what is a typical spindle?"
-# (also ranked "strongest") asks for a definition with an example.
+# (ranked "typical") asks for a definition with an example.
 _SUPERLATIVE_RE = re.compile(r"\b(?:strongest|deepest|worst|biggest|largest|severest|most severe"
                              r"|longest|shortest)\b", I)
 _RANK_RE = [(re.compile(rf"\b(?:{p})\b", I), r) for p, r in _RANK_WORDS]
@@ -819,7 +821,7 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if phen is not None and not stages and time is None and _DIFFER_RE.search(text):
         return Intent.EXPLAIN
     if (phen is not None or stages) and time is None and _DEFINE_RE.search(text) and (
-            _rank(text) in (None, "strongest")) and not _AMOUNT_RE.search(text) and not (
+            _rank(text) in (None, "strongest", "typical")) and not _AMOUNT_RE.search(text) and not (
             _SUPERLATIVE_RE.search(text)) and not (
             _PROPERTY_RE.search(text)):
         return Intent.EXPLAIN
@@ -924,11 +926,12 @@ def understand(text: str) -> Query:
         return _with_slots(follow, text, time)
     if m := _UNMEASURED_RE.search(text):
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
-    if _EXTREME_EPOCH_RE.search(text) and _rank(text) in ("highest", "lowest") and (
+    if _EXTREME_EPOCH_RE.search(text) and (rank := _extreme(text)) is not None and (
             _signal(text) is None and names_measure(text)):
-        # "which epoch has the highest delta power?": a per-epoch feature's extreme, not events
+        # "which epoch has the highest delta power?", "find epochs with high sigma power in
+        # N2": a per-epoch feature's extreme epochs, not events
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time), measure=text,
-                     rank=_rank(text), by_rule=True)
+                     rank=rank, by_rule=True)
     if (where_lying := _position_periods(text)) is not None:
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time),
                      measure="position", target=where_lying, by_rule=True)
@@ -1314,8 +1317,19 @@ _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|trig
                                r"|spontaneous)\b", I)
 # "T90", "CT88": the time with SpO2 under that saturation, in the words the rules read.
 _T_SPO2_RE = re.compile(r"\bc?t ?(8\d|9\d)\b(?!\s*(?:%|min|s\b|sec|bpm))", I)
-_EXTREME_EPOCH_RE = re.compile(r"\b(?:which|what) (?:epoch|moment|time|minute)\b|^\s*(?:when|where)"
-                               r"\b|\bat what time\b", I)
+_EXTREME_EPOCH_RE = re.compile(r"\b(?:which|what) (?:epochs?|moments?|times?|minutes?)\b"
+                               r"|^\s*(?:when|where)\b|\bat what time\b|\b(?:find|show|list|give)"
+                               r" (?:me )?(?:the )?(?:\d+ |five |ten )?epochs? with\b", I)
+_HIGH_RE = re.compile(r"\b(?:high|higher|most|strong|strongest|large|largest|lots of)\b", I)
+_LOW_RE = re.compile(r"\b(?:low|lower|least|weak|weakest|small|smallest|little)\b", I)
+
+
+def _extreme(text: str) -> str | None:
+    """"highest" or "lowest" for a question after a measure's extreme epochs, else None."""
+    rank = _rank(text)
+    if rank in ("highest", "lowest"):
+        return rank
+    return "highest" if _HIGH_RE.search(text) else "lowest" if _LOW_RE.search(text) else None
 # "when was the patient on their back?": the periods in a body position (names as
 # ``sleeplm_core.io.position`` writes them).
 _POSITION_WORDS = (
