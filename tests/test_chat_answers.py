@@ -24,7 +24,7 @@ from app.night import LoadedNight, embed_night, machine_score, read_night
 from app.session import Session
 from app.timeexpr import format_clock
 from sleeplm_core.heads.grounding import facts_of_caption
-from sleeplm_core.io.recording import EPOCH_SEC, Event
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 
 CLOCK_RE = re.compile(r"\b(\d{2}:\d{2}:\d{2})\b")
 
@@ -578,3 +578,29 @@ def test_a_good_example_is_a_typical_one_not_the_longest(demo) -> None:
     assert "the 1 most typical (nearest the median length)" in answer.text, answer.text
     assert [round(h.start, 3) for h in answer.highlights if h.score is None] == [round(best.onset, 3)]
     assert understand("show the longest K-complex").rank == "longest"
+
+
+def test_the_first_event_is_timed_from_sleep_onset(demo) -> None:
+    """"how long after falling asleep did the first apnea happen?" gave sleep onset alone."""
+    night, engine = demo
+    stages = night.stages()[0]
+    onset = float(night.epochs.starts[np.flatnonzero(stages >= 1)[0]])
+    first = min((e for e in night.scored_events()[0] if e.type in (
+        "obstructive_apnea", "central_apnea", "mixed_apnea")), key=lambda e: e.onset)
+    for question in ("how long after falling asleep did the first apnea happen?",
+                     "when was the first apnea?"):
+        text = Session(night).ask(question, engine).text
+        assert f"it starts **{(first.onset - onset) / 60:.1f} min after sleep onset**" in text, text
+        assert format_clock(first.onset, night.recording.start_time) in text, text
+
+
+@pytest.mark.parametrize("question", ["what stage is the patient in most of the time?",
+                                      "which stage was most common?",
+                                      "what was the dominant sleep stage?"])
+def test_the_stage_most_of_the_night_is_the_largest_share_of_sleep(demo, question: str) -> None:
+    """"what stage is the patient in most of the time?" staged epoch 0."""
+    night, engine = demo
+    s = night.summary()
+    top = max(STAGES[1:], key=lambda k: s.stage_min[k])
+    text = Session(night).ask(question, engine).text
+    assert text.startswith(f"Most of the sleep was **{top}**: {s.stage_min[top]:.0f} min"), text

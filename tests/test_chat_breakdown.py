@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
+from app.chat.execute import with_frequencies
 from app.chat.measures import MEASURES, measure_name
 from app.chat.query import Intent
+from app.chat.results import Item
 from app.chat.understand import understand
 from app.session import Session
 from sleeplm_core.heads.summary import APNEA_TYPES
@@ -583,3 +585,16 @@ def test_a_measure_is_named_by_whole_words_only() -> None:
     assert measure_name("which epochs is the machine least sure about?") is None
     assert measure_name("the three longest") is None
     assert measure_name("chin EMG in REM") == "chin EMG" and measure_name("snoring") == "snoring loudness"
+
+
+def test_spindle_frequency_in_two_stages_is_compared_per_spindle(demo) -> None:
+    """"what is the mean spindle frequency in N2 vs N3?" compared their counts."""
+    night, engine = demo
+    text = Session(night).ask("what is the mean spindle frequency in N2 vs N3?", engine).text
+    assert text.startswith("Mean per spindle, in N2 vs in N3:"), text
+    stages = night.stages()[0]
+    for stage, code in (("N2", 2), ("N3", 3)):
+        spindles = [Item(e.onset, e.offset, "spindle", "scored") for e in night.scored_events()[0]
+                    if e.type == "spindle" and stages[night.epoch_at(e.onset)] == code]
+        hz = [i.value for i in with_frequencies(night, spindles)[0] if i.value is not None]
+        assert f"in {stage}: **{np.mean(hz):.1f}** (sd {np.std(hz):.1f}, {len(hz)} spindles)" in text

@@ -822,6 +822,8 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
             return found
         name, rows, events_source = found
         return Breakdown("groups", name, rows, source, events_source)
+    if phen is not None and phen.key == "spindle" and _FREQUENCY_RE.search(q.text):
+        return spindle_frequencies(plan, night, labels)
     if phen is not None and phen.event_types and not _BAND_WORDS.search(words):
         # Events count wherever they start inside a group, as the event lists count them.
         rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
@@ -831,6 +833,24 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
         rows, _ = group_rows(night, groups, None, stages >= 0)
         return Breakdown("groups", "", rows, source)
     return None
+
+
+# "the mean spindle frequency in N2 vs N3": the spindles' own frequency, not their count
+_FREQUENCY_RE = re.compile(r"\b(?:frequenc\w*|hz|hertz|faster|slower)\b", re.IGNORECASE)
+
+
+def spindle_frequencies(plan: Plan, night: LoadedNight, labels: list[str]) -> Comparison | Message:
+    """Mean spindle frequency (Hz) in each of the two groups, per spindle."""
+    cells, channel = [], ""
+    for where in plan.groups:
+        items, _ = _event_items(night, ("spindle",), where, None)
+        items, channel = with_frequencies(night, items)
+        hz = np.array([i.value for i in items if i.value is not None])
+        cells.append((float(hz.mean()), float(hz.std()), len(hz)) if len(hz) else (0.0, 0.0, 0))
+    if not channel:
+        return Message("no_signal", "EEG fast enough for spindles")
+    return Comparison((labels[0], labels[1]), [(f"spindle frequency ({channel})", "Hz", cells)],
+                      per="spindle")
 
 
 def _spans_only(q: Query) -> bool:

@@ -222,6 +222,12 @@ def _(r: Message, night: LoadedNight) -> Answer:
     return Answer(_MESSAGES[r.kind])
 
 
+def _sleep_onset(night: LoadedNight) -> float | None:
+    """Seconds of the first sleep epoch, None for a night without sleep."""
+    sleep = np.flatnonzero(night.stages()[0] >= STAGES.index("N1"))
+    return float(night.epochs.starts[sleep[0]]) if len(sleep) else None
+
+
 @render.register
 def _(r: EventList, night: LoadedNight) -> Answer:
     where = _where(r.where)
@@ -237,6 +243,11 @@ def _(r: EventList, night: LoadedNight) -> Answer:
             head += f"; the {len(shown)} {r.order} (blue):" if shown else "."
         else:
             head += f"; the {len(shown)} {r.order} (blue on the plots):"
+        if r.order == "earliest" and shown and (onset := _sleep_onset(night)) is not None:
+            after = (shown[0].start - onset) / 60
+            head = head[:-1] + (f"; it starts **{after:.1f} min after sleep onset** "
+                                f"({clock(night, onset)}):" if after >= 0 else
+                                f"; it starts before sleep onset ({clock(night, onset)}):")
         by_stage = ", ".join(f"{s} {n}" for s, n in sorted(
             Counter(i.stage for i in r.scored).items(), key=lambda kv: -kv[1]))
         parts.append(head + "\n" + "\n".join(
@@ -774,11 +785,11 @@ def _(r: Comparison, night: LoadedNight) -> Answer:
     a, b = r.groups
     lines = []
     for name, unit, cells in r.rows:
-        parts = [f"**{m:.1f}** (sd {s:.1f}, {n} epochs)" if n else "no epoch measured"
+        parts = [f"**{m:.1f}** (sd {s:.1f}, {n} {r.per}s)" if n else f"no {r.per} measured"
                  for m, s, n in cells]
         lines.append(f"- {name} [{unit}]: {a}: {parts[0]} vs {b}: {parts[1]}")
     lead = f"{r.note}\n\nOn this night, mean" if r.note else "Mean"
-    return Answer(f"{lead} per epoch, {a} vs {b}:\n" + "\n".join(lines))
+    return Answer(f"{lead} per {r.per}, {a} vs {b}:\n" + "\n".join(lines))
 
 
 @render.register
@@ -995,6 +1006,13 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
                 f"final awakening{rate}, with **{s.awakenings}** awakenings ({s.waso_min:.0f} min "
                 f"of wake after sleep onset) among them; ask *arousal index* for the brief "
                 f"arousals.")
+    if r.stat == "dominant":
+        sleep = {k: s.stage_min[k] for k in STAGES[1:]}
+        top = max(sleep, key=sleep.get)
+        return (f"Most of the sleep was **{top}**: {sleep[top]:.0f} min, {s.stage_pct[top]:.0f} % of "
+                f"the {s.tst_min:.0f} min asleep" + (
+                    f"; wake took {s.stage_min['W']:.0f} min of the {s.tib_min:.0f} min in bed, more "
+                    f"than any sleep stage" if s.stage_min["W"] > sleep[top] else "") + ".")
     if r.stat == "lights":
         return (f"This file carries no lights-off or lights-on mark, so time in bed runs from the "
                 f"start of the recording, **{clock(night, 0.0)}**, to its end, "

@@ -361,11 +361,13 @@ class EventSignal:
 @dataclass
 class Comparison:
     """Measured features in two scopes: rows (feature, unit, [(mean, sd, n) per group]);
-    ``note``: what each stage compared is known by, when the question named no measure."""
+    ``note``: what each stage compared is known by, when the question named no measure;
+    ``per``: what each value is measured on ("epoch", or "spindle" for spindle frequency)."""
 
     groups: tuple[str, str]
     rows: list[tuple[str, str, list[tuple[float, float, int]]]]
     note: str = ""
+    per: str = "epoch"
 
 
 @dataclass(frozen=True)

@@ -288,6 +288,11 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
     # the obstructive AHI is an event rate of its own (app.chat.phenomena)
     ("ahi", r"ahi|rei|(?<!obstructive )apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory event index"),
     ("odi", r"odi|(?:oxygen )?desaturation index"),
+    # "what stage was the patient in most of the time?"
+    ("dominant", r"(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:most of the (?:time|night|sleep)"
+                 r"|mostly|the most|most often|most common)|(?:most common|dominant|predominant|main)"
+                 r" (?:sleep )?"
+                 r"stage"),
     ("shifts", r"stage (?:shifts?|changes?|transitions?)|(?:shifts?|transitions?|changes?) "
                r"(?:of|between) (?:sleep )?stages?|sleep fragmentation(?: index)?"
                r"|fragment(?:ed|ation)|broken (?:up )?sleep|how (?:restless|disrupted)"),
@@ -795,6 +800,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.NAVIGATE
     if (_COMPARE_RE.search(text) or _EITHER_RE.search(text)) and _compare_groups(text) is not None:
         return Intent.COMPARE
+    if _stat(text) == "dominant":
+        return Intent.SUMMARY   # "what stage was the patient in most of the time?"
     # "when was the lowest saturation, and in what stage?" asks for a measure's extreme.
     if _CLASSIFY_RE.search(text) and phen is None and not (signal and _rank(text)):
         return Intent.CLASSIFY
@@ -926,6 +933,11 @@ def understand(text: str) -> Query:
         return _with_slots(follow, text, time)
     if m := _UNMEASURED_RE.search(text):
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
+    if _AFTER_ONSET_RE.search(text) and (first := find_phenomenon(text)) and first.event_types:
+        # "how long after falling asleep did the first apnea happen?": the first one, which
+        # the list times from sleep onset
+        return Query(Intent.LOCATE, text, first.key, first.title.lower(), rank="earliest",
+                     count=1, modality=first.level, by_rule=True)
     if _EXTREME_EPOCH_RE.search(text) and (rank := _extreme(text)) is not None and (
             _signal(text) is None and names_measure(text)):
         # "which epoch has the highest delta power?", "find epochs with high sigma power in
@@ -1320,6 +1332,8 @@ _T_SPO2_RE = re.compile(r"\bc?t ?(8\d|9\d)\b(?!\s*(?:%|min|s\b|sec|bpm))", I)
 _EXTREME_EPOCH_RE = re.compile(r"\b(?:which|what) (?:epochs?|moments?|times?|minutes?)\b"
                                r"|^\s*(?:when|where)\b|\bat what time\b|\b(?:find|show|list|give)"
                                r" (?:me )?(?:the )?(?:\d+ |five |ten )?epochs? with\b", I)
+_AFTER_ONSET_RE = re.compile(r"\bhow (?:long|soon|many minutes|much time) after (?:falling asleep|sleep"
+                             r" onset|(?:she|he|they|the patient|the person) fell asleep)\b", I)
 _HIGH_RE = re.compile(r"\b(?:high|higher|most|strong|strongest|large|largest|lots of)\b", I)
 _LOW_RE = re.compile(r"\b(?:low|lower|least|weak|weakest|small|smallest|little)\b", I)
 
