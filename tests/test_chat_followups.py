@@ -229,3 +229,37 @@ def test_what_happened_in_it_after_showing_a_cycle_is_that_cycle(demo) -> None:
     assert " min**; human-scored stages N2 " in text and " 30 s," not in text, text
     before = session.ask("what happened just before it?", engine).text
     assert f"before the second cycle at **{span}**" in before, before
+
+
+def test_which_of_them_and_the_longest_of_those_refer_to_the_list(demo) -> None:
+    """"which of them were in REM?" classified an epoch; "show me the longest of those"
+    searched the model for the word "those"."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("how many hypopneas were there?", engine)
+    in_rem = session.ask("which of them were in REM?", engine).text
+    n = sum(e.type == "hypopnea" and night.stages()[0][night.epoch_at(e.onset)] == 4
+            for e in night.scored_events()[0])
+    assert f"**{n}** hypopnea events in REM" in in_rem, in_rem
+    longest = session.ask("show me the longest of those", engine)
+    assert "“those”" not in longest.text and longest.text.startswith("The longest of "), longest.text
+
+
+def test_a_signal_during_them_is_read_around_the_listed_events(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("how many hypopneas in REM?", engine)
+    text = session.ask("what was the heart rate during them?", engine).text
+    assert text.startswith("Heart rate around the") and "hypopnea events in REM" in text, text
+    assert "nothing earlier" in Session(night).ask("what was the heart rate during them?",
+                                                   engine).text
+
+
+def test_how_long_was_it_after_a_described_period_is_that_period(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("tell me about the second REM period", engine)
+    text = session.ask("how long was it?", engine).text
+    assert text.startswith("The second REM period at **") and "lasted **" in text, text
+    apneas = session.ask("any apneas in it?", engine).text
+    assert "apnea events in the second REM period" in apneas, apneas

@@ -51,6 +51,8 @@ class Dialogue:
             # "any pauses?" after the heart: pauses between beats, not in breathing
             return Query(Intent.MEASURE, query.text, scope=query.scope, signal="hr",
                          modality="heart", measure="rhythm", by_rule=True)
+        if query.note == "them":
+            return self._during_them(query)
         if query.ref == Ref.NONE:
             return self._at_view(query)
         if query.ref == Ref.BACK:
@@ -90,6 +92,17 @@ class Dialogue:
             return self._meaning(query)
         return self._merge(query)
 
+    def _during_them(self, query: Query) -> Query:
+        """"what was the heart rate during them?": the signal around the events of the last
+        list, in its scope."""
+        last = self.last
+        if last is None:
+            raise NothingToReferTo
+        phen = phenomenon(last.phenomenon)
+        if phen is None or not phen.event_types:
+            raise NothingToReferTo("empty_list")
+        return replace(query, note="", phenomenon=phen.key, scope=last.scope)
+
     def _at_view(self, query: Query) -> Query:
         """A signal's "what was happening?" with no time of its own, just after a move to an
         epoch or an answer about it, is about the epoch on screen; asked anew it is about the
@@ -104,12 +117,13 @@ class Dialogue:
         return query
 
     def _shown_span(self) -> TimeSpan | None:
-        """The span the last answer moved the viewer to ("show me the second cycle") or
-        described, unless a result in the list is in focus; None for a moment or the epoch on
-        screen."""
+        """The span the last answer moved the viewer to ("show me the second cycle"),
+        described or summarised ("tell me about the second REM period"), unless a result in the
+        list is in focus; None for a moment or the epoch on screen."""
         shown = self.shown
         if shown is None or self.cursor >= 0 or not (
-                shown.intent == Intent.NAVIGATE or shown.ref in (Ref.ITEM, Ref.CONTEXT)):
+                shown.intent in (Intent.NAVIGATE, Intent.DESCRIBE, Intent.SUMMARY)
+                or shown.ref in (Ref.ITEM, Ref.CONTEXT)):
             return None
         time = shown.scope.time
         if time is None or time.kind == "current" or (

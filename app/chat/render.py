@@ -1127,7 +1127,7 @@ def _(r: View, night: LoadedNight) -> Answer:
     return Answer(f"{head} The part {r.where}, **{clock(night, start)}–{clock(night, end)}**, is "
                   f"highlighted (blue); its numbers, its edges taken as lights off and on:\n\n"
                   + _summary_text(s, r.gaps),
-                  highlights=[Highlight(start, end, r.where)])
+                  highlights=[Highlight(start, end, "the part asked")])
 
 
 @render.register

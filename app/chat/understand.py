@@ -138,7 +138,7 @@ _FOCUS_IT_RE = re.compile(
     r"(?:to|into|on|at|there)?\s*(?:it|that|that one|this one|there|in)?\W*$", I)
 _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(?: me)?|open|focus)"
                             r"\b(?:\s+(?:in|into|to|at|on|onto))*\s+the\s+(longest|shortest)"
-                            r"\s+(?:one|of them|event|episode|period)\W*$", I)
+                            r"\s+(?:one|of (?:them|those|these)|event|episode|period)\W*$", I)
 # "which was the deepest?", "when was the longest one?": a rank over the last list.
 _WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what) (?:one )?(?:was|is|were"
                             r"|came) (?:the )?(longest|shortest|deepest|strongest|biggest|worst"
@@ -193,7 +193,11 @@ _COUNT_IN_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many (?:of (?:them|those|th
 _REFINE_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:only|just|keep(?: only)?|restrict(?: it)? to"
                         r"|filter(?: to)?|limit(?: it)? to)\b.*\b(?:ones?|those|them|these"
                         r"|events?|results?|matches)\b|^\s*(?:only|just)\s+(?:after|before"
-                        r"|between|in|during)\b", I)
+                        r"|between|in|during)\b"
+                        # "which of them were in REM?", "which ones happened after 4 am?"
+                        r"|^\s*(?:and\s+|so\s+)?(?:which|what) (?:of (?:them|those|these)|ones)\s+"
+                        r"(?:were|are|was|happened|occurred|fell|came)\s+(?:in|during|after|before"
+                        r"|between|while|on)\b", I)
 _COMPARE_WITH_RE = re.compile(
     r"^\s*(?:and\s+)?(?:now\s+)?compare(?:\s+(?:it|this|that|them|these))?\s+(?:with|to|against)"
     r"\b|\bhow does (?:it|that|this) compare (?:with|to)\b", I)
@@ -696,6 +700,10 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     # "when was the oxygen lowest and what was happening then?" asks for its own extreme.
     if _ITEM_RE.search(text) and time is None and not (
             _signal(text) and _rank(text) in ("highest", "lowest")):
+        if (phen := find_phenomenon(text)) is not None and phen.event_types:
+            # "any apneas in it?": that phenomenon inside the item, not the item described
+            return Query(Intent.LOCATE, text, phen.key, phen.title.lower(), ref=Ref.ITEM,
+                         how_many=bool(_HOW_MANY_RE.search(text)), modality=phen.level)
         return Query(Intent.DESCRIBE, text, ref=Ref.ITEM, modality=_modality(text))
     if _COMPARE_WITH_RE.search(text) and not _AGAINST_NORMS_RE.search(text):
         return Query(Intent.COMPARE, text, ref=Ref.COMPARE_WITH,
@@ -1067,7 +1075,14 @@ def understand(text: str) -> Query:
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
                   semantic=seen, by_rule=by_rule, min_depth=min_depth,
                   per=per, share=share, together=together, apart=apart)
+    if intent == Intent.MEASURE and signal and phen is None and _DURING_THEM_RE.search(text):
+        # "what was the heart rate during them?": during the events the last answer listed
+        query = replace(query, note="them")
     return _finish(query, text, all_stages, by_rule)
+
+
+_DURING_THEM_RE = re.compile(r"\b(?:during|around|after|in|with)\s+(?:them|those|these|each of"
+                             r" them|each one|those events|these events)\b", I)
 
 
 # "hypopneas with a desaturation", "apneas followed by an arousal", "hypopneas without
