@@ -46,3 +46,16 @@ def test_why_the_chin_goes_quiet_in_rem_is_rem_atonia(demo) -> None:
         assert text.startswith("**REM atonia.**"), (question, text)
         assert f"**{night.epochs.mapping['EMG_CHIN']}**" in text, text
     assert find_term("why does the heart rate rise in REM?") is None
+
+
+def test_the_plots_and_the_spectrogram_are_explained(demo) -> None:
+    """"how do I read the spectrogram?" and "explain the hypnogram to me" showed the views
+    with the night's numbers; "what are those green lines?" was off topic."""
+    night, engine = demo
+    for question, title in (("how do I read the spectrogram?", "**Spectrogram.**"),
+                            ("explain the hypnogram to me", "**Hypnogram.**"),
+                            ("what are those green lines?", "**The night overview.**"),
+                            ("what do the colours mean?", "**The night overview.**")):
+        text = Session(night).ask(question, engine).text
+        assert text.startswith(title), (question, text)
+    assert find_term("show the spectrogram") is None

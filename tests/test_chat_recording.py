@@ -436,3 +436,12 @@ def test_the_staging_confidence_of_a_span_is_read_over_that_span(demo) -> None:
         "how confident is the staging?", engine).text
     for h in answer.highlights:   # the doubts shown lie in the span
         assert lo * EPOCH_SEC <= h.start and h.end <= (lo + 240) * EPOCH_SEC, h
+
+
+def test_naps_are_the_sleep_outside_the_main_sleep_period(demo) -> None:
+    night, engine = demo
+    long, stages = _with_stray_sleep(night)
+    text = Session(long).ask("did they nap?", engine).text
+    stray = format_clock(float(night.epochs.starts[10]), night.recording.start_time)
+    assert "outside the main sleep period" in text and f"**{stray}–" in text, text
+    assert "there is no N1/N2/N3/REM outside" in Session(night).ask("did they nap?", engine).text

@@ -779,3 +779,17 @@ def test_worse_toward_morning_is_the_night_hour_by_hour(text: str, stat: str | N
 def test_the_recording_length_and_start_are_about_the_file(text: str) -> None:
     q = understand(text)
     assert (q.intent, q.topic) == (Intent.RECORDING, "channels"), q
+
+
+@pytest.mark.parametrize(("text", "intent", "event"), [
+    ("what does a normal night look like compared to this one?", Intent.NORMAL, None),
+    ("when did they get up?", Intent.STAGE_TIMING, "final_wake"),
+    ("did they nap?", Intent.STAGE_TIMING, "naps"),
+])
+def test_a_scorers_plain_questions_about_the_night(text: str, intent: Intent,
+                                                  event: str | None) -> None:
+    q = understand(text)
+    assert (q.intent, q.stage_event) == (intent, event), q
+    # "compared to normal breathing" is the rest of the night, not the norms
+    assert understand("was the breathing in REM different compared to normal breathing?"
+                      ).intent != Intent.NORMAL

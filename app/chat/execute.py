@@ -544,8 +544,24 @@ def _stage_runs(night: LoadedNight, codes: list[int], mask: np.ndarray, source: 
 _SLEEP = [1, 2, 3, 4]
 
 
+def naps(night: LoadedNight) -> StagePeriods:
+    """"did they nap?": the runs of sleep outside the main sleep episode (a Sleep-EDF file
+    runs 22 h, so an afternoon nap and the night are both in it)."""
+    _, source = night.stages()
+    e = main_sleep_episode(night)
+    starts = night.epochs.starts
+    outside = (starts + EPOCH_SEC <= e.start) | (starts >= e.end)
+    periods = _stage_runs(night, _SLEEP, outside, source)
+    where = (f"outside the main sleep period ({clock(night, e.start)[:5]}–"
+             f"{clock(night, e.end)[:5]})")
+    return StagePeriods("periods", ("N1", "N2", "N3", "REM"), periods[0].start if periods else None,
+                        None, periods, source, where)
+
+
 def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     q = plan.query
+    if q.stage_event == "naps":
+        return naps(night)
     stages, source = night.stages()
     starts = night.epochs.starts
     event = q.stage_event or "periods"

@@ -125,6 +125,24 @@ TERMS: tuple[Term, ...] = (
          "stays up, or frequent twitches, in REM (REM sleep without atonia) is what a scorer "
          "looks for in REM sleep behaviour disorder; ask *was there REM without atonia?* to read "
          "it in this night.", slots=("EMG_CHIN",)),
+    Term("spectrogram", "Spectrogram",
+         r"(?:eeg )?spectrograms?",
+         "The spectrogram shows the EEG's power at each frequency (up the side, 0.5-30 Hz) over "
+         "the night (along the bottom), brighter for more power. Deep sleep shows as bright "
+         "bands below 2 Hz, spindles as a band near 12-14 Hz in N2, wake as power near 10 Hz "
+         "(alpha) and above; its columns line up with the hypnogram above it, so a change of "
+         "stage is a change of colour.", slots=("EEG_C3", "EEG_C4")),
+    Term("plots", "The night overview",
+         r"(?:those |these |the )?(?:green|blue|black|orange|dotted|grey|gray|colou?red) (?:lines?"
+         r"|dots?|boxes|bars?|regions?|bands?|shading|areas?|marks?|tracks?)|(?:the )?legend"
+         r"|(?:the )?colou?rs(?: on the plots?)?|(?:the )?night overview",
+         "The overview stacks three panels on one time axis. The hypnogram: the black line is "
+         "the human scoring (when the file has one), the green line the machine staging (YASA), "
+         "the blue dotted line the model's zero-shot stages. The spectrogram below it shows the "
+         "EEG's power by frequency. The event tracks mark each scored event by type; "
+         "machine-scored events carry '(machine)' in their name. Blue regions are what an answer "
+         "found in the scoring, orange ones the model's matches; click anywhere to open that "
+         "epoch in the viewer."),
     Term("vertex", "Vertex sharp waves", r"vertex (?:sharp )?waves?|v[- ]waves?",
          "Vertex sharp waves are sharp waves under half a second, largest over the top of the "
          "head (the vertex), that appear in N1 as the sleeper drifts off. They look like small "
@@ -135,12 +153,14 @@ TERMS: tuple[Term, ...] = (
 # "what is N2 sleep?", "why is deep sleep important?", "what does the EOG record?"
 _ASK_RE = re.compile(
     r"^\s*(?:(?:can|could) you\s+|please\s+)*(?:what(?:'s| is| are| does| do)|explain|define"
-    r"|teach me(?: about)?|tell me about|describe what|why (?:is|are|do (?:we|you|they) record"
+    r"|teach me(?: about)?|tell me about|describe what|how (?:do|should|can|would) (?:i|you|we|one)"
+    r" (?:read|interpret|understand|look at)|why (?:is|are|do (?:we|you|they) record"
     r"|does (?:a|the) \w+ (?:record|use)|does|do)|how does|what(?:'s| is) the (?:point|purpose) of"
     r"|what(?:'s| is) (?:an?|the) \w+ for)\s+", re.IGNORECASE)
 _TAIL_RE = re.compile(
     r"^(?:\s+(?:sleep|stage|for|important|recorded|used|measured|measure|record|show|mean|look"
-    r"|like|in a sleep study|in sleep|on a psg|work|to a student|matter|needed|good for|on the eeg))*"
+    r"|like|in a sleep study|in sleep|on a psg|work|to a student|to me|to us|matter|needed|good for"
+    r"|on the eeg|mean|on the plots?|on the screen|here))*"
     r"\W*$", re.IGNORECASE)
 
 

@@ -222,7 +222,10 @@ _REPEAT_RE = re.compile(r"^\s*(?:and|what about|how about|now|same(?: thing)?(?:
 _NOT_NORM = r"(?!\s+(?:breath\w*|sleep(?:ing)?|rhythm|beats?|periods?|epochs?|stretches|times?|parts?)\b)"
 _NORMAL_RE = re.compile(
     rf"\b(?:is|was|are|were|looks?|seems?)\b[^?]*\b(?:normal|healthy|typical|within (?:the )?"
-    rf"(?:normal )?(?:range|limits))\b{_NOT_NORM}|\bnorm(?:s|ative)?\b|\bfor (?:his|her|their|the "
+    rf"(?:normal )?(?:range|limits))\b{_NOT_NORM}|\bnorm(?:s|ative)?\b"
+    # "what does a normal night look like compared to this one?"
+    rf"|\b(?:a |an )?(?:normal|healthy|typical) (?:night|sleeper|adult|person)'?s?\b(?! (?:of|in) )"
+    rf"|\bfor (?:his|her|their|the "
     r"patient'?s?|this person'?s?|a person'?s?) age\b|\bage[- ]matched\b|\bcompared? (?:to|with)"
     rf" (?:healthy|normal|typical)\b{_NOT_NORM}|\breference (?:values|ranges?)\b|\bnormal (?:range|values)\b"
     r"|\b(?:abnormal|unusual)\b"
@@ -320,7 +323,8 @@ _ONSET_RE = re.compile(r"\b(?:fall(?:ing)? asleep|fell asleep|sleep onset|onset 
                        r"|sleep latency|go(?:es)? to sleep|went to sleep|get to sleep|got to sleep"
                        r"|nod(?:ded)? off|drift(?:ed)? off|dozed? off)\b", I)
 _FINAL_RE = re.compile(r"\b(?:final awakening|last awakening|finally woke|woke up(?: for good|"
-                       r" in the morning)?|wake up(?: for good| in the morning)?|got up|final wake"
+                       r" in the morning)?|wake up(?: for good| in the morning)?|g[eo]t up|got out"
+                       r" of bed|final wake"
                        r"|lights on|end of sleep|last wak\w*)\b", I)
 # "REM latency", "N3 latency", "how long did it take to reach N3?", "time to first deep sleep":
 # sleep onset to a stage's first epoch. The stage comes from the stage words.
@@ -993,6 +997,10 @@ def understand(text: str) -> Query:
         scope = Scope(time=time) if topic == "scoring" and time is not None else Scope()
         return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key,
                      scope=scope, by_rule=True)
+    if _NAP_RE.search(text):
+        # "did they nap?": sleep outside the main sleep period
+        return Query(Intent.STAGE_TIMING, text, scope=Scope(("N1", "N2", "N3", "REM")),
+                     stage_event="naps", by_rule=True)
     if _CYCLES_RE.search(text) and find_phenomenon(text) is None and not (
             time is not None and time.kind == "cycle"):
         return Query(Intent.STAGE_TIMING, text, scope=Scope((), time), stage_event="cycles",
@@ -1164,6 +1172,8 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_NAP_RE = re.compile(r"\b(?:nap|naps|napped|napping|daytime sleep|sleep (?:during|in) the day"
+                     r"|sleep outside the main (?:sleep )?(?:period|episode))\b", I)
 _CYCLES_RE = re.compile(r"\b(?:sleep|nrem[- ]?rem|rem[- ]?nrem|ultradian)\s+cycles?\b"
                         r"|\bcycles?\b.{0,30}\b(?:night|sleep|hypnogram|rem|nrem)\b"
                         r"|\b(?:how many|number of|count the|list the|show the|describe the)"
