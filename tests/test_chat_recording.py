@@ -445,3 +445,16 @@ def test_naps_are_the_sleep_outside_the_main_sleep_period(demo) -> None:
     stray = format_clock(float(night.epochs.starts[10]), night.recording.start_time)
     assert "outside the main sleep period" in text and f"**{stray}–" in text, text
     assert "there is no N1/N2/N3/REM outside" in Session(night).ask("did they nap?", engine).text
+
+
+def test_why_so_much_wake_splits_the_wake_around_sleep(demo) -> None:
+    """"why is there so much wake?" showed the evidence for one epoch's stage."""
+    night, engine = demo
+    long, stages = _with_stray_sleep(night)
+    s = long.summary()
+    text = Session(long).ask("why is there so much wake?", engine).text
+    after = s.stage_min["W"] - s.sol_min - s.waso_min
+    assert text.startswith(f"Wake: **{s.stage_min['W']:.0f} min** of the {s.tib_min:.0f} min in bed: "
+                           f"**{s.sol_min:.0f} min** before sleep onset, **{s.waso_min:.0f} min** "
+                           f"after it"), text
+    assert f"**{after:.0f} min** after the final awakening" in text, text

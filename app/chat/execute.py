@@ -26,7 +26,7 @@ from app.chat.findings import findings
 from app.chat.glossary import term
 from app.chat.library import library_contents
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
-from app.chat.periods import stage_periods
+from app.chat.periods import awakening_runs, stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, reading_span,
                            resolve_scope, scope_text, source_name, stages_guessed)
@@ -533,12 +533,17 @@ def _region_item(night: LoadedNight, r: Region, name: str, score_name: str = "z"
 # -- stages ------------------------------------------------------------------------------
 def _stage_runs(night: LoadedNight, codes: list[int], mask: np.ndarray, source: str) -> list[Item]:
     """The periods of ``codes`` inside ``mask`` (REM runs close together joined) as items."""
+    return _run_items(night, stage_periods(night.stages()[0], codes, mask), codes, source)
+
+
+def _run_items(night: LoadedNight, found: list[tuple[int, int]], codes: list[int], source: str
+               ) -> list[Item]:
+    """(first, last) epoch runs as items labelled by the ``codes`` they hold."""
     stages, _ = night.stages()
     starts = night.epochs.starts
     return [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC,
                  "/".join(sorted({stage_name(int(c)) for c in stages[a:b + 1] if c in codes})),
-                 source, stage_name(int(stages[a])))
-            for a, b in stage_periods(stages, codes, mask)]
+                 source, stage_name(int(stages[a]))) for a, b in found]
 
 
 _SLEEP = [1, 2, 3, 4]
@@ -589,13 +594,12 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
         if event == "onset" and onset is not None:
             latency = onset / 60
     codes = [STAGES.index(s) for s in wanted]
-    periods = _stage_runs(night, codes, mask, source)
+    # Awakenings as the summary counts them: the wake before sleep onset and after the final
+    # awakening are not wake bouts.
+    awake = event == "awakenings" or (event == "longest" and wanted == ("W",))
+    periods = _run_items(night, awakening_runs(stages, mask) if awake
+                         else stage_periods(stages, codes, mask), codes, source)
     periods = [p for p in periods if q.min_duration is None or p.duration >= q.min_duration]
-    if event == "awakenings" or (event == "longest" and wanted == ("W",)):
-        # As the summary counts them: wake runs after sleep onset, before the last sleep epoch
-        # (the wake before sleep onset and after the final awakening are not wake bouts).
-        last_sleep = float(starts[sleep[-1]]) if len(sleep) else 0.0
-        periods = [p for p in periods if onset is not None and onset < p.start < last_sleep]
     if event == "longest":
         periods = sorted(periods, key=lambda p: p.duration if q.rank == "shortest" else -p.duration)
     if event in ("first", "latency", "periods", "awakenings", "longest"):

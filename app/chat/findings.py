@@ -11,13 +11,13 @@ import numpy as np
 
 from app.chat import norms
 from app.chat.events import events_for
-from app.chat.periods import stage_periods
+from app.chat.periods import awakening_runs
 from app.chat.plan import Plan, clock, reading_span, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import Finding, Findings, Item
 from app.night import LoadedNight
 from sleeplm_core.heads.summary import APNEA_TYPES, NightSummary
-from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.io.recording import EPOCH_SEC
 
 if TYPE_CHECKING:  # execute imports this module to run it
     from app.chat.execute import Series
@@ -68,12 +68,9 @@ def _norms(s: NightSummary, span: bool) -> list[Finding]:
 
 def _long_wake(night: LoadedNight, lo: int, hi: int) -> list[Finding]:
     stages, _ = night.stages()
-    sleep = np.flatnonzero(stages[lo:hi] >= STAGES.index("N1")) + lo
-    if len(sleep) < 2:
-        return []
-    inside = np.zeros(len(stages), dtype=bool)
-    inside[sleep[0]:sleep[-1] + 1] = True
-    runs = stage_periods(stages, [STAGES.index("W")], inside)
+    span = np.zeros(len(stages), dtype=bool)
+    span[lo:hi] = True
+    runs = awakening_runs(stages, span)
     if not runs:
         return []
     a, b = max(runs, key=lambda r: r[1] - r[0])

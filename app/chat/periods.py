@@ -15,6 +15,8 @@ from sleeplm_core.scoring.intervals import close_gaps, runs
 
 REM_MERGE_SEC = 15 * 60.0
 """REM runs less than this apart are one REM period (the usual scoring convention)."""
+SLEEP_CODES: tuple[int, ...] = tuple(STAGES.index(s) for s in ("N1", "N2", "N3", "REM"))
+"""Stage codes of sleep."""
 
 
 def stage_periods(stages: np.ndarray, codes: Sequence[int], mask: np.ndarray) -> list[tuple[int, int]]:
@@ -24,3 +26,15 @@ def stage_periods(stages: np.ndarray, codes: Sequence[int], mask: np.ndarray) ->
     if list(codes) == [STAGES.index("REM")]:
         inside = close_gaps(inside, int(np.ceil(REM_MERGE_SEC / EPOCH_SEC)) - 1)
     return [(start, stop - 1) for start, stop in runs(inside)]
+
+
+def awakening_runs(stages: np.ndarray, mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) epoch of each wake run inside ``mask`` between its first and its last
+    sleep epoch, as the summary counts awakenings: the wake before sleep onset and after
+    the final awakening is not an awakening."""
+    sleep = np.flatnonzero(np.isin(stages, SLEEP_CODES) & mask)
+    if len(sleep) < 2:
+        return []
+    between = np.zeros(len(stages), dtype=bool)
+    between[sleep[0]:sleep[-1] + 1] = True
+    return stage_periods(stages, [STAGES.index("W")], between & mask)

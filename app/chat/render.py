@@ -1006,6 +1006,12 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
                 f"final awakening{rate}, with **{s.awakenings}** awakenings ({s.waso_min:.0f} min "
                 f"of wake after sleep onset) among them; ask *arousal index* for the brief "
                 f"arousals.")
+    if r.stat == "wake":
+        after = max(s.stage_min["W"] - s.sol_min - s.waso_min, 0.0)
+        return (f"Wake: **{s.stage_min['W']:.0f} min** of the {s.tib_min:.0f} min in bed: "
+                f"**{s.sol_min:.0f} min** before sleep onset, **{s.waso_min:.0f} min** after it and "
+                f"before the final awakening (WASO, in {s.awakenings} awakenings), and "
+                f"**{after:.0f} min** after the final awakening.")
     if r.stat == "dominant":
         sleep = {k: s.stage_min[k] for k in STAGES[1:]}
         top = max(sleep, key=sleep.get)

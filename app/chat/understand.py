@@ -980,6 +980,9 @@ def understand(text: str) -> Query:
                      measure="atonia", by_rule=True)
     if _EXPORT_RE.search(text):
         return Query(Intent.HELP, text, note="export", by_rule=True)
+    if _WHY_WAKE_RE.search(text) and time is None:
+        # "why is there so much wake?": where the wake lies, before, inside and after sleep
+        return Query(Intent.SUMMARY, text, stat="wake", by_rule=True)
     if (why := _why_stage(text, time)) is not None:
         return why
     if (_STAGE_EXAMPLE_RE.search(text) and len(stage_term(text)) == 1 and time is None
@@ -1172,6 +1175,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_WHY_WAKE_RE = re.compile(r"\bwhy (?:is|was|are|were) (?:there )?(?:so much|such a lot of|so many"
+                          r" minutes of|this much) (?:wake|w\b|time awake|wakefulness)|\bwhy (?:is|was)"
+                          r" (?:the )?(?:wake|w|time awake) so (?:high|long|large)\b", I)
 _NAP_RE = re.compile(r"\b(?:nap|naps|napped|napping|daytime sleep|sleep (?:during|in) the day"
                      r"|sleep outside the main (?:sleep )?(?:period|episode))\b", I)
 _CYCLES_RE = re.compile(r"\b(?:sleep|nrem[- ]?rem|rem[- ]?nrem|ultradian)\s+cycles?\b"
