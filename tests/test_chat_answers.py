@@ -604,3 +604,17 @@ def test_the_stage_most_of_the_night_is_the_largest_share_of_sleep(demo, questio
     top = max(STAGES[1:], key=lambda k: s.stage_min[k])
     text = Session(night).ask(question, engine).text
     assert text.startswith(f"Most of the sleep was **{top}**: {s.stage_min[top]:.0f} min"), text
+
+
+def test_a_signal_around_two_kinds_of_events_is_read_for_each(demo) -> None:
+    """"compare heart rate during apneas and hypopneas" pooled them as respiratory events."""
+    night, engine = demo
+    q = understand("compare heart rate during apneas and hypopneas")
+    assert (q.phenomenon, q.contrast, q.signal) == ("apnea", "hypopnea", "hr"), q
+    assert understand("what was the heart rate during apneas and hypopneas?").contrast is None
+    text = Session(night).ask("heart rate during apneas vs hypopneas", engine).text
+    counts = [len([e for e in night.scored_events()[0] if e.type in types]) for types in (
+        ("obstructive_apnea", "central_apnea", "mixed_apnea"), ("hypopnea",))]
+    assert text.startswith("Heart rate during them: apnea events **"), text
+    assert (f"around the {counts[0]} apnea events" in text
+            and f"around the {counts[1]} hypopnea events" in text), text

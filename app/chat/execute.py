@@ -34,7 +34,7 @@ from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
                               Definition, CycleList, Description, EventList, EventSignal,
-                              Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
+                              EventSignals, Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
                               PositionPeriods, RemTone, Result, Retrieval, ScopedSleep, SignalRuns,
                               SignalStats, StageAmount, StagePeriods, Summary, SystemOverview, View)
 from app.engine import Engine
@@ -1224,6 +1224,9 @@ def _measure(plan: Plan, night: LoadedNight) -> SignalStats | EventSignal | Hear
     if q.measure and not q.signal:
         return feature_stats(plan, night)
     phen = phenomenon(q.phenomenon)
+    if q.signal and phen is not None and phen.event_types and q.contrast:
+        pair = [event_signal(plan, night, q.signal, p) for p in (phen, phenomenon(q.contrast))]
+        return next((r for r in pair if isinstance(r, Message)), None) or EventSignals(*pair)
     if q.signal and phen is not None and phen.event_types:
         return event_signal(plan, night, q.signal, phen)
     return signal_stats(plan, night, q.signal) if q.signal else Message("no_measure", q.target)

@@ -110,8 +110,9 @@ class Query:
             "se", "waso", "ahi", "rdi", "odi"), None for the whole summary.
         more_stats: further statistics the same question names ("total sleep time and
             WASO?": ("waso",) after ``stat`` "tst").
-        contrast: for an explanation, a second phenomenon explained beside ``phenomenon``
-            ("the difference between a spindle and a K-complex").
+        contrast: a second phenomenon beside ``phenomenon``: explained ("the difference
+            between a spindle and a K-complex"), or with a signal read around its events too
+            ("compare heart rate during apneas and hypopneas").
         min_depth: shortest SpO2 fall a desaturation must reach, percentage points below
             its pre-event baseline ("desaturations of 4 % or more").
         condition_name: for a diagnosis question, the disorder named ("sleep apnea").

@@ -24,7 +24,7 @@ from app.chat.plan import LONG_OUTSIDE_MIN, clock, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
                               Comparison, Context, Correlation, CycleList, Definition, Description, Episode,
-                              EventList, EventSignal, Explanation, Findings, HeartRhythm, Item,
+                              EventList, EventSignal, EventSignals, Explanation, Findings, HeartRhythm, Item,
                               LibraryContents, Message, Navigation, NormCheck, PositionPeriods,
                               RecordingFacts, RemTone, Retrieval, ScopedSleep, SignalRuns,
                               SignalStats, SpanArchitecture, StageAmount, StageEvidence,
@@ -1475,6 +1475,20 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     return Answer(head + table + ("" if r.recorded else stage_caveat(night, r.source)))
 
 
+@render.register
+def _(r: EventSignals, night: LoadedNight) -> Answer:
+    a, b = render(r.first, night), render(r.second, night)
+    first, second, unit = r.first, r.second, r.first.unit
+    parts = [f"{when}: {_events(first.name)} **{x[0]:.1f} {unit}** against {_events(second.name)} "
+             f"**{y[0]:.1f} {unit}** ({x[0] - y[0]:+.1f})"
+             for when, x, y in (("during them", first.during, second.during),
+                                (f"in the {AFTER_EVENT_SEC:.0f} s after", first.after, second.after))
+             if x is not None and y is not None]
+    lead = (f"{first.label[:1].upper() + first.label[1:]} " + "; ".join(parts) + ".\n\n"
+            if parts else "")
+    return Answer(lead + a.text + "\n\n" + b.text, a.highlights + b.highlights, a.jump)
+
+
 def _p_value(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
@@ -1554,7 +1568,7 @@ def _(r: EventSignal, night: LoadedNight) -> Answer:
                       f"{_where(r.where)}, so there is no {r.label} during one to read.")
     one = r.n_events == 1 and len(r.items) == 1
     events = (f"the {r.items[0].label} {_span(night, r.items[0])} ({seconds(r.items[0].duration)})" if one
-              else f"the {r.n_events} {r.name} events")
+              else f"the {r.n_events} {_events(r.name, r.n_events)}")
     text = f"{r.why}\n\nOn this night: " if r.why else ""
     if r.amplitudes:
         which = "" if one else " (median over the events)"

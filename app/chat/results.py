@@ -769,6 +769,14 @@ class BreakdownRow:
         return self.events / (self.sleep_min / 60)
 
 
+@dataclass
+class EventSignals:
+    """One signal read around two kinds of events, side by side."""
+
+    first: EventSignal
+    second: EventSignal
+
+
 @dataclass(frozen=True)
 class CorrelationRow:
     """Spearman's ρ over one group of epochs; ``rho`` and ``p`` are None under the fewest

@@ -1086,10 +1086,31 @@ def understand(text: str) -> Query:
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
                   semantic=seen, by_rule=by_rule, min_depth=min_depth,
                   per=per, share=share, together=together, apart=apart)
+    if intent == Intent.MEASURE and signal and (pair := _signal_pair(text)) is not None:
+        # "compare heart rate during apneas and hypopneas": the signal around each kind
+        query = replace(query, phenomenon=pair[0], contrast=pair[1])
     if intent == Intent.MEASURE and signal and phen is None and _DURING_THEM_RE.search(text):
         # "what was the heart rate during them?": during the events the last answer listed
         query = replace(query, note="them")
     return _finish(query, text, all_stages, by_rule)
+
+
+_SIGNAL_PAIR_RE = re.compile(r"\b(?:during|in|around|after)\s+(?:the\s+)?(.+?)\s+(?:and|vs\.?|versus"
+                             r"|than|compared (?:to|with))\s+(?:during\s+|in\s+|around\s+|after\s+)?"
+                             r"(?:the\s+)?(.+?)\W*$", I)
+_CONTRAST_WORDS_RE = re.compile(r"\b(?:compare\w*|comparison|vs\.?|versus|than|differ\w*)\b", I)
+
+
+def _signal_pair(text: str) -> tuple[str, str] | None:
+    """The two kinds of events a signal is compared around ("heart rate during apneas vs
+    hypopneas"), else None; "during apneas and hypopneas" without a comparison is one family."""
+    m = _SIGNAL_PAIR_RE.search(text)
+    if m is None or not _CONTRAST_WORDS_RE.search(text):
+        return None
+    found = [find_phenomenon(side) for side in m.groups()]
+    if None in found or not all(p.event_types for p in found) or found[0].key == found[1].key:
+        return None
+    return found[0].key, found[1].key
 
 
 _DURING_THEM_RE = re.compile(r"\b(?:during|around|after|in|with)\s+(?:them|those|these|each of"
