@@ -793,3 +793,14 @@ def test_a_scorers_plain_questions_about_the_night(text: str, intent: Intent,
     # "compared to normal breathing" is the rest of the night, not the norms
     assert understand("was the breathing in REM different compared to normal breathing?"
                       ).intent != Intent.NORMAL
+
+
+@pytest.mark.parametrize(("text", "intent", "by"), [
+    ("how bad were the apneas in rem compared to nrem", Intent.BREAKDOWN, "stage"),
+    ("pt on back much?", Intent.BREAKDOWN, "position"),
+    ("how severe is the apnea?", Intent.MEDICAL, None),
+])
+def test_a_scorers_shorthand_and_comparisons_are_not_judgements(text: str, intent: Intent,
+                                                               by: str | None) -> None:
+    q = understand(text)
+    assert (q.intent, q.by) == (intent, by), q

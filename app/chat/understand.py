@@ -929,7 +929,10 @@ def understand(text: str) -> Query:
         # "REM", "N2?", "deep sleep": where that stage is, as a bare phenomenon finds its events
         return Query(Intent.STAGE_TIMING, text, scope=Scope(stage_term(text)), stage_event="periods",
                      by_rule=True)
-    disorder = (_disorder(text) or ("sleep apnea" if _APNEA_SEVERITY_RE.search(text) else None)
+    # "how bad were the apneas in REM compared to NREM?" compares two parts, it grades nothing
+    severity = _APNEA_SEVERITY_RE.search(text) and not (
+        _CONTRAST_WORDS_RE.search(text) and _compare_groups(text) is not None)
+    disorder = (_disorder(text) or ("sleep apnea" if severity else None)
                 or ("a sleep disorder" if _JUDGEMENT_RE.search(text) else None))
     if _MEDICAL_RE.search(text) or disorder is not None:
         return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
@@ -1229,7 +1232,7 @@ def _why_stage(text: str, time: TimeSpan | None) -> Query | None:
 _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("position", re.compile(
         r"\b(?:supine|prone|lateral|upright|positional|posture|(?:body |sleeping |sleep )?positions?"
-        r"|non[- ]?supine|on (?:the|their|his|her|its) (?:back|sides?|left|right|stomach|belly"
+        r"|non[- ]?supine|on (?:(?:the|their|his|her|its) )?(?:back|sides?|left|right|stomach|belly"
         r"|front))\b", I)),
     ("hour", re.compile(r"\b(?:which|what) hour\b|\bwhen\b.*\b(?:most|least)\b|\bhour by hour\b"
                         r"|\bhourly\b|\b(?:by|each"
@@ -1262,7 +1265,7 @@ _STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?!than\b)\w+|worse|f
                                 r"|less (?!than\b)\w+|higher|lower|louder|quieter"
                                 r"|faster|slower|go(?:es)? (?:up|down)|went (?:up|down)|ris(?:e|es"
                                 r"|ing)|r[oi]se|f[ae]ll(?:s|ing)?|increas\w*|decreas\w*|drop\w*)\b", I)
-_POSITION_TIME_RE = re.compile(r"\b(?:how (?:long|much time)|time|minutes|hours|most(?:ly)?|percent"
+_POSITION_TIME_RE = re.compile(r"\b(?:how (?:long|much time)|time|minutes|hours|most(?:ly)?|much|percent"
                                r"|percentage|proportion|share|which|what|where)\b", I)
 
 
@@ -1435,6 +1438,7 @@ _WORST_PART_EVENTS = {"bre": "which hour had the most apneas and hypopneas",
 _NAMED_CLOCK_RE = re.compile(r"\b(?:midnight|noon|midday)\b", I)
 # A scorer's shorthand, in the words the rules read.
 _SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "central apneas",
+              "pt": "patient",
               "obstructives": "obstructive apneas", "hrv": "heart rate variability",
               "cai": "central apnea index", "oai": "obstructive apnea index",
               "oahi": "obstructive apnea-hypopnea index"}
