@@ -205,6 +205,14 @@ def _with_stray_sleep(night):
     return replace(night, epochs=replace(night.epochs, stages=stages), _summary={}), stages
 
 
+def _with_wake_after(night):
+    """The stray-sleep night with its last hour awake too: more than 3 h outside its main
+    sleep period, as a 22-h Sleep-EDF file."""
+    long, stages = _with_stray_sleep(night)
+    stages[-120:] = W
+    return replace(long, epochs=replace(long.epochs, stages=stages), _summary={}), stages
+
+
 def test_a_long_recording_warns_that_time_in_bed_counts_all_of_it(demo) -> None:
     night, engine = demo
     long, stages = _with_stray_sleep(night)
@@ -390,13 +398,7 @@ def test_half_of_the_main_sleep_period_is_a_part_of_that_period(demo) -> None:
 def test_the_norms_of_a_long_recording_are_read_over_its_main_sleep_period(demo) -> None:
     """A 22-h file was read against the norms at 24 % sleep efficiency."""
     night, engine = demo
-    long, stages = _with_stray_sleep(night)
-    wake = np.zeros(len(stages) + 400, dtype=stages.dtype)   # 200 min of wake after the night
-    wake[:len(stages)] = stages
-    epochs = replace(long.epochs, stages=wake,
-                     starts=np.arange(len(wake)) * EPOCH_SEC)
-    recording = replace(long.recording, duration=len(wake) * EPOCH_SEC)
-    longer = replace(long, epochs=epochs, recording=recording, _summary={})
+    longer, stages = _with_wake_after(night)
     first = int(np.flatnonzero(stages[11:] >= 1)[0]) + 11
     last = int(np.flatnonzero(stages >= 1)[-1])
     span = stages[first:last + 1]
@@ -458,3 +460,22 @@ def test_why_so_much_wake_splits_the_wake_around_sleep(demo) -> None:
                            f"**{s.sol_min:.0f} min** before sleep onset, **{s.waso_min:.0f} min** "
                            f"after it"), text
     assert f"**{after:.0f} min** after the final awakening" in text, text
+
+
+def test_a_long_recording_hour_by_hour_is_read_over_its_main_sleep_period(demo) -> None:
+    """A 22-h recording split by hour gave 23 rows per band."""
+    night, engine = demo
+    longer, stages = _with_wake_after(night)
+    text = Session(longer).ask("which hour had the most apneas?", engine).text
+    assert "over the main sleep period" in text, text
+    hours = re.findall(r"^\| (\d\d:\d\d)–\d\d:\d\d \|", text, re.M)
+    last = int(np.flatnonzero(stages >= 1)[-1])
+    end = format_clock(float(longer.epochs.starts[last]) + EPOCH_SEC, night.recording.start_time)
+    assert hours and hours[-1] <= end[:5] and len(hours) <= 10, (hours, end)
+
+
+def test_what_a_stage_looks_like_here_is_this_recordings_stage(demo) -> None:
+    """"what does N3 look like here?" read "here" as the epoch on screen (a W epoch)."""
+    night, engine = demo
+    text = Session(night).ask("what does N3 look like here?", engine).text
+    assert text.startswith("**N3") and "No epoch is" not in text, text

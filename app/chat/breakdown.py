@@ -16,7 +16,7 @@ import pandas as pd
 from app.chat.events import events_for, unscored_reason
 from app.chat.measures import measure_columns, measure_name
 from app.chat.phenomena import phenomenon
-from app.chat.plan import Plan, stages_guessed
+from app.chat.plan import Plan, reading_span, stages_guessed
 from app.chat.results import Breakdown, BreakdownRow, Message
 from app.night import LoadedNight
 from app.timeexpr import format_clock
@@ -92,15 +92,22 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     groups = _groups(night, by)
     if isinstance(groups, Message):
         return groups
-    groups = {name: mask & plan.where.mask for name, mask in groups.items()}
+    where, inside = plan.where.text, plan.where.mask
+    if by == "hour" and plan.query.scope.time is None:
+        # A 22-h recording hour by hour is read over its main sleep period, as its findings are
+        lo, hi, span = reading_span(night)
+        if span:
+            inside = inside & (np.arange(night.n_epochs) >= lo) & (np.arange(night.n_epochs) < hi)
+            where = " ".join(w for w in (where, f"over {span}") if w)
+    groups = {name: mask & inside for name, mask in groups.items() if (mask & inside).any()}
     stages, source = night.stages()
     asleep = stages >= STAGES.index("N1")
     if plan.query.measure:
         if by == "stage" and not plan.query.scope.stages:
             # A measure by stage reads wake too ("was the heart rate lower asleep than awake?",
             # "what was the alpha power?"): wake is where alpha and heart rate differ most.
-            groups["W"] = (stages == STAGES.index("W")) & plan.where.mask
-        return _measured(plan, night, groups, source)
+            groups["W"] = (stages == STAGES.index("W")) & inside
+        return _measured(plan, night, groups, source, where)
     index = _index(plan)
     if index is not None and (why := unscored_reason(night, index[1])):
         return Message("not_scored", index[0], {"why": why})
@@ -111,10 +118,10 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
         rows, events_source = group_rows(night, groups, index[1], everywhere, recorded=True)
         name = "REI" if index[0] == "AHI" else index[0]
         return Breakdown(by, name, [r for r in rows if r.minutes > 0], source, events_source,
-                         plan.where.text, recorded=True)
+                         where, recorded=True)
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
-                     events_source, plan.where.text, plan.query.scope.stages)
+                     events_source, where, plan.query.scope.stages)
 
 
 def index_rows(night: LoadedNight, groups: dict[str, np.ndarray],
@@ -141,8 +148,9 @@ def scoped_index(plan: Plan, night: LoadedNight) -> Breakdown | Message:
 
 
 def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],
-              source: str) -> Breakdown | Message:
-    """The per-epoch features the question names, averaged over each group's epochs."""
+              source: str, where: str | None = None) -> Breakdown | Message:
+    """The per-epoch features the question names, averaged over each group's epochs;
+    ``where``: the span read in words, the question's scope by default."""
     frame = night.feature_frame()
     cols = measure_columns(plan.query.measure or "", frame)
     if not cols:
@@ -163,8 +171,8 @@ def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],
     kept = [c for i, c in enumerate(cols) if not any(
         all(abs(row.values.get(c, (0,))[0] - row.values.get(d, (0,))[0]) < 0.05 for row in rows)
         for d in cols[:i])]
-    return Breakdown(plan.query.by or "stage", "", rows, source, where=plan.where.text,
-                     measured=tuple(kept))
+    return Breakdown(plan.query.by or "stage", "", rows, source,
+                     where=plan.where.text if where is None else where, measured=tuple(kept))
 
 
 def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[str, ...] | None,

@@ -73,7 +73,9 @@ _EPISODE_RE = re.compile(r"\b(?:the\s+)?main\s+(?:sleep\s+)?(?:period|episode|bo
                          r"|\b(?:the\s+)?main\s+sleep\b", re.IGNORECASE)
 # "what is the alpha power here?": a question that ends on "here" asks about the view.
 _CURRENT_RE = re.compile(r"\b(?:this|current|the current|that)\s+(?:epoch|window)\b|\bthis one\b"
-                         r"|\bright here\b|\bon (?:the )?screen\b|\bhere\W*$", re.IGNORECASE)
+                         r"|\bright here\b|\bon (?:the )?screen\b"
+                         # "what does N3 look like here?" is this recording, not this epoch
+                         r"|(?<!look like )(?<!looks like )\bhere\W*$", re.IGNORECASE)
 
 
 LONGEST_PERIOD = -2
