@@ -578,6 +578,9 @@ def test_a_good_example_is_a_typical_one_not_the_longest(demo) -> None:
     assert "the 1 most typical (nearest the median length)" in answer.text, answer.text
     assert [round(h.start, 3) for h in answer.highlights if h.score is None] == [round(best.onset, 3)]
     assert understand("show the longest K-complex").rank == "longest"
+    # one asked for without a rank is a typical one too
+    one = Session(night).ask("show me a K-complex", engine)
+    assert "the 1 most typical" in one.text, one.text
 
 
 def test_the_first_event_is_timed_from_sleep_onset(demo) -> None:

@@ -439,7 +439,8 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
     freq_on = ""
     if phen is not None and phen.key == "spindle":
         scored, freq_on = with_frequencies(night, scored)
-    scored, order = rank_items(scored, q.rank)
+    # "show me a spindle", "show me one": one like most of them, not the longest
+    scored, order = rank_items(scored, q.rank or ("typical" if q.count == 1 else None))
     name = phen.title.lower() if phen else f"“{q.target}”"
     where = " ".join(w for w in (plan.where.text, _at_least(q.min_duration), tie) if w)
     result = EventList(name, where, scored, k, source, how_many=q.how_many, order=order,
