@@ -598,3 +598,9 @@ def test_spindle_frequency_in_two_stages_is_compared_per_spindle(demo) -> None:
                     if e.type == "spindle" and stages[night.epoch_at(e.onset)] == code]
         hz = [i.value for i in with_frequencies(night, spindles)[0] if i.value is not None]
         assert f"in {stage}: **{np.mean(hz):.1f}** (sd {np.std(hz):.1f}, {len(hz)} spindles)" in text
+
+
+def test_a_measure_against_itself_is_not_correlated(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what is the correlation between heart rate and pulse?", engine).text
+    assert text.startswith("Both sides of that comparison are heart rate") and "ρ" not in text, text

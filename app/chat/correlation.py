@@ -35,8 +35,8 @@ def correlation(plan: Plan, night: LoadedNight) -> Correlation | Message:
             name = measure_name(words)
             return Message("no_signal", name) if name else Message("no_measure", words)
     a, b = cols[0][0], cols[1][0]
-    if a == b:
-        b = cols[1][1] if len(cols[1]) > 1 else b
+    if a == b:   # "heart rate and pulse": one measure, nothing to correlate
+        return Message("same_groups", column_name(a))
     stages, source = night.stages()
     inside = plan.where.mask & (stages >= STAGES.index("N1") if not q.scope.stages
                                 else np.ones(len(stages), dtype=bool))

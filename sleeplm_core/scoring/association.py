@@ -19,6 +19,7 @@ import numpy as np
 
 from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.io.recording import Event
+from sleeplm_core.scoring.respiratory import RespiratoryConfig
 
 CAUSES: tuple[str, ...] = ("respiratory", "limb movement", "spontaneous")
 
@@ -48,11 +49,11 @@ def arousal_causes(events: list[Event], config: AssociationConfig = AssociationC
     return out
 
 
-def tied_after_sec(kind: str, other: str) -> float:
+def tied_after_sec(kind: str, other: str, rule: RespiratoryConfig = RespiratoryConfig()) -> float:
     """Seconds after one event's end within which the other may start and still be tied to
-    it: 30 s when either is a desaturation (the oximeter's lag behind breathing, the window
-    of the AASM hypopnea rule), else 10 s (the rule's window for an arousal)."""
-    return 30.0 if "desaturation" in (kind, other) else 10.0
+    it: the respiratory scoring's windows of the AASM hypopnea rule, for a desaturation when
+    either is one (the oximeter lags behind breathing), else for an arousal."""
+    return rule.desat_after_sec if "desaturation" in (kind, other) else rule.arousal_after_sec
 
 
 def tied_mask(spans: np.ndarray, others: np.ndarray, after_sec: float) -> np.ndarray:
