@@ -34,9 +34,10 @@ from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
                               Definition, CycleList, Description, EventList, EventSignal,
-                              EventSignals, Explanation, HeartRhythm, Item, Message, Navigation, NormCheck,
-                              PositionPeriods, RemTone, Result, Retrieval, ScopedSleep, SignalRuns,
-                              SignalStats, StageAmount, StagePeriods, Summary, SystemOverview, View)
+                              EventSignals, Explanation, HeartRhythm, Item, Message, Navigation,
+                              NormCheck, PositionPeriods, RemTone, Result, Retrieval, ScopedSleep,
+                              SignalRuns, SignalStats, StageAmount, StagePeriods, Summary,
+                              SystemOverview, View)
 from app.engine import Engine
 from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE
