@@ -621,3 +621,14 @@ def test_a_signal_around_two_kinds_of_events_is_read_for_each(demo) -> None:
     assert text.startswith("Heart rate during them: apnea events **"), text
     assert (f"around the {counts[0]} apnea events" in text
             and f"around the {counts[1]} hypopnea events" in text), text
+
+
+def test_the_most_common_stage_of_a_part_is_read_in_that_part(demo) -> None:
+    """"which stage was most common in the first half?" answered for the whole night."""
+    night, engine = demo
+    stages = night.stages()[0]
+    half = stages[:len(stages) // 2]
+    top = max(STAGES[1:], key=lambda k: np.sum(half == STAGES.index(k)))
+    text = Session(night).ask("which stage was most common in the first half?", engine).text
+    minutes = np.sum(half == STAGES.index(top)) * EPOCH_SEC / 60
+    assert text.startswith(f"In the first half: most of the sleep was **{top}**: {minutes:.0f} min"), text

@@ -1127,8 +1127,13 @@ def span_summary(plan: Plan, night: LoadedNight) -> Summary | Message:
     inside = np.flatnonzero(plan.where.mask)
     if not len(inside):
         return Message("empty_scope", plan.where.text)
-    return Summary(night.span_summary(int(inside[0]), int(inside[-1]) + 1), None,
+    return Summary(night.span_summary(int(inside[0]), int(inside[-1]) + 1), plan.query.stat,
                    night.scored_events()[1], index_gaps(night), where=plan.where.text)
+
+
+_SPAN_STATS = (None, "dominant", "wake")
+"""Statistics a span's own summary answers ("which stage was most common in the first
+half?"); the indices and the sleep statistics in a span have answers of their own."""
 
 
 def snoring_in_sleep(night: LoadedNight) -> tuple[float, float] | None:
@@ -1481,7 +1486,7 @@ _STEPS: dict[Intent, Step] = {
     else system_overview(p, n) if p.query.topic == "system"
     else scoped_index(p, n) if _scoped(p.query)
     else scoped_sleep(p, n) if p.query.stat in _SLEEP_STATS and p.query.scope.time is not None
-    else span_summary(p, n) if p.query.scope.time is not None and not p.query.stat
+    else span_summary(p, n) if p.query.scope.time is not None and p.query.stat in _SPAN_STATS
     else summary(n, p.query.stat, p.query.more_stats),
     Intent.SHOW: lambda p, n, e: view(p, n),
     Intent.NAVIGATE: lambda p, n, e: _navigate(p, n),

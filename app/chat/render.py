@@ -1109,8 +1109,10 @@ def _(r: Summary, night: LoadedNight) -> Answer:
     if r.where:
         # A span's own numbers: its first epoch is lights off, its last lights on.
         text = _summary_text(r.summary, r.gaps)
-        return Answer(rei + f"{r.where[0].upper()}{r.where[1:]}, taken as lights off to lights "
-                      f"on: {text[0].lower()}{text[1:]}" + stage_caveat(night, r.summary.source))
+        stat = _stat_text(r, night) if r.stat else ""
+        asked = f"{r.where[0].upper()}{r.where[1:]}: {stat[:1].lower()}{stat[1:]}\n\n" if stat else ""
+        return Answer(asked + rei + f"{r.where[0].upper()}{r.where[1:]}, taken as lights off to "
+                      f"lights on: {text[0].lower()}{text[1:]}" + stage_caveat(night, r.summary.source))
     if not r.stat:
         return Answer(whole)
     asked = "\n\n".join(_stat_text(replace(r, stat=stat), night) for stat in (r.stat, *r.more_stats))

@@ -983,9 +983,9 @@ def understand(text: str) -> Query:
                      measure="atonia", by_rule=True)
     if _EXPORT_RE.search(text):
         return Query(Intent.HELP, text, note="export", by_rule=True)
-    if _WHY_WAKE_RE.search(text) and time is None:
+    if _WHY_WAKE_RE.search(text):
         # "why is there so much wake?": where the wake lies, before, inside and after sleep
-        return Query(Intent.SUMMARY, text, stat="wake", by_rule=True)
+        return Query(Intent.SUMMARY, text, scope=Scope(time=time), stat="wake", by_rule=True)
     if (why := _why_stage(text, time)) is not None:
         return why
     if (_STAGE_EXAMPLE_RE.search(text) and len(stage_term(text)) == 1 and time is None
