@@ -317,8 +317,7 @@ def tied_items(night: LoadedNight, items: list[Item], phen: Phenomenon, q: Query
         return Message("not_scored", partner.title, {
             "why": why, "cannot": f"tell which {phen.title.lower()} events had one"})
     after = tied_after_sec(phen.key, partner.key)
-    spans = np.array([(i.start, i.end) for i in items]).reshape(-1, 2)
-    keep = tied_mask(spans, others.reshape(-1, 2), after) != q.apart
+    keep = tied_mask(np.array([(i.start, i.end) for i in items]), others, after) != q.apart
     name = partner.title.lower()
     article = "an" if name[0] in "aeiou" else "a"
     rule = (f"{'without' if q.apart else 'with'} {article} {name} (one starting during the "
@@ -1080,12 +1079,10 @@ def view(plan: Plan, night: LoadedNight) -> View | Message:
     time = plan.query.scope.time
     if time is None or time.kind == "current":
         return View(name, night.summary(), index_gaps(night))
-    inside = np.flatnonzero(plan.where.mask)
-    if not len(inside):
-        return Message("empty_scope", plan.where.text)
-    first, stop = int(inside[0]), int(inside[-1]) + 1
-    return View(name, night.span_summary(first, stop), index_gaps(night),
-                (first * EPOCH_SEC, stop * EPOCH_SEC), plan.where.text)
+    part = span_summary(plan, night)
+    if isinstance(part, Message):
+        return part
+    return View(name, part.summary, part.gaps, plan.where.span, plan.where.text)
 
 
 def _scoped(q: Query) -> bool:
