@@ -102,6 +102,8 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     groups = {name: mask & inside for name, mask in groups.items() if (mask & inside).any()}
     stages, source = night.stages()
     asleep = stages >= STAGES.index("N1")
+    if plan.query.stat == "stages":
+        return _stage_mix(by, groups, stages, source, where)
     if plan.query.measure:
         if by == "stage" and not plan.query.scope.stages:
             # A measure by stage reads wake too ("was the heart rate lower asleep than awake?",
@@ -122,6 +124,18 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, where, plan.query.scope.stages)
+
+
+def _stage_mix(by: str, groups: dict[str, np.ndarray], stages: np.ndarray, source: str,
+               where: str) -> Breakdown:
+    """Each group's minutes in every stage ("a table of stages by hour")."""
+    minute = EPOCH_SEC / 60
+    rows = [BreakdownRow(name, float(mask.sum()) * minute,
+                         float((mask & (stages >= STAGES.index("N1"))).sum()) * minute, None,
+                         stage_min={s: float((mask & (stages == STAGES.index(s))).sum()) * minute
+                                    for s in STAGES})
+            for name, mask in groups.items()]
+    return Breakdown(by, "", rows, source, where=where, mix=True)
 
 
 def index_rows(night: LoadedNight, groups: dict[str, np.ndarray],

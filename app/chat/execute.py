@@ -28,6 +28,7 @@ from app.chat.library import library_contents
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
 from app.chat.periods import awakening_runs, stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
+from app.chat.position_changes import position_changes
 from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, reading_span,
                            resolve_scope, scope_text, source_name, stages_guessed)
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
@@ -1217,7 +1218,7 @@ def _threshold(plan: Plan, night: LoadedNight) -> SignalRuns | Message:
     return signal_runs(plan, night, condition, min_dur, phen.title if by_definition else "")
 
 
-def _measure(plan: Plan, night: LoadedNight) -> SignalStats | EventSignal | HeartRhythm | Message:
+def _measure(plan: Plan, night: LoadedNight) -> Result:
     q = plan.query
     if q.measure == "rhythm":
         return heart_rhythm(plan, night)
@@ -1225,6 +1226,8 @@ def _measure(plan: Plan, night: LoadedNight) -> SignalStats | EventSignal | Hear
         return rem_tone(plan, night)
     if q.measure == "position":
         return position_periods(plan, night)
+    if q.measure == "position_changes":
+        return position_changes(plan, night)
     if q.measure and not q.signal:
         return feature_stats(plan, night)
     phen = phenomenon(q.phenomenon)

@@ -24,7 +24,7 @@ class Measure:
 _EEG = "brain.eeg."
 # The most specific first: "heart rate variability" before "heart rate".
 MEASURES: tuple[Measure, ...] = (
-    Measure("hrv|rmssd|heart rate variab", "heart rate variability", (("heart.ecg.", "rmssd [ms]"),)),
+    Measure("hrv|rmssd|sdnn|heart rate variab", "heart rate variability", (("heart.ecg.", "rmssd [ms]"),)),
     Measure("heart|hr\\b|pulse|cardiac|ecg", "heart rate",
             (("heart.heart_rate.", "mean [bpm]"), ("heart.ecg.", "rate [bpm]"))),
     Measure("spo2|oxygen|saturation", "SpO2", (("heart.spo2.", "mean [%]"),)),

@@ -268,6 +268,19 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         ("snoring", "snore", "snorer", "loud breathing noise"),
         gallery=False, condition=Condition("snore", ">", SnoreConfig().snoring_db),
         min_duration=10.0),
+    # Last, so that any named event wins: "events" alone are the events a report scores
+    # (breathing, oxygen, arousals, legs), not the EEG's spindles and K-complexes.
+    Phenomenon(
+        "scored_event", "Scored event",
+        "The events a sleep report scores are the breathing events (apneas, hypopneas, "
+        "respiratory effort-related arousals), oxygen desaturations, arousals and leg "
+        "movements. Spindles, K-complexes and slow waves are features of the EEG that define "
+        "the stages; they are not counted as events.",
+        "Scored event.",
+        "stage_event", ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea", "rera",
+                        "desaturation", "arousal", "limb_movement"),
+        r"(?:scored |clinical |sleep |respiratory or other )?events?\b",
+        ("scored events", "events", "anything scored"), gallery=False, model_reads=False),
 )
 
 

@@ -25,7 +25,8 @@ from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
                               Comparison, Context, Correlation, CycleList, Definition, Description, Episode,
                               EventList, EventSignal, EventSignals, Explanation, Findings, HeartRhythm, Item,
-                              LibraryContents, Message, Navigation, NormCheck, PositionPeriods,
+                              LibraryContents, Message, Navigation, NormCheck, PositionChanges,
+                              PositionPeriods,
                               RecordingFacts, RemTone, Retrieval, ScopedSleep, SignalRuns,
                               SignalStats, SpanArchitecture, StageAmount, StageEvidence,
                               StagePeriods, Summary, SystemOverview, View)
@@ -668,6 +669,22 @@ def _(r: PositionPeriods, night: LoadedNight) -> Answer:
             f"(position channel; stages from the {source_name(r.stages)} hypnogram). The "
             f"longest first:\n{lines}{more}")
     return _answer(night, text, r.periods)
+
+
+@render.register
+def _(r: PositionChanges, night: LoadedNight) -> Answer:
+    where = _where(r.where)
+    if not r.changes:
+        return Answer(f"The position channel reads no change of body position{where}.")
+    rate = (f", {r.in_sleep / r.sleep_h:.1f} per hour of sleep" if r.sleep_h else "")
+    lines = "\n".join(f"- **{clock(night, c.start)}** {c.label} ({c.stage})"
+                      for c in r.changes[:_MAX_LINES])
+    more = f"\n- … and {len(r.changes) - _MAX_LINES} more" if len(r.changes) > _MAX_LINES else ""
+    text = (f"**{len(r.changes)}** change{'s' * (len(r.changes) != 1)} of body position{where}, "
+            f"**{r.in_sleep}** of them in sleep{rate} (position channel, read per 30-s epoch, so "
+            f"turns less than an epoch apart count once; stages from the "
+            f"{source_name(r.stages)} hypnogram):\n{lines}{more}")
+    return _answer(night, text, r.changes)
 
 
 _TYPE_NAMES = {"obstructive_apnea": "obstructive apnea", "central_apnea": "central apnea",
@@ -1342,6 +1359,21 @@ def _stage_minutes_text(r: Breakdown) -> str:
             f"min of {stage} | % of it |\n|---|---|---|\n{table}")
 
 
+def _stage_mix_text(r: Breakdown) -> str:
+    """Every stage's minutes in each group ("a table of stages by hour")."""
+    rows = "\n".join(f"| {row.group} | " + " | ".join(f"{row.stage_min[s]:.1f}" for s in STAGES)
+                     + f" | {100 * row.sleep_min / row.minutes if row.minutes else 0:.0f} % |"
+                     for row in r.rows)
+    deepest = max(r.rows, key=lambda row: row.stage_min["N3"])
+    rem = max(r.rows, key=lambda row: row.stage_min["REM"])
+    lead = (f"Stages by {_BY_WORDS[r.by]}{_where(r.where)}, minutes from the "
+            f"{source_name(r.source)} hypnogram: most N3 in **{deepest.group}** "
+            f"({deepest.stage_min['N3']:.1f} min), most REM in **{rem.group}** "
+            f"({rem.stage_min['REM']:.1f} min).")
+    return (f"{lead}\n\n| {_BY_WORDS[r.by]} | " + " | ".join(STAGES) + " | asleep |\n|"
+            + "---|" * (len(STAGES) + 2) + f"\n{rows}")
+
+
 def _groups_text(r: Breakdown) -> str:
     """Two groups of a comparison, side by side."""
     a, b = r.rows
@@ -1409,6 +1441,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     if r.by == "scope" and not r.measured:
         return Answer(_scope_text(r) + stage_caveat(night, r.source))
     where = _where(r.where)
+    if r.mix:
+        return Answer(_stage_mix_text(r) + stage_caveat(night, r.source))
     if r.measured:
         return Answer(_measured_text(r) + stage_caveat(night, r.source))
     if not r.index and r.stages:

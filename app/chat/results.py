@@ -753,7 +753,8 @@ class StageEvidence:
 class BreakdownRow:
     """One group of a breakdown: minutes in it, minutes asleep in it, the index's events that
     start in its sleep (None when no index was asked) and their mean duration (s), and for a
-    measure, each feature column's (mean, sd, epochs) over the group's epochs."""
+    measure, each feature column's (mean, sd, epochs) over the group's epochs; for the stage
+    mix, the minutes of each stage in the group."""
 
     group: str
     minutes: float
@@ -761,6 +762,7 @@ class BreakdownRow:
     events: int | None
     mean_sec: float | None = None
     values: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+    stage_min: dict[str, float] = field(default_factory=dict)
 
     @property
     def per_hour(self) -> float | None:
@@ -845,6 +847,7 @@ class Breakdown:
         measured: feature columns averaged per group ("heart rate by stage"), () for none.
         recorded: the rows count events anywhere, per hour recorded (a night without EEG,
             whose sleep is a guess); their ``sleep_min`` holds the minutes recorded.
+        mix: the rows hold the minutes of every stage ("stages by hour").
     """
 
     by: str
@@ -856,6 +859,7 @@ class Breakdown:
     stages: tuple[str, ...] = ()
     measured: tuple[str, ...] = ()
     recorded: bool = False
+    mix: bool = False
 
     @property
     def per_minute(self) -> bool:
@@ -880,6 +884,25 @@ class PositionPeriods:
     total_min: float
     asleep_min: float
     sleep_min: float
+    stages: str
+    where: str = ""
+
+
+@dataclass
+class PositionChanges:
+    """Changes of body position ("how many times did the patient turn?").
+
+    Attributes:
+        changes: one item per change, at the first epoch in the new position, labelled
+            "supine → left", in time order.
+        in_sleep: how many of them start in a sleep epoch.
+        sleep_h: hours asleep over the scope; stages: where the stages come from.
+        where: the scope in words.
+    """
+
+    changes: list[Item]
+    in_sleep: int
+    sleep_h: float
     stages: str
     where: str = ""
 
@@ -920,4 +943,4 @@ Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | Signal
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
-          | SystemOverview | PositionPeriods)
+          | SystemOverview | PositionPeriods | PositionChanges)

@@ -32,6 +32,8 @@ DOMAIN_WORDS = (
     "positional", "kcomplex", "hypopnoeic", "respiratory", "thoracic", "abdominal",
     "submental", "tibialis", "zoom", "timestamp", "atonia", "rswa", "rbd", "ectopic",
     "arrhythmia", "arrhythmias", "asystole", "palpitations", "cheyne", "stokes", "rera", "reras",
+    # Measure names typed in lower case ("rmssd during N2" is no "russ").
+    "rmssd", "sdnn", "spo2",
     # What the chat says it does not measure must reach it as typed ("bruxism" is no "bruise").
     "bruxism", "sleepwalking", "somnambulism", "parasomnia", "parasomnias", "seizure",
     "seizures", "epileptic", "epilepsy", "nightmares", "cortisol", "narcolepsy", "cataplexy",

@@ -380,14 +380,14 @@ _ATONIA_RE = re.compile(r"\b(?:rem (?:sleep )?without atonia|rswa|rbd|rem (?:sle
 # A per-epoch feature named outright ("power", "HRV", "RMSSD", ...), which no signal series
 # answers; heart rate, SpO2, breathing and snoring are series (execute.signal_stats).
 _BAND = r"(?:delta|theta|alpha|sigma|beta)"
-_FEATURE_ASK_RE = re.compile(rf"\b(?:power|hrv|rmssd|heart rate variab\w*|eog|emg|how much {_BAND}"
+_FEATURE_ASK_RE = re.compile(rf"\b(?:power|hrv|rmssd|sdnn|heart rate variab\w*|eog|emg|how much {_BAND}"
                              rf"|{_BAND} (?:activity|content))\b", I)
 # "what was the alpha power?", "how much delta was there?": a band over the night, by stage.
 _BAND_ASK_RE = re.compile(rf"^\s*(?:what(?:'s| is| was)|how (?:much|high|strong) (?:is|was)?|how"
                           rf" much)\s+(?:the\s+)?(?:eeg\s+)?{_BAND}\b(?:\s+(?:power|activity"
                           rf"|content))?(?:\s+(?:was there|is there|over the night|in the night"
                           rf"|across the night|overall))?\W*$", I)
-_HRV_RE = re.compile(r"\b(?:hrv|rmssd|heart rate variab\w*)\b", I)
+_HRV_RE = re.compile(r"\b(?:hrv|rmssd|sdnn|heart rate variab\w*)\b", I)
 # "alpha intrusion into deep sleep", "alpha-delta sleep": alpha power where sleep is deep.
 _ALPHA_INTRUSION_RE = re.compile(r"\balpha[- ](?:intrusions?|delta|wedges?|(?:wave )?intrud\w*)", I)
 _SIGNAL_MEASURES = ("heart rate", "SpO2", "breathing", "snoring loudness")
@@ -865,6 +865,10 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if (phen is not None and _EXPLAIN_RE.search(text) and not _LOCATE_RE.search(text)
             and not _PROPERTY_RE.search(text) and _rank(text) is None):
         return Intent.EXPLAIN  # "what's the longest apnea?" is a search
+    if (phen is not None and phen.key == "scored_event" and time is not None
+            and time.kind == "clock" and time.end is None and (
+                _DESCRIBE_RE.search(text) or re.search(r"\bhappen\w*|going on\b", text, I))):
+        return Intent.DESCRIBE   # "what events happened at 3 am?": that moment, described
     if phen is not None:
         return Intent.LOCATE
     if time is not None and _SHOW_TIME_RE.search(text) and not stages and signal is None:
@@ -959,6 +963,10 @@ def understand(text: str) -> Query:
         # N2": a per-epoch feature's extreme epochs, not events
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time), measure=text,
                      rank=rank, by_rule=True)
+    if _POSITION_CHANGE_RE.search(text) and find_phenomenon(text) is None:
+        # "how many times did the patient change position?": the changes, not time in each
+        return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time),
+                     measure="position_changes", by_rule=True)
     if (where_lying := _position_periods(text)) is not None:
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time),
                      measure="position", target=where_lying, by_rule=True)
@@ -1305,6 +1313,8 @@ def _bare_by(text: str) -> Query | None:
     return m and Query(Intent.BREAKDOWN, text, by=m.group(1).lower(), by_rule=True, ref=Ref.REPEAT)
 
 
+_STAGE_MIX_RE = re.compile(r"\b(?:(?:sleep )?stages|stage (?:mix|distribution|breakdown|composition"
+                           r"|minutes|percentages)|sleep architecture|hypnogram)\b", I)
 # A split of "the events" with no event named counts the AHI's events, as a report does.
 _BARE_EVENTS_RE = re.compile(r"\b(?:the |these |those |all )?events\b", I)
 
@@ -1312,6 +1322,8 @@ _BARE_EVENTS_RE = re.compile(r"\b(?:the |these |those |all )?events\b", I)
 def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     """A question splitting an index or the time by a grouping, else None."""
     phen = find_phenomenon(text)
+    if phen is not None and phen.key == "scored_event":
+        phen = None   # "events by position": the AHI's events, as a report splits them
     by = next((name for name, pattern in _BY_RE if pattern.search(text)), None)
     if by in (None, "hour") and _TREND_RE.search(text):
         by, time = "hour", None   # "worse toward morning": the night hour by hour, not its end
@@ -1319,6 +1331,10 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
         by = "stage"  # "were apneas longer in REM?": REM against the other stages
     if by is None:
         return None
+    if by in ("hour", "position") and phen is None and _STAGE_MIX_RE.search(text):
+        # "give me a table of stages by hour": every stage's minutes per group
+        return Query(Intent.BREAKDOWN, text, scope=Scope(time=time), stat="stages", by=by,
+                     by_rule=True)
     stat = _stat(text) or ("ahi" if phen is None and (_BARE_EVENTS_RE.search(text)
                                                       or _WORSE_BREATHING_RE.search(text)) else None)
     if phen is not None and re.search(r"\b(?:power|band|activity|percent\w*|%)", text, I):
@@ -1409,6 +1425,13 @@ _POSITION_WORDS = (
     ("right", r"(?:on (?:the|their|his|her|its) )?right(?: side)?"),
     ("upright", r"upright|sitting(?: up)?"),
 )
+# "how often did he turn over?", "position changes", "did she move around much?"
+_POSITION_CHANGE_RE = re.compile(
+    r"\b(?:chang\w*|shift\w*|switch\w*) (?:(?:of|in|their|his|her|the|body|sleeping|sleep)\s+)*"
+    r"(?:position|posture)s?\b|\b(?:position(?:al)?|posture|body[- ]position) (?:changes?|shifts?"
+    r"|switch\w*)\b|\b(?:turn(?:s|ed|ing)?|roll(?:s|ed|ing)?) (?:over|around)\b"
+    r"|\bhow (?:often|many times) did (?:they|he|she|the patient|the person|the sleeper|pt)"
+    r" (?:turn|roll|move around)\b|\bmove around (?:much|a lot)\b", I)
 _POSITION_WHEN_RE = re.compile(r"^\s*(?:when|at what times?|what times?|during which|which"
                                r" periods?|show(?: me)?(?: the)? (?:periods?|times?)|list the (?:periods"
                                r"|times))\b", I)

@@ -1,0 +1,130 @@
+"""Position changes, the stage mix per hour or position, and "events" with no kind named
+(the events a report scores). On the bundled synthetic night (the ``demo`` fixture)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.chat.phenomena import phenomenon
+from app.chat.query import Intent
+from app.chat.understand import understand
+from app.session import Session
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+POSITION = "position_muscle.position.position"
+
+
+def _rows(text: str) -> dict[str, list[str]]:
+    return {m[0].strip(): [c.strip() for c in m[1:]] for m in
+            (line.strip("|").split("|") for line in text.splitlines() if line.startswith("| "))}
+
+
+@pytest.mark.parametrize("text", ["how many times did the patient change position?",
+                                  "position changes during sleep", "how often did she turn over?",
+                                  "changes in body position", "did he roll over much after 3 am?"])
+def test_position_changes_are_understood(text: str) -> None:
+    q = understand(text)
+    assert (q.intent, q.measure) == (Intent.MEASURE, "position_changes")
+
+
+@pytest.mark.parametrize("text", ["how long was the patient supine?", "when was he on his back?",
+                                  "AHI by position"])
+def test_time_in_a_position_is_not_a_change(text: str) -> None:
+    assert understand(text).measure != "position_changes"
+
+
+def test_position_changes_are_counted_from_the_position_channel(demo) -> None:
+    night, engine = demo
+    labels = night.feature_frame()[POSITION].astype("string").fillna("unknown").to_numpy(object)
+    known = [(i, p) for i, p in enumerate(labels) if p != "unknown"]
+    changes = [(i, a, b) for (_, a), (i, b) in zip(known, known[1:]) if a != b]
+    asleep = night.stages()[0] >= STAGES.index("N1")
+    answer = Session(night).ask("how many times did the patient change position?", engine)
+    assert f"**{len(changes)}** change" in answer.text
+    assert f"**{sum(asleep[i] for i, _, _ in changes)}** of them in sleep" in answer.text
+    first = changes[0]
+    assert f"{first[1]} → {first[2]}" in answer.text
+    assert answer.jump == first[0]
+    assert len(answer.highlights) == len(changes)
+
+
+def test_position_changes_after_a_time_keep_to_it(demo) -> None:
+    night, engine = demo
+    whole = Session(night).ask("how many position changes?", engine).text
+    late = Session(night).ask("how many position changes after 4 am?", engine).text
+    n_whole = int(re.search(r"\*\*(\d+)\*\* change", whole).group(1))
+    n_late = int(re.search(r"\*\*(\d+)\*\* change", late).group(1))
+    assert 0 < n_late < n_whole
+
+
+@pytest.mark.parametrize(("text", "by"), [("give me a table of stages by hour", "hour"),
+                                          ("sleep stages by position", "position"),
+                                          ("stage distribution hour by hour", "hour")])
+def test_stage_mix_is_understood(text: str, by: str) -> None:
+    q = understand(text)
+    assert (q.intent, q.by, q.stat) == (Intent.BREAKDOWN, by, "stages")
+
+
+def test_stage_mix_by_hour_adds_up_to_the_hypnogram(demo) -> None:
+    night, engine = demo
+    rows = _rows(Session(night).ask("give me a table of stages by hour", engine).text)
+    stages = night.stages()[0]
+    header = rows.pop("clock hour")
+    assert header == [*STAGES, "asleep"]
+    body = {k: v for k, v in rows.items() if not k.startswith("---")}
+    for i, stage in enumerate(STAGES):
+        total = sum(float(v[i]) for v in body.values())
+        assert total == pytest.approx(float((stages == i).sum()) * EPOCH_SEC / 60)
+
+
+def test_stage_mix_by_position_reads_each_position(demo) -> None:
+    night, engine = demo
+    rows = _rows(Session(night).ask("sleep stages by position", engine).text)
+    labels = night.feature_frame()[POSITION].to_numpy()
+    stages = night.stages()[0]
+    rem = float(((labels == "supine") & (stages == STAGES.index("REM"))).sum()) * EPOCH_SEC / 60
+    assert float(rows["supine"][STAGES.index("REM")]) == pytest.approx(rem)
+
+
+@pytest.mark.parametrize(("text", "rank"), [("what was the first event of the night?", "earliest"),
+                                            ("what was the last event of the night?", "latest")])
+def test_first_and_last_event_are_searched(text: str, rank: str) -> None:
+    q = understand(text)
+    assert (q.intent, q.phenomenon, q.rank, q.count) == (Intent.LOCATE, "scored_event", rank, 1)
+
+
+def test_the_first_event_is_the_earliest_scored_one(demo) -> None:
+    night, engine = demo
+    types = phenomenon("scored_event").event_types
+    first = min((e for e in night.recording.events if e.type in types), key=lambda e: e.onset)
+    answer = Session(night).ask("what was the first event of the night?", engine)
+    assert answer.jump == night.epoch_at(first.onset)
+    assert first.type.replace("_", " ") in answer.text
+
+
+def test_events_in_the_first_hour_are_counted_by_type(demo) -> None:
+    night, engine = demo
+    types = phenomenon("scored_event").event_types
+    hour = [e for e in night.recording.events if e.type in types and e.onset < 3600]
+    text = Session(night).ask("how many events happened in the first hour?", engine).text
+    assert f"**{len(hour)}** scored events" in text
+    arousals = sum(e.type == "arousal" for e in hour)
+    assert f"arousal {arousals}" in text
+    assert "spindle" not in text
+
+
+def test_events_split_by_a_group_stay_the_ahi_events() -> None:
+    q = understand("are events clustered in REM?")
+    assert (q.intent, q.phenomenon, q.stat) == (Intent.BREAKDOWN, None, "ahi")
+
+
+def test_events_at_a_moment_describe_it() -> None:
+    q = understand("what events happened at 3 am?")
+    assert q.intent == Intent.DESCRIBE
+
+
+def test_rmssd_is_not_respelled() -> None:
+    q = understand("rmssd during N2")
+    assert (q.intent, q.by, q.scope.stages) == (Intent.BREAKDOWN, "scope", ("N2",))
