@@ -18,7 +18,8 @@ from app.chat.query import Intent
 from app.chat.understand import understand
 from app.session import Session
 from app.timeexpr import format_clock
-from sleeplm_core.features.brain import burst_frequency
+from sleeplm_core.features.brain import (K_COMPLEX_BAND_HZ, SLOW_WAVE_BAND_HZ, burst_amplitude,
+                                         burst_frequency)
 from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
 
@@ -75,6 +76,29 @@ def test_burst_frequency_refuses_what_it_cannot_read() -> None:
     assert burst_frequency(sig, 10, 11) is None  # 30 Hz cannot show 11-16 Hz
     fast = Signal("Fpz-Cz", np.full(3000, np.nan), 100.0, "uV")
     assert burst_frequency(fast, 10, 11) is None and burst_frequency(fast, 10, 10.1) is None
+
+
+@pytest.mark.parametrize(("ptp", "band"), [(80.0, SLOW_WAVE_BAND_HZ), (150.0, SLOW_WAVE_BAND_HZ),
+                                         (120.0, K_COMPLEX_BAND_HZ)])
+def test_burst_amplitude_reads_a_slow_wave_over_fast_activity(ptp: float, band) -> None:
+    # One 1-Hz cycle (a 1-s slow wave) of the given peak-to-peak size in 10-30 Hz noise,
+    # which the band removes; a second, smaller wave 8 s later must not count.
+    fs, rng = 100.0, np.random.default_rng(5)
+    t = np.arange(int(40 * fs)) / fs
+    eeg = rng.normal(0, 6, len(t))
+    eeg -= np.convolve(eeg, np.ones(10) / 10, mode="same")   # keep only the fast part
+    for start, size in ((20.0, ptp), (28.0, 40.0)):
+        wave = slice(int(start * fs), int((start + 1) * fs))
+        eeg[wave] += -size / 2 * np.sin(2 * np.pi * t[wave])
+    sig = Signal("C3-M2", eeg, fs, "uV")
+    assert burst_amplitude(sig, 20.0, 21.0, band) == pytest.approx(ptp, rel=0.12)
+    assert burst_amplitude(sig, 28.0, 29.0, band) == pytest.approx(40.0, rel=0.3)
+
+
+def test_burst_amplitude_refuses_what_it_cannot_read() -> None:
+    sig = Signal("Fpz-Cz", np.full(3000, np.nan), 100.0, "uV")
+    assert burst_amplitude(sig, 10, 11, SLOW_WAVE_BAND_HZ) is None
+    assert burst_amplitude(Signal("x", np.zeros(3000), 100.0), 10, 10.1, SLOW_WAVE_BAND_HZ) is None
 
 
 # -- understanding (the phrasing table, tests/test_chat_understand.py, has the rows) -----

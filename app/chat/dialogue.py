@@ -224,7 +224,9 @@ class Dialogue:
             return replace(query, ref=Ref.NONE, scope=scope)
         merged = replace(last, text=query.text, scope=scope, how_many=False, ref=Ref.NONE,
                          min_duration=query.min_duration if query.min_duration is not None
-                         else last.min_duration, rank=query.rank or last.rank)
+                         else last.min_duration, rank=query.rank or last.rank,
+                         max_duration=query.max_duration if query.max_duration is not None
+                         else last.max_duration)
         if query.phenomenon and query.phenomenon != last.phenomenon:
             merged = replace(merged, phenomenon=query.phenomenon)
         if last.topic == "system" and query.topic == "system":

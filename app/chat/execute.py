@@ -42,7 +42,8 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
 from app.engine import Engine
 from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE
-from sleeplm_core.features.brain import EEG_BAND_NAMES, SPINDLE_BAND_HZ, burst_frequency
+from sleeplm_core.features.brain import (EEG_BAND_NAMES, K_COMPLEX_BAND_HZ, SLOW_WAVE_BAND_HZ,
+                                         SPINDLE_BAND_HZ, burst_amplitude, burst_frequency)
 from sleeplm_core.features.schema import column_words
 from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.heads.summary import APNEA_TYPES
@@ -52,7 +53,7 @@ from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrat
                                          localize)
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.search import Hit, nearest_captions, search_text, search_vectors
-from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event, Signal
 from sleeplm_core.scoring.association import CAUSES, arousal_causes, tied_after_sec, tied_mask
 from sleeplm_core.scoring.channels import eeg_labels
 from sleeplm_core.scoring.desaturation import desaturation_depth
@@ -82,6 +83,7 @@ _LEVEL_CHANNELS: dict[str, tuple[str, ...]] = {
 }
 _RANK_KEYS = {"longest": lambda i: -i.duration, "shortest": lambda i: i.duration,
               "deepest": lambda i: -(i.value if i.value is not None else -np.inf),
+              "largest": lambda i: -(i.value if i.value is not None else -np.inf),
               "earliest": lambda i: i.start, "latest": lambda i: -i.start}
 
 
@@ -298,11 +300,13 @@ def _rest_of_sleep(night: LoadedNight, signal: str, where: Where) -> tuple[float
 
 # -- events and the model -------------------------------------------------------------------
 def _event_items(night: LoadedNight, types: tuple[str, ...], where: Where,
-                 min_duration: float | None) -> tuple[list[Item], str]:
+                 min_duration: float | None, max_duration: float | None = None
+                 ) -> tuple[list[Item], str]:
     events, source = events_for(night, types)
     items = [_event_item(night, e, source) for e in events
              if e.type in types and where.contains(night, e.onset)
-             and (min_duration is None or e.duration >= min_duration)]
+             and (min_duration is None or e.duration >= min_duration)
+             and (max_duration is None or e.duration < max_duration)]
     return items, source
 
 
@@ -416,8 +420,8 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
     if not plan.where.mask.any():
         return Message("empty_scope", plan.where.text)
     k = q.count or DEFAULT_REGIONS
-    scored, source = _event_items(night, phen.event_types, plan.where, q.min_duration) \
-        if phen and phen.event_types else ([], "none")
+    scored, source = _event_items(night, phen.event_types, plan.where, q.min_duration,
+                                  q.max_duration) if phen and phen.event_types else ([], "none")
     if q.min_depth is not None:
         measured = with_depths(night, scored)
         if measured is None:
@@ -437,19 +441,26 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
         periodic_n = _periodic_count(night, scored)
     causes, cause_gaps = _causes(night, scored) if phen is not None and phen.key == "arousal" \
         else ({}, "")
-    freq_on = ""
+    measured_on = ""
     if phen is not None and phen.key == "spindle":
-        scored, freq_on = with_frequencies(night, scored)
+        scored, measured_on = with_frequencies(night, scored)
+    if phen is not None and phen.key in AMPLITUDE_BANDS:
+        scored, measured_on = with_amplitudes(night, scored, AMPLITUDE_BANDS[phen.key])
+        if q.min_amplitude is not None:
+            scored = [i for i in scored if i.value is not None and i.value >= q.min_amplitude]
+        if q.rank in ("strongest", "highest"):
+            q = replace(q, rank="largest")   # "the biggest slow waves": by amplitude
     # "show me a spindle", "show me one": one like most of them, not the longest
     scored, order = rank_items(scored, q.rank or ("typical" if q.count == 1 else None))
     name = phen.title.lower() if phen else f"“{q.target}”"
-    where = " ".join(w for w in (plan.where.text, _at_least(q.min_duration), tie) if w)
+    shorter = f"shorter than {seconds_text(q.max_duration)}" if q.max_duration else ""
+    where = " ".join(w for w in (plan.where.text, _at_least(q.min_duration), shorter, tie) if w)
     result = EventList(name, where, scored, k, source, how_many=q.how_many, order=order,
                        blind=_blind(night, phen.level if phen else None),
                        unscored=unscored_reason(night, phen.event_types if phen else ()),
                        min_depth=q.min_depth, tst_h=night.summary().tst_min / 60
                        if not plan.where.text else None, per=q.per,
-                       sleep_min=_sleep_minutes(night, plan.where), frequency_on=freq_on,
+                       sleep_min=_sleep_minutes(night, plan.where), measured_on=measured_on,
                        periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
                        share=(q.share or "").replace("_", " "), share_of=_night_count(night, q),
                        asked=q.text)
@@ -472,17 +483,39 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
     return result
 
 
+def _burst_channel(night: LoadedNight, band: tuple[float, float]) -> Signal | None:
+    """The night's preferred EEG (the machine scoring's choice,
+    :data:`~sleeplm_core.scoring.channels.EEG_PREFERENCE`) among those fast enough for
+    ``band``; None without one."""
+    rec = night.recording
+    labels = [lb for lb in eeg_labels(rec) if rec.signals[lb].sfreq > 2 * band[1]]
+    return rec.signals[labels[0]] if labels else None
+
+
 def with_frequencies(night: LoadedNight, items: list[Item]) -> tuple[list[Item], str]:
     """Spindle items with their frequency (``value``, Hz, :func:`burst_frequency`) on the
-    night's preferred EEG (the machine scoring's choice,
-    :data:`~sleeplm_core.scoring.channels.EEG_PREFERENCE`), and that channel's label;
-    unchanged and "" without an EEG fast enough."""
-    rec = night.recording
-    labels = [lb for lb in eeg_labels(rec) if rec.signals[lb].sfreq > 2 * SPINDLE_BAND_HZ[1]]
-    if not labels:
+    night's preferred EEG, and that channel's label; unchanged and "" without an EEG fast
+    enough."""
+    sig = _burst_channel(night, SPINDLE_BAND_HZ)
+    if sig is None:
         return items, ""
-    sig = rec.signals[labels[0]]
     return [replace(i, value=f, unit="Hz") if (f := burst_frequency(sig, i.start, i.end))
+            is not None else i for i in items], sig.label
+
+
+AMPLITUDE_BANDS = {"slow_waves": SLOW_WAVE_BAND_HZ, "k_complex": K_COMPLEX_BAND_HZ}
+"""Band (Hz) each wave's peak-to-peak amplitude is read in, by phenomenon key."""
+
+
+def with_amplitudes(night: LoadedNight, items: list[Item],
+                    band: tuple[float, float]) -> tuple[list[Item], str]:
+    """Slow-wave or K-complex items with their peak-to-peak amplitude in ``band``
+    (``value``, µV, :func:`burst_amplitude`) on the night's preferred EEG, and that channel's
+    label; unchanged and "" without one."""
+    sig = _burst_channel(night, band)
+    if sig is None:
+        return items, ""
+    return [replace(i, value=v, unit="µV") if (v := burst_amplitude(sig, i.start, i.end, band))
             is not None else i for i in items], sig.label
 
 
@@ -622,11 +655,14 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
                         and not in_episode else None, q.note == "soremp", final)
 
 
+def seconds_text(seconds: float) -> str:
+    """"5 min" from 300 s, "20 s" under a minute."""
+    return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
+
+
 def _at_least(seconds: float | None) -> str:
     """"lasting 5 min or more" for a length filter, "" for none."""
-    if seconds is None:
-        return ""
-    return f"lasting {seconds / 60:g} min or more" if seconds >= 60 else f"lasting {seconds:g} s or more"
+    return "" if seconds is None else f"lasting {seconds_text(seconds)} or more"
 
 
 def cycles(plan: Plan, night: LoadedNight) -> CycleList:
@@ -845,7 +881,9 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
         name, rows, events_source = found
         return Breakdown("groups", name, rows, source, events_source)
     if phen is not None and phen.key == "spindle" and _FREQUENCY_RE.search(q.text):
-        return spindle_frequencies(plan, night, labels)
+        return burst_values(plan, night, labels, phen)
+    if phen is not None and phen.key in AMPLITUDE_BANDS and _AMPLITUDE_RE.search(q.text):
+        return burst_values(plan, night, labels, phen)
     if phen is not None and phen.event_types and not _BAND_WORDS.search(words):
         # Events count wherever they start inside a group, as the event lists count them.
         rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
@@ -857,22 +895,34 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
     return None
 
 
-# "the mean spindle frequency in N2 vs N3": the spindles' own frequency, not their count
+# "the mean spindle frequency in N2 vs N3": the spindles' own frequency, not their count;
+# "were slow waves bigger in N3?": the waves' own amplitude
 _FREQUENCY_RE = re.compile(r"\b(?:frequenc\w*|hz|hertz|faster|slower)\b", re.IGNORECASE)
+_AMPLITUDE_RE = re.compile(r"\b(?:amplitudes?|bigger|larger|smaller|taller|higher|lower|µv|uv"
+                           r"|microvolts?|size)\b", re.IGNORECASE)
 
 
-def spindle_frequencies(plan: Plan, night: LoadedNight, labels: list[str]) -> Comparison | Message:
-    """Mean spindle frequency (Hz) in each of the two groups, per spindle."""
+def burst_values(plan: Plan, night: LoadedNight, labels: list[str],
+                 phen: Phenomenon) -> Comparison | Message:
+    """Each group's mean spindle frequency (Hz), or slow-wave or K-complex peak-to-peak
+    amplitude (µV), per event."""
     cells, channel = [], ""
     for where in plan.groups:
-        items, _ = _event_items(night, ("spindle",), where, None)
-        items, channel = with_frequencies(night, items)
-        hz = np.array([i.value for i in items if i.value is not None])
-        cells.append((float(hz.mean()), float(hz.std()), len(hz)) if len(hz) else (0.0, 0.0, 0))
+        items, _ = _event_items(night, phen.event_types, where, None)
+        items, channel = (with_frequencies(night, items) if phen.key == "spindle"
+                          else with_amplitudes(night, items, AMPLITUDE_BANDS[phen.key]))
+        values = np.array([i.value for i in items if i.value is not None])
+        cells.append((float(values.mean()), float(values.std()), len(values)) if len(values)
+                     else (0.0, 0.0, 0))
     if not channel:
-        return Message("no_signal", "EEG fast enough for spindles")
-    return Comparison((labels[0], labels[1]), [(f"spindle frequency ({channel})", "Hz", cells)],
-                      per="spindle")
+        return Message("no_signal", f"EEG fast enough for {phen.title.lower()}")
+    name, unit = ("spindle frequency", "Hz") if phen.key == "spindle" else (
+        f"{_PER_EVENT[phen.key]} amplitude, peak to peak", "µV")
+    return Comparison((labels[0], labels[1]), [(f"{name} ({channel})", unit, cells)],
+                      per=_PER_EVENT[phen.key])
+
+
+_PER_EVENT = {"spindle": "spindle", "slow_waves": "slow wave", "k_complex": "K-complex"}
 
 
 def _spans_only(q: Query) -> bool:

@@ -115,6 +115,10 @@ class Query:
             ("compare heart rate during apneas and hypopneas").
         min_depth: shortest SpO2 fall a desaturation must reach, percentage points below
             its pre-event baseline ("desaturations of 4 % or more").
+        max_duration: longest length, seconds, an event may last ("hypopneas shorter than
+            15 s"), None for none.
+        min_amplitude: smallest peak-to-peak amplitude, µV, a slow wave or K-complex must
+            reach ("slow waves over 100 µV").
         condition_name: for a diagnosis question, the disorder named ("sleep apnea").
         semantic: (label, cosine) of the semantic layer's nearest phrasing, when used.
         note: what a follow-up refers to, in words ("the 2nd of 12 desaturations"), or
@@ -176,3 +180,5 @@ class Query:
     together: str | None = None
     apart: bool = False
     against: str | None = None
+    min_amplitude: float | None = None
+    max_duration: float | None = None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import singledispatch
 
 import numpy as np
+from scipy.stats import ttest_ind_from_stats
 
 from app.chat import norms
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, stage_at
@@ -255,6 +256,7 @@ def _(r: EventList, night: LoadedNight) -> Answer:
             f"- {_span(night, i)} ({seconds(i.duration)}, {i.label}"
             + (f", drop {i.value:.1f} % from baseline" if i.unit == "%" and i.value is not None
                else "") + (f", {i.value:.1f} Hz" if i.unit == "Hz" else "")
+            + (f", {i.value:.0f} µV peak to peak" if i.unit == "µV" else "")
             + f", stage {i.stage})" for i in shown) + f"\n\nBy stage: {by_stage}.")
         kinds = Counter(i.label for i in r.scored)
         if len(kinds) > 1:
@@ -268,8 +270,9 @@ def _(r: EventList, night: LoadedNight) -> Answer:
             parts.insert(0, f"**{n}** of the {len(r.scored)} {_events(r.name)}{where} "
                             f"(**{100 * n / len(r.scored):.0f} %**) are {r.share}s "
                             f"({source_name(r.events_source)}).")
-        if r.frequency_on and (freq := _frequency(r)):
-            parts.append(freq)
+        if r.measured_on and (measured := _frequency(r) or _amplitude(r)):
+            # "how big were the slow waves?", "how fast were the spindles?": that first
+            parts.insert(0 if _PROPERTY_ASK_RE.search(r.asked) else len(parts), measured)
     elif r.unscored:
         parts.append(f"**{r.name.capitalize()} events were not scored on this night**, so I cannot "
                      f"list or count them: the machine scoring skipped them ({r.unscored}).")
@@ -315,9 +318,26 @@ def _frequency(r: EventList) -> str:
     if not len(freqs):
         return ""
     slow = int(np.sum(freqs < 12.0))
-    return (f"Frequency on {r.frequency_on} (median instantaneous frequency in 11-16 Hz): mean **{freqs.mean():.1f} Hz** (SD "
+    return (f"Frequency on {r.measured_on} (median instantaneous frequency in 11-16 Hz): mean **{freqs.mean():.1f} Hz** (SD "
             f"{freqs.std():.1f}, {freqs.min():.1f}-{freqs.max():.1f}); {slow} of {len(freqs)} "
             f"are slow spindles (under 12 Hz).")
+
+
+def _amplitude(r: EventList) -> str:
+    amps = np.array([i.value for i in r.scored if i.unit == "µV"])
+    if not len(amps):
+        return ""
+    large = int(np.sum(amps >= 75.0))
+    rule = ("the AASM's least slow-wave amplitude" if r.name.startswith("slow")
+            else "the usual least K-complex amplitude (Bremer et al. 1970)")
+    return (f"Amplitude on {r.measured_on} (peak to peak, in the wave's band): mean "
+            f"**{amps.mean():.0f} µV** (SD {amps.std():.0f}, {amps.min():.0f}-{amps.max():.0f}); "
+            f"{large} of {len(amps)} reach 75 µV, {rule}.")
+
+
+_PROPERTY_ASK_RE = re.compile(r"\b(?:amplitudes?|how (?:big|large|tall|high|fast|slow)|frequenc\w*"
+                              r"|faster|slower|bigger|larger|mean|average|median|typical size)\b",
+                              re.I)
 
 
 _CAUSE_ASK_RE = re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I)
@@ -801,12 +821,24 @@ def _listed(night: LoadedNight, items: list[Item], one: str, many: str, rule: st
 def _(r: Comparison, night: LoadedNight) -> Answer:
     a, b = r.groups
     lines = []
+    plural = r.per + ("es" if r.per.endswith("x") else "s")
     for name, unit, cells in r.rows:
-        parts = [f"**{m:.1f}** (sd {s:.1f}, {n} {r.per}s)" if n else f"no {r.per} measured"
+        parts = [f"**{m:.1f}** (sd {s:.1f}, {n} {plural})" if n else f"no {r.per} measured"
                  for m, s, n in cells]
         lines.append(f"- {name} [{unit}]: {a}: {parts[0]} vs {b}: {parts[1]}")
+        if r.per != "epoch" and all(n >= 2 for _, _, n in cells):
+            lines[-1] += _event_difference(cells, unit, plural)
     lead = f"{r.note}\n\nOn this night, mean" if r.note else "Mean"
     return Answer(f"{lead} per {r.per}, {a} vs {b}:\n" + "\n".join(lines))
+
+
+def _event_difference(cells: list[tuple[float, float, int]], unit: str, plural: str) -> str:
+    """The difference of two groups' means of an event's own value, with Welch's test."""
+    (m1, s1, n1), (m2, s2, n2) = cells
+    p = ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False).pvalue
+    digits = 2 if unit == "Hz" else 1
+    return (f"; difference **{m1 - m2:+.{digits}f} {unit}** (Welch's t-test p = {p:.2g}; {plural} of "
+            f"one night are not independent, so read p as a guide)")
 
 
 @render.register

@@ -101,8 +101,9 @@ class EventList:
             {} for other events; "no scored cause" where a cause could not be looked for.
         cause_gaps: why breathing events or leg movements could not be scored, "" when both
             were.
-        frequency_on: the EEG channel the items' frequencies (``value``, Hz) were
-            measured on, "" when not measured.
+        measured_on: the EEG channel the items' values were measured on (spindles: their
+            frequency, Hz; slow waves and K-complexes: their peak-to-peak amplitude, µV), ""
+            when not measured.
         share: the item label whose share of ``scored`` was asked ("central apnea"), "scope"
             when ``scored`` is the share asked of ``share_of`` events in the whole night, ""
             for none.
@@ -129,7 +130,7 @@ class EventList:
     tst_h: float | None = None
     per: str | None = None
     sleep_min: float = 0.0
-    frequency_on: str = ""
+    measured_on: str = ""
     periodic: int | None = None
     causes: dict[str, int] = field(default_factory=dict)
     cause_gaps: str = ""
@@ -362,7 +363,8 @@ class EventSignal:
 class Comparison:
     """Measured features in two scopes: rows (feature, unit, [(mean, sd, n) per group]);
     ``note``: what each stage compared is known by, when the question named no measure;
-    ``per``: what each value is measured on ("epoch", or "spindle" for spindle frequency)."""
+    ``per``: what each value is measured on ("epoch", or the event for an event's own value:
+    "spindle" for spindle frequency, "slow wave" or "K-complex" for amplitude)."""
 
     groups: tuple[str, str]
     rows: list[tuple[str, str, list[tuple[float, float, int]]]]

@@ -362,6 +362,8 @@ _COMPARE_WEAK_RE = re.compile(r"\s+(?:with|and|or)\s+", I)
 # "was the ODI higher in the first or the second half?": a comparative between two sides.
 _EITHER_RE = re.compile(r"\b(?:higher|lower|more|less|fewer|worse|better|longer|shorter|deeper"
                         r"|greater|bigger|smaller)\b.*\bor\b", I)
+_THAN_RE = re.compile(r"\b(?:more|less|fewer|longer|shorter|faster|slower|bigger|larger|smaller"
+                      r"|higher|lower|deeper|greater|worse|better|taller)\b.*\bthan\b", I)
 _MEASURE_RE = re.compile(r"\b(?:stable|stability|steady|variab\w*|fluctuat\w*|regular\w*"
                          r"|average|mean|median|lowest|highest|minimum|maximum|min|max|range"
                          r"|level|levels|trend|sd|standard deviation|spread|how (?:high|low|fast"
@@ -549,7 +551,8 @@ def _conditions(text: str, signal: str | None) -> tuple[Condition | None, float 
             m.group(4), m.group(5), m.group(6))
         unit = (unit or "").lower()
         if unit.startswith(("s", "min")) and not unit.startswith("sp"):
-            duration = float(value) * (60.0 if unit.startswith("min") else 1.0)
+            if not _SHORTER_RE.match(word):   # "shorter than 15 s" is a longest length
+                duration = float(value) * (60.0 if unit.startswith("min") else 1.0)
             continue
         op = ">" if word.lower() in (">", "above", "over", "more than", "greater than",
                                      "higher than", "at least", "longer than") or word.lower(
@@ -558,6 +561,21 @@ def _conditions(text: str, signal: str | None) -> tuple[Condition | None, float 
         if chosen is not None:
             condition = Condition(chosen, op, float(value))
     return condition, duration
+
+
+_SHORTER_RE = re.compile(r"below|under|less than|lower than|beneath|fewer than|shorter than|at most"
+                         r"|<", I)
+
+
+def _max_duration(text: str) -> float | None:
+    """The longest length in seconds a question allows ("hypopneas shorter than 15 s"), else None."""
+    for m in _CONDITION_RE.finditer(text):
+        word, value, unit = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (
+            m.group(4), m.group(5), m.group(6))
+        unit = (unit or "").lower()
+        if unit.startswith(("s", "min")) and not unit.startswith("sp") and _SHORTER_RE.match(word):
+            return float(value) * (60.0 if unit.startswith("min") else 1.0)
+    return None
 
 
 def _disorder(text: str) -> str | None:
@@ -758,6 +776,9 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
     body = re.sub(rf"\b({_ORDINAL_WORD})\s+(and|or|vs\.?|versus)\s+(?:the\s+)?({_ORDINAL_WORD})\s+"
                   r"(?:sleep\s+)?cycles?\b", r"\1 cycle \2 the \3 cycle", body, flags=I)
     parts = _COMPARE_STRONG_RE.split(body, maxsplit=1)
+    if len(parts) != 2 and _THAN_RE.search(body):
+        # "were slow waves larger in N3 than in N2?"
+        parts = re.split(r"\s+than\s+", body, maxsplit=1, flags=I)
     if len(parts) != 2:
         # "between N2 and N3": the "and" separates the two sides, not a clock range.
         body = re.sub(r"\bbetween\b", " in ", body, flags=I)
@@ -810,7 +831,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.SHOW
     if time is not None and time.kind != "current" and _NAVIGATE_RE.search(text):
         return Intent.NAVIGATE
-    if (_COMPARE_RE.search(text) or _EITHER_RE.search(text)) and _compare_groups(text) is not None:
+    if (_COMPARE_RE.search(text) or _EITHER_RE.search(text) or _THAN_RE.search(text)) and (
+            _compare_groups(text) is not None):
         return Intent.COMPARE
     if _stat(text) == "dominant":
         return Intent.SUMMARY   # "what stage was the patient in most of the time?"
@@ -1096,10 +1118,25 @@ def understand(text: str) -> Query:
                   signal or (condition.signal if condition else None), min_duration, _rank(rest),
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
                   semantic=seen, by_rule=by_rule, min_depth=min_depth,
-                  per=per, share=share, together=together, apart=apart)
+                  per=per, share=share, together=together, apart=apart,
+                  max_duration=_max_duration(text) if phen is not None and phen.event_types
+                  else None)
     if intent == Intent.MEASURE and signal and (pair := _signal_pair(text)) is not None:
         # "compare heart rate during apneas and hypopneas": the signal around each kind
         query = replace(query, phenomenon=pair[0], contrast=pair[1])
+    if (intent == Intent.LOCATE and phen is not None and phen.event_types and (
+            (phen.key in _BURSTS and _BURST_CONTRAST_RE.search(text))
+            or _EVENT_CONTRAST_RE.search(text)) and (other := _other_part(query.scope))):
+        # "were spindles faster in the second half?", "were apneas longer in the second
+        # half?": against the first half
+        return _finish(replace(query, intent=Intent.COMPARE, groups=(query.scope, other),
+                               rank=None), text, all_stages, by_rule)
+    if phen is not None and phen.key in ("slow_waves", "k_complex"):
+        # "how big were the slow waves?", "slow waves over 100 µV": their amplitudes
+        floor = _AMPLITUDE_FLOOR_RE.search(text)
+        query = replace(query, min_amplitude=float(floor.group(1) or floor.group(2)) if floor else None,
+                        rank=query.rank or ("strongest" if _AMPLITUDE_ASK_RE.search(text)
+                                            else None))
     if intent == Intent.MEASURE and signal and phen is None and _DURING_THEM_RE.search(text):
         # "what was the heart rate during them?": during the events the last answer listed
         query = replace(query, note="them")
@@ -1287,12 +1324,15 @@ _COMPARATIVE_RE = re.compile(r"\b(?:longer|shorter|more|less|fewer|worse|better|
 def _stage_contrast(text: str, phen: Phenomenon | None) -> bool:
     """Whether ``text`` contrasts one stage with the others ("were apneas longer in REM?");
     ``phen`` is the phenomenon it names."""
-    if not (_STAGE_CONTRAST_RE.search(text) and stage_term(text)):
+    # "apneas longer than 20 s in REM" sets a shortest length, it contrasts nothing
+    bare = _LENGTH_FLOOR_RE.sub(" ", text)
+    if not (_STAGE_CONTRAST_RE.search(bare) and stage_term(bare)):
         return False
     locates_events = phen is not None and bool(phen.event_types) and _WHERE_LEAD_RE.search(text)
     return not locates_events or _COMPARATIVE_RE.search(text) is not None
 
 
+_LENGTH_FLOOR_RE = re.compile(r"\b(?:longer|shorter|more|less) than \d+(?:\.\d+)?\s*(?:s\b|sec\w*|min\w*)", I)
 _BARE_BY_RE = re.compile(r"^\s*(?:and\s+|now\s+|then\s+)?(?:split\s+|broken down\s+)?(?:by|per)\s+"
                          r"(?:body\s+|sleep\s+|clock\s+)?(position|stage|hour)s?\s*\??\s*$", I)
 
@@ -1405,6 +1445,30 @@ _EXTREME_EPOCH_RE = re.compile(r"\b(?:which|what) (?:epochs?|moments?|times?|min
                                r" (?:me )?(?:the )?(?:\d+ |five |ten )?epochs? with\b", I)
 _AFTER_ONSET_RE = re.compile(r"\bhow (?:long|soon|many minutes|much time) after (?:falling asleep|sleep"
                              r" onset|(?:she|he|they|the patient|the person) fell asleep)\b", I)
+_BURSTS = ("spindle", "slow_waves", "k_complex")
+_BURST_CONTRAST_RE = re.compile(r"\b(?:faster|slower|bigger|larger|smaller|taller|higher|lower)\b", I)
+_EVENT_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more|fewer|less)\b(?!\s+than\b)", I)
+
+
+def _other_part(scope: Scope) -> Scope | None:
+    """What one part of the night is set against when no other is named: the other half,
+    the other NREM stage that holds spindles and slow waves; None for anything else."""
+    time = scope.time
+    if time is not None and not scope.stages and time.kind == "fraction" and time.within is None:
+        if (time.start, time.end) == (0.5, 1.0):
+            return Scope(time=TimeSpan("fraction", 0.0, 0.5, "the first half"))
+        if (time.start, time.end) == (0.0, 0.5):
+            return Scope(time=TimeSpan("fraction", 0.5, 1.0, "the second half"))
+    if time is None and scope.stages in (("N2",), ("N3",)):
+        return Scope(("N3",) if scope.stages == ("N2",) else ("N2",))
+    return None
+
+
+_AMPLITUDE_ASK_RE = re.compile(r"\b(?:amplitudes?|big|bigger|large|larger|tall|taller|high|size"
+                               r"|µv|uv|microvolts?)\b", I)
+_AMPLITUDE_FLOOR_RE = re.compile(r"\b(?:over|above|at least|more than|exceeding|bigger than"
+                                 r"|larger than|greater than)\s+(\d{2,3})\s*(?:µv|uv|microvolts?)\b"
+                                 r"|(?<![\w.])>=?\s*(\d{2,3})\s*(?:µv|uv)\b", I)
 _HIGH_RE = re.compile(r"\b(?:high|higher|most|strong|strongest|large|largest|lots of)\b", I)
 _LOW_RE = re.compile(r"\b(?:low|lower|least|weak|weakest|small|smallest|little)\b", I)
 
@@ -1614,7 +1678,7 @@ def _with_slots(query: Query, text: str, time: TimeSpan | None) -> Query:
         phen = find_phenomenon(f"{kind.group(1)} apneas")  # "only the obstructive ones"
     return replace(query, scope=Scope(stages or stage_term(rest), time), signal=signal,
                    condition=condition, min_duration=duration, rank=_rank(rest),
-                   phenomenon=phen.key if phen else None)
+                   phenomenon=phen.key if phen else None, max_duration=_max_duration(text))
 
 
 # Follow-ups: "and the scoring?" names a recording topic; "and in the last one?" an ordinal.

@@ -244,6 +244,30 @@ def _rem_counts(rec: Recording, epochs: EpochSet) -> list[RapidEyeMovements | No
 SPINDLE_BAND_HZ = (11.0, 16.0)
 """Band a spindle's frequency is read in, Hz (AASM: 11-16 Hz)."""
 _CONTEXT_SEC = 2.0
+SLOW_WAVE_BAND_HZ = (0.3, 2.0)
+"""Band a slow wave's amplitude is read in, Hz (AASM slow waves: 0.5-2 Hz; YASA's detector
+filters from 0.3 Hz)."""
+K_COMPLEX_BAND_HZ = (0.3, 4.0)
+"""Band a K-complex's amplitude is read in, Hz: its sharp negative wave reaches above the
+slow-wave band."""
+
+
+def _band_passed(sig: Signal, start: float, end: float,
+                 band: tuple[float, float]) -> tuple[np.ndarray, int, int] | None:
+    """A burst between ``start`` and ``end`` (s) band-passed to ``band`` (Hz; 4th-order
+    Butterworth, zero phase) with its context, and the burst's first and end index in it.
+    The context (2 s, or three periods of the band's low edge when longer) keeps the
+    filter's edges outside the burst. None when the burst is shorter than a quarter second,
+    not finite, or the rate cannot show the band."""
+    fs = sig.sfreq
+    a, b = int(round(start * fs)), int(round(end * fs))
+    pad = int(max(_CONTEXT_SEC, 3.0 / band[0]) * fs)
+    lo = max(a - pad, 0)
+    x = np.asarray(sig.data[lo:b + pad], dtype=float)
+    if b - a < fs / 4 or fs / 2 <= band[1] * 1.1 or not np.all(np.isfinite(x)):
+        return None
+    sos = butter(4, band, btype="bandpass", fs=fs, output="sos")
+    return sosfiltfilt(sos, x - x.mean()), a - lo, b - lo
 
 
 def burst_frequency(sig: Signal, start: float, end: float,
@@ -251,18 +275,25 @@ def burst_frequency(sig: Signal, start: float, end: float,
     """Frequency (Hz) of an EEG burst between ``start`` and ``end`` (seconds), in ``band``.
 
     As YASA's ``spindles_detect`` reads it: the median instantaneous frequency of the
-    band-passed signal (Hilbert phase) over the burst. The filter runs over 2 s of
-    context on each side, so its edges fall outside the burst. None when the burst is
-    shorter than a quarter second, not finite, or the rate cannot show the band.
+    band-passed signal (Hilbert phase) over the burst. None when the burst cannot be read
+    (:func:`_band_passed`).
     """
-    fs = sig.sfreq
-    a, b = int(round(start * fs)), int(round(end * fs))
-    pad = int(_CONTEXT_SEC * fs)
-    lo = max(a - pad, 0)
-    x = np.asarray(sig.data[lo:b + pad], dtype=float)
-    if b - a < fs / 4 or fs / 2 <= band[1] * 1.1 or not np.all(np.isfinite(x)):
+    found = _band_passed(sig, start, end, band)
+    if found is None:
         return None
-    sos = butter(4, band, btype="bandpass", fs=fs, output="sos")
-    phase = np.unwrap(np.angle(hilbert(sosfiltfilt(sos, x - x.mean()))))
-    inst = np.diff(phase) * fs / (2 * np.pi)
-    return float(np.median(inst[a - lo:b - lo - 1]))
+    y, i, j = found
+    inst = np.diff(np.unwrap(np.angle(hilbert(y)))) * sig.sfreq / (2 * np.pi)
+    return float(np.median(inst[i:j - 1]))
+
+
+def burst_amplitude(sig: Signal, start: float, end: float,
+                    band: tuple[float, float]) -> float | None:
+    """Peak-to-peak amplitude of an EEG burst between ``start`` and ``end`` (seconds) in
+    ``band`` (Hz), in the signal's unit (µV for EEG): the largest minus the smallest sample
+    of the band-passed burst, as YASA's detectors report a slow wave's PTP. None when the
+    burst cannot be read (:func:`_band_passed`)."""
+    found = _band_passed(sig, start, end, band)
+    if found is None:
+        return None
+    y, i, j = found
+    return float(y[i:j].max() - y[i:j].min()) if j > i else None
