@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 
+from app.chat.periods import stage_periods
 from app.chat.plan import clock
 from app.session import Session
 from sleeplm_core.heads.cycles import sleep_cycles
@@ -124,3 +125,26 @@ def test_the_hypnogram_of_a_part_highlights_and_summarises_that_part(demo) -> No
     assert "time in bed 180 min" in answer.text and f"N3 {n3:.0f} min" in answer.text, answer.text
     whole = Session(night).ask("show the hypnogram", engine)
     assert whole.highlights == [] and "time in bed 480 min" in whole.text, whole.text
+
+
+def test_a_rem_period_s_length_is_its_span_and_its_rem_minutes(demo) -> None:
+    night, engine = demo
+    stages = night.stages()[0]
+    lo, hi = stage_periods(stages, [STAGES.index("REM")], np.ones(len(stages), bool))[1]
+    answer = Session(night).ask("how long was the second REM period?", engine)
+    starts = night.epochs.starts
+    span = f"**{clock(night, starts[lo])}–{clock(night, starts[hi] + EPOCH_SEC)}**"
+    assert answer.text.startswith(f"The second REM period runs {span} "
+                                  f"(**{(hi + 1 - lo) * EPOCH_SEC / 60:.1f} min**)")
+    assert f"holds {_minutes(night, lo, hi + 1, 'REM'):.1f} min of REM" in answer.text
+    assert answer.jump == lo
+
+
+def test_a_cycle_s_length_counts_the_events_starting_in_it(demo) -> None:
+    night, engine = demo
+    cycle = sleep_cycles(night.stages()[0]).cycles[0]
+    text = Session(night).ask("how long did the first cycle last?", engine).text
+    starts = night.epochs.starts
+    lo, hi = starts[cycle.start], starts[cycle.end - 1] + EPOCH_SEC
+    arousals = sum(1 for e in night.recording.events if e.type == "arousal" and lo <= e.onset < hi)
+    assert f"(**{(hi - lo) / 60:.1f} min**)" in text and f"{arousals} arousals" in text

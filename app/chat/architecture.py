@@ -1,6 +1,7 @@
-"""Two spans of the night side by side by what they hold ("how does the first sleep cycle
-compare to the last?", "compare the first half with the second half"): their stage minutes
-and the scored events starting in them, which is how a scorer compares parts of a night."""
+"""Spans of the night by what they hold: two side by side ("how does the first sleep cycle
+compare to the last?", "compare the first half with the second half"), or one alone ("how
+long was the second REM period?"): their length, stage minutes and the scored events
+starting in them, which is how a scorer compares parts of a night."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 import numpy as np
 
 from app.chat.events import events_for, unscored_reason
-from app.chat.plan import Plan
+from app.chat.plan import Plan, Where
 from app.chat.results import SpanArchitecture, SpanColumn
 from app.night import LoadedNight
 from sleeplm_core.heads.summary import APNEA_TYPES
@@ -25,12 +26,22 @@ EVENT_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def span_architecture(plan: Plan, night: LoadedNight) -> SpanArchitecture:
     """Stage minutes (min) and event counts of each of the plan's two groups."""
+    return spans_held(night, plan.groups)
+
+
+def span_length(plan: Plan, night: LoadedNight) -> SpanArchitecture:
+    """The question's span alone: its length, stage minutes (min) and event counts."""
+    return spans_held(night, [plan.where])
+
+
+def spans_held(night: LoadedNight, wheres: list[Where]) -> SpanArchitecture:
+    """Stage minutes (min) and event counts of each span."""
     stages, source = night.stages()
     counted = [(name, types) for name, types in EVENT_FAMILIES if not unscored_reason(night, types)]
     events_source = night.scored_events()[1] if counted else ""
     starts = night.epochs.starts
     columns = []
-    for where in plan.groups:
+    for where in wheres:
         # The span as a whole: a REM period's own gaps of wake or N2 belong to it.
         lo, hi = where.span
         inside = (starts >= lo - 1e-6) & (starts < hi)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from app.chat import norms
-from app.chat.architecture import span_architecture
+from app.chat.architecture import span_architecture, span_length
 from app.chat.breakdown import breakdown, group_rows, index_rows, positions, scoped_index
 from app.chat.correlation import correlation
 from app.chat.define import define
@@ -1518,7 +1518,7 @@ _STEPS: dict[Intent, Step] = {
     Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),
     Intent.MEASURE: lambda p, n, e: _measure(p, n),
     Intent.STAGE_TIMING: lambda p, n, e: cycles(p, n) if p.query.stage_event == "cycles"
-    else stage_timing(p, n),
+    else span_length(p, n) if p.query.stage_event == "length" else stage_timing(p, n),
     Intent.RECORDING: lambda p, n, e: (library_contents(p, e) if p.query.topic == "library"
                                        else recording_facts(p, n)),
     Intent.BREAKDOWN: lambda p, n, e: correlation(p, n) if p.query.by == "correlation"

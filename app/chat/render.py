@@ -21,6 +21,7 @@ from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, stage_at
 from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
+from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import LONG_OUTSIDE_MIN, clock, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
@@ -956,7 +957,8 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
             minutes[s] += d / 60
         stages = ", ".join(f"{s} {m:.1f} min" for s, m in minutes.most_common())
     length = seconds(i.duration) if i.duration < 600 else f"{i.duration / 60:.1f} min"
-    text = (f"The {i.label} at {_span(night, i)} lasted **{length}**; "
+    label = re.sub(r"^the\s+", "", i.label, flags=re.I)   # a span's label says "the" already
+    text = (f"The {label} at {_span(night, i)} lasted **{length}**; "
             f"{source_name(r.source)} stage{'s' * (len(r.stages) > 1)} {stages}.")
     if r.measures:
         text += "\nDuring it: " + "; ".join(
@@ -1664,11 +1666,31 @@ SHIFT_MIN = 2.0
 """A stage shift (min) small enough to be one or two epochs is not named as a shift."""
 
 
+def _span_length(r: SpanArchitecture, night: LoadedNight) -> Answer:
+    """"How long was the second REM period?": one span's length and what it holds."""
+    c = r.columns[0]
+    lo, hi = c.span
+    stages = ", ".join(f"{s} {c.stage_min[s]:.1f}" for s in STAGES if c.stage_min[s])
+    events = "; ".join(f"{n} {name if n != 1 or ' ' in name else name[:-1]}"
+                       for name, n in c.events.items())
+    rem = (f" REM runs less than {REM_MERGE_SEC / 60:.0f} min apart count as one REM period, so "
+           f"it holds {c.stage_min['REM']:.1f} min of REM." if re.search(r"\brem period", c.label, re.I)
+           else "")
+    text = (f"{c.label[0].upper() + c.label[1:]} runs **{clock(night, lo)}–{clock(night, hi)}** "
+            f"(**{(hi - lo) / 60:.1f} min**), {c.sleep_min:.1f} min of it asleep.{rem} Minutes by "
+            f"stage ({source_name(r.source)} hypnogram): {stages}."
+            + (f" Events starting in it ({source_name(r.events_source)}): {events}." if events
+               else ""))
+    return _answer(night, text, [Item(lo, hi, c.label, "measured", "?")])
+
+
 @render.register
 def _(r: SpanArchitecture, night: LoadedNight) -> Answer:
     """Two spans as columns: length, time asleep, each stage's minutes and share of sleep,
-    and each scored event family with its rate per hour of sleep."""
+    and each scored event family with its rate per hour of sleep; one span in a sentence."""
     cols = r.columns
+    if len(cols) == 1:
+        return _span_length(r, night)
     head = " | ".join(f"{c.label} ({clock(night, c.span[0])[:5]}–{clock(night, c.span[1])[:5]})"
                       for c in cols)
     rows = [("length", [f"{(c.span[1] - c.span[0]) / 60:.0f} min" for c in cols]),

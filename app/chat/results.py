@@ -389,8 +389,8 @@ class SpanColumn:
 
 @dataclass(frozen=True)
 class SpanArchitecture:
-    """Two spans compared by stage minutes and event counts; ``source`` scored the stages,
-    ``events_source`` the events ("" when no family was scored)."""
+    """Spans (two compared, or one alone) by stage minutes and event counts; ``source``
+    scored the stages, ``events_source`` the events ("" when no family was scored)."""
 
     columns: tuple[SpanColumn, ...]
     source: str

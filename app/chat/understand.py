@@ -362,6 +362,9 @@ _COMPARE_WEAK_RE = re.compile(r"\s+(?:with|and|or)\s+", I)
 # "was the ODI higher in the first or the second half?": a comparative between two sides.
 _EITHER_RE = re.compile(r"\b(?:higher|lower|more|less|fewer|worse|better|longer|shorter|deeper"
                         r"|greater|bigger|smaller)\b.*\bor\b", I)
+_SPAN_LENGTH_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:how long (?:was|is|did|does|were)(?:\s+it)?"
+                             r"(?:\s+(?:last|take))?|(?:what (?:was|is) )?(?:the )?(?:length|duration)"
+                             r"(?: of)?)\s*\W*$", I)
 _THAN_RE = re.compile(r"\b(?:more|less|fewer|longer|shorter|faster|slower|bigger|larger|smaller"
                       r"|higher|lower|deeper|greater|worse|better|taller)\b.*\bthan\b", I)
 _MEASURE_RE = re.compile(r"\b(?:stable|stability|steady|variab\w*|fluctuat\w*|regular\w*"
@@ -972,6 +975,11 @@ def understand(text: str) -> Query:
         time = None   # "how much time awake after sleep onset?" names the WASO, not a span
     if (follow := _followup(text, time)) is not None:
         return _with_slots(follow, text, time)
+    if (time is not None and time.kind in ("cycle", "period", "episode")
+            and _SPAN_LENGTH_RE.search(text.replace(time.text, " "))):
+        # "how long was the second REM period?": that span's length, and what it holds
+        return Query(Intent.STAGE_TIMING, text, scope=Scope(time=time), stage_event="length",
+                     by_rule=True)
     if m := _UNMEASURED_RE.search(text):
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
     if _AFTER_ONSET_RE.search(text) and (first := find_phenomenon(text)) and first.event_types:
