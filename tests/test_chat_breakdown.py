@@ -14,6 +14,7 @@ from scipy.stats import spearmanr
 
 from app.chat.execute import with_frequencies
 from app.chat.measures import MEASURES, measure_name
+from app.chat.plan import clock
 from app.chat.query import Intent
 from app.chat.results import Item
 from app.chat.understand import understand
@@ -604,3 +605,14 @@ def test_a_measure_against_itself_is_not_correlated(demo) -> None:
     night, engine = demo
     text = Session(night).ask("what is the correlation between heart rate and pulse?", engine).text
     assert text.startswith("Both sides of that comparison are heart rate") and "ρ" not in text, text
+
+
+def test_the_worst_hour_is_shown(demo) -> None:
+    night, engine = demo
+    q = understand("zoom to the worst hour")
+    assert (q.intent, q.by, q.phenomenon) == (Intent.BREAKDOWN, "hour", "respiratory_event")
+    answer = Session(night).ask("zoom to the worst hour", engine)
+    worst = re.search(r"Highest rate: \*\*(\d\d:\d\d)–(\d\d:\d\d)\*\*", answer.text).group(1)
+    assert len(answer.highlights) == 1
+    assert night.epochs.starts[answer.jump] == pytest.approx(answer.highlights[0].start)
+    assert clock(night, answer.highlights[0].start).startswith(worst)

@@ -12,6 +12,7 @@ import pytest
 from app.chat.execute import series
 from app.chat.norms import ahi_band
 from app.chat.plan import ChatError, clock
+from app.chat.understand import around_the_one
 from app.session import Session
 from sleeplm_core.io.recording import STAGES
 
@@ -263,3 +264,23 @@ def test_how_long_was_it_after_a_described_period_is_that_period(demo) -> None:
     assert text.startswith("The second REM period at **") and "lasted **" in text, text
     apneas = session.ask("any apneas in it?", engine).text
     assert "apnea events in the second REM period" in apneas, apneas
+
+
+def test_before_the_longest_event_in_one_question(demo) -> None:
+    night, engine = demo
+    longest = max((e for e in night.recording.events if e.type == "desaturation"),
+                  key=lambda e: e.duration)
+    one = Session(night).ask("what happened just before the longest desaturation?", engine)
+    two = Session(night)
+    two.ask("show me the longest desaturation", engine)
+    two.ask("zoom into the first one", engine)
+    steps = two.ask("what happened just before it?", engine)
+    assert one.text == steps.text
+    assert one.text.startswith("In the 60 s before the desaturation at ")
+    assert clock(night, longest.onset) in one.text
+
+
+def test_after_an_unranked_or_unknown_thing_is_not_split() -> None:
+    assert around_the_one("what happened after the longest desaturation?") is not None
+    assert around_the_one("what happened after the apneas?") is None
+    assert around_the_one("what happened before the longest REM period?") is None

@@ -207,10 +207,14 @@ def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[s
         inside = counted[epochs] if len(epochs) else np.zeros(0, dtype=bool)
         epochs, durations = epochs[inside], durations[inside]
     rows = []
+    starts = night.epochs.starts
     for name, mask in groups.items():
         hit = mask[epochs] if len(epochs) else np.zeros(0, dtype=bool)
+        inside = np.flatnonzero(mask)
         rows.append(BreakdownRow(name, float(mask.sum()) * EPOCH_SEC / 60,
                                  float((mask & asleep).sum()) * EPOCH_SEC / 60,
                                  int(hit.sum()) if types is not None else None,
-                                 float(durations[hit].mean()) if hit.any() else None))
+                                 float(durations[hit].mean()) if hit.any() else None,
+                                 span=(float(starts[inside[0]]), float(starts[inside[-1]]) + EPOCH_SEC)
+                                 if len(inside) else None))
     return rows, source

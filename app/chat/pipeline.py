@@ -10,7 +10,7 @@ from app.chat.plan import make_plan
 from app.chat.query import Query
 from app.chat.render import Answer, render
 from app.chat.results import Message
-from app.chat.understand import understand
+from app.chat.understand import around_the_one, understand
 from app.engine import Engine
 from app.night import LoadedNight
 
@@ -30,6 +30,14 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         return render(Message("empty"), night), None
     if len(text) > MAX_QUESTION_CHARS:
         return render(Message("too_long"), night), None
+    if (parts := around_the_one(text)) is not None:
+        # "what happened just before the longest desaturation?": that one found first, then
+        # the time around it, as a user would ask in two steps
+        found, query = ask(parts[0], dialogue, night, engine, current)
+        if not found.items:
+            return found, query
+        dialogue.cursor = 0
+        return ask(parts[1], dialogue, night, engine, current)
     query = understand(text)
     try:
         resolved = dialogue.resolve(query)

@@ -1542,7 +1542,12 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     table = (f"\n\n| {_BY_WORDS[r.by]} | min {'recorded' if r.recorded else 'asleep'} | events "
              f"| per {'minute' if minute else 'hour'} | mean length |\n|---|---|---|---|---|\n"
              + rows)
-    return Answer(head + table + ("" if r.recorded else stage_caveat(night, r.source)))
+    text = head + table + ("" if r.recorded else stage_caveat(night, r.source))
+    if r.by == "hour" and rated and (worst := max(rated, key=lambda row: row.per_hour)).span:
+        # the worst hour is a place on the night: shown, as "zoom to the worst hour" asks
+        return _answer(night, text, [Item(*worst.span, f"{worst.group} ({r.index})",
+                                          "measured", "?")])
+    return Answer(text)
 
 
 @render.register

@@ -756,7 +756,8 @@ class BreakdownRow:
     """One group of a breakdown: minutes in it, minutes asleep in it, the index's events that
     start in its sleep (None when no index was asked) and their mean duration (s), and for a
     measure, each feature column's (mean, sd, epochs) over the group's epochs; for the stage
-    mix, the minutes of each stage in the group."""
+    mix, the minutes of each stage in the group; ``span``: seconds from its first epoch's start
+    to its last epoch's end (None when empty)."""
 
     group: str
     minutes: float
@@ -765,6 +766,7 @@ class BreakdownRow:
     mean_sec: float | None = None
     values: dict[str, tuple[float, float, int]] = field(default_factory=dict)
     stage_min: dict[str, float] = field(default_factory=dict)
+    span: tuple[float, float] | None = None
 
     @property
     def per_hour(self) -> float | None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from app.chat import bank
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import find_term
-from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon
+from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon, phenomenon
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
 from app.chat.spelling import repair
@@ -946,7 +946,8 @@ def understand(text: str) -> Query:
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
     text = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(0).lower()], text)
     text = _NAMED_CLOCK_RE.sub(lambda m: "00:00" if m.group(0).lower() == "midnight" else "12:00", text)
-    text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[m.group(1).lower()[:3]], text)
+    # "zoom to the worst hour" names no system: a report's worst hour is its breathing's
+    text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
         return Query(Intent.HELP, text)
@@ -1520,11 +1521,13 @@ def _position_periods(text: str) -> str | None:
 
 # "what's the difference between a spindle and a K-complex?", "how do hypopneas differ from
 # apneas?": both explained.
-# "the worst part of the night for breathing": the hour with the most of its events.
-_WORST_PART_RE = re.compile(r"^\s*(?:what(?:'s| is| was) |which (?:was |is )?|when (?:was|is) )?(?:the\s+)?"
+# "the worst part of the night for breathing", "zoom to the worst hour": the hour with the
+# most of its events.
+_WORST_PART_RE = re.compile(r"^\s*(?:what(?:'s| is| was) |which (?:was |is )?|when (?:was|is) |(?:zoom|go"
+                            r"|jump|take me|move|show(?: me)?)(?: (?:in|to|into|on))? )?(?:the\s+)?"
                             r"(?:worst|hardest|most disturbed) (?:part|time|hour|stretch|period"
-                            r"|portion)(?: of (?:the|this) night)? for (?:the |her |his |their )?"
-                            r"(breathing|respiration|oxygen|spo2|saturation)\b", I)
+                            r"|portion)(?: of (?:the|this) night)?(?:\W*$|(?: for (?:the |her |his |their )?"
+                            r"(breathing|respiration|oxygen|spo2|saturation)\b))", I)
 _WORST_PART_EVENTS = {"bre": "which hour had the most apneas and hypopneas",
                       "res": "which hour had the most apneas and hypopneas",
                       "oxy": "which hour had the most desaturations",
@@ -1695,3 +1698,24 @@ _BARE_TOPIC_RE = tuple((name, re.compile(rf"\b(?:{p})\b", I)) for name, p in (
     ("scoring", r"scoring|scorer|staging|confidence"),
     ("quality", r"quality|artefacts?|artifacts?|noise|flat lines?")))
 _ONE_OF_RE = re.compile(r"\b(first|second|third|fourth|fifth|sixth|last|final)\s+one\b", I)
+
+
+# "what happened just before the longest desaturation?": find that one, then look around it.
+_AROUND_THE_ONE_RE = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:what|anything)\s+(?:happened|was happening|was going on|occurred"
+    r"|came|went on)\s+((?:just |right |immediately |shortly )?(?:before|after|prior to|leading up"
+    r" to))\s+(the\s+(?:very\s+)?(?:longest|shortest|deepest|worst|biggest|largest|first|last"
+    r"|earliest|latest|strongest|lowest)\s+.+?)\s*\W*$", I)
+
+
+def around_the_one(text: str) -> tuple[str, str] | None:
+    """A question about the time around one ranked event, as the two questions it stands
+    for ("show me the longest desaturation", "what happened just before it?"), else None."""
+    m = _AROUND_THE_ONE_RE.search(" ".join(text.split()))
+    if m is None:
+        return None
+    found = understand(m.group(2))
+    phen = phenomenon(found.phenomenon)
+    if phen is None or not phen.event_types:
+        return None
+    return f"show me {m.group(2)}", f"what happened {m.group(1)} it?"
