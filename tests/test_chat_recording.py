@@ -503,3 +503,30 @@ def test_what_a_stage_looks_like_here_is_this_recordings_stage(demo) -> None:
     night, engine = demo
     text = Session(night).ask("what does N3 look like here?", engine).text
     assert text.startswith("**N3") and "No epoch is" not in text, text
+
+
+def test_a_long_recording_s_halves_are_those_of_its_main_sleep_period(demo) -> None:
+    """"the first half" of a 22-h file was its first 11 h, mostly the day before the night."""
+    night, engine = demo
+    longer, stages = _with_wake_after(night)
+    sleep = np.flatnonzero(stages >= 1)
+    lo = int(np.flatnonzero(stages[11:] >= 1)[0] + 11)    # past the stray epoch
+    hi = int(sleep[-1]) + 1
+    mid = lo + round((hi - lo) / 2)
+    text = Session(longer).ask("how much N3 in the first half?", engine).text
+    n3 = float(np.sum(stages[lo:mid] == STAGES.index("N3"))) * EPOCH_SEC / 60
+    assert f"**{n3:.1f} min** of N3 in the first half of the main sleep period (" in text, text
+    # the demo night itself is no long recording: its halves stay its own
+    plain = Session(night).ask("how much N3 in the first half?", engine).text
+    assert "main sleep period" not in plain
+
+
+def test_a_long_recording_s_awakenings_are_those_of_its_night(demo) -> None:
+    night, engine = demo
+    longer, stages = _with_wake_after(night)
+    text = Session(longer).ask("what's the longest stretch of wake after sleep onset?", engine).text
+    assert "over the main sleep period" in text
+    assert "lights-off" not in text
+    onset = Session(longer).ask("what was the first event of the night?", engine).text
+    first = int(np.flatnonzero(stages[11:] >= 1)[0] + 11)
+    assert format_clock(float(longer.epochs.starts[first]), night.recording.start_time) in onset

@@ -30,7 +30,7 @@ from app.chat.periods import awakening_runs, stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.position_changes import position_changes
 from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, reading_span,
-                           resolve_scope, scope_text, source_name, stages_guessed)
+                           resolve_scope, source_name, stages_guessed)
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
@@ -632,6 +632,11 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     # Awakenings as the summary counts them: the wake before sleep onset and after the final
     # awakening are not wake bouts.
     awake = event == "awakenings" or (event == "longest" and wanted == ("W",))
+    span_words = ""
+    if awake and q.scope.time is None:
+        # a 22-h recording's wake bouts are those of its night, not the day around it
+        lo, hi, span_words = reading_span(night)
+        mask = mask & (np.arange(night.n_epochs) >= lo) & (np.arange(night.n_epochs) < hi)
     periods = _run_items(night, awakening_runs(stages, mask) if awake
                          else stage_periods(stages, codes, mask), codes, source)
     periods = [p for p in periods if q.min_duration is None or p.duration >= q.min_duration]
@@ -648,11 +653,12 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     # Times counted from the recording's first sleep carry a note on long recordings, unless
     # the question is already inside the main sleep period.
     in_episode = q.scope.time is not None and q.scope.time.kind == "episode"
-    where = " ".join(w for w in (inside.text, _at_least(q.min_duration)) if w)
+    where = " ".join(w for w in (inside.text, span_words and f"over {span_words}",
+                                 _at_least(q.min_duration)) if w)
     return StagePeriods(event, tuple(wanted), moment, latency, periods, source, where,
                         main_sleep_episode(night)
                         if event in ("onset", "latency", "final_wake", "first", "awakenings")
-                        and not in_episode else None, q.note == "soremp", final)
+                        and not in_episode and not span_words else None, q.note == "soremp", final)
 
 
 def seconds_text(seconds: float) -> str:
@@ -685,7 +691,8 @@ def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:
     q = plan.query
     stages, source = night.stages()
     wanted = q.scope.stages or ("N1", "N2", "N3", "REM")
-    mask = resolve_scope(Scope((), q.scope.time), night, plan.current).mask
+    span = resolve_scope(Scope((), q.scope.time), night, plan.current)
+    mask = span.mask
     codes = [STAGES.index(s) for s in wanted]
     n = int(np.sum(np.isin(stages, codes) & mask))
     sleep_n = int(np.sum(np.isin(stages, _SLEEP) & mask))
@@ -693,7 +700,7 @@ def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:
     return StageAmount(tuple(wanted), n * EPOCH_SEC / 60, 100 * n / sleep_n if sleep_n else 0.0,
                        100 * n / scope_n if scope_n else 0.0, sleep_n * EPOCH_SEC / 60,
                        scope_n * EPOCH_SEC / 60, _stage_runs(night, codes, mask, source), source,
-                       scope_text(Scope((), q.scope.time)))
+                       span.text)
 
 
 # -- explain, navigate, context --------------------------------------------------------------

@@ -7,7 +7,7 @@ scope, the span in seconds, the scope in words, and the epoch on screen.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -238,11 +238,26 @@ def resolve_scope(scope: Scope, night: LoadedNight, current: int) -> Where:
     if scope.stages:
         stages, _ = night.stages()
         mask &= np.isin(stages, [STAGES.index(s) for s in scope.stages])
+    if scope.time is not None and scope.time.kind == "fraction" and scope.time.within is None:
+        scope = replace(scope, time=_of_main_period(scope.time, night))
     if scope.time is not None:
         span = span_of(scope.time, night, current)
         starts = night.epochs.starts
         mask &= (starts + EPOCH_SEC > span[0]) & (starts < span[1])
     return Where(mask, span, scope_text(scope))
+
+
+def _of_main_period(time: TimeSpan, night: LoadedNight) -> TimeSpan:
+    """"The first half" of a 22-h recording is the first half of its main sleep period, not of
+    the file (as its findings and norms read it); of any other night, the night's."""
+    lo, hi, words = reading_span(night)
+    if not words:
+        return time
+    starts = night.epochs.starts
+    own = re.sub(r"\s+of (?:the|this) (?:night|recording)\b", "", time.text.strip(), flags=re.I)
+    return replace(time, text=f"{own} of the main sleep period ({clock(night, starts[lo])[:5]}-"
+                              f"{clock(night, starts[hi - 1] + EPOCH_SEC)[:5]})",
+                   within=TimeSpan("episode", text="the main sleep period"))
 
 
 def make_plan(query: Query, night: LoadedNight, current: int) -> Plan:

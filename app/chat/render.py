@@ -22,7 +22,7 @@ from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
 from app.chat.periods import REM_MERGE_SEC
-from app.chat.plan import LONG_OUTSIDE_MIN, clock, source_name, stages_guessed
+from app.chat.plan import LONG_OUTSIDE_MIN, clock, reading_span, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
                               Comparison, Context, Correlation, CycleList, Definition, Description, Episode,
@@ -226,9 +226,11 @@ def _(r: Message, night: LoadedNight) -> Answer:
 
 
 def _sleep_onset(night: LoadedNight) -> float | None:
-    """Seconds of the first sleep epoch, None for a night without sleep."""
-    sleep = np.flatnonzero(night.stages()[0] >= STAGES.index("N1"))
-    return float(night.epochs.starts[sleep[0]]) if len(sleep) else None
+    """Seconds of the first sleep epoch (of the main sleep period on a 22-h recording), None
+    for a night without sleep."""
+    lo, _, _ = reading_span(night)
+    sleep = np.flatnonzero(night.stages()[0][lo:] >= STAGES.index("N1"))
+    return float(night.epochs.starts[lo + sleep[0]]) if len(sleep) else None
 
 
 @render.register

@@ -307,7 +307,7 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
                r"|bed ?time"),
     ("se", r"(?:sleep )?efficiency|sleep eff"),
     ("waso", r"waso|wake(?:fulness)? after sleep onset|awake after (?:falling asleep|sleep onset)"),
-    ("tib", r"time in bed|tib|(?:recording|study) (?:time|length|duration)|how long (?:was|were)"
+    ("tib", r"time in bed|tib|(?:minutes|hours) (?:\w+ ){0,3}in bed|(?:recording|study) (?:time|length|duration)|how long (?:was|were)"
             r" (?:they|he|she|the patient|this person) in bed"),
     ("tst", r"total sleep(?: time)?|tst|how much sleep|sleep (?:duration|time)|(?:hours|minutes) of"
             r" sleep|how (?:much|long|many (?:hours|minutes)) (?:did|does|do|was|were) (?:the |this )?"
