@@ -111,3 +111,16 @@ def test_shorter_events_are_listed_and_refined(demo) -> None:
     assert f"**{n}** hypopnea events shorter than 15 s" in text
     assert understand("apneas longer than 20 s in REM").min_duration == 20.0
     assert understand("apneas longer than 20 s in REM").intent == Intent.LOCATE
+
+
+def test_desaturation_depths_lead_when_asked(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("mean desaturation depth", engine).text
+    assert text.startswith("Depth on ")
+    drops = [float(v) for v in re.findall(r"drop (\d+\.\d) % from baseline", text)]
+    assert len(drops) == 5 and drops == sorted(drops, reverse=True)
+    mean, hi = (float(v) for v in re.search(r"mean \*\*(\d+\.\d) %\*\* \(SD [\d.]+, [\d.]+-([\d.]+)\)",
+                                            text).groups())
+    assert hi == drops[0] and mean < hi
+    listed = Session(night).ask("where are the desaturations?", engine).text
+    assert "Depth on" not in listed   # a plain list is not measured

@@ -433,15 +433,18 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
         if isinstance(found, Message):
             return found
         scored, tie = found
-    if q.rank == "strongest" and "desaturation" in (phen.event_types if phen else ()) and \
-            q.min_depth is None and (measured := with_depths(night, scored)) is not None:
-        scored, q = measured, replace(q, rank="deepest")  # "the deepest desaturation"
+    measured_on = ""
+    if ((q.rank == "strongest" or _DEPTH_ASK_RE.search(q.text)) and "desaturation" in (
+            phen.event_types if phen else ()) and q.min_depth is None
+            and (measured := with_depths(night, scored)) is not None):
+        # "the deepest desaturation", "mean desaturation depth": measured, deepest first
+        scored, q = measured, replace(q, rank="deepest" if q.rank in (None, "strongest") else q.rank)
+        measured_on = night.epochs.aux_mapping.get(_AUX["spo2"], "")
     periodic_n = None
     if phen is not None and phen.key == "limb_movement" and scored:
         periodic_n = _periodic_count(night, scored)
     causes, cause_gaps = _causes(night, scored) if phen is not None and phen.key == "arousal" \
         else ({}, "")
-    measured_on = ""
     if phen is not None and phen.key == "spindle":
         scored, measured_on = with_frequencies(night, scored)
     if phen is not None and phen.key in AMPLITUDE_BANDS:
@@ -904,6 +907,7 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
 
 # "the mean spindle frequency in N2 vs N3": the spindles' own frequency, not their count;
 # "were slow waves bigger in N3?": the waves' own amplitude
+_DEPTH_ASK_RE = re.compile(r"\b(?:depths?|deep|nadirs?|how (?:far|low|much)|drops?)\b", re.IGNORECASE)
 _FREQUENCY_RE = re.compile(r"\b(?:frequenc\w*|hz|hertz|faster|slower)\b", re.IGNORECASE)
 _AMPLITUDE_RE = re.compile(r"\b(?:amplitudes?|bigger|larger|smaller|taller|higher|lower|µv|uv"
                            r"|microvolts?|size)\b", re.IGNORECASE)

@@ -273,7 +273,7 @@ def _(r: EventList, night: LoadedNight) -> Answer:
             parts.insert(0, f"**{n}** of the {len(r.scored)} {_events(r.name)}{where} "
                             f"(**{100 * n / len(r.scored):.0f} %**) are {r.share}s "
                             f"({source_name(r.events_source)}).")
-        if r.measured_on and (measured := _frequency(r) or _amplitude(r)):
+        if r.measured_on and (measured := _frequency(r) or _amplitude(r) or _depths(r)):
             # "how big were the slow waves?", "how fast were the spindles?": that first
             parts.insert(0 if _PROPERTY_ASK_RE.search(r.asked) else len(parts), measured)
     elif r.unscored:
@@ -326,6 +326,16 @@ def _frequency(r: EventList) -> str:
             f"are slow spindles (under 12 Hz).")
 
 
+def _depths(r: EventList) -> str:
+    drops = np.array([i.value for i in r.scored if i.unit == "%" and i.value is not None])
+    if not len(drops):
+        return ""
+    deep = int(np.sum(drops >= 4.0))
+    return (f"Depth on {r.measured_on} (SpO2 fall below the pre-event baseline): mean "
+            f"**{drops.mean():.1f} %** (SD {drops.std():.1f}, {drops.min():.1f}-{drops.max():.1f}); "
+            f"{deep} of {len(drops)} reach 4 %, the threshold of the ODI 4 %.")
+
+
 def _amplitude(r: EventList) -> str:
     amps = np.array([i.value for i in r.scored if i.unit == "µV"])
     if not len(amps):
@@ -338,7 +348,8 @@ def _amplitude(r: EventList) -> str:
             f"{large} of {len(amps)} reach 75 µV, {rule}.")
 
 
-_PROPERTY_ASK_RE = re.compile(r"\b(?:amplitudes?|how (?:big|large|tall|high|fast|slow)|frequenc\w*"
+_PROPERTY_ASK_RE = re.compile(r"\b(?:amplitudes?|how (?:big|large|tall|high|fast|slow|deep|low|far)"
+                              r"|frequenc\w*|depths?|nadirs?"
                               r"|faster|slower|bigger|larger|mean|average|median|typical size)\b",
                               re.I)
 

@@ -101,9 +101,10 @@ class EventList:
             {} for other events; "no scored cause" where a cause could not be looked for.
         cause_gaps: why breathing events or leg movements could not be scored, "" when both
             were.
-        measured_on: the EEG channel the items' values were measured on (spindles: their
-            frequency, Hz; slow waves and K-complexes: their peak-to-peak amplitude, µV), ""
-            when not measured.
+        measured_on: the channel the items' values were measured on (spindles: their
+            frequency, Hz; slow waves and K-complexes: their peak-to-peak amplitude, µV;
+            desaturations: their depth below the pre-event baseline, % points), "" when not
+            measured.
         share: the item label whose share of ``scored`` was asked ("central apnea"), "scope"
             when ``scored`` is the share asked of ``share_of`` events in the whole night, ""
             for none.

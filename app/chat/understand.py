@@ -233,7 +233,12 @@ _NORMAL_RE = re.compile(
     r"|\bwhat(?:'s| is| are) (?:a |the )?(?:normal|healthy)\b(?!\s+(?:ahi|odi|rei|rdi|apn\w*))"
     r"|\bshould (?:an? |the )?(?:adults?"
     r"|person|child|teenager|older (?:adults?|person)|someone|i|we|people|he|she|they|my \w+)"
-    r" (?:get|have|sleep|spend)\b", I)
+    r" (?:get|have|sleep|spend)\b"
+    # "what percentage of sleep should be N3 for a 45 year old?", "how much REM should a
+    # 70-year-old get?"
+    r"|\bshould (?:\w+ ){0,3}(?:be|get|have|spend|take)\b.{0,40}\bfor (?:an? |the )?(?:\d{1,3}[- ]?(?:years?|yrs?)"
+    r"[- ]old|adults?|older (?:adults?|people|person)|(?:man|woman|person) (?:of|aged) \d{1,3})\b"
+    r"|\bshould (?:an? )?\d{1,3}[- ]?(?:years?|yrs?)[- ]old (?:\w+ )?(?:get|have|sleep|spend)\b", I)
 _SIMILAR_RE = re.compile(r"\b(?:similar|like this|like (?:the )?(?:current|epoch)|retrieve"
                          r"|library|look-?alikes?|more like|resembl\w*|nearest neighbou?rs?"
                          r"|other recordings|captions? (?:match\w*|for|fit\w*|closest to|that fit))\b"
@@ -427,13 +432,13 @@ _RANK_WORDS: tuple[tuple[str, str], ...] = (
     # "a good example of a K-complex", "a typical spindle": one like most of them
     (r"typical|most typical|textbook|classic|representative|good|nice", "typical"),
     (r"clearest|clear|best|strongest|most (?:obvious|prominent)|prominent"
-     r"|deepest|worst|biggest|largest|severest|most severe", "strongest"),
+     r"|deepest|worst|biggest|largest|severest|most severe|nadir", "strongest"),
     (r"first|earliest", "earliest"), (r"last|latest", "latest"),
     (r"lowest|minimum", "lowest"), (r"highest|maximum|max|peak", "highest"),
 )
 # "what is the deepest desaturation?" ranks the night's events; "what is a typical spindle?"
 # (ranked "typical") asks for a definition with an example.
-_SUPERLATIVE_RE = re.compile(r"\b(?:strongest|deepest|worst|biggest|largest|severest|most severe"
+_SUPERLATIVE_RE = re.compile(r"\b(?:strongest|deepest|worst|biggest|largest|severest|most severe|nadir"
                              r"|longest|shortest)\b", I)
 _RANK_RE = [(re.compile(rf"\b(?:{p})\b", I), r) for p, r in _RANK_WORDS]
 _NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -678,6 +683,8 @@ def _thing(text: str) -> tuple[Phenomenon | None, tuple[str, ...], str | None, t
 
 def _followup(text: str, time: TimeSpan | None) -> Query | None:
     """A question that refers back to the dialogue, or None."""
+    if _FINDINGS_RE.search(text):
+        return None   # "what should I look at first?" asks for the findings, not an item
     words = len(text.split())
     if m := _FOCUS_RE.search(text):
         word = m.group(1).lower()
