@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from app.chat.phenomena import phenomenon
@@ -128,3 +130,26 @@ def test_events_at_a_moment_describe_it() -> None:
 def test_rmssd_is_not_respelled() -> None:
     q = understand("rmssd during N2")
     assert (q.intent, q.by, q.scope.stages) == (Intent.BREAKDOWN, "scope", ("N2",))
+
+
+def test_time_in_a_named_position_leads(demo) -> None:
+    night, engine = demo
+    labels = night.feature_frame()[POSITION].to_numpy()
+    asleep = night.stages()[0] >= STAGES.index("N1")
+    supine = float((labels == "supine").sum()) * EPOCH_SEC / 60
+    supine_asleep = float(((labels == "supine") & asleep).sum()) * EPOCH_SEC / 60
+    text = Session(night).ask("how much time supine?", engine).text
+    assert f"**supine** {supine:.1f} min recorded, {supine_asleep:.1f} min asleep" in text
+    absent = next(p for p in ("right", "prone", "left") if not (labels == p).any())
+    assert f"never **{absent}**" in Session(night).ask(
+        f"how long was the patient {absent}?" if absent == "prone" else
+        f"how long on the {absent} side?", engine).text
+
+
+def test_a_stage_mix_names_no_stage_the_night_lacks(demo) -> None:
+    night, engine = demo
+    stages = np.asarray(night.epochs.stages).copy()
+    stages[stages == STAGES.index("N3")] = STAGES.index("N2")
+    shallow = replace(night, epochs=replace(night.epochs, stages=stages), _summary={})
+    text = Session(shallow).ask("give me a table of stages by hour", engine).text
+    assert "most N3" not in text and "most REM in **" in text

@@ -1411,12 +1411,10 @@ def _stage_mix_text(r: Breakdown) -> str:
     rows = "\n".join(f"| {row.group} | " + " | ".join(f"{row.stage_min[s]:.1f}" for s in STAGES)
                      + f" | {100 * row.sleep_min / row.minutes if row.minutes else 0:.0f} % |"
                      for row in r.rows)
-    deepest = max(r.rows, key=lambda row: row.stage_min["N3"])
-    rem = max(r.rows, key=lambda row: row.stage_min["REM"])
+    most = [f"most {s} in **{top.group}** ({top.stage_min[s]:.1f} min)" for s in ("N3", "REM")
+            if (top := max(r.rows, key=lambda row: row.stage_min[s])).stage_min[s] > 0]
     lead = (f"Stages by {_BY_WORDS[r.by]}{_where(r.where)}, minutes from the "
-            f"{source_name(r.source)} hypnogram: most N3 in **{deepest.group}** "
-            f"({deepest.stage_min['N3']:.1f} min), most REM in **{rem.group}** "
-            f"({rem.stage_min['REM']:.1f} min).")
+            f"{source_name(r.source)} hypnogram" + (f": {', '.join(most)}." if most else "."))
     return (f"{lead}\n\n| {_BY_WORDS[r.by]} | " + " | ".join(STAGES) + " | asleep |\n|"
             + "---|" * (len(STAGES) + 2) + f"\n{rows}")
 
@@ -1501,10 +1499,18 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         top = max((row for row in r.rows if row.group != "non-supine"),
                   key=lambda row: row.sleep_min)
         channel = "measured from the position channel; " if r.by == "position" else ""
+        lead = f"most sleep was **{top.group}** ({top.sleep_min:.1f} min)"
+        named = [row for row in r.rows if row.group in r.named.split(",")]
+        if named:   # "how much time supine?": that position first
+            lead = "; ".join(f"**{row.group}** {row.minutes:.1f} min recorded, {row.sleep_min:.1f} "
+                             f"min asleep ({100 * row.sleep_min / asleep if asleep else 0:.0f} % of "
+                             f"sleep)" for row in named) + f"; most sleep was **{top.group}**"
+        elif r.named:
+            lead = f"never **{r.named.replace(',', ' or ')}**; most sleep was **{top.group}**"
         return Answer(f"By {_BY_WORDS[r.by]}{where} ({channel}stages from the "
-                      f"{source_name(r.source)} hypnogram): most sleep was **{top.group}** "
-                      f"({top.sleep_min:.1f} min).\n\n| {_BY_WORDS[r.by]} | min recorded |"
-                      f" min asleep | % of sleep |\n|---|---|---|---|\n{rows}")
+                      f"{source_name(r.source)} hypnogram): {lead}.\n\n| {_BY_WORDS[r.by]} | "
+                      f"min recorded | min asleep | % of sleep |\n|---|---|---|---|\n{rows}"
+                      + stage_caveat(night, r.source))
     minute = r.per_minute
     per = 60.0 if minute else 1.0
     rows = "\n".join(f"| {row.group} | {row.sleep_min:.1f} | {row.events} | "
@@ -1698,7 +1704,7 @@ def _span_length(r: SpanArchitecture, night: LoadedNight) -> Answer:
             f"(**{(hi - lo) / 60:.1f} min**), {c.sleep_min:.1f} min of it asleep.{rem} Minutes by "
             f"stage ({source_name(r.source)} hypnogram): {stages}."
             + (f" Events starting in it ({source_name(r.events_source)}): {events}." if events
-               else ""))
+               else "") + stage_caveat(night, r.source))
     return _answer(night, text, [Item(lo, hi, c.label, "measured", "?")])
 
 
@@ -1732,7 +1738,7 @@ def _(r: SpanArchitecture, night: LoadedNight) -> Answer:
             f"{source_name(r.source)} hypnogram{events}. "
             + (f"The largest shifts: **{moves}**." if moves else
                f"No stage differs by {SHIFT_MIN:.0f} min or more.")
-            + f"\n\n{table}")
+            + f"\n\n{table}" + stage_caveat(night, r.source))
     # Spans of the night, not scored events: highlighted under their own names.
     items = [Item(c.span[0], c.span[1], c.label, "measured", "?") for c in cols]
     return _answer(night, text, items, jump=None)

@@ -853,6 +853,8 @@ class Breakdown:
         recorded: the rows count events anywhere, per hour recorded (a night without EEG,
             whose sleep is a guess); their ``sleep_min`` holds the minutes recorded.
         mix: the rows hold the minutes of every stage ("stages by hour").
+        named: the group the question names ("how much time supine?"), read first; "" for
+            none.
     """
 
     by: str
@@ -865,6 +867,7 @@ class Breakdown:
     measured: tuple[str, ...] = ()
     recorded: bool = False
     mix: bool = False
+    named: str = ""
 
     @property
     def per_minute(self) -> bool:

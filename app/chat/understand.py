@@ -1406,8 +1406,11 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                and _compare_groups(text) is None else None)
     if not counted and not stages and not measure and not (by == "position" and amount):
         return None
+    # "how much time supine?": that position's row first
+    named = next((name for name, p in _POSITION_WORDS if re.search(rf"\b(?:{p})\b", text, I)),
+                 "") if by == "position" and amount else ""
     return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in INDEX_STATS
-                 and not measure else None, scope=Scope(stages, time),
+                 and not measure else None, target=named, scope=Scope(stages, time),
                  stat=stat if stat in INDEX_STATS else None, by=by, measure=measure,
                  by_rule=True)
 
