@@ -48,3 +48,36 @@ def test_a_sleep_phenomenon_no_detector_reads_is_explained_not_guessed(demo) -> 
     night, engine = demo
     text = Session(night).ask("what are sawtooth waves?", engine).text
     assert text.startswith("**Sawtooth waves.**") and "No detector in this app" in text, text
+
+
+def _hits(text: str) -> list[tuple[str, int, str]]:
+    return [(r, int(e), s) for r, e, s in
+            re.findall(r"^- [+-][\d.]+ · (\S+) epoch (\d+) \([^,]+, stage (\S+),", text, re.M)]
+
+
+def test_a_library_hit_is_picked_by_its_place_in_the_list(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("zoom to 3 am", engine)
+    hits = _hits(session.ask("find similar epochs in the library", engine).text)
+    assert len(hits) >= 2
+    for ordinal, (recording, epoch, stage) in zip(("first", "second"), hits):
+        answer = session.ask(f"show me the {ordinal} one", engine)
+        if recording == night.name:   # a hit in the loaded night is shown here
+            assert answer.jump == epoch, answer.text
+        else:
+            assert f"epoch {epoch} of **{recording}** (stage {stage})" in answer.text
+            assert answer.jump is None
+
+
+def test_library_hits_narrowed_to_a_stage(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("zoom to 3 am", engine)
+    session.ask("find similar epochs in the library", engine)
+    text = session.ask("which of them were in REM?", engine).text
+    assert ", scored REM" in text
+    hits = _hits(text)
+    assert hits and all(stage == "REM" for _, _, stage in hits)
+    rem = engine.library.metadata["stage"] == "REM"
+    assert len(hits) == min(6, int(rem.sum()))

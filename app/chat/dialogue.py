@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 
 from app.chat.phenomena import phenomenon
 from app.chat.query import INDEX_STATS, Intent, Query, Ref, Scope
-from app.chat.results import Item
+from app.chat.results import LIBRARY_SOURCE, Item
 from app.chat.timespan import TimeSpan
+from sleeplm_core.io.recording import STAGES
 
 # "what was happening in the breathing?" right after moving to an epoch asks about that epoch.
 _HAPPENING_RE = re.compile(r"\b(?:happening|happened|going on)\b", re.I)
@@ -164,8 +165,14 @@ class Dialogue:
                      if query.rank in ("longest", "shortest") else _ordinal(index, n))
             note = f"The {which} of {n} ({self.items[index].label}): "
         self.cursor = index
+        item = self.items[index]
+        if item.source.startswith(LIBRARY_SOURCE):
+            # a library hit lies in its own recording: shown only if that is the loaded one
+            return Query(Intent.SIMILAR, query.text, ref=Ref.FOCUS, note=note,
+                         target=item.source[len(LIBRARY_SOURCE):], ordinal=_hit_epoch(item),
+                         scope=Scope(stages=(item.stage,) if item.stage in STAGES else ()))
         return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, note=note,
-                     scope=Scope(time=_span(self.items[index])))
+                     scope=Scope(time=_span(item)))
 
     def _example(self, query: Query) -> Query:
         """"show me one" after "what is a K-complex?": that phenomenon found in the night, in
@@ -274,6 +281,11 @@ class Dialogue:
         self.last = replace(query, ref=Ref.NONE, how_many=False)
         if items is not None:
             self.items, self.cursor = list(items), -1
+
+
+def _hit_epoch(item: Item) -> int:
+    """The epoch of a library hit, as its label ("night epoch 23") names it."""
+    return int(item.label.rsplit(" ", 1)[-1])
 
 
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)

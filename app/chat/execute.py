@@ -1051,9 +1051,23 @@ CAPTIONS_SHOWN = 3
 """Library captions listed for an epoch search (signal -> caption)."""
 
 
-def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retrieval:
+def library_pick(plan: Plan, night: LoadedNight) -> Navigation | Message:
+    """One library hit picked from the last search ("show me the second one"): shown when it
+    lies in the loaded night, else named with where it can be seen."""
+    q = plan.query
+    epoch = q.ordinal if q.ordinal is not None else 0
+    if q.target == night.name and 0 <= epoch < night.n_epochs:
+        return navigate(night, epoch, q.note, FOCUS_WINDOW_SEC)
+    return Message("library_hit", q.note, facts={"recording": q.target, "epoch": str(epoch),
+                                                  "stage": "/".join(q.scope.stages) or "?"})
+
+
+def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
+             k: int = 6) -> Retrieval | Navigation | Message:
     """Library epochs nearest to a phenomenon or the words asked, else to an epoch."""
     q = plan.query
+    if q.ref == Ref.FOCUS:
+        return library_pick(plan, night)
     if engine.library is None:
         return Retrieval("", [], available=False)
     phen = phenomenon(q.phenomenon)
@@ -1071,10 +1085,16 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine, k: int = 6) -> Retr
     # The epoch itself is no result; "in other nights" leaves out the whole loaded night.
     others = bool(_OTHER_NIGHTS_RE.search(q.text))
     at = clock(night, float(night.epochs.starts[i]))
-    found = search_vectors(engine.library, night.embedded.vectors[i:i + 1], 3 * k + 1)[0]
-    hits = [h for h in found if not _is_query(h, night.name, i, at, others)][:k]
+    # "which of them were in REM?": the nearest epochs scored in those stages, over the whole
+    # library (a wake epoch's nearest few hundred are all wake)
+    stages = q.scope.stages
+    found = search_vectors(engine.library, night.embedded.vectors[i:i + 1],
+                           engine.library.index.ntotal if stages else 3 * k + 1)[0]
+    hits = [h for h in found if not _is_query(h, night.name, i, at, others)
+            and (not stages or h.meta.get("stage") in stages)][:k]
     label = (f"the {q.rank} {phen.title.lower()} at {clock(night, one.start)} (epoch {i})"
-             if one is not None else f"epoch {i}") + (" in other recordings" if others else "")
+             if one is not None else f"epoch {i}") + (" in other recordings" if others else "") + (
+        f", scored {' or '.join(stages)}" if stages else "")
     if engine.library.caption_index is None:
         return Retrieval(label, hits)
     emb = night.embedded

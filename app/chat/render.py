@@ -27,7 +27,7 @@ from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
                               Comparison, Context, Correlation, CycleList, Definition, Description, Episode,
                               EventList, EventSignal, EventSignals, Explanation, Findings, HeartRhythm, Item,
-                              LibraryContents, Message, Navigation, NormCheck, PositionChanges,
+                              LIBRARY_SOURCE, LibraryContents, Message, Navigation, NormCheck, PositionChanges,
                               PositionPeriods,
                               RecordingFacts, RemTone, Retrieval, ScopedSleep, SignalRuns,
                               SignalStats, SpanArchitecture, StageAmount, StageEvidence,
@@ -208,6 +208,11 @@ def _(r: Message, night: LoadedNight) -> Answer:
         name = r.detail if r.detail.isupper() else r.detail.capitalize()
         return Answer(f"**{name} events were not scored on this night**, so I "
                       f"cannot {r.facts.get('cannot', 'split them')}: {r.facts['why']}.")
+    if r.kind == "library_hit":
+        return Answer(f"{r.detail}epoch {r.facts['epoch']} of **{r.facts['recording']}** (stage "
+                      f"{r.facts['stage']}), another recording in the library, so this night's "
+                      f"viewer cannot show it. The same search in the *Library* tab plots each "
+                      f"match's signal; or load that recording to explore it.")
     if r.kind == "no_signal":
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")
@@ -1038,7 +1043,13 @@ def _(r: Retrieval, night: LoadedNight) -> Answer:
                   "model reads in the epoch, plus the cosine shown" if r.grounded else "cosine")
         text += (f"\n\nLibrary captions closest to {r.what} ({ranked}):\n"
                  + "\n".join(f"- {score:+.3f} · {caption}" for caption, score in r.captions))
-    return Answer(text, hits=r.hits)
+    # The hits are a list a follow-up can pick from ("show me the second one"); they lie in
+    # other recordings, so nothing is highlighted on this night's plots.
+    items = [Item(float(h.meta["time_s"]), float(h.meta["time_s"]) + EPOCH_SEC,
+                  f"{h.meta['recording']} epoch {h.meta['epoch']}",
+                  f"{LIBRARY_SOURCE}{h.meta['recording']}", str(h.meta["stage"] or "?"),
+                  score=h.score) for h in r.hits]
+    return Answer(text, hits=r.hits, items=items)
 
 
 # The statistic a summary question asks for: (name, value, unit) read from the summary.

@@ -20,6 +20,10 @@ from sleeplm_core.scoring.rem_atonia import RemAtonia
 from sleeplm_core.scoring.rhythm import RhythmSummary
 
 
+LIBRARY_SOURCE = "library:"
+"""An :class:`Item`'s source prefix for a library hit; the recording's name follows."""
+
+
 @dataclass(frozen=True)
 class Item:
     """One entry of a result list: an event, a run, a stage period or a model region.
@@ -27,7 +31,9 @@ class Item:
     Attributes:
         start, end: seconds from the recording start.
         label: what it is ("obstructive apnea", "REM", "SpO2 < 90 %").
-        source: who found it: "scored", a machine-scoring label, "model" or "measured".
+        source: who found it: "scored", a machine-scoring label, "model" or "measured";
+            for a library hit :data:`LIBRARY_SOURCE` and its recording (``start``/``end`` are
+            then that recording's seconds).
         stage: stage at its start, "?" when unknown.
         score: the model's score, None for scored or measured items.
         score_name: how ``score`` reads: "z" (z-score against the night) or "p" (a
