@@ -153,3 +153,13 @@ def test_a_stage_mix_names_no_stage_the_night_lacks(demo) -> None:
     shallow = replace(night, epochs=replace(night.epochs, stages=stages), _summary={})
     text = Session(shallow).ask("give me a table of stages by hour", engine).text
     assert "most N3" not in text and "most REM in **" in text
+
+
+def test_a_comparison_does_not_repeat_one_signal_read_twice(demo) -> None:
+    """Pulse and ECG rate read the same heart: one row, not two with the same numbers."""
+    night, engine = demo
+    frame = night.feature_frame()
+    assert {"heart.heart_rate.mean [bpm]", "heart.ecg.rate [bpm]"} <= set(frame.columns)
+    text = Session(night).ask("what was the heart rate in N3 compared to REM?", engine).text
+    rows = re.findall(r"^- heart rate[^:]*\[bpm\]: (.+)$", text, re.M)
+    assert len(rows) == 1, text

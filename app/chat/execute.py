@@ -994,7 +994,10 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
             values = pd.to_numeric(frame.loc[where.mask, col], errors="coerce").dropna()
             cells.append((float(values.mean()) if len(values) else float("nan"),
                           float(values.std(ddof=0)) if len(values) else float("nan"), len(values)))
-        rows.append((column_name(col), col.rsplit(" [", 1)[1].rstrip("]"), cells))
+        # Two columns that read the same signal (pulse and ECG rate) would repeat one row.
+        if not any(unit == col.rsplit(" [", 1)[1].rstrip("]") and all(
+                abs(a[0] - b[0]) < 0.05 for a, b in zip(seen, cells)) for _, unit, seen in rows):
+            rows.append((column_name(col), col.rsplit(" [", 1)[1].rstrip("]"), cells))
     labels = tuple(w.text or "the whole night" for w in plan.groups)
     return Comparison(labels, rows, "" if named else _hallmarks(q.groups or ()))
 

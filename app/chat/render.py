@@ -1704,12 +1704,17 @@ SHIFT_MIN = 2.0
 """A stage shift (min) small enough to be one or two epochs is not named as a shift."""
 
 
+_ONE_EVENT = {"apneas and hypopneas": "apnea or hypopnea", "desaturations": "desaturation",
+              "arousals": "arousal"}
+"""A span's event family named for one event (``architecture.EVENT_FAMILIES``)."""
+
+
 def _span_length(r: SpanArchitecture, night: LoadedNight) -> Answer:
     """"How long was the second REM period?": one span's length and what it holds."""
     c = r.columns[0]
     lo, hi = c.span
     stages = ", ".join(f"{s} {c.stage_min[s]:.1f}" for s in STAGES if c.stage_min[s])
-    events = "; ".join(f"{n} {name if n != 1 or ' ' in name else name[:-1]}"
+    events = "; ".join(f"{n} {_ONE_EVENT.get(name, name) if n == 1 else name}"
                        for name, n in c.events.items())
     rem = (f" REM runs less than {REM_MERGE_SEC / 60:.0f} min apart count as one REM period, so "
            f"it holds {c.stage_min['REM']:.1f} min of REM." if re.search(r"\brem period", c.label, re.I)
