@@ -163,3 +163,12 @@ def test_a_comparison_does_not_repeat_one_signal_read_twice(demo) -> None:
     text = Session(night).ask("what was the heart rate in N3 compared to REM?", engine).text
     rows = re.findall(r"^- heart rate[^:]*\[bpm\]: (.+)$", text, re.M)
     assert len(rows) == 1, text
+
+
+def test_a_stage_table_follow_up_splits_by_position(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("give me a table of stages by hour", engine)
+    text = session.ask("and by position?", engine).text
+    assert text.startswith("Stages by body position")
+    assert _rows(text)["body position"] == [*STAGES, "asleep"]

@@ -124,3 +124,22 @@ def test_desaturation_depths_lead_when_asked(demo) -> None:
     assert hi == drops[0] and mean < hi
     listed = Session(night).ask("where are the desaturations?", engine).text
     assert "Depth on" not in listed   # a plain list is not measured
+
+
+def test_wave_and_depth_follow_ups_keep_what_was_measured(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("how big were the slow waves?", engine)
+    session.ask("and in N2?", engine)
+    text = session.ask("only the ones over 150 µV", engine).text
+    assert re.search(r"have \*\*\d+\*\* slow wave events in N2", text)
+    assert float(re.search(r"SD \d+, (\d+)-", text).group(1)) >= 150
+
+    session = Session(night)
+    session.ask("mean desaturation depth", engine)
+    rem = session.ask("and in REM?", engine).text
+    assert "the 5 deepest" in rem and "Depth on" in rem
+    deepest = session.ask("show me the deepest one", engine)
+    drops = [float(v) for v in re.findall(r"drop (\d+\.\d) %", rem)]
+    assert f"drop {max(drops):.1f} % from baseline, stage REM" in deepest.text
+    assert "N3 periods" not in deepest.text   # "deepest" is no deep sleep here

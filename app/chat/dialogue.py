@@ -233,7 +233,9 @@ class Dialogue:
                          min_duration=query.min_duration if query.min_duration is not None
                          else last.min_duration, rank=query.rank or last.rank,
                          max_duration=query.max_duration if query.max_duration is not None
-                         else last.max_duration)
+                         else last.max_duration,
+                         min_amplitude=query.min_amplitude if query.min_amplitude is not None
+                         else last.min_amplitude)
         if query.phenomenon and query.phenomenon != last.phenomenon:
             merged = replace(merged, phenomenon=query.phenomenon)
         if last.topic == "system" and query.topic == "system":
@@ -297,6 +299,8 @@ def _counted(query: Query, last: Query) -> Query:
     nothing to count or measure splits the last question's index, events or measure."""
     if last.stat in INDEX_STATS:
         return replace(query, stat=last.stat, measure=None)
+    if last.stat == "stages" and query.by in ("hour", "position"):
+        return replace(query, stat="stages")   # "a table of stages by hour", "and by position?"
     phen = phenomenon(last.phenomenon)
     if phen is not None and phen.event_types:
         return replace(query, phenomenon=phen.key, measure=None)

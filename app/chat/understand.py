@@ -137,7 +137,8 @@ _FOCUS_IT_RE = re.compile(
     r"^\s*(?:ok,?\s*|now\s+)?(?:zoom|go|jump|move|take me|show(?: me)?|focus|open)\s*(?:in)?\s*"
     r"(?:to|into|on|at|there)?\s*(?:it|that|that one|this one|there|in)?\W*$", I)
 _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(?: me)?|open|focus)"
-                            r"\b(?:\s+(?:in|into|to|at|on|onto))*\s+the\s+(longest|shortest)"
+                            r"\b(?:\s+(?:in|into|to|at|on|onto))*\s+the\s+(longest|shortest|deepest"
+                            r"|biggest|largest|strongest|worst)"
                             r"\s+(?:one|of (?:them|those|these)|event|episode|period)\W*$", I)
 # "which was the deepest?", "when was the longest one?": a rank over the last list.
 _WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what) (?:one )?(?:was|is|were"
@@ -1149,10 +1150,12 @@ def understand(text: str) -> Query:
                                rank=None), text, all_stages, by_rule)
     if phen is not None and phen.key in ("slow_waves", "k_complex"):
         # "how big were the slow waves?", "slow waves over 100 µV": their amplitudes
-        floor = _AMPLITUDE_FLOOR_RE.search(text)
-        query = replace(query, min_amplitude=float(floor.group(1) or floor.group(2)) if floor else None,
+        query = replace(query, min_amplitude=_amplitude_floor(text),
                         rank=query.rank or ("strongest" if _AMPLITUDE_ASK_RE.search(text)
                                             else None))
+    if phen is not None and phen.key == "desaturation" and _DEPTH_WORDS_RE.search(text):
+        # "mean desaturation depth": measured, deepest first (and so are its follow-ups)
+        query = replace(query, rank=query.rank or "strongest")
     if intent == Intent.MEASURE and signal and phen is None and _DURING_THEM_RE.search(text):
         # "what was the heart rate during them?": during the events the last answer listed
         query = replace(query, note="them")
@@ -1488,6 +1491,15 @@ _AMPLITUDE_ASK_RE = re.compile(r"\b(?:amplitudes?|big|bigger|large|larger|tall|t
 _AMPLITUDE_FLOOR_RE = re.compile(r"\b(?:over|above|at least|more than|exceeding|bigger than"
                                  r"|larger than|greater than)\s+(\d{2,3})\s*(?:µv|uv|microvolts?)\b"
                                  r"|(?<![\w.])>=?\s*(\d{2,3})\s*(?:µv|uv)\b", I)
+_DEPTH_WORDS_RE = re.compile(r"\b(?:depths?|how deep|nadirs?|how (?:far|low|much) did)\b", I)
+
+
+def _amplitude_floor(text: str) -> float | None:
+    """The smallest peak-to-peak amplitude in µV a question asks for ("over 100 µV"), else None."""
+    floor = _AMPLITUDE_FLOOR_RE.search(text)
+    return float(floor.group(1) or floor.group(2)) if floor else None
+
+
 _HIGH_RE = re.compile(r"\b(?:high|higher|most|strong|strongest|large|largest|lots of)\b", I)
 _LOW_RE = re.compile(r"\b(?:low|lower|least|weak|weakest|small|smallest|little)\b", I)
 
@@ -1699,7 +1711,8 @@ def _with_slots(query: Query, text: str, time: TimeSpan | None) -> Query:
         phen = find_phenomenon(f"{kind.group(1)} apneas")  # "only the obstructive ones"
     return replace(query, scope=Scope(stages or stage_term(rest), time), signal=signal,
                    condition=condition, min_duration=duration, rank=_rank(rest),
-                   phenomenon=phen.key if phen else None, max_duration=_max_duration(text))
+                   phenomenon=phen.key if phen else None, max_duration=_max_duration(text),
+                   min_amplitude=_amplitude_floor(text))
 
 
 # Follow-ups: "and the scoring?" names a recording topic; "and in the last one?" an ordinal.
