@@ -289,7 +289,9 @@ _LONGEST_RUN_RE = re.compile(
     r"\b(longest|shortest)\s+(?:\w+\s+)?(?:period|stretch|bout|run|episode|block|spell)s?\s+of\s+"
     r"(?:continuous\s+|uninterrupted\s+|consolidated\s+|unbroken\s+)?([\w ]+)", I)
 # "when did I get the best sleep?": the longest unbroken stretch of sleep.
-_BEST_SLEEP_RE = re.compile(r"\b(?:best|most (?:restful|solid|consolidated)|soundest)\s+sleep\b", I)
+_BEST_SLEEP_RE = re.compile(r"\b(?:best|most (?:restful|solid|consolidated)|soundest|longest (?:continuous"
+                            r"|uninterrupted|unbroken|consolidated))\s+(?:stretch of |period of |run of )?"
+                            r"sleep\b", I)
 # Things a user may ask about that this app does not measure: said plainly, never guessed.
 _UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|teeth grinding|bruxism|sleep ?walk\w*"
                             r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
@@ -567,6 +569,8 @@ def _conditions(text: str, signal: str | None) -> tuple[Condition | None, float 
                                      "higher than", "at least", "longer than") or word.lower(
         ).startswith("exceed") else "<"
         chosen = next((s for u, s in _UNIT_SIGNAL.items() if unit.startswith(u)), signal)
+        if chosen is None and not unit and op == "<" and 70 <= float(value) < 100:
+            chosen = "spo2"   # "minutes below 90": a saturation, as T90 counts it
         if chosen is not None:
             condition = Condition(chosen, op, float(value))
     return condition, duration
@@ -951,6 +955,8 @@ def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
     text = _T_SPO2_RE.sub(r"time with SpO2 below \1%", repair(" ".join(text.split())))
     text = _REM_DENSITY_RE.sub("rapid eye movements per minute in REM", text)
+    # "REMs per minute of REM", "arousals per hour of N2 sleep": a rate inside that stage
+    text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
     text = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(0).lower()], text)
     text = _NAMED_CLOCK_RE.sub(lambda m: "00:00" if m.group(0).lower() == "midnight" else "12:00", text)
@@ -1314,7 +1320,8 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|non[- ]?rem)|(?:nrem|non[- ]?rem) (?:vs\.?|versus|and|or|against|compared"
                          r" (?:to|with)) rem|(?:rem|nrem)[- ](?:ahi|odi|related)|by stage|per stage"
                          r"|in each stage|for each stage|which (?:sleep )?stage|across (?:the )?"
-                         r"stages|between (?:the )?stages)\b", I)),
+                         r"stages|between (?:the )?stages|(?:chang\w*|var(?:y|ies|ied)|differ\w*) (?:with|by"
+                         r"|across|between) (?:the )?(?:sleep )?stages?|stage by stage)\b", I)),
 )
 _EXPORT_RE = re.compile(r"\b(?:export\w*|download\w*|save (?:the|as|it|them|to)|as (?:a )?csv"
                         r"|to (?:a )?(?:csv|file|png|edf))\b", I)
@@ -1343,14 +1350,18 @@ _COMPARATIVE_RE = re.compile(r"\b(?:longer|shorter|more|less|fewer|worse|better|
 def _stage_contrast(text: str, phen: Phenomenon | None) -> bool:
     """Whether ``text`` contrasts one stage with the others ("were apneas longer in REM?");
     ``phen`` is the phenomenon it names."""
-    # "apneas longer than 20 s in REM" sets a shortest length, it contrasts nothing
-    bare = _LENGTH_FLOOR_RE.sub(" ", text)
+    # "apneas longer than 20 s in REM" sets a shortest length, "did oxygen drop below 88 in
+    # REM?" a threshold: neither contrasts REM with the other stages
+    bare = _NUMERIC_BOUND_RE.sub(" ", _LENGTH_FLOOR_RE.sub(" ", text))
     if not (_STAGE_CONTRAST_RE.search(bare) and stage_term(bare)):
         return False
     locates_events = phen is not None and bool(phen.event_types) and _WHERE_LEAD_RE.search(text)
     return not locates_events or _COMPARATIVE_RE.search(text) is not None
 
 
+_NUMERIC_BOUND_RE = re.compile(r"\b(?:(?:drop\w*|f[ae]ll\w*|go(?:es)?|went|r[oi]se\w*|dip\w*)\s+)?"
+                               r"(?:below|under|above|over|less than|more than|lower than|higher than)"
+                               r"\s+\d+", I)
 _LENGTH_FLOOR_RE = re.compile(r"\b(?:longer|shorter|more|less) than \d+(?:\.\d+)?\s*(?:s\b|sec\w*|min\w*)", I)
 _BARE_BY_RE = re.compile(r"^\s*(?:and\s+|now\s+|then\s+)?(?:split\s+|broken down\s+)?(?:by|per)\s+"
                          r"(?:body\s+|sleep\s+|clock\s+)?(position|stage|hour)s?\s*\??\s*$", I)
@@ -1599,6 +1610,8 @@ _BARE_STAGE_RE = re.compile(r"^\s*(?:the\s+)?(?:rem|nrem|non[- ]?rem|n[123]|stag
                             r"|three|w)|deep(?:est)?|light|slow[- ]wave|sws|wake(?:fulness)?|dream"
                             r"(?:ing)?)(?:\s+(?:sleep|stage|periods?|epochs?))?\s*\??\s*$", I)
 # "REM density": rapid eye movements per minute of REM sleep, in the words the rules read.
+_PER_STAGE_RE = re.compile(r"\bper (min(?:ute)?|h(?:ou)?r) of (rem|nrem|n[123]|non[- ]?rem)"
+                           r"(?: sleep)?\b", I)
 _REM_DENSITY_RE = re.compile(r"\b(?:rem|rapid eye movement) density\b(?: in (?:the )?rem(?: sleep)?)?", I)
 # Words that name an event and a signal at once ("desaturations" reads as SpO2): removed
 # before asking whether a signal is named on its own.
