@@ -530,3 +530,15 @@ def test_a_long_recording_s_awakenings_are_those_of_its_night(demo) -> None:
     onset = Session(longer).ask("what was the first event of the night?", engine).text
     first = int(np.flatnonzero(stages[11:] >= 1)[0] + 11)
     assert format_clock(float(longer.epochs.starts[first]), night.recording.start_time) in onset
+
+
+def test_a_long_recording_s_rem_periods_are_those_of_its_night(demo) -> None:
+    """SC4001's "first REM period" was a 30-s REM epoch of the afternoon before its night."""
+    night, engine = demo
+    longer, stages = _with_wake_after(night)
+    stages[5] = STAGES.index("REM")    # a stray REM epoch hours before the night
+    longer = replace(longer, epochs=replace(longer.epochs, stages=stages), _summary={})
+    text = Session(longer).ask("how long was the first REM period?", engine).text
+    assert text.startswith("The first REM period of the main sleep period (")
+    first = int(np.flatnonzero(stages[300:] == STAGES.index("REM"))[0] + 300)
+    assert format_clock(float(longer.epochs.starts[first]), night.recording.start_time) in text

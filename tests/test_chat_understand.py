@@ -326,6 +326,8 @@ EDUCATOR: list[tuple[str, Intent, dict]] = [
     ("what's a normal number of awakenings?", NOR, {}),
     ("how much REM should an adult get?", NOR, {}),
     ("what percentage of sleep should be N3 for a 45 year old?", NOR, {"age": 45}),
+    ("which stage did the machine find hardest?", REC, {"topic": "scoring"}),
+    ("show me the least certain part", REC, {"topic": "scoring"}),
     ("how many REMs per minute of REM?", LOC, {"phenomenon": "rem", "stages": ("REM",), "per": "minute"}),
     ("what was the longest continuous sleep?", TIM, {"stage_event": "longest"}),
     ("did breathing rate change with stage?", BRK, {"by": "stage"}),

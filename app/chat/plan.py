@@ -139,7 +139,11 @@ def period_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     is refused, naming how many it has."""
     stage = period_stage(time)
     stages = night.stages()[0]
-    periods = stage_periods(stages, [STAGES.index(stage)], np.ones(len(stages), dtype=bool))
+    # a 22-h recording's periods are those of its main sleep period (its naps are no REM
+    # period of the night)
+    lo, hi, _ = reading_span(night)
+    inside = (np.arange(len(stages)) >= lo) & (np.arange(len(stages)) < hi)
+    periods = stage_periods(stages, [STAGES.index(stage)], inside)
     index = int(time.start)
     if index == LONGEST_PERIOD and periods:
         index = max(range(len(periods)), key=lambda i: periods[i][1] - periods[i][0])
@@ -238,7 +242,8 @@ def resolve_scope(scope: Scope, night: LoadedNight, current: int) -> Where:
     if scope.stages:
         stages, _ = night.stages()
         mask &= np.isin(stages, [STAGES.index(s) for s in scope.stages])
-    if scope.time is not None and scope.time.kind == "fraction" and scope.time.within is None:
+    if scope.time is not None and scope.time.kind in ("fraction", "period") and (
+            scope.time.within is None):
         scope = replace(scope, time=_of_main_period(scope.time, night))
     if scope.time is not None:
         span = span_of(scope.time, night, current)
@@ -248,16 +253,19 @@ def resolve_scope(scope: Scope, night: LoadedNight, current: int) -> Where:
 
 
 def _of_main_period(time: TimeSpan, night: LoadedNight) -> TimeSpan:
-    """"The first half" of a 22-h recording is the first half of its main sleep period, not of
-    the file (as its findings and norms read it); of any other night, the night's."""
+    """"The first half" or "the first REM period" of a 22-h recording is that of its main
+    sleep period, not of the file (as its findings and norms read it), and says so; of any
+    other night, the night's."""
     lo, hi, words = reading_span(night)
     if not words:
         return time
     starts = night.epochs.starts
     own = re.sub(r"\s+of (?:the|this) (?:night|recording)\b", "", time.text.strip(), flags=re.I)
-    return replace(time, text=f"{own} of the main sleep period ({clock(night, starts[lo])[:5]}-"
-                              f"{clock(night, starts[hi - 1] + EPOCH_SEC)[:5]})",
-                   within=TimeSpan("episode", text="the main sleep period"))
+    text = (f"{own} of the main sleep period ({clock(night, starts[lo])[:5]}-"
+            f"{clock(night, starts[hi - 1] + EPOCH_SEC)[:5]})")
+    if time.kind == "period":   # period_span reads the main sleep period itself
+        return replace(time, text=text)
+    return replace(time, text=text, within=TimeSpan("episode", text="the main sleep period"))
 
 
 def make_plan(query: Query, night: LoadedNight, current: int) -> Plan:
