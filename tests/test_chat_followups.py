@@ -284,3 +284,12 @@ def test_after_an_unranked_or_unknown_thing_is_not_split() -> None:
     assert around_the_one("what happened after the longest desaturation?") is not None
     assert around_the_one("what happened after the apneas?") is None
     assert around_the_one("what happened before the longest REM period?") is None
+
+
+def test_and_a_central_one_after_an_obstructive_apnea(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("show me an obstructive apnea", engine)
+    text = session.ask("and a central one", engine).text
+    n = sum(1 for e in night.recording.events if e.type == "central_apnea")
+    assert f"**{n}** central apnea events" in text and "obstructive apnea," not in text

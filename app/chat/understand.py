@@ -767,6 +767,9 @@ def _repeat(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
         ordinal = _ONE_OF_RE.search(text)
         # "and the heart?" names a body system as a whole: after an overview, its overview.
         system = next((name for name, pattern in _SYSTEM_RE.items() if pattern.search(text)), None)
+        if query.phenomenon is None and (kind := _APNEA_KIND_RE.search(text)):
+            # "and a central one?" after obstructive apneas: that kind of apnea
+            query = replace(query, phenomenon=f"{kind.group(1).lower()}_apnea", target="")
         return replace(query, ref=Ref.REPEAT, scope=replace(query.scope, stages=stages),
                        modality=system or query.modality,
                        topic=query.topic or (system and "system") or next(
@@ -1018,6 +1021,9 @@ def understand(text: str) -> Query:
     if time is None and (entry := find_term(text)) is not None:
         # "what is N2 sleep?", "why is the chin EMG recorded?": a term, defined on this night
         return Query(Intent.EXPLAIN, text, target=entry.key, note="glossary", by_rule=True)
+    if (kind := _HOW_KNOW_KIND_RE.search(text)) is not None:
+        # "how do I know it's central?": what tells that kind of apnea apart
+        return Query(Intent.EXPLAIN, text, f"{kind.group(1).lower()}_apnea", by_rule=True)
     if (pair := _phenomenon_pair(text)) is not None:
         return Query(Intent.EXPLAIN, text, phenomenon=pair[0], contrast=pair[1], by_rule=True)
     if time is not None and time.kind == "before_onset" and _LATENCY_ASK_RE.search(text):
@@ -1359,6 +1365,8 @@ def _stage_contrast(text: str, phen: Phenomenon | None) -> bool:
     bare = _NUMERIC_BOUND_RE.sub(" ", _LENGTH_FLOOR_RE.sub(" ", text))
     if not (_STAGE_CONTRAST_RE.search(bare) and stage_term(bare)):
         return False
+    if phen is not None and phen.key in _BURSTS and _BURST_CONTRAST_RE.search(bare):
+        return False   # "were spindles faster in N3?": their own frequency, compared per spindle
     locates_events = phen is not None and bool(phen.event_types) and _WHERE_LEAD_RE.search(text)
     return not locates_events or _COMPARATIVE_RE.search(text) is not None
 
@@ -1632,6 +1640,9 @@ _SUBTYPE_RE = re.compile(r"\b(?:were|was|are|is)\s+(?:\w+\s+)?(obstructive|centr
                          r"|hypopn\w*)\b", I)
 _EVENTS_RE = re.compile(r"\b(?:events?|hypopn\w*)\b.*\b(?:were|was|are|is)\b", I)
 _APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
+_HOW_KNOW_KIND_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how (?:do|can|could|would|did) (?:i|you|we|one|a "
+                               r"scorer) (?:know|tell|see|be sure)\b.{0,30}\b(obstructive|central|mixed)"
+                               r"\b(?! \w+ (?:and|or|from|vs))", I)
 
 
 def _topic(text: str) -> str | None:
