@@ -81,9 +81,13 @@ _LEVEL_CHANNELS: dict[str, tuple[str, ...]] = {
     "brain": ("EEG_C3", "EEG_C4", "EOG_L", "EOG_R"), "heart": ("ECG",),
     "respiratory": ("AF", "THX", "ABD"), "position_muscle": ("EMG_CHIN", "POS"),
 }
+def _by_value(item: Item) -> float:
+    """Sort key putting the largest measured value first (unmeasured items last)."""
+    return -(item.value if item.value is not None else -np.inf)
+
+
 _RANK_KEYS = {"longest": lambda i: -i.duration, "shortest": lambda i: i.duration,
-              "deepest": lambda i: -(i.value if i.value is not None else -np.inf),
-              "largest": lambda i: -(i.value if i.value is not None else -np.inf),
+              "deepest": _by_value, "largest": _by_value,
               "earliest": lambda i: i.start, "latest": lambda i: -i.start}
 
 
@@ -434,11 +438,11 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
             return found
         scored, tie = found
     measured_on = ""
-    if ((q.rank == "strongest" or _DEPTH_ASK_RE.search(q.text)) and "desaturation" in (
-            phen.event_types if phen else ()) and q.min_depth is None
-            and (measured := with_depths(night, scored)) is not None):
-        # "the deepest desaturation", "mean desaturation depth": measured, deepest first
-        scored, q = measured, replace(q, rank="deepest" if q.rank in (None, "strongest") else q.rank)
+    if (q.rank == "strongest" and "desaturation" in (phen.event_types if phen else ())
+            and q.min_depth is None and (measured := with_depths(night, scored)) is not None):
+        # "the deepest desaturation", "mean desaturation depth" (ranked so by understanding):
+        # measured, deepest first
+        scored, q = measured, replace(q, rank="deepest")
         measured_on = night.epochs.aux_mapping.get(_AUX["spo2"], "")
     periodic_n = None
     if phen is not None and phen.key == "limb_movement" and scored:
@@ -907,7 +911,6 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
 
 # "the mean spindle frequency in N2 vs N3": the spindles' own frequency, not their count;
 # "were slow waves bigger in N3?": the waves' own amplitude
-_DEPTH_ASK_RE = re.compile(r"\b(?:depths?|deep|nadirs?|how (?:far|low|much)|drops?)\b", re.IGNORECASE)
 _FREQUENCY_RE = re.compile(r"\b(?:frequenc\w*|hz|hertz|faster|slower)\b", re.IGNORECASE)
 _AMPLITUDE_RE = re.compile(r"\b(?:amplitudes?|bigger|larger|smaller|taller|higher|lower|µv|uv"
                            r"|microvolts?|size)\b", re.IGNORECASE)

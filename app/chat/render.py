@@ -24,14 +24,14 @@ from app.chat.correlation import MIN_EPOCHS
 from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import LONG_OUTSIDE_MIN, clock, reading_span, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
-from app.chat.results import (Breakdown, BreakdownRow, CheyneStokes, Classification,
-                              Comparison, Context, Correlation, CycleList, Definition, Description, Episode,
-                              EventList, EventSignal, EventSignals, Explanation, Findings, HeartRhythm, Item,
-                              LIBRARY_SOURCE, LibraryContents, Message, Navigation, NormCheck, PositionChanges,
-                              PositionPeriods,
-                              RecordingFacts, RemTone, Retrieval, ScopedSleep, SignalRuns,
-                              SignalStats, SpanArchitecture, StageAmount, StageEvidence,
-                              StagePeriods, Summary, SystemOverview, View)
+from app.chat.results import (LIBRARY_SOURCE, Breakdown, BreakdownRow, CheyneStokes,
+                              Classification, Comparison, Context, Correlation, CycleList,
+                              Definition, Description, Episode, EventList, EventSignal,
+                              EventSignals, Explanation, Findings, HeartRhythm, Item,
+                              LibraryContents, Message, Navigation, NormCheck, PositionChanges,
+                              PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
+                              SignalRuns, SignalStats, SpanArchitecture, StageAmount,
+                              StageEvidence, StagePeriods, Summary, SystemOverview, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
