@@ -237,8 +237,8 @@ _NORMAL_RE = re.compile(
     r" (?:get|have|sleep|spend)\b"
     # "what percentage of sleep should be N3 for a 45 year old?", "how much REM should a
     # 70-year-old get?"
-    r"|\bshould (?:\w+ ){0,3}(?:be|get|have|spend|take)\b.{0,40}\bfor (?:an? |the )?(?:\d{1,3}[- ]?(?:years?|yrs?)"
-    r"[- ]old|adults?|older (?:adults?|people|person)|(?:man|woman|person) (?:of|aged) \d{1,3})\b"
+    r"|\bshould (?:\w+ ){0,3}(?:be|get|have|spend|take)\b.{0,40}\bfor (?:an? |the )?"
+    r"(?:\d{1,3}[- ]?(?:years?|yrs?)[- ]old|adults?|older (?:adults?|people|person)|(?:man|woman|person) (?:of|aged) \d{1,3})\b"
     r"|\bshould (?:an? )?\d{1,3}[- ]?(?:years?|yrs?)[- ]old (?:\w+ )?(?:get|have|sleep|spend)\b", I)
 _SIMILAR_RE = re.compile(r"\b(?:similar|like this|like (?:the )?(?:current|epoch)|retrieve"
                          r"|library|look-?alikes?|more like|resembl\w*|nearest neighbou?rs?"
@@ -315,7 +315,8 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
                r"|bed ?time"),
     ("se", r"(?:sleep )?efficiency|sleep eff"),
     ("waso", r"waso|wake(?:fulness)? after sleep onset|awake after (?:falling asleep|sleep onset)"),
-    ("tib", r"time in bed|tib|(?:minutes|hours) (?:\w+ ){0,3}in bed|(?:recording|study) (?:time|length|duration)|how long (?:was|were)"
+    ("tib", r"time in bed|tib|(?:minutes|hours) (?:\w+ ){0,3}in bed|(?:recording|study) (?:time"
+            r"|length|duration)|how long (?:was|were)"
             r" (?:they|he|she|the patient|this person) in bed"),
     ("tst", r"total sleep(?: time)?|tst|how much sleep|sleep (?:duration|time)|(?:hours|minutes) of"
             r" sleep|how (?:much|long|many (?:hours|minutes)) (?:did|does|do|was|were) (?:the |this )?"
@@ -1330,8 +1331,9 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|non[- ]?rem)|(?:nrem|non[- ]?rem) (?:vs\.?|versus|and|or|against|compared"
                          r" (?:to|with)) rem|(?:rem|nrem)[- ](?:ahi|odi|related)|by stage|per stage"
                          r"|in each stage|for each stage|which (?:sleep )?stage|across (?:the )?"
-                         r"stages|between (?:the )?stages|(?:chang\w*|var(?:y|ies|ied)|differ\w*) (?:with|by"
-                         r"|across|between) (?:the )?(?:sleep )?stages?|stage by stage)\b", I)),
+                         r"stages|between (?:the )?stages|(?:chang\w*|var(?:y|ies|ied)|differ\w*)"
+                         r" (?:with|by|across|between) (?:the )?(?:sleep )?stages?|stage by stage)\b",
+                         I)),
 )
 _EXPORT_RE = re.compile(r"\b(?:export\w*|download\w*|save (?:the|as|it|them|to)|as (?:a )?csv"
                         r"|to (?:a )?(?:csv|file|png|edf))\b", I)
@@ -1374,7 +1376,8 @@ def _stage_contrast(text: str, phen: Phenomenon | None) -> bool:
 _NUMERIC_BOUND_RE = re.compile(r"\b(?:(?:drop\w*|f[ae]ll\w*|go(?:es)?|went|r[oi]se\w*|dip\w*)\s+)?"
                                r"(?:below|under|above|over|less than|more than|lower than|higher than)"
                                r"\s+\d+", I)
-_LENGTH_FLOOR_RE = re.compile(r"\b(?:longer|shorter|more|less) than \d+(?:\.\d+)?\s*(?:s\b|sec\w*|min\w*)", I)
+_LENGTH_FLOOR_RE = re.compile(r"\b(?:longer|shorter|more|less) than \d+(?:\.\d+)?\s*"
+                              r"(?:s\b|sec\w*|min\w*)", I)
 _BARE_BY_RE = re.compile(r"^\s*(?:and\s+|now\s+|then\s+)?(?:split\s+|broken down\s+)?(?:by|per)\s+"
                          r"(?:body\s+|sleep\s+|clock\s+)?(position|stage|hour)s?\s*\??\s*$", I)
 
@@ -1571,8 +1574,8 @@ def _position_periods(text: str) -> str | None:
 _WORST_PART_RE = re.compile(r"^\s*(?:what(?:'s| is| was) |which (?:was |is )?|when (?:was|is) |(?:zoom|go"
                             r"|jump|take me|move|show(?: me)?)(?: (?:in|to|into|on))? )?(?:the\s+)?"
                             r"(?:worst|hardest|most disturbed) (?:part|time|hour|stretch|period"
-                            r"|portion)(?: of (?:the|this) night)?(?:\W*$|(?: for (?:the |her |his |their )?"
-                            r"(breathing|respiration|oxygen|spo2|saturation)\b))", I)
+                            r"|portion)(?: of (?:the|this) night)?(?:\W*$|(?: for (?:the |her |his "
+                            r"|their )?(breathing|respiration|oxygen|spo2|saturation)\b))", I)
 _WORST_PART_EVENTS = {"bre": "which hour had the most apneas and hypopneas",
                       "res": "which hour had the most apneas and hypopneas",
                       "oxy": "which hour had the most desaturations",
