@@ -41,6 +41,9 @@ from sleeplm_core.scoring.snore import SnoreLoudness, snore_loudness
 
 log = logging.getLogger(__name__)
 
+BurstMeasure = Callable[..., float | None]
+"""A measure of one EEG burst: ``(signal, start_s, end_s, band_hz) -> value | None``."""
+
 Progress = Callable[[float, str], None]
 """Reports (fraction done in [0, 1], what is happening)."""
 
@@ -89,6 +92,8 @@ class LoadedNight:
     _generated: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
     _snore: tuple[SnoreLoudness | None] | None = field(default=None, repr=False)
     _rhythm: tuple[Rhythm | None, str] | None = field(default=None, repr=False)
+    _bursts: dict[tuple[str, str, float, float, tuple[float, float]], float | None] = field(
+        default_factory=dict, repr=False)
 
     @property
     def n_epochs(self) -> int:
@@ -177,6 +182,16 @@ class LoadedNight:
             found = heart_rhythm(sig) if not why else None
             self._rhythm = (found, why or ("" if found else f"{label}: under 100 beats detected"))
         return self._rhythm
+
+    def burst(self, measure: BurstMeasure, label: str, start: float, end: float,
+              band: tuple[float, float]) -> float | None:
+        """``measure`` (``sleeplm_core.features.brain.burst_frequency`` or ``burst_amplitude``)
+        of the burst between ``start`` and ``end`` (s) on channel ``label`` in ``band`` (Hz),
+        kept with the night: its slow waves are measured once, not at every question."""
+        key = (measure.__name__, label, start, end, band)
+        if key not in self._bursts:
+            self._bursts[key] = measure(self.recording.signals[label], start, end, band)
+        return self._bursts[key]
 
     def rem_atonia(self) -> tuple[RemAtonia | None, str]:
         """Chin tone of each REM epoch (``sleeplm_core.scoring.rem_atonia``) on the stages

@@ -5,6 +5,7 @@ shorter than a length. On the bundled synthetic night (the ``demo`` fixture)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -143,3 +144,14 @@ def test_wave_and_depth_follow_ups_keep_what_was_measured(demo) -> None:
     drops = [float(v) for v in re.findall(r"drop (\d+\.\d) %", rem)]
     assert f"drop {max(drops):.1f} % from baseline, stage REM" in deepest.text
     assert "N3 periods" not in deepest.text   # "deepest" is no deep sleep here
+
+
+def test_a_night_measures_each_wave_once(demo) -> None:
+    night, engine = demo
+    fresh = replace(night, _bursts={})
+    first = Session(fresh).ask("how big were the slow waves?", engine).text
+    measured = len(fresh._bursts)
+    n = int(re.search(r"have \*\*(\d+)\*\* slow wave", first).group(1))
+    assert measured == n
+    again = Session(fresh).ask("how big were the slow waves in N3?", engine).text
+    assert len(fresh._bursts) == measured and "slow wave events in N3" in again

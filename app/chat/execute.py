@@ -506,8 +506,9 @@ def with_frequencies(night: LoadedNight, items: list[Item]) -> tuple[list[Item],
     sig = _burst_channel(night, SPINDLE_BAND_HZ)
     if sig is None:
         return items, ""
-    return [replace(i, value=f, unit="Hz") if (f := burst_frequency(sig, i.start, i.end))
-            is not None else i for i in items], sig.label
+    return [replace(i, value=f, unit="Hz") if (f := night.burst(
+        burst_frequency, sig.label, i.start, i.end, SPINDLE_BAND_HZ)) is not None else i
+            for i in items], sig.label
 
 
 AMPLITUDE_BANDS = {"slow_waves": SLOW_WAVE_BAND_HZ, "k_complex": K_COMPLEX_BAND_HZ}
@@ -522,8 +523,9 @@ def with_amplitudes(night: LoadedNight, items: list[Item],
     sig = _burst_channel(night, band)
     if sig is None:
         return items, ""
-    return [replace(i, value=v, unit="µV") if (v := burst_amplitude(sig, i.start, i.end, band))
-            is not None else i for i in items], sig.label
+    return [replace(i, value=v, unit="µV") if (v := night.burst(
+        burst_amplitude, sig.label, i.start, i.end, band)) is not None else i
+            for i in items], sig.label
 
 
 def _periodic_count(night: LoadedNight, items: list[Item]) -> int:
