@@ -74,10 +74,24 @@ def test_library_hits_narrowed_to_a_stage(demo) -> None:
     night, engine = demo
     session = Session(night)
     session.ask("zoom to 3 am", engine)
-    session.ask("find similar epochs in the library", engine)
+    listed = _hits(session.ask("find similar epochs in the library", engine).text)
     text = session.ask("which of them were in REM?", engine).text
+    n_rem = sum(stage == "REM" for _, _, stage in listed)
+    assert text.startswith(f"{n_rem} of the {len(listed)} listed matches")
     assert ", scored REM" in text
     hits = _hits(text)
     assert hits and all(stage == "REM" for _, _, stage in hits)
     rem = engine.library.metadata["stage"] == "REM"
     assert len(hits) == min(6, int(rem.sum()))
+
+
+def test_a_picked_hit_leaves_the_search_to_narrow(demo) -> None:
+    """A pick is no new question: "which of them were in REM?" after it narrows the search,
+    not a text search for the picked recording's name."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("zoom to 3 am", engine)
+    session.ask("find similar epochs in the library", engine)
+    session.ask("show me the second one", engine)
+    text = session.ask("which of them were in REM?", engine).text
+    assert "Library epochs closest to epoch 540, scored REM" in text, text

@@ -84,14 +84,25 @@ class Dialogue:
             narrowed = (query.scope.stages or query.scope.time or query.min_duration is not None)
             base = self._merge(replace(query, intent=self.last.intent,
                                        stage_event=self.last.stage_event)) if narrowed else self.last
-            return replace(base, text=query.text, how_many=True)
+            return replace(self._listed(query, base), text=query.text, how_many=True)
         if query.ref == Ref.COMPARE_WITH:
             return self._compare_with(query)
         if query.ref == Ref.EXAMPLE:
             return self._example(query)
         if query.ref == Ref.MEANING:
             return self._meaning(query)
-        return self._merge(query)
+        return self._listed(query, self._merge(query))
+
+    def _listed(self, query: Query, resolved: Query) -> Query:
+        """"which of them were in REM?" after a library search: how many of the listed hits
+        are, said before the search narrowed to those stages."""
+        if not (self.last.intent == Intent.SIMILAR and query.scope.stages and self.items
+                and resolved.intent == Intent.SIMILAR):
+            return resolved
+        hit = sum(i.stage in query.scope.stages for i in self.items)
+        return replace(resolved, note=f"{hit} of the {len(self.items)} listed matches "
+                                      f"{'is' if hit == 1 else 'are'} scored "
+                                      f"{' or '.join(query.scope.stages)}. ")
 
     def _during_them(self, query: Query) -> Query:
         """"what was the heart rate during them?": the signal around the events of the last
@@ -276,11 +287,13 @@ class Dialogue:
             self.history.append(before)
         elif query.ref == Ref.BACK and self.history:
             self.history.pop()
-        if query.intent == Intent.NAVIGATE or query.ref in (Ref.CONTEXT, Ref.ITEM):
-            return
+        if query.intent == Intent.NAVIGATE or query.ref in (Ref.CONTEXT, Ref.ITEM, Ref.FOCUS):
+            return   # a pick or a move keeps the list and the question it came from
         if query.intent in (Intent.HELP, Intent.OFF_TOPIC, Intent.UNKNOWN, Intent.MEDICAL):
             return
-        self.last = replace(query, ref=Ref.NONE, how_many=False)
+        # a library search's note says what the list before it held, not what this one holds
+        self.last = replace(query, ref=Ref.NONE, how_many=False,
+                            note="" if query.intent == Intent.SIMILAR else query.note)
         if items is not None:
             self.items, self.cursor = list(items), -1
 

@@ -1104,14 +1104,14 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
              if one is not None else f"epoch {i}") + (" in other recordings" if others else "") + (
         f", scored {' or '.join(stages)}" if stages else "")
     if engine.library.caption_index is None:
-        return Retrieval(label, hits)
+        return Retrieval(label, hits, note=q.note)
     emb = night.embedded
     grounding = (engine.grounder.read(emb.vectors[i:i + 1], emb.dense[i:i + 1])
                  .without(night.blind_types())
                  if engine.grounder is not None and emb.has_dense else None)
     captions = nearest_captions(engine.library, emb.vectors[i], CAPTIONS_SHOWN, grounding)
     grounded = grounding is not None and engine.library.caption_facts is not None
-    return Retrieval(label, hits, captions=captions, grounded=grounded)
+    return Retrieval(label, hits, captions=captions, grounded=grounded, note=q.note)
 
 
 def _is_query(hit: Hit, name: str, epoch: int, at: str, whole_night: bool) -> bool:

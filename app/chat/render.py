@@ -1040,7 +1040,7 @@ def _(r: Retrieval, night: LoadedNight) -> Answer:
     how = ("ranked by what the model reads in each epoch (its stage and the asked events, "
            "per 2-s bin) plus the cosine shown" if r.hits and r.hits[0].evidence is not None
            else "cosine")
-    text = f"Library epochs closest to {r.what} ({how}):\n" + "\n".join(lines)
+    text = f"{r.note}Library epochs closest to {r.what} ({how}):\n" + "\n".join(lines)
     if r.captions:
         ranked = ("ranked by how likely each caption's stage and timed events are in what the "
                   "model reads in the epoch, plus the cosine shown" if r.grounded else "cosine")

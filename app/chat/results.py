@@ -583,13 +583,14 @@ class LibraryContents:
 class Retrieval:
     """Library epochs nearest to a text or an epoch, and for an epoch the library
     captions nearest to it as (caption, cosine), ``grounded`` when ranked by the
-    epoch's stage and event readings."""
+    epoch's stage and event readings; ``note``: what the last list held, said first."""
 
     what: str
     hits: list[Hit]
     available: bool = True
     captions: list[tuple[str, float]] = field(default_factory=list)
     grounded: bool = False
+    note: str = ""
 
 
 @dataclass
