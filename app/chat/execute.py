@@ -40,7 +40,7 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               SignalRuns, SignalStats, StageAmount, StagePeriods, Summary,
                               SystemOverview, View)
 from app.engine import Engine
-from app.night import LoadedNight
+from app.night import BurstMeasure, LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE
 from sleeplm_core.features.brain import (EEG_BAND_NAMES, K_COMPLEX_BAND_HZ, SLOW_WAVE_BAND_HZ,
                                          SPINDLE_BAND_HZ, burst_amplitude, burst_frequency)
@@ -499,16 +499,21 @@ def _burst_channel(night: LoadedNight, band: tuple[float, float]) -> Signal | No
     return rec.signals[labels[0]] if labels else None
 
 
-def with_frequencies(night: LoadedNight, items: list[Item]) -> tuple[list[Item], str]:
-    """Spindle items with their frequency (``value``, Hz, :func:`burst_frequency`) on the
-    night's preferred EEG, and that channel's label; unchanged and "" without an EEG fast
-    enough."""
-    sig = _burst_channel(night, SPINDLE_BAND_HZ)
+def _measured_bursts(night: LoadedNight, items: list[Item], measure: BurstMeasure,
+                     band: tuple[float, float], unit: str) -> tuple[list[Item], str]:
+    """Items with ``measure`` of each burst in ``band`` (``value`` in ``unit``) on the night's
+    preferred EEG fast enough for the band, and that channel's label; unchanged and "" without
+    one."""
+    sig = _burst_channel(night, band)
     if sig is None:
         return items, ""
-    return [replace(i, value=f, unit="Hz") if (f := night.burst(
-        burst_frequency, sig.label, i.start, i.end, SPINDLE_BAND_HZ)) is not None else i
-            for i in items], sig.label
+    return [replace(i, value=v, unit=unit) if (v := night.burst(
+        measure, sig.label, i.start, i.end, band)) is not None else i for i in items], sig.label
+
+
+def with_frequencies(night: LoadedNight, items: list[Item]) -> tuple[list[Item], str]:
+    """Spindle items with their frequency (Hz, :func:`burst_frequency`), and the channel."""
+    return _measured_bursts(night, items, burst_frequency, SPINDLE_BAND_HZ, "Hz")
 
 
 AMPLITUDE_BANDS = {"slow_waves": SLOW_WAVE_BAND_HZ, "k_complex": K_COMPLEX_BAND_HZ}
@@ -517,15 +522,9 @@ AMPLITUDE_BANDS = {"slow_waves": SLOW_WAVE_BAND_HZ, "k_complex": K_COMPLEX_BAND_
 
 def with_amplitudes(night: LoadedNight, items: list[Item],
                     band: tuple[float, float]) -> tuple[list[Item], str]:
-    """Slow-wave or K-complex items with their peak-to-peak amplitude in ``band``
-    (``value``, µV, :func:`burst_amplitude`) on the night's preferred EEG, and that channel's
-    label; unchanged and "" without one."""
-    sig = _burst_channel(night, band)
-    if sig is None:
-        return items, ""
-    return [replace(i, value=v, unit="µV") if (v := night.burst(
-        burst_amplitude, sig.label, i.start, i.end, band)) is not None else i
-            for i in items], sig.label
+    """Slow-wave or K-complex items with their peak-to-peak amplitude in ``band`` (µV,
+    :func:`burst_amplitude`), and the channel."""
+    return _measured_bursts(night, items, burst_amplitude, band, "µV")
 
 
 def _periodic_count(night: LoadedNight, items: list[Item]) -> int:
