@@ -12,6 +12,7 @@ treatment and medication questions are.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 
@@ -555,25 +556,34 @@ def _count(text: str) -> int | None:
     return 1 if _SINGLE_RE.search(text) or _THE_ONE_RE.search(text) else None
 
 
-def _conditions(text: str, signal: str | None) -> tuple[Condition | None, float | None]:
-    """A numeric condition on a signal and a minimum duration in seconds, from the words."""
-    condition, duration = None, None
+def _bounds(text: str) -> Iterator[tuple[str, float, str, float | None]]:
+    """Each bound the words set ("below 90 %", "> 20 s"): its word, value, unit (lower case,
+    "" for none) and, for a length, the value in seconds (else None)."""
     for m in _CONDITION_RE.finditer(text):
         word, value, unit = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (
             m.group(4), m.group(5), m.group(6))
         unit = (unit or "").lower()
-        if unit.startswith(("s", "min")) and not unit.startswith("sp"):
+        length = (float(value) * (60.0 if unit.startswith("min") else 1.0)
+                  if unit.startswith(("s", "min")) and not unit.startswith("sp") else None)
+        yield word, float(value), unit, length
+
+
+def _conditions(text: str, signal: str | None) -> tuple[Condition | None, float | None]:
+    """A numeric condition on a signal and a minimum duration in seconds, from the words."""
+    condition, duration = None, None
+    for word, value, unit, length in _bounds(text):
+        if length is not None:
             if not _SHORTER_RE.match(word):   # "shorter than 15 s" is a longest length
-                duration = float(value) * (60.0 if unit.startswith("min") else 1.0)
+                duration = length
             continue
         op = ">" if word.lower() in (">", "above", "over", "more than", "greater than",
                                      "higher than", "at least", "longer than") or word.lower(
         ).startswith("exceed") else "<"
         chosen = next((s for u, s in _UNIT_SIGNAL.items() if unit.startswith(u)), signal)
-        if chosen is None and not unit and op == "<" and 70 <= float(value) < 100:
+        if chosen is None and not unit and op == "<" and 70 <= value < 100:
             chosen = "spo2"   # "minutes below 90": a saturation, as T90 counts it
         if chosen is not None:
-            condition = Condition(chosen, op, float(value))
+            condition = Condition(chosen, op, value)
     return condition, duration
 
 
@@ -583,13 +593,8 @@ _SHORTER_RE = re.compile(r"below|under|less than|lower than|beneath|fewer than|s
 
 def _max_duration(text: str) -> float | None:
     """The longest length in seconds a question allows ("hypopneas shorter than 15 s"), else None."""
-    for m in _CONDITION_RE.finditer(text):
-        word, value, unit = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (
-            m.group(4), m.group(5), m.group(6))
-        unit = (unit or "").lower()
-        if unit.startswith(("s", "min")) and not unit.startswith("sp") and _SHORTER_RE.match(word):
-            return float(value) * (60.0 if unit.startswith("min") else 1.0)
-    return None
+    return next((length for word, _, _, length in _bounds(text)
+                 if length is not None and _SHORTER_RE.match(word)), None)
 
 
 def _disorder(text: str) -> str | None:
@@ -1436,8 +1441,7 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     if not counted and not stages and not measure and not (by == "position" and amount):
         return None
     # "how much time supine?": that position's row first
-    named = next((name for name, p in _POSITION_WORDS if re.search(rf"\b(?:{p})\b", text, I)),
-                 "") if by == "position" and amount else ""
+    named = (_named_position(text) or "") if by == "position" and amount else ""
     return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in INDEX_STATS
                  and not measure else None, target=named, scope=Scope(stages, time),
                  stat=stat if stat in INDEX_STATS else None, by=by, measure=measure,
@@ -1563,6 +1567,11 @@ def _position_periods(text: str) -> str | None:
     for, else None; a question naming events or an index splits those instead."""
     if not _POSITION_WHEN_RE.search(text) or find_phenomenon(text) or _stat(text):
         return None
+    return _named_position(text)
+
+
+def _named_position(text: str) -> str | None:
+    """The position names the words name ("supine", "left,right" for "on their side"), else None."""
     return next((name for name, p in _POSITION_WORDS if re.search(rf"\b(?:{p})\b", text, I)),
                 None)
 
