@@ -29,6 +29,7 @@ from app.chat.measures import column_name, measure_columns, measure_name, names_
 from app.chat.periods import awakening_runs, stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.position_changes import position_changes
+from app.chat.transitions import stage_transitions
 from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, reading_span,
                            resolve_scope, source_name, stages_guessed)
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
@@ -1316,6 +1317,8 @@ def _measure(plan: Plan, night: LoadedNight) -> Result:
         return position_periods(plan, night)
     if q.measure == "position_changes":
         return position_changes(plan, night)
+    if q.measure == "transitions":
+        return stage_transitions(plan, night)
     if q.measure and not q.signal:
         return feature_stats(plan, night)
     phen = phenomenon(q.phenomenon)

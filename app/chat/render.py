@@ -31,7 +31,8 @@ from app.chat.results import (LIBRARY_SOURCE, Breakdown, BreakdownRow, CheyneSto
                               LibraryContents, Message, Navigation, NormCheck, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SpanArchitecture, StageAmount,
-                              StageEvidence, StagePeriods, Summary, SystemOverview, View)
+                              StageEvidence, StagePeriods, StageTransitions, Summary,
+                              SystemOverview, View)
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
@@ -44,7 +45,7 @@ CAPABILITIES = (
     "I answer questions about the loaded night, with times and measured numbers:\n"
     "- **stage timing**: *when did they fall asleep?*, *when does REM first start?*, "
     "*REM latency?*, *how long did it take to reach N3?*, *final awakening?*, *how many sleep "
-    "cycles?*\n"
+    "cycles?*, *how many times did they go from REM to wake?*, *the stage transition matrix*\n"
     "- **stage amounts**: *how long in REM?*, *what fraction of the night was N3?*\n"
     "- **find events**: *where are the longest apneas?*, *spindles in N2 between 1 and 2 am*, "
     "*how many hypopneas?*, *the first event of the night*, *spindle density in N2*, *REM "
@@ -162,6 +163,7 @@ _MESSAGES = {
                "the scoring as EDF+ annotations, and PNGs of the overview and of the epoch "
                "viewer. The chat itself writes no files."),
     "too_long": "That question is too long (over 2,000 characters); ask it in a sentence or two.",
+    "no_sleep": "This night has no sleep epoch, so there is no change of sleep stage to count.",
     "no_condition": ("Give the threshold in numbers, e.g. *SpO2 below 90%*, *heart rate above "
                      "100*, *breathing rate above 20*."),
 }
@@ -727,6 +729,70 @@ def _(r: PositionChanges, night: LoadedNight) -> Answer:
             f"turns less than an epoch apart count once; stages from the "
             f"{source_name(r.stages)} hypnogram):\n{lines}{more}")
     return _answer(night, text, r.changes)
+
+
+@render.register
+def _(r: StageTransitions, night: LoadedNight) -> Answer:
+    where = _where(r.where)
+    total = sum(r.counts.values())
+    src = (f"stages from the {source_name(r.stages)} hypnogram; sleep period {r.period}, "
+           f"unscored epochs skipped")
+    if not total:
+        return Answer(f"No change of stage{where} between sleep onset and the final awakening "
+                      f"({src}).")
+    if not r.origin and not r.target:
+        return Answer(_transition_table(r, total, where, src))
+    asked = f"{_side(r.origin)} to {_side(r.target)}"
+    rate = f", {len(r.items) / r.sleep_h:.1f} per hour of sleep" if r.sleep_h else ""
+    lines = "\n".join(f"- **{clock(night, i.start)}** {i.label}" for i in r.items[:_MAX_LINES])
+    more = f"\n- … and {len(r.items) - _MAX_LINES} more" if len(r.items) > _MAX_LINES else ""
+    text = (f"**{len(r.items)}** transition{'s' * (len(r.items) != 1)} from {asked}{where}"
+            f"{rate}, of {total} changes of stage ({src}).")
+    for side, of in ((0, r.origin), (1, r.target)):
+        if of and (split := _transition_split(r, side, of)):
+            text += "\n\n" + split
+    if r.items:
+        text += f"\n\nEach at the first epoch of the new stage:\n{lines}{more}"
+    return _answer(night, text + stage_caveat(night, r.stages), r.items)
+
+
+def _side(stages: tuple[str, ...]) -> str:
+    if not stages:
+        return "any stage"
+    if set(stages) == {"N1", "N2", "N3", "REM"}:
+        return "sleep"
+    return " or ".join(stages)
+
+
+def _transition_split(r: StageTransitions, side: int, stages: tuple[str, ...]) -> str:
+    """Where the changes out of (side 0) or into (side 1) the named stages went or came from."""
+    other: Counter[str] = Counter()
+    for pair, n in r.counts.items():
+        # "from light sleep to deep sleep": N1 -> N2 neither leaves nor enters light sleep
+        if pair[side] in stages and pair[1 - side] not in stages:
+            other[pair[1 - side]] += n
+    n = sum(other.values())
+    if not n:
+        return ""
+    parts = ", ".join(f"{s} **{k}** ({100 * k / n:.0f} %)" for s, k in other.most_common())
+    return (f"Out of {_side(stages)} ({n} changes), to: {parts}." if side == 0 else
+            f"Into {_side(stages)} ({n} changes), from: {parts}.")
+
+
+def _transition_table(r: StageTransitions, total: int, where: str, src: str) -> str:
+    """All changes as a from-by-to table, with the most common first in words."""
+    names = list(STAGES)
+    head = "| from \\ to | " + " | ".join(names) + " | out of |\n|---|" + "---|" * (len(names) + 1)
+    rows = []
+    for a in names:
+        out = sum(n for (x, _), n in r.counts.items() if x == a)
+        cells = " | ".join("–" if a == b else str(r.counts.get((a, b), 0)) for b in names)
+        rows.append(f"| **{a}** | {cells} | {out} |")
+    top = sorted(r.counts.items(), key=lambda kv: -kv[1])[:3]
+    common = "; ".join(f"{a} → {b} {n} ({100 * n / total:.0f} %)" for (a, b), n in top)
+    rate = f", {total / r.sleep_h:.1f} per hour of sleep" if r.sleep_h else ""
+    return (f"**{total}** changes of stage{where}{rate} ({src}). Most common: {common}.\n\n"
+            + head + "\n" + "\n".join(rows))
 
 
 _TYPE_NAMES = {"obstructive_apnea": "obstructive apnea", "central_apnea": "central apnea",

@@ -904,6 +904,29 @@ class PositionPeriods:
 
 
 @dataclass
+class StageTransitions:
+    """Changes from one stage to the next ("how many times did she go from REM to wake?").
+
+    Attributes:
+        origin, target: the stages a question names on each side, () for any.
+        counts: every transition in scope, (from, to) -> count.
+        items: the asked transitions, each at the first epoch of its new stage, labelled
+            "REM → W", in time order.
+        sleep_h: hours asleep over the scope; stages: where the stages come from.
+        where: the scope in words; period: the sleep period counted, in words.
+    """
+
+    origin: tuple[str, ...]
+    target: tuple[str, ...]
+    counts: dict[tuple[str, str], int]
+    items: list[Item]
+    sleep_h: float
+    stages: str
+    where: str = ""
+    period: str = ""
+
+
+@dataclass
 class PositionChanges:
     """Changes of body position ("how many times did the patient turn?").
 
@@ -958,4 +981,4 @@ Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | Signal
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
-          | SystemOverview | PositionPeriods | PositionChanges)
+          | SystemOverview | PositionPeriods | PositionChanges | StageTransitions)

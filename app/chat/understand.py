@@ -1017,6 +1017,10 @@ def understand(text: str) -> Query:
         # N2": a per-epoch feature's extreme epochs, not events
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time), measure=text,
                      rank=rank, by_rule=True)
+    if (pair := transition_pair(text)) is not None:
+        # "how many times did she go from REM to wake?": those stage changes, not awakenings
+        return Query(Intent.MEASURE, text, scope=Scope((), time), measure="transitions",
+                     target=pair, by_rule=True)
     if _POSITION_CHANGE_RE.search(text) and find_phenomenon(text) is None:
         # "how many times did the patient change position?": the changes, not time in each
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time),
@@ -1560,6 +1564,57 @@ _POSITION_CHANGE_RE = re.compile(
 _POSITION_WHEN_RE = re.compile(r"^\s*(?:when|at what times?|what times?|during which|which"
                                r" periods?|show(?: me)?(?: the)? (?:periods?|times?)|list the (?:periods"
                                r"|times))\b", I)
+
+
+# "how many transitions from N2 to wake?", "REM-to-wake transitions", "what stage usually
+# followed REM?", "how did she enter REM?", "the stage transition matrix": stage changes
+# between named stages, not the count of all shifts.
+_STAGE_NAME = (r"(?:rem(?: sleep)?|nrem|non[- ]?rem|n[123]|stage\s*(?:[123]|one|two|three|w)"
+               r"|wake(?:fulness)?|awake|deep(?: sleep)?|light(?: sleep)?|slow[- ]wave sleep|sws|sleep)")
+_TRANSITION_RES = (
+    re.compile(rf"\b(?:transitions?|transitioned|switch\w*|shift\w*|chang\w*|w[ea]nt|go(?:es)?"
+               rf"|going|gone|mov\w*|pass\w*|jump\w*|dropp?\w*|fell|fall\w*|progress\w*|times?)"
+               rf"\b[^?.]{{0,40}}?\bfrom (?P<a>{_STAGE_NAME}) (?:straight |directly )?(?:in)?to"
+               rf" (?P<b>{_STAGE_NAME})\b", I),
+    re.compile(rf"\b(?P<a>{_STAGE_NAME})\s*(?:-?to-?|→|->|>)\s*(?P<b>{_STAGE_NAME})\s+(?:stage\s+)?"
+               rf"(?:transitions?|shifts?|changes?|switch\w*)\b", I),
+    re.compile(rf"\b(?:what|which) (?:sleep )?stages? (?:\w+ ){{0,2}}?(?:followed|came after|comes"
+               rf" after|follows?|came next after|were next after) (?P<a>{_STAGE_NAME})\b", I),
+    re.compile(rf"\bwhat (?:did|does) (?:the )?(?P<a>{_STAGE_NAME})(?: periods?)? (?:\w+ )?(?:turn|change|go"
+               rf"|lead|transition)\w* (?:in)?to\b", I),
+    re.compile(rf"\b(?:what|which) (?:sleep )?stages? (?:\w+ ){{0,2}}?(?:preceded|precedes?|came"
+               rf" before|comes before|led (?:in)?to|were before) (?P<b>{_STAGE_NAME})\b", I),
+    re.compile(rf"\bhow (?:did|does|do) (?:the patient|the sleeper|the person|he|she|they|I|pt)"
+               rf" (?:enter|get into|go into|reach|fall into) (?P<b>{_STAGE_NAME})\b", I),
+    re.compile(r"\b(?:stage )?transitions? (?:matrix|probabilit\w*|table|counts?)\b"
+               r"|\b(?:matrix|table) of (?:stage )?transitions\b"
+               r"|\bwhich (?:stage )?transitions? (?:were|was|are|is) (?:the )?most (?:common|frequent)\b",
+               I),
+)
+_SLEEP_STAGES = ("N1", "N2", "N3", "REM")
+
+
+def _stages_named(phrase: str | None) -> tuple[str, ...]:
+    """The stages one side of a transition names ("light sleep" -> N1, N2); () for any."""
+    if not phrase:
+        return ()
+    if re.fullmatch(r"sleep", phrase, I):
+        return _SLEEP_STAGES
+    if re.fullmatch(r"stage\s*w", phrase, I):
+        return ("W",)
+    return stage_term(phrase)
+
+
+def transition_pair(text: str) -> str | None:
+    """The stage transition a question asks about, as "FROM>TO" with comma-joined stages and
+    an empty side for any stage ("REM>W", ">REM", ">" for the whole matrix); None when it
+    asks about none."""
+    for pattern in _TRANSITION_RES:
+        if m := pattern.search(text):
+            found = m.groupdict()
+            return (",".join(_stages_named(found.get("a"))) + ">"
+                    + ",".join(_stages_named(found.get("b"))))
+    return None
 
 
 def _position_periods(text: str) -> str | None:
