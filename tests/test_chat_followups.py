@@ -11,6 +11,7 @@ import pytest
 
 from app.chat.execute import series
 from app.chat.norms import ahi_band
+from app.chat.periods import stage_periods
 from app.chat.plan import ChatError, clock
 from app.chat.understand import around_the_one
 from app.session import Session
@@ -283,7 +284,31 @@ def test_before_the_longest_event_in_one_question(demo) -> None:
 def test_after_an_unranked_or_unknown_thing_is_not_split() -> None:
     assert around_the_one("what happened after the longest desaturation?") is not None
     assert around_the_one("what happened after the apneas?") is None
-    assert around_the_one("what happened before the longest REM period?") is None
+    assert around_the_one("what happened before the REM?") is None
+    assert around_the_one("what happened before the longest REM period?") == (
+        "show me the longest REM period", "what happened before it?")
+    assert around_the_one("what woke the patient at the longest awakening?") == (
+        "show me the longest awakening", "what happened just before it?")
+
+
+def _periods(night, stage: str) -> list[tuple[int, int]]:
+    stages = night.stages()[0]
+    return stage_periods(stages, [STAGES.index(stage)], np.ones(len(stages), bool))
+
+
+def test_before_a_stage_period_reads_the_time_before_that_period(demo) -> None:
+    """"what happened before the longest REM period?" described the period itself."""
+    night, engine = demo
+    a, b = max(_periods(night, "REM"), key=lambda p: p[1] - p[0])
+    text = Session(night).ask("what happened before the longest REM period?", engine).text
+    assert text.startswith(f"In the 60 s before the REM at **{clock(night, night.epochs.starts[a])}")
+
+
+def test_before_the_last_period_is_the_last_not_the_first_listed(demo) -> None:
+    night, engine = demo
+    last = _periods(night, "N3")[-1][0]
+    text = Session(night).ask("what happened just before the last N3 period?", engine).text
+    assert text.startswith(f"In the 60 s before the N3 at **{clock(night, night.epochs.starts[last])}")
 
 
 def test_and_a_central_one_after_an_obstructive_apnea(demo) -> None:

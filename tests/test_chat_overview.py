@@ -227,4 +227,4 @@ def test_a_latency_inside_a_span_counts_from_the_first_sleep_there(demo) -> None
     onset = starts[half + np.flatnonzero(stages[half:] >= 1)[0]]
     first_rem = starts[half + np.flatnonzero(stages[half:] == STAGES.index("REM"))[0]]
     text = Session(night).ask("what was the REM latency in the second half?", engine).text
-    assert f"REM latency is **{(first_rem - onset) / 60:.1f} min**" in text, text
+    assert f"REM latency in the second half is **{(first_rem - onset) / 60:.1f} min**" in text, text

@@ -542,3 +542,28 @@ def test_a_long_recording_s_rem_periods_are_those_of_its_night(demo) -> None:
     assert text.startswith("The first REM period of the main sleep period (")
     first = int(np.flatnonzero(stages[300:] == STAGES.index("REM"))[0] + 300)
     assert format_clock(float(longer.epochs.starts[first]), night.recording.start_time) in text
+
+
+def test_a_long_recording_s_onset_and_latencies_are_those_of_its_night(demo) -> None:
+    """SC4001's REM latency was 304 min, from a nap at 18:04 to a REM epoch at 23:08, where
+    its norms read 89.5 min in its main sleep period."""
+    night, engine = demo
+    longer, stages = _with_wake_after(night)
+    stages[5] = STAGES.index("REM")    # a stray REM epoch hours before the night
+    longer = replace(longer, epochs=replace(longer.epochs, stages=stages), _summary={})
+    starts, t0 = longer.epochs.starts, night.recording.start_time
+    onset = int(np.flatnonzero(stages[11:] >= 1)[0] + 11)
+    rem = int(np.flatnonzero(stages[onset:] == STAGES.index("REM"))[0] + onset)
+    text = Session(longer).ask("how long did it take to fall asleep?", engine).text
+    assert f"over the main sleep period, {format_clock(float(starts[onset]), t0)[:5]}" in text
+    assert f"is at **{format_clock(float(starts[onset]), t0)}**" in text
+    assert "no sleep onset latency" in text
+    assert f"first sleep epoch, at **{format_clock(float(starts[5]), t0)}**" in text
+    latency = Session(longer).ask("what is the REM latency?", engine).text
+    assert f"is **{(rem - onset) * EPOCH_SEC / 60:.1f} min**" in latency, latency
+    early = Session(longer).ask("how much N3 in the first 90 minutes?", engine).text
+    n3 = float(np.sum(stages[onset:onset + 180] == STAGES.index("N3"))) * EPOCH_SEC / 60
+    assert f"**{n3:.1f} min** of N3 in the first 90 minutes of the main sleep period" in early
+    # the demo night counts from its recording start, as before
+    assert "no sleep onset latency" not in Session(night).ask("how long did it take to fall "
+                                                              "asleep?", engine).text

@@ -31,7 +31,8 @@ from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.position_changes import position_changes
 from app.chat.transitions import stage_transitions
 from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, reading_span,
-                           resolve_scope, source_name, stages_guessed)
+                           reads_main_period, resolve_scope, source_name,
+                           stages_guessed)
 from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
@@ -622,6 +623,12 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     # one ("REM latency in the main sleep period") sleep onset is the first sleep there.
     inside = resolve_scope(Scope((), q.scope.time), night, plan.current)
     mask = inside.mask
+    span_words = ""
+    if q.scope.time is None:
+        # a 22-h recording's onset, latencies and wake bouts are those of its night, not of
+        # a nap in the day around it
+        lo, hi, span_words = reading_span(night)
+        mask = mask & (np.arange(night.n_epochs) >= lo) & (np.arange(night.n_epochs) < hi)
     sleep = np.flatnonzero(np.isin(stages, _SLEEP) & mask)
     onset = float(starts[sleep[0]]) if len(sleep) else None
     latency = None
@@ -641,11 +648,6 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     # Awakenings as the summary counts them: the wake before sleep onset and after the final
     # awakening are not wake bouts.
     awake = event == "awakenings" or (event == "longest" and wanted == ("W",))
-    span_words = ""
-    if awake and q.scope.time is None:
-        # a 22-h recording's wake bouts are those of its night, not the day around it
-        lo, hi, span_words = reading_span(night)
-        mask = mask & (np.arange(night.n_epochs) >= lo) & (np.arange(night.n_epochs) < hi)
     periods = _run_items(night, awakening_runs(stages, mask) if awake
                          else stage_periods(stages, codes, mask), codes, source)
     periods = [p for p in periods if q.min_duration is None or p.duration >= q.min_duration]
@@ -661,7 +663,7 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
         periods = [p for p in periods if moment is not None and p.start >= moment - 1e-6] or periods
     # Times counted from the recording's first sleep carry a note on long recordings, unless
     # the question is already inside the main sleep period.
-    in_episode = q.scope.time is not None and q.scope.time.kind == "episode"
+    in_episode = reads_main_period(q.scope.time, night)
     where = " ".join(w for w in (inside.text, span_words and f"over {span_words}",
                                  _at_least(q.min_duration)) if w)
     return StagePeriods(event, tuple(wanted), moment, latency, periods, source, where,

@@ -36,7 +36,9 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         found, query = ask(parts[0], dialogue, night, engine, current)
         if not found.items:
             return found, query
-        dialogue.cursor = 0
+        # the one the first answer shows ("the last REM period" lists them in time order)
+        dialogue.cursor = next((i for i, item in enumerate(found.items)
+                                if night.epoch_at(item.start) == found.jump), 0)
         return ask(parts[1], dialogue, night, engine, current)
     query = understand(text)
     try:

@@ -242,8 +242,7 @@ def resolve_scope(scope: Scope, night: LoadedNight, current: int) -> Where:
     if scope.stages:
         stages, _ = night.stages()
         mask &= np.isin(stages, [STAGES.index(s) for s in scope.stages])
-    if scope.time is not None and scope.time.kind in ("fraction", "period") and (
-            scope.time.within is None):
+    if scope.time is not None and scope.time.kind in NIGHT_PARTS and scope.time.within is None:
         scope = replace(scope, time=_of_main_period(scope.time, night))
     if scope.time is not None:
         span = span_of(scope.time, night, current)
@@ -252,8 +251,22 @@ def resolve_scope(scope: Scope, night: LoadedNight, current: int) -> Where:
     return Where(mask, span, scope_text(scope))
 
 
+NIGHT_PARTS = ("fraction", "period", "elapsed", "from_end")
+"""Time spans that are parts of the night ("the first half", "the first REM period", "the
+first 90 minutes", "the last hour"), read in the main sleep period of a 22-h recording."""
+
+
+def reads_main_period(time: TimeSpan | None, night: LoadedNight) -> bool:
+    """Whether a scope's time is read inside the main sleep period: named so ("the main sleep
+    period"), or a part of the night on a 22-h recording (:func:`_of_main_period`)."""
+    if time is None:
+        return False
+    return time.kind == "episode" or (time.kind in NIGHT_PARTS and time.within is None
+                                      and bool(reading_span(night)[2]))
+
+
 def _of_main_period(time: TimeSpan, night: LoadedNight) -> TimeSpan:
-    """"The first half" or "the first REM period" of a 22-h recording is that of its main
+    """"The first half", "the first 90 minutes" or "the first REM period" of a 22-h recording is that of its main
     sleep period, not of the file (as its findings and norms read it), and says so; of any
     other night, the night's."""
     lo, hi, words = reading_span(night)

@@ -452,9 +452,10 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
                        f"no final awakening was recorded.", r.periods, [],
                        jump=len(night.epochs) - 1)
     if r.event in _EVENT_WORDS:
-        text = f"{src}: {_EVENT_WORDS[r.event]} is at **{clock(night, r.moment)}**"
+        text = f"{src}: {_EVENT_WORDS[r.event]}{where} is at **{clock(night, r.moment)}**"
         text += (f", {r.latency_min:.1f} min after the recording started." if r.event == "onset"
                  else ".")
+        text += _first_sleep_outside(night, r)
         if r.final_wake is not None and r.final_wake >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6:
             text += (f" The recording ends asleep, at **{clock(night, r.final_wake)}**, so no final "
                      f"awakening was recorded.")
@@ -468,7 +469,7 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
     n = len(r.periods)
     lines = "\n".join(f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.periods[:_MAX_LINES])
     if r.event == "latency":
-        head = (f"{src}: {stages} latency is **{r.latency_min:.1f} min** (sleep onset to the first "
+        head = (f"{src}: {stages} latency{where} is **{r.latency_min:.1f} min** (sleep onset to the first "
                 f"{stages} epoch, which starts at **{clock(night, r.moment)}**).")
         if r.soremp:
             within = r.latency_min <= SOREMP_MIN
@@ -1208,6 +1209,19 @@ def _summary_text(s, gaps: dict[str, str] | None = None) -> str:
         text += f" ODI {s.odi:.1f}/h ({s.n_desaturations} desaturations ≥3%)."
     text += "".join(f" {name} not computed: {why}." for name, why in (gaps or {}).items())
     return text
+
+
+def _first_sleep_outside(night: LoadedNight, r: StagePeriods) -> str:
+    """On a recording read over its main sleep period: that the recording's start is no
+    bedtime, and where its first sleep lies when that is outside the period ("" otherwise)."""
+    lo, _, words = reading_span(night)
+    if not words or r.event != "onset" or not r.where.endswith(words):
+        return ""
+    sleep = np.flatnonzero(night.stages()[0][:lo] >= STAGES.index("N1"))
+    first = (f" The recording's first sleep epoch, at **{clock(night, float(night.epochs.starts[sleep[0]]))}**,"
+             f" lies outside it (ask *did they nap?*)." if len(sleep) else "")
+    return (" With no lights-off mark the recording's start is no bedtime, so that is no sleep "
+            "onset latency." + first)
 
 
 def _episode_note(e: Episode | None, night: LoadedNight) -> str:

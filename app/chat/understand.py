@@ -1826,14 +1826,27 @@ _AROUND_THE_ONE_RE = re.compile(
     r"|earliest|latest|strongest|lowest)\s+.+?)\s*\W*$", I)
 
 
+# "what woke the patient at the longest awakening?", "what caused the longest desaturation?":
+# what happened just before it.
+_WHAT_CAUSED_RE = re.compile(
+    r"^\s*what\s+(?:woke|roused|caused|triggered|set off|led to|preceded)\s+(?:(?:the patient|him"
+    r"|her|them|me|the sleeper|the person|he|she|they)\s+)?(?:up\s+)?(?:at\s+|during\s+|in\s+"
+    r"|for\s+|before\s+)?(?=the\s)", I)
+_AROUND_STAGE_EVENTS = ("periods", "awakenings", "first", "last")
+"""Stage timings whose answer lists periods that "what happened just before it?" can take."""
+
+
 def around_the_one(text: str) -> tuple[str, str] | None:
-    """A question about the time around one ranked event, as the two questions it stands
-    for ("show me the longest desaturation", "what happened just before it?"), else None."""
-    m = _AROUND_THE_ONE_RE.search(" ".join(text.split()))
+    """A question about the time around one ranked event or stage period, as the two
+    questions it stands for ("show me the longest desaturation", "what happened just before
+    it?"), else None."""
+    text = _WHAT_CAUSED_RE.sub("what happened just before ", " ".join(text.split()))
+    m = _AROUND_THE_ONE_RE.search(text)
     if m is None:
         return None
     found = understand(m.group(2))
     phen = phenomenon(found.phenomenon)
-    if phen is None or not phen.event_types:
+    periods = found.intent == Intent.STAGE_TIMING and found.stage_event in _AROUND_STAGE_EVENTS
+    if not periods and (phen is None or not phen.event_types):
         return None
     return f"show me {m.group(2)}", f"what happened {m.group(1)} it?"
