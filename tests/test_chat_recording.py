@@ -567,3 +567,23 @@ def test_a_long_recording_s_onset_and_latencies_are_those_of_its_night(demo) -> 
     # the demo night counts from its recording start, as before
     assert "no sleep onset latency" not in Session(night).ask("how long did it take to fall "
                                                               "asleep?", engine).text
+
+
+def test_a_long_recording_s_sleep_efficiency_is_that_of_its_night(demo) -> None:
+    """SC4001's "what's the sleep efficiency?" was 23.9 %, over 22 h, where its norms read
+    79.8 % in its main sleep period."""
+    night, engine = demo
+    longer, stages = _with_wake_after(night)
+    onset = int(np.flatnonzero(stages[11:] >= 1)[0] + 11)
+    end = int(np.flatnonzero(stages >= 1)[-1]) + 1
+    inside = stages[onset:end]
+    se = 100 * np.sum(inside >= 1) / np.sum(inside >= 0)
+    text = Session(longer).ask("what's the sleep efficiency?", engine).text
+    assert text.startswith("Sleep efficiency over the main sleep period, "), text
+    assert f": **{se:.1f} %**" in text
+    assert f"The whole night's efficiency: {longer.summary().se_pct:.1f} %" in text
+    waso = Session(longer).ask("what was the WASO?", engine).text
+    assert f"**{np.sum(inside == W) * EPOCH_SEC / 60:.1f} min**" in waso
+    # a night without hours outside its sleep keeps its own statistic
+    assert not Session(night).ask("what's the sleep efficiency?", engine).text.startswith(
+        "Sleep efficiency over")

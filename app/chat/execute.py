@@ -33,7 +33,7 @@ from app.chat.transitions import stage_transitions
 from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, reading_span,
                            reads_main_period, resolve_scope, source_name,
                            stages_guessed)
-from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
+from app.chat.query import INDEX_STATS, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
                               Definition, CycleList, Description, EventList, EventSignal,
@@ -1184,10 +1184,6 @@ def _scoped(q: Query) -> bool:
         q.scope.stages) and set(q.scope.stages) != set(STAGES[1:]))
 
 
-_SLEEP_STATS = ("se", "tst", "waso", "tib")
-"""Statistics of the hypnogram alone, which a time span restricts ("efficiency after 3 am")."""
-
-
 def scoped_sleep(plan: Plan, night: LoadedNight) -> ScopedSleep:
     """Minutes recorded, asleep and awake after sleep onset inside the question's time span."""
     stages, source = night.stages()
@@ -1201,7 +1197,7 @@ def scoped_sleep(plan: Plan, night: LoadedNight) -> ScopedSleep:
     return ScopedSleep(plan.where.text, float(inside.sum()) * minutes,
                        float((inside & asleep).sum()) * minutes,
                        float((inside & after_onset & (stages == 0)).sum()) * minutes, source,
-                       night.summary().se_pct, plan.query.stat or "se")
+                       night.summary().se_pct, night.summary().tst_min, plan.query.stat or "se")
 
 
 def summary(night: LoadedNight, stat: str | None, more: tuple[str, ...] = ()) -> Summary:
@@ -1578,7 +1574,7 @@ _STEPS: dict[Intent, Step] = {
     Intent.SUMMARY: lambda p, n, e: findings(p, n, series(n, "spo2")) if p.query.topic == "findings"
     else system_overview(p, n) if p.query.topic == "system"
     else scoped_index(p, n) if _scoped(p.query)
-    else scoped_sleep(p, n) if p.query.stat in _SLEEP_STATS and p.query.scope.time is not None
+    else scoped_sleep(p, n) if p.query.stat in SLEEP_STATS and p.query.scope.time is not None
     else span_summary(p, n) if p.query.scope.time is not None and p.query.stat in _SPAN_STATS
     else summary(n, p.query.stat, p.query.more_stats),
     Intent.SHOW: lambda p, n, e: view(p, n),

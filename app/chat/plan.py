@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from app.chat.periods import stage_periods
-from app.chat.query import Query, Scope
+from app.chat.query import SLEEP_STATS, Intent, Query, Scope
 from app.chat.results import Episode
 from app.chat.timespan import LONGEST_PERIOD, NightClock, TimeSpan, period_stage, resolve
 from app.night import LoadedNight
@@ -229,7 +229,7 @@ def scope_text(scope: Scope) -> str:
         words = scope.time.text.strip()
         # "the first hour" reads as a place in a sentence only with a preposition.
         if not re.match(r"(?:after|before|between|from|at|around|near|about|since|until|till|to"
-                        r"|on|during|in|past|later|earlier)\b", words, re.IGNORECASE):
+                        r"|on|during|in|over|past|later|earlier)\b", words, re.IGNORECASE):
             words = "in " + words
         parts.append(words)
     return " ".join(parts)
@@ -281,8 +281,22 @@ def _of_main_period(time: TimeSpan, night: LoadedNight) -> TimeSpan:
     return replace(time, text=text, within=TimeSpan("episode", text="the main sleep period"))
 
 
+def _sleep_stat_of_main_period(query: Query, night: LoadedNight) -> Query:
+    """"What's the sleep efficiency?" of a 22-h recording without lights-off and lights-on
+    marks is that of its main sleep period (SC4001: 79.8 %, not the file's 23.9 %), as its
+    norms read it; the answer gives the whole recording's beside it."""
+    if query.intent != Intent.SUMMARY or query.stat not in SLEEP_STATS or query.topic or (
+            query.scope.time is not None):
+        return query
+    words = reading_span(night)[2]
+    if not words:
+        return query
+    return replace(query, scope=replace(query.scope, time=TimeSpan("episode", text=f"over {words}")))
+
+
 def make_plan(query: Query, night: LoadedNight, current: int) -> Plan:
     """Resolve the query's scope (and a comparison's two scopes) on the night."""
+    query = _sleep_stat_of_main_period(query, night)
     where = resolve_scope(query.scope, night, current)
     groups = tuple(resolve_scope(g, night, current) for g in query.groups or ())
     return Plan(query, where, current, groups)

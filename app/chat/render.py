@@ -1718,11 +1718,14 @@ def _(r: ScopedSleep, night: LoadedNight) -> Answer:
         return Answer(f"No epoch {r.where} is scored, so there is no sleep to measure there.")
     lead = {"waso": f"Wake after sleep onset {r.where}: **{r.waso_min:.1f} min**. ",
             "tst": f"Total sleep time {r.where}: **{r.sleep_min:.1f} min**. ",
-            "tib": f"Time recorded {r.where}: **{r.minutes:.1f} min**. "}.get(r.stat, "")
+            "tib": f"Time recorded {r.where}: **{r.minutes:.1f} min**. ",
+            "se": f"Sleep efficiency {r.where}: **{100 * r.sleep_min / r.minutes:.1f} %**. "
+            }.get(r.stat, "")
     return Answer(lead + f"From the {source_name(r.source)} hypnogram, {r.where}: **{r.sleep_min:.1f} min** "
                   f"asleep of {r.minutes:.1f} min recorded, a sleep efficiency of "
                   f"**{100 * r.sleep_min / r.minutes:.1f} %**, with {r.waso_min:.1f} min awake after "
-                  f"sleep onset. The whole night's efficiency: {r.night_efficiency:.1f} %."
+                  f"sleep onset. The whole night's efficiency: {r.night_efficiency:.1f} % (total sleep "
+                  f"{r.night_tst:.0f} min)."
                   + stage_caveat(night, r.source))
 
 

@@ -832,6 +832,7 @@ class ScopedSleep:
         waso_min: of them, awake after the night's sleep onset and before its final awakening.
         source: who scored the stages.
         night_efficiency: the whole night's sleep efficiency, %.
+        night_tst: the whole night's total sleep time, minutes.
         stat: the statistic asked for ("se", "tst", "waso", "tib"), answered first.
     """
 
@@ -841,6 +842,7 @@ class ScopedSleep:
     waso_min: float
     source: str
     night_efficiency: float
+    night_tst: float
     stat: str = "se"
 
 
