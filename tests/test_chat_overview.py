@@ -228,3 +228,18 @@ def test_a_latency_inside_a_span_counts_from_the_first_sleep_there(demo) -> None
     first_rem = starts[half + np.flatnonzero(stages[half:] == STAGES.index("REM"))[0]]
     text = Session(night).ask("what was the REM latency in the second half?", engine).text
     assert f"REM latency in the second half is **{(first_rem - onset) / 60:.1f} min**" in text, text
+
+
+@pytest.mark.parametrize("text", ["was the heart rate higher at the start or the end of the night?",
+                                  "was the heart rate higher at the start of the night or at the end?",
+                                  "was the heart rate faster at the beginning or end of the night?"])
+def test_start_or_end_of_the_night_compares_both(demo, text: str) -> None:
+    """"higher at the start or the end of the night?" gave the end of the night alone."""
+    night, engine = demo
+    hr = night.feature_frame()["heart.heart_rate.mean [bpm]"].to_numpy(float)
+    eighth = night.n_epochs // 8
+    early, late = np.nanmean(hr[:eighth]), np.nanmean(hr[-eighth:])
+    answer = Session(night).ask(text, engine).text
+    assert answer.startswith("Mean per epoch, in the ") and " vs in the end of the night" in answer
+    assert f"**{early:.1f}**" in answer and f"**{late:.1f}**" in answer, answer
+    assert f"difference **{early - late:+.1f} bpm**" in answer

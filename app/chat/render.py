@@ -917,6 +917,10 @@ def _(r: Comparison, night: LoadedNight) -> Answer:
         lines.append(f"- {name} [{unit}]: {a}: {parts[0]} vs {b}: {parts[1]}")
         if r.per != "epoch" and all(n >= 2 for _, _, n in cells):
             lines[-1] += _event_difference(cells, unit, plural)
+        elif all(n for _, _, n in cells):
+            # "was the heart rate higher at the start or the end?": which side, by how much
+            points = " points" if unit == "%" else f" {unit}"
+            lines[-1] += f"; difference **{cells[0][0] - cells[1][0]:+.1f}{points}**"
     lead = f"{r.note}\n\nOn this night, mean" if r.note else "Mean"
     return Answer(f"{lead} per {r.per}, {a} vs {b}:\n" + "\n".join(lines))
 

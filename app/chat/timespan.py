@@ -53,9 +53,8 @@ _ANCHORED_RE = re.compile(
     rf"(hours?|minutes?|mins?)\s+(after|following|before|around)\s+{_CLOCK}"
     r"(?!\s*(?:min\w*|hours?|h\b|s\b|sec\w*|%|percent|bpm))", re.IGNORECASE)
 _PART_RE = re.compile(
-    r"\b(early (?:in|part of) the night|beginning of the night|start of the night|"
-    r"middle of the night|late (?:in|part of) the night|end of the night|towards? (?:the )?morning"
-    r"|early morning)\b", re.IGNORECASE)
+    r"\b(early (?:in|part of) the night|(?:the )?(?:beginning|start|middle|end) of the night"
+    r"|late (?:in|part of) the night|towards? (?:the )?morning|early morning)\b", re.IGNORECASE)
 _CYCLE_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
                    "4th": 3, "fifth": 4, "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "7th": 6,
                    "eighth": 7, "8th": 7, "ninth": 8, "9th": 8, "last": -1, "final": -1}
@@ -156,7 +155,7 @@ _PARTS: dict[str, tuple[float, float]] = {"early": (0.0, 1 / 3), "beginning": (0
 
 
 def _parse_part(match: re.Match[str]) -> TimeSpan:
-    words = match.group(1).lower()
+    words = match.group(1).lower().removeprefix("the ")
     key = "early" if words == "early morning" else next(k for k in _PARTS if words.startswith(k))
     lo, hi = _PARTS[key]
     return TimeSpan("fraction", lo, hi, match.group(0))

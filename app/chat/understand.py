@@ -371,7 +371,8 @@ _BARE_ORDINAL_RE = re.compile(rf"^\s*(?:the\s+)?({_ORDINAL_WORD})(?:\s+one)?\W*$
 _COMPARE_WEAK_RE = re.compile(r"\s+(?:with|and|or)\s+", I)
 # "was the ODI higher in the first or the second half?": a comparative between two sides.
 _EITHER_RE = re.compile(r"\b(?:higher|lower|more|less|fewer|worse|better|longer|shorter|deeper"
-                        r"|greater|bigger|smaller)\b.*\bor\b", I)
+                        r"|greater|bigger|smaller|faster|slower|louder|quieter|stronger|weaker)\b"
+                        r".*\bor\b", I)
 _SPAN_LENGTH_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:how long (?:was|is|did|does|were)(?:\s+it)?"
                              r"(?:\s+(?:last|take))?|(?:what (?:was|is) )?(?:the )?(?:length|duration)"
                              r"(?: of)?)\s*\W*$", I)
@@ -796,6 +797,14 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
     body = re.sub(r"\b(first|second|third|last|final)\s+(and|or|vs\.?|versus)\s+(?:the\s+)?(first"
                   r"|second|third|last|final)\s+(rem|n3)\s+periods?\b", r"\1 \4 period \2 the \3 \4 period",
                   body, flags=I)
+    # "at the start or the end of the night", "at the start of the night or at the end": each
+    # side gets its "of the night".
+    body = re.sub(r"\b(start|beginning|end)\s+(and|or|vs\.?|versus)\s+(?:at\s+)?(?:the\s+)?(start"
+                  r"|beginning|end)\s+(of\s+the\s+(?:night|recording|sleep))\b", r"\1 \4 \2 the \3 \4",
+                  body, flags=I)
+    body = re.sub(r"\b((?:start|beginning|end)\s+(of\s+the\s+(?:night|recording|sleep)))\s+(and|or"
+                  r"|vs\.?|versus)\s+(?:at\s+)?(?:the\s+)?(start|beginning|end)\b(?!\s+of)",
+                  r"\1 \3 the \4 \2", body, flags=I)
     # "the first and last cycles" likewise.
     body = re.sub(rf"\b({_ORDINAL_WORD})\s+(and|or|vs\.?|versus)\s+(?:the\s+)?({_ORDINAL_WORD})\s+"
                   r"(?:sleep\s+)?cycles?\b", r"\1 cycle \2 the \3 cycle", body, flags=I)
@@ -1114,7 +1123,9 @@ def understand(text: str) -> Query:
     condition, min_duration = _conditions(text, signal or (phen.condition.signal if phen and
                                                            phen.condition else None))
     condition, min_depth = _depth(text, condition, phen)
-    labels = (_labels(rest) if time and time.kind != "current" else ()) or _labels(text)
+    # "was the heart rate higher at the start of the night or at the end?" compares two parts
+    labels = () if _EITHER_RE.search(text) and _compare_groups(text) else (
+        (_labels(rest) if time and time.kind != "current" else ()) or _labels(text))
     all_stages = stages or object_stages
     if _ALPHA_INTRUSION_RE.search(text) and _compare_groups(text) is None:
         return Query(Intent.BREAKDOWN, text, scope=Scope(all_stages or ("N3",), time), by="scope",
