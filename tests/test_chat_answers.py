@@ -551,7 +551,7 @@ def test_the_oahi_counts_apneas_and_hypopneas_but_not_central_apneas(demo) -> No
                    for e in events)
     text = Session(night).ask("what is the oahi?", engine).text
     rate = n / (night.summary().tst_min / 60)
-    assert f"That is **{rate:.2f} per hour** of sleep ({n} in" in text, text
+    assert text.startswith(f"**{rate:.2f} per hour** of sleep: {n} "), text
 
 
 def test_a_tie_to_events_the_night_could_not_score_is_refused(short_synthetic_edf: Path,

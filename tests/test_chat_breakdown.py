@@ -36,6 +36,8 @@ POSITION = "position_muscle.position.position"
     ("what is the AHI in REM vs NREM?", "stage", "ahi", None),
     ("which hour had the most apneas?", "hour", None, "apnea"),
     ("hourly desaturations", "hour", None, "desaturation"),
+    ("where are the sleep spindles densest?", "hour", None, "spindle"),
+    ("where were the apneas most frequent?", "hour", None, "apnea"),
 ])
 def test_breakdowns_are_understood(text: str, by: str, stat: str | None, phen: str | None) -> None:
     q = understand(text)

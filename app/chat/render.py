@@ -296,7 +296,7 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         parts.append(f"That is **{len(r.scored) / r.tst_h:.1f} per hour** of total sleep "
                      f"(ODI {r.min_depth:g} %).")
     if r.per and r.events_source != "none" and not r.unscored:
-        parts.append(_rate(r))
+        parts.insert(0, _rate(r))   # "arousals per hour?", "OAHI": the rate asked for first
     if r.periodic is not None:
         parts.append(_periodic(r))
     if r.causes and _CAUSE_ASK_RE.search(r.asked):
@@ -394,8 +394,8 @@ def _rate(r: EventList) -> str:
         return f"There is no sleep{_where(r.where)}, so no rate per {r.per} of sleep."
     n = len(r.scored)
     rate = n / (r.sleep_min if r.per == "minute" else r.sleep_min / 60)
-    return (f"That is **{rate:.2f} per {r.per}** of sleep{_where(r.where)} ({n} in "
-            f"{r.sleep_min:.1f} min).")
+    return (f"**{rate:.2f} per {r.per}** of sleep{_where(r.where)}: {n} "
+            f"{_events(r.name, n)} in {r.sleep_min:.1f} min asleep.")
 
 
 def _depth(r: EventList) -> str:

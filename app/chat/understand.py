@@ -1336,6 +1336,8 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|non[- ]?supine|on (?:(?:the|their|his|her|its) )?(?:back|sides?|left|right|stomach|belly"
         r"|front))\b", I)),
     ("hour", re.compile(r"\b(?:which|what) hour\b|\bwhen\b.*\b(?:most|least)\b|\bhour by hour\b"
+                        r"|\b(?:where|when)\b.*\b(?:densest|most dense|dense(?:st)? ?(?:est)?|highest"
+                        r" (?:density|rate)|most (?:frequent|common|concentrated))\b"
                         r"|\bhourly\b|\b(?:by|each"
                         r"|every|in each) (?:clock )?hour(?: of the night)?\b|\b(?:across|over"
                         r"|through(?:out)?|during) the (?:course of the )?night\b.*\b(?:chang\w*"
