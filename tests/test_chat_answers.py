@@ -632,3 +632,22 @@ def test_the_most_common_stage_of_a_part_is_read_in_that_part(demo) -> None:
     text = Session(night).ask("which stage was most common in the first half?", engine).text
     minutes = np.sum(half == STAGES.index(top)) * EPOCH_SEC / 60
     assert text.startswith(f"In the first half: most of the sleep was **{top}**: {minutes:.0f} min"), text
+
+
+def test_explaining_the_event_at_a_clock_shows_that_one(demo) -> None:
+    """"explain the K-complex at 01:44:38" showed the epoch's typical one, not that one."""
+    night, engine = demo
+    ks = sorted((e for e in night.scored_events()[0] if e.type == "k_complex"),
+                key=lambda e: e.onset)
+    one = ks[len(ks) // 2]
+    asked = format_clock(one.onset + 3.0, night.recording.start_time)
+    answer = Session(night).ask(f"explain the K-complex at {asked}", engine)
+    said = format_clock(one.onset, night.recording.start_time)
+    assert f"(the scored one nearest {asked}, human-scored): **{said}" in answer.text, \
+        answer.text
+    assert answer.highlights[0].start == pytest.approx(one.onset)
+    # a clock with no K-complex near it shows a typical one, and says so
+    far = min(night.epochs.starts, key=lambda t: -min(abs(t - e.onset) for e in ks))
+    typical = Session(night).ask(f"explain the K-complex at "
+                                 f"{format_clock(float(far), night.recording.start_time)}", engine)
+    assert "nearest" not in typical.text

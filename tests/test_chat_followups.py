@@ -285,6 +285,8 @@ def test_after_an_unranked_or_unknown_thing_is_not_split() -> None:
     assert around_the_one("what happened after the longest desaturation?") is not None
     assert around_the_one("what happened after the apneas?") is None
     assert around_the_one("what happened before the REM?") is None
+    assert around_the_one("what happened during the longest apnea?") == (
+        "show me the longest apnea", "what happened during it?")
     assert around_the_one("what happened before the longest REM period?") == (
         "show me the longest REM period", "what happened before it?")
     assert around_the_one("what woke the patient at the longest awakening?") == (

@@ -125,3 +125,12 @@ def test_a_span_summary_without_eeg_leads_with_its_rei(home_test) -> None:
     night, engine, _ = home_test
     text = Session(night).ask("summarize the last hour", engine).text
     assert text.startswith("**REI ") and "per hour of the 1.0 h recorded" in text, text
+
+
+def test_stage_transitions_are_not_counted_in_a_guess(home_test) -> None:
+    """A home test's "how many transitions from REM to wake?" counted 83 changes of the
+    model's guessed stages (17 per hour)."""
+    night, engine, _ = home_test
+    text = Session(night).ask("how many transitions from REM to wake?", engine).text
+    assert text.startswith("This recording has no EEG") and "transition" in text
+    assert not re.search(r"\*\*\d+\*\* transition", text)

@@ -28,11 +28,10 @@ from app.chat.library import library_contents
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
 from app.chat.periods import awakening_runs, stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
-from app.chat.position_changes import position_changes
-from app.chat.transitions import stage_transitions
-from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, reading_span,
-                           reads_main_period, resolve_scope, source_name,
+from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, night_clock,
+                           reading_span, reads_main_period, resolve_scope, source_name,
                            stages_guessed)
+from app.chat.position_changes import position_changes
 from app.chat.query import INDEX_STATS, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
@@ -41,6 +40,8 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               NormCheck, PositionPeriods, RemTone, Result, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, StageAmount, StagePeriods, Summary,
                               SystemOverview, View)
+from app.chat.timespan import clock_point
+from app.chat.transitions import stage_transitions
 from app.engine import Engine
 from app.night import BurstMeasure, LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE
@@ -728,6 +729,8 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
     phen = phenomenon(plan.query.phenomenon)
     if phen is None:
         return Message("no_target", plan.query.target)
+    if phen.event_types and (near := _event_near(plan, night, phen)) is not None:
+        return near
     if phen.event_types:
         items, source = _event_items(night, phen.event_types, plan.where, None)
         if items:
@@ -750,6 +753,28 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
                         plan.current), night, engine)
     model = found.model[0] if isinstance(found, EventList) and found.model else None
     return Explanation(phen, model, "the model's best match", 1 if model else 0)
+
+
+NEAR_POINT_SEC = 60.0
+"""How far (s) from a clock the question names ("explain the K-complex at 01:44:38") an
+event may start and still be the one it means: a clock given to the minute ("the apnea at
+3:24") covers that minute."""
+
+
+def _event_near(plan: Plan, night: LoadedNight, phen: Phenomenon) -> Explanation | None:
+    """The event nearest a clock point the question names, within :data:`NEAR_POINT_SEC`;
+    None when it names no point or none is that near (a typical example is shown then)."""
+    time = plan.query.scope.time
+    point = clock_point(time, night_clock(night, plan.current)) if time is not None else None
+    if point is None:
+        return None
+    whole = Where(np.ones(night.n_epochs, dtype=bool), (0.0, night.recording.duration), "")
+    items, source = _event_items(night, phen.event_types, whole, None)
+    nearest = min(items, key=lambda i: abs(i.start - point), default=None)
+    if nearest is None or abs(nearest.start - point) > NEAR_POINT_SEC:
+        return None
+    said = re.sub(r"^(?:at|around|near|about)\s+", "", time.text.strip(), flags=re.I)
+    return Explanation(phen, nearest, f"the {source} one nearest {said}", len(items))
 
 
 def _best_measured(night: LoadedNight, phen: Phenomenon, where: Where) -> Item | None:

@@ -218,6 +218,11 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       f"{r.facts['stage']}), another recording in the library, so this night's "
                       f"viewer cannot show it. The same search in the *Library* tab plots each "
                       f"match's signal; or load that recording to explore it.")
+    if r.kind == "guessed_stages":
+        return Answer(f"This recording has no EEG, so its sleep cannot be staged by the AASM "
+                      f"rules, and I do not count {r.detail} in the model's guess of its stages: "
+                      f"they would count the guess's flicker, not the sleeper's. Ask about the "
+                      f"breathing, the oxygen or the heart instead.")
     if r.kind == "no_signal":
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")

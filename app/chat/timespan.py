@@ -290,6 +290,14 @@ def _clock_to_elapsed(clock_sec: float, night: NightClock) -> float:
     return (clock_sec - start_clock) % DAY_SEC
 
 
+def clock_point(span: TimeSpan, night: NightClock) -> float | None:
+    """Seconds from the recording start of a clock point ("at 01:44:38"), to the second;
+    None for any other span."""
+    if span.kind != "clock" or span.end is not None or span.within is not None:
+        return None
+    return _clock_to_elapsed(span.start, night)
+
+
 def resolve(span: TimeSpan, night: NightClock) -> tuple[float, float]:
     """Turn a span into (start, end) seconds from the recording start, clipped to the night.
 

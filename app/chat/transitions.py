@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.chat.plan import Plan, clock, reading_span
+from app.chat.plan import Plan, clock, reading_span, stages_guessed
 from app.chat.results import Item, Message, StageTransitions
 from app.night import LoadedNight
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -16,9 +16,13 @@ def stage_transitions(plan: Plan, night: LoadedNight) -> StageTransitions | Mess
 
     Unscored epochs are skipped, so "N2, unscored, W" is one change from N2 to W. A change
     belongs to the scope when its new stage's epoch does. On a recording that runs hours
-    beyond its night, only the main sleep period is read.
+    beyond its night, only the main sleep period is read. A night without EEG is refused:
+    its stages are the model's guess.
     """
     stages, source = night.stages()
+    if stages_guessed(night, source):
+        # a home test's stages are the model's guess; their changes would count its flicker
+        return Message("guessed_stages", "stage transitions")
     lo, hi, _ = reading_span(night)
     sleep = lo + np.flatnonzero(stages[lo:hi] >= STAGES.index("N1"))
     if not len(sleep):

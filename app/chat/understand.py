@@ -1286,7 +1286,13 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         # "is the ECG any good?", "was the airflow usable?"
         r"|(?:is|was|are|were) (?:the )?(?:eeg|ecg|ekg|eog|emg|chin|airflow|flow|spo2|oximetry|belts?"
         r"|signals?|channels?|leads?|\w+ (?:channel|lead|signal|sensor)) (?:any good|ok(?:ay)?|usable"
-        r"|clean|reliable|working|noisy|trustworthy|of (?:good|poor) quality))\b", I)),
+        r"|clean|reliable|working|noisy|trustworthy|of (?:good|poor) quality)"
+        # "is this a good study?", "is the recording good quality?", "was the study adequate?"
+        r"|(?:is|was) (?:this|it) (?:a|an) (?:good|usable|valid|adequate|technically (?:adequate"
+        r"|acceptable)|acceptable|decent|clean|poor|bad) (?:study|recording|test|psg|polysomnogra\w+)"
+        r"|(?:is|was) (?:this|the) (?:study|recording|test|psg|polysomnogra\w+) (?:(?:of )?(?:good|poor"
+        r"|bad|decent|high|low|acceptable) quality|any good|usable|valid|adequate|technically"
+        r" (?:adequate|acceptable)|acceptable|ok(?:ay)?))\b", I)),
     ("channels", re.compile(
         r"\bhow long (?:was|is) (?:the |this )?(?:recording|study|file|edf|psg)\b|\b(?:when|what time)"
         r" did (?:the |this )?(?:recording|study) (?:start|begin|end|stop)\b|\brecording (?:length"
@@ -1835,7 +1841,7 @@ _ONE_OF_RE = re.compile(r"\b(first|second|third|fourth|fifth|sixth|last|final)\s
 _AROUND_THE_ONE_RE = re.compile(
     r"^\s*(?:and\s+|so\s+)?(?:what|anything)\s+(?:happened|was happening|was going on|occurred"
     r"|came|went on)\s+((?:just |right |immediately |shortly )?(?:before|after|prior to|leading up"
-    r" to))\s+(the\s+(?:very\s+)?(?:longest|shortest|deepest|worst|biggest|largest|first|last"
+    r" to)|during|in)\s+(the\s+(?:very\s+)?(?:longest|shortest|deepest|worst|biggest|largest|first|last"
     r"|earliest|latest|strongest|lowest)\s+.+?)\s*\W*$", I)
 
 
