@@ -34,12 +34,13 @@ from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, n
 from app.chat.position_changes import position_changes
 from app.chat.query import INDEX_STATS, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
+from app.chat.recovery import spo2_recovery
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
                               Definition, CycleList, Description, EventList, EventSignal,
                               EventSignals, Explanation, HeartRhythm, Item, Message, Navigation,
                               NormCheck, PositionPeriods, RemTone, Result, Retrieval, ScopedSleep,
-                              SignalRuns, SignalStats, StageAmount, StagePeriods, Summary,
-                              SystemOverview, View)
+                              SignalRuns, SignalStats, SpO2Recovery, StageAmount, StagePeriods,
+                              Summary, SystemOverview, View)
 from app.chat.timespan import clock_point
 from app.chat.transitions import stage_transitions
 from app.engine import Engine
@@ -1530,9 +1531,12 @@ def _navigate(plan: Plan, night: LoadedNight) -> Navigation | Message:
     return navigate(night, plan.current + q.step) if q.step else Message("unknown", q.target)
 
 
-def _context(plan: Plan, night: LoadedNight) -> Context:
-    """Around the item in focus (before/after it), or the item itself for Ref.ITEM."""
+def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message:
+    """Around the item in focus (before/after it), or the item itself for Ref.ITEM; how SpO2
+    came back after it when asked."""
     q = plan.query
+    if q.measure == "spo2_recovery":
+        return spo2_recovery(plan, night, _AUX["spo2"])
     item = Item(plan.where.span[0], plan.where.span[1], q.note or "event", "scored",
                 stage_at(night, plan.where.span[0]))
     return context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM)

@@ -30,7 +30,7 @@ from app.chat.results import (LIBRARY_SOURCE, Breakdown, BreakdownRow, CheyneSto
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
                               LibraryContents, Message, Navigation, NormCheck, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
-                              SignalRuns, SignalStats, SpanArchitecture, StageAmount,
+                              SignalRuns, SignalStats, SpanArchitecture, SpO2Recovery, StageAmount,
                               StageEvidence, StagePeriods, StageTransitions, Summary,
                               SystemOverview, View)
 from app.night import LoadedNight
@@ -39,6 +39,7 @@ from sleeplm_core.features.brain import EEG_BAND_NAMES
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
 from sleeplm_core.index.search import Hit
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.scoring.desaturation import DesaturationConfig
 from sleeplm_core.scoring.rhythm import RhythmConfig
 
 CAPABILITIES = (
@@ -735,6 +736,33 @@ def _(r: PositionChanges, night: LoadedNight) -> Answer:
             f"turns less than an epoch apart count once; stages from the "
             f"{source_name(r.stages)} hypnogram):\n{lines}{more}")
     return _answer(night, text, r.changes)
+
+
+@render.register
+def _(r: SpO2Recovery, night: LoadedNight) -> Answer:
+    f, rule = r.found, r.rule
+    lag = f.nadir_at - r.item.end
+    when = ("as it ended" if abs(lag) < 1.0 else f"{lag:.0f} s after it ended" if lag > 0
+            else f"{-lag:.0f} s before it ended")
+    text = (f"Around the {r.item.label} at {_span(night, r.item)}: SpO2 fell from its baseline "
+            f"of **{f.baseline:.1f} %** (the highest of the {DesaturationConfig().baseline_sec:.0f} s"
+            f" before it) to **{f.nadir:.1f} %** at **{clock(night, f.nadir_at)}**, {f.fall:.1f} "
+            f"points down, {when}.")
+    marks = [Item(f.nadir_at, f.nadir_at + 1.0, f"SpO2 nadir {f.nadir:.1f} %", "measured")]
+    if f.recovered_at is not None:
+        text += (f" It was back within {rule.tolerance:g} point of the baseline at "
+                 f"**{clock(night, f.recovered_at)}**: **{f.recovered_at - f.nadir_at:.0f} s** after "
+                 f"the nadir, {f.recovered_at - r.item.end:.0f} s after the event ended.")
+        marks.append(Item(f.recovered_at, f.recovered_at + 1.0, "SpO2 recovered", "measured"))
+    else:
+        text += (f" It had **not come back** within {rule.tolerance:g} point of the baseline "
+                 f"{rule.recovery_max:.0f} s after the nadir (it read {f.last:.1f} % then).")
+    if f.fall < 3.0:
+        text += (" That fall is under the 3 points of a desaturation, so there was little to "
+                 "recover from.")
+    text += (f"\n\nThe nadir is looked for up to {rule.nadir_lag:.0f} s after the event ends: a "
+             f"finger oximeter reads the blood 20-40 s after the lungs.")
+    return _answer(night, text, marks, [r.item, *marks])
 
 
 @render.register

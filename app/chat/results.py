@@ -16,6 +16,7 @@ from app.chat.query import Condition
 from sleeplm_core.heads.localize import LocalizeConfig
 from sleeplm_core.heads.summary import NightSummary
 from sleeplm_core.index.search import Hit
+from sleeplm_core.scoring.desaturation import Resaturation, ResaturationConfig
 from sleeplm_core.scoring.rem_atonia import RemAtonia
 from sleeplm_core.scoring.rhythm import RhythmSummary
 
@@ -906,6 +907,22 @@ class PositionPeriods:
 
 
 @dataclass
+class SpO2Recovery:
+    """How SpO2 fell and came back around one item ("how long did the oxygen take to
+    recover after the longest apnea?").
+
+    Attributes:
+        item: the item referred to.
+        found: baseline, nadir and recovery (%, seconds from the recording start).
+        rule: where the nadir and the recovery were looked for.
+    """
+
+    item: Item
+    found: Resaturation
+    rule: ResaturationConfig
+
+
+@dataclass
 class StageTransitions:
     """Changes from one stage to the next ("how many times did she go from REM to wake?").
 
@@ -983,4 +1000,5 @@ Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | Signal
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
-          | SystemOverview | PositionPeriods | PositionChanges | StageTransitions)
+          | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
+          | SpO2Recovery)

@@ -166,6 +166,12 @@ _CONTEXT_RE = re.compile(
     r"(?:\s+(?:that|then|it))?\s*\W*$"
     # "and then?", "what happened next?": what followed
     r"|^\s*(?:and\s+)?(?:(then)|what (?:happened|came) (next|after that))\s*\W*$", I)
+# "how long did it take SpO2 to recover after it?", "resaturation time": how SpO2 came back.
+_RECOVERY_RE = re.compile(
+    r"\b(?:how (?:long|quickly|fast|soon|much time)|time|when)\b.{0,40}\b(?:spo2|sp02|oxygen|o2|sat"
+    r"(?:uration)?s?|oximetry)\b.{0,40}\b(?:recover\w*|c[oa]me back|return\w*|go(?:ne)? back up"
+    r"|went back up|normali[sz]\w*|rebound\w*|resaturat\w*|get back|got back)\b"
+    r"|\bresaturat\w*\b|\b(?:spo2|oxygen|saturation) recovery\b", I)
 _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|was|is)\s+"
                            r"(?:there|they|those|these|that))?(?:\s+(?:of them|in total|"
                            r"altogether|all together|total))?\W*$|^\s*count them\W*$", I)
@@ -728,7 +734,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         side = m.group(2) or m.group(5) or ("after" if m.group(6) or m.group(7) else "")
         return Query(Intent.DESCRIBE, text, ref=Ref.CONTEXT,
                      step=1 if side.lower() in ("after", "following") else -1,
-                     modality=_modality(text))
+                     modality=_modality(text),
+                     measure="spo2_recovery" if _RECOVERY_RE.search(text) else None)
     if (age := _age(text)) is not None and _REPEAT_RE.search(text) and words <= 9:
         # "how about for a 70 year old?": the norms again, for that age
         return Query(Intent.NORMAL, text, age=age, by_rule=True)
@@ -1851,6 +1858,9 @@ _WHAT_CAUSED_RE = re.compile(
     r"^\s*what\s+(?:woke|roused|caused|triggered|set off|led to|preceded)\s+(?:(?:the patient|him"
     r"|her|them|me|the sleeper|the person|he|she|they)\s+)?(?:up\s+)?(?:at\s+|during\s+|in\s+"
     r"|for\s+|before\s+)?(?=the\s)", I)
+_AFTER_THE_ONE_RE = re.compile(
+    r"\b(?:after|following|from)\s+(the\s+(?:very\s+)?(?:longest|shortest|deepest|worst|biggest"
+    r"|largest|first|last|earliest|latest|strongest|lowest)\s+.+?)\s*\W*$", I)
 _AROUND_STAGE_EVENTS = ("periods", "awakenings", "first", "last")
 """Stage timings whose answer lists periods that "what happened just before it?" can take."""
 
@@ -1860,6 +1870,9 @@ def around_the_one(text: str) -> tuple[str, str] | None:
     questions it stands for ("show me the longest desaturation", "what happened just before
     it?"), else None."""
     text = _WHAT_CAUSED_RE.sub("what happened just before ", " ".join(text.split()))
+    if _RECOVERY_RE.search(text) and (one := _AFTER_THE_ONE_RE.search(text)):
+        # "how long did SpO2 take to recover after the longest apnea?"
+        return f"show me {one.group(1)}", "how long did the SpO2 take to recover after it?"
     m = _AROUND_THE_ONE_RE.search(text)
     if m is None:
         return None

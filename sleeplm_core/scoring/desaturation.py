@@ -66,3 +66,68 @@ def desaturation_depth(spo2: np.ndarray, sfreq: float, onset: float, duration: f
     if not np.isfinite(before).any() or not np.isfinite(during).any():
         return float("nan")
     return float(np.nanmax(before) - np.nanmin(during))
+
+
+@dataclass(frozen=True)
+class Resaturation:
+    """How SpO2 fell and came back around one event (times in s from the recording start).
+
+    Attributes:
+        baseline: highest valid SpO2 (%) of the ``baseline_sec`` before the event.
+        nadir, nadir_at: lowest SpO2 (%) from the event's start to ``nadir_lag`` s after its
+            end, and when it was reached.
+        recovered_at: first moment after the nadir when SpO2 was back within ``tolerance``
+            points of the baseline; None when it was not within ``recovery_max`` s.
+        last: SpO2 (%) at the end of the search when it did not recover, else at recovery.
+    """
+
+    baseline: float
+    nadir: float
+    nadir_at: float
+    recovered_at: float | None
+    last: float
+
+    @property
+    def fall(self) -> float:
+        """Baseline minus nadir, percentage points."""
+        return self.baseline - self.nadir
+
+
+@dataclass(frozen=True)
+class ResaturationConfig:
+    """Where a nadir and a recovery are looked for.
+
+    Attributes:
+        nadir_lag: seconds after the event's end still searched for its nadir; a finger
+            oximeter reads the blood 20-40 s after the lungs, so the nadir follows the event.
+        tolerance: percentage points below the baseline that count as recovered (the
+            oximeter reports whole percent).
+        recovery_max: seconds after the nadir searched for the recovery.
+    """
+
+    nadir_lag: float = 45.0
+    tolerance: float = 1.0
+    recovery_max: float = 180.0
+
+
+def resaturation(spo2: np.ndarray, sfreq: float, onset: float, end: float,
+                 config: ResaturationConfig = ResaturationConfig(),
+                 detector: DesaturationConfig = DesaturationConfig()) -> Resaturation | None:
+    """The fall and recovery of SpO2 (%, at ``sfreq`` Hz) around an event from ``onset`` to
+    ``end`` (s); None when the baseline or the nadir window holds no valid sample."""
+    x = np.asarray(spo2, dtype=float)
+    x = np.where((x >= 50) & (x <= 100), x, np.nan)
+    start = int(round(onset * sfreq))
+    before = x[max(0, start - int(round(detector.baseline_sec * sfreq))):start]
+    stop = min(len(x), max(start + 1, int(round((end + config.nadir_lag) * sfreq))))
+    window = x[start:stop]
+    if not np.isfinite(before).any() or not np.isfinite(window).any():
+        return None
+    baseline = float(np.nanmax(before))
+    low = start + int(np.nanargmin(window))
+    after = x[low:min(len(x), low + int(round(config.recovery_max * sfreq)) + 1)]
+    back = np.flatnonzero(after >= baseline - config.tolerance)
+    valid = np.flatnonzero(np.isfinite(after))
+    last = float(after[back[0]] if len(back) else after[valid[-1]])
+    return Resaturation(baseline, float(x[low]), low / sfreq,
+                        (low + int(back[0])) / sfreq if len(back) else None, last)
