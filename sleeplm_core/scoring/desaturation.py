@@ -58,14 +58,24 @@ def desaturation_depth(spo2: np.ndarray, sfreq: float, onset: float, duration: f
     ``baseline_sec`` seconds before ``onset`` (s); the nadir is the lowest valid SpO2
     from ``onset`` to its end (``duration`` s). NaN when either window has no valid sample.
     """
-    x = np.asarray(spo2, dtype=float)
-    x = np.where((x >= 50) & (x <= 100), x, np.nan)
+    x = _valid(spo2)
     start = int(round(onset * sfreq))
-    before = x[max(0, start - int(round(config.baseline_sec * sfreq))):start]
+    before = _before(x, start, sfreq, config)
     during = x[start:max(start + 1, int(round((onset + duration) * sfreq)))]
     if not np.isfinite(before).any() or not np.isfinite(during).any():
         return float("nan")
     return float(np.nanmax(before) - np.nanmin(during))
+
+
+def _valid(spo2: np.ndarray) -> np.ndarray:
+    """SpO2 as float with samples outside 50-100 % (artefact) set to NaN."""
+    x = np.asarray(spo2, dtype=float)
+    return np.where((x >= 50) & (x <= 100), x, np.nan)
+
+
+def _before(x: np.ndarray, start: int, sfreq: float, config: DesaturationConfig) -> np.ndarray:
+    """The baseline window: the ``baseline_sec`` of samples before sample ``start``."""
+    return x[max(0, start - int(round(config.baseline_sec * sfreq))):start]
 
 
 @dataclass(frozen=True)
@@ -115,10 +125,9 @@ def resaturation(spo2: np.ndarray, sfreq: float, onset: float, end: float,
                  detector: DesaturationConfig = DesaturationConfig()) -> Resaturation | None:
     """The fall and recovery of SpO2 (%, at ``sfreq`` Hz) around an event from ``onset`` to
     ``end`` (s); None when the baseline or the nadir window holds no valid sample."""
-    x = np.asarray(spo2, dtype=float)
-    x = np.where((x >= 50) & (x <= 100), x, np.nan)
+    x = _valid(spo2)
     start = int(round(onset * sfreq))
-    before = x[max(0, start - int(round(detector.baseline_sec * sfreq))):start]
+    before = _before(x, start, sfreq, detector)
     stop = min(len(x), max(start + 1, int(round((end + config.nadir_lag) * sfreq))))
     window = x[start:stop]
     if not np.isfinite(before).any() or not np.isfinite(window).any():
