@@ -651,3 +651,35 @@ def test_explaining_the_event_at_a_clock_shows_that_one(demo) -> None:
     typical = Session(night).ask(f"explain the K-complex at "
                                  f"{format_clock(float(far), night.recording.start_time)}", engine)
     assert "nearest" not in typical.text
+
+
+def _starts(answer) -> set[float]:
+    return {round(i.start, 3) for i in answer.items}
+
+
+def test_hypopneas_scored_on_arousal_only_have_an_arousal_and_no_desaturation(demo) -> None:
+    """"what fraction of hypopneas were scored on arousal only?" listed every hypopnea."""
+    night, engine = demo
+    def found(text: str) -> set[float]:
+        return _starts(Session(night).ask(text, engine))
+
+    with_arousal = found("hypopneas with an arousal")
+    no_desaturation = found("hypopneas without a desaturation")
+    expected = with_arousal & no_desaturation
+    assert 0 < len(expected) < len(with_arousal)
+    for text in ("hypopneas with an arousal but no desaturation",
+                 "how many arousal-only hypopneas?"):
+        assert found(text) == expected, text
+    n = sum(e.type == "hypopnea" for e in night.scored_events()[0])
+    share = Session(night).ask("what fraction of hypopneas were scored on arousal only?",
+                               engine).text
+    assert share.startswith(f"**{len(expected)}** of the {n} hypopnea events "
+                            f"(**{100 * len(expected) / n:.0f} %**) are those with an arousal"), share
+
+
+def test_the_share_of_tied_events_is_given_first(demo) -> None:
+    night, engine = demo
+    n = sum(e.type == "hypopnea" for e in night.scored_events()[0])
+    tied = len(_starts(Session(night).ask("hypopneas with a desaturation", engine)))
+    text = Session(night).ask("what percentage of hypopneas had a desaturation?", engine).text
+    assert text.startswith(f"**{tied}** of the {n} hypopnea events (**{100 * tied / n:.0f} %**)")

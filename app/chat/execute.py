@@ -321,19 +321,30 @@ def _event_items(night: LoadedNight, types: tuple[str, ...], where: Where,
 def tied_items(night: LoadedNight, items: list[Item], phen: Phenomenon, q: Query
                ) -> tuple[list[Item], str] | Message:
     """The ``items`` tied (or, with ``q.apart``, not tied) to an event of ``q.together``
-    ("hypopneas with a desaturation"), and the rule in words; a night whose scoring holds no
-    such event, because it could not be scored, is refused."""
-    partner = phenomenon(q.together)
+    ("hypopneas with a desaturation"), and not to one of ``q.lacking`` ("... but no
+    desaturation"), and the rule in words; a night whose scoring holds no such event,
+    because it could not be scored, is refused."""
+    found = _tied(night, items, phen, q.together, q.apart)
+    if q.lacking is None or isinstance(found, Message):
+        return found
+    second = _tied(night, found[0], phen, q.lacking, True)
+    return second if isinstance(second, Message) else (second[0], f"{found[1]} and {second[1]}")
+
+
+def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apart: bool
+          ) -> tuple[list[Item], str] | Message:
+    """One tie of :func:`tied_items`: to (or, ``apart``, not to) an event of ``key``."""
+    partner = phenomenon(key)
     events, _ = events_for(night, partner.event_types)
     others = np.array([(e.onset, e.offset) for e in events if e.type in partner.event_types])
     if not len(others) and (why := unscored_reason(night, partner.event_types)):
         return Message("not_scored", partner.title, {
             "why": why, "cannot": f"tell which {phen.title.lower()} events had one"})
     after = tied_after_sec(phen.key, partner.key)
-    keep = tied_mask(np.array([(i.start, i.end) for i in items]), others, after) != q.apart
+    keep = tied_mask(np.array([(i.start, i.end) for i in items]), others, after) != apart
     name = partner.title.lower()
     article = "an" if name[0] in "aeiou" else "a"
-    rule = (f"{'without' if q.apart else 'with'} {article} {name} (one starting during the "
+    rule = (f"{'without' if apart else 'with'} {article} {name} (one starting during the "
             f"other or within {after:.0f} s of its end)")
     return [i for i, k in zip(items, keep) if k], rule
 
@@ -435,7 +446,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
         if measured is None:
             return Message("no_signal", "SpO2")
         scored = [i for i in measured if i.value is not None and i.value >= q.min_depth]
-    tie = ""
+    tie, untied = "", len(scored)
     if q.together and phen is not None:
         found = tied_items(night, scored, phen, q)
         if isinstance(found, Message):
@@ -473,7 +484,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
                        if not plan.where.text else None, per=q.per,
                        sleep_min=_sleep_minutes(night, plan.where), measured_on=measured_on,
                        periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
-                       share=(q.share or "").replace("_", " "), share_of=_night_count(night, q),
+                       share=(q.share or "").replace("_", " "), share_of=untied if q.share == "tie" else _night_count(night, q),
                        asked=q.text)
     if (((q.how_many or q.per or q.share or q.rank) and scored) or result.blind
             or result.unscored or (phen is not None and not phen.model_reads) or tie):

@@ -144,6 +144,8 @@ class Query:
             desaturation": "desaturation"), None for none.
         apart: the events must not be tied to ``together`` ("hypopneas without a
             desaturation").
+        lacking: key of a phenomenon the tied events must also not be tied to ("hypopneas
+            with an arousal but no desaturation": "desaturation"), None for none.
     """
 
     intent: Intent
@@ -181,6 +183,7 @@ class Query:
     topic: str | None = None
     together: str | None = None
     apart: bool = False
+    lacking: str | None = None
     against: str | None = None
     min_amplitude: float | None = None
     max_duration: float | None = None

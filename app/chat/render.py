@@ -280,7 +280,12 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         kinds = Counter(i.label for i in r.scored)
         if len(kinds) > 1:
             parts[-1] += " By type: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + "."
-        if r.share_of:
+        if r.share_of and r.share == "tie":
+            # "what percentage of hypopneas had a desaturation?": of those in scope
+            parts.insert(0, f"**{len(r.scored)}** of the {r.share_of} {_events(r.name)} "
+                            f"(**{100 * len(r.scored) / r.share_of:.0f} %**) are those{where} "
+                            f"({source_name(r.events_source)}).")
+        elif r.share_of:
             parts.insert(0, f"**{len(r.scored)}** of the night's {r.share_of} {_events(r.name)} "
                             f"(**{100 * len(r.scored) / r.share_of:.0f} %**) are{where} "
                             f"({source_name(r.events_source)}).")

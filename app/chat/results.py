@@ -113,9 +113,11 @@ class EventList:
             desaturations: their depth below the pre-event baseline, % points), "" when not
             measured.
         share: the item label whose share of ``scored`` was asked ("central apnea"), "scope"
-            when ``scored`` is the share asked of ``share_of`` events in the whole night, ""
-            for none.
-        share_of: the whole night's count of these events, for a scope's share.
+            when ``scored`` is the share asked of ``share_of`` events in the whole night, "tie"
+            when it is the share of ``share_of`` events in scope that the tie keeps ("what
+            percentage of hypopneas had a desaturation?"), "" for none.
+        share_of: the whole night's count of these events, for a scope's share; the scope's
+            count before the tie, for a tie's share.
         asked: the question's words (what it asks of the list, e.g. the arousals' causes).
     """
 

@@ -988,6 +988,8 @@ def understand(text: str) -> Query:
     # "zoom to the worst hour" names no system: a report's worst hour is its breathing's
     text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
+    text = _AROUSAL_ONLY_PREFIX_RE.sub(r"\1 with an arousal but no desaturation", text)
+    text = _AROUSAL_ONLY_RE.sub("with an arousal but no desaturation", text)
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
         return Query(Intent.HELP, text)
     if _THANKS_RE.search(text):
@@ -1109,9 +1111,9 @@ def understand(text: str) -> Query:
     for pattern, _ in _STAGE_TERM_RE:
         phen_text = pattern.sub(" ", phen_text) if object_stages else phen_text
     phen = find_phenomenon(phen_text)
-    together, apart = None, False
+    together, apart, lacking = None, False, None
     if tie := _tie(phen_text):
-        phen, together, apart = tie
+        phen, together, apart, lacking = tie
     elif (_AROUSAL_CAUSE_RE.search(phen_text) and re.search(r"\barousals?\b", phen_text, I)
             and not (phen is not None and phen.key == "rera")):
         phen = find_phenomenon("arousals")  # "arousals associated with apneas": the arousals
@@ -1124,6 +1126,8 @@ def understand(text: str) -> Query:
         # "what percentage of apneas were central?": the family counted, the subtype's share.
         share = _SUBTYPES[kind.group(1).lower()[:5]]
         phen = find_phenomenon("apneas and hypopneas" if _EVENTS_RE.search(phen_text) else "apneas")
+    elif phen is not None and phen.event_types and _SHARE_RE.search(text) and together:
+        share = "tie"  # "what percentage of hypopneas had a desaturation?": the tied share
     elif phen is not None and phen.event_types and _SHARE_RE.search(text) and (stages or time):
         share = "scope"  # "what percentage of the hypopneas were in REM?": the scope's share
     signal = _signal(text)
@@ -1175,7 +1179,7 @@ def understand(text: str) -> Query:
                   signal or (condition.signal if condition else None), min_duration, _rank(rest),
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
                   semantic=seen, by_rule=by_rule, min_depth=min_depth,
-                  per=per, share=share, together=together, apart=apart,
+                  per=per, share=share, together=together, apart=apart, lacking=lacking,
                   max_duration=_max_duration(text) if phen is not None and phen.event_types
                   else None)
     if intent == Intent.MEASURE and signal and (pair := _signal_pair(text)) is not None:
@@ -1234,18 +1238,34 @@ _TIE_RE = re.compile(
     r"(?:an?\s+|any\s+|its\s+|their\s+)?", I)
 
 
-def _tie(text: str) -> tuple[Phenomenon, str, bool] | None:
-    """(the events asked for, the phenomenon they must be tied to, whether they must not be)
-    when the question ties two kinds of events, else None. Arousals tied to breathing events
-    are the arousals' causes, which the arousal list already counts."""
+def _tie(text: str) -> tuple[Phenomenon, str, bool, str | None] | None:
+    """(the events asked for, the phenomenon they must be tied to, whether they must not be,
+    a second phenomenon they must not be tied to) when the question ties two kinds of events
+    ("hypopneas with an arousal but no desaturation"), else None. Arousals tied to breathing
+    events are the arousals' causes, which the arousal list already counts."""
     m = _TIE_RE.search(text)
     if m is None:
         return None
-    head, tail = find_phenomenon(text[:m.start()]), find_phenomenon(text[m.end():])
+    rest = text[m.end():]
+    second = _TIE_RE.search(rest)
+    lacking = find_phenomenon(rest[second.end():]) if second and second.group(1) else None
+    head = find_phenomenon(text[:m.start()])
+    tail = find_phenomenon(rest[:second.start()] if lacking is not None else rest)
     if (head is None or tail is None or not head.event_types or not tail.event_types
             or head.key == tail.key or head.key == "arousal"):
         return None
-    return head, tail.key, m.group(1) is not None
+    keep_out = lacking.key if lacking is not None and lacking.event_types and lacking.key not in (
+        head.key, tail.key) else None
+    return head, tail.key, m.group(1) is not None, keep_out
+
+
+# "hypopneas scored on arousal only": with an arousal, without the desaturation that would
+# otherwise have qualified them (AASM rule 1A).
+_AROUSAL_ONLY_RE = re.compile(
+    r"\b(?:(?:were\s+|was\s+)?(?:scored|counted|qualif\w*|defined|included)\s+)?(?:on|by|for|with"
+    r"|through|via)\s+(?:an?\s+)?arousals?\s+(?:only|alone)\b|\b(?:only|solely)\s+(?:on|by|with"
+    r"|through|because of)\s+(?:an?\s+)?arousals?\b", I)
+_AROUSAL_ONLY_PREFIX_RE = re.compile(r"\barousal[- ]only\s+(hypopn\w+|events?)\b", I)
 
 
 # Questions about the recording itself, not about the sleep in it.
