@@ -244,3 +244,34 @@ def test_start_or_end_of_the_night_compares_both(demo, text: str) -> None:
     assert answer.startswith("Mean per epoch, in the ") and " vs in the end of the night" in answer
     assert f"**{early:.1f}**" in answer and f"**{late:.1f}**" in answer, answer
     assert f"difference **{early - late:+.1f} bpm**" in answer
+
+
+@pytest.mark.parametrize("text", ["what's a normal spindle density?",
+                                  "is the spindle density normal?"])
+def test_a_normal_spindle_density_is_the_night_s_with_why_no_norm_fits(demo, text: str) -> None:
+    """"what's a normal spindle density?" gave the norms of sleep stages and the AHI."""
+    night, engine = demo
+    answer = Session(night).ask(text, engine).text
+    n = sum(e.type == "spindle" for e in night.scored_events()[0])
+    assert answer.startswith("**") and f": {n} sleep spindle events" in answer, answer
+    assert "There is no single normal spindle density" in answer.split("\n\n")[1]
+    assert "sleep efficiency" not in answer
+
+
+def test_plm_index_leads_with_the_periodic_movements(demo) -> None:
+    """"PLM index" led with every leg movement per hour (the LM index)."""
+    night, engine = demo
+    text = Session(night).ask("PLM index", engine).text
+    assert text.startswith("**") and "belong to periodic series" in text.split("\n\n")[0]
+    assert "the LM index" in text
+    lm = Session(night).ask("leg movements per hour", engine).text
+    assert "the LM index" in lm.split("\n\n")[0]
+
+
+def test_rem_related_apnea_states_the_ratio_and_its_rule(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what is the AHI in REM vs NREM?", engine).text
+    rem, nrem = (float(x) for x in re.search(r"REM ([\d.]+)/h against NREM ([\d.]+)/h",
+                                             text).groups())
+    assert f"(ratio {rem / nrem:.1f}; REM-related apnea" in text
+    assert "ratio" not in Session(night).ask("spindles in REM vs NREM", engine).text

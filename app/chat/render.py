@@ -308,8 +308,12 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                      f"(ODI {r.min_depth:g} %).")
     if r.per and r.events_source != "none" and not r.unscored:
         parts.insert(0, _rate(r))   # "arousals per hour?", "OAHI": the rate asked for first
+    if r.name == "sleep spindle" and _NORM_ASK_RE.search(r.asked):
+        parts.insert(1 if r.per else 0, _SPINDLE_NORMS)   # after the density it qualifies
     if r.periodic is not None:
-        parts.append(_periodic(r))
+        # "PLM index", "any periodic limb movements?": the periodic ones first, the rate of
+        # all leg movements (the LM index) after them
+        parts.insert(0 if _PERIODIC_ASK_RE.search(r.asked) else len(parts), _periodic(r))
     if r.causes and _CAUSE_ASK_RE.search(r.asked):
         # "what caused most of the arousals?": the causes first, the largest named
         top, n = max(r.causes.items(), key=lambda kv: kv[1])
@@ -400,12 +404,26 @@ def _periodic(r: EventList) -> str:
     return text + "."
 
 
+_NORM_ASK_RE = re.compile(r"\b(?:normal|norms?|normative|typical range|healthy)\b", re.I)
+_SPINDLE_NORMS = (
+    "There is no single normal spindle density to read this against: published densities differ "
+    "several-fold with the detector, the lead and the scorer (experts themselves agree only "
+    "moderately on which bursts are spindles, Warby et al. 2014), and they fall with age "
+    "(Purcell et al. 2017, 11,630 sleepers). Compare densities measured the same way: this "
+    "night's halves or stages (*were spindles denser in the first half?*), or other nights "
+    "scored by the same detector.")
+_BREATHING_INDEX_RE = re.compile(r"\b(?:o?ahi|rdi|rei|apn\w*|hypopn\w*|respiratory)", re.I)
+_PERIODIC_ASK_RE = re.compile(r"\b(?:plms?i?|periodic)\b", re.I)
+
+
 def _rate(r: EventList) -> str:
     if r.sleep_min <= 0:
         return f"There is no sleep{_where(r.where)}, so no rate per {r.per} of sleep."
     n = len(r.scored)
     rate = n / (r.sleep_min if r.per == "minute" else r.sleep_min / 60)
-    return (f"**{rate:.2f} per {r.per}** of sleep{_where(r.where)}: {n} "
+    # every leg movement, periodic or not, is the LM index, not the PLM index
+    lm = " (all leg movements: the LM index)" if r.periodic is not None else ""
+    return (f"**{rate:.2f} per {r.per}** of sleep{_where(r.where)}{lm}: {n} "
             f"{_events(r.name, n)} in {r.sleep_min:.1f} min asleep.")
 
 
@@ -1691,6 +1709,10 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
             unit = "min" if minute else "h"
             head += (f" REM {rem.per_hour / per:.1f}/{unit} against NREM "
                      f"{nrem.per_hour / per:.1f}/{unit}.")
+            if _BREATHING_INDEX_RE.search(r.index) and nrem.per_hour:
+                head = head[:-1] + (f" (ratio {rem.per_hour / nrem.per_hour:.1f}; REM-related "
+                                    f"apnea is most often defined by a REM AHI at least twice the "
+                                    f"NREM AHI, Mokhlesi & Punjabi 2012).")
         if rem.mean_sec is not None and nrem.mean_sec is not None:
             head += (f" Mean length: REM {seconds(rem.mean_sec)} against NREM "
                      f"{seconds(nrem.mean_sec)}.")

@@ -862,7 +862,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if _NORMAL_RE.search(text) and not re.search(r"\btypical (?:[\w-]+ )?(?:example|one|duration"
                                                  r"|length)\b", text, I) and not (
             phen is not None and re.search(r"\b(?:a|an|the) typical\b", text, I)):
-        return Intent.NORMAL
+        # "what's a normal spindle density?": the night's density, with why no one norm fits
+        return Intent.LOCATE if phen is not None and phen.key == "spindle" else Intent.NORMAL
     if labels:
         return Intent.CLASSIFY
     if _SIMILAR_RE.search(text):
