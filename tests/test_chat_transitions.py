@@ -101,3 +101,18 @@ def test_transitions_keep_to_the_asked_half(demo) -> None:
     middle = night.recording.duration / 2
     assert all(h.start >= middle for h in later.highlights)
     assert len(later.highlights) == sum(h.start >= middle for h in whole.highlights)
+
+
+def test_a_bare_stage_after_a_transition_question_takes_its_side(demo) -> None:
+    """"what stage usually followed REM?" / "and N3?" counted REM's changes inside N3 (none)."""
+    night, engine = demo
+    changes = _changes(night.stages()[0])
+    session = Session(night)
+    session.ask("what stage usually followed REM?", engine)
+    out_of_n3 = sum(c[1] == "N3" for c in changes)
+    assert session.ask("and N3?", engine).text.startswith(f"**{out_of_n3}** transitions from N3")
+    session = Session(night)
+    session.ask("how did the patient enter REM?", engine)
+    into_n3 = sum(c[2] == "N3" for c in changes)
+    assert session.ask("and N3?", engine).text.startswith(f"**{into_n3}** transitions from any "
+                                                           f"stage to N3")

@@ -67,3 +67,19 @@ def test_the_chat_reads_the_recovery_after_the_longest_apnea(demo) -> None:
     session.ask("show me the longest apnea", engine)
     two = session.ask("how long did the oxygen take to come back after it?", engine).text
     assert two.replace(" (the first listed)", "") == text
+
+
+def test_and_after_the_longest_hypopnea_keeps_asking_for_the_recovery(demo) -> None:
+    """After a recovery, "and after the longest hypopnea?" listed the hypopneas."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("how long did it take SpO2 to recover after the longest apnea?", engine)
+    text = session.ask("and after the longest hypopnea?", engine).text
+    hyp = max((e for e in night.scored_events()[0] if e.type == "hypopnea"),
+              key=lambda e: e.duration)
+    assert text.startswith(f"Around the hypopnea at **"
+                           f"{format_clock(hyp.onset, night.recording.start_time)}"), text
+    # without a recovery just before, the same words list the hypopneas
+    plain = Session(night)
+    plain.ask("show me the longest apnea", engine)
+    assert not plain.ask("and after the longest hypopnea?", engine).text.startswith("Around")

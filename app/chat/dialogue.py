@@ -278,6 +278,10 @@ class Dialogue:
             merged = replace(merged, scope=Scope(scope.stages, TimeSpan(
                 "cycle", float(query.ordinal), None,
                 f"the {'last' if query.ordinal < 0 else _ordinal(query.ordinal)} cycle")))
+        if last.measure == "transitions" and query.scope.stages:
+            # "what stage usually followed REM?" / "and N3?": N3 is the stage asked about
+            merged = replace(merged, scope=Scope((), scope.time),
+                             target=_transition_side(last.target or ">", query.scope.stages))
         return merged
 
     def remember(self, query: Query, items: list[Item] | None, before: int, after: int) -> None:
@@ -344,3 +348,11 @@ def _ordinal(index: int, n: int = 0) -> str:
     if n > 1 and index == n - 1:
         return "last"
     return _ORDINAL_WORDS[index] if index < len(_ORDINAL_WORDS) else f"#{index + 1}"
+
+
+def _transition_side(pair: str, stages: tuple[str, ...]) -> str:
+    """The "FROM>TO" pair of a transition question with the side it named ("REM>" asked
+    where REM went) given to ``stages``; with both sides named, the origin."""
+    origin, _, target = pair.partition(">")
+    named = ",".join(stages)
+    return f"{origin}>{named}" if target and not origin else f"{named}>{target}"

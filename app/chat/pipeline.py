@@ -30,7 +30,8 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         return render(Message("empty"), night), None
     if len(text) > MAX_QUESTION_CHARS:
         return render(Message("too_long"), night), None
-    if (parts := around_the_one(text)) is not None:
+    recovery = dialogue.shown is not None and dialogue.shown.measure == "spo2_recovery"
+    if (parts := around_the_one(text, recovery)) is not None:
         # "what happened just before the longest desaturation?": that one found first, then
         # the time around it, as a user would ask in two steps
         found, query = ask(parts[0], dialogue, night, engine, current)

@@ -1882,15 +1882,22 @@ _WHAT_CAUSED_RE = re.compile(
 _AFTER_THE_ONE_RE = re.compile(
     r"\b(?:after|following|from)\s+(the\s+(?:very\s+)?(?:longest|shortest|deepest|worst|biggest"
     r"|largest|first|last|earliest|latest|strongest|lowest)\s+.+?)\s*\W*$", I)
+_AND_THE_ONE_RE = re.compile(
+    r"^\s*(?:and|what about|how about)\s+(?:after\s+|for\s+|following\s+)?(the\s+(?:very\s+)?"
+    r"(?:longest|shortest|deepest|worst|biggest|largest|first|last|earliest|latest|strongest"
+    r"|lowest)\s+.+?)\s*\W*$", I)
 _AROUND_STAGE_EVENTS = ("periods", "awakenings", "first", "last")
 """Stage timings whose answer lists periods that "what happened just before it?" can take."""
 
 
-def around_the_one(text: str) -> tuple[str, str] | None:
+def around_the_one(text: str, recovery_asked: bool = False) -> tuple[str, str] | None:
     """A question about the time around one ranked event or stage period, as the two
     questions it stands for ("show me the longest desaturation", "what happened just before
-    it?"), else None."""
+    it?"), else None. ``recovery_asked``: the last answer was an SpO2 recovery, so "and
+    after the longest hypopnea?" asks for that one's."""
     text = _WHAT_CAUSED_RE.sub("what happened just before ", " ".join(text.split()))
+    if recovery_asked and (one := _AND_THE_ONE_RE.search(text)):
+        return f"show me {one.group(1)}", "how long did the SpO2 take to recover after it?"
     if _RECOVERY_RE.search(text) and (one := _AFTER_THE_ONE_RE.search(text)):
         # "how long did SpO2 take to recover after the longest apnea?"
         return f"show me {one.group(1)}", "how long did the SpO2 take to recover after it?"
