@@ -457,6 +457,8 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
     ("REM periods longer than 20 minutes", TIM, {"min_duration": 1200.0}),
     ("was the airflow usable?", REC, {"topic": "quality"}),
     ("is this a good study?", REC, {"topic": "quality"}),
+    ("how was the staging done?", REC, {"topic": "scoring"}),
+    ("what algorithm was used?", REC, {"topic": "scoring"}),
     ("is the recording good quality?", REC, {"topic": "quality"}),
     ("was this study technically adequate?", REC, {"topic": "quality"}),
     ("how many transitions from N2 to N3?", MEA, {"measure": "transitions", "target": "N2>N3"}),

@@ -1301,6 +1301,12 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\b(?:hardest|most difficult|trickiest|easiest|most (?:uncertain|confident|reliable)"
         r"|least (?:reliable|accurate))\b.{0,40}\b(?:stag\w*|scor\w*|classif\w*)\b"
         # "what can't you measure here?": what the scoring skipped, and why
+        # "how was the staging done?", "what algorithm staged this night?"
+        r"|\bhow (?:was|were|is|are) (?:the |this )?(?:night |recording )?(?:staging|scoring|hypnogram)"
+        r"(?: (?:done|performed|made|derived|obtained|computed))?\W*$|\bhow (?:did|does|do) (?:you"
+        r"|it|the app|the machine|this app) (?:stage|score)\b|\b(?:which|what) (?:stager|staging"
+        r"|algorithm|classifier|method|model|software|tool)s? (?:was |were |is |are )?(?:used|staged"
+        r"|scored|did the (?:staging|scoring))\b"
         r"|\bwhat (?:can(?:'?t|not)|could(?:n'?t| not)) (?:you|i|it|the app) (?:measure|score|detect|see"
         r"|tell|read)\b|\b(?:limitations?|blind spots?)\b", I)),
     ("quality", re.compile(
