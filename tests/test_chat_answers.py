@@ -683,3 +683,27 @@ def test_the_share_of_tied_events_is_given_first(demo) -> None:
     tied = len(_starts(Session(night).ask("hypopneas with a desaturation", engine)))
     text = Session(night).ask("what percentage of hypopneas had a desaturation?", engine).text
     assert text.startswith(f"**{tied}** of the {n} hypopnea events (**{100 * tied / n:.0f} %**)")
+
+
+@pytest.mark.parametrize(("text", "kind"), [("what is the median apnea duration?", "apnea"),
+                                            ("mean spindle duration in N2", "spindle"),
+                                            ("how long were the arousals on average?", "arousal")])
+def test_a_length_question_leads_with_the_lengths(demo, text: str, kind: str) -> None:
+    """"what is the median apnea duration?" listed the longest apneas."""
+    night, engine = demo
+    answer = Session(night).ask(text, engine)
+    lengths = np.array([i.duration for i in answer.items])
+    assert len(lengths) and all(kind in i.label for i in answer.items)
+    head = answer.text.split("\n\n")[0]
+    assert ", length: mean **" in head and f"over {len(lengths)}." in head, head
+    median = re.search(r"median \*\*([\d.]+) s\*\*", head).group(1)
+    assert float(median) == pytest.approx(np.median(lengths), abs=0.051 if np.median(lengths) < 10
+                                          else 0.51)
+
+
+def test_spindles_after_a_k_complex_are_tied_to_it(demo) -> None:
+    q = understand("how many spindles followed a K-complex?")
+    assert (q.phenomenon, q.together) == ("spindle", "k_complex")
+    night, engine = demo
+    n = len(Session(night).ask("how many spindles followed a K-complex?", engine).items)
+    assert 0 < n < sum(e.type == "spindle" for e in night.scored_events()[0])

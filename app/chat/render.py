@@ -294,9 +294,17 @@ def _(r: EventList, night: LoadedNight) -> Answer:
             parts.insert(0, f"**{n}** of the {len(r.scored)} {_events(r.name)}{where} "
                             f"(**{100 * n / len(r.scored):.0f} %**) are {r.share}s "
                             f"({source_name(r.events_source)}).")
+        if _DURATION_ASK_RE.search(r.asked):
+            # "what is the median apnea duration?": the lengths first
+            parts.insert(0, f"{_events(r.name).capitalize()}{where}, length: mean "
+                            f"**{seconds(durations.mean())}**, median "
+                            f"**{seconds(float(np.median(durations)))}** (SD "
+                            f"{seconds(float(durations.std()))}, {seconds(durations.min())}-"
+                            f"{seconds(durations.max())}) over {len(r.scored)}.")
         if r.measured_on and (measured := _frequency(r) or _amplitude(r) or _depths(r)):
             # "how big were the slow waves?", "how fast were the spindles?": that first
-            parts.insert(0 if _PROPERTY_ASK_RE.search(r.asked) else len(parts), measured)
+            first = _PROPERTY_ASK_RE.search(r.asked) and not _DURATION_ASK_RE.search(r.asked)
+            parts.insert(0 if first else len(parts), measured)
     elif r.unscored:
         parts.append(f"**{r.name.capitalize()} events were not scored on this night**, so I cannot "
                      f"list or count them: the machine scoring skipped them ({r.unscored}).")
@@ -404,6 +412,10 @@ def _periodic(r: EventList) -> str:
     return text + "."
 
 
+_DURATION_ASK_RE = re.compile(r"\b(?:mean|average|median|typical|usual)\s+(?:\w+\s+){0,2}?(?:length"
+                              r"|duration)s?\b|\bhow long (?:are|were|is|was|do|did)\b.*\bon average"
+                              r"\b|\b(?:length|duration)s? of (?:an?|the) (?:\w+ ){0,2}?(?:apn|hypopn"
+                              r"|arousal|spindle|desat|k-complex|slow wave|rera|limb|leg)", re.I)
 _NORM_ASK_RE = re.compile(r"\b(?:normal|norms?|normative|typical range|healthy)\b", re.I)
 _SPINDLE_NORMS = (
     "There is no single normal spindle density to read this against: published densities differ "

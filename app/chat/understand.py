@@ -1235,6 +1235,7 @@ _TIE_RE = re.compile(
     r"\b(?:(without|not followed by|with no|and no|but no|(?:(?:that|which) )?(?:had|have|has) no"
     r"|(?:that|which) did(?:n'?t| not) (?:have|cause))"
     r"|(with|followed by|accompanied by|associated with|linked (?:to|with)|tied to|leading to"
+    r"|preceded by|(?:(?:that|which) )?(?:followed|came after|come after|coupled (?:to|with))"
     r"|causing|ending (?:with|in)|(?:(?:that|which) )?(?:had|have|has|caused|ended (?:with|in))))\s+"
     r"(?:an?\s+|any\s+|its\s+|their\s+)?", I)
 
