@@ -588,3 +588,38 @@ def test_a_long_recording_s_sleep_efficiency_is_that_of_its_night(demo) -> None:
     # a night without hours outside its sleep keeps its own statistic
     assert not Session(night).ask("what's the sleep efficiency?", engine).text.startswith(
         "Sleep efficiency over")
+
+
+def _unscored(night):
+    rec = replace(night.recording, stages=np.zeros(0, dtype=np.int8), events=[])
+    return replace(night, recording=rec, epochs=replace(night.epochs,
+                                                        stages=np.full(night.n_epochs, -1)),
+                   _summary={})
+
+
+def test_where_the_model_and_the_reference_disagree(demo) -> None:
+    """"where do the machine and the model disagree?" was off topic."""
+    night, engine = demo
+    for text, reference in (("where do the model and the scoring differ?", night.scored()),
+                            ("where do the machine and the model disagree?", None)):
+        scored = night if reference is not None else _unscored(night)
+        ref = reference if reference is not None else scored.machine_stages()
+        both = (ref >= 0) & (scored.predicted >= 0)
+        n = int(np.sum(both & (ref != scored.predicted)))
+        answer = Session(scored).ask(text, engine)
+        assert "differs from the" in answer.text and f"on **{n}** of {int(both.sum())} epochs" \
+            in answer.text, answer.text
+        for h in answer.highlights:
+            i = scored.epoch_at(h.start)
+            assert ref[i] != scored.predicted[i]
+
+
+def test_an_unscored_night_names_its_machine_scored_events(demo) -> None:
+    night, engine = demo
+    unscored = _unscored(night)
+    text = Session(unscored).ask("which events were machine scored?", engine).text
+    n = sum(e.type == "hypopnea" for e in night.machine.events)
+    assert "Machine-scored events, which my answers about events use:" in text
+    assert f"hypopnea {n}" in text
+    assert "Machine-scored events" not in Session(night).ask("who scored this night?",
+                                                             engine).text

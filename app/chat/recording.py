@@ -4,6 +4,7 @@ how sure the machine staging is, and the quality flags of its signals."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -90,10 +91,27 @@ def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = 
                               for i, s in enumerate(STAGES) if np.any(ok & (codes == i))}
     facts.agreement = night.agreement() or _model_agreement(night)
     facts.skipped = list(machine.skipped)
+    if not rec.events and machine.events:
+        facts.machine_events = dict(Counter(e.type.replace("_", " ") for e in machine.events
+                                            ).most_common())
     # The uncertain stretches, on the model's epochs (the viewer's grid).
     if mine is not None:
         flagged = (mine >= 0) & (mine < UNSURE_BELOW) & (True if inside is None else inside)
         facts.items = _stretches(night, flagged, "uncertain machine stage", "measured")
+    return facts
+
+
+def _disagreement(night: LoadedNight, facts: RecordingFacts) -> RecordingFacts:
+    """Where the model's zero-shot stages differ from the reference staging (the human one,
+    else the machine's): how many epochs, and the longest such stretches."""
+    reference, source = night.stages()
+    predicted = night.predicted
+    if predicted is None or source == "predicted":
+        return facts
+    both = (reference >= 0) & (predicted >= 0)
+    differ = both & (reference != predicted)
+    facts.differ = (int(differ.sum()), int(both.sum()))
+    facts.items = _stretches(night, differ, "model ≠ reference stage", "measured")
     return facts
 
 
@@ -136,4 +154,6 @@ def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts:
         return _channels(night, plan.query.text)
     if topic == "scoring" and plan.query.scope.time is not None:
         return _scoring(night, plan.where.mask, plan.where.text)
+    if topic == "scoring" and plan.query.note == "disagree":
+        return _disagreement(night, _scoring(night))
     return _TOPICS[topic](night)

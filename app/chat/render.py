@@ -1451,7 +1451,17 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
         text += (f"\n\nMachine against the human scoring{whole}: {r.agreement}."
                  if r.human_stages or r.human_events else
                  f"\n\nWith the machine staging as the reference{whole}, {r.agreement}.")
-    if r.items:
+    if r.machine_events:
+        text += ("\n\nMachine-scored events, which my answers about events use: "
+                 + ", ".join(f"{kind} {n}" for kind, n in r.machine_events.items()) + ".")
+    if r.differ is not None:
+        n, of = r.differ
+        text += (f"\n\nThe model's zero-shot stage differs from the {source_name(night.stages()[1])} "
+                 f"one on **{n}** of {of} epochs (**{100 * n / max(of, 1):.0f} %**); the longest "
+                 f"such stretches (blue):\n" + "\n".join(
+                     f"- {_span(night, i)} ({i.duration / 60:.1f} min, scored {i.stage})"
+                     for i in r.items[:5]))
+    elif r.items:
         text += ("\n\nThe longest uncertain stretches (blue):\n" + "\n".join(
             f"- {_span(night, i)} ({i.duration / 60:.1f} min, {i.stage})" for i in r.items[:5]))
     if r.skipped:

@@ -681,6 +681,11 @@ class RecordingFacts:
         asked_for: the model slot prefixes it named ("EEG"), () for none (channels).
         where: the span the machine staging's confidence was read over, "" for the whole
             night (scoring).
+        machine_events: machine-scored events by type, on a night without human-scored
+            events, whose answers use them (scoring).
+        differ: epochs where the model's zero-shot stage differs from the reference staging,
+            and epochs compared, when asked where they disagree (``items`` are then those
+            stretches); None otherwise (scoring).
     """
 
     topic: str
@@ -703,6 +708,8 @@ class RecordingFacts:
     asked: list[ChannelRow] = field(default_factory=list)
     asked_for: tuple[str, ...] = ()
     where: str = ""
+    machine_events: dict[str, int] = field(default_factory=dict)
+    differ: tuple[int, int] | None = None
 
 
 @dataclass

@@ -1089,8 +1089,10 @@ def understand(text: str) -> Query:
         phen = find_phenomenon(text) if topic == "library" else None
         # "how confident is the staging between 2 and 4 am?" reads the staging in that span
         scope = Scope(time=time) if topic == "scoring" and time is not None else Scope()
+        # "where do the machine and the model disagree?": those stretches
+        differ = topic == "scoring" and _DISAGREE_RE.search(text)
         return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key,
-                     scope=scope, by_rule=True)
+                     scope=scope, by_rule=True, note="disagree" if differ else None)
     if _NAP_RE.search(text):
         # "did they nap?": sleep outside the main sleep period
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("N1", "N2", "N3", "REM")),
@@ -1270,6 +1272,7 @@ _AROUSAL_ONLY_RE = re.compile(
 _AROUSAL_ONLY_PREFIX_RE = re.compile(r"\barousal[- ]only\s+(hypopn\w+|events?)\b", I)
 
 
+_DISAGREE_RE = re.compile(r"\b(?:disagree\w*|disagreement|differ\w*|mismatch\w*|not agree)\b", I)
 # Questions about the recording itself, not about the sleep in it.
 _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("library", re.compile(
@@ -1295,9 +1298,10 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\b(?:least|less) (?:certain|sure|confident) (?:parts?|stretch\w*|epochs?|bits?|places?"
         r"|moments?|times?)\b|\bmost (?:uncertain|doubtful) (?:parts?|stretch\w*|epochs?|places?)\b"
         # "how well does the staging agree with YASA?", "what is the kappa?"
-        r"|\b(?:agree\w*|agreement|kappa|κ|concordan\w*)\b.{0,40}\b(?:stag\w*|scor\w*|yasa|hypnogram"
-        r"|expert|human|machine|model)\b|\b(?:stag\w*|scor\w*|yasa|model)\b.{0,40}\b(?:agree\w*"
-        r"|agreement|kappa|κ)\b|^\s*what(?:'s| is) the (?:cohen'?s )?kappa\W*$"
+        r"|\b(?:(?:dis)?agree\w*|(?:dis)?agreement|kappa|κ|concordan\w*|differ\w*|mismatch\w*)\b.{0,40}"
+        r"\b(?:stag\w*|scor\w*|yasa|hypnogram"
+        r"|expert|human|machine|model)\b|\b(?:stag\w*|scor\w*|yasa|model)\b.{0,40}\b(?:(?:dis)?agree\w*"
+        r"|(?:dis)?agreement|kappa|κ|differ\w*)\b|^\s*what(?:'s| is) the (?:cohen'?s )?kappa\W*$"
         # "which stage was hardest for you to score?": the per-stage confidence
         r"|\b(?:hardest|most difficult|trickiest|easiest|most (?:uncertain|confident|reliable)"
         r"|least (?:reliable|accurate))\b.{0,40}\b(?:stag\w*|scor\w*|classif\w*)\b"
