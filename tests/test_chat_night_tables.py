@@ -172,3 +172,26 @@ def test_a_stage_table_follow_up_splits_by_position(demo) -> None:
     text = session.ask("and by position?", engine).text
     assert text.startswith("Stages by body position")
     assert _rows(text)["body position"] == [*STAGES, "asleep"]
+
+
+@pytest.mark.parametrize(("text", "kind", "stage"), [
+    ("which epoch had the most arousals?", "arousal", None),
+    ("show me the epoch with the most spindles", "spindle", None),
+    ("which epochs have the most spindles in N2?", "spindle", "N2")])
+def test_the_busiest_epochs_count_events_by_where_they_start(demo, text: str, kind: str,
+                                                             stage: str | None) -> None:
+    """"show me the epoch with the most spindles" gave the epoch of highest sigma power."""
+    night, engine = demo
+    stages = night.stages()[0]
+    counts: dict[int, int] = {}
+    for e in night.scored_events()[0]:
+        i = night.epoch_at(e.onset)
+        if e.type == kind and (stage is None or stages[i] == STAGES.index(stage)):
+            counts[i] = counts.get(i, 0) + 1
+    most = max(counts.values())
+    first = min(i for i, n in counts.items() if n == most)
+    answer = Session(night).ask(text, engine)
+    assert answer.text.startswith(f"**Epoch {first}** (") and f": **{most}** (" in answer.text, \
+        answer.text
+    assert f"{sum(counts.values())} in {len(counts)} epochs" in answer.text
+    assert night.epoch_at(answer.highlights[0].start) == first

@@ -18,6 +18,7 @@ import pandas as pd
 from app.chat import norms
 from app.chat.architecture import span_architecture, span_length
 from app.chat.breakdown import breakdown, group_rows, index_rows, positions, scoped_index
+from app.chat.busiest import busiest_epochs
 from app.chat.correlation import correlation
 from app.chat.define import define
 from app.chat.events import events_for, unscored_reason
@@ -1354,6 +1355,8 @@ def _measure(plan: Plan, night: LoadedNight) -> Result:
         return position_changes(plan, night)
     if q.measure == "transitions":
         return stage_transitions(plan, night)
+    if q.measure == "busiest_epochs":
+        return busiest_epochs(plan, night)
     if q.measure and not q.signal:
         return feature_stats(plan, night)
     phen = phenomenon(q.phenomenon)

@@ -24,7 +24,7 @@ from app.chat.correlation import MIN_EPOCHS
 from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import LONG_OUTSIDE_MIN, clock, reading_span, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
-from app.chat.results import (LIBRARY_SOURCE, Breakdown, BreakdownRow, CheyneStokes,
+from app.chat.results import (LIBRARY_SOURCE, Breakdown, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
@@ -771,6 +771,20 @@ def _(r: PositionChanges, night: LoadedNight) -> Answer:
             f"turns less than an epoch apart count once; stages from the "
             f"{source_name(r.stages)} hypnogram):\n{lines}{more}")
     return _answer(night, text, r.changes)
+
+
+@render.register
+def _(r: BusiestEpochs, night: LoadedNight) -> Answer:
+    where = _where(r.where)
+    if not r.epochs:
+        return Answer(f"The {source_name(r.source)} events have no {r.name}{where}.")
+    top = r.epochs[0]
+    lines = "\n".join(f"- {_span(night, e)} ({e.label}, {e.stage}): {e.value:.0f}"
+                      for e in r.epochs)
+    return _answer(night, f"**{top.label.capitalize()}** ({clock(night, top.start)}, {top.stage}) "
+                          f"holds the most {_events(r.name)}{where}: **{top.value:.0f}** "
+                          f"({source_name(r.source)}; {r.total} in {r.with_any} epochs, counted by "
+                          f"where each starts). The {len(r.epochs)} busiest:\n{lines}", r.epochs)
 
 
 @render.register

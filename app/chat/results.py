@@ -916,6 +916,26 @@ class PositionPeriods:
 
 
 @dataclass
+class BusiestEpochs:
+    """The 30-s epochs holding the most events of a kind ("which epoch had the most
+    arousals?").
+
+    Attributes:
+        name: the events, in words.
+        epochs: one item per epoch, most events first, ``value`` its count.
+        total: events in scope; with_any: epochs holding at least one.
+        source: who scored the events; where: the scope in words.
+    """
+
+    name: str
+    epochs: list[Item]
+    total: int
+    with_any: int
+    source: str
+    where: str = ""
+
+
+@dataclass
 class SpO2Recovery:
     """How SpO2 fell and came back around one item ("how long did the oxygen take to
     recover after the longest apnea?").
@@ -1010,4 +1030,4 @@ Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | Signal
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
-          | SpO2Recovery)
+          | SpO2Recovery | BusiestEpochs)
