@@ -195,3 +195,28 @@ def test_the_busiest_epochs_count_events_by_where_they_start(demo, text: str, ki
         answer.text
     assert f"{sum(counts.values())} in {len(counts)} epochs" in answer.text
     assert night.epoch_at(answer.highlights[0].start) == first
+
+
+@pytest.mark.parametrize(("text", "stage"), [("did REM increase across the night?", "REM"),
+                                             ("how did N3 change across the night?", "N3")])
+def test_a_stage_across_the_night_leads_with_its_earlier_and_later_hours(demo, text: str,
+                                                                          stage: str) -> None:
+    """"did REM increase across the night?" listed the REM periods."""
+    night, engine = demo
+    answer = Session(night).ask(text, engine).text
+    lead, _, rest = answer.partition("\n\n")
+    m = re.match(rf"{stage} in the earlier hours: \*\*([\d.]+) min\*\*.*in the later hours: "
+                 rf"\*\*([\d.]+) min\*\*", lead)
+    assert m, answer
+    body = {k: v for k, v in _rows(rest).items() if not k.startswith("---")}
+    body.pop("clock hour")
+    column = list(STAGES).index(stage)
+    assert float(m.group(1)) + float(m.group(2)) == pytest.approx(
+        sum(float(v[column]) for v in body.values()))
+    assert not Session(night).ask("give me a table of stages by hour", engine).text.startswith(
+        f"{stage} in the earlier")
+
+
+def test_wake_in_the_morning_splits_the_wake_around_sleep() -> None:
+    q = understand("how long was the patient awake in the morning before the recording ended?")
+    assert (q.intent, q.stat) == (Intent.SUMMARY, "wake")

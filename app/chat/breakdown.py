@@ -103,7 +103,7 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     stages, source = night.stages()
     asleep = stages >= STAGES.index("N1")
     if plan.query.stat == "stages":
-        return _stage_mix(by, groups, stages, source, where)
+        return _stage_mix(by, groups, stages, source, where, plan.query.target or "")
     if plan.query.measure:
         if by == "stage" and not plan.query.scope.stages:
             # A measure by stage reads wake too ("was the heart rate lower asleep than awake?",
@@ -127,15 +127,16 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
 
 
 def _stage_mix(by: str, groups: dict[str, np.ndarray], stages: np.ndarray, source: str,
-               where: str) -> Breakdown:
-    """Each group's minutes in every stage ("a table of stages by hour")."""
+               where: str, named: str = "") -> Breakdown:
+    """Each group's minutes in every stage ("a table of stages by hour"); ``named``: the
+    stage a question follows ("did REM increase across the night?")."""
     minute = EPOCH_SEC / 60
     rows = [BreakdownRow(name, float(mask.sum()) * minute,
                          float((mask & (stages >= STAGES.index("N1"))).sum()) * minute, None,
                          stage_min={s: float((mask & (stages == STAGES.index(s))).sum()) * minute
                                     for s in STAGES})
             for name, mask in groups.items()]
-    return Breakdown(by, "", rows, source, where=where, mix=True)
+    return Breakdown(by, "", rows, source, where=where, mix=True, named=named)
 
 
 def index_rows(night: LoadedNight, groups: dict[str, np.ndarray],

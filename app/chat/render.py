@@ -1605,8 +1605,28 @@ def _stage_mix_text(r: Breakdown) -> str:
             if (top := max(r.rows, key=lambda row: row.stage_min[s])).stage_min[s] > 0]
     lead = (f"Stages by {_BY_WORDS[r.by]}{_where(r.where)}, minutes from the "
             f"{source_name(r.source)} hypnogram" + (f": {', '.join(most)}." if most else "."))
+    if r.by == "hour" and r.named in STAGES and (trend := _stage_trend(r.rows, r.named)):
+        lead = f"{trend}\n\n{lead}"
     return (f"{lead}\n\n| {_BY_WORDS[r.by]} | " + " | ".join(STAGES) + " | asleep |\n|"
             + "---|" * (len(STAGES) + 2) + f"\n{rows}")
+
+
+def _stage_trend(rows: list[BreakdownRow], stage: str) -> str:
+    """A stage's minutes over the earlier and the later hours, split where half the sleep is
+    behind (as :func:`_hour_trend` splits a rate): "did REM increase across the night?"."""
+    total = sum(row.sleep_min for row in rows)
+    k = int(np.searchsorted(np.cumsum([row.sleep_min for row in rows]), total / 2)) + 1
+    early, late = rows[:k], rows[k:]
+    if not early or not late:
+        return ""
+
+    def share(part: list[BreakdownRow]) -> str:
+        asleep = sum(row.sleep_min for row in part)
+        minutes = sum(row.stage_min[stage] for row in part)
+        pct = f", {100 * minutes / asleep:.0f} % of sleep" if asleep else ""
+        return (f"**{minutes:.1f} min**{pct} ({part[0].group.split('–')[0]}–"
+                f"{part[-1].group.split('–')[-1]})")
+    return f"{stage} in the earlier hours: {share(early)}; in the later hours: {share(late)}."
 
 
 def _groups_text(r: Breakdown) -> str:

@@ -1351,7 +1351,11 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _WHY_WAKE_RE = re.compile(r"\bwhy (?:is|was|are|were) (?:there )?(?:so much|such a lot of|so many"
                           r" minutes of|this much) (?:wake|w\b|time awake|wakefulness)|\bwhy (?:is|was)"
-                          r" (?:the )?(?:wake|w|time awake) so (?:high|long|large)\b", I)
+                          r" (?:the )?(?:wake|w|time awake) so (?:high|long|large)\b"
+                          # "how long was the patient awake in the morning before the end?"
+                          r"|\b(?:awake|time awake|wakefulness)\b.{0,40}\b(?:in the morning|after the final"
+                          r" awakening|after (?:the patient |they |he |she )?(?:finally )?woke(?: up)?"
+                          r"|before (?:the recording|lights on|the end))\b", I)
 _NAP_RE = re.compile(r"\b(?:nap|naps|napped|napping|daytime sleep|sleep (?:during|in) the day"
                      r"|sleep outside the main (?:sleep )?(?:period|episode))\b", I)
 _CYCLES_RE = re.compile(r"\b(?:sleep|nrem[- ]?rem|rem[- ]?nrem|ultradian)\s+cycles?\b"
@@ -1395,6 +1399,8 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|\b(?:g[eo]t\w*|bec[oa]me|gr[eo]w\w*) (?:louder|quieter|worse|better|higher"
                         r"|lower|faster|slower)\b.*\b(?:across|over|through(?:out)?|during) the "
                         r"(?:course of the )?night\b"
+                        r"|\b(?:increas\w*|decreas\w*|declin\w*|ris(?:e|es|ing)|rose|f[ae]ll\w*|drop\w*)"
+                        r"\b.*\b(?:across|over|through(?:out)?|during) the (?:course of the )?night\b"
                         r"|\b(?:cluster\w*|concentrat\w*|bunch\w*|grouped)\b.*\b(?:part|time|hours?"
                         r"|portion|period|stretch) of the night\b|\b(?:which|what) (?:part|portion"
                         r"|stretch|time) of the night\b", I)),
@@ -1469,6 +1475,9 @@ def _bare_by(text: str) -> Query | None:
     return m and Query(Intent.BREAKDOWN, text, by=m.group(1).lower(), by_rule=True, ref=Ref.REPEAT)
 
 
+# "did REM increase across the night?": a stage followed hour by hour
+_ACROSS_NIGHT_RE = re.compile(r"\b(?:across|over|through(?:out)?|during) the (?:course of the )?"
+                              r"night\b", I)
 _STAGE_MIX_RE = re.compile(r"\b(?:(?:sleep )?stages|stage (?:mix|distribution|breakdown|composition"
                            r"|minutes|percentages)|sleep architecture|hypnogram)\b", I)
 # A split of "the events" with no event named counts the AHI's events, as a report does.
@@ -1487,10 +1496,13 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
         by = "stage"  # "were apneas longer in REM?": REM against the other stages
     if by is None:
         return None
-    if by in ("hour", "position") and phen is None and _STAGE_MIX_RE.search(text):
+    if by in ("hour", "position") and phen is None and (
+            _STAGE_MIX_RE.search(text) or by == "hour" and stage_term(text)
+            and _ACROSS_NIGHT_RE.search(text)):
         # "give me a table of stages by hour": every stage's minutes per group
+        named = stage_term(text) if by == "hour" else ()
         return Query(Intent.BREAKDOWN, text, scope=Scope(time=time), stat="stages", by=by,
-                     by_rule=True)
+                     target=named[0] if len(named) == 1 else None, by_rule=True)
     stat = _stat(text) or ("ahi" if phen is None and (_BARE_EVENTS_RE.search(text)
                                                       or _WORSE_BREATHING_RE.search(text)) else None)
     if phen is not None and re.search(r"\b(?:power|band|activity|percent\w*|%)", text, I):
