@@ -134,3 +134,20 @@ def test_stage_transitions_are_not_counted_in_a_guess(home_test) -> None:
     text = Session(night).ask("how many transitions from REM to wake?", engine).text
     assert text.startswith("This recording has no EEG") and "transition" in text
     assert not re.search(r"\*\*\d+\*\* transition", text)
+
+
+def test_the_machine_scored_events_are_named_without_a_machine_staging(home_test) -> None:
+    """A home test's scoring answer said the machine could not stage it, and not which of
+    its events it did score."""
+    night, engine, _ = home_test
+    text = Session(night).ask("which events were machine scored?", engine).text
+    n = sum(e.type == "hypopnea" for e in night.machine.events)
+    assert "could not stage it" in text and f"hypopnea {n}" in text, text
+
+
+def test_events_one_per_epoch_have_no_busiest_epoch(home_test) -> None:
+    night, engine, _ = home_test
+    epochs = [night.epoch_at(e.onset) for e in night.machine.events if e.type.endswith("apnea")]
+    assert len(epochs) > 1 and len(set(epochs)) == len(epochs)   # 2 h of scattered apneas
+    text = Session(night).ask("which epoch had the most apneas?", engine).text
+    assert text.startswith(f"No epoch holds more than one apnea event: the {len(epochs)} "), text

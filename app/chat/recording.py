@@ -70,6 +70,9 @@ def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = 
                                                    rec.source.get("scoring", [])],
                            human_stages=rec.has_scoring, human_events=len(rec.events))
     machine = night.machine
+    if machine is not None and not rec.events and machine.events:
+        facts.machine_events = dict(Counter(e.type.replace("_", " ") for e in machine.events
+                                            ).most_common())
     if machine is None or not machine.has_stages:
         facts.skipped = list(machine.skipped) if machine is not None else []
         return facts
@@ -91,9 +94,6 @@ def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = 
                               for i, s in enumerate(STAGES) if np.any(ok & (codes == i))}
     facts.agreement = night.agreement() or _model_agreement(night)
     facts.skipped = list(machine.skipped)
-    if not rec.events and machine.events:
-        facts.machine_events = dict(Counter(e.type.replace("_", " ") for e in machine.events
-                                            ).most_common())
     # The uncertain stretches, on the model's epochs (the viewer's grid).
     if mine is not None:
         flagged = (mine >= 0) & (mine < UNSURE_BELOW) & (True if inside is None else inside)

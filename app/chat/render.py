@@ -779,6 +779,9 @@ def _(r: BusiestEpochs, night: LoadedNight) -> Answer:
     if not r.epochs:
         return Answer(f"The {source_name(r.source)} events have no {r.name}{where}.")
     top = r.epochs[0]
+    if top.value == 1:
+        return Answer(f"No epoch holds more than one {_events(r.name, 1)}{where}: the {r.total} "
+                      f"{source_name(r.source)} ones each lie in an epoch of their own.")
     lines = "\n".join(f"- {_span(night, e)} ({e.label}, {e.stage}): {e.value:.0f}"
                       for e in r.epochs)
     return _answer(night, f"**{top.label.capitalize()}** ({clock(night, top.start)}, {top.stage}) "
@@ -1438,6 +1441,14 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
     return text
 
 
+def _machine_events(r: RecordingFacts) -> str:
+    """The machine-scored events an unscored night's answers use, "" for none."""
+    if not r.machine_events:
+        return ""
+    return ("\n\nMachine-scored events, which my answers about events use: "
+            + ", ".join(f"{kind} {n}" for kind, n in r.machine_events.items()) + ".")
+
+
 def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
     if r.human_stages:
         files = ", ".join(Path(f).name for f in r.human_files if f)
@@ -1449,7 +1460,7 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
                 "from the signals.")
     if r.mean_confidence is None:
         return head + " The machine could not stage it." + (
-            " " + "; ".join(r.skipped) if r.skipped else "")
+            " " + "; ".join(r.skipped) + "." if r.skipped else "") + _machine_events(r)
     per = ", ".join(f"{s} {c:.2f}" for s, c in r.stage_confidence.items())
     over = f", {r.where}" if r.where else ""
     text = (head + f"\n\nMachine staging ({r.machine_source}){over}: mean probability of the "
@@ -1465,9 +1476,7 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
         text += (f"\n\nMachine against the human scoring{whole}: {r.agreement}."
                  if r.human_stages or r.human_events else
                  f"\n\nWith the machine staging as the reference{whole}, {r.agreement}.")
-    if r.machine_events:
-        text += ("\n\nMachine-scored events, which my answers about events use: "
-                 + ", ".join(f"{kind} {n}" for kind, n in r.machine_events.items()) + ".")
+    text += _machine_events(r)
     if r.differ is not None:
         n, of = r.differ
         text += (f"\n\nThe model's zero-shot stage differs from the {source_name(night.stages()[1])} "
