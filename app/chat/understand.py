@@ -989,6 +989,7 @@ def understand(text: str) -> Query:
     # "zoom to the worst hour" names no system: a report's worst hour is its breathing's
     text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
+    text = _ONSET_TRANSITION_RE.sub("sleep onset", text)
     text = _AROUSAL_ONLY_PREFIX_RE.sub(r"\1 with an arousal but no desaturation", text)
     text = _AROUSAL_ONLY_RE.sub("with an arousal but no desaturation", text)
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
@@ -1267,6 +1268,9 @@ def _tie(text: str) -> tuple[Phenomenon, str, bool, str | None] | None:
     return head, tail.key, m.group(1) is not None, keep_out
 
 
+# "show me a sleep-onset transition": sleep onset, where wake gives way to sleep.
+_ONSET_TRANSITION_RE = re.compile(r"\b(?:(?:the )?sleep[- ]onset transition|(?:the )?transition (?:in)?to"
+                                  r" sleep)\b", I)
 # "hypopneas scored on arousal only": with an arousal, without the desaturation that would
 # otherwise have qualified them (AASM rule 1A).
 _AROUSAL_ONLY_RE = re.compile(
