@@ -3,6 +3,8 @@ built traces whose answer is known, and through the chat on the bundled night.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -83,3 +85,15 @@ def test_and_after_the_longest_hypopnea_keeps_asking_for_the_recovery(demo) -> N
     plain = Session(night)
     plain.ask("show me the longest apnea", engine)
     assert not plain.ask("and after the longest hypopnea?", engine).text.startswith("Around")
+
+
+def test_an_unreadable_spo2_is_said_so(demo) -> None:
+    night, engine = demo
+    label = night.epochs.aux_mapping["SPO2"]
+    signals = dict(night.recording.signals)
+    signals[label] = replace(signals[label], data=np.zeros_like(signals[label].data))
+    dropped = replace(night, recording=replace(night.recording, signals=signals))
+    text = Session(dropped).ask("how long did it take SpO2 to recover after the longest apnea?",
+                                engine).text
+    assert text.startswith("The SpO2 channel has no valid reading (50-100 %) in the 120 s "
+                           "before the "), text

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from app.chat.phenomena import phenomenon
-from app.chat.query import INDEX_STATS, Intent, Query, Ref, Scope
+from app.chat.query import INDEX_STATS, Intent, Query, Ref, Scope, transition_sides
 from app.chat.results import LIBRARY_SOURCE, Item
 from app.chat.timespan import TimeSpan
 from sleeplm_core.io.recording import STAGES
@@ -353,6 +353,8 @@ def _ordinal(index: int, n: int = 0) -> str:
 def _transition_side(pair: str, stages: tuple[str, ...]) -> str:
     """The "FROM>TO" pair of a transition question with the side it named ("REM>" asked
     where REM went) given to ``stages``; with both sides named, the origin."""
-    origin, _, target = pair.partition(">")
+    origin, target = transition_sides(pair)
     named = ",".join(stages)
-    return f"{origin}>{named}" if target and not origin else f"{named}>{target}"
+    if target and not origin:
+        return f">{named}"
+    return f"{named}>{','.join(target)}"

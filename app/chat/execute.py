@@ -485,7 +485,8 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
                        if not plan.where.text else None, per=q.per,
                        sleep_min=_sleep_minutes(night, plan.where), measured_on=measured_on,
                        periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
-                       share=(q.share or "").replace("_", " "), share_of=untied if q.share == "tie" else _night_count(night, q),
+                       share=(q.share or "").replace("_", " "),
+                       share_of=untied if q.share == "tie" else _night_count(night, q),
                        asked=q.text)
     if (((q.how_many or q.per or q.share or q.rank) and scored) or result.blind
             or result.unscored or (phen is not None and not phen.model_reads) or tie):

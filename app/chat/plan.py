@@ -266,9 +266,9 @@ def reads_main_period(time: TimeSpan | None, night: LoadedNight) -> bool:
 
 
 def _of_main_period(time: TimeSpan, night: LoadedNight) -> TimeSpan:
-    """"The first half", "the first 90 minutes" or "the first REM period" of a 22-h recording is that of its main
-    sleep period, not of the file (as its findings and norms read it), and says so; of any
-    other night, the night's."""
+    """"The first half", "the first 90 minutes" or "the first REM period" of a 22-h
+    recording is that of its main sleep period, not of the file (as its findings and norms
+    read it), and says so; of any other night, the night's."""
     lo, hi, words = reading_span(night)
     if not words:
         return time

@@ -187,3 +187,10 @@ class Query:
     against: str | None = None
     min_amplitude: float | None = None
     max_duration: float | None = None
+
+
+def transition_sides(pair: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The stages on each side of a transition question's "FROM>TO" target (``Query.target``
+    for ``measure`` "transitions"): ("REM",), ("W",) from "REM>W"; an empty side is ()."""
+    origin, _, target = pair.partition(">")
+    return tuple(s for s in origin.split(",") if s), tuple(s for s in target.split(",") if s)

@@ -25,5 +25,5 @@ def spo2_recovery(plan: Plan, night: LoadedNight, aux_slot: str) -> SpO2Recovery
     item = Item(start, end, plan.query.note or "event", "scored")
     found = resaturation(sig.data, sig.sfreq, start, end, RECOVERY)
     if found is None:
-        return Message("no_signal", "valid SpO2 around that moment, so no")
+        return Message("no_valid_spo2", item.label)
     return SpO2Recovery(item, found, RECOVERY)

@@ -219,6 +219,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       f"{r.facts['stage']}), another recording in the library, so this night's "
                       f"viewer cannot show it. The same search in the *Library* tab plots each "
                       f"match's signal; or load that recording to explore it.")
+    if r.kind == "no_valid_spo2":
+        return Answer(f"The SpO2 channel has no valid reading (50-100 %) in the "
+                      f"{DesaturationConfig().baseline_sec:.0f} s before the {r.detail} or during "
+                      f"it, so its fall and recovery cannot be read there.")
     if r.kind == "guessed_stages":
         return Answer(f"This recording has no EEG, so its sleep cannot be staged by the AASM "
                       f"rules, and I do not count {r.detail} in the model's guess of its stages: "
@@ -1307,8 +1311,9 @@ def _first_sleep_outside(night: LoadedNight, r: StagePeriods) -> str:
     if not words or r.event != "onset" or not r.where.endswith(words):
         return ""
     sleep = np.flatnonzero(night.stages()[0][:lo] >= STAGES.index("N1"))
-    first = (f" The recording's first sleep epoch, at **{clock(night, float(night.epochs.starts[sleep[0]]))}**,"
-             f" lies outside it (ask *did they nap?*)." if len(sleep) else "")
+    at = clock(night, float(night.epochs.starts[sleep[0]])) if len(sleep) else ""
+    first = (f" The recording's first sleep epoch, at **{at}**, lies outside it (ask *did "
+             f"they nap?*)." if at else "")
     return (" With no lights-off mark the recording's start is no bedtime, so that is no sleep "
             "onset latency." + first)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.chat.plan import Plan, clock, reading_span, stages_guessed
+from app.chat.query import transition_sides
 from app.chat.results import Item, Message, StageTransitions
 from app.night import LoadedNight
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -27,7 +28,7 @@ def stage_transitions(plan: Plan, night: LoadedNight) -> StageTransitions | Mess
     sleep = lo + np.flatnonzero(stages[lo:hi] >= STAGES.index("N1"))
     if not len(sleep):
         return Message("no_sleep", "stage transitions")
-    origin, target = _sides(plan.query.target or ">")
+    origin, target = transition_sides(plan.query.target or ">")
     scored = [i for i in range(sleep[0], sleep[-1] + 1) if stages[i] >= 0]
     counts: dict[tuple[str, str], int] = {}
     items: list[Item] = []
@@ -42,12 +43,7 @@ def stage_transitions(plan: Plan, night: LoadedNight) -> StageTransitions | Mess
                               "measured", b))
     asleep = (stages >= STAGES.index("N1")) & plan.where.mask
     asleep[:sleep[0]] = asleep[sleep[-1] + 1:] = False
-    period = f"{clock(night, float(starts[sleep[0]]))[:5]}-{clock(night, float(starts[sleep[-1]]) + EPOCH_SEC)[:5]}"
+    first, last = float(starts[sleep[0]]), float(starts[sleep[-1]]) + EPOCH_SEC
+    period = f"{clock(night, first)[:5]}-{clock(night, last)[:5]}"
     return StageTransitions(origin, target, counts, items, float(asleep.sum()) * EPOCH_SEC / 3600,
                             source, plan.where.text, period)
-
-
-def _sides(pair: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """("REM",), ("W",) from "REM>W"; an empty side is ()."""
-    origin, _, target = pair.partition(">")
-    return tuple(s for s in origin.split(",") if s), tuple(s for s in target.split(",") if s)
