@@ -990,8 +990,10 @@ def understand(text: str) -> Query:
     text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
     text = _ONSET_TRANSITION_RE.sub("sleep onset", text)
-    text = _AROUSAL_ONLY_PREFIX_RE.sub(r"\1 with an arousal but no desaturation", text)
-    text = _AROUSAL_ONLY_RE.sub("with an arousal but no desaturation", text)
+    if _HYPOPNEA_WORD_RE.search(text):
+        # the AASM's arousal-only rule is a hypopnea's ("apneas with arousals only" are not)
+        text = _AROUSAL_ONLY_PREFIX_RE.sub(r"\1 with an arousal but no desaturation", text)
+        text = _AROUSAL_ONLY_RE.sub("with an arousal but no desaturation", text)
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
         return Query(Intent.HELP, text)
     if _THANKS_RE.search(text):
@@ -1142,8 +1144,9 @@ def understand(text: str) -> Query:
     condition, min_duration = _conditions(text, signal or (phen.condition.signal if phen and
                                                            phen.condition else None))
     condition, min_depth = _depth(text, condition, phen)
-    # "was the heart rate higher at the start of the night or at the end?" compares two parts
-    labels = () if _EITHER_RE.search(text) and _compare_groups(text) else (
+    # "was the heart rate higher at the start of the night or at the end?" compares a signal
+    # in two parts ("is this epoch more like wake or N1?" still classifies)
+    labels = () if signal and _EITHER_RE.search(text) and _compare_groups(text) else (
         (_labels(rest) if time and time.kind != "current" else ()) or _labels(text))
     all_stages = stages or object_stages
     if _ALPHA_INTRUSION_RE.search(text) and _compare_groups(text) is None:
@@ -1277,6 +1280,7 @@ _AROUSAL_ONLY_RE = re.compile(
     r"\b(?:(?:were\s+|was\s+)?(?:scored|counted|qualif\w*|defined|included)\s+)?(?:on|by|for|with"
     r"|through|via)\s+(?:an?\s+)?arousals?\s+(?:only|alone)\b|\b(?:only|solely)\s+(?:on|by|with"
     r"|through|because of)\s+(?:an?\s+)?arousals?\b", I)
+_HYPOPNEA_WORD_RE = re.compile(r"\bhypopn\w*", I)
 _AROUSAL_ONLY_PREFIX_RE = re.compile(r"\barousal[- ]only\s+(hypopn\w+|events?)\b", I)
 
 
@@ -1393,8 +1397,8 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|non[- ]?supine|on (?:(?:the|their|his|her|its) )?(?:back|sides?|left|right|stomach|belly"
         r"|front))\b", I)),
     ("hour", re.compile(r"\b(?:which|what) hour\b|\bwhen\b.*\b(?:most|least)\b|\bhour by hour\b"
-                        r"|\b(?:where|when)\b.*\b(?:densest|most dense|dense(?:st)? ?(?:est)?|highest"
-                        r" (?:density|rate)|most (?:frequent|common|concentrated))\b"
+                        r"|\b(?:where|when)\b.*\b(?:densest|most dense|highest (?:density|rate)"
+                        r"|most (?:frequent|common|concentrated))\b"
                         r"|\bhourly\b|\b(?:by|each"
                         r"|every|in each) (?:clock )?hour(?: of the night)?\b|\b(?:across|over"
                         r"|through(?:out)?|during) the (?:course of the )?night\b.*\b(?:chang\w*"
