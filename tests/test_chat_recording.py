@@ -623,3 +623,15 @@ def test_an_unscored_night_names_its_machine_scored_events(demo) -> None:
     assert f"hypopnea {n}" in text
     assert "Machine-scored events" not in Session(night).ask("who scored this night?",
                                                              engine).text
+
+
+def test_the_n_longest_periods_list_that_many(demo) -> None:
+    """"list the 5 longest wake bouts" listed ten, under "All 11 W periods"."""
+    night, engine = demo
+    text = Session(night).ask("list the 5 longest wake bouts", engine).text
+    awakenings = Session(night).ask("how many awakenings?", engine).text
+    n = int(re.search(r"\*\*(\d+)\*\* awakening", awakenings).group(1))
+    assert f"The 5 longest of the {n} W periods" in text, text
+    listed = re.findall(r"^- \*\*.*\(([\d.]+) min\)$", text, re.M)
+    assert len(listed) == 5 and [float(x) for x in listed] == sorted(map(float, listed),
+                                                                      reverse=True)

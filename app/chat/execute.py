@@ -684,7 +684,8 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     return StagePeriods(event, tuple(wanted), moment, latency, periods, source, where,
                         main_sleep_episode(night)
                         if event in ("onset", "latency", "final_wake", "first", "awakenings")
-                        and not in_episode and not span_words else None, q.note == "soremp", final)
+                        and not in_episode and not span_words else None, q.note == "soremp", final,
+                        q.count if event == "longest" else None)
 
 
 def seconds_text(seconds: float) -> str:

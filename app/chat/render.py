@@ -512,7 +512,8 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
         jump_item = Item(r.moment, r.moment + 30.0, r.event, r.source)
         return _answer(night, text, r.periods, [jump_item], jump=night.epoch_at(r.moment))
     n = len(r.periods)
-    lines = "\n".join(f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.periods[:_MAX_LINES])
+    limit = min(r.shown, n) if r.shown else _MAX_LINES
+    lines = "\n".join(f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.periods[:limit])
     if r.event == "latency":
         head = (f"{src}: {stages} latency{where} is **{r.latency_min:.1f} min** (sleep onset to the first "
                 f"{stages} epoch, which starts at **{clock(night, r.moment)}**).")
@@ -551,10 +552,14 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
         head = f"{src}: {stages}{where} in {n} period{'s' * (n != 1)}."
         focus = r.periods
     merged = " (REM runs less than 15 min apart count as one period)" if r.stages == ("REM",) else ""
-    listed = f"The only {stages} period" if n == 1 else f"All {n} {stages} periods"
+    order = ("shortest" if r.periods and r.periods[0].duration < r.periods[-1].duration
+             else "longest")
+    listed = (f"The only {stages} period" if n == 1 else
+              f"The {limit} {order} of the {n} {stages} periods" if r.shown
+              else f"All {n} {stages} periods")
     text = head + f"\n\n{listed}{where}{merged}:\n" + lines
-    if n > _MAX_LINES:
-        text += f"\n- … and {n - _MAX_LINES} more"
+    if n > limit and not r.shown:
+        text += f"\n- … and {n - limit} more"
     return _answer(night, text + _episode_note(r.episode, night) + stage_caveat(night, r.source),
                    r.periods, focus)
 

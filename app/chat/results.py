@@ -181,6 +181,8 @@ class StagePeriods:
             final awakening; None for the others.
         soremp: the question asked whether REM came within a sleep-onset REM period.
         final_wake: seconds of the final awakening when asked beside sleep onset, else None.
+        shown: how many of the ranked periods were asked for ("the 5 longest wake bouts"),
+            None for the usual list.
     """
 
     event: str
@@ -193,6 +195,7 @@ class StagePeriods:
     episode: Episode | None = None
     soremp: bool = False
     final_wake: float | None = None
+    shown: int | None = None
 
 
 @dataclass
