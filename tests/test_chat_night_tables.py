@@ -220,3 +220,11 @@ def test_a_stage_across_the_night_leads_with_its_earlier_and_later_hours(demo, t
 def test_wake_in_the_morning_splits_the_wake_around_sleep() -> None:
     q = understand("how long was the patient awake in the morning before the recording ended?")
     assert (q.intent, q.stat) == (Intent.SUMMARY, "wake")
+
+
+def test_more_of_a_stage_early_in_the_night_compares_the_halves(demo) -> None:
+    """"was there more deep sleep early in the night?" listed the N3 periods of the first third."""
+    night, engine = demo
+    text = Session(night).ask("was there more deep sleep early in the night?", engine).text
+    same = Session(night).ask("how much N3 in the first half vs the second half?", engine).text
+    assert text == same and "in N3 in the first half against" in text, text

@@ -459,6 +459,8 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
     ("is this a good study?", REC, {"topic": "quality"}),
     ("how was the staging done?", REC, {"topic": "scoring"}),
     ("show me a sleep-onset transition", TIM, {"stage_event": "onset"}),
+    ("was there more deep sleep early in the night?", CMP, {}),
+    ("were there more apneas toward morning?", BRK, {"by": "hour"}),
     # an "or" with a comparative classifies an epoch unless it compares a signal
     ("is this epoch more like wake or N1?", CLA, {"labels": ("wake", "N1")}),
     ("was the heart rate higher at the start of the night or at the end?", CMP, {"signal": "hr"}),

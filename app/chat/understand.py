@@ -990,6 +990,7 @@ def understand(text: str) -> Query:
     text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
     text = _ONSET_TRANSITION_RE.sub("sleep onset", text)
+    text = _MORE_IN_PART_RE.sub(r"compare \1 in the first half and the second half", text)
     if _HYPOPNEA_WORD_RE.search(text):
         # the AASM's arousal-only rule is a hypopnea's ("apneas with arousals only" are not)
         text = _AROUSAL_ONLY_PREFIX_RE.sub(r"\1 with an arousal but no desaturation", text)
@@ -1271,6 +1272,11 @@ def _tie(text: str) -> tuple[Phenomenon, str, bool, str | None] | None:
     return head, tail.key, m.group(1) is not None, keep_out
 
 
+# "was there more deep sleep early in the night?": the two halves side by side.
+_MORE_IN_PART_RE = re.compile(
+    r"^\s*(?:was|were|is|are|did)\s+(?:there|the patient have|they have|he have|she have)\s+"
+    r"(?:more|less|fewer)\s+(.+?)\s+(?:(?:early|earlier|late|later)\s+in\s+the\s+night|in the"
+    r"\s+(?:first|second|early|late)\s+part\s+of\s+the\s+night)\s*\W*$", I)
 # "show me a sleep-onset transition": sleep onset, where wake gives way to sleep.
 _ONSET_TRANSITION_RE = re.compile(r"\b(?:(?:the )?sleep[- ]onset transition|(?:the )?transition (?:in)?to"
                                   r" sleep)\b", I)
