@@ -458,6 +458,7 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
     ("was the airflow usable?", REC, {"topic": "quality"}),
     ("is this a good study?", REC, {"topic": "quality"}),
     ("how was the staging done?", REC, {"topic": "scoring"}),
+    ("which stager was used?", REC, {"topic": "scoring"}),   # not respelled "stage"
     ("show me a sleep-onset transition", TIM, {"stage_event": "onset"}),
     ("was there more deep sleep early in the night?", CMP, {}),
     ("were there more apneas toward morning?", BRK, {"by": "hour"}),

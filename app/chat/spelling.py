@@ -34,6 +34,8 @@ DOMAIN_WORDS = (
     "arrhythmia", "arrhythmias", "asystole", "palpitations", "cheyne", "stokes", "rera", "reras",
     # Measure names typed in lower case ("rmssd during N2" is no "russ").
     "rmssd", "sdnn", "spo2",
+    # Tools a researcher names ("which stager was used?" is no "stage").
+    "stager", "stagers", "yasa", "scorer", "scorers",
     # What the chat says it does not measure must reach it as typed ("bruxism" is no "bruise").
     "bruxism", "sleepwalking", "somnambulism", "parasomnia", "parasomnias", "seizure",
     "seizures", "epileptic", "epilepsy", "nightmares", "cortisol", "narcolepsy", "cataplexy",
