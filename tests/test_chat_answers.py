@@ -707,3 +707,16 @@ def test_spindles_after_a_k_complex_are_tied_to_it(demo) -> None:
     night, engine = demo
     n = len(Session(night).ask("how many spindles followed a K-complex?", engine).items)
     assert 0 < n < sum(e.type == "spindle" for e in night.scored_events()[0])
+
+
+@pytest.mark.parametrize(("text", "cause"), [("how many arousals were spontaneous?", "spontaneous"),
+                                             ("what percentage of arousals were respiratory?",
+                                              "respiratory")])
+def test_a_named_arousal_cause_is_counted_first(demo, text: str, cause: str) -> None:
+    """"how many arousals were spontaneous?" listed the longest arousals first."""
+    night, engine = demo
+    answer = Session(night).ask(text, engine).text
+    n = int(re.search(rf"\*\*(\d+)\*\* {cause}", answer.split(". ", 1)[1]).group(1))
+    total = sum(e.type == "arousal" for e in night.scored_events()[0])
+    assert answer.startswith(f"**{n}** of the {total} arousals (**{100 * n / total:.0f} %**) were "
+                             f"**{cause}** arousals."), answer

@@ -326,7 +326,13 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         # "PLM index", "any periodic limb movements?": the periodic ones first, the rate of
         # all leg movements (the LM index) after them
         parts.insert(0 if _PERIODIC_ASK_RE.search(r.asked) else len(parts), _periodic(r))
-    if r.causes and _CAUSE_ASK_RE.search(r.asked):
+    if r.causes and (cause := _named_cause(r.asked)) is not None:
+        # "how many arousals were spontaneous?": that cause's count and share first
+        n = r.causes.get(cause, 0)
+        parts.insert(0, f"**{n}** of the {len(r.scored)} arousals (**"
+                        f"{100 * n / max(len(r.scored), 1):.0f} %**) were **{cause}** arousals. "
+                        + _causes(r))
+    elif r.causes and _CAUSE_ASK_RE.search(r.asked):
         # "what caused most of the arousals?": the causes first, the largest named
         top, n = max(r.causes.items(), key=lambda kv: kv[1])
         parts.insert(0, f"Most of the {len(r.scored)} arousals were **{top}** ({n}, "
@@ -392,6 +398,19 @@ _PROPERTY_ASK_RE = re.compile(r"\b(?:amplitudes?|how (?:big|large|tall|high|fast
 
 
 _CAUSE_ASK_RE = re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I)
+_NAMED_CAUSE_RE = re.compile(r"\b(?:how many|what (?:percent\w*|fraction|share|proportion)|were|was)"
+                             r"\b.*\b(spontaneous|respiratory|breathing|limb|leg)\b", re.I)
+
+
+def _named_cause(asked: str) -> str | None:
+    """The arousal cause (``sleeplm_core.scoring.association.CAUSES``) a question counts
+    ("how many arousals were spontaneous?"), None for none."""
+    m = _NAMED_CAUSE_RE.search(asked)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return ("limb movement" if word in ("limb", "leg") else
+            "respiratory" if word in ("respiratory", "breathing") else "spontaneous")
 
 
 def _causes(r: EventList) -> str:
