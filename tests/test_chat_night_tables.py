@@ -228,3 +228,19 @@ def test_more_of_a_stage_early_in_the_night_compares_the_halves(demo) -> None:
     text = Session(night).ask("was there more deep sleep early in the night?", engine).text
     same = Session(night).ask("how much N3 in the first half vs the second half?", engine).text
     assert text == same and "in N3 in the first half against" in text, text
+
+
+def test_the_share_of_epochs_holding_an_event(demo) -> None:
+    """"what percentage of REM epochs had rapid eye movements?" counted the movements."""
+    night, engine = demo
+    stages = night.stages()[0]
+    # the scoring has no eye movements, so they are the machine's (as the answer says)
+    assert not any(e.type == "rapid_eye_movement" for e in night.recording.events)
+    rem = {night.epoch_at(e.onset) for e in night.machine.events
+           if e.type == "rapid_eye_movement"}
+    in_rem = int(np.sum(stages == STAGES.index("REM")))
+    held = sum(stages[i] == STAGES.index("REM") for i in rem)
+    text = Session(night).ask("what percentage of REM epochs had rapid eye movements?", engine).text
+    assert text.startswith(f"**{held}** of the {in_rem} epochs in REM (**{100 * held / in_rem:.0f} "
+                           f"%**) hold at least one rapid eye movement event"), text
+    assert understand("which epochs had the highest delta power?").measure != "busiest_epochs"

@@ -34,4 +34,4 @@ def busiest_epochs(plan: Plan, night: LoadedNight) -> BusiestEpochs | Message:
                    STAGES[stages[e]] if stages[e] >= 0 else "?", value=float(n), unit="events")
               for e, n in top]
     return BusiestEpochs(phen.title.lower(), epochs, len(onsets), len(counts), source,
-                         plan.where.text)
+                         plan.where.text, int(plan.where.mask.sum()), plan.query.note == "share")

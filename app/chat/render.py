@@ -807,6 +807,13 @@ def _(r: BusiestEpochs, night: LoadedNight) -> Answer:
     if not r.epochs:
         return Answer(f"The {source_name(r.source)} events have no {r.name}{where}.")
     top = r.epochs[0]
+    if r.share:
+        # "what percentage of REM epochs had rapid eye movements?"
+        lead = (f"**{r.with_any}** of the {r.scope_epochs} epochs{where} (**"
+                f"{100 * r.with_any / max(r.scope_epochs, 1):.0f} %**) hold at least one "
+                f"{_events(r.name, 1)} ({source_name(r.source)}, counted by where each starts; "
+                f"{r.total} in all).")
+        return _answer(night, lead, r.epochs)
     if top.value == 1:
         return Answer(f"No epoch holds more than one {_events(r.name, 1)}{where}: the {r.total} "
                       f"{source_name(r.source)} ones each lie in an epoch of their own.")

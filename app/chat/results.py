@@ -928,6 +928,8 @@ class BusiestEpochs:
         epochs: one item per epoch, most events first, ``value`` its count.
         total: events in scope; with_any: epochs holding at least one.
         source: who scored the events; where: the scope in words.
+        scope_epochs: epochs in scope; share: the question asked what share of them hold
+            one ("what percentage of REM epochs had rapid eye movements?").
     """
 
     name: str
@@ -936,6 +938,8 @@ class BusiestEpochs:
     with_any: int
     source: str
     where: str = ""
+    scope_epochs: int = 0
+    share: bool = False
 
 
 @dataclass

@@ -1034,10 +1034,13 @@ def understand(text: str) -> Query:
         # the list times from sleep onset
         return Query(Intent.LOCATE, text, first.key, first.title.lower(), rank="earliest",
                      count=1, modality=first.level, by_rule=True)
-    if _BUSIEST_EPOCH_RE.search(text) and (busy := find_phenomenon(text)) and busy.event_types:
-        # "which epoch had the most arousals?": events counted per epoch
+    share = _EPOCH_SHARE_RE.search(text)
+    if (_BUSIEST_EPOCH_RE.search(text) or share) and (busy := find_phenomenon(text)) and (
+            busy.event_types):
+        # "which epoch had the most arousals?", "what percentage of REM epochs had rapid eye
+        # movements?": events counted per epoch
         return Query(Intent.MEASURE, text, busy.key, scope=Scope(stage_term(text), time),
-                     measure="busiest_epochs", by_rule=True)
+                     measure="busiest_epochs", note="share" if share else None, by_rule=True)
     if _EXTREME_EPOCH_RE.search(text) and (rank := _extreme(text)) is not None and (
             _signal(text) is None and names_measure(text)):
         # "which epoch has the highest delta power?", "find epochs with high sigma power in
@@ -1584,6 +1587,9 @@ _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|trig
                                r"|spontaneous)\b", I)
 # "T90", "CT88": the time with SpO2 under that saturation, in the words the rules read.
 _T_SPO2_RE = re.compile(r"\bc?t ?(8\d|9\d)\b(?!\s*(?:%|min|s\b|sec|bpm))", I)
+_EPOCH_SHARE_RE = re.compile(r"\b(?:(?:what|which)\s+(?:percent(?:age)?|fraction|share|proportion|part)"
+                             r"\s+of\s+(?:the\s+)?|how many\s+)(?:\w+\s+)?epochs\s+(?:had|have|has|with"
+                             r"|contain\w*|show\w*|held|hold)\b", I)
 _BUSIEST_EPOCH_RE = re.compile(r"\b(?:epochs?|30[- ]?s(?:econds?)? (?:epochs?|windows?|stretch\w*))\s+"
                                r"(?:with|had|has|have|holds?|held|contains?|containing|holding)\s+"
                                r"(?:the\s+)?most\b|\bmost \w+(?: \w+)? (?:in|per) (?:an?|one|a single)"
