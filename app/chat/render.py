@@ -1659,9 +1659,7 @@ def _stage_mix_text(r: Breakdown) -> str:
 def _stage_trend(rows: list[BreakdownRow], stage: str) -> str:
     """A stage's minutes over the earlier and the later hours, split where half the sleep is
     behind (as :func:`_hour_trend` splits a rate): "did REM increase across the night?"."""
-    total = sum(row.sleep_min for row in rows)
-    k = int(np.searchsorted(np.cumsum([row.sleep_min for row in rows]), total / 2)) + 1
-    early, late = rows[:k], rows[k:]
+    early, late = _sleep_halves(rows)
     if not early or not late:
         return ""
 
@@ -1669,9 +1667,20 @@ def _stage_trend(rows: list[BreakdownRow], stage: str) -> str:
         asleep = sum(row.sleep_min for row in part)
         minutes = sum(row.stage_min[stage] for row in part)
         pct = f", {100 * minutes / asleep:.0f} % of sleep" if asleep else ""
-        return (f"**{minutes:.1f} min**{pct} ({part[0].group.split('–')[0]}–"
-                f"{part[-1].group.split('–')[-1]})")
+        return f"**{minutes:.1f} min**{pct} ({_hours_span(part)})"
     return f"{stage} in the earlier hours: {share(early)}; in the later hours: {share(late)}."
+
+
+def _sleep_halves(rows: list[BreakdownRow]) -> tuple[list[BreakdownRow], list[BreakdownRow]]:
+    """Hour rows split where half their minutes (of sleep, or recorded) are behind."""
+    total = sum(row.sleep_min for row in rows)
+    k = int(np.searchsorted(np.cumsum([row.sleep_min for row in rows]), total / 2)) + 1
+    return rows[:k], rows[k:]
+
+
+def _hours_span(part: list[BreakdownRow]) -> str:
+    """"22:30–03:00" from the first and last of consecutive hour rows."""
+    return f"{part[0].group.split('–')[0]}–{part[-1].group.split('–')[-1]}"
 
 
 def _groups_text(r: Breakdown) -> str:
@@ -1697,10 +1706,7 @@ def _groups_text(r: Breakdown) -> str:
 def _hour_trend(rows: list[BreakdownRow]) -> str:
     """The rate over the earlier and the later hours, split where half the rate's minutes
     (of sleep, or recorded) are behind: "did it get worse toward morning?" in one line."""
-    total = sum(row.sleep_min for row in rows)
-    behind = np.cumsum([row.sleep_min for row in rows])
-    k = int(np.searchsorted(behind, total / 2)) + 1
-    early, late = rows[:k], rows[k:]
+    early, late = _sleep_halves(rows)
     if not early or not late:
         return ""
 
@@ -1708,10 +1714,8 @@ def _hour_trend(rows: list[BreakdownRow]) -> str:
         minutes = sum(row.sleep_min for row in part)
         events = sum(row.events or 0 for row in part)
         return f"{events / (minutes / 60):.1f}/h" if minutes > 0 else "—"
-
-    def span(part: list[BreakdownRow]) -> str:
-        return f"{part[0].group.split('–')[0]}–{part[-1].group.split('–')[-1]}"
-    return f" Earlier hours ({span(early)}) **{rate(early)}**, later ({span(late)}) **{rate(late)}**."
+    return (f" Earlier hours ({_hours_span(early)}) **{rate(early)}**, later "
+            f"({_hours_span(late)}) **{rate(late)}**.")
 
 
 _INDEX_EVENTS = {"AHI": "apneas and hypopneas", "REI": "apneas and hypopneas",

@@ -1917,11 +1917,13 @@ _ONE_OF_RE = re.compile(r"\b(first|second|third|fourth|fifth|sixth|last|final)\s
 
 
 # "what happened just before the longest desaturation?": find that one, then look around it.
+# One ranked event or period: "the longest apnea", "the very first REM period".
+_THE_ONE = (r"the\s+(?:very\s+)?(?:longest|shortest|deepest|worst|biggest|largest|first|last"
+            r"|earliest|latest|strongest|lowest)\s+.+?")
 _AROUND_THE_ONE_RE = re.compile(
     r"^\s*(?:and\s+|so\s+)?(?:what|anything)\s+(?:happened|was happening|was going on|occurred"
     r"|came|went on)\s+((?:just |right |immediately |shortly )?(?:before|after|prior to|leading up"
-    r" to)|during|in)\s+(the\s+(?:very\s+)?(?:longest|shortest|deepest|worst|biggest|largest|first|last"
-    r"|earliest|latest|strongest|lowest)\s+.+?)\s*\W*$", I)
+    rf" to)|during|in)\s+({_THE_ONE})\s*\W*$", I)
 
 
 # "what woke the patient at the longest awakening?", "what caused the longest desaturation?":
@@ -1930,13 +1932,9 @@ _WHAT_CAUSED_RE = re.compile(
     r"^\s*what\s+(?:woke|roused|caused|triggered|set off|led to|preceded)\s+(?:(?:the patient|him"
     r"|her|them|me|the sleeper|the person|he|she|they)\s+)?(?:up\s+)?(?:at\s+|during\s+|in\s+"
     r"|for\s+|before\s+)?(?=the\s)", I)
-_AFTER_THE_ONE_RE = re.compile(
-    r"\b(?:after|following|from)\s+(the\s+(?:very\s+)?(?:longest|shortest|deepest|worst|biggest"
-    r"|largest|first|last|earliest|latest|strongest|lowest)\s+.+?)\s*\W*$", I)
-_AND_THE_ONE_RE = re.compile(
-    r"^\s*(?:and|what about|how about)\s+(?:after\s+|for\s+|following\s+)?(the\s+(?:very\s+)?"
-    r"(?:longest|shortest|deepest|worst|biggest|largest|first|last|earliest|latest|strongest"
-    r"|lowest)\s+.+?)\s*\W*$", I)
+_AFTER_THE_ONE_RE = re.compile(rf"\b(?:after|following|from)\s+({_THE_ONE})\s*\W*$", I)
+_AND_THE_ONE_RE = re.compile(rf"^\s*(?:and|what about|how about)\s+(?:after\s+|for\s+|following\s+)?"
+                             rf"({_THE_ONE})\s*\W*$", I)
 _AROUND_STAGE_EVENTS = ("periods", "awakenings", "first", "last")
 """Stage timings whose answer lists periods that "what happened just before it?" can take."""
 
