@@ -23,6 +23,7 @@ import torch
 from app.engine import Engine
 from app.plots import NightView, Spectrogram, Trace, compute_spectrogram
 from sleeplm_core.captions.night import caption_variants
+from sleeplm_core.features.heart import SPO2_RANGE, uncalibrated
 from sleeplm_core.features.night import FEATURES_VERSION, NightFeatures, night_features
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.heads.summary import NightSummary, summarize_night
@@ -262,11 +263,13 @@ class LoadedNight:
         # A machine scoring that ran its respiratory rules and found nothing means AHI 0.
         respiratory = event_source != "scored" and self.machine is not None and not any(
             line.startswith("respiratory:") for line in self.machine.skipped)
-        spo2_label = self.epochs.aux_mapping.get("SPO2")
+        spo2 = self.recording.signals.get(self.epochs.aux_mapping.get("SPO2") or "")
+        if spo2 is not None and uncalibrated(spo2, SPO2_RANGE, "SpO2"):
+            spo2 = None  # an SAO2 centred near 0 measured no desaturation: no ODI, not ODI 0
         return summarize_night(
             stages[first:stop], lo, events=events if (first, stop) == (0, self.n_epochs)
             else [e for e in events if lo <= e.onset < hi],
-            spo2=self.recording.signals.get(spo2_label or ""), respiratory_scored=respiratory,
+            spo2=spo2, respiratory_scored=respiratory,
             source=source, agreement=agreement)
 
     def view(self, **overlay: Any) -> NightView:

@@ -5,6 +5,7 @@ split by stage or hour, and an ordinal that names a phenomenon."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections import Counter
 
 import numpy as np
@@ -275,3 +276,40 @@ def test_rem_related_apnea_states_the_ratio_and_its_rule(demo) -> None:
                                              text).groups())
     assert f"(ratio {rem / nrem:.1f}; REM-related apnea" in text
     assert "ratio" not in Session(night).ask("spindles in REM vs NREM", engine).text
+
+
+def _uncalibrated(night, slot: str):
+    """The night with its ``slot`` channel as an uncalibrated file holds it (DREAMS's SAO2 and
+    PR: centred near 0, in the right units by name only)."""
+    label = night.epochs.aux_mapping[slot]
+    sig = night.recording.signals[label]
+    off = replace(sig, data=(sig.data - np.median(sig.data)) * 1e-3)
+    rec = replace(night.recording, signals={**night.recording.signals, label: off})
+    return replace(night, recording=rec, _summary={}), label
+
+
+def test_an_uncalibrated_spo2_is_refused_with_why_not_read_as_its_few_plausible_samples(
+        demo) -> None:
+    """DREAMS excerpt 3's SAO2 (median -0.008) gave "SpO2 mean 69.6 %, lowest 51.6 %" from the
+    few samples that happened to lie in 50-100, beside the quality answer's "not in %"."""
+    night, engine = demo
+    off, label = _uncalibrated(night, "SPO2")
+    lowest = Session(off).ask("what was the lowest SpO2?", engine).text
+    assert lowest.startswith("I cannot answer that from this recording. " + label), lowest
+    assert "uncalibrated" in lowest and "**" not in lowest
+    overview = Session(off).ask("describe the breathing", engine).text
+    assert "SpO2 mean" not in overview and "T90" not in overview
+    assert f"{label}: only 0% of its values" in overview
+    # the human-scored desaturations still give the ODI
+    assert f"ODI **{night.summary().odi:.1f}/h**" in overview
+
+
+def test_an_uncalibrated_pulse_channel_gives_way_to_the_ecg_s_beats(demo) -> None:
+    night, engine = demo
+    off, label = _uncalibrated(night, "HR")
+    text = Session(off).ask("what was the heart rate?", engine).text
+    assert "sleepecg" in text and f"channel {label}" not in text, text
+    beats = night.machine.heart_rate.data
+    assert f"mean **{np.nanmean(beats):.1f} bpm**" in text
+    overview = Session(off).ask("summarize the heart", engine).text
+    assert f"{label}: only 0% of its values" in overview

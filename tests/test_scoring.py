@@ -209,3 +209,13 @@ def test_breath_amplitude_in_a_pause_is_near_zero_and_after_it_near_the_breaths_
     assert during < 10 and 80 < after < 120 and 80 < before < 120
     # a span outside the recording has no amplitude
     assert np.isnan(amplitude_in_spans(Signal("Airflow", flow, rate, "a.u."), [(700, 720)])[0])
+
+
+def test_dreams_excerpt3_night_has_no_odi_from_its_uncalibrated_spo2() -> None:
+    """Its summary read "ODI 0.0/h (0 desaturations)" from an SAO2 centred near 0."""
+    from app.night import machine_score, read_night
+
+    night = read_night(DREAMS / "excerpt3.edf", "excerpt3")
+    machine_score(night)
+    assert night.summary().odi is None
+    assert night.summary().ahi is not None

@@ -46,7 +46,7 @@ from app.chat.timespan import clock_point
 from app.chat.transitions import stage_transitions
 from app.engine import Engine
 from app.night import BurstMeasure, LoadedNight
-from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE
+from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, uncalibrated
 from sleeplm_core.features.brain import (EEG_BAND_NAMES, K_COMPLEX_BAND_HZ, SLOW_WAVE_BAND_HZ,
                                          SPINDLE_BAND_HZ, burst_amplitude, burst_frequency)
 from sleeplm_core.features.schema import column_words
@@ -145,11 +145,23 @@ _FEATURE_COLUMNS = {
 _AUX = {"spo2": "SPO2", "hr": "HR"}
 
 
-_PLAUSIBLE = {"spo2": SPO2_RANGE, "hr": HR_RANGE}
+_PLAUSIBLE = {"spo2": (SPO2_RANGE, "SpO2"), "hr": (HR_RANGE, "a heart rate")}
+
+
+def uncalibrated_channel(night: LoadedNight, signal: str) -> str | None:
+    """Why the night's own SpO2 or heart-rate channel is left out (mostly outside the
+    physiological range: an uncalibrated SAO2 or PR centred near 0), None when it is read
+    or there is none. The features leave such a channel out by the same rule."""
+    channel = night.epochs.aux_mapping.get(_AUX.get(signal, ""))
+    if signal not in _PLAUSIBLE or not channel or channel not in night.recording.signals:
+        return None
+    valid, what = _PLAUSIBLE[signal]
+    return uncalibrated(night.recording.signals[channel], valid, what)
 
 
 def series(night: LoadedNight, signal: str) -> Series | None:
-    """The best measurement of ``signal``: its own channel's samples, else per-epoch features."""
+    """The best measurement of ``signal``: its own channel's samples, else (heart rate) the
+    machine scorer's 1-Hz rate from the ECG's R-peaks, else per-epoch features."""
     label, unit = _SIGNAL_NAMES[signal]
     if signal == "snore":
         loud = night.snore()
@@ -158,18 +170,33 @@ def series(night: LoadedNight, signal: str) -> Series | None:
             f"channel {loud.label}, dB over its quiet level")
     channel = night.epochs.aux_mapping.get(_AUX.get(signal, ""))
     if channel and channel in night.recording.signals:
-        sig = night.recording.signals[channel]
-        times = np.arange(len(sig.data)) / sig.sfreq
-        values = np.asarray(sig.data, dtype=float)
-        if signal in _PLAUSIBLE:
-            # An off-finger oximeter's 0 % or a pulse of 300 is no reading (as the features
-            # read them): left out of every extreme, run and mean.
-            lo, hi = _PLAUSIBLE[signal]
-            values = np.where((values >= lo) & (values <= hi), values, np.nan)
-        return Series(label, unit, times, values, 1.0 / sig.sfreq, f"channel {channel}")
+        if not uncalibrated_channel(night, signal):
+            return _plausible_series(night.recording.signals[channel], signal, f"channel {channel}")
+        if signal == "spo2":
+            return None  # the features leave it out by the same rule; nothing else reads SpO2
+    machine_hr = night.machine.heart_rate if night.machine is not None else None
+    if signal == "hr" and machine_hr is not None:
+        return _plausible_series(machine_hr, signal, machine_hr.label)
     frame = night.feature_frame()
     col = next((c for c in _FEATURE_COLUMNS[signal] if c in frame.columns), None)
     return _epoch_series(night, col, label, unit) if col else None
+
+
+def no_series(night: LoadedNight, signal: str) -> Message:
+    """Why there is no series of ``signal``: its channel is uncalibrated, or there is none."""
+    why = uncalibrated_channel(night, signal)
+    return Message("uncalibrated", why) if why else Message("no_signal", _SIGNAL_NAMES[signal][0])
+
+
+def _plausible_series(sig: Signal, signal: str, source: str) -> Series:
+    """``sig``'s samples as a series; an off-finger oximeter's 0 % or a pulse of 300 is no
+    reading (as the features read them): left out of every extreme, run and mean."""
+    values = np.asarray(sig.data, dtype=float)
+    if signal in _PLAUSIBLE:
+        lo, hi = _PLAUSIBLE[signal][0]
+        values = np.where((values >= lo) & (values <= hi), values, np.nan)
+    label, unit = _SIGNAL_NAMES[signal]
+    return Series(label, unit, np.arange(len(values)) / sig.sfreq, values, 1.0 / sig.sfreq, source)
 
 
 def _epoch_series(night: LoadedNight, col: str, label: str, unit: str) -> Series:
@@ -201,7 +228,7 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
                 definition: str = "") -> SignalRuns | Message:
     s = series(night, condition.signal)
     if s is None:
-        return Message("no_signal", _SIGNAL_NAMES[condition.signal][0])
+        return no_series(night, condition.signal)
     inside = _in_scope(s, night, plan.where)
     spans = condition_runs(s, inside, condition, min_duration)
     runs = []
@@ -256,7 +283,7 @@ def _in_sleep(night: LoadedNight, s: Series, inside: np.ndarray,
 def signal_stats(plan: Plan, night: LoadedNight, signal: str) -> SignalStats | Message:
     s = series(night, signal)
     if s is None:
-        return Message("no_signal", _SIGNAL_NAMES[signal][0])
+        return no_series(night, signal)
     return series_stats(plan, night, s)
 
 
@@ -1289,6 +1316,8 @@ def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview:
         stats = signal_stats(plan, night, signal)
         return stats if isinstance(stats, SignalStats) else None
 
+    result.unread = [why for signal in (("spo2",) if plan.query.modality == "respiratory"
+                                        else ("hr",)) if (why := uncalibrated_channel(night, signal))]
     if plan.query.modality == "respiratory":
         below = signal_runs(plan, night, Condition("spo2", "<", 90.0), 0.0)
         result.spo2, result.breathing = measured("spo2"), measured("resp")
@@ -1483,7 +1512,7 @@ def event_signal(plan: Plan, night: LoadedNight, signal: str,
     sleep ("what was the heart rate during apneas?")."""
     s = series(night, signal)
     if s is None:
-        return Message("no_signal", _SIGNAL_NAMES[signal][0])
+        return no_series(night, signal)
     if why := unscored_reason(night, phen.event_types):
         return Message("not_scored", phen.title.lower(), {"why": why})
     items, source = _event_items(night, phen.event_types, plan.where, None)

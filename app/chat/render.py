@@ -231,6 +231,9 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_signal":
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")
+    if r.kind == "uncalibrated":
+        return Answer(f"I cannot answer that from this recording. {r.detail}. Check the file's "
+                      f"calibration of that channel (its physical minimum and maximum).")
     if r.kind == "no_atonia":
         return Answer(f"I cannot read chin tone in REM on this night: {r.detail}. The rule needs "
                       f"a chin EMG and scored (or machine-scored) REM and NREM sleep.")
@@ -957,6 +960,7 @@ def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
         lines.append(f"AHI not measurable: {r.gaps.get('AHI', 'no respiratory events')}")
     lines.append(f"ODI **{s.odi:.1f}/h** ({s.n_desaturations} desaturations ≥3 %)" if s.odi
                  is not None else f"ODI not measurable: {r.gaps.get('ODI', 'no SpO2')}")
+    lines += r.unread
     if r.spo2 is not None:
         lines.append(f"SpO2 mean **{r.spo2.mean:.1f} %**, lowest **{r.spo2.low:.1f} %** at "
                      f"{clock(night, r.spo2.low_at)}")
@@ -976,6 +980,7 @@ def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
 def _heart_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
     lines = []
     hr = r.heart_rate
+    lines += r.unread
     if hr is None:
         lines.append("no heart-rate channel or ECG to measure it from")
     else:

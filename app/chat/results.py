@@ -1015,6 +1015,7 @@ class SystemOverview:
         snoring: (minutes snoring in sleep, minutes asleep measured), None without a snore channel.
         heart_sleep_wake: mean heart rate asleep and awake (bpm; NaN without either).
         rhythm: the ECG's beat timing over the night, None with ``rhythm_why`` saying why.
+        unread: why the system's SpO2 or heart-rate channel was left out (uncalibrated).
     """
 
     system: str
@@ -1030,6 +1031,7 @@ class SystemOverview:
     heart_sleep_wake: tuple[float, float] | None = None
     rhythm: RhythmSummary | None = None
     rhythm_why: str = ""
+    unread: list[str] = field(default_factory=list)
 
 
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats

@@ -114,18 +114,27 @@ def heart_features(rec: Recording, epochs: EpochSet,
     return [HeartFacts(e, h, s) if (e or h or s) else None for e, h, s in zip(ecg, hr, spo2)]
 
 
+def uncalibrated(sig: Signal, valid: tuple[float, float], what: str) -> str | None:
+    """Why ``sig`` looks uncalibrated (fewer than half its finite values in ``valid``,
+    e.g. a PR or SAO2 channel centred near 0), None when it is usable."""
+    finite = sig.data[np.isfinite(sig.data)]
+    share = float(np.mean((finite >= valid[0]) & (finite <= valid[1]))) if len(finite) else 0.0
+    if share >= MIN_PLAUSIBLE_SHARE:
+        return None
+    median = float(np.median(finite)) if len(finite) else float("nan")
+    return (f"{sig.label}: only {share:.0%} of its values (median {median:.3g} {sig.unit}) lie in "
+            f"the {valid[0]:g}-{valid[1]:g} range of {what}, so it looks uncalibrated and is left out")
+
+
 def _plausible(sig: Signal | None, valid: tuple[float, float], what: str,
                notes: list[str]) -> Signal | None:
     """``sig`` when most of its finite values lie in ``valid``, else None and a note why."""
     if sig is None:
         return None
-    finite = sig.data[np.isfinite(sig.data)]
-    share = float(np.mean((finite >= valid[0]) & (finite <= valid[1]))) if len(finite) else 0.0
-    if share >= MIN_PLAUSIBLE_SHARE:
+    why = uncalibrated(sig, valid, what)
+    if why is None:
         return sig
-    median = float(np.median(finite)) if len(finite) else float("nan")
-    notes.append(f"{sig.label}: only {share:.0%} of its values (median {median:.3g} {sig.unit}) lie in "
-                 f"the {valid[0]:g}-{valid[1]:g} range of {what}, so it looks uncalibrated and is left out")
+    notes.append(why)
     return None
 
 
