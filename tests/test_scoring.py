@@ -184,6 +184,9 @@ def test_dreams_excerpt3_heart_from_50_hz_ecg_and_uncalibrated_spo2_skipped() ->
     scoring = score_night(rec, config=ScoringConfig(parts=("desaturations", "heart")))
     assert scoring.heart_rate is not None and "ECG" in scoring.heart_rate.label
     assert 40 < np.nanmedian(scoring.heart_rate.data) < 100
+    # At 03:55:25 movement turns the ECG into 15 s of "beats" 0.2-0.4 s apart (150-290 bpm).
+    assert np.nanmax(scoring.heart_rate.data) < 120
+    assert not [e for e in scoring.events if e.type == "tachycardia"]
     assert any(line.startswith("desaturations: SAO2 is not in %") for line in scoring.skipped)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from sleeplm_core.io.recording import Event, Signal
 from sleeplm_core.scoring.channels import resampled
@@ -30,6 +31,10 @@ class HeartConfig:
         min_sec: shortest episode.
         plausible_bpm: a median rate outside this range means the beats are not trusted.
         max_rr_sec: longer RR gaps are missed beats and are not interpolated across.
+        artefact_frac, artefact_cv: a second whose rate is this far (a fraction) from the
+            median rate of the ``reference_sec`` around it while the rate jitters (coefficient
+            of variation over ``jitter_sec``, above ``artefact_cv``) is noise read as beats
+            (movement), not the heart: a real change of rate is regular.
     """
 
     brady_bpm: float = 40.0
@@ -37,6 +42,10 @@ class HeartConfig:
     min_sec: float = 10.0
     plausible_bpm: tuple[float, float] = (30.0, 180.0)
     max_rr_sec: float = 3.0
+    artefact_frac: float = 0.3
+    artefact_cv: float = 0.1
+    reference_sec: int = 61
+    jitter_sec: int = 5
 
 
 def detect_beats(ecg: Signal) -> tuple[np.ndarray, np.ndarray, float]:
@@ -65,9 +74,21 @@ def ecg_heart_rate(ecg: Signal, config: HeartConfig = HeartConfig()) -> np.ndarr
     long_gap = np.zeros(len(seconds), dtype=bool)
     long_gap[inside] = rr[gap[inside]] > config.max_rr_sec
     hr[long_gap] = np.nan
+    hr[_artefact(hr, config)] = np.nan
     median = np.nanmedian(hr) if np.any(np.isfinite(hr)) else np.nan
     lo, hi = config.plausible_bpm
     return hr if lo <= median <= hi else None
+
+
+def _artefact(hr: np.ndarray, config: HeartConfig) -> np.ndarray:
+    """Seconds of a 1-Hz rate that are noise read as beats: far from the rate of the minute
+    around them and jittering (movement turns an ECG's R-peaks into 150-300 "bpm")."""
+    rate = pd.Series(hr)
+    reference = rate.rolling(config.reference_sec, center=True, min_periods=10).median()
+    near = rate.rolling(config.jitter_sec, center=True, min_periods=2)
+    jitter = near.std() / near.mean()
+    far = (rate - reference).abs() > config.artefact_frac * reference
+    return (far & (jitter > config.artefact_cv)).to_numpy()
 
 
 def pulse_heart_rate(pulse: Signal) -> np.ndarray:
