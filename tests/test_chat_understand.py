@@ -244,6 +244,12 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("how did the patient breathe?", SUM, {"topic": "system", "modality": "respiratory"}),
     ("was the breathing bad?", SUM, {"topic": "system", "modality": "respiratory"}),
     ("summarize the heart", SUM, {"topic": "system", "modality": "heart"}),
+    # A system named alone is its overview; a signal named alone is its measurement.
+    ("breathing?", SUM, {"topic": "system", "modality": "respiratory"}),
+    ("the heart", SUM, {"topic": "system", "modality": "heart"}),
+    ("heart rate?", MEA, {"signal": "hr"}),
+    ("breathing rate", MEA, {"signal": "resp"}),
+    ("oxygen saturation?", MEA, {"signal": "spo2"}),
     ("describe the breathing during REM", DES, {"stages": ("REM",)}),
     ("how does breathing change across the night?", BRK, {"by": "hour", "topic": None}),
     ("describe the heart rate", MEA, {"signal": "hr", "topic": None}),
@@ -298,6 +304,9 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
 
 EDUCATOR: list[tuple[str, Intent, dict]] = [
     ("hi, what can you do?", HLP, {}),
+    # "an example of X" names X: no earlier answer is needed ("an example of that" is one)
+    ("show me an example of a K-complex", LOC, {"phenomenon": "k_complex", "count": 1}),
+    ("give me an example of an apnea", LOC, {"phenomenon": "apnea", "count": 1}),
     ("hello", HLP, {}),
     ("help", HLP, {}),
     ("what can I ask?", HLP, {}),
@@ -605,6 +614,7 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("show me one", Ref.EXAMPLE, {"count": 1}),
     ("find one in REM", Ref.EXAMPLE, {"stages": ("REM",), "count": 1}),
     ("give me an example", Ref.EXAMPLE, {}),
+    ("give me an example of those in REM", Ref.EXAMPLE, {"stages": ("REM",)}),
     ("show me some more", Ref.EXAMPLE, {"count": None}),
     ("how many of them were in REM?", Ref.COUNT, {"stages": ("REM",)}),
     ("how many were after 4 am?", Ref.COUNT, {"time": ("after", 4 * 3600, None)}),

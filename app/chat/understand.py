@@ -192,7 +192,9 @@ _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you
                              r"|please\s+)*(?:find|show(?: me)?|give me|locate|point (?:me )?to|get"
                              r" me)\s+(?:one|an? (?:example|instance)|another(?: one)?|one more|some"
                              r"(?: more)?|more(?: of them)?)\b(?!\s+like\b)(?!\s+(?:of (?:the|those|these) )?"
-                             r"(?:apn|hypopn|spindle|arousal|desat|k-?complex|slow|rem\b))", I)
+                             r"(?:apn|hypopn|spindle|arousal|desat|k-?complex|slow|rem\b))"
+                             # "an example of a K-complex" names its own thing; "of that" does not
+                             r"(?!\s+of\s+(?!(?:that|this|it|them|those|these|one)\b))", I)
 # "how many of them were in REM?", "how many were after 4 am?": the last list, narrowed.
 _COUNT_IN_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many (?:of (?:them|those|these|the ones)"
                           r"(?:\s+(?:were|are|was|happened|occurred|fell))?|(?:were|are|happened"
@@ -507,6 +509,10 @@ _FINDINGS_RE = re.compile(r"\bwhat (?:should|do|would) (?:i|we|you) (?:look at|c
                           r"|\bwhat(?:'s| is) (?:wrong|notable|remarkable)\b", I)
 _OXYGEN_OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|describe|tell me about)\b.{0,30}"
                                  r"\b(?:oxygen(?:ation)?|spo2|saturation|oximetry)\b", I)
+# "breathing?", "the heart": a system named alone is asked about as a whole ("and the
+# heart?" is a follow-up, left to the conversation).
+_BARE_SYSTEM_RE = re.compile(r"^\W*(?:the\s+|his\s+|her\s+|their\s+)?(?:breathing|respiration"
+                             r"|respiratory(?: system)?|heart|cardiac)\W*$", I)
 _OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|in general|generally|describe"
                           r"|tell me about|report|how (?:was|were|did|is|are|does)|(?:was|were|is"
                           r"|are) (?:the |his |her |their )?\w+ (?:bad|ok|okay|fine|good|poor|"
@@ -516,7 +522,8 @@ _OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|in general|generally
 def _system_overview(text: str, time: TimeSpan | None) -> str | None:
     """The body system a whole-night overview question is about ("how was the breathing
     overall?", "summarize the heart"), else None; a scope or a named measure leaves it."""
-    if time is not None or stage_term(text) or not _OVERVIEW_RE.search(text):
+    if time is not None or stage_term(text) or not (_OVERVIEW_RE.search(text)
+                                                     or _BARE_SYSTEM_RE.search(text)):
         return None
     if find_phenomenon(text) is not None or _stat(text) is not None or re.search(r"\d", text):
         return None
@@ -921,7 +928,10 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.STAGE_TIMING
     if _SUMMARY_RE.search(text):
         return Intent.SUMMARY
-    if signal is not None and phen is None and _MEASURE_RE.search(text):
+    if signal is not None and phen is None and (_MEASURE_RE.search(text) or (len(
+            re.findall(r"\w+", text)) <= 3 and not re.match(r"\W*(?:and|what about|how about)\b",
+                                                          text, I))):
+        # "what was the SpO2?"; "heart rate?" named alone ("and heart rate?" follows up)
         return Intent.MEASURE
     if signal is not None and phen is None and _DESCRIBE_RE.search(text):
         return Intent.DESCRIBE if (time is not None or stages) else Intent.MEASURE
