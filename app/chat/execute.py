@@ -27,6 +27,7 @@ from app.chat.findings import findings
 from app.chat.glossary import term
 from app.chat.library import library_contents
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
+from app.chat.peaks import peak_frequencies
 from app.chat.periods import awakening_runs, stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, night_clock,
@@ -1388,6 +1389,8 @@ def _measure(plan: Plan, night: LoadedNight) -> Result:
         return stage_transitions(plan, night)
     if q.measure == "busiest_epochs":
         return busiest_epochs(plan, night)
+    if q.measure == "peak_frequency":
+        return peak_frequencies(plan, night)
     if q.measure and not q.signal:
         return feature_stats(plan, night)
     phen = phenomenon(q.phenomenon)

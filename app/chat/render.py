@@ -21,6 +21,7 @@ from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, stage_at
 from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
+from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import LONG_OUTSIDE_MIN, clock, reading_span, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
@@ -28,7 +29,8 @@ from app.chat.results import (LIBRARY_SOURCE, Breakdown, BreakdownRow, BusiestEp
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
-                              LibraryContents, Message, Navigation, NormCheck, PositionChanges,
+                              LibraryContents, Message, Navigation, NormCheck, PeakFrequencies, PeakRow,
+                              PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SpanArchitecture, SpO2Recovery, StageAmount,
                               StageEvidence, StagePeriods, StageTransitions, Summary,
@@ -63,7 +65,7 @@ CAPABILITIES = (
     "highest delta power?*, *when was the patient on their back?*, *did the patient "
     "snore?*, *was the snoring louder on the back?*, *what is the correlation between heart rate "
     "and delta power?*, *how big were the slow waves?*, *how many times did the patient change "
-    "position?*\n"
+    "position?*, *what's the alpha peak frequency?*, *the aperiodic slope per stage*\n"
     "- **explain**: *what is a K-complex? show me one*, *what is N2 sleep?*, *what does the EOG "
     "record?*, *how do I tell N1 from REM?*\n"
     "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *show 3:15 to 3:45*, *next one*, "
@@ -802,6 +804,48 @@ def _(r: PositionChanges, night: LoadedNight) -> Answer:
             f"turns less than an epoch apart count once; stages from the "
             f"{source_name(r.stages)} hypnogram):\n{lines}{more}")
     return _answer(night, text, r.changes)
+
+
+@render.register
+def _(r: PeakFrequencies, night: LoadedNight) -> Answer:
+    band = f"{r.band} " if r.band else ""
+    how = (f"Mean spectrum of {r.channel} over up to {PeakConfig().max_epochs} epochs per stage "
+           f"(stages from the {source_name(r.source)} hypnogram), split by FOOOF (Donoghue et al. "
+           f"2020) into its 1/f background and the peaks above it.")
+    if r.slope_asked:
+        slopes = ", ".join(f"{row.stage} **{row.exponent:.2f}**" for row in r.rows)
+        lead = (f"The EEG's aperiodic (1/f) exponent{_where(r.where)}: {slopes} (power falls as "
+                f"1/f to that power; it grows from wake to deep sleep and tracks arousal level: "
+                f"Lendner et al. 2020).")
+    elif len(r.rows) == 1:
+        lead = _peak_sentence(r.rows[0], band, r.where)
+    else:
+        lead = f"Per stage{_where(r.where)}, the strongest {band}rhythm above the 1/f background:"
+    if r.band == "alpha":
+        how += (" An adult's alpha peak lies near 10 Hz (8-12 Hz) in relaxed wake with the eyes "
+                "closed and slows with age and drowsiness (Klimesch 1999).")
+    rows = "\n".join(
+        f"| {row.stage} | {row.epochs} | "
+        f"{f'**{row.peak_hz:.1f}** ({band_of(row.peak_hz)}, x{row.peak_ratio:.1f})' if row.peak_hz else 'none'}"
+        f" | {', '.join(f'{hz:.1f}' for hz in row.peaks) or 'none'} | {row.raw_max_hz:.1f} | "
+        f"{row.exponent:.2f} | {row.r_squared:.2f} |" for row in r.rows)
+    table = (f"| stage | epochs | strongest {band}peak, Hz (power over the background) | all peaks, "
+             f"Hz | raw maximum, Hz | 1/f exponent | fit R² |\n|---|---|---|---|---|---|---|\n"
+             + rows)
+    return Answer(f"{lead}\n\n{table}\n\n{how}")
+
+
+def _peak_sentence(row: PeakRow, band: str, where: str) -> str:
+    """One stage's peak in words, with the raw maximum that a "dominant frequency" may mean."""
+    stage = "" if row.stage in where else f" in {row.stage}"
+    raw = (f" The raw spectrum itself is highest at {row.raw_max_hz:.1f} Hz: sleep EEG's power "
+           f"piles up at the lowest frequencies.")
+    if row.peak_hz is None:
+        return (f"No {band}rhythm stands above the 1/f background{stage}{_where(where)} "
+                f"({row.epochs} epochs).{raw}")
+    return (f"The strongest {band}rhythm above the 1/f background{stage}{_where(where)} is at "
+            f"**{row.peak_hz:.1f} Hz** ({band_of(row.peak_hz)} band, {row.peak_ratio:.1f} times the "
+            f"background's power there; {row.epochs} epochs).{raw}")
 
 
 @render.register

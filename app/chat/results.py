@@ -942,6 +942,52 @@ class BusiestEpochs:
     share: bool = False
 
 
+@dataclass(frozen=True)
+class PeakRow:
+    """One stage's EEG spectrum: its 1/f background and the peaks above it (FOOOF).
+
+    Attributes:
+        stage: the stage; epochs: 30-s epochs averaged.
+        peak_hz: the strongest peak above the background in the band asked (Hz), None
+            when no peak stands above it there.
+        peak_ratio: that peak's power over the background's at its frequency (times).
+        raw_max_hz: where the raw spectrum is highest in the fitted range (Hz).
+        exponent: the background's aperiodic exponent (the 1/f slope's size; larger in
+            deeper sleep).
+        r_squared: how well the model fits the spectrum (0-1).
+        peaks: every peak's centre (Hz), low to high.
+    """
+
+    stage: str
+    epochs: int
+    peak_hz: float | None
+    peak_ratio: float
+    raw_max_hz: float
+    exponent: float
+    r_squared: float
+    peaks: list[float]
+
+
+@dataclass
+class PeakFrequencies:
+    """Peak frequencies per stage ("what's the alpha peak frequency?", "the dominant
+    frequency in N2", "the aperiodic slope").
+
+    Attributes:
+        band: the band asked ("alpha"), "" for the strongest rhythm anywhere.
+        channel: the EEG read; rows: one per stage with enough epochs.
+        source: who scored the stages; where: the scope in words.
+        slope_asked: the question asked for the background's slope.
+    """
+
+    band: str
+    channel: str
+    rows: list[PeakRow]
+    source: str
+    where: str = ""
+    slope_asked: bool = False
+
+
 @dataclass
 class SpO2Recovery:
     """How SpO2 fell and came back around one item ("how long did the oxygen take to
@@ -1039,4 +1085,4 @@ Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | Signal
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
-          | SpO2Recovery | BusiestEpochs)
+          | SpO2Recovery | BusiestEpochs | PeakFrequencies)

@@ -25,6 +25,7 @@ from app.chat.semantic import PhraseBank
 from app.chat.spelling import repair
 from app.chat.timespan import TimeSpan, parse_time, period_stage
 from sleeplm_core.captions.levels import LEVELS
+from sleeplm_core.io.recording import STAGES
 
 I = re.IGNORECASE
 
@@ -1044,6 +1045,17 @@ def understand(text: str) -> Query:
         # the list times from sleep onset
         return Query(Intent.LOCATE, text, first.key, first.title.lower(), rank="earliest",
                      count=1, modality=first.level, by_rule=True)
+    slope = _SLOPE_RE.search(text)
+    if (_PEAK_FREQ_RE.search(text) or slope) and not getattr(find_phenomenon(text), "event_types",
+                                                              None) and _signal(text) is None:
+        # "what's the alpha peak frequency?", "the aperiodic slope in REM"
+        band = _BAND_WORD_RE.search(text)
+        named = {st for part in re.split(r",|\band\b|\bor\b|\bvs\.?|\bversus\b", text, flags=I)
+                 for st in stage_term(part)}  # "in REM and N3": a row each
+        return Query(Intent.MEASURE, text, target=band.group(1).lower() if band else "",
+                     scope=Scope(tuple(st for st in STAGES if st in named), time),
+                     measure="peak_frequency",
+                     note="slope" if slope else None, modality="brain", by_rule=True)
     share = _EPOCH_SHARE_RE.search(text)
     if (_BUSIEST_EPOCH_RE.search(text) or share) and (busy := find_phenomenon(text)) and (
             busy.event_types):
@@ -1600,6 +1612,16 @@ _T_SPO2_RE = re.compile(r"\bc?t ?(8\d|9\d)\b(?!\s*(?:%|min|s\b|sec|bpm))", I)
 _EPOCH_SHARE_RE = re.compile(r"\b(?:(?:what|which)\s+(?:percent(?:age)?|fraction|share|proportion|part)"
                              r"\s+of\s+(?:the\s+)?|how many\s+)(?:\w+\s+)?epochs\s+(?:had|have|has|with"
                              r"|contain\w*|show\w*|held|hold)\b", I)
+# "what's the alpha peak frequency?", "the dominant frequency in N2", "the aperiodic slope":
+# the EEG's spectrum per stage (not a scored event's frequency: "spindle frequency").
+_PEAK_FREQ_RE = re.compile(r"\b(?:peak|dominant|predominant|main|prevailing|strongest)\s+(?:(?:eeg"
+                           r"|brain|alpha|theta|sigma|delta|beta)\s+)?(?:frequenc(?:y|ies)|rhythms?"
+                           r"|oscillations?)\b|\bindividual alpha(?: peak)? frequency\b|\biaf\b"
+                           r"|\b(?:alpha|theta|sigma|delta|beta)(?: peak)? frequency\b|\bwhat"
+                           r" frequenc(?:y|ies)\b|\bat what frequency\b", I)
+_SLOPE_RE = re.compile(r"\b(?:aperiodic|1/f|spectral|background|power[- ]law) (?:slope|exponent"
+                       r"|component|background)\b|\b1/f\b", I)
+_BAND_WORD_RE = re.compile(r"\b(delta|theta|alpha|sigma|beta)\b", I)
 _BUSIEST_EPOCH_RE = re.compile(r"\b(?:epochs?|30[- ]?s(?:econds?)? (?:epochs?|windows?|stretch\w*))\s+"
                                r"(?:with|had|has|have|holds?|held|contains?|containing|holding)\s+"
                                r"(?:the\s+)?most\b|\bmost \w+(?: \w+)? (?:in|per) (?:an?|one|a single)"
