@@ -320,3 +320,25 @@ def test_and_a_central_one_after_an_obstructive_apnea(demo) -> None:
     text = session.ask("and a central one", engine).text
     n = sum(1 for e in night.recording.events if e.type == "central_apnea")
     assert f"**{n}** central apnea events" in text and "obstructive apnea," not in text
+
+
+def test_what_percentage_is_that_takes_the_last_count_as_a_share(demo) -> None:
+    """It was off topic: the scope's share of all such events, or a type's share of apneas."""
+    night, engine = demo
+    events = night.scored_events()[0]
+    stages = night.stages()[0]
+    obstructive = [e for e in events if e.type == "obstructive_apnea"]
+    nrem = [e for e in obstructive if stages[night.epoch_at(e.onset)] in (1, 2, 3)]
+    session = Session(night)
+    session.ask("how many obstructive apneas were there in REM?", engine)
+    session.ask("and in NREM?", engine)
+    text = session.ask("what percentage is that?", engine).text
+    assert text.startswith(f"**{len(nrem)}** of the night's {len(obstructive)} obstructive apnea "
+                           f"events (**{100 * len(nrem) / len(obstructive):.0f} %**)"), text
+    central = [e for e in events if e.type == "central_apnea"]
+    apneas = [e for e in events if e.type.endswith("_apnea")]
+    session.ask("how many central apneas?", engine)
+    share = session.ask("as a percentage?", engine).text
+    assert share.startswith(f"**{len(central)}** of the {len(apneas)} apnea events"), share
+    session.ask("how many spindles?", engine)
+    assert "A share needs a count" in session.ask("what share is that?", engine).text

@@ -490,6 +490,7 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
     # Diagnosis questions, whatever the verb: no diagnosis, the disorder kept for its numbers.
     ("could this person have obstructive sleep apnea?", MED, {"condition_name": "sleep apnea"}),
     ("is this consistent with insomnia", MED, {"condition_name": "insomnia"}),
+    ("does this look like insomnia?", MED, {"condition_name": "insomnia"}),
     ("does the subject suffer from narcolepsy?", MED, {"condition_name": "narcolepsy"}),
     ("are there signs of restless legs syndrome?", MED, {"condition_name": "restless legs"}),
     ("compare EEG in N1 and N3", CMP, {"groups": (("N1",), ("N3",)), "measure": "eeg"}),
@@ -631,6 +632,8 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("why?", Ref.WHY, {}),
     ("how do you know?", Ref.WHY, {}),
     ("what makes you say that?", Ref.WHY, {}),
+    ("what percentage is that?", Ref.SHARE, {}),
+    ("and as a fraction of all of them?", Ref.SHARE, {}),
 ]
 
 TABLE = ([("technician",) + row for row in TECHNICIAN] + [("educator",) + row for row in EDUCATOR]

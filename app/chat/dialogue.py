@@ -23,6 +23,10 @@ _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seven
                   "ninth", "tenth")
 
 
+_SUBTYPE_FAMILY = {"obstructive_apnea": "apnea", "central_apnea": "apnea", "mixed_apnea": "apnea"}
+"""An apnea type's family: the whole its share is taken of."""
+
+
 class NothingToReferTo(Exception):
     """A follow-up arrived before anything it could refer to; the message is "empty_list"
     when the last answer listed nothing to pick from."""
@@ -91,6 +95,8 @@ class Dialogue:
             return self._example(query)
         if query.ref == Ref.MEANING:
             return self._meaning(query)
+        if query.ref == Ref.SHARE:
+            return self._share(query)
         return self._listed(query, self._merge(query))
 
     def _listed(self, query: Query, resolved: Query) -> Query:
@@ -194,6 +200,20 @@ class Dialogue:
         scope = Scope(query.scope.stages or last.scope.stages, query.scope.time or last.scope.time)
         return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,
                      modality=last.modality, scope=scope, count=query.count)
+
+    def _share(self, query: Query) -> Query:
+        """"what percentage is that?" after a count of events: the scope's share of all of
+        them ("how many obstructive apneas in NREM?"), or a subtype's share of its family
+        ("how many central apneas?")."""
+        last = self.last
+        if last.intent != Intent.LOCATE or last.phenomenon is None or last.share is not None:
+            raise NothingToReferTo("no_share")
+        if last.scope.stages or last.scope.time:
+            return replace(last, text=query.text, share="scope", ref=Ref.NONE)
+        if last.phenomenon in _SUBTYPE_FAMILY:
+            return replace(last, text=query.text, phenomenon=_SUBTYPE_FAMILY[last.phenomenon],
+                           share=last.phenomenon, ref=Ref.NONE)
+        raise NothingToReferTo("no_share")
 
     def _meaning(self, query: Query) -> Query:
         """"what does that mean?": the last answer's phenomenon explained, or its statistic

@@ -55,6 +55,7 @@ class Ref(str, Enum):
     EXAMPLE = "example"        # "show me one", "find one in REM": the last phenomenon, found
     MEANING = "meaning"        # "what does that mean?": the last phenomenon or statistic explained
     WHY = "why"                # "why?", "how do you know?": the evidence for the last answer
+    SHARE = "share"            # "what percentage is that?": the last count as a share
 
 
 @dataclass(frozen=True)

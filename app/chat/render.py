@@ -189,6 +189,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
         return Answer("I can show the evidence for an epoch's stage: ask *why is this epoch N2?*, "
                       "or *what stage is this?* and then *why?*; for an event or a statistic, ask "
                       "*what does that mean?*")
+    if r.kind == "no_reference" and r.detail == "no_share":
+        return Answer("A share needs a count of events in part of the night just before it; ask "
+                      "e.g. *how many apneas were in REM?* and then *what percentage is that?*, "
+                      "or in one question *what percentage of the apneas were in REM?*")
     if r.kind == "no_reference" and r.detail == "no_phenomenon":
         return Answer("The last answer named no event to find an example of; ask e.g. *what is "
                       "a K-complex? show me one*.")

@@ -116,7 +116,8 @@ _DIAGNOSIS_RE = re.compile(
     r"|\b(?:is|could|might|may)\b.*\b(?:this|it|that|he|she|they|patient|person)\b.*\b(?:be|is"
     r"|have|has|like|sign|signs|case|consistent|suggest\w*|indicat\w*)\b"
     r"|^\s*(?:is|was)\s+(?:this|it|that)\b|\b(?:signs?|symptoms?|evidence|case) of\b"
-    r"|\bconsistent with\b|\bsuggest\w* \b|\bindicat\w*\b", I)
+    r"|\bconsistent with\b|\bsuggest\w* \b|\bindicat\w*\b|\b(?:this|it|that|he|she|they|patient|night"
+    r"|recording|study) (?:looks?|looked|seems?|sounds?) like\b", I)
 _HELP_RE = re.compile(
     r"^\s*(?:help|\?|hi|hello|hey|good (?:morning|evening|afternoon)|greetings)\b"
     r"|\bwhat (?:can|do) (?:you|i) (?:do|ask|know)\b|\bhow do(?:es)? (?:this|it) work\b"
@@ -196,6 +197,13 @@ _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you
                              r"(?:apn|hypopn|spindle|arousal|desat|k-?complex|slow|rem\b))"
                              # "an example of a K-complex" names its own thing; "of that" does not
                              r"(?!\s+of\s+(?!(?:that|this|it|them|those|these|one)\b))", I)
+# "what percentage is that?", "as a fraction?": the last count as a share of its whole.
+_SHARE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|which|how much)\s+(?:percent"
+                           r"(?:age)?|fraction|proportion|share)\s+(?:of (?:the |all )?(?:total|them"
+                           r"|all)\s+)?(?:is|was|are|were|does)\s+(?:that|this|those|these|it|them)"
+                           r"(?: make)?|(?:as\s+an?\s+)?(?:percent(?:age)?|fraction|share|proportion)"
+                           r"(?: of (?:the )?(?:total|all)(?: of them)?)?|how many percent is (?:that"
+                           r"|it))\W*$", I)
 # "how many of them were in REM?", "how many were after 4 am?": the last list, narrowed.
 _COUNT_IN_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many (?:of (?:them|those|these|the ones)"
                           r"(?:\s+(?:were|are|was|happened|occurred|fell))?|(?:were|are|happened"
@@ -754,6 +762,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if m := _EXAMPLE_REF_RE.search(text):
         some = re.search(r"\b(?:some|more)\b", m.group(0), I)
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
+    if _SHARE_REF_RE.search(text):
+        return Query(Intent.LOCATE, text, ref=Ref.SHARE)
     if _COUNT_REF_RE.search(text) or _COUNT_IN_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True)
     # "when was the oxygen lowest and what was happening then?" asks for its own extreme.
