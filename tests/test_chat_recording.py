@@ -635,3 +635,17 @@ def test_the_n_longest_periods_list_that_many(demo) -> None:
     listed = re.findall(r"^- \*\*.*\(([\d.]+) min\)$", text, re.M)
     assert len(listed) == 5 and [float(x) for x in listed] == sorted(map(float, listed),
                                                                       reverse=True)
+
+
+@pytest.mark.parametrize("text", ["how long is the recording?", "how many hours were recorded?",
+                                  "when did the recording start?"])
+def test_the_recording_s_length_leads_its_channels(demo, text: str) -> None:
+    """It answered with the channel table alone."""
+    night, engine = demo
+    answer = Session(night).ask(text, engine).text
+    hours = night.recording.duration / 3600
+    assert answer.startswith(f"The recording runs **{hours:.1f} h** "
+                             f"({night.recording.duration / 60:.0f} min), from **"), answer
+    assert "| channel | Hz |" in answer
+    plain = Session(night).ask("which channels are in this file?", engine).text
+    assert not plain.startswith("The recording runs")

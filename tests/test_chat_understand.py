@@ -135,6 +135,8 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("hours of sleep in total?", SUM, {"stat": "tst"}),
     ("how long was the patient in bed", SUM, {"stat": "tib"}),
     ("tell me the sleep efficiency", SUM, {"stat": "se"}),
+    ("what percentage of time was spent asleep?", SUM, {"stat": "se"}),
+    ("what fraction of the night was the patient asleep?", SUM, {"stat": "se"}),
     ("how much wake after sleep onset was there", SUM, {"stat": "waso"}),
     ("give me the apnea-hypopnea index", SUM, {"stat": "ahi"}),
     ("what's the RDI?", SUM, {"stat": "rdi"}),

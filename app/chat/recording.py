@@ -40,6 +40,10 @@ _SLOT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"position", ("POS",)))
 
 
+_LENGTH_RE = re.compile(r"\bhow long\b|\b(?:when|what time)\b|\b(?:length|duration|hours?)\b",
+                        re.I)
+
+
 def _named_slots(text: str) -> tuple[str, ...]:
     """Slot prefixes of the channels a question about rates names, () for none."""
     if not re.search(r"\b(?:rates?|hz|hertz|sampl\w*|frequenc\w*|resolution)\b", text, re.I):
@@ -58,7 +62,7 @@ def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
     slots = _named_slots(text)
     asked = [row for row in rows if slots and row.slot.startswith(slots)]
     return RecordingFacts("channels", channels=rows, missing=list(montage.missing), asked=asked,
-                          asked_for=slots)
+                          asked_for=slots, length_asked=bool(_LENGTH_RE.search(text)))
 
 
 def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = ""

@@ -1522,6 +1522,10 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
             f"| channel | Hz | unit | read as |\n|---|---|---|---|\n{rows}")
     if r.missing:
         text += f"\n\nNo channel for: {', '.join(r.missing)} (the model sees zeros there)."
+    if r.length_asked:
+        # "how long is the recording?", "when did it start?": the answer first, then the file
+        text = (f"The recording runs **{rec.duration / 3600:.1f} h** ({rec.duration / 60:.0f} min), "
+                f"from **{clock(night, 0.0)}** to **{clock(night, rec.duration)}**.\n\n" + text)
     if r.asked:
         text = ("; ".join(f"**{c.label}** at **{c.sfreq:g} Hz**" for c in r.asked) + ".\n\n"
                 + text)

@@ -682,6 +682,7 @@ class RecordingFacts:
         items: the longest uncertain or flagged stretches, for the plots.
         asked: the channels a question about rates named (channels).
         asked_for: the model slot prefixes it named ("EEG"), () for none (channels).
+        length_asked: the question asked how long the recording is or when it ran (channels).
         where: the span the machine staging's confidence was read over, "" for the whole
             night (scoring).
         machine_events: machine-scored events by type, on a night without human-scored
@@ -710,6 +711,7 @@ class RecordingFacts:
     items: list[Item] = field(default_factory=list)
     asked: list[ChannelRow] = field(default_factory=list)
     asked_for: tuple[str, ...] = ()
+    length_asked: bool = False
     where: str = ""
     machine_events: dict[str, int] = field(default_factory=dict)
     differ: tuple[int, int] | None = None

@@ -331,7 +331,8 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
                r"|fragment(?:ed|ation)|broken (?:up )?sleep|how (?:restless|disrupted)"),
     ("lights", r"lights?(?:[- ]\w+)?[- ](?:off|out|on)|(?:went|go|got|get) to bed|in bed at"
                r"|bed ?time"),
-    ("se", r"(?:sleep )?efficiency|sleep eff"),
+    ("se", r"(?:sleep )?efficiency|sleep eff|(?:percent(?:age)?|fraction|proportion|share|%) of"
+           r" (?:the )?(?:time|night|recording|time in bed) (?:\w+ ){0,3}(?:asleep|sleeping)"),
     ("waso", r"waso|wake(?:fulness)? after sleep onset|awake after (?:falling asleep|sleep onset)"),
     ("tib", r"time in bed|tib|(?:minutes|hours) (?:\w+ ){0,3}in bed|(?:recording|study) (?:time"
             r"|length|duration)|how long (?:was|were)"
@@ -1388,7 +1389,7 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("channels", re.compile(
         r"\bhow long (?:was|is) (?:the |this )?(?:recording|study|file|edf|psg)\b|\b(?:when|what time)"
         r" did (?:the |this )?(?:recording|study) (?:start|begin|end|stop)\b|\brecording (?:length"
-        r"|duration)\b|\bhow long did (?:the |this )?(?:recording|study) (?:last|run|go on|take)\b|"
+        r"|duration)\b|\bhow many hours (?:were|was|did (?:you|we|it)) (?:recorded|record)\b|\bhow long did (?:the |this )?(?:recording|study) (?:last|run|go on|take)\b|"
         r"\b(?:which|what|list|how many|are there|is there|does|do)\b.{0,40}\b(?:channels?|montage"
         r"|derivations?|leads?|electrodes?|sensors?|sampl(?:ing|e) (?:rates?|frequenc\w*))\b"
         r"|\b(?:channels?|montage|sampl(?:ing|e) rates?)\b.{0,30}\b(?:in|of|on) (?:this|the) "
