@@ -409,8 +409,12 @@ def test_splits_of_unscored_events_and_missing_measures_say_so(demo) -> None:
     text = Session(unscored).ask("what is the AHI in REM vs NREM?", engine).text
     assert text.startswith("**AHI events were not scored on this night**")
     assert "no usable airflow" in text
+    rera = Session(unscored).ask("show me a RERA", engine).text
+    assert "not scored on this night" in rera and "no machine detector" in rera
+    # K-complexes are the machine's slow waves of N2 (they were "not scored")
     kc = Session(unscored).ask("show me a K-complex", engine).text
-    assert "not scored on this night" in kc and "no machine detector" in kc
+    assert "not scored on this night" not in kc, kc
+    assert "YASA's sw_detect finds in machine-scored N2" in kc
     frame = night.feature_frame().drop(columns=[c for c in night.feature_frame().columns
                                                 if c.startswith("heart.")])
     no_heart = replace(night, _frame=frame)

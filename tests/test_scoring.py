@@ -103,6 +103,18 @@ def test_synthetic_night_events_from_signals_alone(synthetic) -> None:
     assert "sleepecg" in scoring.heart_rate.label
 
 
+def test_k_complexes_are_the_slow_waves_of_machine_n2(synthetic) -> None:
+    """YASA has no K-complex detector; its author's recipe is sw_detect limited to N2."""
+    truth, _, scoring = synthetic
+    waves = {(e.onset, e.duration) for e in scoring.events if e.type == "slow_wave"}
+    ks = [e for e in scoring.events if e.type == "k_complex"]
+    assert ks and all((e.onset, e.duration) in waves and "sw_detect in N2" in e.source for e in ks)
+    assert set(scoring.stages_at(np.array([e.onset for e in ks]))) == {2}
+    f1 = event_scores(intervals_of(scoring.events, ("k_complex",)),
+                      intervals_of(truth.events, ("k_complex",))).f1
+    assert f1 > 0.2, f1
+
+
 def test_64_hz_eeg_is_resampled_and_staged(synthetic) -> None:
     truth, stripped, native = synthetic
     slow = copy.copy(stripped)

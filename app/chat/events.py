@@ -27,12 +27,11 @@ def events_for(night: LoadedNight, types: tuple[str, ...]) -> tuple[list[Event],
 _PART_OF_TYPE: dict[str, str] = {
     "obstructive_apnea": "respiratory", "central_apnea": "respiratory",
     "mixed_apnea": "respiratory", "hypopnea": "respiratory", "desaturation": "desaturations",
-    "arousal": "arousals", "spindle": "spindles", "slow_wave": "slow waves",
+    "arousal": "arousals", "spindle": "spindles", "slow_wave": "slow waves", "k_complex": "slow waves",
     "rapid_eye_movement": "REMs", "limb_movement": "limb movements", "bradycardia": "heart",
     "tachycardia": "heart", "rera": "respiratory",
 }
 NOT_MACHINE_SCORED: dict[str, str] = {
-    "k_complex": "K-complexes: no machine detector is used (YASA has none)",
     "rera": "RERAs: no machine detector is used (they need a nasal-pressure signal read by hand)",
 }
 """Event types the machine scoring never detects, with the line an answer gives."""

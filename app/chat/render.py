@@ -262,6 +262,11 @@ def _sleep_onset(night: LoadedNight) -> float | None:
     return float(night.epochs.starts[lo + sleep[0]]) if len(sleep) else None
 
 
+MACHINE_K_COMPLEX_F1 = 0.38
+"""By-event F1 (IoU >= 0.3) of the machine's K-complexes against the true ones of four 3-h
+synthetic nights (seeds 9201-9204, stop 42); no real night here has K-complexes scored."""
+
+
 @render.register
 def _(r: EventList, night: LoadedNight) -> Answer:
     where = _where(r.where)
@@ -290,6 +295,11 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                else "") + (f", {i.value:.1f} Hz" if i.unit == "Hz" else "")
             + (f", {i.value:.0f} µV peak to peak" if i.unit == "µV" else "")
             + f", stage {i.stage})" for i in shown) + f"\n\nBy stage: {by_stage}.")
+        if any("sw_detect in N2" in (i.source or "") for i in r.scored):
+            parts[-1] += (" These machine K-complexes are the slow waves YASA's sw_detect finds in "
+                          "machine-scored N2, as YASA's author suggests; no validated K-complex "
+                          f"detector is used (against synthetic nights' true ones: by-event F1 "
+                          f"{MACHINE_K_COMPLEX_F1:.2f}).")
         kinds = Counter(i.label for i in r.scored)
         if len(kinds) > 1:
             parts[-1] += " By type: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + "."

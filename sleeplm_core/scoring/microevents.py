@@ -1,7 +1,8 @@
 """Spindles, slow waves and rapid eye movements from YASA's detectors.
 
 Detection runs on the staging EEG (see :mod:`sleeplm_core.scoring.channels`).
-Slow waves are searched in N2-N3 and REMs in REM of the machine hypnogram;
+Slow waves are searched in N2-N3 (those of N2 are its K-complexes, as YASA's author
+detects them) and REMs in REM of the machine hypnogram;
 spindles everywhere but sustained wake (a wake run of ``wake_epochs`` or more),
 because restricting them to machine-scored N1-N3 lowered the F1 on DREAMS. Channels below 100 Hz are resampled to
 100 Hz first, so YASA's filters (up to 30 Hz) are valid at 50 or 64 Hz. The
@@ -14,7 +15,8 @@ negative), which is what YASA's anti-correlation criterion looks for.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -112,6 +114,22 @@ def detect_slow_waves(eeg: Signal, stages: np.ndarray | None,
                            verbose=False)
     return _events(found, "slow_wave", "Start", "End",
                    f"machine-scored (YASA {yasa.__version__} sw_detect, {named('eeg', eeg.label)})")
+
+
+def k_complexes(waves: list[Event], stages_at: Callable[[np.ndarray], np.ndarray]) -> list[Event]:
+    """K-complexes as YASA's author detects them: the slow waves found in N2
+    (``sw_detect`` limited to N2; github.com/raphaelvallat/yasa/discussions/152). AASM's
+    K-complex is a large biphasic wave of N2 lasting 0.5 s or more, which those are.
+
+    Args:
+        waves: slow waves from :func:`detect_slow_waves`.
+        stages_at: stage code of the epoch holding each onset (seconds).
+    """
+    if not waves:
+        return []
+    codes = stages_at(np.array([e.onset for e in waves]))
+    return [replace(e, type="k_complex", source=(e.source or "").replace("sw_detect", "sw_detect in N2"))
+            for e, code in zip(waves, codes) if code == 2]
 
 
 def detect_rems(loc: Signal, roc: Signal | None, stages: np.ndarray | None,

@@ -21,7 +21,8 @@ from sleeplm_core.scoring.desaturation import detect_desaturations
 from sleeplm_core.scoring.heart import (ecg_heart_rate, implausible, pulse_heart_rate,
                                         rate_episodes)
 from sleeplm_core.scoring.limbs import detect_limb_movements
-from sleeplm_core.scoring.microevents import detect_rems, detect_slow_waves, detect_spindles
+from sleeplm_core.scoring.microevents import (detect_rems, detect_slow_waves, detect_spindles,
+                                              k_complexes)
 from sleeplm_core.scoring.respiratory import Breathing, detect_respiratory
 from sleeplm_core.scoring.result import MachineScoring
 from sleeplm_core.scoring.staging import named, stage_channels, yasa_staging
@@ -153,7 +154,10 @@ def _slow_waves(n: _Night) -> str | None:
     eeg, why = _eeg(n)
     if eeg is None:
         return why
-    n.add("slow_wave", detect_slow_waves(eeg, n.stages, n.config.slow_waves))
+    waves = detect_slow_waves(eeg, n.stages, n.config.slow_waves)
+    n.add("slow_wave", waves)
+    if n.stages is not None:
+        n.add("k_complex", k_complexes(waves, n.result.stages_at))
     return None
 
 
