@@ -342,3 +342,22 @@ def test_what_percentage_is_that_takes_the_last_count_as_a_share(demo) -> None:
     assert share.startswith(f"**{len(central)}** of the {len(apneas)} apnea events"), share
     session.ask("how many spindles?", engine)
     assert "A share needs a count" in session.ask("what share is that?", engine).text
+
+
+def test_another_one_shows_the_next_example_and_a_stage_s_clearest_epoch(demo) -> None:
+    """"and another one" repeated the explanation's example; "show me the clearest example"
+    after a stage's definition was off topic."""
+    night, engine = demo
+    arousals = {e.onset: e.duration for e in night.scored_events()[0] if e.type == "arousal"}
+    med = float(np.median(list(arousals.values())))
+    session = Session(night)
+    shown = [session.ask("what is an arousal? show me one", engine).highlights[0].start]
+    for text in ("and another one", "another", "show me another"):
+        shown.append(session.ask(text, engine).items[0].start)
+    assert len(set(shown)) == 4 and set(shown) <= set(arousals), shown
+    # each the next nearest the median length
+    gaps = [round(abs(arousals[t] - med), 6) for t in shown]
+    assert gaps == sorted(gaps) and gaps[-1] <= sorted(abs(d - med) for d in arousals.values())[3] + 1e-9
+    session.ask("what does N3 look like here?", engine)
+    example = session.ask("show me the clearest example", engine).text
+    assert re.match(r"Epoch \d+ \([\d:–]+\) is \*\*N3\*\*", example), example

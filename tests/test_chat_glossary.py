@@ -59,3 +59,16 @@ def test_the_plots_and_the_spectrogram_are_explained(demo) -> None:
         text = Session(night).ask(question, engine).text
         assert text.startswith(title), (question, text)
     assert find_term("show the spectrogram") is None
+
+
+def test_the_sleep_stages_are_defined_with_each_stage_s_minutes_in_this_night(demo) -> None:
+    """"what are the sleep stages?" explained spindles."""
+    night, engine = demo
+    stages = night.stages()[0]
+    for text in ("what are the sleep stages?", "teach me about sleep stages using this night"):
+        answer = Session(night).ask(text, engine)
+        assert answer.text.startswith("**Sleep stages.**"), answer.text
+        for code, stage in enumerate(STAGES):
+            minutes = float(np.sum(stages == code)) * EPOCH_SEC / 60
+            assert f"{stage} **{minutes:.0f} min**" in answer.text
+        assert len(answer.highlights) == len(STAGES)

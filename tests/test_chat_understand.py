@@ -8,7 +8,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from app.chat.query import Intent, Ref
+from app.chat.query import Intent, Ref, Scope
 from app.chat.timespan import NightClock, TimeSpan, parse_time, resolve
 from app.chat.understand import understand
 from app.timeexpr import format_clock
@@ -308,6 +308,9 @@ EDUCATOR: list[tuple[str, Intent, dict]] = [
     ("hi, what can you do?", HLP, {}),
     # "an example of X" names X: no earlier answer is needed ("an example of that" is one)
     ("show me an example of a K-complex", LOC, {"phenomenon": "k_complex", "count": 1}),
+    # "what is it here?" is this recording, not the epoch on screen
+    ("what is sleep spindle density and what is it here?", LOC,
+     {"phenomenon": "spindle", "per": "minute", "scope": Scope()}),
     ("give me an example of an apnea", LOC, {"phenomenon": "apnea", "count": 1}),
     ("hello", HLP, {}),
     ("help", HLP, {}),
@@ -618,6 +621,9 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("find one in REM", Ref.EXAMPLE, {"stages": ("REM",), "count": 1}),
     ("give me an example", Ref.EXAMPLE, {}),
     ("give me an example of those in REM", Ref.EXAMPLE, {"stages": ("REM",)}),
+    ("and another one", Ref.EXAMPLE, {"count": 1}),
+    ("one more please", Ref.EXAMPLE, {"count": 1}),
+    ("show me the clearest example", Ref.EXAMPLE, {"count": 1}),
     ("show me some more", Ref.EXAMPLE, {"count": None}),
     ("how many of them were in REM?", Ref.COUNT, {"stages": ("REM",)}),
     ("how many were after 4 am?", Ref.COUNT, {"time": ("after", 4 * 3600, None)}),

@@ -33,6 +33,25 @@ def _stage_lines(term: Term, night: LoadedNight) -> tuple[list[str], list[Item]]
             f"on the plots."], [longest]
 
 
+def _every_stage(term: Term, night: LoadedNight) -> Definition:
+    """Each stage's minutes and share in this night, its longest period drawn."""
+    stages, source = night.stages()
+    s, starts = night.summary(), night.epochs.starts
+    parts, items = [], []
+    for code, stage in enumerate(STAGES):
+        periods = stage_periods(stages, [code], np.ones(len(stages), dtype=bool))
+        parts.append(f"{stage} **{s.stage_min[stage]:.0f} min** ({s.stage_pct[stage]:.0f} %)")
+        if periods:
+            a, b = max(periods, key=lambda p: p[1] - p[0])
+            items.append(Item(float(starts[a]), float(starts[b]) + EPOCH_SEC,
+                              f"longest {stage} period", "measured", stage))
+    return Definition(term, [
+        f"This night ({source_name(source)} stages): {', '.join(parts)} (W as a share of the time "
+        f"in bed, the others of sleep); each stage's longest period is drawn on the plots. Ask "
+        f"e.g. *what is N2 sleep?* for one stage, or *show me an example of N3* for its "
+        f"clearest epoch."], items)
+
+
 def _channel_lines(term: Term, night: LoadedNight) -> list[str]:
     mapping = {**night.epochs.mapping, **night.epochs.aux_mapping}
     labels = [mapping[slot] for slot in term.slots if slot in mapping]
@@ -71,4 +90,6 @@ def define(plan: Plan, night: LoadedNight, term: Term) -> Definition:
         return Definition(term, lines, items)
     if term.slots:
         return Definition(term, _channel_lines(term, night), [])
+    if term.key == "stages":
+        return _every_stage(term, night)
     return Definition(term, _night_lines(term, night), [])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from app.chat.glossary import term
 from app.chat.phenomena import phenomenon
 from app.chat.query import INDEX_STATS, Intent, Query, Ref, Scope, transition_sides
 from app.chat.results import LIBRARY_SOURCE, Item
@@ -23,6 +24,7 @@ _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seven
                   "ninth", "tenth")
 
 
+_ANOTHER_RE = re.compile(r"\b(?:another|one more|next)\b", re.I)
 _SUBTYPE_FAMILY = {"obstructive_apnea": "apnea", "central_apnea": "apnea", "mixed_apnea": "apnea"}
 """An apnea type's family: the whole its share is taken of."""
 
@@ -195,11 +197,20 @@ class Dialogue:
         """"show me one" after "what is a K-complex?": that phenomenon found in the night, in
         the scope the follow-up names (else the last one's)."""
         last = self.last
+        stage = term(last.target).stage if last.note == "glossary" and term(last.target) else ""
+        if last.phenomenon is None and stage:
+            # "what is N3 sleep?" then "show me the clearest example": its clearest epoch
+            return Query(Intent.CLASSIFY, query.text, scope=Scope((stage,), query.scope.time),
+                         stage_event="example")
         if last.phenomenon is None:
             raise NothingToReferTo("no_phenomenon")
         scope = Scope(query.scope.stages or last.scope.stages, query.scope.time or last.scope.time)
+        skip = 0
+        if _ANOTHER_RE.search(query.text) and scope == last.scope:
+            # "another one": past the typical one an explanation drew, or the examples shown
+            skip = last.skip + 1 if last.intent == Intent.LOCATE else 1
         return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,
-                     modality=last.modality, scope=scope, count=query.count)
+                     modality=last.modality, scope=scope, count=query.count, skip=skip)
 
     def _share(self, query: Query) -> Query:
         """"what percentage is that?" after a count of events: the scope's share of all of

@@ -503,6 +503,9 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
             q = replace(q, rank="largest")   # "the biggest slow waves": by amplitude
     # "show me a spindle", "show me one": one like most of them, not the longest
     scored, order = rank_items(scored, q.rank or ("typical" if q.count == 1 else None))
+    if q.skip and len(scored) > q.skip:
+        # "another one": the ones shown already go last, so the next leads
+        scored, order = scored[q.skip:] + scored[:q.skip], f"{order}, number {q.skip + 1} in that order"
     name = phen.title.lower() if phen else f"“{q.target}”"
     shorter = f"shorter than {seconds_text(q.max_duration)}" if q.max_duration else ""
     where = " ".join(w for w in (plan.where.text, _at_least(q.min_duration), shorter, tie) if w)

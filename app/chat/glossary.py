@@ -59,6 +59,13 @@ TERMS: tuple[Term, ...] = (
          "while most vivid dreaming happens. REM periods recur about every 90 minutes and "
          "lengthen towards morning; breathing and heart rate become irregular in it.",
          stage="REM"),
+    Term("stages", "Sleep stages", r"(?:the )?(?:(?:five|5|different) )?(?:sleep )?stages(?: of sleep)?",
+         "A scorer gives each 30-s epoch one of five stages (AASM): wake (W), three NREM stages "
+         "of deepening sleep and REM. N1 is the drowsy transition, where the alpha rhythm fades "
+         "and the eyes roll slowly; N2 carries sleep spindles and K-complexes; N3 is filled with "
+         "slow waves; REM joins a low-amplitude EEG with rapid eye movements and the night's "
+         "lowest chin tone. An adult's night passes through them in four to six NREM-REM cycles, "
+         "with most N3 early and most REM late."),
     Term("architecture", "Sleep architecture", r"sleep architecture|architecture",
          "Sleep architecture is the structure of a night: how much of each stage there is, how "
          "they follow each other in NREM-REM cycles, how long it took to fall asleep, and how "
@@ -160,7 +167,8 @@ _ASK_RE = re.compile(
 _TAIL_RE = re.compile(
     r"^(?:\s+(?:sleep|stage|for|important|recorded|used|measured|measure|record|show|mean|look"
     r"|like|in a sleep study|in sleep|on a psg|work|to a student|to me|to us|matter|needed|good for"
-    r"|on the eeg|mean|on the plots?|on the screen|here))*"
+    r"|on the eeg|mean|on the plots?|on the screen|here|(?:using|in|with|from|on) (?:this|the)"
+    r" (?:night|recording|study)))*"
     r"\W*$", re.IGNORECASE)
 
 

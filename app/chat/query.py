@@ -120,6 +120,8 @@ class Query:
             its pre-event baseline ("desaturations of 4 % or more").
         max_duration: longest length, seconds, an event may last ("hypopneas shorter than
             15 s"), None for none.
+        skip: for "another one": how many of the ranked events were shown already (the
+            next one leads).
         min_amplitude: smallest peak-to-peak amplitude, µV, a slow wave or K-complex must
             reach ("slow waves over 100 µV").
         condition_name: for a diagnosis question, the disorder named ("sleep apnea").
@@ -188,6 +190,7 @@ class Query:
     against: str | None = None
     min_amplitude: float | None = None
     max_duration: float | None = None
+    skip: int = 0
 
 
 def transition_sides(pair: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -73,8 +73,10 @@ _EPISODE_RE = re.compile(r"\b(?:the\s+)?main\s+(?:sleep\s+)?(?:period|episode|bo
 # "what is the alpha power here?": a question that ends on "here" asks about the view.
 _CURRENT_RE = re.compile(r"\b(?:this|current|the current|that)\s+(?:epoch|window)\b|\bthis one\b"
                          r"|\bright here\b|\bon (?:the )?screen\b"
-                         # "what does N3 look like here?" is this recording, not this epoch
-                         r"|(?<!look like )(?<!looks like )\bhere\W*$", re.IGNORECASE)
+                         # "what does N3 look like here?", "what is X and what is it here?" are
+                         # this recording, not this epoch
+                         r"|(?<!look like )(?<!looks like )(?<!is it )(?<!is that )(?<!are they )"
+                         r"\bhere\W*$", re.IGNORECASE)
 
 
 LONGEST_PERIOD = -2

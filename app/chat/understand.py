@@ -192,7 +192,9 @@ _WHY_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*|really\W*\s
 # found in the night (no phenomenon named: one would be a question of its own).
 _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you\s+|could you\s+"
                              r"|please\s+)*(?:find|show(?: me)?|give me|locate|point (?:me )?to|get"
-                             r" me)\s+(?:one|an? (?:example|instance)|another(?: one)?|one more|some"
+                             r" me)\s+(?:one|an? (?:example|instance)|(?:the|a|an) (?:clearest|best"
+                             r"|most typical|typical|good|classic|textbook) (?:one|example)|another"
+                             r"(?: one| example)?|one more|some"
                              r"(?: more)?|more(?: of them)?)\b(?!\s+like\b)(?!\s+(?:of (?:the|those|these) )?"
                              r"(?:apn|hypopn|spindle|arousal|desat|k-?complex|slow|rem\b))"
                              # "an example of a K-complex" names its own thing; "of that" does not
@@ -204,6 +206,9 @@ _SHARE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|whic
                            r"(?: make)?|(?:as\s+an?\s+)?(?:percent(?:age)?|fraction|share|proportion)"
                            r"(?: of (?:the )?(?:total|all)(?: of them)?)?|how many percent is (?:that"
                            r"|it))\W*$", I)
+# "and another one", "one more please": a further example of what was just shown.
+_ANOTHER_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+)?(?:another|one more)(?: one| example)?"
+                         r"(?:,?\s*please)?\W*$", I)
 # "how many of them were in REM?", "how many were after 4 am?": the last list, narrowed.
 _COUNT_IN_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many (?:of (?:them|those|these|the ones)"
                           r"(?:\s+(?:were|are|was|happened|occurred|fell))?|(?:were|are|happened"
@@ -760,8 +765,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.EXPLAIN, text, ref=Ref.MEANING)
     if _WHY_REF_RE.search(text):
         return Query(Intent.CLASSIFY, text, ref=Ref.WHY)
-    if m := _EXAMPLE_REF_RE.search(text):
-        some = re.search(r"\b(?:some|more)\b", m.group(0), I)
+    if m := (_EXAMPLE_REF_RE.search(text) or _ANOTHER_RE.search(text)):
+        some = re.search(r"\b(?:some|(?<!one )more)\b", m.group(0), I)
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
     if _SHARE_REF_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.SHARE)
