@@ -151,3 +151,35 @@ def test_events_one_per_epoch_have_no_busiest_epoch(home_test) -> None:
     assert len(epochs) > 1 and len(set(epochs)) == len(epochs)   # 2 h of scattered apneas
     text = Session(night).ask("which epoch had the most apneas?", engine).text
     assert text.startswith(f"No epoch holds more than one apnea event: the {len(epochs)} "), text
+
+
+def test_the_kind_of_study_is_read_from_its_usable_channels(home_test, demo) -> None:
+    """"what kind of study is this?" gave the REI and the summary."""
+    night, engine, _ = home_test
+    text = Session(night).ask("what kind of study is this?", engine).text
+    assert text.startswith("This is a **home sleep apnea test** (the AASM's type III"), text
+    full, engine = demo
+    assert Session(full).ask("is this a PSG?", engine).text.startswith(
+        "This is a **full polysomnogram (PSG)**")
+
+
+def test_how_about_supine_after_the_rei_splits_it_by_position(home_test) -> None:
+    """It was off topic (the REI again)."""
+    night, engine, _ = home_test
+    session = Session(night)
+    session.ask("what is the REI?", engine)
+    text = session.ask("how about supine?", engine).text
+    assert text.startswith("REI by body position") and "| supine |" in text, text
+
+
+def test_mostly_obstructive_is_the_obstructive_share_with_untyped_hypopneas_named(
+        home_test) -> None:
+    """"were the events mostly obstructive?" listed every event, desaturations included."""
+    night, engine, _ = home_test
+    events = night.scored_events()[0]
+    obstructive = sum(e.type == "obstructive_apnea" for e in events)
+    respiratory = [e for e in events if e.type in (*APNEA_TYPES, "hypopnea")]
+    hypopneas = sum(e.type == "hypopnea" for e in respiratory)
+    text = Session(night).ask("were the events mostly obstructive?", engine).text
+    assert text.startswith(f"**{obstructive}** of the {len(respiratory)} respiratory events"), text
+    assert f"The {hypopneas} hypopneas among them are not typed" in text

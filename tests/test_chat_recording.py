@@ -153,6 +153,13 @@ def test_quality_answer_finds_a_planted_flat_lead(demo) -> None:
                      quality=np.logical_or.reduce(list(flags.values())))
     answer = Session(replace(night, epochs=epochs)).ask("any artifacts or bad signals?", engine)
     assert "EEG_C3 (C3-M2): flat 40 of 960 epochs" in answer.text
+    # "how much time was valid?" was off topic: the epochs with no flagged channel
+    valid = Session(replace(night, epochs=epochs)).ask("how much time was valid?", engine).text
+    clean = int((~epochs.quality.any(axis=1)).sum())
+    assert valid.startswith(f"**{clean * EPOCH_SEC / 3600:.1f} h** of the 8.0 h "
+                            f"(**{100 * clean / 960:.0f} %**) have no flagged channel; SpO2 reads "
+                            f"50-100 % in **100 %** of its samples"), valid
+    assert clean <= 920
     h = answer.highlights[0]
     assert (h.start, h.end) == (float(night.epochs.starts[100]), float(night.epochs.starts[139]) + 30)
     clean = Session(night).ask("any artifacts or bad signals?", engine).text

@@ -60,6 +60,11 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("how much time was spent in each stage?", SUM, {}),
     # The recording itself: channels, who scored it, signal quality.
     ("which channels are in this file?", REC, {"topic": "channels"}),
+    ("what kind of study is this?", REC, {"topic": "channels"}),
+    ("how much time was valid?", REC, {"topic": "quality"}),
+    ("were the events mostly obstructive?", LOC, {"share": "obstructive_apnea"}),
+    ("were most of the hypopneas in N2?", LOC,
+     {"phenomenon": "hypopnea", "share": "scope", "stages": ("N2",)}),
     ("what signals were recorded?", REC, {"topic": "channels"}),
     ("what's the sampling rate of the EEG?", REC, {"topic": "channels"}),
     ("is there an ECG channel?", REC, {"topic": "channels"}),

@@ -11,6 +11,7 @@ import numpy as np
 from app.chat.plan import Plan
 from app.chat.results import ChannelRow, Item, RecordingFacts
 from app.night import LoadedNight
+from sleeplm_core.features.heart import SPO2_RANGE
 from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -62,7 +63,43 @@ def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
     slots = _named_slots(text)
     asked = [row for row in rows if slots and row.slot.startswith(slots)]
     return RecordingFacts("channels", channels=rows, missing=list(montage.missing), asked=asked,
-                          asked_for=slots, length_asked=bool(_LENGTH_RE.search(text)))
+                          asked_for=slots, length_asked=bool(_LENGTH_RE.search(text)),
+                          study=study_kind(night) if _KIND_RE.search(text) else "")
+
+
+_KIND_RE = re.compile(r"\b(?:kind|type|sort) of (?:a )?(?:study|recording|test|psg|sleep study)\b"
+                      r"|\bis (?:this|it) an? (?:home|in-?lab|full|diagnostic|attended|unattended)"
+                      r"\b|\bis (?:this|it) an? (?:psg|polysomnogra\w+|hsat|home sleep (?:apnea )?test)\b",
+                      re.I)
+
+
+def study_kind(night: LoadedNight) -> str:
+    """What the usable channels make of this recording (AASM study types: a PSG stages sleep
+    from EEG, EOG and chin EMG; a type III home test has airflow, effort and oximetry; type
+    IV one or two of them)."""
+    slots = {**night.epochs.mapping, **night.epochs.aux_mapping}
+    skipped = " ".join(night.machine.skipped) if night.machine is not None else ""
+    staging = all(any(s in slots for s in group) for group in
+                  (("EEG_C3", "EEG_C4"), ("EOG_L", "EOG_R"), ("EMG_CHIN",)))
+    breathing = any(s in slots for s in ("AF", "THX", "ABD")) and "respiratory:" not in skipped
+    oximetry = "SPO2" in slots and "desaturations:" not in skipped
+    if staging and breathing and oximetry:
+        return ("a **full polysomnogram (PSG)**: EEG, EOG and chin EMG to stage sleep, with "
+                "airflow or effort and oximetry to score breathing (the AASM's type I when "
+                "attended in a lab, type II at home)")
+    if staging:
+        lacking = " and ".join(w for w, ok in (("breathing", breathing), ("oximetry", oximetry))
+                               if not ok)
+        return (f"a **sleep EEG study**: EEG, EOG and chin EMG stage sleep, but without usable "
+                f"{lacking} channels it scores no breathing events")
+    if breathing and oximetry:
+        return ("a **home sleep apnea test** (the AASM's type III: airflow or effort with "
+                "oximetry, no EEG): it cannot stage sleep, so its index is the REI per hour "
+                "recorded, not the AHI")
+    if breathing or oximetry:
+        return ("a **limited-channel test** (the AASM's type IV: one or two of airflow, effort "
+                "and oximetry, no EEG)")
+    return "not a sleep study by its channels: no EEG, breathing or oximetry channel is usable"
 
 
 def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = ""
@@ -141,11 +178,22 @@ def _quality(night: LoadedNight) -> RecordingFacts:
                 if flags[:, i].any()} for i in present}
     any_flag = epochs.quality[:, present].any(axis=1) if present else np.zeros(len(epochs), bool)
     return RecordingFacts("quality", flags={k: v for k, v in flagged.items() if v},
+                          valid_epochs=int((~any_flag).sum()), spo2_valid=_spo2_valid(night),
                           checked=[CANONICAL_CHANNELS[i] for i in present],
                           items=_stretches(night, any_flag, "flagged signal", "measured"),
                           n_epochs=len(epochs), warnings=list(night.recording.source.get(
                               "warnings", [])), skipped=list(night.machine.skipped)
                           if night.machine is not None else [])
+
+
+def _spo2_valid(night: LoadedNight) -> float | None:
+    """Share of the SpO2 samples an oximeter can read (50-100 %; 0 is a probe off)."""
+    label = night.epochs.aux_mapping.get("SPO2")
+    if label not in night.recording.signals:
+        return None
+    values = np.asarray(night.recording.signals[label].data, dtype=float)
+    lo, hi = SPO2_RANGE
+    return float(np.mean((values >= lo) & (values <= hi))) if len(values) else None
 
 
 _TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality}

@@ -314,9 +314,12 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                             f"({source_name(r.events_source)}).")
         elif r.share:
             n = kinds.get(r.share, 0)
+            untyped = kinds.get("hypopnea", 0) if r.share.endswith("apnea") else 0
             parts.insert(0, f"**{n}** of the {len(r.scored)} {_events(r.name)}{where} "
                             f"(**{100 * n / len(r.scored):.0f} %**) are {r.share}s "
-                            f"({source_name(r.events_source)}).")
+                            f"({source_name(r.events_source)})."
+                            + (f" The {untyped} hypopneas among them are not typed obstructive "
+                               f"or central here, so they count as neither." if untyped else ""))
         if _DURATION_ASK_RE.search(r.asked):
             # "what is the median apnea duration?": the lengths first
             parts.insert(0, f"{_events(r.name).capitalize()}{where}, length: mean "
@@ -1532,6 +1535,8 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
             f"| channel | Hz | unit | read as |\n|---|---|---|---|\n{rows}")
     if r.missing:
         text += f"\n\nNo channel for: {', '.join(r.missing)} (the model sees zeros there)."
+    if r.study:
+        text = f"This is {r.study}.\n\n" + text
     if r.length_asked:
         # "how long is the recording?", "when did it start?": the answer first, then the file
         text = (f"The recording runs **{rec.duration / 3600:.1f} h** ({rec.duration / 60:.0f} min), "
@@ -1606,6 +1611,12 @@ def _quality_text(r: RecordingFacts, night: LoadedNight) -> str:
                 f"channels ({', '.join(r.checked)}) in {r.n_epochs} epochs.")
     text += (" I flag flat leads, amplifier clipping and gaps; movement and sweat artefacts "
              "are not flagged, so look at the signals around what you doubt.")
+    # "how much time was valid?": the epochs with every checked channel unflagged
+    text = (f"**{r.valid_epochs * EPOCH_SEC / 3600:.1f} h** of the {r.n_epochs * EPOCH_SEC / 3600:.1f} h "
+            f"(**{100 * r.valid_epochs / max(r.n_epochs, 1):.0f} %**) have no flagged channel"
+            + (f"; SpO2 reads 50-100 % in **{100 * r.spo2_valid:.0f} %** of its samples (the rest "
+               f"are a probe off or artefact)" if r.spo2_valid is not None else "") + ".\n\n"
+            + text)
     if r.items:
         text += ("\n\nThe longest flagged stretches (blue):\n" + "\n".join(
             f"- {_span(night, i)} ({i.duration / 60:.1f} min)" for i in r.items[:5]))

@@ -683,6 +683,11 @@ class RecordingFacts:
         asked: the channels a question about rates named (channels).
         asked_for: the model slot prefixes it named ("EEG"), () for none (channels).
         length_asked: the question asked how long the recording is or when it ran (channels).
+        study: what kind of study the usable channels make, in words, "" when not asked
+            (channels).
+        valid_epochs: epochs with no flag on any checked channel (quality).
+        spo2_valid: share of the SpO2 channel's samples in the 50-100 % range, 0-1, None
+            without one (quality).
         where: the span the machine staging's confidence was read over, "" for the whole
             night (scoring).
         machine_events: machine-scored events by type, on a night without human-scored
@@ -712,6 +717,9 @@ class RecordingFacts:
     asked: list[ChannelRow] = field(default_factory=list)
     asked_for: tuple[str, ...] = ()
     length_asked: bool = False
+    study: str = ""
+    valid_epochs: int = 0
+    spo2_valid: float | None = None
     where: str = ""
     machine_events: dict[str, int] = field(default_factory=dict)
     differ: tuple[int, int] | None = None

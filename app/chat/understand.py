@@ -1173,8 +1173,11 @@ def understand(text: str) -> Query:
             m.lower() for m in _APNEA_KIND_RE.findall(phen_text))) > 1:
         phen = find_phenomenon("apneas")  # "obstructive vs central apneas": the family, by type
     share = None
-    if (phen is not None and phen.key in _BREATHING_EVENTS and _SHARE_RE.search(phen_text)
-            and (kind := _SUBTYPE_RE.search(phen_text))):
+    if (phen is not None and phen.key in (*_BREATHING_EVENTS, "scored_event")
+            and _SHARE_RE.search(phen_text)
+            and (kind := _SUBTYPE_RE.search(phen_text))
+            # "were most of the hypopneas in N2?" names no family to take a share of
+            and not (phen.key == "hypopnea" and not re.search(r"\b(?:apn\w*|events?)\b", phen_text, I))):
         # "what percentage of apneas were central?": the family counted, the subtype's share.
         share = _SUBTYPES[kind.group(1).lower()[:5]]
         phen = find_phenomenon("apneas and hypopneas" if _EVENTS_RE.search(phen_text) else "apneas")
@@ -1374,6 +1377,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bwhat (?:can(?:'?t|not)|could(?:n'?t| not)) (?:you|i|it|the app) (?:measure|score|detect|see"
         r"|tell|read)\b|\b(?:limitations?|blind spots?)\b", I)),
     ("quality", re.compile(
+        r"\bhow much (?:time|data|of the (?:recording|study|night)) (?:was|is|were) (?:valid|usable"
+        r"|good|clean|artifact[- ]free|artefact[- ]free)\b|\b(?:valid|usable|artifact[- ]free"
+        r"|artefact[- ]free) (?:recording |monitoring |study )?(?:time|data)\b|"
         r"\b(?:artifacts?|artefacts?|signal quality|quality of the (?:signals?|data|recording)"
         r"|data quality|bad (?:signals?|channels?|data|epochs?|electrodes?|leads?)|noisy|flat ?lines?"
         r"|flat (?:signals?|channels?)|clipp\w*|disconnect\w*|electrode (?:off|pops?|problems?)"
@@ -1392,6 +1398,8 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|bad|decent|high|low|acceptable) quality|any good|usable|valid|adequate|technically"
         r" (?:adequate|acceptable)|acceptable|ok(?:ay)?))\b", I)),
     ("channels", re.compile(
+        r"\b(?:kind|type|sort) of (?:a )?(?:study|recording|test|psg|sleep study)\b|\bis (?:this|it)"
+        r" an? (?:home|in-?lab|full|diagnostic|psg|polysomnogra\w+|hsat)\b|"
         r"\bhow long (?:was|is) (?:the |this )?(?:recording|study|file|edf|psg)\b|\b(?:when|what time)"
         r" did (?:the |this )?(?:recording|study) (?:start|begin|end|stop)\b|\brecording (?:length"
         r"|duration)\b|\bhow many hours (?:were|was|did (?:you|we|it)) (?:recorded|record)\b|\bhow long did (?:the |this )?(?:recording|study) (?:last|run|go on|take)\b|"
@@ -1572,6 +1580,10 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                and (_MEASURE_SPLIT_RE.search(text) or _STAGE_CONTRAST_RE.search(text))
                and _compare_groups(text) is None else None)
     if not counted and not stages and not measure and not (by == "position" and amount):
+        if by == "position" and _REPEAT_RE.search(text) and len(text.split()) <= 5:
+            # "how about supine?" after an index: that index by position, this one first
+            return Query(Intent.BREAKDOWN, text, target=_named_position(text) or "", by=by,
+                         ref=Ref.REPEAT, by_rule=True)
         return None
     # "how much time supine?": that position's row first
     named = (_named_position(text) or "") if by == "position" and amount else ""
@@ -1846,12 +1858,14 @@ _BREATHING_EVENTS = (*_APNEA_KINDS, "apnea", "hypopnea", "respiratory_event")
 _SUBTYPES = {"obstr": "obstructive_apnea", "centr": "central_apnea", "mixed": "mixed_apnea",
              "hypop": "hypopnea"}
 _SHARE_RE = re.compile(r"\b(?:what|which) (?:percent(?:age)?|fraction|proportion|share|part|portion"
-                       r"|ratio)\b|\bhow many of (?:the|these|those|them|all)\b|\b(?:percent(?:age)?"
+                       r"|ratio)\b|\b(?:mostly|mainly|predominantly|majority)\b|^\W*(?:were|are|was|is)"
+                       r" most\b|\bhow many of (?:the|these|those|them|all)\b|\b(?:percent(?:age)?"
                        r"|fraction|proportion|share) of (?:the |all )?(?:apn|events|breathing)"
                        r"|%\s+of\b", I)
-_SUBTYPE_RE = re.compile(r"\b(?:were|was|are|is)\s+(?:\w+\s+)?(obstructive|central|mixed"
+_SUBTYPE_RE = re.compile(r"\b(?:were|was|are|is)\s+(?:\w+\s+){0,3}?(obstructive|central|mixed"
                          r"|hypopn\w*)\b", I)
-_EVENTS_RE = re.compile(r"\b(?:events?|hypopn\w*)\b.*\b(?:were|was|are|is)\b", I)
+_EVENTS_RE = re.compile(r"\b(?:events?|hypopn\w*)\b.*\b(?:were|was|are|is)\b|\b(?:were|was|are|is)\b"
+                        r".*\bevents\b", I)
 _APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
 _HOW_KNOW_KIND_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how (?:do|can|could|would|did) (?:i|you|we|one|a "
                                r"scorer) (?:know|tell|see|be sure)\b.{0,30}\b(obstructive|central|mixed)"
