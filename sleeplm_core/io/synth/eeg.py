@@ -32,6 +32,10 @@ BANDS: dict[str, tuple[float, float]] = {
 """Frequency bands (Hz) of the stage-weighted noise components; alpha's is only nominal: it is
 rendered as a spectral peak at the sleeper's alpha frequency (:data:`ALPHA_SD_HZ` wide)."""
 
+SLEEP_ALPHA_BAND = (7.5, 12.0)
+"""Band (Hz) of the 8-12 Hz power of sleep stages: broadband, joining theta's and sigma's bands,
+since asleep it is background rather than the waking alpha rhythm's peak."""
+
 ALPHA_SD_HZ = 0.7
 """Spread (SD, Hz) of the alpha peak; real alpha peaks are 1-2 Hz wide at half height."""
 
@@ -214,7 +218,9 @@ def _eyes_open(plan: NightPlan, share: float, rng: np.random.Generator) -> np.nd
 def _site_table(var: NightVariation) -> dict[str, tuple[float, ...]]:
     table = {name: tuple(v * var.eeg_scale for v in values) for name, values in STAGE_RMS.items()}
     # The sleeper's alpha is wake alpha; the 8-12 Hz power of sleep stages is background, not alpha rhythm.
-    table["alpha"] = tuple(v * (var.alpha_scale if stage == W else 1.0) for stage, v in enumerate(table["alpha"]))
+    awake = table["alpha"]
+    table["alpha"] = tuple(v * var.alpha_scale if stage == W else 0.0 for stage, v in enumerate(awake))
+    table["alpha_sleep"] = tuple(0.0 if stage == W else v for stage, v in enumerate(awake))
     # Slow-wave amplitude scales N3 and N2 delta; wake delta is mostly not neural.
     table["delta"] = tuple(v * (var.slow_wave_scale if stage in (2, 3) else 1.0) for stage, v in enumerate(table["delta"]))
     return table
@@ -227,9 +233,11 @@ def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVa
     Artefacts and amplifier filters are added later (:mod:`~sleeplm_core.io.synth.artefacts`).
     """
     n = len(plan.stage_s) * int(fs)
-    bands = {name: edges for name, edges in BANDS.items() if name != "alpha"}
+    bands = {**{name: edges for name, edges in BANDS.items() if name != "alpha"},
+             "alpha_sleep": SLEEP_ALPHA_BAND}
     extra = {"alpha": var.arousal_alpha_uv * var.eeg_scale, "beta": AROUSAL_BETA_RMS * var.eeg_scale}
     modulation = _drift(len(plan.stage_s), var.drift_depth, rng)
+    modulation["alpha_sleep"] = modulation["alpha"]
     modulation["alpha"] = modulation["alpha"] * _eyes_open(plan, var.eyes_open, rng)
     # The textbook night (no drift) keeps every stage stationary, intermittency included.
     bursts = _intermittent(plan, rng) if var.drift_depth > 0 else np.ones(len(plan.stage_s))
@@ -249,7 +257,7 @@ def render_eeg(plan: NightPlan, labels: tuple[str, ...], fs: float, var: NightVa
         white = _SHARED * shared + own_share * own
         mix = gains["pink"] * _background(white[1], fs, var, shares)
         for band, component in _band_noise(white[0], fs, bands, var).items():
-            mix += site.bands[band] * gains[band] * component
+            mix += site.bands[band.removesuffix("_sleep")] * gains[band] * component
         return site.scale * (mix + transients.at(site) * var.eeg_scale * jitter)
 
     # The FFTs release the GIL: two derivations render at once on a 2-core machine.
