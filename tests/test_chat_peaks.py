@@ -79,3 +79,7 @@ def test_a_real_night_s_n2_peaks_at_its_spindles_and_its_exponent_grows_with_dep
     assert exponents["W"] < exponents["N2"] < exponents["N3"], exponents
     slope = Session(night).ask("what is the 1/f slope?", engine).text
     assert f"N3 **{exponents['N3']:.2f}**" in slope and "Lendner" in slope
+    assert "Mean spectrum of C3-A1" in text
+    # the alpha rhythm is read where it is largest, at the occipital lead
+    alpha = Session(night).ask("what's the alpha peak frequency?", engine).text
+    assert "Mean spectrum of O1-A1" in alpha, alpha

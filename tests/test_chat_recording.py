@@ -523,7 +523,10 @@ def test_a_long_recording_s_halves_are_those_of_its_main_sleep_period(demo) -> N
     mid = lo + round((hi - lo) / 2)
     text = Session(longer).ask("how much N3 in the first half?", engine).text
     n3 = float(np.sum(stages[lo:mid] == STAGES.index("N3"))) * EPOCH_SEC / 60
-    assert f"**{n3:.1f} min** of N3 in the first half of the main sleep period (" in text, text
+    t0 = night.recording.start_time
+    span = (f"({format_clock(float(longer.epochs.starts[lo]), t0)[:5]}-"
+            f"{format_clock(float(longer.epochs.starts[mid]), t0)[:5]})")
+    assert f"**{n3:.1f} min** of N3 in the first half of the main sleep period {span}" in text, text
     # the demo night itself is no long recording: its halves stay its own
     plain = Session(night).ask("how much N3 in the first half?", engine).text
     assert "main sleep period" not in plain

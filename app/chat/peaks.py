@@ -9,6 +9,7 @@ in N2), with the raw maximum beside it.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -26,6 +27,9 @@ BANDS = {"delta": (1.0, 4.0), "theta": (4.0, 8.0), "alpha": (8.0, 12.0), "sigma"
          "beta": (16.0, 30.0)}
 """Bands a peak may be asked in (Hz); the alpha band is where an adult's individual alpha
 frequency lies (Klimesch 1999: 8-12 Hz, about 10 Hz)."""
+
+
+_POSTERIOR_RE = re.compile(r"\b(?:EEG\s+)?(?:O[12z]|P[34z]|Pz-Oz)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -61,10 +65,14 @@ def peak_frequencies(plan: Plan, night: LoadedNight,
                      config: PeakConfig = PeakConfig()) -> PeakFrequencies | Message:
     """Per stage in scope: the strongest peak above the 1/f background (in the asked band),
     the raw spectrum's maximum and the background's exponent."""
-    eeg, why = pick(night.recording, eeg_labels(night.recording), StagingConfig().eeg)
+    band_name = plan.query.target if plan.query.target in BANDS else ""
+    labels = eeg_labels(night.recording)
+    if band_name == "alpha":
+        # the alpha rhythm is largest over the back of the head (AASM: wake is read at O1/O2)
+        labels = sorted(labels, key=lambda label: not _POSTERIOR_RE.search(label))
+    eeg, why = pick(night.recording, labels, StagingConfig().eeg)
     if eeg is None:
         return Message("no_signal", f"EEG fast enough for a spectrum ({why})")
-    band_name = plan.query.target if plan.query.target in BANDS else ""
     stages, source = night.stages()
     asked = plan.query.scope.stages or (("W",) if band_name == "alpha" else STAGES)
     rows = [row for stage in asked

@@ -274,10 +274,13 @@ def _of_main_period(time: TimeSpan, night: LoadedNight) -> TimeSpan:
         return time
     starts = night.epochs.starts
     own = re.sub(r"\s+of (?:the|this) (?:night|recording)\b", "", time.text.strip(), flags=re.I)
-    text = (f"{own} of the main sleep period ({clock(night, starts[lo])[:5]}-"
-            f"{clock(night, starts[hi - 1] + EPOCH_SEC)[:5]})")
+    outer = (float(starts[lo]), float(starts[hi - 1]) + EPOCH_SEC)
     if time.kind == "period":   # period_span reads the main sleep period itself
-        return replace(time, text=text)
+        return replace(time, text=f"{own} of the main sleep period ({clock(night, outer[0])[:5]}-"
+                                  f"{clock(night, outer[1])[:5]})")
+    # "the second half of the main sleep period (03:58-07:13)": the part's own clock times
+    a, b = part_span(time, outer)
+    text = f"{own} of the main sleep period ({clock(night, a)[:5]}-{clock(night, b)[:5]})"
     return replace(time, text=text, within=TimeSpan("episode", text="the main sleep period"))
 
 

@@ -199,6 +199,9 @@ _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you
                              r"(?:apn|hypopn|spindle|arousal|desat|k-?complex|slow|rem\b))"
                              # "an example of a K-complex" names its own thing; "of that" does not
                              r"(?!\s+of\s+(?!(?:that|this|it|them|those|these|one)\b))", I)
+_EACH_PERIOD_RE = re.compile(r"\b(?:each|every|all(?: the)?|list(?: the)?)\s+(?:\w+\s+)?(?:periods?"
+                             r"|episodes?|bouts?)\b|\b(?:periods?|episodes?|bouts?)\b.*\b(?:each|every"
+                             r" one)\b", I)
 # "what percentage is that?", "as a fraction?": the last count as a share of its whole.
 _SHARE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|which|how much)\s+(?:percent"
                            r"(?:age)?|fraction|proportion|share)\s+(?:of (?:the |all )?(?:total|them"
@@ -916,6 +919,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.STAGE_TIMING
     if phen is not None and phen.event_types and _EVENT_DURATION_RE.search(text):
         return Intent.LOCATE  # "what is the average duration of apneas?": the list has it
+    if stages and phen is None and _EACH_PERIOD_RE.search(text):
+        return Intent.STAGE_TIMING  # "how long was each REM period?": every period, listed
     if stages and phen is None and _ONE_PERIOD_RE.search(text) and not re.match(
             r"\s*(?:describe|what happen\w*|tell me about)\b", text, I):
         return Intent.STAGE_TIMING  # "how long was the first REM period?": that period
@@ -1232,7 +1237,10 @@ def understand(text: str) -> Query:
                       Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Intent.CLASSIFY, Intent.DESCRIBE)
                       else ()), time),
                   condition or (phen.condition if phen and intent == Intent.THRESHOLD else None),
-                  signal or (condition.signal if condition else None), min_duration, _rank(rest),
+                  signal or (condition.signal if condition else None), min_duration,
+                  # "how long was each REM period?" ranks nothing: every period in time order
+                  None if intent == Intent.STAGE_TIMING and _EACH_PERIOD_RE.search(text) and not
+                  _SUPERLATIVE_RE.search(text) else _rank(rest),
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
                   semantic=seen, by_rule=by_rule, min_depth=min_depth,
                   per=per, share=share, together=together, apart=apart, lacking=lacking,
