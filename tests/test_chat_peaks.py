@@ -83,3 +83,22 @@ def test_a_real_night_s_n2_peaks_at_its_spindles_and_its_exponent_grows_with_dep
     # the alpha rhythm is read where it is largest, at the occipital lead
     alpha = Session(night).ask("what's the alpha peak frequency?", engine).text
     assert "Mean spectrum of O1-A1" in alpha, alpha
+
+
+def test_a_stage_whose_lead_is_flat_gets_no_spectrum(demo) -> None:
+    """FOOOF cannot log a zero spectrum: the stage is left out, not a crash."""
+    from dataclasses import replace
+
+    night, engine = demo
+    label = next(l for l in ("C4-M1", "C3-M2") if l in night.recording.signals)
+    sig = night.recording.signals[label]
+    data = sig.data.copy()
+    wake = night.epochs.starts[night.stages()[0] == STAGES.index("W")]
+    n = int(EPOCH_SEC * sig.sfreq)
+    for start in wake:
+        data[int(start * sig.sfreq):int(start * sig.sfreq) + n] = 0.0
+    signals = {k: (replace(v, data=data) if k == label else v)
+               for k, v in night.recording.signals.items()}
+    flat = replace(night, recording=replace(night.recording, signals=signals))
+    text = Session(flat).ask("dominant frequency per stage", engine).text
+    assert "| W |" not in text and "| N2 |" in text, text

@@ -106,6 +106,9 @@ def _stage_row(night: LoadedNight, data: np.ndarray, sfreq: float, mask: np.ndar
     freqs, psd = welch(windows, sfreq, nperseg=int(round(config.win_sec * sfreq)))
     psd = psd.mean(axis=0)
     fit_range = (config.fit_range[0], min(config.fit_range[1], sfreq / 2 - 2.0))
+    fitted = (freqs >= fit_range[0]) & (freqs <= fit_range[1])
+    if not np.all(psd[fitted] > 0):
+        return None  # a flat lead in this stage: no spectrum to read
     model = _fooof(config.peak_width_hz, config.max_peaks, config.min_peak_height)
     model.fit(freqs, psd, list(fit_range))
     peaks = [(float(cf), float(pw)) for cf, pw, _ in np.atleast_2d(model.get_params("peak_params"))
@@ -113,7 +116,6 @@ def _stage_row(night: LoadedNight, data: np.ndarray, sfreq: float, mask: np.ndar
     lo, hi = BANDS.get(band_name, fit_range)
     inside = [p for p in peaks if lo <= p[0] < hi]
     best = max(inside, key=lambda p: p[1]) if inside else None
-    fitted = (freqs >= fit_range[0]) & (freqs <= fit_range[1])
     return PeakRow(stage, len(windows), best[0] if best else None, 10 ** best[1] if best else 0.0,
                    float(freqs[fitted][np.argmax(psd[fitted])]),
                    float(model.get_params("aperiodic_params", "exponent")),
