@@ -72,10 +72,10 @@ def test_a_real_night_s_n2_peaks_at_its_spindles_and_its_exponent_grows_with_dep
     night, engine = dreams
     text = Session(night).ask("dominant frequency per stage", engine).text
     n2 = _table_row(text, "N2")
-    peak = float(re.match(r"\*\*([\d.]+)\*\* \(sigma", n2[2]).group(1))
+    peak = float(re.match(r"\*\*([\d.]+)\*\* sigma x", n2[2]).group(1))
     spindles = [e for e in night.machine.events if e.type == "spindle"]
     assert spindles and 12.0 <= peak < 16.0
-    exponents = {st: float(_table_row(text, st)[5]) for st in ("W", "N2", "N3")}
+    exponents = {st: float(_table_row(text, st)[4]) for st in ("W", "N2", "N3")}
     assert exponents["W"] < exponents["N2"] < exponents["N3"], exponents
     slope = Session(night).ask("what is the 1/f slope?", engine).text
     assert f"N3 **{exponents['N3']:.2f}**" in slope and "Lendner" in slope

@@ -841,15 +841,25 @@ def _(r: PeakFrequencies, night: LoadedNight) -> Answer:
     if r.band == "alpha":
         how += (" An adult's alpha peak lies near 10 Hz (8-12 Hz) in relaxed wake with the eyes "
                 "closed and slows with age and drowsiness (Klimesch 1999).")
+    # five narrow columns: the chat panel is a third of the screen
     rows = "\n".join(
         f"| {row.stage} | {row.epochs} | "
-        f"{f'**{row.peak_hz:.1f}** ({band_of(row.peak_hz)}, x{row.peak_ratio:.1f})' if row.peak_hz else 'none'}"
-        f" | {', '.join(f'{hz:.1f}' for hz in row.peaks) or 'none'} | {row.raw_max_hz:.1f} | "
-        f"{row.exponent:.2f} | {row.r_squared:.2f} |" for row in r.rows)
-    table = (f"| stage | epochs | strongest {band}peak, Hz (power over the background) | all peaks, "
-             f"Hz | raw maximum, Hz | 1/f exponent | fit R² |\n|---|---|---|---|---|---|---|\n"
-             + rows)
+        f"{f'**{row.peak_hz:.1f}** {band_of(row.peak_hz)} x{row.peak_ratio:.1f}' if row.peak_hz else 'none'}"
+        f" | {' '.join(f'{hz:.1f}' for hz in row.peaks) or 'none'} | {row.exponent:.2f} |"
+        for row in r.rows)
+    table = (f"| stage | epochs | {band}peak, Hz (x background) | all peaks, Hz | 1/f exponent |\n"
+             f"|---|---|---|---|---|\n" + rows)
+    raw = sorted(row.raw_max_hz for row in r.rows)
+    fits = sorted(row.r_squared for row in r.rows)
+    how += (f" The raw spectrum's maximum lies at {_range_text(raw[0], raw[-1])} Hz; the model fits "
+            f"each spectrum with R² {_range_text(fits[0], fits[-1], '.2f')}.")
     return Answer(f"{lead}\n\n{table}\n\n{how}")
+
+
+def _range_text(lo: float, hi: float, fmt: str = ".1f") -> str:
+    """"1.0" when both ends read the same, else "1.0-1.2"."""
+    a, b = format(lo, fmt), format(hi, fmt)
+    return a if a == b else f"{a}-{b}"
 
 
 def _peak_sentence(row: PeakRow, band: str, where: str) -> str:
