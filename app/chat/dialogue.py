@@ -24,7 +24,8 @@ _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seven
                   "ninth", "tenth")
 
 
-_ANOTHER_RE = re.compile(r"\b(?:another|one more|next)\b", re.I)
+_FURTHER_RE = re.compile(r"\b(?:another|one more|next)\b", re.I)
+"""A follow-up asking past the examples shown ("another one"), not for the first ("show me one")."""
 _SUBTYPE_FAMILY = {"obstructive_apnea": "apnea", "central_apnea": "apnea", "mixed_apnea": "apnea"}
 """An apnea type's family: the whole its share is taken of."""
 
@@ -206,7 +207,7 @@ class Dialogue:
             raise NothingToReferTo("no_phenomenon")
         scope = Scope(query.scope.stages or last.scope.stages, query.scope.time or last.scope.time)
         skip = 0
-        if _ANOTHER_RE.search(query.text) and scope == last.scope:
+        if _FURTHER_RE.search(query.text) and scope == last.scope:
             # "another one": past the typical one an explanation drew, or the examples shown
             skip = last.skip + 1 if last.intent == Intent.LOCATE else 1
         return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,

@@ -843,9 +843,8 @@ def _(r: PeakFrequencies, night: LoadedNight) -> Answer:
                 "closed and slows with age and drowsiness (Klimesch 1999).")
     # five narrow columns: the chat panel is a third of the screen
     rows = "\n".join(
-        f"| {row.stage} | {row.epochs} | "
-        f"{f'**{row.peak_hz:.1f}** {band_of(row.peak_hz)} x{row.peak_ratio:.1f}' if row.peak_hz else 'none'}"
-        f" | {' '.join(f'{hz:.1f}' for hz in row.peaks) or 'none'} | {row.exponent:.2f} |"
+        f"| {row.stage} | {row.epochs} | {_peak_cell(row)} | "
+        f"{' '.join(f'{hz:.1f}' for hz in row.peaks) or 'none'} | {row.exponent:.2f} |"
         for row in r.rows)
     table = (f"| stage | epochs | {band}peak, Hz (x background) | all peaks, Hz | 1/f exponent |\n"
              f"|---|---|---|---|---|\n" + rows)
@@ -854,6 +853,13 @@ def _(r: PeakFrequencies, night: LoadedNight) -> Answer:
     how += (f" The raw spectrum's maximum lies at {_range_text(raw[0], raw[-1])} Hz; the model fits "
             f"each spectrum with R² {_range_text(fits[0], fits[-1], '.2f')}.")
     return Answer(f"{lead}\n\n{table}\n\n{how}")
+
+
+def _peak_cell(row: PeakRow) -> str:
+    """"**13.3** sigma x3.3": the strongest peak, its band and its height over the background."""
+    if row.peak_hz is None:
+        return "none"
+    return f"**{row.peak_hz:.1f}** {band_of(row.peak_hz)} x{row.peak_ratio:.1f}"
 
 
 def _range_text(lo: float, hi: float, fmt: str = ".1f") -> str:
@@ -1622,7 +1628,8 @@ def _quality_text(r: RecordingFacts, night: LoadedNight) -> str:
     text += (" I flag flat leads, amplifier clipping and gaps; movement and sweat artefacts "
              "are not flagged, so look at the signals around what you doubt.")
     # "how much time was valid?": the epochs with every checked channel unflagged
-    text = (f"**{r.valid_epochs * EPOCH_SEC / 3600:.1f} h** of the {r.n_epochs * EPOCH_SEC / 3600:.1f} h "
+    hours = r.n_epochs * EPOCH_SEC / 3600
+    text = (f"**{r.valid_epochs * EPOCH_SEC / 3600:.1f} h** of the {hours:.1f} h "
             f"(**{100 * r.valid_epochs / max(r.n_epochs, 1):.0f} %**) have no flagged channel"
             + (f"; SpO2 reads 50-100 % in **{100 * r.spo2_valid:.0f} %** of its samples (the rest "
                f"are a probe off or artefact)" if r.spo2_valid is not None else "") + ".\n\n"
