@@ -61,6 +61,7 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     # The recording itself: channels, who scored it, signal quality.
     ("which channels are in this file?", REC, {"topic": "channels"}),
     ("what kind of study is this?", REC, {"topic": "channels"}),
+    ("how many events per hour in the worst hour?", BRK, {"by": "hour", "stat": "ahi"}),
     ("how long was each REM period?", TIM, {"stage_event": "periods", "rank": None}),
     ("how many REM periods were there and how long was each?", TIM, {"stage_event": "periods"}),
     ("how much time was valid?", REC, {"topic": "quality"}),

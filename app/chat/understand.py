@@ -1460,7 +1460,7 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:supine|prone|lateral|upright|positional|posture|(?:body |sleeping |sleep )?positions?"
         r"|non[- ]?supine|on (?:(?:the|their|his|her|its) )?(?:back|sides?|left|right|stomach|belly"
         r"|front))\b", I)),
-    ("hour", re.compile(r"\b(?:which|what) hour\b|\bwhen\b.*\b(?:most|least)\b|\bhour by hour\b"
+    ("hour", re.compile(r"\b(?:which|what) hour\b|\b(?:the )?(?:worst|busiest|best) hour\b|\bwhen\b.*\b(?:most|least)\b|\bhour by hour\b"
                         r"|\b(?:where|when)\b.*\b(?:densest|most dense|highest (?:density|rate)"
                         r"|most (?:frequent|common|concentrated))\b"
                         r"|\bhourly\b|\b(?:by|each"
