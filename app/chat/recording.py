@@ -11,7 +11,7 @@ import numpy as np
 from app.chat.plan import Plan
 from app.chat.results import ChannelRow, Item, RecordingFacts
 from app.night import LoadedNight
-from sleeplm_core.features.heart import SPO2_RANGE
+from sleeplm_core.features.heart import SPO2_RANGE, in_range_share
 from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -191,9 +191,7 @@ def _spo2_valid(night: LoadedNight) -> float | None:
     label = night.epochs.aux_mapping.get("SPO2")
     if label not in night.recording.signals:
         return None
-    values = np.asarray(night.recording.signals[label].data, dtype=float)
-    lo, hi = SPO2_RANGE
-    return float(np.mean((values >= lo) & (values <= hi))) if len(values) else None
+    return in_range_share(night.recording.signals[label].data, SPO2_RANGE)
 
 
 _TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality}

@@ -1037,7 +1037,8 @@ def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
         lines.append(f"AHI not measurable: {r.gaps.get('AHI', 'no respiratory events')}")
     lines.append(f"ODI **{s.odi:.1f}/h** ({s.n_desaturations} desaturations ≥3 %)" if s.odi
                  is not None else f"ODI not measurable: {r.gaps.get('ODI', 'no SpO2')}")
-    lines += r.unread
+    # the ODI's gap may already name the channel and why
+    lines += [why for why in r.unread if why.split(":")[0] not in r.gaps.get("ODI", "")]
     if r.spo2 is not None:
         lines.append(f"SpO2 mean **{r.spo2.mean:.1f} %**, lowest **{r.spo2.low:.1f} %** at "
                      f"{clock(night, r.spo2.low_at)}")

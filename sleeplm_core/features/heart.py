@@ -114,13 +114,20 @@ def heart_features(rec: Recording, epochs: EpochSet,
     return [HeartFacts(e, h, s) if (e or h or s) else None for e, h, s in zip(ecg, hr, spo2)]
 
 
+def in_range_share(data: np.ndarray, valid: tuple[float, float]) -> float:
+    """Share (0-1) of the finite values of ``data`` inside ``valid`` (0 without any)."""
+    finite = np.asarray(data, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    return float(np.mean((finite >= valid[0]) & (finite <= valid[1]))) if len(finite) else 0.0
+
+
 def uncalibrated(sig: Signal, valid: tuple[float, float], what: str) -> str | None:
     """Why ``sig`` looks uncalibrated (fewer than half its finite values in ``valid``,
     e.g. a PR or SAO2 channel centred near 0), None when it is usable."""
-    finite = sig.data[np.isfinite(sig.data)]
-    share = float(np.mean((finite >= valid[0]) & (finite <= valid[1]))) if len(finite) else 0.0
+    share = in_range_share(sig.data, valid)
     if share >= MIN_PLAUSIBLE_SHARE:
         return None
+    finite = sig.data[np.isfinite(sig.data)]
     median = float(np.median(finite)) if len(finite) else float("nan")
     return (f"{sig.label}: only {share:.0%} of its values (median {median:.3g} {sig.unit}) lie in "
             f"the {valid[0]:g}-{valid[1]:g} range of {what}, so it looks uncalibrated and is left out")
