@@ -720,3 +720,17 @@ def test_a_named_arousal_cause_is_counted_first(demo, text: str, cause: str) -> 
     total = sum(e.type == "arousal" for e in night.scored_events()[0])
     assert answer.startswith(f"**{n}** of the {total} arousals (**{100 * n / total:.0f} %**) were "
                              f"**{cause}** arousals."), answer
+
+
+def test_a_desaturation_after_an_apnea_is_explained_with_one_that_follows_one(demo) -> None:
+    """It explained apneas; "after" ties the first event to the second, as "followed by" does."""
+    night, engine = demo
+    q = understand("what does a desaturation look like after an apnea?")
+    assert (q.phenomenon, q.together) == ("desaturation", "apnea"), q
+    answer = Session(night).ask("what does a desaturation look like after an apnea?", engine)
+    assert answer.text.startswith("**Oxygen desaturation.**") and "with an apnea" in answer.text
+    shown = answer.highlights[0].start
+    apneas = [e for e in night.scored_events()[0] if e.type.endswith("_apnea")]
+    assert any(a.onset <= shown <= a.offset + 30 for a in apneas), shown
+    # "why ... after" still asks about the signal around them
+    assert understand("why does oxygen drop after an apnea?").together is None

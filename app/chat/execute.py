@@ -779,12 +779,17 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
         return near
     if phen.event_types:
         items, source = _event_items(night, phen.event_types, plan.where, None)
+        tie = ""
+        if q.together and items and not isinstance(found := tied_items(night, items, phen, q),
+                                                   Message):
+            # "what does a desaturation look like after an apnea?": one that follows one
+            items, tie = found[0], f", {found[1]}"
         if items:
             # The clearest scored example: the one closest to the median duration is typical,
             # the longest is often a merged or atypical one.
             med = float(np.median([i.duration for i in items]))
             best = min(items, key=lambda i: (abs(i.duration - med), i.start))
-            return Explanation(phen, best, f"a typical {source} example (median length)",
+            return Explanation(phen, best, f"a typical {source} example (median length){tie}",
                                len(items))
     if phen.condition is not None:
         # A measured definition is answered from the measurement only, found or not.

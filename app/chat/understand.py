@@ -1297,7 +1297,7 @@ _DURING_THEM_RE = re.compile(r"\b(?:during|around|after|in|with)\s+(?:them|those
 _TIE_RE = re.compile(
     r"\b(?:(without|not followed by|with no|and no|but no|(?:(?:that|which) )?(?:had|have|has) no"
     r"|(?:that|which) did(?:n'?t| not) (?:have|cause))"
-    r"|(with|followed by|accompanied by|associated with|linked (?:to|with)|tied to|leading to"
+    r"|(with|followed by|accompanied by|associated with|linked (?:to|with)|tied to|leading to|after"
     r"|preceded by|(?:(?:that|which) )?(?:followed|came after|come after|coupled (?:to|with))"
     r"|causing|ending (?:with|in)|(?:(?:that|which) )?(?:had|have|has|caused|ended (?:with|in))))\s+"
     r"(?:an?\s+|any\s+|its\s+|their\s+)?", I)
@@ -1309,8 +1309,9 @@ def _tie(text: str) -> tuple[Phenomenon, str, bool, str | None] | None:
     ("hypopneas with an arousal but no desaturation"), else None. Arousals tied to breathing
     events are the arousals' causes, which the arousal list already counts."""
     m = _TIE_RE.search(text)
-    if m is None:
-        return None
+    if m is None or (m.group(2) or "").lower() == "after" and re.match(r"\s*(?:why|how come)\b",
+                                                                      text, I):
+        return None  # "why does oxygen drop after an apnea?" asks about the signal around them
     rest = text[m.end():]
     second = _TIE_RE.search(rest)
     lacking = find_phenomenon(rest[second.end():]) if second and second.group(1) else None
