@@ -361,3 +361,20 @@ def test_another_one_shows_the_next_example_and_a_stage_s_clearest_epoch(demo) -
     session.ask("what does N3 look like here?", engine)
     example = session.ask("show me the clearest example", engine).text
     assert re.match(r"Epoch \d+ \([\d:–]+\) is \*\*N3\*\*", example), example
+
+
+def test_the_transition_into_the_first_n3_reads_the_eeg_before_and_during_it(demo) -> None:
+    """"describe the transition into the first N3" listed the N3 periods; the minute before
+    a stage period now leads with the EEG's band shares, per epoch, against the period's."""
+    night, engine = demo
+    assert around_the_one("describe the transition into the first N3") == (
+        "show me the first N3", "what happened just before it?")
+    a, b = _periods(night, "N3")[0]
+    text = Session(night).ask("describe the transition into the first N3", engine).text
+    assert text.startswith(f"In the 60 s before the N3 at **{clock(night, night.epochs.starts[a])}")
+    frame = night.feature_frame()
+    col = next(c for c in frame.columns if c.startswith("brain.eeg.") and c.endswith("delta [%]"))
+    before = frame[col].to_numpy(dtype=float)[a - 2:a].mean()
+    during = frame[col].to_numpy(dtype=float)[a:b + 1].mean()
+    assert f"Measured then: delta power (EEG {col.split('.')[2]}) mean {before:.1f} %" in text, text
+    assert f"against {during:.1f} during it" in text and during > before

@@ -918,7 +918,29 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True) -
         if win.any() and own.any():
             measures.append((s.label, s.unit, *_mean_low_high(s.values[win]),
                              *_mean_low_high(s.values[own])))
+    if item.label in STAGES:
+        measures = _stage_eeg(night, span, item) + measures  # a stage is read from the EEG first
     return Context(item, span, before, seq, near, measures, source, around)
+
+
+def _stage_eeg(night: LoadedNight, span: tuple[float, float], item: Item
+               ) -> list[tuple[str, str, float, float, float, float, float, float]]:
+    """Next to a stage period ("what happened just before the first N3?"): what the EEG's
+    delta, alpha and sigma shares did, per epoch, in the window against the period."""
+    frame = night.feature_frame()
+    starts = night.epochs.starts
+    win = (starts + EPOCH_SEC > span[0]) & (starts < span[1])
+    own = (starts + EPOCH_SEC > item.start) & (starts < item.end)
+    out = []
+    for words in ("delta power", "alpha power", "sigma power"):
+        cols = measure_columns(words, frame)
+        if not cols or not win.any() or not own.any():
+            continue
+        values = pd.to_numeric(frame[cols[0]], errors="coerce").to_numpy(dtype=float)
+        if np.isfinite(values[win]).any() and np.isfinite(values[own]).any():
+            out.append((column_name(cols[0]), "%", *_mean_low_high(values[win][np.isfinite(
+                values[win])]), *_mean_low_high(values[own][np.isfinite(values[own])])))
+    return out
 
 
 def _mean_low_high(values: np.ndarray) -> tuple[float, float, float]:

@@ -2011,12 +2011,19 @@ _AROUND_STAGE_EVENTS = ("periods", "awakenings", "first", "last")
 """Stage timings whose answer lists periods that "what happened just before it?" can take."""
 
 
+_TRANSITION_INTO_RE = re.compile(r"^\W*(?:describe|show(?: me)?|explain|what happen\w*(?: at| in"
+                                 r"| during)?)\s+(?:the\s+)?transition\s+(?:in)?to\s+(?=the\s+(?:first"
+                                 r"|second|third|last|longest)\b)", I)
+
+
 def around_the_one(text: str, recovery_asked: bool = False) -> tuple[str, str] | None:
     """A question about the time around one ranked event or stage period, as the two
     questions it stands for ("show me the longest desaturation", "what happened just before
     it?"), else None. ``recovery_asked``: the last answer was an SpO2 recovery, so "and
     after the longest hypopnea?" asks for that one's."""
     text = _WHAT_CAUSED_RE.sub("what happened just before ", " ".join(text.split()))
+    # "describe the transition into the first N3": the minute before that period, and it
+    text = _TRANSITION_INTO_RE.sub("what happened just before ", text)
     if recovery_asked and (one := _AND_THE_ONE_RE.search(text)):
         return f"show me {one.group(1)}", "how long did the SpO2 take to recover after it?"
     if _RECOVERY_RE.search(text) and (one := _AFTER_THE_ONE_RE.search(text)):
