@@ -734,3 +734,14 @@ def test_a_desaturation_after_an_apnea_is_explained_with_one_that_follows_one(de
     assert any(a.onset <= shown <= a.offset + 30 for a in apneas), shown
     # "why ... after" still asks about the signal around them
     assert understand("why does oxygen drop after an apnea?").together is None
+
+
+def test_sleep_maintenance_efficiency_leaves_out_the_time_before_onset_and_after_waking(
+        demo) -> None:
+    """It gave the sleep efficiency, which counts both."""
+    night, engine = demo
+    s = night.summary()
+    text = Session(night).ask("what is the sleep maintenance efficiency?", engine).text
+    assert text.startswith(f"Sleep maintenance efficiency: "
+                           f"**{100 * s.tst_min / (s.tst_min + s.waso_min):.1f} %**"), text
+    assert f"({s.se_pct:.1f} %)" in text and "Sleep efficiency: **" not in text

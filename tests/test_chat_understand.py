@@ -145,6 +145,7 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("tell me the sleep efficiency", SUM, {"stat": "se"}),
     ("what percentage of time was spent asleep?", SUM, {"stat": "se"}),
     ("what fraction of the night was the patient asleep?", SUM, {"stat": "se"}),
+    ("what is the sleep maintenance efficiency?", SUM, {"stat": "sme", "more_stats": ()}),
     ("how much wake after sleep onset was there", SUM, {"stat": "waso"}),
     ("give me the apnea-hypopnea index", SUM, {"stat": "ahi"}),
     ("what's the RDI?", SUM, {"stat": "rdi"}),

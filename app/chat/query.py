@@ -9,7 +9,7 @@ from app.chat.timespan import TimeSpan
 
 
 INDEX_STATS: tuple[str, ...] = ("ahi", "rdi", "odi")
-SLEEP_STATS: tuple[str, ...] = ("se", "tst", "waso", "tib")
+SLEEP_STATS: tuple[str, ...] = ("se", "sme", "tst", "waso", "tib")
 """Statistics of the hypnogram alone, which a time span restricts ("efficiency after 3 am")."""
 """Whole-night statistics that are event rates, and so can be split by scope or group."""
 

@@ -1371,6 +1371,13 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
                 f"the {s.tst_min:.0f} min asleep" + (
                     f"; wake took {s.stage_min['W']:.0f} min of the {s.tib_min:.0f} min in bed, more "
                     f"than any sleep stage" if s.stage_min["W"] > sleep[top] else "") + ".")
+    if r.stat == "sme":
+        kept = s.tst_min + s.waso_min
+        return (f"Sleep maintenance efficiency: **{100 * s.tst_min / kept:.1f} %**, total sleep time "
+                f"as a share of the time from sleep onset to the final awakening ({s.tst_min:.0f} of "
+                f"{kept:.0f} min); the sleep efficiency also counts the time before sleep onset and "
+                f"after the final awakening ({s.se_pct:.1f} %)." if kept else
+                "No sleep was scored, so there is no sleep maintenance efficiency.")
     if r.stat == "lights":
         return (f"This file carries no lights-off or lights-on mark, so time in bed runs from the "
                 f"start of the recording, **{clock(night, 0.0)}**, to its end, "
@@ -1984,7 +1991,10 @@ def _(r: ScopedSleep, night: LoadedNight) -> Answer:
     lead = {"waso": f"Wake after sleep onset {r.where}: **{r.waso_min:.1f} min**. ",
             "tst": f"Total sleep time {r.where}: **{r.sleep_min:.1f} min**. ",
             "tib": f"Time recorded {r.where}: **{r.minutes:.1f} min**. ",
-            "se": f"Sleep efficiency {r.where}: **{100 * r.sleep_min / r.minutes:.1f} %**. "
+            "se": f"Sleep efficiency {r.where}: **{100 * r.sleep_min / r.minutes:.1f} %**. ",
+            "sme": f"Sleep maintenance efficiency {r.where}: **"
+                   f"{100 * r.sleep_min / max(r.sleep_min + r.waso_min, 1e-9):.1f} %** (sleep as a "
+                   f"share of sleep and wake after sleep onset). ",
             }.get(r.stat, "")
     return Answer(lead + f"From the {source_name(r.source)} hypnogram, {r.where}: **{r.sleep_min:.1f} min** "
                   f"asleep of {r.minutes:.1f} min recorded, a sleep efficiency of "

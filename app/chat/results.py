@@ -856,7 +856,7 @@ class ScopedSleep:
         source: who scored the stages.
         night_efficiency: the whole night's sleep efficiency, %.
         night_tst: the whole night's total sleep time, minutes.
-        stat: the statistic asked for ("se", "tst", "waso", "tib"), answered first.
+        stat: the statistic asked for ("se", "sme", "tst", "waso", "tib"), answered first.
     """
 
     where: str

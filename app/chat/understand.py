@@ -339,6 +339,7 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
                r"|fragment(?:ed|ation)|broken (?:up )?sleep|how (?:restless|disrupted)"),
     ("lights", r"lights?(?:[- ]\w+)?[- ](?:off|out|on)|(?:went|go|got|get) to bed|in bed at"
                r"|bed ?time"),
+    ("sme", r"(?:sleep )?maintenance(?: efficiency)?"),
     ("se", r"(?:sleep )?efficiency|sleep eff|(?:percent(?:age)?|fraction|proportion|share|%) of"
            r" (?:the )?(?:time|night|recording|time in bed) (?:\w+ ){0,3}(?:asleep|sleeping)"),
     ("waso", r"waso|wake(?:fulness)? after sleep onset|awake after (?:falling asleep|sleep onset)"),
@@ -984,7 +985,9 @@ def _stat(text: str) -> str | None:
 def _stats(text: str) -> tuple[str, ...]:
     """Every whole-night statistic the text names, in the order it names them."""
     found = [(m.start(), key) for key, pattern in _STAT_RE if (m := pattern.search(text))]
-    return tuple(key for _, key in sorted(found))
+    keys = tuple(key for _, key in sorted(found))
+    # "sleep maintenance efficiency" names one statistic, not the efficiency as well
+    return tuple(k for k in keys if k != "se") if "sme" in keys else keys
 
 
 def _stage_event(text: str, stages: tuple[str, ...]) -> str:
