@@ -378,3 +378,12 @@ def test_the_transition_into_the_first_n3_reads_the_eeg_before_and_during_it(dem
     during = frame[col].to_numpy(dtype=float)[a:b + 1].mean()
     assert f"Measured then: delta power (EEG {col.split('.')[2]}) mean {before:.1f} %" in text, text
     assert f"against {during:.1f} during it" in text and during > before
+
+
+def test_what_woke_the_patient_after_an_awakening_reads_the_minute_before_it(demo) -> None:
+    """It listed every wake period of the night."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("when was the longest awakening?", engine)
+    text = session.ask("what woke the patient?", engine).text
+    assert text.startswith("In the 60 s before the W"), text

@@ -651,6 +651,7 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("how do you know?", Ref.WHY, {}),
     ("what makes you say that?", Ref.WHY, {}),
     ("what percentage is that?", Ref.SHARE, {}),
+    ("what woke the patient?", Ref.CONTEXT, {"step": -1}),
     ("and as a fraction of all of them?", Ref.SHARE, {}),
 ]
 

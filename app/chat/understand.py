@@ -163,6 +163,9 @@ _CONTEXT_RE = re.compile(
     r" (?:up )?to)\s+(it|that|this|them|the event|this one|that one|this event|that event)\b"
     r"|\bwhat (?:led|leads) (?:up )?to (?:it|that|this)\b|\bwhat (?:caused|triggered) (?:it|that"
     r"|this)\b"
+    # "what woke the patient?" after an awakening was shown: the minute before it
+    r"|^\s*(?:and\s+|so\s+)?what (?:woke|roused) (?:the patient|the sleeper|him|her|them|he|she"
+    r"|they)(?: up)?\s*\W*$"
     # "what was happening just before?": before or after with nothing after it.
     r"|^\s*(?:and\s+)?(?:what|how)\b.*?\b(just |right |immediately |shortly )?(before|after)"
     r"(?:\s+(?:that|then|it))?\s*\W*$"
