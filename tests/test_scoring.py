@@ -199,7 +199,8 @@ def test_dreams_excerpt3_heart_from_50_hz_ecg_and_uncalibrated_spo2_skipped() ->
     # At 03:55:25 movement turns the ECG into 15 s of "beats" 0.2-0.4 s apart (150-290 bpm).
     assert np.nanmax(scoring.heart_rate.data) < 120
     assert not [e for e in scoring.events if e.type == "tachycardia"]
-    assert any(line.startswith("desaturations: SAO2 is not in %") for line in scoring.skipped)
+    assert any(line.startswith("desaturations: SAO2: only 0% of its values") and
+               line.endswith("looks uncalibrated and is left out") for line in scoring.skipped)
 
 
 def test_tuned_spindle_thresholds_beat_yasa_defaults_on_dreams_excerpt1() -> None:

@@ -99,15 +99,6 @@ def pulse_heart_rate(pulse: Signal) -> np.ndarray:
     return np.where((hr >= 20) & (hr <= 250), hr, np.nan)
 
 
-def implausible(values: np.ndarray, low: float, high: float, unit: str, label: str) -> str | None:
-    """Why a channel in ``unit`` is not calibrated (its median outside low-high), None if it is."""
-    finite = values[np.isfinite(values)]
-    median = float(np.median(finite)) if len(finite) else float("nan")
-    if not low <= median <= high:
-        return f"{label} is not in {unit} (median {median:.3g}, expected {low:g}-{high:g})"
-    return None
-
-
 def rate_episodes(hr: np.ndarray, source: str, config: HeartConfig = HeartConfig()) -> list[Event]:
     """Bradycardia and tachycardia events from a 1-Hz rate series (bpm)."""
     events = []

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, uncalibrated
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.recording import Event, Recording, Signal
 from sleeplm_core.scoring.arousals import detect_arousals
 from sleeplm_core.scoring.channels import Usability, eeg_labels, montage_slots, pick
 from sleeplm_core.scoring.config import ScoringConfig
 from sleeplm_core.scoring.desaturation import detect_desaturations
-from sleeplm_core.scoring.heart import (ecg_heart_rate, implausible, pulse_heart_rate,
-                                        rate_episodes)
+from sleeplm_core.scoring.heart import ecg_heart_rate, pulse_heart_rate, rate_episodes
 from sleeplm_core.scoring.limbs import detect_limb_movements
 from sleeplm_core.scoring.microevents import (detect_rems, detect_slow_waves, detect_spindles,
                                               k_complexes)
@@ -95,9 +95,8 @@ def _desaturations(n: _Night) -> str | None:
     spo2, why = n.signal(("SPO2",), n.config.spo2)
     if spo2 is None:
         return f"no usable SpO2 ({why})"
-    uncalibrated = implausible(np.asarray(spo2.data, dtype=float), 50, 100, "%", spo2.label)
-    if uncalibrated:
-        return uncalibrated
+    if why_not := uncalibrated(spo2, SPO2_RANGE, "SpO2"):
+        return why_not
     source = _tag("spo2", spo2, "AASM >= 3 % desaturation rule")
     n.add("desaturation", [Event(e.onset, e.duration, e.type, source=source) for e in
                            detect_desaturations(spo2.data, spo2.sfreq, n.config.desaturation)])
@@ -186,9 +185,8 @@ def _heart(n: _Night) -> str | None:
         pulse, why_pulse = n.signal(("HR",), n.config.pulse)
         if pulse is None:
             return f"no usable ECG ({why_ecg}) and no pulse-rate channel ({why_pulse})"
-        uncalibrated = implausible(np.asarray(pulse.data, dtype=float), 20, 250, "bpm", pulse.label)
-        if uncalibrated:
-            return f"no usable ECG ({why_ecg}) and {uncalibrated}"
+        if why_not := uncalibrated(pulse, HR_RANGE, "a heart rate"):
+            return f"no usable ECG ({why_ecg}) and {why_not}"
         hr, source = pulse_heart_rate(pulse), _tag("pulse", pulse, "pulse rate")
     n.result.heart_rate = Signal(source, hr, 1.0, "bpm")
     n.add("heart", rate_episodes(hr, source, n.config.heart))
