@@ -653,6 +653,13 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("what percentage is that?", Ref.SHARE, {}),
     ("what woke the patient?", Ref.CONTEXT, {"step": -1}),
     ("and as a fraction of all of them?", Ref.SHARE, {}),
+    ("show it to me", Ref.FOCUS, {"ordinal": None}),
+    ("can you show me that please", Ref.FOCUS, {"ordinal": None}),
+    ("list them", Ref.LIST, {}),
+    ("show me all of them", Ref.LIST, {}),
+    ("give me the full list", Ref.LIST, {}),
+    ("split that by supine vs non-supine", Ref.REPEAT, {}),
+    ("break it down by stage", Ref.REPEAT, {}),
 ]
 
 TABLE = ([("technician",) + row for row in TECHNICIAN] + [("educator",) + row for row in EDUCATOR]
@@ -869,3 +876,32 @@ def test_a_scorers_shorthand_and_comparisons_are_not_judgements(text: str, inten
                                                                by: str | None) -> None:
     q = understand(text)
     assert (q.intent, q.by) == (intent, by), q
+
+
+@pytest.mark.parametrize(("text", "intent", "slots"), [
+    ("mostly obstructive or central?", Intent.LOCATE, {"phenomenon": "apnea",
+                                                       "share": "obstructive_apnea"}),
+    ("are they central or obstructive", Intent.LOCATE, {"share": "central_apnea"}),
+    ("when were they worst?", Intent.BREAKDOWN, {"by": "hour", "phenomenon": "respiratory_event"}),
+    ("when was the breathing at its worst?", Intent.BREAKDOWN, {"phenomenon": "respiratory_event"}),
+    ("show me the worst 10 minutes", Intent.MEASURE, {"measure": "busiest_epochs",
+                                                      "window": 600.0}),
+    ("which 15 minutes had the most desaturations?", Intent.MEASURE, {"window": 900.0,
+                                                                      "phenomenon": "desaturation"}),
+    ("is the flow signal good quality?", Intent.RECORDING, {"topic": "quality"}),
+    ("can you stage this night?", Intent.RECORDING, {"topic": "scoring"}),
+    ("can you stage epoch 40?", Intent.CLASSIFY, {}),
+    ("how fragmented was REM?", Intent.MEASURE, {"measure": "fragmentation"}),
+    ("was N3 interrupted?", Intent.MEASURE, {"measure": "fragmentation"}),
+    ("how fragmented was sleep?", Intent.SUMMARY, {"stat": "shifts"}),
+    ("what caused the awakenings?", Intent.MEASURE, {"measure": "awakening_causes"}),
+    ("why did she keep waking up?", Intent.MEASURE, {"measure": "awakening_causes"}),
+    ("the 5 longest wake bouts", Intent.STAGE_TIMING, {}),
+])
+def test_a_technicians_second_round_of_plain_questions(text: str, intent: Intent,
+                                                       slots: dict) -> None:
+    """Each was off topic, not understood or answered as another question (2026-12-03)."""
+    q = understand(text)
+    assert q.intent == intent, q
+    for key, value in slots.items():
+        assert getattr(q, key) == value, (key, q)

@@ -1,9 +1,12 @@
-"""Execute step for "which epoch had the most arousals?": the 30-s epochs in scope holding
-the most events of a kind, counted by where each event starts."""
+"""Execute step for "which epoch had the most arousals?" and "the worst 10 minutes": the 30-s
+epochs, or the stretches of a given length, in scope holding the most events of a kind,
+counted by where each event starts."""
 
 from __future__ import annotations
 
 from collections import Counter
+
+import numpy as np
 
 from app.chat.events import events_for, unscored_reason
 from app.chat.phenomena import phenomenon
@@ -26,6 +29,8 @@ def busiest_epochs(plan: Plan, night: LoadedNight) -> BusiestEpochs | Message:
               and plan.where.contains(night, e.onset)]
     if not onsets and (why := unscored_reason(night, phen.event_types)):
         return Message("not_scored", phen.title, {"why": why, "cannot": "count them per epoch"})
+    if plan.query.window:
+        return _busiest_windows(plan, night, phen.title.lower(), sorted(onsets), source)
     counts = Counter(night.epoch_at(t) for t in onsets)
     stages = night.stages()[0]
     starts = night.epochs.starts
@@ -35,3 +40,27 @@ def busiest_epochs(plan: Plan, night: LoadedNight) -> BusiestEpochs | Message:
               for e, n in top]
     return BusiestEpochs(phen.title.lower(), epochs, len(onsets), len(counts), source,
                          plan.where.text, int(plan.where.mask.sum()), plan.query.note == "share")
+
+
+def _busiest_windows(plan: Plan, night: LoadedNight, name: str, onsets: list[float],
+                     source: str) -> BusiestEpochs:
+    """The non-overlapping stretches of ``plan.query.window`` seconds, starting on epoch
+    boundaries inside the scope, that hold the most event onsets, most first (ties: earliest)."""
+    width = float(plan.query.window)
+    starts = night.epochs.starts[plan.where.mask]
+    times = np.asarray(onsets)
+    counts = (np.searchsorted(times, starts + width, side="left")
+              - np.searchsorted(times, starts, side="left")) if len(starts) else np.zeros(0, int)
+    stages = night.stages()[0]
+    chosen: list[Item] = []
+    for i in sorted(range(len(starts)), key=lambda i: (-counts[i], starts[i])):
+        if len(chosen) == TOP or counts[i] == 0:
+            break
+        begin = float(starts[i])
+        if all(begin + width <= c.start or begin >= c.end for c in chosen):
+            inside = stages[night.epoch_at(begin):night.epoch_at(begin) + int(width // EPOCH_SEC)]
+            main = Counter(STAGES[c] for c in inside if c >= 0).most_common(1)
+            chosen.append(Item(begin, begin + width, f"{width / 60:g}-min stretch", "measured",
+                               main[0][0] if main else "?", value=float(counts[i]), unit="events"))
+    return BusiestEpochs(name, chosen, len(onsets), 0, source, plan.where.text,
+                         int(plan.where.mask.sum()), window=width)

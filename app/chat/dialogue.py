@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 
 from app.chat.glossary import term
 from app.chat.phenomena import phenomenon
-from app.chat.query import INDEX_STATS, Intent, Query, Ref, Scope, transition_sides
+from app.chat.query import INDEX_STATS, LIST_ALL, Intent, Query, Ref, Scope, transition_sides
 from app.chat.results import LIBRARY_SOURCE, Item
-from app.chat.timespan import TimeSpan
+from app.chat.timespan import TimeSpan, parse_time
 from sleeplm_core.io.recording import STAGES
 
 # "what was happening in the breathing?" right after moving to an epoch asks about that epoch.
@@ -28,6 +28,22 @@ _FURTHER_RE = re.compile(r"\b(?:another|one more|next)\b", re.I)
 """A follow-up asking past the examples shown ("another one"), not for the first ("show me one")."""
 _SUBTYPE_FAMILY = {"obstructive_apnea": "apnea", "central_apnea": "apnea", "mixed_apnea": "apnea"}
 """An apnea type's family: the whole its share is taken of."""
+
+
+_BARE_SPAN_RE = re.compile(r"\b(first|last|final|opening|closing)\s+(\w+)\W*$", re.I)
+_SPAN_UNIT_RE = re.compile(r"\b(hours?|minutes?|mins?)\b", re.I)
+
+
+def _unit_borrowed(query: Query, last: Query) -> TimeSpan | None:
+    """"and in the last two?" after "in the first two hours": the span the follow-up names, in
+    the unit of the last one; None when it names no such span."""
+    if query.scope.time is not None or last.scope.time is None or last.scope.time.kind not in (
+            "elapsed", "from_end"):
+        return None
+    m, unit = _BARE_SPAN_RE.search(query.text), _SPAN_UNIT_RE.search(last.scope.time.text)
+    if m is None or unit is None or _SPAN_UNIT_RE.search(m.group(2)):
+        return None
+    return parse_time(f"the {m.group(1)} {m.group(2)} {unit.group(1)}")
 
 
 class NothingToReferTo(Exception):
@@ -73,6 +89,10 @@ class Dialogue:
             return self._focus(query)
         if query.ref == Ref.WHY:
             return self._why(query)
+        if query.note == "woke" and not (self.items and (self.cursor >= 0 or (
+                self.last is not None and self.last.rank))):
+            # "what woke the patient?" with no one awakening in view: every awakening's tie
+            return Query(Intent.MEASURE, query.text, measure="awakening_causes", by_rule=True)
         if query.ref in (Ref.CONTEXT, Ref.ITEM) and (span := self._shown_span()) is not None:
             # "show me the second cycle", then "what happened in it?": the span just shown
             return replace(query, note=re.sub(r"^the\s+", "", span.text.strip(), flags=re.I),
@@ -100,6 +120,8 @@ class Dialogue:
             return self._meaning(query)
         if query.ref == Ref.SHARE:
             return self._share(query)
+        if query.ref == Ref.LIST:
+            return self._every(query)
         return self._listed(query, self._merge(query))
 
     def _listed(self, query: Query, resolved: Query) -> Query:
@@ -112,6 +134,16 @@ class Dialogue:
         return replace(resolved, note=f"{hit} of the {len(self.items)} listed matches "
                                       f"{'is' if hit == 1 else 'are'} scored "
                                       f"{' or '.join(query.scope.stages)}. ")
+
+    def _every(self, query: Query) -> Query:
+        """"list them": the last list again, every item (up to :data:`LIST_ALL`) in time order;
+        periods keep their own order."""
+        last = self.last
+        if last.intent not in (Intent.LOCATE, Intent.THRESHOLD, Intent.STAGE_TIMING):
+            raise NothingToReferTo("empty_list")
+        timed = last.intent != Intent.STAGE_TIMING
+        return replace(last, text=query.text, ref=Ref.NONE, how_many=False, count=LIST_ALL,
+                       rank="earliest" if timed else last.rank)
 
     def _during_them(self, query: Query) -> Query:
         """"what was the heart rate during them?": the signal around the events of the last
@@ -261,6 +293,9 @@ class Dialogue:
         """"and in REM?", "only the ones after 4 am", "and breathing?": the last query with the
         slots the follow-up names replaced."""
         last = self.last
+        if (span := _unit_borrowed(query, last)) is not None:
+            # "and in the last two?": a span, not two items ranked latest
+            query = replace(query, scope=Scope(query.scope.stages, span), rank=None, count=None)
         # A comparison's own scopes are its two groups; only a plain scope carries on.
         kept = Scope() if last.intent == Intent.COMPARE else last.scope
         scope = Scope(query.scope.stages or kept.stages, query.scope.time or kept.time)

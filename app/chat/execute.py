@@ -18,7 +18,9 @@ import pandas as pd
 from app.chat import norms
 from app.chat.architecture import span_architecture, span_length
 from app.chat.breakdown import breakdown, group_rows, index_rows, positions, scoped_index
+from app.chat.awakenings import what_woke
 from app.chat.busiest import busiest_epochs
+from app.chat.fragmentation import stage_fragmentation
 from app.chat.correlation import correlation
 from app.chat.define import define
 from app.chat.events import events_for, unscored_reason
@@ -34,7 +36,7 @@ from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, n
                            reading_span, reads_main_period, resolve_scope, source_name,
                            stages_guessed)
 from app.chat.position_changes import position_changes
-from app.chat.query import INDEX_STATS, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
+from app.chat.query import INDEX_STATS, LIST_ALL, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.recovery import spo2_recovery
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
@@ -43,7 +45,7 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               NormCheck, PositionPeriods, RemTone, Result, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SpO2Recovery, StageAmount, StagePeriods,
                               Summary, SystemOverview, View)
-from app.chat.timespan import clock_point
+from app.chat.timespan import TimeSpan, clock_point
 from app.chat.transitions import stage_transitions
 from app.engine import Engine
 from app.night import BurstMeasure, LoadedNight
@@ -716,7 +718,7 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
                         main_sleep_episode(night)
                         if event in ("onset", "latency", "final_wake", "first", "awakenings")
                         and not in_episode and not span_words else None, q.note == "soremp", final,
-                        q.count if event == "longest" else None)
+                        q.count if event == "longest" or q.count == LIST_ALL else None)
 
 
 def seconds_text(seconds: float) -> str:
@@ -1121,7 +1123,27 @@ def _hallmarks(groups: tuple[Scope, ...]) -> str:
     return "\n".join(lines)
 
 
+AROUND_SEC = 300.0
+"""Half-width of the span "what happened around 3 am?" describes."""
+_DAY_SEC = 86400.0
+# Events a span's description lists: a scorer's findings, not the night's many micro-events.
+_SALIENT = (*APNEA_TYPES, "desaturation", "arousal", "limb_movement")
+
+
+def _around(plan: Plan, night: LoadedNight) -> Plan:
+    """"what happened around 3 am?": the ten minutes about that moment, not its one epoch."""
+    t = plan.query.scope.time
+    if t is None or t.kind != "clock" or t.end is not None or not t.text.lower().startswith(
+            ("around", "about", "near")):
+        return plan
+    span = TimeSpan("clock", (t.start - AROUND_SEC) % _DAY_SEC, (t.start + AROUND_SEC) % _DAY_SEC,
+                    f"{t.text} (±{AROUND_SEC / 60:g} min)")
+    return replace(plan, where=resolve_scope(Scope(plan.query.scope.stages, span), night,
+                                             plan.current))
+
+
 def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Message:
+    plan = _around(plan, night)
     q = plan.query
     if q.scope.time is not None or q.scope.stages:
         idx, how = np.flatnonzero(plan.where.mask), plan.where.text
@@ -1147,8 +1169,15 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
                  stage_name(int(stages[a]))) for a, b in epoch_runs(idx)[:DEFAULT_REGIONS]]
     hallmark = phenomenon(STAGE_HALLMARK.get(q.scope.stages[0])) if (
         len(q.scope.stages) == 1 and q.scope.time is None and _IN_GENERAL_RE.search(q.text)) else None
+    # A span of the night (not a stage in general, not one epoch) lists its findings too,
+    # unless one body system other than breathing was asked about.
+    findings = q.scope.time is not None and q.modality in (None, "respiratory")
+    listed = [_event_item(night, e, source) for e in events if e.type in _SALIENT
+              and plan.where.contains(night, e.onset)] if findings else []
     return Description(how, paragraphs, runs, int(idx[0]),
-                       (hallmark.title, hallmark.explanation) if hallmark else None)
+                       (hallmark.title, hallmark.explanation) if hallmark else None,
+                       sorted(listed, key=lambda i: i.start),
+                       source if findings else "")
 
 
 # "what happens in the brain during slow wave sleep?": the stage in general, not one moment.
@@ -1380,10 +1409,12 @@ ODI_DEPTHS = (3.0, 4.0)
 
 
 def odi_by_depth(night: LoadedNight) -> dict[float, float]:
-    """Desaturations per hour of total sleep at each depth of :data:`ODI_DEPTHS`; {} without
-    an SpO2 channel, scored desaturations or sleep."""
+    """Desaturations starting in sleep per hour of total sleep at each depth of
+    :data:`ODI_DEPTHS` (the summary's ODI counts the same ones); {} without an SpO2 channel,
+    scored desaturations or sleep."""
     events, source = night.scored_events()
-    items = [_event_item(night, e, source) for e in events if e.type == "desaturation"]
+    items = [item for e in events if e.type == "desaturation"
+             and (item := _event_item(night, e, source)).stage in STAGES[1:]]
     measured = with_depths(night, items)
     tst_h = night.summary().tst_min / 60
     if not measured or tst_h <= 0:
@@ -1421,6 +1452,10 @@ def _measure(plan: Plan, night: LoadedNight) -> Result:
         return busiest_epochs(plan, night)
     if q.measure == "peak_frequency":
         return peak_frequencies(plan, night)
+    if q.measure == "fragmentation":
+        return stage_fragmentation(plan, night)
+    if q.measure == "awakening_causes":
+        return what_woke(plan, night)
     if q.measure and not q.signal:
         return feature_stats(plan, night)
     phen = phenomenon(q.phenomenon)

@@ -56,6 +56,11 @@ class Ref(str, Enum):
     MEANING = "meaning"        # "what does that mean?": the last phenomenon or statistic explained
     WHY = "why"                # "why?", "how do you know?": the evidence for the last answer
     SHARE = "share"            # "what percentage is that?": the last count as a share
+    LIST = "list"              # "list them", "show me all of them": every item of the last list
+
+
+LIST_ALL = 100
+"""Items "list them" shows at most: a list longer than that belongs in the export."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,8 @@ class Query:
             15 s"), None for none.
         skip: for "another one": how many of the ranked events were shown already (the
             next one leads).
+        window: for "the worst 10 minutes": the length, seconds, of the stretches whose
+            events are counted (None: 30-s epochs).
         min_amplitude: smallest peak-to-peak amplitude, µV, a slow wave or K-complex must
             reach ("slow waves over 100 µV").
         condition_name: for a diagnosis question, the disorder named ("sleep apnea").
@@ -191,6 +198,7 @@ class Query:
     min_amplitude: float | None = None
     max_duration: float | None = None
     skip: int = 0
+    window: float | None = None
 
 
 def transition_sides(pair: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -25,9 +25,9 @@ from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import LONG_OUTSIDE_MIN, clock, reading_span, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
-from app.chat.results import (LIBRARY_SOURCE, Breakdown, BreakdownRow, BusiestEpochs, CheyneStokes,
+from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, Breakdown, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
-                              Definition, Description, Episode, EventList, EventSignal,
+                              Definition, Description, Episode, EventList, EventSignal, Fragmentation,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
                               LibraryContents, Message, Navigation, NormCheck, PeakFrequencies, PeakRow,
                               PositionChanges,
@@ -338,8 +338,10 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         parts.append(f"The {source_name(r.events_source)} events have **0** "
                      f"{_events(r.name)}{_depth(r)}{where}.")
     if r.scored and r.min_depth is not None and r.tst_h:
-        parts.append(f"That is **{len(r.scored) / r.tst_h:.1f} per hour** of total sleep "
-                     f"(ODI {r.min_depth:g} %).")
+        # The ODI counts the desaturations that start in sleep, as the summary's does.
+        asleep = sum(i.stage in STAGES[1:] for i in r.scored)
+        parts.append(f"That is **{asleep / r.tst_h:.1f} per hour** of total sleep (ODI "
+                     f"{r.min_depth:g} %, from the {asleep} that start in sleep).")
     if r.per and r.events_source != "none" and not r.unscored:
         parts.insert(0, _rate(r))   # "arousals per hour?", "OAHI": the rate asked for first
     if r.name == "sleep spindle" and _NORM_ASK_RE.search(r.asked):
@@ -596,7 +598,7 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
     order = ("shortest" if r.periods and r.periods[0].duration < r.periods[-1].duration
              else "longest")
     listed = (f"The only {stages} period" if n == 1 else
-              f"The {limit} {order} of the {n} {stages} periods" if r.shown
+              f"The {limit} {order} of the {n} {stages} periods" if r.shown and limit < n
               else f"All {n} {stages} periods")
     text = head + f"\n\n{listed}{where}{merged}:\n" + lines
     if n > limit and not r.shown:
@@ -882,6 +884,63 @@ def _peak_sentence(row: PeakRow, band: str, where: str) -> str:
 
 
 @render.register
+def _(r: AwakeningCauses, night: LoadedNight) -> Answer:
+    n = len(r.awakenings)
+    by = ", ".join(f"**{k}** {_CAUSE_WORDS.get(c, c)}" for c, k in r.causes.items())
+    text = (f"From the {source_name(r.source)} hypnogram: **{n}** awakening{'s' * (n != 1)}"
+            f"{_where(r.where)}. By what came with each ({source_name(r.event_source)}): {by}. An "
+            f"awakening is tied to an apnea or hypopnea, else to a leg movement, that overlaps its "
+            f"first wake epoch or the {r.lead_sec:g} s before it; the hypnogram's 30-s epochs "
+            f"cannot time the waking closer, and a tie is timing, not proof of cause.")
+    if r.gaps:
+        text += f" Not every cause could be looked for: {r.gaps}."
+    tied = [a for a in r.awakenings if a.label != "spontaneous"] or r.awakenings
+    lines = "\n".join(f"- {_span(night, a)} ({a.duration / 60:.1f} min): {a.label}"
+                      for a in tied[:_MAX_LINES])
+    more = f"\n- … and {len(tied) - _MAX_LINES} more" if len(tied) > _MAX_LINES else ""
+    head = "The awakenings with a tie" if tied is not r.awakenings else "The awakenings"
+    return _answer(night, f"{text}\n\n{head}:\n{lines}{more}" + stage_caveat(night, r.source),
+                   r.awakenings, tied)
+
+
+_CAUSE_WORDS = {"respiratory": "with a breathing event", "limb movement": "with a leg movement",
+                "spontaneous": "with neither (spontaneous)"}
+
+
+@render.register
+def _(r: Fragmentation, night: LoadedNight) -> Answer:
+    where = _where(r.where)
+    bouts = np.array(r.bout_sec) / 60
+    n, count = len(r.periods), len(bouts)
+
+    def counted(parts: dict[str, int]) -> str:
+        return ", ".join(f"{s} {k}" for s, k in sorted(parts.items(), key=lambda kv: -kv[1]))
+
+    text = (f"From the {source_name(r.source)} hypnogram: {r.stage}{where} comes in **{count}** "
+            f"unbroken bout{'s' * (count != 1)} (mean **{bouts.mean():.1f} min**, median "
+            f"{np.median(bouts):.1f}, longest {bouts.max():.1f}; **{r.short_bouts}** shorter than "
+            f"2 min)")
+    if r.stage == "REM":
+        # REM runs close together are one period: what breaks a period is the fragmentation
+        broken = sum(r.breaks.values())
+        text += (f" within {n} REM period{'s' * (n != 1)} (REM runs less than 15 min apart count "
+                 f"as one period), " + (f"interrupted **{broken}** times ({counted(r.breaks)})."
+                                        if broken else "none of them interrupted."))
+    else:
+        text += "."
+    if r.exits:
+        text += f" Each bout gave way to: {counted(r.exits)}."
+    if r.arousal_rate is not None:
+        text += (f" Arousals in {r.stage}: **{r.arousal_rate:.1f} per hour** of {r.stage} "
+                 f"({source_name(r.arousal_source)}).")
+    lines = "\n".join(f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.periods[:_MAX_LINES])
+    more = f"\n- … and {n - _MAX_LINES} more" if n > _MAX_LINES else ""
+    label = f"The {r.stage} periods" if r.stage == "REM" else f"The {r.stage} bouts"
+    return _answer(night, f"{text}\n\n{label}:\n{lines}{more}" + stage_caveat(night, r.source),
+                   r.periods)
+
+
+@render.register
 def _(r: BusiestEpochs, night: LoadedNight) -> Answer:
     where = _where(r.where)
     if not r.epochs:
@@ -894,6 +953,17 @@ def _(r: BusiestEpochs, night: LoadedNight) -> Answer:
                 f"{_events(r.name, 1)} ({source_name(r.source)}, counted by where each starts; "
                 f"{r.total} in all).")
         return _answer(night, lead, r.epochs)
+    if r.window:
+        # "the worst 10 minutes": the stretch, its count and its rate per hour
+        minutes = r.window / 60
+        lines = "\n".join(f"- {_span(night, e)} (mostly {e.stage}): {e.value:.0f}, "
+                          f"{e.value * 60 / minutes:.0f}/h" for e in r.epochs)
+        return _answer(night, f"The {minutes:g}-min stretch{where} with the most "
+                              f"{_events(r.name)}: {_span(night, top)}, **{top.value:.0f}** "
+                              f"events ({top.value * 60 / minutes:.0f} per hour; "
+                              f"{source_name(r.source)}, {r.total} in all, counted by where each "
+                              f"starts). The {len(r.epochs)} busiest that do not overlap:\n{lines}",
+                       r.epochs)
     if top.value == 1:
         return Answer(f"No epoch holds more than one {_events(r.name, 1)}{where}: the {r.total} "
                       f"{source_name(r.source)} ones each lie in an epoch of their own.")
@@ -1299,7 +1369,20 @@ def _(r: Description, night: LoadedNight) -> Answer:
     head = (r.how[0].upper() + r.how[1:] if re.match(r"(?:in|between|after|before|from|at|during"
                                                       r"|around|until|since)\b", r.how)
             else f"About {r.how}")
-    return _answer(night, f"{head}:\n\n{paragraphs}", r.runs, jump=r.first_epoch)
+    if r.events:
+        # "what happened between 2:55 and 3:05?": the findings first, then the measures
+        kinds = Counter(i.label for i in r.events)
+        lines = "\n".join(f"- {_span(night, i)} ({i.label}, {seconds(i.duration)}, stage {i.stage})"
+                          for i in r.events[:_MAX_LINES])
+        more = f"\n- … and {len(r.events) - _MAX_LINES} more" if len(r.events) > _MAX_LINES else ""
+        paragraphs = (f"Events ({source_name(r.events_source)}): "
+                      + ", ".join(f"**{n}** {k}{'s' * (n != 1)}" for k, n in kinds.most_common())
+                      + f"\n{lines}{more}\n\n{paragraphs}")
+    elif r.events_source and r.events_source != "none":
+        paragraphs = (f"No breathing event, desaturation, arousal or leg movement "
+                      f"({source_name(r.events_source)}).\n\n{paragraphs}")
+    return _answer(night, f"{head}:\n\n{paragraphs}", r.runs, r.events or r.runs,
+                   jump=r.first_epoch)
 
 
 @render.register

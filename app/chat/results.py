@@ -553,13 +553,17 @@ class Context:
 class Description:
     """Measured features (and the model's caption) of some epochs; ``background`` is the
     hallmark of a stage asked about in general ("what happens in the brain in N3?"): that
-    phenomenon's title and explanation, else None."""
+    phenomenon's title and explanation, else None; ``events``: for a span of the night, its
+    breathing events, desaturations, arousals and leg movements in time order, scored by
+    ``events_source``."""
 
     how: str
     paragraphs: list[tuple[str, str]]
     runs: list[Item]
     first_epoch: int
     background: tuple[str, str] | None = None
+    events: list[Item] = field(default_factory=list)
+    events_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -940,6 +944,8 @@ class BusiestEpochs:
         source: who scored the events; where: the scope in words.
         scope_epochs: epochs in scope; share: the question asked what share of them hold
             one ("what percentage of REM epochs had rapid eye movements?").
+        window: the length, seconds, of the stretches counted ("the worst 10 minutes"),
+            None for single epochs; each item's stage is the stretch's commonest.
     """
 
     name: str
@@ -950,6 +956,7 @@ class BusiestEpochs:
     where: str = ""
     scope_epochs: int = 0
     share: bool = False
+    window: float | None = None
 
 
 @dataclass(frozen=True)
@@ -1090,9 +1097,61 @@ class SystemOverview:
     unread: list[str] = field(default_factory=list)
 
 
+
+@dataclass(frozen=True)
+class Fragmentation:
+    """How one stage's time breaks up ("how fragmented was REM?").
+
+    Attributes:
+        stage: the stage read; source: who scored the hypnogram; where: the scope in words.
+        periods: the stage's periods (REM runs under 15 min apart joined), in time order.
+        bout_sec: the lengths, seconds, of the stage's unbroken runs (bouts), in time order.
+        short_bouts: bouts shorter than two minutes.
+        breaks: interruptions inside the periods, by the stage that interrupts.
+        exits: the stage each bout gives way to, counted.
+        arousal_rate: arousals starting in the stage per hour of it, None when arousals
+            were not scored; arousal_source: who scored them.
+    """
+
+    stage: str
+    source: str
+    where: str
+    periods: list[Item]
+    bout_sec: list[float]
+    short_bouts: int
+    breaks: dict[str, int]
+    exits: dict[str, int]
+    arousal_rate: float | None
+    arousal_source: str
+
+
+@dataclass(frozen=True)
+class AwakeningCauses:
+    """The night's awakenings by what came with them ("what woke the patient?").
+
+    Attributes:
+        awakenings: one item per awakening (wake run), its label the cause.
+        causes: awakenings per cause, in :data:`CAUSES` order ("no scored cause" where a
+            cause could not be looked for).
+        source: who scored the hypnogram; event_source: who scored the events.
+        gaps: why a cause could not be looked for, "" when both could.
+        where: the scope in words; lead_sec: seconds before the wake epoch the window opens.
+    """
+
+    awakenings: list[Item]
+    causes: dict[str, int]
+    source: str
+    event_source: str
+    gaps: str
+    where: str
+    lead_sec: float
+
+
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
-          | SpO2Recovery | BusiestEpochs | PeakFrequencies)
+          | SpO2Recovery | BusiestEpochs | PeakFrequencies | Fragmentation
+          | AwakeningCauses)
+

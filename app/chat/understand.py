@@ -137,8 +137,11 @@ _FOCUS_RE = re.compile(
     # "take me to the first apnea", "zoom to the second cycle" name what to find anew.
     rf"(?!\s+(?!(?:please|of them|of those|and|then|now)\b)[a-z])", I)
 _FOCUS_IT_RE = re.compile(
-    r"^\s*(?:ok,?\s*|now\s+)?(?:zoom|go|jump|move|take me|show(?: me)?|focus|open)\s*(?:in)?\s*"
-    r"(?:to|into|on|at|there)?\s*(?:it|that|that one|this one|there|in)?\W*$", I)
+    r"^\s*(?:ok(?:ay)?,?\s*|now\s+|(?:can|could) you\s+|please\s+)*(?:zoom|go|jump|move|take me"
+    r"|show(?: me)?|focus|open|let me see|can i see)\s*(?:in)?\s*"
+    r"(?:to|into|on|at|there)?\s*(?:it|that|that one|this one|there|in)?"
+    # "show it to me", "show me that please"
+    r"(?:\s+to me)?(?:,?\s*please)?\W*$", I)
 _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(?: me)?|open|focus)"
                             r"\b(?:\s+(?:in|into|to|at|on|onto))*\s+the\s+(longest|shortest|deepest"
                             r"|biggest|largest|strongest|worst)"
@@ -212,6 +215,13 @@ _SHARE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|whic
                            r"(?: make)?|(?:as\s+an?\s+)?(?:percent(?:age)?|fraction|share|proportion)"
                            r"(?: of (?:the )?(?:total|all)(?: of them)?)?|how many percent is (?:that"
                            r"|it))\W*$", I)
+# "list them", "show me all of them", "the full list": every item of the last list.
+_LIST_REF_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|so\s+)?(?:(?:can|could) you\s+)?(?:please\s+)?"
+                          r"(?:(?:list|show(?: me)?|give me|name|read(?: me)?|tell me)\s+(?:them|those"
+                          r"|these|all(?: of)?(?: (?:them|those|these))?|them all|the rest|the others"
+                          r"|every(?: single)? one(?: of them)?|the (?:full|whole|complete|entire) list)"
+                          r"(?:\s+(?:all|out|please))*|all of them|the (?:full|whole|complete|entire)"
+                          r" list)\W*$", I)
 # "and another one", "one more please": a further example of what was just shown.
 _ANOTHER_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+)?(?:another|one more)(?: one| example)?"
                          r"(?:,?\s*please)?\W*$", I)
@@ -286,7 +296,7 @@ _LABELS_Q_RE = re.compile(r"^\s*(?:is|was)\s+(?:it|this|that|the|he|she|they)(?:
                           r"\s+)?(?:epoch|patient|person|one))?\s+(?:more\s+)?(?:like\s+)?"
                           r"(.+?\bor\b.+?)\W*$", I)
 _CLASSIFY_RE = re.compile(r"\b(?:what|which)\s+(?:sleep\s+)?stage\b|\bclassify\b|\bstage (?:is it"
-                          r"|at)\b|\bscore (?:this|the|epoch)\b|\bis (?:it|this|that|the patient"
+                          r"|at)\b|\b(?:score|stage) (?:this|the|epoch)\b(?! (?:night|recording|study|file|edf|psg)\b)|\bis (?:it|this|that|the patient"
                           r"|he|she|they)\s+(?:in\s+)?(?:rem|n1|n2|n3|wake|awake|asleep)\b|\bis"
                           r" (?:the patient|he|she|they) (?:asleep|awake) (?:here|now|at)\b", I)
 _EXPLAIN_RE = re.compile(r"^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|define|teach"
@@ -393,6 +403,19 @@ _ORDINAL_NOUN_RE = re.compile(rf"\b(?:{_ORDINAL_WORD})\s+((?:sleep\s+)?cycle|(?:
 _LATENCY_ASK_RE = re.compile(r"\b(?:how long|how much time|how many minutes)\b.*\b(?:awake|wake"
                              r"|lying|in bed|take)\b", I)
 _WASO_NAME_RE = re.compile(r"\b(?:wake|awake|wakefulness)\s+after\s+sleep\s+onset\b", I)
+_WHAT_WOKE_RE = re.compile(r"\b(?:what|which events?) (?:caused|causes|triggered|led to|explains?) (?:the |"
+                           r"(?:his|her|their|these|those|all the|so many) )?(?:awakenings?|wakings?"
+                           r"|wake[- ]ups?)\b|\bwhy (?:did|does|do|was|were|is) (?:he|she|they|the "
+                           r"(?:patient|sleeper|subject)|i) (?:keep |kept )?(?:waking|wake|woken|awake"
+                           r"|wakes)(?: up)?(?: so (?:often|much))?\b|\bwhat (?:woke|wakes|kept waking)"
+                           r" (?:the patient|the sleeper|him|her|them|me)(?: up)? (?:during|in|through"
+                           r"(?:out)?|at) (?:the )?night\b|\bcauses? of (?:the )?(?:awakenings?"
+                           r"|waking)\b", I)
+_CONTEXT_WOKE_RE = re.compile(r"\bwhat (?:woke|roused)\b", I)
+_KIND_CHOICE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:were|are|was|is) (?:they|these|those|it|the"
+                             r" (?:events|apneas))\s+)?(?:mostly\s+|mainly\s+|more\s+|predominantly\s+)?"
+                             r"(obstructive|central|mixed)\s+(?:or|vs\.?|versus)\s+(?:obstructive|central"
+                             r"|mixed)(?:\s+(?:apn\w*|events?|ones))?\W*$", I)
 _BARE_PAUSES_RE = re.compile(r"^\s*(?:and\s+)?(?:any|were there(?: any)?|are there(?: any)?|did it have"
                              r"(?: any)?)\s+(?:long\s+)?pauses\W*$", I)
 _ONSET_BARE_RE = re.compile(r"\b(before|after)\W*$", I)
@@ -777,6 +800,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
     if _SHARE_REF_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.SHARE)
+    if _LIST_REF_RE.search(text):
+        return Query(Intent.LOCATE, text, ref=Ref.LIST)
     if _COUNT_REF_RE.search(text) or _COUNT_IN_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True)
     # "when was the oxygen lowest and what was happening then?" asks for its own extreme.
@@ -1026,6 +1051,7 @@ def understand(text: str) -> Query:
     text = _NAMED_CLOCK_RE.sub(lambda m: "00:00" if m.group(0).lower() == "midnight" else "12:00", text)
     # "zoom to the worst hour" names no system: a report's worst hour is its breathing's
     text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
+    text = _WHEN_WORST_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
     text = _ONSET_TRANSITION_RE.sub("sleep onset", text)
     text = _MORE_IN_PART_RE.sub(r"compare \1 in the first half and the second half", text)
@@ -1051,6 +1077,9 @@ def understand(text: str) -> Query:
     if _MEDICAL_RE.search(text) or disorder is not None:
         return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
                      condition_name=disorder)
+    if m := _KIND_CHOICE_RE.search(text):
+        # "mostly obstructive or central?": the apneas' share of the first kind, every type listed
+        return replace(understand(f"were the apneas mostly {m.group(1).lower()}?"), text=text)
     if _BARE_PAUSES_RE.search(text):
         # Breathing pauses unless the dialogue is about the heart (``Dialogue.resolve``).
         return replace(understand("any breathing pauses?"), text=text, note="pauses")
@@ -1058,7 +1087,14 @@ def understand(text: str) -> Query:
     if time is not None and time.kind == "after_onset" and _WASO_NAME_RE.search(text) and not (
             _COMPARE_RE.search(text)):
         time = None   # "how much time awake after sleep onset?" names the WASO, not a span
+    if _WHAT_WOKE_RE.search(text):
+        # "what caused the awakenings?", "why did she keep waking up?": each awakening's tie
+        return Query(Intent.MEASURE, text, scope=Scope((), time), measure="awakening_causes",
+                     by_rule=True)
     if (follow := _followup(text, time)) is not None:
+        if _CONTEXT_WOKE_RE.search(text):
+            # "what woke the patient?": the awakening just shown, else every awakening's tie
+            follow = replace(follow, note="woke")
         return _with_slots(follow, text, time)
     if (time is not None and time.kind in ("cycle", "period", "episode")
             and _SPAN_LENGTH_RE.search(text.replace(time.text, " "))):
@@ -1083,6 +1119,23 @@ def understand(text: str) -> Query:
                      scope=Scope(tuple(st for st in STAGES if st in named), time),
                      measure="peak_frequency",
                      note="slope" if slope else None, modality="brain", by_rule=True)
+    if _FRAGMENTED_RE.search(text) and len(named := stage_term(text)) == 1 and (
+            find_phenomenon(text) is None or not find_phenomenon(text).event_types):
+        # "how fragmented was REM?": that stage's bouts and what breaks them
+        return Query(Intent.MEASURE, text, scope=Scope(named, time), measure="fragmentation",
+                     by_rule=True)
+    if m := _BUSIEST_WINDOW_RE.search(text):
+        # "show me the worst 10 minutes": the stretch of that length with the most events
+        busy = find_phenomenon(text)
+        if busy is None or not busy.event_types:
+            named = _WORST_SIGNAL_RE.search(text)
+            busy = find_phenomenon(_WORST_PART_EVENTS[named.group(0).lower()[:3]] if named
+                                   else "apneas and hypopneas")
+        word = (m.group(1) or m.group(2)).lower()
+        minutes = int(word) if word.isdigit() else {**_NUM_WORDS, **_TENS}[word]
+        if minutes > 0:
+            return Query(Intent.MEASURE, text, busy.key, scope=Scope(stage_term(text), time),
+                         measure="busiest_epochs", window=60.0 * minutes, by_rule=True)
     share = _EPOCH_SHARE_RE.search(text)
     if (_BUSIEST_EPOCH_RE.search(text) or share) and (busy := find_phenomenon(text)) and (
             busy.event_types):
@@ -1389,6 +1442,8 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|it|the app|the machine|this app) (?:stage|score)\b|\b(?:which|what) (?:stager|staging"
         r"|algorithm|classifier|method|model|software|tool)s? (?:was |were |is |are )?(?:used|staged"
         r"|scored|did the (?:staging|scoring))\b"
+        r"|\b(?:can|could|will|would) (?:you|it|the app|this app) (?:(?:sleep[- ])?stage|score)"
+        r" (?:(?:this|the|my|his|her|their) )?(?:night|recording|study|file|edf|psg|sleep)\b"
         r"|\bwhat (?:can(?:'?t|not)|could(?:n'?t| not)) (?:you|i|it|the app) (?:measure|score|detect|see"
         r"|tell|read)\b|\b(?:limitations?|blind spots?)\b", I)),
     ("quality", re.compile(
@@ -1405,7 +1460,7 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         # "is the ECG any good?", "was the airflow usable?"
         r"|(?:is|was|are|were) (?:the )?(?:eeg|ecg|ekg|eog|emg|chin|airflow|flow|spo2|oximetry|belts?"
         r"|signals?|channels?|leads?|\w+ (?:channel|lead|signal|sensor)) (?:any good|ok(?:ay)?|usable"
-        r"|clean|reliable|working|noisy|trustworthy|of (?:good|poor) quality)"
+        r"|clean|reliable|working|noisy|trustworthy|(?:of )?(?:good|poor|bad|decent|high|low) quality)"
         # "is this a good study?", "is the recording good quality?", "was the study adequate?"
         r"|(?:is|was) (?:this|it) (?:a|an) (?:good|usable|valid|adequate|technically (?:adequate"
         r"|acceptable)|acceptable|decent|clean|poor|bad) (?:study|recording|test|psg|polysomnogra\w+)"
@@ -1538,6 +1593,13 @@ _BARE_BY_RE = re.compile(r"^\s*(?:and\s+|now\s+|then\s+)?(?:split\s+|broken down
                          r"(?:body\s+|sleep\s+|clock\s+)?(position|stage|hour)s?\s*\??\s*$", I)
 
 
+# "split that by supine vs non-supine", "break it down by stage": the last answer's index, split
+_SPLIT_THAT_RE = re.compile(r"^\W*(?:and\s+|now\s+|ok(?:ay)?,?\s+)?(?:(?:can|could) you\s+)?(?:please\s+)?"
+                            r"(?:split|break|separate|divide|group)\s+(?:it|that|this|them|those|these"
+                            r"|the (?:index|numbers?|counts?|events))\s+(?:down\s+|up\s+)?(?:by|into|per"
+                            r"|for|between)\b", I)
+
+
 def _split_followup(query: Query, text: str) -> Query:
     """"what about on the back?", "and in REM vs NREM?": a short split that names nothing to
     count or measure takes those from the last question (the dialogue)."""
@@ -1596,9 +1658,10 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                and (_MEASURE_SPLIT_RE.search(text) or _STAGE_CONTRAST_RE.search(text))
                and _compare_groups(text) is None else None)
     if not counted and not stages and not measure and not (by == "position" and amount):
-        if by == "position" and _REPEAT_RE.search(text) and len(text.split()) <= 5:
+        if (by == "position" and _REPEAT_RE.search(text) and len(text.split()) <= 5
+                or _SPLIT_THAT_RE.search(text)):
             # "how about supine?" after an index: that index by position, this one first
-            return Query(Intent.BREAKDOWN, text, target=_named_position(text) or "", by=by,
+            return Query(Intent.BREAKDOWN, text, target=by == "position" and _named_position(text) or "", by=by,
                          ref=Ref.REPEAT, by_rule=True)
         return None
     # "how much time supine?": that position's row first
@@ -1670,6 +1733,14 @@ _BUSIEST_EPOCH_RE = re.compile(r"\b(?:epochs?|30[- ]?s(?:econds?)? (?:epochs?|wi
                                r"(?:with|had|has|have|holds?|held|contains?|containing|holding)\s+"
                                r"(?:the\s+)?most\b|\bmost \w+(?: \w+)? (?:in|per) (?:an?|one|a single)"
                                r" epoch\b", I)
+# "the worst 10 minutes", "which 15-minute stretch had the most apneas?"
+_MINUTES = r"(\d{1,3}|five|ten|fifteen|twenty|thirty|forty|sixty)[- ]?min(?:ute)?s?\b"
+_BUSIEST_WINDOW_RE = re.compile(rf"\b(?:worst|busiest|most (?:active|eventful|disturbed))\s+{_MINUTES}"
+                                rf"|\b(?:which|what)\s+{_MINUTES}(?:\s+\w+)?\s+(?:had|has|have|held|with)"
+                                r"\s+(?:the\s+)?(?:most|worst)\b", I)
+_FRAGMENTED_RE = re.compile(r"\b(?:fragment\w*|interrupt\w*|broken(?: up)?|disrupt\w*)\b", I)
+_WORST_SIGNAL_RE = re.compile(r"\b(?:oxygen|spo2|saturation|breathing|respiration)\b", I)
+_TENS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "sixty": 60}
 _EXTREME_EPOCH_RE = re.compile(r"\b(?:which|what) (?:epochs?|moments?|times?|minutes?)\b"
                                r"|^\s*(?:when|where)\b|\bat what time\b|\b(?:find|show|list|give)"
                                r" (?:me )?(?:the )?(?:\d+ |five |ten )?epochs? with\b", I)
@@ -1814,6 +1885,12 @@ _WORST_PART_RE = re.compile(r"^\s*(?:what(?:'s| is| was) |which (?:was |is )?|wh
                             r"(?:worst|hardest|most disturbed) (?:part|time|hour|stretch|period"
                             r"|portion)(?: of (?:the|this) night)?(?:\W*$|(?: for (?:the |her |his "
                             r"|their )?(breathing|respiration|oxygen|spo2|saturation)\b))", I)
+# "when were they worst?", "when was the breathing worst?": the breathing's worst hour (the
+# oxygen "at its worst" is its lowest stretch, read as a threshold)
+_WHEN_WORST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?when (?:was|were|is|are|did) (?:it|they|things|the "
+                            r"(?:(breathing|respiration)|apneas?|events))"
+                            r"(?: (?:at (?:its|their) )?worst| most severe| (?:get|become) (?:worst"
+                            r"|worse))\W*$", I)
 _WORST_PART_EVENTS = {"bre": "which hour had the most apneas and hypopneas",
                       "res": "which hour had the most apneas and hypopneas",
                       "oxy": "which hour had the most desaturations",

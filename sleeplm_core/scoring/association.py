@@ -9,6 +9,11 @@ and which events of one kind are tied to events of another ("hypopneas with a de
   here; 5 s is a common convention of scoring software, stated as such.
 
 A respiratory tie wins over a leg-movement one, as arousal indices usually count them.
+
+An awakening is a wake epoch, scored on 30 s: the arousal that starts it may lie anywhere in
+that epoch or just before it. So an awakening is tied to an event overlapping the window
+from :attr:`AssociationConfig.awakening_lead_sec` before the wake epoch to its end, with the
+same precedence (a convention of this module, stated in every answer that uses it).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class AssociationConfig:
 
     respiratory_after_sec: float = 5.0
     limb_gap_sec: float = 0.5
+    awakening_lead_sec: float = 15.0
 
 
 def arousal_causes(events: list[Event], config: AssociationConfig = AssociationConfig()
@@ -46,6 +52,25 @@ def arousal_causes(events: list[Event], config: AssociationConfig = AssociationC
         else:
             cause = "spontaneous"
         out.append((a, cause))
+    return out
+
+
+def awakening_causes(onsets: list[float], events: list[Event], epoch_sec: float = 30.0,
+                     config: AssociationConfig = AssociationConfig()) -> list[str]:
+    """The cause (one of :data:`CAUSES`) of each awakening, given the start of its first wake
+    epoch in seconds; "spontaneous" when no breathing event or leg movement overlaps its
+    window."""
+    breathing = [(e.onset, e.offset) for e in events if e.type in APNEA_TYPES]
+    limbs = [(e.onset, e.offset) for e in events if e.type == "limb_movement"]
+    out = []
+    for t in onsets:
+        lo, hi = t - config.awakening_lead_sec, t + epoch_sec
+        if any(on < hi and off > lo for on, off in breathing):
+            out.append("respiratory")
+        elif any(on < hi and off > lo for on, off in limbs):
+            out.append("limb movement")
+        else:
+            out.append("spontaneous")
     return out
 
 
