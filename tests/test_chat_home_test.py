@@ -183,3 +183,24 @@ def test_mostly_obstructive_is_the_obstructive_share_with_untyped_hypopneas_name
     text = Session(night).ask("were the events mostly obstructive?", engine).text
     assert text.startswith(f"**{obstructive}** of the {len(respiratory)} respiratory events"), text
     assert f"The {hypopneas} hypopneas among them are not typed" in text
+
+
+def test_sleep_time_without_eeg_is_not_measured_and_the_guess_says_how_rough(home_test) -> None:
+    """"how much did they sleep?" led with the model's guess as if measured."""
+    night, engine, _ = home_test
+    for question, stat in (("how much did they sleep?", "total sleep time"),
+                           ("what's the sleep efficiency?", "sleep efficiency")):
+        text = Session(night).ask(question, engine).text
+        assert text.startswith("**Not measured**: without EEG"), text
+        assert f"so a rough one: {stat}: **" in text, text
+
+
+def test_the_odi_without_eeg_is_per_hour_recorded(home_test) -> None:
+    """It was per hour of the model's guessed sleep, beside an REI per hour recorded."""
+    night, engine, _ = home_test
+    text = Session(night).ask("what's the ODI?", engine).text
+    m = re.match(r"ODI \*\*([\d.]+)/h\*\* of the ([\d.]+) h recorded", text)
+    assert m, text
+    desaturations = [e for e in night.scored_events()[0] if e.type == "desaturation"]
+    assert float(m.group(1)) == pytest.approx(len(desaturations) / (night.summary().tib_min / 60),
+                                              abs=0.06)

@@ -1410,16 +1410,20 @@ ODI_DEPTHS = (3.0, 4.0)
 
 def odi_by_depth(night: LoadedNight) -> dict[float, float]:
     """Desaturations starting in sleep per hour of total sleep at each depth of
-    :data:`ODI_DEPTHS` (the summary's ODI counts the same ones); {} without an SpO2 channel,
-    scored desaturations or sleep."""
+    :data:`ODI_DEPTHS` (the summary's ODI counts the same ones); on a home test without EEG,
+    every desaturation per hour recorded, as its REI. {} without an SpO2 channel, scored
+    desaturations or sleep."""
     events, source = night.scored_events()
-    items = [item for e in events if e.type == "desaturation"
-             and (item := _event_item(night, e, source)).stage in STAGES[1:]]
+    s = night.summary()
+    recorded = stages_guessed(night, s.source)
+    items = [_event_item(night, e, source) for e in events if e.type == "desaturation"]
+    if not recorded:
+        items = [i for i in items if i.stage in STAGES[1:]]
     measured = with_depths(night, items)
-    tst_h = night.summary().tst_min / 60
-    if not measured or tst_h <= 0:
+    hours = (s.tib_min if recorded else s.tst_min) / 60
+    if not measured or hours <= 0:
         return {}
-    return {d: sum(i.value >= d for i in measured if i.value is not None) / tst_h
+    return {d: sum(i.value >= d for i in measured if i.value is not None) / hours
             for d in ODI_DEPTHS}
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from scipy.stats import ttest_ind_from_stats
 
 from app.chat import norms
-from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, stage_at
+from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, stage_at
 from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
@@ -1466,6 +1466,35 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
                 f"start of the recording, **{clock(night, 0.0)}**, to its end, "
                 f"**{clock(night, night.recording.duration)}**; sleep onset latency counts from "
                 f"the start ({s.sol_min:.1f} min).")
+    if r.stat == "odi" and r.odi_by_depth and stages_guessed(night, s.source):
+        # A home test's ODI is per hour recorded, as its REI: its sleep is only guessed.
+        return (f"ODI **{r.odi_by_depth[ODI_DEPTHS[0]]:.1f}/h** of the {s.tib_min / 60:.1f} h "
+                f"recorded (desaturations ≥{ODI_DEPTHS[0]:g} % wherever they fall, the index a home "
+                f"test without EEG reports, as its REI); by depth: "
+                + ", ".join(f"ODI {d:g} % = **{v:.1f}/h**" for d, v in r.odi_by_depth.items())
+                + f". Against the model's guessed sleep it would be {s.odi:.1f}/h.")
+    text = _stat_line(r, night)
+    if r.stat in _GUESSED_STATS and stages_guessed(night, s.source):
+        text = _GUESS_LEAD.format(hours=s.tib_min / 60) + text[0].lower() + text[1:]
+    return text
+
+
+HOME_TEST_SLEEP_WAKE_KAPPA = (0.45, 0.25, 0.64)
+"""Cohen's kappa (mean, lowest, highest) of the model's sleep against wake, guessed without EEG,
+against the true stages of six synthetic home tests (``bench/home_test_staging.py``, seeds
+7676-7681, 2026-12-03); no real home test is available here to check it on."""
+_GUESSED_STATS = ("tst", "se", "waso", "sme")
+"""Statistics of sleep itself, which a night without EEG cannot measure."""
+_GUESS_LEAD = (f"**Not measured**: without EEG, sleep cannot be told from wake by the AASM rules "
+               f"(the recording monitored {{hours:.1f}} h). The model's guess, which agreed with the "
+               f"true sleep and wake of six synthetic home tests at κ {HOME_TEST_SLEEP_WAKE_KAPPA[0]:.2f} "
+               f"({HOME_TEST_SLEEP_WAKE_KAPPA[1]:.2f}-{HOME_TEST_SLEEP_WAKE_KAPPA[2]:.2f}), so a "
+               f"rough one: ")
+
+
+def _stat_line(r: Summary, night: LoadedNight) -> str:
+    """A hypnogram statistic or an index in one line, or why it cannot be computed."""
+    s = r.summary
     name, read, unit = _STATS[r.stat]
     value = read(s)
     if value is None:
