@@ -387,3 +387,27 @@ def test_what_woke_the_patient_after_an_awakening_reads_the_minute_before_it(dem
     session.ask("when was the longest awakening?", engine)
     text = session.ask("what woke the patient?", engine).text
     assert text.startswith("In the 60 s before the W"), text
+
+
+def test_how_many_were_there_after_an_explanation_counts_it_in_the_night(demo) -> None:
+    """It repeated the explanation."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("what's an arousal?", engine)
+    text = session.ask("how many were there per hour?", engine).text
+    arousals = [e for e in night.scored_events()[0] if e.type == "arousal"]
+    rate = len(arousals) / (night.summary().tst_min / 60)
+    assert text.startswith(f"**{rate:.2f} per hour** of sleep: {len(arousals)} arousal"), text
+    session.ask("what is a sleep cycle?", engine)
+    text = session.ask("how many did this night have?", engine).text
+    assert re.search(r"\*\*\d+\*\* complete NREM-REM cycles", text), text
+
+
+def test_describe_it_after_a_pick_describes_that_item(demo) -> None:
+    """It was off topic."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("how many sleep cycles?", engine)
+    session.ask("which was the longest?", engine)
+    text = session.ask("describe it", engine).text
+    assert text.startswith("The cycle ") and "During it: SpO2 mean" in text, text

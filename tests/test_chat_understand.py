@@ -656,6 +656,9 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("show it to me", Ref.FOCUS, {"ordinal": None}),
     ("can you show me that please", Ref.FOCUS, {"ordinal": None}),
     ("list them", Ref.LIST, {}),
+    ("how many did this night have?", Ref.COUNT, {}),
+    ("describe it", Ref.ITEM, {}),
+    ("where's the clearest one?", Ref.EXAMPLE, {"count": 1}),
     ("show me all of them", Ref.LIST, {}),
     ("give me the full list", Ref.LIST, {}),
     ("split that by supine vs non-supine", Ref.REPEAT, {}),
@@ -897,6 +900,10 @@ def test_a_scorers_shorthand_and_comparisons_are_not_judgements(text: str, inten
     ("what caused the awakenings?", Intent.MEASURE, {"measure": "awakening_causes"}),
     ("why did she keep waking up?", Intent.MEASURE, {"measure": "awakening_causes"}),
     ("the 5 longest wake bouts", Intent.STAGE_TIMING, {}),
+    ("how many were there per hour?", Intent.LOCATE, {"ref": Ref.COUNT, "per": "hour"}),
+    ("is that high?", Intent.NORMAL, {}),
+    ("plot the delta power across the night", Intent.BREAKDOWN, {"by": "hour"}),
+    ("why is REM called paradoxical sleep?", Intent.EXPLAIN, {"target": "rem"}),
 ])
 def test_a_technicians_second_round_of_plain_questions(text: str, intent: Intent,
                                                        slots: dict) -> None:

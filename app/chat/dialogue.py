@@ -106,12 +106,15 @@ class Dialogue:
             return replace(query, ref=Ref.NONE)   # "and the WASO?" first: the night's WASO
         if self.last is None:
             raise NothingToReferTo
+        if query.ref == Ref.COUNT and self.last.intent == Intent.EXPLAIN:
+            return self._count_explained(query)
         if query.ref == Ref.COUNT:
             # "how many of them were in REM?": the last list, narrowed as a refinement is.
             narrowed = (query.scope.stages or query.scope.time or query.min_duration is not None)
             base = self._merge(replace(query, intent=self.last.intent,
                                        stage_event=self.last.stage_event)) if narrowed else self.last
-            return replace(self._listed(query, base), text=query.text, how_many=True)
+            return replace(self._listed(query, base), text=query.text, how_many=True,
+                           per=query.per or base.per)
         if query.ref == Ref.COMPARE_WITH:
             return self._compare_with(query)
         if query.ref == Ref.EXAMPLE:
@@ -244,6 +247,22 @@ class Dialogue:
             skip = last.skip + 1 if last.intent == Intent.LOCATE else 1
         return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,
                      modality=last.modality, scope=scope, count=query.count, skip=skip)
+
+    def _count_explained(self, query: Query) -> Query:
+        """"how many were there?" after "what is an arousal?": that phenomenon counted in the
+        night; after a stage or "what is a sleep cycle?", its periods or the cycles."""
+        last = self.last
+        phen = phenomenon(last.phenomenon)
+        if phen is not None and phen.event_types:
+            return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,
+                         modality=last.modality, scope=query.scope, how_many=True, per=query.per)
+        entry = term(last.target) if last.note == "glossary" else None
+        if entry is not None and entry.key == "cycle":
+            return Query(Intent.STAGE_TIMING, query.text, stage_event="cycles")
+        if entry is not None and entry.stage:
+            return Query(Intent.STAGE_TIMING, query.text, scope=Scope((entry.stage,), query.scope.time),
+                         stage_event="periods")
+        raise NothingToReferTo("no_phenomenon")
 
     def _share(self, query: Query) -> Query:
         """"what percentage is that?" after a count of events: the scope's share of all of

@@ -56,8 +56,9 @@ TERMS: tuple[Term, ...] = (
          r"|paradoxical sleep",
          "REM sleep combines a low-amplitude mixed-frequency EEG, like light sleep, with rapid "
          "eye movements and the lowest chin muscle tone of the night: the body is paralysed "
-         "while most vivid dreaming happens. REM periods recur about every 90 minutes and "
-         "lengthen towards morning; breathing and heart rate become irregular in it.",
+         "while most vivid dreaming happens. It is also called paradoxical sleep: the brain is "
+         "nearly as active as awake while the body lies paralysed. REM periods recur about every "
+         "90 minutes and lengthen towards morning; breathing and heart rate become irregular in it.",
          stage="REM"),
     Term("stages", "Sleep stages", r"(?:the )?(?:(?:five|5|different) )?(?:sleep )?stages(?: of sleep)?",
          "A scorer gives each 30-s epoch one of five stages (AASM): wake (W), three NREM stages "
@@ -168,7 +169,7 @@ _TAIL_RE = re.compile(
     r"^(?:\s+(?:sleep|stage|for|important|recorded|used|measured|measure|record|show|mean|look"
     r"|like|in a sleep study|in sleep|on a psg|work|to a student|to me|to us|matter|needed|good for"
     r"|on the eeg|mean|on the plots?|on the screen|here|(?:using|in|with|from|on) (?:this|the)"
-    r" (?:night|recording|study)))*"
+    r" (?:night|recording|study)|(?:also )?(?:called|known as) [\w\s-]+))*"
     r"\W*$", re.IGNORECASE)
 
 

@@ -181,8 +181,15 @@ _RECOVERY_RE = re.compile(
     r"|went back up|normali[sz]\w*|rebound\w*|resaturat\w*|get back|got back)\b"
     r"|\bresaturat\w*\b|\b(?:spo2|oxygen|saturation) recovery\b", I)
 _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|was|is)\s+"
-                           r"(?:there|they|those|these|that))?(?:\s+(?:of them|in total|"
-                           r"altogether|all together|total))?\W*$|^\s*count them\W*$", I)
+                           r"(?:there|they|those|these|that)|\s+did (?:this|the) (?:night|recording"
+                           r"|patient|sleeper)(?: have| show| hold)?|\s+(?:does|did) (?:he|she|they|it)"
+                           r" have)?(?:\s+(?:of them|in total|altogether|all together|total|in this"
+                           r" night|tonight))?(?:\s+(?:per|an|a) (hour|minute)(?: of sleep)?)?\W*$"
+                           r"|^\s*count them\W*$", I)
+_IS_THAT_HIGH_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) (?:that|this|it|these"
+                              r"|those|they) (?:too |very |really |unusually |abnormally )?(?:high|low"
+                              r"|a lot|many|much|bad|good|ok(?:ay)?|worrying|concerning|elevated"
+                              r"|excessive|a problem|significant)\W*$", I)
 # "what does that mean?", "explain that": what the last answer was about.
 _MEANING_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s*|sorry,?\s*)?(?:what does (?:that|this"
                          r"|it) (?:mean|stand for|measure|tell (?:me|us))|what do you mean(?: by that)?"
@@ -205,6 +212,10 @@ _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you
                              r"(?:apn|hypopn|spindle|arousal|desat|k-?complex|slow|rem\b))"
                              # "an example of a K-complex" names its own thing; "of that" does not
                              r"(?!\s+of\s+(?!(?:that|this|it|them|those|these|one)\b))", I)
+# "where's the clearest one?", "which is the best example?": the phenomenon just talked about
+_CLEAREST_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:where(?:'s| is| are)|which(?:'s| is)|what(?:'s"
+                          r"| is)|show me|find) (?:the|a) (?:clearest|best|most typical|cleanest|nicest"
+                          r"|good|clear|typical|classic|textbook) (?:one|example|instance)\W*$", I)
 _EACH_PERIOD_RE = re.compile(r"\b(?:each|every|all(?: the)?|list(?: the)?)\s+(?:\w+\s+)?(?:periods?"
                              r"|episodes?|bouts?)\b|\b(?:periods?|episodes?|bouts?)\b.*\b(?:each|every"
                              r" one)\b", I)
@@ -245,7 +256,11 @@ _COMPARE_WITH_RE = re.compile(
 _AGAINST_NORMS_RE = re.compile(r"\b(?:with|to|against)\s+(?:the\s+)?(?:normal|norms?|healthy"
                                r"|typical|reference|expected|average (?:adults?|people|sleepers?)"
                                r"|(?:most\s+)?(?:people|adults|others))\b", I)
-_ITEM_RE = re.compile(r"\b(?:how long (?:was|is) (?:it|that|this)|how long did (?:it|that|this(?: one)?"
+_ITEM_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|and\s+|so\s+|(?:can|could) you\s+|please\s+)*"
+                      r"(?:describe|tell me (?:more )?about|what(?:'s| is| was) (?:going on|happening) in)"
+                      r" (?:it|that(?: one)?|this(?: one)?|that (?:period|event|epoch)|this (?:period"
+                      r"|event|epoch))(?:,?\s*please)?\W*$"
+                      r"|\b(?:how long (?:was|is) (?:it|that|this)|how long did (?:it|that|this(?: one)?"
                       r"|that one) (?:last|go on)|(?:during|in|of|for) (?:it|that"
                       r" one|this one|that event|this event|that period)|(?:was|is) (?:it|that|this"
                       r" one|that one) (?:in|during)|what (?:stage|time) (?:was|is) (?:it|that)"
@@ -412,6 +427,10 @@ _WHAT_WOKE_RE = re.compile(r"\b(?:what|which events?) (?:caused|causes|triggered
                            r"(?:out)?|at) (?:the )?night\b|\bcauses? of (?:the )?(?:awakenings?"
                            r"|waking)\b", I)
 _CONTEXT_WOKE_RE = re.compile(r"\bwhat (?:woke|roused)\b", I)
+_PLOT_TREND_RE = re.compile(r"^\W*(?:please\s+|can you\s+|could you\s+)*(?:plot|graph|chart|draw|trend"
+                            r"|track|show(?: me)?)\s+(?:the\s+|a\s+)?(?:trend (?:of|in)\s+(?:the\s+)?)?"
+                            r"(.+?)\s+(?:across|over|through(?:out)?|during)\s+the\s+(?:whole\s+"
+                            r"|entire\s+)?night\W*$", I)
 _KIND_CHOICE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:were|are|was|is) (?:they|these|those|it|the"
                              r" (?:events|apneas))\s+)?(?:mostly\s+|mainly\s+|more\s+|predominantly\s+)?"
                              r"(obstructive|central|mixed)\s+(?:or|vs\.?|versus)\s+(?:obstructive|central"
@@ -793,16 +812,23 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.NORMAL, text, age=age, by_rule=True)
     if _MEANING_RE.search(text):
         return Query(Intent.EXPLAIN, text, ref=Ref.MEANING)
+    if _IS_THAT_HIGH_RE.search(text):
+        # "is that high?": the night's figures against the norms of healthy sleepers
+        return Query(Intent.NORMAL, text, by_rule=True)
     if _WHY_REF_RE.search(text):
         return Query(Intent.CLASSIFY, text, ref=Ref.WHY)
-    if m := (_EXAMPLE_REF_RE.search(text) or _ANOTHER_RE.search(text)):
+    if m := (_EXAMPLE_REF_RE.search(text) or _ANOTHER_RE.search(text) or _CLEAREST_RE.search(text)):
         some = re.search(r"\b(?:some|(?<!one )more)\b", m.group(0), I)
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
     if _SHARE_REF_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.SHARE)
     if _LIST_REF_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.LIST)
-    if _COUNT_REF_RE.search(text) or _COUNT_IN_RE.search(text):
+    if m := _COUNT_REF_RE.search(text):
+        # "how many were there per hour?": the count as a rate per hour of sleep
+        return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True,
+                     per=m.group(1) and m.group(1).lower())
+    if _COUNT_IN_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True)
     # "when was the oxygen lowest and what was happening then?" asks for its own extreme.
     if _ITEM_RE.search(text) and time is None and not (
@@ -1054,6 +1080,9 @@ def understand(text: str) -> Query:
     text = _WHEN_WORST_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
     text = _ONSET_TRANSITION_RE.sub("sleep onset", text)
+    if (m := _PLOT_TREND_RE.search(text)) and names_measure(m.group(1)):
+        # "plot the delta power across the night": that measure hour by hour
+        text = f"how did {m.group(1)} change across the night?"
     text = _MORE_IN_PART_RE.sub(r"compare \1 in the first half and the second half", text)
     if _HYPOPNEA_WORD_RE.search(text):
         # the AASM's arousal-only rule is a hypopnea's ("apneas with arousals only" are not)
