@@ -411,3 +411,15 @@ def test_describe_it_after_a_pick_describes_that_item(demo) -> None:
     session.ask("which was the longest?", engine)
     text = session.ask("describe it", engine).text
     assert text.startswith("The cycle ") and "During it: SpO2 mean" in text, text
+
+
+def test_a_researchers_follow_ups_measure_the_last_events(demo) -> None:
+    """'what frequency were they?' gave each stage's spectral peaks; 'does it decline across
+    the night?' gave the night against the norms."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("how many spindles in N2?", engine)
+    text = session.ask("what frequency were they?", engine).text
+    assert text.startswith("Frequency on ") and " Hz" in text.split("\n")[0], text
+    text = session.ask("does it decline across the night?", engine).text
+    assert text.startswith("Sleep spindle by clock hour"), text

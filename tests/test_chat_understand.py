@@ -904,6 +904,10 @@ def test_a_scorers_shorthand_and_comparisons_are_not_judgements(text: str, inten
     ("is that high?", Intent.NORMAL, {}),
     ("plot the delta power across the night", Intent.BREAKDOWN, {"by": "hour"}),
     ("why is REM called paradoxical sleep?", Intent.EXPLAIN, {"target": "rem"}),
+    ("which channel was used for staging?", Intent.RECORDING, {"topic": "scoring"}),
+    ("what frequency were they?", Intent.LOCATE, {"ref": Ref.REPEAT}),
+    ("does it decline across the night?", Intent.BREAKDOWN, {"by": "hour", "ref": Ref.REPEAT}),
+    ("what's the SWA in the first cycle vs the last?", Intent.COMPARE, {}),
 ])
 def test_a_technicians_second_round_of_plain_questions(text: str, intent: Intent,
                                                        slots: dict) -> None:

@@ -1137,6 +1137,12 @@ def understand(text: str) -> Query:
         # the list times from sleep onset
         return Query(Intent.LOCATE, text, first.key, first.title.lower(), rank="earliest",
                      count=1, modality=first.level, by_rule=True)
+    if _PRONOUN_PROPERTY_RE.search(text):
+        # "what frequency were they?", "how big were they?": the last events, measured
+        return Query(Intent.LOCATE, text, ref=Ref.REPEAT)
+    if _TREND_FOLLOWUP_RE.search(text):
+        # "does it decline across the night?": the last count or measure hour by hour
+        return Query(Intent.BREAKDOWN, text, by="hour", ref=Ref.REPEAT, by_rule=True)
     slope = _SLOPE_RE.search(text)
     if (_PEAK_FREQ_RE.search(text) or slope) and not getattr(find_phenomenon(text), "event_types",
                                                               None) and _signal(text) is None:
@@ -1471,6 +1477,10 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|it|the app|the machine|this app) (?:stage|score)\b|\b(?:which|what) (?:stager|staging"
         r"|algorithm|classifier|method|model|software|tool)s? (?:was |were |is |are )?(?:used|staged"
         r"|scored|did the (?:staging|scoring))\b"
+        r"|\b(?:which|what) (?:channels?|eegs?|leads?|derivations?|signals?) (?:was |were |is |are |did"
+        r" you |does it )?(?:used? )?(?:for|to|in|by) (?:the )?(?:stag\w*|scor\w*|stager)\b"
+        r"|\b(?:stag\w*|scor\w*) (?:was |is )?(?:done |made )?(?:on|from|with|using) (?:which|what)"
+        r" (?:channels?|eegs?|leads?|derivations?)\b"
         r"|\b(?:can|could|will|would) (?:you|it|the app|this app) (?:(?:sleep[- ])?stage|score)"
         r" (?:(?:this|the|my|his|her|their) )?(?:night|recording|study|file|edf|psg|sleep)\b"
         r"|\bwhat (?:can(?:'?t|not)|could(?:n'?t| not)) (?:you|i|it|the app) (?:measure|score|detect|see"
@@ -1750,6 +1760,16 @@ _EPOCH_SHARE_RE = re.compile(r"\b(?:(?:what|which)\s+(?:percent(?:age)?|fraction
                              r"|contain\w*|show\w*|held|hold)\b", I)
 # "what's the alpha peak frequency?", "the dominant frequency in N2", "the aperiodic slope":
 # the EEG's spectrum per stage (not a scored event's frequency: "spindle frequency").
+_PRONOUN_PROPERTY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which) (?:frequenc(?:y|ies)|amplitudes?"
+                                  r"|size) (?:were|was|are|is|did) (?:they|those|these|it|them)(?: have)?"
+                                  r"\W*$|^\W*(?:and\s+|so\s+)?how (?:fast|big|large|tall) (?:were|are)"
+                                  r" (?:they|those|these|them)\W*$", I)
+_TREND_FOLLOWUP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:does|did|do|is|was|are|were) (?:it|they|that|this"
+                                r"|those|these) (?:\w+\s+)?(?:declin\w*|decreas\w*|increas\w*|chang\w*"
+                                r"|drop\w*|fall\w*|ris(?:e|es|ing)|fad\w*|grow\w*|go(?:es)? (?:up|down)"
+                                r"|get (?:smaller|bigger|worse|better|fewer|more))(?: (?:across|over"
+                                r"|through(?:out)?|during) the (?:course of the )?night| as the night"
+                                r" (?:goes|went|wore) on| towards? (?:the )?morning| later)?\W*$", I)
 _PEAK_FREQ_RE = re.compile(r"\b(?:peak|dominant|predominant|main|prevailing|strongest)\s+(?:(?:eeg"
                            r"|brain|alpha|theta|sigma|delta|beta)\s+)?(?:frequenc(?:y|ies)|rhythms?"
                            r"|oscillations?)\b|\bindividual alpha(?: peak)? frequency\b|\biaf\b"
@@ -1931,7 +1951,7 @@ _SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "c
               "pt": "patient",
               "obstructives": "obstructive apneas", "hrv": "heart rate variability",
               "cai": "central apnea index", "oai": "obstructive apnea index",
-              "oahi": "obstructive apnea-hypopnea index"}
+              "oahi": "obstructive apnea-hypopnea index", "swa": "delta power"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b", I)
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
 _TELL_APART_RE = re.compile(r"^\s*how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"
