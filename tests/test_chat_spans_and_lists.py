@@ -115,3 +115,39 @@ def test_what_happened_around_a_clock_time_lists_the_events_of_ten_minutes(demo)
     assert f"(±{AROUND_SEC / 60:g} min)" in text, text
     assert re.search(r"Events \(.*\): \*\*\d+\*\* ", text), text
     assert clock(night, middle) in text
+
+
+def test_list_them_after_the_worst_minutes_lists_the_busiest_stretch(demo) -> None:
+    """It said the last answer listed nothing."""
+    night, engine = demo
+    session = Session(night)
+    first = session.ask("show me the worst 10 minutes", engine).text
+    n = int(re.search(r"\*\*(\d+)\*\* events", first).group(1))
+    text = session.ask("list them", engine).text
+    assert text.startswith("In the busiest 10-min stretch"), text
+    head = text.split("\n")[2]
+    breathing = re.findall(r"\*\*(\d+)\*\* (?:\w+ )?(?:apneas?|hypopneas?)\b", head)
+    assert sum(int(k) for k in breathing) == n, text
+
+
+def test_in_it_with_nothing_picked_is_the_recording(demo) -> None:
+    """'what stages are in it?' after a summary said nothing had been listed."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("summarize the night", engine)
+    text = session.ask("what stages are in it?", engine).text
+    assert "Stages: W" in text, text
+
+
+def test_and_per_hour_after_a_count_is_its_rate_and_the_heart_against_its_limits(demo) -> None:
+    """'and per hour?' split the arousals by clock hour; 'is the heart rate normal?' gave the
+    sleep norms, which hold no heart rate."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("how many arousals?", engine)
+    text = session.ask("and per hour?", engine).text
+    assert re.match(r"\*\*[\d.]+ per hour\*\* of sleep: \d+ arousal", text), text
+    text = Session(night).ask("is the heart rate normal?", engine).text
+    assert text.startswith("Against the AASM's adult limits for the heart rate in sleep"), text
+    low, high = re.search(r"\*\*(\d+)-(\d+) bpm\*\*", text).groups()
+    assert f"lowest {low} bpm" in text and f"highest {high} bpm" in text

@@ -908,6 +908,10 @@ def test_a_scorers_shorthand_and_comparisons_are_not_judgements(text: str, inten
     ("what frequency were they?", Intent.LOCATE, {"ref": Ref.REPEAT}),
     ("does it decline across the night?", Intent.BREAKDOWN, {"by": "hour", "ref": Ref.REPEAT}),
     ("what's the SWA in the first cycle vs the last?", Intent.COMPARE, {}),
+    ("and per hour?", Intent.LOCATE, {"ref": Ref.COUNT, "per": "hour"}),
+    ("by hour?", Intent.BREAKDOWN, {"by": "hour", "ref": Ref.REPEAT}),
+    ("is the heart rate normal?", Intent.SUMMARY, {"modality": "heart", "note": "normal"}),
+    ("was the breathing ok?", Intent.SUMMARY, {"modality": "respiratory", "note": "normal"}),
 ])
 def test_a_technicians_second_round_of_plain_questions(text: str, intent: Intent,
                                                        slots: dict) -> None:

@@ -142,6 +142,11 @@ class Dialogue:
         """"list them": the last list again, every item (up to :data:`LIST_ALL`) in time order;
         periods keep their own order."""
         last = self.last
+        if last.measure == "busiest_epochs" and last.window and self.items:
+            # "list them" after the worst 10 minutes: what happened in the busiest stretch
+            top = self.items[0]
+            return Query(Intent.DESCRIBE, query.text, scope=Scope(time=replace(
+                _span(top), text=f"the busiest {top.label}")))
         if last.intent not in (Intent.LOCATE, Intent.THRESHOLD, Intent.STAGE_TIMING):
             raise NothingToReferTo("empty_list")
         timed = last.intent != Intent.STAGE_TIMING

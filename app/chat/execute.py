@@ -1371,7 +1371,7 @@ def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview:
     events, source = night.scored_events()
     counts = Counter(e.type for e in events if e.type in _OVERVIEW_TYPES)
     result = SystemOverview(plan.query.modality, night.summary(), source, dict(counts),
-                            index_gaps(night))
+                            index_gaps(night), judged=plan.query.note == "normal")
     def measured(signal: str) -> SignalStats | None:
         stats = signal_stats(plan, night, signal)
         return stats if isinstance(stats, SignalStats) else None

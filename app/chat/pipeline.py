@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from app.chat.dialogue import Dialogue, NothingToReferTo
 from app.chat.execute import execute
 from app.chat.plan import make_plan
-from app.chat.query import Query
+from app.chat.query import Query, Ref
 from app.chat.render import Answer, render
 from app.chat.results import Message
 from app.chat.understand import around_the_one, understand
@@ -17,6 +18,13 @@ from app.night import LoadedNight
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
+_IN_IT_RE = re.compile(r"\b(in|of|during|for|from) (?:it|this|that)\b", re.IGNORECASE)
+
+
+def _of_the_recording(text: str) -> str | None:
+    """The question with "in it" read as "in this recording", None when it has no such words."""
+    whole = _IN_IT_RE.sub(lambda m: f"{m.group(1)} this recording", text)
+    return whole if whole != text else None
 
 
 def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
@@ -45,6 +53,9 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
     try:
         resolved = dialogue.resolve(query)
     except NothingToReferTo as gap:
+        if query.ref == Ref.ITEM and (whole := _of_the_recording(text)) is not None:
+            # "what stages are in it?" with nothing picked: "it" is the recording
+            return ask(whole, dialogue, night, engine, current)
         return render(Message("no_reference", str(gap)), night), query
     log.debug("question %r -> %s", text, resolved)
     answer = render(execute(make_plan(resolved, night, current), night, engine), night)

@@ -1082,7 +1082,44 @@ def _(r: SystemOverview, night: LoadedNight) -> Answer:
              for st in (r.spo2, r.heart_rate) if st is not None]
     text = (f"{name} over the whole night:\n\n" + "\n".join(f"- {line}" for line in lines)
             + f"\n\nFor more, ask e.g. {ask}." + stage_caveat(night, r.summary.source))
+    if r.judged and (lead := _against_limits(r)):
+        text = f"{lead}\n\n{text}"
     return _answer(night, text, marks)
+
+
+BRADYCARDIA_BPM, TACHYCARDIA_BPM = 40.0, 90.0
+"""The AASM's adult limits for the heart rate in sleep (Scoring Manual 2.6, cardiac rules:
+sinus bradycardia below 40 bpm, sinus tachycardia above 90 bpm, each sustained)."""
+
+
+def _against_limits(r: SystemOverview) -> str:
+    """"is the heart rate normal?": the night's extremes against the AASM's limits; "is the
+    breathing normal?": the AHI's band and the time under 90 % SpO2. Never a diagnosis."""
+    if r.system == "heart":
+        hr = r.heart_rate
+        if hr is None:
+            return ""
+        outside = []
+        if hr.low < BRADYCARDIA_BPM:
+            outside.append(f"below {BRADYCARDIA_BPM:g} bpm")
+        if hr.high > TACHYCARDIA_BPM:
+            outside.append(f"above {TACHYCARDIA_BPM:g} bpm")
+        verdict = ("it went " + " and ".join(outside) + " at least once; ask *find tachycardia* "
+                   "or *any bradycardia?* for how long") if outside else "it stayed within them"
+        return (f"Against the AASM's adult limits for the heart rate in sleep (sinus bradycardia "
+                f"below {BRADYCARDIA_BPM:g} bpm, sinus tachycardia above {TACHYCARDIA_BPM:g} bpm, "
+                f"each sustained), the heart rate ran **{hr.low:.0f}-{hr.high:.0f} bpm** over the "
+                f"night: {verdict}. Within the limits is not a rhythm check: the beat timing is "
+                f"below.")
+    s = r.summary
+    parts = []
+    if s.ahi is not None:
+        parts.append(f"the AHI of **{s.ahi:.1f}/h** is {norms.ahi_band(s.ahi)} (healthy-sleeper "
+                     f"studies usually report below 5/h)")
+    if r.below_90 is not None and r.spo2 is not None:
+        parts.append(f"SpO2 fell to **{r.spo2.low:.0f} %** and spent **{r.below_90.total_min:.1f} "
+                     f"min** under 90 % (healthy adults rarely spend more than a few minutes there)")
+    return ("Against the usual limits, " + "; ".join(parts) + ".") if parts else ""
 
 
 def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:

@@ -1079,6 +1079,8 @@ class SystemOverview:
         heart_sleep_wake: mean heart rate asleep and awake (bpm; NaN without either).
         rhythm: the ECG's beat timing over the night, None with ``rhythm_why`` saying why.
         unread: why the system's SpO2 or heart-rate channel was left out (uncalibrated).
+        judged: the question asked whether it was normal ("is the heart rate normal?"): the
+            answer leads with the measures against their published limits.
     """
 
     system: str
@@ -1095,6 +1097,7 @@ class SystemOverview:
     rhythm: RhythmSummary | None = None
     rhythm_why: str = ""
     unread: list[str] = field(default_factory=list)
+    judged: bool = False
 
 
 

@@ -431,6 +431,10 @@ _PLOT_TREND_RE = re.compile(r"^\W*(?:please\s+|can you\s+|could you\s+)*(?:plot|
                             r"|track|show(?: me)?)\s+(?:the\s+|a\s+)?(?:trend (?:of|in)\s+(?:the\s+)?)?"
                             r"(.+?)\s+(?:across|over|through(?:out)?|during)\s+the\s+(?:whole\s+"
                             r"|entire\s+)?night\W*$", I)
+_SYSTEM_NORMAL_RE = re.compile(r"^\W*(?:and\s+)?(?:is|was|are|were|does|did) (?:the |his |her |their )?"
+                               r"(heart(?: ?rate)?|pulse|breathing|respiration|oxygen(?: levels?)?|spo2"
+                               r"|saturation|sats?|o2) (?:look )?(?:normal|ok(?:ay)?|healthy|fine|within"
+                               r" (?:the )?normal (?:range|limits))\W*$", I)
 _KIND_CHOICE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:were|are|was|is) (?:they|these|those|it|the"
                              r" (?:events|apneas))\s+)?(?:mostly\s+|mainly\s+|more\s+|predominantly\s+)?"
                              r"(obstructive|central|mixed)\s+(?:or|vs\.?|versus)\s+(?:obstructive|central"
@@ -1211,6 +1215,11 @@ def understand(text: str) -> Query:
                      stage_event="latency", note="soremp", by_rule=True)
     if _FINDINGS_RE.search(text) and time is None:
         return Query(Intent.SUMMARY, text, topic="findings", by_rule=True)
+    if (m := _SYSTEM_NORMAL_RE.search(text)) and time is None:
+        # "is the heart rate normal?": that system's overview, led by its limits
+        system = "heart" if re.match(r"heart|pulse", m.group(1), I) else "respiratory"
+        return Query(Intent.SUMMARY, text, modality=system, topic="system", note="normal",
+                     by_rule=True)
     if (system := _system_overview(text, time)) is not None:
         return Query(Intent.SUMMARY, text, modality=system, topic="system", by_rule=True)
     if _ATONIA_RE.search(text):
@@ -1628,8 +1637,12 @@ _NUMERIC_BOUND_RE = re.compile(r"\b(?:(?:drop\w*|f[ae]ll\w*|go(?:es)?|went|r[oi]
                                r"\s+\d+", I)
 _LENGTH_FLOOR_RE = re.compile(r"\b(?:longer|shorter|more|less) than \d+(?:\.\d+)?\s*"
                               r"(?:s\b|sec\w*|min\w*)", I)
-_BARE_BY_RE = re.compile(r"^\s*(?:and\s+|now\s+|then\s+)?(?:split\s+|broken down\s+)?(?:by|per)\s+"
-                         r"(?:body\s+|sleep\s+|clock\s+)?(position|stage|hour)s?\s*\??\s*$", I)
+_BARE_BY_RE = re.compile(r"^\s*(?:and\s+|now\s+|then\s+)?(?:split\s+|broken down\s+)?(?:by\s+"
+                         r"(?:body\s+|sleep\s+|clock\s+)?(position|stage|hour)s?|per\s+(?:body\s+"
+                         r"|sleep\s+|clock\s+)?(position|stage)s?|per\s+clock\s+(hour)s?)\s*\??\s*$", I)
+# "and per hour?": the last count as a rate (a split by hour says "by hour")
+_BARE_RATE_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|how many\s+)?(?:per|an|a|each) (hour|minute)"
+                           r"(?: of sleep)?\W*$", I)
 
 
 # "split that by supine vs non-supine", "break it down by stage": the last answer's index, split
@@ -1651,8 +1664,11 @@ def _split_followup(query: Query, text: str) -> Query:
 
 def _bare_by(text: str) -> Query | None:
     """"by position?", "and by stage?": the last question's index or events split."""
+    if m := _BARE_RATE_RE.search(text):
+        return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True, per=m.group(1).lower())
     m = _BARE_BY_RE.search(text)
-    return m and Query(Intent.BREAKDOWN, text, by=m.group(1).lower(), by_rule=True, ref=Ref.REPEAT)
+    return m and Query(Intent.BREAKDOWN, text, by=next(g for g in m.groups() if g).lower(),
+                       by_rule=True, ref=Ref.REPEAT)
 
 
 # "did REM increase across the night?": a stage followed hour by hour
