@@ -745,3 +745,11 @@ def test_sleep_maintenance_efficiency_leaves_out_the_time_before_onset_and_after
     assert text.startswith(f"Sleep maintenance efficiency: "
                            f"**{100 * s.tst_min / (s.tst_min + s.waso_min):.1f} %**"), text
     assert f"({s.se_pct:.1f} %)" in text and "Sleep efficiency: **" not in text
+
+
+def test_enough_rem_leads_with_the_rem_share_against_its_norm(demo) -> None:
+    """It listed the REM periods."""
+    night, engine = demo
+    text = Session(night).ask("was there enough REM?", engine).text
+    share = night.summary().stage_pct["REM"]
+    assert text.startswith(f"**REM: {share:.1f} % of sleep**, within the typical 17–27 %"), text

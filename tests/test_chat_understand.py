@@ -912,6 +912,10 @@ def test_a_scorers_shorthand_and_comparisons_are_not_judgements(text: str, inten
     ("by hour?", Intent.BREAKDOWN, {"by": "hour", "ref": Ref.REPEAT}),
     ("is the heart rate normal?", Intent.SUMMARY, {"modality": "heart", "note": "normal"}),
     ("was the breathing ok?", Intent.SUMMARY, {"modality": "respiratory", "note": "normal"}),
+    ("was there enough REM?", Intent.NORMAL, {"target": "REM"}),
+    ("did he get enough sleep for a 70 year old?", Intent.NORMAL, {"target": "total sleep time",
+                                                                   "age": 70}),
+    ("give me the highlights", Intent.SUMMARY, {"topic": "findings"}),
 ])
 def test_a_technicians_second_round_of_plain_questions(text: str, intent: Intent,
                                                        slots: dict) -> None:

@@ -1288,7 +1288,8 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
         # Without EEG the stages are the model's guess: their norms would be findings of it,
         # and the index a home test reports is the REI, per hour recorded.
         return NormCheck(plan.query.age, band, [], s.source, norms.CITATION, s.rei, where, True)
-    return NormCheck(plan.query.age, band, rows, s.source, norms.CITATION, s.ahi, where)
+    return NormCheck(plan.query.age, band, rows, s.source, norms.CITATION, s.ahi, where,
+                     asked=plan.query.target if plan.query.target in norms.NORMS else "")
 
 
 def view(plan: Plan, night: LoadedNight) -> View | Message:

@@ -1287,6 +1287,13 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
             f"onset latency of its own)," if r.where else "")
     text = (f"The {source_name(r.source)} night{over} against published norms for {who}:\n"
             + "\n".join(lines))
+    if (asked := next((row for row in r.rows if row[0] == r.asked), None)) is not None:
+        # "was there enough REM?": that row first, then the night's others
+        name, value, unit, low, high = asked
+        verdict = "within" if low <= value <= high else ("below" if value < low else "above")
+        share = " of sleep" if unit == "%" else ""
+        text = (f"**{name[0].upper()}{name[1:]}: {value:.1f} {unit}{share}**, {verdict} the typical {low:g}–{high:g} "
+                f"{unit} of healthy sleepers.\n\n{text}")
     if r.ahi is not None:
         text += (f"\n- AHI: **{r.ahi:.1f}/h** (healthy-sleeper studies usually report below "
                  f"5/h)")

@@ -442,7 +442,8 @@ class NormCheck:
     """The night's statistics against age norms (rows: name, value, unit, low, high);
     ``where``: the span read ("the main sleep period, ..."), "" for the whole night;
     ``no_eeg``: the stages are the model's guess on a night without EEG, so no row is read
-    and ``ahi`` holds the REI."""
+    and ``ahi`` holds the REI; ``asked``: the row a question named ("was there enough REM?"),
+    answered first, "" for none."""
 
     age: int | None
     band: str
@@ -452,6 +453,7 @@ class NormCheck:
     ahi: float | None
     where: str = ""
     no_eeg: bool = False
+    asked: str = ""
 
 
 @dataclass

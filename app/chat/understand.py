@@ -431,6 +431,12 @@ _PLOT_TREND_RE = re.compile(r"^\W*(?:please\s+|can you\s+|could you\s+)*(?:plot|
                             r"|track|show(?: me)?)\s+(?:the\s+|a\s+)?(?:trend (?:of|in)\s+(?:the\s+)?)?"
                             r"(.+?)\s+(?:across|over|through(?:out)?|during)\s+the\s+(?:whole\s+"
                             r"|entire\s+)?night\W*$", I)
+_ENOUGH_RE = re.compile(r"\b(?:enough|too (?:much|little)|sufficient|adequate|normal amount of|a normal"
+                        r" amount of)\s+(rem(?: sleep)?|deep sleep|n3|slow[- ]wave sleep|sws|n2|n1|light"
+                        r" sleep|sleep)\b", I)
+# The norm row each word names (norms.NORMS keys).
+_ENOUGH_ROWS = ((r"rem(?: sleep)?", "REM"), (r"deep sleep|n3|slow[- ]wave sleep|sws", "N3 (slow-wave sleep)"),
+                (r"n2", "N2"), (r"n1|light sleep", "N1"), (r"sleep", "total sleep time"))
 _SYSTEM_NORMAL_RE = re.compile(r"^\W*(?:and\s+)?(?:is|was|are|were|does|did) (?:the |his |her |their )?"
                                r"(heart(?: ?rate)?|pulse|breathing|respiration|oxygen(?: levels?)?|spo2"
                                r"|saturation|sats?|o2) (?:look )?(?:normal|ok(?:ay)?|healthy|fine|within"
@@ -569,7 +575,9 @@ _SYSTEM_RE = {
                         r"|variability|hrv))", I),
 }
 # "what should I look at first?", "what stands out?": the night's findings.
-_FINDINGS_RE = re.compile(r"\bwhat (?:should|do|would) (?:i|we|you) (?:look at|check|review|focus on)"
+_FINDINGS_RE = re.compile(r"^\W*(?:give me |show me |what are |list )?(?:the )?(?:highlights|key points"
+                          r"|takeaways|take-aways|bottom line|tl;?dr|gist)\W*$"
+                          r"|\bwhat (?:should|do|would) (?:i|we|you) (?:look at|check|review|focus on)"
                           r"(?: first)?\b|\bwhat stands? out\b|\b(?:key|main|notable|important)"
                           r" findings\b|\bfindings\b|\bhighlights of (?:the|this) (?:night|recording|study)\b"
                           r"|\b(?:most|anything) (?:interesting|notable|remarkable|important|striking)\b"
@@ -1215,6 +1223,11 @@ def understand(text: str) -> Query:
                      stage_event="latency", note="soremp", by_rule=True)
     if _FINDINGS_RE.search(text) and time is None:
         return Query(Intent.SUMMARY, text, topic="findings", by_rule=True)
+    if (m := _ENOUGH_RE.search(text)) and time is None:
+        # "was there enough REM?": that statistic against the norms first
+        word = m.group(1).lower()
+        row = next(row for pattern, row in _ENOUGH_ROWS if re.fullmatch(pattern, word, I))
+        return Query(Intent.NORMAL, text, target=row, age=_age(text), by_rule=True)
     if (m := _SYSTEM_NORMAL_RE.search(text)) and time is None:
         # "is the heart rate normal?": that system's overview, led by its limits
         system = "heart" if re.match(r"heart|pulse", m.group(1), I) else "respiratory"
