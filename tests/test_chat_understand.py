@@ -916,6 +916,10 @@ def test_a_scorers_shorthand_and_comparisons_are_not_judgements(text: str, inten
     ("did he get enough sleep for a 70 year old?", Intent.NORMAL, {"target": "total sleep time",
                                                                    "age": 70}),
     ("give me the highlights", Intent.SUMMARY, {"topic": "findings"}),
+    ("nadir?", Intent.MEASURE, {"signal": "spo2", "rank": "lowest"}),
+    ("odi4", Intent.LOCATE, {"phenomenon": "desaturation", "min_depth": 4.0}),
+    ("tst/se/waso", Intent.SUMMARY, {"stat": "tst", "more_stats": ("se", "waso")}),
+    ("plms w/ arousal", Intent.LOCATE, {"phenomenon": "limb_movement", "together": "arousal"}),
 ])
 def test_a_technicians_second_round_of_plain_questions(text: str, intent: Intent,
                                                        slots: dict) -> None:

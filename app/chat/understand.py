@@ -1086,6 +1086,8 @@ def understand(text: str) -> Query:
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
     text = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(0).lower()], text)
+    for pattern, question in _BARE_SHORTHAND:
+        text = pattern.sub(question, text)
     text = _NAMED_CLOCK_RE.sub(lambda m: "00:00" if m.group(0).lower() == "midnight" else "12:00", text)
     # "zoom to the worst hour" names no system: a report's worst hour is its breathing's
     text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
@@ -1980,8 +1982,14 @@ _SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "c
               "pt": "patient",
               "obstructives": "obstructive apneas", "hrv": "heart rate variability",
               "cai": "central apnea index", "oai": "obstructive apnea index",
-              "oahi": "obstructive apnea-hypopnea index", "swa": "delta power"}
-_SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b", I)
+              "oahi": "obstructive apnea-hypopnea index", "swa": "delta power",
+              "se": "sleep efficiency", "w/": "with"}
+_SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(re.escape(k) for k in _SHORTHAND)})(?!\w)", I)
+# "nadir?", "odi4": a scorer's shorthand for a whole question
+_BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:spo2\s+|sat(?:uration)?s?\s+|o2\s+"
+                               r"|oxygen\s+)?nadir\W*$", I), "what was the lowest SpO2?"),
+                   (re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?odi\s?([34])(?:\s?%)?\W*$", I),
+                    r"desaturations of \1% or more per hour"))
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
 _TELL_APART_RE = re.compile(r"^\s*how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"
                             r"|scorers) |to )(?:tell|distinguish|differentiate|separate) (.+?) (?:from"
