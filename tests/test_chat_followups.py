@@ -15,7 +15,7 @@ from app.chat.periods import stage_periods
 from app.chat.plan import ChatError, clock
 from app.chat.understand import around_the_one
 from app.session import Session
-from sleeplm_core.io.recording import STAGES
+from sleeplm_core.io.recording import STAGES, Event
 
 
 def test_show_me_one_after_an_explanation_finds_that_phenomenon(demo) -> None:
@@ -423,3 +423,36 @@ def test_a_researchers_follow_ups_measure_the_last_events(demo) -> None:
     assert text.startswith("Frequency on ") and " Hz" in text.split("\n")[0], text
     text = session.ask("does it decline across the night?", engine).text
     assert text.startswith("Sleep spindle by clock hour"), text
+
+
+def test_a_technicians_chain_about_the_last_events_and_a_stage(demo) -> None:
+    """'what caused it?' listed rapid eye movements before the apnea behind a desaturation;
+    'which position were most of them in?' gave the time in each position; 'what's the mean
+    duration?' the night's summary; 'how much was there?' after N3 was off topic."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("how many obstructive apneas in N2?", engine)
+    text = session.ask("what's the mean duration?", engine).text
+    assert text.startswith("Obstructive apnea events in N2, length: mean **"), text
+    text = session.ask("which position were most of them in?", engine).text
+    assert text.startswith("Obstructive apnea by body position in N2"), text
+    session.ask("show me N3", engine)
+    text = session.ask("how much was there?", engine).text
+    n3 = night.summary().stage_min["N3"]
+    assert f"**{n3:.1f} min** of N3" in text, text
+
+
+def test_the_context_of_an_event_lists_the_scorers_findings_first(demo, monkeypatch) -> None:
+    """A burst of rapid eye movements listed first hid the apnea behind a desaturation (an
+    unscored night's machine scoring reads hundreds of them in REM)."""
+    night, engine = demo
+    events, source = night.scored_events()
+    first = min((e for e in events if e.type == "desaturation"), key=lambda e: e.onset)
+    added = [Event(first.onset - 30.0, 15.0, "obstructive_apnea")] + [
+        Event(first.onset - 55.0 + k, 0.5, "rapid_eye_movement") for k in range(8)]
+    monkeypatch.setattr(night, "scored_events",
+                        lambda: (sorted(events + added, key=lambda e: e.onset), source))
+    text = Session(night).ask("what happened just before the first desaturation?", engine).text
+    listed = re.search(r"Events then: ([a-z ]+?) \*\*", text)
+    assert listed and listed.group(1) != "rapid eye movement", text
+    assert "more (rapid eye movement" in text, text

@@ -920,6 +920,10 @@ def test_a_scorers_shorthand_and_comparisons_are_not_judgements(text: str, inten
     ("odi4", Intent.LOCATE, {"phenomenon": "desaturation", "min_depth": 4.0}),
     ("tst/se/waso", Intent.SUMMARY, {"stat": "tst", "more_stats": ("se", "waso")}),
     ("plms w/ arousal", Intent.LOCATE, {"phenomenon": "limb_movement", "together": "arousal"}),
+    ("which position were most of them in?", Intent.BREAKDOWN, {"by": "position", "ref": Ref.REPEAT}),
+    ("which position did they sleep in most?", Intent.BREAKDOWN, {"by": "position", "ref": Ref.NONE}),
+    ("what's the mean duration?", Intent.LOCATE, {"ref": Ref.REPEAT}),
+    ("how much was there?", Intent.STAGE_AMOUNT, {"ref": Ref.REPEAT}),
 ])
 def test_a_technicians_second_round_of_plain_questions(text: str, intent: Intent,
                                                        slots: dict) -> None:

@@ -907,6 +907,9 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True) -
     near = [_event_item(night, e, ev_source) for e in events
             if e.onset < span[1] and e.offset > span[0] and e.type != "spindle"
             and not (abs(e.onset - item.start) < 1e-6 and abs(e.offset - item.end) < 1e-6)]
+    # A scorer's findings before the micro-events: a burst of rapid eye movements must not hide
+    # the apnea that caused a desaturation.
+    near.sort(key=lambda i: (i.label.replace(" ", "_") not in _SALIENT, i.start))
     measures = []
     for signal in ("spo2", "hr", "resp", "snore"):
         s = series(night, signal)

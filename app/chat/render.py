@@ -1375,8 +1375,16 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
             for label, unit, *_, own, low, high in r.measures) + "."
     if r.events:
         text += "\nOther events overlapping it: " + "; ".join(
-            f"{e.label} {_span(night, e)}" for e in r.events[:6]) + "."
+            f"{e.label} {_span(night, e)}" for e in r.events[:6]) + _more_events(r.events[6:]) + "."
     return _answer(night, text, [i])
+
+
+def _more_events(rest: list[Item]) -> str:
+    """"; and 9 more (rapid eye movement 9)": the events a context leaves unlisted, by kind."""
+    if not rest:
+        return ""
+    kinds = ", ".join(f"{k} {n}" for k, n in Counter(i.label for i in rest).most_common())
+    return f"; and {len(rest)} more ({kinds})"
 
 
 @render.register
@@ -1390,7 +1398,7 @@ def _(r: Context, night: LoadedNight) -> Answer:
             f"{source_name(r.source)} stages {seq}.")
     if r.events:
         text += "\nEvents then: " + "; ".join(f"{i.label} {_span(night, i)} ({seconds(i.duration)})"
-                                             for i in r.events[:6]) + "."
+                                             for i in r.events[:6]) + _more_events(r.events[6:]) + "."
     else:
         text += "\nNo scored event then."
     if r.measures:

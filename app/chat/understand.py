@@ -186,6 +186,8 @@ _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|
                            r" have)?(?:\s+(?:of them|in total|altogether|all together|total|in this"
                            r" night|tonight))?(?:\s+(?:per|an|a) (hour|minute)(?: of sleep)?)?\W*$"
                            r"|^\s*count them\W*$", I)
+_HOW_MUCH_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how much(?: time)?(?: (?:was there|is there|of it|did (?:they"
+                              r"|he|she|the patient) (?:get|have)|in total|altogether))?\W*$", I)
 _IS_THAT_HIGH_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) (?:that|this|it|these"
                               r"|those|they) (?:too |very |really |unusually |abnormally )?(?:high|low"
                               r"|a lot|many|much|bad|good|ok(?:ay)?|worrying|concerning|elevated"
@@ -824,6 +826,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.NORMAL, text, age=age, by_rule=True)
     if _MEANING_RE.search(text):
         return Query(Intent.EXPLAIN, text, ref=Ref.MEANING)
+    if _HOW_MUCH_REF_RE.search(text):
+        # "how much was there?" after "show me N3": that stage's time
+        return Query(Intent.STAGE_AMOUNT, text, ref=Ref.REPEAT, by_rule=True)
     if _IS_THAT_HIGH_RE.search(text):
         # "is that high?": the night's figures against the norms of healthy sleepers
         return Query(Intent.NORMAL, text, by_rule=True)
@@ -1667,6 +1672,11 @@ _SPLIT_THAT_RE = re.compile(r"^\W*(?:and\s+|now\s+|ok(?:ay)?,?\s+)?(?:(?:can|cou
                             r"|for|between)\b", I)
 
 
+# "which position were most of them in?": the last events, split
+_OF_THEM_RE = re.compile(r"\b(?:most|many|all|each|any) of (?:them|those|these)\b|\b(?:were|are) (?:those"
+                         r"|these)\b", I)
+
+
 def _split_followup(query: Query, text: str) -> Query:
     """"what about on the back?", "and in REM vs NREM?": a short split that names nothing to
     count or measure takes those from the last question (the dialogue)."""
@@ -1727,6 +1737,9 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     measure = (text if not counted and not stages and names_measure(text)
                and (_MEASURE_SPLIT_RE.search(text) or _STAGE_CONTRAST_RE.search(text))
                and _compare_groups(text) is None else None)
+    if not counted and not measure and _OF_THEM_RE.search(text):
+        # "which position were most of them in?": the last answer's events, split
+        return Query(Intent.BREAKDOWN, text, by=by, ref=Ref.REPEAT, by_rule=True)
     if not counted and not stages and not measure and not (by == "position" and amount):
         if (by == "position" and _REPEAT_RE.search(text) and len(text.split()) <= 5
                 or _SPLIT_THAT_RE.search(text)):
@@ -1791,7 +1804,11 @@ _EPOCH_SHARE_RE = re.compile(r"\b(?:(?:what|which)\s+(?:percent(?:age)?|fraction
                              r"|contain\w*|show\w*|held|hold)\b", I)
 # "what's the alpha peak frequency?", "the dominant frequency in N2", "the aperiodic slope":
 # the EEG's spectrum per stage (not a scored event's frequency: "spindle frequency").
-_PRONOUN_PROPERTY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which) (?:frequenc(?:y|ies)|amplitudes?"
+_PRONOUN_PROPERTY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was| were) the )?(?:mean|median"
+                                  r"|average|typical) (?:duration|length)s?(?: of (?:them|those|these))?\W*$"
+                                  r"|^\W*(?:and\s+|so\s+)?how long (?:were|are|did) (?:they|those|these)(?: last)?"
+                                  r"(?: on average)?\W*$"
+                                  r"|^\W*(?:and\s+|so\s+)?(?:what|which) (?:frequenc(?:y|ies)|amplitudes?"
                                   r"|size) (?:were|was|are|is|did) (?:they|those|these|it|them)(?: have)?"
                                   r"\W*$|^\W*(?:and\s+|so\s+)?how (?:fast|big|large|tall) (?:were|are)"
                                   r" (?:they|those|these|them)\W*$", I)
