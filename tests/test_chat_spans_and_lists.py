@@ -151,3 +151,18 @@ def test_and_per_hour_after_a_count_is_its_rate_and_the_heart_against_its_limits
     assert text.startswith("Against the AASM's adult limits for the heart rate in sleep"), text
     low, high = re.search(r"\*\*(\d+)-(\d+) bpm\*\*", text).groups()
     assert f"lowest {low} bpm" in text and f"highest {high} bpm" in text
+
+
+def test_two_kinds_of_events_side_by_side(demo) -> None:
+    """'compare obstructive and central apneas' listed every apnea; 'compare them with the
+    centrals' after obstructive apneas said both sides were the whole night."""
+    night, engine = demo
+    events = night.scored_events()[0]
+    counts = [sum(e.type == kind for e in events) for kind in ("obstructive_apnea", "central_apnea")]
+    text = Session(night).ask("compare obstructive and central apneas", engine).text
+    assert text.startswith("Obstructive apnea events against central apnea events"), text
+    assert f"| count | {counts[0]} | {counts[1]} |" in text and "Welch's t-test" in text, text
+    session = Session(night)
+    session.ask("how many obstructive apneas?", engine)
+    text = session.ask("compare them with the centrals", engine).text
+    assert f"| count | {counts[0]} | {counts[1]} |" in text, text

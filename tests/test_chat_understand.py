@@ -924,6 +924,12 @@ def test_a_scorers_shorthand_and_comparisons_are_not_judgements(text: str, inten
     ("which position did they sleep in most?", Intent.BREAKDOWN, {"by": "position", "ref": Ref.NONE}),
     ("what's the mean duration?", Intent.LOCATE, {"ref": Ref.REPEAT}),
     ("how much was there?", Intent.STAGE_AMOUNT, {"ref": Ref.REPEAT}),
+    ("compare obstructive and central apneas", Intent.MEASURE,
+     {"measure": "event_kinds", "phenomenon": "obstructive_apnea", "contrast": "central_apnea"}),
+    ("were centrals longer than obstructives?", Intent.MEASURE, {"measure": "event_kinds"}),
+    ("compare hypopneas with apneas in REM", Intent.MEASURE, {"measure": "event_kinds"}),
+    ("apneas in REM vs NREM", Intent.BREAKDOWN, {"by": "stage"}),
+    ("compare heart rate during apneas and hypopneas", Intent.MEASURE, {"signal": "hr"}),
 ])
 def test_a_technicians_second_round_of_plain_questions(text: str, intent: Intent,
                                                        slots: dict) -> None:

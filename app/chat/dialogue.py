@@ -307,6 +307,12 @@ class Dialogue:
 
     def _compare_with(self, query: Query) -> Query:
         last = self.last
+        mine, theirs = phenomenon(query.phenomenon), phenomenon(last.phenomenon)
+        if (mine is not None and theirs is not None and mine.event_types and theirs.event_types
+                and mine.key != theirs.key):
+            # "compare them with the centrals" after obstructive apneas: the two kinds
+            return Query(Intent.MEASURE, query.text, theirs.key, contrast=mine.key,
+                         measure="event_kinds", scope=last.scope)
         other = query.groups[1] if query.groups else Scope()
         words = (last.measure or (last.signal and _SIGNAL_WORDS[last.signal]) or last.modality
                  or last.target or "eeg")

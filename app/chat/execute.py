@@ -21,6 +21,7 @@ from app.chat.breakdown import breakdown, group_rows, index_rows, positions, sco
 from app.chat.awakenings import what_woke
 from app.chat.busiest import busiest_epochs
 from app.chat.fragmentation import stage_fragmentation
+from app.chat.kinds import compare_kinds
 from app.chat.correlation import correlation
 from app.chat.define import define
 from app.chat.events import events_for, unscored_reason
@@ -1464,6 +1465,8 @@ def _measure(plan: Plan, night: LoadedNight) -> Result:
         return stage_fragmentation(plan, night)
     if q.measure == "awakening_causes":
         return what_woke(plan, night)
+    if q.measure == "event_kinds":
+        return compare_kinds(plan, night)
     if q.measure and not q.signal:
         return feature_stats(plan, night)
     phen = phenomenon(q.phenomenon)

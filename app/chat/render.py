@@ -25,7 +25,7 @@ from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import LONG_OUTSIDE_MIN, clock, reading_span, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
-from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, Breakdown, BreakdownRow, BusiestEpochs, CheyneStokes,
+from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, Breakdown, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
@@ -881,6 +881,36 @@ def _peak_sentence(row: PeakRow, band: str, where: str) -> str:
     return (f"The strongest {band}rhythm above the 1/f background{stage}{_where(where)} is at "
             f"**{row.peak_hz:.1f} Hz** ({band_of(row.peak_hz)} band, {row.peak_ratio:.1f} times the "
             f"background's power there; {row.epochs} epochs).{raw}")
+
+
+@render.register
+def _(r: EventKinds, night: LoadedNight) -> Answer:
+    kinds = (r.first, r.second)
+    names = [_events(k.name) for k in kinds]
+
+    def row(label: str, cell) -> str:
+        return f"| {label} | " + " | ".join(cell(k) for k in kinds) + " |"
+
+    def length(k, read) -> str:
+        return seconds(float(read(k.durations))) if k.durations else "—"
+
+    lines = [f"| | {names[0]} | {names[1]} |", "|---|---|---|",
+             row("count", lambda k: str(len(k.durations))),
+             row("per hour of sleep", lambda k: f"{len(k.durations) / r.sleep_h:.1f}" if r.sleep_h
+                 else "—"),
+             row("mean length", lambda k: length(k, np.mean)),
+             row("median length", lambda k: length(k, np.median)),
+             row("longest", lambda k: length(k, np.max)),
+             row("in REM", lambda k: f"{k.stages.count('REM')} ({100 * k.stages.count('REM') / len(k.stages):.0f} %)"
+                 if k.stages else "—")]
+    text = (f"{names[0].capitalize()} against {names[1]}{_where(r.where)} "
+            f"({source_name(r.first.source)}):\n\n" + "\n".join(lines))
+    if all(len(k.durations) > 1 for k in kinds):
+        cells = [(float(np.mean(k.durations)), float(np.std(k.durations, ddof=1)), len(k.durations))
+                 for k in kinds]
+        text += (f"\n\nLength{_event_difference(cells, 's', 'events')[1:]}, the {names[0]} "
+                 f"against the {names[1]}.")
+    return Answer(text)
 
 
 @render.register

@@ -1152,11 +1152,33 @@ class AwakeningCauses:
     lead_sec: float
 
 
+@dataclass(frozen=True)
+class EventKind:
+    """One kind of events in a two-kind comparison: its name, each event's length (s) and
+    the stage it starts in, in time order, and who scored them."""
+
+    name: str
+    durations: list[float]
+    stages: list[str]
+    source: str
+
+
+@dataclass(frozen=True)
+class EventKinds:
+    """Two kinds of events side by side ("compare obstructive and central apneas");
+    ``sleep_h``: hours of sleep in the scope, for the rates; ``where``: the scope in words."""
+
+    first: EventKind
+    second: EventKind
+    sleep_h: float
+    where: str
+
+
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
           | SpO2Recovery | BusiestEpochs | PeakFrequencies | Fragmentation
-          | AwakeningCauses)
+          | AwakeningCauses | EventKinds)
 

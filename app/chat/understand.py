@@ -1128,6 +1128,10 @@ def understand(text: str) -> Query:
     if m := _KIND_CHOICE_RE.search(text):
         # "mostly obstructive or central?": the apneas' share of the first kind, every type listed
         return replace(understand(f"were the apneas mostly {m.group(1).lower()}?"), text=text)
+    if (pair := _event_kinds(text)) is not None:
+        # "compare obstructive and central apneas": the two kinds side by side
+        return Query(Intent.MEASURE, text, pair[0], contrast=pair[1], measure="event_kinds",
+                     scope=Scope(stage_term(text), parse_time(text)), by_rule=True)
     if _BARE_PAUSES_RE.search(text):
         # Breathing pauses unless the dialogue is about the heart (``Dialogue.resolve``).
         return replace(understand("any breathing pauses?"), text=text, note="pauses")
@@ -2014,6 +2018,31 @@ _TELL_APART_RE = re.compile(r"^\s*how (?:(?:do|can|could|would|should) (?:i|you|
 _PAIR_RE = re.compile(r"^\s*(?:(?:what(?:'s| is) the |explain the |tell me the )?difference"
                       r" between (.+?) and (.+?)|how (?:do|does|is|are) (.+?) differ(?:ent)? from"
                       r" (.+?))\W*$", I)
+
+
+# "compare obstructive and central apneas", "were centrals longer than obstructives?"
+_KINDS_RE = re.compile(r"^\W*(?:please\s+|can you\s+)*(?:compare|contrast)\s+(?:the\s+)?(.+?)\s+(?:and|with|to"
+                       r"|vs\.?|versus|against)\s+(?:the\s+)?(.+?)\W*$"
+                       r"|^\W*(?:were|are|was|is)\s+(?:the\s+)?(.+?)\s+(?:longer|shorter|more (?:common|frequent)"
+                       r"|less (?:common|frequent)|fewer|more)\s+than\s+(?:the\s+)?(.+?)\W*$"
+                       r"|^\W*(?:the\s+)?(.+?)\s+(?:vs\.?|versus)\s+(?:the\s+)?(.+?)\W*$", I)
+
+
+def _event_kinds(text: str) -> tuple[str, str] | None:
+    """The two kinds of events a comparison names, both sides naming one ("apneas in REM vs
+    NREM" compares parts of the night; "heart rate during apneas and hypopneas" a signal),
+    else None."""
+    m = _KINDS_RE.search(text)
+    if m is None or _signal(text) or re.search(r"\b(?:power|band|activity|eeg|eog|emg)\b", text, I):
+        return None
+    sides = next([m.group(i), m.group(i + 1)] for i in (1, 3, 5) if m.group(i))
+    for i, side in enumerate(sides):
+        if (kind := _APNEA_KIND_RE.fullmatch(side.strip())) and "apn" in sides[1 - i].lower():
+            sides[i] = f"{kind.group(1)} apneas"   # "obstructive and central apneas": both apneas
+    found = [find_phenomenon(side) for side in sides]
+    if any(p is None or not p.event_types for p in found) or found[0].key == found[1].key:
+        return None
+    return found[0].key, found[1].key
 
 
 def _phenomenon_pair(text: str) -> tuple[str, str] | None:
