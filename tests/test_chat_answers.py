@@ -753,3 +753,19 @@ def test_enough_rem_leads_with_the_rem_share_against_its_norm(demo) -> None:
     text = Session(night).ask("was there enough REM?", engine).text
     share = night.summary().stage_pct["REM"]
     assert text.startswith(f"**REM: {share:.1f} % of sleep**, within the typical 17–27 %"), text
+
+
+def test_the_hypoxic_burden_is_computed_from_the_nights_sleep_events(demo) -> None:
+    """It said the hypoxic burden was not computed here."""
+    from sleeplm_core.heads.summary import APNEA_TYPES
+    from sleeplm_core.scoring.hypoxic_burden import hypoxic_burden
+    night, engine = demo
+    text = Session(night).ask("what's the hypoxic burden?", engine).text
+    stages = night.stages()[0]
+    events = [e for e in night.scored_events()[0] if e.type in APNEA_TYPES
+              and stages[night.epoch_at(e.onset)] > 0]
+    spo2 = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
+    found = hypoxic_burden(spo2.data, spo2.sfreq, events, night.summary().tst_min / 60)
+    assert found is not None and found.events == night.summary().n_apneas_hypopneas
+    assert text.startswith(f"Hypoxic burden: **{found.per_hour:.1f} %·min per hour of sleep**, "
+                           f"from {found.events} apneas and hypopneas"), text

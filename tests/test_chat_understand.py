@@ -432,7 +432,7 @@ EDUCATOR: list[tuple[str, Intent, dict]] = [
     ("how to tell a spindle and a K-complex apart?", EXP, {"phenomenon": "spindle",
                                                           "contrast": "k_complex"}),
     ("what are sawtooth waves?", UNK, {"note": "unmeasured"}),
-    ("what's the hypoxic burden?", UNK, {"note": "unmeasured"}),
+    ("what's the hypoxic burden?", Intent.MEASURE, {"measure": "hypoxic_burden"}),
 ]
 
 RESEARCHER: list[tuple[str, Intent, dict]] = [

@@ -19,6 +19,7 @@ from app.chat import norms
 from app.chat.architecture import span_architecture, span_length
 from app.chat.breakdown import breakdown, group_rows, index_rows, positions, scoped_index
 from app.chat.awakenings import what_woke
+from app.chat.burden import burden
 from app.chat.busiest import busiest_epochs
 from app.chat.fragmentation import stage_fragmentation
 from app.chat.kinds import compare_kinds
@@ -1467,6 +1468,8 @@ def _measure(plan: Plan, night: LoadedNight) -> Result:
         return what_woke(plan, night)
     if q.measure == "event_kinds":
         return compare_kinds(plan, night)
+    if q.measure == "hypoxic_burden":
+        return burden(plan, night)
     if q.measure and not q.signal:
         return feature_stats(plan, night)
     phen = phenomenon(q.phenomenon)

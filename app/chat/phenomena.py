@@ -317,12 +317,6 @@ UNMEASURED: dict[str, tuple[str, str]] = {
     "bruxism": ("Sleep bruxism", "Sleep bruxism is rhythmic clenching or grinding of the teeth in "
                 "sleep. A PSG shows it as bursts of jaw-muscle EMG (masseter, or the chin lead), "
                 "often with a sound on the audio channel, mostly in light NREM sleep."),
-    "hypox": ("Hypoxic burden", "The hypoxic burden (Azarbarzin et al. 2019) is the total area "
-              "of the SpO2 dips tied to respiratory events per hour of sleep (%·min/h), each dip "
-              "read against its own pre-event baseline over an event-specific window; in cohort "
-              "studies it predicted cardiovascular death better than the AHI. It is not computed "
-              "here: the nearest measures are the ODI, the time below 90 % (*T90*) and each "
-              "desaturation's depth (*mean desaturation depth*)."),
     "sleepwalk": ("Sleepwalking", "Sleepwalking is an arousal disorder: complex behaviour "
                      "out of deep (N3) sleep, usually in the first third of the night, with the "
                      "person hard to wake and amnestic for it. A PSG shows an abrupt arousal from "

@@ -25,7 +25,7 @@ from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import LONG_OUTSIDE_MIN, clock, reading_span, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
-from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, Breakdown, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
+from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, Breakdown, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
@@ -881,6 +881,27 @@ def _peak_sentence(row: PeakRow, band: str, where: str) -> str:
     return (f"The strongest {band}rhythm above the 1/f background{stage}{_where(where)} is at "
             f"**{row.peak_hz:.1f} Hz** ({band_of(row.peak_hz)} band, {row.peak_ratio:.1f} times the "
             f"background's power there; {row.epochs} epochs).{raw}")
+
+
+@render.register
+def _(r: BurdenResult, night: LoadedNight) -> Answer:
+    what = ("The hypoxic burden (Azarbarzin et al. 2019) is the total area of the SpO2 dips tied "
+            "to apneas and hypopneas, each read against its own baseline (the highest SpO2 in the "
+            "100 s before the event ends) over a window taken from the dip of the SpO2 averaged "
+            "over all the events; in cohort studies it predicted cardiovascular death better "
+            "than the AHI.")
+    b = r.burden
+    if b is None:
+        return Answer(f"**The hypoxic burden cannot be computed on this night**: {r.why}. {what}")
+    per = "hour recorded (a home test without EEG: its sleep is only guessed)" if r.per_recorded \
+        else "hour of sleep"
+    return Answer(f"Hypoxic burden: **{b.per_hour:.1f} %·min per {per}**, from {b.events} apneas "
+                  f"and hypopneas ({source_name(r.events_source)}) on {r.channel}. The SpO2 "
+                  f"averaged over them falls {b.ensemble_dip:.1f} points, from {b.window[0]:+.0f} "
+                  f"to {b.window[1]:+.0f} s around their end, the window each event's area is "
+                  f"read over. {what} Computed here from the paper's description (no maintained "
+                  f"library implements it), so compare it with published values as a close "
+                  f"reading, not the authors' own software.")
 
 
 @render.register

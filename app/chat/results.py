@@ -17,6 +17,7 @@ from sleeplm_core.heads.localize import LocalizeConfig
 from sleeplm_core.heads.summary import NightSummary
 from sleeplm_core.index.search import Hit
 from sleeplm_core.scoring.desaturation import Resaturation, ResaturationConfig
+from sleeplm_core.scoring.hypoxic_burden import HypoxicBurden
 from sleeplm_core.scoring.rem_atonia import RemAtonia
 from sleeplm_core.scoring.rhythm import RhythmSummary
 
@@ -1174,11 +1175,29 @@ class EventKinds:
     where: str
 
 
+@dataclass(frozen=True)
+class BurdenResult:
+    """The sleep apnea-specific hypoxic burden ("what's the hypoxic burden?").
+
+    Attributes:
+        burden: the measurement (``sleeplm_core.scoring.hypoxic_burden``), None when it
+            could not be read, with ``why`` saying why.
+        events_source: who scored the apneas and hypopneas; channel: the SpO2 channel.
+        per_recorded: the hours are the recording's, not sleep's (a home test without EEG).
+    """
+
+    burden: HypoxicBurden | None
+    events_source: str
+    channel: str
+    why: str = ""
+    per_recorded: bool = False
+
+
 Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
           | SpO2Recovery | BusiestEpochs | PeakFrequencies | Fragmentation
-          | AwakeningCauses | EventKinds)
+          | AwakeningCauses | EventKinds | BurdenResult)
 

@@ -349,9 +349,10 @@ _BEST_SLEEP_RE = re.compile(r"\b(?:best|most (?:restful|solid|consolidated)|soun
                             r"|uninterrupted|unbroken|consolidated))\s+(?:stretch of |period of |run of )?"
                             r"sleep\b", I)
 # Things a user may ask about that this app does not measure: said plainly, never guessed.
-_UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|teeth grinding|bruxism|sleep ?walk\w*|hypox\w* burden"
+_UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|teeth grinding|bruxism|sleep ?walk\w*"
                             r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
                             r"|body temperature|blood pressure|cortisol)\b", I)
+_HYPOXIC_BURDEN_RE = re.compile(r"\bhypox\w*[- ]burden\b|\bsasHB\b|\b(?:oxygen|desaturation) burden\b", I)
 _INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst|sever\w*)\b", I)
 # Whole-night statistics a question asks for by name, most specific first.
 _STAT_WORDS: tuple[tuple[str, str], ...] = (
@@ -1153,6 +1154,9 @@ def understand(text: str) -> Query:
         # "how long was the second REM period?": that span's length, and what it holds
         return Query(Intent.STAGE_TIMING, text, scope=Scope(time=time), stage_event="length",
                      by_rule=True)
+    if _HYPOXIC_BURDEN_RE.search(text):
+        # "what's the hypoxic burden?": Azarbarzin's area of the event-related SpO2 dips
+        return Query(Intent.MEASURE, text, measure="hypoxic_burden", by_rule=True)
     if m := _UNMEASURED_RE.search(text):
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
     if _AFTER_ONSET_RE.search(text) and (first := find_phenomenon(text)) and first.event_types:
