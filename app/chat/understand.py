@@ -2014,7 +2014,9 @@ _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(re.escape(k) for k in _SHORTHAND)})
 _BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:spo2\s+|sat(?:uration)?s?\s+|o2\s+"
                                r"|oxygen\s+)?nadir\W*$", I), "what was the lowest SpO2?"),
                    (re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?odi\s?([34])(?:\s?%)?\W*$", I),
-                    r"desaturations of \1% or more per hour"))
+                    r"desaturations of \1% or more per hour"),
+                   # "how much W?": a lone W is the stage
+                   (re.compile(r"^\W*how much(?: time)?(?: in)? w\W*$", I), "how much wake?"))
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
 _TELL_APART_RE = re.compile(r"^\s*how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"
                             r"|scorers) |to )(?:tell|distinguish|differentiate|separate) (.+?) (?:from"
