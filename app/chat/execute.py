@@ -1448,28 +1448,8 @@ def _threshold(plan: Plan, night: LoadedNight) -> SignalRuns | Message:
 
 def _measure(plan: Plan, night: LoadedNight) -> Result:
     q = plan.query
-    if q.measure == "rhythm":
-        return heart_rhythm(plan, night)
-    if q.measure == "atonia":
-        return rem_tone(plan, night)
-    if q.measure == "position":
-        return position_periods(plan, night)
-    if q.measure == "position_changes":
-        return position_changes(plan, night)
-    if q.measure == "transitions":
-        return stage_transitions(plan, night)
-    if q.measure == "busiest_epochs":
-        return busiest_epochs(plan, night)
-    if q.measure == "peak_frequency":
-        return peak_frequencies(plan, night)
-    if q.measure == "fragmentation":
-        return stage_fragmentation(plan, night)
-    if q.measure == "awakening_causes":
-        return what_woke(plan, night)
-    if q.measure == "event_kinds":
-        return compare_kinds(plan, night)
-    if q.measure == "hypoxic_burden":
-        return burden(plan, night)
+    if (step := _MEASURE_STEPS.get(q.measure or "")) is not None:
+        return step(plan, night)
     if q.measure and not q.signal:
         return feature_stats(plan, night)
     phen = phenomenon(q.phenomenon)
@@ -1708,6 +1688,13 @@ def _medical(plan: Plan, night: LoadedNight) -> Message:
 
 
 Step = Callable[[Plan, LoadedNight, Engine], Result]
+# The measures a query names that have a step of their own (the rest read a feature or a signal).
+_MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
+    "rhythm": heart_rhythm, "atonia": rem_tone, "position": position_periods,
+    "position_changes": position_changes, "transitions": stage_transitions,
+    "busiest_epochs": busiest_epochs, "peak_frequency": peak_frequencies,
+    "fragmentation": stage_fragmentation, "awakening_causes": what_woke,
+    "event_kinds": compare_kinds, "hypoxic_burden": burden}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,
     Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),
