@@ -456,3 +456,13 @@ def test_the_context_of_an_event_lists_the_scorers_findings_first(demo, monkeypa
     listed = re.search(r"Events then: ([a-z ]+?) \*\*", text)
     assert listed and listed.group(1) != "rapid eye movement", text
     assert "more (rapid eye movement" in text, text
+
+
+def test_one_of_each_after_a_difference_draws_both_examples(demo) -> None:
+    """It was not understood."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("how is a hypopnea different from an apnea?", engine)
+    answer = session.ask("show me one of each", engine)
+    assert answer.text.count("Example in this night") == 2, answer.text
+    assert len(answer.highlights) == 2

@@ -931,6 +931,7 @@ def test_a_scorers_shorthand_and_comparisons_are_not_judgements(text: str, inten
     ("apneas in REM vs NREM", Intent.BREAKDOWN, {"by": "stage"}),
     ("compare heart rate during apneas and hypopneas", Intent.MEASURE, {"signal": "hr"}),
     ("how much W?", Intent.STAGE_AMOUNT, {"scope": Scope(("W",))}),
+    ("show me one of each", Intent.LOCATE, {"ref": Ref.EXAMPLE, "note": "each"}),
 ])
 def test_a_technicians_second_round_of_plain_questions(text: str, intent: Intent,
                                                        slots: dict) -> None:

@@ -238,6 +238,9 @@ class Dialogue:
         """"show me one" after "what is a K-complex?": that phenomenon found in the night, in
         the scope the follow-up names (else the last one's)."""
         last = self.last
+        if query.note == "each" and last.intent == Intent.EXPLAIN and last.contrast:
+            # "show me one of each" after a difference: both explained, each example drawn
+            return replace(last, text=query.text, ref=Ref.NONE)
         stage = term(last.target).stage if last.note == "glossary" and term(last.target) else ""
         if last.phenomenon is None and stage:
             # "what is N3 sleep?" then "show me the clearest example": its clearest epoch

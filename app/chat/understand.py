@@ -214,6 +214,10 @@ _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you
                              r"(?:apn|hypopn|spindle|arousal|desat|k-?complex|slow|rem\b))"
                              # "an example of a K-complex" names its own thing; "of that" does not
                              r"(?!\s+of\s+(?!(?:that|this|it|them|those|these|one)\b))", I)
+_EACH_EXAMPLE_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|and\s+|now\s+|(?:can|could) you\s+|please\s+)*"
+                              r"(?:(?:show(?: me)?|find|give me|get me)\s+)?(?:an? (?:example|instance)"
+                              r"|one) of (?:each|both)(?: of them)?\W*$|^\W*(?:show(?: me)?|find) (?:them"
+                              r" )?both\W*$", I)
 # "where's the clearest one?", "which is the best example?": the phenomenon just talked about
 _CLEAREST_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:where(?:'s| is| are)|which(?:'s| is)|what(?:'s"
                           r"| is)|show me|find) (?:the|a) (?:clearest|best|most typical|cleanest|nicest"
@@ -835,6 +839,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.NORMAL, text, by_rule=True)
     if _WHY_REF_RE.search(text):
         return Query(Intent.CLASSIFY, text, ref=Ref.WHY)
+    if _EACH_EXAMPLE_RE.search(text):
+        # "show me one of each" after "how is a hypopnea different from an apnea?"
+        return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=1, note="each")
     if m := (_EXAMPLE_REF_RE.search(text) or _ANOTHER_RE.search(text) or _CLEAREST_RE.search(text)):
         some = re.search(r"\b(?:some|(?<!one )more)\b", m.group(0), I)
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
