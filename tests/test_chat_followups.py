@@ -466,3 +466,18 @@ def test_one_of_each_after_a_difference_draws_both_examples(demo) -> None:
     answer = session.ask("show me one of each", engine)
     assert answer.text.count("Example in this night") == 2, answer.text
     assert len(answer.highlights) == 2
+
+
+def test_how_fast_was_it_gives_the_picked_events_own_measure(demo) -> None:
+    """It gave the item's length and the signals during it, not its frequency, amplitude or
+    depth."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("what does a spindle look like?", engine)
+    text = session.ask("how fast was it?", engine).text
+    assert re.match(r"Its frequency: \*\*1[1-6]\.\d Hz\*\*\. The spindle", text), text
+    session = Session(night)
+    session.ask("what was the deepest desaturation?", engine)
+    text = session.ask("how deep was it?", engine).text
+    assert re.match(r"Its depth below its baseline: \*\*\d+\.\d points\*\*\. The desaturation",
+                    text), text

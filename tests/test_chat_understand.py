@@ -617,6 +617,8 @@ FOLLOW_UPS: list[tuple[str, Ref, dict]] = [
     ("compare with the first half", Ref.COMPARE_WITH, {"group_times": (None, "fraction")}),
     ("compare it to N3", Ref.COMPARE_WITH, {}),
     ("how long was it?", Ref.ITEM, {}),
+    ("how fast was it?", Ref.ITEM, {}),
+    ("what frequency was it?", Ref.ITEM, {}),
     # Bare picks from the last list and bare "before?" / "after?".
     ("the longest one", Ref.FOCUS, {"rank": "longest"}),
     ("ok, the shortest of them", Ref.FOCUS, {"rank": "shortest"}),

@@ -927,7 +927,23 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True) -
                              *_mean_low_high(s.values[own])))
     if item.label in STAGES:
         measures = _stage_eeg(night, span, item) + measures  # a stage is read from the EEG first
-    return Context(item, span, before, seq, near, measures, source, around)
+    return Context(item, span, before, seq, near, measures, source, around,
+                   None if around else _own_value(night, item))
+
+
+def _own_value(night: LoadedNight, item: Item) -> Item | None:
+    """A spindle with its frequency, a slow wave or K-complex with its amplitude, a
+    desaturation with its depth ("how fast was it?"); None for any other item."""
+    kind = re.sub(r"\s*\(.*\)$", "", item.label).replace(" ", "_")   # "spindle (the first listed)"
+    if kind == "spindle":
+        measured = with_frequencies(night, [item])[0]
+    elif (band := AMPLITUDE_BANDS.get("slow_waves" if kind == "slow_wave" else kind)) is not None:
+        measured = with_amplitudes(night, [item], band)[0]
+    elif kind == "desaturation":
+        measured = with_depths(night, [replace(item, label=kind)]) or []
+    else:
+        return None
+    return measured[0] if measured and measured[0].value is not None else None
 
 
 def _stage_eeg(night: LoadedNight, span: tuple[float, float], item: Item

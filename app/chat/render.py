@@ -1420,6 +1420,11 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
     label = re.sub(r"^the\s+", "", i.label, flags=re.I)   # a span's label says "the" already
     text = (f"The {label} at {_span(night, i)} lasted **{length}**; "
             f"{source_name(r.source)} stage{'s' * (len(r.stages) > 1)} {stages}.")
+    if r.own is not None:
+        # "how fast was it?": the event's own measure first
+        what = {"Hz": "frequency", "µV": "amplitude (peak to peak)", "%": "depth below its baseline"}
+        value = f"{r.own.value:.1f} {'points' if r.own.unit == '%' else r.own.unit}"
+        text = f"Its {what.get(r.own.unit, 'value')}: **{value}**. {text}"
     if r.measures:
         text += "\nDuring it: " + "; ".join(
             f"{label} mean {own:.1f} {unit} (lowest {low:.1f}, highest {high:.1f})"

@@ -540,6 +540,8 @@ class Context:
         events: scored events in the window.
         measures: (label, unit, mean, lowest and highest in the window, then in the item).
         around: the window is next to the item; False: it is the item itself.
+        own: the item with its own measured value (a spindle's frequency, a wave's
+            amplitude, a desaturation's depth), None for none.
     """
 
     item: Item
@@ -550,6 +552,7 @@ class Context:
     measures: list[tuple[str, str, float, float, float, float, float, float]]
     source: str
     around: bool = True
+    own: Item | None = None
 
 
 @dataclass

@@ -270,8 +270,9 @@ _ITEM_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|and\s+|so\s+|(?:can|could) 
                       r"|that one) (?:last|go on)|(?:during|in|of|for) (?:it|that"
                       r" one|this one|that event|this event|that period)|(?:was|is) (?:it|that|this"
                       r" one|that one) (?:in|during)|what (?:stage|time) (?:was|is) (?:it|that)"
-                      r"|when did (?:it|that) (?:start|end|happen|begin)|how (?:deep|low|long|bad)"
-                      r" (?:was|is) (?:it|that))\b"
+                      r"|when did (?:it|that) (?:start|end|happen|begin)|how (?:deep|low|long|bad"
+                      r"|fast|big|large|tall|high|strong) (?:was|is) (?:it|that)|what (?:frequency"
+                      r"|amplitude|depth) (?:was|is|did) (?:it|that)(?: have)?)\b"
                       # "what was the heart rate then?": at the item the last answer pointed to
                       r"|\b(?:then|at that (?:time|moment|point)|at the time)\s*\??\s*$", I)
 _REPEAT_RE = re.compile(r"^\s*(?:and|what about|how about|now|same(?: thing)?(?: for)?|also"
