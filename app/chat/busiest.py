@@ -9,6 +9,7 @@ from collections import Counter
 import numpy as np
 
 from app.chat.events import events_for, unscored_reason
+from app.chat.periods import stage_name
 from app.chat.phenomena import phenomenon
 from app.chat.plan import Plan
 from app.chat.results import BusiestEpochs, Item, Message
@@ -36,7 +37,7 @@ def busiest_epochs(plan: Plan, night: LoadedNight) -> BusiestEpochs | Message:
     starts = night.epochs.starts
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
     epochs = [Item(float(starts[e]), float(starts[e]) + EPOCH_SEC, f"epoch {e}", "measured",
-                   STAGES[stages[e]] if stages[e] >= 0 else "?", value=float(n), unit="events")
+                   stage_name(stages[e]), value=float(n), unit="events")
               for e, n in top]
     return BusiestEpochs(phen.title.lower(), epochs, len(onsets), len(counts), source,
                          plan.where.text, int(plan.where.mask.sum()), plan.query.note == "share")

@@ -3,8 +3,11 @@ a clinical scoring does not mark."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from app.night import LoadedNight
 from sleeplm_core.io.recording import Event
+from sleeplm_core.scoring.association import CAUSES
 
 MICRO_EVENTS = frozenset({"spindle", "k_complex", "slow_wave", "rapid_eye_movement"})
 """Event types a clinical scoring rarely marks (AASM scores stages and arousals, not these)."""
@@ -35,6 +38,20 @@ NOT_MACHINE_SCORED: dict[str, str] = {
     "rera": "RERAs: no machine detector is used (they need a nasal-pressure signal read by hand)",
 }
 """Event types the machine scoring never detects, with the line an answer gives."""
+
+
+NO_CAUSE = "no scored cause"
+"""What an arousal or awakening without a tie is called when a cause could not be looked for."""
+
+
+def counted_causes(night: LoadedNight, causes: list[str]) -> tuple[dict[str, int], str]:
+    """Causes (of :data:`CAUSES`) counted in that order, and why a cause could not be looked
+    for ("" when breathing events and leg movements were both scored): without that, no tie
+    is no proof of a spontaneous one, so those count as :data:`NO_CAUSE`."""
+    gaps = "; ".join(r for r in (unscored_reason(night, ("hypopnea",)),
+                                 unscored_reason(night, ("limb_movement",))) if r)
+    tied = Counter(NO_CAUSE if gaps and c == "spontaneous" else c for c in causes)
+    return {c: tied[c] for c in (*CAUSES, NO_CAUSE) if tied[c]}, gaps
 
 
 def unscored_reason(night: LoadedNight, types: tuple[str, ...]) -> str:

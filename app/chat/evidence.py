@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from app.chat.events import MICRO_EVENTS, events_for
+from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.results import Message, StageEvidence
 from app.night import LoadedNight
@@ -100,7 +101,7 @@ def stage_evidence(plan: Plan, night: LoadedNight, epoch: int | None = None) -> 
     machine = night.machine.proba_at(np.array([start]))[0] if night.machine is not None and \
         night.machine.has_stages else None
     return StageEvidence(
-        epoch=i, start=start, stage=STAGES[int(stages[i])] if stages[i] >= 0 else "?",
+        epoch=i, start=start, stage=stage_name(int(stages[i])),
         source=source, asked=q.scope.stages[0] if len(q.scope.stages) == 1 else None,
         machine=None if machine is None or not np.isfinite(machine).all() else machine,
         machine_source=night.machine.label() if night.machine is not None else "",

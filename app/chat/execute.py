@@ -25,14 +25,14 @@ from app.chat.fragmentation import stage_fragmentation
 from app.chat.kinds import compare_kinds
 from app.chat.correlation import correlation
 from app.chat.define import define
-from app.chat.events import events_for, unscored_reason
+from app.chat.events import counted_causes, events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
 from app.chat.findings import findings
 from app.chat.glossary import term
 from app.chat.library import library_contents
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
 from app.chat.peaks import peak_frequencies
-from app.chat.periods import awakening_runs, stage_periods
+from app.chat.periods import SLEEP_CODES, awakening_runs, sleep_minutes, stage_name, stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, night_clock,
                            reading_span, reads_main_period, resolve_scope, source_name,
@@ -51,6 +51,7 @@ from app.chat.timespan import TimeSpan, clock_point
 from app.chat.transitions import stage_transitions
 from app.engine import Engine
 from app.night import BurstMeasure, LoadedNight
+from app.timeexpr import DAY_SEC
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, uncalibrated
 from sleeplm_core.features.brain import (EEG_BAND_NAMES, K_COMPLEX_BAND_HZ, SLOW_WAVE_BAND_HZ,
                                          SPINDLE_BAND_HZ, burst_amplitude, burst_frequency)
@@ -64,7 +65,7 @@ from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrat
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.search import Hit, nearest_captions, search_text, search_vectors
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event, Signal
-from sleeplm_core.scoring.association import CAUSES, arousal_causes, tied_after_sec, tied_mask
+from sleeplm_core.scoring.association import arousal_causes, tied_after_sec, tied_mask
 from sleeplm_core.scoring.channels import eeg_labels
 from sleeplm_core.scoring.desaturation import desaturation_depth
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
@@ -99,10 +100,6 @@ def _by_value(item: Item) -> float:
 _RANK_KEYS = {"longest": lambda i: -i.duration, "shortest": lambda i: i.duration,
               "deepest": _by_value, "largest": _by_value,
               "earliest": lambda i: i.start, "latest": lambda i: -i.start}
-
-
-def stage_name(code: int) -> str:
-    return STAGES[code] if code >= 0 else "?"
 
 
 def epoch_runs(idx: np.ndarray) -> list[tuple[int, int]]:
@@ -275,7 +272,7 @@ def _in_sleep(night: LoadedNight, s: Series, inside: np.ndarray,
     """(minutes of the runs in sleep, minutes measured in sleep, stage source); None when the
     scope holds no sleep."""
     stages, source = night.stages()
-    asleep = inside & np.isin(stages[_epochs_of(night, s.times)], _SLEEP)
+    asleep = inside & np.isin(stages[_epochs_of(night, s.times)], SLEEP_CODES)
     if not asleep.any():
         return None
     kept = np.zeros(len(asleep), dtype=bool)
@@ -334,7 +331,7 @@ def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Mes
 def _rest_of_sleep(night: LoadedNight, signal: str, where: Where) -> tuple[float, int] | None:
     """Mean and count of the signal's samples in sleep outside ``where``; None without any."""
     s = series(night, signal)
-    asleep = np.isin(night.stages()[0][_epochs_of(night, s.times)], _SLEEP)
+    asleep = np.isin(night.stages()[0][_epochs_of(night, s.times)], SLEEP_CODES)
     rest = asleep & ~_in_scope(s, night, where) & np.isfinite(s.values)
     return (float(s.values[rest].mean()), int(rest.sum())) if rest.any() else None
 
@@ -595,18 +592,13 @@ def _causes(night: LoadedNight, items: list[Item]) -> tuple[dict[str, int], str]
     spontaneous only where breathing events and leg movements were both scored."""
     events, _ = events_for(night, ("arousal",))
     starts = {round(i.start, 3) for i in items}
-    tied = Counter(cause for e, cause in arousal_causes(events) if round(e.onset, 3) in starts)
-    gaps = "; ".join(r for r in (unscored_reason(night, ("hypopnea",)),
-                                 unscored_reason(night, ("limb_movement",))) if r)
-    if gaps:
-        tied["no scored cause"] = tied.pop("spontaneous", 0)
-    return {c: tied[c] for c in (*CAUSES, "no scored cause") if tied[c]}, gaps
+    return counted_causes(night, [cause for e, cause in arousal_causes(events)
+                                  if round(e.onset, 3) in starts])
 
 
 def _sleep_minutes(night: LoadedNight, where: Where) -> float:
     """Minutes of sleep epochs (N1-REM) inside a scope."""
-    stages, _ = night.stages()
-    return float(np.sum(where.mask & np.isin(stages, _SLEEP))) * EPOCH_SEC / 60
+    return sleep_minutes(night.stages()[0], where.mask)
 
 
 def _model_query(night: LoadedNight, phen: Phenomenon) -> str:
@@ -641,9 +633,6 @@ def _run_items(night: LoadedNight, found: list[tuple[int, int]], codes: list[int
                  source, stage_name(int(stages[a]))) for a, b in found]
 
 
-_SLEEP = [1, 2, 3, 4]
-
-
 def naps(night: LoadedNight) -> StagePeriods:
     """"did they nap?": the runs of sleep outside the main sleep episode (a Sleep-EDF file
     runs 22 h, so an afternoon nap and the night are both in it)."""
@@ -651,7 +640,7 @@ def naps(night: LoadedNight) -> StagePeriods:
     e = main_sleep_episode(night)
     starts = night.epochs.starts
     outside = (starts + EPOCH_SEC <= e.start) | (starts >= e.end)
-    periods = _stage_runs(night, _SLEEP, outside, source)
+    periods = _stage_runs(night, list(SLEEP_CODES), outside, source)
     where = (f"outside the main sleep period ({clock(night, e.start)[:5]}–"
              f"{clock(night, e.end)[:5]})")
     return StagePeriods("periods", ("N1", "N2", "N3", "REM"), periods[0].start if periods else None,
@@ -679,7 +668,7 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
         # a nap in the day around it
         lo, hi, span_words = reading_span(night)
         mask = mask & (np.arange(night.n_epochs) >= lo) & (np.arange(night.n_epochs) < hi)
-    sleep = np.flatnonzero(np.isin(stages, _SLEEP) & mask)
+    sleep = np.flatnonzero(np.isin(stages, SLEEP_CODES) & mask)
     onset = float(starts[sleep[0]]) if len(sleep) else None
     latency = None
     final = None
@@ -757,7 +746,7 @@ def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:
     mask = span.mask
     codes = [STAGES.index(s) for s in wanted]
     n = int(np.sum(np.isin(stages, codes) & mask))
-    sleep_n = int(np.sum(np.isin(stages, _SLEEP) & mask))
+    sleep_n = int(np.sum(np.isin(stages, SLEEP_CODES) & mask))
     scope_n = int(np.sum(mask & (stages >= 0)))
     return StageAmount(tuple(wanted), n * EPOCH_SEC / 60, 100 * n / sleep_n if sleep_n else 0.0,
                        100 * n / scope_n if scope_n else 0.0, sleep_n * EPOCH_SEC / 60,
@@ -1146,7 +1135,6 @@ def _hallmarks(groups: tuple[Scope, ...]) -> str:
 
 AROUND_SEC = 300.0
 """Half-width of the span "what happened around 3 am?" describes."""
-_DAY_SEC = 86400.0
 # Events a span's description lists: a scorer's findings, not the night's many micro-events.
 _SALIENT = (*APNEA_TYPES, "desaturation", "arousal", "limb_movement")
 
@@ -1157,7 +1145,7 @@ def _around(plan: Plan, night: LoadedNight) -> Plan:
     if t is None or t.kind != "clock" or t.end is not None or not t.text.lower().startswith(
             ("around", "about", "near")):
         return plan
-    span = TimeSpan("clock", (t.start - AROUND_SEC) % _DAY_SEC, (t.start + AROUND_SEC) % _DAY_SEC,
+    span = TimeSpan("clock", (t.start - AROUND_SEC) % DAY_SEC, (t.start + AROUND_SEC) % DAY_SEC,
                     f"{t.text} (±{AROUND_SEC / 60:g} min)")
     return replace(plan, where=resolve_scope(Scope(plan.query.scope.stages, span), night,
                                              plan.current))
@@ -1421,7 +1409,7 @@ def _sleep_wake_means(night: LoadedNight, signal: str) -> tuple[float, float] | 
         return None
     stages = night.stages()[0][_epochs_of(night, s.times)]
     finite = np.isfinite(s.values)
-    asleep, awake = finite & np.isin(stages, _SLEEP), finite & (stages == 0)
+    asleep, awake = finite & np.isin(stages, SLEEP_CODES), finite & (stages == 0)
     return (float(s.values[asleep].mean()) if asleep.any() else float("nan"),
             float(s.values[awake].mean()) if awake.any() else float("nan"))
 
@@ -1598,7 +1586,7 @@ def event_signal(plan: Plan, night: LoadedNight, signal: str,
         items = rank_items(items, plan.query.rank)[0][:plan.query.count or 1]
     during = _span_mask(s.times, [(i.start, i.end) for i in items])
     after = _span_mask(s.times, [(i.end, i.end + AFTER_EVENT_SEC) for i in items]) & ~during
-    asleep = np.isin(night.stages()[0][_epochs_of(night, s.times)], _SLEEP)
+    asleep = np.isin(night.stages()[0][_epochs_of(night, s.times)], SLEEP_CODES)
     # "why does oxygen drop after an apnea?": the physiology that moves the signal.
     why = _SIGNAL_WHY.get(signal, phen.explanation) if re.match(r"\s*why\b", plan.query.text,
                                                                 re.I) else ""

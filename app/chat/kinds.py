@@ -4,11 +4,11 @@ side, counted, timed and placed in the night's stages."""
 from __future__ import annotations
 
 from app.chat.events import events_for, unscored_reason
+from app.chat.periods import sleep_minutes, stage_name
 from app.chat.phenomena import phenomenon
 from app.chat.plan import Plan
 from app.chat.results import EventKind, EventKinds, Message
 from app.night import LoadedNight
-from sleeplm_core.io.recording import STAGES
 
 
 def compare_kinds(plan: Plan, night: LoadedNight) -> EventKinds | Message:
@@ -25,8 +25,8 @@ def compare_kinds(plan: Plan, night: LoadedNight) -> EventKinds | Message:
     for p in pair:
         events, source = events_for(night, p.event_types)
         found = [e for e in events if e.type in p.event_types and plan.where.contains(night, e.onset)]
-        at = [stages[night.epoch_at(e.onset)] for e in found]
         kinds.append(EventKind(p.title.lower(), [e.duration for e in found],
-                               [STAGES[c] if c >= 0 else "?" for c in at], source))
-    sleep_h = float(((stages >= 1) & plan.where.mask).sum()) * 30.0 / 3600
-    return EventKinds(kinds[0], kinds[1], sleep_h, plan.where.text)
+                               [stage_name(stages[night.epoch_at(e.onset)]) for e in found],
+                               source))
+    return EventKinds(kinds[0], kinds[1], sleep_minutes(stages, plan.where.mask) / 60,
+                      plan.where.text)

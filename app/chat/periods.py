@@ -19,6 +19,16 @@ SLEEP_CODES: tuple[int, ...] = tuple(STAGES.index(s) for s in ("N1", "N2", "N3",
 """Stage codes of sleep."""
 
 
+def stage_name(code: int) -> str:
+    """A stage code's name, "?" for an unscored epoch (-1)."""
+    return STAGES[code] if code >= 0 else "?"
+
+
+def sleep_minutes(stages: np.ndarray, mask: np.ndarray) -> float:
+    """Minutes of sleep epochs (N1-REM) where ``mask`` is True."""
+    return float(np.sum(mask & np.isin(stages, SLEEP_CODES))) * EPOCH_SEC / 60
+
+
 def stage_periods(stages: np.ndarray, codes: Sequence[int], mask: np.ndarray) -> list[tuple[int, int]]:
     """(first, last) epoch of each run of ``codes`` inside ``mask``, in time order; when the
     codes are REM alone, runs less than :data:`REM_MERGE_SEC` apart are joined."""

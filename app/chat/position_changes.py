@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.chat.breakdown import positions
+from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.results import Item, Message, PositionChanges
 from app.night import LoadedNight
@@ -33,7 +34,7 @@ def position_changes(plan: Plan, night: LoadedNight) -> PositionChanges | Messag
         if last is not None and label != last and plan.where.mask[i]:
             changes.append(Item(float(starts[i]), float(starts[i]) + EPOCH_SEC,
                                 f"{last} → {label}", "measured",
-                                STAGES[stages[i]] if stages[i] >= 0 else "?"))
+                                stage_name(stages[i])))
             in_sleep += bool(asleep[i])
         last = label
     sleep_h = float((plan.where.mask & asleep).sum()) * EPOCH_SEC / 3600

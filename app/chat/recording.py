@@ -8,6 +8,7 @@ from collections import Counter
 
 import numpy as np
 
+from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.results import ChannelRow, Item, RecordingFacts
 from app.night import LoadedNight
@@ -29,7 +30,7 @@ def _stretches(night: LoadedNight, mask: np.ndarray, label: str, source: str) ->
     starts = night.epochs.starts
     longest = sorted(runs(mask), key=lambda r: (r[0] - r[1], r[0]))[:MAX_ITEMS]
     return [Item(float(starts[a]), float(starts[b - 1]) + EPOCH_SEC, label, source,
-                 STAGES[int(stages[a])] if stages[a] >= 0 else "?") for a, b in longest]
+                 stage_name(int(stages[a]))) for a, b in longest]
 
 
 # "what's the sampling rate of the EEG?": the channels a question names, by model slot prefix.
