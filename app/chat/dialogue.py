@@ -113,8 +113,10 @@ class Dialogue:
             narrowed = (query.scope.stages or query.scope.time or query.min_duration is not None)
             base = self._merge(replace(query, intent=self.last.intent,
                                        stage_event=self.last.stage_event)) if narrowed else self.last
+            if query.together and not (base.intent == Intent.LOCATE and base.phenomenon):
+                raise NothingToReferTo("empty_list")
             return replace(self._listed(query, base), text=query.text, how_many=True,
-                           per=query.per or base.per)
+                           per=query.per or base.per, together=query.together or base.together)
         if query.ref == Ref.COMPARE_WITH:
             return self._compare_with(query)
         if query.ref == Ref.EXAMPLE:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from app.chat.compound import compound
 from app.chat.dialogue import Dialogue, NothingToReferTo
 from app.chat.execute import execute
 from app.chat.plan import make_plan
@@ -25,6 +26,17 @@ def _of_the_recording(text: str) -> str | None:
     """The question with "in it" read as "in this recording", None when it has no such words."""
     whole = _IN_IT_RE.sub(lambda m: f"{m.group(1)} this recording", text)
     return whole if whole != text else None
+
+
+def _joined(first: Answer, second: Answer) -> Answer:
+    """Two answers as one reply: both texts, both highlights; the second's view and list,
+    which a follow-up refers to, else the first's."""
+    return Answer(f"{first.text}\n\n{second.text}", first.highlights + second.highlights,
+                  second.jump if second.jump is not None else first.jump,
+                  second.track if second.track is not None else first.track,
+                  second.track_label if second.track is not None else first.track_label,
+                  first.hits + second.hits, second.window or first.window,
+                  second.items if second.items is not None else first.items)
 
 
 def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
@@ -49,6 +61,11 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         dialogue.cursor = next((i for i, item in enumerate(found.items)
                                 if night.epoch_at(item.start) == found.jump), 0)
         return ask(parts[1], dialogue, night, engine, current)
+    if (two := compound(text)) is not None:
+        # "what were the sleep latency and REM latency?": each question answered in turn
+        first, _ = ask(two[0], dialogue, night, engine, current)
+        second, query = ask(two[1], dialogue, night, engine, current)
+        return _joined(first, second), query
     query = understand(text)
     try:
         resolved = dialogue.resolve(query)

@@ -51,6 +51,10 @@ _STAGE_FILTER_RE = [(re.compile(rf"\b(?:in|during|within|while in|while|from|onl
                     for p, s in _STAGE_WORDS + (_SLEEP_WORDS,)]
 _STAGE_TERM_RE = [(re.compile(rf"\b(?:{p})\b", I), s) for p, s in _STAGE_WORDS if p != r"wake(?:fulness)?|awake|w"]
 _WAKE_TERM_RE = re.compile(r"\b(?:wake(?:fulness)?|awake|stage w)\b", I)
+# The rest of a list of stages after the first ("in N2[, N3 and REM]").
+_MORE_STAGES_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*)(?:stage\s+)?("
+                             + "|".join(p for p, _ in _STAGE_WORDS if p != r"wake(?:fulness)?|awake|w")
+                             + r"|wake(?:fulness)?|awake)\b(?:\s+sleep)?", I)
 
 _MODALITY_WORDS: dict[str, str] = {
     "brain": r"eeg|brain|cortical|eog|eye movements?|spindles?|k-complex(?:es)?|alpha|delta|theta"
@@ -247,6 +251,12 @@ _COUNT_IN_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many (?:of (?:them|those|th
                           r"(?:\s+(?:were|are|was|happened|occurred|fell))?|(?:were|are|happened"
                           r"|occurred|fell))\s+(?:in|during|after|before|between|while|longer"
                           r"|shorter|on)\b", I)
+# "how many of them had an arousal?", "how many caused desaturations?": the last list's
+# events tied to events of another kind.
+_TIE_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many(?:\s+of\s+(?:them|those|these))?\s+"
+                         r"(?:(?:were|was)\s+)?(?:had|have|with|caused|triggered|led to|followed by"
+                         r"|ended (?:in|with)|came with|(?:were|was) (?:followed by|tied to|associated"
+                         r" with|linked to))\s+(?:an?\s+|any\s+)?(.+?)\W*$", I)
 _REFINE_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:only|just|keep(?: only)?|restrict(?: it)? to"
                         r"|filter(?: to)?|limit(?: it)? to)\b.*\b(?:ones?|those|them|these"
                         r"|events?|results?|matches)\b|^\s*(?:only|just)\s+(?:after|before"
@@ -409,7 +419,7 @@ _AMOUNT_RE = re.compile(r"(?<!\s\d )(?<!\s\d\d )(?<!^\d )\b(?:mins?|minutes|hrs|
                         r"|\b(?:how (?:much|long|many (?:minutes|hours|epochs))|what (?:fraction"
                         r"|percentage|percent|proportion|share|part|amount|portion)|time spent"
                         r"|minutes (?:of|in)|hours (?:of|in)|percent(?:age)? of|% of|amount of"
-                        r"|fraction of|proportion of|total (?:time|minutes)|percent(?:age)?|share"
+                        r"|fraction of|proportion of|total (?:time|minutes)|percent(?:age)?s?|shares?"
                         r"|proportion|minutes of|how long)\b|%", I)
 _SUMMARY_RE = re.compile(r"\b(?:summar\w*|overview|statistics|stats|sleep efficiency|sleep eff|efficiency"
                          r"|total sleep time|tst|ahi|odi|apnea[- ]hypopnea index|desaturation "
@@ -558,11 +568,36 @@ _AGE_RE = re.compile(r"\b(\d{1,3})[- ]?(?:years?|yrs?|y/?o)\b|\baged?\s+(\d{1,3}
 
 
 def _stage_filter(text: str) -> tuple[tuple[str, ...], str]:
-    """Stages named after in/during; returns them and the text with that phrase removed."""
+    """Stages named after in/during, with any list of them ("in N2 and N3", "during N1, N2 or
+    REM"); returns them and the text with that phrase removed."""
     for pattern, stages in _STAGE_FILTER_RE:
         if m := pattern.search(text):
-            return stages, text[: m.start()] + " " + text[m.end():]
+            end, named = m.end(), set(stages)
+            while more := _MORE_STAGES_RE.match(text, end):
+                named.update(next(s for p, s in _STAGE_TERM_RE + [(_WAKE_TERM_RE, ("W",))]
+                                  if p.fullmatch(more.group(1))), ())
+                end = more.end()
+            return tuple(s for s in STAGES if s in named), text[: m.start()] + " " + text[end:]
     return (), text
+
+
+_ONE_STAGE_RE = re.compile(r"\b(?:stage\s+)?(" + "|".join(
+    p for p, _ in _STAGE_WORDS if p != r"wake(?:fulness)?|awake|w") + r"|wake(?:fulness)?|awake)\b", I)
+
+
+def listed_stages(text: str) -> tuple[int, int, list[str]] | None:
+    """The first list of two or more stages a text names ("N1, N2, N3 and REM"): its start and
+    end offsets and each stage's words, else None."""
+    for m in _ONE_STAGE_RE.finditer(text):
+        words, end = [m.group(0)], m.end()
+        while more := _MORE_STAGES_RE.match(text, end):
+            words.append(more.group(0).strip(" ,/&").split(maxsplit=1)[-1]
+                         if re.match(r"\s*(?:,\s*)?(?:and|or|&)\s", more.group(0), I)
+                         else more.group(0).strip(" ,/&"))
+            end = more.end()
+        if len(words) > 1:
+            return m.start(), end, words
+    return None
 
 
 def stage_term(text: str) -> tuple[str, ...]:
@@ -850,6 +885,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.LOCATE, text, ref=Ref.SHARE)
     if _LIST_REF_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.LIST)
+    if (m := _TIE_REF_RE.search(text)) and (tied := find_phenomenon(m.group(1))) is not None \
+            and tied.event_types:
+        return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True, together=tied.key)
     if m := _COUNT_REF_RE.search(text):
         # "how many were there per hour?": the count as a rate per hour of sleep
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True,

@@ -1,0 +1,95 @@
+"""Two questions asked as one: "what were the sleep latency and REM latency?", "how many
+PLMs per hour, and how many caused arousals?", "what's the AHI and how severe is it?".
+
+A question is split at an "and", a comma or a semicolon only where its two sides read as two
+different questions and the whole, read at once, would drop one of them:
+
+* each side asks something of the night on its own (a right side that is a bare noun phrase,
+  "... and REM latency", borrows the left side's question words, "what were the"), the two
+  ask different things, and the whole reads as only one of them;
+* or the whole asks for the amount or timing of one stage and names a list of them ("how much
+  N1, N2 and REM?"): each stage in turn.
+
+Follow-ups inside a question ("what is a K-complex and show me one", "... and what was
+happening then?") are left to the whole, which already answers them.
+
+"Spindles between 1 and 2 am", "compare N1 and N3", "TST, SE and WASO" and "obstructive and
+central apneas" are one question each: the whole reads as neither side alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.chat.query import Intent, Query, Ref
+from app.chat.understand import listed_stages, understand
+
+I = re.IGNORECASE
+_JOINT_RE = re.compile(r"\s*(?:,\s*(?:and|&|also|then|plus)\s+|\s+(?:and|&|and also|and then|plus)\s+"
+                       r"|;\s*|,\s+)", I)
+_QUESTION_START_RE = re.compile(r"^\W*(?:what|how|when|where|which|who|why|is|are|was|were|did"
+                                r"|does|do|has|had|can|could|show|give|list|tell|plot|draw|zoom"
+                                r"|find|any)\b", I)
+# The question words of the left side that a bare right side shares ("what were the sleep
+# latency and REM latency?": "what were the REM latency").
+_STEM_RE = re.compile(r"^\W*(?:(?:what|when)(?:'s|s|'re| is| are| was| were)?|how (?:many|much|long|often)"
+                      r"(?: (?:is|are|was|were|did|do))?|give me|tell me|show me|list)(?: the| me)?\b", I)
+_BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|that|this|these|those|them|then|here"
+                                r"|one|ones)\b", I)
+_PREPOSITION_RE = re.compile(r"^(?:in|at|during|on|for|with|by|after|before|from|to|of)\b", I)
+_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+", I)
+# Wholes that join two things on purpose: compared, split, listed as statistics, or two kinds.
+_PAIRING = (Intent.COMPARE, Intent.BREAKDOWN)
+_EMPTY = (Intent.UNKNOWN, Intent.OFF_TOPIC, Intent.HELP)
+# Wholes about one stage's amount or timing: a list of stages asks each in turn.
+_PER_STAGE = (Intent.STAGE_AMOUNT, Intent.STAGE_TIMING)
+MAX_JOINTS = 4
+"""Joints tried per question: a longer list of clauses is read as one question."""
+
+
+def compound(text: str) -> tuple[str, str] | None:
+    """The two questions ``text`` stands for, in order, or None when it is one question."""
+    text = " ".join(text.split())
+    joints = list(_JOINT_RE.finditer(text))
+    if not joints or len(joints) > MAX_JOINTS:
+        return None
+    whole = understand(text)
+    if whole.intent in _PAIRING or whole.more_stats or whole.contrast or whole.groups:
+        return None
+    if whole.intent in _PER_STAGE and (listed := listed_stages(text)) is not None:
+        # "how much N1, N2 and REM?": each stage's amount in turn
+        start, end, words = listed
+        rest = ", ".join(words[1:-1]) + (" and " if len(words) > 2 else "") + words[-1]
+        return f"{text[:start]}{words[0]}{text[end:]}", f"{text[:start]}{rest}{text[end:]}"
+    for m in joints:
+        left, right = text[:m.start()].strip(), text[m.end():].strip()
+        if len(left.split()) < 2 or not right:
+            continue
+        if not _QUESTION_START_RE.match(right):
+            stem = _STEM_RE.match(left)
+            if stem is None or _PREPOSITION_RE.match(right):
+                continue   # "when was the lowest SpO2, and in what stage?" is one question
+            right = f"{stem.group(0)} {_ARTICLE_RE.sub('', right)}"
+        if _BACK_REFERENCE_RE.search(right):
+            continue   # "... and how does it compare to normal?": the whole answers both
+        first, second = understand(left), understand(right)
+        if (_asks(first) and _asks(second) and not _same(first, second)
+                and (_same(whole, first) or _same(whole, second))):
+            return left, right
+    return None
+
+
+def _asks(query: Query) -> bool:
+    """The query asks something of the night on its own (not a help text, not a reference)."""
+    return query.intent not in _EMPTY and query.ref == Ref.NONE
+
+
+def _same(a: Query, b: Query) -> bool:
+    """Two readings ask for the same thing where it matters: what is done, the first thing
+    named (a statistic, a stage event, a measure, a phenomenon, a signal), and where."""
+    return _gist(a) == _gist(b)
+
+
+def _gist(q: Query) -> tuple:
+    return (q.intent, q.stat or q.stage_event or q.measure or q.phenomenon or q.signal,
+            q.scope.stages, q.scope.time and (q.scope.time.start, q.scope.time.end))
