@@ -40,6 +40,7 @@ from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, n
 from app.chat.position_changes import position_changes
 from app.chat.query import INDEX_STATS, LIST_ALL, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
+from app.chat.ratios import band_ratio
 from app.chat.recovery import spo2_recovery
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
                               Definition, CycleList, Description, EventList, EventSignal,
@@ -1698,7 +1699,7 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "position_changes": position_changes, "transitions": stage_transitions,
     "busiest_epochs": busiest_epochs, "peak_frequency": peak_frequencies,
     "fragmentation": stage_fragmentation, "awakening_causes": what_woke,
-    "event_kinds": compare_kinds, "hypoxic_burden": burden}
+    "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,
     Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),

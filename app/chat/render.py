@@ -25,7 +25,7 @@ from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import LONG_OUTSIDE_MIN, clock, reading_span, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
-from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, Breakdown, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
+from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakdown, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
@@ -902,6 +902,18 @@ def _(r: BurdenResult, night: LoadedNight) -> Answer:
                   f"read over. {what} Computed here from the paper's description (no maintained "
                   f"library implements it), so compare it with published values as a close "
                   f"reading, not the authors' own software.")
+
+
+@render.register
+def _(r: BandRatio, night: LoadedNight) -> Answer:
+    name = f"{r.top.capitalize()}/{r.bottom} ratio"
+    bands = " over ".join(f"{b} ({lo:g}-{hi:g} Hz)" for b, (lo, hi) in r.edges.items())
+    where = _where(r.where)
+    stages = ", ".join(f"{stage} **{ratio:.2f}** ({n})" for stage, ratio, n in r.by_stage)
+    return Answer(f"{name}{where}: **{r.ratio:.2f}** over {r.n} epochs (per-epoch median "
+                  f"{r.median:.2f}, quartiles {r.q1:.2f}-{r.q3:.2f}); EEG {r.channel}, the mean "
+                  f"power of {bands}.\n\nBy {source_name(r.source)} stage (ratio, epochs): "
+                  f"{stages}.")
 
 
 @render.register

@@ -274,6 +274,37 @@ class SignalStats:
 
 
 @dataclass
+class BandRatio:
+    """The ratio of two EEG bands' power, in the scope and per stage.
+
+    Attributes:
+        top, bottom: the bands divided ("theta", "delta").
+        edges: each band's (low, high) edges, Hz.
+        channel: the EEG derivation read.
+        ratio: mean power of ``top`` over mean power of ``bottom`` across the scope's epochs;
+            None when the scope has no epoch with both.
+        median, q1, q3: the per-epoch ratios' median and quartiles in the scope.
+        n: epochs read in the scope.
+        by_stage: (stage, ratio of mean powers, epochs) for each stage with epochs.
+        where: the scope in words ("" for the night).
+        source: where the stages come from.
+    """
+
+    top: str
+    bottom: str
+    edges: dict[str, tuple[float, float]]
+    channel: str
+    ratio: float | None
+    median: float
+    q1: float
+    q3: float
+    n: int
+    by_stage: list[tuple[str, float, int]]
+    where: str
+    source: str
+
+
+@dataclass
 class CheyneStokes:
     """Runs of central apneas read against the AASM's Cheyne-Stokes rule
     (``sleeplm_core.scoring.cheyne_stokes``).

@@ -368,6 +368,13 @@ _UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|teeth grinding|bruxism|sleep ?walk\
                             r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
                             r"|body temperature|blood pressure|cortisol)\b", I)
 _HYPOXIC_BURDEN_RE = re.compile(r"\bhypox\w*[- ]burden\b|\bsasHB\b|\b(?:oxygen|desaturation) burden\b", I)
+# "theta/delta ratio", "the ratio of beta to alpha": two EEG bands' power, divided.
+_BAND = r"(delta|theta|alpha|sigma|spindle|beta)"
+_BAND_RATIO_RE = re.compile(rf"\b{_BAND}(?:\s+power)?(?:\s*[/:]\s*|\s*-\s*|\s+(?:to|over|vs\.?"
+                            rf"|versus)\s+){_BAND}(?:\s+power)?\s+(?:power\s+)?ratios?\b", I)
+_RATIO_OF_RE = re.compile(rf"\bratios? (?:of|between) (?:the )?{_BAND}(?:\s+power)?\s+(?:to|over|and"
+                          rf"|vs\.?|versus)\s+(?:the )?{_BAND}\b", I)
+_BAND_ALIAS = {"spindle": "sigma"}
 _INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst|sever\w*)\b", I)
 # Whole-night statistics a question asks for by name, most specific first.
 _STAT_WORDS: tuple[tuple[str, str], ...] = (
@@ -1203,6 +1210,12 @@ def understand(text: str) -> Query:
     if _HYPOXIC_BURDEN_RE.search(text):
         # "what's the hypoxic burden?": Azarbarzin's area of the event-related SpO2 dips
         return Query(Intent.MEASURE, text, measure="hypoxic_burden", by_rule=True)
+    if m := (_BAND_RATIO_RE.search(text) or _RATIO_OF_RE.search(text)):
+        # "what's the theta/delta ratio in REM?": two bands' power, divided
+        top, bottom = (_BAND_ALIAS.get(b.lower(), b.lower()) for b in m.groups())
+        if top != bottom:
+            return Query(Intent.MEASURE, text, target=f"{top}/{bottom}", measure="band_ratio",
+                         scope=Scope(_stage_filter(text)[0], time), modality="brain", by_rule=True)
     if m := _UNMEASURED_RE.search(text):
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
     if _AFTER_ONSET_RE.search(text) and (first := find_phenomenon(text)) and first.event_types:
