@@ -123,8 +123,9 @@ def test_a_measure_then_and_what_came_before_refer_to_the_item_shown(demo) -> No
     apneas = sorted((e for e in night.scored_events()[0] if e.type.endswith("apnea")),
                     key=lambda e: -e.duration)
     second = apneas[1]                      # the list shows the longest first
-    assert session.ask("what was the heart rate then?", engine).text.startswith(
-        f"The {second.type.replace('_', ' ')} at **{clock(night, second.onset)}")
+    then = session.ask("what was the heart rate then?", engine).text
+    assert then.startswith("Mean heart rate during it: **") and (
+        f"The {second.type.replace('_', ' ')} at **{clock(night, second.onset)}" in then), then
     session.ask("what was the lowest oxygen?", engine)
     before = session.ask("what happened before it?", engine).text
     spo2 = night.recording.signals[night.epochs.aux_mapping["SPO2"]]

@@ -77,6 +77,8 @@ class Dialogue:
                          modality="heart", measure="rhythm", by_rule=True)
         if query.note == "them":
             return self._during_them(query)
+        if query.note in ("soft_item", "soft_recovery"):
+            query = self._soft_item(query)
         if query.ref == Ref.NONE:
             return self._at_view(query)
         if query.ref == Ref.BACK:
@@ -100,7 +102,7 @@ class Dialogue:
         if query.ref in (Ref.CONTEXT, Ref.ITEM):
             item = self._focused()
             # Without a pick the first listed item is meant; the answer says so.
-            note = item.label if self.cursor >= 0 else f"{item.label} (the first listed)"
+            note = item.label if self._one_in_focus() else f"{item.label} (the first listed)"
             return replace(query, note=note, scope=Scope(time=_span(item)))
         if self.last is None and query.intent == Intent.SUMMARY and query.stat:
             return replace(query, ref=Ref.NONE)   # "and the WASO?" first: the night's WASO
@@ -128,6 +130,23 @@ class Dialogue:
         if query.ref == Ref.LIST:
             return self._every(query)
         return self._listed(query, self._merge(query))
+
+    def _one_in_focus(self) -> bool:
+        """One result is in focus: picked, the only one, or the one the last question asked
+        for ("show me the longest apnea")."""
+        return self.cursor >= 0 or len(self.items) == 1 or (self.last is not None
+                                                             and self.last.count == 1)
+
+    def _soft_item(self, query: Query) -> Query:
+        """"how low did the sat go?", "how long until the oxygen recovered?": about the one
+        event in focus when there is one, else about the night."""
+        if not (self.items and self._one_in_focus()):
+            return replace(query, note="")
+        if query.note == "soft_recovery":
+            return Query(Intent.DESCRIBE, query.text, signal="spo2", modality="respiratory",
+                         measure="spo2_recovery", ref=Ref.CONTEXT, step=1)
+        return Query(Intent.DESCRIBE, query.text, ref=Ref.ITEM, signal=query.signal,
+                     rank=query.rank, modality=query.modality)
 
     def _listed(self, query: Query, resolved: Query) -> Query:
         """"which of them were in REM?" after a library search: how many of the listed hits

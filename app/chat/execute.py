@@ -874,9 +874,10 @@ def span_view(night: LoadedNight, start: float, end: float) -> Navigation:
                       stage_minutes=minutes, event_counts=counts)
 
 
-def context(night: LoadedNight, item: Item, before: bool, around: bool = True) -> Context:
+def context(night: LoadedNight, item: Item, before: bool, around: bool = True,
+            asked: tuple[str, str | None] | None = None) -> Context:
     """What happened next to an item (``around``: the minute before or after it), or
-    during the item itself."""
+    during the item itself; ``asked``: (signal, rank) a question named ("spo2", "lowest")."""
     if not around:
         span = (item.start, item.end)
     elif before:
@@ -902,11 +903,12 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True) -
     # A scorer's findings before the micro-events: a burst of rapid eye movements must not hide
     # the apnea that caused a desaturation.
     near.sort(key=lambda i: (i.label.replace(" ", "_") not in _SALIENT, i.start))
-    measures = []
+    measures, asked_label = [], None
     for signal in ("spo2", "hr", "resp", "snore"):
         s = series(night, signal)
         if s is None:
             continue
+        asked_label = s.label if asked and asked[0] == signal else asked_label
         # Per-epoch series have one value per 30 s: take the epochs a short span touches.
         pad = s.step if s.step > 1 else 0.0
         win = (s.times >= span[0] - pad) & (s.times < span[1]) & np.isfinite(s.values)
@@ -918,7 +920,31 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True) -
     if item.label in STAGES:
         measures = _stage_eeg(night, span, item) + measures  # a stage is read from the EEG first
     return Context(item, span, before, seq, near, measures, source, around,
-                   None if around else _own_value(night, item))
+                   None if around else _own_value(night, item),
+                   (asked_label, asked[1]) if asked_label else None,
+                   None if around else _tied_desaturation(night, item, events))
+
+
+def _tied_desaturation(night: LoadedNight, item: Item, events: list[Event]) -> tuple[Item, float] | None:
+    """The first desaturation tied to an apnea or hypopnea item (starting during it or within
+    the AASM's window after its end: SpO2 lags the breathing), with its depth, and its lowest
+    SpO2; None for another item, or none tied."""
+    kind = re.sub(r"\s*\(.*\)$", "", item.label).replace(" ", "_")
+    spo2 = series(night, "spo2")
+    if kind not in APNEA_TYPES or spo2 is None:
+        return None
+    desats = sorted((e for e in events if e.type == "desaturation"), key=lambda e: e.onset)
+    after = tied_after_sec(kind, "desaturation")
+    tied = [e for e in desats if tied_mask(np.array([[e.onset, e.offset]]),
+                                           np.array([[item.start, item.end]]), after)[0]]
+    if not tied:
+        return None
+    e = next((d for d in tied if d.onset >= item.start), tied[0])   # the fall that follows it
+    depth = with_depths(night, [Item(e.onset, e.offset, "desaturation", "scored")])
+    inside = (spo2.times >= e.onset) & (spo2.times <= e.offset) & np.isfinite(spo2.values)
+    if not depth or depth[0].value is None or not inside.any():
+        return None
+    return replace(depth[0], stage=stage_at(night, e.onset)), float(spo2.values[inside].min())
 
 
 def _own_value(night: LoadedNight, item: Item) -> Item | None:
@@ -1651,7 +1677,9 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
         return spo2_recovery(plan, night, _AUX["spo2"])
     item = Item(plan.where.span[0], plan.where.span[1], q.note or "event", "scored",
                 stage_at(night, plan.where.span[0]))
-    return context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM)
+    return context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM,
+                   asked=(q.signal, q.rank if q.rank in ("lowest", "highest") else None)
+                   if q.signal else None)
 
 
 def _medical(plan: Plan, night: LoadedNight) -> Message:

@@ -1437,6 +1437,20 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         what = {"Hz": "frequency", "µV": "amplitude (peak to peak)", "%": "depth below its baseline"}
         value = f"{r.own.value:.1f} {'points' if r.own.unit == '%' else r.own.unit}"
         text = f"Its {what.get(r.own.unit, 'value')}: **{value}**. {text}"
+    if r.tied is not None:
+        desat, nadir = r.tied
+        text += (f"\nThe desaturation tied to it, {_span(night, desat)} (SpO2 lags the breathing): "
+                 f"down **{desat.value:.1f} points** from its baseline, to **{nadir:.1f} %**.")
+    if r.asked is not None:
+        # "what was the lowest saturation during it?": that figure first
+        label, rank = r.asked
+        row = next(m for m in r.measures if m[0] == label)
+        unit, (own, low, high) = row[1], row[5:]
+        value = {"lowest": low, "highest": high}.get(rank, own)
+        lead = f"{(rank or 'mean').capitalize()} {label} during it: **{value:.1f} {unit}**"
+        if r.tied is not None and label == "SpO2":
+            lead += f"; after it, in its desaturation, **{r.tied[1]:.1f} %**"
+        text = f"{lead}. {text}"
     if r.measures:
         text += "\nDuring it: " + "; ".join(
             f"{label} mean {own:.1f} {unit} (lowest {low:.1f}, highest {high:.1f})"

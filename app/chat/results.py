@@ -573,6 +573,10 @@ class Context:
         around: the window is next to the item; False: it is the item itself.
         own: the item with its own measured value (a spindle's frequency, a wave's
             amplitude, a desaturation's depth), None for none.
+        asked: (label of the measure asked about, "lowest"/"highest"/None) when the question
+            named a signal ("what was the lowest saturation during it?"), else None.
+        tied: for an apnea or hypopneas, the desaturation tied to it with its depth (``value``,
+            % points), and its lowest SpO2 (%); None for none.
     """
 
     item: Item
@@ -584,6 +588,8 @@ class Context:
     source: str
     around: bool = True
     own: Item | None = None
+    asked: tuple[str, str | None] | None = None
+    tied: tuple[Item, float] | None = None
 
 
 @dataclass

@@ -285,6 +285,12 @@ _ITEM_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|and\s+|so\s+|(?:can|could) 
                       r"|amplitude|depth) (?:was|is|did) (?:it|that)(?: have)?)\b"
                       # "what was the heart rate then?": at the item the last answer pointed to
                       r"|\b(?:then|at that (?:time|moment|point)|at the time)\s*\??\s*$", I)
+# "how low did the sat go?", "how far did the oxygen drop?": an excursion, of the event in
+# focus when one is.
+_EXCURSION_RE = re.compile(r"\bhow (?:low|high|far|much|deep)\b.{0,30}\b(?:go|get|got|drop\w*|fall|fell"
+                           r"|dip\w*|rise|rose|climb\w*|reach\w*)\b", I)
+_DURING_IT_RE = re.compile(r"\b(?:during|in|of|for) (?:it|that one|this one|that event|this event"
+                           r"|that period)\b", I)
 _REPEAT_RE = re.compile(r"^\s*(?:and|what about|how about|now|same(?: thing)?(?: for)?|also"
                         r"|then|ok(?:ay)?,? (?:and|what about)|and what about|and for|what of)\b",
                         I)
@@ -901,14 +907,16 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
                      per=m.group(1) and m.group(1).lower())
     if _COUNT_IN_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True)
-    # "when was the oxygen lowest and what was happening then?" asks for its own extreme.
-    if _ITEM_RE.search(text) and time is None and not (
-            _signal(text) and _rank(text) in ("highest", "lowest")):
+    # "when was the oxygen lowest and what was happening then?" asks for its own extreme;
+    # "what was the lowest saturation during it?" for the item's.
+    if _ITEM_RE.search(text) and time is None and (_DURING_IT_RE.search(text) or not (
+            _signal(text) and _rank(text) in ("highest", "lowest"))):
         if (phen := find_phenomenon(text)) is not None and phen.event_types:
             # "any apneas in it?": that phenomenon inside the item, not the item described
             return Query(Intent.LOCATE, text, phen.key, phen.title.lower(), ref=Ref.ITEM,
                          how_many=bool(_HOW_MANY_RE.search(text)), modality=phen.level)
-        return Query(Intent.DESCRIBE, text, ref=Ref.ITEM, modality=_modality(text))
+        return Query(Intent.DESCRIBE, text, ref=Ref.ITEM, modality=_modality(text),
+                     signal=_signal(text), rank=_rank(text) if _signal(text) else None)
     if _COMPARE_WITH_RE.search(text) and not _AGAINST_NORMS_RE.search(text):
         return Query(Intent.COMPARE, text, ref=Ref.COMPARE_WITH,
                      groups=(Scope(), Scope(stage_term(text), time)))
@@ -1139,6 +1147,19 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
 
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
+    query = _understand(text)
+    if (not query.note and query.signal in ("spo2", "hr") and query.scope == Scope()
+            and query.phenomenon is None and query.ref == Ref.NONE
+            and (_EXCURSION_RE.search(text) or _RECOVERY_RE.search(text))):
+        # "how low did the sat go?": the event just picked if there is one (Dialogue.resolve)
+        if _RECOVERY_RE.search(text):
+            return replace(query, note="soft_recovery")
+        return replace(query, note="soft_item", rank="highest" if re.search(
+            r"\bhow high\b", text, I) else "lowest")
+    return query
+
+
+def _understand(text: str) -> Query:
     text = _T_SPO2_RE.sub(r"time with SpO2 below \1%", repair(" ".join(text.split())))
     text = _REM_DENSITY_RE.sub("rapid eye movements per minute in REM", text)
     # "REMs per minute of REM", "arousals per hour of N2 sleep": a rate inside that stage
