@@ -83,9 +83,26 @@ def test_overview_follow_ups_scope_switch_system_or_name_a_signal(demo) -> None:
 
 
 def test_severity_question_gives_the_band_and_no_diagnosis(demo) -> None:
+    """It opened with a refusal ("I can't diagnose ..."), as if a diagnosis had been asked."""
     night, engine = demo
     text = Session(night).ask("how severe is the apnea?", engine).text
-    assert "can't diagnose" in text and ahi_band(night.summary().ahi) in text
+    assert text.startswith("Graded by the index alone") and ahi_band(night.summary().ahi) in text
+    assert "not a diagnosis" in text and "can't diagnose" not in text
+    # a diagnosis asked for is still declined, with the same figures
+    asked = Session(night).ask("does the patient have sleep apnea?", engine).text
+    assert "can't diagnose" in asked and ahi_band(night.summary().ahi) in asked
+
+
+def test_position_wordings_give_the_ahi_by_body_position(demo) -> None:
+    """"is it positional OSA?" was refused as a diagnosis; "is the OSA worse on the back?"
+    and "which hour was worst?" were off topic; "did they sleep on their back?" gave sleep time."""
+    night, engine = demo
+    for question in ("is it positional OSA?", "is the OSA worse on the back?"):
+        assert Session(night).ask(question, engine).text.startswith("AHI by body position"), question
+    assert Session(night).ask("did they sleep on their back?", engine).text.startswith(
+        "By body position")
+    assert Session(night).ask("which hour was worst?", engine).text.startswith(
+        "Respiratory event by clock hour")
 
 
 def test_latency_to_n3_is_sleep_onset_to_its_first_epoch(demo) -> None:

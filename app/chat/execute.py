@@ -1717,7 +1717,8 @@ def _medical(plan: Plan, night: LoadedNight) -> Message:
         facts["limb movements"] = (unscored_reason(night, ("limb_movement",)) and
                                    f"not measurable: {unscored_reason(night, ('limb_movement',))}"
                                    or f"{len(items)} scored")
-    return Message("medical", detail=night.scored_events()[1], facts=facts)
+    return Message("severity" if plan.query.note == "severity" else "medical",
+                   detail=night.scored_events()[1], facts=facts)
 
 
 Step = Callable[[Plan, LoadedNight, Engine], Result]

@@ -182,6 +182,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       + (f" What this recording measured (events: {source_name(r.detail)}):\n"
                          + facts if facts else "")
                       + "\n\nAsk *summarize the night* or *is this normal?* for more.")
+    if r.kind == "severity":
+        facts = "\n".join(f"- {k}: **{v}**" for k, v in r.facts.items())
+        return Answer(f"Graded by the index alone (events: {source_name(r.detail)}):\n{facts}\n\n"
+                      "One night's index, not a diagnosis.")
     if r.kind == "no_reference" and r.detail == "no_meaning":
         return Answer("The last answer named no event or statistic that I have an explanation "
                       "for; ask e.g. *what is a K-complex?* or *what is the AHI?*")

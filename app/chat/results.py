@@ -64,7 +64,8 @@ class Message:
     """A reply with no night data: help, not understood, off topic, medical, no reference.
 
     Attributes:
-        kind: "help", "unknown", "off_topic", "medical", "no_reference", "empty", "too_long".
+        kind: "help", "unknown", "off_topic", "medical", "severity" (an index's grade,
+            with the facts a medical reply gives), "no_reference", "empty", "too_long".
         detail: words to quote back (the question's target, the nearest phrasing); for
             "medical", where the night's events come from.
         facts: measured numbers a medical reply may still state (name -> text).

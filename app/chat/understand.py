@@ -1172,6 +1172,10 @@ def _understand(text: str) -> Query:
     # "zoom to the worst hour" names no system: a report's worst hour is its breathing's
     text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
     text = _WHEN_WORST_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
+    text = _WHICH_WORST_RE.sub(_WORST_PART_EVENTS["bre"], text)
+    text = _POSITIONAL_RE.sub("AHI by body position", text) if _POSITIONAL_RE.search(text) and not (
+        _MEDICAL_RE.search(text)) else text
+    text = _SLEPT_ON_BACK_RE.sub("how long supine", text)
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
     text = _ONSET_TRANSITION_RE.sub("sleep onset", text)
     if (m := _PLOT_TREND_RE.search(text)) and names_measure(m.group(1)):
@@ -1198,8 +1202,10 @@ def _understand(text: str) -> Query:
     disorder = (_disorder(text) or ("sleep apnea" if severity else None)
                 or ("a sleep disorder" if _JUDGEMENT_RE.search(text) else None))
     if _MEDICAL_RE.search(text) or disorder is not None:
+        # "how severe is the apnea?" asks for the index's grade: answered, not refused
+        graded = severity and not _MEDICAL_RE.search(text) and _disorder(text) is None
         return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
-                     condition_name=disorder)
+                     condition_name=disorder, note="severity" if graded else "")
     if m := _KIND_CHOICE_RE.search(text):
         # "mostly obstructive or central?": the apneas' share of the first kind, every type listed
         return replace(understand(f"were the apneas mostly {m.group(1).lower()}?"), text=text)
@@ -2081,6 +2087,17 @@ _WORST_PART_EVENTS = {"bre": "which hour had the most apneas and hypopneas",
                       "oxy": "which hour had the most desaturations",
                       "spo": "which hour had the most desaturations",
                       "sat": "which hour had the most desaturations"}
+# "which hour was worst?": the breathing's worst hour, as "the worst hour" is.
+_WHICH_WORST_RE = re.compile(r"^\W*(?:which|what) (?:hour|part|stretch|period|time)(?: of (?:the|this)"
+                             r" night)? (?:was|is|were) (?:the )?(?:worst|hardest|most disturbed)\W*$", I)
+# "is it positional OSA?", "is the OSA worse on the back?": the AHI by body position, a
+# measurement (Cartwright's ratio), not a diagnosis.
+_POSITIONAL_RE = re.compile(r"\bpositional (?:osa|obstructive sleep apn\w*|sleep apn\w*|apn\w*)\b"
+                            r"|\b(?:osa|apn\w*|ahi|breathing|events?|snoring)\b.{0,25}\bworse (?:on|when"
+                            r" (?:on|lying on)|lying on) (?:the|their|his|her) backs?\b", I)
+# "did they sleep on their back?": the time in each position.
+_SLEPT_ON_BACK_RE = re.compile(r"^\W*(?:did|do|does) (?:they|he|she|the patient|this person) sleep"
+                               r" (?:on (?:their|his|her|the) back|supine)\b", I)
 _NAMED_CLOCK_RE = re.compile(r"\b(?:midnight|noon|midday)\b", I)
 # A scorer's shorthand, in the words the rules read.
 _SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "central apneas",
