@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from app.chat.measures import measure_columns
 from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.results import BandRatio, Message
@@ -29,9 +30,10 @@ def band_ratio(plan: Plan, night: LoadedNight) -> BandRatio | Message:
     """The ratio ``plan.query.target`` names ("theta/delta") over the plan's scope."""
     top, bottom = (plan.query.target or "/").split("/")
     frame = night.feature_frame()
-    cols = {band: _column(frame, band) for band in (top, bottom)}
-    if None in cols.values():
+    cols = {band: measure_columns(band, frame) for band in (top, bottom)}
+    if not all(cols.values()):
         return Message("no_signal", "EEG")
+    cols = {band: found[0] for band, found in cols.items()}
     powers = {band: pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
               for band, col in cols.items()}
     valid = np.isfinite(powers[top]) & np.isfinite(powers[bottom]) & (powers[bottom] > 0)
@@ -49,11 +51,6 @@ def band_ratio(plan: Plan, night: LoadedNight) -> BandRatio | Message:
     return BandRatio(top, bottom, {b: EDGES[b] for b in (top, bottom)}, channel,
                      _ratio(powers, top, bottom, inside), median, q1, q3, int(inside.sum()),
                      by_stage, plan.where.text, source)
-
-
-def _column(frame: pd.DataFrame, band: str) -> str | None:
-    """The band's power column of the first EEG channel, None when the frame has none."""
-    return next((c for c in frame.columns if c.startswith(_PREFIX) and c.endswith(f".{band} [%]")), None)
 
 
 def _in_span(night: LoadedNight, span: tuple[float, float]) -> np.ndarray:
