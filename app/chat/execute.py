@@ -925,18 +925,23 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True,
                    None if around else _tied_desaturation(night, item, events))
 
 
+def _item_kind(item: Item) -> str:
+    """The event type an item's label names ("spindle (the first listed)" -> "spindle")."""
+    return re.sub(r"\s*\(.*\)$", "", item.label).replace(" ", "_")
+
+
 def _tied_desaturation(night: LoadedNight, item: Item, events: list[Event]) -> tuple[Item, float] | None:
     """The first desaturation tied to an apnea or hypopnea item (starting during it or within
     the AASM's window after its end: SpO2 lags the breathing), with its depth, and its lowest
     SpO2; None for another item, or none tied."""
-    kind = re.sub(r"\s*\(.*\)$", "", item.label).replace(" ", "_")
+    kind = _item_kind(item)
     spo2 = series(night, "spo2")
-    if kind not in APNEA_TYPES or spo2 is None:
-        return None
     desats = sorted((e for e in events if e.type == "desaturation"), key=lambda e: e.onset)
-    after = tied_after_sec(kind, "desaturation")
-    tied = [e for e in desats if tied_mask(np.array([[e.onset, e.offset]]),
-                                           np.array([[item.start, item.end]]), after)[0]]
+    if kind not in APNEA_TYPES or spo2 is None or not desats:
+        return None
+    keep = tied_mask(np.array([(e.onset, e.offset) for e in desats]),
+                     np.array([(item.start, item.end)]), tied_after_sec(kind, "desaturation"))
+    tied = [e for e, k in zip(desats, keep) if k]
     if not tied:
         return None
     e = next((d for d in tied if d.onset >= item.start), tied[0])   # the fall that follows it
@@ -950,7 +955,7 @@ def _tied_desaturation(night: LoadedNight, item: Item, events: list[Event]) -> t
 def _own_value(night: LoadedNight, item: Item) -> Item | None:
     """A spindle with its frequency, a slow wave or K-complex with its amplitude, a
     desaturation with its depth ("how fast was it?"); None for any other item."""
-    kind = re.sub(r"\s*\(.*\)$", "", item.label).replace(" ", "_")   # "spindle (the first listed)"
+    kind = _item_kind(item)
     if kind == "spindle":
         measured = with_frequencies(night, [item])[0]
     elif (band := AMPLITUDE_BANDS.get("slow_waves" if kind == "slow_wave" else kind)) is not None:
