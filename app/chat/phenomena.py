@@ -84,7 +84,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "early in the night and shrink with age.",
         "EEG dominated by high-amplitude delta slow waves, deep N3 sleep.",
         "brain", ("slow_wave",),
-        r"slow[- ]waves?|delta(?: waves?| activity| power)?|slow[- ]wave activity",
+        r"slow[- ]waves?|slow oscillations?|delta(?: waves?| activity| power)?|slow[- ]wave activity",
         ("slow waves", "delta waves", "high amplitude slow waves", "slow wave sleep waves"),
         best_feature=("brain.eeg.", ".delta [%]"), best_stage="N3"),
     Phenomenon(

@@ -46,9 +46,16 @@ _LENGTH_RE = re.compile(r"\bhow long\b|\b(?:when|what time)\b|\b(?:length|durati
                         re.I)
 
 
+# "is there an SpO2 channel?", "does this file have EOG?": whether a kind of channel is there.
+_PRESENCE_RE = re.compile(r"\b(?:is there|are there|does (?:it|this|(?:this|the) (?:file|recording|study"
+                          r"|edf|psg)) (?:have|include|contain)|do (?:we|you|i) have|was there|were"
+                          r" there)\b", re.I)
+
+
 def _named_slots(text: str) -> tuple[str, ...]:
-    """Slot prefixes of the channels a question about rates names, () for none."""
-    if not re.search(r"\b(?:rates?|hz|hertz|sampl\w*|frequenc\w*|resolution)\b", text, re.I):
+    """Slot prefixes of the channels a question about rates or presence names, () for none."""
+    if not (re.search(r"\b(?:rates?|hz|hertz|sampl\w*|frequenc\w*|resolution)\b", text, re.I)
+            or _PRESENCE_RE.search(text)):
         return ()
     return tuple(p for words, prefixes in _SLOT_WORDS if re.search(rf"\b(?:{words})\b", text, re.I)
                  for p in prefixes)
@@ -65,6 +72,7 @@ def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
     asked = [row for row in rows if slots and row.slot.startswith(slots)]
     return RecordingFacts("channels", channels=rows, missing=list(montage.missing), asked=asked,
                           asked_for=slots, length_asked=bool(_LENGTH_RE.search(text)),
+                          presence_asked=bool(slots and _PRESENCE_RE.search(text)),
                           study=study_kind(night) if _KIND_RE.search(text) else "")
 
 

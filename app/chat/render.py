@@ -596,7 +596,11 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
                 f"(a period of {first.duration / 60:.1f} min).")
         focus = [first]
     else:
-        head = f"{src}: {stages}{where} in {n} period{'s' * (n != 1)}."
+        minutes = np.array([p.duration / 60 for p in r.periods])
+        # "what's the mean REM period duration?": the periods' lengths summed up first
+        lengths = (f": mean **{minutes.mean():.1f} min**, median {np.median(minutes):.1f} min "
+                   f"({minutes.min():.1f}-{minutes.max():.1f} min)" if n > 1 else "")
+        head = f"{src}: {stages}{where} in {n} period{'s' * (n != 1)}{lengths}."
         focus = r.periods
     merged = " (REM runs less than 15 min apart count as one period)" if r.stages == ("REM",) else ""
     order = ("shortest" if r.periods and r.periods[0].duration < r.periods[-1].duration
@@ -1815,11 +1819,13 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
         # "how long is the recording?", "when did it start?": the answer first, then the file
         text = (f"The recording runs **{rec.duration / 3600:.1f} h** ({rec.duration / 60:.0f} min), "
                 f"from **{clock(night, 0.0)}** to **{clock(night, rec.duration)}**.\n\n" + text)
+    yes = "**Yes**: " if r.presence_asked else ""
     if r.asked:
-        text = ("; ".join(f"**{c.label}** at **{c.sfreq:g} Hz**" for c in r.asked) + ".\n\n"
+        text = (yes + "; ".join(f"**{c.label}** at **{c.sfreq:g} Hz**" for c in r.asked) + ".\n\n"
                 + text)
     elif r.asked_for:
-        text = f"This file has no {'/'.join(r.asked_for)} channel.\n\n" + text
+        text = (f"{'**No**: t' if r.presence_asked else 'T'}his file has no "
+                f"{'/'.join(r.asked_for)} channel.\n\n" + text)
     return text
 
 

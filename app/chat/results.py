@@ -731,6 +731,8 @@ class RecordingFacts:
         asked: the channels a question about rates named (channels).
         asked_for: the model slot prefixes it named ("EEG"), () for none (channels).
         length_asked: the question asked how long the recording is or when it ran (channels).
+        presence_asked: the question asked whether a channel is there ("is there an SpO2
+            channel?"): answered yes or no first (channels).
         study: what kind of study the usable channels make, in words, "" when not asked
             (channels).
         valid_epochs: epochs with no flag on any checked channel (quality).
@@ -765,6 +767,7 @@ class RecordingFacts:
     asked: list[ChannelRow] = field(default_factory=list)
     asked_for: tuple[str, ...] = ()
     length_asked: bool = False
+    presence_asked: bool = False
     study: str = ""
     valid_epochs: int = 0
     spo2_valid: float | None = None

@@ -32,6 +32,8 @@ DOMAIN_WORDS = (
     "positional", "kcomplex", "hypopnoeic", "respiratory", "thoracic", "abdominal",
     "submental", "tibialis", "zoom", "timestamp", "atonia", "rswa", "rbd", "ectopic",
     "arrhythmia", "arrhythmias", "asystole", "palpitations", "cheyne", "stokes", "rera", "reras",
+    # Acronyms typed with a plural "s" are not all capitals ("SOREMPs" is no "sores").
+    "soremp", "soremps", "sorem", "sorems", "nrem",
     # Measure names typed in lower case ("rmssd during N2" is no "russ").
     "rmssd", "sdnn", "spo2",
     # Tools a researcher names ("which stager was used?" is no "stage").

@@ -195,7 +195,12 @@ _HOW_MUCH_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how much(?: time)?(?: (?:wa
 _IS_THAT_HIGH_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) (?:that|this|it|these"
                               r"|those|they) (?:too |very |really |unusually |abnormally )?(?:high|low"
                               r"|a lot|many|much|bad|good|ok(?:ay)?|worrying|concerning|elevated"
-                              r"|excessive|a problem|significant)\W*$", I)
+                              r"|excessive|a problem|significant)\W*$"
+                              # "is that a long sleep latency?", "is this a normal AHI?"
+                              r"|^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|this|it) (?:an? )?(?:too |very "
+                              r"|really |unusually )?(?:long|short|high|low|normal|abnormal|elevated)"
+                              r" (?:[\w-]+ ){0,2}(?:latency|index|efficiency|ahi|odi|rdi|waso|amount"
+                              r"|time|sleep time|percentage)\W*$", I)
 # "what does that mean?", "explain that": what the last answer was about.
 _MEANING_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s*|sorry,?\s*)?(?:what does (?:that|this"
                          r"|it) (?:mean|stand for|measure|tell (?:me|us))|what do you mean(?: by that)?"
@@ -468,6 +473,10 @@ _ENOUGH_RE = re.compile(r"\b(?:enough|too (?:much|little)|sufficient|adequate|no
 # The norm row each word names (norms.NORMS keys).
 _ENOUGH_ROWS = ((r"rem(?: sleep)?", "REM"), (r"deep sleep|n3|slow[- ]wave sleep|sws", "N3 (slow-wave sleep)"),
                 (r"n2", "N2"), (r"n1|light sleep", "N1"), (r"sleep", "total sleep time"))
+# A statistic named in "is that a long sleep latency?", by its row of the norms.
+_NORM_ROWS = ((r"\brem latency\b", "REM latency"), (r"\b(?:sleep )?(?:onset )?latency\b", "sleep onset latency"),
+              (r"\befficiency\b", "sleep efficiency"), (r"\bwaso\b", "wake after sleep onset"),
+              (r"\b(?:total )?sleep time\b", "total sleep time"))
 _SYSTEM_NORMAL_RE = re.compile(r"^\W*(?:and\s+)?(?:is|was|are|were|does|did) (?:the |his |her |their )?"
                                r"(heart(?: ?rate)?|pulse|breathing|respiration|oxygen(?: levels?)?|spo2"
                                r"|saturation|sats?|o2) (?:look )?(?:normal|ok(?:ay)?|healthy|fine|within"
@@ -884,8 +893,10 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         # "how much was there?" after "show me N3": that stage's time
         return Query(Intent.STAGE_AMOUNT, text, ref=Ref.REPEAT, by_rule=True)
     if _IS_THAT_HIGH_RE.search(text):
-        # "is that high?": the night's figures against the norms of healthy sleepers
-        return Query(Intent.NORMAL, text, by_rule=True)
+        # "is that high?": the night's figures against the norms of healthy sleepers; "is that
+        # a long sleep latency?" that statistic's first
+        row = next((row for pattern, row in _NORM_ROWS if re.search(pattern, text, I)), "")
+        return Query(Intent.NORMAL, text, target=row, by_rule=True)
     if _WHY_REF_RE.search(text):
         return Query(Intent.CLASSIFY, text, ref=Ref.WHY)
     if _EACH_EXAMPLE_RE.search(text):
@@ -1082,6 +1093,9 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.STAGE_AMOUNT
     if stages and phen is None and _TIMING_RE.search(text):
         return Intent.STAGE_TIMING
+    if _SUMMARY_RE.search(text) and phen is not None and phen.event_types and _stat(text) is None \
+            and re.search(r"\b(?:summar\w*|overview)\b", text, I):
+        return Intent.LOCATE   # "summarize the arousals": their count, index, causes and times
     if _SUMMARY_RE.search(text):
         return Intent.SUMMARY
     if signal is not None and phen is None and (_MEASURE_RE.search(text) or (len(
@@ -1176,6 +1190,8 @@ def _understand(text: str) -> Query:
     text = _POSITIONAL_RE.sub("AHI by body position", text) if _POSITIONAL_RE.search(text) and not (
         _MEDICAL_RE.search(text)) else text
     text = _SLEPT_ON_BACK_RE.sub("how long supine", text)
+    text = _EARLY_AWAKENING_RE.sub("how long was the patient awake in the morning?", text)
+    text = _SWA_RE.sub("delta power", text)
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
     text = _ONSET_TRANSITION_RE.sub("sleep onset", text)
     if (m := _PLOT_TREND_RE.search(text)) and names_measure(m.group(1)):
@@ -1267,7 +1283,8 @@ def _understand(text: str) -> Query:
                      scope=Scope(tuple(st for st in STAGES if st in named), time),
                      measure="peak_frequency",
                      note="slope" if slope else None, modality="brain", by_rule=True)
-    if _FRAGMENTED_RE.search(text) and len(named := stage_term(text)) == 1 and (
+    if (_FRAGMENTED_RE.search(text) or _STABLE_RE.search(text) and _signal(text) is None) and len(
+            named := stage_term(text)) == 1 and (
             find_phenomenon(text) is None or not find_phenomenon(text).event_types):
         # "how fragmented was REM?": that stage's bouts and what breaks them
         return Query(Intent.MEASURE, text, scope=Scope(named, time), measure="fragmentation",
@@ -1636,6 +1653,7 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r" did (?:the |this )?(?:recording|study) (?:start|begin|end|stop)\b|\brecording (?:length"
         r"|duration)\b|\bhow many hours (?:were|was|did (?:you|we|it)) (?:recorded|record)\b"
         r"|\bhow long did (?:the |this )?(?:recording|study) (?:last|run|go on|take)\b|"
+        r"\bdoes (?:this|the) (?:file|recording|study|edf|psg) (?:have|include|contain)\b|"
         r"\b(?:which|what|list|how many|are there|is there|does|do)\b.{0,40}\b(?:channels?|montage"
         r"|derivations?|leads?|electrodes?|sensors?|sampl(?:ing|e) (?:rates?|frequenc\w*))\b"
         r"|\b(?:channels?|montage|sampl(?:ing|e) rates?)\b.{0,30}\b(?:in|of|on) (?:this|the) "
@@ -1929,6 +1947,8 @@ _MINUTES = r"(\d{1,3}|five|ten|fifteen|twenty|thirty|forty|sixty)[- ]?min(?:ute)
 _BUSIEST_WINDOW_RE = re.compile(rf"\b(?:worst|busiest|most (?:active|eventful|disturbed))\s+{_MINUTES}"
                                 rf"|\b(?:which|what)\s+{_MINUTES}(?:\s+\w+)?\s+(?:had|has|have|held|with)"
                                 r"\s+(?:the\s+)?(?:most|worst)\b", I)
+# "how stable was N2?", "was REM consolidated?": a stage's bouts, as its fragmentation.
+_STABLE_RE = re.compile(r"\b(?:stab(?:le|ility)|consolidat\w*|continuous|unbroken)\b", I)
 _FRAGMENTED_RE = re.compile(r"\b(?:fragment\w*|interrupt\w*|broken(?: up)?|disrupt\w*)\b", I)
 _WORST_SIGNAL_RE = re.compile(r"\b(?:oxygen|spo2|saturation|breathing|respiration)\b", I)
 _TENS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "sixty": 60}
@@ -2098,6 +2118,10 @@ _POSITIONAL_RE = re.compile(r"\bpositional (?:osa|obstructive sleep apn\w*|sleep
 # "did they sleep on their back?": the time in each position.
 _SLEPT_ON_BACK_RE = re.compile(r"^\W*(?:did|do|does) (?:they|he|she|the patient|this person) sleep"
                                r" (?:on (?:their|his|her|the) back|supine)\b", I)
+# "was there early morning awakening?": the wake after the final awakening.
+_EARLY_AWAKENING_RE = re.compile(r"^.*\bearly(?:[- ]morning)? (?:morning )?(?:awakening|waking)s?\b.*$", I)
+# "slow-wave activity" is the EEG's delta power (0.5-4 Hz), not the slow-wave events.
+_SWA_RE = re.compile(r"\bslow[- ]wave activity\b", I)
 _NAMED_CLOCK_RE = re.compile(r"\b(?:midnight|noon|midday)\b", I)
 # A scorer's shorthand, in the words the rules read.
 _SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "central apneas",

@@ -1,0 +1,87 @@
+"""A technician's and a researcher's wordings that were misread (stop 44): each names what
+it used to get, and is answered from the bundled nights."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from app.chat.understand import understand
+from app.engine import DEMO_DIR
+from app.night import read_night
+from app.session import Session
+
+
+def test_is_that_a_long_sleep_latency_leads_with_that_statistic(demo) -> None:
+    """It repeated the sleep onset time."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("how long did it take to fall asleep?", engine)
+    text = session.ask("is that a long sleep latency?", engine).text
+    assert text.startswith(f"**Sleep onset latency: {night.summary().sol_min:.1f} min**"), text
+
+
+def test_soremps_is_not_spelled_into_sores() -> None:
+    """It was off topic ("did she have any sores?")."""
+    q = understand("did she have any SOREMPs?")
+    assert (q.stage_event, q.note) == ("latency", "soremp")
+
+
+def test_early_morning_awakening_gives_the_wake_after_the_final_awakening(demo) -> None:
+    """It listed arousals "in early morning"."""
+    night, engine = demo
+    text = Session(night).ask("was there early morning awakening?", engine).text
+    assert text.startswith("Wake: **") and "after the final awakening" in text, text
+
+
+def test_summarize_the_arousals_lists_them(demo) -> None:
+    """It gave the night's summary."""
+    night, engine = demo
+    n = sum(1 for e in night.scored_events()[0] if e.type == "arousal")
+    text = Session(night).ask("summarize the arousals", engine).text
+    assert f"**{n}** arousal events" in text and "By cause" in text, text
+
+
+def test_slow_wave_activity_across_the_night_is_delta_power_by_hour() -> None:
+    """It listed the slow-wave events."""
+    q = understand("is the slow-wave activity declining across the night?")
+    assert (q.by, q.phenomenon) == ("hour", None) and "delta power" in q.measure
+
+
+def test_slow_oscillations_are_slow_waves() -> None:
+    """"slow oscillation density in N3" listed the N3 periods."""
+    q = understand("what is the slow oscillation density in N3?")
+    assert (q.phenomenon, q.scope.stages) == ("slow_waves", ("N3",))
+
+
+def test_how_stable_was_n2_is_its_fragmentation() -> None:
+    """It listed the N2 periods; the heart rate's stability is still a signal's."""
+    assert understand("how stable was N2?").measure == "fragmentation"
+    assert understand("how stable was the heart rate in REM?").signal == "hr"
+
+
+def test_the_mean_rem_period_duration_is_stated(demo) -> None:
+    """It listed the periods with no mean."""
+    night, engine = demo
+    text = Session(night).ask("what's the mean REM period duration?", engine).text
+    minutes = [float(m) for m in re.findall(r"\*\* \((\d+\.\d) min\)", text)]
+    assert len(minutes) > 1 and f"mean **{np.mean(minutes):.1f} min**" in text.split("\n")[0], text
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("is there an SpO2 channel?", "**Yes**: **SpO2**"), ("does this file have EOG?", "**Yes**: **E1-M2**"),
+])
+def test_is_there_a_channel_answers_yes_on_the_demo_night(demo, question: str, lead: str) -> None:
+    night, engine = demo
+    assert Session(night).ask(question, engine).text.startswith(lead)
+
+
+def test_is_there_an_spo2_channel_answers_no_on_sc4001(demo) -> None:
+    """It listed the channels without saying SpO2 was not among them."""
+    _, engine = demo
+    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001",
+                       hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
+    text = Session(night).ask("is there an SpO2 channel?", engine).text
+    assert text.startswith("**No**: this file has no SPO2 channel"), text
