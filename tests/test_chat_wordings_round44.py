@@ -85,3 +85,30 @@ def test_is_there_an_spo2_channel_answers_no_on_sc4001(demo) -> None:
                        hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
     text = Session(night).ask("is there an SpO2 channel?", engine).text
     assert text.startswith("**No**: this file has no SPO2 channel"), text
+
+
+@pytest.mark.parametrize("question", ["AHI 3% vs 4%?", "what would the AHI be with the 4% rule?",
+                                      "what's the CMS AHI?"])
+def test_the_ahi_under_each_hypopnea_rule(demo, question: str) -> None:
+    """It gave the AHI as scored, with no word of the rule."""
+    from sleeplm_core.scoring.desaturation import desaturation_depth
+
+    night, engine = demo
+    s = night.summary()
+    text = Session(night).ask(question, engine).text
+    assert text.startswith("AHI by hypopnea rule"), text
+    assert f"| as scored | " in text and f"**{s.ahi:.1f}/h**" in text.split("\n")[4]
+    events = night.scored_events()[0]
+    stages = night.stages()[0]
+    sig = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
+    deep = [d for d in events if d.type == "desaturation"
+            and desaturation_depth(sig.data, sig.sfreq, d.onset, d.duration) >= 4]
+    tied = [h for h in events if h.type == "hypopnea" and stages[night.epoch_at(h.onset)] > 0
+            and any(h.onset <= d.onset <= h.offset + 30 or d.onset <= h.onset <= d.offset + 30
+                    for d in deep)]
+    assert f"| tied to a ≥4 % desaturation (AASM 1B, CMS) | {len(tied)} |" in text, text
+
+
+def test_desaturations_of_4_percent_are_still_the_odi() -> None:
+    assert understand("ODI 4%").phenomenon == "desaturation"
+    assert understand("hypopneas with a 4% desaturation").measure != "hypopnea_rules"

@@ -29,6 +29,7 @@ from app.chat.events import counted_causes, events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
 from app.chat.findings import findings
 from app.chat.glossary import term
+from app.chat.hypopnea_rules import hypopnea_rules
 from app.chat.library import library_contents
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
 from app.chat.peaks import peak_frequencies
@@ -1733,7 +1734,8 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "position_changes": position_changes, "transitions": stage_transitions,
     "busiest_epochs": busiest_epochs, "peak_frequency": peak_frequencies,
     "fragmentation": stage_fragmentation, "awakening_causes": what_woke,
-    "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio}
+    "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio,
+    "hypopnea_rules": hypopnea_rules}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,
     Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),

@@ -25,7 +25,7 @@ from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import LONG_OUTSIDE_MIN, clock, reading_span, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
-from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakdown, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
+from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakdown, HypopneaRules, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
@@ -910,6 +910,30 @@ def _(r: BurdenResult, night: LoadedNight) -> Answer:
                   f"read over. {what} Computed here from the paper's description (no maintained "
                   f"library implements it), so compare it with published values as a close "
                   f"reading, not the authors' own software.")
+
+
+@render.register
+def _(r: HypopneaRules, night: LoadedNight) -> Answer:
+    index = "REI" if r.recorded else "AHI"
+    per = "hour recorded (no EEG: sleep is only guessed)" if r.recorded else "hour of sleep"
+
+    def row(rule: str, hypopneas: int) -> str:
+        n = r.apneas + hypopneas
+        rate = n / r.hours if r.hours > 0 else float("nan")
+        return f"| {rule} | {hypopneas} | {n} | **{rate:.1f}/h** | {norms.ahi_band(rate).split(' (')[0]} |"
+
+    rows = [row("as scored", r.hypopneas),
+            *(row(f"tied to a ≥{drop:g} % desaturation" + (" (AASM 1B, CMS)" if drop == 4 else
+                                                         " (the oxygen part of AASM 1A)"), n)
+              for drop, n in r.with_drop.items())]
+    return Answer(f"{index} by hypopnea rule, per {per} ({r.apneas} apneas in every row; "
+                  f"{source_name(r.source)} events, desaturation falls measured on {r.channel}):\n\n"
+                  f"| hypopneas | counted | apneas + hypopneas | {index} | AASM adult band |\n"
+                  f"|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+                  "The AASM recommends rule 1A (a ≥3 % desaturation *or* an arousal); rule 1B, "
+                  "which Medicare uses, asks for a ≥4 % desaturation and no arousal counts. A "
+                  "hypopnea is tied to a desaturation that starts during it or within 30 s of "
+                  "its end. The scoring's own hypopnea rule is not recorded in the file.")
 
 
 @render.register

@@ -275,6 +275,29 @@ class SignalStats:
 
 
 @dataclass
+class HypopneaRules:
+    """The AHI with the hypopneas as scored and re-read under the AASM's oxygen rules.
+
+    Attributes:
+        apneas: apneas of sleep (every rule counts them).
+        hypopneas: hypopneas of sleep as scored.
+        with_drop: hypopneas tied to a desaturation of at least that many % points, by drop.
+        hours: hours of sleep the index is over (recorded on a home test).
+        recorded: a home test without EEG: the index is per hour recorded (the REI).
+        source: where the events come from.
+        channel: the SpO2 channel the falls are measured on.
+    """
+
+    apneas: int
+    hypopneas: int
+    with_drop: dict[float, int]
+    hours: float
+    recorded: bool
+    source: str
+    channel: str
+
+
+@dataclass
 class BandRatio:
     """The ratio of two EEG bands' power, in the scope and per stage.
 

@@ -379,6 +379,12 @@ _UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|teeth grinding|bruxism|sleep ?walk\
                             r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
                             r"|body temperature|blood pressure|cortisol)\b", I)
 _HYPOXIC_BURDEN_RE = re.compile(r"\bhypox\w*[- ]burden\b|\bsasHB\b|\b(?:oxygen|desaturation) burden\b", I)
+# "AHI 3 % vs 4 %?", "the 4 % rule", "CMS AHI": the AHI under each hypopnea rule.
+_PCT = r"[34]\s?%|[34] ?percent"
+_HYPOPNEA_RULE_RE = re.compile(
+    rf"\b(?:{_PCT}|aasm|cms|medicare|1a|1b)[- ]?(?:hypopn\w* )?(?:rule|criteri\w*|definition)s?\b"
+    rf"|\b(?:ahi|rdi|rei|apn(?:o)?ea[- ]hypopn(?:o)?ea index)\b.{{0,40}}?(?:\b|(?<=\s))(?:{_PCT}|cms\b"
+    rf"|medicare\b|rule 1[ab]\b)|(?:{_PCT})\s+(?:ahi|rdi|rei)\b|\b(?:cms|medicare) (?:ahi|rdi)\b", I)
 # "theta/delta ratio", "the ratio of beta to alpha": two EEG bands' power, divided.
 _BAND = r"(delta|theta|alpha|sigma|spindle|beta)"
 _BAND_RATIO_RE = re.compile(rf"\b{_BAND}(?:\s+power)?(?:\s*[/:]\s*|\s*-\s*|\s+(?:to|over|vs\.?"
@@ -1253,6 +1259,10 @@ def _understand(text: str) -> Query:
     if _HYPOXIC_BURDEN_RE.search(text):
         # "what's the hypoxic burden?": Azarbarzin's area of the event-related SpO2 dips
         return Query(Intent.MEASURE, text, measure="hypoxic_burden", by_rule=True)
+    if _HYPOPNEA_RULE_RE.search(text):
+        # "AHI 3 % vs 4 %?": the hypopneas re-read under the AASM's two oxygen rules
+        return Query(Intent.MEASURE, text, measure="hypopnea_rules", modality="respiratory",
+                     by_rule=True)
     if m := (_BAND_RATIO_RE.search(text) or _RATIO_OF_RE.search(text)):
         # "what's the theta/delta ratio in REM?": two bands' power, divided
         top, bottom = (_BAND_ALIAS.get(b.lower(), b.lower()) for b in m.groups())

@@ -1,0 +1,58 @@
+"""What the indices of breathing in sleep rest on, shared by the answers that re-read them
+(the hypoxic burden, the AHI under each hypopnea rule): the apneas and hypopneas of sleep,
+the hours they are counted over, and a usable SpO2 channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.chat.events import events_for
+from app.chat.plan import stages_guessed
+from app.night import LoadedNight
+from sleeplm_core.features.heart import SPO2_RANGE, uncalibrated
+from sleeplm_core.heads.summary import APNEA_TYPES
+from sleeplm_core.io.recording import Event, Signal
+
+
+@dataclass(frozen=True)
+class SleepBreathing:
+    """The breathing events an index counts.
+
+    Attributes:
+        breathing: apneas and hypopneas starting in sleep (every one on a home test without
+            EEG, whose sleep is only guessed).
+        events: every event of the scoring they come from (desaturations included).
+        source: where the events come from.
+        hours: hours of sleep, or recorded on a home test.
+        recorded: the hours are recorded, not slept (a home test: the index is the REI).
+    """
+
+    breathing: list[Event]
+    events: list[Event]
+    source: str
+    hours: float
+    recorded: bool
+
+
+def sleep_breathing(night: LoadedNight) -> SleepBreathing:
+    """The night's apneas and hypopneas of sleep, as the summary's AHI counts them."""
+    events, source = events_for(night, APNEA_TYPES)
+    s = night.summary()
+    recorded = stages_guessed(night, s.source)
+    stages = night.stages()[0]
+    breathing = [e for e in events if e.type in APNEA_TYPES
+                 and (recorded or stages[night.epoch_at(e.onset)] > 0)]
+    return SleepBreathing(breathing, events, source, (s.tib_min if recorded else s.tst_min) / 60,
+                          recorded)
+
+
+def spo2_channel(night: LoadedNight) -> tuple[Signal | None, str, str]:
+    """The SpO2 signal, its channel label and "" ; or None, the label and why it cannot be
+    read (no channel, or values outside the physiological range)."""
+    channel = night.epochs.aux_mapping.get("SPO2", "")
+    signal = night.recording.signals.get(channel) if channel else None
+    if signal is None:
+        return None, "", "the recording has no SpO2 channel"
+    if why := uncalibrated(signal, SPO2_RANGE, "SpO2"):
+        return None, channel, why
+    return signal, channel, ""
