@@ -112,3 +112,24 @@ def test_the_ahi_under_each_hypopnea_rule(demo, question: str) -> None:
 def test_desaturations_of_4_percent_are_still_the_odi() -> None:
     assert understand("ODI 4%").phenomenon == "desaturation"
     assert understand("hypopneas with a 4% desaturation").measure != "hypopnea_rules"
+
+
+def test_an_index_by_position_and_stage_splits_each_position_by_rem_and_nrem(demo) -> None:
+    """It split by position only."""
+    from app.chat.breakdown import positions
+    from sleeplm_core.heads.summary import APNEA_TYPES
+
+    night, engine = demo
+    text = Session(night).ask("how many apneas and hypopneas per hour by position and stage?",
+                              engine).text
+    assert text.startswith("AHI by body position and stage") or text.startswith(
+        "Respiratory event by body position and stage"), text
+    where = positions(night)
+    stages = night.stages()[0]
+    n = sum(1 for e in night.scored_events()[0] if e.type in APNEA_TYPES
+            and where[night.epoch_at(e.onset)] == "supine" and stages[night.epoch_at(e.onset)] == 4)
+    row = re.search(r"^\| supine REM \| [\d.]+ \| (\d+) \|", text, re.M)
+    assert row is not None and int(row.group(1)) == n, text
+    total = sum(1 for e in night.scored_events()[0] if e.type in APNEA_TYPES
+                and stages[night.epoch_at(e.onset)] > 0)
+    assert f" of {total}, " in text.split("\n")[0]   # the non-supine rows are not counted twice

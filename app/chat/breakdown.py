@@ -1,5 +1,5 @@
-"""Execute step for an index, a stage's time or a measure split by body position, stage or
-clock hour: "is the apnea worse when supine?", "AHI in REM vs NREM", "which hour had the
+"""Execute step for an index, a stage's time or a measure split by body position, stage,
+both at once or clock hour: "is the apnea worse when supine?", "AHI in REM vs NREM", "which hour had the
 most apneas?", "how long was the patient supine?", "which hour had the most N3?",
 "which stage has the highest heart rate?".
 
@@ -40,6 +40,12 @@ def positions(night: LoadedNight) -> np.ndarray | None:
     return None if np.all(labels == "unknown") else labels
 
 
+def sums_others(group: str) -> bool:
+    """A row that adds up others ("NREM", "non-supine", "non-supine REM"): left out of totals
+    and of the highest and lowest."""
+    return group == "NREM" or group.split(" ")[0] == "non-supine"
+
+
 def _groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
     """Group name -> bool mask over epochs, in reading order."""
     stages, _ = night.stages()
@@ -57,6 +63,12 @@ def _groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
         codes = {s: stages == STAGES.index(s) for s in STAGES}
         return {"REM": codes["REM"], "NREM": np.any([codes[s] for s in _NREM], axis=0),
                 **{s: codes[s] for s in _NREM}}
+    if by == "position_stage":
+        # each position (and non-supine) within REM and within NREM
+        places, sleep = _groups(night, "position"), _groups(night, "stage")
+        if isinstance(places, Message):
+            return places
+        return {f"{p} {s}": places[p] & sleep[s] for p in places for s in ("NREM", "REM")}
     starts = night.epochs.starts
     t0 = night.recording.start_time
     offset = t0.minute * 60 + t0.second if t0 is not None else 0.0

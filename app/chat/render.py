@@ -17,6 +17,7 @@ import numpy as np
 from scipy.stats import ttest_ind_from_stats
 
 from app.chat import norms
+from app.chat.breakdown import sums_others
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, stage_at
 from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon, unmeasured_note
@@ -1980,7 +1981,8 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
                    [item])
 
 
-_BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour", "scope": "where"}
+_BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour", "scope": "where",
+             "position_stage": "body position and stage"}
 
 
 def _measured_text(r: Breakdown) -> str:
@@ -1991,7 +1993,7 @@ def _measured_text(r: Breakdown) -> str:
         rows = [(row.group, *row.values[col]) for row in r.rows if col in row.values]
         if not rows:
             continue
-        single = [x for x in rows if x[0] not in ("NREM", "non-supine")] or rows
+        single = [x for x in rows if not sums_others(x[0])] or rows
         hi, lo = max(single, key=lambda x: x[1]), min(single, key=lambda x: x[1])
         table = "\n".join(f"| {g} | {m:.1f} | {sd:.1f} | {n} |" for g, m, sd, n in rows)
         if r.by == "scope" and len(rows) == 2:
@@ -2012,7 +2014,7 @@ def _measured_text(r: Breakdown) -> str:
 def _stage_minutes_text(r: Breakdown) -> str:
     """A stage's minutes in each group ("which hour had the most N3?")."""
     stage = "/".join(r.stages)
-    rows = [row for row in r.rows if row.group != "non-supine"]
+    rows = [row for row in r.rows if not sums_others(row.group)]
     total = sum(row.minutes for row in rows)
     if not total:
         return f"From the {source_name(r.source)} hypnogram: no {stage}{_where(r.where)}."
@@ -2135,10 +2137,10 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     if not r.index and r.stages:
         return Answer(_stage_minutes_text(r) + stage_caveat(night, r.source))
     if not r.index:
-        asleep = sum(row.sleep_min for row in r.rows if row.group != "non-supine")
+        asleep = sum(row.sleep_min for row in r.rows if not sums_others(row.group))
         rows = "\n".join(f"| {row.group} | {row.minutes:.1f} | {row.sleep_min:.1f} | "
                          f"{100 * row.sleep_min / asleep if asleep else 0:.0f} % |" for row in r.rows)
-        top = max((row for row in r.rows if row.group != "non-supine"),
+        top = max((row for row in r.rows if not sums_others(row.group)),
                   key=lambda row: row.sleep_min)
         channel = "measured from the position channel; " if r.by == "position" else ""
         lead = f"most sleep was **{top.group}** ({top.sleep_min:.1f} min)"
@@ -2160,7 +2162,7 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                      + ("—" if row.mean_sec is None else seconds(row.mean_sec)) + " |"
                      for row in r.rows)
     rated = [row for row in r.rows if row.per_hour is not None and row.sleep_min >= 10
-             and row.group not in ("non-supine", "NREM")]
+             and not sums_others(row.group)]
     unit = ("events" if r.index in _INDEX_EVENTS or r.index.endswith(" event")
             else f"{r.index} events")
     name = r.index if r.index in _INDEX_EVENTS else r.index.capitalize()
@@ -2175,7 +2177,7 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         worst = max(rated, key=lambda row: row.per_hour)
         head += (f" Highest rate: **{worst.group}**, **{worst.per_hour / per:.1f}/"
                  f"{'min' if minute else 'h'}**.")
-    single = [row for row in r.rows if row.group not in ("non-supine", "NREM")]
+    single = [row for row in r.rows if not sums_others(row.group)]
     if single:
         most = max(single, key=lambda row: row.events or 0)
         total = sum(row.events or 0 for row in single)
@@ -2183,12 +2185,15 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                  ("scope", "groups") else "")
         head += f" Most events: **{most.group}** ({most.events}{share})."
     pair = {row.group: row for row in r.rows}
-    if r.by == "position" and {"supine", "non-supine"} <= pair.keys():
-        sup, non = pair["supine"].per_hour, pair["non-supine"].per_hour
-        if sup is not None and non:
-            head += (f" Supine {sup:.1f}/h against {non:.1f}/h off the back (ratio "
-                     f"{sup / non:.1f}; a common definition of positional apnea asks for 2 or "
-                     f"more, Cartwright 1984).")
+    for stage in ((" NREM", " REM") if r.by == "position_stage" else ("",) if r.by == "position" else ()):
+        # the supine rate against the rest, in all sleep or within each stage
+        if {f"supine{stage}", f"non-supine{stage}"} <= pair.keys():
+            sup, non = pair[f"supine{stage}"].per_hour, pair[f"non-supine{stage}"].per_hour
+            if sup is not None and non:
+                head += (f" Supine{stage} {sup:.1f}/h against {non:.1f}/h off the back (ratio "
+                         f"{sup / non:.1f}" + ("; a common definition of positional apnea asks "
+                                               "for 2 or more, Cartwright 1984" if not stage
+                                               else "") + ").")
     if r.by == "hour" and not minute:
         head += _hour_trend(r.rows)
     if r.by == "stage" and {"REM", "NREM"} <= pair.keys():

@@ -1707,6 +1707,11 @@ def _why_stage(text: str, time: TimeSpan | None) -> Query | None:
 
 
 # An index or time split by a grouping: "supine AHI", "AHI in REM vs NREM", "which hour".
+# "by position and stage", "position x stage", "supine and lateral, in REM and NREM": a split
+# by body position within REM and within NREM.
+_BY_STAGE_TOO_RE = re.compile(r"\b(?:and|x|×|by|per|within|then)\s+(?:sleep\s+)?stages?\b"
+                              r"|\bstages?\s+(?:and|x|×)\s+(?:body\s+)?position"
+                              r"|\b(?:in|during) rem and (?:in )?nrem\b|\brem (?:vs\.?|versus) nrem\b", I)
 _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("position", re.compile(
         r"\b(?:supine|prone|lateral|upright|positional|posture|(?:body |sleeping |sleep )?positions?"
@@ -1833,6 +1838,8 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     if phen is not None and phen.key == "scored_event":
         phen = None   # "events by position": the AHI's events, as a report splits them
     by = next((name for name, pattern in _BY_RE if pattern.search(text)), None)
+    if by == "position" and _BY_STAGE_TOO_RE.search(text):
+        by = "position_stage"   # "apneas per hour by position and stage": both at once
     if by in (None, "hour") and _TREND_RE.search(text):
         by, time = "hour", None   # "worse toward morning": the night hour by hour, not its end
     if by is None and _stage_contrast(text, phen):
@@ -1854,7 +1861,7 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     amount = phen is None and _POSITION_TIME_RE.search(text) is not None
     # "which hour had the most N3?": a stage's minutes per group; "supine REM AHI": the index
     # inside REM sleep.
-    stages = stage_term(text) if by != "stage" and (amount or counted) else ()
+    stages = stage_term(text) if by not in ("stage", "position_stage") and (amount or counted) else ()
     # "which stage has the highest heart rate?", "delta power trend": a measure per group.
     measure = (text if not counted and not stages and names_measure(text)
                and (_MEASURE_SPLIT_RE.search(text) or _STAGE_CONTRAST_RE.search(text))
