@@ -60,3 +60,42 @@ def test_how_low_did_the_sat_go_with_nothing_picked_reads_the_night(demo) -> Non
     night, engine = demo
     text = Session(night).ask("how low did the sat go?", engine).text
     assert text.startswith("SpO2, over the whole night") and "The lowest value falls at" in text, text
+
+
+def test_recovery_with_nothing_picked_reads_every_desaturation_of_sleep(demo) -> None:
+    """It gave the night's SpO2 statistics."""
+    from app.chat.recovery import RECOVERY
+    from sleeplm_core.scoring.desaturation import resaturation
+
+    night, engine = demo
+    sig = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
+    stages = night.stages()[0]
+    found = [resaturation(sig.data, sig.sfreq, e.onset, e.offset, RECOVERY)
+             for e in night.scored_events()[0]
+             if e.type == "desaturation" and stages[night.epoch_at(e.onset)] > 0]
+    back = [r.recovered_at - r.nadir_at for r in found if r is not None and r.recovered_at is not None]
+    text = Session(night).ask("how long until the sat recovered?", engine).text
+    assert text.startswith(f"After the {len(found)} desaturations of sleep"), text
+    assert f"a median **{np.median(back):.0f} s** after the nadir" in text
+
+
+def test_recovery_after_the_apneas_reads_each_apnea(demo) -> None:
+    night, engine = demo
+    stages = night.stages()[0]
+    n = sum(1 for e in night.scored_events()[0] if e.type.endswith("apnea")
+            and stages[night.epoch_at(e.onset)] > 0)
+    text = Session(night).ask("how fast did the oxygen recover after the apneas?", engine).text
+    assert text.startswith(f"After the {n} apneas of sleep"), text
+
+
+def test_an_uncalibrated_spo2_is_refused_with_the_reason(demo) -> None:
+    from dataclasses import replace
+
+    night, engine = demo
+    label = night.epochs.aux_mapping["SPO2"]
+    signals = dict(night.recording.signals)
+    signals[label] = replace(signals[label], data=signals[label].data / 100)   # a 0-1 fraction
+    flat = replace(night, recording=replace(night.recording, signals=signals))
+    for question in ("how long until the sat recovered?", "AHI 3% vs 4%?"):
+        text = Session(flat).ask(question, engine).text
+        assert text.startswith("The SpO2 cannot be read on this night: ") and "uncalibrated" in text, text

@@ -141,7 +141,9 @@ class Dialogue:
         """"how low did the sat go?", "how long until the oxygen recovered?": about the one
         event in focus when there is one, else about the night."""
         if not (self.items and self._one_in_focus()):
-            return replace(query, note="")
+            # with no event in focus, the night: every desaturation's recovery, or its SpO2
+            return replace(query, note="", measure="spo2_recoveries", intent=Intent.MEASURE) \
+                if query.note == "soft_recovery" else replace(query, note="")
         if query.note == "soft_recovery":
             return Query(Intent.DESCRIBE, query.text, signal="spo2", modality="respiratory",
                          measure="spo2_recovery", ref=Ref.CONTEXT, step=1)

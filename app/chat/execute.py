@@ -42,7 +42,7 @@ from app.chat.position_changes import position_changes
 from app.chat.query import INDEX_STATS, LIST_ALL, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
 from app.chat.ratios import band_ratio
-from app.chat.recovery import spo2_recovery
+from app.chat.recovery import spo2_recoveries, spo2_recovery
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
                               Definition, CycleList, Description, EventList, EventSignal,
                               EventSignals, Explanation, HeartRhythm, Item, Message, Navigation,
@@ -1680,7 +1680,7 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
     came back after it when asked."""
     q = plan.query
     if q.measure == "spo2_recovery":
-        return spo2_recovery(plan, night, _AUX["spo2"])
+        return spo2_recovery(plan, night)
     item = Item(plan.where.span[0], plan.where.span[1], q.note or "event", "scored",
                 stage_at(night, plan.where.span[0]))
     return context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM,
@@ -1735,7 +1735,7 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "busiest_epochs": busiest_epochs, "peak_frequency": peak_frequencies,
     "fragmentation": stage_fragmentation, "awakening_causes": what_woke,
     "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio,
-    "hypopnea_rules": hypopnea_rules}
+    "hypopnea_rules": hypopnea_rules, "spo2_recoveries": spo2_recoveries}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,
     Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),

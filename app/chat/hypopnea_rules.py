@@ -19,8 +19,8 @@ def hypopnea_rules(plan: Plan, night: LoadedNight) -> HypopneaRules | Message:
         return Message("not_scored", "breathing", {"why": why})
     signal, channel, why = spo2_channel(night)
     breath = sleep_breathing(night)
-    if signal is None:
-        return Message("no_signal", f"SpO2 ({why})")
+    if signal is None or why:
+        return Message("no_signal", "SpO2") if signal is None else Message("spo2_unreadable", why)
     hypopneas = [e for e in breath.breathing if e.type == "hypopnea"]
     apneas = len(breath.breathing) - len(hypopneas)
     desats = [e for e in breath.events if e.type == "desaturation"]

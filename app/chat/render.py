@@ -26,7 +26,8 @@ from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import LONG_OUTSIDE_MIN, clock, reading_span, source_name, stages_guessed
 from app.chat.recording import UNSURE_BELOW
-from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakdown, HypopneaRules, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
+from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
+                              SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
@@ -230,6 +231,8 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       f"{r.facts['stage']}), another recording in the library, so this night's "
                       f"viewer cannot show it. The same search in the *Library* tab plots each "
                       f"match's signal; or load that recording to explore it.")
+    if r.kind == "spo2_unreadable":
+        return Answer(f"The SpO2 cannot be read on this night: {r.detail}.")
     if r.kind == "no_valid_spo2":
         return Answer(f"The SpO2 channel has no valid reading (50-100 %) in the "
                       f"{DesaturationConfig().baseline_sec:.0f} s before the {r.detail} or during "
@@ -1069,6 +1072,33 @@ def _(r: BusiestEpochs, night: LoadedNight) -> Answer:
                           f"holds the most {_events(r.name)}{where}: **{top.value:.0f}** "
                           f"({source_name(r.source)}; {r.total} in {r.with_any} epochs, counted by "
                           f"where each starts). The {len(r.epochs)} busiest:\n{lines}", r.epochs)
+
+
+@render.register
+def _(r: SpO2Recoveries, night: LoadedNight) -> Answer:
+    names = f"{r.name}s" if r.n != 1 else r.name
+    if not r.seconds:
+        return Answer(f"No {r.name} of sleep{_where(r.where)} ({source_name(r.source)}) had SpO2 "
+                      f"that came back within {r.rule.tolerance:g} point of its baseline"
+                      + (f": {r.not_back} did not within {r.rule.recovery_max:.0f} s." if r.n else
+                         ": none was found with valid SpO2 around it."))
+    q1, median, q3 = np.percentile(r.seconds, [25, 50, 75])
+    text = (f"After the {r.n} {names} of sleep{_where(r.where)} ({source_name(r.source)}), SpO2 "
+            f"was back within {r.rule.tolerance:g} point of its baseline a median **{median:.0f} s** "
+            f"after the nadir (quartiles {q1:.0f}-{q3:.0f} s, {len(r.seconds)} that came back)")
+    text += (f"; **{r.not_back}** had not come back {r.rule.recovery_max:.0f} s after the nadir."
+             if r.not_back else ".")
+    items = []
+    if r.slowest is not None and r.slowest_found is not None:
+        f = r.slowest_found
+        text += (f" The slowest: the {r.name} at {_span(night, r.slowest)}, from {f.nadir:.1f} % "
+                 f"back to {f.baseline:.1f} % in {f.recovered_at - f.nadir_at:.0f} s.")
+        items = [r.slowest]
+    text += (f"\n\nThe baseline is the highest SpO2 of the {DesaturationConfig().baseline_sec:.0f} s "
+             f"before each event; the nadir is looked for up to {r.rule.nadir_lag:.0f} s after it "
+             f"ends. Ask *show me the longest {r.name}* and then *how long until the sat "
+             f"recovered?* for one event.")
+    return _answer(night, text, items, items)
 
 
 @render.register

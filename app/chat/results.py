@@ -65,7 +65,8 @@ class Message:
 
     Attributes:
         kind: "help", "unknown", "off_topic", "medical", "severity" (an index's grade,
-            with the facts a medical reply gives), "no_reference", "empty", "too_long".
+            with the facts a medical reply gives), "no_reference", "empty", "too_long",
+            "spo2_unreadable" (``detail``: why), among others.
         detail: words to quote back (the question's target, the nearest phrasing); for
             "medical", where the night's events come from.
         facts: measured numbers a medical reply may still state (name -> text).
@@ -1073,6 +1074,32 @@ class PeakFrequencies:
     source: str
     where: str = ""
     slope_asked: bool = False
+
+
+@dataclass
+class SpO2Recoveries:
+    """How SpO2 came back after every event of one kind in sleep.
+
+    Attributes:
+        name: the events' kind, in words.
+        n: events read (with valid SpO2 around them).
+        seconds: nadir-to-recovery time of each event that recovered, s.
+        not_back: events whose SpO2 was not back within the rule's time.
+        slowest, slowest_found: the event that took longest, and its fall and recovery.
+        rule: where the nadir and the recovery were looked for.
+        where: the scope in words.
+        source: where the events come from.
+    """
+
+    name: str
+    n: int
+    seconds: list[float]
+    not_back: int
+    slowest: Item | None
+    slowest_found: Resaturation | None
+    rule: ResaturationConfig
+    where: str
+    source: str
 
 
 @dataclass

@@ -47,12 +47,11 @@ def sleep_breathing(night: LoadedNight) -> SleepBreathing:
 
 
 def spo2_channel(night: LoadedNight) -> tuple[Signal | None, str, str]:
-    """The SpO2 signal, its channel label and "" ; or None, the label and why it cannot be
-    read (no channel, or values outside the physiological range)."""
+    """The SpO2 signal (None without one), its channel label, and why its values cannot be
+    read as SpO2 ("" when they can: none without a channel, or mostly outside the
+    physiological range)."""
     channel = night.epochs.aux_mapping.get("SPO2", "")
     signal = night.recording.signals.get(channel) if channel else None
     if signal is None:
         return None, "", "the recording has no SpO2 channel"
-    if why := uncalibrated(signal, SPO2_RANGE, "SpO2"):
-        return None, channel, why
-    return signal, channel, ""
+    return signal, channel, uncalibrated(signal, SPO2_RANGE, "SpO2") or ""

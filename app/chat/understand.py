@@ -290,6 +290,8 @@ _ITEM_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|and\s+|so\s+|(?:can|could) 
                       r"|amplitude|depth) (?:was|is|did) (?:it|that)(?: have)?)\b"
                       # "what was the heart rate then?": at the item the last answer pointed to
                       r"|\b(?:then|at that (?:time|moment|point)|at the time)\s*\??\s*$", I)
+_ONE_RANKED_RE = re.compile(r"\b(?:the|that|this) (?:longest|shortest|deepest|first|last|worst"
+                            r"|biggest|one)\b", I)
 # "how low did the sat go?", "how far did the oxygen drop?": an excursion, of the event in
 # focus when one is.
 _EXCURSION_RE = re.compile(r"\bhow (?:low|high|far|much|deep)\b.{0,30}\b(?:go|get|got|drop\w*|fall|fell"
@@ -1168,6 +1170,11 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
     query = _understand(text)
+    if (_RECOVERY_RE.search(text) and query.ref == Ref.NONE and not _ONE_RANKED_RE.search(text)
+            and (phen := find_phenomenon(text)) is not None and phen.event_types):
+        # "how fast did the oxygen recover after the apneas?": after each one, over the night
+        return replace(query, intent=Intent.MEASURE, phenomenon=phen.key, signal="spo2",
+                       measure="spo2_recoveries", by_rule=True)
     if (not query.note and query.signal in ("spo2", "hr") and query.scope == Scope()
             and query.phenomenon is None and query.ref == Ref.NONE
             and (_EXCURSION_RE.search(text) or _RECOVERY_RE.search(text))):
