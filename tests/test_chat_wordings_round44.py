@@ -133,3 +133,47 @@ def test_an_index_by_position_and_stage_splits_each_position_by_rem_and_nrem(dem
     total = sum(1 for e in night.scored_events()[0] if e.type in APNEA_TYPES
                 and stages[night.epoch_at(e.onset)] > 0)
     assert f" of {total}, " in text.split("\n")[0]   # the non-supine rows are not counted twice
+
+
+def test_how_is_an_arousal_scored_explains_the_rule(demo) -> None:
+    """It listed the night's arousals; "... and how is it scored?" gave the recording's scoring."""
+    night, engine = demo
+    for question in ("how is an arousal scored?", "what is an arousal and how is it scored?"):
+        assert Session(night).ask(question, engine).text.startswith("**Arousal"), question
+    assert understand("how was this night scored?").topic == "scoring"
+
+
+def test_how_is_n3_different_from_n2_compares_the_two_stages(demo) -> None:
+    """It described N2 alone."""
+    night, engine = demo
+    q = understand("how is N3 different from N2?")
+    assert [g.stages for g in q.groups] == [("N3",), ("N2",)]
+    text = Session(night).ask("how is N3 different from N2?", engine).text
+    assert "in N3" in text and "in N2" in text, text
+
+
+def test_a_difference_between_two_apnea_types_names_both(demo) -> None:
+    """"the difference between a central and an obstructive apnea" explained apneas in general,
+    so "show me one of each" had no pair to draw."""
+    q = understand("what is the difference between a central and an obstructive apnea?")
+    assert (q.phenomenon, q.contrast) == ("central_apnea", "obstructive_apnea")
+
+
+def test_show_me_two_kinds_shows_each(demo) -> None:
+    """It showed one apnea of any type."""
+    night, engine = demo
+    text = Session(night).ask("show me a central apnea and an obstructive apnea", engine).text
+    assert "central apnea events" in text and "obstructive apnea events" in text, text
+
+
+def test_walk_me_through_this_night_summarises_it(demo) -> None:
+    """It was not understood."""
+    night, engine = demo
+    assert "time in bed" in Session(night).ask("walk me through this night", engine).text
+
+
+def test_an_example_of_each_sleep_stage_draws_every_stage(demo) -> None:
+    """It gave the night's summary."""
+    night, engine = demo
+    answer = Session(night).ask("show me an example of each sleep stage", engine)
+    assert answer.text.startswith("**Sleep stages.**") and len(answer.highlights) == 5, answer.text

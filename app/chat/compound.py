@@ -6,7 +6,8 @@ different questions and the whole, read at once, would drop one of them:
 
 * each side asks something of the night on its own (a right side that is a bare noun phrase,
   "... and REM latency", borrows the left side's question words, "what were the"), the two
-  ask different things, and the whole reads as only one of them;
+  ask different things, and the whole reads as only one of them, or as a third thing that
+  blends them ("a central apnea and an obstructive apnea" read as any apnea);
 * or the whole asks for the amount or timing of one stage and names a list of them ("how much
   N1, N2 and REM?"): each stage in turn.
 
@@ -74,9 +75,16 @@ def compound(text: str) -> tuple[str, str] | None:
             continue   # "... and how does it compare to normal?": the whole answers both
         first, second = understand(left), understand(right)
         if (_asks(first) and _asks(second) and not _same(first, second)
-                and (_same(whole, first) or _same(whole, second))):
+                and (_same(whole, first) or _same(whole, second) or _blended(whole, first, second))):
             return left, right
     return None
+
+
+def _blended(whole: Query, first: Query, second: Query) -> bool:
+    """The whole reads as a third thing the two sides name together ("show me a central apnea
+    and an obstructive apnea": any apnea)."""
+    return (whole.intent == first.intent == second.intent and bool(first.phenomenon)
+            and bool(second.phenomenon) and whole.phenomenon not in (first.phenomenon, second.phenomenon))
 
 
 def _asks(query: Query) -> bool:

@@ -1205,7 +1205,14 @@ def _understand(text: str) -> Query:
     text = _SLEPT_ON_BACK_RE.sub("how long supine", text)
     text = _EARLY_AWAKENING_RE.sub("how long was the patient awake in the morning?", text)
     text = _SWA_RE.sub("delta power", text)
+    if (m := _STAGE_PAIR_RE.search(text)) and all(
+            len(stage_term(side)) == 1 and find_phenomenon(side) is None
+            for side in [g for g in m.groups() if g]):
+        # two stages: compared on the night, not explained
+        text = "compare {} and {}".format(*[g for g in m.groups() if g])
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
+    text = _WALK_THROUGH_RE.sub("summarize", text)
+    text = _EACH_STAGE_EXAMPLE_RE.sub("what are the sleep stages?", text)
     text = _ONSET_TRANSITION_RE.sub("sleep onset", text)
     if (m := _PLOT_TREND_RE.search(text)) and names_measure(m.group(1)):
         # "plot the delta power across the night": that measure hour by hour
@@ -1389,6 +1396,10 @@ def _understand(text: str) -> Query:
         return bare
     if (split := _breakdown(text, time)) is not None:
         return _split_followup(split, text)
+    if ((m := _HOW_SCORED_RE.search(text)) and time is None
+            and (scored := find_phenomenon(m.group(1) or m.group(2) or "")) is not None):
+        # "how is an arousal scored?", "what is an arousal and how is it scored?": its rule
+        return Query(Intent.EXPLAIN, text, scored.key, by_rule=True)
     if (topic := _topic(text)) is not None:
         # "which night in the library has the most apneas?" ranks the library by them
         phen = find_phenomenon(text) if topic == "library" else None
@@ -2203,6 +2214,7 @@ def _phenomenon_pair(text: str) -> tuple[str, str] | None:
     if m is None:
         return None
     left, right = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    left, right = (_ARTICLE_RE.sub("", side.strip()) for side in (left, right))
     if (kind := _APNEA_KIND_RE.fullmatch(left.strip())) and "apn" in right.lower():
         left = f"{kind.group(1)} apnea"   # "obstructive and central apnea": both are apneas
     found = [find_phenomenon(side) for side in (left, right)]
@@ -2211,6 +2223,16 @@ def _phenomenon_pair(text: str) -> tuple[str, str] | None:
     return found[0].key, found[1].key
 
 
+_ARTICLE_RE = re.compile(r"^(?:an?|the)\s+", I)
+# "how is N3 different from N2?": the two stages compared on the night ("how do I tell N1
+# from REM?" asks how a scorer does, and is explained).
+_STAGE_PAIR_RE = re.compile(r"^\W*how (?:is|does) (.+?) differ(?:ent)? from (.+?)\W*$", I)
+# "show me an example of each sleep stage": the five stages, each with its longest period drawn.
+_EACH_STAGE_EXAMPLE_RE = re.compile(r"^.*\bexamples? of (?:each|every|all(?: the)?|the) (?:(?:five|5) )?"
+                                    r"(?:sleep )?stages?\b.*$", I)
+# "walk me through this night": the night's summary.
+_WALK_THROUGH_RE = re.compile(r"\b(?:walk|take|talk|run|guide) (?:me|us) through\b|\bgo through (?:the|this)"
+                              r" (?:night|recording|study)\b", I)
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
 _SOREMP_RE = re.compile(r"\b(?:sleep[- ]onset rem(?: sleep)?(?: periods?| episodes?)?|soremps?"
                         r"|sorems?)\b", I)
@@ -2246,6 +2268,13 @@ _APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
 _HOW_KNOW_KIND_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how (?:do|can|could|would|did) (?:i|you|we|one|a "
                                r"scorer) (?:know|tell|see|be sure)\b.{0,30}\b(obstructive|central|mixed)"
                                r"\b(?! \w+ (?:and|or|from|vs))", I)
+
+
+# "how is an arousal scored?", "what is a K-complex and how is it defined?": the rule for one
+# phenomenon (group 1 or 2 holds the words that name it), not the night's scoring.
+_HOW_SCORED_RE = re.compile(r"^\W*(?:what(?:'s| is| are) (?:an? |the )?(.+?) and )?how (?:is|are|do(?:es)?"
+                            r" (?:you|one|we|scorers?|the aasm)) (?:(?:an? |the )?(.+?)|it|they)"
+                            r" (?:scored|defined|detected|identified|recogni[sz]ed|marked|counted)\b", I)
 
 
 def _topic(text: str) -> str | None:
