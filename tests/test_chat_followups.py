@@ -463,10 +463,14 @@ def test_one_of_each_after_a_difference_draws_both_examples(demo) -> None:
     """It was not understood."""
     night, engine = demo
     session = Session(night)
-    session.ask("how is a hypopnea different from an apnea?", engine)
+    explained = session.ask("how is a hypopnea different from an apnea?", engine)
     answer = session.ask("show me one of each", engine)
     assert answer.text.count("Example in this night") == 2, answer.text
     assert len(answer.highlights) == 2
+    # the next example of each, not the explanations and their examples again
+    assert "airflow" not in answer.text and answer.text != explained.text
+    shown = {(h.start, h.end) for h in explained.highlights}
+    assert not shown & {(h.start, h.end) for h in answer.highlights}
 
 
 def test_how_fast_was_it_gives_the_picked_events_own_measure(demo) -> None:

@@ -262,8 +262,9 @@ class Dialogue:
         the scope the follow-up names (else the last one's)."""
         last = self.last
         if query.note == "each" and last.intent == Intent.EXPLAIN and last.contrast:
-            # "show me one of each" after a difference: both explained, each example drawn
-            return replace(last, text=query.text, ref=Ref.NONE)
+            # "show me one of each" after a difference: the next example of each, drawn without
+            # the explanations again
+            return replace(last, text=query.text, ref=Ref.NONE, note="examples", skip=last.skip + 1)
         stage = term(last.target).stage if last.note == "glossary" and term(last.target) else ""
         if last.phenomenon is None and stage:
             # "what is N3 sleep?" then "show me the clearest example": its clearest epoch

@@ -781,11 +781,12 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
             items, tie = found[0], f", {found[1]}"
         if items:
             # The clearest scored example: the one closest to the median duration is typical,
-            # the longest is often a merged or atypical one.
+            # the longest is often a merged or atypical one; "one of each" again: the next.
             med = float(np.median([i.duration for i in items]))
-            best = min(items, key=lambda i: (abs(i.duration - med), i.start))
+            ranked = sorted(items, key=lambda i: (abs(i.duration - med), i.start))
+            best = ranked[min(q.skip, len(ranked) - 1)]
             return Explanation(phen, best, f"a typical {source} example (median length){tie}",
-                               len(items))
+                               len(items), examples_only=q.note == "examples")
     if phen.condition is not None:
         # A measured definition is answered from the measurement only, found or not.
         runs = signal_runs(plan, night, phen.condition, phen.min_duration)

@@ -1441,7 +1441,7 @@ def _(r: Explanation, night: LoadedNight) -> Answer:
 def _explained(r: Explanation, night: LoadedNight) -> str:
     """A phenomenon's explanation and its example in this night, in words."""
     p = r.phenomenon
-    text = f"**{p.title}.** {p.explanation}"
+    text = f"**{p.title}.**" + ("" if r.examples_only else f" {p.explanation}")
     if r.example is None:
         return text + "\n\nI found no example of it in this night."
     e = r.example

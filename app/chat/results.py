@@ -516,13 +516,15 @@ class NormCheck:
 @dataclass
 class Explanation:
     """A phenomenon's text and its best example in the night; ``contrast``: a second one
-    explained beside it ("the difference between a spindle and a K-complex")."""
+    explained beside it ("the difference between a spindle and a K-complex");
+    ``examples_only``: the text was given already ("show me one of each"), only the example."""
 
     phenomenon: Phenomenon
     example: Item | None
     how: str
     total: int
     contrast: Explanation | None = None
+    examples_only: bool = False
 
 
 @dataclass(frozen=True)
