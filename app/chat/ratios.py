@@ -37,13 +37,13 @@ def band_ratio(plan: Plan, night: LoadedNight) -> BandRatio | Message:
     powers = {band: pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
               for band, col in cols.items()}
     valid = np.isfinite(powers[top]) & np.isfinite(powers[bottom]) & (powers[bottom] > 0)
-    inside = plan.where.mask & valid & _in_span(night, plan.where.span)
+    inside = plan.where.mask & valid   # the scope's mask holds its time span too
     if not inside.any():
         return Message("empty_scope", plan.where.text)
     per_epoch = powers[top][inside] / powers[bottom][inside]
     stages, source = night.stages()
     by_stage = []
-    for code in sorted(set(int(c) for c in stages[valid])):
+    for code in sorted(set(int(c) for c in stages[valid] if c >= 0)):
         mask = valid & (stages == code)
         by_stage.append((stage_name(code), _ratio(powers, top, bottom, mask), int(mask.sum())))
     q1, median, q3 = (float(v) for v in np.percentile(per_epoch, [25, 50, 75]))
@@ -51,11 +51,6 @@ def band_ratio(plan: Plan, night: LoadedNight) -> BandRatio | Message:
     return BandRatio(top, bottom, {b: EDGES[b] for b in (top, bottom)}, channel,
                      _ratio(powers, top, bottom, inside), median, q1, q3, int(inside.sum()),
                      by_stage, plan.where.text, source)
-
-
-def _in_span(night: LoadedNight, span: tuple[float, float]) -> np.ndarray:
-    starts = night.epochs.starts
-    return (starts >= span[0]) & (starts < span[1])
 
 
 def _ratio(powers: dict[str, np.ndarray], top: str, bottom: str, mask: np.ndarray) -> float:

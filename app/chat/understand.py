@@ -1199,20 +1199,16 @@ def _understand(text: str) -> Query:
     # "zoom to the worst hour" names no system: a report's worst hour is its breathing's
     text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
     text = _WHEN_WORST_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
-    text = _WHICH_WORST_RE.sub(_WORST_PART_EVENTS["bre"], text)
     text = _POSITIONAL_RE.sub("AHI by body position", text) if _POSITIONAL_RE.search(text) and not (
         _MEDICAL_RE.search(text)) else text
-    text = _SLEPT_ON_BACK_RE.sub("how long supine", text)
-    text = _EARLY_AWAKENING_RE.sub("how long was the patient awake in the morning?", text)
-    text = _SWA_RE.sub("delta power", text)
+    for pattern, words in _PLAIN_WORDINGS:
+        text = pattern.sub(words, text)
     if (m := _STAGE_PAIR_RE.search(text)) and all(
             len(stage_term(side)) == 1 and find_phenomenon(side) is None
             for side in [g for g in m.groups() if g]):
         # two stages: compared on the night, not explained
         text = "compare {} and {}".format(*[g for g in m.groups() if g])
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
-    text = _WALK_THROUGH_RE.sub("summarize", text)
-    text = _EACH_STAGE_EXAMPLE_RE.sub("what are the sleep stages?", text)
     text = _ONSET_TRANSITION_RE.sub("sleep onset", text)
     if (m := _PLOT_TREND_RE.search(text)) and names_measure(m.group(1)):
         # "plot the delta power across the night": that measure hour by hour
@@ -2233,6 +2229,12 @@ _EACH_STAGE_EXAMPLE_RE = re.compile(r"^.*\bexamples? of (?:each|every|all(?: the
 # "walk me through this night": the night's summary.
 _WALK_THROUGH_RE = re.compile(r"\b(?:walk|take|talk|run|guide) (?:me|us) through\b|\bgo through (?:the|this)"
                               r" (?:night|recording|study)\b", I)
+# Wordings read as the plain question they stand for, in this order.
+_PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
+    (_EARLY_AWAKENING_RE, "how long was the patient awake in the morning?"),
+    (_SWA_RE, "delta power"), (_WALK_THROUGH_RE, "summarize"),
+    (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
 _SOREMP_RE = re.compile(r"\b(?:sleep[- ]onset rem(?: sleep)?(?: periods?| episodes?)?|soremps?"
                         r"|sorems?)\b", I)
