@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from sleeplm_core.io.recording import Event
@@ -35,3 +36,15 @@ def test_the_lead_is_a_setting() -> None:
     apnea = [_event("mixed_apnea", 960.0, 20.0)]
     assert awakening_causes([1000.0], apnea, 30.0, AssociationConfig(awakening_lead_sec=25.0)) == [
         "respiratory"]
+
+
+def test_a_leg_movement_and_an_arousal_are_tied_by_the_aasm_half_second() -> None:
+    """Leg movements "with an arousal" used the hypopnea rule's 10 s, so they disagreed with
+    the arousals' causes, which read the AASM's 0.5 s."""
+    from sleeplm_core.scoring.association import tied_after_sec, tied_mask
+
+    assert tied_after_sec("limb_movement", "arousal") == tied_after_sec("arousal", "limb_movement") == 0.5
+    assert tied_after_sec("hypopnea", "arousal") == 10.0
+    legs = np.array([(100.0, 102.0), (200.0, 202.0)])
+    arousals = np.array([(102.3, 110.0), (206.0, 214.0)])   # 0.3 s and 4 s after the movements
+    assert tied_mask(legs, arousals, tied_after_sec("limb_movement", "arousal")).tolist() == [True, False]

@@ -377,7 +377,7 @@ def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apa
     name = partner.title.lower()
     article = "an" if name[0] in "aeiou" else "a"
     rule = (f"{'without' if apart else 'with'} {article} {name} (one starting during the "
-            f"other or within {after:.0f} s of its end)")
+            f"other or within {after:g} s of its end)")
     return [i for i, k in zip(items, keep) if k], rule
 
 

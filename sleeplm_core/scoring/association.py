@@ -74,10 +74,15 @@ def awakening_causes(onsets: list[float], events: list[Event], epoch_sec: float 
     return out
 
 
-def tied_after_sec(kind: str, other: str, rule: RespiratoryConfig = RespiratoryConfig()) -> float:
+def tied_after_sec(kind: str, other: str, rule: RespiratoryConfig = RespiratoryConfig(),
+                   config: AssociationConfig = AssociationConfig()) -> float:
     """Seconds after one event's end within which the other may start and still be tied to
-    it: the respiratory scoring's windows of the AASM hypopnea rule, for a desaturation when
-    either is one (the oximeter lags behind breathing), else for an arousal."""
+    it: the AASM's leg-movement rule between a leg movement and an arousal
+    (:attr:`AssociationConfig.limb_gap_sec`, as :func:`arousal_causes` reads it); else the
+    respiratory scoring's windows of the AASM hypopnea rule, for a desaturation when either is
+    one (the oximeter lags behind breathing), otherwise for an arousal."""
+    if {kind, other} == {"limb_movement", "arousal"}:
+        return config.limb_gap_sec
     return rule.desat_after_sec if "desaturation" in (kind, other) else rule.arousal_after_sec
 
 
