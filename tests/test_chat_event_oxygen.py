@@ -99,3 +99,14 @@ def test_an_uncalibrated_spo2_is_refused_with_the_reason(demo) -> None:
     for question in ("how long until the sat recovered?", "AHI 3% vs 4%?"):
         text = Session(flat).ask(question, engine).text
         assert text.startswith("The SpO2 cannot be read on this night: ") and "uncalibrated" in text, text
+
+
+def test_a_stage_period_in_focus_is_no_event_to_read_the_oxygen_of(demo) -> None:
+    """After the longest REM period was shown, "how long until the sat recovered?" read that
+    period as an event."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("show me the longest REM period", engine)
+    session.ask("zoom into the first one", engine)
+    text = session.ask("how long until the sat recovered?", engine).text
+    assert text.startswith("After the ") and "desaturations of sleep" in text, text

@@ -140,8 +140,9 @@ class Dialogue:
     def _soft_item(self, query: Query) -> Query:
         """"how low did the sat go?", "how long until the oxygen recovered?": about the one
         event in focus when there is one, else about the night."""
-        if not (self.items and self._one_in_focus()):
-            # with no event in focus, the night: every desaturation's recovery, or its SpO2
+        if not (self.items and self._one_in_focus() and self._focused().label not in STAGES):
+            # with no event in focus (a stage period is none), the night: every
+            # desaturation's recovery, or its SpO2
             return replace(query, note="", measure="spo2_recoveries", intent=Intent.MEASURE) \
                 if query.note == "soft_recovery" else replace(query, note="")
         if query.note == "soft_recovery":
