@@ -20,7 +20,7 @@ def hypopnea_rules(plan: Plan, night: LoadedNight) -> HypopneaRules | Message:
     signal, channel, why = spo2_channel(night)
     breath = sleep_breathing(night)
     if signal is None or why:
-        return Message("no_signal", "SpO2") if signal is None else Message("spo2_unreadable", why)
+        return Message("no_signal", "SpO2") if signal is None else Message("uncalibrated", why)
     hypopneas = [e for e in breath.breathing if e.type == "hypopnea"]
     apneas = len(breath.breathing) - len(hypopneas)
     desats = [e for e in breath.events if e.type == "desaturation"]

@@ -12,10 +12,10 @@ from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.results import ChannelRow, Item, RecordingFacts
 from app.night import LoadedNight
-from sleeplm_core.features.heart import SPO2_RANGE, in_range_share
+from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, uncalibrated
 from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
-from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
 from sleeplm_core.scoring.intervals import runs
 
 UNSURE_BELOW = 0.6
@@ -38,7 +38,7 @@ _SLOT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"eeg|brain", ("EEG",)), (r"eog|eyes?", ("EOG",)), (r"chin", ("EMG_CHIN",)),
     (r"legs?|limbs?", ("EMG_LEG",)), (r"emg|muscle", ("EMG",)), (r"ecg|ekg|heart", ("ECG",)),
     (r"airflow|flow|thermistor|cannula", ("AF",)), (r"belts?|effort|thora\w*|abdom\w*", ("THX", "ABD")),
-    (r"spo2|oxygen|oximet\w*|saturation", ("SPO2",)), (r"snor\w*", ("SNORE",)),
+    (r"spo2|oxygen|oximet\w*|saturation", ("SPO2",)), (r"pulse", ("HR",)), (r"snor\w*", ("SNORE",)),
     (r"position", ("POS",)))
 
 
@@ -66,7 +66,8 @@ def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
     roles = {label: slot for slot, label in {**montage.mapping, **montage.aux_mapping}.items()}
     stand_in = {montage.mapping.get(slot) for slot in montage.substitutions}
     rows = [ChannelRow(s.label, s.sfreq, s.unit, roles.get(s.label, "") + (
-        " (stand-in)" if s.label in stand_in else ""), s.duration)
+        " (stand-in)" if s.label in stand_in else ""), s.duration,
+                       _unreadable(s, roles.get(s.label, "")))
             for s in night.recording.signals.values()]
     slots = _named_slots(text)
     asked = [row for row in rows if slots and row.slot.startswith(slots)]
@@ -74,6 +75,16 @@ def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
                           asked_for=slots, length_asked=bool(_LENGTH_RE.search(text)),
                           presence_asked=bool(slots and _PRESENCE_RE.search(text)),
                           study=study_kind(night) if _KIND_RE.search(text) else "")
+
+
+_RANGES = {"SPO2": (SPO2_RANGE, "SpO2"), "HR": (HR_RANGE, "a heart rate")}
+
+
+def _unreadable(signal: Signal, slot: str) -> str:
+    """Why an SpO2 or pulse channel's values cannot be read as such ("" when they can)."""
+    if slot not in _RANGES:
+        return ""
+    return uncalibrated(signal, *_RANGES[slot]) or ""
 
 
 _KIND_RE = re.compile(r"\b(?:kind|type|sort) of (?:a )?(?:study|recording|test|psg|sleep study)\b"

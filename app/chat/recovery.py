@@ -36,7 +36,7 @@ def spo2_recoveries(plan: Plan, night: LoadedNight) -> SpO2Recoveries | Message:
     none is named) in sleep: nadir to recovery, over the night."""
     signal, _, why = spo2_channel(night)
     if signal is None or why:
-        return Message("no_signal", "SpO2") if signal is None else Message("spo2_unreadable", why)
+        return Message("no_signal", "SpO2") if signal is None else Message("uncalibrated", why)
     phen = phenomenon(plan.query.phenomenon)
     types = phen.event_types if phen is not None and phen.event_types else ("desaturation",)
     breath = sleep_breathing(night)

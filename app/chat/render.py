@@ -231,8 +231,6 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       f"{r.facts['stage']}), another recording in the library, so this night's "
                       f"viewer cannot show it. The same search in the *Library* tab plots each "
                       f"match's signal; or load that recording to explore it.")
-    if r.kind == "spo2_unreadable":
-        return Answer(f"The SpO2 cannot be read on this night: {r.detail}.")
     if r.kind == "no_valid_spo2":
         return Answer(f"The SpO2 channel has no valid reading (50-100 %) in the "
                       f"{DesaturationConfig().baseline_sec:.0f} s before the {r.detail} or during "
@@ -1876,8 +1874,8 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
                 f"from **{clock(night, 0.0)}** to **{clock(night, rec.duration)}**.\n\n" + text)
     yes = "**Yes**: " if r.presence_asked else ""
     if r.asked:
-        text = (yes + "; ".join(f"**{c.label}** at **{c.sfreq:g} Hz**" for c in r.asked) + ".\n\n"
-                + text)
+        text = (yes + "; ".join(f"**{c.label}** at **{c.sfreq:g} Hz**" + (
+            f", but {c.unreadable}" if c.unreadable else "") for c in r.asked) + ".\n\n" + text)
     elif r.asked_for:
         text = (f"{'**No**: t' if r.presence_asked else 'T'}his file has no "
                 f"{'/'.join(r.asked_for)} channel.\n\n" + text)

@@ -65,8 +65,8 @@ class Message:
 
     Attributes:
         kind: "help", "unknown", "off_topic", "medical", "severity" (an index's grade,
-            with the facts a medical reply gives), "no_reference", "empty", "too_long",
-            "spo2_unreadable" (``detail``: why), among others.
+            with the facts a medical reply gives), "no_reference", "empty", "too_long", among
+            others.
         detail: words to quote back (the question's target, the nearest phrasing); for
             "medical", where the night's events come from.
         facts: measured numbers a medical reply may still state (name -> text).
@@ -721,14 +721,15 @@ class View:
 
 @dataclass(frozen=True)
 class ChannelRow:
-    """One channel of the file: its label, rate (Hz), unit, model slot ("" unused) and
-    length (s)."""
+    """One channel of the file: its label, rate (Hz), unit, model slot ("" unused), length
+    (s), and why its values cannot be read as what its slot says ("" when they can)."""
 
     label: str
     sfreq: float
     unit: str
     slot: str
     seconds: float
+    unreadable: str = ""
 
 
 @dataclass
