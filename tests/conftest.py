@@ -46,3 +46,16 @@ def demo() -> tuple[LoadedNight, Engine]:
     night = read_night(DEMO_DIR / "synthetic_night.edf", "synthetic_night")
     embed_night(night, engine)
     return night, engine
+
+
+@pytest.fixture(scope="session")
+def fraction_spo2(demo) -> LoadedNight:
+    """The bundled night with its SpO2 stored as a 0-1 fraction, as an uncalibrated file holds
+    it: every value outside the physiological range."""
+    from dataclasses import replace
+
+    night, _ = demo
+    label = night.epochs.aux_mapping["SPO2"]
+    signals = dict(night.recording.signals)
+    signals[label] = replace(signals[label], data=signals[label].data / 100)
+    return replace(night, recording=replace(night.recording, signals=signals))

@@ -88,16 +88,10 @@ def test_recovery_after_the_apneas_reads_each_apnea(demo) -> None:
     assert text.startswith(f"After the {n} apneas of sleep"), text
 
 
-def test_an_uncalibrated_spo2_is_refused_with_the_reason(demo) -> None:
-    from dataclasses import replace
-
-    night, engine = demo
-    label = night.epochs.aux_mapping["SPO2"]
-    signals = dict(night.recording.signals)
-    signals[label] = replace(signals[label], data=signals[label].data / 100)   # a 0-1 fraction
-    flat = replace(night, recording=replace(night.recording, signals=signals))
+def test_an_uncalibrated_spo2_is_refused_with_the_reason(demo, fraction_spo2) -> None:
+    _, engine = demo
     for question in ("how long until the sat recovered?", "AHI 3% vs 4%?"):
-        text = Session(flat).ask(question, engine).text
+        text = Session(fraction_spo2).ask(question, engine).text
         assert text.startswith("I cannot answer that from this recording.") and "uncalibrated" in text, text
 
 

@@ -179,16 +179,10 @@ def test_an_example_of_each_sleep_stage_draws_every_stage(demo) -> None:
     assert answer.text.startswith("**Sleep stages.**") and len(answer.highlights) == 5, answer.text
 
 
-def test_is_there_an_spo2_channel_says_when_it_cannot_be_read(demo) -> None:
+def test_is_there_an_spo2_channel_says_when_it_cannot_be_read(demo, fraction_spo2) -> None:
     """It answered yes for an uncalibrated channel (DREAMS 3's SAO2 reads a median of -0.008)."""
-    from dataclasses import replace
-
     night, engine = demo
-    label = night.epochs.aux_mapping["SPO2"]
-    signals = dict(night.recording.signals)
-    signals[label] = replace(signals[label], data=signals[label].data / 100)   # a 0-1 fraction
-    flat = replace(night, recording=replace(night.recording, signals=signals))
-    text = Session(flat).ask("is there an SpO2 channel?", engine).text
+    text = Session(fraction_spo2).ask("is there an SpO2 channel?", engine).text
     assert text.startswith("**Yes**: **SpO2** at") and "but SpO2: only" in text and "uncalibrated" in text, text
     assert "but" not in Session(night).ask("is there an SpO2 channel?", engine).text.split("\n")[0]
     assert Session(night).ask("is there a pulse channel?", engine).text.startswith("**Yes**: **Pulse**")
