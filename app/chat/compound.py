@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from app.chat.query import Intent, Query, Ref
-from app.chat.understand import listed_stages, understand
+from app.chat.understand import LEADING_ARTICLE_RE, listed_stages, understand
 
 I = re.IGNORECASE
 _JOINT_RE = re.compile(r"\s*(?:,\s*(?:and|&|also|then|plus)\s+|\s+(?:and|&|and also|and then|plus)\s+"
@@ -38,7 +38,6 @@ _STEM_RE = re.compile(r"^\W*(?:(?:what|when)(?:'s|s|'re| is| are| was| were)?|ho
 _BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|that|this|these|those|them|then|here"
                                 r"|one|ones)\b", I)
 _PREPOSITION_RE = re.compile(r"^(?:in|at|during|on|for|with|by|after|before|from|to|of)\b", I)
-_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+", I)
 # Wholes that join two things on purpose: compared, split, listed as statistics, or two kinds.
 _PAIRING = (Intent.COMPARE, Intent.BREAKDOWN)
 _EMPTY = (Intent.UNKNOWN, Intent.OFF_TOPIC, Intent.HELP)
@@ -70,7 +69,7 @@ def compound(text: str) -> tuple[str, str] | None:
             stem = _STEM_RE.match(left)
             if stem is None or _PREPOSITION_RE.match(right):
                 continue   # "when was the lowest SpO2, and in what stage?" is one question
-            right = f"{stem.group(0)} {_ARTICLE_RE.sub('', right)}"
+            right = f"{stem.group(0)} {LEADING_ARTICLE_RE.sub('', right)}"
         if _BACK_REFERENCE_RE.search(right):
             continue   # "... and how does it compare to normal?": the whole answers both
         first, second = understand(left), understand(right)

@@ -2210,7 +2210,7 @@ def _phenomenon_pair(text: str) -> tuple[str, str] | None:
     if m is None:
         return None
     left, right = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-    left, right = (_ARTICLE_RE.sub("", side.strip()) for side in (left, right))
+    left, right = (LEADING_ARTICLE_RE.sub("", side.strip()) for side in (left, right))
     if (kind := _APNEA_KIND_RE.fullmatch(left.strip())) and "apn" in right.lower():
         left = f"{kind.group(1)} apnea"   # "obstructive and central apnea": both are apneas
     found = [find_phenomenon(side) for side in (left, right)]
@@ -2219,7 +2219,8 @@ def _phenomenon_pair(text: str) -> tuple[str, str] | None:
     return found[0].key, found[1].key
 
 
-_ARTICLE_RE = re.compile(r"^(?:an?|the)\s+", I)
+LEADING_ARTICLE_RE = re.compile(r"^(?:an?|the)\s+", I)
+"""A leading article ("a central apnea" -> "central apnea"), which the phrases' sides drop."""
 # "how is N3 different from N2?": the two stages compared on the night ("how do I tell N1
 # from REM?" asks how a scorer does, and is explained).
 _STAGE_PAIR_RE = re.compile(r"^\W*how (?:is|does) (.+?) differ(?:ent)? from (.+?)\W*$", I)
