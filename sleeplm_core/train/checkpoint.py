@@ -19,6 +19,7 @@ import torch
 
 from sleeplm_core.errors import SleepLMError
 from sleeplm_core.model import load_model
+from sleeplm_core.train.averaging import WeightAverage
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +51,22 @@ class TrainState:
 
 def save_checkpoint(path: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
                     scaler: torch.amp.GradScaler, state: TrainState,
-                    config: dict[str, Any]) -> None:
+                    config: dict[str, Any], average: WeightAverage | None = None) -> None:
     """Write atomically (temp file + rename) so a kill mid-write keeps the old one."""
     payload = {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                "scaler": scaler.state_dict(), "state": asdict(state), "config": config}
+    if average is not None:
+        payload["average"] = average.state_dict()
     tmp = Path(path).with_suffix(".tmp")
     torch.save(payload, tmp)
     os.replace(tmp, path)
 
 
 def load_checkpoint(path: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
-                    scaler: torch.amp.GradScaler) -> TrainState:
-    """Restore states in place and return the run's progress."""
+                    scaler: torch.amp.GradScaler,
+                    average: WeightAverage | None = None) -> TrainState:
+    """Restore states in place (the weight average too, when the run keeps one and the
+    checkpoint has it) and return the run's progress."""
     if not Path(path).is_file():
         raise CheckpointError(f"checkpoint {path} not found; start without --resume")
     try:
@@ -80,6 +85,8 @@ def load_checkpoint(path: Path, model: torch.nn.Module, optimizer: torch.optim.O
         raise CheckpointError(f"checkpoint {path} has another optimizer layout ({err}); "
                               "resume with the recipe that created it") from err
     scaler.load_state_dict(payload["scaler"])
+    if average is not None and "average" in payload:
+        average.load_state_dict(payload["average"], next(model.parameters()).device)
     return TrainState(**payload["state"])
 
 

@@ -88,6 +88,9 @@ class TrainConfig:
             summary sentence; needs a frozen MiniLM tower, see ``train.text_cache``).
         init_from: a ``save_pretrained`` folder whose weights a fresh run starts from
             (fine-tuning on new data; the model configs must match), or None.
+        average_from: from this optimizer step on (steps count from 1), the weights after
+            every step enter a uniform running mean (``train.averaging``), saved at the
+            end as ``average/`` beside ``final/``; None averages nothing.
     """
 
     data: str
@@ -116,6 +119,14 @@ class TrainConfig:
     level_weights: dict[str, float] = field(default_factory=dict)
     contrastive_text: str = "caption"
     init_from: str | None = None
+    average_from: int | None = None
+
+    def __post_init__(self) -> None:
+        # Steps count from 1; a start past the last one would average nothing, silently.
+        if self.average_from is not None and not 1 <= self.average_from <= self.steps:
+            raise ConfigError(f"average_from = {self.average_from!r} is not a step of this "
+                              f"{self.steps}-step run; set it from 1 to steps, e.g. "
+                              f"average_from={max(1, self.steps // 2)}")
 
 
 def _build(cls: type, values: dict[str, Any], where: str) -> Any:

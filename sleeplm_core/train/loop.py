@@ -21,6 +21,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm.auto import tqdm
 
 from sleeplm_core.train import distributed as dist_util
+from sleeplm_core.train.averaging import WeightAverage
 from sleeplm_core.train.checkpoint import (
     LAST, TrainState, init_weights, load_checkpoint, save_checkpoint,
 )
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 
 BEST_DIR = "best"
 FINAL_DIR = "final"
+AVERAGE_DIR = "average"
 METRICS = "metrics.jsonl"
 CURVES = "curves.png"
 MAX_LOG_SCALE = math.log(100.0)
@@ -136,6 +138,7 @@ class Run:
     out: Path
     level_weights: np.ndarray | None
     text_cache: PooledTextCache | None = None
+    average: WeightAverage | None = None
 
     @property
     def amp(self) -> torch.dtype | None:
@@ -165,8 +168,10 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
     scaler = torch.amp.GradScaler(info.device.type,
                                   enabled=info.device.type == "cuda" and config.amp_dtype == "float16")
     state = TrainState()
+    # only rank 0 saves, so only it keeps the mean (every rank holds the same weights)
+    average = WeightAverage(core) if config.average_from is not None and info.is_main else None
     if resume:
-        state = load_checkpoint(out / LAST, core, optimizer, scaler)
+        state = load_checkpoint(out / LAST, core, optimizer, scaler, average)
         log.info("resumed at step %d", state.step)
     elif config.init_from:
         log.info("started from the weights of %s", config.init_from)
@@ -193,7 +198,7 @@ def setup_run(config: TrainConfig, resume: bool = False) -> Run:
             cache.warm(core, progress=info.is_main)
     return Run(config, info, objective, core, optimizer, scaler, train_set,
                BatchStream(train_set, sampler, config.batch_size, state), evalset, state, out,
-               level_weight_vector(config, train_set.manifest.levels), cache)
+               level_weight_vector(config, train_set.manifest.levels), cache, average)
 
 
 def _micro_step(run: Run, gen: torch.Generator, rng: np.random.Generator,
@@ -274,6 +279,8 @@ def train_step(run: Run) -> dict[str, float]:
         run.core.logit_scale.clamp_(0.0, MAX_LOG_SCALE)
     run.optimizer.zero_grad(set_to_none=True)
     state.step += 1
+    if run.average is not None and state.step >= cfg.average_from:
+        run.average.update(run.core)
     return sums | {"lr": lr}
 
 
@@ -296,11 +303,29 @@ def _checkpoint(run: Run, final: bool = False) -> None:
     peaked before its event readings had learned (``best/`` is chosen on staging only)."""
     if run.info.is_main:
         save_checkpoint(run.out / LAST, run.core, run.optimizer, run.scaler, run.state,
-                        config_to_dict(run.config))
+                        config_to_dict(run.config), run.average)
         plot_curves(run.out / METRICS, run.out / CURVES)
         if final:
             run.core.save_pretrained(run.out / FINAL_DIR)
+            _save_average(run)
     dist_util.barrier()
+
+
+def _save_average(run: Run) -> None:
+    """Validate the averaged weights and write them as ``average/`` (rank 0 only)."""
+    if run.average is None:
+        return
+    if run.average.count == 0:
+        log.warning("the run stopped at step %d, before average_from=%d: no average/ written",
+                    run.state.step, run.config.average_from)
+        return
+    with run.average.applied(run.core):
+        metrics = evaluate(run.core, run.evalset, run.info.device)
+        append_metrics(run.out / METRICS, {"step": run.state.step, "split": "val_average",
+                                           "averaged_steps": run.average.count, **metrics})
+        run.core.save_pretrained(run.out / AVERAGE_DIR)
+    log.info("average/ holds the mean of the weights of %d steps (%s=%.4f)",
+             run.average.count, SELECTION_METRIC, metrics[SELECTION_METRIC])
 
 
 def train(config: TrainConfig, resume: bool = False, progress: bool = True) -> TrainState:
