@@ -21,13 +21,15 @@ For each model (a folder or a name) it prints:
 * SC4001 (the evaluation night; never trained or tuned on): zero-shot kappa (raw and
   HMM) and few-shot kappa (10 labelled epochs per stage; raw and HMM, mean +- SD over
   10 draws), sleep window +-30 min;
-* DREAMS spindles 1-6 (evaluation only): model-only by-event F1 of "sleep spindle"
-  against expert 1;
+* DREAMS 1-6 (evaluation and thresholds only): zero-shot staging kappa of each 30-min
+  excerpt's scored epochs (the 30-s majority of its 5-s hypnogram; no REM among them),
+  and model-only by-event F1 of "sleep spindle" against expert 1;
 * the CPU time to encode an 8-h synthetic night.
 
 Run: ``nice -n 10 .venv/bin/python bench/alignment.py --models assets/models/sleeplm-mini
 runs/r4/best [--seeds 901 902] [--hours 4] [--threads 2] [--skip-real] [--pooled-nights 21]
-[--tune-threshold] [--without-spo2]``. ``--without-spo2`` keeps the synthetic nights'
+[--pooled-from 920] [--tune-threshold] [--without-spo2]``. A candidate's tuning-night lines:
+``--seeds 952 ... 959 --pooled-from 950 --pooled-nights 10 --tune-threshold``. ``--without-spo2`` keeps the synthetic nights'
 SpO2 from a model with oximetry tokens: its figures on nights recorded without oximetry.
 ``--tune-threshold`` first picks a dense model's operating points on two other synthetic
 nights, one for any query (``ModelConfig.dense_threshold``) and one per event query phrase
@@ -340,6 +342,21 @@ def dreams_spindles(loaded: LoadedModel) -> str:
     return " / ".join(f"{f:.2f}" for f in scores) + f" (mean {np.mean(scores):.3f})"
 
 
+def dreams_staging(loaded: LoadedModel) -> str:
+    """Zero-shot kappa per DREAMS excerpt (raw, every scored epoch) and their mean."""
+    kappas = []
+    head = ZeroShotClassifier(scale=loaded.logit_scale)
+    for i, rate in DREAMS_RATES.items():
+        _, _, epochs = open_night(DREAMS / f"excerpt{i}.txt", sfreq=rate,
+                                  hypnogram=DREAMS / f"Hypnogram_excerpt{i}.txt")
+        stages = np.asarray(epochs.stages)
+        vectors = encode_epochs(loaded.model, epochs.data, epochs.channel_mask)
+        predicted = head.predict(vectors, TextEncoder(loaded.model))[0]
+        scored = stages >= 0
+        kappas.append(staging_scores(stages[scored], predicted[scored], STAGES).kappa)
+    return " / ".join(f"{k:.3f}" for k in kappas) + f" (mean {np.mean(kappas):.3f})"
+
+
 def encode_seconds(loaded: LoadedModel, path: Path) -> str:
     _, _, epochs = open_night(path)
     start = time.process_time()
@@ -359,6 +376,8 @@ def main() -> None:
     parser.add_argument("--pooled-nights", type=int, default=21,
                         help="nights in the pooled retrieval library (21 x 4 h = 10,080 epochs; "
                              "0 skips it)")
+    parser.add_argument("--pooled-from", type=int, default=POOLED_SEED,
+                        help="seed of the pooled library's first night (950: the tuning nights)")
     parser.add_argument("--tune-threshold", action="store_true",
                         help="measure the dense operating point on synthetic tuning nights "
                              "(seeds 950, 951) and write it into each model folder's config.json")
@@ -372,7 +391,7 @@ def main() -> None:
     folder.mkdir(exist_ok=True)
     nights = {seed: synth(folder, seed, args.hours) for seed in args.seeds}
     long_night = synth(folder, 903, 8.0)
-    pooled = [synth(folder, POOLED_SEED + i, args.hours) for i in range(args.pooled_nights)]
+    pooled = [synth(folder, args.pooled_from + i, args.hours) for i in range(args.pooled_nights)]
     for name in args.models:
         loaded = resolve_model(name)
         print(f"\n## {loaded.label} ({name})")
@@ -394,13 +413,14 @@ def main() -> None:
             for row, value in synthetic_rows(loaded, path, not args.without_spo2).items():
                 print(f"synthetic seed {seed}, {row}: {value}")
         if pooled:
-            print(f"pooled library of {len(pooled)} nights (seeds {POOLED_SEED}-"
-                  f"{POOLED_SEED + len(pooled) - 1}), R@10 paired cosine / grounded (ceiling, "
+            print(f"pooled library of {len(pooled)} nights (seeds {args.pooled_from}-"
+                  f"{args.pooled_from + len(pooled) - 1}), R@10 paired cosine / grounded (ceiling, "
                   f"chance): {pooled_paired(loaded, pooled, not args.without_spo2)}")
         if not args.skip_real:
             card = card_staging(name, SC4001 / "SC4001E0-PSG.edf", SC4001 / "SC4001EC-Hypnogram.edf")
             print(f"SC4001 zero-shot kappa raw / HMM: {card.zero_shot.kappa:.3f} / "
                   f"{card.zero_shot_smoothed.kappa:.3f}; few-shot kappa {card.few_shot_summary()}")
+            print(f"DREAMS zero-shot staging kappa, excerpts 1-6: {dreams_staging(loaded)}")
             print(f"DREAMS spindles F1, excerpts 1-6: {dreams_spindles(loaded)}")
         print(f"encode 8-h night: {encode_seconds(loaded, long_night)}")
 
