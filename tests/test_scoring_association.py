@@ -48,3 +48,13 @@ def test_a_leg_movement_and_an_arousal_are_tied_by_the_aasm_half_second() -> Non
     legs = np.array([(100.0, 102.0), (200.0, 202.0)])
     arousals = np.array([(102.3, 110.0), (206.0, 214.0)])   # 0.3 s and 4 s after the movements
     assert tied_mask(legs, arousals, tied_after_sec("limb_movement", "arousal")).tolist() == [True, False]
+
+
+def test_an_arousal_leads_into_an_awakening_when_it_starts_in_its_window() -> None:
+    from sleeplm_core.scoring.association import arousals_into_awakenings
+    arousals = [_event("arousal", t, 5.0) for t in (980.0, 990.0, 1029.0, 1030.0, 2000.0)]
+    # the window of an awakening at 1000 s: from 15 s before its wake epoch to the epoch's end
+    assert arousals_into_awakenings([1000.0], arousals, 30.0).tolist() == [
+        False, True, True, False, False]
+    assert arousals_into_awakenings([], arousals).tolist() == [False] * 5
+    assert arousals_into_awakenings([1000.0], []).shape == (0,)

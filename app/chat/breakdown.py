@@ -40,6 +40,14 @@ def positions(night: LoadedNight) -> np.ndarray | None:
     return None if np.all(labels == "unknown") else labels
 
 
+def no_positions(night: LoadedNight) -> Message:
+    """Why the night has no body position to read: no channel, or one whose values are in no
+    encoding the loader recognises (the loader's warning says which values)."""
+    unread = [w for w in night.montage.warnings if w.startswith("position values")]
+    return Message("unread_position", unread[0].split(";")[0]) if unread else Message(
+        "no_signal", "body position")
+
+
 def sums_others(group: str) -> bool:
     """A row that adds up others ("NREM", "non-supine", "non-supine REM"): left out of totals
     and of the highest and lowest."""
@@ -52,7 +60,7 @@ def _groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
     if by == "position":
         labels = positions(night)
         if labels is None:
-            return Message("no_signal", "body position")
+            return no_positions(night)
         names = [p for p in POSITION_NAMES if np.any(labels == p)]
         names += ["unknown"] if np.any(labels == "unknown") else []
         groups = {p: labels == p for p in names}

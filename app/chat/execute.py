@@ -17,7 +17,8 @@ import pandas as pd
 
 from app.chat import norms
 from app.chat.architecture import span_architecture, span_length
-from app.chat.breakdown import breakdown, group_rows, index_rows, positions, scoped_index
+from app.chat.breakdown import (breakdown, group_rows, index_rows, no_positions, positions,
+                                scoped_index)
 from app.chat.awakenings import what_woke
 from app.chat.burden import burden
 from app.chat.busiest import busiest_epochs
@@ -1503,7 +1504,7 @@ def position_periods(plan: Plan, night: LoadedNight) -> PositionPeriods | Messag
     """Runs of epochs in the body positions asked ("on the back": supine), inside the scope."""
     labels = positions(night)
     if labels is None:
-        return Message("no_signal", "body position")
+        return no_positions(night)
     wanted = tuple(plan.query.target.split(","))
     inside = plan.where.mask & np.isin(labels, wanted)
     stages, source = night.stages()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.chat.breakdown import positions
+from app.chat.breakdown import no_positions, positions
 from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.results import Item, Message, PositionChanges
@@ -21,7 +21,7 @@ def position_changes(plan: Plan, night: LoadedNight) -> PositionChanges | Messag
     """
     labels = positions(night)
     if labels is None:
-        return Message("no_signal", "body position")
+        return no_positions(night)
     stages, source = night.stages()
     asleep = stages >= STAGES.index("N1")
     starts = night.epochs.starts

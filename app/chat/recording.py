@@ -67,7 +67,7 @@ def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
     stand_in = {montage.mapping.get(slot) for slot in montage.substitutions}
     rows = [ChannelRow(s.label, s.sfreq, s.unit, roles.get(s.label, "") + (
         " (stand-in)" if s.label in stand_in else ""), s.duration,
-                       _unreadable(s, roles.get(s.label, "")))
+                       _unreadable(s, roles.get(s.label, ""), montage.warnings))
             for s in night.recording.signals.values()]
     slots = _named_slots(text)
     asked = [row for row in rows if slots and row.slot.startswith(slots)]
@@ -80,8 +80,11 @@ def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
 _RANGES = {"SPO2": (SPO2_RANGE, "SpO2"), "HR": (HR_RANGE, "a heart rate")}
 
 
-def _unreadable(signal: Signal, slot: str) -> str:
-    """Why an SpO2 or pulse channel's values cannot be read as such ("" when they can)."""
+def _unreadable(signal: Signal, slot: str, warnings: list[str]) -> str:
+    """Why an SpO2, pulse or position channel's values cannot be read as such ("" when they
+    can); the position's reason is the loader's warning."""
+    if slot == "POS":
+        return next((w.split(";")[0] for w in warnings if w.startswith("position values")), "")
     if slot not in _RANGES:
         return ""
     return uncalibrated(signal, *_RANGES[slot]) or ""

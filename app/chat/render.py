@@ -243,6 +243,12 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_signal":
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")
+    if r.kind == "unread_position":
+        return Answer(f"I cannot read body position on this recording: its {r.detail}. The app "
+                      f"reads integer codes (0 right, 1 left, 2 supine, 3 prone, 4 upright, as "
+                      f"SHHS and Compumedics write them); re-export the channel in those codes (from "
+                      f"Python, `position_codes` in `sleeplm_core.io.montage.map_montage` maps "
+                      f"other levels).")
     if r.kind == "uncalibrated":
         return Answer(f"I cannot answer that from this recording. {r.detail}. Check the file's "
                       f"calibration of that channel (its physical minimum and maximum).")
@@ -991,6 +997,10 @@ def _(r: AwakeningCauses, night: LoadedNight) -> Answer:
             f"cannot time the waking closer, and a tie is timing, not proof of cause.")
     if r.gaps:
         text += f" Not every cause could be looked for: {r.gaps}."
+    if r.arousals_asked:
+        text = f"{_arousals_into_awakenings(r)}\n\n{text}"
+    elif r.arousals and not r.arousal_gap:
+        text += f" {_arousals_into_awakenings(r)}"
     tied = [a for a in r.awakenings if a.label != "spontaneous"] or r.awakenings
     lines = "\n".join(f"- {_span(night, a)} ({a.duration / 60:.1f} min): {a.label}"
                       for a in tied[:_MAX_LINES])
@@ -998,6 +1008,18 @@ def _(r: AwakeningCauses, night: LoadedNight) -> Answer:
     head = "The awakenings with a tie" if tied is not r.awakenings else "The awakenings"
     return _answer(night, f"{text}\n\n{head}:\n{lines}{more}" + stage_caveat(night, r.source),
                    r.awakenings, tied)
+
+
+def _arousals_into_awakenings(r: AwakeningCauses) -> str:
+    """How many arousals led into one of the awakenings, or why that cannot be said."""
+    if r.arousal_gap:
+        return f"Arousals could not be scored on this night: {r.arousal_gap}."
+    if not r.arousals:
+        return f"No arousal was scored{_where(r.where)} ({source_name(r.arousal_source)})."
+    return (f"**{r.arousals_led}** of the {r.arousals} {source_name(r.arousal_source)} arousals"
+            f"{_where(r.where)} ({100 * r.arousals_led / r.arousals:.0f} %) led into an "
+            f"awakening, starting in its first wake epoch or the {r.lead_sec:g} s before it; the "
+            f"other {r.arousals - r.arousals_led} ended in sleep.")
 
 
 _CAUSE_WORDS = {"respiratory": "with a breathing event", "limb movement": "with a leg movement",

@@ -1239,6 +1239,11 @@ class AwakeningCauses:
         source: who scored the hypnogram; event_source: who scored the events.
         gaps: why a cause could not be looked for, "" when both could.
         where: the scope in words; lead_sec: seconds before the wake epoch the window opens.
+        arousals: the scored arousals in scope; arousals_led: how many of them started in an
+            awakening's window (led into it); arousal_source: who scored them; arousal_gap:
+            why arousals could not be scored ("" when they could).
+        arousals_asked: the question was about the arousals ("how many arousals were
+            followed by an awakening?"), so their line leads.
     """
 
     awakenings: list[Item]
@@ -1248,6 +1253,11 @@ class AwakeningCauses:
     gaps: str
     where: str
     lead_sec: float
+    arousals: int = 0
+    arousals_led: int = 0
+    arousal_source: str = ""
+    arousal_gap: str = ""
+    arousals_asked: bool = False
 
 
 @dataclass(frozen=True)

@@ -470,6 +470,14 @@ _WHAT_WOKE_RE = re.compile(r"\b(?:what|which events?) (?:caused|causes|triggered
                            r" (?:the patient|the sleeper|him|her|them|me)(?: up)? (?:during|in|through"
                            r"(?:out)?|at) (?:the )?night\b|\bcauses? of (?:the )?(?:awakenings?"
                            r"|waking)\b", I)
+# "how many arousals were followed by an awakening?", "did the arousals wake her up?": the
+# arousals that led into an awakening, beside what each awakening came with.
+_AROUSAL_AWAKENING_RE = re.compile(
+    r"\barousals?\b.{0,40}?\b(?:(?:were |was |got )?(?:followed by|led to|leading to|lead to|led into"
+    r"|ended (?:in|with)|ending (?:in|with)|turned into|turning into|became|resulted in|progressed"
+    r" to|went on to)\s+(?:an?\s+|full\s+|real\s+)*(?:awakenings?|wak(?:ing|e)(?:[- ]ups?)?"
+    r"|wakefulness)|woke (?:him|her|them|the (?:patient|sleeper))(?: up)?|wake (?:him|her|them"
+    r"|the (?:patient|sleeper)) up)\b", I)
 _CONTEXT_WOKE_RE = re.compile(r"\bwhat (?:woke|roused)\b", I)
 _PLOT_TREND_RE = re.compile(r"^\W*(?:please\s+|can you\s+|could you\s+)*(?:plot|graph|chart|draw|trend"
                             r"|track|show(?: me)?)\s+(?:the\s+|a\s+)?(?:trend (?:of|in)\s+(?:the\s+)?)?"
@@ -1256,6 +1264,9 @@ def _understand(text: str) -> Query:
         # "what caused the awakenings?", "why did she keep waking up?": each awakening's tie
         return Query(Intent.MEASURE, text, scope=Scope((), time), measure="awakening_causes",
                      by_rule=True)
+    if _AROUSAL_AWAKENING_RE.search(text):
+        return Query(Intent.MEASURE, text, scope=Scope((), time), measure="awakening_causes",
+                     note="arousals", by_rule=True)
     if (follow := _followup(text, time)) is not None:
         if _CONTEXT_WOKE_RE.search(text):
             # "what woke the patient?": the awakening just shown, else every awakening's tie

@@ -74,6 +74,20 @@ def awakening_causes(onsets: list[float], events: list[Event], epoch_sec: float 
     return out
 
 
+def arousals_into_awakenings(onsets: list[float], arousals: list[Event], epoch_sec: float = 30.0,
+                             config: AssociationConfig = AssociationConfig()) -> np.ndarray:
+    """Which ``arousals`` led into an awakening, given the start of each awakening's first
+    wake epoch in seconds: the arousal starts in that epoch or in the
+    :attr:`AssociationConfig.awakening_lead_sec` before it (the window that ties an awakening
+    to its cause in :func:`awakening_causes`). Returns a boolean array, one per arousal."""
+    starts = np.array([a.onset for a in arousals], dtype=float)
+    wake = np.asarray(onsets, dtype=float)
+    if not len(starts) or not len(wake):
+        return np.zeros(len(starts), dtype=bool)
+    lo, hi = wake - config.awakening_lead_sec, wake + epoch_sec
+    return np.any((starts[:, None] >= lo) & (starts[:, None] < hi), axis=1)
+
+
 def tied_after_sec(kind: str, other: str, rule: RespiratoryConfig = RespiratoryConfig(),
                    config: AssociationConfig = AssociationConfig()) -> float:
     """Seconds after one event's end within which the other may start and still be tied to

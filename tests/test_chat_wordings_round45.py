@@ -1,0 +1,95 @@
+"""Wordings that were misread or answered in part (stop 45): each names what it used to get,
+and is answered from the bundled night."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from app.chat.periods import awakening_runs
+from app.chat.understand import understand
+from app.session import Session
+from sleeplm_core.io.recording import EPOCH_SEC, Event
+from sleeplm_core.scoring.association import AssociationConfig
+
+
+@pytest.mark.parametrize("question", [
+    "how many arousals were followed by an awakening?",
+    "did the arousals wake her up?",
+    "what fraction of arousals ended in wakefulness?",
+])
+def test_arousals_followed_by_an_awakening_are_counted(demo, monkeypatch, question: str) -> None:
+    """It counted every arousal of the night, not the ones that led into an awakening. The
+    bundled night's arousals all end in sleep, so two are added: one 5 s before an
+    awakening's first wake epoch and one inside another's; a third 20 s before an
+    awakening is outside the 15-s lead."""
+    night, engine = demo
+    events, source = night.scored_events()
+    stages = night.stages()[0]
+    onsets = [float(night.epochs.starts[a])
+              for a, _ in awakening_runs(stages, np.ones(len(stages), bool))]
+    added = [Event(onsets[0] - 5.0, 4.0, "arousal"), Event(onsets[2] + 10.0, 4.0, "arousal"),
+             Event(onsets[4] - 20.0, 4.0, "arousal")]
+    monkeypatch.setattr(night, "scored_events", lambda: (events + added, source))
+    lead = AssociationConfig().awakening_lead_sec
+    arousals = [e.onset for e in events + added if e.type == "arousal"]
+    led = sum(any(t - lead <= a < t + EPOCH_SEC for t in onsets) for a in arousals)
+    assert 2 <= led < len(arousals)
+    text = Session(night).ask(question, engine).text
+    assert text.startswith(f"**{led}** of the {len(arousals)} human-scored arousals"), text
+    assert f"**{len(onsets)}** awakenings" in text, text
+
+
+def test_the_arousals_tied_to_awakenings_follow_the_causes_of_awakenings(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what caused the awakenings?", engine).text
+    assert text.startswith("From the ") and "arousals (0 %) led into an awakening" in text, text
+
+
+def test_arousals_followed_by_another_event_are_not_awakenings() -> None:
+    assert understand("how many arousals were followed by a desaturation?").measure != (
+        "awakening_causes")
+
+
+@pytest.fixture(scope="module")
+def analogue_position(demo):
+    """The bundled night with its position channel written as a sensor's voltage per posture
+    (as DREAMS files hold it), which the loader does not guess."""
+    from dataclasses import replace
+
+    from app.night import LoadedNight, _spectrogram, embed_night
+    from sleeplm_core.io.epochs import make_epochs
+    from sleeplm_core.io.montage import map_montage
+
+    night, engine = demo
+    label = night.montage.mapping["POS"]
+    signals = dict(night.recording.signals)
+    signals[label] = replace(signals[label], data=0.37 * signals[label].data + 0.21)
+    rec = replace(night.recording, signals=signals)
+    montage = map_montage(rec)
+    epochs = make_epochs(rec, montage)
+    loaded = LoadedNight("analogue", rec, montage, epochs, _spectrogram(rec, epochs))
+    embed_night(loaded, engine)
+    return loaded, engine
+
+
+@pytest.mark.parametrize("question", ["AHI by body position", "did they sleep on their back?",
+                                      "how many times did she change position?"])
+def test_an_unreadable_position_channel_is_named_with_its_fix(analogue_position,
+                                                              question: str) -> None:
+    """DREAMS 3's analogue POS was answered "This recording has no body position channel"."""
+    night, engine = analogue_position
+    text = Session(night).ask(question, engine).text
+    assert text.startswith("I cannot read body position on this recording: its position values ("
+                           ), text
+    assert "no body position channel" not in text and "re-export the channel" in text
+
+
+def test_a_position_channel_asked_for_is_there_but_unreadable(analogue_position) -> None:
+    """It was a plain yes."""
+    night, engine = analogue_position
+    text = Session(night).ask("is there a body position channel?", engine).text
+    assert re.match(r"\*\*Yes\*\*: \*\*[^*]+\*\* at \*\*[\d.]+ Hz\*\*, but position values \(",
+                    text), text
