@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from app.chat.periods import awakening_runs
+from app.chat.plan import clock
 from app.chat.understand import understand
 from app.session import Session
 from sleeplm_core.io.recording import EPOCH_SEC, Event
@@ -93,3 +94,56 @@ def test_a_position_channel_asked_for_is_there_but_unreadable(analogue_position)
     text = Session(night).ask("is there a body position channel?", engine).text
     assert re.match(r"\*\*Yes\*\*: \*\*[^*]+\*\* at \*\*[\d.]+ Hz\*\*, but position values \(",
                     text), text
+
+
+def test_a_night_split_by_a_long_awakening_is_read_whole(demo, monkeypatch) -> None:
+    """A 7.5-h night with an 82-min awakening was read over its "main sleep period" after the
+    awakening: sleep onset 01:42 (the summary: 22:45, REM latency 18 min), the first REM 3 h
+    late, the longest awakening left out, and the first 94 min of sleep called a nap."""
+    from app.chat.plan import LONG_OUTSIDE_MIN, main_sleep_episode, reading_span
+    from sleeplm_core.io.recording import STAGES
+
+    night, engine = demo
+    stages, source = night.stages()
+    split = stages.copy()
+    awake = slice(int(2.5 * 120), int(2.5 * 120) + 140)   # 70 min of wake, 2.5 h in
+    split[awake] = STAGES.index("W")
+    monkeypatch.setattr(night, "stages", lambda: (split, source))
+    e = main_sleep_episode(night)
+    assert e.outside_min >= LONG_OUTSIDE_MIN > e.beyond_sleep_min   # the case in question
+    assert reading_span(night) == (0, night.n_epochs, "")
+    text = Session(night).ask("when did they fall asleep?", engine).text
+    first = clock(night, float(night.epochs.starts[np.flatnonzero(split >= 1)[0]]))
+    assert f"**{first}**" in text and "main sleep" not in text, text
+
+
+def test_the_share_of_the_sleep_period_spent_awake_is_the_waso_over_the_period(demo) -> None:
+    """It gave the wake of the whole recording (35.6 % where the period's was 33.3 %)."""
+    night, engine = demo
+    s = night.summary()
+    text = Session(night).ask("what percentage of the sleep period was spent awake?", engine).text
+    share = 100 * s.waso_min / (s.tst_min + s.waso_min)
+    assert text.startswith(f"Wake after sleep onset: **{share:.1f} %** of the sleep period"), text
+
+
+def test_how_deep_was_the_desaturation_after_it_reads_the_event_in_focus(demo) -> None:
+    """It read "deep" as N3 and described the minute after the event."""
+    night, engine = demo
+    assert understand("how deep was the desaturation after it?").scope.stages == ()
+    session = Session(night)
+    session.ask("show me the longest hypopnea", engine)
+    text = session.ask("how deep was the desaturation after it?", engine).text
+    assert text.startswith("Lowest SpO2 during it: **"), text
+    assert "The desaturation tied to it" in text, text
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("how much REM late in the night?", "late in the night"),
+    ("how much REM early in the night?", "early in the night"),
+    ("how much REM in the first hour?", "in the first hour"),
+])
+def test_a_part_of_the_night_reads_as_a_place_without_a_second_preposition(question: str,
+                                                                          words: str) -> None:
+    """"REM in late in the night"."""
+    from app.chat.plan import scope_text
+    assert scope_text(understand(question).scope).endswith(words)

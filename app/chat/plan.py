@@ -11,14 +11,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from app.chat.periods import stage_periods
+from app.chat.periods import SLEEP_CODES, stage_periods
 from app.chat.query import SLEEP_STATS, Intent, Query, Scope
 from app.chat.results import Episode
 from app.chat.timespan import LONGEST_PERIOD, NightClock, TimeSpan, period_stage, resolve
 from app.night import LoadedNight
 from app.timeexpr import DAY_SEC, format_clock
 from sleeplm_core.errors import SleepLMError
-from sleeplm_core.heads.cycles import SleepCycles, sleep_cycles
+from sleeplm_core.heads.cycles import CycleConfig, SleepCycles, sleep_cycles
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 
@@ -109,7 +109,8 @@ def reading_span(night: LoadedNight) -> tuple[int, int, str]:
     sleep episode of a recording that runs hours beyond it (Sleep-EDF's 22-h files), else the
     whole night; and that span in words ("" for the whole night)."""
     e = main_sleep_episode(night)
-    if e.end <= e.start or e.outside_min < LONG_OUTSIDE_MIN:
+    # A night split by a long awakening (insomnia) is still one night, read whole.
+    if e.end <= e.start or e.beyond_sleep_min < LONG_OUTSIDE_MIN:
         return 0, night.n_epochs, ""
     lo, hi = night.epoch_at(e.start), night.epoch_at(e.end - EPOCH_SEC) + 1
     return lo, hi, (f"the main sleep period, {clock(night, e.start)[:5]}-{clock(night, e.end)[:5]}"
@@ -121,8 +122,39 @@ def episode_of(night: LoadedNight, found: SleepCycles) -> Episode:
     lo, hi = found.episode
     starts = night.epochs.starts
     start, end = (float(starts[lo]), float(starts[hi - 1]) + EPOCH_SEC) if hi > lo else (0.0, 0.0)
+    asleep = np.isin(night.stages()[0], SLEEP_CODES)
+    first, last = _night_span(asleep, lo, hi)
+    in_night = float(starts[last - 1]) + EPOCH_SEC - float(starts[first]) if hi > lo else 0.0
+    stray = float(asleep.sum() - asleep[first:last].sum()) * EPOCH_SEC / 60
     return Episode(start, end, (night.recording.duration - (end - start)) / 60,
-                   found.other_sleep_min)
+                   found.other_sleep_min, (night.recording.duration - in_night) / 60, stray)
+
+
+NIGHT_PART_MIN = 30.0
+"""Sleep (min) that makes an episode beside the main one part of the same night, when less
+than :data:`LONG_OUTSIDE_MIN` of wake separates them (a night broken by a long awakening);
+a stray epoch or a short nap hours away is not."""
+
+
+def _night_span(asleep: np.ndarray, lo: int, hi: int) -> tuple[int, int]:
+    """(first, last + 1) epoch of the night around the main sleep episode ``lo:hi``
+    (``asleep``: bool per epoch): the episode, grown over neighbouring episodes of
+    :data:`NIGHT_PART_MIN` of sleep or more that lie less than :data:`LONG_OUTSIDE_MIN` away."""
+    if hi <= lo:
+        return lo, hi
+    per_min = 60 / EPOCH_SEC
+    sleep = np.flatnonzero(asleep)
+    pieces = np.split(sleep, np.flatnonzero(np.diff(sleep) > CycleConfig().episode_gap_min * per_min) + 1)
+    first, last = lo, hi
+    for piece in sorted(pieces, key=lambda p: -p[0]):      # nearest first, going back
+        if piece[0] < first and first - piece[-1] - 1 < LONG_OUTSIDE_MIN * per_min \
+                and len(piece) >= NIGHT_PART_MIN * per_min:
+            first = int(piece[0])
+    for piece in sorted(pieces, key=lambda p: p[0]):       # and going forward
+        if piece[-1] >= last and piece[0] - last < LONG_OUTSIDE_MIN * per_min \
+                and len(piece) >= NIGHT_PART_MIN * per_min:
+            last = int(piece[-1]) + 1
+    return first, last
 
 
 def episode_span(night: LoadedNight) -> tuple[float, float]:
@@ -229,7 +261,8 @@ def scope_text(scope: Scope) -> str:
         words = scope.time.text.strip()
         # "the first hour" reads as a place in a sentence only with a preposition.
         if not re.match(r"(?:after|before|between|from|at|around|near|about|since|until|till|to"
-                        r"|on|during|in|over|past|later|earlier)\b", words, re.IGNORECASE):
+                        r"|on|during|in|over|past|later|earlier|(?:late|early|toward\w*)\s+(?:in"
+                        r"|on|into))\b", words, re.IGNORECASE):
             words = "in " + words
         parts.append(words)
     return " ".join(parts)

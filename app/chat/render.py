@@ -1664,6 +1664,14 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
                 f"**{s.sol_min:.0f} min** before sleep onset, **{s.waso_min:.0f} min** after it and "
                 f"before the final awakening (WASO, in {s.awakenings} awakenings), and "
                 f"**{after:.0f} min** after the final awakening.")
+    if r.stat == "period_wake":
+        period = s.tst_min + s.waso_min
+        return (f"Wake after sleep onset: **{100 * s.waso_min / period:.1f} %** of the sleep period "
+                f"(**{s.waso_min:.0f} min** of the {period:.0f} min from sleep onset to the final "
+                f"awakening, in {s.awakenings} awakenings); the other {100 * s.tst_min / period:.1f} "
+                f"% is the sleep maintenance efficiency. Over the whole recording, wake took "
+                f"{s.stage_min['W']:.0f} of {s.tib_min:.0f} min ({s.stage_pct['W']:.1f} %)."
+                if period else "No sleep was scored, so there is no sleep period.")
     if r.stat == "dominant":
         sleep = {k: s.stage_min[k] for k in STAGES[1:]}
         top = max(sleep, key=sleep.get)
@@ -1770,7 +1778,8 @@ def _first_sleep_outside(night: LoadedNight, r: StagePeriods) -> str:
 
 def _episode_note(e: Episode | None, night: LoadedNight) -> str:
     """A warning for recordings with hours outside the night (Sleep-EDF's 22-h files)."""
-    if e is None or e.outside_min < LONG_OUTSIDE_MIN and e.other_sleep_min < 0.5:
+    # Not for a night split by a long awakening: that is one night.
+    if e is None or e.beyond_sleep_min < LONG_OUTSIDE_MIN and e.stray_sleep_min < 0.5:
         return ""
     lo, hi = e.start, e.end
     other = (f"; {e.other_sleep_min:.1f} min of sleep lie outside it" if e.other_sleep_min >= 0.5
@@ -2420,6 +2429,12 @@ def _span_length(r: SpanArchitecture, night: LoadedNight) -> Answer:
     return _answer(night, text, [Item(lo, hi, c.label, "measured", "?")])
 
 
+def _with_clock(label: str, span: tuple[float, float], night: LoadedNight) -> str:
+    """A span's label with its clock times, unless the label already states them."""
+    lo, hi = clock(night, span[0])[:5], clock(night, span[1])[:5]
+    return label if f"{lo}-{hi}" in label or f"{lo}–{hi}" in label else f"{label} ({lo}–{hi})"
+
+
 @render.register
 def _(r: SpanArchitecture, night: LoadedNight) -> Answer:
     """Two spans as columns: length, time asleep, each stage's minutes and share of sleep,
@@ -2427,8 +2442,7 @@ def _(r: SpanArchitecture, night: LoadedNight) -> Answer:
     cols = r.columns
     if len(cols) == 1:
         return _span_length(r, night)
-    head = " | ".join(f"{c.label} ({clock(night, c.span[0])[:5]}–{clock(night, c.span[1])[:5]})"
-                      for c in cols)
+    head = " | ".join(_with_clock(c.label, c.span, night) for c in cols)
     rows = [("length", [f"{(c.span[1] - c.span[0]) / 60:.0f} min" for c in cols]),
             ("asleep", [f"{c.sleep_min:.0f} min" for c in cols])]
     for stage in STAGES:

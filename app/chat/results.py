@@ -160,12 +160,19 @@ class Episode:
         start, end: seconds from the recording start; (0, 0) without sleep.
         outside_min: minutes of the recording outside it.
         other_sleep_min: minutes of sleep outside it (naps, another night).
+        beyond_sleep_min: minutes of the recording outside the night around it (the
+            episode with the episodes of real sleep less than a few hours away,
+            :func:`app.chat.plan.episode_of`): the hours a day-long file holds beyond the
+            night, where a long awakening inside one night counts nothing.
+        stray_sleep_min: minutes of sleep outside that night (naps, stray epochs).
     """
 
     start: float
     end: float
     outside_min: float
     other_sleep_min: float
+    beyond_sleep_min: float = 0.0
+    stray_sleep_min: float = 0.0
 
 
 @dataclass

@@ -32,8 +32,10 @@ I = re.IGNORECASE
 _STAGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"rem(?:\s+sleep)?|rapid eye movement sleep|dream(?:ing)?(?:\s+sleep)?|paradoxical sleep",
      ("REM",)),
-    # "deep" is N3 unless it measures something else ("the deepest one", "deep desaturations")
-    (r"n3|stage\s*(?:3|three)|deep(?:est)?(?!\s+(?:ones?|desat\w*|drops?|dips?|falls?|breath\w*))"
+    # "deep" is N3 unless it measures something else ("the deepest one", "deep desaturations",
+    # "how deep was the desaturation?")
+    (r"n3|stage\s*(?:3|three)|(?<!how )deep(?:est)?(?!\s+(?:ones?|desat\w*|drops?|dips?"
+     r"|falls?|breath\w*|(?:was|were|is|are|did)\b))"
      r"(?:\s+sleep)?|slow[- ]wave sleep|sws|delta sleep",
      ("N3",)),
     (r"n2|stage\s*(?:2|two)", ("N2",)),
@@ -1185,7 +1187,8 @@ def understand(text: str) -> Query:
                        measure="spo2_recoveries", by_rule=True)
     if (not query.note and query.signal in ("spo2", "hr") and query.scope == Scope()
             and query.phenomenon is None and query.ref == Ref.NONE
-            and (_EXCURSION_RE.search(text) or _RECOVERY_RE.search(text))):
+            and (_EXCURSION_RE.search(text) or _EXCURSION_RE.search(query.text)
+                 or _RECOVERY_RE.search(text))):
         # "how low did the sat go?": the event just picked if there is one (Dialogue.resolve)
         if _RECOVERY_RE.search(text):
             return replace(query, note="soft_recovery")
@@ -1390,6 +1393,8 @@ def _understand(text: str) -> Query:
                      measure="atonia", by_rule=True)
     if _EXPORT_RE.search(text):
         return Query(Intent.HELP, text, note="export", by_rule=True)
+    if _PERIOD_WAKE_RE.search(text) and time is None:
+        return Query(Intent.SUMMARY, text, stat="period_wake", by_rule=True)
     if _WHY_WAKE_RE.search(text):
         # "why is there so much wake?": where the wake lies, before, inside and after sleep
         return Query(Intent.SUMMARY, text, scope=Scope(time=time), stat="wake", by_rule=True)
@@ -1698,6 +1703,12 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# "what percentage of the sleep period was spent awake?": WASO over sleep onset to the final
+# awakening, not the wake of the whole recording.
+_PERIOD_WAKE_RE = re.compile(
+    r"\b(?:percent(?:age)?|fraction|proportion|share|%|how much)\s+of\s+(?:the\s+)?sleep\s+period\b"
+    r".{0,30}\b(?:awake|wake|wakefulness)\b|\b(?:wake|awake|wakefulness)\b.{0,20}\b(?:percent(?:age)?"
+    r"|fraction|proportion|share|%)\s+of\s+(?:the\s+)?sleep\s+period\b", I)
 _WHY_WAKE_RE = re.compile(r"\bwhy (?:is|was|are|were) (?:there )?(?:so much|such a lot of|so many"
                           r" minutes of|this much) (?:wake|w\b|time awake|wakefulness)|\bwhy (?:is|was)"
                           r" (?:the )?(?:wake|w|time awake) so (?:high|long|large)\b"
@@ -2242,11 +2253,18 @@ _EACH_STAGE_EXAMPLE_RE = re.compile(r"^.*\bexamples? of (?:each|every|all(?: the
 _WALK_THROUGH_RE = re.compile(r"\b(?:walk|take|talk|run|guide) (?:me|us) through\b|\bgo through (?:the|this)"
                               r" (?:night|recording|study)\b", I)
 # Wordings read as the plain question they stand for, in this order.
+# "how deep was the desaturation after it?": the oxygen of the event in focus, as "how low
+# did the sat go?" reads it (the desaturation tied to that event).
+_TIED_DESAT_DEPTH_RE = re.compile(
+    r"^.*\bhow (?:deep|low|big|large|bad)\s+(?:was|were|did)\s+(?:the|its|that|their)\s+"
+    r"(?:desat\w*|(?:oxygen|spo2|sat(?:uration)?)\s+(?:drop|dip|fall)s?)\s+(?:after|following"
+    r"|during|with|tied to|from|of|that (?:followed|came with))\s+(?:it|that|this|that one|this one"
+    r"|that event|this event|them)\b.*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
     (_EARLY_AWAKENING_RE, "how long was the patient awake in the morning?"),
     (_SWA_RE, "delta power"), (_WALK_THROUGH_RE, "summarize"),
-    (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"))
+    (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"), (_TIED_DESAT_DEPTH_RE, "how low did the sat go?"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
 _SOREMP_RE = re.compile(r"\b(?:sleep[- ]onset rem(?: sleep)?(?: periods?| episodes?)?|soremps?"
                         r"|sorems?)\b", I)
