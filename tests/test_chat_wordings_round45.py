@@ -147,3 +147,16 @@ def test_a_part_of_the_night_reads_as_a_place_without_a_second_preposition(quest
     """"REM in late in the night"."""
     from app.chat.plan import scope_text
     assert scope_text(understand(question).scope).endswith(words)
+
+
+def test_a_table_header_states_a_spans_clock_times_once(demo) -> None:
+    """"the first half of the main sleep period (01:42-03:51) (01:42–03:51)"."""
+    from test_chat_recording import _with_wake_after
+
+    night, engine = demo
+    long, _ = _with_wake_after(night)
+    text = Session(long).ask("compare the first half of the night with the second half",
+                             engine).text
+    header = next(line for line in text.splitlines() if line.startswith("| |"))
+    assert "main sleep period" in header, header
+    assert len(re.findall(r"\d\d:\d\d[–-]\d\d:\d\d", header)) == 2, header
