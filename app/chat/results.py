@@ -158,7 +158,6 @@ class Episode:
 
     Attributes:
         start, end: seconds from the recording start; (0, 0) without sleep.
-        outside_min: minutes of the recording outside it.
         other_sleep_min: minutes of sleep outside it (naps, another night).
         beyond_sleep_min: minutes of the recording outside the night around it (the
             episode with the episodes of real sleep less than a few hours away,
@@ -169,10 +168,9 @@ class Episode:
 
     start: float
     end: float
-    outside_min: float
     other_sleep_min: float
-    beyond_sleep_min: float = 0.0
-    stray_sleep_min: float = 0.0
+    beyond_sleep_min: float
+    stray_sleep_min: float
 
 
 @dataclass

@@ -2252,7 +2252,6 @@ _EACH_STAGE_EXAMPLE_RE = re.compile(r"^.*\bexamples? of (?:each|every|all(?: the
 # "walk me through this night": the night's summary.
 _WALK_THROUGH_RE = re.compile(r"\b(?:walk|take|talk|run|guide) (?:me|us) through\b|\bgo through (?:the|this)"
                               r" (?:night|recording|study)\b", I)
-# Wordings read as the plain question they stand for, in this order.
 # "how deep was the desaturation after it?": the oxygen of the event in focus, as "how low
 # did the sat go?" reads it (the desaturation tied to that event).
 _TIED_DESAT_DEPTH_RE = re.compile(
@@ -2260,6 +2259,7 @@ _TIED_DESAT_DEPTH_RE = re.compile(
     r"(?:desat\w*|(?:oxygen|spo2|sat(?:uration)?)\s+(?:drop|dip|fall)s?)\s+(?:after|following"
     r"|during|with|tied to|from|of|that (?:followed|came with))\s+(?:it|that|this|that one|this one"
     r"|that event|this event|them)\b.*$", I)
+# Wordings read as the plain question they stand for, in this order.
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
     (_EARLY_AWAKENING_RE, "how long was the patient awake in the morning?"),

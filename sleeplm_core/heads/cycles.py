@@ -86,15 +86,22 @@ class SleepCycles:
         return sum(c.complete for c in self.cycles)
 
 
-def main_episode(stages: np.ndarray, gap_epochs: int) -> tuple[int, int]:
-    """(first, last + 1) epoch of the sleep episode with most sleep; episodes are split at
-    non-sleep runs of ``gap_epochs`` or more. (0, 0) without sleep."""
+def sleep_episodes(stages: np.ndarray, gap_epochs: int) -> list[np.ndarray]:
+    """The sleep epochs (indices, in order) of each sleep episode; episodes are split at
+    non-sleep runs of ``gap_epochs`` or more. [] without sleep."""
     sleep = np.flatnonzero(stages >= 1)
     if not len(sleep):
+        return []
+    return np.split(sleep, np.flatnonzero(np.diff(sleep) > gap_epochs) + 1)
+
+
+def main_episode(stages: np.ndarray, gap_epochs: int) -> tuple[int, int]:
+    """(first, last + 1) epoch of the sleep episode with most sleep (:func:`sleep_episodes`).
+    (0, 0) without sleep."""
+    episodes = sleep_episodes(stages, gap_epochs)
+    if not episodes:
         return 0, 0
-    breaks = np.flatnonzero(np.diff(sleep) > gap_epochs)
-    bounds = np.split(sleep, breaks + 1)
-    best = max(bounds, key=len)
+    best = max(episodes, key=len)
     return int(best[0]), int(best[-1]) + 1
 
 
