@@ -21,7 +21,7 @@ from app.chat.results import Breakdown, BreakdownRow, Message
 from app.night import LoadedNight
 from app.timeexpr import format_clock
 from sleeplm_core.heads.summary import APNEA_TYPES
-from sleeplm_core.io.position import POSITION_NAMES
+from sleeplm_core.io.position import POSITION_NAMES, unread_position
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 POSITION_COLUMN = "position_muscle.position.position"
@@ -43,9 +43,8 @@ def positions(night: LoadedNight) -> np.ndarray | None:
 def no_positions(night: LoadedNight) -> Message:
     """Why the night has no body position to read: no channel, or one whose values are in no
     encoding the loader recognises (the loader's warning says which values)."""
-    unread = [w for w in night.montage.warnings if w.startswith("position values")]
-    return Message("unread_position", unread[0].split(";")[0]) if unread else Message(
-        "no_signal", "body position")
+    unread = unread_position(night.montage.warnings)
+    return Message("unread_position", unread) if unread else Message("no_signal", "body position")
 
 
 def sums_others(group: str) -> bool:

@@ -15,6 +15,7 @@ from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, uncalibrated
 from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
+from sleeplm_core.io.position import unread_position
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
 from sleeplm_core.scoring.intervals import runs
 
@@ -84,7 +85,7 @@ def _unreadable(signal: Signal, slot: str, warnings: list[str]) -> str:
     """Why an SpO2, pulse or position channel's values cannot be read as such ("" when they
     can); the position's reason is the loader's warning."""
     if slot == "POS":
-        return next((w.split(";")[0] for w in warnings if w.startswith("position values")), "")
+        return unread_position(warnings)
     if slot not in _RANGES:
         return ""
     return uncalibrated(signal, *_RANGES[slot]) or ""

@@ -24,6 +24,8 @@ POSITION_NAMES: tuple[str, ...] = ("right", "left", "supine", "prone", "upright"
 """Position names indexed by released code; -1 is unknown."""
 
 UNKNOWN_POSITION = -1
+_UNREAD = "position values"
+"""How the warning of :func:`decode_position` about an unrecognised encoding begins."""
 _RELEASED = frozenset(range(-1, 5))
 _INTEGER_TOLERANCE = 0.05
 
@@ -47,7 +49,7 @@ def decode_position(values: np.ndarray, codes: dict[int, int] | None = None) -> 
         if not np.all(integer[finite]) or not set(np.unique(levels[finite]).tolist()) <= _RELEASED:
             lo, hi = (float(np.min(values[finite])), float(np.max(values[finite]))) if finite.any() else (0.0, 0.0)
             return out, (
-                f"position values ({lo:g}..{hi:g}) are not in a recognised encoding, so position is unknown; "
+                f"{_UNREAD} ({lo:g}..{hi:g}) are not in a recognised encoding, so position is unknown; "
                 "pass position_codes (raw level -> 0 right, 1 left, 2 supine, 3 prone, 4 upright)"
             )
         out[finite] = levels[finite]
@@ -55,3 +57,10 @@ def decode_position(values: np.ndarray, codes: dict[int, int] | None = None) -> 
     for raw, code in codes.items():
         out[integer & (levels == raw)] = code
     return out, None
+
+
+def unread_position(warnings: list[str]) -> str:
+    """Why the position channel could not be decoded, from a montage's ``warnings`` (the
+    values it holds, without the fix that :func:`decode_position`'s warning names for code
+    callers); "" when it could."""
+    return next((w.split(";")[0] for w in warnings if w.startswith(_UNREAD)), "")
