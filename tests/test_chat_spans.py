@@ -63,7 +63,8 @@ def test_awake_before_falling_asleep_is_the_sleep_latency(demo) -> None:
     night, engine = demo
     text = Session(night).ask("how long was she awake before falling asleep?", engine).text
     onset = night.epochs.starts[np.flatnonzero(night.stages()[0] >= 1)[0]]
-    assert f"**{clock(night, onset)}**, {onset / 60:.1f} min after" in text, text
+    assert (f"the sleep onset latency is **{onset / 60:.1f} min**" in text
+            and f"first sleep epoch at **{clock(night, onset)}**" in text), text
 
 
 def test_sleep_onset_and_final_awakening_in_one_question(demo) -> None:

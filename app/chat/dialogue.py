@@ -388,8 +388,10 @@ class Dialogue:
             merged = replace(merged, modality=query.modality, measure=query.modality)
         if last.intent == Intent.COMPARE and scope.stages and query.scope.stages:
             merged = replace(merged, groups=(last.groups[0], Scope(query.scope.stages)))
-        elif last.groups and (query.scope.stages or query.scope.time):
-            # "compare the heart rhythm in REM and NREM", then "and in the first hour?": one scope.
+        elif last.groups and (query.scope.stages or (
+                query.scope.time and last.measure != "stage_ratio")):
+            # "compare the heart rhythm in REM and NREM", then "and in the first hour?": one
+            # scope; "the N2 to N3 ratio", then "and in the second half?": the same two stages.
             merged = replace(merged, groups=None)
         if merged.topic == "system" and (scope.stages or scope.time):
             # The overview is the whole night's; "and in REM?" reads the system's measurements

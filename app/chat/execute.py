@@ -39,6 +39,7 @@ from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, night_clock,
                            reading_span, reads_main_period, resolve_scope, source_name,
                            stages_guessed)
+from app.chat.plm_series import plm_series
 from app.chat.position_changes import position_changes
 from app.chat.query import INDEX_STATS, LIST_ALL, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.recording import recording_facts
@@ -49,6 +50,7 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               EventSignals, Explanation, HeartRhythm, Item, Message, Navigation,
                               NormCheck, PositionPeriods, RemTone, Result, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SpO2Recovery, StageAmount, StagePeriods,
+                              StageRatio,
                               Summary, SystemOverview, View)
 from app.chat.timespan import TimeSpan, clock_point
 from app.chat.transitions import stage_transitions
@@ -57,7 +59,8 @@ from app.night import BurstMeasure, LoadedNight
 from app.timeexpr import DAY_SEC
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, uncalibrated
 from sleeplm_core.features.brain import (EEG_BAND_NAMES, K_COMPLEX_BAND_HZ, SLOW_WAVE_BAND_HZ,
-                                         SPINDLE_BAND_HZ, burst_amplitude, burst_frequency)
+                                         EEG_WINDOW_S, SPINDLE_BAND_HZ, burst_amplitude,
+                                         burst_frequency, eeg_bands, eeg_window_power)
 from sleeplm_core.features.schema import column_words
 from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.heads.summary import APNEA_TYPES
@@ -522,7 +525,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
                        periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
                        share=(q.share or "").replace("_", " "),
                        share_of=untied if q.share == "tie" else _night_count(night, q),
-                       asked=q.text)
+                       asked=q.text, tied=q.together if tie else "")
     if (((q.how_many or q.per or q.share or q.rank) and scored) or result.blind
             or result.unscored or (phen is not None and not phen.model_reads) or tie):
         # A count or "the longest one" is answered from the scoring; on a night where the
@@ -712,7 +715,8 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
                         main_sleep_episode(night)
                         if event in ("onset", "latency", "final_wake", "first", "awakenings")
                         and not in_episode and not span_words else None, q.note == "soremp", final,
-                        q.count if event == "longest" or q.count == LIST_ALL else None)
+                        q.count if event == "longest" or q.count == LIST_ALL else None,
+                        event == "onset" and q.note == "latency")
 
 
 def seconds_text(seconds: float) -> str:
@@ -741,11 +745,19 @@ def cycles(plan: Plan, night: LoadedNight) -> CycleList:
                      episode_of(night, found), source)
 
 
-def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount:
+def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount | StageRatio:
     q = plan.query
+    if q.measure == "stage_ratio" and q.groups is not None:
+        # "the N2 to N3 ratio": each side's amount over the same span
+        top, bottom = (_stage_minutes(g.stages, plan, night) for g in q.groups)
+        return StageRatio(top, bottom)
+    return _stage_minutes(q.scope.stages or ("N1", "N2", "N3", "REM"), plan, night)
+
+
+def _stage_minutes(wanted: tuple[str, ...], plan: Plan, night: LoadedNight) -> StageAmount:
+    """Minutes of the ``wanted`` stages over the plan's time span, and their periods."""
     stages, source = night.stages()
-    wanted = q.scope.stages or ("N1", "N2", "N3", "REM")
-    span = resolve_scope(Scope((), q.scope.time), night, plan.current)
+    span = resolve_scope(Scope((), plan.query.scope.time), night, plan.current)
     mask = span.mask
     codes = [STAGES.index(s) for s in wanted]
     n = int(np.sum(np.isin(stages, codes) & mask))
@@ -878,15 +890,17 @@ def span_view(night: LoadedNight, start: float, end: float) -> Navigation:
 
 
 def context(night: LoadedNight, item: Item, before: bool, around: bool = True,
-            asked: tuple[str, str | None] | None = None) -> Context:
-    """What happened next to an item (``around``: the minute before or after it), or
-    during the item itself; ``asked``: (signal, rank) a question named ("spo2", "lowest")."""
+            asked: tuple[str, str | None] | None = None, length: float = CONTEXT_SEC,
+            eeg: bool = False) -> Context:
+    """What happened next to an item (``around``: the ``length`` seconds before or after it),
+    or during the item itself; ``asked``: (signal, rank) a question named ("spo2", "lowest");
+    ``eeg``: the question asked about the EEG, whose band shares are then measured."""
     if not around:
         span = (item.start, item.end)
     elif before:
-        span = (max(0.0, item.start - CONTEXT_SEC), item.start)
+        span = (max(0.0, item.start - length), item.start)
     else:
-        span = (item.end, min(night.recording.duration, item.end + CONTEXT_SEC))
+        span = (item.end, min(night.recording.duration, item.end + length))
     stages, source = night.stages()
     starts = night.epochs.starts
     idx = np.flatnonzero((starts + EPOCH_SEC > span[0]) & (starts < span[1]))
@@ -922,6 +936,8 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True,
                              *_mean_low_high(s.values[own])))
     if item.label in STAGES:
         measures = _stage_eeg(night, span, item) + measures  # a stage is read from the EEG first
+    elif eeg and (bands := _window_eeg(night, span, item)):
+        measures = bands   # "what does the EEG look like after it?": the EEG alone
     return Context(item, span, before, seq, near, measures, source, around,
                    None if around else _own_value(night, item),
                    (asked_label, asked[1]) if asked_label else None,
@@ -987,6 +1003,27 @@ def _stage_eeg(night: LoadedNight, span: tuple[float, float], item: Item
         if np.isfinite(values[win]).any() and np.isfinite(values[own]).any():
             out.append((column_name(cols[0]), "%", *_mean_low_high(values[win][np.isfinite(
                 values[win])]), *_mean_low_high(values[own][np.isfinite(values[own])])))
+    return out
+
+
+def _window_eeg(night: LoadedNight, span: tuple[float, float], item: Item
+                ) -> list[tuple[str, str, float, float, float, float, float, float]]:
+    """Each EEG band's share of power (%), mean and range over the 4-s windows in ``span``,
+    against the item itself (an item shorter than one window is read over the window centred
+    on it); none without an EEG lead fast enough for theta."""
+    eeg = _burst_channel(night, (4.0, 8.0))
+    if eeg is None:
+        return []
+    mid = (item.start + item.end) / 2
+    own_span = ((item.start, item.end) if item.end - item.start >= EEG_WINDOW_S
+                else (mid - EEG_WINDOW_S / 2, mid + EEG_WINDOW_S / 2))
+    out = []
+    for (_, _, name), near, own in zip(eeg_bands(eeg.sfreq), eeg_window_power(eeg, *span),
+                                       eeg_window_power(eeg, *own_span)):
+        near, own = near[np.isfinite(near)], own[np.isfinite(own)]
+        if len(near) and len(own):
+            out.append((f"{name} power ({eeg.label})", "%", *_mean_low_high(near),
+                        *_mean_low_high(own)))
     return out
 
 
@@ -1687,7 +1724,8 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
                 stage_at(night, plan.where.span[0]))
     return context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM,
                    asked=(q.signal, q.rank if q.rank in ("lowest", "highest") else None)
-                   if q.signal else None)
+                   if q.signal else None, length=q.window or CONTEXT_SEC,
+                   eeg=q.modality == "brain")
 
 
 def _medical(plan: Plan, night: LoadedNight) -> Message:
@@ -1737,7 +1775,8 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "busiest_epochs": busiest_epochs, "peak_frequency": peak_frequencies,
     "fragmentation": stage_fragmentation, "awakening_causes": what_woke,
     "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio,
-    "hypopnea_rules": hypopnea_rules, "spo2_recoveries": spo2_recoveries}
+    "hypopnea_rules": hypopnea_rules, "spo2_recoveries": spo2_recoveries,
+    "plm_series": plm_series}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,
     Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),

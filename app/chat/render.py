@@ -32,9 +32,10 @@ from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakd
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
                               LibraryContents, Message, Navigation, NormCheck, PeakFrequencies, PeakRow,
-                              PositionChanges,
+                              PlmSeries, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SpanArchitecture, SpO2Recovery, StageAmount,
+                              StageRatio,
                               StageEvidence, StagePeriods, StageTransitions, Summary,
                               SystemOverview, View)
 from app.night import LoadedNight
@@ -467,7 +468,8 @@ def _periodic(r: EventList) -> str:
             f"series (4 or more, onsets 5-90 s apart; movements tied to breathing events or "
             f"arousals are not excluded here)")
     if r.sleep_min > 0:
-        text += f": a PLMS index of **{r.periodic / (r.sleep_min / 60):.1f}/h** of sleep"
+        index = "PLMS arousal index" if r.tied == "arousal" else "PLMS index"
+        text += f": a {index} of **{r.periodic / (r.sleep_min / 60):.1f}/h** of sleep"
     return text + "."
 
 
@@ -493,7 +495,8 @@ def _rate(r: EventList) -> str:
     n = len(r.scored)
     rate = n / (r.sleep_min if r.per == "minute" else r.sleep_min / 60)
     # every leg movement, periodic or not, is the LM index, not the PLM index
-    lm = " (all leg movements: the LM index)" if r.periodic is not None else ""
+    lm = ((" (all of them, periodic or not)" if r.tied else " (all leg movements: the LM index)")
+          if r.periodic is not None else "")
     return (f"**{rate:.2f} per {r.per}** of sleep{_where(r.where)}{lm}: {n} "
             f"{_events(r.name, n)} in {r.sleep_min:.1f} min asleep.")
 
@@ -552,9 +555,16 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
                        f"no final awakening was recorded.", r.periods, [],
                        jump=len(night.epochs) - 1)
     if r.event in _EVENT_WORDS:
-        text = f"{src}: {_EVENT_WORDS[r.event]}{where} is at **{clock(night, r.moment)}**"
-        text += (f", {r.latency_min:.1f} min after the recording started." if r.event == "onset"
-                 else ".")
+        if r.latency_asked and not r.where:
+            # "what was the sleep onset latency?": the duration first; the recording's start
+            # stands for lights off, as in the summary (inside a span it is no latency)
+            text = (f"{src}: the sleep onset latency is **{r.latency_min:.1f} min**, from the "
+                    f"start of the recording ({clock(night, 0.0)}, taken as lights off) to the "
+                    f"first sleep epoch at **{clock(night, r.moment)}**.")
+        else:
+            text = f"{src}: {_EVENT_WORDS[r.event]}{where} is at **{clock(night, r.moment)}**"
+            text += (f", {r.latency_min:.1f} min after the recording started." if r.event ==
+                     "onset" else ".")
         text += _first_sleep_outside(night, r)
         if r.final_wake is not None and r.final_wake >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6:
             text += (f" The recording ends asleep, at **{clock(night, r.final_wake)}**, so no final "
@@ -641,6 +651,56 @@ def _(r: StageAmount, night: LoadedNight) -> Answer:
         text += " The longest (blue): " + ", ".join(
             f"{_span(night, p)} ({p.duration / 60:.1f} min)" for p in longest[:3]) + "."
     return _answer(night, text + stage_caveat(night, r.source), r.periods, longest)
+
+
+@render.register
+def _(r: PlmSeries, night: LoadedNight) -> Answer:
+    where = _where(r.where)
+    rule = "4 or more leg movements in a row, onsets 5-90 s apart"
+    if not r.series:
+        return Answer(f"No periodic series of leg movements{where} ({rule}) among the {r.total} "
+                      f"{source_name(r.source)} leg movements of the night.")
+    held = int(sum(i.value or 0 for i in r.series))
+    shown = r.series[:_MAX_LINES]
+    lines = "\n".join(
+        f"- {_span(night, i)} ({(i.end - i.start) / 60:.1f} min, {int(i.value or 0)} leg "
+        f"movements, one every {gap:.0f} s on average, mostly {i.stage})"
+        for i, gap in zip(shown, r.intervals))
+    more = f"\n- … and {len(r.series) - len(shown)} more" if len(r.series) > len(shown) else ""
+    order = "longest first" if r.order == "longest" else "in time order"
+    text = (f"**{len(r.series)}** periodic series of leg movements{where} ({rule}), holding "
+            f"**{held}** of the night's {r.total} {source_name(r.source)} leg movements; "
+            f"{order} (blue):\n{lines}{more}")
+    return _answer(night, text, r.series, shown)
+
+
+def _stage_set(stages: tuple[str, ...]) -> str:
+    return "NREM" if stages == ("N1", "N2", "N3") else "/".join(stages)
+
+
+@render.register
+def _(r: StageRatio, night: LoadedNight) -> Answer:
+    top, bottom = r.top, r.bottom
+    a, b = _stage_set(top.stages), _stage_set(bottom.stages)
+    where = _where(top.where)
+    head = f"From the {source_name(top.source)} hypnogram{where}: "
+    if bottom.minutes == 0:
+        text = (f"{head}no {b} was scored, so the {a} to {b} ratio has no value; there were "
+                f"**{top.minutes:.1f} min** of {a}.")
+    else:
+        ratio = top.minutes / bottom.minutes
+        # below 1 the inverse reads better: "1 : 8.2" rather than "0.12 min for each minute"
+        plain = (f"{ratio:.2f} min of {a} for each minute of {b}" if ratio >= 1 else
+                 f"1 : {1 / ratio:.1f}" if top.minutes else f"no {a}")
+        text = (f"{head}**{top.minutes:.1f} min** of {a} and **{bottom.minutes:.1f} min** of {b} "
+                f"({top.pct_sleep:.1f} % and {bottom.pct_sleep:.1f} % of the {top.sleep_min:.1f} "
+                f"min of sleep): the {a} to {b} ratio is **{ratio:.2f}** ({plain}).")
+    longest = [p for side in (top, bottom) for p in sorted(side.periods, key=lambda p: -p.duration)[:2]]
+    if longest:
+        text += " The longest period of each (blue): " + ", ".join(
+            f"{p.label} {_span(night, p)}" for p in longest) + "."
+    return _answer(night, text + stage_caveat(night, top.source), top.periods + bottom.periods,
+                   longest)
 
 
 @render.register
@@ -1368,8 +1428,8 @@ def _(r: Comparison, night: LoadedNight) -> Answer:
     lines = []
     plural = r.per + ("es" if r.per.endswith("x") else "s")
     for name, unit, cells in r.rows:
-        parts = [f"**{m:.1f}** (sd {s:.1f}, {n} {plural})" if n else f"no {r.per} measured"
-                 for m, s, n in cells]
+        parts = [f"**{m:.1f}** (sd {s:.1f}, {n} {r.per if n == 1 else plural})" if n
+                 else f"no {r.per} measured" for m, s, n in cells]
         lines.append(f"- {name} [{unit}]: {a}: {parts[0]} vs {b}: {parts[1]}")
         if r.per != "epoch" and all(n >= 2 for _, _, n in cells):
             lines[-1] += _event_difference(cells, unit, plural)

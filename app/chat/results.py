@@ -122,6 +122,8 @@ class EventList:
         share_of: the whole night's count of these events, for a scope's share; the scope's
             count before the tie, for a tie's share.
         asked: the question's words (what it asks of the list, e.g. the arousals' causes).
+        tied: key of the phenomenon every item is tied to ("arousal": leg movements with an
+            arousal), "" for none.
     """
 
     name: str
@@ -150,6 +152,7 @@ class EventList:
     share: str = ""
     share_of: int | None = None
     asked: str = ""
+    tied: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,8 @@ class StagePeriods:
         final_wake: seconds of the final awakening when asked beside sleep onset, else None.
         shown: how many of the ranked periods were asked for ("the 5 longest wake bouts"),
             None for the usual list.
+        latency_asked: the question asked how long sleep took to come (the sleep onset
+            latency), not when it came.
     """
 
     event: str
@@ -204,6 +209,7 @@ class StagePeriods:
     soremp: bool = False
     final_wake: float | None = None
     shown: int | None = None
+    latency_asked: bool = False
 
 
 @dataclass
@@ -219,6 +225,14 @@ class StageAmount:
     periods: list[Item]
     source: str
     where: str = ""
+
+
+@dataclass
+class StageRatio:
+    """Two stage amounts over one span, for their ratio ("the N2 to N3 ratio")."""
+
+    top: StageAmount
+    bottom: StageAmount
 
 
 @dataclass
@@ -1012,6 +1026,26 @@ class PositionPeriods:
 
 
 @dataclass
+class PlmSeries:
+    """Periodic series of leg movements ("the longest series of PLMs").
+
+    Attributes:
+        series: one item per series (its first movement's onset to its last one's end),
+            ``value`` its number of leg movements, ``stage`` its commonest stage.
+        intervals: each series' mean onset-to-onset interval, seconds.
+        total: leg movements of the night; source: who scored them.
+        where: the scope in words; order: "longest" (by duration) or "time".
+    """
+
+    series: list[Item]
+    intervals: list[float]
+    total: int
+    source: str
+    where: str = ""
+    order: str = "time"
+
+
+@dataclass
 class BusiestEpochs:
     """The 30-s epochs holding the most events of a kind ("which epoch had the most
     arousals?").
@@ -1305,11 +1339,11 @@ class BurdenResult:
     per_recorded: bool = False
 
 
-Result = (Message | EventList | StagePeriods | StageAmount | SignalRuns | SignalStats
+Result = (Message | EventList | StagePeriods | StageAmount | StageRatio | SignalRuns | SignalStats
           | Comparison | Classification | NormCheck | Explanation | Navigation | Context
           | Description | Retrieval | Summary | View | RecordingFacts | CycleList
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
           | SpO2Recovery | BusiestEpochs | PeakFrequencies | Fragmentation
-          | AwakeningCauses | EventKinds | BurdenResult)
+          | AwakeningCauses | EventKinds | BurdenResult | PlmSeries)
 

@@ -61,7 +61,7 @@ _CYCLE_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd
 _CYCLE_RE = re.compile(rf"\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)})\s+(?:sleep\s+|nrem[- ]?rem\s+)?"
                        rf"cycle\b|\bcycle\s+(\d)\b", re.IGNORECASE)
 # "the first REM period", "the last N3 episode": one of a stage's periods (``start`` its index).
-_PERIOD_RE = re.compile(rf"\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)}|longest)\s+(rem|n3|deep|slow[- ]wave)"
+_PERIOD_RE = re.compile(rf"\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)}|longest)\s+(rem|n[123]|deep|slow[- ]wave)"
                         rf"(?:\s+sleep)?\s+(?:period|episode|bout)\b", re.IGNORECASE)
 # "wake before sleep onset", "after falling asleep": either side of the first sleep.
 _ONSET_SIDE_RE = re.compile(r"\b(before|after|since)\s+(?:(?:the\s+)?sleep\s+onset|falling asleep|"
@@ -84,8 +84,10 @@ LONGEST_PERIOD = -2
 
 
 def period_stage(span: TimeSpan) -> str:
-    """The stage a ``period`` span names: "REM", or "N3" (deep, slow-wave)."""
-    return "REM" if re.search(r"\brem\b", span.text, re.IGNORECASE) else "N3"
+    """The stage a ``period`` span names: "REM", "N1", "N2", or "N3" (deep, slow-wave)."""
+    if m := re.search(r"\b(rem|n[12])\b", span.text, re.IGNORECASE):
+        return m.group(1).upper()
+    return "N3"
 
 
 @dataclass(frozen=True)

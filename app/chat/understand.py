@@ -167,6 +167,25 @@ _STEP_RE = re.compile(r"^\s*(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)
                       r"|region|epoch|episode))?(?:\s+please)?\W*$", I)
 _BACK_RE = re.compile(r"^\s*(?:please\s+)?(?:go|take me|jump|move|zoom)?\s*back\b|^\s*undo\b"
                       r"|\bwhere i was\b|\bprevious view\b|\bzoom out\b", I)
+# "in the 30 seconds after it", "the two minutes before that": the window's length.
+_CONTEXT_LENGTH_RE = re.compile(r"\b(\d+(?:\.\d+)?|an?|one|two|three|four|five|ten|fifteen|twenty"
+                                r"|thirty|half an?)[- ](s|secs?|seconds?|mins?|minutes?)\b", I)
+_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10,
+                "fifteen": 15, "twenty": 20, "thirty": 30, "half a": 0.5, "half an": 0.5}
+CONTEXT_LENGTH_SEC = (5.0, 1800.0)
+"""Shortest and longest window, seconds, a context question may name."""
+
+
+def _context_length(text: str) -> float | None:
+    """Seconds a context question's window lasts ("the 30 seconds after it"), None unnamed."""
+    if (m := _CONTEXT_LENGTH_RE.search(text)) is None:
+        return None
+    word = m.group(1).lower()
+    count = float(word) if word[0].isdigit() else _COUNT_WORDS[word]
+    seconds = count * (60.0 if m.group(2).lower().startswith("m") else 1.0)
+    return min(max(seconds, CONTEXT_LENGTH_SEC[0]), CONTEXT_LENGTH_SEC[1])
+
+
 _CONTEXT_RE = re.compile(
     r"\b(just |right |immediately |shortly )?(before|after|preceding|following|prior to|leading"
     r" (?:up )?to)\s+(it|that|this|them|the event|this one|that one|this event|that event)\b"
@@ -287,7 +306,7 @@ _ITEM_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|and\s+|so\s+|(?:can|could) 
                       r"|that one) (?:last|go on)|(?:during|in|of|for) (?:it|that"
                       r" one|this one|that event|this event|that period)|(?:was|is) (?:it|that|this"
                       r" one|that one) (?:in|during)|what (?:stage|time) (?:was|is) (?:it|that)"
-                      r"|when did (?:it|that) (?:start|end|happen|begin)|how (?:deep|low|long|bad"
+                      r"|when did (?:it|that) (?:start|end|happen|begin)|when (?:was|is) (?:it|that|this)(?: one)?(?=\W*$)|how (?:deep|low|long|bad"
                       r"|fast|big|large|tall|high|strong) (?:was|is) (?:it|that)|what (?:frequency"
                       r"|amplitude|depth) (?:was|is|did) (?:it|that)(?: have)?)\b"
                       # "what was the heart rate then?": at the item the last answer pointed to
@@ -350,6 +369,11 @@ _EXPLAIN_RE = re.compile(r"^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain
                          r"|what(?:'s| is| are| does| do)\b|tell me (?:what|about)|describe what"
                          r"|how (?:does|do) (?:an? |the )?\w+(?: \w+)? (?:look|work)"
                          r"|i (?:want|would like) to (?:see|know) what)", I)
+# "tell me about the apneas", "tell me about her leg movements": the night's events, where
+# "tell me about apneas" (no article) asks what they are.
+_NIGHT_EVENTS_RE = re.compile(r"^\W*(?:(?:can|could) you\s+)?(?:please\s+)?tell (?:me|us) (?:more )?about"
+                              r" (?:the|his|her|their|these|those|all(?: of)? the|this night's)\s+"
+                              r"(?!differen|distinction)(?:[\w-]+\s+){0,2}[\w-]+s\b", I)
 # "what is a K-complex?", "explain REM sleep": a definition, not a search.
 _DEFINE_RE = re.compile(r"^\s*why (?:do|does|is|are|did) (?:we|people|humans|you|sleepers)\b"
                         r"|^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|define|teach me"
@@ -396,6 +420,17 @@ _BAND_RATIO_RE = re.compile(rf"\b{_BAND}(?:\s+power)?(?:\s*[/:]\s*|\s*-\s*|\s+(?
 _RATIO_OF_RE = re.compile(rf"\bratios? (?:of|between) (?:the )?{_BAND}(?:\s+power)?\s+(?:to|over|and"
                           rf"|vs\.?|versus)\s+(?:the )?{_BAND}\b", I)
 _BAND_ALIAS = {"spindle": "sigma"}
+# "the longest series of periodic leg movements", "PLM series", "runs of PLMs"
+_PLM_SERIES_RE = re.compile(r"\b(?:series|runs?|trains?|sequences?|clusters?|bursts?) of (?:periodic )?"
+                            r"(?:(?:leg|limb) movements?|plms?|lms)\b|\b(?:plms?|periodic (?:leg|limb)"
+                            r" movements?|(?:leg|limb) movements?) (?:series|runs|trains|sequences"
+                            r"|clusters)\b", I)
+# "the N2 to N3 ratio", "REM/NREM ratio", "ratio of deep to light sleep": two stages' minutes.
+_STAGE_SIDE = "(" + "|".join(p for p, _ in _STAGE_WORDS) + r")(?:\s+sleep)?"
+_STAGE_RATIO_RE = re.compile(rf"\b{_STAGE_SIDE}(?:\s*[/:]\s*|\s+(?:to|over|vs\.?|versus)\s+)"
+                             rf"(?:stage\s+)?{_STAGE_SIDE}\s+(?:sleep\s+)?ratios?\b"
+                             rf"|\bratios? (?:of|between) (?:the )?(?:stage\s+)?{_STAGE_SIDE}\s+(?:to|over"
+                             rf"|and|vs\.?|versus)\s+(?:the )?(?:stage\s+)?{_STAGE_SIDE}", I)
 _INDEX_RE = re.compile(r"\b(?:ahi|odi|index|efficiency|waso|total sleep time|tst|sever\w*)\b", I)
 # Whole-night statistics a question asks for by name, most specific first.
 _STAT_WORDS: tuple[tuple[str, str], ...] = (
@@ -459,7 +494,7 @@ _COMPARE_STRONG_RE = re.compile(r"\s+(?:vs\.?|versus|compared? (?:to|with)|compa
                                 r"|against|relative to)\s+", I)
 _ORDINAL_WORD = r"first|second|third|fourth|fifth|sixth|middle|last|final"
 # "the first sleep cycle ... the last": the bare side borrows the other's noun.
-_ORDINAL_NOUN_RE = re.compile(rf"\b(?:{_ORDINAL_WORD})\s+((?:sleep\s+)?cycle|(?:rem|n3)\s+period|half"
+_ORDINAL_NOUN_RE = re.compile(rf"\b(?:{_ORDINAL_WORD})\s+((?:sleep\s+)?cycle|(?:rem|n[123])\s+period|half"
                               r"|hour|third)\b", I)
 _LATENCY_ASK_RE = re.compile(r"\b(?:how long|how much time|how many minutes)\b.*\b(?:awake|wake"
                              r"|lying|in bed|take)\b", I)
@@ -638,6 +673,15 @@ def listed_stages(text: str) -> tuple[int, int, list[str]] | None:
         if len(words) > 1:
             return m.start(), end, words
     return None
+
+
+def _stage_ratio_sides(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The two stage sets a "N2 to N3 ratio" question divides, or None."""
+    if (m := _STAGE_RATIO_RE.search(text)) is None:
+        return None
+    words = [w for w in m.groups() if w]
+    sides = tuple(stage_term(w) or ("W",) for w in words)
+    return None if sides[0] == sides[1] else (sides[0], sides[1])
 
 
 def stage_term(text: str) -> tuple[str, ...]:
@@ -900,7 +944,7 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         side = m.group(2) or m.group(5) or ("after" if m.group(6) or m.group(7) else "")
         return Query(Intent.DESCRIBE, text, ref=Ref.CONTEXT,
                      step=1 if side.lower() in ("after", "following") else -1,
-                     modality=_modality(text),
+                     modality=_modality(text), window=_context_length(text),
                      measure="spo2_recovery" if _RECOVERY_RE.search(text) else None)
     if (age := _age(text)) is not None and _REPEAT_RE.search(text) and words <= 9:
         # "how about for a 70 year old?": the norms again, for that age
@@ -992,7 +1036,7 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
                   r"|middle|last)\s+(half|hour|third)\b", r"\1 \4 \2 the \3 \4", body, flags=I)
     # "the first and last REM periods": each side gets its period.
     body = re.sub(r"\b(first|second|third|last|final)\s+(and|or|vs\.?|versus)\s+(?:the\s+)?(first"
-                  r"|second|third|last|final)\s+(rem|n3)\s+periods?\b", r"\1 \4 period \2 the \3 \4 period",
+                  r"|second|third|last|final)\s+(rem|n[123])\s+periods?\b", r"\1 \4 period \2 the \3 \4 period",
                   body, flags=I)
     # "at the start or the end of the night", "at the start of the night or at the end": each
     # side gets its "of the night".
@@ -1094,6 +1138,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
             text) else Intent.STAGE_TIMING
     if phen is not None and not stages and time is None and _DIFFER_RE.search(text):
         return Intent.EXPLAIN
+    if phen is not None and phen.event_types and _NIGHT_EVENTS_RE.search(text):
+        return Intent.LOCATE   # "tell me about the leg movements": this night's, counted
     if (phen is not None or stages) and time is None and _DEFINE_RE.search(text) and (
             _rank(text) in (None, "strongest", "typical")) and not _AMOUNT_RE.search(text) and not (
             _SUPERLATIVE_RE.search(text)) and not (
@@ -1153,6 +1199,10 @@ def _stats(text: str) -> tuple[str, ...]:
     keys = tuple(key for _, key in sorted(found))
     # "sleep maintenance efficiency" names one statistic, not the efficiency as well
     return tuple(k for k in keys if k != "se") if "sme" in keys else keys
+
+
+# "sleep onset latency", "how long did it take to fall asleep?": sleep onset as a duration.
+_ONSET_LENGTH_RE = re.compile(r"\b(?:latency|sol|how (?:long|many minutes|much time)|minutes)\b", I)
 
 
 def _stage_event(text: str, stages: tuple[str, ...]) -> str:
@@ -1287,6 +1337,15 @@ def _understand(text: str) -> Query:
         # "AHI 3 % vs 4 %?": the hypopneas re-read under the AASM's two oxygen rules
         return Query(Intent.MEASURE, text, measure="hypopnea_rules", modality="respiratory",
                      by_rule=True)
+    if _PLM_SERIES_RE.search(text):
+        # "show me the longest series of periodic leg movements": the series themselves
+        return Query(Intent.MEASURE, text, phenomenon="limb_movement", measure="plm_series",
+                     rank=_rank(text), scope=Scope(_stage_filter(text)[0], time),
+                     modality="position_muscle", by_rule=True)
+    if (sides := _stage_ratio_sides(text)) is not None:
+        # "what is the N2 to N3 ratio?": the two stages' minutes, divided
+        return Query(Intent.STAGE_AMOUNT, text, scope=Scope(time=time), measure="stage_ratio",
+                     groups=(Scope(sides[0]), Scope(sides[1])), by_rule=True)
     if m := (_BAND_RATIO_RE.search(text) or _RATIO_OF_RE.search(text)):
         # "what's the theta/delta ratio in REM?": two bands' power, divided
         top, bottom = (_BAND_ALIAS.get(b.lower(), b.lower()) for b in m.groups())
@@ -1369,7 +1428,7 @@ def _understand(text: str) -> Query:
         return Query(Intent.EXPLAIN, text, phenomenon=pair[0], contrast=pair[1], by_rule=True)
     if time is not None and time.kind == "before_onset" and _LATENCY_ASK_RE.search(text):
         # "how long was she awake before falling asleep?": the sleep onset latency
-        return Query(Intent.STAGE_TIMING, text, stage_event="onset", by_rule=True)
+        return Query(Intent.STAGE_TIMING, text, stage_event="onset", note="latency", by_rule=True)
     if _SOREMP_RE.search(text):
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("REM",), time),
                      stage_event="latency", note="soremp", by_rule=True)
@@ -2260,11 +2319,15 @@ _TIED_DESAT_DEPTH_RE = re.compile(
     r"|during|with|tied to|from|of|that (?:followed|came with))\s+(?:it|that|this|that one|this one"
     r"|that event|this event|them)\b.*$", I)
 # Wordings read as the plain question they stand for, in this order.
+# "the PLM arousal index", "PLMAI": periodic leg movements with an arousal per hour of sleep
+_PLM_AROUSAL_RE = re.compile(r"\b(?:periodic (?:leg|limb) movements?|plms?)[- ]?(?:(?:associated|related|linked)"
+                             r" )?(?:with )?arousals?(?: index| rate| per hour)?\b|\bplmai\b", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
     (_EARLY_AWAKENING_RE, "how long was the patient awake in the morning?"),
     (_SWA_RE, "delta power"), (_WALK_THROUGH_RE, "summarize"),
-    (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"), (_TIED_DESAT_DEPTH_RE, "how low did the sat go?"))
+    (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"), (_TIED_DESAT_DEPTH_RE, "how low did the sat go?"),
+    (_PLM_AROUSAL_RE, "periodic leg movements with an arousal per hour"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
 _SOREMP_RE = re.compile(r"\b(?:sleep[- ]onset rem(?: sleep)?(?: periods?| episodes?)?|soremps?"
                         r"|sorems?)\b", I)
@@ -2359,6 +2422,8 @@ def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
             query = replace(query, rank=query.rank or _rank(text))
         query = replace(query, scope=scope, stage_event=_stage_event(text, scope.stages)
                         if intent == Intent.STAGE_TIMING else None)
+        if query.stage_event == "onset" and _ONSET_LENGTH_RE.search(text):
+            query = replace(query, note="latency")   # "how long did it take to fall asleep?"
     elif intent == Intent.COMPARE:
         found = _compare_groups(text)
         if found is not None:
@@ -2424,6 +2489,11 @@ _AROUND_THE_ONE_RE = re.compile(
     r"|came|went on)\s+((?:just |right |immediately |shortly )?(?:before|after|prior to|leading up"
     rf" to)|during|in)\s+({_THE_ONE})\s*\W*$", I)
 
+# "what does the EEG look like in the 30 seconds before the first arousal?": any question
+# about the time next to one, asked of "it" once that one is found.
+_NEXT_TO_THE_ONE_RE = re.compile(r"^(.*\b(?:before|after|prior to|leading up to|following))\s+"
+                                 rf"({_THE_ONE})\s*\W*$", I)
+
 
 # "what woke the patient at the longest awakening?", "what caused the longest desaturation?":
 # what happened just before it.
@@ -2458,10 +2528,22 @@ def around_the_one(text: str, recovery_asked: bool = False) -> tuple[str, str] |
         return f"show me {one.group(1)}", "how long did the SpO2 take to recover after it?"
     m = _AROUND_THE_ONE_RE.search(text)
     if m is None:
-        return None
-    found = understand(m.group(2))
-    phen = phenomenon(found.phenomenon)
-    periods = found.intent == Intent.STAGE_TIMING and found.stage_event in _AROUND_STAGE_EVENTS
-    if not periods and (phen is None or not phen.event_types):
+        if (near := _NEXT_TO_THE_ONE_RE.search(text)) is None:
+            return None
+        second = f"{near.group(1)} it?"
+        if (understand(second).ref != Ref.CONTEXT or find_phenomenon(near.group(1)) is not None
+                or not _found_one(near.group(2))):
+            return None   # "how many apneas were there after the first REM period?" is a span
+        return f"show me {near.group(2)}", second
+    if not _found_one(m.group(2)):
         return None
     return f"show me {m.group(2)}", f"what happened {m.group(1)} it?"
+
+
+def _found_one(words: str) -> bool:
+    """The words name one event or stage period a list can show ("the longest apnea")."""
+    found = understand(words)
+    phen = phenomenon(found.phenomenon)
+    periods = found.intent == Intent.STAGE_TIMING and found.stage_event in _AROUND_STAGE_EVENTS
+    return periods or (phen is not None and bool(phen.event_types))
+

@@ -145,6 +145,33 @@ def eeg_relative_power(sig: Signal, starts: np.ndarray) -> tuple[np.ndarray, np.
     return _relative_power(passed, finite, starts, EEG_WINDOW_S, eeg_bands(sig.sfreq), EEG_WELCH)
 
 
+def eeg_window_power(sig: Signal, start: float, end: float,
+                     segment_s: float = EEG_WINDOW_S) -> np.ndarray:
+    """Relative power (%) of each band of :func:`eeg_bands` in each whole ``segment_s``-second
+    segment from ``start`` to ``end`` (seconds from the recording's start), shape (n_bands,
+    n_segments); no segment when the span is shorter than one. High-passed as the epochs are
+    (the filter runs over 10 s more on each side, so its edges stay outside); a segment that
+    touches a gap is NaN."""
+    import yasa
+    bands = eeg_bands(sig.sfreq)
+    n = int(round(segment_s * sig.sfreq))
+    a = max(0, int(round(start * sig.sfreq)))
+    b = min(len(sig.data), int(round(end * sig.sfreq)))
+    count = max(0, b - a) // n
+    if count == 0:
+        return np.zeros((len(bands), 0))
+    pad = int(10 * sig.sfreq)
+    lo, hi = max(0, a - pad), min(len(sig.data), b + pad)
+    piece, finite = fill_gaps(Signal(sig.label, sig.data[lo:hi], sig.sfreq, sig.unit))
+    sos = butter(4, EEG_HIGHPASS_HZ, "highpass", fs=sig.sfreq, output="sos")
+    passed = sosfiltfilt(sos, piece.data)[a - lo:b - lo]
+    segments = passed[:count * n].reshape(count, n)
+    freqs, psd = welch(segments, fs=sig.sfreq, nperseg=n, window=EEG_WELCH["window"], axis=-1)
+    power = 100.0 * yasa.bandpower_from_psd_ndarray(psd, freqs, bands=list(bands), relative=True)
+    whole = finite[a - lo:a - lo + count * n].reshape(count, n).all(axis=1)
+    return np.where(whole, power, np.nan)
+
+
 def _relative_power(sig: Signal, finite: np.ndarray, starts: np.ndarray, window_s: float,
                     bands: tuple[tuple[float, float, str], ...],
                     welch_kwargs: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:

@@ -70,17 +70,22 @@ class PeriodicConfig:
     max_interval: float = 90.0
 
 
+def periodic_series(onsets: np.ndarray, config: PeriodicConfig = PeriodicConfig()
+                    ) -> list[np.ndarray]:
+    """The periodic series among leg movements (onsets in s, any order): for each series, in
+    time order, the indices into ``onsets`` of its movements, in time order."""
+    order = np.argsort(onsets, kind="stable")
+    gaps = np.diff(np.asarray(onsets, dtype=float)[order])
+    linked = (gaps >= config.min_interval) & (gaps <= config.max_interval)
+    # b - a links join b - a + 1 movements
+    return [order[a:b + 1] for a, b in runs(linked) if b - a + 1 >= config.min_count]
+
+
 def periodic(onsets: np.ndarray, config: PeriodicConfig = PeriodicConfig()) -> np.ndarray:
     """Which leg movements (onsets in s, any order) belong to a periodic series (bool per
     onset, in the given order). Exclusion of movements tied to respiratory events or
     arousals is left to the caller."""
-    order = np.argsort(onsets)
-    gaps = np.diff(np.asarray(onsets, dtype=float)[order])
-    linked = (gaps >= config.min_interval) & (gaps <= config.max_interval)
-    member = np.zeros(len(order), dtype=bool)
-    for a, b in runs(linked):  # b - a links join b - a + 1 movements
-        if b - a + 1 >= config.min_count:
-            member[a:b + 1] = True
-    out = np.zeros(len(order), dtype=bool)
-    out[order] = member
+    out = np.zeros(len(onsets), dtype=bool)
+    for members in periodic_series(onsets, config):
+        out[members] = True
     return out

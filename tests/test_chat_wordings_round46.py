@@ -1,0 +1,195 @@
+"""Wordings that were misread or answered in part (stop 46): each names what it used to get,
+and is answered from the bundled night."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from app.chat.plan import clock
+from app.chat.understand import understand
+from app.session import Session
+from sleeplm_core.features.brain import eeg_window_power
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
+
+
+def _minutes(night, *stages: str) -> float:
+    codes = night.stages()[0]
+    return float(np.isin(codes, [STAGES.index(s) for s in stages]).sum()) * EPOCH_SEC / 60
+
+
+@pytest.mark.parametrize("question, top, bottom", [
+    ("what is the N2 to N3 ratio?", ("N2",), ("N3",)),
+    ("what's the ratio of REM to NREM?", ("REM",), ("N1", "N2", "N3")),
+    ("REM/N3 ratio", ("REM",), ("N3",)),
+])
+def test_a_stage_ratio_divides_the_two_stages_minutes(demo, question, top, bottom) -> None:
+    """"what is the N2 to N3 ratio?" gave N3's minutes alone; "the ratio of REM to NREM" was
+    not understood."""
+    night, engine = demo
+    text = Session(night).ask(question, engine).text
+    a, b = _minutes(night, *top), _minutes(night, *bottom)
+    shown = re.search(r"ratio is \*\*([\d.]+)\*\*", text)
+    assert shown and abs(float(shown.group(1)) - a / b) < 0.006, text
+    assert f"**{a:.1f} min**" in text and f"**{b:.1f} min**" in text, text
+
+
+def test_a_stage_ratio_follow_up_keeps_both_stages(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("what is the N2 to N3 ratio?", engine)
+    text = session.ask("and in the first half?", engine).text
+    assert "in the first half" in text and "N2 to N3 ratio" in text, text
+
+
+def test_a_stage_ratio_without_the_lower_stage_says_so(demo) -> None:
+    night, engine = demo
+    first = night.stages()[0][:30]   # the bundled night's first 15 minutes: wake, no N3
+    assert (first == STAGES.index("W")).all()
+    text = Session(night).ask("what is the wake to N3 ratio in the first 15 minutes?", engine).text
+    assert "no N3 was scored, so the W to N3 ratio has no value" in text, text
+    assert "**15.0 min** of W" in text, text
+
+
+def test_a_band_ratio_is_not_a_stage_ratio() -> None:
+    assert understand("what is the theta/delta ratio in REM?").measure == "band_ratio"
+    assert understand("what is the N2/N3 ratio?").measure == "stage_ratio"
+
+
+def test_the_eeg_after_an_event_is_measured_over_the_window_asked(demo) -> None:
+    """"what does the EEG look like in the 30 seconds after it?" gave the 60 s after it with
+    SpO2, heart rate and breathing, and no EEG measure."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("show me the first arousal", engine)
+    text = session.ask("what does the EEG look like in the 30 seconds after it?", engine).text
+    head = re.search(r"In the (\d+) s after .*?\((\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\)", text)
+    assert head and head.group(1) == "30", text[:200]
+    assert "delta power (" in text and "SpO2" not in text and "heart rate" not in text, text
+
+
+def test_a_context_window_names_its_length() -> None:
+    assert understand("what happened in the 2 minutes before it?").window == 120.0
+    assert understand("what happened in the half a minute after that?").window == 30.0
+    assert understand("what happened right before it?").window is None
+    assert understand("what happened in the 3 hours after it?").window is None
+
+
+def test_eeg_window_power_reads_a_rhythm_and_marks_gaps() -> None:
+    rate = 100.0
+    t = np.arange(0, 120, 1 / rate)
+    data = 40 * np.sin(2 * np.pi * 10 * t) + np.random.default_rng(0).normal(0, 2, len(t))
+    data[int(90 * rate):int(91 * rate)] = np.nan
+    power = eeg_window_power(Signal("EEG", data, rate, "uV"), 80.0, 100.0)
+    assert power.shape == (5, 5)
+    assert np.isnan(power[:, 2]).all() and not np.isnan(power[:, [0, 1, 3, 4]]).any()
+    assert (power[2, [0, 1, 3, 4]] > 90).all()   # alpha (8-12 Hz) holds the 10-Hz rhythm
+    assert eeg_window_power(Signal("EEG", data, rate, "uV"), 10.0, 13.0).shape == (5, 0)
+
+
+@pytest.mark.parametrize("question", ["tell me about the leg movements",
+                                      "can you tell me about her arousals"])
+def test_the_nights_events_asked_about_are_counted(demo, question: str) -> None:
+    """"tell me about the leg movements" explained what a leg movement is; with "the" (or a
+    pronoun) and a plural it asks about this night's."""
+    night, engine = demo
+    text = Session(night).ask(question, engine).text
+    assert re.match(r"The human-scored events have \*\*\d+\*\*", text), text[:120]
+
+
+def test_events_asked_about_in_general_are_explained() -> None:
+    assert understand("tell me about leg movements").intent.value == "explain"
+    assert understand("tell me about the difference between apneas and hypopneas").intent.value \
+        == "explain"
+
+
+@pytest.mark.parametrize("question", ["what was the sleep onset latency?",
+                                      "how long did it take to fall asleep?", "what was the SOL?"])
+def test_the_sleep_onset_latency_is_given_as_a_duration(demo, question: str) -> None:
+    """It answered with the clock time of sleep onset and the latency as an aside."""
+    night, engine = demo
+    text = Session(night).ask(question, engine).text
+    sol = night.summary().sol_min
+    assert text.startswith(f"From the human-scored hypnogram: the sleep onset latency is "
+                           f"**{sol:.1f} min**"), text
+
+
+def test_the_time_of_sleep_onset_is_still_a_time(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("when did they fall asleep?", engine).text
+    assert "Sleep onset (the first sleep epoch) is at **" in text, text
+
+
+def test_when_was_it_asks_about_the_item_in_focus(demo) -> None:
+    """"when was it?" after a list was read as off topic."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("show me the longest apnea", engine)
+    text = session.ask("when was it?", engine).text
+    longest = max((e for e in night.scored_events()[0] if "apnea" in e.type),
+                  key=lambda e: e.duration)
+    assert re.match(rf"The [\w ]*apnea at \*\*{clock(night, longest.onset)}–", text), text[:120]
+    assert understand("when was that?").ref.value == "item"
+
+
+def test_a_question_about_the_time_next_to_one_event_finds_it_first(demo) -> None:
+    """"what does the EEG look like in the 30 seconds before the first arousal?" listed the
+    first arousal and stopped there."""
+    night, engine = demo
+    text = Session(night).ask("what does the EEG look like in the 30 seconds before the first "
+                              "arousal?", engine).text
+    first = min(e.onset for e in night.scored_events()[0] if e.type == "arousal")
+    assert text.startswith("In the 30 s before the arousal at **"), text[:120]
+    assert f"({clock(night, first - 30)}–{clock(night, first)})" in text, text[:200]
+    assert "delta power (" in text, text
+
+
+def test_a_count_after_one_period_stays_one_question() -> None:
+    from app.chat.understand import around_the_one
+    assert around_the_one("how many apneas were there after the first REM period?") is None
+
+
+def test_the_first_and_last_n2_periods_are_compared(demo) -> None:
+    """"compare the EEG in the first and last N2 period" gave the last N2 period's times."""
+    night, engine = demo
+    text = Session(night).ask("compare the EEG in the first and last N2 period", engine).text
+    assert text.startswith("Mean per epoch, in the first N2 period vs in the last N2 period:"), text
+    assert "1 epochs" not in text
+
+
+@pytest.mark.parametrize("question", ["what is the PLM arousal index?", "PLMAI?",
+                                      "what's the PLMS arousal index"])
+def test_the_plm_arousal_index_counts_periodic_movements_with_an_arousal(demo, question) -> None:
+    """It gave the arousal index of every arousal."""
+    night, engine = demo
+    text = Session(night).ask(question, engine).text
+    assert "a PLMS arousal index of **" in text.split("\n")[0], text[:300]
+    assert not text.startswith("**") or "arousal events in" not in text.split("\n")[0]
+
+
+def test_periodic_series_follow_the_aasm_rule() -> None:
+    from sleeplm_core.scoring.limbs import periodic, periodic_series
+    # 5 movements 20 s apart, a 200-s pause, 3 more (too few), then 4 at 6 s apart;
+    # given out of order
+    onsets = np.array([0, 20, 40, 60, 80, 280, 300, 320, 600, 606, 612, 618], float)[::-1]
+    found = periodic_series(onsets)
+    assert [onsets[s].tolist() for s in found] == [[0, 20, 40, 60, 80], [600, 606, 612, 618]]
+    assert periodic(onsets).sum() == 9
+
+
+def test_the_longest_series_of_periodic_leg_movements_is_listed(demo) -> None:
+    """"show me the longest series of periodic leg movements" listed the longest single
+    movements."""
+    from sleeplm_core.scoring.limbs import periodic_series
+    night, engine = demo
+    moves = sorted((e for e in night.scored_events()[0] if e.type == "limb_movement"),
+                   key=lambda e: e.onset)
+    series = periodic_series(np.array([e.onset for e in moves]))
+    longest = max(series, key=lambda s: moves[s[-1]].offset - moves[s[0]].onset)
+    text = Session(night).ask("show me the longest series of periodic leg movements", engine).text
+    assert text.startswith(f"**{len(series)}** periodic series of leg movements"), text[:120]
+    first = text.split("\n")[1]
+    assert first.startswith(f"- **{clock(night, moves[longest[0]].onset)}–"), first
+    assert f"{len(longest)} leg movements" in first, first
