@@ -84,7 +84,7 @@ def test_is_there_an_spo2_channel_answers_no_on_sc4001(demo) -> None:
     night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001",
                        hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
     text = Session(night).ask("is there an SpO2 channel?", engine).text
-    assert text.startswith("**No**: this file has no SPO2 channel"), text
+    assert text.startswith("**No**: this file has no SpO2 channel"), text
 
 
 @pytest.mark.parametrize("question", ["AHI 3% vs 4%?", "what would the AHI be with the 4% rule?",

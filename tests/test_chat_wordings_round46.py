@@ -193,3 +193,61 @@ def test_the_longest_series_of_periodic_leg_movements_is_listed(demo) -> None:
     first = text.split("\n")[1]
     assert first.startswith(f"- **{clock(night, moves[longest[0]].onset)}–"), first
     assert f"{len(longest)} leg movements" in first, first
+
+
+@pytest.fixture(scope="module")
+def sleep_edf(demo):
+    from app.engine import DEMO_DIR
+    from app.night import read_night
+    return read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001",
+                      hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
+
+
+@pytest.mark.parametrize("question, start", [
+    ("is there any EEG in this file?", "**Yes**: **EEG Fpz-Cz** at **100 Hz**; **EEG Pz-Oz**"),
+    ("is there any leg EMG?", "**No**: this file has no leg EMG channel."),
+    ("do we have ECG?", "**No**: this file has no ECG channel."),
+    ("any breathing channels?", "**Yes**: **Resp oro-nasal** at **1 Hz**, but it is sampled too "
+                                "slowly to read breaths"),
+])
+def test_a_kind_of_channel_asked_about_is_answered_yes_or_no(demo, sleep_edf, question,
+                                                             start) -> None:
+    """"is there any EEG in this file?" described the epoch on screen, "is there any leg EMG?"
+    and "do we have ECG?" were not understood, "any breathing channels?" said no breathing
+    channel although a 1-Hz one is there."""
+    _, engine = demo
+    text = Session(sleep_edf).ask(question, engine).text
+    assert text.startswith(start), text[:200]
+
+
+def test_asking_whether_the_patient_snored_is_no_channel_question() -> None:
+    assert understand("any snoring?").topic is None
+    assert understand("any position changes?").topic is None
+
+
+def test_an_item_in_focus_is_read_in_the_recording_not_in_the_main_period(demo, monkeypatch):
+    """On a 22-h recording "what does the EEG look like in the minute after it?" read the
+    biggest slow wave's seconds as "the first N seconds" of the main sleep period and landed
+    at its end."""
+    import app.chat.plan as plan
+
+    night, engine = demo
+    n = night.n_epochs
+    monkeypatch.setattr(plan, "reading_span", lambda _: (n // 4, n, "the main sleep period"))
+    session = Session(night)
+    session.ask("show me the longest apnea", engine)
+    text = session.ask("what happened just after it?", engine).text
+    longest = max((e for e in night.scored_events()[0] if "apnea" in e.type),
+                  key=lambda e: e.duration)
+    assert f"at **{clock(night, longest.onset)}–" in text.split("\n")[0], text[:200]
+
+
+def test_what_a_signal_showed_in_a_stage_is_described(demo) -> None:
+    """"what did the EEG show in N3?" listed the N3 periods; "what did the eye channel show
+    during REM?" the REM periods."""
+    night, engine = demo
+    text = Session(night).ask("what did the EEG show in N3?", engine).text
+    assert text.startswith("In N3:\n\n**brain**") and "delta" in text, text[:200]
+    text = Session(night).ask("what did the eye channel show during REM?", engine).text
+    assert re.match(r"\*\*[\d.]+ per minute\*\* of sleep in REM: \d+ rapid eye movement", text), \
+        text[:200]

@@ -453,7 +453,9 @@ def _counted(query: Query, last: Query) -> Query:
 
 
 def _span(item: Item) -> TimeSpan:
-    return TimeSpan("elapsed", item.start, max(item.end, item.start + 1.0), item.label)
+    # "item", not "elapsed": an event's own seconds, never "the first N minutes" of the main
+    # sleep period of a 22-h recording
+    return TimeSpan("item", item.start, max(item.end, item.start + 1.0), item.label)
 
 
 def _strongest(items: list[Item]) -> int:

@@ -13,6 +13,7 @@ from app.chat.plan import Plan
 from app.chat.results import ChannelRow, Item, RecordingFacts
 from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, uncalibrated
+from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
 from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
 from sleeplm_core.io.position import unread_position
@@ -39,6 +40,7 @@ _SLOT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"eeg|brain", ("EEG",)), (r"eog|eyes?", ("EOG",)), (r"chin", ("EMG_CHIN",)),
     (r"legs?|limbs?", ("EMG_LEG",)), (r"emg|muscle", ("EMG",)), (r"ecg|ekg|heart", ("ECG",)),
     (r"airflow|flow|thermistor|cannula", ("AF",)), (r"belts?|effort|thora\w*|abdom\w*", ("THX", "ABD")),
+    (r"breathing|respirat\w*", ("AF", "THX", "ABD")),
     (r"spo2|oxygen|oximet\w*|saturation", ("SPO2",)), (r"pulse", ("HR",)), (r"snor\w*", ("SNORE",)),
     (r"position", ("POS",)))
 
@@ -48,7 +50,7 @@ _LENGTH_RE = re.compile(r"\bhow long\b|\b(?:when|what time)\b|\b(?:length|durati
 
 
 # "is there an SpO2 channel?", "does this file have EOG?": whether a kind of channel is there.
-_PRESENCE_RE = re.compile(r"\b(?:is there|are there|does (?:it|this|(?:this|the) (?:file|recording|study"
+_PRESENCE_RE = re.compile(r"^\W*(?:and\s+)?any\b|\b(?:is there|are there|does (?:it|this|(?:this|the) (?:file|recording|study"
                           r"|edf|psg)) (?:have|include|contain)|do (?:we|you|i) have|was there|were"
                           r" there)\b", re.I)
 
@@ -58,8 +60,10 @@ def _named_slots(text: str) -> tuple[str, ...]:
     if not (re.search(r"\b(?:rates?|hz|hertz|sampl\w*|frequenc\w*|resolution)\b", text, re.I)
             or _PRESENCE_RE.search(text)):
         return ()
-    return tuple(p for words, prefixes in _SLOT_WORDS if re.search(rf"\b(?:{words})\b", text, re.I)
-                 for p in prefixes)
+    named = tuple(dict.fromkeys(p for words, prefixes in _SLOT_WORDS
+                                if re.search(rf"\b(?:{words})\b", text, re.I) for p in prefixes))
+    # "leg EMG" is the leg's EMG alone, not the chin's as well
+    return tuple(p for p in named if p != "EMG") if {"EMG_LEG", "EMG_CHIN"} & set(named) else named
 
 
 def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
@@ -81,11 +85,18 @@ def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
 _RANGES = {"SPO2": (SPO2_RANGE, "SpO2"), "HR": (HR_RANGE, "a heart rate")}
 
 
+_BREATHING_SLOTS = ("AF", "THX", "ABD")
+
+
 def _unreadable(signal: Signal, slot: str, warnings: list[str]) -> str:
-    """Why an SpO2, pulse or position channel's values cannot be read as such ("" when they
-    can); the position's reason is the loader's warning."""
+    """Why an SpO2, pulse, position or breathing channel's values cannot be read as such (""
+    when they can); the position's reason is the loader's warning."""
     if slot == "POS":
         return unread_position(warnings)
+    if slot in _BREATHING_SLOTS and signal.sfreq < BREATH_MIN_SFREQ:
+        # Sleep-EDF's 1-Hz oro-nasal trace: breaths of 3-5 s are a handful of samples
+        return (f"it is sampled too slowly to read breaths or score events (needs at least "
+                f"{BREATH_MIN_SFREQ:g} Hz)")
     if slot not in _RANGES:
         return ""
     return uncalibrated(signal, *_RANGES[slot]) or ""

@@ -1969,8 +1969,14 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
             f", but {c.unreadable}" if c.unreadable else "") for c in r.asked) + ".\n\n" + text)
     elif r.asked_for:
         text = (f"{'**No**: t' if r.presence_asked else 'T'}his file has no "
-                f"{'/'.join(r.asked_for)} channel.\n\n" + text)
+                f"{'/'.join(_SLOT_NAMES.get(s, s) for s in r.asked_for)} channel.\n\n" + text)
     return text
+
+
+_SLOT_NAMES = {"EMG_LEG": "leg EMG", "EMG_CHIN": "chin EMG", "AF": "airflow", "THX": "chest belt",
+               "ABD": "abdominal belt", "SPO2": "SpO2", "HR": "pulse", "SNORE": "snore",
+               "POS": "body position"}
+"""Montage slots in the words of a technician."""
 
 
 def _machine_events(r: RecordingFacts) -> str:

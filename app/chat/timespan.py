@@ -18,7 +18,7 @@ import numpy as np
 from app.timeexpr import DAY_SEC
 
 TimeKind = Literal["clock", "after", "before", "elapsed", "from_end", "epoch", "fraction",
-                   "current", "cycle", "episode", "period", "before_onset", "after_onset"]
+                   "current", "cycle", "episode", "period", "before_onset", "after_onset", "item"]
 
 _MERIDIEM = r"(am|pm|a\.m\.|p\.m\.)"
 _CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*{_MERIDIEM}?"
@@ -100,6 +100,8 @@ class TimeSpan:
             ``after``/``before`` a wall-clock second (``start``) to the night's end / from
             its start;
             ``elapsed`` seconds from the recording start;
+            ``item`` seconds from the recording start of something an answer showed (an
+            event, a period), which is never read as a part of the night;
             ``from_end`` seconds before the recording end (``start`` > ``end``);
             ``epoch`` epoch indices (``end`` inclusive);
             ``fraction`` fraction of the night in [0, 1];
@@ -321,7 +323,7 @@ def resolve(span: TimeSpan, night: NightClock) -> tuple[float, float]:
         return _clip(span.start * night.duration, (span.end or 1.0) * night.duration, night)
     if span.kind == "from_end":
         return _clip(night.duration - span.start, night.duration - (span.end or 0.0), night)
-    if span.kind == "elapsed":
+    if span.kind in ("elapsed", "item"):
         return _clip(span.start, span.end if span.end is not None else span.start + epoch_len, night)
     start = _clock_to_elapsed(span.start, night)
     if (span.kind != "clock" or span.end is not None) and _before_start(start, night):

@@ -1264,6 +1264,7 @@ def _understand(text: str) -> Query:
         _MEDICAL_RE.search(text)) else text
     for pattern, words in _PLAIN_WORDINGS:
         text = pattern.sub(words, text)
+    text = _SHOWED_RE.sub(_showed, text)
     if (m := _STAGE_PAIR_RE.search(text)) and all(
             len(stage_term(side)) == 1 and find_phenomenon(side) is None
             for side in [g for g in m.groups() if g]):
@@ -1758,7 +1759,15 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\b(?:channels?|montage|sampl(?:ing|e) rates?)\b.{0,30}\b(?:in|of|on) (?:this|the) "
         r"(?:file|recording|study|edf)\b|\bwhat (?:was|is|were|got) recorded\b|\bwhat(?:'s| is) in "
         r"(?:this|the) (?:file|recording|edf)\b|\bsignals? (?:were |are )?(?:recorded|available"
-        r"|included)\b|\bhow many epochs\b|\bnumber of epochs\b", I)),
+        r"|included)\b|\bhow many epochs\b|\bnumber of epochs\b"
+        # "is there any EEG in this file?", "any leg EMG?", "do we have ECG?": a kind of channel
+        r"|^\W*(?:and\s+)?(?:is there|are there|do (?:we|you|i) have|did (?:we|they|you) record|any)"
+        r"\s+(?:an?\s+|any\s+)?(?:(?:eeg|eog|ecg|ekg|emg|(?:leg|limb|chin) emg|spo2|(?:pulse )?oximetry"
+        r"|airflow|effort belts?)(?:\s+(?:channels?|leads?|signals?|sensors?|traces?|data))?"
+        # a bare "any snoring?" or "any position changes?" asks about the night, not the file
+        r"|(?:breathing|respiratory|snore|position|pulse|leg|limb|chin|eye|belts?)\s+(?:channels?"
+        r"|leads?|signals?|sensors?|traces?))"
+        r"(?:\s+(?:in|on)\s+(?:this|the)\s+(?:file|recording|study|edf|night))?\W*$", I)),
 )
 
 
@@ -2319,6 +2328,22 @@ _TIED_DESAT_DEPTH_RE = re.compile(
     r"|during|with|tied to|from|of|that (?:followed|came with))\s+(?:it|that|this|that one|this one"
     r"|that event|this event|them)\b.*$", I)
 # Wordings read as the plain question they stand for, in this order.
+# "what did the EEG show in N3?", "what did the eye channel show during REM?": that signal
+# described there; the eyes by their rapid movements.
+_SHOWED_RE = re.compile(r"^\W*(?:and\s+)?what (?:did|does) (?:the )?(eeg|brain(?: waves)?|eog|eyes?"
+                        r"|eye (?:channels?|leads?|movements?)|emg|chin(?: emg)?|muscles?|ecg|ekg|heart"
+                        r"|breathing|airflow|belts?)(?:\s+(?:channels?|leads?|signals?|traces?))?\s+"
+                        # a scope after it: "what does the EOG record?" asks what the EOG is
+                        r"(?:show|do|read)\b(\s+(?:in|during|while|through|across|over|between)\b"
+                        r"(?!.*\b(?:it|that|this|them)\W*$).*)$", I)
+
+
+def _showed(m: re.Match[str]) -> str:
+    if re.match(r"eog|eye", m.group(1), I):
+        return f"rapid eye movements per minute{m.group(2)}"
+    return f"describe the {m.group(1)}{m.group(2)}"
+
+
 # "the PLM arousal index", "PLMAI": periodic leg movements with an arousal per hour of sleep
 _PLM_AROUSAL_RE = re.compile(r"\b(?:periodic (?:leg|limb) movements?|plms?)[- ]?(?:(?:associated|related|linked)"
                              r" )?(?:with )?arousals?(?: index| rate| per hour)?\b|\bplmai\b", I)
