@@ -251,3 +251,97 @@ def test_what_a_signal_showed_in_a_stage_is_described(demo) -> None:
     text = Session(night).ask("what did the eye channel show during REM?", engine).text
     assert re.match(r"\*\*[\d.]+ per minute\*\* of sleep in REM: \d+ rapid eye movement", text), \
         text[:200]
+
+
+@pytest.mark.parametrize("question", ["why is it called central?",
+                                      "how do you know it's central and not obstructive?"])
+def test_what_makes_an_apnea_central_is_explained(demo, question: str) -> None:
+    """"why is it called central?" was off topic; "how do you know it's central and not
+    obstructive?" explained the obstructive apnea."""
+    night, engine = demo
+    text = Session(night).ask(question, engine).text
+    assert text.startswith("**Central apnea.**"), text[:120]
+
+
+def test_a_signal_named_after_an_item_question_reads_the_same_item(demo) -> None:
+    """"and the oxygen?" after "what happened to the heart rate during it?" gave the SpO2
+    around every apnea of that type."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("show me the longest apnea", engine)
+    session.ask("what happened to the heart rate during it?", engine)
+    text = session.ask("and the oxygen?", engine).text
+    assert text.startswith("Mean SpO2 during it: **"), text[:120]
+
+
+def test_they_split_by_stage_are_the_events_just_listed(demo) -> None:
+    """"were they worse in NREM or REM?" after central apneas compared the EEG of the stages."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("how many central apneas were there?", engine)
+    text = session.ask("were they worse in NREM or REM?", engine).text
+    events = night.scored_events()[0]
+    stages = night.stages()[0]
+    nrem = sum(e.type == "central_apnea" and 1 <= stages[night.epoch_at(e.onset)] <= 3
+               for e in events)
+    assert text.startswith(f"Central apnea events in the human-scored scoring: **{nrem}** in "
+                           f"N1/N2/N3"), text[:200]
+
+
+def test_a_described_epoch_is_named_an_epoch(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("zoom to 2 am", engine)
+    session.ask("what is the EEG doing there?", engine)
+    text = session.ask("how long did it last?", engine).text
+    assert text.startswith("The epoch at **"), text[:100]
+
+
+def test_the_commonest_kind_of_event_leads(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what kind of breathing events dominate?", engine).text
+    breathing = [e.type for e in night.scored_events()[0]
+                 if e.type in ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea")]
+    top = max(set(breathing), key=breathing.count)
+    assert text.startswith(f"**{top.replace('_', ' ').capitalize()} events** are the commonest: "
+                           f"**{breathing.count(top)}** of the {len(breathing)}"), text[:200]
+
+
+def test_cycles_count_from_sleep_onset_on_a_night_split_by_a_long_awakening(demo, monkeypatch):
+    """On a night with an 82-min awakening the cycles began after it (01:42, sleep onset
+    22:45): the first 94 min of sleep and its REM were in no cycle."""
+    night, engine = demo
+    stages, source = night.stages()
+    split = stages.copy()
+    split[300:440] = STAGES.index("W")   # 70 min of wake, 2.5 h in
+    monkeypatch.setattr(night, "stages", lambda: (split, source))
+    text = Session(night).ask("how many sleep cycles were there?", engine).text
+    onset = clock(night, float(night.epochs.starts[np.flatnonzero(split >= 1)[0]]))
+    assert f"- cycle 1: **{onset}–" in text, text
+    assert "outside the main episode" not in text, text
+
+
+def test_which_cycle_had_the_most_of_a_stage(demo) -> None:
+    """"which cycle had the most N3?" gave the night's N3; "how long was REM in each cycle?"
+    the night's REM."""
+    from sleeplm_core.heads.cycles import sleep_cycles
+
+    night, engine = demo
+    found = sleep_cycles(night.stages()[0]).cycles
+    n3 = [c.stage_min["N3"] for c in found]
+    best = int(np.argmax(n3))
+    text = Session(night).ask("which cycle had the most N3?", engine).text
+    assert text.startswith("N3 per cycle (min): cycle 1 "), text[:120]
+    assert f"the most in **cycle {best + 1}" in text and f"(**{n3[best]:.1f} min**)" in text, text
+    text = Session(night).ask("how long was REM in each cycle?", engine).text
+    assert text.startswith("REM per cycle (min): "), text[:120]
+
+
+@pytest.mark.parametrize("question", [
+    "did the AHI change between the first and second half of the night?",
+    "are apneas more frequent early or late in the night?"])
+def test_the_two_halves_asked_about_are_compared(demo, question: str) -> None:
+    """It answered with the second half (or the last third) alone."""
+    night, engine = demo
+    text = Session(night).ask(question, engine).text
+    assert " in the first half (" in text and " in the second half (" in text, text[:200]

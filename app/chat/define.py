@@ -62,6 +62,24 @@ def _channel_lines(term: Term, night: LoadedNight) -> list[str]:
                                          for label in labels if label in signals) + "."]
 
 
+def _by_third(night: LoadedNight, stage: str) -> str:
+    """A stage's minutes in each third of the sleep period (sleep onset to the final
+    awakening), as the night bears a term about its timing out."""
+    stages, source = night.stages()
+    sleep = np.flatnonzero(stages >= STAGES.index("N1"))
+    if not len(sleep):
+        return f"This night ({source_name(source)} stages) holds no sleep."
+    edges = np.linspace(sleep[0], sleep[-1] + 1, 4).round().astype(int)
+    minutes = [float(np.sum(stages[a:b] == STAGES.index(stage))) * EPOCH_SEC / 60
+               for a, b in zip(edges[:-1], edges[1:])]
+    usual = minutes[0] if stage == "N3" else minutes[2]   # N3 leads early, REM late
+    verdict = (" as usual" if usual == max(minutes) else
+               "; this night departs from the usual pattern")
+    return (f"This night ({source_name(source)} stages), {stage} in each third of the sleep "
+            f"period: first **{minutes[0]:.1f} min**, middle **{minutes[1]:.1f} min**, last "
+            f"**{minutes[2]:.1f} min**{verdict}.")
+
+
 def _night_lines(term: Term, night: LoadedNight) -> list[str]:
     stages, source = night.stages()
     s = night.summary()
@@ -77,6 +95,8 @@ def _night_lines(term: Term, night: LoadedNight) -> list[str]:
     if term.key == "hypnogram":
         return [f"This night's ({source_name(source)}) hypnogram is the top track of the night "
                 f"overview."]
+    if term.key in ("sws_early", "rem_late"):
+        return [_by_third(night, "N3" if term.key == "sws_early" else "REM")]
     if term.key == "psg":
         return [f"This file holds {len(night.recording.signals)} channels; ask *which channels "
                 f"are in this file?* for the list."]

@@ -95,6 +95,12 @@ class Dialogue:
                 self.last is not None and self.last.rank))):
             # "what woke the patient?" with no one awakening in view: every awakening's tie
             return Query(Intent.MEASURE, query.text, measure="awakening_causes", by_rule=True)
+        if (query.ref == Ref.REPEAT and self.shown is not None
+                and self.shown.ref in (Ref.CONTEXT, Ref.ITEM) and (query.signal or query.modality)
+                and query.scope == Scope() and query.phenomenon is None):
+            # "what was the heart rate during it?", then "and the oxygen?": the same moment
+            return replace(self.shown, text=query.text, signal=query.signal,
+                           modality=query.modality or self.shown.modality)
         if query.ref in (Ref.CONTEXT, Ref.ITEM) and (span := self._shown_span()) is not None:
             # "show me the second cycle", then "what happened in it?": the span just shown
             return replace(query, note=re.sub(r"^the\s+", "", span.text.strip(), flags=re.I),

@@ -742,7 +742,8 @@ def cycles(plan: Plan, night: LoadedNight) -> CycleList:
                   source, stage_name(int(stages[c.start]))) for n, c in enumerate(found.cycles, 1)]
     return CycleList(items, [c.stage_min for c in found.cycles],
                      [at(c.rem_start) if c.rem_start is not None else None for c in found.cycles],
-                     episode_of(night, found), source)
+                     episode_of(night, found), source, plan.query.scope.stages,
+                     plan.query.rank == "shortest")
 
 
 def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount | StageRatio:
@@ -1246,8 +1247,9 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
                                   source_name(source))
         paragraphs.append((level, insight.text))
     starts = night.epochs.starts
-    runs = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, "described", "measured",
-                 stage_name(int(stages[a]))) for a, b in epoch_runs(idx)[:DEFAULT_REGIONS]]
+    # "epoch" or "span": what "how long did it last?" then names
+    runs = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, "epoch" if a == b else "span",
+                 "measured", stage_name(int(stages[a]))) for a, b in epoch_runs(idx)[:DEFAULT_REGIONS]]
     hallmark = phenomenon(STAGE_HALLMARK.get(q.scope.stages[0])) if (
         len(q.scope.stages) == 1 and q.scope.time is None and _IN_GENERAL_RE.search(q.text)) else None
     # A span of the night (not a stage in general, not one epoch) lists its findings too,

@@ -20,6 +20,8 @@ class Term:
         text: one paragraph, written for this app.
         stage: the stage it is (W, N1, N2, N3, REM), "" for none.
         slots: model or auxiliary slots whose channels record it, () for none.
+        asked: regex on a whole question that asks for it in other words than "what is
+            ..." ("why is there more deep sleep early in the night?"), "" for none.
     """
 
     key: str
@@ -28,6 +30,7 @@ class Term:
     text: str
     stage: str = ""
     slots: tuple[str, ...] = ()
+    asked: str = ""
 
 
 TERMS: tuple[Term, ...] = (
@@ -151,6 +154,28 @@ TERMS: tuple[Term, ...] = (
          "machine-scored events carry '(machine)' in their name. Blue regions are what an answer "
          "found in the scoring, orange ones the model's matches; click anywhere to open that "
          "epoch in the viewer."),
+    Term("sws_early", "Why deep sleep comes early in the night",
+         r"sleep (?:pressure|homeostasis)|process s|homeostatic (?:sleep )?(?:drive|pressure)",
+         "Sleep pressure builds up over the hours awake and is discharged by slow-wave sleep: "
+         "the longer the wake before, the more slow-wave activity the first NREM periods carry, "
+         "and it then decays over the night, roughly exponentially. This is Process S of "
+         "Borbély's two-process model (Borbély 1982, Hum Neurobiol 1:195; Achermann & Borbély). "
+         "So N3 gathers in the first cycles, and a nap or a long awakening before sleep takes "
+         "some of it away.",
+         asked=r"\bwhy\b.{0,40}\b(?:more|most)\s+(?:deep|slow[- ]wave|n3|delta)(?:\s+sleep)?\b.{0,30}"
+               r"\b(?:early|first|beginning|start)\b|\bwhy\b.{0,30}\b(?:deep|slow[- ]wave|n3)(?:\s+sleep)?"
+               r"\s+(?:comes?|happens?|occurs?|is)\s+(?:mostly\s+)?(?:early|first|in the first)"),
+    Term("rem_late", "Why REM comes late in the night",
+         r"rem (?:timing|propensity)",
+         "REM sleep follows the body clock more than sleep pressure: its propensity peaks near "
+         "the minimum of core body temperature, in the early morning. As slow-wave pressure is "
+         "discharged over the night, the REM periods lengthen, so most REM falls in the last "
+         "third of the night and a night cut short loses REM first (Dijk & Czeisler 1995, "
+         "J Neurosci 15:3526).",
+         asked=r"\bwhy\b.{0,40}\b(?:more|most|longer)\s+(?:rem|dream\w*)(?:\s+sleep|\s+periods?)?\b.{0,30}"
+               r"\b(?:late|later|morning|end|towards? (?:the )?(?:end|morning))\b|\bwhy\b.{0,30}\b(?:rem|dream"
+               r"\w*)(?:\s+sleep)?\s+(?:comes?|happens?|occurs?|is)\s+(?:mostly\s+)?(?:late|later|in the"
+               r" (?:morning|last))"),
     Term("vertex", "Vertex sharp waves", r"vertex (?:sharp )?waves?|v[- ]waves?",
          "Vertex sharp waves are sharp waves under half a second, largest over the top of the "
          "head (the vertex), that appear in N1 as the sleeper drifts off. They look like small "
@@ -175,6 +200,8 @@ _TAIL_RE = re.compile(
 
 def find_term(text: str) -> Term | None:
     """The term a definitional question asks about ("what is N2 sleep?"), else None."""
+    if (asked := next((t for t in TERMS if t.asked and re.search(t.asked, text, re.I)), None)):
+        return asked
     m = _ASK_RE.search(text)
     if m is None:
         return None

@@ -18,7 +18,7 @@ from app.chat.timespan import LONGEST_PERIOD, NightClock, TimeSpan, period_stage
 from app.night import LoadedNight
 from app.timeexpr import DAY_SEC, format_clock
 from sleeplm_core.errors import SleepLMError
-from sleeplm_core.heads.cycles import CycleConfig, SleepCycles, sleep_cycles, sleep_episodes
+from sleeplm_core.heads.cycles import SleepCycles, sleep_cycles
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 
@@ -122,37 +122,9 @@ def episode_of(night: LoadedNight, found: SleepCycles) -> Episode:
     lo, hi = found.episode
     starts = night.epochs.starts
     start, end = (float(starts[lo]), float(starts[hi - 1]) + EPOCH_SEC) if hi > lo else (0.0, 0.0)
-    stages = night.stages()[0]
-    first, last = _night_span(stages, lo, hi)
-    in_night = float(starts[last - 1]) + EPOCH_SEC - float(starts[first]) if hi > lo else 0.0
-    asleep = np.isin(stages, SLEEP_CODES)
-    stray = float(asleep.sum() - asleep[first:last].sum()) * EPOCH_SEC / 60
-    return Episode(start, end, found.other_sleep_min, (night.recording.duration - in_night) / 60,
-                   stray)
-
-
-NIGHT_PART_MIN = 30.0
-"""Sleep (min) that makes an episode beside the main one part of the same night, when less
-than :data:`LONG_OUTSIDE_MIN` of wake separates them (a night broken by a long awakening);
-a stray epoch or a short nap hours away is not."""
-
-
-def _night_span(stages: np.ndarray, lo: int, hi: int) -> tuple[int, int]:
-    """(first, last + 1) epoch of the night around the main sleep episode ``lo:hi``: the
-    episode, grown over neighbouring episodes (:func:`sleep_episodes`) of
-    :data:`NIGHT_PART_MIN` of sleep or more that lie less than :data:`LONG_OUTSIDE_MIN` away."""
-    per_min = 60 / EPOCH_SEC
-    episodes = sleep_episodes(stages, int(round(CycleConfig().episode_gap_min * per_min)))
-    first, last = lo, hi
-    for piece in reversed(episodes):                        # nearest first, going back
-        if piece[0] < first and first - piece[-1] - 1 < LONG_OUTSIDE_MIN * per_min \
-                and len(piece) >= NIGHT_PART_MIN * per_min:
-            first = int(piece[0])
-    for piece in episodes:                                  # and going forward
-        if piece[-1] >= last and piece[0] - last < LONG_OUTSIDE_MIN * per_min \
-                and len(piece) >= NIGHT_PART_MIN * per_min:
-            last = int(piece[-1]) + 1
-    return first, last
+    # the cycles' episode is the whole night (a long awakening inside it included)
+    return Episode(start, end, found.other_sleep_min,
+                   (night.recording.duration - (end - start)) / 60)
 
 
 def episode_span(night: LoadedNight) -> tuple[float, float]:

@@ -316,6 +316,11 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         kinds = Counter(i.label for i in r.scored)
         if len(kinds) > 1:
             parts[-1] += " By type: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + "."
+            if _COMMONEST_ASK_RE.search(r.asked):
+                # "what kind of breathing events dominate?": the commonest kind first
+                (top, n), total = kinds.most_common(1)[0], len(r.scored)
+                parts.insert(0, f"**{_events(top, n).capitalize()}** are the commonest: **{n}** "
+                                f"of the {total} ({100 * n / total:.0f} %){where}.")
         if r.share_of and r.share == "tie":
             # "what percentage of hypopneas had a desaturation?": of those in scope
             parts.insert(0, f"**{len(r.scored)}** of the {r.share_of} {_events(r.name)} "
@@ -486,6 +491,9 @@ _SPINDLE_NORMS = (
     "night's halves or stages (*were spindles denser in the first half?*), or other nights "
     "scored by the same detector.")
 _BREATHING_INDEX_RE = re.compile(r"\b(?:o?ahi|rdi|rei|apn\w*|hypopn\w*|respiratory)", re.I)
+_COMMONEST_ASK_RE = re.compile(r"\b(?:dominat\w*|predominan\w*|most (?:common|frequent|often)"
+                               r"|commonest|main (?:kind|type)|(?:what|which) (?:kinds?|types?|sorts?))\b",
+                               re.I)
 _PERIODIC_ASK_RE = re.compile(r"\b(?:plms?i?|periodic)\b", re.I)
 
 
@@ -1839,7 +1847,7 @@ def _first_sleep_outside(night: LoadedNight, r: StagePeriods) -> str:
 def _episode_note(e: Episode | None, night: LoadedNight) -> str:
     """A warning for recordings with hours outside the night (Sleep-EDF's 22-h files)."""
     # Not for a night split by a long awakening: that is one night.
-    if e is None or e.beyond_sleep_min < LONG_OUTSIDE_MIN and e.stray_sleep_min < 0.5:
+    if e is None or e.beyond_sleep_min < LONG_OUTSIDE_MIN and e.other_sleep_min < 0.5:
         return ""
     lo, hi = e.start, e.end
     other = (f"; {e.other_sleep_min:.1f} min of sleep lie outside it" if e.other_sleep_min >= 0.5
@@ -1909,6 +1917,17 @@ def _(r: View, night: LoadedNight) -> Answer:
                   highlights=[Highlight(start, end, "the part asked")])
 
 
+def _per_cycle(r: CycleList) -> str:
+    """"Which cycle had the most N3?": the asked stages' minutes in each cycle, the extreme
+    one first."""
+    name = _stage_set(r.asked)
+    amounts = [sum(m.get(s, 0.0) for s in r.asked) for m in r.minutes]
+    pick = int(np.argmin(amounts) if r.least else np.argmax(amounts))
+    each = ", ".join(f"{item.label} {a:.1f}" for item, a in zip(r.cycles, amounts))
+    return (f"{name} per cycle (min): {each}; the {'least' if r.least else 'most'} in "
+            f"**{r.cycles[pick].label}** (**{amounts[pick]:.1f} min**).")
+
+
 @render.register
 def _(r: CycleList, night: LoadedNight) -> Answer:
     if not r.cycles:
@@ -1929,13 +1948,16 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
         when = f"REM from {clock(night, rem)}" if rem is not None else "no REM"
         lines.append(f"- {item.label}: {_span(night, item)} ({item.duration / 60:.0f} min; {when}; "
                      f"min of {mix})")
+    if r.asked:
+        head = _per_cycle(r) + "\n\n" + head
     note = ("\n\nCycles follow Feinberg & Floyd: each runs from sleep onset or the end of a "
             "REM period to the end of the next REM period, with at least 15 min of NREM; REM "
             "runs less than 15 min apart are one period.")
     other = r.episode.other_sleep_min
     if other >= 0.5:
-        note += (f" {other:.1f} min of sleep outside the main episode (wake runs of "
-                 f"an hour or more set it apart) are not in any cycle.")
+        note += (f" {other:.1f} min of sleep outside the main episode (an hour or more of wake "
+                 f"sets a stretch of sleep apart, unless it holds 30 min of sleep or more and "
+                 f"lies within 3 h: then it is part of the night) are not in any cycle.")
     return _answer(night, head + "\n\n" + "\n".join(lines) + note + stage_caveat(night, r.source),
                    r.cycles)
 

@@ -157,23 +157,20 @@ class EventList:
 
 @dataclass(frozen=True)
 class Episode:
-    """The main sleep episode of a recording (:func:`sleeplm_core.heads.cycles.main_episode`).
+    """The main sleep episode of a recording, the whole night around its longest stretch of
+    sleep (:func:`sleeplm_core.heads.cycles.night_episode`).
 
     Attributes:
         start, end: seconds from the recording start; (0, 0) without sleep.
-        other_sleep_min: minutes of sleep outside it (naps, another night).
-        beyond_sleep_min: minutes of the recording outside the night around it (the
-            episode with the episodes of real sleep less than a few hours away,
-            :func:`app.chat.plan.episode_of`): the hours a day-long file holds beyond the
-            night, where a long awakening inside one night counts nothing.
-        stray_sleep_min: minutes of sleep outside that night (naps, stray epochs).
+        other_sleep_min: minutes of sleep outside it (naps, stray epochs, another night).
+        beyond_sleep_min: minutes of the recording outside it: the hours a day-long file
+            holds beyond the night.
     """
 
     start: float
     end: float
     other_sleep_min: float
     beyond_sleep_min: float
-    stray_sleep_min: float
 
 
 @dataclass
@@ -832,6 +829,8 @@ class CycleList:
         rem_starts: start of each cycle's REM period, seconds; None for an incomplete cycle.
         episode: the main sleep episode, with the sleep outside it.
         source: who scored the stages.
+        asked: the stages a question asked about per cycle ("which cycle had the most N3?"),
+            () for none; least: it asked for the fewest minutes.
     """
 
     cycles: list[Item]
@@ -839,6 +838,8 @@ class CycleList:
     rem_starts: list[float | None]
     episode: Episode
     source: str
+    asked: tuple[str, ...] = ()
+    least: bool = False
 
 
 @dataclass

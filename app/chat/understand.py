@@ -425,6 +425,10 @@ _PLM_SERIES_RE = re.compile(r"\b(?:series|runs?|trains?|sequences?|clusters?|bur
                             r"(?:(?:leg|limb) movements?|plms?|lms)\b|\b(?:plms?|periodic (?:leg|limb)"
                             r" movements?|(?:leg|limb) movements?) (?:series|runs|trains|sequences"
                             r"|clusters)\b", I)
+# "which cycle had the most N3?", "REM in each cycle", "N3 per cycle"
+_PER_CYCLE_RE = re.compile(r"\b(?:each|every|per|by|which|what) (?:sleep |nrem[- ]rem )?cycles?\b"
+                           r"|\bcycles? (?:had|has|held|with) the (?:most|least|longest|shortest)\b"
+                           r"|\bacross (?:the )?cycles\b", I)
 # "the N2 to N3 ratio", "REM/NREM ratio", "ratio of deep to light sleep": two stages' minutes.
 _STAGE_SIDE = "(" + "|".join(p for p, _ in _STAGE_WORDS) + r")(?:\s+sleep)?"
 _STAGE_RATIO_RE = re.compile(rf"\b{_STAGE_SIDE}(?:\s*[/:]\s*|\s+(?:to|over|vs\.?|versus)\s+)"
@@ -1235,6 +1239,10 @@ def understand(text: str) -> Query:
         # "how fast did the oxygen recover after the apneas?": after each one, over the night
         return replace(query, intent=Intent.MEASURE, phenomenon=phen.key, signal="spo2",
                        measure="spo2_recoveries", by_rule=True)
+    if (query.intent == Intent.COMPARE and query.ref == Ref.NONE and query.phenomenon is None
+            and query.signal is None and _THEY_SPLIT_RE.search(text)):
+        # "were they worse in NREM or REM?": the last answer's events, split
+        return replace(query, ref=Ref.REPEAT)
     if (not query.note and query.signal in ("spo2", "hr") and query.scope == Scope()
             and query.phenomenon is None and query.ref == Ref.NONE
             and (_EXCURSION_RE.search(text) or _EXCURSION_RE.search(query.text)
@@ -1276,6 +1284,8 @@ def _understand(text: str) -> Query:
         # "plot the delta power across the night": that measure hour by hour
         text = f"how did {m.group(1)} change across the night?"
     text = _MORE_IN_PART_RE.sub(r"compare \1 in the first half and the second half", text)
+    text = _HALVES_ASKED_RE.sub(lambda m: f"compare {m.group(1) or m.group(2)} in the first half and "
+                                          f"the second half", text)
     if _HYPOPNEA_WORD_RE.search(text):
         # the AASM's arousal-only rule is a hypopnea's ("apneas with arousals only" are not)
         text = _AROUSAL_ONLY_PREFIX_RE.sub(r"\1 with an arousal but no desaturation", text)
@@ -1419,12 +1429,13 @@ def _understand(text: str) -> Query:
     if (where_lying := _position_periods(text)) is not None:
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time),
                      measure="position", target=where_lying, by_rule=True)
-    if time is None and (entry := find_term(text)) is not None:
+    if (entry := find_term(text)) is not None and (time is None or entry.asked):
         # "what is N2 sleep?", "why is the chin EMG recorded?": a term, defined on this night
         return Query(Intent.EXPLAIN, text, target=entry.key, note="glossary", by_rule=True)
     if (kind := _HOW_KNOW_KIND_RE.search(text)) is not None:
         # "how do I know it's central?": what tells that kind of apnea apart
-        return Query(Intent.EXPLAIN, text, f"{kind.group(1).lower()}_apnea", by_rule=True)
+        return Query(Intent.EXPLAIN, text, f"{(kind.group(1) or kind.group(2)).lower()}_apnea",
+                     by_rule=True)
     if (pair := _phenomenon_pair(text)) is not None:
         return Query(Intent.EXPLAIN, text, phenomenon=pair[0], contrast=pair[1], by_rule=True)
     if time is not None and time.kind == "before_onset" and _LATENCY_ASK_RE.search(text):
@@ -1485,6 +1496,11 @@ def _understand(text: str) -> Query:
         # "did they nap?": sleep outside the main sleep period
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("N1", "N2", "N3", "REM")),
                      stage_event="naps", by_rule=True)
+    if _PER_CYCLE_RE.search(text) and (stages := stage_term(text)) and find_phenomenon(text) is None:
+        # "which cycle had the most N3?", "how long was REM in each cycle?": that stage per cycle
+        return Query(Intent.STAGE_TIMING, text, scope=Scope(stages, time), stage_event="cycles",
+                     rank="shortest" if re.search(r"\b(?:least|fewest|shortest|less)\b", text, I)
+                     else None, by_rule=True)
     if _CYCLES_RE.search(text) and find_phenomenon(text) is None and not (
             time is not None and time.kind == "cycle"):
         return Query(Intent.STAGE_TIMING, text, scope=Scope((), time), stage_event="cycles",
@@ -1664,6 +1680,16 @@ _MORE_IN_PART_RE = re.compile(
     r"^\s*(?:was|were|is|are|did)\s+(?:there|the patient have|they have|he have|she have)\s+"
     r"(?:more|less|fewer)\s+(.+?)\s+(?:(?:early|earlier|late|later)\s+in\s+the\s+night|in the"
     r"\s+(?:first|second|early|late)\s+part\s+of\s+the\s+night)\s*\W*$", I)
+# "are spindles more frequent early or late in the night?", "did the AHI change between the
+# first and second half?": the two halves side by side.
+_HALVES_ASKED_RE = re.compile(
+    r"^\s*(?:was|were|is|are)\s+(?:the\s+)?(.+?)\s+(?:more|less|fewer|higher|lower|worse|better"
+    r"|longer|shorter|faster|slower|bigger|larger|smaller|deeper)(?:\s+\w+)?\s+(?:early|earlier"
+    r"|at the (?:start|beginning))\s+or\s+(?:late|later|at the end)(?:\s+(?:in|of)\s+the\s+(?:night"
+    r"|recording|sleep))?\s*\W*$"
+    r"|^\s*(?:did|does|has|how (?:much )?did)\s+(?:the\s+)?(.+?)\s+(?:change|differ|shift|vary)\s+"
+    r"between\s+(?:the\s+)?first\s+(?:half\s+)?and\s+(?:the\s+)?second\s+half(?:\s+of\s+the\s+"
+    r"(?:night|recording|sleep))?\s*\W*$", I)
 # "show me a sleep-onset transition": sleep onset, where wake gives way to sleep.
 _ONSET_TRANSITION_RE = re.compile(r"\b(?:(?:the )?sleep[- ]onset transition|(?:the )?transition (?:in)?to"
                                   r" sleep)\b", I)
@@ -2328,6 +2354,11 @@ _TIED_DESAT_DEPTH_RE = re.compile(
     r"|during|with|tied to|from|of|that (?:followed|came with))\s+(?:it|that|this|that one|this one"
     r"|that event|this event|them)\b.*$", I)
 # Wordings read as the plain question they stand for, in this order.
+# "were they worse in NREM or REM?", "were there more of them in the first half or the
+# second?": the events just listed, split.
+_THEY_SPLIT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:were|was|are|did) (?:they|these|those|there more of"
+                            r" them)(?: (?:worse|more (?:frequent|common|often|severe)|longer|deeper"
+                            r"|happen more(?: often)?|occur more(?: often)?|more))?\s+(?:in|during|at)\b", I)
 # "what did the EEG show in N3?", "what did the eye channel show during REM?": that signal
 # described there; the eyes by their rapid movements.
 _SHOWED_RE = re.compile(r"^\W*(?:and\s+)?what (?:did|does) (?:the )?(eeg|brain(?: waves)?|eog|eyes?"
@@ -2386,8 +2417,11 @@ _EVENTS_RE = re.compile(r"\b(?:events?|hypopn\w*)\b.*\b(?:were|was|are|is)\b|\b(
                         r".*\bevents\b", I)
 _APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
 _HOW_KNOW_KIND_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how (?:do|can|could|would|did) (?:i|you|we|one|a "
-                               r"scorer) (?:know|tell|see|be sure)\b.{0,30}\b(obstructive|central|mixed)"
-                               r"\b(?! \w+ (?:and|or|from|vs))", I)
+                               r"scorer) (?:know|tell|see|be sure)\b.{0,30}?\b(obstructive|central|mixed)"
+                               r"\b(?! \w+ (?:and|or|from|vs))"
+                               # "why is it called central?": what makes that kind
+                               r"|^\W*(?:and\s+|so\s+)?why (?:is|are|was|were) (?:it|they|this|that|these|those"
+                               r"|this one|that one) (?:called|scored as|named) (obstructive|central|mixed)\b", I)
 
 
 # "how is an arousal scored?", "what is a K-complex and how is it defined?": the rule for one

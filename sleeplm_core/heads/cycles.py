@@ -14,7 +14,10 @@ The cycle rules follow Feinberg & Floyd (1979), as cycle detectors commonly appl
 
 Recordings that hold more than one night or daytime naps (Sleep-EDF's 22-h files) are
 cut into sleep episodes at wake runs of :attr:`CycleConfig.episode_gap_min` or more, and
-cycles are counted in the episode with the most sleep, the main sleep episode.
+cycles are counted in the main sleep episode: the episode with the most sleep, grown over
+the episodes beside it that hold :attr:`CycleConfig.night_part_min` of sleep or more and lie
+less than :attr:`CycleConfig.night_gap_max_min` away (a night broken by a long awakening is
+one night; a short nap hours away is not part of it).
 
 YASA 0.8.1 finds stage periods (``Hypnogram.find_periods``) but not cycles, and the
 "sleepcycles" detector is not on PyPI (checked 2026-12-01), hence this module.
@@ -41,6 +44,8 @@ class CycleConfig:
     min_rem_min: float = 5.0
     min_nrem_min: float = 15.0
     episode_gap_min: float = 60.0
+    night_part_min: float = 30.0
+    night_gap_max_min: float = 180.0
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,24 @@ def main_episode(stages: np.ndarray, gap_epochs: int) -> tuple[int, int]:
     return int(best[0]), int(best[-1]) + 1
 
 
+def night_episode(stages: np.ndarray, config: CycleConfig | None = None) -> tuple[int, int]:
+    """(first, last + 1) epoch of the main sleep episode (:func:`main_episode`) grown over
+    the neighbouring episodes that belong to the same night (see the module docstring).
+    (0, 0) without sleep."""
+    cfg = config or CycleConfig()
+    per_min = 60 / EPOCH_SEC
+    episodes = sleep_episodes(stages, int(round(cfg.episode_gap_min * per_min)))
+    first, last = main_episode(stages, int(round(cfg.episode_gap_min * per_min)))
+    near, big = cfg.night_gap_max_min * per_min, cfg.night_part_min * per_min
+    for piece in reversed(episodes):                        # nearest first, going back
+        if piece[0] < first and first - piece[-1] - 1 < near and len(piece) >= big:
+            first = int(piece[0])
+    for piece in episodes:                                  # and going forward
+        if piece[-1] >= last and piece[0] - last < near and len(piece) >= big:
+            last = int(piece[-1]) + 1
+    return first, last
+
+
 def _minutes(stages: np.ndarray) -> dict[str, float]:
     return {s: float(np.sum(stages == i)) * EPOCH_SEC / 60 for i, s in enumerate(STAGES)}
 
@@ -132,7 +155,7 @@ def sleep_cycles(stages: np.ndarray, config: CycleConfig | None = None) -> Sleep
     cfg = config or CycleConfig()
     stages = np.asarray(stages, dtype=int)
     per_min = 60 / EPOCH_SEC
-    lo, hi = main_episode(stages, int(round(cfg.episode_gap_min * per_min)))
+    lo, hi = night_episode(stages, cfg)
     other = float(np.sum(stages >= 1) - np.sum(stages[lo:hi] >= 1)) * EPOCH_SEC / 60
     cycles: list[Cycle] = []
     start = lo
