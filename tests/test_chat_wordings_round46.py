@@ -15,6 +15,15 @@ from sleeplm_core.features.brain import eeg_window_power
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
 
 
+def _last_answer(demo, *questions: str) -> str:
+    """The answer to the last of ``questions``, asked in turn in one session."""
+    night, engine = demo
+    session = Session(night)
+    for question in questions[:-1]:
+        session.ask(question, engine)
+    return session.ask(questions[-1], engine).text
+
+
 def _minutes(night, *stages: str) -> float:
     codes = night.stages()[0]
     return float(np.isin(codes, [STAGES.index(s) for s in stages]).sum()) * EPOCH_SEC / 60
@@ -37,10 +46,7 @@ def test_a_stage_ratio_divides_the_two_stages_minutes(demo, question, top, botto
 
 
 def test_a_stage_ratio_follow_up_keeps_both_stages(demo) -> None:
-    night, engine = demo
-    session = Session(night)
-    session.ask("what is the N2 to N3 ratio?", engine)
-    text = session.ask("and in the first half?", engine).text
+    text = _last_answer(demo, "what is the N2 to N3 ratio?", "and in the first half?")
     assert "in the first half" in text and "N2 to N3 ratio" in text, text
 
 
@@ -266,20 +272,16 @@ def test_what_makes_an_apnea_central_is_explained(demo, question: str) -> None:
 def test_a_signal_named_after_an_item_question_reads_the_same_item(demo) -> None:
     """"and the oxygen?" after "what happened to the heart rate during it?" gave the SpO2
     around every apnea of that type."""
-    night, engine = demo
-    session = Session(night)
-    session.ask("show me the longest apnea", engine)
-    session.ask("what happened to the heart rate during it?", engine)
-    text = session.ask("and the oxygen?", engine).text
+    text = _last_answer(demo, "show me the longest apnea",
+                        "what happened to the heart rate during it?", "and the oxygen?")
     assert text.startswith("Mean SpO2 during it: **"), text[:120]
 
 
 def test_they_split_by_stage_are_the_events_just_listed(demo) -> None:
     """"were they worse in NREM or REM?" after central apneas compared the EEG of the stages."""
-    night, engine = demo
-    session = Session(night)
-    session.ask("how many central apneas were there?", engine)
-    text = session.ask("were they worse in NREM or REM?", engine).text
+    night, _ = demo
+    text = _last_answer(demo, "how many central apneas were there?",
+                        "were they worse in NREM or REM?")
     events = night.scored_events()[0]
     stages = night.stages()[0]
     nrem = sum(e.type == "central_apnea" and 1 <= stages[night.epoch_at(e.onset)] <= 3
@@ -289,11 +291,8 @@ def test_they_split_by_stage_are_the_events_just_listed(demo) -> None:
 
 
 def test_a_described_epoch_is_named_an_epoch(demo) -> None:
-    night, engine = demo
-    session = Session(night)
-    session.ask("zoom to 2 am", engine)
-    session.ask("what is the EEG doing there?", engine)
-    text = session.ask("how long did it last?", engine).text
+    text = _last_answer(demo, "zoom to 2 am", "what is the EEG doing there?",
+                        "how long did it last?")
     assert text.startswith("The epoch at **"), text[:100]
 
 
@@ -345,3 +344,45 @@ def test_the_two_halves_asked_about_are_compared(demo, question: str) -> None:
     night, engine = demo
     text = Session(night).ask(question, engine).text
     assert " in the first half (" in text and " in the second half (" in text, text[:200]
+
+
+@pytest.mark.parametrize("question, stage, title", [
+    ("why is there more deep sleep early in the night?", "N3", "Why deep sleep comes early"),
+    ("why does REM come later in the night?", "REM", "Why REM comes late"),
+])
+def test_why_a_stage_comes_when_it_does_is_explained_with_the_night(demo, question, stage,
+                                                                     title) -> None:
+    """"why is there more deep sleep early in the night?" showed the evidence for epoch 0."""
+    night, engine = demo
+    text = Session(night).ask(question, engine).text
+    assert text.startswith(f"**{title} in the night.**"), text[:120]
+    stages = night.stages()[0]
+    sleep = np.flatnonzero(stages >= 1)
+    edges = np.linspace(sleep[0], sleep[-1] + 1, 4).round().astype(int)
+    first = float(np.sum(stages[edges[0]:edges[1]] == STAGES.index(stage))) * EPOCH_SEC / 60
+    assert f"{stage} in each third of the sleep period: first **{first:.1f} min**" in text, text
+
+
+def test_what_an_event_looks_like_on_a_channel_is_explained(demo) -> None:
+    """"show me what an apnea looks like on the airflow channel" listed the file's channels."""
+    night, engine = demo
+    text = Session(night).ask("show me what an apnea looks like on the airflow channel",
+                              engine).text
+    assert text.startswith("**Apnea.**") and "Example in this night" in text, text[:200]
+
+
+@pytest.mark.parametrize("question, row", [("is the REM percentage low?", "REM"),
+                                           ("is her deep sleep reduced?", "N3 (slow-wave sleep)")])
+def test_a_stage_asked_whether_low_is_read_against_the_norms(demo, question, row) -> None:
+    """"is the REM percentage low?" gave REM's minutes with no norm."""
+    night, engine = demo
+    text = Session(night).ask(question, engine).text
+    assert text.startswith(f"**{row}: "), text[:200]
+    assert "Ohayon" in text
+
+
+def test_the_eeg_at_sleep_onset_compares_wake_with_n1(demo) -> None:
+    """"what changes in the EEG when someone falls asleep?" described the epoch on screen."""
+    night, engine = demo
+    text = Session(night).ask("what changes in the EEG when someone falls asleep?", engine).text
+    assert text.startswith("Mean per epoch, in W vs in N1:") and "alpha power" in text, text[:200]

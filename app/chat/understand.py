@@ -366,7 +366,7 @@ _CLASSIFY_RE = re.compile(r"\b(?:what|which)\s+(?:sleep\s+)?stage\b|\bclassify\b
                           r"|he|she|they)\s+(?:in\s+)?(?:rem|n1|n2|n3|wake|awake|asleep)\b|\bis"
                           r" (?:the patient|he|she|they) (?:asleep|awake) (?:here|now|at)\b", I)
 _EXPLAIN_RE = re.compile(r"^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|define|teach"
-                         r"|what(?:'s| is| are| does| do)\b|tell me (?:what|about)|describe what"
+                         r"|what(?:'s| is| are| does| do)\b|tell me (?:what|about)|describe what|show (?:me|us) what"
                          r"|how (?:does|do) (?:an? |the )?\w+(?: \w+)? (?:look|work)"
                          r"|i (?:want|would like) to (?:see|know) what)", I)
 # "tell me about the apneas", "tell me about her leg movements": the night's events, where
@@ -377,7 +377,7 @@ _NIGHT_EVENTS_RE = re.compile(r"^\W*(?:(?:can|could) you\s+)?(?:please\s+)?tell 
 # "what is a K-complex?", "explain REM sleep": a definition, not a search.
 _DEFINE_RE = re.compile(r"^\s*why (?:do|does|is|are|did) (?:we|people|humans|you|sleepers)\b"
                         r"|^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|define|teach me"
-                        r"|tell me (?:what|about)|describe what|i (?:want|would like) to (?:see|know)"
+                        r"|tell me (?:what|about)|describe what|show (?:me|us) what|i (?:want|would like) to (?:see|know)"
                         r" what)\b|^\s*what(?:'s| is| are)\s+(?:an?\s+|the\s+)?[\w-]+(?:\s+[\w-]+)?"
                         r"(?:\s+sleep)?\s*(?:\?|$|and\b|,)|^\s*what (?:does|do) .+ (?:look like|mean)\b",
                         I)
@@ -527,6 +527,10 @@ _PLOT_TREND_RE = re.compile(r"^\W*(?:please\s+|can you\s+|could you\s+)*(?:plot|
 _ENOUGH_RE = re.compile(r"\b(?:enough|too (?:much|little)|sufficient|adequate|normal amount of|a normal"
                         r" amount of)\s+(rem(?: sleep)?|deep sleep|n3|slow[- ]wave sleep|sws|n2|n1|light"
                         r" sleep|sleep)\b", I)
+_STAGE_LOW_RE = re.compile(r"^\W*(?:and\s+)?(?:is|was|are|were)\s+(?:the\s+|her\s+|his\s+|their\s+)?"
+                           r"(rem(?: sleep)?|deep sleep|n3|slow[- ]wave sleep|sws|n2|n1|light sleep)"
+                           r"(?:\s+(?:percentage|percent|share|proportion|amount|time|%))?\s+(?:too\s+)?"
+                           r"(?:low|high|normal|abnormal|reduced|increased|short|long|little|much)\b", I)
 # The norm row each word names (norms.NORMS keys).
 _ENOUGH_ROWS = ((r"rem(?: sleep)?", "REM"), (r"deep sleep|n3|slow[- ]wave sleep|sws", "N3 (slow-wave sleep)"),
                 (r"n2", "N2"), (r"n1|light sleep", "N1"), (r"sleep", "total sleep time"))
@@ -1273,6 +1277,8 @@ def _understand(text: str) -> Query:
     for pattern, words in _PLAIN_WORDINGS:
         text = pattern.sub(words, text)
     text = _SHOWED_RE.sub(_showed, text)
+    # "what changes in the EEG when someone falls asleep?": wake against N1, the EEG's shift
+    text = _ONSET_EEG_RE.sub("compare the EEG in wake and N1", text)
     if (m := _STAGE_PAIR_RE.search(text)) and all(
             len(stage_term(side)) == 1 and find_phenomenon(side) is None
             for side in [g for g in m.groups() if g]):
@@ -1446,8 +1452,9 @@ def _understand(text: str) -> Query:
                      stage_event="latency", note="soremp", by_rule=True)
     if _FINDINGS_RE.search(text) and time is None:
         return Query(Intent.SUMMARY, text, topic="findings", by_rule=True)
-    if (m := _ENOUGH_RE.search(text)) and time is None:
-        # "was there enough REM?": that statistic against the norms first
+    if (m := _ENOUGH_RE.search(text) or _STAGE_LOW_RE.search(text)) and time is None:
+        # "was there enough REM?", "is the REM percentage low?": that statistic against the
+        # norms first
         word = m.group(1).lower()
         row = next(row for pattern, row in _ENOUGH_ROWS if re.fullmatch(pattern, word, I))
         return Query(Intent.NORMAL, text, target=row, age=_age(text), by_rule=True)
@@ -2375,6 +2382,9 @@ def _showed(m: re.Match[str]) -> str:
     return f"describe the {m.group(1)}{m.group(2)}"
 
 
+_ONSET_EEG_RE = re.compile(r"^(?=.*\b(?:eeg|brain ?waves?|brain)\b)(?=.*\b(?:chang\w*|happens?|differ\w*"
+                           r"|look like|shifts?)\b)(?=.*\b(?:falls? asleep|falling asleep|fell asleep"
+                           r"|sleep onset|drifts? off|nods? off|goes? to sleep|going to sleep)\b).*$", I)
 # "the PLM arousal index", "PLMAI": periodic leg movements with an arousal per hour of sleep
 _PLM_AROUSAL_RE = re.compile(r"\b(?:periodic (?:leg|limb) movements?|plms?)[- ]?(?:(?:associated|related|linked)"
                              r" )?(?:with )?arousals?(?: index| rate| per hour)?\b|\bplmai\b", I)
@@ -2434,8 +2444,11 @@ _HOW_SCORED_RE = re.compile(r"^\W*(?:what(?:'s| is| are) (?:an? |the )?(.+?) and
 def _topic(text: str) -> str | None:
     """The recording topic a question asks about ("channels", "scoring", "quality")."""
     topic = next((name for name, pattern in _TOPIC_RE if pattern.search(text)), None)
-    # "how many epochs were N1?" counts a stage, not the file's epochs
-    return None if topic == "channels" and stage_term(text) else topic
+    # "how many epochs were N1?" counts a stage, not the file's epochs; "what an apnea looks
+    # like on the airflow channel" is an explanation
+    if topic == "channels" and (stage_term(text) or re.search(r"\blooks? like\b", text, I)):
+        return None
+    return topic
 
 
 def _semantic(text: str, time: TimeSpan | None, phen: Phenomenon | None,
