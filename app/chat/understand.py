@@ -2360,7 +2360,6 @@ _TIED_DESAT_DEPTH_RE = re.compile(
     r"(?:desat\w*|(?:oxygen|spo2|sat(?:uration)?)\s+(?:drop|dip|fall)s?)\s+(?:after|following"
     r"|during|with|tied to|from|of|that (?:followed|came with))\s+(?:it|that|this|that one|this one"
     r"|that event|this event|them)\b.*$", I)
-# Wordings read as the plain question they stand for, in this order.
 # "were they worse in NREM or REM?", "were there more of them in the first half or the
 # second?": the events just listed, split.
 _THEY_SPLIT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:were|was|are|did) (?:they|these|those|there more of"
@@ -2388,6 +2387,7 @@ _ONSET_EEG_RE = re.compile(r"^(?=.*\b(?:eeg|brain ?waves?|brain)\b)(?=.*\b(?:cha
 # "the PLM arousal index", "PLMAI": periodic leg movements with an arousal per hour of sleep
 _PLM_AROUSAL_RE = re.compile(r"\b(?:periodic (?:leg|limb) movements?|plms?)[- ]?(?:(?:associated|related|linked)"
                              r" )?(?:with )?arousals?(?: index| rate| per hour)?\b|\bplmai\b", I)
+# Wordings read as the plain question they stand for, in this order.
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
     (_EARLY_AWAKENING_RE, "how long was the patient awake in the morning?"),
