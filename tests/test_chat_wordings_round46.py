@@ -386,3 +386,23 @@ def test_the_eeg_at_sleep_onset_compares_wake_with_n1(demo) -> None:
     night, engine = demo
     text = Session(night).ask("what changes in the EEG when someone falls asleep?", engine).text
     assert text.startswith("Mean per epoch, in W vs in N1:") and "alpha power" in text, text[:200]
+
+
+def test_awakenings_longer_than_a_minute_in_words(demo) -> None:
+    """"how many times did she wake up for more than a minute?" counted every awakening."""
+    from app.chat.periods import awakening_runs
+
+    night, engine = demo
+    stages = night.stages()[0]
+    runs = awakening_runs(stages, np.ones(len(stages), bool))
+    longer = sum((b - a + 1) * EPOCH_SEC >= 60 for a, b in runs)
+    text = Session(night).ask("how many times did she wake up for more than a minute?",
+                              engine).text
+    assert f"**{longer}** awakenings lasting 1 min or more" in text, text[:200]
+    assert understand("apneas longer than half a minute").min_duration == 30.0
+
+
+@pytest.mark.parametrize("question", ["what woke her up most often?", "what usually woke him?"])
+def test_what_woke_the_sleeper_most_often_reads_every_awakening(question: str) -> None:
+    """It listed the night's wake periods."""
+    assert understand(question).measure == "awakening_causes"

@@ -510,7 +510,12 @@ _WHAT_WOKE_RE = re.compile(r"\b(?:what|which events?) (?:caused|causes|triggered
                            r"|wakes)(?: up)?(?: so (?:often|much))?\b|\bwhat (?:woke|wakes|kept waking)"
                            r" (?:the patient|the sleeper|him|her|them|me)(?: up)? (?:during|in|through"
                            r"(?:out)?|at) (?:the )?night\b|\bcauses? of (?:the )?(?:awakenings?"
-                           r"|waking)\b", I)
+                           r"|waking)\b"
+                           # "what woke her up most often?", "what usually woke him?": every awakening's
+                           r"|\bwhat (?:woke|wakes|kept waking) (?:the patient|the sleeper|him|her|them|me)"
+                           r"(?: up)? (?:most(?: often)?|mostly|usually|the most)\b|\bwhat (?:usually"
+                           r"|mostly|most often) (?:woke|wakes) (?:the patient|the sleeper|him|her|them"
+                           r"|me)\b", I)
 # "how many arousals were followed by an awakening?", "did the arousals wake her up?": the
 # arousals that led into an awakening, beside what each awakening came with.
 _AROUSAL_AWAKENING_RE = re.compile(
@@ -1276,6 +1281,8 @@ def _understand(text: str) -> Query:
         _MEDICAL_RE.search(text)) else text
     for pattern, words in _PLAIN_WORDINGS:
         text = pattern.sub(words, text)
+    # "for more than a minute", "longer than half a minute": the bound as a number
+    text = _ONE_UNIT_RE.sub(_one_unit, text)
     text = _SHOWED_RE.sub(_showed, text)
     # "what changes in the EEG when someone falls asleep?": wake against N1, the EEG's shift
     text = _ONSET_EEG_RE.sub("compare the EEG in wake and N1", text)
@@ -2365,6 +2372,16 @@ _TIED_DESAT_DEPTH_RE = re.compile(
 _THEY_SPLIT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:were|was|are|did) (?:they|these|those|there more of"
                             r" them)(?: (?:worse|more (?:frequent|common|often|severe)|longer|deeper"
                             r"|happen more(?: often)?|occur more(?: often)?|more))?\s+(?:in|during|at)\b", I)
+_ONE_UNIT_RE = re.compile(r"\b(below|under|less than|fewer than|shorter than|above|over|more than"
+                          r"|longer than|at least|at most)\s+((?:a|an|one|half an?)\s+(?:minute|hour))\b", I)
+
+
+def _one_unit(m: re.Match[str]) -> str:
+    words = m.group(2).lower().split()
+    seconds = (60.0 if words[-1] == "minute" else 3600.0) * (0.5 if words[0] == "half" else 1.0)
+    return f"{m.group(1)} " + (f"{seconds:g} seconds" if seconds <= 60 else f"{seconds / 60:g} minutes")
+
+
 # "what did the EEG show in N3?", "what did the eye channel show during REM?": that signal
 # described there; the eyes by their rapid movements.
 _SHOWED_RE = re.compile(r"^\W*(?:and\s+)?what (?:did|does) (?:the )?(eeg|brain(?: waves)?|eog|eyes?"
