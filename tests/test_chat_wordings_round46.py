@@ -406,3 +406,38 @@ def test_awakenings_longer_than_a_minute_in_words(demo) -> None:
 def test_what_woke_the_sleeper_most_often_reads_every_awakening(question: str) -> None:
     """It listed the night's wake periods."""
     assert understand(question).measure == "awakening_causes"
+
+
+def test_the_heart_rate_before_the_awakenings_is_measured(demo) -> None:
+    """"did the heart rate go up before the awakenings?" listed the awakenings."""
+    from app.chat.execute import series
+    from app.chat.periods import awakening_runs
+
+    night, engine = demo
+    stages = night.stages()[0]
+    starts = night.epochs.starts
+    runs = awakening_runs(stages, np.ones(len(stages), bool))
+    hr = series(night, "hr")
+    before = np.zeros(len(hr.times), bool)
+    for a, _ in runs:
+        before |= (hr.times >= starts[a] - 30) & (hr.times < starts[a])
+    text = Session(night).ask("did the heart rate go up before the awakenings?", engine).text
+    assert text.startswith(f"In the 30 s before the {len(runs)} awakening events, heart rate "
+                           f"runs **"), text[:200]
+    assert f"mean **{np.nanmean(hr.values[before]):.1f} bpm**" in text, text
+
+
+def test_a_signal_before_events_is_measured_before_each(demo) -> None:
+    night, engine = demo
+    text = Session(night).ask("what was the heart rate before apneas?", engine).text
+    assert "- in the 30 s before each starts: mean **" in text, text[:300]
+    text = Session(night).ask("what was the heart rate during apneas before 2 am?", engine).text
+    assert "before each starts" not in text, text[:300]
+
+
+def test_a_home_tests_follow_ups_on_severity_and_position() -> None:
+    """After "what's the REI?": "how severe is it?" gave the summary, "was it worse on the
+    back?" was off topic."""
+    assert understand("how severe is it?").note == "severity"
+    query = understand("was it worse on the back?")
+    assert query.by == "position" and query.stat == "ahi"

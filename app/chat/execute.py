@@ -1658,17 +1658,48 @@ def event_signal(plan: Plan, night: LoadedNight, signal: str,
     items, source = _event_items(night, phen.event_types, plan.where, None)
     if plan.query.rank is not None:  # "the longest apnea": that one event, not all of them
         items = rank_items(items, plan.query.rank)[0][:plan.query.count or 1]
-    during = _span_mask(s.times, [(i.start, i.end) for i in items])
-    after = _span_mask(s.times, [(i.end, i.end + AFTER_EVENT_SEC) for i in items]) & ~during
-    asleep = np.isin(night.stages()[0][_epochs_of(night, s.times)], SLEEP_CODES)
     # "why does oxygen drop after an apnea?": the physiology that moves the signal.
     why = _SIGNAL_WHY.get(signal, phen.explanation) if re.match(r"\s*why\b", plan.query.text,
                                                                 re.I) else ""
-    return EventSignal(s.label, s.unit, phen.title.lower(), len(items),
-                       _stats(s.values[during]), _stats(s.values[after]),
-                       _stats(s.values[asleep & ~during & ~after]), s.source, source,
-                       plan.where.text, tuple(items),
-                       breath_amplitudes(night, items) if signal == "resp" else (), why)
+    return _signal_around(night, s, phen.title.lower(), items, source, plan,
+                          breath_amplitudes(night, items) if signal == "resp" else (), why)
+
+
+def awakening_signal(plan: Plan, night: LoadedNight) -> EventSignal | Message:
+    """A signal in the minute before each awakening in scope, during it and just after it,
+    against the rest of sleep ("did the heart rate go up before the awakenings?")."""
+    s = series(night, plan.query.signal or "hr")
+    if s is None:
+        return no_series(night, plan.query.signal or "hr")
+    stages, source = night.stages()
+    starts = night.epochs.starts
+    items = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, "awakening", source, "W")
+             for a, b in awakening_runs(stages, plan.where.mask)]
+    return _signal_around(night, s, "awakening", items, source, plan)
+
+
+def _signal_around(night: LoadedNight, s: Series, name: str, items: list[Item], source: str,
+                   plan: Plan, amplitudes: tuple[tuple[str, float, float], ...] = (),
+                   why: str = "") -> EventSignal:
+    """``s`` during the items, in the :data:`AFTER_EVENT_SEC` after each, in the same time
+    before each when the question asks for it, and in the rest of sleep."""
+    during = _span_mask(s.times, [(i.start, i.end) for i in items])
+    after = _span_mask(s.times, [(i.end, i.end + AFTER_EVENT_SEC) for i in items]) & ~during
+    before = (_span_mask(s.times, [(i.start - AFTER_EVENT_SEC, i.start) for i in items])
+              & ~during & ~after) if _BEFORE_ASK_RE.search(plan.query.text) else None
+    asleep = np.isin(night.stages()[0][_epochs_of(night, s.times)], SLEEP_CODES)
+    rest = asleep & ~during & ~after & (~before if before is not None else True)
+    return EventSignal(s.label, s.unit, name, len(items), _stats(s.values[during]),
+                       _stats(s.values[after]), _stats(s.values[rest]), s.source, source,
+                       plan.where.text, tuple(items), amplitudes, why,
+                       _stats(s.values[before]) if before is not None else None)
+
+
+_BEFORE_ASK_RE = re.compile(r"\b(?:before|prior to|leading (?:up )?to|preceding|ahead of)\b(?!\s+(?:\d"
+                            r"|midnight|noon|sleep onset|falling asleep|lights|the (?:first|second|last)"
+                            r" (?:half|hour|third)))", re.I)
+"""A question that asks about the time before each event ("did the heart rate go up before
+the awakenings?")."""
 
 
 _SIGNAL_WHY = {
@@ -1778,7 +1809,7 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "fragmentation": stage_fragmentation, "awakening_causes": what_woke,
     "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio,
     "hypopnea_rules": hypopnea_rules, "spo2_recoveries": spo2_recoveries,
-    "plm_series": plm_series}
+    "plm_series": plm_series, "awakening_signal": awakening_signal}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,
     Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),

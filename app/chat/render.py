@@ -2478,8 +2478,16 @@ def _(r: EventSignal, night: LoadedNight) -> Answer:
     lines = [part(r.during, f"during {events}{_where(r.where)}"),
              part(r.after, f"in the {AFTER_EVENT_SEC:.0f} s after {'it' if one else 'each'} ends"),
              part(r.elsewhere, "in the rest of sleep")]
+    if r.before is not None:
+        lines.insert(0, part(r.before, f"in the {AFTER_EVENT_SEC:.0f} s before "
+                                       f"{'it' if one else 'each'} starts"))
     text += (f"{r.label[:1].upper() + r.label[1:]} around {events} "
              f"(measured from {r.source}; {source_name(r.events_source)}):\n" + "\n".join(lines))
+    if r.before and r.elsewhere:
+        # "did the heart rate go up before the awakenings?": the answer first
+        text = (f"In the {AFTER_EVENT_SEC:.0f} s before {events}, {r.label} runs "
+                f"**{r.before[0] - r.elsewhere[0]:+.1f} {r.unit}** against the rest of sleep "
+                f"({r.before[0]:.1f} against {r.elsewhere[0]:.1f}).\n\n" + text)
     if r.during and r.after and r.elsewhere:
         text += (f"\n\nAfter {'it' if one else 'the events'}, {r.label} runs "
                  f"{r.after[0] - r.elsewhere[0]:+.1f} {r.unit} against the rest of sleep; during "

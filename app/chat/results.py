@@ -428,6 +428,9 @@ class EventSignal:
         amplitudes: breathing only: (channel, median breath amplitude during the events, the
             same in the 30 s after), in % of the breaths before each (100 = unchanged).
         why: for a "why ...?" question, the physiology that explains it ("" otherwise).
+        before: (mean, lowest, highest) in the same time before each event starts, when the
+            question asked about it ("did the heart rate go up before the awakenings?"), else
+            None; ``elsewhere`` then leaves that time out too.
     """
 
     label: str
@@ -443,6 +446,7 @@ class EventSignal:
     items: tuple[Item, ...] = ()
     amplitudes: tuple[tuple[str, float, float], ...] = ()
     why: str = ""
+    before: tuple[float, float, float] | None = None
 
 
 @dataclass

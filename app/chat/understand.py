@@ -96,7 +96,7 @@ _MEDICAL_RE = re.compile(
     r"|should (?:i|he|she|they|we) (?:take|use|see|get|worry|be worried)|see a doctor"
     r"|is it dangerous)\b", I)
 # "how severe is the apnea?", "what's the severity of the AHI?": the disorder's grade.
-_APNEA_SEVERITY_RE = re.compile(r"\b(?:how (?:severe|bad|serious)|severity|grade)\b.*\b(?:apn\w*"
+_APNEA_SEVERITY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:severe|bad|serious) is (?:it|that|this)\W*$|"r"\b(?:how (?:severe|bad|serious)|severity|grade)\b.*\b(?:apn\w*"
                                 r"|ahi|osa|breathing)\b|\b(?:apn\w*|ahi|osa)\b.*\b(?:severity"
                                 r"|how (?:severe|bad|serious))\b|\b(?:mild|moderate|severe)"
                                 r" (?:or|vs\.?) (?:mild|moderate|severe)\b", I)
@@ -420,6 +420,10 @@ _BAND_RATIO_RE = re.compile(rf"\b{_BAND}(?:\s+power)?(?:\s*[/:]\s*|\s*-\s*|\s+(?
 _RATIO_OF_RE = re.compile(rf"\bratios? (?:of|between) (?:the )?{_BAND}(?:\s+power)?\s+(?:to|over|and"
                           rf"|vs\.?|versus)\s+(?:the )?{_BAND}\b", I)
 _BAND_ALIAS = {"spindle": "sigma"}
+# "did the heart rate go up before the awakenings?", "the SpO2 around awakenings"
+_AWAKENINGS_AROUND_RE = re.compile(r"\b(?:before|prior to|leading (?:up )?to|preceding|ahead of|around"
+                                   r"|during|after|following|with)\s+(?:the\s+|her\s+|his\s+|their\s+"
+                                   r"|each\s+|every\s+)?(?:awakenings?|wake[- ]ups?|wakings?)\b", I)
 # "the longest series of periodic leg movements", "PLM series", "runs of PLMs"
 _PLM_SERIES_RE = re.compile(r"\b(?:series|runs?|trains?|sequences?|clusters?|bursts?) of (?:periodic )?"
                             r"(?:(?:leg|limb) movements?|plms?|lms)\b|\b(?:plms?|periodic (?:leg|limb)"
@@ -1159,7 +1163,7 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
             _PROPERTY_RE.search(text)):
         return Intent.EXPLAIN
     if (signal is not None and condition is None and phen is not None and phen.event_types
-            and re.search(r"\b(?:during|around|after|over|with|across)\b", text, I)
+            and re.search(r"\b(?:during|around|after|over|with|across|before|preceding)\b", text, I)
             and not re.match(r"\s*(?:where|when|find|list|show|how many)\b", text, I)
             and _SIGNAL_RE[signal].search(re.sub(rf"\b(?:{phen.pattern})", " ",
                                                  _PHEN_FREE_RE.sub(" ", text), flags=I))):
@@ -1361,6 +1365,10 @@ def _understand(text: str) -> Query:
         # "AHI 3 % vs 4 %?": the hypopneas re-read under the AASM's two oxygen rules
         return Query(Intent.MEASURE, text, measure="hypopnea_rules", modality="respiratory",
                      by_rule=True)
+    if (signal := _signal(text)) in ("hr", "spo2", "resp") and _AWAKENINGS_AROUND_RE.search(text):
+        # "did the heart rate go up before the awakenings?": the signal around each awakening
+        return Query(Intent.MEASURE, text, signal=signal, measure="awakening_signal",
+                     scope=Scope(_stage_filter(text)[0], time), by_rule=True)
     if _PLM_SERIES_RE.search(text):
         # "show me the longest series of periodic leg movements": the series themselves
         return Query(Intent.MEASURE, text, phenomenon="limb_movement", measure="plm_series",
@@ -2274,7 +2282,7 @@ _WHICH_WORST_RE = re.compile(r"^\W*(?:which|what) (?:hour|part|stretch|period|ti
 # "is it positional OSA?", "is the OSA worse on the back?": the AHI by body position, a
 # measurement (Cartwright's ratio), not a diagnosis.
 _POSITIONAL_RE = re.compile(r"\bpositional (?:osa|obstructive sleep apn\w*|sleep apn\w*|apn\w*)\b"
-                            r"|\b(?:osa|apn\w*|ahi|breathing|events?|snoring)\b.{0,25}\bworse (?:on|when"
+                            r"|\b(?:osa|apn\w*|ahi|rei|breathing|events?|snoring|it|they)\b.{0,25}\bworse (?:on|when"
                             r" (?:on|lying on)|lying on) (?:the|their|his|her) backs?\b", I)
 # "did they sleep on their back?": the time in each position.
 _SLEPT_ON_BACK_RE = re.compile(r"^\W*(?:did|do|does) (?:they|he|she|the patient|this person) sleep"
