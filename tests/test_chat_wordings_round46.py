@@ -441,3 +441,25 @@ def test_a_home_tests_follow_ups_on_severity_and_position() -> None:
     assert understand("how severe is it?").note == "severity"
     query = understand("was it worse on the back?")
     assert query.by == "position" and query.stat == "ahi"
+
+
+def test_the_one_after_that_is_the_next_item(demo) -> None:
+    """"and the one after that?" described the minute after the item in focus."""
+    text = _last_answer(demo, "list the five longest apneas", "next one", "and the one after that?")
+    assert text.startswith("The second of "), text[:120]
+
+
+@pytest.mark.parametrize("question, lead", [("what was the lowest SpO2 after it?", "Lowest"),
+                                            ("how low did the oxygen go after it?", "Lowest")])
+def test_the_extreme_asked_after_an_event_leads(demo, question: str, lead: str) -> None:
+    """The lowest SpO2 after an event was only inside the window's measures."""
+    from app.chat.execute import series
+
+    night, _ = demo
+    text = _last_answer(demo, "show me the longest hypopnea", question)
+    m = re.search(r"\((\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\)", text)
+    s = series(night, "spo2")
+    t = np.array([clock(night, x) for x in s.times])
+    inside = (t >= m.group(1)) & (t < m.group(2)) & np.isfinite(s.values)
+    assert text.startswith(f"{lead} SpO2 in the 60 s after it: **{s.values[inside].min():.1f} %**"), \
+        text[:200]

@@ -1639,6 +1639,13 @@ def _(r: Context, night: LoadedNight) -> Answer:
             f"{label} mean {mean:.1f} {unit} (lowest {low:.1f}, highest {high:.1f}) against "
             f"{own:.1f} during it"
             for label, unit, mean, low, high, own, *_ in r.measures) + "."
+    if r.asked and (m := next((m for m in r.measures if m[0] == r.asked[0]), None)):
+        # "what was the lowest SpO2 after it?": that value first
+        label, unit, mean, low, high, *_ = m
+        which, value = {"lowest": ("Lowest", low), "highest": ("Highest", high)}.get(
+            r.asked[1] or "", ("Mean", mean))
+        text = (f"{which} {label} in the {r.span[1] - r.span[0]:.0f} s {side} it: "
+                f"**{value:.1f} {unit}**.\n\n" + text)
     window = Item(r.span[0], r.span[1], f"{side} {r.item.label}", "measured")
     return _answer(night, text, [window], [window, r.item])
 

@@ -165,6 +165,8 @@ _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what a
 _STEP_RE = re.compile(r"^\s*(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
                       r"(next|previous|prev|following|preceding)(?:\s+(one|event|result|match"
                       r"|region|epoch|episode))?(?:\s+please)?\W*$", I)
+_ONE_AFTER_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+)?(?:show me\s+|go to\s+)?the (?:one|next"
+                           r" one|event) (after|before) (?:that|this|it)(?: one)?\W*$", I)
 _BACK_RE = re.compile(r"^\s*(?:please\s+)?(?:go|take me|jump|move|zoom)?\s*back\b|^\s*undo\b"
                       r"|\bwhere i was\b|\bprevious view\b|\bzoom out\b", I)
 # "in the 30 seconds after it", "the two minutes before that": the window's length.
@@ -174,6 +176,13 @@ _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fiv
                 "fifteen": 15, "twenty": 20, "thirty": 30, "half a": 0.5, "half an": 0.5}
 CONTEXT_LENGTH_SEC = (5.0, 1800.0)
 """Shortest and longest window, seconds, a context question may name."""
+
+
+def _extreme(text: str) -> str | None:
+    """"lowest" or "highest" when a question asks how low or high a signal went, else None."""
+    if re.search(r"\b(?:how low|lowest|minimum|nadir|bottom)\b", text, I):
+        return "lowest"
+    return "highest" if re.search(r"\b(?:how high|highest|maximum|peak)\b", text, I) else None
 
 
 def _context_length(text: str) -> float | None:
@@ -951,6 +960,10 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
             ordinal = int(digits[0]) - 1 if digits else _ORDINALS.get(word, 0)
             return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, ordinal=ordinal)
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS)
+    if m := _ONE_AFTER_RE.search(text):
+        # "and the one after that?": the next item of the list, not the time after it
+        return Query(Intent.NAVIGATE, text, ref=Ref.STEP,
+                     step=1 if m.group(1).lower() == "after" else -1)
     if m := _STEP_RE.search(text):
         step = 1 if m.group(1).lower() in ("next", "following") else -1
         epoch = (m.group(2) or "").lower() == "epoch"
@@ -962,6 +975,7 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.DESCRIBE, text, ref=Ref.CONTEXT,
                      step=1 if side.lower() in ("after", "following") else -1,
                      modality=_modality(text), window=_context_length(text),
+                     rank=_extreme(text),   # "how low did the oxygen go after it?"
                      measure="spo2_recovery" if _RECOVERY_RE.search(text) else None)
     if (age := _age(text)) is not None and _REPEAT_RE.search(text) and words <= 9:
         # "how about for a 70 year old?": the norms again, for that age
@@ -2564,7 +2578,7 @@ def _with_slots(query: Query, text: str, time: TimeSpan | None) -> Query:
     if phen is None and (kind := _APNEA_KIND_RE.search(rest)) and kind.group(1).lower() != "mixed":
         phen = find_phenomenon(f"{kind.group(1)} apneas")  # "only the obstructive ones"
     return replace(query, scope=Scope(stages or stage_term(rest), time), signal=signal,
-                   condition=condition, min_duration=duration, rank=_rank(rest),
+                   condition=condition, min_duration=duration, rank=_rank(rest) or query.rank,
                    phenomenon=phen.key if phen else None, max_duration=_max_duration(text),
                    min_amplitude=_amplitude_floor(text))
 
