@@ -1666,8 +1666,9 @@ def event_signal(plan: Plan, night: LoadedNight, signal: str,
 
 
 def awakening_signal(plan: Plan, night: LoadedNight) -> EventSignal | Message:
-    """A signal in the minute before each awakening in scope, during it and just after it,
-    against the rest of sleep ("did the heart rate go up before the awakenings?")."""
+    """A signal during each awakening in scope and in the :data:`AFTER_EVENT_SEC` after it
+    (and before it, when asked), against the rest of sleep ("did the heart rate go up before
+    the awakenings?")."""
     s = series(night, plan.query.signal or "hr")
     if s is None:
         return no_series(night, plan.query.signal or "hr")

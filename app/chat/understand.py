@@ -96,7 +96,9 @@ _MEDICAL_RE = re.compile(
     r"|should (?:i|he|she|they|we) (?:take|use|see|get|worry|be worried)|see a doctor"
     r"|is it dangerous)\b", I)
 # "how severe is the apnea?", "what's the severity of the AHI?": the disorder's grade.
-_APNEA_SEVERITY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:severe|bad|serious) is (?:it|that|this)\W*$|"r"\b(?:how (?:severe|bad|serious)|severity|grade)\b.*\b(?:apn\w*"
+# "how severe is it?" asked alone (after the AHI or REI) is the apnea's severity too.
+_APNEA_SEVERITY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:severe|bad|serious) is (?:it|that|this)\W*$"
+                                r"|\b(?:how (?:severe|bad|serious)|severity|grade)\b.*\b(?:apn\w*"
                                 r"|ahi|osa|breathing)\b|\b(?:apn\w*|ahi|osa)\b.*\b(?:severity"
                                 r"|how (?:severe|bad|serious))\b|\b(?:mild|moderate|severe)"
                                 r" (?:or|vs\.?) (?:mild|moderate|severe)\b", I)
