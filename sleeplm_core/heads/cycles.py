@@ -100,24 +100,17 @@ def sleep_episodes(stages: np.ndarray, gap_epochs: int) -> list[np.ndarray]:
     return np.split(sleep, np.flatnonzero(np.diff(sleep) > gap_epochs) + 1)
 
 
-def main_episode(stages: np.ndarray, gap_epochs: int) -> tuple[int, int]:
-    """(first, last + 1) epoch of the sleep episode with most sleep (:func:`sleep_episodes`).
-    (0, 0) without sleep."""
-    episodes = sleep_episodes(stages, gap_epochs)
-    if not episodes:
-        return 0, 0
-    best = max(episodes, key=len)
-    return int(best[0]), int(best[-1]) + 1
-
-
 def night_episode(stages: np.ndarray, config: CycleConfig | None = None) -> tuple[int, int]:
-    """(first, last + 1) epoch of the main sleep episode (:func:`main_episode`) grown over
-    the neighbouring episodes that belong to the same night (see the module docstring).
-    (0, 0) without sleep."""
+    """(first, last + 1) epoch of the main sleep episode: the episode (:func:`sleep_episodes`)
+    with most sleep, grown over the neighbouring episodes that belong to the same night (see
+    the module docstring). (0, 0) without sleep."""
     cfg = config or CycleConfig()
     per_min = 60 / EPOCH_SEC
     episodes = sleep_episodes(stages, int(round(cfg.episode_gap_min * per_min)))
-    first, last = main_episode(stages, int(round(cfg.episode_gap_min * per_min)))
+    if not episodes:
+        return 0, 0
+    best = max(episodes, key=len)
+    first, last = int(best[0]), int(best[-1]) + 1
     near, big = cfg.night_gap_max_min * per_min, cfg.night_part_min * per_min
     for piece in reversed(episodes):                        # nearest first, going back
         if piece[0] < first and first - piece[-1] - 1 < near and len(piece) >= big:
