@@ -463,3 +463,23 @@ def test_the_extreme_asked_after_an_event_leads(demo, question: str, lead: str) 
     inside = (t >= m.group(1)) & (t < m.group(2)) & np.isfinite(s.values)
     assert text.startswith(f"{lead} SpO2 in the 60 s after it: **{s.values[inside].min():.1f} %**"), \
         text[:200]
+
+
+def test_a_normal_hypnogram_is_described_and_the_night_set_against_it(demo) -> None:
+    """"what does a normal hypnogram look like and how does this one compare?" gave the
+    night's summary alone."""
+    from sleeplm_core.heads.cycles import sleep_cycles
+
+    night, engine = demo
+    text = Session(night).ask("what does a normal hypnogram look like and how does this one "
+                              "compare?", engine).text
+    assert text.startswith("**Hypnogram.**") and "A healthy adult's" in text, text[:200]
+    n = len(sleep_cycles(night.stages()[0]).cycles)
+    assert f"sleep came after {night.summary().sol_min:.0f} min" in text and f"{n} cycles" in text
+    assert "N3 in each third of the sleep period" in text, text
+
+
+def test_time_in_bed_after_waking_up_is_the_wake_after_the_final_awakening() -> None:
+    """It gave the whole time in bed."""
+    query = understand("how long was she in bed after waking up?")
+    assert query.stat == "wake" and query.intent.value == "summary"

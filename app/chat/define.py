@@ -93,8 +93,14 @@ def _night_lines(term: Term, night: LoadedNight) -> list[str]:
         return [f"This night ({source_name(source)} stages) holds **{len(cycles)}** cycle"
                 f"{'s' * (len(cycles) != 1)}; ask *how many sleep cycles?* to list them."]
     if term.key == "hypnogram":
+        cycles = sleep_cycles(stages).cycles
+        rem = "no REM" if s.rem_latency_min != s.rem_latency_min else \
+            f"the first REM {s.rem_latency_min:.0f} min after sleep onset"
         return [f"This night's ({source_name(source)}) hypnogram is the top track of the night "
-                f"overview."]
+                f"overview. Against that picture: sleep came after {s.sol_min:.0f} min, with "
+                f"{rem}, {len(cycles)} cycle{'s' * (len(cycles) != 1)} and {s.waso_min:.0f} min "
+                f"awake after sleep onset in {s.awakenings} awakenings.",
+                _by_third(night, "N3"), _by_third(night, "REM")]
     if term.key in ("sws_early", "rem_late"):
         return [_by_third(night, "N3" if term.key == "sws_early" else "REM")]
     if term.key == "psg":

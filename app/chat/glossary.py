@@ -82,7 +82,11 @@ TERMS: tuple[Term, ...] = (
     Term("hypnogram", "Hypnogram", r"hypnograms?",
          "A hypnogram is the night's stages drawn over time, one value per 30-second epoch: wake "
          "at the top, then REM and the NREM stages down to N3. It shows the cycles, awakenings "
-         "and where deep sleep and REM fall at a glance."),
+         "and where deep sleep and REM fall at a glance. A healthy adult's falls asleep within "
+         "half an hour, steps down to N3 in the first cycles, climbs to REM about every 90 "
+         "minutes with the REM periods lengthening toward morning, and wakes only briefly in "
+         "between.",
+         asked=r"\b(?:normal|healthy|typical) hypnogram\b"),
     Term("psg", "Polysomnography (PSG)", r"polysomnogra\w*|psg|sleep study",
          "Polysomnography records many signals through a night at once: EEG, eye movements "
          "(EOG) and chin muscle (EMG) to score the stages; airflow, chest and belly effort and "

@@ -2304,7 +2304,11 @@ _POSITIONAL_RE = re.compile(r"\bpositional (?:osa|obstructive sleep apn\w*|sleep
 _SLEPT_ON_BACK_RE = re.compile(r"^\W*(?:did|do|does) (?:they|he|she|the patient|this person) sleep"
                                r" (?:on (?:their|his|her|the) back|supine)\b", I)
 # "was there early morning awakening?": the wake after the final awakening.
-_EARLY_AWAKENING_RE = re.compile(r"^.*\bearly(?:[- ]morning)? (?:morning )?(?:awakening|waking)s?\b.*$", I)
+_EARLY_AWAKENING_RE = re.compile(r"^.*\bearly(?:[- ]morning)? (?:morning )?(?:awakening|waking)s?\b.*$"
+                                 # "how long was she in bed after waking up?": the same split
+                                 r"|^.*\b(?:in bed|lying (?:in bed|awake)|awake) after (?:she |he |they |the"
+                                 r" patient )?(?:woke(?: up)?|waking(?: up)?|the final awakening|her final"
+                                 r" awakening|his final awakening)\b.*$", I)
 # "slow-wave activity" is the EEG's delta power (0.5-4 Hz), not the slow-wave events.
 _SWA_RE = re.compile(r"\bslow[- ]wave activity\b", I)
 _NAMED_CLOCK_RE = re.compile(r"\b(?:midnight|noon|midday)\b", I)
