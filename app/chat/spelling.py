@@ -85,10 +85,11 @@ def _repair(match: re.Match[str]) -> str:
     # not arouses).
     candidates = spell.candidates(lower) or set()
     domain = [c for c in candidates if c in ours]
-    if domain:
-        return max(domain, key=lambda c: (spell[c], c))
-    fixed = spell.correction(lower)
-    return fixed if fixed else word
+    # Ties on frequency go to the later word alphabetically, so a reading never depends on
+    # the order of a set (pyspellchecker's own correction() took whichever came first, which
+    # changed with the interpreter's hash seed).
+    pool = domain or [c for c in candidates if c != lower]
+    return max(pool, key=lambda c: (spell[c], c)) if pool else word
 
 
 def repair(text: str) -> str:
