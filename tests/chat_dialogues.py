@@ -55,6 +55,18 @@ def events_of(night: LoadedNight, *types: str) -> list[Event]:
     return [e for e in events if e.type in types]
 
 
+def last_answer(demo, *questions: str) -> str:
+    """The answer to the last of ``questions``, asked in turn in one session of ``demo``'s
+    (night, engine)."""
+    from app.session import Session
+
+    night, engine = demo
+    session = Session(night)
+    for question in questions[:-1]:
+        session.ask(question, engine)
+    return session.ask(questions[-1], engine).text
+
+
 def stage_epochs(night: LoadedNight, stage: str) -> np.ndarray:
     """Indices of the epochs scored as ``stage``."""
     stages, _ = night.stages()

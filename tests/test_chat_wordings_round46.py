@@ -11,17 +11,9 @@ import pytest
 from app.chat.plan import clock
 from app.chat.understand import understand
 from app.session import Session
+from chat_dialogues import last_answer
 from sleeplm_core.features.brain import eeg_window_power
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
-
-
-def _last_answer(demo, *questions: str) -> str:
-    """The answer to the last of ``questions``, asked in turn in one session."""
-    night, engine = demo
-    session = Session(night)
-    for question in questions[:-1]:
-        session.ask(question, engine)
-    return session.ask(questions[-1], engine).text
 
 
 def _minutes(night, *stages: str) -> float:
@@ -46,7 +38,7 @@ def test_a_stage_ratio_divides_the_two_stages_minutes(demo, question, top, botto
 
 
 def test_a_stage_ratio_follow_up_keeps_both_stages(demo) -> None:
-    text = _last_answer(demo, "what is the N2 to N3 ratio?", "and in the first half?")
+    text = last_answer(demo, "what is the N2 to N3 ratio?", "and in the first half?")
     assert "in the first half" in text and "N2 to N3 ratio" in text, text
 
 
@@ -272,7 +264,7 @@ def test_what_makes_an_apnea_central_is_explained(demo, question: str) -> None:
 def test_a_signal_named_after_an_item_question_reads_the_same_item(demo) -> None:
     """"and the oxygen?" after "what happened to the heart rate during it?" gave the SpO2
     around every apnea of that type."""
-    text = _last_answer(demo, "show me the longest apnea",
+    text = last_answer(demo, "show me the longest apnea",
                         "what happened to the heart rate during it?", "and the oxygen?")
     assert text.startswith("Mean SpO2 during it: **"), text[:120]
 
@@ -280,7 +272,7 @@ def test_a_signal_named_after_an_item_question_reads_the_same_item(demo) -> None
 def test_they_split_by_stage_are_the_events_just_listed(demo) -> None:
     """"were they worse in NREM or REM?" after central apneas compared the EEG of the stages."""
     night, _ = demo
-    text = _last_answer(demo, "how many central apneas were there?",
+    text = last_answer(demo, "how many central apneas were there?",
                         "were they worse in NREM or REM?")
     events = night.scored_events()[0]
     stages = night.stages()[0]
@@ -291,7 +283,7 @@ def test_they_split_by_stage_are_the_events_just_listed(demo) -> None:
 
 
 def test_a_described_epoch_is_named_an_epoch(demo) -> None:
-    text = _last_answer(demo, "zoom to 2 am", "what is the EEG doing there?",
+    text = last_answer(demo, "zoom to 2 am", "what is the EEG doing there?",
                         "how long did it last?")
     assert text.startswith("The epoch at **"), text[:100]
 
@@ -445,7 +437,7 @@ def test_a_home_tests_follow_ups_on_severity_and_position() -> None:
 
 def test_the_one_after_that_is_the_next_item(demo) -> None:
     """"and the one after that?" described the minute after the item in focus."""
-    text = _last_answer(demo, "list the five longest apneas", "next one", "and the one after that?")
+    text = last_answer(demo, "list the five longest apneas", "next one", "and the one after that?")
     assert text.startswith("The second of "), text[:120]
 
 
@@ -456,7 +448,7 @@ def test_the_extreme_asked_after_an_event_leads(demo, question: str, lead: str) 
     from app.chat.execute import series
 
     night, _ = demo
-    text = _last_answer(demo, "show me the longest hypopnea", question)
+    text = last_answer(demo, "show me the longest hypopnea", question)
     m = re.search(r"\((\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\)", text)
     s = series(night, "spo2")
     t = np.array([clock(night, x) for x in s.times])

@@ -83,6 +83,11 @@ def _groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
     return {_hour_name(night, h * 3600.0 - offset): hour == h for h in np.unique(hour)}
 
 
+def stage_groups(night: LoadedNight) -> dict[str, np.ndarray]:
+    """REM, NREM and each NREM stage -> bool mask over epochs."""
+    return _groups(night, "stage")
+
+
 def _hour_name(night: LoadedNight, start: float) -> str:
     t0 = night.recording.start_time
     lo = format_clock(max(start, 0.0), t0)[:5]

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.chat.breakdown import index_rows, stage_groups
 from app.chat.glossary import Term
 from app.chat.periods import stage_periods
 from app.chat.plan import Plan, source_name
-from app.chat.results import Definition, Item
+from app.chat.results import Definition, Item, Message
 from app.night import LoadedNight
 from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -80,6 +81,24 @@ def _by_third(night: LoadedNight, stage: str) -> str:
             f"**{minutes[2]:.1f} min**{verdict}.")
 
 
+def _index_by_stage(night: LoadedNight) -> str:
+    """The AHI in each stage of this night, as the term's explanation is borne out or not."""
+    found = index_rows(night, stage_groups(night), "ahi")
+    if isinstance(found, Message):
+        return f"This night's breathing events were not scored: {found.facts.get('why', '')}."
+    _, rows, events_source = found
+    rates = [(row.group, row.per_hour) for row in rows if row.per_hour is not None]
+    if not rates:
+        return "This night holds no sleep to count breathing events in."
+    text = ", ".join(f"{group} **{rate:.1f}/h**" for group, rate in rates)
+    stages = [(g, r) for g, r in rates if g != "NREM"]
+    low, high = min(stages, key=lambda gr: gr[1]), max(stages, key=lambda gr: gr[1])
+    return (f"This night, the AHI in each stage ({source_name(events_source)} events, "
+            f"{source_name(night.stages()[1])} stages): {text}; highest in **{high[0]}**, lowest "
+            f"in **{low[0]}** (stages with few minutes give unsteady rates; ask *AHI by stage* for "
+            f"the minutes and counts).")
+
+
 def _night_lines(term: Term, night: LoadedNight) -> list[str]:
     stages, source = night.stages()
     s = night.summary()
@@ -103,6 +122,8 @@ def _night_lines(term: Term, night: LoadedNight) -> list[str]:
                 _by_third(night, "N3"), _by_third(night, "REM")]
     if term.key in ("sws_early", "rem_late"):
         return [_by_third(night, "N3" if term.key == "sws_early" else "REM")]
+    if term.key == "apnea_stage":
+        return [_index_by_stage(night)]
     if term.key == "psg":
         return [f"This file holds {len(night.recording.signals)} channels; ask *which channels "
                 f"are in this file?* for the list."]

@@ -892,10 +892,11 @@ def span_view(night: LoadedNight, start: float, end: float) -> Navigation:
 
 def context(night: LoadedNight, item: Item, before: bool, around: bool = True,
             asked: tuple[str, str | None] | None = None, length: float = CONTEXT_SEC,
-            eeg: bool = False) -> Context:
+            eeg: bool = False, breathing: bool = False) -> Context:
     """What happened next to an item (``around``: the ``length`` seconds before or after it),
     or during the item itself; ``asked``: (signal, rank) a question named ("spo2", "lowest");
-    ``eeg``: the question asked about the EEG, whose band shares are then measured."""
+    ``eeg``: the question asked about the EEG, whose band shares are then measured;
+    ``breathing``: it asked about the breathing, whose breath amplitudes are then measured."""
     if not around:
         span = (item.start, item.end)
     elif before:
@@ -942,7 +943,8 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True,
     return Context(item, span, before, seq, near, measures, source, around,
                    None if around else _own_value(night, item),
                    (asked_label, asked[1]) if asked_label else None,
-                   None if around else _tied_desaturation(night, item, events))
+                   None if around else _tied_desaturation(night, item, events),
+                   window_breaths(night, span) if breathing else ())
 
 
 def _item_kind(item: Item) -> str:
@@ -1716,6 +1718,14 @@ own explanation)."""
 _BREATHING_ROLES = (("AF", "airflow"), ("THX", "thoracic belt"), ("ABD", "abdominal belt"))
 
 
+def _breathing_signals(night: LoadedNight) -> list[tuple[str, Signal]]:
+    """(name, signal) of each breathing channel fast enough to show breaths (Sleep-EDF's 1-Hz
+    airflow envelope is not)."""
+    found = [(name, night.recording.signals.get(night.epochs.mapping.get(role, "")))
+             for role, name in _BREATHING_ROLES]
+    return [(name, sig) for name, sig in found if sig is not None and sig.sfreq >= BREATH_MIN_SFREQ]
+
+
 def breath_amplitudes(night: LoadedNight, items: list[Item]) -> tuple[tuple[str, float, float], ...]:
     """Per breathing channel: the median breath amplitude (% of the breaths before) during the
     items and in the :data:`AFTER_EVENT_SEC` after each; a per-epoch breathing rate cannot show
@@ -1725,15 +1735,36 @@ def breath_amplitudes(night: LoadedNight, items: list[Item]) -> tuple[tuple[str,
         return ()
     spans = [(i.start, i.end) for i in items] + [(i.end, i.end + AFTER_EVENT_SEC) for i in items]
     out = []
-    for role, name in _BREATHING_ROLES:
-        sig = night.recording.signals.get(night.epochs.mapping.get(role, ""))
-        if sig is None or sig.sfreq < BREATH_MIN_SFREQ:
-            continue
+    for name, sig in _breathing_signals(night):
         pct = amplitude_in_spans(sig, spans)
         during, after = pct[:len(items)], pct[len(items):]
         if np.isfinite(during).any() and np.isfinite(after).any():
             out.append((name, float(np.nanmedian(during)), float(np.nanmedian(after))))
     return tuple(out)
+
+
+def window_breaths(night: LoadedNight, span: tuple[float, float]) -> tuple[tuple[str, float, float, float], ...]:
+    """Per breathing channel: the median breath amplitude (% of the breaths before) over
+    ``span`` (start, end in s), its first third and its last third. The thirds are what the
+    AASM types an apnea by: effort absent throughout (central), absent then resumed (mixed),
+    or present (obstructive)."""
+    lo, hi = span
+    third = (hi - lo) / 3
+    parts = [(lo, hi), (lo, lo + third), (hi - third, hi)]
+    out = []
+    for name, sig in _breathing_signals(night):
+        pct = amplitude_in_spans(sig, parts)
+        if np.isfinite(pct).all():
+            out.append((name, *map(float, pct)))
+    return tuple(out)
+
+
+_BREATHING_ASK_RE = re.compile(r"\b(?:effort|belts?|thora\w*|chest|abdom\w*|belly|(?:air)?flow"
+                               r"|breath\w*|respirat\w*)\b", re.I)
+"""A question about an item that asks how the breathing channels behaved in it."""
+
+_STAGE_ASK_RE = re.compile(r"\b(?:what|which)(?: sleep)? stages?\b|\basleep or awake\b|\bawake or asleep\b", re.I)
+"""A question about an item that asks for its stage ("what stage was she in then?")."""
 
 
 def _navigate(plan: Plan, night: LoadedNight) -> Navigation | Message:
@@ -1756,10 +1787,11 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
         return spo2_recovery(plan, night)
     item = Item(plan.where.span[0], plan.where.span[1], q.note or "event", "scored",
                 stage_at(night, plan.where.span[0]))
-    return context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM,
+    found = context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM,
                    asked=(q.signal, q.rank if q.rank in ("lowest", "highest") else None)
                    if q.signal else None, length=q.window or CONTEXT_SEC,
-                   eeg=q.modality == "brain")
+                   eeg=q.modality == "brain", breathing=bool(_BREATHING_ASK_RE.search(q.text)))
+    return replace(found, stage_asked=bool(_STAGE_ASK_RE.search(q.text)))
 
 
 def _medical(plan: Plan, night: LoadedNight) -> Message:

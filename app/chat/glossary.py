@@ -180,6 +180,22 @@ TERMS: tuple[Term, ...] = (
                r"\b(?:late|later|morning|end|towards? (?:the )?(?:end|morning))\b|\bwhy\b.{0,30}\b(?:rem|dream"
                r"\w*)(?:\s+sleep)?\s+(?:comes?|happens?|occurs?|is)\s+(?:mostly\s+)?(?:late|later|in the"
                r" (?:morning|last))"),
+    Term("apnea_stage", "Why breathing events depend on the sleep stage",
+         r"positional and stage[- ]dependent apn(?:o)?ea|stage[- ]dependent (?:sleep )?apn(?:o)?ea",
+         "Breathing in sleep depends on the stage. In REM the muscle atonia reaches the muscles "
+         "that hold the upper airway open, and the drive to breathe answers carbon dioxide and low "
+         "oxygen less, so obstructive events tend to be more frequent, longer and deeper in REM. "
+         "In slow-wave sleep (N3) the upper-airway muscles are more active, breathing is at its "
+         "most regular and the arousal threshold is high, so many people with obstructive sleep "
+         "apnea have their fewest events in N3 (Ratnavadivel et al. 2009, J Clin Sleep Med 5:519; "
+         "Eckert & Younes 2014, J Appl Physiol 116:302). Central apneas behave the other way "
+         "round: they gather in light NREM sleep, where breathing follows carbon dioxide most "
+         "closely, and are rare in REM.",
+         asked=r"\bwhy\b.{0,40}\b(?:fewer|less|more|most|worse|better|lower|higher)\b.{0,30}\b(?:events?"
+               r"|apn\w*|hypopn\w*|breathing)\b.{0,40}\b(?:deep|slow[- ]wave|n[123]|rem|nrem|light|sws)\b"
+               r"|\bwhy\b.{0,30}\b(?:apn\w*|hypopn\w*|breathing events?|events|breathing|osa)\b.{0,30}"
+               r"\b(?:worse|better|more frequent|less frequent|longer|shorter|deeper|rarer)\b.{0,20}\b(?:in|during)"
+               r" (?:deep|slow[- ]wave|n[123]|rem|nrem|light|sws)\b"),
     Term("vertex", "Vertex sharp waves", r"vertex (?:sharp )?waves?|v[- ]waves?",
          "Vertex sharp waves are sharp waves under half a second, largest over the top of the "
          "head (the vertex), that appear in N1 as the sleeper drifts off. They look like small "

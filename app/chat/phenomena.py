@@ -143,6 +143,17 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) central",
         ("central apnea", "no breathing effort", "brain forgot to breathe")),
     Phenomenon(
+        "mixed_apnea", "Mixed apnea",
+        "A mixed apnea begins as a central apnea, with airflow and breathing effort both "
+        "absent, and ends as an obstructive one: effort returns while the airflow stays absent "
+        "against a closed upper airway. The AASM counts it with the obstructive apneas in the "
+        "obstructive apnea-hypopnea index, and it usually responds to CPAP as they do.",
+        "Mixed apnea: central at first, then obstructive.",
+        "respiratory", ("mixed_apnea",),
+        r"mixed (?:sleep )?apn(?:o)?eas?|mixed (?:events?|breathing events?)"
+        r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) mixed",
+        ("mixed apnea", "central then obstructive apnea"), gallery=False),
+    Phenomenon(
         "rera", "Respiratory effort-related arousal",
         "A respiratory effort-related arousal (RERA) is a run of breaths, 10 seconds or more, "
         "with rising effort or a flattening nasal-pressure waveform that ends in an arousal, "

@@ -46,6 +46,7 @@ from sleeplm_core.index.search import Hit
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 from sleeplm_core.scoring.desaturation import DesaturationConfig
 from sleeplm_core.scoring.rhythm import RhythmConfig
+from sleeplm_core.scoring.respiratory import RespiratoryConfig
 
 CAPABILITIES = (
     "I answer questions about the loaded night, with times and measured numbers:\n"
@@ -1583,7 +1584,12 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
     label = re.sub(r"^the\s+", "", i.label, flags=re.I)   # a span's label says "the" already
     text = (f"The {label} at {_span(night, i)} lasted **{length}**; "
             f"{source_name(r.source)} stage{'s' * (len(r.stages) > 1)} {stages}.")
-    if r.own is not None:
+    if r.stage_asked:
+        # "what stage was she in then?": the stage first
+        named = r.stages[0][0] if len(r.stages) == 1 else stages
+        text = (f"Stage{'s' * (len(r.stages) > 1)}: **{named}** ({source_name(r.source)}). "
+                f"The {label} at {_span(night, i)} lasted **{length}**.")
+    elif r.own is not None:
         # "how fast was it?": the event's own measure first
         what = {"Hz": "frequency", "µV": "amplitude (peak to peak)", "%": "depth below its baseline"}
         value = f"{r.own.value:.1f} {'points' if r.own.unit == '%' else r.own.unit}"
@@ -1602,6 +1608,8 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         if r.tied is not None and label == "SpO2":
             lead += f"; after it, in its desaturation, **{r.tied[1]:.1f} %**"
         text = f"{lead}. {text}"
+    if r.breaths:
+        text = f"{_breaths_lead(r.breaths, 'apnea' in i.label)}\n{text}"
     if r.measures:
         text += "\nDuring it: " + "; ".join(
             f"{label} mean {own:.1f} {unit} (lowest {low:.1f}, highest {high:.1f})"
@@ -1610,6 +1618,29 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         text += "\nOther events overlapping it: " + "; ".join(
             f"{e.label} {_span(night, e)}" for e in r.events[:6]) + _more_events(r.events[6:]) + "."
     return _answer(night, text, [i])
+
+
+def _breaths_lead(breaths: tuple[tuple[str, float, float, float], ...], apnea: bool) -> str:
+    """"Breathing during it (...): airflow **3 %** (first third 2 %, last third 4 %); ...", then
+    what the belts did, read by the scorer's own effort cut (:class:`RespiratoryConfig`); for
+    an apnea, the type that pattern marks (hypopneas are not typed here)."""
+    rows = "; ".join(f"{name} **{whole:.0f} %** (first third {first:.0f} %, last third {last:.0f} %)"
+                     for name, whole, first, last in breaths)
+    text = f"Breathing during it (median breath amplitude, % of the breaths before it): {rows}."
+    belts = [(first, last) for name, _, first, last in breaths if name != "airflow"]
+    if belts:
+        cut = 100 * RespiratoryConfig().effort_absent_ratio
+        first, last = max(b[0] for b in belts), max(b[1] for b in belts)
+        if first < cut and last < cut:
+            pattern, kind = "absent throughout", "a central apnea"
+        elif first < cut:
+            pattern, kind = "absent at first, then resumed", "a mixed apnea"
+        else:
+            pattern, kind = "present", "an obstructive apnea"
+        pattern += f", as in {kind}" if apnea else ""
+        text += (f" Effort (the larger belt) was **{pattern}** (absent: under {cut:.0f} % of "
+                 "the breaths before, the scorer's cut).")
+    return text
 
 
 def _more_events(rest: list[Item]) -> str:

@@ -624,6 +624,11 @@ class Context:
             named a signal ("what was the lowest saturation during it?"), else None.
         tied: for an apnea or hypopneas, the desaturation tied to it with its depth (``value``,
             % points), and its lowest SpO2 (%); None for none.
+        breaths: when the question asked about the breathing ("what does the effort look like
+            during it?"), per breathing channel: (name, median breath amplitude over the window,
+            over its first third, over its last third), each in % of the breaths before it.
+        stage_asked: the question asked for the stage ("what stage was she in then?"), which
+            then leads.
     """
 
     item: Item
@@ -637,6 +642,8 @@ class Context:
     own: Item | None = None
     asked: tuple[str, str | None] | None = None
     tied: tuple[Item, float] | None = None
+    breaths: tuple[tuple[str, float, float, float], ...] = ()
+    stage_asked: bool = False
 
 
 @dataclass

@@ -1437,7 +1437,7 @@ def _understand(text: str) -> Query:
             named = _WORST_SIGNAL_RE.search(text)
             busy = find_phenomenon(_WORST_PART_EVENTS[named.group(0).lower()[:3]] if named
                                    else "apneas and hypopneas")
-        word = (m.group(1) or m.group(2)).lower()
+        word = (m.group(1) or m.group(2) or str(CLUSTER_MIN)).lower()
         minutes = int(word) if word.isdigit() else {**_NUM_WORDS, **_TENS}[word]
         if minutes > 0:
             return Query(Intent.MEASURE, text, busy.key, scope=Scope(stage_term(text), time),
@@ -1562,8 +1562,7 @@ def _understand(text: str) -> Query:
     elif (_AROUSAL_CAUSE_RE.search(phen_text) and re.search(r"\barousals?\b", phen_text, I)
             and not (phen is not None and phen.key == "rera")):
         phen = find_phenomenon("arousals")  # "arousals associated with apneas": the arousals
-    elif phen is not None and phen.key in _APNEA_KINDS and len(set(
-            m.lower() for m in _APNEA_KIND_RE.findall(phen_text))) > 1:
+    elif _apnea_kinds_named(phen_text, phen):
         phen = find_phenomenon("apneas")  # "obstructive vs central apneas": the family, by type
     share = None
     if (phen is not None and phen.key in (*_BREATHING_EVENTS, "scored_event")
@@ -2131,7 +2130,12 @@ _BUSIEST_EPOCH_RE = re.compile(r"\b(?:epochs?|30[- ]?s(?:econds?)? (?:epochs?|wi
 _MINUTES = r"(\d{1,3}|five|ten|fifteen|twenty|thirty|forty|sixty)[- ]?min(?:ute)?s?\b"
 _BUSIEST_WINDOW_RE = re.compile(rf"\b(?:worst|busiest|most (?:active|eventful|disturbed))\s+{_MINUTES}"
                                 rf"|\b(?:which|what)\s+{_MINUTES}(?:\s+\w+)?\s+(?:had|has|have|held|with)"
-                                r"\s+(?:the\s+)?(?:most|worst)\b", I)
+                                r"\s+(?:the\s+)?(?:most|worst)\b"
+                                # "the worst cluster of events": a stretch of CLUSTER_MIN minutes
+                                r"|\b(?:worst|busiest|densest|biggest|largest|heaviest|longest)\s+"
+                                r"(?:cluster|burst|run|string|series|flurry)\s+of\b", I)
+CLUSTER_MIN = 10
+"""Minutes of the stretch a cluster of events is looked for in, when no length is named."""
 # "how stable was N2?", "was REM consolidated?": a stage's bouts, as its fragmentation.
 _STABLE_RE = re.compile(r"\b(?:stab(?:le|ility)|consolidat\w*|continuous|unbroken)\b", I)
 _FRAGMENTED_RE = re.compile(r"\b(?:fragment\w*|interrupt\w*|broken(?: up)?|disrupt\w*)\b", I)
@@ -2457,7 +2461,7 @@ _REM_DENSITY_RE = re.compile(r"\b(?:rem|rapid eye movement) density\b(?: in (?:t
 # Words that name an event and a signal at once ("desaturations" reads as SpO2): removed
 # before asking whether a signal is named on its own.
 _PHEN_FREE_RE = re.compile(r"\b(?:desat\w*|tachycardi\w*|bradycardi\w*)\b", I)
-_APNEA_KINDS = ("obstructive_apnea", "central_apnea")
+_APNEA_KINDS = ("obstructive_apnea", "central_apnea", "mixed_apnea")
 _BREATHING_EVENTS = (*_APNEA_KINDS, "apnea", "hypopnea", "respiratory_event")
 _SUBTYPES = {"obstr": "obstructive_apnea", "centr": "central_apnea", "mixed": "mixed_apnea",
              "hypop": "hypopnea"}
@@ -2471,6 +2475,16 @@ _SUBTYPE_RE = re.compile(r"\b(?:were|was|are|is)\s+(?:\w+\s+){0,3}?(obstructive|
 _EVENTS_RE = re.compile(r"\b(?:events?|hypopn\w*)\b.*\b(?:were|was|are|is)\b|\b(?:were|was|are|is)\b"
                         r".*\bevents\b", I)
 _APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
+def _apnea_kinds_named(text: str, phen: Phenomenon | None) -> bool:
+    """Two or more apnea types named ("obstructive vs central apneas", "how many obstructive vs
+    central vs mixed?"): the family, split by type. Without an apnea word, "obstructive" must be
+    one of them, since "central" and "mixed" also name EEG leads and frequencies."""
+    kinds = {m.lower() for m in _APNEA_KIND_RE.findall(text)}
+    if len(kinds) < 2:
+        return False
+    return phen.key in _APNEA_KINDS if phen is not None else "obstructive" in kinds
+
+
 _HOW_KNOW_KIND_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how (?:do|can|could|would|did) (?:i|you|we|one|a "
                                r"scorer) (?:know|tell|see|be sure)\b.{0,30}?\b(obstructive|central|mixed)"
                                r"\b(?! \w+ (?:and|or|from|vs))"
@@ -2581,7 +2595,7 @@ def _with_slots(query: Query, text: str, time: TimeSpan | None) -> Query:
     signal = _signal(text)
     condition, duration = _conditions(text, signal)
     phen = find_phenomenon(rest)
-    if phen is None and (kind := _APNEA_KIND_RE.search(rest)) and kind.group(1).lower() != "mixed":
+    if phen is None and (kind := _APNEA_KIND_RE.search(rest)):
         phen = find_phenomenon(f"{kind.group(1)} apneas")  # "only the obstructive ones"
     return replace(query, scope=Scope(stages or stage_term(rest), time), signal=signal,
                    condition=condition, min_duration=duration, rank=_rank(rest) or query.rank,
