@@ -428,6 +428,11 @@ class Dialogue:
             return   # a pick or a move keeps the list and the question it came from
         if query.intent in (Intent.HELP, Intent.OFF_TOPIC, Intent.UNKNOWN, Intent.MEDICAL):
             return
+        if query.intent == Intent.SIMILAR and query.target is None and query.scope.time is None:
+            # a search from the epoch on screen stays that epoch's: picking one of its hits may
+            # move the screen (a hit in this night), and "which of them were in REM?" narrows it
+            query = replace(query, scope=Scope(query.scope.stages,
+                                               TimeSpan("epoch", float(before), None, f"epoch {before}")))
         # a library search's note says what the list before it held, not what this one holds
         self.last = replace(query, ref=Ref.NONE, how_many=False,
                             note="" if query.intent == Intent.SIMILAR else query.note)
