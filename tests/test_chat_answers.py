@@ -213,7 +213,10 @@ def test_desaturation_depth_filters_and_gives_the_odi(demo) -> None:
     assert 0 < len(deep) < len(events_of(night, "desaturation"))
     text = Session(night).ask("how many oxygen desaturations dropping 4.5 % or more?", engine).text
     assert f"**{len(deep)}**" in text, text
-    assert f"**{len(deep) / (night.summary().tst_min / 60):.1f} per hour**" in text
+    # the rate counts those that start in sleep, as the ODI does
+    codes = night.stages()[0]
+    asleep = [e for e in deep if codes[night.epoch_at(e.onset)] > 0]
+    assert f"**{len(asleep) / (night.summary().tst_min / 60):.1f} per hour**" in text
     odi = Session(night).ask("what's the oxygen desaturation index?", engine).text
     assert "ODI 3 % = **" in odi and "ODI 4 % = **" in odi
 
@@ -296,8 +299,8 @@ def test_model_matches_use_the_phrase_the_model_carries_an_operating_point_for(d
         assert answer.track_label == phrase
         on_type, found = _model_matches_on(night, answer, kind)
         assert on_type >= 0.8 * found, (question, on_type, found)
-    # the night's one central apnea in REM is the model's match there
-    rem = Session(night).ask("which apneas were central? only in REM", engine)
+    # the night's central apneas in N2 are among the model's matches there
+    rem = Session(night).ask("which apneas were central? only in N2", engine)
     assert rem.track_label == "central apnea"
     assert _model_matches_on(night, rem, "central_apnea")[0] >= 1, rem.text
     # where the rival takes every moment (here forced by a margin every region reaches), the
@@ -574,9 +577,12 @@ def test_a_good_example_is_a_typical_one_not_the_longest(demo) -> None:
     answer = Session(night).ask("show me a good example of a K-complex", engine)
     ks = [e for e in night.scored_events()[0] if e.type == "k_complex"]
     med = float(np.median([e.duration for e in ks]))
-    best = min(ks, key=lambda e: (abs(e.duration - med), e.onset))
+    # an even count's median lies between two lengths, which are then equally near it
+    gap = min(abs(e.duration - med) for e in ks)
+    best = {round(e.onset, 3) for e in ks if abs(e.duration - med) < gap + 1e-6}
     assert "the 1 most typical (nearest the median length)" in answer.text, answer.text
-    assert [round(h.start, 3) for h in answer.highlights if h.score is None] == [round(best.onset, 3)]
+    shown = [round(h.start, 3) for h in answer.highlights if h.score is None]
+    assert len(shown) == 1 and shown[0] in best, (shown, best)
     assert understand("show the longest K-complex").rank == "longest"
     # one asked for without a rank is a typical one too
     one = Session(night).ask("show me a K-complex", engine)
@@ -758,7 +764,7 @@ def test_enough_rem_leads_with_the_rem_share_against_its_norm(demo) -> None:
 def test_the_hypoxic_burden_is_computed_from_the_nights_sleep_events(demo) -> None:
     """It said the hypoxic burden was not computed here."""
     from sleeplm_core.heads.summary import APNEA_TYPES
-    from sleeplm_core.scoring.hypoxic_burden import hypoxic_burden
+    from sleeplm_core.scoring.hypoxic_burden import HypoxicBurdenConfig, hypoxic_burden
     night, engine = demo
     text = Session(night).ask("what's the hypoxic burden?", engine).text
     stages = night.stages()[0]
@@ -766,6 +772,10 @@ def test_the_hypoxic_burden_is_computed_from_the_nights_sleep_events(demo) -> No
               and stages[night.epoch_at(e.onset)] > 0]
     spo2 = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
     found = hypoxic_burden(spo2.data, spo2.sfreq, events, night.summary().tst_min / 60)
-    assert found is not None and found.events == night.summary().n_apneas_hypopneas
+    assert len(events) == night.summary().n_apneas_hypopneas
+    # events whose search window runs past either end of the recording are left out
+    rule, seconds = HypoxicBurdenConfig(), len(spo2.data) / spo2.sfreq
+    inside = [e for e in events if e.offset - rule.pre_sec >= 0 and round(e.offset) + rule.post_sec < seconds]
+    assert found is not None and found.events == len(inside) > 0
     assert text.startswith(f"Hypoxic burden: **{found.per_hour:.1f} %·min per hour of sleep**, "
                            f"from {found.events} apneas and hypopneas"), text

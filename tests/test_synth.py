@@ -62,6 +62,27 @@ def test_events_sit_in_the_right_stages(night):
             assert stage_at(event.onset) != W and 10.0 <= event.duration <= 90.0
 
 
+def test_breathing_events_follow_the_stages_as_in_osa():
+    """Pooled over five sleepers (plans only): the obstructive family's rate is higher in REM
+    than in NREM and lower in N3 than in N2, and central apneas gather in light NREM sleep.
+    The generator before stop 47 gave REM/NREM 1.2, N3/N2 0.8 and 40 % of central apneas in
+    N3 or REM."""
+    from sleeplm_core.io.synth.schedule import plan_night
+
+    counts, hours = np.zeros((2, 5)), np.zeros(5)
+    for seed in range(5):
+        cfg = SynthConfig(hours=8.0, ahi=15.0, frac_central=0.2, seed=300 + seed)
+        plan = plan_night(cfg, TransitionTables.load(), np.random.default_rng(seed))
+        hours += np.bincount(plan.stages, minlength=5) * EPOCH_SEC / 3600
+        for e in plan.events:
+            if e.type in ("obstructive_apnea", "mixed_apnea", "hypopnea", "central_apnea"):
+                counts[int(e.type == "central_apnea"), plan.stages[int(e.onset // EPOCH_SEC)]] += 1
+    rate = counts[0] / np.maximum(hours, 1e-9)
+    nrem = counts[0, [N1, N2, N3]].sum() / hours[[N1, N2, N3]].sum()
+    assert rate[REM] / nrem > 1.4 and rate[N3] / rate[N2] < 0.7, (rate, nrem)
+    assert counts[1, [N3, REM]].sum() < 0.15 * counts[1].sum(), counts[1]
+
+
 def test_every_hypopnea_has_a_desaturation_or_an_arousal(night):
     for hypopnea in (e for e in night.events if e.type == "hypopnea"):
         followers = [

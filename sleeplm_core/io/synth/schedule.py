@@ -14,7 +14,7 @@ import numpy as np
 
 from sleeplm_core.io.recording import EPOCH_SEC, Event
 from sleeplm_core.io.synth.config import SynthConfig
-from sleeplm_core.io.synth.hypnogram import N2, N3, REM, W, TransitionTables, sample_hypnogram
+from sleeplm_core.io.synth.hypnogram import N1, N2, N3, REM, W, TransitionTables, sample_hypnogram
 
 logger = logging.getLogger(__name__)
 
@@ -104,12 +104,40 @@ def _plan_positions(plan: NightPlan, cfg: SynthConfig, rng: np.random.Generator)
         plan.events.append(Event(float(t), duration, "arousal"))
 
 
-def _event_weights(plan: NightPlan) -> np.ndarray:
-    """Where respiratory events fall: sleep only, twice as often supine, 1.5x in REM."""
-    weights = (plan.stage_s != W).astype(float)
-    weights *= np.where(plan.position_s == 2, 2.0, 1.0)
-    weights *= np.where(plan.stage_s == REM, 1.5, 1.0)
-    return weights
+OBSTRUCTIVE_REM = (2.0, 1.0, 4.0)
+"""Weight of REM against N2 for obstructive and mixed apneas and hypopneas: median over
+sleepers, and the range one sleeper's factor is clipped to. REM atonia reaches the upper-airway
+dilators and blunts the chemical drive, so most sleepers with OSA have a higher AHI in REM
+(REM/NREM ratio commonly 1.5-3; REM-related OSA, a ratio of 2 or more, in a quarter to a third
+of patients; Mokhlesi & Punjabi 2012, Curr Opin Pulm Med 18:578)."""
+
+OBSTRUCTIVE_N3 = (0.35, 0.1, 1.0)
+"""Weight of N3 against N2 for the same events (median, clip range): the AHI in slow-wave
+sleep is less than half that of stage 2 in most patients with OSA (Ratnavadivel et al. 2009,
+J Clin Sleep Med 5:519)."""
+
+CENTRAL_STAGE = {W: 0.0, N1: 1.5, N2: 1.0, N3: 0.2, REM: 0.2}
+"""Weight of each stage for central apneas: they gather in light NREM sleep, where breathing
+follows CO2 most closely, and are rare in slow-wave sleep and REM (Eckert et al. 2007, Chest
+131:595)."""
+
+FACTOR_SD = 0.35
+"""Log-SD of one sleeper's REM and N3 factors around their medians."""
+
+
+def _event_weights(plan: NightPlan, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Where respiratory events fall, per family ("obstructive": obstructive and mixed apneas
+    and hypopneas; "central"): sleep only, twice as often supine for the obstructive family,
+    each family's stage weights (one sleeper's REM and N3 factors drawn around their medians)."""
+    def factor(median: float, lo: float, hi: float) -> float:
+        return float(np.clip(rng.lognormal(np.log(median), FACTOR_SD), lo, hi))
+
+    rem, n3 = factor(*OBSTRUCTIVE_REM), factor(*OBSTRUCTIVE_N3)
+    stage = plan.stage_s
+    obstructive = (stage != W).astype(float) * np.where(plan.position_s == 2, 2.0, 1.0)
+    obstructive *= np.select([stage == REM, stage == N3], [rem, n3], 1.0)
+    central = np.array([CENTRAL_STAGE.get(int(c), 1.0) for c in range(5)])[stage]
+    return {"obstructive": obstructive, "central": central}
 
 
 def _respiratory_types(cfg: SynthConfig, n: int, rng: np.random.Generator) -> list[str]:
@@ -124,18 +152,24 @@ def _respiratory_types(cfg: SynthConfig, n: int, rng: np.random.Generator) -> li
 
 def _plan_respiratory(plan: NightPlan, cfg: SynthConfig, rng: np.random.Generator, busy: np.ndarray) -> None:
     n_target = int(round(cfg.ahi * plan.sleep_hours))
-    weights = _event_weights(plan)
-    if not n_target or not weights.sum():
+    if not n_target or not np.any(plan.stage_s != W):
         return
+    weights = _event_weights(plan, rng)
     kinds = _respiratory_types(cfg, n_target, rng)
-    candidates = rng.choice(len(weights), size=40 * n_target, p=weights / weights.sum())
+    # Each family draws its start seconds from its own weights; an event takes the next
+    # start of its family's queue that has room.
+    queues = {family: iter(rng.choice(len(w), size=40 * n_target, p=w / w.sum()))
+              for family, w in weights.items()}
     asleep = plan.stage_s != W
     lag = float(np.clip(rng.normal(28.0, 3.0), 23.0, 35.0))  # lung-to-finger circulation delay
     placed = 0
-    for start in candidates:
+    for _ in range(40 * n_target):
         if placed == n_target:
             break
         kind = kinds[placed]
+        start = next(queues["central" if kind == "central_apnea" else "obstructive"], None)
+        if start is None:
+            break
         duration = _respiratory_duration(kind, plan.stage_s[start] == REM, rng)
         stop = start + int(np.ceil(duration))
         guard = slice(max(0, start - int(RECOVERY_S)), stop + int(RECOVERY_S))
