@@ -11,9 +11,12 @@ from app.chat.glossary import Term
 from app.chat.periods import stage_periods
 from app.chat.plan import Plan, source_name
 from app.chat.results import Definition, Item, Message
+from app.chat.sleep_breathing import sleep_breathing, spo2_channel
 from app.night import LoadedNight
 from sleeplm_core.heads.cycles import sleep_cycles
+from sleeplm_core.features.heart import SPO2_RANGE
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.scoring.association import tied_after_sec, tied_mask
 
 
 def _stage_lines(term: Term, night: LoadedNight) -> tuple[list[str], list[Item]]:
@@ -99,6 +102,76 @@ def _index_by_stage(night: LoadedNight) -> str:
             f"the minutes and counts).")
 
 
+def _rem_related(night: LoadedNight) -> str:
+    """This night's REM and NREM AHI against the definitions of REM-related OSA."""
+    found = index_rows(night, stage_groups(night), "ahi")
+    if isinstance(found, Message):
+        return f"This night's breathing events were not scored: {found.facts.get('why', '')}."
+    _, rows, events_source = found
+    by = {row.group: row for row in rows}
+    rem, nrem = by["REM"], by["NREM"]
+    if rem.per_hour is None or nrem.per_hour is None or nrem.per_hour == 0:
+        return "This night has no REM or no NREM apnea-hypopnea index to compare."
+    ratio = rem.per_hour / nrem.per_hour
+    strict = ratio >= 2 and nrem.per_hour < 15 and rem.sleep_min >= 30
+    verdict = ("meets the usual definition and the stricter one" if strict else
+               "meets the usual definition (ratio 2 or more), not the stricter one" if ratio >= 2 else
+               "does not meet the usual definition (ratio under 2)")
+    return (f"This night ({source_name(events_source)} events, {source_name(night.stages()[1])} "
+            f"stages): REM AHI **{rem.per_hour:.1f}/h** over {rem.sleep_min:.0f} min of REM, NREM AHI "
+            f"**{nrem.per_hour:.1f}/h**, ratio **{ratio:.1f}**: it {verdict}. One night's indices, "
+            f"not a diagnosis.")
+
+
+EDWARDS = (30.0, 82.5, 58.3)
+"""Edwards et al. 2014's cut-offs: AHI under 30/h, lowest SpO2 above 82.5 %, hypopneas over
+58.3 % of the apneas and hypopneas; a point for each, 2 or more predicts a low arousal threshold."""
+
+
+def _edwards_score(night: LoadedNight) -> str:
+    """Edwards's clinical score of the respiratory arousal threshold on this night."""
+    breath = sleep_breathing(night)
+    s = night.summary()
+    spo2, _, why = spo2_channel(night)
+    if s.ahi is None or not breath.breathing or spo2 is None or why:
+        return ("This night cannot be scored for it: the score needs scored apneas and hypopneas "
+                "and a usable SpO2 channel.")
+    epochs = np.minimum((np.arange(len(spo2.data)) / spo2.sfreq // EPOCH_SEC).astype(int),
+                        night.n_epochs - 1)
+    asleep = night.stages()[0][epochs] >= STAGES.index("N1")
+    lo, hi = SPO2_RANGE
+    values = spo2.data[asleep & (spo2.data >= lo) & (spo2.data <= hi)]
+    if not len(values):
+        return "This night has no valid SpO2 during sleep to score it with."
+    nadir = float(values.min())
+    hypopneas = 100 * sum(e.type == "hypopnea" for e in breath.breathing) / len(breath.breathing)
+    points = [s.ahi < EDWARDS[0], nadir > EDWARDS[1], hypopneas > EDWARDS[2]]
+    yes = lambda p: "yes" if p else "no"  # noqa: E731
+    verdict = "predicts" if sum(points) >= 2 else "does not predict"
+    return (f"Edwards's score on this night ({source_name(breath.source)} events), a point each: AHI "
+            f"under {EDWARDS[0]:.0f}/h ({s.ahi:.1f}/h, {yes(points[0])}); lowest SpO2 in sleep above "
+            f"{EDWARDS[1]} % ({nadir:.1f} %, {yes(points[1])}); hypopneas over {EDWARDS[2]} % of the "
+            f"apneas and hypopneas ({hypopneas:.0f} %, {yes(points[2])}): **{sum(points)} of 3**, which "
+            f"{verdict} a low arousal threshold (2 or more predicts it, with 80 % sensitivity and 88 % "
+            f"specificity in the study that set it).")
+
+
+def _ended_by_arousal(night: LoadedNight) -> str:
+    """How many of this night's apneas and hypopneas of sleep have an arousal tied to them."""
+    breath = sleep_breathing(night)
+    arousals = np.array([(e.onset, e.offset) for e in breath.events if e.type == "arousal"])
+    if not breath.breathing:
+        return "This night has no scored apneas or hypopneas in sleep."
+    if not len(arousals):
+        return (f"This night's {len(breath.breathing)} apneas and hypopneas ({source_name(breath.source)}) "
+                f"come with no scored arousal.")
+    spans = np.array([(e.onset, e.offset) for e in breath.breathing])
+    tied = tied_mask(spans, arousals, tied_after_sec("hypopnea", "arousal"))
+    return (f"This night: **{int(tied.sum())} of {len(spans)}** apneas and hypopneas of sleep "
+            f"({100 * tied.mean():.0f} %) have an arousal starting during them or within "
+            f"{tied_after_sec('hypopnea', 'arousal'):.0f} s of their end ({source_name(breath.source)}).")
+
+
 def _night_lines(term: Term, night: LoadedNight) -> list[str]:
     stages, source = night.stages()
     s = night.summary()
@@ -124,6 +197,12 @@ def _night_lines(term: Term, night: LoadedNight) -> list[str]:
         return [_by_third(night, "N3" if term.key == "sws_early" else "REM")]
     if term.key == "apnea_stage":
         return [_index_by_stage(night)]
+    if term.key == "rem_osa":
+        return [_rem_related(night)]
+    if term.key == "arousal_threshold":
+        return [_edwards_score(night)]
+    if term.key == "apnea_arousal":
+        return [_ended_by_arousal(night)]
     if term.key == "psg":
         return [f"This file holds {len(night.recording.signals)} channels; ask *which channels "
                 f"are in this file?* for the list."]

@@ -417,6 +417,19 @@ class Dialogue:
                              target=_transition_side(last.target or ">", query.scope.stages))
         return merged
 
+    def named_pair(self, text: str) -> str | None:
+        """"how is it different from an obstructive one?" after a phenomenon was shown: the
+        question with "it" and "one" named ("how is mixed apnea different from an obstructive
+        apnea?"), None when it is no such question or nothing was shown."""
+        m = _IT_DIFFERS_RE.search(text)
+        key = self.last.phenomenon if self.last is not None else None
+        if m is None or (phen := phenomenon(key)) is None:
+            return None
+        noun = phen.title.lower()
+        head = noun.split()[-1]
+        other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
+        return f"how is {noun} different from {other}?"
+
     def remember(self, query: Query, items: list[Item] | None, before: int, after: int) -> None:
         """Keep what the answer showed; navigation keeps the list it moved through."""
         self.shown = query
@@ -445,6 +458,8 @@ def _hit_epoch(item: Item) -> int:
     return int(item.label.rsplit(" ", 1)[-1])
 
 
+_IT_DIFFERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:is|are|does|do) (it|this|that|they|these|those)"
+                            r" differ(?:ent)? from (.+?)\W*$", re.I)
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)
 _SIGNAL_WORDS = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore": "snoring"}
 

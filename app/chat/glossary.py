@@ -196,6 +196,35 @@ TERMS: tuple[Term, ...] = (
                r"|\bwhy\b.{0,30}\b(?:apn\w*|hypopn\w*|breathing events?|events|breathing|osa)\b.{0,30}"
                r"\b(?:worse|better|more frequent|less frequent|longer|shorter|deeper|rarer)\b.{0,20}\b(?:in|during)"
                r" (?:deep|slow[- ]wave|n[123]|rem|nrem|light|sws)\b"),
+    Term("rem_osa", "REM-related obstructive sleep apnea",
+         r"rem[- ](?:related|predominant|dependent|associated) (?:obstructive )?(?:sleep )?(?:apn(?:o)?ea|osa)",
+         "REM-related obstructive sleep apnea is OSA whose events gather in REM sleep. Its usual "
+         "definition is a REM AHI at least twice the NREM AHI; stricter ones also ask for an NREM "
+         "AHI under 15 per hour and at least 30 minutes of REM (Mokhlesi & Punjabi 2012, Curr Opin "
+         "Pulm Med 18:578). The REM atonia that reaches the airway muscles is the reason, and since "
+         "most REM comes late in the night, a short or REM-poor recording can miss it."),
+    Term("arousal_threshold", "The respiratory arousal threshold",
+         r"(?:respiratory )?arousal thresholds?",
+         "The respiratory arousal threshold is how hard the sleeper must struggle to breathe "
+         "before arousing. A low threshold wakes the sleeper at small efforts, ending events early "
+         "and fragmenting sleep; it is one of the traits behind obstructive sleep apnea besides a "
+         "collapsible airway, in about a third of patients (Eckert et al. 2013, Am J Respir Crit Care "
+         "Med 188:996). A high threshold, as in N3, lets events run longer and desaturate more. A "
+         "sleep study does not measure it directly (that needs an oesophageal pressure catheter); "
+         "Edwards's score estimates it from the AHI, the lowest SpO2 and the share of hypopneas "
+         "(Edwards et al. 2014, Am J Respir Crit Care Med 190:1293).",
+         asked=r"\b(?:low|high|lower|higher)\s+(?:respiratory\s+)?arousal thresholds?\b"),
+    Term("apnea_arousal", "Why breathing events end in arousals",
+         r"post[- ]apn(?:o)?eic arousals?",
+         "During an apnea or hypopnea the breathing effort grows, carbon dioxide rises and oxygen "
+         "falls, until the brain arouses. The arousal restores the tone of the muscles that hold "
+         "the airway open, and breathing resumes with a few large breaths, a burst of faster EEG "
+         "and a rise in heart rate. Not every event needs one: some end when the rising drive "
+         "alone reopens the airway, which is why scorers tie arousals to events rather than "
+         "assume them.",
+         asked=r"\bwhy\b.{0,40}\b(?:apn\w*|hypopn\w*|events?|breathing)\b.{0,30}\b(?:end|finish|stop|terminat)"
+               r"\w*\b.{0,20}\b(?:with|in|by)\b.{0,10}\barousals?\b|\bwhy\b.{0,30}\barousals?\b.{0,30}\b"
+               r"(?:after|at the end of|follow\w*|end\w*)\b.{0,15}\b(?:apn\w*|hypopn\w*|events?)\b"),
     Term("vertex", "Vertex sharp waves", r"vertex (?:sharp )?waves?|v[- ]waves?",
          "Vertex sharp waves are sharp waves under half a second, largest over the top of the "
          "head (the vertex), that appear in N1 as the sleeper drifts off. They look like small "

@@ -4,10 +4,10 @@ did the oxygen recover after the apneas?": the same around each such event of sl
 
 from __future__ import annotations
 
-from app.chat.plan import Plan
 import numpy as np
 
 from app.chat.phenomena import phenomenon
+from app.chat.plan import Plan
 from app.chat.results import Item, Message, SpO2Recoveries, SpO2Recovery
 from app.chat.sleep_breathing import sleep_breathing, spo2_channel
 from app.night import LoadedNight
@@ -52,4 +52,6 @@ def spo2_recoveries(plan: Plan, night: LoadedNight) -> SpO2Recoveries | Message:
     return SpO2Recoveries(name, len(found), times.tolist(),
                           len(found) - len(times), slowest and Item(
                               slowest[0].onset, slowest[0].offset, name, breath.source),
-                          slowest and slowest[1], RECOVERY, plan.where.text, breath.source)
+                          slowest and slowest[1], RECOVERY, plan.where.text, breath.source,
+                          [r.nadir_at - e.offset for e, r in found],
+                          plan.query.rank == "lowest")

@@ -1177,6 +1177,12 @@ def _(r: SpO2Recoveries, night: LoadedNight) -> Answer:
             f"after the nadir (quartiles {q1:.0f}-{q3:.0f} s, {len(r.seconds)} that came back)")
     text += (f"; **{r.not_back}** had not come back {r.rule.recovery_max:.0f} s after the nadir."
              if r.not_back else ".")
+    if r.nadir_asked and r.nadir_lags:
+        # "how long after apneas does the oxygen bottom out?": the lag first
+        lo, mid, hi = np.percentile(r.nadir_lags, [25, 50, 75])
+        text = (f"SpO2 reached its nadir a median **{mid:.0f} s** after each {r.name} ended "
+                f"(quartiles {lo:.0f}-{hi:.0f} s, {len(r.nadir_lags)} {names}): a finger oximeter "
+                f"reads the blood 20-40 s after the lungs. {text}")
     items = []
     if r.slowest is not None and r.slowest_found is not None:
         f = r.slowest_found

@@ -1143,6 +1143,8 @@ class SpO2Recoveries:
         rule: where the nadir and the recovery were looked for.
         where: the scope in words.
         source: where the events come from.
+        nadir_lags: seconds from each event's end to its SpO2 nadir.
+        nadir_asked: the question asked when SpO2 bottomed out, which then leads.
     """
 
     name: str
@@ -1154,6 +1156,8 @@ class SpO2Recoveries:
     rule: ResaturationConfig
     where: str
     source: str
+    nadir_lags: list[float] = field(default_factory=list)
+    nadir_asked: bool = False
 
 
 @dataclass

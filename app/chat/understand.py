@@ -211,11 +211,19 @@ _CONTEXT_RE = re.compile(
     # "and then?", "what happened next?": what followed
     r"|^\s*(?:and\s+)?(?:(then)|what (?:happened|came) (next|after that))\s*\W*$", I)
 # "how long did it take SpO2 to recover after it?", "resaturation time": how SpO2 came back.
+NADIR_ASK = (r"\b(?:how (?:long|soon|quickly|many seconds)|when)\b.{0,50}\b(?:spo2|oxygen|o2|sat\w*)\b"
+             r".{0,30}\b(?:bottom\w* out|(?:reach|hit)\w* (?:its |the |their )?(?:lowest|nadir|bottom"
+             r"|low point)|(?:was|is) (?:at )?(?:its |the )?(?:lowest|nadir))\b")
+"""A question about when SpO2 reached its nadir after an event (read as rank "lowest")."""
+_ONE_EVENT_RE = re.compile(r"\b(?:the|that|this) (?:\w+ )?(?:apn(?:o)?ea|hypopn(?:o)?ea|event|desaturation"
+                           r"|desat|arousal)\b(?!s)", I)
 _RECOVERY_RE = re.compile(
     r"\b(?:how (?:long|quickly|fast|soon|much time)|time|when)\b.{0,40}\b(?:spo2|sp02|oxygen|o2|sat"
     r"(?:uration)?s?|oximetry)\b.{0,40}\b(?:recover\w*|c[oa]me back|return\w*|go(?:ne)? back up"
     r"|went back up|normali[sz]\w*|rebound\w*|resaturat\w*|get back|got back)\b"
-    r"|\bresaturat\w*\b|\b(?:spo2|oxygen|saturation) recovery\b", I)
+    r"|\bresaturat\w*\b|\b(?:spo2|oxygen|saturation) recovery\b"
+    # "how long after the apnea did the oxygen bottom out?": the nadir, which the same reading gives
+    rf"|{NADIR_ASK}", I)
 _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|was|is)\s+"
                            r"(?:there|they|those|these|that)|\s+did (?:this|the) (?:night|recording"
                            r"|patient|sleeper)(?: have| show| hold)?|\s+(?:does|did) (?:he|she|they|it)"
@@ -576,6 +584,7 @@ _COMPARE_WEAK_RE = re.compile(r"\s+(?:with|and|or)\s+", I)
 _EITHER_RE = re.compile(r"\b(?:higher|lower|more|less|fewer|worse|better|longer|shorter|deeper"
                         r"|greater|bigger|smaller|faster|slower|louder|quieter|stronger|weaker)\b"
                         r".*\bor\b", I)
+_WHERE_SPAN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?where\s+(?:is|was|are|were)\s*(?:it|that|this)?\W*$", I)
 _SPAN_LENGTH_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:how long (?:was|is|did|does|were)(?:\s+it)?"
                              r"(?:\s+(?:last|take))?|(?:what (?:was|is) )?(?:the )?(?:length|duration)"
                              r"(?: of)?)\s*\W*$", I)
@@ -1265,9 +1274,15 @@ def understand(text: str) -> Query:
     query = _understand(text)
     if (_RECOVERY_RE.search(text) and query.ref == Ref.NONE and not _ONE_RANKED_RE.search(text)
             and (phen := find_phenomenon(text)) is not None and phen.event_types):
+        # "how long after ... did the oxygen bottom out?" asks for the nadir ("lowest")
+        rank = "lowest" if re.search(NADIR_ASK, text, I) else None
+        if _ONE_EVENT_RE.search(text):
+            # "how long after the apnea did the oxygen bottom out?": the one picked, if any
+            return replace(query, intent=Intent.MEASURE, phenomenon=phen.key, signal="spo2",
+                           note="soft_recovery", rank=rank, by_rule=True)
         # "how fast did the oxygen recover after the apneas?": after each one, over the night
         return replace(query, intent=Intent.MEASURE, phenomenon=phen.key, signal="spo2",
-                       measure="spo2_recoveries", by_rule=True)
+                       measure="spo2_recoveries", rank=rank, by_rule=True)
     if (query.intent == Intent.COMPARE and query.ref == Ref.NONE and query.phenomenon is None
             and query.signal is None and _THEY_SPLIT_RE.search(text)):
         # "were they worse in NREM or REM?": the last answer's events, split
@@ -1299,6 +1314,8 @@ def _understand(text: str) -> Query:
     text = _WHEN_WORST_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
     text = _POSITIONAL_RE.sub("AHI by body position", text) if _POSITIONAL_RE.search(text) and not (
         _MEDICAL_RE.search(text)) else text
+    if _YES_NO_RE.search(text) and _REM_RELATED_RE.search(text) and not _MEDICAL_RE.search(text):
+        text = "AHI in REM vs NREM"   # "is it REM-related OSA?": the two indices and their ratio
     for pattern, words in _PLAIN_WORDINGS:
         text = pattern.sub(words, text)
     # "for more than a minute", "longer than half a minute": the bound as a number
@@ -1374,6 +1391,10 @@ def _understand(text: str) -> Query:
         # "how long was the second REM period?": that span's length, and what it holds
         return Query(Intent.STAGE_TIMING, text, scope=Scope(time=time), stage_event="length",
                      by_rule=True)
+    if (time is not None and time.kind in ("cycle", "period", "episode")
+            and _WHERE_SPAN_RE.search(text.replace(time.text, " "))):
+        # "where is the first sleep cycle?": that span shown, as "show me the first cycle"
+        return Query(Intent.NAVIGATE, text, scope=Scope(time=time), by_rule=True)
     if _HYPOXIC_BURDEN_RE.search(text):
         # "what's the hypoxic burden?": Azarbarzin's area of the event-related SpO2 dips
         return Query(Intent.MEASURE, text, measure="hypoxic_burden", by_rule=True)
@@ -2304,6 +2325,13 @@ _WHICH_WORST_RE = re.compile(r"^\W*(?:which|what) (?:hour|part|stretch|period|ti
 _POSITIONAL_RE = re.compile(r"\bpositional (?:osa|obstructive sleep apn\w*|sleep apn\w*|apn\w*)\b"
                             r"|\b(?:osa|apn\w*|ahi|rei|breathing|events?|snoring|it|they)\b.{0,25}\bworse (?:on|when"
                             r" (?:on|lying on)|lying on) (?:the|their|his|her) backs?\b", I)
+# "is it REM-related OSA?", "is the apnea worse in REM?": the AHI in REM against NREM, a
+# measurement (the ratio the usual definition reads), not a diagnosis.
+_REM_RELATED_RE = re.compile(r"\brem[- ](?:related|predominant|dependent|associated) (?:obstructive )?"
+                             r"(?:sleep )?(?:osa|apn\w*)\b|\b(?:osa|apn\w*|ahi|breathing|events?)\b (?:is |was"
+                             r" |were |are )?rem[- ](?:related|predominant|dependent)\b|\b(?:osa|apn\w*|ahi|rei"
+                             r"|breathing|events?|it|they)\b.{0,25}\bworse (?:in|during) rem(?: sleep)?\b", I)
+_YES_NO_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were|does|did|do|has|have)\b", I)
 # "did they sleep on their back?": the time in each position.
 _SLEPT_ON_BACK_RE = re.compile(r"^\W*(?:did|do|does) (?:they|he|she|the patient|this person) sleep"
                                r" (?:on (?:their|his|her|the) back|supine)\b", I)
