@@ -214,3 +214,51 @@ def test_how_is_it_different_names_the_phenomenon_just_shown(demo) -> None:
     understood."""
     text = last_answer(demo, "what is a mixed apnea?", "how is it different from an obstructive one?")
     assert "**Mixed apnea.**" in text and "**Obstructive apnea.**" in text, text
+
+
+def test_denser_early_or_late_compares_the_halves(demo) -> None:
+    """"were spindles denser early or late?" listed the spindles."""
+    text = last_answer(demo, "were spindles denser early or late?")
+    assert "the first half" in text and "the second half" in text, text
+
+
+@pytest.mark.parametrize("question", ["what could the scorer have gotten wrong?",
+                                      "where might the staging be wrong?"])
+def test_where_the_scoring_may_be_wrong_reads_the_staging(demo, question) -> None:
+    """"what could the scorer have gotten wrong?" was off topic."""
+    expected = last_answer(demo, "how confident is the staging?")
+    assert last_answer(demo, question) == expected
+
+
+def test_how_reliable_is_the_staging_here_reads_the_recording(demo) -> None:
+    """"how reliable is the staging here?" read the epoch on screen."""
+    whole = last_answer(demo, "how reliable is the staging?")
+    assert last_answer(demo, "how reliable is the staging here?") == whole
+    assert last_answer(demo, "how confident is the staging in this epoch?") != whole
+
+
+def _row(text: str, name: str) -> tuple[float, float]:
+    m = re.search(rf"- {re.escape(name)}[^:]*: in \S+: \*\*([\d.]+)\*\*.*? vs in \S+: \*\*([\d.]+)\*\*", text)
+    assert m, (name, text)
+    return float(m.group(1)), float(m.group(2))
+
+
+def test_telling_two_stages_apart_reads_eyes_and_chin_beside_the_eeg(demo) -> None:
+    """"how do I tell N1 from REM?" compared the EEG bands alone, where the two barely differ,
+    with no word on what a scorer reads; "what distinguishes them?" after comparing them was
+    off topic."""
+    night, _ = demo
+    text = last_answer(demo, "how do I tell N1 from REM?")
+    assert text.startswith("- **N1** is marked by slow rolling eye movements"), text
+    assert "- **REM** is marked by the rapid eye movements" in text, text
+    n1_rems, rem_rems = _row(text, "EOG (rapid eye movements count)")
+    assert rem_rems > n1_rems, text
+    n1_chin, rem_chin = _row(text, "chin EMG tone (× the night's typical epoch)")
+    from app.chat.evidence import chin_tones
+    tones, codes = chin_tones(night), night.stages()[0]
+    assert rem_chin == pytest.approx(tones[codes == STAGES.index("REM")].mean(), abs=0.051), text
+    assert rem_chin < n1_chin, text
+    follow = last_answer(demo, "compare the EEG in REM and N1", "what distinguishes them?")
+    assert "- **REM** is marked by" in follow and "chin EMG tone" in follow, follow
+    # a measure named keeps the comparison to it
+    assert "chin EMG tone" not in last_answer(demo, "compare the EEG in REM and N1")

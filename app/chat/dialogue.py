@@ -421,6 +421,9 @@ class Dialogue:
         """"how is it different from an obstructive one?" after a phenomenon was shown: the
         question with "it" and "one" named ("how is mixed apnea different from an obstructive
         apnea?"), None when it is no such question or nothing was shown."""
+        if _THEM_APART_RE.search(text) and (stages := self._two_stages()) is not None:
+            # "what distinguishes them?" after comparing two stages: how a scorer tells them apart
+            return f"how do I tell {stages[0]} from {stages[1]}?"
         m = _IT_DIFFERS_RE.search(text)
         key = self.last.phenomenon if self.last is not None else None
         if m is None or (phen := phenomenon(key)) is None:
@@ -429,6 +432,14 @@ class Dialogue:
         head = noun.split()[-1]
         other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
         return f"how is {noun} different from {other}?"
+
+    def _two_stages(self) -> tuple[str, str] | None:
+        """The two stages the last answer compared, None when it compared no two stages."""
+        groups = self.last.groups if self.last is not None and self.last.intent == Intent.COMPARE else None
+        named = [g.scope.stages if hasattr(g, "scope") else g.stages for g in groups or ()]
+        if len(named) == 2 and all(len(n) == 1 for n in named) and named[0] != named[1]:
+            return named[0][0], named[1][0]
+        return None
 
     def remember(self, query: Query, items: list[Item] | None, before: int, after: int) -> None:
         """Keep what the answer showed; navigation keeps the list it moved through."""
@@ -458,6 +469,11 @@ def _hit_epoch(item: Item) -> int:
     return int(item.label.rsplit(" ", 1)[-1])
 
 
+_THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguishes|separates|sets apart|tells"
+                            r" apart|is the difference between|are the differences between)\s+(?:them|these|those"
+                            r"|the two)(?: apart)?\W*$|^\W*(?:and\s+|so\s+)?how (?:do|can|would) (?:i|you|we|one|a"
+                            r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
+                            r" the difference|how do they differ)\W*$", re.I)
 _IT_DIFFERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:is|are|does|do) (it|this|that|they|these|those)"
                             r" differ(?:ent)? from (.+?)\W*$", re.I)
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)

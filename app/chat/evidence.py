@@ -33,13 +33,19 @@ def _mean_columns(frame: pd.DataFrame, i: int, prefix: str, suffix: str) -> floa
     return float(np.nanmean(values)) if np.isfinite(values).any() else None
 
 
-def _chin_tone(night: LoadedNight, i: int) -> float | None:
-    """Chin EMG spread of the epoch over the night's median epoch spread (1 = typical)."""
+def chin_tones(night: LoadedNight) -> np.ndarray | None:
+    """Each epoch's chin EMG spread over the night's median epoch spread (1 = typical); None
+    without a chin channel."""
     if not night.epochs.channel_mask[_EMG]:
         return None
     spread = np.std(np.asarray(night.epochs.data[:, _EMG, :]), axis=1)
     median = float(np.median(spread))
-    return float(spread[i] / median) if median > 0 else None
+    return spread / median if median > 0 else None
+
+
+def _chin_tone(night: LoadedNight, i: int) -> float | None:
+    tones = chin_tones(night)
+    return None if tones is None else float(tones[i])
 
 
 def _events_in(night: LoadedNight, lo: float, hi: float) -> tuple[dict[str, int], float]:

@@ -27,7 +27,7 @@ from app.chat.kinds import compare_kinds
 from app.chat.correlation import correlation
 from app.chat.define import define
 from app.chat.events import counted_causes, events_for, unscored_reason
-from app.chat.evidence import stage_evidence, stage_example
+from app.chat.evidence import chin_tones, stage_evidence, stage_example
 from app.chat.findings import findings
 from app.chat.glossary import term
 from app.chat.hypopnea_rules import hypopnea_rules
@@ -1174,8 +1174,13 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
     named = next((measure_name(w) for w in sources if names_measure(w)), None)
     if not cols and named is not None:
         return Message("no_signal", named)
-    # Words naming no measure ("the difference between N2 and N3") compare the EEG.
-    cols = cols or measure_columns("eeg", frame)
+    # Words naming no measure ("the difference between N2 and N3") compare the EEG, and two
+    # stages also the eyes and the chin, which a scorer reads beside it ("how do I tell N1 from
+    # REM?": rapid eye movements and atonia, where the EEG alone barely differs).
+    if not cols:
+        cols = measure_columns("eeg", frame)
+        if _two_stages(q.groups or ()):
+            cols += measure_columns("eog", frame)
     words = " ".join(sources)
     if not cols or len(plan.groups) != 2:
         return Message("no_measure", words)
@@ -1190,18 +1195,36 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
         if not any(unit == col.rsplit(" [", 1)[1].rstrip("]") and all(
                 abs(a[0] - b[0]) < 0.05 for a, b in zip(seen, cells)) for _, unit, seen in rows):
             rows.append((column_name(col), col.rsplit(" [", 1)[1].rstrip("]"), cells))
+    if not named and _two_stages(q.groups or ()) and (tones := chin_tones(night)) is not None:
+        rows.append(("chin EMG tone (× the night's typical epoch)", "ratio",
+                     [(float(tones[w.mask].mean()), float(tones[w.mask].std()), int(w.mask.sum()))
+                      if w.mask.any() else (float("nan"), float("nan"), 0) for w in plan.groups]))
     labels = tuple(w.text or "the whole night" for w in plan.groups)
     return Comparison(labels, rows, "" if named else _hallmarks(q.groups or ()))
 
 
+_N1_MARKS = ("slow rolling eye movements, vertex sharp waves and the alpha rhythm giving way to "
+             "low-amplitude 4-7 Hz activity, with chin tone above REM's")
+"""What N1 is known by (AASM Manual v2.6), which no single phenomenon here names."""
+
+
+def _two_stages(groups: tuple[Scope, ...]) -> list[str]:
+    """The two stages two groups are, each one stage and different; [] otherwise."""
+    stages = [g.stages[0] for g in groups if len(g.stages) == 1]
+    return stages if len(stages) == len(groups) == 2 and stages[0] != stages[1] else []
+
+
 def _hallmarks(groups: tuple[Scope, ...]) -> str:
     """"the difference between N2 and N3": what each stage is known by, before its numbers;
-    "" unless each side is one stage with a hallmark."""
-    stages = [g.stages[0] for g in groups if len(g.stages) == 1 and g.stages[0] in STAGE_HALLMARK]
-    if len(stages) != len(groups) or len(set(stages)) < 2:
+    "" unless the two sides are two stages, each with a hallmark."""
+    stages = _two_stages(groups)
+    if not stages or not all(s in STAGE_HALLMARK or s == "N1" for s in stages):
         return ""
     lines = []
     for stage in stages:
+        if stage == "N1":
+            lines.append(f"- **N1** is marked by {_N1_MARKS}.")
+            continue
         phen = phenomenon(STAGE_HALLMARK[stage])
         first = phen.explanation.split(". ")[0].rstrip(".")
         lines.append(f"- **{stage}** is marked by the {phen.title.lower()}: {first}.")

@@ -584,6 +584,7 @@ _COMPARE_WEAK_RE = re.compile(r"\s+(?:with|and|or)\s+", I)
 _EITHER_RE = re.compile(r"\b(?:higher|lower|more|less|fewer|worse|better|longer|shorter|deeper"
                         r"|greater|bigger|smaller|faster|slower|louder|quieter|stronger|weaker)\b"
                         r".*\bor\b", I)
+_NAMED_VIEW_RE = re.compile(r"\b(?:epoch|window|screen|this one|right here)\b", I)
 _WHERE_SPAN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?where\s+(?:is|was|are|were)\s*(?:it|that|this)?\W*$", I)
 _SPAN_LENGTH_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:how long (?:was|is|did|does|were)(?:\s+it)?"
                              r"(?:\s+(?:last|take))?|(?:what (?:was|is) )?(?:the )?(?:length|duration)"
@@ -1545,8 +1546,10 @@ def _understand(text: str) -> Query:
     if (topic := _topic(text)) is not None:
         # "which night in the library has the most apneas?" ranks the library by them
         phen = find_phenomenon(text) if topic == "library" else None
-        # "how confident is the staging between 2 and 4 am?" reads the staging in that span
-        scope = Scope(time=time) if topic == "scoring" and time is not None else Scope()
+        # "how confident is the staging between 2 and 4 am?" reads the staging in that span;
+        # "how reliable is the staging here?" asks about this recording, not the epoch on screen
+        here = time is not None and time.kind == "current" and not _NAMED_VIEW_RE.search(text)
+        scope = Scope(time=time) if topic == "scoring" and time is not None and not here else Scope()
         # "where do the machine and the model disagree?": those stretches
         differ = topic == "scoring" and _DISAGREE_RE.search(text)
         return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key,
@@ -1742,7 +1745,7 @@ _MORE_IN_PART_RE = re.compile(
 # first and second half?": the two halves side by side.
 _HALVES_ASKED_RE = re.compile(
     r"^\s*(?:was|were|is|are)\s+(?:the\s+)?(.+?)\s+(?:more|less|fewer|higher|lower|worse|better"
-    r"|longer|shorter|faster|slower|bigger|larger|smaller|deeper)(?:\s+\w+)?\s+(?:early|earlier"
+    r"|longer|shorter|faster|slower|bigger|larger|smaller|deeper|denser|sparser)(?:\s+\w+)?\s+(?:early|earlier"
     r"|at the (?:start|beginning))\s+or\s+(?:late|later|at the end)(?:\s+(?:in|of)\s+the\s+(?:night"
     r"|recording|sleep))?\s*\W*$"
     r"|^\s*(?:did|does|has|how (?:much )?did)\s+(?:the\s+)?(.+?)\s+(?:change|differ|shift|vary)\s+"
@@ -1782,6 +1785,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|confident|certain)\b.{0,40}\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b"
         r"|\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b.{0,40}\b(?:least|less|not|un)[- ]?(?:sure"
         r"|confident|certain)\b"
+        # "what could the scorer have gotten wrong?", "where might the staging be wrong?"
+        r"|\b(?:scor\w*|stag\w*|hypnogram|machine|yasa)\b.{0,40}\b(?:wrong|mistak\w*|errors?|missed"
+        r"|mis-?scor\w*|mis-?stag\w*)\b"
         # "which stage did the machine find hardest?", "show me the least certain part"
         r"|\b(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:hardest|most difficult|toughest|trickiest)\b"
         r"|\b(?:least|less) (?:certain|sure|confident) (?:parts?|stretch\w*|epochs?|bits?|places?"
