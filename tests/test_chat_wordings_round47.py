@@ -262,3 +262,27 @@ def test_telling_two_stages_apart_reads_eyes_and_chin_beside_the_eeg(demo) -> No
     assert "- **REM** is marked by" in follow and "chin EMG tone" in follow, follow
     # a measure named keeps the comparison to it
     assert "chin EMG tone" not in last_answer(demo, "compare the EEG in REM and N1")
+
+
+def test_measures_and_indices_split_by_sleep_cycle(demo) -> None:
+    """"how did slow wave activity change across the cycles?" listed the slow-wave events;
+    nothing split by cycle but the stages' minutes."""
+    from sleeplm_core.heads.cycles import sleep_cycles
+
+    night, _ = demo
+    codes = night.stages()[0]
+    cycles = sleep_cycles(codes).cycles
+    assert len(cycles) >= 2
+    nrem = [int(np.isin(codes[c.start:c.end], [1, 2, 3]).sum()) for c in cycles]
+    text = last_answer(demo, "how did slow wave activity change across the cycles?")
+    assert text.startswith("By sleep cycle in NREM epochs"), text
+    for k, n in enumerate(nrem):
+        assert re.search(rf"\| cycle {k + 1} \| [\d.]+ \| [\d.]+ \| {n} \|", text), (k, n, text)
+    types = ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea")
+    text = last_answer(demo, "AHI by sleep cycle")
+    for k, c in enumerate(cycles):
+        n = sum(c.start <= night.epoch_at(e.onset) < c.end and codes[night.epoch_at(e.onset)] > 0
+                for e in events_of(night, *types))
+        assert re.search(rf"\| cycle {k + 1} \| [\d.]+ \| {n} \|", text), (k, n, text)
+    # a stage's minutes per cycle keep their own answer
+    assert last_answer(demo, "how long was REM in each cycle?").startswith("REM per cycle (min)")

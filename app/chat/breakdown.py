@@ -10,6 +10,8 @@ own sleep. Measures are the per-epoch features averaged over each group's epochs
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -20,6 +22,7 @@ from app.chat.plan import Plan, reading_span, stages_guessed
 from app.chat.results import Breakdown, BreakdownRow, Message
 from app.night import LoadedNight
 from app.timeexpr import format_clock
+from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.io.position import POSITION_NAMES, unread_position
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -70,6 +73,11 @@ def _groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
         codes = {s: stages == STAGES.index(s) for s in STAGES}
         return {"REM": codes["REM"], "NREM": np.any([codes[s] for s in _NREM], axis=0),
                 **{s: codes[s] for s in _NREM}}
+    if by == "cycle":
+        # "how did slow-wave activity change across the cycles?": each NREM-REM cycle's epochs
+        cycles = sleep_cycles(stages).cycles
+        index = np.arange(night.n_epochs)
+        return {f"cycle {k + 1}": (index >= c.start) & (index < c.end) for k, c in enumerate(cycles)}
     if by == "position_stage":
         # each position (and non-supine) within REM and within NREM
         places, sleep = _groups(night, "position"), _groups(night, "stage")
@@ -128,6 +136,14 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     asleep = stages >= STAGES.index("N1")
     if plan.query.stat == "stages":
         return _stage_mix(by, groups, stages, source, where, plan.query.target or "")
+    if plan.query.measure and by == "cycle":
+        # Slow-wave activity is NREM's delta power (Borbely's Process S tracks it cycle by
+        # cycle); any other measure per cycle is read over its sleep, not its wake
+        nrem = re.search(r"\bdelta\b", plan.query.measure, re.I) is not None
+        keep = np.isin(stages, [STAGES.index(s) for s in _NREM]) if nrem else asleep
+        groups = {name: mask & keep for name, mask in groups.items()}
+        where = " ".join(w for w in (where, "in NREM epochs" if nrem else "in sleep epochs") if w)
+        return _measured(plan, night, groups, source, where)
     if plan.query.measure:
         if by == "stage" and not plan.query.scope.stages:
             # A measure by stage reads wake too ("was the heart rate lower asleep than awake?",

@@ -2173,7 +2173,7 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
 
 
 _BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour", "scope": "where",
-             "position_stage": "body position and stage"}
+             "position_stage": "body position and stage", "cycle": "sleep cycle"}
 
 
 def _measured_text(r: Breakdown) -> str:

@@ -1927,6 +1927,9 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|\b(?:cluster\w*|concentrat\w*|bunch\w*|grouped)\b.*\b(?:part|time|hours?"
                         r"|portion|period|stretch) of the night\b|\b(?:which|what) (?:part|portion"
                         r"|stretch|time) of the night\b", I)),
+    # "slow-wave activity across the cycles", "AHI by sleep cycle"
+    ("cycle", re.compile(r"\b(?:by|per|in each|for each|across(?: the)?|over the|from one|between(?: the)?)"
+                         r" (?:sleep |nrem[- ]rem )?cycles?\b|\bcycle (?:by|to) cycle\b", I)),
     ("stage", re.compile(r"\b(?:rem (?:vs\.?|versus|and|or|against|compared (?:to|with)) (?:nrem"
                          r"|non[- ]?rem)|(?:nrem|non[- ]?rem) (?:vs\.?|versus|and|or|against|compared"
                          r" (?:to|with)) rem|(?:rem|nrem)[- ](?:ahi|odi|related)|by stage|per stage"
@@ -2038,6 +2041,8 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
         by, time = "hour", None   # "worse toward morning": the night hour by hour, not its end
     if by is None and _stage_contrast(text, phen):
         by = "stage"  # "were apneas longer in REM?": REM against the other stages
+    if by == "cycle" and stage_term(text) and phen is None and not names_measure(text):
+        return None   # "how long was REM in each cycle?": a stage's minutes per cycle, not a split
     if by is None:
         return None
     if by in ("hour", "position") and phen is None and (
