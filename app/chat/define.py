@@ -10,7 +10,7 @@ from app.chat.breakdown import index_rows, stage_groups
 from app.chat.glossary import Term
 from app.chat.periods import stage_periods
 from app.chat.plan import Plan, source_name
-from app.chat.results import Definition, Item, Message
+from app.chat.results import BreakdownRow, Definition, Item, Message
 from app.chat.sleep_breathing import sleep_breathing, spo2_channel
 from app.night import LoadedNight
 from sleeplm_core.heads.cycles import sleep_cycles
@@ -84,12 +84,22 @@ def _by_third(night: LoadedNight, stage: str) -> str:
             f"**{minutes[2]:.1f} min**{verdict}.")
 
 
-def _index_by_stage(night: LoadedNight) -> str:
-    """The AHI in each stage of this night, as the term's explanation is borne out or not."""
+def _stage_ahi(night: LoadedNight) -> tuple[list[BreakdownRow], str] | str:
+    """The AHI's rows for REM, NREM and each NREM stage with their events' source, or the
+    line that says why the night has none."""
     found = index_rows(night, stage_groups(night), "ahi")
     if isinstance(found, Message):
         return f"This night's breathing events were not scored: {found.facts.get('why', '')}."
     _, rows, events_source = found
+    return rows, events_source
+
+
+def _index_by_stage(night: LoadedNight) -> str:
+    """The AHI in each stage of this night, as the term's explanation is borne out or not."""
+    found = _stage_ahi(night)
+    if isinstance(found, str):
+        return found
+    rows, events_source = found
     rates = [(row.group, row.per_hour) for row in rows if row.per_hour is not None]
     if not rates:
         return "This night holds no sleep to count breathing events in."
@@ -104,10 +114,10 @@ def _index_by_stage(night: LoadedNight) -> str:
 
 def _rem_related(night: LoadedNight) -> str:
     """This night's REM and NREM AHI against the definitions of REM-related OSA."""
-    found = index_rows(night, stage_groups(night), "ahi")
-    if isinstance(found, Message):
-        return f"This night's breathing events were not scored: {found.facts.get('why', '')}."
-    _, rows, events_source = found
+    found = _stage_ahi(night)
+    if isinstance(found, str):
+        return found
+    rows, events_source = found
     by = {row.group: row for row in rows}
     rem, nrem = by["REM"], by["NREM"]
     if rem.per_hour is None or nrem.per_hour is None or nrem.per_hour == 0:
