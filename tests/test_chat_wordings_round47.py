@@ -286,3 +286,12 @@ def test_measures_and_indices_split_by_sleep_cycle(demo) -> None:
         assert re.search(rf"\| cycle {k + 1} \| [\d.]+ \| {n} \|", text), (k, n, text)
     # a stage's minutes per cycle keep their own answer
     assert last_answer(demo, "how long was REM in each cycle?").startswith("REM per cycle (min)")
+
+
+@pytest.mark.parametrize("follow_up", ["and their duration?", "how long were they?"])
+def test_a_length_follow_up_leads_with_the_lengths(demo, follow_up) -> None:
+    """"and their duration?" after the spindles' frequency listed the spindles again."""
+    night, _ = demo
+    lengths = np.array([e.duration for e in events_of(night, "spindle")])
+    text = last_answer(demo, "what was the mean spindle frequency?", follow_up)
+    assert text.startswith(f"Sleep spindle events, length: mean **{lengths.mean():.1f} s**"), text

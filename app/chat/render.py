@@ -482,7 +482,11 @@ def _periodic(r: EventList) -> str:
 _DURATION_ASK_RE = re.compile(r"\b(?:mean|average|median|typical|usual)\s+(?:\w+\s+){0,2}?(?:length"
                               r"|duration)s?\b|\bhow long (?:are|were|is|was|do|did)\b.*\bon average"
                               r"\b|\b(?:length|duration)s? of (?:an?|the) (?:\w+ ){0,2}?(?:apn|hypopn"
-                              r"|arousal|spindle|desat|k-complex|slow wave|rera|limb|leg)", re.I)
+                              r"|arousal|spindle|desat|k-complex|slow wave|rera|limb|leg)"
+                              # after a list: "and their duration?", "how long were they?"
+                              r"|^\W*(?:and\s+|so\s+)?(?:what (?:was|were|is|are) )?(?:their|the|its) (?:length"
+                              r"|duration)s?\W*$|^\W*(?:and\s+|so\s+)?how long (?:were|are|did) (?:they"
+                              r"|these|those|them)(?: last)?\W*$", re.I)
 _NORM_ASK_RE = re.compile(r"\b(?:normal|norms?|normative|typical range|healthy)\b", re.I)
 _SPINDLE_NORMS = (
     "There is no single normal spindle density to read this against: published densities differ "
