@@ -295,3 +295,11 @@ def test_a_length_follow_up_leads_with_the_lengths(demo, follow_up) -> None:
     lengths = np.array([e.duration for e in events_of(night, "spindle")])
     text = last_answer(demo, "what was the mean spindle frequency?", follow_up)
     assert text.startswith(f"Sleep spindle events, length: mean **{lengths.mean():.1f} s**"), text
+
+
+def test_an_educators_what_to_notice_questions(demo) -> None:
+    """"what should they notice first?" was off topic; "what should I see in N3?" was declined
+    as medical advice (read as "should I see a doctor")."""
+    assert last_answer(demo, "what should they notice first?") == last_answer(demo, "what stands out?")
+    assert last_answer(demo, "what should I see in N3?") == last_answer(demo, "what is N3 sleep?")
+    assert "can't diagnose" in last_answer(demo, "should I see a doctor?")

@@ -93,7 +93,9 @@ _DOMAIN_RE = re.compile(
 _MEDICAL_RE = re.compile(
     r"\b(?:diagnos\w*|prescri\w*|medications?|medicines?|drugs?|pills?|tablets?|treat(?:ment|ed"
     r"|ing|able)?|therap\w*|cure|dose|dosage|cpap|bipap|surgery|melatonin|zolpidem|ambien|sedatives?"
-    r"|should (?:i|he|she|they|we) (?:take|use|see|get|worry|be worried)|see a doctor"
+    r"|should (?:i|he|she|they|we) (?:take|use|get|worry|be worried|see (?:an? |the |my |his |her |their )?"
+    r"(?:sleep )?(?:doctor|physician|specialist|gp|cardiologist|neurologist|pulmonologist|someone"
+    r"|somebody|professional))|see a doctor"
     r"|is it dangerous)\b", I)
 # "how severe is the apnea?", "what's the severity of the AHI?": the disorder's grade.
 # "how severe is it?" asked alone (after the AHI or REI) is the apnea's severity too.
@@ -742,8 +744,9 @@ _SYSTEM_RE = {
 # "what should I look at first?", "what stands out?": the night's findings.
 _FINDINGS_RE = re.compile(r"^\W*(?:give me |show me |what are |list )?(?:the )?(?:highlights|key points"
                           r"|takeaways|take-aways|bottom line|tl;?dr|gist)\W*$"
-                          r"|\bwhat (?:should|do|would) (?:i|we|you) (?:look at|check|review|focus on)"
-                          r"(?: first)?\b|\bwhat stands? out\b|\b(?:key|main|notable|important)"
+                          r"|\bwhat (?:should|do|would|could) (?:i|we|you|they|my students|the students"
+                          r"|students|a student|the class|a trainee|trainees) (?:look at|check|review|focus on"
+                          r"|notice|look for|pay attention to)(?: first)?\b|\bwhat stands? out\b|\b(?:key|main|notable|important)"
                           r" findings\b|\bfindings\b|\bhighlights of (?:the|this) (?:night|recording|study)\b"
                           r"|\b(?:most|anything) (?:interesting|notable|remarkable|important|striking)\b"
                           r"|\banything (?:of note|worth (?:noting|a look|looking at))\b|\bred flags?\b"
@@ -2476,12 +2479,17 @@ _ONSET_EEG_RE = re.compile(r"^(?=.*\b(?:eeg|brain ?waves?|brain)\b)(?=.*\b(?:cha
 _PLM_AROUSAL_RE = re.compile(r"\b(?:periodic (?:leg|limb) movements?|plms?)[- ]?(?:(?:associated|related|linked)"
                              r" )?(?:with )?arousals?(?: index| rate| per hour)?\b|\bplmai\b", I)
 # Wordings read as the plain question they stand for, in this order.
+# "what should I see in N3?", "what will students notice in REM?": what the stage is known by.
+_SEE_IN_STAGE_RE = re.compile(r"^\W*what (?:should|would|do|will|can|might) (?:i|we|you|they|students|my students"
+                              r"|the students) (?:see|notice|look for|expect) (?:in|during) (?:stage )?(n1|n2|n3|rem|wake)"
+                              r"(?: sleep)?\W*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
     (_EARLY_AWAKENING_RE, "how long was the patient awake in the morning?"),
     (_SWA_RE, "delta power"), (_WALK_THROUGH_RE, "summarize"),
     (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"), (_TIED_DESAT_DEPTH_RE, "how low did the sat go?"),
-    (_PLM_AROUSAL_RE, "periodic leg movements with an arousal per hour"))
+    (_PLM_AROUSAL_RE, "periodic leg movements with an arousal per hour"),
+    (_SEE_IN_STAGE_RE, r"what is \1 sleep?"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
 _SOREMP_RE = re.compile(r"\b(?:sleep[- ]onset rem(?: sleep)?(?: periods?| episodes?)?|soremps?"
                         r"|sorems?)\b", I)
