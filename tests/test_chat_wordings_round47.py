@@ -303,3 +303,16 @@ def test_an_educators_what_to_notice_questions(demo) -> None:
     assert last_answer(demo, "what should they notice first?") == last_answer(demo, "what stands out?")
     assert last_answer(demo, "what should I see in N3?") == last_answer(demo, "what is N3 sleep?")
     assert "can't diagnose" in last_answer(demo, "should I see a doctor?")
+
+
+@pytest.mark.parametrize("definition, follow_up, asked", [
+    ("what does REM-related sleep apnea mean?", "does this patient have it?", "is this REM-related OSA?"),
+    ("what is a mixed apnea?", "did she have any?", "any mixed apnea?"),
+    ("what is N3 sleep?", "does this patient have it?", "how much N3?"),
+    ("what is the arousal threshold?", "does the patient have it?",
+     "does this patient have a low arousal threshold?"),
+])
+def test_does_the_patient_have_it_asks_the_night_for_what_was_defined(demo, definition, follow_up,
+                                                                      asked) -> None:
+    """"does this patient have it?" after a definition classified the epoch on screen."""
+    assert last_answer(demo, definition, follow_up) == last_answer(demo, asked)

@@ -421,6 +421,9 @@ class Dialogue:
         """"how is it different from an obstructive one?" after a phenomenon was shown: the
         question with "it" and "one" named ("how is mixed apnea different from an obstructive
         apnea?"), None when it is no such question or nothing was shown."""
+        if _HAVE_IT_RE.search(text) and (asked := self._found_on_night()) is not None:
+            # "does this patient have it?" after a definition: that one, asked of the night
+            return asked
         if _THEM_APART_RE.search(text) and (stages := self._two_stages()) is not None:
             # "what distinguishes them?" after comparing two stages: how a scorer tells them apart
             return f"how do I tell {stages[0]} from {stages[1]}?"
@@ -432,6 +435,20 @@ class Dialogue:
         head = noun.split()[-1]
         other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
         return f"how is {noun} different from {other}?"
+
+    def _found_on_night(self) -> str | None:
+        """The question that asks the night for what the last answer defined, None when it
+        defined nothing that the night can show."""
+        last = self.last
+        if last is None or last.intent != Intent.EXPLAIN:
+            return None
+        if last.note == "glossary":
+            entry = term(last.target)
+            if entry is not None and entry.stage:
+                return f"how much {entry.stage}?"   # "what is N3 sleep?" then "does she have it?"
+            return _TERM_ON_NIGHT.get(last.target or "")
+        phen = phenomenon(last.phenomenon)
+        return f"any {phen.title.lower()}?" if phen is not None and phen.event_types else None
 
     def _two_stages(self) -> tuple[str, str] | None:
         """The two stages the last answer compared, None when it compared no two stages."""
@@ -469,6 +486,14 @@ def _hit_epoch(item: Item) -> int:
     return int(item.label.rsplit(" ", 1)[-1])
 
 
+_HAVE_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:does|did|is|was|has|do) (?:this|the|my|our|that)"
+                         r" (?:patient|sleeper|person|night|recording|study|subject)(?: have| has| show| meet"
+                         r"| got)? (?:it|that|this|one|any)\W*$|^\W*(?:and\s+|so\s+)?(?:does|did) (?:he|she|they)"
+                         r" have (?:it|that|this|one|any)\W*$|^\W*(?:and\s+|so\s+)?(?:any|are there any|were"
+                         r" there any) (?:here|in this (?:night|recording))\W*$", re.I)
+_TERM_ON_NIGHT = {"rem_osa": "is this REM-related OSA?",
+                  "arousal_threshold": "does this patient have a low arousal threshold?"}
+"""Glossary terms a night can be asked for, and the question that asks it."""
 _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguishes|separates|sets apart|tells"
                             r" apart|is the difference between|are the differences between)\s+(?:them|these|those"
                             r"|the two)(?: apart)?\W*$|^\W*(?:and\s+|so\s+)?how (?:do|can|would) (?:i|you|we|one|a"
