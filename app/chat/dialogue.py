@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from app.chat.glossary import term
 from app.chat.phenomena import phenomenon
-from app.chat.query import INDEX_STATS, LIST_ALL, Intent, Query, Ref, Scope, transition_sides
+from app.chat.query import INDEX_STATS, LIST_ALL, Intent, Query, Ref, Scope, transition_sides, two_stages
 from app.chat.results import LIBRARY_SOURCE, Item
 from app.chat.timespan import TimeSpan, parse_time
 from sleeplm_core.io.recording import STAGES
@@ -417,14 +417,16 @@ class Dialogue:
                              target=_transition_side(last.target or ">", query.scope.stages))
         return merged
 
-    def named_pair(self, text: str) -> str | None:
-        """"how is it different from an obstructive one?" after a phenomenon was shown: the
-        question with "it" and "one" named ("how is mixed apnea different from an obstructive
-        apnea?"), None when it is no such question or nothing was shown."""
+    def named_follow_up(self, text: str) -> str | None:
+        """A follow-up whose pronoun only the last answer names, as the question it asks: "does
+        this patient have it?" after a definition, "what distinguishes them?" after two stages
+        were compared, "how is it different from an obstructive one?" after a phenomenon was
+        shown ("how is mixed apnea different from an obstructive apnea?"); None otherwise."""
         if _HAVE_IT_RE.search(text) and (asked := self._found_on_night()) is not None:
             # "does this patient have it?" after a definition: that one, asked of the night
             return asked
-        if _THEM_APART_RE.search(text) and (stages := self._two_stages()) is not None:
+        compared = self.last.groups if self.last is not None and self.last.intent == Intent.COMPARE else None
+        if _THEM_APART_RE.search(text) and (stages := two_stages(compared)) is not None:
             # "what distinguishes them?" after comparing two stages: how a scorer tells them apart
             return f"how do I tell {stages[0]} from {stages[1]}?"
         m = _IT_DIFFERS_RE.search(text)
@@ -449,14 +451,6 @@ class Dialogue:
             return _TERM_ON_NIGHT.get(last.target or "")
         phen = phenomenon(last.phenomenon)
         return f"any {phen.title.lower()}?" if phen is not None and phen.event_types else None
-
-    def _two_stages(self) -> tuple[str, str] | None:
-        """The two stages the last answer compared, None when it compared no two stages."""
-        groups = self.last.groups if self.last is not None and self.last.intent == Intent.COMPARE else None
-        named = [g.scope.stages if hasattr(g, "scope") else g.stages for g in groups or ()]
-        if len(named) == 2 and all(len(n) == 1 for n in named) and named[0] != named[1]:
-            return named[0][0], named[1][0]
-        return None
 
     def remember(self, query: Query, items: list[Item] | None, before: int, after: int) -> None:
         """Keep what the answer showed; navigation keeps the list it moved through."""

@@ -41,7 +41,7 @@ from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, n
                            stages_guessed)
 from app.chat.plm_series import plm_series
 from app.chat.position_changes import position_changes
-from app.chat.query import INDEX_STATS, LIST_ALL, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
+from app.chat.query import INDEX_STATS, LIST_ALL, SLEEP_STATS, Condition, Intent, Query, Ref, Scope, two_stages
 from app.chat.recording import recording_facts
 from app.chat.ratios import band_ratio
 from app.chat.recovery import spo2_recoveries, spo2_recovery
@@ -1179,7 +1179,7 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
     # REM?": rapid eye movements and atonia, where the EEG alone barely differs).
     if not cols:
         cols = measure_columns("eeg", frame)
-        if _two_stages(q.groups or ()):
+        if two_stages(q.groups):
             cols += measure_columns("eog", frame)
     words = " ".join(sources)
     if not cols or len(plan.groups) != 2:
@@ -1195,7 +1195,7 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
         if not any(unit == col.rsplit(" [", 1)[1].rstrip("]") and all(
                 abs(a[0] - b[0]) < 0.05 for a, b in zip(seen, cells)) for _, unit, seen in rows):
             rows.append((column_name(col), col.rsplit(" [", 1)[1].rstrip("]"), cells))
-    if not named and _two_stages(q.groups or ()) and (tones := chin_tones(night)) is not None:
+    if not named and two_stages(q.groups) and (tones := chin_tones(night)) is not None:
         rows.append(("chin EMG tone (× the night's typical epoch)", "ratio",
                      [(float(tones[w.mask].mean()), float(tones[w.mask].std()), int(w.mask.sum()))
                       if w.mask.any() else (float("nan"), float("nan"), 0) for w in plan.groups]))
@@ -1208,17 +1208,11 @@ _N1_MARKS = ("slow rolling eye movements, vertex sharp waves and the alpha rhyth
 """What N1 is known by (AASM Manual v2.6), which no single phenomenon here names."""
 
 
-def _two_stages(groups: tuple[Scope, ...]) -> list[str]:
-    """The two stages two groups are, each one stage and different; [] otherwise."""
-    stages = [g.stages[0] for g in groups if len(g.stages) == 1]
-    return stages if len(stages) == len(groups) == 2 and stages[0] != stages[1] else []
-
-
 def _hallmarks(groups: tuple[Scope, ...]) -> str:
     """"the difference between N2 and N3": what each stage is known by, before its numbers;
     "" unless the two sides are two stages, each with a hallmark."""
-    stages = _two_stages(groups)
-    if not stages or not all(s in STAGE_HALLMARK or s == "N1" for s in stages):
+    stages = two_stages(groups)
+    if stages is None or not all(s in STAGE_HALLMARK or s == "N1" for s in stages):
         return ""
     lines = []
     for stage in stages:

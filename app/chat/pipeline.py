@@ -66,10 +66,9 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         first, _ = ask(two[0], dialogue, night, engine, current)
         second, query = ask(two[1], dialogue, night, engine, current)
         return _joined(first, second), query
-    if (named := dialogue.named_pair(text)) is not None:
+    if (named := dialogue.named_follow_up(text)) is not None:
         # "how is it different from an obstructive one?": "it" is the phenomenon just shown
-        answer, query = ask(named, dialogue, night, engine, current)
-        return answer, query
+        return ask(named, dialogue, night, engine, current)
     query = understand(text)
     try:
         resolved = dialogue.resolve(query)

@@ -86,6 +86,15 @@ class Scope:
     time: TimeSpan | None = None
 
 
+def two_stages(groups: tuple[Scope, ...] | None) -> tuple[str, str] | None:
+    """The two stages two groups are, each one stage and the two different ("compare N1 and
+    REM"); None otherwise."""
+    named = [g.stages for g in groups or ()]
+    if len(named) == 2 and all(len(n) == 1 for n in named) and named[0] != named[1]:
+        return named[0][0], named[1][0]
+    return None
+
+
 @dataclass(frozen=True)
 class Query:
     """One understood question.

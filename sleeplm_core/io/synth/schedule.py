@@ -136,7 +136,7 @@ def _event_weights(plan: NightPlan, rng: np.random.Generator) -> dict[str, np.nd
     stage = plan.stage_s
     obstructive = (stage != W).astype(float) * np.where(plan.position_s == 2, 2.0, 1.0)
     obstructive *= np.select([stage == REM, stage == N3], [rem, n3], 1.0)
-    central = np.array([CENTRAL_STAGE.get(int(c), 1.0) for c in range(5)])[stage]
+    central = np.array([CENTRAL_STAGE[c] for c in (W, N1, N2, N3, REM)])[stage]
     return {"obstructive": obstructive, "central": central}
 
 
