@@ -17,6 +17,7 @@ import pandas as pd
 
 from app.chat import norms
 from app.chat.architecture import span_architecture, span_length
+from app.chat.aspects import Aspect
 from app.chat.breakdown import (breakdown, group_rows, index_rows, no_positions, positions,
                                 scoped_index)
 from app.chat.awakenings import what_woke
@@ -525,7 +526,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
                        periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
                        share=(q.share or "").replace("_", " "),
                        share_of=untied if q.share == "tie" else _night_count(night, q),
-                       asked=q.text, tied=q.together if tie else "")
+                       asks=q.aspects, counted_cause=q.counted_cause, tied=q.together if tie else "")
     if (((q.how_many or q.per or q.share or q.rank) and scored) or result.blind
             or result.unscored or (phen is not None and not phen.model_reads) or tie):
         # A count or "the longest one" is answered from the scoring; on a night where the
@@ -1083,9 +1084,9 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
             return found
         name, rows, events_source = found
         return Breakdown("groups", name, rows, source, events_source)
-    if phen is not None and phen.key == "spindle" and _FREQUENCY_RE.search(q.text):
+    if phen is not None and phen.key == "spindle" and Aspect.FREQUENCY in q.aspects:
         return burst_values(plan, night, labels, phen)
-    if phen is not None and phen.key in AMPLITUDE_BANDS and _AMPLITUDE_RE.search(q.text):
+    if phen is not None and phen.key in AMPLITUDE_BANDS and Aspect.AMPLITUDE in q.aspects:
         return burst_values(plan, night, labels, phen)
     if phen is not None and phen.event_types and not _BAND_WORDS.search(words):
         # Events count wherever they start inside a group, as the event lists count them.
@@ -1096,13 +1097,6 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
         rows, _ = group_rows(night, groups, None, stages >= 0)
         return Breakdown("groups", "", rows, source)
     return None
-
-
-# "the mean spindle frequency in N2 vs N3": the spindles' own frequency, not their count;
-# "were slow waves bigger in N3?": the waves' own amplitude
-_FREQUENCY_RE = re.compile(r"\b(?:frequenc\w*|hz|hertz|faster|slower)\b", re.IGNORECASE)
-_AMPLITUDE_RE = re.compile(r"\b(?:amplitudes?|bigger|larger|smaller|taller|higher|lower|µv|uv"
-                           r"|microvolts?|size)\b", re.IGNORECASE)
 
 
 def burst_values(plan: Plan, night: LoadedNight, labels: list[str],
@@ -1270,7 +1264,7 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
     runs = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, "epoch" if a == b else "span",
                  "measured", stage_name(int(stages[a]))) for a, b in epoch_runs(idx)[:DEFAULT_REGIONS]]
     hallmark = phenomenon(STAGE_HALLMARK.get(q.scope.stages[0])) if (
-        len(q.scope.stages) == 1 and q.scope.time is None and _IN_GENERAL_RE.search(q.text)) else None
+        len(q.scope.stages) == 1 and q.scope.time is None and Aspect.IN_GENERAL in q.aspects) else None
     # A span of the night (not a stage in general, not one epoch) lists its findings too,
     # unless one body system other than breathing was asked about.
     findings = q.scope.time is not None and q.modality in (None, "respiratory")
@@ -1280,10 +1274,6 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
                        (hallmark.title, hallmark.explanation) if hallmark else None,
                        sorted(listed, key=lambda i: i.start),
                        source if findings else "")
-
-
-# "what happens in the brain during slow wave sleep?": the stage in general, not one moment.
-_IN_GENERAL_RE = re.compile(r"\bwhat (?:happens|goes on|is happening|'s happening|occurs)\b", re.I)
 
 
 CAPTIONS_SHOWN = 3
@@ -1322,7 +1312,7 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
     i = (night.epoch_at(one.start) if one is not None else
          night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current)
     # The epoch itself is no result; "in other nights" leaves out the whole loaded night.
-    others = bool(_OTHER_NIGHTS_RE.search(q.text))
+    others = Aspect.OTHER_NIGHTS in q.aspects
     at = clock(night, float(night.epochs.starts[i]))
     # "which of them were in REM?": the nearest epochs scored in those stages, over the whole
     # library (a wake epoch's nearest few hundred are all wake)
@@ -1355,8 +1345,6 @@ def _is_query(hit: Hit, name: str, epoch: int, at: str, whole_night: bool) -> bo
 
 SAME_EPOCH_COSINE = 0.999
 """A library hit this close to the query epoch, at its own clock time, is that epoch."""
-_OTHER_NIGHTS_RE = re.compile(r"\b(?:other|another|different) (?:nights?|recordings?|patients?"
-                              r"|studies|files)\b|\belsewhere\b|\bnot (?:from )?this night\b", re.I)
 _ONE_EVENT_RANKS = ("longest", "shortest", "earliest", "latest")
 
 
@@ -1678,8 +1666,7 @@ def event_signal(plan: Plan, night: LoadedNight, signal: str,
     if plan.query.rank is not None:  # "the longest apnea": that one event, not all of them
         items = rank_items(items, plan.query.rank)[0][:plan.query.count or 1]
     # "why does oxygen drop after an apnea?": the physiology that moves the signal.
-    why = _SIGNAL_WHY.get(signal, phen.explanation) if re.match(r"\s*why\b", plan.query.text,
-                                                                re.I) else ""
+    why = _SIGNAL_WHY.get(signal, phen.explanation) if Aspect.WHY in plan.query.aspects else ""
     return _signal_around(night, s, phen.title.lower(), items, source, plan,
                           breath_amplitudes(night, items) if signal == "resp" else (), why)
 
@@ -1706,20 +1693,13 @@ def _signal_around(night: LoadedNight, s: Series, name: str, items: list[Item], 
     during = _span_mask(s.times, [(i.start, i.end) for i in items])
     after = _span_mask(s.times, [(i.end, i.end + AFTER_EVENT_SEC) for i in items]) & ~during
     before = (_span_mask(s.times, [(i.start - AFTER_EVENT_SEC, i.start) for i in items])
-              & ~during & ~after) if _BEFORE_ASK_RE.search(plan.query.text) else None
+              & ~during & ~after) if Aspect.BEFORE in plan.query.aspects else None
     asleep = np.isin(night.stages()[0][_epochs_of(night, s.times)], SLEEP_CODES)
     rest = asleep & ~during & ~after & (~before if before is not None else True)
     return EventSignal(s.label, s.unit, name, len(items), _stats(s.values[during]),
                        _stats(s.values[after]), _stats(s.values[rest]), s.source, source,
                        plan.where.text, tuple(items), amplitudes, why,
                        _stats(s.values[before]) if before is not None else None)
-
-
-_BEFORE_ASK_RE = re.compile(r"\b(?:before|prior to|leading (?:up )?to|preceding|ahead of)\b(?!\s+(?:\d"
-                            r"|midnight|noon|sleep onset|falling asleep|lights|the (?:first|second|last)"
-                            r" (?:half|hour|third)))", re.I)
-"""A question that asks about the time before each event ("did the heart rate go up before
-the awakenings?")."""
 
 
 _SIGNAL_WHY = {
@@ -1776,13 +1756,6 @@ def window_breaths(night: LoadedNight, span: tuple[float, float]) -> tuple[tuple
     return tuple(out)
 
 
-_BREATHING_ASK_RE = re.compile(r"\b(?:effort|belts?|thora\w*|chest|abdom\w*|belly|(?:air)?flow"
-                               r"|breath\w*|respirat\w*)\b", re.I)
-"""A question about an item that asks how the breathing channels behaved in it."""
-
-_STAGE_ASK_RE = re.compile(r"\b(?:what|which)(?: sleep)? stages?\b|\basleep or awake\b|\bawake or asleep\b", re.I)
-"""A question about an item that asks for its stage ("what stage was she in then?")."""
-
 
 def _navigate(plan: Plan, night: LoadedNight) -> Navigation | Message:
     q = plan.query
@@ -1807,8 +1780,8 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
     found = context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM,
                    asked=(q.signal, q.rank if q.rank in ("lowest", "highest") else None)
                    if q.signal else None, length=q.window or CONTEXT_SEC,
-                   eeg=q.modality == "brain", breathing=bool(_BREATHING_ASK_RE.search(q.text)))
-    return replace(found, stage_asked=bool(_STAGE_ASK_RE.search(q.text)))
+                   eeg=q.modality == "brain", breathing=Aspect.BREATHING in q.aspects)
+    return replace(found, stage_asked=Aspect.STAGE in q.aspects)
 
 
 def _medical(plan: Plan, night: LoadedNight) -> Message:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from app.chat.aspects import Aspect, named_cause, named_channels, read_aspects
 from app.chat.timespan import TimeSpan
 
 
@@ -208,6 +209,24 @@ class Query:
     max_duration: float | None = None
     skip: int = 0
     window: float | None = None
+
+    @property
+    def aspects(self) -> frozenset[Aspect]:
+        """How the question's words shape its answer (:mod:`app.chat.aspects`); they follow
+        :attr:`text`, which a follow-up replaces with its own."""
+        return read_aspects(self.text)
+
+    @property
+    def counted_cause(self) -> str | None:
+        """The arousal cause whose count the question asks for ("how many arousals were
+        spontaneous?"), None for none."""
+        return named_cause(self.text)
+
+    @property
+    def channels_named(self) -> tuple[str, ...]:
+        """Model slot prefixes of the channels a question about rates or presence names
+        ("what's the sampling rate of the EEG?": ("EEG",)), () for none."""
+        return named_channels(self.text)
 
 
 def transition_sides(pair: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -3,13 +3,14 @@ how sure the machine staging is, and the quality flags of its signals."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import numpy as np
 
+from app.chat.aspects import Aspect
 from app.chat.periods import stage_name
 from app.chat.plan import Plan
+from app.chat.query import Query
 from app.chat.results import ChannelRow, Item, RecordingFacts
 from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, uncalibrated
@@ -35,38 +36,7 @@ def _stretches(night: LoadedNight, mask: np.ndarray, label: str, source: str) ->
                  stage_name(int(stages[a]))) for a, b in longest]
 
 
-# "what's the sampling rate of the EEG?": the channels a question names, by model slot prefix.
-_SLOT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"eeg|brain", ("EEG",)), (r"eog|eyes?", ("EOG",)), (r"chin", ("EMG_CHIN",)),
-    (r"legs?|limbs?", ("EMG_LEG",)), (r"emg|muscle", ("EMG",)), (r"ecg|ekg|heart", ("ECG",)),
-    (r"airflow|flow|thermistor|cannula", ("AF",)), (r"belts?|effort|thora\w*|abdom\w*", ("THX", "ABD")),
-    (r"breathing|respirat\w*", ("AF", "THX", "ABD")),
-    (r"spo2|oxygen|oximet\w*|saturation", ("SPO2",)), (r"pulse", ("HR",)), (r"snor\w*", ("SNORE",)),
-    (r"position", ("POS",)))
-
-
-_LENGTH_RE = re.compile(r"\bhow long\b|\b(?:when|what time)\b|\b(?:length|duration|hours?)\b",
-                        re.I)
-
-
-# "is there an SpO2 channel?", "does this file have EOG?": whether a kind of channel is there.
-_PRESENCE_RE = re.compile(r"^\W*(?:and\s+)?any\b|\b(?:is there|are there|does (?:it|this|(?:this|the) (?:file|recording|study"
-                          r"|edf|psg)) (?:have|include|contain)|do (?:we|you|i) have|was there|were"
-                          r" there)\b", re.I)
-
-
-def _named_slots(text: str) -> tuple[str, ...]:
-    """Slot prefixes of the channels a question about rates or presence names, () for none."""
-    if not (re.search(r"\b(?:rates?|hz|hertz|sampl\w*|frequenc\w*|resolution)\b", text, re.I)
-            or _PRESENCE_RE.search(text)):
-        return ()
-    named = tuple(dict.fromkeys(p for words, prefixes in _SLOT_WORDS
-                                if re.search(rf"\b(?:{words})\b", text, re.I) for p in prefixes))
-    # "leg EMG" is the leg's EMG alone, not the chin's as well
-    return tuple(p for p in named if p != "EMG") if {"EMG_LEG", "EMG_CHIN"} & set(named) else named
-
-
-def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
+def _channels(night: LoadedNight, query: Query | None = None) -> RecordingFacts:
     montage = night.montage
     roles = {label: slot for slot, label in {**montage.mapping, **montage.aux_mapping}.items()}
     stand_in = {montage.mapping.get(slot) for slot in montage.substitutions}
@@ -74,12 +44,13 @@ def _channels(night: LoadedNight, text: str = "") -> RecordingFacts:
         " (stand-in)" if s.label in stand_in else ""), s.duration,
                        _unreadable(s, roles.get(s.label, ""), montage.warnings))
             for s in night.recording.signals.values()]
-    slots = _named_slots(text)
+    slots = query.channels_named if query is not None else ()
+    asks = query.aspects if query is not None else frozenset()
     asked = [row for row in rows if slots and row.slot.startswith(slots)]
     return RecordingFacts("channels", channels=rows, missing=list(montage.missing), asked=asked,
-                          asked_for=slots, length_asked=bool(_LENGTH_RE.search(text)),
-                          presence_asked=bool(slots and _PRESENCE_RE.search(text)),
-                          study=study_kind(night) if _KIND_RE.search(text) else "")
+                          asked_for=slots, length_asked=Aspect.LENGTH in asks,
+                          presence_asked=bool(slots) and Aspect.PRESENCE in asks,
+                          study=study_kind(night) if Aspect.STUDY_KIND in asks else "")
 
 
 _RANGES = {"SPO2": (SPO2_RANGE, "SpO2"), "HR": (HR_RANGE, "a heart rate")}
@@ -100,12 +71,6 @@ def _unreadable(signal: Signal, slot: str, warnings: list[str]) -> str:
     if slot not in _RANGES:
         return ""
     return uncalibrated(signal, *_RANGES[slot]) or ""
-
-
-_KIND_RE = re.compile(r"\b(?:kind|type|sort) of (?:a )?(?:study|recording|test|psg|sleep study)\b"
-                      r"|\bis (?:this|it) an? (?:home|in-?lab|full|diagnostic|attended|unattended)"
-                      r"\b|\bis (?:this|it) an? (?:psg|polysomnogra\w+|hsat|home sleep (?:apnea )?test)\b",
-                      re.I)
 
 
 def study_kind(night: LoadedNight) -> str:
@@ -236,7 +201,7 @@ def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts:
     """What the recording itself holds, for the topic the question named."""
     topic = plan.query.topic or "channels"
     if topic == "channels":
-        return _channels(night, plan.query.text)
+        return _channels(night, plan.query)
     if topic == "scoring" and plan.query.scope.time is not None:
         return _scoring(night, plan.where.mask, plan.where.text)
     if topic == "scoring" and plan.query.note == "disagree":

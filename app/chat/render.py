@@ -17,6 +17,7 @@ import numpy as np
 from scipy.stats import ttest_ind_from_stats
 
 from app.chat import norms
+from app.chat.aspects import Aspect
 from app.chat.breakdown import sums_others
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, stage_at
 from app.chat.measures import column_name
@@ -317,7 +318,7 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         kinds = Counter(i.label for i in r.scored)
         if len(kinds) > 1:
             parts[-1] += " By type: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + "."
-            if _COMMONEST_ASK_RE.search(r.asked):
+            if Aspect.COMMONEST in r.asks:
                 # "what kind of breathing events dominate?": the commonest kind first
                 (top, n), total = kinds.most_common(1)[0], len(r.scored)
                 parts.insert(0, f"**{_events(top, n).capitalize()}** are the commonest: **{n}** "
@@ -339,7 +340,7 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                             f"({source_name(r.events_source)})."
                             + (f" The {untyped} hypopneas among them are not typed obstructive "
                                f"or central here, so they count as neither." if untyped else ""))
-        if _DURATION_ASK_RE.search(r.asked):
+        if Aspect.DURATION in r.asks:
             # "what is the median apnea duration?": the lengths first
             parts.insert(0, f"{_events(r.name).capitalize()}{where}, length: mean "
                             f"**{seconds(durations.mean())}**, median "
@@ -348,7 +349,7 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                             f"{seconds(durations.max())}) over {len(r.scored)}.")
         if r.measured_on and (measured := _frequency(r) or _amplitude(r) or _depths(r)):
             # "how big were the slow waves?", "how fast were the spindles?": that first
-            first = _PROPERTY_ASK_RE.search(r.asked) and not _DURATION_ASK_RE.search(r.asked)
+            first = Aspect.PROPERTY in r.asks and Aspect.DURATION not in r.asks
             parts.insert(0 if first else len(parts), measured)
     elif r.unscored:
         parts.append(f"**{r.name.capitalize()} events were not scored on this night**, so I cannot "
@@ -363,19 +364,19 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                      f"{r.min_depth:g} %, from the {asleep} that start in sleep).")
     if r.per and r.events_source != "none" and not r.unscored:
         parts.insert(0, _rate(r))   # "arousals per hour?", "OAHI": the rate asked for first
-    if r.name == "sleep spindle" and _NORM_ASK_RE.search(r.asked):
+    if r.name == "sleep spindle" and Aspect.NORM in r.asks:
         parts.insert(1 if r.per else 0, _SPINDLE_NORMS)   # after the density it qualifies
     if r.periodic is not None:
         # "PLM index", "any periodic limb movements?": the periodic ones first, the rate of
         # all leg movements (the LM index) after them
-        parts.insert(0 if _PERIODIC_ASK_RE.search(r.asked) else len(parts), _periodic(r))
-    if r.causes and (cause := _named_cause(r.asked)) is not None:
+        parts.insert(0 if Aspect.PERIODIC in r.asks else len(parts), _periodic(r))
+    if r.causes and (cause := r.counted_cause) is not None:
         # "how many arousals were spontaneous?": that cause's count and share first
         n = r.causes.get(cause, 0)
         parts.insert(0, f"**{n}** of the {len(r.scored)} arousals (**"
                         f"{100 * n / max(len(r.scored), 1):.0f} %**) were **{cause}** arousals. "
                         + _causes(r))
-    elif r.causes and _CAUSE_ASK_RE.search(r.asked):
+    elif r.causes and Aspect.CAUSE in r.asks:
         # "what caused most of the arousals?": the causes first, the largest named
         top, n = max(r.causes.items(), key=lambda kv: kv[1])
         parts.insert(0, f"Most of the {len(r.scored)} arousals were **{top}** ({n}, "
@@ -434,28 +435,6 @@ def _amplitude(r: EventList) -> str:
             f"{large} of {len(amps)} reach 75 µV, {rule}.")
 
 
-_PROPERTY_ASK_RE = re.compile(r"\b(?:amplitudes?|how (?:big|large|tall|high|fast|slow|deep|low|far)"
-                              r"|frequenc\w*|depths?|nadirs?"
-                              r"|faster|slower|bigger|larger|mean|average|median|typical size)\b",
-                              re.I)
-
-
-_CAUSE_ASK_RE = re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I)
-_NAMED_CAUSE_RE = re.compile(r"\b(?:how many|what (?:percent\w*|fraction|share|proportion)|were|was)"
-                             r"\b.*\b(spontaneous|respiratory|breathing|limb|leg)\b", re.I)
-
-
-def _named_cause(asked: str) -> str | None:
-    """The arousal cause (``sleeplm_core.scoring.association.CAUSES``) a question counts
-    ("how many arousals were spontaneous?"), None for none."""
-    m = _NAMED_CAUSE_RE.search(asked)
-    if m is None:
-        return None
-    word = m.group(1).lower()
-    return ("limb movement" if word in ("limb", "leg") else
-            "respiratory" if word in ("respiratory", "breathing") else "spontaneous")
-
-
 def _causes(r: EventList) -> str:
     per_hour = (", per hour of sleep " + ", ".join(f"{c} {n / r.tst_h:.1f}"
                                                    for c, n in r.causes.items())
@@ -479,15 +458,6 @@ def _periodic(r: EventList) -> str:
     return text + "."
 
 
-_DURATION_ASK_RE = re.compile(r"\b(?:mean|average|median|typical|usual)\s+(?:\w+\s+){0,2}?(?:length"
-                              r"|duration)s?\b|\bhow long (?:are|were|is|was|do|did)\b.*\bon average"
-                              r"\b|\b(?:length|duration)s? of (?:an?|the) (?:\w+ ){0,2}?(?:apn|hypopn"
-                              r"|arousal|spindle|desat|k-complex|slow wave|rera|limb|leg)"
-                              # after a list: "and their duration?", "how long were they?"
-                              r"|^\W*(?:and\s+|so\s+)?(?:what (?:was|were|is|are) )?(?:their|the|its) (?:length"
-                              r"|duration)s?\W*$|^\W*(?:and\s+|so\s+)?how long (?:were|are|did) (?:they"
-                              r"|these|those|them)(?: last)?\W*$", re.I)
-_NORM_ASK_RE = re.compile(r"\b(?:normal|norms?|normative|typical range|healthy)\b", re.I)
 _SPINDLE_NORMS = (
     "There is no single normal spindle density to read this against: published densities differ "
     "several-fold with the detector, the lead and the scorer (experts themselves agree only "
@@ -496,12 +466,6 @@ _SPINDLE_NORMS = (
     "night's halves or stages (*were spindles denser in the first half?*), or other nights "
     "scored by the same detector.")
 _BREATHING_INDEX_RE = re.compile(r"\b(?:o?ahi|rdi|rei|apn\w*|hypopn\w*|respiratory)", re.I)
-_COMMONEST_ASK_RE = re.compile(r"\b(?:dominat\w*|predominan\w*|most (?:common|frequent|often)"
-                               r"|commonest|main (?:kind|type)|(?:what|which) (?:kinds?|types?|sorts?))\b",
-                               re.I)
-_PERIODIC_ASK_RE = re.compile(r"\b(?:plms?i?|periodic)\b", re.I)
-
-
 def _rate(r: EventList) -> str:
     if r.sleep_min <= 0:
         return f"There is no sleep{_where(r.where)}, so no rate per {r.per} of sleep."

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.chat.aspects import Aspect
 from app.chat.glossary import Term
 from app.chat.phenomena import Phenomenon
 from app.chat.query import Condition
@@ -121,7 +122,10 @@ class EventList:
             percentage of hypopneas had a desaturation?"), "" for none.
         share_of: the whole night's count of these events, for a scope's share; the scope's
             count before the tie, for a tie's share.
-        asked: the question's words (what it asks of the list, e.g. the arousals' causes).
+        asks: how the question shapes the list's answer (its lengths, causes, commonest kind
+            first; :mod:`app.chat.aspects`).
+        counted_cause: the arousal cause whose count the question asks for ("how many
+            arousals were spontaneous?"), None for none.
         tied: key of the phenomenon every item is tied to ("arousal": leg movements with an
             arousal), "" for none.
     """
@@ -151,7 +155,8 @@ class EventList:
     cause_gaps: str = ""
     share: str = ""
     share_of: int | None = None
-    asked: str = ""
+    asks: frozenset[Aspect] = frozenset()
+    counted_cause: str | None = None
     tied: str = ""
 
 

@@ -1,0 +1,137 @@
+"""What a question asks about beyond its slots, read from its words.
+
+The understand step fills a :class:`~app.chat.query.Query`'s slots; some wordings also
+say *how* an answer should be shaped ("did the heart rate go up *before* the
+awakenings?", "*what stage* was she in then?"). These are read here, on the
+understanding side, so that the execute step reads :attr:`Query.aspects` and never the
+question's words. They follow ``Query.text``, which a follow-up replaces with its own
+question: "and the belts?" asks about breathing whatever the first question asked.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class Aspect(str, Enum):
+    """One way a question shapes its answer."""
+
+    FREQUENCY = "frequency"
+    """A burst's own frequency ("the mean spindle frequency in N2 vs N3"), not its count."""
+    AMPLITUDE = "amplitude"
+    """A wave's own size ("were slow waves bigger in N3?"), not its count."""
+    IN_GENERAL = "in_general"
+    """A stage in general ("what happens in the brain during slow wave sleep?"), not one moment."""
+    OTHER_NIGHTS = "other_nights"
+    """Library results outside the loaded night ("similar epochs in other recordings")."""
+    BEFORE = "before"
+    """The time before each event too ("did the heart rate go up before the awakenings?")."""
+    BREATHING = "breathing"
+    """How the breathing channels behaved in an item ("what did the belts do during it?")."""
+    STAGE = "stage"
+    """An item's stage ("what stage was she in then?")."""
+    WHY = "why"
+    """The physiology behind a figure ("why does oxygen drop after an apnea?")."""
+    LENGTH = "length"
+    """How long the recording or a channel is ("how long is the recording?")."""
+    PRESENCE = "presence"
+    """Whether a kind of channel is there ("is there an SpO2 channel?")."""
+    STUDY_KIND = "study_kind"
+    """What kind of study the recording is ("is this a home sleep test?")."""
+    COMMONEST = "commonest"
+    """The commonest kind of a list ("what kind of breathing events dominate?")."""
+    DURATION = "duration"
+    """A list's lengths ("what is the median apnea duration?", "and their duration?")."""
+    PROPERTY = "property"
+    """A measured property of a list's items ("how big were the slow waves?")."""
+    NORM = "norm"
+    """How a figure compares with the normal ("is that spindle density normal?")."""
+    PERIODIC = "periodic"
+    """The periodic leg movements of a list of leg movements ("PLM index")."""
+    CAUSE = "cause"
+    """What caused a list's events ("what caused most of the arousals?")."""
+
+
+_PATTERNS: dict[Aspect, re.Pattern[str]] = {
+    Aspect.FREQUENCY: re.compile(r"\b(?:frequenc\w*|hz|hertz|faster|slower)\b", re.I),
+    Aspect.AMPLITUDE: re.compile(r"\b(?:amplitudes?|bigger|larger|smaller|taller|higher|lower|µv|uv"
+                                 r"|microvolts?|size)\b", re.I),
+    Aspect.IN_GENERAL: re.compile(r"\bwhat (?:happens|goes on|is happening|'s happening|occurs)\b", re.I),
+    Aspect.OTHER_NIGHTS: re.compile(r"\b(?:other|another|different) (?:nights?|recordings?|patients?"
+                                    r"|studies|files)\b|\belsewhere\b|\bnot (?:from )?this night\b", re.I),
+    # "before 2 am" or "before sleep onset" is a time span, not the time before each event
+    Aspect.BEFORE: re.compile(r"\b(?:before|prior to|leading (?:up )?to|preceding|ahead of)\b(?!\s+(?:\d"
+                              r"|midnight|noon|sleep onset|falling asleep|lights|the (?:first|second|last)"
+                              r" (?:half|hour|third)))", re.I),
+    Aspect.BREATHING: re.compile(r"\b(?:effort|belts?|thora\w*|chest|abdom\w*|belly|(?:air)?flow"
+                                 r"|breath\w*|respirat\w*)\b", re.I),
+    Aspect.STAGE: re.compile(r"\b(?:what|which)(?: sleep)? stages?\b|\basleep or awake\b|\bawake or asleep\b",
+                             re.I),
+    Aspect.WHY: re.compile(r"^\s*why\b", re.I),
+    Aspect.LENGTH: re.compile(r"\bhow long\b|\b(?:when|what time)\b|\b(?:length|duration|hours?)\b", re.I),
+    Aspect.PRESENCE: re.compile(r"^\W*(?:and\s+)?any\b|\b(?:is there|are there|does (?:it|this|(?:this|the) (?:file"
+                                r"|recording|study|edf|psg)) (?:have|include|contain)|do (?:we|you|i) have|was there"
+                                r"|were there)\b", re.I),
+    Aspect.STUDY_KIND: re.compile(r"\b(?:kind|type|sort) of (?:a )?(?:study|recording|test|psg|sleep study)\b"
+                                  r"|\bis (?:this|it) an? (?:home|in-?lab|full|diagnostic|attended|unattended)"
+                                  r"\b|\bis (?:this|it) an? (?:psg|polysomnogra\w+|hsat|home sleep (?:apnea )?test)\b",
+                                  re.I),
+    Aspect.COMMONEST: re.compile(r"\b(?:dominat\w*|predominan\w*|most (?:common|frequent|often)"
+                                 r"|commonest|main (?:kind|type)|(?:what|which) (?:kinds?|types?|sorts?))\b", re.I),
+    Aspect.DURATION: re.compile(r"\b(?:mean|average|median|typical|usual)\s+(?:\w+\s+){0,2}?(?:length"
+                                r"|duration)s?\b|\bhow long (?:are|were|is|was|do|did)\b.*\bon average"
+                                r"\b|\b(?:length|duration)s? of (?:an?|the) (?:\w+ ){0,2}?(?:apn|hypopn"
+                                r"|arousal|spindle|desat|k-complex|slow wave|rera|limb|leg)"
+                                # after a list: "and their duration?", "how long were they?"
+                                r"|^\W*(?:and\s+|so\s+)?(?:what (?:was|were|is|are) )?(?:their|the|its) (?:length"
+                                r"|duration)s?\W*$|^\W*(?:and\s+|so\s+)?how long (?:were|are|did) (?:they"
+                                r"|these|those|them)(?: last)?\W*$", re.I),
+    Aspect.PROPERTY: re.compile(r"\b(?:amplitudes?|how (?:big|large|tall|high|fast|slow|deep|low|far)"
+                                r"|frequenc\w*|depths?|nadirs?"
+                                r"|faster|slower|bigger|larger|mean|average|median|typical size)\b", re.I),
+    Aspect.NORM: re.compile(r"\b(?:normal|norms?|normative|typical range|healthy)\b", re.I),
+    Aspect.PERIODIC: re.compile(r"\b(?:plms?i?|periodic)\b", re.I),
+    Aspect.CAUSE: re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I),
+}
+
+_NAMED_CAUSE_RE = re.compile(r"\b(?:how many|what (?:percent\w*|fraction|share|proportion)|were|was)"
+                             r"\b.*\b(spontaneous|respiratory|breathing|limb|leg)\b", re.I)
+
+
+def named_cause(text: str) -> str | None:
+    """The arousal cause (``sleeplm_core.scoring.association.CAUSES``) a question counts
+    ("how many arousals were spontaneous?"), None for none."""
+    m = _NAMED_CAUSE_RE.search(text)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return ("limb movement" if word in ("limb", "leg") else
+            "respiratory" if word in ("respiratory", "breathing") else "spontaneous")
+
+
+# "what's the sampling rate of the EEG?": the channels a question names, by model slot prefix.
+_SLOT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"eeg|brain", ("EEG",)), (r"eog|eyes?", ("EOG",)), (r"chin", ("EMG_CHIN",)),
+    (r"legs?|limbs?", ("EMG_LEG",)), (r"emg|muscle", ("EMG",)), (r"ecg|ekg|heart", ("ECG",)),
+    (r"airflow|flow|thermistor|cannula", ("AF",)), (r"belts?|effort|thora\w*|abdom\w*", ("THX", "ABD")),
+    (r"breathing|respirat\w*", ("AF", "THX", "ABD")),
+    (r"spo2|oxygen|oximet\w*|saturation", ("SPO2",)), (r"pulse", ("HR",)), (r"snor\w*", ("SNORE",)),
+    (r"position", ("POS",)))
+_RATE_RE = re.compile(r"\b(?:rates?|hz|hertz|sampl\w*|frequenc\w*|resolution)\b", re.I)
+
+
+def named_channels(text: str) -> tuple[str, ...]:
+    """Model slot prefixes of the channels a question about rates or presence names ("what's
+    the sampling rate of the EEG?": ("EEG",)), () for none."""
+    if not (_RATE_RE.search(text) or _PATTERNS[Aspect.PRESENCE].search(text)):
+        return ()
+    named = tuple(dict.fromkeys(p for words, prefixes in _SLOT_WORDS
+                                if re.search(rf"\b(?:{words})\b", text, re.I) for p in prefixes))
+    # "leg EMG" is the leg's EMG alone, not the chin's as well
+    return tuple(p for p in named if p != "EMG") if {"EMG_LEG", "EMG_CHIN"} & set(named) else named
+
+
+def read_aspects(text: str) -> frozenset[Aspect]:
+    """The aspects ``text`` asks about."""
+    return frozenset(aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text))
