@@ -124,7 +124,8 @@ class Dialogue:
             if query.together and not (base.intent == Intent.LOCATE and base.phenomenon):
                 raise NothingToReferTo("empty_list")
             return replace(self._listed(query, base), text=query.text, how_many=True,
-                           per=query.per or base.per, together=query.together or base.together)
+                           per=query.per or base.per, together=query.together or base.together,
+                           apart=query.apart if query.together else base.apart)
         if query.ref == Ref.COMPARE_WITH:
             return self._compare_with(query)
         if query.ref == Ref.EXAMPLE:
@@ -429,14 +430,39 @@ class Dialogue:
         if _THEM_APART_RE.search(text) and (stages := two_stages(compared)) is not None:
             # "what distinguishes them?" after comparing two stages: how a scorer tells them apart
             return f"how do I tell {stages[0]} from {stages[1]}?"
-        m = _IT_DIFFERS_RE.search(text)
         key = self.last.phenomenon if self.last is not None else None
+        if (listed := self._listed_events()) is not None:
+            if (m := _THEY_CLUSTER_RE.search(text) or _THEIR_STAGES_RE.search(text)) is not None:
+                # "where do they cluster?", "which stages were they in?" after a list: those
+                # events' busiest stretch, or their split by stage; "the central ones" after
+                # the apneas are the central apneas
+                kind = m.group("kind")
+                if kind and key in _APNEA_FAMILY:
+                    listed = f"{kind.lower()} apneas"
+                return (f"where do the {listed} cluster?" if m.re is _THEY_CLUSTER_RE
+                        else f"which stages were the {listed} in?")
+            if key == "limb_movement" and _HOW_MANY_PERIODIC_RE.search(text):
+                return "how many periodic leg movements?"
+        m = _IT_DIFFERS_RE.search(text)
         if m is None or (phen := phenomenon(key)) is None:
             return None
         noun = phen.title.lower()
         head = noun.split()[-1]
         other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
         return f"how is {noun} different from {other}?"
+
+    def _listed_events(self) -> str | None:
+        """The events the last answer was about, as a plural noun a question can name
+        ("central apneas"), None when it was about no kind of event."""
+        phen = phenomenon(self.last.phenomenon) if self.last is not None else None
+        if phen is None or not phen.event_types or phen.key == "scored_event":
+            return None
+        title = phen.title.lower()
+        if title.endswith("s"):
+            return title   # "slow waves", "rapid eye movements"
+        if title.endswith("breathing"):
+            return f"{title} events"
+        return " or ".join(f"{part}s" for part in title.split(" or "))
 
     def _found_on_night(self) -> str | None:
         """The question that asks the night for what the last answer defined, None when it
@@ -495,6 +521,16 @@ _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguish
                             r" the difference|how do they differ)\W*$", re.I)
 _IT_DIFFERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:is|are|does|do) (it|this|that|they|these|those)"
                             r" differ(?:ent)? from (.+?)\W*$", re.I)
+_THEM = r"(?:they|these|those|them|the (?P<kind>central|obstructive|mixed) ones)"
+_THEY_CLUSTER_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:(?:where|when) (?:do|did|are|were)|are|were) {_THEM}"
+                              r"(?: events)? (?:cluster(?:ed)?|bunch(?:ed)? up|concentrated)\W*$", re.I)
+_THEIR_STAGES_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:in )?(?:which|what) (?:sleep )?stages? (?:were|was|are|did)"
+                              rf" {_THEM}(?: mostly| mainly| usually| generally)?(?: (?:in|occur|happen|fall)(?: in)?)?"
+                              r"\W*$", re.I)
+_HOW_MANY_PERIODIC_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?: of (?:them|those|these))? (?:were|are)"
+                                   r" (?:in )?periodic(?: series| ones)?\W*$", re.I)
+_APNEA_FAMILY = ("apnea", "respiratory_event", "obstructive_event", *_SUBTYPE_FAMILY)
+"""Phenomena after which "the central ones" are central apneas."""
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)
 _SIGNAL_WORDS = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore": "snoring"}
 

@@ -304,6 +304,9 @@ _TIE_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many(?:\s+of\s+(?:them|those
                          r"(?:(?:were|was)\s+)?(?:had|have|with|caused|triggered|led to|followed by"
                          r"|ended (?:in|with)|came with|(?:were|was) (?:followed by|tied to|associated"
                          r" with|linked to))\s+(?:an?\s+|any\s+)?(.+?)\W*$", I)
+# "and with arousals?", "what about the ones without a desaturation?": the same.
+_WITH_REF_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:the ones\s+|those\s+|them\s+|ones\s+)?"
+                          r"(with|without)\s+(?:an?\s+|any\s+)?(.+?)\W*$", I)
 _REFINE_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:only|just|keep(?: only)?|restrict(?: it)? to"
                         r"|filter(?: to)?|limit(?: it)? to)\b.*\b(?:ones?|those|them|these"
                         r"|events?|results?|matches)\b|^\s*(?:only|just)\s+(?:after|before"
@@ -1020,6 +1023,10 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if (m := _TIE_REF_RE.search(text)) and (tied := find_phenomenon(m.group(1))) is not None \
             and tied.event_types:
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True, together=tied.key)
+    if (m := _WITH_REF_RE.search(text)) and (tied := find_phenomenon(m.group(2))) is not None \
+            and tied.event_types:
+        return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True, together=tied.key,
+                     apart=m.group(1).lower() == "without")
     if m := _COUNT_REF_RE.search(text):
         # "how many were there per hour?": the count as a rate per hour of sleep
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True,
@@ -1795,6 +1802,10 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\b(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:hardest|most difficult|toughest|trickiest)\b"
         r"|\b(?:least|less) (?:certain|sure|confident) (?:parts?|stretch\w*|epochs?|bits?|places?"
         r"|moments?|times?)\b|\bmost (?:uncertain|doubtful) (?:parts?|stretch\w*|epochs?|places?)\b"
+        # "which part of the night is least certain?"
+        r"|\b(?:which|what) (?:parts?|portions?|stretch\w*|sections?|bits?|times?|periods?) of the (?:night"
+        r"|recording|hypnogram)\b.{0,30}\b(?:(?:least|less) (?:certain|sure|confident|reliable)|(?:most )?"
+        r"(?:uncertain|doubtful))\b"
         # "how well does the staging agree with YASA?", "what is the kappa?"
         r"|\b(?:(?:dis)?agree\w*|(?:dis)?agreement|kappa|κ|concordan\w*|differ\w*|mismatch\w*)\b.{0,40}"
         r"\b(?:stag\w*|scor\w*|yasa|hypnogram"
@@ -1936,7 +1947,7 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("stage", re.compile(r"\b(?:rem (?:vs\.?|versus|and|or|against|compared (?:to|with)) (?:nrem"
                          r"|non[- ]?rem)|(?:nrem|non[- ]?rem) (?:vs\.?|versus|and|or|against|compared"
                          r" (?:to|with)) rem|(?:rem|nrem)[- ](?:ahi|odi|related)|by stage|per stage"
-                         r"|in each stage|for each stage|which (?:sleep )?stage|across (?:the )?"
+                         r"|in each stage|for each stage|which (?:sleep )?stages?|across (?:the )?"
                          r"stages|between (?:the )?stages|(?:chang\w*|var(?:y|ies|ied)|differ\w*)"
                          r" (?:with|by|across|between) (?:the )?(?:sleep )?stages?|stage by stage)\b",
                          I)),
@@ -2168,7 +2179,10 @@ _BUSIEST_WINDOW_RE = re.compile(rf"\b(?:worst|busiest|most (?:active|eventful|di
                                 r"\s+(?:the\s+)?(?:most|worst)\b"
                                 # "the worst cluster of events": a stretch of CLUSTER_MIN minutes
                                 r"|\b(?:worst|busiest|densest|biggest|largest|heaviest|longest)\s+"
-                                r"(?:cluster|burst|run|string|series|flurry)\s+of\b", I)
+                                r"(?:cluster|burst|run|string|series|flurry)\s+of\b"
+                                # "where do the central apneas cluster?"
+                                r"|^\W*(?:and\s+|so\s+)?(?:where|when) (?:do|did|does|are|were|is|was)\b.{1,50}?"
+                                r"\b(?:cluster(?:s|ed|ing)?|bunch(?:es|ed)? up)\b", I)
 CLUSTER_MIN = 10
 """Minutes of the stretch a cluster of events is looked for in, when no length is named."""
 # "how stable was N2?", "was REM consolidated?": a stage's bouts, as its fragmentation.

@@ -1,0 +1,101 @@
+"""Wordings that were misread (stop 48, an unscored night of an older sleeper with periodic leg
+movements and central apneas, asked in a technician's voice): each names what it used to get,
+and is answered from the bundled night."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.chat.plan import clock
+from chat_dialogues import events_of, last_answer
+from sleeplm_core.io.recording import STAGES
+
+
+@pytest.mark.parametrize("follow_up", ["how many of them were periodic?", "how many were periodic?"])
+def test_how_many_were_periodic_after_the_leg_movements(demo, follow_up) -> None:
+    """"how many of them were periodic?" after the leg movements was off topic."""
+    direct = last_answer(demo, "how many periodic leg movements?")
+    lead = direct.split("\n\n")[0]
+    assert re.match(r"\*\*\d+\*\* of the leg movements in sleep belong to periodic series", lead), lead
+    assert last_answer(demo, "how many leg movements?", follow_up).startswith(lead)
+
+
+def _busiest(text: str) -> tuple[str, str, int]:
+    m = re.match(r"The 10-min stretch with the most central apnea events: \*\*(\d\d:\d\d:\d\d)–"
+                 r"(\d\d:\d\d:\d\d)\*\*, \*\*(\d+)\*\* events", text)
+    assert m, text
+    return m.group(1), m.group(2), int(m.group(3))
+
+
+@pytest.mark.parametrize("questions", [
+    ("list the central apneas", "where do they cluster?"),
+    ("list the central apneas", "are they clustered?"),
+    ("how many of the apneas were central?", "where do the central ones cluster?"),
+    ("where do the central apneas cluster?",),
+])
+def test_where_central_apneas_cluster_is_their_busiest_stretch(demo, questions) -> None:
+    """"where do they cluster?" after a list was off topic, and "where do the central apneas
+    cluster?" listed them again: now the busiest 10 minutes of those events, whose count
+    is the scored events starting in it."""
+    night, _ = demo
+    start, end, n = _busiest(last_answer(demo, *questions))
+    starts = [clock(night, e.onset)[:8] for e in events_of(night, "central_apnea")]
+    assert n >= 2 and sum(start <= s < end for s in starts) == n
+
+
+@pytest.mark.parametrize("questions", [
+    ("list the central apneas", "which stages were they in?"),
+    ("list the central apneas", "what stage were they mostly in?"),
+    ("list the central apneas", "in which stage did they occur?"),
+    ("which sleep stages were the central apneas in?",),
+])
+def test_the_stages_of_listed_events_are_split_by_stage(demo, questions) -> None:
+    """"which stages were they in?" classified the epoch on screen and "what stage were they
+    mostly in?" gave the night's commonest stage; "which sleep stages were the central apneas
+    in?" listed them again: now those events by stage, counted from the scoring."""
+    night, _ = demo
+    text = last_answer(demo, *questions)
+    assert text.startswith("Central apnea by stage:"), text
+    stages, _ = night.stages()
+    counts = {s: 0 for s in STAGES}
+    for e in events_of(night, "central_apnea"):
+        counts[STAGES[stages[night.epoch_at(e.onset)]]] += 1
+    for stage in ("N1", "N2", "N3", "REM"):
+        assert re.search(rf"^\| {stage} \| [\d.]+ \| {counts[stage]} \|", text, re.M), (stage, text)
+    top = max(("N1", "N2", "N3", "REM"), key=counts.get)
+    assert f"Most events: **{top}** ({counts[top]} of" in text
+
+
+def test_the_least_certain_part_of_the_night_reads_the_staging(demo) -> None:
+    """"which part of the night is least certain?" showed the night's overview numbers."""
+    text = last_answer(demo, "which part of the night is least certain?")
+    assert "Machine staging (YASA" in text, text
+    stretches = text.split("The longest uncertain stretches")[1]
+    assert re.search(r"^- \*\*\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\*\* \([\d.]+ min, (?:W|N1|N2|N3|REM)\)", stretches, re.M), text
+
+
+def _count(text: str, what: str) -> int:
+    m = re.search(rf"\*\*(\d+)\*\* {what}", text)
+    assert m, text
+    return int(m.group(1))
+
+
+def test_and_with_arousals_ties_the_last_list_and_keeps_its_scope(demo) -> None:
+    """"and with arousals?" after the apneas in REM listed every arousal of the night: now the
+    REM apneas tied to one, and "and without arousals?" the rest of them."""
+    everyone = _count(last_answer(demo, "how many apneas in REM?"), "apnea events in REM")
+    tied = _count(last_answer(demo, "how many apneas in REM?", "and with arousals?"),
+                  "apnea events in REM with an arousal")
+    untied = _count(last_answer(demo, "how many apneas in REM?", "and without arousals?"),
+                    "apnea events in REM without an arousal")
+    assert 0 < tied < everyone and tied + untied == everyone
+
+
+def test_and_with_arousals_after_the_leg_movements(demo) -> None:
+    """After the PLM index, "and with arousals?" means the leg movements with an arousal."""
+    text = last_answer(demo, "what's the PLM index?", "and with arousals?")
+    direct = last_answer(demo, "how many leg movements with an arousal?")
+    assert (_count(text, "leg movement events with an arousal")
+            == _count(direct, "leg movement events with an arousal"))
