@@ -204,3 +204,22 @@ def test_the_odi_without_eeg_is_per_hour_recorded(home_test) -> None:
     desaturations = [e for e in night.scored_events()[0] if e.type == "desaturation"]
     assert float(m.group(1)) == pytest.approx(len(desaturations) / (night.summary().tib_min / 60),
                                               abs=0.06)
+
+
+def test_how_sleep_was_found_says_the_stages_are_a_guess(home_test) -> None:
+    """"so how do you know when they were asleep?" gave the model's minutes of sleep as if
+    measured (stop 48); now how the stages were found: without EEG, the model's guess."""
+    night, engine, _ = home_test
+    text = Session(night).ask("so how do you know when they were asleep?", engine).text
+    assert "The machine could not stage it" in text and "model's zero-shot guess" in text, text
+    assert "(the REI)" in text
+
+
+def test_what_a_full_psg_would_change(home_test) -> None:
+    """"what would change if this were a full PSG?" was not understood (stop 48)."""
+    night, engine, _ = home_test
+    text = Session(night).ask("what would change if this were a full PSG?", engine).text
+    assert text.startswith("**Home sleep apnea test (HSAT).**") and "REI" in text, text
+    listed = re.findall(r"\*\*([^*]+)\*\* \([\d.]+ Hz\)", text.split("In this file:")[1])
+    assert listed and all(label in night.recording.signals for label in listed), text
+    assert not any("EEG" in label for label in listed)

@@ -99,3 +99,36 @@ def test_and_with_arousals_after_the_leg_movements(demo) -> None:
     direct = last_answer(demo, "how many leg movements with an arousal?")
     assert (_count(text, "leg movement events with an arousal")
             == _count(direct, "leg movement events with an arousal"))
+
+
+@pytest.mark.parametrize("questions", [("what's the AHI then?",),
+                                       ("show me the longest apnea", "what's the AHI then?")])
+def test_then_after_a_whole_night_figure_carries_the_conversation_on(demo, questions) -> None:
+    """"what's the AHI then?" described the first stretch of the night (or the apnea picked),
+    reading "then" as "at that moment" (stop 48, a home test asked by a technician)."""
+    lead = last_answer(demo, "what's the AHI?").split("\n\n")[0]
+    assert lead.startswith("AHI (apneas + hypopneas per hour of sleep): **")
+    assert last_answer(demo, *questions).split("\n\n")[0] == lead
+
+
+def test_snoring_worse_on_the_back_reads_the_snoring(demo) -> None:
+    """"was the snoring worse on the back?" gave the AHI by position."""
+    text = last_answer(demo, "was the snoring worse on the back?")
+    assert text.startswith("By body position") and "**snoring loudness** (dB" in text, text
+    assert "AHI" not in text
+
+
+def test_how_the_stages_were_found(demo) -> None:
+    """"how do you know when she was asleep?" gave the REM periods (read as a stage's timing)."""
+    text = last_answer(demo, "how do you know when she was asleep?")
+    assert text.startswith("This night **comes with a scoring**"), text
+
+
+def test_is_the_hrv_normal_says_what_it_can_be_read_against(demo) -> None:
+    """"is the heart rate variability normal?" gave the HRV by stage and no word on norms."""
+    text = last_answer(demo, "is the heart rate variability normal?")
+    assert text.startswith("There is no validated normal range for RMSSD over 30-s epochs"), text
+    nrem, wake = re.search(r"here NREM ([\d.]+) ms against wake ([\d.]+) ms", text).groups()
+    assert re.search(rf"^\| NREM \| {re.escape(nrem)} \|", text, re.M)
+    assert re.search(rf"^\| W \| {re.escape(wake)} \|", text, re.M)
+    assert "There is no validated" not in last_answer(demo, "what's the HRV by stage?")

@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from app.chat.aspects import Aspect
 from app.chat.events import events_for, unscored_reason
 from app.chat.measures import measure_columns, measure_name
 from app.chat.phenomena import phenomenon
@@ -227,7 +228,8 @@ def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],
         all(abs(row.values.get(c, (0,))[0] - row.values.get(d, (0,))[0]) < 0.05 for row in rows)
         for d in cols[:i])]
     return Breakdown(plan.query.by or "stage", "", rows, source,
-                     where=plan.where.text if where is None else where, measured=tuple(kept))
+                     where=plan.where.text if where is None else where, measured=tuple(kept),
+                     norm_asked=Aspect.NORM in plan.query.aspects)
 
 
 def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[str, ...] | None,

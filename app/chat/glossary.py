@@ -196,6 +196,24 @@ TERMS: tuple[Term, ...] = (
                r"|\bwhy\b.{0,30}\b(?:apn\w*|hypopn\w*|breathing events?|events|breathing|osa)\b.{0,30}"
                r"\b(?:worse|better|more frequent|less frequent|longer|shorter|deeper|rarer)\b.{0,20}\b(?:in|during)"
                r" (?:deep|slow[- ]wave|n[123]|rem|nrem|light|sws)\b"),
+    Term("hsat", "Home sleep apnea test (HSAT)",
+         r"home sleep (?:apnea )?tests?|hsats?|out[- ]of[- ]cent(?:er|re) (?:sleep )?tests?|type (?:iii|3) (?:studies|study"
+         r"|monitors?)",
+         "A home sleep apnea test records breathing (airflow, effort belts), oximetry and usually "
+         "pulse, position and snoring, but no EEG, EOG or chin EMG. Without them sleep cannot be "
+         "staged and arousals cannot be seen. So its index is the REI, events per hour of "
+         "recording, which counts time awake too and so reads lower than the AHI of a full PSG; "
+         "hypopneas can be scored only by their desaturation (3 % or 4 %), never by an arousal, "
+         "which misses some; and leg movements, REM sleep behaviour and other sleep disorders go "
+         "unseen. A negative or inconclusive home test in a patient still suspected of sleep "
+         "apnea calls for an in-lab PSG (Kapur et al. 2017, J Clin Sleep Med 13:479).",
+         slots=("AF", "THX", "ABD", "SPO2"),
+         asked=r"\b(?:what|how) (?:would|will|could) (?:\w+ ){0,4}(?:change|differ\w*|be different|be missing"
+               r"|be added|gain\w*)\b.{0,40}\b(?:full|in-?lab|attended|real|proper) (?:psg|polysomnogra\w+|sleep study)"
+               r"|\bhow (?:is|are|do you|can you|does one) (?:an? )?hypopneas? (?:be )?scored?\b.{0,20}\bwithout (?:an? )?eeg\b"
+               r"|\b(?:hsat|home (?:sleep )?(?:apnea )?test) (?:vs\.?|versus|compared (?:to|with)|against)"
+               r" (?:an? )?(?:full )?(?:psg|polysomnogra\w+)\b|\b(?:psg|polysomnogra\w+) (?:vs\.?|versus|compared"
+               r" (?:to|with)|against) (?:an? )?(?:hsat|home (?:sleep )?(?:apnea )?test)\b"),
     Term("rem_osa", "REM-related obstructive sleep apnea",
          r"rem[- ](?:related|predominant|dependent|associated) (?:obstructive )?(?:sleep )?(?:apn(?:o)?ea|osa)",
          "REM-related obstructive sleep apnea is OSA whose events gather in REM sleep. Its usual "

@@ -2031,8 +2031,13 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
         head = ("This night has **no human scoring**: its stages and events are machine-scored "
                 "from the signals.")
     if r.mean_confidence is None:
+        guessed = ("\n\nWithout EEG, sleep and wake are not measured here. The stages my answers "
+                   "show are the model's zero-shot guess from the other signals (breathing, heart "
+                   "rate, movement), never checked against a scoring of this night, so events are "
+                   "counted per hour recorded (the REI) and a figure per hour of sleep rests on "
+                   "that guess." if stages_guessed(night, night.stages()[1]) else "")
         return head + " The machine could not stage it." + (
-            " " + "; ".join(r.skipped) + "." if r.skipped else "") + _machine_events(r)
+            " " + "; ".join(r.skipped) + "." if r.skipped else "") + guessed + _machine_events(r)
     per = ", ".join(f"{s} {c:.2f}" for s, c in r.stage_confidence.items())
     over = f", {r.where}" if r.where else ""
     text = (head + f"\n\nMachine staging ({r.machine_source}){over}: mean probability of the "
@@ -2145,8 +2150,9 @@ _BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour"
 
 
 def _measured_text(r: Breakdown) -> str:
-    """Each measure's mean per group, and where it is highest and lowest."""
-    parts = []
+    """Each measure's mean per group, and where it is highest and lowest; first, when asked,
+    what the measure can be read against."""
+    parts, norms = [], []
     for col in r.measured:
         unit = col.rsplit(" [", 1)[1].rstrip("]")
         rows = [(row.group, *row.values[col]) for row in r.rows if col in row.values]
@@ -2163,11 +2169,27 @@ def _measured_text(r: Breakdown) -> str:
                        f"({lo[1]:.1f})")
         parts.append(f"**{column_name(col)}** ({unit}, mean per epoch): {verdict}.\n\n"
                      f"| {_BY_WORDS[r.by]} | mean | sd | epochs |\n|---|---|---|---|\n{table}")
+        if r.norm_asked and col.endswith("rmssd [ms]"):
+            norms.append(_rmssd_norms(dict((g, m) for g, m, _, _ in rows)))
     head = (f"{r.where[0].upper() + r.where[1:]} against the whole night, stages from the "
             f"{source_name(r.source)} hypnogram:" if r.by == "scope" else
             f"By {_BY_WORDS[r.by]}{_where(r.where)}, stages from the {source_name(r.source)} "
             f"hypnogram:")
-    return head + "\n\n" + "\n\n".join(parts)
+    return "\n\n".join([*norms, head + "\n\n" + "\n\n".join(parts)])
+
+
+def _rmssd_norms(means: dict[str, float]) -> str:
+    """What a night's RMSSD (ms, mean of 30-s epochs, by group) can be read against."""
+    text = ("There is no validated normal range for RMSSD over 30-s epochs of sleep. Published "
+            "reference values are for 5-min recordings awake at rest (a systematic review: mean "
+            "42 ms, study means 19-75 ms; Nunan et al. 2010) and fall with age (Umetani et "
+            "al. 1998). Within a healthy night RMSSD is usually higher in NREM sleep than awake, "
+            "as vagal tone rises (Trinder et al. 2001)")
+    if "NREM" in means and "W" in means:
+        nrem, wake = means["NREM"], means["W"]
+        text += (f"; here NREM {nrem:.1f} ms against wake {wake:.1f} ms, "
+                 f"{'as expected' if nrem > wake else 'the other way round'}")
+    return text + "."
 
 
 def _stage_minutes_text(r: Breakdown) -> str:

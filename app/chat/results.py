@@ -1001,6 +1001,7 @@ class Breakdown:
         mix: the rows hold the minutes of every stage ("stages by hour").
         named: the group the question names ("how much time supine?"), read first; "" for
             none.
+        norm_asked: the question asks whether a measure is normal ("is the HRV normal?").
     """
 
     by: str
@@ -1014,6 +1015,7 @@ class Breakdown:
     recorded: bool = False
     mix: bool = False
     named: str = ""
+    norm_asked: bool = False
 
     @property
     def per_minute(self) -> bool:

@@ -20,7 +20,7 @@ from app.chat import bank
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import find_term
 from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon, phenomenon
-from app.chat.query import INDEX_STATS, Condition, Intent, Query, Ref, Scope
+from app.chat.query import INDEX_STATS, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
 from app.chat.spelling import repair
 from app.chat.timespan import TimeSpan, parse_time, period_stage
@@ -335,6 +335,7 @@ _ITEM_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|and\s+|so\s+|(?:can|could) 
                       r"|amplitude|depth) (?:was|is|did) (?:it|that)(?: have)?)\b"
                       # "what was the heart rate then?": at the item the last answer pointed to
                       r"|\b(?:then|at that (?:time|moment|point)|at the time)\s*\??\s*$", I)
+_TRAILING_THEN_RE = re.compile(r",?\s+then\W*$", I)
 _ONE_RANKED_RE = re.compile(r"\b(?:the|that|this) (?:longest|shortest|deepest|first|last|worst"
                             r"|biggest|one)\b", I)
 # "how low did the sat go?", "how far did the oxygen drop?": an excursion, of the event in
@@ -1282,6 +1283,11 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
 
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
+    if (bare := _TRAILING_THEN_RE.sub("", text)) != text and (
+            plain := _understand(bare)).intent == Intent.SUMMARY and plain.stat in INDEX_STATS + SLEEP_STATS:
+        # "what's the AHI then?": a whole-night figure has no "then" to be at; the word
+        # only carries the conversation on
+        return replace(plain, text=text)
     query = _understand(text)
     if (_RECOVERY_RE.search(text) and query.ref == Ref.NONE and not _ONE_RANKED_RE.search(text)
             and (phen := find_phenomenon(text)) is not None and phen.event_types):
@@ -1798,6 +1804,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         # "what could the scorer have gotten wrong?", "where might the staging be wrong?"
         r"|\b(?:scor\w*|stag\w*|hypnogram|machine|yasa)\b.{0,40}\b(?:wrong|mistak\w*|errors?|missed"
         r"|mis-?scor\w*|mis-?stag\w*)\b"
+        # "how do you know when they were asleep?": how the stages were found
+        r"|\bhow (?:do|did|can|could|would) (?:you|we|i|it|the (?:app|machine)) (?:know|tell|determine|decide"
+        r"|work out|figure out)\b.{0,30}\b(?:asleep|sleep(?:ing)?|awake|stages?)\b"
         # "which stage did the machine find hardest?", "show me the least certain part"
         r"|\b(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:hardest|most difficult|toughest|trickiest)\b"
         r"|\b(?:least|less) (?:certain|sure|confident) (?:parts?|stretch\w*|epochs?|bits?|places?"
@@ -2351,7 +2360,7 @@ _WHICH_WORST_RE = re.compile(r"^\W*(?:which|what) (?:hour|part|stretch|period|ti
 # "is it positional OSA?", "is the OSA worse on the back?": the AHI by body position, a
 # measurement (Cartwright's ratio), not a diagnosis.
 _POSITIONAL_RE = re.compile(r"\bpositional (?:osa|obstructive sleep apn\w*|sleep apn\w*|apn\w*)\b"
-                            r"|\b(?:osa|apn\w*|ahi|rei|breathing|events?|snoring|it|they)\b.{0,25}\bworse (?:on|when"
+                            r"|\b(?:osa|apn\w*|ahi|rei|breathing|events?|it|they)\b.{0,25}\bworse (?:on|when"
                             r" (?:on|lying on)|lying on) (?:the|their|his|her) backs?\b", I)
 # "is it REM-related OSA?", "is the apnea worse in REM?": the AHI in REM against NREM, a
 # measurement (the ratio the usual definition reads), not a diagnosis.
