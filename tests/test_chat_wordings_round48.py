@@ -132,3 +132,25 @@ def test_is_the_hrv_normal_says_what_it_can_be_read_against(demo) -> None:
     assert re.search(rf"^\| NREM \| {re.escape(nrem)} \|", text, re.M)
     assert re.search(rf"^\| W \| {re.escape(wake)} \|", text, re.M)
     assert "There is no validated" not in last_answer(demo, "what's the HRV by stage?")
+
+
+def test_they_in_a_comparison_are_the_events_just_listed(demo) -> None:
+    """"were they faster in the second half of the night?" after the spindle density described
+    the second half; now the spindles' frequency in the two halves, as when they are named."""
+    named = last_answer(demo, "were the sleep spindles faster in the second half of the night?")
+    assert named.startswith("Mean per spindle, in the second half of the night vs in the first half")
+    text = last_answer(demo, "what's the spindle density in N2?", "were they faster in the second half of the night?")
+    assert text == named
+
+
+def test_the_most_sigma_power_is_a_measure_not_a_spindle_count(demo) -> None:
+    """"which epoch has the most sigma power?" gave the epoch with the most spindles."""
+    text = last_answer(demo, "which epoch has the most sigma power?")
+    assert text.startswith("Sigma power (EEG ") and "holds the most sleep spindle" not in text, text
+    assert text == last_answer(demo, "which epoch has the highest sigma power?")
+
+
+def test_how_many_of_those_are_a_stage_after_a_library_search(demo) -> None:
+    """"how many of those are N2?" after a library search listed the night's N2 periods."""
+    text = last_answer(demo, "find similar epochs in the library", "how many of those are N2?")
+    assert re.match(r"\d+ of the \d+ listed matches (?:is|are) scored N2\. ", text), text

@@ -443,6 +443,9 @@ class Dialogue:
                         else f"which stages were the {listed} in?")
             if key == "limb_movement" and _HOW_MANY_PERIODIC_RE.search(text):
                 return "how many periodic leg movements?"
+            if (m := _THEY_COMPARED_RE.search(text)) is not None:
+                # "were they faster in the second half?" after the spindles: those events
+                return f"{m.group(1)}the {listed}{m.group(2)}"
         m = _IT_DIFFERS_RE.search(text)
         if m is None or (phen := phenomenon(key)) is None:
             return None
@@ -529,6 +532,10 @@ _THEIR_STAGES_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:in )?(?:which|what) (?:
                               r"\W*$", re.I)
 _HOW_MANY_PERIODIC_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?: of (?:them|those|these))? (?:were|are)"
                                    r" (?:in )?periodic(?: series| ones)?\W*$", re.I)
+_THEY_COMPARED_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?(?:were|are|did|do) )(?:they|these|those)((?: get| become"
+                               r"| grow)? (?:\w+er|more \w+|less \w+)\b(?<!\bbetter)(?<!\bworse).*)$", re.I)
+"""A comparison of the events just listed ("were they faster in the second half?"); "were they
+worse in REM?" is a split of them (``understand``'s own)."""
 _APNEA_FAMILY = ("apnea", "respiratory_event", "obstructive_event", *_SUBTYPE_FAMILY)
 """Phenomena after which "the central ones" are central apneas."""
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)

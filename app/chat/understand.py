@@ -182,13 +182,6 @@ CONTEXT_LENGTH_SEC = (5.0, 1800.0)
 """Shortest and longest window, seconds, a context question may name."""
 
 
-def _extreme(text: str) -> str | None:
-    """"lowest" or "highest" when a question asks how low or high a signal went, else None."""
-    if re.search(r"\b(?:how low|lowest|minimum|nadir|bottom)\b", text, I):
-        return "lowest"
-    return "highest" if re.search(r"\b(?:how high|highest|maximum|peak)\b", text, I) else None
-
-
 def _context_length(text: str) -> float | None:
     """Seconds a context question's window lasts ("the 30 seconds after it"), None unnamed."""
     if (m := _CONTEXT_LENGTH_RE.search(text)) is None:
@@ -297,7 +290,10 @@ _ANOTHER_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+)?(?:another|one m
 _COUNT_IN_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many (?:of (?:them|those|these|the ones)"
                           r"(?:\s+(?:were|are|was|happened|occurred|fell))?|(?:were|are|happened"
                           r"|occurred|fell))\s+(?:in|during|after|before|between|while|longer"
-                          r"|shorter|on)\b", I)
+                          r"|shorter|on)\b"
+                          # "how many of those are N2?" after a list or a library search
+                          r"|^\s*(?:and\s+|so\s+)?how many of (?:them|those|these|the ones) (?:are|were|is|was)"
+                          r" (?:scored |staged )?(?:as )?(?:n1|n2|n3|rem|nrem|wake|stage \w+)\W*$", I)
 # "how many of them had an arousal?", "how many caused desaturations?": the last list's
 # events tied to events of another kind.
 _TIE_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many(?:\s+of\s+(?:them|those|these))?\s+"
@@ -1482,9 +1478,9 @@ def _understand(text: str) -> Query:
                          measure="busiest_epochs", window=60.0 * minutes, by_rule=True)
     share = _EPOCH_SHARE_RE.search(text)
     if (_BUSIEST_EPOCH_RE.search(text) or share) and (busy := find_phenomenon(text)) and (
-            busy.event_types):
+            busy.event_types) and not re.search(r"\b(?:power|activity)\b", text, I):
         # "which epoch had the most arousals?", "what percentage of REM epochs had rapid eye
-        # movements?": events counted per epoch
+        # movements?": events counted per epoch ("the most sigma power" is a measure's extreme)
         return Query(Intent.MEASURE, text, busy.key, scope=Scope(stage_term(text), time),
                      measure="busiest_epochs", note="share" if share else None, by_rule=True)
     if _EXTREME_EPOCH_RE.search(text) and (rank := _extreme(text)) is not None and (
