@@ -154,3 +154,28 @@ def test_how_many_of_those_are_a_stage_after_a_library_search(demo) -> None:
     """"how many of those are N2?" after a library search listed the night's N2 periods."""
     text = last_answer(demo, "find similar epochs in the library", "how many of those are N2?")
     assert re.match(r"\d+ of the \d+ listed matches (?:is|are) scored N2\. ", text), text
+
+
+def test_slow_oscillation_spindle_coupling_is_measured(demo) -> None:
+    """"what is the slow oscillation to spindle coupling?" defined a spindle, and "do spindles
+    ride the up-state of slow waves?" listed spindles (stop 48, a researcher's questions): now
+    YASA's coupling over the slow waves of N2 and N3, then of N3 alone."""
+    import numpy as np
+
+    from sleeplm_core.scoring.channels import eeg_labels, pick
+    from sleeplm_core.scoring.coupling import so_sigma_coupling
+    from sleeplm_core.scoring.staging import StagingConfig
+
+    night, _ = demo
+    eeg, _ = pick(night.recording, eeg_labels(night.recording), StagingConfig().eeg)
+    stages, _ = night.stages()
+    direct = so_sigma_coupling(eeg, np.where(np.isin(stages, (2, 3)), stages, -1))
+    text = last_answer(demo, "what is the slow oscillation to spindle coupling?")
+    assert text.startswith(f"Slow-oscillation–spindle coupling on EEG {eeg.label}: over "
+                           f"**{direct.overall.waves}** slow waves"), text
+    assert f"consistency {direct.overall.vector_length:.2f}" in text
+    assert f"N3 {direct.by_stage['N3'].waves} waves" in text
+    assert last_answer(demo, "do spindles ride the up-state of slow waves?") == text
+    only_n3 = so_sigma_coupling(eeg, np.where(stages == 3, stages, -1))
+    n3 = last_answer(demo, "SO-spindle coupling", "and in N3?")
+    assert f"in N3: over **{only_n3.overall.waves}** slow waves" in n3, n3

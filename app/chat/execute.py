@@ -26,6 +26,7 @@ from app.chat.busiest import busiest_epochs
 from app.chat.fragmentation import stage_fragmentation
 from app.chat.kinds import compare_kinds
 from app.chat.correlation import correlation
+from app.chat.coupling import so_coupling
 from app.chat.define import define
 from app.chat.events import counted_causes, events_for, unscored_reason
 from app.chat.evidence import chin_tones, stage_evidence, stage_example
@@ -1832,7 +1833,7 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "fragmentation": stage_fragmentation, "awakening_causes": what_woke,
     "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio,
     "hypopnea_rules": hypopnea_rules, "spo2_recoveries": spo2_recoveries,
-    "plm_series": plm_series, "awakening_signal": awakening_signal}
+    "plm_series": plm_series, "awakening_signal": awakening_signal, "coupling": so_coupling}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,
     Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),

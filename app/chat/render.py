@@ -35,7 +35,7 @@ from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakd
                               LibraryContents, Message, Navigation, NormCheck, PeakFrequencies, PeakRow,
                               PlmSeries, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
-                              SignalRuns, SignalStats, SpanArchitecture, SpO2Recovery, StageAmount,
+                              SignalRuns, SignalStats, SOCoupling, SpanArchitecture, SpO2Recovery, StageAmount,
                               StageRatio,
                               StageEvidence, StagePeriods, StageTransitions, Summary,
                               SystemOverview, View)
@@ -261,6 +261,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_rhythm":
         return Answer(f"I cannot read the heart rhythm on this night: {r.detail}. The rhythm needs "
                       f"an ECG with detectable beats (a pulse-rate channel has no beat timing).")
+    if r.kind == "no_slow_waves":
+        return Answer(f"YASA's detector finds no slow wave (75 µV or more peak to peak) in "
+                      f"{r.detail} of this night, so there is no slow-wave phase to read the "
+                      f"spindle band against.")
     if r.kind == "no_measure":
         return Answer(f"I can compare or measure heart rate, HRV, SpO2, breathing rate, snoring "
                       f"loudness, EEG band "
@@ -908,6 +912,37 @@ def _(r: PeakFrequencies, night: LoadedNight) -> Answer:
     how += (f" The raw spectrum's maximum lies at {_range_text(raw[0], raw[-1])} Hz; the model fits "
             f"each spectrum with R² {_range_text(fits[0], fits[-1], '.2f')}.")
     return Answer(f"{lead}\n\n{table}\n\n{how}")
+
+
+@render.register
+def _(r: SOCoupling, night: LoadedNight) -> Answer:
+    c = r.coupling
+    o = c.overall
+    per = "; ".join(f"{stage} {s.waves} waves, {s.phase_deg:+.0f}°, R {s.vector_length:.2f}"
+                    for stage, s in c.by_stage.items())
+    consistency = (f"consistency {o.vector_length:.2f}: the mean resultant length, 0 for no "
+                   f"preferred phase, 1 for one phase; Rayleigh p {_p_text(o.rayleigh_p)}")
+    phase = (f"peaks at a mean slow-wave phase of **{o.phase_deg:+.0f}°** (0° is the slow wave's "
+             f"positive peak, the up-state; ±180° its trough; {consistency})"
+             if o.rayleigh_p < COUPLED_P else
+             f"has **no preferred slow-wave phase** ({consistency}; its mean, {o.phase_deg:+.0f}° "
+             f"from the up-state, means little)")
+    return Answer(
+        f"Slow-oscillation–spindle coupling on {c.channel}{_where(r.where)}: over **{o.waves}** "
+        f"slow waves, the spindle band (12-16 Hz) {phase}. **{o.coupled}** of them ({100 * o.coupled / o.waves:.0f} %) pass the ndPAC threshold "
+        f"(p < 0.05; mean ndPAC {o.mean_ndpac:.2f}). By stage: {per}.\n\n"
+        f"In young adults spindles peak on or just after the up-state; with age they drift "
+        f"earlier in the slow wave and the coupling loosens (Helfrich et al. 2018, Neuron "
+        f"97:221). This reads the amplitude of the spindle band, not detected spindles, as YASA's "
+        f"author advises ({c.source}, stages from the {source_name(r.source)} hypnogram).")
+
+
+COUPLED_P = 0.05
+"""Rayleigh p under which the slow waves' sigma peaks are said to share a phase."""
+
+
+def _p_text(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _peak_cell(row: PeakRow) -> str:

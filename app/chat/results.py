@@ -17,6 +17,7 @@ from app.chat.query import Condition
 from sleeplm_core.heads.localize import LocalizeConfig
 from sleeplm_core.heads.summary import NightSummary
 from sleeplm_core.index.search import Hit
+from sleeplm_core.scoring.coupling import Coupling
 from sleeplm_core.scoring.desaturation import Resaturation, ResaturationConfig
 from sleeplm_core.scoring.hypoxic_burden import HypoxicBurden
 from sleeplm_core.scoring.rem_atonia import RemAtonia
@@ -1135,6 +1136,20 @@ class PeakFrequencies:
     source: str
     where: str = ""
     slope_asked: bool = False
+
+
+@dataclass
+class SOCoupling:
+    """Slow-oscillation–sigma coupling ("what is the SO-spindle coupling?").
+
+    Attributes:
+        coupling: the phases and their statistics, overall and per stage.
+        source: who scored the stages; where: the scope in words.
+    """
+
+    coupling: Coupling
+    source: str
+    where: str = ""
 
 
 @dataclass

@@ -1447,6 +1447,10 @@ def _understand(text: str) -> Query:
     if _TREND_FOLLOWUP_RE.search(text):
         # "does it decline across the night?": the last count or measure hour by hour
         return Query(Intent.BREAKDOWN, text, by="hour", ref=Ref.REPEAT, by_rule=True)
+    if _COUPLING_RE.search(text):
+        # "what is the slow oscillation-spindle coupling?": where in the slow wave spindles ride
+        return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time), measure="coupling",
+                     modality="brain", by_rule=True)
     slope = _SLOPE_RE.search(text)
     if (_PEAK_FREQ_RE.search(text) or slope) and not getattr(find_phenomenon(text), "event_types",
                                                               None) and _signal(text) is None:
@@ -2170,6 +2174,12 @@ _PEAK_FREQ_RE = re.compile(r"\b(?:peak|dominant|predominant|main|prevailing|stro
                            r"|oscillations?)\b|\bindividual alpha(?: peak)? frequency\b|\biaf\b"
                            r"|\b(?:alpha|theta|sigma|delta|beta)(?: peak)? frequency\b|\bwhat"
                            r" frequenc(?:y|ies)\b|\bat what frequency\b", I)
+_COUPLING_RE = re.compile(r"\b(?:slow[- ]?(?:oscillations?|waves?)|sos?|sws?)\b[ -]?(?:to |and |with |-)?(?:spindles?"
+                          r"|sigma)\b.{0,15}\b(?:coupl\w*|phase|nest\w*|lock\w*|synchron\w*)"
+                          r"|\b(?:coupl\w*|phase[- ]amplitude|phase[- ]lock\w*)\b.{0,40}\b(?:spindles?|sigma)\b"
+                          r"|\b(?:spindles?|sigma)\b.{0,40}\b(?:coupl\w*|phase[- ]lock\w*|nested|rid(?:e|es|ing))\b.{0,30}"
+                          r"\b(?:slow[- ]?(?:oscillations?|waves?)|sos?|up[- ]?states?)\b"
+                          r"|\bphase[- ]amplitude coupling\b|\bpac\b", I)
 _SLOPE_RE = re.compile(r"\b(?:aperiodic|1/f|spectral|background|power[- ]law) (?:slope|exponent"
                        r"|component|background)\b|\b1/f\b", I)
 _BAND_WORD_RE = re.compile(r"\b(delta|theta|alpha|sigma|beta)\b", I)

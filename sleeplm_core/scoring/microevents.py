@@ -67,13 +67,14 @@ class RemConfig:
     duration: tuple[float, float] = (0.3, 1.2)
 
 
-def _at_rate(sig: Signal) -> tuple[np.ndarray, float]:
+def at_yasa_rate(sig: Signal) -> tuple[np.ndarray, float]:
+    """A channel's samples (NaN as 0) and rate, resampled to YASA's working rate when slower."""
     if sig.sfreq < YASA_RATE_HZ:
         return resampled(sig, YASA_RATE_HZ), YASA_RATE_HZ
     return np.nan_to_num(np.asarray(sig.data, dtype=float)), sig.sfreq
 
 
-def _hypno(stages: np.ndarray | None, n: int, rate: float) -> np.ndarray | None:
+def yasa_hypnogram(stages: np.ndarray | None, n: int, rate: float) -> np.ndarray | None:
     """Per-sample stage codes for YASA (its codes match STAGES: 0 W .. 4 REM, -1 unknown)."""
     if stages is None:
         return None
@@ -95,7 +96,7 @@ def detect_spindles(eeg: Signal, stages: np.ndarray | None,
                     config: SpindleConfig = SpindleConfig()) -> list[Event]:
     """Spindles on ``eeg`` (µV) outside sustained wake (everywhere without stages)."""
     import yasa  # on first use: importing it costs the app's cold start 1 s
-    data, rate = _at_rate(eeg)
+    data, rate = at_yasa_rate(eeg)
     found = yasa.spindles_detect(data, sf=rate, freq_sp=config.freq_sp, duration=config.duration,
                                  thresh=dict(config.thresh), verbose=False)
     wake = long_wake(stages, config.wake_epochs)
@@ -108,8 +109,8 @@ def detect_slow_waves(eeg: Signal, stages: np.ndarray | None,
                       config: SlowWaveConfig = SlowWaveConfig()) -> list[Event]:
     """Slow waves on ``eeg`` (µV) within N2-N3."""
     import yasa  # on first use: importing it costs the app's cold start 1 s
-    data, rate = _at_rate(eeg)
-    found = yasa.sw_detect(data, sf=rate, hypno=_hypno(stages, len(data), rate),
+    data, rate = at_yasa_rate(eeg)
+    found = yasa.sw_detect(data, sf=rate, hypno=yasa_hypnogram(stages, len(data), rate),
                            include=config.include, amp_neg=config.amp_neg, amp_ptp=config.amp_ptp,
                            verbose=False)
     return _events(found, "slow_wave", "Start", "End",
@@ -137,10 +138,10 @@ def detect_rems(loc: Signal, roc: Signal | None, stages: np.ndarray | None,
     """Rapid eye movements in REM (in every epoch when ``stages`` is None) from left/right EOG
     (µV); ``roc`` None: ``loc`` is bipolar."""
     import yasa  # on first use: importing it costs the app's cold start 1 s
-    left, rate = _at_rate(loc)
-    right = -left if roc is None else _at_rate(roc)[0]
+    left, rate = at_yasa_rate(loc)
+    right = -left if roc is None else at_yasa_rate(roc)[0]
     n = min(len(left), len(right))
-    found = yasa.rem_detect(left[:n], right[:n], sf=rate, hypno=_hypno(stages, n, rate), include=4,
+    found = yasa.rem_detect(left[:n], right[:n], sf=rate, hypno=yasa_hypnogram(stages, n, rate), include=4,
                             amplitude=config.amplitude, duration=config.duration, verbose=False)
     channels = loc.label if roc is None else f"{loc.label} + {roc.label}"
     return _events(found, "rapid_eye_movement", "Start", "End",
