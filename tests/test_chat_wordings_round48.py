@@ -179,3 +179,48 @@ def test_slow_oscillation_spindle_coupling_is_measured(demo) -> None:
     only_n3 = so_sigma_coupling(eeg, np.where(stages == 3, stages, -1))
     n3 = last_answer(demo, "SO-spindle coupling", "and in N3?")
     assert f"in N3: over **{only_n3.overall.waves}** slow waves" in n3, n3
+
+
+def test_is_that_difference_significant_tests_the_periods(demo) -> None:
+    """"is that difference significant?" after comparing two stages' heart rate was off topic
+    (stop 48, a researcher): now Welch's test over each stage's periods' means."""
+    import numpy as np
+    import pandas as pd
+    from scipy.stats import ttest_ind
+
+    from app.chat.measures import measure_columns
+    from sleeplm_core.scoring.intervals import runs
+
+    night, _ = demo
+    text = last_answer(demo, "compare heart rate in N3 and REM", "is that difference significant?")
+    frame = night.feature_frame()
+    col = measure_columns("heart rate", frame)[0]
+    values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+    stages, _ = night.stages()
+    means = [[np.nanmean(values[a:b]) for a, b in runs(stages == STAGES.index(s))] for s in ("N3", "REM")]
+    p = ttest_ind(means[0], means[1], equal_var=False).pvalue
+    assert (f"Welch's t-test over the {len(means[0])} and {len(means[1])} periods' means: "
+            f"p = {p:.2g}") in text, text
+    assert "epochs of one period are not independent" in text
+    assert "Welch" not in last_answer(demo, "compare heart rate in N3 and REM")
+    assert last_answer(demo, "is the heart rate significantly different between N3 and REM?") == text
+
+
+def test_significance_without_a_comparison_says_what_to_ask(demo) -> None:
+    text = last_answer(demo, "is that difference significant?")
+    assert text.startswith("A test of significance needs a comparison just before it"), text
+
+
+def test_period_test_counts_each_period_once() -> None:
+    import numpy as np
+    from scipy.stats import ttest_ind
+
+    from app.chat.significance import period_test
+
+    values = np.array([1.0, 1.2, 5.0, 5.0, 1.1, np.nan, 4.0, 6.0, 0.9])
+    first = np.array([1, 1, 0, 0, 1, 1, 0, 0, 1], dtype=bool)   # periods: [1, 1.2], [1.1, nan], [0.9]
+    second = ~first                                              # periods: [5, 5], [4, 6]
+    found = period_test(values, first, second)
+    assert found.periods == (3, 2)
+    assert found.p == ttest_ind([1.1, 1.1, 0.9], [5.0, 5.0], equal_var=False).pvalue
+    assert period_test(values, first, np.eye(9, dtype=bool)[2]) is None   # one period

@@ -39,6 +39,8 @@ class Aspect(str, Enum):
     """Whether a kind of channel is there ("is there an SpO2 channel?")."""
     STUDY_KIND = "study_kind"
     """What kind of study the recording is ("is this a home sleep test?")."""
+    SIGNIFICANCE = "significance"
+    """Whether a difference could be chance ("is that difference significant?")."""
     COMMONEST = "commonest"
     """The commonest kind of a list ("what kind of breathing events dominate?")."""
     DURATION = "duration"
@@ -77,6 +79,8 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                   r"|\bis (?:this|it) an? (?:home|in-?lab|full|diagnostic|attended|unattended)"
                                   r"\b|\bis (?:this|it) an? (?:psg|polysomnogra\w+|hsat|home sleep (?:apnea )?test)\b",
                                   re.I),
+    Aspect.SIGNIFICANCE: re.compile(r"\b(?:significan\w*|statistic(?:al|ally)|p[- ]?values?|by chance|due to"
+                                    r" chance|a real difference)\b", re.I),
     Aspect.COMMONEST: re.compile(r"\b(?:dominat\w*|predominan\w*|most (?:common|frequent|often)"
                                  r"|commonest|main (?:kind|type)|(?:what|which) (?:kinds?|types?|sorts?))\b", re.I),
     Aspect.DURATION: re.compile(r"\b(?:mean|average|median|typical|usual)\s+(?:\w+\s+){0,2}?(?:length"

@@ -77,6 +77,11 @@ class Dialogue:
                          modality="heart", measure="rhythm", by_rule=True)
         if query.note == "them":
             return self._during_them(query)
+        if query.note == "significance":
+            # "is that difference significant?": the last comparison, tested
+            if self.last is None or self.last.intent != Intent.COMPARE:
+                raise NothingToReferTo("no_comparison")
+            return replace(self.last, text=query.text, ref=Ref.NONE)
         if query.note in ("soft_item", "soft_recovery"):
             query = self._soft_item(query)
         if query.ref == Ref.NONE:

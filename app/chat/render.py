@@ -33,7 +33,7 @@ from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakd
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
                               LibraryContents, Message, Navigation, NormCheck, PeakFrequencies, PeakRow,
-                              PlmSeries, PositionChanges,
+                              PeriodTest, PlmSeries, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SOCoupling, SpanArchitecture, SpO2Recovery, StageAmount,
                               StageRatio,
@@ -205,6 +205,11 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_reference" and r.detail == "no_phenomenon":
         return Answer("The last answer named no event to find an example of; ask e.g. *what is "
                       "a K-complex? show me one*.")
+    if r.kind == "no_reference" and r.detail == "no_comparison":
+        return Answer("A test of significance needs a comparison just before it; ask e.g. "
+                      "*compare heart rate in N3 and REM* and then *is that difference "
+                      "significant?*, or in one question *is the heart rate significantly "
+                      "different between N3 and REM?*")
     if r.kind == "no_reference" and r.detail == "empty_list":
         return Answer("The last answer listed nothing to pick from, so there is no such one; "
                       "ask a question that finds something first.")
@@ -1445,7 +1450,7 @@ def _(r: Comparison, night: LoadedNight) -> Answer:
     a, b = r.groups
     lines = []
     plural = r.per + ("es" if r.per.endswith("x") else "s")
-    for name, unit, cells in r.rows:
+    for i, (name, unit, cells) in enumerate(r.rows):
         parts = [f"**{m:.1f}** (sd {s:.1f}, {n} {r.per if n == 1 else plural})" if n
                  else f"no {r.per} measured" for m, s, n in cells]
         lines.append(f"- {name} [{unit}]: {a}: {parts[0]} vs {b}: {parts[1]}")
@@ -1455,8 +1460,23 @@ def _(r: Comparison, night: LoadedNight) -> Answer:
             # "was the heart rate higher at the start or the end?": which side, by how much
             points = " points" if unit == "%" else f" {unit}"
             lines[-1] += f"; difference **{cells[0][0] - cells[1][0]:+.1f}{points}**"
+            if r.tests is not None:
+                lines[-1] += _period_test_text(r.tests[i])
     lead = f"{r.note}\n\nOn this night, mean" if r.note else "Mean"
-    return Answer(f"{lead} per {r.per}, {a} vs {b}:\n" + "\n".join(lines))
+    tail = ("\n\nEach test takes one mean per period (a run of consecutive epochs) of each group, "
+            "since epochs of one period are not independent: a test over epochs would call "
+            "almost any difference significant. Read p as a guide on one night, not as a "
+            "finding about the sleeper." if r.tests is not None else "")
+    return Answer(f"{lead} per {r.per}, {a} vs {b}:\n" + "\n".join(lines) + tail)
+
+
+def _period_test_text(test: PeriodTest | None) -> str:
+    if test is None:
+        return " (too few periods on a side to test)"
+    n1, n2 = test.periods
+    verdict = "significant at 0.05" if test.p < 0.05 else "not significant at 0.05"
+    return (f" (Welch's t-test over the {n1} and {n2} periods' means: p = {test.p:.2g}, "
+            f"{verdict})")
 
 
 def _event_difference(cells: list[tuple[float, float, int]], unit: str, plural: str) -> str:

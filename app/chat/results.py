@@ -460,12 +460,24 @@ class Comparison:
     """Measured features in two scopes: rows (feature, unit, [(mean, sd, n) per group]);
     ``note``: what each stage compared is known by, when the question named no measure;
     ``per``: what each value is measured on ("epoch", or the event for an event's own value:
-    "spindle" for spindle frequency, "slow wave" or "K-complex" for amplitude)."""
+    "spindle" for spindle frequency, "slow wave" or "K-complex" for amplitude); ``tests``:
+    when significance was asked of epoch measures, each row's Welch's test over the groups'
+    periods (:class:`PeriodTest`; None where a group has fewer than two periods)."""
 
     groups: tuple[str, str]
     rows: list[tuple[str, str, list[tuple[float, float, int]]]]
     note: str = ""
     per: str = "epoch"
+    tests: list[PeriodTest | None] | None = None
+
+
+@dataclass(frozen=True)
+class PeriodTest:
+    """Welch's t-test of a measure between two groups over their periods (runs of consecutive
+    epochs), each period's mean counting once: epochs of one period are not independent."""
+
+    periods: tuple[int, int]
+    p: float
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,10 @@ _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|
                            r" have)?(?:\s+(?:of them|in total|altogether|all together|total|in this"
                            r" night|tonight))?(?:\s+(?:per|an|a) (hour|minute)(?: of sleep)?)?\W*$"
                            r"|^\s*count them\W*$", I)
+_SIGNIFICANT_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) (?:that|this|it|the|these|those)"
+                                 r"(?: (?:difference|differences|gap|result))? (?:statistically )?significant\W*$"
+                                 r"|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is) the p[- ]?value|could (?:that|this|it) be"
+                                 r" (?:due to )?chance|is (?:that|this|it) (?:a )?real(?: difference)?)\W*$", I)
 _HOW_MUCH_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how much(?: time)?(?: (?:was there|is there|of it|did (?:they"
                               r"|he|she|the patient) (?:get|have)|in total|altogether))?\W*$", I)
 _IS_THAT_HIGH_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) (?:that|this|it|these"
@@ -1000,6 +1004,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if _HOW_MUCH_REF_RE.search(text):
         # "how much was there?" after "show me N3": that stage's time
         return Query(Intent.STAGE_AMOUNT, text, ref=Ref.REPEAT, by_rule=True)
+    if _SIGNIFICANT_REF_RE.search(text):
+        # "is that difference significant?": the last comparison, tested (Dialogue.resolve)
+        return Query(Intent.COMPARE, text, ref=Ref.REPEAT, note="significance", by_rule=True)
     if _IS_THAT_HIGH_RE.search(text):
         # "is that high?": the night's figures against the norms of healthy sleepers; "is that
         # a long sleep latency?" that statistic's first

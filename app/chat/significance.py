@@ -1,0 +1,26 @@
+"""Whether two groups of epochs differ in a measure by more than chance, for "is that
+difference significant?". Epochs of one period (a run of consecutive epochs) are not
+independent, so each period's mean counts once: a t-test over epochs would call almost any
+difference between two stages significant."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import ttest_ind
+
+from app.chat.results import PeriodTest
+from sleeplm_core.scoring.intervals import runs
+
+
+def period_test(values: np.ndarray, first: np.ndarray, second: np.ndarray) -> PeriodTest | None:
+    """Welch's t-test of a per-epoch measure (``values``, one per epoch, NaN unmeasured)
+    between the epochs of two masks, over their periods' means; None under two measured
+    periods a side."""
+    means = []
+    for mask in (first, second):
+        found = [float(np.nanmean(values[a:b])) for a, b in runs(mask) if np.isfinite(values[a:b]).any()]
+        if len(found) < 2:
+            return None
+        means.append(found)
+    return PeriodTest((len(means[0]), len(means[1])),
+                      float(ttest_ind(means[0], means[1], equal_var=False).pvalue))
