@@ -224,3 +224,47 @@ def test_period_test_counts_each_period_once() -> None:
     assert found.periods == (3, 2)
     assert found.p == ttest_ind([1.1, 1.1, 0.9], [5.0, 5.0], equal_var=False).pvalue
     assert period_test(values, first, np.eye(9, dtype=bool)[2]) is None   # one period
+
+
+def test_an_educator_shows_a_stage_and_asks_why_it_looks_so(demo) -> None:
+    """"show them what N3 looks like" listed N3's periods and "why is it so slow?" was off topic
+    (stop 48, an educator): now the clearest N3 epoch, then why deep sleep's EEG is slow."""
+    shown = last_answer(demo, "show them what N3 looks like")
+    assert re.match(r"Epoch \d+ \(.*\) is \*\*N3\*\*", shown), shown
+    why = last_answer(demo, "show them what N3 looks like", "why is it so slow?")
+    assert why.startswith("**Why the EEG of deep sleep is slow.**"), why
+    assert "Why the EEG" not in last_answer(demo, "compare heart rate in N3 and REM", "why is it so slow?")
+
+
+def test_how_a_student_tells_two_stages_apart(demo) -> None:
+    """"how would a student know this is REM and not wake?" listed the REM periods."""
+    text = last_answer(demo, "how would a student know this is REM and not wake?")
+    assert text == last_answer(demo, "how do I tell REM from wake?")
+    assert "**REM** is marked by" in text and "chin EMG tone" in text, text
+
+
+def test_point_out_one_example(demo) -> None:
+    """"point out a K-complex" listed the five longest of 252."""
+    text = last_answer(demo, "point out a K-complex")
+    assert "the 1 most typical (nearest the median length)" in text, text
+
+
+def test_why_deep_sleep_shrinks_across_the_night(demo) -> None:
+    """"why does deep sleep shrink across the night?" listed N3's periods; "why is there less deep
+    sleep later in the night?" gave one N3 epoch's evidence."""
+    for question in ("why does deep sleep shrink across the night?",
+                     "why is there less deep sleep later in the night?"):
+        text = last_answer(demo, question)
+        assert text.startswith("**Why deep sleep comes early in the night.**"), (question, text)
+
+
+@pytest.mark.parametrize("follow_up, lead", [
+    ("what should they look for on the belts?", "Breathing during it (median breath amplitude"),
+    ("and on the oxygen?", "Mean SpO2 during it: **"),
+])
+def test_a_channel_of_the_event_just_shown(demo, follow_up, lead) -> None:
+    """After "show an obstructive apnea for the class", "what should they look for on the belts?"
+    gave the night's findings and "and on the oxygen?" the whole night's SpO2."""
+    text = last_answer(demo, "show an obstructive apnea for the class", follow_up)
+    assert text.startswith(lead), text
+    assert "obstructive apnea at **" in text

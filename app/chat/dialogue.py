@@ -436,6 +436,12 @@ class Dialogue:
             # "what distinguishes them?" after comparing two stages: how a scorer tells them apart
             return f"how do I tell {stages[0]} from {stages[1]}?"
         key = self.last.phenomenon if self.last is not None else None
+        if _WHY_SO_SLOW_RE.search(text) and self._about_deep_sleep():
+            return "why is N3 so slow?"   # "why is it so slow?" after N3 was shown
+        if (m := _ON_CHANNEL_RE.search(text)) and self.items and self._one_in_focus():
+            # "what should they look for on the belts?", "and on the oxygen?" with one event
+            # shown: that channel during it
+            return f"what did the {m.group('channel').lower()} do during it?"
         if (listed := self._listed_events()) is not None:
             if (m := _THEY_CLUSTER_RE.search(text) or _THEIR_STAGES_RE.search(text)) is not None:
                 # "where do they cluster?", "which stages were they in?" after a list: those
@@ -458,6 +464,12 @@ class Dialogue:
         head = noun.split()[-1]
         other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
         return f"how is {noun} different from {other}?"
+
+    def _about_deep_sleep(self) -> bool:
+        """The last answer was about N3 or its slow waves."""
+        last = self.last
+        return last is not None and (last.scope.stages == ("N3",) or last.phenomenon == "slow_waves"
+                                     or (last.note == "glossary" and last.target == "n3"))
 
     def _listed_events(self) -> str | None:
         """The events the last answer was about, as a plural noun a question can name
@@ -541,6 +553,12 @@ _THEY_COMPARED_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?(?:were|are|did|do) )(?:t
                                r"| grow)? (?:\w+er|more \w+|less \w+)\b(?<!\bbetter)(?<!\bworse).*)$", re.I)
 """A comparison of the events just listed ("were they faster in the second half?"); "were they
 worse in REM?" is a split of them (``understand``'s own)."""
+_WHY_SO_SLOW_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:is|are|does|do) (?:it|this|that|they|these|those"
+                             r"|the eeg|the brain|the waves|these waves)(?: look)? so (?:slow|big|large)\W*$", re.I)
+_ON_CHANNEL_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what (?:should|would|do|does|can|could) (?:they|the class|the"
+                            r" students|students|we|i|you|one|a student) (?:look for|see|notice|look at|expect) )?(?:on|in)"
+                            r" the (?P<channel>belts?|airflow|flow|oxygen|spo2|saturation|pulse|heart rate)\W*$", re.I)
+"""A question about one channel of the event just shown ("and on the oxygen?")."""
 _APNEA_FAMILY = ("apnea", "respiratory_event", "obstructive_event", *_SUBTYPE_FAMILY)
 """Phenomena after which "the central ones" are central apneas."""
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)

@@ -158,6 +158,17 @@ TERMS: tuple[Term, ...] = (
          "machine-scored events carry '(machine)' in their name. Blue regions are what an answer "
          "found in the scoring, orange ones the model's matches; click anywhere to open that "
          "epoch in the viewer."),
+    Term("slow_why", "Why the EEG of deep sleep is slow",
+         r"(?:cortical )?(?:up|down)[- ]states?|slow oscillations? of the cortex",
+         "In deep NREM sleep the arousing input from the brainstem falls away, and cortical "
+         "neurons fall into a rhythm of firing together (up-states) and falling silent together "
+         "(down-states) about once a second. The scalp EEG sums millions of them, so it shows "
+         "that rhythm as large 0.5-2 Hz slow waves (Steriade et al. 1993, Science 262:679). The "
+         "deeper the sleep, the more neurons join in step, and the larger and slower the waves "
+         "grow; awake or in REM they fire out of step, and the EEG is small and fast.",
+         stage="N3",
+         asked=r"\bwhy\b.{0,20}\b(?:slow waves?|deep sleep|n3|slow[- ]wave sleep|delta (?:waves?|activity)|the eeg"
+               r" (?:of|in) (?:n3|deep sleep))\b.{0,20}\b(?:so )?(?:slow|large|big)\b"),
     Term("sws_early", "Why deep sleep comes early in the night",
          r"sleep (?:pressure|homeostasis)|process s|homeostatic (?:sleep )?(?:drive|pressure)",
          "Sleep pressure builds up over the hours awake and is discharged by slow-wave sleep: "
@@ -168,7 +179,12 @@ TERMS: tuple[Term, ...] = (
          "some of it away.",
          asked=r"\bwhy\b.{0,40}\b(?:more|most)\s+(?:deep|slow[- ]wave|n3|delta)(?:\s+sleep)?\b.{0,30}"
                r"\b(?:early|first|beginning|start)\b|\bwhy\b.{0,30}\b(?:deep|slow[- ]wave|n3)(?:\s+sleep)?"
-               r"\s+(?:comes?|happens?|occurs?|is)\s+(?:mostly\s+)?(?:early|first|in the first)"),
+               r"\s+(?:comes?|happens?|occurs?|is)\s+(?:mostly\s+)?(?:early|first|in the first)"
+               # "why does deep sleep shrink across the night?"
+               r"|\bwhy\b.{0,30}\b(?:deep|slow[- ]wave|n3|delta)(?:\s+sleep)?\b.{0,20}\b(?:shrinks?|shrinking"
+               r"|decreas\w*|declin\w*|falls?|falling|drops?|dropping|fades?|fading|diminish\w*|less(?:ens)?|goes"
+               r" down|gets? (?:less|shorter))\b|\bwhy\b.{0,40}\b(?:less|fewer|little)\s+(?:deep|slow[- ]wave|n3"
+               r"|delta)(?:\s+sleep)?\b.{0,30}\b(?:late|later|end|morning|second half|last)"),
     Term("rem_late", "Why REM comes late in the night",
          r"rem (?:timing|propensity)",
          "REM sleep follows the body clock more than sleep pressure: its propensity peaks near "

@@ -676,7 +676,8 @@ _COUNT_RE = re.compile(rf"\b(?:top|the|longest|shortest|earliest|first|strongest
                        rf"(?:examples?|epochs?|regions?|episodes?|events?|ones?|apn\w*|hypopn\w*"
                        rf"|arousals?|spindles?|desat\w*|k-?complex\w*|movements?)\b", I)
 _SINGLE_RE = re.compile(r"\b(?:an? (?:clear |good |single |typical |nice )?example|one example"
-                        r"|the best|show (?:me )?(?:one|an?)\b|and show one|show one)\b", I)
+                        r"|the best|show (?:me |us |them |the class )?(?:one|an?)\b|and show one|show one"
+                        r"|point out (?:one|an?)|point (?:one|an?) out)\b", I)
 _CONDITION_RE = re.compile(
     r"\b(below|under|less than|lower than|beneath|fewer than|shorter than|above|over|more than"
     r"|greater than|higher than|longer than|exceed(?:s|ed|ing)?|at least|at most)\s+"
@@ -1975,7 +1976,8 @@ _MEASURE_SPLIT_RE = re.compile(r"\b(?:which|highest|lowest|loudest|quietest|most
                                r"|hourly)\b", I)
 # "show me a typical REM epoch", "what does N3 look like?": the clearest epoch of a stage.
 _STAGE_EXAMPLE_RE = re.compile(r"\b(?:typical|example|clearest|a clear|classic|textbook)\b"
-                               r"|\bwhat (?:does|do|did) .{1,40} look like\b|\bshow me what\b", I)
+                               r"|\bwhat (?:does|do|did) .{1,40} look like\b|\bshow (?:me|us|them|the (?:class"
+                               r"|students?)|students?) what\b", I)
 _STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?!than\b)\w+|worse|fewer|cluster\w*"
                                 r"|concentrat\w*|bunch\w*|predominant\w*|dominat\w*"
                                 r"|less (?!than\b)\w+|higher|lower|louder|quieter"
@@ -2519,13 +2521,19 @@ _PLM_AROUSAL_RE = re.compile(r"\b(?:periodic (?:leg|limb) movements?|plms?)[- ]?
 _SEE_IN_STAGE_RE = re.compile(r"^\W*what (?:should|would|do|will|can|might) (?:i|we|you|they|students|my students"
                               r"|the students) (?:see|notice|look for|expect) (?:in|during) (?:stage )?(n1|n2|n3|rem|wake)"
                               r"(?: sleep)?\W*$", I)
+# "how would a student know this is REM and not wake?": how a scorer tells two stages apart
+_KNOW_STAGE_FROM_RE = re.compile(r"^.*\bhow (?:would|do|does|can|could|will|should) (?:a |the |my )?(?:students?|scorers?"
+                                 r"|techs?|technicians?|trainees?|i|you|we|one|they|someone|people)\s+(?:know|tell|see"
+                                 r"|recogni[sz]e|decide|be sure)\s+(?:that\s+)?(?:this|it|an epoch|the epoch|a stage)"
+                                 r"\s+is\s+(n1|n2|n3|rem|wake|w)\b(?: sleep)?,?\s+(?:and not|rather than|not|instead of"
+                                 r"|and not just)\s+(n1|n2|n3|rem|wake|w)\b.*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
     (_EARLY_AWAKENING_RE, "how long was the patient awake in the morning?"),
     (_SWA_RE, "delta power"), (_WALK_THROUGH_RE, "summarize"),
     (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"), (_TIED_DESAT_DEPTH_RE, "how low did the sat go?"),
     (_PLM_AROUSAL_RE, "periodic leg movements with an arousal per hour"),
-    (_SEE_IN_STAGE_RE, r"what is \1 sleep?"))
+    (_SEE_IN_STAGE_RE, r"what is \1 sleep?"), (_KNOW_STAGE_FROM_RE, r"how do I tell \1 from \2?"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
 _SOREMP_RE = re.compile(r"\b(?:sleep[- ]onset rem(?: sleep)?(?: periods?| episodes?)?|soremps?"
                         r"|sorems?)\b", I)
