@@ -426,7 +426,9 @@ class Dialogue:
     def named_follow_up(self, text: str) -> str | None:
         """A follow-up whose pronoun only the last answer names, as the question it asks: "does
         this patient have it?" after a definition, "what distinguishes them?" after two stages
-        were compared, "how is it different from an obstructive one?" after a phenomenon was
+        were compared, "why is it so slow?" after N3, "and on the oxygen?" after one event was
+        shown, "where do they cluster?" or "were they faster in the second half?" after a
+        list of events, "how is it different from an obstructive one?" after a phenomenon was
         shown ("how is mixed apnea different from an obstructive apnea?"); None otherwise."""
         if _HAVE_IT_RE.search(text) and (asked := self._found_on_night()) is not None:
             # "does this patient have it?" after a definition: that one, asked of the night
@@ -442,21 +444,8 @@ class Dialogue:
             # "what should they look for on the belts?", "and on the oxygen?" with one event
             # shown: that channel during it
             return f"what did the {m.group('channel').lower()} do during it?"
-        if (listed := self._listed_events()) is not None:
-            if (m := _THEY_CLUSTER_RE.search(text) or _THEIR_STAGES_RE.search(text)) is not None:
-                # "where do they cluster?", "which stages were they in?" after a list: those
-                # events' busiest stretch, or their split by stage; "the central ones" after
-                # the apneas are the central apneas
-                kind = m.group("kind")
-                if kind and key in _APNEA_FAMILY:
-                    listed = f"{kind.lower()} apneas"
-                return (f"where do the {listed} cluster?" if m.re is _THEY_CLUSTER_RE
-                        else f"which stages were the {listed} in?")
-            if key == "limb_movement" and _HOW_MANY_PERIODIC_RE.search(text):
-                return "how many periodic leg movements?"
-            if (m := _THEY_COMPARED_RE.search(text)) is not None:
-                # "were they faster in the second half?" after the spindles: those events
-                return f"{m.group(1)}the {listed}{m.group(2)}"
+        if (listed := self._listed_events()) is not None and (asked := _of_the_list(text, listed, key)):
+            return asked
         m = _IT_DIFFERS_RE.search(text)
         if m is None or (phen := phenomenon(key)) is None:
             return None
@@ -563,6 +552,25 @@ _APNEA_FAMILY = ("apnea", "respiratory_event", "obstructive_event", *_SUBTYPE_FA
 """Phenomena after which "the central ones" are central apneas."""
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)
 _SIGNAL_WORDS = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore": "snoring"}
+
+
+def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
+    """A follow-up about the events just listed (``listed``, their plural noun; ``key``, their
+    phenomenon) as the question it asks, None when it is not one."""
+    if (m := _THEY_CLUSTER_RE.search(text) or _THEIR_STAGES_RE.search(text)) is not None:
+        # "where do they cluster?", "which stages were they in?": those events' busiest
+        # stretch, or their split by stage; "the central ones" after the apneas are the
+        # central apneas
+        if m.group("kind") and key in _APNEA_FAMILY:
+            listed = f"{m.group('kind').lower()} apneas"
+        return (f"where do the {listed} cluster?" if m.re is _THEY_CLUSTER_RE
+                else f"which stages were the {listed} in?")
+    if key == "limb_movement" and _HOW_MANY_PERIODIC_RE.search(text):
+        return "how many periodic leg movements?"
+    if (m := _THEY_COMPARED_RE.search(text)) is not None:
+        # "were they faster in the second half?" after the spindles: those events compared
+        return f"{m.group(1)}the {listed}{m.group(2)}"
+    return None
 
 
 def _counted(query: Query, last: Query) -> Query:

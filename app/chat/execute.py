@@ -1180,6 +1180,8 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
     words = " ".join(sources)
     if not cols or len(plan.groups) != 2:
         return Message("no_measure", words)
+    # "is that difference significant?": each row's per-epoch values, for a test over periods
+    tested = Aspect.SIGNIFICANCE in q.aspects
     rows, per_epoch = [], []
     for col in cols:
         cells = []
@@ -1191,15 +1193,17 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
         if not any(unit == col.rsplit(" [", 1)[1].rstrip("]") and all(
                 abs(a[0] - b[0]) < 0.05 for a, b in zip(seen, cells)) for _, unit, seen in rows):
             rows.append((column_name(col), col.rsplit(" [", 1)[1].rstrip("]"), cells))
-            per_epoch.append(pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float))
+            if tested:
+                per_epoch.append(pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float))
     if not named and two_stages(q.groups) and (tones := chin_tones(night)) is not None:
         rows.append(("chin EMG tone (× the night's typical epoch)", "ratio",
                      [(float(tones[w.mask].mean()), float(tones[w.mask].std()), int(w.mask.sum()))
                       if w.mask.any() else (float("nan"), float("nan"), 0) for w in plan.groups]))
-        per_epoch.append(np.asarray(tones, dtype=float))
+        if tested:
+            per_epoch.append(np.asarray(tones, dtype=float))
     labels = tuple(w.text or "the whole night" for w in plan.groups)
     tests = ([period_test(v, plan.groups[0].mask, plan.groups[1].mask) for v in per_epoch]
-             if Aspect.SIGNIFICANCE in q.aspects else None)
+             if tested else None)
     return Comparison(labels, rows, "" if named else _hallmarks(q.groups or ()), tests=tests)
 
 
