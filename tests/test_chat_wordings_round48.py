@@ -268,3 +268,11 @@ def test_a_channel_of_the_event_just_shown(demo, follow_up, lead) -> None:
     text = last_answer(demo, "show an obstructive apnea for the class", follow_up)
     assert text.startswith(lead), text
     assert "obstructive apnea at **" in text
+
+
+def test_the_difference_between_the_last_two_phenomena_shown(demo) -> None:
+    """"what is the difference between them?" after a K-complex and then a spindle were shown
+    defined only one of them (the dialogue kept one phenomenon)."""
+    text = last_answer(demo, "point out a K-complex", "and a spindle?", "what is the difference between them?")
+    assert text.startswith("**K-complex.**") and "**Sleep spindle.**" in text, text
+    assert text == last_answer(demo, "what's the difference between k-complex and sleep spindle?")

@@ -61,6 +61,8 @@ class Dialogue:
         cursor: index into ``items`` of the result in focus, -1 for none.
         history: epochs the viewer showed before each jump, for "go back".
         shown: the last answered query of any kind (navigation too), for "why?".
+        before: the answered query before ``last``, for "what's the difference between them?"
+            after two phenomena were shown in turn.
     """
 
     last: Query | None = None
@@ -68,6 +70,7 @@ class Dialogue:
     cursor: int = -1
     history: list[int] = field(default_factory=list)
     shown: Query | None = None
+    before: Query | None = None
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
@@ -437,6 +440,9 @@ class Dialogue:
         if _THEM_APART_RE.search(text) and (stages := two_stages(compared)) is not None:
             # "what distinguishes them?" after comparing two stages: how a scorer tells them apart
             return f"how do I tell {stages[0]} from {stages[1]}?"
+        if _THEM_APART_RE.search(text) and (pair := self._two_shown()) is not None:
+            # "what's the difference between them?" after a K-complex, then a spindle
+            return f"what's the difference between {pair[0]} and {pair[1]}?"
         key = self.last.phenomenon if self.last is not None else None
         if _WHY_SO_SLOW_RE.search(text) and self._about_deep_sleep():
             return "why is N3 so slow?"   # "why is it so slow?" after N3 was shown
@@ -453,6 +459,15 @@ class Dialogue:
         head = noun.split()[-1]
         other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
         return f"how is {noun} different from {other}?"
+
+    def _two_shown(self) -> tuple[str, str] | None:
+        """The phenomena of the last two answers, when they were two different kinds of event."""
+        first = phenomenon(self.before.phenomenon) if self.before is not None else None
+        second = phenomenon(self.last.phenomenon) if self.last is not None else None
+        if first is None or second is None or first.key == second.key or not (
+                first.event_types and second.event_types):
+            return None
+        return first.title.lower(), second.title.lower()
 
     def _about_deep_sleep(self) -> bool:
         """The last answer was about N3 or its slow waves."""
@@ -504,6 +519,7 @@ class Dialogue:
             query = replace(query, scope=Scope(query.scope.stages,
                                                TimeSpan("epoch", float(before), None, f"epoch {before}")))
         # a library search's note says what the list before it held, not what this one holds
+        self.before = self.last
         self.last = replace(query, ref=Ref.NONE, how_many=False,
                             note="" if query.intent == Intent.SIMILAR else query.note)
         if items is not None:
