@@ -530,8 +530,9 @@ def test_events_tied_to_another_kind_are_counted_by_the_aasm_windows(demo) -> No
     events = night.scored_events()[0]
     hypopneas = [e for e in events if e.type == "hypopnea"]
     desats = [e for e in events if e.type == "desaturation"]
-    # tied: one starts during the other or within 30 s of its end
-    with_desat = sum(any(d.onset <= h.onset <= d.offset + 30 or h.onset <= d.onset <= h.offset + 30
+    # tied: the desaturation overlaps the hypopnea or starts within 30 s of its end (one that
+    # ended before the hypopnea began follows another event)
+    with_desat = sum(any(d.onset <= h.offset and h.onset <= d.offset or h.offset < d.onset <= h.offset + 30
                          for d in desats) for h in hypopneas)
     assert 0 < with_desat < len(hypopneas)
     counts = []

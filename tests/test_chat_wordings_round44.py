@@ -104,7 +104,7 @@ def test_the_ahi_under_each_hypopnea_rule(demo, question: str) -> None:
     deep = [d for d in events if d.type == "desaturation"
             and desaturation_depth(sig.data, sig.sfreq, d.onset, d.duration) >= 4]
     tied = [h for h in events if h.type == "hypopnea" and stages[night.epoch_at(h.onset)] > 0
-            and any(h.onset <= d.onset <= h.offset + 30 or d.onset <= h.onset <= d.offset + 30
+            and any(d.onset <= h.offset and h.onset <= d.offset or h.offset < d.onset <= h.offset + 30
                     for d in deep)]
     assert f"| tied to a ≥4 % desaturation (AASM 1B, CMS) | {len(tied)} |" in text, text
 

@@ -133,7 +133,9 @@ def test_how_deep_was_the_desaturation_after_it_reads_the_event_in_focus(demo) -
     night, engine = demo
     assert understand("how deep was the desaturation after it?").scope.stages == ()
     session = Session(night)
-    session.ask("show me the longest hypopnea", engine)
+    # the longest hypopnea's only nearby fall ended before it began: the longest obstructive
+    # apnea's overlaps it
+    session.ask("show me the longest obstructive apnea", engine)
     text = session.ask("how deep was the desaturation after it?", engine).text
     assert text.startswith("Lowest SpO2 during it: **"), text
     assert "The desaturation tied to it" in text, text

@@ -58,3 +58,22 @@ def test_an_arousal_leads_into_an_awakening_when_it_starts_in_its_window() -> No
         False, True, True, False, False]
     assert arousals_into_awakenings([], arousals).tolist() == [False] * 5
     assert arousals_into_awakenings([1000.0], []).shape == (0,)
+
+
+def test_a_desaturation_that_ended_before_a_hypopnea_is_not_its_own() -> None:
+    """The tie read the window either way, so a desaturation ending 9 s before a hypopnea
+    began counted as that hypopnea's (a hypopnea at 03:28:16 of the bundled night was shown
+    with the fall of 03:27:49-03:28:07 "tied to it"); the machine scorer's own rule reads it
+    after the event only. A leg movement and an arousal stay tied either way (AASM)."""
+    from sleeplm_core.scoring.association import breathing_leads, tied_mask
+
+    hypopnea = np.array([(100.0, 120.0)])
+    desats = np.array([(75.0, 91.0), (110.0, 130.0), (140.0, 160.0), (155.0, 170.0)])
+    # ended 9 s before it / overlapping / starting 20 s after its end / 35 s after
+    assert tied_mask(desats, hypopnea, 30.0, spans_lead=False).tolist() == [False, True, True, False]
+    assert tied_mask(hypopnea, desats[:1], 30.0, spans_lead=True).tolist() == [False]
+    assert tied_mask(hypopnea, desats[2:3], 30.0, spans_lead=True).tolist() == [True]
+    assert tied_mask(desats, hypopnea, 30.0).tolist() == [True, True, True, False]
+    assert breathing_leads(("hypopnea",), ("desaturation",)) is True
+    assert breathing_leads(("arousal",), ("obstructive_apnea", "hypopnea")) is False
+    assert breathing_leads(("limb_movement",), ("arousal",)) is None

@@ -176,7 +176,7 @@ def _ended_by_arousal(night: LoadedNight) -> str:
         return (f"This night's {len(breath.breathing)} apneas and hypopneas ({source_name(breath.source)}) "
                 f"come with no scored arousal.")
     spans = np.array([(e.onset, e.offset) for e in breath.breathing])
-    tied = tied_mask(spans, arousals, tied_after_sec("hypopnea", "arousal"))
+    tied = tied_mask(spans, arousals, tied_after_sec("hypopnea", "arousal"), spans_lead=True)
     return (f"This night: **{int(tied.sum())} of {len(spans)}** apneas and hypopneas of sleep "
             f"({100 * tied.mean():.0f} %) have an arousal starting during them or within "
             f"{tied_after_sec('hypopnea', 'arousal'):.0f} s of their end ({source_name(breath.source)}).")

@@ -74,7 +74,7 @@ from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrat
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.search import Hit, nearest_captions, search_text, search_vectors
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event, Signal
-from sleeplm_core.scoring.association import arousal_causes, tied_after_sec, tied_mask
+from sleeplm_core.scoring.association import arousal_causes, breathing_leads, tied_after_sec, tied_mask
 from sleeplm_core.scoring.channels import eeg_labels
 from sleeplm_core.scoring.desaturation import desaturation_depth
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
@@ -380,11 +380,14 @@ def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apa
         return Message("not_scored", partner.title, {
             "why": why, "cannot": f"tell which {phen.title.lower()} events had one"})
     after = tied_after_sec(phen.key, partner.key)
-    keep = tied_mask(np.array([(i.start, i.end) for i in items]), others, after) != apart
+    lead = breathing_leads(phen.event_types, partner.event_types)
+    keep = tied_mask(np.array([(i.start, i.end) for i in items]), others, after, lead) != apart
     name = partner.title.lower()
     article = "an" if name[0] in "aeiou" else "a"
-    rule = (f"{'without' if apart else 'with'} {article} {name} (one starting during the "
-            f"other or within {after:g} s of its end)")
+    window = {None: f"one starting during the other or within {after:g} s of its end",
+              True: f"overlapping it or starting within {after:g} s of its end",
+              False: f"overlapping it or ending at most {after:g} s before it began"}[lead]
+    rule = f"{'without' if apart else 'with'} {article} {name} ({window})"
     return [i for i, k in zip(items, keep) if k], rule
 
 
@@ -965,7 +968,8 @@ def _tied_desaturation(night: LoadedNight, item: Item, events: list[Event]) -> t
     if kind not in APNEA_TYPES or spo2 is None or not desats:
         return None
     keep = tied_mask(np.array([(e.onset, e.offset) for e in desats]),
-                     np.array([(item.start, item.end)]), tied_after_sec(kind, "desaturation"))
+                     np.array([(item.start, item.end)]), tied_after_sec(kind, "desaturation"),
+                     spans_lead=False)
     tied = [e for e, k in zip(desats, keep) if k]
     if not tied:
         return None

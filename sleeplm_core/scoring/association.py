@@ -100,14 +100,33 @@ def tied_after_sec(kind: str, other: str, rule: RespiratoryConfig = RespiratoryC
     return rule.desat_after_sec if "desaturation" in (kind, other) else rule.arousal_after_sec
 
 
-def tied_mask(spans: np.ndarray, others: np.ndarray, after_sec: float) -> np.ndarray:
+def breathing_leads(kinds: tuple[str, ...], others: tuple[str, ...]) -> bool | None:
+    """Which of two sets of event types comes first when they are tied: True when ``kinds``
+    are breathing events (:data:`APNEA_TYPES`) and ``others`` the desaturations or arousals
+    they cause, False the other way round, None when either may come first (a leg movement
+    and an arousal: the AASM's rule reads the gap either way)."""
+    follows = {"desaturation", "arousal"}
+    if set(kinds) <= set(APNEA_TYPES) and set(others) <= follows:
+        return True
+    if set(others) <= set(APNEA_TYPES) and set(kinds) <= follows:
+        return False
+    return None
+
+
+def tied_mask(spans: np.ndarray, others: np.ndarray, after_sec: float,
+              spans_lead: bool | None = None) -> np.ndarray:
     """Which of ``spans`` ([n, 2] onset/offset seconds) are tied to one of ``others`` ([m, 2]):
-    either starts during the other or within ``after_sec`` seconds of its end. Either order
-    counts: a desaturation follows its apnea, an apnea may start inside a long fall of SpO2.
+    the two overlap (an apnea may start inside a long fall of SpO2), or the one that follows
+    starts within ``after_sec`` seconds of the end of the one that leads. ``spans_lead`` says
+    which leads (:func:`breathing_leads`): a desaturation follows its hypopnea, so one that
+    ended before the hypopnea began is another event's; None lets either lead.
     Returns a boolean array of length n."""
     spans, others = np.reshape(spans, (-1, 2)), np.reshape(others, (-1, 2))
     on, off = spans[:, :1], spans[:, 1:]
     other_on, other_off = others[:, 0], others[:, 1]
-    other_first = (on >= other_on) & (on <= other_off + after_sec)
-    span_first = (other_on >= on) & (other_on <= off + after_sec)
-    return np.any(other_first | span_first, axis=1)
+    tied = (on <= other_off) & (other_on <= off)
+    if spans_lead is not False:
+        tied |= (other_on > off) & (other_on <= off + after_sec)
+    if spans_lead is not True:
+        tied |= (on > other_off) & (on <= other_off + after_sec)
+    return np.any(tied, axis=1)

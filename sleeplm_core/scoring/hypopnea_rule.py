@@ -32,5 +32,5 @@ def hypopneas_with_drop(hypopneas: list[Event], desaturations: list[Event], spo2
     if not hypopneas or deep.size == 0:
         return []
     keep = tied_mask(np.array([(h.onset, h.offset) for h in hypopneas]), deep,
-                     tied_after_sec("hypopnea", "desaturation"))
+                     tied_after_sec("hypopnea", "desaturation"), spans_lead=True)
     return [h for h, k in zip(hypopneas, keep) if k]
