@@ -5,15 +5,18 @@ the file's channels that record a signal, the night's architecture or cycles).""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from app.chat.breakdown import index_rows, stage_groups
 from app.chat.glossary import Term
+from app.chat.measures import column_name, measure_columns
 from app.chat.periods import stage_periods
 from app.chat.plan import Plan, source_name
 from app.chat.results import BreakdownRow, Definition, Item, Message
 from app.chat.sleep_breathing import sleep_breathing, spo2_channel
 from app.night import LoadedNight
 from sleeplm_core.heads.cycles import sleep_cycles
+from sleeplm_core.features.brain import EEG_BAND_NAMES
 from sleeplm_core.features.heart import SPO2_RANGE
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 from sleeplm_core.scoring.association import tied_after_sec, tied_mask
@@ -82,6 +85,25 @@ def _by_third(night: LoadedNight, stage: str) -> str:
     return (f"This night ({source_name(source)} stages), {stage} in each third of the sleep "
             f"period: first **{minutes[0]:.1f} min**, middle **{minutes[1]:.1f} min**, last "
             f"**{minutes[2]:.1f} min**{verdict}.")
+
+
+def _band_shares(night: LoadedNight) -> str:
+    """Each stage's mean EEG band shares (% of 0.5-30 Hz power, the first EEG channel), or
+    the line that says the file has no EEG to measure them on."""
+    frame = night.feature_frame()
+    cols = {band: found[0] for band in EEG_BAND_NAMES if (found := measure_columns(band, frame))}
+    if not cols:
+        return "This file has no EEG channel to measure the bands on."
+    stages, source = night.stages()
+    rows = []
+    for code, stage in enumerate(STAGES):
+        mask = stages == code
+        if mask.any():
+            means = frame.loc[mask, list(cols.values())].apply(pd.to_numeric, errors="coerce").mean()
+            rows.append(f"{stage} " + ", ".join(f"{band} {means[col]:.0f}" for band, col in cols.items()))
+    channel = column_name(next(iter(cols.values()))).split("(", 1)[-1].rstrip(")")
+    return (f"This night ({channel}, mean share of each epoch's power, %, by {source_name(source)} "
+            f"stage): " + "; ".join(rows) + ".")
 
 
 def _stage_ahi(night: LoadedNight) -> tuple[list[BreakdownRow], str] | str:
@@ -203,8 +225,14 @@ def _night_lines(term: Term, night: LoadedNight) -> list[str]:
                 f"{rem}, {len(cycles)} cycle{'s' * (len(cycles) != 1)} and {s.waso_min:.0f} min "
                 f"awake after sleep onset in {s.awakenings} awakenings.",
                 _by_third(night, "N3"), _by_third(night, "REM")]
-    if term.key in ("sws_early", "rem_late"):
-        return [_by_third(night, "N3" if term.key == "sws_early" else "REM")]
+    if term.key == "sws_early":
+        return [_by_third(night, "N3")]
+    if term.key == "rem_late":
+        first = ("holds no REM" if s.rem_latency_min != s.rem_latency_min else
+                 f"reached REM **{s.rem_latency_min:.0f} min** after sleep onset")
+        return [f"This night ({source_name(source)} stages) {first}.", _by_third(night, "REM")]
+    if term.key == "eeg_bands":
+        return [_band_shares(night)]
     if term.key == "apnea_stage":
         return [_index_by_stage(night)]
     if term.key == "rem_osa":

@@ -155,9 +155,10 @@ class Dialogue:
     def _soft_item(self, query: Query) -> Query:
         """"how low did the sat go?", "how long until the oxygen recovered?": about the one
         event in focus when there is one, else about the night."""
-        if not (self.items and self._one_in_focus() and self._focused().label not in STAGES):
-            # with no event in focus (a stage period is none), the night: every
-            # desaturation's recovery, or its SpO2
+        if not (self.items and self._one_in_focus() and self._focused().label not in STAGES
+                and not (self.last is not None and self.last.intent == Intent.BREAKDOWN)):
+            # with no event in focus (a stage period is none, nor the top row of a split such
+            # as the worst hour), the night: every desaturation's recovery, or its SpO2
             return replace(query, note="", measure="spo2_recoveries", intent=Intent.MEASURE) \
                 if query.note == "soft_recovery" else replace(query, note="")
         if query.note == "soft_recovery":
@@ -429,9 +430,9 @@ class Dialogue:
     def named_follow_up(self, text: str) -> str | None:
         """A follow-up whose pronoun only the last answer names, as the question it asks: "does
         this patient have it?" after a definition, "what distinguishes them?" after two stages
-        were compared, "why is it so slow?" after N3, "and on the oxygen?" after one event was
-        shown, "where do they cluster?" or "were they faster in the second half?" after a
-        list of events, "how is it different from an obstructive one?" after a phenomenon was
+        were compared, "why is it so slow?" after N3, "and on the oxygen?" or "was it
+        obstructive?" after one event was shown, "where do they cluster?" or "were they faster in
+        the second half?" after a list of events, "how is it different from an obstructive one?" after a phenomenon was
         shown ("how is mixed apnea different from an obstructive apnea?"); None otherwise."""
         if _HAVE_IT_RE.search(text) and (asked := self._found_on_night()) is not None:
             # "does this patient have it?" after a definition: that one, asked of the night
@@ -446,6 +447,11 @@ class Dialogue:
         key = self.last.phenomenon if self.last is not None else None
         if _WHY_SO_SLOW_RE.search(text) and self._about_deep_sleep():
             return "why is N3 so slow?"   # "why is it so slow?" after N3 was shown
+        if _APNEA_TYPE_RE.search(text) and self.items and self._one_in_focus() and (
+                self._focused().label.endswith((" apnea", "hypopnea"))):
+            # "was it obstructive?", "how can you tell?" with one apnea shown: what the belts
+            # did during it is what types it
+            return "what did the belts do during it?"
         if (m := _ON_CHANNEL_RE.search(text)) and self.items and self._one_in_focus():
             # "what should they look for on the belts?", "and on the oxygen?" with one event
             # shown: that channel during it
@@ -543,7 +549,16 @@ _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguish
                             r" apart|is the difference between|are the differences between)\s+(?:them|these|those"
                             r"|the two)(?: apart)?\W*$|^\W*(?:and\s+|so\s+)?how (?:do|can|would) (?:i|you|we|one|a"
                             r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
-                            r" the difference|how do they differ)\W*$", re.I)
+                            r" the difference|what are the differences|what(?:'s| is| was) different|how do they"
+                            r" differ)\W*$", re.I)
+_APNEA_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:was|is) (?:it|that|this)(?: one)? (?:an? )?"
+                            r"(?:obstructive|central|mixed)(?: (?:one|apn\w*|event))?(?: or (?:an? )?(?:obstructive"
+                            r"|central|mixed)(?: (?:one|apn\w*|event))?)?|what (?:type|kind|sort) (?:of (?:apn\w*"
+                            r"|event) )?(?:was|is) (?:it|that|this)(?: one)?|(?:why|how) (?:is|was) (?:it|that|this)"
+                            r"(?: one)? (?:obstructive|central|mixed)|how (?:can|do|did|could|would) (?:you|we|i|one"
+                            r"|they|the scorer|the machine) (?:tell|know)(?: (?:it|that)(?:'s| is| was) (?:an? )?"
+                            r"(?:obstructive|central|mixed)(?: (?:one|apn\w*))?)?)\W*$", re.I)
+"""A question about the type of the one apnea shown ("was it obstructive?", "how can you tell?")."""
 _IT_DIFFERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:is|are|does|do) (it|this|that|they|these|those)"
                             r" differ(?:ent)? from (.+?)\W*$", re.I)
 _THEM = r"(?:they|these|those|them|the (?P<kind>central|obstructive|mixed) ones)"
@@ -605,8 +620,10 @@ def _counted(query: Query, last: Query) -> Query:
 
 def _span(item: Item) -> TimeSpan:
     # "item", not "elapsed": an event's own seconds, never "the first N minutes" of the main
-    # sleep period of a 22-h recording
-    return TimeSpan("item", item.start, max(item.end, item.start + 1.0), item.label)
+    # sleep period of a 22-h recording; a spindle's 0.8 s stay 0.8 s ("how long was it?"), and
+    # only an event marked at one instant gets a second to be looked at in
+    return TimeSpan("item", item.start, item.end if item.end > item.start else item.start + 1.0,
+                    item.label)
 
 
 def _strongest(items: list[Item]) -> int:

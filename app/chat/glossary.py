@@ -191,11 +191,35 @@ TERMS: tuple[Term, ...] = (
          "the minimum of core body temperature, in the early morning. As slow-wave pressure is "
          "discharged over the night, the REM periods lengthen, so most REM falls in the last "
          "third of the night and a night cut short loses REM first (Dijk & Czeisler 1995, "
-         "J Neurosci 15:3526).",
+         "J Neurosci 15:3526). The first REM period comes only after a full NREM cycle, 60-110 "
+         "minutes after sleep onset in healthy adults, and is short; REM within 15 minutes of "
+         "sleep onset (a sleep-onset REM period) is unusual outside sleep deprivation, shifted "
+         "sleep times and narcolepsy.",
          asked=r"\bwhy\b.{0,40}\b(?:more|most|longer)\s+(?:rem|dream\w*)(?:\s+sleep|\s+periods?)?\b.{0,30}"
                r"\b(?:late|later|morning|end|towards? (?:the )?(?:end|morning))\b|\bwhy\b.{0,30}\b(?:rem|dream"
                r"\w*)(?:\s+sleep)?\s+(?:comes?|happens?|occurs?|is)\s+(?:mostly\s+)?(?:late|later|in the"
-               r" (?:morning|last))"),
+               r" (?:morning|last))"
+               # "why is there no REM in the first hour?", "why doesn't REM come right away?"
+               r"|\bwhy\b.{0,30}\b(?:no|little|not any|isn't any|is not any|don't \w+ any|doesn't \w+ any)"
+               r"\s+(?:rem|dream\w*)(?:\s+sleep)?\b.{0,20}\b(?:first|early|beginning|start|right away"
+               r"|straight away|at once|immediately)\b|\bwhy\b.{0,30}\b(?:doesn't|does not|don't|do not"
+               r"|didn't|did not|can't|cannot)\b.{0,20}\b(?:start|begin|go|enter|fall|drop)\w*\s+(?:in|into"
+               r"|with|straight into|directly into)?\s*(?:rem|dream\w*)"),
+    Term("eeg_bands", "The EEG's frequency bands",
+         r"(?:eeg |brain[- ]wave )?(?:frequency )?bands?(?: of the eeg)?|brain ?waves?|eeg (?:rhythms|frequencies)",
+         "The EEG is described by the speed of its waves, in bands named with Greek letters. "
+         "Delta (0.5-4 Hz) dominates deep sleep; the slow waves that define N3 are its slowest "
+         "and largest part (0.5-2 Hz, over 75 µV peak to peak). Theta (4-8 Hz) is the "
+         "low-amplitude mixed activity of N1 and REM. Alpha (8-12 Hz) is the rhythm of relaxed "
+         "wake with the eyes closed, strongest over the back of the head; it fades at sleep "
+         "onset and returns briefly in arousals. Sigma (12-16 Hz here; spindles run at 11-16 Hz) "
+         "carries the sleep spindles of N2. Beta (16-30 Hz) is the fast activity of alert wake, "
+         "raised by some medicines such as benzodiazepines. Each band's share of an epoch's "
+         "0.5-30 Hz power is what this app measures and compares.",
+         asked=r"^\W*(?:(?:so\s+|and\s+)?what(?:'s| is| are| does)|define|explain)\s+(?:an?\s+)?(?:eeg\s+)?"
+               # alpha has its own entry (the alpha rhythm, with an example epoch)
+               r"(?:theta|sigma|beta|delta)(?:\s+(?:waves?|activity|band|power|frequency))?"
+               r"(?:\s+(?:in|on)\s+(?:the|an)\s+eeg)?(?:\s+mean)?\W*$"),
     Term("apnea_stage", "Why breathing events depend on the sleep stage",
          r"positional and stage[- ]dependent apn(?:o)?ea|stage[- ]dependent (?:sleep )?apn(?:o)?ea",
          "Breathing in sleep depends on the stage. In REM the muscle atonia reaches the muscles "

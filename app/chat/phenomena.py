@@ -140,7 +140,9 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "respiratory", ("central_apnea",),
         r"central apn(?:o)?eas?|(?:breathing|airflow|breath) (?:stops?|stopped|pauses?|paused|ceased)"
         r" (?:without|with no) (?:any )?(?:breathing |respiratory )?effort"
-        r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) central",
+        r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) central"
+        # hypopneas are not typed here, so a scorer's "central events" are central apneas
+        r"|central (?:respiratory |breathing )?events?",
         ("central apnea", "no breathing effort", "brain forgot to breathe")),
     Phenomenon(
         "mixed_apnea", "Mixed apnea",

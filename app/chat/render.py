@@ -1602,7 +1602,7 @@ def _span_view(r: Navigation, night: LoadedNight) -> Answer:
 
 def _item_facts(r: Context, night: LoadedNight) -> Answer:
     i = r.item
-    stages = ", ".join(f"{s} {d:.0f} s" for s, d in r.stages) or "?"
+    stages = ", ".join(f"{s} {seconds(d)}" for s, d in r.stages) or "?"
     if len(r.stages) > 4:
         # A cycle or an hour: the minutes of each stage, not every change of stage
         minutes = Counter()
@@ -1638,7 +1638,10 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
             lead += f"; after it, in its desaturation, **{r.tied[1]:.1f} %**"
         text = f"{lead}. {text}"
     if r.breaths:
-        text = f"{_breaths_lead(r.breaths, 'apnea' in i.label)}\n{text}"
+        untyped = (" A hypopnea is not typed obstructive or central here: the AASM reads snoring,"
+                   " flattening of the flow and paradox of the belts for that, which this app does"
+                   " not measure." if "hypopnea" in i.label else "")
+        text = f"{_breaths_lead(r.breaths, 'apnea' in i.label)}{untyped}\n{text}"
     if r.measures:
         text += "\nDuring it: " + "; ".join(
             f"{label} mean {own:.1f} {unit} (lowest {low:.1f}, highest {high:.1f})"

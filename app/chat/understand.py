@@ -2353,7 +2353,7 @@ def _named_position(text: str) -> str | None:
 # apneas?": both explained.
 # "the worst part of the night for breathing", "zoom to the worst hour": the hour with the
 # most of its events.
-_WORST_PART_RE = re.compile(r"^\s*(?:what(?:'s| is| was) |which (?:was |is )?|when (?:was|is) |(?:zoom|go"
+_WORST_PART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was) |which (?:was |is )?|when (?:was|is) |(?:zoom|go"
                             r"|jump|take me|move|show(?: me)?)(?: (?:in|to|into|on))? )?(?:the\s+)?"
                             r"(?:worst|hardest|most disturbed) (?:part|time|hour|stretch|period"
                             r"|portion)(?: of (?:the|this) night)?(?:\W*$|(?: for (?:the |her |his "
@@ -2376,12 +2376,20 @@ _WHICH_WORST_RE = re.compile(r"^\W*(?:which|what) (?:hour|part|stretch|period|ti
 # measurement (Cartwright's ratio), not a diagnosis.
 _POSITIONAL_RE = re.compile(r"\bpositional (?:osa|obstructive sleep apn\w*|sleep apn\w*|apn\w*)\b"
                             r"|\b(?:osa|apn\w*|ahi|rei|breathing|events?|it|they)\b.{0,25}\bworse (?:on|when"
-                            r" (?:on|lying on)|lying on) (?:the|their|his|her) backs?\b", I)
+                            r" (?:on|lying on)|lying on) (?:the|their|his|her) backs?\b"
+                            # "is it positional?" after the AHI: nothing else in a night is
+                            r"|^\W*(?:and\s+|so\s+)?(?:is|was|are|were) (?:it|this|that|they|the (?:osa|apn\w*|ahi"
+                            r"|rei|breathing|events?))\s+(?:(?:mostly|mainly|purely|really)\s+)?(?:positional"
+                            r"|position[- ](?:dependent|related)|supine[- ](?:dependent|predominant|related|only))"
+                            r"(?: (?:osa|apn\w*))?\W*$", I)
 # "is it REM-related OSA?", "is the apnea worse in REM?": the AHI in REM against NREM, a
 # measurement (the ratio the usual definition reads), not a diagnosis.
 _REM_RELATED_RE = re.compile(r"\brem[- ](?:related|predominant|dependent|associated) (?:obstructive )?"
                              r"(?:sleep )?(?:osa|apn\w*)\b|\b(?:osa|apn\w*|ahi|breathing|events?)\b (?:is |was"
-                             r" |were |are )?rem[- ](?:related|predominant|dependent)\b|\b(?:osa|apn\w*|ahi|rei"
+                             r" |were |are )?rem[- ](?:related|predominant|dependent)\b|^\W*(?:and\s+|so\s+)?(?:is|was|are"
+                             # "is it REM-dependent?" after the AHI
+                             r"|were) (?:it|this|that|they) (?:mostly |mainly )?rem[- ](?:related|predominant"
+                             r"|dependent)\W*$|\b(?:osa|apn\w*|ahi|rei"
                              r"|breathing|events?|it|they)\b.{0,25}\bworse (?:in|during) rem(?: sleep)?\b", I)
 _YES_NO_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were|does|did|do|has|have)\b", I)
 # "did they sleep on their back?": the time in each position.
@@ -2527,13 +2535,17 @@ _KNOW_STAGE_FROM_RE = re.compile(r"^.*\bhow (?:would|do|does|can|could|will|shou
                                  r"|recogni[sz]e|decide|be sure)\s+(?:that\s+)?(?:this|it|an epoch|the epoch|a stage)"
                                  r"\s+is\s+(n1|n2|n3|rem|wake|w)\b(?: sleep)?,?\s+(?:and not|rather than|not|instead of"
                                  r"|and not just)\s+(n1|n2|n3|rem|wake|w)\b.*$", I)
+# "what is alpha?": the alpha rhythm, not its power by stage
+_WHAT_ALPHA_RE = re.compile(r"^\W*(?:(?:so\s+|and\s+)?what(?:'s| is| does)|define|explain)\s+(?:eeg\s+)?alpha"
+                            r"(?:\s+(?:waves?|activity|band|power))?(?:\s+mean)?\W*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
     (_EARLY_AWAKENING_RE, "how long was the patient awake in the morning?"),
     (_SWA_RE, "delta power"), (_WALK_THROUGH_RE, "summarize"),
     (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"), (_TIED_DESAT_DEPTH_RE, "how low did the sat go?"),
     (_PLM_AROUSAL_RE, "periodic leg movements with an arousal per hour"),
-    (_SEE_IN_STAGE_RE, r"what is \1 sleep?"), (_KNOW_STAGE_FROM_RE, r"how do I tell \1 from \2?"))
+    (_SEE_IN_STAGE_RE, r"what is \1 sleep?"), (_KNOW_STAGE_FROM_RE, r"how do I tell \1 from \2?"),
+    (_WHAT_ALPHA_RE, "what is alpha rhythm?"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
 _SOREMP_RE = re.compile(r"\b(?:sleep[- ]onset rem(?: sleep)?(?: periods?| episodes?)?|soremps?"
                         r"|sorems?)\b", I)

@@ -1,0 +1,144 @@
+"""Wordings that were misread (stop 49: an unscored night of a 58-year-old with obstructive
+apnea, asked in a technician's voice, and an unscored night on the Sleep-EDF montage, asked in
+an educator's): each names what it used to get, and is answered from the bundled night."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app.chat.measures import measure_columns
+from chat_dialogues import last_answer
+from sleeplm_core.io.recording import STAGES
+
+
+def _lead(text: str) -> str:
+    return text.split("\n\n")[0]
+
+
+@pytest.mark.parametrize("questions", [
+    ("what's the AHI?", "is it positional?"),
+    ("is it positional?",),
+    ("is the apnea position-dependent?",),
+])
+def test_is_it_positional_is_the_ahi_by_position(demo, questions) -> None:
+    """"is it positional?" after the AHI was off topic."""
+    expected = _lead(last_answer(demo, "AHI by body position"))
+    assert expected.startswith("AHI by body position:"), expected
+    assert _lead(last_answer(demo, *questions)) == expected
+
+
+@pytest.mark.parametrize("questions", [
+    ("what's the AHI?", "is it REM-dependent?"),
+    ("is it REM related?",),
+])
+def test_is_it_rem_dependent_is_the_ahi_in_rem_and_nrem(demo, questions) -> None:
+    """"is it REM-dependent?" classified the epoch on screen."""
+    expected = _lead(last_answer(demo, "AHI in REM vs NREM"))
+    assert "REM-related apnea is most often defined" in expected, expected
+    assert _lead(last_answer(demo, *questions)) == expected
+
+
+def test_is_it_rem_still_classifies_the_epoch(demo) -> None:
+    assert not last_answer(demo, "is it REM?").startswith("AHI by stage")
+
+
+def test_the_worst_stretch_after_the_ahi_is_the_worst_hour(demo) -> None:
+    """"and the worst stretch?" repeated the AHI."""
+    expected = _lead(last_answer(demo, "which hour had the most apneas and hypopneas"))
+    assert expected.startswith("Respiratory event by clock hour:"), expected
+    assert _lead(last_answer(demo, "what's the AHI?", "and the worst stretch?")) == expected
+
+
+def test_how_low_the_sats_went_after_the_worst_hour_is_the_night(demo) -> None:
+    """After the worst hour, "how low did the sats go?" described that hour as if it were one
+    event ("The 04:00–05:00 (respiratory event) at ... lasted 30.0 min")."""
+    text = last_answer(demo, "which hour was worst?", "how low did the sats go?")
+    assert text.startswith("SpO2, over the whole night"), text
+
+
+def test_central_events_are_the_central_apneas(demo) -> None:
+    """"any central events?" listed every scored event of the night (464 on the night asked)."""
+    expected = _lead(last_answer(demo, "any central apneas?"))
+    assert re.search(r"\*\*\d+\*\* central apnea events", expected), expected
+    assert _lead(last_answer(demo, "any central events?")) == expected
+
+
+_TYPED = {"obstructive": "present, as in an obstructive apnea",
+          "central": "absent throughout, as in a central apnea"}
+
+
+@pytest.mark.parametrize("questions, kind", [
+    (("show me the longest obstructive apnea", "was it obstructive?"), "obstructive"),
+    (("show me the longest obstructive apnea", "is it obstructive or central?"), "obstructive"),
+    (("show me the longest central apnea", "was it central?"), "central"),
+    (("show me the longest central apnea", "was it central?", "how can you tell?"), "central"),
+    (("list the central apneas", "the first one", "what type was it?"), "central"),
+    (("show me the longest obstructive apnea", "how do you know it's obstructive?"), "obstructive"),
+])
+def test_the_type_of_the_apnea_shown_is_read_from_the_belts(demo, questions, kind) -> None:
+    """"was it obstructive?" after an apnea was shown was off topic, "how can you tell?" said
+    only an epoch's stage had evidence, and "is it obstructive or central?" gave the night's
+    share: now what the airflow and the belts did during that apnea, and the type it marks."""
+    text = last_answer(demo, *questions)
+    assert text.startswith("Breathing during it"), text
+    assert f"Effort (the larger belt) was **{_TYPED[kind]}**" in text, text
+    assert re.search(rf"The {kind} apnea at \*\*\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\*\* lasted", text), text
+
+
+def test_a_hypopnea_is_said_to_be_untyped(demo) -> None:
+    text = last_answer(demo, "show me the longest hypopnea", "was it obstructive?")
+    assert text.startswith("Breathing during it"), text
+    assert "A hypopnea is not typed obstructive or central here" in text, text
+
+
+def test_how_can_you_tell_after_a_spindle_is_not_read_as_an_apnea(demo) -> None:
+    text = last_answer(demo, "show me a sleep spindle", "how can you tell?")
+    assert "Breathing during it" not in text, text
+
+
+def test_whats_different_after_two_stages_were_compared_tells_them_apart(demo) -> None:
+    """"what's different?" after "now compare it to N2" was off topic."""
+    expected = _lead(last_answer(demo, "how do I tell N3 from N2?"))
+    text = last_answer(demo, "compare the EEG in N3 and N2", "what's different?")
+    assert _lead(text) == expected, text
+
+
+def test_why_no_rem_in_the_first_hour_explains_rem_timing(demo) -> None:
+    """"why is there no REM in the first hour?" classified the night's first epoch."""
+    night, _ = demo
+    text = last_answer(demo, "why is there no REM in the first hour?")
+    assert text.startswith("**Why REM comes late in the night.**"), text
+    assert f"reached REM **{night.summary().rem_latency_min:.0f} min** after sleep onset" in text, text
+
+
+@pytest.mark.parametrize("question", ["what is theta?", "what are the EEG bands?", "what is sigma power?"])
+def test_a_band_named_alone_is_defined_with_the_nights_shares(demo, question) -> None:
+    """"what is theta?" gave theta power by stage with no word on what theta is."""
+    night, _ = demo
+    text = last_answer(demo, question)
+    assert text.startswith("**The EEG's frequency bands.**"), text
+    frame = night.feature_frame()
+    stages, _ = night.stages()
+    n2 = stages == STAGES.index("N2")
+    means = {band: pd.to_numeric(frame.loc[n2, measure_columns(band, frame)[0]], errors="coerce").mean()
+             for band in ("delta", "theta")}
+    assert f"N2 delta {means['delta']:.0f}, theta {means['theta']:.0f}," in text, text
+
+
+def test_what_is_alpha_is_the_alpha_rhythm(demo) -> None:
+    """"what is alpha?" gave alpha power by stage."""
+    assert last_answer(demo, "what is alpha?").startswith("**Alpha rhythm.**")
+
+
+@pytest.mark.parametrize("shown", ["show me the shortest spindle", "show me a K-complex"])
+def test_an_events_length_is_the_one_listed(demo, shown) -> None:
+    """A spindle listed at 0.5 s "lasted 1.0 s" when asked about: the span looked at was
+    stretched to a second."""
+    listed = re.search(r"\(([\d.]+ s), ", last_answer(demo, shown)).group(1)
+    text = last_answer(demo, shown, "how long was it?")
+    assert f"lasted **{listed}**" in text, (listed, text)
+    assert np.isclose(float(listed[:-2]), float(re.search(r"stage N\d ([\d.]+) s", text).group(1)))
