@@ -223,3 +223,10 @@ def test_what_a_full_psg_would_change(home_test) -> None:
     listed = re.findall(r"\*\*([^*]+)\*\* \([\d.]+ Hz\)", text.split("In this file:")[1])
     assert listed and all(label in night.recording.signals for label in listed), text
     assert not any("EEG" in label for label in listed)
+
+
+def test_how_sleep_changes_with_age_leaves_the_guessed_stages_out(home_test) -> None:
+    night, engine, _ = home_test
+    text = Session(night).ask("how does sleep change with age?", engine).text
+    assert text.startswith("**How a healthy night changes with age.**"), text
+    assert "| REM (%) | 19–27 | 17–25 | 15–24 | 14–23 | – |" in text and "has no EEG" in text, text

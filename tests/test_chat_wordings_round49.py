@@ -142,3 +142,16 @@ def test_an_events_length_is_the_one_listed(demo, shown) -> None:
     text = last_answer(demo, shown, "how long was it?")
     assert f"lasted **{listed}**" in text, (listed, text)
     assert np.isclose(float(listed[:-2]), float(re.search(r"stage N\d ([\d.]+) s", text).group(1)))
+
+
+@pytest.mark.parametrize("question", ["how does sleep change with age?",
+                                      "what would the hypnogram of an older person look like?",
+                                      "how would this look in an elderly patient?"])
+def test_how_sleep_changes_with_age_is_every_bands_norms(demo, question) -> None:
+    """"what would the hypnogram of an older person look like?" gave this night's numbers."""
+    night, _ = demo
+    text = last_answer(demo, question)
+    assert text.startswith("**How a healthy night changes with age.**"), text
+    n3 = night.summary().stage_pct["N3"]
+    assert f"| N3 (slow-wave sleep) (%) | 12–25 | 8–20 | 5–17 | 3–15 | {n3:.1f} |" in text, text
+    assert "| 20-39 years | 40-59 years | 60-79 years | 80+ years | this night |" in text

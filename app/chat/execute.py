@@ -1389,12 +1389,15 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
     lo, hi, where = reading_span(night)
     s = night.span_summary(lo, hi) if where else night.summary()
     band, rows = norms.compare_with_norms(s, plan.query.age, cut_at_onset=bool(where))
+    bands, by_age = norms.by_age() if plan.query.note == "by_age" else ((), [])
     if stages_guessed(night, s.source):
         # Without EEG the stages are the model's guess: their norms would be findings of it,
         # and the index a home test reports is the REI, per hour recorded.
-        return NormCheck(plan.query.age, band, [], s.source, norms.CITATION, s.rei, where, True)
+        return NormCheck(plan.query.age, band, [], s.source, norms.CITATION, s.rei, where, True,
+                         bands=bands, by_age=by_age)
     return NormCheck(plan.query.age, band, rows, s.source, norms.CITATION, s.ahi, where,
-                     asked=plan.query.target if plan.query.target in norms.NORMS else "")
+                     asked=plan.query.target if plan.query.target in norms.NORMS else "",
+                     bands=bands, by_age=by_age)
 
 
 def view(plan: Plan, night: LoadedNight) -> View | Message:

@@ -40,7 +40,14 @@ def band_of(age: int | None) -> tuple[int, str]:
     return index, _BANDS[index][1]
 
 
-def _values(s: NightSummary) -> dict[str, float]:
+def by_age() -> tuple[tuple[str, ...], list[tuple[str, str, tuple[tuple[float, float], ...]]]]:
+    """The age bands' labels and every statistic's (name, unit, (low, high) per band): how a
+    healthy night changes with age."""
+    return tuple(label for _, label in _BANDS), [(name, unit, ranges) for name, (unit, ranges) in NORMS.items()]
+
+
+def values(s: NightSummary) -> dict[str, float]:
+    """The night's value of each statistic :data:`NORMS` holds (NaN where it has none)."""
     return {"total sleep time": s.tst_min, "sleep efficiency": s.se_pct,
             "sleep onset latency": s.sol_min, "wake after sleep onset": s.waso_min,
             "N1": s.stage_pct["N1"], "N2": s.stage_pct["N2"], "N3 (slow-wave sleep)": s.stage_pct["N3"],
@@ -57,7 +64,7 @@ def compare_with_norms(s: NightSummary, age: int | None, cut_at_onset: bool = Fa
     """
     index, label = band_of(age)
     rows = []
-    for name, value in _values(s).items():
+    for name, value in values(s).items():
         if value != value or (cut_at_onset and name == "sleep onset latency"):
             continue
         unit, ranges = NORMS[name]

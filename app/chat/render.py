@@ -1515,6 +1515,8 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
     who = (f"healthy {r.age}-year-olds (band {r.band})" if r.age is not None
            else f"healthy {r.band}; give an age for a closer band, e.g. *is this normal for a "
                 f"65-year-old?*")
+    if r.by_age:
+        return Answer(_by_age(r))
     lines = []
     for name, value, unit, low, high in r.rows:
         verdict = "within" if low <= value <= high else ("below" if value < low else "above")
@@ -1544,6 +1546,25 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
     text += (f"\n\nSource: {r.citation} (approximate ranges read from its age trends). This is a "
              f"comparison with healthy sleepers, not a diagnosis.")
     return Answer(text)
+
+
+def _by_age(r: NormCheck) -> str:
+    """"how does sleep change with age?": each statistic's typical range per age band, with
+    the night's own value beside them."""
+    own = {name: f"{value:.1f}" for name, value, *_ in r.rows}
+    head = "| statistic | " + " | ".join(r.bands) + " | this night |"
+    rows = [f"| {name} ({unit}) | " + " | ".join(f"{lo:g}–{hi:g}" for lo, hi in ranges)
+            + f" | {own.get(name, '–')} |" for name, unit, ranges in r.by_age]
+    return ("**How a healthy night changes with age.** With age, deep sleep (N3) shrinks most, "
+            "REM a little; light sleep (N1) and wake after sleep onset grow, so sleep "
+            "efficiency and total sleep fall. An older sleeper's hypnogram wakes more often, "
+            "reaches N3 in fewer and shorter bouts, and its first REM comes a little sooner.\n\n"
+            f"Typical ranges of healthy sleepers by age:\n\n{head}\n|{'---|' * (len(r.bands) + 2)}\n"
+            + "\n".join(rows)
+            + ("\n\nThis recording has no EEG, so its own stages are not read against them. "
+               if r.no_eeg else f"\n\nThis night's values are {source_name(r.source)}. ")
+            + f"Source: {r.citation} (approximate ranges read from its age trends); ask *is this "
+              "normal for a 70-year-old?* to read the night against one band.")
 
 
 @render.register

@@ -549,6 +549,10 @@ class NormCheck:
     where: str = ""
     no_eeg: bool = False
     asked: str = ""
+    bands: tuple[str, ...] = ()
+    by_age: list[tuple[str, str, tuple[tuple[float, float], ...]]] = field(default_factory=list)
+    """"how does sleep change with age?": the age bands, and each statistic's (name, unit,
+    (low, high) per band); empty otherwise."""
 
 
 @dataclass

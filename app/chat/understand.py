@@ -1527,6 +1527,9 @@ def _understand(text: str) -> Query:
     if _SOREMP_RE.search(text):
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("REM",), time),
                      stage_event="latency", note="soremp", by_rule=True)
+    if _BY_AGE_RE.search(text) and time is None:
+        # "how does sleep change with age?", "what would an older person's night look like?"
+        return Query(Intent.NORMAL, text, note="by_age", by_rule=True)
     if _FINDINGS_RE.search(text) and time is None:
         return Query(Intent.SUMMARY, text, topic="findings", by_rule=True)
     if (m := _ENOUGH_RE.search(text) or _STAGE_LOW_RE.search(text)) and time is None:
@@ -2535,6 +2538,18 @@ _KNOW_STAGE_FROM_RE = re.compile(r"^.*\bhow (?:would|do|does|can|could|will|shou
                                  r"|recogni[sz]e|decide|be sure)\s+(?:that\s+)?(?:this|it|an epoch|the epoch|a stage)"
                                  r"\s+is\s+(n1|n2|n3|rem|wake|w)\b(?: sleep)?,?\s+(?:and not|rather than|not|instead of"
                                  r"|and not just)\s+(n1|n2|n3|rem|wake|w)\b.*$", I)
+# "how does sleep change with age?": the norms of every age band side by side
+_BY_AGE_RE = re.compile(r"\b(?:sleep|the night|a night|nights|the hypnogram|a hypnogram|sleep architecture|sleep"
+                        r" stages|the stages)\s+(?:change|changes|changing|differ|differs|evolve|evolves)\s+"
+                        r"(?:with|across|over|as (?:we|people|you) (?:age|get older))\s*(?:age|ageing|aging|the"
+                        r" lifespan|life|time)?\b|\b(?:older|elderly|old|aged|ageing|aging)\s+(?:person|people"
+                        r"|adults?|patients?|sleepers?|man|woman|men|women|subjects?)(?:'s)?\b.{0,40}\b(?:look"
+                        r" like|differ\w*|be different|change\w*)\b|\b(?:hypnogram|night|sleep)\w*\s+(?:of|for|in)"
+                        r" (?:an?\s+)?(?:older|elderly|old|aged)\b.{0,30}\b(?:look like|differ\w*|be different)\b"
+                        r"|\b(?:effects?|impact) of (?:age|ageing|aging) on (?:sleep|the hypnogram)\b"
+                        r"|\bhow does (?:age|ageing|aging) (?:change|affect|alter)\b|\bhow (?:would|does|do|will)"
+                        r" (?:this|it|the night|the hypnogram|sleep) (?:look|differ|change) (?:in|for|with) (?:an?\s+)?"
+                        r"(?:older|elderly|old|aged)\b", I)
 # "what is alpha?": the alpha rhythm, not its power by stage
 _WHAT_ALPHA_RE = re.compile(r"^\W*(?:(?:so\s+|and\s+)?what(?:'s| is| does)|define|explain)\s+(?:eeg\s+)?alpha"
                             r"(?:\s+(?:waves?|activity|band|power))?(?:\s+mean)?\W*$", I)
