@@ -230,3 +230,12 @@ def test_how_sleep_changes_with_age_leaves_the_guessed_stages_out(home_test) -> 
     text = Session(night).ask("how does sleep change with age?", engine).text
     assert text.startswith("**How a healthy night changes with age.**"), text
     assert "| REM (%) | 19–27 | 17–25 | 15–24 | 14–23 | – |" in text and "has no EEG" in text, text
+
+
+def test_why_the_rei_is_an_estimate_is_how_sleep_was_found(home_test) -> None:
+    """"why is it an estimate?" after the REI was off topic."""
+    night, engine, _ = home_test
+    session = Session(night)
+    session.ask("what's the REI?", engine)
+    text = session.ask("why is it an estimate?", engine).text
+    assert "Without EEG, sleep and wake are not measured here" in text, text

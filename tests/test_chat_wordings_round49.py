@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from app.chat.measures import measure_columns
-from chat_dialogues import last_answer
+from app.chat.plan import clock
+from chat_dialogues import events_of, last_answer
 from sleeplm_core.io.recording import STAGES
 
 
@@ -155,3 +156,23 @@ def test_how_sleep_changes_with_age_is_every_bands_norms(demo, question) -> None
     n3 = night.summary().stage_pct["N3"]
     assert f"| N3 (slow-wave sleep) (%) | 12–25 | 8–20 | 5–17 | 3–15 | {n3:.1f} |" in text, text
     assert "| 20-39 years | 40-59 years | 60-79 years | 80+ years | this night |" in text
+
+
+def test_a_spindle_next_to_the_k_complex_shown_is_looked_for_around_it(demo) -> None:
+    """"and a spindle next to it?" after a K-complex showed the night's typical spindle, hours
+    away: now the spindles starting within 30 s of that K-complex, in time order."""
+    night, _ = demo
+    shown = last_answer(demo, "show me a K-complex")
+    at = re.search(r"^- \*\*(\d\d:\d\d:\d\d)\*\* \(([\d.]+) s, k complex", shown, re.M)
+    kc = next(e for e in events_of(night, "k_complex") if clock(night, e.onset)[:8] == at.group(1))
+    near = [e for e in events_of(night, "spindle") if kc.onset - 30 <= e.onset < kc.offset + 30]
+    text = last_answer(demo, "show me a K-complex", "and a spindle next to it?")
+    assert f"**{len(near)}** sleep spindle events in the 30 s either side of the k complex shown" in text, text
+    listed = re.findall(r"^- \*\*(\d\d:\d\d:\d\d)", text, re.M)
+    assert listed == sorted(listed) and listed[0] == clock(night, near[0].onset)[:8], text
+
+
+def test_a_spindle_next_to_it_with_nothing_shown_is_the_nights(demo) -> None:
+    night, _ = demo
+    text = last_answer(demo, "and a spindle next to it?")
+    assert f"**{len(events_of(night, 'spindle'))}** sleep spindle events" in text, text

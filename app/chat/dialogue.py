@@ -30,6 +30,9 @@ _SUBTYPE_FAMILY = {"obstructive_apnea": "apnea", "central_apnea": "apnea", "mixe
 """An apnea type's family: the whole its share is taken of."""
 
 
+NEAR_SEC = 30.0
+"""Seconds either side of an event in which "a spindle next to it" is looked for: the epoch a
+scorer would see it in."""
 _BARE_SPAN_RE = re.compile(r"\b(first|last|final|opening|closing)\s+(\w+)\W*$", re.I)
 _SPAN_UNIT_RE = re.compile(r"\b(hours?|minutes?|mins?)\b", re.I)
 
@@ -87,6 +90,8 @@ class Dialogue:
             return replace(self.last, text=query.text, ref=Ref.NONE)
         if query.note in ("soft_item", "soft_recovery"):
             query = self._soft_item(query)
+        if query.note == "near_it":
+            return self._near_focus(query)
         if query.ref == Ref.NONE:
             return self._at_view(query)
         if query.ref == Ref.BACK:
@@ -151,6 +156,17 @@ class Dialogue:
         for ("show me the longest apnea")."""
         return self.cursor >= 0 or len(self.items) == 1 or (self.last is not None
                                                              and self.last.count == 1)
+
+    def _near_focus(self, query: Query) -> Query:
+        """"and a spindle next to it?": that kind's events within :data:`NEAR_SEC` of the one
+        event in focus, in time order; with none in focus, the night's."""
+        if not (self.items and self._one_in_focus()) or self._focused().label in STAGES:
+            return replace(query, note="")
+        item = self._focused()
+        span = TimeSpan("item", max(0.0, item.start - NEAR_SEC), item.end + NEAR_SEC,
+                        f"the {NEAR_SEC:g} s either side of the {item.label} shown")
+        return replace(query, note="", rank="earliest", count=LIST_ALL,
+                       scope=Scope(query.scope.stages, span))
 
     def _soft_item(self, query: Query) -> Query:
         """"how low did the sat go?", "how long until the oxygen recovered?": about the one
@@ -447,6 +463,10 @@ class Dialogue:
         key = self.last.phenomenon if self.last is not None else None
         if _WHY_SO_SLOW_RE.search(text) and self._about_deep_sleep():
             return "why is N3 so slow?"   # "why is it so slow?" after N3 was shown
+        if _ESTIMATE_RE.search(text) and self.last is not None and (
+                self.last.stat in (*INDEX_STATS, "stages") or self.last.intent == Intent.SUMMARY):
+            # "why is it an estimate?" after the REI or the stages: how sleep was found
+            return "how do you know when they were asleep?"
         if _APNEA_TYPE_RE.search(text) and self.items and self._one_in_focus() and (
                 self._focused().label.endswith((" apnea", "hypopnea"))):
             # "was it obstructive?", "how can you tell?" with one apnea shown: what the belts
@@ -551,6 +571,10 @@ _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguish
                             r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
                             r" the difference|what are the differences|what(?:'s| is| was) different|how do they"
                             r" differ)\W*$", re.I)
+_ESTIMATE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why|how) (?:is|was|are) (?:it|that|this|these|those|the"
+                          r" (?:rei|ahi|odi|number|index|figure|stages|hypnogram))(?: (?:only|just|merely))? (?:an?"
+                          r" )?(?:estimates?|guess(?:es)?|approximat\w*|rough|uncertain|a guess)\W*$", re.I)
+"""Why a figure just given is a guess ("why is it an estimate?" after a home test's REI)."""
 _APNEA_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:was|is) (?:it|that|this)(?: one)? (?:an? )?"
                             r"(?:obstructive|central|mixed)(?: (?:one|apn\w*|event))?(?: or (?:an? )?(?:obstructive"
                             r"|central|mixed)(?: (?:one|apn\w*|event))?)?|what (?:type|kind|sort) (?:of (?:apn\w*"

@@ -1285,6 +1285,11 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
     return "periods"
 
 
+# "and a spindle next to it?": events of a kind around the one event shown
+_NEAR_IT_RE = re.compile(r"\b(?:next to|near(?:by)?|close to|around|beside|nearest to|closest to|by)\s+(?:it|that"
+                         r"|this|that one|this one|the one shown)\W*$", I)
+
+
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
     if (bare := _TRAILING_THEN_RE.sub("", text)) != text and (
@@ -1293,6 +1298,9 @@ def understand(text: str) -> Query:
         # only carries the conversation on
         return replace(plain, text=text)
     query = _understand(text)
+    if _NEAR_IT_RE.search(text) and query.intent == Intent.LOCATE and query.phenomenon:
+        # "and a spindle next to it?": the event in focus names the time (Dialogue.resolve)
+        return replace(query, ref=Ref.NONE, note="near_it", count=None, rank=None)
     if (_RECOVERY_RE.search(text) and query.ref == Ref.NONE and not _ONE_RANKED_RE.search(text)
             and (phen := find_phenomenon(text)) is not None and phen.event_types):
         # "how long after ... did the oxygen bottom out?" asks for the nadir ("lowest")
