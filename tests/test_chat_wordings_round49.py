@@ -176,3 +176,11 @@ def test_a_spindle_next_to_it_with_nothing_shown_is_the_nights(demo) -> None:
     night, _ = demo
     text = last_answer(demo, "and a spindle next to it?")
     assert f"**{len(events_of(night, 'spindle'))}** sleep spindle events" in text, text
+
+
+@pytest.mark.parametrize("question", ["why is there no chin EMG?", "why isn't there an ECG channel?"])
+def test_why_is_there_no_channel_says_whether_the_file_has_it(demo, question) -> None:
+    """"why is there no chin EMG?" was not understood (the file it was asked of had one, at
+    1 Hz)."""
+    text = last_answer(demo, question)
+    assert text.startswith("**Yes**:"), text

@@ -74,7 +74,7 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.LENGTH: re.compile(r"\bhow long\b|\b(?:when|what time)\b|\b(?:length|duration|hours?)\b", re.I),
     Aspect.PRESENCE: re.compile(r"^\W*(?:and\s+)?any\b|\b(?:is there|are there|does (?:it|this|(?:this|the) (?:file"
                                 r"|recording|study|edf|psg)) (?:have|include|contain)|do (?:we|you|i) have|was there"
-                                r"|were there)\b", re.I),
+                                r"|were there|isn't there|aren't there|wasn't there|weren't there)\b", re.I),
     Aspect.STUDY_KIND: re.compile(r"\b(?:kind|type|sort) of (?:a )?(?:study|recording|test|psg|sleep study)\b"
                                   r"|\bis (?:this|it) an? (?:home|in-?lab|full|diagnostic|attended|unattended)"
                                   r"\b|\bis (?:this|it) an? (?:psg|polysomnogra\w+|hsat|home sleep (?:apnea )?test)\b",

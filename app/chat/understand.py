@@ -1893,7 +1893,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:this|the) (?:file|recording|edf)\b|\bsignals? (?:were |are )?(?:recorded|available"
         r"|included)\b|\bhow many epochs\b|\bnumber of epochs\b"
         # "is there any EEG in this file?", "any leg EMG?", "do we have ECG?": a kind of channel
-        r"|^\W*(?:and\s+)?(?:is there|are there|do (?:we|you|i) have|did (?:we|they|you) record|any)"
+        # "why is there no chin EMG?": whether the file has one (it may, at 1 Hz)
+        r"|^\W*(?:and\s+)?(?:is there|are there|do (?:we|you|i) have|did (?:we|they|you) record|any"
+        r"|why (?:is|are|was|were) there no|why (?:isn't|aren't|wasn't|weren't) there)"
         r"\s+(?:an?\s+|any\s+)?(?:(?:eeg|eog|ecg|ekg|emg|(?:leg|limb|chin) emg|spo2|(?:pulse )?oximetry"
         r"|airflow|effort belts?)(?:\s+(?:channels?|leads?|signals?|sensors?|traces?|data))?"
         # a bare "any snoring?" or "any position changes?" asks about the night, not the file
