@@ -239,3 +239,9 @@ def test_why_the_rei_is_an_estimate_is_how_sleep_was_found(home_test) -> None:
     session.ask("what's the REI?", engine)
     text = session.ask("why is it an estimate?", engine).text
     assert "Without EEG, sleep and wake are not measured here" in text, text
+
+
+def test_no_two_stagings_without_eeg(home_test) -> None:
+    night, engine, _ = home_test
+    text = Session(night).ask("show the confusion matrix", engine).text
+    assert text.startswith("There are no two stagings of this night to compare: the machine could not stage"), text

@@ -184,3 +184,58 @@ def test_why_is_there_no_channel_says_whether_the_file_has_it(demo, question) ->
     1 Hz)."""
     text = last_answer(demo, question)
     assert text.startswith("**Yes**:"), text
+
+
+# A researcher's round on the bundled night.
+
+@pytest.mark.parametrize("question, plain", [
+    ("do spindles get faster across the night?", "were spindles faster in the second half?"),
+    ("how did slow wave amplitude change from the first to the last cycle?",
+     "compare slow wave amplitude in the first and last cycle"),
+    ("what fraction of arousals follow respiratory events?", "what percentage of arousals were respiratory?"),
+    ("how many REM periods were there and how long were they?", "how many REM periods were there?"),
+])
+def test_a_researchers_wording_is_the_plain_question(demo, question, plain) -> None:
+    """Each got another answer: the spindles' density by hour, the last cycle's slow waves
+    alone, the respiratory events listed, the REM minutes with three of four periods."""
+    expected = last_answer(demo, plain)
+    assert last_answer(demo, question) == expected
+
+
+def test_rem_density_in_later_periods_is_per_minute_of_each_cycles_rem(demo) -> None:
+    """"is REM density higher in later REM periods?" split the eye movements by stage, per hour."""
+    text = last_answer(demo, "is REM density higher in later REM periods?")
+    assert text.startswith("Rapid eye movements by sleep cycle in REM"), text
+    rows = re.findall(r"^\| cycle \d \| ([\d.]+) \| (\d+) \| ([\d.]+) \|", text, re.M)
+    assert len(rows) >= 2, text
+    for minutes, n, rate in rows:
+        assert float(rate) == pytest.approx(int(n) / float(minutes), abs=0.051)
+
+
+@pytest.mark.parametrize("question, stager", [
+    ("show the confusion matrix", "machine"), ("which stage do they disagree on most?", "machine"),
+    ("how does the model's staging compare to the human scoring?", "model"),
+])
+def test_two_stagings_side_by_side(demo, question, stager) -> None:
+    """"show the confusion matrix" was off topic; "how does the model's staging compare to the
+    human scoring?" gave the machine's agreement."""
+    night, _ = demo
+    human = night.scored()
+    other = night.machine_stages() if stager == "machine" else night.predicted
+    text = last_answer(demo, question)
+    assert text.startswith("**Human-scored stages against " + ("machine-scored" if stager == "machine"
+                                                               else "model-predicted")), text
+    for i, stage in enumerate(STAGES):
+        row = [int(np.sum((human == i) & (other == j))) for j in range(len(STAGES))]
+        assert f"| **{stage}** | " + " | ".join(map(str, row)) + " |" in text, (stage, text)
+    n1 = human == STAGES.index("N1")
+    assert f"| **N1** | " in text and f"{100 * np.mean(other[n1] == STAGES.index('N1')):.0f} % |" in text
+
+
+def test_the_library_search_left_to_other_nights(demo) -> None:
+    """"which of them are from other nights?" after a library search gave the night's summary."""
+    text = last_answer(demo, "find epochs like the longest apnea in the library",
+                       "which of them are from other nights?")
+    assert "in other recordings" in text.split("\n")[0], text
+    hits = re.findall(r"^- \+[\d.]+ · (\S+) epoch", text, re.M)
+    assert hits and "synthetic_night" not in hits, text

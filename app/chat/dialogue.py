@@ -463,6 +463,9 @@ class Dialogue:
         key = self.last.phenomenon if self.last is not None else None
         if _WHY_SO_SLOW_RE.search(text) and self._about_deep_sleep():
             return "why is N3 so slow?"   # "why is it so slow?" after N3 was shown
+        if _FROM_OTHER_NIGHTS_RE.search(text) and self.last is not None and self.last.intent == Intent.SIMILAR:
+            # "which of them are from other nights?": the same search, the loaded night left out
+            return f"{self.last.text} in other nights"
         if _ESTIMATE_RE.search(text) and self.last is not None and (
                 self.last.stat in (*INDEX_STATS, "stages") or self.last.intent == Intent.SUMMARY):
             # "why is it an estimate?" after the REI or the stages: how sleep was found
@@ -571,6 +574,11 @@ _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguish
                             r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
                             r" the difference|what are the differences|what(?:'s| is| was) different|how do they"
                             r" differ)\W*$", re.I)
+_FROM_OTHER_NIGHTS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|how many|what share|what fraction)(?: of)?"
+                                  r" (?:them|these|those|the (?:matches|hits|results|epochs))(?: \w+)? (?:are|were|come"
+                                  r"|came) (?:from|in|of) (?:an?\s+)?(?:other|another|different) (?:nights?|recordings?"
+                                  r"|patients?|people|sleepers?)\W*$", re.I)
+"""After a library search, its matches from other recordings ("which of them are from other nights?")."""
 _ESTIMATE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why|how) (?:is|was|are) (?:it|that|this|these|those|the"
                           r" (?:rei|ahi|odi|number|index|figure|stages|hypnogram))(?: (?:only|just|merely))? (?:an?"
                           r" )?(?:estimates?|guess(?:es)?|approximat\w*|rough|uncertain|a guess)\W*$", re.I)

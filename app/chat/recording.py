@@ -7,11 +7,12 @@ from collections import Counter
 
 import numpy as np
 
+from app.chat.agreement import stage_agreement
 from app.chat.aspects import Aspect
 from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.query import Query
-from app.chat.results import ChannelRow, Item, RecordingFacts
+from app.chat.results import ChannelRow, Item, Message, RecordingFacts, StageAgreement
 from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, uncalibrated
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
@@ -197,13 +198,16 @@ def _spo2_valid(night: LoadedNight) -> float | None:
 _TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality}
 
 
-def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts:
-    """What the recording itself holds, for the topic the question named."""
+def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts | StageAgreement | Message:
+    """What the recording itself holds, for the topic the question named; two of its stagings
+    side by side when the question asks how they agree."""
     topic = plan.query.topic or "channels"
     if topic == "channels":
         return _channels(night, plan.query)
     if topic == "scoring" and plan.query.scope.time is not None:
         return _scoring(night, plan.where.mask, plan.where.text)
+    if topic == "scoring" and plan.query.note == "confusion":
+        return stage_agreement(plan, night)
     if topic == "scoring" and plan.query.note == "disagree":
         return _disagreement(night, _scoring(night))
     return _TOPICS[topic](night)

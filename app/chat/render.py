@@ -35,8 +35,8 @@ from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakd
                               LibraryContents, Message, Navigation, NormCheck, PeakFrequencies, PeakRow,
                               PeriodTest, PlmSeries, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
-                              SignalRuns, SignalStats, SOCoupling, SpanArchitecture, SpO2Recovery, StageAmount,
-                              StageRatio,
+                              SignalRuns, SignalStats, SOCoupling, SpanArchitecture, SpO2Recovery, StageAgreement,
+                              StageAmount, StageRatio,
                               StageEvidence, StagePeriods, StageTransitions, Summary,
                               SystemOverview, View)
 from app.night import LoadedNight
@@ -270,6 +270,8 @@ def _(r: Message, night: LoadedNight) -> Answer:
         return Answer(f"YASA's detector finds no slow wave (75 µV or more peak to peak) in "
                       f"{r.detail} of this night, so there is no slow-wave phase to read the "
                       f"spindle band against.")
+    if r.kind == "no_agreement":
+        return Answer(f"There are no two stagings of this night to compare: {r.detail}.")
     if r.kind == "no_measure":
         return Answer(f"I can compare or measure heart rate, HRV, SpO2, breathing rate, snoring "
                       f"loudness, EEG band "
@@ -2051,6 +2053,33 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
                  f"lies within 3 h: then it is part of the night) are not in any cycle.")
     return _answer(night, head + "\n\n" + "\n".join(lines) + note + stage_caveat(night, r.source),
                    r.cycles)
+
+
+@render.register
+def _(r: StageAgreement, night: LoadedNight) -> Answer:
+    ref, other = source_name(r.reference), source_name(r.compared)
+    n, m = int(r.confusion.sum()), r.confusion
+    rows = m.sum(axis=1)
+    head = "| " + ref + " \\ " + other + " | " + " | ".join(STAGES) + " | agree |"
+    lines = [f"| **{st}** | " + " | ".join(str(v) for v in m[i]) + " | "
+             + (f"{100 * m[i, i] / rows[i]:.0f} %" if rows[i] else "–") + " |"
+             for i, st in enumerate(STAGES)]
+    text = (f"**{ref[0].upper()}{ref[1:]} stages against {other}**, epoch by epoch over the "
+            f"**{n}** epochs both stage: they agree on **{100 * np.trace(m) / n:.0f} %**, "
+            f"Cohen's κ **{r.kappa:.2f}**. Rows: {ref}; columns: {other}.\n\n{head}\n"
+            f"|{'---|' * (len(STAGES) + 2)}\n" + "\n".join(lines))
+    staged = [i for i in range(len(STAGES)) if rows[i]]
+    worst = min(staged, key=lambda i: m[i, i] / rows[i])
+    off = m.copy()
+    np.fill_diagonal(off, 0)
+    a, b = np.unravel_index(int(off.argmax()), off.shape)
+    if off[a, b]:
+        text += (f"\n\nThe least agreement is on **{STAGES[worst]}**: {100 * m[worst, worst] / rows[worst]:.0f} % "
+                 f"of its {rows[worst]} epochs. The largest disagreement: **{off[a, b]}** epochs "
+                 f"{ref} **{STAGES[a]}** staged **{STAGES[b]}** by {other}.")
+    if r.reference != "scored":
+        text += "\n\nNeither staging is a human scoring: this night was not scored."
+    return Answer(text)
 
 
 @render.register

@@ -782,6 +782,23 @@ class ChannelRow:
 
 
 @dataclass
+class StageAgreement:
+    """Two stagings of the night epoch by epoch ("show the confusion matrix").
+
+    Attributes:
+        reference: source of the rows (the human scoring, else the machine's).
+        compared: source of the columns (the machine's or the model's stages).
+        confusion: epochs per (reference stage, compared stage), in :data:`STAGES` order.
+        kappa: Cohen's kappa over those epochs.
+    """
+
+    reference: str
+    compared: str
+    confusion: np.ndarray
+    kappa: float
+
+
+@dataclass
 class RecordingFacts:
     """What a question about the recording itself is answered from.
 
@@ -1036,8 +1053,8 @@ class Breakdown:
 
     @property
     def per_minute(self) -> bool:
-        """Rates read per minute of sleep (spindle density), not per hour."""
-        return self.index == "sleep spindle"
+        """Rates read per minute of sleep (spindle density, REM density), not per hour."""
+        return self.index in ("sleep spindle", "rapid eye movements")
 
 
 @dataclass

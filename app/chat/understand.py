@@ -1578,6 +1578,12 @@ def _understand(text: str) -> Query:
             and (scored := find_phenomenon(m.group(1) or m.group(2) or "")) is not None):
         # "how is an arousal scored?", "what is an arousal and how is it scored?": its rule
         return Query(Intent.EXPLAIN, text, scored.key, by_rule=True)
+    if _CONFUSION_RE.search(text) and time is None:
+        # "show the confusion matrix", "how does the model's staging compare to the human
+        # scoring?": two stagings epoch by epoch (the model's when named, else the machine's)
+        stager = "model" if re.search(r"\b(?:model|zero[- ]?shot|sleeplm)\b", text, I) else "machine"
+        return Query(Intent.RECORDING, text, topic="scoring", note="confusion", target=stager,
+                     by_rule=True)
     if (topic := _topic(text)) is not None:
         # "which night in the library has the most apneas?" ranks the library by them
         phen = find_phenomenon(text) if topic == "library" else None
@@ -1799,6 +1805,17 @@ _HYPOPNEA_WORD_RE = re.compile(r"\bhypopn\w*", I)
 _AROUSAL_ONLY_PREFIX_RE = re.compile(r"\barousal[- ]only\s+(hypopn\w+|events?)\b", I)
 
 
+_STAGER = r"(?:the\s+)?(?:human|manual|expert|technician'?s?|machine|model|yasa|scorers?|automatic|auto)(?:'s)?"
+_CONFUSION_RE = re.compile(
+    r"\bconfusion (?:matri\w+|table)\b|\b(?:which|what) stages? (?:do|did|does) (?:they|the (?:two|scorers?"
+    rf"|stagings?)|{_STAGER} and {_STAGER}(?: \w+)?) (?:disagree|differ|confuse)\w*"
+    r"|\b(?:agreement|kappa|κ|accuracy) (?:by|per|for each|in each) stage\b|\bper[- ]stage (?:agreement|kappa|accuracy)\b"
+    rf"|\bagreement between {_STAGER}(?: \w+)? and {_STAGER}"
+    r"|\bhow (?:well )?(?:does|do|did) (?:the )?(?:model|machine|yasa)(?:'s)?(?: (?:staging|stages|scoring|hypnogram))?"
+    r" (?:compare|agree|match)\w*(?: up)? (?:to|with|against) (?:the )?(?:human|manual|expert|technician'?s?|scored"
+    r"|machine|yasa)", I)
+"""Two stagings side by side ("show the confusion matrix", "which stage do they disagree on
+most?", "how does the model's staging compare to the human scoring?")."""
 _DISAGREE_RE = re.compile(r"\b(?:disagree\w*|disagreement|differ\w*|mismatch\w*|not agree)\b", I)
 # Questions about the recording itself, not about the sleep in it.
 _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -2548,6 +2565,26 @@ _KNOW_STAGE_FROM_RE = re.compile(r"^.*\bhow (?:would|do|does|can|could|will|shou
                                  r"|recogni[sz]e|decide|be sure)\s+(?:that\s+)?(?:this|it|an epoch|the epoch|a stage)"
                                  r"\s+is\s+(n1|n2|n3|rem|wake|w)\b(?: sleep)?,?\s+(?:and not|rather than|not|instead of"
                                  r"|and not just)\s+(n1|n2|n3|rem|wake|w)\b.*$", I)
+# "do spindles get faster across the night?": the spindles of the two halves compared
+_FASTER_ACROSS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:do|did|does|are|were)\s+(?:the\s+)?(spindles|slow waves|k[- ]?complexes)"
+                               r"\s+(?:get|gets|got|become|became|grow|grew)\s+(faster|slower|larger|smaller|bigger"
+                               r"|longer|shorter)\s+(?:across|over|through(?:out)?|during|as)\s+the\s+night(?:\s+goes"
+                               r"\s+on)?\W*$", I)
+# "how did slow wave amplitude change from the first to the last cycle?": the two compared
+_CHANGE_FROM_RE = re.compile(r"^\W*how (?:did|does|do) (?:the\s+)?(.+?) (?:change|differ|evolve) (?:from|between)"
+                             r" the first (?:to|and) (?:the\s+)?(last|final|second) (cycle|half|hour|rem period)s?\W*$", I)
+# "is REM density higher in later REM periods?": rapid eye movements per minute of REM, by cycle
+_LATER_REM_DENSITY_RE = re.compile(r"^.*\b(?:(?:rem|rapid eye movement) density|rapid eye movements per minute in rem)"
+                                   r"\b.*\b(?:later|last|late|each|every"
+                                   r"|successive|across|over)\s+(?:the\s+)?(?:rem periods?|cycles?|sleep cycles?"
+                                   r"|night)\b.*$", I)
+# "what fraction of arousals follow respiratory events?": the arousals' causes
+_AROUSALS_AFTER_RE = re.compile(r"^\W*(?:what|which)\s+(?:fraction|percent(?:age)?|share|proportion|part)\s+of\s+"
+                                r"(?:the\s+)?arousals\s+(?:follow(?:ed)?|came after|come after|were after|are after"
+                                r"|were (?:tied|linked|related) to|are (?:tied|linked|related) to|were caused by"
+                                r"|are caused by)\s+(?:the\s+)?(?:respiratory|breathing)\s+events?\W*$", I)
+# "how many REM periods were there and how long were they?": the periods' list has their lengths
+_HOW_MANY_HOW_LONG_RE = re.compile(r"^(\W*how many\b.+?\bwere there)\s+and\s+how long (?:were|did) they(?: last)?\W*$", I)
 # "how does sleep change with age?": the norms of every age band side by side
 _BY_AGE_RE = re.compile(r"\b(?:sleep|the night|a night|nights|the hypnogram|a hypnogram|sleep architecture|sleep"
                         r" stages|the stages)\s+(?:change|changes|changing|differ|differs|evolve|evolves)\s+"
@@ -2570,7 +2607,10 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"), (_TIED_DESAT_DEPTH_RE, "how low did the sat go?"),
     (_PLM_AROUSAL_RE, "periodic leg movements with an arousal per hour"),
     (_SEE_IN_STAGE_RE, r"what is \1 sleep?"), (_KNOW_STAGE_FROM_RE, r"how do I tell \1 from \2?"),
-    (_WHAT_ALPHA_RE, "what is alpha rhythm?"))
+    (_WHAT_ALPHA_RE, "what is alpha rhythm?"), (_FASTER_ACROSS_RE, r"were \1 \2 in the second half?"),
+    (_CHANGE_FROM_RE, r"compare \1 in the first and \2 \3"),
+    (_LATER_REM_DENSITY_RE, "rapid eye movements per minute in REM by sleep cycle"),
+    (_AROUSALS_AFTER_RE, "what percentage of arousals were respiratory?"), (_HOW_MANY_HOW_LONG_RE, r"\1?"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
 _SOREMP_RE = re.compile(r"\b(?:sleep[- ]onset rem(?: sleep)?(?: periods?| episodes?)?|soremps?"
                         r"|sorems?)\b", I)
