@@ -239,3 +239,63 @@ def test_the_library_search_left_to_other_nights(demo) -> None:
     assert "in other recordings" in text.split("\n")[0], text
     hits = re.findall(r"^- \+[\d.]+ · (\S+) epoch", text, re.M)
     assert hits and "synthetic_night" not in hits, text
+
+
+# An educator's round on the bundled night.
+
+def test_show_them_is_a_new_demo_not_the_last_scope(demo) -> None:
+    """"now show them an arousal" after a question about the epoch on screen looked for
+    arousals in that epoch ("them" read as the last list)."""
+    expected = last_answer(demo, "show me an arousal")
+    assert last_answer(demo, "zoom to 3:23", "is the chin quiet here?", "now show them an arousal") == expected
+
+
+@pytest.mark.parametrize("shown, asked", [
+    ("show me an example of REM", "what should students notice here?"),
+    ("show me sleep onset", "how can you tell she fell asleep here?"),
+])
+def test_what_to_notice_here_is_the_evidence_for_the_epoch_on_screen(demo, shown, asked) -> None:
+    """Both described every system's numbers or the staging's confidence, not what the stage
+    rules read in the epoch shown."""
+    text = last_answer(demo, shown, asked)
+    assert text == last_answer(demo, shown, "why is this epoch scored as it is?"), text
+    assert re.match(r"Epoch \d+ \(\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\) is \*\*(?:W|N1|N2|N3|REM)\*\*", text), text
+
+
+def test_is_that_big_enough_for_n3_reads_the_slow_waves_epoch(demo) -> None:
+    """"is that big enough for N3?" after a slow wave gave the night's N3 minutes."""
+    night, _ = demo
+    shown = last_answer(demo, "show me a slow wave")
+    at = re.search(r"^- \*\*(\d\d:\d\d:\d\d)–", shown, re.M).group(1)
+    text = last_answer(demo, "show me a slow wave", "is that big enough for N3?")
+    epoch = int(re.match(r"Epoch (\d+) ", text).group(1))
+    start = float(night.epochs.starts[epoch])
+    assert clock(night, start)[:8] <= at < clock(night, start + 30)[:8], (at, text)
+    assert "N3 is scored on slow waves (0.5-2 Hz, over 75 µV peak to peak) over 20 % or more" in text, text
+
+
+def test_why_the_eyes_move_explains_and_counts_them(demo) -> None:
+    """"why are the eyes moving?" listed the night's eye movements."""
+    text = last_answer(demo, "why are the eyes moving?")
+    assert text.startswith("**Why the eyes move in REM sleep.**"), text
+    m = re.search(r"\*\*(\d+)\*\* rapid eye movements in ([\d.]+) min of REM, \*\*([\d.]+) per minute\*\*", text)
+    assert m and float(m.group(3)) == pytest.approx(int(m.group(1)) / float(m.group(2)), abs=0.051), text
+
+
+def test_why_the_oxygen_lags_gives_the_nights_lag_and_then_each_events(demo) -> None:
+    """"why does the oxygen drop after the breathing, not during?" listed the desaturations, and
+    "how long is the delay?" was off topic."""
+    text = last_answer(demo, "why does the oxygen drop after the breathing, not during?")
+    assert text.startswith("**Why the oxygen falls after the breathing event.**"), text
+    lag = re.search(r"bottomed out a median \*\*(\d+) s\*\* after the event ended \(quartiles (\d+)-(\d+) s\)",
+                    text)
+    assert lag, text
+    detail = last_answer(demo, "why does the oxygen drop after the breathing, not during?", "how long is the delay?")
+    assert detail == last_answer(demo, "how long after the respiratory events does the oxygen bottom out?")
+    assert f"a median **{lag.group(1)} s** after each respiratory event ended (quartiles {lag.group(2)}-{lag.group(3)} s" \
+        in detail, detail
+
+
+def test_the_first_stage_after_wake_is_where_wake_went(demo) -> None:
+    """"what's the first stage after wake?" listed the wake periods."""
+    assert last_answer(demo, "what's the first stage after wake?") == last_answer(demo, "what stage usually followed wake?")

@@ -8,10 +8,12 @@ import numpy as np
 import pandas as pd
 
 from app.chat.breakdown import index_rows, stage_groups
+from app.chat.events import events_for, unscored_reason
 from app.chat.glossary import Term
 from app.chat.measures import column_name, measure_columns
 from app.chat.periods import stage_periods
 from app.chat.plan import Plan, source_name
+from app.chat.recovery import RECOVERY
 from app.chat.results import BreakdownRow, Definition, Item, Message
 from app.chat.sleep_breathing import sleep_breathing, spo2_channel
 from app.night import LoadedNight
@@ -19,6 +21,7 @@ from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.features.brain import EEG_BAND_NAMES
 from sleeplm_core.features.heart import SPO2_RANGE
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.scoring.desaturation import resaturation
 from sleeplm_core.scoring.association import tied_after_sec, tied_mask
 
 
@@ -104,6 +107,38 @@ def _band_shares(night: LoadedNight) -> str:
     channel = column_name(next(iter(cols.values()))).split("(", 1)[-1].rstrip(")")
     return (f"This night ({channel}, mean share of each epoch's power, %, by {source_name(source)} "
             f"stage): " + "; ".join(rows) + ".")
+
+
+def _rem_density(night: LoadedNight) -> str:
+    """The night's rapid eye movements per minute of REM (its REM density)."""
+    stages, source = night.stages()
+    rem_min = float(np.sum(stages == STAGES.index("REM"))) * EPOCH_SEC / 60
+    if not rem_min:
+        return f"This night ({source_name(source)} stages) holds no REM."
+    events, events_source = events_for(night, ("rapid_eye_movement",))
+    if not events and (why := unscored_reason(night, ("rapid_eye_movement",))):
+        return f"This night's eye movements could not be read: {why}."
+    n = sum(stages[night.epoch_at(e.onset)] == STAGES.index("REM") for e in events)
+    return (f"This night: **{n}** rapid eye movements in {rem_min:.1f} min of REM, "
+            f"**{n / rem_min:.1f} per minute** ({source_name(events_source)}); ask *show me rapid "
+            f"eye movements* to see them.")
+
+
+def _nadir_lag(night: LoadedNight) -> str:
+    """How long after this night's apneas and hypopneas of sleep the SpO2 bottomed out."""
+    signal, label, why = spo2_channel(night)
+    if signal is None or why:
+        return f"This night's lag cannot be measured: {why}."
+    breath = sleep_breathing(night)
+    lags = np.array([found.nadir_at - e.offset for e in breath.breathing
+                     if (found := resaturation(signal.data, signal.sfreq, e.onset, e.offset, RECOVERY))
+                     is not None])
+    if not len(lags):
+        return "This night has no apnea or hypopnea of sleep to measure the lag after."
+    q1, mid, q3 = np.percentile(lags, [25, 50, 75])
+    return (f"This night ({label}): after {len(lags)} apneas and hypopneas of sleep "
+            f"({source_name(breath.source)}), the SpO2 bottomed out a median **{mid:.0f} s** after "
+            f"the event ended (quartiles {q1:.0f}-{q3:.0f} s).")
 
 
 def _stage_ahi(night: LoadedNight) -> tuple[list[BreakdownRow], str] | str:
@@ -233,6 +268,10 @@ def _night_lines(term: Term, night: LoadedNight) -> list[str]:
         return [f"This night ({source_name(source)} stages) {first}.", _by_third(night, "REM")]
     if term.key == "eeg_bands":
         return [_band_shares(night)]
+    if term.key == "rem_eyes":
+        return [_rem_density(night)]
+    if term.key == "desat_lag":
+        return [_nadir_lag(night)]
     if term.key == "apnea_stage":
         return [_index_by_stage(night)]
     if term.key == "rem_osa":

@@ -122,7 +122,8 @@ class Dialogue:
             item = self._focused()
             # Without a pick the first listed item is meant; the answer says so.
             note = item.label if self._one_in_focus() else f"{item.label} (the first listed)"
-            return replace(query, note=note, scope=Scope(time=_span(item)))
+            # "is that big enough for N3?": the stage asked stays
+            return replace(query, note=note, scope=Scope(query.scope.stages, _span(item)))
         if self.last is None and query.intent == Intent.SUMMARY and query.stat:
             return replace(query, ref=Ref.NONE)   # "and the WASO?" first: the night's WASO
         if self.last is None:
@@ -463,6 +464,10 @@ class Dialogue:
         key = self.last.phenomenon if self.last is not None else None
         if _WHY_SO_SLOW_RE.search(text) and self._about_deep_sleep():
             return "why is N3 so slow?"   # "why is it so slow?" after N3 was shown
+        if _DELAY_RE.search(text) and self.last is not None and (
+                self.last.target == "desat_lag" or self.last.phenomenon == "desaturation"):
+            # "how long is the delay?" after why the oxygen lags: the lag after each event
+            return "how long after the respiratory events does the oxygen bottom out?"
         if _FROM_OTHER_NIGHTS_RE.search(text) and self.last is not None and self.last.intent == Intent.SIMILAR:
             # "which of them are from other nights?": the same search, the loaded night left out
             return f"{self.last.text} in other nights"
@@ -574,6 +579,9 @@ _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguish
                             r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
                             r" the difference|what are the differences|what(?:'s| is| was) different|how do they"
                             r" differ)\W*$", re.I)
+_DELAY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|big|much) is (?:the|that|this) (?:delay|lag)|how long (?:is it|does"
+                       r" it take|until it bottoms out)|how (?:long|much) later|what(?:'s| is) the (?:delay|lag))\W*$", re.I)
+"""The oxygen's lag behind the breathing ("how long is the delay?")."""
 _FROM_OTHER_NIGHTS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|how many|what share|what fraction)(?: of)?"
                                   r" (?:them|these|those|the (?:matches|hits|results|epochs))(?: \w+)? (?:are|were|come"
                                   r"|came) (?:from|in|of) (?:an?\s+)?(?:other|another|different) (?:nights?|recordings?"

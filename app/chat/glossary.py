@@ -205,6 +205,32 @@ TERMS: tuple[Term, ...] = (
                r"|straight away|at once|immediately)\b|\bwhy\b.{0,30}\b(?:doesn't|does not|don't|do not"
                r"|didn't|did not|can't|cannot)\b.{0,20}\b(?:start|begin|go|enter|fall|drop)\w*\s+(?:in|into"
                r"|with|straight into|directly into)?\s*(?:rem|dream\w*)"),
+    Term("rem_eyes", "Why the eyes move in REM sleep",
+         r"rapid eye movements? generation",
+         "The rapid eye movements that give REM its name are bursts of quick movements of both "
+         "eyes together, generated, like the rest of REM sleep, by networks in the brainstem "
+         "while the muscles of the body are held slack. They come in clusters (phasic REM) "
+         "between quieter stretches (tonic REM). Whether they follow the gaze of a dream is "
+         "still debated: in people whose REM atonia is lost, the eyes have been seen to move "
+         "with the acted-out dream (Leclair-Visonneau et al. 2010, Brain 133:1737), while "
+         "others read them as a by-product of brainstem activity. The EOG records each one as "
+         "opposite deflections in the two eye leads.",
+         asked=r"\bwhy\b.{0,30}\b(?:eyes?|eyeballs?|eye movements?)\b.{0,20}\b(?:mov\w*|dart\w*|twitch\w*"
+               r"|jerk\w*|flick\w*)\b|\bwhy\b.{0,30}\b(?:are there|do we have|do people have)\s+(?:rapid )?eye"
+               r" movements\b"),
+    Term("desat_lag", "Why the oxygen falls after the breathing event",
+         r"(?:circulation|lung[- ]to[- ]finger|nadir) (?:time|delay|lag)",
+         "The oximeter reads the blood at the finger or the ear, not in the lungs. Blood that "
+         "took up less oxygen during an apnea reaches the probe only after the circulation "
+         "time from the lungs, often 20 to 40 seconds at the finger in adults and longer with a "
+         "weak heart, and the oximeter averages its reading over a few seconds on top. So the "
+         "SpO2 keeps falling after breathing has resumed, and its lowest point comes after the "
+         "event ends; scoring ties a desaturation to the event it follows (this app: starting "
+         "within 30 s of its end).",
+         # "why does oxygen drop after an apnea?" names the event: its explanation measures
+         # the SpO2 around those events instead
+         asked=r"\bwhy\b.{0,40}\b(?:oxygen|spo2|o2|saturation|sats?|desat\w*)\b.{0,40}\b(?:lags?|lagging"
+               r"|later|delay\w*|behind|not during|only once|after (?:the )?breathing(?: stops| resumes)?)\b"),
     Term("eeg_bands", "The EEG's frequency bands",
          r"(?:eeg |brain[- ]wave )?(?:frequency )?bands?(?: of the eeg)?|brain ?waves?|eeg (?:rhythms|frequencies)",
          "The EEG is described by the speed of its waves, in bands named with Greek letters. "

@@ -955,10 +955,29 @@ def _thing(text: str) -> tuple[Phenomenon | None, tuple[str, ...], str | None, t
     return None, (), key, seen
 
 
+# "what should students notice here?", "how can you tell she fell asleep here?": what the
+# stage rules read in the epoch on screen
+_NOTICE_HERE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?(?:what (?:should|would|do|does|can|could|will|might)"
+                             r" (?:i|we|you|they|students|my students|the students|the class|a student|trainees)"
+                             r" (?:see|notice|look for|look at|spot|pick out)|how (?:can|do|does|could|would)"
+                             r" (?:you|we|i|one|a scorer|a student|students) (?:tell|see|know) (?:that )?(?:she|he"
+                             r"|they|the patient|the sleeper|this person)(?:'s| is| was| has| had)? (?:fell|fallen"
+                             r"|falls|asleep|sleeping|in (?:rem|n[123]|deep sleep)))(?: asleep)?\s+(?:here|now|in this"
+                             r" epoch|on this screen|at this point|then|there)\W*$", I)
+# "is that big enough for N3?" after a slow wave: the evidence for its epoch's stage
+_ENOUGH_FOR_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were) (?:that|it|this|they|these|those)"
+                            r"(?: one)? (?:big|large|high|tall|long|slow|deep|frequent) enough (?:for|to (?:count|score)"
+                            r"(?: as)?|to make (?:it|the epoch)) (?:stage )?(n1|n2|n3|rem|deep sleep|slow[- ]wave sleep)\W*$", I)
+
+
 def _followup(text: str, time: TimeSpan | None) -> Query | None:
     """A question that refers back to the dialogue, or None."""
     if _FINDINGS_RE.search(text):
         return None   # "what should I look at first?" asks for the findings, not an item
+    if m := _ENOUGH_FOR_RE.search(text):
+        # the epoch of the event in focus against that stage's rule (Dialogue.resolve)
+        return Query(Intent.CLASSIFY, text, stage_event="why", ref=Ref.ITEM,
+                     scope=Scope(stage_term(m.group(1))), by_rule=True)
     words = len(text.split())
     if m := _FOCUS_RE.search(text):
         word = m.group(1).lower()
@@ -2597,6 +2616,12 @@ _BY_AGE_RE = re.compile(r"\b(?:sleep|the night|a night|nights|the hypnogram|a hy
                         r"|\bhow does (?:age|ageing|aging) (?:change|affect|alter)\b|\bhow (?:would|does|do|will)"
                         r" (?:this|it|the night|the hypnogram|sleep) (?:look|differ|change) (?:in|for|with) (?:an?\s+)?"
                         r"(?:older|elderly|old|aged)\b", I)
+# "now show them an arousal": "them" are the students, not the last list, and the demo is new
+_SHOW_THEM_RE = re.compile(r"^\W*(?:now\s+|and\s+|so\s+|next\s+)?(?:show|find|point out)\s+(?:them|the (?:class|students"
+                           r"|group|trainees|learners|residents)|my (?:class|students|trainees))\b", I)
+# "what's the first stage after wake?": where wake went
+_FIRST_AFTER_RE = re.compile(r"^\W*(?:what(?:'s| is| was)|which is|which was) the (?:first|next) stage (?:after|following)"
+                             r" (wake|w|n1|n2|n3|rem)\W*$", I)
 # "what is alpha?": the alpha rhythm, not its power by stage
 _WHAT_ALPHA_RE = re.compile(r"^\W*(?:(?:so\s+|and\s+)?what(?:'s| is| does)|define|explain)\s+(?:eeg\s+)?alpha"
                             r"(?:\s+(?:waves?|activity|band|power))?(?:\s+mean)?\W*$", I)
@@ -2607,7 +2632,9 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"), (_TIED_DESAT_DEPTH_RE, "how low did the sat go?"),
     (_PLM_AROUSAL_RE, "periodic leg movements with an arousal per hour"),
     (_SEE_IN_STAGE_RE, r"what is \1 sleep?"), (_KNOW_STAGE_FROM_RE, r"how do I tell \1 from \2?"),
-    (_WHAT_ALPHA_RE, "what is alpha rhythm?"), (_FASTER_ACROSS_RE, r"were \1 \2 in the second half?"),
+    (_WHAT_ALPHA_RE, "what is alpha rhythm?"), (_SHOW_THEM_RE, "show me"),
+    (_NOTICE_HERE_RE, "why is this epoch scored as it is?"),
+    (_FIRST_AFTER_RE, r"what stage usually followed \1?"), (_FASTER_ACROSS_RE, r"were \1 \2 in the second half?"),
     (_CHANGE_FROM_RE, r"compare \1 in the first and \2 \3"),
     (_LATER_REM_DENSITY_RE, "rapid eye movements per minute in REM by sleep cycle"),
     (_AROUSALS_AFTER_RE, "what percentage of arousals were respiratory?"), (_HOW_MANY_HOW_LONG_RE, r"\1?"))
