@@ -245,3 +245,21 @@ def test_no_two_stagings_without_eeg(home_test) -> None:
     night, engine, _ = home_test
     text = Session(night).ask("show the confusion matrix", engine).text
     assert text.startswith("There are no two stagings of this night to compare: the machine could not stage"), text
+
+
+def test_an_explanation_says_why_the_night_has_no_example(home_test) -> None:
+    """"what does a spindle look like?" on a night without EEG said "I found no example"."""
+    night, engine, _ = home_test
+    text = Session(night).ask("what does a spindle look like?", engine).text
+    assert text.startswith("**Sleep spindle.**"), text
+    assert "This night's sleep spindle events could not be scored, so I have no example to show: " \
+           "spindles: no EEG" in text, text
+
+
+def test_why_not_after_events_that_could_not_be_scored(home_test) -> None:
+    """"why not?" after "any spindles?" was off topic."""
+    night, engine, _ = home_test
+    session = Session(night)
+    assert "were not scored on this night" in session.ask("any spindles?", engine).text
+    text = session.ask("why not?", engine).text
+    assert text.startswith("**Sleep spindle.**") and "could not be scored" in text, text

@@ -299,3 +299,15 @@ def test_why_the_oxygen_lags_gives_the_nights_lag_and_then_each_events(demo) -> 
 def test_the_first_stage_after_wake_is_where_wake_went(demo) -> None:
     """"what's the first stage after wake?" listed the wake periods."""
     assert last_answer(demo, "what's the first stage after wake?") == last_answer(demo, "what stage usually followed wake?")
+
+
+# A technician's round on an unscored night recorded on the Sleep-EDF montage.
+
+@pytest.mark.parametrize("question, plain", [
+    ("what's unusual?", "what stands out?"), ("anything out of the ordinary?", "what stands out?"),
+    ("which hour had the best sleep?", "give me a table of stages by hour"),
+])
+def test_a_technicians_wording_is_the_plain_question(demo, question, plain) -> None:
+    """"what's unusual?" gave the norms alone; "which hour had the best sleep?" the longest
+    stretch of sleep."""
+    assert last_answer(demo, question) == last_answer(demo, plain)

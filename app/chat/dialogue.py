@@ -357,13 +357,19 @@ class Dialogue:
 
     def _why(self, query: Query) -> Query:
         """"why?" after an epoch's stage, or after moving to an epoch: the evidence for that
-        epoch's stage; nothing else has evidence to show beyond its own answer."""
+        epoch's stage; "why not?" after events were asked for (that could not be scored): the
+        rule that scores them; nothing else has evidence to show beyond its own answer."""
         shown = self.shown
         if shown is not None and shown.intent == Intent.CLASSIFY and not shown.labels:
             return replace(shown, text=query.text, stage_event="why", ref=Ref.NONE)
         if shown is not None and shown.intent == Intent.NAVIGATE:
             return Query(Intent.CLASSIFY, query.text, stage_event="why",
                          scope=Scope(time=TimeSpan("current", text="this epoch")))
+        if _WHY_NOT_RE.search(query.text) and shown is not None and shown.intent == Intent.LOCATE and (
+                (phen := phenomenon(shown.phenomenon)) is not None and phen.event_types):
+            # "can you score apneas on this?", then "why not?": what the rule reads, and why
+            # this night could not give it
+            return Query(Intent.EXPLAIN, query.text, phen.key, by_rule=True)
         raise NothingToReferTo("no_why")
 
     def _compare_with(self, query: Query) -> Query:
@@ -579,6 +585,7 @@ _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguish
                             r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
                             r" the difference|what are the differences|what(?:'s| is| was) different|how do they"
                             r" differ)\W*$", re.I)
+_WHY_NOT_RE = re.compile(r"\b(?:why|how come) not\b", re.I)
 _DELAY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|big|much) is (?:the|that|this) (?:delay|lag)|how long (?:is it|does"
                        r" it take|until it bottoms out)|how (?:long|much) later|what(?:'s| is) the (?:delay|lag))\W*$", re.I)
 """The oxygen's lag behind the breathing ("how long is the delay?")."""

@@ -807,6 +807,9 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
             best = ranked[min(q.skip, len(ranked) - 1)]
             return Explanation(phen, best, f"a typical {source} example (median length){tie}",
                                len(items), examples_only=q.note == "examples")
+        if why := unscored_reason(night, phen.event_types):
+            # "how is an apnea scored?" on a night whose airflow is sampled at 1 Hz
+            return Explanation(phen, None, "", 0, examples_only=q.note == "examples", unscored=why)
     if phen.condition is not None:
         # A measured definition is answered from the measurement only, found or not.
         runs = signal_runs(plan, night, phen.condition, phen.min_duration)

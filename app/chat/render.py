@@ -1583,6 +1583,9 @@ def _explained(r: Explanation, night: LoadedNight) -> str:
     """A phenomenon's explanation and its example in this night, in words."""
     p = r.phenomenon
     text = f"**{p.title}.**" + ("" if r.examples_only else f" {p.explanation}")
+    if r.example is None and r.unscored:
+        return (text + f"\n\nThis night's {_events(p.title.lower())} could not be scored, so I have no "
+                f"example to show: {r.unscored}.")
     if r.example is None:
         return text + "\n\nI found no example of it in this night."
     e = r.example

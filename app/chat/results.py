@@ -567,6 +567,9 @@ class Explanation:
     total: int
     contrast: Explanation | None = None
     examples_only: bool = False
+    unscored: str = ""
+    """Why the night's events of this kind could not be scored ("" when they could): the
+    reason no example is shown."""
 
 
 @dataclass(frozen=True)

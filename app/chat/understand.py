@@ -247,7 +247,7 @@ _MEANING_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s*|sorry,?\s*)?(?:wha
                          r"|meaning|what is that|what's that)\W*$", I)
 # "why?", "how do you know?", "what makes you say that?": the evidence behind the last answer.
 _WHY_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*|really\W*\s*)?(?:why(?: (?:is|was)"
-                         r" (?:that|it|this))?(?: so)?|how come|how (?:do|did|can|could) you (?:know"
+                         r" (?:that|it|this))?(?: so| not)?|how come(?: not)?|how (?:do|did|can|could) you (?:know"
                          r"|tell|decide|say that)|why do you (?:say|think) (?:that|so)|what makes you"
                          r" (?:say|think) (?:that|so)|on what basis|based on what|what(?:'s| is) the"
                          r" evidence(?: for that)?|what evidence)\W*$", I)
@@ -755,7 +755,11 @@ _FINDINGS_RE = re.compile(r"^\W*(?:give me |show me |what are |list )?(?:the )?(
                           r" findings\b|\bfindings\b|\bhighlights of (?:the|this) (?:night|recording|study)\b"
                           r"|\b(?:most|anything) (?:interesting|notable|remarkable|important|striking)\b"
                           r"|\banything (?:of note|worth (?:noting|a look|looking at))\b|\bred flags?\b"
-                          r"|\bwhat(?:'s| is) (?:wrong|notable|remarkable)\b", I)
+                          r"|\bwhat(?:'s| is) (?:wrong|notable|remarkable)\b"
+                          # "what's unusual?", "anything out of the ordinary?": the findings, of
+                          # which the norms are a part
+                          r"|\bwhat(?:'s| is| was| were)\s+(?:unusual|abnormal|odd|strange|out of the ordinary)\b"
+                          r"|\banything\s+(?:unusual|abnormal|odd|strange|out of the ordinary)\b", I)
 _OXYGEN_OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|describe|tell me about)\b.{0,30}"
                                  r"\b(?:oxygen(?:ation)?|spo2|saturation|oximetry)\b", I)
 # "breathing?", "the heart": a system named alone is asked about as a whole ("and the
@@ -2604,6 +2608,11 @@ _AROUSALS_AFTER_RE = re.compile(r"^\W*(?:what|which)\s+(?:fraction|percent(?:age
                                 r"|are caused by)\s+(?:the\s+)?(?:respiratory|breathing)\s+events?\W*$", I)
 # "how many REM periods were there and how long were they?": the periods' list has their lengths
 _HOW_MANY_HOW_LONG_RE = re.compile(r"^(\W*how many\b.+?\bwere there)\s+and\s+how long (?:were|did) they(?: last)?\W*$", I)
+# "which hour had the best sleep?": each hour's stages
+_BEST_HOUR_RE = re.compile(r"^\W*(?:which|what) (?:hour|hours|part of the night)\s+(?:had|has|was|were|showed|gave)\s+"
+                           r"(?:the\s+)?(?:best|most|deepest|soundest|least disturbed|most restful|worst|least|lightest"
+                           # _BEST_SLEEP_RE has read "best sleep" by then
+                           r"|longest stretch of)\s+sleep\W*$", I)
 # "how does sleep change with age?": the norms of every age band side by side
 _BY_AGE_RE = re.compile(r"\b(?:sleep|the night|a night|nights|the hypnogram|a hypnogram|sleep architecture|sleep"
                         r" stages|the stages)\s+(?:change|changes|changing|differ|differs|evolve|evolves)\s+"
@@ -2633,7 +2642,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_PLM_AROUSAL_RE, "periodic leg movements with an arousal per hour"),
     (_SEE_IN_STAGE_RE, r"what is \1 sleep?"), (_KNOW_STAGE_FROM_RE, r"how do I tell \1 from \2?"),
     (_WHAT_ALPHA_RE, "what is alpha rhythm?"), (_SHOW_THEM_RE, "show me"),
-    (_NOTICE_HERE_RE, "why is this epoch scored as it is?"),
+    (_NOTICE_HERE_RE, "why is this epoch scored as it is?"), (_BEST_HOUR_RE, "give me a table of stages by hour"),
     (_FIRST_AFTER_RE, r"what stage usually followed \1?"), (_FASTER_ACROSS_RE, r"were \1 \2 in the second half?"),
     (_CHANGE_FROM_RE, r"compare \1 in the first and \2 \3"),
     (_LATER_REM_DENSITY_RE, "rapid eye movements per minute in REM by sleep cycle"),
