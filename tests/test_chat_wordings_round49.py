@@ -311,3 +311,21 @@ def test_a_technicians_wording_is_the_plain_question(demo, question, plain) -> N
     """"what's unusual?" gave the norms alone; "which hour had the best sleep?" the longest
     stretch of sleep."""
     assert last_answer(demo, question) == last_answer(demo, plain)
+
+
+def test_alpha_power_is_read_on_a_posterior_lead(demo) -> None:
+    """Alpha power was read on a file's first EEG, the frontal Fpz-Cz of the Sleep-EDF nights,
+    though the alpha rhythm is largest over the back of the head (the night's explanation of
+    alpha and its spectral peak already read Pz-Oz)."""
+    from app.engine import DEMO_DIR
+    from app.night import read_night
+
+    _, engine = demo
+    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001",
+                       hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
+    frame = night.feature_frame()
+    assert measure_columns("alpha", frame) == ["brain.eeg.Pz-Oz.alpha [%]"]
+    assert measure_columns("delta", frame) == ["brain.eeg.Fpz-Cz.delta [%]"]
+    from app.session import Session
+    text = Session(night).ask("which epochs have the most alpha?", engine).text
+    assert text.startswith("Alpha power (EEG Pz-Oz)"), text

@@ -53,17 +53,31 @@ def names_measure(words: str) -> bool:
     return _named(words) is not None
 
 
+POSTERIOR_RE = re.compile(r"\b(?:EEG\s+)?(?:O[12z]|P[34z]|Pz-Oz)\b", re.I)
+"""A parietal or occipital EEG label: where the alpha rhythm is largest (AASM: wake is read at
+O1/O2)."""
+
+
 def measure_columns(words: str, frame: pd.DataFrame) -> list[str]:
-    """Feature columns the words name (EEG: band powers of its first channel); a measure
-    the frame lacks falls through to the next one the words name."""
+    """Feature columns the words name (EEG: band powers of its first channel, alpha power of a
+    parietal or occipital one when the file has it); a measure the frame lacks falls through to
+    the next one the words name."""
     for measure in MEASURES:
         if not _names(measure, words):
             continue
-        cols = [found[0] for prefix, suffix in measure.columns
+        cols = [_preferred(found, suffix) for prefix, suffix in measure.columns
                 if (found := [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)])]
         if cols:
             return cols
     return []
+
+
+def _preferred(columns: list[str], suffix: str) -> str:
+    """The column to read among one measure's channels: the first, but for alpha power a
+    posterior channel's when there is one."""
+    if suffix.endswith(".alpha [%]"):
+        return next((c for c in columns if POSTERIOR_RE.search(column_words(c))), columns[0])
+    return columns[0]
 
 
 def measure_name(words: str) -> str | None:

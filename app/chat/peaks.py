@@ -9,13 +9,13 @@ in N2), with the raw maximum beside it.
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.signal import welch
 
+from app.chat.measures import POSTERIOR_RE
 from app.chat.plan import Plan
 from app.chat.results import Message, PeakFrequencies, PeakRow
 from app.night import LoadedNight
@@ -27,9 +27,6 @@ BANDS = {"delta": (1.0, 4.0), "theta": (4.0, 8.0), "alpha": (8.0, 12.0), "sigma"
          "beta": (16.0, 30.0)}
 """Bands a peak may be asked in (Hz); the alpha band is where an adult's individual alpha
 frequency lies (Klimesch 1999: 8-12 Hz, about 10 Hz)."""
-
-
-_POSTERIOR_RE = re.compile(r"\b(?:EEG\s+)?(?:O[12z]|P[34z]|Pz-Oz)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,7 @@ def peak_frequencies(plan: Plan, night: LoadedNight,
     labels = eeg_labels(night.recording)
     if band_name == "alpha":
         # the alpha rhythm is largest over the back of the head (AASM: wake is read at O1/O2)
-        labels = sorted(labels, key=lambda label: not _POSTERIOR_RE.search(label))
+        labels = sorted(labels, key=lambda label: not POSTERIOR_RE.search(label))
     eeg, why = pick(night.recording, labels, StagingConfig().eeg)
     if eeg is None:
         return Message("no_signal", f"EEG fast enough for a spectrum ({why})")
