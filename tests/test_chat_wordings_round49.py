@@ -329,3 +329,52 @@ def test_alpha_power_is_read_on_a_posterior_lead(demo) -> None:
     from app.session import Session
     text = Session(night).ask("which epochs have the most alpha?", engine).text
     assert text.startswith("Alpha power (EEG Pz-Oz)"), text
+
+
+# A technician's chain of follow-ups on one night.
+
+def test_desaturation_depths_are_compared_per_event(demo) -> None:
+    """"which was deeper, REM or NREM desaturations?" gave their rates per hour by stage."""
+    from sleeplm_core.scoring.desaturation import desaturation_depth
+
+    night, _ = demo
+    text = last_answer(demo, "which was deeper, REM or NREM desaturations?")
+    assert text == last_answer(demo, "were desaturations deeper in REM than NREM?")
+    assert text.startswith("Mean per desaturation, in REM vs in N1/N2/N3:"), text
+    stages, _ = night.stages()
+    sig = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
+    rem = [desaturation_depth(sig.data, sig.sfreq, e.onset, e.duration) for e in events_of(night, "desaturation")
+           if stages[night.epoch_at(e.onset)] == STAGES.index("REM")]
+    assert f"in REM: **{np.mean(rem):.1f}** (sd {np.std(rem):.1f}, {len(rem)} desaturations)" in text, text
+
+
+def test_how_long_was_the_longest_of_a_list_says_its_length(demo) -> None:
+    """"how long was the longest?" after a list searched the model for the word "long"."""
+    night, _ = demo
+    stages, _ = night.stages()
+    rem = [e for e in events_of(night, "obstructive_apnea") if stages[night.epoch_at(e.onset)] == STAGES.index("REM")]
+    longest = max(e.duration for e in rem)
+    text = last_answer(demo, "list the obstructive apneas in REM", "how long was the longest?")
+    assert text.startswith(f"The longest of {len(rem)} (obstructive apnea, {longest:.0f} s): "), text
+
+
+def test_the_worst_of_two_compared_groups_is_the_deepest_of_both(demo) -> None:
+    """"show me the worst one" after desaturations were compared repeated the comparison."""
+    night, _ = demo
+    text = last_answer(demo, "which was deeper, REM or NREM desaturations?", "show me the worst one")
+    assert re.match(r"The human-scored events have \*\*\d+\*\* oxygen desaturation events in N1/N2/N3/REM "
+                    r"\(mean [\d.]+ s, total [\d.]+ min\); the 1 deepest", text), text
+
+
+def test_and_after_is_the_other_side_of_the_same_event(demo) -> None:
+    """"and after?" after "what happened just before it?" repeated the answer before that."""
+    text = last_answer(demo, "show me the longest apnea", "what happened just before it?", "and after?")
+    assert text == last_answer(demo, "show me the longest apnea", "what happened just after it?")
+    assert text.startswith("In the 60 s after the"), text
+
+
+def test_go_back_to_the_list_shows_the_last_list(demo) -> None:
+    """"go back to the list" moved the viewer back one epoch."""
+    listed = last_answer(demo, "list the central apneas")
+    assert last_answer(demo, "list the central apneas", "the second one", "what happened just before it?",
+                       "go back to the list") == listed

@@ -21,6 +21,8 @@ class Aspect(str, Enum):
     """A burst's own frequency ("the mean spindle frequency in N2 vs N3"), not its count."""
     AMPLITUDE = "amplitude"
     """A wave's own size ("were slow waves bigger in N3?"), not its count."""
+    DEPTH = "depth"
+    """A desaturation's own depth ("were desaturations deeper in REM?"), not its count."""
     IN_GENERAL = "in_general"
     """A stage in general ("what happens in the brain during slow wave sleep?"), not one moment."""
     OTHER_NIGHTS = "other_nights"
@@ -59,6 +61,8 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.FREQUENCY: re.compile(r"\b(?:frequenc\w*|hz|hertz|faster|slower)\b", re.I),
     Aspect.AMPLITUDE: re.compile(r"\b(?:amplitudes?|bigger|larger|smaller|taller|higher|lower|µv|uv"
                                  r"|microvolts?|size)\b", re.I),
+    # "deeper", never "deep": deep sleep is a stage
+    Aspect.DEPTH: re.compile(r"\b(?:deeper|depths?|shallower|how deep)\b", re.I),
     Aspect.IN_GENERAL: re.compile(r"\bwhat (?:happens|goes on|is happening|'s happening|occurs)\b", re.I),
     Aspect.OTHER_NIGHTS: re.compile(r"\b(?:other|another|different) (?:nights?|recordings?|patients?"
                                     r"|studies|files)\b|\belsewhere\b|\bnot (?:from )?this night\b", re.I),

@@ -94,6 +94,11 @@ class Dialogue:
             return self._near_focus(query)
         if query.ref == Ref.NONE:
             return self._at_view(query)
+        if query.ref == Ref.BACK and _TO_THE_LIST_RE.search(query.text):
+            # "go back to the list": the last list again, as it was asked
+            if self.last is None:
+                raise NothingToReferTo
+            return replace(self.last, text=query.text, ref=Ref.NONE)
         if query.ref == Ref.BACK:
             if not self.history:
                 raise NothingToReferTo
@@ -257,8 +262,14 @@ class Dialogue:
     def _focus(self, query: Query) -> Query:
         if query.rank == "strongest" and self.last is not None and self.last.phenomenon:
             # "the deepest one" after desaturations: ranked by what each event measures, which
-            # the list (ordered by length) does not carry; the search ranks them
-            return replace(self.last, text=query.text, rank="strongest", count=1,
+            # the list (ordered by length) does not carry; the search ranks them; after two
+            # groups were compared ("show me the worst one"), over both
+            last = self.last
+            if last.intent in _SPLITS:
+                last = Query(Intent.LOCATE, last.text, last.phenomenon, scope=Scope(
+                    tuple(sorted({st for g in last.groups for st in g.stages}, key=STAGES.index)))
+                    if last.groups else Scope())
+            return replace(last, text=query.text, rank="strongest", count=1,
                            how_many=False, ref=Ref.NONE)
         if not self.items:
             raise NothingToReferTo("empty_list" if self.last is not None else "")
@@ -280,7 +291,9 @@ class Dialogue:
         else:
             which = ("most extreme" if query.rank == "strongest" else query.rank
                      if query.rank in ("longest", "shortest") else _ordinal(index, n))
-            note = f"The {which} of {n} ({self.items[index].label}): "
+            # ranked by length: the length it was picked for, said ("how long was the longest?")
+            length = f", {_length(self.items[index].duration)}" if query.rank in ("longest", "shortest") else ""
+            note = f"The {which} of {n} ({self.items[index].label}{length}): "
         self.cursor = index
         item = self.items[index]
         if item.source.startswith(LIBRARY_SOURCE):
@@ -470,6 +483,9 @@ class Dialogue:
         key = self.last.phenomenon if self.last is not None else None
         if _WHY_SO_SLOW_RE.search(text) and self._about_deep_sleep():
             return "why is N3 so slow?"   # "why is it so slow?" after N3 was shown
+        if (m := _OTHER_SIDE_RE.search(text)) and self.shown is not None and self.shown.ref == Ref.CONTEXT:
+            # "and after?" after "what happened before it?": the other side of the same event
+            return f"what happened just {m.group(1).lower()} it?"
         if _DELAY_RE.search(text) and self.last is not None and (
                 self.last.target == "desat_lag" or self.last.phenomenon == "desaturation"):
             # "how long is the delay?" after why the oxygen lags: the lag after each event
@@ -585,6 +601,11 @@ _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguish
                             r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
                             r" the difference|what are the differences|what(?:'s| is| was) different|how do they"
                             r" differ)\W*$", re.I)
+_OTHER_SIDE_RE = re.compile(r"^\W*(?:and|what about|how about|and what about)\s+(after|before)(?:wards?| it| that)?\W*$",
+                            re.I)
+"""The other side of the moment just described ("and after?" after "what happened before it?")."""
+_TO_THE_LIST_RE = re.compile(r"\b(?:the|that|my) (?:list|results|events)\b", re.I)
+"""A return to the last list, not to the last view ("go back to the list")."""
 _WHY_NOT_RE = re.compile(r"\b(?:why|how come) not\b", re.I)
 _DELAY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|big|much) is (?:the|that|this) (?:delay|lag)|how long (?:is it|does"
                        r" it take|until it bottoms out)|how (?:long|much) later|what(?:'s| is) the (?:delay|lag))\W*$", re.I)
@@ -663,6 +684,13 @@ def _counted(query: Query, last: Query) -> Query:
         return replace(query, phenomenon=phen.key, measure=None)
     words = last.measure or (last.signal and _SIGNAL_WORDS[last.signal]) or last.modality
     return replace(query, measure=words, signal=last.signal) if words else query
+
+
+def _length(seconds: float) -> str:
+    """An event's length as the lists give it: tenths under 10 s, whole seconds, then minutes."""
+    if seconds >= 600:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
 
 
 def _span(item: Item) -> TimeSpan:

@@ -1097,6 +1097,8 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
         return burst_values(plan, night, labels, phen)
     if phen is not None and phen.key in AMPLITUDE_BANDS and Aspect.AMPLITUDE in q.aspects:
         return burst_values(plan, night, labels, phen)
+    if phen is not None and phen.key == "desaturation" and Aspect.DEPTH in q.aspects:
+        return burst_values(plan, night, labels, phen)
     if phen is not None and phen.event_types and not _BAND_WORDS.search(words):
         # Events count wherever they start inside a group, as the event lists count them.
         rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
@@ -1110,25 +1112,40 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
 
 def burst_values(plan: Plan, night: LoadedNight, labels: list[str],
                  phen: Phenomenon) -> Comparison | Message:
-    """Each group's mean spindle frequency (Hz), or slow-wave or K-complex peak-to-peak
-    amplitude (µV), per event."""
+    """Each group's mean spindle frequency (Hz), slow-wave or K-complex peak-to-peak
+    amplitude (µV), or desaturation depth (% points below its baseline), per event."""
     cells, channel = [], ""
     for where in plan.groups:
         items, _ = _event_items(night, phen.event_types, where, None)
-        items, channel = (with_frequencies(night, items) if phen.key == "spindle"
-                          else with_amplitudes(night, items, AMPLITUDE_BANDS[phen.key]))
+        items, channel = _measured_events(night, items, phen)
         values = np.array([i.value for i in items if i.value is not None])
         cells.append((float(values.mean()), float(values.std()), len(values)) if len(values)
                      else (0.0, 0.0, 0))
     if not channel:
-        return Message("no_signal", f"EEG fast enough for {phen.title.lower()}")
-    name, unit = ("spindle frequency", "Hz") if phen.key == "spindle" else (
-        f"{_PER_EVENT[phen.key]} amplitude, peak to peak", "µV")
+        return Message("no_signal", "SpO2" if phen.key == "desaturation"
+                       else f"EEG fast enough for {phen.title.lower()}")
+    name, unit = _PER_EVENT_MEASURE[phen.key]
     return Comparison((labels[0], labels[1]), [(f"{name} ({channel})", unit, cells)],
                       per=_PER_EVENT[phen.key])
 
 
-_PER_EVENT = {"spindle": "spindle", "slow_waves": "slow wave", "k_complex": "K-complex"}
+def _measured_events(night: LoadedNight, items: list[Item], phen: Phenomenon) -> tuple[list[Item], str]:
+    """The events with their own measure (``value``) and the channel it was read on ("" for
+    none)."""
+    if phen.key == "spindle":
+        return with_frequencies(night, items)
+    if phen.key == "desaturation":
+        measured = with_depths(night, items)
+        return (measured, night.epochs.aux_mapping.get(_AUX["spo2"], "")) if measured is not None else (items, "")
+    return with_amplitudes(night, items, AMPLITUDE_BANDS[phen.key])
+
+
+_PER_EVENT = {"spindle": "spindle", "slow_waves": "slow wave", "k_complex": "K-complex",
+              "desaturation": "desaturation"}
+_PER_EVENT_MEASURE = {"spindle": ("spindle frequency", "Hz"),
+                      "slow_waves": ("slow wave amplitude, peak to peak", "µV"),
+                      "k_complex": ("K-complex amplitude, peak to peak", "µV"),
+                      "desaturation": ("desaturation depth below its baseline", "% points")}
 
 
 def _spans_only(q: Query) -> bool:

@@ -157,9 +157,10 @@ _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(
                             r"|biggest|largest|strongest|worst)"
                             r"\s+(?:one|of (?:them|those|these)|event|episode|period)\W*$", I)
 # "which was the deepest?", "when was the longest one?": a rank over the last list.
-_WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what) (?:one )?(?:was|is|were"
-                            r"|came) (?:the )?(longest|shortest|deepest|strongest|biggest|worst"
-                            r"|largest)(?:\s+(?:one|of them|of those))?\W*$", I)
+# "how long was the longest?", "how deep was the deepest?": the same pick, its size said
+_WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what|how (?:long|deep|big|large))"
+                            r" (?:one )?(?:was|is|were|came) (?:the )?(longest|shortest|deepest|strongest|biggest"
+                            r"|worst|largest)(?:\s+(?:one|of them|of those))?(?: last)?\W*$", I)
 # A bare pick from the last list: "the longest one", "the second", "that one", "the last".
 _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what about|how about"
                       rf"|just|only)\s+)?(?:the\s+)?(?:(longest|shortest|deepest|strongest|biggest"
@@ -2613,6 +2614,13 @@ _BEST_HOUR_RE = re.compile(r"^\W*(?:which|what) (?:hour|hours|part of the night)
                            r"(?:the\s+)?(?:best|most|deepest|soundest|least disturbed|most restful|worst|least|lightest"
                            # _BEST_SLEEP_RE has read "best sleep" by then
                            r"|longest stretch of)\s+sleep\W*$", I)
+# "which was deeper, REM or NREM desaturations?", "compare desaturation depth in REM and NREM":
+# the depths of the two groups' desaturations
+_DEEPER_WHICH_RE = re.compile(r"^\W*(?:which|what|where) (?:was|were) (?:deeper|worse),? (?:in )?(rem|nrem|n[123]|light"
+                              r" sleep|deep sleep) or (?:in )?(rem|nrem|n[123]|light sleep|deep sleep)(?: sleep)?"
+                              r" (desat\w*)\W*$", I)
+_DEPTH_COMPARED_RE = re.compile(r"^\W*compare (?:the )?(desat\w*) depths? (?:in|between) (rem|nrem|n[123])"
+                                r" (?:and|vs\.?|versus|with) (rem|nrem|n[123])\W*$", I)
 # "how does sleep change with age?": the norms of every age band side by side
 _BY_AGE_RE = re.compile(r"\b(?:sleep|the night|a night|nights|the hypnogram|a hypnogram|sleep architecture|sleep"
                         r" stages|the stages)\s+(?:change|changes|changing|differ|differs|evolve|evolves)\s+"
@@ -2642,7 +2650,8 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_PLM_AROUSAL_RE, "periodic leg movements with an arousal per hour"),
     (_SEE_IN_STAGE_RE, r"what is \1 sleep?"), (_KNOW_STAGE_FROM_RE, r"how do I tell \1 from \2?"),
     (_WHAT_ALPHA_RE, "what is alpha rhythm?"), (_SHOW_THEM_RE, "show me"),
-    (_NOTICE_HERE_RE, "why is this epoch scored as it is?"), (_BEST_HOUR_RE, "give me a table of stages by hour"),
+    (_NOTICE_HERE_RE, "why is this epoch scored as it is?"),
+    (_DEEPER_WHICH_RE, r"were \3 deeper in \1 than \2?"), (_DEPTH_COMPARED_RE, r"were \1 deeper in \2 than \3?"), (_BEST_HOUR_RE, "give me a table of stages by hour"),
     (_FIRST_AFTER_RE, r"what stage usually followed \1?"), (_FASTER_ACROSS_RE, r"were \1 \2 in the second half?"),
     (_CHANGE_FROM_RE, r"compare \1 in the first and \2 \3"),
     (_LATER_REM_DENSITY_RE, "rapid eye movements per minute in REM by sleep cycle"),
