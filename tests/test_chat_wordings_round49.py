@@ -378,3 +378,32 @@ def test_go_back_to_the_list_shows_the_last_list(demo) -> None:
     listed = last_answer(demo, "list the central apneas")
     assert last_answer(demo, "list the central apneas", "the second one", "what happened just before it?",
                        "go back to the list") == listed
+
+
+def _causes_of(night) -> dict[float, str]:
+    from sleeplm_core.scoring.association import arousal_causes
+    return {e.onset: cause for e, cause in arousal_causes(night.scored_events()[0])}
+
+
+@pytest.mark.parametrize("questions, cause", [
+    (("list the spontaneous arousals",), "spontaneous"),
+    (("show me a respiratory arousal",), "respiratory"),
+    (("how many arousals were there?", "show me a spontaneous one"), "spontaneous"),
+    (("list the arousals", "the respiratory ones"), "respiratory"),
+])
+def test_arousals_of_one_cause_are_listed(demo, questions, cause) -> None:
+    """"list the spontaneous arousals" listed every arousal, and "show me a spontaneous one"
+    after the arousals was off topic."""
+    night, _ = demo
+    causes = _causes_of(night)
+    text = last_answer(demo, *questions)
+    n = sum(found == cause for found in causes.values())
+    assert f"**{n}** {cause} arousal events" in text, text
+    for at in re.findall(r"^- \*\*(\d\d:\d\d:\d\d)", text, re.M):
+        onset = next(t for t in causes if clock(night, t)[:8] == at)
+        assert causes[onset] == cause, (at, text)
+
+
+def test_a_count_of_one_cause_stays_its_share_of_all(demo) -> None:
+    text = last_answer(demo, "how many respiratory arousals in REM?")
+    assert re.match(r"\*\*\d+\*\* of the \d+ arousals \(\*\*\d+ %\*\*\) were \*\*respiratory\*\* arousals", text), text

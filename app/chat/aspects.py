@@ -118,6 +118,21 @@ def named_cause(text: str) -> str | None:
             "respiratory" if word in ("respiratory", "breathing") else "spontaneous")
 
 
+_LISTED_CAUSE_RE = re.compile(r"\b(spontaneous|respiratory|breathing|limb[- ]movement|leg[- ]movement|plm)"
+                              r"(?:[- ](?:related|associated))?\s+arousals?\b", re.I)
+
+
+def listed_cause(text: str) -> str | None:
+    """The cause (``sleeplm_core.scoring.association.CAUSES``) of the arousals a question asks
+    to see ("list the spontaneous arousals", "show me a respiratory arousal"), None for none."""
+    m = _LISTED_CAUSE_RE.search(text)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return ("limb movement" if word[:3] in ("lim", "leg", "plm") else
+            "respiratory" if word in ("respiratory", "breathing") else "spontaneous")
+
+
 # "what's the sampling rate of the EEG?": the channels a question names, by model slot prefix.
 _SLOT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"eeg|brain", ("EEG",)), (r"eog|eyes?", ("EOG",)), (r"chin", ("EMG_CHIN",)),

@@ -606,6 +606,10 @@ _OTHER_SIDE_RE = re.compile(r"^\W*(?:and|what about|how about|and what about)\s+
 """The other side of the moment just described ("and after?" after "what happened before it?")."""
 _TO_THE_LIST_RE = re.compile(r"\b(?:the|that|my) (?:list|results|events)\b", re.I)
 """A return to the last list, not to the last view ("go back to the list")."""
+_OF_A_CAUSE_RE = re.compile(r"^\W*(?:and\s+|now\s+|so\s+)?(?:show me|find|list|give me|what about|and)?\s*(?:a|an|one"
+                            r"|the|some)?\s*(spontaneous|respiratory|breathing|limb[- ]movement|leg[- ]movement)"
+                            r"(?: (ones?))?\W*$", re.I)
+"""After the arousals, those of one cause ("show me a spontaneous one")."""
 _WHY_NOT_RE = re.compile(r"\b(?:why|how come) not\b", re.I)
 _DELAY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|big|much) is (?:the|that|this) (?:delay|lag)|how long (?:is it|does"
                        r" it take|until it bottoms out)|how (?:long|much) later|what(?:'s| is) the (?:delay|lag))\W*$", re.I)
@@ -666,6 +670,10 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
                 else f"which stages were the {listed} in?")
     if key == "limb_movement" and _HOW_MANY_PERIODIC_RE.search(text):
         return "how many periodic leg movements?"
+    if key == "arousal" and (m := _OF_A_CAUSE_RE.search(text)) is not None:
+        # "show me a spontaneous one" after the arousals: those of that cause
+        many = bool(m.group(2)) and m.group(2).lower() == "ones"
+        return f"{'list the' if many else 'show me a'} {m.group(1).lower()} arousal{'s' * many}"
     if (m := _THEY_COMPARED_RE.search(text)) is not None:
         # "were they faster in the second half?" after the spindles: those events compared
         return f"{m.group(1)}the {listed}{m.group(2)}"

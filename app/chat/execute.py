@@ -504,6 +504,11 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
     periodic_n = None
     if phen is not None and phen.key == "limb_movement" and scored:
         periodic_n = _periodic_count(night, scored)
+    # a count of one cause ("how many arousals were spontaneous?") is said as its share of all
+    cause = q.listed_cause if phen is not None and phen.key == "arousal" and not q.counted_cause else None
+    if cause:
+        # "show me a spontaneous arousal": those of that cause
+        scored = _of_cause(night, scored, cause)
     causes, cause_gaps = _causes(night, scored) if phen is not None and phen.key == "arousal" \
         else ({}, "")
     if phen is not None and phen.key == "spindle":
@@ -519,7 +524,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
     if q.skip and len(scored) > q.skip:
         # "another one": the ones shown already go last, so the next leads
         scored, order = scored[q.skip:] + scored[:q.skip], f"{order}, number {q.skip + 1} in that order"
-    name = phen.title.lower() if phen else f"“{q.target}”"
+    name = (f"{cause} " if cause else "") + (phen.title.lower() if phen else f"“{q.target}”")
     shorter = f"shorter than {seconds_text(q.max_duration)}" if q.max_duration else ""
     where = " ".join(w for w in (plan.where.text, _at_least(q.min_duration), shorter, tie) if w)
     result = EventList(name, where, scored, k, source, how_many=q.how_many, order=order,
@@ -533,11 +538,11 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
                        share_of=untied if q.share == "tie" else _night_count(night, q),
                        asks=q.aspects, counted_cause=q.counted_cause, tied=q.together if tie else "")
     if (((q.how_many or q.per or q.share or q.rank) and scored) or result.blind
-            or result.unscored or (phen is not None and not phen.model_reads) or tie):
+            or result.unscored or (phen is not None and not phen.model_reads) or tie or cause):
         # A count or "the longest one" is answered from the scoring; on a night where the
         # events could not be scored, for what the model never learnt, or for two kinds of
-        # events tied together, which it does not read, its similarity matches would read
-        # as findings, so none are shown.
+        # events tied together or an arousal's cause, which it does not read, its similarity
+        # matches would read as findings, so none are shown.
         return result
     regions, weak, track, search = _model_regions(night, engine, text, plan.where, k,
                                                   refine=not scored)
@@ -606,6 +611,13 @@ def _causes(night: LoadedNight, items: list[Item]) -> tuple[dict[str, int], str]
     starts = {round(i.start, 3) for i in items}
     return counted_causes(night, [cause for e, cause in arousal_causes(events)
                                   if round(e.onset, 3) in starts])
+
+
+def _of_cause(night: LoadedNight, items: list[Item], cause: str) -> list[Item]:
+    """The arousal ``items`` whose cause (:func:`arousal_causes`) is ``cause``."""
+    events, _ = events_for(night, ("arousal",))
+    kept = {round(e.onset, 3) for e, found in arousal_causes(events) if found == cause}
+    return [i for i in items if round(i.start, 3) in kept]
 
 
 def _sleep_minutes(night: LoadedNight, where: Where) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.chat.aspects import Aspect, named_cause, named_channels, read_aspects
+from app.chat.aspects import Aspect, listed_cause, named_cause, named_channels, read_aspects
 from app.chat.timespan import TimeSpan
 
 
@@ -221,6 +221,12 @@ class Query:
         """The arousal cause whose count the question asks for ("how many arousals were
         spontaneous?"), None for none."""
         return named_cause(self.text)
+
+    @property
+    def listed_cause(self) -> str | None:
+        """The cause of the arousals a question lists ("show me a spontaneous arousal"), None
+        for none."""
+        return listed_cause(self.text)
 
     @property
     def channels_named(self) -> tuple[str, ...]:
