@@ -407,3 +407,18 @@ def test_arousals_of_one_cause_are_listed(demo, questions, cause) -> None:
 def test_a_count_of_one_cause_stays_its_share_of_all(demo) -> None:
     text = last_answer(demo, "how many respiratory arousals in REM?")
     assert re.match(r"\*\*\d+\*\* of the \d+ arousals \(\*\*\d+ %\*\*\) were \*\*respiratory\*\* arousals", text), text
+
+
+def test_the_position_during_the_event_shown(demo) -> None:
+    """"what position was she in?" after one apnea was shown gave the night's positions."""
+    from app.chat.breakdown import positions
+
+    night, _ = demo
+    apnea = max((e for t in ("obstructive_apnea", "central_apnea", "mixed_apnea") for e in events_of(night, t)),
+                key=lambda e: e.duration)
+    starts = night.epochs.starts
+    during = positions(night)[(starts + 30 > apnea.onset) & (starts < apnea.offset)]
+    expected = ", then ".join(p for i, p in enumerate(during) if i == 0 or p != during[i - 1])
+    text = last_answer(demo, "show me the longest apnea", "what position was she in?")
+    assert text.startswith(f"Body position: **{expected}** (position channel). The "), text
+    assert last_answer(demo, "what position was she in?").startswith("By body position")

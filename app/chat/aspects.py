@@ -21,6 +21,8 @@ class Aspect(str, Enum):
     """A burst's own frequency ("the mean spindle frequency in N2 vs N3"), not its count."""
     AMPLITUDE = "amplitude"
     """A wave's own size ("were slow waves bigger in N3?"), not its count."""
+    POSITION = "position"
+    """An item's body position ("what position was she in during it?")."""
     DEPTH = "depth"
     """A desaturation's own depth ("were desaturations deeper in REM?"), not its count."""
     IN_GENERAL = "in_general"
@@ -61,6 +63,7 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.FREQUENCY: re.compile(r"\b(?:frequenc\w*|hz|hertz|faster|slower)\b", re.I),
     Aspect.AMPLITUDE: re.compile(r"\b(?:amplitudes?|bigger|larger|smaller|taller|higher|lower|µv|uv"
                                  r"|microvolts?|size)\b", re.I),
+    Aspect.POSITION: re.compile(r"\b(?:body )?position\b|\bon (?:her|his|their|the) (?:back|side)\b", re.I),
     # "deeper", never "deep": deep sleep is a stage
     Aspect.DEPTH: re.compile(r"\b(?:deeper|depths?|shallower|how deep)\b", re.I),
     Aspect.IN_GENERAL: re.compile(r"\bwhat (?:happens|goes on|is happening|'s happening|occurs)\b", re.I),

@@ -502,6 +502,10 @@ class Dialogue:
             # "was it obstructive?", "how can you tell?" with one apnea shown: what the belts
             # did during it is what types it
             return "what did the belts do during it?"
+        if _WHAT_POSITION_RE.search(text) and self.items and self._one_in_focus() and (
+                self._focused().label not in STAGES):
+            # "what position was she in?" with one event shown: during it
+            return "what position was she in during it?"
         if (m := _ON_CHANNEL_RE.search(text)) and self.items and self._one_in_focus():
             # "what should they look for on the belts?", "and on the oxygen?" with one event
             # shown: that channel during it
@@ -606,6 +610,11 @@ _OTHER_SIDE_RE = re.compile(r"^\W*(?:and|what about|how about|and what about)\s+
 """The other side of the moment just described ("and after?" after "what happened before it?")."""
 _TO_THE_LIST_RE = re.compile(r"\b(?:the|that|my) (?:list|results|events)\b", re.I)
 """A return to the last list, not to the last view ("go back to the list")."""
+_WHAT_POSITION_RE = re.compile(r"^\W*(?:and\s+)?(?:what|which) (?:body |sleeping )?position (?:was|were) (?:she|he|they"
+                               r"|the patient|the sleeper)(?: lying| sleeping)?(?: in)?(?: then| at the time| at that"
+                               r" point)?\W*$|^\W*(?:and\s+)?(?:was|were) (?:she|he|they|the patient) on (?:her|his|their)"
+                               r" back(?: then)?\W*$", re.I)
+"""The body position during the one event shown ("what position was she in?")."""
 _OF_A_CAUSE_RE = re.compile(r"^\W*(?:and\s+|now\s+|so\s+)?(?:show me|find|list|give me|what about|and)?\s*(?:a|an|one"
                             r"|the|some)?\s*(spontaneous|respiratory|breathing|limb[- ]movement|leg[- ]movement)"
                             r"(?: (ones?))?\W*$", re.I)

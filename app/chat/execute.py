@@ -1831,7 +1831,21 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
                    asked=(q.signal, q.rank if q.rank in ("lowest", "highest") else None)
                    if q.signal else None, length=q.window or CONTEXT_SEC,
                    eeg=q.modality == "brain", breathing=Aspect.BREATHING in q.aspects)
-    return replace(found, stage_asked=Aspect.STAGE in q.aspects)
+    return replace(found, stage_asked=Aspect.STAGE in q.aspects,
+                   positions="" if found.around else _positions_during(night, item),
+                   position_asked=Aspect.POSITION in q.aspects)
+
+
+def _positions_during(night: LoadedNight, item: Item) -> str:
+    """The body positions of the epochs an item spans, in order ("right, then supine"); ""
+    without a readable position channel."""
+    names = positions(night)
+    if names is None:
+        return ""
+    starts = night.epochs.starts
+    seen = [str(n) for n in names[(starts + EPOCH_SEC > item.start) & (starts < item.end)]]
+    runs = [n for i, n in enumerate(seen) if i == 0 or n != seen[i - 1]]
+    return ", then ".join(runs)
 
 
 def _medical(plan: Plan, night: LoadedNight) -> Message:

@@ -1639,7 +1639,10 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
     label = re.sub(r"^the\s+", "", i.label, flags=re.I)   # a span's label says "the" already
     text = (f"The {label} at {_span(night, i)} lasted **{length}**; "
             f"{source_name(r.source)} stage{'s' * (len(r.stages) > 1)} {stages}.")
-    if r.stage_asked:
+    if r.position_asked and r.positions:
+        # "what position was she in during it?": the position first
+        text = f"Body position: **{r.positions}** (position channel). {text}"
+    elif r.stage_asked:
         # "what stage was she in then?": the stage first
         named = r.stages[0][0] if len(r.stages) == 1 else stages
         text = (f"Stage{'s' * (len(r.stages) > 1)}: **{named}** ({source_name(r.source)}). "

@@ -654,6 +654,9 @@ class Context:
             over its first third, over its last third), each in % of the breaths before it.
         stage_asked: the question asked for the stage ("what stage was she in then?"), which
             then leads.
+        positions: the body positions the item spans, in order ("right, then supine"), "" for
+            a window next to it or a night without a readable position channel.
+        position_asked: the question asked for the position, which then leads.
     """
 
     item: Item
@@ -669,6 +672,8 @@ class Context:
     tied: tuple[Item, float] | None = None
     breaths: tuple[tuple[str, float, float, float], ...] = ()
     stage_asked: bool = False
+    positions: str = ""
+    position_asked: bool = False
 
 
 @dataclass
