@@ -422,3 +422,5 @@ def test_the_position_during_the_event_shown(demo) -> None:
     text = last_answer(demo, "show me the longest apnea", "what position was she in?")
     assert text.startswith(f"Body position: **{expected}** (position channel). The "), text
     assert last_answer(demo, "what position was she in?").startswith("By body position")
+    during_it = last_answer(demo, "show me the longest apnea", "what happened during it?")
+    assert f"Body position: {expected}." in during_it.split("\n")[0], during_it

@@ -1652,6 +1652,8 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         what = {"Hz": "frequency", "µV": "amplitude (peak to peak)", "%": "depth below its baseline"}
         value = f"{r.own.value:.1f} {'points' if r.own.unit == '%' else r.own.unit}"
         text = f"Its {what.get(r.own.unit, 'value')}: **{value}**. {text}"
+    if r.positions and not r.position_asked:
+        text += f" Body position: {r.positions}."
     if r.tied is not None:
         desat, nadir = r.tied
         text += (f"\nThe desaturation tied to it, {_span(night, desat)} (SpO2 lags the breathing): "
