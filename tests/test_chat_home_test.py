@@ -263,3 +263,21 @@ def test_why_not_after_events_that_could_not_be_scored(home_test) -> None:
     assert "were not scored on this night" in session.ask("any spindles?", engine).text
     text = session.ask("why not?", engine).text
     assert text.startswith("**Sleep spindle.**") and "could not be scored" in text, text
+
+
+@pytest.mark.parametrize("question, said", [
+    ("how many apneas were central?", "By stage (the model's guess: no EEG): "),
+    ("what was the lowest oxygen?", "(the model's guess: no EEG)."),
+])
+def test_a_guessed_stage_is_said_to_be_one(home_test, question, said) -> None:
+    """An event list's split by stage and the stage of the lowest SpO2 read the model's
+    guessed stages as if scored."""
+    night, engine, _ = home_test
+    assert said in Session(night).ask(question, engine).text
+
+
+def test_whether_a_full_psg_is_needed_is_a_clinicians_call(home_test) -> None:
+    """"is a full PSG needed?" was not understood."""
+    night, engine, _ = home_test
+    text = Session(night).ask("is a full PSG needed?", engine).text
+    assert text.startswith("I can't diagnose or advise") and "REI" in text, text

@@ -424,3 +424,8 @@ def test_the_position_during_the_event_shown(demo) -> None:
     assert last_answer(demo, "what position was she in?").startswith("By body position")
     during_it = last_answer(demo, "show me the longest apnea", "what happened during it?")
     assert f"Body position: {expected}." in during_it.split("\n")[0], during_it
+
+
+def test_scored_stages_carry_no_guess_caveat(demo) -> None:
+    text = last_answer(demo, "how many central apneas?")
+    assert "\n\nBy stage: " in text and "guess" not in text, text

@@ -320,7 +320,7 @@ def _(r: EventList, night: LoadedNight) -> Answer:
             + (f", drop {i.value:.1f} % from baseline" if i.unit == "%" and i.value is not None
                else "") + (f", {i.value:.1f} Hz" if i.unit == "Hz" else "")
             + (f", {i.value:.0f} µV peak to peak" if i.unit == "µV" else "")
-            + f", stage {i.stage})" for i in shown) + f"\n\nBy stage: {by_stage}.")
+            + f", stage {i.stage})" for i in shown) + f"\n\nBy stage{_guessed(night)}: {by_stage}.")
         if any("sw_detect in N2" in (i.source or "") for i in r.scored):
             parts[-1] += (" These machine K-complexes are the slow waves YASA's sw_detect finds in "
                           "machine-scored N2, as YASA's author suggests; no validated K-complex "
@@ -519,6 +519,12 @@ _EVENT_WORDS = {"onset": "Sleep onset (the first sleep epoch)",
                 "final_wake": "The final awakening (the end of the last sleep epoch)"}
 
 
+
+
+def _guessed(night: LoadedNight) -> str:
+    """" (the model's guess: no EEG)" after a stage a night without EEG only guesses, "" when
+    its stages are scored."""
+    return " (the model's guess: no EEG)" if stages_guessed(night, night.stages()[1]) else ""
 
 
 def stage_caveat(night: LoadedNight, source: str) -> str:
@@ -734,7 +740,7 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     if r.focus:  # "when was the lowest saturation?": when, and in which stage
         at = r.low_at if r.focus == "lowest" else r.high_at
         text += (f"\n\nThe {r.focus} value falls at **{clock(night, at)}** (epoch "
-                 f"{night.epoch_at(at)}), in **{stage_at(night, at)}**.")
+                 f"{night.epoch_at(at)}), in **{stage_at(night, at)}**{_guessed(night)}.")
     if len(r.top) > 1:
         text += (f" The {len(r.top)} epochs with the {r.focus} values (blue):\n" + "\n".join(
             f"- {_span(night, i)} (epoch {night.epoch_at(i.start)}, {i.value:.1f} {i.unit}, "

@@ -96,7 +96,12 @@ _MEDICAL_RE = re.compile(
     r"|should (?:i|he|she|they|we) (?:take|use|get|worry|be worried|see (?:an? |the |my |his |her |their )?"
     r"(?:sleep )?(?:doctor|physician|specialist|gp|cardiologist|neurologist|pulmonologist|someone"
     r"|somebody|professional))|see a doctor"
-    r"|is it dangerous)\b", I)
+    r"|is it dangerous"
+    # "is a full PSG needed?": a referral is a clinician's call
+    r"|(?:need|needs|needed|require[sd]?|should (?:have|get|do|be referred for|be sent for))\b.{0,30}"
+    r"\b(?:psg|polysomnogra\w+|in-?lab (?:study|test)|sleep study|titration)"
+    r"|(?:psg|polysomnogra\w+|in-?lab (?:study|test)|sleep study|titration)\b.{0,20}\b(?:needed|necessary"
+    r"|required|indicated|warranted))\b", I)
 # "how severe is the apnea?", "what's the severity of the AHI?": the disorder's grade.
 # "how severe is it?" asked alone (after the AHI or REI) is the apnea's severity too.
 _APNEA_SEVERITY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:severe|bad|serious) is (?:it|that|this)\W*$"
