@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from app.chat.glossary import term
 from app.chat.phenomena import phenomenon
+from app.chat.plan import length_text
 from app.chat.query import INDEX_STATS, LIST_ALL, Intent, Query, Ref, Scope, transition_sides, two_stages
 from app.chat.results import LIBRARY_SOURCE, Item
 from app.chat.timespan import TimeSpan, parse_time
@@ -292,7 +293,7 @@ class Dialogue:
             which = ("most extreme" if query.rank == "strongest" else query.rank
                      if query.rank in ("longest", "shortest") else _ordinal(index, n))
             # ranked by length: the length it was picked for, said ("how long was the longest?")
-            length = f", {_length(self.items[index].duration)}" if query.rank in ("longest", "shortest") else ""
+            length = f", {length_text(self.items[index].duration)}" if query.rank in ("longest", "shortest") else ""
             note = f"The {which} of {n} ({self.items[index].label}{length}): "
         self.cursor = index
         item = self.items[index]
@@ -465,11 +466,14 @@ class Dialogue:
 
     def named_follow_up(self, text: str) -> str | None:
         """A follow-up whose pronoun only the last answer names, as the question it asks: "does
-        this patient have it?" after a definition, "what distinguishes them?" after two stages
-        were compared, "why is it so slow?" after N3, "and on the oxygen?" or "was it
-        obstructive?" after one event was shown, "where do they cluster?" or "were they faster in
-        the second half?" after a list of events, "how is it different from an obstructive one?" after a phenomenon was
-        shown ("how is mixed apnea different from an obstructive apnea?"); None otherwise."""
+        this patient have it?" after a definition; "what distinguishes them?" after two stages
+        were compared; "why is it so slow?" after N3; "and on the oxygen?", "was it
+        obstructive?" or "what position was she in?" after one event was shown; "and after?"
+        after what came before it; "where do they cluster?", "were they faster in the second
+        half?" or "show me a spontaneous one" after a list of events; "which of them are from
+        other nights?" after a library search; "why is it an estimate?" after the REI; "how long
+        is the delay?" after the oxygen's lag; "how is it different from an obstructive one?"
+        after a phenomenon was shown; None otherwise."""
         if _HAVE_IT_RE.search(text) and (asked := self._found_on_night()) is not None:
             # "does this patient have it?" after a definition: that one, asked of the night
             return asked
@@ -701,13 +705,6 @@ def _counted(query: Query, last: Query) -> Query:
         return replace(query, phenomenon=phen.key, measure=None)
     words = last.measure or (last.signal and _SIGNAL_WORDS[last.signal]) or last.modality
     return replace(query, measure=words, signal=last.signal) if words else query
-
-
-def _length(seconds: float) -> str:
-    """An event's length as the lists give it: tenths under 10 s, whole seconds, then minutes."""
-    if seconds >= 600:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
 
 
 def _span(item: Item) -> TimeSpan:

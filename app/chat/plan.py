@@ -74,6 +74,17 @@ EEG_SLOTS = ("EEG_C3", "EEG_C4")
 """Model slots an EEG fills; without one, sleep cannot be staged by the AASM rules."""
 
 
+def seconds(duration: float) -> str:
+    """A short span in words: tenths under 10 s, since spindles and K-complexes last about a
+    second and whole seconds would hide their length."""
+    return f"{duration:.1f} s" if duration < 10 else f"{duration:.0f} s"
+
+
+def length_text(duration: float) -> str:
+    """An event's or a span's length (s) in words: :func:`seconds`, minutes from 10 min."""
+    return seconds(duration) if duration < 600 else f"{duration / 60:.1f} min"
+
+
 def stages_guessed(night: LoadedNight, source: str) -> bool:
     """Whether stages from ``source`` are the model's guess on a night without EEG (a home
     sleep test), where per-hour-of-sleep figures rest on that guess."""

@@ -25,7 +25,8 @@ from app.chat.phenomena import phenomenon, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
 from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
-from app.chat.plan import LONG_OUTSIDE_MIN, clock, reading_span, source_name, stages_guessed
+from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, source_name,
+                           stages_guessed)
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
@@ -117,11 +118,6 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)
     window: float | None = None
     items: list[Item] | None = None
-
-
-def seconds(duration: float) -> str:
-    # Spindles and K-complexes last about a second: whole seconds would hide their length.
-    return f"{duration:.1f} s" if duration < 10 else f"{duration:.0f} s"
 
 
 def _span(night: LoadedNight, item: Item) -> str:
@@ -1641,7 +1637,7 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         for s, d in r.stages:
             minutes[s] += d / 60
         stages = ", ".join(f"{s} {m:.1f} min" for s, m in minutes.most_common())
-    length = seconds(i.duration) if i.duration < 600 else f"{i.duration / 60:.1f} min"
+    length = length_text(i.duration)
     label = re.sub(r"^the\s+", "", i.label, flags=re.I)   # a span's label says "the" already
     text = (f"The {label} at {_span(night, i)} lasted **{length}**; "
             f"{source_name(r.source)} stage{'s' * (len(r.stages) > 1)} {stages}.")
