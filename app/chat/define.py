@@ -10,7 +10,7 @@ import pandas as pd
 from app.chat.breakdown import index_rows, stage_groups
 from app.chat.events import events_for, unscored_reason
 from app.chat.glossary import Term
-from app.chat.measures import column_name, measure_columns
+from app.chat.measures import EEG_PREFIX
 from app.chat.periods import stage_periods
 from app.chat.plan import Plan, source_name
 from app.chat.recovery import RECOVERY
@@ -94,9 +94,15 @@ def _band_shares(night: LoadedNight) -> str:
     """Each stage's mean EEG band shares (% of 0.5-30 Hz power, the first EEG channel), or
     the line that says the file has no EEG to measure them on."""
     frame = night.feature_frame()
-    cols = {band: found[0] for band in EEG_BAND_NAMES if (found := measure_columns(band, frame))}
-    if not cols:
+    # every band from one channel, so that the shares are of one spectrum (alpha power alone
+    # is read on a posterior lead elsewhere)
+    tail = f".{EEG_BAND_NAMES[0]} [%]"
+    first = next((c for c in frame.columns if c.startswith(EEG_PREFIX) and c.endswith(tail)), None)
+    if first is None:
         return "This file has no EEG channel to measure the bands on."
+    channel = first[len(EEG_PREFIX):-len(tail)]
+    cols = {band: col for band in EEG_BAND_NAMES
+            if (col := f"{EEG_PREFIX}{channel}.{band} [%]") in frame.columns}
     stages, source = night.stages()
     rows = []
     for code, stage in enumerate(STAGES):
@@ -104,8 +110,7 @@ def _band_shares(night: LoadedNight) -> str:
         if mask.any():
             means = frame.loc[mask, list(cols.values())].apply(pd.to_numeric, errors="coerce").mean()
             rows.append(f"{stage} " + ", ".join(f"{band} {means[col]:.0f}" for band, col in cols.items()))
-    channel = column_name(next(iter(cols.values()))).split("(", 1)[-1].rstrip(")")
-    return (f"This night ({channel}, mean share of each epoch's power, %, by {source_name(source)} "
+    return (f"This night (EEG {channel}, mean share of each epoch's power, %, by {source_name(source)} "
             f"stage): " + "; ".join(rows) + ".")
 
 

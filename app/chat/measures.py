@@ -21,7 +21,8 @@ class Measure:
     columns: tuple[tuple[str, str], ...]
 
 
-_EEG = "brain.eeg."
+EEG_PREFIX = "brain.eeg."
+"""Prefix of the per-channel EEG band-power feature columns ("brain.eeg.C4-M1.delta [%]")."""
 # The most specific first: "heart rate variability" before "heart rate".
 MEASURES: tuple[Measure, ...] = (
     Measure("hrv|rmssd|sdnn|heart rate variab", "heart rate variability", (("heart.ecg.", "rmssd [ms]"),)),
@@ -31,11 +32,11 @@ MEASURES: tuple[Measure, ...] = (
     Measure("snor", "snoring loudness", (("respiratory.snore.", "loudness [dB]"),)),
     Measure("breath|resp|airflow", "breathing", (("respiratory.channels.airflow.", "rate [breaths/min]"),
                                                  ("respiratory.channels.airflow.", "variability [%]"))),
-    *(Measure(f"{b}|spindle" if b == "sigma" else b, f"{b} power", ((_EEG, f".{b} [%]"),))
+    *(Measure(f"{b}|spindle" if b == "sigma" else b, f"{b} power", ((EEG_PREFIX, f".{b} [%]"),))
       for b in EEG_BAND_NAMES),
     Measure("eog|eye", "EOG", (("brain.rems.", "count [count]"), ("brain.eog.", ".slow [%]"))),
     Measure("emg|muscle|chin", "chin EMG", (("position_muscle.emg.", "burst_ratio [ratio]"),)),
-    Measure("eeg|brain|band|power|spectr", "EEG", tuple((_EEG, f".{b} [%]") for b in EEG_BAND_NAMES)),
+    Measure("eeg|brain|band|power|spectr", "EEG", tuple((EEG_PREFIX, f".{b} [%]") for b in EEG_BAND_NAMES)),
 )
 
 
