@@ -329,6 +329,12 @@ def test_alpha_power_is_read_on_a_posterior_lead(demo) -> None:
     from app.session import Session
     text = Session(night).ask("which epochs have the most alpha?", engine).text
     assert text.startswith("Alpha power (EEG Pz-Oz)"), text
+    # a ratio reads both bands on that lead, never alpha of one over theta of another
+    text = Session(night).ask("what's the alpha/theta ratio in wake?", engine).text
+    stages, _ = night.stages()
+    wake = (stages == 0) & frame["brain.eeg.Pz-Oz.theta [%]"].notna().to_numpy()
+    ratio = frame.loc[wake, "brain.eeg.Pz-Oz.alpha [%]"].mean() / frame.loc[wake, "brain.eeg.Pz-Oz.theta [%]"].mean()
+    assert f"Alpha/theta ratio in W: **{ratio:.2f}**" in text and "EEG Pz-Oz" in text, text
 
 
 # A technician's chain of follow-ups on one night.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.chat.measures import measure_columns
+from app.chat.measures import EEG_PREFIX, measure_columns
 from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.results import BandRatio, Message
@@ -23,17 +23,18 @@ from sleeplm_core.features.brain import EEG_BANDS
 EDGES: dict[str, tuple[float, float]] = {name: (lo, hi) for lo, hi, name in EEG_BANDS}
 """Band edges in Hz, by band name."""
 
-_PREFIX = "brain.eeg."
-
 
 def band_ratio(plan: Plan, night: LoadedNight) -> BandRatio | Message:
     """The ratio ``plan.query.target`` names ("theta/delta") over the plan's scope."""
     top, bottom = (plan.query.target or "/").split("/")
     frame = night.feature_frame()
-    cols = {band: measure_columns(band, frame) for band in (top, bottom)}
-    if not all(cols.values()):
+    found = measure_columns(top, frame)
+    # both bands from one channel: a ratio of two leads' spectra would mean nothing (alpha
+    # alone is read on a posterior lead, which then holds the bottom band too)
+    channel = found[0][len(EEG_PREFIX):].rsplit(".", 1)[0] if found else ""
+    cols = {band: f"{EEG_PREFIX}{channel}.{band} [%]" for band in (top, bottom)}
+    if not found or not all(col in frame.columns for col in cols.values()):
         return Message("no_signal", "EEG")
-    cols = {band: found[0] for band, found in cols.items()}
     powers = {band: pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
               for band, col in cols.items()}
     valid = np.isfinite(powers[top]) & np.isfinite(powers[bottom]) & (powers[bottom] > 0)
@@ -47,7 +48,6 @@ def band_ratio(plan: Plan, night: LoadedNight) -> BandRatio | Message:
         mask = valid & (stages == code)
         by_stage.append((stage_name(code), _ratio(powers, top, bottom, mask), int(mask.sum())))
     q1, median, q3 = (float(v) for v in np.percentile(per_epoch, [25, 50, 75]))
-    channel = cols[top][len(_PREFIX):].rsplit(".", 1)[0]
     return BandRatio(top, bottom, {b: EDGES[b] for b in (top, bottom)}, channel,
                      _ratio(powers, top, bottom, inside), median, q1, q3, int(inside.sum()),
                      by_stage, plan.where.text, source)
