@@ -607,17 +607,21 @@ def _causes(night: LoadedNight, items: list[Item]) -> tuple[dict[str, int], str]
     """The arousal ``items`` counted by cause, from the events of the arousals' own scoring,
     and why a cause could not be looked for ("" when both could): an arousal is called
     spontaneous only where breathing events and leg movements were both scored."""
-    events, _ = events_for(night, ("arousal",))
-    starts = {round(i.start, 3) for i in items}
-    return counted_causes(night, [cause for e, cause in arousal_causes(events)
-                                  if round(e.onset, 3) in starts])
+    causes = _arousal_causes(night)
+    return counted_causes(night, [causes[at] for i in items if (at := round(i.start, 3)) in causes])
 
 
 def _of_cause(night: LoadedNight, items: list[Item], cause: str) -> list[Item]:
     """The arousal ``items`` whose cause (:func:`arousal_causes`) is ``cause``."""
+    causes = _arousal_causes(night)
+    return [i for i in items if causes.get(round(i.start, 3)) == cause]
+
+
+def _arousal_causes(night: LoadedNight) -> dict[float, str]:
+    """Each arousal of the night's own scoring by its onset (s, to the millisecond): what it is
+    tied to (:func:`arousal_causes`)."""
     events, _ = events_for(night, ("arousal",))
-    kept = {round(e.onset, 3) for e, found in arousal_causes(events) if found == cause}
-    return [i for i in items if round(i.start, 3) in kept]
+    return {round(e.onset, 3): cause for e, cause in arousal_causes(events)}
 
 
 def _sleep_minutes(night: LoadedNight, where: Where) -> float:
