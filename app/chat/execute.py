@@ -1004,14 +1004,11 @@ def _own_value(night: LoadedNight, item: Item) -> Item | None:
     """A spindle with its frequency, a slow wave or K-complex with its amplitude, a
     desaturation with its depth ("how fast was it?"); None for any other item."""
     kind = _item_kind(item)
-    if kind == "spindle":
-        measured = with_frequencies(night, [item])[0]
-    elif (band := AMPLITUDE_BANDS.get("slow_waves" if kind == "slow_wave" else kind)) is not None:
-        measured = with_amplitudes(night, [item], band)[0]
-    elif kind == "desaturation":
-        measured = with_depths(night, [replace(item, label=kind)]) or []
-    else:
+    phen = phenomenon("slow_waves" if kind == "slow_wave" else kind)
+    if phen is None or phen.key not in _PER_EVENT:
         return None
+    # an item's label may carry words ("desaturation (the first listed)"); its depth reads the kind
+    measured, _ = _measured_events(night, [replace(item, label=kind)], phen)
     return measured[0] if measured and measured[0].value is not None else None
 
 
