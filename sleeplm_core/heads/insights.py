@@ -29,6 +29,9 @@ from sleeplm_core.errors import SleepLMError
 from sleeplm_core.features.schema import column_words
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event
 
+MISSING_SHARE = 0.5
+"""Share of the night's epochs in which a feature must have a value for its absence from the
+described epochs to be reported."""
 _UNIT = re.compile(r"^(?P<name>.+) \[(?P<unit>[^\]]*)\]$")
 
 
@@ -163,7 +166,21 @@ def _measured_text(measured: dict[str, float], features: pd.DataFrame, idx: np.n
                   and values.max() > values.min() else "")
         unit = "" if m["unit"] in ("ratio", "") else f" {m['unit']}"
         items.append(f"{column_words(col)} {mean:.1f}{unit}{spread}")
-    return "Measured (mean): " + "; ".join(items) + "."
+    return "Measured (mean): " + "; ".join(items) + "." + _missing_text(features, idx, level)
+
+
+def _missing_text(features: pd.DataFrame, idx: np.ndarray, level: str) -> str:
+    """The ``level`` features that give no value in any of the epochs ``idx`` though they do
+    in most of the night: the channel is there, so the gap is a finding (an airflow with no
+    breath to time during an apnea), not an absent channel."""
+    cols = [c for c in features.columns if c.startswith(f"{level}.") and _UNIT.match(c)]
+    values = features[cols].apply(pd.to_numeric, errors="coerce")
+    there = values.iloc[idx]
+    gone = [c for c in cols if there[c].isna().all() and values[c].notna().mean() >= MISSING_SHARE]
+    if not gone:
+        return ""
+    named = "; ".join(f"{column_words(c)} ({100 * values[c].notna().mean():.0f} %)" for c in gone)
+    return f" Not measurable there, though most of the night's epochs have a value: {named}."
 
 
 def _quoted(captions: Sequence[str], limit: int) -> tuple[str, ...]:
