@@ -57,13 +57,16 @@ class Aspect(str, Enum):
     """The periodic leg movements of a list of leg movements ("PLM index")."""
     CAUSE = "cause"
     """What caused a list's events ("what caused most of the arousals?")."""
+    LIKENESS = "likeness"
+    """How alike a search's matches are ("how similar are they?"), not the matches again."""
 
 
 _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.FREQUENCY: re.compile(r"\b(?:frequenc\w*|hz|hertz|faster|slower)\b", re.I),
     Aspect.AMPLITUDE: re.compile(r"\b(?:amplitudes?|bigger|larger|smaller|taller|higher|lower|µv|uv"
                                  r"|microvolts?|size)\b", re.I),
-    Aspect.POSITION: re.compile(r"\b(?:body )?position\b|\bon (?:her|his|their|the) (?:back|side)\b", re.I),
+    Aspect.POSITION: re.compile(r"\b(?:body )?position\b|\bon (?:her|his|their|the) (?:back|(?:left |right )?side"
+                                r"|stomach|belly|front)\b|\b(?:supine|prone)\b", re.I),
     # "deeper", never "deep": deep sleep is a stage
     Aspect.DEPTH: re.compile(r"\b(?:deeper|depths?|shallower|how deep)\b", re.I),
     Aspect.IN_GENERAL: re.compile(r"\bwhat (?:happens|goes on|is happening|'s happening|occurs)\b", re.I),
@@ -103,6 +106,7 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                 r"|faster|slower|bigger|larger|mean|average|median|typical size)\b", re.I),
     Aspect.NORM: re.compile(r"\b(?:normal|norms?|normative|typical range|healthy)\b", re.I),
     Aspect.PERIODIC: re.compile(r"\b(?:plms?i?|periodic)\b", re.I),
+    Aspect.LIKENESS: re.compile(r"\bhow (?:similar|alike|close|good|relevant)\b", re.I),
     Aspect.CAUSE: re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I),
 }
 
@@ -134,6 +138,24 @@ def listed_cause(text: str) -> str | None:
     word = m.group(1).lower()
     return ("limb movement" if word[:3] in ("lim", "leg", "plm") else
             "respiratory" if word in ("respiratory", "breathing") else "spontaneous")
+
+
+# Body positions as ``sleeplm_core.io.position`` names them, and the words for each; "on
+# their side" is either side.
+_POSITION_WORDS = (
+    ("supine", r"supine|on (?:the|their|his|her|its) back"),
+    ("prone", r"prone|on (?:the|their|his|her|its) (?:stomach|belly|front|tummy)"),
+    ("left,right", r"lateral|on (?:the|their|his|her|its|a) sides?|side[- ]lying"),
+    ("left", r"(?:on (?:the|their|his|her|its) )?left(?: side)?"),
+    ("right", r"(?:on (?:the|their|his|her|its) )?right(?: side)?"),
+    ("upright", r"upright|sitting(?: up)?"),
+)
+
+
+def named_position(text: str) -> str | None:
+    """The position names a question names ("supine"; "left,right" for "on their side"), else None."""
+    return next((name for name, p in _POSITION_WORDS if re.search(rf"\b(?:{p})\b", text, re.I)),
+                None)
 
 
 # "what's the sampling rate of the EEG?": the channels a question names, by model slot prefix.

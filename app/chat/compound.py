@@ -15,13 +15,15 @@ Follow-ups inside a question ("what is a K-complex and show me one", "... and wh
 happening then?") are left to the whole, which already answers them.
 
 "Spindles between 1 and 2 am", "compare N1 and N3", "TST, SE and WASO" and "obstructive and
-central apneas" are one question each: the whole reads as neither side alone.
+central apneas" are one question each: the whole reads as neither side alone; so is "how many
+apneas and hypopneas?", whose "and" is inside the name of what it counts.
 """
 
 from __future__ import annotations
 
 import re
 
+from app.chat.phenomena import phenomenon
 from app.chat.query import Intent, Query, Ref
 from app.chat.understand import LEADING_ARTICLE_RE, listed_stages, understand
 
@@ -63,7 +65,7 @@ def compound(text: str) -> tuple[str, str] | None:
         return f"{text[:start]}{words[0]}{text[end:]}", f"{text[:start]}{rest}{text[end:]}"
     for m in joints:
         left, right = text[:m.start()].strip(), text[m.end():].strip()
-        if len(left.split()) < 2 or not right:
+        if len(left.split()) < 2 or not right or _inside_term(whole, text, m):
             continue
         if not _QUESTION_START_RE.match(right):
             stem = _STEM_RE.match(left)
@@ -77,6 +79,14 @@ def compound(text: str) -> tuple[str, str] | None:
                 and (_same(whole, first) or _same(whole, second) or _blended(whole, first, second))):
             return left, right
     return None
+
+
+def _inside_term(whole: Query, text: str, joint: re.Match) -> bool:
+    """The joint is part of the name of the thing the whole asks about ("how many apneas and
+    hypopneas?": one kind of event, the respiratory events)."""
+    phen = phenomenon(whole.phenomenon)
+    return phen is not None and any(t.start() <= joint.start() and joint.end() <= t.end()
+                                    for t in re.finditer(phen.pattern, text, I))
 
 
 def _blended(whole: Query, first: Query, second: Query) -> bool:

@@ -89,6 +89,11 @@ class Dialogue:
             if self.last is None or self.last.intent != Intent.COMPARE:
                 raise NothingToReferTo("no_comparison")
             return replace(self.last, text=query.text, ref=Ref.NONE)
+        if query.note == "likeness":
+            # "how similar are they?": the last library search, its matches judged
+            if self.last is None or self.last.intent != Intent.SIMILAR:
+                raise NothingToReferTo("no_search")
+            return replace(self.last, text=query.text, ref=Ref.NONE)
         if query.note in ("soft_item", "soft_recovery"):
             query = self._soft_item(query)
         if query.note == "near_it":
@@ -106,6 +111,9 @@ class Dialogue:
             epoch = self.history[-1]
             return Query(Intent.NAVIGATE, query.text, ref=Ref.BACK, note="Back to the earlier view: ",
                          scope=Scope(time=TimeSpan("epoch", float(epoch), None, f"epoch {epoch}")))
+        if query.ref == Ref.STEP and query.phenomenon and not (
+                self.items and self.last is not None and self.last.phenomenon == query.phenomenon):
+            return self._kind_beyond(query)
         if query.ref in (Ref.FOCUS, Ref.STEP):
             return self._focus(query)
         if query.ref == Ref.WHY:
@@ -305,6 +313,19 @@ class Dialogue:
         return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, note=note,
                      scope=Scope(time=_span(item)))
 
+    def _kind_beyond(self, query: Query) -> Query:
+        """"the next apnea" when the last list was of another kind: the first of that kind after
+        the event in focus (the last before it, for "the previous apnea"), else the night's
+        first (last)."""
+        rank = "earliest" if query.step > 0 else "latest"
+        scope = Scope()
+        if self.items and self._one_in_focus():
+            item = self._focused()
+            scope = Scope(time=TimeSpan("elapsed", item.end, 1e9, f"after the {item.label}")
+                          if query.step > 0 else TimeSpan("elapsed", 0.0, item.start, f"before the {item.label}"))
+        return Query(Intent.LOCATE, query.text, query.phenomenon, target=query.target,
+                     modality=query.modality, scope=scope, rank=rank, count=1)
+
     def _example(self, query: Query) -> Query:
         """"show me one" after "what is a K-complex?": that phenomenon found in the night, in
         the scope the follow-up names (else the last one's)."""
@@ -487,6 +508,13 @@ class Dialogue:
         key = self.last.phenomenon if self.last is not None else None
         if _WHY_SO_SLOW_RE.search(text) and self._about_deep_sleep():
             return "why is N3 so slow?"   # "why is it so slow?" after N3 was shown
+        if _WOKE_BY_IT_RE.search(text) and self.items and self._one_in_focus() and (
+                self._focused().label not in STAGES):
+            return "did she wake up after it?"   # "did it wake her up?" with one event shown
+        if _HOW_OFTEN_THAT_RE.search(text) and (asked := self._how_often_after()) is not None:
+            # "how many times did that happen?" after "did she wake up after it?": of the list's
+            # kind, those followed by the same
+            return asked
         if (m := _OTHER_SIDE_RE.search(text)) and self.shown is not None and self.shown.ref == Ref.CONTEXT:
             # "and after?" after "what happened before it?": the other side of the same event
             return f"what happened just {m.group(1).lower()} it?"
@@ -506,10 +534,13 @@ class Dialogue:
             # "was it obstructive?", "how can you tell?" with one apnea shown: what the belts
             # did during it is what types it
             return "what did the belts do during it?"
-        if _WHAT_POSITION_RE.search(text) and self.items and self._one_in_focus() and (
-                self._focused().label not in STAGES):
-            # "what position was she in?" with one event shown: during it
-            return "what position was she in during it?"
+        if self.items and self._one_in_focus() and self._focused().label not in STAGES:
+            # "what position was she in?" with one event shown: during it; "was she on her
+            # back?" is answered yes or no
+            if _WHAT_POSITION_RE.search(text):
+                return "what position was she in during it?"
+            if m := _IN_POSITION_RE.search(text):
+                return f"was she {m.group('where').lower()} during it?"
         if (m := _ON_CHANNEL_RE.search(text)) and self.items and self._one_in_focus():
             # "what should they look for on the belts?", "and on the oxygen?" with one event
             # shown: that channel during it
@@ -523,6 +554,19 @@ class Dialogue:
         head = noun.split()[-1]
         other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
         return f"how is {noun} different from {other}?"
+
+    def _how_often_after(self) -> str | None:
+        """After "did she wake up after it?" (or "... have an arousal after it?") about one of
+        a list of events, the count of the list's events followed by the same; else None."""
+        shown, listed = self.shown, self._listed_events()
+        if shown is None or listed is None or shown.ref != Ref.CONTEXT or shown.step < 0:
+            return None
+        if shown.scope.stages == ("W",):
+            return f"how many {listed} were followed by an awakening?"
+        partner = phenomenon(shown.phenomenon)
+        if partner is not None and partner.event_types and partner.key != self.last.phenomenon:
+            return f"how many {listed} were followed by {_article(partner.title.lower())}?"
+        return None
 
     def _two_shown(self) -> tuple[str, str] | None:
         """The phenomena of the last two answers, when they were two different kinds of event."""
@@ -582,12 +626,18 @@ class Dialogue:
             # move the screen (a hit in this night), and "which of them were in REM?" narrows it
             query = replace(query, scope=Scope(query.scope.stages,
                                                TimeSpan("epoch", float(before), None, f"epoch {before}")))
+        # an answer that found nothing leaves the event in focus there: "did she have an arousal
+        # after it?" after "how many times did that happen?" (none) is still about it
+        keep = items is not None and not items and bool(self.items) and self._one_in_focus()
+        if keep and self.cursor < 0:
+            self.cursor = 0
         # a library search's note says what the list before it held, not what this one holds
         self.before = self.last
         self.last = replace(query, ref=Ref.NONE, how_many=False,
                             note="" if query.intent == Intent.SIMILAR else query.note)
-        if items is not None:
-            self.items, self.cursor = list(items), -1
+        if items is not None and not keep:
+            # "show me the first apnea" shows one of the list: "next one" moves on from it
+            self.items, self.cursor = list(items), 0 if query.count == 1 and items else -1
 
 
 def _hit_epoch(item: Item) -> int:
@@ -609,6 +659,14 @@ _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguish
                             r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
                             r" the difference|what are the differences|what(?:'s| is| was) different|how do they"
                             r" differ)\W*$", re.I)
+_WOKE_BY_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|this(?: one)?) (?:wake|rouse|awaken)"
+                            r" (?:her|him|them|the patient|the sleeper)(?: up)?\W*$", re.I)
+"""Whether the one event shown woke the sleeper ("did it wake her up?")."""
+_HOW_OFTEN_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:many times|often) (?:did|does|has) (?:that|this|it)"
+                                r" happen(?:ed)?(?: (?:in total|overall|that night|tonight|in the night))?|how often"
+                                r"(?: (?:was|is) (?:that|this|it))?|how many times)\W*$", re.I)
+"""How often what was just asked of one event happened over the list ("how many times did
+that happen?")."""
 _OTHER_SIDE_RE = re.compile(r"^\W*(?:and|what about|how about|and what about)\s+(after|before)(?:wards?| it| that)?\W*$",
                             re.I)
 """The other side of the moment just described ("and after?" after "what happened before it?")."""
@@ -616,9 +674,12 @@ _TO_THE_LIST_RE = re.compile(r"\b(?:the|that|my) (?:list|results|events)\b", re.
 """A return to the last list, not to the last view ("go back to the list")."""
 _WHAT_POSITION_RE = re.compile(r"^\W*(?:and\s+)?(?:what|which) (?:body |sleeping )?position (?:was|were) (?:she|he|they"
                                r"|the patient|the sleeper)(?: lying| sleeping)?(?: in)?(?: then| at the time| at that"
-                               r" point)?\W*$|^\W*(?:and\s+)?(?:was|were) (?:she|he|they|the patient) on (?:her|his|their)"
-                               r" back(?: then)?\W*$", re.I)
+                               r" point)?\W*$", re.I)
 """The body position during the one event shown ("what position was she in?")."""
+_IN_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:was|were) (?:she|he|they|the patient|the sleeper)(?: lying"
+                             r"| sleeping)? (?P<where>on (?:her|his|their|the) (?:back|(?:left |right )?side|stomach"
+                             r"|belly|front)|supine|prone)(?: then| at the time| at that point)?\W*$", re.I)
+"""Whether the one event shown happened in a body position ("was she on her back?")."""
 _OF_A_CAUSE_RE = re.compile(r"^\W*(?:and\s+|now\s+|so\s+)?(?:show me|find|list|give me|what about|and)?\s*(?:a|an|one"
                             r"|the|some)?\s*(spontaneous|respiratory|breathing|limb[- ]movement|leg[- ]movement)"
                             r"(?: (ones?))?\W*$", re.I)
@@ -744,3 +805,8 @@ def _transition_side(pair: str, stages: tuple[str, ...]) -> str:
     if target and not origin:
         return f">{named}"
     return f"{named}>{','.join(target)}"
+
+
+def _article(noun: str) -> str:
+    """"an arousal", "a desaturation"."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"

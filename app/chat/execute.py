@@ -34,6 +34,7 @@ from app.chat.findings import findings
 from app.chat.glossary import term
 from app.chat.hypopnea_rules import hypopnea_rules
 from app.chat.library import library_contents
+from app.chat.likeness import epoch_likeness, words_likeness
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
 from app.chat.peaks import peak_frequencies
 from app.chat.periods import SLEEP_CODES, awakening_runs, sleep_minutes, stage_name, stage_periods
@@ -43,7 +44,7 @@ from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, n
                            stages_guessed)
 from app.chat.plm_series import plm_series
 from app.chat.position_changes import position_changes
-from app.chat.query import INDEX_STATS, LIST_ALL, SLEEP_STATS, Condition, Intent, Query, Ref, Scope, two_stages
+from app.chat.query import AWAKENING, INDEX_STATS, LIST_ALL, SLEEP_STATS, Condition, Intent, Query, Ref, Scope, two_stages
 from app.chat.recording import recording_facts
 from app.chat.ratios import band_ratio
 from app.chat.recovery import spo2_recoveries, spo2_recovery
@@ -56,6 +57,7 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               Summary, SystemOverview, View)
 from app.chat.timespan import TimeSpan, clock_point
 from app.chat.significance import period_test
+from app.chat.strongest import strongest_epochs
 from app.chat.transitions import stage_transitions
 from app.engine import Engine
 from app.night import BurstMeasure, LoadedNight
@@ -74,7 +76,8 @@ from sleeplm_core.heads.localize import (LocalizeConfig, Region, Track, calibrat
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.index.search import Hit, nearest_captions, search_text, search_vectors
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Event, Signal
-from sleeplm_core.scoring.association import arousal_causes, breathing_leads, tied_after_sec, tied_mask
+from sleeplm_core.scoring.association import (AssociationConfig, arousal_causes, breathing_leads,
+                                              events_into_awakenings, tied_after_sec, tied_mask)
 from sleeplm_core.scoring.channels import eeg_labels
 from sleeplm_core.scoring.desaturation import desaturation_depth
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
@@ -373,6 +376,8 @@ def tied_items(night: LoadedNight, items: list[Item], phen: Phenomenon, q: Query
 def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apart: bool
           ) -> tuple[list[Item], str] | Message:
     """One tie of :func:`tied_items`: to (or, ``apart``, not to) an event of ``key``."""
+    if key == AWAKENING:
+        return _into_awakenings(night, items, apart)
     partner = phenomenon(key)
     events, _ = events_for(night, partner.event_types)
     others = np.array([(e.onset, e.offset) for e in events if e.type in partner.event_types])
@@ -389,6 +394,19 @@ def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apa
               False: f"overlapping it or ending at most {after:g} s before it began"}[lead]
     rule = f"{'without' if apart else 'with'} {article} {name} ({window})"
     return [i for i, k in zip(items, keep) if k], rule
+
+
+def _into_awakenings(night: LoadedNight, items: list[Item], apart: bool) -> tuple[list[Item], str]:
+    """The ``items`` that led (or, ``apart``, did not lead) into one of the night's awakenings
+    (wake runs between sleep onset and the final awakening), by the window that ties an
+    awakening to its cause."""
+    stages, source = night.stages()
+    onsets = [float(night.epochs.starts[a]) for a, _ in awakening_runs(stages, np.ones(len(stages), bool))]
+    led = events_into_awakenings(onsets, np.array([(i.start, i.end) for i in items]), EPOCH_SEC)
+    lead = AssociationConfig().awakening_lead_sec
+    rule = (f"{'not ' if apart else ''}followed by an awakening (a wake epoch of the "
+            f"{source_name(source)} hypnogram overlapping it or starting within {lead:g} s of its end)")
+    return [i for i, k in zip(items, led) if k != apart], rule
 
 
 def with_depths(night: LoadedNight, items: list[Item]) -> list[Item] | None:
@@ -536,7 +554,9 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
                        periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
                        share=(q.share or "").replace("_", " "),
                        share_of=untied if q.share == "tie" else _night_count(night, q),
-                       asks=q.aspects, counted_cause=q.counted_cause, tied=q.together if tie else "")
+                       asks=q.aspects, counted_cause=q.counted_cause, tied=q.together if tie else "",
+                       strongest=strongest_epochs(night, phen, plan.where, k) if phen is not None
+                       and phen.best_feature and not phen.event_types else None)
     if (((q.how_many or q.per or q.share or q.rank) and scored) or result.blind
             or result.unscored or (phen is not None and not phen.model_reads) or tie or cause):
         # A count or "the longest one" is answered from the scoring; on a night where the
@@ -1340,7 +1360,7 @@ def library_pick(plan: Plan, night: LoadedNight) -> Navigation | Message:
 
 
 def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
-             k: int = 6) -> Retrieval | Navigation | Message:
+             k: int = 6) -> Retrieval | Likeness | Navigation | Message:
     """Library epochs nearest to a phenomenon or the words asked, else to an epoch."""
     q = plan.query
     if q.ref == Ref.FOCUS:
@@ -1355,8 +1375,10 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
         facts = stated_facts(phen, q.scope.stages,
                              engine.grounder.rivals if engine.grounder is not None else {})
         where = f" in {' or '.join(q.scope.stages)}" if facts and q.scope.stages else ""
-        return Retrieval(f"“{what}”{where}", search_text(engine.library, text, engine.text, k,
-                                                         facts))
+        found = Retrieval(f"“{what}”{where}", search_text(engine.library, text, engine.text, k, facts))
+        if Aspect.LIKENESS in q.aspects:
+            return words_likeness(found, q.scope.stages, phen.event_types if phen else ())
+        return found
     i = (night.epoch_at(one.start) if one is not None else
          night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current)
     # The epoch itself is no result; "in other nights" leaves out the whole loaded night.
@@ -1372,6 +1394,8 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
     label = (f"the {q.rank} {phen.title.lower()} at {clock(night, one.start)} (epoch {i})"
              if one is not None else f"epoch {i}") + (" in other recordings" if others else "") + (
         f", scored {' or '.join(stages)}" if stages else "")
+    if Aspect.LIKENESS in q.aspects:
+        return epoch_likeness(Retrieval(label, hits), night, i)
     if engine.library.caption_index is None:
         return Retrieval(label, hits, note=q.note)
     emb = night.embedded
@@ -1832,9 +1856,12 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
                    asked=(q.signal, q.rank if q.rank in ("lowest", "highest") else None)
                    if q.signal else None, length=q.window or CONTEXT_SEC,
                    eeg=q.modality == "brain", breathing=Aspect.BREATHING in q.aspects)
+    phen = phenomenon(q.phenomenon)
     return replace(found, stage_asked=Aspect.STAGE in q.aspects,
                    positions="" if found.around else _positions_during(night, item),
-                   position_asked=Aspect.POSITION in q.aspects)
+                   position_asked=Aspect.POSITION in q.aspects, position_named=q.position_named or "",
+                   asked_types=phen.event_types if found.around and phen is not None else (),
+                   wake_asked=found.around and q.scope.stages == ("W",))
 
 
 def _positions_during(night: LoadedNight, item: Item) -> str:

@@ -22,7 +22,7 @@ FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 """Event families listed for every night when the question names none."""
 
 
-def _event_types(caption: str) -> set[str]:
+def stated_event_types(caption: str) -> set[str]:
     """Event types a library caption states ("" captions of another level state none)."""
     try:
         return {e.type for e in parse_caption(caption, "stage_event").events}
@@ -46,7 +46,7 @@ def library_contents(plan: Plan, engine: Engine) -> LibraryContents | Message:
     families = ((_plural(phen.title), phen.event_types),) if phen and phen.event_types else FAMILIES
     nights = []
     for name, rows in meta.groupby("recording", sort=False):
-        stated = [_event_types(c) for c in rows["caption"]]
+        stated = [stated_event_types(c) for c in rows["caption"]]
         with_events = {fam: sum(1 for s in stated if s & set(types)) for fam, types in families}
         stages = Counter(rows["stage"].astype(str))
         nights.append(LibraryNight(str(name), str(rows["kind"].iloc[0]), len(rows),

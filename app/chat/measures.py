@@ -66,14 +66,14 @@ def measure_columns(words: str, frame: pd.DataFrame) -> list[str]:
     for measure in MEASURES:
         if not _names(measure, words):
             continue
-        cols = [_preferred(found, suffix) for prefix, suffix in measure.columns
+        cols = [preferred_column(found, suffix) for prefix, suffix in measure.columns
                 if (found := [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)])]
         if cols:
             return cols
     return []
 
 
-def _preferred(columns: list[str], suffix: str) -> str:
+def preferred_column(columns: list[str], suffix: str) -> str:
     """The column to read among one measure's channels: the first, but for alpha power a
     posterior channel's when there is one."""
     if suffix.endswith(".alpha [%]"):

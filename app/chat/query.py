@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.chat.aspects import Aspect, listed_cause, named_cause, named_channels, read_aspects
+from app.chat.aspects import Aspect, listed_cause, named_cause, named_channels, named_position, read_aspects
 from app.chat.timespan import TimeSpan
 
 
@@ -59,6 +59,10 @@ class Ref(str, Enum):
     SHARE = "share"            # "what percentage is that?": the last count as a share
     LIST = "list"              # "list them", "show me all of them": every item of the last list
 
+
+AWAKENING = "awakening"
+"""``Query.together`` for events that led into an awakening, which is no kind of event but a
+run of wake in the hypnogram ("apneas followed by an awakening")."""
 
 LIST_ALL = 100
 """Items "list them" shows at most: a list longer than that belongs in the export."""
@@ -227,6 +231,12 @@ class Query:
         """The cause of the arousals a question lists ("show me a spontaneous arousal"), None
         for none."""
         return listed_cause(self.text)
+
+    @property
+    def position_named(self) -> str | None:
+        """The body positions a question names ("was she on her back?": "supine"; "left,right"
+        for a side), None for none."""
+        return named_position(self.text)
 
     @property
     def channels_named(self) -> tuple[str, ...]:

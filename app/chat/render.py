@@ -33,7 +33,7 @@ from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakd
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
-                              LibraryContents, Message, Navigation, NormCheck, PeakFrequencies, PeakRow,
+                              LibraryContents, Likeness, Message, Strongest, Navigation, NormCheck, PeakFrequencies, PeakRow,
                               PeriodTest, PlmSeries, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SOCoupling, SpanArchitecture, SpO2Recovery, StageAgreement,
@@ -42,6 +42,7 @@ from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakd
                               SystemOverview, View)
 from app.night import LoadedNight
 from app.plots import Highlight
+from sleeplm_core.captions.stage_event import EVENT_NAMES
 from sleeplm_core.features.brain import EEG_BAND_NAMES
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
 from sleeplm_core.index.search import Hit
@@ -206,6 +207,9 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       "*compare heart rate in N3 and REM* and then *is that difference "
                       "significant?*, or in one question *is the heart rate significantly "
                       "different between N3 and REM?*")
+    if r.kind == "no_reference" and r.detail == "no_search":
+        return Answer("There is no library search just before to judge; ask e.g. *find epochs like "
+                      "this one in the library* and then *how similar are they?*")
     if r.kind == "no_reference" and r.detail == "empty_list":
         return Answer("The last answer listed nothing to pick from, so there is no such one; "
                       "ask a question that finds something first.")
@@ -390,14 +394,27 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                         f"{100 * n / max(len(r.scored), 1):.0f} %). " + _causes(r))
     elif r.causes:
         parts.append(_causes(r))
+    if r.strongest is not None:
+        parts.append(_strongest_text(night, r.strongest, r.where))
     if r.model or r.track is not None:
         parts.append(_model_text(night, r))
     if r.blind:
         parts.append(f"⚠️ This recording has none of the {r.blind} channels, so {r.name} cannot "
                      f"be found in it; I show no model matches, which could only be noise.")
-    shown = r.scored[:r.shown] + r.model
-    return _answer(night, "\n\n".join(parts), r.scored or r.model, shown, track=r.track,
+    measured = r.strongest.items if r.strongest is not None else []
+    shown = r.scored[:r.shown] + measured + r.model
+    return _answer(night, "\n\n".join(parts), r.scored or measured or r.model, shown, track=r.track,
                    track_label=r.track_label)
+
+
+def _strongest_text(night: LoadedNight, s: Strongest, where: str) -> str:
+    """Where a band share measures highest, against its median in each stage."""
+    lines = "\n".join(f"- {_span(night, i)} ({i.value:.1f} %, stage {i.stage})" for i in s.items)
+    medians = ", ".join(f"{stage} {m:.1f} %" for stage, m in s.medians.items())
+    return (f"Measured{_where(where)}: the {len(s.items)} epochs with the most {s.measure} (share of "
+            f"the 0.5-30 Hz EEG power; blue on the plots):\n{lines}\n\nIts median by stage ({source_name(s.stages)}): "
+            f"{medians}. An epoch well above its stage's median has more of the rhythm than usual "
+            f"for that stage.")
 
 
 def _events(name: str, n: int = 2) -> str:
@@ -1628,6 +1645,16 @@ def _span_view(r: Navigation, night: LoadedNight) -> Answer:
     return _answer(night, text, [span], jump=r.epoch, window=r.window)
 
 
+def _position_verdict(r: Context) -> str:
+    """"Yes. ", "No. " or "Partly. " for a yes/no question that named positions, "" otherwise."""
+    if not r.position_named:
+        return ""
+    asked = set(r.position_named.split(","))
+    held = r.positions.split(", then ")
+    inside = sum(p in asked for p in held)
+    return "Yes. " if inside == len(held) else "No. " if inside == 0 else "Partly. "
+
+
 def _item_facts(r: Context, night: LoadedNight) -> Answer:
     i = r.item
     stages = ", ".join(f"{s} {seconds(d)}" for s, d in r.stages) or "?"
@@ -1642,8 +1669,9 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
     text = (f"The {label} at {_span(night, i)} lasted **{length}**; "
             f"{source_name(r.source)} stage{'s' * (len(r.stages) > 1)} {stages}.")
     if r.position_asked and r.positions:
-        # "what position was she in during it?": the position first
-        text = f"Body position: **{r.positions}** (position channel). {text}"
+        # "what position was she in during it?": the position first; "was she on her back?"
+        # is answered yes or no before it
+        text = f"{_position_verdict(r)}Body position: **{r.positions}** (position channel). {text}"
     elif r.stage_asked:
         # "what stage was she in then?": the stage first
         named = r.stages[0][0] if len(r.stages) == 1 else stages
@@ -1735,6 +1763,7 @@ def _(r: Context, night: LoadedNight) -> Answer:
             f"{label} mean {mean:.1f} {unit} (lowest {low:.1f}, highest {high:.1f}) against "
             f"{own:.1f} during it"
             for label, unit, mean, low, high, own, *_ in r.measures) + "."
+    text = _window_verdict(r, night, side) + text
     if r.asked and (m := next((m for m in r.measures if m[0] == r.asked[0]), None)):
         # "what was the lowest SpO2 after it?": that value first
         label, unit, mean, low, high, *_ = m
@@ -1744,6 +1773,31 @@ def _(r: Context, night: LoadedNight) -> Answer:
                 f"**{value:.1f} {unit}**.\n\n" + text)
     window = Item(r.span[0], r.span[1], f"{side} {r.item.label}", "measured")
     return _answer(night, text, [window], [window, r.item])
+
+
+def _window_verdict(r: Context, night: LoadedNight, side: str) -> str:
+    """Yes or no first, for "did she wake up after it?" or "did she have an arousal after
+    it?"; "" for a question that asked neither."""
+    if r.wake_asked:
+        at = r.span[0]
+        for stage, length in r.stages:
+            if stage == "W":
+                return f"**Yes**: awake from {clock(night, at)} ({length:.0f} s of wake {side} it).\n"
+            at += length
+        arousal = next((i for i in r.events if i.label == "arousal"), None)
+        brief = (f"; an arousal, a few seconds of faster EEG without waking, at {_span(night, arousal)}"
+                 if arousal is not None else "")
+        return f"**No** awakening {side} it (no wake epoch){brief}.\n"
+    if r.asked_types:
+        kinds = {t.replace("_", " ") for t in r.asked_types}
+        found = [i for i in r.events if i.label in kinds]
+        if found:
+            gap = found[0].start - r.item.end if side == "after" else r.item.start - found[0].end
+            when = (f", starting {gap:.0f} s after it ended" if side == "after" else
+                    f", ending {gap:.0f} s before it began") if gap >= 1 else ", overlapping it"
+            return f"**Yes**: {found[0].label} at {_span(night, found[0])}{when}.\n"
+        return f"**No** {' or '.join(sorted(kinds))} {side} it.\n"
+    return ""
 
 
 @render.register
@@ -1798,6 +1852,59 @@ def _(r: Retrieval, night: LoadedNight) -> Answer:
                   f"{LIBRARY_SOURCE}{h.meta['recording']}", str(h.meta["stage"] or "?"),
                   score=h.score) for h in r.hits]
     return Answer(text, hits=r.hits, items=items)
+
+
+@render.register
+def _(r: Likeness, night: LoadedNight) -> Answer:
+    n = len(r.cosines)
+    if not n:
+        return Answer(f"The library search for {r.what} found no match to compare.")
+    lo, hi = min(r.cosines), max(r.cosines)
+    meaning = ("1 means the model reads the two epochs alike, not that their traces are the same"
+               if r.stage_source else "between the words' embedding and each epoch's")
+    lines = [f"- **by the model**: cosine {lo:+.3f} to {hi:+.3f} (mean {sum(r.cosines) / n:+.3f}); {meaning}."]
+    if r.stage:
+        alike = sum(st in r.stage.split(" or ") for st in r.stages)
+        whose = (f"as {r.what} is ({source_name(r.stage_source)})" if r.stage_source
+                 else "as asked")
+        others = Counter(st for st in r.stages if st not in r.stage.split(" or "))
+        rest = f"; the others {', '.join(f'{st} {c}' for st, c in others.most_common())}" if others else ""
+        lines.append(f"- **by stage**: {alike} of {n} are {r.stage}, {whose}{rest}.")
+    else:
+        counts = Counter(r.stages).most_common()
+        lines.append(f"- **by stage**: {', '.join(f'{st} {c}' for st, c in counts)}.")
+    lines.append(f"- **by events**: {_likeness_events(r, n)}")
+    text = (f"How alike the {n} library matches of {r.what} are:\n" + "\n".join(lines)
+            + "\n\nThe stages and events of the matches are what their captions state. Open one "
+              "(*show me the first one*) to compare the traces.")
+    return Answer(text)
+
+
+def _likeness_events(r: Likeness, n: int) -> str:
+    """The events the query holds (or names) against those the matches' captions state."""
+    stated = Counter(t for types in r.stated for t in types)
+
+    def listed(types: list[str]) -> str:
+        return ", ".join(f"{EVENT_NAMES.get(t, t)} in {stated[t]}" for t in types)
+
+    others = [t for t, _ in stated.most_common() if t not in r.types]
+    beside = f"; beside them, {listed(others)}" if others and r.types else ""
+    if r.types and not r.events_source:
+        # a search by words: any of the kinds the words name counts
+        named = " or ".join(EVENT_NAMES.get(t, t) for t in r.types)
+        any_of = sum(bool(types & set(r.types)) for types in r.stated)
+        kinds = [t for t in r.types if stated[t]]
+        return (f"the words name {named}; {any_of} of {n} matches state one"
+                f"{f' ({listed(kinds)})' if kinds else ''}{beside}.")
+    if r.types:
+        held = ", ".join(EVENT_NAMES.get(t, t) for t in r.types)
+        shared = "; ".join(f"{EVENT_NAMES.get(t, t)} in {stated[t]} of {n}" for t in r.types)
+        return (f"{r.what} holds {held} ({source_name(r.events_source)}); the matches state "
+                f"{shared}{beside}.")
+    none = sum(not types for types in r.stated)
+    where = f"{r.what} holds no scored event" if r.events_source else "the words name no event"
+    more = f"; the others state {listed(others)}" if others else ""
+    return f"{where}; {none} of {n} matches state none{more}."
 
 
 # The statistic a summary question asks for: (name, value, unit) read from the summary.

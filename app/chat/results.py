@@ -79,6 +79,23 @@ class Message:
     facts: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Strongest:
+    """Where a measured band share is highest ("where is there alpha?").
+
+    Attributes:
+        measure: the feature in words ("EEG C3-M2 alpha"), a share (%) of the 0.5-30 Hz power.
+        items: the epochs where it is highest, highest first (``value`` in %).
+        medians: its median per stage over the scope (%), for stages present.
+        stages: where the stages come from.
+    """
+
+    measure: str
+    items: list[Item]
+    medians: dict[str, float]
+    stages: str
+
+
 @dataclass
 class EventList:
     """Scored events of a phenomenon, and the model's matching regions.
@@ -129,6 +146,8 @@ class EventList:
             arousals were spontaneous?"), None for none.
         tied: key of the phenomenon every item is tied to ("arousal": leg movements with an
             arousal), "" for none.
+        strongest: for a rhythm no detector finds (alpha), where it measures strongest; None
+            otherwise.
     """
 
     name: str
@@ -159,6 +178,7 @@ class EventList:
     asks: frozenset[Aspect] = frozenset()
     counted_cause: str | None = None
     tied: str = ""
+    strongest: Strongest | None = None
 
 
 @dataclass(frozen=True)
@@ -657,6 +677,11 @@ class Context:
         positions: the body positions the item spans, in order ("right, then supine"), "" for
             a window next to it or a night without a readable position channel.
         position_asked: the question asked for the position, which then leads.
+        position_named: the positions a yes/no question named ("was she on her back?":
+            "supine"; "left,right" for a side), "" for none; the answer then says yes or no.
+        asked_types: event types a yes/no question about the window named ("did she have an
+            arousal after it?"), () for none; ``wake_asked``: it asked whether she woke ("did
+            she wake up after it?"). The answer then says yes or no first.
     """
 
     item: Item
@@ -674,6 +699,9 @@ class Context:
     stage_asked: bool = False
     positions: str = ""
     position_asked: bool = False
+    position_named: str = ""
+    asked_types: tuple[str, ...] = ()
+    wake_asked: bool = False
 
 
 @dataclass
@@ -728,6 +756,33 @@ class Retrieval:
     captions: list[tuple[str, float]] = field(default_factory=list)
     grounded: bool = False
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Likeness:
+    """How alike a library search's matches are to what was searched ("how similar are
+    they?").
+
+    Attributes:
+        what: what was searched ("epoch 12", "“apnea”").
+        cosines: each match's cosine to the query, in rank order.
+        stages: each match's stage.
+        stated: each match's event types, as its caption states them.
+        stage: the searched epoch's stage ("" for a search by words naming no stage).
+        stage_source: where that stage comes from ("scored", a machine scorer's label), ""
+            for a search by words.
+        types: the event types the searched epoch holds, or the words name.
+        events_source: where the epoch's events come from, "" for a search by words.
+    """
+
+    what: str
+    cosines: tuple[float, ...]
+    stages: tuple[str, ...]
+    stated: tuple[frozenset[str], ...]
+    stage: str
+    stage_source: str
+    types: tuple[str, ...]
+    events_source: str
 
 
 @dataclass
@@ -1424,5 +1479,5 @@ Result = (Message | EventList | StagePeriods | StageAmount | StageRatio | Signal
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
           | SpO2Recovery | BusiestEpochs | PeakFrequencies | Fragmentation
-          | AwakeningCauses | EventKinds | BurdenResult | PlmSeries)
+          | Likeness | AwakeningCauses | EventKinds | BurdenResult | PlmSeries)
 

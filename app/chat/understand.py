@@ -17,10 +17,11 @@ from dataclasses import replace
 from functools import lru_cache
 
 from app.chat import bank
+from app.chat.aspects import named_position
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import find_term
 from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon, phenomenon
-from app.chat.query import INDEX_STATS, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
+from app.chat.query import AWAKENING, INDEX_STATS, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
 from app.chat.spelling import repair
 from app.chat.timespan import TimeSpan, parse_time, period_stage
@@ -172,9 +173,12 @@ _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what a
                       rf"|worst|largest)|{_ORDINAL}|(that|this))"
                       rf"(?:\s+(?:one|of them|of those|event|episode|result|match|period|item|hit"
                       rf"|please))*\W*$", I)
-_STEP_RE = re.compile(r"^\s*(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
+_STEP_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
                       r"(next|previous|prev|following|preceding)(?:\s+(one|event|result|match"
                       r"|region|epoch|episode))?(?:\s+please)?\W*$", I)
+# "the next apnea", "and the previous spindle?": a step through one kind of event
+_STEP_KIND_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|show(?: me)?|jump|take me)\s+"
+                           r"(?:to\s+)?)?(?:the\s+)?(next|previous|prev|following|preceding)\s+(\D+?)\W*$", I)
 _ONE_AFTER_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+)?(?:show me\s+|go to\s+)?the (?:one|next"
                            r" one|event) (after|before) (?:that|this|it)(?: one)?\W*$", I)
 _BACK_RE = re.compile(r"^\s*(?:please\s+)?(?:go|take me|jump|move|zoom)?\s*back\b|^\s*undo\b"
@@ -231,6 +235,11 @@ _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|
                            r" have)?(?:\s+(?:of them|in total|altogether|all together|total|in this"
                            r" night|tonight))?(?:\s+(?:per|an|a) (hour|minute)(?: of sleep)?)?\W*$"
                            r"|^\s*count them\W*$", I)
+# "how similar are they?" after a library search: how alike its matches are
+_LIKENESS_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?how (?:similar|alike|close|good|relevant)"
+                              r" (?:are|were|is) (?:they|these|those|them|the (?:matches|hits|results|epochs|examples)"
+                              r"|these (?:matches|hits|results|epochs|examples))(?: really)?(?: to (?:it|this|that|this"
+                              r" epoch|the epoch|the query|mine|each other|one another))?\W*$", I)
 _SIGNIFICANT_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) (?:that|this|it|the|these|those)"
                                  r"(?: (?:difference|differences|gap|result))? (?:statistically )?significant\W*$"
                                  r"|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is) the p[- ]?value|could (?:that|this|it) be"
@@ -1017,6 +1026,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         step = 1 if m.group(1).lower() in ("next", "following") else -1
         epoch = (m.group(2) or "").lower() == "epoch"
         return Query(Intent.NAVIGATE, text, ref=Ref.NONE if epoch else Ref.STEP, step=step)
+    if (m := _STEP_KIND_RE.search(text)) and (phen := find_phenomenon(m.group(2))) is not None:
+        return Query(Intent.NAVIGATE, text, phen.key, target=m.group(2), modality=phen.level,
+                     ref=Ref.STEP, step=1 if m.group(1).lower() in ("next", "following") else -1)
     if _BACK_RE.search(text) and words <= 6:
         return Query(Intent.NAVIGATE, text, ref=Ref.BACK)
     if m := _CONTEXT_RE.search(text):
@@ -1034,6 +1046,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if _HOW_MUCH_REF_RE.search(text):
         # "how much was there?" after "show me N3": that stage's time
         return Query(Intent.STAGE_AMOUNT, text, ref=Ref.REPEAT, by_rule=True)
+    if _LIKENESS_REF_RE.search(text):
+        # "how similar are they?": the last library search, judged (Dialogue.resolve)
+        return Query(Intent.SIMILAR, text, ref=Ref.REPEAT, note="likeness", by_rule=True)
     if _SIGNIFICANT_REF_RE.search(text):
         # "is that difference significant?": the last comparison, tested (Dialogue.resolve)
         return Query(Intent.COMPARE, text, ref=Ref.REPEAT, note="significance", by_rule=True)
@@ -1778,10 +1793,14 @@ _DURING_THEM_RE = re.compile(r"\b(?:during|around|after|in|with)\s+(?:them|those
 _TIE_RE = re.compile(
     r"\b(?:(without|not followed by|with no|and no|but no|(?:(?:that|which) )?(?:had|have|has) no"
     r"|(?:that|which) did(?:n'?t| not) (?:have|cause))"
-    r"|(with|followed by|accompanied by|associated with|linked (?:to|with)|tied to|leading to|after"
+    r"|(with|followed by|accompanied by|associated with|linked (?:to|with)|tied to|after"
     r"|preceded by|(?:(?:that|which) )?(?:followed|came after|come after|coupled (?:to|with))"
-    r"|causing|ending (?:with|in)|(?:(?:that|which) )?(?:had|have|has|caused|ended (?:with|in))))\s+"
+    r"|causing|(?:(?:that|which) )?(?:led|lead|leads|leading) to|resulting in|ending (?:with|in)|(?:(?:that|which) )?(?:had|have|has|caused|ended (?:with|in))))\s+"
     r"(?:an?\s+|any\s+|its\s+|their\s+)?", I)
+
+
+_AWAKENING_RE = re.compile(r"\s*(?:awakenings?|wak(?:e|ing)[- ]?ups?|waking(?: up)?|(?:the )?(?:patient|sleeper)"
+                           r" waking(?: up)?)\b", I)
 
 
 def _tie(text: str) -> tuple[Phenomenon, str, bool, str | None] | None:
@@ -1798,6 +1817,10 @@ def _tie(text: str) -> tuple[Phenomenon, str, bool, str | None] | None:
     lacking = find_phenomenon(rest[second.end():]) if second and second.group(1) else None
     head = find_phenomenon(text[:m.start()])
     tail = find_phenomenon(rest[:second.start()] if lacking is not None else rest)
+    if (head is not None and head.event_types and tail is None and head.key != "arousal"
+            and _AWAKENING_RE.match(rest)):
+        # "apneas followed by an awakening": no event kind, the hypnogram's wake runs
+        return head, AWAKENING, m.group(1) is not None, None
     if (head is None or tail is None or not head.event_types or not tail.event_types
             or head.key == tail.key or head.key == "arousal"):
         return None
@@ -2163,11 +2186,11 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
         if (by == "position" and _REPEAT_RE.search(text) and len(text.split()) <= 5
                 or _SPLIT_THAT_RE.search(text)):
             # "how about supine?" after an index: that index by position, this one first
-            return Query(Intent.BREAKDOWN, text, target=by == "position" and _named_position(text) or "", by=by,
+            return Query(Intent.BREAKDOWN, text, target=by == "position" and named_position(text) or "", by=by,
                          ref=Ref.REPEAT, by_rule=True)
         return None
     # "how much time supine?": that position's row first
-    named = (_named_position(text) or "") if by == "position" and amount else ""
+    named = (named_position(text) or "") if by == "position" and amount else ""
     return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in INDEX_STATS
                  and not measure else None, target=named, scope=Scope(stages, time),
                  stat=stat if stat in INDEX_STATS else None, by=by, measure=measure,
@@ -2321,16 +2344,6 @@ def _extreme(text: str) -> str | None:
     if rank in ("highest", "lowest"):
         return rank
     return "highest" if _HIGH_RE.search(text) else "lowest" if _LOW_RE.search(text) else None
-# "when was the patient on their back?": the periods in a body position (names as
-# ``sleeplm_core.io.position`` writes them).
-_POSITION_WORDS = (
-    ("supine", r"supine|on (?:the|their|his|her|its) back"),
-    ("prone", r"prone|on (?:the|their|his|her|its) (?:stomach|belly|front|tummy)"),
-    ("left,right", r"lateral|on (?:the|their|his|her|its|a) sides?|side[- ]lying"),
-    ("left", r"(?:on (?:the|their|his|her|its) )?left(?: side)?"),
-    ("right", r"(?:on (?:the|their|his|her|its) )?right(?: side)?"),
-    ("upright", r"upright|sitting(?: up)?"),
-)
 # "how often did he turn over?", "position changes", "did she move around much?"
 _POSITION_CHANGE_RE = re.compile(
     r"\b(?:chang\w*|shift\w*|switch\w*) (?:(?:of|in|their|his|her|the|body|sleeping|sleep)\s+)*"
@@ -2399,13 +2412,8 @@ def _position_periods(text: str) -> str | None:
     for, else None; a question naming events or an index splits those instead."""
     if not _POSITION_WHEN_RE.search(text) or find_phenomenon(text) or _stat(text):
         return None
-    return _named_position(text)
+    return named_position(text)
 
-
-def _named_position(text: str) -> str | None:
-    """The position names the words name ("supine", "left,right" for "on their side"), else None."""
-    return next((name for name, p in _POSITION_WORDS if re.search(rf"\b(?:{p})\b", text, I)),
-                None)
 
 
 # "what's the difference between a spindle and a K-complex?", "how do hypopneas differ from

@@ -74,6 +74,20 @@ def awakening_causes(onsets: list[float], events: list[Event], epoch_sec: float 
     return out
 
 
+def events_into_awakenings(onsets: list[float], spans: np.ndarray, epoch_sec: float = 30.0,
+                           config: AssociationConfig = AssociationConfig()) -> np.ndarray:
+    """Which events led into an awakening, given the start of each awakening's first wake
+    epoch in seconds and the events' (onset, offset) in seconds (n, 2): the event overlaps
+    that epoch or the :attr:`AssociationConfig.awakening_lead_sec` before it, the window in
+    which :func:`awakening_causes` finds an awakening's cause. One boolean per event."""
+    spans = np.asarray(spans, dtype=float).reshape(-1, 2)
+    wake = np.asarray(onsets, dtype=float)
+    if not len(spans) or not len(wake):
+        return np.zeros(len(spans), dtype=bool)
+    lo, hi = wake - config.awakening_lead_sec, wake + epoch_sec
+    return np.any((spans[:, :1] < hi) & (spans[:, 1:] > lo), axis=1)
+
+
 def arousals_into_awakenings(onsets: list[float], arousals: list[Event], epoch_sec: float = 30.0,
                              config: AssociationConfig = AssociationConfig()) -> np.ndarray:
     """Which ``arousals`` led into an awakening, given the start of each awakening's first
