@@ -74,7 +74,7 @@ def test_stage_mix_by_hour_adds_up_to_the_hypnogram(demo) -> None:
     rows = _rows(Session(night).ask("give me a table of stages by hour", engine).text)
     stages = night.stages()[0]
     header = rows.pop("clock hour")
-    assert header == [*STAGES, "asleep"]
+    assert header == [*STAGES, "asleep", "stage shifts"]
     body = {k: v for k, v in rows.items() if not k.startswith("---")}
     for i, stage in enumerate(STAGES):
         total = sum(float(v[i]) for v in body.values())
@@ -171,7 +171,7 @@ def test_a_stage_table_follow_up_splits_by_position(demo) -> None:
     session.ask("give me a table of stages by hour", engine)
     text = session.ask("and by position?", engine).text
     assert text.startswith("Stages by body position")
-    assert _rows(text)["body position"] == [*STAGES, "asleep"]
+    assert _rows(text)["body position"] == [*STAGES, "asleep", "stage shifts"]
 
 
 @pytest.mark.parametrize(("text", "kind", "stage"), [

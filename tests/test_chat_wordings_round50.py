@@ -200,3 +200,76 @@ def test_a_feature_without_a_value_in_an_apnea_is_reported(demo) -> None:
     assert "Not measurable there, though most of the night's epochs have a value: airflow rate" in insight.text
     quiet = int(np.flatnonzero(pd.to_numeric(frame[col], errors="coerce").notna())[0])
     assert "Not measurable" not in describe([quiet], "respiratory", frame, night.epochs.starts).text
+
+
+def _oahi(night) -> tuple[int, float]:
+    stages, _ = night.stages()
+    sleep = [STAGES.index(s) for s in ("N1", "N2", "N3", "REM")]
+    n = sum(stages[night.epoch_at(e.onset)] in sleep
+            for e in events_of(night, "obstructive_apnea", "mixed_apnea", "hypopnea"))
+    return n, night.summary().tst_min
+
+
+@pytest.mark.parametrize("question", ["is this normal for an 8 year old?", "is this normal for a child?",
+                                      "is that abnormal in a kid?"])
+def test_a_child_is_not_read_against_adult_norms(demo, question) -> None:
+    """"is this normal for an 8 year old?" read the night against the 20-39-year band ("healthy
+    8-year-olds (band 20-39 years)"), and "... for a child?" against adults."""
+    night, _ = demo
+    n, tst = _oahi(night)
+    text = last_answer(demo, question)
+    assert "band 20-39" not in text and "— within the typical" not in text, text
+    assert "they do not fit" in text
+    assert f"the obstructive AHI is **{60 * n / tst:.1f}/h** ({n} obstructive or mixed apneas" in text
+    assert ("at or above" if 60 * n / tst >= 1 else "below") + " the **1/h**" in text
+    adult = last_answer(demo, "is this normal for a 30 year old?")
+    assert "band 20-39 years" in adult and "— within the typical" in adult
+
+
+def test_obstructive_ahi_is_the_oahi(demo) -> None:
+    """"what is the obstructive AHI?" gave the AHI of every apnea type."""
+    night, _ = demo
+    n, tst = _oahi(night)
+    text = last_answer(demo, "what is the obstructive AHI?")
+    assert text.startswith(f"**{60 * n / tst:.2f} per hour** of sleep: {n} obstructive apnea or hypopnea"), text
+
+
+def test_the_next_spindle_goes_on_in_time(demo) -> None:
+    """After "show me a spindle" (the most typical), "the next spindle" stepped to the second
+    most typical spindle, hours away, instead of the one after it."""
+    night, _ = demo
+    spindles = events_of(night, "spindle")
+    shown = last_answer(demo, "show me a spindle").splitlines()[1]
+    onset = next(e for e in spindles if clock(night, e.onset) in shown)
+    after = next(e for e in spindles if e.onset >= onset.offset)
+    text = last_answer(demo, "show me a spindle", "the next spindle")
+    lines = [ln for ln in text.splitlines() if ln.startswith("- ")]
+    assert lines and clock(night, after.onset) in lines[0], text
+
+
+@pytest.mark.parametrize("first, follow, row", [
+    ("how long did it take her to fall asleep?", "that's long, isn't it?", "Sleep onset latency"),
+    ("how much N3?", "isn't that low?", "N3 (slow-wave sleep)"),
+    ("what was the sleep efficiency?", "is that low?", "Sleep efficiency"),
+])
+def test_a_judgement_after_a_figure_reads_that_figure_against_the_norms(demo, first, follow, row) -> None:
+    """"that's long, isn't it?" after the sleep latency was off topic; "is that low?" after a
+    figure read every norm without leading with the one just given."""
+    text = last_answer(demo, first, follow)
+    assert text.startswith(f"**{row}: "), text
+    assert "of healthy sleepers" in text.split("\n")[0]
+
+
+def test_the_most_fragmented_hour_counts_changes_of_stage(demo) -> None:
+    """"which hour was the most fragmented?" gave the night's stage shifts, with no hour."""
+    night, _ = demo
+    stages, _ = night.stages()
+    changed = np.zeros(len(stages), dtype=bool)
+    changed[1:] = (stages[1:] != stages[:-1]) & (stages[1:] >= 0) & (stages[:-1] >= 0)
+    text = last_answer(demo, "which hour was the most fragmented?")
+    m = re.match(r"Most fragmented by clock hour: \*\*(\d\d:\d\d)–(\d\d:\d\d)\*\*, with \*\*(\d+)\*\*", text)
+    assert m, text
+    rows = {ln.split(" | ")[0].strip("| "): int(ln.rstrip(" |").split(" | ")[-1])
+            for ln in text.splitlines() if re.match(r"\| \d\d:\d\d", ln)}
+    assert int(m.group(3)) == max(rows.values())
+    assert sum(rows.values()) == int(changed.sum())

@@ -57,6 +57,8 @@ class Aspect(str, Enum):
     """The periodic leg movements of a list of leg movements ("PLM index")."""
     CAUSE = "cause"
     """What caused a list's events ("what caused most of the arousals?")."""
+    CHILD = "child"
+    """The sleeper is a child ("is this normal for a child?"), whom adult norms do not fit."""
     LIKENESS = "likeness"
     """How alike a search's matches are ("how similar are they?"), not the matches again."""
 
@@ -106,6 +108,8 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                 r"|faster|slower|bigger|larger|mean|average|median|typical size)\b", re.I),
     Aspect.NORM: re.compile(r"\b(?:normal|norms?|normative|typical range|healthy)\b", re.I),
     Aspect.PERIODIC: re.compile(r"\b(?:plms?i?|periodic)\b", re.I),
+    Aspect.CHILD: re.compile(r"\b(?:child(?:ren)?|kids?|toddlers?|infants?|bab(?:y|ies)|teen(?:ager)?s?"
+                             r"|adolescents?|p(?:a)?ediatric|school[- ]?(?:age|aged|child)|preschool\w*)\b", re.I),
     Aspect.LIKENESS: re.compile(r"\bhow (?:similar|alike|close|good|relevant)\b", re.I),
     Aspect.CAUSE: re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I),
 }

@@ -172,10 +172,13 @@ def _stage_mix(by: str, groups: dict[str, np.ndarray], stages: np.ndarray, sourc
     """Each group's minutes in every stage ("a table of stages by hour"); ``named``: the
     stage a question follows ("did REM increase across the night?")."""
     minute = EPOCH_SEC / 60
+    # a shift is an epoch whose stage differs from the scored epoch before it
+    shifted = np.zeros(len(stages), dtype=bool)
+    shifted[1:] = (stages[1:] != stages[:-1]) & (stages[1:] >= 0) & (stages[:-1] >= 0)
     rows = [BreakdownRow(name, float(mask.sum()) * minute,
                          float((mask & (stages >= STAGES.index("N1"))).sum()) * minute, None,
                          stage_min={s: float((mask & (stages == STAGES.index(s))).sum()) * minute
-                                    for s in STAGES})
+                                    for s in STAGES}, shifts=int((mask & shifted).sum()))
             for name, mask in groups.items()]
     return Breakdown(by, "", rows, source, where=where, mix=True, named=named)
 

@@ -98,6 +98,9 @@ class Dialogue:
             query = self._soft_item(query)
         if query.note == "near_it":
             return self._near_focus(query)
+        if query.intent == Intent.NORMAL and not query.target and (row := self._norm_row()):
+            # "that's long, isn't it?" after the sleep latency: that row of the norms first
+            query = replace(query, target=row)
         if query.ref == Ref.NONE:
             return self._at_view(query)
         if query.ref == Ref.BACK and _TO_THE_LIST_RE.search(query.text):
@@ -112,7 +115,10 @@ class Dialogue:
             return Query(Intent.NAVIGATE, query.text, ref=Ref.BACK, note="Back to the earlier view: ",
                          scope=Scope(time=TimeSpan("epoch", float(epoch), None, f"epoch {epoch}")))
         if query.ref == Ref.STEP and query.phenomenon and not (
-                self.items and self.last is not None and self.last.phenomenon == query.phenomenon):
+                self.items and self.last is not None and self.last.phenomenon == query.phenomenon
+                and self.last.rank == "earliest"):
+            # "the next spindle" goes on in time: through a list in time order, else from the
+            # event in focus
             return self._kind_beyond(query)
         if query.ref in (Ref.FOCUS, Ref.STEP):
             return self._focus(query)
@@ -314,9 +320,9 @@ class Dialogue:
                      scope=Scope(time=_span(item)))
 
     def _kind_beyond(self, query: Query) -> Query:
-        """"the next apnea" when the last list was of another kind: the first of that kind after
-        the event in focus (the last before it, for "the previous apnea"), else the night's
-        first (last)."""
+        """"the next apnea" when the last list was of another kind, or not in time order: the
+        first of that kind after the event in focus (the last before it, for "the previous
+        apnea"), else the night's first (last)."""
         rank = "earliest" if query.step > 0 else "latest"
         scope = Scope()
         if self.items and self._one_in_focus():
@@ -555,6 +561,22 @@ class Dialogue:
         other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
         return f"how is {noun} different from {other}?"
 
+    def _norm_row(self) -> str:
+        """The row of the age norms (``norms.NORMS``) the last answer gave a figure of, "" for
+        none."""
+        last = self.last
+        if last is None:
+            return ""
+        if last.intent == Intent.STAGE_TIMING and last.stage_event == "onset":
+            return "sleep onset latency"
+        if last.intent == Intent.STAGE_TIMING and last.stage_event == "latency" and last.scope.stages == ("REM",):
+            return "REM latency"
+        if last.intent == Intent.SUMMARY:
+            return _NORM_STATS.get(last.stat or "", "")
+        if last.intent == Intent.STAGE_AMOUNT and len(last.scope.stages) == 1:
+            return _NORM_STAGES.get(last.scope.stages[0], "")
+        return ""
+
     def _how_often_after(self) -> str | None:
         """After "did she wake up after it?" (or "... have an arousal after it?") about one of
         a list of events, the count of the list's events followed by the same; else None."""
@@ -659,6 +681,10 @@ _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguish
                             r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
                             r" the difference|what are the differences|what(?:'s| is| was) different|how do they"
                             r" differ)\W*$", re.I)
+_NORM_STATS = {"se": "sleep efficiency", "waso": "wake after sleep onset", "tst": "total sleep time",
+               "sol": "sleep onset latency"}
+_NORM_STAGES = {"N1": "N1", "N2": "N2", "N3": "N3 (slow-wave sleep)", "REM": "REM"}
+"""Rows of the age norms (``app.chat.norms.NORMS``) by the statistic or stage an answer gave."""
 _WOKE_BY_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|this(?: one)?) (?:wake|rouse|awaken)"
                             r" (?:her|him|them|the patient|the sleeper)(?: up)?\W*$", re.I)
 """Whether the one event shown woke the sleeper ("did it wake her up?")."""

@@ -1452,9 +1452,26 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
         # and the index a home test reports is the REI, per hour recorded.
         return NormCheck(plan.query.age, band, [], s.source, norms.CITATION, s.rei, where, True,
                          bands=bands, by_age=by_age)
+    q = plan.query
+    if Aspect.CHILD in q.aspects or (q.age is not None and q.age < norms.ADULT_AGE):
+        # the adult ranges do not fit a child; the breathing has a pediatric rule
+        return NormCheck(q.age, "children", [], s.source, norms.CITATION, s.ahi, where,
+                         child=_obstructive_ahi(night, s.tst_min))
     return NormCheck(plan.query.age, band, rows, s.source, norms.CITATION, s.ahi, where,
                      asked=plan.query.target if plan.query.target in norms.NORMS else "",
                      bands=bands, by_age=by_age)
+
+
+def _obstructive_ahi(night: LoadedNight, tst_min: float) -> tuple[float | None, int, float]:
+    """(obstructive AHI per hour of sleep, None where breathing could not be scored; the
+    obstructive and mixed apneas and hypopneas starting in sleep; minutes asleep)."""
+    types = phenomenon("obstructive_event").event_types
+    if unscored_reason(night, types) or _blind(night, "respiratory"):
+        return None, 0, tst_min
+    events, _ = events_for(night, types)
+    stages, _ = night.stages()
+    n = sum(1 for e in events if e.type in types and stages[night.epoch_at(e.onset)] in SLEEP_CODES)
+    return (60 * n / tst_min if tst_min else None), n, tst_min
 
 
 def view(plan: Plan, night: LoadedNight) -> View | Message:

@@ -30,6 +30,12 @@ NORMS: dict[str, tuple[str, tuple[tuple[float, float], ...]]] = {
     "REM latency": ("min", ((60, 110), (55, 105), (50, 100), (50, 100))),
 }
 _ADULT = "adults (20-59 years)"
+ADULT_AGE = 18
+"""Youngest age the adult bands are read for; a younger sleeper is a child."""
+PEDIATRIC_OAHI = 1.0
+"""Obstructive AHI (/h of sleep) from which a child's breathing in sleep is abnormal by the
+AASM's pediatric rules (ICSD-3: one or more obstructive or mixed apneas or obstructive
+hypopneas per hour); the adult 5/h does not apply."""
 
 
 def band_of(age: int | None) -> tuple[int, str]:

@@ -115,7 +115,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "obstructive or central in this app.",
         "Breathing event: airflow absent or reduced while the chest and abdomen keep trying.",
         "respiratory", ("obstructive_apnea", "mixed_apnea", "hypopnea"),
-        r"\boahi\b|obstructive apn(?:o)?ea[- ]hypopn(?:o)?ea index",
+        r"\boahi\b|obstructive (?:ahi|apn(?:o)?ea[- ]hypopn(?:o)?ea index)",
         ("OAHI", "obstructive apnea-hypopnea index"), gallery=False),
     Phenomenon(
         "obstructive_apnea", "Obstructive apnea",

@@ -1538,6 +1538,8 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
                 f"65-year-old?*")
     if r.by_age:
         return Answer(_by_age(r))
+    if r.child is not None:
+        return Answer(_child_norms(r))
     lines = []
     for name, value, unit, low, high in r.rows:
         verdict = "within" if low <= value <= high else ("below" if value < low else "above")
@@ -1567,6 +1569,26 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
     text += (f"\n\nSource: {r.citation} (approximate ranges read from its age trends). This is a "
              f"comparison with healthy sleepers, not a diagnosis.")
     return Answer(text)
+
+
+def _child_norms(r: NormCheck) -> str:
+    """A child's night: why the adult ranges are not read, and the pediatric breathing rule."""
+    oahi, n, asleep = r.child
+    # a child's age is under 18: "an" only before 8 and 11
+    who = f"{'an' if r.age in (8, 11) else 'a'} {r.age}-year-old" if r.age is not None else "a child"
+    text = (f"The ranges this app holds are for adults (read from age 20 up in {r.citation}); "
+            f"they do not fit {who}: children sleep longer, with more N3 and a later first REM "
+            f"period, so I do not read this night's stages or latencies against them.")
+    if oahi is None:
+        return text + (" Breathing could not be scored on this night, so the pediatric breathing "
+                       "rule cannot be applied either.")
+    verdict = ("at or above" if oahi >= norms.PEDIATRIC_OAHI else "below")
+    return text + (f"\n\nBreathing, by the AASM's pediatric rule: the obstructive AHI is **{oahi:.1f}/h** "
+                   f"({n} obstructive or mixed apneas and hypopneas in {asleep:.0f} min asleep, "
+                   f"{source_name(r.source)} stages), {verdict} the **{norms.PEDIATRIC_OAHI:g}/h** "
+                   f"from which a child's breathing in sleep counts as abnormal (ICSD-3); the adult "
+                   f"5/h does not apply to children. Hypopneas count whatever their cause here, "
+                   f"since this app does not type them. This is a measurement, not a diagnosis.")
 
 
 def _by_age(r: NormCheck) -> str:
@@ -2435,7 +2457,7 @@ def _stage_minutes_text(r: Breakdown) -> str:
 def _stage_mix_text(r: Breakdown) -> str:
     """Every stage's minutes in each group ("a table of stages by hour")."""
     rows = "\n".join(f"| {row.group} | " + " | ".join(f"{row.stage_min[s]:.1f}" for s in STAGES)
-                     + f" | {100 * row.sleep_min / row.minutes if row.minutes else 0:.0f} % |"
+                     + f" | {100 * row.sleep_min / row.minutes if row.minutes else 0:.0f} % | {row.shifts} |"
                      for row in r.rows)
     most = [f"most {s} in **{top.group}** ({top.stage_min[s]:.1f} min)" for s in ("N3", "REM")
             if (top := max(r.rows, key=lambda row: row.stage_min[s])).stage_min[s] > 0]
@@ -2443,8 +2465,14 @@ def _stage_mix_text(r: Breakdown) -> str:
             f"{source_name(r.source)} hypnogram" + (f": {', '.join(most)}." if most else "."))
     if r.by == "hour" and r.named in STAGES and (trend := _stage_trend(r.rows, r.named)):
         lead = f"{trend}\n\n{lead}"
-    return (f"{lead}\n\n| {_BY_WORDS[r.by]} | " + " | ".join(STAGES) + " | asleep |\n|"
-            + "---|" * (len(STAGES) + 2) + f"\n{rows}")
+    if r.named == "shifts":
+        # "which hour was the most fragmented?": the hour with the most changes of stage
+        top = max(r.rows, key=lambda row: row.shifts)
+        lead = (f"Most fragmented by {_BY_WORDS[r.by]}: **{top.group}**, with **{top.shifts}** changes "
+                f"of stage ({top.stage_min['W']:.1f} min of wake in it). Brief arousals do not change "
+                f"the stage; ask *which hour had the most arousals?* for them.\n\n{lead}")
+    return (f"{lead}\n\n| {_BY_WORDS[r.by]} | " + " | ".join(STAGES) + " | asleep | stage shifts |\n|"
+            + "---|" * (len(STAGES) + 3) + f"\n{rows}")
 
 
 def _stage_trend(rows: list[BreakdownRow], stage: str) -> str:

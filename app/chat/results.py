@@ -573,6 +573,10 @@ class NormCheck:
     by_age: list[tuple[str, str, tuple[tuple[float, float], ...]]] = field(default_factory=list)
     """"how does sleep change with age?": the age bands, and each statistic's (name, unit,
     (low, high) per band); empty otherwise."""
+    child: tuple[float | None, int, float] | None = None
+    """For a child ("is this normal for a child?", an age under 18): no adult row is read, and
+    this holds the obstructive AHI (/h of sleep, None without scored breathing), the events it
+    counts and the minutes asleep; None for an adult."""
 
 
 @dataclass
@@ -998,8 +1002,9 @@ class BreakdownRow:
     """One group of a breakdown: minutes in it, minutes asleep in it, the index's events that
     start in its sleep (None when no index was asked) and their mean duration (s), and for a
     measure, each feature column's (mean, sd, epochs) over the group's epochs; for the stage
-    mix, the minutes of each stage in the group; ``span``: seconds from its first epoch's start
-    to its last epoch's end (None when empty)."""
+    mix, the minutes of each stage in the group and ``shifts``, the changes of stage into its
+    epochs from the epoch before; ``span``: seconds from its first epoch's start to its last
+    epoch's end (None when empty)."""
 
     group: str
     minutes: float
@@ -1009,6 +1014,7 @@ class BreakdownRow:
     values: dict[str, tuple[float, float, int]] = field(default_factory=dict)
     stage_min: dict[str, float] = field(default_factory=dict)
     span: tuple[float, float] | None = None
+    shifts: int = 0
 
     @property
     def per_hour(self) -> float | None:

@@ -254,7 +254,13 @@ _IS_THAT_HIGH_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) 
                               r"|^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|this|it) (?:an? )?(?:too |very "
                               r"|really |unusually )?(?:long|short|high|low|normal|abnormal|elevated)"
                               r" (?:[\w-]+ ){0,2}(?:latency|index|efficiency|ahi|odi|rdi|waso|amount"
-                              r"|time|sleep time|percentage)\W*$", I)
+                              r"|time|sleep time|percentage)\W*$"
+                              # "that's long, isn't it?", "isn't that low?"
+                              r"|^\W*(?:and\s+|so\s+|but\s+|hm+,?\s+|wow,?\s+)?(?:that(?:'s| is)|it(?:'s| is)|this is)"
+                              r" (?:too |very |really |quite |pretty |rather |unusually )?(?:long|short|high|low|a lot"
+                              r"|bad|poor|abnormal|elevated)(?:,? (?:isn't|is|wasn't) (?:it|that)| right)?\W*$"
+                              r"|^\W*(?:and\s+|so\s+|but\s+)?(?:isn't|wasn't) (?:that|this|it) (?:too |very |really "
+                              r"|quite |rather |unusually )?(?:long|short|high|low|a lot|bad|abnormal|elevated)\W*$", I)
 # "what does that mean?", "explain that": what the last answer was about.
 _MEANING_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s*|sorry,?\s*)?(?:what does (?:that|this"
                          r"|it) (?:mean|stand for|measure|tell (?:me|us))|what do you mean(?: by that)?"
@@ -1582,6 +1588,9 @@ def _understand(text: str) -> Query:
     if _BY_AGE_RE.search(text) and time is None:
         # "how does sleep change with age?", "what would an older person's night look like?"
         return Query(Intent.NORMAL, text, note="by_age", by_rule=True)
+    if _FRAGMENTED_PART_RE.search(text) and time is None:
+        # "which hour was the most fragmented?": the stages by hour, led by the most shifts
+        return Query(Intent.BREAKDOWN, text, stat="stages", by="hour", target="shifts", by_rule=True)
     if _FINDINGS_RE.search(text) and time is None:
         return Query(Intent.SUMMARY, text, topic="findings", by_rule=True)
     if (m := _ENOUGH_RE.search(text) or _STAGE_LOW_RE.search(text)) and time is None:
@@ -2476,7 +2485,8 @@ _SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "c
               "pt": "patient",
               "obstructives": "obstructive apneas", "hrv": "heart rate variability",
               "cai": "central apnea index", "oai": "obstructive apnea index",
-              "oahi": "obstructive apnea-hypopnea index", "swa": "delta power",
+              "oahi": "obstructive apnea-hypopnea index", "obstructive ahi": "obstructive apnea-hypopnea index",
+              "swa": "delta power",
               "se": "sleep efficiency", "w/": "with"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(re.escape(k) for k in _SHORTHAND)})(?!\w)", I)
 # "nadir?", "odi4": a scorer's shorthand for a whole question
@@ -2623,6 +2633,12 @@ _AROUSALS_AFTER_RE = re.compile(r"^\W*(?:what|which)\s+(?:fraction|percent(?:age
 # "how many REM periods were there and how long were they?": the periods' list has their lengths
 _HOW_MANY_HOW_LONG_RE = re.compile(r"^(\W*how many\b.+?\bwere there)\s+and\s+how long (?:were|did) they(?: last)?\W*$", I)
 # "which hour had the best sleep?": each hour's stages
+# "which hour was the most fragmented?", "stage shifts by hour": changes of stage hour by hour
+_FRAGMENTED_PART_RE = re.compile(r"^\W*(?:(?:which|what) (?:hour|part of the night|time of (?:the )?night)(?: of the night)?"
+                                 r" (?:was|had|has|is|showed) (?:the )?(?:most|more|least) (?:fragmented|broken|disrupted"
+                                 r"|disturbed|stage shifts|stage changes|shifts)|when was (?:the )?sleep (?:the )?most"
+                                 r" (?:fragmented|broken|disrupted)|(?:stage (?:shifts|changes|transitions)|fragmentation)"
+                                 r" (?:by|per|each|every) hour)\W*$", I)
 _BEST_HOUR_RE = re.compile(r"^\W*(?:which|what) (?:hour|hours|part of the night)\s+(?:had|has|was|were|showed|gave)\s+"
                            r"(?:the\s+)?(?:best|most|deepest|soundest|least disturbed|most restful|worst|least|lightest"
                            # _BEST_SLEEP_RE has read "best sleep" by then
