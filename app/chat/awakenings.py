@@ -26,7 +26,7 @@ def what_woke(plan: Plan, night: LoadedNight) -> AwakeningCauses | Message:
     if not found:
         return Message("empty_scope", f"awakenings{' ' + plan.where.text if plan.where.text else ''}")
     starts = night.epochs.starts
-    onsets = [float(starts[a]) for a, _ in found]
+    onsets = awakening_onsets(night, plan.where.mask)
     events, event_source = events_for(night, ("hypopnea", "limb_movement"))
     causes = awakening_causes(onsets, events, EPOCH_SEC)
     counted, gaps = counted_causes(night, causes)
@@ -38,6 +38,13 @@ def what_woke(plan: Plan, night: LoadedNight) -> AwakeningCauses | Message:
                             AssociationConfig().awakening_lead_sec,
                             arousals_asked=plan.query.note == "arousals")
     return _with_arousals(found, night, plan.where, onsets)
+
+
+def awakening_onsets(night: LoadedNight, mask: np.ndarray) -> list[float]:
+    """The start (s) of the first wake epoch of each awakening inside ``mask`` (wake runs
+    between sleep onset and the final awakening)."""
+    stages, _ = night.stages()
+    return [float(night.epochs.starts[a]) for a, _ in awakening_runs(stages, mask)]
 
 
 def _with_arousals(found: AwakeningCauses, night: LoadedNight, where: Where,

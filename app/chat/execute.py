@@ -20,7 +20,7 @@ from app.chat.architecture import span_architecture, span_length
 from app.chat.aspects import Aspect
 from app.chat.breakdown import (breakdown, group_rows, index_rows, no_positions, positions,
                                 scoped_index)
-from app.chat.awakenings import what_woke
+from app.chat.awakenings import awakening_onsets, what_woke
 from app.chat.burden import burden
 from app.chat.busiest import busiest_epochs
 from app.chat.fragmentation import stage_fragmentation
@@ -400,8 +400,8 @@ def _into_awakenings(night: LoadedNight, items: list[Item], apart: bool) -> tupl
     """The ``items`` that led (or, ``apart``, did not lead) into one of the night's awakenings
     (wake runs between sleep onset and the final awakening), by the window that ties an
     awakening to its cause."""
-    stages, source = night.stages()
-    onsets = [float(night.epochs.starts[a]) for a, _ in awakening_runs(stages, np.ones(len(stages), bool))]
+    _, source = night.stages()
+    onsets = awakening_onsets(night, np.ones(night.n_epochs, dtype=bool))
     led = events_into_awakenings(onsets, np.array([(i.start, i.end) for i in items]), EPOCH_SEC)
     lead = AssociationConfig().awakening_lead_sec
     rule = (f"{'not ' if apart else ''}followed by an awakening (a wake epoch of the "
@@ -1456,22 +1456,21 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
     if Aspect.CHILD in q.aspects or (q.age is not None and q.age < norms.ADULT_AGE):
         # the adult ranges do not fit a child; the breathing has a pediatric rule
         return NormCheck(q.age, "children", [], s.source, norms.CITATION, s.ahi, where,
-                         child=_obstructive_ahi(night, s.tst_min))
+                         child=_obstructive_ahi(night))
     return NormCheck(plan.query.age, band, rows, s.source, norms.CITATION, s.ahi, where,
                      asked=plan.query.target if plan.query.target in norms.NORMS else "",
                      bands=bands, by_age=by_age)
 
 
-def _obstructive_ahi(night: LoadedNight, tst_min: float) -> tuple[float | None, int, float]:
+def _obstructive_ahi(night: LoadedNight) -> tuple[float | None, int, float]:
     """(obstructive AHI per hour of sleep, None where breathing could not be scored; the
     obstructive and mixed apneas and hypopneas starting in sleep; minutes asleep)."""
     types = phenomenon("obstructive_event").event_types
+    asleep = night.stages()[0] >= STAGES.index("N1")
     if unscored_reason(night, types) or _blind(night, "respiratory"):
-        return None, 0, tst_min
-    events, _ = events_for(night, types)
-    stages, _ = night.stages()
-    n = sum(1 for e in events if e.type in types and stages[night.epoch_at(e.onset)] in SLEEP_CODES)
-    return (60 * n / tst_min if tst_min else None), n, tst_min
+        return None, 0, float(asleep.sum()) * EPOCH_SEC / 60
+    row = group_rows(night, {"night": np.ones(night.n_epochs, dtype=bool)}, types, asleep)[0][0]
+    return row.per_hour, row.events or 0, row.sleep_min
 
 
 def view(plan: Plan, night: LoadedNight) -> View | Message:

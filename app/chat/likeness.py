@@ -20,7 +20,7 @@ def epoch_likeness(found: Retrieval, night: LoadedNight, epoch: int) -> Likeness
     events, events_source = night.scored_events()
     blind = night.blind_types()
     # only what a library caption can state is compared
-    held = tuple(sorted({e.type for e in events if e.onset < end and e.onset + e.duration > start
+    held = tuple(sorted({e.type for e in events if e.onset < end and e.offset > start
                          and e.type in GROUNDED_TYPES and e.type not in blind}))
     return _likeness(found, stage_name(int(stages[epoch])), source, held, events_source)
 
