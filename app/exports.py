@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from app.night import LoadedNight
 from app.plots import Highlight
 from app.timeexpr import format_clock
+from sleeplm_core.io.edf_write import edf_patient
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 _STAGE_TEXT = {"W": "Sleep stage W", "N1": "Sleep stage N1", "N2": "Sleep stage N2",
@@ -75,7 +76,7 @@ def edf_annotations(night: LoadedNight, highlights: list[Highlight], folder: Pat
     notes += [edfio.EdfAnnotation(h.start, h.end - h.start, f"model: {h.label}")
               for h in highlights]
     start = night.recording.start_time
-    edf = edfio.Edf([], annotations=notes,
+    edf = edfio.Edf([], annotations=notes, patient=edf_patient(night.recording),
                     starttime=start.time() if start is not None else None,
                     recording=edfio.Recording(startdate=start.date()) if start is not None else None)
     path = folder / f"{_stem(night)}_{source}_annotations.edf"

@@ -57,6 +57,7 @@ def crop(rec: Recording, start: float, stop: float) -> Recording:
         stage_offset=0.0,
         events=events,
         source={"cropped_from": rec.source.get("path"), "crop_s": (start, stop)},
+        patient=rec.patient,
     )
 
 

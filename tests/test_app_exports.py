@@ -13,6 +13,7 @@ import pytest
 from app.exports import edf_annotations, events_csv, figure_png, hypnogram_csv
 from app.night import LoadedNight, read_night
 from app.plots import EVENT, Highlight, epoch_figure, highlight_times, night_figure
+from sleeplm_core.io.patient import read_patient
 from sleeplm_core.io.recording import Event
 
 
@@ -43,6 +44,9 @@ def test_edf_annotations_round_trip(night: LoadedNight, tmp_path: Path) -> None:
     texts = [a.text for a in notes]
     assert texts.count("Sleep stage W") == int(np.sum(night.epochs.stages == 0))
     assert any(a.text == "model: Spindle" and a.onset == 90.0 for a in notes)
+    # the sleeper goes with the scoring (the synthetic night's generator age, 45)
+    assert read_patient(path.read_bytes()[8:88].decode("ascii"), None).age == 45.0
+    assert night.recording.patient.age == 45.0
 
 
 def test_overview_png_renders_with_system_chromium(night: LoadedNight, tmp_path: Path) -> None:

@@ -63,6 +63,7 @@ class EdfHeader:
         record_duration: seconds per data record (0 for annotation-only files).
         signals: per-signal headers in file order (annotation signals included).
         warnings: non-fatal problems found while validating.
+        patient: the patient identification field (EDF+: code, sex, birthdate, name).
     """
 
     path: Path
@@ -74,6 +75,7 @@ class EdfHeader:
     sample_bytes: int
     signals: list[EdfSignalHeader]
     warnings: list[str] = field(default_factory=list)
+    patient: str = ""
 
     @property
     def record_bytes(self) -> int:
@@ -132,6 +134,7 @@ def read_edf_header(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> EdfHea
         record_duration=record_duration,
         sample_bytes=sample_bytes,
         signals=signals,
+        patient=_text(fixed[8:88]),
     )
     _check_sizes(header, size, max_bytes)
     return header

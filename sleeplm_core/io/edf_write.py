@@ -17,9 +17,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from edfio import Bdf, BdfSignal, Edf, EdfAnnotation, EdfSignal, Recording as EdfRecording
+from edfio import Bdf, BdfSignal, Edf, EdfAnnotation, EdfSignal, Patient as EdfPatient
+from edfio import Recording as EdfRecording
 
 from sleeplm_core.errors import RecordingError
+from sleeplm_core.io.patient import SEXES
 from sleeplm_core.io.recording import EPOCH_SEC, Recording, UNKNOWN_STAGE
 
 logger = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ def write_edf(rec: Recording, path: str | Path, *, bdf: bool = False, hypnogram_
 def write_annotations(rec: Recording, path: str | Path, *, bdf: bool = False) -> Path:
     """Write ``rec``'s stages and events alone as an annotation-only EDF+ (BDF+) file."""
     container = Bdf if bdf else Edf
-    scoring = container([], recording=_edf_recording(rec), starttime=_start(rec).time(), annotations=_annotations(rec))
+    scoring = container([], patient=edf_patient(rec), recording=_edf_recording(rec), starttime=_start(rec).time(), annotations=_annotations(rec))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     scoring.write(path)
@@ -85,6 +87,15 @@ def write_annotations(rec: Recording, path: str | Path, *, bdf: bool = False) ->
 def _start(rec: Recording) -> dt.datetime:
     # EDF needs a start date; 1985-01-01 is the EDF+ convention for "unknown".
     return (rec.start_time or dt.datetime(1985, 1, 1)).replace(microsecond=0)
+
+
+def edf_patient(rec: Recording) -> EdfPatient:
+    """The EDF+ patient field: the sex code, and the age as an additional subfield
+    (``age_33yr``); the field has no age subfield, and a birthdate made up from an age would
+    state what nobody recorded."""
+    p = rec.patient
+    sex = next((code for code, word in SEXES.items() if word == p.sex), "X")
+    return EdfPatient(sex=sex, additional=[f"age_{p.age:g}yr"] if p.age is not None else [])
 
 
 def _edf_recording(rec: Recording) -> EdfRecording:
@@ -104,8 +115,8 @@ def _build(
 
     def build(duration: float) -> Edf | Bdf:
         return container(
-            signals, recording=_edf_recording(rec), starttime=_start(rec).time(),
-            data_record_duration=duration, annotations=annotations,
+            signals, patient=edf_patient(rec), recording=_edf_recording(rec),
+            starttime=_start(rec).time(), data_record_duration=duration, annotations=annotations,
         )
 
     for duration in durations[:-1]:

@@ -23,6 +23,7 @@ from sleeplm_core.io.epochs import make_epochs
 from sleeplm_core.io.epochset import EpochSet
 from sleeplm_core.io.montage import Montage, map_montage
 from sleeplm_core.io.oximetry import rescale_fractions
+from sleeplm_core.io.patient import Patient, read_patient
 from sleeplm_core.io.recording import Recording
 from sleeplm_core.io.scoring import apply_scoring, edf_scoring, read_scoring
 from sleeplm_core.io.scoring_model import Scoring
@@ -107,7 +108,7 @@ def _read_signals(path: Path, sfreq: float | None) -> tuple[Recording, Scoring |
     """The signals of ``path`` and, for EDF+, the scoring stored in it."""
     suffix = path.suffix.lower()
     warnings: list[str] = []
-    embedded = None
+    embedded, patient = None, Patient()
     if suffix == ".npz":
         signals, fmt, start = read_npz_signals(path), "npz", None
     elif suffix == ".txt":
@@ -120,9 +121,11 @@ def _read_signals(path: Path, sfreq: float | None) -> tuple[Recording, Scoring |
         warnings = header.warnings + gap_warnings
         fmt, start = header.kind, header.start_time
         embedded = edf_scoring(header) if "+" in header.kind else None
+        patient = read_patient(header.patient, header.start_time)
     duration = max((s.duration for s in signals.values()), default=0.0)
     source = {"path": str(path), "id": path.stem, "format": fmt, "warnings": warnings, "scoring": []}
-    return Recording(signals=signals, start_time=start, duration=duration, source=source), embedded
+    return Recording(signals=signals, start_time=start, duration=duration, source=source,
+                     patient=patient), embedded
 
 
 def _hypnogram(path: PathLike) -> Scoring:

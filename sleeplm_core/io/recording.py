@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from sleeplm_core.io.patient import Patient
+
 EPOCH_SEC = 30.0
 """Length of one scoring epoch in seconds (AASM)."""
 
@@ -84,6 +86,7 @@ class Recording:
         stage_offset: time of the first scored epoch, in seconds.
         events: scored events, sorted by onset.
         source: metadata (path, format, scoring files, warnings, ...).
+        patient: the recorded person's sex and age as the file states them.
     """
 
     signals: dict[str, Signal]
@@ -93,6 +96,7 @@ class Recording:
     stage_offset: float = 0.0
     events: list[Event] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
+    patient: Patient = field(default_factory=Patient)
 
     @property
     def has_scoring(self) -> bool:

@@ -20,7 +20,8 @@ def scoring_recording(rec: Recording, scoring: MachineScoring) -> Recording:
     """A signal-less Recording holding only the machine scoring (``rec`` is left as it is)."""
     return Recording(signals={}, start_time=rec.start_time, duration=rec.duration,
                      stages=scoring.stages, stage_offset=scoring.stage_offset,
-                     events=list(scoring.events), source={"scored_by": scoring.stage_source})
+                     events=list(scoring.events), source={"scored_by": scoring.stage_source},
+                     patient=rec.patient)
 
 
 def check_output(path: Path) -> None:

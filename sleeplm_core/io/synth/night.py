@@ -8,6 +8,7 @@ from datetime import datetime
 
 import numpy as np
 
+from sleeplm_core.io.patient import Patient
 from sleeplm_core.io.recording import EPOCH_SEC, Recording, Signal
 from sleeplm_core.io.synth import artefacts, breathing, cardio, eeg, eog_emg, noise, upsample, waveforms
 from sleeplm_core.io.synth.config import PLETH_LABEL, ChannelRates, SynthConfig
@@ -74,6 +75,7 @@ def synth_night(cfg: SynthConfig | None = None) -> Recording:
         events=list(plan.events),
         source={"format": "synthetic", "path": None, "seed": cfg.seed, "ground_truth": truth,
                 "montage": asdict(montage)},
+        patient=Patient(age=float(cfg.age)),
     )
 
 
