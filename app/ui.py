@@ -140,7 +140,9 @@ class App:
         return s, s.overview(), s.viewer(), s.current, self._status(s), self._regions(s)
 
     def _status(self, s: Session, note: str = "") -> str:
-        base = f"**{s.night.name}** · {s.night.n_epochs} epochs · {self.cfg.engine.status}"
+        who = s.night.recording.patient.describe()
+        base = (f"**{s.night.name}** · {s.night.n_epochs} epochs · " + (f"{who} · " if who else "")
+                + self.cfg.engine.status)
         note = "\n\n".join(n for n in (self.registry.notice(s), note) if n)
         return base + (f"\n\n{note}" if note else "")
 

@@ -1291,6 +1291,8 @@ AROUND_SEC = 300.0
 """Half-width of the span "what happened around 3 am?" describes."""
 # Events a span's description lists: a scorer's findings, not the night's many micro-events.
 _SALIENT = (*APNEA_TYPES, "desaturation", "arousal", "limb_movement")
+_BURSTS = ("rapid_eye_movement", "spindle", "k_complex", "slow_wave")
+"""Brief events too many to list one by one: a described span counts them instead."""
 
 
 def _around(plan: Plan, night: LoadedNight) -> Plan:
@@ -1338,10 +1340,13 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
     findings = q.scope.time is not None and q.modality in (None, "respiratory")
     listed = [_event_item(night, e, source) for e in events if e.type in _SALIENT
               and plan.where.contains(night, e.onset)] if findings else []
+    bursts = Counter(e.type for e in events if e.type in _BURSTS
+                     and plan.where.contains(night, e.onset)) if findings else Counter()
     return Description(how, paragraphs, runs, int(idx[0]),
                        (hallmark.title, hallmark.explanation) if hallmark else None,
                        sorted(listed, key=lambda i: i.start),
-                       source if findings else "")
+                       source if findings else "",
+                       {t: bursts[t] for t in _BURSTS if bursts[t]}, len(idx) * EPOCH_SEC / 60)
 
 
 CAPTIONS_SHOWN = 3
@@ -1445,21 +1450,25 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
     sleep period (a 22-h file read at 24 % efficiency) is read over that period."""
     lo, hi, where = reading_span(night)
     s = night.span_summary(lo, hi) if where else night.summary()
-    band, rows = norms.compare_with_norms(s, plan.query.age, cut_at_onset=bool(where))
+    q = plan.query
+    if q.age is None and (header := night.recording.patient.age) is not None:
+        # the age the file states, unless the question gives one ("... for a 70-year-old?")
+        q = replace(q, age=int(header))
+    band, rows = norms.compare_with_norms(s, q.age, cut_at_onset=bool(where))
+    header = night.recording.patient.age
     bands, by_age = norms.by_age() if plan.query.note == "by_age" else ((), [])
     if stages_guessed(night, s.source):
         # Without EEG the stages are the model's guess: their norms would be findings of it,
         # and the index a home test reports is the REI, per hour recorded.
-        return NormCheck(plan.query.age, band, [], s.source, norms.CITATION, s.rei, where, True,
-                         bands=bands, by_age=by_age)
-    q = plan.query
+        return NormCheck(q.age, band, [], s.source, norms.CITATION, s.rei, where, True,
+                         bands=bands, by_age=by_age, header_age=header)
     if Aspect.CHILD in q.aspects or (q.age is not None and q.age < norms.ADULT_AGE):
         # the adult ranges do not fit a child; the breathing has a pediatric rule
         return NormCheck(q.age, "children", [], s.source, norms.CITATION, s.ahi, where,
-                         child=_obstructive_ahi(night))
-    return NormCheck(plan.query.age, band, rows, s.source, norms.CITATION, s.ahi, where,
-                     asked=plan.query.target if plan.query.target in norms.NORMS else "",
-                     bands=bands, by_age=by_age)
+                         child=_obstructive_ahi(night), header_age=header)
+    return NormCheck(q.age, band, rows, s.source, norms.CITATION, s.ahi, where,
+                     asked=q.target if q.target in norms.NORMS else "",
+                     bands=bands, by_age=by_age, header_age=header)
 
 
 def _obstructive_ahi(night: LoadedNight) -> tuple[float | None, int, float]:
@@ -1471,6 +1480,14 @@ def _obstructive_ahi(night: LoadedNight) -> tuple[float | None, int, float]:
         return None, 0, float(asleep.sum()) * EPOCH_SEC / 60
     row = group_rows(night, {"night": np.ones(night.n_epochs, dtype=bool)}, types, asleep)[0][0]
     return row.per_hour, row.events or 0, row.sleep_min
+
+
+def _findings(plan: Plan, night: LoadedNight) -> Findings:
+    """What stands out; a child's night (by the header's age) is read by the pediatric
+    breathing rule."""
+    age = night.recording.patient.age
+    child = _obstructive_ahi(night) if age is not None and age < norms.ADULT_AGE else None
+    return findings(plan, night, series(night, "spo2"), child)
 
 
 def view(plan: Plan, night: LoadedNight) -> View | Message:
@@ -1904,12 +1921,12 @@ def _medical(plan: Plan, night: LoadedNight) -> Message:
         # Without EEG the REI (per hour recorded) is the index, graded on the same scale.
         facts["REI"] = (f"{s.rei:.1f} events/h recorded ({s.n_apneas_hypopneas} apneas and "
                         f"hypopneas; no EEG, so sleep cannot be told from wake)")
-        facts["REI band"] = norms.ahi_band(s.rei)
+        facts["REI band"] = norms.graded(s.rei, night)
     elif breathing:
         facts["AHI"] = (f"{s.ahi:.1f} events/h of sleep ({s.n_apneas_hypopneas} apneas and "
                         f"hypopneas)" if s.ahi is not None else f"not measurable: {gaps['AHI']}")
         if s.ahi is not None:
-            facts["AHI band"] = norms.ahi_band(s.ahi)
+            facts["AHI band"] = norms.graded(s.ahi, night)
     if breathing:
         facts["ODI"] = (f"{s.odi:.1f}/h ({s.n_desaturations} desaturations ≥3 %)"
                         if s.odi is not None else f"not measurable: {gaps['ODI']}")
@@ -1960,7 +1977,7 @@ _STEPS: dict[Intent, Step] = {
     else describe(p, n, e),
     Intent.SIMILAR: retrieve,
     Intent.NORMAL: lambda p, n, e: normal(p, n),
-    Intent.SUMMARY: lambda p, n, e: findings(p, n, series(n, "spo2")) if p.query.topic == "findings"
+    Intent.SUMMARY: lambda p, n, e: _findings(p, n) if p.query.topic == "findings"
     else system_overview(p, n) if p.query.topic == "system"
     else scoped_index(p, n) if _scoped(p.query)
     else scoped_sleep(p, n) if p.query.stat in SLEEP_STATS and p.query.scope.time is not None

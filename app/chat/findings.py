@@ -31,21 +31,43 @@ UNSURE_NOTABLE_PCT = 10.0
 finding of its own."""
 
 
-def _breathing(night: LoadedNight, s: NightSummary) -> list[Finding]:
+ChildBreathing = tuple[float | None, int, float]
+"""A child's obstructive AHI (/h of sleep, None unscored), its events and minutes asleep."""
+
+
+def _breathing(night: LoadedNight, s: NightSummary, child: ChildBreathing | None) -> list[Finding]:
+    if child is not None:
+        return _child_breathing(night, child)
     rei = stages_guessed(night, s.source) and s.rei is not None
     index, name = (s.rei, "REI") if rei else (s.ahi, "AHI")
     if index is None or index < AHI_NOTABLE:
         return []
+    return [Finding(*_with_longest(night, f"{name} **{index:.1f}/h**: {norms.graded(index, night)}"))]
+
+
+def _child_breathing(night: LoadedNight, child: ChildBreathing) -> list[Finding]:
+    """A child's breathing against the AASM's pediatric rule, not the adult 5/h."""
+    oahi, n, _ = child
+    if oahi is None or oahi < norms.PEDIATRIC_OAHI:
+        return []
+    text = (f"obstructive AHI **{oahi:.1f}/h** ({n} obstructive or mixed apneas and hypopneas): "
+            f"at or above the **{norms.PEDIATRIC_OAHI:g}/h** from which a child's breathing in "
+            f"sleep counts as abnormal (the file's header gives age "
+            f"{night.recording.patient.age:g})")
+    return [Finding(*_with_longest(night, text))]
+
+
+def _with_longest(night: LoadedNight, text: str) -> tuple[str, Item | None]:
+    """``text`` with the night's longest apnea named, and that apnea as the item to draw."""
     events, _ = events_for(night, APNEA_TYPES)
     apneas = [e for e in events if e.type in APNEA_TYPES]
     longest = max(apneas, key=lambda e: e.duration) if apneas else None
     item = (Item(longest.onset, longest.offset, longest.type.replace("_", " "), "measured", "?")
             if longest else None)
-    text = f"{name} **{index:.1f}/h**: {norms.ahi_band(index)}"
     if longest is not None:
         text += (f"; the longest event, a {longest.duration:.0f}-s "
                  f"{longest.type.replace('_', ' ')}, at {clock(night, longest.onset)}")
-    return [Finding(text, item)]
+    return text, item
 
 
 def _oxygen(night: LoadedNight, spo2: Series | None) -> list[Finding]:
@@ -59,10 +81,16 @@ def _oxygen(night: LoadedNight, spo2: Series | None) -> list[Finding]:
     return [Finding(f"lowest SpO2 **{value:.0f} %** at {clock(night, at)} (under 90 %)", item)]
 
 
-def _norms(s: NightSummary, span: bool) -> list[Finding]:
-    _, rows = norms.compare_with_norms(s, None, cut_at_onset=span)
+def _norms(s: NightSummary, span: bool, age: float | None) -> list[Finding]:
+    """Statistics outside the healthy range of the age the file's header gives, else of any
+    adult; none for a child, whom the adult ranges do not fit."""
+    if age is not None and age < norms.ADULT_AGE:
+        return [Finding(f"the stage statistics are not read against norms: the file's header "
+                        f"gives age {age:g}, and the ranges held are for adults", None)]
+    _, rows = norms.compare_with_norms(s, None if age is None else int(age), cut_at_onset=span)
+    who = "healthy adults" if age is None else f"healthy {age:g}-year-olds"
     return [Finding(f"{name} **{value:.1f} {unit}**: {'below' if value < lo else 'above'} the "
-                    f"typical {lo:g}-{hi:g} {unit} of healthy adults", None)
+                    f"typical {lo:g}-{hi:g} {unit} of {who}", None)
             for name, value, unit, lo, hi in rows if not lo <= value <= hi]
 
 
@@ -96,16 +124,19 @@ def _staging(night: LoadedNight) -> list[Finding]:
                     f" of epochs; ask *how confident is the staging?*", None)]
 
 
-def findings(plan: Plan, night: LoadedNight, spo2: Series | None) -> Findings:
+def findings(plan: Plan, night: LoadedNight, spo2: Series | None,
+             child: ChildBreathing | None = None) -> Findings:
     """What stands out, breathing and oxygen first, then the night's structure; ``spo2`` is
-    the night's SpO2 as the chat measures it (``app.chat.execute.series``)."""
+    the night's SpO2 as the chat measures it (``app.chat.execute.series``), ``child`` the
+    obstructive AHI of a child's night (by the header's age), None for an adult."""
     lo, hi, where = reading_span(night)
     s = night.summary() if not where else night.span_summary(lo, hi)
-    found = _breathing(night, s) + _oxygen(night, spo2)
+    found = _breathing(night, s, child) + _oxygen(night, spo2)
     if stages_guessed(night, s.source):
         # Without EEG the stages are the model's guess: their norms would be findings of it.
         found.append(Finding("no EEG: sleep cannot be staged, so the stage statistics are not "
                              "read against norms", None))
     else:
-        found += _long_wake(night, lo, hi) + _norms(s, bool(where)) + _staging(night)
+        found += (_long_wake(night, lo, hi) + _norms(s, bool(where), night.recording.patient.age)
+                  + _staging(night))
     return Findings(found, s.source, night.scored_events()[1], where)

@@ -8,7 +8,12 @@ against healthy sleepers; they are not diagnostic cut-offs, and the chat says so
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sleeplm_core.heads.summary import NightSummary
+
+if TYPE_CHECKING:
+    from app.night import LoadedNight
 
 CITATION = ("Ohayon MM, Carskadon MA, Guilleminault C, Vitiello MV. Meta-analysis of "
             "quantitative sleep parameters from childhood to old age in healthy individuals. "
@@ -89,8 +94,20 @@ _AHI_BANDS = ((5.0, "below 5/h, the usual normal range"), (15.0, "mild (5 to und
               (30.0, "moderate (15 to under 30/h)"), (float("inf"), "severe (30/h or more)"))
 
 
-def ahi_band(ahi: float) -> str:
-    """The AASM adult band an AHI (events/h) falls in, with what the band does not say."""
+def ahi_band(ahi: float, age: float | None = None) -> str:
+    """The AASM adult band an AHI (events/h) falls in, with what the band does not say; for a
+    child (``age`` in years under :data:`ADULT_AGE`, as the file's header gives it) no band:
+    the adult scale does not apply."""
+    if age is not None and age < ADULT_AGE:
+        return (f"not graded on the adult scale (the file's header gives age {age:g}: the AASM's "
+                f"adult bands do not apply to children, whose breathing is judged by the "
+                f"obstructive AHI against {PEDIATRIC_OAHI:g}/h; ask *is this normal?*)")
     band = next(words for limit, words in _AHI_BANDS if ahi < limit)
     return (f"{band} on the AASM's adult scale; a clinician grades severity with the symptoms, "
             f"the oxygen and the scoring rule used")
+
+
+def graded(index: float, night: LoadedNight) -> str:
+    """:func:`ahi_band` for the night's patient: a child's index, by the age the file's header
+    gives, is not graded on the adult scale."""
+    return ahi_band(index, night.recording.patient.age)

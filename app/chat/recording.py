@@ -51,7 +51,8 @@ def _channels(night: LoadedNight, query: Query | None = None) -> RecordingFacts:
     return RecordingFacts("channels", channels=rows, missing=list(montage.missing), asked=asked,
                           asked_for=slots, length_asked=Aspect.LENGTH in asks,
                           presence_asked=bool(slots) and Aspect.PRESENCE in asks,
-                          study=study_kind(night) if Aspect.STUDY_KIND in asks else "")
+                          study=study_kind(night) if Aspect.STUDY_KIND in asks else "",
+                          patient=night.recording.patient)
 
 
 _RANGES = {"SPO2": (SPO2_RANGE, "SpO2"), "HR": (HR_RANGE, "a heart rate")}
@@ -195,7 +196,11 @@ def _spo2_valid(night: LoadedNight) -> float | None:
     return in_range_share(night.recording.signals[label].data, SPO2_RANGE)
 
 
-_TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality}
+def _patient(night: LoadedNight) -> RecordingFacts:
+    return RecordingFacts("patient", patient=night.recording.patient)
+
+
+_TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality, "patient": _patient}
 
 
 def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts | StageAgreement | Message:

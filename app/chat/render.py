@@ -1026,7 +1026,7 @@ def _(r: HypopneaRules, night: LoadedNight) -> Answer:
     def row(rule: str, hypopneas: int) -> str:
         n = r.apneas + hypopneas
         rate = n / r.hours if r.hours > 0 else float("nan")
-        return f"| {rule} | {hypopneas} | {n} | **{rate:.1f}/h** | {norms.ahi_band(rate).split(' (')[0]} |"
+        return f"| {rule} | {hypopneas} | {n} | **{rate:.1f}/h** | {norms.graded(rate, night).split(' (')[0]} |"
 
     rows = [row("as scored", r.hypopneas),
             *(row(f"tied to a ≥{drop:g} % desaturation" + (" (AASM 1B, CMS)" if drop == 4 else
@@ -1364,7 +1364,7 @@ def _against_limits(r: SystemOverview) -> str:
     s = r.summary
     parts = []
     if s.ahi is not None:
-        parts.append(f"the AHI of **{s.ahi:.1f}/h** is {norms.ahi_band(s.ahi)} (healthy-sleeper "
+        parts.append(f"the AHI of **{s.ahi:.1f}/h** is {norms.graded(s.ahi, night)} (healthy-sleeper "
                      f"studies usually report below 5/h)")
     if r.below_90 is not None and r.spo2 is not None:
         parts.append(f"SpO2 fell to **{r.spo2.low:.0f} %** and spent **{r.below_90.total_min:.1f} "
@@ -1378,11 +1378,11 @@ def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
         # No EEG: a home sleep test reports the REI, per hour recorded (graded on the same scale).
         lines.append(f"REI **{s.rei:.1f}/h** ({s.n_apneas_hypopneas} apneas and hypopneas per "
                      f"hour of the {s.tib_min / 60:.1f} h recorded, "
-                     f"{source_name(r.events_source)}): {norms.ahi_band(s.rei)}; the AHI against "
+                     f"{source_name(r.events_source)}): {norms.graded(s.rei, night)}; the AHI against "
                      f"the model's guessed sleep would be {s.ahi:.1f}/h")
     elif s.ahi is not None:
         lines.append(f"AHI **{s.ahi:.1f}/h** ({s.n_apneas_hypopneas} apneas and hypopneas, "
-                     f"{source_name(r.events_source)}): {norms.ahi_band(s.ahi)}")
+                     f"{source_name(r.events_source)}): {norms.graded(s.ahi, night)}")
     if s.ahi is not None:
         typed = [f"{r.counts[t]} {_TYPE_NAMES[t]}{'s' * (r.counts[t] != 1)}"
                  for t in _TYPE_NAMES if r.counts.get(t)]
@@ -1533,7 +1533,7 @@ def _(r: Classification, night: LoadedNight) -> Answer:
 
 @render.register
 def _(r: NormCheck, night: LoadedNight) -> Answer:
-    who = (f"healthy {r.age}-year-olds (band {r.band})" if r.age is not None
+    who = (f"healthy {r.age}-year-olds (band {r.band}{_header_age(r)})" if r.age is not None
            else f"healthy {r.band}; give an age for a closer band, e.g. *is this normal for a "
                 f"65-year-old?*")
     if r.by_age:
@@ -1571,11 +1571,22 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
     return Answer(text)
 
 
+def _header_age(r: NormCheck) -> str:
+    """"; the age the file's header gives", or the header's other age beside the asked one."""
+    if r.header_age is None:
+        return ""
+    if r.age == int(r.header_age):
+        return "; the age the file's header gives"
+    return f"; the file's header gives {r.header_age:g} years"
+
+
 def _child_norms(r: NormCheck) -> str:
     """A child's night: why the adult ranges are not read, and the pediatric breathing rule."""
     oahi, n, asleep = r.child
     # a child's age is under 18: "an" only before 8 and 11
     who = f"{'an' if r.age in (8, 11) else 'a'} {r.age}-year-old" if r.age is not None else "a child"
+    if r.header_age is not None:
+        who += f" ({_header_age(r)[2:]})"
     text = (f"The ranges this app holds are for adults (read from age 20 up in {r.citation}); "
             f"they do not fit {who}: children sleep longer, with more N3 and a later first REM "
             f"period, so I do not read this night's stages or latencies against them.")
@@ -1822,6 +1833,11 @@ def _window_verdict(r: Context, night: LoadedNight, side: str) -> str:
     return ""
 
 
+_BURST_NAMES = {"rapid_eye_movement": ("rapid eye movement", "rapid eye movements"),
+                "spindle": ("spindle", "spindles"), "k_complex": ("K-complex", "K-complexes"),
+                "slow_wave": ("slow wave", "slow waves")}
+
+
 @render.register
 def _(r: Description, night: LoadedNight) -> Answer:
     paragraphs = "\n\n".join(f"**{level.replace('_', '/')}** — {text}" for level, text in r.paragraphs)
@@ -1845,6 +1861,10 @@ def _(r: Description, night: LoadedNight) -> Answer:
     elif r.events_source and r.events_source != "none":
         paragraphs = (f"No breathing event, desaturation, arousal or leg movement "
                       f"({source_name(r.events_source)}).\n\n{paragraphs}")
+    if r.bursts and r.minutes > 0:
+        counted = ", ".join(f"**{n}** {_BURST_NAMES[t][n != 1]} ({n / r.minutes:.1f}/min)"
+                            for t, n in r.bursts.items())
+        paragraphs = f"{paragraphs}\n\nBrief events in its {r.minutes:g} min: {counted}."
     return _answer(night, f"{head}:\n\n{paragraphs}", r.runs, r.events or r.runs,
                    jump=r.first_epoch)
 
@@ -2033,7 +2053,7 @@ def _stat_line(r: Summary, night: LoadedNight) -> str:
         text += f", {_STAT_MEANING[r.stat]}"
     if r.stat == "ahi":
         text += (f", from {s.n_apneas_hypopneas} apneas and hypopneas in the "
-                 f"{source_name(r.events_source)} events: {norms.ahi_band(value)}")
+                 f"{source_name(r.events_source)} events: {norms.graded(value, night)}")
     if r.stat == "rdi":
         text += (f", from {s.n_apneas_hypopneas} apneas and hypopneas and {s.n_reras} RERAs in "
                  f"the {source_name(r.events_source)} events")
@@ -2224,8 +2244,29 @@ def _(r: StageAgreement, night: LoadedNight) -> Answer:
 @render.register
 def _(r: RecordingFacts, night: LoadedNight) -> Answer:
     text = {"channels": _channels_text, "scoring": _scoring_text,
-            "quality": _quality_text}[r.topic](r, night)
+            "quality": _quality_text, "patient": _patient_text}[r.topic](r, night)
     return _answer(night, text, r.items)
+
+
+def _patient_text(r: RecordingFacts, night: LoadedNight) -> str:
+    """Who was recorded, from the header's patient field, and what the answers make of it."""
+    p, fmt = r.patient, night.recording.source.get("format", "")
+    if not p.known:
+        where = (f"its header's patient field reads `{p.field}`" if p.field else
+                 "its header's patient field is empty") if fmt.startswith(("EDF", "BDF")) else (
+                 f"a {fmt} file has no header to hold it")
+        return (f"The file does not say who was recorded: {where}, with no sex or age (EDF+ "
+                f"writes `X` for each one unknown). Norms are read for adults unless a question "
+                f"gives an age, e.g. *is this normal for a 65-year-old?*")
+    text = f"The file's header gives the patient as **{p.describe()}** (patient field `{p.field}`)."
+    if p.age is None:
+        return text + (" It gives no age, so norms are read for adults unless a question gives "
+                       "one, e.g. *is this normal for a 65-year-old?*")
+    if p.age < norms.ADULT_AGE:
+        return text + (" A child: the adult norms and the adult AHI bands are not read for this "
+                       "night; *is this normal?* applies the AASM's pediatric breathing rule.")
+    return text + (f" *Is this normal?* reads the night against healthy sleepers of that age "
+                   f"(band {norms.band_of(int(p.age))[1]}), unless a question gives another.")
 
 
 def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
@@ -2238,6 +2279,8 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
             f"| channel | Hz | unit | read as |\n|---|---|---|---|\n{rows}")
     if r.missing:
         text += f"\n\nNo channel for: {', '.join(r.missing)} (the model sees zeros there)."
+    if r.patient.known:
+        text += f"\n\nPatient, as the file's header gives it: {r.patient.describe()}."
     if r.study:
         text = f"This is {r.study}.\n\n" + text
     if r.length_asked:

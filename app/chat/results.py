@@ -17,6 +17,7 @@ from app.chat.query import Condition
 from sleeplm_core.heads.localize import LocalizeConfig
 from sleeplm_core.heads.summary import NightSummary
 from sleeplm_core.index.search import Hit
+from sleeplm_core.io.patient import Patient
 from sleeplm_core.scoring.coupling import Coupling
 from sleeplm_core.scoring.desaturation import Resaturation, ResaturationConfig
 from sleeplm_core.scoring.hypoxic_burden import HypoxicBurden
@@ -577,6 +578,9 @@ class NormCheck:
     """For a child ("is this normal for a child?", an age under 18): no adult row is read, and
     this holds the obstructive AHI (/h of sleep, None without scored breathing), the events it
     counts and the minutes asleep; None for an adult."""
+    header_age: float | None = None
+    """The age the file's header states (years), None when it states none; ``age`` is this
+    one unless the question gave another."""
 
 
 @dataclass
@@ -714,7 +718,8 @@ class Description:
     hallmark of a stage asked about in general ("what happens in the brain in N3?"): that
     phenomenon's title and explanation, else None; ``events``: for a span of the night, its
     breathing events, desaturations, arousals and leg movements in time order, scored by
-    ``events_source``."""
+    ``events_source``; ``bursts``: the span's brief events counted by type (rapid eye
+    movements, spindles, K-complexes, slow waves), over ``minutes`` of described epochs."""
 
     how: str
     paragraphs: list[tuple[str, str]]
@@ -723,6 +728,8 @@ class Description:
     background: tuple[str, str] | None = None
     events: list[Item] = field(default_factory=list)
     events_source: str = ""
+    bursts: dict[str, int] = field(default_factory=dict)
+    minutes: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -905,6 +912,7 @@ class RecordingFacts:
         differ: epochs where the model's zero-shot stage differs from the reference staging,
             and epochs compared, when asked where they disagree (``items`` are then those
             stretches); None otherwise (scoring).
+        patient: the recorded person as the file's header states them (channels, patient).
     """
 
     topic: str
@@ -933,6 +941,7 @@ class RecordingFacts:
     spo2_valid: float | None = None
     where: str = ""
     machine_events: dict[str, int] = field(default_factory=dict)
+    patient: Patient = field(default_factory=Patient)
     differ: tuple[int, int] | None = None
 
 

@@ -625,6 +625,8 @@ _MEASURE_RE = re.compile(r"\b(?:stable|stability|steady|variab\w*|fluctuat\w*|re
 _DESCRIBE_RE = re.compile(r"\b(?:describe|description|what happens|what happened|what(?:'s| is"
                           r"| was) happening|what(?:'s| is| was) going on|how (?:is|are|was|were)"
                           r"|tell me about|caption\w*|characteri[sz]e|look like)\b", I)
+_PERIOD_SUMMARY_RE = re.compile(r"\b(?:summar\w*|overview|what (?:did|does) (?:it|the \w+) (?:look|show)"
+                                r"|what(?:'s| is| was) in)\b", I)
 _LOCATE_RE = re.compile(r"\b(?:where|when|find|show|locate|highlight|are there|is there|were"
                         r" there|was there|any|list|search|point (?:me )?to|examples?|how many"
                         r"|count|did\b.*\bever|episodes?|occurr?\w*)\b", I)
@@ -1214,6 +1216,16 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.SHOW
     if time is not None and time.kind != "current" and _NAVIGATE_RE.search(text):
         return Intent.NAVIGATE
+    if (time is not None and time.kind == "period" and phen is None and condition is None
+            and not _TIMING_RE.search(text.replace(time.text, " "))
+            and not re.search(r"\b(?:before|after|preceding|prior to|leading (?:up )?to|following)\b",
+                              text, I)):
+        # "describe the first REM period", "the heart rate during the longest N3 period": that
+        # period is the span read ("when was the first REM period?" stays its timing)
+        if signal is not None and not _DESCRIBE_RE.search(text):
+            return Intent.MEASURE
+        if _DESCRIBE_RE.search(text) or _PERIOD_SUMMARY_RE.search(text):
+            return Intent.DESCRIBE
     if (_COMPARE_RE.search(text) or _EITHER_RE.search(text) or _THAN_RE.search(text)) and (
             _compare_groups(text) is not None):
         return Intent.COMPARE
@@ -1886,6 +1898,16 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|study|patient) (?:in|of|from) the library\b|\bwhat(?:'s| is) in the library\b"
         r"|\b(?:describe|list|summar\w*|tell me about) the library\b(?!\s+for)"
         r"|\bthe library (?:holds?|contains?|has)\b", I)),
+    # "how old is she?", "is the patient male or female?": the header's patient field
+    ("patient", re.compile(
+        r"\bhow old (?:is|was|are|were)\b(?! (?:the |this |that )?(?:recording|file|study|data|edf|psg"
+        r"|night|scoring|hypnogram|model|library)\b)|\b(?:patient|subject|person|sleeper)(?:'s)? (?:age|sex|gender"
+        r"|details|demographics)\b|\b(?:what|which) (?:is |was )?(?:the |her |his |their )?(?:age|sex"
+        r"|gender)(?: (?:band|group))?\b|\b(?:age|sex|gender) of the (?:patient|subject|person"
+        r"|sleeper)\b|\b(?:is|was) (?:the )?(?:patient|subject|person|sleeper) (?:a )?(?:male|female|man"
+        r"|woman|boy|girl|child|an? adult)\b|\bwho (?:is|was) (?:the patient|the subject|recorded"
+        r"|this patient)\b|\b(?:male|man) or (?:a )?(?:female|woman)\b|\b(?:female|woman) or (?:a )?(?:male"
+        r"|man)\b", I)),
     ("scoring", re.compile(
         r"\b(?:is|was|has|have)\s+(?:this|the|it)\s*(?:night|recording|study|file|edf|psg|hypnogram"
         r"|data)?\s+(?:been\s+|already\s+)*(?:scored|staged|annotated|labell?ed)\b|\bwho (?:scored|staged"
