@@ -31,7 +31,8 @@ def test_synthetic_night_labels_fill_every_slot():
     montage = map_montage(_recording(list(SYNTH_LABELS)))
     assert {**montage.mapping, **montage.aux_mapping} == {slot: label for label, slot in SYNTH_LABELS.items()}
     assert montage.missing == [] and montage.substitutions == {} and montage.unused == []
-    assert set(montage.aux_mapping) == set(AUX_CHANNELS)
+    # every aux slot but body temperature, which the synthetic nights do not simulate
+    assert set(montage.aux_mapping) == set(AUX_CHANNELS) - {"TEMP"}
 
 
 @pytest.mark.parametrize("label", ["C3-A2", "C3-M2", "EEG C3:M2", "c3_ref", "C3", "EEG C3-A2", "c3 - m2"])
@@ -82,10 +83,10 @@ def test_slow_channel_flagged():
 
 
 def test_report_lists_every_slot():
-    report = map_montage(_recording(["C3-M2", "Temp"])).report()
+    report = map_montage(_recording(["C3-M2", "Temp", "Event marker"])).report()
     for slot in CANONICAL_CHANNELS + AUX_CHANNELS:
         assert slot in report
-    assert "unused: 'Temp'" in report
+    assert "aux TEMP      <- 'Temp'" in report and "unused: 'Event marker'" in report
 
 
 def test_position_released_codes_pass_through():

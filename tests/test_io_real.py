@@ -48,7 +48,8 @@ def test_sc4001_mapping_substitutions_and_flags(sc4001):
     }
     assert set(montage.substitutions) == {"EOG_L", "EEG_C3", "EEG_C4"}
     assert montage.missing == ["ECG", "ABD", "THX", "EOG_R", "POS"]
-    assert montage.unused == ["Temp rectal", "Event marker"]
+    assert montage.aux_mapping == {"TEMP": "Temp rectal"}   # read by the chat, not the model
+    assert montage.unused == ["Event marker"]
     slow = " ".join(montage.warnings)
     assert "AF ('Resp oro-nasal') is sampled at 1 Hz" in slow and "EMG_CHIN" in slow
     assert epochs.data.shape == (2650, 10, EPOCH_SAMPLES) and epochs.data.dtype == np.float32

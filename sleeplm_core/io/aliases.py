@@ -38,6 +38,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "SNORE": ("snore", "snoring", "phono", "sound", "microphone", "mic"),
     "EMG_LEG": ("leg emg", "emg leg", "leg", "legs", "lat", "rat", "lat rat", "leg l", "leg r", "left leg",
                 "right leg", "lleg", "rleg", "tib", "tibialis", "emg tib", "emg lat", "emg rat", "plm"),
+    "TEMP": ("temp rectal", "rectal temp", "rectal temperature", "core temp", "core temperature",
+             "body temp", "body temperature", "temperature", "temp", "skin temp", "skin temperature"),
 }
 """Montage slot -> aliases (as :func:`label_key` keys), most preferred first."""
 

@@ -11,8 +11,9 @@ CANONICAL_CHANNELS: tuple[str, ...] = (
 )
 """Channel order of the released SleepLM model (index = input row)."""
 
-AUX_CHANNELS: tuple[str, ...] = ("SPO2", "HR", "SNORE", "EMG_LEG")
-"""Channels kept beside the model input for captions (SpO2 %, pulse/HR bpm, snore, leg EMG)."""
+AUX_CHANNELS: tuple[str, ...] = ("SPO2", "HR", "SNORE", "EMG_LEG", "TEMP")
+"""Channels kept beside the model input: for captions (SpO2 %, pulse/HR bpm, snore, leg EMG)
+and for the chat alone (body temperature, which no caption states)."""
 
 MODEL_SFREQ = 64.0
 """Sampling rate of model input, in Hz."""

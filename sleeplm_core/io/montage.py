@@ -31,7 +31,7 @@ _FAST, _BREATH, _SLOW = 32.0, 4.0, 0.1
 MIN_SFREQ: dict[str, float] = {
     "ECG": _FAST, "EOG_L": _FAST, "EOG_R": _FAST, "EEG_C3": _FAST, "EEG_C4": _FAST,
     "EMG_CHIN": _FAST, "EMG_LEG": _FAST, "ABD": _BREATH, "THX": _BREATH, "AF": _BREATH,
-    "SNORE": _BREATH, "POS": _SLOW, "SPO2": _SLOW, "HR": _SLOW,
+    "SNORE": _BREATH, "POS": _SLOW, "SPO2": _SLOW, "HR": _SLOW, "TEMP": _SLOW,
 }
 """Lowest sampling rate (Hz) accepted without a flag, per slot. Biopotentials
 need 32 Hz so that the 0.3-16 Hz band (spindles, QRS energy) survives;
@@ -47,7 +47,7 @@ class Montage:
 
     Attributes:
         mapping: canonical slot -> file label, for every filled model slot.
-        aux_mapping: auxiliary slot (SPO2, HR, SNORE, EMG_LEG) -> file label.
+        aux_mapping: auxiliary slot (SPO2, HR, SNORE, EMG_LEG, TEMP) -> file label.
         substitutions: slot -> (file label, reason) for stand-in channels and overrides.
         missing: canonical slots left empty (zero-filled and masked).
         unused: file labels that fill no slot.
