@@ -25,6 +25,7 @@ from app.plots import NightView, Spectrogram, Trace, compute_spectrogram
 from sleeplm_core.captions.night import caption_variants
 from sleeplm_core.features.heart import SPO2_RANGE, uncalibrated
 from sleeplm_core.features.night import FEATURES_VERSION, NightFeatures, night_features
+from sleeplm_core.features.temperature import body_temperature, epoch_means
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.heads.summary import NightSummary, summarize_night
 from sleeplm_core.io.epochs import recut_over_sleep
@@ -56,6 +57,9 @@ _CAPTION_TOKENS = 64
 SNORE_COLUMN = "respiratory.snore.loudness [dB]"
 """Feature-frame column of each epoch's mean snore loudness (dB over the sensor's quiet level),
 read from the snore channel by the app: no caption states it."""
+TEMP_COLUMN = "body.temperature.mean [°C]"
+"""Feature-frame column of each epoch's mean body temperature (°C), read from a temperature
+channel by the app (:mod:`sleeplm_core.features.temperature`): no caption states it."""
 
 
 @dataclass
@@ -218,6 +222,9 @@ class LoadedNight:
             frame = self.features.to_frame()
             if (loud := self.snore()) is not None:
                 frame[SNORE_COLUMN] = _epoch_means(loud, self.epochs.starts)
+            if (label := self.epochs.aux_mapping.get("TEMP")) in self.recording.signals:
+                frame[TEMP_COLUMN] = epoch_means(body_temperature(self.recording.signals[label]),
+                                                 self.epochs.starts, EPOCH_SEC)
             self._frame = frame
         return self._frame
 

@@ -6,6 +6,7 @@ annotations and signals, never typed in."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import numpy as np
@@ -139,7 +140,68 @@ def test_describing_a_stage_period_counts_its_brief_events(demo) -> None:
     epochs = set(inside)
     spindles = sum(1 for e in night.recording.events
                    if e.type == "spindle" and night.epoch_at(e.onset) in epochs)
-    assert text.startswith("In the longest N3 period")
+    starts = night.epochs.starts
+    span = f"**{clock(night, starts[a])}–{clock(night, starts[b] + EPOCH_SEC)}**"
+    assert text.startswith(f"In the longest N3 period:\n\nIt runs {span}")
+    # "when was her deepest sleep?" listed the N3 periods in time order
+    assert f"the longest uninterrupted N3 period runs {span}" in _ask(demo, "when was her deepest sleep?")
     assert spindles and f"Brief events in its {len(inside) * EPOCH_SEC / 60:g} min: " in text
     assert f"**{spindles}** spindles ({spindles / (len(inside) / 2):.1f}/min)" in text
     assert _ask(demo, "describe the first REM period").startswith("In the first REM period")
+
+
+@pytest.fixture(scope="module")
+def sc4001(demo):
+    """The in-bed SC4001 night (expert hypnogram): a 33-year-old woman with a rectal probe."""
+    from app.engine import DEMO_DIR
+    from app.night import read_night
+
+    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001",
+                       hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
+    return night, demo[1]
+
+
+def _epoch_means(night, label: str) -> np.ndarray:
+    sig = night.recording.signals[label]
+    per = int(EPOCH_SEC * sig.sfreq)
+    n = min(night.n_epochs, len(sig.data) // per)
+    return np.asarray(sig.data[:n * per], dtype=float).reshape(n, per).mean(axis=1)
+
+
+def test_the_body_temperature_channel_is_read(sc4001, demo) -> None:
+    """"what was her temperature?" said the recording has no such channel (Sleep-EDF's rectal
+    probe was left unused), and "when was her body temperature lowest?" was unmeasured."""
+    night, _ = sc4001
+    raw = np.asarray(night.recording.signals["Temp rectal"].data, dtype=float)
+    text = _ask(sc4001, "what was her temperature?")
+    assert text.startswith("Body temperature, over the whole night (") and "channel Temp rectal" in text
+    mean = float(re.search(r"mean \*\*([\d.]+) °C\*\*", text).group(1))
+    low = float(re.search(r"lowest \*\*([\d.]+) °C\*\*", text).group(1))
+    assert abs(mean - np.median(raw)) < 0.1
+    # the probe slipped for a few minutes (a 2-degree drop no body makes): not the nadir
+    assert raw.min() < 35.0 and low > raw.min() + 0.5
+    assert "The lowest value falls at" in _ask(sc4001, "when was her body temperature lowest?")
+    assert "no body temperature channel" in _ask(demo, "what was her temperature?")
+    # the nadir of a falling signal is its lowest value
+    assert "The lowest value falls at" in _ask(sc4001, "what is the temperature nadir?")
+    assert _ask(sc4001, "is there a temperature channel?").startswith(
+        "**Yes**: **Temp rectal** at **1 Hz**")
+    assert _ask(demo, "is there a temperature channel?").startswith(
+        "**No**: this file has no temperature channel")
+
+
+def test_temperature_compares_between_stages(sc4001) -> None:
+    """"the core temperature in REM vs N3" compared the EEG, and "temperature by stage" was a
+    summary of the night."""
+    night, _ = sc4001
+    stages, _ = night.stages()
+    per_epoch = _epoch_means(night, "Temp rectal")
+    rem = per_epoch[stages[:len(per_epoch)] == STAGES.index("REM")].mean()
+    n3 = per_epoch[stages[:len(per_epoch)] == STAGES.index("N3")].mean()
+    text = _ask(sc4001, "what was the core temperature in REM vs N3?")
+    m = re.search(r"body temperature \(mean\) \[°C\]: in REM: \*\*([\d.]+)\*\*.*"
+                  r"vs in N3: \*\*([\d.]+)\*\*", text)
+    assert m is not None, text
+    assert abs(float(m.group(1)) - rem) < 0.02 and abs(float(m.group(2)) - n3) < 0.02
+    table = _ask(sc4001, "temperature by stage")
+    assert table.startswith("By stage") and f"| N3 | {n3:.1f} |" in table

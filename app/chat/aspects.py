@@ -169,7 +169,7 @@ _SLOT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"airflow|flow|thermistor|cannula", ("AF",)), (r"belts?|effort|thora\w*|abdom\w*", ("THX", "ABD")),
     (r"breathing|respirat\w*", ("AF", "THX", "ABD")),
     (r"spo2|oxygen|oximet\w*|saturation", ("SPO2",)), (r"pulse", ("HR",)), (r"snor\w*", ("SNORE",)),
-    (r"position", ("POS",)))
+    (r"position", ("POS",)), (r"temp(?:erature)?|thermometer|probe", ("TEMP",)))
 _RATE_RE = re.compile(r"\b(?:rates?|hz|hertz|sampl\w*|frequenc\w*|resolution)\b", re.I)
 
 

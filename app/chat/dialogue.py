@@ -754,7 +754,8 @@ _ON_CHANNEL_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what (?:should|would|do|do
 _APNEA_FAMILY = ("apnea", "respiratory_event", "obstructive_event", *_SUBTYPE_FAMILY)
 """Phenomena after which "the central ones" are central apneas."""
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)
-_SIGNAL_WORDS = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore": "snoring"}
+_SIGNAL_WORDS = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore": "snoring",
+                 "temp": "temperature"}
 
 
 def _of_the_list(text: str, listed: str, key: str | None) -> str | None:

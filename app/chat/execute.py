@@ -67,6 +67,7 @@ from sleeplm_core.features.brain import (EEG_BAND_NAMES, K_COMPLEX_BAND_HZ, SLOW
                                          EEG_WINDOW_S, SPINDLE_BAND_HZ, burst_amplitude,
                                          burst_frequency, eeg_bands, eeg_window_power)
 from sleeplm_core.features.schema import column_words
+from sleeplm_core.features.temperature import TEMP_RANGE_C, body_temperature, in_celsius
 from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.heads.grounding import GROUNDED_TYPES, StatedFacts, stated_event
@@ -148,7 +149,8 @@ class Series:
 
 
 _SIGNAL_NAMES = {"spo2": ("SpO2", "%"), "hr": ("heart rate", "bpm"),
-                 "resp": ("breathing rate", "breaths/min"), "snore": ("snoring loudness", "dB")}
+                 "resp": ("breathing rate", "breaths/min"), "snore": ("snoring loudness", "dB"),
+                 "temp": ("body temperature", "°C")}
 _FEATURE_COLUMNS = {
     "hr": ("heart.heart_rate.mean [bpm]", "heart.ecg.rate [bpm]"),
     "spo2": ("heart.spo2.mean [%]",),
@@ -156,21 +158,30 @@ _FEATURE_COLUMNS = {
              "respiratory.channels.thoracic belt.rate [breaths/min]",
              "respiratory.channels.abdominal belt.rate [breaths/min]"),
 }
-_AUX = {"spo2": "SPO2", "hr": "HR"}
+_AUX = {"spo2": "SPO2", "hr": "HR", "temp": "TEMP"}
 
-
-_PLAUSIBLE = {"spo2": (SPO2_RANGE, "SpO2"), "hr": (HR_RANGE, "a heart rate")}
+_PLAUSIBLE = {"spo2": (SPO2_RANGE, "SpO2"), "hr": (HR_RANGE, "a heart rate"),
+              "temp": (TEMP_RANGE_C, "a body temperature")}
 
 
 def uncalibrated_channel(night: LoadedNight, signal: str) -> str | None:
     """Why the night's own SpO2 or heart-rate channel is left out (mostly outside the
     physiological range: an uncalibrated SAO2 or PR centred near 0), None when it is read
     or there is none. The features leave such a channel out by the same rule."""
-    channel = night.epochs.aux_mapping.get(_AUX.get(signal, ""))
-    if signal not in _PLAUSIBLE or not channel or channel not in night.recording.signals:
+    sig = _own_channel(night, signal)
+    if signal not in _PLAUSIBLE or sig is None:
         return None
     valid, what = _PLAUSIBLE[signal]
-    return uncalibrated(night.recording.signals[channel], valid, what)
+    return uncalibrated(sig, valid, what)
+
+
+def _own_channel(night: LoadedNight, signal: str) -> Signal | None:
+    """The night's own channel of ``signal``, a temperature in °C whatever the file's unit."""
+    channel = night.epochs.aux_mapping.get(_AUX.get(signal, ""))
+    if not channel or channel not in night.recording.signals:
+        return None
+    sig = night.recording.signals[channel]
+    return in_celsius(sig) if signal == "temp" else sig
 
 
 def series(night: LoadedNight, signal: str) -> Series | None:
@@ -182,17 +193,18 @@ def series(night: LoadedNight, signal: str) -> Series | None:
         return None if loud is None else Series(
             label, unit, loud.times, loud.db, 1.0,
             f"channel {loud.label}, dB over its quiet level")
-    channel = night.epochs.aux_mapping.get(_AUX.get(signal, ""))
-    if channel and channel in night.recording.signals:
+    if (own := _own_channel(night, signal)) is not None:
         if not uncalibrated_channel(night, signal):
-            return _plausible_series(night.recording.signals[channel], signal, f"channel {channel}")
-        if signal == "spo2":
-            return None  # the features leave it out by the same rule; nothing else reads SpO2
+            # a temperature's slipping probe is no reading either (sleeplm_core.features.temperature)
+            return _plausible_series(body_temperature(own) if signal == "temp" else own, signal,
+                                     f"channel {own.label}")
+        if signal in ("spo2", "temp"):
+            return None  # the features leave SpO2 out by the same rule; nothing else reads either
     machine_hr = night.machine.heart_rate if night.machine is not None else None
     if signal == "hr" and machine_hr is not None:
         return _plausible_series(machine_hr, signal, machine_hr.label)
     frame = night.feature_frame()
-    col = next((c for c in _FEATURE_COLUMNS[signal] if c in frame.columns), None)
+    col = next((c for c in _FEATURE_COLUMNS.get(signal, ()) if c in frame.columns), None)
     return _epoch_series(night, col, label, unit) if col else None
 
 
@@ -704,8 +716,10 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     event = q.stage_event or "periods"
     wanted = q.scope.stages or (("REM",) if event == "latency" else ("W",) if event ==
                                 "awakenings" else ())
-    if event in ("periods", "awakenings") and q.rank in ("longest", "shortest"):
-        event = "longest"  # "when was the longest REM period?", "the longest awakening"
+    if event in ("periods", "awakenings") and q.rank in ("longest", "shortest", "strongest"):
+        # "when was the longest REM period?", "the longest awakening"; "when was her deepest
+        # sleep?": the longest N3 period first (a stage period has no strength of its own)
+        event = "longest"
     # Stage timing reads the stages inside a time scope, not a stage filter of itself; inside
     # one ("REM latency in the main sleep period") sleep onset is the first sleep there.
     inside = resolve_scope(Scope((), q.scope.time), night, plan.current)
@@ -1346,7 +1360,10 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
                        (hallmark.title, hallmark.explanation) if hallmark else None,
                        sorted(listed, key=lambda i: i.start),
                        source if findings else "",
-                       {t: bursts[t] for t in _BURSTS if bursts[t]}, len(idx) * EPOCH_SEC / 60)
+                       {t: bursts[t] for t in _BURSTS if bursts[t]}, len(idx) * EPOCH_SEC / 60,
+                       # a named span ("the first REM period") is given its clock times
+                       plan.where.span if q.scope.time is not None and q.scope.time.kind in (
+                           "cycle", "period", "episode") else None)
 
 
 CAPTIONS_SHOWN = 3

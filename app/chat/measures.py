@@ -30,6 +30,7 @@ MEASURES: tuple[Measure, ...] = (
             (("heart.heart_rate.", "mean [bpm]"), ("heart.ecg.", "rate [bpm]"))),
     Measure("spo2|oxygen|saturation", "SpO2", (("heart.spo2.", "mean [%]"),)),
     Measure("snor", "snoring loudness", (("respiratory.snore.", "loudness [dB]"),)),
+    Measure("temp(?:erature)?s?\\b|thermo", "body temperature", (("body.temperature.", "mean [°C]"),)),
     Measure("breath|resp|airflow", "breathing", (("respiratory.channels.airflow.", "rate [breaths/min]"),
                                                  ("respiratory.channels.airflow.", "variability [%]"))),
     *(Measure(f"{b}|spindle" if b == "sigma" else b, f"{b} power", ((EEG_PREFIX, f".{b} [%]"),))

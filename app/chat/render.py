@@ -77,8 +77,8 @@ CAPABILITIES = (
     "record?*, *how do I tell N1 from REM?*\n"
     "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *show 3:15 to 3:45*, *next one*, "
     "*go back*\n"
-    "- **the recording**: *which channels are in this file?*, *how confident is the staging?*, "
-    "*any bad signals?*\n"
+    "- **the recording**: *which channels are in this file?*, *how old is the patient?*, "
+    "*how confident is the staging?*, *any bad signals?*\n"
     "- **classify**: *what stage is epoch 120?*, *classify this epoch as wake, drowsy or asleep*\n"
     "- **compare**: *compare EEG in N1 and N3*, *heart rate in REM vs N3*, *how does the first "
     "sleep cycle compare to the last?*, *were spindles faster in the second half?*\n"
@@ -1466,13 +1466,18 @@ def _listed(night: LoadedNight, items: list[Item], one: str, many: str, rule: st
     return f"**{len(items)}** {one if len(items) == 1 else many} ({rule}):\n{lines}{more}"
 
 
+_DECIMALS = {"°C": 2}
+"""Decimals of a compared unit other than one."""
+
+
 @render.register
 def _(r: Comparison, night: LoadedNight) -> Answer:
     a, b = r.groups
     lines = []
     plural = r.per + ("es" if r.per.endswith("x") else "s")
     for i, (name, unit, cells) in enumerate(r.rows):
-        parts = [f"**{m:.1f}** (sd {s:.1f}, {n} {r.per if n == 1 else plural})" if n
+        d = _DECIMALS.get(unit, 1)  # a body temperature moves by hundredths of a degree
+        parts = [f"**{m:.{d}f}** (sd {s:.{d}f}, {n} {r.per if n == 1 else plural})" if n
                  else f"no {r.per} measured" for m, s, n in cells]
         lines.append(f"- {name} [{unit}]: {a}: {parts[0]} vs {b}: {parts[1]}")
         if r.per != "epoch" and all(n >= 2 for _, _, n in cells):
@@ -1480,7 +1485,7 @@ def _(r: Comparison, night: LoadedNight) -> Answer:
         elif all(n for _, _, n in cells):
             # "was the heart rate higher at the start or the end?": which side, by how much
             points = " points" if unit == "%" else f" {unit}"
-            lines[-1] += f"; difference **{cells[0][0] - cells[1][0]:+.1f}{points}**"
+            lines[-1] += f"; difference **{cells[0][0] - cells[1][0]:+.{d}f}{points}**"
             if r.tests is not None:
                 lines[-1] += _period_test_text(r.tests[i])
     lead = f"{r.note}\n\nOn this night, mean" if r.note else "Mean"
@@ -1861,6 +1866,10 @@ def _(r: Description, night: LoadedNight) -> Answer:
     elif r.events_source and r.events_source != "none":
         paragraphs = (f"No breathing event, desaturation, arousal or leg movement "
                       f"({source_name(r.events_source)}).\n\n{paragraphs}")
+    if r.span is not None:
+        a, b = r.span
+        paragraphs = (f"It runs **{clock(night, a)}–{clock(night, b)}** ({(b - a) / 60:g} min)."
+                      f"\n\n{paragraphs}")
     if r.bursts and r.minutes > 0:
         counted = ", ".join(f"**{n}** {_BURST_NAMES[t][n != 1]} ({n / r.minutes:.1f}/min)"
                             for t, n in r.bursts.items())
@@ -2299,7 +2308,7 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
 
 _SLOT_NAMES = {"EMG_LEG": "leg EMG", "EMG_CHIN": "chin EMG", "AF": "airflow", "THX": "chest belt",
                "ABD": "abdominal belt", "SPO2": "SpO2", "HR": "pulse", "SNORE": "snore",
-               "POS": "body position"}
+               "POS": "body position", "TEMP": "temperature"}
 """Montage slots in the words of a technician."""
 
 

@@ -719,7 +719,8 @@ class Description:
     phenomenon's title and explanation, else None; ``events``: for a span of the night, its
     breathing events, desaturations, arousals and leg movements in time order, scored by
     ``events_source``; ``bursts``: the span's brief events counted by type (rapid eye
-    movements, spindles, K-complexes, slow waves), over ``minutes`` of described epochs."""
+    movements, spindles, K-complexes, slow waves), over ``minutes`` of described epochs;
+    ``span``: the start and end (s) of a named span ("the first REM period"), else None."""
 
     how: str
     paragraphs: list[tuple[str, str]]
@@ -730,6 +731,7 @@ class Description:
     events_source: str = ""
     bursts: dict[str, int] = field(default_factory=dict)
     minutes: float = 0.0
+    span: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ _SIGNAL_RE: dict[str, re.Pattern[str]] = {
                        r"|breaths?(?:\s+per|/)\s*min\w*|breathing frequency|rr|respiration"
                        r"|tachypn\w*)\b", I),
     "snore": re.compile(r"\bsnor\w*", I),
+    "temp": re.compile(r"\b(?:(?:body|core|rectal|skin) )?temp(?:erature)?s?\b|\bthermoregulat\w*", I),
 }
 _UNIT_SIGNAL = {"%": "spo2", "percent": "spo2", "bpm": "hr", "beats": "hr", "breaths": "resp"}
 
@@ -451,7 +452,7 @@ _BEST_SLEEP_RE = re.compile(r"\b(?:best|most (?:restful|solid|consolidated)|soun
 # Things a user may ask about that this app does not measure: said plainly, never guessed.
 _UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|teeth grinding|bruxism|sleep ?walk\w*"
                             r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
-                            r"|body temperature|blood pressure|cortisol)\b", I)
+                            r"|blood pressure|cortisol)\b", I)
 _HYPOXIC_BURDEN_RE = re.compile(r"\bhypox\w*[- ]burden\b|\bsasHB\b|\b(?:oxygen|desaturation) burden\b", I)
 # "AHI 3 % vs 4 %?", "the 4 % rule", "CMS AHI": the AHI under each hypopnea rule.
 _PCT = r"[34]\s?%|[34] ?percent"
@@ -682,7 +683,7 @@ _RANK_WORDS: tuple[tuple[str, str], ...] = (
     (r"clearest|clear|best|strongest|most (?:obvious|prominent)|prominent"
      r"|deepest|worst|biggest|largest|severest|most severe|nadir", "strongest"),
     (r"first|earliest", "earliest"), (r"last|latest", "latest"),
-    (r"lowest|minimum", "lowest"), (r"highest|maximum|max|peak", "highest"),
+    (r"lowest|minimum|bottom(?:ed|s)? out|trough", "lowest"), (r"highest|maximum|max|peak", "highest"),
 )
 # "what is the deepest desaturation?" ranks the night's events; "what is a typical spindle?"
 # (ranked "typical") asks for a definition with an example.
@@ -1763,6 +1764,10 @@ def _understand(text: str) -> Query:
                   per=per, share=share, together=together, apart=apart, lacking=lacking,
                   max_duration=_max_duration(text) if phen is not None and phen.event_types
                   else None)
+    if intent == Intent.MEASURE and signal in ("spo2", "temp") and phen is None and (
+            query.rank == "strongest"):
+        # "the temperature nadir", "the deepest saturation": a falling signal's lowest value
+        query = replace(query, rank="lowest")
     if intent == Intent.MEASURE and signal and (pair := _signal_pair(text)) is not None:
         # "compare heart rate during apneas and hypopneas": the signal around each kind
         query = replace(query, phenomenon=pair[0], contrast=pair[1])
