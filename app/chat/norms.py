@@ -37,6 +37,9 @@ NORMS: dict[str, tuple[str, tuple[tuple[float, float], ...]]] = {
 _ADULT = "adults (20-59 years)"
 ADULT_AGE = 18
 """Youngest age the adult bands are read for; a younger sleeper is a child."""
+OLDER_AGE = 65
+"""Age from which a sleeper is called older ("is the patient elderly?"), the usual geriatric
+cut-off; the norms' bands are not split there."""
 PEDIATRIC_OAHI = 1.0
 """Obstructive AHI (/h of sleep) from which a child's breathing in sleep is abnormal by the
 AASM's pediatric rules (ICSD-3: one or more obstructive or mixed apneas or obstructive

@@ -196,11 +196,12 @@ def _spo2_valid(night: LoadedNight) -> float | None:
     return in_range_share(night.recording.signals[label].data, SPO2_RANGE)
 
 
-def _patient(night: LoadedNight) -> RecordingFacts:
-    return RecordingFacts("patient", patient=night.recording.patient)
+def _patient(night: LoadedNight, note: str | None) -> RecordingFacts:
+    claim = note.removeprefix("claim:") if note and note.startswith("claim:") else ""
+    return RecordingFacts("patient", patient=night.recording.patient, claim=claim)
 
 
-_TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality, "patient": _patient}
+_TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality}
 
 
 def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts | StageAgreement | Message:
@@ -215,4 +216,6 @@ def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts | StageAgr
         return stage_agreement(plan, night)
     if topic == "scoring" and plan.query.note == "disagree":
         return _disagreement(night, _scoring(night))
+    if topic == "patient":
+        return _patient(night, plan.query.note)
     return _TOPICS[topic](night)

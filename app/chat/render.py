@@ -46,6 +46,7 @@ from sleeplm_core.captions.stage_event import EVENT_NAMES
 from sleeplm_core.features.brain import EEG_BAND_NAMES
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
 from sleeplm_core.index.search import Hit
+from sleeplm_core.io.patient import Patient
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 from sleeplm_core.scoring.desaturation import DesaturationConfig
 from sleeplm_core.scoring.rhythm import RhythmConfig
@@ -1565,7 +1566,8 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
         # "was there enough REM?": that row first, then the night's others
         name, value, unit, low, high = asked
         verdict = "within" if low <= value <= high else ("below" if value < low else "above")
-        share = " of sleep" if unit == "%" else ""
+        # a stage's share is of sleep; the efficiency's, of the time in bed
+        share = " of sleep" if unit == "%" and name != "sleep efficiency" else ""
         text = (f"**{name[0].upper()}{name[1:]}: {value:.1f} {unit}{share}**, {verdict} the typical {low:g}–{high:g} "
                 f"{unit} of healthy sleepers.\n\n{text}")
     if r.ahi is not None:
@@ -2260,14 +2262,15 @@ def _(r: RecordingFacts, night: LoadedNight) -> Answer:
 def _patient_text(r: RecordingFacts, night: LoadedNight) -> str:
     """Who was recorded, from the header's patient field, and what the answers make of it."""
     p, fmt = r.patient, night.recording.source.get("format", "")
+    verdict = _claim_verdict(r.claim, p) + " " if r.claim else ""
     if not p.known:
         where = (f"its header's patient field reads `{p.field}`" if p.field else
                  "its header's patient field is empty") if fmt.startswith(("EDF", "BDF")) else (
                  f"a {fmt} file has no header to hold it")
-        return (f"The file does not say who was recorded: {where}, with no sex or age (EDF+ "
+        return (f"{verdict}The file does not say who was recorded: {where}, with no sex or age (EDF+ "
                 f"writes `X` for each one unknown). Norms are read for adults unless a question "
                 f"gives an age, e.g. *is this normal for a 65-year-old?*")
-    text = f"The file's header gives the patient as **{p.describe()}** (patient field `{p.field}`)."
+    text = f"{verdict}The file's header gives the patient as **{p.describe()}** (patient field `{p.field}`)."
     if p.age is None:
         return text + (" It gives no age, so norms are read for adults unless a question gives "
                        "one, e.g. *is this normal for a 65-year-old?*")
@@ -2276,6 +2279,19 @@ def _patient_text(r: RecordingFacts, night: LoadedNight) -> str:
                        "night; *is this normal?* applies the AASM's pediatric breathing rule.")
     return text + (f" *Is this normal?* reads the night against healthy sleepers of that age "
                    f"(band {norms.band_of(int(p.age))[1]}), unless a question gives another.")
+
+
+def _claim_verdict(claim: str, p: Patient) -> str:
+    """"**Yes.**", "**No.**" or what the header lacks, for a yes-or-no question naming a class
+    of patient (a child is under :data:`norms.ADULT_AGE`, an older adult at
+    :data:`norms.OLDER_AGE` or over)."""
+    if claim in ("female", "male"):
+        return "**Not stated.**" if p.sex is None else "**Yes.**" if p.sex == claim else "**No.**"
+    if p.age is None:
+        return "**Not stated.**"
+    holds = {"child": p.age < norms.ADULT_AGE, "adult": p.age >= norms.ADULT_AGE,
+             "older": p.age >= norms.OLDER_AGE}[claim]
+    return "**Yes.**" if holds else "**No.**"
 
 
 def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:

@@ -915,6 +915,8 @@ class RecordingFacts:
             and epochs compared, when asked where they disagree (``items`` are then those
             stretches); None otherwise (scoring).
         patient: the recorded person as the file's header states them (channels, patient).
+        claim: the class a yes-or-no question put to the patient ("child", "adult", "older",
+            "female", "male"), "" for none (patient).
     """
 
     topic: str
@@ -944,6 +946,7 @@ class RecordingFacts:
     where: str = ""
     machine_events: dict[str, int] = field(default_factory=dict)
     patient: Patient = field(default_factory=Patient)
+    claim: str = ""
     differ: tuple[int, int] | None = None
 
 

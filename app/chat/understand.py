@@ -594,6 +594,18 @@ _ENOUGH_ROWS = ((r"rem(?: sleep)?", "REM"), (r"deep sleep|n3|slow[- ]wave sleep|
 _NORM_ROWS = ((r"\brem latency\b", "REM latency"), (r"\b(?:sleep )?(?:onset )?latency\b", "sleep onset latency"),
               (r"\befficiency\b", "sleep efficiency"), (r"\bwaso\b", "wake after sleep onset"),
               (r"\b(?:total )?sleep time\b", "total sleep time"))
+# A stage named anywhere in a norms question ("how much deep sleep compared to normal?"), by
+# its row of the norms; read after _NORM_ROWS, so "REM latency" is not REM.
+_STAGE_NORM_ROWS = ((r"\brem\b", "REM"), (r"\b(?:deep sleep|n3|slow[- ]wave sleep|sws)\b",
+                     "N3 (slow-wave sleep)"), (r"\bn2\b", "N2"), (r"\b(?:n1|light sleep)\b", "N1"))
+_NORM_ROW_NAMES = frozenset(row for _, row in _NORM_ROWS + _STAGE_NORM_ROWS)
+
+
+def _norm_row(text: str) -> str:
+    """The row of the norms a question names first, "" for none."""
+    return next((row for pattern, row in _NORM_ROWS + _STAGE_NORM_ROWS if re.search(pattern, text, I)), "")
+
+
 _SYSTEM_NORMAL_RE = re.compile(r"^\W*(?:and\s+)?(?:is|was|are|were|does|did) (?:the |his |her |their )?"
                                r"(heart(?: ?rate)?|pulse|breathing|respiration|oxygen(?: levels?)?|spo2"
                                r"|saturation|sats?|o2) (?:look )?(?:normal|ok(?:ay)?|healthy|fine|within"
@@ -622,7 +634,10 @@ _THAN_RE = re.compile(r"\b(?:more|less|fewer|longer|shorter|faster|slower|bigger
 _MEASURE_RE = re.compile(r"\b(?:stable|stability|steady|variab\w*|fluctuat\w*|regular\w*"
                          r"|average|mean|median|lowest|highest|minimum|maximum|min|max|range"
                          r"|level|levels|trend|sd|standard deviation|spread|how (?:high|low|fast"
-                         r"|slow|loud)|what (?:was|is|were) the)\b", I)
+                         r"|slow|loud)|what (?:was|is|were) the"
+                         # "did her temperature drop during sleep?", "did his pulse fall?"
+                         r"|(?:drop|fall|dip|declin|decreas|ris|increas|climb)\w*|fell|rose"
+                         r"|(?:go|went|gone) (?:up|down))\b", I)
 _DESCRIBE_RE = re.compile(r"\b(?:describe|description|what happens|what happened|what(?:'s| is"
                           r"| was) happening|what(?:'s| is| was) going on|how (?:is|are|was|were)"
                           r"|tell me about|caption\w*|characteri[sz]e|look like)\b", I)
@@ -1659,8 +1674,9 @@ def _understand(text: str) -> Query:
         scope = Scope(time=time) if topic == "scoring" and time is not None and not here else Scope()
         # "where do the machine and the model disagree?": those stretches
         differ = topic == "scoring" and _DISAGREE_RE.search(text)
+        note = "disagree" if differ else _patient_claim(text) if topic == "patient" else None
         return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key,
-                     scope=scope, by_rule=True, note="disagree" if differ else None)
+                     scope=scope, by_rule=True, note=note)
     if _NAP_RE.search(text):
         # "did they nap?": sleep outside the main sleep period
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("N1", "N2", "N3", "REM")),
@@ -1912,7 +1928,10 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|sleeper)\b|\b(?:is|was) (?:the )?(?:patient|subject|person|sleeper) (?:a )?(?:male|female|man"
         r"|woman|boy|girl|child|an? adult)\b|\bwho (?:is|was) (?:the patient|the subject|recorded"
         r"|this patient)\b|\b(?:male|man) or (?:a )?(?:female|woman)\b|\b(?:female|woman) or (?:a )?(?:male"
-        r"|man)\b", I)),
+        r"|man)\b|^\W*(?:and\s+)?(?:is|was) (?:this|he|she|they|it) (?:a |an )?(?:male|female|man|woman|boy"
+        r"|girl|child|kid|minor|adult|pediatric|paediatric|elderly)(?:'s)?(?: (?:patient|study"
+        r"|recording|night|psg))?\W*$|\b(?:is|was) (?:the |this )?(?:patient|subject|person|sleeper"
+        r"|study|recording) (?:an? )?(?:pediatric|paediatric|minor|elderly|kid)\b", I)),
     ("scoring", re.compile(
         r"\b(?:is|was|has|have)\s+(?:this|the|it)\s*(?:night|recording|study|file|edf|psg|hypnogram"
         r"|data)?\s+(?:been\s+|already\s+)*(?:scored|staged|annotated|labell?ed)\b|\bwho (?:scored|staged"
@@ -2769,6 +2788,25 @@ _HOW_SCORED_RE = re.compile(r"^\W*(?:what(?:'s| is| are) (?:an? |the )?(.+?) and
                             r" (?:scored|defined|detected|identified|recogni[sz]ed|marked|counted)\b", I)
 
 
+# "is the patient a child?", "is she female?": a yes or no about who was recorded, first.
+_PATIENT_CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("child", re.compile(r"\b(?:child|kid|boy|girl|minor|pediatric|paediatric|infant|teen\w*|adolescent)\b", I)),
+    ("older", re.compile(r"\b(?:elderly|older adult|senior|over (?:65|sixty[- ]five))\b", I)),
+    ("adult", re.compile(r"\b(?:adult|grown[- ]?up)\b", I)),
+    ("female", re.compile(r"\b(?:female|woman|lady)\b", I)),
+    ("male", re.compile(r"\b(?:male|man)\b", I)),
+)
+
+
+def _patient_claim(text: str) -> str | None:
+    """The class a yes-or-no question about the patient names ("claim:child"), None when the
+    question is not yes or no ("how old is she?") or names both sexes."""
+    if not re.match(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were)\b", text, I) or re.search(
+            r"\bor\b", text, I):
+        return None
+    return next((f"claim:{name}" for name, pattern in _PATIENT_CLAIMS if pattern.search(text)), None)
+
+
 def _topic(text: str) -> str | None:
     """The recording topic a question asks about ("channels", "scoring", "quality")."""
     topic = next((name for name, pattern in _TOPIC_RE if pattern.search(text)), None)
@@ -2783,6 +2821,10 @@ def _semantic(text: str, time: TimeSpan | None, phen: Phenomenon | None,
               stages: tuple[str, ...], signal: str | None) -> tuple[Intent, tuple[str, float] | None]:
     """Intent from the semantic layer, else from the slots found, else not understood."""
     match = intent_bank().classify(text)
+    if match is not None and match.label == Intent.NORMAL.value and signal and phen is None:
+        # "did her temperature drop during sleep?" names a signal and no norm (a norm's words
+        # are read by rule): the signal measured, not the night's stage statistics
+        return Intent.MEASURE, (match.label, match.cosine)
     if match is not None:
         return Intent(match.label), (match.label, match.cosine)
     if phen is not None:
@@ -2838,7 +2880,9 @@ def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
         named = _stats(text)
         query = replace(query, stat=named[0] if named else None, more_stats=named[1:])
     elif intent == Intent.NORMAL:
-        query = replace(query, age=_age(text))
+        # "how much deep sleep did she get compared to normal?": that row first
+        query = replace(query, age=_age(text), target=query.target if query.target in _NORM_ROW_NAMES
+                        else _norm_row(text))
     elif intent == Intent.SIMILAR and query.phenomenon is None and (
             _LIKE_THIS_RE.search(text)
             or not re.sub(r"[\W_]+", "", _RETRIEVAL_WORDS_RE.sub(" ", query.target or ""))):
