@@ -49,6 +49,18 @@ def demo() -> tuple[LoadedNight, Engine]:
 
 
 @pytest.fixture(scope="session")
+def sc4001(demo) -> tuple[LoadedNight, Engine]:
+    """The bundled in-bed SC4001 night with its expert hypnogram (a 33-year-old woman with a
+    rectal temperature probe; she wakes before the recording ends), and the demo's engine."""
+    from app.engine import DEMO_DIR
+    from app.night import read_night
+
+    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001",
+                       hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
+    return night, demo[1]
+
+
+@pytest.fixture(scope="session")
 def fraction_spo2(demo) -> LoadedNight:
     """The bundled night with its SpO2 stored as a 0-1 fraction, as an uncalibrated file holds
     it: every value outside the physiological range."""

@@ -150,17 +150,6 @@ def test_describing_a_stage_period_counts_its_brief_events(demo) -> None:
     assert _ask(demo, "describe the first REM period").startswith("In the first REM period")
 
 
-@pytest.fixture(scope="module")
-def sc4001(demo):
-    """The in-bed SC4001 night (expert hypnogram): a 33-year-old woman with a rectal probe."""
-    from app.engine import DEMO_DIR
-    from app.night import read_night
-
-    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001",
-                       hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
-    return night, demo[1]
-
-
 def _epoch_means(night, label: str) -> np.ndarray:
     sig = night.recording.signals[label]
     per = int(EPOCH_SEC * sig.sfreq)

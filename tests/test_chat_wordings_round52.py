@@ -6,10 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
+from app.chat.periods import stage_periods
+from app.chat.plan import clock
 from app.session import Session
+from sleeplm_core.features.temperature import body_temperature
 from sleeplm_core.io.patient import Patient
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 
 def _with_patient(demo, patient: Patient):
@@ -84,3 +89,49 @@ def test_is_that_normal_after_a_figure_leads_with_it(demo) -> None:
     text = session.ask("is that normal?", engine).text
     value = re.search(r"- sleep efficiency: \*\*([\d.]+) %\*\*", text).group(1)
     assert text.startswith(f"**Sleep efficiency: {value} %**, "), text
+
+
+def test_the_midpoint_of_sleep(sc4001, demo) -> None:
+    """"what's her sleep midpoint?" gave sleep onset alone."""
+    night, _ = sc4001
+    stages, _ = night.stages()
+    sleep = np.flatnonzero(np.isin(stages, [STAGES.index(s) for s in ("N1", "N2", "N3", "REM")]))
+    onset, final = night.epochs.starts[sleep[0]], night.epochs.starts[sleep[-1]] + EPOCH_SEC
+    for question in ("what's her sleep midpoint?", "when was the midpoint of sleep?"):
+        text = _ask(sc4001, question)
+        assert f"the midpoint of sleep is at **{clock(night, (onset + final) / 2)}**" in text, text
+        assert clock(night, onset) in text and clock(night, final) in text
+    # the bundled night ends asleep: no final awakening, so no midpoint
+    assert "the midpoint of sleep cannot be given: the recording ends asleep" in _ask(
+        demo, "what time was mid-sleep?")
+
+
+def test_the_longest_sleep_bout(demo) -> None:
+    """"how long was her longest sleep bout?" gave the total sleep time."""
+    night, _ = demo
+    stages, _ = night.stages()
+    periods = stage_periods(stages, [STAGES.index(s) for s in ("N1", "N2", "N3", "REM")],
+                            np.ones(len(stages), bool))
+    longest = max(last - first + 1 for first, last in periods) * EPOCH_SEC / 60
+    text = _ask(demo, "how long was her longest sleep bout?")
+    assert "the longest uninterrupted N1/N2/N3/REM period runs" in text
+    assert f"(**{longest:.1f} min**)" in text, text
+
+
+def test_an_age_put_as_a_question(demo) -> None:
+    """"is the patient over 60?" was read as a question about the epoch on screen."""
+    age = demo[0].recording.patient.age
+    assert _ask(demo, f"is the patient over {int(age) - 1}?").startswith("**Yes.**")
+    assert _ask(demo, f"is the patient over {int(age) + 1}?").startswith("**No.**")
+    assert _ask(demo, f"is she under {int(age) + 1}?").startswith("**Yes.**")
+
+
+def test_a_fever_is_a_temperature_threshold(sc4001) -> None:
+    """"was there a fever?" was off topic on a night with a rectal probe."""
+    night, _ = sc4001
+    # the probe's readings, its out-of-body and slipping samples left out
+    highest = np.nanmax(body_temperature(night.recording.signals["Temp rectal"]).data)
+    assert highest < 38.0   # the fixture's premise: no fever that night
+    text = _ask(sc4001, "was there a fever?")
+    assert text.startswith("No stretch of body temperature above 38 °C"), text
+    assert f"**{highest:.1f} °C**" in text

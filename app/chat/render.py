@@ -574,9 +574,22 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
             text += (f", {r.latency_min:.1f} min after the recording started." if r.event ==
                      "onset" else ".")
         text += _first_sleep_outside(night, r)
-        if r.final_wake is not None and r.final_wake >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6:
+        ends_asleep = r.final_wake is not None and r.final_wake >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6
+        if ends_asleep and r.midpoint_asked:
+            text = (f"{src}: the midpoint of sleep cannot be given: the recording ends asleep, at "
+                    f"**{clock(night, r.final_wake)}**, before any final awakening (sleep onset is "
+                    f"at {clock(night, r.moment)}).")
+        elif ends_asleep:
             text += (f" The recording ends asleep, at **{clock(night, r.final_wake)}**, so no final "
                      f"awakening was recorded.")
+        elif r.final_wake is not None and r.midpoint_asked:
+            # the midpoint first: the question asked for it, onset and awakening are its ends
+            mid = (r.moment + r.final_wake) / 2
+            text = (f"{src}: the midpoint of sleep{where} is at **{clock(night, mid)}**, halfway from "
+                    f"sleep onset at {clock(night, r.moment)} to the final awakening at "
+                    f"{clock(night, r.final_wake)} ({(r.final_wake - r.moment) / 3600:.1f} h apart; "
+                    f"wake inside the night included), the marker of sleep timing that chronotype "
+                    f"questionnaires report.{_first_sleep_outside(night, r)}")
         elif r.final_wake is not None:
             text += (f" The final awakening (the end of the last sleep epoch) is at "
                      f"**{clock(night, r.final_wake)}**, {(r.final_wake - r.moment) / 3600:.1f} h "
@@ -2284,11 +2297,14 @@ def _patient_text(r: RecordingFacts, night: LoadedNight) -> str:
 def _claim_verdict(claim: str, p: Patient) -> str:
     """"**Yes.**", "**No.**" or what the header lacks, for a yes-or-no question naming a class
     of patient (a child is under :data:`norms.ADULT_AGE`, an older adult at
-    :data:`norms.OLDER_AGE` or over)."""
+    :data:`norms.OLDER_AGE` or over) or an age ("over:60": older than 60 years)."""
     if claim in ("female", "male"):
         return "**Not stated.**" if p.sex is None else "**Yes.**" if p.sex == claim else "**No.**"
     if p.age is None:
         return "**Not stated.**"
+    if claim.startswith(("over:", "under:")):
+        side, years = claim.split(":")
+        return "**Yes.**" if (p.age > int(years)) == (side == "over") else "**No.**"
     holds = {"child": p.age < norms.ADULT_AGE, "adult": p.age >= norms.ADULT_AGE,
              "older": p.age >= norms.OLDER_AGE}[claim]
     return "**Yes.**" if holds else "**No.**"

@@ -220,6 +220,8 @@ class StagePeriods:
             None for the usual list.
         latency_asked: the question asked how long sleep took to come (the sleep onset
             latency), not when it came.
+        midpoint_asked: the question asked for the midpoint of sleep, halfway from sleep onset
+            to the final awakening (with ``final_wake``).
     """
 
     event: str
@@ -234,6 +236,7 @@ class StagePeriods:
     final_wake: float | None = None
     shown: int | None = None
     latency_asked: bool = False
+    midpoint_asked: bool = False
 
 
 @dataclass
@@ -916,7 +919,7 @@ class RecordingFacts:
             stretches); None otherwise (scoring).
         patient: the recorded person as the file's header states them (channels, patient).
         claim: the class a yes-or-no question put to the patient ("child", "adult", "older",
-            "female", "male"), "" for none (patient).
+            "female", "male"), or an age it puts ("over:60", "under:18"), "" for none (patient).
     """
 
     topic: str

@@ -445,10 +445,19 @@ _AWAKENINGS_RE = re.compile(r"\bhow many (?:times|awakenings)\b|\bnumber of (?:a
 _LONGEST_RUN_RE = re.compile(
     r"\b(longest|shortest)\s+(?:\w+\s+)?(?:period|stretch|bout|run|episode|block|spell)s?\s+of\s+"
     r"(?:continuous\s+|uninterrupted\s+|consolidated\s+|unbroken\s+)?([\w ]+)", I)
-# "when did I get the best sleep?": the longest unbroken stretch of sleep.
+# "when did I get the best sleep?", "her longest sleep bout": the longest unbroken stretch of sleep.
 _BEST_SLEEP_RE = re.compile(r"\b(?:best|most (?:restful|solid|consolidated)|soundest|longest (?:continuous"
                             r"|uninterrupted|unbroken|consolidated))\s+(?:stretch of |period of |run of )?"
-                            r"sleep\b", I)
+                            r"sleep\b|\blongest (?:continuous |uninterrupted |unbroken |consolidated )?sleep"
+                            r" (?:bout|stretch|run|episode|block|spell)\b", I)
+# "was there a fever?": a core temperature of 38 °C or more, as fever is defined; "any
+# hypothermia?": below 35 °C
+_FEVER_RE = re.compile(r"\b(?:an? |any )?(fever\w*|febrile|hypotherm\w*)", I)
+_FEVER = {"feve": "body temperature above 38 °C", "febr": "body temperature above 38 °C",
+          "hypo": "body temperature below 35 °C"}
+# "what's her sleep midpoint?", "when was mid-sleep?": a chronotype's marker
+_MIDPOINT_RE = re.compile(r"\b(?:mid-?point|middle) of (?:the |her |his |their )?sleep\b(?! (?:period|cycle|stage))"
+                          r"|\bsleep mid-?point\b|\bmid-?sleep\b", I)
 # Things a user may ask about that this app does not measure: said plainly, never guessed.
 _UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|teeth grinding|bruxism|sleep ?walk\w*"
                             r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
@@ -1412,6 +1421,7 @@ def _understand(text: str) -> Query:
     # "REMs per minute of REM", "arousals per hour of N2 sleep": a rate inside that stage
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
+    text = _FEVER_RE.sub(lambda m: _FEVER[m.group(1).lower()[:4]], text)
     text = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(0).lower()], text)
     for pattern, question in _BARE_SHORTHAND:
         text = pattern.sub(question, text)
@@ -1677,6 +1687,9 @@ def _understand(text: str) -> Query:
         note = "disagree" if differ else _patient_claim(text) if topic == "patient" else None
         return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key,
                      scope=scope, by_rule=True, note=note)
+    if _MIDPOINT_RE.search(text):
+        # "when was the midpoint of sleep?": halfway from sleep onset to the final awakening
+        return Query(Intent.STAGE_TIMING, text, stage_event="window", note="midpoint", by_rule=True)
     if _NAP_RE.search(text):
         # "did they nap?": sleep outside the main sleep period
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("N1", "N2", "N3", "REM")),
@@ -1931,7 +1944,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|man)\b|^\W*(?:and\s+)?(?:is|was) (?:this|he|she|they|it) (?:a |an )?(?:male|female|man|woman|boy"
         r"|girl|child|kid|minor|adult|pediatric|paediatric|elderly)(?:'s)?(?: (?:patient|study"
         r"|recording|night|psg))?\W*$|\b(?:is|was) (?:the |this )?(?:patient|subject|person|sleeper"
-        r"|study|recording) (?:an? )?(?:pediatric|paediatric|minor|elderly|kid)\b", I)),
+        r"|study|recording) (?:an? )?(?:pediatric|paediatric|minor|elderly|kid)\b"
+        r"|^\W*(?:is|was) (?:the patient|the subject|this patient|he|she|they) (?:over|under|older"
+        r" than|younger than|above|below) \d+(?: years?(?: old)?)?\W*$", I)),
     ("scoring", re.compile(
         r"\b(?:is|was|has|have)\s+(?:this|the|it)\s*(?:night|recording|study|file|edf|psg|hypnogram"
         r"|data)?\s+(?:been\s+|already\s+)*(?:scored|staged|annotated|labell?ed)\b|\bwho (?:scored|staged"
@@ -2804,6 +2819,10 @@ def _patient_claim(text: str) -> str | None:
     if not re.match(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were)\b", text, I) or re.search(
             r"\bor\b", text, I):
         return None
+    if m := re.search(r"\b(over|older than|above|under|younger than|below) (\d+)\b", text, I):
+        # "is the patient over 60?": "claim:over:60"
+        side = "over" if m.group(1).lower() in ("over", "older than", "above") else "under"
+        return f"claim:{side}:{m.group(2)}"
     return next((f"claim:{name}" for name, pattern in _PATIENT_CLAIMS if pattern.search(text)), None)
 
 
