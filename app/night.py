@@ -25,7 +25,8 @@ from app.plots import NightView, Spectrogram, Trace, compute_spectrogram
 from sleeplm_core.captions.night import caption_variants
 from sleeplm_core.features.heart import SPO2_RANGE, uncalibrated
 from sleeplm_core.features.night import FEATURES_VERSION, NightFeatures, night_features
-from sleeplm_core.features.temperature import body_temperature, epoch_means
+from sleeplm_core.features.signals import epoch_means
+from sleeplm_core.features.temperature import body_temperature
 from sleeplm_core.heads.night import EmbeddedNight
 from sleeplm_core.heads.summary import NightSummary, summarize_night
 from sleeplm_core.io.epochs import recut_over_sleep
@@ -221,10 +222,10 @@ class LoadedNight:
                 self.features = night_features(self.recording, self.epochs, self.montage)
             frame = self.features.to_frame()
             if (loud := self.snore()) is not None:
-                frame[SNORE_COLUMN] = _epoch_means(loud, self.epochs.starts)
+                frame[SNORE_COLUMN] = epoch_means(loud.db, 1.0, self.epochs.starts)
             if (label := self.epochs.aux_mapping.get("TEMP")) in self.recording.signals:
-                frame[TEMP_COLUMN] = epoch_means(body_temperature(self.recording.signals[label]),
-                                                 self.epochs.starts, EPOCH_SEC)
+                temp = body_temperature(self.recording.signals[label])
+                frame[TEMP_COLUMN] = epoch_means(temp.data, temp.sfreq, self.epochs.starts)
             self._frame = frame
         return self._frame
 
@@ -288,17 +289,6 @@ class LoadedNight:
                          machine=self.machine_stages(),
                          machine_label=machine.label() if machine is not None else "",
                          machine_events=machine.events if machine is not None else (), **overlay)
-
-
-def _epoch_means(loud: SnoreLoudness, starts: np.ndarray) -> np.ndarray:
-    """Mean of the per-second loudness over each epoch's 30 s (NaN where none was measured)."""
-    seconds = np.floor(np.asarray(starts, dtype=float)).astype(int)
-    out = np.full(len(seconds), np.nan)
-    for k, first in enumerate(seconds):
-        seg = loud.db[max(first, 0):max(first + int(EPOCH_SEC), 0)]
-        if np.isfinite(seg).any():
-            out[k] = float(np.nanmean(seg))
-    return out
 
 
 def _spectrogram(rec: Recording, epochs: EpochSet) -> Spectrogram | None:

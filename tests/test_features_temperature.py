@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sleeplm_core.features.temperature import (PROBE_SLIP_C, SLIP_WINDOW_SEC, body_temperature,
-                                               epoch_means)
+from sleeplm_core.features.signals import epoch_means
+from sleeplm_core.features.temperature import PROBE_SLIP_C, SLIP_WINDOW_SEC, body_temperature
 from sleeplm_core.io.load import load_recording
 from sleeplm_core.io.recording import Signal
 
@@ -47,7 +47,7 @@ def test_a_slipping_probe_and_the_room_are_left_out() -> None:
 
 def test_epoch_means_skip_epochs_without_a_reading() -> None:
     data = np.r_[np.full(30, 36.0), np.full(30, np.nan), np.full(30, 37.0)]
-    means = epoch_means(Signal("Temp", data, 1.0, "°C"), np.array([0.0, 30.0, 60.0]), 30.0)
+    means = epoch_means(data, 1.0, np.array([0.0, 30.0, 60.0]), 30.0)
     assert means[0] == 36.0 and np.isnan(means[1]) and means[2] == 37.0
 
 

@@ -58,6 +58,19 @@ def epoch_matrix(sig: Signal, starts: np.ndarray, length: float = EPOCH_SEC) -> 
     return sig.data[idx]
 
 
+def epoch_means(values: np.ndarray, sfreq: float, starts: np.ndarray,
+                length: float = EPOCH_SEC) -> np.ndarray:
+    """Mean of the finite ``values`` (sampled at ``sfreq`` Hz) over each epoch starting at
+    ``starts`` (s), in the values' unit; NaN for an epoch with none, as a channel with gaps
+    or a slow signal whose samples were left out has."""
+    out = np.full(len(starts), np.nan)
+    for k, start in enumerate(np.asarray(starts, dtype=float)):
+        seg = values[max(int(start * sfreq), 0):max(int((start + length) * sfreq), 0)]
+        if np.isfinite(seg).any():
+            out[k] = float(np.nanmean(seg))
+    return out
+
+
 def epoch_grid(starts: np.ndarray, rate: float, length: float = EPOCH_SEC) -> np.ndarray:
     """Times (s, from recording start) of a regular grid inside each epoch, (n_epochs, n)."""
     offsets = np.arange(int(round(length * rate))) / rate

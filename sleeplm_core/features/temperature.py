@@ -47,14 +47,3 @@ def body_temperature(sig: Signal) -> Signal:
     median = pd.Series(values).rolling(window, center=True, min_periods=1).median().to_numpy()
     values = np.where(np.abs(values - median) <= PROBE_SLIP_C, values, np.nan)
     return replace(sig, data=values, unit="°C")
-
-
-def epoch_means(sig: Signal, starts: np.ndarray, epoch_sec: float) -> np.ndarray:
-    """Mean of ``sig``'s finite samples over each epoch starting at ``starts`` (s); NaN for
-    an epoch with none."""
-    out = np.full(len(starts), np.nan)
-    for k, start in enumerate(np.asarray(starts, dtype=float)):
-        seg = sig.data[max(int(start * sig.sfreq), 0):max(int((start + epoch_sec) * sig.sfreq), 0)]
-        if np.isfinite(seg).any():
-            out[k] = float(np.nanmean(seg))
-    return out
