@@ -135,3 +135,13 @@ def test_a_fever_is_a_temperature_threshold(sc4001) -> None:
     text = _ask(sc4001, "was there a fever?")
     assert text.startswith("No stretch of body temperature above 38 °C"), text
     assert f"**{highest:.1f} °C**" in text
+
+
+def test_how_long_was_her_sleep_latency(demo) -> None:
+    """"how long was her sleep latency?" gave the total sleep time ("how long was her sleep")."""
+    night, _ = demo
+    stages, _ = night.stages()
+    first = np.flatnonzero(np.isin(stages, [STAGES.index(s) for s in ("N1", "N2", "N3", "REM")]))[0]
+    latency = (night.epochs.starts[first] - night.epochs.starts[0]) / 60
+    text = _ask(demo, "how long was her sleep latency?")
+    assert f"the sleep onset latency is **{latency:.1f} min**" in text, text

@@ -521,7 +521,9 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
             r" (?:they|he|she|the patient|this person) in bed"),
     ("tst", r"total sleep(?: time)?|tst|how much sleep|sleep (?:duration|time)|(?:hours|minutes) of"
             r" sleep|how (?:much|long|many (?:hours|minutes)) (?:did|does|do|was|were) (?:the |this )?"
-            r"(?:\w+ ){0,2}(?:sleep|slept|asleep)|how long (?:they|he|she|the patient|this person) slept"),
+            # "how long was her sleep latency?" names another statistic of sleep
+            r"(?:\w+ ){0,2}(?:sleep(?!\s+(?:onset|latency|efficiency|period|cycles?|stages?|spindles?"
+            r"|apn\w*))|slept|asleep)|how long (?:they|he|she|the patient|this person) slept"),
 )
 _STAT_RE = [(key, re.compile(rf"\b(?:{p})\b", I)) for key, p in _STAT_WORDS]
 _TIMING_RE = re.compile(
