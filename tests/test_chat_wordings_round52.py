@@ -145,3 +145,18 @@ def test_how_long_was_her_sleep_latency(demo) -> None:
     latency = (night.epochs.starts[first] - night.epochs.starts[0]) / 60
     text = _ask(demo, "how long was her sleep latency?")
     assert f"the sleep onset latency is **{latency:.1f} min**" in text, text
+
+
+def test_the_sleep_period_time(sc4001, demo) -> None:
+    """"what was the sleep period time?" listed the night's sleep periods."""
+    night, _ = sc4001
+    stages, _ = night.stages()
+    sleep = np.isin(stages, [STAGES.index(s) for s in ("N1", "N2", "N3", "REM")])
+    first, last = np.flatnonzero(sleep)[[0, -1]]
+    span, asleep = (last - first + 1) * EPOCH_SEC / 60, sleep.sum() * EPOCH_SEC / 60
+    for question in ("what was the sleep period time?", "what's the SPT?"):
+        text = _ask(sc4001, question)
+        assert f"the sleep period time is **{span:.1f} min**" in text, text
+        assert f"**{asleep:.1f} min** asleep and {span - asleep:.1f} min awake (the WASO)" in text
+    assert "the sleep period time cannot be given: the recording ends asleep" in _ask(
+        demo, "what was the sleep period time?")

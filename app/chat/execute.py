@@ -772,7 +772,8 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
                         if event in ("onset", "latency", "final_wake", "first", "awakenings")
                         and not in_episode and not span_words else None, q.note == "soremp", final,
                         q.count if event == "longest" or q.count == LIST_ALL else None,
-                        event == "onset" and q.note == "latency", q.note == "midpoint")
+                        event == "onset" and q.note == "latency",
+                        q.note if q.note in ("midpoint", "period") else "")
 
 
 def seconds_text(seconds: float) -> str:

@@ -535,6 +535,32 @@ _EVENT_WORDS = {"onset": "Sleep onset (the first sleep epoch)",
 
 
 
+_WINDOW_NAMES = {"midpoint": "the midpoint of sleep", "period": "the sleep period time"}
+
+
+def _window_text(r: StagePeriods, night: LoadedNight, src: str, where: str, ends_asleep: bool) -> str:
+    """The midpoint of sleep or the sleep period time, both read from sleep onset to the final
+    awakening; neither exists when the recording ends asleep."""
+    onset, final = r.moment, r.final_wake
+    if ends_asleep:
+        return (f"{src}: {_WINDOW_NAMES[r.window_asked]} cannot be given: the recording ends "
+                f"asleep, at **{clock(night, final)}**, before any final awakening (sleep onset is "
+                f"at {clock(night, onset)}).")
+    ends = f"sleep onset at {clock(night, onset)} to the final awakening at {clock(night, final)}"
+    if r.window_asked == "midpoint":
+        return (f"{src}: the midpoint of sleep{where} is at **{clock(night, (onset + final) / 2)}**, "
+                f"halfway from {ends} ({(final - onset) / 3600:.1f} h apart; wake inside the night "
+                f"included), the marker of sleep timing that chronotype questionnaires report."
+                f"{_first_sleep_outside(night, r)}")
+    asleep = sum(min(p.end, final) - max(p.start, onset) for p in r.periods
+                 if p.end > onset and p.start < final)
+    span = final - onset
+    return (f"{src}: the sleep period time{where} is **{span / 60:.1f} min** ({span / 3600:.1f} h), "
+            f"from {ends}: **{asleep / 60:.1f} min** asleep and {(span - asleep) / 60:.1f} min awake "
+            f"(the WASO), a sleep maintenance efficiency of {100 * asleep / span:.1f} %."
+            f"{_first_sleep_outside(night, r)}")
+
+
 def _guessed(night: LoadedNight) -> str:
     """" (the model's guess: no EEG)" after a stage a night without EEG only guesses, "" when
     its stages are scored."""
@@ -575,21 +601,12 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
                      "onset" else ".")
         text += _first_sleep_outside(night, r)
         ends_asleep = r.final_wake is not None and r.final_wake >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6
-        if ends_asleep and r.midpoint_asked:
-            text = (f"{src}: the midpoint of sleep cannot be given: the recording ends asleep, at "
-                    f"**{clock(night, r.final_wake)}**, before any final awakening (sleep onset is "
-                    f"at {clock(night, r.moment)}).")
+        if r.window_asked and r.final_wake is not None:
+            # the midpoint or the sleep period time first: onset and awakening are its ends
+            text = _window_text(r, night, src, where, ends_asleep)
         elif ends_asleep:
             text += (f" The recording ends asleep, at **{clock(night, r.final_wake)}**, so no final "
                      f"awakening was recorded.")
-        elif r.final_wake is not None and r.midpoint_asked:
-            # the midpoint first: the question asked for it, onset and awakening are its ends
-            mid = (r.moment + r.final_wake) / 2
-            text = (f"{src}: the midpoint of sleep{where} is at **{clock(night, mid)}**, halfway from "
-                    f"sleep onset at {clock(night, r.moment)} to the final awakening at "
-                    f"{clock(night, r.final_wake)} ({(r.final_wake - r.moment) / 3600:.1f} h apart; "
-                    f"wake inside the night included), the marker of sleep timing that chronotype "
-                    f"questionnaires report.{_first_sleep_outside(night, r)}")
         elif r.final_wake is not None:
             text += (f" The final awakening (the end of the last sleep epoch) is at "
                      f"**{clock(night, r.final_wake)}**, {(r.final_wake - r.moment) / 3600:.1f} h "

@@ -220,8 +220,9 @@ class StagePeriods:
             None for the usual list.
         latency_asked: the question asked how long sleep took to come (the sleep onset
             latency), not when it came.
-        midpoint_asked: the question asked for the midpoint of sleep, halfway from sleep onset
-            to the final awakening (with ``final_wake``).
+        window_asked: what the question asked of the span from sleep onset to the final
+            awakening (with ``final_wake``): "midpoint" (halfway through it) or "period" (the
+            sleep period time, its length), "" for neither.
     """
 
     event: str
@@ -236,7 +237,7 @@ class StagePeriods:
     final_wake: float | None = None
     shown: int | None = None
     latency_asked: bool = False
-    midpoint_asked: bool = False
+    window_asked: str = ""
 
 
 @dataclass

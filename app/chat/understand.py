@@ -455,6 +455,8 @@ _BEST_SLEEP_RE = re.compile(r"\b(?:best|most (?:restful|solid|consolidated)|soun
 _FEVER_RE = re.compile(r"\b(?:an? |any )?(fever\w*|febrile|hypotherm\w*)", I)
 _FEVER = {"feve": "body temperature above 38 °C", "febr": "body temperature above 38 °C",
           "hypo": "body temperature below 35 °C"}
+# "what was the sleep period time?": sleep onset to the final awakening, as reports give it
+_SPT_RE = re.compile(r"\bsleep period time\b|\bspt\b", I)
 # "what's her sleep midpoint?", "when was mid-sleep?": a chronotype's marker
 _MIDPOINT_RE = re.compile(r"\b(?:mid-?point|middle) of (?:the |her |his |their )?sleep\b(?! (?:period|cycle|stage))"
                           r"|\bsleep mid-?point\b|\bmid-?sleep\b", I)
@@ -1689,9 +1691,10 @@ def _understand(text: str) -> Query:
         note = "disagree" if differ else _patient_claim(text) if topic == "patient" else None
         return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key,
                      scope=scope, by_rule=True, note=note)
-    if _MIDPOINT_RE.search(text):
-        # "when was the midpoint of sleep?": halfway from sleep onset to the final awakening
-        return Query(Intent.STAGE_TIMING, text, stage_event="window", note="midpoint", by_rule=True)
+    if (window := _MIDPOINT_RE.search(text) and "midpoint" or _SPT_RE.search(text) and "period"):
+        # "when was the midpoint of sleep?", "what was the sleep period time?": read from sleep
+        # onset to the final awakening
+        return Query(Intent.STAGE_TIMING, text, stage_event="window", note=window, by_rule=True)
     if _NAP_RE.search(text):
         # "did they nap?": sleep outside the main sleep period
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("N1", "N2", "N3", "REM")),
