@@ -160,3 +160,15 @@ def test_the_sleep_period_time(sc4001, demo) -> None:
         assert f"**{asleep:.1f} min** asleep and {span - asleep:.1f} min awake (the WASO)" in text
     assert "the sleep period time cannot be given: the recording ends asleep" in _ask(
         demo, "what was the sleep period time?")
+
+
+@pytest.mark.parametrize(("question", "stage"), [
+    ("how many epochs were scored as N1?", "N1"), ("number of REM epochs?", "REM")])
+def test_a_stage_counted_in_epochs(demo, question, stage) -> None:
+    """"how many epochs were scored as N1?" gave minutes only; "number of REM epochs?" described
+    the REM epochs' signals."""
+    night, _ = demo
+    stages, _ = night.stages()
+    n = int(np.sum(stages == STAGES.index(stage)))
+    text = _ask(demo, question)
+    assert f"hypnogram: **{n} epochs** of 30 s ({n * EPOCH_SEC / 60:.1f} min) of {stage}" in text, text

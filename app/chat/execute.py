@@ -824,7 +824,7 @@ def _stage_minutes(wanted: tuple[str, ...], plan: Plan, night: LoadedNight) -> S
     return StageAmount(tuple(wanted), n * EPOCH_SEC / 60, 100 * n / sleep_n if sleep_n else 0.0,
                        100 * n / scope_n if scope_n else 0.0, sleep_n * EPOCH_SEC / 60,
                        scope_n * EPOCH_SEC / 60, _stage_runs(night, codes, mask, source), source,
-                       span.text)
+                       span.text, plan.query.note == "epochs")
 
 
 # -- explain, navigate, context --------------------------------------------------------------

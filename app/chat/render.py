@@ -681,7 +681,9 @@ def _(r: StageAmount, night: LoadedNight) -> Answer:
              if r.stages == ("W",) or set(r.stages) == {"N1", "N2", "N3", "REM"} else
              f"**{r.pct_sleep:.1f} %** of the {r.sleep_min:.1f} min of sleep and "
              f"{r.pct_scope:.1f} % of the {r.scope_min:.1f} min scored{span}")
-    text = (f"From the {source_name(r.source)} hypnogram: **{r.minutes:.1f} min** of {stages}"
+    amount = (f"**{round(r.minutes * 60 / EPOCH_SEC)} epochs** of 30 s ({r.minutes:.1f} min)"
+              if r.epochs_asked else f"**{r.minutes:.1f} min**")
+    text = (f"From the {source_name(r.source)} hypnogram: {amount} of {stages}"
             f"{where}, {share}; {len(r.periods)} period{'s' * (len(r.periods) != 1)}.")
     longest = sorted(r.periods, key=lambda p: -p.duration)[:5]
     if longest:

@@ -242,7 +242,8 @@ class StagePeriods:
 
 @dataclass
 class StageAmount:
-    """Minutes of some stages in a scope, and their share of sleep and of the scope."""
+    """Minutes of some stages in a scope, and their share of sleep and of the scope;
+    ``epochs_asked`` when the question counted epochs ("how many epochs were N1?")."""
 
     stages: tuple[str, ...]
     minutes: float
@@ -253,6 +254,7 @@ class StageAmount:
     periods: list[Item]
     source: str
     where: str = ""
+    epochs_asked: bool = False
 
 
 @dataclass

@@ -455,6 +455,8 @@ _BEST_SLEEP_RE = re.compile(r"\b(?:best|most (?:restful|solid|consolidated)|soun
 _FEVER_RE = re.compile(r"\b(?:an? |any )?(fever\w*|febrile|hypotherm\w*)", I)
 _FEVER = {"feve": "body temperature above 38 °C", "febr": "body temperature above 38 °C",
           "hypo": "body temperature below 35 °C"}
+# "how many epochs were scored as N1?", "number of REM epochs": a stage's amount in epochs
+_EPOCH_COUNT_RE = re.compile(r"\b(?:how many|number of|count of)(?: \w+)? epochs\b", I)
 # "what was the sleep period time?": sleep onset to the final awakening, as reports give it
 _SPT_RE = re.compile(r"\bsleep period time\b|\bspt\b", I)
 # "what's her sleep midpoint?", "when was mid-sleep?": a chronotype's marker
@@ -1265,6 +1267,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.CLASSIFY
     if _stat(text) == "tst" and time is not None and not stages:
         return Intent.STAGE_AMOUNT  # "how much sleep in the first 3 hours?": all sleep stages
+    if stages and phen is None and _EPOCH_COUNT_RE.search(text):
+        return Intent.STAGE_AMOUNT  # "how many epochs were scored as N1?"
     if (stat := _stat(text)) is not None and not (stat == "tst" and stages) and (
             phen is None or stat in INDEX_STATS) and not _LONGEST_RUN_RE.search(text):
         return Intent.SUMMARY
@@ -2876,6 +2880,8 @@ _LIKE_THIS_RE = re.compile(r"\blike (?:this|that|it|the current|this one|the one
 def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> Query:
     """Intent-specific slots: stage events, compare groups, views, ages; follow-up marks."""
     intent = query.intent
+    if intent == Intent.STAGE_AMOUNT and _EPOCH_COUNT_RE.search(text):
+        query = replace(query, note="epochs")   # the amount counted in epochs first
     if intent in (Intent.STAGE_TIMING, Intent.STAGE_AMOUNT):
         if m := _LONGEST_RUN_RE.search(text):
             # "the longest stretch of (continuous) sleep": runs of any sleep stage.
