@@ -172,3 +172,17 @@ def test_a_stage_counted_in_epochs(demo, question, stage) -> None:
     n = int(np.sum(stages == STAGES.index(stage)))
     text = _ask(demo, question)
     assert f"hypnogram: **{n} epochs** of 30 s ({n * EPOCH_SEC / 60:.1f} min) of {stage}" in text, text
+
+
+def test_is_the_breathing_normal_grades_the_ahi_for_the_patient(demo) -> None:
+    """"is the breathing normal?" raised a NameError once the AHI's band was read for the
+    header's age (stop 51): the AHI line had no night to read the age from."""
+    from app.chat import norms
+
+    night, _ = demo
+    ahi = night.summary().ahi
+    text = _ask(demo, "is the breathing normal?")
+    assert f"the AHI of **{ahi:.1f}/h** is {norms.ahi_band(ahi, night.recording.patient.age)}" in text
+    child = _ask(_with_patient(demo, Patient("female", 8.0, "X F X X age_8yr")),
+                 "is the breathing normal?")
+    assert f"the AHI of **{ahi:.1f}/h** is not graded on the adult scale" in child, child

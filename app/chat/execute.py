@@ -49,8 +49,9 @@ from app.chat.recording import recording_facts
 from app.chat.ratios import band_ratio
 from app.chat.recovery import spo2_recoveries, spo2_recovery
 from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
-                              Definition, CycleList, Description, EventList, EventSignal,
-                              EventSignals, Explanation, HeartRhythm, Item, Message, Navigation,
+                              Definition, CycleList, Description, EventList, EventSignal, Findings,
+                              EventSignals, Explanation, HeartRhythm, Item, Likeness, Message,
+                              Navigation,
                               NormCheck, PositionPeriods, RemTone, Result, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SpO2Recovery, StageAmount, StagePeriods,
                               StageRatio,

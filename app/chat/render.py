@@ -1365,7 +1365,7 @@ def _(r: SystemOverview, night: LoadedNight) -> Answer:
              for st in (r.spo2, r.heart_rate) if st is not None]
     text = (f"{name} over the whole night:\n\n" + "\n".join(f"- {line}" for line in lines)
             + f"\n\nFor more, ask e.g. {ask}." + stage_caveat(night, r.summary.source))
-    if r.judged and (lead := _against_limits(r)):
+    if r.judged and (lead := _against_limits(r, night)):
         text = f"{lead}\n\n{text}"
     return _answer(night, text, marks)
 
@@ -1375,7 +1375,7 @@ BRADYCARDIA_BPM, TACHYCARDIA_BPM = 40.0, 90.0
 sinus bradycardia below 40 bpm, sinus tachycardia above 90 bpm, each sustained)."""
 
 
-def _against_limits(r: SystemOverview) -> str:
+def _against_limits(r: SystemOverview, night: LoadedNight) -> str:
     """"is the heart rate normal?": the night's extremes against the AASM's limits; "is the
     breathing normal?": the AHI's band and the time under 90 % SpO2. Never a diagnosis."""
     if r.system == "heart":
