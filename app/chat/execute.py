@@ -1469,12 +1469,11 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
     sleep period (a 22-h file read at 24 % efficiency) is read over that period."""
     lo, hi, where = reading_span(night)
     s = night.span_summary(lo, hi) if where else night.summary()
-    q = plan.query
-    if q.age is None and (header := night.recording.patient.age) is not None:
+    q, header = plan.query, night.recording.patient.age
+    if q.age is None and header is not None:
         # the age the file states, unless the question gives one ("... for a 70-year-old?")
         q = replace(q, age=int(header))
     band, rows = norms.compare_with_norms(s, q.age, cut_at_onset=bool(where))
-    header = night.recording.patient.age
     bands, by_age = norms.by_age() if plan.query.note == "by_age" else ((), [])
     if stages_guessed(night, s.source):
         # Without EEG the stages are the model's guess: their norms would be findings of it,
@@ -1494,7 +1493,7 @@ def _obstructive_ahi(night: LoadedNight) -> tuple[float | None, int, float]:
     """(obstructive AHI per hour of sleep, None where breathing could not be scored; the
     obstructive and mixed apneas and hypopneas starting in sleep; minutes asleep)."""
     types = phenomenon("obstructive_event").event_types
-    asleep = night.stages()[0] >= STAGES.index("N1")
+    asleep = np.isin(night.stages()[0], SLEEP_CODES)
     if unscored_reason(night, types) or _blind(night, "respiratory"):
         return None, 0, float(asleep.sum()) * EPOCH_SEC / 60
     row = group_rows(night, {"night": np.ones(night.n_epochs, dtype=bool)}, types, asleep)[0][0]

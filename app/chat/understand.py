@@ -602,9 +602,6 @@ _STAGE_LOW_RE = re.compile(r"^\W*(?:and\s+)?(?:is|was|are|were)\s+(?:the\s+|her\
                            r"(rem(?: sleep)?|deep sleep|n3|slow[- ]wave sleep|sws|n2|n1|light sleep)"
                            r"(?:\s+(?:percentage|percent|share|proportion|amount|time|%))?\s+(?:too\s+)?"
                            r"(?:low|high|normal|abnormal|reduced|increased|short|long|little|much)\b", I)
-# The norm row each word names (norms.NORMS keys).
-_ENOUGH_ROWS = ((r"rem(?: sleep)?", "REM"), (r"deep sleep|n3|slow[- ]wave sleep|sws", "N3 (slow-wave sleep)"),
-                (r"n2", "N2"), (r"n1|light sleep", "N1"), (r"sleep", "total sleep time"))
 # A statistic named in "is that a long sleep latency?", by its row of the norms.
 _NORM_ROWS = ((r"\brem latency\b", "REM latency"), (r"\b(?:sleep )?(?:onset )?latency\b", "sleep onset latency"),
               (r"\befficiency\b", "sleep efficiency"), (r"\bwaso\b", "wake after sleep onset"),
@@ -1643,7 +1640,7 @@ def _understand(text: str) -> Query:
         # "was there enough REM?", "is the REM percentage low?": that statistic against the
         # norms first
         word = m.group(1).lower()
-        row = next(row for pattern, row in _ENOUGH_ROWS if re.fullmatch(pattern, word, I))
+        row = _norm_row(word) or "total sleep time"   # "enough sleep": the total sleep time
         return Query(Intent.NORMAL, text, target=row, age=_age(text), by_rule=True)
     if (m := _SYSTEM_NORMAL_RE.search(text)) and time is None:
         # "is the heart rate normal?": that system's overview, led by its limits
