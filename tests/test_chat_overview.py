@@ -259,7 +259,10 @@ def test_start_or_end_of_the_night_compares_both(demo, text: str) -> None:
     eighth = night.n_epochs // 8
     early, late = np.nanmean(hr[:eighth]), np.nanmean(hr[-eighth:])
     answer = Session(night).ask(text, engine).text
-    assert answer.startswith("Mean per epoch, in the ") and " vs in the end of the night" in answer
+    # "higher at the start or the end?" asks which: the way it went leads (since stop 53)
+    way = "Higher" if early > late else "Lower"
+    assert answer.startswith(f"**{way} in the "), answer
+    assert "Mean per epoch, in the " in answer and " vs in the end of the night" in answer
     assert f"**{early:.1f}**" in answer and f"**{late:.1f}**" in answer, answer
     assert f"difference **{early - late:+.1f} bpm**" in answer
 

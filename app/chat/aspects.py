@@ -184,6 +184,39 @@ def named_channels(text: str) -> tuple[str, ...]:
     return tuple(p for p in named if p != "EMG") if {"EMG_LEG", "EMG_CHIN"} & set(named) else named
 
 
+# "did the temperature drop during sleep?", "was the heart rate higher in REM?": the way a
+# question expects a measure to move between two parts of the night.
+_HIGHER_RE = re.compile(r"\b(?:higher|ris(?:e|es|en|ing)|rose|increas\w*|go(?:es)? up|went up|gone up"
+                        r"|elevated|raised|louder|faster|climb\w*)\b", re.I)
+_LOWER_RE = re.compile(r"\b(?:lower|drop\w*|f[ae]ll(?:s|en|ing)?|decreas\w*|go(?:es)? down|went down"
+                       r"|gone down|dip(?:s|ped|ping)?|reduced|quieter|slower|declin\w*)\b", re.I)
+_CHANGE_RE = re.compile(r"\b(?:differ\w*|chang(?:e|ed|es)|affected)\b", re.I)
+# "was the snoring worse in REM?": worse is higher for one measure and lower for another
+_JUDGED_RE = re.compile(r"\b(?:worse|better|improv\w*|deteriorat\w*)\b|^\W*why\b", re.I)
+
+
+_YES_NO_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|were|are|did|does|do|has|had|have)\b", re.I)
+_EITHER_OR_RE = re.compile(r"\bor\b", re.I)
+
+
+def asked_direction(text: str) -> str | None:
+    """How a question expects a measure to move between two parts of the night: "higher",
+    "lower", "change" (either way: "is the breathing rate different in REM?"), "either" where
+    the question asks no yes or no on the way ("was the heart rate higher at the start or the
+    end?"; "was the snoring worse in REM?", whose worse depends on the measure; "why does the
+    heart rate rise in REM?"), None for no way asked ("what's the difference between N2 and
+    N3?" asks for the difference itself)."""
+    higher, lower = _HIGHER_RE.search(text), _LOWER_RE.search(text)
+    way = higher or lower or (_YES_NO_RE.search(text) and _CHANGE_RE.search(text))
+    if not way and not _JUDGED_RE.search(text):
+        return None
+    if _JUDGED_RE.search(text) or _EITHER_OR_RE.search(text):
+        return "either"
+    if higher and lower:
+        return "change"
+    return "higher" if higher else "lower" if lower else "change"
+
+
 def read_aspects(text: str) -> frozenset[Aspect]:
     """The aspects ``text`` asks about."""
     return frozenset(aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text))

@@ -230,9 +230,12 @@ def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],
     kept = [c for i, c in enumerate(cols) if not any(
         all(abs(row.values.get(c, (0,))[0] - row.values.get(d, (0,))[0]) < 0.05 for row in rows)
         for d in cols[:i])]
-    return Breakdown(plan.query.by or "stage", "", rows, source,
+    by = plan.query.by or "stage"
+    return Breakdown(by, "", rows, source,
                      where=plan.where.text if where is None else where, measured=tuple(kept),
-                     norm_asked=Aspect.NORM in plan.query.aspects)
+                     norm_asked=Aspect.NORM in plan.query.aspects,
+                     named=plan.query.target if by == "stage" else "",
+                     direction=(plan.query.direction or "") if by == "stage" else "")
 
 
 def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[str, ...] | None,

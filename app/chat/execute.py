@@ -262,7 +262,8 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
     for a, b in spans:
         start, end = float(s.times[a]), float(s.times[b]) + s.step
         seg = s.values[a:b + 1]
-        extreme = float(seg.min() if condition.op == "<" else seg.max())
+        # a bridged break may hold samples left out (nan)
+        extreme = float(np.nanmin(seg) if condition.op == "<" else np.nanmax(seg))
         runs.append(Item(start, end, f"{s.label} {condition.op} {condition.value:g} {s.unit}",
                          "measured", stage_at(night, start), value=extreme, unit=s.unit))
     ranked, _ = rank_items(runs, plan.query.rank, "earliest")
@@ -277,18 +278,37 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
     in_sleep = _in_sleep(night, s, inside, spans)
     return SignalRuns(condition, s.label, s.unit, ranked, plan.query.count or DEFAULT_REGIONS * 2,
                       sum(i.duration for i in runs) / 60, min_duration, plan.where.text, s.source,
-                      scope_min, extreme, definition, in_sleep)
+                      scope_min, extreme, definition, in_sleep,
+                      bridged=BRIDGE_SEC.get(condition.signal, 0.0))
+
+
+BRIDGE_SEC = {"temp": 60.0}
+"""Breaks shorter than this (s) that join two runs of a slow signal's condition: a body
+temperature near the line crosses it back and forth by a hundredth of a degree, which would
+cut one warm half hour into dozens of stretches."""
 
 
 def condition_runs(s: Series, inside: np.ndarray, condition: Condition,
                    min_duration: float) -> list[tuple[int, int]]:
     """(first, last) sample indices of each run of ``s`` inside the scope that meets the
-    condition for at least ``min_duration`` seconds."""
+    condition for at least ``min_duration`` seconds; for a slow signal, runs whose break is
+    shorter than its ``BRIDGE_SEC`` and inside the scope are one."""
     hit = inside & ((s.values < condition.value) if condition.op == "<" else
                     (s.values > condition.value))
     if not hit.any():
         return []
-    return [(a, b) for a, b in epoch_runs(np.flatnonzero(hit))
+    runs = epoch_runs(np.flatnonzero(hit))
+    bridge = BRIDGE_SEC.get(condition.signal, 0.0)
+    merged: list[tuple[int, int]] = [runs[0]]
+    for a, b in runs[1:]:
+        last_a, last_b = merged[-1]
+        # a break of samples left out (a slipping probe's) is no break of the scope
+        if (float(s.times[a]) - float(s.times[last_b]) - s.step < bridge
+                and (inside[last_b:a] | ~np.isfinite(s.values[last_b:a])).all()):
+            merged[-1] = (last_a, b)
+        else:
+            merged.append((a, b))
+    return [(a, b) for a, b in merged
             if float(s.times[b]) + s.step - float(s.times[a]) >= min_duration]
 
 
@@ -346,11 +366,34 @@ def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Mes
         order = np.argsort(v if focus == "lowest" else -v, kind="stable")[:TOP_EPOCHS]
         top = [Item(float(t[i]), float(t[i]) + s.step, s.label, "measured",
                     stage_at(night, float(t[i])), value=float(v[i]), unit=s.unit) for i in order]
+    smooth = (_lowest_running_mean(np.unique(minute) * 60.0, minute_means)
+              if focus == "lowest" and s.unit == "°C" else None)
     return SignalStats(s.label, s.unit, plan.where.text, mean, sd, float(v.min()),
                        float(t[np.argmin(v)]), float(v.max()), float(t[np.argmax(v)]),
                        100 * sd / mean if mean else float("nan"),
                        float(minute_means.std()) if len(minute_means) > 1 else 0.0, int(v.size),
-                       s.source, (float(t[0]), float(t[-1]) + s.step), focus, top=top)
+                       s.source, (float(t[0]), float(t[-1]) + s.step), focus, top=top,
+                       smooth_low=smooth)
+
+
+SMOOTH_MIN = 30
+"""Minutes of the running mean a body temperature's low point is read on."""
+
+
+def _lowest_running_mean(minutes: np.ndarray, means: np.ndarray) -> tuple[float, float] | None:
+    """(value, centre in s) of the lowest centred running mean of ``SMOOTH_MIN`` one-minute
+    means (``minutes``: each minute's start, s), None when the scope is shorter. A single
+    reading's low is one minute's noise or a slipping probe; the circadian low is a trend."""
+    if len(means) < SMOOTH_MIN:
+        return None
+    # on the clock's minutes, so that a scope in pieces (REM) never joins its pieces
+    grid = pd.Series(means, index=(minutes // 60).astype(int)).reindex(
+        range(int(minutes[0] // 60), int(minutes[-1] // 60) + 1))
+    smooth = grid.rolling(SMOOTH_MIN, center=True, min_periods=SMOOTH_MIN * 4 // 5).mean()
+    if smooth.isna().all():
+        return None
+    at = int(smooth.idxmin())
+    return float(smooth[at]), at * 60.0 + 30.0
 
 
 def _rest_of_sleep(night: LoadedNight, signal: str, where: Where) -> tuple[float, int] | None:
@@ -1277,7 +1320,8 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
     labels = tuple(w.text or "the whole night" for w in plan.groups)
     tests = ([period_test(v, plan.groups[0].mask, plan.groups[1].mask) for v in per_epoch]
              if tested else None)
-    return Comparison(labels, rows, "" if named else _hallmarks(q.groups or ()), tests=tests)
+    return Comparison(labels, rows, "" if named else _hallmarks(q.groups or ()), tests=tests,
+                      direction=q.direction or "")
 
 
 

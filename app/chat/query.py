@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.chat.aspects import Aspect, listed_cause, named_cause, named_channels, named_position, read_aspects
+from app.chat.aspects import (Aspect, asked_direction, listed_cause, named_cause, named_channels,
+                              named_position, read_aspects)
 from app.chat.timespan import TimeSpan
 
 
@@ -219,6 +220,13 @@ class Query:
         """How the question's words shape its answer (:mod:`app.chat.aspects`); they follow
         :attr:`text`, which a follow-up replaces with its own."""
         return read_aspects(self.text)
+
+    @property
+    def direction(self) -> str | None:
+        """How the question expects a measure to move between two parts of the night
+        ("higher", "lower", "change", "either"), None for none
+        (:func:`app.chat.aspects.asked_direction`)."""
+        return asked_direction(self.text)
 
     @property
     def counted_cause(self) -> str | None:

@@ -19,6 +19,7 @@ from scipy.stats import ttest_ind_from_stats
 from app.chat import norms
 from app.chat.aspects import Aspect
 from app.chat.breakdown import sums_others
+from app.chat.direction import direction_lead, pooled
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, stage_at
 from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon, unmeasured_note
@@ -764,12 +765,18 @@ def _(r: SignalRuns, night: LoadedNight) -> Answer:
         runs_min, sleep_min, stages = r.in_sleep
         share += (f"; **{100 * runs_min / sleep_min:.1f} % of sleep** ({runs_min:.1f} of "
                   f"{sleep_min:.0f} min asleep, stages {source_name(stages)})")
+    bridged = (f"; breaks under {seconds(r.bridged)} are bridged, as the signal hovers about the "
+               f"line" if r.bridged else "")
     text = (f"**{len(r.runs)}** stretches of {what}{rule}{where}, **{r.total_min:.1f} min** in "
-            f"total{share} (measured from {r.source}); the {len(shown)} with the {extreme} "
+            f"total{share} (measured from {r.source}{bridged}); the {len(shown)} with the {extreme} "
             f"values:\n"
-            + "\n".join(f"- {_span(night, i)} ({seconds(i.duration)}, {extreme} {i.value:.1f} "
+            + "\n".join(f"- {_span(night, i)} ({length_text(i.duration)}, {extreme} {i.value:.1f} "
                         f"{i.unit}, stage {i.stage})" for i in shown))
     return _answer(night, text, r.runs, shown)
+
+
+_DECIMALS = {"°C": 2}
+"""Decimals of a measured unit other than one: a body temperature moves by hundredths of a degree."""
 
 
 @render.register
@@ -777,16 +784,24 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     where = r.where or "over the whole night"
     steady = ("steady" if r.cv_pct < 5 else "moderately variable" if r.cv_pct < 10
               else "highly variable")
+    d = _DECIMALS.get(r.unit, 1)
     text = (f"{r.label[0].upper() + r.label[1:]}, {where} ({clock(night, r.span[0])}–"
-            f"{clock(night, r.span[1])}, measured from {r.source}): mean **{r.mean:.1f} {r.unit}**, "
-            f"sd {r.sd:.1f} {r.unit} (coefficient of variation {r.cv_pct:.1f} %, {steady}), "
-            f"lowest **{r.low:.1f} {r.unit}** at {clock(night, r.low_at)}, highest "
-            f"**{r.high:.1f} {r.unit}** at {clock(night, r.high_at)}; the one-minute means vary "
-            f"with sd {r.minute_sd:.1f} {r.unit}.")
+            f"{clock(night, r.span[1])}, measured from {r.source}): mean **{r.mean:.{d}f} {r.unit}**, "
+            f"sd {r.sd:.{d}f} {r.unit} (coefficient of variation {r.cv_pct:.1f} %, {steady}), "
+            f"lowest **{r.low:.{d}f} {r.unit}** at {clock(night, r.low_at)}, highest "
+            f"**{r.high:.{d}f} {r.unit}** at {clock(night, r.high_at)}; the one-minute means vary "
+            f"with sd {r.minute_sd:.{d}f} {r.unit}.")
     if r.focus:  # "when was the lowest saturation?": when, and in which stage
         at = r.low_at if r.focus == "lowest" else r.high_at
         text += (f"\n\nThe {r.focus} value falls at **{clock(night, at)}** (epoch "
                  f"{night.epoch_at(at)}), in **{stage_at(night, at)}**{_guessed(night)}.")
+    if r.focus == "lowest" and r.unit == "°C":
+        if r.smooth_low is not None:
+            text += (f" The lowest 30-min mean, which one reading's noise cannot set, is "
+                     f"**{r.smooth_low[0]:.2f} °C**, centred at **{clock(night, r.smooth_low[1])}**.")
+        text += (" A core (rectal) temperature's low point marks the circadian low, usually 1-3 h "
+                 "before habitual waking; sleep and lying still lower it too, so one night's low "
+                 "places the circadian low only roughly, and a skin probe's not at all.")
     if len(r.top) > 1:
         text += (f" The {len(r.top)} epochs with the {r.focus} values (blue):\n" + "\n".join(
             f"- {_span(night, i)} (epoch {night.epoch_at(i.start)}, {i.value:.1f} {i.unit}, "
@@ -794,8 +809,8 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
         return _answer(night, text, r.top)
     if r.rest is not None:
         diff = r.mean - r.rest[0]
-        text += (f"\n\nAgainst the rest of sleep (mean {r.rest[0]:.1f} {r.unit}) that is "
-                 f"**{diff:+.1f} {r.unit}** ({100 * diff / r.rest[0]:+.0f} %)." if r.rest[0] else "")
+        text += (f"\n\nAgainst the rest of sleep (mean {r.rest[0]:.{d}f} {r.unit}) that is "
+                 f"**{diff:+.{d}f} {r.unit}** ({100 * diff / r.rest[0]:+.{d - 1}f} %)." if r.rest[0] else "")
     marks = [Item(r.low_at, r.low_at + 30.0, f"lowest {r.label}", "measured"),
              Item(r.high_at, r.high_at + 30.0, f"highest {r.label}", "measured")]
     span = Item(r.span[0], r.span[1], r.label, "measured")
@@ -1499,10 +1514,6 @@ def _listed(night: LoadedNight, items: list[Item], one: str, many: str, rule: st
     return f"**{len(items)}** {one if len(items) == 1 else many} ({rule}):\n{lines}{more}"
 
 
-_DECIMALS = {"°C": 2}
-"""Decimals of a compared unit other than one."""
-
-
 @render.register
 def _(r: Comparison, night: LoadedNight) -> Answer:
     a, b = r.groups
@@ -1522,6 +1533,13 @@ def _(r: Comparison, night: LoadedNight) -> Answer:
             if r.tests is not None:
                 lines[-1] += _period_test_text(r.tests[i])
     lead = f"{r.note}\n\nOn this night, mean" if r.note else "Mean"
+    if r.direction and r.per == "epoch" and r.rows and not r.note:
+        # (with no measure named, the stages' hallmarks come first and no one row answers)
+        # "did her temperature drop during sleep?": the way it went, first
+        name, unit, cells = r.rows[0]
+        if verdict := direction_lead(r.direction, name, unit, (a, cells[0]), (b, cells[1]),
+                                     _DECIMALS.get(unit, 1)):
+            lead = f"{verdict}\n\n{lead}"
     tail = ("\n\nEach test takes one mean per period (a run of consecutive epochs) of each group, "
             "since epochs of one period are not independent: a test over epochs would call "
             "almost any difference significant. Read p as a guide on one night, not as a "
@@ -1710,7 +1728,7 @@ def _span_view(r: Navigation, night: LoadedNight) -> Answer:
                                                                 key=lambda kv: -kv[1]))
     events = ", ".join(f"{n} {t}" for t, n in r.event_counts.items()) or "none"
     shown = (f"the viewer shows its middle {r.window / 60:.0f} min, centred on epoch {r.epoch}"
-             if r.window < hi - lo else f"the viewer shows all of it")
+             if r.window < hi - lo else "the viewer shows all of it")
     text = (f"**{clock(night, lo)}–{clock(night, hi)}** ({(hi - lo) / 60:.1f} min; highlighted "
             f"on the overview, {shown}).\n\n- {source_name(r.source)} stages: {stages}\n"
             f"- {source_name(night.scored_events()[1])} events starting in it: {events}")
@@ -2234,7 +2252,7 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
             f"cycle{'s' * (complete != 1)}" + (f" (mean {np.mean(lengths):.0f} min, range "
                                                 f"{min(lengths):.0f}-{max(lengths):.0f})"
                                                 if lengths else "")
-            + (f", and a last cycle without REM" if len(r.cycles) > complete else "")
+            + (", and a last cycle without REM" if len(r.cycles) > complete else "")
             + f" in the main sleep episode, {clock(night, r.episode.start)}–"
               f"{clock(night, r.episode.end)}.")
     lines = []
@@ -2502,7 +2520,7 @@ _BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour"
 def _measured_text(r: Breakdown) -> str:
     """Each measure's mean per group, and where it is highest and lowest; first, when asked,
     what the measure can be read against."""
-    parts, norms = [], []
+    parts, norms, leads = [], [], []
     for col in r.measured:
         unit = col.rsplit(" [", 1)[1].rstrip("]")
         rows = [(row.group, *row.values[col]) for row in r.rows if col in row.values]
@@ -2510,13 +2528,17 @@ def _measured_text(r: Breakdown) -> str:
             continue
         single = [x for x in rows if not sums_others(x[0])] or rows
         hi, lo = max(single, key=lambda x: x[1]), min(single, key=lambda x: x[1])
-        table = "\n".join(f"| {g} | {m:.1f} | {sd:.1f} | {n} |" for g, m, sd, n in rows)
+        d = _DECIMALS.get(unit, 1)
+        table = "\n".join(f"| {g} | {m:.{d}f} | {sd:.{d}f} | {n} |" for g, m, sd, n in rows)
         if r.by == "scope" and len(rows) == 2:
             (g, m, _, _), (_, whole, _, _) = rows
-            verdict = f"**{m:.1f}** {g}, against {whole:.1f} over the whole night"
+            verdict = f"**{m:.{d}f}** {g}, against {whole:.{d}f} over the whole night"
         else:
-            verdict = (f"highest in **{hi[0]}** ({hi[1]:.1f}), lowest in **{lo[0]}** "
-                       f"({lo[1]:.1f})")
+            verdict = (f"highest in **{hi[0]}** ({hi[1]:.{d}f}), lowest in **{lo[0]}** "
+                       f"({lo[1]:.{d}f})")
+        if r.by == "stage" and r.direction and not leads and (
+                lead := _stage_direction(r, col, unit, {g: (m, sd, n) for g, m, sd, n in rows})):
+            leads.append(lead)   # "was the heart rate higher in REM?": the way REM went, first
         parts.append(f"**{column_name(col)}** ({unit}, mean per epoch): {verdict}.\n\n"
                      f"| {_BY_WORDS[r.by]} | mean | sd | epochs |\n|---|---|---|---|\n{table}")
         if r.norm_asked and col.endswith("rmssd [ms]"):
@@ -2525,7 +2547,29 @@ def _measured_text(r: Breakdown) -> str:
             f"{source_name(r.source)} hypnogram:" if r.by == "scope" else
             f"By {_BY_WORDS[r.by]}{_where(r.where)}, stages from the {source_name(r.source)} "
             f"hypnogram:")
-    return "\n\n".join([*norms, head + "\n\n" + "\n\n".join(parts)])
+    return "\n\n".join([*leads, *norms, head + "\n\n" + "\n\n".join(parts)])
+
+
+_SLEEP_ROWS = ("N1", "N2", "N3", "REM")
+
+
+def _stage_direction(r: Breakdown, col: str, unit: str, cells: dict[str, tuple[float, float, int]]) -> str:
+    """"was the heart rate higher in REM?": the named stage against the rest of sleep (REM
+    against NREM and back, one NREM stage against the other sleep stages, wake against
+    sleep); "" when the stage is not in the rows."""
+    named = r.named
+    if named not in cells:
+        return ""
+    if named in ("REM", "NREM") and {"REM", "NREM"} <= set(cells):
+        other, words = cells["NREM" if named == "REM" else "REM"], "in " + ("NREM" if named == "REM" else "REM")
+    elif named == "W":
+        other, words = pooled([cells[s] for s in _SLEEP_ROWS if s in cells]), "asleep"
+    else:
+        rest = [s for s in _SLEEP_ROWS if s in cells and s != named]
+        other, words = pooled([cells[s] for s in rest]), "in " + "/".join(rest)
+    return direction_lead(r.direction, column_name(col), unit,
+                          ("awake" if named == "W" else f"in {named}", cells[named]), (words, other),
+                          _DECIMALS.get(unit, 1))
 
 
 def _rmssd_norms(means: dict[str, float]) -> str:

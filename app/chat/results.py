@@ -274,6 +274,7 @@ class SignalRuns:
         definition: the phenomenon whose definition set the condition, "" for the user's.
         in_sleep: (minutes of the runs in sleep epochs, minutes measured in sleep, where the
             stages come from); None when the scope holds no sleep.
+        bridged: breaks shorter than this (s) were bridged (a slow signal's), 0 for none.
     """
 
     condition: Condition
@@ -289,6 +290,7 @@ class SignalRuns:
     extreme: float
     definition: str = ""
     in_sleep: tuple[float, float, str] | None = None
+    bridged: float = 0.0
 
 
 @dataclass
@@ -303,6 +305,8 @@ class SignalStats:
             when the question set the scope against it ("was the heart rate high in REM?").
         top: for a per-epoch measure's extreme, the epochs nearest it, most extreme first
             ("which epochs have the highest sigma power in N2?").
+        smooth_low: for a body temperature's low point, the lowest 30-min running mean of its
+            one-minute means and the time at its centre (°C, s).
     """
 
     label: str
@@ -322,6 +326,7 @@ class SignalStats:
     focus: str | None = None
     rest: tuple[float, int] | None = None
     top: list[Item] = field(default_factory=list)
+    smooth_low: tuple[float, float] | None = None
 
 
 @dataclass
@@ -489,13 +494,16 @@ class Comparison:
     ``per``: what each value is measured on ("epoch", or the event for an event's own value:
     "spindle" for spindle frequency, "slow wave" or "K-complex" for amplitude); ``tests``:
     when significance was asked of epoch measures, each row's Welch's test over the groups'
-    periods (:class:`PeriodTest`; None where a group has fewer than two periods)."""
+    periods (:class:`PeriodTest`; None where a group has fewer than two periods);
+    ``direction``: the way the question expects the first group's measure to differ from the
+    second's ("higher", "lower", "change"; "" for none), answered first."""
 
     groups: tuple[str, str]
     rows: list[tuple[str, str, list[tuple[float, float, int]]]]
     note: str = ""
     per: str = "epoch"
     tests: list[PeriodTest | None] | None = None
+    direction: str = ""
 
 
 @dataclass(frozen=True)
@@ -1125,6 +1133,9 @@ class Breakdown:
         named: the group the question names ("how much time supine?"), read first; "" for
             none.
         norm_asked: the question asks whether a measure is normal ("is the HRV normal?").
+        direction: for a measure by stage with ``named``, the way the question expects that
+            stage's measure to differ from the rest ("was the heart rate higher in REM?":
+            "higher"; "lower", "change"), answered first; "" for none.
     """
 
     by: str
@@ -1139,6 +1150,7 @@ class Breakdown:
     mix: bool = False
     named: str = ""
     norm_asked: bool = False
+    direction: str = ""
 
     @property
     def per_minute(self) -> bool:

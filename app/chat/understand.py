@@ -1663,7 +1663,8 @@ def _understand(text: str) -> Query:
     if (why := _why_stage(text, time)) is not None:
         return why
     if (_STAGE_EXAMPLE_RE.search(text) and len(stage_term(text)) == 1 and time is None
-            and find_phenomenon(text) is None and not names_measure(text)):
+            and find_phenomenon(text) is None and not names_measure(text)
+            and not _STAGE_SHARE_ASK_RE.search(text)):
         return Query(Intent.CLASSIFY, text, scope=Scope(stage_term(text)), stage_event="example",
                      by_rule=True)
     if (bare := _bare_by(text)) is not None:
@@ -1821,6 +1822,18 @@ def _understand(text: str) -> Query:
     if phen is not None and phen.key == "desaturation" and _DEPTH_WORDS_RE.search(text):
         # "mean desaturation depth": measured, deepest first (and so are its follow-ups)
         query = replace(query, rank=query.rank or "strongest")
+    if (signal and phen is None and condition is None and query.groups is None and query.ref == Ref.NONE
+            and intent in (Intent.MEASURE, Intent.DESCRIBE, Intent.STAGE_TIMING, Intent.NORMAL,
+                           Intent.COMPARE)):
+        if query.direction and (other := _signal_other(query.scope)) is not None:
+            # "did her temperature drop during sleep?": sleep against wake; "is it lower in the
+            # second half?": against the first half
+            return _finish(replace(query, intent=Intent.COMPARE, groups=(query.scope, other),
+                                   rank=None, by_rule=True), text, all_stages, True)
+        if query.scope.stages and _LEVEL_ASK_RE.search(text):
+            # "was the temperature high during REM?": there, against the rest of sleep
+            return _finish(replace(query, intent=Intent.COMPARE, rank=None, by_rule=True), text,
+                           all_stages, True)
     if intent == Intent.MEASURE and signal and phen is None and _DURING_THEM_RE.search(text):
         # "what was the heart rate during them?": during the events the last answer listed
         query = replace(query, note="them")
@@ -2133,6 +2146,12 @@ _MEASURE_SPLIT_RE = re.compile(r"\b(?:which|highest|lowest|loudest|quietest|most
                                r"|chang\w*|differ\w*|compare\w*|by|each|per|across|over|evol\w*"
                                r"|hourly)\b", I)
 # "show me a typical REM epoch", "what does N3 look like?": the clearest epoch of a stage.
+# "is the amount of N2 typical?", "is her N3 typical for her age?": the stage's share of the
+# night against the norms, not a typical epoch of it
+_STAGE_SHARE_ASK_RE = re.compile(r"\b(?:amount|percent\w*|share|proportion|quantity|how much|minutes"
+                                 r"|time (?:in|spent))\b|\b(?:her|his|their|the patient'?s|this person'?s)"
+                                 r" (?:rem|n[123]|deep|light|slow[- ]wave)\b|\bfor (?:her|his|their|the"
+                                 r" patient'?s|this person'?s|a person'?s) age\b", I)
 _STAGE_EXAMPLE_RE = re.compile(r"\b(?:typical|example|clearest|a clear|classic|textbook)\b"
                                r"|\bwhat (?:does|do|did) .{1,40} look like\b|\bshow (?:me|us|them|the (?:class"
                                r"|students?)|students?) what\b", I)
@@ -2140,7 +2159,8 @@ _STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?!than\b)\w+|worse|f
                                 r"|concentrat\w*|bunch\w*|predominant\w*|dominat\w*"
                                 r"|less (?!than\b)\w+|higher|lower|louder|quieter"
                                 r"|faster|slower|go(?:es)? (?:up|down)|went (?:up|down)|ris(?:e|es"
-                                r"|ing)|r[oi]se|f[ae]ll(?:s|ing)?|increas\w*|decreas\w*|drop\w*)\b", I)
+                                r"|ing)|r[oi]se|f[ae]ll(?:s|ing)?|increas\w*|decreas\w*|drop\w*"
+                                r"|differ\w*|chang(?:e|ed|es))\b", I)
 _POSITION_TIME_RE = re.compile(r"\b(?:how (?:long|much time)|time|minutes|hours|most(?:ly)?|much|percent"
                                r"|percentage|proportion|share|which|what|where)\b", I)
 
@@ -2189,6 +2209,15 @@ _SPLIT_THAT_RE = re.compile(r"^\W*(?:and\s+|now\s+|ok(?:ay)?,?\s+)?(?:(?:can|cou
 # "which position were most of them in?": the last events, split
 _OF_THEM_RE = re.compile(r"\b(?:most|many|all|each|any) of (?:them|those|these)\b|\b(?:were|are) (?:those"
                          r"|these)\b", I)
+
+
+def _stage_named(text: str) -> str:
+    """The one stage ("REM", "N3", "W") or "NREM" a measure-by-stage question names ("was the
+    heart rate higher in REM?"), whose row its answer reads first; "" for none or several."""
+    named = stage_term(text)
+    if named == ("N1", "N2", "N3"):
+        return "NREM"
+    return named[0] if len(named) == 1 else ""
 
 
 def _split_followup(query: Query, text: str) -> Query:
@@ -2266,7 +2295,8 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                          ref=Ref.REPEAT, by_rule=True)
         return None
     # "how much time supine?": that position's row first
-    named = (named_position(text) or "") if by == "position" and amount else ""
+    named = (named_position(text) or "") if by == "position" and amount else (
+        _stage_named(text) if by == "stage" and measure else "")
     return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in INDEX_STATS
                  and not measure else None, target=named, scope=Scope(stages, time),
                  stat=stat if stat in INDEX_STATS else None, by=by, measure=measure,
@@ -2394,6 +2424,22 @@ def _other_part(scope: Scope) -> Scope | None:
     if time is None and scope.stages in (("N2",), ("N3",)):
         return Scope(("N3",) if scope.stages == ("N2",) else ("N2",))
     return None
+
+
+def _signal_other(scope: Scope) -> Scope | None:
+    """What a signal in one part of the night is set against when no other part is named:
+    the other half, wake for sleep and sleep for wake; None for anything else (a stage is
+    read against the rest of sleep, by stage)."""
+    if scope.time is not None:
+        return _other_part(scope)
+    if scope.stages == _SLEEP_WORDS[1]:
+        return Scope(("W",))
+    return Scope(_SLEEP_WORDS[1]) if scope.stages == ("W",) else None
+
+
+# "was the temperature high during REM?": a yes or no on a signal's level in a scope
+_LEVEL_ASK_RE = re.compile(r"^\W*(?:and\s+)?(?:is|was|were|are|did|does|do)\b.*\b(?:high|low|elevated|raised"
+                           r"|reduced)\b", I)
 
 
 _AMPLITUDE_ASK_RE = re.compile(r"\b(?:amplitudes?|big|bigger|large|larger|tall|taller|high|size"
@@ -2738,7 +2784,24 @@ _FIRST_AFTER_RE = re.compile(r"^\W*(?:what(?:'s| is| was)|which is|which was) th
 # "what is alpha?": the alpha rhythm, not its power by stage
 _WHAT_ALPHA_RE = re.compile(r"^\W*(?:(?:so\s+|and\s+)?what(?:'s| is| does)|define|explain)\s+(?:eeg\s+)?alpha"
                             r"(?:\s+(?:waves?|activity|band|power))?(?:\s+mean)?\W*$", I)
+# "what's the circadian nadir?": the core temperature's low point is the night's circadian marker
+_CIRCADIAN_NADIR_RE = re.compile(r"\b(?:the\s+)?(?:circadian|core(?: body)? temperature|cbt|body temperature"
+                                 r"|temperature)(?:'s)?\s+(?:nadir|minimum|trough|low point)\b|\btmin\b"
+                                 r"|\b(?:the\s+)?(?:nadir|trough|low point) of (?:the )?(?:circadian \w+|core"
+                                 r"(?: body)? temperature|body temperature)\b", I)
+# "label the epoch as calm or restless": the user's own labels, never a question
+_NOT_LABELS = r"(?!.*\b(?:label\w*|classif\w*|categori[sz]\w*|tag)\b)"
+# "when was she most restless?", "was his sleep restless?": the night's fragmentation (stage
+# shifts, awakenings), which every night with EEG has; restless legs stay leg movements
+_RESTLESS_WHEN_RE = re.compile(rf"^{_NOT_LABELS}.*\b(?:when|what time|which hour|what hour|where)\b.*\b(?:most|more"
+                               r"|very)\s+(?:restless|disturbed|broken|fragmented|unsettled)\b(?!\s+legs?)"
+                               r".*$", I)
+_RESTLESS_RE = re.compile(rf"^{_NOT_LABELS}.*\b(?:restless(?:ness)?|toss(?:ing|ed)? and turn(?:ing|ed)?)\b(?!\s+(?:legs?"
+                          r"|limbs?))(?!.*\blegs?\b).*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
+    (_RESTLESS_RE, "how fragmented was the sleep?"),
+    (_CIRCADIAN_NADIR_RE, "the lowest body temperature"),
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
     (_EARLY_AWAKENING_RE, "how long was the patient awake in the morning?"),
     (_SWA_RE, "delta power"), (_WALK_THROUGH_RE, "summarize"),

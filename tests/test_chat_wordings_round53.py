@@ -1,0 +1,182 @@
+"""Questions of stop 53. Each names what it used to get. Expected figures are read from the
+night's own signals and feature table, never typed in."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app.chat.direction import direction_lead, pooled
+from app.chat.measures import column_name
+from app.chat.understand import understand
+from app.chat.query import Intent
+from app.session import Session
+from sleeplm_core.features.temperature import body_temperature
+from sleeplm_core.io.recording import STAGES
+
+SLEEP = [STAGES.index(s) for s in ("N1", "N2", "N3", "REM")]
+
+
+def _ask(pair, question: str) -> str:
+    night, engine = pair
+    return Session(night).ask(question, engine).text
+
+
+def _column(night, words: str) -> np.ndarray:
+    frame = night.feature_frame()
+    name = next(c for c in frame.columns if " [" in c and column_name(c) == words)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+
+
+def _means(values: np.ndarray, mask: np.ndarray) -> float:
+    return float(np.nanmean(values[mask]))
+
+
+def test_a_lead_reads_the_size_of_the_difference() -> None:
+    """Under a fifth of the epochs' spread is no difference either way; a difference the
+    other way is a No; "either" asks no yes or no."""
+    small = direction_lead("lower", "heart rate", "bpm", ("in REM", (60.1, 5.0, 100)),
+                           ("in NREM", (60.0, 5.0, 300)))
+    assert small.startswith("**Not clearly**"), small
+    other_way = direction_lead("lower", "heart rate", "bpm", ("in REM", (66.0, 3.0, 100)),
+                               ("in NREM", (60.0, 3.0, 300)))
+    assert other_way.startswith("**No**: heart rate was higher in REM than in NREM: 66.0 against "
+                                "60.0 bpm (+6.0 bpm), 2.0 sd"), other_way
+    either = direction_lead("either", "snoring", "dB", ("in REM", (20.0, 2.0, 10)),
+                            ("in NREM", (30.0, 2.0, 10)))
+    assert either.startswith("**Lower in REM** than in NREM: snoring 20.0 against 30.0 dB"), either
+    mean, sd, n = pooled([(1.0, 0.0, 1), (3.0, 0.0, 1)])
+    assert (mean, n) == (2.0, 2) and math.isclose(sd, 1.0)
+
+
+def test_a_signal_change_during_sleep_is_set_against_wake(demo) -> None:
+    """"did his pulse fall during sleep?" gave the heart rate in sleep alone, with nothing to
+    set it against."""
+    night, _ = demo
+    stages, _ = night.stages()
+    hr = _column(night, "heart rate (mean)")
+    asleep, awake = _means(hr, np.isin(stages, SLEEP)), _means(hr, stages == STAGES.index("W"))
+    assert asleep < awake - 1   # the fixture's premise
+    for question in ("did his pulse fall during sleep?", "did her heart rate drop during sleep?"):
+        text = _ask(demo, question)
+        assert text.startswith(f"**Yes**: heart rate (mean) was lower in N1/N2/N3/REM than in W: "
+                               f"{asleep:.1f} against {awake:.1f} bpm"), text
+
+
+def test_a_half_of_the_night_is_set_against_the_other(sc4001) -> None:
+    """"is the temperature lower in the second half of the night?" gave the second half alone."""
+    night, _ = sc4001
+    temp = _column(night, "body temperature (mean)")
+    half = night.n_epochs // 2
+    first, second = np.nanmean(temp[:half]), np.nanmean(temp[half:])
+    text = _ask(sc4001, "is the temperature lower in the second half of the night?")
+    verdict = "No" if second > first else "Yes"
+    assert text.startswith(f"**{verdict}**: body temperature (mean) was "), text
+    assert re.search(r"\*\*(?:Yes|No)\*\*.*: ([\d.]+) against ([\d.]+) °C", text.split("\n")[0])
+
+
+@pytest.mark.parametrize(("question", "stage", "other"), [
+    ("was the heart rate higher in REM?", "REM", "NREM"),
+    ("is the heart rate lower in N3?", "N3", "N1/N2/REM"),
+])
+def test_a_stage_question_answers_its_way_first(demo, question, stage, other) -> None:
+    """These gave the table by stage with the highest and lowest stage first (wake and N3),
+    never the stage asked about."""
+    night, _ = demo
+    stages, _ = night.stages()
+    hr = _column(night, "heart rate (mean)")
+    named = _means(hr, stages == STAGES.index(stage))
+    rest = [STAGES.index(s) for s in ("N1", "N2", "N3", "REM") if s != stage] if stage != "REM" else \
+        [STAGES.index(s) for s in ("N1", "N2", "N3")]
+    others = _means(hr, np.isin(stages, rest))
+    way = "higher" if named > others else "lower"
+    text = _ask(demo, question)
+    asked = "higher" if "higher" in question else "lower"
+    assert text.startswith(f"**{'Yes' if way == asked else 'No'}**: heart rate (mean) was {way} in "
+                           f"{stage} than in {other}: {named:.1f} against {others:.1f} bpm"), text
+    assert "| stage | mean | sd | epochs |" in text   # the table follows
+
+
+def test_different_in_a_stage_is_a_breakdown_with_its_verdict(demo) -> None:
+    """"is the breathing rate different in REM?" described REM's breathing with nothing to set
+    it against."""
+    assert understand("is the breathing rate different in REM?").intent == Intent.BREAKDOWN
+    text = _ask(demo, "is the breathing rate different in REM?")
+    assert re.match(r"\*\*(?:Yes|Not clearly)\*\*: breathing \(airflow rate\)", text), text
+
+
+def test_worse_asks_no_yes_or_no(demo) -> None:
+    """"was the snoring worse in REM?": worse is louder for snoring, lower for SpO2; the answer
+    says which way it went, not a yes that may mean the opposite."""
+    night, _ = demo
+    stages, _ = night.stages()
+    snore = _column(night, "snoring loudness")
+    rem = _means(snore, stages == STAGES.index("REM"))
+    nrem = _means(snore, np.isin(stages, [STAGES.index(s) for s in ("N1", "N2", "N3")]))
+    way = "Higher" if rem > nrem else "Lower"
+    text = _ask(demo, "was the snoring worse in REM?")
+    assert text.startswith(f"**{way} in REM** than in NREM: snoring loudness"), text
+
+
+def test_the_amount_of_a_stage_against_the_norms(demo) -> None:
+    """"is the amount of N2 typical?" showed a typical N2 epoch."""
+    for question in ("is the amount of N2 typical?", "is her N3 typical for her age?"):
+        assert understand(question).intent == Intent.NORMAL, question
+    text = _ask(demo, "is the amount of N2 typical?")
+    assert text.startswith("**N2: "), text
+    # "show me a typical N2" still shows one
+    assert understand("show me a typical N2").stage_event == "example"
+
+
+def test_the_circadian_nadir_is_the_temperature_low(sc4001) -> None:
+    """"what is the circadian nadir?" classified the epoch on screen."""
+    night, _ = sc4001
+    temp = body_temperature(night.recording.signals["Temp rectal"])
+    t = np.arange(len(temp.data)) / temp.sfreq
+    keep = np.isfinite(temp.data) & (t < night.epochs.starts[-1] + 30)
+    minute = pd.Series(temp.data[keep]).groupby(np.floor(t[keep] / 60)).mean()
+    grid = minute.reindex(range(int(minute.index[0]), int(minute.index[-1]) + 1))
+    smooth = grid.rolling(30, center=True, min_periods=24).mean()
+    text = _ask(sc4001, "what is the circadian nadir?")
+    assert f"lowest **{np.nanmin(temp.data[keep]):.2f} °C**" in text, text
+    assert f"The lowest 30-min mean, which one reading's noise cannot set, is **{smooth.min():.2f} °C**" \
+        in text, text
+    assert "circadian low" in text
+
+
+def test_a_slow_signal_hovering_at_the_line_is_one_stretch(sc4001) -> None:
+    """"temperature above 37" listed 45 stretches, most of a few seconds, inside one warm
+    quarter of an hour."""
+    night, _ = sc4001
+    temp = body_temperature(night.recording.signals["Temp rectal"]).data
+    t = np.arange(len(temp))
+    hit = np.flatnonzero(np.nan_to_num(temp) > 37.0)
+    raw = np.split(hit, np.flatnonzero(np.diff(hit) > 1) + 1)
+    merged = [raw[0]]
+    for run in raw[1:]:
+        if t[run[0]] - t[merged[-1][-1]] - 1 < 60:
+            merged[-1] = np.concatenate([merged[-1], run])
+        else:
+            merged.append(run)
+    assert len(raw) > 2 * len(merged)   # the fixture's premise: the probe hovers at 37 °C
+    text = _ask(sc4001, "temperature above 37")
+    assert text.startswith(f"**{len(merged)}** stretches of body temperature above 37 °C"), text
+    assert "breaks under 60 s are bridged" in text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("when was she most restless?", "Most fragmented by clock hour"),
+    ("when was her sleep most disturbed?", "Most fragmented by clock hour"),
+    ("was he tossing and turning?", "Stage shifts:"),
+])
+def test_restless_is_the_nights_fragmentation(sc4001, question, lead) -> None:
+    """"when was she most restless?" answered that leg movements were not scored (no leg EMG);
+    "when was her sleep most disturbed?" listed the longest arousals, with no time."""
+    assert _ask(sc4001, question).startswith(lead)
+    # restless legs stay leg movements, and a user's own labels stay labels
+    assert understand("label the current epoch as calm or restless").intent == Intent.CLASSIFY
+    assert understand("restless leg movements?").phenomenon == "limb_movement"
