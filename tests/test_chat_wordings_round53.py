@@ -12,6 +12,8 @@ import pytest
 
 from app.chat.direction import direction_lead, pooled
 from app.chat.measures import column_name
+from app.chat.periods import awakening_runs
+from app.chat.plan import clock
 from app.chat.understand import understand
 from app.chat.query import Intent
 from app.session import Session
@@ -180,3 +182,74 @@ def test_restless_is_the_nights_fragmentation(sc4001, question, lead) -> None:
     # restless legs stay leg movements, and a user's own labels stay labels
     assert understand("label the current epoch as calm or restless").intent == Intent.CLASSIFY
     assert understand("restless leg movements?").phenomenon == "limb_movement"
+
+
+def test_wake_after_she_fell_asleep_is_the_waso(sc4001) -> None:
+    """"how much wake was there after she fell asleep?" listed the wake periods (mean 2.4 min)
+    with no total."""
+    assert understand("how much wake was there after she fell asleep?").stat == "waso"
+    summary = _ask(sc4001, "what's the WASO?")
+    waso = re.search(r"WASO: \*\*([\d.]+) min\*\*|WASO \*\*([\d.]+) min\*\*|WASO ([\d.]+) min", summary)
+    assert waso is not None, summary
+    value = next(g for g in waso.groups() if g)
+    assert f"{value} min" in _ask(sc4001, "how much wake was there after she fell asleep?")
+    # the count of awakenings stays a count
+    assert understand("how many times did she wake up after she fell asleep?").how_many
+
+
+def test_sleeping_better_in_a_half_sets_the_halves_side_by_side(sc4001) -> None:
+    """"did she sleep better in the second half?" summarized the second half alone."""
+    text = _ask(sc4001, "did she sleep better in the second half?")
+    assert text.startswith("The first half against the second half"), text
+    assert "| asleep |" in text
+
+
+def test_the_next_period_of_a_stage_moves_the_viewer(sc4001) -> None:
+    """"go to the next REM period" listed every REM period and moved nothing."""
+    night, engine = sc4001
+    stages, _ = night.stages()
+    rem = stages == STAGES.index("REM")
+    session = Session(night)
+    here = session.ask("zoom to 03:00", engine).jump
+    answer = session.ask("go to the next REM period", engine)
+    # the first epoch of a REM run after the epoch on screen, with no REM start between
+    assert answer.jump is not None and answer.jump > here, answer.text
+    assert rem[answer.jump] and not rem[answer.jump - 1], answer.text
+    assert not any(rem[e] and not rem[e - 1] for e in range(here + 1, answer.jump))
+    assert answer.text.startswith("The next REM period, **"), answer.text
+    again = session.ask("go to the next REM period", engine)
+    assert again.jump is not None and again.jump > answer.jump and rem[again.jump]
+    back = session.ask("previous REM period", engine)
+    assert back.jump == answer.jump, back.text
+
+
+def test_rem_periods_getting_longer_answers_first_and_last(sc4001) -> None:
+    """"did REM get longer through the night?" listed the REM periods with no answer."""
+    text = _ask(sc4001, "did REM get longer through the night?")
+    lengths = [float(m) for m in re.findall(r"\(([\d.]+) min\)", text.split("\n\n", 2)[2])]
+    way = "longer" if lengths[-1] > lengths[0] else "shorter"
+    assert text.startswith(f"**{'Yes' if way == 'longer' else 'No'}**: the last REM period "
+                           f"({lengths[-1]:.1f} min) was {way} than the first ({lengths[0]:.1f} min)"), text
+
+
+def test_what_woke_her_at_a_clock_minute(demo) -> None:
+    """"what woke her up at 04:53?" (the awakening began at 04:53:30) answered that there was
+    no wake at 04:53, as the epoch at 04:53:00 was sleep."""
+    night, _ = demo
+    stages, _ = night.stages()
+    starts = night.epochs.starts
+    runs = awakening_runs(stages, np.ones(night.n_epochs, dtype=bool))
+    # an awakening starting on the half minute, when there is one: "at HH:MM" misses its epoch
+    halfway = [r for r in runs if clock(night, float(starts[r[0]])).endswith(":30")]
+    a, b = (halfway or runs)[0]
+    minute = clock(night, float(starts[a]))[:5]   # "HH:MM", the half-minute dropped
+    text = _ask(demo, f"what woke her up at {minute}?")
+    assert text.startswith("From the human-scored hypnogram: **1** awakening at "
+                           f"{clock(night, float(starts[a]))}"), text
+    assert f"**{clock(night, float(starts[a]))}–{clock(night, float(starts[b]) + 30)}**" in text
+    # a time with no awakening near it names the nearest
+    quiet = next(t for t in range(int(starts[0]), int(starts[-1]), 600)
+                 if all(abs(float(starts[r[0]]) - t) > 600 for r in runs))
+    nearest = min(runs, key=lambda r: abs(float(starts[r[0]]) - quiet))
+    text = _ask(demo, f"what woke her at {clock(night, float(quiet))[:5]}?")
+    assert f"the nearest awakening starts at {clock(night, float(starts[nearest[0]]))}" in text, text

@@ -217,6 +217,21 @@ def asked_direction(text: str) -> str | None:
     return "higher" if higher else "lower" if lower else "change"
 
 
+# "did REM periods get longer through the night?": the periods' lengths in order
+_PERIOD_TREND_RE = re.compile(r"\b(?:get|gets|got|getting|grow|grows|grew|growing|become|becomes|became"
+                              r"|becoming)\s+(longer|shorter)\b|\b(lengthen|shorten)\w*", re.I)
+
+
+def asked_trend(text: str) -> str | None:
+    """"longer" or "shorter" when a question asks how a stage's periods change in length
+    across the night ("did REM get longer through the night?"), None otherwise."""
+    m = _PERIOD_TREND_RE.search(text)
+    if m is None:
+        return None
+    word = (m.group(1) or m.group(2)).lower()
+    return "longer" if word.startswith(("longer", "lengthen")) else "shorter"
+
+
 def read_aspects(text: str) -> frozenset[Aspect]:
     """The aspects ``text`` asks about."""
     return frozenset(aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text))

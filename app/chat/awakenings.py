@@ -10,7 +10,7 @@ import numpy as np
 
 from app.chat.events import NO_CAUSE, counted_causes, events_for, unscored_reason
 from app.chat.periods import awakening_runs
-from app.chat.plan import Plan, Where
+from app.chat.plan import Plan, Where, clock
 from app.chat.results import AwakeningCauses, Item, Message
 from app.night import LoadedNight
 from sleeplm_core.io.recording import EPOCH_SEC
@@ -18,10 +18,22 @@ from sleeplm_core.scoring.association import (AssociationConfig, arousals_into_a
                                               awakening_causes)
 
 
+NEAR_SEC = 90.0
+"""How far (s) from a clock time an awakening may start to be the one "at" it: a time to the
+minute covers that minute, and the hypnogram times a waking to its 30-s epoch."""
+
+
 def what_woke(plan: Plan, night: LoadedNight) -> AwakeningCauses | Message:
     """The awakenings in scope (wake runs between sleep onset and the final awakening),
-    each with its cause, counted."""
+    each with its cause, counted; for a clock time ("what woke her at 04:53?") the one
+    awakening starting nearest it."""
     stages, source = night.stages()
+    if plan.query.note == "at":
+        picked = _awakening_at(night, plan.where.span[0])
+        if isinstance(picked, str):
+            return Message("empty_scope", f"an awakening starting within {NEAR_SEC:.0f} s of "
+                                          f"{plan.where.text.removeprefix('at ')}{picked}")
+        plan = replace(plan, where=picked)
     found = awakening_runs(stages, plan.where.mask)
     if not found:
         return Message("empty_scope", f"awakenings{' ' + plan.where.text if plan.where.text else ''}")
@@ -38,6 +50,24 @@ def what_woke(plan: Plan, night: LoadedNight) -> AwakeningCauses | Message:
                             AssociationConfig().awakening_lead_sec,
                             arousals_asked=plan.query.note == "arousals")
     return _with_arousals(found, night, plan.where, onsets)
+
+
+def _awakening_at(night: LoadedNight, at: float) -> Where | str:
+    """The awakening of the whole night whose first epoch starts nearest ``at`` (s), within
+    :data:`NEAR_SEC`, as a scope; else the nearest one in words ("" for none at all)."""
+    stages, _ = night.stages()
+    starts = night.epochs.starts
+    runs = awakening_runs(stages, np.ones(night.n_epochs, dtype=bool))
+    if not runs:
+        return ""
+    a, b = min(runs, key=lambda r: abs(float(starts[r[0]]) - at))
+    if abs(float(starts[a]) - at) > NEAR_SEC:
+        return f" (the nearest awakening starts at {clock(night, float(starts[a]))})"
+    mask = np.zeros(night.n_epochs, dtype=bool)
+    # with the sleep epochs either side, so that the run is still an awakening inside it
+    mask[max(a - 1, 0):min(b + 2, night.n_epochs)] = True
+    return Where(mask, (float(starts[max(a - 1, 0)]), float(starts[min(b + 1, night.n_epochs - 1)]) + EPOCH_SEC),
+                 f"at {clock(night, float(starts[a]))}")
 
 
 def awakening_onsets(night: LoadedNight, mask: np.ndarray) -> list[float]:

@@ -817,7 +817,8 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
                         and not in_episode and not span_words else None, q.note == "soremp", final,
                         q.count if event == "longest" or q.count == LIST_ALL else None,
                         event == "onset" and q.note == "latency",
-                        q.note if q.note in ("midpoint", "period") else "")
+                        q.note if q.note in ("midpoint", "period") else "",
+                        (q.trend or "") if event == "periods" else "")
 
 
 def seconds_text(seconds: float) -> str:
@@ -1936,7 +1937,32 @@ def _navigate(plan: Plan, night: LoadedNight) -> Navigation | Message:
         # A focus on one result zooms the viewer onto it; a time only moves there.
         return navigate(night, night.epoch_at(plan.where.span[0]), q.note,
                         FOCUS_WINDOW_SEC if q.ref == Ref.FOCUS else None)
+    if q.note == "period" and q.scope.stages:
+        return _next_period(night, plan.current, q.scope.stages, q.step)
     return navigate(night, plan.current + q.step) if q.step else Message("unknown", q.target)
+
+
+def _next_period(night: LoadedNight, current: int, names: tuple[str, ...], step: int
+                 ) -> Navigation | Message:
+    """The viewer on the first epoch of the stage's next period after the epoch on screen
+    (``step`` +1) or of its last period that began before it (-1)."""
+    stages, source = night.stages()
+    periods = stage_periods(stages, [STAGES.index(s) for s in names],
+                            np.ones(night.n_epochs, dtype=bool))
+    picked = ([p for p in periods if p[0] > current][:1] if step > 0
+              else [p for p in periods if p[0] < current and not p[0] <= current <= p[1]][-1:])
+    name = "/".join(names)
+    if not picked:
+        return Message("no_period", name, {"way": "after" if step > 0 else "before",
+                                           "at": clock(night, float(night.epochs.starts[current])),
+                                           "source": source_name(source)})
+    first, last = picked[0]
+    starts = night.epochs.starts
+    which = "next" if step > 0 else "previous"
+    note = (f"The {which} {name} period, **{clock(night, float(starts[first]))}–"
+            f"{clock(night, float(starts[last]) + EPOCH_SEC)}** ({(last - first + 1) * EPOCH_SEC / 60:.1f} "
+            f"min; {source_name(source)} stages), begins here: ")
+    return navigate(night, first, note)
 
 
 def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message:

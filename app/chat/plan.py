@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from app.chat.periods import SLEEP_CODES, stage_periods
+from app.chat.periods import stage_periods
 from app.chat.query import SLEEP_STATS, Intent, Query, Scope
 from app.chat.results import Episode
 from app.chat.timespan import LONGEST_PERIOD, NightClock, TimeSpan, period_stage, resolve

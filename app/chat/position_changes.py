@@ -3,7 +3,6 @@ body position that the position channel reads, epoch by epoch, inside the questi
 
 from __future__ import annotations
 
-import numpy as np
 
 from app.chat.breakdown import no_positions, positions
 from app.chat.periods import stage_name

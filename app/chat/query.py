@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.chat.aspects import (Aspect, asked_direction, listed_cause, named_cause, named_channels,
+from app.chat.aspects import (Aspect, asked_direction, asked_trend, listed_cause, named_cause, named_channels,
                               named_position, read_aspects)
 from app.chat.timespan import TimeSpan
 
@@ -227,6 +227,12 @@ class Query:
         ("higher", "lower", "change", "either"), None for none
         (:func:`app.chat.aspects.asked_direction`)."""
         return asked_direction(self.text)
+
+    @property
+    def trend(self) -> str | None:
+        """"longer" or "shorter" when the question asks how a stage's periods change in length
+        across the night, None otherwise (:func:`app.chat.aspects.asked_trend`)."""
+        return asked_trend(self.text)
 
     @property
     def counted_cause(self) -> str | None:

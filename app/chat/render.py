@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import singledispatch
 
 import numpy as np
-from scipy.stats import ttest_ind_from_stats
+from scipy.stats import spearmanr, ttest_ind_from_stats
 
 from app.chat import norms
 from app.chat.aspects import Aspect
@@ -228,6 +228,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
                           "\n")[0])
     if r.kind == "empty_scope":
         return Answer(f"No epoch is {r.detail or 'in that scope'}, so there is nothing to look at.")
+    if r.kind == "no_period":
+        return Answer(f"No {r.detail} period begins {r.facts['way']} the epoch on screen "
+                      f"({r.facts['at']}) in the {r.facts['source']} hypnogram; ask *when were the "
+                      f"{r.detail} periods?* for all of them.")
     if r.kind == "same_groups":
         return Answer(f"Both sides of that comparison are {r.detail}, so there is no difference "
                       f"to show; name the other part, e.g. *compare it with REM* or *compare it "
@@ -658,6 +662,8 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
         lengths = (f": mean **{minutes.mean():.1f} min**, median {np.median(minutes):.1f} min "
                    f"({minutes.min():.1f}-{minutes.max():.1f} min)" if n > 1 else "")
         head = f"{src}: {stages}{where} in {n} period{'s' * (n != 1)}{lengths}."
+        if r.trend_asked and n >= 2:
+            head = _period_trend(r.trend_asked, stages, minutes) + "\n\n" + head
         focus = r.periods
     merged = " (REM runs less than 15 min apart count as one period)" if r.stages == ("REM",) else ""
     order = ("shortest" if r.periods and r.periods[0].duration < r.periods[-1].duration
@@ -670,6 +676,25 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
         text += f"\n- … and {n - limit} more"
     return _answer(night, text + _episode_note(r.episode, night) + stage_caveat(night, r.source),
                    r.periods, focus)
+
+
+def _period_trend(asked: str, stages: str, minutes: np.ndarray) -> str:
+    """"did REM get longer through the night?": the last period against the first, then every
+    length in order and how steady the change is (Spearman's ρ of order and length, from three
+    periods on)."""
+    first, last = minutes[0], minutes[-1]
+    order = ", ".join(f"{m:.1f}" for m in minutes)
+    if abs(last - first) <= EPOCH_SEC / 60:   # one epoch: the scoring's own resolution
+        return (f"**Not clearly**: the last {stages} period ({last:.1f} min) is about as long as the "
+                f"first ({first:.1f} min); in order: {order} min.")
+    way = "longer" if last > first else "shorter"
+    steady = ""
+    if len(minutes) > 2:
+        rho = float(spearmanr(np.arange(len(minutes)), minutes).statistic)
+        steady = (f"; Spearman's ρ of order and length {rho:+.2f}, "
+                  f"{'a steady' if abs(rho) >= 0.8 else 'not a steady'} trend")
+    return (f"**{'Yes' if way == asked else 'No'}**: the last {stages} period ({last:.1f} min) was "
+            f"{way} than the first ({first:.1f} min); in order: {order} min{steady}.")
 
 
 @render.register

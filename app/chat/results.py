@@ -223,6 +223,8 @@ class StagePeriods:
         window_asked: what the question asked of the span from sleep onset to the final
             awakening (with ``final_wake``): "midpoint" (halfway through it) or "period" (the
             sleep period time, its length), "" for neither.
+        trend_asked: the way the question expects the periods to change in length across the
+            night ("longer", "shorter"), "" for none.
     """
 
     event: str
@@ -238,6 +240,7 @@ class StagePeriods:
     shown: int | None = None
     latency_asked: bool = False
     window_asked: str = ""
+    trend_asked: str = ""
 
 
 @dataclass

@@ -519,7 +519,10 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
     ("sme", r"(?:sleep )?maintenance(?: efficiency)?"),
     ("se", r"(?:sleep )?efficiency|sleep eff|(?:percent(?:age)?|fraction|proportion|share|%) of"
            r" (?:the )?(?:time|night|recording|time in bed) (?:\w+ ){0,3}(?:asleep|sleeping)"),
-    ("waso", r"waso|wake(?:fulness)? after sleep onset|awake after (?:falling asleep|sleep onset)"),
+    ("waso", r"waso|wake(?:fulness)? after sleep onset|awake after (?:falling asleep|sleep onset)"
+             # "how much wake was there after she fell asleep?"
+             r"|(?:wake|awake|wakefulness)(?: time)?(?: (?:was there|did (?:she|he|they) have))? after"
+             r" (?:she|he|they|the (?:patient|sleeper)) (?:fell|had fallen|first fell) asleep"),
     ("tib", r"time in bed|tib|(?:minutes|hours) (?:\w+ ){0,3}in bed|(?:recording|study) (?:time"
             r"|length|duration)|how long (?:was|were)"
             r" (?:they|he|she|the patient|this person) in bed"),
@@ -568,7 +571,12 @@ _ORDINAL_NOUN_RE = re.compile(rf"\b(?:{_ORDINAL_WORD})\s+((?:sleep\s+)?cycle|(?:
                               r"|hour|third)\b", I)
 _LATENCY_ASK_RE = re.compile(r"\b(?:how long|how much time|how many minutes)\b.*\b(?:awake|wake"
                              r"|lying|in bed|take)\b", I)
-_WASO_NAME_RE = re.compile(r"\b(?:wake|awake|wakefulness)\s+after\s+sleep\s+onset\b", I)
+_WASO_NAME_RE = re.compile(r"\b(?:wake|awake|wakefulness)\s+(?:time\s+)?(?:(?:was there|did (?:she|he|they)"
+                           r" have)\s+)?after\s+(?:sleep\s+onset|(?:she|he|they|the (?:patient|sleeper))\s+"
+                           r"(?:fell|had fallen|first fell)\s+asleep)\b", I)
+_WOKE_AT_RE = re.compile(r"\b(?:what|which events?) (?:woke|wakes|awoke|roused|caused|triggered|led to)\b"
+                         r"|\bwhy (?:did|does|was|were|is) (?:he|she|they|the (?:patient|sleeper))"
+                         r" (?:wake|waking|awake|woken)\b", I)
 _WHAT_WOKE_RE = re.compile(r"\b(?:what|which events?) (?:caused|causes|triggered|led to|explains?) (?:the |"
                            r"(?:his|her|their|these|those|all the|so many) )?(?:awakenings?|wakings?"
                            r"|wake[- ]ups?)\b|\bwhy (?:did|does|do|was|were|is) (?:he|she|they|the "
@@ -1496,6 +1504,10 @@ def _understand(text: str) -> Query:
     if time is not None and time.kind == "after_onset" and _WASO_NAME_RE.search(text) and not (
             _COMPARE_RE.search(text)):
         time = None   # "how much time awake after sleep onset?" names the WASO, not a span
+    if time is not None and time.kind == "clock" and time.end is None and _WOKE_AT_RE.search(text):
+        # "what woke her up at 04:53?": the awakening starting nearest that time, and its tie
+        return Query(Intent.MEASURE, text, scope=Scope((), time), measure="awakening_causes",
+                     note="at", by_rule=True)
     if _WHAT_WOKE_RE.search(text):
         # "what caused the awakenings?", "why did she keep waking up?": each awakening's tie
         return Query(Intent.MEASURE, text, scope=Scope((), time), measure="awakening_causes",
@@ -1503,6 +1515,10 @@ def _understand(text: str) -> Query:
     if _AROUSAL_AWAKENING_RE.search(text):
         return Query(Intent.MEASURE, text, scope=Scope((), time), measure="awakening_causes",
                      note="arousals", by_rule=True)
+    if (step := _NEXT_PERIOD_RE.search(text)) and stage_term(text):
+        # "go to the next REM period": from the epoch on screen to that stage's next period
+        return Query(Intent.NAVIGATE, text, scope=Scope(stage_term(text)), note="period",
+                     step=-1 if step.group(1).lower() != "next" else 1, by_rule=True)
     if (follow := _followup(text, time)) is not None:
         if _CONTEXT_WOKE_RE.search(text):
             # "what woke the patient?": the awakening just shown, else every awakening's tie
@@ -2789,6 +2805,16 @@ _CIRCADIAN_NADIR_RE = re.compile(r"\b(?:the\s+)?(?:circadian|core(?: body)? temp
                                  r"|temperature)(?:'s)?\s+(?:nadir|minimum|trough|low point)\b|\btmin\b"
                                  r"|\b(?:the\s+)?(?:nadir|trough|low point) of (?:the )?(?:circadian \w+|core"
                                  r"(?: body)? temperature|body temperature)\b", I)
+# "did she sleep better in the second half?": the two halves side by side
+_BETTER_HALF_RE = re.compile(r"^\W*(?:and\s+)?(?:did|was|were|is) (?:she|he|they|the (?:patient|sleeper)|(?:her|his|their"
+                             r"|the) sleep|sleep)(?: sleep)? (?:better|worse|deeper|lighter|more (?:soundly|deeply"
+                             r"|restful\w*|broken|disturbed)|less (?:broken|disturbed|restful))(?: in| during)? the"
+                             r" (?:first|second|early|later|last) (?:half|part)(?: of the (?:night|recording))?\W*$", I)
+# "go to the next REM period", "previous N3": the viewer on that stage's next (or last) period
+_NEXT_PERIOD_RE = re.compile(r"^\W*(?:(?:go|jump|skip|move|take me|bring me|navigate|zoom)\s+(?:on\s+|back\s+)?"
+                             r"(?:to|into)\s+)?(?:the\s+)?(next|previous|prior|preceding)\s+(?:rem|n[123]"
+                             r"|wake|deep sleep|light sleep|slow[- ]wave sleep|stage (?:[123w]|rem))(?:\s+(?:sleep"
+                             r"|period|episode|bout|stretch|run))*\W*$", I)
 # "label the epoch as calm or restless": the user's own labels, never a question
 _NOT_LABELS = r"(?!.*\b(?:label\w*|classif\w*|categori[sz]\w*|tag)\b)"
 # "when was she most restless?", "was his sleep restless?": the night's fragmentation (stage
@@ -2800,6 +2826,7 @@ _RESTLESS_RE = re.compile(rf"^{_NOT_LABELS}.*\b(?:restless(?:ness)?|toss(?:ing|e
                           r"|limbs?))(?!.*\blegs?\b).*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
+    (_BETTER_HALF_RE, "compare the first half with the second half"),
     (_RESTLESS_RE, "how fragmented was the sleep?"),
     (_CIRCADIAN_NADIR_RE, "the lowest body temperature"),
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
