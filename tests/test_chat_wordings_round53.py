@@ -253,3 +253,33 @@ def test_what_woke_her_at_a_clock_minute(demo) -> None:
     nearest = min(runs, key=lambda r: abs(float(starts[r[0]]) - quiet))
     text = _ask(demo, f"what woke her at {clock(night, float(quiet))[:5]}?")
     assert f"the nearest awakening starts at {clock(night, float(starts[nearest[0]]))}" in text, text
+
+
+def test_before_or_after_a_clock_time_counts_both_sides(demo) -> None:
+    """"were there more spindles before or after 2 am?" listed the spindles after 2 am alone."""
+    text = _ask(demo, "were there more spindles before or after 2 am?")
+    m = re.search(r"\*\*(\d+)\*\* before 2 am .* against \*\*(\d+)\*\* after 2 am", text)
+    assert m is not None, text
+    night, _ = demo
+    events, _ = night.scored_events()
+    # the two sides cover the night: every scored spindle is on one of them
+    spindles = [e for e in events if e.type == "spindle"]
+    assert int(m.group(1)) + int(m.group(2)) == len(spindles)
+
+
+def test_a_position_question_answers_its_way_first(demo) -> None:
+    """"was the snoring louder on his back?" gave the table by position with the highest and
+    lowest positions first, never supine against the rest."""
+    text = _ask(demo, "was the snoring louder on his back?")
+    m = re.match(r"\*\*(Yes|No|Not clearly)\*\*: snoring loudness (?:was (higher|lower) on the back than off "
+                 r"the back|on the back and off the back differ)", text)
+    assert m is not None, text
+    rows = dict(re.findall(r"\| (supine|non-supine) \| ([\d.]+) \|", text))
+    if m.group(1) != "Not clearly":
+        assert (m.group(2) == "higher") == (float(rows["supine"]) > float(rows["non-supine"]))
+
+
+def test_how_a_signal_responds_to_events_is_read_around_them(demo) -> None:
+    """"how did the heart rate respond to apneas?" listed the apneas, with no heart rate."""
+    text = _ask(demo, "how did the heart rate respond to apneas?")
+    assert text.startswith("Heart rate around the ") and "in the 30 s after each ends" in text, text

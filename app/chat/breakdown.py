@@ -234,8 +234,8 @@ def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],
     return Breakdown(by, "", rows, source,
                      where=plan.where.text if where is None else where, measured=tuple(kept),
                      norm_asked=Aspect.NORM in plan.query.aspects,
-                     named=plan.query.target if by == "stage" else "",
-                     direction=(plan.query.direction or "") if by == "stage" else "")
+                     named=plan.query.target if by in ("stage", "position") else "",
+                     direction=(plan.query.direction or "") if by in ("stage", "position") else "")
 
 
 def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[str, ...] | None,

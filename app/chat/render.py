@@ -2561,8 +2561,8 @@ def _measured_text(r: Breakdown) -> str:
         else:
             verdict = (f"highest in **{hi[0]}** ({hi[1]:.{d}f}), lowest in **{lo[0]}** "
                        f"({lo[1]:.{d}f})")
-        if r.by == "stage" and r.direction and not leads and (
-                lead := _stage_direction(r, col, unit, {g: (m, sd, n) for g, m, sd, n in rows})):
+        if r.direction and not leads and (lead := _named_direction(
+                r, col, unit, {g: (m, sd, n) for g, m, sd, n in rows})):
             leads.append(lead)   # "was the heart rate higher in REM?": the way REM went, first
         parts.append(f"**{column_name(col)}** ({unit}, mean per epoch): {verdict}.\n\n"
                      f"| {_BY_WORDS[r.by]} | mean | sd | epochs |\n|---|---|---|---|\n{table}")
@@ -2576,6 +2576,33 @@ def _measured_text(r: Breakdown) -> str:
 
 
 _SLEEP_ROWS = ("N1", "N2", "N3", "REM")
+
+
+_POSITION_WORDS = {"supine": "on the back", "left": "on the left side", "right": "on the right side",
+                   "prone": "on the front", "upright": "upright"}
+"""A body position's group (``sleeplm_core.io.position`` names) as it follows a measure."""
+
+
+def _named_direction(r: Breakdown, col: str, unit: str, cells: dict[str, tuple[float, float, int]]) -> str:
+    """The named group against the rest: a stage (:func:`_stage_direction`) or a body
+    position ("is the SpO2 lower on her back?": supine against non-supine, another position
+    against the other positions); "" when the group is not in the rows."""
+    if r.by == "stage":
+        return _stage_direction(r, col, unit, cells)
+    names = [n for n in r.named.split(",") if n in cells]
+    if r.by != "position" or not names:
+        return ""
+    rest = [g for g in cells if not sums_others(g) and g not in names]
+    if names == ["supine"] and "non-supine" in cells:
+        other, words = cells["non-supine"], "off the back"
+    elif rest:
+        other, words = pooled([cells[g] for g in rest]), "in the other positions (" + "/".join(rest) + ")"
+    else:
+        return ""
+    where = ("on either side" if set(names) == {"left", "right"} else
+             " or ".join(_POSITION_WORDS.get(n, n) for n in names))
+    return direction_lead(r.direction, column_name(col), unit, (where, pooled([cells[n] for n in names])),
+                          (words, other), _DECIMALS.get(unit, 1))
 
 
 def _stage_direction(r: Breakdown, col: str, unit: str, cells: dict[str, tuple[float, float, int]]) -> str:

@@ -1136,9 +1136,10 @@ class Breakdown:
         named: the group the question names ("how much time supine?"), read first; "" for
             none.
         norm_asked: the question asks whether a measure is normal ("is the HRV normal?").
-        direction: for a measure by stage with ``named``, the way the question expects that
-            stage's measure to differ from the rest ("was the heart rate higher in REM?":
-            "higher"; "lower", "change"), answered first; "" for none.
+        direction: for a measure by stage or position with ``named``, the way the question
+            expects that group's measure to differ from the rest ("was the heart rate higher in
+            REM?", "is the SpO2 lower on her back?"; "higher", "lower", "change", "either"),
+            answered first; "" for none.
     """
 
     by: str

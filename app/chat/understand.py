@@ -1192,6 +1192,9 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
     body = re.sub(r"\b((?:start|beginning|end)\s+(of\s+the\s+(?:night|recording|sleep)))\s+(and|or"
                   r"|vs\.?|versus)\s+(?:at\s+)?(?:the\s+)?(start|beginning|end)\b(?!\s+of)",
                   r"\1 \3 the \4 \2", body, flags=I)
+    # "before or after 2 am": each side gets the time.
+    body = re.sub(r"\b(before|after)\s+(or|and|vs\.?|versus)\s+(before|after)\s+((?:\d|midnight|noon)[^?]*?)"
+                  r"(?=\W*$)", r"\1 \4 \2 \3 \4", body, flags=I)
     # "the first and last cycles" likewise.
     body = re.sub(rf"\b({_ORDINAL_WORD})\s+(and|or|vs\.?|versus)\s+(?:the\s+)?({_ORDINAL_WORD})\s+"
                   r"(?:sleep\s+)?cycles?\b", r"\1 cycle \2 the \3 cycle", body, flags=I)
@@ -1304,7 +1307,9 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
             _PROPERTY_RE.search(text)):
         return Intent.EXPLAIN
     if (signal is not None and condition is None and phen is not None and phen.event_types
-            and re.search(r"\b(?:during|around|after|over|with|across|before|preceding)\b", text, I)
+            # "how did the heart rate respond to apneas?" reads it around them too
+            and re.search(r"\b(?:during|around|after|over|with|across|before|preceding|respon\w*|react\w*"
+                          r"|to)\b", text, I)
             and not re.match(r"\s*(?:where|when|find|list|show|how many)\b", text, I)
             and _SIGNAL_RE[signal].search(re.sub(rf"\b(?:{phen.pattern})", " ",
                                                  _PHEN_FREE_RE.sub(" ", text), flags=I))):
@@ -2311,7 +2316,7 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                          ref=Ref.REPEAT, by_rule=True)
         return None
     # "how much time supine?": that position's row first
-    named = (named_position(text) or "") if by == "position" and amount else (
+    named = (named_position(text) or "") if by == "position" and (amount or measure) else (
         _stage_named(text) if by == "stage" and measure else "")
     return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in INDEX_STATS
                  and not measure else None, target=named, scope=Scope(stages, time),
