@@ -140,7 +140,7 @@ def test_they_in_a_comparison_are_the_events_just_listed(demo) -> None:
     """"were they faster in the second half of the night?" after the spindle density described
     the second half; now the spindles' frequency in the two halves, as when they are named."""
     named = last_answer(demo, "were the sleep spindles faster in the second half of the night?")
-    assert named.startswith("Mean per spindle, in the second half of the night vs in the first half")
+    assert "\n\nMean per spindle, in the second half of the night vs in the first half" in named
     text = last_answer(demo, "what's the spindle density in N2?", "were they faster in the second half of the night?")
     assert text == named
 

@@ -23,6 +23,18 @@ from sleeplm_core.io.recording import STAGES
 SLEEP = [STAGES.index(s) for s in ("N1", "N2", "N3", "REM")]
 
 
+@pytest.fixture(scope="module")
+def sc4001_unscored(demo):
+    """The in-bed SC4001 night as a technician loads it with no scoring file: machine-scored
+    from its signals, then encoded."""
+    from app.engine import DEMO_DIR
+    from app.night import embed_night, read_night
+
+    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001-unscored")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
 def _ask(pair, question: str) -> str:
     night, engine = pair
     return Session(night).ask(question, engine).text
@@ -283,3 +295,37 @@ def test_how_a_signal_responds_to_events_is_read_around_them(demo) -> None:
     """"how did the heart rate respond to apneas?" listed the apneas, with no heart rate."""
     text = _ask(demo, "how did the heart rate respond to apneas?")
     assert text.startswith("Heart rate around the ") and "in the 30 s after each ends" in text, text
+
+
+def test_eye_movements_outside_rem_were_never_searched(sc4001_unscored) -> None:
+    """"were there eye movements in N1?" on a machine-scored night answered "0", though the
+    machine detector never looks outside REM."""
+    text = _ask(sc4001_unscored, "were there eye movements in N1?")
+    assert text.startswith("**Rapid eye movements events were not scored in N1 on this night**"), text
+    assert "REM epochs only" in text
+    assert "were not scored" not in _ask(sc4001_unscored, "how many rapid eye movements in REM?")
+
+
+def test_which_epochs_the_machine_found_hardest(demo) -> None:
+    """"which epochs did YASA find hardest?" described the epoch on screen."""
+    assert understand("which epochs did YASA find hardest?").topic == "scoring"
+
+
+@pytest.mark.parametrize("question", ["did slow wave amplitude decline across the night?",
+                                      "were desaturations deeper in REM?"])
+def test_an_event_measure_between_two_parts_answers_its_way(demo, question) -> None:
+    """These listed the slow waves by hour (their count, not their size) and the REM
+    desaturations (with no depth against NREM's)."""
+    text = _ask(demo, question)
+    assert re.match(r"\*\*(?:Yes|No|Not clearly)\*\*: (?:slow wave amplitude|desaturation depth)", text), text
+    assert "Welch's t-test" in text
+
+
+def test_the_first_stage_after_sleep_onset(sc4001) -> None:
+    """"what was the first stage after sleep onset?" listed the awakenings after sleep onset."""
+    night, _ = sc4001
+    stages, _ = night.stages()
+    first = int(np.flatnonzero(np.isin(stages, SLEEP))[0])
+    text = _ask(sc4001, "what was the first stage after sleep onset?")
+    assert f"is at **{clock(night, float(night.epochs.starts[first]))}**" in text, text
+    assert f"that epoch is **{STAGES[stages[first]]}**" in text

@@ -187,9 +187,10 @@ def named_channels(text: str) -> tuple[str, ...]:
 # "did the temperature drop during sleep?", "was the heart rate higher in REM?": the way a
 # question expects a measure to move between two parts of the night.
 _HIGHER_RE = re.compile(r"\b(?:higher|ris(?:e|es|en|ing)|rose|increas\w*|go(?:es)? up|went up|gone up"
-                        r"|elevated|raised|louder|faster|climb\w*)\b", re.I)
+                        r"|elevated|raised|louder|faster|climb\w*|larger|bigger|taller|deeper)\b", re.I)
 _LOWER_RE = re.compile(r"\b(?:lower|drop\w*|f[ae]ll(?:s|en|ing)?|decreas\w*|go(?:es)? down|went down"
-                       r"|gone down|dip(?:s|ped|ping)?|reduced|quieter|slower|declin\w*)\b", re.I)
+                       r"|gone down|dip(?:s|ped|ping)?|reduced|quieter|slower|declin\w*|smaller|shallower"
+                       r"|shr[iau]nk\w*)\b", re.I)
 _CHANGE_RE = re.compile(r"\b(?:differ\w*|chang(?:e|ed|es)|affected)\b", re.I)
 # "was the snoring worse in REM?": worse is higher for one measure and lower for another
 _JUDGED_RE = re.compile(r"\b(?:worse|better|improv\w*|deteriorat\w*)\b|^\W*why\b", re.I)

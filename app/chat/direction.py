@@ -42,7 +42,7 @@ def standardised_difference(a: Cell, b: Cell) -> float:
 
 
 def direction_lead(direction: str, name: str, unit: str, a: tuple[str, Cell],
-                   b: tuple[str, Cell], decimals: int = 1) -> str:
+                   b: tuple[str, Cell], decimals: int = 1, spread_of: str = "30-s epochs") -> str:
     """The first line of an answer to a directional question.
 
     Args:
@@ -51,6 +51,7 @@ def direction_lead(direction: str, name: str, unit: str, a: tuple[str, Cell],
         name: the measure in words ("heart rate (mean)"); unit: its unit ("bpm", "%").
         a, b: each group's words as they follow the measure ("in REM", "in NREM") and its cell.
         decimals: decimals of the values.
+        spread_of: what the cells' sd is taken over ("30-s epochs", "slow waves").
     """
     (where_a, cell_a), (where_b, cell_b) = a, b
     d = standardised_difference(cell_a, cell_b)
@@ -61,9 +62,9 @@ def direction_lead(direction: str, name: str, unit: str, a: tuple[str, Cell],
               f"({diff:+.{decimals}f}{' points' if unit == '%' else ' ' + unit})")
     if abs(d) < SMALL_D:
         return (f"**Not clearly**: {name} {where_a} and {where_b} differ by less than a fifth of "
-                f"the epochs' spread: {values}.")
+                f"the spread of its {spread_of}: {values}.")
     way = "higher" if d > 0 else "lower"
-    size = f", {abs(d):.1f} sd of its 30-s epochs" if math.isfinite(d) else ""
+    size = f", {abs(d):.1f} sd of its {spread_of}" if math.isfinite(d) else ""
     if direction == "either":
         return f"**{way.capitalize()} {where_a}** than {where_b}: {name} {values}{size}."
     verdict = "Yes" if direction in (way, "change") else "No"

@@ -405,6 +405,18 @@ def _rest_of_sleep(night: LoadedNight, signal: str, where: Where) -> tuple[float
 
 
 # -- events and the model -------------------------------------------------------------------
+def _outside_rem_search(night: LoadedNight, phen: Phenomenon | None, where: Where, source: str) -> str:
+    """Why a scope without REM holds no machine-scored rapid eye movements ("were there eye
+    movements in N1?"): the machine scoring looks for them in its REM epochs only, so their
+    absence there is no finding; "" otherwise."""
+    if phen is None or "rapid_eye_movement" not in phen.event_types or source == "scored":
+        return ""
+    stages, _ = night.stages()
+    if (where.mask & (stages == STAGES.index("REM"))).any():
+        return ""
+    return "rapid eye movements: YASA's rem_detect searches the REM epochs only, as it is designed to"
+
+
 def _event_items(night: LoadedNight, types: tuple[str, ...], where: Where,
                  min_duration: float | None, max_duration: float | None = None
                  ) -> tuple[list[Item], str]:
@@ -603,7 +615,8 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
     where = " ".join(w for w in (plan.where.text, _at_least(q.min_duration), shorter, tie) if w)
     result = EventList(name, where, scored, k, source, how_many=q.how_many, order=order,
                        blind=_blind(night, phen.level if phen else None),
-                       unscored=unscored_reason(night, phen.event_types if phen else ()),
+                       unscored=unscored_reason(night, phen.event_types if phen else ())
+                       or _outside_rem_search(night, phen, plan.where, source),
                        min_depth=q.min_depth, tst_h=night.summary().tst_min / 60
                        if not plan.where.text else None, per=q.per,
                        sleep_min=_sleep_minutes(night, plan.where), measured_on=measured_on,
@@ -1219,7 +1232,7 @@ def burst_values(plan: Plan, night: LoadedNight, labels: list[str],
                        else f"EEG fast enough for {phen.title.lower()}")
     name, unit = _PER_EVENT_MEASURE[phen.key]
     return Comparison((labels[0], labels[1]), [(f"{name} ({channel})", unit, cells)],
-                      per=_PER_EVENT[phen.key])
+                      per=_PER_EVENT[phen.key], direction=plan.query.direction or "")
 
 
 def _measured_events(night: LoadedNight, items: list[Item], phen: Phenomenon) -> tuple[list[Item], str]:

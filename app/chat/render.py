@@ -369,8 +369,9 @@ def _(r: EventList, night: LoadedNight) -> Answer:
             first = Aspect.PROPERTY in r.asks and Aspect.DURATION not in r.asks
             parts.insert(0 if first else len(parts), measured)
     elif r.unscored:
-        parts.append(f"**{r.name.capitalize()} events were not scored on this night**, so I cannot "
-                     f"list or count them: the machine scoring skipped them ({r.unscored}).")
+        # "in N1": a detector that reads some stages only skipped the scope asked about
+        parts.append(f"**{r.name.capitalize()} events were not scored{where} on this night**, so I "
+                     f"cannot list or count them: the machine scoring skipped them ({r.unscored}).")
     elif r.events_source != "none" and not r.blind:
         parts.append(f"The {source_name(r.events_source)} events have **0** "
                      f"{_events(r.name)}{_depth(r)}{where}.")
@@ -602,8 +603,9 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
                     f"first sleep epoch at **{clock(night, r.moment)}**.")
         else:
             text = f"{src}: {_EVENT_WORDS[r.event]}{where} is at **{clock(night, r.moment)}**"
-            text += (f", {r.latency_min:.1f} min after the recording started." if r.event ==
-                     "onset" else ".")
+            # "what was the first stage after sleep onset?": the stage that epoch holds
+            text += (f", {r.latency_min:.1f} min after the recording started; that epoch is "
+                     f"**{stage_at(night, r.moment)}**{_guessed(night)}." if r.event == "onset" else ".")
         text += _first_sleep_outside(night, r)
         ends_asleep = r.final_wake is not None and r.final_wake >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6
         if r.window_asked and r.final_wake is not None:
@@ -1558,12 +1560,14 @@ def _(r: Comparison, night: LoadedNight) -> Answer:
             if r.tests is not None:
                 lines[-1] += _period_test_text(r.tests[i])
     lead = f"{r.note}\n\nOn this night, mean" if r.note else "Mean"
-    if r.direction and r.per == "epoch" and r.rows and not r.note:
-        # (with no measure named, the stages' hallmarks come first and no one row answers)
-        # "did her temperature drop during sleep?": the way it went, first
+    if r.direction and r.rows and not r.note:
+        # "did her temperature drop during sleep?", "were spindles faster in the second half?":
+        # the way it went, first (with no measure named, the stages' hallmarks come first and
+        # no one row answers)
         name, unit, cells = r.rows[0]
+        spread = "30-s epochs" if r.per == "epoch" else plural
         if verdict := direction_lead(r.direction, name, unit, (a, cells[0]), (b, cells[1]),
-                                     _DECIMALS.get(unit, 1)):
+                                     _DECIMALS.get(unit, 2 if unit == "Hz" else 1), spread):
             lead = f"{verdict}\n\n{lead}"
     tail = ("\n\nEach test takes one mean per period (a run of consecutive epochs) of each group, "
             "since epochs of one period are not independent: a test over epochs would call "

@@ -12,7 +12,7 @@ treatment and medication questions are.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 
@@ -1835,6 +1835,13 @@ def _understand(text: str) -> Query:
         # half?": against the first half
         return _finish(replace(query, intent=Intent.COMPARE, groups=(query.scope, other),
                                rank=None), text, all_stages, by_rule)
+    if (intent == Intent.LOCATE and phen is not None and phen.key == "desaturation"
+            and re.search(r"\b(?:deeper|shallower)\b", text, I) and query.scope.time is None
+            and query.scope.stages in (("REM",), ("N1", "N2", "N3"))):
+        # "were desaturations deeper in REM?": each one's depth, REM against NREM
+        other = Scope(("N1", "N2", "N3") if query.scope.stages == ("REM",) else ("REM",))
+        return _finish(replace(query, intent=Intent.COMPARE, groups=(query.scope, other), rank=None),
+                       text, all_stages, by_rule)
     if phen is not None and phen.key in ("slow_waves", "k_complex"):
         # "how big were the slow waves?", "slow waves over 100 µV": their amplitudes
         query = replace(query, min_amplitude=_amplitude_floor(text),
@@ -2006,7 +2013,8 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bhow (?:do|did|can|could|would) (?:you|we|i|it|the (?:app|machine)) (?:know|tell|determine|decide"
         r"|work out|figure out)\b.{0,30}\b(?:asleep|sleep(?:ing)?|awake|stages?)\b"
         # "which stage did the machine find hardest?", "show me the least certain part"
-        r"|\b(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:hardest|most difficult|toughest|trickiest)\b"
+        r"|\b(?:which|what) (?:sleep )?(?:stage|epochs?|parts?|stretch\w*)\b.{0,40}\b(?:hardest|most difficult"
+        r"|toughest|trickiest)\b"
         r"|\b(?:least|less) (?:certain|sure|confident) (?:parts?|stretch\w*|epochs?|bits?|places?"
         r"|moments?|times?)\b|\bmost (?:uncertain|doubtful) (?:parts?|stretch\w*|epochs?|places?)\b"
         # "which part of the night is least certain?"
@@ -2751,6 +2759,19 @@ _FASTER_ACROSS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:do|did|does|are|were)\s
                                r"\s+(?:get|gets|got|become|became|grow|grew)\s+(faster|slower|larger|smaller|bigger"
                                r"|longer|shorter)\s+(?:across|over|through(?:out)?|during|as)\s+the\s+night(?:\s+goes"
                                r"\s+on)?\W*$", I)
+# "did slow wave amplitude decline across the night?": the later half's waves against the earlier's
+_AMPLITUDE_ACROSS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:do|did|does|is|was)\s+(?:the\s+)?(spindle|slow[- ]wave"
+                                  r"|k[- ]?complex)\s+(?:amplitudes?|sizes?|heights?)\s+(declin\w*|decreas\w*|fall"
+                                  r"|fell|drop\w*|shrink|shrank|increas\w*|ris\w*|rose|grow|grew)\s+(?:across|over"
+                                  r"|through(?:out)?|during|as)\s+the\s+night(?:\s+goes\s+on)?\W*$", I)
+
+
+def _amplitude_across(m: re.Match[str]) -> str:
+    noun = m.group(1).lower().replace("-", " ")
+    way = "larger" if re.match(r"(?:incr|ris|rose|grow|grew)", m.group(2), I) else "smaller"
+    return f"were {noun}s {way} in the second half?"
+
+
 # "how did slow wave amplitude change from the first to the last cycle?": the two compared
 _CHANGE_FROM_RE = re.compile(r"^\W*how (?:did|does|do) (?:the\s+)?(.+?) (?:change|differ|evolve) (?:from|between)"
                              r" the first (?:to|and) (?:the\s+)?(last|final|second) (cycle|half|hour|rem period)s?\W*$", I)
@@ -2820,6 +2841,11 @@ _NEXT_PERIOD_RE = re.compile(r"^\W*(?:(?:go|jump|skip|move|take me|bring me|navi
                              r"(?:to|into)\s+)?(?:the\s+)?(next|previous|prior|preceding)\s+(?:rem|n[123]"
                              r"|wake|deep sleep|light sleep|slow[- ]wave sleep|stage (?:[123w]|rem))(?:\s+(?:sleep"
                              r"|period|episode|bout|stretch|run))*\W*$", I)
+# "what was the first stage after sleep onset?": sleep onset's own epoch, and its stage
+_ONSET_STAGE_RE = re.compile(r"^\W*(?:what|which)(?:'s| is| was)? (?:the )?(?:first|initial) (?:sleep )?stage (?:after|following|at"
+                             r"|of) (?:sleep onset|falling asleep|(?:she|he|they) fell asleep)\W*$"
+                             r"|^\W*(?:what|which) stage did (?:she|he|they|the patient) (?:first )?fall asleep"
+                             r" (?:into|in)\W*$", I)
 # "label the epoch as calm or restless": the user's own labels, never a question
 _NOT_LABELS = r"(?!.*\b(?:label\w*|classif\w*|categori[sz]\w*|tag)\b)"
 # "when was she most restless?", "was his sleep restless?": the night's fragmentation (stage
@@ -2829,7 +2855,8 @@ _RESTLESS_WHEN_RE = re.compile(rf"^{_NOT_LABELS}.*\b(?:when|what time|which hour
                                r".*$", I)
 _RESTLESS_RE = re.compile(rf"^{_NOT_LABELS}.*\b(?:restless(?:ness)?|toss(?:ing|ed)? and turn(?:ing|ed)?)\b(?!\s+(?:legs?"
                           r"|limbs?))(?!.*\blegs?\b).*$", I)
-_PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+_PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (_ONSET_STAGE_RE, "when was sleep onset?"),
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
     (_BETTER_HALF_RE, "compare the first half with the second half"),
     (_RESTLESS_RE, "how fragmented was the sleep?"),
@@ -2845,6 +2872,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_DEEPER_WHICH_RE, r"were \3 deeper in \1 than \2?"), (_DEPTH_COMPARED_RE, r"were \1 deeper in \2 than \3?"), (_BEST_HOUR_RE, "give me a table of stages by hour"),
     (_FIRST_AFTER_RE, r"what stage usually followed \1?"), (_FASTER_ACROSS_RE, r"were \1 \2 in the second half?"),
     (_CHANGE_FROM_RE, r"compare \1 in the first and \2 \3"),
+    (_AMPLITUDE_ACROSS_RE, _amplitude_across),
     (_LATER_REM_DENSITY_RE, "rapid eye movements per minute in REM by sleep cycle"),
     (_AROUSALS_AFTER_RE, "what percentage of arousals were respiratory?"), (_HOW_MANY_HOW_LONG_RE, r"\1?"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
