@@ -329,3 +329,33 @@ def test_the_first_stage_after_sleep_onset(sc4001) -> None:
     text = _ask(sc4001, "what was the first stage after sleep onset?")
     assert f"is at **{clock(night, float(night.epochs.starts[first]))}**" in text, text
     assert f"that epoch is **{STAGES[stages[first]]}**" in text
+
+
+def test_a_dialogue_steps_picks_and_grades(demo) -> None:
+    """"and the one after?" re-ran the first list; "which was the lowest?" after SpO2 stretches
+    was not understood; "compare it with the first half" after the ODI compared the EEG;
+    "is that severe?" after the AHI gave the night's summary."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("show me the longest apnea", engine)
+    second = session.ask("show me the next one", engine).text
+    third = session.ask("and the one after?", engine).text
+    assert second.startswith("The second of ") and third.startswith("The third of "), third
+    session = Session(night)
+    runs = session.ask("heart rate above 70", engine).text
+    listed = re.findall(r"- \*\*(\d\d:\d\d:\d\d)–[\d:]+\*\* \([^,]+, highest ([\d.]+) bpm", runs)
+    top = max(listed, key=lambda run: float(run[1]))[0]
+    picked = session.ask("which was the highest?", engine)
+    assert picked.text.startswith("The most extreme of "), picked.text
+    lo, hi = re.search(r"Epoch \d+ \((\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\)", picked.text).groups()
+    assert lo <= top < hi, (top, picked.text)
+    session = Session(night)
+    odi = re.search(r"ODI \(desaturations ≥3 % per hour of sleep\): \*\*([\d.]+)/h\*\*",
+                    session.ask("what's the ODI?", engine).text).group(1)
+    halves = session.ask("compare it with the first half", engine).text
+    assert halves.startswith("Desaturations (counted in sleep)") and f"{odi} per hour of sleep" in halves
+    session = Session(night)
+    session.ask("what was the AHI?", engine)
+    assert "AHI band: **" in session.ask("is that severe?", engine).text
+    session.ask("what was the WASO?", engine)
+    assert session.ask("is that bad?", engine).text.startswith("**Wake after sleep onset: ")

@@ -275,6 +275,9 @@ class Dialogue:
         return self.items[max(self.cursor, 0)]
 
     def _focus(self, query: Query) -> Query:
+        if query.rank in ("lowest", "highest"):
+            # "which was the lowest?" after SpO2 stretches: the list's most extreme value
+            query = replace(query, rank="strongest")
         if query.rank == "strongest" and self.last is not None and self.last.phenomenon:
             # "the deepest one" after desaturations: ranked by what each event measures, which
             # the list (ordered by length) does not carry; the search ranks them; after two
@@ -424,8 +427,10 @@ class Dialogue:
         other = query.groups[1] if query.groups else Scope()
         words = (last.measure or (last.signal and _SIGNAL_WORDS[last.signal]) or last.modality
                  or last.target or "eeg")
+        # "compare it with the first half" after the ODI: that index in both parts
+        stat = last.stat if last.stat in INDEX_STATS else None
         return Query(Intent.COMPARE, query.text, measure=words, signal=last.signal,
-                     groups=(last.scope, other), phenomenon=last.phenomenon)
+                     groups=(last.scope, other), phenomenon=last.phenomenon, stat=stat)
 
     def _merge(self, query: Query) -> Query:
         """"and in REM?", "only the ones after 4 am", "and breathing?": the last query with the

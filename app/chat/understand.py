@@ -167,7 +167,7 @@ _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(
 # "how long was the longest?", "how deep was the deepest?": the same pick, its size said
 _WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what|how (?:long|deep|big|large))"
                             r" (?:one )?(?:was|is|were|came) (?:the )?(longest|shortest|deepest|strongest|biggest"
-                            r"|worst|largest)(?:\s+(?:one|of them|of those))?(?: last)?\W*$", I)
+                            r"|worst|largest|lowest|highest)(?:\s+(?:one|of them|of those))?(?: last)?\W*$", I)
 # A bare pick from the last list: "the longest one", "the second", "that one", "the last".
 _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what about|how about"
                       rf"|just|only)\s+)?(?:the\s+)?(?:(longest|shortest|deepest|strongest|biggest"
@@ -181,7 +181,7 @@ _STEP_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|mo
 _STEP_KIND_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|show(?: me)?|jump|take me)\s+"
                            r"(?:to\s+)?)?(?:the\s+)?(next|previous|prev|following|preceding)\s+(\D+?)\W*$", I)
 _ONE_AFTER_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+)?(?:show me\s+|go to\s+)?the (?:one|next"
-                           r" one|event) (after|before) (?:that|this|it)(?: one)?\W*$", I)
+                           r" one|event) (after|before)(?: (?:that|this|it)(?: one)?)?\W*$", I)
 _BACK_RE = re.compile(r"^\s*(?:please\s+)?(?:go|take me|jump|move|zoom)?\s*back\b|^\s*undo\b"
                       r"|\bwhere i was\b|\bprevious view\b|\bzoom out\b", I)
 # "in the 30 seconds after it", "the two minutes before that": the window's length.
@@ -2846,6 +2846,11 @@ _ONSET_STAGE_RE = re.compile(r"^\W*(?:what|which)(?:'s| is| was)? (?:the )?(?:fi
                              r"|of) (?:sleep onset|falling asleep|(?:she|he|they) fell asleep)\W*$"
                              r"|^\W*(?:what|which) stage did (?:she|he|they|the patient) (?:first )?fall asleep"
                              r" (?:into|in)\W*$", I)
+# "is that severe?" after an index: its grade on the AASM's scale; "is that bad?": the norms
+_SEVERE_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|would) (?:that|this|it)(?: be)?(?: considered"
+                             r"| classed as| rated)? (?:severe|mild|moderate)(?: (?:sleep )?apnea)?\W*$", I)
+_BAD_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|this|it) (?:bad|serious|concerning"
+                          r"|worrying|worrisome|a problem|ok(?:ay)?|fine)\W*$", I)
 # "label the epoch as calm or restless": the user's own labels, never a question
 _NOT_LABELS = r"(?!.*\b(?:label\w*|classif\w*|categori[sz]\w*|tag)\b)"
 # "when was she most restless?", "was his sleep restless?": the night's fragmentation (stage
@@ -2857,6 +2862,7 @@ _RESTLESS_RE = re.compile(rf"^{_NOT_LABELS}.*\b(?:restless(?:ness)?|toss(?:ing|e
                           r"|limbs?))(?!.*\blegs?\b).*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_ONSET_STAGE_RE, "when was sleep onset?"),
+    (_SEVERE_THAT_RE, "how severe is the apnea?"), (_BAD_THAT_RE, "is that normal?"),
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
     (_BETTER_HALF_RE, "compare the first half with the second half"),
     (_RESTLESS_RE, "how fragmented was the sleep?"),
