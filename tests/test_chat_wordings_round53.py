@@ -359,3 +359,25 @@ def test_a_dialogue_steps_picks_and_grades(demo) -> None:
     assert "AHI band: **" in session.ask("is that severe?", engine).text
     session.ask("what was the WASO?", engine)
     assert session.ask("is that bad?", engine).text.startswith("**Wake after sleep onset: ")
+
+
+def test_longer_in_rem_leads_with_the_lengths(demo) -> None:
+    """"were apneas longer in REM?" led with the apnea rates by stage; the lengths came last."""
+    night, _ = demo
+    stages, _ = night.stages()
+    events, _ = night.scored_events()
+    apneas = [e for e in events if e.type.endswith("apnea") and e.type != "hypopnea"
+              and stages[night.epoch_at(e.onset)] >= STAGES.index("N1")]
+    rem = [e.duration for e in apneas if stages[night.epoch_at(e.onset)] == STAGES.index("REM")]
+    nrem = [e.duration for e in apneas if stages[night.epoch_at(e.onset)] != STAGES.index("REM")]
+    text = _ask(demo, "were apneas longer in REM?")
+    assert text.startswith(f"**Mean length: REM {np.mean(rem):.0f} s against NREM {np.mean(nrem):.0f} s.**"), text
+
+
+def test_the_t90_leads_with_the_time(demo) -> None:
+    """"what's the T90?" led with the count of stretches below 90 %; the time came after it."""
+    text = _ask(demo, "what's the T90?")
+    m = re.match(r"T90: \*\*([\d.]+) min\*\*, \*\*([\d.]+) % of sleep\*\*\.", text)
+    assert m is not None, text
+    # the same figures the stretches' line gives
+    assert f"**{m.group(1)} min** in total" in text and f"**{m.group(2)} % of sleep**" in text

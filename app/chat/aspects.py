@@ -59,6 +59,9 @@ class Aspect(str, Enum):
     """What caused a list's events ("what caused most of the arousals?")."""
     CHILD = "child"
     """The sleeper is a child ("is this normal for a child?"), whom adult norms do not fit."""
+    TIME_IN = "time_in"
+    """The time a signal spends past a line ("what's the T90?", "how many minutes below 90 %
+    SpO2?"), not its stretches."""
     LIKENESS = "likeness"
     """How alike a search's matches are ("how similar are they?"), not the matches again."""
 
@@ -95,7 +98,8 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                     r" chance|a real difference)\b", re.I),
     Aspect.COMMONEST: re.compile(r"\b(?:dominat\w*|predominan\w*|most (?:common|frequent|often)"
                                  r"|commonest|main (?:kind|type)|(?:what|which) (?:kinds?|types?|sorts?))\b", re.I),
-    Aspect.DURATION: re.compile(r"\b(?:mean|average|median|typical|usual)\s+(?:\w+\s+){0,2}?(?:length"
+    # "were apneas longer in REM?" ("longer than 20 s" is a bound, not a question of length)
+    Aspect.DURATION: re.compile(r"\b(?:longer|shorter)\b(?!\s+than)|\b(?:mean|average|median|typical|usual)\s+(?:\w+\s+){0,2}?(?:length"
                                 r"|duration)s?\b|\bhow long (?:are|were|is|was|do|did)\b.*\bon average"
                                 r"\b|\b(?:length|duration)s? of (?:an?|the) (?:\w+ ){0,2}?(?:apn|hypopn"
                                 r"|arousal|spindle|desat|k-complex|slow wave|rera|limb|leg)"
@@ -110,6 +114,8 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.PERIODIC: re.compile(r"\b(?:plms?i?|periodic)\b", re.I),
     Aspect.CHILD: re.compile(r"\b(?:child(?:ren)?|kids?|toddlers?|infants?|bab(?:y|ies)|teen(?:ager)?s?"
                              r"|adolescents?|p(?:a)?ediatric|school[- ]?(?:age|aged|child)|preschool\w*)\b", re.I),
+    Aspect.TIME_IN: re.compile(r"\b(?:time|minutes|hours|how long|how much time)\b.{0,25}\b(?:with|below"
+                               r"|under|above|over)\b", re.I),
     Aspect.LIKENESS: re.compile(r"\bhow (?:similar|alike|close|good|relevant)\b", re.I),
     Aspect.CAUSE: re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I),
 }

@@ -164,7 +164,8 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
                          where, recorded=True)
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
-                     events_source, where, plan.query.scope.stages, named=plan.query.target)
+                     events_source, where, plan.query.scope.stages, named=plan.query.target,
+                     lengths_first=index is not None and Aspect.DURATION in plan.query.aspects)
 
 
 def _stage_mix(by: str, groups: dict[str, np.ndarray], stages: np.ndarray, source: str,

@@ -279,7 +279,8 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
     return SignalRuns(condition, s.label, s.unit, ranked, plan.query.count or DEFAULT_REGIONS * 2,
                       sum(i.duration for i in runs) / 60, min_duration, plan.where.text, s.source,
                       scope_min, extreme, definition, in_sleep,
-                      bridged=BRIDGE_SEC.get(condition.signal, 0.0))
+                      bridged=BRIDGE_SEC.get(condition.signal, 0.0),
+                      time_asked=Aspect.TIME_IN in plan.query.aspects)
 
 
 BRIDGE_SEC = {"temp": 60.0}

@@ -794,7 +794,14 @@ def _(r: SignalRuns, night: LoadedNight) -> Answer:
                   f"{sleep_min:.0f} min asleep, stages {source_name(stages)})")
     bridged = (f"; breaks under {seconds(r.bridged)} are bridged, as the signal hovers about the "
                f"line" if r.bridged else "")
-    text = (f"**{len(r.runs)}** stretches of {what}{rule}{where}, **{r.total_min:.1f} min** in "
+    lead = ""
+    if r.time_asked:
+        # "what's the T90?": the time past the line first, as a share of sleep when there is sleep
+        name = f"T{c.value:g}" if r.label == "SpO2" and c.op == "<" else f"Time with {what}"
+        sleep_share = (f", **{100 * r.in_sleep[0] / r.in_sleep[1]:.1f} % of {'the sleep in it' if where else 'sleep'}**"
+                       if r.in_sleep is not None and r.in_sleep[1] else "")
+        lead = f"{name}{where}: **{r.total_min:.1f} min**{sleep_share}.\n\n"
+    text = lead + (f"**{len(r.runs)}** stretches of {what}{rule}{where}, **{r.total_min:.1f} min** in "
             f"total{share} (measured from {r.source}{bridged}); the {len(shown)} with the {extreme} "
             f"values:\n"
             + "\n".join(f"- {_span(night, i)} ({length_text(i.duration)}, {extreme} {i.value:.1f} "
@@ -2844,8 +2851,10 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                                     f"apnea is most often defined by a REM AHI at least twice the "
                                     f"NREM AHI, Mokhlesi & Punjabi 2012).")
         if rem.mean_sec is not None and nrem.mean_sec is not None:
-            head += (f" Mean length: REM {seconds(rem.mean_sec)} against NREM "
-                     f"{seconds(nrem.mean_sec)}.")
+            lengths = (f"Mean length: REM {seconds(rem.mean_sec)} against NREM "
+                       f"{seconds(nrem.mean_sec)}.")
+            # "were apneas longer in REM?": the lengths first, then the rates
+            head = (f"**{lengths}**\n\n{head}" if r.lengths_first else f"{head} {lengths}")
     table = (f"\n\n| {_BY_WORDS[r.by]} | min {'recorded' if r.recorded else 'asleep'} | events "
              f"| per {'minute' if minute else 'hour'} | mean length |\n|---|---|---|---|---|\n"
              + rows)

@@ -278,6 +278,8 @@ class SignalRuns:
         in_sleep: (minutes of the runs in sleep epochs, minutes measured in sleep, where the
             stages come from); None when the scope holds no sleep.
         bridged: breaks shorter than this (s) were bridged (a slow signal's), 0 for none.
+        time_asked: the question asks for the time past the line ("what's the T90?"), which
+            then leads.
     """
 
     condition: Condition
@@ -294,6 +296,7 @@ class SignalRuns:
     definition: str = ""
     in_sleep: tuple[float, float, str] | None = None
     bridged: float = 0.0
+    time_asked: bool = False
 
 
 @dataclass
@@ -1140,6 +1143,8 @@ class Breakdown:
             expects that group's measure to differ from the rest ("was the heart rate higher in
             REM?", "is the SpO2 lower on her back?"; "higher", "lower", "change", "either"),
             answered first; "" for none.
+        lengths_first: the question asks about the events' lengths ("were apneas longer in
+            REM?"): REM's mean length against NREM's leads.
     """
 
     by: str
@@ -1155,6 +1160,7 @@ class Breakdown:
     named: str = ""
     norm_asked: bool = False
     direction: str = ""
+    lengths_first: bool = False
 
     @property
     def per_minute(self) -> bool:
