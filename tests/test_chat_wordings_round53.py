@@ -381,3 +381,34 @@ def test_the_t90_leads_with_the_time(demo) -> None:
     assert m is not None, text
     # the same figures the stretches' line gives
     assert f"**{m.group(1)} min** in total" in text and f"**{m.group(2)} % of sleep**" in text
+
+
+@pytest.mark.parametrize(("question", "title"), [
+    ("what is an epoch?", "**Epoch.**"),
+    ("why 30 seconds?", "**Epoch.**"),
+    ("what is the AASM?", "**The AASM.**"),
+    ("what does SleepLM do?", "**SleepLM, the model in this app.**"),
+    ("what is the model?", "**SleepLM, the model in this app.**"),
+])
+def test_an_educators_terms(demo, question, title) -> None:
+    """"what is an epoch?" described the epoch on screen; "why 30 seconds?" and "what is the
+    AASM?" were off topic; "what does SleepLM do?" was spelt into "sleep" and summarized the
+    night."""
+    assert _ask(demo, question).startswith(title)
+    # the epoch on screen is still the epoch on screen
+    assert understand("what stage is this epoch?").intent == Intent.CLASSIFY
+
+
+def test_how_it_differs_from_another_event(demo) -> None:
+    """"how is it different from an apnea?" after "what is a hypopnea?" defined the hypopnea
+    again."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("what is a hypopnea?", engine)
+    text = session.ask("how is it different from an apnea?", engine).text
+    assert text.startswith("**Hypopnea.**") and "\n\n**Apnea.**" in text, text
+
+
+def test_the_ahi_band_gives_the_scale(demo) -> None:
+    """"what's a normal AHI?" gave the night's band with no word on what is normal."""
+    assert "(under 5/h normal, then mild, moderate and from 30/h severe)" in _ask(demo, "what's a normal AHI?")

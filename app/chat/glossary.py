@@ -309,6 +309,32 @@ TERMS: tuple[Term, ...] = (
          asked=r"\bwhy\b.{0,40}\b(?:apn\w*|hypopn\w*|events?|breathing)\b.{0,30}\b(?:end|finish|stop|terminat)"
                r"\w*\b.{0,20}\b(?:with|in|by)\b.{0,10}\barousals?\b|\bwhy\b.{0,30}\barousals?\b.{0,30}\b"
                r"(?:after|at the end of|follow\w*|end\w*)\b.{0,15}\b(?:apn\w*|hypopn\w*|events?)\b"),
+    Term("epoch", "Epoch", r"(?:an? |the )?(?:30[- ]s(?:ec(?:ond)?)? )?epochs?",
+         "An epoch is the 30-second window a sleep study is scored in: each one gets one stage, "
+         "and the hypnogram is their sequence, while events such as apneas and spindles are timed "
+         "to the second inside them. The length comes from paper recordings, where one page at "
+         "10 mm/s held 30 seconds (Rechtschaffen & Kales 1968), and the AASM manual kept it. The "
+         "model here reads one 30-s epoch at a time, and the epoch viewer opens on one.",
+         asked=r"^\W*why (?:are|is) (?:an? |the )?(?:sleep )?(?:epochs?|scoring)(?: windows?)? 30 "
+               r"s(?:ec(?:ond)?s?)?\b|^\W*why 30 s(?:ec(?:ond)?s?)?\W*$"),
+    Term("aasm", "The AASM", r"(?:the )?aasm|american academy of sleep medicine"
+         r"|(?:the )?aasm (?:scoring )?(?:manual|rules?)",
+         "The American Academy of Sleep Medicine (AASM) publishes the scoring manual sleep "
+         "laboratories follow. Its rules (version 2.6 here) define the stages, arousals, apneas, "
+         "hypopneas (a 30 % fall in airflow with a 3 % desaturation or an arousal, or the 4 % "
+         "rule some payers ask for), desaturations and leg movements that this app scores and "
+         "counts. The AHI's adult bands (under 5 normal, 5 to under 15 mild, 15 to under 30 "
+         "moderate, 30 or more severe per hour) come from its 1999 task force."),
+    Term("sleeplm", "SleepLM, the model in this app", r"sleeplm|sleep ?lm|(?:sleep[- ]language )?model|(?:this|your|the app'?s) model",
+         "SleepLM is the sleep-language model inside this app, built in the style of the "
+         "published SleepLM: it maps each 30-s epoch of the signals and each sentence into one "
+         "space, so that words can find moments. It finds the moments a phrase describes (the "
+         "orange regions and the match track), puts an epoch into words, stages a night when "
+         "nothing better can (zero-shot) and searches the library for similar epochs. It was "
+         "trained on synthetic nights only, and its reading of real recordings is rough (its "
+         "model card gives the figures), so when a file has EEG the stages and events come from "
+         "the field's validated tools (YASA and the AASM rules), and every answer names its "
+         "source."),
     Term("vertex", "Vertex sharp waves", r"vertex (?:sharp )?waves?|v[- ]waves?",
          "Vertex sharp waves are sharp waves under half a second, largest over the top of the "
          "head (the vertex), that appear in N1 as the sleeper drifts off. They look like small "
@@ -324,7 +350,7 @@ _ASK_RE = re.compile(
     r"|does (?:a|the) \w+ (?:record|use)|does|do)|how does|what(?:'s| is) the (?:point|purpose) of"
     r"|what(?:'s| is) (?:an?|the) \w+ for)\s+", re.IGNORECASE)
 _TAIL_RE = re.compile(
-    r"^(?:\s+(?:sleep|stage|for|important|recorded|used|measured|measure|record|show|mean|look"
+    r"^(?:\s+(?:sleep|stage|for|important|recorded|used|measured|measure|record|show|mean|look|do"
     r"|like|in a sleep study|in sleep|on a psg|work|to a student|to me|to us|matter|needed|good for"
     r"|on the eeg|mean|on the plots?|on the screen|here|(?:using|in|with|from|on) (?:this|the)"
     r" (?:night|recording|study)|(?:also )?(?:called|known as) [\w\s-]+))*"

@@ -106,8 +106,10 @@ def ahi_band(ahi: float, age: float | None = None) -> str:
                 f"adult bands do not apply to children, whose breathing is judged by the "
                 f"obstructive AHI against {PEDIATRIC_OAHI:g}/h; ask *is this normal?*)")
     band = next(words for limit, words in _AHI_BANDS if ahi < limit)
-    return (f"{band} on the AASM's adult scale; a clinician grades severity with the symptoms, "
-            f"the oxygen and the scoring rule used")
+    # the whole scale, so that "what's a normal AHI?" is answered beside the night's band
+    return (f"{band} on the AASM's adult scale (under 5/h normal, then mild, moderate and from 30/h "
+            f"severe); a clinician grades severity with the symptoms, the oxygen and the scoring "
+            f"rule used")
 
 
 def graded(index: float, night: LoadedNight) -> str:

@@ -37,7 +37,7 @@ DOMAIN_WORDS = (
     # Measure names typed in lower case ("rmssd during N2" is no "russ").
     "rmssd", "sdnn", "spo2",
     # Tools a researcher names ("which stager was used?" is no "stage").
-    "stager", "stagers", "yasa", "scorer", "scorers",
+    "stager", "stagers", "yasa", "scorer", "scorers", "sleeplm", "aasm",
     # What the chat says it does not measure must reach it as typed ("bruxism" is no "bruise").
     "bruxism", "sleepwalking", "somnambulism", "parasomnia", "parasomnias", "seizure",
     "seizures", "epileptic", "epilepsy", "nightmares", "cortisol", "narcolepsy", "cataplexy",

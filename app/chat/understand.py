@@ -431,6 +431,8 @@ _DEFINE_RE = re.compile(r"^\s*why (?:do|does|is|are|did) (?:we|people|humans|you
 # "what does the arousal index mean?" asks for the definition, not the night's rate.
 _MEAN_RE = re.compile(r"\b(?:mean|means|meaning|stand for|stands for|definition|defined)\b", I)
 # "how does a central apnea differ?", "how do hypopneas differ from apneas?": the definitions.
+_DIFFER_FROM_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?how (?:is|does|do|are) (?:it|that|this|they|these"
+                                r"|those) (?:differ(?:ent)?|compare)\s+(?:from|to|with)\s+(.+?)\W*$", I)
 _DIFFER_RE = re.compile(r"^\s*how (?:does|do|is|are) (?:an? |the )?[\w-]+(?:\s+[\w-]+)? "
                         r"(?:differ|different)\b", I)
 _EACH_STAGE_RE = re.compile(r"\b(?:each|every|all(?: the)?|per|by) (?:sleep )?stages?\b|\bstage "
@@ -1643,6 +1645,9 @@ def _understand(text: str) -> Query:
                      by_rule=True)
     if (pair := _phenomenon_pair(text)) is not None:
         return Query(Intent.EXPLAIN, text, phenomenon=pair[0], contrast=pair[1], by_rule=True)
+    if (m := _DIFFER_FROM_IT_RE.search(text)) and (other := find_phenomenon(m.group(1))) is not None:
+        # "how is it different from an apnea?": the last answer's phenomenon against this one
+        return Query(Intent.EXPLAIN, text, phenomenon=other.key, note="differ_from_last", by_rule=True)
     if time is not None and time.kind == "before_onset" and _LATENCY_ASK_RE.search(text):
         # "how long was she awake before falling asleep?": the sleep onset latency
         return Query(Intent.STAGE_TIMING, text, stage_event="onset", note="latency", by_rule=True)
@@ -2174,13 +2179,13 @@ _EXPORT_RE = re.compile(r"\b(?:export\w*|download\w*|save (?:the|as|it|them|to)|
 _MEASURE_SPLIT_RE = re.compile(r"\b(?:which|highest|lowest|loudest|quietest|most|least|trend"
                                r"|chang\w*|differ\w*|compare\w*|by|each|per|across|over|evol\w*"
                                r"|hourly)\b", I)
-# "show me a typical REM epoch", "what does N3 look like?": the clearest epoch of a stage.
 # "is the amount of N2 typical?", "is her N3 typical for her age?": the stage's share of the
 # night against the norms, not a typical epoch of it
 _STAGE_SHARE_ASK_RE = re.compile(r"\b(?:amount|percent\w*|share|proportion|quantity|how much|minutes"
                                  r"|time (?:in|spent))\b|\b(?:her|his|their|the patient'?s|this person'?s)"
                                  r" (?:rem|n[123]|deep|light|slow[- ]wave)\b|\bfor (?:her|his|their|the"
                                  r" patient'?s|this person'?s|a person'?s) age\b", I)
+# "show me a typical REM epoch", "what does N3 look like?": the clearest epoch of a stage.
 _STAGE_EXAMPLE_RE = re.compile(r"\b(?:typical|example|clearest|a clear|classic|textbook)\b"
                                r"|\bwhat (?:does|do|did) .{1,40} look like\b|\bshow (?:me|us|them|the (?:class"
                                r"|students?)|students?) what\b", I)
@@ -2767,6 +2772,7 @@ _AMPLITUDE_ACROSS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:do|did|does|is|was)\
 
 
 def _amplitude_across(m: re.Match[str]) -> str:
+    """The per-wave comparison of the two halves that :data:`_AMPLITUDE_ACROSS_RE` asks for."""
     noun = m.group(1).lower().replace("-", " ")
     way = "larger" if re.match(r"(?:incr|ris|rose|grow|grew)", m.group(2), I) else "smaller"
     return f"were {noun}s {way} in the second half?"
