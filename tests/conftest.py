@@ -61,6 +61,18 @@ def sc4001(demo) -> tuple[LoadedNight, Engine]:
 
 
 @pytest.fixture(scope="session")
+def sc4001_unscored(demo) -> tuple[LoadedNight, Engine]:
+    """The same night as a technician loads it with no scoring file: machine-scored from its
+    signals (YASA and the AASM rules), then encoded, and the demo's engine."""
+    from app.engine import DEMO_DIR
+    from app.night import embed_night, read_night
+
+    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001-unscored")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+@pytest.fixture(scope="session")
 def fraction_spo2(demo) -> LoadedNight:
     """The bundled night with its SpO2 stored as a 0-1 fraction, as an uncalibrated file holds
     it: every value outside the physiological range."""

@@ -23,18 +23,6 @@ from sleeplm_core.io.recording import STAGES
 SLEEP = [STAGES.index(s) for s in ("N1", "N2", "N3", "REM")]
 
 
-@pytest.fixture(scope="module")
-def sc4001_unscored(demo):
-    """The in-bed SC4001 night as a technician loads it with no scoring file: machine-scored
-    from its signals, then encoded."""
-    from app.engine import DEMO_DIR
-    from app.night import embed_night, read_night
-
-    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001-unscored")
-    embed_night(night, demo[1])
-    return night, demo[1]
-
-
 def _ask(pair, question: str) -> str:
     night, engine = pair
     return Session(night).ask(question, engine).text
@@ -104,9 +92,9 @@ def test_a_stage_question_answers_its_way_first(demo, question, stage, other) ->
     stages, _ = night.stages()
     hr = _column(night, "heart rate (mean)")
     named = _means(hr, stages == STAGES.index(stage))
-    rest = [STAGES.index(s) for s in ("N1", "N2", "N3", "REM") if s != stage] if stage != "REM" else \
-        [STAGES.index(s) for s in ("N1", "N2", "N3")]
-    others = _means(hr, np.isin(stages, rest))
+    # REM is set against NREM, an NREM stage against the other sleep stages
+    rest = ("N1", "N2", "N3") if stage == "REM" else [s for s in ("N1", "N2", "N3", "REM") if s != stage]
+    others = _means(hr, np.isin(stages, [STAGES.index(s) for s in rest]))
     way = "higher" if named > others else "lower"
     text = _ask(demo, question)
     asked = "higher" if "higher" in question else "lower"
@@ -412,3 +400,22 @@ def test_how_it_differs_from_another_event(demo) -> None:
 def test_the_ahi_band_gives_the_scale(demo) -> None:
     """"what's a normal AHI?" gave the night's band with no word on what is normal."""
     assert "(under 5/h normal, then mild, moderate and from 30/h severe)" in _ask(demo, "what's a normal AHI?")
+
+
+@pytest.mark.parametrize("question", ["can I trust the hypnogram?", "how accurate is YASA?",
+                                      "could you score the breathing?"])
+def test_trusting_the_machine_scoring(sc4001_unscored, sc4001, question) -> None:
+    """"can I trust the hypnogram?" summarized the night, "how accurate is YASA?" was off
+    topic and "could you score the breathing?" classified the epoch on screen."""
+    text = _ask(sc4001_unscored, question)
+    assert text.startswith("This night has **no human scoring**"), text
+    assert "YASA's staging against expert scoring, as this project measured it" in text
+    assert "respiratory: no usable airflow" in text   # what the machine could not score, and why
+    # a night with a human scoring is not read against YASA's record
+    assert "as this project measured it" not in _ask(sc4001, question)
+
+
+def test_whats_missing_lists_the_absent_channels(sc4001) -> None:
+    """"what's missing from this recording?" summarized the night."""
+    text = _ask(sc4001, "what's missing from this recording?")
+    assert "No channel for: " in text and "ECG" in text.split("No channel for: ")[1], text

@@ -28,7 +28,7 @@ from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, source_name,
                            stages_guessed)
-from app.chat.recording import UNSURE_BELOW
+from app.chat.recording import MACHINE_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -2452,6 +2452,9 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
         easiest = max(r.stage_confidence, key=r.stage_confidence.get)
         text += (f" The least sure stage is **{hardest}** ({r.stage_confidence[hardest]:.2f}), the "
                  f"surest **{easiest}** ({r.stage_confidence[easiest]:.2f}).")
+    if not r.human_stages:
+        # "can I trust the hypnogram?", "how accurate is YASA?": how it fared against experts
+        text += f" {MACHINE_STAGING_CHECKED[0].upper()}{MACHINE_STAGING_CHECKED[1:]}."
     if r.agreement:
         whole = " over the whole night" if r.where else ""
         text += (f"\n\nMachine against the human scoring{whole}: {r.agreement}."

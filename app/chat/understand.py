@@ -2005,7 +2005,12 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|annotated)\b|\bscored by\b|\b(?:human|manual|expert|machine|automatic|auto)[- ]?(?:scored"
         r"|scoring|staging)\b|\bwhere do(?:es)? the (?:stages|hypnogram|events|scoring) come from\b"
         r"|\bhow (?:confident|sure|certain|reliable|accurate|trustworthy|good)\b.{0,40}\b(?:stag\w*"
-        r"|hypnogram|scor\w*|classif\w*)\b|\b(?:confidence|uncertain\w*|unsure|least sure|doubtful)\b"
+        r"|hypnogram|scor\w*|classif\w*|yasa)\b"
+        # "could you score the breathing?": what the machine scored here, and what it could not
+        r"|^\W*(?:can|could|would|will) (?:you|it|the (?:app|machine)) (?:score|stage)\b"
+        r"(?!\s+(?:(?:this|that|the|the current) )?epochs?\b)"
+        # "can I trust the hypnogram?", "should I rely on the machine scoring?"
+        r"|\b(?:trust|rely on|believe)\b.{0,30}\b(?:stag\w*|hypnogram|scor\w*|yasa|machine)\b|\b(?:confidence|uncertain\w*|unsure|least sure|doubtful)\b"
         r".{0,40}\b(?:stag\w*|hypnogram|scor\w*|epochs?)\b|\b(?:stag\w*|hypnogram|scor\w*)\b.{0,30}"
         r"\b(?:confidence|uncertain\w*|reliab\w*|accura\w*)\b|\b(?:least|less|not|un)[- ]?(?:sure"
         r"|confident|certain)\b.{0,40}\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b"
@@ -2071,6 +2076,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|bad|decent|high|low|acceptable) quality|any good|usable|valid|adequate|technically"
         r" (?:adequate|acceptable)|acceptable|ok(?:ay)?))\b", I)),
     ("channels", re.compile(
+        # "what's missing from this recording?": its channels, with the slots it has none for
+        r"\bwhat(?:'s| is| are)? (?:signals? |channels? |sensors? )?(?:is |are )?missing\b|\b(?:which|what)"
+        r" (?:signals?|channels?|sensors?) (?:are|is) (?:missing|absent|not (?:there|recorded))\b|"
         r"\b(?:kind|type|sort) of (?:a )?(?:study|recording|test|psg|sleep study)\b|\bis (?:this|it)"
         r" an? (?:home|in-?lab|full|diagnostic|psg|polysomnogra\w+|hsat)\b|"
         r"\bhow long (?:was|is) (?:the |this )?(?:recording|study|file|edf|psg)\b|\b(?:when|what time)"
