@@ -388,8 +388,8 @@ def test_an_educators_terms(demo, question, title) -> None:
 
 
 def test_how_it_differs_from_another_event(demo) -> None:
-    """"how is it different from an apnea?" after "what is a hypopnea?" defined the hypopnea
-    again."""
+    """"how is it different from an apnea?" after "what is a hypopnea?": both, side by side
+    (a regression check of the dialogue's "it"; this already held before stop 53)."""
     night, engine = demo
     session = Session(night)
     session.ask("what is a hypopnea?", engine)

@@ -98,12 +98,6 @@ class Dialogue:
             query = self._soft_item(query)
         if query.note == "near_it":
             return self._near_focus(query)
-        if query.note == "differ_from_last":
-            # "how is it different from an apnea?" after hypopneas: the two explained side by side
-            named = self.last.phenomenon if self.last is not None else None
-            if named is None or named == query.phenomenon:
-                return replace(query, note="")
-            return replace(query, phenomenon=named, contrast=query.phenomenon, note="")
         if query.intent == Intent.NORMAL and not query.target and (row := self._norm_row()):
             # "that's long, isn't it?" after the sleep latency: that row of the norms first
             query = replace(query, target=row)

@@ -431,8 +431,6 @@ _DEFINE_RE = re.compile(r"^\s*why (?:do|does|is|are|did) (?:we|people|humans|you
 # "what does the arousal index mean?" asks for the definition, not the night's rate.
 _MEAN_RE = re.compile(r"\b(?:mean|means|meaning|stand for|stands for|definition|defined)\b", I)
 # "how does a central apnea differ?", "how do hypopneas differ from apneas?": the definitions.
-_DIFFER_FROM_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?how (?:is|does|do|are) (?:it|that|this|they|these"
-                                r"|those) (?:differ(?:ent)?|compare)\s+(?:from|to|with)\s+(.+?)\W*$", I)
 _DIFFER_RE = re.compile(r"^\s*how (?:does|do|is|are) (?:an? |the )?[\w-]+(?:\s+[\w-]+)? "
                         r"(?:differ|different)\b", I)
 _EACH_STAGE_RE = re.compile(r"\b(?:each|every|all(?: the)?|per|by) (?:sleep )?stages?\b|\bstage "
@@ -1645,9 +1643,6 @@ def _understand(text: str) -> Query:
                      by_rule=True)
     if (pair := _phenomenon_pair(text)) is not None:
         return Query(Intent.EXPLAIN, text, phenomenon=pair[0], contrast=pair[1], by_rule=True)
-    if (m := _DIFFER_FROM_IT_RE.search(text)) and (other := find_phenomenon(m.group(1))) is not None:
-        # "how is it different from an apnea?": the last answer's phenomenon against this one
-        return Query(Intent.EXPLAIN, text, phenomenon=other.key, note="differ_from_last", by_rule=True)
     if time is not None and time.kind == "before_onset" and _LATENCY_ASK_RE.search(text):
         # "how long was she awake before falling asleep?": the sleep onset latency
         return Query(Intent.STAGE_TIMING, text, stage_event="onset", note="latency", by_rule=True)
