@@ -419,3 +419,10 @@ def test_whats_missing_lists_the_absent_channels(sc4001) -> None:
     """"what's missing from this recording?" summarized the night."""
     text = _ask(sc4001, "what's missing from this recording?")
     assert "No channel for: " in text and "ECG" in text.split("No channel for: ")[1], text
+
+
+def test_what_rem_sleep_is_for(demo) -> None:
+    """"why do we have REM sleep?" defined rapid eye movements."""
+    for question in ("why do we have REM sleep?", "what is REM sleep for?"):
+        assert _ask(demo, question).startswith("**What REM sleep is for.**"), question
+    assert _ask(demo, "what is REM sleep?").startswith("**REM sleep.**")

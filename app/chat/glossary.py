@@ -218,6 +218,16 @@ TERMS: tuple[Term, ...] = (
          asked=r"\bwhy\b.{0,30}\b(?:eyes?|eyeballs?|eye movements?)\b.{0,20}\b(?:mov\w*|dart\w*|twitch\w*"
                r"|jerk\w*|flick\w*)\b|\bwhy\b.{0,30}\b(?:are there|do we have|do people have)\s+(?:rapid )?eye"
                r" movements\b"),
+    Term("rem_why", "What REM sleep is for", r"(?:the )?(?:function|purpose|point) of rem(?: sleep)?",
+         "Why we have REM sleep is not settled. The leading ideas tie it to the processing of "
+         "memories, emotional ones above all, and to brain development: newborns spend about "
+         "half their sleep in REM, adults about a fifth. The brain regulates it: after a night "
+         "short of REM, the next one makes up part of it (REM rebound). Its paralysis keeps the "
+         "body from acting out dreams, which is what fails in REM sleep behaviour disorder.",
+         stage="REM",
+         asked=r"^\W*(?:so\s+|and\s+)?why (?:do|does) (?:we|people|humans|you|the brain|the body|anyone) "
+               r"(?:have|need|get|go into) rem(?: sleep)?\W*$|\bwhat(?:'s| is) rem(?: sleep)? (?:for|good"
+               r" for)\b"),
     Term("desat_lag", "Why the oxygen falls after the breathing event",
          r"(?:circulation|lung[- ]to[- ]finger|nadir) (?:time|delay|lag)",
          "The oximeter reads the blood at the finger or the ear, not in the lungs. Blood that "
