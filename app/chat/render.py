@@ -2589,9 +2589,6 @@ def _measured_text(r: Breakdown) -> str:
     return "\n\n".join([*leads, *norms, head + "\n\n" + "\n\n".join(parts)])
 
 
-_SLEEP_ROWS = ("N1", "N2", "N3", "REM")
-
-
 _POSITION_WORDS = {"supine": "on the back", "left": "on the left side", "right": "on the right side",
                    "prone": "on the front", "upright": "upright"}
 """A body position's group (``sleeplm_core.io.position`` names) as it follows a measure."""
@@ -2629,9 +2626,9 @@ def _stage_direction(r: Breakdown, col: str, unit: str, cells: dict[str, tuple[f
     if named in ("REM", "NREM") and {"REM", "NREM"} <= set(cells):
         other, words = cells["NREM" if named == "REM" else "REM"], "in " + ("NREM" if named == "REM" else "REM")
     elif named == "W":
-        other, words = pooled([cells[s] for s in _SLEEP_ROWS if s in cells]), "asleep"
+        other, words = pooled([cells[s] for s in STAGES[1:] if s in cells]), "asleep"
     else:
-        rest = [s for s in _SLEEP_ROWS if s in cells and s != named]
+        rest = [s for s in STAGES[1:] if s in cells and s != named]
         other, words = pooled([cells[s] for s in rest]), "in " + "/".join(rest)
     return direction_lead(r.direction, column_name(col), unit,
                           ("awake" if named == "W" else f"in {named}", cells[named]), (words, other),
