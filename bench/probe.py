@@ -28,7 +28,9 @@ only refits the classifiers.
 
 Run: ``nice -n 19 .venv/bin/python bench/probe.py [--nights 6] [--seed-sets 1000
 2000 3000 4000 5000] [--hours 8] [--eog] [--profile random] [--extra REC.edf:HYP.edf ...]
-[--confusion] [--drop FEATURE ...] [--columns all|epoch|rolling] [--time-of-night]``.
+[--confusion] [--drop FEATURE ...] [--columns all|epoch|rolling] [--time-of-night]
+[--labels truth|yasa]``. ``--labels yasa`` trains on YASA's reading of the synthetic nights (a
+teacher trained on real nights) instead of their true stages.
 ``--extra`` scores recordings that are not in the repo (EDF + hypnogram read by
 ``load_recording``).
 """
@@ -313,10 +315,28 @@ def feature_columns(columns: list[str], drop: tuple[str, ...] = (), kind: str = 
     return [c for c in columns if base_feature(c) not in drop and wanted(c)]
 
 
-def fit(nights: list[SynthNight], c: float, columns: list[str]):
-    """Standardised, class-balanced multinomial logistic regression on the nights' ``columns``."""
+def targets(night: SynthNight, source: str) -> np.ndarray:
+    """The stages a classifier learns from one synthetic night, one per feature row (-1: none).
+
+    ``truth`` is the generator's stage; ``yasa`` is YASA's reading of the night (with EEG + EOG + chin
+    EMG where the montage has them, else on the probe's channels): YASA as a teacher whose
+    classifier was trained on real nights."""
+    n = len(night.features)
+    if source == "truth":
+        return night.labels[:n]
+    if night.yasa_full is None:
+        return np.asarray(night.yasa_same[:n])
+    out = np.full(n, -1)
+    predicted = night.yasa_full[1][:n]
+    out[: len(predicted)] = predicted
+    return out
+
+
+def fit(nights: list[SynthNight], c: float, columns: list[str], labels: str = "truth"):
+    """Standardised, class-balanced multinomial logistic regression on the nights' ``columns``,
+    learning the stages that ``labels`` names (see :func:`targets`)."""
     x = pd.concat([n.features[columns] for n in nights])
-    y = np.concatenate([n.labels[: len(n.features)] for n in nights])
+    y = np.concatenate([targets(n, labels) for n in nights])
     keep = y >= 0
     clf = make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=3000, class_weight="balanced"))
     clf.fit(x.to_numpy()[keep], y[keep])
@@ -375,6 +395,9 @@ def main() -> None:
                         help="also score whole nights (SC4001, --extra) with classifiers that have YASA's "
                              "time-of-night columns too, as YASA's own classifier does (DREAMS excerpts are "
                              "30-min cuts of unknown position: never)")
+    parser.add_argument("--labels", choices=("truth", "yasa"), default="truth",
+                        help="what the classifiers learn: the generator's stages, or YASA's reading of the "
+                             "synthetic nights (a teacher trained on real nights)")
     parser.add_argument("--confusion", action="store_true",
                         help="also print each real night's confusion matrix: the synthetic-trained classifiers "
                              "(summed over seed sets) beside YASA's")
@@ -424,10 +447,10 @@ def main() -> None:
     classifiers, timed = {}, {}
     timed_columns = feature_columns(known, tuple(args.drop), args.columns, time_of_night=True)
     for s, nights in sets.items():
-        classifiers[s], train_kappa = fit(nights, args.c, columns)
+        classifiers[s], train_kappa = fit(nights, args.c, columns, args.labels)
         line = f"seeds {s}: training kappa on synthetic {train_kappa:.3f}"
         if args.time_of_night:
-            timed[s], timed_kappa = fit(nights, args.c, timed_columns)
+            timed[s], timed_kappa = fit(nights, args.c, timed_columns, args.labels)
             line += f" ({timed_kappa:.3f} with time of night)"
         print(line)
 

@@ -81,3 +81,17 @@ def test_an_unknown_feature_is_refused_in_one_line(probe, monkeypatch, capsys):
         probe.main()
     assert exit_.value.code == 2
     assert "--drop: no YASA feature named gamma; the names are abspow" in capsys.readouterr().err
+
+
+def test_teacher_labels_are_yasas_reading_row_for_row(probe):
+    """``--labels yasa``: the full-montage reading where there is one (unscored rows past its
+    end stay -1), else the reading on the probe's own channels."""
+    import pandas as pd
+
+    features = pd.DataFrame({"x": np.arange(4.0)})
+    truth, same = np.array([0, 1, 2, 3]), np.array([1, 1, 2, 2])
+    night = probe.SynthNight(1, features, truth, same, (truth[:3], np.array([4, 4, 4])))
+    assert probe.targets(night, "truth").tolist() == [0, 1, 2, 3]
+    assert probe.targets(night, "yasa").tolist() == [4, 4, 4, -1]
+    alone = probe.SynthNight(2, features, truth, same, None)
+    assert probe.targets(alone, "yasa").tolist() == [1, 1, 2, 2]
