@@ -37,9 +37,10 @@ def test_is_it_positional_is_the_ahi_by_position(demo, questions) -> None:
     ("is it REM related?",),
 ])
 def test_is_it_rem_dependent_is_the_ahi_in_rem_and_nrem(demo, questions) -> None:
-    """"is it REM-dependent?" classified the epoch on screen."""
-    expected = _lead(last_answer(demo, "AHI in REM vs NREM"))
-    assert "REM-related apnea is most often defined" in expected, expected
+    """"is it REM-dependent?" classified the epoch on screen (since stop 54 the yes or no on
+    REM's rate leads the AHI by stage)."""
+    expected = _lead(last_answer(demo, "was the AHI higher in REM than in NREM?"))
+    assert "the usual definition of REM-related apnea" in expected, expected
     assert _lead(last_answer(demo, *questions)) == expected
 
 
@@ -360,9 +361,11 @@ def test_how_long_was_the_longest_of_a_list_says_its_length(demo) -> None:
     night, _ = demo
     stages, _ = night.stages()
     rem = [e for e in events_of(night, "obstructive_apnea") if stages[night.epoch_at(e.onset)] == STAGES.index("REM")]
-    longest = max(e.duration for e in rem)
+    event = max(rem, key=lambda e: e.duration)
     text = last_answer(demo, "list the obstructive apneas in REM", "how long was the longest?")
-    assert text.startswith(f"The longest of {len(rem)} (obstructive apnea, {longest:.0f} s): "), text
+    at = f"{clock(night, event.onset)}–{clock(night, event.offset)}"
+    assert text.startswith(f"The longest of {len(rem)} (obstructive apnea, {event.duration:.0f} s) "
+                           f"at **{at}**: "), text
 
 
 def test_the_worst_of_two_compared_groups_is_the_deepest_of_both(demo) -> None:

@@ -193,10 +193,12 @@ def named_channels(text: str) -> tuple[str, ...]:
 # "did the temperature drop during sleep?", "was the heart rate higher in REM?": the way a
 # question expects a measure to move between two parts of the night.
 _HIGHER_RE = re.compile(r"\b(?:higher|ris(?:e|es|en|ing)|rose|increas\w*|go(?:es)? up|went up|gone up"
-                        r"|elevated|raised|louder|faster|climb\w*|larger|bigger|taller|deeper)\b", re.I)
+                        r"|elevated|raised|louder|faster|climb\w*|larger|bigger|taller|deeper"
+                        # "are apneas more frequent in REM?": a rate asked to be higher
+                        r"|more (?:frequent|common|often|numerous))\b", re.I)
 _LOWER_RE = re.compile(r"\b(?:lower|drop\w*|f[ae]ll(?:s|en|ing)?|decreas\w*|go(?:es)? down|went down"
                        r"|gone down|dip(?:s|ped|ping)?|reduced|quieter|slower|declin\w*|smaller|shallower"
-                       r"|shr[iau]nk\w*)\b", re.I)
+                       r"|shr[iau]nk\w*|less (?:frequent|common|often)|fewer|rarer)\b", re.I)
 _CHANGE_RE = re.compile(r"\b(?:differ\w*|chang(?:e|ed|es)|affected)\b", re.I)
 # "was the snoring worse in REM?": worse is higher for one measure and lower for another
 _JUDGED_RE = re.compile(r"\b(?:worse|better|improv\w*|deteriorat\w*)\b|^\W*why\b", re.I)
@@ -222,6 +224,23 @@ def asked_direction(text: str) -> str | None:
     if higher and lower:
         return "change"
     return "higher" if higher else "lower" if lower else "change"
+
+
+# "was the AHI higher in REM?", "are apneas more frequent in REM?": REM named beside a way
+_REM_NAMED_RE = re.compile(r"(?<!n)\brem\b", re.I)
+
+
+def asked_rem_direction(text: str) -> str:
+    """The way a question expects an event rate in REM to differ from NREM's ("higher",
+    "lower", "change"; "which" for an either-or: "was the AHI higher in REM or NREM?"), ""
+    when it names no REM or no way. An index judged "worse" in REM is higher there: more
+    events per hour is worse."""
+    way = asked_direction(text)
+    if not way or not _REM_NAMED_RE.search(text):
+        return ""
+    if way == "either":
+        return "which" if _EITHER_OR_RE.search(text) else "higher"
+    return way
 
 
 # "did REM periods get longer through the night?": the periods' lengths in order

@@ -165,7 +165,8 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, where, plan.query.scope.stages, named=plan.query.target,
-                     lengths_first=index is not None and Aspect.DURATION in plan.query.aspects)
+                     lengths_first=index is not None and Aspect.DURATION in plan.query.aspects,
+                     rem_direction=plan.query.rem_direction if index is not None and by == "stage" else "")
 
 
 def _stage_mix(by: str, groups: dict[str, np.ndarray], stages: np.ndarray, source: str,

@@ -1949,7 +1949,12 @@ def _navigate(plan: Plan, night: LoadedNight) -> Navigation | Message:
         return span_view(night, lo, hi)
     if q.scope.time is not None:
         # A focus on one result zooms the viewer onto it; a time only moves there.
-        return navigate(night, night.epoch_at(plan.where.span[0]), q.note,
+        note = q.note
+        if q.ref == Ref.FOCUS and note.endswith(": "):
+            # "which one was the longest?": the result's own times, not only its epoch's
+            at = clock(night, lo) + (f"–{clock(night, hi)}" if hi - lo > 1.0 else "")
+            note = f"{note[:-2]} at **{at}**: "
+        return navigate(night, night.epoch_at(lo), note,
                         FOCUS_WINDOW_SEC if q.ref == Ref.FOCUS else None)
     if q.note == "period" and q.scope.stages:
         return _next_period(night, plan.current, q.scope.stages, q.step)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.chat.aspects import (Aspect, asked_direction, asked_trend, listed_cause, named_cause, named_channels,
-                              named_position, read_aspects)
+from app.chat.aspects import (Aspect, asked_direction, asked_rem_direction, asked_trend, listed_cause,
+                              named_cause, named_channels, named_position, read_aspects)
 from app.chat.timespan import TimeSpan
 
 
@@ -227,6 +227,12 @@ class Query:
         ("higher", "lower", "change", "either"), None for none
         (:func:`app.chat.aspects.asked_direction`)."""
         return asked_direction(self.text)
+
+    @property
+    def rem_direction(self) -> str:
+        """The way the question expects an event rate in REM to differ from NREM's, "" for
+        none (:func:`app.chat.aspects.asked_rem_direction`)."""
+        return asked_rem_direction(self.text)
 
     @property
     def trend(self) -> str | None:

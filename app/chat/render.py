@@ -497,6 +497,8 @@ _SPINDLE_NORMS = (
     "night's halves or stages (*were spindles denser in the first half?*), or other nights "
     "scored by the same detector.")
 _BREATHING_INDEX_RE = re.compile(r"\b(?:o?ahi|rdi|rei|apn\w*|hypopn\w*|respiratory)", re.I)
+# the indices the REM-related apnea rule is stated for
+_AHI_LIKE_RE = re.compile(r"o?ahi|rdi|rei|respiratory(?: event)?", re.I)
 def _rate(r: EventList) -> str:
     if r.sleep_min <= 0:
         return f"There is no sleep{_where(r.where)}, so no rate per {r.per} of sleep."
@@ -2732,6 +2734,44 @@ def _groups_text(r: Breakdown) -> str:
             f"{side(a)} against {side(b)}.")
 
 
+# A rate in REM within a quarter of NREM's is "about the same": one night's REM holds tens of
+# events at most, so a smaller gap is within their count's chance spread.
+_SAME_RATE = 1.25
+
+
+def _rem_rate_lead(rem: BreakdownRow, nrem: BreakdownRow, way: str, unit: str, per: float,
+                   breathing: bool) -> str:
+    """Yes or no to "was the AHI higher in REM?" (``way``: "higher", "lower", "change",
+    "which"), from the two rates; "" when either has no rate. ``breathing``: the index is the
+    AHI (or REI, RDI), so the REM-related apnea rule (REM AHI at least twice NREM's) is named."""
+    if rem.per_hour is None or nrem.per_hour is None:
+        return ""
+    if rem.sleep_min < 10:
+        return f"**Too little REM to tell**: {rem.sleep_min:.1f} min of it, {rem.events} events."
+    counts = (f"REM **{rem.per_hour / per:.1f}/{unit}** ({rem.events} in {rem.sleep_min:.0f} min) "
+              f"against NREM **{nrem.per_hour / per:.1f}/{unit}** ({nrem.events} in "
+              f"{nrem.sleep_min:.0f} min)")
+    ratio = rem.per_hour / nrem.per_hour if nrem.per_hour else float("inf")
+    side = ("higher in REM" if ratio >= _SAME_RATE else "lower in REM" if ratio <= 1 / _SAME_RATE
+            else "about the same in REM and NREM")
+    if way == "which":
+        verdict = side[0].upper() + side[1:]
+    elif side.startswith("about"):
+        verdict = "Not clearly"
+    elif way == "change" or side.startswith(way):
+        verdict = "Yes"
+    else:
+        verdict = "No"
+    ratio_text = "no NREM events" if ratio == float("inf") else f"ratio {ratio:.1f}"
+    if breathing:
+        ratio_text += (f"; {'that meets' if ratio >= 2 else 'under'} the usual definition of "
+                       f"REM-related apnea, a REM AHI at least twice the NREM AHI, Mokhlesi & "
+                       f"Punjabi 2012")
+    if way == "which":
+        return f"**{verdict}**: {counts} ({ratio_text})."
+    return f"**{verdict}**: {counts}, {side} ({ratio_text})."
+
+
 def _hour_trend(rows: list[BreakdownRow]) -> str:
     """The rate over the earlier and the later hours, split where half the rate's minutes
     (of sleep, or recorded) are behind: "did it get worse toward morning?" in one line."""
@@ -2842,7 +2882,12 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         head += _hour_trend(r.rows)
     if r.by == "stage" and {"REM", "NREM"} <= pair.keys():
         rem, nrem = pair["REM"], pair["NREM"]
-        if rem.per_hour is not None and nrem.per_hour is not None:
+        lead = r.rem_direction and _rem_rate_lead(rem, nrem, r.rem_direction,
+                                                  "min" if minute else "h", per,
+                                                  _AHI_LIKE_RE.fullmatch(r.index) is not None)
+        if lead:   # "was the AHI higher in REM?": the two rates answer it first
+            head = f"{lead}\n\n{head}"
+        elif rem.per_hour is not None and nrem.per_hour is not None:
             unit = "min" if minute else "h"
             head += (f" REM {rem.per_hour / per:.1f}/{unit} against NREM "
                      f"{nrem.per_hour / per:.1f}/{unit}.")

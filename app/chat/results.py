@@ -1145,6 +1145,9 @@ class Breakdown:
             answered first; "" for none.
         lengths_first: the question asks about the events' lengths ("were apneas longer in
             REM?"): REM's mean length against NREM's leads.
+        rem_direction: the way a yes/no question expects the rate in REM to differ from
+            NREM's ("was the AHI higher in REM?", "is it REM-related?": "higher"; "lower";
+            "change"), answered first; "" for none.
     """
 
     by: str
@@ -1161,6 +1164,7 @@ class Breakdown:
     norm_asked: bool = False
     direction: str = ""
     lengths_first: bool = False
+    rem_direction: str = ""
 
     @property
     def per_minute(self) -> bool:

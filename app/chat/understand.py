@@ -1450,7 +1450,8 @@ def _understand(text: str) -> Query:
     text = _POSITIONAL_RE.sub("AHI by body position", text) if _POSITIONAL_RE.search(text) and not (
         _MEDICAL_RE.search(text)) else text
     if _YES_NO_RE.search(text) and _REM_RELATED_RE.search(text) and not _MEDICAL_RE.search(text):
-        text = "AHI in REM vs NREM"   # "is it REM-related OSA?": the two indices and their ratio
+        # "is it REM-related OSA?": the two indices and their ratio, a yes or no on the way first
+        text = "was the AHI higher in REM than in NREM?"
     for pattern, words in _PLAIN_WORDINGS:
         text = pattern.sub(words, text)
     # "for more than a minute", "longer than half a minute": the bound as a number
@@ -2858,6 +2859,10 @@ _ONSET_STAGE_RE = re.compile(r"^\W*(?:what|which)(?:'s| is| was)? (?:the )?(?:fi
 # "is that severe?" after an index: its grade on the AASM's scale; "is that bad?": the norms
 _SEVERE_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|would) (?:that|this|it)(?: be)?(?: considered"
                              r"| classed as| rated)? (?:severe|mild|moderate)(?: (?:sleep )?apnea)?\W*$", I)
+# "how does this night compare with a typical patient with moderate sleep apnea?": the
+# night's index against the bands that name the grades
+_LIKE_GRADE_RE = re.compile(r"^.*\b(?:compar\w*|typical|like|resembl\w*|similar)\b.*\b(?:mild|moderate"
+                            r"|severe)(?: obstructive)?(?: sleep)? (?:apn\w*|osa)\b.*$", I)
 _BAD_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|this|it) (?:bad|serious|concerning"
                           r"|worrying|worrisome|a problem|ok(?:ay)?|fine)\W*$", I)
 # "label the epoch as calm or restless": the user's own labels, never a question
@@ -2871,7 +2876,8 @@ _RESTLESS_RE = re.compile(rf"^{_NOT_LABELS}.*\b(?:restless(?:ness)?|toss(?:ing|e
                           r"|limbs?))(?!.*\blegs?\b).*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_ONSET_STAGE_RE, "when was sleep onset?"),
-    (_SEVERE_THAT_RE, "how severe is the apnea?"), (_BAD_THAT_RE, "is that normal?"),
+    (_SEVERE_THAT_RE, "how severe is the apnea?"), (_LIKE_GRADE_RE, "how severe is the apnea?"),
+    (_BAD_THAT_RE, "is that normal?"),
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
     (_BETTER_HALF_RE, "compare the first half with the second half"),
     (_RESTLESS_RE, "how fragmented was the sleep?"),
