@@ -376,7 +376,8 @@ def test_a_span_is_summarised_as_its_own_night(demo) -> None:
     first = int(np.flatnonzero(stages[11:] >= 1)[0]) + 11
     last = int(np.flatnonzero(stages >= 1)[-1])
     span = stages[first:last + 1]
-    assert text.startswith("In the main sleep period, taken as lights off to lights on: from the")
+    assert text.startswith("In the main sleep period (its start taken as lights off, its end as lights "
+                           "on): from the")
     assert f"time in bed {len(span) / 2:.0f} min, total sleep {np.sum(span >= 1) / 2:.0f} min" in text
     assert "sleep onset latency 0.0 min" in text, text
     whole = Session(long).ask("summarize the night", engine).text
@@ -420,7 +421,7 @@ def test_half_of_the_main_sleep_period_is_a_part_of_that_period(demo) -> None:
     halves = [Session(long).ask(f"summarize the {which} half of the main sleep period", engine).text
               for which in ("first", "second")]
     for text, part in zip(halves, (stages[first:middle], stages[middle:last + 1])):
-        assert text.startswith("In the ") and "half of the main sleep period, taken as" in text, text
+        assert text.startswith("In the ") and "half of the main sleep period (its start taken as" in text, text
         assert f"total sleep {np.sum(part >= 1) / 2:.0f} min" in text, (text, len(part))
     # the last hour of the period ends with its last sleep epoch
     last_hour = understand("AHI in the last hour of the main sleep period").scope.time

@@ -123,7 +123,7 @@ def test_the_hypnogram_of_a_part_highlights_and_summarises_that_part(demo) -> No
     t = night.recording.start_time
     lo = int((24 * 3600 - (t.hour * 3600 + t.minute * 60 + t.second)) % (24 * 3600) // EPOCH_SEC)
     n3 = _minutes(night, lo, lo + 360, "N3")   # midnight to 3 am: 360 epochs
-    assert "time in bed 180 min" in answer.text and f"N3 {n3:.0f} min" in answer.text, answer.text
+    assert "time in bed 180 min" in answer.text and f"N3 {n3:.1f} min" in answer.text, answer.text
     whole = Session(night).ask("show the hypnogram", engine)
     assert whole.highlights == [] and "time in bed 480 min" in whole.text, whole.text
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from app.chat.plan import clock
-from app.chat.render import _rem_rate_lead
+from app.chat.render import _rate_lead
 from app.chat.results import BreakdownRow
 from chat_dialogues import events_of, last_answer
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -38,17 +38,18 @@ def _verdict(ratio: float, way: str) -> str:
 
 def test_the_rate_lead_reads_the_ratio_and_the_rem_related_rule() -> None:
     rem, nrem = BreakdownRow("REM", 60.0, 60.0, 30), BreakdownRow("NREM", 300.0, 300.0, 50)
-    lead = _rem_rate_lead(rem, nrem, "higher", "h", 1.0, True)
-    assert lead.startswith("**Yes**: REM **30.0/h** (30 in 60 min) against NREM **10.0/h** (50 in "
-                           "300 min), higher in REM (ratio 3.0; that meets the usual definition"), lead
-    assert _rem_rate_lead(rem, nrem, "lower", "h", 1.0, False).startswith("**No**"), lead
-    assert "definition" not in _rem_rate_lead(rem, nrem, "lower", "h", 1.0, False)
+    lead = _rate_lead(rem, nrem, "higher", "h", 1.0, True)
+    assert lead.startswith("**Yes**: **30.0/h** in REM (30 in 60 min of sleep) against **10.0/h** in "
+                           "NREM (50 in 300 min), higher in REM (ratio 3.0; that meets the usual "
+                           "definition"), lead
+    assert _rate_lead(rem, nrem, "lower", "h", 1.0, False).startswith("**No**"), lead
+    assert "definition" not in _rate_lead(rem, nrem, "lower", "h", 1.0, False)
     even = BreakdownRow("REM", 60.0, 60.0, 11)
-    assert _rem_rate_lead(even, nrem, "higher", "h", 1.0, True).startswith("**Not clearly**")
-    assert _rem_rate_lead(even, nrem, "which", "h", 1.0, True).startswith(
-        "**About the same in REM and NREM**")
+    assert _rate_lead(even, nrem, "higher", "h", 1.0, True).startswith("**Not clearly**")
+    assert _rate_lead(even, nrem, "which", "h", 1.0, True).startswith(
+        "**About the same in REM and in NREM**")
     short = BreakdownRow("REM", 5.0, 5.0, 3)
-    assert _rem_rate_lead(short, nrem, "higher", "h", 1.0, True).startswith("**Too little REM")
+    assert _rate_lead(short, nrem, "higher", "h", 1.0, True).startswith("**Too little REM")
 
 
 @pytest.mark.parametrize("questions", [
@@ -63,8 +64,8 @@ def test_is_it_rem_related_is_answered_yes_or_no_first(demo, questions) -> None:
     night, _ = demo
     rem, nrem = _rate(night, RESPIRATORY, ("REM",)), _rate(night, RESPIRATORY, NREM)
     text = last_answer(demo, *questions)
-    assert text.startswith(f"**{_verdict(rem / nrem, 'higher')}**: REM **{rem:.1f}/h**"), text
-    assert f"against NREM **{nrem:.1f}/h**" in text.split("\n\n")[0], text
+    assert text.startswith(f"**{_verdict(rem / nrem, 'higher')}**: **{rem:.1f}/h** in REM"), text
+    assert f"against **{nrem:.1f}/h** in NREM" in text.split("\n\n")[0], text
     assert f"ratio {rem / nrem:.1f}; under the usual definition of REM-related apnea" in text, text
     assert "\n\nAHI by stage" in text, text
 
@@ -77,7 +78,7 @@ def test_a_rate_asked_to_be_more_frequent_or_fewer(demo) -> None:
                                  ("were there fewer hypopneas in REM?", ("hypopnea",), "lower")):
         rem, nrem = _rate(night, types, ("REM",)), _rate(night, types, NREM)
         text = last_answer(demo, question)
-        assert text.startswith(f"**{_verdict(rem / nrem, way)}**: REM **{rem:.1f}/h**"), text
+        assert text.startswith(f"**{_verdict(rem / nrem, way)}**: **{rem:.1f}/h** in REM"), text
         # the REM-related rule is stated for the AHI, not for one type of event
         assert "REM-related" not in text, text
 
@@ -87,9 +88,9 @@ def test_an_either_or_on_rem_names_the_side_and_a_plain_split_has_no_lead(demo) 
     rem, nrem = _rate(night, RESPIRATORY, ("REM",)), _rate(night, RESPIRATORY, NREM)
     ratio = rem / nrem
     side = ("Higher in REM" if ratio >= 1.25 else "Lower in REM" if ratio <= 0.8
-            else "About the same in REM and NREM")
+            else "About the same in REM and in NREM")
     text = last_answer(demo, "was the AHI higher in REM or NREM?")
-    assert text.startswith(f"**{side}**: REM **{rem:.1f}/h**"), text
+    assert text.startswith(f"**{side}**: **{rem:.1f}/h** in REM"), text
     assert last_answer(demo, "what is the AHI in REM vs NREM?").startswith("AHI by stage")
 
 
@@ -122,3 +123,114 @@ def test_the_last_period_of_a_list_gives_the_period_not_one_epoch(demo) -> None:
     assert len(spans) >= 2, listed
     text = last_answer(demo, "when was the first REM period?", "and the last one?")
     assert text.startswith(f"The last of {len(spans)} (REM) at **{spans[-1]}**: Epoch "), text
+
+
+_SIDE_RE = re.compile(r"\*\*(\d+)\*\* (in the (?:first|second) half) \((\d+) min asleep, ([\d.]+) per "
+                      r"(hour|minute) of sleep")
+
+
+@pytest.mark.parametrize("question, way", [
+    ("were there more spindles in the second half?", "higher"),
+    ("did she have more apneas in the second half?", "higher"),
+    ("were there fewer arousals in the first half?", "lower"),
+])
+def test_more_or_fewer_events_in_a_half_is_answered_first(demo, question, way) -> None:
+    """"were there more spindles in the second half?" gave the two halves' counts with no yes
+    or no, the half asked for first."""
+    text = last_answer(demo, question)
+    lead, body = text.split("\n\n", 1)
+    (n_a, place_a, _, rate_a, unit), (_, place_b, _, rate_b, _) = _SIDE_RE.findall(body)
+    assert place_a in question, (question, body)
+    verdict = _verdict(float(rate_a) / float(rate_b), way)
+    per = "/min" if unit == "minute" else "/h"
+    assert lead.startswith(f"**{verdict}**: **{rate_a}{per}** {place_a} ({n_a} in "), text
+    assert f"against **{rate_b}{per}** {place_b}" in lead, text
+
+
+def test_worse_events_in_a_half_are_more_of_them(demo) -> None:
+    """"were apneas worse in the second half?" listed the second half's apneas alone."""
+    assert (last_answer(demo, "were apneas worse in the second half?")
+            == last_answer(demo, "were there more apneas in the second half?"))
+
+
+def test_how_long_asleep_is_the_total_sleep_time(demo) -> None:
+    """"and how long asleep?" after the time in bed gave the time in bed again, and "how long
+    asleep?" the longest wake period."""
+    expected = last_answer(demo, "what was the total sleep time?")
+    assert expected.startswith("Total sleep time: **"), expected
+    assert last_answer(demo, "how long was she in bed?", "and how long asleep?") == expected
+    assert last_answer(demo, "how long asleep?") == expected
+
+
+@pytest.mark.parametrize("first, judged, row", [
+    ("when did she fall asleep?", "was it quick?", "Sleep onset latency"),
+    ("when did REM first start?", "is that early?", "REM latency"),
+    ("what is the REM latency?", "was it late?", "REM latency"),
+])
+def test_a_timing_judged_quick_or_early_reads_its_norm_first(demo, first, judged, row) -> None:
+    """"was it quick?" after sleep onset was off topic; "is that early?" after the first REM
+    gave the norms with no row first."""
+    text = last_answer(demo, first, judged)
+    assert text.startswith(f"**{row}: "), text
+    assert text == last_answer(demo, first, "is that normal?"), text
+
+
+def test_the_summary_says_what_each_stage_share_is_of(demo) -> None:
+    """The summary gave wake's share of the time in bed and the sleep stages' of sleep with
+    nothing to tell them apart ("W 32 min (26%), N3 66 min (75%)" in the first two hours)."""
+    text = last_answer(demo, "summarize the night")
+    m = re.search(r"Stages: W ([\d.]+) min \((\d+)% of time in bed\), N1 ([\d.]+) min \((\d+)% of sleep\)",
+                  text)
+    assert m is not None, text
+    tib = float(re.search(r"time in bed (\d+) min", text).group(1))
+    tst = float(re.search(r"total sleep (\d+) min", text).group(1))
+    assert abs(100 * float(m.group(1)) / tib - int(m.group(2))) <= 1, text
+    assert abs(100 * float(m.group(3)) / tst - int(m.group(4))) <= 1, text
+    span = last_answer(demo, "summarise the first two hours")
+    assert "(its start taken as lights off, its end as lights on): " in span, span
+
+
+@pytest.mark.parametrize("question, stage", [
+    ("find REM epochs with lots of eye movements in the library", "REM"),
+    ("find N2 epochs with spindles in the library", "N2"),
+    ("find apneas in REM in the library", "REM"),
+])
+def test_a_library_search_in_a_stage_returns_epochs_scored_in_it(demo, question, stage) -> None:
+    """"find REM epochs with lots of eye movements in the library" ignored "REM" (its first hit
+    was a wake epoch); "find apneas in REM" ranked by the model's reading of REM, so any
+    epoch it read as REM could come first."""
+    text = last_answer(demo, question)
+    assert f", scored {stage} (" in text.split("\n")[0], text
+    stages = re.findall(r"^- [+-]\d\.\d+ · .*? \(\d\d:\d\d:\d\d, stage (\w+),", text, re.M)
+    assert len(stages) == 6 and set(stages) == {stage}, text
+
+
+_BULLET_RE = re.compile(r"^- \*\*([\d:–]+)\*\* \(([\d.]+) s, [\w ]+, ([\d.]+) (µV|Hz)")
+
+
+@pytest.mark.parametrize("shown, why", [
+    ("show me a good example of a K-complex", "why is that a K-complex?"),
+    ("show me a spindle", "what makes it a spindle?"),
+])
+def test_why_the_event_shown_is_one_reads_its_measures_against_the_rule(demo, shown, why) -> None:
+    """"why is that a K-complex?" after one was shown listed the night's five longest."""
+    listed = last_answer(demo, shown)
+    at, duration, value, unit = _BULLET_RE.search(listed.split("\n", 1)[1].lstrip()).groups()
+    text = last_answer(demo, shown, why)
+    assert text.startswith("**Why the one shown (human-scored) counts**: "
+                           f"**{duration} s long** ("), text
+    assert f"**{value} {unit}** (" in text.split("\n")[0], text
+    assert f"The one shown: **{at}** ({duration} s, stage " in text, text
+    floor = 75.0 if unit == "µV" else 11.0
+    verdict = "met" if float(value) >= floor else "**not met**"
+    assert f"): {verdict}." in text.split("\n")[0], text
+
+
+def test_why_an_apnea_is_one_is_what_the_belts_did(demo) -> None:
+    expected = last_answer(demo, "show me the longest apnea", "what did the belts do during it?")
+    assert expected.startswith("Breathing during it"), expected
+    assert last_answer(demo, "show me the longest apnea", "why is that an apnea?") == expected
+
+
+def test_why_a_kind_with_nothing_shown_is_its_definition(demo) -> None:
+    assert last_answer(demo, "why is that a K-complex?") == last_answer(demo, "what is a K-complex?")

@@ -177,6 +177,22 @@ def test_a_library_keeps_the_grounding_and_searches_captions_with_it(shipped, li
     assert all(h.evidence is None for h in plain)
 
 
+def test_a_text_search_keeps_only_the_stages_asked(shipped, library: Path) -> None:
+    """"REM epochs with eye movements": every hit scored in the stage, by cosine or grounded."""
+    lib = LibraryIndex.load(library)
+    encode = TextEncoder(shipped.model)
+    caption = lib.metadata[lib.metadata["caption"].str.contains("hypopnea")].iloc[0]["caption"]
+    counts = lib.metadata["stage"].astype(str).value_counts()
+    top = search_text(lib, "rapid eye movements", encode, k=1)[0].meta["stage"]
+    # a stage the unfiltered search does not put first, with rows enough to fill the hits
+    wanted = next(st for st, n in counts.items() if st != top and n >= 8)
+    for text in ("rapid eye movements", caption):
+        hits = search_text(lib, text, encode, k=8, stages=(wanted,))
+        assert len(hits) == 8 and {h.meta["stage"] for h in hits} == {wanted}, (text, wanted)
+    n = int(counts[wanted])
+    assert len(search_text(lib, caption, encode, k=n + 5, stages=(wanted,))) == n
+
+
 def test_the_cli_says_when_a_search_was_grounded(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lib = LibraryIndex.load(library)
     caption = lib.metadata["caption"].iloc[int(np.argmax(lib.metadata["caption"].str.len()))]

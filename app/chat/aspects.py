@@ -200,6 +200,8 @@ _LOWER_RE = re.compile(r"\b(?:lower|drop\w*|f[ae]ll(?:s|en|ing)?|decreas\w*|go(?
                        r"|gone down|dip(?:s|ped|ping)?|reduced|quieter|slower|declin\w*|smaller|shallower"
                        r"|shr[iau]nk\w*|less (?:frequent|common|often)|fewer|rarer)\b", re.I)
 _CHANGE_RE = re.compile(r"\b(?:differ\w*|chang(?:e|ed|es)|affected)\b", re.I)
+_MORE_RE = re.compile(r"\bmore\b(?! than \d)", re.I)
+_LESS_RE = re.compile(r"\b(?:less|fewer)\b(?! than \d)", re.I)
 # "was the snoring worse in REM?": worse is higher for one measure and lower for another
 _JUDGED_RE = re.compile(r"\b(?:worse|better|improv\w*|deteriorat\w*)\b|^\W*why\b", re.I)
 
@@ -216,6 +218,9 @@ def asked_direction(text: str) -> str | None:
     heart rate rise in REM?"), None for no way asked ("what's the difference between N2 and
     N3?" asks for the difference itself)."""
     higher, lower = _HIGHER_RE.search(text), _LOWER_RE.search(text)
+    if _YES_NO_RE.search(text) and not (higher or lower):
+        # "were there more spindles in the first half?": a yes/no on an amount
+        higher, lower = _MORE_RE.search(text), _LESS_RE.search(text)
     way = higher or lower or (_YES_NO_RE.search(text) and _CHANGE_RE.search(text))
     if not way and not _JUDGED_RE.search(text):
         return None

@@ -409,12 +409,23 @@ class Dialogue:
         if shown is not None and shown.intent == Intent.NAVIGATE:
             return Query(Intent.CLASSIFY, query.text, stage_event="why",
                          scope=Scope(time=TimeSpan("current", text="this epoch")))
+        if query.intent == Intent.EXPLAIN and query.phenomenon:
+            return self._why_kind(query)
         if _WHY_NOT_RE.search(query.text) and shown is not None and shown.intent == Intent.LOCATE and (
                 (phen := phenomenon(shown.phenomenon)) is not None and phen.event_types):
             # "can you score apneas on this?", then "why not?": what the rule reads, and why
             # this night could not give it
             return Query(Intent.EXPLAIN, query.text, phen.key, by_rule=True)
         raise NothingToReferTo("no_why")
+
+    def _why_kind(self, query: Query) -> Query:
+        """"why is that a K-complex?" with one event shown: the definition read against that
+        event's own measures (an apnea's is what the belts did, :meth:`named_follow_up`); with
+        none shown, the definition and a typical example."""
+        if self.items and self._one_in_focus() and (item := self._focused()).label not in STAGES:
+            return Query(Intent.EXPLAIN, query.text, query.phenomenon, ref=Ref.NONE, note="why_this",
+                         scope=Scope(time=_span(item)), by_rule=True)
+        return replace(query, ref=Ref.NONE)
 
     def _compare_with(self, query: Query) -> Query:
         last = self.last
@@ -540,7 +551,8 @@ class Dialogue:
                 self.last.stat in (*INDEX_STATS, "stages") or self.last.intent == Intent.SUMMARY):
             # "why is it an estimate?" after the REI or the stages: how sleep was found
             return "how do you know when they were asleep?"
-        if _APNEA_TYPE_RE.search(text) and self.items and self._one_in_focus() and (
+        typed = _APNEA_TYPE_RE.search(text) or _WHY_APNEA_RE.search(text)
+        if typed and self.items and self._one_in_focus() and (
                 self._focused().label.endswith((" apnea", "hypopnea"))):
             # "was it obstructive?", "how can you tell?" with one apnea shown: what the belts
             # did during it is what types it
@@ -574,7 +586,9 @@ class Dialogue:
             return ""
         if last.intent == Intent.STAGE_TIMING and last.stage_event == "onset":
             return "sleep onset latency"
-        if last.intent == Intent.STAGE_TIMING and last.stage_event == "latency" and last.scope.stages == ("REM",):
+        if (last.intent == Intent.STAGE_TIMING and last.stage_event in ("latency", "first")
+                and last.scope.stages == ("REM",)):
+            # "when did REM first start?" then "is that early?": the first REM is the latency's end
             return "REM latency"
         if last.intent == Intent.SUMMARY:
             return _NORM_STATS.get(last.stat or "", "")
@@ -736,6 +750,10 @@ _APNEA_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:was|is) (?:it|th
                             r"|they|the scorer|the machine) (?:tell|know)(?: (?:it|that)(?:'s| is| was) (?:an? )?"
                             r"(?:obstructive|central|mixed)(?: (?:one|apn\w*))?)?)\W*$", re.I)
 """A question about the type of the one apnea shown ("was it obstructive?", "how can you tell?")."""
+_WHY_APNEA_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why (?:is|was)|what makes|how (?:do|did|can) (?:you|we"
+                           r"|i) (?:know|tell)) (?:that|it|this)(?: one)?(?:'s| is| was)? (?:scored as |counted as"
+                           r" |called )?an? (?:\w+ )?(?:apn\w*|hypopn\w*)\W*$", re.I)
+"""Why the one breathing event shown is one ("why is that an apnea?"): what the belts did."""
 _IT_DIFFERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:is|are|does|do) (it|this|that|they|these|those)"
                             r" differ(?:ent)? from (.+?)\W*$", re.I)
 _THEM = r"(?:they|these|those|them|the (?P<kind>central|obstructive|mixed) ones)"

@@ -900,6 +900,8 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
     phen = phenomenon(plan.query.phenomenon)
     if phen is None:
         return Message("no_target", plan.query.target)
+    if q.note == "why_this" and phen.event_types and (shown := _event_shown(plan, night, phen)):
+        return shown
     if phen.event_types and (near := _event_near(plan, night, phen)) is not None:
         return near
     if phen.event_types:
@@ -939,6 +941,22 @@ NEAR_POINT_SEC = 60.0
 """How far (s) from a clock the question names ("explain the K-complex at 01:44:38") an
 event may start and still be the one it means: a clock given to the minute ("the apnea at
 3:24") covers that minute."""
+
+
+def _event_shown(plan: Plan, night: LoadedNight, phen: Phenomenon) -> Explanation | None:
+    """"why is that a K-complex?": the event of that kind the conversation shows (the one
+    starting nearest the shown span's start, inside it), with its own measure where the kind
+    has one; None when the span holds none of that kind."""
+    lo, hi = plan.where.span
+    whole = Where(np.ones(night.n_epochs, dtype=bool), (0.0, night.recording.duration), "")
+    items, source = _event_items(night, phen.event_types, whole, None)
+    inside = [i for i in items if i.start < hi and i.end > lo]
+    if not inside:
+        return None
+    item = min(inside, key=lambda i: abs(i.start - lo))
+    if phen.key in _PER_EVENT and (measured := _measured_events(night, [item], phen)[0]):
+        item = measured[0]
+    return Explanation(phen, item, f"the {source} one shown", len(items), why=True)
 
 
 def _event_near(plan: Plan, night: LoadedNight, phen: Phenomenon) -> Explanation | None:
@@ -1199,7 +1217,7 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
         if isinstance(found, Message):
             return found
         name, rows, events_source = found
-        return Breakdown("groups", name, rows, source, events_source)
+        return Breakdown("groups", name, rows, source, events_source, direction=q.direction or "")
     if phen is not None and phen.key == "spindle" and Aspect.FREQUENCY in q.aspects:
         return burst_values(plan, night, labels, phen)
     if phen is not None and phen.key in AMPLITUDE_BANDS and Aspect.AMPLITUDE in q.aspects:
@@ -1209,7 +1227,8 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
     if phen is not None and phen.event_types and not _BAND_WORDS.search(words):
         # Events count wherever they start inside a group, as the event lists count them.
         rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
-        return Breakdown("groups", phen.title.lower(), rows, source, events_source)
+        return Breakdown("groups", phen.title.lower(), rows, source, events_source,
+                         direction=q.direction or "")
     amount = bool(q.measure and _AMOUNT_WORDS.search(q.measure))
     if any(g.stages for g in q.groups or ()) and (amount or _one_stage_over_time(q)):
         rows, _ = group_rows(night, groups, None, stages >= 0)
@@ -1457,8 +1476,10 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
         text, what = (phen.query, phen.title.lower()) if phen else (q.target, q.target)
         facts = stated_facts(phen, q.scope.stages,
                              engine.grounder.rivals if engine.grounder is not None else {})
-        where = f" in {' or '.join(q.scope.stages)}" if facts and q.scope.stages else ""
-        found = Retrieval(f"“{what}”{where}", search_text(engine.library, text, engine.text, k, facts))
+        # "REM epochs with eye movements": only epochs scored in those stages
+        where = f", scored {' or '.join(q.scope.stages)}" if q.scope.stages else ""
+        found = Retrieval(f"“{what}”{where}", search_text(engine.library, text, engine.text, k, facts,
+                                                          q.scope.stages))
         if Aspect.LIKENESS in q.aspects:
             return words_likeness(found, q.scope.stages, phen.event_types if phen else ())
         return found

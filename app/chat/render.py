@@ -1742,8 +1742,42 @@ def _explained(r: Explanation, night: LoadedNight) -> str:
     if e.score is not None:
         detail += f", {e.score_name} = {e.score:.2f}"
     src = source_name(e.source) if e.source not in ("model", "measured") else e.source
+    if r.why:
+        return (f"**Why the one shown ({src}) counts**: {_criteria(p.key, e)}\n\n{text}\n\n"
+                f"The one shown: {_span(night, e)} ({detail}); it is drawn in the epoch viewer.")
     return text + (f"\n\nExample in this night ({r.how}, {src}): {_span(night, e)} ({detail}); "
                    f"it is drawn in the epoch viewer.")
+
+
+# What makes one event of a kind count, as (measure, least, most, the rule's words): the
+# duration in s, or the event's own measure (``Item.value``); None for no bound.
+_CRITERIA: dict[str, tuple[tuple[str, float | None, float | None, str], ...]] = {
+    "k_complex": (("duration", 0.5, None, "a K-complex lasts at least 0.5 s, AASM"),
+                  ("value", 75.0, None, "75 µV peak to peak is the usual least, Bremer et al. 1970")),
+    "spindle": (("duration", 0.5, None, "a spindle lasts at least 0.5 s, AASM"),
+                ("value", 11.0, 16.0, "the AASM's spindle band is 11-16 Hz")),
+    "slow_waves": (("value", 75.0, None, "the AASM's least slow-wave amplitude is 75 µV peak to peak"),),
+    "desaturation": (("value", 3.0, None, "a drop of 3 points or more is scored, AASM"),),
+    "arousal": (("duration", 3.0, None, "an arousal lasts at least 3 s, AASM"),),
+}
+
+
+def _criteria(key: str, e: Item) -> str:
+    """The shown event's duration and measure against its kind's criteria, in words."""
+    said = []
+    for what, least, most, rule in _CRITERIA.get(key, ()):
+        value = e.duration if what == "duration" else e.value
+        if value is None:
+            continue
+        shown = (f"{seconds(value)} long" if what == "duration"
+                 else f"{value:.0f} {e.unit}" if e.unit == "µV" else f"{value:.1f} {e.unit}")
+        inside = (least is None or value >= least) and (most is None or value <= most)
+        said.append(f"**{shown}** ({rule}): {'met' if inside else '**not met**'}")
+    stage = f" It falls in **{e.stage}**." if e.stage else ""
+    if not said:
+        return (f"the scoring marked it from its shape in the signal; I have no measure of it to "
+                f"read against the definition below.{stage}")
+    return "; ".join(said) + "." + stage
 
 
 @render.register
@@ -2165,14 +2199,21 @@ def _stat_line(r: Summary, night: LoadedNight) -> str:
     return text + "."
 
 
+def _stage_shares(s) -> str:
+    """Each stage's minutes and share, with the share's base said: wake's is of the time in
+    bed, the sleep stages' of the total sleep (the AASM report's convention)."""
+    def share(stage: str, minutes: float) -> str:
+        base = " of time in bed" if stage == "W" else " of sleep" if stage == "N1" else ""
+        return f"{stage} {minutes:.1f} min ({s.stage_pct[stage]:.0f}%{base})"
+    return ", ".join(share(k, v) for k, v in s.stage_min.items())
+
+
 def _summary_text(s, gaps: dict[str, str] | None = None) -> str:
     text = (f"From the **{source_name(s.source)}** hypnogram: time in bed {s.tib_min:.0f} min, "
             f"total sleep {s.tst_min:.0f} min, efficiency {s.se_pct:.1f}%, sleep onset latency "
             f"{s.sol_min:.1f} min, WASO {s.waso_min:.0f} min, REM latency "
             + ("n/a" if s.rem_latency_min != s.rem_latency_min else f"{s.rem_latency_min:.0f} min")
-            + f", {s.awakenings} awakenings. Stages: "
-            + ", ".join(f"{k} {v:.0f} min ({s.stage_pct[k]:.0f}%)" for k, v in s.stage_min.items())
-            + ".")
+            + f", {s.awakenings} awakenings. Stages: " + _stage_shares(s) + ".")
     if s.ahi is not None:
         text += f" AHI {s.ahi:.1f}/h ({s.n_apneas_hypopneas} apneas+hypopneas)."
     if s.odi is not None:
@@ -2241,8 +2282,9 @@ def _(r: Summary, night: LoadedNight) -> Answer:
         text = _summary_text(r.summary, r.gaps)
         stat = _stat_text(r, night) if r.stat else ""
         asked = f"{r.where[0].upper()}{r.where[1:]}: {stat[:1].lower()}{stat[1:]}\n\n" if stat else ""
-        return Answer(asked + rei + f"{r.where[0].upper()}{r.where[1:]}, taken as lights off to "
-                      f"lights on: {text[0].lower()}{text[1:]}" + stage_caveat(night, r.summary.source))
+        return Answer(asked + rei + f"{r.where[0].upper()}{r.where[1:]} (its start taken as lights "
+                      f"off, its end as lights on): {text[0].lower()}{text[1:]}"
+                      + stage_caveat(night, r.summary.source))
     if not r.stat:
         return Answer(whole)
     asked = "\n\n".join(_stat_text(replace(r, stat=stat), night) for stat in (r.stat, *r.more_stats))
@@ -2730,30 +2772,50 @@ def _groups_text(r: Breakdown) -> str:
         return f"**{row.events}** {row.group} ({row.sleep_min:.0f} min asleep{rate}{mean})"
     what = _INDEX_EVENTS.get(r.index, f"{r.index} events")
     counted = " (counted in sleep)" if r.index in _INDEX_EVENTS else ""
-    return (f"{what[0].upper() + what[1:]}{counted} in the {source_name(r.events_source)} scoring: "
+    text = (f"{what[0].upper() + what[1:]}{counted} in the {source_name(r.events_source)} scoring: "
             f"{side(a)} against {side(b)}.")
+    # "were there more spindles in the second half?": the first group is the one named; a
+    # judged way ("were apneas worse later?") asks which
+    way = "which" if r.direction == "either" else r.direction
+    if way and (lead := _rate_lead(a, b, way, "min" if minute else "h", 60.0 if minute else 1.0)):
+        return f"{lead}\n\n{text}"
+    return text
 
 
-# A rate in REM within a quarter of NREM's is "about the same": one night's REM holds tens of
-# events at most, so a smaller gap is within their count's chance spread.
+# A rate within a quarter of the other group's is "about the same": one night's REM or half
+# night holds tens of events at most, so a smaller gap is within their count's chance spread.
 _SAME_RATE = 1.25
 
 
-def _rem_rate_lead(rem: BreakdownRow, nrem: BreakdownRow, way: str, unit: str, per: float,
-                   breathing: bool) -> str:
-    """Yes or no to "was the AHI higher in REM?" (``way``: "higher", "lower", "change",
-    "which"), from the two rates; "" when either has no rate. ``breathing``: the index is the
-    AHI (or REI, RDI), so the REM-related apnea rule (REM AHI at least twice NREM's) is named."""
-    if rem.per_hour is None or nrem.per_hour is None:
+_PLACE_RE = re.compile(r"^(?:in|during|before|after|at|on|between|from|while|when|with|without|over"
+                       r"|across|through)\b", re.I)
+
+
+def _place(group: str) -> str:
+    """A group's label as a place in the night: "REM" -> "in REM", "in the first half" kept."""
+    return group if _PLACE_RE.match(group) else f"in {group}"
+
+
+def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, per: float,
+               breathing: bool = False) -> str:
+    """Yes or no to "was the AHI higher in REM?" or "were there more spindles in the second
+    half?" (``way``: "higher", "lower", "change", "which"), from the two groups' rates per
+    ``unit`` of sleep ("h" or "min", ``per``: 1 or 60); "" when either has no rate.
+    ``breathing``: the groups are REM and NREM and the index is the AHI (or REI, RDI), so the
+    REM-related apnea rule (REM AHI at least twice NREM's) is named."""
+    if named.per_hour is None or other.per_hour is None:
         return ""
-    if rem.sleep_min < 10:
-        return f"**Too little REM to tell**: {rem.sleep_min:.1f} min of it, {rem.events} events."
-    counts = (f"REM **{rem.per_hour / per:.1f}/{unit}** ({rem.events} in {rem.sleep_min:.0f} min) "
-              f"against NREM **{nrem.per_hour / per:.1f}/{unit}** ({nrem.events} in "
-              f"{nrem.sleep_min:.0f} min)")
-    ratio = rem.per_hour / nrem.per_hour if nrem.per_hour else float("inf")
-    side = ("higher in REM" if ratio >= _SAME_RATE else "lower in REM" if ratio <= 1 / _SAME_RATE
-            else "about the same in REM and NREM")
+    a, b = _place(named.group), _place(other.group)
+    if named.sleep_min < 10:
+        what = named.group if named.group in STAGES else f"sleep {a}"
+        return f"**Too little {what} to tell**: {named.sleep_min:.1f} min of it, {named.events} events."
+    digits = 2 if unit == "min" else 1   # spindles per minute are a few, apneas per hour tens
+    counts = (f"**{named.per_hour / per:.{digits}f}/{unit}** {a} ({named.events} in "
+              f"{named.sleep_min:.0f} min of sleep) against **{other.per_hour / per:.{digits}f}/{unit}** "
+              f"{b} ({other.events} in {other.sleep_min:.0f} min)")
+    ratio = named.per_hour / other.per_hour if other.per_hour else float("inf")
+    side = (f"higher {a}" if ratio >= _SAME_RATE else f"lower {a}" if ratio <= 1 / _SAME_RATE
+            else f"about the same {a} and {b}")
     if way == "which":
         verdict = side[0].upper() + side[1:]
     elif side.startswith("about"):
@@ -2762,7 +2824,7 @@ def _rem_rate_lead(rem: BreakdownRow, nrem: BreakdownRow, way: str, unit: str, p
         verdict = "Yes"
     else:
         verdict = "No"
-    ratio_text = "no NREM events" if ratio == float("inf") else f"ratio {ratio:.1f}"
+    ratio_text = f"no events {b}" if ratio == float("inf") else f"ratio {ratio:.1f}"
     if breathing:
         ratio_text += (f"; {'that meets' if ratio >= 2 else 'under'} the usual definition of "
                        f"REM-related apnea, a REM AHI at least twice the NREM AHI, Mokhlesi & "
@@ -2882,9 +2944,9 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         head += _hour_trend(r.rows)
     if r.by == "stage" and {"REM", "NREM"} <= pair.keys():
         rem, nrem = pair["REM"], pair["NREM"]
-        lead = r.rem_direction and _rem_rate_lead(rem, nrem, r.rem_direction,
-                                                  "min" if minute else "h", per,
-                                                  _AHI_LIKE_RE.fullmatch(r.index) is not None)
+        lead = r.rem_direction and _rate_lead(rem, nrem, r.rem_direction,
+                                              "min" if minute else "h", per,
+                                              _AHI_LIKE_RE.fullmatch(r.index) is not None)
         if lead:   # "was the AHI higher in REM?": the two rates answer it first
             head = f"{lead}\n\n{head}"
         elif rem.per_hour is not None and nrem.per_hour is not None:

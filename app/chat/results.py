@@ -618,6 +618,9 @@ class Explanation:
     unscored: str = ""
     """Why the night's events of this kind could not be scored ("" when they could): the
     reason no example is shown."""
+    why: bool = False
+    """The example is the event the conversation shows, asked why it is one ("why is that a
+    K-complex?"): its measures are read against the kind's criteria."""
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,10 @@ _SLEEP_WORDS = (r"asleep|sleep(?:ing)?(?! spindles?| apn\w*| onset| latency| eff
                 ("N1", "N2", "N3", "REM"))
 _STAGE_FILTER_RE = [(re.compile(rf"\b(?:in|during|within|while in|while|from|only in)\s+"
                                 rf"(?:stage\s+)?(?:{p})\b(?:\s+(?:sleep|epochs?|periods?))?", I), s)
-                    for p, s in _STAGE_WORDS + (_SLEEP_WORDS,)]
+                    for p, s in _STAGE_WORDS + (_SLEEP_WORDS,)] + [
+    # "find REM epochs with lots of eye movements": the stage as the epochs' adjective
+    (re.compile(rf"\b(?:stage\s+)?(?:{p})\s+epochs?\b(?=\s+(?:with|containing|that|having|showing"
+                rf"|where)\b)", I), s) for p, s in _STAGE_WORDS]
 _STAGE_TERM_RE = [(re.compile(rf"\b(?:{p})\b", I), s) for p, s in _STAGE_WORDS if p != r"wake(?:fulness)?|awake|w"]
 _WAKE_TERM_RE = re.compile(r"\b(?:wake(?:fulness)?|awake|stage w)\b", I)
 # The rest of a list of stages after the first ("in N2[, N3 and REM]").
@@ -268,6 +271,11 @@ _MEANING_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s*|sorry,?\s*)?(?:wha
                          r"|(?:can you |could you |please )?explain (?:that|this|it)(?: to me)?"
                          r"|meaning|what is that|what's that)\W*$", I)
 # "why?", "how do you know?", "what makes you say that?": the evidence behind the last answer.
+# "why is that a K-complex?", "what makes it a spindle?", "how do you know that's an arousal?"
+_WHY_KIND_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:why (?:is|was) (?:that|it|this)(?: one)?"
+                          r"|what makes (?:that|it|this)(?: one)?|how (?:do|did|can) (?:you|we|i) (?:know|tell)"
+                          r" (?:that|it|this)(?: one)?(?:'s| is| was)) (?:scored as |counted as |called )?an? "
+                          r"(?P<kind>[\w -]+?)\W*$", I)
 _WHY_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*|really\W*\s*)?(?:why(?: (?:is|was)"
                          r" (?:that|it|this))?(?: so| not)?|how come(?: not)?|how (?:do|did|can|could) you (?:know"
                          r"|tell|decide|say that)|why do you (?:say|think) (?:that|so)|what makes you"
@@ -530,7 +538,9 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
             r" sleep|how (?:much|long|many (?:hours|minutes)) (?:did|does|do|was|were) (?:the |this )?"
             # "how long was her sleep latency?" names another statistic of sleep
             r"(?:\w+ ){0,2}(?:sleep(?!\s+(?:onset|latency|efficiency|period|cycles?|stages?|spindles?"
-            r"|apn\w*))|slept|asleep)|how long (?:they|he|she|the patient|this person) slept"),
+            r"|apn\w*))|slept|asleep)|how long (?:they|he|she|the patient|this person) slept"
+            # "and how long asleep?" after the time in bed
+            r"|how (?:long|much time) (?:in total )?(?:asleep|sleeping)"),
 )
 _STAT_RE = [(key, re.compile(rf"\b(?:{p})\b", I)) for key, p in _STAT_WORDS]
 _TIMING_RE = re.compile(
@@ -1103,6 +1113,10 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.NORMAL, text, target=row, by_rule=True)
     if _WHY_REF_RE.search(text):
         return Query(Intent.CLASSIFY, text, ref=Ref.WHY)
+    if (m := _WHY_KIND_RE.search(text)) and (phen := find_phenomenon(m.group("kind"))) is not None and (
+            phen.event_types):
+        # "why is that a K-complex?": what makes the event shown one (Dialogue._why)
+        return Query(Intent.EXPLAIN, text, phen.key, target=phen.title, ref=Ref.WHY, by_rule=True)
     if _EACH_EXAMPLE_RE.search(text):
         # "show me one of each" after "how is a hypopnea different from an apnea?"
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=1, note="each")
@@ -2846,6 +2860,16 @@ _BETTER_HALF_RE = re.compile(r"^\W*(?:and\s+)?(?:did|was|were|is) (?:she|he|they
                              r"|the) sleep|sleep)(?: sleep)? (?:better|worse|deeper|lighter|more (?:soundly|deeply"
                              r"|restful\w*|broken|disturbed)|less (?:broken|disturbed|restful))(?: in| during)? the"
                              r" (?:first|second|early|later|last) (?:half|part)(?: of the (?:night|recording))?\W*$", I)
+# "were the apneas worse in the second half?": worse events are more of them
+_EVENTS_WORSE_HALF_RE = re.compile(r"^\W*(?:and\s+)?(?:were|was|are|is|did) (?:the |her |his |their )?((?:apn|hypopn"
+                                   r"|arousal|desat|spindle|respiratory event|event)\w*) (?:get |getting )?"
+                                   r"(worse|better) (?:in|during) the (first|second) half\b.*$", I)
+
+
+def _events_worse_half(m: re.Match[str]) -> str:
+    return f"were there {'more' if m.group(2).lower() == 'worse' else 'fewer'} {m.group(1)} in the {m.group(3)} half?"
+
+
 # "go to the next REM period", "previous N3": the viewer on that stage's next (or last) period
 _NEXT_PERIOD_RE = re.compile(r"^\W*(?:(?:go|jump|skip|move|take me|bring me|navigate|zoom)\s+(?:on\s+|back\s+)?"
                              r"(?:to|into)\s+)?(?:the\s+)?(next|previous|prior|preceding)\s+(?:rem|n[123]"
@@ -2864,7 +2888,10 @@ _SEVERE_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|would) (?:t
 _LIKE_GRADE_RE = re.compile(r"^.*\b(?:compar\w*|typical|like|resembl\w*|similar)\b.*\b(?:mild|moderate"
                             r"|severe)(?: obstructive)?(?: sleep)? (?:apn\w*|osa)\b.*$", I)
 _BAD_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|this|it) (?:bad|serious|concerning"
-                          r"|worrying|worrisome|a problem|ok(?:ay)?|fine)\W*$", I)
+                          r"|worrying|worrisome|a problem|ok(?:ay)?|fine"
+                          # "was it quick?" after sleep onset, "is that early?" after REM latency:
+                          # a timing judged against the healthy sleepers' range
+                          r"|(?:too |very |rather |quite )?(?:quick|fast|slow|late|early|soon))\W*$", I)
 # "label the epoch as calm or restless": the user's own labels, never a question
 _NOT_LABELS = r"(?!.*\b(?:label\w*|classif\w*|categori[sz]\w*|tag)\b)"
 # "when was she most restless?", "was his sleep restless?": the night's fragmentation (stage
@@ -2880,6 +2907,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_BAD_THAT_RE, "is that normal?"),
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
     (_BETTER_HALF_RE, "compare the first half with the second half"),
+    (_EVENTS_WORSE_HALF_RE, _events_worse_half),
     (_RESTLESS_RE, "how fragmented was the sleep?"),
     (_CIRCADIAN_NADIR_RE, "the lowest body temperature"),
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),

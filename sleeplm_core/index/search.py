@@ -55,25 +55,30 @@ the lowest of them, a bound on its own (the index ranks by cosine)."""
 
 
 def search_text(library: LibraryIndex, text: str, encode_text: EncodeText, k: int = 10,
-                facts: StatedFacts | None = None) -> list[Hit]:
+                facts: StatedFacts | None = None, stages: tuple[str, ...] = ()) -> list[Hit]:
     """Epochs of the library that best match ``text``.
 
     When the query states facts (``facts``, or ``text`` is a stage_event caption) and
     the library holds the model's grounding, every row is ranked by how likely those
     facts are under what the model reads in it, plus its cosine
     (:func:`~sleeplm_core.heads.grounding.grounded_scores`); otherwise by cosine.
+    ``stages``: only rows whose metadata stage (the stage their recording was scored) is one
+    of them ("REM epochs with eye movements"); () for every row.
     """
     query = encode_text([text])
     facts = facts if facts is not None else facts_of_caption(text)
-    if facts is None or facts.empty or library.grounding is None:
-        return search_vectors(library, query, k)[0]
     n = library.index.ntotal
+    allowed = (library.metadata["stage"].astype(str).isin(stages).to_numpy() if stages
+               else np.ones(n, dtype=bool))
+    if facts is None or facts.empty or library.grounding is None:
+        hits = search_vectors(library, query, n if stages else k)[0]
+        return [h for h in hits if allowed[h.row]][:k]
     scores, ids = library.search(query, min(n, SHORTLIST))
     found = ids[0] >= 0
     cos = np.full(n, scores[0][found].min() if found.any() else 0.0)
     cos[ids[0][found]] = scores[0][found]
-    ranked = grounded_scores(cos, library.grounding, facts)
-    top = np.argsort(-ranked, kind="stable")[:k]
+    ranked = np.where(allowed, grounded_scores(cos, library.grounding, facts), -np.inf)
+    top = [i for i in np.argsort(-ranked, kind="stable")[:k] if allowed[i]]
     records = library.metadata.iloc[top].to_dict("records")
     return [Hit(float(cos[i]), int(i), r, float(ranked[i])) for i, r in zip(top, records)]
 
