@@ -234,3 +234,28 @@ def test_why_an_apnea_is_one_is_what_the_belts_did(demo) -> None:
 
 def test_why_a_kind_with_nothing_shown_is_its_definition(demo) -> None:
     assert last_answer(demo, "why is that a K-complex?") == last_answer(demo, "what is a K-complex?")
+
+
+@pytest.fixture(scope="module")
+def one_hour(demo, synthetic_edf):
+    """A 1-h scored synthetic recording (an adult's, by the generator's header)."""
+    from app.night import embed_night, read_night
+
+    night = read_night(synthetic_edf, "one_hour")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+def test_a_recording_shorter_than_a_night_is_not_read_against_night_norms(one_hour) -> None:
+    """A 30-min DREAMS excerpt was read against whole-night norms: "total sleep time 27.5 min,
+    below the typical 330-450 min", REM latency and stage shares likewise."""
+    night, _ = one_hour
+    tib = night.summary().tib_min
+    assert tib < 240, tib
+    text = last_answer(one_hour, "is this normal?")
+    assert text.startswith(f"This recording is **{tib:.0f} min** in bed, not a night"), text
+    assert "total sleep time:" not in text, text
+    found = last_answer(one_hour, "what stands out?")
+    assert (f"the stage statistics are not read against norms: the recording is {tib:.0f} min in "
+            "bed") in found, found
+    assert "typical" not in found, found

@@ -1564,6 +1564,10 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
         # the adult ranges do not fit a child; the breathing has a pediatric rule
         return NormCheck(q.age, "children", [], s.source, norms.CITATION, s.ahi, where,
                          child=_obstructive_ahi(night), header_age=header)
+    if norms.too_short(s) and not by_age:
+        # a 30-min excerpt is not a night: whole-night norms say nothing of it
+        return NormCheck(q.age, band, [], s.source, norms.CITATION, s.ahi, where,
+                         header_age=header, short_min=s.tib_min)
     return NormCheck(q.age, band, rows, s.source, norms.CITATION, s.ahi, where,
                      asked=q.target if q.target in norms.NORMS else "",
                      bands=bands, by_age=by_age, header_age=header)

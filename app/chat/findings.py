@@ -87,6 +87,10 @@ def _norms(s: NightSummary, span: bool, age: float | None) -> list[Finding]:
     if age is not None and age < norms.ADULT_AGE:
         return [Finding(f"the stage statistics are not read against norms: the file's header "
                         f"gives age {age:g}, and the ranges held are for adults", None)]
+    if norms.too_short(s):
+        return [Finding(f"the stage statistics are not read against norms: the recording is "
+                        f"{s.tib_min:.0f} min in bed, and the norms describe whole nights "
+                        f"({norms.MIN_NIGHT_MIN / 60:.0f} h or more)", None)]
     _, rows = norms.compare_with_norms(s, None if age is None else int(age), cut_at_onset=span)
     who = "healthy adults" if age is None else f"healthy {age:g}-year-olds"
     return [Finding(f"{name} **{value:.1f} {unit}**: {'below' if value < lo else 'above'} the "

@@ -60,6 +60,17 @@ def by_age() -> tuple[tuple[str, ...], list[tuple[str, str, tuple[tuple[float, f
     return tuple(label for _, label in _BANDS), [(name, unit, ranges) for name, (unit, ranges) in NORMS.items()]
 
 
+MIN_NIGHT_MIN = 240.0
+"""Least time in bed (min) read against the norms: they describe whole nights, so a 30-min
+excerpt's total sleep, latencies and stage shares (a nap, one part of a split night) say
+nothing against them."""
+
+
+def too_short(s: NightSummary) -> bool:
+    """Whether a recording is too short to be read against whole-night norms."""
+    return s.tib_min < MIN_NIGHT_MIN
+
+
 def values(s: NightSummary) -> dict[str, float]:
     """The night's value of each statistic :data:`NORMS` holds (NaN where it has none)."""
     return {"total sleep time": s.tst_min, "sleep efficiency": s.se_pct,

@@ -1634,6 +1634,14 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
         return Answer(_by_age(r))
     if r.child is not None:
         return Answer(_child_norms(r))
+    if r.short_min is not None:
+        ahi = (f" Its AHI is **{r.ahi:.1f}/h** of sleep (healthy-sleeper studies usually report "
+               f"below 5/h), over so little sleep an unsteady rate." if r.ahi is not None else "")
+        return Answer(f"This recording is **{r.short_min:.0f} min** in bed, not a night: the norms "
+                      f"of healthy sleepers describe whole nights (I read them for "
+                      f"{norms.MIN_NIGHT_MIN / 60:.0f} h or more), so its total sleep, latencies "
+                      f"and stage shares say nothing against them." + ahi
+                      + " Ask *summarize the night* for what it holds.")
     lines = []
     for name, value, unit, low, high in r.rows:
         verdict = "within" if low <= value <= high else ("below" if value < low else "above")

@@ -599,6 +599,9 @@ class NormCheck:
     this holds the obstructive AHI (/h of sleep, None without scored breathing), the events it
     counts and the minutes asleep; None for an adult."""
     header_age: float | None = None
+    short_min: float | None = None
+    """The time in bed (min) of a recording too short for whole-night norms (a 30-min
+    excerpt): no row is read; None for a night."""
     """The age the file's header states (years), None when it states none; ``age`` is this
     one unless the question gave another."""
 
