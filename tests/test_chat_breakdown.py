@@ -123,6 +123,8 @@ def test_a_position_index_inside_a_stage(demo) -> None:
     supine = night.feature_frame()[POSITION].to_numpy() == "supine"
     n, minutes = _ah_in(night, rem & supine)
     answer = Session(night).ask("what is the supine REM AHI?", engine).text
+    lead, answer = answer.split("\n\n", 1)   # the position asked leads (stop 54)
+    assert lead.startswith(f"**AHI on the back (supine) in REM: {n / (minutes / 60):.1f}/h**"), lead
     assert answer.startswith("AHI by body position in REM")
     assert _rows(answer)["supine"][:3] == [f"{minutes:.1f}", str(n), f"{n / (minutes / 60):.1f}"]
 

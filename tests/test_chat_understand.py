@@ -56,7 +56,8 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("where did breathing get shallow?", LOC, {"phenomenon": "hypopnea"}),
     ("when does the breathing become shallower in REM", LOC, {"phenomenon": "hypopnea",
                                                              "stages": ("REM",)}),
-    ("did SpO2 drop more in REM?", BRK, {"phenomenon": "desaturation", "by": "stage"}),
+    # "drop more" is how far: the desaturations' depth in REM against NREM (stop 54)
+    ("did SpO2 drop more in REM?", CMP, {"phenomenon": "desaturation", "stages": ("REM",)}),
     ("how much time was spent in each stage?", SUM, {}),
     # The recording itself: channels, who scored it, signal quality.
     ("which channels are in this file?", REC, {"topic": "channels"}),

@@ -259,3 +259,43 @@ def test_a_recording_shorter_than_a_night_is_not_read_against_night_norms(one_ho
     assert (f"the stage statistics are not read against norms: the recording is {tib:.0f} min in "
             "bed") in found, found
     assert "typical" not in found, found
+
+
+def test_the_average_desaturation_after_an_apnea_is_their_depth(demo) -> None:
+    """"what's the average desaturation after an apnea?" defined a desaturation; "and after a
+    hypopnea?" then counted hypopneas tied to apneas (none)."""
+    text = last_answer(demo, "what is the average desaturation after an apnea?")
+    assert text.startswith("Depth on SpO2 (SpO2 fall below the pre-event baseline): mean **"), text
+    assert "oxygen desaturation events with an apnea" in text, text
+    after = last_answer(demo, "what is the average desaturation after an apnea?", "and after a hypopnea?")
+    assert "oxygen desaturation events with a hypopnea" in after, after
+    assert "Depth on SpO2 (SpO2 fall below the pre-event baseline): mean **" in after, after
+
+
+def test_the_oxygen_dropping_more_in_a_stage_is_the_desaturations_depth(demo) -> None:
+    """"does the oxygen drop more in REM?" compared the desaturations' rates, not depths."""
+    expected = last_answer(demo, "were desaturations deeper in REM?")
+    assert "desaturation depth below its baseline" in expected, expected
+    assert last_answer(demo, "does the oxygen drop more in REM?") == expected
+
+
+def test_the_ahi_then_after_a_position_is_that_positions(demo) -> None:
+    """"what was the AHI then?" after "when was the patient supine?" gave the whole night's."""
+    expected = last_answer(demo, "what was the supine AHI?")
+    lead = expected.split("\n\n")[0]
+    row = re.search(r"^\| supine \| ([\d.]+) \| (\d+) \| ([\d.]+) \|", expected, re.M)
+    assert row is not None, expected
+    assert lead == (f"**AHI on the back (supine): {row.group(3)}/h**, {row.group(2)} events in "
+                    f"{row.group(1)} min asleep there."), lead
+    assert last_answer(demo, "when was the patient supine?", "what was the AHI then?") == expected
+
+
+def test_the_ahi_on_her_side_pools_the_sides_there_are(demo) -> None:
+    text = last_answer(demo, "what was the AHI on her side?")
+    rows = {m.group(1): (float(m.group(2)), int(m.group(3)))
+            for m in re.finditer(r"^\| (left|right) \| ([\d.]+) \| (\d+) \|", text, re.M)}
+    assert rows, text
+    events, asleep = sum(n for _, n in rows.values()), sum(m for m, _ in rows.values())
+    assert text.startswith("**AHI on the "), text
+    assert f": {events / (asleep / 60):.1f}/h**" in text.split("\n")[0], text
+    assert ("never on the right side" in text) == ("right" not in rows), text

@@ -101,6 +101,11 @@ class Dialogue:
         if query.intent == Intent.NORMAL and not query.target and (row := self._norm_row()):
             # "that's long, isn't it?" after the sleep latency: that row of the norms first
             query = replace(query, target=row)
+        if (query.ref == Ref.NONE and query.intent == Intent.SUMMARY and query.stat in INDEX_STATS
+                and _THEN_RE.search(query.text) and self.last is not None
+                and self.last.measure == "position" and self.last.target):
+            # "when was the patient supine?", then "what was the AHI then?": in that position
+            return replace(query, intent=Intent.BREAKDOWN, by="position", target=self.last.target)
         if query.ref == Ref.NONE:
             return self._at_view(query)
         if query.ref == Ref.BACK and _TO_THE_LIST_RE.search(query.text):
@@ -170,6 +175,12 @@ class Dialogue:
             return self._share(query)
         if query.ref == Ref.LIST:
             return self._every(query)
+        last = self.last
+        if (last.together and query.phenomenon and query.phenomenon not in (last.phenomenon, last.together)
+                and _OTHER_PARTNER_RE.search(query.text)):
+            # "the average desaturation after an apnea?", then "and after a hypopnea?": the same
+            # events, tied to the other kind
+            return replace(last, text=query.text, together=query.phenomenon, ref=Ref.NONE)
         return self._listed(query, self._merge(query))
 
     def _one_in_focus(self) -> bool:
@@ -750,6 +761,12 @@ _APNEA_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:was|is) (?:it|th
                             r"|they|the scorer|the machine) (?:tell|know)(?: (?:it|that)(?:'s| is| was) (?:an? )?"
                             r"(?:obstructive|central|mixed)(?: (?:one|apn\w*))?)?)\W*$", re.I)
 """A question about the type of the one apnea shown ("was it obstructive?", "how can you tell?")."""
+_THEN_RE = re.compile(r"\bthen\W*$|\b(?:during|in|over) (?:those|these|them|that time|those periods|those times)\b",
+                      re.I)
+"""A figure asked of the time just listed ("what was the AHI then?")."""
+_OTHER_PARTNER_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:after|with|following|before|preceded by"
+                               r"|tied to)\b", re.I)
+"""A follow-up naming another partner kind for tied events ("and after a hypopnea?")."""
 _WHY_APNEA_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why (?:is|was)|what makes|how (?:do|did|can) (?:you|we"
                            r"|i) (?:know|tell)) (?:that|it|this)(?: one)?(?:'s| is| was)? (?:scored as |counted as"
                            r" |called )?an? (?:\w+ )?(?:apn\w*|hypopn\w*)\W*$", re.I)

@@ -2842,6 +2842,28 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
     return f"**{verdict}**: {counts}, {side} ({ratio_text})."
 
 
+def _named_rate(r: Breakdown, pair: dict[str, BreakdownRow], per: float, minute: bool,
+                scope: str = "") -> str:
+    """The rate in the positions a question names ("what was the AHI on her side?": left and
+    right pooled), with the minutes asleep it rests on; ``scope``: the breakdown's own scope in
+    words (" in REM"); "" when it names none of the rows."""
+    names = r.named.split(",")
+    rows = [pair[n] for n in names if n in pair and pair[n].events is not None]
+    missing = [n for n in names if n not in pair]
+    if not rows:
+        return (f"**Never {' or '.join(_POSITION_PHRASES.get(n, n) for n in names)}**: no {r.index} "
+                f"there." if missing else "")
+    events, asleep = sum(row.events for row in rows), sum(row.sleep_min for row in rows)
+    if asleep <= 0:
+        return ""
+    unit = "min" if minute else "h"
+    where = " or ".join(_POSITION_PHRASES.get(row.group, row.group) for row in rows)
+    none = (f" (never {' or '.join(_POSITION_PHRASES.get(n, n) for n in missing)})" if missing
+            else "")
+    return (f"**{r.index} {where}{scope}: {events / (asleep / 60) / per:.1f}/{unit}**{none}, {events} events "
+            f"in {asleep:.1f} min asleep there.")
+
+
 def _hour_trend(rows: list[BreakdownRow]) -> str:
     """The rate over the earlier and the later hours, split where half the rate's minutes
     (of sleep, or recorded) are behind: "did it get worse toward morning?" in one line."""
@@ -2950,6 +2972,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                                                else "") + ").")
     if r.by == "hour" and not minute:
         head += _hour_trend(r.rows)
+    if r.by == "position" and r.named and (lead := _named_rate(r, pair, per, minute, where)):
+        head = f"{lead}\n\n{head}"   # "what was the AHI on her side?": those positions first
     if r.by == "stage" and {"REM", "NREM"} <= pair.keys():
         rem, nrem = pair["REM"], pair["NREM"]
         lead = r.rem_direction and _rate_lead(rem, nrem, r.rem_direction,

@@ -430,6 +430,7 @@ _NIGHT_EVENTS_RE = re.compile(r"^\W*(?:(?:can|could) you\s+)?(?:please\s+)?tell 
                               r" (?:the|his|her|their|these|those|all(?: of)? the|this night's)\s+"
                               r"(?!differen|distinction)(?:[\w-]+\s+){0,2}[\w-]+s\b", I)
 # "what is a K-complex?", "explain REM sleep": a definition, not a search.
+_AVERAGE_RE = re.compile(r"\b(?:average|median|(?:the|a) mean)\b", I)
 _DEFINE_RE = re.compile(r"^\s*why (?:do|does|is|are|did) (?:we|people|humans|you|sleepers)\b"
                         r"|^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|define|teach me"
                         r"|tell me (?:what|about)|describe what|show (?:me|us) what|i (?:want|would like) to (?:see|know)"
@@ -722,6 +723,8 @@ def _per(text: str, phen: Phenomenon | None) -> str | None:
         "densit") else "hour"
 
 _RANK_WORDS: tuple[tuple[str, str], ...] = (
+    # "the average desaturation after an apnea": their depths, measured (see execute.locate)
+    (r"(?:average|mean|median|typical) (?:oxygen )?desat\w*", "strongest"),
     (r"longest|long", "longest"), (r"shortest|short", "shortest"),
     # "a good example of a K-complex", "a typical spindle": one like most of them
     (r"typical|most typical|textbook|classic|representative|good|nice", "typical"),
@@ -1347,7 +1350,9 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if signal is not None and phen is None and _DESCRIBE_RE.search(text):
         return Intent.DESCRIBE if (time is not None or stages) else Intent.MEASURE
     if (phen is not None and _EXPLAIN_RE.search(text) and not _LOCATE_RE.search(text)
-            and not _PROPERTY_RE.search(text) and _rank(text) is None):
+            and not _PROPERTY_RE.search(text) and _rank(text) is None
+            # "what is the average desaturation after an apnea?" asks for a measurement
+            and not _AVERAGE_RE.search(text)):
         return Intent.EXPLAIN  # "what's the longest apnea?" is a search
     if (phen is not None and phen.key == "scored_event" and time is not None
             and time.kind == "clock" and time.end is None and (
@@ -2860,6 +2865,10 @@ _BETTER_HALF_RE = re.compile(r"^\W*(?:and\s+)?(?:did|was|were|is) (?:she|he|they
                              r"|the) sleep|sleep)(?: sleep)? (?:better|worse|deeper|lighter|more (?:soundly|deeply"
                              r"|restful\w*|broken|disturbed)|less (?:broken|disturbed|restful))(?: in| during)? the"
                              r" (?:first|second|early|later|last) (?:half|part)(?: of the (?:night|recording))?\W*$", I)
+# "does the oxygen drop more in REM?": how deep the desaturations go there, not how many
+_DROPS_MORE_RE = re.compile(r"^\W*(?:and\s+)?(?:does|did|do|is|was) (?:the |her |his |their )?(?:oxygen|o2|spo2"
+                            r"|sat(?:uration)?s?)(?: level)? (?:drop|fall|dip)(?:s|ping)? (?:more|further|lower"
+                            r"|deeper|most) (in|during) (.+?)\W*$", I)
 # "were the apneas worse in the second half?": worse events are more of them
 _EVENTS_WORSE_HALF_RE = re.compile(r"^\W*(?:and\s+)?(?:were|was|are|is|did) (?:the |her |his |their )?((?:apn|hypopn"
                                    r"|arousal|desat|spindle|respiratory event|event)\w*) (?:get |getting )?"
@@ -2908,6 +2917,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
     (_BETTER_HALF_RE, "compare the first half with the second half"),
     (_EVENTS_WORSE_HALF_RE, _events_worse_half),
+    (_DROPS_MORE_RE, r"were desaturations deeper \1 \2?"),
     (_RESTLESS_RE, "how fragmented was the sleep?"),
     (_CIRCADIAN_NADIR_RE, "the lowest body temperature"),
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
