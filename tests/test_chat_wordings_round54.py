@@ -299,3 +299,45 @@ def test_the_ahi_on_her_side_pools_the_sides_there_are(demo) -> None:
     assert text.startswith("**AHI on the "), text
     assert f": {events / (asleep / 60):.1f}/h**" in text.split("\n")[0], text
     assert ("never on the right side" in text) == ("right" not in rows), text
+
+
+def test_a_share_of_all_of_a_kind_after_a_count(sc4001_unscored) -> None:
+    """"what fraction of all spindles is that?" after the spindles in N3 listed every spindle."""
+    night, _ = sc4001_unscored
+    spindles = events_of(night, "spindle")
+    n3 = [e for e in spindles if night.stages()[0][night.epoch_at(e.onset)] == STAGES.index("N3")]
+    text = last_answer(sc4001_unscored, "how many spindles in N3?", "what fraction of all spindles is that?")
+    assert text.startswith(f"**{len(n3)}** of the night's {len(spindles)} sleep spindle events "
+                           f"(**{100 * len(n3) / len(spindles):.0f} %**) are in N3"), text
+
+
+def test_how_long_in_bed_after_the_final_awakening(sc4001_unscored) -> None:
+    """"how long did she stay in bed after that?" after the final awakening described an empty
+    0-s span ("In the 0 s after the W at 06:32:30-07:14:30 ...: no epoch")."""
+    expected = last_answer(sc4001_unscored, "how long was the patient awake in the morning?")
+    assert "after the final awakening" in expected, expected
+    assert last_answer(sc4001_unscored, "when did she wake up for good?",
+                       "how long did she stay in bed after that?") == expected
+
+
+def test_score_this_night_says_how_it_was_scored(sc4001_unscored) -> None:
+    """"score this night" listed the five longest machine-scored events."""
+    expected = last_answer(sc4001_unscored, "how was this night scored?")
+    assert "no human scoring" in expected, expected
+    assert last_answer(sc4001_unscored, "score this night") == expected
+
+
+@pytest.mark.parametrize("question", ["what would YASA say this epoch is?", "what does the model think?",
+                                      "do the model and YASA agree here?"])
+def test_each_stager_on_the_epoch_on_screen(sc4001_unscored, question) -> None:
+    """"what would YASA say this epoch is?" described the epoch's events and EEG; "what does the
+    model think?" was off topic; "do the model and YASA agree here?" gave the whole night's."""
+    expected = last_answer(sc4001_unscored, "go to epoch 300", "what stage is this?")
+    assert expected.startswith("Epoch 300 (") and "machine-scored (YASA" in expected, expected
+    assert last_answer(sc4001_unscored, "go to epoch 300", question) == expected
+
+
+def test_how_sure_about_an_epoch_gives_each_stagers_probabilities(sc4001_unscored) -> None:
+    expected = last_answer(sc4001_unscored, "why is epoch 300 scored as it is?")
+    assert "- the model (zero-shot): " in expected, expected
+    assert last_answer(sc4001_unscored, "how sure are you about epoch 300?") == expected

@@ -306,7 +306,9 @@ _EACH_PERIOD_RE = re.compile(r"\b(?:each|every|all(?: the)?|list(?: the)?)\s+(?:
 # "what percentage is that?", "as a fraction?": the last count as a share of its whole.
 _SHARE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|which|how much)\s+(?:percent"
                            r"(?:age)?|fraction|proportion|share)\s+(?:of (?:the |all )?(?:total|them"
-                           r"|all)\s+)?(?:is|was|are|were|does)\s+(?:that|this|those|these|it|them)"
+                           # "what fraction of all spindles is that?": of the kind just counted
+                           r"|all|(?:the |all (?:the )?)?[a-z-]+s)\s+)?(?:is|was|are|were|does)\s+(?:that|this"
+                           r"|those|these|it|them)"
                            r"(?: make)?|(?:as\s+an?\s+)?(?:percent(?:age)?|fraction|share|proportion)"
                            r"(?: of (?:the )?(?:total|all)(?: of them)?)?|how many percent is (?:that"
                            r"|it))\W*$", I)
@@ -2641,6 +2643,10 @@ _YES_NO_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were|does|did|do|ha
 # "did they sleep on their back?": the time in each position.
 _SLEPT_ON_BACK_RE = re.compile(r"^\W*(?:did|do|does) (?:they|he|she|the patient|this person) sleep"
                                r" (?:on (?:their|his|her|the) back|supine)\b", I)
+# "how long did she stay in bed after that?" after the final awakening: the wake after it
+_IN_BED_AFTER_RE = re.compile(r"^\W*(?:and\s+)?how long (?:did|was|were) (?:she|he|they|the patient|the sleeper)"
+                              r" (?:stay|lie|lay|remain|stay awake|awake|in bed)(?: awake)?(?: in bed)? after"
+                              r" (?:that|it|waking(?: up)?|the (?:final|last) awakening)\W*$", I)
 # "was there early morning awakening?": the wake after the final awakening.
 _EARLY_AWAKENING_RE = re.compile(r"^.*\bearly(?:[- ]morning)? (?:morning )?(?:awakening|waking)s?\b.*$"
                                  # "how long was she in bed after waking up?": the same split
@@ -2865,6 +2871,31 @@ _BETTER_HALF_RE = re.compile(r"^\W*(?:and\s+)?(?:did|was|were|is) (?:she|he|they
                              r"|the) sleep|sleep)(?: sleep)? (?:better|worse|deeper|lighter|more (?:soundly|deeply"
                              r"|restful\w*|broken|disturbed)|less (?:broken|disturbed|restful))(?: in| during)? the"
                              r" (?:first|second|early|later|last) (?:half|part)(?: of the (?:night|recording))?\W*$", I)
+# "score this night": it was machine-scored when loaded; how, and how sure
+_SCORE_NIGHT_RE = re.compile(r"^\W*(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:please\s+)?(?:auto-?)?(?:score"
+                             r"|stage)\s+(?:this|the|my)\s+(?:night|recording|study|file|psg|data)(?:\s+for me)?"
+                             r"(?:\s+please)?\W*$", I)
+# "what would YASA say this epoch is?", "what does the model think here?", "do the model and YASA
+# agree here?": one epoch's stage by each stager
+_EPOCH_WORDS = r"(epoch \d+|this epoch|this one|this|here|it|now)"
+_STAGERS_SAY_RE = re.compile(r"^\W*(?:and\s+)?(?:what (?:would|does|did|do) (?:yasa|the model|the machine|sleeplm)"
+                             r" (?:say|think|call|score|make of)(?: (?:about|of|for))?(?: that)? " + _EPOCH_WORDS
+                             + r"(?: is| was)?|what (?:does|did) the model (?:think|say)|do (?:the model and yasa|yasa"
+                             r" and the model|the two stagings?) agree (?:on |about |for )?" + _EPOCH_WORDS
+                             + r")\W*$", I)
+# "how sure are you about epoch 300?": that epoch's stage with each stager's probabilities
+_SURE_EPOCH_RE = re.compile(r"^\W*(?:and\s+)?how (?:sure|confident|certain) (?:are you|is (?:the (?:staging|model"
+                            r"|scoring|machine|hypnogram)|yasa))(?: (?:about|of|for|on|in))? " + _EPOCH_WORDS
+                            + r"\W*$", I)
+
+
+def _one_epoch(m: re.Match[str], ask: str) -> str:
+    """``ask`` ("what stage is {}?") of the epoch the words name, the one on screen if none."""
+    said = next((g for g in m.groups() if g), "this")
+    epoch = said if said.lower().startswith("epoch") else "this epoch"
+    return ask.format(epoch)
+
+
 # "does the oxygen drop more in REM?": how deep the desaturations go there, not how many
 _DROPS_MORE_RE = re.compile(r"^\W*(?:and\s+)?(?:does|did|do|is|was) (?:the |her |his |their )?(?:oxygen|o2|spo2"
                             r"|sat(?:uration)?s?)(?: level)? (?:drop|fall|dip)(?:s|ping)? (?:more|further|lower"
@@ -2918,10 +2949,14 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_BETTER_HALF_RE, "compare the first half with the second half"),
     (_EVENTS_WORSE_HALF_RE, _events_worse_half),
     (_DROPS_MORE_RE, r"were desaturations deeper \1 \2?"),
+    (_SCORE_NIGHT_RE, "how was this night scored?"),
+    (_STAGERS_SAY_RE, lambda m: _one_epoch(m, "what stage is {}?")),
+    (_SURE_EPOCH_RE, lambda m: _one_epoch(m, "why is {} scored as it is?")),
     (_RESTLESS_RE, "how fragmented was the sleep?"),
     (_CIRCADIAN_NADIR_RE, "the lowest body temperature"),
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
     (_EARLY_AWAKENING_RE, "how long was the patient awake in the morning?"),
+    (_IN_BED_AFTER_RE, "how long was the patient awake in the morning?"),
     (_SWA_RE, "delta power"), (_WALK_THROUGH_RE, "summarize"),
     (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"), (_TIED_DESAT_DEPTH_RE, "how low did the sat go?"),
     (_PLM_AROUSAL_RE, "periodic leg movements with an arousal per hour"),
