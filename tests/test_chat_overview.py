@@ -97,8 +97,12 @@ def test_position_wordings_give_the_ahi_by_body_position(demo) -> None:
     """"is it positional OSA?" was refused as a diagnosis; "is the OSA worse on the back?"
     and "which hour was worst?" were off topic; "did they sleep on their back?" gave sleep time."""
     night, engine = demo
-    for question in ("is it positional OSA?", "is the OSA worse on the back?"):
-        assert Session(night).ask(question, engine).text.startswith("AHI by body position"), question
+    for question, lead in (("is it positional OSA?", r"\*\*(?:Yes|No), by the usual definition of positional"),
+                           ("is the OSA worse on the back?", r"\*\*(?:Yes|No|Not clearly)\*\*: ")):
+        # the yes or no leads (stop 54), then the AHI by position
+        text = Session(night).ask(question, engine).text
+        assert re.match(lead, text), (question, text)
+        assert text.split("\n\n")[1].startswith("AHI by body position"), question
     assert Session(night).ask("did they sleep on their back?", engine).text.startswith(
         "By body position")
     assert Session(night).ask("which hour was worst?", engine).text.startswith(

@@ -37,30 +37,33 @@ def _verdict(ratio: float, way: str) -> str:
 
 
 def test_the_rate_lead_reads_the_ratio_and_the_rem_related_rule() -> None:
+    rule = ("REM-related apnea", "a REM AHI at least twice the NREM AHI", "Mokhlesi & Punjabi 2012")
     rem, nrem = BreakdownRow("REM", 60.0, 60.0, 30), BreakdownRow("NREM", 300.0, 300.0, 50)
-    lead = _rate_lead(rem, nrem, "higher", "h", 1.0, True)
+    lead = _rate_lead(rem, nrem, "higher", "h", 1.0, rule)
     assert lead.startswith("**Yes**: **30.0/h** in REM (30 in 60 min of sleep) against **10.0/h** in "
                            "NREM (50 in 300 min), higher in REM (ratio 3.0; that meets the usual "
                            "definition"), lead
-    assert _rate_lead(rem, nrem, "lower", "h", 1.0, False).startswith("**No**"), lead
-    assert "definition" not in _rate_lead(rem, nrem, "lower", "h", 1.0, False)
+    assert _rate_lead(rem, nrem, "lower", "h", 1.0).startswith("**No**"), lead
+    assert "definition" not in _rate_lead(rem, nrem, "lower", "h", 1.0)
+    assert _rate_lead(rem, nrem, "rule", "h", 1.0, rule).startswith(
+        "**Yes, by the usual definition of REM-related apnea** (a REM AHI at least twice the NREM "
+        "AHI, Mokhlesi & Punjabi 2012): **30.0/h** in REM")
     even = BreakdownRow("REM", 60.0, 60.0, 11)
-    assert _rate_lead(even, nrem, "higher", "h", 1.0, True).startswith("**Not clearly**")
-    assert _rate_lead(even, nrem, "which", "h", 1.0, True).startswith(
+    assert _rate_lead(even, nrem, "higher", "h", 1.0, rule).startswith("**Not clearly**")
+    assert _rate_lead(even, nrem, "rule", "h", 1.0, rule).startswith("**No, by the usual")
+    assert _rate_lead(even, nrem, "which", "h", 1.0, rule).startswith(
         "**About the same in REM and in NREM**")
     short = BreakdownRow("REM", 5.0, 5.0, 3)
-    assert _rate_lead(short, nrem, "higher", "h", 1.0, True).startswith("**Too little REM")
+    assert _rate_lead(short, nrem, "higher", "h", 1.0, rule).startswith("**Too little REM")
 
 
 @pytest.mark.parametrize("questions", [
-    ("is it REM-related sleep apnea?",),
     ("is the apnea worse in REM?",),
-    ("what's the AHI?", "is that REM-related?"),
     ("was the AHI higher in REM?",),
 ])
-def test_is_it_rem_related_is_answered_yes_or_no_first(demo, questions) -> None:
-    """"is it REM-related sleep apnea?" gave the AHI by stage led by its highest stage (N1 on
-    the demo night), with the REM against NREM ratio inside the paragraph."""
+def test_is_the_ahi_higher_in_rem_is_answered_yes_or_no_first(demo, questions) -> None:
+    """"is the apnea worse in REM?" gave the AHI by stage led by its highest stage (N1 on the
+    demo night), with the REM against NREM ratio inside the paragraph."""
     night, _ = demo
     rem, nrem = _rate(night, RESPIRATORY, ("REM",)), _rate(night, RESPIRATORY, NREM)
     text = last_answer(demo, *questions)
@@ -68,6 +71,37 @@ def test_is_it_rem_related_is_answered_yes_or_no_first(demo, questions) -> None:
     assert f"against **{nrem:.1f}/h** in NREM" in text.split("\n\n")[0], text
     assert f"ratio {rem / nrem:.1f}; under the usual definition of REM-related apnea" in text, text
     assert "\n\nAHI by stage" in text, text
+
+
+@pytest.mark.parametrize("questions", [
+    ("is it REM-related sleep apnea?",),
+    ("what's the AHI?", "is that REM-related?"),
+])
+def test_is_it_rem_related_is_answered_by_the_rule_first(demo, questions) -> None:
+    """"is it REM-related sleep apnea?" gave the AHI by stage led by its highest stage; a yes
+    on the way alone (higher in REM) would not say whether the definition holds."""
+    night, _ = demo
+    rem, nrem = _rate(night, RESPIRATORY, ("REM",)), _rate(night, RESPIRATORY, NREM)
+    text = last_answer(demo, *questions)
+    verdict = "Yes" if rem / nrem >= 2 else "No"
+    assert text.startswith(f"**{verdict}, by the usual definition of REM-related apnea** (a REM AHI "
+                           f"at least twice the NREM AHI, Mokhlesi & Punjabi 2012): **{rem:.1f}/h** in "
+                           f"REM"), text
+    assert f"ratio {rem / nrem:.1f}. One night's rates, not a diagnosis." in text, text
+
+
+def test_is_it_positional_is_answered_by_the_rule_first(demo) -> None:
+    """"is it positional?" gave the AHI by position; "was it worse on her back?" too, with no
+    yes or no."""
+    text = last_answer(demo, "what's the AHI?", "is it positional?")
+    rows = {m.group(1): (m.group(2), m.group(3), m.group(4))
+            for m in re.finditer(r"^\| (supine|non-supine) \| ([\d.]+) \| (\d+) \| ([\d.]+) \|", text, re.M)}
+    ratio = float(rows["supine"][2]) / float(rows["non-supine"][2])
+    assert text.startswith(f"**{'Yes' if ratio >= 2 else 'No'}, by the usual definition of positional "
+                           f"apnea** (a supine AHI at least twice the non-supine AHI, Cartwright 1984): "
+                           f"**{rows['supine'][2]}/h** on the back (supine) ({rows['supine'][1]} in "), text
+    worse = last_answer(demo, "what's the AHI?", "was it worse on her back?")
+    assert worse.startswith(f"**{_verdict(ratio, 'higher')}**: **{rows['supine'][2]}/h** on the back"), worse
 
 
 def test_a_rate_asked_to_be_more_frequent_or_fewer(demo) -> None:
@@ -341,3 +375,10 @@ def test_how_sure_about_an_epoch_gives_each_stagers_probabilities(sc4001_unscore
     expected = last_answer(sc4001_unscored, "why is epoch 300 scored as it is?")
     assert "- the model (zero-shot): " in expected, expected
     assert last_answer(sc4001_unscored, "how sure are you about epoch 300?") == expected
+
+
+def test_was_it_worse_on_her_back_after_a_signal_is_that_signal(demo) -> None:
+    """"was it worse on her back?" after the snoring gave the AHI by position."""
+    expected = last_answer(demo, "was the snoring worse on her back?")
+    assert "snoring loudness" in expected.split("\n")[0], expected
+    assert last_answer(demo, "how much snoring was there?", "was it worse on her back?") == expected

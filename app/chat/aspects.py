@@ -231,17 +231,28 @@ def asked_direction(text: str) -> str | None:
     return "higher" if higher else "lower" if lower else "change"
 
 
-# "was the AHI higher in REM?", "are apneas more frequent in REM?": REM named beside a way
-_REM_NAMED_RE = re.compile(r"(?<!n)\brem\b", re.I)
+# "was the AHI higher in REM?", "is the apnea worse when supine?": the side named beside a way;
+# "is it REM-related?", "is it positional?": the rule that names the condition
+_SIDE_NAMED_RE = {"stage": re.compile(r"(?<!n)\brem\b", re.I),
+                  "position": re.compile(r"\b(?:supine|(?:on|lying on) (?:her|his|their|the) back|back)\b",
+                                         re.I)}
+_RULE_NAMED_RE = {"stage": re.compile(r"\brem[- ](?:related|dependent|predominant)\b", re.I),
+                  "position": re.compile(r"\bpositional\b|\bposition[- ](?:dependent|related)\b", re.I)}
 
 
-def asked_rem_direction(text: str) -> str:
-    """The way a question expects an event rate in REM to differ from NREM's ("higher",
-    "lower", "change"; "which" for an either-or: "was the AHI higher in REM or NREM?"), ""
-    when it names no REM or no way. An index judged "worse" in REM is higher there: more
-    events per hour is worse."""
+def asked_rate_way(text: str, by: str) -> str:
+    """How a question expects an event rate to differ between the two sides of a split by
+    ``by`` ("stage": REM against NREM; "position": supine against the other positions):
+    "higher", "lower", "change", "which" for an either-or ("was the AHI higher in REM or
+    NREM?"), "rule" when it asks whether the condition the ratio defines holds ("is it
+    REM-related?", "is it positional?"), "" when it names neither side nor way. An index
+    judged "worse" on one side is higher there: more events per hour is worse."""
+    if by not in _SIDE_NAMED_RE:
+        return ""
+    if _RULE_NAMED_RE[by].search(text) and _YES_NO_RE.search(text):
+        return "rule"
     way = asked_direction(text)
-    if not way or not _REM_NAMED_RE.search(text):
+    if not way or not _SIDE_NAMED_RE[by].search(text):
         return ""
     if way == "either":
         return "which" if _EITHER_OR_RE.search(text) else "higher"

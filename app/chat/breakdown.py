@@ -166,7 +166,7 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, where, plan.query.scope.stages, named=plan.query.target,
                      lengths_first=index is not None and Aspect.DURATION in plan.query.aspects,
-                     rem_direction=plan.query.rem_direction if index is not None and by == "stage" else "")
+                     rate_way=plan.query.rate_way if index is not None else "")
 
 
 def _stage_mix(by: str, groups: dict[str, np.ndarray], stages: np.ndarray, source: str,

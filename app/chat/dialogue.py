@@ -562,6 +562,11 @@ class Dialogue:
                 self.last.stat in (*INDEX_STATS, "stages") or self.last.intent == Intent.SUMMARY):
             # "why is it an estimate?" after the REI or the stages: how sleep was found
             return "how do you know when they were asleep?"
+        if ((m := _IT_BY_POSITION_RE.search(text)) and self.last is not None and self.last.signal
+                and self.last.signal in _SIGNAL_WORDS and self.last.signal != "spo2"):
+            # "how much snoring was there?", then "was it worse on her back?": that signal by
+            # position, not the AHI ("spo2" stays the breathing's: its drops are the events)
+            return f"was the {_SIGNAL_WORDS[self.last.signal]} {m.group('way')} {m.group('where')}?"
         typed = _APNEA_TYPE_RE.search(text) or _WHY_APNEA_RE.search(text)
         if typed and self.items and self._one_in_focus() and (
                 self._focused().label.endswith((" apnea", "hypopnea"))):
@@ -764,6 +769,10 @@ _APNEA_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:was|is) (?:it|th
 _THEN_RE = re.compile(r"\bthen\W*$|\b(?:during|in|over) (?:those|these|them|that time|those periods|those times)\b",
                       re.I)
 """A figure asked of the time just listed ("what was the AHI then?")."""
+_IT_BY_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was) (?:it|that|this|they) (?P<way>worse|louder|higher"
+                                r"|lower|faster|slower|better) (?P<where>(?:on|lying on) (?:her|his|their|the) (?:back"
+                                r"|side|stomach|left|right)|supine|when supine|lying supine)\W*$", re.I)
+"""A signal just measured asked of a position ("was it worse on her back?" after the snoring)."""
 _OTHER_PARTNER_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:after|with|following|before|preceded by"
                                r"|tied to)\b", re.I)
 """A follow-up naming another partner kind for tied events ("and after a hypopnea?")."""

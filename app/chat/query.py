@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.chat.aspects import (Aspect, asked_direction, asked_rem_direction, asked_trend, listed_cause,
+from app.chat.aspects import (Aspect, asked_direction, asked_rate_way, asked_trend, listed_cause,
                               named_cause, named_channels, named_position, read_aspects)
 from app.chat.timespan import TimeSpan
 
@@ -229,10 +229,11 @@ class Query:
         return asked_direction(self.text)
 
     @property
-    def rem_direction(self) -> str:
-        """The way the question expects an event rate in REM to differ from NREM's, "" for
-        none (:func:`app.chat.aspects.asked_rem_direction`)."""
-        return asked_rem_direction(self.text)
+    def rate_way(self) -> str:
+        """How the question expects an event rate to differ between the two sides of its
+        split (REM against NREM, supine against the rest), "" for no way
+        (:func:`app.chat.aspects.asked_rate_way`)."""
+        return asked_rate_way(self.text, self.by or "")
 
     @property
     def trend(self) -> str | None:

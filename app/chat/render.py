@@ -2800,17 +2800,29 @@ _PLACE_RE = re.compile(r"^(?:in|during|before|after|at|on|between|from|while|whe
 
 
 def _place(group: str) -> str:
-    """A group's label as a place in the night: "REM" -> "in REM", "in the first half" kept."""
+    """A group's label as a place in the night: "REM" -> "in REM", "supine" -> "on the back
+    (supine)", "in the first half" kept."""
+    if group == "non-supine":
+        return "off the back"
+    if group in _POSITION_PHRASES:
+        return _POSITION_PHRASES[group]
     return group if _PLACE_RE.match(group) else f"in {group}"
 
 
+# The condition each split's ratio defines: (its words, the rule, its source).
+_RATIO_RULES = {"stage": ("REM-related apnea", "a REM AHI at least twice the NREM AHI",
+                          "Mokhlesi & Punjabi 2012"),
+                "position": ("positional apnea", "a supine AHI at least twice the non-supine AHI",
+                             "Cartwright 1984")}
+
+
 def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, per: float,
-               breathing: bool = False) -> str:
+               rule: tuple[str, str, str] | None = None) -> str:
     """Yes or no to "was the AHI higher in REM?" or "were there more spindles in the second
-    half?" (``way``: "higher", "lower", "change", "which"), from the two groups' rates per
-    ``unit`` of sleep ("h" or "min", ``per``: 1 or 60); "" when either has no rate.
-    ``breathing``: the groups are REM and NREM and the index is the AHI (or REI, RDI), so the
-    REM-related apnea rule (REM AHI at least twice NREM's) is named."""
+    half?" (``way``: "higher", "lower", "change", "which"; "rule": whether ``rule`` holds),
+    from the two groups' rates per ``unit`` of sleep ("h" or "min", ``per``: 1 or 60); ""
+    when either has no rate. ``rule``: the condition the ratio defines (its words, the rule,
+    its source: REM-related or positional apnea), stated beside the ratio."""
     if named.per_hour is None or other.per_hour is None:
         return ""
     a, b = _place(named.group), _place(other.group)
@@ -2822,23 +2834,22 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
               f"{named.sleep_min:.0f} min of sleep) against **{other.per_hour / per:.{digits}f}/{unit}** "
               f"{b} ({other.events} in {other.sleep_min:.0f} min)")
     ratio = named.per_hour / other.per_hour if other.per_hour else float("inf")
-    side = (f"higher {a}" if ratio >= _SAME_RATE else f"lower {a}" if ratio <= 1 / _SAME_RATE
-            else f"about the same {a} and {b}")
+    short_a, short_b = a.split(" (")[0], b.split(" (")[0]   # "on the back (supine)": said once
+    side = (f"higher {short_a}" if ratio >= _SAME_RATE else f"lower {short_a}" if ratio <= 1 / _SAME_RATE
+            else f"about the same {short_a} and {short_b}")
+    ratio_text = f"no events {short_b}" if ratio == float("inf") else f"ratio {ratio:.1f}"
+    met = ratio >= 2
+    if way == "rule" and rule is not None:
+        words, definition, source = rule
+        return (f"**{'Yes' if met else 'No'}, by the usual definition of {words}** ({definition}, "
+                f"{source}): {counts}, {ratio_text}. One night's rates, not a diagnosis.")
+    if rule is not None:
+        ratio_text += (f"; {'that meets' if met else 'under'} the usual definition of {rule[0]}, "
+                       f"{rule[1]}, {rule[2]}")
     if way == "which":
-        verdict = side[0].upper() + side[1:]
-    elif side.startswith("about"):
-        verdict = "Not clearly"
-    elif way == "change" or side.startswith(way):
-        verdict = "Yes"
-    else:
-        verdict = "No"
-    ratio_text = f"no events {b}" if ratio == float("inf") else f"ratio {ratio:.1f}"
-    if breathing:
-        ratio_text += (f"; {'that meets' if ratio >= 2 else 'under'} the usual definition of "
-                       f"REM-related apnea, a REM AHI at least twice the NREM AHI, Mokhlesi & "
-                       f"Punjabi 2012")
-    if way == "which":
-        return f"**{verdict}**: {counts} ({ratio_text})."
+        return f"**{side[0].upper() + side[1:]}**: {counts} ({ratio_text})."
+    verdict = ("Not clearly" if side.startswith("about") else
+               "Yes" if way == "change" or side.startswith(way) else "No")
     return f"**{verdict}**: {counts}, {side} ({ratio_text})."
 
 
@@ -2961,7 +2972,10 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                  ("scope", "groups") else "")
         head += f" Most events: **{most.group}** ({most.events}{share})."
     pair = {row.group: row for row in r.rows}
-    for stage in ((" NREM", " REM") if r.by == "position_stage" else ("",) if r.by == "position" else ()):
+    # "is it positional?": the supine rate against the rest leads (below), said once
+    led = r.by == "position" and r.rate_way and {"supine", "non-supine"} <= pair.keys()
+    for stage in ((" NREM", " REM") if r.by == "position_stage" else ("",) if r.by == "position" and not led
+                  else ()):
         # the supine rate against the rest, in all sleep or within each stage
         if {f"supine{stage}", f"non-supine{stage}"} <= pair.keys():
             sup, non = pair[f"supine{stage}"].per_hour, pair[f"non-supine{stage}"].per_hour
@@ -2972,13 +2986,16 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                                                else "") + ").")
     if r.by == "hour" and not minute:
         head += _hour_trend(r.rows)
-    if r.by == "position" and r.named and (lead := _named_rate(r, pair, per, minute, where)):
+    if led and (
+            lead := _rate_lead(pair["supine"], pair["non-supine"], r.rate_way, "min" if minute else "h",
+                               per, _RATIO_RULES["position"] if _AHI_LIKE_RE.fullmatch(r.index) else None)):
+        head = f"{lead}\n\n{head}"   # "is it positional?", "was the AHI higher on her back?"
+    elif r.by == "position" and r.named and (lead := _named_rate(r, pair, per, minute, where)):
         head = f"{lead}\n\n{head}"   # "what was the AHI on her side?": those positions first
     if r.by == "stage" and {"REM", "NREM"} <= pair.keys():
         rem, nrem = pair["REM"], pair["NREM"]
-        lead = r.rem_direction and _rate_lead(rem, nrem, r.rem_direction,
-                                              "min" if minute else "h", per,
-                                              _AHI_LIKE_RE.fullmatch(r.index) is not None)
+        lead = r.rate_way and _rate_lead(rem, nrem, r.rate_way, "min" if minute else "h", per,
+                                         _RATIO_RULES["stage"] if _AHI_LIKE_RE.fullmatch(r.index) else None)
         if lead:   # "was the AHI higher in REM?": the two rates answer it first
             head = f"{lead}\n\n{head}"
         elif rem.per_hour is not None and nrem.per_hour is not None:

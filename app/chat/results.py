@@ -1151,9 +1151,10 @@ class Breakdown:
             answered first; "" for none.
         lengths_first: the question asks about the events' lengths ("were apneas longer in
             REM?"): REM's mean length against NREM's leads.
-        rem_direction: the way a yes/no question expects the rate in REM to differ from
-            NREM's ("was the AHI higher in REM?", "is it REM-related?": "higher"; "lower";
-            "change"), answered first; "" for none.
+        rate_way: for an index split by stage or position, how the question expects the rate
+            to differ between REM and NREM, or supine and the other positions ("was the AHI
+            higher in REM?": "higher"; "lower", "change", "which"; "rule": "is it
+            REM-related?", "is it positional?"), answered first; "" for none.
     """
 
     by: str
@@ -1170,7 +1171,7 @@ class Breakdown:
     norm_asked: bool = False
     direction: str = ""
     lengths_first: bool = False
-    rem_direction: str = ""
+    rate_way: str = ""
 
     @property
     def per_minute(self) -> bool:

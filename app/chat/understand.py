@@ -1468,11 +1468,17 @@ def _understand(text: str) -> Query:
     # "zoom to the worst hour" names no system: a report's worst hour is its breathing's
     text = _WORST_PART_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
     text = _WHEN_WORST_RE.sub(lambda m: _WORST_PART_EVENTS[(m.group(1) or "bre").lower()[:3]], text)
-    text = _POSITIONAL_RE.sub("AHI by body position", text) if _POSITIONAL_RE.search(text) and not (
-        _MEDICAL_RE.search(text)) else text
+    if _POSITIONAL_RE.search(text) and not _MEDICAL_RE.search(text):
+        # "is it positional?": the AHI by position, the rule's yes or no first; "was it worse
+        # on her back?": higher on the back or not
+        text = ("AHI by body position" if not _YES_NO_RE.search(text)
+                else "is the AHI positional (AHI by body position)?" if _RULE_WORD_RE.search(text)
+                else "was the AHI higher on the back (AHI by body position)?")
     if _YES_NO_RE.search(text) and _REM_RELATED_RE.search(text) and not _MEDICAL_RE.search(text):
-        # "is it REM-related OSA?": the two indices and their ratio, a yes or no on the way first
-        text = "was the AHI higher in REM than in NREM?"
+        # "is it REM-related OSA?": the two indices and their ratio, the rule's yes or no first;
+        # "is the apnea worse in REM?": higher in REM or not
+        text = ("is the AHI REM-related (AHI in REM vs NREM)?" if _RULE_WORD_RE.search(text)
+                else "was the AHI higher in REM than in NREM?")
     for pattern, words in _PLAIN_WORDINGS:
         text = pattern.sub(words, text)
     # "for more than a minute", "longer than half a minute": the bound as a number
@@ -2630,6 +2636,9 @@ _POSITIONAL_RE = re.compile(r"\bpositional (?:osa|obstructive sleep apn\w*|sleep
                             r"|rei|breathing|events?))\s+(?:(?:mostly|mainly|purely|really)\s+)?(?:positional"
                             r"|position[- ](?:dependent|related)|supine[- ](?:dependent|predominant|related|only))"
                             r"(?: (?:osa|apn\w*))?\W*$", I)
+# the words that ask whether a condition a ratio defines holds, not only which way it goes
+_RULE_WORD_RE = re.compile(r"\b(?:rem[- ](?:related|dependent|predominant|associated)|positional|position[- ]"
+                           r"(?:dependent|related)|supine[- ](?:dependent|predominant|related|only))\b", I)
 # "is it REM-related OSA?", "is the apnea worse in REM?": the AHI in REM against NREM, a
 # measurement (the ratio the usual definition reads), not a diagnosis.
 _REM_RELATED_RE = re.compile(r"\brem[- ](?:related|predominant|dependent|associated) (?:obstructive )?"
