@@ -382,3 +382,16 @@ def test_was_it_worse_on_her_back_after_a_signal_is_that_signal(demo) -> None:
     expected = last_answer(demo, "was the snoring worse on her back?")
     assert "snoring loudness" in expected.split("\n")[0], expected
     assert last_answer(demo, "how much snoring was there?", "was it worse on her back?") == expected
+
+
+@pytest.mark.parametrize("question, same", [
+    ("how do I recognise an obstructive apnea on the belts?",
+     "what does an obstructive apnea look like on the belts?"),
+    ("how would a student spot a K-complex?", "what does a K-complex look like?"),
+    ("how can I identify a spindle?", "what does a spindle look like?"),
+])
+def test_how_to_recognise_a_kind_is_what_it_looks_like(demo, question, same) -> None:
+    """"how do I recognise an obstructive apnea on the belts?" listed the five longest."""
+    expected = last_answer(demo, same)
+    assert expected.startswith("**") and "Example in this night" in expected, expected
+    assert last_answer(demo, question) == expected

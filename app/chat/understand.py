@@ -2905,6 +2905,17 @@ def _one_epoch(m: re.Match[str], ask: str) -> str:
     return ask.format(epoch)
 
 
+# "how do I recognise an obstructive apnea on the belts?": what one looks like, with an example
+_RECOGNISE_RE = re.compile(r"^\W*how (?:do|can|would|should|could) (?:i|we|you|one|they|(?:an? |the )?(?:student"
+                           r"|trainee|technician|tech|beginner|scorer)s?)"
+                           r" (?:recogni[sz]e|spot|identify|detect|find|see|read|pick out|pick up)"
+                           r" (?!.*\bfrom\b)(?:an? |the )(?P<what>[\w -]+?)(?P<on> (?:on|in) (?:the |an? )?[\w -]+)?\W*$", I)
+
+
+def _recognise(m: re.Match[str]) -> str:
+    return f"what does a {m.group('what')} look like{m.group('on') or ''}?"
+
+
 # "does the oxygen drop more in REM?": how deep the desaturations go there, not how many
 _DROPS_MORE_RE = re.compile(r"^\W*(?:and\s+)?(?:does|did|do|is|was) (?:the |her |his |their )?(?:oxygen|o2|spo2"
                             r"|sat(?:uration)?s?)(?: level)? (?:drop|fall|dip)(?:s|ping)? (?:more|further|lower"
@@ -2958,7 +2969,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_BETTER_HALF_RE, "compare the first half with the second half"),
     (_EVENTS_WORSE_HALF_RE, _events_worse_half),
     (_DROPS_MORE_RE, r"were desaturations deeper \1 \2?"),
-    (_SCORE_NIGHT_RE, "how was this night scored?"),
+    (_SCORE_NIGHT_RE, "how was this night scored?"), (_RECOGNISE_RE, _recognise),
     (_STAGERS_SAY_RE, lambda m: _one_epoch(m, "what stage is {}?")),
     (_SURE_EPOCH_RE, lambda m: _one_epoch(m, "why is {} scored as it is?")),
     (_RESTLESS_RE, "how fragmented was the sleep?"),
