@@ -395,3 +395,15 @@ def test_how_to_recognise_a_kind_is_what_it_looks_like(demo, question, same) -> 
     expected = last_answer(demo, same)
     assert expected.startswith("**") and "Example in this night" in expected, expected
     assert last_answer(demo, question) == expected
+
+
+@pytest.mark.parametrize("question", ["apneas before and after midnight",
+                                      "how many arousals before and after 2 am?"])
+def test_events_before_and_after_a_time_are_both_sides(demo, question) -> None:
+    """"apneas before and after midnight" listed the apneas after midnight only."""
+    expected = last_answer(demo, f"compare {question}")
+    counts = [int(n) for n in re.findall(r"\*\*(\d+)\*\* (?:before|after) ", expected)]
+    assert len(counts) == 2, expected
+    kinds = APNEAS if "apnea" in question else ("arousal",)
+    assert sum(counts) == len(events_of(demo[0], *kinds)), expected
+    assert last_answer(demo, question) == expected

@@ -2905,6 +2905,9 @@ def _one_epoch(m: re.Match[str], ask: str) -> str:
     return ask.format(epoch)
 
 
+# "apneas before and after midnight": the two sides of that time, compared
+_BEFORE_AND_AFTER_RE = re.compile(r"^(?!\W*(?:please\s+)?compare\b)(?=.*\bbefore\s+(?:and|vs\.?|versus)\s+after\s+"
+                                  r"(?:\d|midnight|noon))(.*)$", I)
 # "how do I recognise an obstructive apnea on the belts?": what one looks like, with an example
 _RECOGNISE_RE = re.compile(r"^\W*how (?:do|can|would|should|could) (?:i|we|you|one|they|(?:an? |the )?(?:student"
                            r"|trainee|technician|tech|beginner|scorer)s?)"
@@ -2970,6 +2973,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_EVENTS_WORSE_HALF_RE, _events_worse_half),
     (_DROPS_MORE_RE, r"were desaturations deeper \1 \2?"),
     (_SCORE_NIGHT_RE, "how was this night scored?"), (_RECOGNISE_RE, _recognise),
+    (_BEFORE_AND_AFTER_RE, r"compare \1"),
     (_STAGERS_SAY_RE, lambda m: _one_epoch(m, "what stage is {}?")),
     (_SURE_EPOCH_RE, lambda m: _one_epoch(m, "why is {} scored as it is?")),
     (_RESTLESS_RE, "how fragmented was the sleep?"),
