@@ -497,7 +497,7 @@ _SPINDLE_NORMS = (
     "night's halves or stages (*were spindles denser in the first half?*), or other nights "
     "scored by the same detector.")
 _BREATHING_INDEX_RE = re.compile(r"\b(?:o?ahi|rdi|rei|apn\w*|hypopn\w*|respiratory)", re.I)
-# the indices the REM-related apnea rule is stated for
+# the indices the REM-related and positional apnea rules are stated for
 _AHI_LIKE_RE = re.compile(r"o?ahi|rdi|rei|respiratory(?: event)?", re.I)
 def _rate(r: EventList) -> str:
     if r.sleep_min <= 0:

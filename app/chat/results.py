@@ -599,11 +599,11 @@ class NormCheck:
     this holds the obstructive AHI (/h of sleep, None without scored breathing), the events it
     counts and the minutes asleep; None for an adult."""
     header_age: float | None = None
+    """The age the file's header states (years), None when it states none; ``age`` is this
+    one unless the question gave another."""
     short_min: float | None = None
     """The time in bed (min) of a recording too short for whole-night norms (a 30-min
     excerpt): no row is read; None for a night."""
-    """The age the file's header states (years), None when it states none; ``age`` is this
-    one unless the question gave another."""
 
 
 @dataclass
@@ -1147,8 +1147,9 @@ class Breakdown:
         norm_asked: the question asks whether a measure is normal ("is the HRV normal?").
         direction: for a measure by stage or position with ``named``, the way the question
             expects that group's measure to differ from the rest ("was the heart rate higher in
-            REM?", "is the SpO2 lower on her back?"; "higher", "lower", "change", "either"),
-            answered first; "" for none.
+            REM?", "is the SpO2 lower on her back?"; "higher", "lower", "change", "either");
+            for two "groups" of events, the way it expects the first group's rate to differ
+            ("were there more spindles in the second half?"); answered first; "" for none.
         lengths_first: the question asks about the events' lengths ("were apneas longer in
             REM?"): REM's mean length against NREM's leads.
         rate_way: for an index split by stage or position, how the question expects the rate

@@ -270,12 +270,12 @@ _MEANING_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s*|sorry,?\s*)?(?:wha
                          r"|it) (?:mean|stand for|measure|tell (?:me|us))|what do you mean(?: by that)?"
                          r"|(?:can you |could you |please )?explain (?:that|this|it)(?: to me)?"
                          r"|meaning|what is that|what's that)\W*$", I)
-# "why?", "how do you know?", "what makes you say that?": the evidence behind the last answer.
 # "why is that a K-complex?", "what makes it a spindle?", "how do you know that's an arousal?"
 _WHY_KIND_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:why (?:is|was) (?:that|it|this)(?: one)?"
                           r"|what makes (?:that|it|this)(?: one)?|how (?:do|did|can) (?:you|we|i) (?:know|tell)"
                           r" (?:that|it|this)(?: one)?(?:'s| is| was)) (?:scored as |counted as |called )?an? "
                           r"(?P<kind>[\w -]+?)\W*$", I)
+# "why?", "how do you know?", "what makes you say that?": the evidence behind the last answer.
 _WHY_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*|really\W*\s*)?(?:why(?: (?:is|was)"
                          r" (?:that|it|this))?(?: so| not)?|how come(?: not)?|how (?:do|did|can|could) you (?:know"
                          r"|tell|decide|say that)|why do you (?:say|think) (?:that|so)|what makes you"
@@ -726,7 +726,7 @@ def _per(text: str, phen: Phenomenon | None) -> str | None:
 
 _RANK_WORDS: tuple[tuple[str, str], ...] = (
     # "the average desaturation after an apnea": their depths, measured (see execute.locate)
-    (r"(?:average|mean|median|typical) (?:oxygen )?desat\w*", "strongest"),
+    (r"(?:average|mean|median) (?:oxygen )?desat\w*", "strongest"),
     (r"longest|long", "longest"), (r"shortest|short", "shortest"),
     # "a good example of a K-complex", "a typical spindle": one like most of them
     (r"typical|most typical|textbook|classic|representative|good|nice", "typical"),
