@@ -407,3 +407,16 @@ def test_events_before_and_after_a_time_are_both_sides(demo, question) -> None:
     kinds = APNEAS if "apnea" in question else ("arousal",)
     assert sum(counts) == len(events_of(demo[0], *kinds)), expected
     assert last_answer(demo, question) == expected
+
+
+@pytest.mark.parametrize("question, same", [
+    ("was her sleep efficient?", "was the sleep efficiency normal?"),
+    ("was she sleeping efficiently?", "was the sleep efficiency normal?"),
+    ("how efficient was her sleep?", "what was the sleep efficiency?"),
+])
+def test_was_her_sleep_efficient_is_the_efficiency(demo, question, same) -> None:
+    """"was her sleep efficient?" listed the night's arousals (read by the semantic layer)."""
+    night, _ = demo
+    expected = last_answer(demo, same)
+    assert f"{night.summary().se_pct:.1f} %" in expected.split("\n")[0], expected
+    assert last_answer(demo, question) == expected

@@ -2905,6 +2905,14 @@ def _one_epoch(m: re.Match[str], ask: str) -> str:
     return ask.format(epoch)
 
 
+# "was her sleep efficient?": the efficiency against healthy sleepers'; "how efficient was her
+# sleep?": the efficiency itself
+_EFFICIENT_YES_NO_RE = re.compile(r"^\W*(?:and\s+)?(?:was|is|were) (?:(?:her|his|their|the(?: patient's)?|this|the"
+                                  r" night's) sleep|(?:she|he|they|the patient) sleeping) (?:efficient|inefficient"
+                                  r"|efficiently|inefficiently)\W*$", I)
+_HOW_EFFICIENT_RE = re.compile(r"^\W*(?:and\s+)?how (?:efficient|efficiently)(?: (?:was|is|were) (?:(?:her|his|their"
+                               r"|the(?: patient's)?|this) sleep|(?:she|he|they|the patient) sleeping)| did (?:she|he"
+                               r"|they|the patient) sleep)\W*$", I)
 # "apneas before and after midnight": the two sides of that time, compared
 _BEFORE_AND_AFTER_RE = re.compile(r"^(?!\W*(?:please\s+)?compare\b)(?=.*\bbefore\s+(?:and|vs\.?|versus)\s+after\s+"
                                   r"(?:\d|midnight|noon))(.*)$", I)
@@ -2974,6 +2982,8 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_DROPS_MORE_RE, r"were desaturations deeper \1 \2?"),
     (_SCORE_NIGHT_RE, "how was this night scored?"), (_RECOGNISE_RE, _recognise),
     (_BEFORE_AND_AFTER_RE, r"compare \1"),
+    (_EFFICIENT_YES_NO_RE, "was the sleep efficiency normal?"),
+    (_HOW_EFFICIENT_RE, "what was the sleep efficiency?"),
     (_STAGERS_SAY_RE, lambda m: _one_epoch(m, "what stage is {}?")),
     (_SURE_EPOCH_RE, lambda m: _one_epoch(m, "why is {} scored as it is?")),
     (_RESTLESS_RE, "how fragmented was the sleep?"),
