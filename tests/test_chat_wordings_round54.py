@@ -420,3 +420,10 @@ def test_was_her_sleep_efficient_is_the_efficiency(demo, question, same) -> None
     expected = last_answer(demo, same)
     assert f"{night.summary().se_pct:.1f} %" in expected.split("\n")[0], expected
     assert last_answer(demo, question) == expected
+
+
+def test_did_she_sleep_through_the_night_counts_the_awakenings(sc4001_unscored) -> None:
+    """"did she sleep through the night?" gave the minutes of N3."""
+    expected = last_answer(sc4001_unscored, "how many times did the patient wake up?")
+    assert "awakenings (wake periods after sleep onset" in expected, expected
+    assert last_answer(sc4001_unscored, "did she sleep through the night?") == expected

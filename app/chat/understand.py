@@ -2913,6 +2913,9 @@ _EFFICIENT_YES_NO_RE = re.compile(r"^\W*(?:and\s+)?(?:was|is|were) (?:(?:her|his
 _HOW_EFFICIENT_RE = re.compile(r"^\W*(?:and\s+)?how (?:efficient|efficiently)(?: (?:was|is|were) (?:(?:her|his|their"
                                r"|the(?: patient's)?|this) sleep|(?:she|he|they|the patient) sleeping)| did (?:she|he"
                                r"|they|the patient) sleep)\W*$", I)
+# "did she sleep through the night?": whether and how often she woke
+_SLEPT_THROUGH_RE = re.compile(r"^\W*(?:and\s+)?(?:did|does|do) (?:she|he|they|the patient|the sleeper) sleep"
+                               r" (?:all the way )?through(?: the night)?\W*$", I)
 # "apneas before and after midnight": the two sides of that time, compared
 _BEFORE_AND_AFTER_RE = re.compile(r"^(?!\W*(?:please\s+)?compare\b)(?=.*\bbefore\s+(?:and|vs\.?|versus)\s+after\s+"
                                   r"(?:\d|midnight|noon))(.*)$", I)
@@ -2983,6 +2986,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_SCORE_NIGHT_RE, "how was this night scored?"), (_RECOGNISE_RE, _recognise),
     (_BEFORE_AND_AFTER_RE, r"compare \1"),
     (_EFFICIENT_YES_NO_RE, "was the sleep efficiency normal?"),
+    (_SLEPT_THROUGH_RE, "how many times did the patient wake up?"),
     (_HOW_EFFICIENT_RE, "what was the sleep efficiency?"),
     (_STAGERS_SAY_RE, lambda m: _one_epoch(m, "what stage is {}?")),
     (_SURE_EPOCH_RE, lambda m: _one_epoch(m, "why is {} scored as it is?")),
