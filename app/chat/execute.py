@@ -429,6 +429,13 @@ def _event_items(night: LoadedNight, types: tuple[str, ...], where: Where,
     return items, source
 
 
+def _night_items(night: LoadedNight, types: tuple[str, ...], min_duration: float | None = None
+                 ) -> tuple[list[Item], str]:
+    """Every scored event of ``types`` in the whole recording (at least ``min_duration`` s
+    long), and who scored them."""
+    return _event_items(night, types, resolve_scope(Scope(), night, 0), min_duration)
+
+
 def tied_items(night: LoadedNight, items: list[Item], phen: Phenomenon, q: Query
                ) -> tuple[list[Item], str] | Message:
     """The ``items`` tied (or, with ``q.apart``, not tied) to an event of ``q.together``
@@ -553,8 +560,7 @@ def _night_count(night: LoadedNight, q: Query) -> int | None:
     phen = phenomenon(q.phenomenon)
     if q.share != "scope" or phen is None:
         return None
-    return len(_event_items(night, phen.event_types, resolve_scope(Scope(), night, 0),
-                            q.min_duration)[0])
+    return len(_night_items(night, phen.event_types, q.min_duration)[0])
 
 
 def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | CheyneStokes | Message:
@@ -948,8 +954,7 @@ def _event_shown(plan: Plan, night: LoadedNight, phen: Phenomenon) -> Explanatio
     starting nearest the shown span's start, inside it), with its own measure where the kind
     has one; None when the span holds none of that kind."""
     lo, hi = plan.where.span
-    whole = Where(np.ones(night.n_epochs, dtype=bool), (0.0, night.recording.duration), "")
-    items, source = _event_items(night, phen.event_types, whole, None)
+    items, source = _night_items(night, phen.event_types)
     inside = [i for i in items if i.start < hi and i.end > lo]
     if not inside:
         return None
@@ -966,8 +971,7 @@ def _event_near(plan: Plan, night: LoadedNight, phen: Phenomenon) -> Explanation
     point = clock_point(time, night_clock(night, plan.current)) if time is not None else None
     if point is None:
         return None
-    whole = Where(np.ones(night.n_epochs, dtype=bool), (0.0, night.recording.duration), "")
-    items, source = _event_items(night, phen.event_types, whole, None)
+    items, source = _night_items(night, phen.event_types)
     nearest = min(items, key=lambda i: abs(i.start - point), default=None)
     if nearest is None or abs(nearest.start - point) > NEAR_POINT_SEC:
         return None
@@ -2072,7 +2076,7 @@ def _medical(plan: Plan, night: LoadedNight) -> Message:
                       else f"{s.rem_latency_min:.0f} min after sleep onset",
                       "total sleep": f"{s.tst_min:.0f} min"})
     if name == "restless legs":
-        items, _ = _event_items(night, ("limb_movement",), resolve_scope(Scope(), night, 0), None)
+        items, _ = _night_items(night, ("limb_movement",))
         facts["limb movements"] = (unscored_reason(night, ("limb_movement",)) and
                                    f"not measurable: {unscored_reason(night, ('limb_movement',))}"
                                    or f"{len(items)} scored")
