@@ -163,6 +163,8 @@ class Session:
         t = float(self.night.epochs.starts[i])
         parts = [f"epoch {i}/{self.night.n_epochs - 1}",
                  format_clock(t, self.night.recording.start_time)]
+        if self.dialogue.quiz == i:
+            return " · ".join(parts + ["stage hidden until you answer the quiz"])
         scored = self.night.scored()
         if scored is not None and scored[i] >= 0:
             parts.append(f"scored {STAGES[scored[i]]}")

@@ -187,7 +187,7 @@ def test_spindle_answer_gives_frequencies_and_density(demo) -> None:
     n = sum(1 for e in night.recording.events if e.type == "spindle"
             and stages[night.epoch_at(e.onset)] == STAGES.index("N2"))
     assert text.startswith(f"**{n / n2_min:.2f} per minute** of sleep in N2: {n} sleep spindle "
-                           f"events in {n2_min:.1f} min asleep."), text
+                           f"events starting in sleep in {n2_min:.1f} min asleep."), text
     mean = float(re.search(r"mean \*\*([\d.]+) Hz\*\*", text).group(1))
     assert 11.5 <= mean <= 14.5  # the generator's spindles: 12-13.5 Hz per sleeper
 

@@ -373,8 +373,9 @@ def test_the_worst_of_two_compared_groups_is_the_deepest_of_both(demo) -> None:
     """"show me the worst one" after desaturations were compared repeated the comparison."""
     night, _ = demo
     text = last_answer(demo, "which was deeper, REM or NREM desaturations?", "show me the worst one")
-    assert re.match(r"The human-scored events have \*\*\d+\*\* oxygen desaturation events in N1/N2/N3/REM "
-                    r"\(mean [\d.]+ s, total [\d.]+ min\); the 1 deepest", text), text
+    assert text.startswith("The deepest oxygen desaturation event in N1/N2/N3/REM fell **"), text
+    assert re.search(r"\n\nThe human-scored events have \*\*\d+\*\* oxygen desaturation events in N1/N2/N3/REM "
+                     r"\(mean [\d.]+ s, total [\d.]+ min\); the 1 deepest", text), text
 
 
 def test_and_after_is_the_other_side_of_the_same_event(demo) -> None:

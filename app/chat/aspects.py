@@ -208,11 +208,13 @@ _JUDGED_RE = re.compile(r"\b(?:worse|better|improv\w*|deteriorat\w*)\b|^\W*why\b
 
 _YES_NO_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|were|are|did|does|do|has|had|have)\b", re.I)
 _EITHER_OR_RE = re.compile(r"\bor\b", re.I)
+_WHICH_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?which\b", re.I)
 
 
 def asked_direction(text: str) -> str | None:
     """How a question expects a measure to move between two parts of the night: "higher",
-    "lower", "change" (either way: "is the breathing rate different in REM?"), "either" where
+    "lower", "change" (either way: "is the breathing rate different in REM?"), "which" for
+    the side asked after a comparison ("which is higher?"), "either" where
     the question asks no yes or no on the way ("was the heart rate higher at the start or the
     end?"; "was the snoring worse in REM?", whose worse depends on the measure; "why does the
     heart rate rise in REM?"), None for no way asked ("what's the difference between N2 and
@@ -224,6 +226,8 @@ def asked_direction(text: str) -> str | None:
     way = higher or lower or (_YES_NO_RE.search(text) and _CHANGE_RE.search(text))
     if not way and not _JUDGED_RE.search(text):
         return None
+    if _WHICH_RE.search(text) and not _JUDGED_RE.search(text):
+        return "which"
     if _JUDGED_RE.search(text) or _EITHER_OR_RE.search(text):
         return "either"
     if higher and lower:
@@ -252,6 +256,8 @@ def asked_rate_way(text: str, by: str) -> str:
     if _RULE_NAMED_RE[by].search(text) and _YES_NO_RE.search(text):
         return "rule"
     way = asked_direction(text)
+    if way == "which":
+        return "which"   # "which was higher?" after the split: the sides are the split's
     if not way or not _SIDE_NAMED_RE[by].search(text):
         return ""
     if way == "either":

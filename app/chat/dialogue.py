@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from app.chat.glossary import term
-from app.chat.phenomena import phenomenon
+from app.chat.norms import AROUSAL_ROW
+from app.chat.phenomena import find_phenomenon, phenomenon
 from app.chat.plan import length_text
 from app.chat.query import INDEX_STATS, LIST_ALL, Intent, Query, Ref, Scope, transition_sides, two_stages
 from app.chat.results import LIBRARY_SOURCE, Item
@@ -67,6 +68,8 @@ class Dialogue:
         shown: the last answered query of any kind (navigation too), for "why?".
         before: the answered query before ``last``, for "what's the difference between them?"
             after two phenomena were shown in turn.
+        quiz: the epoch a quiz asked to stage, until the next question; None for none.
+        quizzes: how many quizzes this session asked (each draws another epoch).
     """
 
     last: Query | None = None
@@ -75,9 +78,13 @@ class Dialogue:
     history: list[int] = field(default_factory=list)
     shown: Query | None = None
     before: Query | None = None
+    quiz: int | None = None
+    quizzes: int = 0
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
+        if query.stage_event == "quiz":
+            return replace(query, skip=self.quizzes)   # each quiz another stage and epoch
         if query.note == "pauses" and self.last is not None and self.last.modality == "heart":
             # "any pauses?" after the heart: pauses between beats, not in breathing
             return Query(Intent.MEASURE, query.text, scope=query.scope, signal="hr",
@@ -88,6 +95,11 @@ class Dialogue:
             # "is that difference significant?": the last comparison, tested
             if self.last is None or self.last.intent != Intent.COMPARE:
                 raise NothingToReferTo("no_comparison")
+            return replace(self.last, text=query.text, ref=Ref.NONE)
+        if query.note == "which_side":
+            # "which is higher?": the last comparison or split, the side it leans to first
+            if self.last is None or self.last.intent not in _SPLITS:
+                raise NothingToReferTo("no_sides")
             return replace(self.last, text=query.text, ref=Ref.NONE)
         if query.note == "likeness":
             # "how similar are they?": the last library search, its matches judged
@@ -310,6 +322,9 @@ class Dialogue:
             index = _strongest(self.items)
         elif query.ref == Ref.STEP:
             index = self.cursor + query.step if self.cursor >= 0 else (0 if query.step > 0 else n - 1)
+        elif query.note == "in_time" and (order := _time_order(self.items)) is not None:
+            # "when was the first one?" after the longest apneas: the night's first of them
+            return self._in_time(query, order)
         else:
             index = self.cursor if query.ordinal is None and self.cursor >= 0 else (query.ordinal or 0)
         index = index % n if query.ordinal == -1 else index
@@ -322,7 +337,8 @@ class Dialogue:
                      if query.rank in ("longest", "shortest") else _ordinal(index, n))
             # ranked by length: the length it was picked for, said ("how long was the longest?")
             length = f", {length_text(self.items[index].duration)}" if query.rank in ("longest", "shortest") else ""
-            note = f"The {which} of {n} ({self.items[index].label}{length}): "
+            note = (f"The {which} of {n} ({self.items[index].label}{length}): " if n > 1
+                    else f"The only one ({self.items[index].label}{length}): ")
         self.cursor = index
         item = self.items[index]
         if item.source.startswith(LIBRARY_SOURCE):
@@ -332,6 +348,19 @@ class Dialogue:
                          scope=Scope(stages=(item.stage,) if item.stage in STAGES else ()))
         return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, note=note,
                      scope=Scope(time=_span(item)))
+
+    def _in_time(self, query: Query, order: list[int]) -> Query:
+        """The ``query.ordinal``-th of the list in time order (the last for -1), the list being
+        shown in another order."""
+        n = len(order)
+        rank = min(max(query.ordinal or 0, -n), n - 1)
+        index = order[rank]
+        which = ("earliest" if rank == 0 else "latest" if rank in (-1, n - 1)
+                 else f"{_ordinal(rank % n, n)} in time")
+        self.cursor = index
+        item = self.items[index]
+        return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, scope=Scope(time=_span(item)),
+                     note=f"The {which} of {n} ({item.label}): ")
 
     def _kind_beyond(self, query: Query) -> Query:
         """"the next apnea" when the last list was of another kind, or not in time order: the
@@ -528,6 +557,13 @@ class Dialogue:
         other nights?" after a library search; "why is it an estimate?" after the REI; "how long
         is the delay?" after the oxygen's lag; "how is it different from an obstructive one?"
         after a phenomenon was shown; None otherwise."""
+        if (m := _AROUND_THE_KIND_RE.search(text)) and self._lists_kind(m.group("noun")):
+            # "what happened just before the apnea?" after the apneas: the one in focus
+            return f"{text[:m.start('the')]}it{text[m.end('noun'):]}"
+        if ((m := _STAT_AGAINST_RE.search(text)) and self.last is not None and self.last.intent == Intent.SUMMARY
+                and self.last.stat in _STAT_NAMES and self.last.scope == Scope()):
+            # "what's the ODI?", then "how does that compare to the AHI?": both figures
+            return f"what are the {_STAT_NAMES[self.last.stat]} and the {m.group('other')}?"
         if _HAVE_IT_RE.search(text) and (asked := self._found_on_night()) is not None:
             # "does this patient have it?" after a definition: that one, asked of the night
             return asked
@@ -594,6 +630,14 @@ class Dialogue:
         other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
         return f"how is {noun} different from {other}?"
 
+    def _lists_kind(self, noun: str) -> bool:
+        """The last list holds events of the kind ``noun`` names ("the apnea" after the
+        obstructive apneas), or of one it names ("the obstructive apnea" after the apneas)."""
+        named = find_phenomenon(noun)
+        listed = phenomenon(self.last.phenomenon) if self.last is not None else None
+        return bool(self.items and named is not None and listed is not None and named.event_types
+                    and set(named.event_types) & set(listed.event_types))
+
     def _norm_row(self) -> str:
         """The row of the age norms (``norms.NORMS``) the last answer gave a figure of, "" for
         none."""
@@ -608,6 +652,8 @@ class Dialogue:
             return "REM latency"
         if last.intent == Intent.SUMMARY:
             return _NORM_STATS.get(last.stat or "", "")
+        if last.intent == Intent.LOCATE and last.phenomenon == "arousal" and not last.scope.stages:
+            return AROUSAL_ROW   # "is that high?" after the arousal index (or their count)
         if last.intent == Intent.STAGE_AMOUNT and len(last.scope.stages) == 1:
             return _NORM_STAGES.get(last.scope.stages[0], "")
         return ""
@@ -667,8 +713,20 @@ class Dialogue:
         phen = phenomenon(last.phenomenon)
         return f"any {phen.title.lower()}?" if phen is not None and phen.event_types else None
 
+    def quiz_reply(self, text: str, stage: str) -> Query | None:
+        """A reply (``stage``) to the quiz asked just before, as the query that marks it; None
+        when no quiz is open."""
+        if self.quiz is None:
+            return None
+        span = TimeSpan("epoch", float(self.quiz), None, f"epoch {self.quiz}")
+        return Query(Intent.CLASSIFY, text, stage_event="quiz_answer", scope=Scope((stage,), span),
+                     by_rule=True)
+
     def remember(self, query: Query, items: list[Item] | None, before: int, after: int) -> None:
         """Keep what the answer showed; navigation keeps the list it moved through."""
+        # a quiz stays open for its reply only
+        self.quiz = after if query.stage_event == "quiz" else None
+        self.quizzes += query.stage_event == "quiz"
         self.shown = query
         if after != before and query.ref != Ref.BACK:
             self.history.append(before)
@@ -710,6 +768,20 @@ _HAVE_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:does|did|is|was|has|do) (?:th
 _TERM_ON_NIGHT = {"rem_osa": "is this REM-related OSA?",
                   "arousal_threshold": "does this patient have a low arousal threshold?"}
 """Glossary terms a night can be asked for, and the question that asks it."""
+# "what happened just before the apnea?" with a list of apneas shown: "the apnea" is the one in
+# focus; a ranked one ("the longest apnea") is found anew (understand.around_the_one)
+_AROUND_THE_KIND_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|anything)\b.*\b(?:before|after|around|during"
+                                 r"|preceding|following|prior to|leading up to)\s+(?P<the>the|that|this)\s+(?P<noun>(?!"
+                                 r"(?:longest|shortest|deepest|worst|biggest|largest|first|last|earliest|latest"
+                                 r"|strongest|lowest|next|previous)\b)[a-z][a-z -]*?)(?: one)?\W*$", re.I)
+# "how does that compare to the AHI?" after a whole-night figure: the two figures side by side
+_STAT_AGAINST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:that|it|this) compare|how (?:is|was)"
+                              r" (?:that|it|this) (?:compared|relative)|what about (?:that|it)) (?:to|with|against)"
+                              r" (?:the |her |his |their )?(?P<other>ahi|odi|rdi|rei|t90|sleep efficiency|efficiency"
+                              r"|total sleep(?: time)?|tst|waso|arousal index)\W*$", re.I)
+_STAT_NAMES = {"ahi": "AHI", "odi": "ODI", "rdi": "RDI", "se": "sleep efficiency", "tst": "total sleep time",
+               "waso": "WASO"}
+"""Whole-night statistics by the names a question gives them."""
 _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguishes|separates|sets apart|tells"
                             r" apart|is the difference between|are the differences between)\s+(?:them|these|those"
                             r"|the two)(?: apart)?\W*$|^\W*(?:and\s+|so\s+)?how (?:do|can|would) (?:i|you|we|one|a"
@@ -850,6 +922,15 @@ def _span(item: Item) -> TimeSpan:
     # only an event marked at one instant gets a second to be looked at in
     return TimeSpan("item", item.start, item.end if item.end > item.start else item.start + 1.0,
                     item.label)
+
+
+def _time_order(items: list[Item]) -> list[int] | None:
+    """Indices of ``items`` by start time, None when they are listed in time order already
+    or are library hits (each in its own recording's time)."""
+    if any(i.source.startswith(LIBRARY_SOURCE) for i in items):
+        return None
+    order = sorted(range(len(items)), key=lambda k: items[k].start)
+    return None if order == list(range(len(items))) else order
 
 
 def _strongest(items: list[Item]) -> int:

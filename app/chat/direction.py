@@ -47,7 +47,8 @@ def direction_lead(direction: str, name: str, unit: str, a: tuple[str, Cell],
 
     Args:
         direction: the way the question expects group a to differ from group b: "higher",
-            "lower", "change" (either way) or "either" (no yes or no asked: the way it went).
+            "lower", "change" (either way), "either" (no yes or no asked: the way it went) or
+            "which" (the side asked after a comparison: the higher side named first).
         name: the measure in words ("heart rate (mean)"); unit: its unit ("bpm", "%").
         a, b: each group's words as they follow the measure ("in REM", "in NREM") and its cell.
         decimals: decimals of the values.
@@ -65,7 +66,10 @@ def direction_lead(direction: str, name: str, unit: str, a: tuple[str, Cell],
                 f"the spread of its {spread_of}: {values}.")
     way = "higher" if d > 0 else "lower"
     size = f", {abs(d):.1f} sd of its {spread_of}" if math.isfinite(d) else ""
-    if direction == "either":
+    if direction == "which" and d < 0:
+        # "which is higher?": the higher side named first
+        return direction_lead(direction, name, unit, b, a, decimals, spread_of)
+    if direction in ("either", "which"):
         return f"**{way.capitalize()} {where_a}** than {where_b}: {name} {values}{size}."
     verdict = "Yes" if direction in (way, "change") else "No"
     return f"**{verdict}**: {name} was {way} {where_a} than {where_b}: {values}{size}."

@@ -57,6 +57,7 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               StageRatio,
                               Summary, SystemOverview, View)
 from app.chat.timespan import TimeSpan, clock_point
+from app.chat.quiz import quiz_answer, quiz_question
 from app.chat.significance import period_test
 from app.chat.strongest import strongest_epochs
 from app.chat.transitions import stage_transitions
@@ -1564,6 +1565,10 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
         # and the index a home test reports is the REI, per hour recorded.
         return NormCheck(q.age, band, [], s.source, norms.CITATION, s.rei, where, True,
                          bands=bands, by_age=by_age, header_age=header)
+    if q.phenomenon == "arousal" or q.target == norms.AROUSAL_ROW:
+        # "is that high?" after the arousal index: that index against sleepers of the age
+        return NormCheck(q.age, band, [], s.source, norms.AROUSAL_CITATION, None, where,
+                         header_age=header, arousal=_arousal_index(night), stated=q.stated)
     if Aspect.CHILD in q.aspects or (q.age is not None and q.age < norms.ADULT_AGE):
         # the adult ranges do not fit a child; the breathing has a pediatric rule
         return NormCheck(q.age, "children", [], s.source, norms.CITATION, s.ahi, where,
@@ -1578,11 +1583,21 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
 
 
 def _obstructive_ahi(night: LoadedNight) -> tuple[float | None, int, float]:
-    """(obstructive AHI per hour of sleep, None where breathing could not be scored; the
-    obstructive and mixed apneas and hypopneas starting in sleep; minutes asleep)."""
-    types = phenomenon("obstructive_event").event_types
+    """The obstructive AHI (:func:`_night_rate`): obstructive and mixed apneas and hypopneas."""
+    return _night_rate(night, "obstructive_event", "respiratory")
+
+
+def _arousal_index(night: LoadedNight) -> tuple[float | None, int, float]:
+    """The arousal index (:func:`_night_rate`)."""
+    return _night_rate(night, "arousal", "brain")
+
+
+def _night_rate(night: LoadedNight, key: str, level: str) -> tuple[float | None, int, float]:
+    """(events of phenomenon ``key`` per hour of sleep, None where they could not be scored or
+    the night lacks every channel of ``level``; the events starting in sleep; minutes asleep)."""
+    types = phenomenon(key).event_types
     asleep = np.isin(night.stages()[0], SLEEP_CODES)
-    if unscored_reason(night, types) or _blind(night, "respiratory"):
+    if unscored_reason(night, types) or _blind(night, level):
         return None, 0, float(asleep.sum()) * EPOCH_SEC / 60
     row = group_rows(night, {"night": np.ones(night.n_epochs, dtype=bool)}, types, asleep)[0][0]
     return row.per_hour, row.events or 0, row.sleep_min
@@ -1632,10 +1647,11 @@ def scoped_sleep(plan: Plan, night: LoadedNight) -> ScopedSleep:
                        night.summary().se_pct, night.summary().tst_min, plan.query.stat or "se")
 
 
-def summary(night: LoadedNight, stat: str | None, more: tuple[str, ...] = ()) -> Summary:
+def summary(night: LoadedNight, stat: str | None, more: tuple[str, ...] = (),
+            stated: float | None = None) -> Summary:
     return Summary(night.summary(), stat, night.scored_events()[1], index_gaps(night),
                    odi_by_depth(night) if stat == "odi" else {}, main_sleep_episode(night),
-                   snoring_in_sleep(night), more)
+                   snoring_in_sleep(night), more, stated=stated)
 
 
 def span_summary(plan: Plan, night: LoadedNight) -> Summary | Message:
@@ -2107,6 +2123,8 @@ _STEPS: dict[Intent, Step] = {
     Intent.STAGE_AMOUNT: lambda p, n, e: stage_amount(p, n),
     Intent.EXPLAIN: explain,
     Intent.CLASSIFY: lambda p, n, e: stage_evidence(p, n) if p.query.stage_event == "why"
+    else quiz_question(p, n) if p.query.stage_event == "quiz"
+    else quiz_answer(p, n) if p.query.stage_event == "quiz_answer"
     else stage_example(p, n) if p.query.stage_event == "example" else classify(p, n, e),
     Intent.COMPARE: lambda p, n, e: compare(p, n),
     Intent.DESCRIBE: lambda p, n, e: _context(p, n) if p.query.ref in (Ref.CONTEXT, Ref.ITEM)
@@ -2118,7 +2136,7 @@ _STEPS: dict[Intent, Step] = {
     else scoped_index(p, n) if _scoped(p.query)
     else scoped_sleep(p, n) if p.query.stat in SLEEP_STATS and p.query.scope.time is not None
     else span_summary(p, n) if p.query.scope.time is not None and p.query.stat in _SPAN_STATS
-    else summary(n, p.query.stat, p.query.more_stats),
+    else summary(n, p.query.stat, p.query.more_stats, p.query.stated),
     Intent.SHOW: lambda p, n, e: view(p, n),
     Intent.NAVIGATE: lambda p, n, e: _navigate(p, n),
     Intent.MEDICAL: lambda p, n, e: _medical(p, n),

@@ -34,6 +34,14 @@ NORMS: dict[str, tuple[str, tuple[tuple[float, float], ...]]] = {
     "REM": ("%", ((19, 27), (17, 25), (15, 24), (14, 23))),
     "REM latency": ("min", ((60, 110), (55, 105), (50, 100), (50, 100))),
 }
+AROUSAL_ROW = "arousal index"
+"""The name a question gives the arousal index read against its age means."""
+AROUSAL_CITATION = ("Boselli M, Parrino L, Smerieri A, Terzano MG. Effect of age on EEG arousals "
+                    "in normal sleep. Sleep 1998;21(4):351-7")
+# (lowest age, label, mean arousal index per hour of sleep) of healthy sound sleepers, ten per
+# age group: the index rises with age, so one adult figure would misread the young or the old.
+AROUSAL_MEANS: tuple[tuple[int, str, float], ...] = ((10, "10-19 years", 13.8), (20, "20-39 years", 14.7),
+                                                    (40, "40-59 years", 17.8), (60, "60 years or more", 27.1))
 _ADULT = "adults (20-59 years)"
 ADULT_AGE = 18
 """Youngest age the adult bands are read for; a younger sleeper is a child."""
@@ -52,6 +60,15 @@ def band_of(age: int | None) -> tuple[int, str]:
         return 0, _ADULT
     index = max(i for i, (lo, _) in enumerate(_BANDS) if age >= lo) if age >= _BANDS[0][0] else 0
     return index, _BANDS[index][1]
+
+
+def arousal_mean(age: float | None) -> tuple[str, float] | None:
+    """(age group, mean arousal index per hour of sleep) of healthy sleepers of that age
+    (:data:`AROUSAL_MEANS`); None without an age or under the youngest group."""
+    if age is None or age < AROUSAL_MEANS[0][0]:
+        return None
+    _, label, mean = max((row for row in AROUSAL_MEANS if age >= row[0]), key=lambda row: row[0])
+    return label, mean
 
 
 def by_age() -> tuple[tuple[str, ...], list[tuple[str, str, tuple[tuple[float, float], ...]]]]:

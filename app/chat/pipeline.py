@@ -12,7 +12,7 @@ from app.chat.plan import make_plan
 from app.chat.query import Query, Ref
 from app.chat.render import Answer, render
 from app.chat.results import Message
-from app.chat.understand import around_the_one, understand
+from app.chat.understand import around_the_one, quiz_reply, understand
 from app.engine import Engine
 from app.night import LoadedNight
 
@@ -20,6 +20,11 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 _IN_IT_RE = re.compile(r"\b(in|of|during|for|from) (?:it|this|that)\b", re.IGNORECASE)
+# "what happened before and after it?", "what was going on around the apnea?": both sides
+_BOTH_SIDES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|anything)\s+(?:happened|was happening|was going on"
+                            r"|occurred|went on|happens)\s+(?:(?:just |right |immediately )?before\s+and\s+(?:just "
+                            r"|right |immediately )?after|around)\s+(it|that|this|that one|this one|the\s.+?)\W*$",
+                            re.IGNORECASE)
 
 
 def _of_the_recording(text: str) -> str | None:
@@ -61,6 +66,11 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         dialogue.cursor = next((i for i, item in enumerate(found.items)
                                 if night.epoch_at(item.start) == found.jump), 0)
         return ask(parts[1], dialogue, night, engine, current)
+    if (m := _BOTH_SIDES_RE.search(text)) is not None:
+        # "what happened before and after it?": each side of the one in focus, in turn
+        first, _ = ask(f"what happened just before {m.group(1)}?", dialogue, night, engine, current)
+        second, query = ask(f"what happened just after {m.group(1)}?", dialogue, night, engine, current)
+        return _joined(first, second), query
     if (two := compound(text)) is not None:
         # "what were the sleep latency and REM latency?": each question answered in turn
         first, _ = ask(two[0], dialogue, night, engine, current)
@@ -69,6 +79,11 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
     if (named := dialogue.named_follow_up(text)) is not None:
         # "how is it different from an obstructive one?": "it" is the phenomenon just shown
         return ask(named, dialogue, night, engine, current)
+    if (stage := quiz_reply(text)) is not None and (marked := dialogue.quiz_reply(text, stage)) is not None:
+        # "N2" after "quiz me": the reply marked against the epoch asked about
+        answer = render(execute(make_plan(marked, night, current), night, engine), night)
+        dialogue.remember(marked, answer.items, current, answer.jump if answer.jump is not None else current)
+        return answer, marked
     query = understand(text)
     try:
         resolved = dialogue.resolve(query)

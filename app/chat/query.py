@@ -11,9 +11,9 @@ from app.chat.timespan import TimeSpan
 
 
 INDEX_STATS: tuple[str, ...] = ("ahi", "rdi", "odi")
+"""Whole-night statistics that are event rates, and so can be split by scope or group."""
 SLEEP_STATS: tuple[str, ...] = ("se", "sme", "tst", "waso", "tib")
 """Statistics of the hypnogram alone, which a time span restricts ("efficiency after 3 am")."""
-"""Whole-night statistics that are event rates, and so can be split by scope or group."""
 
 
 class Intent(str, Enum):
@@ -144,6 +144,9 @@ class Query:
             next one leads).
         window: for "the worst 10 minutes": the length, seconds, of the stretches whose
             events are counted (None: 30-s epochs).
+        stated: a value the question gives its index instead of the night's ("is an AHI of
+            12 bad?", "is an arousal index of 30 normal?"), per hour; read against the same
+            scale, beside the night's own.
         min_amplitude: smallest peak-to-peak amplitude, µV, a slow wave or K-complex must
             reach ("slow waves over 100 µV").
         condition_name: for a diagnosis question, the disorder named ("sleep apnea").
@@ -214,6 +217,7 @@ class Query:
     max_duration: float | None = None
     skip: int = 0
     window: float | None = None
+    stated: float | None = None
 
     @property
     def aspects(self) -> frozenset[Aspect]:

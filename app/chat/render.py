@@ -35,6 +35,7 @@ from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakd
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
                               LibraryContents, Likeness, Message, Strongest, Navigation, NormCheck, PeakFrequencies, PeakRow,
+                              QuizQuestion,
                               PeriodTest, PlmSeries, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SOCoupling, SpanArchitecture, SpO2Recovery, StageAgreement,
@@ -76,7 +77,7 @@ CAPABILITIES = (
     "and delta power?*, *how big were the slow waves?*, *how many times did the patient change "
     "position?*, *what's the alpha peak frequency?*, *the aperiodic slope per stage*\n"
     "- **explain**: *what is a K-complex? show me one*, *what is N2 sleep?*, *what does the EOG "
-    "record?*, *how do I tell N1 from REM?*\n"
+    "record?*, *how do I tell N1 from REM?*, *quiz me* (an epoch to stage, your reply marked)\n"
     "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *show 3:15 to 3:45*, *next one*, "
     "*go back*\n"
     "- **the recording**: *which channels are in this file?*, *how old is the patient?*, "
@@ -163,6 +164,10 @@ _MESSAGES = {
     "no_target": "What should I look for? Name a phenomenon or describe it in words.",
     "empty": "Please type a question about the night.",
     "thanks": "You're welcome. Ask about the night again whenever you like.",
+    "no_quiz": ("A staging quiz needs stages that a scorer gave, a person's or the machine "
+                "scoring's; this night's stages are only the model's guess, which I do not mark "
+                "a reply against. Load a night with a hypnogram, or with EEG for the machine "
+                "scoring, or the bundled night."),
     "compare": ("Compare what, and where? Name a measure or an event and two parts of the night, "
                 "e.g. *compare EEG in N1 and N3*, *heart rate in REM vs NREM*, *spindles in the "
                 "first and second half*, *AHI supine vs lateral*."),
@@ -209,6 +214,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       "*compare heart rate in N3 and REM* and then *is that difference "
                       "significant?*, or in one question *is the heart rate significantly "
                       "different between N3 and REM?*")
+    if r.kind == "no_reference" and r.detail == "no_sides":
+        return Answer("There are no two sides just before to weigh; ask e.g. *heart rate in REM "
+                      "vs N3* and then *which is higher?*, or in one question *was the heart rate "
+                      "higher in REM or N3?*")
     if r.kind == "no_reference" and r.detail == "no_search":
         return Answer("There is no library search just before to judge; ask e.g. *find epochs like "
                       "this one in the library* and then *how similar are they?*")
@@ -357,6 +366,8 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                             f"({source_name(r.events_source)})."
                             + (f" The {untyped} hypopneas among them are not typed obstructive "
                                f"or central here, so they count as neither." if untyped else ""))
+        if r.shown == 1 and not r.how_many and (lead := _one_ranked(night, r, where)):
+            parts.insert(0, lead)
         if Aspect.DURATION in r.asks:
             # "what is the median apnea duration?": the lengths first
             parts.insert(0, f"{_events(r.name).capitalize()}{where}, length: mean "
@@ -412,6 +423,24 @@ def _(r: EventList, night: LoadedNight) -> Answer:
     shown = r.scored[:r.shown] + measured + r.model
     return _answer(night, "\n\n".join(parts), r.scored or measured or r.model, shown, track=r.track,
                    track_label=r.track_label)
+
+
+def _one_ranked(night: LoadedNight, r: EventList, where: str) -> str:
+    """The one event a ranked question asked for, by what ranked it ("how long was her longest
+    apnea?": its length; "the deepest desaturation": its drop) and whether another ties it;
+    "" for other ranks."""
+    top = r.scored[0]
+    if r.order in ("longest", "shortest"):
+        tied = sum(abs(i.duration - top.duration) < 0.5 for i in r.scored[1:])
+        size, same = f"lasted **{seconds(top.duration)}**", "lasted as long (to the half second)"
+    elif r.order == "deepest" and top.unit == "%" and top.value is not None:
+        tied = sum(i.value is not None and abs(i.value - top.value) < 0.05 for i in r.scored[1:])
+        size, same = f"fell **{top.value:.1f} %** below its baseline", "fell as far"
+    else:
+        return ""
+    return (f"The {r.order} {_events(r.name, 1)}{where} {size}: {_span(night, top)} ({top.label}, "
+            f"{seconds(top.duration)}, stage {top.stage})"
+            + (f"; {tied} other{'s' * (tied > 1)} {same}." if tied else "."))
 
 
 def _strongest_text(night: LoadedNight, s: Strongest, where: str) -> str:
@@ -502,13 +531,16 @@ _AHI_LIKE_RE = re.compile(r"o?ahi|rdi|rei|respiratory(?: event)?", re.I)
 def _rate(r: EventList) -> str:
     if r.sleep_min <= 0:
         return f"There is no sleep{_where(r.where)}, so no rate per {r.per} of sleep."
-    n = len(r.scored)
+    # a rate per time asleep counts the events that start asleep (an arousal index's own rule)
+    n = sum(i.stage in STAGES[1:] for i in r.scored)
     rate = n / (r.sleep_min if r.per == "minute" else r.sleep_min / 60)
     # every leg movement, periodic or not, is the LM index, not the PLM index
     lm = ((" (all of them, periodic or not)" if r.tied else " (all leg movements: the LM index)")
           if r.periodic is not None else "")
+    awake = len(r.scored) - n
+    left = f" (the {awake} that start in wake are not counted)" if awake else ""
     return (f"**{rate:.2f} per {r.per}** of sleep{_where(r.where)}{lm}: {n} "
-            f"{_events(r.name, n)} in {r.sleep_min:.1f} min asleep.")
+            f"{_events(r.name, n)} starting in sleep in {r.sleep_min:.1f} min asleep{left}.")
 
 
 def _depth(r: EventList) -> str:
@@ -1634,6 +1666,8 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
         return Answer(_by_age(r))
     if r.child is not None:
         return Answer(_child_norms(r))
+    if r.arousal is not None:
+        return Answer(_arousal_norm(r))
     if r.short_min is not None:
         ahi = (f" Its AHI is **{r.ahi:.1f}/h** of sleep (healthy-sleeper studies usually report "
                f"below 5/h), over so little sleep an unsteady rate." if r.ahi is not None else "")
@@ -1672,6 +1706,38 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
     text += (f"\n\nSource: {r.citation} (approximate ranges read from its age trends). This is a "
              f"comparison with healthy sleepers, not a diagnosis.")
     return Answer(text)
+
+
+def _arousal_norm(r: NormCheck) -> str:
+    """The arousal index against the mean of healthy sleepers of the patient's age, which
+    rises with age (no agreed cut-off of an abnormal index exists)."""
+    index, n, asleep = r.arousal
+    group = norms.arousal_mean(r.age)
+    means = "; ".join(f"{label} {mean:g}/h" for _, label, mean in norms.AROUSAL_MEANS)
+    table = (f"Healthy sound sleepers' mean arousal index by age: {means} (ten sleepers per group; "
+             f"source: {r.citation}). There is no agreed cut-off for an abnormal index; it rises "
+             f"with age, with breathing events and with leg movements.")
+    own = (f"This night's arousal index is **{index:.1f}/h** of sleep ({n} arousals in {asleep:.0f} "
+           f"min asleep, {source_name(r.source)} stages)" if index is not None
+           else "Arousals could not be scored on this night, so it has no arousal index of its own")
+    if group is None:
+        return f"{own}. Give an age to read it against healthy sleepers of that age. {table}"
+    label, mean = group
+    if r.stated is not None:
+        lead = f"An arousal index of **{r.stated:g}/h** is {_against_mean(r.stated, mean, label, r)}."
+        return f"{lead} {own}.\n\n{table} This is a comparison with healthy sleepers, not a diagnosis."
+    if index is None:
+        return f"{own}.\n\n{table}"
+    return (f"{own}: {_against_mean(index, mean, label, r)}.\n\n{table} This is a comparison with "
+            f"healthy sleepers, not a diagnosis.")
+
+
+def _against_mean(value: float, mean: float, label: str, r: NormCheck) -> str:
+    """"**above the mean of 17.8/h** of healthy sleepers aged 40-59 years (...)"."""
+    way = ("close to the" if abs(value - mean) <= 0.1 * mean else "above the" if value > mean
+           else "below the")
+    return (f"**{way} mean of {mean:g}/h** of healthy sleepers aged {label} ({r.age} years"
+            f"{_header_age(r)})")
 
 
 def _header_age(r: NormCheck) -> str:
@@ -2296,6 +2362,11 @@ def _(r: Summary, night: LoadedNight) -> Answer:
     if not r.stat:
         return Answer(whole)
     asked = "\n\n".join(_stat_text(replace(r, stat=stat), night) for stat in (r.stat, *r.more_stats))
+    if r.stated is not None:
+        # "is an AHI of 12 bad?": the value asked about on the scale, then the night's own
+        name = _GAP_OF.get(r.stat, r.stat.upper())
+        asked = (f"An {name} of **{r.stated:g}/h** is {norms.graded(r.stated, night)}.\n\n"
+                 f"This night's own: {asked}")
     return Answer(f"{asked}\n\nThe whole night: {whole}")
 
 
@@ -2579,7 +2650,11 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
     t = r.start
     head = (f"Epoch {r.epoch} ({clock(night, t)}–{clock(night, t + 30.0)}) is **{r.stage}** in the "
             f"{source_name(r.source)} hypnogram" + (f", shown as {r.chosen}." if r.chosen else "."))
-    if r.asked and r.asked != r.stage:
+    if r.guess is not None:
+        # a quiz reply: marked first, then what the rules read in the epoch
+        head = ("**Correct.** " if r.guess == r.stage else f"**Not quite**: you said {r.guess}. ") + head
+        head += " Ask *quiz me* again for another epoch."
+    elif r.asked and r.asked != r.stage:
         head += f" It is not scored {r.asked} there."
     lines = []
     if r.machine is not None:
@@ -2602,6 +2677,18 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
     item = Item(t, t + 30.0, r.stage, "measured", r.stage)
     return _answer(night, head + "\n\n" + "\n".join(lines) + tail + stage_caveat(night, r.source),
                    [item])
+
+
+@render.register
+def _(r: QuizQuestion, night: LoadedNight) -> Answer:
+    t = r.start
+    text = (f"**Quiz {r.number}.** What stage is epoch {r.epoch} ({clock(night, t)}–"
+            f"{clock(night, t + 30.0)}), now in the epoch viewer? Answer *W*, *N1*, *N2*, *N3* or "
+            f"*REM*; I mark it against the {source_name(r.source)} hypnogram and show what the "
+            f"stage rules read in it. The viewer's title hides the stage until you answer; the "
+            f"night overview's hypnogram still shows it, so cover that.")
+    # no highlight: a drawn region is labelled with its stage
+    return Answer(text, [], night.epoch_at(t))
 
 
 _BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour", "scope": "where",
@@ -2784,7 +2871,7 @@ def _groups_text(r: Breakdown) -> str:
             f"{side(a)} against {side(b)}.")
     # "were there more spindles in the second half?": the first group is the one named; a
     # judged way ("were apneas worse later?") asks which
-    way = "which" if r.direction == "either" else r.direction
+    way = "which" if r.direction in ("either", "which") else r.direction
     if way and (lead := _rate_lead(a, b, way, "min" if minute else "h", 60.0 if minute else 1.0)):
         return f"{lead}\n\n{text}"
     return text

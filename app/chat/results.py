@@ -604,6 +604,13 @@ class NormCheck:
     short_min: float | None = None
     """The time in bed (min) of a recording too short for whole-night norms (a 30-min
     excerpt): no row is read; None for a night."""
+    arousal: tuple[float | None, int, float] | None = None
+    """When the arousal index was asked ("is that high?" after it): the index (/h of sleep,
+    None where arousals could not be scored), the arousals starting in sleep and the minutes
+    asleep; read against :data:`app.chat.norms.AROUSAL_MEANS` instead of the stage norms."""
+    stated: float | None = None
+    """A value the question gave the arousal index ("is an arousal index of 30 normal?"),
+    read first; None for the night's own."""
 
 
 @dataclass
@@ -839,6 +846,8 @@ class Summary:
             None without one.
         more_stats: further statistics asked in the same question, each answered after ``stat``.
         where: the time span summarised ("in the main sleep period"), "" for the whole night.
+        stated: a value the question gave the asked index ("is an AHI of 12 bad?"), graded
+            first; None for the night's own.
     """
 
     summary: NightSummary
@@ -850,6 +859,7 @@ class Summary:
     snoring: tuple[float, float] | None = None
     more_stats: tuple[str, ...] = ()
     where: str = ""
+    stated: float | None = None
 
 
 @dataclass
@@ -1018,6 +1028,8 @@ class StageEvidence:
         events: events starting in the epoch, by type.
         slow_wave_pct: % of the epoch covered by slow waves.
         chosen: why this epoch was shown as an example of its stage, "" when it was asked for.
+        guess: the stage a quiz reply gave ("N2" after "quiz me"), marked first; None
+            otherwise.
     """
 
     epoch: int
@@ -1035,6 +1047,18 @@ class StageEvidence:
     events: dict[str, int]
     slow_wave_pct: float
     chosen: str = ""
+    guess: str | None = None
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """"quiz me": the epoch to stage (index and start, s), who scored the night (the answer's
+    source) and the quiz's number in the session (1 for the first)."""
+
+    epoch: int
+    start: float
+    source: str
+    number: int
 
 
 @dataclass(frozen=True)

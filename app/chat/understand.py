@@ -171,6 +171,16 @@ _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(
 _WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what|how (?:long|deep|big|large))"
                             r" (?:one )?(?:was|is|were|came) (?:the )?(longest|shortest|deepest|strongest|biggest"
                             r"|worst|largest|lowest|highest)(?:\s+(?:one|of them|of those))?(?: last)?\W*$", I)
+# "where was the first one?", "when did the last one happen?": the list's events in time
+# order, whatever order the list was shown in
+_WHEN_ORDINAL_RE = re.compile(rf"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:where|when|what time|at what time)"
+                              rf" (?:was|is|did|does|were|came) the {_ORDINAL}(?:\s+(?:one|of them|of those"
+                              rf"|of these|event|episode))?(?:\s+(?:happen|occur|start|begin|take place|come))?"
+                              rf"(?:\s+(?:at|in the night))?\W*$", I)
+# "were any of them long?": the longest of the last list; "were any deep?": the most extreme
+_ANY_LONG_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:were|was|are|is) (?:there )?(?:any|some)(?: of (?:them|those"
+                          r"|these))? (?:very |really |particularly |especially |unusually )?(?:(long|lengthy"
+                          r"|prolonged)|(deep|severe|big|large|bad))\W*$", I)
 # A bare pick from the last list: "the longest one", "the second", "that one", "the last".
 _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what about|how about"
                       rf"|just|only)\s+)?(?:the\s+)?(?:(longest|shortest|deepest|strongest|biggest"
@@ -239,6 +249,11 @@ _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|
                            r" have)?(?:\s+(?:of them|in total|altogether|all together|total|in this"
                            r" night|tonight))?(?:\s+(?:per|an|a) (hour|minute)(?: of sleep)?)?\W*$"
                            r"|^\s*count them\W*$", I)
+# "which is higher?" after two parts of the night were compared: the side, first
+_WHICH_SIDE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?which (?:one |side |group |stage |half |part "
+                                r"|of the two |of them |of those |period )?(?:is|was|are|were|has|had|came out|comes"
+                                r" out|ran) (?:the )?(?:higher|lower|bigger|smaller|larger|faster|slower|greater"
+                                r"|louder|quieter|deeper|worse|better)\W*$", I)
 # "how similar are they?" after a library search: how alike its matches are
 _LIKENESS_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?how (?:similar|alike|close|good|relevant)"
                               r" (?:are|were|is) (?:they|these|those|them|the (?:matches|hits|results|epochs|examples)"
@@ -253,7 +268,8 @@ _HOW_MUCH_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how much(?: time)?(?: (?:wa
 _IS_THAT_HIGH_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) (?:that|this|it|these"
                               r"|those|they) (?:too |very |really |unusually |abnormally )?(?:high|low"
                               r"|a lot|many|much|bad|good|ok(?:ay)?|worrying|concerning|elevated"
-                              r"|excessive|a problem|significant)\W*$"
+                              r"|excessive|a problem|significant|enough|sufficient|adequate|little|few"
+                              r"|typical|usual|unusual|alright|all right|fine)\W*$"
                               # "is that a long sleep latency?", "is this a normal AHI?"
                               r"|^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|this|it) (?:an? )?(?:too |very "
                               r"|really |unusually )?(?:long|short|high|low|normal|abnormal|elevated)"
@@ -323,7 +339,10 @@ _LIST_REF_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|so\s+)?(?:(?:can
 _ANOTHER_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+)?(?:another|one more)(?: one| example)?"
                          r"(?:,?\s*please)?\W*$", I)
 # "how many of them were in REM?", "how many were after 4 am?": the last list, narrowed.
-_COUNT_IN_RE = re.compile(r"^\s*(?:and\s+|so\s+)?how many (?:of (?:them|those|these|the ones)"
+_COUNT_IN_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:how many|were any|was any|did any)(?: of (?:them|those"
+                          r"|these|the ones))?(?: (?:lasted|last|went on|ran|were|was))?(?: for)? (?:longer|shorter"
+                          r"|more|less|over|under|at least|at most)\b"
+                          r"|^\s*(?:and\s+|so\s+)?how many (?:of (?:them|those|these|the ones)"
                           r"(?:\s+(?:were|are|was|happened|occurred|fell))?|(?:were|are|happened"
                           r"|occurred|fell))\s+(?:in|during|after|before|between|while|longer"
                           r"|shorter|on)\b"
@@ -885,7 +904,8 @@ def _rank(text: str) -> str | None:
 
 
 # "when was the first apnea?", "the longest hypopnea": one, named in the singular.
-_THE_ONE_RE = re.compile(r"\bthe (?:very )?(?:first|last|longest|shortest|earliest|latest|deepest"
+_THE_ONE_RE = re.compile(r"\b(?:the|her|his|their|my|our|the patient's) (?:very )?(?:first|last|longest|shortest"
+                         r"|earliest|latest|deepest"
                          r"|biggest|worst|strongest|clearest|best)\s+(?:[\w-]+\s+)?"
                          r"(?!\w+s\b)(?:apn\w*|hypopn\w*|arousal|spindle|desat\w*|k-?complex"
                          r"|event|episode|one|movement|drop|dip|example|obstructive|central)\b", I)
@@ -1068,6 +1088,13 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
     if m := _WHICH_RANK_RE.search(text):
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
+    if m := _WHEN_ORDINAL_RE.search(text):
+        word = m.group(1).lower()
+        digits = re.findall(r"\d+", word)
+        ordinal = int(digits[0]) - 1 if digits else _ORDINALS.get(word, 0)
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, ordinal=ordinal, note="in_time")
+    if m := _ANY_LONG_RE.search(text):
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank="longest" if m.group(1) else "strongest")
     if m := _PICK_RE.search(text):
         if m.group(1):
             return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
@@ -1108,6 +1135,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if _LIKENESS_REF_RE.search(text):
         # "how similar are they?": the last library search, judged (Dialogue.resolve)
         return Query(Intent.SIMILAR, text, ref=Ref.REPEAT, note="likeness", by_rule=True)
+    if _WHICH_SIDE_REF_RE.search(text):
+        # "which is higher?": the last comparison, its side named first (Dialogue.resolve)
+        return Query(Intent.COMPARE, text, ref=Ref.REPEAT, note="which_side", by_rule=True)
     if _SIGNIFICANT_REF_RE.search(text):
         # "is that difference significant?": the last comparison, tested (Dialogue.resolve)
         return Query(Intent.COMPARE, text, ref=Ref.REPEAT, note="significance", by_rule=True)
@@ -1418,6 +1448,19 @@ _NEAR_IT_RE = re.compile(r"\b(?:next to|near(?:by)?|close to|around|beside|neare
 
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
+    query = _read(text)
+    if (m := _STATED_RE.search(text)) and (
+            (query.intent == Intent.NORMAL and query.phenomenon == "arousal")
+            or (query.intent == Intent.SUMMARY and query.stat in ("ahi", "rdi") and query.scope == Scope())):
+        # "is an AHI of 12 bad?": that value on the index's scale, not only the night's
+        return replace(query, stated=float(m.group("value")))
+    return query
+
+
+def _read(text: str) -> Query:
+    if _QUIZ_RE.search(text):
+        # "quiz me": an epoch to stage, marked on the reply (app.chat.quiz)
+        return Query(Intent.CLASSIFY, text, stage_event="quiz", by_rule=True)
     if (bare := _TRAILING_THEN_RE.sub("", text)) != text and (
             plain := _understand(bare)).intent == Intent.SUMMARY and plain.stat in INDEX_STATS + SLEEP_STATS:
         # "what's the AHI then?": a whole-night figure has no "then" to be at; the word
@@ -1452,6 +1495,39 @@ def understand(text: str) -> Query:
         return replace(query, note="soft_item", rank="highest" if re.search(
             r"\bhow high\b", text, I) else "lowest")
     return query
+
+
+# "quiz me", "test my students", "give us another one to score": an epoch to stage
+_QUIZ_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|(?:can|could) you\s+|please\s+)*(?:quiz|test) (?:me|us|the"
+                      r" class|my (?:students|class|trainees?))\b|^\W*(?:give|show) (?:me|us|the class) (?:a|an"
+                      r"|another) (?:quiz|test|epoch to (?:score|stage)|(?:quiz |test )?question)\b|^\W*(?:another"
+                      r"|next|one more) (?:quiz|epoch to (?:score|stage)|quiz question)\b|^\W*let'?s (?:do|play|have)"
+                      r" a (?:quiz|staging quiz)\b|\bstaging quiz\b", I)
+# A reply to a quiz: a stage alone, perhaps hedged ("N2", "I think it's REM", "stage 3?")
+_QUIZ_REPLY_RE = re.compile(r"^\W*(?:(?:i think|i'd say|i would say|i guess|my guess is|my answer is|is it|it'?s"
+                            r"|it is|that'?s|this is|that is|maybe|probably|answer:?|looks like|definitely)\s+)*"
+                            r"(?P<stage>(?:stage\s+)?(?:n\s?[123]|s[1-4]|[1-4])|rem(?: sleep)?|wake(?:fulness)?"
+                            r"|awake|w|deep sleep|slow[- ]wave sleep|light sleep|nrem\s?[123])(?:\s+sleep)?"
+                            r"(?:,?\s+(?:i think|probably|maybe|right|then))?\W*$", I)
+
+
+def quiz_reply(text: str) -> str | None:
+    """The stage a reply to a quiz gives ("I think it's REM" -> "REM"), None when it is not
+    one stage alone ("light sleep" names two)."""
+    m = _QUIZ_REPLY_RE.search(" ".join(text.split()))
+    if m is None:
+        return None
+    word = m.group("stage").lower()
+    if re.fullmatch(r"(?:stage\s+)?[1-4]|s[1-4]", word):
+        word = f"n{min(int(word[-1]), 3)}"   # "stage 3", "S4": the old N3 stages
+    stages = stage_term(word) or (("W",) if word == "w" else ())
+    return stages[0] if len(stages) == 1 else None
+
+
+# "is an AHI of 12 bad?", "my AHI is 31", "an arousal index of 30": a value the question gives
+_STATED_RE = re.compile(r"\b(?P<index>o?ahi|rdi|rei|apn(?:o)?ea[- ]hypopn(?:o)?ea index|arousal index)"
+                        r"\s+(?:of|at|=|is|was|around|about|near)\s+(?P<value>\d+(?:\.\d+)?)\b"
+                        r"(?!\s*(?:%|percent|min|minutes|am|pm|o'clock|years?))", I)
 
 
 def _understand(text: str) -> Query:

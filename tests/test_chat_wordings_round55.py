@@ -1,0 +1,234 @@
+"""Questions of stop 55. Each names what it used to get. Expected figures are read from the
+night's own scoring and events (or, for norms, from the table the answer cites), never typed
+in."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from app.chat import norms
+from app.chat.plan import clock, seconds
+from app.chat.quiz import ROUND
+from app.chat.understand import quiz_reply
+from app.session import Session
+from chat_dialogues import events_of, last_answer
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+APNEAS = ("obstructive_apnea", "central_apnea", "mixed_apnea")
+SLEEP = [STAGES.index(s) for s in STAGES[1:]]
+
+
+def _in_sleep(night, events) -> list:
+    codes = night.stages()[0]
+    return [e for e in events if codes[night.epoch_at(e.onset)] in SLEEP]
+
+
+def _arousal_index(night) -> tuple[float, int]:
+    events, _ = night.scored_events()
+    n = len(_in_sleep(night, [e for e in events if e.type == "arousal"]))
+    asleep = float(np.isin(night.stages()[0], SLEEP).sum()) * EPOCH_SEC / 3600
+    return n / asleep, n
+
+
+def _awakenings(night) -> list[float]:
+    """Lengths (min) of the wake runs between the first and the last sleep epoch."""
+    codes = night.stages()[0]
+    sleep = np.flatnonzero(np.isin(codes, SLEEP))
+    runs, length = [], 0
+    for code in codes[sleep[0]:sleep[-1] + 1]:
+        if code == STAGES.index("W"):
+            length += 1
+        elif length:
+            runs.append(length * EPOCH_SEC / 60)
+            length = 0
+    return runs
+
+
+@pytest.mark.parametrize("questions", [("what is the arousal index?", "is that high?"),
+                                       ("how many arousals were there?", "is that a lot?"),
+                                       ("what is a normal arousal index?",)])
+def test_the_arousal_index_is_read_against_sleepers_of_the_age(demo, questions) -> None:
+    """"is that high?" after the arousal index gave the stage norms, with no word on arousals."""
+    night = demo[0]
+    index, n = _arousal_index(night)
+    label, mean = norms.arousal_mean(night.recording.patient.age)
+    way = ("close to the" if abs(index - mean) <= 0.1 * mean else "above the" if index > mean
+           else "below the")
+    text = last_answer(demo, *questions)
+    assert text.startswith(f"This night's arousal index is **{index:.1f}/h** of sleep ({n} arousals "
+                           f"in "), text
+    assert f"**{way} mean of {mean:g}/h** of healthy sleepers aged {label}" in text, text
+    assert "Boselli" in text and "N2:" not in text, text
+
+
+def test_an_arousal_index_the_question_states_is_read_not_the_nights(demo) -> None:
+    """"is an arousal index of 30 normal for a 70-year-old?" read the night's own 15/h."""
+    label, mean = norms.arousal_mean(70)
+    text = last_answer(demo, "is an arousal index of 30 normal for a 70-year-old?")
+    assert text.startswith(f"An arousal index of **30/h** is **{'above' if 30 > 1.1 * mean else 'close to'} "
+                           f"the mean of {mean:g}/h** of healthy sleepers aged {label} (70 years"), text
+    assert f"This night's arousal index is **{_arousal_index(demo[0])[0]:.1f}/h**" in text, text
+
+
+@pytest.mark.parametrize("question, value, band", [("is an AHI of 12 bad?", "12", "mild (5 to under 15/h)"),
+                                                   ("my AHI is 31, is that severe?", "31", "severe (30/h or more)"),
+                                                   ("what does an AHI of 4 mean?", "4", "below 5/h")])
+def test_an_ahi_the_question_states_is_graded_before_the_nights(demo, question, value, band) -> None:
+    """"is an AHI of 12 bad?" graded the night's 19.9/h alone."""
+    text = last_answer(demo, question)
+    assert text.startswith(f"An AHI of **{value}/h** is {band}"), text
+    assert f"This night's own: AHI (apneas + hypopneas per hour of sleep): **{demo[0].summary().ahi:.1f}/h**" in text
+
+
+def test_a_rate_per_hour_of_sleep_counts_the_events_that_start_asleep(sc4001_unscored) -> None:
+    """On SC4001 unscored, "what is the arousal index?" divided all 47 machine arousals, 4 of them
+    in wake, by the time asleep (9.13/h) while "is that high?" read 43 (8.3/h)."""
+    night = sc4001_unscored[0]
+    events, _ = night.scored_events()
+    arousals = [e for e in events if e.type == "arousal"]
+    index, n = _arousal_index(night)
+    awake = len(arousals) - n
+    assert awake > 0   # the point of the test: some machine arousals start in wake
+    text = last_answer(sc4001_unscored, "what is the arousal index?")
+    assert text.startswith(f"**{index:.2f} per hour** of sleep: {n} arousal events starting in sleep "
+                           f"in "), text
+    assert f"(the {awake} that start in wake are not counted)" in text.split("\n")[0], text
+
+
+def test_how_long_the_longest_was_leads_with_its_length(demo) -> None:
+    """"how long was her longest apnea?" listed the five longest, with no length first."""
+    night = demo[0]
+    apneas = sorted(events_of(night, *APNEAS), key=lambda e: -e.duration)
+    top = apneas[0]
+    tied = sum(abs(e.duration - top.duration) < 0.5 for e in apneas[1:])
+    text = last_answer(demo, "how long was her longest apnea?")
+    assert text.startswith(f"The longest apnea event lasted **{seconds(top.duration)}**: "
+                           f"**{clock(night, top.onset)}–"), text
+    assert (f"; {tied} other" in text.split("\n")[0]) == bool(tied), text
+
+
+def test_were_any_of_them_deep_leads_with_the_deepest_drop(demo) -> None:
+    """"were any of them deep?" after the desaturations was off topic."""
+    text = last_answer(demo, "were there any desaturations?", "were any of them deep?")
+    lead = re.match(r"The deepest oxygen desaturation event fell \*\*([\d.]+) %\*\* below its baseline: "
+                    r"\*\*(\d\d:\d\d:\d\d)–", text)
+    assert lead is not None, text
+    listed = re.search(r"the 1 deepest \(blue on the plots\):\n- \*\*(\d\d:\d\d:\d\d)–.*drop ([\d.]+) %", text)
+    assert listed is not None and listed.groups() == lead.groups()[::-1], text
+
+
+@pytest.mark.parametrize("question, rank, word", [("where was the first one?", 0, "earliest"),
+                                                  ("when did the first one happen?", 0, "earliest"),
+                                                  ("when was the last one?", -1, "latest"),
+                                                  ("what time was the second one?", 1, "second in time")])
+def test_when_was_the_first_one_means_in_time(demo, question, rank, word) -> None:
+    """After the central apneas (shown longest first), "where was the first one?" was off
+    topic and "when was the last one?" gave the sleep onset."""
+    night = demo[0]
+    central = sorted(events_of(night, "central_apnea"), key=lambda e: e.onset)
+    text = last_answer(demo, "how many central apneas were there?", question)
+    assert text.startswith(f"The {word} of {len(central)} (central apnea) at "
+                           f"**{clock(night, central[rank].onset)}–"), text
+
+
+def test_awakenings_followed_up_by_length(demo) -> None:
+    """After the awakenings, "were any of those long?" and "how many lasted more than 5
+    minutes?" were off topic; "when was the last one?" then named the one left."""
+    night = demo[0]
+    runs = _awakenings(night)
+    assert len(runs) == night.summary().awakenings
+    session = Session(night)
+    session.ask("how many times did she wake up?", demo[1])
+    text = session.ask("were any of those long?", demo[1]).text
+    assert text.startswith(f"The longest of {len(runs)} (W, {max(runs):.1f} min) at "), text
+    long = [r for r in runs if r >= 5]
+    text = session.ask("how many lasted more than 5 minutes?", demo[1]).text
+    assert f"**{len(long)}** awakening{'s' * (len(long) != 1)} lasting 5 min or more" in text, text
+    if len(long) == 1:
+        assert session.ask("when was the last one?", demo[1]).text.startswith("The only one (W)")
+
+
+def test_which_is_higher_names_the_higher_side_of_the_last_comparison(demo) -> None:
+    """"which is higher?" after heart rate in N3 against REM was off topic."""
+    session = Session(demo[0])
+    first = session.ask("heart rate in deep sleep compared to REM", demo[1]).text
+    n3, rem = (float(x) for x in re.search(r"in N3: \*\*([\d.]+)\*\*.* in REM: \*\*([\d.]+)\*\*",
+                                            first).groups())
+    text = session.ask("which is higher?", demo[1]).text
+    higher, lower = ("REM", "N3") if rem > n3 else ("N3", "REM")
+    assert text.startswith(f"**Higher in {higher}** than in {lower}: heart rate"), text
+
+
+def test_which_is_higher_with_nothing_compared_says_what_to_ask(demo) -> None:
+    text = last_answer(demo, "which is higher?")
+    assert text.startswith("There are no two sides just before to weigh"), text
+
+
+@pytest.mark.parametrize("questions, kind", [
+    (("how many central apneas were there?", "what happened before and after the apnea?"), "central apnea"),
+    (("show me the longest hypopnea", "what happened around it?"), "hypopnea")])
+def test_before_and_after_reads_both_sides_of_the_one_shown(demo, questions, kind) -> None:
+    """"what happened before and after the apnea?" listed the apneas; "what happened around
+    it?" was off topic."""
+    night = demo[0]
+    first = max(events_of(night, kind.replace(" ", "_")), key=lambda e: e.duration)
+    text = last_answer(demo, *questions)
+    at = f"at **{clock(night, first.onset)}–"
+    before, after = text.split("\n\nIn the 60 s after ")
+    assert before.startswith(f"In the 60 s before the {kind}") and at in before, text
+    assert after.startswith(f"the {kind} {at}"), text
+
+
+def test_how_does_that_compare_to_the_ahi_gives_both(demo) -> None:
+    """"how does that compare to the AHI?" after the ODI said both sides were the whole night."""
+    s = demo[0].summary()
+    text = last_answer(demo, "what's the ODI?", "how does that compare to the AHI?")
+    assert text.startswith(f"ODI (desaturations ≥3 % per hour of sleep): **{s.odi:.1f}/h**"), text
+    assert f"AHI (apneas + hypopneas per hour of sleep): **{s.ahi:.1f}/h**" in text, text
+
+
+def test_is_that_enough_after_deep_sleep_reads_its_norm(demo) -> None:
+    """"is that enough?" after the amount of N3 was off topic."""
+    pct = demo[0].summary().stage_pct["N3"]
+    text = last_answer(demo, "how much deep sleep did she get?", "is that enough?")
+    assert text.startswith(f"**N3 (slow-wave sleep): {pct:.1f} % of sleep**"), text
+
+
+@pytest.mark.parametrize("reply, stage", [("N2", "N2"), ("I think it's REM", "REM"), ("stage 3", "N3"),
+                                          ("S4", "N3"), ("wake", "W"), ("W", "W"), ("deep sleep", "N3"),
+                                          ("REM sleep, I think", "REM"), ("light sleep", None),
+                                          ("what is N2?", None), ("how much N2?", None)])
+def test_a_quiz_reply_is_one_stage(reply, stage) -> None:
+    assert quiz_reply(reply) == stage
+
+
+def test_a_quiz_asks_an_epoch_and_marks_the_reply(demo) -> None:
+    """"quiz me" showed the help."""
+    night, engine = demo
+    codes = night.stages()[0]
+    session = Session(night)
+    asked = session.ask("quiz me", engine)
+    epoch = int(re.match(r"\*\*Quiz 1\.\*\* What stage is epoch (\d+) ", asked.text).group(1))
+    assert asked.jump == epoch and STAGES[codes[epoch]] == ROUND[0], asked.text
+    assert "stage hidden" in session.viewer_title() and "scored" not in session.viewer_title()
+    marked = session.ask(STAGES[codes[epoch]], engine).text
+    assert marked.startswith(f"**Correct.** Epoch {epoch} ("), marked
+    assert "scored " in session.viewer_title()
+    second = session.ask("give me another quiz question", engine).text
+    other = int(re.match(r"\*\*Quiz 2\.\*\* What stage is epoch (\d+) ", second).group(1))
+    assert STAGES[codes[other]] == ROUND[1], second
+    wrong = next(s for s in STAGES if s != STAGES[codes[other]])
+    marked = session.ask(wrong, engine).text
+    assert marked.startswith(f"**Not quite**: you said {wrong}. Epoch {other} (") and (
+        f"is **{STAGES[codes[other]]}** in the human-scored hypnogram") in marked, marked
+
+
+def test_a_quiz_closes_on_any_other_question(demo) -> None:
+    session = Session(demo[0])
+    session.ask("quiz me", demo[1])
+    session.ask("what is the AHI?", demo[1])
+    text = session.ask("N2", demo[1]).text
+    assert not text.startswith(("**Correct", "**Not quite")), text
