@@ -105,9 +105,25 @@ def test_how_long_the_longest_was_leads_with_its_length(demo) -> None:
     top = apneas[0]
     tied = sum(abs(e.duration - top.duration) < 0.5 for e in apneas[1:])
     text = last_answer(demo, "how long was her longest apnea?")
-    assert text.startswith(f"The longest apnea event lasted **{seconds(top.duration)}**: "
-                           f"**{clock(night, top.onset)}–"), text
-    assert (f"; {tied} other" in text.split("\n")[0]) == bool(tied), text
+    if tied:
+        assert text.startswith(f"**{tied + 1}** of the {len(apneas)} apnea events share the longest length, "
+                               f"**{seconds(top.duration)}** (to the half second); one of them: "), text
+    else:
+        assert text.startswith(f"The longest apnea event lasted **{seconds(top.duration)}**: "
+                               f"**{clock(night, top.onset)}–"), text
+
+
+def test_a_length_many_events_share_names_none_the_longest(demo) -> None:
+    """"where is the clearest spindle?" on a night whose spindles last at most 2 s named one
+    as the longest, with "322 others lasted as long"."""
+    night = demo[0]
+    spindles = events_of(night, "spindle")
+    top = max(e.duration for e in spindles)
+    tied = sum(abs(e.duration - top) < 0.5 for e in spindles)
+    assert tied > 1   # the point of the test: many spindles share the longest length
+    text = last_answer(demo, "what was the longest spindle?")
+    assert text.startswith(f"**{tied}** of the {len(spindles)} sleep spindle events share the longest length, "
+                           f"**{seconds(top)}**"), text
 
 
 def test_were_any_of_them_deep_leads_with_the_deepest_drop(demo) -> None:
@@ -232,3 +248,48 @@ def test_a_quiz_closes_on_any_other_question(demo) -> None:
     session.ask("what is the AHI?", demo[1])
     text = session.ask("N2", demo[1]).text
     assert not text.startswith(("**Correct", "**Not quite")), text
+
+
+@pytest.mark.parametrize("question", ["what's the non-supine AHI?", "what was the AHI off her back?"])
+def test_the_ahi_off_the_back_is_the_non_supine_rate(demo, question) -> None:
+    """"what's the non-supine AHI?" gave the supine AHI; "what was the AHI off her back?" the
+    whole night's."""
+    night = demo[0]
+    text = last_answer(demo, question)
+    m = re.match(r"\*\*AHI non-supine: ([\d.]+)/h\*\*, (\d+) events in ([\d.]+) min asleep there", text)
+    assert m is not None, text
+    supine = re.search(r"Supine ([\d.]+)/h against ([\d.]+)/h off the back", text)
+    assert supine is not None and supine.group(2) == m.group(1), text
+    assert float(m.group(1)) != pytest.approx(night.summary().ahi, abs=0.05)
+
+
+@pytest.mark.parametrize("question, pick", [("which sleep cycle was the longest?", max),
+                                            ("what was the shortest sleep cycle?", min)])
+def test_the_longest_cycle_is_named_first(demo, question, pick) -> None:
+    """"which sleep cycle was the longest?" gave the count and every cycle, none named."""
+    text = last_answer(demo, question)
+    cycles = re.findall(r"- (cycle \d+): \*\*(\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\*\* \((\d+) min; REM from", text)
+    assert len(cycles) >= 2, text
+    name, start, end, minutes = pick(cycles, key=lambda c: int(c[3]))
+    word = "longest" if pick is max else "shortest"
+    assert text.startswith(f"The {word} complete cycle is **{name}**, **{start}–{end}** (**{minutes} min**)"), text
+
+
+def test_epochs_like_the_current_one_search_from_the_epoch_on_screen(demo) -> None:
+    """"find epochs similar to the current one" searched the words "similar current"."""
+    session = Session(demo[0])
+    session.ask("zoom to epoch 300", demo[1])
+    text = session.ask("find epochs similar to the current one", demo[1]).text
+    assert "“similar current”" not in text and "epoch 300" in text.split("\n")[0], text
+
+
+@pytest.mark.parametrize("question", ["find epochs with alpha intrusion in N3",
+                                      "which N3 epochs have the highest alpha power?"])
+def test_epochs_of_most_alpha_in_a_stage_are_listed(demo, question) -> None:
+    """Both gave N3's mean alpha against the whole night's, no epoch; the second, once its
+    stage was read, the night's top epochs of any stage."""
+    text = last_answer(demo, question)
+    listed = re.findall(r"\*\*\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\*\* \((?:epoch \d+, )?([\d.]+) %, stage (\w+)\)", text)
+    assert len(listed) == 5 and {stage for _, stage in listed} == {"N3"}, text
+    values = [float(v) for v, _ in listed]
+    assert values == sorted(values, reverse=True), text

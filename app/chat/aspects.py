@@ -153,6 +153,8 @@ def listed_cause(text: str) -> str | None:
 # Body positions as ``sleeplm_core.io.position`` names them, and the words for each; "on
 # their side" is either side.
 _POSITION_WORDS = (
+    ("non-supine", r"non[- ]?supine|not (?:lying )?supine|not on (?:the|their|his|her|its) back|off (?:the|their|his"
+                   r"|her|its) back"),
     ("supine", r"supine|on (?:the|their|his|her|its) back"),
     ("prone", r"prone|on (?:the|their|his|her|its) (?:stomach|belly|front|tummy)"),
     ("left,right", r"lateral|on (?:the|their|his|her|its|a) sides?|side[- ]lying"),

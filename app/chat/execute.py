@@ -866,7 +866,8 @@ def cycles(plan: Plan, night: LoadedNight) -> CycleList:
     return CycleList(items, [c.stage_min for c in found.cycles],
                      [at(c.rem_start) if c.rem_start is not None else None for c in found.cycles],
                      episode_of(night, found), source, plan.query.scope.stages,
-                     plan.query.rank == "shortest")
+                     plan.query.rank == "shortest",
+                     by_length=plan.query.rank if plan.query.rank in ("longest", "shortest") else "")
 
 
 def stage_amount(plan: Plan, night: LoadedNight) -> StageAmount | StageRatio:

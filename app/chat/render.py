@@ -432,15 +432,18 @@ def _one_ranked(night: LoadedNight, r: EventList, where: str) -> str:
     top = r.scored[0]
     if r.order in ("longest", "shortest"):
         tied = sum(abs(i.duration - top.duration) < 0.5 for i in r.scored[1:])
-        size, same = f"lasted **{seconds(top.duration)}**", "lasted as long (to the half second)"
+        size, shared = f"lasted **{seconds(top.duration)}**", f"length, **{seconds(top.duration)}** (to the half second)"
     elif r.order == "deepest" and top.unit == "%" and top.value is not None:
         tied = sum(i.value is not None and abs(i.value - top.value) < 0.05 for i in r.scored[1:])
-        size, same = f"fell **{top.value:.1f} %** below its baseline", "fell as far"
+        size, shared = f"fell **{top.value:.1f} %** below its baseline", f"drop, **{top.value:.1f} %**"
     else:
         return ""
-    return (f"The {r.order} {_events(r.name, 1)}{where} {size}: {_span(night, top)} ({top.label}, "
-            f"{seconds(top.duration)}, stage {top.stage})"
-            + (f"; {tied} other{'s' * (tied > 1)} {same}." if tied else "."))
+    one = f"{_span(night, top)} ({top.label}, {seconds(top.duration)}, stage {top.stage})"
+    if tied:
+        # "where is the clearest spindle?" on a night of 2-s spindles: no one of them stands out
+        return (f"**{tied + 1}** of the {len(r.scored)} {_events(r.name)}{where} share the {r.order} "
+                f"{shared}; one of them: {one}.")
+    return f"The {r.order} {_events(r.name, 1)}{where} {size}: {one}."
 
 
 def _strongest_text(night: LoadedNight, s: Strongest, where: str) -> str:
@@ -2422,6 +2425,12 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
                      f"min of {mix})")
     if r.asked:
         head = _per_cycle(r) + "\n\n" + head
+    elif r.by_length and lengths:
+        # "which sleep cycle was the longest?": the complete cycles' one, first
+        complete_items = [i for i, t in zip(r.cycles, r.rem_starts) if t is not None]
+        pick = (max if r.by_length == "longest" else min)(complete_items, key=lambda i: i.duration)
+        head = (f"The {r.by_length} complete cycle is **{pick.label}**, {_span(night, pick)} "
+                f"(**{pick.duration / 60:.0f} min**).\n\n{head}")
     note = ("\n\nCycles follow Feinberg & Floyd: each runs from sleep onset or the end of a "
             "REM period to the end of the next REM period, with at least 15 min of NREM; REM "
             "runs less than 15 min apart are one period.")

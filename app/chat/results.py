@@ -998,6 +998,8 @@ class CycleList:
         source: who scored the stages.
         asked: the stages a question asked about per cycle ("which cycle had the most N3?"),
             () for none; least: it asked for the fewest minutes.
+        by_length: "longest" or "shortest" when a question asked for that cycle ("which sleep
+            cycle was the longest?"), "" otherwise.
     """
 
     cycles: list[Item]
@@ -1007,6 +1009,7 @@ class CycleList:
     source: str
     asked: tuple[str, ...] = ()
     least: bool = False
+    by_length: str = ""
 
 
 @dataclass

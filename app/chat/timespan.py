@@ -72,6 +72,7 @@ _EPISODE_RE = re.compile(r"\b(?:the\s+)?main\s+(?:sleep\s+)?(?:period|episode|bo
                          r"|\b(?:the\s+)?main\s+sleep\b", re.IGNORECASE)
 # "what is the alpha power here?": a question that ends on "here" asks about the view.
 _CURRENT_RE = re.compile(r"\b(?:this|current|the current|that)\s+(?:epoch|window)\b|\bthis one\b"
+                         r"|\b(?:the|this) (?:current|displayed|visible) one\b|\bthe one (?:on screen|shown|displayed)\b"
                          r"|\bright here\b|\bon (?:the )?screen\b"
                          # "what does N3 look like here?", "what is X and what is it here?" are
                          # this recording, not this epoch

@@ -1524,6 +1524,10 @@ def quiz_reply(text: str) -> str | None:
     return stages[0] if len(stages) == 1 else None
 
 
+_STAGE_EPOCHS_RANKED_RE = re.compile(r"\bwhich (n1|n2|n3|rem|nrem|wake) epochs? (?:has|have|had|show|showed)"
+                                     r" the (highest|lowest|most|least|strongest) (.+?)\W*$", I)
+# "find epochs with alpha intrusion": epochs to be shown, not a mean
+_EPOCHS_WANTED_RE = re.compile(r"\b(?:find|show|list|give me|point (?:me )?to|which|where are)\b.*\bepochs\b", I)
 # "is an AHI of 12 bad?", "my AHI is 31", "an arousal index of 30": a value the question gives
 _STATED_RE = re.compile(r"\b(?P<index>o?ahi|rdi|rei|apn(?:o)?ea[- ]hypopn(?:o)?ea index|arousal index)"
                         r"\s+(?:of|at|=|is|was|around|about|near)\s+(?P<value>\d+(?:\.\d+)?)\b"
@@ -1536,6 +1540,8 @@ def _understand(text: str) -> Query:
     # "REMs per minute of REM", "arousals per hour of N2 sleep": a rate inside that stage
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
+    # "which N3 epochs have the highest alpha power?": the epochs of that stage, ranked
+    text = _STAGE_EPOCHS_RANKED_RE.sub(r"which epoch has the \2 \3 in \1?", text)
     text = _FEVER_RE.sub(lambda m: _FEVER[m.group(1).lower()[:4]], text)
     text = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(0).lower()], text)
     for pattern, question in _BARE_SHORTHAND:
@@ -1833,8 +1839,10 @@ def _understand(text: str) -> Query:
                      else None, by_rule=True)
     if _CYCLES_RE.search(text) and find_phenomenon(text) is None and not (
             time is not None and time.kind == "cycle"):
+        # "which sleep cycle was the longest?": that one first
+        length = re.search(r"\b(longest|shortest)\b", text, I)
         return Query(Intent.STAGE_TIMING, text, scope=Scope((), time), stage_event="cycles",
-                     by_rule=True)
+                     rank=length and length.group(1).lower(), by_rule=True)
     # "the first REM period" is a span and names its stage: "how long was it?" is about REM.
     rest = text.replace(time.text, f" in {period_stage(time)} " if time.kind == "period" else " "
                         ) if time else text
@@ -1878,6 +1886,10 @@ def _understand(text: str) -> Query:
     labels = () if signal and _EITHER_RE.search(text) and _compare_groups(text) else (
         (_labels(rest) if time and time.kind != "current" else ()) or _labels(text))
     all_stages = stages or object_stages
+    if _ALPHA_INTRUSION_RE.search(text) and _EPOCHS_WANTED_RE.search(text):
+        # "find epochs with alpha intrusion in N3": the epochs of most alpha there, not the mean
+        return Query(Intent.LOCATE, text, "alpha", target="alpha", scope=Scope(all_stages or ("N3",), time),
+                     modality="brain", by_rule=True)
     if _ALPHA_INTRUSION_RE.search(text) and _compare_groups(text) is None:
         return Query(Intent.BREAKDOWN, text, scope=Scope(all_stages or ("N3",), time), by="scope",
                      measure="alpha power", by_rule=True)
@@ -2252,7 +2264,7 @@ _BY_STAGE_TOO_RE = re.compile(r"\b(?:and|x|×|by|per|within|then)\s+(?:sleep\s+)
 _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("position", re.compile(
         r"\b(?:supine|prone|lateral|upright|positional|posture|(?:body |sleeping |sleep )?positions?"
-        r"|non[- ]?supine|on (?:(?:the|their|his|her|its) )?(?:back|sides?|left|right|stomach|belly"
+        r"|non[- ]?supine|(?:on|off) (?:(?:the|their|his|her|its) )?(?:back|sides?|left|right|stomach|belly"
         r"|front))\b", I)),
     ("hour", re.compile(r"\b(?:which|what) hour\b|\b(?:the )?(?:worst|busiest|best) hour\b|\bwhen\b.*\b(?:most|least)\b|\bhour by hour\b"
                         r"|\b(?:where|when)\b.*\b(?:densest|most dense|highest (?:density|rate)"
