@@ -293,3 +293,35 @@ def test_epochs_of_most_alpha_in_a_stage_are_listed(demo, question) -> None:
     assert len(listed) == 5 and {stage for _, stage in listed} == {"N3"}, text
     values = [float(v) for v, _ in listed]
     assert values == sorted(values, reverse=True), text
+
+
+def test_and_the_centrals_after_a_share_is_their_share(demo) -> None:
+    """"and the centrals?" after the obstructive apneas' share said "0 of the 14 central apnea
+    events are obstructive apneas"."""
+    night = demo[0]
+    n_all, n_central = len(events_of(night, *APNEAS)), len(events_of(night, "central_apnea"))
+    text = last_answer(demo, "how many obstructive apneas?", "what percentage of all apneas is that?",
+                       "and the centrals?")
+    assert text.startswith(f"**{n_central}** of the {n_all} apnea events (**{100 * n_central / n_all:.0f} %**) "
+                           f"are central apneas"), text
+
+
+def test_compare_them_compares_the_last_two_scopes(demo) -> None:
+    """"compare them" after the heart in REM, then in N3, asked what to compare."""
+    text = last_answer(demo, "describe the heart during REM", "and in N3?", "compare them")
+    assert text.startswith("Mean per epoch, in REM vs in N3:\n- heart rate"), text
+
+
+def test_a_stage_after_a_one_scope_comparison_is_that_scope(demo) -> None:
+    """"heart rate in REM" (read as REM against the rest of sleep), then "and in N2?" raised a
+    TypeError: the follow-up took the last comparison's two groups, which it had none of."""
+    text = last_answer(demo, "heart rate in REM", "and in N2?", "how do they compare?")
+    assert text.startswith("Mean per epoch, in REM vs in N2:\n- heart rate"), text
+    assert last_answer(demo, "heart rate in REM", "and in N2?").startswith("Heart rate, in N2 (")
+
+
+def test_how_long_did_it_take_after_sleep_onset_is_the_latency(demo) -> None:
+    """"how long did it take?" after "when did she fall asleep?" was off topic."""
+    sol = demo[0].summary().sol_min
+    text = last_answer(demo, "when did she fall asleep?", "how long did it take?")
+    assert f"the sleep onset latency is **{sol:.1f} min**" in text, text

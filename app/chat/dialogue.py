@@ -509,7 +509,7 @@ class Dialogue:
                          min_amplitude=query.min_amplitude if query.min_amplitude is not None
                          else last.min_amplitude)
         if query.phenomenon and query.phenomenon != last.phenomenon:
-            merged = replace(merged, phenomenon=query.phenomenon)
+            merged = replace(merged, **_other_part(query.phenomenon, last))
         if last.topic == "system" and query.topic == "system":
             merged = replace(merged, modality=query.modality)  # "and the heart?"
         elif query.signal and query.signal != last.signal:
@@ -522,7 +522,7 @@ class Dialogue:
         elif query.modality and query.modality != last.modality and last.intent in (
                 Intent.DESCRIBE, Intent.COMPARE):
             merged = replace(merged, modality=query.modality, measure=query.modality)
-        if last.intent == Intent.COMPARE and scope.stages and query.scope.stages:
+        if last.intent == Intent.COMPARE and last.groups and scope.stages and query.scope.stages:
             merged = replace(merged, groups=(last.groups[0], Scope(query.scope.stages)))
         elif last.groups and (query.scope.stages or (
                 query.scope.time and last.measure != "stage_ratio")):
@@ -564,6 +564,12 @@ class Dialogue:
                 and self.last.stat in _STAT_NAMES and self.last.scope == Scope()):
             # "what's the ODI?", then "how does that compare to the AHI?": both figures
             return f"what are the {_STAT_NAMES[self.last.stat]} and the {m.group('other')}?"
+        if _COMPARE_THEM_RE.search(text) and (two := self._two_scopes()) is not None:
+            # "describe the heart in REM", "and in N3?", then "compare them"
+            return f"compare {two[0]} in {two[1]} and {two[2]}"
+        if (_HOW_LONG_IT_TOOK_RE.search(text) and self.last is not None
+                and self.last.intent == Intent.STAGE_TIMING and self.last.stage_event == "onset"):
+            return "how long did it take to fall asleep?"   # after "when did she fall asleep?"
         if _HAVE_IT_RE.search(text) and (asked := self._found_on_night()) is not None:
             # "does this patient have it?" after a definition: that one, asked of the night
             return asked
@@ -629,6 +635,18 @@ class Dialogue:
         head = noun.split()[-1]
         other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
         return f"how is {noun} different from {other}?"
+
+    def _two_scopes(self) -> tuple[str, str, str] | None:
+        """(what, stage a, stage b) when the last two answers read one body system or signal in
+        one stage each, two different stages; None otherwise."""
+        a, b = self.before, self.last
+        if a is None or b is None or Intent.DESCRIBE not in (a.intent, b.intent) and a.intent != b.intent:
+            return None
+        stages = (a.scope.stages, b.scope.stages)
+        if any(len(st) != 1 for st in stages) or stages[0] == stages[1] or a.scope.time or b.scope.time:
+            return None
+        what = {(x.signal and _SIGNAL_WORDS.get(x.signal)) or _SYSTEM_WORDS.get(x.modality or "") for x in (a, b)}
+        return (what.pop(), stages[0][0], stages[1][0]) if len(what) == 1 and None not in what else None
 
     def _lists_kind(self, noun: str) -> bool:
         """The last list holds events of the kind ``noun`` names ("the apnea" after the
@@ -872,6 +890,14 @@ _ON_CHANNEL_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what (?:should|would|do|do
                             r" students|students|we|i|you|one|a student) (?:look for|see|notice|look at|expect) )?(?:on|in)"
                             r" the (?P<channel>belts?|airflow|flow|oxygen|spo2|saturation|pulse|heart rate)\W*$", re.I)
 """A question about one channel of the event just shown ("and on the oxygen?")."""
+_COMPARE_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+|ok(?:ay)?,?\s+)?(?:(?:can you |could you |please )?compare"
+                              r" (?:them|the two|those|these|both)(?: (?:two|for me))?|how do (?:they|the two|these|those)"
+                              r" compare)\W*$", re.I)
+"""A comparison of the last two answers' scopes ("compare them" after the heart in REM, then N3)."""
+_HOW_LONG_IT_TOOK_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long did (?:it|that) take(?: (?:her|him|them))?\W*$",
+                                  re.I)
+_SYSTEM_WORDS = {"heart": "the heart", "respiratory": "breathing", "brain": "the EEG"}
+"""Body systems as a comparison names them."""
 _APNEA_FAMILY = ("apnea", "respiratory_event", "obstructive_event", *_SUBTYPE_FAMILY)
 """Phenomena after which "the central ones" are central apneas."""
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)
@@ -900,6 +926,17 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
         # "were they faster in the second half?" after the spindles: those events compared
         return f"{m.group(1)}the {listed}{m.group(2)}"
     return None
+
+
+def _other_part(key: str, last: Query) -> dict[str, str]:
+    """The slot a follow-up naming phenomenon ``key`` replaces: after a subtype's share ("what
+    percentage of all apneas is that?" after the obstructive ones), "and the centrals?" asks
+    that subtype's share of the same events; else the phenomenon itself."""
+    named, family = phenomenon(key), phenomenon(last.phenomenon)
+    if (last.share not in (None, "scope", "tie") and named is not None and family is not None
+            and len(named.event_types) == 1 and set(named.event_types) < set(family.event_types)):
+        return {"share": named.event_types[0]}
+    return {"phenomenon": key}
 
 
 def _counted(query: Query, last: Query) -> Query:
