@@ -325,3 +325,24 @@ def test_how_long_did_it_take_after_sleep_onset_is_the_latency(demo) -> None:
     sol = demo[0].summary().sol_min
     text = last_answer(demo, "when did she fall asleep?", "how long did it take?")
     assert f"the sleep onset latency is **{sol:.1f} min**" in text, text
+
+
+def test_a_new_kind_after_another_starts_at_its_most_typical(demo) -> None:
+    """"now show me a K-complex" after "show me another" (spindle) showed the second most
+    typical K-complex: the skip of the spindles carried over."""
+    text = last_answer(demo, "show me a sleep spindle", "show me another", "now show me a K-complex")
+    assert text.startswith("The human-scored events have **") and "k-complex events" in text, text
+    assert "the 1 most typical (nearest the median length) (blue" in text, text
+
+
+def test_the_difference_between_two_kinds_shown_in_turn(demo) -> None:
+    """"what's the difference between them?" after a spindle, then a K-complex, was off topic."""
+    text = last_answer(demo, "show me a sleep spindle", "show me another", "now show me a K-complex",
+                       "what's the difference between them?")
+    assert text.startswith("**Sleep spindle.**") and "**K-complex.**" in text, text
+
+
+def test_how_to_tell_two_stages_shown_apart(demo) -> None:
+    """"how do I tell them apart?" after wake's clearest epoch, then N1's, was off topic."""
+    text = last_answer(demo, "show me what wake looks like", "and N1?", "how do I tell them apart?")
+    assert text == last_answer(demo, "how do I tell W from N1?"), text

@@ -577,6 +577,9 @@ class Dialogue:
         if _THEM_APART_RE.search(text) and (stages := two_stages(compared)) is not None:
             # "what distinguishes them?" after comparing two stages: how a scorer tells them apart
             return f"how do I tell {stages[0]} from {stages[1]}?"
+        if _THEM_APART_RE.search(text) and (shown := self._two_stages_shown()) is not None:
+            # "show me what wake looks like", "and N1?", then "how do I tell them apart?"
+            return f"how do I tell {shown[0]} from {shown[1]}?"
         if _THEM_APART_RE.search(text) and (pair := self._two_shown()) is not None:
             # "what's the difference between them?" after a K-complex, then a spindle
             return f"what's the difference between {pair[0]} and {pair[1]}?"
@@ -689,6 +692,16 @@ class Dialogue:
             return f"how many {listed} were followed by {_article(partner.title.lower())}?"
         return None
 
+    def _two_stages_shown(self) -> tuple[str, str] | None:
+        """The stages of the last two answers, when each showed or explained one stage's epoch
+        and the two differ."""
+        a, b = self.before, self.last
+        if a is None or b is None or a.intent != Intent.CLASSIFY or b.intent != Intent.CLASSIFY:
+            return None
+        if len(a.scope.stages) != 1 or len(b.scope.stages) != 1 or a.scope.stages == b.scope.stages:
+            return None
+        return a.scope.stages[0], b.scope.stages[0]
+
     def _two_shown(self) -> tuple[str, str] | None:
         """The phenomena of the last two answers, when they were two different kinds of event."""
         first = phenomenon(self.before.phenomenon) if self.before is not None else None
@@ -800,8 +813,9 @@ _STAT_AGAINST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:t
 _STAT_NAMES = {"ahi": "AHI", "odi": "ODI", "rdi": "RDI", "se": "sleep efficiency", "tst": "total sleep time",
                "waso": "WASO"}
 """Whole-night statistics by the names a question gives them."""
-_THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:distinguishes|separates|sets apart|tells"
-                            r" apart|is the difference between|are the differences between)\s+(?:them|these|those"
+_THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how|what's)\s+(?:distinguishes|separates|sets apart|tells"
+                            r" apart|is the difference between|are the differences between|the difference between)"
+                            r"\s+(?:them|these|those"
                             r"|the two)(?: apart)?\W*$|^\W*(?:and\s+|so\s+)?how (?:do|can|would) (?:i|you|we|one|a"
                             r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
                             r" the difference|what are the differences|what(?:'s| is| was) different|how do they"
@@ -928,7 +942,7 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
     return None
 
 
-def _other_part(key: str, last: Query) -> dict[str, str]:
+def _other_part(key: str, last: Query) -> dict[str, str | int]:
     """The slot a follow-up naming phenomenon ``key`` replaces: after a subtype's share ("what
     percentage of all apneas is that?" after the obstructive ones), "and the centrals?" asks
     that subtype's share of the same events; else the phenomenon itself."""
@@ -936,7 +950,7 @@ def _other_part(key: str, last: Query) -> dict[str, str]:
     if (last.share not in (None, "scope", "tie") and named is not None and family is not None
             and len(named.event_types) == 1 and set(named.event_types) < set(family.event_types)):
         return {"share": named.event_types[0]}
-    return {"phenomenon": key}
+    return {"phenomenon": key, "skip": 0}   # "now show me a K-complex" after "another" spindle
 
 
 def _counted(query: Query, last: Query) -> Query:
