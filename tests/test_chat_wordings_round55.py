@@ -346,3 +346,24 @@ def test_how_to_tell_two_stages_shown_apart(demo) -> None:
     """"how do I tell them apart?" after wake's clearest epoch, then N1's, was off topic."""
     text = last_answer(demo, "show me what wake looks like", "and N1?", "how do I tell them apart?")
     assert text == last_answer(demo, "how do I tell W from N1?"), text
+
+
+@pytest.mark.parametrize("question, stage", [("summarize the breathing in REM", "REM"),
+                                             ("how was the breathing in N3?", "N3")])
+def test_the_breathing_in_a_stage_leads_with_its_events_and_oxygen(demo, question, stage) -> None:
+    """"summarize the breathing in REM" gave the whole night's summary; "how was the breathing
+    in N3?" only the belts' rates, no event and no SpO2."""
+    night = demo[0]
+    codes = night.stages()[0]
+    inside = [e for e in events_of(night, *APNEAS, "hypopnea")
+              if codes[night.epoch_at(e.onset)] == STAGES.index(stage)]
+    minutes = float((codes == STAGES.index(stage)).sum()) * EPOCH_SEC / 60
+    text = last_answer(demo, question)
+    assert text.startswith(f"In {stage}:\n\nAHI **{len(inside) / (minutes / 60):.1f}/h** in {stage} "
+                           f"({len(inside)} apneas and hypopneas in {minutes:.0f} min asleep); ODI **"), text
+    assert "SpO2 mean **" in text.split("\n\n")[1], text
+
+
+def test_the_breathing_in_a_stage_of_a_night_that_cannot_score_it_says_so(sc4001_unscored) -> None:
+    text = last_answer(sc4001_unscored, "how was the breathing in REM?")
+    assert text.startswith("In REM:\n\nNo AHI in REM: the breathing could not be scored."), text

@@ -53,8 +53,8 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               EventSignals, Explanation, HeartRhythm, Item, Likeness, Message,
                               Navigation,
                               NormCheck, PositionPeriods, RemTone, Result, Retrieval, ScopedSleep,
-                              SignalRuns, SignalStats, SpO2Recovery, StageAmount, StagePeriods,
-                              StageRatio,
+                              SignalRuns, SignalStats, SpO2Recovery, StageAmount, StageBreathing,
+                              StagePeriods, StageRatio,
                               Summary, SystemOverview, View)
 from app.chat.timespan import TimeSpan, clock_point
 from app.chat.quiz import quiz_answer, quiz_question
@@ -1442,6 +1442,8 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
               and plan.where.contains(night, e.onset)] if findings else []
     bursts = Counter(e.type for e in events if e.type in _BURSTS
                      and plan.where.contains(night, e.onset)) if findings else Counter()
+    breathing = (_stage_breathing(plan, night) if q.modality == "respiratory" and q.scope.time is None
+                 and q.scope.stages and "W" not in q.scope.stages else None)
     return Description(how, paragraphs, runs, int(idx[0]),
                        (hallmark.title, hallmark.explanation) if hallmark else None,
                        sorted(listed, key=lambda i: i.start),
@@ -1449,7 +1451,23 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
                        {t: bursts[t] for t in _BURSTS if bursts[t]}, len(idx) * EPOCH_SEC / 60,
                        # a named span ("the first REM period") is given its clock times
                        plan.where.span if q.scope.time is not None and q.scope.time.kind in (
-                           "cycle", "period", "episode") else None)
+                           "cycle", "period", "episode") else None, breathing)
+
+
+def _stage_breathing(plan: Plan, night: LoadedNight) -> StageBreathing:
+    """"summarize the breathing in REM": its events per hour there, and its SpO2."""
+    mask = plan.where.mask
+
+    def count(key: str, level: str) -> int | None:
+        types = phenomenon(key).event_types
+        if unscored_reason(night, types) or _blind(night, level):
+            return None
+        return group_rows(night, {"scope": mask}, types, mask)[0][0].events or 0
+
+    spo2 = signal_stats(plan, night, "spo2") if uncalibrated_channel(night, "spo2") is None else None
+    return StageBreathing(count("respiratory_event", "respiratory"), count("desaturation", ""),
+                          float(mask.sum()) * EPOCH_SEC / 60,
+                          spo2 if isinstance(spo2, SignalStats) else None)
 
 
 CAPTIONS_SHOWN = 3

@@ -39,7 +39,7 @@ from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakd
                               PeriodTest, PlmSeries, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SOCoupling, SpanArchitecture, SpO2Recovery, StageAgreement,
-                              StageAmount, StageRatio,
+                              StageAmount, StageBreathing, StageRatio,
                               StageEvidence, StagePeriods, StageTransitions, Summary,
                               SystemOverview, View)
 from app.night import LoadedNight
@@ -2071,12 +2071,29 @@ def _(r: Description, night: LoadedNight) -> Answer:
         a, b = r.span
         paragraphs = (f"It runs **{clock(night, a)}–{clock(night, b)}** ({(b - a) / 60:g} min)."
                       f"\n\n{paragraphs}")
+    if r.breathing is not None:
+        paragraphs = f"{_stage_breathing(r.breathing, r.how)}\n\n{paragraphs}"
     if r.bursts and r.minutes > 0:
         counted = ", ".join(f"**{n}** {_BURST_NAMES[t][n != 1]} ({n / r.minutes:.1f}/min)"
                             for t, n in r.bursts.items())
         paragraphs = f"{paragraphs}\n\nBrief events in its {r.minutes:g} min: {counted}."
     return _answer(night, f"{head}:\n\n{paragraphs}", r.runs, r.events or r.runs,
                    jump=r.first_epoch)
+
+
+def _stage_breathing(b: StageBreathing, where: str) -> str:
+    """"AHI **22.1/h** in REM (30 apneas and hypopneas in 82 min asleep); ODI ...; SpO2 ..."."""
+    hours = b.sleep_min / 60
+    if hours <= 0:
+        return f"There is no sleep {where}."
+    parts = [f"AHI **{b.events / hours:.1f}/h** {where} ({b.events} apneas and hypopneas in "
+             f"{b.sleep_min:.0f} min asleep)" if b.events is not None else
+             f"No AHI {where}: the breathing could not be scored"]
+    if b.desaturations is not None:
+        parts.append(f"ODI **{b.desaturations / hours:.1f}/h** ({b.desaturations} desaturations)")
+    if b.spo2 is not None:
+        parts.append(f"SpO2 mean **{b.spo2.mean:.1f} %**, lowest **{b.spo2.low:.1f} %**")
+    return "; ".join(parts) + "."
 
 
 @render.register

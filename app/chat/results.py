@@ -753,7 +753,10 @@ class Description:
     breathing events, desaturations, arousals and leg movements in time order, scored by
     ``events_source``; ``bursts``: the span's brief events counted by type (rapid eye
     movements, spindles, K-complexes, slow waves), over ``minutes`` of described epochs;
-    ``span``: the start and end (s) of a named span ("the first REM period"), else None."""
+    ``span``: the start and end (s) of a named span ("the first REM period"), else None;
+    ``breathing``: for the breathing in a sleep stage ("summarize the breathing in REM"), the
+    apneas and hypopneas and the desaturations starting there, its minutes asleep and its
+    SpO2, else None."""
 
     how: str
     paragraphs: list[tuple[str, str]]
@@ -765,6 +768,18 @@ class Description:
     bursts: dict[str, int] = field(default_factory=dict)
     minutes: float = 0.0
     span: tuple[float, float] | None = None
+    breathing: StageBreathing | None = None
+
+
+@dataclass(frozen=True)
+class StageBreathing:
+    """The breathing of some sleep stages: apneas and hypopneas and desaturations starting in
+    them (None where the night could not score them), minutes asleep there, and their SpO2."""
+
+    events: int | None
+    desaturations: int | None
+    sleep_min: float
+    spo2: SignalStats | None
 
 
 @dataclass(frozen=True)

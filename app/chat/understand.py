@@ -691,7 +691,7 @@ _MEASURE_RE = re.compile(r"\b(?:stable|stability|steady|variab\w*|fluctuat\w*|re
                          r"|(?:drop|fall|dip|declin|decreas|ris|increas|climb)\w*|fell|rose"
                          r"|(?:go|went|gone) (?:up|down))\b", I)
 _DESCRIBE_RE = re.compile(r"\b(?:describe|description|what happens|what happened|what(?:'s| is"
-                          r"| was) happening|what(?:'s| is| was) going on|how (?:is|are|was|were)"
+                          r"| was) happening|what(?:'s| is| was) going on|what goes on|what went on|how (?:is|are|was|were)"
                           r"|tell me about|caption\w*|characteri[sz]e|look like)\b", I)
 _PERIOD_SUMMARY_RE = re.compile(r"\b(?:summar\w*|overview|what (?:did|does) (?:it|the \w+) (?:look|show)"
                                 r"|what(?:'s| is| was) in)\b", I)
@@ -1449,6 +1449,11 @@ _NEAR_IT_RE = re.compile(r"\b(?:next to|near(?:by)?|close to|around|beside|neare
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
     query = _read(text)
+    if (query.intent == Intent.SUMMARY and query.modality in ("respiratory", "heart", "brain")
+            and query.scope.stages and not (query.stat or query.topic)):
+        # "summarize the breathing in REM": the system's measurements in that stage (the
+        # overview is the whole night's), as "describe the breathing in REM" reads them
+        return replace(query, intent=Intent.DESCRIBE)
     if (m := _STATED_RE.search(text)) and (
             (query.intent == Intent.NORMAL and query.phenomenon == "arousal")
             or (query.intent == Intent.SUMMARY and query.stat in ("ahi", "rdi") and query.scope == Scope())):
