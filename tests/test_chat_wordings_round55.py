@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from app.chat import norms
-from app.chat.plan import clock, seconds
+from app.chat.plan import clock, length_text, seconds
 from app.chat.quiz import ROUND
 from app.chat.understand import quiz_reply
 from app.session import Session
@@ -146,8 +146,8 @@ def test_when_was_the_first_one_means_in_time(demo, question, rank, word) -> Non
     night = demo[0]
     central = sorted(events_of(night, "central_apnea"), key=lambda e: e.onset)
     text = last_answer(demo, "how many central apneas were there?", question)
-    assert text.startswith(f"The {word} of {len(central)} (central apnea) at "
-                           f"**{clock(night, central[rank].onset)}–"), text
+    assert text.startswith(f"The {word} of {len(central)} (central apnea, {length_text(central[rank].duration)}) "
+                           f"at **{clock(night, central[rank].onset)}–"), text
 
 
 def test_awakenings_followed_up_by_length(demo) -> None:
@@ -164,7 +164,7 @@ def test_awakenings_followed_up_by_length(demo) -> None:
     text = session.ask("how many lasted more than 5 minutes?", demo[1]).text
     assert f"**{len(long)}** awakening{'s' * (len(long) != 1)} lasting 5 min or more" in text, text
     if len(long) == 1:
-        assert session.ask("when was the last one?", demo[1]).text.startswith("The only one (W)")
+        assert session.ask("when was the last one?", demo[1]).text.startswith(f"The only one (W, {long[0]:.1f} min)")
 
 
 def test_which_is_higher_names_the_higher_side_of_the_last_comparison(demo) -> None:
@@ -367,3 +367,31 @@ def test_the_breathing_in_a_stage_leads_with_its_events_and_oxygen(demo, questio
 def test_the_breathing_in_a_stage_of_a_night_that_cannot_score_it_says_so(sc4001_unscored) -> None:
     text = last_answer(sc4001_unscored, "how was the breathing in REM?")
     assert text.startswith("In REM:\n\nNo AHI in REM: the breathing could not be scored."), text
+
+
+def test_how_long_was_the_last_one_is_the_last_in_time(demo) -> None:
+    """"how long was the last one?" after the REM periods was off topic (and, once read, its
+    "long" ranked the longest)."""
+    text = last_answer(demo, "how many REM periods?", "how long was the last one?")
+    periods = re.findall(r"- \*\*(\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\*\* \(([\d.]+) min\)",
+                         last_answer(demo, "list the REM periods"))
+    start, end, minutes = periods[-1]
+    assert text.startswith(f"The last of {len(periods)} (REM, {float(minutes):.1f} min) at **{start}–{end}**"), text
+
+
+@pytest.mark.parametrize("question", ["are the slow waves smaller later in the night?",
+                                      "are spindles faster later in the night?"])
+def test_later_in_the_night_compares_the_halves(demo, question) -> None:
+    """Both listed the events, no comparison."""
+    text = last_answer(demo, question)
+    assert re.match(r"\*\*(?:Yes|No|Not clearly)\*\*: .* in the second half", text), text
+    assert text == last_answer(demo, question.replace("later in the night", "in the second half")), text
+
+
+def test_the_patients_sex_and_the_models_staging_by_other_words(sc4001_unscored) -> None:
+    """"what's her sex?" and "how does the staging of the model compare to YASA?" were off
+    topic."""
+    assert "**female, 33 years old**" in last_answer(sc4001_unscored, "what's her sex?")
+    text = last_answer(sc4001_unscored, "how does the staging of the model compare to YASA?")
+    assert text == last_answer(sc4001_unscored, "how does the model's staging compare to YASA?"), text
+    assert "κ" in text, text

@@ -298,6 +298,9 @@ class Dialogue:
         return self.items[max(self.cursor, 0)]
 
     def _focus(self, query: Query) -> Query:
+        if query.note == "in_time":
+            # "how long was the last one?": the last in time, whatever "long" ranks
+            query = replace(query, rank=None)
         if query.rank in ("lowest", "highest"):
             # "which was the lowest?" after SpO2 stretches: the list's most extreme value
             query = replace(query, rank="strongest")
@@ -336,7 +339,8 @@ class Dialogue:
             which = ("most extreme" if query.rank == "strongest" else query.rank
                      if query.rank in ("longest", "shortest") else _ordinal(index, n))
             # ranked by length: the length it was picked for, said ("how long was the longest?")
-            length = f", {length_text(self.items[index].duration)}" if query.rank in ("longest", "shortest") else ""
+            length = (f", {length_text(self.items[index].duration)}"
+                      if query.rank in ("longest", "shortest") or query.note == "in_time" else "")
             note = (f"The {which} of {n} ({self.items[index].label}{length}): " if n > 1
                     else f"The only one ({self.items[index].label}{length}): ")
         self.cursor = index
@@ -360,7 +364,7 @@ class Dialogue:
         self.cursor = index
         item = self.items[index]
         return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, scope=Scope(time=_span(item)),
-                     note=f"The {which} of {n} ({item.label}): ")
+                     note=f"The {which} of {n} ({item.label}, {length_text(item.duration)}): ")
 
     def _kind_beyond(self, query: Query) -> Query:
         """"the next apnea" when the last list was of another kind, or not in time order: the

@@ -173,9 +173,9 @@ _WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what|how 
                             r"|worst|largest|lowest|highest)(?:\s+(?:one|of them|of those))?(?: last)?\W*$", I)
 # "where was the first one?", "when did the last one happen?": the list's events in time
 # order, whatever order the list was shown in
-_WHEN_ORDINAL_RE = re.compile(rf"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:where|when|what time|at what time)"
+_WHEN_ORDINAL_RE = re.compile(rf"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:where|when|what time|at what time|how long)"
                               rf" (?:was|is|did|does|were|came) the {_ORDINAL}(?:\s+(?:one|of them|of those"
-                              rf"|of these|event|episode))?(?:\s+(?:happen|occur|start|begin|take place|come))?"
+                              rf"|of these|event|episode))?(?:\s+(?:happen|occur|start|begin|take place|come|last))?"
                               rf"(?:\s+(?:at|in the night))?\W*$", I)
 # "were any of them long?": the longest of the last list; "were any deep?": the most extreme
 _ANY_LONG_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:were|was|are|is) (?:there )?(?:any|some)(?: of (?:them|those"
@@ -1529,6 +1529,9 @@ def quiz_reply(text: str) -> str | None:
     return stages[0] if len(stages) == 1 else None
 
 
+_COMPARED_WORD_RE = re.compile(r"\b(?:smaller|larger|bigger|faster|slower|longer|shorter|deeper|shallower"
+                               r"|taller|weaker|stronger)\b", I)
+_LATER_RE = re.compile(r"\b(later|earlier) in the night\b", I)
 _STAGE_EPOCHS_RANKED_RE = re.compile(r"\bwhich (n1|n2|n3|rem|nrem|wake) epochs? (?:has|have|had|show|showed)"
                                      r" the (highest|lowest|most|least|strongest) (.+?)\W*$", I)
 # "find epochs with alpha intrusion": epochs to be shown, not a mean
@@ -1545,6 +1548,10 @@ def _understand(text: str) -> Query:
     # "REMs per minute of REM", "arousals per hour of N2 sleep": a rate inside that stage
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
+    if _COMPARED_WORD_RE.search(text):
+        # "are the slow waves smaller later in the night?": the second half against the first
+        text = _LATER_RE.sub(lambda m: "in the second half" if m.group(1).lower().startswith("lat")
+                             else "in the first half", text)
     # "which N3 epochs have the highest alpha power?": the epochs of that stage, ranked
     text = _STAGE_EPOCHS_RANKED_RE.sub(r"which epoch has the \2 \3 in \1?", text)
     text = _FEVER_RE.sub(lambda m: _FEVER[m.group(1).lower()[:4]], text)
@@ -2088,7 +2095,11 @@ _CONFUSION_RE = re.compile(
     rf"|\bagreement between {_STAGER}(?: \w+)? and {_STAGER}"
     r"|\bhow (?:well )?(?:does|do|did) (?:the )?(?:model|machine|yasa)(?:'s)?(?: (?:staging|stages|scoring|hypnogram))?"
     r" (?:compare|agree|match)\w*(?: up)? (?:to|with|against) (?:the )?(?:human|manual|expert|technician'?s?|scored"
-    r"|machine|yasa)", I)
+    r"|machine|yasa)"
+    # "how does the staging of the model compare to YASA?"
+    r"|\bhow (?:well )?(?:does|do|did) the (?:staging|stages|scoring|hypnogram) (?:of|by|from) (?:the )?(?:model"
+    r"|machine|yasa) (?:compare|agree|match)\w*(?: up)? (?:to|with|against) (?:the )?(?:human|manual|expert"
+    r"|technician'?s?|scored|machine|yasa|model)", I)
 """Two stagings side by side ("show the confusion matrix", "which stage do they disagree on
 most?", "how does the model's staging compare to the human scoring?")."""
 _DISAGREE_RE = re.compile(r"\b(?:disagree\w*|disagreement|differ\w*|mismatch\w*|not agree)\b", I)
@@ -2104,7 +2115,7 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("patient", re.compile(
         r"\bhow old (?:is|was|are|were)\b(?! (?:the |this |that )?(?:recording|file|study|data|edf|psg"
         r"|night|scoring|hypnogram|model|library)\b)|\b(?:patient|subject|person|sleeper)(?:'s)? (?:age|sex|gender"
-        r"|details|demographics)\b|\b(?:what|which) (?:is |was )?(?:the |her |his |their )?(?:age|sex"
+        r"|details|demographics)\b|\b(?:what|which)(?:'s| is| was)? (?:the |her |his |their )?(?:age|sex"
         r"|gender)(?: (?:band|group))?\b|\b(?:age|sex|gender) of the (?:patient|subject|person"
         r"|sleeper)\b|\b(?:is|was) (?:the )?(?:patient|subject|person|sleeper) (?:a )?(?:male|female|man"
         r"|woman|boy|girl|child|an? adult)\b|\bwho (?:is|was) (?:the patient|the subject|recorded"
