@@ -181,7 +181,8 @@ def test_mostly_obstructive_is_the_obstructive_share_with_untyped_hypopneas_name
     respiratory = [e for e in events if e.type in (*APNEA_TYPES, "hypopnea")]
     hypopneas = sum(e.type == "hypopnea" for e in respiratory)
     text = Session(night).ask("were the events mostly obstructive?", engine).text
-    assert text.startswith(f"**{obstructive}** of the {len(respiratory)} respiratory events"), text
+    verdict = "**Yes**: " if obstructive > len(respiratory) / 2 else "**No**: "
+    assert text.startswith(f"{verdict}**{obstructive}** of the {len(respiratory)} respiratory events"), text
     assert f"The {hypopneas} hypopneas among them are not typed" in text
 
 

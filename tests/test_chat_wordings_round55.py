@@ -395,3 +395,37 @@ def test_the_patients_sex_and_the_models_staging_by_other_words(sc4001_unscored)
     text = last_answer(sc4001_unscored, "how does the staging of the model compare to YASA?")
     assert text == last_answer(sc4001_unscored, "how does the model's staging compare to YASA?"), text
     assert "κ" in text, text
+
+
+def _share(night, types, of_types=None, stages=None) -> tuple[int, int]:
+    """(part, whole): events of ``types`` among ``of_types``, or those of ``types`` in ``stages``."""
+    codes = night.stages()[0]
+    if stages is None:
+        return len(events_of(night, *types)), len(events_of(night, *of_types))
+    whole = events_of(night, *types)
+    part = [e for e in whole if STAGES[codes[night.epoch_at(e.onset)]] in stages]
+    return len(part), len(whole)
+
+
+@pytest.mark.parametrize("question", ["is it mostly central?", "are most of the apneas central?",
+                                      "what percentage were central?"])
+def test_a_bare_apnea_type_share_is_of_the_apneas(demo, question) -> None:
+    """"is it mostly central?" and "what percentage were central?" were off topic; "are most
+    of the apneas central?" listed the apneas."""
+    part, whole = _share(demo[0], ("central_apnea",), APNEAS)
+    text = last_answer(demo, question)
+    verdict = ("**Yes**: " if part > whole / 2 else "**No**: ") if "most" in question else ""
+    assert text.startswith(f"{verdict}**{part}** of the {whole} apnea events (**{100 * part / whole:.0f} %**) "
+                           f"are central apneas"), text
+
+
+@pytest.mark.parametrize("question, types, stages, where", [
+    ("were the central apneas mostly in NREM?", ("central_apnea",), ("N1", "N2", "N3"), "N1/N2/N3"),
+    ("were the hypopneas mostly in REM?", ("hypopnea",), ("REM",), "REM")])
+def test_were_the_events_mostly_in_a_stage_is_their_share_there(demo, question, types, stages, where) -> None:
+    """"were the central apneas mostly in NREM?" gave the centrals' share of NREM's apneas."""
+    part, whole = _share(demo[0], types, stages=stages)
+    text = last_answer(demo, question)
+    verdict = "**Yes**: " if part > whole / 2 else "**No**: "
+    assert text.startswith(f"{verdict}**{part}** of the night's {whole} "), text
+    assert f"(**{100 * part / whole:.0f} %**) are in {where}" in text, text

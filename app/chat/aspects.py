@@ -45,6 +45,8 @@ class Aspect(str, Enum):
     """What kind of study the recording is ("is this a home sleep test?")."""
     SIGNIFICANCE = "significance"
     """Whether a difference could be chance ("is that difference significant?")."""
+    MOSTLY = "mostly"
+    """A yes or no on a share being most ("are the apneas mostly central?")."""
     COMMONEST = "commonest"
     """The commonest kind of a list ("what kind of breathing events dominate?")."""
     DURATION = "duration"
@@ -96,6 +98,9 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                   re.I),
     Aspect.SIGNIFICANCE: re.compile(r"\b(?:significan\w*|statistic(?:al|ally)|p[- ]?values?|by chance|due to"
                                     r" chance|a real difference)\b", re.I),
+    Aspect.MOSTLY: re.compile(r"^\W*(?:and\s+|so\s+)?(?:were|are|was|is|did|do|does)\b.*\b(?:mostly|mainly"
+                              r"|predominantly|largely|most of (?:the|them|those)|(?:were|are) most)\b"
+                              r"|^\W*(?:and\s+|so\s+)?(?:were|are|was|is|did) most\b", re.I),
     Aspect.COMMONEST: re.compile(r"\b(?:dominat\w*|predominan\w*|most (?:common|frequent|often)"
                                  r"|commonest|main (?:kind|type)|(?:what|which) (?:kinds?|types?|sorts?))\b", re.I),
     # "were apneas longer in REM?" ("longer than 20 s" is a bound, not a question of length)

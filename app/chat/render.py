@@ -349,6 +349,13 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                 (top, n), total = kinds.most_common(1)[0], len(r.scored)
                 parts.insert(0, f"**{_events(top, n).capitalize()}** are the commonest: **{n}** "
                                 f"of the {total} ({100 * n / total:.0f} %){where}.")
+        verdict = ""
+        if Aspect.MOSTLY in r.asks and (r.share_of or r.share):
+            # "are the apneas mostly central?": yes when the part is more than half
+            part = kinds.get(r.share, 0) if r.share and r.share not in ("tie", "scope") and not r.share_of \
+                else len(r.scored)
+            whole = r.share_of or len(r.scored)
+            verdict = "**Yes**: " if whole and part > whole / 2 else "**No**: "
         if r.share_of and r.share == "tie":
             # "what percentage of hypopneas had a desaturation?": of those in scope
             parts.insert(0, f"**{len(r.scored)}** of the {r.share_of} {_events(r.name)} "
@@ -366,6 +373,8 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                             f"({source_name(r.events_source)})."
                             + (f" The {untyped} hypopneas among them are not typed obstructive "
                                f"or central here, so they count as neither." if untyped else ""))
+        if verdict:
+            parts[0] = verdict + parts[0]
         if r.shown == 1 and not r.how_many and (lead := _one_ranked(night, r, where)):
             parts.insert(0, lead)
         if Aspect.DURATION in r.asks:

@@ -1529,6 +1529,10 @@ def quiz_reply(text: str) -> str | None:
     return stages[0] if len(stages) == 1 else None
 
 
+_BARE_KIND_SHARE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?P<what>what|which) (?P<part>percent(?:age)?|share"
+                                 r"|fraction|proportion) (?:were|are|was|is)|(?:is it|are they|were they|was it"
+                                 r"|is that|was that)(?:\s+(?P<most>mostly|mainly|predominantly|largely))?)"
+                                 r"\s+(?P<kind>central|obstructive|mixed)\W*$", I)
 _COMPARED_WORD_RE = re.compile(r"\b(?:smaller|larger|bigger|faster|slower|longer|shorter|deeper|shallower"
                                r"|taller|weaker|stronger)\b", I)
 _LATER_RE = re.compile(r"\b(later|earlier) in the night\b", I)
@@ -1548,6 +1552,9 @@ def _understand(text: str) -> Query:
     # "REMs per minute of REM", "arousals per hour of N2 sleep": a rate inside that stage
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
+    # "is it mostly central?", "what percentage were central?": of the apneas
+    text = _BARE_KIND_SHARE_RE.sub(lambda m: f"{m['what']} {m['part']} of the apneas were {m['kind']}?"
+                                   if m["what"] else f"are the apneas {m['most'] or 'mostly'} {m['kind']}?", text)
     if _COMPARED_WORD_RE.search(text):
         # "are the slow waves smaller later in the night?": the second half against the first
         text = _LATER_RE.sub(lambda m: "in the second half" if m.group(1).lower().startswith("lat")
@@ -3138,8 +3145,9 @@ _SHARE_RE = re.compile(r"\b(?:what|which) (?:percent(?:age)?|fraction|proportion
                        r" most\b|\bhow many of (?:the|these|those|them|all)\b|\b(?:percent(?:age)?"
                        r"|fraction|proportion|share) of (?:the |all )?(?:apn|events|breathing)"
                        r"|%\s+of\b", I)
-_SUBTYPE_RE = re.compile(r"\b(?:were|was|are|is)\s+(?:\w+\s+){0,3}?(obstructive|central|mixed"
-                         r"|hypopn\w*)\b", I)
+# "were the central apneas mostly in NREM?" names the subject, not the part: no subtype share
+_SUBTYPE_RE = re.compile(r"\b(?:were|was|are|is)\s+(?:\w+\s+){0,4}?(obstructive|central|mixed"
+                         r"|hypopn\w*)\b(?!\s+apn)", I)
 _EVENTS_RE = re.compile(r"\b(?:events?|hypopn\w*)\b.*\b(?:were|was|are|is)\b|\b(?:were|was|are|is)\b"
                         r".*\bevents\b", I)
 _APNEA_KIND_RE = re.compile(r"\b(obstructive|central|mixed)\b", I)
