@@ -429,3 +429,27 @@ def test_were_the_events_mostly_in_a_stage_is_their_share_there(demo, question, 
     verdict = "**Yes**: " if part > whole / 2 else "**No**: "
     assert text.startswith(f"{verdict}**{part}** of the night's {whole} "), text
     assert f"(**{100 * part / whole:.0f} %**) are in {where}" in text, text
+
+
+def test_how_variable_was_it_after_a_signal_split_by_stage(demo) -> None:
+    """"how variable was it?" after the heart rate in each stage was not understood."""
+    text = last_answer(demo, "what's the heart rate in each stage?", "how variable was it?")
+    assert text == last_answer(demo, "how variable was the heart rate?"), text
+    assert text.startswith("Heart rate, over the whole night") and "coefficient of variation" in text, text
+
+
+@pytest.mark.parametrize("question, same", [("did she sleep on her stomach?", "how long was the patient prone?"),
+                                            ("was she ever prone?", "how long was the patient prone?"),
+                                            ("did she sleep on her back?", "how long was the patient supine?")])
+def test_did_she_sleep_in_a_position_is_her_time_in_it(demo, question, same) -> None:
+    """"did she sleep on her stomach?" gave the sleep onset; "was she ever prone?" was off
+    topic."""
+    text = last_answer(demo, question)
+    assert text == last_answer(demo, same) and text.startswith("By body position"), text
+
+
+def test_which_position_was_worst_is_the_ahi_by_position(demo) -> None:
+    """"which position was worst?" gave the minutes in each position, no index."""
+    text = last_answer(demo, "which position was worst?")
+    assert text == last_answer(demo, "which position had the highest AHI?"), text
+    assert text.startswith("AHI by body position:") and "Highest rate: **" in text, text

@@ -568,6 +568,9 @@ class Dialogue:
                 and self.last.stat in _STAT_NAMES and self.last.scope == Scope()):
             # "what's the ODI?", then "how does that compare to the AHI?": both figures
             return f"what are the {_STAT_NAMES[self.last.stat]} and the {m.group('other')}?"
+        if _HOW_VARIABLE_RE.search(text) and self.last is not None and (signal := _signal_named(self.last)):
+            # "heart rate in each stage", then "how variable was it?": that signal's spread
+            return f"how variable was the {signal}?"
         if _COMPARE_THEM_RE.search(text) and (two := self._two_scopes()) is not None:
             # "describe the heart in REM", "and in N3?", then "compare them"
             return f"compare {two[0]} in {two[1]} and {two[2]}"
@@ -914,6 +917,11 @@ _COMPARE_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+|ok(?:ay)?,?\s+)?(?:(?
 """A comparison of the last two answers' scopes ("compare them" after the heart in REM, then N3)."""
 _HOW_LONG_IT_TOOK_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long did (?:it|that) take(?: (?:her|him|them))?\W*$",
                                   re.I)
+_HOW_VARIABLE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:variable|stable|steady|consistent|much did (?:it|that)"
+                              r" (?:vary|change|fluctuate)) (?:was|is|were) (?:it|that|they)\W*$|^\W*(?:and\s+|so\s+)?"
+                              r"how much did (?:it|that) (?:vary|change|fluctuate)\W*$", re.I)
+_SIGNAL_NAMED_RE = re.compile(r"\b(?:heart rate|pulse rate|spo2|oxygen saturation|breathing rate|respiratory rate"
+                              r"|body temperature|temperature)\b", re.I)
 _SYSTEM_WORDS = {"heart": "the heart", "respiratory": "breathing", "brain": "the EEG"}
 """Body systems as a comparison names them."""
 _APNEA_FAMILY = ("apnea", "respiratory_event", "obstructive_event", *_SUBTYPE_FAMILY)
@@ -955,6 +963,15 @@ def _other_part(key: str, last: Query) -> dict[str, str | int]:
             and len(named.event_types) == 1 and set(named.event_types) < set(family.event_types)):
         return {"share": named.event_types[0]}
     return {"phenomenon": key, "skip": 0}   # "now show me a K-complex" after "another" spindle
+
+
+def _signal_named(query: Query) -> str | None:
+    """The signal a query measured, in words ("heart rate"), from its slot or, for a feature
+    split by stage, its words; None for none."""
+    if query.signal in _SIGNAL_WORDS:
+        return _SIGNAL_WORDS[query.signal]
+    m = _SIGNAL_NAMED_RE.search(query.text)
+    return m.group(0).lower() if m else None
 
 
 def _counted(query: Query, last: Query) -> Query:

@@ -1529,6 +1529,12 @@ def quiz_reply(text: str) -> str | None:
     return stages[0] if len(stages) == 1 else None
 
 
+_EVER_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|is|were) (?:he|she|they|the patient|the sleeper)"
+                               r" (?:ever |at all |much )?(?:(?:sleep|lie|lying|sleeping|spend (?:any )?time|lay)"
+                               r" )?(?P<where>on (?:his|her|their|the) (?:back|sides?|stomach|belly|front|left(?: side)?"
+                               r"|right(?: side)?)|supine|prone|lateral|upright)(?: at all| much| ever)?\W*$", I)
+_WORST_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:body |sleeping )?position (?:was|is|had"
+                                r" the) (?:the )?worst(?: one)?\W*$", I)
 _BARE_KIND_SHARE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?P<what>what|which) (?P<part>percent(?:age)?|share"
                                  r"|fraction|proportion) (?:were|are|was|is)|(?:is it|are they|were they|was it"
                                  r"|is that|was that)(?:\s+(?P<most>mostly|mainly|predominantly|largely))?)"
@@ -1552,6 +1558,10 @@ def _understand(text: str) -> Query:
     # "REMs per minute of REM", "arousals per hour of N2 sleep": a rate inside that stage
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
+    # "did he sleep on his stomach?", "was she ever prone?": the time in that position
+    text = _EVER_POSITION_RE.sub(lambda m: f"how long was the patient {m['where']}?", text)
+    # "which position was worst?": the AHI by position, its highest first
+    text = _WORST_POSITION_RE.sub("which position had the highest AHI?", text)
     # "is it mostly central?", "what percentage were central?": of the apneas
     text = _BARE_KIND_SHARE_RE.sub(lambda m: f"{m['what']} {m['part']} of the apneas were {m['kind']}?"
                                    if m["what"] else f"are the apneas {m['most'] or 'mostly'} {m['kind']}?", text)
