@@ -453,3 +453,40 @@ def test_which_position_was_worst_is_the_ahi_by_position(demo) -> None:
     text = last_answer(demo, "which position was worst?")
     assert text == last_answer(demo, "which position had the highest AHI?"), text
     assert text.startswith("AHI by body position:") and "Highest rate: **" in text, text
+
+
+def test_how_accurate_is_the_model_is_measured_on_this_night(sc4001_unscored) -> None:
+    """"how accurate is the model?" and "what was the model trained on?" were off topic."""
+    text = last_answer(sc4001_unscored, "how accurate is the model?")
+    assert text == last_answer(sc4001_unscored, "how does the model's staging compare to the human scoring?")
+    assert "Cohen's κ **" in text, text
+    about = last_answer(sc4001_unscored, "what was the model trained on?")
+    assert about.startswith("**SleepLM, the model in this app.**") and "synthetic nights" in about, about
+
+
+def test_a_library_hit_of_another_recording_is_never_read_from_this_night(demo) -> None:
+    """"what stage is it?" after a library hit of another recording was picked read this
+    night's stage and body position at the same clock time."""
+    session = Session(demo[0])
+    session.ask("find epochs with spindles in N2 in the library", demo[1])
+    picked = session.ask("show me the second one", demo[1]).text
+    m = re.search(r"epoch (\d+) of \*\*(\S+)\*\* \(stage (\w+)\)", picked)
+    assert m is not None and m.group(2) != demo[0].name, picked
+    text = session.ask("what stage is it?", demo[1]).text
+    assert text.startswith(f"Epoch {m.group(1)} of **{m.group(2)}** (stage {m.group(3)}), another recording"), text
+    assert "Body position" not in text, text
+
+
+def test_events_in_other_nights_are_searched_in_the_library_without_this_one(demo) -> None:
+    """"find apneas in other nights" listed this night's apneas."""
+    text = last_answer(demo, "find apneas in other nights")
+    assert text.startswith("Library epochs closest to “apnea” in other recordings"), text
+    recordings = re.findall(r"^- [+-][\d.]+ · (\S+) epoch", text, re.M)
+    assert recordings and demo[0].name not in recordings, text
+
+
+def test_which_night_has_the_most_is_the_librarys(demo) -> None:
+    """"which night has the most spindles?" listed this night's spindles."""
+    text = last_answer(demo, "which night has the most spindles?")
+    assert text == last_answer(demo, "which night in the library has the most spindles?"), text
+    assert "Most epochs with sleep spindles: **" in text, text

@@ -155,6 +155,10 @@ class Dialogue:
             # "show me the second cycle", then "what happened in it?": the span just shown
             return replace(query, note=re.sub(r"^the\s+", "", span.text.strip(), flags=re.I),
                            scope=Scope(time=span))
+        if query.ref in (Ref.CONTEXT, Ref.ITEM) and self._focused().source.startswith(LIBRARY_SOURCE):
+            # "what stage is it?" after a library hit was picked: the hit, which may lie in
+            # another recording, never this night's signals at the same clock time
+            return _library_pick(self._focused(), query.text, "")
         if query.ref in (Ref.CONTEXT, Ref.ITEM):
             item = self._focused()
             # Without a pick the first listed item is meant; the answer says so.
@@ -346,10 +350,7 @@ class Dialogue:
         self.cursor = index
         item = self.items[index]
         if item.source.startswith(LIBRARY_SOURCE):
-            # a library hit lies in its own recording: shown only if that is the loaded one
-            return Query(Intent.SIMILAR, query.text, ref=Ref.FOCUS, note=note,
-                         target=item.source[len(LIBRARY_SOURCE):], ordinal=_hit_epoch(item),
-                         scope=Scope(stages=(item.stage,) if item.stage in STAGES else ()))
+            return _library_pick(item, query.text, note)
         return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, note=note,
                      scope=Scope(time=_span(item)))
 
@@ -791,6 +792,13 @@ class Dialogue:
         if items is not None and not keep:
             # "show me the first apnea" shows one of the list: "next one" moves on from it
             self.items, self.cursor = list(items), 0 if query.count == 1 and items else -1
+
+
+def _library_pick(item: Item, text: str, note: str) -> Query:
+    """A library hit picked or asked about: it lies in its own recording, shown only if that
+    is the loaded one (``execute.library_pick``)."""
+    return Query(Intent.SIMILAR, text, ref=Ref.FOCUS, note=note, target=item.source[len(LIBRARY_SOURCE):],
+                 ordinal=_hit_epoch(item), scope=Scope(stages=(item.stage,) if item.stage in STAGES else ()))
 
 
 def _hit_epoch(item: Item) -> int:

@@ -1502,8 +1502,14 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
                              engine.grounder.rivals if engine.grounder is not None else {})
         # "REM epochs with eye movements": only epochs scored in those stages
         where = f", scored {' or '.join(q.scope.stages)}" if q.scope.stages else ""
-        found = Retrieval(f"“{what}”{where}", search_text(engine.library, text, engine.text, k, facts,
-                                                          q.scope.stages))
+        # "find apneas in other nights": the loaded night's epochs left out
+        others = Aspect.OTHER_NIGHTS in q.aspects
+        hits = search_text(engine.library, text, engine.text, engine.library.index.ntotal if others else k,
+                           facts, q.scope.stages)
+        if others:
+            hits = [h for h in hits if h.meta.get("recording") != night.name][:k]
+            where += " in other recordings"
+        found = Retrieval(f"“{what}”{where}", hits)
         if Aspect.LIKENESS in q.aspects:
             return words_likeness(found, q.scope.stages, phen.event_types if phen else ())
         return found

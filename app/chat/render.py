@@ -250,7 +250,7 @@ def _(r: Message, night: LoadedNight) -> Answer:
         return Answer(f"**{name} events were not scored on this night**, so I "
                       f"cannot {r.facts.get('cannot', 'split them')}: {r.facts['why']}.")
     if r.kind == "library_hit":
-        return Answer(f"{r.detail}epoch {r.facts['epoch']} of **{r.facts['recording']}** (stage "
+        return Answer(f"{r.detail}{'e' if r.detail else 'E'}poch {r.facts['epoch']} of **{r.facts['recording']}** (stage "
                       f"{r.facts['stage']}), another recording in the library, so this night's "
                       f"viewer cannot show it. The same search in the *Library* tab plots each "
                       f"match's signal; or load that recording to explore it.")

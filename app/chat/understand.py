@@ -423,7 +423,8 @@ _NORMAL_RE = re.compile(
     r"|\bshould (?:an? )?\d{1,3}[- ]?(?:years?|yrs?)[- ]old (?:\w+ )?(?:get|have|sleep|spend)\b", I)
 _SIMILAR_RE = re.compile(r"\b(?:similar|like this|like (?:the )?(?:current|epoch)|retrieve"
                          r"|library|look-?alikes?|more like|resembl\w*|nearest neighbou?rs?"
-                         r"|other recordings|captions? (?:match\w*|for|fit\w*|closest to|that fit))\b"
+                         r"|other (?:recordings|nights|patients|sleepers|studies)|captions? (?:match\w*|for|fit\w*"
+                         r"|closest to|that fit))\b"
                          r"|\bwhich captions?\b", I)
 _VIEW_RE = re.compile(r"\b(hypnogram|spectrogram|overview|whole night|stage (?:plot|graph|chart)"
                       r"|sleep stages over|all (?:the )?signals)\b", I)
@@ -1529,6 +1530,13 @@ def quiz_reply(text: str) -> str | None:
     return stages[0] if len(stages) == 1 else None
 
 
+_MODEL_ACCURACY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:accurate|good|reliable|trustworthy) is (?:the|this"
+                                r"|your) model|how well does (?:the|this|your) model (?:do|perform|work|stage)|can i"
+                                r" trust (?:the|this|your) model|is (?:the|this|your) model (?:any good|accurate"
+                                r"|reliable|right))\W*$", I)
+_MODEL_ABOUT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|how) (?:was|is) (?:the|this|your) model trained(?: on)?"
+                             r"|what (?:data )?(?:was|is) (?:the|this|your) model trained on|how does (?:the|this"
+                             r"|your) model (?:know|work|decide)|what does (?:the|this|your) model do)\W*$", I)
 _EVER_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|is|were) (?:he|she|they|the patient|the sleeper)"
                                r" (?:ever |at all |much )?(?:(?:sleep|lie|lying|sleeping|spend (?:any )?time|lay)"
                                r" )?(?P<where>on (?:his|her|their|the) (?:back|sides?|stomach|belly|front|left(?: side)?"
@@ -1558,6 +1566,10 @@ def _understand(text: str) -> Query:
     # "REMs per minute of REM", "arousals per hour of N2 sleep": a rate inside that stage
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
+    # "how accurate is the model?": its staging against this night's scoring, measured here
+    text = _MODEL_ACCURACY_RE.sub("how does the model's staging compare to the human scoring?", text)
+    # "what was the model trained on?", "how does the model know?": what the model is
+    text = _MODEL_ABOUT_RE.sub("what does SleepLM do?", text)
     # "did he sleep on his stomach?", "was she ever prone?": the time in that position
     text = _EVER_POSITION_RE.sub(lambda m: f"how long was the patient {m['where']}?", text)
     # "which position was worst?": the AHI by position, its highest first
@@ -2127,7 +2139,10 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r" (?:are |is |does |do )?(?:in|of) the library\b|\b(?:which|what) (?:night|recording"
         r"|study|patient) (?:in|of|from) the library\b|\bwhat(?:'s| is) in the library\b"
         r"|\b(?:describe|list|summar\w*|tell me about) the library\b(?!\s+for)"
-        r"|\bthe library (?:holds?|contains?|has)\b", I)),
+        r"|\bthe library (?:holds?|contains?|has)\b"
+        # "which night has the most spindles?": one night is loaded, so the nights are the library's
+        r"|^\W*(?:and\s+|so\s+)?(?:which|what) (?:night|recording|study|patient|sleeper) (?:has|had|shows?"
+        r"|showed) (?:the )?(?:most|fewest|least)\b", I)),
     # "how old is she?", "is the patient male or female?": the header's patient field
     ("patient", re.compile(
         r"\bhow old (?:is|was|are|were)\b(?! (?:the |this |that )?(?:recording|file|study|data|edf|psg"
