@@ -10,7 +10,7 @@ from app.chat.understand import understand
 
 
 @pytest.mark.parametrize(("typed", "meant"), [
-    ("whats the sleep efficency", "whats the sleep efficiency"),
+    ("whats the sleep efficency", "what's the sleep efficiency"),
     ("how many arousels in REM", "how many arousals in REM"),
     ("were there spindels in N2", "were there spindles in N2"),
     ("show the hypnogam", "show the hypnogram"),

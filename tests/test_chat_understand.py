@@ -567,7 +567,7 @@ RESEARCHER: list[tuple[str, Intent, dict]] = [
     ("summarize sleep architecture", SUM, {}),
     ("sleep report please", SUM, {}),
     ("what is the oxygen desaturation index", SUM, {}),
-    ("how well did the patient sleep", SUM, {}),
+    ("how well did the patient sleep", NOR, {}),   # the night against healthy sleepers' norms
     ("when was the last REM period", TIM, {"stages": ("REM",), "stage_event": "last"}),
     ("latency to REM", TIM, {"stage_event": "latency"}),
     ("first epoch of N2 after 1 am", TIM, {"stages": ("N2",), "time": ("after", 3600, None)}),

@@ -490,3 +490,36 @@ def test_which_night_has_the_most_is_the_librarys(demo) -> None:
     text = last_answer(demo, "which night has the most spindles?")
     assert text == last_answer(demo, "which night in the library has the most spindles?"), text
     assert "Most epochs with sleep spindles: **" in text, text
+
+
+@pytest.mark.parametrize("typed, meant", [("whats the worst part of the night", "what's the worst part of the night"),
+                                          ("r there any apneas in deep sleep", "are there any apneas in deep sleep"),
+                                          ("whats going on with her breathing", "how was the breathing overall?")])
+def test_chat_shorthand_reads_as_spelt_out(demo, typed, meant) -> None:
+    """"whats the worst part of the night" showed the hypnogram; "whats going on with her
+    breathing" searched the model for the words "whats breathing"."""
+    assert last_answer(demo, typed) == last_answer(demo, meant)
+
+
+@pytest.mark.parametrize("question, meant", [
+    ("any problems with her oxygen?", "is the breathing normal?"),
+    ("anything abnormal with the heart?", "is the heart rate normal?"),
+    ("did she sleep well?", "is this night normal?"),
+    ("tell me something interesting about this night", "what stands out?"),
+    ("what's the REM %", "what's the REM percentage?"),
+    ("what was the longest time she stayed asleep?", "how long was her longest sleep bout?")])
+def test_plain_questions_reach_their_answer(demo, question, meant) -> None:
+    """Each got a wrong answer: a request for a threshold, the whole findings, the night's
+    summary, REM explained, the longest wake period."""
+    assert last_answer(demo, question) == last_answer(demo, meant)
+
+
+def test_one_event_left_out_of_a_rate_is_singular(demo) -> None:
+    """"the 1 that start in wake are not counted"."""
+    text = last_answer(demo, "ODI 4%?")
+    codes = demo[0].stages()[0]
+    awake = sum(codes[demo[0].epoch_at(e.onset)] == 0 for e in events_of(demo[0], "desaturation"))
+    if awake == 1:
+        assert "(the 1 that starts in wake is not counted)" in text, text
+    else:
+        assert f"(the {awake} that start in wake are not counted)" in text or awake == 0, text

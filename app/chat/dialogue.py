@@ -275,9 +275,11 @@ class Dialogue:
         shown = self.shown
         moved = shown is not None and (shown.intent == Intent.NAVIGATE or (
             shown.scope.time is not None and shown.scope.time.kind == "current"))
-        if (moved and query.intent in (Intent.MEASURE, Intent.DESCRIBE) and query.signal
-                and query.scope == Scope() and _HAPPENING_RE.search(query.text)):
-            return replace(query, intent=Intent.DESCRIBE,
+        # "what is going on with the heart?" just after a move: that system in this epoch
+        overview = query.intent == Intent.SUMMARY and query.topic == "system"
+        if (moved and (query.intent in (Intent.MEASURE, Intent.DESCRIBE) or overview)
+                and (query.signal or overview) and query.scope == Scope() and _HAPPENING_RE.search(query.text)):
+            return replace(query, intent=Intent.DESCRIBE, topic=None,
                            scope=Scope(time=TimeSpan("current", text="this epoch")))
         return query
 

@@ -550,7 +550,8 @@ def _rate(r: EventList) -> str:
     lm = ((" (all of them, periodic or not)" if r.tied else " (all leg movements: the LM index)")
           if r.periodic is not None else "")
     awake = len(r.scored) - n
-    left = f" (the {awake} that start in wake are not counted)" if awake else ""
+    left = (f" (the {awake} that start{'s' * (awake == 1)} in wake {'is' if awake == 1 else 'are'} not "
+            f"counted)" if awake else "")
     return (f"**{rate:.2f} per {r.per}** of sleep{_where(r.where)}{lm}: {n} "
             f"{_events(r.name, n)} starting in sleep in {r.sleep_min:.1f} min asleep{left}.")
 

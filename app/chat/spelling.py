@@ -92,6 +92,15 @@ def _repair(match: re.Match[str]) -> str:
     return max(pool, key=lambda c: (spell[c], c)) if pool else word
 
 
+# Chat shorthand a dictionary would not mend: "whats the AHI", "r there any apneas".
+_SHORTHAND = {"whats": "what's", "hows": "how's", "wheres": "where's", "whens": "when's", "thats": "that's",
+              "isnt": "isn't", "wasnt": "wasn't", "didnt": "didn't", "doesnt": "doesn't", "pls": "please",
+              "plz": "please"}
+_SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b|^\s*r(?= (?:there|they|the|these|those)\b)", re.I)
+
+
 def repair(text: str) -> str:
-    """``text`` with unknown words replaced by their most likely spelling."""
+    """``text`` with chat shorthand spelt out and unknown words replaced by their most
+    likely spelling."""
+    text = _SHORTHAND_RE.sub(lambda m: _SHORTHAND.get(m.group(0).lower().strip(), "are"), text)
     return _WORD_RE.sub(_repair, text)

@@ -861,6 +861,7 @@ _OXYGEN_OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|describe|tell
 _BARE_SYSTEM_RE = re.compile(r"^\W*(?:the\s+|his\s+|her\s+|their\s+)?(?:breathing|respiration"
                              r"|respiratory(?: system)?|heart|cardiac)\W*$", I)
 _OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|in general|generally|describe"
+                          r"|(?:going on|happening|the matter|wrong) with"
                           r"|tell me about|report|how (?:was|were|did|is|are|does)|(?:was|were|is"
                           r"|are) (?:the |his |her |their )?\w+ (?:bad|ok|okay|fine|good|poor|"
                           r"disturbed|abnormal|alright|all right))\b", I)
@@ -1530,6 +1531,21 @@ def quiz_reply(text: str) -> str | None:
     return stages[0] if len(stages) == 1 else None
 
 
+_SYSTEM_PROBLEM_RE = re.compile(r"^\W*(?:(?:are|were|is|was) there |did (?:she|he|they|the patient) have )?(?:any"
+                                r"(?:thing)?|something) (?:problems?|issues?|abnormal(?:ities)?|wrong|unusual|concerning"
+                                r"|odd) (?:with|in|about) (?:the |her |his |their )?(?P<system>oxygen|spo2|saturation"
+                                r"|breathing|respiration|heart(?: rate)?|pulse)\W*$", I)
+_SLEPT_WELL_RE = re.compile(r"^\W*(?:(?:did|does) (?:she|he|they|the patient) sleep (?:well|ok(?:ay)?|badly|poorly)"
+                            r"|how well did (?:she|he|they|the patient) sleep|(?:was|is) (?:it|this|that) a (?:good"
+                            r"|bad|poor) night(?:'s sleep)?|(?:how (?:was|is) )?(?:her|his|their|the patient's|the)"
+                            r" sleep quality|how good was (?:her|his|their|the) sleep)\W*$", I)
+_INTERESTING_RE = re.compile(r"^\W*(?:tell me|show me|is there|what(?:'s| is))? ?(?:something|anything)"
+                             r" (?:interesting|notable|remarkable|noteworthy|worth (?:noting|knowing))(?: about (?:this"
+                             r"|the) (?:night|recording|study))?\W*$", I)
+_STAGE_PERCENT_RE = re.compile(r"\b(rem|n1|n2|n3|nrem|wake|deep sleep|light sleep)\s*%", I)
+_LONGEST_ASLEEP_RE = re.compile(r"\blongest (?:time|stretch|period|spell)(?: that)? (?:she|he|they|the patient)"
+                                r" (?:stayed|was|were|remained|kept) asleep\b|\blongest (?:she|he|they) slept without"
+                                r" waking\b", I)
 _MODEL_ACCURACY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:accurate|good|reliable|trustworthy) is (?:the|this"
                                 r"|your) model|how well does (?:the|this|your) model (?:do|perform|work|stage)|can i"
                                 r" trust (?:the|this|your) model|is (?:the|this|your) model (?:any good|accurate"
@@ -1566,6 +1582,17 @@ def _understand(text: str) -> Query:
     # "REMs per minute of REM", "arousals per hour of N2 sleep": a rate inside that stage
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
+    # "any problems with her oxygen?", "anything abnormal with the heart?": that system judged
+    text = _SYSTEM_PROBLEM_RE.sub(lambda m: "is the heart rate normal?" if re.match(r"heart|pulse", m["system"], I)
+                                  else "is the breathing normal?", text)
+    # "did she sleep well?", "her sleep quality?": the night against healthy sleepers'
+    text = _SLEPT_WELL_RE.sub("is this night normal?", text)
+    # "tell me something interesting about this night": what stands out
+    text = _INTERESTING_RE.sub("what stands out?", text)
+    # "what's the REM %": its share of sleep
+    text = _STAGE_PERCENT_RE.sub(lambda m: f"{m.group(1)} percentage", text)
+    # "what was the longest time she stayed asleep?": the longest sleep bout
+    text = _LONGEST_ASLEEP_RE.sub("longest stretch of sleep", text)
     # "how accurate is the model?": its staging against this night's scoring, measured here
     text = _MODEL_ACCURACY_RE.sub("how does the model's staging compare to the human scoring?", text)
     # "what was the model trained on?", "how does the model know?": what the model is
