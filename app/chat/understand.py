@@ -1535,30 +1535,11 @@ _SYSTEM_PROBLEM_RE = re.compile(r"^\W*(?:(?:are|were|is|was) there |did (?:she|h
                                 r"(?:thing)?|something) (?:problems?|issues?|abnormal(?:ities)?|wrong|unusual|concerning"
                                 r"|odd) (?:with|in|about) (?:the |her |his |their )?(?P<system>oxygen|spo2|saturation"
                                 r"|breathing|respiration|heart(?: rate)?|pulse)\W*$", I)
-_SLEPT_WELL_RE = re.compile(r"^\W*(?:(?:did|does) (?:she|he|they|the patient) sleep (?:well|ok(?:ay)?|badly|poorly)"
-                            r"|how well did (?:she|he|they|the patient) sleep|(?:was|is) (?:it|this|that) a (?:good"
-                            r"|bad|poor) night(?:'s sleep)?|(?:how (?:was|is) )?(?:her|his|their|the patient's|the)"
-                            r" sleep quality|how good was (?:her|his|their|the) sleep)\W*$", I)
-_INTERESTING_RE = re.compile(r"^\W*(?:tell me|show me|is there|what(?:'s| is))? ?(?:something|anything)"
-                             r" (?:interesting|notable|remarkable|noteworthy|worth (?:noting|knowing))(?: about (?:this"
-                             r"|the) (?:night|recording|study))?\W*$", I)
 _STAGE_PERCENT_RE = re.compile(r"\b(rem|n1|n2|n3|nrem|wake|deep sleep|light sleep)\s*%", I)
-_LONGEST_ASLEEP_RE = re.compile(r"\blongest (?:time|stretch|period|spell)(?: that)? (?:she|he|they|the patient)"
-                                r" (?:stayed|was|were|remained|kept) asleep\b|\blongest (?:she|he|they) slept without"
-                                r" waking\b", I)
-_MODEL_ACCURACY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:accurate|good|reliable|trustworthy) is (?:the|this"
-                                r"|your) model|how well does (?:the|this|your) model (?:do|perform|work|stage)|can i"
-                                r" trust (?:the|this|your) model|is (?:the|this|your) model (?:any good|accurate"
-                                r"|reliable|right))\W*$", I)
-_MODEL_ABOUT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|how) (?:was|is) (?:the|this|your) model trained(?: on)?"
-                             r"|what (?:data )?(?:was|is) (?:the|this|your) model trained on|how does (?:the|this"
-                             r"|your) model (?:know|work|decide)|what does (?:the|this|your) model do)\W*$", I)
 _EVER_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|is|were) (?:he|she|they|the patient|the sleeper)"
                                r" (?:ever |at all |much )?(?:(?:sleep|lie|lying|sleeping|spend (?:any )?time|lay)"
                                r" )?(?P<where>on (?:his|her|their|the) (?:back|sides?|stomach|belly|front|left(?: side)?"
                                r"|right(?: side)?)|supine|prone|lateral|upright)(?: at all| much| ever)?\W*$", I)
-_WORST_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:body |sleeping )?position (?:was|is|had"
-                                r" the) (?:the )?worst(?: one)?\W*$", I)
 _BARE_KIND_SHARE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?P<what>what|which) (?P<part>percent(?:age)?|share"
                                  r"|fraction|proportion) (?:were|are|was|is)|(?:is it|are they|were they|was it"
                                  r"|is that|was that)(?:\s+(?P<most>mostly|mainly|predominantly|largely))?)"
@@ -1585,22 +1566,10 @@ def _understand(text: str) -> Query:
     # "any problems with her oxygen?", "anything abnormal with the heart?": that system judged
     text = _SYSTEM_PROBLEM_RE.sub(lambda m: "is the heart rate normal?" if re.match(r"heart|pulse", m["system"], I)
                                   else "is the breathing normal?", text)
-    # "did she sleep well?", "her sleep quality?": the night against healthy sleepers'
-    text = _SLEPT_WELL_RE.sub("is this night normal?", text)
-    # "tell me something interesting about this night": what stands out
-    text = _INTERESTING_RE.sub("what stands out?", text)
     # "what's the REM %": its share of sleep
     text = _STAGE_PERCENT_RE.sub(lambda m: f"{m.group(1)} percentage", text)
-    # "what was the longest time she stayed asleep?": the longest sleep bout
-    text = _LONGEST_ASLEEP_RE.sub("longest stretch of sleep", text)
-    # "how accurate is the model?": its staging against this night's scoring, measured here
-    text = _MODEL_ACCURACY_RE.sub("how does the model's staging compare to the human scoring?", text)
-    # "what was the model trained on?", "how does the model know?": what the model is
-    text = _MODEL_ABOUT_RE.sub("what does SleepLM do?", text)
     # "did he sleep on his stomach?", "was she ever prone?": the time in that position
     text = _EVER_POSITION_RE.sub(lambda m: f"how long was the patient {m['where']}?", text)
-    # "which position was worst?": the AHI by position, its highest first
-    text = _WORST_POSITION_RE.sub("which position had the highest AHI?", text)
     # "is it mostly central?", "what percentage were central?": of the apneas
     text = _BARE_KIND_SHARE_RE.sub(lambda m: f"{m['what']} {m['part']} of the apneas were {m['kind']}?"
                                    if m["what"] else f"are the apneas {m['most'] or 'mostly'} {m['kind']}?", text)
@@ -2843,7 +2812,38 @@ _BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:sp
                    (re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?odi\s?([34])(?:\s?%)?\W*$", I),
                     r"desaturations of \1% or more per hour"),
                    # "how much W?": a lone W is the stage
-                   (re.compile(r"^\W*how much(?: time)?(?: in)? w\W*$", I), "how much wake?"))
+                   (re.compile(r"^\W*how much(?: time)?(?: in)? w\W*$", I), "how much wake?"),
+                   # "did she sleep well?", "her sleep quality?": the night against healthy sleepers'
+                   (re.compile(r"^\W*(?:(?:did|does) (?:she|he|they|the patient) sleep (?:well|ok(?:ay)?|badly"
+                               r"|poorly)|how well did (?:she|he|they|the patient) sleep|(?:was|is) (?:it|this|that) a (?:good"
+                               r"|bad|poor) night(?:'s sleep)?|(?:how (?:was|is) )?(?:her|his|their|the patient's|the)"
+                               r" sleep quality|how good was (?:her|his|their|the) sleep)\W*$", I),
+                    "is this night normal?"),
+                   # "tell me something interesting about this night": what stands out
+                   (re.compile(r"^\W*(?:tell me|show me|is there|what(?:'s| is))? ?(?:something|anything)"
+                               r" (?:interesting|notable|remarkable|noteworthy|worth (?:noting|knowing))(?: about (?:this"
+                               r"|the) (?:night|recording|study))?\W*$", I),
+                    "what stands out?"),
+                   # "what was the longest time she stayed asleep?": the longest sleep bout
+                   (re.compile(r"\blongest (?:time|stretch|period|spell)(?: that)? (?:she|he|they|the patient)"
+                               r" (?:stayed|was|were|remained|kept) asleep\b|\blongest (?:she|he|they) slept without"
+                               r" waking\b", I),
+                    "longest stretch of sleep"),
+                   # "how accurate is the model?": its staging against this night's scoring, measured here
+                   (re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:accurate|good|reliable|trustworthy) is (?:the|this"
+                               r"|your) model|how well does (?:the|this|your) model (?:do|perform|work|stage)|can i"
+                               r" trust (?:the|this|your) model|is (?:the|this|your) model (?:any good|accurate"
+                               r"|reliable|right))\W*$", I),
+                    "how does the model's staging compare to the human scoring?"),
+                   # "what was the model trained on?", "how does the model know?": what the model is
+                   (re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|how) (?:was|is) (?:the|this|your) model trained(?: on)?"
+                               r"|what (?:data )?(?:was|is) (?:the|this|your) model trained on|how does (?:the|this"
+                               r"|your) model (?:know|work|decide)|what does (?:the|this|your) model do)\W*$", I),
+                    "what does SleepLM do?"),
+                   # "which position was worst?": the AHI by position, its highest first
+                   (re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:body |sleeping )?position (?:was|is|had"
+                               r" the) (?:the )?worst(?: one)?\W*$", I),
+                    "which position had the highest AHI?"))
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
 _TELL_APART_RE = re.compile(r"^\s*how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"
                             r"|scorers) |to )(?:tell|distinguish|differentiate|separate) (.+?) (?:from"
