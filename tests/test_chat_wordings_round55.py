@@ -523,3 +523,19 @@ def test_one_event_left_out_of_a_rate_is_singular(demo) -> None:
         assert "(the 1 that starts in wake is not counted)" in text, text
     else:
         assert f"(the {awake} that start in wake are not counted)" in text or awake == 0, text
+
+
+@pytest.mark.parametrize("question, meant", [("what did the machine find?", "which events were machine scored?"),
+                                             ("did the staging struggle anywhere?",
+                                              "which part of the night is least certain?")])
+def test_an_unscored_nights_machine_scoring_in_other_words(sc4001_unscored, question, meant) -> None:
+    """Both were off topic on SC4001 loaded unscored."""
+    text = last_answer(sc4001_unscored, question)
+    assert text == last_answer(sc4001_unscored, meant) and "no human scoring" in text, text
+
+
+def test_where_are_they_densest_after_a_list(sc4001_unscored) -> None:
+    """"where are they densest?" after YASA's spindles was off topic."""
+    text = last_answer(sc4001_unscored, "how many spindles did YASA find?", "where are they densest?")
+    assert text == last_answer(sc4001_unscored, "where are the sleep spindles densest?"), text
+    assert "Highest rate: **" in text, text

@@ -909,6 +909,8 @@ _THEY_CLUSTER_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:(?:where|when) (?:do|di
 _THEIR_STAGES_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:in )?(?:which|what) (?:sleep )?stages? (?:were|was|are|did)"
                               rf" {_THEM}(?: mostly| mainly| usually| generally)?(?: (?:in|occur|happen|fall)(?: in)?)?"
                               r"\W*$", re.I)
+_THEY_DENSEST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:where|when) (?:are|were|is|was) (?:they|these|those|them)"
+                              r" (?:densest|most dense|most frequent|most common|most concentrated)\W*$", re.I)
 _HOW_MANY_PERIODIC_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?: of (?:them|those|these))? (?:were|are)"
                                    r" (?:in )?periodic(?: series| ones)?\W*$", re.I)
 _THEY_COMPARED_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?(?:were|are|did|do) )(?:they|these|those)((?: get| become"
@@ -952,6 +954,8 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
             listed = f"{m.group('kind').lower()} apneas"
         return (f"where do the {listed} cluster?" if m.re is _THEY_CLUSTER_RE
                 else f"which stages were the {listed} in?")
+    if _THEY_DENSEST_RE.search(text):
+        return f"where are the {listed} densest?"   # "where are they densest?" after the spindles
     if key == "limb_movement" and _HOW_MANY_PERIODIC_RE.search(text):
         return "how many periodic leg movements?"
     if key == "arousal" and (m := _OF_A_CAUSE_RE.search(text)) is not None:

@@ -2840,6 +2840,16 @@ _BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:sp
                                r"|what (?:data )?(?:was|is) (?:the|this|your) model trained on|how does (?:the|this"
                                r"|your) model (?:know|work|decide)|what does (?:the|this|your) model do)\W*$", I),
                     "what does SleepLM do?"),
+                   # "what did the machine find?": the machine scoring's events and what it skipped
+                   (re.compile(r"^\W*(?:and\s+|so\s+)?what (?:did|does) (?:the machine|yasa|the (?:machine "
+                               r"|automatic )?scor(?:er|ing)|the app) (?:find|detect|score|pick up|see)(?: (?:on|in)"
+                               r" (?:this|the) (?:night|recording))?\W*$", I),
+                    "which events were machine scored?"),
+                   # "did the staging struggle anywhere?": the least certain stretches
+                   (re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was) (?:the )?(?:staging|stager|yasa|machine"
+                               r"|scoring) (?:struggle|have (?:trouble|difficulty|a hard time)|find (?:it )?hard)\b.*$",
+                               I),
+                    "which part of the night is least certain?"),
                    # "which position was worst?": the AHI by position, its highest first
                    (re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:body |sleeping )?position (?:was|is|had"
                                r" the) (?:the )?worst(?: one)?\W*$", I),
