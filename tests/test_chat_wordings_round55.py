@@ -539,3 +539,25 @@ def test_where_are_they_densest_after_a_list(sc4001_unscored) -> None:
     text = last_answer(sc4001_unscored, "how many spindles did YASA find?", "where are they densest?")
     assert text == last_answer(sc4001_unscored, "where are the sleep spindles densest?"), text
     assert "Highest rate: **" in text, text
+
+
+def test_and_a_desaturation_after_events_tied_to_an_arousal(demo) -> None:
+    """"and a desaturation?" after "how many hypopneas had an arousal?" gave the SpO2 around
+    every desaturation."""
+    text = last_answer(demo, "how many hypopneas had an arousal?", "and a desaturation?")
+    alone = last_answer(demo, "how many hypopneas had a desaturation?")
+    assert text.split("; the 5 longest")[0] == alone.split("; the 5 longest")[0], text
+    assert "hypopnea events with an oxygen desaturation" in text, text
+
+
+def test_a_long_awakening_is_a_wake_period_not_an_arousal(demo) -> None:
+    """"was there a long awakening in the second half?" listed the arousals."""
+    text = last_answer(demo, "was there a long awakening in the second half?")
+    assert text.startswith("From the human-scored hypnogram: the longest uninterrupted W period"), text
+    assert "in the second half" in text.split("\n")[0], text
+
+
+def test_show_me_where_after_a_list_shows_its_first(demo) -> None:
+    """"show me where" after the time under 88 % showed the hypnogram."""
+    text = last_answer(demo, "how much time was spent below 88%?", "show me where")
+    assert text.startswith("The first of ") and "(SpO2 < 88 %)" in text.split("\n")[0], text

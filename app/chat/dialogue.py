@@ -895,7 +895,7 @@ _IT_BY_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was) (?:it|that|thi
                                 r"|side|stomach|left|right)|supine|when supine|lying supine)\W*$", re.I)
 """A signal just measured asked of a position ("was it worse on her back?" after the snoring)."""
 _OTHER_PARTNER_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:after|with|following|before|preceded by"
-                               r"|tied to)\b", re.I)
+                               r"|tied to|an?)\b", re.I)
 """A follow-up naming another partner kind for tied events ("and after a hypopnea?")."""
 _WHY_APNEA_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why (?:is|was)|what makes|how (?:do|did|can) (?:you|we"
                            r"|i) (?:know|tell)) (?:that|it|this)(?: one)?(?:'s| is| was)? (?:scored as |counted as"

@@ -159,8 +159,9 @@ _FOCUS_RE = re.compile(
 _FOCUS_IT_RE = re.compile(
     r"^\s*(?:ok(?:ay)?,?\s*|now\s+|(?:can|could) you\s+|please\s+)*(?:zoom|go|jump|move|take me"
     r"|show(?: me)?|focus|open|let me see|can i see)\s*(?:in)?\s*"
-    r"(?:to|into|on|at|there)?\s*(?:it|that|that one|this one|there|in)?"
-    # "show it to me", "show me that please"
+    r"(?:to|into|on|at|there)?\s*(?:it|that|that one|this one|there|in|where(?: (?:it|that|they) (?:is|was|are"
+    r"|were))?)?"
+    # "show it to me", "show me that please", "show me where"
     r"(?:\s+to me)?(?:,?\s*please)?\W*$", I)
 _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(?: me)?|open|focus)"
                             r"\b(?:\s+(?:in|into|to|at|on|onto))*\s+the\s+(longest|shortest|deepest"
@@ -468,6 +469,8 @@ _EACH_STAGE_RE = re.compile(r"\b(?:each|every|all(?: the)?|per|by) (?:sleep )?st
                             r"(?:distribution|breakdown|percentages|proportions)\b", I)
 _AWAKENINGS_RE = re.compile(r"\bhow many (?:times|awakenings)\b|\bnumber of (?:awakenings|times)\b"
                             r"|\bawakenings\b|\b(?:longest|shortest) (?:awakening|wake period|wake bout)\b"
+                            # "was there a long awakening in the second half?": a wake period, not an arousal
+                            r"|\b(?:an?|any) (?:long|longer|lengthy|prolonged|extended) awakening\b"
                             r"|\bafter sleep onset\b|\bhow often did (?:the patient|he|she|they|the person)"
                             r" wake\b|\bw(?:a|o)ke (?:up )?(?:during|in|at|through) the night\b"
                             r"|\bw(?:a|o)ke (?:up )?(?:at night|overnight)\b"
