@@ -929,9 +929,9 @@ _COMPARE_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+|ok(?:ay)?,?\s+)?(?:(?
 """A comparison of the last two answers' scopes ("compare them" after the heart in REM, then N3)."""
 _HOW_LONG_IT_TOOK_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long did (?:it|that) take(?: (?:her|him|them))?\W*$",
                                   re.I)
-_HOW_VARIABLE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:variable|stable|steady|consistent|much did (?:it|that)"
-                              r" (?:vary|change|fluctuate)) (?:was|is|were) (?:it|that|they)\W*$|^\W*(?:and\s+|so\s+)?"
-                              r"how much did (?:it|that) (?:vary|change|fluctuate)\W*$", re.I)
+_HOW_VARIABLE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:variable|stable|steady|consistent) (?:was|is|were)"
+                              r" (?:it|that|they)\W*$|^\W*(?:and\s+|so\s+)?how much did (?:it|that) (?:vary|change"
+                              r"|fluctuate)\W*$", re.I)
 _SIGNAL_NAMED_RE = re.compile(r"\b(?:heart rate|pulse rate|spo2|oxygen saturation|breathing rate|respiratory rate"
                               r"|body temperature|temperature)\b", re.I)
 _SYSTEM_WORDS = {"heart": "the heart", "respiratory": "breathing", "brain": "the EEG"}
