@@ -282,3 +282,18 @@ def test_whether_a_full_psg_is_needed_is_a_clinicians_call(home_test) -> None:
     night, engine, _ = home_test
     text = Session(night).ask("is a full PSG needed?", engine).text
     assert text.startswith("I can't diagnose or advise") and "REI" in text, text
+
+
+def test_how_far_the_rei_holds_divides_by_the_guessed_sleep_too(home_test) -> None:
+    """"how reliable is the REI?" on a home test: per hour recorded as reported, per hour of
+    the model's guessed sleep beside it, and how the machine's breathing rules were checked."""
+    night, engine, _ = home_test
+    text = Session(night).ask("how reliable is the REI?", engine).text
+    s = night.summary()
+    assert text.startswith(f"**REI {s.rei:.1f}/h** as reported"), text
+    events = [e for e in night.machine.events if e.type in APNEA_TYPES]
+    asleep = night.predicted > 0
+    rate = sum(bool(asleep[night.epoch_at(e.onset)]) for e in events) / (asleep.sum() * EPOCH_SEC / 3600)
+    assert f"| sleep as the model-predicted (SleepLM zero-shot) staging has it | " in text, text
+    assert f"**{rate:.1f}/h**" in text, text
+    assert "machine's respiratory rules against the true events" in text, text

@@ -66,6 +66,8 @@ class Aspect(str, Enum):
     SpO2?"), not its stretches."""
     LIKENESS = "likeness"
     """How alike a search's matches are ("how similar are they?"), not the matches again."""
+    HOW_MUCH = "how_much"
+    """The size of a difference ("by how much?", "how much higher?"), answered first."""
 
 
 _PATTERNS: dict[Aspect, re.Pattern[str]] = {
@@ -122,6 +124,10 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.TIME_IN: re.compile(r"\b(?:time|minutes|hours|how long|how much time)\b.{0,25}\b(?:with|below"
                                r"|under|above|over)\b", re.I),
     Aspect.LIKENESS: re.compile(r"\bhow (?:similar|alike|close|good|relevant)\b", re.I),
+    Aspect.HOW_MUCH: re.compile(r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|faster"
+                                r"|slower|greater|different|did (?:it|they) (?:change|differ|rise|fall|drop|go up"
+                                r"|go down))\b|\bhow (?:big|large) (?:is|was) (?:the|that) (?:difference|gap|change)\b"
+                                r"|^\W*(?:and\s+|so\s+)?what(?:'s| is| was) the (?:difference|gap)\W*$", re.I),
     Aspect.CAUSE: re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I),
 }
 
@@ -226,6 +232,8 @@ def asked_direction(text: str) -> str | None:
     end?"; "was the snoring worse in REM?", whose worse depends on the measure; "why does the
     heart rate rise in REM?"), None for no way asked ("what's the difference between N2 and
     N3?" asks for the difference itself)."""
+    if _PATTERNS[Aspect.HOW_MUCH].search(text):
+        return "either"   # "by how much?": the way it went and its size, first
     higher, lower = _HIGHER_RE.search(text), _LOWER_RE.search(text)
     if _YES_NO_RE.search(text) and not (higher or lower):
         # "were there more spindles in the first half?": a yes/no on an amount

@@ -85,6 +85,20 @@ class Dialogue:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
         if query.stage_event == "quiz":
             return replace(query, skip=self.quizzes)   # each quiz another stage and epoch
+        if query.note == "how_much":
+            # "by how much?": the last comparison or split asked again, its difference first
+            if self.last is None or self.last.intent not in (*_SPLITS, Intent.MEASURE):
+                raise NothingToReferTo("no_sides")
+            return replace(self.last, text=f"{self.last.text.rstrip(' ?.!')}, by how much?", ref=Ref.NONE)
+        if query.note == "how_sure":
+            return self._how_sure(query)
+        if query.note == "shift":
+            return self._shifted(query)
+        if query.note == "whole_night":
+            # "and over the whole night?": the last question without its stage and time limits
+            if self.last is None:
+                raise NothingToReferTo
+            return replace(self.last, text=query.text, ref=Ref.NONE, scope=Scope())
         if query.note == "pauses" and self.last is not None and self.last.modality == "heart":
             # "any pauses?" after the heart: pauses between beats, not in breathing
             return Query(Intent.MEASURE, query.text, scope=query.scope, signal="hr",
@@ -282,6 +296,31 @@ class Dialogue:
             return replace(query, intent=Intent.DESCRIBE, topic=None,
                            scope=Scope(time=TimeSpan("current", text="this epoch")))
         return query
+
+    def _how_sure(self, query: Query) -> Query:
+        """"how sure are you about that?": after a breathing index, that index re-read under
+        each choice it rests on; after anything else, how sure the scoring it rests on is."""
+        last = self.shown or self.last   # the answer just given, a severity grade too
+        if last is not None and (last.stat in ("ahi", "rdi") or last.condition_name == "sleep apnea"
+                                 or last.measure in ("hypopnea_rules", "ahi_robustness")):
+            return Query(Intent.MEASURE, query.text, measure="ahi_robustness",
+                         modality="respiratory", by_rule=True)
+        return replace(query, ref=Ref.NONE, note=None)
+
+    def _shifted(self, query: Query) -> Query:
+        """"and 30 minutes later?": the last question asked about a time, at that time moved by
+        ``query.step * query.window`` seconds; after an event in focus, what happened then."""
+        delta = query.step * (query.window or 0.0)
+        for base in (self.shown, self.last):
+            if base is not None and (span := _moved(base.scope.time, delta)) is not None:
+                return replace(base, text=query.text, ref=Ref.NONE, scope=Scope(base.scope.stages, span))
+        if self.items and self._one_in_focus():
+            item = self._focused()
+            span = TimeSpan("item", max(0.0, item.start + delta), None,
+                            f"around {_amount(query.window or 0.0)} {'after' if delta > 0 else 'before'} the "
+                            f"{item.label}")
+            return Query(Intent.DESCRIBE, query.text, scope=Scope(time=span), by_rule=True)
+        raise NothingToReferTo("no_time")
 
     def _shown_span(self) -> TimeSpan | None:
         """The span the last answer moved the viewer to ("show me the second cycle"),
@@ -517,6 +556,14 @@ class Dialogue:
                          else last.min_amplitude)
         if query.phenomenon and query.phenomenon != last.phenomenon:
             merged = replace(merged, **_other_part(query.phenomenon, last))
+        if query.condition is not None and last.intent == Intent.THRESHOLD:
+            # "how long was she below 90 %?", then "and below 88?": the new limit
+            merged = replace(merged, condition=query.condition, signal=query.signal or last.signal)
+            if last.condition is not None and re.search(rf"\b{last.condition.value:g}\b", last.text):
+                # the last question's words with the new limit, which say what it asked ("how
+                # long ...?" asks for the time below it)
+                merged = replace(merged, text=re.sub(rf"\b{last.condition.value:g}\b",
+                                                     f"{query.condition.value:g}", last.text))
         if last.topic == "system" and query.topic == "system":
             merged = replace(merged, modality=query.modality)  # "and the heart?"
         elif query.signal and query.signal != last.signal:
@@ -911,6 +958,13 @@ _THEIR_STAGES_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:in )?(?:which|what) (?:
                               r"\W*$", re.I)
 _THEY_DENSEST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:where|when) (?:are|were|is|was) (?:they|these|those|them)"
                               r" (?:densest|most dense|most frequent|most common|most concentrated)\W*$", re.I)
+_THEY_MOSTLY_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?P<most>(?:were|are|did) (?:most|the majority|the bulk"
+                             r"|more than half) of (?:them|these|those))|(?P<mostly>(?:were|are|did|do) (?:they|these"
+                             r"|those)(?: happen| occur| fall)? (?:mostly|mainly|largely|primarily|predominantly))"
+                             r"|(?P<share>what (?:share|percentage|percent|proportion|fraction|part) of (?:them|these"
+                             r"|those)(?: were| are| happened| occurred| fell)?))\s+(?P<rest>\w.*?)\W*$", re.I)
+"""Whether the events just listed were mostly somewhere ("were most of them in the second
+half?", "what share of them were in REM?")."""
 _HOW_MANY_PERIODIC_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?: of (?:them|those|these))? (?:were|are)"
                                    r" (?:in )?periodic(?: series| ones)?\W*$", re.I)
 _THEY_COMPARED_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?(?:were|are|did|do) )(?:they|these|those)((?: get| become"
@@ -956,6 +1010,11 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
                 else f"which stages were the {listed} in?")
     if _THEY_DENSEST_RE.search(text):
         return f"where are the {listed} densest?"   # "where are they densest?" after the spindles
+    if (m := _THEY_MOSTLY_RE.search(text)) is not None:
+        # "were most of them in the second half?" after the hypopneas: their share there
+        rest = re.sub(r"^(?:happen|occur|fall)\s+", "", m.group("rest"), flags=re.I)
+        return (f"what percentage of the {listed} were {rest}?" if m.group("share")
+                else f"were most of the {listed} {rest}?")
     if key == "limb_movement" and _HOW_MANY_PERIODIC_RE.search(text):
         return "how many periodic leg movements?"
     if key == "arousal" and (m := _OF_A_CAUSE_RE.search(text)) is not None:
@@ -977,6 +1036,41 @@ def _other_part(key: str, last: Query) -> dict[str, str | int]:
             and len(named.event_types) == 1 and set(named.event_types) < set(family.event_types)):
         return {"share": named.event_types[0]}
     return {"phenomenon": key, "skip": 0}   # "now show me a K-complex" after "another" spindle
+
+
+def _moved(span: TimeSpan | None, delta: float) -> TimeSpan | None:
+    """``span`` moved by ``delta`` seconds, None for a span that is not a time of the night
+    (a fraction, a cycle, a stage's period) or for none."""
+    if span is None or span.kind not in ("clock", "elapsed", "item", "epoch"):
+        return None
+    step = delta / 30.0 if span.kind == "epoch" else delta
+    start = span.start + step
+    end = None if span.end is None else span.end + step
+    if span.kind == "clock":
+        start, end = start % 86400.0, None if end is None else end % 86400.0
+        words = f"at {_clock(start)}" if end is None else f"between {_clock(start)} and {_clock(end)}"
+    elif span.kind == "epoch":
+        start, end = float(round(start)), None if end is None else float(round(end))
+        words = f"at epoch {start:.0f}" if end is None else f"in epochs {start:.0f} to {end:.0f}"
+    else:
+        words = f"around {_amount(abs(delta))} {'after' if delta > 0 else 'before'} {span.text}"
+    if start < 0 or (span.kind != "clock" and end is not None and end < 0):
+        return None
+    return TimeSpan(span.kind, start, end, words, span.within)
+
+
+def _clock(seconds: float) -> str:
+    """Seconds after midnight as a wall clock, "02:30" (seconds shown only when not zero)."""
+    h, rest = divmod(int(round(seconds)) % 86400, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h:02d}:{m:02d}" + (f":{s:02d}" if s else "")
+
+
+def _amount(seconds: float) -> str:
+    """A time shift in words: "30 min", "1 h", "45 s"."""
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:g} h"
+    return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
 
 
 def _signal_named(query: Query) -> str | None:

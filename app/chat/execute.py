@@ -20,6 +20,7 @@ from app.chat.architecture import span_architecture, span_length
 from app.chat.aspects import Aspect
 from app.chat.breakdown import (breakdown, group_rows, index_rows, no_positions, positions,
                                 scoped_index)
+from app.chat.ahi_robustness import ahi_robustness
 from app.chat.awakenings import awakening_onsets, what_woke
 from app.chat.burden import burden
 from app.chat.busiest import busiest_epochs
@@ -1954,7 +1955,8 @@ def _signal_around(night: LoadedNight, s: Series, name: str, items: list[Item], 
     return EventSignal(s.label, s.unit, name, len(items), _stats(s.values[during]),
                        _stats(s.values[after]), _stats(s.values[rest]), s.source, source,
                        plan.where.text, tuple(items), amplitudes, why,
-                       _stats(s.values[before]) if before is not None else None)
+                       _stats(s.values[before]) if before is not None else None,
+                       Aspect.HOW_MUCH in plan.query.aspects)
 
 
 _SIGNAL_WHY = {
@@ -2134,6 +2136,7 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "fragmentation": stage_fragmentation, "awakening_causes": what_woke,
     "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio,
     "hypopnea_rules": hypopnea_rules, "spo2_recoveries": spo2_recoveries,
+    "ahi_robustness": ahi_robustness,
     "plm_series": plm_series, "awakening_signal": awakening_signal, "coupling": so_coupling}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,

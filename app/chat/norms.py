@@ -140,6 +140,16 @@ def ahi_band(ahi: float, age: float | None = None) -> str:
             f"rule used")
 
 
+def band_name(index: float, night: LoadedNight) -> str:
+    """The AASM adult band of an AHI in one word or two ("moderate", "normal"); "not graded"
+    for a child, by the age the file's header gives."""
+    age = night.recording.patient.age
+    if age is not None and age < ADULT_AGE:
+        return "not graded (a child)"
+    return next(words for limit, words in _AHI_BANDS if index < limit).split(" (")[0].replace(
+        "below 5/h, the usual normal range", "normal")
+
+
 def graded(index: float, night: LoadedNight) -> str:
     """:func:`ahi_band` for the night's patient: a child's index, by the age the file's header
     gives, is not graded on the adult scale."""

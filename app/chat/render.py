@@ -29,7 +29,7 @@ from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, source_name,
                            stages_guessed)
 from app.chat.recording import MACHINE_STAGING_CHECKED, UNSURE_BELOW
-from app.chat.results import (LIBRARY_SOURCE, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
@@ -221,6 +221,9 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_reference" and r.detail == "no_search":
         return Answer("There is no library search just before to judge; ask e.g. *find epochs like "
                       "this one in the library* and then *how similar are they?*")
+    if r.kind == "no_reference" and r.detail == "no_time":
+        return Answer("The last question named no time of the night to move from; ask e.g. *what "
+                      "happened at 2 am?* and then *and 30 minutes later?*")
     if r.kind == "no_reference" and r.detail == "empty_list":
         return Answer("The last answer listed nothing to pick from, so there is no such one; "
                       "ask a question that finds something first.")
@@ -303,6 +306,8 @@ def _sleep_onset(night: LoadedNight) -> float | None:
     return float(night.epochs.starts[lo + sleep[0]]) if len(sleep) else None
 
 
+ABOUT_HALF = 0.05
+"""A part of the events within this share of one half reads "about half", not "mostly"."""
 MACHINE_K_COMPLEX_F1 = 0.38
 """By-event F1 (IoU >= 0.3) of the machine's K-complexes against the true ones of four 3-h
 synthetic nights (seeds 9201-9204, stop 42); no real night here has K-complexes scored."""
@@ -355,7 +360,10 @@ def _(r: EventList, night: LoadedNight) -> Answer:
             part = kinds.get(r.share, 0) if r.share and r.share not in ("tie", "scope") and not r.share_of \
                 else len(r.scored)
             whole = r.share_of or len(r.scored)
-            verdict = "**Yes**: " if whole and part > whole / 2 else "**No**: "
+            share = part / whole if whole else 0.0
+            # a part within five points of half is neither "mostly" nor not
+            verdict = ("**About half**: " if abs(share - 0.5) <= ABOUT_HALF else "**Yes**: "
+                       if share > 0.5 else "**No**: ")
         if r.share_of and r.share == "tie":
             # "what percentage of hypopneas had a desaturation?": of those in scope
             parts.insert(0, f"**{len(r.scored)}** of the {r.share_of} {_events(r.name)} "
@@ -1169,6 +1177,34 @@ def _(r: HypopneaRules, night: LoadedNight) -> Answer:
                   "which Medicare uses, asks for a ≥4 % desaturation and no arousal counts. A "
                   "hypopnea is tied to a desaturation that starts during it or within 30 s of "
                   "its end. The scoring's own hypopnea rule is not recorded in the file.")
+
+
+def _spread(index: str, rates: list[float]) -> str:
+    """"Across these readings the AHI runs from 29.5 to 33.2/h", or its one value."""
+    if max(rates) - min(rates) < 0.05:
+        return f"Under every reading the {index} is **{rates[0]:.1f}/h**"
+    return f"Across these readings the {index} runs from **{min(rates):.1f}** to **{max(rates):.1f}/h**"
+
+
+@render.register
+def _(r: AhiRobustness, night: LoadedNight) -> Answer:
+    index = "REI" if r.recorded else "AHI"
+    first = r.readings[0]
+    per = "recording (no EEG, so sleep is only guessed)" if r.recorded else "sleep"
+    rates = [x.rate for x in r.readings if np.isfinite(x.rate)]
+    bands = list(dict.fromkeys(norms.band_name(rate, night) for rate in rates))
+    rows = "\n".join(f"| {x.label} | {x.events} | {x.hours:.1f} | **{x.rate:.1f}/h** | "
+                     f"{norms.band_name(x.rate, night)} |" for x in r.readings)
+    spread = (f"stays **{bands[0]}** under every reading" if len(bands) == 1 else
+              f"moves between **{' and '.join(bands)}**, so its band depends on those choices")
+    return Answer(f"**{index} {first.rate:.1f}/h** as reported: {first.events} apneas and "
+                  f"hypopneas over {first.hours:.1f} h of {per}; {source_name(r.source)} events, "
+                  f"{source_name(r.stage_source)} stages. Re-read with each choice it rests on "
+                  f"changed:\n\n| reading | apneas + hypopneas | hours | {index} | AASM adult band |"
+                  f"\n|---|---|---|---|---|\n{rows}\n\n{_spread(index, rates)} and {spread}. "
+                  f"{r.checked}. One "
+                  f"night's index, not a diagnosis; *how confident is the staging?* shows the "
+                  f"sleep it is divided by.")
 
 
 @render.register
@@ -3267,9 +3303,16 @@ def _(r: EventSignal, night: LoadedNight) -> Answer:
                 f"**{r.before[0] - r.elsewhere[0]:+.1f} {r.unit}** against the rest of sleep "
                 f"({r.before[0]:.1f} against {r.elsewhere[0]:.1f}).\n\n" + text)
     if r.during and r.after and r.elsewhere:
-        text += (f"\n\nAfter {'it' if one else 'the events'}, {r.label} runs "
-                 f"{r.after[0] - r.elsewhere[0]:+.1f} {r.unit} against the rest of sleep; during "
-                 f"{'it' if one else 'them'} {r.during[0] - r.elsewhere[0]:+.1f}.")
+        change = (f"{r.label[:1].upper() + r.label[1:]} runs **{r.during[0] - r.elsewhere[0]:+.1f} "
+                  f"{r.unit}** during {'it' if one else 'them'} and **{r.after[0] - r.elsewhere[0]:+.1f} "
+                  f"{r.unit}** in the {AFTER_EVENT_SEC:.0f} s after against the rest of sleep "
+                  f"({r.during[0]:.1f} and {r.after[0]:.1f} against {r.elsewhere[0]:.1f}).")
+        if r.how_much:
+            text = f"{change}\n\n{text}"   # "by how much?": the change first
+        else:
+            text += (f"\n\nAfter {'it' if one else 'the events'}, {r.label} runs "
+                     f"{r.after[0] - r.elsewhere[0]:+.1f} {r.unit} against the rest of sleep; during "
+                     f"{'it' if one else 'them'} {r.during[0] - r.elsewhere[0]:+.1f}.")
     if r.amplitudes and r.unit == "breaths/min":
         text += ("\n\nA breathing rate is counted per 30-s epoch, so it cannot show a pause "
                  "shorter than an epoch; the amplitudes above can.")

@@ -358,6 +358,45 @@ class HypopneaRules:
     channel: str
 
 
+@dataclass(frozen=True)
+class AhiReading:
+    """The AHI under one choice it rests on.
+
+    Attributes:
+        label: the choice, in words ("as reported", "every hour recorded ...").
+        events: apneas and hypopneas counted.
+        hours: hours divided by (of sleep, or recorded).
+    """
+
+    label: str
+    events: int
+    hours: float
+
+    @property
+    def rate(self) -> float:
+        """Events per hour (NaN over no hours)."""
+        return self.events / self.hours if self.hours > 0 else float("nan")
+
+
+@dataclass
+class AhiRobustness:
+    """The night's AHI (REI on a home test) re-read under each choice it rests on.
+
+    Attributes:
+        readings: the index as reported first, then one per changed choice.
+        recorded: a home test without EEG: the index is per hour recorded (the REI).
+        source: where the events come from.
+        stage_source: where the stages of the reported index come from.
+        checked: how far the events' scorer was checked, in one sentence.
+    """
+
+    readings: list[AhiReading]
+    recorded: bool
+    source: str
+    stage_source: str
+    checked: str
+
+
 @dataclass
 class BandRatio:
     """The ratio of two EEG bands' power, in the scope and per stage.
@@ -475,6 +514,7 @@ class EventSignal:
         before: (mean, lowest, highest) in the same time before each event starts, when the
             question asked about it ("did the heart rate go up before the awakenings?"), else
             None; ``elsewhere`` then leaves that time out too.
+        how_much: the question asked how big the change is ("by how much?"): answered first.
     """
 
     label: str
@@ -491,6 +531,7 @@ class EventSignal:
     amplitudes: tuple[tuple[str, float, float], ...] = ()
     why: str = ""
     before: tuple[float, float, float] | None = None
+    how_much: bool = False
 
 
 @dataclass
@@ -1581,5 +1622,5 @@ Result = (Message | EventList | StagePeriods | StageAmount | StageRatio | Signal
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
           | SpO2Recovery | BusiestEpochs | PeakFrequencies | Fragmentation
-          | Likeness | AwakeningCauses | EventKinds | BurdenResult | PlmSeries)
+          | Likeness | AwakeningCauses | EventKinds | BurdenResult | PlmSeries | AhiRobustness)
 

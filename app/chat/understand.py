@@ -1073,10 +1073,36 @@ _ENOUGH_FOR_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were) (?:that|i
                             r"(?: as)?|to make (?:it|the epoch)) (?:stage )?(n1|n2|n3|rem|deep sleep|slow[- ]wave sleep)\W*$", I)
 
 
+# "and 30 minutes later?", "what about an hour earlier?": the last question's time moved
+_SHIFT_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+|now\s+)?(?:(?:what|how)\s+about\s+|what\s+(?:happened|was"
+                       r" happening|was going on|about)\s+|(?:show|take|move|go)(?: me| us)?(?: to)?\s+)?(?:(?P<half>half an?)"
+                       r"|(?P<n>\d{1,3}|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty(?:-five)?|sixty))"
+                       r"\s*(?P<unit>s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)\s+(?:(?P<dir>later|earlier)"
+                       r"(?:\s+(?:than that|on|then))?|(?P<bare>after|before)(?:wards?)?)\W*$", I)
+
+
+def _shift(text: str) -> Query | None:
+    """"and 30 minutes later?": a follow-up that moves the last time asked about, or None."""
+    if (m := _SHIFT_RE.search(text)) is None:
+        return None
+    words = {**_NUM_WORDS, **_TENS, "a": 1, "an": 1, "forty-five": 45}
+    amount = 0.5 if m.group("half") else float(words.get(m.group("n").lower(), m.group("n")))
+    unit = m.group("unit").lower()
+    seconds = amount * (3600.0 if unit.startswith("h") else 60.0 if unit.startswith("m") else 1.0)
+    later = (m.group("dir") or m.group("bare")).lower() in ("later", "after")
+    return Query(Intent.NAVIGATE, text, ref=Ref.REPEAT, note="shift", window=seconds,
+                 step=1 if later else -1, by_rule=True)
+
+
 def _followup(text: str, time: TimeSpan | None) -> Query | None:
     """A question that refers back to the dialogue, or None."""
     if _FINDINGS_RE.search(text):
         return None   # "what should I look at first?" asks for the findings, not an item
+    if (shifted := _shift(text)) is not None:
+        return shifted
+    if _WIDEN_RE.search(text):
+        # "and over the whole night?": the last question, its stage and time limits dropped
+        return Query(Intent.NAVIGATE, text, ref=Ref.REPEAT, note="whole_night", by_rule=True)
     if m := _ENOUGH_FOR_RE.search(text):
         # the epoch of the event in focus against that stage's rule (Dialogue.resolve)
         return Query(Intent.CLASSIFY, text, stage_event="why", ref=Ref.ITEM,
@@ -1202,6 +1228,14 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
 _NEW_QUESTION = (Intent.HELP, Intent.OFF_TOPIC, Intent.MEDICAL, Intent.SUMMARY, Intent.NORMAL,
                  Intent.SIMILAR, Intent.SHOW, Intent.COMPARE, Intent.NAVIGATE)
 
+# "how about her heart rate overnight?": the whole night, never the last list's events or span
+_WHOLE_NIGHT_RE = re.compile(r"\b(?:overnight|all night(?: long)?|(?:over|across|through(?:out)?|during|for)"
+                             r" the (?:whole |entire )?night)\W*$", I)
+
+_WIDEN_RE = re.compile(r"^\W*(?:and|what about|how about|now|ok(?:ay)?,?(?: and| what about)?)\s+(?:(?:in|for|over"
+                       r"|across|during|through(?:out)?)\s+)?(?:(?:the|this)\s+(?:whole|entire|full)\s+(?:night|recording"
+                       r"|study)|overnight|all night(?: long)?|the night as a whole)\W*$", I)
+
 
 def _repeat(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> Query:
     """"and in REM?", "what about breathing?": a short question naming only new slots (an
@@ -1210,7 +1244,7 @@ def _repeat(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> 
         return _split_followup(query, text)
     # "and the WASO?" after the efficiency in the main sleep period: a statistic of the same span
     stat_followup = query.intent == Intent.SUMMARY and query.stat and query.scope.time is None
-    if (_REPEAT_RE.search(text) and len(text.split()) <= 7
+    if (_REPEAT_RE.search(text) and len(text.split()) <= 7 and not _WHOLE_NIGHT_RE.search(text)
             and not (by_rule and query.intent in _NEW_QUESTION and not stat_followup)):
         ordinal = _ONE_OF_RE.search(text)
         # "and the heart?" names a body system as a whole: after an overview, its overview.
@@ -1471,6 +1505,17 @@ def _read(text: str) -> Query:
     if _QUIZ_RE.search(text):
         # "quiz me": an epoch to stage, marked on the reply (app.chat.quiz)
         return Query(Intent.CLASSIFY, text, stage_event="quiz", by_rule=True)
+    if _SURE_OF_INDEX_RE.search(text):
+        # "how reliable is the AHI?": the index re-read under each choice it rests on
+        return Query(Intent.MEASURE, text, measure="ahi_robustness", modality="respiratory",
+                     by_rule=True)
+    if _HOW_MUCH_RE.search(text):
+        # "by how much?": the size of the difference the last answer found (Dialogue.resolve)
+        return Query(Intent.COMPARE, text, ref=Ref.REPEAT, note="how_much", by_rule=True)
+    if _HOW_SURE_RE.search(text):
+        # "how sure are you about that?": of the last answer's basis (Dialogue.resolve)
+        return Query(Intent.RECORDING, text, topic="scoring", ref=Ref.REPEAT, note="how_sure",
+                     by_rule=True)
     if (bare := _TRAILING_THEN_RE.sub("", text)) != text and (
             plain := _understand(bare)).intent == Intent.SUMMARY and plain.stat in INDEX_STATS + SLEEP_STATS:
         # "what's the AHI then?": a whole-night figure has no "then" to be at; the word
@@ -1506,6 +1551,31 @@ def _read(text: str) -> Query:
             r"\bhow high\b", text, I) else "lowest")
     return query
 
+
+# "by how much?", "how much higher?", "how big is the difference?" with nothing else named
+_HOW_MUCH_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:by how much|how much (?:higher|lower|more|less"
+                          r"|bigger|smaller|faster|slower|greater|different)|how (?:big|large) (?:is|was) (?:the|that)"
+                          r" (?:difference|gap|change)|how much did (?:it|they) (?:change|differ|rise|fall|drop|go up"
+                          r"|go down))(?: (?:is|was) (?:it|that|the difference))?\W*$", I)
+_INDEX_WORDS = (r"(?:ahi|rei|rdi|apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory (?:event|disturbance) index"
+                r"|apn(?:o)?ea index)")
+_SURE_WORDS = r"(?:confident|sure|certain|reliable|accurate|robust|trustworthy|precise|solid|exact)"
+# "how reliable is the AHI?", "can I trust the REI?", "what's the margin of error on the AHI?"
+_SURE_OF_INDEX_RE = re.compile(
+    rf"\bhow {_SURE_WORDS}\b.{{0,40}}\b{_INDEX_WORDS}\b|\b(?:trust|rely on|believe)\b.{{0,30}}\b{_INDEX_WORDS}\b"
+    rf"|\b{_INDEX_WORDS}\b.{{0,30}}\b(?:reliab\w*|accura\w*|robust\w*|trustworth\w*|precis\w*|uncertain\w*"
+    rf"|margin of error|error bars?|confidence interval)\W*$|\b(?:margin of error|error bars?|uncertainty"
+    rf"|confidence interval)\b.{{0,25}}\b(?:on|of|for|in|around) (?:the |this |that |her |his |their )?"
+    rf"{_INDEX_WORDS}\b", I)
+_THAT_ONE = (r"(?:that|this|it|these|those|they|them)(?: (?:number|figure|value|result|answer|estimate"
+             r"|count|index|reading|finding)s?)?")
+# "how confident are you in that number?", "is that accurate?", "can I trust it?"
+_HOW_SURE_RE = re.compile(
+    rf"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+|really\W+)?(?:how (?:confident|sure|certain) (?:are|were|can)"
+    rf" (?:you|we|i)(?: be)?(?: (?:about|in|of|with) {_THAT_ONE})?|how {_SURE_WORDS} (?:is|are|was|were)"
+    rf" {_THAT_ONE}|(?:is|are|was|were) {_THAT_ONE} (?:really )?(?:reliable|accurate|right|correct|trustworthy"
+    rf"|precise|exact)|can (?:i|we) (?:really )?(?:trust|rely on|believe) {_THAT_ONE}|what(?:'s| is) the"
+    rf" (?:margin of error|uncertainty|error)(?: (?:on|of|in) (?:that|this|it))?)\W*$", I)
 
 # "quiz me", "test my students", "give us another one to score": an epoch to stage
 _QUIZ_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|(?:can|could) you\s+|please\s+)*(?:quiz|test) (?:me|us|the"
@@ -2225,8 +2295,15 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r" (?:bad|poor|noisy|off|wrong|broken|corrupt\w*|unusable)"
         # "is the ECG any good?", "was the airflow usable?"
         r"|(?:is|was|are|were) (?:the )?(?:eeg|ecg|ekg|eog|emg|chin|airflow|flow|spo2|oximetry|belts?"
-        r"|signals?|channels?|leads?|\w+ (?:channel|lead|signal|sensor)) (?:any good|ok(?:ay)?|usable"
-        r"|clean|reliable|working|noisy|trustworthy|(?:of )?(?:good|poor|bad|decent|high|low) quality)"
+        r"|signals?|channels?|leads?|(?:\w+ ){1,2}(?:channel|lead|signal|sensor|probe|trace)s?) (?:any good"
+        r"|ok(?:ay)?|usable|clean|reliable|working|noisy|trustworthy|good|fine|bad|poor"
+        r"|(?:of )?(?:good|poor|bad|decent|high|low) quality)"
+        # "how good is the airflow signal?", "how clean was the EEG?"
+        r"|how (?:good|clean|noisy|usable|reliable) (?:is|was|are|were) (?:the )?(?:eeg|ecg|ekg|eog|emg|spo2"
+        r"|oximetry|airflow|(?:\w+ ){1,2}(?:channel|lead|signal|sensor|probe|trace)s?)"
+        # "any gaps in the recording?": gaps are flagged with flat and clipped stretches
+        r"|\b(?:any|were there|was there|are there) (?:any )?(?:gaps?|dropouts?|drop-outs?|interruptions?"
+        r"|discontinuit\w*) (?:in|on|during) (?:the |this )?(?:recording|data|signals?|channels?|study|night)"
         # "is this a good study?", "is the recording good quality?", "was the study adequate?"
         r"|(?:is|was) (?:this|it) (?:a|an) (?:good|usable|valid|adequate|technically (?:adequate"
         r"|acceptable)|acceptable|decent|clean|poor|bad) (?:study|recording|test|psg|polysomnogra\w+)"
@@ -2592,6 +2669,10 @@ _BUSIEST_WINDOW_RE = re.compile(rf"\b(?:worst|busiest|most (?:active|eventful|di
                                 # "the worst cluster of events": a stretch of CLUSTER_MIN minutes
                                 r"|\b(?:worst|busiest|densest|biggest|largest|heaviest|longest)\s+"
                                 r"(?:cluster|burst|run|string|series|flurry)\s+of\b"
+                                # "the worst stretch of breathing": its events' densest stretch
+                                r"|\b(?:worst|busiest|most disturbed)\s+(?:stretch|period|patch|spell|bit|section"
+                                r"|part|window)\s+(?:of|for)\s+(?=(?:the\s+|her\s+|his\s+|their\s+)?(?:breathing"
+                                r"|respiration|oxygen|spo2|saturation|sats|apn|hypopn|desat|arousal|events))"
                                 # "where do the central apneas cluster?"
                                 r"|^\W*(?:and\s+|so\s+)?(?:where|when) (?:do|did|does|are|were|is|was)\b.{1,50}?"
                                 r"\b(?:cluster(?:s|ed|ing)?|bunch(?:es|ed)? up)\b", I)

@@ -1,0 +1,182 @@
+"""Questions of stop 56. Each names what it used to get. Expected figures are read from the
+night's own scoring, events and signals, or from the answer the same question gets asked in
+full, never typed in."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from app.chat import norms
+from app.chat.sleep_breathing import sleep_breathing, spo2_channel
+from chat_dialogues import events_of, last_answer
+from sleeplm_core.heads.summary import APNEA_TYPES
+from sleeplm_core.io.recording import EPOCH_SEC
+from sleeplm_core.scoring.hypopnea_rule import hypopneas_with_drop
+
+
+def _body(text: str) -> str:
+    """An answer without the words that repeat the question's own ("At 2am:", "Heart rate,
+    between 1 and 2"): from its first line break, or its first bracket."""
+    return text.split("\n", 1)[1] if "\n" in text else text[text.index("("):]
+
+
+def test_a_new_limit_after_a_time_below_one_reads_the_new_limit(demo) -> None:
+    """"and below 88?" after "how long was she below 90%?" listed the stretches below 90 % again."""
+    text = last_answer(demo, "how long was she below 90%?", "and below 88?")
+    assert "below 88 %" in text and "below 90 %" not in text, text
+    assert text == last_answer(demo, "how long was she below 88%?"), text
+
+
+@pytest.mark.parametrize("first, shift, asked", [
+    ("what happened at 2am?", "and 30 minutes later?", "what happened at 2:30?"),
+    ("what happened at 3am?", "what about an hour earlier?", "what happened at 2am?"),
+    ("what was the heart rate between 1 and 2?", "and an hour later?",
+     "what was the heart rate between 2 and 3?")])
+def test_a_time_moved_by_a_follow_up_reads_the_moved_time(demo, first, shift, asked) -> None:
+    """"and 30 minutes later?" after "what happened at 2am?" answered 2 am again."""
+    assert _body(last_answer(demo, first, shift)) == _body(last_answer(demo, asked))
+
+
+def test_a_time_moved_from_one_event_describes_that_moment(demo) -> None:
+    """"and 10 minutes later?" after the longest apnea was off topic."""
+    night, _ = demo
+    longest = max(events_of(night, *APNEA_TYPES[:3]), key=lambda e: e.duration)
+    text = last_answer(demo, "show me the longest apnea", "and 10 minutes later?")
+    assert text.startswith(f"Around 10 min after the {longest.type.replace('_', ' ')}:"), text
+
+
+def test_a_moved_time_with_nothing_to_move_says_so(demo) -> None:
+    text = last_answer(demo, "what is the AHI?", "and 30 minutes later?")
+    assert text.startswith("The last question named no time of the night to move from"), text
+
+
+@pytest.mark.parametrize("widen", ["and in the whole night?", "and over the whole night?",
+                                   "what about the entire night?"])
+def test_the_whole_night_after_a_stage_drops_the_stage(demo, widen) -> None:
+    """"and in the whole night?" after the apneas in REM gave the night's summary."""
+    night, _ = demo
+    text = last_answer(demo, "how many obstructive apneas in REM?", widen)
+    n = len(events_of(night, "obstructive_apnea"))
+    assert f"**{n}** obstructive apnea events" in text and "in REM" not in text.split("\n")[0], text
+
+
+@pytest.mark.parametrize("questions", [("heart rate in REM", "and overnight?"),
+                                       ("how many leg movements?", "how about her heart rate overnight?")])
+def test_overnight_after_a_part_of_the_night_reads_the_whole_night(demo, questions) -> None:
+    """"how about her heart rate overnight?" after the leg movements gave the heart rate around
+    them; "and overnight?" after REM's heart rate was off topic."""
+    text = last_answer(demo, *questions)
+    assert text.startswith("Heart rate, over the whole night"), text
+
+
+@pytest.mark.parametrize("question", ["show me the worst stretch of breathing",
+                                      "where was the worst period of her breathing?"])
+def test_the_worst_stretch_of_breathing_is_its_densest_ten_minutes(demo, question) -> None:
+    """It listed the model's matches for the words "worst stretch breathing"."""
+    text = last_answer(demo, question)
+    assert text.startswith("The 10-min stretch with the most respiratory events"), text
+    assert text == last_answer(demo, "what were the worst 10 minutes for breathing?")
+
+
+def _robustness_rows(text: str) -> dict[str, float]:
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^\| ([^|]+?) \| \d+ \| [\d.]+ \| \*\*([\d.]+)/h\*\*",
+                                                               text, re.M)}
+
+
+@pytest.mark.parametrize("questions", [("how reliable is the AHI?",),
+                                       ("what's the AHI?", "how confident are you in that number?"),
+                                       ("how severe is the apnea?", "can I trust that?"),
+                                       ("what's the margin of error on the AHI?",)])
+def test_how_far_the_ahi_holds_is_read_under_each_choice_it_rests_on(demo, questions) -> None:
+    """"how reliable is the AHI?" gave the AHI and the summary; "how confident are you in
+    that number?" after it was off topic."""
+    night, _ = demo
+    text = last_answer(demo, *questions)
+    rows = _robustness_rows(text)
+    breath = sleep_breathing(night)
+    assert rows["as reported"] == pytest.approx(len(breath.breathing) / breath.hours, abs=0.06), text
+    # the machine's staging of the same night divides the same events by its own sleep
+    machine = night.machine_stages()
+    every = [e for e in breath.events if e.type in APNEA_TYPES]
+    asleep = [e for e in every if machine[night.epoch_at(e.onset)] > 0]
+    hours = float(np.sum(machine > 0)) * EPOCH_SEC / 3600
+    other = next(v for k, v in rows.items() if k.startswith("sleep as the machine-scored"))
+    assert other == pytest.approx(len(asleep) / hours, abs=0.06), text
+    recorded = next(v for k, v in rows.items() if k.startswith("every hour recorded"))
+    assert recorded == pytest.approx(night.summary().rei, abs=0.06), text
+    signal, _, _ = spo2_channel(night)
+    hypopneas = [e for e in breath.breathing if e.type == "hypopnea"]
+    desats = [e for e in breath.events if e.type == "desaturation"]
+    four = len(hypopneas_with_drop(hypopneas, desats, signal.data, signal.sfreq, 4.0))
+    assert rows["hypopneas only with a ≥4 % desaturation (AASM 1B, CMS)"] == pytest.approx(
+        (len(breath.breathing) - len(hypopneas) + four) / breath.hours, abs=0.06), text
+    bands = {norms.band_name(v, night) for v in rows.values()}
+    assert (f"stays **{bands.pop()}** under every reading" if len(bands) == 1 else "moves between") in text
+    assert "The events are the file's own scoring" in text, text
+
+
+def test_how_far_the_ahi_holds_is_refused_where_the_breathing_was_not_scored(sc4001_unscored) -> None:
+    """SC4001's airflow is sampled at 1 Hz: the machine scored no breathing event."""
+    text = last_answer(sc4001_unscored, "how accurate is the AHI?")
+    assert text.startswith("**Breathing events were not scored on this night**, so I cannot say how "
+                           "far an AHI holds: respiratory: no usable airflow"), text
+
+
+def test_how_sure_after_a_stage_amount_is_how_sure_the_staging_is(sc4001_unscored) -> None:
+    """"how sure are you about that?" after the REM minutes was off topic."""
+    text = last_answer(sc4001_unscored, "how much REM did she get?", "how sure are you about that?")
+    assert text == last_answer(sc4001_unscored, "how confident is the staging?")
+
+
+@pytest.mark.parametrize("follow_up, asked", [
+    ("were most of them in the second half?", "were most of the hypopneas in the second half?"),
+    ("were they mostly in REM?", "were most of the hypopneas in REM?"),
+    ("what share of them were in N2?", "what percentage of the hypopneas were in N2?")])
+def test_a_share_of_the_listed_events_is_read_of_them(demo, follow_up, asked) -> None:
+    """"were most of them in the second half?" after the hypopneas did not know "them"."""
+    text = last_answer(demo, "how many hypopneas?", follow_up)
+    assert text == last_answer(demo, asked), text
+    part, whole = map(int, re.search(r"\*\*(\d+)\*\* of the night's (\d+)", text).groups())
+    if "most" in follow_up or "mostly" in follow_up:
+        share = part / whole
+        verdict = "About half" if abs(share - 0.5) <= 0.05 else "Yes" if share > 0.5 else "No"
+        assert text.startswith(f"**{verdict}**: "), text
+
+
+def test_by_how_much_after_the_signal_around_events_leads_with_the_change(demo) -> None:
+    """"by how much?" after "did the heart rate go up during the apneas?" was off topic."""
+    first = last_answer(demo, "did the heart rate go up during the apneas?")
+    means = [float(v) for v in re.findall(r"mean \*\*([\d.]+) bpm\*\*", first)]
+    during, after, rest = means[:3]
+    text = last_answer(demo, "did the heart rate go up during the apneas?", "by how much?")
+    lead = re.match(r"Heart rate runs \*\*([-+][\d.]+) bpm\*\* during them and \*\*([-+][\d.]+) bpm\*\* "
+                    r"in the 30 s after", text)
+    assert lead is not None, text
+    # the means above are rounded: their differences agree to a tenth
+    assert float(lead.group(1)) == pytest.approx(during - rest, abs=0.11), text
+    assert float(lead.group(2)) == pytest.approx(after - rest, abs=0.11), text
+
+
+def test_by_how_much_after_a_comparison_names_the_higher_side_and_the_gap(demo) -> None:
+    first = last_answer(demo, "heart rate in REM vs N3")
+    rem, n3 = (float(v) for v in re.findall(r"in (?:REM|N3): \*\*([\d.]+)\*\*", first))
+    text = last_answer(demo, "heart rate in REM vs N3", "by how much?")
+    way = "Higher" if rem > n3 else "Lower"
+    assert text.startswith(f"**{way} in REM** than in N3"), text
+    gap = float(re.search(r"bpm \(([-+][\d.]+) bpm\)", text).group(1))
+    assert gap == pytest.approx(rem - n3, abs=0.11), text
+
+
+def test_by_how_much_with_no_comparison_says_what_to_ask(demo) -> None:
+    text = last_answer(demo, "what's the AHI?", "by how much?")
+    assert text.startswith("There are no two sides just before to weigh"), text
+
+
+@pytest.mark.parametrize("question", ["is the pulse ox signal any good?", "how good is the airflow signal?",
+                                      "any gaps in the recording?", "is the SpO2 signal good?"])
+def test_a_question_on_a_signals_quality_gets_the_quality_check(demo, question) -> None:
+    """They gave the heart rate's statistics, the apneas, or the night's summary."""
+    assert last_answer(demo, question) == last_answer(demo, "any bad signals?")
