@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from app.chat import norms
+from app.chat.plan import clock
 from app.chat.sleep_breathing import sleep_breathing, spo2_channel
+from app.session import Session
 from chat_dialogues import events_of, last_answer
 from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.io.recording import EPOCH_SEC
@@ -180,3 +182,114 @@ def test_by_how_much_with_no_comparison_says_what_to_ask(demo) -> None:
 def test_a_question_on_a_signals_quality_gets_the_quality_check(demo, question) -> None:
     """They gave the heart rate's statistics, the apneas, or the night's summary."""
     assert last_answer(demo, question) == last_answer(demo, "any bad signals?")
+
+
+def _events_of_epoch(night, epoch: int) -> list:
+    """Every event starting in the epoch: the scoring's and the machine's micro-events."""
+    start = float(night.epochs.starts[epoch])
+    events = list(night.scored_events()[0]) + list(night.machine.events if night.machine else [])
+    return [e for e in events if start <= e.onset < start + EPOCH_SEC]
+
+
+@pytest.mark.parametrize("stage, question", [("REM", "show me a good example of REM sleep for my students"),
+                                             ("N2", "show me an example of N2"),
+                                             ("N3", "show me an example of N3")])
+def test_a_teaching_example_shows_what_its_stage_is_scored_on(demo, stage, question) -> None:
+    """The surest REM epoch had no rapid eye movement, the surest N2 epoch a hypopnea in it."""
+    night, _ = demo
+    text = last_answer(demo, question)
+    epoch = int(re.match(r"Epoch (\d+) ", text).group(1))
+    assert night.stages()[0][epoch] == ["W", "N1", "N2", "N3", "REM"].index(stage), text
+    types = {e.type for e in _events_of_epoch(night, epoch)}
+    start = float(night.epochs.starts[epoch])
+    waves = sum(min(e.offset, start + EPOCH_SEC) - e.onset for e in _events_of_epoch(night, epoch)
+                if e.type == "slow_wave")
+    shows = {"REM": "rapid_eye_movement" in types, "N2": bool({"spindle", "k_complex"} & types),
+             "N3": waves >= 0.2 * EPOCH_SEC}[stage]
+    assert shows, (text, types)
+    assert not any(t.endswith(("apnea", "hypopnea", "arousal", "desaturation")) for t in types), types
+
+
+def test_a_class_is_walked_from_one_stage_to_the_next(demo) -> None:
+    """"what should they notice?" gave the night's findings, "now show them N3" N3's periods,
+    "what's the difference between the two?" was off topic."""
+    night, engine = demo
+    session = Session(night)
+    rem = session.ask("show me a good example of REM sleep for my students", engine).text
+    epoch = re.match(r"Epoch (\d+) ", rem).group(1)
+    notice = session.ask("what should they notice?", engine).text
+    assert notice.startswith(f"Epoch {epoch} ") and "REM is scored on" in notice, notice
+    assert session.ask("now show them N3", engine).text == last_answer(demo, "show me an example of N3")
+    apart = session.ask("what's the difference between the two?", engine).text
+    assert apart.startswith("- **REM** is marked by") and "- **N3** is marked by" in apart, apart
+
+
+def test_how_long_a_spindle_lasted_leads_with_its_length(demo) -> None:
+    """"how long is it?" after a list of spindles led with the spindle's frequency."""
+    text = last_answer(demo, "find a clear sleep spindle", "how long is it?")
+    assert text.startswith("The spindle (the first listed) at ") and "Its frequency: **" in text, text
+    asked = last_answer(demo, "find a clear sleep spindle", "what frequency is it?")
+    assert asked.startswith("Its frequency: **"), asked
+
+
+def test_a_k_complex_next_to_the_first_listed_spindle_is_looked_for_beside_it(demo) -> None:
+    """It listed the night's K-complexes when no spindle was picked."""
+    night, _ = demo
+    listed = last_answer(demo, "find a clear sleep spindle")
+    start = re.search(r"\*\*(\d\d:\d\d:\d\d)–", listed).group(1)
+    spindle = next(e for e in events_of(night, "spindle")
+                   if clock(night, e.onset).startswith(start))
+    near = [e for e in events_of(night, "k_complex")
+            if spindle.onset - 30 <= e.onset <= spindle.offset + 30]
+    text = last_answer(demo, "find a clear sleep spindle", "show me a K-complex next to it")
+    assert text.startswith(f"The human-scored events have **{len(near)}** k-complex events in the 30 s "
+                           f"either side of the spindle shown"), text
+
+
+@pytest.mark.parametrize("question", ["is there a vertex wave anywhere?", "show me a vertex sharp wave"])
+def test_a_vertex_wave_is_explained_and_said_to_be_unmeasured(demo, question) -> None:
+    """"is there a vertex wave anywhere?" was not understood."""
+    text = last_answer(demo, question)
+    assert text.startswith("**Vertex sharp waves.**") and "No detector in this app reads it" in text, text
+    defined = last_answer(demo, "what is a vertex wave?")
+    assert defined.startswith("**Vertex sharp waves.**") and "No detector" not in defined, defined
+
+
+def test_a_central_and_an_obstructive_one_side_by_side_are_one_of_each(demo) -> None:
+    """It showed one typical apnea of any kind (a mixed one)."""
+    text = last_answer(demo, "show me a central apnea and an obstructive one side by side")
+    assert re.search(r"\*\*\d+\*\* central apnea events .*the 1 most typical", text), text
+    assert re.search(r"\*\*\d+\*\* obstructive apnea events .*the 1 most typical", text), text
+
+
+def test_breathing_effort_during_central_and_obstructive_apneas_is_compared(demo) -> None:
+    """Both kinds were pooled into one reading of every apnea."""
+    text = last_answer(demo, "compare the breathing effort during central and obstructive apneas")
+    lead = re.match(r"Breath amplitude during them, .*?central apnea events against obstructive apnea events: "
+                    r"(.*)\.\n", text)
+    assert lead is not None, text
+    belts = {name: (float(a), float(b)) for name, a, b in
+             re.findall(r"(\w+ belt) \*\*(\d+) %\*\* against \*\*(\d+) %\*\*", lead.group(1))}
+    # the physiology the kinds are defined by: effort stops in a central apnea, goes on in an
+    # obstructive one
+    assert belts and all(central < 30 < obstructive for central, obstructive in belts.values()), text
+    shown = last_answer(demo, "show me a central apnea and an obstructive one side by side",
+                        "what's the difference in effort?")
+    assert shown == text
+
+
+def test_a_signal_after_two_kinds_side_by_side_is_read_around_each(demo) -> None:
+    """"and the heart rate?" after the two kinds' table gave the table again."""
+    text = last_answer(demo, "compare central and obstructive apneas", "and the heart rate?")
+    assert text == last_answer(demo, "compare heart rate during central and obstructive apneas")
+    assert text.startswith("Heart rate during them: central apnea events **"), text
+
+
+@pytest.mark.parametrize("more", ["another one", "next one", "one more"])
+def test_another_one_after_a_quiz_is_the_next_quiz(demo, more) -> None:
+    """"another one" after a marked reply said there was no event to find an example of."""
+    night, engine = demo
+    session = Session(night)
+    session.ask("quiz me", engine)
+    session.ask("N2", engine)
+    assert session.ask(more, engine).text.startswith("**Quiz 2.**")

@@ -49,9 +49,22 @@ MAX_JOINTS = 4
 """Joints tried per question: a longer list of clauses is read as one question."""
 
 
+# "a central apnea and an obstructive one side by side": the noun for "one", the layout words
+# dropped (the two answers are shown in turn)
+_ONE_FOR_NOUN_RE = re.compile(r"\b(?P<noun>[a-z-]+?)(?P<s>s?)(?P<join>\s+(?:and|&)\s+(?:an?\s+|the\s+)?[\w-]+\s+)ones?\b", I)
+_SIDE_BY_SIDE_RE = re.compile(r"\s+(?:side[- ]by[- ]side|next to each other|together|one after the other)(?=\W*$)", I)
+
+
+def _spelled_out(text: str) -> str:
+    """``text`` with a second "one" replaced by the noun before it."""
+    text = _SIDE_BY_SIDE_RE.sub("", text)
+    return _ONE_FOR_NOUN_RE.sub(lambda m: f"{m.group('noun')}{m.group('s')}{m.group('join')}"
+                                          f"{m.group('noun')}{m.group('s')}", text)
+
+
 def compound(text: str) -> tuple[str, str] | None:
     """The two questions ``text`` stands for, in order, or None when it is one question."""
-    text = " ".join(text.split())
+    text = _spelled_out(" ".join(text.split()))
     joints = list(_JOINT_RE.finditer(text))
     if not joints or len(joints) > MAX_JOINTS:
         return None
@@ -71,7 +84,10 @@ def compound(text: str) -> tuple[str, str] | None:
             stem = _STEM_RE.match(left)
             if stem is None or _PREPOSITION_RE.match(right):
                 continue   # "when was the lowest SpO2, and in what stage?" is one question
-            right = f"{stem.group(0)} {LEADING_ARTICLE_RE.sub('', right)}"
+            # "show me a central apnea and an obstructive apnea": "a" asks for one, which the
+            # right side keeps; a stem's own "the" is not said twice
+            keep = re.match(r"an?\s", right, I) and not stem.group(0).lower().endswith((" the", " me the"))
+            right = f"{stem.group(0)} {right if keep else LEADING_ARTICLE_RE.sub('', right)}"
         if _BACK_REFERENCE_RE.search(right):
             continue   # "... and how does it compare to normal?": the whole answers both
         first, second = understand(left), understand(right)

@@ -70,6 +70,8 @@ class Dialogue:
             after two phenomena were shown in turn.
         quiz: the epoch a quiz asked to stage, until the next question; None for none.
         quizzes: how many quizzes this session asked (each draws another epoch).
+        stages_shown: the stage of each answer that showed or explained one stage's epoch, in
+            turn, for "how do I tell them apart?" after two.
     """
 
     last: Query | None = None
@@ -80,11 +82,16 @@ class Dialogue:
     before: Query | None = None
     quiz: int | None = None
     quizzes: int = 0
+    stages_shown: list[str] = field(default_factory=list)
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
         if query.stage_event == "quiz":
             return replace(query, skip=self.quizzes)   # each quiz another stage and epoch
+        if (query.ref in (Ref.EXAMPLE, Ref.STEP) and query.phenomenon is None and self.shown is not None
+                and self.shown.stage_event in ("quiz", "quiz_answer")):
+            # "another one" or "next one" after a quiz: the next quiz
+            return Query(Intent.CLASSIFY, query.text, stage_event="quiz", skip=self.quizzes, by_rule=True)
         if query.note == "how_much":
             # "by how much?": the last comparison or split asked again, its difference first
             if self.last is None or self.last.intent not in (*_SPLITS, Intent.MEASURE):
@@ -222,7 +229,8 @@ class Dialogue:
     def _near_focus(self, query: Query) -> Query:
         """"and a spindle next to it?": that kind's events within :data:`NEAR_SEC` of the one
         event in focus, in time order; with none in focus, the night's."""
-        if not (self.items and self._one_in_focus()) or self._focused().label in STAGES:
+        # with none picked, "it" is the first listed, as "how long is it?" reads it
+        if not self.items or self._focused().label in STAGES:
             return replace(query, note="")
         item = self._focused()
         span = TimeSpan("item", max(0.0, item.start - NEAR_SEC), item.end + NEAR_SEC,
@@ -571,6 +579,9 @@ class Dialogue:
                 merged = replace(merged, measure=query.signal, signal=query.signal)
             elif last.intent in (Intent.MEASURE, Intent.THRESHOLD):
                 merged = replace(merged, signal=query.signal, condition=query.condition)
+                if last.measure == "event_kinds":
+                    # "and the heart rate?" after two kinds side by side: it around each kind
+                    merged = replace(merged, measure=None)
             else:
                 merged = replace(merged, intent=Intent.MEASURE, signal=query.signal, topic=None)
         elif query.modality and query.modality != last.modality and last.intent in (
@@ -627,6 +638,14 @@ class Dialogue:
         if (_HOW_LONG_IT_TOOK_RE.search(text) and self.last is not None
                 and self.last.intent == Intent.STAGE_TIMING and self.last.stage_event == "onset"):
             return "how long did it take to fall asleep?"   # after "when did she fall asleep?"
+        showing_stage = self.shown is not None and self.shown.intent == Intent.CLASSIFY
+        if _NOTICE_RE.search(text) and showing_stage:
+            # "what should they notice?" after a stage's example: what its rules read there
+            return "what should students notice here?"
+        if (m := _SHOW_STAGE_TOO_RE.search(text)) and showing_stage:
+            # "now show them N3" after an example of REM (or what to notice in it): an example
+            # of N3, not its periods
+            return f"show me an example of {m.group('stage')}"
         if _HAVE_IT_RE.search(text) and (asked := self._found_on_night()) is not None:
             # "does this patient have it?" after a definition: that one, asked of the night
             return asked
@@ -637,6 +656,13 @@ class Dialogue:
         if _THEM_APART_RE.search(text) and (shown := self._two_stages_shown()) is not None:
             # "show me what wake looks like", "and N1?", then "how do I tell them apart?"
             return f"how do I tell {shown[0]} from {shown[1]}?"
+        if (m := _DIFFERENCE_IN_RE.search(text)) and (pair := self._two_shown()) is not None:
+            # "what's the difference in effort?" after a central and an obstructive apnea: that
+            # signal around each kind
+            what = m.group("what").lower()
+            signal = ("heart rate" if "heart" in what or "pulse" in what else "SpO2"
+                      if re.search(r"oxygen|spo2|sat", what) else "breathing effort")
+            return f"compare the {signal} during {pair[0]}s and {pair[1]}s"
         if _THEM_APART_RE.search(text) and (pair := self._two_shown()) is not None:
             # "what's the difference between them?" after a K-complex, then a spindle
             return f"what's the difference between {pair[0]} and {pair[1]}?"
@@ -750,19 +776,21 @@ class Dialogue:
         return None
 
     def _two_stages_shown(self) -> tuple[str, str] | None:
-        """The stages of the last two answers, when each showed or explained one stage's epoch
-        and the two differ."""
-        a, b = self.before, self.last
-        if a is None or b is None or a.intent != Intent.CLASSIFY or b.intent != Intent.CLASSIFY:
+        """The stages of the last two stage answers, when the last answer was about a stage's
+        epoch (its example, or what to notice in it) and the two stages differ."""
+        if self.last is None or self.last.intent != Intent.CLASSIFY or len(self.stages_shown) < 2:
             return None
-        if len(a.scope.stages) != 1 or len(b.scope.stages) != 1 or a.scope.stages == b.scope.stages:
-            return None
-        return a.scope.stages[0], b.scope.stages[0]
+        a, b = self.stages_shown[-2:]
+        return None if a == b else (a, b)
 
     def _two_shown(self) -> tuple[str, str] | None:
-        """The phenomena of the last two answers, when they were two different kinds of event."""
-        first = phenomenon(self.before.phenomenon) if self.before is not None else None
-        second = phenomenon(self.last.phenomenon) if self.last is not None else None
+        """The phenomena of the last two answers, or the two kinds the last one compared, when
+        they are two different kinds of event."""
+        if self.last is not None and self.last.contrast:
+            first, second = phenomenon(self.last.phenomenon), phenomenon(self.last.contrast)
+        else:
+            first = phenomenon(self.before.phenomenon) if self.before is not None else None
+            second = phenomenon(self.last.phenomenon) if self.last is not None else None
         if first is None or second is None or first.key == second.key or not (
                 first.event_types and second.event_types):
             return None
@@ -816,6 +844,8 @@ class Dialogue:
         self.quiz = after if query.stage_event == "quiz" else None
         self.quizzes += query.stage_event == "quiz"
         self.shown = query
+        if query.intent == Intent.CLASSIFY and len(query.scope.stages) == 1:
+            self.stages_shown.append(query.scope.stages[0])
         if after != before and query.ref != Ref.BACK:
             self.history.append(before)
         elif query.ref == Ref.BACK and self.history:
@@ -884,6 +914,17 @@ _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how|what's)\s+(?:dist
                             r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
                             r" the difference|what are the differences|what(?:'s| is| was) different|how do they"
                             r" differ)\W*$", re.I)
+_DIFFERENCE_IN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was| are| were) the differences? in|how (?:do|did"
+                               r"|does) (?:they|the two|these|those) differ in|(?:and\s+)?compare) (?:the |their )?"
+                               r"(?P<what>(?:breathing )?effort|belts?|airflow|heart ?rate|pulse|oxygen|spo2"
+                               r"|saturation|sats)\W*$", re.I)
+_NOTICE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?what (?:should|would|do|does|can|could|will|might) (?:i|we|you"
+                        r"|they|students|my students|the students|the class|a student|trainees) (?:see|notice|look"
+                        r" for|look at|spot|pick out)(?: in (?:it|this|that|this one|that one))?\W*$", re.I)
+_SHOW_STAGE_TOO_RE = re.compile(r"^\W*(?:(?:and|now|then|next|ok(?:ay)?),?\s+)*(?:show|give)(?: (?:me|us|them|the class"
+                                r"|my students|the students))?(?: (?:an?|one|the))?(?: (?:good |clear )?example of)?"
+                                r" (?:stage )?(?P<stage>wake|w|n1|n2|n3|rem|deep sleep|light sleep|slow[- ]wave sleep)"
+                                r"(?: sleep)?(?: next| too| as well)?\W*$", re.I)
 _NORM_STATS = {"se": "sleep efficiency", "waso": "wake after sleep onset", "tst": "total sleep time",
                "sol": "sleep onset latency"}
 _NORM_STAGES = {"N1": "N1", "N2": "N2", "N3": "N3 (slow-wave sleep)", "REM": "REM"}

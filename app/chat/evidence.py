@@ -48,17 +48,48 @@ def _chin_tone(night: LoadedNight, i: int) -> float | None:
     return None if tones is None else float(tones[i])
 
 
-def _events_in(night: LoadedNight, lo: float, hi: float) -> tuple[dict[str, int], float]:
-    """Events starting in [lo, hi) by type, and the % of the span covered by slow waves;
-    micro-events a human scoring lacks come from the machine's (:func:`events_for`)."""
+def _night_events(night: LoadedNight) -> list:
+    """The events the evidence reads: the scoring's, with the micro-events a human scoring
+    lacks from the machine's (:func:`events_for`)."""
     events, source = night.scored_events()
     for micro in sorted(MICRO_EVENTS):
         extra, extra_source = events_for(night, (micro,))
         if extra_source != source:
             events = events + [e for e in extra if e.type == micro]
+    return events
+
+
+def _events_in(events: list, lo: float, hi: float) -> tuple[dict[str, int], float]:
+    """Events starting in [lo, hi) by type, and the % of the span covered by slow waves."""
     inside = [e for e in events if lo <= e.onset < hi]
     covered = sum(min(e.offset, hi) - e.onset for e in inside if e.type == "slow_wave")
     return dict(Counter(e.type.replace("_", " ") for e in inside)), 100 * covered / (hi - lo)
+
+
+_HALLMARKS = {"REM": ("rapid eye movement", "rapid eye movements"), "N2": ("spindle", "k complex"),
+              "N3": ("slow waves",)}
+"""What a teaching example of a stage should show, as the event types :func:`_events_in` counts,
+and the words that say so."""
+SLOW_WAVE_SHARE = 20.0
+"""% of an epoch slow waves must cover for N3 (the AASM rule)."""
+
+
+_DISTURBANCES = ("apnea", "hypopnea", "arousal", "desaturation", "limb movement")
+
+
+def _disturbed(events: list, start: float) -> bool:
+    """Whether a breathing event, desaturation, arousal or leg movement starts in the epoch."""
+    counts, _ = _events_in(events, start, start + EPOCH_SEC)
+    return any(kind.endswith(_DISTURBANCES) for kind in counts)
+
+
+def _shows_hallmark(events: list, stage: str, start: float) -> bool:
+    """Whether the epoch from ``start`` shows what ``stage`` is scored on: rapid eye movements
+    for REM, a spindle or K-complex for N2, slow waves over :data:`SLOW_WAVE_SHARE` for N3."""
+    counts, coverage = _events_in(events, start, start + EPOCH_SEC)
+    if stage == "N3":
+        return coverage >= SLOW_WAVE_SHARE
+    return any(counts.get(kind) for kind in _HALLMARKS[stage] if kind in counts)
 
 
 def clearest_epoch(night: LoadedNight, stage: str) -> tuple[int, str] | None:
@@ -69,16 +100,26 @@ def clearest_epoch(night: LoadedNight, stage: str) -> tuple[int, str] | None:
     idx = np.flatnonzero(stages == STAGES.index(stage))
     if not len(idx):
         return None
+    shown = ""
+    if stage in _HALLMARKS:
+        # a teaching example shows what the stage is scored on, where any epoch does
+        events = _night_events(night)
+        marked = idx[[_shows_hallmark(events, stage, float(night.epochs.starts[i])) for i in idx]]
+        # ... and, where one can, nothing else: no apnea, arousal or leg movement beside it
+        quiet = marked[[not _disturbed(events, float(night.epochs.starts[i])) for i in marked]]
+        marked = quiet if len(quiet) else marked
+        if len(marked):
+            idx, shown = marked, f" with {_HALLMARKS[stage][-1]}" if stage != "N2" else " with a spindle or K-complex"
     code = STAGES.index(stage)
     proba = night.machine.proba_at(night.epochs.starts[idx]) if night.machine is not None \
         else None
     if proba is not None and np.isfinite(proba[:, code]).any():
         best = int(np.nanargmax(proba[:, code]))
-        return int(idx[best]), f"the machine staging's surest {stage} ({proba[best, code]:.0%})"
+        return int(idx[best]), f"the machine staging's surest {stage}{shown} ({proba[best, code]:.0%})"
     if night.proba is not None:
         best = int(np.argmax(night.proba[idx, code]))
-        return int(idx[best]), f"the model's surest {stage} ({night.proba[idx[best], code]:.0%})"
-    return int(idx[len(idx) // 2]), f"the middle {stage} epoch"
+        return int(idx[best]), f"the model's surest {stage}{shown} ({night.proba[idx[best], code]:.0%})"
+    return int(idx[len(idx) // 2]), f"the middle {stage} epoch{shown}"
 
 
 def stage_example(plan: Plan, night: LoadedNight) -> StageEvidence | Message:
@@ -103,7 +144,7 @@ def stage_evidence(plan: Plan, night: LoadedNight, epoch: int | None = None) -> 
              is not None}
     slow = _mean_columns(frame, i, "brain.eog.", ".slow [%]")
     rems = _mean_columns(frame, i, "brain.rems.", "count [count]")
-    events, coverage = _events_in(night, start, start + EPOCH_SEC)
+    events, coverage = _events_in(_night_events(night), start, start + EPOCH_SEC)
     machine = night.machine.proba_at(np.array([start]))[0] if night.machine is not None and \
         night.machine.has_stages else None
     return StageEvidence(

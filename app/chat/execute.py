@@ -2073,7 +2073,8 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
                    positions="" if found.around else _positions_during(night, item),
                    position_asked=Aspect.POSITION in q.aspects, position_named=q.position_named or "",
                    asked_types=phen.event_types if found.around and phen is not None else (),
-                   wake_asked=found.around and q.scope.stages == ("W",))
+                   wake_asked=found.around and q.scope.stages == ("W",),
+                   length_asked=Aspect.LENGTH in q.aspects and Aspect.PROPERTY not in q.aspects)
 
 
 def _positions_during(night: LoadedNight, item: Item) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.chat.glossary import term
 from app.chat.query import Condition
 from sleeplm_core.scoring.snore import SnoreConfig
 
@@ -339,8 +340,16 @@ UNMEASURED: dict[str, tuple[str, str]] = {
 keyed by the word's stem (``app.chat.understand``'s unmeasured rule)."""
 
 
+UNMEASURED_TERMS = ("vertex",)
+"""Glossary terms (``app.chat.glossary``) no detector here reads: asked to find one, the app
+explains it from the glossary and says so."""
+
+
 def unmeasured_note(words: str) -> tuple[str, str] | None:
     """The (title, explanation) of an unmeasured thing the words name, None without one."""
     key = re.sub(r"[\s-]+", "", words.lower())
     key = "bruxism" if key.startswith("teethgrind") else key
-    return next((note for stem, note in UNMEASURED.items() if key.startswith(stem)), None)
+    if found := next((note for stem, note in UNMEASURED.items() if key.startswith(stem)), None):
+        return found
+    named = next((term(stem) for stem in UNMEASURED_TERMS if key.startswith(stem)), None)
+    return (named.title, named.text) if named is not None else None

@@ -76,7 +76,7 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         first, _ = ask(two[0], dialogue, night, engine, current)
         second, query = ask(two[1], dialogue, night, engine, current)
         return _joined(first, second), query
-    if (named := dialogue.named_follow_up(text)) is not None:
+    if (named := dialogue.named_follow_up(text)) is not None and named.lower() != text.strip().lower():
         # "how is it different from an obstructive one?": "it" is the phenomenon just shown
         return ask(named, dialogue, night, engine, current)
     if (stage := quiz_reply(text)) is not None and (marked := dialogue.quiz_reply(text, stage)) is not None:

@@ -1963,10 +1963,11 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         text = (f"Stage{'s' * (len(r.stages) > 1)}: **{named}** ({source_name(r.source)}). "
                 f"The {label} at {_span(night, i)} lasted **{length}**.")
     elif r.own is not None:
-        # "how fast was it?": the event's own measure first
+        # "how fast was it?": the event's own measure first; after "how long was it?", second
         what = {"Hz": "frequency", "µV": "amplitude (peak to peak)", "%": "depth below its baseline"}
         value = f"{r.own.value:.1f} {'points' if r.own.unit == '%' else r.own.unit}"
-        text = f"Its {what.get(r.own.unit, 'value')}: **{value}**. {text}"
+        own = f"Its {what.get(r.own.unit, 'value')}: **{value}**."
+        text = f"{text} {own}" if r.length_asked else f"{own} {text}"
     if r.positions and not r.position_asked:
         text += f" Body position: {r.positions}."
     if r.tied is not None:
@@ -3192,6 +3193,15 @@ def _(r: EventSignals, night: LoadedNight) -> Answer:
              if x is not None and y is not None]
     lead = (f"{first.label[:1].upper() + first.label[1:]} " + "; ".join(parts) + ".\n\n"
             if parts else "")
+    if first.amplitudes and second.amplitudes:
+        # "compare the breathing effort during central and obstructive apneas": the breath
+        # amplitudes, which show effort, lead before the rate
+        theirs = dict((name, during) for name, during, _ in second.amplitudes)
+        rows = [f"{name} **{during:.0f} %** against **{theirs[name]:.0f} %**"
+                for name, during, _ in first.amplitudes if name in theirs]
+        lead = (f"Breath amplitude during them, in % of the breaths before (median), "
+                f"{_events(first.name)} against {_events(second.name)}: " + "; ".join(rows) + ".\n\n"
+                + lead)
     return Answer(lead + a.text + "\n\n" + b.text, a.highlights + b.highlights, a.jump)
 
 

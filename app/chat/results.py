@@ -759,6 +759,8 @@ class Context:
         positions: the body positions the item spans, in order ("right, then supine"), "" for
             a window next to it or a night without a readable position channel.
         position_asked: the question asked for the position, which then leads.
+        length_asked: the question asked how long the item lasted ("how long is it?"), which
+            then leads before its own value.
         position_named: the positions a yes/no question named ("was she on her back?":
             "supine"; "left,right" for a side), "" for none; the answer then says yes or no.
         asked_types: event types a yes/no question about the window named ("did she have an
@@ -784,6 +786,7 @@ class Context:
     position_named: str = ""
     asked_types: tuple[str, ...] = ()
     wake_asked: bool = False
+    length_asked: bool = False
 
 
 @dataclass

@@ -497,7 +497,7 @@ _SPT_RE = re.compile(r"\bsleep period time\b|\bspt\b", I)
 _MIDPOINT_RE = re.compile(r"\b(?:mid-?point|middle) of (?:the |her |his |their )?sleep\b(?! (?:period|cycle|stage))"
                           r"|\bsleep mid-?point\b|\bmid-?sleep\b", I)
 # Things a user may ask about that this app does not measure: said plainly, never guessed.
-_UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|teeth grinding|bruxism|sleep ?walk\w*"
+_UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|vertex(?: sharp)? waves?|teeth grinding|bruxism|sleep ?walk\w*"
                             r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
                             r"|blood pressure|cortisol)\b", I)
 _HYPOXIC_BURDEN_RE = re.compile(r"\bhypox\w*[- ]burden\b|\bsasHB\b|\b(?:oxygen|desaturation) burden\b", I)
@@ -1784,7 +1784,9 @@ def _understand(text: str) -> Query:
         if top != bottom:
             return Query(Intent.MEASURE, text, target=f"{top}/{bottom}", measure="band_ratio",
                          scope=Scope(_stage_filter(text)[0], time), modality="brain", by_rule=True)
-    if m := _UNMEASURED_RE.search(text):
+    if (m := _UNMEASURED_RE.search(text)) and not (m.group(1).lower().startswith("vertex")
+                                                   and _DEFINE_RE.search(text)):
+        # "is there a vertex wave?" asks for one; "what is a vertex wave?" is the glossary's
         return Query(Intent.UNKNOWN, text, target=m.group(1).lower(), note="unmeasured")
     if _AFTER_ONSET_RE.search(text) and (first := find_phenomenon(text)) and first.event_types:
         # "how long after falling asleep did the first apnea happen?": the first one, which
@@ -2106,7 +2108,11 @@ def _signal_pair(text: str) -> tuple[str, str] | None:
     m = _SIGNAL_PAIR_RE.search(text)
     if m is None or not _CONTRAST_WORDS_RE.search(text):
         return None
-    found = [find_phenomenon(side) for side in m.groups()]
+    sides = list(m.groups())
+    for i, side in enumerate(sides):
+        if (kind := _APNEA_KIND_RE.fullmatch(side.strip())) and "apn" in sides[1 - i].lower():
+            sides[i] = f"{kind.group(1)} apneas"   # "central and obstructive apneas": both apneas
+    found = [find_phenomenon(side) for side in sides]
     if None in found or not all(p.event_types for p in found) or found[0].key == found[1].key:
         return None
     return found[0].key, found[1].key
