@@ -293,3 +293,29 @@ def test_another_one_after_a_quiz_is_the_next_quiz(demo, more) -> None:
     session.ask("quiz me", engine)
     session.ask("N2", engine)
     assert session.ask(more, engine).text.startswith("**Quiz 2.**")
+
+
+@pytest.mark.parametrize("question", ["when was the heart rate highest in REM?",
+                                      "find epochs where the heart rate is high during REM"])
+def test_a_signals_extreme_in_a_stage_is_read_in_that_stage(demo, question) -> None:
+    """Both listed the REM periods."""
+    text = last_answer(demo, question)
+    assert text.startswith("Heart rate, in REM (") and "The highest value falls at" in text, text
+    assert text == last_answer(demo, "find the epochs with the highest heart rate in REM")
+
+
+def test_which_recordings_the_matches_come_from_is_counted(demo) -> None:
+    """"which recordings do they come from?" after a library search searched the words."""
+    first = last_answer(demo, "find spindles in other nights")
+    recordings = re.findall(r"^- [+-][\d.]+ · (\S+) epoch", first, re.M)
+    text = last_answer(demo, "find spindles in other nights", "which recordings do they come from?")
+    counted = dict((name, int(n)) for name, n in re.findall(r"(\S+) (\d+)(?:,|;)",
+                                                           text.split("**by recording**: ")[1]))
+    assert counted == {name: recordings.count(name) for name in set(recordings)}, text
+    assert "none is from the loaded night" in text, text
+
+
+def test_the_best_match_is_the_first_of_a_search(demo) -> None:
+    """"show me the best match" was off topic, then ranked the matches as events."""
+    asked = ("find epochs like this one in the library", "show me the best match")
+    assert last_answer(demo, *asked) == last_answer(demo, asked[0], "show me the first one")

@@ -126,7 +126,8 @@ class Dialogue:
             # "how similar are they?": the last library search, its matches judged
             if self.last is None or self.last.intent != Intent.SIMILAR:
                 raise NothingToReferTo("no_search")
-            return replace(self.last, text=query.text, ref=Ref.NONE)
+            # the search's own words stay: "... in other nights" still leaves this night out
+            return replace(self.last, text=f"{self.last.text.rstrip(' ?.!')}: {query.text}", ref=Ref.NONE)
         if query.note in ("soft_item", "soft_recovery"):
             query = self._soft_item(query)
         if query.note == "near_it":
@@ -351,6 +352,9 @@ class Dialogue:
         return self.items[max(self.cursor, 0)]
 
     def _focus(self, query: Query) -> Query:
+        if query.rank == "strongest" and self.items and self.items[0].source.startswith(LIBRARY_SOURCE):
+            # "show me the best match": a search's matches are ranked already, the best first
+            query = replace(query, rank=None, ordinal=0)
         if query.note == "in_time":
             # "how long was the last one?": the last in time, whatever "long" ranks
             query = replace(query, rank=None)
@@ -683,6 +687,8 @@ class Dialogue:
                 self.last.target == "desat_lag" or self.last.phenomenon == "desaturation"):
             # "how long is the delay?" after why the oxygen lags: the lag after each event
             return "how long after the respiratory events does the oxygen bottom out?"
+        if _WHERE_FROM_RE.search(text) and self.last is not None and self.last.intent == Intent.SIMILAR:
+            return "how similar are they?"   # the matches judged, their recordings among it
         if _FROM_OTHER_NIGHTS_RE.search(text) and self.last is not None and self.last.intent == Intent.SIMILAR:
             # "which of them are from other nights?": the same search, the loaded night left out
             return f"{self.last.text} in other nights"
@@ -918,6 +924,12 @@ _DIFFERENCE_IN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was| are
                                r"|does) (?:they|the two|these|those) differ in|(?:and\s+)?compare) (?:the |their )?"
                                r"(?P<what>(?:breathing )?effort|belts?|airflow|heart ?rate|pulse|oxygen|spo2"
                                r"|saturation|sats)\W*$", re.I)
+_WHERE_FROM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:which|what) (?:recordings?|nights?|files?|patients?|studies)"
+                            r" (?:do|did|are|were) (?:they|these|those|the (?:matches|hits|results)) (?:come )?from"
+                            r"|where (?:do|did|are|were) (?:they|these|those|the (?:matches|hits|results)) (?:come )?from"
+                            r"|(?:are|were) (?:they|these|those|the (?:matches|hits|results)) (?:all )?from (?:this|the same"
+                            r"|the loaded|my|one) (?:night|recording|file|patient))\W*$", re.I)
+"""Which recordings a library search's matches come from ("which recordings do they come from?")."""
 _NOTICE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?what (?:should|would|do|does|can|could|will|might) (?:i|we|you"
                         r"|they|students|my students|the students|the class|a student|trainees) (?:see|notice|look"
                         r" for|look at|spot|pick out)(?: in (?:it|this|that|this one|that one))?\W*$", re.I)

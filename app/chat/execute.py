@@ -1512,7 +1512,7 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
             where += " in other recordings"
         found = Retrieval(f"“{what}”{where}", hits)
         if Aspect.LIKENESS in q.aspects:
-            return words_likeness(found, q.scope.stages, phen.event_types if phen else ())
+            return words_likeness(found, q.scope.stages, phen.event_types if phen else (), night)
         return found
     i = (night.epoch_at(one.start) if one is not None else
          night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current)

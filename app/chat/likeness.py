@@ -3,6 +3,8 @@ are to what was searched, by the model's cosine and by what is scored (stage, ev
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from app.chat.library import stated_event_types
 from app.chat.periods import stage_name
 from app.chat.results import Likeness, Retrieval
@@ -22,12 +24,14 @@ def epoch_likeness(found: Retrieval, night: LoadedNight, epoch: int) -> Likeness
     # only what a library caption can state is compared
     held = tuple(sorted({e.type for e in events if e.onset < end and e.offset > start
                          and e.type in GROUNDED_TYPES and e.type not in blind}))
-    return _likeness(found, stage_name(int(stages[epoch])), source, held, events_source)
+    return replace(_likeness(found, stage_name(int(stages[epoch])), source, held, events_source),
+                   loaded=night.name)
 
 
-def words_likeness(found: Retrieval, stages: tuple[str, ...], types: tuple[str, ...]) -> Likeness:
+def words_likeness(found: Retrieval, stages: tuple[str, ...], types: tuple[str, ...],
+                   night: LoadedNight) -> Likeness:
     """The matches of a search by words against the stages and event types the words name."""
-    return _likeness(found, " or ".join(stages), "", types, "")
+    return replace(_likeness(found, " or ".join(stages), "", types, ""), loaded=night.name)
 
 
 def _likeness(found: Retrieval, stage: str, source: str, types: tuple[str, ...],
@@ -36,4 +40,5 @@ def _likeness(found: Retrieval, stage: str, source: str, types: tuple[str, ...],
     return Likeness(what=found.what, cosines=tuple(h.score for h in hits),
                     stages=tuple(str(h.meta.get("stage", "?")) for h in hits),
                     stated=tuple(frozenset(stated_event_types(str(h.meta.get("caption", "")))) for h in hits),
-                    stage=stage, stage_source=source, types=types, events_source=events_source)
+                    stage=stage, stage_source=source, types=types, events_source=events_source,
+                    recordings=tuple(str(h.meta.get("recording", "?")) for h in hits))

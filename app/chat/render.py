@@ -2190,6 +2190,14 @@ def _(r: Likeness, night: LoadedNight) -> Answer:
         counts = Counter(r.stages).most_common()
         lines.append(f"- **by stage**: {', '.join(f'{st} {c}' for st, c in counts)}.")
     lines.append(f"- **by events**: {_likeness_events(r, n)}")
+    if r.recordings:
+        # "which recordings do they come from?": a match from the loaded night itself says less
+        # about the library than one from another recording
+        own = sum(rec == r.loaded for rec in r.recordings)
+        counts = ", ".join(f"{rec} {c}" for rec, c in Counter(r.recordings).most_common())
+        lines.append(f"- **by recording**: {counts}" + (
+            f"; {own} of {n} are epochs of the loaded night itself (ask *... in other nights* to "
+            f"leave it out)." if own else "; none is from the loaded night."))
     text = (f"How alike the {n} library matches of {r.what} are:\n" + "\n".join(lines)
             + "\n\nThe stages and events of the matches are what their captions state. Open one "
               "(*show me the first one*) to compare the traces.")

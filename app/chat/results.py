@@ -878,6 +878,8 @@ class Likeness:
             for a search by words.
         types: the event types the searched epoch holds, or the words name.
         events_source: where the epoch's events come from, "" for a search by words.
+        recordings: each match's recording.
+        loaded: the loaded night's name, whose own epochs a match may be.
     """
 
     what: str
@@ -888,6 +890,8 @@ class Likeness:
     stage_source: str
     types: tuple[str, ...]
     events_source: str
+    recordings: tuple[str, ...] = ()
+    loaded: str = ""
 
 
 @dataclass

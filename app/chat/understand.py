@@ -1081,6 +1081,11 @@ _SHIFT_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+|now\s+)?(?:(?:what|h
                        r"(?:\s+(?:than that|on|then))?|(?P<bare>after|before)(?:wards?)?)\W*$", I)
 
 
+_BEST_MATCH_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|so\s+)?(?:(?:show|give)(?: me| us)?|open|plot|pick"
+                            r"|(?:zoom|go|jump|take me)(?: in)?(?: to| into| on)?)\s+(?:the\s+)?(?:best|top|closest"
+                            r"|nearest|most similar)(?: \w+)?\s+(?:match|hit|result|one)\W*$", I)
+
+
 def _shift(text: str) -> Query | None:
     """"and 30 minutes later?": a follow-up that moves the last time asked about, or None."""
     if (m := _SHIFT_RE.search(text)) is None:
@@ -1100,6 +1105,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return None   # "what should I look at first?" asks for the findings, not an item
     if (shifted := _shift(text)) is not None:
         return shifted
+    if _BEST_MATCH_RE.search(text):
+        # "show me the best match" after a search: its first, as "the first one" is
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, ordinal=0)
     if _WIDEN_RE.search(text):
         # "and over the whole night?": the last question, its stage and time limits dropped
         return Query(Intent.NAVIGATE, text, ref=Ref.REPEAT, note="whole_night", by_rule=True)
@@ -1406,7 +1414,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.MEASURE if (_MEASURE_RE.search(text) and condition is None) else Intent.THRESHOLD
     if stages and phen is None and _AMOUNT_RE.search(text):
         return Intent.STAGE_AMOUNT
-    if stages and phen is None and _TIMING_RE.search(text):
+    if stages and phen is None and signal is None and _TIMING_RE.search(text):
+        # "when was the heart rate highest in REM?" asks of the signal in REM, not when REM was
         return Intent.STAGE_TIMING
     if _SUMMARY_RE.search(text) and phen is not None and phen.event_types and _stat(text) is None \
             and re.search(r"\b(?:summar\w*|overview)\b", text, I):
@@ -1435,7 +1444,7 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.NAVIGATE
     if _DESCRIBE_RE.search(text) and (time is not None or stages):
         return Intent.DESCRIBE
-    if stages and _LOCATE_RE.search(text):
+    if stages and signal is None and _LOCATE_RE.search(text):
         return Intent.STAGE_TIMING
     return None
 
@@ -3072,6 +3081,21 @@ _AMPLITUDE_ACROSS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:do|did|does|is|was)\
                                   r"|through(?:out)?|during|as)\s+the\s+night(?:\s+goes\s+on)?\W*$", I)
 
 
+# "find epochs where the heart rate is high during REM": that signal's highest epochs there
+_HIGH_EPOCHS_RE = re.compile(r"^\W*(?:find|show|list|give)(?: me| us)? (?:the |all )?(?:epochs?|moments?|times?|stretches"
+                             r"|periods|places) (?:where|when|in which|with) (?:the |her |his |their )?(?P<what>heart ?rate"
+                             r"|pulse|hr|spo2|oxygen(?: saturation)?|saturation|breathing rate|respiratory rate"
+                             r"|temperature|snoring) (?:is|was|are|were|gets?|got|goes|went|runs?|ran) (?:very |really )?"
+                             r"(?P<way>high|higher|elevated|highest|up|fast|low|lower|lowest|down|slow)(?P<rest>.*?)\W*$", I)
+
+
+def _high_epochs(m: re.Match[str]) -> str:
+    """The question :data:`_HIGH_EPOCHS_RE` asks, as its signal's extreme."""
+    way = "lowest" if m.group("way").lower() in ("low", "lower", "lowest", "down", "slow") else "highest"
+    rest = re.sub(r"^\s*during\b", " in", m.group("rest"), flags=I)
+    return f"find the epochs with the {way} {m.group('what').lower()}{rest}"
+
+
 def _amplitude_across(m: re.Match[str]) -> str:
     """The per-wave comparison of the two halves that :data:`_AMPLITUDE_ACROSS_RE` asks for."""
     noun = m.group(1).lower().replace("-", " ")
@@ -3267,7 +3291,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_DEEPER_WHICH_RE, r"were \3 deeper in \1 than \2?"), (_DEPTH_COMPARED_RE, r"were \1 deeper in \2 than \3?"), (_BEST_HOUR_RE, "give me a table of stages by hour"),
     (_FIRST_AFTER_RE, r"what stage usually followed \1?"), (_FASTER_ACROSS_RE, r"were \1 \2 in the second half?"),
     (_CHANGE_FROM_RE, r"compare \1 in the first and \2 \3"),
-    (_AMPLITUDE_ACROSS_RE, _amplitude_across),
+    (_AMPLITUDE_ACROSS_RE, _amplitude_across), (_HIGH_EPOCHS_RE, _high_epochs),
     (_LATER_REM_DENSITY_RE, "rapid eye movements per minute in REM by sleep cycle"),
     (_AROUSALS_AFTER_RE, "what percentage of arousals were respiratory?"), (_HOW_MANY_HOW_LONG_RE, r"\1?"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
