@@ -319,3 +319,21 @@ def test_the_best_match_is_the_first_of_a_search(demo) -> None:
     """"show me the best match" was off topic, then ranked the matches as events."""
     asked = ("find epochs like this one in the library", "show me the best match")
     assert last_answer(demo, *asked) == last_answer(demo, asked[0], "show me the first one")
+
+
+def test_the_whole_night_after_a_stage_example_keeps_the_stage(demo) -> None:
+    """It raised an IndexError (found by the stop's fuzz pass): the example lost its stage."""
+    text = last_answer(demo, "show me an example of N2", "and over the whole night?")
+    assert text == last_answer(demo, "show me an example of N2")
+
+
+def test_most_of_a_list_in_one_stage_counts_those_of_that_stage(demo) -> None:
+    """"were most of them in the second half?" after the arousals in REM gave the share of all
+    the night's arousals."""
+    night, _ = demo
+    rem = [e for e in events_of(night, "arousal") if night.stages()[0][night.epoch_at(e.onset)] == 4]
+    half = night.recording.duration / 2
+    later = [e for e in rem if e.onset >= half]
+    text = last_answer(demo, "how many arousals in REM?", "were most of them in the second half?")
+    assert text.startswith(f"The human-scored events have **{len(later)}** arousal events in REM in the "
+                           f"second half"), text

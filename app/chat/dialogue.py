@@ -105,7 +105,10 @@ class Dialogue:
             # "and over the whole night?": the last question without its stage and time limits
             if self.last is None:
                 raise NothingToReferTo
-            return replace(self.last, text=query.text, ref=Ref.NONE, scope=Scope())
+            # a stage the question is about ("how much REM?", an example of N2) stays
+            about = self.last.intent in (Intent.CLASSIFY, Intent.STAGE_TIMING, Intent.STAGE_AMOUNT)
+            return replace(self.last, text=query.text, ref=Ref.NONE,
+                           scope=Scope(self.last.scope.stages if about else ()))
         if query.note == "pauses" and self.last is not None and self.last.modality == "heart":
             # "any pauses?" after the heart: pauses between beats, not in breathing
             return Query(Intent.MEASURE, query.text, scope=query.scope, signal="hr",
@@ -718,6 +721,12 @@ class Dialogue:
             # "what should they look for on the belts?", "and on the oxygen?" with one event
             # shown: that channel during it
             return f"what did the {m.group('channel').lower()} do during it?"
+        if (_THEY_MOSTLY_RE.search(text) and self.last is not None and self.last.scope != Scope()
+                and self._listed_events() is not None):
+            # "were most of them in the second half?" after the arousals in REM: a share of a
+            # part of the night has no whole-night answer; those of the list there, counted
+            rest = re.sub(r"^(?:happen|occur|fall)\s+", "", _THEY_MOSTLY_RE.search(text).group("rest"), flags=re.I)
+            return f"how many of them were {rest}?"
         if (listed := self._listed_events()) is not None and (asked := _of_the_list(text, listed, key)):
             return asked
         m = _IT_DIFFERS_RE.search(text)
