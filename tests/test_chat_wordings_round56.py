@@ -337,3 +337,21 @@ def test_most_of_a_list_in_one_stage_counts_those_of_that_stage(demo) -> None:
     text = last_answer(demo, "how many arousals in REM?", "were most of them in the second half?")
     assert text.startswith(f"The human-scored events have **{len(later)}** arousal events in REM in the "
                            f"second half"), text
+
+
+def test_the_stage_at_a_time_leads_with_the_machine_staging_on_an_unscored_night(sc4001_unscored) -> None:
+    """On a night nobody scored it led with the model's zero-shot stage, the machine's after."""
+    night, _ = sc4001_unscored
+    text = last_answer(sc4001_unscored, "what stage was she in at 1am?")
+    epoch = int(re.match(r"Epoch (\d+) ", text).group(1))
+    assert clock(night, float(night.epochs.starts[epoch])) == "01:00:00", text
+    stage = ["W", "N1", "N2", "N3", "REM"][int(night.machine_stages()[epoch])]
+    assert re.match(rf"Epoch {epoch} \([\d:–]+\): \*\*{stage}\*\* in the machine-scored \(YASA", text), text
+    assert "The model's zero-shot stage: " in text, text
+
+
+def test_is_that_normal_after_the_spindle_density_reads_the_density(sc4001_unscored) -> None:
+    """It gave the stage norms, with no word on spindles."""
+    text = last_answer(sc4001_unscored, "what's the spindle density?", "is that normal for her age?")
+    assert text == last_answer(sc4001_unscored, "is the spindle density normal?")
+    assert "no single normal spindle density" in text, text

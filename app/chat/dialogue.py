@@ -135,6 +135,11 @@ class Dialogue:
             query = self._soft_item(query)
         if query.note == "near_it":
             return self._near_focus(query)
+        if (query.intent == Intent.NORMAL and not query.target and self.last is not None
+                and self.last.intent == Intent.LOCATE and self.last.phenomenon == "spindle" and self.last.per):
+            # "is that normal for her age?" after the spindle density: what a density can be
+            # read against (the list's answer says it), not the stage norms
+            return replace(self.last, text=f"{self.last.text.rstrip(' ?.!')}: {query.text}", ref=Ref.NONE)
         if query.intent == Intent.NORMAL and not query.target and (row := self._norm_row()):
             # "that's long, isn't it?" after the sleep latency: that row of the norms first
             query = replace(query, target=row)

@@ -1699,7 +1699,13 @@ def _(r: Classification, night: LoadedNight) -> Answer:
         return _answer(night, text, r.runs)
     text = (f"Epoch {r.epoch} ({clock(night, t)}–{clock(night, t + 30.0)}), {how}: "
             f"**{r.labels[order[0]]}** ({probs}).")
-    if r.scored_stage is not None:
+    if r.scored_stage is not None and not r.user_labels:
+        # "what stage was she in at 1 am?": the scoring's stage (a human's, else the validated
+        # machine stager's) answers; the model's zero-shot reading follows it
+        text = (f"Epoch {r.epoch} ({clock(night, t)}–{clock(night, t + 30.0)}): **{r.scored_stage}** in "
+                f"the {source_name(r.source)} staging. The model's zero-shot stage: "
+                f"{r.labels[order[0]]} ({probs}).")
+    elif r.scored_stage is not None:
         text += f" The {source_name(r.source)} stage is **{r.scored_stage}**."
     item = Item(t, t + 30.0, r.labels[order[0]], "model", r.scored_stage or "?",
                 score=float(r.proba[order[0]]))
