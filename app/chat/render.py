@@ -81,7 +81,7 @@ CAPABILITIES = (
     "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *show 3:15 to 3:45*, *next one*, "
     "*go back*\n"
     "- **the recording**: *which channels are in this file?*, *how old is the patient?*, "
-    "*how confident is the staging?*, *any bad signals?*\n"
+    "*how confident is the staging?*, *how reliable is the AHI?*, *any bad signals?*\n"
     "- **classify**: *what stage is epoch 120?*, *classify this epoch as wake, drowsy or asleep*\n"
     "- **compare**: *compare EEG in N1 and N3*, *heart rate in REM vs N3*, *how does the first "
     "sleep cycle compare to the last?*, *were spindles faster in the second half?*\n"
@@ -92,7 +92,8 @@ CAPABILITIES = (
     "Follow-ups: *and in REM?*, *only the ones after 4 am*, *how many were there?*, "
     "*how many of them were in REM?*, *show me one*, *what does that mean?*, "
     "*zoom into the second one*, *what happened just before it?*, *and breathing?*, "
-    "*compare with the first half*, *by position?*."
+    "*compare with the first half*, *by position?*, *and 30 minutes later?*, *by how much?*, "
+    "*how sure are you about that?*."
 )
 _MAX_LINES = 10
 
