@@ -355,3 +355,12 @@ def test_is_that_normal_after_the_spindle_density_reads_the_density(sc4001_unsco
     text = last_answer(sc4001_unscored, "what's the spindle density?", "is that normal for her age?")
     assert text == last_answer(sc4001_unscored, "is the spindle density normal?")
     assert "no single normal spindle density" in text, text
+
+
+@pytest.mark.parametrize("short, full", [("ai?", "arousal index?"), ("lmi", "leg movement index?"),
+                                         ("brady?", "bradycardia?"), ("tachy?", "tachycardia?"),
+                                         ("any tachy in REM?", "any tachycardia in REM?")])
+def test_a_technicians_abbreviations_are_read(demo, short, full) -> None:
+    """"ai?", "tachy?" and "brady?" were off topic ("tachy" was repaired to "tacky"); "lmi" gave
+    the night's summary."""
+    assert last_answer(demo, short) == last_answer(demo, full)

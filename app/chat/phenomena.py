@@ -249,7 +249,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "arousals and breathing events; a user can set another threshold, e.g. 'heart rate "
         "above 100'.",
         "ECG shows a fast heart rate.",
-        "heart", (), r"tachycardi\w*|(?:racing|fast|rapid|high) (?:heart|pulse)(?:\s*rate)?"
+        "heart", (), r"tachycardi\w*|tachy\b|(?:racing|fast|rapid|high) (?:heart|pulse)(?:\s*rate)?"
         r"|heart (?:was |is )?racing|heart rate (?:spikes?|surges?)",
         ("tachycardia", "racing heart", "fast heart rate", "heart beating fast", "pulse racing"),
         gallery=False, condition=Condition("hr", ">", 90.0), min_duration=30.0),
@@ -258,7 +258,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "Sinus bradycardia during sleep is a heart rate that stays below 40 beats per minute "
         "(the AASM scoring manual's adult definition for sleep).",
         "ECG shows a slow heart rate.",
-        "heart", (), r"bradycardi\w*|(?:slow|low) (?:heart|pulse)(?:\s*rate)?",
+        "heart", (), r"bradycardi\w*|brady\b|(?:slow|low) (?:heart|pulse)(?:\s*rate)?",
         ("bradycardia", "slow heart rate", "heart beating slowly", "low pulse"),
         gallery=False, condition=Condition("hr", "<", 40.0), min_duration=30.0),
     Phenomenon(

@@ -26,7 +26,7 @@ DOMAIN_WORDS = (
     "desaturations", "apnea", "apneas", "apnoea", "apnoeas", "hypopnea", "hypopneas",
     "hypopnoea", "hypopnoeas", "arousal", "arousals", "spindle", "spindles", "obstructive",
     "supine", "nonsupine", "periodic", "awakening", "awakenings", "artefact", "artefacts",
-    "tachycardia", "bradycardia", "hypoxemia", "hypoxaemia", "polysomnography", "polysomnogram",
+    "tachycardia", "bradycardia", "tachy", "brady", "hypoxemia", "hypoxaemia", "polysomnography", "polysomnogram",
     "montage", "electrode", "electrodes", "epoch", "epochs", "oximetry", "desat", "desats",
     "microarousal", "microarousals", "ultradian", "wakefulness", "biphasic", "sawtooth",
     "positional", "kcomplex", "hypopnoeic", "respiratory", "thoracic", "abdominal",
@@ -99,8 +99,15 @@ _SHORTHAND = {"whats": "what's", "hows": "how's", "wheres": "where's", "whens": 
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b|^\s*r(?= (?:there|they|the|these|those)\b)", re.I)
 
 
+# a technician's bare abbreviation for a whole-night index ("ai?"), which in a sentence may be
+# another word
+_BARE_INDEX = {"ai": "arousal index", "lmi": "leg movement index", "plmai": "PLM arousal index"}
+_BARE_INDEX_RE = re.compile(rf"^\s*({'|'.join(_BARE_INDEX)})\s*\??\s*$", re.I)
+
+
 def repair(text: str) -> str:
     """``text`` with chat shorthand spelt out and unknown words replaced by their most
     likely spelling."""
+    text = _BARE_INDEX_RE.sub(lambda m: _BARE_INDEX[m.group(1).lower()] + "?", text)
     text = _SHORTHAND_RE.sub(lambda m: _SHORTHAND.get(m.group(0).lower().strip(), "are"), text)
     return _WORD_RE.sub(_repair, text)
