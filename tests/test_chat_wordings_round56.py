@@ -364,3 +364,45 @@ def test_a_technicians_abbreviations_are_read(demo, short, full) -> None:
     """"ai?", "tachy?" and "brady?" were off topic ("tachy" was repaired to "tacky"); "lmi" gave
     the night's summary."""
     assert last_answer(demo, short) == last_answer(demo, full)
+
+
+def test_what_happened_to_a_signal_at_the_event_in_focus_reads_it_there(demo) -> None:
+    """"what happened to her heart rate?" after one apnea, or after the apneas, gave the
+    whole night's heart rate."""
+    one = ("show me the longest apnea",)
+    assert (last_answer(demo, *one, "what happened to her heart rate?")
+            == last_answer(demo, *one, "what was the heart rate during it?"))
+    many = ("how many apneas?",)
+    assert (last_answer(demo, *many, "what happened to her heart rate?")
+            == last_answer(demo, *many, "what was the heart rate during them?"))
+    after = last_answer(demo, "what was the longest apnea?", "how low did the oxygen go after it?",
+                        "what happened to her heart rate?")
+    assert after.startswith("Mean heart rate in the 60 s after it: **"), after
+
+
+def test_a_type_asked_with_too_is_the_type_of_the_one_shown(demo) -> None:
+    """"is it obstructive too?" was off topic."""
+    asked = ("show me the longest apnea",)
+    assert last_answer(demo, *asked, "is it obstructive too?") == last_answer(demo, *asked, "was it obstructive?")
+
+
+def test_how_many_of_those_in_total_counts_the_list(demo) -> None:
+    """"how many of those were there in total?" was off topic."""
+    night, _ = demo
+    n = len(events_of(night, "obstructive_apnea", "central_apnea", "mixed_apnea"))
+    text = last_answer(demo, "what was the longest apnea?", "how many of those were there in total?")
+    assert text.startswith(f"The human-scored events have **{n}** apnea events"), text
+
+
+def test_what_is_that_per_hour_is_the_counts_rate(demo) -> None:
+    """"what's that per hour?" after a count gave the night's summary."""
+    asked = ("how many apneas in REM?",)
+    text = last_answer(demo, *asked, "what's that per hour?")
+    assert text == last_answer(demo, *asked, "how many were there per hour?")
+    assert re.match(r"\*\*[\d.]+ per hour\*\* of sleep in REM", text), text
+
+
+def test_what_to_tell_the_patient_is_a_clinicians_call(demo) -> None:
+    """It classified the epoch on screen."""
+    text = last_answer(demo, "what would you tell the patient?")
+    assert text.startswith("I can't diagnose or advise on treatment"), text

@@ -148,6 +148,13 @@ class Dialogue:
                 and self.last.measure == "position" and self.last.target):
             # "when was the patient supine?", then "what was the AHI then?": in that position
             return replace(query, intent=Intent.BREAKDOWN, by="position", target=self.last.target)
+        if (query.ref == Ref.NONE and _RESPONSE_RE.search(query.text) and self.shown is not None
+                and self.shown.ref in (Ref.CONTEXT, Ref.ITEM) and (query.signal or query.modality)
+                and query.scope == Scope() and query.phenomenon is None):
+            # "what happened to her heart rate?" just after one event was described: at it,
+            # its whole reading (not the extreme the last question ranked)
+            return replace(self.shown, text=query.text, signal=query.signal, rank=None,
+                           modality=query.modality or self.shown.modality)
         if query.ref == Ref.NONE:
             return self._at_view(query)
         if query.ref == Ref.BACK and _TO_THE_LIST_RE.search(query.text):
@@ -722,6 +729,15 @@ class Dialogue:
                 return "what position was she in during it?"
             if m := _IN_POSITION_RE.search(text):
                 return f"was she {m.group('where').lower()} during it?"
+        described = self.shown is not None and self.shown.ref in (Ref.CONTEXT, Ref.ITEM)
+        if ((m := _RESPONSE_RE.search(text)) and not described and self.items and self._one_in_focus()
+                and self._focused().label not in STAGES):
+            # "what happened to her heart rate?" with one event shown: during it (after a
+            # question about it, where it was read: ``resolve``)
+            return f"what was the {m.group('signal').lower()} during it?"
+        if (m := _RESPONSE_RE.search(text)) and not described and self._listed_events() is not None:
+            # ... after a list of events: during them, against the rest of sleep
+            return f"what was the {m.group('signal').lower()} during them?"
         if (m := _ON_CHANNEL_RE.search(text)) and self.items and self._one_in_focus():
             # "what should they look for on the belts?", "and on the oxygen?" with one event
             # shown: that channel during it
@@ -999,8 +1015,13 @@ _APNEA_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:was|is) (?:it|th
                             r"|event) )?(?:was|is) (?:it|that|this)(?: one)?|(?:why|how) (?:is|was) (?:it|that|this)"
                             r"(?: one)? (?:obstructive|central|mixed)|how (?:can|do|did|could|would) (?:you|we|i|one"
                             r"|they|the scorer|the machine) (?:tell|know)(?: (?:it|that)(?:'s| is| was) (?:an? )?"
-                            r"(?:obstructive|central|mixed)(?: (?:one|apn\w*))?)?)\W*$", re.I)
+                            r"(?:obstructive|central|mixed)(?: (?:one|apn\w*))?)?)(?: too| as well| also)?\W*$", re.I)
 """A question about the type of the one apnea shown ("was it obstructive?", "how can you tell?")."""
+_RESPONSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what happened to|what did|how did|what was)\s+(?:her|his|their|the"
+                          r"|the patient's)\s+(?P<signal>heart ?rate|pulse|oxygen|spo2|saturation|sats|breathing"
+                          r"|belts?|airflow|eeg)(?:\s+(?:do|respond|react|change|doing|like))?(?: then| there| during it| after"
+                          r" it)?\W*$", re.I)
+"""How a signal behaved at the one event just described ("what happened to her heart rate?")."""
 _THEN_RE = re.compile(r"\bthen\W*$|\b(?:during|in|over) (?:those|these|them|that time|those periods|those times)\b",
                       re.I)
 """A figure asked of the time just listed ("what was the AHI then?")."""

@@ -102,6 +102,8 @@ _MEDICAL_RE = re.compile(
     r"(?:sleep )?(?:doctor|physician|specialist|gp|cardiologist|neurologist|pulmonologist|someone"
     r"|somebody|professional))|see a doctor"
     r"|is it dangerous"
+    # "what would you tell the patient?": what a clinician says to a patient
+    r"|(?:tell|say to|explain to|advise|reassure) (?:the |this |my |our )?patient\b"
     # "is a full PSG needed?": a referral is a clinician's call
     r"|(?:need|needs|needed|require[sd]?|should (?:have|get|do|be referred for|be sent for))\b.{0,30}"
     r"\b(?:psg|polysomnogra\w+|in-?lab (?:study|test)|sleep study|titration)"
@@ -244,7 +246,7 @@ _RECOVERY_RE = re.compile(
     r"|\bresaturat\w*\b|\b(?:spo2|oxygen|saturation) recovery\b"
     # "how long after the apnea did the oxygen bottom out?": the nadir, which the same reading gives
     rf"|{NADIR_ASK}", I)
-_COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+(?:were|are|was|is)\s+"
+_COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+of (?:them|those|these))?(?:\s+(?:were|are|was|is)\s+"
                            r"(?:there|they|those|these|that)|\s+did (?:this|the) (?:night|recording"
                            r"|patient|sleeper)(?: have| show| hold)?|\s+(?:does|did) (?:he|she|they|it)"
                            r" have)?(?:\s+(?:of them|in total|altogether|all together|total|in this"
@@ -2487,7 +2489,8 @@ _BARE_BY_RE = re.compile(r"^\s*(?:and\s+|now\s+|then\s+)?(?:split\s+|broken down
                          r"(?:body\s+|sleep\s+|clock\s+)?(position|stage|hour)s?|per\s+(?:body\s+"
                          r"|sleep\s+|clock\s+)?(position|stage)s?|per\s+clock\s+(hour)s?)\s*\??\s*$", I)
 # "and per hour?": the last count as a rate (a split by hour says "by hour")
-_BARE_RATE_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|how many\s+)?(?:per|an|a|each) (hour|minute)"
+_BARE_RATE_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|how many\s+|what(?:'s| is) (?:that|this|it)\s+|how much"
+                           r" is (?:that|this)\s+)?(?:per|an|a|each) (hour|minute)"
                            r"(?: of sleep)?\W*$", I)
 
 
