@@ -294,6 +294,22 @@ def test_how_far_the_rei_holds_divides_by_the_guessed_sleep_too(home_test) -> No
     events = [e for e in night.machine.events if e.type in APNEA_TYPES]
     asleep = night.predicted > 0
     rate = sum(bool(asleep[night.epoch_at(e.onset)]) for e in events) / (asleep.sum() * EPOCH_SEC / 3600)
-    assert f"| sleep as the model-predicted (SleepLM zero-shot) staging has it | " in text, text
+    assert "| sleep as the model-predicted (SleepLM zero-shot) staging has it | " in text, text
     assert f"**{rate:.1f}/h**" in text, text
     assert "machine's respiratory rules against the true events" in text, text
+
+
+def test_a_teaching_example_is_refused_on_guessed_stages(home_test) -> None:
+    """An example of REM on a home test showed an epoch the model guessed, as if a class could
+    learn the stage from it."""
+    night, engine, _ = home_test
+    text = Session(night).ask("show me a good example of REM", engine).text
+    assert text.startswith("This night's stages are only the model's guess"), text
+
+
+def test_how_to_tell_two_stages_apart_without_eeg_gives_their_hallmarks(home_test) -> None:
+    """"how do I tell REM from N2?" on a night without EEG had no measure to compare."""
+    night, engine, _ = home_test
+    text = Session(night).ask("how do I tell REM from N2?", engine).text
+    assert text.startswith("- **REM** is marked by the rapid eye movements") and "- **N2** is marked" in text
+    assert text.endswith("This recording has no EEG or EOG, so neither can be measured on it."), text

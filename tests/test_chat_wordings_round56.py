@@ -406,3 +406,10 @@ def test_what_to_tell_the_patient_is_a_clinicians_call(demo) -> None:
     """It classified the epoch on screen."""
     text = last_answer(demo, "what would you tell the patient?")
     assert text.startswith("I can't diagnose or advise on treatment"), text
+
+
+def test_the_whole_night_after_a_moment_described_is_that_systems_night(demo) -> None:
+    """"and over the whole night?" after a moment's heart rate described the epoch on screen."""
+    text = last_answer(demo, "show me the longest apnea", "what happened to her heart rate?",
+                       "and 10 minutes later?", "and over the whole night?")
+    assert text == last_answer(demo, "summarize the heart"), text

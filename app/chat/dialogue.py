@@ -105,6 +105,10 @@ class Dialogue:
             # "and over the whole night?": the last question without its stage and time limits
             if self.last is None:
                 raise NothingToReferTo
+            if self.last.intent == Intent.DESCRIBE:
+                # a moment described, widened: that body system's night (or the night's summary)
+                return Query(Intent.SUMMARY, query.text, modality=self.last.modality,
+                             topic="system" if self.last.modality else None, by_rule=True)
             # a stage the question is about ("how much REM?", an example of N2) stays
             about = self.last.intent in (Intent.CLASSIFY, Intent.STAGE_TIMING, Intent.STAGE_AMOUNT)
             return replace(self.last, text=query.text, ref=Ref.NONE,
@@ -1141,7 +1145,8 @@ def _moved(span: TimeSpan | None, delta: float) -> TimeSpan | None:
         start, end = float(round(start)), None if end is None else float(round(end))
         words = f"at epoch {start:.0f}" if end is None else f"in epochs {start:.0f} to {end:.0f}"
     else:
-        words = f"around {_amount(abs(delta))} {'after' if delta > 0 else 'before'} {span.text}"
+        what = span.text if re.match(r"(?:the|an?)\s", span.text, re.I) else f"the {span.text}"
+        words = f"around {_amount(abs(delta))} {'after' if delta > 0 else 'before'} {what}"
     if start < 0 or (span.kind != "clock" and end is not None and end < 0):
         return None
     return TimeSpan(span.kind, start, end, words, span.within)

@@ -125,6 +125,8 @@ def clearest_epoch(night: LoadedNight, stage: str) -> tuple[int, str] | None:
 def stage_example(plan: Plan, night: LoadedNight) -> StageEvidence | Message:
     """The clearest epoch of the stage asked for, with its evidence."""
     stage = plan.query.scope.stages[0]
+    if night.stages()[1] == "predicted":
+        return Message("no_example", stage)   # the model's guess shows no stage to a class
     found = clearest_epoch(night, stage)
     if found is None:
         return Message("empty_scope", f"scored {stage} in this night")

@@ -1335,6 +1335,10 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
         if two_stages(q.groups):
             cols += measure_columns("eog", frame)
     words = " ".join(sources)
+    if not cols and not named and len(plan.groups) == 2 and (marks := _hallmarks(q.groups or ())):
+        # "how do I tell REM from N2?" on a night without EEG or EOG: what each stage is known by
+        return Comparison(tuple(w.text or "the whole night" for w in plan.groups), [],
+                          f"{marks}\n\nThis recording has no EEG or EOG, so neither can be measured on it.")
     if not cols or len(plan.groups) != 2:
         return Message("no_measure", words)
     # "is that difference significant?": each row's per-epoch values, for a test over periods

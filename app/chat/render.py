@@ -222,6 +222,11 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_reference" and r.detail == "no_search":
         return Answer("There is no library search just before to judge; ask e.g. *find epochs like "
                       "this one in the library* and then *how similar are they?*")
+    if r.kind == "no_example":
+        return Answer(f"This night's stages are only the model's guess (no scoring, and no EEG for "
+                      f"the machine to stage), so no epoch of it can show a class what {r.detail} looks "
+                      f"like. Load a night with a hypnogram or with EEG, or the bundled night; *what "
+                      f"is {r.detail} sleep?* explains the stage.")
     if r.kind == "no_reference" and r.detail == "no_time":
         return Answer("The last question named no time of the night to move from; ask e.g. *what "
                       "happened at 2 am?* and then *and 30 minutes later?*")
@@ -1634,6 +1639,8 @@ def _listed(night: LoadedNight, items: list[Item], one: str, many: str, rule: st
 
 @render.register
 def _(r: Comparison, night: LoadedNight) -> Answer:
+    if not r.rows:
+        return Answer(r.note)   # nothing measured: what each side is known by, and why
     a, b = r.groups
     lines = []
     plural = r.per + ("es" if r.per.endswith("x") else "s")
