@@ -53,7 +53,7 @@ def test_how_long_until_the_sat_recovered_reads_the_picked_event(demo) -> None:
     session = Session(night)
     session.ask("show me the longest apnea", engine)
     text = session.ask("how long until the sat recovered?", engine).text
-    assert text.startswith(f"Around the") and clock(night, apnea.onset) in text.split("\n")[0], text
+    assert text.startswith("Around the") and clock(night, apnea.onset) in text.split("\n")[0], text
 
 
 def test_how_low_did_the_sat_go_with_nothing_picked_reads_the_night(demo) -> None:

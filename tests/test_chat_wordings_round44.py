@@ -97,7 +97,7 @@ def test_the_ahi_under_each_hypopnea_rule(demo, question: str) -> None:
     s = night.summary()
     text = Session(night).ask(question, engine).text
     assert text.startswith("AHI by hypopnea rule"), text
-    assert f"| as scored | " in text and f"**{s.ahi:.1f}/h**" in text.split("\n")[4]
+    assert "| as scored | " in text and f"**{s.ahi:.1f}/h**" in text.split("\n")[4]
     events = night.scored_events()[0]
     stages = night.stages()[0]
     sig = night.recording.signals[night.epochs.aux_mapping["SPO2"]]

@@ -231,7 +231,7 @@ def test_two_stagings_side_by_side(demo, question, stager) -> None:
         row = [int(np.sum((human == i) & (other == j))) for j in range(len(STAGES))]
         assert f"| **{stage}** | " + " | ".join(map(str, row)) + " |" in text, (stage, text)
     n1 = human == STAGES.index("N1")
-    assert f"| **N1** | " in text and f"{100 * np.mean(other[n1] == STAGES.index('N1')):.0f} % |" in text
+    assert "| **N1** | " in text and f"{100 * np.mean(other[n1] == STAGES.index('N1')):.0f} % |" in text
 
 
 def test_the_library_search_left_to_other_nights(demo) -> None:

@@ -413,3 +413,16 @@ def test_the_whole_night_after_a_moment_described_is_that_systems_night(demo) ->
     text = last_answer(demo, "show me the longest apnea", "what happened to her heart rate?",
                        "and 10 minutes later?", "and over the whole night?")
     assert text == last_answer(demo, "summarize the heart"), text
+
+
+def test_what_a_signal_is_like_reads_the_signal(demo) -> None:
+    """"what's her oxygen like?" asked for a threshold in numbers."""
+    assert last_answer(demo, "what's her oxygen like?") == last_answer(demo, "how was her oxygen?")
+
+
+@pytest.mark.parametrize("loud", ["how loud?", "how loud was it?"])
+def test_how_loud_after_the_snoring_is_its_loudness(demo, loud) -> None:
+    """It was off topic."""
+    text = last_answer(demo, "was she snoring?", loud)
+    assert text == last_answer(demo, "how loud was the snoring?")
+    assert text.startswith("Snoring loudness"), text

@@ -1504,6 +1504,10 @@ def understand(text: str) -> Query:
         # "summarize the breathing in REM": the system's measurements in that stage (the
         # overview is the whole night's), as "describe the breathing in REM" reads them
         return replace(query, intent=Intent.DESCRIBE)
+    if (query.intent == Intent.THRESHOLD and query.condition is None and query.phenomenon is None
+            and query.signal and not query.by_rule):
+        # "what's her oxygen like?": no limit named, so the signal itself, not a threshold
+        query = replace(query, intent=Intent.MEASURE)
     if (m := _STATED_RE.search(text)) and (
             (query.intent == Intent.NORMAL and query.phenomenon == "arousal")
             or (query.intent == Intent.SUMMARY and query.stat in ("ahi", "rdi") and query.scope == Scope())):
@@ -3092,6 +3096,11 @@ _HIGH_EPOCHS_RE = re.compile(r"^\W*(?:find|show|list|give)(?: me| us)? (?:the |a
                              r"(?P<way>high|higher|elevated|highest|up|fast|low|lower|lowest|down|slow)(?P<rest>.*?)\W*$", I)
 
 
+# "how loud?", "how loud was it?": the snoring, the one loud thing a night records
+_HOW_LOUD_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how loud(?: (?:was|is|were|are|did) (?:it|that|they|this|she|he)"
+                          r"(?: get)?)?\W*$", I)
+
+
 def _high_epochs(m: re.Match[str]) -> str:
     """The question :data:`_HIGH_EPOCHS_RE` asks, as its signal's extreme."""
     way = "lowest" if m.group("way").lower() in ("low", "lower", "lowest", "down", "slow") else "highest"
@@ -3295,6 +3304,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_FIRST_AFTER_RE, r"what stage usually followed \1?"), (_FASTER_ACROSS_RE, r"were \1 \2 in the second half?"),
     (_CHANGE_FROM_RE, r"compare \1 in the first and \2 \3"),
     (_AMPLITUDE_ACROSS_RE, _amplitude_across), (_HIGH_EPOCHS_RE, _high_epochs),
+    (_HOW_LOUD_RE, "how loud was the snoring?"),
     (_LATER_REM_DENSITY_RE, "rapid eye movements per minute in REM by sleep cycle"),
     (_AROUSALS_AFTER_RE, "what percentage of arousals were respiratory?"), (_HOW_MANY_HOW_LONG_RE, r"\1?"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
