@@ -426,3 +426,11 @@ def test_how_loud_after_the_snoring_is_its_loudness(demo, loud) -> None:
     text = last_answer(demo, "was she snoring?", loud)
     assert text == last_answer(demo, "how loud was the snoring?")
     assert text.startswith("Snoring loudness"), text
+
+
+@pytest.mark.parametrize("first", ["which cycle had the most REM?", "which sleep cycle was the longest?"])
+def test_how_long_was_it_after_a_named_cycle_is_that_cycle(demo, first) -> None:
+    """It read cycle 1, the first in the list, whichever cycle the answer named."""
+    named = re.search(r"\*\*(cycle \d+)\*\*", last_answer(demo, first)).group(1)
+    text = last_answer(demo, first, "how long was it?")
+    assert text.startswith(f"The {named} (the first listed) at "), text

@@ -2478,15 +2478,15 @@ def _(r: View, night: LoadedNight) -> Answer:
                   highlights=[Highlight(start, end, "the part asked")])
 
 
-def _per_cycle(r: CycleList) -> str:
+def _per_cycle(r: CycleList) -> tuple[str, Item]:
     """"Which cycle had the most N3?": the asked stages' minutes in each cycle, the extreme
-    one first."""
+    one first; and that cycle."""
     name = _stage_set(r.asked)
     amounts = [sum(m.get(s, 0.0) for s in r.asked) for m in r.minutes]
     pick = int(np.argmin(amounts) if r.least else np.argmax(amounts))
     each = ", ".join(f"{item.label} {a:.1f}" for item, a in zip(r.cycles, amounts))
     return (f"{name} per cycle (min): {each}; the {'least' if r.least else 'most'} in "
-            f"**{r.cycles[pick].label}** (**{amounts[pick]:.1f} min**).")
+            f"**{r.cycles[pick].label}** (**{amounts[pick]:.1f} min**)."), r.cycles[pick]
 
 
 @render.register
@@ -2509,14 +2509,17 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
         when = f"REM from {clock(night, rem)}" if rem is not None else "no REM"
         lines.append(f"- {item.label}: {_span(night, item)} ({item.duration / 60:.0f} min; {when}; "
                      f"min of {mix})")
+    named = None
     if r.asked:
-        head = _per_cycle(r) + "\n\n" + head
+        lead, named = _per_cycle(r)
+        head = lead + "\n\n" + head
     elif r.by_length and lengths:
         # "which sleep cycle was the longest?": the complete cycles' one, first
         complete_items = [i for i, t in zip(r.cycles, r.rem_starts) if t is not None]
         pick = (max if r.by_length == "longest" else min)(complete_items, key=lambda i: i.duration)
         head = (f"The {r.by_length} complete cycle is **{pick.label}**, {_span(night, pick)} "
                 f"(**{pick.duration / 60:.0f} min**).\n\n{head}")
+        named = pick
     note = ("\n\nCycles follow Feinberg & Floyd: each runs from sleep onset or the end of a "
             "REM period to the end of the next REM period, with at least 15 min of NREM; REM "
             "runs less than 15 min apart are one period.")
@@ -2525,8 +2528,10 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
         note += (f" {other:.1f} min of sleep outside the main episode (an hour or more of wake "
                  f"sets a stretch of sleep apart, unless it holds 30 min of sleep or more and "
                  f"lies within 3 h: then it is part of the night) are not in any cycle.")
+    # the cycle the answer names leads the list, so that "how long was it?" is that one
+    items = [named, *(c for c in r.cycles if c is not named)] if named is not None else r.cycles
     return _answer(night, head + "\n\n" + "\n".join(lines) + note + stage_caveat(night, r.source),
-                   r.cycles)
+                   items)
 
 
 @render.register
