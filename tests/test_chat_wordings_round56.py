@@ -434,3 +434,12 @@ def test_how_long_was_it_after_a_named_cycle_is_that_cycle(demo, first) -> None:
     named = re.search(r"\*\*(cycle \d+)\*\*", last_answer(demo, first)).group(1)
     text = last_answer(demo, first, "how long was it?")
     assert text.startswith(f"The {named} (the first listed) at "), text
+
+
+@pytest.mark.parametrize("question, stage", [("when did deep sleep happen mostly?", "deep sleep"),
+                                             ("when did she get most of her REM?", "REM")])
+def test_when_a_stage_mostly_happened_is_read_over_the_two_halves(sc4001_unscored, question, stage) -> None:
+    """It listed the stage's periods from its first."""
+    text = last_answer(sc4001_unscored, question)
+    assert text == last_answer(sc4001_unscored, f"was there more {stage} early in the night?"), text
+    assert "in the first half against" in text, text

@@ -3101,6 +3101,14 @@ _HOW_LOUD_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how loud(?: (?:was|is|were|are|
                           r"(?: get)?)?\W*$", I)
 
 
+# "when did deep sleep happen mostly?": the stage's minutes in the two halves
+_STAGE_MOSTLY_WHEN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?when (?:did|does|was|is|do|were) (?:(?:she|he|they|the patient)"
+                                   r" (?:get|have) )?(?=(?:most of )|.*\b(?:mostly|mainly|most)\W*$)(?:most of )?(?:the |her"
+                                   r" |his |their )?(deep sleep|n3|rem|slow[- ]wave sleep|n2|n1|light sleep)(?: sleep)?"
+                                   r"(?: (?:happen|occur|take place|come|fall|get))?(?: (?:mostly|mainly|most|the most))?"
+                                   r"(?: (?:in the night|during the night|overnight))?\W*$", I)
+
+
 def _high_epochs(m: re.Match[str]) -> str:
     """The question :data:`_HIGH_EPOCHS_RE` asks, as its signal's extreme."""
     way = "lowest" if m.group("way").lower() in ("low", "lower", "lowest", "down", "slow") else "highest"
@@ -3304,7 +3312,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_FIRST_AFTER_RE, r"what stage usually followed \1?"), (_FASTER_ACROSS_RE, r"were \1 \2 in the second half?"),
     (_CHANGE_FROM_RE, r"compare \1 in the first and \2 \3"),
     (_AMPLITUDE_ACROSS_RE, _amplitude_across), (_HIGH_EPOCHS_RE, _high_epochs),
-    (_HOW_LOUD_RE, "how loud was the snoring?"),
+    (_HOW_LOUD_RE, "how loud was the snoring?"), (_STAGE_MOSTLY_WHEN_RE, r"was there more \1 early in the night?"),
     (_LATER_REM_DENSITY_RE, "rapid eye movements per minute in REM by sleep cycle"),
     (_AROUSALS_AFTER_RE, "what percentage of arousals were respiratory?"), (_HOW_MANY_HOW_LONG_RE, r"\1?"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.
