@@ -96,7 +96,7 @@ class Dialogue:
             # "by how much?": the last comparison or split asked again, its difference first
             if self.last is None or self.last.intent not in (*_SPLITS, Intent.MEASURE):
                 raise NothingToReferTo("no_sides")
-            return replace(self.last, text=f"{self.last.text.rstrip(' ?.!')}, by how much?", ref=Ref.NONE)
+            return self._asked_again(query)
         if query.note == "how_sure":
             return self._how_sure(query)
         if query.note == "shift":
@@ -134,7 +134,7 @@ class Dialogue:
             if self.last is None or self.last.intent != Intent.SIMILAR:
                 raise NothingToReferTo("no_search")
             # the search's own words stay: "... in other nights" still leaves this night out
-            return replace(self.last, text=f"{self.last.text.rstrip(' ?.!')}: {query.text}", ref=Ref.NONE)
+            return self._asked_again(query)
         if query.note in ("soft_item", "soft_recovery"):
             query = self._soft_item(query)
         if query.note == "near_it":
@@ -143,7 +143,7 @@ class Dialogue:
                 and self.last.intent == Intent.LOCATE and self.last.phenomenon == "spindle" and self.last.per):
             # "is that normal for her age?" after the spindle density: what a density can be
             # read against (the list's answer says it), not the stage norms
-            return replace(self.last, text=f"{self.last.text.rstrip(' ?.!')}: {query.text}", ref=Ref.NONE)
+            return self._asked_again(query)
         if query.intent == Intent.NORMAL and not query.target and (row := self._norm_row()):
             # "that's long, isn't it?" after the sleep latency: that row of the norms first
             query = replace(query, target=row)
@@ -324,6 +324,12 @@ class Dialogue:
             return replace(query, intent=Intent.DESCRIBE, topic=None,
                            scope=Scope(time=TimeSpan("current", text="this epoch")))
         return query
+
+    def _asked_again(self, query: Query) -> Query:
+        """The last query asked again with the follow-up's words after its own, whose aspects
+        ("by how much?", "how similar are they?") shape the answer while the last question's
+        ("... in other nights") still hold."""
+        return replace(self.last, text=f"{self.last.text.rstrip(' ?.!')}: {query.text}", ref=Ref.NONE)
 
     def _how_sure(self, query: Query) -> Query:
         """"how sure are you about that?": after a breathing index, that index re-read under
@@ -734,23 +740,23 @@ class Dialogue:
             if m := _IN_POSITION_RE.search(text):
                 return f"was she {m.group('where').lower()} during it?"
         described = self.shown is not None and self.shown.ref in (Ref.CONTEXT, Ref.ITEM)
-        if ((m := _RESPONSE_RE.search(text)) and not described and self.items and self._one_in_focus()
-                and self._focused().label not in STAGES):
-            # "what happened to her heart rate?" with one event shown: during it (after a
-            # question about it, where it was read: ``resolve``)
-            return f"what was the {m.group('signal').lower()} during it?"
-        if (m := _RESPONSE_RE.search(text)) and not described and self._listed_events() is not None:
-            # ... after a list of events: during them, against the rest of sleep
-            return f"what was the {m.group('signal').lower()} during them?"
+        # after a question about one event, where it was read: ``resolve``
+        if (m := None if described else _RESPONSE_RE.search(text)) is not None:
+            if self.items and self._one_in_focus() and self._focused().label not in STAGES:
+                # "what happened to her heart rate?" with one event shown: during it
+                return f"what was the {m.group('signal').lower()} during it?"
+            if self._listed_events() is not None:
+                # ... after a list of events: during them, against the rest of sleep
+                return f"what was the {m.group('signal').lower()} during them?"
         if (m := _ON_CHANNEL_RE.search(text)) and self.items and self._one_in_focus():
             # "what should they look for on the belts?", "and on the oxygen?" with one event
             # shown: that channel during it
             return f"what did the {m.group('channel').lower()} do during it?"
-        if (_THEY_MOSTLY_RE.search(text) and self.last is not None and self.last.scope != Scope()
+        if ((mostly := _THEY_MOSTLY_RE.search(text)) and self.last is not None and self.last.scope != Scope()
                 and self._listed_events() is not None):
             # "were most of them in the second half?" after the arousals in REM: a share of a
             # part of the night has no whole-night answer; those of the list there, counted
-            rest = re.sub(r"^(?:happen|occur|fall)\s+", "", _THEY_MOSTLY_RE.search(text).group("rest"), flags=re.I)
+            rest = re.sub(r"^(?:happen|occur|fall)\s+", "", mostly.group("rest"), flags=re.I)
             return f"how many of them were {rest}?"
         if (listed := self._listed_events()) is not None and (asked := _of_the_list(text, listed, key)):
             return asked
