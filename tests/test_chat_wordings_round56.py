@@ -443,3 +443,11 @@ def test_when_a_stage_mostly_happened_is_read_over_the_two_halves(sc4001_unscore
     text = last_answer(sc4001_unscored, question)
     assert text == last_answer(sc4001_unscored, f"was there more {stage} early in the night?"), text
     assert "in the first half against" in text, text
+
+
+def test_how_loud_was_it_after_one_event_is_the_snoring_during_it(demo) -> None:
+    """It gave the whole night's snoring (before this stop: off topic)."""
+    asked = ("show me the longest apnea",)
+    text = last_answer(demo, *asked, "how loud was it?")
+    assert text == last_answer(demo, *asked, "what was the snoring loudness during it?")
+    assert text.startswith("Mean snoring loudness during it: **"), text

@@ -740,6 +740,10 @@ class Dialogue:
             if m := _IN_POSITION_RE.search(text):
                 return f"was she {m.group('where').lower()} during it?"
         described = self.shown is not None and self.shown.ref in (Ref.CONTEXT, Ref.ITEM)
+        if (_HOW_LOUD_IT_RE.search(text) and self.items and self._one_in_focus()
+                and self._focused().label not in STAGES):
+            # "how loud was it?" with one event shown: the snoring during it, not the night's
+            return "what was the snoring loudness during it?"
         # after a question about one event, where it was read: ``resolve``
         if (m := None if described else _RESPONSE_RE.search(text)) is not None:
             if self.items and self._one_in_focus() and self._focused().label not in STAGES:
@@ -1027,6 +1031,8 @@ _APNEA_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:was|is) (?:it|th
                             r"|they|the scorer|the machine) (?:tell|know)(?: (?:it|that)(?:'s| is| was) (?:an? )?"
                             r"(?:obstructive|central|mixed)(?: (?:one|apn\w*))?)?)(?: too| as well| also)?\W*$", re.I)
 """A question about the type of the one apnea shown ("was it obstructive?", "how can you tell?")."""
+_HOW_LOUD_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how loud (?:was|is) (?:it|that|that one|this one)\W*$", re.I)
+"""The snoring during the one event shown ("how loud was it?")."""
 _RESPONSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what happened to|what did|how did|what was)\s+(?:her|his|their|the"
                           r"|the patient's)\s+(?P<signal>heart ?rate|pulse|oxygen|spo2|saturation|sats|breathing"
                           r"|belts?|airflow|eeg)(?:\s+(?:do|respond|react|change|doing|like))?(?: then| there| during it| after"
