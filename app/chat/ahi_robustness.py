@@ -8,13 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from app.chat.events import unscored_reason
+from app.chat.hypopnea_rules import hypopnea_rules
 from app.chat.plan import Plan, source_name
-from app.chat.results import AhiReading, AhiRobustness, Message
-from app.chat.sleep_breathing import sleep_breathing, spo2_channel
+from app.chat.results import AhiReading, AhiRobustness, HypopneaRules, Message
+from app.chat.sleep_breathing import sleep_breathing
 from app.night import LoadedNight
 from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.io.recording import EPOCH_SEC
-from sleeplm_core.scoring.hypopnea_rule import RULE_DROPS, hypopneas_with_drop
 
 MACHINE_BREATHING_CHECKED = (
     "The machine's respiratory rules against the true events of three unseen synthetic nights "
@@ -43,20 +43,16 @@ def _other_sleep(night: LoadedNight, events: list, staging: tuple[np.ndarray, st
     return AhiReading(f"sleep as the {source_name(source)} staging has it", len(asleep), hours)
 
 
-def _rule_readings(night: LoadedNight, breath) -> list[AhiReading]:
-    """The AHI with only the hypopneas tied to a desaturation of each AASM rule's depth; none
-    without a usable SpO2 channel."""
-    signal, _, why = spo2_channel(night)
-    if signal is None or why:
+def _rule_readings(plan: Plan, night: LoadedNight) -> list[AhiReading]:
+    """The AHI with only the hypopneas tied to a desaturation of each AASM rule's depth, as
+    :func:`~app.chat.hypopnea_rules.hypopnea_rules` counts them; none without a usable SpO2."""
+    rules = hypopnea_rules(plan, night)
+    if not isinstance(rules, HypopneaRules):
         return []
-    hypopneas = [e for e in breath.breathing if e.type == "hypopnea"]
-    desats = [e for e in breath.events if e.type == "desaturation"]
-    apneas = len(breath.breathing) - len(hypopneas)
     return [AhiReading(f"hypopneas only with a ≥{drop:g} % desaturation"
                        + (" (AASM 1B, CMS)" if drop == 4 else " (AASM 1A without its arousals)"),
-                       apneas + len(hypopneas_with_drop(hypopneas, desats, signal.data,
-                                                         signal.sfreq, drop)), breath.hours)
-            for drop in RULE_DROPS]
+                       rules.apneas + n, rules.hours)
+            for drop, n in rules.with_drop.items()]
 
 
 def ahi_robustness(plan: Plan, night: LoadedNight) -> AhiRobustness | Message:
@@ -78,7 +74,7 @@ def ahi_robustness(plan: Plan, night: LoadedNight) -> AhiRobustness | Message:
             readings.append(_other_sleep(night, every, staging))
         readings.append(AhiReading("every hour recorded, wherever the events fall (as a home "
                                    "test's REI)", len(every), night.summary().tib_min / 60.0))
-    readings += _rule_readings(night, breath)
+    readings += _rule_readings(plan, night)
     source = breath.source
     checked = MACHINE_BREATHING_CHECKED if source != "scored" else (
         "The events are the file's own scoring; the hypopnea rule its scorer used is not "

@@ -760,8 +760,7 @@ class Dialogue:
                 and self._listed_events() is not None):
             # "were most of them in the second half?" after the arousals in REM: a share of a
             # part of the night has no whole-night answer; those of the list there, counted
-            rest = re.sub(r"^(?:happen|occur|fall)\s+", "", mostly.group("rest"), flags=re.I)
-            return f"how many of them were {rest}?"
+            return f"how many of them were {mostly.group('rest')}?"
         if (listed := self._listed_events()) is not None and (asked := _of_the_list(text, listed, key)):
             return asked
         m = _IT_DIFFERS_RE.search(text)
@@ -1066,7 +1065,8 @@ _THEY_MOSTLY_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?P<most>(?:were|a
                              r"|more than half) of (?:them|these|those))|(?P<mostly>(?:were|are|did|do) (?:they|these"
                              r"|those)(?: happen| occur| fall)? (?:mostly|mainly|largely|primarily|predominantly))"
                              r"|(?P<share>what (?:share|percentage|percent|proportion|fraction|part) of (?:them|these"
-                             r"|those)(?: were| are| happened| occurred| fell)?))\s+(?P<rest>\w.*?)\W*$", re.I)
+                             r"|those)(?: were| are| happened| occurred| fell)?))\s+(?:(?:happen|occur|fall)\s+)?"
+                             r"(?P<rest>\w.*?)\W*$", re.I)
 """Whether the events just listed were mostly somewhere ("were most of them in the second
 half?", "what share of them were in REM?")."""
 _HOW_MANY_PERIODIC_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?: of (?:them|those|these))? (?:were|are)"
@@ -1116,9 +1116,8 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
         return f"where are the {listed} densest?"   # "where are they densest?" after the spindles
     if (m := _THEY_MOSTLY_RE.search(text)) is not None:
         # "were most of them in the second half?" after the hypopneas: their share there
-        rest = re.sub(r"^(?:happen|occur|fall)\s+", "", m.group("rest"), flags=re.I)
-        return (f"what percentage of the {listed} were {rest}?" if m.group("share")
-                else f"were most of the {listed} {rest}?")
+        return (f"what percentage of the {listed} were {m.group('rest')}?" if m.group("share")
+                else f"were most of the {listed} {m.group('rest')}?")
     if key == "limb_movement" and _HOW_MANY_PERIODIC_RE.search(text):
         return "how many periodic leg movements?"
     if key == "arousal" and (m := _OF_A_CAUSE_RE.search(text)) is not None:
