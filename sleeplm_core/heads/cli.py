@@ -23,7 +23,7 @@ from sleeplm_core.heads.localize import (CALIBRATIONS, DEFAULT_THRESHOLDS, DENSE
                                          EPOCH_DEFAULTS, Localization, LocalizeConfig, localize)
 from sleeplm_core.heads.metrics import event_scores, staging_scores
 from sleeplm_core.heads.models import DEFAULT_MODEL, LoadedModel, resolve_model
-from sleeplm_core.heads.night import EmbeddedNight
+from sleeplm_core.heads.night import SUB_BIN_SEC, EmbeddedNight
 from sleeplm_core.heads.smoothing import SMOOTHING_METHODS, SmoothingConfig
 from sleeplm_core.heads.zeroshot import ZeroShotClassifier
 from sleeplm_core.io.epochset import EpochSet
@@ -107,8 +107,9 @@ def _found(args: argparse.Namespace, epochs: EpochSet) -> tuple[list[tuple[float
 def _track_line(found: Localization) -> str:
     """Which track the regions came from and the settings in force, in one line."""
     c, track = found.config, found.fine if found.fine is not None else found.epochs
-    kind = ("dense" if track.dense else "window" if found.fine is not None else "epoch")
-    return (f"track: {kind} bins of {track.width:g} s; {c.calibration} >= {c.threshold:g}, "
+    kind = ("dense sub-bins" if track.dense and track.width == SUB_BIN_SEC else
+            "dense bins" if track.dense else "window bins" if found.fine is not None else "epoch bins")
+    return (f"track: {kind} of {track.width:g} s; {c.calibration} >= {c.threshold:g}, "
             f"grown to {c.extend:g} x threshold, min duration {c.min_duration:g} s, "
             f"max duration {'none' if math.isinf(c.max_duration) else f'{c.max_duration:g} s'}, "
             f"merge gap {c.merge_gap:g} s"

@@ -11,7 +11,10 @@ A model with dense tokens (``SleepLM.has_dense``) embeds every patch time (2 s f
 sleeplm-mini) in the same encoder pass as the epoch; such a night keeps those
 vectors (float16, 960 x 15 x 256 x 2 B = 7 MB for 8 h) and the model's calibration
 (cosine -> chance that a bin holds the text's event), and localizes on them instead
-of on shifted windows.
+of on shifted windows. A dense bin is as coarse as the events it should find (a
+spindle lasts 0.5-2 s), so those vectors are also computed for the epochs shifted by
+0.5, 1 and 1.5 s (:meth:`EmbeddedNight.shifted_dense`, on demand and cached like the
+windows), which lets localization place an event to half a second.
 """
 
 from __future__ import annotations
@@ -29,6 +32,14 @@ from sleeplm_core.io.recording import EPOCH_SEC
 EncodeEpochs = Callable[[np.ndarray, np.ndarray | None], np.ndarray]
 """Model-ready windows (n, 10, 1920) and their SpO2 (n, 60) or None -> L2-normalised
 embeddings (n, dim)."""
+
+EncodeDense = Callable[[np.ndarray, np.ndarray | None], np.ndarray]
+"""Model-ready windows (n, 10, 1920) and their SpO2 (n, 60) or None -> L2-normalised
+dense bin embeddings float16 (n, bins, dim)."""
+
+SUB_BIN_SEC = 0.5
+"""Step between the shifted copies of a dense bin, seconds: whole samples at the model's
+64 Hz and at the oximetry input's 2 Hz."""
 
 Probability = Callable[[np.ndarray], np.ndarray]
 """Dense-text cosines -> chance that each bin holds the text's event (``SleepLM.dense_probability``)."""
@@ -65,6 +76,10 @@ class EmbeddedNight:
         dense_rivals: per single query phrase (lower case), rival phrases and the
             margin by which a rival's mean chance over a region must exceed the
             phrase's own to drop that region (see ``ModelConfig.dense_rivals``).
+        dense_whole_bins: query phrases (lower case) the model localizes on whole dense
+            bins, without sub-bins (see ``ModelConfig.dense_whole_bins``).
+        encode_dense: encodes windows into dense bin vectors for sub-bin localization;
+            None disables it.
     """
 
     epochs: EpochSet
@@ -79,7 +94,10 @@ class EmbeddedNight:
     dense_min_durations: dict[str, float] = field(default_factory=dict)
     dense_max_durations: dict[str, float] = field(default_factory=dict)
     dense_rivals: dict[str, dict[str, float]] = field(default_factory=dict)
+    dense_whole_bins: frozenset[str] = frozenset()
+    encode_dense: EncodeDense | None = None
     _windows: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    _shifted: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.dense is not None and (self.dense.shape[:1] != self.vectors.shape[:1]
@@ -110,6 +128,9 @@ class EmbeddedNight:
         def encode(windows: np.ndarray, spo2: np.ndarray | None) -> np.ndarray:
             return encode_epochs(model, windows, epochs.channel_mask, batch_size, spo2=spo2)
 
+        def encode_bins(windows: np.ndarray, spo2: np.ndarray | None) -> np.ndarray:
+            return encode_dense(model, windows, epochs.channel_mask, batch_size, spo2=spo2)[1]
+
         if dense is None:
             return cls(epochs, vectors, encode, stride_sec)
         if not _has_dense(model):
@@ -120,7 +141,8 @@ class EmbeddedNight:
                    dict(getattr(model, "dense_thresholds", {})),
                    dict(getattr(model, "dense_min_durations", {})),
                    dict(getattr(model, "dense_max_durations", {})),
-                   dict(getattr(model, "dense_rivals", {})))
+                   dict(getattr(model, "dense_rivals", {})),
+                   frozenset(getattr(model, "dense_whole_bins", ())), encode_bins)
 
     def threshold_for(self, query: str) -> float:
         """The model's operating point for ``query``: its own when the model measured
@@ -141,6 +163,11 @@ class EmbeddedNight:
         """The model's longest region for ``query`` in seconds, None when the model
         measured none for that phrase (regions are not split)."""
         return self.dense_max_durations.get(_phrase(query))
+
+    def sub_bins_for(self, query: str) -> bool:
+        """True when ``query``'s regions may be placed to 0.5 s (:meth:`shifted_dense`):
+        the night can encode shifted bins and the model keeps no whole-bin rule for it."""
+        return self.encode_dense is not None and _phrase(query) not in self.dense_whole_bins
 
     def rivals_for(self, query: str) -> dict[str, float]:
         """Rival phrases of ``query`` and their margins (empty when it has none)."""
@@ -187,6 +214,45 @@ class EmbeddedNight:
                 self._encode_windows(todo)
             if progress is not None:
                 progress(min(chunk, len(self.epochs) - start))
+
+    @property
+    def sub_bins(self) -> int:
+        """Shifted copies of each dense bin (the bin itself included): 4 for 2-s bins."""
+        return int(round(self.dense_seconds / SUB_BIN_SEC)) if self.has_dense else 0
+
+    def shifted_dense(self, window_idx: np.ndarray) -> np.ndarray:
+        """Dense bin vectors of the epochs ``window_idx`` shifted by each sub-bin step.
+
+        Returns float16 (len(window_idx), sub_bins - 1, bins, dim); row ``[i, k]`` holds
+        the bins of the 30-s window starting ``(k + 1) * SUB_BIN_SEC`` after epoch
+        ``window_idx[i]``. Windows that would run past a gap or the end of the night are
+        NaN.
+        """
+        if self.encode_dense is None:
+            raise ValueError("this night has no dense encoder; sub-bin localization is unavailable")
+        todo = [int(i) for i in np.unique(window_idx) if int(i) not in self._shifted]
+        if todo:
+            self._encode_shifted(todo)
+        shape = (self.sub_bins - 1, *self.dense.shape[1:])
+        return (np.stack([self._shifted[int(i)] for i in window_idx]) if len(window_idx)
+                else np.zeros((0, *shape), np.float16))
+
+    def _encode_shifted(self, todo: list[int]) -> None:
+        shifts = range(1, self.sub_bins)
+        nxt = self.contiguous_next()
+        valid = [i for i in todo if nxt[i]]
+        windows = [self._cut(self.epochs.data, i, int(round(k * SUB_BIN_SEC * MODEL_SFREQ)))
+                   for i in valid for k in shifts]
+        spo2 = None
+        if self.epochs.spo2 is not None:
+            spo2 = np.stack([self._cut(self.epochs.spo2, i, int(round(k * SUB_BIN_SEC * OXIMETRY_SFREQ)))
+                             for i in valid for k in shifts]) if valid else None
+        encoded = self.encode_dense(np.stack(windows), spo2) if windows else None
+        per = len(shifts)
+        rows = {i: np.full((per, *self.dense.shape[1:]), np.nan, np.float16) for i in todo}
+        for j, i in enumerate(valid):
+            rows[i][:] = encoded[j * per:(j + 1) * per]
+        self._shifted.update(rows)   # whole rows only: a reader never sees a half-filled one
 
     def _encode_windows(self, todo: list[int]) -> None:
         step = int(round(self.stride_sec * MODEL_SFREQ))

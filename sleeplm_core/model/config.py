@@ -161,6 +161,9 @@ class ModelConfig:
     exceeds the phrase's own by at least the margin. An apnea of any type lifts the
     chance of every apnea phrase; the type is in which of them rises most, as a scorer
     tells an obstructive from a central apnea by the effort during it.
+    ``dense_whole_bins`` lists the phrases whose regions stay on whole dense bins: every
+    other text is placed to 0.5 s by shifted copies of its bins (``heads.localize``), which
+    the tuning keeps for a phrase only where it raised that phrase's F1.
     """
 
     name: str = "custom"
@@ -178,6 +181,7 @@ class ModelConfig:
     dense_min_durations: dict[str, float] = field(default_factory=dict)
     dense_max_durations: dict[str, float] = field(default_factory=dict)
     dense_rivals: dict[str, dict[str, float]] = field(default_factory=dict)
+    dense_whole_bins: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": CONFIG_FORMAT, **asdict(self)}
@@ -224,6 +228,10 @@ class ModelConfig:
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
                     raise ModelError(f"{where}: {key}[{phrase!r}] is {value!r}; write a number "
                                      "(bench/alignment.py --tune-threshold writes these)")
+        if not (isinstance(self.dense_whole_bins, list)
+                and all(isinstance(p, str) for p in self.dense_whole_bins)):
+            raise ModelError(f"{where}: dense_whole_bins is {self.dense_whole_bins!r}; write a list "
+                             "of phrases (bench/alignment.py --tune-threshold writes it)")
         if not all(0.0 <= t <= 1.0 for t in [self.dense_threshold, *self.dense_thresholds.values()]):
             raise ModelError(f"{where}: dense thresholds are probabilities; keep them in 0-1")
 

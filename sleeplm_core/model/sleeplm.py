@@ -296,6 +296,11 @@ class SleepLM(nn.Module):
         return dict(self.config.dense_max_durations)
 
     @property
+    def dense_whole_bins(self) -> list[str]:
+        """Single query phrases localized on whole dense bins, not 0.5-s sub-bins (see ModelConfig)."""
+        return list(self.config.dense_whole_bins)
+
+    @property
     def dense_rivals(self) -> dict[str, dict[str, float]]:
         """Rival phrases and margins of single query phrases (see ModelConfig)."""
         return {phrase: dict(r) for phrase, r in self.config.dense_rivals.items()}
