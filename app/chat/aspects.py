@@ -176,9 +176,14 @@ _POSITION_WORDS = (
 
 
 def named_position(text: str) -> str | None:
-    """The position names a question names ("supine"; "left,right" for "on their side"), else None."""
-    return next((name for name, p in _POSITION_WORDS if re.search(rf"\b(?:{p})\b", text, re.I)),
-                None)
+    """The position names a question names ("supine"; "left,right" for "on their side";
+    "supine,non-supine" for both sides of the back), else None."""
+    first = next((name for name, p in _POSITION_WORDS if re.search(rf"\b(?:{p})\b", text, re.I)), None)
+    if first == "non-supine":
+        rest = re.sub(rf"\b(?:{_POSITION_WORDS[0][1]})\b", " ", text, flags=re.I)
+        if re.search(rf"\b(?:{_POSITION_WORDS[1][1]})\b", rest, re.I):
+            return "supine,non-supine"   # "the AHI supine and non-supine"
+    return first
 
 
 # "what's the sampling rate of the EEG?": the channels a question names, by model slot prefix.

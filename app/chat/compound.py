@@ -40,6 +40,12 @@ _STEM_RE = re.compile(r"^\W*(?:(?:what|when)(?:'s|s|'re| is| are| was| were)?|ho
 _BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|that|this|these|those|them|then|here"
                                 r"|one|ones)\b", I)
 _PREPOSITION_RE = re.compile(r"^(?:in|at|during|on|for|with|by|after|before|from|to|of)\b", I)
+# "... and how many in REM?": a count whose noun is the left side's
+# "... before 2 am and how many after?": the left side's time after a bare before or after
+_LEFT_TIME_RE = re.compile(r"\b(?:before|after)\s+(?P<time>(?:midnight|noon|\d{1,2}(?::\d{2})?\s*(?:am|pm|h)?))", I)
+_BARE_SIDE_RE = re.compile(r"\b(?:before|after)\W*$", I)
+_ELLIPTIC_COUNT_RE = re.compile(r"^(?P<how>\W*how many)\s+(?=(?:(?:were|was|are|is|did|happened|occurred)"
+                                r"\s+)?(?:in|during|after|before|on|at|between|while)\b)", I)
 # Wholes that join two things on purpose: compared, split, listed as statistics, or two kinds.
 _PAIRING = (Intent.COMPARE, Intent.BREAKDOWN)
 _EMPTY = (Intent.UNKNOWN, Intent.OFF_TOPIC, Intent.HELP)
@@ -88,13 +94,33 @@ def compound(text: str) -> tuple[str, str] | None:
             # right side keeps; a stem's own "the" is not said twice
             keep = re.match(r"an?\s", right, I) and not stem.group(0).lower().endswith((" the", " me the"))
             right = f"{stem.group(0)} {right if keep else LEADING_ARTICLE_RE.sub('', right)}"
-        if _BACK_REFERENCE_RE.search(right):
+        filled = _with_noun(left, right)
+        if _BACK_REFERENCE_RE.search(filled):
             continue   # "... and how does it compare to normal?": the whole answers both
-        first, second = understand(left), understand(right)
+        first, second = understand(left), understand(filled)
+        # a right side that needed the left's noun cannot be read whole ("... and how many
+        # after?" reads as after the last answer)
         if (_asks(first) and _asks(second) and not _same(first, second)
-                and (_same(whole, first) or _same(whole, second) or _blended(whole, first, second))):
-            return left, right
+                and (filled != right or _same(whole, first) or _same(whole, second)
+                     or _blended(whole, first, second))):
+            return left, filled
     return None
+
+
+def _with_noun(left: str, right: str) -> str:
+    """``right`` with the left side's events named where it counts without a noun ("how many
+    apneas were in N2 and how many in REM?": "how many apneas in REM")."""
+    m = _ELLIPTIC_COUNT_RE.match(right)
+    phen = phenomenon(understand(left).phenomenon) if m else None
+    named = re.search(phen.pattern, left, I) if phen is not None else None
+    if named is None:
+        return right
+    right = f"{m.group('how')} {named.group(0)} {right[m.end():]}"
+    time = _LEFT_TIME_RE.search(left)
+    bare = _BARE_SIDE_RE.search(right)
+    if time and bare:
+        right = f"{right[:bare.end()].rstrip(' ?.!')} {time.group('time')}"
+    return right
 
 
 def _inside_term(whole: Query, text: str, joint: re.Match) -> bool:
@@ -125,4 +151,4 @@ def _same(a: Query, b: Query) -> bool:
 
 def _gist(q: Query) -> tuple:
     return (q.intent, q.stat or q.stage_event or q.measure or q.phenomenon or q.signal,
-            q.scope.stages, q.scope.time and (q.scope.time.start, q.scope.time.end))
+            q.scope.stages, q.scope.time and (q.scope.time.kind, q.scope.time.start, q.scope.time.end))

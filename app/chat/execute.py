@@ -1590,11 +1590,12 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
         q = replace(q, age=int(header))
     band, rows = norms.compare_with_norms(s, q.age, cut_at_onset=bool(where))
     bands, by_age = norms.by_age() if plan.query.note == "by_age" else ((), [])
+    asked = q.target if q.target in norms.NORMS else ""
     if stages_guessed(night, s.source):
         # Without EEG the stages are the model's guess: their norms would be findings of it,
         # and the index a home test reports is the REI, per hour recorded.
-        return NormCheck(q.age, band, [], s.source, norms.CITATION, s.rei, where, True,
-                         bands=bands, by_age=by_age, header_age=header)
+        return NormCheck(q.age, band, [], s.source, norms.CITATION, s.rei, where, True, asked,
+                         bands=bands, by_age=by_age, header_age=header, stated=q.stated)
     if q.phenomenon == "arousal" or q.target == norms.AROUSAL_ROW:
         # "is that high?" after the arousal index: that index against sleepers of the age
         return NormCheck(q.age, band, [], s.source, norms.AROUSAL_CITATION, None, where,
@@ -1605,11 +1606,10 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
                          child=_obstructive_ahi(night), header_age=header)
     if norms.too_short(s) and not by_age:
         # a 30-min excerpt is not a night: whole-night norms say nothing of it
-        return NormCheck(q.age, band, [], s.source, norms.CITATION, s.ahi, where,
-                         header_age=header, short_min=s.tib_min)
-    return NormCheck(q.age, band, rows, s.source, norms.CITATION, s.ahi, where,
-                     asked=q.target if q.target in norms.NORMS else "",
-                     bands=bands, by_age=by_age, header_age=header)
+        return NormCheck(q.age, band, [], s.source, norms.CITATION, s.ahi, where, asked=asked,
+                         header_age=header, short_min=s.tib_min, stated=q.stated)
+    return NormCheck(q.age, band, rows, s.source, norms.CITATION, s.ahi, where, asked=asked,
+                     bands=bands, by_age=by_age, header_age=header, stated=q.stated)
 
 
 def _obstructive_ahi(night: LoadedNight) -> tuple[float | None, int, float]:

@@ -62,6 +62,16 @@ def band_of(age: int | None) -> tuple[int, str]:
     return index, _BANDS[index][1]
 
 
+def range_of(name: str, age: int | None) -> tuple[str, float, float]:
+    """(unit, low, high) of the statistic ``name`` (a key of :data:`NORMS`) for ``age``; without
+    an age, the union of the two adult bands, as :func:`compare_with_norms` reads it."""
+    unit, ranges = NORMS[name]
+    if age is None:
+        return unit, float(min(ranges[0][0], ranges[1][0])), float(max(ranges[0][1], ranges[1][1]))
+    low, high = ranges[band_of(age)[0]]
+    return unit, float(low), float(high)
+
+
 def arousal_mean(age: float | None) -> tuple[str, float] | None:
     """(age group, mean arousal index per hour of sleep) of healthy sleepers of that age
     (:data:`AROUSAL_MEANS`); None without an age or under the youngest group."""

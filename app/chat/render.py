@@ -416,8 +416,8 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                      f"{r.min_depth:g} %, from the {asleep} that start in sleep).")
     if r.per and r.events_source != "none" and not r.unscored:
         parts.insert(0, _rate(r))   # "arousals per hour?", "OAHI": the rate asked for first
-    if r.name == "sleep spindle" and Aspect.NORM in r.asks:
-        parts.insert(1 if r.per else 0, _SPINDLE_NORMS)   # after the density it qualifies
+    if (norm := _DENSITY_NORMS.get(r.name)) and Aspect.NORM in r.asks:
+        parts.insert(1 if r.per else 0, norm)   # after the density it qualifies
     if r.periodic is not None:
         # "PLM index", "any periodic limb movements?": the periodic ones first, the rate of
         # all leg movements (the LM index) after them
@@ -551,6 +551,16 @@ _SPINDLE_NORMS = (
     "(Purcell et al. 2017, 11,630 sleepers). Compare densities measured the same way: this "
     "night's halves or stages (*were spindles denser in the first half?*), or other nights "
     "scored by the same detector.")
+_REM_DENSITY_NORMS = (
+    "There is no single normal REM density to read this against: it is counted as eye movements "
+    "per minute of REM, as the share of 2- or 3-s mini-epochs of REM that hold one, or on a "
+    "0-8 scale per minute, by detectors and leads that differ, so published healthy values are "
+    "not on one scale. Within a night it is lowest in the first REM period and rises toward "
+    "morning, and it is higher in major depression. Compare densities measured the same way: "
+    "this night's REM periods (*is REM density higher in later REM periods?*) or other nights "
+    "scored by the same detector.")
+_DENSITY_NORMS = {"sleep spindle": _SPINDLE_NORMS, "rapid eye movements": _REM_DENSITY_NORMS}
+"""Why no one norm fits the density of a detected microevent, by the event's name."""
 _BREATHING_INDEX_RE = re.compile(r"\b(?:o?ahi|rdi|rei|apn\w*|hypopn\w*|respiratory)", re.I)
 # the indices the REM-related and positional apnea rules are stated for
 _AHI_LIKE_RE = re.compile(r"o?ahi|rdi|rei|respiratory(?: event)?", re.I)
@@ -1731,14 +1741,38 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
         return Answer(_child_norms(r))
     if r.arousal is not None:
         return Answer(_arousal_norm(r))
+    lead = _stated_norm(r, who)
+    if lead:
+        # "is a sleep efficiency of 75 % normal?": the value asked about, then the night
+        return Answer(lead + "\n\n" + _norm_text(r, who))
+    return Answer(_norm_text(r, who))
+
+
+def _stated_norm(r: NormCheck, who: str) -> str:
+    """The value a question gave the asked statistic against its range, "" when none was."""
+    if r.stated is None or r.asked not in norms.NORMS:
+        return ""
+    unit, low, high = norms.range_of(r.asked, r.age)
+    verdict = "within" if low <= r.stated <= high else ("below" if r.stated < low else "above")
+    stage = unit == "%" and r.asked != "sleep efficiency"
+    what = f"{r.asked} share" if stage else r.asked
+    article = "An" if re.match(r"[aeiou]|n\d", what, re.I) else "A"
+    hours = f" ({r.stated / 60:.3g} h)" if unit == "min" and r.stated >= 60 else ""
+    return (f"{article} {what} of **{r.stated:g} {unit}**{hours}{' of sleep' if stage else ''} is "
+            f"**{verdict}** the typical {low:g}–{high:g} {unit} of {who}. The loaded night's own "
+            f"follows.")
+
+
+def _norm_text(r: NormCheck, who: str) -> str:
+    """The night's statistics against the norms of ``who``."""
     if r.short_min is not None:
         ahi = (f" Its AHI is **{r.ahi:.1f}/h** of sleep (healthy-sleeper studies usually report "
                f"below 5/h), over so little sleep an unsteady rate." if r.ahi is not None else "")
-        return Answer(f"This recording is **{r.short_min:.0f} min** in bed, not a night: the norms "
-                      f"of healthy sleepers describe whole nights (I read them for "
-                      f"{norms.MIN_NIGHT_MIN / 60:.0f} h or more), so its total sleep, latencies "
-                      f"and stage shares say nothing against them." + ahi
-                      + " Ask *summarize the night* for what it holds.")
+        return (f"This recording is **{r.short_min:.0f} min** in bed, not a night: the norms "
+                f"of healthy sleepers describe whole nights (I read them for "
+                f"{norms.MIN_NIGHT_MIN / 60:.0f} h or more), so its total sleep, latencies "
+                f"and stage shares say nothing against them." + ahi
+                + " Ask *summarize the night* for what it holds.")
     lines = []
     for name, value, unit, low, high in r.rows:
         verdict = "within" if low <= value <= high else ("below" if value < low else "above")
@@ -1747,10 +1781,10 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
     if r.no_eeg:
         rei = (f" Its REI is **{r.ahi:.1f}/h** (apneas and hypopneas per hour recorded; "
                f"healthy-sleeper studies usually report below 5/h)." if r.ahi is not None else "")
-        return Answer("This recording has no EEG, so sleep cannot be staged: its total sleep, "
-                      "efficiency, stage shares and latencies would be the model's guess, and I "
-                      "do not read a guess against the norms of healthy sleepers." + rei
-                      + " Ask *what stands out?* for what was measured.")
+        return ("This recording has no EEG, so sleep cannot be staged: its total sleep, "
+                "efficiency, stage shares and latencies would be the model's guess, and I "
+                "do not read a guess against the norms of healthy sleepers." + rei
+                + " Ask *what stands out?* for what was measured.")
     over = (f", read over {r.where}, taken as lights off to lights on (so it has no sleep "
             f"onset latency of its own)," if r.where else "")
     text = (f"The {source_name(r.source)} night{over} against published norms for {who}:\n"
@@ -1768,7 +1802,7 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
                  f"5/h)")
     text += (f"\n\nSource: {r.citation} (approximate ranges read from its age trends). This is a "
              f"comparison with healthy sleepers, not a diagnosis.")
-    return Answer(text)
+    return text
 
 
 def _arousal_norm(r: NormCheck) -> str:
@@ -3046,6 +3080,12 @@ def _named_rate(r: Breakdown, pair: dict[str, BreakdownRow], per: float, minute:
     right pooled), with the minutes asleep it rests on; ``scope``: the breakdown's own scope in
     words (" in REM"); "" when it names none of the rows."""
     names = r.named.split(",")
+    if names == ["supine", "non-supine"]:
+        # "the AHI supine and non-supine": each side of the back, not the two pooled
+        r = replace(r, named="supine")
+        sides = [_named_rate(r, pair, per, minute, scope),
+                 _named_rate(replace(r, named="non-supine"), pair, per, minute, scope)]
+        return " ".join(side for side in sides if side)
     rows = [pair[n] for n in names if n in pair and pair[n].events is not None]
     missing = [n for n in names if n not in pair]
     if not rows:

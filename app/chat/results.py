@@ -650,7 +650,8 @@ class NormCheck:
     None where arousals could not be scored), the arousals starting in sleep and the minutes
     asleep; read against :data:`app.chat.norms.AROUSAL_MEANS` instead of the stage norms."""
     stated: float | None = None
-    """A value the question gave the arousal index ("is an arousal index of 30 normal?"),
+    """A value the question gave the arousal index or the asked statistic ("is an arousal
+    index of 30 normal?", "is a sleep efficiency of 75 % normal?"), in the statistic's unit,
     read first; None for the night's own."""
 
 

@@ -20,6 +20,7 @@ from app.chat import bank
 from app.chat.aspects import named_position
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import find_term
+from app.chat.norms import NORMS
 from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon, phenomenon
 from app.chat.query import AWAKENING, INDEX_STATS, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
@@ -1343,8 +1344,9 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if _NORMAL_RE.search(text) and not re.search(r"\btypical (?:[\w-]+ )?(?:example|one|duration"
                                                  r"|length)\b", text, I) and not (
             phen is not None and re.search(r"\b(?:a|an|the) typical\b", text, I)):
-        # "what's a normal spindle density?": the night's density, with why no one norm fits
-        return Intent.LOCATE if phen is not None and phen.key == "spindle" else Intent.NORMAL
+        # "what's a normal spindle density?", "... REM density?": the night's density, with why
+        # no one norm fits
+        return Intent.LOCATE if phen is not None and phen.key in ("spindle", "rem") else Intent.NORMAL
     if labels:
         return Intent.CLASSIFY
     if _SIMILAR_RE.search(text):
@@ -1508,12 +1510,54 @@ def understand(text: str) -> Query:
             and query.signal and not query.by_rule):
         # "what's her oxygen like?": no limit named, so the signal itself, not a threshold
         query = replace(query, intent=Intent.MEASURE)
+    if query.stated is None and (row := _judged_row(query)) and (value := _stated_value(text, row)) is not None:
+        # "is a sleep efficiency of 75 % normal?", "is a WASO of 90 minutes bad?": that value
+        # against the row's range, then the night's
+        return replace(query, intent=Intent.NORMAL, target=row, stat=None, stated=value)
     if (m := _STATED_RE.search(text)) and (
             (query.intent == Intent.NORMAL and query.phenomenon == "arousal")
             or (query.intent == Intent.SUMMARY and query.stat in ("ahi", "rdi") and query.scope == Scope())):
         # "is an AHI of 12 bad?": that value on the index's scale, not only the night's
         return replace(query, stated=float(m.group("value")))
     return query
+
+
+_NORM_ROW_OF_STAT = {"se": "sleep efficiency", "waso": "wake after sleep onset", "tst": "total sleep time",
+                     "sol": "sleep onset latency"}
+# a number and its unit, never a stage's digit ("N3"), a clock time or an age ("a 40-year-old")
+_VALUE_RE = re.compile(r"(?<![\w.:])(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|percent|per ?cent|minutes?|mins?|hours?"
+                       r"|hrs?|h)?(?![\w:])(?!\s*-?\s*(?:years?|yrs?|y/?o|am|pm|o'?clock)\b)", I)
+_JUDGED_RE = re.compile(r"\b(?:normal|typical|ok(?:ay)?|fine|bad|good|healthy|abnormal|high|low|too (?:long|short|"
+                        r"much|little|low|high)|long|short|enough|concerning|worrying|a problem)\b", I)
+
+
+def _judged_row(query: Query) -> str:
+    """The age-norm row (:data:`app.chat.norms.NORMS`) a judged statistic names, "" for none:
+    the row of a norms question, or of a statistic asked with a judgement."""
+    if query.scope != Scope():
+        return ""
+    if query.intent == Intent.NORMAL and query.target in NORMS:
+        return query.target
+    if query.intent == Intent.SUMMARY and query.stat in _NORM_ROW_OF_STAT and _JUDGED_RE.search(query.text):
+        return _NORM_ROW_OF_STAT[query.stat]
+    return ""
+
+
+def _stated_value(text: str, row: str) -> float | None:
+    """The value ``text`` gives the norm ``row`` in that row's unit (hours read as minutes),
+    None when it gives none; a number whose unit does not fit the row is not it."""
+    unit = NORMS[row][0]
+    for m in _VALUE_RE.finditer(text):
+        if re.search(r"\b(?:aged?|age of|ages?)\s*$", text[:m.start()], I):
+            continue   # "for someone aged 45": an age, not the statistic
+        value, said = float(m.group("value")), (m.group("unit") or "").lower()
+        if unit == "%" and (said.startswith(("%", "per")) or not said):
+            return value if value <= 100 else None
+        if unit == "min" and said.startswith("h"):
+            return value * 60.0
+        if unit == "min" and (said.startswith("min") or not said):
+            return value
+    return None
 
 
 def _read(text: str) -> Query:
@@ -1645,8 +1689,23 @@ _STATED_RE = re.compile(r"\b(?P<index>o?ahi|rdi|rei|apn(?:o)?ea[- ]hypopn(?:o)?e
                         r"(?!\s*(?:%|percent|min|minutes|am|pm|o'clock|years?))", I)
 
 
+_STAGE_WORD = r"(?:wake|n1|n2|n3|rem|nrem|non-rem|light sleep|deep sleep|slow[- ]wave sleep|sws)"
+# "the ODI in REM and in NREM": the two stages side by side ("spindles in N2 and N3", with one
+# "in", is both stages together)
+_IN_AND_IN_RE = re.compile(rf"\b(?:in|during) ({_STAGE_WORD}) and (?:in|during) ({_STAGE_WORD})\b", I)
+# "how long was the longest apnea and when was it?": an event's answer gives its times
+_SUPERLATIVE_EVENT_RE = re.compile(r"\bthe (?:longest|shortest|deepest|first|last|biggest|largest|worst"
+                                   r"|strongest|lowest|highest)\b", I)
+_AND_WHEN_RE = re.compile(r",?\s+and (?:when|at what time|what time) (?:was|did) (?:it|that)"
+                          r"(?: (?:happen|occur|start|take place))?(?=\W*$)", I)
+
+
 def _understand(text: str) -> Query:
     text = _T_SPO2_RE.sub(r"time with SpO2 below \1%", repair(" ".join(text.split())))
+    text = _IN_AND_IN_RE.sub(lambda m: f"in {m.group(1)} vs {m.group(2)}"
+                             if m.group(1).lower() != m.group(2).lower() else m.group(0), text)
+    if _SUPERLATIVE_EVENT_RE.search(text):
+        text = _AND_WHEN_RE.sub("", text)
     text = _REM_DENSITY_RE.sub("rapid eye movements per minute in REM", text)
     # "REMs per minute of REM", "arousals per hour of N2 sleep": a rate inside that stage
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
