@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.chat import norms
 from app.night import LoadedNight, _spectrogram, embed_night
 from app.session import Session
 from sleeplm_core.heads.summary import APNEA_TYPES
@@ -313,3 +314,13 @@ def test_how_to_tell_two_stages_apart_without_eeg_gives_their_hallmarks(home_tes
     text = Session(night).ask("how do I tell REM from N2?", engine).text
     assert text.startswith("- **REM** is marked by the rapid eye movements") and "- **N2** is marked" in text
     assert text.endswith("This recording has no EEG or EOG, so neither can be measured on it."), text
+
+
+@pytest.mark.parametrize("asked, value", [("is an REI of 12 mild?", 12.0), ("is an AHI of 40 severe?", 40.0)])
+def test_a_stated_index_on_a_home_test_is_graded_before_the_rei(home_test, asked, value) -> None:
+    """"is an REI of 12 mild?" on a home test gave the recording's REI alone."""
+    night, engine, _ = home_test
+    text = Session(night).ask(asked, engine).text
+    assert text.startswith(f"An index of **{value:g}/h** (a home test's REI is graded on the AHI's "
+                           f"scale) is {norms.graded(value, night)}."), text
+    assert f"This recording's own: **REI {night.summary().rei:.1f}/h**" in text, text

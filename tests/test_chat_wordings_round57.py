@@ -97,3 +97,22 @@ def test_two_stages_each_with_in_are_side_by_side(demo) -> None:
     # one "in" is both stages together, as before
     both = last_answer(demo, "how many spindles in N2 and N3?")
     assert "in N2/N3" in both, both
+
+
+def test_a_second_tie_without_its_noun_counts_the_first_ones(demo) -> None:
+    """"... and how many had an arousal?" was read as the whole's first half only."""
+    text = last_answer(demo, "how many hypopneas had a desaturation and how many had an arousal?")
+    for part in ("how many hypopneas had a desaturation?", "how many hypopneas had an arousal?"):
+        assert last_answer(demo, part).split("\n", 1)[0] in text, (part, text)
+
+
+@pytest.mark.parametrize("asked, measure", [
+    ("what was the heart rate on her back?", "heart rate (mean)"),
+    ("what was the snoring like on her back?", "snoring loudness")])
+def test_a_measure_in_a_named_position_is_that_measure(demo, asked, measure) -> None:
+    """"what was the heart rate on her back?" gave the minutes on her back."""
+    text = last_answer(demo, asked)
+    table = last_answer(demo, asked.replace("on her back", "by position"))
+    assert measure in text.split("\n", 1)[0] and "on the back" in text.split("\n", 1)[0], text
+    assert text.endswith(table.split("\n\n", 1)[1]), text
+    assert "min asleep" not in text, text

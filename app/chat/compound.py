@@ -45,7 +45,8 @@ _PREPOSITION_RE = re.compile(r"^(?:in|at|during|on|for|with|by|after|before|from
 _LEFT_TIME_RE = re.compile(r"\b(?:before|after)\s+(?P<time>(?:midnight|noon|\d{1,2}(?::\d{2})?\s*(?:am|pm|h)?))", I)
 _BARE_SIDE_RE = re.compile(r"\b(?:before|after)\W*$", I)
 _ELLIPTIC_COUNT_RE = re.compile(r"^(?P<how>\W*how many)\s+(?=(?:(?:were|was|are|is|did|happened|occurred)"
-                                r"\s+)?(?:in|during|after|before|on|at|between|while)\b)", I)
+                                r"\s+)?(?:in|during|after|before|on|at|between|while|had|have|has|with"
+                                r"|without|were followed|ended|caused|led)\b)", I)
 # Wholes that join two things on purpose: compared, split, listed as statistics, or two kinds.
 _PAIRING = (Intent.COMPARE, Intent.BREAKDOWN)
 _EMPTY = (Intent.UNKNOWN, Intent.OFF_TOPIC, Intent.HELP)
@@ -150,5 +151,5 @@ def _same(a: Query, b: Query) -> bool:
 
 
 def _gist(q: Query) -> tuple:
-    return (q.intent, q.stat or q.stage_event or q.measure or q.phenomenon or q.signal,
+    return (q.intent, q.stat or q.stage_event or q.measure or q.phenomenon or q.signal, q.together,
             q.scope.stages, q.scope.time and (q.scope.time.kind, q.scope.time.start, q.scope.time.end))

@@ -2464,7 +2464,11 @@ def _(r: Summary, night: LoadedNight) -> Answer:
     rei = _rei_text(r, night)
     if r.stat == "ahi" and rei:
         # Without EEG the AHI's denominator is the model's guess; lead with what an HST reports.
-        return Answer(rei + f"The AHI against the model's guessed sleep would be "
+        # "is an REI of 12 mild?": the value asked about on the AHI's scale first
+        stated = (f"An index of **{r.stated:g}/h** (a home test's REI is graded on the AHI's scale) "
+                  f"is {norms.graded(r.stated, night)}.\n\nThis recording's own: "
+                  if r.stated is not None else "")
+        return Answer(stated + rei + f"The AHI against the model's guessed sleep would be "
                       f"{r.summary.ahi:.1f}/h." + stage_caveat(night, r.summary.source))
     snoring = ""
     if r.snoring and r.snoring[1] > 0:
@@ -2848,9 +2852,12 @@ def _measured_text(r: Breakdown) -> str:
         else:
             verdict = (f"highest in **{hi[0]}** ({hi[1]:.{d}f}), lowest in **{lo[0]}** "
                        f"({lo[1]:.{d}f})")
-        if r.direction and not leads and (lead := _named_direction(
-                r, col, unit, {g: (m, sd, n) for g, m, sd, n in rows})):
-            leads.append(lead)   # "was the heart rate higher in REM?": the way REM went, first
+        # "was the heart rate higher in REM?": the way REM went, first; "what was the heart
+        # rate on her back?": the position named against the rest, whichever way it went
+        asked = r if r.direction else replace(r, direction="either") if r.by == "position" and r.named else None
+        if asked is not None and not leads and (lead := _named_direction(
+                asked, col, unit, {g: (m, sd, n) for g, m, sd, n in rows})):
+            leads.append(lead)
         parts.append(f"**{column_name(col)}** ({unit}, mean per epoch): {verdict}.\n\n"
                      f"| {_BY_WORDS[r.by]} | mean | sd | epochs |\n|---|---|---|---|\n{table}")
         if r.norm_asked and col.endswith("rmssd [ms]"):

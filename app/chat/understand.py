@@ -1516,7 +1516,7 @@ def understand(text: str) -> Query:
         return replace(query, intent=Intent.NORMAL, target=row, stat=None, stated=value)
     if (m := _STATED_RE.search(text)) and (
             (query.intent == Intent.NORMAL and query.phenomenon == "arousal")
-            or (query.intent == Intent.SUMMARY and query.stat in ("ahi", "rdi") and query.scope == Scope())):
+            or (query.intent == Intent.SUMMARY and query.stat in ("ahi", "rdi", "rei") and query.scope == Scope())):
         # "is an AHI of 12 bad?": that value on the index's scale, not only the night's
         return replace(query, stated=float(m.group("value")))
     return query
@@ -2639,8 +2639,10 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     # inside REM sleep.
     stages = stage_term(text) if by not in ("stage", "position_stage") and (amount or counted) else ()
     # "which stage has the highest heart rate?", "delta power trend": a measure per group.
+    # "what was the heart rate on her back?": a measure in the positions named
     measure = (text if not counted and not stages and names_measure(text)
-               and (_MEASURE_SPLIT_RE.search(text) or _STAGE_CONTRAST_RE.search(text))
+               and (_MEASURE_SPLIT_RE.search(text) or _STAGE_CONTRAST_RE.search(text)
+                    or by == "position" and named_position(text))
                and _compare_groups(text) is None else None)
     if not counted and not measure and _OF_THEM_RE.search(text):
         # "which position were most of them in?": the last answer's events, split
