@@ -116,3 +116,31 @@ def test_a_measure_in_a_named_position_is_that_measure(demo, asked, measure) -> 
     assert measure in text.split("\n", 1)[0] and "on the back" in text.split("\n", 1)[0], text
     assert text.endswith(table.split("\n\n", 1)[1]), text
     assert "min asleep" not in text, text
+
+
+def test_a_bare_last_borrows_the_first_ones_unit(demo) -> None:
+    """"... in the first cycle and how many in the last?" read "the last" as the latest spindles."""
+    text = last_answer(demo, "how many spindles were there in the first cycle and how many in the last?")
+    for part in ("how many spindles in the first cycle?", "how many spindles in the last cycle?"):
+        assert last_answer(demo, part).split("\n", 1)[0] in text, (part, text)
+
+
+def test_a_follow_up_inside_the_question_follows_its_first_half(demo) -> None:
+    """"which cycle had the most REM and how long was it?": "nothing earlier to refer to"."""
+    text = last_answer(demo, "which cycle had the most REM and how long was it?")
+    assert text.startswith(last_answer(demo, "which cycle had the most REM?")), text
+    assert text.endswith(last_answer(demo, "which cycle had the most REM?", "how long was it?")), text
+
+
+def test_a_stage_share_the_question_gives_is_read_against_its_norm(demo) -> None:
+    """"is an N1 of 15% too much?" gave the night's N1 minutes."""
+    text = last_answer(demo, "is an N1 of 15% too much?")
+    unit, low, high = norms.range_of("N1", _age(text))
+    assert text.startswith(f"An N1 share of **15 %** of sleep is **{'above' if 15 > high else 'within'}** "
+                           f"the typical {low:g}–{high:g} %"), text
+
+
+def test_asleep_and_awake_are_side_by_side(demo) -> None:
+    """"what's the average heart rate asleep and awake?" gave the whole night's heart rate."""
+    assert last_answer(demo, "what's the average heart rate asleep and awake?") == \
+        last_answer(demo, "what's the average heart rate asleep vs awake?")

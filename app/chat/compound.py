@@ -44,6 +44,10 @@ _PREPOSITION_RE = re.compile(r"^(?:in|at|during|on|for|with|by|after|before|from
 # "... before 2 am and how many after?": the left side's time after a bare before or after
 _LEFT_TIME_RE = re.compile(r"\b(?:before|after)\s+(?P<time>(?:midnight|noon|\d{1,2}(?::\d{2})?\s*(?:am|pm|h)?))", I)
 _BARE_SIDE_RE = re.compile(r"\b(?:before|after)\W*$", I)
+# "... in the first cycle and how many in the last?": the left side's unit after a bare ordinal
+_BARE_ORDINAL_RE = re.compile(r"\bthe (?:first|second|third|fourth|last|final)\W*$", I)
+_ORDINAL_UNIT_RE = re.compile(r"\bthe (?:first|second|third|fourth|last|final) (?P<unit>(?:rem |nrem |sleep )?"
+                              r"(?:cycle|hour|half|period|third|quarter)s?)\b", I)
 _ELLIPTIC_COUNT_RE = re.compile(r"^(?P<how>\W*how many)\s+(?=(?:(?:were|was|are|is|did|happened|occurred)"
                                 r"\s+)?(?:in|during|after|before|on|at|between|while|had|have|has|with"
                                 r"|without|were followed|ended|caused|led)\b)", I)
@@ -97,6 +101,10 @@ def compound(text: str) -> tuple[str, str] | None:
             right = f"{stem.group(0)} {right if keep else LEADING_ARTICLE_RE.sub('', right)}"
         filled = _with_noun(left, right)
         if _BACK_REFERENCE_RE.search(filled):
+            if whole.ref != Ref.NONE and _QUESTION_START_RE.match(right) and _asks(understand(left)):
+                # "which cycle had the most REM and how long was it?": the whole reads as a
+                # reference to an earlier answer; the right side follows up the left one's
+                return left, filled
             continue   # "... and how does it compare to normal?": the whole answers both
         first, second = understand(left), understand(filled)
         # a right side that needed the left's noun cannot be read whole ("... and how many
@@ -117,6 +125,9 @@ def _with_noun(left: str, right: str) -> str:
     if named is None:
         return right
     right = f"{m.group('how')} {named.group(0)} {right[m.end():]}"
+    if (bare := _BARE_ORDINAL_RE.search(right)) and (unit := _ORDINAL_UNIT_RE.search(left)):
+        # "... in the first cycle and how many in the last?": the last cycle
+        right = f"{right[:bare.end()].rstrip(' ?.!')} {unit.group('unit')}"
     time = _LEFT_TIME_RE.search(left)
     bare = _BARE_SIDE_RE.search(right)
     if time and bare:

@@ -1534,6 +1534,10 @@ _JUDGED_RE = re.compile(r"\b(?:normal|typical|ok(?:ay)?|fine|bad|good|healthy|ab
 def _judged_row(query: Query) -> str:
     """The age-norm row (:data:`app.chat.norms.NORMS`) a judged statistic names, "" for none:
     the row of a norms question, or of a statistic asked with a judgement."""
+    stage_rows = {"N1": "N1", "N2": "N2", "N3": "N3 (slow-wave sleep)", "REM": "REM"}
+    if (query.intent == Intent.STAGE_AMOUNT and query.scope.time is None and len(query.scope.stages) == 1
+            and query.scope.stages[0] in stage_rows and _JUDGED_RE.search(query.text)):
+        return stage_rows[query.scope.stages[0]]   # "is an N1 of 15% too much?"
     if query.scope != Scope():
         return ""
     if query.intent == Intent.NORMAL and query.target in NORMS:
@@ -1700,8 +1704,14 @@ _AND_WHEN_RE = re.compile(r",?\s+and (?:when|at what time|what time) (?:was|did)
                           r"(?: (?:happen|occur|start|take place))?(?=\W*$)", I)
 
 
+# "the heart rate asleep and awake": the two states side by side
+_ASLEEP_AND_AWAKE_RE = re.compile(r"\b(asleep|awake) and (awake|asleep)\b", I)
+
+
 def _understand(text: str) -> Query:
     text = _T_SPO2_RE.sub(r"time with SpO2 below \1%", repair(" ".join(text.split())))
+    text = _ASLEEP_AND_AWAKE_RE.sub(lambda m: f"{m.group(1)} vs {m.group(2)}"
+                                    if m.group(1).lower() != m.group(2).lower() else m.group(0), text)
     text = _IN_AND_IN_RE.sub(lambda m: f"in {m.group(1)} vs {m.group(2)}"
                              if m.group(1).lower() != m.group(2).lower() else m.group(0), text)
     if _SUPERLATIVE_EVENT_RE.search(text):
