@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from app.chat.glossary import term
-from app.chat.norms import AROUSAL_ROW
+from app.chat.norms import AROUSAL_ROW, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import find_phenomenon, phenomenon
 from app.chat.plan import length_text
 from app.chat.query import INDEX_STATS, LIST_ALL, Intent, Query, Ref, Scope, transition_sides, two_stages
@@ -804,11 +804,11 @@ class Dialogue:
             # "when did REM first start?" then "is that early?": the first REM is the latency's end
             return "REM latency"
         if last.intent == Intent.SUMMARY:
-            return _NORM_STATS.get(last.stat or "", "")
+            return ROW_OF_STAT.get(last.stat or "", "")
         if last.intent == Intent.LOCATE and last.phenomenon == "arousal" and not last.scope.stages:
             return AROUSAL_ROW   # "is that high?" after the arousal index (or their count)
         if last.intent == Intent.STAGE_AMOUNT and len(last.scope.stages) == 1:
-            return _NORM_STAGES.get(last.scope.stages[0], "")
+            return ROW_OF_STAGE.get(last.scope.stages[0], "")
         return ""
 
     def _how_often_after(self) -> str | None:
@@ -980,10 +980,6 @@ _SHOW_STAGE_TOO_RE = re.compile(r"^\W*(?:(?:and|now|then|next|ok(?:ay)?),?\s+)*(
                                 r"|my students|the students))?(?: (?:an?|one|the))?(?: (?:good |clear )?example of)?"
                                 r" (?:stage )?(?P<stage>wake|w|n1|n2|n3|rem|deep sleep|light sleep|slow[- ]wave sleep)"
                                 r"(?: sleep)?(?: next| too| as well)?\W*$", re.I)
-_NORM_STATS = {"se": "sleep efficiency", "waso": "wake after sleep onset", "tst": "total sleep time",
-               "sol": "sleep onset latency"}
-_NORM_STAGES = {"N1": "N1", "N2": "N2", "N3": "N3 (slow-wave sleep)", "REM": "REM"}
-"""Rows of the age norms (``app.chat.norms.NORMS``) by the statistic or stage an answer gave."""
 _WOKE_BY_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|this(?: one)?) (?:wake|rouse|awaken)"
                             r" (?:her|him|them|the patient|the sleeper)(?: up)?\W*$", re.I)
 """Whether the one event shown woke the sleeper ("did it wake her up?")."""

@@ -34,6 +34,10 @@ NORMS: dict[str, tuple[str, tuple[tuple[float, float], ...]]] = {
     "REM": ("%", ((19, 27), (17, 25), (15, 24), (14, 23))),
     "REM latency": ("min", ((60, 110), (55, 105), (50, 100), (50, 100))),
 }
+ROW_OF_STAT = {"se": "sleep efficiency", "waso": "wake after sleep onset", "tst": "total sleep time",
+               "sol": "sleep onset latency"}
+ROW_OF_STAGE = {"N1": "N1", "N2": "N2", "N3": "N3 (slow-wave sleep)", "REM": "REM"}
+"""Rows of :data:`NORMS` by the statistic (``Query.stat``) or the stage a question names."""
 AROUSAL_ROW = "arousal index"
 """The name a question gives the arousal index read against its age means."""
 AROUSAL_CITATION = ("Boselli M, Parrino L, Smerieri A, Terzano MG. Effect of age on EEG arousals "

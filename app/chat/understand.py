@@ -20,7 +20,7 @@ from app.chat import bank
 from app.chat.aspects import named_position
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import find_term
-from app.chat.norms import NORMS
+from app.chat.norms import NORMS, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon, phenomenon
 from app.chat.query import AWAKENING, INDEX_STATS, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
 from app.chat.semantic import PhraseBank
@@ -1522,8 +1522,6 @@ def understand(text: str) -> Query:
     return query
 
 
-_NORM_ROW_OF_STAT = {"se": "sleep efficiency", "waso": "wake after sleep onset", "tst": "total sleep time",
-                     "sol": "sleep onset latency"}
 # a number and its unit, never a stage's digit ("N3"), a clock time or an age ("a 40-year-old")
 _VALUE_RE = re.compile(r"(?<![\w.:])(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|percent|per ?cent|minutes?|mins?|hours?"
                        r"|hrs?|h)?(?![\w:])(?!\s*-?\s*(?:years?|yrs?|y/?o|am|pm|o'?clock)\b)", I)
@@ -1534,16 +1532,15 @@ _JUDGED_RE = re.compile(r"\b(?:normal|typical|ok(?:ay)?|fine|bad|good|healthy|ab
 def _judged_row(query: Query) -> str:
     """The age-norm row (:data:`app.chat.norms.NORMS`) a judged statistic names, "" for none:
     the row of a norms question, or of a statistic asked with a judgement."""
-    stage_rows = {"N1": "N1", "N2": "N2", "N3": "N3 (slow-wave sleep)", "REM": "REM"}
     if (query.intent == Intent.STAGE_AMOUNT and query.scope.time is None and len(query.scope.stages) == 1
-            and query.scope.stages[0] in stage_rows and _JUDGED_RE.search(query.text)):
-        return stage_rows[query.scope.stages[0]]   # "is an N1 of 15% too much?"
+            and query.scope.stages[0] in ROW_OF_STAGE and _JUDGED_RE.search(query.text)):
+        return ROW_OF_STAGE[query.scope.stages[0]]   # "is an N1 of 15% too much?"
     if query.scope != Scope():
         return ""
     if query.intent == Intent.NORMAL and query.target in NORMS:
         return query.target
-    if query.intent == Intent.SUMMARY and query.stat in _NORM_ROW_OF_STAT and _JUDGED_RE.search(query.text):
-        return _NORM_ROW_OF_STAT[query.stat]
+    if query.intent == Intent.SUMMARY and query.stat in ROW_OF_STAT and _JUDGED_RE.search(query.text):
+        return ROW_OF_STAT[query.stat]
     return ""
 
 
