@@ -41,6 +41,9 @@ SUB_BIN_SEC = 0.5
 """Step between the shifted copies of a dense bin, seconds: whole samples at the model's
 64 Hz and at the oximetry input's 2 Hz."""
 
+SHIFTED_CHUNK = 64
+"""Epochs whose shifted windows are cut and encoded together (3 x 64 windows, 15 MB)."""
+
 Probability = Callable[[np.ndarray], np.ndarray]
 """Dense-text cosines -> chance that each bin holds the text's event (``SleepLM.dense_probability``)."""
 
@@ -231,8 +234,9 @@ class EmbeddedNight:
         if self.encode_dense is None:
             raise ValueError("this night has no dense encoder; sub-bin localization is unavailable")
         todo = [int(i) for i in np.unique(window_idx) if int(i) not in self._shifted]
-        if todo:
-            self._encode_shifted(todo)
+        for start in range(0, len(todo), SHIFTED_CHUNK):
+            # a chunk at a time: a whole 8-h night's shifted windows would be 220 MB at once
+            self._encode_shifted(todo[start:start + SHIFTED_CHUNK])
         shape = (self.sub_bins - 1, *self.dense.shape[1:])
         return (np.stack([self._shifted[int(i)] for i in window_idx]) if len(window_idx)
                 else np.zeros((0, *shape), np.float16))
