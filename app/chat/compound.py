@@ -40,7 +40,6 @@ _STEM_RE = re.compile(r"^\W*(?:(?:what|when)(?:'s|s|'re| is| are| was| were)?|ho
 _BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|that|this|these|those|them|then|here"
                                 r"|one|ones)\b", I)
 _PREPOSITION_RE = re.compile(r"^(?:in|at|during|on|for|with|by|after|before|from|to|of)\b", I)
-# "... and how many in REM?": a count whose noun is the left side's
 # "... before 2 am and how many after?": the left side's time after a bare before or after
 _LEFT_TIME_RE = re.compile(r"\b(?:before|after)\s+(?P<time>(?:midnight|noon|\d{1,2}(?::\d{2})?\s*(?:am|pm|h)?))", I)
 _BARE_SIDE_RE = re.compile(r"\b(?:before|after)\W*$", I)
@@ -48,6 +47,7 @@ _BARE_SIDE_RE = re.compile(r"\b(?:before|after)\W*$", I)
 _BARE_ORDINAL_RE = re.compile(r"\bthe (?:first|second|third|fourth|last|final)\W*$", I)
 _ORDINAL_UNIT_RE = re.compile(r"\bthe (?:first|second|third|fourth|last|final) (?P<unit>(?:rem |nrem |sleep )?"
                               r"(?:cycle|hour|half|period|third|quarter)s?)\b", I)
+# "... and how many in REM?": a count whose noun is the left side's
 _ELLIPTIC_COUNT_RE = re.compile(r"^(?P<how>\W*how many)\s+(?=(?:(?:were|was|are|is|did|happened|occurred)"
                                 r"\s+)?(?:in|during|after|before|on|at|between|while|had|have|has|with"
                                 r"|without|were followed|ended|caused|led)\b)", I)
@@ -100,13 +100,14 @@ def compound(text: str) -> tuple[str, str] | None:
             keep = re.match(r"an?\s", right, I) and not stem.group(0).lower().endswith((" the", " me the"))
             right = f"{stem.group(0)} {right if keep else LEADING_ARTICLE_RE.sub('', right)}"
         filled = _with_noun(left, right)
+        first = understand(left)
         if _BACK_REFERENCE_RE.search(filled):
-            if whole.ref != Ref.NONE and _QUESTION_START_RE.match(right) and _asks(understand(left)):
+            if whole.ref != Ref.NONE and _QUESTION_START_RE.match(right) and _asks(first):
                 # "which cycle had the most REM and how long was it?": the whole reads as a
                 # reference to an earlier answer; the right side follows up the left one's
                 return left, filled
             continue   # "... and how does it compare to normal?": the whole answers both
-        first, second = understand(left), understand(filled)
+        second = understand(filled)
         # a right side that needed the left's noun cannot be read whole ("... and how many
         # after?" reads as after the last answer)
         if (_asks(first) and _asks(second) and not _same(first, second)
