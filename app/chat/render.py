@@ -1753,14 +1753,24 @@ def _stated_norm(r: NormCheck, who: str) -> str:
     if r.stated is None or r.asked not in norms.NORMS:
         return ""
     unit, low, high = norms.range_of(r.asked, r.age)
-    verdict = "within" if low <= r.stated <= high else ("below" if r.stated < low else "above")
-    stage = unit == "%" and r.asked != "sleep efficiency"
-    what = f"{r.asked} share" if stage else r.asked
+    share = _share_of(r.asked, unit)
+    what = f"{r.asked} share" if share else r.asked
     article = "An" if re.match(r"[aeiou]|n\d", what, re.I) else "A"
     hours = f" ({r.stated / 60:.3g} h)" if unit == "min" and r.stated >= 60 else ""
-    return (f"{article} {what} of **{r.stated:g} {unit}**{hours}{' of sleep' if stage else ''} is "
-            f"**{verdict}** the typical {low:g}–{high:g} {unit} of {who}. The loaded night's own "
-            f"follows.")
+    return (f"{article} {what} of **{r.stated:g} {unit}**{hours}{share} is "
+            f"**{_against(r.stated, low, high)}** the typical {low:g}–{high:g} {unit} of {who}. The "
+            f"loaded night's own follows.")
+
+
+def _against(value: float, low: float, high: float) -> str:
+    """Where ``value`` falls against a norm's range: "within", "below" or "above"."""
+    return "within" if low <= value <= high else ("below" if value < low else "above")
+
+
+def _share_of(name: str, unit: str) -> str:
+    """" of sleep" for a norm row that is a stage's share of sleep; "" for the efficiency
+    (a share of the time in bed) and for every other row."""
+    return " of sleep" if unit == "%" and name != "sleep efficiency" else ""
 
 
 def _norm_text(r: NormCheck, who: str) -> str:
@@ -1775,9 +1785,8 @@ def _norm_text(r: NormCheck, who: str) -> str:
                 + " Ask *summarize the night* for what it holds.")
     lines = []
     for name, value, unit, low, high in r.rows:
-        verdict = "within" if low <= value <= high else ("below" if value < low else "above")
-        lines.append(f"- {name}: **{value:.1f} {unit}** — {verdict} the typical {low:g}–{high:g} "
-                     f"{unit}")
+        lines.append(f"- {name}: **{value:.1f} {unit}** — {_against(value, low, high)} the typical "
+                     f"{low:g}–{high:g} {unit}")
     if r.no_eeg:
         rei = (f" Its REI is **{r.ahi:.1f}/h** (apneas and hypopneas per hour recorded; "
                f"healthy-sleeper studies usually report below 5/h)." if r.ahi is not None else "")
@@ -1792,10 +1801,8 @@ def _norm_text(r: NormCheck, who: str) -> str:
     if (asked := next((row for row in r.rows if row[0] == r.asked), None)) is not None:
         # "was there enough REM?": that row first, then the night's others
         name, value, unit, low, high = asked
-        verdict = "within" if low <= value <= high else ("below" if value < low else "above")
-        # a stage's share is of sleep; the efficiency's, of the time in bed
-        share = " of sleep" if unit == "%" and name != "sleep efficiency" else ""
-        text = (f"**{name[0].upper()}{name[1:]}: {value:.1f} {unit}{share}**, {verdict} the typical {low:g}–{high:g} "
+        text = (f"**{name[0].upper()}{name[1:]}: {value:.1f} {unit}{_share_of(name, unit)}**, "
+                f"{_against(value, low, high)} the typical {low:g}–{high:g} "
                 f"{unit} of healthy sleepers.\n\n{text}")
     if r.ahi is not None:
         text += (f"\n- AHI: **{r.ahi:.1f}/h** (healthy-sleeper studies usually report below "
