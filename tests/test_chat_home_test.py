@@ -324,3 +324,13 @@ def test_a_stated_index_on_a_home_test_is_graded_before_the_rei(home_test, asked
     assert text.startswith(f"An index of **{value:g}/h** (a home test's REI is graded on the AHI's "
                            f"scale) is {norms.graded(value, night)}."), text
     assert f"This recording's own: **REI {night.summary().rei:.1f}/h**" in text, text
+
+
+def test_the_report_warns_once_that_sleep_was_guessed(home_test) -> None:
+    """Each answer that rests on the guessed stages warns; the report, made of several, said it
+    in two of its sections."""
+    night, engine, _ = home_test
+    text = Session(night).ask("write a report", engine).text
+    assert text.count("no EEG, so its sleep cannot be staged") == 1
+    assert text.index("no EEG, so its sleep cannot be staged") < text.index("### Recording")
+    assert "\n\n\n" not in text

@@ -11,6 +11,7 @@ from app.chat.execute import execute
 from app.chat.plan import make_plan
 from app.chat.query import Query, Ref
 from app.chat.render import Answer, render
+from app.chat.report import SECTIONS, compose, is_report
 from app.chat.results import Message
 from app.chat.understand import around_the_one, quiz_reply, understand
 from app.engine import Engine
@@ -71,6 +72,11 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         first, _ = ask(f"what happened just before {m.group(1)}?", dialogue, night, engine, current)
         second, query = ask(f"what happened just after {m.group(1)}?", dialogue, night, engine, current)
         return _joined(first, second), query
+    if is_report(text):
+        # "write a report": each section's question answered in turn, laid out as one report
+        answers = [(section, ask(section.question, dialogue, night, engine, current)[0])
+                   for section in SECTIONS]
+        return compose(night.name, answers), dialogue.last
     if (two := compound(text)) is not None:
         # "what were the sleep latency and REM latency?": each question answered in turn
         first, _ = ask(two[0], dialogue, night, engine, current)
