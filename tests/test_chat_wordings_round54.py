@@ -319,8 +319,11 @@ def test_the_ahi_then_after_a_position_is_that_positions(demo) -> None:
     lead = expected.split("\n\n")[0]
     row = re.search(r"^\| supine \| ([\d.]+) \| (\d+) \| ([\d.]+) \|", expected, re.M)
     assert row is not None, expected
-    assert lead == (f"**AHI on the back (supine): {row.group(3)}/h**, {row.group(2)} events in "
-                    f"{row.group(1)} min asleep there."), lead
+    # every position's row but the non-supine sum
+    total = sum(int(n) for n in re.findall(r"^\| \w+ \| [\d.]+ \| (\d+) \|", expected, re.M))
+    share = 100 * int(row.group(2)) / total
+    assert lead == (f"**AHI on the back (supine): {row.group(3)}/h**, {row.group(2)} of the {total} "
+                    f"events ({share:.0f} %) in {row.group(1)} min asleep there."), lead
     assert last_answer(demo, "when was the patient supine?", "what was the AHI then?") == expected
 
 

@@ -256,7 +256,8 @@ def test_the_ahi_off_the_back_is_the_non_supine_rate(demo, question) -> None:
     whole night's."""
     night = demo[0]
     text = last_answer(demo, question)
-    m = re.match(r"\*\*AHI non-supine: ([\d.]+)/h\*\*, (\d+) events in ([\d.]+) min asleep there", text)
+    m = re.match(r"\*\*AHI non-supine: ([\d.]+)/h\*\*, (\d+) of the \d+ events \(\d+ %\) in ([\d.]+) min"
+                 r" asleep there", text)
     assert m is not None, text
     supine = re.search(r"Supine ([\d.]+)/h against ([\d.]+)/h off the back", text)
     assert supine is not None and supine.group(2) == m.group(1), text

@@ -658,11 +658,19 @@ class Dialogue:
                 and self.last.stat in _STAT_NAMES and self.last.scope == Scope()):
             # "what's the ODI?", then "how does that compare to the AHI?": both figures
             return f"what are the {_STAT_NAMES[self.last.stat]} and the {m.group('other')}?"
+        if (m := _IT_SPLIT_RE.search(text)) and (subject := self._last_subject()) is not None:
+            # "what's the AHI?", then "how does it compare in REM vs NREM?": the AHI, split
+            verb = m.group("verb") or ""
+            if subject[1] and verb.lower() in ("does ", "is "):
+                verb = {"does ": "do ", "is ": "are "}[verb.lower()]
+            return f"{m.group('lead')}{verb}the {subject[0]}{m.group('rest')}"
         if _HOW_VARIABLE_RE.search(text) and self.last is not None and (signal := _signal_named(self.last)):
             # "heart rate in each stage", then "how variable was it?": that signal's spread
             return f"how variable was the {signal}?"
-        if _COMPARE_THEM_RE.search(text) and (two := self._two_scopes()) is not None:
-            # "describe the heart in REM", "and in N3?", then "compare them"
+        if (_COMPARE_THEM_RE.search(text) or _THEM_APART_RE.search(text)) and (
+                two := self._two_scopes()) is not None:
+            # "describe the heart in REM", "and in N3?", then "compare them" or "what's the
+            # difference?"
             return f"compare {two[0]} in {two[1]} and {two[2]}"
         if (_HOW_LONG_IT_TOOK_RE.search(text) and self.last is not None
                 and self.last.intent == Intent.STAGE_TIMING and self.last.stage_event == "onset"):
@@ -773,15 +781,15 @@ class Dialogue:
 
     def _two_scopes(self) -> tuple[str, str, str] | None:
         """(what, stage a, stage b) when the last two answers read one body system or signal in
-        one stage each, two different stages; None otherwise."""
+        one stage (or NREM) each, two different ones; None otherwise."""
         a, b = self.before, self.last
         if a is None or b is None or Intent.DESCRIBE not in (a.intent, b.intent) and a.intent != b.intent:
             return None
-        stages = (a.scope.stages, b.scope.stages)
-        if any(len(st) != 1 for st in stages) or stages[0] == stages[1] or a.scope.time or b.scope.time:
+        stages = (_stage_word(a.scope.stages), _stage_word(b.scope.stages))
+        if None in stages or stages[0] == stages[1] or a.scope.time or b.scope.time:
             return None
         what = {(x.signal and _SIGNAL_WORDS.get(x.signal)) or _SYSTEM_WORDS.get(x.modality or "") for x in (a, b)}
-        return (what.pop(), stages[0][0], stages[1][0]) if len(what) == 1 and None not in what else None
+        return (what.pop(), stages[0], stages[1]) if len(what) == 1 and None not in what else None
 
     def _lists_kind(self, noun: str) -> bool:
         """The last list holds events of the kind ``noun`` names ("the apnea" after the
@@ -850,6 +858,20 @@ class Dialogue:
         last = self.last
         return last is not None and (last.scope.stages == ("N3",) or last.phenomenon == "slow_waves"
                                      or (last.note == "glossary" and last.target == "n3"))
+
+    def _last_subject(self) -> tuple[str, bool] | None:
+        """What the last answer measured, as a noun a question can name, and whether it is
+        plural: ("AHI", False), ("heart rate", False), ("hypopneas", True); None for none."""
+        last = self.last
+        if last is None:
+            return None
+        if last.stat in _STAT_NAMES and last.intent in (Intent.SUMMARY, Intent.BREAKDOWN):
+            return _STAT_NAMES[last.stat], False
+        if last.intent in (Intent.MEASURE, Intent.COMPARE, Intent.THRESHOLD) and (signal := _signal_named(last)):
+            return signal, False
+        if last.intent == Intent.LOCATE and (events := self._listed_events()) is not None:
+            return events, True
+        return None
 
     def _listed_events(self) -> str | None:
         """The events the last answer was about, as a plural noun a question can name
@@ -953,6 +975,13 @@ _STAT_AGAINST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:t
                               r" (?:that|it|this) (?:compared|relative)|what about (?:that|it)) (?:to|with|against)"
                               r" (?:the |her |his |their )?(?P<other>ahi|odi|rdi|rei|t90|sleep efficiency|efficiency"
                               r"|total sleep(?: time)?|tst|waso|arousal index)\W*$", re.I)
+# "how does it compare in REM vs NREM?", "is it worse on the back?": a split of what the last
+# answer measured, which the pronoun stands for
+_IT_SPLIT_RE = re.compile(r"^(?P<lead>\W*(?:and\s+|so\s+)?(?:how\s+)?)(?P<verb>(?:does|did|is|was)\s+)?"
+                          r"(?:it|that|this)(?P<rest>\s+(?:compare[sd]?|differ|change[sd]?|vary|varies|look"
+                          r"|different|higher|lower|worse|better|greater|more|less)\b.*\b(?:n?rem|non-rem|n[123]"
+                          r"|supine|back|sides?|non-supine|prone|halves|half|cycles?|hours?|positions?|stages?"
+                          r"|wake|awake|asleep|morning|night|first|second|last)\b.*)$", re.I)
 _STAT_NAMES = {"ahi": "AHI", "odi": "ODI", "rdi": "RDI", "se": "sleep efficiency", "tst": "total sleep time",
                "waso": "WASO"}
 """Whole-night statistics by the names a question gives them."""
@@ -1171,6 +1200,13 @@ def _amount(seconds: float) -> str:
     if seconds >= 3600 and seconds % 3600 == 0:
         return f"{seconds / 3600:g} h"
     return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
+
+
+def _stage_word(stages: tuple[str, ...]) -> str | None:
+    """One stage's name, "NREM" for N1-N3 together, None for none or another set."""
+    if stages == ("N1", "N2", "N3"):
+        return "NREM"
+    return stages[0] if len(stages) == 1 else None
 
 
 def _signal_named(query: Query) -> str | None:

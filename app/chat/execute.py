@@ -129,10 +129,10 @@ def epoch_runs(idx: np.ndarray) -> list[tuple[int, int]]:
 def rank_items(items: list[Item], rank: str | None, default: str = "longest") -> tuple[list[Item], str]:
     """Items in the order asked for; scored items carry no strength, so "strongest" is longest,
     and "typical" ("a good example of a K-complex") is nearest the median length (the longest
-    is often a merged or atypical one)."""
+    is often a merged or atypical one), those in sleep first."""
     if rank == "typical" and items:
         med = float(np.median([i.duration for i in items]))
-        return (sorted(items, key=lambda i: (abs(i.duration - med), i.start)),
+        return (sorted(items, key=lambda i: (i.stage not in STAGES[1:], abs(i.duration - med), i.start)),
                 "most typical (nearest the median length)")
     order = rank if rank in _RANK_KEYS else default
     return sorted(items, key=_RANK_KEYS[order]), order
@@ -896,6 +896,20 @@ def _stage_minutes(wanted: tuple[str, ...], plan: Plan, night: LoadedNight) -> S
 
 
 # -- explain, navigate, context --------------------------------------------------------------
+_EXAMPLE_STAGES: dict[str, tuple[str, ...]] = {"spindle": ("N2",), "k_complex": ("N2",),
+                                               "slow_waves": ("N3",), "rem": ("REM",)}
+"""The stage a textbook shows each phenomenon in; any other event's example is one in sleep."""
+
+
+def _in_its_stage(items: list[Item], phen: Phenomenon) -> list[Item]:
+    """The events a teaching example is picked from: those in the phenomenon's own stage, else
+    in sleep, else all (a machine detector also finds spindles in short wake, which is no
+    example to teach from)."""
+    home = _EXAMPLE_STAGES.get(phen.key, STAGES[1:])
+    return ([i for i in items if i.stage in home] or [i for i in items if i.stage in STAGES[1:]]
+            or items)
+
+
 def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Definition | Message:
     q = plan.query
     if (entry := term(q.target)) is not None and q.note == "glossary":
@@ -923,8 +937,9 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
         if items:
             # The clearest scored example: the one closest to the median duration is typical,
             # the longest is often a merged or atypical one; "one of each" again: the next.
-            med = float(np.median([i.duration for i in items]))
-            ranked = sorted(items, key=lambda i: (abs(i.duration - med), i.start))
+            pool = _in_its_stage(items, phen)
+            med = float(np.median([i.duration for i in pool]))
+            ranked = sorted(pool, key=lambda i: (abs(i.duration - med), i.start))
             best = ranked[min(q.skip, len(ranked) - 1)]
             return Explanation(phen, best, f"a typical {source} example (median length){tie}",
                                len(items), examples_only=q.note == "examples")

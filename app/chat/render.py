@@ -3112,7 +3112,10 @@ def _named_rate(r: Breakdown, pair: dict[str, BreakdownRow], per: float, minute:
     where = " or ".join(_POSITION_PHRASES.get(row.group, row.group) for row in rows)
     none = (f" (never {' or '.join(_POSITION_PHRASES.get(n, n) for n in missing)})" if missing
             else "")
-    return (f"**{r.index} {where}{scope}: {events / (asleep / 60) / per:.1f}/{unit}**{none}, {events} events "
+    total = sum(row.events or 0 for row in pair.values() if not sums_others(row.group))
+    counted = (f"{events} of the {total} events ({100 * events / total:.0f} %)" if total
+               else f"{events} {'event' if events == 1 else 'events'}")
+    return (f"**{r.index} {where}{scope}: {events / (asleep / 60) / per:.1f}/{unit}**{none}, {counted} "
             f"in {asleep:.1f} min asleep there.")
 
 

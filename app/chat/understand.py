@@ -339,6 +339,17 @@ _LIST_REF_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|so\s+)?(?:(?:can
                           r"|every(?: single)? one(?: of them)?|the (?:full|whole|complete|entire) list)"
                           r"(?:\s+(?:all|out|please))*|all of them|the (?:full|whole|complete|entire)"
                           r" list)\W*$", I)
+# "where were they?", "when did they happen?", a bare "where?": the times of the last list.
+_WHERE_REF_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|so\s+)?(?:(?:where|when|at what times?|what times?)"
+                           r"(?:\s+(?:were|are|did|do)\s+(?:they|those|these|them)(?:\s+(?:happen|occur|fall"
+                           r"|start|come|take place|be))?(?:\s+at)?|\s+exactly)?(?:\s+in the night)?"
+                           r"|show me where they (?:were|are))\W*$", I)
+# "how many of them were central?", "how many were spontaneous?": the last count, of one kind
+# (an apnea type, or an arousal cause that the arousals' answer counts from its text)
+_KIND_OF_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?:\s+of\s+(?:them|those|these|the ones))?"
+                              r"\s+(?:were|was|are|is)\s+(?P<kind>central|obstructive|mixed|spontaneous"
+                              r"|respiratory|breathing[- ]related|limb[- ]movement(?:[- ]related)?)"
+                              r"(?:\s+(?:ones?|apn(?:o)?eas?|arousals?|events?|type|kind))?\W*$", I)
 # "and another one", "one more please": a further example of what was just shown.
 _ANOTHER_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+)?(?:another|one more)(?: one| example)?"
                          r"(?:,?\s*please)?\W*$", I)
@@ -385,7 +396,7 @@ _ITEM_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|and\s+|so\s+|(?:can|could) 
                       r"|that one) (?:last|go on)|(?:during|in|of|for) (?:it|that"
                       r" one|this one|that event|this event|that period)|(?:was|is) (?:it|that|this"
                       r" one|that one) (?:in|during)|what (?:stage|time) (?:was|is) (?:it|that)"
-                      r"|when did (?:it|that) (?:start|end|happen|begin)|when (?:was|is) (?:it|that|this)(?: one)?(?=\W*$)|how (?:deep|low|long|bad"
+                      r"|when did (?:it|that) (?:start|end|happen|begin)|(?:when|where) (?:was|is) (?:it|that|this)(?: one)?(?=\W*$)|how (?:deep|low|long|bad"
                       r"|fast|big|large|tall|high|strong) (?:was|is) (?:it|that)|what (?:frequency"
                       r"|amplitude|depth) (?:was|is|did) (?:it|that)(?: have)?)\b"
                       # "what was the heart rate then?": at the item the last answer pointed to
@@ -904,6 +915,12 @@ def _number(word: str) -> int:
     return _NUM_WORDS.get(word.lower()) or int(word)
 
 
+def _signal_rank(rank: str | None, signal: str | None) -> str | None:
+    """"the temperature nadir", "the deepest saturation": a falling signal's strongest is its
+    lowest value."""
+    return "lowest" if rank == "strongest" and signal in ("spo2", "temp") else rank
+
+
 def _rank(text: str) -> str | None:
     for pattern, rank in _RANK_RE:
         if pattern.search(text):
@@ -1202,8 +1219,12 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
     if _SHARE_REF_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.SHARE)
-    if _LIST_REF_RE.search(text):
+    if _LIST_REF_RE.search(text) or _WHERE_REF_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.LIST)
+    if m := _KIND_OF_THEM_RE.search(text):
+        kind = m.group("kind").lower()
+        key = f"{kind}_apnea" if kind in ("central", "obstructive", "mixed") else "arousal"
+        return Query(Intent.LOCATE, text, key, ref=Ref.REPEAT, how_many=True, by_rule=True)
     if (m := _TIE_REF_RE.search(text)) and (tied := find_phenomenon(m.group(1))) is not None \
             and tied.event_types:
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True, together=tied.key)
@@ -2130,10 +2151,8 @@ def _understand(text: str) -> Query:
                   per=per, share=share, together=together, apart=apart, lacking=lacking,
                   max_duration=_max_duration(text) if phen is not None and phen.event_types
                   else None)
-    if intent == Intent.MEASURE and signal in ("spo2", "temp") and phen is None and (
-            query.rank == "strongest"):
-        # "the temperature nadir", "the deepest saturation": a falling signal's lowest value
-        query = replace(query, rank="lowest")
+    if intent == Intent.MEASURE and phen is None:
+        query = replace(query, rank=_signal_rank(query.rank, signal))
     if intent == Intent.MEASURE and signal and (pair := _signal_pair(text)) is not None:
         # "compare heart rate during apneas and hypopneas": the signal around each kind
         query = replace(query, phenomenon=pair[0], contrast=pair[1])
@@ -2638,8 +2657,10 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                      target=named[0] if len(named) == 1 else None, by_rule=True)
     stat = _stat(text) or ("ahi" if phen is None and (_BARE_EVENTS_RE.search(text)
                                                       or _WORSE_BREATHING_RE.search(text)) else None)
-    if phen is not None and re.search(r"\b(?:power|band|activity|percent\w*|%)", text, I):
-        phen = None  # "delta power", "sigma activity": the measure, not the events
+    if phen is not None and re.search(r"\b(?:power|band|activity|percent\w*\b(?!\s+of\b))|%", text, I):
+        # "delta power", "sigma activity": the measure, not the events ("what percent of the
+        # apneas were supine?" counts the events)
+        phen = None
     counted = stat in INDEX_STATS or (phen is not None and bool(phen.event_types))
     amount = phen is None and _POSITION_TIME_RE.search(text) is not None
     # "which hour had the most N3?": a stage's minutes per group; "supine REM AHI": the index
@@ -2662,7 +2683,7 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                          ref=Ref.REPEAT, by_rule=True)
         return None
     # "how much time supine?": that position's row first
-    named = (named_position(text) or "") if by == "position" and (amount or measure) else (
+    named = (named_position(text) or "") if by == "position" and (amount or measure or counted) else (
         _stage_named(text) if by == "stage" and measure else "")
     return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in INDEX_STATS
                  and not measure else None, target=named, scope=Scope(stages, time),
@@ -3570,8 +3591,9 @@ def _with_slots(query: Query, text: str, time: TimeSpan | None) -> Query:
     if phen is None and (kind := _APNEA_KIND_RE.search(rest)):
         phen = find_phenomenon(f"{kind.group(1)} apneas")  # "only the obstructive ones"
     return replace(query, scope=Scope(stages or stage_term(rest), time), signal=signal,
-                   condition=condition, min_duration=duration, rank=_rank(rest) or query.rank,
-                   phenomenon=phen.key if phen else None, max_duration=_max_duration(text),
+                   condition=condition, min_duration=duration,
+                   rank=_signal_rank(_rank(rest) or query.rank, signal),
+                   phenomenon=phen.key if phen else query.phenomenon, max_duration=_max_duration(text),
                    min_amplitude=_amplitude_floor(text))
 
 

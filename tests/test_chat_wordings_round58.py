@@ -1,0 +1,165 @@
+"""Questions of stop 58. Each names what it used to get. Expected answers are the ones the same
+question gets asked in full, or the night's own scoring, never typed in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.chat.report import SECTIONS, section_text
+from app.session import Session
+from sleeplm_core.io.recording import STAGES
+from chat_dialogues import events_of, last_answer
+
+
+@pytest.mark.parametrize("where", ["where were they?", "where?", "when were they?", "what times were they at?",
+                                   "and when did they happen?"])
+def test_where_were_they_lists_every_one_of_the_last_list(demo, where) -> None:
+    """A bare "where?" or "when were they?" after a count was "not about this recording"."""
+    night, _ = demo
+    text = last_answer(demo, "how many central apneas?", where)
+    assert text == last_answer(demo, "how many central apneas?", "list them")
+    central = events_of(night, "central_apnea")
+    assert central and f"have **{len(central)}** central apnea events" in text
+    assert len(re.findall(r"^- \*\*\d\d:\d\d:\d\d–", text, re.M)) == len(central)
+
+
+def test_where_was_it_is_the_one_shown(demo) -> None:
+    """"where was it?" was off topic, where "when was it?" described the one shown."""
+    assert last_answer(demo, "show me the longest apnea", "where was it?") == last_answer(
+        demo, "show me the longest apnea", "when was it?")
+
+
+@pytest.mark.parametrize("first, follow, whole", [
+    ("how many apneas in REM?", "how many of them were central?", "how many central apneas in REM?"),
+    ("how many apneas in N2?", "how many were obstructive?", "how many obstructive apneas in N2?"),
+    ("how many apneas?", "and how many of those were mixed?", "how many mixed apneas?")])
+def test_how_many_of_them_were_of_one_kind_counts_that_type_in_the_same_scope(demo, first, follow,
+                                                                               whole) -> None:
+    """"how many of them were central?" was off topic: "central" alone names no phenomenon.
+    The follow-up may add the model's matches; the scored count and events are the same."""
+    def scored(text: str) -> tuple[str, str]:
+        lead, rest = text.split("\n", 1)
+        return lead.split(" (blue")[0], rest.split("\n\n")[0]
+    assert scored(last_answer(demo, first, follow)) == scored(last_answer(demo, whole))
+
+
+@pytest.mark.parametrize("cause", ["spontaneous", "respiratory"])
+def test_how_many_of_the_arousals_had_a_cause(demo, cause) -> None:
+    """"how many of them were spontaneous?" after the arousal index was off topic, and "...
+    respiratory?" measured the breathing during the arousals."""
+    text = last_answer(demo, "what is the arousal index?", f"how many of them were {cause}?")
+    lead = last_answer(demo, f"how many arousals were {cause}?").split(". ", 1)[0]
+    assert re.match(rf"\*\*\d+\*\* of the \d+ arousals \(\*\*\d+ %\*\*\) were \*\*{cause}\*\*", lead)
+    assert text.startswith(lead), text
+
+
+@pytest.mark.parametrize("first, follow, whole", [
+    ("what's the AHI?", "how does it compare in REM vs NREM?", "how does the AHI compare in REM vs NREM?"),
+    ("what's the AHI?", "is it worse on the back?", "is the AHI worse on the back?"),
+    ("what's the ODI?", "how does that change across the night?", "how does the ODI change across the night?"),
+    ("what is the lowest heart rate?", "how does it compare between REM and NREM?",
+     "how does the heart rate compare between REM and NREM?"),
+    ("how many hypopneas were there?", "how does that compare in REM vs NREM?",
+     "how do the hypopneas compare in REM vs NREM?")])
+def test_a_split_of_it_splits_what_the_last_answer_measured(demo, first, follow, whole) -> None:
+    """"how does it compare in REM vs NREM?" after the AHI compared EEG band powers: "it" was
+    read as nothing, and the split fell back on the brain."""
+    assert last_answer(demo, first, follow) == last_answer(demo, whole)
+
+
+def _sections(text: str) -> dict[str, str]:
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r"^### ([^\n]+)\n(.*?)(?=^### |^\*Each|\Z)",
+                                                                  text, re.M | re.S)}
+
+
+@pytest.mark.parametrize("asked", ["write a report", "give me the full sleep report please",
+                                   "what should I tell the doctor?", "can you write it up?"])
+def test_a_report_gathers_each_sections_own_answer(demo, asked) -> None:
+    """"write a report" was the one-line summary; "what should I tell the doctor?" off topic."""
+    night, engine = demo
+    text = Session(night).ask(asked, engine).text
+    assert text.startswith(f"## Sleep study report: {night.name}")
+    sections = _sections(text)
+    assert list(sections) == [s.heading for s in SECTIONS]
+    for section in SECTIONS:
+        alone = Session(night).ask(section.question, engine).text
+        assert sections[section.heading] == section_text(section, alone), section.heading
+    assert "not a diagnosis" in text.rsplit("\n\n", 1)[1]
+
+
+def test_a_report_is_not_asked_by_a_figure_of_its_own(demo) -> None:
+    assert "Sleep study report" not in last_answer(demo, "report the AHI")
+    assert "Sleep study report" not in last_answer(demo, "what did the report say about REM?")
+
+
+def test_a_follow_up_after_the_report_refers_to_what_stands_out(demo) -> None:
+    night, engine = demo
+    session = Session(night)
+    session.ask("write a report", engine)
+    assert session.ask("zoom into the first one", engine).text == last_answer(
+        demo, "what stands out?", "zoom into the first one")
+
+
+def test_the_oxygen_nadir_after_an_event_is_its_lowest_value(demo) -> None:
+    """"what was the oxygen nadir after it?" led with the mean SpO2 after the event ("nadir"
+    ranked as "strongest", which a falling signal does not have)."""
+    text = last_answer(demo, "show me the longest apnea", "what was the oxygen nadir after it?")
+    assert text == last_answer(demo, "show me the longest apnea", "what was the lowest oxygen after it?")
+    lowest = re.search(r"SpO2 mean [\d.]+ % \(lowest ([\d.]+),", text)
+    assert lowest is not None and text.startswith(f"Lowest SpO2 in the 60 s after it: **{lowest.group(1)} %**")
+
+
+def test_whats_the_difference_after_two_figures_compares_them(demo) -> None:
+    """"what's the difference?" after the SpO2 in REM, then in NREM, was off topic."""
+    asked = ("average SpO2 during REM?", "and during NREM?", "what's the difference?")
+    assert last_answer(demo, *asked) == last_answer(demo, "compare spo2 in REM and NREM")
+    assert "difference **" in last_answer(demo, *asked)
+
+
+@pytest.mark.parametrize("asked, position, rows", [
+    ("what percent of the apneas happened on her back?", "on the back (supine)", ("supine",)),
+    ("how many of the hypopneas were on her left side?", "on the left side", ("left",))])
+def test_a_share_of_events_in_a_position_leads_with_that_share(demo, asked, position, rows) -> None:
+    """"what percent of the apneas happened on her back?" gave the minutes in each position:
+    "percent" was read as a band power's share."""
+    text = last_answer(demo, asked)
+    table = dict(re.findall(r"^\| (\w+) \| [\d.]+ \| (\d+) \|", text, re.M))
+    total, events = sum(map(int, table.values())), sum(int(table.get(r, 0)) for r in rows)
+    assert re.match(rf"\*\*\w+ {re.escape(position)}: [\d.]+/h\*\*, {events} of the {total} events "
+                    rf"\({100 * events / total:.0f} %\)", text), text
+
+
+@pytest.mark.parametrize("asked, kind, stages", [
+    ("explain sleep spindles to a student", "spindle", ("N2",)),
+    ("what does an arousal look like?", "arousal", STAGES[1:])])
+def test_a_teaching_example_is_drawn_from_its_own_stage(sc4001_unscored, asked, kind, stages) -> None:
+    """On an unscored night the machine finds spindles in short wake too; the typical example
+    was the one nearest the median length wherever it fell (a spindle "in stage W")."""
+    night, engine = sc4001_unscored
+    events, _ = night.scored_events()
+    staged = night.stages()[0]
+    at = {round(e.onset, 3): STAGES[staged[night.epoch_at(e.onset)]] for e in events if e.type == kind}
+    assert set(at.values()) & set(stages) and set(at.values()) - set(stages), at   # a real choice
+    answer = Session(night).ask(asked, engine)
+    shown = [h for h in answer.highlights if round(h.start, 3) in at]
+    assert shown and at[round(shown[0].start, 3)] in stages, answer.text
+
+
+def test_the_example_pool_is_the_phenomenons_stage_then_sleep_then_all() -> None:
+    from app.chat.execute import _in_its_stage, rank_items
+    from app.chat.phenomena import phenomenon
+    from app.chat.results import Item
+
+    def item(start: float, stage: str, length: float = 1.0) -> Item:
+        return Item(start, start + length, "event", "scored", stage)
+
+    wake, n2, rem = item(0, "W"), item(60, "N2"), item(120, "REM")
+    assert _in_its_stage([wake, n2, rem], phenomenon("spindle")) == [n2]
+    assert _in_its_stage([wake, rem], phenomenon("spindle")) == [rem]     # in sleep, at least
+    assert _in_its_stage([wake], phenomenon("spindle")) == [wake]
+    assert _in_its_stage([wake, n2, rem], phenomenon("arousal")) == [n2, rem]
+    # "a good example": nearest the median length, those in sleep first
+    typical, _ = rank_items([item(0, "W", 1.0), item(60, "N2", 3.0), item(90, "N2", 0.5)], "typical")
+    assert [i.stage for i in typical] == ["N2", "N2", "W"]
