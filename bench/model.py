@@ -63,7 +63,7 @@ def forced_decode_seconds(model: SleepLM, epoch: np.ndarray, steps: int) -> floa
     def run() -> None:
         with model._inference():
             memory = model.biosignals(x, model._channel_mask(x, None)).decoder_tokens
-            session = model.decoding_session(memory, model.condition_embeddings(torch.tensor([0])))
+            session = model.decoding_session(memory, model.condition_embeddings(torch.tensor([0])), steps)
             ids = torch.full((1, 1), tok.sot_id, device=model.device)
             for _ in range(steps):
                 ids = session.step(ids).argmax(-1, keepdim=True)
@@ -133,6 +133,10 @@ def bench_base_cuda(args: argparse.Namespace) -> None:
           f"{rounds * 256 / dev_s:.0f} epochs/s")
     forced = forced_decode_seconds(model, batch[0], 128)
     print(f"base caption forced to 128 tokens, batch 1: {forced:.3f} s ({1000 * forced / 128:.1f} ms/token)")
+    model.enable_cuda_graphs()
+    forced = forced_decode_seconds(model, batch[0], 128)
+    print(f"base caption forced to 128 tokens, batch 1, CUDA graphs: {forced:.3f} s "
+          f"({1000 * forced / 128:.1f} ms/token)")
     print(f"cuda peak memory: {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB")
 
 

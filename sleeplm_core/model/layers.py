@@ -217,6 +217,18 @@ class ResidualAttentionBlock(nn.Module):
         """Keys/values of a cross-attention context, computed once per caption."""
         return KVCache(*self.attn.keys_values(self.ln_1_kv(context)))
 
+    def forward_static(self, x: torch.Tensor, mask: torch.Tensor, k_buf: torch.Tensor,
+                       v_buf: torch.Tensor, slot: torch.Tensor) -> torch.Tensor:
+        """Self-attention of one position ``x`` [B, 1, D] whose keys/values go to ``slot`` (a
+        1-element long tensor) of fixed buffers [B, heads, S, head_dim]; ``mask`` [B|1, 1, 1, S]
+        marks the slots it may read. Touches no host value (fixed-shape decoding)."""
+        h = self.ln_1(x)
+        k, v = self.attn.keys_values(h)
+        k_buf.index_copy_(2, slot, k.to(k_buf.dtype))
+        v_buf.index_copy_(2, slot, v.to(v_buf.dtype))
+        x = x + self.attn.attend(self.attn.query(h), k_buf, v_buf, mask)
+        return x + self.mlp(self.ln_2(x))
+
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None,
                 cache: KVCache | None = None, append: bool = True) -> torch.Tensor:
         """Self-attention (``cache`` holds past keys, extended when ``append``) or, for a

@@ -19,6 +19,7 @@ from sleeplm_core.model.config import MODALITIES, ModelConfig
 from sleeplm_core.model.decoder import CaptionDecoder, DecoderState
 from sleeplm_core.model.generation import Caption, beam_search, greedy
 from sleeplm_core.model.reconstruction import SignalReconstructionHead
+from sleeplm_core.model.static_decoding import StaticSession
 from sleeplm_core.model.signal_encoder import (
     SignalEncoder, SignalEncoding, flatten_patch_mask, present_channels,
 )
@@ -67,6 +68,7 @@ class SleepLM(nn.Module):
             self.signal_decoder = SignalReconstructionHead(config.signal, recon.heads)
         self._tokenizer: Tokenizer | None = None
         self._compiled_encoder: nn.Module | None = None
+        self._cuda_graphs = False
         # set by checkpoint loading: keys that did not line up (checkpoint.LoadReport)
         self.load_report: object | None = None
 
@@ -219,6 +221,14 @@ class SleepLM(nn.Module):
         """Use ``torch.compile`` for the signal encoder in :meth:`encode_signals`."""
         self._compiled_encoder = torch.compile(self.biosignals, dynamic=True)
 
+    def enable_cuda_graphs(self) -> None:
+        """Decode greedy captions on a CUDA device with fixed-shape caches, one CUDA graph
+        replay per token (:mod:`sleeplm_core.model.static_decoding`); CLIP-tower models only."""
+        if not isinstance(self.text, ClipTextTower):
+            raise ModelError("CUDA-graph decoding needs the CLIP text tower (sleeplm-base); "
+                             "this model keeps the KV-cached session")
+        self._cuda_graphs = True
+
     def _batches(self, epochs: Epochs, mask: np.ndarray | torch.Tensor | None, batch_size: int,
                  spo2: Epochs | None = None
                  ) -> Iterator[tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]]:
@@ -363,8 +373,13 @@ class SleepLM(nn.Module):
         log.info("caption vocabulary restricted to %d of %d tokens", size, allowed.numel())
         return size
 
-    def decoding_session(self, memory: torch.Tensor, condition: torch.Tensor | None) -> "_Session":
-        """A KV-cached decoder over ``memory`` [B, N, W] decoder tokens (see generation)."""
+    def decoding_session(self, memory: torch.Tensor, condition: torch.Tensor | None,
+                         steps: int | None = None) -> "_Session | StaticSession":
+        """A KV-cached decoder over ``memory`` [B, N, W] decoder tokens (see generation); with
+        CUDA graphs enabled on a CUDA device and ``steps`` (the most tokens it will take, one
+        per step) given, the fixed-shape graphed one."""
+        if self._cuda_graphs and steps is not None and memory.device.type == "cuda":
+            return StaticSession(self, memory, condition, steps, graph=True)
         return _Session(self, memory, condition)
 
     def caption(self, epochs: Epochs, modality: str | int | Sequence[str | int],
@@ -403,7 +418,7 @@ class SleepLM(nn.Module):
         tok = self.tokenizer
         condition = self.condition_embeddings(modality) if self.config.prefix_len > 0 else None
         if num_beams == 1:
-            session = self.decoding_session(memory, condition)
+            session = self.decoding_session(memory, condition, steps=max_new_tokens)
             hyps = greedy(session, len(memory), tok.sot_id, tok.eot_id, max_new_tokens, self.device)
         else:
             hyps = [beam_search(self.decoding_session(memory[i: i + 1],
