@@ -163,3 +163,90 @@ def test_the_example_pool_is_the_phenomenons_stage_then_sleep_then_all() -> None
     # "a good example": nearest the median length, those in sleep first
     typical, _ = rank_items([item(0, "W", 1.0), item(60, "N2", 3.0), item(90, "N2", 0.5)], "typical")
     assert [i.stage for i in typical] == ["N2", "N2", "W"]
+
+
+def test_how_many_times_counts_the_last_answer(demo) -> None:
+    """"how many times?" was off topic."""
+    assert last_answer(demo, "did the oxygen drop below 90?", "how many times?") == last_answer(
+        demo, "did the oxygen drop below 90?", "how many were there?")
+
+
+def test_how_much_of_it_was_usable_is_the_recordings_quality(demo) -> None:
+    """"how much of it was usable?" described an item that was not there ("of it")."""
+    text = last_answer(demo, "how much of it was usable?")
+    assert text == last_answer(demo, "how much of the recording was usable?")
+    assert "have no flagged channel" in text, text
+
+
+@pytest.mark.parametrize("asked", ["what else should be done?", "what are the next steps?",
+                                   "what should we do next?"])
+def test_what_to_do_next_is_a_clinicians_call(demo, asked) -> None:
+    """"what else should be done?" was off topic, with the list of what can be asked."""
+    assert last_answer(demo, asked).startswith("I can't diagnose or advise on treatment")
+
+
+def test_what_to_do_in_the_app_is_not_medical(demo) -> None:
+    assert not last_answer(demo, "what should I do to see the hypnogram?").startswith("I can't diagnose")
+
+
+@pytest.mark.parametrize("first, follow, whole", [
+    ("what's the heart rate overall?", "did it spike after apneas?",
+     "what did the heart rate do after the apneas?"),
+    ("what was the oxygen like?", "does it drop during the hypopneas?",
+     "what did the spo2 do during the hypopneas?")])
+def test_did_it_react_to_events_reads_the_signal_around_them(demo, first, follow, whole) -> None:
+    """"did it spike after apneas?" after the heart rate listed the apneas."""
+    text = last_answer(demo, first, follow)
+    assert text == last_answer(demo, whole)
+    assert re.match(r"(?:Heart rate|SpO2) around the \d+ (?:apnea|hypopnea) events", text), text
+
+
+def _span_rows(text: str) -> dict[str, tuple[str, str]]:
+    return {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(
+        r"^\| ([\w ]+?) \| ([\d.]+)(?: min)?[^|]*\| ([\d.]+)(?: min)?[^|]*\|$", text, re.M)}
+
+
+@pytest.mark.parametrize("compared, asked, row, fewer", [
+    ("compare the first and last sleep cycle", "which had more N3?", "N3", False),
+    ("compare the first half with the second half", "which half had fewer arousals?", "arousals", True),
+    ("compare the first half with the second half", "which one had more apneas?", "apneas and hypopneas",
+     False)])
+def test_which_had_more_names_the_side_of_that_row(demo, compared, asked, row, fewer) -> None:
+    """"which had more N3?" after two parts of the night were compared gave the night's N3."""
+    table = last_answer(demo, compared)
+    first, second = (float(v) for v in _span_rows(table)[row])
+    text = last_answer(demo, compared, asked)
+    assert text.endswith(table), text
+    labels = re.match(r"(.+?) against (.+?), stages", table).groups()
+    if first == second:
+        assert text.startswith("**Neither**"), text
+    else:
+        side = labels[0] if (first < second) == fewer else labels[1]
+        less = "less" if row == "N3" else "fewer"
+        assert text.startswith(f"**{side[0].upper() + side[1:]}** had {less if fewer else 'more'} {row}:"), text
+
+
+@pytest.mark.parametrize("follow, row", [("what about REM?", "REM"), ("and the WASO?", "Wake after sleep onset"),
+                                         ("and N3?", "N3 (slow-wave sleep)")])
+def test_a_norm_follow_up_reads_the_row_it_names(demo, follow, row) -> None:
+    """"what about REM?" after "is her sleep efficiency normal?" repeated the efficiency."""
+    text = last_answer(demo, "is her sleep efficiency normal?", follow)
+    assert text.startswith(f"**{row}: "), text
+    assert "Sleep efficiency" not in text.split("\n\n")[0]
+
+
+@pytest.mark.parametrize("asked, stage", [("show me an epoch of N1", "N1"), ("find a REM epoch", "REM")])
+def test_an_epoch_of_a_stage_is_its_example(demo, asked, stage) -> None:
+    """"show me an epoch of N1" listed the N1 periods."""
+    assert last_answer(demo, asked) == last_answer(demo, f"show me an example of {stage}")
+
+
+@pytest.mark.parametrize("asked, plain", [("were there any breathing problems?", "is the breathing normal?"),
+                                          ("any heart issues?", "is the heart rate normal?")])
+def test_problems_of_a_body_system_are_its_overview(sc4001, asked, plain) -> None:
+    """"were there any breathing problems?" on a night without breathing channels gave the
+    model's matches for the words "breathing problems"."""
+    text = last_answer(sc4001, asked)
+    assert text == last_answer(sc4001, plain)
+    assert "The model's best matches" not in text
+    assert "not measurable" in text or "no heart-rate channel" in text, text

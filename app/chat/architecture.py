@@ -6,6 +6,7 @@ starting in them, which is how a scorer compares parts of a night."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
@@ -25,8 +26,12 @@ EVENT_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def span_architecture(plan: Plan, night: LoadedNight) -> SpanArchitecture:
-    """Stage minutes (min) and event counts of each of the plan's two groups."""
-    return spans_held(night, plan.groups)
+    """Stage minutes (min) and event counts of each of the plan's two groups, with the row a
+    "which had more N3?" asks about."""
+    q = plan.query
+    rows = {*STAGES, *(name for name, _ in EVENT_FAMILIES)}
+    return replace(spans_held(night, plan.groups), asked=q.target if q.target in rows else "",
+                   fewer=q.asks_fewer)
 
 
 def span_length(plan: Plan, night: LoadedNight) -> SpanArchitecture:

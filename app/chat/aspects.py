@@ -229,6 +229,11 @@ _EITHER_OR_RE = re.compile(r"\bor\b", re.I)
 _WHICH_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?which\b", re.I)
 
 
+def asked_fewer(text: str) -> bool:
+    """The question asks for less of something ("which had fewer arousals?")."""
+    return bool(_LESS_RE.search(text) or re.search(r"\bleast\b", text, re.I))
+
+
 def asked_direction(text: str) -> str | None:
     """How a question expects a measure to move between two parts of the night: "higher",
     "lower", "change" (either way: "is the breathing rate different in REM?"), "which" for

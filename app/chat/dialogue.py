@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from app.chat.glossary import term
-from app.chat.norms import AROUSAL_ROW, ROW_OF_STAGE, ROW_OF_STAT
+from app.chat.norms import AROUSAL_ROW, NORMS, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import find_phenomenon, phenomenon
 from app.chat.plan import length_text
 from app.chat.query import INDEX_STATS, LIST_ALL, Intent, Query, Ref, Scope, transition_sides, two_stages
@@ -128,7 +128,8 @@ class Dialogue:
             # "which is higher?": the last comparison or split, the side it leans to first
             if self.last is None or self.last.intent not in _SPLITS:
                 raise NothingToReferTo("no_sides")
-            return replace(self.last, text=query.text, ref=Ref.NONE)
+            # "which had more N3?" names the row (Query.target) whose side comes first
+            return replace(self.last, text=query.text, ref=Ref.NONE, target=query.target or self.last.target)
         if query.note == "likeness":
             # "how similar are they?": the last library search, its matches judged
             if self.last is None or self.last.intent != Intent.SIMILAR:
@@ -578,6 +579,10 @@ class Dialogue:
         scope = Scope(query.scope.stages or kept.stages, query.scope.time or kept.time)
         if query.by_rule and query.intent in _SPLITS:
             return _counted(replace(query, ref=Ref.NONE, scope=scope), last)
+        if last.intent == Intent.NORMAL and last.target in NORMS and (row := _norm_row_named(query)):
+            # "is her sleep efficiency normal?", then "what about REM?" or "and the WASO?": that
+            # row against the same norms
+            return replace(last, text=query.text, target=row, ref=Ref.NONE, stated=None)
         if query.intent == Intent.SUMMARY and query.stat:
             # "and the WASO?": the statistic named, over the span the last answer read
             return replace(query, ref=Ref.NONE, scope=scope)
@@ -664,6 +669,11 @@ class Dialogue:
             if subject[1] and verb.lower() in ("does ", "is "):
                 verb = {"does ": "do ", "is ": "are "}[verb.lower()]
             return f"{m.group('lead')}{verb}the {subject[0]}{m.group('rest')}"
+        if ((m := _IT_AROUND_EVENTS_RE.search(text)) and self.last is not None and self.last.phenomenon is None
+                and (signal := _signal_named(self.last)) and (phen := find_phenomenon(m.group("events")))
+                and phen.event_types):
+            # "what's the heart rate?", then "did it spike after apneas?": that signal around them
+            return f"what did the {signal} do {m.group('when').lower()} the {m.group('events')}?"
         if _HOW_VARIABLE_RE.search(text) and self.last is not None and (signal := _signal_named(self.last)):
             # "heart rate in each stage", then "how variable was it?": that signal's spread
             return f"how variable was the {signal}?"
@@ -982,6 +992,12 @@ _IT_SPLIT_RE = re.compile(r"^(?P<lead>\W*(?:and\s+|so\s+)?(?:how\s+)?)(?P<verb>(
                           r"|different|higher|lower|worse|better|greater|more|less)\b.*\b(?:n?rem|non-rem|n[123]"
                           r"|supine|back|sides?|non-supine|prone|halves|half|cycles?|hours?|positions?|stages?"
                           r"|wake|awake|asleep|morning|night|first|second|last)\b.*)$", re.I)
+# "did it spike after apneas?", "does it drop during the hypopneas?": the signal just measured,
+# around those events
+_IT_AROUND_EVENTS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:how|what) )?(?:did|does|do|was|is)\s+(?:it|that)"
+                                  r"\s+(?:spike|rise|go up|jump|increase|surge|drop|fall|go down|dip|change|do"
+                                  r"|react|respond|climb)\w*\s+(?:at all\s+)?(?P<when>after|during|with|around)"
+                                  r"\s+(?:the\s+|each\s+|every\s+)?(?P<events>[a-z -]+?)\W*$", re.I)
 _STAT_NAMES = {"ahi": "AHI", "odi": "ODI", "rdi": "RDI", "se": "sleep efficiency", "tst": "total sleep time",
                "waso": "WASO"}
 """Whole-night statistics by the names a question gives them."""
@@ -1200,6 +1216,13 @@ def _amount(seconds: float) -> str:
     if seconds >= 3600 and seconds % 3600 == 0:
         return f"{seconds / 3600:g} h"
     return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
+
+
+def _norm_row_named(query: Query) -> str | None:
+    """The row of the age norms a follow-up names by its one stage or its statistic, else None."""
+    if len(query.scope.stages) == 1 and query.scope.stages[0] in ROW_OF_STAGE:
+        return ROW_OF_STAGE[query.scope.stages[0]]
+    return ROW_OF_STAT.get(query.stat or "")
 
 
 def _stage_word(stages: tuple[str, ...]) -> str | None:

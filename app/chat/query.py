@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.chat.aspects import (Aspect, asked_direction, asked_rate_way, asked_trend, listed_cause,
+from app.chat.aspects import (Aspect, asked_direction, asked_fewer, asked_rate_way, asked_trend, listed_cause,
                               named_cause, named_channels, named_position, read_aspects)
 from app.chat.timespan import TimeSpan
 
@@ -231,6 +231,12 @@ class Query:
         ("higher", "lower", "change", "either"), None for none
         (:func:`app.chat.aspects.asked_direction`)."""
         return asked_direction(self.text)
+
+    @property
+    def asks_fewer(self) -> bool:
+        """The question asks which side had less ("which had fewer arousals?")
+        (:func:`app.chat.aspects.asked_fewer`)."""
+        return asked_fewer(self.text)
 
     @property
     def rate_way(self) -> str:

@@ -3446,6 +3446,27 @@ def _with_clock(label: str, span: tuple[float, float], night: LoadedNight) -> st
     return label if f"{lo}-{hi}" in label or f"{lo}–{hi}" in label else f"{label} ({lo}–{hi})"
 
 
+def _asked_side(r: SpanArchitecture) -> str:
+    """"which had more N3?": the side with more (or less) of the row asked, as a lead
+    paragraph; "" when none was asked."""
+    a, b = r.columns[0], r.columns[1]
+    if r.asked in STAGES:
+        values, unit = (a.stage_min[r.asked], b.stage_min[r.asked]), "min"
+    elif r.asked in a.events:
+        values, unit = (a.events[r.asked], b.events[r.asked]), ""
+    else:
+        return ""
+    figures = " against ".join(f"{v:.1f} {unit}" if unit else f"{v}" for v in values)
+    if values[0] == values[1]:
+        each = f"{values[0]:.1f} min of {r.asked}" if unit else f"{values[0]} {r.asked}"
+        return f"**Neither**: {each} in each.\n\n"
+    first = (values[0] < values[1]) == r.fewer
+    side = (a if first else b).label
+    less = "less" if unit else "fewer"
+    return (f"**{side[0].upper() + side[1:]}** had {less if r.fewer else 'more'} {r.asked}: "
+            f"{figures}.\n\n")
+
+
 @render.register
 def _(r: SpanArchitecture, night: LoadedNight) -> Answer:
     """Two spans as columns: length, time asleep, each stage's minutes and share of sleep,
@@ -3471,7 +3492,7 @@ def _(r: SpanArchitecture, night: LoadedNight) -> Answer:
     moves = "; ".join(f"{s} {a.stage_min[s]:.0f} → {b.stage_min[s]:.0f} min" for s in shifts
                       if abs(b.stage_min[s] - a.stage_min[s]) >= SHIFT_MIN)
     events = f"; events {source_name(r.events_source)}" if r.events_source else ""
-    text = (f"{a.label[0].upper() + a.label[1:]} against {b.label}, stages from the "
+    text = (_asked_side(r) + f"{a.label[0].upper() + a.label[1:]} against {b.label}, stages from the "
             f"{source_name(r.source)} hypnogram{events}. "
             + (f"The largest shifts: **{moves}**." if moves else
                f"No stage differs by {SHIFT_MIN:.0f} min or more.")

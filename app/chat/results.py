@@ -580,11 +580,15 @@ class SpanColumn:
 @dataclass(frozen=True)
 class SpanArchitecture:
     """Spans (two compared, or one alone) by stage minutes and event counts; ``source``
-    scored the stages, ``events_source`` the events ("" when no family was scored)."""
+    scored the stages, ``events_source`` the events ("" when no family was scored);
+    ``asked``: the row a "which had more N3?" asks about (a stage or an event family, "" for
+    none), ``fewer`` when it asks for less of it."""
 
     columns: tuple[SpanColumn, ...]
     source: str
     events_source: str
+    asked: str = ""
+    fewer: bool = False
 
 
 @dataclass

@@ -103,6 +103,9 @@ _MEDICAL_RE = re.compile(
     r"(?:sleep )?(?:doctor|physician|specialist|gp|cardiologist|neurologist|pulmonologist|someone"
     r"|somebody|professional))|see a doctor"
     r"|is it dangerous"
+    # "what should be done next?", "what are the next steps?": the plan is a clinician's
+    r"|what (?:else )?(?:should|must|needs to|ought to) (?:be done|happen|(?:i|we|they|he|she) do)"
+    r"(?: next| now| about (?:it|this|that))?(?=\W*$)|next steps?(?=\W*$)"
     # "what would you tell the patient?": what a clinician says to a patient
     r"|(?:tell|say to|explain to|advise|reassure) (?:the |this |my |our )?patient\b"
     # "is a full PSG needed?": a referral is a clinician's call
@@ -252,12 +255,25 @@ _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+of (?:them|t
                            r"|patient|sleeper)(?: have| show| hold)?|\s+(?:does|did) (?:he|she|they|it)"
                            r" have)?(?:\s+(?:of them|in total|altogether|all together|total|in this"
                            r" night|tonight))?(?:\s+(?:per|an|a) (hour|minute)(?: of sleep)?)?\W*$"
-                           r"|^\s*count them\W*$", I)
+                           r"|^\s*count them\W*$"
+                           # "how many times?", "how many times did that happen?"
+                           r"|^\W*(?:and\s+|so\s+)?how many times(?: (?:did|does) (?:it|that|this) happen)?"
+                           r"(?: in total| altogether)?\W*$", I)
 # "which is higher?" after two parts of the night were compared: the side, first
 _WHICH_SIDE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?which (?:one |side |group |stage |half |part "
                                 r"|of the two |of them |of those |period )?(?:is|was|are|were|has|had|came out|comes"
                                 r" out|ran) (?:the )?(?:higher|lower|bigger|smaller|larger|faster|slower|greater"
                                 r"|louder|quieter|deeper|worse|better)\W*$", I)
+# "which had more N3?", "which one had fewer arousals?" after two parts of the night were
+# compared: that row's side, first
+_WHICH_MORE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?which (?:one |side |half |part "
+                                r"|cycle |period |hour |of the two |of them |of those )?(?:had|has|have|showed|shows"
+                                r"|held|holds|contained|got) (?:the )?(?:more|less|fewer) (?P<what>\w+"
+                                r"(?: sleep)?)\W*$", I)
+# The event families a comparison of two parts counts (app.chat.architecture), as named
+_FAMILY_ROWS = tuple((name, re.compile(p, I)) for name, p in (
+    ("apneas and hypopneas", r"\b(?:apn\w*|hypopn\w*|events?)\b"), ("desaturations", r"\bdesat\w*"),
+    ("arousals", r"\barousals?\b")))
 # "how similar are they?" after a library search: how alike its matches are
 _LIKENESS_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?how (?:similar|alike|close|good|relevant)"
                               r" (?:are|were|is) (?:they|these|those|them|the (?:matches|hits|results|epochs|examples)"
@@ -1194,6 +1210,12 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if _LIKENESS_REF_RE.search(text):
         # "how similar are they?": the last library search, judged (Dialogue.resolve)
         return Query(Intent.SIMILAR, text, ref=Ref.REPEAT, note="likeness", by_rule=True)
+    if m := _WHICH_MORE_REF_RE.search(text):
+        # "which had more N3?": the last comparison again, that row's side first
+        named = stage_term(m.group("what"))
+        row = next((name for name, pattern in _FAMILY_ROWS if pattern.search(m.group("what"))),
+                   named[0] if len(named) == 1 else "")
+        return Query(Intent.COMPARE, text, target=row, ref=Ref.REPEAT, note="which_side", by_rule=True)
     if _WHICH_SIDE_REF_RE.search(text):
         # "which is higher?": the last comparison, its side named first (Dialogue.resolve)
         return Query(Intent.COMPARE, text, ref=Ref.REPEAT, note="which_side", by_rule=True)
@@ -1240,7 +1262,7 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True)
     # "when was the oxygen lowest and what was happening then?" asks for its own extreme;
     # "what was the lowest saturation during it?" for the item's.
-    if _ITEM_RE.search(text) and time is None and (_DURING_IT_RE.search(text) or not (
+    if _ITEM_RE.search(text) and time is None and _topic(text) != "quality" and (_DURING_IT_RE.search(text) or not (
             _signal(text) and _rank(text) in ("highest", "lowest"))):
         if (phen := find_phenomenon(text)) is not None and phen.event_types:
             # "any apneas in it?": that phenomenon inside the item, not the item described
@@ -1688,7 +1710,12 @@ def quiz_reply(text: str) -> str | None:
 _SYSTEM_PROBLEM_RE = re.compile(r"^\W*(?:(?:are|were|is|was) there |did (?:she|he|they|the patient) have )?(?:any"
                                 r"(?:thing)?|something) (?:problems?|issues?|abnormal(?:ities)?|wrong|unusual|concerning"
                                 r"|odd) (?:with|in|about) (?:the |her |his |their )?(?P<system>oxygen|spo2|saturation"
-                                r"|breathing|respiration|heart(?: rate)?|pulse)\W*$", I)
+                                r"|breathing|respiration|heart(?: rate)?|pulse)\W*$"
+                                # "were there any breathing problems?", "any heart issues?"
+                                r"|^\W*(?:(?:are|were|is|was) there |did (?:she|he|they|the patient) have )?(?:any )?"
+                                r"(?P<system2>oxygen|breathing|respiratory|heart|cardiac)"
+                                r" (?:problems?|issues?|trouble|difficult(?:y|ies)|abnormalit(?:y|ies)|disturbances?"
+                                r"|concerns?)\W*$", I)
 _STAGE_PERCENT_RE = re.compile(r"\b(rem|n1|n2|n3|nrem|wake|deep sleep|light sleep)\s*%", I)
 _EVER_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|is|were) (?:he|she|they|the patient|the sleeper)"
                                r" (?:ever |at all |much )?(?:(?:sleep|lie|lying|sleeping|spend (?:any )?time|lay)"
@@ -1739,8 +1766,8 @@ def _understand(text: str) -> Query:
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
     # "any problems with her oxygen?", "anything abnormal with the heart?": that system judged
-    text = _SYSTEM_PROBLEM_RE.sub(lambda m: "is the heart rate normal?" if re.match(r"heart|pulse", m["system"], I)
-                                  else "is the breathing normal?", text)
+    text = _SYSTEM_PROBLEM_RE.sub(lambda m: "is the heart rate normal?" if re.match(
+        r"heart|pulse|cardiac", m["system"] or m["system2"], I) else "is the breathing normal?", text)
     # "what's the REM %": its share of sleep
     text = _STAGE_PERCENT_RE.sub(lambda m: f"{m.group(1)} percentage", text)
     # "did he sleep on his stomach?", "was she ever prone?": the time in that position
@@ -2389,7 +2416,7 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bwhat (?:can(?:'?t|not)|could(?:n'?t| not)) (?:you|i|it|the app) (?:measure|score|detect|see"
         r"|tell|read)\b|\b(?:limitations?|blind spots?)\b", I)),
     ("quality", re.compile(
-        r"\bhow much (?:time|data|of the (?:recording|study|night)) (?:was|is|were) (?:valid|usable"
+        r"\bhow much (?:time|data|of (?:it|this|the (?:recording|study|night))) (?:was|is|were) (?:valid|usable"
         r"|good|clean|artifact[- ]free|artefact[- ]free)\b|\b(?:valid|usable|artifact[- ]free"
         r"|artefact[- ]free) (?:recording |monitoring |study )?(?:time|data)\b|"
         r"\b(?:artifacts?|artefacts?|signal quality|quality of the (?:signals?|data|recording)"
@@ -2536,6 +2563,9 @@ _STAGE_SHARE_ASK_RE = re.compile(r"\b(?:amount|percent\w*|share|proportion|quant
                                  r" patient'?s|this person'?s|a person'?s) age\b", I)
 # "show me a typical REM epoch", "what does N3 look like?": the clearest epoch of a stage.
 _STAGE_EXAMPLE_RE = re.compile(r"\b(?:typical|example|clearest|a clear|classic|textbook)\b"
+                               # "show me an epoch of N1", "find a REM epoch": one to look at
+                               r"|\b(?:show|find|give|pick|display)(?: me| us)? (?:an?|one) (?:(?:[\w-]+ ){0,2}epoch"
+                               r" of\b|(?:n1|n2|n3|rem|wake|stage \w+) epoch\b)"
                                r"|\bwhat (?:does|do|did) .{1,40} look like\b|\bshow (?:me|us|them|the (?:class"
                                r"|students?)|students?) what\b", I)
 _STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?!than\b)\w+|worse|fewer|cluster\w*"
