@@ -1,4 +1,5 @@
-"""Downloads: events and hypnogram as CSV and EDF+ annotations, the current figure as PNG.
+"""Downloads: events and hypnogram as CSV and EDF+ annotations, the study report as Markdown,
+the current figure as PNG.
 
 Files go to a folder of the session's own, so two users never overwrite each
 other's downloads. The EDF+ file holds annotations only (no signals), which
@@ -42,6 +43,13 @@ def events_csv(night: LoadedNight, highlights: list[Highlight], folder: Path) ->
         for h in highlights:
             w.writerow([f"{h.start:.2f}", f"{h.end - h.start:.2f}", format_clock(h.start, t0),
                         h.label, "model", "" if h.score is None else f"{h.score:.3f}"])
+    return path
+
+
+def report_markdown(report: str, night: LoadedNight, folder: Path) -> Path:
+    """The chat's study report (``write a report``) as a Markdown file."""
+    path = folder / f"{_stem(night)}_report.md"
+    path.write_text(report + "\n", encoding="utf-8")
     return path
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import gradio as gr
 
 from app.engine import DEMO_DIR, Engine
-from app.exports import edf_annotations, events_csv, figure_png, hypnogram_csv
+from app.exports import edf_annotations, events_csv, figure_png, hypnogram_csv, report_markdown
 from app.limits import SessionLimits, SessionRegistry
 from app.night import LoadedNight, embed_night, read_night
 from app.chat.phenomena import gallery
@@ -260,6 +260,10 @@ class App:
             return str(hypnogram_csv(night, s.folder))
         if kind == "edf":
             return str(edf_annotations(night, s.highlights, s.folder))
+        if kind == "report":
+            # a session of its own: the download leaves the chat's follow-ups as they were
+            report = Session(night).ask("write a report", self.cfg.engine).text
+            return str(report_markdown(report, night, s.folder))
         if kind == "overview":
             return str(figure_png(s.overview(), s.folder, "overview"))
         return str(figure_png(s.viewer(), s.folder, f"epoch_{s.current}"))
@@ -411,7 +415,8 @@ class App:
         files = gr.File(label="download", elem_id="download")
         with gr.Row():
             for label, kind in (("Events CSV", "events"), ("Hypnogram CSV", "hypnogram"),
-                                ("EDF+ annotations", "edf"), ("Overview PNG", "overview"),
+                                ("EDF+ annotations", "edf"), ("Report (Markdown)", "report"),
+                                ("Overview PNG", "overview"),
                                 ("Epoch viewer PNG", "viewer")):
                 gr.Button(label, size="sm").click(lambda st, k=kind: self.export(k, st), state,
                                                   files, api_name=f"export_{kind}")

@@ -150,6 +150,9 @@ def test_gallery_captions_and_exports_panels(served: tuple[str, AppConfig]) -> N
     events = Path(client.predict(api_name="/export_events"))
     assert events.read_text().startswith("onset_s,duration_s,clock,type,source,score")
     assert "model" in events.read_text()
+    report = Path(client.predict(api_name="/export_report"))
+    assert report.name.endswith("_report.md")
+    assert report.read_text().startswith("## Sleep study report: ") and "### What stands out" in report.read_text()
 
 
 @pytest.mark.parametrize("target", [Path("/etc/passwd"), Path(__file__).resolve()])

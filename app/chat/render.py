@@ -173,8 +173,9 @@ _MESSAGES = {
                 "e.g. *compare EEG in N1 and N3*, *heart rate in REM vs NREM*, *spindles in the "
                 "first and second half*, *AHI supine vs lateral*."),
     "export": ("The *Exports* tab downloads the night: the events (CSV), the hypnogram (CSV), "
-               "the scoring as EDF+ annotations, and PNGs of the overview and of the epoch "
-               "viewer. The chat itself writes no files."),
+               "the scoring as EDF+ annotations, the study report (Markdown; *write a report* "
+               "shows it here), and PNGs of the overview and of the epoch viewer. The chat itself "
+               "writes no files."),
     "too_long": "That question is too long (over 2,000 characters); ask it in a sentence or two.",
     "no_sleep": "This night has no sleep epoch, so there is no change of sleep stage to count.",
     "no_condition": ("Give the threshold in numbers, e.g. *SpO2 below 90%*, *heart rate above "
