@@ -250,3 +250,27 @@ def test_problems_of_a_body_system_are_its_overview(sc4001, asked, plain) -> Non
     assert text == last_answer(sc4001, plain)
     assert "The model's best matches" not in text
     assert "not measurable" in text or "no heart-rate channel" in text, text
+
+
+@pytest.mark.parametrize("terse, full", [("ahi rem", "AHI in REM"), ("mean hr nrem", "mean heart rate in NREM"),
+                                         ("odi n2", "ODI in N2"), ("arousal idx", "arousal index")])
+def test_a_technicians_shorthand_reads_as_the_full_question(demo, terse, full) -> None:
+    """"ahi rem" gave the whole night's AHI, "mean hr nrem" the whole night's heart rate, and
+    "arousal idx" the arousals' list without their index."""
+    assert last_answer(demo, terse) == last_answer(demo, full)
+
+
+def test_two_bare_figures_are_two_questions(demo) -> None:
+    """"sol and rol" gave the REM latency alone."""
+    text = last_answer(demo, "sol and rol")
+    assert text == f"{last_answer(demo, 'sol')}\n\n{last_answer(demo, 'rol')}"
+    assert "sleep onset latency" in text and "REM latency" in text
+
+
+@pytest.mark.parametrize("first, follow, full", [
+    ("spindles between 1 and 2 am", "density?", "how many were there per minute?"),
+    ("how many hypopneas?", "index?", "how many were there per hour?"),
+    ("show me the longest apnea", "how long", "how long was it?")])
+def test_a_bare_follow_up_word_reads_the_last_answer(demo, first, follow, full) -> None:
+    """"density?", "index?" and a bare "how long" were off topic."""
+    assert last_answer(demo, first, follow) == last_answer(demo, first, full)

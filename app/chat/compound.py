@@ -66,6 +66,15 @@ _ONE_FOR_NOUN_RE = re.compile(r"\b(?P<noun>[a-z-]+?)(?P<s>s?)(?P<join>\s+(?:and|
 _SIDE_BY_SIDE_RE = re.compile(r"\s+(?:side[- ]by[- ]side|next to each other|together|one after the other)(?=\W*$)", I)
 
 
+def _two_figures(left: str, right: str) -> bool:
+    """Two bare abbreviations of the night's figures ("sol and rol", "tst and se"): each a
+    question of its own, though one word long."""
+    def figure(word: str) -> bool:
+        q = understand(word)
+        return q.by_rule and (q.intent == Intent.STAGE_TIMING or (q.intent == Intent.SUMMARY and bool(q.stat)))
+    return len(right.split()) == 1 and figure(left) and figure(right)
+
+
 def _spelled_out(text: str) -> str:
     """``text`` with a second "one" replaced by the noun before it."""
     text = _SIDE_BY_SIDE_RE.sub("", text)
@@ -89,9 +98,10 @@ def compound(text: str) -> tuple[str, str] | None:
         return f"{text[:start]}{words[0]}{text[end:]}", f"{text[:start]}{rest}{text[end:]}"
     for m in joints:
         left, right = text[:m.start()].strip(), text[m.end():].strip()
-        if len(left.split()) < 2 or not right or _inside_term(whole, text, m):
+        terse = len(left.split()) < 2 and bool(right) and _two_figures(left, right)
+        if (len(left.split()) < 2 and not terse) or not right or _inside_term(whole, text, m):
             continue
-        if not _QUESTION_START_RE.match(right):
+        if not _QUESTION_START_RE.match(right) and not terse:
             stem = _STEM_RE.match(left)
             if stem is None or _PREPOSITION_RE.match(right):
                 continue   # "when was the lowest SpO2, and in what stage?" is one question

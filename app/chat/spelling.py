@@ -95,7 +95,7 @@ def _repair(match: re.Match[str]) -> str:
 # Chat shorthand a dictionary would not mend: "whats the AHI", "r there any apneas".
 _SHORTHAND = {"whats": "what's", "hows": "how's", "wheres": "where's", "whens": "when's", "thats": "that's",
               "isnt": "isn't", "wasnt": "wasn't", "didnt": "didn't", "doesnt": "doesn't", "pls": "please",
-              "plz": "please"}
+              "plz": "please", "idx": "index"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b|^\s*r(?= (?:there|they|the|these|those)\b)", re.I)
 
 

@@ -408,6 +408,7 @@ _ITEM_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|and\s+|so\s+|(?:can|could) 
                       r"(?:describe|tell me (?:more )?about|what(?:'s| is| was) (?:going on|happening) in)"
                       r" (?:it|that(?: one)?|this(?: one)?|that (?:period|event|epoch)|this (?:period"
                       r"|event|epoch))(?:,?\s*please)?\W*$"
+                      r"|^\W*(?:and\s+|so\s+)?how long\W*$"
                       r"|\b(?:how long (?:was|is) (?:it|that|this)|how long did (?:it|that|this(?: one)?"
                       r"|that one) (?:last|go on)|(?:during|in|of|for) (?:it|that"
                       r" one|this one|that event|this event|that period)|(?:was|is) (?:it|that|this"
@@ -1716,6 +1717,9 @@ _SYSTEM_PROBLEM_RE = re.compile(r"^\W*(?:(?:are|were|is|was) there |did (?:she|h
                                 r"(?P<system2>oxygen|breathing|respiratory|heart|cardiac)"
                                 r" (?:problems?|issues?|trouble|difficult(?:y|ies)|abnormalit(?:y|ies)|disturbances?"
                                 r"|concerns?)\W*$", I)
+_TERSE_STAGE_RE = re.compile(r"^\W*(?P<head>(?:(?:mean|average|min|max|lowest|highest) )?(?:ahi|odi|rdi|rei|cai|oai"
+                             r"|oahi|hr|heart rate|pulse|spo2|sat|sao2|hrv|rmssd|t90|breathing rate|resp rate"
+                             r"|arousal index|plmi|plm index))\s+(?P<stage>rem|nrem|n1|n2|n3|wake)\W*$", I)
 _STAGE_PERCENT_RE = re.compile(r"\b(rem|n1|n2|n3|nrem|wake|deep sleep|light sleep)\s*%", I)
 _EVER_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|is|were) (?:he|she|they|the patient|the sleeper)"
                                r" (?:ever |at all |much )?(?:(?:sleep|lie|lying|sleeping|spend (?:any )?time|lay)"
@@ -1762,6 +1766,8 @@ def _understand(text: str) -> Query:
     if _SUPERLATIVE_EVENT_RE.search(text):
         text = _AND_WHEN_RE.sub("", text)
     text = _REM_DENSITY_RE.sub("rapid eye movements per minute in REM", text)
+    # "ahi rem", "mean hr nrem": a technician's figure with its stage after it
+    text = _TERSE_STAGE_RE.sub(lambda m: f"{m['head']} in {m['stage']}", text)
     # "REMs per minute of REM", "arousals per hour of N2 sleep": a rate inside that stage
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
@@ -2610,7 +2616,11 @@ _BARE_BY_RE = re.compile(r"^\s*(?:and\s+|now\s+|then\s+)?(?:split\s+|broken down
 # "and per hour?": the last count as a rate (a split by hour says "by hour")
 _BARE_RATE_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|how many\s+|what(?:'s| is) (?:that|this|it)\s+|how much"
                            r" is (?:that|this)\s+)?(?:per|an|a|each) (hour|minute)"
-                           r"(?: of sleep)?\W*$", I)
+                           r"(?: of sleep)?\W*$"
+                           # "density?", "and the index?": the last events' rate, per minute for a
+                           # density (spindles, eye movements), per hour for an index
+                           r"|^\W*(?:and\s+|so\s+|what about\s+)?(?:what(?:'s| is| was) )?(?:the |their |its )?"
+                           r"(?P<bare>density|index)\W*$", I)
 
 
 # "split that by supine vs non-supine", "break it down by stage": the last answer's index, split
@@ -2647,7 +2657,8 @@ def _split_followup(query: Query, text: str) -> Query:
 def _bare_by(text: str) -> Query | None:
     """"by position?", "and by stage?": the last question's index or events split."""
     if m := _BARE_RATE_RE.search(text):
-        return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True, per=m.group(1).lower())
+        per = m.group(1) or ("minute" if m["bare"].lower() == "density" else "hour")
+        return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True, per=per.lower())
     m = _BARE_BY_RE.search(text)
     return m and Query(Intent.BREAKDOWN, text, by=next(g for g in m.groups() if g).lower(),
                        by_rule=True, ref=Ref.REPEAT)
