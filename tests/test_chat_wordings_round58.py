@@ -274,3 +274,26 @@ def test_two_bare_figures_are_two_questions(demo) -> None:
 def test_a_bare_follow_up_word_reads_the_last_answer(demo, first, follow, full) -> None:
     """"density?", "index?" and a bare "how long" were off topic."""
     assert last_answer(demo, first, follow) == last_answer(demo, first, full)
+
+
+def test_a_stage_with_events_scopes_the_search_to_that_stage(demo) -> None:
+    """"search the library for REM with rapid eye movements" put a wake epoch first: "REM" was
+    read as the eye movements, not as the stage; "N3 with an arousal" listed N2's arousals."""
+    night, engine = demo
+    answer = Session(night).ask("search the library for REM with rapid eye movements", engine)
+    assert answer.hits and all(h.meta["stage"] == "REM" for h in answer.hits)
+    assert last_answer(demo, "find an epoch that looks like N3 with an arousal") == last_answer(
+        demo, "find N3 epochs with an arousal")
+    # "compare REM with N3" names two stages, not one with something
+    assert last_answer(demo, "compare REM with N3") == last_answer(demo, "compare REM and N3")
+
+
+def test_the_library_matches_are_counted_by_kind_of_recording(demo) -> None:
+    """"how many of those are from real recordings?" gave the night's summary."""
+    night, engine = demo
+    session = Session(night)
+    hits = session.ask("search the library for REM with rapid eye movements", engine).hits
+    text = session.ask("how many of those are from real recordings?", engine).text
+    kinds = [h.meta["kind"] for h in hits]
+    assert f"real {kinds.count('real')}" in text and f"synthetic {kinds.count('synthetic')}" in text, text
+    assert "rapid eye movement;" in text or "rapid eye movement " in text, text   # no raw type name

@@ -1016,7 +1016,11 @@ _WHERE_FROM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:which|what) (?:recordin
                             r" (?:do|did|are|were) (?:they|these|those|the (?:matches|hits|results)) (?:come )?from"
                             r"|where (?:do|did|are|were) (?:they|these|those|the (?:matches|hits|results)) (?:come )?from"
                             r"|(?:are|were) (?:they|these|those|the (?:matches|hits|results)) (?:all )?from (?:this|the same"
-                            r"|the loaded|my|one) (?:night|recording|file|patient))\W*$", re.I)
+                            r"|the loaded|my|one) (?:night|recording|file|patient))\W*$"
+                            # "how many of those are from real recordings?": the matches by kind
+                            r"|^\W*(?:and\s+|so\s+)?how many (?:of (?:them|those|these|the (?:matches|hits|results)) )?"
+                            r"(?:are|were|come) (?:from )?(?:real|synthetic|generated)(?: (?:recordings?|nights?|data"
+                            r"|patients?|sleepers?|ones?))?\W*$", re.I)
 """Which recordings a library search's matches come from ("which recordings do they come from?")."""
 _NOTICE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?what (?:should|would|do|does|can|could|will|might) (?:i|we|you"
                         r"|they|students|my students|the students|the class|a student|trainees) (?:see|notice|look"

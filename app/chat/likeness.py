@@ -41,4 +41,5 @@ def _likeness(found: Retrieval, stage: str, source: str, types: tuple[str, ...],
                     stages=tuple(str(h.meta.get("stage", "?")) for h in hits),
                     stated=tuple(frozenset(stated_event_types(str(h.meta.get("caption", "")))) for h in hits),
                     stage=stage, stage_source=source, types=types, events_source=events_source,
-                    recordings=tuple(str(h.meta.get("recording", "?")) for h in hits))
+                    recordings=tuple(str(h.meta.get("recording", "?")) for h in hits),
+                    kinds=tuple(str(h.meta.get("kind", "?")) for h in hits))

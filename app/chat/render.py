@@ -2254,10 +2254,19 @@ def _(r: Likeness, night: LoadedNight) -> Answer:
         lines.append(f"- **by recording**: {counts}" + (
             f"; {own} of {n} are epochs of the loaded night itself (ask *... in other nights* to "
             f"leave it out)." if own else "; none is from the loaded night."))
+    if r.kinds:
+        # "how many of those are from real recordings?": real sleepers against generated nights
+        lines.append("- **by kind**: " + ", ".join(f"{kind} {c}" for kind, c in Counter(r.kinds).most_common())
+                     + f" of {n}.")
     text = (f"How alike the {n} library matches of {r.what} are:\n" + "\n".join(lines)
             + "\n\nThe stages and events of the matches are what their captions state. Open one "
               "(*show me the first one*) to compare the traces.")
     return Answer(text)
+
+
+def _event_name(kind: str) -> str:
+    """An event type in words ("rapid_eye_movement" -> "rapid eye movement")."""
+    return EVENT_NAMES.get(kind, kind.replace("_", " "))
 
 
 def _likeness_events(r: Likeness, n: int) -> str:
@@ -2265,20 +2274,20 @@ def _likeness_events(r: Likeness, n: int) -> str:
     stated = Counter(t for types in r.stated for t in types)
 
     def listed(types: list[str]) -> str:
-        return ", ".join(f"{EVENT_NAMES.get(t, t)} in {stated[t]}" for t in types)
+        return ", ".join(f"{_event_name(t)} in {stated[t]}" for t in types)
 
     others = [t for t, _ in stated.most_common() if t not in r.types]
     beside = f"; beside them, {listed(others)}" if others and r.types else ""
     if r.types and not r.events_source:
         # a search by words: any of the kinds the words name counts
-        named = " or ".join(EVENT_NAMES.get(t, t) for t in r.types)
+        named = " or ".join(_event_name(t) for t in r.types)
         any_of = sum(bool(types & set(r.types)) for types in r.stated)
         kinds = [t for t in r.types if stated[t]]
         return (f"the words name {named}; {any_of} of {n} matches state one"
                 f"{f' ({listed(kinds)})' if kinds else ''}{beside}.")
     if r.types:
-        held = ", ".join(EVENT_NAMES.get(t, t) for t in r.types)
-        shared = "; ".join(f"{EVENT_NAMES.get(t, t)} in {stated[t]} of {n}" for t in r.types)
+        held = ", ".join(_event_name(t) for t in r.types)
+        shared = "; ".join(f"{_event_name(t)} in {stated[t]} of {n}" for t in r.types)
         return (f"{r.what} holds {held} ({source_name(r.events_source)}); the matches state "
                 f"{shared}{beside}.")
     none = sum(not types for types in r.stated)

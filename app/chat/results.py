@@ -885,6 +885,7 @@ class Likeness:
         events_source: where the epoch's events come from, "" for a search by words.
         recordings: each match's recording.
         loaded: the loaded night's name, whose own epochs a match may be.
+        kinds: each match's kind of recording ("real", "synthetic").
     """
 
     what: str
@@ -897,6 +898,7 @@ class Likeness:
     events_source: str
     recordings: tuple[str, ...] = ()
     loaded: str = ""
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass

@@ -53,9 +53,11 @@ _SLEEP_WORDS = (r"asleep|sleep(?:ing)?(?! spindles?| apn\w*| onset| latency| eff
 _STAGE_FILTER_RE = [(re.compile(rf"\b(?:in|during|within|while in|while|from|only in)\s+"
                                 rf"(?:stage\s+)?(?:{p})\b(?:\s+(?:sleep|epochs?|periods?))?", I), s)
                     for p, s in _STAGE_WORDS + (_SLEEP_WORDS,)] + [
-    # "find REM epochs with lots of eye movements": the stage as the epochs' adjective
+    # "find REM epochs with lots of eye movements", "N3 with an arousal": the stage as the
+    # epochs' adjective ("compare REM with N3" names two stages, not one with something)
     (re.compile(rf"\b(?:stage\s+)?(?:{p})\s+epochs?\b(?=\s+(?:with|containing|that|having|showing"
-                rf"|where)\b)", I), s) for p, s in _STAGE_WORDS]
+                rf"|where)\b)|\b(?:stage\s+)?(?:{p})(?:\s+sleep)?(?=\s+(?:with|containing|having|showing)\s+"
+                rf"(?!(?:stage\s+)?(?:n1|n2|n3|nrem|rem|wake|deep|light|slow)\b))", I), s) for p, s in _STAGE_WORDS]
 _STAGE_TERM_RE = [(re.compile(rf"\b(?:{p})\b", I), s) for p, s in _STAGE_WORDS if p != r"wake(?:fulness)?|awake|w"]
 _WAKE_TERM_RE = re.compile(r"\b(?:wake(?:fulness)?|awake|stage w)\b", I)
 # The rest of a list of stages after the first ("in N2[, N3 and REM]").
