@@ -297,3 +297,26 @@ def test_the_library_matches_are_counted_by_kind_of_recording(demo) -> None:
     kinds = [h.meta["kind"] for h in hits]
     assert f"real {kinds.count('real')}" in text and f"synthetic {kinds.count('synthetic')}" in text, text
     assert "rapid eye movement;" in text or "rapid eye movement " in text, text   # no raw type name
+
+
+def test_show_me_both_after_two_stages_shows_an_example_of_each(demo) -> None:
+    """"show me both" after the difference between N1 and REM had no event to find."""
+    text = last_answer(demo, "what's the difference between N1 and REM?", "show me both")
+    assert text == (f"{last_answer(demo, 'show me an example of N1')}\n\n"
+                    f"{last_answer(demo, 'show me an example of REM')}")
+
+
+def test_a_kind_compared_to_another_one_is_the_pair_explained(demo) -> None:
+    """"what does a central apnea look like compared to an obstructive one?" explained apneas in
+    general, with one example of any type."""
+    assert last_answer(demo, "what does a central apnea look like compared to an obstructive one?") == last_answer(
+        demo, "what's the difference between a central apnea and an obstructive apnea?")
+
+
+@pytest.mark.parametrize("first, follow, full", [
+    ("what is WASO?", "what was hers?", "what is WASO?"),
+    ("what is a K-complex?", "what about this patient?", "any k-complex?"),
+    ("why do we have REM sleep?", "how much did she get?", "how much REM?")])
+def test_hers_after_a_definition_is_the_nights_own(demo, first, follow, full) -> None:
+    """"what was hers?" and "how much did she get?" were off topic or read the whole sleep."""
+    assert last_answer(demo, first, follow) == last_answer(demo, full)

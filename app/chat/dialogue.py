@@ -697,6 +697,14 @@ class Dialogue:
             # "does this patient have it?" after a definition: that one, asked of the night
             return asked
         compared = self.last.groups if self.last is not None and self.last.intent == Intent.COMPARE else None
+        if _BOTH_EXAMPLES_RE.search(text) and (stages := two_stages(compared)) is not None:
+            # "what's the difference between N1 and REM?", then "show me both": an example of each
+            return f"show me an example of {stages[0]} and an example of {stages[1]}"
+        if _HOW_MUCH_GOT_RE.search(text) and (asked := self._found_on_night()) is not None:
+            return asked   # "why do we have REM sleep?", then "how much did she get?"
+        if _HERS_RE.search(text) and self.last is not None:
+            # "what is WASO?", then "what was hers?": the night's own, as asked or as defined
+            return self._found_on_night() or self.last.text
         if _THEM_APART_RE.search(text) and (stages := two_stages(compared)) is not None:
             # "what distinguishes them?" after comparing two stages: how a scorer tells them apart
             return f"how do I tell {stages[0]} from {stages[1]}?"
@@ -998,6 +1006,16 @@ _IT_AROUND_EVENTS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:how|what) )?(?:di
                                   r"\s+(?:spike|rise|go up|jump|increase|surge|drop|fall|go down|dip|change|do"
                                   r"|react|respond|climb)\w*\s+(?:at all\s+)?(?P<when>after|during|with|around)"
                                   r"\s+(?:the\s+|each\s+|every\s+)?(?P<events>[a-z -]+?)\W*$", re.I)
+# "show me both", "an example of each" after two stages were compared
+_BOTH_EXAMPLES_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|and\s+|now\s+|(?:can|could) you\s+|please\s+)*"
+                               r"(?:show(?: me| us)?|find|give me)\s+(?:them\s+)?(?:both|each|one of each"
+                               r"|an? example of (?:each|both)(?: of them)?)\W*$", re.I)
+# "how much did she get?" after a stage was explained: that stage on this night
+_HOW_MUCH_GOT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how much (?:of it |of that )?(?:did|does|do) (?:she|he|they"
+                              r"|the patient|this patient|this sleeper) (?:get|have|spend)(?: tonight)?\W*$", re.I)
+# "what was hers?", "and his?", "what about this patient?": the night's own value
+_HERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was| were) |what about |how about )?(?:hers|his"
+                      r"|theirs|this patient(?:'s)?|the patient's|this night(?:'s)?)(?: then)?\W*$", re.I)
 _STAT_NAMES = {"ahi": "AHI", "odi": "ODI", "rdi": "RDI", "se": "sleep efficiency", "tst": "total sleep time",
                "waso": "WASO"}
 """Whole-night statistics by the names a question gives them."""

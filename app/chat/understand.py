@@ -3097,8 +3097,9 @@ _TELL_APART_RE = re.compile(r"^\s*how (?:(?:do|can|could|would|should) (?:i|you|
                             r"|scorers) |to )(?:tell|distinguish|differentiate|separate) (.+?) (?:from"
                             r"|and|versus|vs\.?) (.+?)(?: apart)?\W*$", I)
 _PAIR_RE = re.compile(r"^\s*(?:(?:what(?:'s| is) the |explain the |tell me the )?difference"
-                      r" between (.+?) and (.+?)|how (?:do|does|is|are) (.+?) differ(?:ent)? from"
-                      r" (.+?))\W*$", I)
+                      r" between (.+?) and (.+?)|(?:how (?:do|does|is|are) (.+?) differ(?:ent)? from"
+                      # "what does a central apnea look like compared to an obstructive one?"
+                      r"|what (?:does|do) (.+?) look like (?:compared|next) (?:to|with)) (.+?))\W*$", I)
 
 
 # "compare obstructive and central apneas", "were centrals longer than obstructives?"
@@ -3132,10 +3133,12 @@ def _phenomenon_pair(text: str) -> tuple[str, str] | None:
     m = _PAIR_RE.search(text)
     if m is None:
         return None
-    left, right = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    left, right = (m.group(1), m.group(2)) if m.group(1) else (m.group(3) or m.group(4), m.group(5))
     left, right = (LEADING_ARTICLE_RE.sub("", side.strip()) for side in (left, right))
     if (kind := _APNEA_KIND_RE.fullmatch(left.strip())) and "apn" in right.lower():
         left = f"{kind.group(1)} apnea"   # "obstructive and central apnea": both are apneas
+    if (kind := re.fullmatch(r"(central|obstructive|mixed) ones?", right.strip(), I)) and "apn" in left.lower():
+        right = f"{kind.group(1)} apnea"   # "a central apnea ... an obstructive one"
     found = [find_phenomenon(side) for side in (left, right)]
     if None in found or stage_term(text) or found[0].key == found[1].key:
         return None
