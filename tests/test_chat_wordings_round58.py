@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from app.chat.report import SECTIONS, section_text
@@ -320,3 +321,32 @@ def test_a_kind_compared_to_another_one_is_the_pair_explained(demo) -> None:
 def test_hers_after_a_definition_is_the_nights_own(demo, first, follow, full) -> None:
     """"what was hers?" and "how much did she get?" were off topic or read the whole sleep."""
     assert last_answer(demo, first, follow) == last_answer(demo, full)
+
+
+@pytest.mark.parametrize("asked, plain", [
+    ("around 3 in the morning, what stage was she in?", "around 3 am, what stage was she in?"),
+    ("what happened at 11 at night?", "what happened at 11 pm?"),
+    ("how many apneas occurred within 30 minutes of falling asleep?",
+     "how many apneas occurred in the first 30 minutes of sleep?")])
+def test_times_in_words_read_as_their_clock(demo, asked, plain) -> None:
+    """"around 3 in the morning" was no time (the answer was about epoch 0), and "within 30
+    minutes of falling asleep" gave the sleep onset latency."""
+    assert last_answer(demo, asked) == last_answer(demo, plain)
+
+
+@pytest.mark.parametrize("moved, plain", [("back 5 minutes", "5 minutes earlier"),
+                                          ("go forward 10 minutes", "10 minutes later"),
+                                          ("skip ahead half an hour", "half an hour later")])
+def test_moving_the_view_by_a_length(demo, moved, plain) -> None:
+    """"back 5 minutes" went back to the view before ("go back"); "forward 10 minutes" was off topic."""
+    assert last_answer(demo, "go to 2:15", moved) == last_answer(demo, "go to 2:15", plain)
+
+
+def test_events_in_the_first_hours_of_sleep_are_counted(demo) -> None:
+    """"how many spindles in the first 2 hours of sleep?" gave the minutes of sleep there."""
+    night, _ = demo
+    stages = night.stages()[0]
+    onset = float(night.epochs.starts[int(np.flatnonzero(stages > 0)[0])])
+    n = sum(onset <= e.onset < onset + 7200 for e in events_of(night, "spindle"))
+    text = last_answer(demo, "how many spindles in the first 2 hours of sleep?")
+    assert text.startswith(f"The human-scored events have **{n}** sleep spindle events in the first 2 hours of sleep")

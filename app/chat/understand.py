@@ -1125,8 +1125,24 @@ _BEST_MATCH_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|so\s+)?(?:(?:s
                             r"|nearest|most similar)(?: \w+)?\s+(?:match|hit|result|one)\W*$", I)
 
 
+# "back 5 minutes", "go forward 10 minutes", "5 minutes back": the view moved by that much
+_SHIFT_WORD_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+|now\s+)?(?:(?:go|move|skip|jump|scroll|step)\s+)?"
+                            r"(?:(?P<dir>back(?:wards?)?|forwards?|ahead)\s+(?:by\s+)?(?:(?P<half>half an?)"
+                            r"|(?P<n>\d{1,3}|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty(?:-five)?"
+                            r"|sixty))\s*(?P<unit>s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)"
+                            r"|(?:(?P<half2>half an?)|(?P<n2>\d{1,3}|an?|one|two|three|four|five|ten|fifteen|twenty"
+                            r"|thirty|forty(?:-five)?|sixty))\s*(?P<unit2>s|secs?|seconds?|m|mins?|minutes?|h|hrs?"
+                            r"|hours?)\s+(?P<dir2>back(?:wards?)?|forwards?|ahead))\W*$", I)
+
+
 def _shift(text: str) -> Query | None:
-    """"and 30 minutes later?": a follow-up that moves the last time asked about, or None."""
+    """"and 30 minutes later?", "back 5 minutes": a follow-up that moves the last time asked
+    about, or None."""
+    if (w := _SHIFT_WORD_RE.search(text)) is not None:
+        ahead = not (w["dir"] or w["dir2"]).lower().startswith("back")
+        text_as = (f"{w['half'] or w['half2'] or w['n'] or w['n2']} {w['unit'] or w['unit2']} "
+                   f"{'later' if ahead else 'earlier'}")
+        return replace(_shift(text_as), text=text)
     if (m := _SHIFT_RE.search(text)) is None:
         return None
     words = {**_NUM_WORDS, **_TENS, "a": 1, "an": 1, "forty-five": 45}
@@ -1419,8 +1435,10 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     # "when was the lowest saturation, and in what stage?" asks for a measure's extreme.
     if _CLASSIFY_RE.search(text) and phen is None and not (signal and _rank(text)):
         return Intent.CLASSIFY
-    if _stat(text) == "tst" and time is not None and not stages:
-        return Intent.STAGE_AMOUNT  # "how much sleep in the first 3 hours?": all sleep stages
+    if _stat(text) == "tst" and time is not None and not stages and not (phen is not None and phen.event_types):
+        # "how much sleep in the first 3 hours?": all sleep stages ("how many spindles in the
+        # first 2 hours of sleep?" counts the spindles there)
+        return Intent.STAGE_AMOUNT
     if stages and phen is None and _EPOCH_COUNT_RE.search(text):
         return Intent.STAGE_AMOUNT  # "how many epochs were scored as N1?"
     if (stat := _stat(text)) is not None and not (stat == "tst" and stages) and (
@@ -1719,6 +1737,12 @@ _SYSTEM_PROBLEM_RE = re.compile(r"^\W*(?:(?:are|were|is|was) there |did (?:she|h
                                 r"(?P<system2>oxygen|breathing|respiratory|heart|cardiac)"
                                 r" (?:problems?|issues?|trouble|difficult(?:y|ies)|abnormalit(?:y|ies)|disturbances?"
                                 r"|concerns?)\W*$", I)
+# "around 3 in the morning", "11 at night": a clock with its part of the day in words
+_DAYPART_RE = re.compile(r"\b(?P<hour>1[0-2]|0?[1-9])(?P<minutes>:[0-5]\d)?\s+(?:o'?clock\s+)?(?P<part>in the"
+                         r" morning|in the evening|in the afternoon|at night|in the night)\b", I)
+_WITHIN_ONSET_RE = re.compile(r"\b(?:within|in) (?:the first )?(?P<n>\d{1,3}|an?|one|two|three|five|ten|fifteen"
+                              r"|twenty|thirty) (?P<unit>min(?:ute)?s?|hours?) (?:of|after) (?:falling asleep|sleep"
+                              r" onset|(?:she|he|they|the patient) fell asleep|going to sleep)\b", I)
 _TERSE_STAGE_RE = re.compile(r"^\W*(?P<head>(?:(?:mean|average|min|max|lowest|highest) )?(?:ahi|odi|rdi|rei|cai|oai"
                              r"|oahi|hr|heart rate|pulse|spo2|sat|sao2|hrv|rmssd|t90|breathing rate|resp rate"
                              r"|arousal index|plmi|plm index))\s+(?P<stage>rem|nrem|n1|n2|n3|wake)\W*$", I)
@@ -1759,8 +1783,19 @@ _AND_WHEN_RE = re.compile(r",?\s+and (?:when|at what time|what time) (?:was|did)
 _ASLEEP_AND_AWAKE_RE = re.compile(r"\b(asleep|awake) and (awake|asleep)\b", I)
 
 
+def _meridiem(m: re.Match[str]) -> str:
+    """"3 in the morning" -> "3 am", "11 at night" -> "11 pm", "2 at night" -> "2 am"."""
+    hour, part = int(m["hour"]), m["part"].lower()
+    night = part.endswith("night")
+    pm = part.endswith(("evening", "afternoon")) or (night and 6 <= hour <= 11)
+    return f"{m['hour']}{m['minutes'] or ''} {'pm' if pm else 'am'}"
+
+
 def _understand(text: str) -> Query:
     text = _T_SPO2_RE.sub(r"time with SpO2 below \1%", repair(" ".join(text.split())))
+    text = _DAYPART_RE.sub(_meridiem, text)
+    # "within 10 minutes of falling asleep": the first minutes of sleep, a span the times read
+    text = _WITHIN_ONSET_RE.sub(lambda m: f"in the first {m['n']} {m['unit']} of sleep", text)
     text = _ASLEEP_AND_AWAKE_RE.sub(lambda m: f"{m.group(1)} vs {m.group(2)}"
                                     if m.group(1).lower() != m.group(2).lower() else m.group(0), text)
     text = _IN_AND_IN_RE.sub(lambda m: f"in {m.group(1)} vs {m.group(2)}"
