@@ -350,3 +350,39 @@ def test_events_in_the_first_hours_of_sleep_are_counted(demo) -> None:
     n = sum(onset <= e.onset < onset + 7200 for e in events_of(night, "spindle"))
     text = last_answer(demo, "how many spindles in the first 2 hours of sleep?")
     assert text.startswith(f"The human-scored events have **{n}** sleep spindle events in the first 2 hours of sleep")
+
+
+@pytest.mark.parametrize("asked", ["what was the longest stretch without any apnea?", "longest apnea-free period",
+                                   "how long did she go without an apnea?"])
+def test_the_longest_stretch_without_an_event_is_the_longest_gap_in_the_sleep_episode(demo, asked) -> None:
+    """"the longest stretch without any apnea" listed the apneas."""
+    from app.chat.plan import main_sleep_episode
+    from app.timeexpr import format_clock
+
+    night, engine = demo
+    episode = main_sleep_episode(night)
+    spans = sorted((e.onset, e.onset + e.duration) for e in events_of(night, "obstructive_apnea", "central_apnea",
+                                                                        "mixed_apnea")
+                   if e.onset < episode.end and e.onset + e.duration > episode.start)
+    edges = [episode.start] + [x for s in spans for x in s] + [episode.end]
+    gaps = [(a, b) for a, b in zip(edges[::2], edges[1::2]) if b > a]
+    start, end = max(gaps, key=lambda g: g[1] - g[0])
+    answer = Session(night).ask(asked, engine)
+    t0 = night.recording.start_time
+    assert answer.text.startswith(f"The longest stretch without apneas: **{format_clock(start, t0)}–"
+                                  f"{format_clock(end, t0)}**, **{(end - start) / 60:.1f} min**"), answer.text
+    assert f"between the {len(spans)} human-scored apnea events" in answer.text
+    assert answer.highlights and answer.highlights[0].start == pytest.approx(start)
+
+
+def test_no_stretch_is_read_between_events_that_could_not_be_scored(sc4001_unscored) -> None:
+    text = last_answer(sc4001_unscored, "longest stretch without apneas")
+    assert text.startswith("**Apnea events were not scored on this night**") and "1 Hz" in text, text
+
+
+def test_a_signal_in_two_named_periods_is_compared(demo) -> None:
+    """"heart rate during the longest REM period vs the longest N3 period" gave the REM
+    period's heart rate alone."""
+    text = last_answer(demo, "heart rate during the longest REM period vs the longest N3 period")
+    assert text.startswith("Mean per epoch, in the longest REM period vs in the longest N3 period:"), text
+    assert text == last_answer(demo, "compare the heart rate in the longest REM period and the longest N3 period")

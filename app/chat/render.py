@@ -30,6 +30,7 @@ from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, s
                            stages_guessed)
 from app.chat.recording import MACHINE_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
+                              EventFree,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
@@ -178,6 +179,8 @@ _MESSAGES = {
                "writes no files."),
     "too_long": "That question is too long (over 2,000 characters); ask it in a sentence or two.",
     "no_sleep": "This night has no sleep epoch, so there is no change of sleep stage to count.",
+    "no_sleep_span": ("The part of the night asked about lies outside the main sleep episode, so there "
+                      "is no stretch of sleep there to look in."),
     "no_condition": ("Give the threshold in numbers, e.g. *SpO2 below 90%*, *heart rate above "
                      "100*, *breathing rate above 20*."),
 }
@@ -1337,6 +1340,25 @@ def _(r: Fragmentation, night: LoadedNight) -> Answer:
     label = f"The {r.stage} periods" if r.stage == "REM" else f"The {r.stage} bouts"
     return _answer(night, f"{text}\n\n{label}:\n{lines}{more}" + stage_caveat(night, r.source),
                    r.periods)
+
+
+@render.register
+def _(r: EventFree, night: LoadedNight) -> Answer:
+    """"the longest stretch without an apnea?": that stretch, its sleep, and the next longest."""
+    where = _where(r.where)
+    span = f"{clock(night, r.span[0])}–{clock(night, r.span[1])}"
+    if not r.events:
+        return _answer(night, f"The {source_name(r.source)} events have no {_events(r.name)} in the "
+                              f"main sleep episode{where} ({span}): all of it is free of them.",
+                       r.stretches[:1])
+    top = r.stretches[0]
+    lines = "\n".join(f"- {_span(night, e)} ({(e.end - e.start) / 60:.1f} min, {e.value:.1f} min asleep)"
+                      for e in r.stretches)
+    return _answer(night, f"The longest stretch without {_events(r.name, 1).replace(' event', '')}s"
+                          f"{where}: {_span(night, top)}, **{(top.end - top.start) / 60:.1f} min** "
+                          f"({top.value:.1f} min of it asleep), between the {r.events} "
+                          f"{source_name(r.source)} {_events(r.name, r.events)} of the main sleep "
+                          f"episode ({span}). The {len(r.stretches)} longest:\n{lines}", r.stretches)
 
 
 @render.register

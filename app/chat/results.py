@@ -1319,6 +1319,28 @@ class PlmSeries:
 
 
 @dataclass
+class EventFree:
+    """The longest stretches without one kind of event ("the longest stretch without an
+    apnea?").
+
+    Attributes:
+        name: the events, in words.
+        stretches: longest first; ``value`` the minutes asleep in each.
+        events: events of that kind in the span searched.
+        source: who scored the events.
+        span: (start, end) seconds searched: the main sleep episode inside the scope.
+        where: the scope in words ("" for the whole night).
+    """
+
+    name: str
+    stretches: list[Item]
+    events: int
+    source: str
+    span: tuple[float, float]
+    where: str = ""
+
+
+@dataclass
 class BusiestEpochs:
     """The 30-s epochs holding the most events of a kind ("which epoch had the most
     arousals?").

@@ -1422,8 +1422,10 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
             and not re.search(r"\b(?:before|after|preceding|prior to|leading (?:up )?to|following)\b",
                               text, I)):
         # "describe the first REM period", "the heart rate during the longest N3 period": that
-        # period is the span read ("when was the first REM period?" stays its timing)
-        if signal is not None and not _DESCRIBE_RE.search(text):
+        # period is the span read ("when was the first REM period?" stays its timing; "... vs
+        # the longest N3 period" compares two)
+        if signal is not None and not _DESCRIBE_RE.search(text) and not (
+                (_COMPARE_RE.search(text) or _EITHER_RE.search(text)) and _compare_groups(text) is not None):
             return Intent.MEASURE
         if _DESCRIBE_RE.search(text) or _PERIOD_SUMMARY_RE.search(text):
             return Intent.DESCRIBE
@@ -1743,6 +1745,14 @@ _DAYPART_RE = re.compile(r"\b(?P<hour>1[0-2]|0?[1-9])(?P<minutes>:[0-5]\d)?\s+(?
 _WITHIN_ONSET_RE = re.compile(r"\b(?:within|in) (?:the first )?(?P<n>\d{1,3}|an?|one|two|three|five|ten|fifteen"
                               r"|twenty|thirty) (?P<unit>min(?:ute)?s?|hours?) (?:of|after) (?:falling asleep|sleep"
                               r" onset|(?:she|he|they|the patient) fell asleep|going to sleep)\b", I)
+# "the longest stretch without any apnea", "longest apnea-free period", "how long did she go
+# without an arousal?"
+_EVENT_FREE_RE = re.compile(r"\b(?:longest|long)\s+(?:stretch|period|time|gap|interval|run|span|spell|while)"
+                            r"(?: of (?:sleep|time))?\s+(?:without|free of|with no|with ?out)\s+(?:any\s+|an?\s+)?"
+                            r"(?P<what>[\w -]+?)\W*$"
+                            r"|\blongest\s+(?P<what2>[\w-]+?)[- ]free\s+(?:stretch|period|time|gap|interval|run|span)"
+                            r"|\bhow long did (?:she|he|they|the patient) (?:go|sleep|stay) without (?:any\s+|an?\s+)?"
+                            r"(?P<what3>[\w -]+?)\W*$", I)
 _TERSE_STAGE_RE = re.compile(r"^\W*(?P<head>(?:(?:mean|average|min|max|lowest|highest) )?(?:ahi|odi|rdi|rei|cai|oai"
                              r"|oahi|hr|heart rate|pulse|spo2|sat|sao2|hrv|rmssd|t90|breathing rate|resp rate"
                              r"|arousal index|plmi|plm index))\s+(?P<stage>rem|nrem|n1|n2|n3|wake)\W*$", I)
@@ -1930,6 +1940,11 @@ def _understand(text: str) -> Query:
             and _WHERE_SPAN_RE.search(text.replace(time.text, " "))):
         # "where is the first sleep cycle?": that span shown, as "show me the first cycle"
         return Query(Intent.NAVIGATE, text, scope=Scope(time=time), by_rule=True)
+    if (m := _EVENT_FREE_RE.search(text)) and (phen := find_phenomenon(m["what"] or m["what2"] or m["what3"])) \
+            is not None and phen.event_types:
+        # "the longest stretch without an apnea": the gaps between them in the sleep episode
+        return Query(Intent.MEASURE, text, phen.key, scope=Scope((), time), measure="event_free",
+                     modality=phen.level, by_rule=True)
     if _HYPOXIC_BURDEN_RE.search(text):
         # "what's the hypoxic burden?": Azarbarzin's area of the event-related SpO2 dips
         return Query(Intent.MEASURE, text, measure="hypoxic_burden", by_rule=True)
