@@ -17,6 +17,7 @@ from app.chat.plan import length_text
 from app.chat.query import INDEX_STATS, LIST_ALL, Intent, Query, Ref, Scope, transition_sides, two_stages
 from app.chat.results import LIBRARY_SOURCE, Item
 from app.chat.timespan import TimeSpan, parse_time
+from app.chat.understand import EACH_EXAMPLE_RE
 from sleeplm_core.io.recording import STAGES
 
 # "what was happening in the breathing?" right after moving to an epoch asks about that epoch.
@@ -697,7 +698,7 @@ class Dialogue:
             # "does this patient have it?" after a definition: that one, asked of the night
             return asked
         compared = self.last.groups if self.last is not None and self.last.intent == Intent.COMPARE else None
-        if _BOTH_EXAMPLES_RE.search(text) and (stages := two_stages(compared)) is not None:
+        if EACH_EXAMPLE_RE.search(text) and (stages := two_stages(compared)) is not None:
             # "what's the difference between N1 and REM?", then "show me both": an example of each
             return f"show me an example of {stages[0]} and an example of {stages[1]}"
         if _HOW_MUCH_GOT_RE.search(text) and (asked := self._found_on_night()) is not None:
@@ -1006,10 +1007,6 @@ _IT_AROUND_EVENTS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:how|what) )?(?:di
                                   r"\s+(?:spike|rise|go up|jump|increase|surge|drop|fall|go down|dip|change|do"
                                   r"|react|respond|climb)\w*\s+(?:at all\s+)?(?P<when>after|during|with|around)"
                                   r"\s+(?:the\s+|each\s+|every\s+)?(?P<events>[a-z -]+?)\W*$", re.I)
-# "show me both", "an example of each" after two stages were compared
-_BOTH_EXAMPLES_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|and\s+|now\s+|(?:can|could) you\s+|please\s+)*"
-                               r"(?:show(?: me| us)?|find|give me)\s+(?:them\s+)?(?:both|each|one of each"
-                               r"|an? example of (?:each|both)(?: of them)?)\W*$", re.I)
 # "how much did she get?" after a stage was explained: that stage on this night
 _HOW_MUCH_GOT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how much (?:of it |of that )?(?:did|does|do) (?:she|he|they"
                               r"|the patient|this patient|this sleeper) (?:get|have|spend)(?: tonight)?\W*$", re.I)

@@ -330,10 +330,11 @@ _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you
                              r"(?:apn|hypopn|spindle|arousal|desat|k-?complex|slow|rem\b))"
                              # "an example of a K-complex" names its own thing; "of that" does not
                              r"(?!\s+of\s+(?!(?:that|this|it|them|those|these|one)\b))", I)
-_EACH_EXAMPLE_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|and\s+|now\s+|(?:can|could) you\s+|please\s+)*"
-                              r"(?:(?:show(?: me)?|find|give me|get me)\s+)?(?:an? (?:example|instance)"
-                              r"|one) of (?:each|both)(?: of them)?\W*$|^\W*(?:show(?: me)?|find) (?:them"
-                              r" )?both\W*$", I)
+EACH_EXAMPLE_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|and\s+|now\s+|(?:can|could) you\s+|please\s+)*"
+                             r"(?:(?:show(?: me| us)?|find|give me|get me)\s+)?(?:an? (?:example|instance)"
+                             r"|one) of (?:each|both)(?: of them)?\W*$|^\W*(?:show(?: me| us)?|find|give me)"
+                             r" (?:them )?(?:both|each)\W*$", I)
+""""show me one of each", "show me both": an example of each of the last two things named."""
 # "where's the clearest one?", "which is the best example?": the phenomenon just talked about
 _CLEAREST_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:where(?:'s| is| are)|which(?:'s| is)|what(?:'s"
                           r"| is)|show me|find) (?:the|a) (?:clearest|best|most typical|cleanest|nicest"
@@ -1252,7 +1253,7 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
             phen.event_types):
         # "why is that a K-complex?": what makes the event shown one (Dialogue._why)
         return Query(Intent.EXPLAIN, text, phen.key, target=phen.title, ref=Ref.WHY, by_rule=True)
-    if _EACH_EXAMPLE_RE.search(text):
+    if EACH_EXAMPLE_RE.search(text):
         # "show me one of each" after "how is a hypopnea different from an apnea?"
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=1, note="each")
     if m := (_EXAMPLE_REF_RE.search(text) or _ANOTHER_RE.search(text) or _CLEAREST_RE.search(text)):

@@ -57,7 +57,7 @@ class StaticSession:
         self.valid = torch.zeros(b, steps, dtype=torch.bool, device=device)
         self.text_slots = torch.arange(steps, device=device)
         self.dec_slots = torch.arange(prefix + steps, device=device)
-        self.graph = _Graph(self._advance) if graph and device.type == "cuda" else None
+        self.graph = _Graph(self) if graph and device.type == "cuda" else None
 
     def step(self, ids: torch.Tensor) -> torch.Tensor:
         """Append ids [B, 1]; log-probs [B, V] of the next token."""
@@ -100,14 +100,14 @@ def _buffers(block, batch: int, slots: int, device: torch.device,
 
 
 class _Graph:
-    """``fn`` captured as a CUDA graph: warmed up on a side stream, captured, replayed.
+    """A session's step captured as a CUDA graph: warmed up on a side stream, captured, replayed.
 
-    Warm-up and capture run ``fn`` for real; the session's position and slot state are saved
-    before and restored after, so the first replay decodes the first token.
+    Warm-up and capture run the step for real; the session's position and slot state are
+    saved before and restored after, so the first replay decodes the first token.
     """
 
-    def __init__(self, fn) -> None:
-        owner = fn.__self__
+    def __init__(self, owner: StaticSession) -> None:
+        fn = owner._advance
         saved = [t.clone() for t in (owner.pos, owner.previous, owner.valid)]
         stream = torch.cuda.Stream()
         stream.wait_stream(torch.cuda.current_stream())
