@@ -386,3 +386,26 @@ def test_a_signal_in_two_named_periods_is_compared(demo) -> None:
     text = last_answer(demo, "heart rate during the longest REM period vs the longest N3 period")
     assert text.startswith("Mean per epoch, in the longest REM period vs in the longest N3 period:"), text
     assert text == last_answer(demo, "compare the heart rate in the longest REM period and the longest N3 period")
+
+
+@pytest.mark.parametrize("asked", ["caption epoch 300", "describe epoch 300 in words"])
+def test_a_caption_request_gives_the_caption_heads_words_for_every_level(demo, asked) -> None:
+    """"caption epoch 300" described the epoch without the model's words, and "generate a
+    caption for this epoch" searched the library instead."""
+    night, engine = demo
+    text = last_answer(demo, asked)
+    levels = list(night.features.present_levels())
+    assert text.count("The model describes them as: ") == len(levels)
+    for level in levels:
+        # each level's generated caption, by its first clause (the answer keeps its summary)
+        generated = night.generated_captions([300], level, engine)[0]
+        gist = re.sub(r"^in words:\s*", "", generated, flags=re.I).split(".")[0].split(";")[0].strip()
+        assert gist and gist in text, (level, gist)
+    assert "Library epochs closest" not in last_answer(demo, "go to epoch 300", "generate a caption for this epoch")
+
+
+@pytest.mark.parametrize("asked", ["how well does the model stage this night?", "what is the model's kappa?"])
+def test_how_well_the_model_stages_is_its_agreement_with_the_scoring(demo, asked) -> None:
+    """"how well does the model stage this night?" staged the current epoch; "what is the
+    model's kappa?" gave the machine staging's confidence."""
+    assert last_answer(demo, asked) == last_answer(demo, "how does the model's staging compare to the human scoring?")

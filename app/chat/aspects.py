@@ -68,9 +68,17 @@ class Aspect(str, Enum):
     """How alike a search's matches are ("how similar are they?"), not the matches again."""
     HOW_MUCH = "how_much"
     """The size of a difference ("by how much?", "how much higher?"), answered first."""
+    CAPTION = "caption"
+    """The model's own words for an epoch ("caption epoch 300", "describe this epoch in words")."""
 
+
+MODEL_CAPTION = r"\b(?:generate|write|produce|make|create)\b.{0,25}\bcaptions?\b|^\W*caption\b"
+"""A request for the caption head's text ("caption epoch 300", "generate a caption for this
+epoch"), not for the library's nearest captions."""
 
 _PATTERNS: dict[Aspect, re.Pattern[str]] = {
+    Aspect.CAPTION: re.compile(rf"{MODEL_CAPTION}|\bin (?:plain )?words\b|\bwhat would the model (?:write|say)\b",
+                               re.I),
     Aspect.FREQUENCY: re.compile(r"\b(?:frequenc\w*|hz|hertz|faster|slower)\b", re.I),
     Aspect.AMPLITUDE: re.compile(r"\b(?:amplitudes?|bigger|larger|smaller|taller|higher|lower|µv|uv"
                                  r"|microvolts?|size)\b", re.I),

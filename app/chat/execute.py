@@ -1442,9 +1442,11 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
     levels = [q.modality] if q.modality else list(night.features.present_levels())
     events, source = night.scored_events()
     paragraphs = []
+    asked = Aspect.CAPTION in q.aspects
     for level in levels:
-        # Generating text is the slow part on a CPU: only for one modality, first epoch.
-        captions = night.generated_captions([int(idx[0])], level, engine) if q.modality else None
+        # Generating text is the slow part on a CPU: only for one modality, first epoch, or
+        # every level when the model's own words are asked for
+        captions = night.generated_captions([int(idx[0])], level, engine) if q.modality or asked else None
         insight = describe_epochs(idx, level, frame, night.epochs.starts, captions, stages,
                                   night.recording.start_time,
                                   InsightConfig(max_features=4 if q.modality else 3), events,

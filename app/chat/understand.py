@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from app.chat import bank
-from app.chat.aspects import named_position
+from app.chat.aspects import MODEL_CAPTION, named_position
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import find_term
 from app.chat.norms import NORMS, ROW_OF_STAGE, ROW_OF_STAT
@@ -461,6 +461,7 @@ _SIMILAR_RE = re.compile(r"\b(?:similar|like this|like (?:the )?(?:current|epoch
                          r"|other (?:recordings|nights|patients|sleepers|studies)|captions? (?:match\w*|for|fit\w*"
                          r"|closest to|that fit))\b"
                          r"|\bwhich captions?\b", I)
+_MODEL_CAPTION_RE = re.compile(MODEL_CAPTION, I)
 _VIEW_RE = re.compile(r"\b(hypnogram|spectrogram|overview|whole night|stage (?:plot|graph|chart)"
                       r"|sleep stages over|all (?:the )?signals)\b", I)
 _NAVIGATE_RE = re.compile(r"\b(?:zoom|jump|go|move|take me|navigate|scroll|skip|bring me"
@@ -1412,6 +1413,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.LOCATE if phen is not None and phen.key in ("spindle", "rem") else Intent.NORMAL
     if labels:
         return Intent.CLASSIFY
+    if _MODEL_CAPTION_RE.search(text):
+        return Intent.DESCRIBE   # "caption epoch 300": the model's own words for it
     if _SIMILAR_RE.search(text):
         return Intent.SIMILAR
     if _VIEW_RE.search(text):
@@ -2389,7 +2392,11 @@ _CONFUSION_RE = re.compile(
     # "how does the staging of the model compare to YASA?"
     r"|\bhow (?:well )?(?:does|do|did) the (?:staging|stages|scoring|hypnogram) (?:of|by|from) (?:the )?(?:model"
     r"|machine|yasa) (?:compare|agree|match)\w*(?: up)? (?:to|with|against) (?:the )?(?:human|manual|expert"
-    r"|technician'?s?|scored|machine|yasa|model)", I)
+    r"|technician'?s?|scored|machine|yasa|model)"
+    # "how well does the model stage this night?", "what is the model's kappa?"
+    r"|\bhow (?:well|accurately|good) (?:does|do|did|is|was) (?:the )?(?:model|machine|yasa)(?:'s)? (?:stag\w*|scor\w*)"
+    r"|\b(?:the )?(?:model|machine|yasa)(?:'s)? (?:kappa|κ|agreement|accuracy)\b"
+    r"|\b(?:kappa|κ|agreement|accuracy) of (?:the )?(?:model|machine|yasa)\b", I)
 """Two stagings side by side ("show the confusion matrix", "which stage do they disagree on
 most?", "how does the model's staging compare to the human scoring?")."""
 _DISAGREE_RE = re.compile(r"\b(?:disagree\w*|disagreement|differ\w*|mismatch\w*|not agree)\b", I)
