@@ -409,3 +409,25 @@ def test_how_well_the_model_stages_is_its_agreement_with_the_scoring(demo, asked
     """"how well does the model stage this night?" staged the current epoch; "what is the
     model's kappa?" gave the machine staging's confidence."""
     assert last_answer(demo, asked) == last_answer(demo, "how does the model's staging compare to the human scoring?")
+
+
+@pytest.mark.parametrize("first, more, full", [
+    ("what stands out?", "anything else?", "write a report"),
+    ("what's the AHI?", "tell me more", "AHI by position and stage"),
+    ("how many hypopneas?", "more detail", "list them"),
+    ("what is a K-complex?", "what else?", "any k-complex?")])
+def test_tell_me_more_is_the_next_layer_of_the_last_answer(demo, first, more, full) -> None:
+    """"anything else?", "tell me more" and "more detail" were off topic."""
+    expected = last_answer(demo, first, full) if full == "list them" else last_answer(demo, full)
+    assert last_answer(demo, first, more) == expected
+
+
+@pytest.mark.parametrize("asked, plain", [
+    ("tell me everything about her breathing", "tell me about her breathing"),
+    ("was it a good night of sleep?", "did she sleep well?"),
+    ("what could have caused the poor efficiency?", "why is there so much wake?")])
+def test_more_wordings_of_questions_already_answered(demo, asked, plain) -> None:
+    """"tell me everything about her breathing" gave the model's matches for the words, "was it
+    a good night of sleep?" the summary, "what could have caused the poor efficiency?" the
+    efficiency again."""
+    assert last_answer(demo, asked) == last_answer(demo, plain)

@@ -703,6 +703,8 @@ class Dialogue:
             return f"show me an example of {stages[0]} and an example of {stages[1]}"
         if _HOW_MUCH_GOT_RE.search(text) and (asked := self._found_on_night()) is not None:
             return asked   # "why do we have REM sleep?", then "how much did she get?"
+        if _MORE_RE.search(text) and (more := self._more()) is not None:
+            return more   # "anything else?", "tell me more": the next layer of the last answer
         if _HERS_RE.search(text) and self.last is not None:
             # "what is WASO?", then "what was hers?": the night's own, as asked or as defined
             return self._found_on_night() or self.last.text
@@ -878,6 +880,21 @@ class Dialogue:
         return last is not None and (last.scope.stages == ("N3",) or last.phenomenon == "slow_waves"
                                      or (last.note == "glossary" and last.target == "n3"))
 
+    def _more(self) -> str | None:
+        """What "tell me more" asks after the last answer: a list's every item, an index by
+        position and stage, an overview's whole report, a definition's phenomenon on this
+        night; None after anything else."""
+        last = self.last
+        if last is None:
+            return None
+        if last.intent in (Intent.LOCATE, Intent.THRESHOLD, Intent.STAGE_TIMING) and self.items:
+            return "list them"
+        if last.intent == Intent.SUMMARY and last.stat in INDEX_STATS and last.scope == Scope():
+            return f"{_STAT_NAMES.get(last.stat, last.stat.upper())} by position and stage"
+        if last.intent in (Intent.SUMMARY, Intent.NORMAL) and not last.stat:
+            return "write a report"   # after what stands out, the norms or the summary
+        return self._found_on_night()   # after a definition: it on this night
+
     def _last_subject(self) -> tuple[str, bool] | None:
         """What the last answer measured, as a noun a question can name, and whether it is
         plural: ("AHI", False), ("heart rate", False), ("hypopneas", True); None for none."""
@@ -1010,6 +1027,10 @@ _IT_AROUND_EVENTS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:how|what) )?(?:di
 # "how much did she get?" after a stage was explained: that stage on this night
 _HOW_MUCH_GOT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how much (?:of it |of that )?(?:did|does|do) (?:she|he|they"
                               r"|the patient|this patient|this sleeper) (?:get|have|spend)(?: tonight)?\W*$", re.I)
+# "anything else?", "tell me more", "more detail": the next layer of the last answer
+_MORE_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:anything else|what else|tell me more|more detail(?:s)?"
+                      r"|(?:can you |could you )?(?:go on|elaborate|expand on (?:that|it))|(?:give me |show me )?more"
+                      r"(?: (?:info(?:rmation)?|details?))?)(?:,?\s*please)?\W*$", re.I)
 # "what was hers?", "and his?", "what about this patient?": the night's own value
 _HERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was| were) |what about |how about )?(?:hers|his"
                       r"|theirs|this patient(?:'s)?|the patient's|this night(?:'s)?)(?: then)?\W*$", re.I)

@@ -1823,6 +1823,7 @@ def _understand(text: str) -> Query:
     text = _PER_STAGE_RE.sub(lambda m: f"per {m.group(1)} in {m.group(2)}", text)
     text = _BEST_SLEEP_RE.sub("longest stretch of sleep", text)
     # "any problems with her oxygen?", "anything abnormal with the heart?": that system judged
+    text = re.sub(r"\btell me (?:everything|all|more|the (?:whole|full) story) about\b", "tell me about", text, flags=I)
     text = _SYSTEM_PROBLEM_RE.sub(lambda m: "is the heart rate normal?" if re.match(
         r"heart|pulse|cardiac", m["system"] or m["system2"], I) else "is the breathing normal?", text)
     # "what's the REM %": its share of sleep
@@ -2545,7 +2546,10 @@ _PERIOD_WAKE_RE = re.compile(
     r"\b(?:percent(?:age)?|fraction|proportion|share|%|how much)\s+of\s+(?:the\s+)?sleep\s+period\b"
     r".{0,30}\b(?:awake|wake|wakefulness)\b|\b(?:wake|awake|wakefulness)\b.{0,20}\b(?:percent(?:age)?"
     r"|fraction|proportion|share|%)\s+of\s+(?:the\s+)?sleep\s+period\b", I)
-_WHY_WAKE_RE = re.compile(r"\bwhy (?:is|was|are|were) (?:there )?(?:so much|such a lot of|so many"
+_WHY_WAKE_RE = re.compile(r"\bwhy (?:is|was) (?:her |his |their |the )?(?:sleep )?efficiency (?:so )?(?:low|poor|bad)\b"
+                          r"|\bwhat (?:could have |might have |may have )?(?:caused|explains?) (?:the |her |his )?(?:poor|low"
+                          r"|bad) (?:sleep )?efficiency\b"
+                          r"|\bwhy (?:is|was|are|were) (?:there )?(?:so much|such a lot of|so many"
                           r" minutes of|this much) (?:wake|w\b|time awake|wakefulness)|\bwhy (?:is|was)"
                           r" (?:the )?(?:wake|w|time awake) so (?:high|long|large)\b"
                           # "how long was the patient awake in the morning before the end?"
@@ -3112,7 +3116,7 @@ _BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:sp
                    # "did she sleep well?", "her sleep quality?": the night against healthy sleepers'
                    (re.compile(r"^\W*(?:(?:did|does) (?:she|he|they|the patient) sleep (?:well|ok(?:ay)?|badly"
                                r"|poorly)|how well did (?:she|he|they|the patient) sleep|(?:was|is) (?:it|this|that) a (?:good"
-                               r"|bad|poor) night(?:'s sleep)?|(?:how (?:was|is) )?(?:her|his|their|the patient's|the)"
+                               r"|bad|poor) night(?:'s sleep| of sleep)?|(?:how (?:was|is) )?(?:her|his|their|the patient's|the)"
                                r" sleep quality|how good was (?:her|his|their|the) sleep)\W*$", I),
                     "is this night normal?"),
                    # "tell me something interesting about this night": what stands out
