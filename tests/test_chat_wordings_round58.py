@@ -431,3 +431,13 @@ def test_more_wordings_of_questions_already_answered(demo, asked, plain) -> None
     a good night of sleep?" the summary, "what could have caused the poor efficiency?" the
     efficiency again."""
     assert last_answer(demo, asked) == last_answer(demo, plain)
+
+
+@pytest.mark.parametrize("first, follow, full", [
+    ("what's her oxygen baseline?", "how low did it get?", "what was the lowest spo2?"),
+    ("heart rate in REM", "how high did it go?", "what was the highest heart rate in REM?"),
+    ("what does her snoring look like?", "is it worse in REM?", "is the snoring worse in REM?")])
+def test_it_after_a_signal_is_that_signal(demo, first, follow, full) -> None:
+    """"how low did it get?" after the oxygen named no measure; "is it worse in REM?" after
+    snoring split the AHI."""
+    assert last_answer(demo, first, follow) == last_answer(demo, full)

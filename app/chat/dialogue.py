@@ -675,6 +675,12 @@ class Dialogue:
                 and phen.event_types):
             # "what's the heart rate?", then "did it spike after apneas?": that signal around them
             return f"what did the {signal} do {m.group('when').lower()} the {m.group('events')}?"
+        if (m := _HOW_FAR_IT_RE.search(text)) and self.last is not None and (signal := _signal_named(self.last)):
+            # "what's her oxygen baseline?", then "how low did it get?": that signal's extreme
+            scope = self.last.scope
+            where = "".join([f" in {stage}" if (stage := _stage_word(scope.stages)) else "",
+                             f" {scope.time.text.strip()}" if scope.time is not None else ""])
+            return f"what was the {'lowest' if m['way'].lower() == 'low' else 'highest'} {signal}{where}?"
         if _HOW_VARIABLE_RE.search(text) and self.last is not None and (signal := _signal_named(self.last)):
             # "heart rate in each stage", then "how variable was it?": that signal's spread
             return f"how variable was the {signal}?"
@@ -903,8 +909,9 @@ class Dialogue:
             return None
         if last.stat in _STAT_NAMES and last.intent in (Intent.SUMMARY, Intent.BREAKDOWN):
             return _STAT_NAMES[last.stat], False
-        if last.intent in (Intent.MEASURE, Intent.COMPARE, Intent.THRESHOLD) and (signal := _signal_named(last)):
-            return signal, False
+        if last.intent in (Intent.MEASURE, Intent.COMPARE, Intent.THRESHOLD, Intent.EXPLAIN) and (
+                signal := _signal_named(last)):
+            return signal, False   # "what does her snoring look like?", then "is it worse in REM?"
         if last.intent == Intent.LOCATE and (events := self._listed_events()) is not None:
             return events, True
         return None
@@ -1027,6 +1034,9 @@ _IT_AROUND_EVENTS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:how|what) )?(?:di
 # "how much did she get?" after a stage was explained: that stage on this night
 _HOW_MUCH_GOT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how much (?:of it |of that )?(?:did|does|do) (?:she|he|they"
                               r"|the patient|this patient|this sleeper) (?:get|have|spend)(?: tonight)?\W*$", re.I)
+# "how low did it get?", "how high did it go?": the extreme of the signal just measured
+_HOW_FAR_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?P<way>low|high) did (?:it|that|they) (?:get|go|drop|fall|reach"
+                            r"|climb|rise)\W*$", re.I)
 # "anything else?", "tell me more", "more detail": the next layer of the last answer
 _MORE_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:anything else|what else|tell me more|more detail(?:s)?"
                       r"|(?:can you |could you )?(?:go on|elaborate|expand on (?:that|it))|(?:give me |show me )?more"
