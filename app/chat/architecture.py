@@ -12,16 +12,14 @@ import numpy as np
 
 from app.chat.events import events_for, unscored_reason
 from app.chat.plan import Plan, Where
+from app.chat.query import SPAN_FAMILIES
 from app.chat.results import SpanArchitecture, SpanColumn
 from app.night import LoadedNight
 from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
-EVENT_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("apneas and hypopneas", APNEA_TYPES),
-    ("desaturations", ("desaturation",)),
-    ("arousals", ("arousal",)),
-)
+EVENT_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(zip(
+    SPAN_FAMILIES, (APNEA_TYPES, ("desaturation",), ("arousal",))))
 """Event families a span comparison counts, where the night has them scored."""
 
 

@@ -61,6 +61,10 @@ class Ref(str, Enum):
     LIST = "list"              # "list them", "show me all of them": every item of the last list
 
 
+SPAN_FAMILIES = ("apneas and hypopneas", "desaturations", "arousals")
+"""The event families a comparison of two parts of the night counts, by the names its rows and
+a "which had more arousals?" give them (``app.chat.architecture.EVENT_FAMILIES``)."""
+
 AWAKENING = "awakening"
 """``Query.together`` for events that led into an awakening, which is no kind of event but a
 run of wake in the hypnogram ("apneas followed by an awakening")."""

@@ -22,7 +22,8 @@ from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import find_term
 from app.chat.norms import NORMS, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon, phenomenon
-from app.chat.query import AWAKENING, INDEX_STATS, SLEEP_STATS, Condition, Intent, Query, Ref, Scope
+from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, Condition, Intent, Query,
+                            Ref, Scope)
 from app.chat.semantic import PhraseBank
 from app.chat.spelling import repair
 from app.chat.timespan import TimeSpan, parse_time, period_stage
@@ -272,10 +273,9 @@ _WHICH_MORE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?which (?:o
                                 r"|cycle |period |hour |of the two |of them |of those )?(?:had|has|have|showed|shows"
                                 r"|held|holds|contained|got) (?:the )?(?:more|less|fewer) (?P<what>\w+"
                                 r"(?: sleep)?)\W*$", I)
-# The event families a comparison of two parts counts (app.chat.architecture), as named
-_FAMILY_ROWS = tuple((name, re.compile(p, I)) for name, p in (
-    ("apneas and hypopneas", r"\b(?:apn\w*|hypopn\w*|events?)\b"), ("desaturations", r"\bdesat\w*"),
-    ("arousals", r"\barousals?\b")))
+# How a question names each event family a comparison of two parts counts
+_FAMILY_ROWS = tuple((name, re.compile(p, I)) for name, p in zip(
+    SPAN_FAMILIES, (r"\b(?:apn\w*|hypopn\w*|events?)\b", r"\bdesat\w*", r"\barousals?\b")))
 # "how similar are they?" after a library search: how alike its matches are
 _LIKENESS_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?how (?:similar|alike|close|good|relevant)"
                               r" (?:are|were|is) (?:they|these|those|them|the (?:matches|hits|results|epochs|examples)"
