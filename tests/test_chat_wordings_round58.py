@@ -441,3 +441,17 @@ def test_it_after_a_signal_is_that_signal(demo, first, follow, full) -> None:
     """"how low did it get?" after the oxygen named no measure; "is it worse in REM?" after
     snoring split the AHI."""
     assert last_answer(demo, first, follow) == last_answer(demo, full)
+
+
+@pytest.mark.parametrize("tied, negated", [("how many hypopneas had a desaturation?", "how many didn't?"),
+                                           ("how many apneas were followed by an arousal?", "and the rest?"),
+                                           ("how many hypopneas without a desaturation?", "how many did not?")])
+def test_how_many_did_not_counts_the_others(demo, tied, negated) -> None:
+    """"how many didn't?" after a tie was off topic; the two counts make up all the events."""
+    night, _ = demo
+    count = re.compile(r"have \*\*(\d+)\*\* (\w+) events (with|without) ")
+    first = count.search(last_answer(demo, tied))
+    second = count.search(last_answer(demo, tied, negated))
+    assert first and second and {first[3], second[3]} == {"with", "without"}
+    kinds = ("hypopnea",) if first[2] == "hypopnea" else ("obstructive_apnea", "central_apnea", "mixed_apnea")
+    assert int(first[1]) + int(second[1]) == len(events_of(night, *kinds))

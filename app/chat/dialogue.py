@@ -709,6 +709,13 @@ class Dialogue:
             return f"show me an example of {stages[0]} and an example of {stages[1]}"
         if _HOW_MUCH_GOT_RE.search(text) and (asked := self._found_on_night()) is not None:
             return asked   # "why do we have REM sleep?", then "how much did she get?"
+        if (_NOT_THEM_RE.search(text) and self.last is not None and self.last.together
+                and (events := self._listed_events()) is not None
+                and (partner := phenomenon(self.last.together)) is not None):
+            # "how many hypopneas had a desaturation?", then "how many didn't?": the others
+            name = partner.title.lower()
+            return (f"how many {events} {'with' if self.last.apart else 'without'} "
+                    f"{'an' if name[0] in 'aeiou' else 'a'} {name}?")
         if _MORE_RE.search(text) and (more := self._more()) is not None:
             return more   # "anything else?", "tell me more": the next layer of the last answer
         if _HERS_RE.search(text) and self.last is not None:
@@ -1037,6 +1044,10 @@ _HOW_MUCH_GOT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how much (?:of it |of that 
 # "how low did it get?", "how high did it go?": the extreme of the signal just measured
 _HOW_FAR_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?P<way>low|high) did (?:it|that|they) (?:get|go|drop|fall|reach"
                             r"|climb|rise)\W*$", re.I)
+# "how many didn't?", "and the rest?" after events tied to another kind: those not tied
+_NOT_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:how many (?:of them |of those )?(?:did ?n[o']?t|did not"
+                          r"|were ?n[o']?t|were not|had none|had no\w*)(?: have (?:one|any))?|(?:and )?the (?:rest|others)"
+                          r"|what about the (?:rest|others))\W*$", re.I)
 # "anything else?", "tell me more", "more detail": the next layer of the last answer
 _MORE_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:anything else|what else|tell me more|more detail(?:s)?"
                       r"|(?:can you |could you )?(?:go on|elaborate|expand on (?:that|it))|(?:give me |show me )?more"
