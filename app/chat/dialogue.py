@@ -716,7 +716,7 @@ class Dialogue:
             name = partner.title.lower()
             return (f"how many {events} {'with' if self.last.apart else 'without'} "
                     f"{'an' if name[0] in 'aeiou' else 'a'} {name}?")
-        if _MORE_RE.search(text) and (more := self._more()) is not None:
+        if _TELL_MORE_RE.search(text) and (more := self._more()) is not None:
             return more   # "anything else?", "tell me more": the next layer of the last answer
         if _HERS_RE.search(text) and self.last is not None:
             # "what is WASO?", then "what was hers?": the night's own, as asked or as defined
@@ -1049,9 +1049,9 @@ _NOT_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:how many (?:of them |
                           r"|were ?n[o']?t|were not|had none|had no\w*)(?: have (?:one|any))?|(?:and )?the (?:rest|others)"
                           r"|what about the (?:rest|others))\W*$", re.I)
 # "anything else?", "tell me more", "more detail": the next layer of the last answer
-_MORE_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:anything else|what else|tell me more|more detail(?:s)?"
-                      r"|(?:can you |could you )?(?:go on|elaborate|expand on (?:that|it))|(?:give me |show me )?more"
-                      r"(?: (?:info(?:rmation)?|details?))?)(?:,?\s*please)?\W*$", re.I)
+_TELL_MORE_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:anything else|what else|tell me more|more detail(?:s)?"
+                           r"|(?:can you |could you )?(?:go on|elaborate|expand on (?:that|it))|(?:give me |show me )?more"
+                           r"(?: (?:info(?:rmation)?|details?))?)(?:,?\s*please)?\W*$", re.I)
 # "what was hers?", "and his?", "what about this patient?": the night's own value
 _HERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was| were) |what about |how about )?(?:hers|his"
                       r"|theirs|this patient(?:'s)?|the patient's|this night(?:'s)?)(?: then)?\W*$", re.I)
