@@ -4,15 +4,12 @@ first, with how much of each was asleep, which is how a scorer reads an event-fr
 
 from __future__ import annotations
 
-import numpy as np
-
 from app.chat.events import events_for, unscored_reason
-from app.chat.periods import stage_name
+from app.chat.periods import sleep_minutes, stage_name
 from app.chat.phenomena import phenomenon
 from app.chat.plan import Plan, main_sleep_episode
 from app.chat.results import EventFree, Item, Message
 from app.night import LoadedNight
-from sleeplm_core.io.recording import EPOCH_SEC
 
 TOP = 5
 """Stretches listed."""
@@ -43,15 +40,8 @@ def event_free(plan: Plan, night: LoadedNight) -> EventFree | Message:
         edge = max(edge, end)
     if hi > edge:
         gaps.append((edge, hi))
-    stages = night.stages()[0]
+    stages, starts = night.stages()[0], night.epochs.starts
     items = [Item(a, b, f"no {phen.title.lower()}", "measured", stage_name(stages[night.epoch_at(a)]),
-                  value=_asleep_min(night, stages, a, b), unit="min asleep")
+                  value=sleep_minutes(stages, (starts >= a) & (starts < b)), unit="min asleep")
              for a, b in sorted(gaps, key=lambda g: g[0] - g[1])[:TOP]]
     return EventFree(phen.title.lower(), items, len(spans), source, (lo, hi), plan.where.text)
-
-
-def _asleep_min(night: LoadedNight, stages: np.ndarray, start: float, end: float) -> float:
-    """Minutes of sleep epochs starting inside [start, end)."""
-    starts = night.epochs.starts
-    inside = (starts >= start) & (starts < end) & (np.asarray(stages) > 0)
-    return float(inside.sum()) * EPOCH_SEC / 60
