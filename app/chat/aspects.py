@@ -41,6 +41,8 @@ class Aspect(str, Enum):
     """How long the recording or a channel is ("how long is the recording?")."""
     PRESENCE = "presence"
     """Whether a kind of channel is there ("is there an SpO2 channel?")."""
+    ABSENCE = "absence"
+    """Which channels are not there ("which sensors are missing?")."""
     STUDY_KIND = "study_kind"
     """What kind of study the recording is ("is this a home sleep test?")."""
     SIGNIFICANCE = "significance"
@@ -72,7 +74,10 @@ class Aspect(str, Enum):
     """The model's own words for an epoch ("caption epoch 300", "describe this epoch in words")."""
 
 
-MODEL_CAPTION = r"\b(?:generate|write|produce|make|create)\b.{0,25}\bcaptions?\b|^\W*caption\b"
+MODEL_CAPTION = (r"\b(?:generate|write|produce|make|create)\b.{0,25}\bcaptions?\b|^\W*caption\b"
+                 r"|\b(?:how|what) (?:would|does|did|do|will|can) (?:the |your )?model caption\b"
+                 r"|\bwhat captions? (?:would|does|did|do|will) (?:the |your )?model (?:give|write|generate|produce"
+                 r"|make|assign)\b|\b(?:the |your )?model'?s captions?\b")
 """A request for the caption head's text ("caption epoch 300", "generate a caption for this
 epoch"), not for the library's nearest captions."""
 
@@ -102,6 +107,9 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.PRESENCE: re.compile(r"^\W*(?:and\s+)?any\b|\b(?:is there|are there|does (?:it|this|(?:this|the) (?:file"
                                 r"|recording|study|edf|psg)) (?:have|include|contain)|do (?:we|you|i) have|was there"
                                 r"|were there|isn't there|aren't there|wasn't there|weren't there)\b", re.I),
+    Aspect.ABSENCE: re.compile(r"\b(?:missing|absent|lacking|lacks?|left out|not (?:recorded|there|included|in the"
+                               r" (?:file|recording|montage))|(?:don'?t|do not|didn'?t|did not) (?:we |you |i |they )?"
+                               r"(?:have|record|get)|(?:do|did) (?:we|you|i|they) not (?:have|record|get))\b", re.I),
     Aspect.STUDY_KIND: re.compile(r"\b(?:kind|type|sort) of (?:a )?(?:study|recording|test|psg|sleep study)\b"
                                   r"|\bis (?:this|it) an? (?:home|in-?lab|full|diagnostic|attended|unattended)"
                                   r"\b|\bis (?:this|it) an? (?:psg|polysomnogra\w+|hsat|home sleep (?:apnea )?test)\b",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from app.chat.aspects import Aspect
 from app.chat.glossary import term
 from app.chat.norms import AROUSAL_ROW, NORMS, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import find_phenomenon, phenomenon
@@ -382,8 +383,9 @@ class Dialogue:
         if query.rank == "strongest" and self.items and self.items[0].source.startswith(LIBRARY_SOURCE):
             # "show me the best match": a search's matches are ranked already, the best first
             query = replace(query, rank=None, ordinal=0)
-        if query.note == "in_time":
-            # "how long was the last one?": the last in time, whatever "long" ranks
+        if query.note in ("in_time", "length"):
+            # "how long was the last one?": the last in time, whatever "long" ranks; "how long
+            # was the third one?": the third listed
             query = replace(query, rank=None)
         if query.rank in ("lowest", "highest"):
             # "which was the lowest?" after SpO2 stretches: the list's most extreme value
@@ -424,7 +426,7 @@ class Dialogue:
                      if query.rank in ("longest", "shortest") else _ordinal(index, n))
             # ranked by length: the length it was picked for, said ("how long was the longest?")
             length = (f", {length_text(self.items[index].duration)}"
-                      if query.rank in ("longest", "shortest") or query.note == "in_time" else "")
+                      if query.rank in ("longest", "shortest") or query.note in ("in_time", "length") else "")
             note = (f"The {which} of {n} ({self.items[index].label}{length}): " if n > 1
                     else f"The only one ({self.items[index].label}{length}): ")
         self.cursor = index
@@ -597,6 +599,10 @@ class Dialogue:
                          else last.max_duration,
                          min_amplitude=query.min_amplitude if query.min_amplitude is not None
                          else last.min_amplitude)
+        if Aspect.PROPERTY in query.aspects and last.per:
+            # "what's the spindle density?", then "how fast were they?": their frequency leads,
+            # not the rate again
+            merged = replace(merged, per=None)
         if query.phenomenon and query.phenomenon != last.phenomenon:
             merged = replace(merged, **_other_part(query.phenomenon, last))
         if query.condition is not None and last.intent == Intent.THRESHOLD:
@@ -716,6 +722,12 @@ class Dialogue:
             name = partner.title.lower()
             return (f"how many {events} {'with' if self.last.apart else 'without'} "
                     f"{'an' if name[0] in 'aeiou' else 'a'} {name}?")
+        if _WHAT_CAUSED_THEM_RE.search(text) and (cause := self._cause_question()) is not None:
+            return cause   # "how many arousals?", then "what caused most of them?"
+        if (_MEET_THEM_RE.search(text) and self.last is not None and self.last.note == "glossary"
+                and (rules := term(self.last.target)) is not None and rules.stage):
+            # "what are the rules for N3?", then "does this epoch meet them?"
+            return f"does this epoch meet the criteria for {rules.stage}?"
         if _TELL_MORE_RE.search(text) and (more := self._more()) is not None:
             return more   # "anything else?", "tell me more": the next layer of the last answer
         if _HERS_RE.search(text) and self.last is not None:
@@ -923,6 +935,22 @@ class Dialogue:
             return events, True
         return None
 
+    def _cause_question(self) -> str | None:
+        """What the last answer's events were caused by, as the question that counts it: the
+        arousals' and awakenings' causes, the breathing events behind desaturations; None for
+        events without a cause the night can show."""
+        last = self.last
+        if last is None:
+            return None
+        if last.stage_event == "awakenings" or (last.intent == Intent.STAGE_TIMING and last.scope.stages == ("W",)):
+            return "what caused the awakenings?"
+        events = self._listed_events()
+        if events == "arousals":
+            return "what caused the arousals?"
+        if events == "desaturations":
+            return "how many desaturations followed an apnea or hypopnea?"
+        return None
+
     def _listed_events(self) -> str | None:
         """The events the last answer was about, as a plural noun a question can name
         ("central apneas"), None when it was about no kind of event."""
@@ -1032,6 +1060,15 @@ _IT_SPLIT_RE = re.compile(r"^(?P<lead>\W*(?:and\s+|so\s+)?(?:how\s+)?)(?P<verb>(
                           r"|different|higher|lower|worse|better|greater|more|less)\b.*\b(?:n?rem|non-rem|n[123]"
                           r"|supine|back|sides?|non-supine|prone|halves|half|cycles?|hours?|positions?|stages?"
                           r"|wake|awake|asleep|morning|night|first|second|last)\b.*)$", re.I)
+# "what caused most of them?", "why did they happen?": the causes of the events just listed
+_WHAT_CAUSED_THEM_RE = re.compile(
+    r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|which events?) (?:caused|causes|triggered|provoked|led to"
+    r"|explains?|was behind|were behind)(?: (?:most|all|each|many|some) of)? (?:them|those|these|it|that)"
+    r"|what (?:were|are) (?:the|their) (?:causes|triggers|reasons)|why did (?:they|those|these) happen"
+    r"|what (?:were|are) (?:they|those|these) (?:caused by|due to|from))\W*$", re.I)
+# "does this epoch meet them?" after a stage's rules
+_MEET_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:does|would|did|do) (?:this|the current|that|it)(?: one| epoch)?"
+                           r" (?:meet|satisfy|fulfil+|pass|fit|match) (?:them|those|these|it|the (?:rules|criteria))\W*$", re.I)
 # "did it spike after apneas?", "does it drop during the hypopneas?": the signal just measured,
 # around those events
 _IT_AROUND_EVENTS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:how|what) )?(?:did|does|do|was|is)\s+(?:it|that)"

@@ -33,28 +33,45 @@ class Term:
     asked: str = ""
 
 
+def _rules_asked(stage: str) -> str:
+    """A whole-question pattern asking for a stage's scoring rules ("what are the AASM rules for
+    N3?", "what makes an epoch REM?", "how is N2 scored?"); ``stage`` is a regex of its names.
+    "What makes this epoch N3?" asks about one epoch, so "this" is left to the epoch's reasons."""
+    epoch = r"(?:an? )?(?:epoch (?:of |as )?(?:an? )?)?"
+    return (rf"\b(?:rules?|criteri(?:a|on)|definition|requirements?)\b.{{0,20}}\b(?:for|of)\b"
+            rf"(?:\s+(?:scoring|calling|an epoch(?: as| of)?|an?|the))*\s+(?:{stage})\b"
+            rf"|\bwhat (?:makes|defines|qualifies) {epoch}(?:as )?(?:{stage})\b"
+            rf"|\bhow (?:do (?:you|i|we)|does (?:one|a scorer)|should (?:i|we)) (?:score|call|identify"
+            rf"|recogni[sz]e|spot) {epoch}(?:{stage})(?: sleep)?\W*$"
+            rf"|\bhow (?:is|are) {epoch}(?:{stage})(?: sleep)? (?:scored|called|identified|recogni[sz]ed)\W*$")
+
+
 TERMS: tuple[Term, ...] = (
     Term("wake", "Wake (stage W)", r"wake(?:fulness)?|stage w",
          "Wake is scored when more than half of an epoch shows the alpha rhythm over the back of "
          "the head (eyes closed) or, with eyes open, blinks and reading eye movements, usually "
-         "with high chin muscle tone. Wake after sleep onset counts towards WASO.", stage="W"),
+         "with high chin muscle tone. Wake after sleep onset counts towards WASO.", stage="W",
+         asked=_rules_asked(r"wake|stage w|w")),
     Term("n1", "N1 sleep", r"n1|stage 1|stage one|light(?:est)? sleep|drowsiness",
          "N1 is the transition from wake to sleep: the alpha rhythm gives way to low-amplitude "
          "4-7 Hz activity, the eyes roll slowly, and vertex sharp waves may appear. It is brief, "
          "usually under a tenth of the night in adults, and a large share of it points to "
-         "fragmented sleep.", stage="N1"),
+         "fragmented sleep.", stage="N1",
+         asked=_rules_asked(r"n1|stage (?:1|one)")),
     Term("n2", "N2 sleep", r"n2|stage 2|stage two",
          "N2 is the stage an adult spends about half the night in. It is scored from the first "
          "sleep spindle or K-complex not tied to an arousal, and it lasts until the next change "
          "of stage. Its background is theta activity; muscle tone is lower than in wake.",
-         stage="N2"),
+         stage="N2",
+         asked=_rules_asked(r"n2|stage (?:2|two)")),
     Term("n3", "N3 (deep, slow-wave) sleep",
          r"n3|stage 3|stage three|deep(?:est)? sleep|slow[- ]wave sleep|sws|delta sleep",
          "N3 is scored when slow waves (0.5-2 Hz, over 75 µV peak to peak) fill at least a fifth "
          "of an epoch. It is the hardest stage to wake from, comes mostly in the first third of "
          "the night, and shrinks with age. It is when growth hormone is released and is thought "
          "to restore the brain and to consolidate memories; losing it leaves sleep unrefreshing.",
-         stage="N3"),
+         stage="N3",
+         asked=_rules_asked(r"n3|stage (?:3|three)|deep sleep|slow[- ]wave sleep")),
     Term("rem", "REM sleep", r"rem(?: sleep)?|rapid eye movement sleep|dream(?:ing)? sleep"
          r"|paradoxical sleep",
          "REM sleep combines a low-amplitude mixed-frequency EEG, like light sleep, with rapid "
@@ -62,7 +79,8 @@ TERMS: tuple[Term, ...] = (
          "while most vivid dreaming happens. It is also called paradoxical sleep: the brain is "
          "nearly as active as awake while the body lies paralysed. REM periods recur about every "
          "90 minutes and lengthen towards morning; breathing and heart rate become irregular in it.",
-         stage="REM"),
+         stage="REM",
+         asked=_rules_asked(r"rem")),
     Term("stages", "Sleep stages", r"(?:the )?(?:(?:five|5|different) )?(?:sleep )?stages(?: of sleep)?",
          "A scorer gives each 30-s epoch one of five stages (AASM): wake (W), three NREM stages "
          "of deepening sleep and REM. N1 is the drowsy transition, where the alpha rhythm fades "
@@ -369,7 +387,9 @@ _TAIL_RE = re.compile(
 
 def find_term(text: str) -> Term | None:
     """The term a definitional question asks about ("what is N2 sleep?"), else None."""
-    if (asked := next((t for t in TERMS if t.asked and re.search(t.asked, text, re.I)), None)):
+    # a stage's rules are asked before the night's figures are (stage_rules), never here, where
+    # "does this epoch meet the criteria for N3?" would lose its epoch
+    if (asked := next((t for t in TERMS if t.asked and not t.stage and re.search(t.asked, text, re.I)), None)):
         return asked
     m = _ASK_RE.search(text)
     if m is None:
@@ -380,6 +400,12 @@ def find_term(text: str) -> Term | None:
         if hit and _TAIL_RE.match(rest[hit.end():]):
             return term
     return None
+
+
+def stage_rules(text: str) -> Term | None:
+    """The stage whose scoring rules ``text`` asks for ("what are the AASM rules for N3?"),
+    else None; asked before the night's own figures, which share the stage's words."""
+    return next((t for t in TERMS if t.stage and re.search(t.asked, text, re.I)), None)
 
 
 def term(key: str | None) -> Term | None:

@@ -54,4 +54,17 @@ def library_contents(plan: Plan, engine: Engine) -> LibraryContents | Message:
     ranked = families[0][0] if len(families) == 1 else None
     if ranked is not None:
         nights.sort(key=lambda n: -n.epochs_with[ranked])
-    return LibraryContents(nights, tuple(f for f, _ in families), ranked)
+    common = _common_captions(meta) if plan.query.note == "common" else None
+    return LibraryContents(nights, tuple(f for f, _ in families), ranked, common)
+
+
+TOP_CAPTIONS = 8
+"""Kinds of caption listed when the most common are asked for."""
+
+
+def _common_captions(meta) -> list[tuple[str, tuple[str, ...], int]]:
+    """What the library's captions state, as (stage, event types) counted over its epochs,
+    most frequent first: captions differ in wording and numbers, so their facts are counted."""
+    kinds = Counter((str(stage), tuple(sorted(stated_event_types(caption))))
+                    for stage, caption in zip(meta["stage"], meta["caption"]))
+    return [(stage, types, n) for (stage, types), n in kinds.most_common(TOP_CAPTIONS)]

@@ -10,7 +10,7 @@ in N2), with the raw maximum beside it.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.signal import welch
@@ -72,6 +72,10 @@ def peak_frequencies(plan: Plan, night: LoadedNight,
         return Message("no_signal", f"EEG fast enough for a spectrum ({why})")
     stages, source = night.stages()
     asked = plan.query.scope.stages or (("W",) if band_name == "alpha" else STAGES)
+    if 0 < (span := int(plan.where.mask.sum())) < config.min_epochs:
+        # "what frequency is dominant in this epoch?": a 30-s epoch's 4-s windows still give a
+        # spectrum, if a rougher one than a stage's many epochs
+        config = replace(config, min_epochs=span)
     rows = [row for stage in asked
             if (row := _stage_row(night, eeg.data, eeg.sfreq, plan.where.mask
                                   & (stages == STAGES.index(stage)), stage, band_name, config))

@@ -13,7 +13,7 @@ from app.chat.query import Query, Ref
 from app.chat.render import Answer, render
 from app.chat.report import SECTIONS, compose, is_report
 from app.chat.results import Message
-from app.chat.understand import around_the_one, quiz_reply, understand
+from app.chat.understand import around_the_one, one_of_the_list, quiz_reply, understand
 from app.engine import Engine
 from app.night import LoadedNight
 
@@ -67,6 +67,11 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         dialogue.cursor = next((i for i, item in enumerate(found.items)
                                 if night.epoch_at(item.start) == found.jump), 0)
         return ask(parts[1], dialogue, night, engine, current)
+    if dialogue.items and (parts := one_of_the_list(text)) is not None:
+        # "what stage was the third one in?": that one picked from the list, then asked about
+        picked, _ = ask(parts[0], dialogue, night, engine, current)
+        answer, query = ask(parts[1], dialogue, night, engine, current)
+        return _joined(picked, answer), query
     if (m := _BOTH_SIDES_RE.search(text)) is not None:
         # "what happened before and after it?": each side of the one in focus, in turn
         first, _ = ask(f"what happened just before {m.group(1)}?", dialogue, night, engine, current)

@@ -3,6 +3,8 @@ how sure the machine staging is, and the quality flags of its signals."""
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 
 import numpy as np
@@ -58,7 +60,25 @@ def _channels(night: LoadedNight, query: Query | None = None) -> RecordingFacts:
                           asked_for=slots, length_asked=Aspect.LENGTH in asks,
                           presence_asked=bool(slots) and Aspect.PRESENCE in asks,
                           study=study_kind(night) if Aspect.STUDY_KIND in asks else "",
-                          patient=night.recording.patient)
+                          patient=night.recording.patient,
+                          absent=_absent(night) if Aspect.ABSENCE in asks else None)
+
+
+_USUAL_SLOTS = ("EEG_C3", "EEG_C4", "EOG_L", "EOG_R", "EMG_CHIN", "ECG", "AF", "THX", "ABD", "SPO2",
+                "HR", "POS", "SNORE", "EMG_LEG")
+"""The channels of a full attended PSG (AASM), as montage slots."""
+
+
+def _absent(night: LoadedNight) -> list[str]:
+    """The usual PSG channels the night lacks, as slots, then what its machine scoring could not
+    read and why ("respiratory: no usable airflow ...")."""
+    montage = night.montage
+    have = {**montage.mapping, **montage.aux_mapping}
+    lacking = [slot for slot in _USUAL_SLOTS if slot not in have]
+    # a part skipped only for want of a channel is said by the list already
+    limits = [line for line in (night.machine.skipped if night.machine is not None else [])
+              if set(re.findall(r"\(([^()]*)\)", line)) != {"no channel"}]
+    return lacking + limits
 
 
 _RANGES = {"SPO2": (SPO2_RANGE, "SpO2"), "HR": (HR_RANGE, "a heart rate")}

@@ -1148,10 +1148,10 @@ def _peak_sentence(row: PeakRow, band: str, where: str) -> str:
            f"piles up at the lowest frequencies.")
     if row.peak_hz is None:
         return (f"No {band}rhythm stands above the 1/f background{stage}{_where(where)} "
-                f"({row.epochs} epochs).{raw}")
+                f"({row.epochs} epoch{'s' if row.epochs != 1 else ''}).{raw}")
     return (f"The strongest {band}rhythm above the 1/f background{stage}{_where(where)} is at "
             f"**{row.peak_hz:.1f} Hz** ({band_of(row.peak_hz)} band, {row.peak_ratio:.1f} times the "
-            f"background's power there; {row.epochs} epochs).{raw}")
+            f"background's power there; {row.epochs} epoch{'s' if row.epochs != 1 else ''}).{raw}")
 
 
 @render.register
@@ -2361,6 +2361,8 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
                 f"% is the sleep maintenance efficiency. Over the whole recording, wake took "
                 f"{s.stage_min['W']:.0f} of {s.tib_min:.0f} min ({s.stage_pct['W']:.1f} %)."
                 if period else "No sleep was scored, so there is no sleep period.")
+    if r.stat == "architecture":
+        return _architecture_table(s, night)
     if r.stat == "dominant":
         sleep = {k: s.stage_min[k] for k in STAGES[1:]}
         top = max(sleep, key=sleep.get)
@@ -2391,6 +2393,37 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
     if r.stat in _GUESSED_STATS and stages_guessed(night, s.source):
         text = _GUESS_LEAD.format(hours=s.tib_min / 60) + text[0].lower() + text[1:]
     return text
+
+
+def _architecture_table(s, night: LoadedNight) -> str:
+    """Each stage's minutes, its shares of time in bed and of sleep, its periods and longest
+    period, and when it first came after sleep onset, as one table."""
+    stages, _ = night.stages()
+    stages = np.asarray(stages)
+    asleep = np.flatnonzero((stages > 0) & (stages < len(STAGES)))
+    onset = int(asleep[0]) if len(asleep) else None
+    rows = []
+    for code, stage in enumerate(STAGES):
+        runs = _runs(stages == code)
+        longest = max((b - a for a, b in runs), default=0) * EPOCH_SEC / 60
+        first = next((a for a, _ in runs if onset is not None and a >= onset), None)
+        latency = ("—" if stage == "W" or first is None
+                   else f"{(first - onset) * EPOCH_SEC / 60:.1f} min")
+        of_sleep = "—" if stage == "W" else f"{s.stage_pct[stage]:.1f} %"
+        rows.append(f"| {stage} | {s.stage_min[stage]:.1f} | {100 * s.stage_min[stage] / max(s.tib_min, 1e-9):.1f} % "
+                    f"| {of_sleep} | {len(runs)} | {longest:.1f} min | {latency} |")
+    return (f"Sleep architecture from the **{source_name(s.source)}** hypnogram: {s.tst_min:.0f} min asleep "
+            f"of {s.tib_min:.0f} min in bed (efficiency {s.se_pct:.1f} %), sleep onset latency "
+            f"{s.sol_min:.1f} min, WASO {s.waso_min:.0f} min.\n\n"
+            "| stage | min | % of time in bed | % of sleep | runs | longest run | first after sleep onset |\n"
+            "|---|---|---|---|---|---|---|\n" + "\n".join(rows)
+            + "\n\nA run is an unbroken stretch of one stage; *REM periods* join REM runs under 15 min apart.")
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, end) epoch indices of each run of True in ``mask``."""
+    edges = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
 
 
 HOME_TEST_SLEEP_WAKE_KAPPA = (0.45, 0.25, 0.64)
@@ -2701,6 +2734,13 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
         # "how long is the recording?", "when did it start?": the answer first, then the file
         text = (f"The recording runs **{rec.duration / 3600:.1f} h** ({rec.duration / 60:.0f} min), "
                 f"from **{clock(night, 0.0)}** to **{clock(night, rec.duration)}**.\n\n" + text)
+    if r.absent is not None:
+        lacking = [_SLOT_NAMES.get(slot, slot) for slot in r.absent if ":" not in slot]
+        limits = [line for line in r.absent if ":" in line]
+        text = ((f"**Not in this file**: {', '.join(lacking)}." if lacking
+                 else "**Nothing is missing** of a full PSG's usual channels.")
+                + (f" **Not scored from what is there**: {'; '.join(limits)}." if limits else "")
+                + "\n\n" + text)
     yes = "**Yes**: " if r.presence_asked else ""
     if r.asked:
         text = (yes + "; ".join(f"**{c.label}** at **{c.sfreq:g} Hz**" + (
@@ -2711,7 +2751,9 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
     return text
 
 
-_SLOT_NAMES = {"EMG_LEG": "leg EMG", "EMG_CHIN": "chin EMG", "AF": "airflow", "THX": "chest belt",
+_SLOT_NAMES = {"EEG_C3": "left central EEG", "EEG_C4": "right central EEG", "EOG_L": "left EOG",
+               "EOG_R": "right EOG", "ECG": "ECG",
+               "EMG_LEG": "leg EMG", "EMG_CHIN": "chin EMG", "AF": "airflow", "THX": "chest belt",
                "ABD": "abdominal belt", "SPO2": "SpO2", "HR": "pulse", "SNORE": "snore",
                "POS": "body position", "TEMP": "temperature"}
 """Montage slots in the words of a technician."""
@@ -2818,6 +2860,32 @@ STAGE_RULES = {
 }
 
 
+def _rule_check(r: StageEvidence, stage: str) -> str | None:
+    """Whether what the detectors measured in the epoch meets the part of ``stage``'s rule they
+    can measure, in one sentence; None for W and N1, whose rules read how much of the epoch
+    holds a rhythm, which band power shares do not say."""
+    if stage == "N3":
+        met = r.slow_wave_pct >= 20.0
+        return (f"**{'Meets' if met else 'Short of'} the N3 rule by the slow-wave detector**: slow waves "
+                f"cover {r.slow_wave_pct:.0f} % of the epoch against the 20 % it asks for"
+                + ("." if met else " (YASA's detector counts waves of 75 µV or more, each from its own "
+                   "zero crossings; a scorer measuring by eye may count more)."))
+    if stage == "N2":
+        marks = {k: n for k, n in r.events.items() if k in ("spindle", "k complex")}
+        if marks:
+            return ("**Meets the N2 rule**: " + " and ".join(f"{n} {k}{'s' if n > 1 else ''}"
+                                                           for k, n in marks.items()) + " in the epoch.")
+        return ("**No spindle or K-complex detected in the epoch**: the rule also accepts one in the "
+                "last half of the epoch before, and N2 goes on from earlier epochs until something "
+                "changes the stage.")
+    if stage == "REM" and r.rems is not None:
+        chin = "" if r.chin is None else f", chin tone {r.chin:.2f} × the night's typical epoch"
+        return (f"**{'Rapid eye movements present' if r.rems else 'No rapid eye movement detected'}** "
+                f"({r.rems}, YASA's detector){chin}; REM needs them with low chin tone"
+                + ("." if r.rems else ", though an epoch that continues a REM period needs none."))
+    return None
+
+
 def _probs(p: np.ndarray) -> str:
     return ", ".join(f"{STAGES[j]} {p[j]:.0%}" for j in np.argsort(-p) if p[j] >= 0.005)
 
@@ -2851,6 +2919,8 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
         lines.append(f"- chin EMG: {r.chin:.2f} × the night's typical epoch")
     named = [s for s in dict.fromkeys((r.asked, r.stage)) if s in STAGE_RULES]
     tail = "".join(f"\n\n{s} is scored on {STAGE_RULES[s]}." for s in named)
+    if r.guess is None and (check := _rule_check(r, r.asked or r.stage)) is not None:
+        head += f"\n\n{check}"
     item = Item(t, t + 30.0, r.stage, "measured", r.stage)
     return _answer(night, head + "\n\n" + "\n".join(lines) + tail + stage_caveat(night, r.source),
                    [item])
@@ -3554,6 +3624,13 @@ def _(r: LibraryContents, night: LoadedNight) -> Answer:
         lead += (f" Most epochs with {r.ranked}: **{top.name}** ({top.epochs_with[r.ranked]} of "
                  f"its {top.epochs} epochs)." if top.epochs_with[r.ranked] else
                  f" No epoch in it states {r.ranked}.")
+    if r.common:
+        # "what's the most common caption?": the facts captions state, counted (their wording
+        # and numbers vary from epoch to epoch)
+        lines = "\n".join(f"- **{stage}**, {', '.join(_event_name(t) for t in types) or 'no event'}: "
+                          f"{n} epochs ({100 * n / total:.0f} %)" for stage, types, n in r.common)
+        lead = (f"The library's most common captions, by the stage and events they state (their "
+                f"wording and numbers vary from epoch to epoch), over {total} epochs:\n{lines}\n\n" + lead)
     return Answer(lead + " Event counts are epochs whose scoring (or generator's ground truth) "
                   "holds the event, as their captions state it.\n\n" + table)
 

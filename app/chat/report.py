@@ -24,7 +24,10 @@ REPORT_RE = re.compile(
     r"|^\W*(?:(?:can|could) you\s+)?write (?:it|this|the (?:night|study)) up(?:,?\s*please)?\W*$"
     r"|^\W*what (?:should|do|can|would) (?:i|we) (?:tell|say to|report to|pass on to|give) (?:the|my|her|his"
     r"|their|a) (?:doctor|physician|clinician|gp|sleep (?:doctor|physician|specialist)|referring"
-    r" (?:doctor|physician)|consultant)\W*$", re.I)
+    r" (?:doctor|physician)|consultant)\W*$"
+    r"|^\W*what (?:should|does|would|will|must) (?:the|my|her|his|their|a) (?:doctor|physician|clinician|gp"
+    r"|sleep (?:doctor|physician|specialist)|referring (?:doctor|physician)|consultant) (?:know|hear|be told|see)"
+    r"(?: about (?:this|the) (?:night|study|recording))?\W*$", re.I)
 
 
 @dataclass(frozen=True)

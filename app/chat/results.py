@@ -852,6 +852,9 @@ class LibraryContents:
     nights: list[LibraryNight]
     families: tuple[str, ...]
     ranked: str | None
+    common: list[tuple[str, tuple[str, ...], int]] | None = None
+    """When asked for the most common captions: (stage, event types stated, epochs), most
+    frequent first; None otherwise."""
 
 
 @dataclass
@@ -1006,6 +1009,9 @@ class RecordingFacts:
         asked: the channels a question about rates named (channels).
         asked_for: the model slot prefixes it named ("EEG"), () for none (channels).
         length_asked: the question asked how long the recording is or when it ran (channels).
+        absent: when the question asked which channels are missing, the usual PSG channels the
+            file lacks, in a technician's words, and why channels it has cannot be scored
+            (channels); None when not asked.
         presence_asked: the question asked whether a channel is there ("is there an SpO2
             channel?"): answered yes or no first (channels).
         study: what kind of study the usable channels make, in words, "" when not asked
@@ -1046,6 +1052,7 @@ class RecordingFacts:
     asked_for: tuple[str, ...] = ()
     length_asked: bool = False
     presence_asked: bool = False
+    absent: list[str] | None = None
     study: str = ""
     valid_epochs: int = 0
     spo2_valid: float | None = None

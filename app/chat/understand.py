@@ -19,7 +19,7 @@ from functools import lru_cache
 from app.chat import bank
 from app.chat.aspects import MODEL_CAPTION, named_position
 from app.chat.measures import measure_name, names_measure
-from app.chat.glossary import find_term
+from app.chat.glossary import find_term, stage_rules
 from app.chat.norms import NORMS, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon, phenomenon
 from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, Condition, Intent, Query,
@@ -318,7 +318,8 @@ _WHY_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*|really\W*\s
                          r" (?:that|it|this))?(?: so| not)?|how come(?: not)?|how (?:do|did|can|could) you (?:know"
                          r"|tell|decide|say that)|why do you (?:say|think) (?:that|so)|what makes you"
                          r" (?:say|think) (?:that|so)|on what basis|based on what|what(?:'s| is) the"
-                         r" evidence(?: for that)?|what evidence)\W*$", I)
+                         r" evidence(?: for that)?|what evidence|what gives (?:it|that|this)(?: one)? away"
+                         r"|how (?:can|do) (?:you|i|we) tell)\W*$", I)
 # "show me one", "find one in REM", "give me an example": the phenomenon just talked about,
 # found in the night (no phenomenon named: one would be a question of its own).
 _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you\s+|could you\s+"
@@ -369,6 +370,13 @@ _KIND_OF_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?:\s+of\s+(?:them|
                               r"\s+(?:were|was|are|is)\s+(?P<kind>central|obstructive|mixed|spontaneous"
                               r"|respiratory|breathing[- ]related|limb[- ]movement(?:[- ]related)?)"
                               r"(?:\s+(?:ones?|apn(?:o)?eas?|arousals?|events?|type|kind))?\W*$", I)
+_KIND_ONE_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|so\s+)?(?:(?:can|could) you\s+)?(?:show|find|give|point)"
+                          r"(?: me| us)?(?: to)? (?:a|an|one) (?P<kind>central|obstructive|mixed|spontaneous"
+                          r"|respiratory|breathing[- ]related)(?: one| example| case)?(?:,?\s*please)?\W*$", I)
+# "how many events were obstructive?": that type of apnea counted (hypopneas are not typed)
+_EVENTS_OF_KIND_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many (?:of the )?(?:scored |breathing |respiratory )?"
+                                r"(?:events|apn(?:o)?eas|pauses)\s+(?:were|was|are|is)\s+(?P<kind>central|obstructive"
+                                r"|mixed)(?: (?:ones?|type|kind))?\W*$", I)
 # "and another one", "one more please": a further example of what was just shown.
 _ANOTHER_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+)?(?:another|one more)(?: one| example)?"
                          r"(?:,?\s*please)?\W*$", I)
@@ -457,6 +465,8 @@ _NORMAL_RE = re.compile(
     r"(?:\d{1,3}[- ]?(?:years?|yrs?)[- ]old|adults?|older (?:adults?|people|person)|(?:man|woman|person) (?:of|aged) \d{1,3})\b"
     r"|\bshould (?:an? )?\d{1,3}[- ]?(?:years?|yrs?)[- ]old (?:\w+ )?(?:get|have|sleep|spend)\b", I)
 _SIMILAR_RE = re.compile(r"\b(?:similar|like this|like (?:the )?(?:current|epoch)|retrieve"
+                         # "find me another one like that", "are there others like it?"
+                         r"|(?:another|more|others?|other ones)\b.{0,20}\blike (?:that|it|this)(?: one)?"
                          r"|library|look-?alikes?|more like|resembl\w*|nearest neighbou?rs?"
                          r"|other (?:recordings|nights|patients|sleepers|studies)|captions? (?:match\w*|for|fit\w*"
                          r"|closest to|that fit))\b"
@@ -575,6 +585,10 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
     # the obstructive AHI is an event rate of its own (app.chat.phenomena)
     ("ahi", r"ahi|rei|(?<!obstructive )apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory event index"),
     ("odi", r"odi|(?:oxygen )?desaturation index"),
+    # "give me the sleep architecture in a table": every stage's minutes, shares and periods
+    ("architecture", r"(?:sleep )?architecture\b.{0,30}\btable|\btable\b.{0,30}\b(?:sleep )?architecture"
+                     r"|(?:stage|sleep) (?:summary |statistics |stats )?table|table (?:of|with) (?:the |all |each |every )?"
+                     r"(?:sleep )?stages(?!.{0,20}\b(?:by|per|each|every) (?:hour|position|cycle))"),
     # "what stage was the patient in most of the time?"
     ("dominant", r"(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:most of the (?:time|night|sleep)"
                  r"|mostly|the most|most often|most common)|(?:most common|dominant|predominant|main)"
@@ -891,7 +905,11 @@ _FINDINGS_RE = re.compile(r"^\W*(?:give me |show me |what are |list )?(?:the )?(
                           # "what's unusual?", "anything out of the ordinary?": the findings, of
                           # which the norms are a part
                           r"|\bwhat(?:'s| is| was| were)\s+(?:unusual|abnormal|odd|strange|out of the ordinary)\b"
-                          r"|\banything\s+(?:unusual|abnormal|odd|strange|out of the ordinary)\b", I)
+                          r"|\banything\s+(?:unusual|abnormal|odd|strange|out of the ordinary)\b"
+                          # "anything I should flag?", "what would you flag for the physician?"
+                          r"|\b(?:what|anything)\b.{0,25}\bflag(?:ged)?\b(?!\s+(?:channels?|leads?|epochs?|signals?))"
+                          r"|\b(?:anything|what(?:'s| is| was)?)\s+(?:\w+\s+)?(?:concerning|worrying|worrisome|alarming"
+                          r"|of concern)\b(?!\s+about)", I)
 _OXYGEN_OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|describe|tell me about)\b.{0,30}"
                                  r"\b(?:oxygen(?:ation)?|spo2|saturation|oximetry)\b", I)
 # "breathing?", "the heart": a system named alone is asked about as a whole ("and the
@@ -1188,7 +1206,10 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         word = m.group(1).lower()
         digits = re.findall(r"\d+", word)
         ordinal = int(digits[0]) - 1 if digits else _ORDINALS.get(word, 0)
-        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, ordinal=ordinal, note="in_time")
+        # "when was the first one?": the night's first of them, whatever order they were listed
+        # in; "how long was the third one?": the third listed
+        note = "in_time" if ordinal in (0, -1) else "length" if re.search(r"\bhow long\b", text, I) else None
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, ordinal=ordinal, note=note)
     if m := _ANY_LONG_RE.search(text):
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank="longest" if m.group(1) else "strongest")
     if m := _PICK_RE.search(text):
@@ -1264,6 +1285,12 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.LOCATE, text, ref=Ref.SHARE)
     if _LIST_REF_RE.search(text) or _WHERE_REF_RE.search(text):
         return Query(Intent.LOCATE, text, ref=Ref.LIST)
+    if m := _KIND_ONE_RE.search(text):
+        # "show me a central one" after apneas: an apnea of that type; "a spontaneous one"
+        # after arousals: an arousal of that cause
+        kind = m.group("kind").lower()
+        noun = "apnea" if kind in ("central", "obstructive", "mixed") else "arousal"
+        return replace(_understand(f"show me {_a_or_an(kind)} {noun}"), text=text)
     if m := _KIND_OF_THEM_RE.search(text):
         kind = m.group("kind").lower()
         key = f"{kind}_apnea" if kind in ("central", "obstructive", "mixed") else "arousal"
@@ -1631,6 +1658,29 @@ def _stated_value(text: str, row: str) -> float | None:
     return None
 
 
+# "the AASM criteria for an arousal", "how do you score a hypopnea?": the event's definition
+_RULES_FOR_RE = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?),?\s+)?(?:what(?:'s| is| are) |give me |tell me |list |explain )?(?:the )?"
+    r"(?:aasm'?s? |official |scoring |standard )*(?:rules?|criteri(?:a|on)|definition|requirements?)"
+    r" (?:for|of) (?:scoring |calling )?(?:an? |the )?(?P<what>[a-z][a-z -]*?)\W*$"
+    r"|^\W*how (?:do (?:you|i|we)|does (?:one|a scorer)|should (?:i|we)) (?:score|identify|recogni[sz]e|spot)"
+    r" (?:an? |the )?(?P<what2>[a-z][a-z -]*?)\W*$", I)
+
+
+_COMMON_RE = re.compile(r"\b(?:most|least) (?:common|frequent|typical|usual)\b", I)
+_EPOCH_SLOW_SHARE_RE = re.compile(
+    r"\b(?:what|how much)(?: (?:percentage|percent|share|fraction|proportion|part))?(?: of)? (?:this|the|the current"
+    r"|the shown) epoch (?:is|are|has|holds|contains|shows|is covered by|is made of|is filled with) (?:slow waves?"
+    r"|delta waves?|slow[- ]wave activity)\b"
+    r"|\bhow much (?:slow waves?|slow[- ]wave activity|delta waves?) (?:is|are|does|do) (?:there )?in (?:this|the"
+    r" current) epoch\b", I)
+
+
+def _a_or_an(words: str) -> str:
+    """``words`` with its indefinite article ("an apnea", "a spindle")."""
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
+
+
 def _read(text: str) -> Query:
     if _QUIZ_RE.search(text):
         # "quiz me": an epoch to stage, marked on the reply (app.chat.quiz)
@@ -1651,6 +1701,23 @@ def _read(text: str) -> Query:
         # "what's the AHI then?": a whole-night figure has no "then" to be at; the word
         # only carries the conversation on
         return replace(plain, text=text)
+    if m := _EVENTS_OF_KIND_RE.search(text):
+        # "how many events were obstructive?": that type of apnea, counted
+        return _read(f"how many {m.group('kind').lower()} apneas?")
+    if _EPOCH_SLOW_SHARE_RE.search(text):
+        # "what percentage of this epoch is slow waves?": the share the N3 rule reads, with the
+        # rest of the epoch's evidence
+        return Query(Intent.CLASSIFY, text, scope=Scope(("N3",), TimeSpan("current", text="this epoch")),
+                     stage_event="why", by_rule=True)
+    if not (_WHY_RE.search(text) and _WHY_HERE_RE.search(text)) and (rules := stage_rules(text)) is not None:
+        # "what are the AASM rules for N3?": the stage's rules, not the night's N3 or the
+        # hypopnea rules the AASM's name also calls up
+        return Query(Intent.EXPLAIN, text, target=rules.key, note="glossary", by_rule=True)
+    if ((m := _RULES_FOR_RE.search(text)) and (phen := find_phenomenon(what := m["what"] or m["what2"])) is not None
+            and not (phen.key == "hypopnea" and _HYPOPNEA_RULE_RE.search(text))):
+        # "what are the scoring rules for a hypopnea?": its definition, which states them; "the
+        # AASM rule for hypopneas" names the rules whose AHIs differ (hypopnea_rules)
+        return replace(_understand(f"what is {_a_or_an(what)}?"), text=text)
     query = _understand(text)
     if _NEAR_IT_RE.search(text) and query.intent == Intent.LOCATE and query.phenomenon:
         # "and a spindle next to it?": the event in focus names the time (Dialogue.resolve)
@@ -2126,6 +2193,8 @@ def _understand(text: str) -> Query:
         # "where do the machine and the model disagree?": those stretches
         differ = topic == "scoring" and _DISAGREE_RE.search(text)
         note = "disagree" if differ else _patient_claim(text) if topic == "patient" else None
+        if topic == "library" and _COMMON_RE.search(text):
+            note = "common"   # "the library's most common captions": the facts they state, counted
         return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key,
                      scope=scope, by_rule=True, note=note)
     if (window := _MIDPOINT_RE.search(text) and "midpoint" or _SPT_RE.search(text) and "period"):
@@ -2409,6 +2478,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|study|patient) (?:in|of|from) the library\b|\bwhat(?:'s| is) in the library\b"
         r"|\b(?:describe|list|summar\w*|tell me about) the library\b(?!\s+for)"
         r"|\bthe library (?:holds?|contains?|has)\b"
+        # "what's the most common caption in the library?"
+        r"|\b(?:most|least) (?:common|frequent|typical|usual) (?:captions?|kinds? of epochs?|epochs?)\b.{0,25}\blibrary\b"
+        r"|\blibrary'?s? (?:most|least) (?:common|frequent) (?:captions?|epochs?)\b"
         # "which night has the most spindles?": one night is loaded, so the nights are the library's
         r"|^\W*(?:and\s+|so\s+)?(?:which|what) (?:night|recording|study|patient|sleeper) (?:has|had|shows?"
         r"|showed) (?:the )?(?:most|fewest|least)\b", I)),
@@ -2545,7 +2617,12 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
 _PERIOD_WAKE_RE = re.compile(
     r"\b(?:percent(?:age)?|fraction|proportion|share|%|how much)\s+of\s+(?:the\s+)?sleep\s+period\b"
     r".{0,30}\b(?:awake|wake|wakefulness)\b|\b(?:wake|awake|wakefulness)\b.{0,20}\b(?:percent(?:age)?"
-    r"|fraction|proportion|share|%)\s+of\s+(?:the\s+)?sleep\s+period\b", I)
+    r"|fraction|proportion|share|%)\s+of\s+(?:the\s+)?sleep\s+period\b"
+    # "what percentage of time was spent awake after sleep onset?": WASO as a share, which only
+    # the sleep period gives a whole to
+    r"|\b(?:percent(?:age)?|fraction|proportion|share|%)\b.{0,30}\b(?:awake|wake|wakefulness)\s+after\s+sleep"
+    r"\s+onset\b|\bwaso\b.{0,20}\b(?:as a |in )?(?:percent(?:age)?|fraction|proportion|share|%)\b"
+    r"|\b(?:percent(?:age)?|fraction|proportion|share|%)\s+(?:of\s+)?waso\b", I)
 _WHY_WAKE_RE = re.compile(r"\bwhy (?:is|was) (?:her |his |their |the )?(?:sleep )?efficiency (?:so )?(?:low|poor|bad)\b"
                           r"|\bwhat (?:could have |might have |may have )?(?:caused|explains?) (?:the |her |his )?(?:poor|low"
                           r"|bad) (?:sleep )?efficiency\b"
@@ -2566,7 +2643,11 @@ _CYCLES_RE = re.compile(r"\b(?:sleep|nrem[- ]?rem|rem[- ]?nrem|ultradian)\s+cycl
 
 # "why is epoch 300 N3?", "what makes this epoch REM?": the evidence for an epoch's stage.
 _WHY_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:why|how come|what makes|how do you know|how can you "
-                     r"tell|what shows|on what basis|what evidence)\b", I)
+                     r"tell|what shows|on what basis|what evidence|what gives (?:it|this|that)(?: one)? away"
+                     r"|(?:does|would|could|can) (?:it|this|that)(?: one| epoch)? (?:meet|satisfy|fulfil+|pass|fit"
+                     r"|qualify|count)|is (?:it|this|that)(?: one| epoch)? (?:enough|sufficient) (?:for|to))\b"
+                     # "how would you stage this epoch, and why?"
+                     r"|^\s*how (?:would|do|did) you (?:stage|score|classify) (?:it|this|that|the current)\b.*\bwhy\b", I)
 _WHY_STAGE_RE = re.compile(r"\b(?:stage[ds]?|scored|staged|n1|n2|n3|rem|wake|awake|deep|light|sws)\b",
                            I)
 _WHY_HERE_RE = re.compile(r"\b(?:it|this|that|here|there)\b", I)
@@ -2826,7 +2907,12 @@ _TREND_RE = re.compile(r"\b(?:worse|better|more|less|fewer|louder|quieter|higher
 # "is the breathing worse on the back?": worse breathing is more events, not a faster rate.
 _WORSE_BREATHING_RE = re.compile(r"\b(?:breathing|respiration|apnea)\b.{0,20}\b(?:worse|better|more"
                                  r" disturbed|less disturbed|more disrupted)\b|\b(?:worse|better)"
-                                 r" (?:breathing|respiration)\b", I)
+                                 r" (?:breathing|respiration)\b"
+                                 # "how does the breathing change by position?", "breathing by stage":
+                                 # the breathing a technician splits is its events' index, not its rate
+                                 r"|^\W*(?:(?:how|what) (?:does|did|do|is|was) )?(?:the |her |his |their )?(?:breathing"
+                                 r"|sleep apn(?:o)?ea|apn(?:o)?eas?)(?: (?:change|differ|vary|look|compare))?"
+                                 r" (?:by|with|across|per|in each) (?:body )?(?:position|posture|stage)s?\W*$", I)
 _EVENT_DURATION_RE = re.compile(r"\b(?:average|mean|median|typical)\s+(?:[\w-]+\s+){0,2}(?:duration|length)"
                                 r"s?\b"
                                 r"|\bhow long (?:were|are|did|do) (?:the |these |those |they )?", I)
@@ -3744,6 +3830,38 @@ _AROUND_STAGE_EVENTS = ("periods", "awakenings", "first", "last")
 _TRANSITION_INTO_RE = re.compile(r"^\W*(?:describe|show(?: me)?|explain|what happen\w*(?: at| in"
                                  r"| during)?)\s+(?:the\s+)?transition\s+(?:in)?to\s+(?=the\s+(?:first"
                                  r"|second|third|last|longest)\b)", I)
+
+
+# "the third one", "the second of them", "number 4": one item of the last list, by its place
+_LISTED_ONE_RE = re.compile(rf"\b(?:the\s+)?(?:{_ORDINAL}\s+(?:one|of (?:them|those|these)|event|episode)"
+                            rf"|(?:number|no\.?|#)\s*(\d+))\b", I)
+_PRONOUN_RE = re.compile(r"\b(?:it|that one|this one)\b", I)
+
+
+def one_of_the_list(text: str) -> tuple[str, str] | None:
+    """A question about one item of the last list named by its place, as the two questions it
+    stands for ("what stage was the third one in?": "show me the third one", "what stage was it
+    in?"; "the second one - was it obstructive?"), else None."""
+    m = _LISTED_ONE_RE.search(text)
+    if m is None or understand(text).ref == Ref.FOCUS:
+        return None   # "show me the third one", "how long was the second one?" pick it already
+    word = (m.group(1) or m.group(2)).lower()
+    pick = f"show me the {word if m.group(1) else _ORDINAL_WORDS.get(int(word), f'#{word}')} one"
+    before, after = text[:m.start()].strip(), text[m.end():].strip()
+    if not before and (rest := after.lstrip("-–—:,; ").strip()) and _PRONOUN_RE.search(rest):
+        return pick, rest   # "the third one - how long was it?"
+    if _LISTED_ONE_RE.search(after) or not (set(re.findall(r"[a-z]+", f"{before} {after}".lower())) - _LINKS):
+        # "compare the first one with the second one" asks about two; "and in the last one?"
+        # carries the last question on (Dialogue.resolve)
+        return None
+    return pick, f"{before} it{after if not after[:1].isalnum() else ' ' + after}"
+
+
+_LINKS = {"and", "so", "but", "or", "in", "at", "for", "during", "from", "of", "after", "before", "about", "what",
+          "how", "then", "now", "ok", "okay", "also", "the", "with", "to", "on"}
+"""Words that only join a follow-up to the last question ("and in the last one?")."""
+_ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth",
+                  7: "seventh", 8: "eighth", 9: "ninth", 10: "tenth"}
 
 
 def around_the_one(text: str, recovery_asked: bool = False) -> tuple[str, str] | None:

@@ -1,0 +1,229 @@
+"""Questions of stop 59, asked as a technician, an educator and a researcher would ask them of
+nights not in the repo. Each names what it used to get. Expected answers are the ones the same
+question gets asked in full, or the night's own scoring, never typed in."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from app.chat.library import stated_event_types
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from chat_dialogues import last_answer
+
+_LISTED_RE = re.compile(r"^- \*\*(\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\*\* \((\d+(?:\.\d)?) s", re.M)
+
+
+@pytest.mark.parametrize("asked, plain", [
+    ("what are the AASM rules for N3?", "what is N3 sleep?"),
+    ("how is N3 scored?", "what is N3 sleep?"),
+    ("what makes an epoch N3?", "what is N3 sleep?"),
+    ("what are the criteria for REM?", "what is REM sleep?"),
+    ("what are the rules for scoring N2?", "what is N2 sleep?"),
+    ("how do you score REM?", "what is REM sleep?"),
+    ("rules for hypopnea", "what is a hypopnea?"),
+    ("how do you score a spindle?", "what is a spindle?"),
+    ("what are the AASM criteria for an arousal?", "what is an arousal?")])
+def test_the_rules_of_a_stage_or_event_are_its_definition(demo, asked, plain) -> None:
+    """"what are the AASM rules for N3?" got the AHI under each hypopnea rule; "what are the
+    criteria for REM?" the REM periods; "rules for hypopnea" the night's hypopneas."""
+    assert last_answer(demo, asked) == last_answer(demo, plain)
+
+
+def test_does_this_epoch_meet_them_checks_the_stage_just_defined(demo) -> None:
+    """After a stage's rules, "does this epoch meet them?" described the epoch's events."""
+    text = last_answer(demo, "what are the AASM rules for N3?", "does this epoch meet them?")
+    cover = float(re.search(r"slow waves cover \*\*(\d+) %\*\* of the epoch", text).group(1))
+    verdict = "Meets" if cover >= 20 else "Short of"
+    assert f"**{verdict} the N3 rule by the slow-wave detector**: slow waves cover {cover:.0f} %" in text
+    assert text == last_answer(demo, "what are the AASM rules for N3?",
+                               "does this epoch meet the criteria for N3?")
+
+
+@pytest.mark.parametrize("time", ["00:30", "01:14", "03:10", "05:00"])
+def test_a_stage_check_says_whether_the_measured_hallmark_is_there(demo, time) -> None:
+    """"why is this epoch N2?" listed the measurements without saying whether the rule's
+    hallmark was found."""
+    night, _ = demo
+    text = last_answer(demo, f"zoom to {time}", "why is this epoch scored as it is?")
+    stage = re.search(r"is \*\*(W|N1|N2|N3|REM)\*\* in the", text).group(1)
+    if stage == "N2":
+        events = re.search(r"^- events in it: (.*)$", text, re.M).group(1)
+        marked = bool(re.search(r"\b(?:spindle|k complex)\b", events))
+        assert ("**Meets the N2 rule**" in text) == marked
+        assert ("**No spindle or K-complex detected in the epoch**" in text) == (not marked)
+    elif stage == "N3":
+        assert "the N3 rule by the slow-wave detector" in text
+    elif stage == "REM":
+        assert "REM needs them with low chin tone" in text
+
+
+@pytest.mark.parametrize("follow", ["what gives it away?", "how can you tell?"])
+def test_what_gives_it_away_is_the_evidence_for_the_stage_shown(demo, follow) -> None:
+    """"what gives it away?" after an example of REM was not about the recording."""
+    assert last_answer(demo, "show me an example of REM", follow) == last_answer(
+        demo, "show me an example of REM", "why?")
+
+
+def test_how_would_you_stage_this_epoch_and_why_gives_the_evidence(demo) -> None:
+    """It gave the stage and the model's probabilities, without the measurements behind it."""
+    assert last_answer(demo, "zoom to 02:00", "how would you stage this epoch and why?") == last_answer(
+        demo, "zoom to 02:00", "why is this epoch scored as it is?")
+
+
+@pytest.mark.parametrize("asked", ["what frequency is dominant in this epoch?",
+                                   "what's the dominant frequency here?"])
+def test_the_dominant_frequency_of_one_epoch(demo, asked) -> None:
+    """One epoch was too few for a spectrum: "No epoch is in this epoch"."""
+    text = last_answer(demo, "zoom to 00:30", asked)
+    assert re.search(r"is at \*\*\d+\.\d Hz\*\* \(\w+ band, [\d.]+ times the background's power there; "
+                     r"1 epoch\)", text), text
+    assert "| N2 | 1 |" in text
+
+
+@pytest.mark.parametrize("asked", ["what percentage of the epoch is slow waves?",
+                                   "how much slow wave activity is in this epoch?"])
+def test_the_slow_wave_share_of_one_epoch(demo, asked) -> None:
+    """It listed the night's slow waves, not the epoch's share of them."""
+    text = last_answer(demo, "zoom to 00:10", asked)
+    share = re.search(r"slow waves cover \*\*(\d+) %\*\* of the epoch", text).group(1)
+    assert f"slow waves cover {share} % of the epoch against the 20 % it asks for" in text
+
+
+@pytest.mark.parametrize("asked", ["how does the model caption this epoch?",
+                                   "what caption does the model give this epoch?"])
+def test_the_models_caption_of_an_epoch(demo, asked) -> None:
+    """The epoch's measurements came without the caption head's words for some levels."""
+    assert last_answer(demo, "zoom to 01:00", asked) == last_answer(demo, "zoom to 01:00", "caption this epoch")
+
+
+def test_what_caused_them_after_arousals_and_awakenings(demo) -> None:
+    """"what caused most of them?" and "what caused them?" were not about the recording."""
+    assert last_answer(demo, "how many arousals?", "what caused most of them?") == last_answer(
+        demo, "what caused the arousals?")
+    assert last_answer(demo, "how many awakenings were there?", "what caused them?") == last_answer(
+        demo, "what caused the awakenings?")
+
+
+@pytest.mark.parametrize("asked", ["what percentage of time was spent awake after sleep onset?",
+                                   "waso as a percentage"])
+def test_waso_as_a_share_of_the_sleep_period(demo, asked) -> None:
+    """It gave WASO in minutes only."""
+    night, _ = demo
+    stages, _ = night.stages()
+    asleep = np.flatnonzero((stages >= 1) & (stages <= 4))
+    period = stages[asleep[0]:asleep[-1] + 1]
+    share = 100 * np.mean(period == 0)
+    text = last_answer(demo, asked)
+    assert text.startswith(f"Wake after sleep onset: **{share:.1f} %** of the sleep period"), text
+
+
+@pytest.mark.parametrize("asked", ["give me the sleep architecture in a table", "a table of the sleep stages"])
+def test_the_sleep_architecture_as_a_table(demo, asked) -> None:
+    """It gave the one-line summary."""
+    night, _ = demo
+    stages, _ = night.stages()
+    text = last_answer(demo, asked)
+    for code, stage in enumerate(STAGES):
+        minutes = np.sum(stages == code) * EPOCH_SEC / 60
+        runs = np.sum(np.diff(np.concatenate([[0], (stages == code).astype(int)])) == 1)
+        row = re.search(rf"^\| {stage} \| ([\d.]+) \| [\d.]+ % \| [^|]+ \| (\d+) \|", text, re.M)
+        assert row and float(row.group(1)) == pytest.approx(minutes, abs=0.05) and int(row.group(2)) == runs
+
+
+def test_which_sensors_are_missing(demo, sc4001_unscored) -> None:
+    """The channel table came without saying which usual channels the file lacks, nor why
+    the channels it has could not be scored."""
+    text = last_answer(sc4001_unscored, "which sensors are missing?")
+    lead = text.split("\n\n")[0]
+    assert lead.startswith("**Not in this file**:")
+    for lacking in ("ECG", "chest belt", "SpO2", "leg EMG", "body position"):
+        assert lacking in lead
+    assert "**Not scored from what is there**: respiratory:" in lead and "1 Hz" in lead
+    assert last_answer(demo, "what is missing from this recording?").startswith("**Nothing is missing**")
+
+
+@pytest.mark.parametrize("asked", ["anything I should flag?", "what would you flag for the physician?",
+                                   "anything concerning?"])
+def test_what_to_flag_is_the_findings(demo, asked) -> None:
+    """Each was not about the recording."""
+    assert last_answer(demo, asked) == last_answer(demo, "what stands out?")
+
+
+def test_what_the_doctor_should_know_is_the_report(demo) -> None:
+    assert last_answer(demo, "what should the doctor know?") == last_answer(demo, "write a report")
+
+
+@pytest.mark.parametrize("follow", ["find me another one like that", "are there others like it?"])
+def test_another_one_like_that_searches_the_library(demo, follow) -> None:
+    """Both were not about the recording."""
+    assert last_answer(demo, "show me the longest apnea", follow) == last_answer(
+        demo, "show me the longest apnea", "find more like this")
+
+
+@pytest.mark.parametrize("follow, whole", [("show me a central one", "show me a central apnea"),
+                                           ("find an obstructive one please", "show me an obstructive apnea")])
+def test_a_kind_of_one_after_a_definition(demo, follow, whole) -> None:
+    """"show me a central one" after the belts of a central apnea was not about the recording."""
+    assert last_answer(demo, "how is a central apnea different on the belts?", follow) == last_answer(demo, whole)
+
+
+def test_one_of_the_list_by_its_place_then_a_question_about_it(demo) -> None:
+    """"how long was the third one?" gave the night's third in time, not the third listed;
+    "the third one - how long was it?" and "what stage was the second one in?" the first listed."""
+    first = "list the hypopneas in N2"
+    listed = _LISTED_RE.findall(last_answer(demo, first))
+    third, second = listed[2], listed[1]
+    text = last_answer(demo, first, "how long was the third one?")
+    assert text.startswith(f"The third of ") and f"{float(third[2]):g} s) at **{third[0]}–{third[1]}**" in text.replace(
+        ".0 s)", " s)")
+    assert last_answer(demo, first, "the third one - how long was it?") == "\n\n".join(
+        [last_answer(demo, first, "show me the third one"),
+         last_answer(demo, first, "show me the third one", "how long was it?")])
+    text = last_answer(demo, first, "what stage was the second one in?")
+    assert text.startswith("The second of ") and f"**{second[0]}–{second[1]}**" in text.split("\n\n")[0]
+    assert text.split("\n\n", 1)[1] == last_answer(demo, first, "show me the second one", "what stage was it in?")
+
+
+def test_how_fast_after_a_density_leads_with_the_frequency(demo) -> None:
+    """It led with the density again."""
+    text = last_answer(demo, "what's the spindle density?", "how fast were they?")
+    assert text.startswith("Frequency on ") and "median instantaneous frequency" in text
+
+
+def test_the_librarys_most_common_captions(demo) -> None:
+    """It searched the library for the words "'s common caption library"."""
+    _, engine = demo
+    meta = engine.library.metadata
+    kinds = Counter((str(s), tuple(sorted(stated_event_types(c)))) for s, c in zip(meta["stage"], meta["caption"]))
+    (stage, types), n = kinds.most_common(1)[0]
+    text = last_answer(demo, "what's the most common caption in the library?")
+    assert text.startswith("The library's most common captions")
+    first = re.search(r"^- \*\*(\w+)\*\*, ([^:]+): (\d+) epochs", text, re.M)
+    assert first.group(1) == stage and int(first.group(3)) == n
+    assert (first.group(2) == "no event") == (not types)
+
+
+@pytest.mark.parametrize("asked, whole", [("how many events were obstructive?", "how many obstructive apneas?"),
+                                          ("how many apneas were central?", "how many central apneas?")])
+def test_how_many_events_were_of_one_type(demo, asked, whole) -> None:
+    """"how many events were obstructive?" listed every scored event."""
+    assert last_answer(demo, asked) == last_answer(demo, whole)
+
+
+@pytest.mark.parametrize("asked", ["how does the breathing change by position?", "breathing by position"])
+def test_breathing_by_position_is_the_index_by_position(demo, asked) -> None:
+    """It gave the airflow rate per position, where a technician splits the AHI (as "is the
+    breathing worse on the back?" already did)."""
+    text = last_answer(demo, asked)
+    assert text == last_answer(demo, "AHI by position")
+    assert "AHI" in text.split("\n", 1)[0]
+
+
+def test_the_aasm_hypopnea_rules_stay_the_index_under_each_rule(demo) -> None:
+    """The rules of an event are its definition, but the AASM's hypopnea rules name the two
+    oxygen criteria whose AHIs differ."""
+    assert last_answer(demo, "AASM rule for hypopneas") == last_answer(demo, "AHI 3% vs 4%")
