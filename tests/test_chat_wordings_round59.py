@@ -227,3 +227,25 @@ def test_the_aasm_hypopnea_rules_stay_the_index_under_each_rule(demo) -> None:
     """The rules of an event are its definition, but the AASM's hypopnea rules name the two
     oxygen criteria whose AHIs differ."""
     assert last_answer(demo, "AASM rule for hypopneas") == last_answer(demo, "AHI 3% vs 4%")
+
+
+@pytest.mark.parametrize("asked, count, stages", [
+    ("how many spindles per minute in N2 on each EEG channel?", "how many spindles in N2?", "N2"),
+    ("slow waves by channel", "how many slow waves in N2 and N3?", "N2/N3")])
+def test_spindles_and_slow_waves_on_each_eeg_channel(sc4001_unscored, asked, count, stages) -> None:
+    """It gave the one channel the machine scoring reads. Each lead is read as that scoring
+    reads its own, so the first lead's count is the night's."""
+    night, _ = sc4001_unscored
+    text = last_answer(sc4001_unscored, asked)
+    rows = re.findall(r"^\| (EEG [\w-]+) \| \d+ \| (\d+) \| ([\d.]+) \|", text, re.M)
+    assert [label for label, _, _ in rows] == ["EEG Fpz-Cz", "EEG Pz-Oz"]
+    night_count = int(re.search(r"have \*\*(\d+)\*\* ", last_answer(sc4001_unscored, count)).group(1))
+    assert int(rows[0][1]) == night_count
+    minutes = float(re.search(rf"over ([\d.]+) min of {stages}", text).group(1))
+    assert all(float(rate) == pytest.approx(int(n) / minutes, abs=0.006) for _, n, rate in rows)
+
+
+def test_the_phase_of_spindles_in_the_slow_wave_is_the_coupling(demo) -> None:
+    """It defined a spindle."""
+    assert last_answer(demo, "what is the phase of spindles relative to slow oscillations?") == last_answer(
+        demo, "what is the slow oscillation-spindle coupling?")

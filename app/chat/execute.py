@@ -28,6 +28,7 @@ from app.chat.busiest import busiest_epochs
 from app.chat.fragmentation import stage_fragmentation
 from app.chat.kinds import compare_kinds
 from app.chat.correlation import correlation
+from app.chat.by_channel import events_by_channel
 from app.chat.coupling import so_coupling
 from app.chat.define import define
 from app.chat.events import counted_causes, events_for, unscored_reason
@@ -2160,7 +2161,8 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio,
     "hypopnea_rules": hypopnea_rules, "spo2_recoveries": spo2_recoveries,
     "ahi_robustness": ahi_robustness, "event_free": event_free,
-    "plm_series": plm_series, "awakening_signal": awakening_signal, "coupling": so_coupling}
+    "plm_series": plm_series, "awakening_signal": awakening_signal, "coupling": so_coupling,
+    "by_channel": events_by_channel}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,
     Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),

@@ -39,7 +39,7 @@ from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, AwakeningCauses, Ba
                               QuizQuestion,
                               PeriodTest, PlmSeries, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
-                              SignalRuns, SignalStats, SOCoupling, SpanArchitecture, SpO2Recovery, StageAgreement,
+                              SignalRuns, SignalStats, SOCoupling, ChannelEvents, SpanArchitecture, SpO2Recovery, StageAgreement,
                               StageAmount, StageBreathing, StageRatio,
                               StageEvidence, StagePeriods, StageTransitions, Summary,
                               SystemOverview, View)
@@ -1095,6 +1095,33 @@ def _(r: PeakFrequencies, night: LoadedNight) -> Answer:
     how += (f" The raw spectrum's maximum lies at {_range_text(raw[0], raw[-1])} Hz; the model fits "
             f"each spectrum with R² {_range_text(fits[0], fits[-1], '.2f')}.")
     return Answer(f"{lead}\n\n{table}\n\n{how}")
+
+
+@render.register
+def _(r: ChannelEvents, night: LoadedNight) -> Answer:
+    spindles = r.kind == "spindle"
+    value, unit = ("mean frequency", "Hz") if spindles else ("mean amplitude, peak to peak", "µV")
+    name = "spindles" if spindles else "slow waves"
+    stages = "/".join(r.stages)
+    rows = "\n".join(f"| {row.label} | {row.sfreq:g} | {row.events} | {row.per_minute:.2f} | "
+                     + (f"{row.mean_duration:.2f} s | {row.mean_value:.1f} {unit} |" if row.events else "— | — |")
+                     for row in r.rows)
+    top = max(r.rows, key=lambda row: row.per_minute)
+    lead = (f"**{name.capitalize()} per minute of {stages}** on each EEG channel{_where(r.where)}, over "
+            f"{r.minutes:.1f} min of {stages} ({source_name(r.source)} stages): most on **{top.label}**, "
+            f"**{top.per_minute:.2f}/min** ({top.events})."
+            if len(r.rows) > 1 else
+            f"The night has one usable EEG channel, **{top.label}**: **{top.per_minute:.2f} {name} per minute** "
+            f"of {stages} ({top.events} over {r.minutes:.1f} min, {source_name(r.source)} stages).")
+    text = (f"{lead}\n\n| channel | Hz | {name} | per minute | mean length | {value} |\n"
+            f"|---|---|---|---|---|---|\n{rows}\n\nEach channel read by YASA "
+            f"{'spindles_detect' if spindles else 'sw_detect'} with the settings of the machine scoring, "
+            f"which itself reads only the first channel listed. Counts differ across the scalp: "
+            + ("spindles of 12-15 Hz are largest over the centre of the head, slower ones frontally."
+               if spindles else "slow waves are largest frontally."))
+    if r.skipped:
+        text += " Left out: " + "; ".join(r.skipped) + "."
+    return Answer(text)
 
 
 @render.register

@@ -1420,6 +1420,42 @@ class PeakFrequencies:
     slope_asked: bool = False
 
 
+@dataclass(frozen=True)
+class ChannelEventRow:
+    """One EEG channel's detected events: its label and rate (Hz), the events in the stages
+    read, their rate per minute of those stages, mean length (s), and mean frequency (Hz,
+    spindles) or peak-to-peak amplitude (µV, slow waves); None without events."""
+
+    label: str
+    sfreq: float
+    events: int
+    per_minute: float
+    mean_duration: float | None
+    mean_value: float | None
+
+
+@dataclass
+class ChannelEvents:
+    """Spindles or slow waves detected on each EEG channel ("spindle density on each channel").
+
+    Attributes:
+        kind: "spindle" or "slow_waves"; title: its name.
+        rows: one per usable EEG channel, in the machine scoring's order of preference.
+        stages: the stages read; minutes: their minutes in the scope.
+        source: who scored those stages; skipped: channels left out, and why.
+        where: the scope in words, "" for the whole night.
+    """
+
+    kind: str
+    title: str
+    rows: list[ChannelEventRow]
+    stages: tuple[str, ...]
+    minutes: float
+    source: str
+    skipped: list[str]
+    where: str = ""
+
+
 @dataclass
 class SOCoupling:
     """Slow-oscillation–sigma coupling ("what is the SO-spindle coupling?").

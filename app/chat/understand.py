@@ -2058,6 +2058,11 @@ def _understand(text: str) -> Query:
     if _TREND_FOLLOWUP_RE.search(text):
         # "does it decline across the night?": the last count or measure hour by hour
         return Query(Intent.BREAKDOWN, text, by="hour", ref=Ref.REPEAT, by_rule=True)
+    if _PER_CHANNEL_RE.search(text) and (phen := find_phenomenon(text)) is not None and phen.key in (
+            "spindle", "slow_waves"):
+        # "spindle density in N2 on each EEG channel": the detector run on every EEG lead
+        return Query(Intent.MEASURE, text, phen.key, scope=Scope(stage_term(text), time),
+                     measure="by_channel", modality="brain", by_rule=True)
     if _COUPLING_RE.search(text):
         # "what is the slow oscillation-spindle coupling?": where in the slow wave spindles ride
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time), measure="coupling",
@@ -2955,7 +2960,15 @@ _COUPLING_RE = re.compile(r"\b(?:slow[- ]?(?:oscillations?|waves?)|sos?|sws?)\b[
                           r"|\b(?:coupl\w*|phase[- ]amplitude|phase[- ]lock\w*)\b.{0,40}\b(?:spindles?|sigma)\b"
                           r"|\b(?:spindles?|sigma)\b.{0,40}\b(?:coupl\w*|phase[- ]lock\w*|nested|rid(?:e|es|ing))\b.{0,30}"
                           r"\b(?:slow[- ]?(?:oscillations?|waves?)|sos?|up[- ]?states?)\b"
-                          r"|\bphase[- ]amplitude coupling\b|\bpac\b", I)
+                          r"|\bphase[- ]amplitude coupling\b|\bpac\b"
+                          # "what is the phase of spindles relative to slow oscillations?"
+                          r"|\b(?:phase|timing)\b.{0,30}\b(?:spindles?|sigma)\b.{0,40}\b(?:slow[- ]?(?:oscillations?|waves?)"
+                          r"|sos?|up[- ]?states?)\b", I)
+_PER_CHANNEL_RE = re.compile(r"\b(?:on|in|per|for|by|across|over|at) (?:each|every|all|both|all the|the different"
+                             r"|individual|the two|the other|other) (?:eeg )?(?:channels?|leads?|derivations?|electrodes?"
+                             r"|eeg)\b|\b(?:per|by)[- ](?:eeg[- ])?(?:channel|lead|derivation|electrode)\b"
+                             r"|\b(?:channel|lead)[- ]by[- ](?:channel|lead)\b|\bwhich (?:eeg )?(?:channel|lead|derivation)"
+                             r"\b.{0,30}\b(?:most|more|fewest|least|bigger|largest|higher|highest)\b", I)
 _SLOPE_RE = re.compile(r"\b(?:aperiodic|1/f|spectral|background|power[- ]law) (?:slope|exponent"
                        r"|component|background)\b|\b1/f\b", I)
 _BAND_WORD_RE = re.compile(r"\b(delta|theta|alpha|sigma|beta)\b", I)
