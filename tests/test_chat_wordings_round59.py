@@ -249,3 +249,93 @@ def test_the_phase_of_spindles_in_the_slow_wave_is_the_coupling(demo) -> None:
     """It defined a spindle."""
     assert last_answer(demo, "what is the phase of spindles relative to slow oscillations?") == last_answer(
         demo, "what is the slow oscillation-spindle coupling?")
+
+
+# A conversation at the viewer, as a technician holds one: moves, "this stage", "it".
+
+def test_go_forward_moves_the_viewer_when_nothing_timed_was_asked(demo) -> None:
+    """"go forward 5 minutes" after a question without a time: "the last question named no
+    time of the night to move from"."""
+    text = last_answer(demo, "what is the AHI?", "go forward 5 minutes")
+    assert text.startswith("Epoch 10 (")
+    assert last_answer(demo, "what is the AHI?", "go forward 5 minutes", "back 2 minutes").startswith("Epoch 6 (")
+
+
+def _run_around(stages: np.ndarray, i: int) -> tuple[int, int]:
+    a = b = i
+    while a > 0 and stages[a - 1] == stages[i]:
+        a -= 1
+    while b + 1 < len(stages) and stages[b + 1] == stages[i]:
+        b += 1
+    return a, b
+
+
+@pytest.mark.parametrize("asked", ["how long have they been in this stage?", "when does this stage end?",
+                                   "when does it end?"])
+def test_the_stretch_of_the_stage_on_screen(demo, asked) -> None:
+    """"how long have they been in this stage?" gave the night's N3; "when does it end?" was
+    not about the recording."""
+    night, _ = demo
+    stages, _ = night.stages()
+    i = night.epoch_at(3 * 3600.0 + 10 * 60)   # 01:40, 3 h 10 min after the 22:30 start
+    a, b = _run_around(stages, i)
+    minutes = (b - a + 1) * EPOCH_SEC / 60
+    text = last_answer(demo, "zoom to 01:40", asked)
+    assert re.match(rf"The stretch of this epoch's stage runs \*\*[\d:]+–[\d:]+\*\* \(\*\*{minutes:.1f} min\*\*\)",
+                    text), text
+    assert f"{STAGES[stages[i]]} {minutes:.1f}" in text
+
+
+def test_it_after_moving_to_the_next_period_is_that_period(demo) -> None:
+    """After "take me to the next REM period", "how long does it last?" was not about the
+    recording and "any apneas during it?" read the list before."""
+    moved = last_answer(demo, "zoom to 01:40", "take me to the next REM period")
+    start, end = re.search(r"The next REM period, \*\*([\d:]+)–([\d:]+)\*\*", moved).groups()
+    text = last_answer(demo, "zoom to 01:40", "take me to the next REM period", "how long does it last?")
+    assert text.startswith(f"The REM period at **{start}–{end}** lasted")
+    during = last_answer(demo, "zoom to 01:40", "take me to the next REM period", "any apneas during it?")
+    times = re.findall(r"^- \*\*(\d\d:\d\d:\d\d)–", during, re.M)
+    assert "in REM period" in during and times and all(start <= t < end for t in times)
+
+
+@pytest.mark.parametrize("asked, whole", [("hmm, why so much wake?", "why was there so much wake?"),
+                                          ("thanks, what else should I look at?", "what stands out?")])
+def test_conversational_openings(demo, asked, whole) -> None:
+    """Both read as the one-line summary or were not about the recording."""
+    assert last_answer(demo, asked) == last_answer(demo, whole)
+
+
+def test_what_changed_between_two_parts_just_asked(demo) -> None:
+    """"what changed?" after the first and the last 2 hours was not about the recording."""
+    assert last_answer(demo, "can you give me the numbers for the first 2 hours?", "and the last 2 hours?",
+                       "what changed?") == last_answer(demo, "compare the first 2 hours with the last 2 hours")
+
+
+def test_is_that_an_arousal_reads_the_epoch_on_screen(demo) -> None:
+    """It listed the night's arousals."""
+    assert last_answer(demo, "zoom to 01:14", "is that an arousal?") == last_answer(
+        demo, "zoom to 01:14", "is there an arousal in this epoch?")
+
+
+def test_is_the_index_higher_in_one_half_sets_it_against_the_other(demo) -> None:
+    """It gave the second half's AHI against the whole night's, which holds it."""
+    text = last_answer(demo, "is the AHI higher in the second half?")
+    assert re.match(r"\*\*(?:Yes|No|Not clearly)\*\*", text)
+    counts = re.search(r"\*\*(\d+)\*\* in the second half \((\d+) min asleep.*?against \*\*(\d+)\*\* in the "
+                       r"first half \((\d+) min asleep", text)
+    assert counts, text
+
+
+def test_is_that_significant_after_two_counts_tests_their_rates(demo) -> None:
+    """"is that significant?" after two halves' counts repeated the counts without a test."""
+    from scipy.stats import binomtest
+    text = last_answer(demo, "compare spindles in the first and second half", "is that difference significant?")
+    k1, t1, k2, t2 = (float(x) for x in re.search(
+        r"\*\*(\d+)\*\* in the first half \(([\d.]+) min asleep.*?against \*\*(\d+)\*\* in the second half "
+        r"\(([\d.]+) min asleep", text).groups())
+    p = float(re.search(r"gives \*\*p = ([\d.e-]+)\*\*", text).group(1))
+    # the minutes are shown rounded to the minute: the p of any time within that rounding
+    bounds = [binomtest(int(k1), int(k1 + k2), (t1 + d1) / (t1 + d1 + t2 + d2)).pvalue
+              for d1 in (-0.5, 0.5) for d2 in (-0.5, 0.5)]
+    assert min(bounds) * 0.99 <= p <= max(bounds) * 1.01
+    assert text.startswith("**Yes**" if p < 0.05 else "**No**")

@@ -19,7 +19,7 @@ from app.chat.query import INDEX_STATS, LIST_ALL, Intent, Query, Ref, Scope, tra
 from app.chat.results import LIBRARY_SOURCE, Item
 from app.chat.timespan import TimeSpan, parse_time
 from app.chat.understand import EACH_EXAMPLE_RE
-from sleeplm_core.io.recording import STAGES
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 # "what was happening in the breathing?" right after moving to an epoch asks about that epoch.
 _HAPPENING_RE = re.compile(r"\b(?:happening|happened|going on)\b", re.I)
@@ -72,6 +72,7 @@ class Dialogue:
             after two phenomena were shown in turn.
         quiz: the epoch a quiz asked to stage, until the next question; None for none.
         quizzes: how many quizzes this session asked (each draws another epoch).
+        viewed: the epoch the viewer showed after the last answer, None before any.
         stages_shown: the stage of each answer that showed or explained one stage's epoch, in
             turn, for "how do I tell them apart?" after two.
     """
@@ -85,6 +86,7 @@ class Dialogue:
     quiz: int | None = None
     quizzes: int = 0
     stages_shown: list[str] = field(default_factory=list)
+    viewed: int | None = None
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
@@ -357,6 +359,12 @@ class Dialogue:
                             f"around {_amount(query.window or 0.0)} {'after' if delta > 0 else 'before'} the "
                             f"{item.label}")
             return Query(Intent.DESCRIBE, query.text, scope=Scope(time=span), by_rule=True)
+        if self.viewed is not None and delta and _VIEWER_MOVE_RE.search(query.text):
+            # "go forward 5 minutes" with nothing timed asked: the viewer moved from where it is
+            # ("and 30 minutes later?" after the AHI has nothing to move, and says so)
+            epoch = max(0, self.viewed + int(round(delta / EPOCH_SEC)))
+            return Query(Intent.NAVIGATE, query.text, scope=Scope(time=TimeSpan(
+                "epoch", float(epoch), None, f"epoch {epoch}")), by_rule=True)
         raise NothingToReferTo("no_time")
 
     def _shown_span(self) -> TimeSpan | None:
@@ -690,6 +698,10 @@ class Dialogue:
         if _HOW_VARIABLE_RE.search(text) and self.last is not None and (signal := _signal_named(self.last)):
             # "heart rate in each stage", then "how variable was it?": that signal's spread
             return f"how variable was the {signal}?"
+        if (_COMPARE_THEM_RE.search(text) or _THEM_APART_RE.search(text) or _WHAT_CHANGED_RE.search(text)) and (
+                spans := self._two_periods()) is not None:
+            # "the numbers for the first 2 hours", "and the last 2 hours?", then "what changed?"
+            return f"compare {spans[0]} with {spans[1]}"
         if (_COMPARE_THEM_RE.search(text) or _THEM_APART_RE.search(text)) and (
                 two := self._two_scopes()) is not None:
             # "describe the heart in REM", "and in N3?", then "compare them" or "what's the
@@ -722,6 +734,10 @@ class Dialogue:
             name = partner.title.lower()
             return (f"how many {events} {'with' if self.last.apart else 'without'} "
                     f"{'an' if name[0] in 'aeiou' else 'a'} {name}?")
+        if _IT_LASTS_RE.search(text):
+            # "how long does it last?", "when does it end?": the one in focus, else the stretch
+            # of the stage on screen
+            return "how long was it?" if self.items else "how long is this stage?"
         if _WHAT_CAUSED_THEM_RE.search(text) and (cause := self._cause_question()) is not None:
             return cause   # "how many arousals?", then "what caused most of them?"
         if (_MEET_THEM_RE.search(text) and self.last is not None and self.last.note == "glossary"
@@ -836,6 +852,18 @@ class Dialogue:
             return None
         what = {(x.signal and _SIGNAL_WORDS.get(x.signal)) or _SYSTEM_WORDS.get(x.modality or "") for x in (a, b)}
         return (what.pop(), stages[0], stages[1]) if len(what) == 1 and None not in what else None
+
+    def _two_periods(self) -> tuple[str, str] | None:
+        """The time spans of the last two answers, as a question names them ("the first 2
+        hours", "the last 2 hours"), when both read the whole night's parts without a stage
+        and differ; None otherwise."""
+        a, b = self.before, self.last
+        if a is None or b is None or a.scope.stages or b.scope.stages:
+            return None
+        spans = [x.scope.time for x in (a, b)]
+        if any(t is None or t.kind not in _PART_KINDS for t in spans) or spans[0] == spans[1]:
+            return None
+        return spans[0].text.strip(), spans[1].text.strip()
 
     def _lists_kind(self, noun: str) -> bool:
         """The last list holds events of the kind ``noun`` names ("the apnea" after the
@@ -990,6 +1018,7 @@ class Dialogue:
     def remember(self, query: Query, items: list[Item] | None, before: int, after: int) -> None:
         """Keep what the answer showed; navigation keeps the list it moved through."""
         # a quiz stays open for its reply only
+        self.viewed = after
         self.quiz = after if query.stage_event == "quiz" else None
         self.quizzes += query.stage_event == "quiz"
         self.shown = query
@@ -999,6 +1028,10 @@ class Dialogue:
             self.history.append(before)
         elif query.ref == Ref.BACK and self.history:
             self.history.pop()
+        if query.intent == Intent.NAVIGATE and query.note == "period" and items:
+            # "take me to the next REM period": that period is what "it" names next
+            self.items, self.cursor = list(items), 0
+            return
         if query.intent == Intent.NAVIGATE or query.ref in (Ref.CONTEXT, Ref.ITEM, Ref.FOCUS):
             return   # a pick or a move keeps the list and the question it came from
         if query.intent in (Intent.HELP, Intent.OFF_TOPIC, Intent.UNKNOWN, Intent.MEDICAL):
@@ -1060,6 +1093,18 @@ _IT_SPLIT_RE = re.compile(r"^(?P<lead>\W*(?:and\s+|so\s+)?(?:how\s+)?)(?P<verb>(
                           r"|different|higher|lower|worse|better|greater|more|less)\b.*\b(?:n?rem|non-rem|n[123]"
                           r"|supine|back|sides?|non-supine|prone|halves|half|cycles?|hours?|positions?|stages?"
                           r"|wake|awake|asleep|morning|night|first|second|last)\b.*)$", re.I)
+_VIEWER_MOVE_RE = re.compile(r"\b(?:go|move|jump|skip|scroll|step|forward|ahead|backwards?|rewind)\b", re.I)
+_PART_KINDS = ("clock", "after", "before", "elapsed", "from_end", "fraction", "cycle", "period",
+               "before_onset", "after_onset")
+"""Time spans that are parts of the night a comparison can set side by side."""
+# "what changed?", "how was it different?": the last two parts of the night side by side
+_WHAT_CHANGED_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what (?:changed|changes|is different|was different"
+                              r"|differs|differed)|what(?:'s| is) changed|how (?:did|does) (?:it|that|things) change"
+                              r"|how (?:was|is) (?:it|that) different|any (?:change|difference)s?)(?: between (?:them|the two))?"
+                              r"\W*$", re.I)
+_IT_LASTS_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:how long (?:does|will|did|do) (?:it|that|this)(?: one)?"
+                          r" (?:last|go on|continue|take)|when (?:does|did|will) (?:it|that|this)(?: one)? (?:end|stop"
+                          r"|finish))\W*$", re.I)
 # "what caused most of them?", "why did they happen?": the causes of the events just listed
 _WHAT_CAUSED_THEM_RE = re.compile(
     r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|which events?) (?:caused|causes|triggered|provoked|led to"

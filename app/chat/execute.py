@@ -61,7 +61,7 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               Summary, SystemOverview, View)
 from app.chat.timespan import TimeSpan, clock_point
 from app.chat.quiz import quiz_answer, quiz_question
-from app.chat.significance import period_test
+from app.chat.significance import period_test, rate_test
 from app.chat.strongest import strongest_epochs
 from app.chat.transitions import stage_transitions
 from app.engine import Engine
@@ -1225,6 +1225,14 @@ def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
                           scored, source, bool(q.labels), plan.where.text)
 
 
+def _rate_p(rows: list, q: Query) -> float | None:
+    """The exact test of two groups' event rates per minute asleep, when the question asks
+    whether they differ by more than chance ("is that significant?"); None otherwise."""
+    if Aspect.SIGNIFICANCE not in q.aspects or len(rows) != 2 or any(r.events is None for r in rows):
+        return None
+    return rate_test((rows[0].events, rows[1].events), (rows[0].sleep_min, rows[1].sleep_min))
+
+
 def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None:
     """A comparison of a phenomenon's events, or of a stage's minutes, between the two
     groups ("spindles in the first and the second half", "how long was N3 in the first half
@@ -1241,7 +1249,8 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
         if isinstance(found, Message):
             return found
         name, rows, events_source = found
-        return Breakdown("groups", name, rows, source, events_source, direction=q.direction or "")
+        return Breakdown("groups", name, rows, source, events_source, direction=q.direction or "",
+                         rate_p=_rate_p(rows, q))
     if phen is not None and phen.key == "spindle" and Aspect.FREQUENCY in q.aspects:
         return burst_values(plan, night, labels, phen)
     if phen is not None and phen.key in AMPLITUDE_BANDS and Aspect.AMPLITUDE in q.aspects:
@@ -1252,7 +1261,7 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
         # Events count wherever they start inside a group, as the event lists count them.
         rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
         return Breakdown("groups", phen.title.lower(), rows, source, events_source,
-                         direction=q.direction or "")
+                         direction=q.direction or "", rate_p=_rate_p(rows, q))
     amount = bool(q.measure and _AMOUNT_WORDS.search(q.measure))
     if any(g.stages for g in q.groups or ()) and (amount or _one_stage_over_time(q)):
         rows, _ = group_rows(night, groups, None, stages >= 0)
@@ -2076,7 +2085,8 @@ def _next_period(night: LoadedNight, current: int, names: tuple[str, ...], step:
     note = (f"The {which} {name} period, **{clock(night, float(starts[first]))}–"
             f"{clock(night, float(starts[last]) + EPOCH_SEC)}** ({(last - first + 1) * EPOCH_SEC / 60:.1f} "
             f"min; {source_name(source)} stages), begins here: ")
-    return navigate(night, first, note)
+    period = Item(float(starts[first]), float(starts[last]) + EPOCH_SEC, f"{name} period", "scored", name)
+    return replace(navigate(night, first, note), shown=period)
 
 
 def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message:

@@ -168,6 +168,19 @@ def period_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     return float(starts[a]), float(starts[b]) + EPOCH_SEC
 
 
+def run_span(night: LoadedNight, current: int) -> tuple[float, float]:
+    """Seconds of the unbroken run of the stage of epoch ``current`` ("how long have they
+    been in this stage?")."""
+    stages = night.stages()[0]
+    a = b = int(current)
+    while a > 0 and stages[a - 1] == stages[current]:
+        a -= 1
+    while b + 1 < len(stages) and stages[b + 1] == stages[current]:
+        b += 1
+    starts = night.epochs.starts
+    return float(starts[a]), float(starts[b]) + EPOCH_SEC
+
+
 def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     """Seconds before sleep onset (the first sleep epoch), or from it to the final awakening
     (the end of the last sleep epoch); a night without sleep is refused."""
@@ -199,6 +212,8 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
         return period_span(time, night)
     if time.kind == "episode":
         return episode_span(night)
+    if time.kind == "run":
+        return run_span(night, current)
     if time.kind in ("before_onset", "after_onset"):
         return onset_side_span(time, night)
     if (time.kind == "clock" and time.end is not None

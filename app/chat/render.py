@@ -2018,7 +2018,7 @@ def _(r: Navigation, night: LoadedNight) -> Answer:
     if r.events:
         text += "; events nearby: " + ", ".join(
             f"{i.label} {clock(night, i.start)}–{clock(night, i.end)}" for i in r.events)
-    return Answer(text + ".", [], r.epoch, window=r.window)
+    return Answer(text + ".", [], r.epoch, window=r.window, items=[r.shown] if r.shown else None)
 
 
 def _span_view(r: Navigation, night: LoadedNight) -> Answer:
@@ -3149,6 +3149,13 @@ def _groups_text(r: Breakdown) -> str:
     # "were there more spindles in the second half?": the first group is the one named; a
     # judged way ("were apneas worse later?") asks which
     way = "which" if r.direction in ("either", "which") else r.direction
+    if r.rate_p is not None:
+        # "is that significant?": the rates' exact test first, with what it assumes
+        return (f"**{'Yes' if r.rate_p < 0.05 else 'No'}**: an exact test of equal event rates per minute "
+                f"asleep gives **p = {r.rate_p:.3g}** ({'under' if r.rate_p < 0.05 else 'not under'} 0.05). "
+                f"It takes the events as independent, which clustered events are not, so a small p "
+                f"overstates the evidence; it is a statement about this night, not about the sleeper."
+                f"\n\n{text}")
     if way and (lead := _rate_lead(a, b, way, "min" if minute else "h", 60.0 if minute else 1.0)):
         return f"{lead}\n\n{text}"
     return text

@@ -737,6 +737,8 @@ class Navigation:
     span: tuple[float, float] | None = None
     stage_minutes: dict[str, float] = field(default_factory=dict)
     event_counts: dict[str, int] = field(default_factory=dict)
+    shown: Item | None = None
+    """The stage period moved to ("take me to the next REM period"), which "it" then names."""
 
 
 @dataclass
@@ -1277,6 +1279,9 @@ class Breakdown:
     direction: str = ""
     lengths_first: bool = False
     rate_way: str = ""
+    rate_p: float | None = None
+    """For two groups' event counts when asked whether they differ by more than chance: the
+    exact test's p of equal rates per minute asleep; None otherwise."""
 
     @property
     def per_minute(self) -> bool:

@@ -6,7 +6,7 @@ difference between two stages significant."""
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import ttest_ind
+from scipy.stats import binomtest, ttest_ind
 
 from app.chat.results import PeriodTest
 from sleeplm_core.scoring.intervals import runs
@@ -24,3 +24,13 @@ def period_test(values: np.ndarray, first: np.ndarray, second: np.ndarray) -> Pe
         means.append(found)
     return PeriodTest((len(means[0]), len(means[1])),
                       float(ttest_ind(means[0], means[1], equal_var=False).pvalue))
+
+
+def rate_test(events: tuple[int, int], minutes: tuple[float, float]) -> float | None:
+    """Two-sided exact test that two event counts, over ``minutes`` of sleep each, come from one
+    Poisson rate: given their sum, the first count is binomial with the first side's share of
+    the time. None without events or time on a side."""
+    (k1, k2), (t1, t2) = events, minutes
+    if k1 + k2 == 0 or t1 <= 0 or t2 <= 0:
+        return None
+    return float(binomtest(int(k1), int(k1 + k2), t1 / (t1 + t2)).pvalue)

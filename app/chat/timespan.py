@@ -18,7 +18,8 @@ import numpy as np
 from app.timeexpr import DAY_SEC
 
 TimeKind = Literal["clock", "after", "before", "elapsed", "from_end", "epoch", "fraction",
-                   "current", "cycle", "episode", "period", "before_onset", "after_onset", "item"]
+                   "current", "cycle", "episode", "period", "before_onset", "after_onset", "item",
+                   "run"]
 
 _MERIDIEM = r"(am|pm|a\.m\.|p\.m\.)"
 _CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*{_MERIDIEM}?"
@@ -116,6 +117,8 @@ class TimeSpan:
             resolves it.
             ``before_onset`` / ``after_onset`` the recording before sleep onset / from it to
             the final awakening, resolved by the plan from the hypnogram.
+            ``run`` the unbroken stretch of the stage of the epoch on screen, resolved by the
+            plan likewise.
         start: start of the span in the unit of ``kind``.
         end: end of the span, or None for a point in time.
         text: the words that named it.

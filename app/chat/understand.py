@@ -897,7 +897,9 @@ _FINDINGS_RE = re.compile(r"^\W*(?:give me |show me |what are |list )?(?:the )?(
                           r"|takeaways|take-aways|bottom line|tl;?dr|gist)\W*$"
                           r"|\bwhat (?:should|do|would|could) (?:i|we|you|they|my students|the students"
                           r"|students|a student|the class|a trainee|trainees) (?:look at|check|review|focus on"
-                          r"|notice|look for|pay attention to)(?: first)?\b|\bwhat stands? out\b|\b(?:key|main|notable|important)"
+                          r"|notice|look for|pay attention to)(?: first| next)?\b"
+                          r"|\bwhat else (?:should|do|would|could|can) (?:i|we) (?:look at|check|review|look for|know)\b"
+                          r"|\bwhat stands? out\b|\b(?:key|main|notable|important)"
                           r" findings\b|\bfindings\b|\bhighlights of (?:the|this) (?:night|recording|study)\b"
                           r"|\b(?:most|anything) (?:interesting|notable|remarkable|important|striking)\b"
                           r"|\banything (?:of note|worth (?:noting|a look|looking at))\b|\bred flags?\b"
@@ -1611,6 +1613,11 @@ def understand(text: str) -> Query:
         # "is a sleep efficiency of 75 % normal?", "is a WASO of 90 minutes bad?": that value
         # against the row's range, then the night's
         return replace(query, intent=Intent.NORMAL, target=row, stat=None, stated=value)
+    if (query.intent == Intent.SUMMARY and query.stat in INDEX_STATS and _INDEX_CONTRAST_RE.search(text)
+            and (other := _other_part(query.scope)) is not None):
+        # "is the AHI higher in the second half?": that half against the other, as "AHI in the
+        # first half vs the second half" sets them side by side
+        return replace(query, intent=Intent.COMPARE, measure=query.stat, groups=(query.scope, other))
     if (m := _STATED_RE.search(text)) and (
             (query.intent == Intent.NORMAL and query.phenomenon == "arousal")
             or (query.intent == Intent.SUMMARY and query.stat in ("ahi", "rdi", "rei") and query.scope == Scope())):
@@ -1668,6 +1675,15 @@ _RULES_FOR_RE = re.compile(
 
 
 _COMMON_RE = re.compile(r"\b(?:most|least) (?:common|frequent|typical|usual)\b", I)
+_INDEX_CONTRAST_RE = re.compile(r"\b(?:higher|lower|worse|better|more|fewer|less|increas\w*|decreas\w*|rise|rising"
+                                r"|fall|falling|drop\w*)\b", I)
+_IS_THAT_AN_EVENT_RE = re.compile(r"^\W*(?:and\s+|so\s+|hmm,?\s+|wait,?\s+)?is (?:that|this)(?: one| thing| bit| part)?"
+                                  r"(?: here| there)? (?:an? )?(?P<what>[a-z][a-z -]*?)\W*$", I)
+_THIS_STAGE_RUN_RE = re.compile(
+    r"\bhow long (?:have|has|had) (?:they|she|he|the patient|the sleeper|it|we) been in (?:this|that|the current)"
+    r" (?:stage|state|sleep stage)\b|\b(?:when|where) (?:does|did|will) (?:this|that|the current) (?:stage|sleep stage"
+    r"|run|stretch|bout) (?:end|stop|finish|start|begin)\b|\bhow long (?:is|was|does|did) (?:this|that|the current)"
+    r" (?:stage|sleep stage|run|stretch|bout)(?: last| go on| continue)?\b", I)
 _EPOCH_SLOW_SHARE_RE = re.compile(
     r"\b(?:what|how much)(?: (?:percentage|percent|share|fraction|proportion|part))?(?: of)? (?:this|the|the current"
     r"|the shown) epoch (?:is|are|has|holds|contains|shows|is covered by|is made of|is filled with) (?:slow waves?"
@@ -1701,9 +1717,17 @@ def _read(text: str) -> Query:
         # "what's the AHI then?": a whole-night figure has no "then" to be at; the word
         # only carries the conversation on
         return replace(plain, text=text)
+    if (m := _IS_THAT_AN_EVENT_RE.search(text)) and getattr(find_phenomenon(m["what"]), "event_types", None):
+        # "is that an arousal?" of what is on screen: that kind of event in the epoch shown
+        return replace(_read(f"is there {_a_or_an(m['what'])} in this epoch?"), text=text)
     if m := _EVENTS_OF_KIND_RE.search(text):
         # "how many events were obstructive?": that type of apnea, counted
         return _read(f"how many {m.group('kind').lower()} apneas?")
+    if _THIS_STAGE_RUN_RE.search(text):
+        # "how long have they been in this stage?", "when does this stage end?": the unbroken
+        # stretch of the stage on screen
+        return Query(Intent.STAGE_TIMING, text, scope=Scope(time=TimeSpan(
+            "run", text="the stretch of this epoch's stage")), stage_event="length", by_rule=True)
     if _EPOCH_SLOW_SHARE_RE.search(text):
         # "what percentage of this epoch is slow waves?": the share the N3 rule reads, with the
         # rest of the epoch's evidence
@@ -2631,7 +2655,7 @@ _PERIOD_WAKE_RE = re.compile(
 _WHY_WAKE_RE = re.compile(r"\bwhy (?:is|was) (?:her |his |their |the )?(?:sleep )?efficiency (?:so )?(?:low|poor|bad)\b"
                           r"|\bwhat (?:could have |might have |may have )?(?:caused|explains?) (?:the |her |his )?(?:poor|low"
                           r"|bad) (?:sleep )?efficiency\b"
-                          r"|\bwhy (?:is|was|are|were) (?:there )?(?:so much|such a lot of|so many"
+                          r"|\bwhy (?:(?:is|was|are|were) (?:there )?)?(?:so much|such a lot of|so many"
                           r" minutes of|this much) (?:wake|w\b|time awake|wakefulness)|\bwhy (?:is|was)"
                           r" (?:the )?(?:wake|w|time awake) so (?:high|long|large)\b"
                           # "how long was the patient awake in the morning before the end?"
