@@ -339,3 +339,73 @@ def test_is_that_significant_after_two_counts_tests_their_rates(demo) -> None:
               for d1 in (-0.5, 0.5) for d2 in (-0.5, 0.5)]
     assert min(bounds) * 0.99 <= p <= max(bounds) * 1.01
     assert text.startswith("**Yes**" if p < 0.05 else "**No**")
+
+
+@pytest.mark.parametrize("asked, stage", [("are they awake here?", "W"), ("is this REM?", "REM"),
+                                          ("is this N2?", "N2")])
+def test_a_yes_or_no_stage_question_answers_yes_or_no(demo, asked, stage) -> None:
+    """It gave the epoch's stage without saying yes or no."""
+    night, _ = demo
+    stages, _ = night.stages()
+    i = night.epoch_at(2 * 3600.0)   # 00:30
+    text = last_answer(demo, "zoom to 00:30", asked)
+    assert text.startswith(f"**{'Yes' if STAGES[stages[i]] == stage else 'No'}**. Epoch {i} ("), text
+
+
+# An educator's demo: the quiz's tally, two stages set apart, channels pointed out.
+
+def test_the_quiz_tally_counts_the_replies_marked(demo) -> None:
+    """"how am I doing?" after quizzes was not about the recording."""
+    from app.session import Session
+    night, engine = demo
+    stages, _ = night.stages()
+    session = Session(night)
+    right = 0
+    for reply in ("N2", "REM", "W"):
+        asked = session.ask("quiz me", engine).text
+        epoch = int(re.search(r"What stage is epoch (\d+)", asked).group(1))
+        right += STAGES[stages[epoch]] == reply
+        session.ask(reply, engine)
+    text = session.ask("how am I doing?", engine).text
+    assert text.startswith(f"**{right} of 3** quiz replies right so far.")
+    assert text.count("you said") == 3 - right
+
+
+def test_what_night_a_library_match_is_from(demo) -> None:
+    """It gave the loaded night's summary."""
+    first = "search the library for N3 with spindles"
+    assert last_answer(demo, first, "open the third one", "what night is it from?") == last_answer(
+        demo, first, "open the third one")
+
+
+def test_the_difference_between_the_two_stages_just_shown(demo) -> None:
+    """"what's the difference between them?" after N1's then N2's periods was not about the
+    recording."""
+    assert last_answer(demo, "show me the N1 periods", "now N2", "what is the difference between them?") == \
+        last_answer(demo, "what's the difference between N1 and N2?")
+
+
+def test_teaching_the_stages_starts_with_them(demo) -> None:
+    """It gave N2's first period."""
+    assert last_answer(demo, "I'm teaching a class on sleep stages, where should I start?") == last_answer(
+        demo, "what are the sleep stages?")
+
+
+@pytest.mark.parametrize("asked, plain", [("point out the effort belts", "what are the effort belts?"),
+                                          ("where is the chin EMG?", "what is the chin EMG?"),
+                                          ("show me the EOG", "what is the EOG?")])
+def test_pointing_out_a_channel_says_what_it_records_and_which_it_is(demo, asked, plain) -> None:
+    """Each was not about the recording, or unknown."""
+    text = last_answer(demo, asked)
+    assert text == last_answer(demo, plain) and "In this file:" in text
+
+
+def test_why_the_oxygen_drops_after_rather_than_during(demo) -> None:
+    """After an apnea was shown, it described the minute after that apnea; "how long is the
+    delay here?" then described the epoch."""
+    first = "show me what an obstructive apnea looks like"
+    assert last_answer(demo, first, "why does the oxygen drop after it rather than during?") == last_answer(
+        demo, first, "why does the oxygen lag behind the breathing?")
+    assert last_answer(demo, first, "why does the oxygen drop after it rather than during?",
+                       "how long is the delay here?") == last_answer(
+        demo, first, "why does the oxygen drop after it rather than during?", "how long is the delay?")

@@ -73,6 +73,7 @@ class Dialogue:
         quiz: the epoch a quiz asked to stage, until the next question; None for none.
         quizzes: how many quizzes this session asked (each draws another epoch).
         viewed: the epoch the viewer showed after the last answer, None before any.
+        quiz_marks: (the reply, the stage) of each quiz answered this session.
         stages_shown: the stage of each answer that showed or explained one stage's epoch, in
             turn, for "how do I tell them apart?" after two.
     """
@@ -87,6 +88,7 @@ class Dialogue:
     quizzes: int = 0
     stages_shown: list[str] = field(default_factory=list)
     viewed: int | None = None
+    quiz_marks: list[tuple[str, str]] = field(default_factory=list)
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
@@ -698,6 +700,9 @@ class Dialogue:
         if _HOW_VARIABLE_RE.search(text) and self.last is not None and (signal := _signal_named(self.last)):
             # "heart rate in each stage", then "how variable was it?": that signal's spread
             return f"how variable was the {signal}?"
+        if _THEM_APART_RE.search(text) and (pair := self._two_stages_named()) is not None:
+            # "show me N1", "now N2", then "what's the difference between them?"
+            return f"what's the difference between {pair[0]} and {pair[1]}?"
         if (_COMPARE_THEM_RE.search(text) or _THEM_APART_RE.search(text) or _WHAT_CHANGED_RE.search(text)) and (
                 spans := self._two_periods()) is not None:
             # "the numbers for the first 2 hours", "and the last 2 hours?", then "what changed?"
@@ -734,6 +739,11 @@ class Dialogue:
             name = partner.title.lower()
             return (f"how many {events} {'with' if self.last.apart else 'without'} "
                     f"{'an' if name[0] in 'aeiou' else 'a'} {name}?")
+        if (_WHICH_NIGHT_RE.search(text) and self.items and self._one_in_focus()
+                and self._focused().source.startswith(LIBRARY_SOURCE)):
+            # "what night is it from?" after opening a library match: that match again, which
+            # names its recording and where it comes from
+            return f"show me number {max(self.cursor, 0) + 1}"
         if _IT_LASTS_RE.search(text):
             # "how long does it last?", "when does it end?": the one in focus, else the stretch
             # of the stage on screen
@@ -852,6 +862,21 @@ class Dialogue:
             return None
         what = {(x.signal and _SIGNAL_WORDS.get(x.signal)) or _SYSTEM_WORDS.get(x.modality or "") for x in (a, b)}
         return (what.pop(), stages[0], stages[1]) if len(what) == 1 and None not in what else None
+
+    def _two_stages_named(self) -> tuple[str, str] | None:
+        """The stages the last two answers were each about (their periods, amounts, examples or
+        definitions), when they are two different ones; None otherwise."""
+        def stage_of(q: Query | None) -> str | None:
+            if q is None or q.scope.time is not None:
+                return None
+            if q.note == "glossary":
+                entry = term(q.target)
+                return entry.stage if entry is not None and entry.stage else None
+            if q.intent in (Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Intent.CLASSIFY) and len(q.scope.stages) == 1:
+                return q.scope.stages[0]
+            return None
+        a, b = stage_of(self.before), stage_of(self.last)
+        return (a, b) if a and b and a != b else None
 
     def _two_periods(self) -> tuple[str, str] | None:
         """The time spans of the last two answers, as a question names them ("the first 2
@@ -1093,6 +1118,10 @@ _IT_SPLIT_RE = re.compile(r"^(?P<lead>\W*(?:and\s+|so\s+)?(?:how\s+)?)(?P<verb>(
                           r"|different|higher|lower|worse|better|greater|more|less)\b.*\b(?:n?rem|non-rem|n[123]"
                           r"|supine|back|sides?|non-supine|prone|halves|half|cycles?|hours?|positions?|stages?"
                           r"|wake|awake|asleep|morning|night|first|second|last)\b.*)$", re.I)
+_WHICH_NIGHT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which) (?:night|recording|file|study|patient|sleeper|dataset)"
+                             r" (?:is|was|does|did) (?:it|that|this)(?: one| epoch| match)? (?:from|come from|in|belong to)"
+                             r"\W*$|^\W*where (?:is|was|does|did) (?:it|that|this)(?: one| epoch| match)? (?:from|come from)\W*$",
+                             re.I)
 _VIEWER_MOVE_RE = re.compile(r"\b(?:go|move|jump|skip|scroll|step|forward|ahead|backwards?|rewind)\b", re.I)
 _PART_KINDS = ("clock", "after", "before", "elapsed", "from_end", "fraction", "cycle", "period",
                "before_onset", "after_onset")
@@ -1195,7 +1224,8 @@ _OF_A_CAUSE_RE = re.compile(r"^\W*(?:and\s+|now\s+|so\s+)?(?:show me|find|list|g
 """After the arousals, those of one cause ("show me a spontaneous one")."""
 _WHY_NOT_RE = re.compile(r"\b(?:why|how come) not\b", re.I)
 _DELAY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|big|much) is (?:the|that|this) (?:delay|lag)|how long (?:is it|does"
-                       r" it take|until it bottoms out)|how (?:long|much) later|what(?:'s| is) the (?:delay|lag))\W*$", re.I)
+                       r" it take|until it bottoms out)|how (?:long|much) later|what(?:'s| is) the (?:delay|lag))"
+                       r"(?: here| there| on this night| in this night| in this case)?\W*$", re.I)
 """The oxygen's lag behind the breathing ("how long is the delay?")."""
 _FROM_OTHER_NIGHTS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|how many|what share|what fraction)(?: of)?"
                                   r" (?:them|these|those|the (?:matches|hits|results|epochs))(?: \w+)? (?:are|were|come"

@@ -1222,7 +1222,8 @@ def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
                      stage_name(int(stages[a]))) for a, b in epoch_runs(chosen)][:DEFAULT_REGIONS * 2]
     scored = stage_name(int(stages[i])) if stages[i] >= 0 else None
     return Classification(tuple(labels), i, float(night.epochs.starts[i]), proba[0], counts, runs,
-                          scored, source, bool(q.labels), plan.where.text)
+                          scored, source, bool(q.labels), plan.where.text,
+                          asked=q.scope.stages if not q.labels and len(idx) == 1 else ())
 
 
 def _rate_p(rows: list, q: Query) -> float | None:

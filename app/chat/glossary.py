@@ -258,7 +258,8 @@ TERMS: tuple[Term, ...] = (
          # "why does oxygen drop after an apnea?" names the event: its explanation measures
          # the SpO2 around those events instead
          asked=r"\bwhy\b.{0,40}\b(?:oxygen|spo2|o2|saturation|sats?|desat\w*)\b.{0,40}\b(?:lags?|lagging"
-               r"|later|delay\w*|behind|not during|only once|after (?:the )?breathing(?: stops| resumes)?)\b"),
+               r"|later|delay\w*|behind|not during|only once|after (?:the )?breathing(?: stops| resumes)?"
+               r"|(?:rather than|instead of|and not|but not) during)\b"),
     Term("eeg_bands", "The EEG's frequency bands",
          r"(?:eeg |brain[- ]wave )?(?:frequency )?bands?(?: of the eeg)?|brain ?waves?|eeg (?:rhythms|frequencies)",
          "The EEG is described by the speed of its waves, in bands named with Greek letters. "
@@ -385,11 +386,17 @@ _TAIL_RE = re.compile(
     r"\W*$", re.IGNORECASE)
 
 
+def asked_term(text: str) -> Term | None:
+    """The term a question asks about in its own words ("why is there more deep sleep early
+    in the night?"), else None. A stage's rules are asked before the night's figures are
+    (:func:`stage_rules`), never here, where "does this epoch meet the criteria for N3?" would
+    lose its epoch."""
+    return next((t for t in TERMS if t.asked and not t.stage and re.search(t.asked, text, re.I)), None)
+
+
 def find_term(text: str) -> Term | None:
     """The term a definitional question asks about ("what is N2 sleep?"), else None."""
-    # a stage's rules are asked before the night's figures are (stage_rules), never here, where
-    # "does this epoch meet the criteria for N3?" would lose its epoch
-    if (asked := next((t for t in TERMS if t.asked and not t.stage and re.search(t.asked, text, re.I)), None)):
+    if (asked := asked_term(text)) is not None:
         return asked
     m = _ASK_RE.search(text)
     if m is None:
@@ -400,6 +407,23 @@ def find_term(text: str) -> Term | None:
         if hit and _TAIL_RE.match(rest[hit.end():]):
             return term
     return None
+
+
+# "point out the effort belts", "where is the chin EMG?", "show me the EOG": a channel shown
+_SHOW_CHANNEL_RE = re.compile(
+    r"^\W*(?:(?:can|could) you\s+|please\s+)*(?:show me|point out|point to|where (?:is|are)|which (?:trace|line|signal"
+    r"|channel)s? (?:is|are)|highlight|find)\s+(?:me\s+)?(?:the\s+)?(?P<rest>.+?)(?:\s+(?:channels?|traces?|leads?"
+    r"|signals?))?(?:\s+(?:on|in) the (?:screen|plots?|viewer|display))?(?:,?\s*please)?\W*$", re.IGNORECASE)
+
+
+def channel_shown(text: str) -> Term | None:
+    """The recording channel a request to show or point out names ("point out the effort
+    belts"), else None; the answer says what it records and which of the file's channels it is."""
+    m = _SHOW_CHANNEL_RE.search(text)
+    if m is None:
+        return None
+    return next((t for t in TERMS if t.slots and not t.stage and re.fullmatch(rf"(?:{t.pattern})", m["rest"],
+                                                                             re.IGNORECASE)), None)
 
 
 def stage_rules(text: str) -> Term | None:

@@ -12,8 +12,8 @@ from app.chat.plan import make_plan
 from app.chat.query import Query, Ref
 from app.chat.render import Answer, render
 from app.chat.report import SECTIONS, compose, is_report
-from app.chat.results import Message
-from app.chat.understand import around_the_one, one_of_the_list, quiz_reply, understand
+from app.chat.results import Message, StageEvidence
+from app.chat.understand import QUIZ_SCORE_RE, around_the_one, one_of_the_list, quiz_reply, understand
 from app.engine import Engine
 from app.night import LoadedNight
 
@@ -90,9 +90,19 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
     if (named := dialogue.named_follow_up(text)) is not None and named.lower() != text.strip().lower():
         # "how is it different from an obstructive one?": "it" is the phenomenon just shown
         return ask(named, dialogue, night, engine, current)
+    if QUIZ_SCORE_RE.search(text) and dialogue.quizzes:
+        # "how am I doing?" after some quizzes: the replies marked so far
+        right = [guess == stage for guess, stage in dialogue.quiz_marks]
+        missed = [f"{stage} (you said {guess})" for guess, stage in dialogue.quiz_marks if guess != stage]
+        return render(Message("quiz_score", "", {"right": str(sum(right)), "answered": str(len(right)),
+                                                 "asked": str(dialogue.quizzes),
+                                                 "missed": "; ".join(missed)}), night), None
     if (stage := quiz_reply(text)) is not None and (marked := dialogue.quiz_reply(text, stage)) is not None:
         # "N2" after "quiz me": the reply marked against the epoch asked about
-        answer = render(execute(make_plan(marked, night, current), night, engine), night)
+        result = execute(make_plan(marked, night, current), night, engine)
+        if isinstance(result, StageEvidence) and result.guess is not None:
+            dialogue.quiz_marks.append((result.guess, result.stage))
+        answer = render(result, night)
         dialogue.remember(marked, answer.items, current, answer.jump if answer.jump is not None else current)
         return answer, marked
     query = understand(text)

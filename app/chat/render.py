@@ -196,6 +196,14 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       + (f" What this recording measured (events: {source_name(r.detail)}):\n"
                          + facts if facts else "")
                       + "\n\nAsk *summarize the night* or *is this normal?* for more.")
+    if r.kind == "quiz_score":
+        f = r.facts
+        if f["answered"] == "0":
+            return Answer(f"You have been asked {f['asked']} quiz question{'s' * (f['asked'] != '1')} and "
+                          f"answered none yet: reply with a stage (*W*, *N1*, *N2*, *N3* or *REM*).")
+        missed = f" Missed: {f['missed']}." if f["missed"] else ""
+        return Answer(f"**{f['right']} of {f['answered']}** quiz replies right so far.{missed} Ask "
+                      f"*quiz me* for another epoch.")
     if r.kind == "severity":
         facts = "\n".join(f"- {k}: **{v}**" for k, v in r.facts.items())
         return Answer(f"Graded by the index alone (events: {source_name(r.detail)}):\n{facts}\n\n"
@@ -1775,6 +1783,9 @@ def _(r: Classification, night: LoadedNight) -> Answer:
                 f"{r.labels[order[0]]} ({probs}).")
     elif r.scored_stage is not None:
         text += f" The {source_name(r.source)} stage is **{r.scored_stage}**."
+    if r.asked and r.scored_stage is not None:
+        # "is this REM?", "are they awake here?": the answer to the question asked, first
+        text = f"**{'Yes' if r.scored_stage in r.asked else 'No'}**. {text}"
     item = Item(t, t + 30.0, r.labels[order[0]], "model", r.scored_stage or "?",
                 score=float(r.proba[order[0]]))
     return _answer(night, text, [item])

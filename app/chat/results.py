@@ -616,6 +616,8 @@ class Classification:
     source: str
     user_labels: bool
     where: str = ""
+    asked: tuple[str, ...] = ()
+    """The stages a yes-or-no question names ("is this REM?", "are they asleep?"), () for none."""
 
 
 @dataclass

@@ -19,7 +19,7 @@ from functools import lru_cache
 from app.chat import bank
 from app.chat.aspects import MODEL_CAPTION, named_position
 from app.chat.measures import measure_name, names_measure
-from app.chat.glossary import find_term, stage_rules
+from app.chat.glossary import asked_term, channel_shown, find_term, stage_rules
 from app.chat.norms import NORMS, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon, phenomenon
 from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, Condition, Intent, Query,
@@ -1677,6 +1677,10 @@ _RULES_FOR_RE = re.compile(
 _COMMON_RE = re.compile(r"\b(?:most|least) (?:common|frequent|typical|usual)\b", I)
 _INDEX_CONTRAST_RE = re.compile(r"\b(?:higher|lower|worse|better|more|fewer|less|increas\w*|decreas\w*|rise|rising"
                                 r"|fall|falling|drop\w*)\b", I)
+_TEACH_STAGES_RE = re.compile(r"\b(?:teach\w*|class|lecture|students?|lesson|course|trainees?)\b.*\b(?:sleep )?stag(?:es|ing)\b"
+                              r".*\b(?:where|how|what) (?:should|do|can|would|could) (?:i|we) (?:start|begin|show first)\b"
+                              r"|\b(?:where|how) (?:should|do|can|would) (?:i|we) (?:start|begin)\b.*\b(?:teach\w*|explain\w*)"
+                              r"\b.*\b(?:sleep )?stag(?:es|ing)\b", I)
 _IS_THAT_AN_EVENT_RE = re.compile(r"^\W*(?:and\s+|so\s+|hmm,?\s+|wait,?\s+)?is (?:that|this)(?: one| thing| bit| part)?"
                                   r"(?: here| there)? (?:an? )?(?P<what>[a-z][a-z -]*?)\W*$", I)
 _THIS_STAGE_RUN_RE = re.compile(
@@ -1717,6 +1721,17 @@ def _read(text: str) -> Query:
         # "what's the AHI then?": a whole-night figure has no "then" to be at; the word
         # only carries the conversation on
         return replace(plain, text=text)
+    if _TEACH_STAGES_RE.search(text):
+        # "I'm teaching a class on sleep stages, where should I start?": the stages in brief,
+        # on this night, from which each stage's example and quiz follow
+        return Query(Intent.EXPLAIN, text, target="stages", note="glossary", by_rule=True)
+    if (lag := asked_term(text)) is not None and lag.key == "desat_lag":
+        # "why does the oxygen drop after it rather than during?": the lag explained, though
+        # "after it" also names the event in focus
+        return Query(Intent.EXPLAIN, text, target=lag.key, note="glossary", by_rule=True)
+    if (shown := channel_shown(text)) is not None:
+        # "point out the effort belts": what they record, and which of the file's channels they are
+        return Query(Intent.EXPLAIN, text, target=shown.key, note="glossary", by_rule=True)
     if (m := _IS_THAT_AN_EVENT_RE.search(text)) and getattr(find_phenomenon(m["what"]), "event_types", None):
         # "is that an arousal?" of what is on screen: that kind of event in the epoch shown
         return replace(_read(f"is there {_a_or_an(m['what'])} in this epoch?"), text=text)
@@ -1810,6 +1825,13 @@ _QUIZ_REPLY_RE = re.compile(r"^\W*(?:(?:i think|i'd say|i would say|i guess|my g
                             r"(?P<stage>(?:stage\s+)?(?:n\s?[123]|s[1-4]|[1-4])|rem(?: sleep)?|wake(?:fulness)?"
                             r"|awake|w|deep sleep|slow[- ]wave sleep|light sleep|nrem\s?[123])(?:\s+sleep)?"
                             r"(?:,?\s+(?:i think|probably|maybe|right|then))?\W*$", I)
+
+
+QUIZ_SCORE_RE = re.compile(r"^\W*(?:so\s+|and\s+|ok(?:ay)?,?\s+)?(?:how (?:am i|have i been|did i) (?:doing|do)"
+                           r"(?: so far)?|what(?:'s| is) my score|(?:give me |show me )?my score|how many (?:did i get|have i"
+                           r" got|have i gotten) (?:right|correct)(?: so far)?|how (?:well|good) (?:am i|have i been) doing)"
+                           r"(?: (?:on|in|with) (?:the|this) quiz(?:zes)?)?(?: so far)?\W*$", I)
+"""A question for the quiz's tally so far ("how am I doing?")."""
 
 
 def quiz_reply(text: str) -> str | None:
