@@ -409,3 +409,115 @@ def test_why_the_oxygen_drops_after_rather_than_during(demo) -> None:
     assert last_answer(demo, first, "why does the oxygen drop after it rather than during?",
                        "how long is the delay here?") == last_answer(
         demo, first, "why does the oxygen drop after it rather than during?", "how long is the delay?")
+
+
+# The real night without its scoring, as a technician meets it.
+
+def test_a_channel_too_slow_is_named_not_called_missing(sc4001_unscored) -> None:
+    """SC4001's breathing rate: "this recording has no breathing rate channel", though its
+    oro-nasal sensor is there at 1 Hz."""
+    text = last_answer(sc4001_unscored, "what is the breathing rate?")
+    assert text.startswith("I cannot measure the breathing rate on this recording: Resp oro-nasal is sampled "
+                           "at 1 Hz"), text
+
+
+@pytest.mark.parametrize("follow", ["why can't you score it?", "why cant you measure it?"])
+def test_why_it_cannot_be_scored_names_what_is_missing(sc4001_unscored, follow) -> None:
+    """Each listed the night's scored events, or was not about the recording."""
+    assert last_answer(sc4001_unscored, "what is the breathing rate?", follow) == last_answer(
+        sc4001_unscored, "which sensors are missing?")
+
+
+def test_what_about_a_system_as_the_first_question(sc4001_unscored) -> None:
+    """"what about breathing?" with nothing before it: "nothing earlier to refer to"."""
+    assert last_answer(sc4001_unscored, "what about breathing?") == last_answer(sc4001_unscored, "breathing?")
+
+
+def test_what_would_you_score_it_as(sc4001_unscored) -> None:
+    """It was not about the recording."""
+    assert last_answer(sc4001_unscored, "zoom to 03:00", "what would you score it as?") == last_answer(
+        sc4001_unscored, "zoom to 03:00", "what stage is this epoch?")
+
+
+def test_hypoventilation_names_what_it_needs_and_screens_the_oxygen(demo) -> None:
+    """"any periods of hypoventilation?" was read as hyperventilation and not about the night."""
+    night, _ = demo
+    spo2 = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
+    low = np.asarray(spo2.data) <= 88.0
+    edges = np.diff(np.concatenate([[0], low.astype(int), [0]]))
+    longest = max((b - a for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1))),
+                  default=0) / spo2.sfreq / 60
+    text = last_answer(demo, "any periods of hypoventilation?")
+    assert text.startswith("**Sleep hypoventilation.**") and "no CO2 channel" in text
+    assert f"the longest stretch **{longest:.1f} min**" in text
+
+
+@pytest.mark.parametrize("asked", ["give me a one-line summary", "summarize the night in one sentence"])
+def test_a_one_line_summary(demo, asked) -> None:
+    """It gave the full summary paragraph."""
+    night, _ = demo
+    s = night.summary()
+    text = last_answer(demo, asked)
+    assert "\n" not in text.strip()
+    assert f"**{s.tst_min / 60:.1f} h** asleep of {s.tib_min / 60:.1f} h in bed" in text
+    assert f"AHI **{s.ahi:.1f}/h**" in text
+
+
+# A researcher setting the stagings against each other on a night a person scored.
+
+@pytest.fixture(scope="module")
+def sc4001_read(demo):
+    """SC4001 with its expert hypnogram, read by the model and machine-scored as the app loads
+    it (the session's ``sc4001`` is left unread by the model)."""
+    from app.engine import DEMO_DIR
+    from app.night import embed_night, read_night
+
+    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001-read",
+                       hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+@pytest.mark.parametrize("asked, stager", [("how does YASA compare with the expert scoring here?", "machine"),
+                                           ("which stage does YASA get wrong most?", "machine"),
+                                           ("how does the model do against the expert?", "model")])
+def test_a_stager_against_the_expert_is_the_confusion_matrix(sc4001_read, asked, stager) -> None:
+    """Each gave the machine staging's confidence, or was not about the recording."""
+    whole = {"machine": "how does the machine's staging compare to the human scoring?",
+             "model": "how does the model's staging compare to the human scoring?"}[stager]
+    assert last_answer(sc4001_read, asked) == last_answer(sc4001_read, whole)
+
+
+def test_per_class_f1_follows_the_pair_just_shown(sc4001_read) -> None:
+    """"per-class F1?" was not about the recording; the table had no F1."""
+    night, _ = sc4001_read
+    text = last_answer(sc4001_read, "how does the model do against the expert?", "per-class F1?")
+    assert "model-predicted (SleepLM zero-shot)" in text.split("\n")[0]
+    truth, predicted = night.scored(), night.predicted
+    both = (truth >= 0) & (predicted >= 0)
+    for k, stage in enumerate(STAGES):
+        tp = np.sum(both & (truth == k) & (predicted == k))
+        f1 = 2 * tp / (np.sum(both & (truth == k)) + np.sum(both & (predicted == k)))
+        assert re.search(rf"^\| \*\*{stage}\*\* \|.*\| {f1:.2f} \|$", text, re.M), (stage, f1)
+
+
+def test_one_cell_of_the_confusion_matrix(sc4001_read) -> None:
+    """"how many N1 epochs did the model call wake?" gave the night's N1 minutes."""
+    night, _ = sc4001_read
+    truth, predicted = night.scored(), night.predicted
+    n = int(np.sum((truth == 1) & (predicted == 0)))
+    of = int(np.sum((truth == 1) & (predicted >= 0)))
+    text = last_answer(sc4001_read, "how many N1 epochs did the model call wake?")
+    assert text.startswith(f"**{n}** of the {of} epochs human-scored **N1** were staged **W** by")
+
+
+def test_where_yasa_disagrees_with_the_expert(sc4001_read) -> None:
+    """It listed where the model disagrees, whichever stager was named."""
+    night, _ = sc4001_read
+    truth, machine = night.scored(), night.machine_stages()
+    both = (truth >= 0) & (machine >= 0)
+    n = int(np.sum(both & (truth != machine)))
+    text = last_answer(sc4001_read, "show me an epoch YASA got wrong")
+    assert f"The machine-scored (YASA, EEG Fpz-Cz) stage differs from the human-scored one on **{n}** of" in text
+    said = last_answer(sc4001_read, "show me an epoch YASA got wrong", "what did the expert say?")
+    assert "in the human-scored staging" in said and "The machine-scored (YASA, EEG Fpz-Cz) stage: **" in said

@@ -55,4 +55,6 @@ def stage_agreement(plan: Plan, night: LoadedNight) -> StageAgreement | Message:
     if both.sum() < 2:
         return Message("no_agreement", "fewer than two epochs carry both stagings")
     scores = staging_scores(ref[both], other[both], STAGES)
-    return StageAgreement(ref_source, other_source, np.asarray(scores.confusion), scores.kappa)
+    asked = plan.query.scope.stages
+    return StageAgreement(ref_source, other_source, np.asarray(scores.confusion), scores.kappa,
+                          cell=asked if plan.query.stage_event == "cell" and len(asked) == 2 else None)

@@ -244,6 +244,37 @@ def _ended_by_arousal(night: LoadedNight) -> str:
             f"{tied_after_sec('hypopnea', 'arousal'):.0f} s of their end ({source_name(breath.source)}).")
 
 
+SUSTAINED_LOW_SPO2 = (88.0, 5.0)
+"""SpO2 at or below this %, for at least this many minutes: the sustained desaturation of the
+Medicare criterion for nocturnal oxygen, a common oximetry screen for sleep hypoventilation
+when no CO2 is recorded (the AASM scores hypoventilation from CO2 only)."""
+
+
+def _sustained_low(night: LoadedNight) -> str:
+    """This night's CO2 channels (none are read) and its longest stretch of SpO2 at or under
+    :data:`SUSTAINED_LOW_SPO2`, the oximetry screen for hypoventilation."""
+    signal, label, why = spo2_channel(night)
+    level, minutes = SUSTAINED_LOW_SPO2
+    head = "This recording has no CO2 channel, so hypoventilation cannot be scored here."
+    if signal is None or why:
+        return f"{head} Nor can it be screened for with oximetry: {why}."
+    low = np.asarray(signal.data, dtype=float) <= level
+    runs_low = [(a, b) for a, b in _runs(low)]
+    longest = max(((b - a) / signal.sfreq / 60 for a, b in runs_low), default=0.0)
+    total = float(low.sum()) / signal.sfreq / 60
+    verdict = (f"a stretch of **{longest:.1f} min** reaches the screen's {minutes:g} min, so CO2 is worth "
+               f"measuring" if longest >= minutes else
+               f"none reaches the screen's {minutes:g} min, so oximetry gives no hint of it")
+    return (f"{head} On channel {label}, the usual screen without CO2 is a stretch at or under "
+            f"{level:g} % for {minutes:g} min or more: {total:.1f} min at or under {level:g} % in all, the "
+            f"longest stretch **{longest:.1f} min**; {verdict}.")
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
+
+
 def _night_lines(term: Term, night: LoadedNight) -> list[str]:
     stages, source = night.stages()
     s = night.summary()
@@ -285,6 +316,8 @@ def _night_lines(term: Term, night: LoadedNight) -> list[str]:
         return [_edwards_score(night)]
     if term.key == "apnea_arousal":
         return [_ended_by_arousal(night)]
+    if term.key == "hypoventilation":
+        return [_sustained_low(night)]
     if term.key == "psg":
         return [f"This file holds {len(night.recording.signals)} channels; ask *which channels "
                 f"are in this file?* for the list."]

@@ -107,6 +107,10 @@ class Dialogue:
             return self._how_sure(query)
         if query.note == "shift":
             return self._shifted(query)
+        if query.note == "confusion" and query.target is None:
+            # "per-class F1?" after the model against the expert: the same pair
+            last = self.last if self.last is not None and self.last.note == "confusion" else None
+            return replace(query, target=last.target if last is not None else "machine")
         if query.note == "whole_night":
             # "and over the whole night?": the last question without its stage and time limits
             if self.last is None:

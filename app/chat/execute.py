@@ -213,10 +213,22 @@ def series(night: LoadedNight, signal: str) -> Series | None:
     return _epoch_series(night, col, label, unit) if col else None
 
 
+_SLOTS_OF = {"resp": ("AF", "THX", "ABD"), "hr": ("ECG", "HR")}
+"""The montage slots a signal is measured from, where a channel may be present yet too slow."""
+
+
 def no_series(night: LoadedNight, signal: str) -> Message:
-    """Why there is no series of ``signal``: its channel is uncalibrated, or there is none."""
-    why = uncalibrated_channel(night, signal)
-    return Message("uncalibrated", why) if why else Message("no_signal", _SIGNAL_NAMES[signal][0])
+    """Why there is no series of ``signal``: its channel is uncalibrated, present but too slow to
+    measure it from (SC4001's 1-Hz oro-nasal sensor), or there is none."""
+    if why := uncalibrated_channel(night, signal):
+        return Message("uncalibrated", why)
+    mapping = {**night.epochs.mapping, **night.epochs.aux_mapping}
+    present = [night.recording.signals[mapping[s]] for s in _SLOTS_OF.get(signal, ())
+               if mapping.get(s) in night.recording.signals]
+    if present:
+        slow = ", ".join(f"{sig.label} is sampled at {sig.sfreq:g} Hz" for sig in present)
+        return Message("too_slow", _SIGNAL_NAMES[signal][0], {"channels": slow})
+    return Message("no_signal", _SIGNAL_NAMES[signal][0])
 
 
 def _plausible_series(sig: Signal, signal: str, source: str) -> Series:
@@ -1221,9 +1233,12 @@ def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
         runs = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, labels[top], "model",
                      stage_name(int(stages[a]))) for a, b in epoch_runs(chosen)][:DEFAULT_REGIONS * 2]
     scored = stage_name(int(stages[i])) if stages[i] >= 0 else None
+    machine = night.machine_stages() if source == "scored" else None
+    beside = ((stage_name(int(machine[i])), night.machine.label())
+              if machine is not None and machine[i] >= 0 else None)
     return Classification(tuple(labels), i, float(night.epochs.starts[i]), proba[0], counts, runs,
                           scored, source, bool(q.labels), plan.where.text,
-                          asked=q.scope.stages if not q.labels and len(idx) == 1 else ())
+                          asked=q.scope.stages if not q.labels and len(idx) == 1 else (), machine=beside)
 
 
 def _rate_p(rows: list, q: Query) -> float | None:
@@ -1709,7 +1724,7 @@ def scoped_sleep(plan: Plan, night: LoadedNight) -> ScopedSleep:
 def summary(night: LoadedNight, stat: str | None, more: tuple[str, ...] = (),
             stated: float | None = None) -> Summary:
     return Summary(night.summary(), stat, night.scored_events()[1], index_gaps(night),
-                   odi_by_depth(night) if stat == "odi" else {}, main_sleep_episode(night),
+                   odi_by_depth(night) if stat in ("odi", "brief") else {}, main_sleep_episode(night),
                    snoring_in_sleep(night), more, stated=stated)
 
 

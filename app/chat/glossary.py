@@ -364,6 +364,15 @@ TERMS: tuple[Term, ...] = (
          "model card gives the figures), so when a file has EEG the stages and events come from "
          "the field's validated tools (YASA and the AASM rules), and every answer names its "
          "source."),
+    Term("hypoventilation", "Sleep hypoventilation",
+         r"(?:sleep[- ]related |nocturnal |sleep )?hypoventilation|hypercapnia|(?:high|raised|elevated) (?:co2|carbon dioxide)",
+         "Sleep hypoventilation is breathing too shallow to clear carbon dioxide. The AASM scores it "
+         "from CO2 itself, arterial, end-tidal or transcutaneous: a rise to over 55 mmHg for 10 "
+         "minutes or more, or a rise of 10 mmHg or more from the awake value to over 50 mmHg for "
+         "10 minutes or more. Oximetry cannot show it, though a long, flat stretch of low SpO2 "
+         "without the dips of apneas is the usual hint to measure CO2.",
+         asked=r"\b(?:any|was there|were there|is there|did (?:she|he|they) have)\b.{0,30}\bhypoventilat\w*"
+               r"|\bhypoventilat\w*\b.{0,30}\b(?:present|here|on this|in this)\b"),
     Term("vertex", "Vertex sharp waves", r"vertex (?:sharp )?waves?|v[- ]waves?",
          "Vertex sharp waves are sharp waves under half a second, largest over the top of the "
          "head (the vertex), that appear in N1 as the sleeper drifts off. They look like small "

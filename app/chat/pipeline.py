@@ -28,6 +28,9 @@ _BOTH_SIDES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|anything)\s+(?:happen
                             re.IGNORECASE)
 
 
+_FOLLOW_UP_LEAD_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|how)\s+about\s+|and\s+)(?:the\s+)?", re.IGNORECASE)
+
+
 def _of_the_recording(text: str) -> str | None:
     """The question with "in it" read as "in this recording", None when it has no such words."""
     whole = _IN_IT_RE.sub(lambda m: f"{m.group(1)} this recording", text)
@@ -112,6 +115,10 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         if query.ref == Ref.ITEM and (whole := _of_the_recording(text)) is not None:
             # "what stages are in it?" with nothing picked: "it" is the recording
             return ask(whole, dialogue, night, engine, current)
+        if (query.ref == Ref.REPEAT and dialogue.last is None
+                and (bare := _FOLLOW_UP_LEAD_RE.sub("", text)) != text and bare.strip(" ?.!")):
+            # "what about breathing?" as the first question: breathing, asked on its own
+            return ask(bare, dialogue, night, engine, current)
         return render(Message("no_reference", str(gap)), night), query
     log.debug("question %r -> %s", text, resolved)
     answer = render(execute(make_plan(resolved, night, current), night, engine), night)

@@ -170,17 +170,21 @@ def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = 
     return facts
 
 
-def _disagreement(night: LoadedNight, facts: RecordingFacts) -> RecordingFacts:
-    """Where the model's zero-shot stages differ from the reference staging (the human one,
-    else the machine's): how many epochs, and the longest such stretches."""
+def _disagreement(night: LoadedNight, facts: RecordingFacts, stager: str | None = None) -> RecordingFacts:
+    """Where the model's zero-shot stages (or, when ``stager`` is "machine" on a scored night,
+    the machine staging) differ from the reference staging (the human one, else the
+    machine's): how many epochs, and the longest such stretches."""
     reference, source = night.stages()
     predicted = night.predicted
+    if stager == "machine" and source == "scored" and (machine := night.machine_stages()) is not None:
+        predicted, facts.differ_by = machine, night.machine.label()
     if predicted is None or source == "predicted":
         return facts
     both = (reference >= 0) & (predicted >= 0)
     differ = both & (reference != predicted)
     facts.differ = (int(differ.sum()), int(both.sum()))
-    facts.items = _stretches(night, differ, "model ≠ reference stage", "measured")
+    facts.items = _stretches(night, differ, f"{'machine' if facts.differ_by else 'model'} ≠ reference stage",
+                             "measured")
     return facts
 
 
@@ -241,7 +245,7 @@ def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts | StageAgr
     if topic == "scoring" and plan.query.note == "confusion":
         return stage_agreement(plan, night)
     if topic == "scoring" and plan.query.note == "disagree":
-        return _disagreement(night, _scoring(night))
+        return _disagreement(night, _scoring(night), plan.query.target)
     if topic == "patient":
         return _patient(night, plan.query.note)
     return _TOPICS[topic](night)

@@ -287,6 +287,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_signal":
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")
+    if r.kind == "too_slow":
+        return Answer(f"I cannot measure the {r.detail} on this recording: {r.facts['channels']}, too "
+                      f"slow to follow single breaths or beats (a channel sampled this slowly carries an "
+                      f"envelope, not the waveform). *Which sensors are missing?* lists what the file lacks.")
     if r.kind == "unread_position":
         return Answer(f"I cannot read body position on this recording: its {r.detail}. The app "
                       f"reads integer codes (0 right, 1 left, 2 supine, 3 prone, 4 upright, as "
@@ -1783,6 +1787,9 @@ def _(r: Classification, night: LoadedNight) -> Answer:
                 f"{r.labels[order[0]]} ({probs}).")
     elif r.scored_stage is not None:
         text += f" The {source_name(r.source)} stage is **{r.scored_stage}**."
+    if r.machine is not None and not r.user_labels:
+        # a scored night: the validated machine stager's reading of the epoch beside the person's
+        text += f" The {source_name(r.machine[1])} stage: **{r.machine[0]}**."
     if r.asked and r.scored_stage is not None:
         # "is this REM?", "are they awake here?": the answer to the question asked, first
         text = f"**{'Yes' if r.scored_stage in r.asked else 'No'}**. {text}"
@@ -2433,6 +2440,23 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
     return text
 
 
+def _brief(r: Summary, night: LoadedNight) -> str:
+    """The night in one sentence: sleep, its deepest and REM shares, and the breathing indices
+    the night has."""
+    s = r.summary
+    if stage_caveat(night, s.source) and s.rei is not None:
+        # a home test without EEG: what it measures, not the guessed sleep
+        odi = f", ODI {r.odi_by_depth[ODI_DEPTHS[0]]:.1f}/h recorded" if r.odi_by_depth else ""
+        return (f"Home sleep test without EEG: **REI {s.rei:.1f}/h** ({norms.band_name(s.rei, night)}) over "
+                f"{s.tib_min / 60:.1f} h recorded{odi}; sleep itself cannot be staged.")
+    breathing = (f"; AHI **{s.ahi:.1f}/h** ({norms.band_name(s.ahi, night)})" if s.ahi is not None
+                 else "; breathing not scored")
+    oxygen = f", ODI {s.odi:.1f}/h" if s.odi is not None else ""
+    return (f"{source_name(s.source)[0].upper()}{source_name(s.source)[1:]} scoring: **{s.tst_min / 60:.1f} h** asleep "
+            f"of {s.tib_min / 60:.1f} h in bed (efficiency {s.se_pct:.0f} %), N3 {s.stage_pct['N3']:.0f} % and "
+            f"REM {s.stage_pct['REM']:.0f} % of sleep{breathing}{oxygen}.")
+
+
 def _architecture_table(s, night: LoadedNight) -> str:
     """Each stage's minutes, its shares of time in bed and of sleep, its periods and longest
     period, and when it first came after sleep onset, as one table."""
@@ -2598,6 +2622,9 @@ def _(r: Summary, night: LoadedNight) -> Answer:
                       + stage_caveat(night, r.summary.source))
     if not r.stat:
         return Answer(whole)
+    if r.stat == "brief":
+        # a home test's line says itself that it stages no sleep
+        return Answer(_brief(r, night) + ("" if rei else stage_caveat(night, r.summary.source)))
     asked = "\n\n".join(_stat_text(replace(r, stat=stat), night) for stat in (r.stat, *r.more_stats))
     if r.stated is not None:
         # "is an AHI of 12 bad?": the value asked about on the scale, then the night's own
@@ -2686,15 +2713,22 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
 def _(r: StageAgreement, night: LoadedNight) -> Answer:
     ref, other = source_name(r.reference), source_name(r.compared)
     n, m = int(r.confusion.sum()), r.confusion
-    rows = m.sum(axis=1)
-    head = "| " + ref + " \\ " + other + " | " + " | ".join(STAGES) + " | agree |"
+    rows, cols = m.sum(axis=1), m.sum(axis=0)
+    head = "| " + ref + " \\ " + other + " | " + " | ".join(STAGES) + " | agree | F1 |"
+    # F1 per stage: the harmonic mean of the compared staging's recall (agree) and precision
     lines = [f"| **{st}** | " + " | ".join(str(v) for v in m[i]) + " | "
-             + (f"{100 * m[i, i] / rows[i]:.0f} %" if rows[i] else "–") + " |"
+             + (f"{100 * m[i, i] / rows[i]:.0f} %" if rows[i] else "–") + " | "
+             + (f"{2 * m[i, i] / (rows[i] + cols[i]):.2f}" if rows[i] + cols[i] else "–") + " |"
              for i, st in enumerate(STAGES)]
     text = (f"**{ref[0].upper()}{ref[1:]} stages against {other}**, epoch by epoch over the "
             f"**{n}** epochs both stage: they agree on **{100 * np.trace(m) / n:.0f} %**, "
             f"Cohen's κ **{r.kappa:.2f}**. Rows: {ref}; columns: {other}.\n\n{head}\n"
-            f"|{'---|' * (len(STAGES) + 2)}\n" + "\n".join(lines))
+            f"|{'---|' * (len(STAGES) + 3)}\n" + "\n".join(lines))
+    if r.cell is not None:
+        # "how many N1 epochs did the model call wake?": that cell first
+        i, j = (STAGES.index(st) for st in r.cell)
+        text = (f"**{m[i, j]}** of the {rows[i]} epochs {ref} **{STAGES[i]}** were staged **{STAGES[j]}** by "
+                f"{other}" + (f" ({100 * m[i, j] / rows[i]:.0f} %)." if rows[i] else ".") + "\n\n" + text)
     staged = [i for i in range(len(STAGES)) if rows[i]]
     worst = min(staged, key=lambda i: m[i, i] / rows[i])
     off = m.copy()
@@ -2843,7 +2877,8 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
     text += _machine_events(r)
     if r.differ is not None:
         n, of = r.differ
-        text += (f"\n\nThe model's zero-shot stage differs from the {source_name(night.stages()[1])} "
+        who = f"The {source_name(r.differ_by)} stage" if r.differ_by else "The model's zero-shot stage"
+        text += (f"\n\n{who} differs from the {source_name(night.stages()[1])} "
                  f"one on **{n}** of {of} epochs (**{100 * n / max(of, 1):.0f} %**); the longest "
                  f"such stretches (blue):\n" + "\n".join(
                      f"- {_span(night, i)} ({i.duration / 60:.1f} min, scored {i.stage})"

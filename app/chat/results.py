@@ -618,6 +618,9 @@ class Classification:
     where: str = ""
     asked: tuple[str, ...] = ()
     """The stages a yes-or-no question names ("is this REM?", "are they asleep?"), () for none."""
+    machine: tuple[str, str] | None = None
+    """On a night a person scored: (stage, source) of the machine staging for the epoch, so that
+    the three stagings stand side by side; None otherwise."""
 
 
 @dataclass
@@ -985,6 +988,8 @@ class StageAgreement:
     compared: str
     confusion: np.ndarray
     kappa: float
+    cell: tuple[str, str] | None = None
+    """(reference stage, compared stage) a question asks the count of, said first; None for none."""
 
 
 @dataclass
@@ -1027,6 +1032,9 @@ class RecordingFacts:
             night (scoring).
         machine_events: machine-scored events by type, on a night without human-scored
             events, whose answers use them (scoring).
+        differ_by: the machine staging's source when ``differ`` holds it against the human
+            scoring instead of the model's stages ("where does YASA disagree with the
+            expert?"), "" for the model's.
         differ: epochs where the model's zero-shot stage differs from the reference staging,
             and epochs compared, when asked where they disagree (``items`` are then those
             stretches); None otherwise (scoring).
@@ -1065,6 +1073,7 @@ class RecordingFacts:
     patient: Patient = field(default_factory=Patient)
     claim: str = ""
     differ: tuple[int, int] | None = None
+    differ_by: str = ""
 
 
 @dataclass

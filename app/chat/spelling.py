@@ -16,6 +16,7 @@ from functools import lru_cache
 from spellchecker import SpellChecker
 
 from app.chat import bank
+from app.chat.glossary import TERMS
 from app.chat.phenomena import PHENOMENA
 
 MIN_LENGTH = 5
@@ -50,13 +51,15 @@ def _words(text: str) -> set[str]:
 
 
 def vocabulary() -> set[str]:
-    """The chat's own words: its phrase banks, phenomena and :data:`DOMAIN_WORDS`."""
+    """The chat's own words: its phrase banks, phenomena, glossary and :data:`DOMAIN_WORDS`."""
     words = set(DOMAIN_WORDS)
     for phrases in (*bank.INTENT_PHRASES.values(), *bank.THING_PHRASES.values()):
         for phrase in phrases:
             words |= _words(phrase)
     for p in PHENOMENA:
         words |= _words(" ".join((p.title, p.explanation, p.query, *p.synonyms)))
+    for term in TERMS:   # "hypoventilation" is no "hyperventilation"
+        words |= _words(term.title)
     return words
 
 

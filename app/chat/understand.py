@@ -585,6 +585,9 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
     # the obstructive AHI is an event rate of its own (app.chat.phenomena)
     ("ahi", r"ahi|rei|(?<!obstructive )apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory event index"),
     ("odi", r"odi|(?:oxygen )?desaturation index"),
+    # "give me a one-line summary", "the night in one sentence": the night's main figures in one
+    ("brief", r"(?:one|1|single)[- ](?:line|sentence)|in (?:a|one) (?:line|sentence)|in a nutshell"
+              r"|(?:very )?(?:short|brief|quick) summary|summar\w* (?:it |this |the night )?(?:briefly|in brief)"),
     # "give me the sleep architecture in a table": every stage's minutes, shares and periods
     ("architecture", r"(?:sleep )?architecture\b.{0,30}\btable|\btable\b.{0,30}\b(?:sleep )?architecture"
                      r"|(?:stage|sleep) (?:summary |statistics |stats )?table|table (?:of|with) (?:the |all |each |every )?"
@@ -1677,6 +1680,16 @@ _RULES_FOR_RE = re.compile(
 _COMMON_RE = re.compile(r"\b(?:most|least) (?:common|frequent|typical|usual)\b", I)
 _INDEX_CONTRAST_RE = re.compile(r"\b(?:higher|lower|worse|better|more|fewer|less|increas\w*|decreas\w*|rise|rising"
                                 r"|fall|falling|drop\w*)\b", I)
+_WOULD_YOU_SCORE_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|how) would you (?:score|stage|call|classify"
+                                 r"|label) (?:it|this|that|this one|this epoch|the current epoch)(?: as)?"
+                                 # "what did the expert say?" of the epoch on screen: the scoring's stage
+                                 r"|what did the (?:expert|scorer|technician|tech|human|human scorer|hypnogram)"
+                                 r" (?:say|score|call|stage|give|mark)(?: (?:it|this|that|this epoch))?(?: as)?)\W*$", I)
+_WHY_NOT_SCORED_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:can'?t|cannot|can not|couldn'?t|could not|can you not"
+                                r"|don'?t|didn'?t|did you not|do you not|won'?t|wasn'?t|isn'?t|aren'?t|weren'?t) (?:you |it |they "
+                                r"|that |this |those |these )?(?:be )?(?:score|scored|measure|measured|read|count|counted|see"
+                                r"|compute|computed|calculate|calculated|do|done|analy[sz]e|analy[sz]ed)(?: (?:it|that|them|this"
+                                r"|those|these|the (?:breathing|oxygen|heart|events)))?(?: here| on this (?:night|recording))?\W*$", I)
 _TEACH_STAGES_RE = re.compile(r"\b(?:teach\w*|class|lecture|students?|lesson|course|trainees?)\b.*\b(?:sleep )?stag(?:es|ing)\b"
                               r".*\b(?:where|how|what) (?:should|do|can|would|could) (?:i|we) (?:start|begin|show first)\b"
                               r"|\b(?:where|how) (?:should|do|can|would) (?:i|we) (?:start|begin)\b.*\b(?:teach\w*|explain\w*)"
@@ -1721,6 +1734,12 @@ def _read(text: str) -> Query:
         # "what's the AHI then?": a whole-night figure has no "then" to be at; the word
         # only carries the conversation on
         return replace(plain, text=text)
+    if _WOULD_YOU_SCORE_RE.search(text):
+        # "what would you score it as?": the stage of the epoch on screen, with its readings
+        return replace(_read("what stage is this epoch?"), text=text)
+    if _WHY_NOT_SCORED_RE.search(text):
+        # "why can't you score it?": what the file lacks and what the scoring could not read
+        return _read("which sensors are missing?")
     if _TEACH_STAGES_RE.search(text):
         # "I'm teaching a class on sleep stages, where should I start?": the stages in brief,
         # on this night, from which each stage's example and quiz follow
@@ -2228,10 +2247,18 @@ def _understand(text: str) -> Query:
             and (scored := find_phenomenon(m.group(1) or m.group(2) or "")) is not None):
         # "how is an arousal scored?", "what is an arousal and how is it scored?": its rule
         return Query(Intent.EXPLAIN, text, scored.key, by_rule=True)
-    if _CONFUSION_RE.search(text) and time is None:
-        # "show the confusion matrix", "how does the model's staging compare to the human
-        # scoring?": two stagings epoch by epoch (the model's when named, else the machine's)
+    if (m := _CONFUSION_CELL_RE.search(text)) is not None:
+        # "how many N1 epochs did the model call wake?": that cell of the two stagings
+        cell = tuple(stage_term(m[g])[0] if stage_term(m[g]) else "W" for g in ("a", "b"))
         stager = "model" if re.search(r"\b(?:model|zero[- ]?shot|sleeplm)\b", text, I) else "machine"
+        return Query(Intent.RECORDING, text, topic="scoring", note="confusion", target=stager,
+                     scope=Scope(cell), stage_event="cell", by_rule=True)
+    if _CONFUSION_RE.search(text) and (time is None or time.kind == "current"):
+        # "show the confusion matrix", "how does the model's staging compare to the human
+        # scoring?": two stagings epoch by epoch (the model's when named, the machine's when it
+        # or YASA is; with neither, the pair just shown, else the machine's)
+        stager = ("model" if re.search(r"\b(?:model|zero[- ]?shot|sleeplm)\b", text, I) else "machine"
+                  if re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) else None)
         return Query(Intent.RECORDING, text, topic="scoring", note="confusion", target=stager,
                      by_rule=True)
     if (topic := _topic(text)) is not None:
@@ -2242,8 +2269,13 @@ def _understand(text: str) -> Query:
         here = time is not None and time.kind == "current" and not _NAMED_VIEW_RE.search(text)
         scope = Scope(time=time) if topic == "scoring" and time is not None and not here else Scope()
         # "where do the machine and the model disagree?": those stretches
-        differ = topic == "scoring" and _DISAGREE_RE.search(text)
+        differ = topic == "scoring" and (_DISAGREE_RE.search(text) or _GOT_WRONG_RE.search(text))
         note = "disagree" if differ else _patient_claim(text) if topic == "patient" else None
+        if differ and re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) and not re.search(
+                r"\b(?:model|zero[- ]?shot|sleeplm)\b", text, I):
+            # "where does YASA disagree with the expert?": the machine's stages, not the model's
+            return Query(Intent.RECORDING, text, topic=topic, scope=scope, by_rule=True, note=note,
+                         target="machine")
         if topic == "library" and _COMMON_RE.search(text):
             note = "common"   # "the library's most common captions": the facts they state, counted
         return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key,
@@ -2517,9 +2549,22 @@ _CONFUSION_RE = re.compile(
     # "how well does the model stage this night?", "what is the model's kappa?"
     r"|\bhow (?:well|accurately|good) (?:does|do|did|is|was) (?:the )?(?:model|machine|yasa)(?:'s)? (?:stag\w*|scor\w*)"
     r"|\b(?:the )?(?:model|machine|yasa)(?:'s)? (?:kappa|κ|agreement|accuracy)\b"
-    r"|\b(?:kappa|κ|agreement|accuracy) of (?:the )?(?:model|machine|yasa)\b", I)
+    r"|\b(?:kappa|κ|agreement|accuracy) of (?:the )?(?:model|machine|yasa)\b"
+    # "how does the model do against the expert?", "which stage does YASA get wrong most?"
+    r"|\bhow (?:well |badly )?(?:does|do|did) (?:the )?(?:model|machine|yasa) (?:do|perform|fare|score)\w*"
+    r" (?:against|compared (?:to|with)|versus|vs\.?|next to) (?:the )?(?:human|manual|expert|technician'?s?|scor\w*"
+    r"|machine|yasa|model)"
+    r"|\bwhich stages? (?:does|did|do) (?:the )?(?:model|machine|yasa) (?:get wrong|miss|confuse|struggle with|mix up)\w*"
+    r"|\b(?:per[- ](?:class|stage)|class[- ]?wise|stage[- ]?wise|each stage'?s?) (?:f1|f-?scores?|kappa|κ|agreement"
+    r"|accuracy)\b|\bf1\b.{0,20}\b(?:per|by|for each|of each) (?:class|stage)\b", I)
+# "how many N1 epochs did the model call wake?": one cell of the two stagings' confusion matrix
+_CONFUSION_CELL_RE = re.compile(
+    r"\bhow many (?:of the )?(?P<a>w|wake|n1|n2|n3|rem)(?: epochs?)?\b.{0,25}\b(?:did|does|do|were|was) (?:the )?"
+    r"(?:model|machine|yasa)(?:'s)? (?:call|calls|score|scores|stage|stages|label|read|mark|put|get)\w*(?: (?:as|it|them))*"
+    r" (?:as |in )?(?P<b>w|wake|n1|n2|n3|rem)\b", I)
 """Two stagings side by side ("show the confusion matrix", "which stage do they disagree on
 most?", "how does the model's staging compare to the human scoring?")."""
+_GOT_WRONG_RE = re.compile(r"\b(?:got|get|gets|getting) (?:it |them )?wrong\b|\b(?:mis-?staged|mis-?scored)\b", I)
 _DISAGREE_RE = re.compile(r"\b(?:disagree\w*|disagreement|differ\w*|mismatch\w*|not agree)\b", I)
 # Questions about the recording itself, not about the sleep in it.
 _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
