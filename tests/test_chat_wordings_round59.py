@@ -521,3 +521,13 @@ def test_where_yasa_disagrees_with_the_expert(sc4001_read) -> None:
     assert f"The machine-scored (YASA, EEG Fpz-Cz) stage differs from the human-scored one on **{n}** of" in text
     said = last_answer(sc4001_read, "show me an epoch YASA got wrong", "what did the expert say?")
     assert "in the human-scored staging" in said and "The machine-scored (YASA, EEG Fpz-Cz) stage: **" in said
+
+
+@pytest.mark.parametrize("terse, whole", [("rem lat", "what is the REM latency?"),
+                                          ("ai in rem", "what is the arousal index in REM?"),
+                                          ("sleep eff", "what is the sleep efficiency?"),
+                                          ("epoch 450 stage?", "what stage is epoch 450?")])
+def test_a_technicians_terse_forms(demo, terse, whole) -> None:
+    """"rem lat" was read as "is this REM?" (and answered "No"), "ai in rem" as a stage
+    question, "epoch 450 stage?" as the epoch's description without its stage."""
+    assert last_answer(demo, terse) == last_answer(demo, whole)

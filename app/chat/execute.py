@@ -1238,7 +1238,7 @@ def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
               if machine is not None and machine[i] >= 0 else None)
     return Classification(tuple(labels), i, float(night.epochs.starts[i]), proba[0], counts, runs,
                           scored, source, bool(q.labels), plan.where.text,
-                          asked=q.scope.stages if not q.labels and len(idx) == 1 else (), machine=beside)
+                          asked=q.scope.stages if q.note == "yes_no" and len(idx) == 1 else (), machine=beside)
 
 
 def _rate_p(rows: list, q: Query) -> float | None:

@@ -98,19 +98,21 @@ def _repair(match: re.Match[str]) -> str:
 # Chat shorthand a dictionary would not mend: "whats the AHI", "r there any apneas".
 _SHORTHAND = {"whats": "what's", "hows": "how's", "wheres": "where's", "whens": "when's", "thats": "that's",
               "isnt": "isn't", "wasnt": "wasn't", "didnt": "didn't", "doesnt": "doesn't", "pls": "please",
-              "plz": "please", "idx": "index"}
+              "plz": "please", "idx": "index", "lat": "latency", "eff": "efficiency", "sat": "saturation",
+              "sats": "saturation"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b|^\s*r(?= (?:there|they|the|these|those)\b)", re.I)
 
 
 # a technician's bare abbreviation for a whole-night index ("ai?"), which in a sentence may be
 # another word
 _BARE_INDEX = {"ai": "arousal index", "lmi": "leg movement index", "plmai": "PLM arousal index"}
-_BARE_INDEX_RE = re.compile(rf"^\s*({'|'.join(_BARE_INDEX)})\s*\??\s*$", re.I)
+# "ai in rem": the index, in a stage
+_BARE_INDEX_RE = re.compile(rf"^\s*({'|'.join(_BARE_INDEX)})(?=\s*\??\s*$|\s+(?:in|during|for|by)\s)", re.I)
 
 
 def repair(text: str) -> str:
     """``text`` with chat shorthand spelt out and unknown words replaced by their most
     likely spelling."""
-    text = _BARE_INDEX_RE.sub(lambda m: _BARE_INDEX[m.group(1).lower()] + "?", text)
+    text = _BARE_INDEX_RE.sub(lambda m: _BARE_INDEX[m.group(1).lower()], text)
     text = _SHORTHAND_RE.sub(lambda m: _SHORTHAND.get(m.group(0).lower().strip(), "are"), text)
     return _WORD_RE.sub(_repair, text)

@@ -1616,6 +1616,10 @@ def understand(text: str) -> Query:
         # "is a sleep efficiency of 75 % normal?", "is a WASO of 90 minutes bad?": that value
         # against the row's range, then the night's
         return replace(query, intent=Intent.NORMAL, target=row, stat=None, stated=value)
+    if (query.intent == Intent.CLASSIFY and not query.note and not query.stage_event and query.scope.stages
+            and _YES_NO_RE.search(text)):
+        # "is this REM?", "are they awake here?": a yes or no comes first
+        query = replace(query, note="yes_no")
     if (query.intent == Intent.SUMMARY and query.stat in INDEX_STATS and _INDEX_CONTRAST_RE.search(text)
             and (other := _other_part(query.scope)) is not None):
         # "is the AHI higher in the second half?": that half against the other, as "AHI in the
@@ -1678,8 +1682,10 @@ _RULES_FOR_RE = re.compile(
 
 
 _COMMON_RE = re.compile(r"\b(?:most|least) (?:common|frequent|typical|usual)\b", I)
+_YES_NO_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?(?:is|are|was|were|am|does|do|did|has|have)\b", I)
 _INDEX_CONTRAST_RE = re.compile(r"\b(?:higher|lower|worse|better|more|fewer|less|increas\w*|decreas\w*|rise|rising"
                                 r"|fall|falling|drop\w*)\b", I)
+_TERSE_EPOCH_STAGE_RE = re.compile(r"^\W*(?:epoch|ep\.?|e)\s*#?\s*(\d+)\s*[:,-]?\s*(?:stage|staging|scored as)\W*$", I)
 _WOULD_YOU_SCORE_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|how) would you (?:score|stage|call|classify"
                                  r"|label) (?:it|this|that|this one|this epoch|the current epoch)(?: as)?"
                                  # "what did the expert say?" of the epoch on screen: the scoring's stage
@@ -1734,6 +1740,9 @@ def _read(text: str) -> Query:
         # "what's the AHI then?": a whole-night figure has no "then" to be at; the word
         # only carries the conversation on
         return replace(plain, text=text)
+    if m := _TERSE_EPOCH_STAGE_RE.search(text):
+        # "epoch 450 stage?": that epoch's stage
+        return replace(_read(f"what stage is epoch {m.group(1)}?"), text=text)
     if _WOULD_YOU_SCORE_RE.search(text):
         # "what would you score it as?": the stage of the epoch on screen, with its readings
         return replace(_read("what stage is this epoch?"), text=text)
