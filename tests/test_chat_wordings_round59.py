@@ -531,3 +531,27 @@ def test_a_technicians_terse_forms(demo, terse, whole) -> None:
     """"rem lat" was read as "is this REM?" (and answered "No"), "ai in rem" as a stage
     question, "epoch 450 stage?" as the epoch's description without its stage."""
     assert last_answer(demo, terse) == last_answer(demo, whole)
+
+
+@pytest.mark.parametrize("asked, whole", [
+    ("how many desaturations were not tied to an apnea or hypopnea?",
+     "how many desaturations without an apnea or hypopnea?"),
+    ("how many hypopneas were not associated with an arousal?", "how many hypopneas without an arousal?")])
+def test_not_tied_to_is_without(demo, asked, whole) -> None:
+    """"not tied to an apnea" counted the desaturations tied to one."""
+    assert last_answer(demo, asked) == last_answer(demo, whole)
+
+
+def test_one_of_those_keeps_the_tie(demo) -> None:
+    """"show me one of those" after the desaturations without a breathing event showed one of
+    all the desaturations."""
+    first = "how many desaturations without an apnea or hypopnea?"
+    text = last_answer(demo, first, "show me one of those")
+    assert "without a respiratory event" in text.split("\n")[0], text
+
+
+def test_a_bare_after_is_after_the_one_in_focus(demo) -> None:
+    """"was there an arousal after?" listed the night's arousals."""
+    first = "show me the longest apnea"
+    assert last_answer(demo, first, "was there an arousal after?") == last_answer(
+        demo, first, "was there an arousal after it?")

@@ -496,8 +496,10 @@ class Dialogue:
         if _FURTHER_RE.search(query.text) and scope == last.scope:
             # "another one": past the typical one an explanation drew, or the examples shown
             skip = last.skip + 1 if last.intent == Intent.LOCATE else 1
+        # "show me one of those" after the desaturations not tied to an apnea: one of them
         return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,
-                     modality=last.modality, scope=scope, count=query.count, skip=skip)
+                     modality=last.modality, scope=scope, count=query.count, skip=skip,
+                     together=last.together, apart=last.apart, lacking=last.lacking)
 
     def _count_explained(self, query: Query) -> Query:
         """"how many were there?" after "what is an arousal?": that phenomenon counted in the
@@ -748,6 +750,9 @@ class Dialogue:
             # "what night is it from?" after opening a library match: that match again, which
             # names its recording and where it comes from
             return f"show me number {max(self.cursor, 0) + 1}"
+        if (m := _BARE_SIDE_RE.search(text)) and self.items and self._one_in_focus():
+            # "was there an arousal after?" with one event in focus: after it
+            return f"{re.sub(r'afterwards?$', 'after', m.group('asked'), flags=re.I)} it?"
         if _IT_LASTS_RE.search(text):
             # "how long does it last?", "when does it end?": the one in focus, else the stretch
             # of the stage on screen
@@ -1135,6 +1140,9 @@ _WHAT_CHANGED_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what (?:c
                               r"|differs|differed)|what(?:'s| is) changed|how (?:did|does) (?:it|that|things) change"
                               r"|how (?:was|is) (?:it|that) different|any (?:change|difference)s?)(?: between (?:them|the two))?"
                               r"\W*$", re.I)
+_BARE_SIDE_RE = re.compile(r"^\W*(?P<asked>(?:and\s+|so\s+)?(?:was there|were there|is there|are there|did (?:she|he|they)"
+                           r" have|any)\b.*\b(?:after|before|during|right after|just after|just before|afterwards?))\W*$",
+                           re.I)
 _IT_LASTS_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:how long (?:does|will|did|do) (?:it|that|this)(?: one)?"
                           r" (?:last|go on|continue|take)|when (?:does|did|will) (?:it|that|this)(?: one)? (?:end|stop"
                           r"|finish))\W*$", re.I)

@@ -2477,7 +2477,10 @@ _DURING_THEM_RE = re.compile(r"\b(?:during|around|after|in|with)\s+(?:them|those
 # desaturation": the events of one kind tied (or not) to events of another.
 _TIE_RE = re.compile(
     r"\b(?:(without|not followed by|with no|and no|but no|(?:(?:that|which) )?(?:had|have|has) no"
-    r"|(?:that|which) did(?:n'?t| not) (?:have|cause))"
+    r"|(?:that|which) did(?:n'?t| not) (?:have|cause)"
+    # "desaturations not tied to an apnea", "hypopneas unrelated to an arousal"
+    r"|(?:(?:that|which) (?:were|was|are|is) )?(?:not|never) (?:tied|associated|linked|related|preceded|accompanied|coupled)"
+    r" (?:to|with|by)|unrelated to|unassociated with|(?:independent|free) of)"
     r"|(with|followed by|accompanied by|associated with|linked (?:to|with)|tied to|after"
     r"|preceded by|(?:(?:that|which) )?(?:followed|came after|come after|coupled (?:to|with))"
     r"|causing|(?:(?:that|which) )?(?:led|lead|leads|leading) to|resulting in|ending (?:with|in)|(?:(?:that|which) )?(?:had|have|has|caused|ended (?:with|in))))\s+"
