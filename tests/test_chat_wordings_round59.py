@@ -555,3 +555,34 @@ def test_a_bare_after_is_after_the_one_in_focus(demo) -> None:
     first = "show me the longest apnea"
     assert last_answer(demo, first, "was there an arousal after?") == last_answer(
         demo, first, "was there an arousal after it?")
+
+
+def test_in_that_hour_is_the_hour_picked(demo) -> None:
+    """"how many events in that hour?" after the worst hour was picked counted the whole night."""
+    night, _ = demo
+    worst = last_answer(demo, "which hour had the most apneas?")
+    hour = re.search(r"Highest rate: \*\*(\d\d):00–(\d\d):00\*\*", worst)
+    text = last_answer(demo, "which hour had the most apneas?", "zoom there", "how many events in that hour?")
+    first, last = hour.groups()
+    assert f"in {first}:00–{last}:00" in text.split("\n")[0], text
+    assert all(first <= t[:2] < (last if last != "00" else "24") for t in
+               re.findall(r"^- \*\*(\d\d:\d\d:\d\d)–", text, re.M))
+
+
+@pytest.mark.parametrize("asked", ["can I trust the sleep time on this one?",
+                                   "how did you get the stages without EEG?"])
+def test_how_far_the_stages_hold(demo, asked) -> None:
+    """The first read "this one" as the epoch on screen; the second described an epoch."""
+    assert last_answer(demo, asked) == last_answer(demo, "can I trust the hypnogram?")
+
+
+def test_the_nadir_of_the_one_picked(demo) -> None:
+    """"what was the nadir?" after one apnea was shown gave the night's lowest SpO2."""
+    first = "show me the longest apnea"
+    assert last_answer(demo, first, "what was the nadir?") == last_answer(demo, first, "how low did the sat go?")
+
+
+def test_what_the_oxygen_is_doing_here_measures_it(demo) -> None:
+    """It described the epoch's belts, without its SpO2."""
+    assert last_answer(demo, "zoom to 04:00", "what's happening to the SpO2 here?") == last_answer(
+        demo, "zoom to 04:00", "what was the SpO2 in this epoch?")

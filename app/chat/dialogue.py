@@ -92,6 +92,12 @@ class Dialogue:
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
+        if (query.scope.time is None and query.ref == Ref.NONE and _THAT_SPAN_RE.search(query.text)
+                and self.items and self._one_in_focus()):
+            # "how many events in that hour?" after the worst hour was picked: inside it
+            item = self._focused()
+            label = item.label.split(" (")[0]
+            query = replace(query, scope=Scope(query.scope.stages, replace(_span(item), text=f"in {label}")))
         if query.stage_event == "quiz":
             return replace(query, skip=self.quizzes)   # each quiz another stage and epoch
         if (query.ref in (Ref.EXAMPLE, Ref.STEP) and query.phenomenon is None and self.shown is not None
@@ -1140,6 +1146,8 @@ _WHAT_CHANGED_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what (?:c
                               r"|differs|differed)|what(?:'s| is) changed|how (?:did|does) (?:it|that|things) change"
                               r"|how (?:was|is) (?:it|that) different|any (?:change|difference)s?)(?: between (?:them|the two))?"
                               r"\W*$", re.I)
+_THAT_SPAN_RE = re.compile(r"\b(?:in|during|for|over|within|across|inside) (?:that|this|the same) (?:hour|period|stretch"
+                           r"|window|span|part|time|interval|stage|episode|cluster)\b", re.I)
 _BARE_SIDE_RE = re.compile(r"^\W*(?P<asked>(?:and\s+|so\s+)?(?:was there|were there|is there|are there|did (?:she|he|they)"
                            r" have|any)\b.*\b(?:after|before|during|right after|just after|just before|afterwards?))\W*$",
                            re.I)

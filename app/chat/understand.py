@@ -435,7 +435,9 @@ _ONE_RANKED_RE = re.compile(r"\b(?:the|that|this) (?:longest|shortest|deepest|fi
 # "how low did the sat go?", "how far did the oxygen drop?": an excursion, of the event in
 # focus when one is.
 _EXCURSION_RE = re.compile(r"\bhow (?:low|high|far|much|deep)\b.{0,30}\b(?:go|get|got|drop\w*|fall|fell"
-                           r"|dip\w*|rise|rose|climb\w*|reach\w*)\b", I)
+                           r"|dip\w*|rise|rose|climb\w*|reach\w*)\b"
+                           # "what was the nadir?" with one event picked: its own
+                           r"|^\W*(?:and\s+|so\s+)?what (?:was|is) (?:the|its|her|his) (?:spo2 |oxygen |sat(?:uration)? )?nadir\W*$", I)
 _DURING_IT_RE = re.compile(r"\b(?:during|in|of|for) (?:it|that one|this one|that event|this event"
                            r"|that period)\b", I)
 _REPEAT_RE = re.compile(r"^\s*(?:and|what about|how about|now|same(?: thing)?(?: for)?|also"
@@ -1616,6 +1618,12 @@ def understand(text: str) -> Query:
         # "is a sleep efficiency of 75 % normal?", "is a WASO of 90 minutes bad?": that value
         # against the row's range, then the night's
         return replace(query, intent=Intent.NORMAL, target=row, stat=None, stated=value)
+    if (query.intent == Intent.DESCRIBE and query.signal in ("spo2", "hr") and query.scope.time is not None
+            and query.phenomenon is None and query.ref == Ref.NONE and not query.scope.stages
+            and _SIGNAL_DOING_RE.search(text)):
+        # "what's happening to the SpO2 here?": that signal measured there, which the
+        # description of a body system would not lead with
+        query = replace(query, intent=Intent.MEASURE)
     if (query.intent == Intent.CLASSIFY and not query.note and not query.stage_event and query.scope.stages
             and _YES_NO_RE.search(text)):
         # "is this REM?", "are they awake here?": a yes or no comes first
@@ -1682,9 +1690,16 @@ _RULES_FOR_RE = re.compile(
 
 
 _COMMON_RE = re.compile(r"\b(?:most|least) (?:common|frequent|typical|usual)\b", I)
+_SIGNAL_DOING_RE = re.compile(r"\bwhat(?:'s| is| was)? (?:happening|going on|the matter) (?:to|with)\b"
+                              r"|\bwhat (?:is|was|does|did) (?:the |her |his )?(?:spo2|oxygen|sat\w*|heart rate|pulse)"
+                              r" (?:doing|do)\b", I)
 _YES_NO_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?(?:is|are|was|were|am|does|do|did|has|have)\b", I)
 _INDEX_CONTRAST_RE = re.compile(r"\b(?:higher|lower|worse|better|more|fewer|less|increas\w*|decreas\w*|rise|rising"
                                 r"|fall|falling|drop\w*)\b", I)
+_HOW_STAGED_RE = re.compile(r"\b(?:can|could|should) (?:i|we|you) (?:trust|believe|rely on)\b.{0,12}\b(?:the )?(?:total )?"
+                            r"(?:sleep time|tst|sleep efficiency|efficiency|sleep stages?|stages|staging|hypnogram)\b"
+                            r"|\bhow (?:did|do|can|could) you (?:get|find|know|tell|work out|estimate|guess|derive)\b.{0,12}"
+                            r"\b(?:the )?(?:sleep )?(?:stages|staging|hypnogram|sleep time)\b", I)
 _TERSE_EPOCH_STAGE_RE = re.compile(r"^\W*(?:epoch|ep\.?|e)\s*#?\s*(\d+)\s*[:,-]?\s*(?:stage|staging|scored as)\W*$", I)
 _WOULD_YOU_SCORE_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|how) would you (?:score|stage|call|classify"
                                  r"|label) (?:it|this|that|this one|this epoch|the current epoch)(?: as)?"
@@ -1740,6 +1755,10 @@ def _read(text: str) -> Query:
         # "what's the AHI then?": a whole-night figure has no "then" to be at; the word
         # only carries the conversation on
         return replace(plain, text=text)
+    if _HOW_STAGED_RE.search(text):
+        # "can I trust the sleep time?", "how did you get the stages without EEG?": how the stages
+        # were found and how far they hold, as "can I trust the hypnogram?" says
+        return replace(_understand("can I trust the hypnogram?"), text=text)
     if m := _TERSE_EPOCH_STAGE_RE.search(text):
         # "epoch 450 stage?": that epoch's stage
         return replace(_read(f"what stage is epoch {m.group(1)}?"), text=text)
