@@ -586,3 +586,25 @@ def test_what_the_oxygen_is_doing_here_measures_it(demo) -> None:
     """It described the epoch's belts, without its SpO2."""
     assert last_answer(demo, "zoom to 04:00", "what's happening to the SpO2 here?") == last_answer(
         demo, "zoom to 04:00", "what was the SpO2 in this epoch?")
+
+
+@pytest.mark.parametrize("asked", ["did they talk in their sleep?", "any sleep talking?"])
+def test_sleep_talking_is_named_as_not_read(demo, asked) -> None:
+    """"did they talk in their sleep?" gave the night's REM."""
+    text = last_answer(demo, asked)
+    assert text.startswith("**Sleep talking.**") and "No detector in this app reads it" in text
+
+
+@pytest.mark.parametrize("asked", ["is the PLMS index clinically significant?", "what's a normal PLMS index?"])
+def test_the_plms_index_against_its_threshold(demo, asked) -> None:
+    """The first gave the index without its threshold; the second the night's sleep norms."""
+    text = last_answer(demo, asked)
+    assert "PLMS index of **" in text.split("\n\n")[0]
+    assert "over 15/h in an adult" in text.split("\n\n")[1]
+
+
+def test_restless_legs_is_explained_with_what_a_study_can_show(demo) -> None:
+    """"what is RLS?" was not about the recording ("are there signs of restless legs?" stays a
+    diagnosis question, answered with the leg movements' numbers)."""
+    text = last_answer(demo, "what is RLS?")
+    assert text.startswith("**Restless legs syndrome.**") and "cannot show it" in text

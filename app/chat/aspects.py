@@ -41,6 +41,8 @@ class Aspect(str, Enum):
     """How long the recording or a channel is ("how long is the recording?")."""
     PRESENCE = "presence"
     """Whether a kind of channel is there ("is there an SpO2 channel?")."""
+    CLINICAL = "clinical"
+    """Whether a figure matters clinically ("is the PLMS index clinically significant?")."""
     ABSENCE = "absence"
     """Which channels are not there ("which sensors are missing?")."""
     STUDY_KIND = "study_kind"
@@ -134,6 +136,7 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                 r"|frequenc\w*|depths?|nadirs?"
                                 r"|faster|slower|bigger|larger|mean|average|median|typical size)\b", re.I),
     Aspect.NORM: re.compile(r"\b(?:normal|norms?|normative|typical range|healthy)\b", re.I),
+    Aspect.CLINICAL: re.compile(r"\bclinically\b|\b(?:abnormal|pathological|too (?:high|many)|concerning)\b", re.I),
     Aspect.PERIODIC: re.compile(r"\b(?:plms?i?|periodic)\b", re.I),
     Aspect.CHILD: re.compile(r"\b(?:child(?:ren)?|kids?|toddlers?|infants?|bab(?:y|ies)|teen(?:ager)?s?"
                              r"|adolescents?|p(?:a)?ediatric|school[- ]?(?:age|aged|child)|preschool\w*)\b", re.I),

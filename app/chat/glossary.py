@@ -373,6 +373,12 @@ TERMS: tuple[Term, ...] = (
          "without the dips of apneas is the usual hint to measure CO2.",
          asked=r"\b(?:any|was there|were there|is there|did (?:she|he|they) have)\b.{0,30}\bhypoventilat\w*"
                r"|\bhypoventilat\w*\b.{0,30}\b(?:present|here|on this|in this)\b"),
+    Term("rls", "Restless legs syndrome",
+         r"restless legs?(?: syndrome)?|rls|willis[- ]ekbom(?: disease)?",
+         "Restless legs syndrome is diagnosed from what the person reports while awake: an urge to "
+         "move the legs, worse at rest and in the evening and relieved by moving. A sleep study "
+         "cannot show it; it shows periodic limb movements in sleep, which most people with the "
+         "syndrome have but which are common without it too. Ask *PLM index?* for this night's."),
     Term("vertex", "Vertex sharp waves", r"vertex (?:sharp )?waves?|v[- ]waves?",
          "Vertex sharp waves are sharp waves under half a second, largest over the top of the "
          "head (the vertex), that appear in N1 as the sleeper drifts off. They look like small "

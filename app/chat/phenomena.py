@@ -335,6 +335,9 @@ UNMEASURED: dict[str, tuple[str, str]] = {
                      "out of deep (N3) sleep, usually in the first third of the night, with the "
                      "person hard to wake and amnestic for it. A PSG shows an abrupt arousal from "
                      "slow-wave sleep; the video shows the behaviour."),
+    "sleeptalk": ("Sleep talking", "Sleep talking (somniloquy) is speech or sounds in sleep, in any "
+                  "stage, most often in light NREM sleep. A PSG finds it on the audio or the video, "
+                  "with a brief burst of chin EMG; this app reads no audio or video."),
 }
 """Things a user may name that no detector here reads: (title, our own short explanation),
 keyed by the word's stem (``app.chat.understand``'s unmeasured rule)."""
@@ -349,6 +352,7 @@ def unmeasured_note(words: str) -> tuple[str, str] | None:
     """The (title, explanation) of an unmeasured thing the words name, None without one."""
     key = re.sub(r"[\s-]+", "", words.lower())
     key = "bruxism" if key.startswith("teethgrind") else key
+    key = "sleeptalk" if key.startswith(("talk", "somniloqu")) else key
     if found := next((note for stem, note in UNMEASURED.items() if key.startswith(stem)), None):
         return found
     named = next((term(stem) for stem in UNMEASURED_TERMS if key.startswith(stem)), None)

@@ -438,6 +438,9 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         # "PLM index", "any periodic limb movements?": the periodic ones first, the rate of
         # all leg movements (the LM index) after them
         parts.insert(0 if Aspect.PERIODIC in r.asks else len(parts), _periodic(r))
+        if Aspect.NORM in r.asks or Aspect.SIGNIFICANCE in r.asks or Aspect.CLINICAL in r.asks:
+            # "is the PLMS index clinically significant?", "a normal PLMS index?": its threshold
+            parts.insert(1 if Aspect.PERIODIC in r.asks else 0, _PLMS_NORM)
     if r.causes and (cause := r.counted_cause) is not None:
         # "how many arousals were spontaneous?": that cause's count and share first
         n = r.causes.get(cause, 0)
@@ -576,6 +579,11 @@ _REM_DENSITY_NORMS = (
     "this night's REM periods (*is REM density higher in later REM periods?*) or other nights "
     "scored by the same detector.")
 _DENSITY_NORMS = {"sleep spindle": _SPINDLE_NORMS, "rapid eye movements": _REM_DENSITY_NORMS}
+_PLMS_NORM = (
+    "A PLMS index over 15/h in an adult (over 5/h in a child) is the ICSD-3's threshold for "
+    "periodic limb movement disorder, which also asks for a sleep complaint or daytime "
+    "impairment that nothing else explains; the index rises with age, and many older adults "
+    "pass the threshold without any complaint, so it grades the movements, not a disorder.")
 """Why no one norm fits the density of a detected microevent, by the event's name."""
 _BREATHING_INDEX_RE = re.compile(r"\b(?:o?ahi|rdi|rei|apn\w*|hypopn\w*|respiratory)", re.I)
 # the indices the REM-related and positional apnea rules are stated for

@@ -545,7 +545,8 @@ _MIDPOINT_RE = re.compile(r"\b(?:mid-?point|middle) of (?:the |her |his |their )
                           r"|\bsleep mid-?point\b|\bmid-?sleep\b", I)
 # Things a user may ask about that this app does not measure: said plainly, never guessed.
 _UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|vertex(?: sharp)? waves?|teeth grinding|bruxism|sleep ?walk\w*"
-                            r"|sleep ?talk\w*|seizures?|epilep\w*|nightmares?|dreams? about"
+                            r"|sleep ?talk\w*|talk(?:s|ed|ing)? in (?:their|her|his|the) sleep|somniloqu\w*"
+                            r"|seizures?|epilep\w*|nightmares?|dreams? about"
                             r"|blood pressure|cortisol)\b", I)
 _HYPOXIC_BURDEN_RE = re.compile(r"\bhypox\w*[- ]burden\b|\bsasHB\b|\b(?:oxygen|desaturation) burden\b", I)
 # "AHI 3 % vs 4 %?", "the 4 % rule", "CMS AHI": the AHI under each hypopnea rule.
@@ -1444,7 +1445,7 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
             phen is not None and re.search(r"\b(?:a|an|the) typical\b", text, I)):
         # "what's a normal spindle density?", "... REM density?": the night's density, with why
         # no one norm fits
-        return Intent.LOCATE if phen is not None and phen.key in ("spindle", "rem") else Intent.NORMAL
+        return Intent.LOCATE if phen is not None and phen.key in ("spindle", "rem", "limb_movement") else Intent.NORMAL
     if labels:
         return Intent.CLASSIFY
     if _MODEL_CAPTION_RE.search(text):
@@ -1772,10 +1773,10 @@ def _read(text: str) -> Query:
         # "I'm teaching a class on sleep stages, where should I start?": the stages in brief,
         # on this night, from which each stage's example and quiz follow
         return Query(Intent.EXPLAIN, text, target="stages", note="glossary", by_rule=True)
-    if (lag := asked_term(text)) is not None and lag.key == "desat_lag":
+    if (asked := asked_term(text)) is not None and asked.key == "desat_lag":
         # "why does the oxygen drop after it rather than during?": the lag explained, though
         # "after it" also names the event in focus
-        return Query(Intent.EXPLAIN, text, target=lag.key, note="glossary", by_rule=True)
+        return Query(Intent.EXPLAIN, text, target=asked.key, note="glossary", by_rule=True)
     if (shown := channel_shown(text)) is not None:
         # "point out the effort belts": what they record, and which of the file's channels they are
         return Query(Intent.EXPLAIN, text, target=shown.key, note="glossary", by_rule=True)
