@@ -608,3 +608,27 @@ def test_restless_legs_is_explained_with_what_a_study_can_show(demo) -> None:
     diagnosis question, answered with the leg movements' numbers)."""
     text = last_answer(demo, "what is RLS?")
     assert text.startswith("**Restless legs syndrome.**") and "cannot show it" in text
+
+
+def test_how_big_are_they_after_counting_in_the_epoch_shown(demo) -> None:
+    """"how big are they?" after "how many slow waves are in it?" repeated the epoch's evidence."""
+    first = ("show me the clearest N3 epoch", "how many slow waves are in it?")
+    text = last_answer(demo, *first, "how big are they?")
+    assert text.startswith("Amplitude on ") and "peak to peak" in text.split("\n")[0]
+    counted = re.search(r"have \*\*(\d+)\*\* slow wave events", last_answer(demo, *first)).group(1)
+    assert f"have **{counted}** slow wave events" in text
+
+
+@pytest.mark.parametrize("asked", ["is this really N3?", "are you sure this is N3?"])
+def test_is_this_really_a_stage_gives_its_evidence(demo, asked) -> None:
+    """It gave the night's N3 minutes."""
+    assert last_answer(demo, "show me the clearest N3 epoch", asked) == last_answer(
+        demo, "show me the clearest N3 epoch", "why is this epoch N3?")
+
+
+def test_now_show_me_a_stage_after_other_questions(demo) -> None:
+    """After an example of N3 and a question about its spectrum, "now show me REM" looked for
+    REM in the epoch on screen."""
+    text = last_answer(demo, "show me the clearest N3 epoch", "what is the dominant frequency here?",
+                       "now show me REM")
+    assert text == last_answer(demo, "show me an example of REM")

@@ -731,7 +731,9 @@ class Dialogue:
         if _NOTICE_RE.search(text) and showing_stage:
             # "what should they notice?" after a stage's example: what its rules read there
             return "what should students notice here?"
-        if (m := _SHOW_STAGE_TOO_RE.search(text)) and showing_stage:
+        if (m := _SHOW_STAGE_TOO_RE.search(text)) and (showing_stage or (
+                self.stages_shown and re.match(r"^\W*(?:(?:and|now|then|next),?\s+)+", text, re.I))):
+            # "now show me REM" after examples of other stages, whatever was asked between
             # "now show them N3" after an example of REM (or what to notice in it): an example
             # of N3, not its periods
             return f"show me an example of {m.group('stage')}"
@@ -1071,6 +1073,12 @@ class Dialogue:
         if query.intent == Intent.NAVIGATE and query.note == "period" and items:
             # "take me to the next REM period": that period is what "it" names next
             self.items, self.cursor = list(items), 0
+            return
+        if (query.intent == Intent.LOCATE and query.phenomenon and query.ref == Ref.ITEM
+                and query.scope.time is not None):
+            # "how many slow waves are in it?", then "how big are they?": those, not the question
+            # the list came from; the list and its focus stay
+            self.before, self.last = self.last, replace(query, ref=Ref.NONE, how_many=False)
             return
         if query.intent == Intent.NAVIGATE or query.ref in (Ref.CONTEXT, Ref.ITEM, Ref.FOCUS):
             return   # a pick or a move keeps the list and the question it came from

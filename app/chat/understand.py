@@ -2775,7 +2775,10 @@ _WHY_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:why|how come|what makes|how do yo
                      r"|(?:does|would|could|can) (?:it|this|that)(?: one| epoch)? (?:meet|satisfy|fulfil+|pass|fit"
                      r"|qualify|count)|is (?:it|this|that)(?: one| epoch)? (?:enough|sufficient) (?:for|to))\b"
                      # "how would you stage this epoch, and why?"
-                     r"|^\s*how (?:would|do|did) you (?:stage|score|classify) (?:it|this|that|the current)\b.*\bwhy\b", I)
+                     r"|^\s*how (?:would|do|did) you (?:stage|score|classify) (?:it|this|that|the current)\b.*\bwhy\b"
+                     # "is this really N3?", "are you sure this is REM?"
+                     r"|^\s*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:it|this|that)(?: one| epoch)? (?:really|actually|truly)"
+                     r"|^\s*(?:and\s+|so\s+|but\s+)?(?:are you|how) sure (?:that )?(?:it|this|that)(?: one| epoch)? (?:is|was)\b", I)
 _WHY_STAGE_RE = re.compile(r"\b(?:stage[ds]?|scored|staged|n1|n2|n3|rem|wake|awake|deep|light|sws)\b",
                            I)
 _WHY_HERE_RE = re.compile(r"\b(?:it|this|that|here|there)\b", I)
