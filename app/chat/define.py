@@ -23,6 +23,7 @@ from sleeplm_core.features.heart import SPO2_RANGE
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 from sleeplm_core.scoring.desaturation import resaturation
 from sleeplm_core.scoring.association import tied_after_sec, tied_mask
+from sleeplm_core.scoring.intervals import runs
 
 
 def _stage_lines(term: Term, night: LoadedNight) -> tuple[list[str], list[Item]]:
@@ -259,8 +260,7 @@ def _sustained_low(night: LoadedNight) -> str:
     if signal is None or why:
         return f"{head} Nor can it be screened for with oximetry: {why}."
     low = np.asarray(signal.data, dtype=float) <= level
-    runs_low = [(a, b) for a, b in _runs(low)]
-    longest = max(((b - a) / signal.sfreq / 60 for a, b in runs_low), default=0.0)
+    longest = max(((b - a) / signal.sfreq / 60 for a, b in runs(low)), default=0.0)
     total = float(low.sum()) / signal.sfreq / 60
     verdict = (f"a stretch of **{longest:.1f} min** reaches the screen's {minutes:g} min, so CO2 is worth "
                f"measuring" if longest >= minutes else
@@ -268,11 +268,6 @@ def _sustained_low(night: LoadedNight) -> str:
     return (f"{head} On channel {label}, the usual screen without CO2 is a stretch at or under "
             f"{level:g} % for {minutes:g} min or more: {total:.1f} min at or under {level:g} % in all, the "
             f"longest stretch **{longest:.1f} min**; {verdict}.")
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    edges = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
 
 
 def _night_lines(term: Term, night: LoadedNight) -> list[str]:

@@ -51,6 +51,7 @@ from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, Loca
 from sleeplm_core.index.search import Hit
 from sleeplm_core.io.patient import Patient
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.scoring.intervals import runs
 from sleeplm_core.scoring.desaturation import DesaturationConfig
 from sleeplm_core.scoring.rhythm import RhythmConfig
 from sleeplm_core.scoring.respiratory import RespiratoryConfig
@@ -2474,26 +2475,20 @@ def _architecture_table(s, night: LoadedNight) -> str:
     onset = int(asleep[0]) if len(asleep) else None
     rows = []
     for code, stage in enumerate(STAGES):
-        runs = _runs(stages == code)
-        longest = max((b - a for a, b in runs), default=0) * EPOCH_SEC / 60
-        first = next((a for a, _ in runs if onset is not None and a >= onset), None)
+        spans = runs(stages == code)
+        longest = max((b - a for a, b in spans), default=0) * EPOCH_SEC / 60
+        first = next((a for a, _ in spans if onset is not None and a >= onset), None)
         latency = ("—" if stage == "W" or first is None
                    else f"{(first - onset) * EPOCH_SEC / 60:.1f} min")
         of_sleep = "—" if stage == "W" else f"{s.stage_pct[stage]:.1f} %"
         rows.append(f"| {stage} | {s.stage_min[stage]:.1f} | {100 * s.stage_min[stage] / max(s.tib_min, 1e-9):.1f} % "
-                    f"| {of_sleep} | {len(runs)} | {longest:.1f} min | {latency} |")
+                    f"| {of_sleep} | {len(spans)} | {longest:.1f} min | {latency} |")
     return (f"Sleep architecture from the **{source_name(s.source)}** hypnogram: {s.tst_min:.0f} min asleep "
             f"of {s.tib_min:.0f} min in bed (efficiency {s.se_pct:.1f} %), sleep onset latency "
             f"{s.sol_min:.1f} min, WASO {s.waso_min:.0f} min.\n\n"
             "| stage | min | % of time in bed | % of sleep | runs | longest run | first after sleep onset |\n"
             "|---|---|---|---|---|---|---|\n" + "\n".join(rows)
             + "\n\nA run is an unbroken stretch of one stage; *REM periods* join REM runs under 15 min apart.")
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(first, end) epoch indices of each run of True in ``mask``."""
-    edges = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
 
 
 HOME_TEST_SLEEP_WAKE_KAPPA = (0.45, 0.25, 0.64)
