@@ -18,7 +18,7 @@ from app.chat.plan import length_text
 from app.chat.query import INDEX_STATS, LIST_ALL, Intent, Query, Ref, Scope, transition_sides, two_stages
 from app.chat.results import LIBRARY_SOURCE, Item
 from app.chat.timespan import TimeSpan, parse_time
-from app.chat.understand import EACH_EXAMPLE_RE
+from app.chat.understand import EACH_EXAMPLE_RE, article
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 # "what was happening in the breathing?" right after moving to an epoch asks about that epoch.
@@ -752,7 +752,7 @@ class Dialogue:
             # "how many hypopneas had a desaturation?", then "how many didn't?": the others
             name = partner.title.lower()
             return (f"how many {events} {'with' if self.last.apart else 'without'} "
-                    f"{'an' if name[0] in 'aeiou' else 'a'} {name}?")
+                    f"{article(name)}?")
         if (_WHICH_NIGHT_RE.search(text) and self.items and self._one_in_focus()
                 and self._focused().source.startswith(LIBRARY_SOURCE)):
             # "what night is it from?" after opening a library match: that match again, which
@@ -945,7 +945,7 @@ class Dialogue:
             return f"how many {listed} were followed by an awakening?"
         partner = phenomenon(shown.phenomenon)
         if partner is not None and partner.event_types and partner.key != self.last.phenomenon:
-            return f"how many {listed} were followed by {_article(partner.title.lower())}?"
+            return f"how many {listed} were followed by {article(partner.title.lower())}?"
         return None
 
     def _two_stages_shown(self) -> tuple[str, str] | None:
@@ -1502,8 +1502,3 @@ def _transition_side(pair: str, stages: tuple[str, ...]) -> str:
     if target and not origin:
         return f">{named}"
     return f"{named}>{','.join(target)}"
-
-
-def _article(noun: str) -> str:
-    """"an arousal", "a desaturation"."""
-    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"

@@ -1298,7 +1298,7 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         # after arousals: an arousal of that cause
         kind = m.group("kind").lower()
         noun = "apnea" if kind in ("central", "obstructive", "mixed") else "arousal"
-        return replace(_understand(f"show me {_a_or_an(kind)} {noun}"), text=text)
+        return replace(_understand(f"show me {article(kind)} {noun}"), text=text)
     if m := _KIND_OF_THEM_RE.search(text):
         kind = m.group("kind").lower()
         key = f"{kind}_apnea" if kind in ("central", "obstructive", "mixed") else "arousal"
@@ -1731,7 +1731,7 @@ _EPOCH_SLOW_SHARE_RE = re.compile(
     r" current) epoch\b", I)
 
 
-def _a_or_an(words: str) -> str:
+def article(words: str) -> str:
     """``words`` with its indefinite article ("an apnea", "a spindle")."""
     return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
 
@@ -1782,7 +1782,7 @@ def _read(text: str) -> Query:
         return Query(Intent.EXPLAIN, text, target=shown.key, note="glossary", by_rule=True)
     if (m := _IS_THAT_AN_EVENT_RE.search(text)) and getattr(find_phenomenon(m["what"]), "event_types", None):
         # "is that an arousal?" of what is on screen: that kind of event in the epoch shown
-        return replace(_read(f"is there {_a_or_an(m['what'])} in this epoch?"), text=text)
+        return replace(_read(f"is there {article(m['what'])} in this epoch?"), text=text)
     if m := _EVENTS_OF_KIND_RE.search(text):
         # "how many events were obstructive?": that type of apnea, counted
         return _read(f"how many {m.group('kind').lower()} apneas?")
@@ -1804,7 +1804,7 @@ def _read(text: str) -> Query:
             and not (phen.key == "hypopnea" and _HYPOPNEA_RULE_RE.search(text))):
         # "what are the scoring rules for a hypopnea?": its definition, which states them; "the
         # AASM rule for hypopneas" names the rules whose AHIs differ (hypopnea_rules)
-        return replace(_understand(f"what is {_a_or_an(what)}?"), text=text)
+        return replace(_understand(f"what is {article(what)}?"), text=text)
     query = _understand(text)
     if _NEAR_IT_RE.search(text) and query.intent == Intent.LOCATE and query.phenomenon:
         # "and a spindle next to it?": the event in focus names the time (Dialogue.resolve)
