@@ -632,3 +632,17 @@ def test_now_show_me_a_stage_after_other_questions(demo) -> None:
     text = last_answer(demo, "show me the clearest N3 epoch", "what is the dominant frequency here?",
                        "now show me REM")
     assert text == last_answer(demo, "show me an example of REM")
+
+
+@pytest.mark.parametrize("bare", ["in the first cycle?", "in REM?", "in the second half?"])
+def test_a_bare_scope_carries_the_last_question_there(demo, bare) -> None:
+    """"in the first cycle?" after "how many minutes of N2?" described the cycle; "in REM?"
+    asked whether the epoch on screen was REM."""
+    assert last_answer(demo, "how many minutes of N2?", bare) == last_answer(
+        demo, "how many minutes of N2?", f"and {bare}")
+
+
+def test_woke_up_for_the_longest_time_is_the_longest_awakening(demo) -> None:
+    """It gave the final awakening."""
+    assert last_answer(demo, "when did she wake up for the longest time?") == last_answer(
+        demo, "when was the longest awakening?")

@@ -1697,6 +1697,8 @@ _SIGNAL_DOING_RE = re.compile(r"\bwhat(?:'s| is| was)? (?:happening|going on|the
 _YES_NO_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?(?:is|are|was|were|am|does|do|did|has|have)\b", I)
 _INDEX_CONTRAST_RE = re.compile(r"\b(?:higher|lower|worse|better|more|fewer|less|increas\w*|decreas\w*|rise|rising"
                                 r"|fall|falling|drop\w*)\b", I)
+_BARE_SCOPE_RE = re.compile(r"^\W*(?:in|during|for|over|within|across|after|before|between|on|at)\s+\S", I)
+_LONGEST_AWAKE_RE = re.compile(r"\bwak(?:e|ing) up for the longest(?: time)?\b|\b(?:awake|up) (?:for )?the longest\b", I)
 _HOW_STAGED_RE = re.compile(r"\b(?:can|could|should) (?:i|we|you) (?:trust|believe|rely on)\b.{0,12}\b(?:the )?(?:total )?"
                             r"(?:sleep time|tst|sleep efficiency|efficiency|sleep stages?|stages|staging|hypnogram)\b"
                             r"|\bhow (?:did|do|can|could) you (?:get|find|know|tell|work out|estimate|guess|derive)\b.{0,12}"
@@ -1756,6 +1758,14 @@ def _read(text: str) -> Query:
         # "what's the AHI then?": a whole-night figure has no "then" to be at; the word
         # only carries the conversation on
         return replace(plain, text=text)
+    if _BARE_SCOPE_RE.search(text) and len(text.split()) <= 6 and (
+            carried := _read(f"and {text.strip()}")).ref == Ref.REPEAT:
+        # "in the first cycle?" after "how many minutes of N2?": the last question there, as
+        # "and in the first cycle?" asks it
+        return replace(carried, text=text)
+    if _LONGEST_AWAKE_RE.search(text):
+        # "when did she wake up for the longest time?": the longest awakening, not the last
+        return replace(_read("when was the longest awakening?"), text=text)
     if _HOW_STAGED_RE.search(text):
         # "can I trust the sleep time?", "how did you get the stages without EEG?": how the stages
         # were found and how far they hold, as "can I trust the hypnogram?" says
