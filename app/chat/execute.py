@@ -67,7 +67,7 @@ from app.chat.transitions import stage_transitions
 from app.engine import Engine
 from app.night import BurstMeasure, LoadedNight
 from app.timeexpr import DAY_SEC
-from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, uncalibrated
+from sleeplm_core.features.heart import HR_RANGE, MIN_ECG_SFREQ, SPO2_RANGE, uncalibrated
 from sleeplm_core.features.brain import (EEG_BAND_NAMES, K_COMPLEX_BAND_HZ, SLOW_WAVE_BAND_HZ,
                                          EEG_WINDOW_S, SPINDLE_BAND_HZ, burst_amplitude,
                                          burst_frequency, eeg_bands, eeg_window_power)
@@ -213,8 +213,10 @@ def series(night: LoadedNight, signal: str) -> Series | None:
     return _epoch_series(night, col, label, unit) if col else None
 
 
-_SLOTS_OF = {"resp": ("AF", "THX", "ABD"), "hr": ("ECG", "HR")}
-"""The montage slots a signal is measured from, where a channel may be present yet too slow."""
+_SLOWEST_OF = {"resp": {"AF": BREATH_MIN_SFREQ, "THX": BREATH_MIN_SFREQ, "ABD": BREATH_MIN_SFREQ},
+               "hr": {"ECG": MIN_ECG_SFREQ}}
+"""The montage slots a signal is measured from, each with the lowest rate (Hz) its features
+read: a channel under it is present yet too slow."""
 
 
 def no_series(night: LoadedNight, signal: str) -> Message:
@@ -223,8 +225,8 @@ def no_series(night: LoadedNight, signal: str) -> Message:
     if why := uncalibrated_channel(night, signal):
         return Message("uncalibrated", why)
     mapping = {**night.epochs.mapping, **night.epochs.aux_mapping}
-    present = [night.recording.signals[mapping[s]] for s in _SLOTS_OF.get(signal, ())
-               if mapping.get(s) in night.recording.signals]
+    present = [sig for slot, lowest in _SLOWEST_OF.get(signal, {}).items()
+               if (sig := night.recording.signals.get(mapping.get(slot, ""))) is not None and sig.sfreq < lowest]
     if present:
         slow = ", ".join(f"{sig.label} is sampled at {sig.sfreq:g} Hz" for sig in present)
         return Message("too_slow", _SIGNAL_NAMES[signal][0], {"channels": slow})
