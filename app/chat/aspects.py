@@ -135,7 +135,11 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.PROPERTY: re.compile(r"\b(?:amplitudes?|how (?:big|large|tall|high|fast|slow|deep|low|far)"
                                 r"|frequenc\w*|depths?|nadirs?"
                                 r"|faster|slower|bigger|larger|mean|average|median|typical size)\b", re.I),
-    Aspect.NORM: re.compile(r"\b(?:normal|norms?|normative|typical range|healthy)\b", re.I),
+    # "is that a lot?", "is it high?": the value judged as a norm would judge it
+    Aspect.NORM: re.compile(r"\b(?:normal|abnormal|norms?|normative|typical range|healthy|a lot|excessive"
+                            r"|too (?:high|low|many|few|much|little))\b"
+                            r"|\b(?:is|was|are|were) (?:that|it|this|they|those) (?:high|low"
+                            r"|many|few|unusual)\W*$", re.I),
     Aspect.CLINICAL: re.compile(r"\bclinically\b|\b(?:abnormal|pathological|too (?:high|many)|concerning)\b", re.I),
     Aspect.PERIODIC: re.compile(r"\b(?:plms?i?|periodic)\b", re.I),
     Aspect.CHILD: re.compile(r"\b(?:child(?:ren)?|kids?|toddlers?|infants?|bab(?:y|ies)|teen(?:ager)?s?"
@@ -150,8 +154,10 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.CAUSE: re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I),
 }
 
-_NAMED_CAUSE_RE = re.compile(r"\b(?:how many|what (?:percent\w*|fraction|share|proportion)|were|was)"
-                             r"\b.*\b(spontaneous|respiratory|breathing|limb|leg)\b", re.I)
+# "are the arousals linked to the apneas?" counts the respiratory ones, as "were they
+# respiratory?" does
+_NAMED_CAUSE_RE = re.compile(r"\b(?:how many|what (?:percent\w*|fraction|share|proportion)|were|was|are|is)"
+                             r"\b.*\b(spontaneous|respiratory|breathing|apn\w*|hypopn\w*|limb|leg)\b", re.I)
 
 
 def named_cause(text: str) -> str | None:
@@ -162,7 +168,7 @@ def named_cause(text: str) -> str | None:
         return None
     word = m.group(1).lower()
     return ("limb movement" if word in ("limb", "leg") else
-            "respiratory" if word in ("respiratory", "breathing") else "spontaneous")
+            "spontaneous" if word == "spontaneous" else "respiratory")
 
 
 _LISTED_CAUSE_RE = re.compile(r"\b(spontaneous|respiratory|breathing|limb[- ]movement|leg[- ]movement|plm)"

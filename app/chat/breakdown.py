@@ -92,6 +92,13 @@ def _groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
     return {_hour_name(night, h * 3600.0 - offset): hour == h for h in np.unique(hour)}
 
 
+def night_groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
+    """Group name -> bool mask over epochs for a grouping ("position", "stage", "cycle",
+    "position_stage" or "hour"), in reading order; a Message where the night cannot be
+    grouped so (no body position)."""
+    return _groups(night, by)
+
+
 def stage_groups(night: LoadedNight) -> dict[str, np.ndarray]:
     """REM, NREM and each NREM stage -> bool mask over epochs."""
     return _groups(night, "stage")
@@ -104,8 +111,9 @@ def _hour_name(night: LoadedNight, start: float) -> str:
     return f"{lo}–{hi}"
 
 
-def _index(plan: Plan) -> tuple[str, tuple[str, ...]] | None:
-    """(name, event types) of the index split, None for time alone."""
+def counted_index(plan: Plan) -> tuple[str, tuple[str, ...]] | None:
+    """(name, event types) of the index a question counts ("AHI", or a phenomenon's events),
+    None for time alone."""
     q = plan.query
     if q.stat in _INDEX_TYPES:
         return _INDEX_TYPES[q.stat]
@@ -151,7 +159,7 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
             # "what was the alpha power?"): wake is where alpha and heart rate differ most.
             groups["W"] = (stages == STAGES.index("W")) & inside
         return _measured(plan, night, groups, source, where)
-    index = _index(plan)
+    index = counted_index(plan)
     if index is not None and (why := unscored_reason(night, index[1])):
         return Message("not_scored", index[0], {"why": why})
     if index is not None and by != "stage" and stages_guessed(night, source):

@@ -3,6 +3,7 @@ and hypopneas per hour of sleep (``sleeplm_core.scoring.hypoxic_burden``)."""
 
 from __future__ import annotations
 
+from app.chat.aspects import Aspect
 from app.chat.events import unscored_reason
 from app.chat.plan import Plan
 from app.chat.results import BurdenResult
@@ -23,4 +24,5 @@ def burden(plan: Plan, night: LoadedNight) -> BurdenResult:
     why = "" if found is not None else (
         "no apnea or hypopnea was scored" if not breath.breathing else
         "the SpO2 averaged over the events shows no dip after them")
-    return BurdenResult(found, breath.source, channel, why, breath.recorded)
+    return BurdenResult(found, breath.source, channel, why, breath.recorded,
+                        norm_asked=Aspect.NORM in plan.query.aspects)

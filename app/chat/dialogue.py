@@ -15,9 +15,10 @@ from app.chat.glossary import term
 from app.chat.norms import AROUSAL_ROW, NORMS, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import find_phenomenon, phenomenon
 from app.chat.plan import length_text
-from app.chat.query import INDEX_STATS, LIST_ALL, Intent, Query, Ref, Scope, transition_sides, two_stages
+from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, Ref, Scope, transition_sides, two_stages
+from app.chat.measures import measure_name
 from app.chat.results import LIBRARY_SOURCE, Item
-from app.chat.timespan import TimeSpan, parse_time
+from app.chat.timespan import TimeSpan, parse_time, period_stage
 from app.chat.understand import EACH_EXAMPLE_RE, article
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
@@ -160,6 +161,11 @@ class Dialogue:
                 and self.last.intent == Intent.LOCATE and self.last.phenomenon == "spindle" and self.last.per):
             # "is that normal for her age?" after the spindle density: what a density can be
             # read against (the list's answer says it), not the stage norms
+            return self._asked_again(query)
+        if (query.intent == Intent.NORMAL and not query.target and self.last is not None
+                and (self.last.measure == "hypoxic_burden" or _HRV_WORDS_RE.search(self.last.measure or ""))):
+            # "is that high?" after the hypoxic burden or the HRV: what that measure can be read
+            # against (its answer says), not the stage norms
             return self._asked_again(query)
         if query.intent == Intent.NORMAL and not query.target and (row := self._norm_row()):
             # "that's long, isn't it?" after the sleep latency: that row of the norms first
@@ -502,10 +508,14 @@ class Dialogue:
         if _FURTHER_RE.search(query.text) and scope == last.scope:
             # "another one": past the typical one an explanation drew, or the examples shown
             skip = last.skip + 1 if last.intent == Intent.LOCATE else 1
+        together, apart = last.together, last.apart
+        if (m := _ONE_WITH_RE.search(query.text)) and query.phenomenon and query.phenomenon != last.phenomenon:
+            # "what's a hypopnea?", then "show me one with an arousal": a hypopnea tied to one
+            together, apart = query.phenomenon, m.group(1).lower() == "without"
         # "show me one of those" after the desaturations not tied to an apnea: one of them
         return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,
                      modality=last.modality, scope=scope, count=query.count, skip=skip,
-                     together=last.together, apart=last.apart, lacking=last.lacking)
+                     together=together, apart=apart, lacking=last.lacking)
 
     def _count_explained(self, query: Query) -> Query:
         """"how many were there?" after "what is an arousal?": that phenomenon counted in the
@@ -611,6 +621,11 @@ class Dialogue:
         if query.intent == Intent.SUMMARY and query.stat:
             # "and the WASO?": the statistic named, over the span the last answer read
             return replace(query, ref=Ref.NONE, scope=scope)
+        if (last.intent == Intent.MEASURE and last.signal and last.phenomenon and query.phenomenon
+                and query.intent == Intent.LOCATE and not query.signal):
+            # "how does the heart rate change after arousals?", then "and after apneas?": the
+            # same signal around the other events
+            return replace(last, text=query.text, phenomenon=query.phenomenon, scope=scope, ref=Ref.NONE)
         if query.by_rule and (query.intent != last.intent or query.stage_event != last.stage_event):
             # "and REM latency?": the rules read a question of its own; only the scope carries.
             return replace(query, ref=Ref.NONE, scope=scope)
@@ -698,6 +713,12 @@ class Dialogue:
             if subject[1] and verb.lower() in ("does ", "is "):
                 verb = {"does ": "do ", "is ": "are "}[verb.lower()]
             return f"{m.group('lead')}{verb}the {subject[0]}{m.group('rest')}"
+        if (m := _IT_TRACKS_RE.search(text)) and (subject := self._last_subject()) is not None:
+            # "any snoring?", then "does it track the AHI?": that measure against the index
+            verb = m.group("verb") or ""
+            if subject[1] and verb.lower() in ("does ", "is "):
+                verb = {"does ": "do ", "is ": "are "}[verb.lower()]
+            return f"{m.group('lead')}{verb}the {subject[0]}{m.group('rest')}"
         if ((m := _IT_AROUND_EVENTS_RE.search(text)) and self.last is not None and self.last.phenomenon is None
                 and (signal := _signal_named(self.last)) and (phen := find_phenomenon(m.group("events")))
                 and phen.event_types):
@@ -761,6 +782,15 @@ class Dialogue:
         if (m := _BARE_SIDE_RE.search(text)) and self.items and self._one_in_focus():
             # "was there an arousal after?" with one event in focus: after it
             return f"{re.sub(r'afterwards?$', 'after', m.group('asked'), flags=re.I)} it?"
+        if _DENSER_RE.search(text) and (spans := self._two_spans()) is not None:
+            # "compare the first and second half", then "which one was denser?": the density of
+            # the stage's events (eye movements in REM periods, else spindles) in each
+            rem = all(span.kind == "period" and period_stage(span) == "REM" for span in spans)
+            words = [re.sub(r"^(?:in|during)\s+", "", span.text) for span in spans]
+            return f"compare {'REM' if rem else 'spindle'} density in {words[0]} and {words[1]}"
+        if (_HOW_LONG_IT_RE.search(text) and self.last is not None and self.last.intent == Intent.RECORDING
+                and self.last.topic in (None, "channels")):
+            return "how long is the recording?"   # "which channels are there?", "how long is it?"
         if _IT_LASTS_RE.search(text):
             # "how long does it last?", "when does it end?": the one in focus, else the stretch
             # of the stage on screen
@@ -782,6 +812,10 @@ class Dialogue:
         if _THEM_APART_RE.search(text) and (shown := self._two_stages_shown()) is not None:
             # "show me what wake looks like", "and N1?", then "how do I tell them apart?"
             return f"how do I tell {shown[0]} from {shown[1]}?"
+        if _THEM_APART_RE.search(text) and (pair := self._two_shown()) is not None:
+            # "what would a central one look like?" after an obstructive one, then "how are they
+            # different?": how the two kinds are told apart
+            return f"what is the difference between {article(pair[0])} and {article(pair[1])}?"
         if (m := _DIFFERENCE_IN_RE.search(text)) and (pair := self._two_shown()) is not None:
             # "what's the difference in effort?" after a central and an obstructive apnea: that
             # signal around each kind
@@ -969,6 +1003,13 @@ class Dialogue:
             return None
         return first.title.lower(), second.title.lower()
 
+    def _two_spans(self) -> tuple[TimeSpan, TimeSpan] | None:
+        """The two parts of the night the last answer compared, None when it compared none."""
+        groups = self.last.groups if self.last is not None else None
+        if not groups or len(groups) != 2 or any(g.time is None for g in groups):
+            return None
+        return groups[0].time, groups[1].time
+
     def _about_deep_sleep(self) -> bool:
         """The last answer was about N3 or its slow waves."""
         last = self.last
@@ -1003,6 +1044,9 @@ class Dialogue:
             return signal, False   # "what does her snoring look like?", then "is it worse in REM?"
         if last.intent == Intent.LOCATE and (events := self._listed_events()) is not None:
             return events, True
+        if last.intent in (Intent.COMPARE, Intent.BREAKDOWN) and last.measure and (
+                named := measure_name(last.measure)):
+            return named, False   # "RMSSD in REM vs NREM", then "is it lower in REM?"
         return None
 
     def _cause_question(self) -> str | None:
@@ -1141,6 +1185,9 @@ _IT_SPLIT_RE = re.compile(r"^(?P<lead>\W*(?:and\s+|so\s+)?(?:how\s+)?)(?P<verb>(
                           r"|different|higher|lower|worse|better|greater|more|less)\b.*\b(?:n?rem|non-rem|n[123]"
                           r"|supine|back|sides?|non-supine|prone|halves|half|cycles?|hours?|positions?|stages?"
                           r"|wake|awake|asleep|morning|night|first|second|last)\b.*)$", re.I)
+_IT_TRACKS_RE = re.compile(r"^(?P<lead>\W*(?:and\s+|so\s+)?(?:how\s+(?:well\s+|closely\s+)?)?)(?P<verb>(?:does"
+                           r"|did|do|is|was|are|were)\s+)?(?:it|that|this|they)(?P<rest>\s+(?:track(?:s|ed)?"
+                           r"|correlat\w*|relate[sd]?|related|associated|go(?:es)? together)\b.*)$", re.I)
 _WHICH_NIGHT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which) (?:night|recording|file|study|patient|sleeper|dataset)"
                              r" (?:is|was|does|did) (?:it|that|this)(?: one| epoch| match)? (?:from|come from|in|belong to)"
                              r"\W*$|^\W*where (?:is|was|does|did) (?:it|that|this)(?: one| epoch| match)? (?:from|come from)\W*$",
@@ -1159,6 +1206,12 @@ _THAT_SPAN_RE = re.compile(r"\b(?:in|during|for|over|within|across|inside) (?:th
 _BARE_SIDE_RE = re.compile(r"^\W*(?P<asked>(?:and\s+|so\s+)?(?:was there|were there|is there|are there|did (?:she|he|they)"
                            r" have|any)\b.*\b(?:after|before|during|right after|just after|just before|afterwards?))\W*$",
                            re.I)
+_ONE_WITH_RE = re.compile(r"\bones?\s+(with(?:out)?|followed by|that (?:had|has|ended with|caused|led to))\b", re.I)
+_HRV_WORDS_RE = re.compile(r"\b(?:hrv|rmssd|sdnn|heart rate variab\w*)\b", re.I)
+_DENSER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what)(?: one| of (?:them|the two|those|these)| part| half"
+                        r"| period)? (?:was|is|had|has) (?:the )?(?:denser|more dense|(?:higher|greater|larger)"
+                        r" density|densest)\W*$", re.I)
+_HOW_LONG_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long (?:is|was) (?:it|that|this)(?: one)?\W*$", re.I)
 _IT_LASTS_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:how long (?:does|will|did|do) (?:it|that|this)(?: one)?"
                           r" (?:last|go on|continue|take)|when (?:does|did|will) (?:it|that|this)(?: one)? (?:end|stop"
                           r"|finish))\W*$", re.I)
@@ -1203,7 +1256,7 @@ _THEM_APART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how|what's)\s+(?:dist
                             r"|the two)(?: apart)?\W*$|^\W*(?:and\s+|so\s+)?how (?:do|can|would) (?:i|you|we|one|a"
                             r" scorer) tell (?:them|these|those|the two) apart\W*$|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)"
                             r" the difference|what are the differences|what(?:'s| is| was) different|how do they"
-                            r" differ)\W*$", re.I)
+                            r" differ|how (?:are|were) (?:they|these|those|the two) different)\W*$", re.I)
 _DIFFERENCE_IN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was| are| were) the differences? in|how (?:do|did"
                                r"|does) (?:they|the two|these|those) differ in|(?:and\s+)?compare) (?:the |their )?"
                                r"(?P<what>(?:breathing )?effort|belts?|airflow|heart ?rate|pulse|oxygen|spo2"
@@ -1447,6 +1500,11 @@ def _counted(query: Query, last: Query) -> Query:
     nothing to count or measure splits the last question's index, events or measure."""
     if last.stat in INDEX_STATS:
         return replace(query, stat=last.stat, measure=None)
+    if last.intent == Intent.THRESHOLD and query.by in THRESHOLD_BY and (
+            last.phenomenon is None or query.by == "hour"):
+        # "how long below 90 %?", then "by stage?" or "when was most of it?": that time, split;
+        # "did she snore?", then "what about on the back?" splits the loudness (below)
+        return replace(last, text=query.text, by=query.by, scope=query.scope, rank=None)
     if last.stat == "stages" and query.by in ("hour", "position"):
         return replace(query, stat="stages")   # "a table of stages by hour", "and by position?"
     phen = phenomenon(last.phenomenon)

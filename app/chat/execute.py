@@ -36,6 +36,7 @@ from app.chat.evidence import chin_tones, stage_evidence, stage_example
 from app.chat.findings import findings
 from app.chat.glossary import term
 from app.chat.hypopnea_rules import hypopnea_rules
+from app.chat.index_track import index_track
 from app.chat.library import library_contents
 from app.chat.likeness import epoch_likeness, words_likeness
 from app.chat.measures import column_name, measure_columns, measure_name, names_measure
@@ -59,6 +60,7 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               SignalRuns, SignalStats, SpO2Recovery, StageAmount, StageBreathing,
                               StagePeriods, StageRatio,
                               Summary, SystemOverview, View)
+from app.chat.threshold_split import split_time
 from app.chat.timespan import TimeSpan, clock_point
 from app.chat.quiz import quiz_answer, quiz_question
 from app.chat.significance import period_test, rate_test
@@ -294,11 +296,16 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
                else float("nan"))
     # Sleep reports give the time as a share of sleep (T90: % of total sleep time).
     in_sleep = _in_sleep(night, s, inside, spans)
+    split = split_time(night, s.times, s.values, s.step, inside, spans, plan.query.by) \
+        if plan.query.by else []
+    if isinstance(split, Message):
+        return split
     return SignalRuns(condition, s.label, s.unit, ranked, plan.query.count or DEFAULT_REGIONS * 2,
                       sum(i.duration for i in runs) / 60, min_duration, plan.where.text, s.source,
                       scope_min, extreme, definition, in_sleep,
                       bridged=BRIDGE_SEC.get(condition.signal, 0.0),
-                      time_asked=Aspect.TIME_IN in plan.query.aspects)
+                      time_asked=Aspect.TIME_IN in plan.query.aspects, by=plan.query.by or "",
+                      split=split)
 
 
 BRIDGE_SEC = {"temp": 60.0}
@@ -2199,8 +2206,8 @@ _STEPS: dict[Intent, Step] = {
     else span_length(p, n) if p.query.stage_event == "length" else stage_timing(p, n),
     Intent.RECORDING: lambda p, n, e: (library_contents(p, e) if p.query.topic == "library"
                                        else recording_facts(p, n)),
-    Intent.BREAKDOWN: lambda p, n, e: correlation(p, n) if p.query.by == "correlation"
-    else breakdown(p, n),
+    Intent.BREAKDOWN: lambda p, n, e: (correlation(p, n) if p.query.against else index_track(p, n))
+    if p.query.by == "correlation" else breakdown(p, n),
     Intent.STAGE_AMOUNT: lambda p, n, e: stage_amount(p, n),
     Intent.EXPLAIN: explain,
     Intent.CLASSIFY: lambda p, n, e: stage_evidence(p, n) if p.query.stage_event == "why"

@@ -12,6 +12,8 @@ from app.chat.timespan import TimeSpan
 
 INDEX_STATS: tuple[str, ...] = ("ahi", "rdi", "odi")
 """Whole-night statistics that are event rates, and so can be split by scope or group."""
+THRESHOLD_BY: tuple[str, ...] = ("hour", "stage", "position", "cycle")
+"""Groupings the time a signal spends past a line can be split by ("T90 by stage")."""
 SLEEP_STATS: tuple[str, ...] = ("se", "sme", "tst", "waso", "tib")
 """Statistics of the hypnogram alone, which a time span restricts ("efficiency after 3 am")."""
 

@@ -29,7 +29,9 @@ from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, source_name,
                            stages_guessed)
 from app.chat.recording import MACHINE_STAGING_CHECKED, UNSURE_BELOW
-from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
+from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
+from app.chat.threshold_split import leading
+from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, IndexTrack, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
                               EventFree,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -897,12 +899,39 @@ def _(r: SignalRuns, night: LoadedNight) -> Answer:
         sleep_share = (f", **{100 * r.in_sleep[0] / r.in_sleep[1]:.1f} % of {'the sleep in it' if where else 'sleep'}**"
                        if r.in_sleep is not None and r.in_sleep[1] else "")
         lead = f"{name}{where}: **{r.total_min:.1f} min**{sleep_share}.\n\n"
+    if r.split:
+        lead = _split_lead(r, what, night) + "\n\n"
     text = lead + (f"**{len(r.runs)}** stretches of {what}{rule}{where}, **{r.total_min:.1f} min** in "
             f"total{share} (measured from {r.source}{bridged}); the {len(shown)} with the {extreme} "
             f"values:\n"
             + "\n".join(f"- {_span(night, i)} ({length_text(i.duration)}, {extreme} {i.value:.1f} "
                         f"{i.unit}, stage {i.stage})" for i in shown))
     return _answer(night, text, r.runs, shown)
+
+
+def _split_lead(r: SignalRuns, what: str, night: LoadedNight) -> str:
+    """"T90 by stage": the group with the most time past the line, the one where it takes the
+    largest share of sleep, and a row per group."""
+    by = _BY_WORDS.get(r.by, r.by)
+    stages = f", stages {source_name(r.in_sleep[2])}" if r.in_sleep is not None else ""
+    found = leading(r.split)
+    if found is None:
+        head = f"No sleep time with {what} in any {by}{stages}."
+    else:
+        most, highest = found
+        head = (f"Time with {what} in sleep, by {by}{stages}: the most in **{most.group}**, "
+                f"**{most.past_min:.1f} min** ({most.share_pct:.1f} % of its {most.measured_min:.0f} "
+                f"min of measured sleep)")
+        if highest is not most:
+            head += (f"; the largest share of its sleep in **{highest.group}**, "
+                     f"**{highest.share_pct:.1f} %** ({highest.past_min:.1f} of "
+                     f"{highest.measured_min:.0f} min)")
+        head += "."
+    past = f"min {'below' if r.condition.op == '<' else 'above'} {r.condition.value:g} {r.unit}"
+    table = (f"| {by} | min asleep, measured | {past} | % of it |\n|---|---|---|---|\n"
+             + "\n".join(f"| {row.group} | {row.measured_min:.1f} | {row.past_min:.1f} | "
+                         f"{row.share_pct:.1f} |" for row in r.split))
+    return head + "\n\n" + table
 
 
 _DECIMALS = {"°C": 2}
@@ -1214,7 +1243,12 @@ def _(r: BurdenResult, night: LoadedNight) -> Answer:
         return Answer(f"**The hypoxic burden cannot be computed on this night**: {r.why}. {what}")
     per = "hour recorded (a home test without EEG: its sleep is only guessed)" if r.per_recorded \
         else "hour of sleep"
-    return Answer(f"Hypoxic burden: **{b.per_hour:.1f} %·min per {per}**, from {b.events} apneas "
+    judged = ("**No clinical cut-off is set for the hypoxic burden**: the cohorts that introduced it "
+              "(Azarbarzin et al. 2019) found cardiovascular mortality rising across its quintiles, "
+              "not above one line, and no body has adopted a normal range, so it cannot be called "
+              "high or normal on its own; set it beside the same night's ODI and T90, which have "
+              "customary limits.\n\n") if r.norm_asked else ""
+    return Answer(judged + f"Hypoxic burden: **{b.per_hour:.1f} %·min per {per}**, from {b.events} apneas "
                   f"and hypopneas ({source_name(r.events_source)}) on {r.channel}. The SpO2 "
                   f"averaged over them falls {b.ensemble_dip:.1f} points, from {b.window[0]:+.0f} "
                   f"to {b.window[1]:+.0f} s around their end, the window each event's area is "
@@ -3507,6 +3541,32 @@ def _(r: Correlation, night: LoadedNight) -> Answer:
                      "it comes from the stages, which move both measures.")
     return Answer(text + "\n\nNeighbouring epochs are not independent, so the p-values "
                   "overstate the evidence; read ρ as a description of this night.")
+
+
+@render.register
+def _(r: IndexTrack, night: LoadedNight) -> Answer:
+    unit = f" {r.unit}" if r.unit else ""
+    table = (f"| clock hour | min asleep | {r.index} events | per hour | {r.measure}{f', {r.unit}' if r.unit else ''} |\n"
+             "|---|---|---|---|---|\n" + "\n".join(
+                 f"| {row.group} | {row.sleep_min:.1f} | {row.events} | {row.per_hour:.1f} | "
+                 + (f"{row.measure:.1f}" if row.measure is not None else "–") + " |" for row in r.rows))
+    if r.rho is None:
+        lead = (f"Too few hours hold {MIN_TRACK_SLEEP_MIN:g} min of sleep with {r.measure} measured "
+                f"({r.hours}; a correlation needs {MIN_TRACK_HOURS}), or one of the two does not "
+                f"change from hour to hour, so no correlation is given.")
+    else:
+        counted = [row for row in r.rows if row.sleep_min >= MIN_TRACK_SLEEP_MIN and row.measure is not None]
+        worst = max(counted, key=lambda row: row.per_hour)
+        top = max(counted, key=lambda row: row.measure)
+        rate = r.index if r.index.isupper() else f"{r.index} rate"
+        lead = (f"**{r.measure}** against the **{rate}**, hour by hour: Spearman **ρ = {r.rho:+.2f}** "
+                f"({_p_value(r.p)}, {r.hours} hours with at least {MIN_TRACK_SLEEP_MIN:g} min of "
+                f"sleep), {_strength(r.rho)} correlation. The {rate} peaks in **{worst.group}** "
+                f"({worst.per_hour:.1f}/h), the {r.measure} in **{top.group}** ({top.measure:.1f}{unit}).")
+    return Answer(lead + f"\n\n{table}\n\nEvents ({source_name(r.events_source)}) count where they "
+                  f"start in sleep, per hour of that hour's sleep; the {r.measure} is its mean over the "
+                  f"same sleep epochs ({source_name(r.source)} stages). A night has few hours, so one "
+                  f"hour moves ρ a long way; read it as a description of this night, not a test.")
 
 
 @render.register

@@ -280,6 +280,9 @@ class SignalRuns:
         bridged: breaks shorter than this (s) were bridged (a slow signal's), 0 for none.
         time_asked: the question asks for the time past the line ("what's the T90?"), which
             then leads.
+        by: the grouping the time past the line is split by ("hour", "stage", "position",
+            "cycle"), "" for none.
+        split: that time per group, in sleep (:class:`SplitTime`), which then leads.
     """
 
     condition: Condition
@@ -297,6 +300,29 @@ class SignalRuns:
     in_sleep: tuple[float, float, str] | None = None
     bridged: float = 0.0
     time_asked: bool = False
+    by: str = ""
+    split: list[SplitTime] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SplitTime:
+    """One group's share of the time a signal spent past a line ("T90 by stage").
+
+    Attributes:
+        group: the group's name ("REM", "supine", "02:00–03:00", "cycle 2").
+        measured_min: minutes of the group's sleep with the signal measured.
+        past_min: of those, minutes past the line.
+        span: (first, last) second of the group's epochs, None for none.
+    """
+
+    group: str
+    measured_min: float
+    past_min: float
+    span: tuple[float, float] | None = None
+
+    @property
+    def share_pct(self) -> float:
+        return 100.0 * self.past_min / self.measured_min if self.measured_min else 0.0
 
 
 @dataclass
@@ -1219,6 +1245,48 @@ class Correlation:
 
 
 @dataclass(frozen=True)
+class IndexTrackRow:
+    """One clock hour of an :class:`IndexTrack`: its minutes asleep, the index's events that
+    start in that sleep, and the measure's mean over it (None where unmeasured)."""
+
+    group: str
+    sleep_min: float
+    events: int
+    measure: float | None
+
+    @property
+    def per_hour(self) -> float:
+        return self.events / (self.sleep_min / 60) if self.sleep_min > 0 else 0.0
+
+
+@dataclass
+class IndexTrack:
+    """A per-epoch measure and an event index read hour by hour ("does the snoring track the
+    AHI?").
+
+    Attributes:
+        measure: the measure in words ("snoring loudness (mean)").
+        unit: the measure's unit ("dB"), "" for none.
+        index: what is counted ("AHI", a phenomenon's name).
+        rows: every clock hour with sleep in the scope, in time order.
+        hours: how many hours hold enough sleep to count towards ``rho``.
+        rho, p: Spearman's ρ of the measure against the rate over those hours, and its p;
+            None for too few hours or a flat series.
+        source, events_source: who scored the stages, and the events.
+    """
+
+    measure: str
+    unit: str
+    index: str
+    rows: list[IndexTrackRow]
+    hours: int
+    rho: float | None
+    p: float | None
+    source: str
+    events_source: str
+
+
+@dataclass(frozen=True)
 class ScopedSleep:
     """Sleep inside a time span ("sleep efficiency in the second half"), minutes.
 
@@ -1702,6 +1770,7 @@ class BurdenResult:
             could not be read, with ``why`` saying why.
         events_source: who scored the apneas and hypopneas; channel: the SpO2 channel.
         per_recorded: the hours are the recording's, not sleep's (a home test without EEG).
+        norm_asked: the question asks whether it is high or normal ("is that high?").
     """
 
     burden: HypoxicBurden | None
@@ -1709,6 +1778,7 @@ class BurdenResult:
     channel: str
     why: str = ""
     per_recorded: bool = False
+    norm_asked: bool = False
 
 
 Result = (Message | EventList | StagePeriods | StageAmount | StageRatio | SignalRuns | SignalStats

@@ -22,7 +22,7 @@ from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import asked_term, channel_shown, find_term, stage_rules
 from app.chat.norms import NORMS, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon, phenomenon
-from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, Condition, Intent, Query,
+from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, THRESHOLD_BY, Condition, Intent, Query,
                             Ref, Scope)
 from app.chat.semantic import PhraseBank
 from app.chat.spelling import repair
@@ -174,13 +174,14 @@ _FOCUS_IT_RE = re.compile(
     r"(?:\s+to me)?(?:,?\s*please)?\W*$", I)
 _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(?: me)?|open|focus)"
                             r"\b(?:\s+(?:in|into|to|at|on|onto))*\s+the\s+(longest|shortest|deepest"
-                            r"|biggest|largest|strongest|worst)"
+                            r"|biggest|largest|strongest|worst|severest|most (?:severe|extreme|intense))"
                             r"\s+(?:one|of (?:them|those|these)|event|episode|period)\W*$", I)
 # "which was the deepest?", "when was the longest one?": a rank over the last list.
 # "how long was the longest?", "how deep was the deepest?": the same pick, its size said
 _WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what|how (?:long|deep|big|large))"
                             r" (?:one )?(?:was|is|were|came) (?:the )?(longest|shortest|deepest|strongest|biggest"
-                            r"|worst|largest|lowest|highest)(?:\s+(?:one|of them|of those))?(?: last)?\W*$", I)
+                            r"|worst|largest|lowest|highest|severest|most (?:severe|extreme|intense))"
+                            r"(?:\s+(?:one|of them|of those))?(?: last)?\W*$", I)
 # "where was the first one?", "when did the last one happen?": the list's events in time
 # order, whatever order the list was shown in
 _WHEN_ORDINAL_RE = re.compile(rf"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:where|when|what time|at what time|how long)"
@@ -194,7 +195,7 @@ _ANY_LONG_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:were|was|are|is) (?:there )?
 # A bare pick from the last list: "the longest one", "the second", "that one", "the last".
 _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what about|how about"
                       rf"|just|only)\s+)?(?:the\s+)?(?:(longest|shortest|deepest|strongest|biggest"
-                      rf"|worst|largest)|{_ORDINAL}|(that|this))"
+                      rf"|worst|largest|severest|most (?:severe|extreme|intense))|{_ORDINAL}|(that|this))"
                       rf"(?:\s+(?:one|of them|of those|event|episode|result|match|period|item|hit"
                       rf"|please))*\W*$", I)
 _STEP_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
@@ -242,7 +243,9 @@ _CONTEXT_RE = re.compile(
 # "how long did it take SpO2 to recover after it?", "resaturation time": how SpO2 came back.
 NADIR_ASK = (r"\b(?:how (?:long|soon|quickly|many seconds)|when)\b.{0,50}\b(?:spo2|oxygen|o2|sat\w*)\b"
              r".{0,30}\b(?:bottom\w* out|(?:reach|hit)\w* (?:its |the |their )?(?:lowest|nadir|bottom"
-             r"|low point)|(?:was|is) (?:at )?(?:its |the )?(?:lowest|nadir))\b")
+             r"|low point)|(?:was|is) (?:at )?(?:its |the )?(?:lowest|nadir))\b"
+             # "the lag between apnea end and nadir", "delay to the lowest SpO2"
+             r"|\b(?:lag|delay|interval|time)\b.{0,40}\b(?:nadir|lowest (?:spo2|sat\w*|oxygen))\b")
 """A question about when SpO2 reached its nadir after an event (read as rank "lowest")."""
 _ONE_EVENT_RE = re.compile(r"\b(?:the|that|this) (?:\w+ )?(?:apn(?:o)?ea|hypopn(?:o)?ea|event|desaturation"
                            r"|desat|arousal)\b(?!s)", I)
@@ -372,7 +375,10 @@ _KIND_OF_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?:\s+of\s+(?:them|
                               r"(?:\s+(?:ones?|apn(?:o)?eas?|arousals?|events?|type|kind))?\W*$", I)
 _KIND_ONE_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|so\s+)?(?:(?:can|could) you\s+)?(?:show|find|give|point)"
                           r"(?: me| us)?(?: to)? (?:a|an|one) (?P<kind>central|obstructive|mixed|spontaneous"
-                          r"|respiratory|breathing[- ]related)(?: one| example| case)?(?:,?\s*please)?\W*$", I)
+                          r"|respiratory|breathing[- ]related)(?: one| example| case)?(?:,?\s*please)?\W*$"
+                          # "what would a central one look like?"
+                          r"|^\W*(?:and\s+|so\s+)?what (?:would|does|do|did|might) (?:a|an) (?P<kind2>central"
+                          r"|obstructive|mixed|spontaneous|respiratory) one look like\W*$", I)
 # "how many events were obstructive?": that type of apnea counted (hypopneas are not typed)
 _EVENTS_OF_KIND_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many (?:of the )?(?:scored |breathing |respiratory )?"
                                 r"(?:events|apn(?:o)?eas|pauses)\s+(?:were|was|are|is)\s+(?P<kind>central|obstructive"
@@ -597,7 +603,9 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
                      r"(?:sleep )?stages(?!.{0,20}\b(?:by|per|each|every) (?:hour|position|cycle))"),
     # "what stage was the patient in most of the time?"
     ("dominant", r"(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:most of the (?:time|night|sleep)"
-                 r"|mostly|the most|most often|most common)|(?:most common|dominant|predominant|main)"
+                 # "which stage had the most events?" splits the events by stage
+                 r"|mostly|the most(?!\s+(?:\w+\s+)?(?:events?|apn|hypopn|arous|desat|spindl|k-?compl"
+                 r"|movem|snor|kicks?|jerks?)\w*)|most often|most common)|(?:most common|dominant|predominant|main)"
                  r" (?:sleep )?"
                  r"stage"),
     ("shifts", r"stage (?:shifts?|changes?|transitions?)|(?:shifts?|transitions?|changes?) "
@@ -766,7 +774,10 @@ _ATONIA_RE = re.compile(r"\b(?:rem (?:sleep )?without atonia|rswa|rbd|rem (?:sle
 # answers; heart rate, SpO2, breathing and snoring are series (execute.signal_stats).
 _BAND = r"(?:delta|theta|alpha|sigma|beta)"
 _FEATURE_ASK_RE = re.compile(rf"\b(?:power|hrv|rmssd|sdnn|heart rate variab\w*|eog|emg|how much {_BAND}"
-                             rf"|{_BAND} (?:activity|content))\b", I)
+                             rf"|{_BAND} (?:activity|content))\b"
+                             # "what's the alpha like during wake?", "how strong is the alpha in W?"
+                             rf"|\bwhat(?:'s| is| was) (?:the )?{_BAND}(?: rhythm)? like\b"
+                             rf"|\bhow (?:strong|high) (?:is|was) (?:the )?{_BAND}\b", I)
 # "what was the alpha power?", "how much delta was there?": a band over the night, by stage.
 _BAND_ASK_RE = re.compile(rf"^\s*(?:what(?:'s| is| was)|how (?:much|high|strong) (?:is|was)?|how"
                           rf" much)\s+(?:the\s+)?(?:eeg\s+)?{_BAND}\b(?:\s+(?:power|activity"
@@ -809,7 +820,7 @@ _RANK_WORDS: tuple[tuple[str, str], ...] = (
     # "a good example of a K-complex", "a typical spindle": one like most of them
     (r"typical|most typical|textbook|classic|representative|good|nice", "typical"),
     (r"clearest|clear|best|strongest|most (?:obvious|prominent)|prominent"
-     r"|deepest|worst|biggest|largest|severest|most severe|nadir", "strongest"),
+     r"|deepest|worst|biggest|largest|severest|most (?:severe|extreme|intense)|nadir", "strongest"),
     (r"first|earliest", "earliest"), (r"last|latest", "latest"),
     (r"lowest|minimum|bottom(?:ed|s)? out|trough", "lowest"), (r"highest|maximum|max|peak", "highest"),
 )
@@ -1296,7 +1307,7 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if m := _KIND_ONE_RE.search(text):
         # "show me a central one" after apneas: an apnea of that type; "a spontaneous one"
         # after arousals: an arousal of that cause
-        kind = m.group("kind").lower()
+        kind = (m.group("kind") or m.group("kind2")).lower()
         noun = "apnea" if kind in ("central", "obstructive", "mixed") else "arousal"
         return replace(_understand(f"show me {article(kind)} {noun}"), text=text)
     if m := _KIND_OF_THEM_RE.search(text):
@@ -1444,7 +1455,9 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
                                                  r"|length)\b", text, I) and not (
             phen is not None and re.search(r"\b(?:a|an|the) typical\b", text, I)):
         # "what's a normal spindle density?", "... REM density?": the night's density, with why
-        # no one norm fits
+        # no one norm fits; "is the AHI normal?": the index, which states its AASM band
+        if _stat(text) in INDEX_STATS:
+            return Intent.SUMMARY
         return Intent.LOCATE if phen is not None and phen.key in ("spindle", "rem", "limb_movement") else Intent.NORMAL
     if labels:
         return Intent.CLASSIFY
@@ -1485,7 +1498,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if (stat := _stat(text)) is not None and not (stat == "tst" and stages) and (
             phen is None or stat in INDEX_STATS) and not _LONGEST_RUN_RE.search(text):
         return Intent.SUMMARY
-    if _EACH_STAGE_RE.search(text) or (_INDEX_RE.search(text) and not (
+    # "T90 by stage" splits the time past the line, not the night's summary
+    if (_EACH_STAGE_RE.search(text) and condition is None) or (_INDEX_RE.search(text) and not (
             stages and _AMOUNT_RE.search(text)) and not (phen and phen.condition)):
         return Intent.SUMMARY  # a measured phenomenon's "index" ("snore index") is its runs
     if _LONGEST_RUN_RE.search(text) and phen is None:
@@ -1598,6 +1612,11 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
     return "periods"
 
 
+_WHEN_MOSTLY_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?when\s+(?:did|do|does|was|were|is|are)"
+                             r"\s+(?:most of\s+)?(?:that|it|this|they|them|those|these|the time)\b"
+                             r"(?:\s+\w+){0,3}?\s+most(?:ly| often)?(?:\s+\w+){0,2}\W*$"
+                             r"|^\W*(?:and\s+|so\s+)?when\s+(?:was|were|did)\s+most of (?:it|that|them|those|these)"
+                             r"(?:\s+\w+){0,2}\W*$", I)
 # "and a spindle next to it?": events of a kind around the one event shown
 _NEAR_IT_RE = re.compile(r"\b(?:next to|near(?:by)?|close to|around|beside|nearest to|closest to|by)\s+(?:it|that"
                          r"|this|that one|this one|the one shown)\W*$", I)
@@ -1796,6 +1815,10 @@ def _read(text: str) -> Query:
     if m := _EVENTS_OF_KIND_RE.search(text):
         # "how many events were obstructive?": that type of apnea, counted
         return _read(f"how many {m.group('kind').lower()} apneas?")
+    if _WHEN_MOSTLY_RE.search(text):
+        # "when did that happen mostly?", "when was most of it?": the last answer's events or
+        # time past a line, hour by hour
+        return Query(Intent.BREAKDOWN, text, by="hour", ref=Ref.REPEAT, by_rule=True)
     if _THIS_STAGE_RUN_RE.search(text):
         # "how long have they been in this stage?", "when does this stage end?": the unbroken
         # stretch of the stage on screen
@@ -2171,6 +2194,10 @@ def _understand(text: str) -> Query:
         # "what is the slow oscillation-spindle coupling?": where in the slow wave spindles ride
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time), measure="coupling",
                      modality="brain", by_rule=True)
+    if _PDR_RE.search(text):
+        # "the posterior dominant rhythm", "PDR": wake's alpha peak, read over the back of the head
+        return Query(Intent.MEASURE, text, target="alpha", scope=Scope(stage_term(text) or ("W",), time),
+                     measure="peak_frequency", modality="brain", by_rule=True)
     slope = _SLOPE_RE.search(text)
     if (_PEAK_FREQ_RE.search(text) or slope) and not getattr(find_phenomenon(text), "event_types",
                                                               None) and _signal(text) is None:
@@ -2343,6 +2370,8 @@ def _understand(text: str) -> Query:
                         ) if time else text
     stages, rest = _stage_filter(rest)
     object_stages = stage_term(rest)
+    if (track := _tracked_index(rest, Scope(stages or object_stages, time))) is not None:
+        return track
     if (pair := _correlated(rest)) is not None:
         return Query(Intent.BREAKDOWN, text, scope=Scope(stages or object_stages, time),
                      by="correlation", measure=pair[0], against=pair[1], by_rule=True)
@@ -2352,11 +2381,13 @@ def _understand(text: str) -> Query:
         phen_text = pattern.sub(" ", phen_text) if object_stages else phen_text
     phen = find_phenomenon(phen_text)
     together, apart, lacking = None, False, None
+    together_words = None
     if tie := _tie(phen_text):
         phen, together, apart, lacking = tie
     elif (_AROUSAL_CAUSE_RE.search(phen_text) and re.search(r"\barousals?\b", phen_text, I)
             and not (phen is not None and phen.key == "rera")):
         phen = find_phenomenon("arousals")  # "arousals associated with apneas": the arousals
+        together_words = "respiratory_event"  # whose words name a cause, not a signal
     elif _apnea_kinds_named(phen_text, phen):
         phen = find_phenomenon("apneas")  # "obstructive vs central apneas": the family, by type
     share = None
@@ -2372,7 +2403,10 @@ def _understand(text: str) -> Query:
         share = "tie"  # "what percentage of hypopneas had a desaturation?": the tied share
     elif phen is not None and phen.event_types and _SHARE_RE.search(text) and (stages or time):
         share = "scope"  # "what percentage of the hypopneas were in REM?": the scope's share
-    signal = _signal(text)
+    # "leg movements linked to the breathing events": "breathing" names the events tied to,
+    # not a signal to measure around them
+    tied = phenomenon(together or together_words)
+    signal = _signal(re.sub(rf"\b(?:{tied.pattern})", " ", text, flags=I) if tied else text)
     condition, min_duration = _conditions(text, signal or (phen.condition.signal if phen and
                                                            phen.condition else None))
     condition, min_depth = _depth(text, condition, phen)
@@ -2432,6 +2466,8 @@ def _understand(text: str) -> Query:
                   per=per, share=share, together=together, apart=apart, lacking=lacking,
                   max_duration=_max_duration(text) if phen is not None and phen.event_types
                   else None)
+    if intent == Intent.THRESHOLD and (by := _threshold_split(text, phen)):
+        query = replace(query, by=by)   # "T90 by stage": the time past the line, per stage
     if intent == Intent.MEASURE and phen is None:
         query = replace(query, rank=_signal_rank(query.rank, signal))
     if intent == Intent.MEASURE and signal and (pair := _signal_pair(text)) is not None:
@@ -2776,7 +2812,10 @@ _NAP_RE = re.compile(r"\b(?:nap|naps|napped|napping|daytime sleep|sleep (?:durin
 _CYCLES_RE = re.compile(r"\b(?:sleep|nrem[- ]?rem|rem[- ]?nrem|ultradian)\s+cycles?\b"
                         r"|\bcycles?\b.{0,30}\b(?:night|sleep|hypnogram|rem|nrem)\b"
                         r"|\b(?:how many|number of|count the|list the|show the|describe the)"
-                        r"\s+cycles?\b", I)
+                        r"\s+cycles?\b"
+                        # "how long was each cycle?", "how long were the cycles?"
+                        r"|\bhow long (?:was|were|is|are|did) (?:each|every|the|all the|the first|the last)"
+                        r"(?: \w+)? cycles?\b", I)
 
 
 # "why is epoch 300 N3?", "what makes this epoch REM?": the evidence for an epoch's stage.
@@ -2815,9 +2854,12 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:supine|prone|lateral|upright|positional|posture|(?:body |sleeping |sleep )?positions?"
         r"|non[- ]?supine|(?:on|off) (?:(?:the|their|his|her|its) )?(?:back|sides?|left|right|stomach|belly"
         r"|front))\b", I)),
-    ("hour", re.compile(r"\b(?:which|what) hour\b|\b(?:the )?(?:worst|busiest|best) hour\b|\bwhen\b.*\b(?:most|least)\b|\bhour by hour\b"
+    ("hour", re.compile(r"\b(?:which|what) hour\b|\b(?:the )?(?:worst|busiest|best) hour\b|\bwhen\b.*\b(?:most(?:ly)?|least)\b|\bhour by hour\b"
                         r"|\b(?:where|when)\b.*\b(?:densest|most dense|highest (?:density|rate)"
                         r"|most (?:frequent|common|concentrated))\b"
+                        # "when in the night were the leg movements?": where they fall, hour by hour
+                        r"|\bwhen (?:in|during) the night (?:were|are|did|do)\b(?!.*\b(?:lowest|highest"
+                        r"|longest|shortest|worst|deepest|first|last)\b)"
                         r"|\bhourly\b|\b(?:by|each"
                         r"|every|in each) (?:clock )?hour(?: of the night)?\b|\b(?:across|over"
                         r"|through(?:out)?|during) the (?:course of the )?night\b.*\b(?:chang\w*"
@@ -2834,7 +2876,9 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "slow-wave activity across the cycles", "AHI by sleep cycle"
     ("cycle", re.compile(r"\b(?:by|per|in each|for each|across(?: the)?|over the|from one|between(?: the)?)"
                          r" (?:sleep |nrem[- ]rem )?cycles?\b|\bcycle (?:by|to) cycle\b", I)),
-    ("stage", re.compile(r"\b(?:rem (?:vs\.?|versus|and|or|against|compared (?:to|with)) (?:nrem"
+    ("stage", re.compile(r"\bwhat (?:sleep )?stages? (?:had|has|have|saw|showed|held|contained|got)"
+                         r" (?:the )?(?:most|fewest|least|highest|lowest|more)\b|"
+                         r"\b(?:rem (?:vs\.?|versus|and|or|against|compared (?:to|with)) (?:nrem"
                          r"|non[- ]?rem)|(?:nrem|non[- ]?rem) (?:vs\.?|versus|and|or|against|compared"
                          r" (?:to|with)) rem|(?:rem|nrem)[- ](?:ahi|odi|related)|by stage|per stage"
                          r"|in each stage|for each stage|which (?:sleep )?stages?|across (?:the )?"
@@ -2959,6 +3003,19 @@ _STAGE_MIX_RE = re.compile(r"\b(?:(?:sleep )?stages|stage (?:mix|distribution|br
 _BARE_EVENTS_RE = re.compile(r"\b(?:the |these |those |all )?events\b", I)
 
 
+def _threshold_split(text: str, phen: Phenomenon | None) -> str | None:
+    """The grouping ("hour", "stage", ...) of a time past a signal's line that a question
+    splits ("T90 by stage", "when was most of the time below 90 %?"), None when it names no
+    such line or no grouping; events ("apneas by hour") split as an index instead."""
+    if phen is not None and phen.event_types:
+        return None
+    condition, _ = _conditions(text, _signal(text))
+    if condition is None:
+        return None
+    return next((name for name, pattern in _BY_RE if name in THRESHOLD_BY and pattern.search(text)),
+                None)
+
+
 def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     """A question splitting an index or the time by a grouping, else None."""
     phen = find_phenomenon(text)
@@ -2973,7 +3030,7 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
         by = "stage"  # "were apneas longer in REM?": REM against the other stages
     if by == "cycle" and stage_term(text) and phen is None and not names_measure(text):
         return None   # "how long was REM in each cycle?": a stage's minutes per cycle, not a split
-    if by is None:
+    if by is None or _threshold_split(text, phen):
         return None
     if by in ("hour", "position") and phen is None and (
             _STAGE_MIX_RE.search(text) or by == "hour" and stage_term(text)
@@ -3040,6 +3097,33 @@ def _correlated(text: str) -> tuple[str, str] | None:
     return m.group(1).strip(), m.group(2).strip()
 
 
+_OVER_NIGHT_RE = re.compile(r"\b(?:(?:across|over|through(?:out)?|during) the (?:course of the )?night"
+                            r"|hour by hour|by (?:the )?hour|hourly|over time|through the hours)\b", I)
+
+
+def _tracked_index(text: str, scope: Scope) -> Query | None:
+    """"does the snoring track the AHI?", "is the heart rate related to the apneas over the
+    night?": a measure against an event index, hour by hour; else None. Events named
+    without an index or "over the night" keep their own reading (the heart rate around the
+    apneas)."""
+    if not _CORRELATE_RE.search(text):
+        return None
+    m = _BETWEEN_PAIR_RE.search(text) or _WITH_PAIR_RE.search(text)
+    if m is None:
+        return None
+    for measured, counted in ((m.group(1), m.group(2)), (m.group(2), m.group(1))):
+        counted = _OVER_NIGHT_RE.sub(" ", counted).strip()
+        stat = _stat(counted)
+        phen = find_phenomenon(counted)
+        if not names_measure(measured) or names_measure(counted) and stat is None:
+            continue
+        if stat in INDEX_STATS or (phen is not None and phen.event_types and _OVER_NIGHT_RE.search(text)):
+            return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in INDEX_STATS else None,
+                         scope=scope, by="correlation", measure=measured.strip(),
+                         stat=stat if stat in INDEX_STATS else None, by_rule=True)
+    return None
+
+
 # "did the apnea get worse toward morning?", "as the night went on": a trend over the hours.
 _TREND_RE = re.compile(r"\b(?:worse|better|more|less|fewer|louder|quieter|higher|lower|deeper"
                        r"|longer|shorter|frequent)\b.{0,40}\b(?:towards? (?:the )?(?:morning|end of"
@@ -3091,6 +3175,8 @@ _PEAK_FREQ_RE = re.compile(r"\b(?:peak|dominant|predominant|main|prevailing|stro
                            r"|oscillations?)\b|\bindividual alpha(?: peak)? frequency\b|\biaf\b"
                            r"|\b(?:alpha|theta|sigma|delta|beta)(?: peak)? frequency\b|\bwhat"
                            r" frequenc(?:y|ies)\b|\bat what frequency\b", I)
+_PDR_RE = re.compile(r"\bposterior (?:dominant |basic |background )?rhythm\b|\bpdr\b|\boccipital (?:alpha|rhythm)\b"
+                     r"|\b(?:background|waking) (?:eeg )?rhythm\b", I)
 _COUPLING_RE = re.compile(r"\b(?:slow[- ]?(?:oscillations?|waves?)|sos?|sws?)\b[ -]?(?:to |and |with |-)?(?:spindles?"
                           r"|sigma)\b.{0,15}\b(?:coupl\w*|phase|nest\w*|lock\w*|synchron\w*)"
                           r"|\b(?:coupl\w*|phase[- ]amplitude|phase[- ]lock\w*)\b.{0,40}\b(?:spindles?|sigma)\b"
@@ -3232,7 +3318,11 @@ _TRANSITION_RES = (
                rf" (?:enter|get into|go into|reach|fall into) (?P<b>{_STAGE_NAME})\b", I),
     re.compile(r"\b(?:stage )?transitions? (?:matrix|probabilit\w*|table|counts?)\b"
                r"|\b(?:matrix|table) of (?:stage )?transitions\b"
-               r"|\bwhich (?:stage )?transitions? (?:were|was|are|is) (?:the )?most (?:common|frequent)\b",
+               r"|\bwhich (?:stage )?transitions? (?:were|was|are|is) (?:the )?most (?:common|frequent)\b"
+               # "what stage transitions happened most often?", "the most common stage change"
+               r"|\b(?:what|which) (?:sleep )?stage (?:transitions?|changes?|shifts?)\b.{0,30}\bmost\b"
+               r"|\b(?:most (?:common|frequent|usual)|commonest|usual) (?:sleep )?stage (?:transitions?"
+               r"|changes?|shifts?)\b",
                I),
 )
 _SLEEP_STAGES = ("N1", "N2", "N3", "REM")
