@@ -89,7 +89,10 @@ def test_severity_and_the_rei_by_name_grade_the_rei(home_test) -> None:
 def test_worse_breathing_on_the_back_splits_the_events_by_position(home_test) -> None:
     night, engine, _ = home_test
     text = Session(night).ask("is the breathing worse on the back?", engine).text
-    assert text.startswith("REI by body position"), text
+    # the yes or no first (stop 60), then the REI's split
+    lead, body = text.split("\n\n", 1)
+    assert re.match(r"\*\*(?:Yes|No|Not clearly)\*\*: ", lead) and "a supine REI at least twice" in lead, lead
+    assert body.startswith("REI by body position"), text
 
 
 def test_a_split_without_eeg_is_per_hour_recorded(home_test) -> None:
@@ -334,3 +337,24 @@ def test_the_report_warns_once_that_sleep_was_guessed(home_test) -> None:
     assert text.count("no EEG, so its sleep cannot be staged") == 1
     assert text.index("no EEG, so its sleep cannot be staged") < text.index("### Recording")
     assert "\n\n\n" not in text
+
+
+def test_is_it_positional_without_eeg_reads_the_rei_per_hour_recorded(home_test) -> None:
+    """"is it positional?" on a home test gave the table without the yes or no (stop 60)."""
+    night, engine, _ = home_test
+    text = Session(night).ask("is it positional?", engine).text
+    lead = text.split("\n\n")[0]
+    assert re.match(r"\*\*(?:Yes|No), by the usual definition of positional apnea\*\* \(a supine REI "
+                    r"at least twice the non-supine REI", lead), lead
+    supine = re.search(r"^\| supine \| ([\d.]+) \| (\d+) \|", text, re.M)
+    if supine:
+        assert f"({supine.group(2)} in {float(supine.group(1)):.0f} min recorded)" in lead
+    assert "of sleep" not in lead
+
+
+def test_how_did_you_estimate_sleep_says_where_the_stages_come_from(home_test) -> None:
+    """"how did you estimate sleep?" repeated the REI and the summary (stop 60)."""
+    night, engine, _ = home_test
+    text = Session(night).ask("how did you estimate sleep?", engine).text
+    assert text == Session(night).ask("how reliable is the staging?", engine).text
+    assert "the model's zero-shot guess from the other signals" in text

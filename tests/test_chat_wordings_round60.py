@@ -236,3 +236,26 @@ def test_show_me_one_with_an_arousal_after_a_definition_ties_it(demo) -> None:
     """"show me one with an arousal" after "what's a hypopnea?" showed any hypopnea."""
     assert last_answer(demo, "what's a hypopnea?", "show me one with an arousal") == last_answer(
         demo, "show me a hypopnea with an arousal")
+
+
+@pytest.mark.parametrize("follow, cycle", [("and the last?", "the last cycle"),
+                                           ("and in the second?", "the second cycle")])
+def test_a_bare_ordinal_after_a_cycle_asks_again_in_that_cycle(demo, follow, cycle) -> None:
+    """"and the last?" after "how much N3 in the first cycle?" picked the last N3 period listed."""
+    text = last_answer(demo, "how much N3 in the first cycle?", follow)
+    assert text == last_answer(demo, f"how much N3 in {cycle}?")
+    # with no cycle asked about, it still picks from the list
+    assert last_answer(demo, "show me the apneas", "and the last?") == last_answer(
+        demo, "show me the apneas", "the last one")
+
+
+def test_the_first_nrem_period_is_the_first_cycles_nrem(demo) -> None:
+    """"slow wave activity in the first NREM period" read NREM over the whole night."""
+    night, _ = demo
+    text = last_answer(demo, "slow wave activity in the first NREM period")
+    assert text == last_answer(demo, "delta power in NREM in the first cycle").replace(
+        "the first cycle", "the first NREM period")
+    n = int(re.search(r"^\| in N1/N2/N3 in the first NREM period \| [\d.]+ \| [\d.]+ \| (\d+) \|$", text, re.M).group(1))
+    assert 0 < n < sum(len(stage_epochs(night, s)) for s in ("N1", "N2", "N3"))
+    assert last_answer(demo, "how much N3 in the first NREM period?") == last_answer(
+        demo, "how much N3 in the first cycle?").replace("the first cycle", "the first NREM period")

@@ -19,7 +19,7 @@ from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, R
 from app.chat.measures import measure_name
 from app.chat.results import LIBRARY_SOURCE, Item
 from app.chat.timespan import TimeSpan, parse_time, period_stage
-from app.chat.understand import EACH_EXAMPLE_RE, article
+from app.chat.understand import AND_ORDINAL_RE, EACH_EXAMPLE_RE, article
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 # "what was happening in the breathing?" right after moving to an epoch asks about that epoch.
@@ -201,6 +201,13 @@ class Dialogue:
             # "the next spindle" goes on in time: through a list in time order, else from the
             # event in focus
             return self._kind_beyond(query)
+        if (query.ordinal is not None and AND_ORDINAL_RE.search(query.text) and self.last is not None
+                and self.last.scope.time is not None and self.last.scope.time.kind == "cycle"):
+            # "how much N3 in the first cycle?", then "and the last?": N3 in the last cycle,
+            # not the last N3 period listed
+            word = "last" if query.ordinal < 0 else _ordinal(query.ordinal)
+            return replace(self.last, text=query.text, ref=Ref.NONE, scope=Scope(
+                self.last.scope.stages, TimeSpan("cycle", float(query.ordinal), None, f"the {word} cycle")))
         if query.ref in (Ref.FOCUS, Ref.STEP):
             return self._focus(query)
         if query.ref == Ref.WHY:

@@ -3271,12 +3271,13 @@ _RATIO_RULES = {"stage": ("REM-related apnea", "a REM AHI at least twice the NRE
 
 
 def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, per: float,
-               rule: tuple[str, str, str] | None = None) -> str:
+               rule: tuple[str, str, str] | None = None, recorded: bool = False) -> str:
     """Yes or no to "was the AHI higher in REM?" or "were there more spindles in the second
     half?" (``way``: "higher", "lower", "change", "which"; "rule": whether ``rule`` holds),
     from the two groups' rates per ``unit`` of sleep ("h" or "min", ``per``: 1 or 60); ""
     when either has no rate. ``rule``: the condition the ratio defines (its words, the rule,
-    its source: REM-related or positional apnea), stated beside the ratio."""
+    its source: REM-related or positional apnea), stated beside the ratio. ``recorded``: the
+    rows' minutes are recorded, not asleep (a home test's REI)."""
     if named.per_hour is None or other.per_hour is None:
         return ""
     a, b = _place(named.group), _place(other.group)
@@ -3285,7 +3286,7 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
         return f"**Too little {what} to tell**: {named.sleep_min:.1f} min of it, {named.events} events."
     digits = 2 if unit == "min" else 1   # spindles per minute are a few, apneas per hour tens
     counts = (f"**{named.per_hour / per:.{digits}f}/{unit}** {a} ({named.events} in "
-              f"{named.sleep_min:.0f} min of sleep) against **{other.per_hour / per:.{digits}f}/{unit}** "
+              f"{named.sleep_min:.0f} min {'recorded' if recorded else 'of sleep'}) against **{other.per_hour / per:.{digits}f}/{unit}** "
               f"{b} ({other.events} in {other.sleep_min:.0f} min)")
     ratio = named.per_hour / other.per_hour if other.per_hour else float("inf")
     short_a, short_b = a.split(" (")[0], b.split(" (")[0]   # "on the back (supine)": said once
@@ -3293,6 +3294,8 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
             else f"about the same {short_a} and {short_b}")
     ratio_text = f"no events {short_b}" if ratio == float("inf") else f"ratio {ratio:.1f}"
     met = ratio >= 2
+    if rule is not None and recorded:   # a home test reads the same ratio on its REI
+        rule = (rule[0], rule[1].replace("AHI", "REI"), rule[2])
     if way == "rule" and rule is not None:
         words, definition, source = rule
         return (f"**{'Yes' if met else 'No'}, by the usual definition of {words}** ({definition}, "
@@ -3451,14 +3454,16 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         head += _hour_trend(r.rows)
     if led and (
             lead := _rate_lead(pair["supine"], pair["non-supine"], r.rate_way, "min" if minute else "h",
-                               per, _RATIO_RULES["position"] if _AHI_LIKE_RE.fullmatch(r.index) else None)):
+                               per, _RATIO_RULES["position"] if _AHI_LIKE_RE.fullmatch(r.index) else None,
+                               r.recorded)):
         head = f"{lead}\n\n{head}"   # "is it positional?", "was the AHI higher on her back?"
     elif r.by == "position" and r.named and (lead := _named_rate(r, pair, per, minute, where)):
         head = f"{lead}\n\n{head}"   # "what was the AHI on her side?": those positions first
     if r.by == "stage" and {"REM", "NREM"} <= pair.keys():
         rem, nrem = pair["REM"], pair["NREM"]
         lead = r.rate_way and _rate_lead(rem, nrem, r.rate_way, "min" if minute else "h", per,
-                                         _RATIO_RULES["stage"] if _AHI_LIKE_RE.fullmatch(r.index) else None)
+                                         _RATIO_RULES["stage"] if _AHI_LIKE_RE.fullmatch(r.index) else None,
+                                         r.recorded)
         if lead:   # "was the AHI higher in REM?": the two rates answer it first
             head = f"{lead}\n\n{head}"
         elif rem.per_hour is not None and nrem.per_hour is not None:

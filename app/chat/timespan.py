@@ -59,8 +59,12 @@ _PART_RE = re.compile(
 _CYCLE_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
                    "4th": 3, "fifth": 4, "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "7th": 6,
                    "eighth": 7, "8th": 7, "ninth": 8, "9th": 8, "last": -1, "final": -1}
+# "the first NREM period" is the NREM part of the first cycle (Feinberg & Floyd): the cycle,
+# whose words keep "NREM" for the stages
 _CYCLE_RE = re.compile(rf"\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)})\s+(?:sleep\s+|nrem[- ]?rem\s+)?"
-                       rf"cycle\b|\bcycle\s+(\d)\b", re.IGNORECASE)
+                       rf"cycle\b|\bcycle\s+(\d)\b"
+                       rf"|\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)})\s+(?:nrem|non[- ]?rem)\s+(?:sleep\s+)?"
+                       rf"(?:period|episode|bout)\b", re.IGNORECASE)
 # "the first REM period", "the last N3 episode": one of a stage's periods (``start`` its index).
 _PERIOD_RE = re.compile(rf"\b(?:the\s+)?({'|'.join(_CYCLE_ORDINALS)}|longest)\s+(rem|n[123]|deep|slow[- ]wave)"
                         rf"(?:\s+sleep)?\s+(?:period|episode|bout)\b", re.IGNORECASE)
@@ -256,7 +260,8 @@ def _parse_plain(text: str) -> TimeSpan | None:
     if m := _EPISODE_RE.search(text):
         return TimeSpan("episode", 0.0, None, m.group(0))
     if m := _CYCLE_RE.search(text):
-        index = _CYCLE_ORDINALS[m.group(1).lower()] if m.group(1) else int(m.group(2)) - 1
+        word = m.group(1) or m.group(3)
+        index = _CYCLE_ORDINALS[word.lower()] if word else int(m.group(2)) - 1
         return TimeSpan("cycle", float(index), None, m.group(0))
     if m := _SPAN_RE.search(text):
         return _parse_span(m)

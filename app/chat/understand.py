@@ -192,6 +192,9 @@ _WHEN_ORDINAL_RE = re.compile(rf"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:where|wh
 _ANY_LONG_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:were|was|are|is) (?:there )?(?:any|some)(?: of (?:them|those"
                           r"|these))? (?:very |really |particularly |especially |unusually )?(?:(long|lengthy"
                           r"|prolonged)|(deep|severe|big|large|bad))\W*$", I)
+# "and the last?", "and in the second?": the next item picked, or the same question in that
+# cycle when the last one was about a cycle (Dialogue.resolve)
+AND_ORDINAL_RE = re.compile(rf"^\W*and\s+(?:in\s+|for\s+)?the\s+({_ORDINAL})(?:\s+one)?\W*$", I)
 # A bare pick from the last list: "the longest one", "the second", "that one", "the last".
 _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what about|how about"
                       rf"|just|only)\s+)?(?:the\s+)?(?:(longest|shortest|deepest|strongest|biggest"
@@ -1231,6 +1234,11 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, ordinal=ordinal, note=note)
     if m := _ANY_LONG_RE.search(text):
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank="longest" if m.group(1) else "strongest")
+    if (m := AND_ORDINAL_RE.search(text)) and re.search(r"\b(?:in|for)\b", text, I):
+        word = m.group(1).lower()
+        digits = re.findall(r"\d+", word)
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS,
+                     ordinal=int(digits[0]) - 1 if digits else _ORDINALS.get(word, 0))
     if m := _PICK_RE.search(text):
         if m.group(1):
             return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
@@ -1509,7 +1517,9 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if stages and phen is None and _EACH_PERIOD_RE.search(text):
         return Intent.STAGE_TIMING  # "how long was each REM period?": every period, listed
     if stages and phen is None and _ONE_PERIOD_RE.search(text) and not re.match(
-            r"\s*(?:describe|what happen\w*|tell me about)\b", text, I):
+            r"\s*(?:describe|what happen\w*|tell me about)\b", text, I) and not (
+            time is not None and time.kind == "cycle" and _AMOUNT_RE.search(text)):
+        # ("how much N3 in the first NREM period?" is an amount in the first cycle)
         return Intent.STAGE_TIMING  # "how long was the first REM period?": that period
     if phen is None and _AWAKENINGS_RE.search(text) and re.search(r"\b(?:wake|woke|awake\w*|awaken\w*)\b", text, I):
         return Intent.STAGE_TIMING
@@ -2366,7 +2376,10 @@ def _understand(text: str) -> Query:
         return Query(Intent.STAGE_TIMING, text, scope=Scope((), time), stage_event="cycles",
                      rank=length and length.group(1).lower(), by_rule=True)
     # "the first REM period" is a span and names its stage: "how long was it?" is about REM.
-    rest = text.replace(time.text, f" in {period_stage(time)} " if time.kind == "period" else " "
+    rest = text.replace(time.text, f" in {period_stage(time)} " if time.kind == "period" else
+                        # "SWA in the first NREM period" reads NREM there; "N3 in ..." its N3
+                        " in NREM " if time.kind == "cycle" and _NREM_PERIOD_RE.search(time.text)
+                        and not stage_term(text.replace(time.text, " ")) else " "
                         ) if time else text
     stages, rest = _stage_filter(rest)
     object_stages = stage_term(rest)
@@ -2683,6 +2696,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         # "could you score the breathing?": what the machine scored here, and what it could not
         r"|^\W*(?:can|could|would|will) (?:you|it|the (?:app|machine)) (?:score|stage)\b"
         r"(?!\s+(?:(?:this|that|the|the current) )?epochs?\b)"
+        # "how did you estimate sleep?" (a home test): where the stages come from
+        r"|\bhow (?:did|do|does|can|could) (?:you|it|the (?:app|model|machine)) (?:estimate|guess|get|work out"
+        r"|compute|know|determine|infer|tell)\b.{0,25}\b(?:sleep|stag\w*|hypnogram)\b"
         # "can I trust the hypnogram?", "should I rely on the machine scoring?"
         r"|\b(?:trust|rely on|believe)\b.{0,30}\b(?:stag\w*|hypnogram|scor\w*|yasa|machine)\b|\b(?:confidence|uncertain\w*|unsure|least sure|doubtful)\b"
         r".{0,40}\b(?:stag\w*|hypnogram|scor\w*|epochs?)\b|\b(?:stag\w*|hypnogram|scor\w*)\b.{0,30}"
@@ -3175,6 +3191,7 @@ _PEAK_FREQ_RE = re.compile(r"\b(?:peak|dominant|predominant|main|prevailing|stro
                            r"|oscillations?)\b|\bindividual alpha(?: peak)? frequency\b|\biaf\b"
                            r"|\b(?:alpha|theta|sigma|delta|beta)(?: peak)? frequency\b|\bwhat"
                            r" frequenc(?:y|ies)\b|\bat what frequency\b", I)
+_NREM_PERIOD_RE = re.compile(r"\b(?:nrem|non[- ]?rem)\b(?!\s*[- ]?rem)", I)
 _PDR_RE = re.compile(r"\bposterior (?:dominant |basic |background )?rhythm\b|\bpdr\b|\boccipital (?:alpha|rhythm)\b"
                      r"|\b(?:background|waking) (?:eeg )?rhythm\b", I)
 _COUPLING_RE = re.compile(r"\b(?:slow[- ]?(?:oscillations?|waves?)|sos?|sws?)\b[ -]?(?:to |and |with |-)?(?:spindles?"
