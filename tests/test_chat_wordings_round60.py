@@ -259,3 +259,152 @@ def test_the_first_nrem_period_is_the_first_cycles_nrem(demo) -> None:
     assert 0 < n < sum(len(stage_epochs(night, s)) for s in ("N1", "N2", "N3"))
     assert last_answer(demo, "how much N3 in the first NREM period?") == last_answer(
         demo, "how much N3 in the first cycle?").replace("the first cycle", "the first NREM period")
+
+
+@pytest.mark.parametrize("asked, parts", [
+    ("rem% and n3%", ("rem%", "n3%")),
+    ("plm index & arousal index", ("plm index", "arousal index")),
+    ("any brady or tachy?", ("any brady", "any tachy?")),
+    ("sleep onset? and latency to N2?", ("sleep onset?", "latency to N2?"))])
+def test_terse_pairs_of_figures_answer_both(demo, asked, parts) -> None:
+    """"rem% and n3%" gave REM alone, "plm index & arousal index" the arousal index alone, "any
+    brady or tachy?" tachycardia alone."""
+    text = last_answer(demo, asked)
+    assert text == "\n\n".join(last_answer(demo, part) for part in parts)
+
+
+@pytest.mark.parametrize("asked", ["is it N2 or N3?", "was HR higher in REM or N3?",
+                                   "any desaturations or apneas?", "obstructive or central?"])
+def test_an_or_between_anything_but_two_runs_is_one_question(asked) -> None:
+    from app.chat.compound import compound
+    assert compound(asked) is None
+
+
+def test_how_many_are_there_after_a_library_search_counts_the_library(demo) -> None:
+    """"how many are there?" after a library search repeated the matches; "how many did you
+    find?" was read as off topic."""
+    night, engine = demo
+    meta = engine.library.metadata
+    from app.chat.library import stated_event_types
+    apneas = {"obstructive_apnea", "central_apnea", "mixed_apnea"}
+    n = sum(1 for c in meta["caption"] if stated_event_types(c) & apneas)
+    for follow in ("how many are there?", "how many did you find?"):
+        text = last_answer(demo, "find epochs with apneas in the library", follow)
+        assert text.startswith(f"**{n}** of the library's {len(meta)} epochs state apneas."), text[:160]
+
+
+def test_only_from_other_nights_narrows_the_last_search(demo) -> None:
+    """"only from other nights" after a library search searched the library for those words."""
+    first = "find epochs with apneas in the library"
+    assert last_answer(demo, first, "only from other nights") == last_answer(
+        demo, f"{first} in other nights")
+
+
+@pytest.mark.parametrize("follow", ["why is it bad?", "how much of the night is affected?"])
+def test_quality_follow_ups_are_the_signal_check(demo, follow) -> None:
+    """"why is it bad?" after the signal check was refused as a medical judgement; "how much of
+    the night is affected?" was not understood."""
+    assert last_answer(demo, "which channels are bad?", follow) == last_answer(demo, "which channels are bad?")
+
+
+def test_can_you_still_stage_it_is_about_the_scoring(demo) -> None:
+    """"can you still stage it?" classified epoch 0."""
+    assert last_answer(demo, "can you still stage it?") == last_answer(demo, "can you stage it?")
+
+
+def test_is_that_high_after_an_arousal_index_in_a_stage_reads_the_arousal_norms(demo) -> None:
+    """After "how many arousals?", "are they mostly in N2?", "is that high?" gave the stage norms."""
+    text = last_answer(demo, "how many arousals?", "are they mostly in N2?", "is that high?")
+    assert text.startswith("This night's arousal index is **")
+    assert text == last_answer(demo, "what's the arousal index?", "is that high?")
+
+
+def test_the_longest_wake_after_sleep_onset_is_one_awakening(demo) -> None:
+    """"when was the longest wake after sleep onset?" gave the WASO; "how many minutes?" then
+    the night's summary."""
+    text = last_answer(demo, "when was the longest wake after sleep onset?")
+    assert text == last_answer(demo, "when was the longest awakening?")
+    span = re.search(r"runs \*\*(\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\*\* \(\*\*([\d.]+) min\*\*\)", text)
+    follow = last_answer(demo, "when was the longest wake after sleep onset?", "how many minutes?")
+    assert f"**{span.group(1)}–{span.group(2)}** lasted **{float(span.group(3)):.1f} min**" in follow
+
+
+@pytest.mark.parametrize("follow", ["is it respiratory?", "was it spontaneous?", "is that one from a leg movement?"])
+def test_is_it_respiratory_names_the_cause_of_the_arousal_in_focus(demo, follow) -> None:
+    """"is it respiratory?" with an arousal in focus measured the breathing rate; "was it
+    spontaneous?" was read as off topic."""
+    night, _ = demo
+    text = last_answer(demo, "show me the longest arousal", follow)
+    cause = re.search(r"its cause by the association rule: \*\*(respiratory|limb movement|spontaneous)\*\*", text)
+    assert cause is not None, text[:200]
+    asked = "respiratory" if "respiratory" in follow else "spontaneous" if "spontaneous" in follow else "limb movement"
+    assert text.startswith(f"**{'Yes' if cause.group(1) == asked else 'No'}**: its cause")
+    # the cause is the one the night's arousal causes count it under
+    causes = last_answer(demo, f"how many arousals were {cause.group(1).split()[0]}?")
+    assert re.match(r"\*\*[1-9]\d*\*\* of the \d+ arousals", causes)
+
+
+def test_the_most_interesting_thing_here_is_the_findings(demo) -> None:
+    """"what's the most interesting thing here?" described the epoch on screen."""
+    assert last_answer(demo, "what's the most interesting thing here?") == last_answer(demo, "what stands out?")
+
+
+@pytest.mark.parametrize("asked, plain", [("why do central apneas happen?", "what is a central apnea?"),
+                                          ("what causes hypopneas?", "what is a hypopnea?")])
+def test_why_do_they_happen_explains_the_phenomenon(demo, asked, plain) -> None:
+    """"why do central apneas happen?" listed the night's central apneas."""
+    assert last_answer(demo, asked) == last_answer(demo, plain)
+
+
+def test_where_the_oxygen_dropped_the_most_then_how_long_to_recover(demo) -> None:
+    """"show me where the oxygen dropped the most" listed the longest desaturations, and "how
+    long did it take to recover?" was read as off topic."""
+    first = "show me where the oxygen dropped the most"
+    assert last_answer(demo, first) == last_answer(demo, "show me the deepest desaturations")
+    text = last_answer(demo, first, "how long did it take to recover?")
+    assert text == last_answer(demo, first, "how long did it take the oxygen to recover after it?")
+    assert "back within 1 point of the baseline" in text
+
+
+def test_what_does_the_effort_look_like_reads_the_event_in_focus(demo) -> None:
+    """"what does the effort look like?" after a central apnea was read as off topic."""
+    first = "show me a central apnea"
+    text = last_answer(demo, first, "what does the effort look like?")
+    assert text == last_answer(demo, first, "what does the effort look like during it?")
+    assert text.startswith("Breathing during it (median breath amplitude")
+
+
+@pytest.mark.parametrize("first, follow, way", [
+    ("compare heart rate after apneas and after arousals", "which had the bigger surge?", "rose"),
+    ("how does the oxygen change after central vs obstructive apneas?", "which dropped more?", "fell")])
+def test_which_had_the_bigger_surge_after_two_kinds(demo, first, follow, way) -> None:
+    """"which had the bigger surge?" after a signal around two kinds of event was read as off
+    topic."""
+    base = last_answer(demo, first)
+    text = last_answer(demo, first, follow)
+    lead, rest = text.split("\n\n", 1)
+    assert rest == base
+    shifts = {m[1]: float(m[2]) for m in re.finditer(
+        r"around the \d+ (.+?) events.*?After the events, \S+(?: \S+)? runs ([+-][\d.]+)", base, re.S)}
+    assert len(shifts) == 2, shifts
+    top = (max if way == "rose" else min)(shifts, key=shifts.get)
+    if (shifts[top] > 0) == (way == "rose"):
+        assert lead.startswith(f"**After {top} events**") and f" {way} " in lead, lead
+    else:
+        assert lead.startswith("**Neither**"), lead
+
+
+@pytest.mark.parametrize("first, follow, plain", [
+    ("spindle density in N2", "how many per minute overall?", "how many spindles per minute of sleep?"),
+    ("what's the arousal index in REM?", "the overall rate", "what's the arousal index?")])
+def test_an_overall_rate_after_a_rate_in_a_stage_reads_all_of_sleep(demo, first, follow, plain) -> None:
+    """"how many per minute overall?" after the N2 spindle density gave the night's summary."""
+    text = last_answer(demo, first, follow)
+    lead = text.split("\n\n")[0]
+    assert lead == last_answer(demo, plain).split("\n\n")[0]
+    assert " in N2:" not in lead and " in REM:" not in lead
+
+
+def test_what_is_this_recording_is_the_recording(demo) -> None:
+    """"what is this recording?" gave the night's summary."""
+    assert last_answer(demo, "what is this recording?") == last_answer(demo, "what's in this recording?")

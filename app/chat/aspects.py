@@ -259,6 +259,17 @@ def asked_fewer(text: str) -> bool:
     return bool(_LESS_RE.search(text) or re.search(r"\bleast\b", text, re.I))
 
 
+_SWING_RE = re.compile(r"\bwhich\b.*?\b(?:(?P<up>surge\w*|ris(?:e|es|ing)|rose|jump\w*|spike\w*)"
+                       r"|(?P<down>drop\w*|f[ae]ll\w*|dip\w*|dived?))\b", re.I)
+
+
+def asked_swing(text: str) -> str:
+    """"rise" or "fall" for a question asking which of two kinds of event moves a signal more
+    that way ("which had the bigger surge?", "which dropped more?"), "" for none."""
+    m = _SWING_RE.search(text)
+    return "" if m is None else "rise" if m["up"] else "fall"
+
+
 def asked_direction(text: str) -> str | None:
     """How a question expects a measure to move between two parts of the night: "higher",
     "lower", "change" (either way: "is the breathing rate different in REM?"), "which" for

@@ -28,7 +28,7 @@ from app.chat.query import Intent, Query, Ref
 from app.chat.understand import LEADING_ARTICLE_RE, listed_stages, understand
 
 I = re.IGNORECASE
-_JOINT_RE = re.compile(r"\s*(?:,\s*(?:and|&|also|then|plus)\s+|\s+(?:and|&|and also|and then|plus)\s+"
+_JOINT_RE = re.compile(r"\s*(?:,\s*(?:and|&|also|then|plus)\s+|\s+(?:and|&|and also|and then|plus|\+|or)\s+"
                        r"|;\s*|,\s+)", I)
 _QUESTION_START_RE = re.compile(r"^\W*(?:what|how|when|where|which|who|why|is|are|was|were|did"
                                 r"|does|do|has|had|can|could|show|give|list|tell|plot|draw|zoom"
@@ -66,13 +66,20 @@ _ONE_FOR_NOUN_RE = re.compile(r"\b(?P<noun>[a-z-]+?)(?P<s>s?)(?P<join>\s+(?:and|
 _SIDE_BY_SIDE_RE = re.compile(r"\s+(?:side[- ]by[- ]side|next to each other|together|one after the other)(?=\W*$)", I)
 
 
+TERSE_WORDS = 3
+"""Longest side, in words, of a terse pair of figures ("plm index & arousal index")."""
+
+
 def _two_figures(left: str, right: str) -> bool:
-    """Two bare abbreviations of the night's figures ("sol and rol", "tst and se"): each a
-    question of its own, though one word long."""
-    def figure(word: str) -> bool:
-        q = understand(word)
-        return q.by_rule and (q.intent == Intent.STAGE_TIMING or (q.intent == Intent.SUMMARY and bool(q.stat)))
-    return len(right.split()) == 1 and figure(left) and figure(right)
+    """Two bare names of the night's figures ("sol and rol", "rem% and n3%", "plm index &
+    arousal index"): each a question of its own, though a few words long."""
+    def figure(words: str) -> bool:
+        q = understand(words)
+        return q.by_rule and q.ref == Ref.NONE and (
+            q.intent in (Intent.STAGE_TIMING, Intent.STAGE_AMOUNT) or (q.intent == Intent.SUMMARY and bool(q.stat))
+            or (q.intent == Intent.LOCATE and bool(q.per)))
+    return (len(left.split()) <= TERSE_WORDS and len(right.split()) <= TERSE_WORDS
+            and figure(left) and figure(right))
 
 
 def _spelled_out(text: str) -> str:
@@ -98,7 +105,11 @@ def compound(text: str) -> tuple[str, str] | None:
         return f"{text[:start]}{words[0]}{text[end:]}", f"{text[:start]}{rest}{text[end:]}"
     for m in joints:
         left, right = text[:m.start()].strip(), text[m.end():].strip()
-        terse = len(left.split()) < 2 and bool(right) and _two_figures(left, right)
+        if m.group(0).strip().lower() == "or":
+            if (pair := _either_run(left, right, whole)) is not None:
+                return pair
+            continue
+        terse = bool(right) and _two_figures(left, right)
         if (len(left.split()) < 2 and not terse) or not right or _inside_term(whole, text, m):
             continue
         if not _QUESTION_START_RE.match(right) and not terse:
@@ -125,6 +136,19 @@ def compound(text: str) -> tuple[str, str] | None:
                      or _blended(whole, first, second))):
             return left, filled
     return None
+
+
+def _either_run(left: str, right: str, whole: Query) -> tuple[str, str] | None:
+    """"any brady or tachy?": two runs of a signal past a line, each looked for; an "or"
+    between anything else ("is it N2 or N3?", "obstructive or central?") is one question."""
+    stem = _STEM_RE.match(left) or re.match(r"^\W*(?:any|were there any|was there any|is there any)\b", left, I)
+    if stem is None or len(right.split()) > TERSE_WORDS:
+        return None
+    filled = f"{stem.group(0)} {LEADING_ARTICLE_RE.sub('', right)}"
+    first, second = understand(left), understand(filled)
+    runs = all(q.intent == Intent.THRESHOLD and q.phenomenon for q in (first, second))
+    return (left, filled) if runs and first.phenomenon != second.phenomenon and whole.phenomenon in (
+        first.phenomenon, second.phenomenon) else None
 
 
 def _with_noun(left: str, right: str) -> str:

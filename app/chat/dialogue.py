@@ -141,6 +141,10 @@ class Dialogue:
             if self.last is None or self.last.intent != Intent.COMPARE:
                 raise NothingToReferTo("no_comparison")
             return replace(self.last, text=query.text, ref=Ref.NONE)
+        if query.note == "which_side" and self.last is not None and self.last.intent == Intent.MEASURE and (
+                self.last.contrast and self.last.signal):
+            # "heart rate after apneas and after arousals", then "which had the bigger surge?"
+            return self._asked_again(query)
         if query.note == "which_side":
             # "which is higher?": the last comparison or split, the side it leans to first
             if self.last is None or self.last.intent not in _SPLITS:
@@ -242,11 +246,19 @@ class Dialogue:
             raise NothingToReferTo
         if query.ref == Ref.COUNT and self.last.intent == Intent.EXPLAIN:
             return self._count_explained(query)
+        if query.ref == Ref.COUNT and self.last.intent == Intent.SIMILAR and self.last.phenomenon:
+            # "find REM epochs with eye movements in the library", then "how many are there?":
+            # the library's epochs that state them, not the matches listed again
+            return Query(Intent.RECORDING, query.text, phenomenon=self.last.phenomenon, topic="library",
+                         scope=Scope(self.last.scope.stages), by_rule=True)
         if query.ref == Ref.COUNT:
             # "how many of them were in REM?": the last list, narrowed as a refinement is.
             narrowed = (query.scope.stages or query.scope.time or query.min_duration is not None)
             base = self._merge(replace(query, intent=self.last.intent,
                                        stage_event=self.last.stage_event)) if narrowed else self.last
+            if query.note == "overall":
+                # "spindles per minute in N2", then "how many per minute overall?": all of sleep
+                base = replace(base, scope=Scope(), note="")
             if query.together and not (base.intent == Intent.LOCATE and base.phenomenon):
                 raise NothingToReferTo("empty_list")
             return replace(self._listed(query, base), text=query.text, how_many=True,
@@ -795,9 +807,28 @@ class Dialogue:
             rem = all(span.kind == "period" and period_stage(span) == "REM" for span in spans)
             words = [re.sub(r"^(?:in|during)\s+", "", span.text) for span in spans]
             return f"compare {'REM' if rem else 'spindle'} density in {words[0]} and {words[1]}"
+        if (_QUALITY_FOLLOW_RE.search(text) and self.last is not None and self.last.intent == Intent.RECORDING
+                and self.last.topic == "quality"):
+            # "which channels are bad?", then "why is it bad?" or "how much of the night is
+            # affected?": the signal check again, which says what it flagged and how much
+            return self.last.text
+        if (_OTHER_NIGHTS_RE.search(text) and self.last is not None and self.last.intent == Intent.SIMILAR
+                and not _OTHER_NIGHTS_RE.search(self.last.text)):
+            # "only from other nights" after a library search: the same search, this night left out
+            return f"{self.last.text.rstrip(' ?.!')} in other nights"
         if (_HOW_LONG_IT_RE.search(text) and self.last is not None and self.last.intent == Intent.RECORDING
                 and self.last.topic in (None, "channels")):
             return "how long is the recording?"   # "which channels are there?", "how long is it?"
+        if _TAKE_TO_RECOVER_RE.search(text) and self.last is not None and self.last.phenomenon in _DIPPING:
+            # "show me where the oxygen dropped the most", then "how long did it take to recover?"
+            return "how long did it take the oxygen to recover after it?"
+        if (m := _LOOK_LIKE_RE.search(text)) and self.items and (
+                self._one_in_focus() or (self.last is not None and self.last.rank)):
+            # "show me a central apnea", then "what does the effort look like?": during it
+            return f"what does the {m.group('what')} look like during it?"
+        if _HOW_MANY_MINUTES_RE.search(text) and self.items and (
+                self._one_in_focus() or (self.last is not None and self.last.rank)):
+            return "how long was it?"   # "the longest awakening", then "how many minutes?"
         if _IT_LASTS_RE.search(text):
             # "how long does it last?", "when does it end?": the one in focus, else the stretch
             # of the stage on screen
@@ -970,8 +1001,10 @@ class Dialogue:
             return "REM latency"
         if last.intent == Intent.SUMMARY:
             return ROW_OF_STAT.get(last.stat or "", "")
-        if last.intent == Intent.LOCATE and last.phenomenon == "arousal" and not last.scope.stages:
-            return AROUSAL_ROW   # "is that high?" after the arousal index (or their count)
+        if last.intent == Intent.LOCATE and last.phenomenon == "arousal":
+            # "is that high?" after the arousal index (or their count), in a stage too: the
+            # norms are the whole night's index
+            return AROUSAL_ROW
         if last.intent == Intent.STAGE_AMOUNT and len(last.scope.stages) == 1:
             return ROW_OF_STAGE.get(last.scope.stages[0], "")
         return ""
@@ -1218,6 +1251,23 @@ _HRV_WORDS_RE = re.compile(r"\b(?:hrv|rmssd|sdnn|heart rate variab\w*)\b", re.I)
 _DENSER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what)(?: one| of (?:them|the two|those|these)| part| half"
                         r"| period)? (?:was|is|had|has) (?:the )?(?:denser|more dense|(?:higher|greater|larger)"
                         r" density|densest)\W*$", re.I)
+_TAKE_TO_RECOVER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:long|much time) did it take (?:it )?to (?:recover"
+                                 r"|come back|return|normali[sz]e)\W*$|^\W*(?:and\s+|so\s+)?how (?:fast|quickly) did it"
+                                 r" (?:recover|come back)\W*$", re.I)
+_DIPPING = ("desaturation", "apnea", "obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea",
+            "respiratory_event")
+"""Events whose oxygen recovery afterwards a bare "how long did it take to recover?" asks about."""
+_LOOK_LIKE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what (?:does|did) (?:the |her |his |their )?(?P<what>effort|breathing"
+                           r"|airflow|flow|belts?|chest|abdomen|respiration) look like\W*$", re.I)
+_HOW_MANY_MINUTES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how many (?:minutes|seconds|hours|mins|secs)"
+                                  r"|for how long)\W*$", re.I)
+_QUALITY_FOLLOW_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:why (?:is|was|are|were) (?:it|that|this|they|those) (?:so )?(?:bad"
+                                r"|poor|noisy|flagged|unusable)|how much (?:of (?:the|this) (?:night|recording) )?(?:is|was)"
+                                r" (?:affected|bad|lost|unusable|flagged)|which (?:part|parts|epochs?|stretch\w*)"
+                                r" (?:is|are|was|were) (?:affected|bad|flagged))\W*$", re.I)
+_OTHER_NIGHTS_RE = re.compile(r"^\W*(?:and\s+|now\s+)?(?:only|just)?\s*(?:(?:the\s+)?ones?\s+|matches\s+)?(?:from|in)"
+                              r" (?:other|another|different) (?:nights?|recordings?|files?|studies|patients?)\W*$"
+                              r"|\bin other (?:nights|recordings)\b", re.I)
 _HOW_LONG_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long (?:is|was) (?:it|that|this)(?: one)?\W*$", re.I)
 _IT_LASTS_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:how long (?:does|will|did|do) (?:it|that|this)(?: one)?"
                           r" (?:last|go on|continue|take)|when (?:does|did|will) (?:it|that|this)(?: one)? (?:end|stop"

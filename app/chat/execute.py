@@ -1853,7 +1853,7 @@ def _measure(plan: Plan, night: LoadedNight) -> Result:
     phen = phenomenon(q.phenomenon)
     if q.signal and phen is not None and phen.event_types and q.contrast:
         pair = [event_signal(plan, night, q.signal, p) for p in (phen, phenomenon(q.contrast))]
-        return next((r for r in pair if isinstance(r, Message)), None) or EventSignals(*pair)
+        return next((r for r in pair if isinstance(r, Message)), None) or EventSignals(*pair, swing=q.swing)
     if q.signal and phen is not None and phen.event_types:
         return event_signal(plan, night, q.signal, phen)
     return signal_stats(plan, night, q.signal) if q.signal else Message("no_measure", q.target)
@@ -2127,7 +2127,13 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
                    if q.signal else None, length=q.window or CONTEXT_SEC,
                    eeg=q.modality == "brain", breathing=Aspect.BREATHING in q.aspects)
     phen = phenomenon(q.phenomenon)
-    return replace(found, stage_asked=Aspect.STAGE in q.aspects,
+    cause, gap = "", ""
+    if not found.around and item.label == "arousal":
+        # "is it respiratory?": this arousal's cause, by the rule the arousal list counts with
+        counted, gap = _causes(night, [item])
+        cause = next(iter(counted), "")
+    return replace(found, stage_asked=Aspect.STAGE in q.aspects, cause=cause, cause_gap=gap,
+                   cause_asked=(q.counted_cause or "") if cause else "",
                    positions="" if found.around else _positions_during(night, item),
                    position_asked=Aspect.POSITION in q.aspects, position_named=q.position_named or "",
                    asked_types=phen.event_types if found.around and phen is not None else (),

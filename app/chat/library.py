@@ -33,7 +33,7 @@ def stated_event_types(caption: str) -> set[str]:
 def _plural(title: str) -> str:
     """"Sleep spindle" -> "sleep spindles", "K-complex" -> "K-complexes"."""
     word = title if title[1:2].isupper() or title[1:2] == "-" else title[0].lower() + title[1:]
-    return word + ("es" if word.endswith("x") else "s")
+    return word if word.endswith("s") else word + ("es" if word.endswith("x") else "s")
 
 
 def library_contents(plan: Plan, engine: Engine) -> LibraryContents | Message:
@@ -45,8 +45,11 @@ def library_contents(plan: Plan, engine: Engine) -> LibraryContents | Message:
     phen = phenomenon(plan.query.phenomenon)
     families = ((_plural(phen.title), phen.event_types),) if phen and phen.event_types else FAMILIES
     nights = []
+    staged = plan.query.scope.stages
     for name, rows in meta.groupby("recording", sort=False):
-        stated = [stated_event_types(c) for c in rows["caption"]]
+        # "... scored REM": the events counted in those stages' epochs only
+        counted = rows[rows["stage"].astype(str).isin(staged)] if staged else rows
+        stated = [stated_event_types(c) for c in counted["caption"]]
         with_events = {fam: sum(1 for s in stated if s & set(types)) for fam, types in families}
         stages = Counter(rows["stage"].astype(str))
         nights.append(LibraryNight(str(name), str(rows["kind"].iloc[0]), len(rows),
@@ -55,7 +58,7 @@ def library_contents(plan: Plan, engine: Engine) -> LibraryContents | Message:
     if ranked is not None:
         nights.sort(key=lambda n: -n.epochs_with[ranked])
     common = _common_captions(meta) if plan.query.note == "common" else None
-    return LibraryContents(nights, tuple(f for f, _ in families), ranked, common)
+    return LibraryContents(nights, tuple(f for f, _ in families), ranked, common, staged)
 
 
 TOP_CAPTIONS = 8

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.chat.aspects import (Aspect, asked_direction, asked_fewer, asked_rate_way, asked_trend, listed_cause,
+from app.chat.aspects import (Aspect, asked_direction, asked_fewer, asked_rate_way, asked_swing, asked_trend, listed_cause,
                               named_cause, named_channels, named_position, read_aspects)
 from app.chat.timespan import TimeSpan
 
@@ -256,6 +256,12 @@ class Query:
         """"longer" or "shorter" when the question asks how a stage's periods change in length
         across the night, None otherwise (:func:`app.chat.aspects.asked_trend`)."""
         return asked_trend(self.text)
+
+    @property
+    def swing(self) -> str:
+        """"rise" or "fall" when the question asks which of two kinds of event moves a signal
+        more that way (:func:`app.chat.aspects.asked_swing`), "" otherwise."""
+        return asked_swing(self.text)
 
     @property
     def counted_cause(self) -> str | None:

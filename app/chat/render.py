@@ -543,14 +543,17 @@ def _amplitude(r: EventList) -> str:
             f"{large} of {len(amps)} reach 75 µV, {rule}.")
 
 
+_CAUSE_RULE = ("respiratory: starting during an apnea or hypopnea or within 5 s of its end; limb "
+               "movement: within 0.5 s of a leg movement, the AASM rule; spontaneous: neither")
+"""How an arousal's cause is read (``sleeplm_core.scoring.association``), in words."""
+
+
 def _causes(r: EventList) -> str:
     per_hour = (", per hour of sleep " + ", ".join(f"{c} {n / r.tst_h:.1f}"
                                                    for c, n in r.causes.items())
                 if r.tst_h else "")
     text = ("By cause: " + ", ".join(f"**{n}** {c}" for c, n in r.causes.items()) + per_hour
-            + " (respiratory: starting during an apnea or hypopnea or within 5 s of its end; "
-              "limb movement: within 0.5 s of a leg movement, the AASM rule; spontaneous: "
-              "neither).")
+            + f" ({_CAUSE_RULE}).")
     if r.cause_gaps:
         text += f" Not every cause could be looked for: {r.cause_gaps}."
     return text
@@ -2108,7 +2111,7 @@ def _position_verdict(r: Context) -> str:
 
 def _item_facts(r: Context, night: LoadedNight) -> Answer:
     i = r.item
-    stages = ", ".join(f"{s} {seconds(d)}" for s, d in r.stages) or "?"
+    stages = ", ".join(f"{s} {length_text(d)}" for s, d in r.stages) or "?"
     if len(r.stages) > 4:
         # A cycle or an hour: the minutes of each stage, not every change of stage
         minutes = Counter()
@@ -2136,6 +2139,16 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         text = f"{text} {own}" if r.length_asked else f"{own} {text}"
     if r.positions and not r.position_asked:
         text += f" Body position: {r.positions}."
+    if r.cause:
+        said = f"Its cause by the association rule: **{r.cause}** ({_CAUSE_RULE})."
+        if r.cause_asked:
+            # "is it respiratory?": yes or no first
+            said = f"**{'Yes' if r.cause == r.cause_asked else 'No'}**: {said[0].lower()}{said[1:]}"
+            text = f"{said} {text}"
+        else:
+            text += f" {said}"
+    elif r.cause_gap:
+        text += f" Its cause could not be looked for: {r.cause_gap}."
     if r.tied is not None:
         desat, nadir = r.tied
         text += (f"\nThe desaturation tied to it, {_span(night, desat)} (SpO2 lags the breathing): "
@@ -2150,7 +2163,7 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         if r.tied is not None and label == "SpO2":
             lead += f"; after it, in its desaturation, **{r.tied[1]:.1f} %**"
         text = f"{lead}. {text}"
-    if r.breaths:
+    if r.breaths and not r.cause_asked:
         untyped = (" A hypopnea is not typed obstructive or central here: the AASM reads snoring,"
                    " flattening of the flow and paradox of the belts for that, which this app does"
                    " not measure." if "hypopnea" in i.label else "")
@@ -3501,6 +3514,8 @@ def _(r: EventSignals, night: LoadedNight) -> Answer:
              if x is not None and y is not None]
     lead = (f"{first.label[:1].upper() + first.label[1:]} " + "; ".join(parts) + ".\n\n"
             if parts else "")
+    if r.swing and (swung := _swing_lead(r)):
+        lead = swung + lead
     if first.amplitudes and second.amplitudes:
         # "compare the breathing effort during central and obstructive apneas": the breath
         # amplitudes, which show effort, lead before the rate
@@ -3511,6 +3526,25 @@ def _(r: EventSignals, night: LoadedNight) -> Answer:
                 f"{_events(first.name)} against {_events(second.name)}: " + "; ".join(rows) + ".\n\n"
                 + lead)
     return Answer(lead + a.text + "\n\n" + b.text, a.highlights + b.highlights, a.jump)
+
+
+def _swing_lead(r: EventSignals) -> str:
+    """"which had the bigger surge?": the kind after which the signal moved further that way
+    against the rest of sleep; "" where either lacks the readings."""
+    shifts = [(side, side.after[0] - side.elsewhere[0]) for side in (r.first, r.second)
+              if side.after is not None and side.elsewhere is not None]
+    if len(shifts) < 2:
+        return ""
+    rise = r.swing == "rise"
+    (top, a), (other, b) = sorted(shifts, key=lambda kv: -kv[1] if rise else kv[1])
+    unit, word = r.first.unit, "rose" if rise else "fell"
+    if (a <= 0 if rise else a >= 0):
+        return (f"**Neither**: in the {AFTER_EVENT_SEC:.0f} s after them the {top.label} did not "
+                f"{'rise' if rise else 'fall'} against the rest of sleep ({_events(top.name)} {a:+.1f} {unit}, "
+                f"{_events(other.name)} {b:+.1f} {unit}).\n\n")
+    return (f"**After {_events(top.name)}**: in the {AFTER_EVENT_SEC:.0f} s after them the {top.label} "
+            f"{word} {abs(a):.1f} {unit} against the rest of sleep, against {b:+.1f} {unit} after "
+            f"{_events(other.name)}.\n\n")
 
 
 def _p_value(p: float) -> str:
@@ -3769,7 +3803,16 @@ def _(r: LibraryContents, night: LoadedNight) -> Answer:
             f"({total * EPOCH_SEC / 3600:.1f} h).")
     if r.ranked is not None and r.nights:
         top = r.nights[0]
-        lead += (f" Most epochs with {r.ranked}: **{top.name}** ({top.epochs_with[r.ranked]} of "
+        scored = f" scored {' or '.join(r.stages)}" if r.stages else ""
+        found = sum(n.epochs_with[r.ranked] for n in r.nights)
+        if found == 0 and r.stages:
+            # captions that never time an event (REM's eye movements are stated in words only)
+            in_stages = sum(n.stages.get(st, 0) for n in r.nights for st in r.stages)
+            lead = (f"No library caption marks {r.ranked} as a timed event, so they cannot be "
+                    f"counted there; **{in_stages}** of its {total} epochs are{scored}. " + lead)
+        else:
+            lead = (f"**{found}** of the library's {total} epochs{scored} state {r.ranked}. " + lead)
+        lead += (f" Most epochs with {r.ranked}{scored}: **{top.name}** ({top.epochs_with[r.ranked]} of "
                  f"its {top.epochs} epochs)." if top.epochs_with[r.ranked] else
                  f" No epoch in it states {r.ranked}.")
     if r.common:

@@ -804,6 +804,10 @@ class Context:
         asked_types: event types a yes/no question about the window named ("did she have an
             arousal after it?"), () for none; ``wake_asked``: it asked whether she woke ("did
             she wake up after it?"). The answer then says yes or no first.
+        cause: for an arousal itself, its cause by the association rule (one of
+            ``sleeplm_core.scoring.association.CAUSES``), "" for none or unknown;
+            ``cause_gap``: why a cause could not be looked for; ``cause_asked``: the cause a
+            yes/no question named ("is it respiratory?"), then answered first.
     """
 
     item: Item
@@ -824,6 +828,9 @@ class Context:
     position_named: str = ""
     asked_types: tuple[str, ...] = ()
     wake_asked: bool = False
+    cause: str = ""
+    cause_gap: str = ""
+    cause_asked: str = ""
     length_asked: bool = False
 
 
@@ -888,6 +895,9 @@ class LibraryContents:
     common: list[tuple[str, tuple[str, ...], int]] | None = None
     """When asked for the most common captions: (stage, event types stated, epochs), most
     frequent first; None otherwise."""
+    stages: tuple[str, ...] = ()
+    """The stages the event counts were cut to ("how many REM epochs state eye movements?"),
+    () for all."""
 
 
 @dataclass
@@ -1208,10 +1218,13 @@ class BreakdownRow:
 
 @dataclass
 class EventSignals:
-    """One signal read around two kinds of events, side by side."""
+    """One signal read around two kinds of events, side by side; ``swing``: "rise" or "fall"
+    when the question asked which kind moves the signal more that way after it ("which had
+    the bigger surge?"), answered first; "" otherwise."""
 
     first: EventSignal
     second: EventSignal
+    swing: str = ""
 
 
 @dataclass(frozen=True)

@@ -265,6 +265,8 @@ _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+of (?:them|t
                            r" have)?(?:\s+(?:of them|in total|altogether|all together|total|in this"
                            r" night|tonight))?(?:\s+(?:per|an|a) (hour|minute)(?: of sleep)?)?\W*$"
                            r"|^\s*count them\W*$"
+                           # "how many did you find?" after a library search
+                           r"|^\W*(?:and\s+|so\s+)?how many (?:did you|did it|have you|were) (?:find|found|get|got)\W*$"
                            # "how many times?", "how many times did that happen?"
                            r"|^\W*(?:and\s+|so\s+)?how many times(?: (?:did|does) (?:it|that|this) happen)?"
                            r"(?: in total| altogether)?\W*$", I)
@@ -272,7 +274,13 @@ _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+of (?:them|t
 _WHICH_SIDE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?which (?:one |side |group |stage |half |part "
                                 r"|of the two |of them |of those |period )?(?:is|was|are|were|has|had|came out|comes"
                                 r" out|ran) (?:the )?(?:higher|lower|bigger|smaller|larger|faster|slower|greater"
-                                r"|louder|quieter|deeper|worse|better)\W*$", I)
+                                r"|louder|quieter|deeper|worse|better)\W*$"
+                                # "which had the bigger surge?", "which dropped more?" after a
+                                # signal around two kinds of event
+                                r"|^\W*(?:and\s+|so\s+)?which (?:one |kind |of the two |of them )?(?:(?:had|has|showed|gave"
+                                r"|caused) (?:the )?(?:bigger|larger|greater|smaller|deeper) (?:surge|rise|jump|spike|drop"
+                                r"|fall|dip|change|response)|(?:dropped|fell|rose|dipped|surged|jumped|spiked)"
+                                r" (?:the )?(?:more|most|less|least|further|higher|lower))\W*$", I)
 # "which had more N3?", "which one had fewer arousals?" after two parts of the night were
 # compared: that row's side, first
 _WHICH_MORE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?which (?:one |side |half |part "
@@ -823,7 +831,9 @@ _RANK_WORDS: tuple[tuple[str, str], ...] = (
     # "a good example of a K-complex", "a typical spindle": one like most of them
     (r"typical|most typical|textbook|classic|representative|good|nice", "typical"),
     (r"clearest|clear|best|strongest|most (?:obvious|prominent)|prominent"
-     r"|deepest|worst|biggest|largest|severest|most (?:severe|extreme|intense)|nadir", "strongest"),
+     r"|deepest|worst|biggest|largest|severest|most (?:severe|extreme|intense)|nadir"
+     # "where the oxygen dropped the most"
+     r"|(?:dropp?\w*|f[ae]ll\w*|dipp?\w*|went down|go(?:es)? down) the most", "strongest"),
     (r"first|earliest", "earliest"), (r"last|latest", "latest"),
     (r"lowest|minimum|bottom(?:ed|s)? out|trough", "lowest"), (r"highest|maximum|max|peak", "highest"),
 )
@@ -913,6 +923,7 @@ _SYSTEM_RE = {
                         r"|variability|hrv))", I),
 }
 # "what should I look at first?", "what stands out?": the night's findings.
+_MOST_NOTABLE_HERE_RE = re.compile(r"\bmost (?:interesting|notable|remarkable|important|striking)\b.*\bhere\W*$", I)
 _FINDINGS_RE = re.compile(r"^\W*(?:give me |show me |what are |list )?(?:the )?(?:highlights|key points"
                           r"|takeaways|take-aways|bottom line|tl;?dr|gist)\W*$"
                           r"|\bwhat (?:should|do|would|could) (?:i|we|you|they|my students|the students"
@@ -1622,6 +1633,13 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
     return "periods"
 
 
+_WHY_HAPPEN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:why (?:do|does) (?P<a>[\w -]+?) (?:happen|occur|develop|form"
+                            r"|arise)|what (?:causes|triggers|produces) (?P<b>(?!the\b|this\b|that\b|her\b|his\b"
+                            r"|their\b|them\b|it\b)[\w -]+?))(?: in general)?\W*$", I)
+_IS_IT_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was) (?:it|that|this)(?: one| arousal)? (?:an? )?"
+                             r"(?:respiratory|spontaneous|breathing[- ]related|limb[- ]movement[- ]related"
+                             r"|(?:from|due to|caused by) (?:an? )?(?:leg|limb) movement|(?:from|due to|caused by)"
+                             r" (?:an? )?(?:apn\w*|hypopn\w*|breathing event))(?: one| arousal)?\W*$", I)
 _WHEN_MOSTLY_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?when\s+(?:did|do|does|was|were|is|are)"
                              r"\s+(?:most of\s+)?(?:that|it|this|they|them|those|these|the time)\b"
                              r"(?:\s+\w+){0,3}?\s+most(?:ly| often)?(?:\s+\w+){0,2}\W*$"
@@ -1727,7 +1745,10 @@ _YES_NO_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?(?:is|are|w
 _INDEX_CONTRAST_RE = re.compile(r"\b(?:higher|lower|worse|better|more|fewer|less|increas\w*|decreas\w*|rise|rising"
                                 r"|fall|falling|drop\w*)\b", I)
 _BARE_SCOPE_RE = re.compile(r"^\W*(?:in|during|for|over|within|across|after|before|between|on|at)\s+\S", I)
-_LONGEST_AWAKE_RE = re.compile(r"\bwak(?:e|ing) up for the longest(?: time)?\b|\b(?:awake|up) (?:for )?the longest\b", I)
+_LONGEST_AWAKE_RE = re.compile(r"\bwak(?:e|ing) up for the longest(?: time)?\b|\b(?:awake|up) (?:for )?the longest\b"
+                               # "when was the longest wake after sleep onset?": one awakening, not the WASO
+                               r"|(?<!\d )\blongest (?:wake|awake|wakefulness|waso)(?! (?:periods|bouts|episodes"
+                               r"|stretches|spells)\b)(?: (?:period|bout|episode|stretch|spell))?(?: after sleep onset)?\b", I)
 _HOW_STAGED_RE = re.compile(r"\b(?:can|could|should) (?:i|we|you) (?:trust|believe|rely on)\b.{0,12}\b(?:the )?(?:total )?"
                             r"(?:sleep time|tst|sleep efficiency|efficiency|sleep stages?|stages|staging|hypnogram)\b"
                             r"|\bhow (?:did|do|can|could) you (?:get|find|know|tell|work out|estimate|guess|derive)\b.{0,12}"
@@ -1768,6 +1789,14 @@ def article(words: str) -> str:
 
 
 def _read(text: str) -> Query:
+    if (m := _WHY_HAPPEN_RE.search(text)) and (phen := find_phenomenon(m["a"] or m["b"])) is not None and (
+            phen.event_types):
+        # "why do central apneas happen?", "what causes hypopneas?": what they are and why,
+        # not the night's list (past tense, "what caused the arousals?", counts the night's)
+        return Query(Intent.EXPLAIN, text, phen.key, by_rule=True)
+    if _IS_IT_CAUSE_RE.search(text):
+        # "is it respiratory?" with an arousal in focus: that arousal, its cause first
+        return Query(Intent.DESCRIBE, text, ref=Ref.ITEM)
     if _QUIZ_RE.search(text):
         # "quiz me": an epoch to stage, marked on the reply (app.chat.quiz)
         return Query(Intent.CLASSIFY, text, stage_event="quiz", by_rule=True)
@@ -2282,7 +2311,8 @@ def _understand(text: str) -> Query:
     if _FRAGMENTED_PART_RE.search(text) and time is None:
         # "which hour was the most fragmented?": the stages by hour, led by the most shifts
         return Query(Intent.BREAKDOWN, text, stat="stages", by="hour", target="shifts", by_rule=True)
-    if _FINDINGS_RE.search(text) and time is None:
+    if _FINDINGS_RE.search(text) and (time is None or time.kind == "current" and _MOST_NOTABLE_HERE_RE.search(text)):
+        # ("what's the most interesting thing here?" is about the night, not the epoch shown)
         return Query(Intent.SUMMARY, text, topic="findings", by_rule=True)
     if (m := _ENOUGH_RE.search(text) or _STAGE_LOW_RE.search(text)) and time is None:
         # "was there enough REM?", "is the REM percentage low?": that statistic against the
@@ -2694,7 +2724,7 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bhow (?:confident|sure|certain|reliable|accurate|trustworthy|good)\b.{0,40}\b(?:stag\w*"
         r"|hypnogram|scor\w*|classif\w*|yasa)\b"
         # "could you score the breathing?": what the machine scored here, and what it could not
-        r"|^\W*(?:can|could|would|will) (?:you|it|the (?:app|machine)) (?:score|stage)\b"
+        r"|^\W*(?:can|could|would|will) (?:you|it|the (?:app|machine)) (?:still |even |really |actually )?(?:score|stage)\b"
         r"(?!\s+(?:(?:this|that|the|the current) )?epochs?\b)"
         # "how did you estimate sleep?" (a home test): where the stages come from
         r"|\bhow (?:did|do|does|can|could) (?:you|it|the (?:app|model|machine)) (?:estimate|guess|get|work out"
@@ -2776,7 +2806,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         # "what's missing from this recording?": its channels, with the slots it has none for
         r"\bwhat(?:'s| is| are)? (?:signals? |channels? |sensors? )?(?:is |are )?missing\b|\b(?:which|what)"
         r" (?:signals?|channels?|sensors?) (?:are|is) (?:missing|absent|not (?:there|recorded))\b|"
-        r"\b(?:kind|type|sort) of (?:a )?(?:study|recording|test|psg|sleep study)\b|\bis (?:this|it)"
+        r"\b(?:kind|type|sort) of (?:a )?(?:study|recording|test|psg|sleep study)\b"
+        # "what is this recording?", "what's this file?": the recording itself
+        r"|^\W*what(?:'s| is) (?:this|the) (?:recording|file|edf|study|psg)\W*$|\bis (?:this|it)"
         r" an? (?:home|in-?lab|full|diagnostic|psg|polysomnogra\w+|hsat)\b|"
         r"\bhow long (?:was|is) (?:the |this )?(?:recording|study|file|edf|psg)\b|\b(?:when|what time)"
         r" did (?:the |this )?(?:recording|study) (?:start|begin|end|stop)\b|\brecording (?:length"
@@ -2960,6 +2992,11 @@ _BARE_BY_RE = re.compile(r"^\s*(?:and\s+|now\s+|then\s+)?(?:split\s+|broken down
                          r"(?:body\s+|sleep\s+|clock\s+)?(position|stage|hour)s?|per\s+(?:body\s+"
                          r"|sleep\s+|clock\s+)?(position|stage)s?|per\s+clock\s+(hour)s?)\s*\??\s*$", I)
 # "and per hour?": the last count as a rate (a split by hour says "by hour")
+# "how many per minute overall?" after a rate in a stage: the same events over all of sleep
+_OVERALL_RATE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how many|what(?:'s| is) the (?:rate|density|index))"
+                              r" (?:per|an|a) (minute|hour)(?: of sleep)? (?:overall|in total|altogether|over(?: the)?"
+                              r" whole night|across (?:the )?(?:whole )?night|over all (?:of )?sleep|in all sleep)\W*$"
+                              r"|^\W*(?:and\s+|so\s+)?(?:the )?(?:overall|whole[- ]night) (?:rate|density|index)\W*$", I)
 _BARE_RATE_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|how many\s+|what(?:'s| is) (?:that|this|it)\s+|how much"
                            r" is (?:that|this)\s+)?(?:per|an|a|each) (hour|minute)"
                            r"(?: of sleep)?\W*$"
@@ -3002,6 +3039,9 @@ def _split_followup(query: Query, text: str) -> Query:
 
 def _bare_by(text: str) -> Query | None:
     """"by position?", "and by stage?": the last question's index or events split."""
+    if m := _OVERALL_RATE_RE.search(text):
+        per = (m.group(1) or "").lower() or None
+        return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True, per=per, note="overall")
     if m := _BARE_RATE_RE.search(text):
         per = m.group(1) or ("minute" if m["bare"].lower() == "density" else "hour")
         return Query(Intent.LOCATE, text, ref=Ref.COUNT, how_many=True, per=per.lower())
