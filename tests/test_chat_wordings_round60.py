@@ -408,3 +408,9 @@ def test_an_overall_rate_after_a_rate_in_a_stage_reads_all_of_sleep(demo, first,
 def test_what_is_this_recording_is_the_recording(demo) -> None:
     """"what is this recording?" gave the night's summary."""
     assert last_answer(demo, "what is this recording?") == last_answer(demo, "what's in this recording?")
+
+
+def test_an_overall_rate_after_a_measure_has_nothing_to_count(demo) -> None:
+    """"how many per minute overall?" after a band power in a scope crashed on the empty scope."""
+    text = last_answer(demo, "slow wave activity in the first NREM period", "how many per minute overall?")
+    assert text == last_answer(demo, "what's in this recording?", "show me the second one")

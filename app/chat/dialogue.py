@@ -258,6 +258,8 @@ class Dialogue:
                                        stage_event=self.last.stage_event)) if narrowed else self.last
             if query.note == "overall":
                 # "spindles per minute in N2", then "how many per minute overall?": all of sleep
+                if base.intent != Intent.LOCATE or not base.phenomenon:
+                    raise NothingToReferTo("empty_list")
                 base = replace(base, scope=Scope(), note="")
             if query.together and not (base.intent == Intent.LOCATE and base.phenomenon):
                 raise NothingToReferTo("empty_list")
