@@ -414,3 +414,66 @@ def test_an_overall_rate_after_a_measure_has_nothing_to_count(demo) -> None:
     """"how many per minute overall?" after a band power in a scope crashed on the empty scope."""
     text = last_answer(demo, "slow wave activity in the first NREM period", "how many per minute overall?")
     assert text == last_answer(demo, "what's in this recording?", "show me the second one")
+
+
+def test_a_childs_norms_question_still_gives_the_nights_figures(demo) -> None:
+    """"is the N3 normal for a 9 year old?" gave why the adult ranges do not fit and the
+    breathing, without the night's N3."""
+    text = last_answer(demo, "is the N3 normal for a 9 year old?")
+    adult = last_answer(demo, "is the N3 normal?")
+    n3 = re.search(r"N3 \(slow-wave sleep\): \*\*([\d.]+) %\*\*", adult).group(1)
+    assert text.startswith(f"This night: **N3 (slow-wave sleep) {n3} %**, total sleep time")
+    assert "they do not fit a 9-year-old" in text
+
+
+def test_events_in_it_becomes_the_list_the_longest_one_picks_from(demo) -> None:
+    """After "which hour had the most apneas?" and "events in it", "the longest one" picked the
+    hour again."""
+    text = last_answer(demo, "which hour had the most apneas?", "events in it", "longest one")
+    assert re.match(r"The longest of \d+ \(", text), text[:120]
+
+
+@pytest.mark.parametrize("terse, plain", [
+    ("count", "how many were there?"), ("deepest", "the deepest one"),
+    ("% of all desats", "what percentage of all desats is that?"),
+    ("mean depth", "what is the mean depth of the desaturations in REM?")])
+def test_terse_follow_ups_after_a_list(demo, terse, plain) -> None:
+    """"count", "deepest", "% of all desats" and "mean depth" after "desats in REM" were read as
+    off topic, as deep sleep, or as the whole list again."""
+    assert last_answer(demo, "desats in REM", terse) == last_answer(demo, "desats in REM", plain)
+
+
+@pytest.mark.parametrize("terse, plain", [
+    ("when", "when was it?"), ("position", "what position was she in?"), ("stage", "what stage was it in?"),
+    ("nadir?", "how low did the sat go?"), ("arousal after?", "was there an arousal after it?")])
+def test_terse_follow_ups_about_the_event_in_focus(demo, terse, plain) -> None:
+    first = ("desats in REM", "deepest")
+    assert last_answer(demo, *first, terse) == last_answer(demo, *first, plain)
+
+
+@pytest.mark.parametrize("asked, title", [
+    ("why is the AHI higher in REM?", "Why breathing events depend on the sleep stage"),
+    ("why is N3 mostly early in the night?", "Why deep sleep comes early in the night"),
+    ("why does REM get longer toward morning?", "Why REM comes late in the night"),
+    ("why are there more spindles in N2?", "Why spindles mark N2 sleep"),
+    ("why does snoring stop during an apnea?", "Why snoring stops during an apnea")])
+def test_why_questions_are_explained_on_the_night(demo, asked, title) -> None:
+    """These "why" questions got a yes or no on the night's rates, an epoch's stage, or the
+    apneas' definition, never the why."""
+    assert last_answer(demo, asked).startswith(f"**{title}.**")
+
+
+def test_why_spindles_in_n2_gives_the_nights_density_per_stage(demo) -> None:
+    text = last_answer(demo, "why are there more spindles in N2?")
+    n2 = re.search(r"\bN2 \*\*([\d.]+)\*\*", text).group(1)
+    density = re.match(r"\*\*([\d.]+) per minute\*\* of sleep in N2", last_answer(demo, "spindle density in N2"))
+    # per minute of N2 by where each spindle starts, as the density counts them
+    assert float(n2) == pytest.approx(float(density.group(1)), abs=0.01)
+
+
+def test_why_snoring_stops_reads_the_snoring_around_the_apneas(demo) -> None:
+    text = last_answer(demo, "why does snoring stop during an apnea?")
+    m = re.search(r"\*\*([\d.]+) dB\*\* during the (\d+) apneas against \*\*([\d.]+) dB\*\* in the 30 s before", text)
+    assert m is not None, text[-300:]
+    count = re.search(r"\*\*(\d+)\*\* apnea events", last_answer(demo, "how many apneas?"))
+    assert 0 < int(m.group(2)) <= int(count.group(1))

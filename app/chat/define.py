@@ -270,6 +270,52 @@ def _sustained_low(night: LoadedNight) -> str:
             f"longest stretch **{longest:.1f} min**; {verdict}.")
 
 
+def _spindles_by_stage(night: LoadedNight) -> str:
+    """This night's spindles per minute of each stage, where they start."""
+    if why := unscored_reason(night, ("spindle",)):
+        return f"Spindles were not scored on this night ({why})."
+    events, source = events_for(night, ("spindle",))
+    stages, stage_source = night.stages()
+    onsets = [int(stages[night.epoch_at(e.onset)]) for e in events if e.type == "spindle"
+              and e.onset < night.recording.duration]
+    rates = []
+    for code, name in enumerate(STAGES):
+        minutes = float((stages == code).sum()) * EPOCH_SEC / 60
+        if minutes >= 1:
+            rates.append(f"{name} **{onsets.count(code) / minutes:.2f}**")
+    return (f"This night, spindles per minute of each stage ({source_name(source)} spindles, "
+            f"{source_name(stage_source)} stages): {', '.join(rates)}.")
+
+
+AROUND_SEC = 30.0
+"""Seconds before each apnea the snoring is read in, against the apnea itself."""
+APNEAS = ("obstructive_apnea", "central_apnea", "mixed_apnea")
+"""The apnea types (a hypopnea keeps some airflow, and some snoring)."""
+
+
+def _snore_in_apneas(night: LoadedNight) -> str:
+    """This night's snoring loudness during its apneas against the 30 s before each."""
+    loud = night.snore()
+    if loud is None:
+        return "This recording has no readable snore channel, so its snoring cannot be read against its apneas."
+    if why := unscored_reason(night, APNEAS):
+        return f"Apneas were not scored on this night ({why})."
+    events, source = events_for(night, APNEAS)
+    during, before = [], []
+    for e in (e for e in events if e.type in APNEAS):
+        inside = (loud.times >= e.onset) & (loud.times < e.offset)
+        ahead = (loud.times >= e.onset - AROUND_SEC) & (loud.times < e.onset)
+        if inside.any() and ahead.any():
+            during.append(float(np.nanmean(loud.db[inside])))
+            before.append(float(np.nanmean(loud.db[ahead])))
+    if not during:
+        return "No apnea of this night has snore readings around it."
+    return (f"This night ({source_name(source)} apneas, channel {loud.label}): snoring loudness "
+            f"**{np.median(during):.1f} dB** during the {len(during)} apneas against "
+            f"**{np.median(before):.1f} dB** in the {AROUND_SEC:.0f} s before each (medians, dB over "
+            f"the channel's quiet level).")
+
+
 def _night_lines(term: Term, night: LoadedNight) -> list[str]:
     stages, source = night.stages()
     s = night.summary()
@@ -313,6 +359,10 @@ def _night_lines(term: Term, night: LoadedNight) -> list[str]:
         return [_ended_by_arousal(night)]
     if term.key == "hypoventilation":
         return [_sustained_low(night)]
+    if term.key == "spindle_n2":
+        return [_spindles_by_stage(night)]
+    if term.key == "snore_apnea":
+        return [_snore_in_apneas(night)]
     if term.key == "psg":
         return [f"This file holds {len(night.recording.signals)} channels; ask *which channels "
                 f"are in this file?* for the list."]

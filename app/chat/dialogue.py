@@ -721,6 +721,8 @@ class Dialogue:
         other nights?" after a library search; "why is it an estimate?" after the REI; "how long
         is the delay?" after the oxygen's lag; "how is it different from an obstructive one?"
         after a phenomenon was shown; None otherwise."""
+        if (terse := self._terse(text)) is not None:
+            return terse
         if (m := _AROUND_THE_KIND_RE.search(text)) and self._lists_kind(m.group("noun")):
             # "what happened just before the apnea?" after the apneas: the one in focus
             return f"{text[:m.start('the')]}it{text[m.end('noun'):]}"
@@ -1045,6 +1047,32 @@ class Dialogue:
             return None
         return first.title.lower(), second.title.lower()
 
+    def _terse(self, text: str) -> str | None:
+        """A technician's one- or two-word follow-up after a list of events, spelt out: "count",
+        "deepest", "when", "position", "arousal after?", "mean depth", "% of all desats"; None
+        for anything else or with no list to refer to."""
+        if not self.items or self.last is None:
+            return None
+        focused = self._one_in_focus() or self.cursor >= 0
+        words = text.strip().rstrip("?.! ").lower()
+        if words in _TERSE_WORDS:
+            return _TERSE_WORDS[words]
+        if words in ("when", "position", "stage") and focused:
+            return {"when": "when was it?", "position": "what position was she in?",
+                    "stage": "what stage was it in?"}[words]
+        if (m := _TERSE_SIDE_RE.match(words)) and focused and (phen := find_phenomenon(m["kind"])) is not None:
+            # "arousal after?" with one event in focus: after it
+            return f"was there {article(phen.title.lower())} {m['side']} it?"
+        events = self._listed_events()
+        if events is None:
+            return None
+        stages = f" in {' or '.join(self.last.scope.stages)}" if self.last.scope.stages else ""
+        if m := _TERSE_PROPERTY_RE.match(words):
+            return f"what is the {m['stat']} {m['what']} of the {events}{stages}?"   # "mean depth"
+        if m := _TERSE_SHARE_RE.match(words):
+            return f"what percentage of all {m['what']} is that?"   # "% of all desats"
+        return None
+
     def _two_spans(self) -> tuple[TimeSpan, TimeSpan] | None:
         """The two parts of the night the last answer compared, None when it compared none."""
         groups = self.last.groups if self.last is not None else None
@@ -1161,10 +1189,15 @@ class Dialogue:
             self.items, self.cursor = list(items), 0
             return
         if (query.intent == Intent.LOCATE and query.phenomenon and query.ref == Ref.ITEM
-                and query.scope.time is not None):
+                and query.scope.time is not None and (query.how_many or not items)):
             # "how many slow waves are in it?", then "how big are they?": those, not the question
-            # the list came from; the list and its focus stay
+            # the list came from; the list and its focus stay ("events in it", a list shown,
+            # becomes the list: "the longest one" then picks from it)
             self.before, self.last = self.last, replace(query, ref=Ref.NONE, how_many=False)
+            return
+        if query.intent == Intent.LOCATE and query.phenomenon and query.ref == Ref.ITEM and items:
+            self.before, self.last = self.last, replace(query, ref=Ref.NONE, how_many=False)
+            self.items, self.cursor = list(items), -1
             return
         if query.intent == Intent.NAVIGATE or query.ref in (Ref.CONTEXT, Ref.ITEM, Ref.FOCUS):
             return   # a pick or a move keeps the list and the question it came from
@@ -1249,6 +1282,17 @@ _BARE_SIDE_RE = re.compile(r"^\W*(?P<asked>(?:and\s+|so\s+)?(?:was there|were th
                            r" have|any)\b.*\b(?:after|before|during|right after|just after|just before|afterwards?))\W*$",
                            re.I)
 _ONE_WITH_RE = re.compile(r"\bones?\s+(with(?:out)?|followed by|that (?:had|has|ended with|caused|led to))\b", re.I)
+_TERSE_WORDS = {"count": "how many were there?", "total": "how many were there?", "number": "how many were there?",
+                "n": "how many were there?", "how many": "how many were there?",
+                "deepest": "the deepest one", "longest": "the longest one", "shortest": "the shortest one",
+                "worst": "the worst one", "biggest": "the biggest one", "first": "the first one",
+                "last": "the last one", "nadir": "how low did the sat go?", "lowest sat": "how low did the sat go?",
+                "lowest spo2": "how low did the sat go?"}
+"""One-word follow-ups after a list, as the questions they stand for."""
+_TERSE_SIDE_RE = re.compile(r"^(?:any\s+)?(?P<kind>[a-z-]+(?: [a-z-]+){0,2}?)\s+(?P<side>after|before|during)$")
+_TERSE_PROPERTY_RE = re.compile(r"^(?P<stat>mean|average|avg|median|typical)\s+(?P<what>depth|length|duration"
+                                r"|amplitude|frequency|size)$")
+_TERSE_SHARE_RE = re.compile(r"^(?:%|percent(?:age)?|share|fraction|proportion)\s+of\s+(?:all\s+)?(?:the\s+)?(?P<what>.+)$")
 _HRV_WORDS_RE = re.compile(r"\b(?:hrv|rmssd|sdnn|heart rate variab\w*)\b", re.I)
 _DENSER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what)(?: one| of (?:them|the two|those|these)| part| half"
                         r"| period)? (?:was|is|had|has) (?:the )?(?:denser|more dense|(?:higher|greater|larger)"

@@ -1655,7 +1655,7 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
                          header_age=header, arousal=_arousal_index(night), stated=q.stated)
     if Aspect.CHILD in q.aspects or (q.age is not None and q.age < norms.ADULT_AGE):
         # the adult ranges do not fit a child; the breathing has a pediatric rule
-        return NormCheck(q.age, "children", [], s.source, norms.CITATION, s.ahi, where,
+        return NormCheck(q.age, "children", rows, s.source, norms.CITATION, s.ahi, where, asked=asked,
                          child=_obstructive_ahi(night), header_age=header)
     if norms.too_short(s) and not by_age:
         # a 30-min excerpt is not a night: whole-night norms say nothing of it

@@ -198,6 +198,9 @@ TERMS: tuple[Term, ...] = (
          asked=r"\bwhy\b.{0,40}\b(?:more|most)\s+(?:deep|slow[- ]wave|n3|delta)(?:\s+sleep)?\b.{0,30}"
                r"\b(?:early|first|beginning|start)\b|\bwhy\b.{0,30}\b(?:deep|slow[- ]wave|n3)(?:\s+sleep)?"
                r"\s+(?:comes?|happens?|occurs?|is)\s+(?:mostly\s+)?(?:early|first|in the first)"
+               # "why is N3 mostly early in the night?"
+               r"|\bwhy (?:is|does|do|are) (?:the )?(?:deep|slow[- ]wave|n3|delta)(?:\s+sleep)?\s+(?:mostly |usually "
+               r"|always |all )?(?:early|in the first|at the (?:start|beginning)|concentrated early)"
                # "why does deep sleep shrink across the night?"
                r"|\bwhy\b.{0,30}\b(?:deep|slow[- ]wave|n3|delta)(?:\s+sleep)?\b.{0,20}\b(?:shrinks?|shrinking"
                r"|decreas\w*|declin\w*|falls?|falling|drops?|dropping|fades?|fading|diminish\w*|less(?:ens)?|goes"
@@ -217,6 +220,10 @@ TERMS: tuple[Term, ...] = (
                r"\b(?:late|later|morning|end|towards? (?:the )?(?:end|morning))\b|\bwhy\b.{0,30}\b(?:rem|dream"
                r"\w*)(?:\s+sleep)?\s+(?:comes?|happens?|occurs?|is)\s+(?:mostly\s+)?(?:late|later|in the"
                r" (?:morning|last))"
+               # "why does REM get longer toward morning?"
+               r"|\bwhy\b.{0,20}\b(?:rem|dream\w*)(?:\s+sleep|\s+periods?)?\s+(?:gets?|grows?|becomes?|is|are"
+               r"|lengthens?)\s+(?:longer|more|lengthen\w*)?\b.{0,30}\b(?:late|later|morning|end|night goes on|night"
+               r" went on)\b"
                # "why is there no REM in the first hour?", "why doesn't REM come right away?"
                r"|\bwhy\b.{0,30}\b(?:no|little|not any|isn't any|is not any|don't \w+ any|doesn't \w+ any)"
                r"\s+(?:rem|dream\w*)(?:\s+sleep)?\b.{0,20}\b(?:first|early|beginning|start|right away"
@@ -290,7 +297,33 @@ TERMS: tuple[Term, ...] = (
                r"|apn\w*|hypopn\w*|breathing)\b.{0,40}\b(?:deep|slow[- ]wave|n[123]|rem|nrem|light|sws)\b"
                r"|\bwhy\b.{0,30}\b(?:apn\w*|hypopn\w*|breathing events?|events|breathing|osa)\b.{0,30}"
                r"\b(?:worse|better|more frequent|less frequent|longer|shorter|deeper|rarer)\b.{0,20}\b(?:in|during)"
-               r" (?:deep|slow[- ]wave|n[123]|rem|nrem|light|sws)\b"),
+               r" (?:deep|slow[- ]wave|n[123]|rem|nrem|light|sws)\b"
+               # "why is the AHI higher in REM?"
+               r"|\bwhy\b.{0,30}\b(?:o?ahi|rdi|odi|index)\b.{0,20}\b(?:higher|lower|worse|better|greater)\b.{0,20}"
+               r"\b(?:in|during) (?:deep|slow[- ]wave|n[123]|rem|nrem|light|sws)\b"),
+    Term("spindle_n2", "Why spindles mark N2 sleep",
+         r"spindle (?:generation|generator|origin)s?",
+         "Sleep spindles are bursts of 11-16 Hz waves that the thalamus makes as the brain settles "
+         "into NREM sleep: cells of its reticular nucleus fire in rhythmic bursts that pace the "
+         "thalamocortical circuits, and the cortex shows the rhythm for half a second to two "
+         "seconds (Steriade et al. 1993, Science 262:679). They appear as light sleep deepens, "
+         "which is why the AASM uses them, with K-complexes, to score N2. In N3 the same cells are "
+         "pulled further down and slow, delta and slow oscillations take over, so spindles thin "
+         "out and ride the slow waves' up-states; in REM and in wake the brainstem's arousal "
+         "systems keep the thalamus depolarised and spindles are absent.",
+         asked=r"\bwhy\b.{0,40}\bspindles?\b.{0,40}\b(?:n2|stage (?:2|two)|light sleep|nrem)\b"
+               r"|\bwhy\b.{0,30}\b(?:no|fewer|less|few)\s+spindles?\b.{0,30}\b(?:rem|wake|n3|deep)\b"),
+    Term("snore_apnea", "Why snoring stops during an apnea",
+         r"snor\w* (?:and|vs\.?|versus) apn\w*",
+         "Snoring is the vibration of the soft palate and the walls of a narrowed upper airway as "
+         "air is pulled through it. When the airway closes completely, in an obstructive apnea, "
+         "no air moves and the sound stops; it comes back, often as a loud snort, with the large "
+         "recovery breaths when the event ends. So heavy snoring broken by silences is a classic "
+         "sign of obstructive apnea, and on a snore channel the events show as gaps between "
+         "bursts of sound; in a central apnea the sound stops too, because no breath is drawn.",
+         asked=r"\bwhy\b.{0,30}\bsnor\w*\b.{0,30}\b(?:stops?|stopped|goes quiet|silent|pauses?|disappears?)\b"
+               r".{0,30}\b(?:apn\w*|events?|pauses?)\b|\bwhy\b.{0,30}\b(?:no|silence|quiet)\b.{0,20}\bsnor\w*\b"
+               r".{0,30}\b(?:during|in)\b.{0,10}\bapn\w*"),
     Term("hsat", "Home sleep apnea test (HSAT)",
          r"home sleep (?:apnea )?tests?|hsats?|out[- ]of[- ]cent(?:er|re) (?:sleep )?tests?|type (?:iii|3) (?:studies|study"
          r"|monitors?)",

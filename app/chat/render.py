@@ -1977,6 +1977,12 @@ def _child_norms(r: NormCheck) -> str:
     text = (f"The ranges this app holds are for adults (read from age 20 up in {r.citation}); "
             f"they do not fit {who}: children sleep longer, with more N3 and a later first REM "
             f"period, so I do not read this night's stages or latencies against them.")
+    if r.rows:
+        # the night's own figures, unjudged, the one asked about first
+        values = sorted(r.rows, key=lambda row: row[0] != r.asked)
+        said = [f"{'**' if row[0] == r.asked else ''}{row[0]} {row[1]:.1f} "
+                f"{row[2]}{'**' if row[0] == r.asked else ''}" for row in values]
+        text = f"This night: {', '.join(said)} ({source_name(r.source)} stages).\n\n{text}"
     if oahi is None:
         return text + (" Breathing could not be scored on this night, so the pediatric breathing "
                        "rule cannot be applied either.")
