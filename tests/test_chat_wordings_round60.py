@@ -10,7 +10,7 @@ import pytest
 from scipy.stats import spearmanr
 
 from app.chat.understand import understand
-from sleeplm_core.io.recording import EPOCH_SEC
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 from chat_dialogues import last_answer, stage_epochs
 
 _ROW_RE = re.compile(r"^\| ([^|]+?) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|$", re.M)
@@ -477,3 +477,42 @@ def test_why_snoring_stops_reads_the_snoring_around_the_apneas(demo) -> None:
     assert m is not None, text[-300:]
     count = re.search(r"\*\*(\d+)\*\* apnea events", last_answer(demo, "how many apneas?"))
     assert 0 < int(m.group(2)) <= int(count.group(1))
+
+
+@pytest.fixture(scope="module")
+def sc4001_read(demo):
+    """The in-bed SC4001 night with its expert hypnogram, read by the model too (the session's
+    ``sc4001`` is not encoded)."""
+    from app.engine import DEMO_DIR
+    from app.night import embed_night, read_night
+
+    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001-read",
+                       hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+def test_and_the_model_after_a_stager_against_the_expert(sc4001_read) -> None:
+    """"and the model?" after YASA against the expert gave YASA again."""
+    text = last_answer(sc4001_read, "how does YASA compare with the expert?", "and the model?")
+    assert text == last_answer(sc4001_read, "how does the model compare with the expert?")
+    assert text.startswith("**Human-scored stages against model-predicted (SleepLM zero-shot)**")
+    hardest = last_answer(sc4001_read, "which stage is hardest for the model?")
+    assert hardest.startswith("**Human-scored stages against model-predicted (SleepLM zero-shot)**")
+
+
+def test_an_n1_epoch_the_model_got_wrong_counts_the_scored_n1_epochs(sc4001_read) -> None:
+    """"show me an N1 epoch the model got wrong" showed the machine's surest N1 epoch."""
+    night, _ = sc4001_read
+    stages, _ = night.stages()
+    n1 = int(((stages == STAGES.index("N1")) & (night.predicted >= 0)).sum())
+    wrong = int(((stages == STAGES.index("N1")) & (night.predicted >= 0)
+                 & (night.predicted != STAGES.index("N1"))).sum())
+    text = last_answer(sc4001_read, "show me an N1 epoch the model got wrong")
+    assert f"differs from the human-scored one on **{wrong}** of {n1} epochs scored N1" in text
+
+
+def test_what_did_yasa_say_is_the_epochs_stagings(sc4001_read) -> None:
+    """"what did YASA say?" about the epoch on screen was read as off topic."""
+    first = "show me an epoch YASA got wrong"
+    assert last_answer(sc4001_read, first, "what did YASA say?") == last_answer(sc4001_read, first, "what did the expert say?")

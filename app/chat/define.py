@@ -64,7 +64,7 @@ def _every_stage(term: Term, night: LoadedNight) -> Definition:
 
 
 def _channel_lines(term: Term, night: LoadedNight) -> list[str]:
-    mapping = {**night.epochs.mapping, **night.epochs.aux_mapping}
+    mapping = night.epochs.slots
     labels = [mapping[slot] for slot in term.slots if slot in mapping]
     if not labels:
         return ["This file has no channel for it."]

@@ -114,6 +114,11 @@ class Dialogue:
             return self._how_sure(query)
         if query.note == "shift":
             return self._shifted(query)
+        if (m := _OTHER_STAGER_RE.search(query.text)) and self.last is not None and self.last.note in (
+                "confusion", "disagree"):
+            # "how does YASA compare with the expert?", then "and the model?": the other stager
+            stager = "model" if re.match(r"model|sleeplm|zero", m.group(1), re.I) else "machine"
+            return replace(self.last, text=query.text, target=stager, ref=Ref.NONE)
         if query.note == "confusion" and query.target is None:
             # "per-class F1?" after the model against the expert: the same pair
             last = self.last if self.last is not None and self.last.note == "confusion" else None
@@ -1282,6 +1287,8 @@ _BARE_SIDE_RE = re.compile(r"^\W*(?P<asked>(?:and\s+|so\s+)?(?:was there|were th
                            r" have|any)\b.*\b(?:after|before|during|right after|just after|just before|afterwards?))\W*$",
                            re.I)
 _ONE_WITH_RE = re.compile(r"\bones?\s+(with(?:out)?|followed by|that (?:had|has|ended with|caused|led to))\b", re.I)
+_OTHER_STAGER_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:for\s+)?(?:the\s+)?(model|sleeplm|zero[- ]?shot"
+                              r"(?: model)?|yasa|machine)(?:'s)?(?: staging| stages)?\W*$", re.I)
 _TERSE_WORDS = {"count": "how many were there?", "total": "how many were there?", "number": "how many were there?",
                 "n": "how many were there?", "how many": "how many were there?",
                 "deepest": "the deepest one", "longest": "the longest one", "shortest": "the shortest one",

@@ -226,7 +226,7 @@ def no_series(night: LoadedNight, signal: str) -> Message:
     measure it from (SC4001's 1-Hz oro-nasal sensor), or there is none."""
     if why := uncalibrated_channel(night, signal):
         return Message("uncalibrated", why)
-    mapping = {**night.epochs.mapping, **night.epochs.aux_mapping}
+    mapping = night.epochs.slots
     present = [sig for slot, lowest in _SLOWEST_OF.get(signal, {}).items()
                if (sig := night.recording.signals.get(mapping.get(slot, ""))) is not None and sig.sfreq < lowest]
     if present:

@@ -47,7 +47,7 @@ def _stretches(night: LoadedNight, mask: np.ndarray, label: str, source: str) ->
 
 def _channels(night: LoadedNight, query: Query | None = None) -> RecordingFacts:
     montage = night.montage
-    roles = {label: slot for slot, label in {**montage.mapping, **montage.aux_mapping}.items()}
+    roles = {label: slot for slot, label in montage.slots.items()}
     stand_in = {montage.mapping.get(slot) for slot in montage.substitutions}
     rows = [ChannelRow(s.label, s.sfreq, s.unit, roles.get(s.label, "") + (
         " (stand-in)" if s.label in stand_in else ""), s.duration,
@@ -73,7 +73,7 @@ def _absent(night: LoadedNight) -> list[str]:
     """The usual PSG channels the night lacks, as slots, then what its machine scoring could not
     read and why ("respiratory: no usable airflow ...")."""
     montage = night.montage
-    have = {**montage.mapping, **montage.aux_mapping}
+    have = montage.slots
     lacking = [slot for slot in _USUAL_SLOTS if slot not in have]
     # a part skipped only for want of a channel is said by the list already
     limits = [line for line in (night.machine.skipped if night.machine is not None else [])
@@ -105,7 +105,7 @@ def study_kind(night: LoadedNight) -> str:
     """What the usable channels make of this recording (AASM study types: a PSG stages sleep
     from EEG, EOG and chin EMG; a type III home test has airflow, effort and oximetry; type
     IV one or two of them)."""
-    slots = {**night.epochs.mapping, **night.epochs.aux_mapping}
+    slots = night.epochs.slots
     skipped = " ".join(night.machine.skipped) if night.machine is not None else ""
     staging = all(any(s in slots for s in group) for group in
                   (("EEG_C3", "EEG_C4"), ("EOG_L", "EOG_R"), ("EMG_CHIN",)))
@@ -170,10 +170,12 @@ def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = 
     return facts
 
 
-def _disagreement(night: LoadedNight, facts: RecordingFacts, stager: str | None = None) -> RecordingFacts:
+def _disagreement(night: LoadedNight, facts: RecordingFacts, stager: str | None = None,
+                  stages: tuple[str, ...] = ()) -> RecordingFacts:
     """Where the model's zero-shot stages (or, when ``stager`` is "machine" on a scored night,
     the machine staging) differ from the reference staging (the human one, else the
-    machine's): how many epochs, and the longest such stretches."""
+    machine's): how many epochs, and the longest such stretches; ``stages``: only the epochs
+    the reference scores as those ("an N1 epoch the model got wrong")."""
     reference, source = night.stages()
     predicted = night.predicted
     if stager == "machine" and source == "scored" and (machine := night.machine_stages()) is not None:
@@ -181,8 +183,10 @@ def _disagreement(night: LoadedNight, facts: RecordingFacts, stager: str | None 
     if predicted is None or source == "predicted":
         return facts
     both = (reference >= 0) & (predicted >= 0)
+    if stages:
+        both &= np.isin(reference, [STAGES.index(st) for st in stages])
     differ = both & (reference != predicted)
-    facts.differ = (int(differ.sum()), int(both.sum()))
+    facts.differ, facts.differ_in = (int(differ.sum()), int(both.sum())), stages
     facts.items = _stretches(night, differ, f"{'machine' if facts.differ_by else 'model'} ≠ reference stage",
                              "measured")
     return facts
@@ -245,7 +249,7 @@ def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts | StageAgr
     if topic == "scoring" and plan.query.note == "confusion":
         return stage_agreement(plan, night)
     if topic == "scoring" and plan.query.note == "disagree":
-        return _disagreement(night, _scoring(night), plan.query.target)
+        return _disagreement(night, _scoring(night), plan.query.target, plan.query.scope.stages)
     if topic == "patient":
         return _patient(night, plan.query.note)
     return _TOPICS[topic](night)

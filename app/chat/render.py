@@ -2935,7 +2935,8 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
         n, of = r.differ
         who = f"The {source_name(r.differ_by)} stage" if r.differ_by else "The model's zero-shot stage"
         text += (f"\n\n{who} differs from the {source_name(night.stages()[1])} "
-                 f"one on **{n}** of {of} epochs (**{100 * n / max(of, 1):.0f} %**); the longest "
+                 f"one on **{n}** of {of} epochs{' scored ' + ' or '.join(r.differ_in) if r.differ_in else ''}"
+                 f" (**{100 * n / max(of, 1):.0f} %**); the longest "
                  f"such stretches (blue):\n" + "\n".join(
                      f"- {_span(night, i)} ({i.duration / 60:.1f} min, scored {i.stage})"
                      for i in r.items[:5]))

@@ -1073,7 +1073,8 @@ class RecordingFacts:
             expert?"), "" for the model's.
         differ: epochs where the model's zero-shot stage differs from the reference staging,
             and epochs compared, when asked where they disagree (``items`` are then those
-            stretches); None otherwise (scoring).
+            stretches); None otherwise (scoring). ``differ_in``: the reference stages they
+            were counted in ("an N1 epoch the model got wrong"), () for all.
         patient: the recorded person as the file's header states them (channels, patient).
         claim: the class a yes-or-no question put to the patient ("child", "adult", "older",
             "female", "male"), or an age it puts ("over:60", "under:18"), "" for none (patient).
@@ -1110,6 +1111,7 @@ class RecordingFacts:
     claim: str = ""
     differ: tuple[int, int] | None = None
     differ_by: str = ""
+    differ_in: tuple[str, ...] = ()
 
 
 @dataclass

@@ -1757,7 +1757,8 @@ _TERSE_EPOCH_STAGE_RE = re.compile(r"^\W*(?:epoch|ep\.?|e)\s*#?\s*(\d+)\s*[:,-]?
 _WOULD_YOU_SCORE_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|how) would you (?:score|stage|call|classify"
                                  r"|label) (?:it|this|that|this one|this epoch|the current epoch)(?: as)?"
                                  # "what did the expert say?" of the epoch on screen: the scoring's stage
-                                 r"|what did the (?:expert|scorer|technician|tech|human|human scorer|hypnogram)"
+                                 r"|what did (?:the )?(?:expert|scorer|technician|tech|human|human scorer|hypnogram"
+                                 r"|yasa|machine|model|sleeplm)"
                                  r" (?:say|score|call|stage|give|mark)(?: (?:it|this|that|this epoch))?(?: as)?)\W*$", I)
 _WHY_NOT_SCORED_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:can'?t|cannot|can not|couldn'?t|could not|can you not"
                                 r"|don'?t|didn'?t|did you not|do you not|won'?t|wasn'?t|isn'?t|aren'?t|weren'?t) (?:you |it |they "
@@ -2342,7 +2343,7 @@ def _understand(text: str) -> Query:
         return why
     if (_STAGE_EXAMPLE_RE.search(text) and len(stage_term(text)) == 1 and time is None
             and find_phenomenon(text) is None and not names_measure(text)
-            and not _STAGE_SHARE_ASK_RE.search(text)):
+            and not _STAGE_SHARE_ASK_RE.search(text) and not _GOT_WRONG_RE.search(text)):
         return Query(Intent.CLASSIFY, text, scope=Scope(stage_term(text)), stage_event="example",
                      by_rule=True)
     if (bare := _bare_by(text)) is not None:
@@ -2376,6 +2377,9 @@ def _understand(text: str) -> Query:
         scope = Scope(time=time) if topic == "scoring" and time is not None and not here else Scope()
         # "where do the machine and the model disagree?": those stretches
         differ = topic == "scoring" and (_DISAGREE_RE.search(text) or _GOT_WRONG_RE.search(text))
+        if differ:
+            # "show me an N1 epoch the model got wrong": the reference's N1 epochs only
+            scope = Scope(stage_term(text), scope.time)
         note = "disagree" if differ else _patient_claim(text) if topic == "patient" else None
         if differ and re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) and not re.search(
                 r"\b(?:model|zero[- ]?shot|sleeplm)\b", text, I):
@@ -2676,6 +2680,9 @@ _CONFUSION_RE = re.compile(
     r" (?:against|compared (?:to|with)|versus|vs\.?|next to) (?:the )?(?:human|manual|expert|technician'?s?|scor\w*"
     r"|machine|yasa|model)"
     r"|\bwhich stages? (?:does|did|do) (?:the )?(?:model|machine|yasa) (?:get wrong|miss|confuse|struggle with|mix up)\w*"
+    # "which stage is hardest for the model?": each stage's F1, the lowest named
+    r"|\bwhich stages? (?:is|was|are|were) (?:the )?(?:hardest|most difficult|toughest|worst|least accurate)"
+    r" for (?:the )?(?:model|machine|yasa)\b"
     r"|\b(?:per[- ](?:class|stage)|class[- ]?wise|stage[- ]?wise|each stage'?s?) (?:f1|f-?scores?|kappa|κ|agreement"
     r"|accuracy)\b|\bf1\b.{0,20}\b(?:per|by|for each|of each) (?:class|stage)\b", I)
 # "how many N1 epochs did the model call wake?": one cell of the two stagings' confusion matrix
@@ -2737,7 +2744,7 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\b(?:stag\w*|epochs?|machine|hypnogram|scor\w*)\b.{0,40}\b(?:least|less|not|un)[- ]?(?:sure"
         r"|confident|certain)\b"
         # "what could the scorer have gotten wrong?", "where might the staging be wrong?"
-        r"|\b(?:scor\w*|stag\w*|hypnogram|machine|yasa)\b.{0,40}\b(?:wrong|mistak\w*|errors?|missed"
+        r"|\b(?:scor\w*|stag\w*|hypnogram|machine|yasa|model)\b.{0,40}\b(?:wrong|mistak\w*|errors?|missed"
         r"|mis-?scor\w*|mis-?stag\w*)\b"
         # "how do you know when they were asleep?": how the stages were found
         r"|\bhow (?:do|did|can|could|would) (?:you|we|i|it|the (?:app|machine)) (?:know|tell|determine|decide"
