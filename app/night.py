@@ -148,7 +148,7 @@ class LoadedNight:
     def blind_types(self) -> dict[str, str]:
         """Event type -> why this night's channels cannot show it
         (:func:`~sleeplm_core.scoring.coverage.blind_types`)."""
-        return blind_types(self.recording, {**self.epochs.mapping, **self.epochs.aux_mapping})
+        return blind_types(self.recording, self.epochs.slots)
 
     def agreement(self) -> str:
         """Machine vs human scoring in one line ("κ 0.81 (841 epochs); event F1: ..."), "" without both."""

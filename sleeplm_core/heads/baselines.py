@@ -26,7 +26,7 @@ from sleeplm_core.scoring.staging import StagingConfig, stage_channels, yasa_sta
 
 def yasa_stages(rec: Recording, epochs: EpochSet) -> np.ndarray:
     """Stage codes (index into STAGES) from ``yasa.SleepStaging`` for each epoch of ``epochs``."""
-    slots = montage_slots(rec, {**epochs.mapping, **epochs.aux_mapping})
+    slots = montage_slots(rec, epochs.slots)
     chosen, why = stage_channels(rec, slots, StagingConfig())
     if not chosen:
         raise SleepLMError(f"{epochs.recording_id}: YASA cannot stage: {why}; "

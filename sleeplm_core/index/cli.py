@@ -39,7 +39,7 @@ def _opener(args: argparse.Namespace):
         if args.captions == "measured":
             captions = [c or "" for c in
                         caption_night(rec, epochs, seed=args.seed).level(args.caption_level)]
-        blind = blind_types(rec, {**epochs.mapping, **epochs.aux_mapping})
+        blind = blind_types(rec, epochs.slots)
         if blind:
             log.info("%s: the model's readings of %s are left out: %s", path.name,
                      ", ".join(blind), "; ".join(sorted(set(blind.values()))))
@@ -136,7 +136,7 @@ def _search(args: argparse.Namespace) -> int:
         raise SleepLMError(f"--epoch {args.epoch}: {path} has {len(epochs)} epochs")
     encoded = library_encoder(loaded)(epochs.data[idx:idx + 1], epochs.channel_mask,
                                       epochs.spo2_rows(slice(idx, idx + 1)))
-    grounding = (encoded.grounding.without(blind_types(rec, {**epochs.mapping, **epochs.aux_mapping}))
+    grounding = (encoded.grounding.without(blind_types(rec, epochs.slots))
                  if encoded.grounding is not None else None)
     for hit in search_vectors(library, encoded.vectors, args.k)[0]:
         print(hit.line())

@@ -63,6 +63,11 @@ class EpochSet:
     def __len__(self) -> int:
         return int(self.data.shape[0])
 
+    @property
+    def slots(self) -> dict[str, str]:
+        """Every slot read -> its file label: the model's channels and the auxiliary ones."""
+        return {**self.mapping, **self.aux_mapping}
+
     def spo2_rows(self, index: slice | np.ndarray) -> np.ndarray | None:
         """The SpO2 rows of the epochs ``index`` picks, None without SpO2."""
         return None if self.spo2 is None else self.spo2[index]

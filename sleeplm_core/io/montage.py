@@ -67,6 +67,11 @@ class Montage:
     position_codes: dict[int, int] | None = None
     source: str = ""
 
+    @property
+    def slots(self) -> dict[str, str]:
+        """Every slot mapped -> its file label: the model's channels and the auxiliary ones."""
+        return {**self.mapping, **self.aux_mapping}
+
     def report(self) -> str:
         """Human-readable table of every slot and how it was filled."""
         lines = [f"montage of {self.source or 'recording'}:"]
@@ -186,7 +191,7 @@ def _fallbacks(montage: Montage, index: dict[str, str], used: set[str], emptied:
 
 def _rate_flags(rec: Recording, montage: Montage) -> list[str]:
     flags = []
-    for slot, label in {**montage.mapping, **montage.aux_mapping}.items():
+    for slot, label in montage.slots.items():
         sfreq = rec.signals[label].sfreq
         if sfreq < MIN_SFREQ[slot]:
             flags.append(

@@ -35,7 +35,7 @@ def night_summary(rec: Recording, montage: Montage, epochs: EpochSet) -> str:
 
 
 def _channel_line(signal: Signal, montage: Montage) -> str:
-    slots = {label: slot for slot, label in {**montage.mapping, **montage.aux_mapping}.items()}
+    slots = {label: slot for slot, label in montage.slots.items()}
     slot = slots.get(signal.label)
     role = "unused" if slot is None else f"-> {slot}" + (" (substitute)" if slot in montage.substitutions else "")
     return f"  {signal.label!r}: {signal.sfreq:g} Hz, {signal.unit or 'no unit'}, {_hours(signal.duration)}  {role}"

@@ -79,7 +79,7 @@ def montage_slots(rec: Recording, mapping: dict[str, str] | None = None) -> dict
         montage = map_montage(rec)
     except MontageError:
         return {}
-    return {**montage.mapping, **montage.aux_mapping}
+    return montage.slots
 
 
 def pick(rec: Recording, labels: list[str], limits: Usability) -> tuple[Signal | None, str]:

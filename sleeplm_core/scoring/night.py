@@ -221,7 +221,7 @@ def score_night(rec: Recording, epochs: EpochSet | None = None, config: ScoringC
         progress: called with (fraction done, part) before each part.
     """
     config = config or ScoringConfig()
-    mapping = {**epochs.mapping, **epochs.aux_mapping} if epochs is not None else None
+    mapping = epochs.slots if epochs is not None else None
     night = _Night(rec, montage_slots(rec, mapping), config,
                    MachineScoring(stages=np.zeros(0, dtype=np.int8)))
     todo = [p for p in PARTS if config.wants(p)]
