@@ -4,6 +4,8 @@ the file's channels that record a signal, the night's architecture or cycles).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -316,6 +318,15 @@ def _snore_in_apneas(night: LoadedNight) -> str:
             f"the channel's quiet level).")
 
 
+_NIGHT_LINE: dict[str, Callable[[LoadedNight], str]] = {
+    "sws_early": lambda night: _by_third(night, "N3"), "eeg_bands": _band_shares,
+    "rem_eyes": _rem_density, "desat_lag": _nadir_lag, "apnea_stage": _index_by_stage,
+    "rem_osa": _rem_related, "arousal_threshold": _edwards_score, "apnea_arousal": _ended_by_arousal,
+    "hypoventilation": _sustained_low, "spindle_n2": _spindles_by_stage, "snore_apnea": _snore_in_apneas,
+}
+"""The one line of this night's figures that grounds an explained term, by the term's key."""
+
+
 def _night_lines(term: Term, night: LoadedNight) -> list[str]:
     stages, source = night.stages()
     s = night.summary()
@@ -337,32 +348,12 @@ def _night_lines(term: Term, night: LoadedNight) -> list[str]:
                 f"{rem}, {len(cycles)} cycle{'s' * (len(cycles) != 1)} and {s.waso_min:.0f} min "
                 f"awake after sleep onset in {s.awakenings} awakenings.",
                 _by_third(night, "N3"), _by_third(night, "REM")]
-    if term.key == "sws_early":
-        return [_by_third(night, "N3")]
+    if (line := _NIGHT_LINE.get(term.key)) is not None:
+        return [line(night)]
     if term.key == "rem_late":
         first = ("holds no REM" if s.rem_latency_min != s.rem_latency_min else
                  f"reached REM **{s.rem_latency_min:.0f} min** after sleep onset")
         return [f"This night ({source_name(source)} stages) {first}.", _by_third(night, "REM")]
-    if term.key == "eeg_bands":
-        return [_band_shares(night)]
-    if term.key == "rem_eyes":
-        return [_rem_density(night)]
-    if term.key == "desat_lag":
-        return [_nadir_lag(night)]
-    if term.key == "apnea_stage":
-        return [_index_by_stage(night)]
-    if term.key == "rem_osa":
-        return [_rem_related(night)]
-    if term.key == "arousal_threshold":
-        return [_edwards_score(night)]
-    if term.key == "apnea_arousal":
-        return [_ended_by_arousal(night)]
-    if term.key == "hypoventilation":
-        return [_sustained_low(night)]
-    if term.key == "spindle_n2":
-        return [_spindles_by_stage(night)]
-    if term.key == "snore_apnea":
-        return [_snore_in_apneas(night)]
     if term.key == "psg":
         return [f"This file holds {len(night.recording.signals)} channels; ask *which channels "
                 f"are in this file?* for the list."]
