@@ -735,13 +735,9 @@ class Dialogue:
                 and self.last.stat in _STAT_NAMES and self.last.scope == Scope()):
             # "what's the ODI?", then "how does that compare to the AHI?": both figures
             return f"what are the {_STAT_NAMES[self.last.stat]} and the {m.group('other')}?"
-        if (m := _IT_SPLIT_RE.search(text)) and (subject := self._last_subject()) is not None:
-            # "what's the AHI?", then "how does it compare in REM vs NREM?": the AHI, split
-            verb = m.group("verb") or ""
-            if subject[1] and verb.lower() in ("does ", "is "):
-                verb = {"does ": "do ", "is ": "are "}[verb.lower()]
-            return f"{m.group('lead')}{verb}the {subject[0]}{m.group('rest')}"
-        if (m := _IT_TRACKS_RE.search(text)) and (subject := self._last_subject()) is not None:
+        if (m := _IT_SPLIT_RE.search(text) or _IT_TRACKS_RE.search(text)) and (
+                subject := self._last_subject()) is not None:
+            # "what's the AHI?", then "how does it compare in REM vs NREM?": the AHI, split;
             # "any snoring?", then "does it track the AHI?": that measure against the index
             verb = m.group("verb") or ""
             if subject[1] and verb.lower() in ("does ", "is "):
