@@ -516,3 +516,23 @@ def test_what_did_yasa_say_is_the_epochs_stagings(sc4001_read) -> None:
     """"what did YASA say?" about the epoch on screen was read as off topic."""
     first = "show me an epoch YASA got wrong"
     assert last_answer(sc4001_read, first, "what did YASA say?") == last_answer(sc4001_read, first, "what did the expert say?")
+
+
+@pytest.mark.parametrize("asked, plain", [
+    ("what's the difference between AHI and RDI?", "what are the AHI and the RDI?"),
+    ("how is the RDI different from the AHI?", "what are the RDI and the AHI?")])
+def test_the_difference_between_two_indices_gives_both_defined(demo, asked, plain) -> None:
+    """"what's the difference between AHI and RDI?" gave the AHI alone."""
+    text = last_answer(demo, asked)
+    assert text == last_answer(demo, plain)
+    assert "AHI (apneas + hypopneas per hour of sleep)" in text
+    assert "RDI (apneas + hypopneas + RERAs per hour of sleep)" in text
+
+
+@pytest.mark.parametrize("follow, plain", [("what about the ECG?", "is there an ECG?"),
+                                           ("and the leg EMG?", "is there a leg EMG?")])
+def test_what_about_a_channel_after_the_signal_check(demo, follow, plain) -> None:
+    """"what about the ECG?" after the signal check gave the check again."""
+    text = last_answer(demo, "which channels are bad?", follow)
+    assert text == last_answer(demo, plain)
+    assert re.match(r"\*\*(?:Yes|No)\*\*", text)

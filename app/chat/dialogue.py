@@ -812,6 +812,10 @@ class Dialogue:
             rem = all(span.kind == "period" and period_stage(span) == "REM" for span in spans)
             words = [re.sub(r"^(?:in|during)\s+", "", span.text) for span in spans]
             return f"compare {'REM' if rem else 'spindle'} density in {words[0]} and {words[1]}"
+        if ((m := _WHAT_ABOUT_CHANNEL_RE.search(text)) and self.last is not None
+                and self.last.intent == Intent.RECORDING and self.last.topic in ("quality", "channels")):
+            # "which channels are bad?", then "what about the ECG?": whether the file has one
+            return f"is there {article(m.group('what').upper() if len(m.group('what')) <= 4 else m.group('what'))}?"
         if (_QUALITY_FOLLOW_RE.search(text) and self.last is not None and self.last.intent == Intent.RECORDING
                 and self.last.topic == "quality"):
             # "which channels are bad?", then "why is it bad?" or "how much of the night is
@@ -1310,6 +1314,9 @@ _LOOK_LIKE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what (?:does|did) (?:the |her 
                            r"|airflow|flow|belts?|chest|abdomen|respiration) look like\W*$", re.I)
 _HOW_MANY_MINUTES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how many (?:minutes|seconds|hours|mins|secs)"
                                   r"|for how long)\W*$", re.I)
+_WHAT_ABOUT_CHANNEL_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:the\s+|an?\s+)?(?P<what>ecg|ekg|eeg|eog"
+                                    r"|emg|chin emg|leg emg|spo2|oximeter|airflow|effort belts?|belts?|snore"
+                                    r" (?:channel|sensor)|position (?:channel|sensor))(?: channels?| leads?)?\W*$", re.I)
 _QUALITY_FOLLOW_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:why (?:is|was|are|were) (?:it|that|this|they|those) (?:so )?(?:bad"
                                 r"|poor|noisy|flagged|unusable)|how much (?:of (?:the|this) (?:night|recording) )?(?:is|was)"
                                 r" (?:affected|bad|lost|unusable|flagged)|which (?:part|parts|epochs?|stretch\w*)"

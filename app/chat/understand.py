@@ -1633,6 +1633,10 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
     return "periods"
 
 
+_INDEX_PAIR_RE = re.compile(r"\b(?:difference|differences|distinction) between (?:the )?(?P<a>o?ahi|rdi|odi|rei)"
+                            r" (?:and|vs\.?|versus) (?:the )?(?P<b>o?ahi|rdi|odi|rei)\b"
+                            r"|\bhow (?:is|does) (?:the )?(?P<a2>o?ahi|rdi|odi|rei) differ(?:ent)? from (?:the )?(?P<b2>o?ahi"
+                            r"|rdi|odi|rei)\b", I)
 _WHY_HAPPEN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:why (?:do|does) (?P<a>[\w -]+?) (?:happen|occur|develop|form"
                             r"|arise)|what (?:causes|triggers|produces) (?P<b>(?!the\b|this\b|that\b|her\b|his\b"
                             r"|their\b|them\b|it\b)[\w -]+?))(?: in general)?\W*$", I)
@@ -1790,6 +1794,10 @@ def article(words: str) -> str:
 
 
 def _read(text: str) -> Query:
+    if m := _INDEX_PAIR_RE.search(text):
+        # "what's the difference between AHI and RDI?": both, each defined, on this night
+        a, b = (m["a"] or m["a2"]).upper(), (m["b"] or m["b2"]).upper()
+        return replace(_read(f"what are the {a} and the {b}?"), text=text)
     if (m := _WHY_HAPPEN_RE.search(text)) and (phen := find_phenomenon(m["a"] or m["b"])) is not None and (
             phen.event_types):
         # "why do central apneas happen?", "what causes hypopneas?": what they are and why,
