@@ -1755,8 +1755,10 @@ _LONGEST_AWAKE_RE = re.compile(r"\bwak(?:e|ing) up for the longest(?: time)?\b|\
                                r"|stretches|spells)\b)(?: (?:period|bout|episode|stretch|spell))?(?: after sleep onset)?\b", I)
 _HOW_STAGED_RE = re.compile(r"\b(?:can|could|should) (?:i|we|you) (?:trust|believe|rely on)\b.{0,12}\b(?:the )?(?:total )?"
                             r"(?:sleep time|tst|sleep efficiency|efficiency|sleep stages?|stages|staging|hypnogram)\b"
-                            r"|\bhow (?:did|do|can|could) you (?:get|find|know|tell|work out|estimate|guess|derive)\b.{0,12}"
-                            r"\b(?:the )?(?:sleep )?(?:stages|staging|hypnogram|sleep time)\b", I)
+                            # "how did you estimate sleep?" (a home test): where the stages come from
+                            r"|\bhow (?:did|do|does|can|could) (?:you|it|the (?:app|model|machine)) (?:get|find|know"
+                            r"|tell|work out|estimate|guess|derive|compute|determine|infer)\b.{0,12}"
+                            r"\b(?:the )?(?:sleep )?(?:stages|staging|hypnogram|sleep time|sleep)\b", I)
 _TERSE_EPOCH_STAGE_RE = re.compile(r"^\W*(?:epoch|ep\.?|e)\s*#?\s*(\d+)\s*[:,-]?\s*(?:stage|staging|scored as)\W*$", I)
 _WOULD_YOU_SCORE_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|how) would you (?:score|stage|call|classify"
                                  r"|label) (?:it|this|that|this one|this epoch|the current epoch)(?: as)?"
@@ -2741,9 +2743,6 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         # "could you score the breathing?": what the machine scored here, and what it could not
         r"|^\W*(?:can|could|would|will) (?:you|it|the (?:app|machine)) (?:still |even |really |actually )?(?:score|stage)\b"
         r"(?!\s+(?:(?:this|that|the|the current) )?epochs?\b)"
-        # "how did you estimate sleep?" (a home test): where the stages come from
-        r"|\bhow (?:did|do|does|can|could) (?:you|it|the (?:app|model|machine)) (?:estimate|guess|get|work out"
-        r"|compute|know|determine|infer|tell)\b.{0,25}\b(?:sleep|stag\w*|hypnogram)\b"
         # "can I trust the hypnogram?", "should I rely on the machine scoring?"
         r"|\b(?:trust|rely on|believe)\b.{0,30}\b(?:stag\w*|hypnogram|scor\w*|yasa|machine)\b|\b(?:confidence|uncertain\w*|unsure|least sure|doubtful)\b"
         r".{0,40}\b(?:stag\w*|hypnogram|scor\w*|epochs?)\b|\b(?:stag\w*|hypnogram|scor\w*)\b.{0,30}"
