@@ -11,7 +11,8 @@ import numpy as np
 from app.chat.events import events_for, unscored_reason
 from app.chat.periods import stage_name
 from app.chat.phenomena import phenomenon
-from app.chat.plan import Plan
+from app.chat.dispersion import dispersion
+from app.chat.plan import Plan, stages_guessed
 from app.chat.results import BusiestEpochs, Item, Message
 from app.night import LoadedNight
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -63,5 +64,17 @@ def _busiest_windows(plan: Plan, night: LoadedNight, name: str, onsets: list[flo
             main = Counter(STAGES[c] for c in inside if c >= 0).most_common(1)
             chosen.append(Item(begin, begin + width, f"{width / 60:g}-min stretch", "measured",
                                main[0][0] if main else "?", value=float(counts[i]), unit="events"))
+    clustered = plan.query.note == "clustered"
+    spread = dispersion(night, onsets, *_sleep_in_scope(plan, night)) if clustered else None
     return BusiestEpochs(name, chosen, len(onsets), 0, source, plan.where.text,
-                         int(plan.where.mask.sum()), window=width)
+                         int(plan.where.mask.sum()), window=width, dispersion=spread,
+                         clustered=clustered)
+
+
+def _sleep_in_scope(plan: Plan, night: LoadedNight) -> tuple[np.ndarray, str]:
+    """The scope's sleep epochs, and "sleep"; its every epoch and "recording" on a home test,
+    whose stages are a guess."""
+    stages, stage_source = night.stages()
+    if stages_guessed(night, stage_source):
+        return plan.where.mask, "recording"
+    return plan.where.mask & (stages > 0), "sleep"

@@ -99,6 +99,10 @@ class Dialogue:
             item = self._focused()
             label = item.label.split(" (")[0]
             query = replace(query, scope=Scope(query.scope.stages, replace(_span(item), text=f"in {label}")))
+            if (query.phenomenon == "scored_event" and self.last is not None and self.last.phenomenon
+                    and self.last.phenomenon != "scored_event"):
+                # "events" there are the kind that hour was picked for (the worst hour for breathing)
+                query = replace(query, phenomenon=self.last.phenomenon)
         if query.stage_event == "quiz":
             return replace(query, skip=self.quizzes)   # each quiz another stage and epoch
         if (query.ref in (Ref.EXAMPLE, Ref.STEP) and query.phenomenon is None and self.shown is not None
@@ -176,6 +180,13 @@ class Dialogue:
             # "is that high?" after the hypoxic burden or the HRV: what that measure can be read
             # against (its answer says), not the stage norms
             return self._asked_again(query)
+        if (query.intent == Intent.NORMAL and not query.target and self.last is not None
+                and self.last.intent == Intent.LOCATE and (phen := phenomenon(self.last.phenomenon))
+                and phen.event_types and self.items and self._one_in_focus()
+                and (item := self._focused()).source != "model" and item.label not in STAGES):
+            # "is that long?" with one event shown: its length among the night's others of its kind
+            return Query(Intent.MEASURE, query.text, phen.key, measure="event_rank",
+                         scope=Scope(time=_span(item)), by_rule=True)
         if query.intent == Intent.NORMAL and not query.target and (row := self._norm_row()):
             # "that's long, isn't it?" after the sleep latency: that row of the norms first
             query = replace(query, target=row)
@@ -601,6 +612,12 @@ class Dialogue:
             # "can you score apneas on this?", then "why not?": what the rule reads, and why
             # this night could not give it
             return Query(Intent.EXPLAIN, query.text, phen.key, by_rule=True)
+        if _WHY_NOT_RE.search(query.text) and shown is not None and shown.intent == Intent.RECORDING and (
+                shown.topic == "scoring"):
+            # "can you stage this night?", then "why not?": what the file lacks and what the
+            # scoring could not read, as "why can't you score it?" asks
+            # (the text is the plain question's: its words ask for the absent channels)
+            return Query(Intent.RECORDING, "which sensors are missing?", topic="channels", by_rule=True)
         raise NothingToReferTo("no_why")
 
     def _why_kind(self, query: Query) -> Query:
@@ -1430,9 +1447,17 @@ _ESTIMATE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why|how) (?:is|was|ar
                           r" (?:rei|ahi|odi|number|index|figure|stages|hypnogram))(?: (?:only|just|merely))? (?:an?"
                           r" )?(?:estimates?|guess(?:es)?|approximat\w*|rough|uncertain|a guess)\W*$", re.I)
 """Why a figure just given is a guess ("why is it an estimate?" after a home test's REI)."""
-_APNEA_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:was|is) (?:it|that|this)(?: one)? (?:an? )?"
+_APNEA_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:was|is) (?:it|that|this)(?: one)?"
+                            r"(?: (?:really|actually|definitely|truly|not|certainly))? (?:an? )?"
                             r"(?:obstructive|central|mixed)(?: (?:one|apn\w*|event))?(?: or (?:an? )?(?:obstructive"
-                            r"|central|mixed)(?: (?:one|apn\w*|event))?)?|what (?:type|kind|sort) (?:of (?:apn\w*"
+                            r"|central|mixed)(?: (?:one|apn\w*|event))?)?"
+                            # "how sure are you that it's central?", "could it be a central one?"
+                            r"|(?:how (?:sure|certain|confident) (?:are you|is the (?:scor\w*|machine))|are you (?:sure"
+                            r"|certain|confident)) (?:that )?(?:it|that|this)(?: one)?(?:'s| is| was) (?:really )?(?:an? )?"
+                            r"(?:obstructive|central|mixed)(?: (?:one|apn\w*|event))?"
+                            r"|(?:could|might|can) (?:it|that|this)(?: one)? (?:be|have been) (?:an? )?(?:obstructive"
+                            r"|central|mixed)(?: (?:one|apn\w*|event))?(?: instead| after all)?"
+                            r"|what (?:type|kind|sort) (?:of (?:apn\w*"
                             r"|event) )?(?:was|is) (?:it|that|this)(?: one)?|(?:why|how) (?:is|was) (?:it|that|this)"
                             r"(?: one)? (?:obstructive|central|mixed)|how (?:can|do|did|could|would) (?:you|we|i|one"
                             r"|they|the scorer|the machine) (?:tell|know)(?: (?:it|that)(?:'s| is| was) (?:an? )?"

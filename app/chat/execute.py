@@ -18,6 +18,7 @@ import pandas as pd
 from app.chat import norms
 from app.chat.architecture import span_architecture, span_length
 from app.chat.event_free import event_free
+from app.chat.event_rank import event_rank
 from app.chat.aspects import Aspect
 from app.chat.breakdown import (breakdown, group_rows, index_rows, no_positions, positions,
                                 scoped_index)
@@ -2203,6 +2204,7 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "hypopnea_rules": hypopnea_rules, "spo2_recoveries": spo2_recoveries,
     "ahi_robustness": ahi_robustness, "event_free": event_free,
     "plm_series": plm_series, "awakening_signal": awakening_signal, "coupling": so_coupling,
+    "event_rank": event_rank,
     "by_channel": events_by_channel}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,

@@ -10,6 +10,7 @@ from app.chat.results import HypopneaRules, Message
 from app.chat.sleep_breathing import sleep_breathing, spo2_channel
 from app.night import LoadedNight
 from sleeplm_core.scoring.hypopnea_rule import RULE_DROPS, hypopneas_with_drop
+from sleeplm_core.scoring.respiratory import RespiratoryConfig
 
 
 def hypopnea_rules(plan: Plan, night: LoadedNight) -> HypopneaRules | Message:
@@ -27,4 +28,17 @@ def hypopnea_rules(plan: Plan, night: LoadedNight) -> HypopneaRules | Message:
     counted = {drop: len(hypopneas_with_drop(hypopneas, desats, signal.data, signal.sfreq, drop))
                for drop in RULE_DROPS}
     return HypopneaRules(apneas, len(hypopneas), counted, breath.hours, breath.recorded,
-                         breath.source, channel)
+                         breath.source, channel, _machine_rule(night) if breath.source != "scored" else "")
+
+
+def _machine_rule(night: LoadedNight) -> str:
+    """The rule ``sleeplm_core.scoring.respiratory`` scored hypopneas by, with its own numbers,
+    and whether its arousal half could apply on this night."""
+    rules = RespiratoryConfig()
+    arousals = unscored_reason(night, ("arousal",))
+    half = (f" (this night's arousals could not be scored ({arousals}), so only the desaturation "
+            f"half applied)" if arousals else "")
+    return (f"AASM rule 1A: the airflow down by at least {100 * (1 - rules.hypopnea_ratio):.0f} % for "
+            f"at least {rules.min_sec:g} s, with a ≥3 % desaturation starting within "
+            f"{rules.desat_after_sec:g} s of its end or an arousal within {rules.arousal_after_sec:g} s"
+            f"{half}")

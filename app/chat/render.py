@@ -20,6 +20,8 @@ from app.chat import norms
 from app.chat.aspects import Aspect
 from app.chat.breakdown import sums_others
 from app.chat.direction import direction_lead, pooled
+from app.chat.dispersion import MIN_EVENTS
+from app.chat.events import NO_CAUSE
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, stage_at
 from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon, unmeasured_note
@@ -32,7 +34,7 @@ from app.chat.recording import MACHINE_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
 from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, IndexTrack, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
-                              EventFree,
+                              EventFree, EventRank,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
@@ -453,8 +455,11 @@ def _(r: EventList, night: LoadedNight) -> Answer:
     elif r.causes and Aspect.CAUSE in r.asks:
         # "what caused most of the arousals?": the causes first, the largest named
         top, n = max(r.causes.items(), key=lambda kv: kv[1])
-        parts.insert(0, f"Most of the {len(r.scored)} arousals were **{top}** ({n}, "
-                        f"{100 * n / max(len(r.scored), 1):.0f} %). " + _causes(r))
+        lead = (f"**No cause could be looked for**: none of the {len(r.scored)} arousals has one. "
+                if set(r.causes) == {NO_CAUSE} else
+                f"Most of the {len(r.scored)} arousals were **{top}** ({n}, "
+                f"{100 * n / max(len(r.scored), 1):.0f} %). ")
+        parts.insert(0, lead + _causes(r))
     elif r.causes:
         parts.append(_causes(r))
     if r.strongest is not None:
@@ -1281,7 +1286,9 @@ def _(r: HypopneaRules, night: LoadedNight) -> Answer:
                   "The AASM recommends rule 1A (a ≥3 % desaturation *or* an arousal); rule 1B, "
                   "which Medicare uses, asks for a ≥4 % desaturation and no arousal counts. A "
                   "hypopnea is tied to a desaturation that starts during it or within 30 s of "
-                  "its end. The scoring's own hypopnea rule is not recorded in the file.")
+                  "its end. " + (f"The machine scoring here scored hypopneas by {r.machine_rule}: the "
+                                 "\"as scored\" row." if r.machine_rule else
+                                 "The scoring's own hypopnea rule is not recorded in the file."))
 
 
 def _spread(index: str, rates: list[float]) -> str:
@@ -1439,11 +1446,62 @@ def _(r: EventFree, night: LoadedNight) -> Answer:
     top = r.stretches[0]
     lines = "\n".join(f"- {_span(night, e)} ({(e.end - e.start) / 60:.1f} min, {e.value:.1f} min asleep)"
                       for e in r.stretches)
-    return _answer(night, f"The longest stretch without {_events(r.name, 1).replace(' event', '')}s"
+    kind = _events(r.name) if r.name.endswith("event") else f"{_events(r.name, 1).removesuffix(' event')}s"
+    return _answer(night, f"The longest stretch without {kind}"
                           f"{where}: {_span(night, top)}, **{(top.end - top.start) / 60:.1f} min** "
                           f"({top.value:.1f} min of it asleep), between the {r.events} "
                           f"{source_name(r.source)} {_events(r.name, r.events)} of the main sleep "
                           f"episode ({span}). The {len(r.stretches)} longest:\n{lines}", r.stretches)
+
+
+@render.register
+def _(r: EventRank, night: LoadedNight) -> Answer:
+    """"is that long?" with one event shown: its length among the night's events of its kind."""
+    place = ("the longest" if r.rank == 1 else "the shortest" if r.shorter == 0 and r.n > 1
+             else f"number {r.rank} by length")
+    q1, q3 = r.quartiles
+    return Answer(f"The {r.label} at **{clock(night, r.start)}** lasted **{r.length:.0f} s**: {place} "
+                  f"of the night's {r.n} {_events(r.name, r.n)} ({source_name(r.source)}), longer than "
+                  f"**{100 * r.shorter / r.n:.0f} %** of them. They last a median **{r.median:.0f} s** "
+                  f"(quartiles {q1:.0f}-{q3:.0f} s, {r.extremes[0]:.0f}-{r.extremes[1]:.0f} s); this "
+                  f"one runs {r.length / r.median:.1f} times the median." + _depth_place(r))
+
+
+def _depth_place(r: EventRank) -> str:
+    if r.depth is None:
+        return ""
+    depth, deeper, median = r.depth
+    place = "the deepest" if deeper == 0 else f"number {deeper + 1} by depth"
+    return (f" Its fall, **{depth:.1f} points** below its baseline, is {place} of the {r.n} (median "
+            f"fall {median:.1f} points).")
+
+
+def _clustering(r: BusiestEpochs) -> str:
+    """"are the apneas clustered?": the verdict of the index of dispersion, before the busiest
+    stretches; "" when not asked."""
+    d = r.dispersion
+    if not r.clustered:
+        return ""
+    if d is None:
+        return (f"Too few {_events(r.name)} or too little sleep{_where(r.where)} to tell clustering "
+                f"from chance (it takes {MIN_EVENTS} events over an hour of sleep or "
+                f"more).\n\n")
+    if d.p_clustered < 0.01:
+        verdict = "**Yes, clustered**"
+        how = "far more unevenly than events falling at random would"
+    elif d.p_even < 0.01:
+        verdict = "**No: more evenly than chance**"
+        how = "more regularly than events falling at random would"
+    else:
+        verdict = "**Not clearly**"
+        how = "about as unevenly as events falling at random would"
+    chance = _p_value(d.p_clustered) if d.ratio >= 1 else f"{_p_value(d.p_even)} for so even a spread"
+    return (f"{verdict}: the {d.events} {_events(r.name, d.events)} spread over the {d.stretches} "
+            f"stretches of {d.minutes:g} min of {d.over}{_where(r.where)} {how} (variance of the "
+            f"counts per stretch **{d.ratio:.1f}** times their mean, against 1 for events at "
+            f"random; {chance}); the busiest {d.top} stretches hold **{100 * d.top_share:.0f} %** "
+            f"of them. Clustering may follow the stages, the body position or the hour: ask *by "
+            f"stage* or *by position* to see which.\n\n")
 
 
 @render.register
@@ -1464,7 +1522,7 @@ def _(r: BusiestEpochs, night: LoadedNight) -> Answer:
         minutes = r.window / 60
         lines = "\n".join(f"- {_span(night, e)} (mostly {e.stage}): {e.value:.0f}, "
                           f"{e.value * 60 / minutes:.0f}/h" for e in r.epochs)
-        return _answer(night, f"The {minutes:g}-min stretch{where} with the most "
+        return _answer(night, _clustering(r) + f"The {minutes:g}-min stretch{where} with the most "
                               f"{_events(r.name)}: {_span(night, top)}, **{top.value:.0f}** "
                               f"events ({top.value * 60 / minutes:.0f} per hour; "
                               f"{source_name(r.source)}, {r.total} in all, counted by where each "

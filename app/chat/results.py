@@ -373,6 +373,8 @@ class HypopneaRules:
         recorded: a home test without EEG: the index is per hour recorded (the REI).
         source: where the events come from.
         channel: the SpO2 channel the falls are measured on.
+        machine_rule: the hypopnea rule the machine scoring applied, in words ("" for a
+            human scoring, whose rule the file does not record).
     """
 
     apneas: int
@@ -382,6 +384,7 @@ class HypopneaRules:
     recorded: bool
     source: str
     channel: str
+    machine_rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -1446,6 +1449,60 @@ class EventFree:
     where: str = ""
 
 
+@dataclass(frozen=True)
+class EventRank:
+    """One event's length among the night's events of its kind ("is that long?").
+
+    Attributes:
+        name: the kind, in words ("apnea"); label: the event's own type ("central apnea").
+        start, length: its onset and length, seconds.
+        n: events of the kind; rank: its place by length (1 = the longest); shorter: how many
+            are shorter.
+        median, quartiles, extremes: the kind's lengths, seconds.
+        source: who scored the events.
+        depth: a desaturation's fall below its baseline (% points), how many of the night's
+            fall deeper, and their median fall; None for other events or without SpO2.
+    """
+
+    name: str
+    label: str
+    start: float
+    length: float
+    n: int
+    rank: int
+    shorter: int
+    median: float
+    quartiles: tuple[float, float]
+    extremes: tuple[float, float]
+    source: str
+    depth: tuple[float, int, float] | None = None
+
+
+@dataclass(frozen=True)
+class Dispersion:
+    """How a kind's events spread over the stretches of sleep ("are the apneas clustered?").
+
+    Attributes:
+        events: events starting in the stretches counted.
+        stretches: stretches of sleep; minutes: the sleep each holds.
+        ratio: variance over mean of the counts per stretch (1 for events at random).
+        p_clustered, p_even: chi-square probabilities of a ratio this high, or this low, by
+            chance.
+        top_share: share of the events in the busiest ``top`` stretches (a fifth of them).
+        over: what the stretches cut: "sleep", or "recording" on a home test without EEG.
+    """
+
+    events: int
+    stretches: int
+    minutes: float
+    ratio: float
+    p_clustered: float
+    p_even: float
+    top_share: float
+    top: int
+    over: str = "sleep"
+
+
 @dataclass
 class BusiestEpochs:
     """The 30-s epochs holding the most events of a kind ("which epoch had the most
@@ -1460,6 +1517,8 @@ class BusiestEpochs:
             one ("what percentage of REM epochs had rapid eye movements?").
         window: the length, seconds, of the stretches counted ("the worst 10 minutes"),
             None for single epochs; each item's stage is the stretch's commonest.
+        dispersion: for "are they clustered?", how unevenly they spread over sleep (None
+            when not asked, or too few to judge); clustered: it was asked.
     """
 
     name: str
@@ -1471,6 +1530,8 @@ class BusiestEpochs:
     scope_epochs: int = 0
     share: bool = False
     window: float | None = None
+    dispersion: Dispersion | None = None
+    clustered: bool = False
 
 
 @dataclass(frozen=True)

@@ -571,7 +571,10 @@ _PCT = r"[34]\s?%|[34] ?percent"
 _HYPOPNEA_RULE_RE = re.compile(
     rf"\b(?:{_PCT}|aasm|cms|medicare|1a|1b)[- ]?(?:hypopn\w* )?(?:rule|criteri\w*|definition)s?\b"
     rf"|\b(?:ahi|rdi|rei|apn(?:o)?ea[- ]hypopn(?:o)?ea index)\b.{{0,40}}?(?:\b|(?<=\s))(?:{_PCT}|cms\b"
-    rf"|medicare\b|rule 1[ab]\b)|(?:{_PCT})\s+(?:ahi|rdi|rei)\b|\b(?:cms|medicare) (?:ahi|rdi)\b", I)
+    rf"|medicare\b|rule 1[ab]\b)|(?:{_PCT})\s+(?:ahi|rdi|rei)\b|\b(?:cms|medicare) (?:ahi|rdi)\b"
+    # "is that based on 4 % or 3 % hypopneas?", "which hypopnea rule did you use?"
+    rf"|(?:{_PCT}) (?:or|vs\.?|versus) (?:{_PCT})|(?:{_PCT}) hypopn\w*|\bhypopn\w* (?:scoring )?(?:rule|criteri\w*)s?\b"
+    rf"|\b(?:which|what) rules? (?:for|of) (?:the |scoring )?hypopn\w*", I)
 # "theta/delta ratio", "the ratio of beta to alpha": two EEG bands' power, divided.
 _BAND = r"(delta|theta|alpha|sigma|spindle|beta)"
 _BAND_RATIO_RE = re.compile(rf"\b{_BAND}(?:\s+power)?(?:\s*[/:]\s*|\s*-\s*|\s+(?:to|over|vs\.?"
@@ -1590,6 +1593,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.DESCRIBE
     if stages and signal is None and _LOCATE_RE.search(text):
         return Intent.STAGE_TIMING
+    if signal is not None and time is not None and not stages:
+        return Intent.MEASURE  # "what's the temperature in the first minute of sleep?"
     return None
 
 
@@ -1776,7 +1781,8 @@ _TEACH_STAGES_RE = re.compile(r"\b(?:teach\w*|class|lecture|students?|lesson|cou
                               r"|\b(?:where|how) (?:should|do|can|would) (?:i|we) (?:start|begin)\b.*\b(?:teach\w*|explain\w*)"
                               r"\b.*\b(?:sleep )?stag(?:es|ing)\b", I)
 _IS_THAT_AN_EVENT_RE = re.compile(r"^\W*(?:and\s+|so\s+|hmm,?\s+|wait,?\s+)?is (?:that|this)(?: one| thing| bit| part)?"
-                                  r"(?: here| there)? (?:an? )?(?P<what>[a-z][a-z -]*?)\W*$", I)
+                                  # "is this severe sleep apnea?" grades the night (_CALL_IT_GRADE_RE)
+                                  r"(?: here| there)? (?:an? )?(?!(?:mild|moderate|severe)\b)(?P<what>[a-z][a-z -]*?)\W*$", I)
 _THIS_STAGE_RUN_RE = re.compile(
     r"\bhow long (?:have|has|had) (?:they|she|he|the patient|the sleeper|it|we) been in (?:this|that|the current)"
     r" (?:stage|state|sleep stage)\b|\b(?:when|where) (?:does|did|will) (?:this|that|the current) (?:stage|sleep stage"
@@ -1993,6 +1999,12 @@ _DAYPART_RE = re.compile(r"\b(?P<hour>1[0-2]|0?[1-9])(?P<minutes>:[0-5]\d)?\s+(?
 _WITHIN_ONSET_RE = re.compile(r"\b(?:within|in) (?:the first )?(?P<n>\d{1,3}|an?|one|two|three|five|ten|fifteen"
                               r"|twenty|thirty) (?P<unit>min(?:ute)?s?|hours?) (?:of|after) (?:falling asleep|sleep"
                               r" onset|(?:she|he|they|the patient) fell asleep|going to sleep)\b", I)
+_AT_ONSET_RE = re.compile(r"\b(?:at (?:the )?(?:sleep onset|onset of sleep|(?:start|beginning) of sleep|falling asleep"
+                          r"|(?:the time )?(?:she|he|they|the patient) fell asleep)|(?:when|as) (?:she|he|they|the patient)"
+                          r" fell asleep)\b", I)
+_AT_WAKING_RE = re.compile(r"(?:\bat |(?<=vs )|(?<=vs\. )|(?<=versus )|(?<=and ))(?:the )?(?:final awakening|last awakening"
+                           r"|end of sleep|(?:final |morning )?wak(?:e[- ]?up|ing)|(?:the time )?(?:she|he|they|the patient)"
+                           r" woke up)\b", I)
 # "the longest stretch without any apnea", "longest apnea-free period", "how long did she go
 # without an arousal?"
 _EVENT_FREE_RE = re.compile(r"\b(?:longest|long)\s+(?:stretch|period|time|gap|interval|run|span|spell|while)"
@@ -2054,6 +2066,11 @@ def _understand(text: str) -> Query:
     text = _DAYPART_RE.sub(_meridiem, text)
     # "within 10 minutes of falling asleep": the first minutes of sleep, a span the times read
     text = _WITHIN_ONSET_RE.sub(lambda m: f"in the first {m['n']} {m['unit']} of sleep", text)
+    if _signal(text) is not None:
+        # "the temperature at sleep onset", "heart rate at the final awakening": that signal
+        # over the first or the last minute of sleep, a span the times read
+        text = _AT_ONSET_RE.sub("in the first minute of sleep", text)
+        text = _AT_WAKING_RE.sub("in the last minute of sleep", text)
     text = _ASLEEP_AND_AWAKE_RE.sub(lambda m: f"{m.group(1)} vs {m.group(2)}"
                                     if m.group(1).lower() != m.group(2).lower() else m.group(0), text)
     text = _IN_AND_IN_RE.sub(lambda m: f"in {m.group(1)} vs {m.group(2)}"
@@ -2265,6 +2282,10 @@ def _understand(text: str) -> Query:
         # "how fragmented was REM?": that stage's bouts and what breaks them
         return Query(Intent.MEASURE, text, scope=Scope(named, time), measure="fragmentation",
                      by_rule=True)
+    if _ARE_CLUSTERED_RE.search(text) and (bunched := find_phenomenon(text)) is not None and bunched.event_types:
+        # "are the apneas clustered?": how unevenly they spread over sleep, then where they bunch
+        return Query(Intent.MEASURE, text, bunched.key, scope=Scope(stage_term(text), time),
+                     measure="busiest_epochs", window=60.0 * CLUSTER_MIN, note="clustered", by_rule=True)
     if m := _BUSIEST_WINDOW_RE.search(text):
         # "show me the worst 10 minutes": the stretch of that length with the most events
         busy = find_phenomenon(text)
@@ -2780,6 +2801,10 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|it|the app|the machine|this app) (?:stage|score)\b|\b(?:which|what) (?:stager|staging"
         r"|algorithm|classifier|method|model|software|tool)s? (?:was |were |is |are )?(?:used|staged"
         r"|scored|did the (?:staging|scoring))\b"
+        # "which stager did you use?", "what did you use to stage it?"
+        r"|\b(?:which|what) (?:stager|staging|scorer|scoring|algorithm|classifier|software|tool)s?"
+        r"(?: (?:model|algorithm|method|software|tool|program)s?)? (?:did|do|does) (?:you|it|the (?:app|machine))"
+        r" (?:use|run|apply)\b|\bwhat did (?:you|it|the (?:app|machine)) use (?:to|for) (?:stag|scor)\w*\b"
         r"|\b(?:which|what) (?:channels?|eegs?|leads?|derivations?|signals?) (?:was |were |is |are |did"
         r" you |does it )?(?:used? )?(?:for|to|in|by) (?:the )?(?:stag\w*|scor\w*|stager)\b"
         r"|\b(?:stag\w*|scor\w*) (?:was |is )?(?:done |made )?(?:on|from|with|using) (?:which|what)"
@@ -3285,6 +3310,12 @@ _BUSIEST_WINDOW_RE = re.compile(rf"\b(?:worst|busiest|most (?:active|eventful|di
                                 r"|^\W*(?:and\s+|so\s+)?(?:where|when) (?:do|did|does|are|were|is|was)\b.{1,50}?"
                                 r"\b(?:cluster(?:s|ed|ing)?|bunch(?:es|ed)? up)\b", I)
 CLUSTER_MIN = 10
+# "are the apneas clustered?", "do the arousals come in clusters?": yes or no, asked of the whole
+# night; "clustered in REM" or "in the second half" names where, and is the split's question
+_ARE_CLUSTERED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:are|were|is|was|do|did|does)\b.{1,60}?\b(?:clustered"
+                               r"|clustering|bunched|grouped|cluster|bunch|group|come in (?:clusters|bursts|groups|runs)"
+                               r"|occur in (?:clusters|bursts|groups|runs)|in (?:clusters|bursts))(?: up| together)?"
+                               r"(?: at all| in time| over the night)?\W*$", I)
 """Minutes of the stretch a cluster of events is looked for in, when no length is named."""
 # "how stable was N2?", "was REM consolidated?": a stage's bouts, as its fragmentation.
 _STABLE_RE = re.compile(r"\b(?:stab(?:le|ility)|consolidat\w*|continuous|unbroken)\b", I)
@@ -3857,6 +3888,10 @@ _ONSET_STAGE_RE = re.compile(r"^\W*(?:what|which)(?:'s| is| was)? (?:the )?(?:fi
 # "is that severe?" after an index: its grade on the AASM's scale; "is that bad?": the norms
 _SEVERE_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|would) (?:that|this|it)(?: be)?(?: considered"
                              r"| classed as| rated)? (?:severe|mild|moderate)(?: (?:sleep )?apnea)?\W*$", I)
+# "would you call this severe OSA?", "is this moderate sleep apnea?": the night's grade
+_CALL_IT_GRADE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:would|could|do|does|is|was|should|can)\b.{0,40}?"
+                               r"\b(?:mild|moderate|severe)\s+(?:obstructive\s+|central\s+)?(?:sleep\s+)?(?:apn\w*"
+                               r"|osa|csa|sleep[- ]disordered breathing|sdb)\W*$", I)
 # "how does this night compare with a typical patient with moderate sleep apnea?": the
 # night's index against the bands that name the grades
 _LIKE_GRADE_RE = re.compile(r"^.*\b(?:compar\w*|typical|like|resembl\w*|similar)\b.*\b(?:mild|moderate"
@@ -3865,7 +3900,8 @@ _BAD_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|this|
                           r"|worrying|worrisome|a problem|ok(?:ay)?|fine"
                           # "was it quick?" after sleep onset, "is that early?" after REM latency:
                           # a timing judged against the healthy sleepers' range
-                          r"|(?:too |very |rather |quite )?(?:quick|fast|slow|late|early|soon))\W*$", I)
+                          r"|(?:too |very |rather |quite )?(?:quick|fast|slow|late|early|soon|short|long|high|low"
+                          r"|a lot|much|little|few|many))\W*$", I)
 # "label the epoch as calm or restless": the user's own labels, never a question
 _NOT_LABELS = r"(?!.*\b(?:label\w*|classif\w*|categori[sz]\w*|tag)\b)"
 # "when was she most restless?", "was his sleep restless?": the night's fragmentation (stage
@@ -3875,9 +3911,32 @@ _RESTLESS_WHEN_RE = re.compile(rf"^{_NOT_LABELS}.*\b(?:when|what time|which hour
                                r".*$", I)
 _RESTLESS_RE = re.compile(rf"^{_NOT_LABELS}.*\b(?:restless(?:ness)?|toss(?:ing|ed)? and turn(?:ing|ed)?)\b(?!\s+(?:legs?"
                           r"|limbs?))(?!.*\blegs?\b).*$", I)
+# "how long until the first spindle?": that event's delay after sleep onset (a stage's is its latency)
+_UNTIL_FIRST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long (?:until|till|til|before|to) (?:the |her |his |their )?first"
+                             r" (?P<what>[a-z][a-z -]*?)\W*$", I)
+
+
+def _until_first(m: re.Match[str]) -> str:
+    phen = find_phenomenon(m["what"])
+    if phen is None or not phen.event_types or stage_term(m["what"]):
+        return m.group(0)
+    return f"how long after sleep onset was the first {m['what']}?"
+
+
+# "how does it compare with the others?": the thing just shown against the rest of its kind
+_VS_OTHERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:it|that|this)(?: one)? compare (?:to|with|against)"
+                           r" (?:the )?(?:others?|rest|other ones)|(?:is|was) (?:it|that|this)(?: one)? (?:typical|unusual"
+                           r"|normal for (?:this|the) night|longer than (?:usual|the others|average)|an outlier))\W*$", I)
+# "which stage does it confuse most?" after the model's disagreements: "it" is the model
+_IT_CONFUSES_RE = re.compile(r"\b(?P<lead>(?:which|what) (?:sleep )?stages? (?:does|did|do)) (?:it|they)(?= (?:confuse|mix(?:es)? up"
+                             r"|get wrong|misclassify|mistake|struggle with|miss|mis-?score|mis-?stage)\b)", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the model"),
+    (_VS_OTHERS_RE, "is that normal?"),
+    (_UNTIL_FIRST_RE, _until_first),
     (_ONSET_STAGE_RE, "when was sleep onset?"),
     (_SEVERE_THAT_RE, "how severe is the apnea?"), (_LIKE_GRADE_RE, "how severe is the apnea?"),
+    (_CALL_IT_GRADE_RE, "how severe is the apnea?"),
     (_BAD_THAT_RE, "is that normal?"),
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
     (_BETTER_HALF_RE, "compare the first half with the second half"),

@@ -1,0 +1,203 @@
+"""Questions of stop 61, asked as a technician, an educator and a researcher would ask them of
+nights not in the repo (three synthetic nights written without their scoring, SC4001 without its
+hypnogram). Each names what it used to get. Expected answers are the ones the same question gets
+asked in full, or the night's own scoring and signals, never typed in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from scipy.stats import chi2
+
+from app.session import Session
+from chat_dialogues import last_answer
+
+
+@pytest.fixture(scope="module")
+def demo_unscored(demo):
+    """The bundled night with its scoring taken away: stages and events machine-scored."""
+    night, engine = demo
+    rec = replace(night.recording, stages=np.zeros(0, dtype=np.int8), events=[])
+    unscored = replace(night, recording=rec, epochs=replace(night.epochs, stages=np.full(night.n_epochs, -1)),
+                       _summary={})
+    assert unscored.machine is not None and any(e.type == "hypopnea" for e in unscored.machine.events)
+    return unscored, engine
+
+
+def test_the_stretch_without_respiratory_events_says_events(demo) -> None:
+    """"the longest stretch without breathing events" said "without respiratorys"."""
+    text = last_answer(demo, "show me the longest stretch without breathing events")
+    assert text.startswith("The longest stretch without respiratory events: "), text[:100]
+
+
+@pytest.mark.parametrize("asked", ["which stager did you use", "what staging software did you use?",
+                                   "what did you use to stage it?"])
+def test_which_stager_did_you_use_is_how_the_night_was_scored(sc4001_unscored, asked) -> None:
+    """"which stager did you use" described epoch 0."""
+    assert last_answer(sc4001_unscored, asked) == last_answer(sc4001_unscored, "what stager was used")
+
+
+@pytest.mark.parametrize("follow", ["is that based on 4% or 3% hypopneas?", "which hypopnea rule?"])
+def test_which_hypopnea_rule_is_the_rules_table(demo, follow) -> None:
+    """"is that based on 4% or 3% hypopneas?" after the AHI labelled epoch 0 with the two
+    phrases through the model; "which hypopnea rule?" listed the hypopneas."""
+    assert last_answer(demo, "what's the AHI?", follow) == last_answer(demo, "AHI 3 % vs 4 %?")
+
+
+def test_the_rules_table_names_the_machines_rule(demo, demo_unscored) -> None:
+    """The table said "the scoring's own hypopnea rule is not recorded in the file" of a night
+    the machine scored by a rule it knows."""
+    from sleeplm_core.scoring.respiratory import RespiratoryConfig
+    rules = RespiratoryConfig()
+    machine = last_answer(demo_unscored, "what hypopnea rule did you use")
+    assert (f"scored hypopneas by AASM rule 1A: the airflow down by at least "
+            f"{100 * (1 - rules.hypopnea_ratio):.0f} % for at least {rules.min_sec:g} s") in machine
+    assert "not recorded in the file" in last_answer(demo, "what hypopnea rule did you use")
+
+
+def _dispersion(night, kinds: tuple[str, ...]) -> tuple[int, float, int]:
+    """Events of ``kinds`` starting in sleep, their variance-to-mean ratio over 20-epoch
+    stretches of sleep, and the number of stretches."""
+    stages = night.stages()[0]
+    sleep = np.flatnonzero(stages > 0)
+    k = len(sleep) // 20
+    stretch = np.full(night.n_epochs, -1)
+    stretch[sleep[:k * 20]] = np.arange(k * 20) // 20
+    hits = [stretch[night.epoch_at(e.onset)] for e in night.scored_events()[0] if e.type in kinds]
+    counts = np.bincount([h for h in hits if h >= 0], minlength=k)
+    return int(counts.sum()), counts.var(ddof=1) / counts.mean(), k
+
+
+@pytest.mark.parametrize(("asked", "kinds"), [
+    ("are the apneas clustered?", ("obstructive_apnea", "central_apnea", "mixed_apnea")),
+    ("do the arousals come in clusters?", ("arousal",)),
+    ("are the spindles bunched together?", ("spindle",))])
+def test_are_they_clustered_reads_their_spread_over_sleep(demo, asked, kinds) -> None:
+    """"are the apneas clustered?" listed the longest apneas."""
+    night, _ = demo
+    text = last_answer(demo, asked)
+    n, ratio, k = _dispersion(night, kinds)
+    if chi2.sf((k - 1) * ratio, k - 1) < 0.01:
+        verdict = "**Yes, clustered**"
+    elif chi2.cdf((k - 1) * ratio, k - 1) < 0.01:
+        verdict = "**No: more evenly than chance**"
+    else:
+        verdict = "**Not clearly**"
+    assert text.startswith(verdict), text[:120]
+    assert f"the {n} " in text[:80] and f"**{ratio:.1f}** times their mean" in text
+    assert "The 10-min stretch" in text   # then where they bunch
+    assert last_answer(demo, "are events clustered in REM?") != text
+
+
+@pytest.mark.parametrize("asked", ["would you call this severe OSA", "is this severe sleep apnea?",
+                                   "does this count as mild OSA?"])
+def test_naming_a_grade_grades_the_night(demo, asked) -> None:
+    """"is this severe sleep apnea?" summarised the epoch on screen; "would you call this severe
+    OSA" the night."""
+    assert last_answer(demo, asked) == last_answer(demo, "how severe is the apnea?")
+
+
+def test_why_not_after_can_you_stage_it_says_what_is_missing(sc4001_unscored) -> None:
+    """"why not?" after "can you stage this night?" said how to ask for an epoch's evidence."""
+    assert (last_answer(sc4001_unscored, "can you stage this night?", "why not?")
+            == last_answer(sc4001_unscored, "which sensors are missing?"))
+
+
+@pytest.mark.parametrize("follow", ["how sure are you that it's central?", "is it really obstructive?",
+                                    "could it be a central one?"])
+def test_doubting_an_apneas_type_shows_its_belts(demo, follow) -> None:
+    """"how sure are you that it's central?" after the longest apnea was not understood."""
+    assert (last_answer(demo, "what's the longest apnea", follow)
+            == last_answer(demo, "what's the longest apnea", "was it obstructive or central"))
+
+
+def test_events_in_that_hour_are_the_kind_the_hour_was_picked_for(demo) -> None:
+    """"how many events in that hour" after the worst hour for breathing counted every scored
+    event (spindles and desaturations too)."""
+    night, _ = demo
+    hours = last_answer(demo, "when was the worst hour for breathing")
+    hour = re.search(r"Highest rate: \*\*(\d\d:\d\d)–(\d\d:\d\d)\*\*", hours)
+    rows = {m[1]: int(m[3]) for m in re.finditer(r"^\| (\d\d:\d\d–\d\d:\d\d) \| ([\d.]+) \| (\d+) \|", hours, re.M)}
+    text = last_answer(demo, "when was the worst hour for breathing", "how many events in that hour")
+    assert f"**{rows[f'{hour[1]}–{hour[2]}']}** respiratory events in {hour[1]}–{hour[2]}" in text, text[:200]
+
+
+def test_no_cause_looked_for_is_said_so(sc4001_unscored) -> None:
+    """"what caused the arousals?" on a night without breathing or leg channels said most were
+    "**no scored cause**"."""
+    text = last_answer(sc4001_unscored, "what caused the arousals?")
+    assert text.startswith("**No cause could be looked for**: none of the "), text[:100]
+    assert "Most of the" not in text
+
+
+@pytest.mark.parametrize(("asked", "same"), [
+    ("what was the heart rate at sleep onset", "what was the heart rate in the first minute of sleep"),
+    ("what was the SpO2 when she fell asleep", "what was the SpO2 in the first minute of sleep"),
+    ("heart rate at the final awakening?", "what was the heart rate in the last minute of sleep")])
+def test_a_signal_at_sleep_onset_is_read_there(demo, asked, same) -> None:
+    """"what was the heart rate at sleep onset" gave the time of sleep onset."""
+    text = last_answer(demo, asked)
+    assert text == last_answer(demo, same) and "minute of sleep (" in text.split("\n")[0], text[:100]
+
+
+def test_the_temperature_at_sleep_onset(sc4001) -> None:
+    """"what's the temperature at sleep onset" ("what's", unlike "what was") was read as the
+    time of sleep onset."""
+    text = last_answer(sc4001, "what's the temperature at sleep onset")
+    assert text.startswith("Body temperature, in the first minute of sleep"), text[:100]
+    assert text == last_answer(sc4001, "what was the temperature in the first minute of sleep")
+
+
+@pytest.mark.parametrize("asked", ["how long until the first spindle", "how long till first apnea?"])
+def test_how_long_until_the_first_event(demo, asked) -> None:
+    """"how long until the first spindle" listed the longest spindles."""
+    what = asked.split("first ")[1].rstrip("?")
+    assert last_answer(demo, asked) == last_answer(demo, f"how long after sleep onset was the first {what}?")
+
+
+@pytest.mark.parametrize(("first", "row"), [("what's the REM latency", "REM latency"),
+                                            ("what's the sleep efficiency", "Sleep efficiency")])
+def test_is_that_short_reads_the_figures_norm(demo, first, row) -> None:
+    """"is that short?" after the REM latency was not understood ("is that low?" after the
+    efficiency was, and stays)."""
+    follow = "is that short?" if "latency" in first else "is that low?"
+    assert last_answer(demo, first, follow).startswith(f"**{row}: "), first
+
+
+@pytest.mark.parametrize("follow", ["is that long?", "how does it compare with the others?", "is that unusual?"])
+def test_one_event_against_the_nights_others(demo, follow) -> None:
+    """"is that long?" after the longest apnea gave the night's sleep norms; "how does it
+    compare with the others?" was not understood."""
+    night, _ = demo
+    lengths = np.array([e.duration for e in night.scored_events()[0]
+                        if e.type in ("obstructive_apnea", "central_apnea", "mixed_apnea")])
+    text = last_answer(demo, "what's the longest apnea", follow)
+    assert f"lasted **{lengths.max():.0f} s**: the longest of the night's {len(lengths)} apnea events" in text
+    assert f"a median **{np.median(lengths):.0f} s**" in text
+
+
+def test_the_deepest_desaturation_against_the_others_has_its_depth(demo) -> None:
+    night, _ = demo
+    n = sum(e.type == "desaturation" for e in night.scored_events()[0])
+    text = last_answer(demo, "show me the deepest desaturation", "is that unusual?")
+    assert f"is the deepest of the {n} (median fall" in text, text
+
+
+def test_which_stage_does_it_confuse_is_the_models_confusion(sc4001_unscored) -> None:
+    """"which stage does it confuse most" after the disagreements described epoch 0."""
+    text = last_answer(sc4001_unscored, "where does the model disagree with YASA", "which stage does it confuse most")
+    assert text == last_answer(sc4001_unscored, "which stage does the model confuse most?")
+    assert text.startswith("**Machine-scored (YASA"), text[:80]
+
+
+def test_the_new_follow_ups_keep_a_session_going(demo) -> None:
+    """A technician's conversation through this stop's follow-ups, in one session."""
+    night, engine = demo
+    session = Session(night)
+    for question in ("what's the AHI?", "which hypopnea rule?", "are the apneas clustered?",
+                     "what's the longest apnea", "is that long?", "how sure are you that it's central?",
+                     "what was the heart rate at sleep onset"):
+        assert not session.ask(question, engine).text.startswith("That question is not about"), question
