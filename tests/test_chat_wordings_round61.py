@@ -201,3 +201,64 @@ def test_the_new_follow_ups_keep_a_session_going(demo) -> None:
                      "what's the longest apnea", "is that long?", "how sure are you that it's central?",
                      "what was the heart rate at sleep onset"):
         assert not session.ask(question, engine).text.startswith("That question is not about"), question
+
+
+@pytest.mark.parametrize("asked", ["what's the spindle density in N2 on C3 vs C4",
+                                   "spindles on C3-M2 versus C4-M1"])
+def test_two_leads_named_run_the_detector_on_each(demo, asked) -> None:
+    """"spindle density in N2 on C3 vs C4" gave the preferred lead's density alone."""
+    assert last_answer(demo, asked) == last_answer(demo, "spindle density in N2 on each channel")
+
+
+@pytest.mark.parametrize(("asked", "same"), [
+    ("what stands out about the heart?", "anything abnormal with the heart?"),
+    ("anything notable in the breathing?", "any problems with her breathing?")])
+def test_what_stands_out_about_a_system_judges_that_system(demo, asked, same) -> None:
+    """"what stands out about the heart?" listed the whole night's findings."""
+    assert last_answer(demo, asked) == last_answer(demo, same)
+
+
+def test_the_heart_rate_at_the_apneas_is_read_around_them(demo) -> None:
+    """"how does the heart rate change at the apneas" listed the longest apneas."""
+    assert (last_answer(demo, "how does the heart rate change at the apneas")
+            == last_answer(demo, "how did the heart rate respond to apneas?"))
+
+
+@pytest.mark.parametrize("asked", ["are there arousals after most apneas?", "what percentage of apneas end in an arousal",
+                                   "do arousals follow the apneas?"])
+def test_arousals_after_the_apneas_are_the_tied_share(demo, asked) -> None:
+    """These listed the longest apneas."""
+    assert last_answer(demo, asked) == last_answer(demo, "what percentage of apneas were followed by an arousal?")
+
+
+@pytest.mark.parametrize(("shown", "kind"), [("show me a K-complex", "K-complex"), ("show me a spindle", "spindle")])
+def test_is_it_a_good_example_reads_the_rule_against_it(demo, shown, kind) -> None:
+    """"is it a good example" after a K-complex was not understood."""
+    assert last_answer(demo, shown, "is it a good example") == last_answer(demo, shown, f"why is that a {kind}?")
+
+
+@pytest.mark.parametrize(("asked", "stage"), [("what proportion of N3 was in the first third of the night", "N3"),
+                                              ("what share of REM was in the second half?", "REM")])
+def test_the_share_of_a_stage_in_a_span_is_of_the_stages_minutes(demo, asked, stage) -> None:
+    """"what share of REM was in the second half?" gave REM's share of that half's sleep only."""
+    night, _ = demo
+    text = last_answer(demo, asked)
+    total = night.summary().stage_min[stage]
+    part = float(re.search(rf"\*\*([\d.]+) min\*\* of {stage}", text)[1])
+    assert text.startswith(f"**{100 * part / total:.0f} %** of the night's {total:.1f} min of {stage} fell in the "), text[:120]
+
+
+def test_slow_wave_activity_between_two_cycles_is_nrem_delta(demo) -> None:
+    """"how much slow wave activity in cycle 1 vs cycle 3" compared the cycles' minutes of sleep."""
+    text = last_answer(demo, "how much slow wave activity in cycle 1 vs cycle 3")
+    assert text.startswith("Mean per epoch, in N1/N2/N3 in cycle 1 vs in N1/N2/N3 in cycle 3:\n- delta power"), text[:120]
+    assert last_answer(demo, "how much delta power in N3?") == last_answer(demo, "delta power in N3")
+
+
+@pytest.mark.parametrize("follow", ["what was the oxygen during it", "oxygen at its lowest during that"])
+def test_during_it_after_a_list_is_the_first_listed(demo, follow) -> None:
+    """After "longest hypopnea" (five listed), "what was the oxygen during it" read every
+    hypopnea of the night and "oxygen at its lowest during that" the whole night."""
+    text = last_answer(demo, "longest hypopnea", follow)
+    first = last_answer(demo, "longest hypopnea").split("\n- **")[1].split("**")[0]
+    assert "SpO2 during it: **" in text.split("\n")[0] and f"(the first listed) at **{first}**" in text, text[:200]

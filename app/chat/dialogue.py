@@ -607,6 +607,10 @@ class Dialogue:
                          scope=Scope(time=TimeSpan("current", text="this epoch")))
         if query.intent == Intent.EXPLAIN and query.phenomenon:
             return self._why_kind(query)
+        if (query.note == "good_example" and shown is not None and shown.intent == Intent.LOCATE
+                and (phen := phenomenon(shown.phenomenon)) is not None and phen.event_types):
+            # "is it a good example?" after a K-complex was shown: the rule read against it
+            return self._why_kind(replace(query, phenomenon=phen.key, note=""))
         if _WHY_NOT_RE.search(query.text) and shown is not None and shown.intent == Intent.LOCATE and (
                 (phen := phenomenon(shown.phenomenon)) is not None and phen.event_types):
             # "can you score apneas on this?", then "why not?": what the rule reads, and why
@@ -941,8 +945,10 @@ class Dialogue:
             return "what was the snoring loudness during it?"
         # after a question about one event, where it was read: ``resolve``
         if (m := None if described else _RESPONSE_RE.search(text)) is not None:
-            if self.items and self._one_in_focus() and self._focused().label not in STAGES:
-                # "what happened to her heart rate?" with one event shown: during it
+            if self.items and self._focused().label not in STAGES and (
+                    self._one_in_focus() or re.search(r"\b(?:during|after) it\b", text, re.I)):
+                # "what happened to her heart rate?" with one event shown: during it; "what was
+                # the oxygen during it?" after several: the first listed, as the answer says
                 return f"what was the {m.group('signal').lower()} during it?"
             if self._listed_events() is not None:
                 # ... after a list of events: during them, against the rest of sleep

@@ -913,10 +913,13 @@ def _stage_minutes(wanted: tuple[str, ...], plan: Plan, night: LoadedNight) -> S
     n = int(np.sum(np.isin(stages, codes) & mask))
     sleep_n = int(np.sum(np.isin(stages, SLEEP_CODES) & mask))
     scope_n = int(np.sum(mask & (stages >= 0)))
+    # "what share of N3 was in the first third?": the stages' minutes over the whole night too
+    total = (float(np.sum(np.isin(stages, codes))) * EPOCH_SEC / 60
+             if plan.query.note == "share_of_stage" and plan.query.scope.time is not None else None)
     return StageAmount(tuple(wanted), n * EPOCH_SEC / 60, 100 * n / sleep_n if sleep_n else 0.0,
                        100 * n / scope_n if scope_n else 0.0, sleep_n * EPOCH_SEC / 60,
                        scope_n * EPOCH_SEC / 60, _stage_runs(night, codes, mask, source), source,
-                       span.text, plan.query.note == "epochs")
+                       span.text, plan.query.note == "epochs", total)
 
 
 # -- explain, navigate, context --------------------------------------------------------------
@@ -1288,7 +1291,8 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
         rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
         return Breakdown("groups", phen.title.lower(), rows, source, events_source,
                          direction=q.direction or "", rate_p=_rate_p(rows, q))
-    amount = bool(q.measure and _AMOUNT_WORDS.search(q.measure))
+    # ("how much delta power in cycle 1 vs cycle 3?" measures the EEG, not the stages' minutes)
+    amount = bool(q.measure and _AMOUNT_WORDS.search(q.measure) and not _BAND_WORDS.search(q.measure))
     if any(g.stages for g in q.groups or ()) and (amount or _one_stage_over_time(q)):
         rows, _ = group_rows(night, groups, None, stages >= 0)
         return Breakdown("groups", "", rows, source)

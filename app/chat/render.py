@@ -819,6 +819,10 @@ def _(r: StageAmount, night: LoadedNight) -> Answer:
               if r.epochs_asked else f"**{r.minutes:.1f} min**")
     text = (f"From the {source_name(r.source)} hypnogram: {amount} of {stages}"
             f"{where}, {share}; {len(r.periods)} period{'s' * (len(r.periods) != 1)}.")
+    if r.night_min is not None:
+        # "what share of N3 was in the first third?": of the stage's own minutes, first
+        text = (f"**{100 * r.minutes / r.night_min if r.night_min else 0:.0f} %** of the night's "
+                f"{r.night_min:.1f} min of {stages} fell{where} ({r.minutes:.1f} min). " + text)
     longest = sorted(r.periods, key=lambda p: -p.duration)[:5]
     if longest:
         # "how much deep sleep was there, and when?": the when, longest first (blue).

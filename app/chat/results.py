@@ -246,7 +246,9 @@ class StagePeriods:
 @dataclass
 class StageAmount:
     """Minutes of some stages in a scope, and their share of sleep and of the scope;
-    ``epochs_asked`` when the question counted epochs ("how many epochs were N1?")."""
+    ``epochs_asked`` when the question counted epochs ("how many epochs were N1?");
+    ``night_min`` the stages' minutes over the whole night when the question asked what share
+    of them fell in the scope ("what share of N3 was in the first third?"), else None."""
 
     stages: tuple[str, ...]
     minutes: float
@@ -258,6 +260,7 @@ class StageAmount:
     source: str
     where: str = ""
     epochs_asked: bool = False
+    night_min: float | None = None
 
 
 @dataclass

@@ -445,7 +445,7 @@ _ITEM_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|and\s+|so\s+|(?:can|could) 
                       r"|fast|big|large|tall|high|strong) (?:was|is) (?:it|that)|what (?:frequency"
                       r"|amplitude|depth) (?:was|is|did) (?:it|that)(?: have)?)\b"
                       # "what was the heart rate then?": at the item the last answer pointed to
-                      r"|\b(?:then|at that (?:time|moment|point)|at the time)\s*\??\s*$", I)
+                      r"|\b(?:then|at that (?:time|moment|point)|at the time|during that)\s*\??\s*$", I)
 _TRAILING_THEN_RE = re.compile(r",?\s+then\W*$", I)
 _ONE_RANKED_RE = re.compile(r"\b(?:the|that|this) (?:longest|shortest|deepest|first|last|worst"
                             r"|biggest|one)\b", I)
@@ -456,7 +456,7 @@ _EXCURSION_RE = re.compile(r"\bhow (?:low|high|far|much|deep)\b.{0,30}\b(?:go|ge
                            # "what was the nadir?" with one event picked: its own
                            r"|^\W*(?:and\s+|so\s+)?what (?:was|is) (?:the|its|her|his) (?:spo2 |oxygen |sat(?:uration)? )?nadir\W*$", I)
 _DURING_IT_RE = re.compile(r"\b(?:during|in|of|for) (?:it|that one|this one|that event|this event"
-                           r"|that period)\b", I)
+                           r"|that period)\b|\bduring that\W*$", I)
 _REPEAT_RE = re.compile(r"^\s*(?:and|what about|how about|now|same(?: thing)?(?: for)?|also"
                         r"|then|ok(?:ay)?,? (?:and|what about)|and what about|and for|what of)\b",
                         I)
@@ -786,15 +786,15 @@ _ATONIA_RE = re.compile(r"\b(?:rem (?:sleep )?without atonia|rswa|rbd|rem (?:sle
                         r"|rem\b.{0,25}\b(?:chin|muscle|emg) (?:tone|activity|twitch\w*))\b", I)
 # A per-epoch feature named outright ("power", "HRV", "RMSSD", ...), which no signal series
 # answers; heart rate, SpO2, breathing and snoring are series (execute.signal_stats).
-_BAND = r"(?:delta|theta|alpha|sigma|beta)"
-_FEATURE_ASK_RE = re.compile(rf"\b(?:power|hrv|rmssd|sdnn|heart rate variab\w*|eog|emg|how much {_BAND}"
-                             rf"|{_BAND} (?:activity|content))\b"
+_BAND_NAME = r"(?:delta|theta|alpha|sigma|beta)"
+_FEATURE_ASK_RE = re.compile(rf"\b(?:power|hrv|rmssd|sdnn|heart rate variab\w*|eog|emg|how much {_BAND_NAME}"
+                             rf"|{_BAND_NAME} (?:activity|content))\b"
                              # "what's the alpha like during wake?", "how strong is the alpha in W?"
-                             rf"|\bwhat(?:'s| is| was) (?:the )?{_BAND}(?: rhythm)? like\b"
-                             rf"|\bhow (?:strong|high) (?:is|was) (?:the )?{_BAND}\b", I)
+                             rf"|\bwhat(?:'s| is| was) (?:the )?{_BAND_NAME}(?: rhythm)? like\b"
+                             rf"|\bhow (?:strong|high) (?:is|was) (?:the )?{_BAND_NAME}\b", I)
 # "what was the alpha power?", "how much delta was there?": a band over the night, by stage.
 _BAND_ASK_RE = re.compile(rf"^\s*(?:what(?:'s| is| was)|how (?:much|high|strong) (?:is|was)?|how"
-                          rf" much)\s+(?:the\s+)?(?:eeg\s+)?{_BAND}\b(?:\s+(?:power|activity"
+                          rf" much)\s+(?:the\s+)?(?:eeg\s+)?{_BAND_NAME}\b(?:\s+(?:power|activity"
                           rf"|content))?(?:\s+(?:was there|is there|over the night|in the night"
                           rf"|across the night|overall))?\W*$", I)
 _HRV_RE = re.compile(r"\b(?:hrv|rmssd|sdnn|heart rate variab\w*)\b", I)
@@ -1552,14 +1552,15 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
     if (signal is not None and condition is None and phen is not None and phen.event_types
             # "how did the heart rate respond to apneas?" reads it around them too
             and re.search(r"\b(?:during|around|after|over|with|across|before|preceding|respon\w*|react\w*"
-                          r"|to)\b", text, I)
+                          r"|to|at|chang\w*)\b", text, I)
             and not re.match(r"\s*(?:where|when|find|list|show|how many)\b", text, I)
             and _SIGNAL_RE[signal].search(re.sub(rf"\b(?:{phen.pattern})", " ",
                                                  _PHEN_FREE_RE.sub(" ", text), flags=I))):
         return Intent.MEASURE  # "what was the heart rate during apneas?"
     if condition is not None or (phen is not None and phen.condition is not None):
         return Intent.MEASURE if (_MEASURE_RE.search(text) and condition is None) else Intent.THRESHOLD
-    if stages and phen is None and _AMOUNT_RE.search(text):
+    if stages and phen is None and _AMOUNT_RE.search(text) and not _BAND_POWER_RE.search(text):
+        # ("how much delta power in N3?" measures the EEG there, it is no amount of N3)
         return Intent.STAGE_AMOUNT
     if stages and phen is None and signal is None and _TIMING_RE.search(text):
         # "when was the heart rate highest in REM?" asks of the signal in REM, not when REM was
@@ -1783,6 +1784,11 @@ _TEACH_STAGES_RE = re.compile(r"\b(?:teach\w*|class|lecture|students?|lesson|cou
 _IS_THAT_AN_EVENT_RE = re.compile(r"^\W*(?:and\s+|so\s+|hmm,?\s+|wait,?\s+)?is (?:that|this)(?: one| thing| bit| part)?"
                                   # "is this severe sleep apnea?" grades the night (_CALL_IT_GRADE_RE)
                                   r"(?: here| there)? (?:an? )?(?!(?:mild|moderate|severe)\b)(?P<what>[a-z][a-z -]*?)\W*$", I)
+# "is it a good example?", "is that a typical one?" of an event or epoch just shown ("is that typical?"
+# alone, after a figure, asks for the norms)
+_GOOD_EXAMPLE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:it|that|this)(?: one)? (?:a )?(?:(?:good|clear"
+                              r"|textbook|classic|convincing|real|true)(?: (?:example|one|case|instance))?|(?:typical"
+                              r"|representative) (?:example|one|case|instance))\W*$", I)
 _THIS_STAGE_RUN_RE = re.compile(
     r"\bhow long (?:have|has|had) (?:they|she|he|the patient|the sleeper|it|we) been in (?:this|that|the current)"
     r" (?:stage|state|sleep stage)\b|\b(?:when|where) (?:does|did|will) (?:this|that|the current) (?:stage|sleep stage"
@@ -1811,6 +1817,9 @@ def _read(text: str) -> Query:
         # "why do central apneas happen?", "what causes hypopneas?": what they are and why,
         # not the night's list (past tense, "what caused the arousals?", counts the night's)
         return Query(Intent.EXPLAIN, text, phen.key, by_rule=True)
+    if _GOOD_EXAMPLE_RE.search(text):
+        # "is it a good example?" of what was just shown: the evidence for it (Dialogue.resolve)
+        return Query(Intent.EXPLAIN, text, ref=Ref.WHY, note="good_example", by_rule=True)
     if _IS_IT_CAUSE_RE.search(text):
         # "is it respiratory?" with an arousal in focus: that arousal, its cause first
         return Query(Intent.DESCRIBE, text, ref=Ref.ITEM)
@@ -1992,7 +2001,11 @@ _SYSTEM_PROBLEM_RE = re.compile(r"^\W*(?:(?:are|were|is|was) there |did (?:she|h
                                 r"|^\W*(?:(?:are|were|is|was) there |did (?:she|he|they|the patient) have )?(?:any )?"
                                 r"(?P<system2>oxygen|breathing|respiratory|heart|cardiac)"
                                 r" (?:problems?|issues?|trouble|difficult(?:y|ies)|abnormalit(?:y|ies)|disturbances?"
-                                r"|concerns?)\W*$", I)
+                                r"|concerns?)\W*$"
+                                # "what stands out about the heart?", "anything notable in the breathing?"
+                                r"|^\W*(?:what|anything)(?:'s| is)? (?:stands? out|notable|remarkable|unusual|worth (?:noting"
+                                r"|flagging)) (?:about|in|with) (?:the |her |his |their )?(?P<system3>oxygen|spo2|saturation"
+                                r"|breathing|respiration|heart(?: rate)?|pulse|cardiac)\W*$", I)
 # "around 3 in the morning", "11 at night": a clock with its part of the day in words
 _DAYPART_RE = re.compile(r"\b(?P<hour>1[0-2]|0?[1-9])(?P<minutes>:[0-5]\d)?\s+(?:o'?clock\s+)?(?P<part>in the"
                          r" morning|in the evening|in the afternoon|at night|in the night)\b", I)
@@ -2086,7 +2099,7 @@ def _understand(text: str) -> Query:
     # "any problems with her oxygen?", "anything abnormal with the heart?": that system judged
     text = re.sub(r"\btell me (?:everything|all|more|the (?:whole|full) story) about\b", "tell me about", text, flags=I)
     text = _SYSTEM_PROBLEM_RE.sub(lambda m: "is the heart rate normal?" if re.match(
-        r"heart|pulse|cardiac", m["system"] or m["system2"], I) else "is the breathing normal?", text)
+        r"heart|pulse|cardiac", m["system"] or m["system2"] or m["system3"], I) else "is the breathing normal?", text)
     # "what's the REM %": its share of sleep
     text = _STAGE_PERCENT_RE.sub(lambda m: f"{m.group(1)} percentage", text)
     # "did he sleep on his stomach?", "was she ever prone?": the time in that position
@@ -2627,7 +2640,7 @@ _TIE_RE = re.compile(
     r" (?:to|with|by)|unrelated to|unassociated with|(?:independent|free) of)"
     r"|(with|followed by|accompanied by|associated with|linked (?:to|with)|tied to|after"
     r"|preceded by|(?:(?:that|which) )?(?:followed|came after|come after|coupled (?:to|with))"
-    r"|causing|(?:(?:that|which) )?(?:led|lead|leads|leading) to|resulting in|ending (?:with|in)|(?:(?:that|which) )?(?:had|have|has|caused|ended (?:with|in))))\s+"
+    r"|causing|(?:(?:that|which) )?(?:led|lead|leads|leading) to|resulting in|ending (?:with|in)|ends? (?:with|in)|(?:(?:that|which) )?(?:had|have|has|caused|ended (?:with|in))))\s+"
     r"(?:an?\s+|any\s+|its\s+|their\s+)?", I)
 
 
@@ -3282,11 +3295,14 @@ _COUPLING_RE = re.compile(r"\b(?:slow[- ]?(?:oscillations?|waves?)|sos?|sws?)\b[
                           # "what is the phase of spindles relative to slow oscillations?"
                           r"|\b(?:phase|timing)\b.{0,30}\b(?:spindles?|sigma)\b.{0,40}\b(?:slow[- ]?(?:oscillations?|waves?)"
                           r"|sos?|up[- ]?states?)\b", I)
+_LEAD = r"(?:c[34z]|f[34z]|fp[12z]|o[12z]|p[34z]|t[3-6])(?:[- ](?:m[12]|a[12]|cz|oz))?"
 _PER_CHANNEL_RE = re.compile(r"\b(?:on|in|per|for|by|across|over|at) (?:each|every|all|both|all the|the different"
                              r"|individual|the two|the other|other) (?:eeg )?(?:channels?|leads?|derivations?|electrodes?"
                              r"|eeg)\b|\b(?:per|by)[- ](?:eeg[- ])?(?:channel|lead|derivation|electrode)\b"
                              r"|\b(?:channel|lead)[- ]by[- ](?:channel|lead)\b|\bwhich (?:eeg )?(?:channel|lead|derivation)"
-                             r"\b.{0,30}\b(?:most|more|fewest|least|bigger|largest|higher|highest)\b", I)
+                             r"\b.{0,30}\b(?:most|more|fewest|least|bigger|largest|higher|highest)\b"
+                             # "spindle density on C3 vs C4", "slow waves at Fz and Cz": two leads named
+                             rf"|\b(?:on|at|in) (?:{_LEAD})\s*(?:vs\.?|versus|and|or|against|compared (?:to|with))\s*(?:{_LEAD})\b", I)
 _SLOPE_RE = re.compile(r"\b(?:aperiodic|1/f|spectral|background|power[- ]law) (?:slope|exponent"
                        r"|component|background)\b|\b1/f\b", I)
 _BAND_WORD_RE = re.compile(r"\b(delta|theta|alpha|sigma|beta)\b", I)
@@ -3507,7 +3523,6 @@ _REM_RELATED_RE = re.compile(r"\brem[- ](?:related|predominant|dependent|associa
                              r"|were) (?:it|this|that|they) (?:mostly |mainly )?rem[- ](?:related|predominant"
                              r"|dependent)\W*$|\b(?:osa|apn\w*|ahi|rei"
                              r"|breathing|events?|it|they)\b.{0,25}\bworse (?:in|during) rem(?: sleep)?\b", I)
-_YES_NO_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were|does|did|do|has|have)\b", I)
 # "did they sleep on their back?": the time in each position.
 _SLEPT_ON_BACK_RE = re.compile(r"^\W*(?:did|do|does) (?:they|he|she|the patient|this person) sleep"
                                r" (?:on (?:their|his|her|the) back|supine)\b", I)
@@ -3522,7 +3537,10 @@ _EARLY_AWAKENING_RE = re.compile(r"^.*\bearly(?:[- ]morning)? (?:morning )?(?:aw
                                  r" patient )?(?:woke(?: up)?|waking(?: up)?|the final awakening|her final"
                                  r" awakening|his final awakening)\b.*$", I)
 # "slow-wave activity" is the EEG's delta power (0.5-4 Hz), not the slow-wave events.
-_SWA_RE = re.compile(r"\bslow[- ]wave activity\b", I)
+_SWA_RE = re.compile(r"\bslow[- ]wave activity\b(?!.*\b(?:n[123]|rem|nrem|wake|deep sleep|light sleep)\b)", I)
+"""Slow-wave activity with no stage named: delta power over NREM, as the term is defined."""
+_SWA_STAGED_RE = re.compile(r"\bslow[- ]wave activity\b", I)
+_BAND_POWER_RE = re.compile(r"\b(?:delta|theta|alpha|sigma|beta|gamma)(?: band)? (?:power|activity)\b", I)
 _NAMED_CLOCK_RE = re.compile(r"\b(?:midnight|noon|midday)\b", I)
 # A scorer's shorthand, in the words the rules read.
 _SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "central apneas",
@@ -3930,7 +3948,21 @@ _VS_OTHERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:it|t
 # "which stage does it confuse most?" after the model's disagreements: "it" is the model
 _IT_CONFUSES_RE = re.compile(r"\b(?P<lead>(?:which|what) (?:sleep )?stages? (?:does|did|do)) (?:it|they)(?= (?:confuse|mix(?:es)? up"
                              r"|get wrong|misclassify|mistake|struggle with|miss|mis-?score|mis-?stage)\b)", I)
+# "are there arousals after most apneas?": the share of those events followed by an arousal
+_AROUSALS_FOLLOW_RE = re.compile(r"^\W*(?:are|were|is|was|do|did) (?:there )?(?:any |the )?arousals? (?:come )?(?:after|following"
+                                r"|follow)"
+                                r" (?:most |all |every |each |the )*(?:of )?(?:the )?(?P<kind>[a-z][a-z -]*?)\W*$", I)
+
+
+def _arousals_after(m: re.Match[str]) -> str:
+    kind = find_phenomenon(m["kind"])
+    if kind is None or not kind.event_types or kind.key == "arousal":
+        return m.group(0)
+    return f"what percentage of {m['kind']} were followed by an arousal?"
+
+
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (_AROUSALS_FOLLOW_RE, _arousals_after),
     (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the model"),
     (_VS_OTHERS_RE, "is that normal?"),
     (_UNTIL_FIRST_RE, _until_first),
@@ -3954,7 +3986,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_WHICH_WORST_RE, _WORST_PART_EVENTS["bre"]), (_SLEPT_ON_BACK_RE, "how long supine"),
     (_EARLY_AWAKENING_RE, "how long was the patient awake in the morning?"),
     (_IN_BED_AFTER_RE, "how long was the patient awake in the morning?"),
-    (_SWA_RE, "delta power"), (_WALK_THROUGH_RE, "summarize"),
+    (_SWA_RE, "NREM delta power"), (_SWA_STAGED_RE, "delta power"), (_WALK_THROUGH_RE, "summarize"),
     (_EACH_STAGE_EXAMPLE_RE, "what are the sleep stages?"), (_TIED_DESAT_DEPTH_RE, "how low did the sat go?"),
     (_PLM_AROUSAL_RE, "periodic leg movements with an arousal per hour"),
     (_SEE_IN_STAGE_RE, r"what is \1 sleep?"), (_KNOW_STAGE_FROM_RE, r"how do I tell \1 from \2?"),
@@ -4090,11 +4122,19 @@ _RETRIEVAL_WORDS_RE = re.compile(r"\b(?:similar|more|other|another|different|nig
 _LIKE_THIS_RE = re.compile(r"\blike (?:this|that|it|the current|this one|the one on screen)\b", I)
 
 
+# "what proportion of N3 was in the first third of the night?": of that stage's minutes
+_SHARE_OF_STAGE_RE = re.compile(r"\b(?:share|proportion|percentage|percent|fraction|part|portion|how much) of (?:the |her |his"
+                                r" |their |all )?(?:the )?(?:night'?s )?(?:n[123]|rem|deep sleep|slow[- ]wave sleep|sws|light sleep"
+                                r"|stage [123]|wake|rem sleep)(?: sleep)? (?:was|were|fell|occurred|happened|came|is|took place)\b", I)
+
+
 def _finish(query: Query, text: str, stages: tuple[str, ...], by_rule: bool) -> Query:
     """Intent-specific slots: stage events, compare groups, views, ages; follow-up marks."""
     intent = query.intent
     if intent == Intent.STAGE_AMOUNT and _EPOCH_COUNT_RE.search(text):
         query = replace(query, note="epochs")   # the amount counted in epochs first
+    elif intent == Intent.STAGE_AMOUNT and query.scope.time is not None and _SHARE_OF_STAGE_RE.search(text):
+        query = replace(query, note="share_of_stage")   # of the stage's own minutes first
     if intent in (Intent.STAGE_TIMING, Intent.STAGE_AMOUNT):
         if m := _LONGEST_RUN_RE.search(text):
             # "the longest stretch of (continuous) sleep": runs of any sleep stage.
