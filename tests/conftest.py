@@ -61,6 +61,19 @@ def sc4001(demo) -> tuple[LoadedNight, Engine]:
 
 
 @pytest.fixture(scope="session")
+def sc4001_read(demo) -> tuple[LoadedNight, Engine]:
+    """SC4001 with its expert hypnogram, read by the model and machine-scored as the app loads
+    it (``sc4001`` is left unread by the model), for the stagings set against each other."""
+    from app.engine import DEMO_DIR
+    from app.night import embed_night, read_night
+
+    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001-read",
+                       hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+@pytest.fixture(scope="session")
 def sc4001_unscored(demo) -> tuple[LoadedNight, Engine]:
     """The same night as a technician loads it with no scoring file: machine-scored from its
     signals (YASA and the AASM rules), then encoded, and the demo's engine."""

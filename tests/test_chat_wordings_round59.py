@@ -465,18 +465,6 @@ def test_a_one_line_summary(demo, asked) -> None:
 
 # A researcher setting the stagings against each other on a night a person scored.
 
-@pytest.fixture(scope="module")
-def sc4001_read(demo):
-    """SC4001 with its expert hypnogram, read by the model and machine-scored as the app loads
-    it (the session's ``sc4001`` is left unread by the model)."""
-    from app.engine import DEMO_DIR
-    from app.night import embed_night, read_night
-
-    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001-read",
-                       hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
-    embed_night(night, demo[1])
-    return night, demo[1]
-
 
 @pytest.mark.parametrize("asked, stager", [("how does YASA compare with the expert scoring here?", "machine"),
                                            ("which stage does YASA get wrong most?", "machine"),

@@ -479,18 +479,6 @@ def test_why_snoring_stops_reads_the_snoring_around_the_apneas(demo) -> None:
     assert 0 < int(m.group(2)) <= int(count.group(1))
 
 
-@pytest.fixture(scope="module")
-def sc4001_read(demo):
-    """The in-bed SC4001 night with its expert hypnogram, read by the model too (the session's
-    ``sc4001`` is not encoded)."""
-    from app.engine import DEMO_DIR
-    from app.night import embed_night, read_night
-
-    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "sc4001-read",
-                       hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
-    embed_night(night, demo[1])
-    return night, demo[1]
-
 
 def test_and_the_model_after_a_stager_against_the_expert(sc4001_read) -> None:
     """"and the model?" after YASA against the expert gave YASA again."""

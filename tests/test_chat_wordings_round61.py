@@ -262,3 +262,78 @@ def test_during_it_after_a_list_is_the_first_listed(demo, follow) -> None:
     text = last_answer(demo, "longest hypopnea", follow)
     first = last_answer(demo, "longest hypopnea").split("\n- **")[1].split("**")[0]
     assert "SpO2 during it: **" in text.split("\n")[0] and f"(the first listed) at **{first}**" in text, text[:200]
+
+
+@pytest.mark.parametrize(("asked", "same"), [
+    ("explain the sleep stages simply", "what are the sleep stages?"),
+    ("summarize the night in plain words for students", "summarize the night"),
+    ("explain N3 briefly", "explain N3")])
+def test_how_to_say_it_changes_nothing_asked(demo, asked, same) -> None:
+    """"explain the sleep stages simply" explained the sleep spindle ("in plain words for
+    students" after a summary was already read through, and stays)."""
+    assert last_answer(demo, asked) == last_answer(demo, same)
+
+
+def test_a_teachers_opening_question_gets_the_stages(demo) -> None:
+    """"I'm teaching a class tomorrow. what should I show first?" found nothing to refer to."""
+    assert (last_answer(demo, "I'm teaching a class tomorrow. what should I show first?")
+            == last_answer(demo, "what are the sleep stages?"))
+
+
+def test_an_example_of_each_of_two_kinds(demo) -> None:
+    """"show me an obstructive one and a central one" showed one mixed apnea, and "what's the
+    difference in effort?" after it was not understood."""
+    assert (last_answer(demo, "show me an obstructive one and a central one")
+            == last_answer(demo, "show me an obstructive apnea and a central one"))
+    effort = last_answer(demo, "show me an obstructive one and a central one", "what's the difference in effort?")
+    assert effort.startswith("Breath amplitude during them"), effort[:100]
+
+
+def test_is_the_model_better_than_yasa_holds_both_against_the_expert(sc4001_read) -> None:
+    """"is the model better than YASA?" was not understood."""
+    from sklearn.metrics import cohen_kappa_score
+    night, _ = sc4001_read
+    human, machine, model = night.scored(), night.machine_stages(), night.predicted
+    both = (human >= 0) & (machine >= 0) & (model >= 0)
+    k_machine, k_model = (cohen_kappa_score(human[both], s[both]) for s in (machine, model))
+    text = last_answer(sc4001_read, "is the model better than YASA?")
+    better, worse = ("Machine-scored", k_model) if k_machine > k_model else ("Model-predicted", k_machine)
+    assert text.startswith(f"**{better}"), text[:80]
+    assert f"Cohen's κ **{max(k_machine, k_model):.2f}** against **{worse:.2f}**" in text
+    assert last_answer(sc4001_read, "which is closer to the expert, YASA or the model?") == text
+
+
+def test_is_the_model_better_than_yasa_without_an_expert_says_so(sc4001_unscored) -> None:
+    text = last_answer(sc4001_unscored, "is the model better than YASA?")
+    assert "no human scoring to hold YASA and the model against" in text, text[:200]
+
+
+def test_does_agreement_drop_at_the_end_reads_it_by_thirds_and_hours(sc4001_read) -> None:
+    """"does agreement drop at the end of the night?" described the last stretch of the night."""
+    night, _ = sc4001_read
+    human, machine = night.scored(), night.machine_stages()
+    idx = np.flatnonzero((human >= 0) & (machine >= 0))
+    first, last = (np.mean(human[part] == machine[part]) for part in (np.array_split(idx, 3)[0], np.array_split(idx, 3)[2]))
+    text = last_answer(sc4001_read, "does agreement drop at the end of the night?")
+    way = "lower" if last < first - 0.05 else "higher" if last > first + 0.05 else "about the same"
+    assert text.startswith(f"Agreement of machine-scored (YASA, EEG Fpz-Cz) with the human-scored stages is **{way}**")
+    assert f"(**{100 * last:.0f} %** of its {len(np.array_split(idx, 3)[2])} epochs)" in text
+    assert "| first third |" in text and re.search(r"^\| 0[0-6]:00–0[1-7]:00 \|", text, re.M)
+
+
+@pytest.mark.parametrize("turns", [("how many epochs does the expert score as N3?", "and YASA?"),
+                                   ("how much N3 did the expert score vs YASA?",)])
+def test_a_stages_minutes_by_each_staging(sc4001_read, turns) -> None:
+    """"and YASA?" after the expert's N3 repeated the expert's; "how much N3 did the expert
+    score vs YASA?" gave the expert's alone."""
+    night, _ = sc4001_read
+    text = last_answer(sc4001_read, *turns)
+    expert = float(np.sum(night.scored() == 3)) / 2
+    yasa = float(np.sum(night.machine_stages() == 3)) / 2
+    assert text.startswith(f"N3: human-scored **{expert:.1f} min**; machine-scored (YASA, EEG Fpz-Cz) **{yasa:.1f} min**"), text[:150]
+
+
+def test_which_stage_is_worst_after_an_agreement(sc4001_read) -> None:
+    """"which stage is worst?" after YASA against the expert described epoch 0."""
+    assert (last_answer(sc4001_read, "how well does YASA agree with the expert on this night?", "which stage is worst?")
+            == last_answer(sc4001_read, "which stage do they disagree on most?"))

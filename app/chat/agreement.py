@@ -22,7 +22,7 @@ Staging = tuple[np.ndarray, str]
 """Stage codes per model epoch and their source."""
 
 
-def _stagings(night: LoadedNight, stager: str) -> tuple[Staging, Staging] | str:
+def stagings(night: LoadedNight, stager: str) -> tuple[Staging, Staging] | str:
     """(reference stages, its source) and (compared stages, their source), or why there is no
     pair: ``stager`` is "model" (its zero-shot stages) or "machine" (the machine staging); on a
     night nobody scored the model is held against the machine whichever was named."""
@@ -47,7 +47,7 @@ def _stagings(night: LoadedNight, stager: str) -> tuple[Staging, Staging] | str:
 def stage_agreement(plan: Plan, night: LoadedNight) -> StageAgreement | Message:
     """The confusion matrix of two stagings (rows: the reference) over the epochs both stage,
     and Cohen's kappa; a Message that says why when the night has no such pair."""
-    pair = _stagings(night, plan.query.target or "machine")
+    pair = stagings(night, plan.query.target or "machine")
     if isinstance(pair, str):
         return Message("no_agreement", pair)
     (ref, ref_source), (other, other_source) = pair

@@ -63,6 +63,9 @@ MAX_JOINTS = 4
 # "a central apnea and an obstructive one side by side": the noun for "one", the layout words
 # dropped (the two answers are shown in turn)
 _ONE_FOR_NOUN_RE = re.compile(r"\b(?P<noun>[a-z-]+?)(?P<s>s?)(?P<join>\s+(?:and|&)\s+(?:an?\s+|the\s+)?[\w-]+\s+)ones?\b", I)
+# "an obstructive one and a central one": an apnea type's "one" with no noun on either side
+_KIND_ONE_RE = re.compile(r"\b(?P<kind>obstructive|central|mixed) one(?=\s+(?:and|&)\s+(?:an?\s+|the\s+)?(?:obstructive|central"
+                          r"|mixed)\s+ones?\b)", I)
 _SIDE_BY_SIDE_RE = re.compile(r"\s+(?:side[- ]by[- ]side|next to each other|together|one after the other)(?=\W*$)", I)
 
 
@@ -84,7 +87,7 @@ def _two_figures(left: str, right: str) -> bool:
 
 def _spelled_out(text: str) -> str:
     """``text`` with a second "one" replaced by the noun before it."""
-    text = _SIDE_BY_SIDE_RE.sub("", text)
+    text = _KIND_ONE_RE.sub(lambda m: f"{m['kind']} apnea", _SIDE_BY_SIDE_RE.sub("", text))
     return _ONE_FOR_NOUN_RE.sub(lambda m: f"{m.group('noun')}{m.group('s')}{m.group('join')}"
                                           f"{m.group('noun')}{m.group('s')}", text)
 

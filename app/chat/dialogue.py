@@ -118,6 +118,11 @@ class Dialogue:
             return self._how_sure(query)
         if query.note == "shift":
             return self._shifted(query)
+        if (_OTHER_STAGER_RE.search(query.text) and self.last is not None
+                and self.last.intent == Intent.STAGE_AMOUNT and self.last.scope.stages):
+            # "how many epochs does the expert score as N3?", then "and YASA?": each staging's
+            return Query(Intent.RECORDING, query.text, topic="scoring", note="by_stager", by_rule=True,
+                         scope=self.last.scope)
         if (m := _OTHER_STAGER_RE.search(query.text)) and self.last is not None and self.last.note in (
                 "confusion", "disagree"):
             # "how does YASA compare with the expert?", then "and the model?": the other stager
@@ -1311,7 +1316,7 @@ _BARE_SIDE_RE = re.compile(r"^\W*(?P<asked>(?:and\s+|so\s+)?(?:was there|were th
                            re.I)
 _ONE_WITH_RE = re.compile(r"\bones?\s+(with(?:out)?|followed by|that (?:had|has|ended with|caused|led to))\b", re.I)
 _OTHER_STAGER_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:for\s+)?(?:the\s+)?(model|sleeplm|zero[- ]?shot"
-                              r"(?: model)?|yasa|machine)(?:'s)?(?: staging| stages)?\W*$", re.I)
+                              r"(?: model)?|yasa|machine)(?:'s)?(?: staging| stages| score| scoring)?\W*$", re.I)
 _TERSE_WORDS = {"count": "how many were there?", "total": "how many were there?", "number": "how many were there?",
                 "n": "how many were there?", "how many": "how many were there?",
                 "deepest": "the deepest one", "longest": "the longest one", "shortest": "the shortest one",

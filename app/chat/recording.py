@@ -14,7 +14,9 @@ from app.chat.aspects import Aspect
 from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.query import Query
-from app.chat.results import ChannelRow, Item, Message, RecordingFacts, StageAgreement
+from app.chat.results import (AgreementTrack, ChannelRow, Item, Message, RecordingFacts, StageAgreement,
+                              StagerAmounts, StagerRace)
+from app.chat.stagers import agreement_track, stager_amounts, stager_race
 from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, uncalibrated
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
@@ -236,14 +238,20 @@ def _patient(night: LoadedNight, note: str | None) -> RecordingFacts:
 
 
 _TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality}
+_STAGINGS_SIDE_BY_SIDE = {"race": stager_race, "agreement_track": agreement_track, "by_stager": stager_amounts}
 
 
-def recording_facts(plan: Plan, night: LoadedNight) -> RecordingFacts | StageAgreement | Message:
+def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAgreement | StagerRace | AgreementTrack
+                                                         | StagerAmounts | Message):
     """What the recording itself holds, for the topic the question named; two of its stagings
     side by side when the question asks how they agree."""
     topic = plan.query.topic or "channels"
     if topic == "channels":
         return _channels(night, plan.query)
+    if topic == "scoring" and plan.query.note in _STAGINGS_SIDE_BY_SIDE:
+        # "is the model better than YASA?", "does agreement drop at the end of the night?",
+        # "how much N3 did the expert score vs YASA?"
+        return _STAGINGS_SIDE_BY_SIDE[plan.query.note](plan, night)
     if topic == "scoring" and plan.query.scope.time is not None:
         return _scoring(night, plan.where.mask, plan.where.text)
     if topic == "scoring" and plan.query.note == "confusion":

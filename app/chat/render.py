@@ -34,7 +34,7 @@ from app.chat.recording import MACHINE_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
 from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, IndexTrack, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
-                              EventFree, EventRank,
+                              EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
@@ -2859,6 +2859,63 @@ def _(r: StageAgreement, night: LoadedNight) -> Answer:
     if r.reference != "scored":
         text += "\n\nNeither staging is a human scoring: this night was not scored."
     return Answer(text)
+
+
+@render.register
+def _(r: StagerRace, night: LoadedNight) -> Answer:
+    """"is the model better than YASA?": each staging against the expert, the closer first."""
+    rows = sorted(r.rows, key=lambda row: -row.kappa)
+    best, ref = rows[0], source_name(r.reference)
+    lead = f"**{source_name(best.source)[0].upper()}{source_name(best.source)[1:]}** is closer to the {ref} stages"
+    if len(rows) > 1:
+        lead += (f": Cohen's κ **{best.kappa:.2f}** against **{rows[1].kappa:.2f}** for "
+                 f"{source_name(rows[1].source)}, over the **{r.epochs}** epochs all of them stage.")
+    head = "| staging | κ | agree | " + " | ".join(f"F1 {st}" for st in STAGES) + " |"
+    lines = [f"| {source_name(row.source)} | {row.kappa:.2f} | {100 * row.accuracy:.0f} % | "
+             + " | ".join(f"{f:.2f}" for f in row.per_class_f1) + " |" for row in rows]
+    return Answer(f"{lead}\n\n{head}\n|{'---|' * (len(STAGES) + 3)}\n" + "\n".join(lines)
+                  + "\n\nOne night's agreement, not an accuracy figure: ask *show the confusion matrix* "
+                    "or *and the model?* for either staging's epochs.")
+
+
+@render.register
+def _(r: AgreementTrack, night: LoadedNight) -> Answer:
+    """"does agreement drop at the end of the night?": the thirds first, then hour by hour."""
+    ref, other = source_name(r.reference), source_name(r.compared)
+
+    def line(row: AgreementRow) -> str:
+        kappa = "–" if row.kappa != row.kappa else f"{row.kappa:.2f}"
+        return f"| {row.label} | {row.epochs} | {100 * row.agree:.0f} % | {kappa} | {row.common or '–'} |"
+
+    first, last = r.thirds[0], r.thirds[-1]
+    way = ("lower" if last.agree < first.agree - 0.05 else "higher" if last.agree > first.agree + 0.05
+           else "about the same")
+    lead = (f"Agreement of {other} with the {ref} stages is **{way}** in the last third of the night "
+            f"(**{100 * last.agree:.0f} %** of its {last.epochs} epochs) {'as' if way == 'about the same' else 'than'} "
+            f"in the first (**{100 * first.agree:.0f} %** of {first.epochs}; within 5 points counts as the "
+            f"same); the middle third {100 * r.thirds[1].agree:.0f} %.")
+    if r.rho == r.rho:
+        lead += f" Hour by hour, Spearman's ρ of agreement against time {r.rho:+.2f} ({_p_value(r.p)}, {len(r.hours)} hours)."
+    table = ("| part of the night | epochs | agree | κ | commonest stage (reference) |\n|---|---|---|---|---|\n"
+             + "\n".join(line(row) for row in [*r.thirds, *r.hours]))
+    return Answer(f"{lead}\n\n{table}\n\nAgreement moves with the stages each part holds (N1 and the "
+                  f"transitions are the hardest for any stager), so read it beside the commonest stage; "
+                  f"hours with under 10 min both stage are left out."
+                  + ("" if r.reference == "scored" else "\n\nNeither staging is a human scoring: this night was not scored."))
+
+
+@render.register
+def _(r: StagerAmounts, night: LoadedNight) -> Answer:
+    """"how much N3 did the expert score vs YASA?": minutes of each stage by each staging."""
+    head = "| stage | " + " | ".join(source_name(src) for src in r.sources) + " |"
+    lines = [f"| {st} | " + " | ".join(f"{r.minutes[src][i]:.1f}" for src in r.sources) + " |"
+             for i, st in enumerate(r.stages)]
+    lead = ""
+    if len(r.stages) == 1:
+        lead = "; ".join(f"{source_name(src)} **{r.minutes[src][0]:.1f} min**" for src in r.sources)
+        lead = f"{r.stages[0]}{_where(r.where)}: {lead}.\n\n"
+    return Answer(f"{lead}Minutes of each stage{_where(r.where)} by each staging of the night:\n\n{head}\n"
+                  f"|{'---|' * (len(r.sources) + 1)}\n" + "\n".join(lines))
 
 
 @render.register

@@ -1034,6 +1034,63 @@ class StageAgreement:
     """(reference stage, compared stage) a question asks the count of, said first; None for none."""
 
 
+@dataclass(frozen=True)
+class StagerScore:
+    """One staging against the human scoring: Cohen's kappa, accuracy and F1 per stage."""
+
+    source: str
+    kappa: float
+    accuracy: float
+    per_class_f1: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class StagerRace:
+    """The machine's and the model's stagings, each against ``reference`` over ``epochs``
+    epochs all of them stage ("is the model better than YASA?")."""
+
+    reference: str
+    rows: list[StagerScore]
+    epochs: int
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """Two stagings over one part of the night: epochs both stage, the share they agree on,
+    Cohen's kappa (NaN when the reference holds one stage there) and the reference's commonest
+    stage."""
+
+    label: str
+    epochs: int
+    agree: float
+    kappa: float
+    common: str
+
+
+@dataclass(frozen=True)
+class AgreementTrack:
+    """Two stagings' agreement hour by hour and by thirds ("does agreement drop at the end of
+    the night?"); ``rho``/``p``: Spearman's rho of the hourly agreement against time (NaN with
+    fewer than three hours)."""
+
+    reference: str
+    compared: str
+    hours: list[AgreementRow]
+    thirds: list[AgreementRow]
+    rho: float
+    p: float
+
+
+@dataclass(frozen=True)
+class StagerAmounts:
+    """Minutes of each asked stage by each staging ("how much N3 did the expert score vs YASA?")."""
+
+    stages: tuple[str, ...]
+    sources: list[str]
+    minutes: dict[str, list[float]]
+    where: str = ""
+
+
 @dataclass
 class RecordingFacts:
     """What a question about the recording itself is answered from.

@@ -1660,9 +1660,19 @@ _NEAR_IT_RE = re.compile(r"\b(?:next to|near(?:by)?|close to|around|beside|neare
                          r"|this|that one|this one|the one shown)\W*$", I)
 
 
+# "explain the sleep stages simply", "summarize the night in plain words for students": how to
+# say it, which changes nothing of what is asked (the answers are plain already)
+_STYLE_RE = re.compile(r",?\s*\b(?:simply|briefly|in (?:simple|plain|lay(?:man'?s)?|everyday|easy) (?:terms|words|english"
+                       r"|language)|in a nutshell|like i'?m (?:five|5)|for (?:a |my |the )?(?:students?|beginners?|class"
+                       r"|kids?|children|layperson|lay audience|non-?experts?|novices?))\b", I)
+
+
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
-    query = _read(text)
+    plain = _STYLE_RE.sub("", text).strip()
+    query = _read(plain if plain else text)
+    if plain != text:
+        query = replace(query, text=text)
     if (query.intent == Intent.SUMMARY and query.modality in ("respiratory", "heart", "brain")
             and query.scope.stages and not (query.stat or query.topic)):
         # "summarize the breathing in REM": the system's measurements in that stage (the
@@ -1759,6 +1769,29 @@ _LONGEST_AWAKE_RE = re.compile(r"\bwak(?:e|ing) up for the longest(?: time)?\b|\
                                # "when was the longest wake after sleep onset?": one awakening, not the WASO
                                r"|(?<!\d )\blongest (?:wake|awake|wakefulness|waso)(?! (?:periods|bouts|episodes"
                                r"|stretches|spells)\b)(?: (?:period|bout|episode|stretch|spell))?(?: after sleep onset)?\b", I)
+_STAGER_NAME = r"(?:the )?(?:model|sleeplm|zero[- ]?shot(?: model)?|yasa|machine(?: staging)?|ai|algorithm)"
+_MODEL_WORD_RE = re.compile(r"\b(?:model|sleeplm|zero[- ]?shot)\b", I)
+# "is the model better than YASA?", "which is closer to the expert, YASA or the model?"
+_STAGER_RACE_RE = re.compile(rf"\b(?:is|was|are|does|did)\s+{_STAGER_NAME}(?:'s)?(?: staging| stages)?\s+(?:do(?:ing)? )?(?:any )?"
+                             rf"(?:better|worse|more accurate|less accurate|closer|further)\b.{{0,30}}\b(?:than|to)\s+{_STAGER_NAME}\b"
+                             r"|\bwhich (?:stager|staging|one|of (?:them|the two)|is)\b.{0,40}\b(?:closer to|better|more"
+                             r" accurate|agrees? (?:more|best)|wins)\b"
+                             rf"|\b{_STAGER_NAME}\s+(?:vs\.?|versus|or|and)\s+{_STAGER_NAME}\b.{{0,40}}\b(?:expert|human|scorer"
+                             r"|hypnogram|accura\w*|better|kappa|κ)\b", I)
+# "does agreement drop at the end of the night?", "kappa by hour"
+_AGREEMENT_OVER_TIME_RE = re.compile(r"\b(?:agreement|kappa|κ|concordance)\b.{0,40}\b(?:by|per|each|every|over the|across"
+                                     r" the|through the|hour by) (?:clock )?(?:hours?|night|thirds?)\b"
+                                     r"|\b(?:agreement|kappa|κ|concordance)\b.{0,30}\b(?:drop|fall|fell|worsen|declin|chang"
+                                     r"|var|get worse|got worse|lower|higher|better|worse)\w*\b"
+                                     r"|\b(?:agree|disagree)\w*\b.{0,30}\b(?:more|less|most|least|worse|better)\b.{0,30}"
+                                     r"\b(?:early|late|later|earlier|at the (?:end|start|beginning)|in the (?:first|second|last)"
+                                     r" (?:half|third|part))\b", I)
+# "how much N3 did the expert score vs YASA?", "REM minutes by each stager"
+_BY_STAGER_RE = re.compile(rf"\b(?:by|per|for) (?:each|every) (?:stager|staging|scorer)\b|\b(?:expert|human|scorer|hypnogram"
+                           rf"|{_STAGER_NAME})\b.{{0,40}}\b(?:vs\.?|versus|against|compared (?:to|with)|and)\s+(?:the )?(?:expert"
+                           rf"|human|scorer|hypnogram|{_STAGER_NAME})\b(?=.*\b(?:how much|how many|minutes?|epochs?|amount|time"
+                           r"|percent\w*|share)\b)|\b(?:how much|how many|minutes?)\b.{0,30}\bdid (?:the )?(?:expert|yasa"
+                           r"|model|machine|human)\b.{0,30}\b(?:vs\.?|versus|and|against|compared)\b", I)
 _HOW_STAGED_RE = re.compile(r"\b(?:can|could|should) (?:i|we|you) (?:trust|believe|rely on)\b.{0,12}\b(?:the )?(?:total )?"
                             r"(?:sleep time|tst|sleep efficiency|efficiency|sleep stages?|stages|staging|hypnogram)\b"
                             # "how did you estimate sleep?" (a home test): where the stages come from
@@ -1780,7 +1813,10 @@ _WHY_NOT_SCORED_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:can'?t|cann
 _TEACH_STAGES_RE = re.compile(r"\b(?:teach\w*|class|lecture|students?|lesson|course|trainees?)\b.*\b(?:sleep )?stag(?:es|ing)\b"
                               r".*\b(?:where|how|what) (?:should|do|can|would|could) (?:i|we) (?:start|begin|show first)\b"
                               r"|\b(?:where|how) (?:should|do|can|would) (?:i|we) (?:start|begin)\b.*\b(?:teach\w*|explain\w*)"
-                              r"\b.*\b(?:sleep )?stag(?:es|ing)\b", I)
+                              r"\b.*\b(?:sleep )?stag(?:es|ing)\b"
+                              # "I'm teaching a class tomorrow, what should I show first?": the stages too
+                              r"|\b(?:teach\w*|class|lecture|students?|lesson|course|trainees?|demo\w*)\b.*\b(?:what|where|how)"
+                              r" (?:should|do|can|would|could) (?:i|we) (?:start|begin|show|cover|demo\w*|open)\b", I)
 _IS_THAT_AN_EVENT_RE = re.compile(r"^\W*(?:and\s+|so\s+|hmm,?\s+|wait,?\s+)?is (?:that|this)(?: one| thing| bit| part)?"
                                   # "is this severe sleep apnea?" grades the night (_CALL_IT_GRADE_RE)
                                   r"(?: here| there)? (?:an? )?(?!(?:mild|moderate|severe)\b)(?P<what>[a-z][a-z -]*?)\W*$", I)
@@ -1850,6 +1886,17 @@ def _read(text: str) -> Query:
     if _LONGEST_AWAKE_RE.search(text):
         # "when did she wake up for the longest time?": the longest awakening, not the last
         return replace(_read("when was the longest awakening?"), text=text)
+    if _STAGER_RACE_RE.search(text):
+        # "is the model better than YASA?": each staging against the expert
+        return Query(Intent.RECORDING, text, topic="scoring", note="race", by_rule=True)
+    if _AGREEMENT_OVER_TIME_RE.search(text):
+        # "does agreement drop at the end of the night?": two stagings hour by hour
+        return Query(Intent.RECORDING, text, topic="scoring", note="agreement_track", by_rule=True,
+                     target="model" if _MODEL_WORD_RE.search(text) else "machine")
+    if _BY_STAGER_RE.search(text) and (named := stage_term(text)):
+        # "how much N3 did the expert score vs YASA?": each staging's minutes of it
+        return Query(Intent.RECORDING, text, topic="scoring", note="by_stager", by_rule=True,
+                     scope=Scope(named, parse_time(text)))
     if _HOW_STAGED_RE.search(text):
         # "can I trust the sleep time?", "how did you get the stages without EEG?": how the stages
         # were found and how far they hold, as "can I trust the hypnogram?" says
@@ -3961,7 +4008,11 @@ def _arousals_after(m: re.Match[str]) -> str:
     return f"what percentage of {m['kind']} were followed by an arousal?"
 
 
+# "which stage is worst?" after two stagings were compared: where they agree least
+_WORST_STAGE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:sleep )?stage (?:is|was|has|had) (?:the )?(?:worst|weakest|hardest"
+                             r"|least accurate|least agreement|lowest (?:agreement|f1)|most confused)\W*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (_WORST_STAGE_RE, "which stage do they disagree on most?"),
     (_AROUSALS_FOLLOW_RE, _arousals_after),
     (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the model"),
     (_VS_OTHERS_RE, "is that normal?"),
