@@ -337,3 +337,34 @@ def test_which_stage_is_worst_after_an_agreement(sc4001_read) -> None:
     """"which stage is worst?" after YASA against the expert described epoch 0."""
     assert (last_answer(sc4001_read, "how well does YASA agree with the expert on this night?", "which stage is worst?")
             == last_answer(sc4001_read, "which stage do they disagree on most?"))
+
+
+def test_how_old_alone_reads_the_header(demo) -> None:
+    """A bare "how old" was not understood."""
+    assert last_answer(demo, "how old") == last_answer(demo, "how old is the patient?")
+
+
+@pytest.mark.parametrize("asked", ["what's her BMI", "how heavy is he?", "what is the patient's weight"])
+def test_what_an_edf_header_never_holds_is_said_so(demo, asked) -> None:
+    """"what's her BMI" was not understood."""
+    text = last_answer(demo, asked)
+    assert text.startswith("**Not in the file**: an EDF header holds the patient's sex and birth date"), text[:100]
+    assert last_answer(demo, "how old is the patient?") in text
+
+
+@pytest.mark.parametrize("asked", ["any leg cramps?", "did she have night cramps?"])
+def test_leg_cramps_are_explained_and_said_to_be_unmeasured(demo, asked) -> None:
+    """"any leg cramps?" listed the scored leg movements as if they were cramps."""
+    text = last_answer(demo, asked)
+    assert text.startswith("**Sleep-related leg cramps.**") and "No detector in this app reads it" in text, text[:200]
+
+
+def test_does_the_snoring_track_the_apneas_is_hour_by_hour(demo) -> None:
+    """"does snoring track the apneas" listed the longest apneas."""
+    text = last_answer(demo, "does snoring track the apneas")
+    assert text.startswith("**snoring loudness** against the **apnea rate**, hour by hour: Spearman"), text[:120]
+
+
+def test_swa_shorthand_is_nrem_delta(demo) -> None:
+    assert (last_answer(demo, "swa in the first cycle vs the third")
+            == last_answer(demo, "slow-wave activity in the first cycle vs the third"))

@@ -337,6 +337,10 @@ UNMEASURED: dict[str, tuple[str, str]] = {
                      "out of deep (N3) sleep, usually in the first third of the night, with the "
                      "person hard to wake and amnestic for it. A PSG shows an abrupt arousal from "
                      "slow-wave sleep; the video shows the behaviour."),
+    "legcramp": ("Sleep-related leg cramps", "Sleep-related leg cramps are sudden, painful, sustained "
+                 "contractions of the calf or foot muscles that wake the sleeper and ease with "
+                 "stretching (ICSD-3). A PSG may show a long burst of leg EMG; no scoring rule counts "
+                 "them, and the leg movements scored here last 0.5-10 s by the AASM rule."),
     "sleeptalk": ("Sleep talking", "Sleep talking (somniloquy) is speech or sounds in sleep, in any "
                   "stage, most often in light NREM sleep. A PSG finds it on the audio or the video, "
                   "with a brief burst of chin EMG; this app reads no audio or video."),
@@ -355,6 +359,7 @@ def unmeasured_note(words: str) -> tuple[str, str] | None:
     key = re.sub(r"[\s-]+", "", words.lower())
     key = "bruxism" if key.startswith("teethgrind") else key
     key = "sleeptalk" if key.startswith(("talk", "somniloqu")) else key
+    key = "legcramp" if "cramp" in key or key.startswith("charleyhorse") else key
     if found := next((note for stem, note in UNMEASURED.items() if key.startswith(stem)), None):
         return found
     named = next((term(stem) for stem in UNMEASURED_TERMS if key.startswith(stem)), None)

@@ -2951,6 +2951,9 @@ def _claim_verdict(claim: str, p: Patient) -> str:
     """"**Yes.**", "**No.**" or what the header lacks, for a yes-or-no question naming a class
     of patient (a child is under :data:`norms.ADULT_AGE`, an older adult at
     :data:`norms.OLDER_AGE` or over) or an age ("over:60": older than 60 years)."""
+    if claim == "body":
+        return ("**Not in the file**: an EDF header holds the patient's sex and birth date (so the "
+                "age) and name or code, never BMI, weight, height or neck size.")
     if claim in ("female", "male"):
         return "**Not stated.**" if p.sex is None else "**Yes.**" if p.sex == claim else "**No.**"
     if p.age is None:

@@ -564,7 +564,7 @@ _MIDPOINT_RE = re.compile(r"\b(?:mid-?point|middle) of (?:the |her |his |their )
 _UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|vertex(?: sharp)? waves?|teeth grinding|bruxism|sleep ?walk\w*"
                             r"|sleep ?talk\w*|talk(?:s|ed|ing)? in (?:their|her|his|the) sleep|somniloqu\w*"
                             r"|seizures?|epilep\w*|nightmares?|dreams? about"
-                            r"|blood pressure|cortisol)\b", I)
+                            r"|blood pressure|cortisol|(?:leg|calf|foot|night|nocturnal) cramps?|charley horses?)\b", I)
 _HYPOXIC_BURDEN_RE = re.compile(r"\bhypox\w*[- ]burden\b|\bsasHB\b|\b(?:oxygen|desaturation) burden\b", I)
 # "AHI 3 % vs 4 %?", "the 4 % rule", "CMS AHI": the AHI under each hypopnea rule.
 _PCT = r"[34]\s?%|[34] ?percent"
@@ -2786,6 +2786,9 @@ most?", "how does the model's staging compare to the human scoring?")."""
 _GOT_WRONG_RE = re.compile(r"\b(?:got|get|gets|getting) (?:it |them )?wrong\b|\b(?:mis-?staged|mis-?scored)\b", I)
 _DISAGREE_RE = re.compile(r"\b(?:disagree\w*|disagreement|differ\w*|mismatch\w*|not agree)\b", I)
 # Questions about the recording itself, not about the sleep in it.
+_BODY_ASKED = (r"\b(?:bmi|body mass index|(?:her|his|their|the patient'?s|the subject'?s) (?:weight|height|neck"
+               r"(?: size| circumference)?)|how (?:heavy|tall) (?:is|was)|(?:is|was) (?:she|he|they|the patient)"
+               r" (?:obese|overweight))\b")
 _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("library", re.compile(
         r"\b(?:which|what|how many) (?:nights?|recordings?|studies|files|epochs|patients)"
@@ -2813,7 +2816,9 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|recording|night|psg))?\W*$|\b(?:is|was) (?:the |this )?(?:patient|subject|person|sleeper"
         r"|study|recording) (?:an? )?(?:pediatric|paediatric|minor|elderly|kid)\b"
         r"|^\W*(?:is|was) (?:the patient|the subject|this patient|he|she|they) (?:over|under|older"
-        r" than|younger than|above|below) \d+(?: years?(?: old)?)?\W*$", I)),
+        r" than|younger than|above|below) \d+(?: years?(?: old)?)?\W*$"
+        # "how old?", "what's her BMI?": the header's patient field, and what it never holds
+        rf"|^\W*(?:and\s+)?how old\W*$|{_BODY_ASKED}", I)),
     ("scoring", re.compile(
         r"\b(?:is|was|has|have)\s+(?:this|the|it)\s*(?:night|recording|study|file|edf|psg|hypnogram"
         r"|data)?\s+(?:been\s+|already\s+)*(?:scored|staged|annotated|labell?ed)\b|\bwho (?:scored|staged"
@@ -3272,7 +3277,9 @@ def _tracked_index(text: str, scope: Scope) -> Query | None:
         phen = find_phenomenon(counted)
         if not names_measure(measured) or names_measure(counted) and stat is None:
             continue
-        if stat in INDEX_STATS or (phen is not None and phen.event_types and _OVER_NIGHT_RE.search(text)):
+        # ("does the snoring track the apneas?": to track is to follow over the night)
+        if stat in INDEX_STATS or (phen is not None and phen.event_types and (
+                _OVER_NIGHT_RE.search(text) or re.search(r"\btrack\w*\b", text, I))):
             return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in INDEX_STATS else None,
                          scope=scope, by="correlation", measure=measured.strip(),
                          stat=stat if stat in INDEX_STATS else None, by_rule=True)
@@ -3595,7 +3602,7 @@ _SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "c
               "obstructives": "obstructive apneas", "hrv": "heart rate variability",
               "cai": "central apnea index", "oai": "obstructive apnea index",
               "oahi": "obstructive apnea-hypopnea index", "obstructive ahi": "obstructive apnea-hypopnea index",
-              "swa": "delta power",
+              "swa": "slow-wave activity", "rls": "restless legs syndrome",
               "se": "sleep efficiency", "w/": "with"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(re.escape(k) for k in _SHORTHAND)})(?!\w)", I)
 # "nadir?", "odi4": a scorer's shorthand for a whole question
@@ -4121,6 +4128,8 @@ _PATIENT_CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 def _patient_claim(text: str) -> str | None:
     """The class a yes-or-no question about the patient names ("claim:child"), None when the
     question is not yes or no ("how old is she?") or names both sexes."""
+    if re.search(_BODY_ASKED, text, I):
+        return "claim:body"   # "what's her BMI?": never in an EDF header
     if not re.match(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were)\b", text, I) or re.search(
             r"\bor\b", text, I):
         return None
