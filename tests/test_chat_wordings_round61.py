@@ -368,3 +368,19 @@ def test_does_the_snoring_track_the_apneas_is_hour_by_hour(demo) -> None:
 def test_swa_shorthand_is_nrem_delta(demo) -> None:
     assert (last_answer(demo, "swa in the first cycle vs the third")
             == last_answer(demo, "slow-wave activity in the first cycle vs the third"))
+
+
+@pytest.mark.parametrize(("age", "hours"), [(8, "9-12"), (4, "10-13"), (15, "8-10")])
+def test_a_childs_sleep_time_against_the_aasms_recommended_hours(demo, age, hours) -> None:
+    """A child's night said only that the adult ranges do not fit."""
+    night, _ = demo
+    tst = night.summary().tst_min / 60
+    text = last_answer(demo, f"is this normal for a {age} year old?")
+    lo, hi = (int(h) for h in hours.split("-"))
+    side = "short of" if tst < lo else "above" if tst > hi else "within"
+    assert f"Sleep time: **{tst:.1f} h** asleep this night, {side} the **{hours} h** per 24 h the AASM" in text, text
+
+
+def test_pediatric_criteria_read_the_night_as_a_childs(demo) -> None:
+    """"what pediatric criteria apply" was not understood."""
+    assert last_answer(demo, "what pediatric criteria apply") == last_answer(demo, "is this normal for a child?")

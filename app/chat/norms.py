@@ -56,6 +56,18 @@ PEDIATRIC_OAHI = 1.0
 """Obstructive AHI (/h of sleep) from which a child's breathing in sleep is abnormal by the
 AASM's pediatric rules (ICSD-3: one or more obstructive or mixed apneas or obstructive
 hypopneas per hour); the adult 5/h does not apply."""
+CHILD_SLEEP_CITATION = ("Paruthi S, Brooks LJ, D'Ambrosio C, et al. Recommended amount of sleep for "
+                        "pediatric populations: a consensus statement of the American Academy of Sleep "
+                        "Medicine. J Clin Sleep Med 2016;12(6):785-6")
+# (lowest age in years, highest, hours per 24 h the AASM recommends, naps included for the young)
+CHILD_SLEEP_HOURS: tuple[tuple[float, float, tuple[int, int]], ...] = (
+    (1 / 3, 1, (12, 16)), (1, 3, (11, 14)), (3, 6, (10, 13)), (6, 13, (9, 12)), (13, 18, (8, 10)))
+
+
+def child_sleep_hours(age: float) -> tuple[int, int] | None:
+    """Hours of sleep per 24 h the AASM recommends at ``age`` (years), None outside 4 months-18
+    years."""
+    return next((hours for lo, hi, hours in CHILD_SLEEP_HOURS if lo <= age < hi), None)
 
 
 def band_of(age: int | None) -> tuple[int, str]:

@@ -2045,6 +2045,7 @@ def _child_norms(r: NormCheck) -> str:
         said = [f"{'**' if row[0] == r.asked else ''}{row[0]} {row[1]:.1f} "
                 f"{row[2]}{'**' if row[0] == r.asked else ''}" for row in values]
         text = f"This night: {', '.join(said)} ({source_name(r.source)} stages).\n\n{text}"
+    text += _child_sleep_time(r)
     if oahi is None:
         return text + (" Breathing could not be scored on this night, so the pediatric breathing "
                        "rule cannot be applied either.")
@@ -2055,6 +2056,19 @@ def _child_norms(r: NormCheck) -> str:
                    f"from which a child's breathing in sleep counts as abnormal (ICSD-3); the adult "
                    f"5/h does not apply to children. Hypopneas count whatever their cause here, "
                    f"since this app does not type them. This is a measurement, not a diagnosis.")
+
+
+def _child_sleep_time(r: NormCheck) -> str:
+    """A child's total sleep against the AASM's recommended hours for the age, "" without both."""
+    tst = next((row[1] for row in r.rows if row[0] == "total sleep time"), None)
+    hours = norms.child_sleep_hours(r.age) if r.age is not None else None
+    if tst is None or hours is None:
+        return ""
+    lo, hi = hours
+    side = "short of" if tst / 60 < lo else "above" if tst / 60 > hi else "within"
+    return (f" Sleep time: **{tst / 60:.1f} h** asleep this night, {side} the **{lo}-{hi} h** per 24 h the "
+            f"AASM recommends at this age ({norms.CHILD_SLEEP_CITATION}); that is habitual sleep, naps "
+            f"included for the young, so one night in a lab is a rough check of it.")
 
 
 def _by_age(r: NormCheck) -> str:

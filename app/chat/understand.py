@@ -4018,7 +4018,11 @@ def _arousals_after(m: re.Match[str]) -> str:
 # "which stage is worst?" after two stagings were compared: where they agree least
 _WORST_STAGE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:sleep )?stage (?:is|was|has|had) (?:the )?(?:worst|weakest|hardest"
                              r"|least accurate|least agreement|lowest (?:agreement|f1)|most confused)\W*$", I)
+# "what pediatric criteria apply?": the night read as a child's (the adult ranges do not fit)
+_CHILD_RULES_RE = re.compile(r"^.*\b(?:pediatric|paediatric|children'?s|child)\b.{0,25}\b(?:criteria|rules?|scoring|cut-?offs?"
+                             r"|thresholds?|norms?|limits?)\b.*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (_CHILD_RULES_RE, "is this normal for a child?"),
     (_WORST_STAGE_RE, "which stage do they disagree on most?"),
     (_AROUSALS_FOLLOW_RE, _arousals_after),
     (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the model"),
