@@ -8,10 +8,10 @@ from collections import Counter
 
 import numpy as np
 
+from app.chat.dispersion import dispersion
 from app.chat.events import events_for, unscored_reason
 from app.chat.periods import stage_name
 from app.chat.phenomena import phenomenon
-from app.chat.dispersion import dispersion
 from app.chat.plan import Plan, stages_guessed
 from app.chat.results import BusiestEpochs, Item, Message
 from app.night import LoadedNight

@@ -624,8 +624,7 @@ class Dialogue:
         if _WHY_NOT_RE.search(query.text) and shown is not None and shown.intent == Intent.RECORDING and (
                 shown.topic == "scoring"):
             # "can you stage this night?", then "why not?": what the file lacks and what the
-            # scoring could not read, as "why can't you score it?" asks
-            # (the text is the plain question's: its words ask for the absent channels)
+            # scoring could not read (the plain question's words ask for the absent channels)
             return Query(Intent.RECORDING, "which sensors are missing?", topic="channels", by_rule=True)
         raise NothingToReferTo("no_why")
 
