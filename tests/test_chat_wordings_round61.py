@@ -384,3 +384,24 @@ def test_a_childs_sleep_time_against_the_aasms_recommended_hours(demo, age, hour
 def test_pediatric_criteria_read_the_night_as_a_childs(demo) -> None:
     """"what pediatric criteria apply" was not understood."""
     assert last_answer(demo, "what pediatric criteria apply") == last_answer(demo, "is this normal for a child?")
+
+
+@pytest.mark.parametrize("turns", [("when was the temperature lowest", "how much did it drop"),
+                                   ("how much did the temperature drop overnight",)])
+def test_how_much_the_temperature_dropped(sc4001, turns) -> None:
+    """"how much did it drop" after the temperature's low repeated the night's statistics."""
+    night, _ = sc4001
+    text = last_answer(sc4001, *turns)
+    m = re.match(r"\*\*Body temperature fell ([\d.]+) °C\*\*: from a mean of ([\d.]+) °C over the first 30 min of "
+                 r"sleep \(from (\d\d:\d\d:\d\d)\) to the lowest 30-min mean, \*\*([\d.]+) °C\*\*", text)
+    assert m is not None, text[:200]
+    assert float(m[1]) == pytest.approx(float(m[2]) - float(m[4]), abs=0.011)
+    signal = night.recording.signals[night.epochs.aux_mapping["TEMP"]]
+    onset = night.epochs.starts[np.flatnonzero(night.stages()[0] > 0)[0]]
+    i = int(onset * signal.sfreq)
+    assert float(m[2]) == pytest.approx(float(np.mean(signal.data[i:i + int(1800 * signal.sfreq)])), abs=0.02)
+
+
+def test_how_much_the_heart_rate_fell_during_sleep(demo) -> None:
+    text = last_answer(demo, "how much did the heart rate fall during sleep")
+    assert re.match(r"\*\*Heart rate (?:fell|rose) [\d.]+ bpm\*\*: from a mean of", text), text[:120]

@@ -773,6 +773,9 @@ class Dialogue:
                 and phen.event_types):
             # "what's the heart rate?", then "did it spike after apneas?": that signal around them
             return f"what did the {signal} do {m.group('when').lower()} the {m.group('events')}?"
+        if (m := _HOW_MUCH_IT_RE.search(text)) and self.last is not None and (signal := _signal_named(self.last)):
+            # "when was the temperature lowest?", then "how much did it drop?": over the night
+            return f"how much did the {signal} {m['way'].lower()}?"
         if (m := _HOW_FAR_IT_RE.search(text)) and self.last is not None and (signal := _signal_named(self.last)):
             # "what's her oxygen baseline?", then "how low did it get?": that signal's extreme
             scope = self.last.scope
@@ -1374,6 +1377,8 @@ _IT_AROUND_EVENTS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:how|what) )?(?:di
 _HOW_MUCH_GOT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how much (?:of it |of that )?(?:did|does|do) (?:she|he|they"
                               r"|the patient|this patient|this sleeper) (?:get|have|spend)(?: tonight)?\W*$", re.I)
 # "how low did it get?", "how high did it go?": the extreme of the signal just measured
+_HOW_MUCH_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:by )?how much did (?:it|that|they) (?P<way>drop|fall|decline|decrease"
+                             r"|rise|increase|climb)(?: over(?:night)?| overnight| during sleep| over the night)?\W*$", re.I)
 _HOW_FAR_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?P<way>low|high) did (?:it|that|they) (?:get|go|drop|fall|reach"
                             r"|climb|rise)\W*$", re.I)
 # "how many didn't?", "and the rest?" after events tied to another kind: those not tied

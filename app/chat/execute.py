@@ -393,14 +393,29 @@ def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Mes
         order = np.argsort(v if focus == "lowest" else -v, kind="stable")[:TOP_EPOCHS]
         top = [Item(float(t[i]), float(t[i]) + s.step, s.label, "measured",
                     stage_at(night, float(t[i])), value=float(v[i]), unit=s.unit) for i in order]
-    smooth = (_lowest_running_mean(np.unique(minute) * 60.0, minute_means)
-              if focus == "lowest" and s.unit == "°C" else None)
+    change = plan.query.note if plan.query.note in ("drop", "rise") else None
+    sign = -1.0 if change == "rise" else 1.0
+    smooth = (_lowest_running_mean(np.unique(minute) * 60.0, sign * minute_means)
+              if (focus == "lowest" and s.unit == "°C") or change else None)
+    if smooth is not None:
+        smooth = (sign * smooth[0], smooth[1])
+    start = _sleep_start_mean(night, t, v) if change else None
     return SignalStats(s.label, s.unit, plan.where.text, mean, sd, float(v.min()),
                        float(t[np.argmin(v)]), float(v.max()), float(t[np.argmax(v)]),
                        100 * sd / mean if mean else float("nan"),
                        float(minute_means.std()) if len(minute_means) > 1 else 0.0, int(v.size),
                        s.source, (float(t[0]), float(t[-1]) + s.step), focus, top=top,
-                       smooth_low=smooth)
+                       smooth_low=smooth, change=change, start_mean=start)
+
+
+def _sleep_start_mean(night: LoadedNight, t: np.ndarray, v: np.ndarray) -> tuple[float, float] | None:
+    """(mean, start in s) of a series over the first ``SMOOTH_MIN`` minutes from sleep onset (the
+    recording's start on a night without sleep), the level a drop over the night is read from."""
+    stages = night.stages()[0]
+    sleep = np.flatnonzero(stages > 0)
+    start = float(night.epochs.starts[sleep[0]]) if len(sleep) else float(t[0])
+    inside = (t >= start) & (t < start + SMOOTH_MIN * 60.0)
+    return (float(v[inside].mean()), start) if inside.any() else None
 
 
 SMOOTH_MIN = 30

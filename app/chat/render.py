@@ -962,6 +962,15 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
             f"lowest **{r.low:.{d}f} {r.unit}** at {clock(night, r.low_at)}, highest "
             f"**{r.high:.{d}f} {r.unit}** at {clock(night, r.high_at)}; the one-minute means vary "
             f"with sd {r.minute_sd:.{d}f} {r.unit}.")
+    if r.change and r.smooth_low is not None and r.start_mean is not None:
+        # "how much did the temperature drop?": from the start of sleep to the lowest 30-min mean
+        (start, at), (extreme, centre) = r.start_mean, r.smooth_low
+        moved = "fell" if extreme < start else "rose"
+        text = (f"**{r.label[0].upper() + r.label[1:]} {moved} {abs(extreme - start):.{d}f} {r.unit}**: "
+                f"from a mean of {start:.{d}f} {r.unit} over the first 30 min of sleep (from "
+                f"{clock(night, at)}) to the {'lowest' if r.change == 'drop' else 'highest'} 30-min mean, "
+                f"**{extreme:.{d}f} {r.unit}**, centred at **{clock(night, centre)}** (30-min means, "
+                f"which one reading's noise cannot set).\n\n" + text)
     if r.focus:  # "when was the lowest saturation?": when, and in which stage
         at = r.low_at if r.focus == "lowest" else r.high_at
         text += (f"\n\nThe {r.focus} value falls at **{clock(night, at)}** (epoch "

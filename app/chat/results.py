@@ -340,8 +340,11 @@ class SignalStats:
             when the question set the scope against it ("was the heart rate high in REM?").
         top: for a per-epoch measure's extreme, the epochs nearest it, most extreme first
             ("which epochs have the highest sigma power in N2?").
-        smooth_low: for a body temperature's low point, the lowest 30-min running mean of its
-            one-minute means and the time at its centre (°C, s).
+        smooth_low: for a body temperature's low point, or the extreme a change was asked
+            toward, the lowest (highest for a rise) 30-min running mean of its one-minute means
+            and the time at its centre (unit, s).
+        change: "drop" or "rise" when the question asked how much the signal fell or rose.
+        start_mean: then its mean over the first 30 min of sleep and their start (unit, s).
     """
 
     label: str
@@ -362,6 +365,8 @@ class SignalStats:
     rest: tuple[float, int] | None = None
     top: list[Item] = field(default_factory=list)
     smooth_low: tuple[float, float] | None = None
+    change: str | None = None
+    start_mean: tuple[float, float] | None = None
 
 
 @dataclass

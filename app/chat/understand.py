@@ -2278,6 +2278,11 @@ def _understand(text: str) -> Query:
         # "AHI 3 % vs 4 %?": the hypopneas re-read under the AASM's two oxygen rules
         return Query(Intent.MEASURE, text, measure="hypopnea_rules", modality="respiratory",
                      by_rule=True)
+    if (m := _HOW_MUCH_CHANGE_RE.search(text)) and (changed := _signal(text)) is not None and find_phenomenon(text) is None:
+        # "how much did the temperature drop overnight?": from the start of sleep to its extreme
+        rise = m["way"].lower() in ("rise", "rose", "increase", "climb", "go up", "went up")
+        return Query(Intent.MEASURE, text, signal=changed, note="rise" if rise else "drop",
+                     rank="highest" if rise else "lowest", by_rule=True)
     if (signal := _signal(text)) in ("hr", "spo2", "resp") and _AWAKENINGS_AROUND_RE.search(text):
         # "did the heart rate go up before the awakenings?": the signal around each awakening
         return Query(Intent.MEASURE, text, signal=signal, measure="awakening_signal",
@@ -3593,6 +3598,11 @@ _EARLY_AWAKENING_RE = re.compile(r"^.*\bearly(?:[- ]morning)? (?:morning )?(?:aw
 # "slow-wave activity" is the EEG's delta power (0.5-4 Hz), not the slow-wave events.
 _SWA_RE = re.compile(r"\bslow[- ]wave activity\b(?!.*\b(?:n[123]|rem|nrem|wake|deep sleep|light sleep)\b)", I)
 """Slow-wave activity with no stage named: delta power over NREM, as the term is defined."""
+# "how much did the temperature drop overnight?", "by how much did the heart rate fall during sleep?"
+_HOW_MUCH_CHANGE_RE = re.compile(r"\bhow (?:much|far) (?:did|does|has) (?:the |her |his |their )?[a-z0-9 ]{2,30}?"
+                                 r" (?P<way>drop|fall|fell|decline|decrease|dip|go down|went down|rise|rose|increase"
+                                 r"|climb|go up|went up)\b(?:\s+(?:over(?:night)?|overnight|during sleep|during the night|"
+                                 r"across the night|through the night|over the night|asleep))?\W*$", I)
 _SWA_STAGED_RE = re.compile(r"\bslow[- ]wave activity\b", I)
 _BAND_POWER_RE = re.compile(r"\b(?:delta|theta|alpha|sigma|beta|gamma)(?: band)? (?:power|activity)\b", I)
 _NAMED_CLOCK_RE = re.compile(r"\b(?:midnight|noon|midday)\b", I)
