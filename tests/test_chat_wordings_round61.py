@@ -405,3 +405,21 @@ def test_how_much_the_temperature_dropped(sc4001, turns) -> None:
 def test_how_much_the_heart_rate_fell_during_sleep(demo) -> None:
     text = last_answer(demo, "how much did the heart rate fall during sleep")
     assert re.match(r"\*\*Heart rate (?:fell|rose) [\d.]+ bpm\*\*: from a mean of", text), text[:120]
+
+
+@pytest.mark.parametrize("first", [(), ("how many desaturations",)])
+def test_what_stage_is_it_after_moving_the_viewer_is_that_epoch(demo, first) -> None:
+    """"show me 4:30", then "what stage is it": found nothing to refer to, or, after a list, the
+    first listed event's stage; "why" after it was not understood."""
+    asked = (*first, "show me 4:30", "what stage is it")
+    text = last_answer(demo, *asked)
+    same = last_answer(demo, "show me 4:30", "what stage is this?")
+    assert text == same and text.startswith("Epoch "), text[:120]
+    why = last_answer(demo, *asked, "why")
+    assert why.startswith(same.split(":")[0]) and "**" in why and "hypnogram" in why, why[:150]
+
+
+def test_what_woke_her_then_is_what_came_before_the_awakening(demo) -> None:
+    """"what woke her then" after the longest awakening described the awakening itself."""
+    turns = ("list all awakenings longer than 2 minutes", "which was the longest")
+    assert last_answer(demo, *turns, "what woke her then") == last_answer(demo, *turns, "what woke her")

@@ -251,6 +251,13 @@ class Dialogue:
             # "show me the second cycle", then "what happened in it?": the span just shown
             return replace(query, note=re.sub(r"^the\s+", "", span.text.strip(), flags=re.I),
                            scope=Scope(time=span))
+        if (query.ref in (Ref.CONTEXT, Ref.ITEM) and self.cursor < 0 and self.shown is not None
+                and self.shown.intent == Intent.NAVIGATE and self.shown.ref == Ref.NONE):
+            # "show me 4:30", then "what stage is it?": the epoch the viewer moved to
+            here = Scope(query.scope.stages, TimeSpan("current", text="this epoch"))
+            if re.search(r"\bstage\b", query.text, re.I):
+                return Query(Intent.CLASSIFY, query.text, scope=here, by_rule=True)
+            return replace(query, ref=Ref.NONE, scope=here)
         if query.ref in (Ref.CONTEXT, Ref.ITEM) and self._focused().source.startswith(LIBRARY_SOURCE):
             # "what stage is it?" after a library hit was picked: the hit, which may lie in
             # another recording, never this night's signals at the same clock time

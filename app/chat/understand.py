@@ -2254,8 +2254,10 @@ def _understand(text: str) -> Query:
                      step=-1 if step.group(1).lower() != "next" else 1, by_rule=True)
     if (follow := _followup(text, time)) is not None:
         if _CONTEXT_WOKE_RE.search(text):
-            # "what woke the patient?": the awakening just shown, else every awakening's tie
-            follow = replace(follow, note="woke")
+            # "what woke the patient?": the awakening just shown, else every awakening's tie;
+            # "what woke her then?" is no question about the awakening itself but what led to it
+            follow = replace(follow, note="woke", **({"ref": Ref.CONTEXT, "step": -1}
+                                                      if follow.ref == Ref.ITEM else {}))
         return _with_slots(follow, text, time)
     if (time is not None and time.kind in ("cycle", "period", "episode")
             and _SPAN_LENGTH_RE.search(text.replace(time.text, " "))):
