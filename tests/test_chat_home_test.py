@@ -358,3 +358,26 @@ def test_how_did_you_estimate_sleep_says_where_the_stages_come_from(home_test) -
     text = Session(night).ask("how did you estimate sleep?", engine).text
     assert text == Session(night).ask("how reliable is the staging?", engine).text
     assert "the model's zero-shot guess from the other signals" in text
+
+
+@pytest.mark.parametrize(("asked", "kind"), [("what's the ODI 4%", "desaturation"), ("ODI 3%", "desaturation"),
+                                             ("how many apneas per hour?", "apnea")])
+def test_an_event_rate_is_per_hour_recorded(home_test, asked, kind) -> None:
+    """"what's the ODI 4%" gave the desaturations per hour of the model's guessed sleep."""
+    night, engine, _ = home_test
+    text = Session(night).ask(asked, engine).text
+    n = int(re.search(r"recorded: (\d+) ", text)[1])
+    assert text.startswith(f"**{60 * n / night.summary().tib_min:.2f} per hour** recorded: {n} "), text[:200]
+    assert "(no EEG: sleep is only guessed" in text and "of sleep" not in text.split("\n")[0]
+
+
+def test_the_breathing_overview_gives_the_odi_and_the_rei_per_hour_recorded(home_test) -> None:
+    """The overview's ODI, and "anything notable in the breathing?", read the guessed sleep (the
+    AHI, not the REI)."""
+    night, engine, _ = home_test
+    s = night.summary()
+    n = sum(e.type == "desaturation" for e in night.scored_events()[0])
+    overview = Session(night).ask("summarize the breathing", engine).text
+    assert f"ODI **{60 * n / s.tib_min:.1f}/h** ({n} desaturations ≥3 % per hour of the" in overview, overview
+    notable = Session(night).ask("anything notable in the breathing?", engine).text
+    assert notable.startswith(f"Against the usual limits, the REI of **{s.rei:.1f}/h**"), notable[:120]

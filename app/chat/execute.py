@@ -661,13 +661,17 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
     name = (f"{cause} " if cause else "") + (phen.title.lower() if phen else f"“{q.target}”")
     shorter = f"shorter than {seconds_text(q.max_duration)}" if q.max_duration else ""
     where = " ".join(w for w in (plan.where.text, _at_least(q.min_duration), shorter, tie) if w)
+    # a home test without EEG: its rates are per hour recorded, as its REI
+    recorded = stages_guessed(night, night.stages()[1])
     result = EventList(name, where, scored, k, source, how_many=q.how_many, order=order,
                        blind=_blind(night, phen.level if phen else None),
                        unscored=unscored_reason(night, phen.event_types if phen else ())
                        or _outside_rem_search(night, phen, plan.where, source),
-                       min_depth=q.min_depth, tst_h=night.summary().tst_min / 60
+                       min_depth=q.min_depth, tst_h=(night.summary().tib_min if recorded else
+                                                     night.summary().tst_min) / 60
                        if not plan.where.text else None, per=q.per,
-                       sleep_min=_sleep_minutes(night, plan.where), measured_on=measured_on,
+                       sleep_min=float(plan.where.mask.sum()) * EPOCH_SEC / 60 if recorded
+                       else _sleep_minutes(night, plan.where), recorded=recorded, measured_on=measured_on,
                        periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
                        share=(q.share or "").replace("_", " "),
                        share_of=untied if q.share == "tie" else _night_count(night, q),

@@ -430,7 +430,11 @@ def _(r: EventList, night: LoadedNight) -> Answer:
     elif r.events_source != "none" and not r.blind:
         parts.append(f"The {source_name(r.events_source)} events have **0** "
                      f"{_events(r.name)}{_depth(r)}{where}.")
-    if r.scored and r.min_depth is not None and r.tst_h:
+    if r.scored and r.min_depth is not None and r.tst_h and r.recorded:
+        # a home test without EEG: every desaturation per hour recorded, as its REI
+        parts.append(f"That is **{len(r.scored) / r.tst_h:.1f} per hour** recorded (ODI {r.min_depth:g} %, "
+                     f"every one of them over the {r.tst_h:.1f} h recorded: without EEG sleep is only guessed).")
+    elif r.scored and r.min_depth is not None and r.tst_h:
         # The ODI counts the desaturations that start in sleep, as the summary's does.
         asleep = sum(i.stage in STAGES[1:] for i in r.scored)
         parts.append(f"That is **{asleep / r.tst_h:.1f} per hour** of total sleep (ODI "
@@ -600,6 +604,13 @@ _BREATHING_INDEX_RE = re.compile(r"\b(?:o?ahi|rdi|rei|apn\w*|hypopn\w*|respirato
 # the indices the REM-related and positional apnea rules are stated for
 _AHI_LIKE_RE = re.compile(r"o?ahi|rdi|rei|respiratory(?: event)?", re.I)
 def _rate(r: EventList) -> str:
+    if r.recorded and r.sleep_min > 0:
+        # a home test without EEG: every event in scope per hour recorded, as its REI
+        n = len(r.scored)
+        rate = n / (r.sleep_min if r.per == "minute" else r.sleep_min / 60)
+        return (f"**{rate:.2f} per {r.per}** recorded{_where(r.where)}: {n} {_events(r.name, n)} in "
+                f"{r.sleep_min:.1f} min recorded (no EEG: sleep is only guessed, so events count "
+                f"wherever they fall, as the REI does).")
     if r.sleep_min <= 0:
         return f"There is no sleep{_where(r.where)}, so no rate per {r.per} of sleep."
     # a rate per time asleep counts the events that start asleep (an arousal index's own rule)
@@ -1723,8 +1734,11 @@ def _against_limits(r: SystemOverview, night: LoadedNight) -> str:
                 f"below.")
     s = r.summary
     parts = []
+    home = stage_caveat(night, s.source) and s.rei is not None
     if s.ahi is not None:
-        parts.append(f"the AHI of **{s.ahi:.1f}/h** is {norms.graded(s.ahi, night)} (healthy-sleeper "
+        # a home test without EEG reports the REI, per hour recorded
+        name, index = ("REI", s.rei) if home else ("AHI", s.ahi)
+        parts.append(f"the {name} of **{index:.1f}/h** is {norms.graded(index, night)} (healthy-sleeper "
                      f"studies usually report below 5/h)")
     if r.below_90 is not None and r.spo2 is not None:
         parts.append(f"SpO2 fell to **{r.spo2.low:.0f} %** and spent **{r.below_90.total_min:.1f} "
@@ -1752,8 +1766,14 @@ def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
             lines.append(f"RDI {s.rdi:.1f}/h (with {s.n_reras} RERAs)")
     else:
         lines.append(f"AHI not measurable: {r.gaps.get('AHI', 'no respiratory events')}")
-    lines.append(f"ODI **{s.odi:.1f}/h** ({s.n_desaturations} desaturations ≥3 %)" if s.odi
-                 is not None else f"ODI not measurable: {r.gaps.get('ODI', 'no SpO2')}")
+    if s.odi is not None and stage_caveat(night, s.source) and s.rei is not None:
+        # a home test without EEG: every desaturation per hour recorded, as its REI
+        n = sum(e.type == "desaturation" for e in night.scored_events()[0])
+        lines.append(f"ODI **{60 * n / s.tib_min:.1f}/h** ({n} desaturations ≥3 % per hour of the "
+                     f"{s.tib_min / 60:.1f} h recorded)")
+    else:
+        lines.append(f"ODI **{s.odi:.1f}/h** ({s.n_desaturations} desaturations ≥3 %)" if s.odi
+                     is not None else f"ODI not measurable: {r.gaps.get('ODI', 'no SpO2')}")
     # the ODI's gap may already name the channel and why
     lines += [why for why in r.unread if why.split(":")[0] not in r.gaps.get("ODI", "")]
     if r.spo2 is not None:

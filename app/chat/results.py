@@ -170,6 +170,7 @@ class EventList:
     tst_h: float | None = None
     per: str | None = None
     sleep_min: float = 0.0
+    recorded: bool = False
     measured_on: str = ""
     periodic: int | None = None
     causes: dict[str, int] = field(default_factory=dict)
