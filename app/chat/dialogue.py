@@ -1383,9 +1383,10 @@ _IT_AROUND_EVENTS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:how|what) )?(?:di
 # "how much did she get?" after a stage was explained: that stage on this night
 _HOW_MUCH_GOT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how much (?:of it |of that )?(?:did|does|do) (?:she|he|they"
                               r"|the patient|this patient|this sleeper) (?:get|have|spend)(?: tonight)?\W*$", re.I)
-# "how low did it get?", "how high did it go?": the extreme of the signal just measured
+# "how much did it drop?": the signal just measured, from the start of sleep to its extreme
 _HOW_MUCH_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:by )?how much did (?:it|that|they) (?P<way>drop|fall|decline|decrease"
                              r"|rise|increase|climb)(?: over(?:night)?| overnight| during sleep| over the night)?\W*$", re.I)
+# "how low did it get?", "how high did it go?": the extreme of the signal just measured
 _HOW_FAR_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?P<way>low|high) did (?:it|that|they) (?:get|go|drop|fall|reach"
                             r"|climb|rise)\W*$", re.I)
 # "how many didn't?", "and the rest?" after events tied to another kind: those not tied

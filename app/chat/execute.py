@@ -45,8 +45,8 @@ from app.chat.peaks import peak_frequencies
 from app.chat.periods import SLEEP_CODES, awakening_runs, sleep_minutes, stage_name, stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
 from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, night_clock,
-                           reading_span, reads_main_period, resolve_scope, source_name,
-                           stages_guessed)
+                           reading_span, reads_main_period, resolve_scope, sleep_onset,
+                           source_name, stages_guessed)
 from app.chat.plm_series import plm_series
 from app.chat.position_changes import position_changes
 from app.chat.query import AWAKENING, INDEX_STATS, LIST_ALL, SLEEP_STATS, Condition, Intent, Query, Ref, Scope, two_stages
@@ -411,9 +411,8 @@ def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Mes
 def _sleep_start_mean(night: LoadedNight, t: np.ndarray, v: np.ndarray) -> tuple[float, float] | None:
     """(mean, start in s) of a series over the first ``SMOOTH_MIN`` minutes from sleep onset (the
     recording's start on a night without sleep), the level a drop over the night is read from."""
-    stages = night.stages()[0]
-    sleep = np.flatnonzero(stages > 0)
-    start = float(night.epochs.starts[sleep[0]]) if len(sleep) else float(t[0])
+    start = sleep_onset(night)
+    start = float(t[0]) if start is None else start
     inside = (t >= start) & (t < start + SMOOTH_MIN * 60.0)
     return (float(v[inside].mean()), start) if inside.any() else None
 

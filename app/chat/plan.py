@@ -181,6 +181,14 @@ def run_span(night: LoadedNight, current: int) -> tuple[float, float]:
     return float(starts[a]), float(starts[b]) + EPOCH_SEC
 
 
+def sleep_onset(night: LoadedNight) -> float | None:
+    """Seconds of the first sleep epoch (of the main sleep period on a 22-h recording), None
+    for a night without sleep."""
+    lo, _, _ = reading_span(night)
+    sleep = np.flatnonzero(night.stages()[0][lo:] >= STAGES.index("N1"))
+    return float(night.epochs.starts[lo + sleep[0]]) if len(sleep) else None
+
+
 def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     """Seconds before sleep onset (the first sleep epoch), or from it to the final awakening
     (the end of the last sleep epoch); a night without sleep is refused."""

@@ -28,8 +28,8 @@ from app.chat.phenomena import phenomenon, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
 from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
-from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, source_name,
-                           stages_guessed)
+from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, sleep_onset,
+                           source_name, stages_guessed)
 from app.chat.recording import MACHINE_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
@@ -325,14 +325,6 @@ def _(r: Message, night: LoadedNight) -> Answer:
     return Answer(_MESSAGES[r.kind])
 
 
-def _sleep_onset(night: LoadedNight) -> float | None:
-    """Seconds of the first sleep epoch (of the main sleep period on a 22-h recording), None
-    for a night without sleep."""
-    lo, _, _ = reading_span(night)
-    sleep = np.flatnonzero(night.stages()[0][lo:] >= STAGES.index("N1"))
-    return float(night.epochs.starts[lo + sleep[0]]) if len(sleep) else None
-
-
 ABOUT_HALF = 0.05
 """A part of the events within this share of one half reads "about half", not "mostly"."""
 MACHINE_K_COMPLEX_F1 = 0.38
@@ -355,7 +347,7 @@ def _(r: EventList, night: LoadedNight) -> Answer:
             head += f"; the {len(shown)} {r.order} (blue):" if shown else "."
         else:
             head += f"; the {len(shown)} {r.order} (blue on the plots):"
-        if r.order == "earliest" and shown and (onset := _sleep_onset(night)) is not None:
+        if r.order == "earliest" and shown and (onset := sleep_onset(night)) is not None:
             after = (shown[0].start - onset) / 60
             head = head[:-1] + (f"; it starts **{after:.1f} min after sleep onset** "
                                 f"({clock(night, onset)}):" if after >= 0 else

@@ -2455,14 +2455,14 @@ def _understand(text: str) -> Query:
     if (m := _CONFUSION_CELL_RE.search(text)) is not None:
         # "how many N1 epochs did the model call wake?": that cell of the two stagings
         cell = tuple(stage_term(m[g])[0] if stage_term(m[g]) else "W" for g in ("a", "b"))
-        stager = "model" if re.search(r"\b(?:model|zero[- ]?shot|sleeplm)\b", text, I) else "machine"
+        stager = "model" if _MODEL_WORD_RE.search(text) else "machine"
         return Query(Intent.RECORDING, text, topic="scoring", note="confusion", target=stager,
                      scope=Scope(cell), stage_event="cell", by_rule=True)
     if _CONFUSION_RE.search(text) and (time is None or time.kind == "current"):
         # "show the confusion matrix", "how does the model's staging compare to the human
         # scoring?": two stagings epoch by epoch (the model's when named, the machine's when it
         # or YASA is; with neither, the pair just shown, else the machine's)
-        stager = ("model" if re.search(r"\b(?:model|zero[- ]?shot|sleeplm)\b", text, I) else "machine"
+        stager = ("model" if _MODEL_WORD_RE.search(text) else "machine"
                   if re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) else None)
         return Query(Intent.RECORDING, text, topic="scoring", note="confusion", target=stager,
                      by_rule=True)
@@ -2479,8 +2479,7 @@ def _understand(text: str) -> Query:
             # "show me an N1 epoch the model got wrong": the reference's N1 epochs only
             scope = Scope(stage_term(text), scope.time)
         note = "disagree" if differ else _patient_claim(text) if topic == "patient" else None
-        if differ and re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) and not re.search(
-                r"\b(?:model|zero[- ]?shot|sleeplm)\b", text, I):
+        if differ and re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) and not _MODEL_WORD_RE.search(text):
             # "where does YASA disagree with the expert?": the machine's stages, not the model's
             return Query(Intent.RECORDING, text, topic=topic, scope=scope, by_rule=True, note=note,
                          target="machine")
