@@ -1,7 +1,8 @@
 """How two per-epoch measures go together over the night ("what is the correlation between
-heart rate and delta power?").
+heart rate and delta power?", "between sigma power and the spindle count per epoch?").
 
-Both are read from the night's feature frame, one value per 30-s epoch, over the question's
+Both are read from the night's feature frame, one value per 30-s epoch (an event named with a
+count, "spindle count" or "arousals per epoch", is the number starting in each), over the question's
 scope and over sleep (N1-REM) when no stage is named. Spearman's rank correlation is given
 over all those epochs and within each stage: sleep stage drives most measures (delta power
 up and heart rate down in N3), so a correlation across stages can be the stages' alone.
@@ -15,7 +16,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
+from app.chat.events import events_for, unscored_reason
 from app.chat.measures import column_name, measure_columns, measure_name
+from app.chat.phenomena import counted_phenomenon
 from app.chat.plan import Plan
 from app.chat.results import Correlation, CorrelationRow, Message
 from app.night import LoadedNight
@@ -28,26 +31,41 @@ MIN_EPOCHS = 20
 def correlation(plan: Plan, night: LoadedNight) -> Correlation | Message:
     """Spearman's ρ between the question's two measures, overall and within each stage."""
     q = plan.query
-    frame = night.feature_frame()
-    cols = [measure_columns(words, frame) for words in (q.measure or "", q.against or "")]
-    for words, found in zip((q.measure or "", q.against or ""), cols):
-        if not found:
-            name = measure_name(words)
-            return Message("no_signal", name) if name else Message("no_measure", words)
-    a, b = cols[0][0], cols[1][0]
+    sides = [_values(night, words) for words in (q.measure or "", q.against or "")]
+    if message := next((side for side in sides if isinstance(side, Message)), None):
+        return message
+    (a, x), (b, y) = sides
     if a == b:   # "heart rate and pulse": one measure, nothing to correlate
-        return Message("same_groups", column_name(a))
+        return Message("same_groups", a)
     stages, source = night.stages()
     inside = plan.where.mask & (stages >= STAGES.index("N1") if not q.scope.stages
                                 else np.ones(len(stages), dtype=bool))
-    x = pd.to_numeric(frame[a], errors="coerce").to_numpy(float)
-    y = pd.to_numeric(frame[b], errors="coerce").to_numpy(float)
     both = inside & np.isfinite(x) & np.isfinite(y)
     rows = [_row("all" if not q.scope.stages else "/".join(q.scope.stages), x, y, both)]
     for code in sorted(set(stages[both].tolist())):
         rows.append(_row(STAGES[code], x, y, both & (stages == code)))
     where = plan.where.text if q.scope.stages else f"in sleep {plan.where.text}".strip()
-    return Correlation(column_name(a), column_name(b), [r for r in rows if r.n], source, where)
+    return Correlation(a, b, [r for r in rows if r.n], source, where)
+
+
+
+def _values(night: LoadedNight, words: str) -> tuple[str, np.ndarray] | Message:
+    """(name, one value per epoch) of a measure or of an event count the words name."""
+    if (phen := counted_phenomenon(words)) is not None:
+        if why := unscored_reason(night, phen.event_types):
+            return Message("not_scored", phen.title, {"why": why, "cannot": "count them per epoch"})
+        counts = np.zeros(night.n_epochs)
+        for event in events_for(night, phen.event_types)[0]:
+            if event.type in phen.event_types:
+                counts[night.epoch_at(event.onset)] += 1
+        title = phen.title if phen.title[1:2].isupper() else phen.title[0].lower() + phen.title[1:]
+        return f"{title} count per epoch", counts
+    frame = night.feature_frame()
+    found = measure_columns(words, frame)
+    if not found:
+        name = measure_name(words)
+        return Message("no_signal", name) if name else Message("no_measure", words)
+    return column_name(found[0]), pd.to_numeric(frame[found[0]], errors="coerce").to_numpy(float)
 
 
 def _row(group: str, x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> CorrelationRow:

@@ -29,6 +29,13 @@ _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seven
                   "ninth", "tenth")
 
 
+# "when was it lowest?", "when did it peak?": the moment the signal just measured was at an extreme
+_WHEN_EXTREME_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:when|what time|at what time)\s+(?:was|were|did|is)\s+"
+                              r"(?:it|that|they|this|she|he)\s+(?:at\s+(?:its|their|her|his)\s+)?(?P<word>lowest"
+                              r"|highest|loudest|quietest|worst|peak(?:ed)?|deepest|fastest|slowest|strongest"
+                              r"|weakest|maximum|minimum|max|min|greatest|smallest|lower|higher)\W*$", re.I)
+_LOW_WORDS = ("lowest", "quietest", "deepest", "slowest", "weakest", "minimum", "min", "smallest", "lower")
+"""Extremes that are a signal's minimum ("deepest" for a desaturation's SpO2)."""
 _FURTHER_RE = re.compile(r"\b(?:another|one more|next)\b", re.I)
 """A follow-up asking past the examples shown ("another one"), not for the first ("show me one")."""
 _SUBTYPE_FAMILY = {"obstructive_apnea": "apnea", "central_apnea": "apnea", "mixed_apnea": "apnea"}
@@ -233,6 +240,12 @@ class Dialogue:
             word = "last" if query.ordinal < 0 else _ordinal(query.ordinal)
             return replace(self.last, text=query.text, ref=Ref.NONE, scope=Scope(
                 self.last.scope.stages, TimeSpan("cycle", float(query.ordinal), None, f"the {word} cycle")))
+        if (query.ref in (Ref.FOCUS, Ref.LIST) and query.ordinal is None and query.rank is None
+                and self.last is not None and self.last.intent == Intent.EXPLAIN
+                and self.last.ref == Ref.NONE and not self.last.contrast):
+            # "where are they?" or "show them" after "what is an arousal?": all of them, not the
+            # one example the explanation drew
+            return self._on_night(query)
         if query.ref in (Ref.FOCUS, Ref.STEP):
             return self._focus(query)
         if query.ref == Ref.WHY:
@@ -541,6 +554,8 @@ class Dialogue:
         """"show me one" after "what is a K-complex?": that phenomenon found in the night, in
         the scope the follow-up names (else the last one's)."""
         last = self.last
+        if query.note == "on_night":
+            return self._on_night(query)
         if query.note == "each" and last.intent == Intent.EXPLAIN and last.contrast:
             # "show me one of each" after a difference: the next example of each, drawn without
             # the explanations again
@@ -565,6 +580,26 @@ class Dialogue:
         return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,
                      modality=last.modality, scope=scope, count=query.count, skip=skip,
                      together=together, apart=apart, lacking=last.lacking)
+
+    def _on_night(self, query: Query) -> Query:
+        """"show me on this night" or "where are they?" after an explanation: every one of that
+        phenomenon in the night, or a stage's periods."""
+        last = self.last
+        stage = term(last.target).stage if last.note == "glossary" and term(last.target) else ""
+        scope = Scope(query.scope.stages or last.scope.stages, query.scope.time or last.scope.time)
+        phen = phenomenon(last.phenomenon)
+        if phen is not None and phen.event_types:
+            return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,
+                         modality=last.modality, scope=scope)
+        if stage:
+            return Query(Intent.STAGE_TIMING, query.text, scope=Scope((stage,), scope.time),
+                         stage_event="periods")
+        entry = term(last.target) if last.note == "glossary" else None
+        if entry is not None and entry.key == "cycle":
+            return Query(Intent.STAGE_TIMING, query.text, stage_event="cycles")
+        if last.phenomenon is not None:
+            return self._example(replace(query, note=""))
+        raise NothingToReferTo("no_phenomenon")
 
     def _count_explained(self, query: Query) -> Query:
         """"how many were there?" after "what is an arousal?": that phenomenon counted in the
@@ -653,6 +688,9 @@ class Dialogue:
             return Query(Intent.MEASURE, query.text, theirs.key, contrast=mine.key,
                          measure="event_kinds", scope=last.scope)
         other = query.groups[1] if query.groups else Scope()
+        if (span := _neighbour_period(query.text, last.scope.time)) is not None:
+            # "compare it with the previous REM period" after the second one: the first
+            other = Scope((period_stage(span),), span)
         words = (last.measure or (last.signal and _SIGNAL_WORDS[last.signal]) or last.modality
                  or last.target or "eeg")
         # "compare it with the first half" after the ODI: that index in both parts
@@ -783,11 +821,15 @@ class Dialogue:
         if (m := _HOW_MUCH_IT_RE.search(text)) and self.last is not None and (signal := _signal_named(self.last)):
             # "when was the temperature lowest?", then "how much did it drop?": over the night
             return f"how much did the {signal} {m['way'].lower()}?"
+        if (m := _WHEN_EXTREME_RE.search(text)) and self.last is not None and (signal := _signal_named(self.last)):
+            # "how loud was the snoring?", then "when was it loudest?" (or "at its worst?": the
+            # SpO2's lowest, any other signal's highest)
+            word = m["word"].lower()
+            low = word in _LOW_WORDS or (word == "worst" and signal == "spo2")
+            return f"when was the {signal} {'lowest' if low else 'highest'}{_scope_words(self.last.scope)}?"
         if (m := _HOW_FAR_IT_RE.search(text)) and self.last is not None and (signal := _signal_named(self.last)):
             # "what's her oxygen baseline?", then "how low did it get?": that signal's extreme
-            scope = self.last.scope
-            where = "".join([f" in {stage}" if (stage := _stage_word(scope.stages)) else "",
-                             f" {scope.time.text.strip()}" if scope.time is not None else ""])
+            where = _scope_words(self.last.scope)
             return f"what was the {'lowest' if m['way'].lower() == 'low' else 'highest'} {signal}{where}?"
         if _HOW_VARIABLE_RE.search(text) and self.last is not None and (signal := _signal_named(self.last)):
             # "heart rate in each stage", then "how variable was it?": that signal's spread
@@ -1647,6 +1689,12 @@ def _stage_word(stages: tuple[str, ...]) -> str | None:
     return stages[0] if len(stages) == 1 else None
 
 
+def _scope_words(scope: Scope) -> str:
+    """A scope as words a question ends on (" in REM in the second half"), "" for the night."""
+    return "".join([f" in {stage}" if (stage := _stage_word(scope.stages)) else "",
+                    f" {scope.time.text.strip()}" if scope.time is not None else ""])
+
+
 def _signal_named(query: Query) -> str | None:
     """The signal a query measured, in words ("heart rate"), from its slot or, for a feature
     split by stage, its words; None for none."""
@@ -1704,6 +1752,25 @@ def _strongest(items: list[Item]) -> int:
         return scores.index(max(scores))
     durations = [i.duration for i in items]
     return durations.index(max(durations))
+
+
+# "the previous REM period", "the next deep sleep episode": one period on from the one in focus
+_NEIGHBOUR_PERIOD_RE = re.compile(r"\b(previous|preceding|prior|earlier|next|following|later|subsequent)\s+"
+                                  r"(?:(?:rem|n[123]|deep|slow[- ]wave)(?:\s+sleep)?\s+)?(?:period|episode|bout|one)\b", re.I)
+
+
+def _neighbour_period(text: str, focus: TimeSpan | None) -> TimeSpan | None:
+    """The period before or after ``focus`` (a period counted from the night's first) that
+    ``text`` names, None when it names none or ``focus`` is no such period."""
+    m = _NEIGHBOUR_PERIOD_RE.search(text)
+    if m is None or focus is None or focus.kind != "period" or focus.start < 0:
+        return None
+    after = m.group(1).lower() in ("next", "following", "later", "subsequent")
+    index = int(focus.start) + (1 if after else -1)
+    if index < 0:
+        raise NothingToReferTo("first_period")
+    stage = period_stage(focus)
+    return TimeSpan("period", float(index), None, f"the {_ordinal(index)} {stage} period")
 
 
 def _ordinal(index: int, n: int = 0) -> str:

@@ -1685,7 +1685,8 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
         return NormCheck(q.age, band, [], s.source, norms.CITATION, s.ahi, where, asked=asked,
                          header_age=header, short_min=s.tib_min, stated=q.stated)
     return NormCheck(q.age, band, rows, s.source, norms.CITATION, s.ahi, where, asked=asked,
-                     bands=bands, by_age=by_age, header_age=header, stated=q.stated)
+                     bands=bands, by_age=by_age, header_age=header, stated=q.stated,
+                     rebound=q.note == "rebound")
 
 
 def _obstructive_ahi(night: LoadedNight) -> tuple[float | None, int, float]:
@@ -2176,6 +2177,26 @@ def _positions_during(night: LoadedNight, item: Item) -> str:
     return ", then ".join(runs)
 
 
+def _leg_facts(night: LoadedNight, sleep_min: float) -> dict[str, str]:
+    """What a sleep study shows of restless legs: the leg movements in sleep and how many
+    belong to periodic series, each per hour of sleep (or why they cannot be scored)."""
+    if why := unscored_reason(night, ("limb_movement",)):
+        return {"leg movements": f"not measurable: {why}"}
+    items, _ = _night_items(night, ("limb_movement",))
+    asleep = [i for i in items if i.stage in ("N1", "N2", "N3", "REM")]
+    periodic = _periodic_count(night, items)
+    hours = sleep_min / 60
+    if hours <= 0:
+        return {"leg movements": f"{len(items)} scored, none in sleep"}
+    age = night.recording.patient.age
+    child = age is not None and age < norms.ADULT_AGE
+    limit, who = (norms.PLMS_CHILD, "a child") if child else (norms.PLMS_ADULT, "an adult")
+    return {"leg movements in sleep": f"{len(asleep)} ({len(asleep) / hours:.1f}/h of sleep)",
+            "PLMS index": (f"{periodic / hours:.1f}/h of sleep ({periodic} in periodic series of 4 or "
+                           f"more, 5-90 s apart; over {limit:g}/h in {who} is the "
+                           f"ICSD-3's threshold for periodic limb movement disorder)")}
+
+
 def _medical(plan: Plan, night: LoadedNight) -> Message:
     """No diagnosis; the numbers the disorder asked about is judged on, measured on this night
     (or why they cannot be), so the refusal is not empty-handed."""
@@ -2207,12 +2228,11 @@ def _medical(plan: Plan, night: LoadedNight) -> Message:
                       else f"{s.rem_latency_min:.0f} min after sleep onset",
                       "total sleep": f"{s.tst_min:.0f} min"})
     if name == "restless legs":
-        items, _ = _night_items(night, ("limb_movement",))
-        facts["limb movements"] = (unscored_reason(night, ("limb_movement",)) and
-                                   f"not measurable: {unscored_reason(night, ('limb_movement',))}"
-                                   or f"{len(items)} scored")
+        facts.update(_leg_facts(night, s.tst_min))
+    # restless legs are diagnosed from what the person reports awake, which no channel records
+    note = term("rls").text.split(" Ask ")[0] if name == "restless legs" else ""
     return Message("severity" if plan.query.note == "severity" else "medical",
-                   detail=night.scored_events()[1], facts=facts)
+                   detail=night.scored_events()[1], facts=facts, note=note)
 
 
 Step = Callable[[Plan, LoadedNight, Engine], Result]

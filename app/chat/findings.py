@@ -35,14 +35,15 @@ ChildBreathing = tuple[float | None, int, float]
 """A child's obstructive AHI (/h of sleep, None unscored), its events and minutes asleep."""
 
 
-def _breathing(night: LoadedNight, s: NightSummary, child: ChildBreathing | None) -> list[Finding]:
+def _breathing(night: LoadedNight, s: NightSummary, child: ChildBreathing | None,
+               span: tuple[float, float]) -> list[Finding]:
     if child is not None:
         return _child_breathing(night, child)
     rei = stages_guessed(night, s.source) and s.rei is not None
     index, name = (s.rei, "REI") if rei else (s.ahi, "AHI")
     if index is None or index < AHI_NOTABLE:
         return []
-    return [Finding(*_with_longest(night, f"{name} **{index:.1f}/h**: {norms.graded(index, night)}"))]
+    return [Finding(*_with_longest(night, f"{name} **{index:.1f}/h**: {norms.graded(index, night)}", span))]
 
 
 def _child_breathing(night: LoadedNight, child: ChildBreathing) -> list[Finding]:
@@ -54,13 +55,14 @@ def _child_breathing(night: LoadedNight, child: ChildBreathing) -> list[Finding]
             f"at or above the **{norms.PEDIATRIC_OAHI:g}/h** from which a child's breathing in "
             f"sleep counts as abnormal (the file's header gives age "
             f"{night.recording.patient.age:g})")
-    return [Finding(*_with_longest(night, text))]
+    return [Finding(*_with_longest(night, text, (0.0, night.recording.duration)))]
 
 
-def _with_longest(night: LoadedNight, text: str) -> tuple[str, Item | None]:
-    """``text`` with the night's longest apnea named, and that apnea as the item to draw."""
+def _with_longest(night: LoadedNight, text: str, span: tuple[float, float]) -> tuple[str, Item | None]:
+    """``text`` with the longest apnea starting in ``span`` (seconds) named, and that apnea as
+    the item to draw."""
     events, _ = events_for(night, APNEA_TYPES)
-    apneas = [e for e in events if e.type in APNEA_TYPES]
+    apneas = [e for e in events if e.type in APNEA_TYPES and span[0] <= e.onset < span[1]]
     longest = max(apneas, key=lambda e: e.duration) if apneas else None
     item = (Item(longest.onset, longest.offset, longest.type.replace("_", " "), "measured", "?")
             if longest else None)
@@ -70,11 +72,15 @@ def _with_longest(night: LoadedNight, text: str) -> tuple[str, Item | None]:
     return text, item
 
 
-def _oxygen(night: LoadedNight, spo2: Series | None) -> list[Finding]:
-    if spo2 is None or not np.isfinite(spo2.values).any():
+def _oxygen(night: LoadedNight, spo2: Series | None, span: tuple[float, float]) -> list[Finding]:
+    if spo2 is None:
         return []
-    low = int(np.nanargmin(spo2.values))
-    value, at = float(spo2.values[low]), float(spo2.times[low])
+    inside = (spo2.times >= span[0]) & (spo2.times < span[1])
+    values, times = spo2.values[inside], spo2.times[inside]
+    if not np.isfinite(values).any():
+        return []
+    low = int(np.nanargmin(values))
+    value, at = float(values[low]), float(times[low])
     if value >= 90.0:
         return []
     item = Item(max(at - 15.0, 0.0), at + 15.0, "lowest SpO2", "measured", "?")
@@ -133,9 +139,12 @@ def findings(plan: Plan, night: LoadedNight, spo2: Series | None,
     """What stands out, breathing and oxygen first, then the night's structure; ``spo2`` is
     the night's SpO2 as the chat measures it (``app.chat.execute.series``), ``child`` the
     obstructive AHI of a child's night (by the header's age), None for an adult."""
+    if plan.where.text:
+        return _in_span(plan, night, spo2)
     lo, hi, where = reading_span(night)
     s = night.summary() if not where else night.span_summary(lo, hi)
-    found = _breathing(night, s, child) + _oxygen(night, spo2)
+    found = _breathing(night, s, child, (0.0, night.recording.duration)) + _oxygen(
+        night, spo2, (0.0, night.recording.duration))
     if stages_guessed(night, s.source):
         # Without EEG the stages are the model's guess: their norms would be findings of it.
         found.append(Finding("no EEG: sleep cannot be staged, so the stage statistics are not "
@@ -144,3 +153,33 @@ def findings(plan: Plan, night: LoadedNight, spo2: Series | None,
         found += (_long_wake(night, lo, hi) + _norms(s, bool(where), night.recording.patient.age)
                   + _staging(night))
     return Findings(found, s.source, night.scored_events()[1], where)
+
+
+def _in_span(plan: Plan, night: LoadedNight, spo2: Series | None) -> Findings:
+    """What stands out in the span the question names ("anything unusual in that hour?"): its
+    breathing, oxygen and longest awakening; whole-night norms are not read over a part of it
+    (a child's obstructive rule neither, which is a whole-night index)."""
+    span = plan.where.span
+    lo = night.epoch_at(span[0])
+    hi = night.epoch_at(max(span[1] - EPOCH_SEC, span[0])) + 1
+    s = night.span_summary(lo, hi)
+    found = _span_breathing(night, s, span) + _oxygen(night, spo2, span) + _long_wake(night, lo, hi)
+    text = plan.where.text
+    where = text if text.split(" ", 1)[0] in _PREPOSITIONS else f"in {text}"
+    return Findings(found, s.source, night.scored_events()[1], where, part=True)
+
+
+_PREPOSITIONS = ("in", "between", "from", "after", "before", "during", "until", "since", "around")
+"""Words a span's text may already start with ("between 3 and 4"), else it reads "in" it."""
+
+
+def _span_breathing(night: LoadedNight, s: NightSummary, span: tuple[float, float]) -> list[Finding]:
+    """The span's event rate beside the night's: the AASM grades severity on a whole night's
+    index, so a part's rate is set against the night rather than graded."""
+    whole = night.summary()
+    rei = stages_guessed(night, s.source) and s.rei is not None
+    index, night_index, name = (s.rei, whole.rei, "REI") if rei else (s.ahi, whole.ahi, "AHI")
+    if index is None or index < AHI_NOTABLE:
+        return []
+    against = f" (the whole night: {night_index:.1f}/h)" if night_index is not None else ""
+    return [Finding(*_with_longest(night, f"{name} **{index:.1f}/h** here{against}", span))]

@@ -52,6 +52,9 @@ ADULT_AGE = 18
 OLDER_AGE = 65
 """Age from which a sleeper is called older ("is the patient elderly?"), the usual geriatric
 cut-off; the norms' bands are not split there."""
+PLMS_ADULT, PLMS_CHILD = 15.0, 5.0
+"""PLMS index (periodic leg movements per hour of sleep) above which the ICSD-3 allows periodic
+limb movement disorder, in an adult and in a child."""
 PEDIATRIC_OAHI = 1.0
 """Obstructive AHI (/h of sleep) from which a child's breathing in sleep is abnormal by the
 AASM's pediatric rules (ICSD-3: one or more obstructive or mixed apneas or obstructive

@@ -315,6 +315,16 @@ STAGE_HALLMARK: dict[str, str] = {"REM": "rem", "N3": "slow_waves", "N2": "spind
 """The phenomenon a stage is known by ("what is N3?" explains slow waves)."""
 
 
+# "spindle count", "number of arousals", "spindles per epoch": events counted, not a band's power
+_COUNT_RE = re.compile(r"\b(?:counts?|number|numbers|how many|per epoch|each epoch|epoch by epoch)\b", re.I)
+
+
+def counted_phenomenon(words: str) -> Phenomenon | None:
+    """The scored events ``words`` ask to count ("the spindle count"), None for anything else."""
+    found = find_phenomenon(words) if _COUNT_RE.search(words) else None
+    return found if found is not None and found.event_types else None
+
+
 def phenomenon(key: str | None) -> Phenomenon | None:
     """The phenomenon with ``key``, None for None."""
     return _BY_KEY.get(key) if key else None

@@ -195,7 +195,8 @@ _MESSAGES = {
 def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "medical":
         facts = "\n".join(f"- {k}: **{v}**" for k, v in r.facts.items())
-        return Answer("I can't diagnose or advise on treatment or medication: that is for a "
+        return Answer((f"{r.note}\n\n" if r.note else "")
+                      + "I can't diagnose or advise on treatment or medication: that is for a "
                       "clinician who knows the person and their history, not for one night's "
                       "numbers."
                       + (f" What this recording measured (events: {source_name(r.detail)}):\n"
@@ -247,6 +248,9 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_reference" and r.detail == "no_time":
         return Answer("The last question named no time of the night to move from; ask e.g. *what "
                       "happened at 2 am?* and then *and 30 minutes later?*")
+    if r.kind == "no_reference" and r.detail == "first_period":
+        return Answer("That is the night's first period of its stage, so none comes before it; "
+                      "ask *compare it with the next one* instead.")
     if r.kind == "no_reference" and r.detail == "empty_list":
         return Answer("The last answer listed nothing to pick from, so there is no such one; "
                       "ask a question that finds something first.")
@@ -587,7 +591,8 @@ _REM_DENSITY_NORMS = (
     "scored by the same detector.")
 _DENSITY_NORMS = {"sleep spindle": _SPINDLE_NORMS, "rapid eye movements": _REM_DENSITY_NORMS}
 _PLMS_NORM = (
-    "A PLMS index over 15/h in an adult (over 5/h in a child) is the ICSD-3's threshold for "
+    f"A PLMS index over {norms.PLMS_ADULT:g}/h in an adult (over {norms.PLMS_CHILD:g}/h in a child) "
+    "is the ICSD-3's threshold for "
     "periodic limb movement disorder, which also asks for a sleep complaint or daytime "
     "impairment that nothing else explains; the index rises with age, and many older adults "
     "pass the threshold without any complaint, so it grades the movements, not a disorder.")
@@ -1938,11 +1943,32 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
         return Answer(_child_norms(r))
     if r.arousal is not None:
         return Answer(_arousal_norm(r))
-    lead = _stated_norm(r, who)
+    lead = _stated_norm(r, who) or _rebound(r)
     if lead:
         # "is a sleep efficiency of 75 % normal?": the value asked about, then the night
         return Answer(lead + "\n\n" + _norm_text(r, who))
     return Answer(_norm_text(r, who))
+
+
+def _rebound(r: NormCheck) -> str:
+    """"Is there REM rebound?": what one night can show of it (REM's share and latency against
+    their ranges), "" when not asked or the night has neither row."""
+    rows = {name: (value, unit, lo, hi) for name, value, unit, lo, hi in r.rows}
+    if not r.rebound or "REM" not in rows or "REM latency" not in rows:
+        return ""
+    (share, _, s_lo, s_hi), (latency, _, l_lo, l_hi) = rows["REM"], rows["REM latency"]
+    signs = (["REM above the typical share"] if share > s_hi else []) + (
+        ["an early first REM period"] if latency < l_lo else [])
+    verdict = (f"{' and '.join(signs)}, as a rebound would show; whether REM was held back before "
+               f"(sleep loss, alcohol, an antidepressant stopped, the first nights on CPAP) is for "
+               f"the history to say" if signs else
+               "REM's share is not above its typical range nor its latency short, so nothing "
+               "here points to a rebound")
+    return (f"**REM rebound**, more REM than a sleeper's usual (often with an early first REM "
+            f"period) after REM was held back, is judged against the same sleeper's baseline "
+            f"night, which one recording does not hold. On this night REM is **{share:.1f} %** of "
+            f"sleep (typical {s_lo:g}–{s_hi:g} %) and its latency **{latency:.1f} min** "
+            f"(typical {l_lo:g}–{l_hi:g} min): {verdict}.")
 
 
 def _stated_norm(r: NormCheck, who: str) -> str:
@@ -3999,8 +4025,13 @@ def _(r: Definition, night: LoadedNight) -> Answer:
 @render.register
 def _(r: Findings, night: LoadedNight) -> Answer:
     events = f", events {source_name(r.events_source)}" if r.events_source != "none" else ""
-    span = f" in {r.where}" if r.where else " in this night"
+    span = f" {r.where}" if r.part else f" in {r.where}" if r.where else " in this night"
     head = f"What stands out{span} (stages {source_name(r.source)}{events}):"
+    if not r.found and r.part:
+        return Answer(f"{head} nothing crosses a limit I check there: breathing under 5 events/h, "
+                      f"SpO2 never under 90 %, no awakening of 20 min or more (the norms for "
+                      f"sleep statistics describe whole nights, so they are not read over a part "
+                      f"of one). Ask *summarize {r.where}* for its numbers.")
     if not r.found:
         return Answer(f"{head} nothing crosses a limit I check: breathing under 5 events/h, SpO2 "
                       f"never under 90 %, no awakening of 20 min or more, and every statistic "

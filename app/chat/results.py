@@ -73,11 +73,13 @@ class Message:
         detail: words to quote back (the question's target, the nearest phrasing); for
             "medical", where the night's events come from.
         facts: measured numbers a medical reply may still state (name -> text).
+        note: for "medical", what the disorder is diagnosed from, said before the numbers.
     """
 
     kind: str
     detail: str = ""
     facts: dict[str, str] = field(default_factory=dict)
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -700,6 +702,8 @@ class NormCheck:
     """A value the question gave the arousal index or the asked statistic ("is an arousal
     index of 30 normal?", "is a sleep efficiency of 75 % normal?"), in the statistic's unit,
     read first; None for the night's own."""
+    rebound: bool = False
+    """"Is there REM rebound?": REM's share and latency are read first for what a rebound shows."""
 
 
 @dataclass
@@ -744,12 +748,14 @@ class Finding:
 @dataclass(frozen=True)
 class Findings:
     """What stands out in the night, most important first; ``source`` scored the stages,
-    ``events_source`` the events; ``where`` the span read when not the whole recording."""
+    ``events_source`` the events; ``where`` the span read when not the whole recording;
+    ``part`` when that span is the one a question named, which norms for whole nights do not fit."""
 
     found: list[Finding]
     source: str
     events_source: str
     where: str = ""
+    part: bool = False
 
 
 @dataclass

@@ -21,7 +21,7 @@ from app.chat.aspects import MODEL_CAPTION, named_position
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import asked_term, channel_shown, find_term, stage_rules
 from app.chat.norms import NORMS, ROW_OF_STAGE, ROW_OF_STAT
-from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, find_phenomenon, phenomenon
+from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, counted_phenomenon, find_phenomenon, phenomenon
 from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, THRESHOLD_BY, Condition, Intent, Query,
                             Ref, Scope)
 from app.chat.semantic import PhraseBank
@@ -147,6 +147,9 @@ _DIAGNOSIS_RE = re.compile(
     r"|^\s*(?:is|was)\s+(?:this|it|that)\b|\b(?:signs?|symptoms?|evidence|case) of\b"
     r"|\bconsistent with\b|\bsuggest\w* \b|\bindicat\w*\b|\b(?:this|it|that|he|she|they|patient|night"
     r"|recording|study) (?:looks?|looked|seems?|sounds?) like\b", I)
+# "RLS?", "any narcolepsy?", "signs of insomnia?": a disorder named alone asks whether this is it
+_BARE_DISORDER_RE = re.compile(r"^\W*(?:any\s+|(?:any\s+)?(?:signs?|evidence|hint)\s+of\s+)?(?:"
+                               + "|".join(p for _, p in _DISORDERS[:-1]) + r")\W*$", I)
 _HELP_RE = re.compile(
     r"^\s*(?:help|\?|hi|hello|hey|good (?:morning|evening|afternoon)|greetings)\b"
     r"|\bwhat (?:can|do) (?:you|i) (?:do|ask|know)\b|\bhow do(?:es)? (?:this|it) work\b"
@@ -779,11 +782,18 @@ _PERIOD_SUMMARY_RE = re.compile(r"\b(?:summar\w*|overview|what (?:did|does) (?:i
 _LOCATE_RE = re.compile(r"\b(?:where|when|find|show|locate|highlight|are there|is there|were"
                         r" there|was there|any|list|search|point (?:me )?to|examples?|how many"
                         r"|count|did\b.*\bever|episodes?|occurr?\w*)\b", I)
+# "is there REM rebound?": REM's share and latency against the norms, as one night can show it
+_REM_REBOUND_RE = re.compile(r"\brem\s+(?:sleep\s+)?rebound\b|\brebound\s+(?:of\s+)?rem\b", I)
 # Chin tone in REM: REM sleep without atonia, the polysomnographic side of RBD.
 _ATONIA_RE = re.compile(r"\b(?:rem (?:sleep )?without atonia|rswa|rbd|rem (?:sleep )?behaviou?r"
                         r"(?: disorder)?|dream enact\w*|act\w* out (?:\w+ )?dreams?|atonia"
                         r"|(?:chin|muscle|emg) (?:tone|activity|twitch\w*)\b.{0,25}\brem"
-                        r"|rem\b.{0,25}\b(?:chin|muscle|emg) (?:tone|activity|twitch\w*))\b", I)
+                        r"|rem\b.{0,25}\b(?:chin|muscle|emg) (?:tone|activity|twitch\w*)"
+                        # "is the chin quiet in REM?", "was she paralysed during REM?"
+                        r"|(?:chin|muscles?|emg|body|she|he|they|patient)\b.{0,20}\b(?:quiet|relaxed|silent"
+                        r"|paraly[sz]ed|flat|limp|atonic|slack)\b.{0,25}\brem"
+                        r"|\brem\b.{0,25}\b(?:chin|muscles?|emg)\b.{0,20}\b(?:quiet|relaxed|silent|paraly[sz]ed"
+                        r"|flat|limp|atonic|slack))\b", I)
 # A per-epoch feature named outright ("power", "HRV", "RMSSD", ...), which no signal series
 # answers; heart rate, SpO2, breathing and snoring are series (execute.signal_stats).
 _BAND_NAME = r"(?:delta|theta|alpha|sigma|beta)"
@@ -1062,7 +1072,7 @@ def _disorder(text: str) -> str | None:
     """The disorder a diagnosis question asks about ("does he have sleep apnea?"), else None;
     a disorder named in a question that is not about having it ("what is insomnia?") is not."""
     name = next((n for n, p in _DISORDER_RE if p.search(text)), None)
-    return name if name is not None and _DIAGNOSIS_RE.search(text) else None
+    return name if name is not None and (_DIAGNOSIS_RE.search(text) or _BARE_DISORDER_RE.match(text)) else None
 
 
 _DEPTH_RE = re.compile(r"(\d{1,2}(?:\.\d+)?)\s*(?:%|percent|percentage points?|points?)", I)
@@ -1210,6 +1220,14 @@ def _shift(text: str) -> Query | None:
                  step=1 if later else -1, by_rule=True)
 
 
+_ON_THIS_NIGHT_RE = re.compile(r"^\W*(?:(?:can|could|would) you\s+|please\s+)?(?:(?:show|find|point out|highlight|mark)"
+                               r"(?:\s+me)?(?:\s+(?:it|them|one|some|those|these|that|this))?|where\s+(?:are|is|were|was|do"
+                               r"|does|can i see)\s+(?:it|they|them|those|these|one|some)(?:\s+(?:occur|appear|happen|show))?)"
+                               r"\s+(?:on|in|during|from|across)\s+(?:this|the|my|our|her|his|their|tonight's)\s+"
+                               r"(?:night|recording|study|patient|file|data|psg|sleep)\W*$"
+                               r"|^\W*(?:show|find)\s+(?:it|them|one|some)\s+here\W*$", I)
+
+
 def _followup(text: str, time: TimeSpan | None) -> Query | None:
     """A question that refers back to the dialogue, or None."""
     if _FINDINGS_RE.search(text):
@@ -1226,6 +1244,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         # the epoch of the event in focus against that stage's rule (Dialogue.resolve)
         return Query(Intent.CLASSIFY, text, stage_event="why", ref=Ref.ITEM,
                      scope=Scope(stage_term(m.group(1))), by_rule=True)
+    if _ON_THIS_NIGHT_RE.search(text):
+        # "show me on this night" after "what is a spindle?": every one of them in the night
+        return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, note="on_night")
     words = len(text.split())
     if m := _FOCUS_RE.search(text):
         word = m.group(1).lower()
@@ -2404,6 +2425,8 @@ def _understand(text: str) -> Query:
     if _SOREMP_RE.search(text):
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("REM",), time),
                      stage_event="latency", note="soremp", by_rule=True)
+    if _REM_REBOUND_RE.search(text) and time is None:
+        return Query(Intent.NORMAL, text, note="rebound", by_rule=True)
     if _BY_AGE_RE.search(text) and time is None:
         # "how does sleep change with age?", "what would an older person's night look like?"
         return Query(Intent.NORMAL, text, note="by_age", by_rule=True)
@@ -2413,6 +2436,9 @@ def _understand(text: str) -> Query:
     if _FINDINGS_RE.search(text) and (time is None or time.kind == "current" and _MOST_NOTABLE_HERE_RE.search(text)):
         # ("what's the most interesting thing here?" is about the night, not the epoch shown)
         return Query(Intent.SUMMARY, text, topic="findings", by_rule=True)
+    if _FINDINGS_RE.search(text) and time is not None and time.kind != "current":
+        # "anything unusual between 3 and 4?": the findings of that span alone
+        return Query(Intent.SUMMARY, text, scope=Scope((), time), topic="findings", by_rule=True)
     if (m := _ENOUGH_RE.search(text) or _STAGE_LOW_RE.search(text)) and time is None:
         # "was there enough REM?", "is the REM percentage low?": that statistic against the
         # norms first
@@ -3258,7 +3284,7 @@ def _correlated(text: str) -> tuple[str, str] | None:
     if not _CORRELATE_RE.search(text):
         return None
     m = _BETWEEN_PAIR_RE.search(text) or _WITH_PAIR_RE.search(text)
-    if m is None or not (names_measure(m.group(1)) and names_measure(m.group(2))):
+    if m is None or not all(names_measure(side) or counted_phenomenon(side) for side in m.group(1, 2)):
         return None
     return m.group(1).strip(), m.group(2).strip()
 
@@ -3559,6 +3585,8 @@ _WORST_PART_EVENTS = {"bre": "which hour had the most apneas and hypopneas",
                       "spo": "which hour had the most desaturations",
                       "sat": "which hour had the most desaturations"}
 # "which hour was worst?": the breathing's worst hour, as "the worst hour" is.
+# "when was the snoring loudest?": the loudness signal's highest moment, not its stretches
+_SNORING_LOUDEST_RE = re.compile(r"\b(snor\w*(?: was| were)?)\s+(?:at its\s+)?loudest\b", I)
 _WHICH_WORST_RE = re.compile(r"^\W*(?:which|what) (?:hour|part|stretch|period|time)(?: of (?:the|this)"
                              r" night)? (?:was|is|were) (?:the )?(?:worst|hardest|most disturbed)\W*$", I)
 # "is it positional OSA?", "is the OSA worse on the back?": the AHI by body position, a
@@ -4069,7 +4097,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_FIRST_AFTER_RE, r"what stage usually followed \1?"), (_FASTER_ACROSS_RE, r"were \1 \2 in the second half?"),
     (_CHANGE_FROM_RE, r"compare \1 in the first and \2 \3"),
     (_AMPLITUDE_ACROSS_RE, _amplitude_across), (_HIGH_EPOCHS_RE, _high_epochs),
-    (_HOW_LOUD_RE, "how loud was the snoring?"), (_STAGE_MOSTLY_WHEN_RE, r"was there more \1 early in the night?"),
+    (_HOW_LOUD_RE, "how loud was the snoring?"), (_SNORING_LOUDEST_RE, r"\1 highest"), (_STAGE_MOSTLY_WHEN_RE, r"was there more \1 early in the night?"),
     (_LATER_REM_DENSITY_RE, "rapid eye movements per minute in REM by sleep cycle"),
     (_AROUSALS_AFTER_RE, "what percentage of arousals were respiratory?"), (_HOW_MANY_HOW_LONG_RE, r"\1?"))
 # "any sleep-onset REM periods?": REM latency against the SOREMP limit.

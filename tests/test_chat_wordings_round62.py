@@ -1,0 +1,195 @@
+"""Questions of stop 62, asked as a technician, an educator and a researcher would ask them of
+nights not in the repo (synthetic nights written without their scoring). Each names what it
+used to get. Expected answers are the ones the same question gets asked in full, or the
+night's own scoring and signals, never typed in."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from scipy.stats import spearmanr
+
+from app.chat import norms
+from app.chat.measures import measure_columns
+from chat_dialogues import last_answer
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+WORST_HOUR = "what's the worst hour for breathing?"
+
+
+def _hour(demo) -> tuple[str, str]:
+    """The worst hour for breathing, as its clock times."""
+    m = re.search(r"Highest rate: \*\*(\d\d:\d\d)–(\d\d:\d\d)\*\*", last_answer(demo, WORST_HOUR))
+    return m[1], m[2]
+
+
+def _numbered(text: str) -> list[str]:
+    return re.findall(r"^\d+\. .*$", text, re.M)
+
+
+def test_findings_in_that_hour_are_the_hours(demo) -> None:
+    """"anything unusual in that hour?" after the worst hour gave the whole night's findings,
+    norms included."""
+    night, _ = demo
+    start, end = _hour(demo)
+    text = last_answer(demo, WORST_HOUR, "anything unusual in that hour?")
+    assert text.startswith(f"What stands out in {start}–{end} ("), text[:100]
+    assert "total sleep time" not in text and "healthy" not in text
+    # the hour's own rate, set beside the night's rather than graded on the AASM's whole-night scale
+    s0, s1 = _seconds(night, start, end)
+    hour = night.span_summary(night.epoch_at(s0), night.epoch_at(s1 - EPOCH_SEC) + 1).ahi
+    assert f"AHI **{hour:.1f}/h** here (the whole night: {night.summary().ahi:.1f}/h)" in text
+    assert _numbered(text) == _numbered(last_answer(demo, f"anything unusual between {start} and {end}?"))
+
+
+def _seconds(night, start: str, end: str) -> tuple[float, float]:
+    """Seconds from the recording start of two clock times on the night."""
+    t0 = night.recording.start_time
+    day = t0.hour * 3600 + t0.minute * 60 + t0.second
+    out = []
+    for clock in (start, end):
+        h, m = map(int, clock.split(":"))
+        out.append((h * 3600 + m * 60 - day) % 86400)
+    return out[0], out[1]
+
+
+def test_a_span_without_findings_says_norms_are_for_nights(demo) -> None:
+    """The quietest stretch read against whole-night norms would fail them all."""
+    text = last_answer(demo, "anything unusual in the first 10 minutes?")
+    assert text.startswith("What stands out in the first 10 minutes"), text[:100]
+    assert "nothing crosses a limit I check there" in text and "describe whole nights" in text
+
+
+@pytest.mark.parametrize("asked", ["anything unusual in the first half?", "what stands out in the second half?"])
+def test_findings_of_a_named_span_read_that_span(demo, asked) -> None:
+    """"anything unusual in the first half?" gave the whole night against the age norms."""
+    text = last_answer(demo, asked)
+    assert text.startswith("What stands out in the "), text[:80]
+    assert "against published norms" not in text
+
+
+def test_the_previous_rem_period_is_the_one_before(demo) -> None:
+    """"compare it with the previous REM period" after the second compared it with all REM."""
+    text = last_answer(demo, "describe the second REM period", "compare it with the previous REM period")
+    assert "in the second REM period vs in the first REM period" in text, text[:120]
+    after = last_answer(demo, "describe the first REM period", "compare it with the next one")
+    assert "in the first REM period vs in the second REM period" in after, after[:120]
+    none = last_answer(demo, "describe the first REM period", "compare it with the previous one")
+    assert none.startswith("That is the night's first period of its stage"), none
+
+
+@pytest.mark.parametrize(("first", "follow", "same"), [
+    ("what is a sleep spindle?", "show me on this night", "where are the spindles?"),
+    ("what is an arousal?", "where are they?", "where are the arousals?"),
+    ("what is an arousal?", "show them", "where are the arousals?"),
+    ("what is a K-complex?", "where are they in this recording?", "where are the K-complexes?")])
+def test_after_a_definition_they_are_found_in_the_night(demo, first, follow, same) -> None:
+    """"show me on this night" after a definition showed the hypnogram, "where are they?" said
+    nothing was listed, and "show them" called the explanation's one example "the only one"."""
+    text = last_answer(demo, first, follow)
+    assert text == last_answer(demo, same), text[:150]
+    assert "The only one" not in text
+
+
+def test_a_stage_on_this_night_is_its_periods(demo) -> None:
+    assert (last_answer(demo, "what is REM sleep?", "show me on this night")
+            == last_answer(demo, "list the REM periods"))
+    assert (last_answer(demo, "what is a sleep cycle?", "show me on this night")
+            == last_answer(demo, "how many sleep cycles?"))
+
+
+@pytest.mark.parametrize("asked", ["is the chin quiet in REM?", "was she paralysed during REM?",
+                                   "in REM, is the chin EMG flat?"])
+def test_a_quiet_chin_in_rem_is_the_atonia_rule(demo, asked) -> None:
+    """"is the chin quiet in REM?" listed the REM periods."""
+    assert last_answer(demo, asked) == last_answer(demo, "any REM sleep without atonia?")
+
+
+def test_still_in_rem_is_not_about_the_chin(demo) -> None:
+    assert "REM-without-atonia" not in last_answer(demo, "was the patient still in REM?")
+
+
+def test_rem_rebound_reads_rems_share_and_latency(demo) -> None:
+    """"is there REM rebound?" listed the REM periods."""
+    night, _ = demo
+    s = night.summary()
+    age = night.recording.patient.age
+    share, latency = (norms.range_of(row, None if age is None else int(age)) for row in ("REM", "REM latency"))
+    text = last_answer(demo, "is there REM rebound?")
+    assert text.startswith("**REM rebound**"), text[:80]
+    assert f"REM is **{s.stage_pct['REM']:.1f} %** of sleep (typical {share[1]:g}–{share[2]:g} %)" in text
+    assert f"latency **{s.rem_latency_min:.1f} min**" in text
+    signs = s.stage_pct["REM"] > share[2] or s.rem_latency_min < latency[1]
+    assert ("as a rebound would show" in text) == signs
+    assert ("nothing here points to a rebound" in text) == (not signs)
+
+
+def _plms_index(demo) -> str:
+    return re.search(r"a PLMS index of \*\*([\d.]+)/h\*\*", last_answer(demo, "PLMS index?"))[1]
+
+
+@pytest.mark.parametrize("asked", ["RLS?", "any restless legs?", "restless legs syndrome?"])
+def test_restless_legs_alone_is_the_diagnosis_question(demo, asked) -> None:
+    """A bare "RLS?" listed the longest leg movements; "does she have restless legs?" gave a
+    count of leg movements with no rate."""
+    text = last_answer(demo, asked)
+    assert text == last_answer(demo, "does the patient have restless legs?")
+    assert text.startswith("Restless legs syndrome is diagnosed from what the person reports"), text[:80]
+    assert f"PLMS index: **{_plms_index(demo)}/h of sleep" in text
+
+
+@pytest.mark.parametrize(("asked", "row"), [("insomnia?", "sleep efficiency"), ("narcolepsy?", "REM latency")])
+def test_a_disorder_named_alone_gives_what_it_is_judged_on(demo, asked, row) -> None:
+    """"insomnia?" listed the arousals and "narcolepsy?" was called off topic."""
+    text = last_answer(demo, asked)
+    assert text.startswith("I can't diagnose"), text[:80]
+    assert f"- {row}: **" in text
+
+
+def test_sigma_power_against_the_spindle_count_per_epoch(demo) -> None:
+    """The spindle count was read as sigma power: "both sides ... are sigma power"."""
+    night, _ = demo
+    frame = night.feature_frame()
+    sigma = frame[measure_columns("sigma power", frame)[0]].to_numpy(float)
+    counts = np.zeros(night.n_epochs)
+    for event in night.scored_events()[0]:
+        if event.type == "spindle":
+            counts[night.epoch_at(event.onset)] += 1
+    stages = night.stages()[0]
+    asleep = (stages >= STAGES.index("N1")) & np.isfinite(sigma)
+    rho = spearmanr(sigma[asleep], counts[asleep])[0]
+    text = last_answer(demo, "is there a correlation between sigma power and spindle count per epoch?")
+    assert "against **sleep spindle count per epoch**" in text, text[:150]
+    assert f"Spearman **ρ = {rho:+.2f}**" in text and f"{int(asleep.sum())} epochs" in text
+
+
+def test_a_count_names_events_only_with_a_count_word(demo) -> None:
+    """Without a count, "spindle activity" stays a band's power."""
+    text = last_answer(demo, "is sigma power correlated with spindle activity?")
+    assert "count per epoch" not in text
+
+
+@pytest.mark.parametrize(("first", "follow", "same"), [
+    ("how loud was the snoring?", "when was it loudest?", "when was the snoring highest?"),
+    ("how loud was the snoring?", "when was it at its worst?", "when was the snoring highest?"),
+    ("what was the lowest oxygen?", "when was it lowest?", "when was the SpO2 lowest?"),
+    ("what was the SpO2?", "when was it worst?", "when was the SpO2 lowest?"),
+    ("what was the heart rate in REM?", "when did it peak?", "when was the heart rate highest in REM?")])
+def test_when_was_it_at_an_extreme_is_that_signals_moment(demo, first, follow, same) -> None:
+    """"when was it loudest?" after the snoring was off topic, "when was it lowest?" after the
+    SpO2 not understood, "when was it worst?" the breathing's worst hour."""
+    text = last_answer(demo, first, follow)
+    assert text == last_answer(demo, same)
+    assert re.search(r"The (highest|lowest) value falls at \*\*", text), text[-200:]
+
+
+def test_the_snoring_at_its_loudest_is_its_moment(demo) -> None:
+    """"when was the snoring loudest?" gave the stretches of snoring over 10 dB."""
+    assert last_answer(demo, "when was the snoring loudest?") == last_answer(demo, "when was the snoring highest?")
+
+
+def test_when_was_it_worst_after_events_stays_the_worst_hour(demo) -> None:
+    assert (last_answer(demo, "where are the apneas?", "when was it worst?")
+            == last_answer(demo, "when was the breathing worst?"))
