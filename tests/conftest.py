@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pytest
 
 from sleeplm_core.io.edf_write import write_edf
@@ -71,6 +73,17 @@ def sc4001_read(demo) -> tuple[LoadedNight, Engine]:
                        hypnogram=DEMO_DIR / "SC4001E0_inbed_hypnogram.edf")
     embed_night(night, demo[1])
     return night, demo[1]
+
+
+@pytest.fixture(scope="session")
+def demo_unscored(demo):
+    """The bundled night with its scoring taken away: stages and events machine-scored."""
+    night, engine = demo
+    rec = replace(night.recording, stages=np.zeros(0, dtype=np.int8), events=[])
+    unscored = replace(night, recording=rec, epochs=replace(night.epochs, stages=np.full(night.n_epochs, -1)),
+                       _summary={})
+    assert unscored.machine is not None and any(e.type == "hypopnea" for e in unscored.machine.events)
+    return unscored, engine
 
 
 @pytest.fixture(scope="session")

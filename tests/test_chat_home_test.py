@@ -381,3 +381,31 @@ def test_the_breathing_overview_gives_the_odi_and_the_rei_per_hour_recorded(home
     assert f"ODI **{60 * n / s.tib_min:.1f}/h** ({n} desaturations ≥3 % per hour of the" in overview, overview
     notable = Session(night).ask("anything notable in the breathing?", engine).text
     assert notable.startswith(f"Against the usual limits, the REI of **{s.rei:.1f}/h**"), notable[:120]
+
+
+def _ask(home_test, *questions: str) -> str:
+    night, engine, _ = home_test
+    session = Session(night)
+    return [session.ask(q, engine).text for q in questions][-1]
+
+
+def test_time_under_a_saturation_is_a_share_of_the_time_recorded(home_test) -> None:
+    """"how long was she under 88%?" gave a share of the model's guessed sleep."""
+    text = _ask(home_test, "what's the T90?")
+    m = re.search(r"T90: \*\*([\d.]+) min\*\*, \*\*([\d.]+) % of the time recorded\*\*", text)
+    assert m, text[:120]
+    minutes = home_test[0].recording.duration / 60
+    assert float(m[2]) == pytest.approx(100 * float(m[1]) / minutes, abs=0.1)
+    assert "% of sleep" not in text
+
+
+def test_the_breathing_overview_reads_per_time_recorded(home_test) -> None:
+    """The overview's T90 and snoring were shares of the guessed sleep."""
+    text = _ask(home_test, "how was the breathing overall?")
+    assert "% of the time recorded (T90)" in text or "SpO2 under 90 %" not in text
+    assert "% of sleep" not in text
+
+
+def test_can_you_tell_sleep_from_wake_says_how_it_was_staged(home_test) -> None:
+    """"can you tell sleep from wake?" gave the REI and the guessed hypnogram's numbers."""
+    assert _ask(home_test, "can you tell sleep from wake?") == _ask(home_test, "can you stage this night?")

@@ -6,7 +6,6 @@ asked in full, or the night's own scoring and signals, never typed in."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,16 +14,6 @@ from scipy.stats import chi2
 from app.session import Session
 from chat_dialogues import last_answer
 
-
-@pytest.fixture(scope="module")
-def demo_unscored(demo):
-    """The bundled night with its scoring taken away: stages and events machine-scored."""
-    night, engine = demo
-    rec = replace(night.recording, stages=np.zeros(0, dtype=np.int8), events=[])
-    unscored = replace(night, recording=rec, epochs=replace(night.epochs, stages=np.full(night.n_epochs, -1)),
-                       _summary={})
-    assert unscored.machine is not None and any(e.type == "hypopnea" for e in unscored.machine.events)
-    return unscored, engine
 
 
 def test_the_stretch_without_respiratory_events_says_events(demo) -> None:

@@ -193,3 +193,57 @@ def test_the_snoring_at_its_loudest_is_its_moment(demo) -> None:
 def test_when_was_it_worst_after_events_stays_the_worst_hour(demo) -> None:
     assert (last_answer(demo, "where are the apneas?", "when was it worst?")
             == last_answer(demo, "when was the breathing worst?"))
+
+
+def test_the_longest_alone_is_the_lists_longest(demo) -> None:
+    """"show me the longest" after a list asked what to look for."""
+    assert (last_answer(demo, "any central apneas?", "show me the longest")
+            == last_answer(demo, "any central apneas?", "show me the longest one"))
+
+
+@pytest.mark.parametrize("asked", ["what was the heart rate in the worst hour?",
+                                   "how many central apneas in the worst hour?"])
+def test_the_worst_hour_named_is_found_first(demo, asked) -> None:
+    """"the heart rate in the worst hour" read the whole night."""
+    start, end = _hour(demo)
+    then = asked.replace("the worst hour", "that hour")
+    text = last_answer(demo, asked)
+    assert text == last_answer(demo, WORST_HOUR, then)
+    assert f"{start}–{end}" in text, text[:120]
+
+
+def test_the_breathing_in_a_span_is_its_overview(demo) -> None:
+    """"describe the breathing in the worst hour" gave the night's breathing rate; a span's
+    AHI is set beside the night's, not graded on the AASM's whole-night bands."""
+    night, _ = demo
+    start, end = _hour(demo)
+    text = last_answer(demo, "describe the breathing in the worst hour")
+    assert text.startswith(f"The breathing in {start}–{end}:"), text[:80]
+    s0, s1 = _seconds(night, start, end)
+    hour = night.span_summary(night.epoch_at(s0), night.epoch_at(s1 - EPOCH_SEC) + 1).ahi
+    assert f"AHI **{hour:.1f}/h**" in text and f"the whole night's is {night.summary().ahi:.1f}/h" in text
+    whole = last_answer(demo, "how was the breathing overall?")
+    assert whole.startswith("The breathing over the whole night:") and "on the AASM's adult scale" in whole
+
+
+@pytest.mark.parametrize(("asked", "same"), [
+    ("what stage was she in between 1 and 3?", "how much of each stage between 1 and 3?"),
+    ("what stages were there in the first hour?", "how much of each stage in the first hour?"),
+    ("what stages were there?", "how much of each stage?")])
+def test_the_stages_of_a_span_are_its_hypnogram(demo_unscored, asked, same) -> None:
+    """On an unscored night "what stage was she in between 1 and 3?" gave the model's zero-shot
+    reading of each epoch, and "what stages were there?" the N1 periods."""
+    text = last_answer(demo_unscored, asked)
+    assert text == last_answer(demo_unscored, same)
+    assert "zero-shot" not in text.split("\n")[0]
+
+
+def test_the_stage_at_a_moment_stays_that_epoch(demo) -> None:
+    assert last_answer(demo, "what stage was she in at 1 am?").startswith("Epoch ")
+
+
+def test_how_many_in_a_position_after_the_ahi_by_position(demo) -> None:
+    """"how many were supine?" after the AHI by body position was off topic."""
+    text = last_answer(demo, "were the apneas worse on her back?", "how many were supine?")
+    assert text == last_answer(demo, "how many apneas and hypopneas were supine?")
+    assert re.search(r"^\| supine \| [\d.]+ \| \d+ \|", text, re.M), text[:300]

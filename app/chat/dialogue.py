@@ -1020,6 +1020,10 @@ class Dialogue:
             return f"how many of them were {mostly.group('rest')}?"
         if (listed := self._listed_events()) is not None and (asked := _of_the_list(text, listed, key)):
             return asked
+        if (m := _HOW_MANY_IN_POSITION_RE.search(text)) and self.last is not None and self.last.target in (
+                "supine", "position"):
+            # "how many were supine?" after the AHI by body position: its events there
+            return f"how many apneas and hypopneas were {m.group('pos')}?"
         m = _IT_DIFFERS_RE.search(text)
         if m is None or (phen := phenomenon(key)) is None:
             return None
@@ -1599,6 +1603,12 @@ _SIGNAL_WORDS = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore
                  "temp": "temperature"}
 
 
+_HOW_MANY_IN_POSITION_RE = re.compile(
+    r"^\W*(?:and\s+)?how many(?: of them| of those| of these)?\s+(?:were|was|happened|occurred|came)\s+"
+    r"(?:while\s+|when\s+)?(?P<pos>supine|prone|upright|(?:lying\s+)?on (?:her|his|their|the) (?:back|front|stomach"
+    r"|(?:left |right )?side)|on the (?:left|right)(?: side)?)\W*$", re.I)
+
+
 def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
     """A follow-up about the events just listed (``listed``, their plural noun; ``key``, their
     phenomenon) as the question it asks, None when it is not one."""
@@ -1616,6 +1626,9 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
         # "were most of them in the second half?" after the hypopneas: their share there
         return (f"what percentage of the {listed} were {m.group('rest')}?" if m.group("share")
                 else f"were most of the {listed} {m.group('rest')}?")
+    if (m := _HOW_MANY_IN_POSITION_RE.search(text)) is not None:
+        # "how many were supine?" after the apneas: those events by body position
+        return f"how many {listed} were {m.group('pos')}?"
     if key == "limb_movement" and _HOW_MANY_PERIODIC_RE.search(text):
         return "how many periodic leg movements?"
     if key == "arousal" and (m := _OF_A_CAUSE_RE.search(text)) is not None:

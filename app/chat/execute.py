@@ -1776,30 +1776,47 @@ _SPAN_STATS = (None, "dominant", "wake")
 half?"); the indices and the sleep statistics in a span have answers of their own."""
 
 
-def snoring_in_sleep(night: LoadedNight) -> tuple[float, float] | None:
-    """(minutes of snoring in sleep, minutes asleep measured) by the snoring phenomenon's
-    definition, for the night's summary; None without a snore channel or sleep."""
+def snoring_in_sleep(night: LoadedNight, span: tuple[float, float] | None = None
+                     ) -> tuple[float, float, bool] | None:
+    """(minutes of snoring in sleep, minutes asleep measured, False) by the snoring phenomenon's
+    definition, for the night's summary (over ``span``, seconds, when given); on a home test
+    whose sleep is the model's guess, (minutes snoring, minutes recorded, True), as its REI
+    counts time recorded. None without a snore channel or sleep."""
     phen = phenomenon("snoring")
     s = series(night, "snore")
     if s is None:
         return None
     inside = np.isfinite(s.values)
-    found = _in_sleep(night, s, inside, condition_runs(s, inside, phen.condition,
-                                                       phen.min_duration))
-    return found[:2] if found else None
+    if span is not None:
+        inside &= (s.times >= span[0]) & (s.times < span[1])
+    runs = condition_runs(s, inside, phen.condition, phen.min_duration)
+    if stages_guessed(night, night.stages()[1]):
+        recorded = float(inside.sum()) * s.step / 60
+        snoring = sum(b - a + 1 for a, b in runs) * s.step / 60
+        return (snoring, recorded, True) if recorded else None
+    found = _in_sleep(night, s, inside, runs)
+    return (found[0], found[1], False) if found else None
 
 
 _OVERVIEW_TYPES = (*APNEA_TYPES, "rera")
 """Breathing events a breathing overview counts by type: the AHI's and the RDI's."""
 
 
-def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview:
-    """The breathing or the heart over the whole night: indices, events by type and the
-    measured signals, as a report's section gives them."""
+def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview | Message:
+    """The breathing or the heart over the whole night, or over the span the question names
+    (its edges taken as lights off and on): indices, events by type and the measured
+    signals, as a report's section gives them."""
     events, source = night.scored_events()
-    counts = Counter(e.type for e in events if e.type in _OVERVIEW_TYPES)
-    result = SystemOverview(plan.query.modality, night.summary(), source, dict(counts),
-                            index_gaps(night), judged=plan.query.note == "normal")
+    span, summary = None, night.summary()
+    if plan.where.text:
+        inside = np.flatnonzero(plan.where.mask)
+        if not len(inside):
+            return Message("empty_scope", plan.where.text)
+        span, summary = plan.where.span, night.span_summary(int(inside[0]), int(inside[-1]) + 1)
+    counts = Counter(e.type for e in events if e.type in _OVERVIEW_TYPES
+                     and (span is None or span[0] <= e.onset < span[1]))
+    result = SystemOverview(plan.query.modality, summary, source, dict(counts), index_gaps(night),
+                            judged=plan.query.note == "normal", where=plan.where.text, span=span)
     def measured(signal: str) -> SignalStats | None:
         stats = signal_stats(plan, night, signal)
         return stats if isinstance(stats, SignalStats) else None
@@ -1810,23 +1827,27 @@ def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview:
         below = signal_runs(plan, night, Condition("spo2", "<", 90.0), 0.0)
         result.spo2, result.breathing = measured("spo2"), measured("resp")
         result.below_90 = below if isinstance(below, SignalRuns) else None
-        result.snoring = snoring_in_sleep(night)
+        result.snoring = snoring_in_sleep(night, span)
         return result
     result.heart_rate = measured("hr")
-    result.heart_sleep_wake = _sleep_wake_means(night, "hr")
+    result.heart_sleep_wake = _sleep_wake_means(night, "hr", span)
     rhythm, result.rhythm_why = night.rhythm()
     if rhythm is not None:
         result.rhythm = summarize(rhythm, _spans(night, plan.where))
     return result
 
 
-def _sleep_wake_means(night: LoadedNight, signal: str) -> tuple[float, float] | None:
-    """Mean of the signal in sleep epochs and in wake epochs (NaN where there are none)."""
+def _sleep_wake_means(night: LoadedNight, signal: str,
+                      span: tuple[float, float] | None = None) -> tuple[float, float] | None:
+    """Mean of the signal in sleep epochs and in wake epochs (NaN where there are none), over
+    ``span`` (seconds) when given."""
     s = series(night, signal)
     if s is None:
         return None
     stages = night.stages()[0][_epochs_of(night, s.times)]
     finite = np.isfinite(s.values)
+    if span is not None:
+        finite &= (s.times >= span[0]) & (s.times < span[1])
     asleep, awake = finite & np.isin(stages, SLEEP_CODES), finite & (stages == 0)
     return (float(s.values[asleep].mean()) if asleep.any() else float("nan"),
             float(s.values[awake].mean()) if awake.any() else float("nan"))

@@ -12,7 +12,7 @@ import numpy as np
 from app.chat import norms
 from app.chat.events import events_for
 from app.chat.periods import awakening_runs
-from app.chat.plan import Plan, clock, reading_span, stages_guessed
+from app.chat.plan import Plan, clock, reading_span, span_phrase, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import Finding, Findings, Item
 from app.night import LoadedNight
@@ -164,13 +164,7 @@ def _in_span(plan: Plan, night: LoadedNight, spo2: Series | None) -> Findings:
     hi = night.epoch_at(max(span[1] - EPOCH_SEC, span[0])) + 1
     s = night.span_summary(lo, hi)
     found = _span_breathing(night, s, span) + _oxygen(night, spo2, span) + _long_wake(night, lo, hi)
-    text = plan.where.text
-    where = text if text.split(" ", 1)[0] in _PREPOSITIONS else f"in {text}"
-    return Findings(found, s.source, night.scored_events()[1], where, part=True)
-
-
-_PREPOSITIONS = ("in", "between", "from", "after", "before", "during", "until", "since", "around")
-"""Words a span's text may already start with ("between 3 and 4"), else it reads "in" it."""
+    return Findings(found, s.source, night.scored_events()[1], span_phrase(plan.where.text), part=True)
 
 
 def _span_breathing(night: LoadedNight, s: NightSummary, span: tuple[float, float]) -> list[Finding]:

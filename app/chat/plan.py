@@ -85,6 +85,15 @@ def length_text(duration: float) -> str:
     return seconds(duration) if duration < 600 else f"{duration / 60:.1f} min"
 
 
+_PREPOSITIONS = ("in", "between", "from", "after", "before", "during", "until", "since", "around")
+"""Words a scope's text may already start with ("between 3 and 4"), else it reads "in" it."""
+
+
+def span_phrase(text: str) -> str:
+    """A scope's text as a phrase after a noun ("between 3 and 4", "in the first half")."""
+    return text if text.split(" ", 1)[0] in _PREPOSITIONS else f"in {text}"
+
+
 def stages_guessed(night: LoadedNight, source: str) -> bool:
     """Whether stages from ``source`` are the model's guess on a night without EEG (a home
     sleep test), where per-hour-of-sleep figures rest on that guess."""

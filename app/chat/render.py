@@ -29,7 +29,7 @@ from app.chat.correlation import MIN_EPOCHS
 from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, sleep_onset,
-                           source_name, stages_guessed)
+                           source_name, span_phrase, stages_guessed)
 from app.chat.recording import MACHINE_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
@@ -906,8 +906,10 @@ def _(r: SignalRuns, night: LoadedNight) -> Answer:
     extreme = "lowest" if c.op == "<" else "highest"
     share = f", {100 * r.total_min / r.scope_min:.1f} % of the {r.scope_min:.0f} min measured" \
         if r.scope_min else ""
-    if r.in_sleep is not None and r.in_sleep[1] < r.scope_min - 0.5:
-        runs_min, sleep_min, stages = r.in_sleep
+    # a home test's sleep is the model's guess: its share of the time recorded stands alone
+    in_sleep = None if r.in_sleep is not None and stages_guessed(night, r.in_sleep[2]) else r.in_sleep
+    if in_sleep is not None and in_sleep[1] < r.scope_min - 0.5:
+        runs_min, sleep_min, stages = in_sleep
         share += (f"; **{100 * runs_min / sleep_min:.1f} % of sleep** ({runs_min:.1f} of "
                   f"{sleep_min:.0f} min asleep, stages {source_name(stages)})")
     bridged = (f"; breaks under {seconds(r.bridged)} are bridged, as the signal hovers about the "
@@ -916,8 +918,9 @@ def _(r: SignalRuns, night: LoadedNight) -> Answer:
     if r.time_asked:
         # "what's the T90?": the time past the line first, as a share of sleep when there is sleep
         name = f"T{c.value:g}" if r.label == "SpO2" and c.op == "<" else f"Time with {what}"
-        sleep_share = (f", **{100 * r.in_sleep[0] / r.in_sleep[1]:.1f} % of {'the sleep in it' if where else 'sleep'}**"
-                       if r.in_sleep is not None and r.in_sleep[1] else "")
+        sleep_share = (f", **{100 * in_sleep[0] / in_sleep[1]:.1f} % of {'the sleep in it' if where else 'sleep'}**"
+                       if in_sleep is not None and in_sleep[1] else
+                       f", **{100 * r.total_min / r.scope_min:.1f} % of the time recorded**" if r.scope_min else "")
         lead = f"{name}{where}: **{r.total_min:.1f} min**{sleep_share}.\n\n"
     if r.split:
         lead = _split_lead(r, what, night) + "\n\n"
@@ -1698,7 +1701,8 @@ def _(r: SystemOverview, night: LoadedNight) -> Answer:
            "REM?*, *what did the heart do during the apneas?*")
     marks = [Item(st.low_at, st.low_at + 30.0, f"lowest {st.label}", "measured")
              for st in (r.spo2, r.heart_rate) if st is not None]
-    text = (f"{name} over the whole night:\n\n" + "\n".join(f"- {line}" for line in lines)
+    over = f" {span_phrase(r.where)}" if r.where else " over the whole night"
+    text = (f"{name}{over}:\n\n" + "\n".join(f"- {line}" for line in lines)
             + f"\n\nFor more, ask e.g. {ask}." + stage_caveat(night, r.summary.source))
     if r.judged and (lead := _against_limits(r, night)):
         text = f"{lead}\n\n{text}"
@@ -1743,17 +1747,31 @@ def _against_limits(r: SystemOverview, night: LoadedNight) -> str:
     return ("Against the usual limits, " + "; ".join(parts) + ".") if parts else ""
 
 
+def _snoring_share(snoring: tuple[float, float, bool]) -> str:
+    """"62 % of sleep", or of the time recorded on a home test whose sleep is a guess."""
+    return f"{100 * snoring[0] / snoring[1]:.0f} % of {'the time recorded' if snoring[2] else 'sleep'}"
+
+
+def _grade(r: SystemOverview, index: float, whole: float | None, night: LoadedNight) -> str:
+    """The index's AASM band; for a part of the night, the whole night's index beside it
+    instead, since the AASM grades a whole night's."""
+    if r.span is None:
+        return norms.graded(index, night)
+    return (f"the whole night's is {whole:.1f}/h (the AASM's severity bands grade a whole night)"
+            if whole is not None else "the AASM's severity bands grade a whole night")
+
+
 def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
     s, lines = r.summary, []
     if s.ahi is not None and stage_caveat(night, s.source) and s.rei is not None:
         # No EEG: a home sleep test reports the REI, per hour recorded (graded on the same scale).
         lines.append(f"REI **{s.rei:.1f}/h** ({s.n_apneas_hypopneas} apneas and hypopneas per "
                      f"hour of the {s.tib_min / 60:.1f} h recorded, "
-                     f"{source_name(r.events_source)}): {norms.graded(s.rei, night)}; the AHI against "
-                     f"the model's guessed sleep would be {s.ahi:.1f}/h")
+                     f"{source_name(r.events_source)}): {_grade(r, s.rei, night.summary().rei, night)}; "
+                     f"the AHI against the model's guessed sleep would be {s.ahi:.1f}/h")
     elif s.ahi is not None:
         lines.append(f"AHI **{s.ahi:.1f}/h** ({s.n_apneas_hypopneas} apneas and hypopneas, "
-                     f"{source_name(r.events_source)}): {norms.graded(s.ahi, night)}")
+                     f"{source_name(r.events_source)}): {_grade(r, s.ahi, night.summary().ahi, night)}")
     if s.ahi is not None:
         typed = [f"{r.counts[t]} {_TYPE_NAMES[t]}{'s' * (r.counts[t] != 1)}"
                  for t in _TYPE_NAMES if r.counts.get(t)]
@@ -1765,7 +1783,8 @@ def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
         lines.append(f"AHI not measurable: {r.gaps.get('AHI', 'no respiratory events')}")
     if s.odi is not None and stage_caveat(night, s.source) and s.rei is not None:
         # a home test without EEG: every desaturation per hour recorded, as its REI
-        n = sum(e.type == "desaturation" for e in night.scored_events()[0])
+        n = sum(e.type == "desaturation" and (r.span is None or r.span[0] <= e.onset < r.span[1])
+                for e in night.scored_events()[0])
         lines.append(f"ODI **{60 * n / s.tib_min:.1f}/h** ({n} desaturations ≥3 % per hour of the "
                      f"{s.tib_min / 60:.1f} h recorded)")
     else:
@@ -1776,16 +1795,21 @@ def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
     if r.spo2 is not None:
         lines.append(f"SpO2 mean **{r.spo2.mean:.1f} %**, lowest **{r.spo2.low:.1f} %** at "
                      f"{clock(night, r.spo2.low_at)}")
-    if r.below_90 is not None and r.below_90.in_sleep is not None and r.below_90.in_sleep[1]:
-        spent, asleep, _ = r.below_90.in_sleep
-        lines.append(f"SpO2 under 90 % for {r.below_90.total_min:.1f} min, "
+    below = r.below_90
+    if below is not None and below.in_sleep is not None and stages_guessed(night, below.in_sleep[2]):
+        # a home test's sleep is the model's guess: the share of the time recorded, as its REI
+        if below.scope_min:
+            lines.append(f"SpO2 under 90 % for {below.total_min:.1f} min, "
+                         f"{100 * below.total_min / below.scope_min:.1f} % of the time recorded (T90)")
+    elif below is not None and below.in_sleep is not None and below.in_sleep[1]:
+        spent, asleep, _ = below.in_sleep
+        lines.append(f"SpO2 under 90 % for {below.total_min:.1f} min, "
                      f"{100 * spent / asleep:.1f} % of sleep (T90)")
     if r.breathing is not None:
         lines.append(f"breathing rate mean {r.breathing.mean:.1f} breaths/min (from "
                      f"{r.breathing.source})")
     if r.snoring and r.snoring[1] > 0:
-        lines.append(f"snoring {100 * r.snoring[0] / r.snoring[1]:.0f} % of sleep "
-                     f"({r.snoring[0]:.0f} min)")
+        lines.append(f"snoring {_snoring_share(r.snoring)} ({r.snoring[0]:.0f} min)")
     return lines
 
 
@@ -2786,7 +2810,7 @@ def _(r: Summary, night: LoadedNight) -> Answer:
     snoring = ""
     if r.snoring and r.snoring[1] > 0:
         rule = phenomenon("snoring")  # the same definition "did the patient snore?" uses
-        snoring = (f" Snoring {100 * r.snoring[0] / r.snoring[1]:.0f} % of sleep "
+        snoring = (f" Snoring {_snoring_share(r.snoring)} "
                    f"({r.snoring[0]:.0f} min, snore channel at least {rule.condition.value:g} dB "
                    f"over its quiet level for {rule.min_duration:g} s or more).")
     whole = (rei + _summary_text(r.summary, r.gaps) + snoring + _episode_note(r.episode, night)

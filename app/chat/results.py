@@ -976,7 +976,8 @@ class Summary:
         odi_by_depth: desaturations per hour of sleep by depth (% points), when asked.
         events_source: where the events behind the indices come from.
         episode: the main sleep episode.
-        snoring: (minutes snoring in sleep, minutes asleep measured) from the snore channel,
+        snoring: (minutes snoring in sleep, minutes asleep measured, False) from the snore
+            channel (on a home test whose sleep is a guess, minutes snoring and recorded, True),
             None without one.
         more_stats: further statistics asked in the same question, each answered after ``stat``.
         where: the time span summarised ("in the main sleep period"), "" for the whole night.
@@ -990,7 +991,7 @@ class Summary:
     gaps: dict[str, str] = field(default_factory=dict)
     odi_by_depth: dict[float, float] = field(default_factory=dict)
     episode: Episode | None = None
-    snoring: tuple[float, float] | None = None
+    snoring: tuple[float, float, bool] | None = None
     more_stats: tuple[str, ...] = ()
     where: str = ""
     stated: float | None = None
@@ -1802,7 +1803,8 @@ class SystemOverview:
         gaps: why an index is missing (as :class:`Summary`).
         spo2, breathing, heart_rate: the signal over the night, None without it.
         below_90: SpO2 under 90 % (T90), None without an SpO2 channel.
-        snoring: (minutes snoring in sleep, minutes asleep measured), None without a snore channel.
+        snoring: (minutes snoring in sleep, minutes asleep measured, False; minutes snoring and
+            recorded, True, on a home test whose sleep is a guess), None without a snore channel.
         heart_sleep_wake: mean heart rate asleep and awake (bpm; NaN without either).
         rhythm: the ECG's beat timing over the night, None with ``rhythm_why`` saying why.
         unread: why the system's SpO2 or heart-rate channel was left out (uncalibrated).
@@ -1818,13 +1820,17 @@ class SystemOverview:
     spo2: SignalStats | None = None
     below_90: SignalRuns | None = None
     breathing: SignalStats | None = None
-    snoring: tuple[float, float] | None = None
+    snoring: tuple[float, float, bool] | None = None
     heart_rate: SignalStats | None = None
     heart_sleep_wake: tuple[float, float] | None = None
     rhythm: RhythmSummary | None = None
     rhythm_why: str = ""
     unread: list[str] = field(default_factory=list)
     judged: bool = False
+    where: str = ""
+    """The span read ("in the first half"), "" for the whole night."""
+    span: tuple[float, float] | None = None
+    """That span in seconds from the recording start, None for the whole night."""
 
 
 

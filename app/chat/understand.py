@@ -178,7 +178,8 @@ _FOCUS_IT_RE = re.compile(
 _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(?: me)?|open|focus)"
                             r"\b(?:\s+(?:in|into|to|at|on|onto))*\s+the\s+(longest|shortest|deepest"
                             r"|biggest|largest|strongest|worst|severest|most (?:severe|extreme|intense))"
-                            r"\s+(?:one|of (?:them|those|these)|event|episode|period)\W*$", I)
+                            # "show me the longest" after a list: its longest, "one" understood
+                            r"(?:\s+(?:one|of (?:them|those|these)|event|episode|period))?\W*$", I)
 # "which was the deepest?", "when was the longest one?": a rank over the last list.
 # "how long was the longest?", "how deep was the deepest?": the same pick, its size said
 _WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what|how (?:long|deep|big|large))"
@@ -918,6 +919,13 @@ def _stage_ratio_sides(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | N
     return None if sides[0] == sides[1] else (sides[0], sides[1])
 
 
+# "what stage was she in ...", "which stages were there ...": over a span, the hypnogram there
+_WHICH_STAGES_RE = re.compile(r"^\W*(?:and\s+)?(?:what|which)\s+(?:sleep\s+)?stages?\s+(?:was|were|did|is|are)\s+"
+                              r"(?P<who>she|he|they|the patient|the person|there|present|seen|reached)\b", I)
+_THAT_PART_RE = re.compile(r"\b(?:in|during|over|across) (?:that|this|the same) (?:hour|period|stretch|span"
+                           r"|window|part|time)\b", I)
+
+
 def stage_term(text: str) -> tuple[str, ...]:
     """Stages a text names anywhere ("deep sleep" -> N3); () for none."""
     for pattern, stages in _STAGE_TERM_RE:
@@ -972,7 +980,7 @@ _OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|in general|generally
 def _system_overview(text: str, time: TimeSpan | None) -> str | None:
     """The body system a whole-night overview question is about ("how was the breathing
     overall?", "summarize the heart"), else None; a scope or a named measure leaves it."""
-    if time is not None or stage_term(text) or not (_OVERVIEW_RE.search(text)
+    if time is not None and time.kind == "current" or stage_term(text) or not (_OVERVIEW_RE.search(text)
                                                      or _BARE_SYSTEM_RE.search(text)):
         return None
     if find_phenomenon(text) is not None or _stat(text) is not None or re.search(r"\d", text):
@@ -1529,6 +1537,12 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.COMPARE
     if _stat(text) == "dominant":
         return Intent.SUMMARY   # "what stage was the patient in most of the time?"
+    if (m := _WHICH_STAGES_RE.search(text)) and not stages and phen is None and (
+            time is not None and time.kind != "current" and time.end is not None or _THAT_PART_RE.search(text)
+            or time is None and m["who"].lower() in ("there", "present", "seen", "reached")):
+        # "what stages was she in between 0 and 1?": the hypnogram over that span, not the
+        # model's classification of its epochs; "what stages were there?": over the night
+        return Intent.SUMMARY
     # "when was the lowest saturation, and in what stage?" asks for a measure's extreme.
     if _CLASSIFY_RE.search(text) and phen is None and not (signal and _rank(text)):
         return Intent.CLASSIFY
@@ -2451,7 +2465,7 @@ def _understand(text: str) -> Query:
         return Query(Intent.SUMMARY, text, modality=system, topic="system", note="normal",
                      by_rule=True)
     if (system := _system_overview(text, time)) is not None:
-        return Query(Intent.SUMMARY, text, modality=system, topic="system", by_rule=True)
+        return Query(Intent.SUMMARY, text, scope=Scope((), time), modality=system, topic="system", by_rule=True)
     if _ATONIA_RE.search(text):
         # REM is what the rule reads, not a scope: "in the second half" still narrows it.
         return Query(Intent.MEASURE, text, scope=Scope((), time), modality="position_muscle",
@@ -2871,6 +2885,10 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         # "what could the scorer have gotten wrong?", "where might the staging be wrong?"
         r"|\b(?:scor\w*|stag\w*|hypnogram|machine|yasa|model)\b.{0,40}\b(?:wrong|mistak\w*|errors?|missed"
         r"|mis-?scor\w*|mis-?stag\w*)\b"
+        # "can you tell sleep from wake?", "does this study show when she slept?": whether and
+        # how the night could be staged
+        r"|^\W*(?:can|could|does|do|is) (?:you|it|this|the (?:app|machine|study|test|recording))\s+(?:able to\s+)?"
+        r"(?:tell|distinguish|separate|show|see|detect|know)\b.{0,20}\b(?:sleep|asleep|slept|wake|awake)\b"
         # "how do you know when they were asleep?": how the stages were found
         r"|\bhow (?:do|did|can|could|would) (?:you|we|i|it|the (?:app|machine)) (?:know|tell|determine|decide"
         r"|work out|figure out)\b.{0,30}\b(?:asleep|sleep(?:ing)?|awake|stages?)\b"
@@ -4401,6 +4419,23 @@ def around_the_one(text: str, recovery_asked: bool = False) -> tuple[str, str] |
     if not _found_one(m.group(2)):
         return None
     return f"show me {m.group(2)}", f"what happened {m.group(1)} it?"
+
+
+# "the heart rate in the worst hour", "describe the breathing during the busiest hour": that
+# hour found first (the breathing's, as "the worst hour" is), then asked about as "that hour"
+_IN_WORST_HOUR_RE = re.compile(r"\b(?:in|during|over|for|within) the (?:worst|busiest) hour(?: (?:for|of) (?:the )?"
+                               r"(?:breathing|apneas?|respiratory events|events|the night))?\b", I)
+_WHICH_HOUR_RE = re.compile(r"^\W*(?:(?:which|what) (?:hour|time|part)\b|when\b)", I)
+
+
+def in_the_worst_hour(text: str) -> tuple[str, str] | None:
+    """A question about the night's worst hour for breathing as the two questions it stands
+    for ("which hour had the most apneas and hypopneas", then the question "in that hour"),
+    else None; "which hour was worst?" itself is not one."""
+    m = _IN_WORST_HOUR_RE.search(text)
+    if m is None or _WHICH_HOUR_RE.search(text):
+        return None
+    return _WORST_PART_EVENTS["bre"], f"{text[:m.start()]}in that hour{text[m.end():]}"
 
 
 def _found_one(words: str) -> bool:
