@@ -247,3 +247,43 @@ def test_how_many_in_a_position_after_the_ahi_by_position(demo) -> None:
     text = last_answer(demo, "were the apneas worse on her back?", "how many were supine?")
     assert text == last_answer(demo, "how many apneas and hypopneas were supine?")
     assert re.search(r"^\| supine \| [\d.]+ \| \d+ \|", text, re.M), text[:300]
+
+
+def test_a_childs_total_sleep_leads_with_the_recommended_hours(demo) -> None:
+    """"is the total sleep normal for a 9 year old?" led with every adult row, the sleep time
+    sentence in the middle."""
+    text = last_answer(demo, "is the total sleep normal for an 8 year old?")
+    assert text.startswith(f"Sleep time: **{demo[0].summary().tst_min / 60:.1f} h** asleep"), text[:100]
+
+
+def test_a_childs_breathing_after_its_index_leads_with_the_pediatric_rule(demo) -> None:
+    """"is that abnormal for a child?" after the obstructive AHI led with the adult rows."""
+    text = last_answer(demo, "what's the obstructive AHI?", "is that abnormal for an 8 year old?")
+    assert text.startswith("Breathing, by the AASM's pediatric rule: the obstructive AHI is **"), text[:100]
+
+
+def test_is_that_normal_after_the_ahi_leads_with_the_ahi(demo) -> None:
+    """An adult's "is that normal?" after the AHI gave the sleep statistics first, the AHI last."""
+    ahi = demo[0].summary().ahi
+    text = last_answer(demo, "what's the AHI?", "is that normal?")
+    assert text.startswith(f"**AHI: {ahi:.1f}/h**, {'above' if ahi >= 5 else 'within'} the under-5/h"), text[:100]
+
+
+@pytest.mark.parametrize("asked", ["what's different about a child's sleep study?",
+                                   "how does a pediatric sleep study differ?"])
+def test_what_differs_for_a_child_is_the_childs_reading(demo, asked) -> None:
+    """"what's different about a child's sleep study?" summarised the night."""
+    assert last_answer(demo, asked) == last_answer(demo, "is this normal for a child?")
+
+
+def test_are_they_periodic_after_leg_movements(demo) -> None:
+    """"are they periodic?" after the leg movements was off topic."""
+    assert (last_answer(demo, "any leg movements?", "are they periodic?")
+            == last_answer(demo, "any leg movements?", "how many were periodic?"))
+
+
+@pytest.mark.parametrize("stage", ["deep sleep", "REM"])
+def test_which_cycle_had_the_most_after_the_cycles(demo, stage) -> None:
+    """"which one had the most deep sleep?" after the cycles gave the night's N3."""
+    assert (last_answer(demo, "how many sleep cycles?", f"which one had the most {stage}?")
+            == last_answer(demo, f"which cycle had the most {stage}?"))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from app.chat.aspects import Aspect
 from app.chat.glossary import term
-from app.chat.norms import AROUSAL_ROW, NORMS, ROW_OF_STAGE, ROW_OF_STAT
+from app.chat.norms import AROUSAL_ROW, BREATHING_ROW, NORMS, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import find_phenomenon, phenomenon
 from app.chat.plan import length_text
 from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, Ref, Scope, transition_sides, two_stages
@@ -29,6 +29,9 @@ _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seven
                   "ninth", "tenth")
 
 
+# "which one had the most deep sleep?": one of the listed cycles by what it holds
+_WHICH_ONE_MOST_RE = re.compile(r"^\W*(?:and\s+)?which (?:one|of them|of those)\s+(?:had|has|held|contained|"
+                                r"showed)\s+(?P<rest>(?:the\s+)?(?:most|least)\b.*)$", re.I)
 # "when was it lowest?", "when did it peak?": the moment the signal just measured was at an extreme
 _WHEN_EXTREME_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:when|what time|at what time)\s+(?:was|were|did|is)\s+"
                               r"(?:it|that|they|this|she|he)\s+(?:at\s+(?:its|their|her|his)\s+)?(?P<word>lowest"
@@ -38,6 +41,9 @@ _LOW_WORDS = ("lowest", "quietest", "deepest", "slowest", "weakest", "minimum", 
 """Extremes that are a signal's minimum ("deepest" for a desaturation's SpO2)."""
 _FURTHER_RE = re.compile(r"\b(?:another|one more|next)\b", re.I)
 """A follow-up asking past the examples shown ("another one"), not for the first ("show me one")."""
+_BREATHING_KEYS = ("obstructive_event", "respiratory_event", "apnea", "obstructive_apnea", "central_apnea",
+                   "mixed_apnea", "hypopnea")
+"""Phenomena whose count or rate is the breathing a child's pediatric rule reads."""
 _SUBTYPE_FAMILY = {"obstructive_apnea": "apnea", "central_apnea": "apnea", "mixed_apnea": "apnea"}
 """An apnea type's family: the whole its share is taken of."""
 
@@ -821,6 +827,10 @@ class Dialogue:
         if (m := _HOW_MUCH_IT_RE.search(text)) and self.last is not None and (signal := _signal_named(self.last)):
             # "when was the temperature lowest?", then "how much did it drop?": over the night
             return f"how much did the {signal} {m['way'].lower()}?"
+        if ((m := _WHICH_ONE_MOST_RE.search(text)) and self.last is not None
+                and self.last.stage_event == "cycles"):
+            # "which one had the most deep sleep?" after the sleep cycles: that cycle
+            return f"which cycle had {m['rest']}"
         if (m := _WHEN_EXTREME_RE.search(text)) and self.last is not None and (signal := _signal_named(self.last)):
             # "how loud was the snoring?", then "when was it loudest?" (or "at its worst?": the
             # SpO2's lowest, any other signal's highest)
@@ -1091,6 +1101,10 @@ class Dialogue:
                 and last.scope.stages == ("REM",)):
             # "when did REM first start?" then "is that early?": the first REM is the latency's end
             return "REM latency"
+        if (last.intent == Intent.SUMMARY and last.stat in INDEX_STATS
+                or last.intent == Intent.LOCATE and last.phenomenon in _BREATHING_KEYS):
+            # "is that abnormal for a child?" after the (obstructive) AHI or the apneas
+            return BREATHING_ROW
         if last.intent == Intent.SUMMARY:
             return ROW_OF_STAT.get(last.stat or "", "")
         if last.intent == Intent.LOCATE and last.phenomenon == "arousal":
@@ -1571,7 +1585,8 @@ _THEY_MOSTLY_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?P<most>(?:were|a
                              r"(?P<rest>\w.*?)\W*$", re.I)
 """Whether the events just listed were mostly somewhere ("were most of them in the second
 half?", "what share of them were in REM?")."""
-_HOW_MANY_PERIODIC_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?: of (?:them|those|these))? (?:were|are)"
+_HOW_MANY_PERIODIC_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how many(?: of (?:them|those|these))? (?:were|are)"
+                                   r"|(?:are|were) (?:they|those|these|any of (?:them|those))(?: at all)?)"
                                    r" (?:in )?periodic(?: series| ones)?\W*$", re.I)
 _THEY_COMPARED_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?(?:were|are|did|do) )(?:they|these|those)((?: get| become"
                                r"| grow)? (?:\w+er|more \w+|less \w+)\b(?<!\bbetter)(?<!\bworse).*)$", re.I)

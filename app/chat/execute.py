@@ -904,7 +904,7 @@ def cycles(plan: Plan, night: LoadedNight) -> CycleList:
     def at(i: int) -> float:
         return float(starts[i]) if i < len(starts) else float(starts[-1]) + EPOCH_SEC
 
-    items = [Item(at(c.start), at(c.end), f"cycle {n}" + ("" if c.complete else " (no REM)"),
+    items = [Item(at(c.start), at(c.end), f"cycle {n}" + ("" if c.complete else " (no REM period)"),
                   source, stage_name(int(stages[c.start]))) for n, c in enumerate(found.cycles, 1)]
     return CycleList(items, [c.stage_min for c in found.cycles],
                      [at(c.rem_start) if c.rem_start is not None else None for c in found.cycles],
@@ -1666,7 +1666,7 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
         q = replace(q, age=int(header))
     band, rows = norms.compare_with_norms(s, q.age, cut_at_onset=bool(where))
     bands, by_age = norms.by_age() if plan.query.note == "by_age" else ((), [])
-    asked = q.target if q.target in norms.NORMS else ""
+    asked = q.target if q.target in norms.NORMS or q.target == norms.BREATHING_ROW else ""
     if stages_guessed(night, s.source):
         # Without EEG the stages are the model's guess: their norms would be findings of it,
         # and the index a home test reports is the REI, per hour recorded.

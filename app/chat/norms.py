@@ -38,6 +38,9 @@ ROW_OF_STAT = {"se": "sleep efficiency", "waso": "wake after sleep onset", "tst"
                "sol": "sleep onset latency"}
 ROW_OF_STAGE = {"N1": "N1", "N2": "N2", "N3": "N3 (slow-wave sleep)", "REM": "REM"}
 """Rows of :data:`NORMS` by the statistic (``Query.stat``) or the stage a question names."""
+BREATHING_ROW = "AHI"
+"""The row a question about the breathing index asks ("is that abnormal for a child?" after the
+obstructive AHI): a child's answer leads with the pediatric breathing rule."""
 AROUSAL_ROW = "arousal index"
 """The name a question gives the arousal index read against its age means."""
 AROUSAL_CITATION = ("Boselli M, Parrino L, Smerieri A, Terzano MG. Effect of age on EEG arousals "

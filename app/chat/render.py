@@ -51,6 +51,7 @@ from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.captions.stage_event import EVENT_NAMES
 from sleeplm_core.features.brain import EEG_BAND_NAMES
+from sleeplm_core.heads.cycles import CycleConfig
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
 from sleeplm_core.index.search import Hit
 from sleeplm_core.io.patient import Patient
@@ -1747,6 +1748,15 @@ def _against_limits(r: SystemOverview, night: LoadedNight) -> str:
     return ("Against the usual limits, " + "; ".join(parts) + ".") if parts else ""
 
 
+def _no_rem_period(minutes: dict[str, float]) -> str:
+    """A last cycle's missing REM period, and why its REM, if any, is not one."""
+    rem = minutes.get("REM", 0.0)
+    if rem < 0.5 or rem >= CycleConfig().min_rem_min:
+        return "no REM period"
+    return (f"no REM period: its {rem:.0f} min of REM are short of the {CycleConfig().min_rem_min:g} min "
+            f"a REM period needs")
+
+
 def _snoring_share(snoring: tuple[float, float, bool]) -> str:
     """"62 % of sleep", or of the time recorded on a home test whose sleep is a guess."""
     return f"{100 * snoring[0] / snoring[1]:.0f} % of {'the time recorded' if snoring[2] else 'sleep'}"
@@ -2051,6 +2061,10 @@ def _norm_text(r: NormCheck, who: str) -> str:
         text = (f"**{name[0].upper()}{name[1:]}: {value:.1f} {unit}{_share_of(name, unit)}**, "
                 f"{_against(value, low, high)} the typical {low:g}–{high:g} "
                 f"{unit} of healthy sleepers.\n\n{text}")
+    if r.ahi is not None and r.asked == norms.BREATHING_ROW:
+        # "is that normal?" after the AHI: the index first, with its AASM band
+        text = (f"**AHI: {r.ahi:.1f}/h**, {'above' if r.ahi >= 5 else 'within'} the under-5/h "
+                f"healthy-sleeper studies usually report: {norms.ahi_band(r.ahi)}.\n\n{text}")
     if r.ahi is not None:
         text += (f"\n- AHI: **{r.ahi:.1f}/h** (healthy-sleeper studies usually report below "
                  f"5/h)")
@@ -2116,17 +2130,24 @@ def _child_norms(r: NormCheck) -> str:
         said = [f"{'**' if row[0] == r.asked else ''}{row[0]} {row[1]:.1f} "
                 f"{row[2]}{'**' if row[0] == r.asked else ''}" for row in values]
         text = f"This night: {', '.join(said)} ({source_name(r.source)} stages).\n\n{text}"
-    text += _child_sleep_time(r)
+    sleep_time = _child_sleep_time(r)
     if oahi is None:
-        return text + (" Breathing could not be scored on this night, so the pediatric breathing "
-                       "rule cannot be applied either.")
-    verdict = ("at or above" if oahi >= norms.PEDIATRIC_OAHI else "below")
-    return text + (f"\n\nBreathing, by the AASM's pediatric rule: the obstructive AHI is **{oahi:.1f}/h** "
-                   f"({n} obstructive or mixed apneas and hypopneas in {asleep:.0f} min asleep, "
-                   f"{source_name(r.source)} stages), {verdict} the **{norms.PEDIATRIC_OAHI:g}/h** "
-                   f"from which a child's breathing in sleep counts as abnormal (ICSD-3); the adult "
-                   f"5/h does not apply to children. Hypopneas count whatever their cause here, "
-                   f"since this app does not type them. This is a measurement, not a diagnosis.")
+        breathing = ("Breathing could not be scored on this night, so the pediatric breathing rule "
+                     "cannot be applied either.")
+    else:
+        verdict = ("at or above" if oahi >= norms.PEDIATRIC_OAHI else "below")
+        breathing = (f"Breathing, by the AASM's pediatric rule: the obstructive AHI is **{oahi:.1f}/h** "
+                     f"({n} obstructive or mixed apneas and hypopneas in {asleep:.0f} min asleep, "
+                     f"{source_name(r.source)} stages), {verdict} the **{norms.PEDIATRIC_OAHI:g}/h** "
+                     f"from which a child's breathing in sleep counts as abnormal (ICSD-3); the adult "
+                     f"5/h does not apply to children. Hypopneas count whatever their cause here, "
+                     f"since this app does not type them. This is a measurement, not a diagnosis.")
+    # what the question asked about first: the breathing after its index, the sleep time after it
+    if r.asked == norms.BREATHING_ROW:
+        return f"{breathing}\n\n{text}{sleep_time}"
+    if r.asked == "total sleep time" and sleep_time:
+        return f"{sleep_time.strip()}\n\n{text}\n\n{breathing}"
+    return f"{text}{sleep_time}\n\n{breathing}"
 
 
 def _child_sleep_time(r: NormCheck) -> str:
@@ -2878,13 +2899,13 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
             f"cycle{'s' * (complete != 1)}" + (f" (mean {np.mean(lengths):.0f} min, range "
                                                 f"{min(lengths):.0f}-{max(lengths):.0f})"
                                                 if lengths else "")
-            + (", and a last cycle without REM" if len(r.cycles) > complete else "")
+            + (", and a last cycle without a REM period" if len(r.cycles) > complete else "")
             + f" in the main sleep episode, {clock(night, r.episode.start)}–"
               f"{clock(night, r.episode.end)}.")
     lines = []
     for item, minutes, rem in zip(r.cycles, r.minutes, r.rem_starts):
         mix = ", ".join(f"{s} {m:.0f}" for s, m in minutes.items() if m >= 0.5)
-        when = f"REM from {clock(night, rem)}" if rem is not None else "no REM"
+        when = f"REM from {clock(night, rem)}" if rem is not None else _no_rem_period(minutes)
         lines.append(f"- {item.label}: {_span(night, item)} ({item.duration / 60:.0f} min; {when}; "
                      f"min of {mix})")
     named = None

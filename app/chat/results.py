@@ -1195,7 +1195,7 @@ class CycleList:
     """The NREM-REM cycles of the main sleep episode.
 
     Attributes:
-        cycles: one item per cycle (start, end; label "cycle N" or "cycle N (no REM)").
+        cycles: one item per cycle (start, end; label "cycle N" or "cycle N (no REM period)").
         minutes: stage minutes (W, N1, N2, N3, REM) of each cycle, in the same order.
         rem_starts: start of each cycle's REM period, seconds; None for an incomplete cycle.
         episode: the main sleep episode, with the sleep outside it.

@@ -730,7 +730,8 @@ _STAGE_LOW_RE = re.compile(r"^\W*(?:and\s+)?(?:is|was|are|were)\s+(?:the\s+|her\
 # A statistic named in "is that a long sleep latency?", by its row of the norms.
 _NORM_ROWS = ((r"\brem latency\b", "REM latency"), (r"\b(?:sleep )?(?:onset )?latency\b", "sleep onset latency"),
               (r"\befficiency\b", "sleep efficiency"), (r"\bwaso\b", "wake after sleep onset"),
-              (r"\b(?:total )?sleep time\b", "total sleep time"))
+              (r"\b(?:total )?sleep time\b|\btotal sleep\b|\bhow (?:long|much) (?:she |he |they )?sle(?:pt|ep)\b",
+               "total sleep time"))
 # A stage named anywhere in a norms question ("how much deep sleep compared to normal?"), by
 # its row of the norms; read after _NORM_ROWS, so "REM latency" is not REM.
 _STAGE_NORM_ROWS = ((r"\brem\b", "REM"), (r"\b(?:deep sleep|n3|slow[- ]wave sleep|sws)\b",
@@ -4077,7 +4078,13 @@ _WORST_STAGE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:sleep )?stage (?:is
                              r"|least accurate|least agreement|lowest (?:agreement|f1)|most confused)\W*$", I)
 # "what pediatric criteria apply?": the night read as a child's (the adult ranges do not fit)
 _CHILD_RULES_RE = re.compile(r"^.*\b(?:pediatric|paediatric|children'?s|child)\b.{0,25}\b(?:criteria|rules?|scoring|cut-?offs?"
-                             r"|thresholds?|norms?|limits?)\b.*$", I)
+                             r"|thresholds?|norms?|limits?)\b.*$"
+                             # "what's different about a child's sleep study?"
+                             r"|^.*\b(?:different|differs?|changes?)\b.{0,25}\b(?:pediatric|paediatric|children'?s"
+                             r"|child'?s?|kids?'?|a minor'?s)\b.{0,20}\b(?:sleep )?(?:stud(?:y|ies)|psg|polysomnogra\w*"
+                             r"|scoring|recordings?|nights?)\b.*$"
+                             r"|^.*\b(?:pediatric|paediatric|children'?s|child'?s?)\b.{0,20}\b(?:sleep )?(?:stud(?:y|ies)"
+                             r"|psg|polysomnogra\w*|scoring|recordings?)\b.{0,25}\b(?:differ\w*|different)\b.*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_CHILD_RULES_RE, "is this normal for a child?"),
     (_WORST_STAGE_RE, "which stage do they disagree on most?"),
