@@ -287,3 +287,23 @@ def test_which_cycle_had_the_most_after_the_cycles(demo, stage) -> None:
     """"which one had the most deep sleep?" after the cycles gave the night's N3."""
     assert (last_answer(demo, "how many sleep cycles?", f"which one had the most {stage}?")
             == last_answer(demo, f"which cycle had the most {stage}?"))
+
+
+def test_where_the_stagings_disagree_leads_with_the_disagreement(sc4001_unscored) -> None:
+    """"where do the model and YASA disagree?" gave the staging's confidence first and the
+    disagreement last."""
+    text = last_answer(sc4001_unscored, "where do the model and YASA disagree?")
+    assert text.startswith("The model's zero-shot stage differs from the machine-scored"), text[:100]
+
+
+@pytest.mark.parametrize("follow", ["what does YASA say?", "do they agree?"])
+def test_the_other_stagers_word_on_an_epoch(sc4001_unscored, follow) -> None:
+    """"what does YASA say?" and "do they agree?" after the model's stage of an epoch were off
+    topic."""
+    night, _ = sc4001_unscored
+    text = last_answer(sc4001_unscored, "what does the model think this epoch is?", follow)
+    assert text == last_answer(sc4001_unscored, "what stage is this epoch?")
+    machine = STAGES[night.stages()[0][0]]
+    model = re.search(r"The model's zero-shot stage: (\w+) \(", text)[1]
+    assert text.startswith("Epoch 0 (") and f"**{machine}** in the machine-scored" in text
+    assert text.endswith(f"so the model {'agrees' if model == machine else 'disagrees'} here.")

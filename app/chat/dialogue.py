@@ -29,6 +29,10 @@ _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seven
                   "ninth", "tenth")
 
 
+# "what does YASA say?", "do they agree?": the epoch's stage by the other staging
+_OTHER_STAGER_SAYS_RE = re.compile(r"^\W*(?:and\s+)?(?:what (?:does|did|do) (?:yasa|the machine(?: staging)?|the expert"
+                                   r"|the scorer|the hypnogram|the model|sleeplm) (?:say|think|call it|score it)"
+                                   r"|(?:do|did) (?:they|the two|both) agree(?: here| on it| on this one)?)\W*$", re.I)
 # "which one had the most deep sleep?": one of the listed cycles by what it holds
 _WHICH_ONE_MOST_RE = re.compile(r"^\W*(?:and\s+)?which (?:one|of them|of those)\s+(?:had|has|held|contained|"
                                 r"showed)\s+(?P<rest>(?:the\s+)?(?:most|least)\b.*)$", re.I)
@@ -827,6 +831,11 @@ class Dialogue:
         if (m := _HOW_MUCH_IT_RE.search(text)) and self.last is not None and (signal := _signal_named(self.last)):
             # "when was the temperature lowest?", then "how much did it drop?": over the night
             return f"how much did the {signal} {m['way'].lower()}?"
+        if (_OTHER_STAGER_SAYS_RE.search(text) and self.last is not None and self.last.intent == Intent.CLASSIFY
+                and self.last.scope.time is not None and self.last.scope.time.kind in ("current", "clock", "epoch")):
+            # "what does YASA say?", "do they agree?" after the model's stage of an epoch: that
+            # epoch's stage by each staging, as "what stage is this epoch?" gives them
+            return "what stage is this epoch?"
         if ((m := _WHICH_ONE_MOST_RE.search(text)) and self.last is not None
                 and self.last.stage_event == "cycles"):
             # "which one had the most deep sleep?" after the sleep cycles: that cycle

@@ -1950,9 +1950,11 @@ def _(r: Classification, night: LoadedNight) -> Answer:
     if r.scored_stage is not None and not r.user_labels:
         # "what stage was she in at 1 am?": the scoring's stage (a human's, else the validated
         # machine stager's) answers; the model's zero-shot reading follows it
+        model = r.labels[order[0]]
+        side = "agrees" if model == r.scored_stage else "disagrees"
         text = (f"Epoch {r.epoch} ({clock(night, t)}–{clock(night, t + 30.0)}): **{r.scored_stage}** in "
                 f"the {source_name(r.source)} staging. The model's zero-shot stage: "
-                f"{r.labels[order[0]]} ({probs}).")
+                f"{model} ({probs}), so the model {side} here.")
     elif r.scored_stage is not None:
         text += f" The {source_name(r.source)} stage is **{r.scored_stage}**."
     if r.machine is not None and not r.user_labels:
@@ -3160,14 +3162,15 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
                  f"\n\nWith the machine staging as the reference{whole}, {r.agreement}.")
     text += _machine_events(r)
     if r.differ is not None:
+        # "where do they disagree?": the disagreement first, what each staging is after it
         n, of = r.differ
         who = f"The {source_name(r.differ_by)} stage" if r.differ_by else "The model's zero-shot stage"
-        text += (f"\n\n{who} differs from the {source_name(night.stages()[1])} "
-                 f"one on **{n}** of {of} epochs{' scored ' + ' or '.join(r.differ_in) if r.differ_in else ''}"
-                 f" (**{100 * n / max(of, 1):.0f} %**); the longest "
-                 f"such stretches (blue):\n" + "\n".join(
-                     f"- {_span(night, i)} ({i.duration / 60:.1f} min, scored {i.stage})"
-                     for i in r.items[:5]))
+        text = (f"{who} differs from the {source_name(night.stages()[1])} "
+                f"one on **{n}** of {of} epochs{' scored ' + ' or '.join(r.differ_in) if r.differ_in else ''}"
+                f" (**{100 * n / max(of, 1):.0f} %**); the longest "
+                f"such stretches (blue):\n" + "\n".join(
+                    f"- {_span(night, i)} ({i.duration / 60:.1f} min, scored {i.stage})"
+                    for i in r.items[:5]) + f"\n\n{text}")
     elif r.items:
         text += ("\n\nThe longest uncertain stretches (blue):\n" + "\n".join(
             f"- {_span(night, i)} ({i.duration / 60:.1f} min, {i.stage})" for i in r.items[:5]))
