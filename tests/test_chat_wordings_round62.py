@@ -307,3 +307,43 @@ def test_the_other_stagers_word_on_an_epoch(sc4001_unscored, follow) -> None:
     model = re.search(r"The model's zero-shot stage: (\w+) \(", text)[1]
     assert text.startswith("Epoch 0 (") and f"**{machine}** in the machine-scored" in text
     assert text.endswith(f"so the model {'agrees' if model == machine else 'disagrees'} here.")
+
+
+@pytest.mark.parametrize(("asked", "same"), [
+    ("explain what happens in N2", "what is N2 sleep?"),
+    ("what happens during deep sleep?", "what is deep sleep?"),
+    ("explain sleep architecture to a beginner", "explain sleep architecture")])
+def test_an_educators_wordings_explain(demo, asked, same) -> None:
+    """"explain what happens in N2" defined the spindle; "... to a beginner" summarised the night."""
+    assert last_answer(demo, asked) == last_answer(demo, same)
+
+
+def test_what_happened_in_a_stage_stays_this_nights(demo) -> None:
+    assert last_answer(demo, "what happened in REM?").startswith("In REM")
+
+
+def test_arousal_and_awakening_set_apart_then_counted(demo) -> None:
+    """"what's the difference between an arousal and an awakening?" defined the arousal alone,
+    and "how many of each?" was off topic."""
+    text = last_answer(demo, "what's the difference between an arousal and an awakening?")
+    assert text.startswith("**Arousal or awakening.**") and "15 seconds" in text, text[:80]
+    assert (last_answer(demo, "what's the difference between an arousal and an awakening?", "how many of each?")
+            == last_answer(demo, "how many arousals and how many awakenings?"))
+    assert (last_answer(demo, "how is a hypopnea different from an apnea?", "how many of each?")
+            == last_answer(demo, "how many hypopneas and how many apneas?"))
+
+
+@pytest.mark.parametrize(("first", "same"), [("what does alpha look like?", "where is there alpha?"),
+                                             ("what is a sleep spindle?", "where are the sleep spindles densest?")])
+def test_where_is_it_strongest_after_a_definition(demo, first, same) -> None:
+    """"where is it strongest?" after "what does alpha look like?" was off topic."""
+    assert last_answer(demo, first, "where is it strongest?") == last_answer(demo, same)
+
+
+@pytest.mark.parametrize("asked", ["show me a spindle and a K-complex in the same epoch",
+                                   "show me an epoch with a spindle and a K-complex"])
+def test_two_kinds_in_one_epoch_are_one_tied_to_the_other(demo, asked) -> None:
+    """"a spindle and a K-complex in the same epoch" showed any spindle."""
+    assert last_answer(demo, asked) == last_answer(demo, "show me a spindle with a K-complex")
+    assert last_answer(demo, "show me an apnea and a desaturation") != last_answer(
+        demo, "show me an apnea with a desaturation")

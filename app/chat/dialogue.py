@@ -33,6 +33,13 @@ _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seven
 _OTHER_STAGER_SAYS_RE = re.compile(r"^\W*(?:and\s+)?(?:what (?:does|did|do) (?:yasa|the machine(?: staging)?|the expert"
                                    r"|the scorer|the hypnogram|the model|sleeplm) (?:say|think|call it|score it)"
                                    r"|(?:do|did) (?:they|the two|both) agree(?: here| on it| on this one)?)\W*$", re.I)
+# "where is it strongest?", "where are they most common?": the phenomenon just explained, on the night
+_WHERE_STRONGEST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?where (?:is|are|was|were) (?:it|they|that|those)\s+(?:the\s+)?"
+                                 r"(?:strongest|most (?:common|frequent|prominent|obvious|visible)|densest|biggest"
+                                 r"|clearest|best seen|most)(?: on this night| here| tonight)?\W*$", re.I)
+# "how many of each?", "and how many of both?": the two kinds just explained, counted
+_HOW_MANY_EACH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many (?:of each|of both|of them each|were there of each)"
+                               r"(?: (?:were there|did (?:she|he|they) have|in this night|tonight|here))?\W*$", re.I)
 # "which one had the most deep sleep?": one of the listed cycles by what it holds
 _WHICH_ONE_MOST_RE = re.compile(r"^\W*(?:and\s+)?which (?:one|of them|of those)\s+(?:had|has|held|contained|"
                                 r"showed)\s+(?P<rest>(?:the\s+)?(?:most|least)\b.*)$", re.I)
@@ -836,6 +843,16 @@ class Dialogue:
             # "what does YASA say?", "do they agree?" after the model's stage of an epoch: that
             # epoch's stage by each staging, as "what stage is this epoch?" gives them
             return "what stage is this epoch?"
+        if (_WHERE_STRONGEST_RE.search(text) and self.last is not None and self.last.intent == Intent.EXPLAIN
+                and (phen := phenomenon(self.last.phenomenon)) is not None and not self.last.contrast):
+            # "where is it strongest?" after "what does alpha look like?": where the night has most
+            title = phen.title.lower()
+            return f"where are the {_plural(title)} densest?" if phen.event_types else f"where is there {title}?"
+        if _HOW_MANY_EACH_RE.search(text) and self.last is not None and self.last.intent == Intent.EXPLAIN:
+            # "how many of each?" after a difference: both counted in the night
+            pair = self._explained_pair()
+            if pair is not None:
+                return f"how many {pair[0]} and how many {pair[1]}?"
         if ((m := _WHICH_ONE_MOST_RE.search(text)) and self.last is not None
                 and self.last.stage_event == "cycles"):
             # "which one had the most deep sleep?" after the sleep cycles: that cycle
@@ -1090,6 +1107,17 @@ class Dialogue:
             return None
         return spans[0].text.strip(), spans[1].text.strip()
 
+    def _explained_pair(self) -> tuple[str, str] | None:
+        """The two things the last explanation set apart, as plural nouns a count can name
+        ("hypopneas", "apneas"), None when it explained one."""
+        last = self.last
+        if last.note == "glossary" and last.target == "arousal_awakening":
+            return "arousals", "awakenings"
+        kinds = [phenomenon(key) for key in (last.phenomenon, last.contrast)]
+        if None in kinds:
+            return None
+        return tuple(_plural(k.title.lower()) for k in kinds)
+
     def _lists_kind(self, noun: str) -> bool:
         """The last list holds events of the kind ``noun`` names ("the apnea" after the
         obstructive apneas), or of one it names ("the obstructive apnea" after the apneas)."""
@@ -1252,12 +1280,7 @@ class Dialogue:
         phen = phenomenon(self.last.phenomenon) if self.last is not None else None
         if phen is None or not phen.event_types or phen.key == "scored_event":
             return None
-        title = phen.title.lower()
-        if title.endswith("s"):
-            return title   # "slow waves", "rapid eye movements"
-        if title.endswith("breathing"):
-            return f"{title} events"
-        return " or ".join(f"{part}s" for part in title.split(" or "))
+        return _plural(phen.title.lower())
 
     def _found_on_night(self) -> str | None:
         """The question that asks the night for what the last answer defined, None when it
@@ -1631,6 +1654,15 @@ _HOW_MANY_IN_POSITION_RE = re.compile(
     r"^\W*(?:and\s+)?how many(?: of them| of those| of these)?\s+(?:were|was|happened|occurred|came)\s+"
     r"(?:while\s+|when\s+)?(?P<pos>supine|prone|upright|(?:lying\s+)?on (?:her|his|their|the) (?:back|front|stomach"
     r"|(?:left |right )?side)|on the (?:left|right)(?: side)?)\W*$", re.I)
+
+
+def _plural(title: str) -> str:
+    """A phenomenon's title as the plural noun a question names ("central apneas")."""
+    if title.endswith("s"):
+        return title   # "slow waves", "rapid eye movements"
+    if title.endswith("breathing"):
+        return f"{title} events"
+    return " or ".join(f"{part}s" for part in title.split(" or "))
 
 
 def _of_the_list(text: str, listed: str, key: str | None) -> str | None:

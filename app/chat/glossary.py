@@ -406,6 +406,16 @@ TERMS: tuple[Term, ...] = (
          "without the dips of apneas is the usual hint to measure CO2.",
          asked=r"\b(?:any|was there|were there|is there|did (?:she|he|they) have)\b.{0,30}\bhypoventilat\w*"
                r"|\bhypoventilat\w*\b.{0,30}\b(?:present|here|on this|in this)\b"),
+    Term("arousal_awakening", "Arousal or awakening",
+         r"arousals? (?:and|or|vs\.?|versus) awakenings?|awakenings? (?:and|or|vs\.?|versus) arousals?",
+         "Both are a shift of the EEG to alpha or faster activity out of sleep; what tells them apart is how "
+         "long it lasts. An arousal lasts 3 seconds to under 15 seconds (AASM), after at least 10 seconds of "
+         "sleep, and the epoch keeps its sleep stage. An awakening lasts long enough to take over most of a "
+         "30-second epoch, which is then scored W. Arousals fragment sleep without the sleeper remembering "
+         "them; awakenings add to the wake after sleep onset (WASO). Ask *how many of each?* for this "
+         "night's.",
+         asked=r"\b(?:differen\w*|differ|distinguish\w*|tell apart|vs\.?|versus|compared?)\b.{0,40}"
+               r"\b(?:arousals?\b.{0,25}\bawakenings?|awakenings?\b.{0,25}\barousals?)\b"),
     Term("rls", "Restless legs syndrome",
          r"restless legs?(?: syndrome)?|rls|willis[- ]ekbom(?: disease)?",
          "Restless legs syndrome is diagnosed from what the person reports while awake: an urge to "

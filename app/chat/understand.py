@@ -1699,8 +1699,9 @@ _NEAR_IT_RE = re.compile(r"\b(?:next to|near(?:by)?|close to|around|beside|neare
 # "explain the sleep stages simply", "summarize the night in plain words for students": how to
 # say it, which changes nothing of what is asked (the answers are plain already)
 _STYLE_RE = re.compile(r",?\s*\b(?:simply|briefly|in (?:simple|plain|lay(?:man'?s)?|everyday|easy) (?:terms|words|english"
-                       r"|language)|in a nutshell|like i'?m (?:five|5)|for (?:a |my |the )?(?:students?|beginners?|class"
-                       r"|kids?|children|layperson|lay audience|non-?experts?|novices?))\b", I)
+                       r"|language)|in a nutshell|like i'?m (?:five|5)|(?:for|to) (?:a |an |my |the )?(?:students?|beginners?"
+                       r"|class|kids?|children|layperson|layman|lay audience|non-?experts?|novices?|newcomers?|trainees?"
+                       r"|first[- ]year \w+))\b", I)
 
 
 def understand(text: str) -> Query:
@@ -3870,6 +3871,24 @@ def _high_epochs(m: re.Match[str]) -> str:
     return f"find the epochs with the {way} {m.group('what').lower()}{rest}"
 
 
+# "show me a spindle and a K-complex in the same epoch", "an epoch with a spindle and a K-complex":
+# one kind tied to the other, as "a spindle with a K-complex" asks
+_TWO_IN_ONE_EPOCH_RE = re.compile(r"^\W*(?P<verb>show me|find|are there|any|is there)\s+(?:an? epochs? (?:with|that has|containing)"
+                                  r"\s+)?(?:an?\s+|some\s+)?(?P<a>[\w-]+(?: [\w-]+)?)\s+(?:and|plus)\s+(?:an?\s+|some\s+)?"
+                                  r"(?P<b>[\w-]+(?: [\w-]+)?)(?P<same>\s+(?:in the same epoch|together|at the same time|"
+                                  r"in one epoch))?\W*$", I)
+
+
+def _two_in_one_epoch(m: re.Match[str]) -> str:
+    """:data:`_TWO_IN_ONE_EPOCH_RE` as one kind with the other, when both are events and the
+    question names an epoch or "the same epoch"; else the question as it was."""
+    kinds = [find_phenomenon(m[side]) for side in ("a", "b")]
+    named_epoch = m["same"] or re.search(r"\bepochs?\b", m[0], I)
+    if not named_epoch or any(k is None or not k.event_types for k in kinds) or kinds[0].key == kinds[1].key:
+        return m[0]
+    return f"{m['verb']} {article(m['a'])} with {article(m['b'])}"
+
+
 def _amplitude_across(m: re.Match[str]) -> str:
     """The per-wave comparison of the two halves that :data:`_AMPLITUDE_ACROSS_RE` asks for."""
     noun = m.group(1).lower().replace("-", " ")
@@ -4076,6 +4095,11 @@ def _arousals_after(m: re.Match[str]) -> str:
 # "which stage is worst?" after two stagings were compared: where they agree least
 _WORST_STAGE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:sleep )?stage (?:is|was|has|had) (?:the )?(?:worst|weakest|hardest"
                              r"|least accurate|least agreement|lowest (?:agreement|f1)|most confused)\W*$", I)
+# "explain what happens in N2", "what happens during deep sleep?": the stage explained (the
+# night's own is "what happened in N2?")
+_WHAT_HAPPENS_IN_STAGE_RE = re.compile(r"^\W*(?:(?:can you |could you |please )?(?:explain|describe|tell me)\s+)?"
+                                       r"what (?:happens|goes on)(?: to (?:the|your) (?:body|brain))?\s+(?:in|during)\s+"
+                                       r"(?:stage\s+)?(?P<stage>n1|n2|n3|rem|deep|light|slow[- ]wave)(?:\s+sleep)?\W*$", I)
 # "what pediatric criteria apply?": the night read as a child's (the adult ranges do not fit)
 _CHILD_RULES_RE = re.compile(r"^.*\b(?:pediatric|paediatric|children'?s|child)\b.{0,25}\b(?:criteria|rules?|scoring|cut-?offs?"
                              r"|thresholds?|norms?|limits?)\b.*$"
@@ -4086,7 +4110,8 @@ _CHILD_RULES_RE = re.compile(r"^.*\b(?:pediatric|paediatric|children'?s|child)\b
                              r"|^.*\b(?:pediatric|paediatric|children'?s|child'?s?)\b.{0,20}\b(?:sleep )?(?:stud(?:y|ies)"
                              r"|psg|polysomnogra\w*|scoring|recordings?)\b.{0,25}\b(?:differ\w*|different)\b.*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (_CHILD_RULES_RE, "is this normal for a child?"),
+    (_CHILD_RULES_RE, "is this normal for a child?"), (_WHAT_HAPPENS_IN_STAGE_RE, r"what is \g<stage> sleep?"),
+    (_TWO_IN_ONE_EPOCH_RE, _two_in_one_epoch),
     (_WORST_STAGE_RE, "which stage do they disagree on most?"),
     (_AROUSALS_FOLLOW_RE, _arousals_after),
     (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the model"),
