@@ -347,3 +347,23 @@ def test_two_kinds_in_one_epoch_are_one_tied_to_the_other(demo, asked) -> None:
     assert last_answer(demo, asked) == last_answer(demo, "show me a spindle with a K-complex")
     assert last_answer(demo, "show me an apnea and a desaturation") != last_answer(
         demo, "show me an apnea with a desaturation")
+
+
+@pytest.mark.parametrize(("count", "share"), [
+    ("how many hypopneas had an arousal?", "what percentage of hypopneas had an arousal?"),
+    ("how many apneas had a desaturation?", "what percentage of apneas had a desaturation?")])
+def test_a_share_after_a_tied_count_is_of_all_of_them(demo, count, share) -> None:
+    """"what share is that?" after "how many hypopneas had an arousal?" asked for a count in
+    part of the night first."""
+    text = last_answer(demo, count, "what share is that?")
+    assert text == last_answer(demo, share)
+    assert re.match(r"\*\*\d+\*\* of the \d+ ", text), text[:80]
+
+
+@pytest.mark.parametrize("first", [("what's the ODI?", "how does it compare with the AHI?"),
+                                   ("what's the AHI?", "what's the ODI?")])
+def test_why_the_odi_and_the_ahi_differ(demo, first) -> None:
+    """"why are they different?" after the ODI and the AHI was off topic."""
+    assert (last_answer(demo, *first, "why are they different?")
+            == last_answer(demo, "how many apneas and hypopneas had no desaturation and how many "
+                                 "desaturations had no apnea or hypopnea?"))

@@ -37,6 +37,9 @@ _OTHER_STAGER_SAYS_RE = re.compile(r"^\W*(?:and\s+)?(?:what (?:does|did|do) (?:y
 _WHERE_STRONGEST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?where (?:is|are|was|were) (?:it|they|that|those)\s+(?:the\s+)?"
                                  r"(?:strongest|most (?:common|frequent|prominent|obvious|visible)|densest|biggest"
                                  r"|clearest|best seen|most)(?: on this night| here| tonight)?\W*$", re.I)
+# "why are they different?", "why do they differ?": two figures just given, set apart
+_WHY_DIFFERENT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?why (?:are|were|is|do|does|did) (?:they|the two|these|those|that|it)"
+                               r"\s+(?:so\s+)?(?:different|differ|not the same|disagree)\W*$", re.I)
 # "how many of each?", "and how many of both?": the two kinds just explained, counted
 _HOW_MANY_EACH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many (?:of each|of both|of them each|were there of each)"
                                r"(?: (?:were there|did (?:she|he|they) have|in this night|tonight|here))?\W*$", re.I)
@@ -643,6 +646,9 @@ class Dialogue:
             raise NothingToReferTo("no_share")
         if last.scope.stages or last.scope.time:
             return replace(last, text=query.text, share="scope", ref=Ref.NONE)
+        if last.together:
+            # "how many hypopneas had an arousal?", then "what share is that?": of all of them
+            return replace(last, text=query.text, share="tie", ref=Ref.NONE)
         if last.phenomenon in _SUBTYPE_FAMILY:
             return replace(last, text=query.text, phenomenon=_SUBTYPE_FAMILY[last.phenomenon],
                            share=last.phenomenon, ref=Ref.NONE)
@@ -848,6 +854,11 @@ class Dialogue:
             # "where is it strongest?" after "what does alpha look like?": where the night has most
             title = phen.title.lower()
             return f"where are the {_plural(title)} densest?" if phen.event_types else f"where is there {title}?"
+        if (_WHY_DIFFERENT_RE.search(text) and self.last is not None and {"ahi", "odi"} <= {
+                self.last.stat, *self.last.more_stats, self.before.stat if self.before is not None else None}):
+            # "why are they different?" after the ODI and the AHI: the events each counts alone
+            return ("how many apneas and hypopneas had no desaturation and how many desaturations had no "
+                    "apnea or hypopnea?")
         if _HOW_MANY_EACH_RE.search(text) and self.last is not None and self.last.intent == Intent.EXPLAIN:
             # "how many of each?" after a difference: both counted in the night
             pair = self._explained_pair()
