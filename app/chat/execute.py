@@ -44,7 +44,7 @@ from app.chat.measures import column_name, measure_columns, measure_name, names_
 from app.chat.peaks import peak_frequencies
 from app.chat.periods import SLEEP_CODES, awakening_runs, sleep_minutes, stage_name, stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
-from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, night_clock,
+from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, night_clock, scope_bounds,
                            reading_span, reads_main_period, resolve_scope, sleep_onset,
                            source_name, stages_guessed)
 from app.chat.plm_series import plm_series
@@ -1764,10 +1764,9 @@ def summary(night: LoadedNight, stat: str | None, more: tuple[str, ...] = (),
 def span_summary(plan: Plan, night: LoadedNight) -> Summary | Message:
     """"summarize the main sleep period", "summarize the second half": the statistics of that
     span alone, its edges taken as lights off and on."""
-    inside = np.flatnonzero(plan.where.mask)
-    if not len(inside):
+    if (bounds := scope_bounds(plan.where)) is None:
         return Message("empty_scope", plan.where.text)
-    return Summary(night.span_summary(int(inside[0]), int(inside[-1]) + 1), plan.query.stat,
+    return Summary(night.span_summary(*bounds), plan.query.stat,
                    night.scored_events()[1], index_gaps(night), where=plan.where.text)
 
 
@@ -1809,10 +1808,9 @@ def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview | Message:
     events, source = night.scored_events()
     span, summary = None, night.summary()
     if plan.where.text:
-        inside = np.flatnonzero(plan.where.mask)
-        if not len(inside):
+        if (bounds := scope_bounds(plan.where)) is None:
             return Message("empty_scope", plan.where.text)
-        span, summary = plan.where.span, night.span_summary(int(inside[0]), int(inside[-1]) + 1)
+        span, summary = plan.where.span, night.span_summary(*bounds)
     counts = Counter(e.type for e in events if e.type in _OVERVIEW_TYPES
                      and (span is None or span[0] <= e.onset < span[1]))
     result = SystemOverview(plan.query.modality, summary, source, dict(counts), index_gaps(night),

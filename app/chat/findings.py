@@ -12,7 +12,7 @@ import numpy as np
 from app.chat import norms
 from app.chat.events import events_for
 from app.chat.periods import awakening_runs
-from app.chat.plan import Plan, clock, reading_span, span_phrase, stages_guessed
+from app.chat.plan import Plan, clock, reading_span, scope_bounds, span_phrase, stages_guessed
 from app.chat.recording import UNSURE_BELOW
 from app.chat.results import Finding, Findings, Item
 from app.night import LoadedNight
@@ -159,9 +159,10 @@ def _in_span(plan: Plan, night: LoadedNight, spo2: Series | None) -> Findings:
     """What stands out in the span the question names ("anything unusual in that hour?"): its
     breathing, oxygen and longest awakening; whole-night norms are not read over a part of it
     (a child's obstructive rule neither, which is a whole-night index)."""
-    span = plan.where.span
-    lo = night.epoch_at(span[0])
-    hi = night.epoch_at(max(span[1] - EPOCH_SEC, span[0])) + 1
+    span, bounds = plan.where.span, scope_bounds(plan.where)
+    if bounds is None:
+        return Findings([], night.stages()[1], night.scored_events()[1], span_phrase(plan.where.text), part=True)
+    lo, hi = bounds
     s = night.span_summary(lo, hi)
     found = _span_breathing(night, s, span) + _oxygen(night, spo2, span) + _long_wake(night, lo, hi)
     return Findings(found, s.source, night.scored_events()[1], span_phrase(plan.where.text), part=True)

@@ -89,6 +89,13 @@ _PREPOSITIONS = ("in", "between", "from", "after", "before", "during", "until", 
 """Words a scope's text may already start with ("between 3 and 4"), else it reads "in" it."""
 
 
+def scope_bounds(where: Where) -> tuple[int, int] | None:
+    """The first epoch and the one after the last of a scope (a span read as if the lights
+    went off and on at its edges), None for a scope with no epoch."""
+    inside = np.flatnonzero(where.mask)
+    return (int(inside[0]), int(inside[-1]) + 1) if len(inside) else None
+
+
 def span_phrase(text: str) -> str:
     """A scope's text as a phrase after a noun ("between 3 and 4", "in the first half")."""
     return text if text.split(" ", 1)[0] in _PREPOSITIONS else f"in {text}"
