@@ -367,3 +367,18 @@ def test_why_the_odi_and_the_ahi_differ(demo, first) -> None:
     assert (last_answer(demo, *first, "why are they different?")
             == last_answer(demo, "how many apneas and hypopneas had no desaturation and how many "
                                  "desaturations had no apnea or hypopnea?"))
+
+
+def test_is_that_significant_after_the_ahi_in_rem_and_nrem(demo) -> None:
+    """"is that significant?" after "AHI in REM vs NREM" asked for a comparison first; "is the AHI
+    significantly higher in REM?" answered yes from the rates alone."""
+    from scipy.stats import binomtest
+
+    text = last_answer(demo, "AHI in REM vs NREM", "is that significant?")
+    rows = {m[1]: (float(m[2]), int(m[3])) for m in re.finditer(r"^\| (REM|NREM) \| ([\d.]+) \| (\d+) \|", text, re.M)}
+    (rem_min, rem_n), (nrem_min, nrem_n) = rows["REM"], rows["NREM"]
+    p = binomtest(rem_n, rem_n + nrem_n, rem_min / (rem_min + nrem_min)).pvalue
+    assert text.startswith(f"**{'Yes' if p < 0.05 else 'No'}**: an exact test of equal event rates per "
+                           f"minute asleep gives **p = {p:.3g}**"), text[:150]
+    assert last_answer(demo, "is the AHI significantly higher in REM than NREM?") == text
+    assert "exact test" not in last_answer(demo, "was the AHI higher in REM?")

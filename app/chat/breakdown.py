@@ -21,6 +21,7 @@ from app.chat.measures import measure_columns, measure_name
 from app.chat.phenomena import phenomenon
 from app.chat.plan import Plan, reading_span, stages_guessed
 from app.chat.results import Breakdown, BreakdownRow, Message
+from app.chat.significance import rate_test
 from app.night import LoadedNight
 from app.timeexpr import format_clock
 from sleeplm_core.heads.cycles import sleep_cycles
@@ -174,7 +175,20 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, where, plan.query.scope.stages, named=plan.query.target,
                      lengths_first=index is not None and Aspect.DURATION in plan.query.aspects,
-                     rate_way=plan.query.rate_way if index is not None else "")
+                     rate_way=plan.query.rate_way if index is not None else "",
+                     rate_p=_rem_nrem_p(rows, plan) if index is not None and by == "stage" else None)
+
+
+def _rem_nrem_p(rows: list[BreakdownRow], plan: Plan) -> float | None:
+    """"is that significant?" after an index in REM and NREM: the exact test of their two
+    rates per minute asleep; None when not asked or a side has no count."""
+    pair = {row.group: row for row in rows}
+    if Aspect.SIGNIFICANCE not in plan.query.aspects or not {"REM", "NREM"} <= pair.keys():
+        return None
+    rem, nrem = pair["REM"], pair["NREM"]
+    if rem.events is None or nrem.events is None:
+        return None
+    return rate_test((rem.events, nrem.events), (rem.sleep_min, nrem.sleep_min))
 
 
 def _stage_mix(by: str, groups: dict[str, np.ndarray], stages: np.ndarray, source: str,

@@ -178,8 +178,10 @@ class Dialogue:
         if query.note == "them":
             return self._during_them(query)
         if query.note == "significance":
-            # "is that difference significant?": the last comparison, tested
-            if self.last is None or self.last.intent != Intent.COMPARE:
+            # "is that difference significant?": the last comparison, tested; after an index in
+            # REM and NREM ("AHI in REM vs NREM"), its two rates
+            if self.last is None or not (self.last.intent == Intent.COMPARE or (
+                    self.last.intent == Intent.BREAKDOWN and self.last.by == "stage")):
                 raise NothingToReferTo("no_comparison")
             return replace(self.last, text=query.text, ref=Ref.NONE)
         if query.note == "which_side" and self.last is not None and self.last.intent == Intent.MEASURE and (

@@ -1757,6 +1757,14 @@ def _no_rem_period(minutes: dict[str, float]) -> str:
             f"a REM period needs")
 
 
+def _rate_test_text(p: float) -> str:
+    """"is that significant?" of two event rates: the exact test's verdict and what it assumes."""
+    return (f"**{'Yes' if p < 0.05 else 'No'}**: an exact test of equal event rates per minute "
+            f"asleep gives **p = {p:.3g}** ({'under' if p < 0.05 else 'not under'} 0.05). "
+            f"It takes the events as independent, which clustered events are not, so a small p "
+            f"overstates the evidence; it is a statement about this night, not about the sleeper.")
+
+
 def _snoring_share(snoring: tuple[float, float, bool]) -> str:
     """"62 % of sleep", or of the time recorded on a home test whose sleep is a guess."""
     return f"{100 * snoring[0] / snoring[1]:.0f} % of {'the time recorded' if snoring[2] else 'sleep'}"
@@ -3484,12 +3492,7 @@ def _groups_text(r: Breakdown) -> str:
     # judged way ("were apneas worse later?") asks which
     way = "which" if r.direction in ("either", "which") else r.direction
     if r.rate_p is not None:
-        # "is that significant?": the rates' exact test first, with what it assumes
-        return (f"**{'Yes' if r.rate_p < 0.05 else 'No'}**: an exact test of equal event rates per minute "
-                f"asleep gives **p = {r.rate_p:.3g}** ({'under' if r.rate_p < 0.05 else 'not under'} 0.05). "
-                f"It takes the events as independent, which clustered events are not, so a small p "
-                f"overstates the evidence; it is a statement about this night, not about the sleeper."
-                f"\n\n{text}")
+        return f"{_rate_test_text(r.rate_p)}\n\n{text}"
     if way and (lead := _rate_lead(a, b, way, "min" if minute else "h", 60.0 if minute else 1.0)):
         return f"{lead}\n\n{text}"
     return text
@@ -3712,9 +3715,10 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         head = f"{lead}\n\n{head}"   # "what was the AHI on her side?": those positions first
     if r.by == "stage" and {"REM", "NREM"} <= pair.keys():
         rem, nrem = pair["REM"], pair["NREM"]
-        lead = r.rate_way and _rate_lead(rem, nrem, r.rate_way, "min" if minute else "h", per,
-                                         _RATIO_RULES["stage"] if _AHI_LIKE_RE.fullmatch(r.index) else None,
-                                         r.recorded)
+        # "is it significantly higher in REM?": the test answers, not the rates' yes or no
+        lead = r.rate_p is None and r.rate_way and _rate_lead(
+            rem, nrem, r.rate_way, "min" if minute else "h", per,
+            _RATIO_RULES["stage"] if _AHI_LIKE_RE.fullmatch(r.index) else None, r.recorded)
         if lead:   # "was the AHI higher in REM?": the two rates answer it first
             head = f"{lead}\n\n{head}"
         elif rem.per_hour is not None and nrem.per_hour is not None:
@@ -3725,6 +3729,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                 head = head[:-1] + (f" (ratio {rem.per_hour / nrem.per_hour:.1f}; REM-related "
                                     f"apnea is most often defined by a REM AHI at least twice the "
                                     f"NREM AHI, Mokhlesi & Punjabi 2012).")
+        if r.rate_p is not None:   # "is that significant?" after the AHI in REM and NREM
+            head = f"{_rate_test_text(r.rate_p)}\n\n{head}"
         if rem.mean_sec is not None and nrem.mean_sec is not None:
             lengths = (f"Mean length: REM {seconds(rem.mean_sec)} against NREM "
                        f"{seconds(nrem.mean_sec)}.")
