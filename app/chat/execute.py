@@ -1710,7 +1710,7 @@ def _night_rate(night: LoadedNight, key: str, level: str) -> tuple[float | None,
     return row.per_hour, row.events or 0, row.sleep_min
 
 
-def _findings(plan: Plan, night: LoadedNight) -> Findings:
+def _findings(plan: Plan, night: LoadedNight) -> Findings | Message:
     """What stands out; a child's night (by the header's age) is read by the pediatric
     breathing rule."""
     age = night.recording.patient.age

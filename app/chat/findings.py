@@ -14,7 +14,7 @@ from app.chat.events import events_for
 from app.chat.periods import awakening_runs
 from app.chat.plan import Plan, clock, reading_span, scope_bounds, span_phrase, stages_guessed
 from app.chat.recording import UNSURE_BELOW
-from app.chat.results import Finding, Findings, Item
+from app.chat.results import Finding, Findings, Item, Message
 from app.night import LoadedNight
 from sleeplm_core.heads.summary import APNEA_TYPES, NightSummary
 from sleeplm_core.io.recording import EPOCH_SEC
@@ -135,7 +135,7 @@ def _staging(night: LoadedNight) -> list[Finding]:
 
 
 def findings(plan: Plan, night: LoadedNight, spo2: Series | None,
-             child: ChildBreathing | None = None) -> Findings:
+             child: ChildBreathing | None = None) -> Findings | Message:
     """What stands out, breathing and oxygen first, then the night's structure; ``spo2`` is
     the night's SpO2 as the chat measures it (``app.chat.execute.series``), ``child`` the
     obstructive AHI of a child's night (by the header's age), None for an adult."""
@@ -155,13 +155,13 @@ def findings(plan: Plan, night: LoadedNight, spo2: Series | None,
     return Findings(found, s.source, night.scored_events()[1], where)
 
 
-def _in_span(plan: Plan, night: LoadedNight, spo2: Series | None) -> Findings:
+def _in_span(plan: Plan, night: LoadedNight, spo2: Series | None) -> Findings | Message:
     """What stands out in the span the question names ("anything unusual in that hour?"): its
     breathing, oxygen and longest awakening; whole-night norms are not read over a part of it
     (a child's obstructive rule neither, which is a whole-night index)."""
     span, bounds = plan.where.span, scope_bounds(plan.where)
-    if bounds is None:
-        return Findings([], night.stages()[1], night.scored_events()[1], span_phrase(plan.where.text), part=True)
+    if bounds is None:   # as the breathing overview and a span's summary refuse it
+        return Message("empty_scope", plan.where.text)
     lo, hi = bounds
     s = night.span_summary(lo, hi)
     found = _span_breathing(night, s, span) + _oxygen(night, spo2, span) + _long_wake(night, lo, hi)
