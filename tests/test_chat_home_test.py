@@ -173,7 +173,9 @@ def test_how_about_supine_after_the_rei_splits_it_by_position(home_test) -> None
     session = Session(night)
     session.ask("what is the REI?", engine)
     text = session.ask("how about supine?", engine).text
-    assert text.startswith("REI by body position") and "| supine |" in text, text
+    # the supine rate first (per hour recorded, as every rate of a home test), then the split
+    assert text.startswith("**REI on the back (supine): ") and "min recorded there" in text, text
+    assert "\n\nREI by body position" in text and "| supine |" in text, text
 
 
 def test_mostly_obstructive_is_the_obstructive_share_with_untyped_hypopneas_named(

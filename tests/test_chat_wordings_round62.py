@@ -379,6 +379,6 @@ def test_is_that_significant_after_the_ahi_in_rem_and_nrem(demo) -> None:
     (rem_min, rem_n), (nrem_min, nrem_n) = rows["REM"], rows["NREM"]
     p = binomtest(rem_n, rem_n + nrem_n, rem_min / (rem_min + nrem_min)).pvalue
     assert text.startswith(f"**{'Yes' if p < 0.05 else 'No'}**: an exact test of equal event rates per "
-                           f"minute asleep gives **p = {p:.3g}**"), text[:150]
+                           f"minute asleep (in REM against in NREM) gives **p = {p:.3g}**"), text[:150]
     assert last_answer(demo, "is the AHI significantly higher in REM than NREM?") == text
     assert "exact test" not in last_answer(demo, "was the AHI higher in REM?")

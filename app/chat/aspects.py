@@ -74,6 +74,8 @@ class Aspect(str, Enum):
     """The size of a difference ("by how much?", "how much higher?"), answered first."""
     CAPTION = "caption"
     """The model's own words for an epoch ("caption epoch 300", "describe this epoch in words")."""
+    BY_TYPE = "by_type"
+    """A list's events counted by type ("what types were they?", "how many of each type?")."""
 
 
 MODEL_CAPTION = (r"\b(?:generate|write|produce|make|create)\b.{0,25}\bcaptions?\b|^\W*caption\b"
@@ -122,7 +124,7 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                               r"|predominantly|largely|most of (?:the|them|those)|(?:were|are) most)\b"
                               r"|^\W*(?:and\s+|so\s+)?(?:were|are|was|is|did) most\b", re.I),
     Aspect.COMMONEST: re.compile(r"\b(?:dominat\w*|predominan\w*|most (?:common|frequent|often)"
-                                 r"|commonest|main (?:kind|type)|(?:what|which) (?:kinds?|types?|sorts?))\b", re.I),
+                                 r"|commonest|main (?:kind|type))\b", re.I),
     # "were apneas longer in REM?" ("longer than 20 s" is a bound, not a question of length)
     Aspect.DURATION: re.compile(r"\b(?:longer|shorter)\b(?!\s+than)|\b(?:mean|average|median|typical|usual)\s+(?:\w+\s+){0,2}?(?:length"
                                 r"|duration)s?\b|\bhow long (?:are|were|is|was|do|did)\b.*\bon average"
@@ -139,7 +141,8 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.NORM: re.compile(r"\b(?:normal|abnormal|norms?|normative|typical range|healthy|a lot|excessive"
                             r"|too (?:high|low|many|few|much|little))\b"
                             r"|\b(?:is|was|are|were) (?:that|it|this|they|those) (?:high|low"
-                            r"|many|few|unusual)\W*$", re.I),
+                            r"|many|few|unusual)(?: for (?:an? |his |her |their |this |the )?(?:\d+[- ]?(?:years?"
+                            r"|yrs?)[- ]?old|\w+)(?: \w+)?)?\W*$", re.I),
     Aspect.CLINICAL: re.compile(r"\bclinically\b|\b(?:abnormal|pathological|too (?:high|many)|concerning)\b", re.I),
     Aspect.PERIODIC: re.compile(r"\b(?:plms?i?|periodic)\b", re.I),
     Aspect.CHILD: re.compile(r"\b(?:child(?:ren)?|kids?|toddlers?|infants?|bab(?:y|ies)|teen(?:ager)?s?"
@@ -152,6 +155,9 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                 r"|go down))\b|\bhow (?:big|large) (?:is|was) (?:the|that) (?:difference|gap|change)\b"
                                 r"|^\W*(?:and\s+|so\s+)?what(?:'s| is| was) the (?:difference|gap)\W*$", re.I),
     Aspect.CAUSE: re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I),
+    Aspect.BY_TYPE: re.compile(r"\bby (?:type|kind)s?\b|\b(?:what|which) (?:types?|kinds?|sorts?)\b(?! of (?:study|test"
+                               r"|recording|file|channel|sensor|montage))|\b(?:each|every) (?:type|kind)\b"
+                               r"|\bhow many of each\b", re.I),
 }
 
 # "are the arousals linked to the apneas?" counts the respiratory ones, as "were they
@@ -172,7 +178,11 @@ def named_cause(text: str) -> str | None:
 
 
 _LISTED_CAUSE_RE = re.compile(r"\b(spontaneous|respiratory|breathing|limb[- ]movement|leg[- ]movement|plm)"
-                              r"(?:[- ](?:related|associated))?\s+arousals?\b", re.I)
+                              r"(?:[- ](?:related|associated))?\s+arousals?\b"
+                              # "an arousal with a leg movement", "arousals after apneas"
+                              r"|\barousals?\s+(?:with|after|from|following|caused by|due to|tied to|linked to"
+                              r"|associated with)\s+(?:an?\s+|the\s+)?(limb[- ]movement|leg[- ]movement|leg kick|plm"
+                              r"|breathing|respiratory|apn|hypopn)", re.I)
 
 
 def listed_cause(text: str) -> str | None:
@@ -181,9 +191,9 @@ def listed_cause(text: str) -> str | None:
     m = _LISTED_CAUSE_RE.search(text)
     if m is None:
         return None
-    word = m.group(1).lower()
+    word = (m.group(1) or m.group(2)).lower()
     return ("limb movement" if word[:3] in ("lim", "leg", "plm") else
-            "respiratory" if word in ("respiratory", "breathing") else "spontaneous")
+            "respiratory" if word in ("respiratory", "breathing", "apn", "hypopn") else "spontaneous")
 
 
 # Body positions as ``sleeplm_core.io.position`` names them, and the words for each; "on

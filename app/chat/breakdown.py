@@ -20,8 +20,8 @@ from app.chat.events import events_for, unscored_reason
 from app.chat.measures import measure_columns, measure_name
 from app.chat.phenomena import phenomenon
 from app.chat.plan import Plan, reading_span, stages_guessed
-from app.chat.results import Breakdown, BreakdownRow, Message
-from app.chat.significance import rate_test
+from app.chat.results import Breakdown, BreakdownRow, Message, PairTest
+from app.chat.significance import pair_test
 from app.night import LoadedNight
 from app.timeexpr import format_clock
 from sleeplm_core.heads.cycles import sleep_cycles
@@ -170,25 +170,49 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
         rows, events_source = group_rows(night, groups, index[1], everywhere, recorded=True)
         name = "REI" if index[0] == "AHI" else index[0]
         return Breakdown(by, name, [r for r in rows if r.minutes > 0], source, events_source,
-                         where, recorded=True, rate_way=plan.query.rate_way)
+                         where, recorded=True, rate_way=plan.query.rate_way, named=plan.query.target)
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, where, plan.query.scope.stages, named=plan.query.target,
                      lengths_first=index is not None and Aspect.DURATION in plan.query.aspects,
                      rate_way=plan.query.rate_way if index is not None else "",
-                     rate_p=_rem_nrem_p(rows, plan) if index is not None and by == "stage" else None)
+                     test=_asked_test(rows, plan, by) if index is not None else None)
 
 
-def _rem_nrem_p(rows: list[BreakdownRow], plan: Plan) -> float | None:
-    """"is that significant?" after an index in REM and NREM: the exact test of their two
-    rates per minute asleep; None when not asked or a side has no count."""
+_TESTED = {"stage": ("REM", "NREM"), "position": ("supine", "non-supine")}
+"""The two rows of a split whose events "is that significant?" tests."""
+
+
+def _asked_test(rows: list[BreakdownRow], plan: Plan, by: str) -> PairTest | None:
+    """"is that significant?" after an index in REM and NREM, on the back and off it, or hour
+    by hour (the earlier hours against the later): the test of the two sides' rates, or of
+    their lengths when the question asked about lengths; None when not asked."""
+    if Aspect.SIGNIFICANCE not in plan.query.aspects:
+        return None
+    lengths = Aspect.DURATION in plan.query.aspects
+    if by == "hour":
+        early, late = sleep_halves(rows)
+        if not early or not late:
+            return None
+        return pair_test(_merged(early, "the earlier hours"), _merged(late, "the later hours"), lengths)
     pair = {row.group: row for row in rows}
-    if Aspect.SIGNIFICANCE not in plan.query.aspects or not {"REM", "NREM"} <= pair.keys():
+    if by not in _TESTED or not set(_TESTED[by]) <= pair.keys():
         return None
-    rem, nrem = pair["REM"], pair["NREM"]
-    if rem.events is None or nrem.events is None:
-        return None
-    return rate_test((rem.events, nrem.events), (rem.sleep_min, nrem.sleep_min))
+    return pair_test(pair[_TESTED[by][0]], pair[_TESTED[by][1]], lengths)
+
+
+def sleep_halves(rows: list[BreakdownRow]) -> tuple[list[BreakdownRow], list[BreakdownRow]]:
+    """Hour rows split where half their minutes (of sleep, or recorded) are behind."""
+    total = sum(row.sleep_min for row in rows)
+    k = int(np.searchsorted(np.cumsum([row.sleep_min for row in rows]), total / 2)) + 1
+    return rows[:k], rows[k:]
+
+
+def _merged(rows: list[BreakdownRow], name: str) -> BreakdownRow:
+    """Consecutive rows read as one group (their minutes, events and lengths pooled)."""
+    return BreakdownRow(name, sum(r.minutes for r in rows), sum(r.sleep_min for r in rows),
+                        sum(r.events or 0 for r in rows),
+                        durations=tuple(d for r in rows for d in r.durations))
 
 
 def _stage_mix(by: str, groups: dict[str, np.ndarray], stages: np.ndarray, source: str,
@@ -288,6 +312,7 @@ def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[s
                                  float((mask & asleep).sum()) * EPOCH_SEC / 60,
                                  int(hit.sum()) if types is not None else None,
                                  float(durations[hit].mean()) if hit.any() else None,
+                                 durations=tuple(float(d) for d in durations[hit]),
                                  span=(float(starts[inside[0]]), float(starts[inside[-1]]) + EPOCH_SEC)
                                  if len(inside) else None))
     return rows, source

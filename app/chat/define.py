@@ -12,7 +12,7 @@ import pandas as pd
 from app.chat.breakdown import index_rows, stage_groups
 from app.chat.events import events_for, unscored_reason
 from app.chat.glossary import Term
-from app.chat.measures import EEG_PREFIX
+from app.chat.measures import EEG_PREFIX, column_name, measure_columns
 from app.chat.periods import stage_periods
 from app.chat.plan import Plan, source_name
 from app.chat.recovery import RECOVERY
@@ -318,11 +318,38 @@ def _snore_in_apneas(night: LoadedNight) -> str:
             f"the channel's quiet level).")
 
 
+def _stage_means(night: LoadedNight, words: str, what: str, unit: str, stages: tuple[str, ...]) -> str:
+    """This night's mean of one feature column (the first ``words`` name whose unit is
+    ``unit``) in each of
+    ``stages`` with at least a minute of epochs (NREM: N1-N3 pooled), where the term's
+    explanation is borne out or not."""
+    frame = night.feature_frame()
+    cols = [c for c in measure_columns(words, frame) if c.endswith(f"[{unit}]")]
+    if not cols:
+        return f"This recording has no channel to read its {what} from."
+    values = frame[cols[0]].to_numpy(dtype=float)
+    codes, source = night.stages()
+    masks = {st: np.isin(codes, [STAGES.index(x) for x in _STAGE_SET.get(st, (st,))]) for st in stages}
+    parts = [f"{st} **{np.nanmean(values[m]):.1f} {unit}**" for st, m in masks.items()
+             if m.sum() * EPOCH_SEC >= 60 and np.isfinite(values[m]).any()]
+    if not parts:
+        return f"This night holds too little staged sleep to read its {what} by stage."
+    return (f"This night, the mean {what} by stage ({column_name(cols[0])}, {source_name(source)} "
+            f"stages): {', '.join(parts)}.")
+
+
+_STAGE_SET = {"NREM": ("N1", "N2", "N3")}
+
+
 _NIGHT_LINE: dict[str, Callable[[LoadedNight], str]] = {
     "sws_early": lambda night: _by_third(night, "N3"), "eeg_bands": _band_shares,
     "rem_eyes": _rem_density, "desat_lag": _nadir_lag, "apnea_stage": _index_by_stage,
     "rem_osa": _rem_related, "arousal_threshold": _edwards_score, "apnea_arousal": _ended_by_arousal,
     "hypoventilation": _sustained_low, "spindle_n2": _spindles_by_stage, "snore_apnea": _snore_in_apneas,
+    "heart_sleep": lambda night: _stage_means(night, "heart rate", "heart rate", "bpm",
+                                              ("W", "N1", "N2", "N3", "REM")),
+    "rem_breathing": lambda night: _stage_means(night, "breathing variability", "breath-to-breath variability",
+                                                "%", ("NREM", "REM")),
 }
 """The one line of this night's figures that grounds an explained term, by the term's key."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from app.chat.aspects import Aspect
 from app.chat.glossary import term
-from app.chat.norms import AROUSAL_ROW, BREATHING_ROW, NORMS, ROW_OF_STAGE, ROW_OF_STAT
+from app.chat.norms import AROUSAL_ROW, BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import find_phenomenon, phenomenon
 from app.chat.plan import length_text
 from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, Ref, Scope, transition_sides, two_stages
@@ -177,13 +177,23 @@ class Dialogue:
                          modality="heart", measure="rhythm", by_rule=True)
         if query.note == "them":
             return self._during_them(query)
+        if query.note == "by_type":
+            # "what types were they?" after a list of apneas: that list, counted by type
+            if self.last is None or self.last.intent != Intent.LOCATE or not (
+                    (phen := phenomenon(self.last.phenomenon)) and len(phen.event_types) > 1):
+                raise NothingToReferTo("no_types")
+            return replace(self.last, text=query.text, ref=Ref.NONE, how_many=False)
         if query.note == "significance":
             # "is that difference significant?": the last comparison, tested; after an index in
-            # REM and NREM ("AHI in REM vs NREM"), its two rates
+            # REM and NREM ("AHI in REM vs NREM"), on the back and off it, or hour by hour, its
+            # two sides' rates, or their lengths when the last question asked about lengths
             if self.last is None or not (self.last.intent == Intent.COMPARE or (
-                    self.last.intent == Intent.BREAKDOWN and self.last.by == "stage")):
+                    self.last.intent == Intent.BREAKDOWN and self.last.by in _TESTED_SPLITS)):
                 raise NothingToReferTo("no_comparison")
-            return replace(self.last, text=query.text, ref=Ref.NONE)
+            lengths = Aspect.DURATION in self.last.aspects and Aspect.DURATION not in query.aspects
+            # (the aspects follow the words, so the lengths asked before stay asked)
+            return replace(self.last, text=f"{query.text} ({self.last.text})" if lengths else query.text,
+                           ref=Ref.NONE)
         if query.note == "which_side" and self.last is not None and self.last.intent == Intent.MEASURE and (
                 self.last.contrast and self.last.signal):
             # "heart rate after apneas and after arousals", then "which had the bigger surge?"
@@ -205,9 +215,11 @@ class Dialogue:
         if query.note == "near_it":
             return self._near_focus(query)
         if (query.intent == Intent.NORMAL and not query.target and self.last is not None
-                and self.last.intent == Intent.LOCATE and self.last.phenomenon == "spindle" and self.last.per):
-            # "is that normal for her age?" after the spindle density: what a density can be
-            # read against (the list's answer says it), not the stage norms
+                and self.last.intent == Intent.LOCATE and self.last.per and self.last.phenomenon in (
+                    "spindle", "limb_movement")):
+            # "is that normal for her age?" after the spindle density or "is that high for a
+            # child?" after the PLM index: what that rate can be read against (the list's
+            # answer says it), not the stage norms
             return self._asked_again(query)
         if (query.intent == Intent.NORMAL and not query.target and self.last is not None
                 and (self.last.measure == "hypoxic_burden" or _HRV_WORDS_RE.search(self.last.measure or ""))):
@@ -236,6 +248,11 @@ class Dialogue:
             # its whole reading (not the extreme the last question ranked)
             return replace(self.shown, text=query.text, signal=query.signal, rank=None,
                            modality=query.modality or self.shown.modality)
+        if (query.ref == Ref.NONE and query.intent == Intent.LOCATE and query.phenomenon
+                and query.scope == Scope() and _BARE_PRESENCE_RE.search(query.text)
+                and self.shown is not None and self.shown.ref in (Ref.CONTEXT, Ref.ITEM)):
+            # "what happened before it?", then "was there an apnea?": one near the event shown
+            return self._near_focus(query)
         if query.ref == Ref.NONE:
             return self._at_view(query)
         if query.ref == Ref.BACK and _TO_THE_LIST_RE.search(query.text):
@@ -337,6 +354,10 @@ class Dialogue:
             return self._meaning(query)
         if query.ref == Ref.SHARE:
             return self._share(query)
+        if query.ref == Ref.LIST and self.last.intent == Intent.MEASURE and self.last.rank and self.items:
+            # "what was the lowest heart rate?", then "when?": the moment it names
+            named = next((i for i, item in enumerate(self.items) if item.label.startswith(self.last.rank)), 0)
+            return self._focus(replace(query, ref=Ref.FOCUS, ordinal=named))
         if query.ref == Ref.LIST:
             return self._every(query)
         last = self.last
@@ -361,7 +382,7 @@ class Dialogue:
             return replace(query, note="")
         item = self._focused()
         span = TimeSpan("item", max(0.0, item.start - NEAR_SEC), item.end + NEAR_SEC,
-                        f"the {NEAR_SEC:g} s either side of the {item.label} shown")
+                        f"the {NEAR_SEC:g} s either side of the {item.label} shown", overlap=True)
         return replace(query, note="", rank="earliest", count=LIST_ALL,
                        scope=Scope(query.scope.stages, span))
 
@@ -805,6 +826,10 @@ class Dialogue:
             merged = replace(merged, scope=Scope(scope.stages, TimeSpan(
                 "cycle", float(query.ordinal), None,
                 f"the {'last' if query.ordinal < 0 else _ordinal(query.ordinal)} cycle")))
+        if (last.intent == Intent.STAGE_TIMING and last.stage_event == "onset" and query.scope.stages
+                and "W" not in query.scope.stages):
+            # "how long did it take to fall asleep?", then "and to reach REM?": REM's latency
+            merged = replace(merged, stage_event="latency")
         if last.measure == "transitions" and query.scope.stages:
             # "what stage usually followed REM?" / "and N3?": N3 is the stage asked about
             merged = replace(merged, scope=Scope((), scope.time),
@@ -1151,6 +1176,8 @@ class Dialogue:
                 and last.scope.stages == ("REM",)):
             # "when did REM first start?" then "is that early?": the first REM is the latency's end
             return "REM latency"
+        if last.intent == Intent.SUMMARY and last.stat == "odi":
+            return ODI_ROW   # "is that normal?" after the ODI: that index, not the AHI
         if (last.intent == Intent.SUMMARY and last.stat in INDEX_STATS
                 or last.intent == Intent.LOCATE and last.phenomenon in _BREATHING_KEYS):
             # "is that abnormal for a child?" after the (obstructive) AHI or the apneas
@@ -1620,6 +1647,13 @@ _THEY_CLUSTER_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:(?:where|when) (?:do|di
 _THEIR_STAGES_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:in )?(?:which|what) (?:sleep )?stages? (?:were|was|are|did)"
                               rf" {_THEM}(?: mostly| mainly| usually| generally)?(?: (?:in|occur|happen|fall)(?: in)?)?"
                               r"\W*$", re.I)
+_BARE_PRESENCE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:was|were|is|are) there (?:an?|any|some)(?: \w+){1,3}\W*$", re.I)
+"""A yes-or-no question on one kind of event with no scope ("was there an apnea?")."""
+_NREM_OR_REM = r"(?:in |during )?(?:n-?rem|non-?rem|rem)(?: sleep)?"
+_THEY_REM_OR_NREM_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:(?:are|were|did|do) (?:they|these|those|most of them)"
+                                  rf"\s+)?(?:mostly |mainly |more )?(?:(?:happen|occur|fall)\w*\s+)?{_NREM_OR_REM}"
+                                  rf" or {_NREM_OR_REM}\W*$", re.I)
+"""Whether the events just listed fell in REM or NREM ("are they in NREM or REM?")."""
 _THEY_DENSEST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:where|when) (?:are|were|is|was) (?:they|these|those|them)"
                               r" (?:densest|most dense|most frequent|most common|most concentrated)\W*$", re.I)
 _THEY_MOSTLY_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?P<most>(?:were|are|did) (?:most|the majority|the bulk"
@@ -1659,6 +1693,8 @@ _SYSTEM_WORDS = {"heart": "the heart", "respiratory": "breathing", "brain": "the
 _APNEA_FAMILY = ("apnea", "respiratory_event", "obstructive_event", *_SUBTYPE_FAMILY)
 """Phenomena after which "the central ones" are central apneas."""
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)
+_TESTED_SPLITS = ("stage", "position", "hour")
+"""Splits of an index whose two sides "is that significant?" tests (:mod:`app.chat.breakdown`)."""
 _SIGNAL_WORDS = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore": "snoring",
                  "temp": "temperature"}
 
@@ -1689,6 +1725,8 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
             listed = f"{m.group('kind').lower()} apneas"
         return (f"where do the {listed} cluster?" if m.re is _THEY_CLUSTER_RE
                 else f"which stages were the {listed} in?")
+    if _THEY_REM_OR_NREM_RE.search(text):
+        return f"{listed} in REM vs NREM"   # "are they in NREM or REM?": the two rates, side by side
     if _THEY_DENSEST_RE.search(text):
         return f"where are the {listed} densest?"   # "where are they densest?" after the spindles
     if (m := _THEY_MOSTLY_RE.search(text)) is not None:

@@ -57,14 +57,14 @@ from app.chat.results import (Breakdown, CheyneStokes, Classification, Compariso
                               Definition, CycleList, Description, EventList, EventSignal, Findings,
                               EventSignals, Explanation, HeartRhythm, Item, Likeness, Message,
                               Navigation,
-                              NormCheck, PositionPeriods, RemTone, Result, Retrieval, ScopedSleep,
+                              NormCheck, PairTest, PositionPeriods, RemTone, Result, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SpO2Recovery, StageAmount, StageBreathing,
                               StagePeriods, StageRatio,
                               Summary, SystemOverview, View)
 from app.chat.threshold_split import split_time
 from app.chat.timespan import TimeSpan, clock_point
 from app.chat.quiz import quiz_answer, quiz_question
-from app.chat.significance import period_test, rate_test
+from app.chat.significance import pair_test, period_test
 from app.chat.strongest import strongest_epochs
 from app.chat.transitions import stage_transitions
 from app.engine import Engine
@@ -463,7 +463,7 @@ def _event_items(night: LoadedNight, types: tuple[str, ...], where: Where,
                  ) -> tuple[list[Item], str]:
     events, source = events_for(night, types)
     items = [_event_item(night, e, source) for e in events
-             if e.type in types and where.contains(night, e.onset)
+             if e.type in types and where.contains(night, e.onset, e.onset + e.duration)
              and (min_duration is None or e.duration >= min_duration)
              and (max_duration is None or e.duration < max_duration)]
     return items, source
@@ -1272,12 +1272,13 @@ def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
                           asked=q.scope.stages if q.note == "yes_no" and len(idx) == 1 else (), machine=beside)
 
 
-def _rate_p(rows: list, q: Query) -> float | None:
-    """The exact test of two groups' event rates per minute asleep, when the question asks
-    whether they differ by more than chance ("is that significant?"); None otherwise."""
-    if Aspect.SIGNIFICANCE not in q.aspects or len(rows) != 2 or any(r.events is None for r in rows):
+def _pair_test(rows: list, q: Query) -> PairTest | None:
+    """The test of two groups' events, their lengths when the question asked about lengths,
+    when it asks whether they differ by more than chance ("is that significant?"); None
+    otherwise."""
+    if Aspect.SIGNIFICANCE not in q.aspects or len(rows) != 2:
         return None
-    return rate_test((rows[0].events, rows[1].events), (rows[0].sleep_min, rows[1].sleep_min))
+    return pair_test(rows[0], rows[1], Aspect.DURATION in q.aspects)
 
 
 def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None:
@@ -1297,7 +1298,7 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
             return found
         name, rows, events_source = found
         return Breakdown("groups", name, rows, source, events_source, direction=q.direction or "",
-                         rate_p=_rate_p(rows, q))
+                         test=_pair_test(rows, q))
     if phen is not None and phen.key == "spindle" and Aspect.FREQUENCY in q.aspects:
         return burst_values(plan, night, labels, phen)
     if phen is not None and phen.key in AMPLITUDE_BANDS and Aspect.AMPLITUDE in q.aspects:
@@ -1308,7 +1309,7 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
         # Events count wherever they start inside a group, as the event lists count them.
         rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
         return Breakdown("groups", phen.title.lower(), rows, source, events_source,
-                         direction=q.direction or "", rate_p=_rate_p(rows, q))
+                         direction=q.direction or "", test=_pair_test(rows, q))
     # ("how much delta power in cycle 1 vs cycle 3?" measures the EEG, not the stages' minutes)
     amount = bool(q.measure and _AMOUNT_WORDS.search(q.measure) and not _BAND_WORDS.search(q.measure))
     if any(g.stages for g in q.groups or ()) and (amount or _one_stage_over_time(q)):
@@ -1666,7 +1667,7 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
         q = replace(q, age=int(header))
     band, rows = norms.compare_with_norms(s, q.age, cut_at_onset=bool(where))
     bands, by_age = norms.by_age() if plan.query.note == "by_age" else ((), [])
-    asked = q.target if q.target in norms.NORMS or q.target == norms.BREATHING_ROW else ""
+    asked = q.target if q.target in norms.NORMS or q.target in (norms.BREATHING_ROW, norms.ODI_ROW) else ""
     if stages_guessed(night, s.source):
         # Without EEG the stages are the model's guess: their norms would be findings of it,
         # and the index a home test reports is the REI, per hour recorded.
@@ -1686,7 +1687,7 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
                          header_age=header, short_min=s.tib_min, stated=q.stated)
     return NormCheck(q.age, band, rows, s.source, norms.CITATION, s.ahi, where, asked=asked,
                      bands=bands, by_age=by_age, header_age=header, stated=q.stated,
-                     rebound=q.note == "rebound")
+                     rebound=q.note == "rebound", odi=s.odi)
 
 
 def _obstructive_ahi(night: LoadedNight) -> tuple[float | None, int, float]:

@@ -301,6 +301,36 @@ TERMS: tuple[Term, ...] = (
                # "why is the AHI higher in REM?"
                r"|\bwhy\b.{0,30}\b(?:o?ahi|rdi|odi|index)\b.{0,20}\b(?:higher|lower|worse|better|greater)\b.{0,20}"
                r"\b(?:in|during) (?:deep|slow[- ]wave|n[123]|rem|nrem|light|sws)\b"),
+    Term("heart_sleep", "Why the heart slows in sleep, and speeds up in REM",
+         r"(?:nocturnal )?(?:heart rate )?dipping|autonomic (?:changes|activity|balance) (?:in|during) sleep",
+         "Through NREM sleep the vagal (parasympathetic) drive to the heart rises and the "
+         "sympathetic drive falls, while the body's demand for oxygen drops; so the heart rate "
+         "and the blood pressure fall, furthest in N3, and the rate swings more with each breath "
+         "(respiratory sinus arrhythmia). In REM the balance swings back: bursts of sympathetic "
+         "activity, often with the eye movements, raise the rate and make it irregular, at times "
+         "to waking levels (Somers et al. 1993, N Engl J Med 328:303; Trinder et al. 2001, J Sleep "
+         "Res 10:253). The heart rate also drifts down over the night with the body clock.",
+         # about sleep or a stage, not around events ("why does the heart rate rise after apneas?")
+         asked=r"\bwhy\b.{0,40}\b(?:heart(?:[- ]?rate|beat)?s?|pulse|hr|bpm)\b.{0,40}\b(?:slows?|slower|slowing"
+               r"|lower|drops?|falls?|decreas\w*|goes down|faster|higher|rises?|increas\w*|speeds? up"
+               r"|irregular|variable|jumps?|spikes?)\b.{0,20}\b(?:in|during|when|while|through|at) (?:\w+ )?"
+               r"(?:sleep\w*|asleep|n[123]|rem|nrem|sws|night)\b"
+               r"|\bwhy\b.{0,40}\b(?:slower|lower|faster|higher|irregular)\s+(?:heart(?:[- ]?rate|beat)?|pulse)\b"
+               r".{0,20}\b(?:in|during|when|while) (?:\w+ )?(?:sleep\w*|asleep|n[123]|rem|nrem|sws)\b"),
+    Term("rem_breathing", "Why breathing is irregular in REM",
+         r"(?:irregular|erratic) breathing (?:in|of) rem|rem breathing",
+         "In NREM sleep breathing is run by the automatic controller alone and follows carbon "
+         "dioxide closely, so it settles into an even, slightly slower and shallower rhythm. In "
+         "REM that control loosens: breathing follows the bursts of REM activity (it speeds up, "
+         "grows shallow and pauses briefly with the eye movements), the muscles of breathing "
+         "other than the diaphragm lose their tone with the rest of the body, and the drive to "
+         "breathe answers carbon dioxide and low oxygen less (Douglas et al. 1982, Thorax 37:840). "
+         "So the rate and depth vary from breath to breath, most in phasic REM, without anything "
+         "being wrong.",
+         asked=r"\bwhy\b.{0,40}\b(?:breath\w*|respirat\w*)\b.{0,40}\b(?:irregular\w*|erratic|variable|uneven"
+               r"|faster|shallow\w*|chang\w*)\b.{0,20}\b(?:in|during) rem\b"
+               r"|\bwhy\b.{0,40}\b(?:irregular|erratic|uneven|variable)\s+(?:breath\w*|respirat\w*)\b"
+               r".{0,20}\b(?:in|during) rem\b"),
     Term("spindle_n2", "Why spindles mark N2 sleep",
          r"spindle (?:generation|generator|origin)s?",
          "Sleep spindles are bursts of 11-16 Hz waves that the thalamus makes as the brain settles "

@@ -41,6 +41,11 @@ ROW_OF_STAGE = {"N1": "N1", "N2": "N2", "N3": "N3 (slow-wave sleep)", "REM": "RE
 BREATHING_ROW = "AHI"
 """The row a question about the breathing index asks ("is that abnormal for a child?" after the
 obstructive AHI): a child's answer leads with the pediatric breathing rule."""
+ODI_ROW = "ODI"
+"""The row a question about the oxygen desaturation index asks ("is that normal?" after the ODI)."""
+ODI_USUAL = 5.0
+"""ODI (desaturations per hour of sleep) below which healthy-sleeper studies usually fall, the
+usual screening cut-off of the 3 % and 4 % ODI."""
 AROUSAL_ROW = "arousal index"
 """The name a question gives the arousal index read against its age means."""
 AROUSAL_CITATION = ("Boselli M, Parrino L, Smerieri A, Terzano MG. Effect of age on EEG arousals "

@@ -34,14 +34,20 @@ class Where:
         mask: bool per epoch, True inside the scope.
         span: (start, end) seconds of the time restriction, the whole night without one.
         text: the scope in words, "" for the whole night.
+        overlap: an item is inside when any part of it is (:attr:`TimeSpan.overlap`), else
+            when its start is.
     """
 
     mask: np.ndarray
     span: tuple[float, float]
     text: str
+    overlap: bool = False
 
-    def contains(self, night: LoadedNight, start: float) -> bool:
-        """Whether an item starting at ``start`` (seconds) is inside the scope."""
+    def contains(self, night: LoadedNight, start: float, end: float | None = None) -> bool:
+        """Whether an item starting at ``start`` and ending at ``end`` (seconds) is inside the
+        scope: by its start, or with :attr:`overlap` by any part of it."""
+        if self.overlap and end is not None and start < self.span[0] < end:
+            start = self.span[0]   # it runs into the span: read where it enters
         return bool(self.mask[night.epoch_at(start)]) and self.span[0] <= start < self.span[1]
 
 
@@ -301,7 +307,7 @@ def resolve_scope(scope: Scope, night: LoadedNight, current: int) -> Where:
         span = span_of(scope.time, night, current)
         starts = night.epochs.starts
         mask &= (starts + EPOCH_SEC > span[0]) & (starts < span[1])
-    return Where(mask, span, scope_text(scope))
+    return Where(mask, span, scope_text(scope), overlap=scope.time is not None and scope.time.overlap)
 
 
 NIGHT_PARTS = ("fraction", "period", "elapsed", "from_end")

@@ -3,6 +3,8 @@ how sure the machine staging is, and the quality flags of its signals."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 
 from collections import Counter
@@ -258,6 +260,9 @@ def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAg
         return stage_agreement(plan, night)
     if topic == "scoring" and plan.query.note == "disagree":
         return _disagreement(night, _scoring(night), plan.query.target, plan.query.scope.stages)
+    if topic == "scoring" and plan.query.note == "where_unsure":
+        # "where is the staging least certain?": its uncertain stretches first
+        return replace(_scoring(night), unsure_first=True)
     if topic == "patient":
         return _patient(night, plan.query.note)
     return _TOPICS[topic](night)

@@ -18,7 +18,7 @@ from scipy.stats import spearmanr, ttest_ind_from_stats
 
 from app.chat import norms
 from app.chat.aspects import Aspect
-from app.chat.breakdown import sums_others
+from app.chat.breakdown import sleep_halves, sums_others
 from app.chat.direction import direction_lead, pooled
 from app.chat.dispersion import MIN_EVENTS
 from app.chat.events import NO_CAUSE
@@ -41,7 +41,7 @@ from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, IndexTrack, Awakeni
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
                               LibraryContents, Likeness, Message, Strongest, Navigation, NormCheck, PeakFrequencies, PeakRow,
                               QuizQuestion,
-                              PeriodTest, PlmSeries, PositionChanges,
+                              PairTest, PeriodTest, PlmSeries, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SOCoupling, ChannelEvents, SpanArchitecture, SpO2Recovery, StageAgreement,
                               StageAmount, StageBreathing, StageRatio,
@@ -229,6 +229,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_reference" and r.detail == "no_phenomenon":
         return Answer("The last answer named no event to find an example of; ask e.g. *what is "
                       "a K-complex? show me one*.")
+    if r.kind == "no_reference" and r.detail == "no_types":
+        return Answer("The last answer listed no events of more than one type to count by type; ask "
+                      "e.g. *list the apneas* and then *what types were they?*, or in one question "
+                      "*how many of each type of apnea?*")
     if r.kind == "no_reference" and r.detail == "no_comparison":
         return Answer("A test of significance needs a comparison just before it; ask e.g. "
                       "*compare heart rate in N3 and REM* and then *is that difference "
@@ -371,7 +375,11 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                           f"detector is used (against synthetic nights' true ones: by-event F1 "
                           f"{MACHINE_K_COMPLEX_F1:.2f}).")
         kinds = Counter(i.label for i in r.scored)
-        if len(kinds) > 1:
+        if len(kinds) > 1 and Aspect.BY_TYPE in r.asks and Aspect.COMMONEST not in r.asks:
+            # "what types were they?", "how many of each type?": the types first
+            parts.insert(0, f"By type{where}: " + ", ".join(f"**{n}** {k}{'s' * (n != 1)}" for k, n in kinds.most_common())
+                         + f" ({len(r.scored)} in all).")
+        elif len(kinds) > 1:
             parts[-1] += " By type: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + "."
             if Aspect.COMMONEST in r.asks:
                 # "what kind of breathing events dominate?": the commonest kind first
@@ -445,8 +453,10 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         # all leg movements (the LM index) after them
         parts.insert(0 if Aspect.PERIODIC in r.asks else len(parts), _periodic(r))
         if Aspect.NORM in r.asks or Aspect.SIGNIFICANCE in r.asks or Aspect.CLINICAL in r.asks:
-            # "is the PLMS index clinically significant?", "a normal PLMS index?": its threshold
-            parts.insert(1 if Aspect.PERIODIC in r.asks else 0, _PLMS_NORM)
+            # "is the PLMS index clinically significant?", "a normal PLMS index?": its threshold,
+            # and where this night's index stands against the one for the sleeper's age
+            parts.insert(1 if Aspect.PERIODIC in r.asks else 0,
+                         _plms_verdict(r, night) + _PLMS_NORM)
     if r.causes and (cause := r.counted_cause) is not None:
         # "how many arousals were spontaneous?": that cause's count and share first
         n = r.causes.get(cause, 0)
@@ -573,6 +583,19 @@ def _periodic(r: EventList) -> str:
         index = "PLMS arousal index" if r.tied == "arousal" else "PLMS index"
         text += f": a {index} of **{r.periodic / (r.sleep_min / 60):.1f}/h** of sleep"
     return text + "."
+
+
+def _plms_verdict(r: EventList, night: LoadedNight) -> str:
+    """"This night's 18.5/h is above the 5/h for a child. " when the index and an age (the
+    question's child or the file's header) are known, else ""."""
+    age = night.recording.patient.age
+    child = Aspect.CHILD in r.asks or (age is not None and age < norms.ADULT_AGE)
+    if r.sleep_min <= 0 or (age is None and not child) or r.tied == "arousal":
+        return ""
+    index = r.periodic / (r.sleep_min / 60)
+    limit = norms.PLMS_CHILD if child else norms.PLMS_ADULT
+    return (f"This night's **{index:.1f}/h** is **{'above' if index > limit else 'not above'}** the "
+            f"{limit:g}/h set for {'a child' if child else 'an adult'}. ")
 
 
 _SPINDLE_NORMS = (
@@ -1757,12 +1780,20 @@ def _no_rem_period(minutes: dict[str, float]) -> str:
             f"a REM period needs")
 
 
-def _rate_test_text(p: float) -> str:
-    """"is that significant?" of two event rates: the exact test's verdict and what it assumes."""
-    return (f"**{'Yes' if p < 0.05 else 'No'}**: an exact test of equal event rates per minute "
-            f"asleep gives **p = {p:.3g}** ({'under' if p < 0.05 else 'not under'} 0.05). "
+def _pair_test_text(t: PairTest) -> str:
+    """"is that significant?" of two groups' events: the test's verdict, the two sides it
+    read, and what it assumes."""
+    a, b = (_SIDE_WORDS.get(side, side) for side in t.sides)
+    way = (f"a Mann-Whitney test of the event lengths ({t.counts[0]} {a} against "
+           f"{t.counts[1]} {b})" if t.lengths else
+           f"an exact test of equal event rates per minute asleep ({a} against {b})")
+    return (f"**{'Yes' if t.p < 0.05 else 'No'}**: {way} gives **p = {t.p:.3g}** "
+            f"({'under' if t.p < 0.05 else 'not under'} 0.05). "
             f"It takes the events as independent, which clustered events are not, so a small p "
             f"overstates the evidence; it is a statement about this night, not about the sleeper.")
+
+
+_SIDE_WORDS = {"supine": "on the back", "non-supine": "off the back", "REM": "in REM", "NREM": "in NREM"}
 
 
 def _snoring_share(snoring: tuple[float, float, bool]) -> str:
@@ -2075,6 +2106,11 @@ def _norm_text(r: NormCheck, who: str) -> str:
         # "is that normal?" after the AHI: the index first, with its AASM band
         text = (f"**AHI: {r.ahi:.1f}/h**, {'above' if r.ahi >= 5 else 'within'} the under-5/h "
                 f"healthy-sleeper studies usually report: {norms.ahi_band(r.ahi)}.\n\n{text}")
+    if r.odi is not None and r.asked == norms.ODI_ROW:
+        # "is that normal?" after the ODI: that index first
+        text = (f"**ODI: {r.odi:.1f}/h**, {'above' if r.odi >= norms.ODI_USUAL else 'within'} the "
+                f"under-{norms.ODI_USUAL:g}/h healthy-sleeper studies usually report (the usual "
+                f"screening cut-off of the 3 % and 4 % ODI).\n\n{text}")
     if r.ahi is not None:
         text += (f"\n- AHI: **{r.ahi:.1f}/h** (healthy-sleeper studies usually report below "
                  f"5/h)")
@@ -2095,6 +2131,10 @@ def _arousal_norm(r: NormCheck) -> str:
     own = (f"This night's arousal index is **{index:.1f}/h** of sleep ({n} arousals in {asleep:.0f} "
            f"min asleep, {source_name(r.source)} stages)" if index is not None
            else "Arousals could not be scored on this night, so it has no arousal index of its own")
+    if group is None and r.age is not None:
+        # the study's youngest group is 10-19 years: a younger child's index has no mean there
+        return (f"{own}. At {r.age} years it has no reference here: the study this app reads "
+                f"began at {norms.AROUSAL_MEANS[0][0]} years. {table}")
     if group is None:
         return f"{own}. Give an age to read it against healthy sleepers of that age. {table}"
     label, mean = group
@@ -3180,8 +3220,12 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
                     f"- {_span(night, i)} ({i.duration / 60:.1f} min, scored {i.stage})"
                     for i in r.items[:5]) + f"\n\n{text}")
     elif r.items:
-        text += ("\n\nThe longest uncertain stretches (blue):\n" + "\n".join(
+        stretches = ("The longest uncertain stretches (blue):\n" + "\n".join(
             f"- {_span(night, i)} ({i.duration / 60:.1f} min, {i.stage})" for i in r.items[:5]))
+        text = f"{stretches}\n\n{text}" if r.unsure_first else f"{text}\n\n{stretches}"
+    elif r.unsure_first:
+        text = (f"The machine staging is at or over {UNSURE_BELOW:.1f} on every epoch, so no stretch "
+                f"of it is uncertain.\n\n{text}")
     if r.skipped:
         text += "\n\nNot machine-scored: " + "; ".join(r.skipped) + "."
     return text
@@ -3446,7 +3490,7 @@ def _stage_mix_text(r: Breakdown) -> str:
 def _stage_trend(rows: list[BreakdownRow], stage: str) -> str:
     """A stage's minutes over the earlier and the later hours, split where half the sleep is
     behind (as :func:`_hour_trend` splits a rate): "did REM increase across the night?"."""
-    early, late = _sleep_halves(rows)
+    early, late = sleep_halves(rows)
     if not early or not late:
         return ""
 
@@ -3456,13 +3500,6 @@ def _stage_trend(rows: list[BreakdownRow], stage: str) -> str:
         pct = f", {100 * minutes / asleep:.0f} % of sleep" if asleep else ""
         return f"**{minutes:.1f} min**{pct} ({_hours_span(part)})"
     return f"{stage} in the earlier hours: {share(early)}; in the later hours: {share(late)}."
-
-
-def _sleep_halves(rows: list[BreakdownRow]) -> tuple[list[BreakdownRow], list[BreakdownRow]]:
-    """Hour rows split where half their minutes (of sleep, or recorded) are behind."""
-    total = sum(row.sleep_min for row in rows)
-    k = int(np.searchsorted(np.cumsum([row.sleep_min for row in rows]), total / 2)) + 1
-    return rows[:k], rows[k:]
 
 
 def _hours_span(part: list[BreakdownRow]) -> str:
@@ -3491,8 +3528,8 @@ def _groups_text(r: Breakdown) -> str:
     # "were there more spindles in the second half?": the first group is the one named; a
     # judged way ("were apneas worse later?") asks which
     way = "which" if r.direction in ("either", "which") else r.direction
-    if r.rate_p is not None:
-        return f"{_rate_test_text(r.rate_p)}\n\n{text}"
+    if r.test is not None:
+        return f"{_pair_test_text(r.test)}\n\n{text}"
     if way and (lead := _rate_lead(a, b, way, "min" if minute else "h", 60.0 if minute else 1.0)):
         return f"{lead}\n\n{text}"
     return text
@@ -3592,13 +3629,13 @@ def _named_rate(r: Breakdown, pair: dict[str, BreakdownRow], per: float, minute:
     counted = (f"{events} of the {total} events ({100 * events / total:.0f} %)" if total
                else f"{events} {'event' if events == 1 else 'events'}")
     return (f"**{r.index} {where}{scope}: {events / (asleep / 60) / per:.1f}/{unit}**{none}, {counted} "
-            f"in {asleep:.1f} min asleep there.")
+            f"in {asleep:.1f} min {'recorded' if r.recorded else 'asleep'} there.")
 
 
 def _hour_trend(rows: list[BreakdownRow]) -> str:
     """The rate over the earlier and the later hours, split where half the rate's minutes
     (of sleep, or recorded) are behind: "did it get worse toward morning?" in one line."""
-    early, late = _sleep_halves(rows)
+    early, late = sleep_halves(rows)
     if not early or not late:
         return ""
 
@@ -3716,7 +3753,7 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     if r.by == "stage" and {"REM", "NREM"} <= pair.keys():
         rem, nrem = pair["REM"], pair["NREM"]
         # "is it significantly higher in REM?": the test answers, not the rates' yes or no
-        lead = r.rate_p is None and r.rate_way and _rate_lead(
+        lead = r.test is None and r.rate_way and _rate_lead(
             rem, nrem, r.rate_way, "min" if minute else "h", per,
             _RATIO_RULES["stage"] if _AHI_LIKE_RE.fullmatch(r.index) else None, r.recorded)
         if lead:   # "was the AHI higher in REM?": the two rates answer it first
@@ -3729,13 +3766,13 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                 head = head[:-1] + (f" (ratio {rem.per_hour / nrem.per_hour:.1f}; REM-related "
                                     f"apnea is most often defined by a REM AHI at least twice the "
                                     f"NREM AHI, Mokhlesi & Punjabi 2012).")
-        if r.rate_p is not None:   # "is that significant?" after the AHI in REM and NREM
-            head = f"{_rate_test_text(r.rate_p)}\n\n{head}"
         if rem.mean_sec is not None and nrem.mean_sec is not None:
             lengths = (f"Mean length: REM {seconds(rem.mean_sec)} against NREM "
                        f"{seconds(nrem.mean_sec)}.")
             # "were apneas longer in REM?": the lengths first, then the rates
             head = (f"**{lengths}**\n\n{head}" if r.lengths_first else f"{head} {lengths}")
+    if r.test is not None:   # "is that significant?" after a split by stage, position or hour
+        head = f"{_pair_test_text(r.test)}\n\n{head}"
     table = (f"\n\n| {_BY_WORDS[r.by]} | min {'recorded' if r.recorded else 'asleep'} | events "
              f"| per {'minute' if minute else 'hour'} | mean length |\n|---|---|---|---|---|\n"
              + rows)

@@ -603,6 +603,24 @@ class PeriodTest:
 
 
 @dataclass(frozen=True)
+class PairTest:
+    """Whether two groups' events differ by more than chance ("is that significant?").
+
+    Attributes:
+        sides: the two groups' names, in the order tested ("REM", "NREM").
+        lengths: True for a test of the events' lengths (Mann-Whitney U), False for one of
+            their rates per minute asleep (an exact test of two Poisson rates).
+        counts: the events on each side.
+        p: the two-sided p-value.
+    """
+
+    sides: tuple[str, str]
+    lengths: bool
+    counts: tuple[int, int]
+    p: float
+
+
+@dataclass(frozen=True)
 class SpanColumn:
     """One span of a :class:`SpanArchitecture`: its words, (start, end) seconds, minutes of
     each stage (min), and the scored events of each family that start in it."""
@@ -704,6 +722,9 @@ class NormCheck:
     read first; None for the night's own."""
     rebound: bool = False
     """"Is there REM rebound?": REM's share and latency are read first for what a rebound shows."""
+    odi: float | None = None
+    """The night's ODI (desaturations per hour of sleep), read first when it was asked ("is
+    that normal?" after the ODI); None without oximetry."""
 
 
 @dataclass
@@ -1188,6 +1209,8 @@ class RecordingFacts:
     differ: tuple[int, int] | None = None
     differ_by: str = ""
     differ_in: tuple[str, ...] = ()
+    unsure_first: bool = False
+    """The question asked where the machine staging is least sure: ``items`` lead (scoring)."""
 
 
 @dataclass
@@ -1286,6 +1309,8 @@ class BreakdownRow:
     stage_min: dict[str, float] = field(default_factory=dict)
     span: tuple[float, float] | None = None
     shifts: int = 0
+    durations: tuple[float, ...] = ()
+    """Each counted event's length (s), for a test of two groups' lengths."""
 
     @property
     def per_hour(self) -> float | None:
@@ -1449,9 +1474,9 @@ class Breakdown:
     direction: str = ""
     lengths_first: bool = False
     rate_way: str = ""
-    rate_p: float | None = None
-    """For two groups' event counts when asked whether they differ by more than chance: the
-    exact test's p of equal rates per minute asleep; None otherwise."""
+    test: PairTest | None = None
+    """For two groups' events when asked whether they differ by more than chance: the test
+    of their rates, or of their lengths when the lengths were asked; None otherwise."""
 
     @property
     def per_minute(self) -> bool:

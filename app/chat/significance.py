@@ -6,9 +6,9 @@ difference between two stages significant."""
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import binomtest, ttest_ind
+from scipy.stats import binomtest, mannwhitneyu, ttest_ind
 
-from app.chat.results import PeriodTest
+from app.chat.results import BreakdownRow, PairTest, PeriodTest
 from sleeplm_core.scoring.intervals import runs
 
 
@@ -34,3 +34,27 @@ def rate_test(events: tuple[int, int], minutes: tuple[float, float]) -> float | 
     if k1 + k2 == 0 or t1 <= 0 or t2 <= 0:
         return None
     return float(binomtest(int(k1), int(k1 + k2), t1 / (t1 + t2)).pvalue)
+
+
+MIN_LENGTHS = 3
+"""Fewest events a side for a test of two groups' lengths."""
+
+
+def length_test(first: tuple[float, ...], second: tuple[float, ...]) -> float | None:
+    """Two-sided Mann-Whitney U test that two groups' event lengths (s) come from one
+    distribution (lengths are skewed, so no t-test); None under :data:`MIN_LENGTHS` a side."""
+    if min(len(first), len(second)) < MIN_LENGTHS:
+        return None
+    return float(mannwhitneyu(first, second, alternative="two-sided").pvalue)
+
+
+def pair_test(first: BreakdownRow, second: BreakdownRow, lengths: bool) -> PairTest | None:
+    """The test of two groups' events: of their lengths when ``lengths``, else of their rates
+    per minute asleep; None when a side lacks what the test needs."""
+    if first.events is None or second.events is None:
+        return None
+    p = (length_test(first.durations, second.durations) if lengths
+         else rate_test((first.events, second.events), (first.sleep_min, second.sleep_min)))
+    if p is None:
+        return None
+    return PairTest((first.group, second.group), lengths, (first.events, second.events), p)

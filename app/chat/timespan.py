@@ -128,6 +128,9 @@ class TimeSpan:
         text: the words that named it.
         within: the span a ``fraction``, ``elapsed`` or ``from_end`` span is a part of ("the
             second half of the main sleep period"), None for the whole recording.
+        overlap: an event is in the span when any part of it is, not only its start (the
+            seconds around an event shown: an apnea that began before them and runs into
+            them is near it).
     """
 
     kind: TimeKind
@@ -135,6 +138,7 @@ class TimeSpan:
     end: float | None = None
     text: str = ""
     within: TimeSpan | None = None
+    overlap: bool = False
 
 
 def _clock_seconds(hour: str, minute: str | None, second: str | None, ampm: str | None) -> float:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from app.chat import bank
-from app.chat.aspects import MODEL_CAPTION, named_position
+from app.chat.aspects import MODEL_CAPTION, listed_cause, named_position
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import asked_term, channel_shown, find_term, stage_rules
 from app.chat.norms import NORMS, ROW_OF_STAGE, ROW_OF_STAT
@@ -118,7 +118,9 @@ _MEDICAL_RE = re.compile(
     r"|required|indicated|warranted))\b", I)
 # "how severe is the apnea?", "what's the severity of the AHI?": the disorder's grade.
 # "how severe is it?" asked alone (after the AHI or REI) is the apnea's severity too.
-_APNEA_SEVERITY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:severe|bad|serious) is (?:it|that|this)\W*$"
+_APNEA_SEVERITY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:severe|bad|serious)(?: is (?:it|that|this))?"
+                                r"(?: for (?:an? |his |her |their |my |the )?(?:\d+[- ]?(?:years?|yrs?)[- ]?old"
+                                r"|age|(?:older |elderly )?(?:adult|man|woman|patient|person)))?\W*$"
                                 r"|\b(?:how (?:severe|bad|serious)|severity|grade)\b.*\b(?:apn\w*"
                                 r"|ahi|osa|breathing)\b|\b(?:apn\w*|ahi|osa)\b.*\b(?:severity"
                                 r"|how (?:severe|bad|serious))\b|\b(?:mild|moderate|severe)"
@@ -165,7 +167,7 @@ _ORDINAL = r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seve
 _FOCUS_RE = re.compile(
     rf"\b(?:zoom|go|jump|move|take me|show(?: me)?|open|look|focus|center|centre|view)\b"
     rf"(?:\s+(?:in|into|to|at|on|onto))*\s+(?:the\s+)?{_ORDINAL}"
-    rf"(?:\s+(?:one|event|result|match|region|episode|item|period|hit))?\b"
+    rf"(?:\s+(?:one|event|result|match|region|episode|item|period|hit|run|stretch|bout|instance|occurrence))?\b"
     # "take me to the first apnea", "zoom to the second cycle" name what to find anew.
     rf"(?!\s+(?!(?:please|of them|of those|and|then|now)\b)[a-z])", I)
 _FOCUS_IT_RE = re.compile(
@@ -179,7 +181,7 @@ _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(
                             r"\b(?:\s+(?:in|into|to|at|on|onto))*\s+the\s+(longest|shortest|deepest"
                             r"|biggest|largest|strongest|worst|severest|most (?:severe|extreme|intense))"
                             # "show me the longest" after a list: its longest, "one" understood
-                            r"(?:\s+(?:one|of (?:them|those|these)|event|episode|period))?\W*$", I)
+                            r"(?:\s+(?:one|of (?:them|those|these)|event|episode|period|run|stretch|bout))?\W*$", I)
 # "which was the deepest?", "when was the longest one?": a rank over the last list.
 # "how long was the longest?", "how deep was the deepest?": the same pick, its size said
 _WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what|how (?:long|deep|big|large))"
@@ -204,7 +206,7 @@ _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what a
                       rf"|just|only)\s+)?(?:the\s+)?(?:(longest|shortest|deepest|strongest|biggest"
                       rf"|worst|largest|severest|most (?:severe|extreme|intense))|{_ORDINAL}|(that|this))"
                       rf"(?:\s+(?:one|of them|of those|event|episode|result|match|period|item|hit"
-                      rf"|please))*\W*$", I)
+                      rf"|run|stretch|bout|please))*\W*$", I)
 _STEP_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
                       r"(next|previous|prev|following|preceding)(?:\s+(one|event|result|match"
                       r"|region|epoch|episode))?(?:\s+please)?\W*$", I)
@@ -271,6 +273,9 @@ _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+of (?:them|t
                            r"|^\s*count them\W*$"
                            # "how many did you find?" after a library search
                            r"|^\W*(?:and\s+|so\s+)?how many (?:did you|did it|have you|were) (?:find|found|get|got)\W*$"
+                           # "how many hits?", "how many matches did you find?"
+                           r"|^\W*(?:and\s+|so\s+)?how many (?:hits|matches|results)(?: (?:are|were) there| (?:did|have)"
+                           r" you (?:find|found|get|got)| (?:came|come) (?:up|back)| in (?:total|all))?\W*$"
                            # "how many times?", "how many times did that happen?"
                            r"|^\W*(?:and\s+|so\s+)?how many times(?: (?:did|does) (?:it|that|this) happen)?"
                            r"(?: in total| altogether)?\W*$", I)
@@ -923,6 +928,10 @@ def _stage_ratio_sides(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | N
 # "what stage was she in ...", "which stages were there ...": over a span, the hypnogram there
 _WHICH_STAGES_RE = re.compile(r"^\W*(?:and\s+)?(?:what|which)\s+(?:sleep\s+)?stages?\s+(?:was|were|did|is|are)\s+"
                               r"(?P<who>she|he|they|the patient|the person|there|present|seen|reached)\b", I)
+_STAGES_THROUGH_RE = re.compile(r"^\W*(?:and\s+)?(?:what|which)\s+(?:sleep\s+)?stages?\s+(?:did|does|do)\s+(?:she|he|they"
+                                r"|the patient|the person|the sleeper|i|we)\s+(?:go|pass|cycle|move|get)\s+(?:through|into)"
+                                r"\b", I)
+"""The stages a night went through ("what stages did she go through?"): its hypnogram's summary."""
 _THAT_PART_RE = re.compile(r"\b(?:in|during|over|across) (?:that|this|the same) (?:hour|period|stretch|span"
                            r"|window|part|time)\b", I)
 
@@ -1234,7 +1243,14 @@ _ON_THIS_NIGHT_RE = re.compile(r"^\W*(?:(?:can|could|would) you\s+|please\s+)?(?
                                r"|does|can i see)\s+(?:it|they|them|those|these|one|some)(?:\s+(?:occur|appear|happen|show))?)"
                                r"\s+(?:on|in|during|from|across)\s+(?:this|the|my|our|her|his|their|tonight's)\s+"
                                r"(?:night|recording|study|patient|file|data|psg|sleep)\W*$"
-                               r"|^\W*(?:show|find)\s+(?:it|them|one|some)\s+here\W*$", I)
+                               r"|^\W*(?:show|find)\s+(?:it|them|one|some)\s+here\W*$"
+                               # "is there any on this night?", "did the patient have any?"
+                               r"|^\W*(?:and\s+|so\s+)?(?:(?:is|are|was|were) there (?:any|some)(?: of (?:it|them|those"
+                               r"|these|that))?|(?:does|did) (?:this|the|my|our|her|his|their) (?:night|recording|study"
+                               r"|patient|file|psg) (?:have|show|contain)(?: any| it| them| some)?|(?:does|did) (?:she|he"
+                               r"|they|the patient|this patient) have (?:any|it|them|some))(?:\s+(?:on|in|during)\s+(?:this"
+                               r"|the|my|our|her|his|their|tonight's)\s+(?:night|recording|study|patient|file|data|psg|sleep))?"
+                               r"\W*$", I)
 
 
 def _followup(text: str, time: TimeSpan | None) -> Query | None:
@@ -1540,7 +1556,8 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.SUMMARY   # "what stage was the patient in most of the time?"
     if (m := _WHICH_STAGES_RE.search(text)) and not stages and phen is None and (
             time is not None and time.kind != "current" and time.end is not None or _THAT_PART_RE.search(text)
-            or time is None and m["who"].lower() in ("there", "present", "seen", "reached")):
+            or time is None and m["who"].lower() in ("there", "present", "seen", "reached")) or (
+            _STAGES_THROUGH_RE.search(text) and not stages and phen is None):
         # "what stages was she in between 0 and 1?": the hypnogram over that span, not the
         # model's classification of its epochs; "what stages were there?": over the night
         return Intent.SUMMARY
@@ -2455,6 +2472,10 @@ def _understand(text: str) -> Query:
     if _FINDINGS_RE.search(text) and time is not None and time.kind != "current":
         # "anything unusual between 3 and 4?": the findings of that span alone
         return Query(Intent.SUMMARY, text, scope=Scope((), time), topic="findings", by_rule=True)
+    if _SLEEP_NEED_RE.search(text):
+        # "how much sleep does a child this age need?": the total sleep time against the
+        # amount recommended for the age
+        return Query(Intent.NORMAL, text, target="total sleep time", age=_age(text), by_rule=True)
     if (m := _ENOUGH_RE.search(text) or _STAGE_LOW_RE.search(text)) and time is None:
         # "was there enough REM?", "is the REM percentage low?": that statistic against the
         # norms first
@@ -2508,6 +2529,12 @@ def _understand(text: str) -> Query:
                   if re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) else None)
         return Query(Intent.RECORDING, text, topic="scoring", note="confusion", target=stager,
                      by_rule=True)
+    if _BY_TYPE_ALONE_RE.search(text):
+        # "what types were they?" after the apneas: the list counted by type
+        return Query(Intent.LOCATE, text, ref=Ref.REPEAT, note="by_type")
+    if _WHERE_UNSURE_ALONE_RE.search(text):
+        # "which part is least certain?" after the staging's confidence: its unsure stretches
+        return Query(Intent.RECORDING, text, topic="scoring", note="where_unsure", by_rule=True)
     if (topic := _topic(text)) is not None:
         # "which night in the library has the most apneas?" ranks the library by them
         phen = find_phenomenon(text) if topic == "library" else None
@@ -2520,7 +2547,8 @@ def _understand(text: str) -> Query:
         if differ:
             # "show me an N1 epoch the model got wrong": the reference's N1 epochs only
             scope = Scope(stage_term(text), scope.time)
-        note = "disagree" if differ else _patient_claim(text) if topic == "patient" else None
+        note = ("disagree" if differ else _patient_claim(text) if topic == "patient"
+                else "where_unsure" if topic == "scoring" and _WHERE_UNSURE_RE.search(text) else None)
         if differ and re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) and not _MODEL_WORD_RE.search(text):
             # "where does YASA disagree with the expert?": the machine's stages, not the model's
             return Query(Intent.RECORDING, text, topic=topic, scope=scope, by_rule=True, note=note,
@@ -2571,8 +2599,9 @@ def _understand(text: str) -> Query:
     if tie := _tie(phen_text):
         phen, together, apart, lacking = tie
     elif (_AROUSAL_CAUSE_RE.search(phen_text) and re.search(r"\barousals?\b", phen_text, I)
-            and not (phen is not None and phen.key == "rera")):
-        phen = find_phenomenon("arousals")  # "arousals associated with apneas": the arousals
+            and not (phen is not None and phen.key == "rera")) or listed_cause(phen_text):
+        # "arousals associated with apneas", "arousals after apneas": the arousals
+        phen = find_phenomenon("arousals")
         together_words = "respiratory_event"  # whose words name a cause, not a signal
     elif _apnea_kinds_named(phen_text, phen):
         phen = find_phenomenon("apneas")  # "obstructive vs central apneas": the family, by type
@@ -3360,6 +3389,22 @@ _PROPERTY_RE = re.compile(r"\b(?:frequenc\w*|densit\w*|rate|count|number|duratio
                           r"|amplitudes?|depths?|total)\s*\??\s*$", I)
 _ONE_PERIOD_RE = re.compile(r"\b(?:first|last|final|longest|shortest)\b.{0,30}\b(?:period|episode"
                             r"|bout|run|stretch|block)\b", I)
+_SLEEP_NEED_RE = re.compile(r"\bhow (?:much sleep|many hours(?: of sleep)?) (?:does|do|should|would|must)"
+                            r" (?:\w+[- ]?){1,5}(?:need|get|sleep)\b|\bhow long (?:should|must|would|ought)"
+                            r" (?:\w+[- ]?){1,5}sleep\b|\bhow much sleep is (?:recommended|needed|enough)\b"
+                            r"|\brecommended (?:amount of )?sleep\b", I)
+"""How much sleep a person needs ("how much sleep does a child this age need?")."""
+_BY_TYPE_ALONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:and )?by (?:type|kind)|(?:what|which) (?:types?|kinds?|sorts?)"
+                               r"(?: (?:were|are|was|is) (?:they|these|those|it|that|there))?|how many of each(?: type| kind)?)\W*$", I)
+"""A follow-up asking for the last list's events by type ("by type?", "what types were they?")."""
+_UNSURE = r"(?:least (?:certain|sure|confident|reliable)|most (?:uncertain|unsure|doubtful)|(?:un(?:certain|sure)))"
+_UNSURE_WHERE = r"(?:where|when|which (?:part|parts|epochs?|stretch(?:es)?|sections?|bits?|periods?|hours?))"
+_WHERE_UNSURE_RE = re.compile(rf"\b{_UNSURE_WHERE}\b.{{0,40}}\b{_UNSURE}\b", I)
+"""Where the machine staging is least sure ("where is the staging least certain?")."""
+_WHERE_UNSURE_ALONE_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_UNSURE_WHERE} (?:is|are|was|were|did|does) (?:it|they|that"
+                                    rf"|the (?:staging|stages|hypnogram|scoring|machine(?: staging)?|yasa|stager))?\s*"
+                                    rf"(?:the )?{_UNSURE}(?: about)?\W*$", I)
+"""The same asked alone, as a follow-up ("which part is least certain?")."""
 _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|triggered|trigger"
                                r"|followed|following|due to|because of|caus\w*|respiratory arousals?"
                                r"|spontaneous)\b", I)

@@ -1,0 +1,261 @@
+"""Questions of stop 63, asked as a technician, an educator and a researcher would ask them of
+nights not in the repo (synthetic nights written without their scoring). Each names what it
+used to get. Expected answers are the ones the same question gets asked in full, or the
+night's own scoring and signals, never typed in."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from scipy.stats import binomtest, mannwhitneyu
+
+from app.chat import norms
+from app.chat.measures import measure_columns
+from chat_dialogues import last_answer
+from sleeplm_core.io.edf_write import write_edf
+from sleeplm_core.io.recording import STAGES
+from sleeplm_core.io.synth import SynthConfig, synth_night
+
+APNEAS = ("obstructive_apnea", "central_apnea", "mixed_apnea")
+
+
+def _table(text: str, groups: str) -> dict[str, tuple[float, int]]:
+    """(minutes asleep, events) of the table rows named by the regex ``groups``."""
+    return {m[1]: (float(m[2]), int(m[3]))
+            for m in re.finditer(rf"^\| ({groups}) \| ([\d.]+) \| (\d+) \|", text, re.M)}
+
+
+def _rate_p(first: tuple[float, int], second: tuple[float, int]) -> float:
+    (t1, k1), (t2, k2) = first, second
+    return binomtest(k1, k1 + k2, t1 / (t1 + t2)).pvalue
+
+
+def test_significance_of_the_supine_and_other_rates(demo) -> None:
+    """"is that significant?" after the AHI on the back and off it asked for a comparison."""
+    text = last_answer(demo, "what's the AHI supine vs non-supine?", "is that significant?")
+    rows = _table(text, "supine|non-supine")
+    p = _rate_p(rows["supine"], rows["non-supine"])
+    assert text.startswith(f"**{'Yes' if p < 0.05 else 'No'}**: an exact test of equal event rates per "
+                           f"minute asleep (on the back against off the back) gives **p = {p:.3g}**"), text[:160]
+    assert last_answer(demo, "is the AHI significantly higher on her back?").startswith(text[:150])
+
+
+def test_significance_of_the_earlier_and_later_hours(demo) -> None:
+    """"is that significant?" after the AHI hour by hour asked for a comparison."""
+    text = last_answer(demo, "AHI by hour", "is that significant?")
+    m = re.search(r"Earlier hours \((\d\d:\d\d)–(\d\d:\d\d)\)", text)
+    rows = [(r[1], float(r[2]), int(r[3])) for r in re.finditer(
+        r"^\| (\d\d:\d\d)–\d\d:\d\d \| ([\d.]+) \| (\d+) \|", text, re.M)]
+    split = next(i for i, row in enumerate(rows) if row[0] == m[2])
+    early = (sum(r[1] for r in rows[:split]), sum(r[2] for r in rows[:split]))
+    late = (sum(r[1] for r in rows[split:]), sum(r[2] for r in rows[split:]))
+    p = _rate_p(early, late)
+    assert text.startswith(f"**{'Yes' if p < 0.05 else 'No'}**: an exact test of equal event rates per "
+                           f"minute asleep (the earlier hours against the later hours) gives "
+                           f"**p = {p:.3g}**"), text[:200]
+
+
+def test_significance_after_mean_lengths_tests_the_lengths(demo) -> None:
+    """"is that significant?" after the mean apnea length in REM and NREM tested their rates."""
+    night, _ = demo
+    text = last_answer(demo, "what is the mean apnea duration in REM vs NREM?", "is that significant?")
+    stages, _ = night.stages()
+    rem, nrem = [], []
+    events, _ = night.scored_events()
+    for e in events:
+        if e.type in APNEAS and e.onset < night.recording.duration:
+            stage = STAGES[stages[night.epoch_at(e.onset)]] if stages[night.epoch_at(e.onset)] >= 0 else ""
+            (rem if stage == "REM" else nrem if stage in ("N1", "N2", "N3") else []).append(e.duration)
+    p = mannwhitneyu(rem, nrem, alternative="two-sided").pvalue
+    assert text.startswith(f"**{'Yes' if p < 0.05 else 'No'}**: a Mann-Whitney test of the event lengths "
+                           f"({len(rem)} in REM against {len(nrem)} in NREM) gives **p = {p:.3g}**"), text[:200]
+    assert last_answer(demo, "were apneas significantly longer in REM?").startswith(text[:150])
+
+
+def test_and_to_reach_rem_after_sleep_latency(demo) -> None:
+    """"and to reach REM?" after "how long did it take to fall asleep?" repeated the sleep latency."""
+    text = last_answer(demo, "how long did it take to fall asleep?", "and to reach REM?")
+    assert text == last_answer(demo, "REM latency?"), text[:120]
+    assert "REM latency is" in text
+
+
+@pytest.mark.parametrize(("asked", "rank"), [("what was the lowest heart rate?", "lowest"),
+                                             ("what was the highest heart rate?", "highest")])
+def test_when_after_a_signal_extreme(demo, asked, rank) -> None:
+    """"when?" after the lowest heart rate said the last answer listed nothing."""
+    first = last_answer(demo, asked)
+    clock = re.search(rf"{rank} \*\*[\d.]+ bpm\*\* at (\d\d:\d\d:\d\d)", first)[1]
+    text = last_answer(demo, asked, "when?")
+    assert re.match(rf"The \w+ of 2 \({rank} heart rate\) at \*\*{clock}–", text), text[:120]
+
+
+def test_are_they_in_nrem_or_rem(demo) -> None:
+    """"are they in NREM or REM?" after the hypopneas answered yes with one epoch's stage."""
+    text = last_answer(demo, "list the hypopneas", "are they in NREM or REM?")
+    assert text == last_answer(demo, "hypopneas in REM vs NREM"), text[:150]
+    assert "REM" in text and "NREM" in text and not text.startswith("**Yes**")
+
+
+def test_is_the_odi_normal(demo) -> None:
+    """"is that normal for a 70 year old?" after the ODI led with the AHI."""
+    night, _ = demo
+    odi = night.summary().odi
+    text = last_answer(demo, "what is the ODI?", "is that normal for a 70 year old?")
+    assert text.startswith(f"**ODI: {odi:.1f}/h**, {'above' if odi >= 5 else 'within'} the under-5/h"), text[:100]
+    assert "healthy 70-year-olds" in text
+
+
+def test_how_severe_for_an_age(demo) -> None:
+    """"how severe is that for a 70 year old?" after the AHI gave the night's summary."""
+    text = last_answer(demo, "what is the AHI?", "how severe is that for a 70 year old?")
+    assert text == last_answer(demo, "what is the AHI?", "how severe is that?")
+    assert "AHI band" in text
+
+
+def _stage_mean(night, words: str, unit: str, stages: tuple[str, ...]) -> float:
+    frame = night.feature_frame()
+    col = next(c for c in measure_columns(words, frame) if c.endswith(f"[{unit}]"))
+    codes, _ = night.stages()
+    return float(np.nanmean(frame[col].to_numpy(dtype=float)[np.isin(codes, [STAGES.index(s) for s in stages])]))
+
+
+def test_why_the_heart_slows_in_deep_sleep(demo) -> None:
+    """"why does the heart slow down in deep sleep?" gave N3's heart rate without a why."""
+    night, _ = demo
+    text = last_answer(demo, "why does the heart slow down in deep sleep?")
+    assert text.startswith("**Why the heart slows in sleep, and speeds up in REM.**"), text[:80]
+    assert f"N3 **{_stage_mean(night, 'heart rate', 'bpm', ('N3',)):.1f} bpm**" in text
+    assert last_answer(demo, "why is the heart rate higher in REM?") == text
+
+
+def test_why_breathing_is_irregular_in_rem(demo) -> None:
+    """"why does breathing become irregular in REM?" gave REM's AHI and breathing rate."""
+    night, _ = demo
+    text = last_answer(demo, "why does breathing become irregular in REM?")
+    assert text.startswith("**Why breathing is irregular in REM.**"), text[:80]
+    rem = _stage_mean(night, "breathing", "%", ("REM",))
+    nrem = _stage_mean(night, "breathing", "%", ("N1", "N2", "N3"))
+    assert f"NREM **{nrem:.1f} %**, REM **{rem:.1f} %**" in text
+
+
+def test_is_there_any_on_this_night_after_a_definition(demo) -> None:
+    """"is there any on this night?" after "what is cheyne-stokes breathing?" was not understood."""
+    text = last_answer(demo, "what is cheyne-stokes breathing?", "is there any on this night?")
+    assert text == last_answer(demo, "what is cheyne-stokes breathing?", "show me on this night")
+    assert text.startswith("Cheyne-Stokes breathing: "), text[:80]
+    spindles = last_answer(demo, "what is a sleep spindle?", "did the patient have any?")
+    assert spindles == last_answer(demo, "what is a sleep spindle?", "show me on this night")
+
+
+def test_the_longest_run(demo) -> None:
+    """"show me the longest run" searched the model for the word "run"."""
+    text = last_answer(demo, "list the hypopneas", "show me the longest run")
+    assert text == last_answer(demo, "list the hypopneas", "show me the longest one"), text[:120]
+    assert "best matches" not in text
+
+
+@pytest.mark.parametrize(("asked", "same"), [
+    ("show me an arousal with a leg movement", "show me a limb movement arousal"),
+    ("list the arousals after apneas", "list the respiratory arousals")])
+def test_arousals_named_by_what_came_with_them(demo, asked, same) -> None:
+    """"show me an arousal with a leg movement" showed any arousal; "the arousals after apneas"
+    listed the apneas."""
+    assert last_answer(demo, asked) == last_answer(demo, same)
+
+
+def test_how_many_hits_after_a_library_search(demo) -> None:
+    """"how many hits?" after a library search was taken for a question off the recording."""
+    search = "find epochs with an obstructive apnea in the library"
+    text = last_answer(demo, search, "how many hits?")
+    assert text == last_answer(demo, search, "how many did you find?")
+    assert "of the library's" in text
+
+
+def test_which_part_of_the_staging_is_least_certain(demo_unscored) -> None:
+    """"which part is least certain?" after the staging's confidence was off the recording."""
+    text = last_answer(demo_unscored, "how confident is the staging?", "which part is least certain?")
+    assert text.startswith("The longest uncertain stretches (blue):\n- **"), text[:80]
+    assert text == last_answer(demo_unscored, "where is the staging least certain?")
+    assert not last_answer(demo_unscored, "how confident is the staging?").startswith("The longest")
+
+
+def test_what_stages_did_she_go_through(demo) -> None:
+    """"what stages did she go through?" read the first epoch's stage."""
+    text = last_answer(demo, "what stages did she go through?")
+    assert text == last_answer(demo, "what stages were there?"), text[:100]
+    assert not text.startswith("Epoch")
+
+
+def test_was_there_an_apnea_near_the_event_shown(demo) -> None:
+    """"was there an apnea?" after "what happened before it?" listed the night's apneas; an apnea
+    that began before the window and ran into it was left out."""
+    night, _ = demo
+    first = last_answer(demo, "show me the deepest desaturation")
+    start, end = re.search(r"\*\*(\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\*\* \(desaturation", first).groups()
+    text = last_answer(demo, "show me the deepest desaturation", "what happened before it?", "was there an apnea?")
+    assert "in the 30 s either side of the desaturation shown" in text, text[:200]
+    t0 = night.recording.start_time
+    day = t0.hour * 3600 + t0.minute * 60 + t0.second
+    lo, hi = ((int(c[:2]) * 3600 + int(c[3:5]) * 60 + int(c[6:]) - day) % 86400 for c in (start, end))
+    events, _ = night.scored_events()
+    near = [e for e in events if e.type in APNEAS and e.onset < hi + 31 and e.onset + e.duration > lo - 30]
+    assert f"**{len(near)}** apnea event" in text, (len(near), text[:200])
+
+
+def test_how_severe_alone(demo) -> None:
+    """"how severe?" after the AHI gave the AHI again with the night's summary."""
+    assert last_answer(demo, "what is the AHI?", "how severe?") == last_answer(demo, "what is the AHI?",
+                                                                               "how severe is that?")
+
+
+def test_what_types_were_they(demo) -> None:
+    """"what types were they?" after the apneas was taken for a question off the recording."""
+    night, _ = demo
+    events, _ = night.scored_events()
+    counts = {t: sum(e.type == t for e in events) for t in APNEAS}
+    text = last_answer(demo, "list the apneas", "what types were they?")
+    top = max(counts, key=counts.get)
+    assert text.startswith(f"By type: **{counts[top]}** {top.replace('_', ' ')}s, "), text[:120]
+    assert f"({sum(counts.values())} in all)." in text.split("\n")[0]
+    assert last_answer(demo, "list the apneas", "by type?") == text
+    assert last_answer(demo, "how many of each type of apnea?").startswith(text.split("\n")[0])
+    refused = last_answer(demo, "what type?")
+    assert refused.startswith("The last answer listed no events of more than one type"), refused
+
+
+@pytest.fixture(scope="module")
+def six_year_old(demo, tmp_path_factory: pytest.TempPathFactory):
+    """A 6-year-old's scored hour with many leg movements: the age only in the file's header."""
+    from app.night import embed_night, read_night
+
+    rec = synth_night(SynthConfig(hours=1.0, seed=6363, age=6.0, limb_movement_index=30.0))
+    night = read_night(write_edf(rec, tmp_path_factory.mktemp("six") / "six.edf"), "six")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+def test_a_childs_plms_index_against_the_childs_threshold(six_year_old) -> None:
+    """"is that high for a child?" after the PLM index gave the adult stage norms."""
+    text = last_answer(six_year_old, "what's the PLM index?", "is that high for a child?")
+    index = float(re.search(r"a PLMS index of \*\*([\d.]+)/h\*\*", text)[1])
+    way = "above" if index > norms.PLMS_CHILD else "not above"
+    assert f"This night's **{index:.1f}/h** is **{way}** the {norms.PLMS_CHILD:g}/h set for a child." in text
+    assert "total sleep time" not in text
+    assert f"**{way}** the {norms.PLMS_CHILD:g}/h" in last_answer(six_year_old, "is the PLMS index normal?")
+
+
+def test_a_young_childs_arousal_index_has_no_reference(six_year_old) -> None:
+    """"is that normal?" after a 6-year-old's arousal index asked for an age the header gives."""
+    text = last_answer(six_year_old, "what's the arousal index?", "is that normal?")
+    assert "At 6 years it has no reference here" in text and "Give an age" not in text, text[:200]
+
+
+def test_how_much_sleep_a_child_needs(six_year_old) -> None:
+    """"how much sleep does a child this age need?" gave the night's total sleep time."""
+    lo, hi = norms.child_sleep_hours(6.0)
+    text = last_answer(six_year_old, "how much sleep does a child this age need?")
+    assert text.startswith("Sleep time: **") and f"the **{lo}-{hi} h** per 24 h the AASM recommends" in text
+    assert last_answer(six_year_old, "how many hours should a 6 year old sleep?") == text
+    assert last_answer(six_year_old, "how long does it take to fall asleep?") != text
