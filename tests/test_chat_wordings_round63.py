@@ -259,3 +259,79 @@ def test_how_much_sleep_a_child_needs(six_year_old) -> None:
     assert text.startswith("Sleep time: **") and f"the **{lo}-{hi} h** per 24 h the AASM recommends" in text
     assert last_answer(six_year_old, "how many hours should a 6 year old sleep?") == text
     assert last_answer(six_year_old, "how long does it take to fall asleep?") != text
+
+
+@pytest.mark.parametrize(("first", "lead"), [
+    ("what's the respiratory rate in sleep?", "Against the usual limits, the breathing rate averaged **"),
+    ("what was the lowest SpO2?", "Against the usual limits, SpO2 fell to **"),
+    ("what was the heart rate?", "Against the AASM's adult limits for the heart rate in sleep")])
+def test_is_that_normal_after_a_signal(demo, first, lead) -> None:
+    """"is that normal?" after the breathing rate, the SpO2 or the heart rate gave the stage
+    norms."""
+    text = last_answer(demo, first, "is that normal?")
+    assert text.startswith(lead), text[:120]
+    assert "total sleep time" not in text
+
+
+def test_is_the_breathing_rate_normal(demo) -> None:
+    """"is the breathing rate normal?" gave the stage norms."""
+    night, _ = demo
+    text = last_answer(demo, "is the breathing rate normal?")
+    assert text.startswith("Against the usual limits, the breathing rate averaged **"), text[:120]
+    assert "within the 12-20 breaths/min usual for adults at rest" in text or "the 12-20" in text
+
+
+def test_significance_of_a_measure_on_the_back(demo) -> None:
+    """"is that significant?" after the snoring on the back and off it repeated the split."""
+    text = last_answer(demo, "is the snoring worse on the back?", "is that significant?")
+    assert re.match(r"\*\*(Yes|No|Too few periods to tell)\*\*: on the back against off the back, snoring "
+                    r"loudness( \(Welch's t-test over the \d+ and \d+ periods' means: p = [\d.e-]+, (not )?"
+                    r"significant at 0\.05\)| \(too few periods on a side to test\))", text), text[:200]
+    plain = last_answer(demo, "is the snoring worse on the back?")
+    assert text.endswith(plain.split("\n\n", 1)[1]) and "Welch" not in plain
+
+
+def test_when_she_fell_back_asleep(demo) -> None:
+    """"how long until she fell back asleep?" after the longest awakening gave sleep onset."""
+    first = last_answer(demo, "what's the longest awakening?")
+    start, end = re.search(r"runs \*\*(\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\*\*", first).groups()
+    for asked in ("how long until she fell back asleep?", "when did she fall back asleep?"):
+        text = last_answer(demo, "what's the longest awakening?", asked)
+        assert f"at **{start}–{end}** lasted **" in text, (asked, text[:150])
+    assert last_answer(demo, "when did she fall back asleep?") == last_answer(demo, "list the awakenings")
+
+
+def test_how_much_delta_is_there_reads_the_epoch_shown(demo) -> None:
+    """"how much delta is there?" after a clear N3 epoch gave delta by stage over the night."""
+    text = last_answer(demo, "find a clear N3 epoch", "how much delta is there?")
+    assert text == last_answer(demo, "find a clear N3 epoch", "how much delta in this epoch?"), text[:120]
+    assert last_answer(demo, "how much delta is there?").startswith("By stage")
+
+
+def test_is_there_a_trend(demo) -> None:
+    """"is there a trend?" after the heart rate hour by hour was off the recording, and "does the
+    heart rate fall across the night?" answered no yes or no."""
+    from scipy.stats import spearmanr
+
+    night, _ = demo
+    from app.chat.breakdown import night_groups
+
+    text = last_answer(demo, "how does the heart rate change through the night?", "is there a trend?")
+    frame = night.feature_frame()
+    hr = frame[measure_columns("heart rate", frame)[0]].to_numpy(dtype=float)
+    means = [np.nanmean(hr[mask]) for mask in night_groups(night, "hour").values()]
+    rho, p = spearmanr(range(len(means)), means)
+    assert f"Spearman ρ = {rho:+.2f} (p = {p:.2g}, {len(means)} hours" in text, text[:300]
+    verdict = "No clear trend" if p >= 0.05 else ("Yes" if rho < 0 else "No")
+    assert last_answer(demo, "does the heart rate fall across the night?").startswith(f"**{verdict}"), text[:80]
+    assert last_answer(demo, "what was the heart rate?", "is there a trend?").split("\n\n")[0] == text.split("\n\n")[0]
+    spo2 = last_answer(demo, "how does the heart rate change through the night?", "is there a trend?", "and the SpO2?")
+    assert "over the night SpO2 (mean) moves" in spo2.split("\n\n")[0], spo2[:150]
+    assert last_answer(demo, "is there a trend?").startswith("There is no measure just before")
+
+
+def test_which_had_more_after_two_periods(demo) -> None:
+    """"which had more eye movements?" after two REM periods were compared listed the night's."""
+    text = last_answer(demo, "compare the first and last REM period", "which had more eye movements?")
+    assert text == last_answer(demo, "eye movements in the first REM period vs the last REM period"), text[:150]
+    assert "in the first REM period" in text and "in the last REM period" in text

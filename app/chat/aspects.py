@@ -74,6 +74,9 @@ class Aspect(str, Enum):
     """The size of a difference ("by how much?", "how much higher?"), answered first."""
     CAPTION = "caption"
     """The model's own words for an epoch ("caption epoch 300", "describe this epoch in words")."""
+    TREND = "trend"
+    """A measure's drift over the night ("is there a trend?", "does the heart rate fall across
+    the night?"), tested."""
     BY_TYPE = "by_type"
     """A list's events counted by type ("what types were they?", "how many of each type?")."""
 
@@ -155,6 +158,8 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                 r"|go down))\b|\bhow (?:big|large) (?:is|was) (?:the|that) (?:difference|gap|change)\b"
                                 r"|^\W*(?:and\s+|so\s+)?what(?:'s| is| was) the (?:difference|gap)\W*$", re.I),
     Aspect.CAUSE: re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I),
+    Aspect.TREND: re.compile(r"\btrend\w*\b|\bdrift\w*\b|\b(?:across|over|through(?:out)?) (?:the (?:course of the )?)?"
+                             r"night\b", re.I),
     Aspect.BY_TYPE: re.compile(r"\bby (?:type|kind)s?\b|\b(?:what|which) (?:types?|kinds?|sorts?)\b(?! of (?:study|test"
                                r"|recording|file|channel|sensor|montage))|\b(?:each|every) (?:type|kind)\b"
                                r"|\bhow many of each\b", re.I),

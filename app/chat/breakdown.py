@@ -14,14 +14,15 @@ import re
 
 import numpy as np
 import pandas as pd
+from scipy.stats import spearmanr
 
 from app.chat.aspects import Aspect
 from app.chat.events import events_for, unscored_reason
 from app.chat.measures import measure_columns, measure_name
 from app.chat.phenomena import phenomenon
 from app.chat.plan import Plan, reading_span, stages_guessed
-from app.chat.results import Breakdown, BreakdownRow, Message, PairTest
-from app.chat.significance import pair_test
+from app.chat.results import Breakdown, BreakdownRow, Message, PairTest, Trend
+from app.chat.significance import pair_test, period_test
 from app.night import LoadedNight
 from app.timeexpr import format_clock
 from sleeplm_core.heads.cycles import sleep_cycles
@@ -279,11 +280,42 @@ def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],
         all(abs(row.values.get(c, (0,))[0] - row.values.get(d, (0,))[0]) < 0.05 for row in rows)
         for d in cols[:i])]
     by = plan.query.by or "stage"
+    trend = None
+    if by == "hour" and kept and (Aspect.TREND in plan.query.aspects or plan.query.direction):
+        # "is there a trend?", "does the heart rate fall across the night?"
+        trend = _trend(night, pd.to_numeric(frame[kept[0]], errors="coerce").to_numpy(dtype=float),
+                       groups)
+    tested = _TESTED.get(by, ()) if Aspect.SIGNIFICANCE in plan.query.aspects else ()
+    tests = {}
+    if tested and set(tested) <= groups.keys():
+        # "is that significant?" after the snoring on the back and off it: each measure's
+        # test over the two sides' periods
+        tests = {col: period_test(pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float),
+                                  groups[tested[0]], groups[tested[1]]) for col in kept}
     return Breakdown(by, "", rows, source,
                      where=plan.where.text if where is None else where, measured=tuple(kept),
                      norm_asked=Aspect.NORM in plan.query.aspects,
                      named=plan.query.target if by in ("stage", "position") else "",
-                     direction=(plan.query.direction or "") if by in ("stage", "position") else "")
+                     direction=(plan.query.direction or "") if by in ("stage", "position", "hour") else "",
+                     measure_tests=tests, tested=tested if tests else (), trend=trend)
+
+
+MIN_TREND_HOURS = 3
+"""Fewest hourly means a trend is read from."""
+
+
+def _trend(night: LoadedNight, values: np.ndarray, hours: dict[str, np.ndarray]) -> Trend | None:
+    """The drift of a per-epoch measure over the epochs of ``hours`` (clock-hour masks): its
+    least-squares slope per hour and the rank correlation of the hourly means with time;
+    None under :data:`MIN_TREND_HOURS` measured hours."""
+    inside = np.any(list(hours.values()), axis=0) & np.isfinite(values)
+    means = [float(np.nanmean(values[mask])) for mask in hours.values() if (mask & inside).any()]
+    if len(means) < MIN_TREND_HOURS or inside.sum() < 2:
+        return None
+    t = night.epochs.starts[inside] / 3600.0
+    slope = float(np.polyfit(t, values[inside], 1)[0])
+    rho, p = spearmanr(np.arange(len(means)), means)
+    return Trend(slope, float(rho), float(p), len(means), int(inside.sum()))
 
 
 def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[str, ...] | None,

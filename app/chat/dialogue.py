@@ -19,7 +19,7 @@ from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, R
 from app.chat.measures import measure_name
 from app.chat.results import LIBRARY_SOURCE, Item
 from app.chat.timespan import TimeSpan, parse_time, period_stage
-from app.chat.understand import AND_ORDINAL_RE, EACH_EXAMPLE_RE, article
+from app.chat.understand import AND_ORDINAL_RE, EACH_EXAMPLE_RE, article, comparison_row
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 # "what was happening in the breathing?" right after moving to an epoch asks about that epoch.
@@ -46,6 +46,10 @@ _HOW_MANY_EACH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many (?:of each|of bot
 # "which one had the most deep sleep?": one of the listed cycles by what it holds
 _WHICH_ONE_MOST_RE = re.compile(r"^\W*(?:and\s+)?which (?:one|of them|of those)\s+(?:had|has|held|contained|"
                                 r"showed)\s+(?P<rest>(?:the\s+)?(?:most|least)\b.*)$", re.I)
+# "which had more eye movements?" after two parts of the night were compared: those events in each
+_WHICH_MORE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:one |of them |of the two |of those |period |half |part )?"
+                            r"(?:had|has|showed|held|contained) (?:more|fewer|less|the most|the fewest|the least)\s+"
+                            r"(?P<what>.+?)\W*$", re.I)
 # "when was it lowest?", "when did it peak?": the moment the signal just measured was at an extreme
 _WHEN_EXTREME_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:when|what time|at what time)\s+(?:was|were|did|is)\s+"
                               r"(?:it|that|they|this|she|he)\s+(?:at\s+(?:its|their|her|his)\s+)?(?P<word>lowest"
@@ -177,6 +181,12 @@ class Dialogue:
                          modality="heart", measure="rhythm", by_rule=True)
         if query.note == "them":
             return self._during_them(query)
+        if query.note == "back_asleep" and not (self.items and self._focused().label == "W"):
+            # "when did she fall back asleep?" with no awakening in view: the awakenings, each
+            # with its end
+            return Query(Intent.STAGE_TIMING, query.text, stage_event="awakenings", by_rule=True)
+        if query.note == "trend":
+            return self._trend(query)
         if query.note == "by_type":
             # "what types were they?" after a list of apneas: that list, counted by type
             if self.last is None or self.last.intent != Intent.LOCATE or not (
@@ -233,6 +243,13 @@ class Dialogue:
             # "is that long?" with one event shown: its length among the night's others of its kind
             return Query(Intent.MEASURE, query.text, phen.key, measure="event_rank",
                          scope=Scope(time=_span(item)), by_rule=True)
+        if (query.intent == Intent.NORMAL and not query.target and self.last is not None
+                and self.last.intent == Intent.MEASURE and self.last.signal in _SYSTEM_OF_SIGNAL
+                and not self.last.phenomenon):
+            # "what's the respiratory rate in sleep?", then "is that normal?": that system
+            # against its limits, not the stage norms
+            return Query(Intent.SUMMARY, query.text, modality=_SYSTEM_OF_SIGNAL[self.last.signal],
+                         signal=self.last.signal, topic="system", note="normal", by_rule=True)
         if query.intent == Intent.NORMAL and not query.target and (row := self._norm_row()):
             # "that's long, isn't it?" after the sleep latency: that row of the norms first
             query = replace(query, target=row)
@@ -253,6 +270,11 @@ class Dialogue:
                 and self.shown is not None and self.shown.ref in (Ref.CONTEXT, Ref.ITEM)):
             # "what happened before it?", then "was there an apnea?": one near the event shown
             return self._near_focus(query)
+        if (query.ref == Ref.NONE and query.intent == Intent.BREAKDOWN and query.measure
+                and query.scope == Scope() and _THERE_END_RE.search(query.text)
+                and self.shown is not None and self.shown.intent in (Intent.CLASSIFY, Intent.NAVIGATE)):
+            # "find a clear N3 epoch", then "how much delta is there?": in the epoch on screen
+            return replace(query, by="scope", scope=Scope((), TimeSpan("current", text="this epoch")))
         if query.ref == Ref.NONE:
             return self._at_view(query)
         if query.ref == Ref.BACK and _TO_THE_LIST_RE.search(query.text):
@@ -367,6 +389,17 @@ class Dialogue:
             # events, tied to the other kind
             return replace(last, text=query.text, together=query.phenomenon, ref=Ref.NONE)
         return self._listed(query, self._merge(query))
+
+    def _trend(self, query: Query) -> Query:
+        """"is there a trend?": the measure just split hour by hour, or the signal just
+        measured, read hour by hour with its drift tested."""
+        last = self.last
+        if last is not None and last.intent == Intent.BREAKDOWN and last.by == "hour" and last.measure:
+            return replace(last, text=query.text, ref=Ref.NONE)
+        if last is not None and last.intent == Intent.MEASURE and last.signal in _SIGNAL_WORDS:
+            return Query(Intent.BREAKDOWN, query.text, by="hour", measure=_SIGNAL_WORDS[last.signal],
+                         by_rule=True)
+        raise NothingToReferTo("no_trend")
 
     def _one_in_focus(self) -> bool:
         """One result is in focus: picked, the only one, or the one the last question asked
@@ -797,6 +830,11 @@ class Dialogue:
         elif query.signal and query.signal != last.signal:
             if last.intent == Intent.COMPARE:
                 merged = replace(merged, measure=query.signal, signal=query.signal)
+            elif last.intent == Intent.BREAKDOWN and last.measure:
+                # "the heart rate hour by hour, is there a trend?", then "and the SpO2?": that
+                # signal split the same way, asked the same (the aspects follow the words)
+                merged = replace(merged, measure=_SIGNAL_WORDS.get(query.signal, query.signal),
+                                 signal=query.signal, text=f"{query.text} ({last.text})")
             elif last.intent in (Intent.MEASURE, Intent.THRESHOLD):
                 merged = replace(merged, signal=query.signal, condition=query.condition)
                 if last.measure == "event_kinds":
@@ -891,6 +929,13 @@ class Dialogue:
             pair = self._explained_pair()
             if pair is not None:
                 return f"how many {pair[0]} and how many {pair[1]}?"
+        if ((m := _WHICH_MORE_RE.search(text)) and (spans := self._two_spans()) is not None
+                and not comparison_row(m["what"])
+                and (phen := find_phenomenon(m["what"])) is not None and phen.event_types):
+            # "compare the first and last REM period", then "which had more eye movements?":
+            # those events in each (a row the comparison's table holds is read there)
+            a, b = (re.sub(r"^(?!the\s)", "the ", span.text.strip(), flags=re.I) for span in spans)
+            return f"{m['what']} in {a} vs {b}"
         if ((m := _WHICH_ONE_MOST_RE.search(text)) and self.last is not None
                 and self.last.stage_event == "cycles"):
             # "which one had the most deep sleep?" after the sleep cycles: that cycle
@@ -1647,6 +1692,8 @@ _THEY_CLUSTER_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:(?:where|when) (?:do|di
 _THEIR_STAGES_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:in )?(?:which|what) (?:sleep )?stages? (?:were|was|are|did)"
                               rf" {_THEM}(?: mostly| mainly| usually| generally)?(?: (?:in|occur|happen|fall)(?: in)?)?"
                               r"\W*$", re.I)
+_THERE_END_RE = re.compile(r"\b(?:(?:is|was|are|were) there|in it|in there|here)\W*$", re.I)
+"""A measure asked of what was just shown ("how much delta is there?")."""
 _BARE_PRESENCE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:was|were|is|are) there (?:an?|any|some)(?: \w+){1,3}\W*$", re.I)
 """A yes-or-no question on one kind of event with no scope ("was there an apnea?")."""
 _NREM_OR_REM = r"(?:in |during )?(?:n-?rem|non-?rem|rem)(?: sleep)?"
@@ -1693,6 +1740,8 @@ _SYSTEM_WORDS = {"heart": "the heart", "respiratory": "breathing", "brain": "the
 _APNEA_FAMILY = ("apnea", "respiratory_event", "obstructive_event", *_SUBTYPE_FAMILY)
 """Phenomena after which "the central ones" are central apneas."""
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)
+_SYSTEM_OF_SIGNAL = {"hr": "heart", "resp": "respiratory", "spo2": "respiratory"}
+"""The body system whose limits "is that normal?" reads after a signal was measured."""
 _TESTED_SPLITS = ("stage", "position", "hour")
 """Splits of an index whose two sides "is that significant?" tests (:mod:`app.chat.breakdown`)."""
 _SIGNAL_WORDS = {"spo2": "spo2", "hr": "heart rate", "resp": "breathing", "snore": "snoring",

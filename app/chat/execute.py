@@ -1815,7 +1815,8 @@ def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview | Message:
     counts = Counter(e.type for e in events if e.type in _OVERVIEW_TYPES
                      and (span is None or span[0] <= e.onset < span[1]))
     result = SystemOverview(plan.query.modality, summary, source, dict(counts), index_gaps(night),
-                            judged=plan.query.note == "normal", where=plan.where.text, span=span)
+                            judged=plan.query.note == "normal", where=plan.where.text, span=span,
+                            judged_signal=plan.query.signal or "")
     def measured(signal: str) -> SignalStats | None:
         stats = signal_stats(plan, night, signal)
         return stats if isinstance(stats, SignalStats) else None

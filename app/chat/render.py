@@ -41,7 +41,7 @@ from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, IndexTrack, Awakeni
                               EventSignals, Explanation, Findings, HeartRhythm, Item,
                               LibraryContents, Likeness, Message, Strongest, Navigation, NormCheck, PeakFrequencies, PeakRow,
                               QuizQuestion,
-                              PairTest, PeriodTest, PlmSeries, PositionChanges,
+                              PairTest, PeriodTest, PlmSeries, Trend, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
                               SignalRuns, SignalStats, SOCoupling, ChannelEvents, SpanArchitecture, SpO2Recovery, StageAgreement,
                               StageAmount, StageBreathing, StageRatio,
@@ -229,6 +229,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_reference" and r.detail == "no_phenomenon":
         return Answer("The last answer named no event to find an example of; ask e.g. *what is "
                       "a K-complex? show me one*.")
+    if r.kind == "no_reference" and r.detail == "no_trend":
+        return Answer("There is no measure just before to read a trend in; ask e.g. *how does the "
+                      "heart rate change through the night?*, or in one question *is there a trend in "
+                      "the SpO2 over the night?*")
     if r.kind == "no_reference" and r.detail == "no_types":
         return Answer("The last answer listed no events of more than one type to count by type; ask "
                       "e.g. *list the apneas* and then *what types were they?*, or in one question "
@@ -1733,6 +1737,9 @@ def _(r: SystemOverview, night: LoadedNight) -> Answer:
     return _answer(night, text, marks)
 
 
+BREATHING_RATE_ADULT = (12.0, 20.0)
+"""Breaths per minute usual for an adult at rest (the textbook vital-sign range); asleep the
+rate sits in its lower part and steadies in NREM."""
 BRADYCARDIA_BPM, TACHYCARDIA_BPM = 40.0, 90.0
 """The AASM's adult limits for the heart rate in sleep (Scoring Manual 2.6, cardiac rules:
 sinus bradycardia below 40 bpm, sinus tachycardia above 90 bpm, each sustained)."""
@@ -1759,6 +1766,7 @@ def _against_limits(r: SystemOverview, night: LoadedNight) -> str:
                 f"below.")
     s = r.summary
     parts = []
+    first = 0   # where the part the question named goes: the front
     home = stage_caveat(night, s.source) and s.rei is not None
     if s.ahi is not None:
         # a home test without EEG reports the REI, per hour recorded
@@ -1766,8 +1774,18 @@ def _against_limits(r: SystemOverview, night: LoadedNight) -> str:
         parts.append(f"the {name} of **{index:.1f}/h** is {norms.graded(index, night)} (healthy-sleeper "
                      f"studies usually report below 5/h)")
     if r.below_90 is not None and r.spo2 is not None:
-        parts.append(f"SpO2 fell to **{r.spo2.low:.0f} %** and spent **{r.below_90.total_min:.1f} "
+        parts.insert(first if r.judged_signal == "spo2" else len(parts),
+                     f"SpO2 fell to **{r.spo2.low:.0f} %** and spent **{r.below_90.total_min:.1f} "
                      f"min** under 90 % (healthy adults rarely spend more than a few minutes there)")
+    if r.breathing is not None:
+        lo, hi = BREATHING_RATE_ADULT
+        side = "below" if r.breathing.mean < lo else "above" if r.breathing.mean > hi else "within"
+        age = night.recording.patient.age
+        where = (f"{side} the {lo:g}-{hi:g} breaths/min usual for adults at rest" if age is None
+                 or age >= norms.ADULT_AGE else f"against {lo:g}-{hi:g} breaths/min in resting "
+                 f"adults, a range that does not apply to a child, who breathes faster")
+        parts.insert(first if r.judged_signal == "resp" else len(parts),
+                     f"the breathing rate averaged **{r.breathing.mean:.1f} breaths/min**, {where}")
     return ("Against the usual limits, " + "; ".join(parts) + ".") if parts else ""
 
 
@@ -3384,11 +3402,39 @@ def _measured_text(r: Breakdown) -> str:
                      f"| {_BY_WORDS[r.by]} | mean | sd | epochs |\n|---|---|---|---|\n{table}")
         if r.norm_asked and col.endswith("rmssd [ms]"):
             norms.append(_rmssd_norms(dict((g, m) for g, m, _, _ in rows)))
+    if r.trend is not None and r.measured:
+        leads.insert(0, _trend_text(r.trend, r.measured[0], r.direction))
+    if r.measure_tests:
+        # "is that significant?" after a measure on the back and off it, or in REM and NREM
+        a, b = (_SIDE_WORDS.get(side, side) for side in r.tested)
+        tests = [(column_name(col), t) for col, t in r.measure_tests.items()]
+        verdict = ("Yes" if any(t is not None and t.p < 0.05 for _, t in tests) else
+                   "No" if all(t is not None for _, t in tests) else "Too few periods to tell")
+        leads.insert(0, f"**{verdict}**: {a} against {b}, " + "; ".join(
+            f"{name}{_period_test_text(t)}" for name, t in tests) + ". Each test takes one mean per "
+            "period (a run of consecutive epochs), since epochs of one period are not independent; "
+            "read p as a guide on one night.")
     head = (f"{r.where[0].upper() + r.where[1:]} against the whole night, stages from the "
             f"{source_name(r.source)} hypnogram:" if r.by == "scope" else
             f"By {_BY_WORDS[r.by]}{_where(r.where)}, stages from the {source_name(r.source)} "
             f"hypnogram:")
     return "\n\n".join([*leads, *norms, head + "\n\n" + "\n\n".join(parts)])
+
+
+def _trend_text(t: Trend, col: str, direction: str) -> str:
+    """"is there a trend?": the way the measure drifts, its size per hour and its test."""
+    unit = col.rsplit(" [", 1)[1].rstrip("]")
+    d = _DECIMALS.get(unit, 1) + 1
+    way = "falls" if t.rho < 0 else "rises"
+    asked = {"lower": "fall", "higher": "rise"}.get(direction, "")
+    if t.p >= 0.05:
+        verdict = "No clear trend"
+    else:   # "does it fall?" when it rises: no, it rises
+        verdict = f"{'Yes' if not asked or (asked == 'fall') == (t.rho < 0) else 'No'}, it {way}"
+    return (f"**{verdict}**: over the night {column_name(col)} moves **{t.slope:+.{d}f} {unit} per "
+            f"hour** (a straight line fitted to {t.epochs} epochs), and its hourly means rank "
+            f"against the hour at Spearman ρ = {t.rho:+.2f} (p = {t.p:.2g}, {t.hours} hours; "
+            f"hours of one night are not independent, so read p as a guide).")
 
 
 _POSITION_WORDS = {"supine": "on the back", "left": "on the left side", "right": "on the right side",

@@ -603,6 +603,25 @@ class PeriodTest:
 
 
 @dataclass(frozen=True)
+class Trend:
+    """How a per-epoch measure drifts over the night ("is there a trend?").
+
+    Attributes:
+        slope: the least-squares line's slope over the epochs, in the measure's unit per hour.
+        rho: Spearman's rank correlation of the hourly means with the hour.
+        p: its two-sided p-value (hours are few and not independent: a guide).
+        hours: the hourly means it ranks.
+        epochs: the epochs the line is fitted to.
+    """
+
+    slope: float
+    rho: float
+    p: float
+    hours: int
+    epochs: int
+
+
+@dataclass(frozen=True)
 class PairTest:
     """Whether two groups' events differ by more than chance ("is that significant?").
 
@@ -1477,6 +1496,14 @@ class Breakdown:
     test: PairTest | None = None
     """For two groups' events when asked whether they differ by more than chance: the test
     of their rates, or of their lengths when the lengths were asked; None otherwise."""
+    trend: Trend | None = None
+    """For a measure hour by hour when its drift over the night was asked: the first measure's
+    trend; None otherwise."""
+    measure_tests: dict[str, PeriodTest | None] = field(default_factory=dict)
+    """For a measure split by stage or position when asked whether the two sides (REM and
+    NREM, supine and non-supine: :attr:`tested`) differ by more than chance: each measured
+    column's test over periods (None with too few periods a side); empty otherwise."""
+    tested: tuple[str, str] = ()
 
     @property
     def per_minute(self) -> bool:
@@ -1835,6 +1862,8 @@ class SystemOverview:
         unread: why the system's SpO2 or heart-rate channel was left out (uncalibrated).
         judged: the question asked whether it was normal ("is the heart rate normal?"): the
             answer leads with the measures against their published limits.
+        judged_signal: the signal such a question named ("is the breathing rate normal?":
+            "resp"; "spo2"), whose limit is read first; "" for the system as a whole.
     """
 
     system: str
@@ -1856,7 +1885,7 @@ class SystemOverview:
     """The span read ("in the first half"), "" for the whole night."""
     span: tuple[float, float] | None = None
     """That span in seconds from the recording start, None for the whole night."""
-
+    judged_signal: str = ""
 
 
 @dataclass(frozen=True)

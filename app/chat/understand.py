@@ -299,6 +299,16 @@ _WHICH_MORE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?which (?:o
 # How a question names each event family a comparison of two parts counts
 _FAMILY_ROWS = tuple((name, re.compile(p, I)) for name, p in zip(
     SPAN_FAMILIES, (r"\b(?:apn\w*|hypopn\w*|events?)\b", r"\bdesat\w*", r"\barousals?\b")))
+
+
+def comparison_row(words: str) -> str:
+    """The row of a two-part comparison's table that ``words`` name ("apneas": the breathing
+    events' row; "N3": that stage's), "" for none."""
+    named = stage_term(words)
+    return next((name for name, pattern in _FAMILY_ROWS if pattern.search(words)),
+                named[0] if len(named) == 1 else "")
+
+
 # "how similar are they?" after a library search: how alike its matches are
 _LIKENESS_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?how (?:similar|alike|close|good|relevant)"
                               r" (?:are|were|is) (?:they|these|those|them|the (?:matches|hits|results|epochs|examples)"
@@ -750,7 +760,8 @@ def _norm_row(text: str) -> str:
 
 
 _SYSTEM_NORMAL_RE = re.compile(r"^\W*(?:and\s+)?(?:is|was|are|were|does|did) (?:the |his |her |their )?"
-                               r"(heart(?: ?rate)?|pulse|breathing|respiration|oxygen(?: levels?)?|spo2"
+                               r"(heart(?: ?rate)?|pulse(?: rate)?|breathing(?: rate)?|respiration(?: rate)?"
+                               r"|respiratory rate|oxygen(?: levels?)?|spo2"
                                r"|saturation|sats?|o2) (?:look )?(?:normal|ok(?:ay)?|healthy|fine|within"
                                r" (?:the )?normal (?:range|limits))\W*$", I)
 _KIND_CHOICE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:were|are|was|is) (?:they|these|those|it|the"
@@ -1341,10 +1352,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.SIMILAR, text, ref=Ref.REPEAT, note="likeness", by_rule=True)
     if m := _WHICH_MORE_REF_RE.search(text):
         # "which had more N3?": the last comparison again, that row's side first
-        named = stage_term(m.group("what"))
-        row = next((name for name, pattern in _FAMILY_ROWS if pattern.search(m.group("what"))),
-                   named[0] if len(named) == 1 else "")
-        return Query(Intent.COMPARE, text, target=row, ref=Ref.REPEAT, note="which_side", by_rule=True)
+        return Query(Intent.COMPARE, text, target=comparison_row(m.group("what")), ref=Ref.REPEAT,
+                     note="which_side", by_rule=True)
     if _WHICH_SIDE_REF_RE.search(text):
         # "which is higher?": the last comparison, its side named first (Dialogue.resolve)
         return Query(Intent.COMPARE, text, ref=Ref.REPEAT, note="which_side", by_rule=True)
@@ -2485,8 +2494,11 @@ def _understand(text: str) -> Query:
     if (m := _SYSTEM_NORMAL_RE.search(text)) and time is None:
         # "is the heart rate normal?": that system's overview, led by its limits
         system = "heart" if re.match(r"heart|pulse", m.group(1), I) else "respiratory"
+        # "is the breathing rate normal?", "is the oxygen normal?": that signal's limit first
+        named = ("resp" if re.search(r"\brate\b", m.group(1), I) and system == "respiratory"
+                 else "spo2" if re.match(r"oxygen|spo2|sat|o2", m.group(1), I) else None)
         return Query(Intent.SUMMARY, text, modality=system, topic="system", note="normal",
-                     by_rule=True)
+                     signal=named, by_rule=True)
     if (system := _system_overview(text, time)) is not None:
         return Query(Intent.SUMMARY, text, scope=Scope((), time), modality=system, topic="system", by_rule=True)
     if _ATONIA_RE.search(text):
@@ -2529,6 +2541,12 @@ def _understand(text: str) -> Query:
                   if re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) else None)
         return Query(Intent.RECORDING, text, topic="scoring", note="confusion", target=stager,
                      by_rule=True)
+    if _TREND_ALONE_RE.search(text):
+        # "is there a trend?" after the heart rate hour by hour: its drift, tested
+        return Query(Intent.BREAKDOWN, text, by="hour", ref=Ref.REPEAT, note="trend")
+    if _BACK_ASLEEP_RE.search(text):
+        # "how long until she fell back asleep?" after an awakening: its end and length
+        return Query(Intent.DESCRIBE, text, ref=Ref.ITEM, note="back_asleep")
     if _BY_TYPE_ALONE_RE.search(text):
         # "what types were they?" after the apneas: the list counted by type
         return Query(Intent.LOCATE, text, ref=Ref.REPEAT, note="by_type")
@@ -3394,6 +3412,14 @@ _SLEEP_NEED_RE = re.compile(r"\bhow (?:much sleep|many hours(?: of sleep)?) (?:d
                             r" (?:\w+[- ]?){1,5}sleep\b|\bhow much sleep is (?:recommended|needed|enough)\b"
                             r"|\brecommended (?:amount of )?sleep\b", I)
 """How much sleep a person needs ("how much sleep does a child this age need?")."""
+_TREND_ALONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:is|was) there (?:a|any) (?:clear |real |significant |steady )?"
+                             r"(?:trend|drift)|(?:does|did) it (?:trend|drift)(?: (?:up|down))?|any (?:trend|drift))"
+                             r"(?: (?:in it|over the night|across the night|through the night))?\W*$", I)
+"""A follow-up asking whether the measure just shown drifts over the night ("is there a trend?")."""
+_BACK_ASLEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how long (?:until|till|before|did it take)|when|at what time|what time)"
+                             r"\b.{0,30}\b(?:fell|fall|falls|falling|got|get|went|go|going) back (?:to )?(?:sleep|asleep)"
+                             r"\W*$", I)
+"""When an awakening ended ("how long until she fell back asleep?")."""
 _BY_TYPE_ALONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:and )?by (?:type|kind)|(?:what|which) (?:types?|kinds?|sorts?)"
                                r"(?: (?:were|are|was|is) (?:they|these|those|it|that|there))?|how many of each(?: type| kind)?)\W*$", I)
 """A follow-up asking for the last list's events by type ("by type?", "what types were they?")."""
