@@ -12,7 +12,9 @@ import pytest
 from scipy.stats import binomtest, mannwhitneyu
 
 from app.chat import norms
+from app.chat.events import events_for
 from app.chat.measures import measure_columns
+from app.chat.phenomena import phenomenon
 from chat_dialogues import last_answer
 from sleeplm_core.io.edf_write import write_edf
 from sleeplm_core.io.recording import STAGES
@@ -335,3 +337,50 @@ def test_which_had_more_after_two_periods(demo) -> None:
     text = last_answer(demo, "compare the first and last REM period", "which had more eye movements?")
     assert text == last_answer(demo, "eye movements in the first REM period vs the last REM period"), text[:150]
     assert "in the first REM period" in text and "in the last REM period" in text
+
+
+def test_how_many_per_minute_in_a_stage_after_events(demo) -> None:
+    """"how many per minute in N2?" after the spindles gave the N2 periods."""
+    text = last_answer(demo, "any spindles?", "how many per minute in N2?")
+    assert text == last_answer(demo, "how many spindles per minute in N2?"), text[:120]
+    assert text.startswith("**") and "per minute** of sleep in N2" in text.split("\n")[0]
+
+
+def test_events_in_the_period_shown(demo) -> None:
+    """"how many eye movements in it?" after the longest REM period said "in REM"."""
+    night, _ = demo
+    shown = last_answer(demo, "was there any REM?", "how long was the longest?")
+    start, end = re.search(r"at \*\*(\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\*\*", shown).groups()
+    text = last_answer(demo, "was there any REM?", "how long was the longest?", "how many eye movements in it?")
+    m = re.search(r"\*\*(\d+)\*\* rapid eye movement events in that REM period", text)
+    assert m, text[:200]
+    t0 = night.recording.start_time
+    day = t0.hour * 3600 + t0.minute * 60 + t0.second
+    lo, hi = ((int(c[:2]) * 3600 + int(c[3:5]) * 60 + int(c[6:]) - day) % 86400 for c in (start, end))
+    types = phenomenon("rem").event_types
+    events, _ = events_for(night, types)
+    assert int(m[1]) == sum(e.type in types and lo <= e.onset < hi for e in events) > 0
+
+
+def test_which_stage_the_machine_is_least_sure_of(demo_unscored) -> None:
+    """"which stage is YASA least sure about?" gave the staging's confidence without an answer first."""
+    night, _ = demo_unscored
+    text = last_answer(demo_unscored, "which stage is YASA least sure about?")
+    listed = re.search(r"By stage: ((?:(?:W|N1|N2|N3|REM) \d\.\d\d(?:, )?)+)", text)[1]
+    per = dict(re.findall(r"(W|N1|N2|N3|REM) (\d\.\d\d)", listed))
+    hardest = min(per, key=lambda s: float(per[s]))
+    assert text.startswith(f"The machine staging is least sure of **{hardest}** (mean probability {per[hardest]}"), text[:150]
+    assert not last_answer(demo_unscored, "how confident is the staging?").startswith("The machine staging is least")
+
+
+def test_what_a_recording_needs_to_score_events(demo, sc4001_read) -> None:
+    """"what would you need?" after apneas could not be scored, and "what do you need to score
+    apneas?", were answered with the channel table or not at all."""
+    sc4001 = sc4001_read
+    text = last_answer(sc4001, "what do you need to score apneas?")
+    assert text.startswith("To score apneas the machine scorer needs an airflow channel (thermistor or nasal "
+                           "pressure) or an effort belt sampled at 4 Hz or more. This recording does not: "), text
+    assert last_answer(sc4001, "any apneas?", "what would you need?") == text
+    assert last_answer(demo, "what channels do you need to score spindles?").endswith(
+        "This recording has that, so they are scored here.")
+    assert last_answer(demo, "what would you need?").startswith("Needed for what?")

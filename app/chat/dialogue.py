@@ -134,6 +134,14 @@ class Dialogue:
                     and self.last.phenomenon != "scored_event"):
                 # "events" there are the kind that hour was picked for (the worst hour for breathing)
                 query = replace(query, phenomenon=self.last.phenomenon)
+        if (query.intent == Intent.STAGE_TIMING and query.how_many and query.phenomenon is None
+                and (m := _HOW_MANY_IN_RE.search(query.text)) and self.last is not None
+                and self.last.intent == Intent.LOCATE and (phen := phenomenon(self.last.phenomenon))
+                and phen.event_types):
+            # "any spindles?", then "how many per minute in N2?": those events there, not the
+            # N2 periods
+            query = Query(Intent.LOCATE, query.text, ref=Ref.COUNT, how_many=True, scope=query.scope,
+                          per=m["per"] and m["per"].lower())
         if query.stage_event == "quiz":
             return replace(query, skip=self.quizzes)   # each quiz another stage and epoch
         if (query.ref in (Ref.EXAMPLE, Ref.STEP) and query.phenomenon is None and self.shown is not None
@@ -187,6 +195,11 @@ class Dialogue:
             return Query(Intent.STAGE_TIMING, query.text, stage_event="awakenings", by_rule=True)
         if query.note == "trend":
             return self._trend(query)
+        if query.note == "needs" and query.phenomenon is None:
+            # "why can't you score apneas?", then "what would you need?": those events' channels
+            if self.last is None or not ((phen := phenomenon(self.last.phenomenon)) and phen.event_types):
+                raise NothingToReferTo("no_needs")
+            return replace(query, phenomenon=phen.key, ref=Ref.NONE, by_rule=True)
         if query.note == "by_type":
             # "what types were they?" after a list of apneas: that list, counted by type
             if self.last is None or self.last.intent != Intent.LOCATE or not (
@@ -1692,6 +1705,9 @@ _THEY_CLUSTER_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:(?:where|when) (?:do|di
 _THEIR_STAGES_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:in )?(?:which|what) (?:sleep )?stages? (?:were|was|are|did)"
                               rf" {_THEM}(?: mostly| mainly| usually| generally)?(?: (?:in|occur|happen|fall)(?: in)?)?"
                               r"\W*$", re.I)
+_HOW_MANY_IN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?: (?:were there|are there))?(?: (?:per|an?) (?P<per>minute"
+                             r"|hour)(?: of sleep)?)? (?:in|during)\b", re.I)
+"""A count narrowed to a scope, with no event named ("how many per minute in N2?")."""
 _THERE_END_RE = re.compile(r"\b(?:(?:is|was|are|were) there|in it|in there|here)\W*$", re.I)
 """A measure asked of what was just shown ("how much delta is there?")."""
 _BARE_PRESENCE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:was|were|is|are) there (?:an?|any|some)(?: \w+){1,3}\W*$", re.I)
@@ -1896,8 +1912,9 @@ def _span(item: Item) -> TimeSpan:
     # "item", not "elapsed": an event's own seconds, never "the first N minutes" of the main
     # sleep period of a 22-h recording; a spindle's 0.8 s stay 0.8 s ("how long was it?"), and
     # only an event marked at one instant gets a second to be looked at in
+    # a stage's period is named as one ("in that REM period"), not as the stage ("in REM")
     return TimeSpan("item", item.start, item.end if item.end > item.start else item.start + 1.0,
-                    item.label)
+                    f"that {item.label} period" if item.label in STAGES else item.label)
 
 
 def _time_order(items: list[Item]) -> list[int] | None:

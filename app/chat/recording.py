@@ -16,8 +16,9 @@ from app.chat.aspects import Aspect
 from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.query import Query
-from app.chat.results import (AgreementTrack, ChannelRow, Item, Message, RecordingFacts, StageAgreement,
-                              StagerAmounts, StagerRace)
+from app.chat.phenomena import phenomenon
+from app.chat.results import (AgreementTrack, ChannelNeeds, ChannelRow, Item, Message, RecordingFacts,
+                              StageAgreement, StagerAmounts, StagerRace)
 from app.chat.stagers import agreement_track, stager_amounts, stager_race
 from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, uncalibrated
@@ -26,6 +27,7 @@ from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
 from sleeplm_core.io.position import unread_position
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
+from sleeplm_core.scoring.coverage import requirements
 from sleeplm_core.scoring.intervals import runs
 
 UNSURE_BELOW = 0.6
@@ -243,11 +245,28 @@ _TOPICS = {"channels": _channels, "scoring": _scoring, "quality": _quality}
 _STAGINGS_SIDE_BY_SIDE = {"race": stager_race, "agreement_track": agreement_track, "by_stager": stager_amounts}
 
 
+_UNSURE_LEADS = {"where_unsure": "where", "unsure_stage": "stage"}
+"""What a question on the machine staging's doubt asks first, by its note."""
+
+
+def channel_needs(plan: Plan, night: LoadedNight) -> ChannelNeeds | Message:
+    """"What would you need to score apneas?": each of the phenomenon's event types, the channel
+    the machine scorer needs for it, and whether this recording has one usable."""
+    phen = phenomenon(plan.query.phenomenon)
+    if phen is None or not phen.event_types:
+        return Message("no_reference", "no_phenomenon")
+    needs, blind = requirements(), night.blind_types()
+    rows = tuple((t, needs[t], blind.get(t, "")) for t in phen.event_types if t in needs)
+    return ChannelNeeds(phen.title.lower(), rows)
+
+
 def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAgreement | StagerRace | AgreementTrack
-                                                         | StagerAmounts | Message):
+                                                         | StagerAmounts | ChannelNeeds | Message):
     """What the recording itself holds, for the topic the question named; two of its stagings
     side by side when the question asks how they agree."""
     topic = plan.query.topic or "channels"
+    if plan.query.note == "needs":
+        return channel_needs(plan, night)
     if topic == "channels":
         return _channels(night, plan.query)
     if topic == "scoring" and plan.query.note in _STAGINGS_SIDE_BY_SIDE:
@@ -260,9 +279,10 @@ def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAg
         return stage_agreement(plan, night)
     if topic == "scoring" and plan.query.note == "disagree":
         return _disagreement(night, _scoring(night), plan.query.target, plan.query.scope.stages)
-    if topic == "scoring" and plan.query.note == "where_unsure":
-        # "where is the staging least certain?": its uncertain stretches first
-        return replace(_scoring(night), unsure_first=True)
+    if topic == "scoring" and plan.query.note in _UNSURE_LEADS:
+        # "where is the staging least certain?": its uncertain stretches first; "which stage is
+        # YASA least sure about?": that stage
+        return replace(_scoring(night), unsure_lead=_UNSURE_LEADS[plan.query.note])
     if topic == "patient":
         return _patient(night, plan.query.note)
     return _TOPICS[topic](night)

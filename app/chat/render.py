@@ -33,7 +33,7 @@ from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, s
 from app.chat.recording import MACHINE_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, IndexTrack, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, IndexTrack, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -229,6 +229,9 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_reference" and r.detail == "no_phenomenon":
         return Answer("The last answer named no event to find an example of; ask e.g. *what is "
                       "a K-complex? show me one*.")
+    if r.kind == "no_reference" and r.detail == "no_needs":
+        return Answer("Needed for what? Name the events, e.g. *what do you need to score apneas?* or "
+                      "*what channels do you need to score leg movements?*")
     if r.kind == "no_reference" and r.detail == "no_trend":
         return Answer("There is no measure just before to read a trend in; ask e.g. *how does the "
                       "heart rate change through the night?*, or in one question *is there a trend in "
@@ -3210,12 +3213,17 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
             " " + "; ".join(r.skipped) + "." if r.skipped else "") + guessed + _machine_events(r)
     per = ", ".join(f"{s} {c:.2f}" for s, c in r.stage_confidence.items())
     over = f", {r.where}" if r.where else ""
+    stage_lead = ""
     text = (head + f"\n\nMachine staging ({r.machine_source}){over}: mean probability of the "
             f"chosen stage **{r.mean_confidence:.2f}**; **{r.unsure_pct:.0f} %** of epochs under "
             f"{UNSURE_BELOW:.1f}. By stage: {per}.")
     if len(r.stage_confidence) > 1:
         hardest = min(r.stage_confidence, key=r.stage_confidence.get)
         easiest = max(r.stage_confidence, key=r.stage_confidence.get)
+        if r.unsure_lead == "stage":   # "which stage is YASA least sure about?"
+            stage_lead = (f"The machine staging is least sure of **{hardest}** (mean probability "
+                          f"{r.stage_confidence[hardest]:.2f} of the stage it chose) and surest of "
+                          f"**{easiest}** ({r.stage_confidence[easiest]:.2f}).\n\n")
         text += (f" The least sure stage is **{hardest}** ({r.stage_confidence[hardest]:.2f}), the "
                  f"surest **{easiest}** ({r.stage_confidence[easiest]:.2f}).")
     if not r.human_stages:
@@ -3240,13 +3248,29 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
     elif r.items:
         stretches = ("The longest uncertain stretches (blue):\n" + "\n".join(
             f"- {_span(night, i)} ({i.duration / 60:.1f} min, {i.stage})" for i in r.items[:5]))
-        text = f"{stretches}\n\n{text}" if r.unsure_first else f"{text}\n\n{stretches}"
-    elif r.unsure_first:
+        text = f"{stretches}\n\n{text}" if r.unsure_lead == "where" else f"{text}\n\n{stretches}"
+    elif r.unsure_lead == "where":
         text = (f"The machine staging is at or over {UNSURE_BELOW:.1f} on every epoch, so no stretch "
                 f"of it is uncertain.\n\n{text}")
     if r.skipped:
         text += "\n\nNot machine-scored: " + "; ".join(r.skipped) + "."
-    return text
+    return stage_lead + text
+
+
+@render.register
+def _(r: ChannelNeeds, night: LoadedNight) -> Answer:
+    needs = sorted({need for _, need, _ in r.needs})
+    missing = {why for _, _, why in r.needs if why}
+    lead = f"To score {_plural_title(r.what)} the machine scorer needs {' and '.join(needs)}."
+    if not missing:
+        return Answer(f"{lead} This recording has that, so they are scored here.")
+    return Answer(f"{lead} This recording does not: " + "; ".join(sorted(missing)) + ". A study "
+                  "recorded with such a channel is needed; nothing in this file can stand in for it.")
+
+
+def _plural_title(what: str) -> str:
+    """"apnea" -> "apneas", "oxygen desaturation" -> "oxygen desaturations"."""
+    return what if what.endswith("s") else f"{what}s"
 
 
 def _quality_text(r: RecordingFacts, night: LoadedNight) -> str:

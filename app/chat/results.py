@@ -1144,6 +1144,21 @@ class StagerAmounts:
     where: str = ""
 
 
+@dataclass(frozen=True)
+class ChannelNeeds:
+    """What the machine scorer needs to score one kind of event, and whether this recording
+    has it ("what would you need to score apneas?").
+
+    Attributes:
+        what: the events in words ("apneas").
+        needs: (event type, the channel it needs with its limit, why this recording cannot
+            show it: "" when it can), one per event type.
+    """
+
+    what: str
+    needs: tuple[tuple[str, str, str], ...]
+
+
 @dataclass
 class RecordingFacts:
     """What a question about the recording itself is answered from.
@@ -1228,8 +1243,10 @@ class RecordingFacts:
     differ: tuple[int, int] | None = None
     differ_by: str = ""
     differ_in: tuple[str, ...] = ()
-    unsure_first: bool = False
-    """The question asked where the machine staging is least sure: ``items`` lead (scoring)."""
+    unsure_lead: str = ""
+    """What a question on the machine staging's doubt asked first: "where" (``items``, its
+    uncertain stretches, lead), "stage" (the stage it is least sure of), "" for neither
+    (scoring)."""
 
 
 @dataclass

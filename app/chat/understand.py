@@ -2541,6 +2541,12 @@ def _understand(text: str) -> Query:
                   if re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) else None)
         return Query(Intent.RECORDING, text, topic="scoring", note="confusion", target=stager,
                      by_rule=True)
+    if (m := _NEEDS_RE.search(text)) and (phen := find_phenomenon(m["what"] or "")) and phen.event_types:
+        # "what do you need to score apneas?": the channel the scorer needs, and this file's
+        return Query(Intent.RECORDING, text, phen.key, topic="channels", note="needs", by_rule=True)
+    if _NEEDS_ALONE_RE.search(text):
+        # "what would you need?" after events that could not be scored: those events' needs
+        return Query(Intent.RECORDING, text, topic="channels", ref=Ref.REPEAT, note="needs")
     if _TREND_ALONE_RE.search(text):
         # "is there a trend?" after the heart rate hour by hour: its drift, tested
         return Query(Intent.BREAKDOWN, text, by="hour", ref=Ref.REPEAT, note="trend")
@@ -2566,7 +2572,8 @@ def _understand(text: str) -> Query:
             # "show me an N1 epoch the model got wrong": the reference's N1 epochs only
             scope = Scope(stage_term(text), scope.time)
         note = ("disagree" if differ else _patient_claim(text) if topic == "patient"
-                else "where_unsure" if topic == "scoring" and _WHERE_UNSURE_RE.search(text) else None)
+                else "where_unsure" if topic == "scoring" and _WHERE_UNSURE_RE.search(text)
+                else "unsure_stage" if topic == "scoring" and _STAGE_UNSURE_RE.search(text) else None)
         if differ and re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) and not _MODEL_WORD_RE.search(text):
             # "where does YASA disagree with the expert?": the machine's stages, not the model's
             return Query(Intent.RECORDING, text, topic=topic, scope=scope, by_rule=True, note=note,
@@ -3412,6 +3419,14 @@ _SLEEP_NEED_RE = re.compile(r"\bhow (?:much sleep|many hours(?: of sleep)?) (?:d
                             r" (?:\w+[- ]?){1,5}sleep\b|\bhow much sleep is (?:recommended|needed|enough)\b"
                             r"|\brecommended (?:amount of )?sleep\b", I)
 """How much sleep a person needs ("how much sleep does a child this age need?")."""
+_NEEDS = (r"(?:what (?:channels?|sensors?|signals?|leads?|data|recording|else)?\s*(?:do|would|does|did) (?:you|i|we|it"
+          r"|one|the (?:app|scorer|machine))\s+(?:need|require)|what (?:is|are) (?:needed|required))")
+_NEEDS_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_NEEDS}\s+(?:to|for)\s+(?:score|scoring|detect|detecting|find|finding"
+                       r"|count|counting|measure|measuring|see|seeing)\s+(?P<what>.+?)\W*$", I)
+"""The channel needed to score a kind of event ("what do you need to score apneas?")."""
+_NEEDS_ALONE_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_NEEDS}(?:\s+(?:to|for)\s+(?:score|scoring|detect|find|count|"
+                             r"see)\s+(?:them|it|those|these))?\W*$", I)
+"""The same asked as a follow-up ("what would you need?")."""
 _TREND_ALONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:is|was) there (?:a|any) (?:clear |real |significant |steady )?"
                              r"(?:trend|drift)|(?:does|did) it (?:trend|drift)(?: (?:up|down))?|any (?:trend|drift))"
                              r"(?: (?:in it|over the night|across the night|through the night))?\W*$", I)
@@ -3427,6 +3442,8 @@ _UNSURE = r"(?:least (?:certain|sure|confident|reliable)|most (?:uncertain|unsur
 _UNSURE_WHERE = r"(?:where|when|which (?:part|parts|epochs?|stretch(?:es)?|sections?|bits?|periods?|hours?))"
 _WHERE_UNSURE_RE = re.compile(rf"\b{_UNSURE_WHERE}\b.{{0,40}}\b{_UNSURE}\b", I)
 """Where the machine staging is least sure ("where is the staging least certain?")."""
+_STAGE_UNSURE_RE = re.compile(rf"\b(?:which|what) stages?\b.{{0,40}}\b{_UNSURE}\b", I)
+"""The stage the machine staging is least sure of ("which stage is YASA least sure about?")."""
 _WHERE_UNSURE_ALONE_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_UNSURE_WHERE} (?:is|are|was|were|did|does) (?:it|they|that"
                                     rf"|the (?:staging|stages|hypnogram|scoring|machine(?: staging)?|yasa|stager))?\s*"
                                     rf"(?:the )?{_UNSURE}(?: about)?\W*$", I)

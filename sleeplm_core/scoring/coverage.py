@@ -45,6 +45,18 @@ def blind_types(rec: Recording, slots: dict[str, str] | None = None,
     return blind
 
 
+def requirements(config: ScoringConfig = ScoringConfig()) -> dict[str, str]:
+    """Event type -> the channel the machine scorer needs to score it, in words with its limit
+    (the same limits :func:`blind_types` applies)."""
+    breathing = (f"an airflow channel (thermistor or nasal pressure) or an effort belt sampled at "
+                 f"{config.breathing.min_rate_hz:g} Hz or more")
+    eeg = f"an EEG channel sampled at {config.staging.eeg.min_rate_hz:g} Hz or more"
+    return {**dict.fromkeys(_BREATHING_TYPES, breathing),
+            "desaturation": f"a pulse-oximeter SpO2 channel sampled at {config.spo2.min_rate_hz:g} Hz or more",
+            **dict.fromkeys(_EEG_TYPES, eeg),
+            "limb_movement": f"a leg (tibialis) EMG channel sampled at {config.leg_emg.min_rate_hz:g} Hz or more"}
+
+
 def _unusable(rec: Recording, labels: list[str], limits: Usability) -> str:
     """Why none of ``labels`` is usable ("no channel" when there are none), "" if one is."""
     signal, why = pick(rec, labels, limits)
