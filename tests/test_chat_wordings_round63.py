@@ -384,3 +384,32 @@ def test_what_a_recording_needs_to_score_events(demo, sc4001_read) -> None:
     assert last_answer(demo, "what channels do you need to score spindles?").endswith(
         "This recording has that, so they are scored here.")
     assert last_answer(demo, "what would you need?").startswith("Needed for what?")
+
+
+def test_the_most_similar_match_and_its_signals(demo) -> None:
+    """"which one is most similar?" after a library search listed the matches again; "show me
+    its signals" then described this night's epoch on screen."""
+    search = "find epochs like this one in the library"
+    text = last_answer(demo, search, "which one is most similar?")
+    assert re.match(r"The first of \d+ \(", text), text[:120]
+    assert text == last_answer(demo, search, "show me the best match")
+    signals = last_answer(demo, search, "which one is most similar?", "show me its signals")
+    assert signals == last_answer(demo, search, "which one is most similar?", "what stage is it?")
+    assert not signals.startswith("About the current epoch")
+
+
+def test_are_any_matches_from_real_recordings(demo) -> None:
+    """"are any from real recordings?" after a library search gave the night's summary."""
+    search = "find spindles in N2 in other nights"
+    text = last_answer(demo, search, "are any from real recordings?")
+    assert text == last_answer(demo, search, "how similar are they?"), text[:120]
+    assert "**by kind**" in text
+
+
+def test_how_good_is_the_model_and_one_it_got_wrong(demo) -> None:
+    """"how good is the model on this night?" was not understood; "show me one it got wrong"
+    after the model against the scoring asked for an event."""
+    text = last_answer(demo, "how good is the model on this night?")
+    assert text == last_answer(demo, "how well does the model stage this night?"), text[:120]
+    wrong = last_answer(demo, "how good is the model on this night?", "show me one it got wrong")
+    assert wrong.startswith("The model's zero-shot stage differs from the human-scored one on **"), wrong[:150]

@@ -152,7 +152,9 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                              r"|adolescents?|p(?:a)?ediatric|school[- ]?(?:age|aged|child)|preschool\w*)\b", re.I),
     Aspect.TIME_IN: re.compile(r"\b(?:time|minutes|hours|how long|how much time)\b.{0,25}\b(?:with|below"
                                r"|under|above|over)\b", re.I),
-    Aspect.LIKENESS: re.compile(r"\bhow (?:similar|alike|close|good|relevant)\b", re.I),
+    Aspect.LIKENESS: re.compile(r"\bhow (?:similar|alike|close|good|relevant)\b|\b(?:any|all|some|none)(?: of (?:them|those"
+                                r"|these))? (?:from )?(?:real|synthetic|human) (?:recordings?|nights?|data|patients?"
+                                r"|people|psg)\b", re.I),
     Aspect.HOW_MUCH: re.compile(r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|faster"
                                 r"|slower|greater|different|did (?:it|they) (?:change|differ|rise|fall|drop|go up"
                                 r"|go down))\b|\bhow (?:big|large) (?:is|was) (?:the|that) (?:difference|gap|change)\b"

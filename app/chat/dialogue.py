@@ -288,6 +288,11 @@ class Dialogue:
                 and self.shown is not None and self.shown.intent in (Intent.CLASSIFY, Intent.NAVIGATE)):
             # "find a clear N3 epoch", then "how much delta is there?": in the epoch on screen
             return replace(query, by="scope", scope=Scope((), TimeSpan("current", text="this epoch")))
+        if (query.ref == Ref.NONE and _ITS_RE.search(query.text) and self.items
+                and self._focused().source.startswith(LIBRARY_SOURCE)):
+            # "show me its signals" after a library match was picked: that match, which this
+            # night's viewer cannot show
+            return _library_pick(self._focused(), query.text, "")
         if query.ref == Ref.NONE:
             return self._at_view(query)
         if query.ref == Ref.BACK and _TO_THE_LIST_RE.search(query.text):
@@ -643,6 +648,11 @@ class Dialogue:
         """"show me one" after "what is a K-complex?": that phenomenon found in the night, in
         the scope the follow-up names (else the last one's)."""
         last = self.last
+        if _GOT_WRONG_RE.search(query.text) and last.note in ("confusion", "disagree"):
+            # "which stage does it get wrong most?", then "show me one it got wrong": where the
+            # stagings just set against each other disagree
+            return Query(Intent.RECORDING, query.text, topic="scoring", note="disagree", target=last.target,
+                         scope=Scope(query.scope.stages), by_rule=True)
         if query.note == "on_night":
             return self._on_night(query)
         if query.note == "each" and last.intent == Intent.EXPLAIN and last.contrast:
@@ -1708,6 +1718,10 @@ _THEIR_STAGES_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:in )?(?:which|what) (?:
 _HOW_MANY_IN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?: (?:were there|are there))?(?: (?:per|an?) (?P<per>minute"
                              r"|hour)(?: of sleep)?)? (?:in|during)\b", re.I)
 """A count narrowed to a scope, with no event named ("how many per minute in N2?")."""
+_GOT_WRONG_RE = re.compile(r"\b(?:got|get|gets|getting) (?:it |them |that )?wrong\b|\b(?:mis-?staged|mis-?scored)\b", re.I)
+"""Epochs a staging got wrong ("show me one it got wrong")."""
+_ITS_RE = re.compile(r"\b(?:its|it's) (?:signals?|traces?|eeg|channels?|data|waveforms?|plots?)\b", re.I)
+"""The signals of the item in focus ("show me its signals")."""
 _THERE_END_RE = re.compile(r"\b(?:(?:is|was|are|were) there|in it|in there|here)\W*$", re.I)
 """A measure asked of what was just shown ("how much delta is there?")."""
 _BARE_PRESENCE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:was|were|is|are) there (?:an?|any|some)(?: \w+){1,3}\W*$", re.I)

@@ -313,7 +313,14 @@ def comparison_row(words: str) -> str:
 _LIKENESS_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?how (?:similar|alike|close|good|relevant)"
                               r" (?:are|were|is) (?:they|these|those|them|the (?:matches|hits|results|epochs|examples)"
                               r"|these (?:matches|hits|results|epochs|examples))(?: really)?(?: to (?:it|this|that|this"
-                              r" epoch|the epoch|the query|mine|each other|one another))?\W*$", I)
+                              r" epoch|the epoch|the query|mine|each other|one another))?\W*$"
+                              # "are any from real recordings?": the matches' kinds among their likeness
+                              r"|^\W*(?:and\s+|so\s+)?(?:are|were|is) (?:any|all|some|none|they|these|those)(?: of (?:them"
+                              r"|those|these|the (?:matches|hits|results)))? (?:from )?(?:real|synthetic|human)(?: (?:recordings?"
+                              r"|nights?|data|patients?|people|psg))?\W*$", I)
+_MOST_SIMILAR_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:one |of them |of those |match |epoch |hit )?(?:is|was)"
+                              r" (?:the )?(?:most similar|closest|nearest|best(?: match| one)?|most alike)\W*$", I)
+"""The best of a library search's matches ("which one is most similar?")."""
 _SIGNIFICANT_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) (?:that|this|it|the|these|those)"
                                  r"(?: (?:difference|differences|gap|result))? (?:statistically )?significant\W*$"
                                  r"|^\W*(?:and\s+|so\s+)?(?:what(?:'s| is) the p[- ]?value|could (?:that|this|it) be"
@@ -1347,6 +1354,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if _HOW_MUCH_REF_RE.search(text):
         # "how much was there?" after "show me N3": that stage's time
         return Query(Intent.STAGE_AMOUNT, text, ref=Ref.REPEAT, by_rule=True)
+    if _MOST_SIMILAR_RE.search(text):
+        # "which one is most similar?" after a library search: its best match, picked
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank="strongest")
     if _LIKENESS_REF_RE.search(text):
         # "how similar are they?": the last library search, judged (Dialogue.resolve)
         return Query(Intent.SIMILAR, text, ref=Ref.REPEAT, note="likeness", by_rule=True)
@@ -2867,6 +2877,10 @@ _CONFUSION_RE = re.compile(
     # "how well does the model stage this night?", "what is the model's kappa?"
     r"|\bhow (?:well|accurately|good) (?:does|do|did|is|was) (?:the )?(?:model|machine|yasa)(?:'s)? (?:stag\w*|scor\w*)"
     r"|\b(?:the )?(?:model|machine|yasa)(?:'s)? (?:kappa|κ|agreement|accuracy)\b"
+    # "how good is the model on this night?" ("how accurate is YASA?" asks how far it can be
+    # trusted: the scoring's overview)
+    r"|\bhow (?:good|well|accurate|reliable) (?:is|was) (?:the )?model(?: (?:on|for|at|with)"
+    r" (?:this|the) (?:night|recording|file|study)| here| tonight)?\W*$"
     r"|\b(?:kappa|κ|agreement|accuracy) of (?:the )?(?:model|machine|yasa)\b"
     # "how does the model do against the expert?", "which stage does YASA get wrong most?"
     r"|\bhow (?:well |badly )?(?:does|do|did) (?:the )?(?:model|machine|yasa) (?:do|perform|fare|score)\w*"
