@@ -413,3 +413,23 @@ def test_how_good_is_the_model_and_one_it_got_wrong(demo) -> None:
     assert text == last_answer(demo, "how well does the model stage this night?"), text[:120]
     wrong = last_answer(demo, "how good is the model on this night?", "show me one it got wrong")
     assert wrong.startswith("The model's zero-shot stage differs from the human-scored one on **"), wrong[:150]
+
+
+def test_the_central_apnea_index_against_its_threshold(demo) -> None:
+    """"is that high?" after the central apnea index gave the AHI against the stage norms."""
+    night, _ = demo
+    stages, _ = night.stages()
+    events, _ = night.scored_events()
+    n = sum(e.type == "central_apnea" and stages[night.epoch_at(e.onset)] >= STAGES.index("N1") for e in events)
+    index = n / (night.summary().tst_min / 60)
+    text = last_answer(demo, "what's the central apnea index?", "is that high?")
+    side = "above" if index >= norms.CENTRAL_APNEA_INDEX else "below"
+    assert f"This night's **{index:.1f}/h** is **{side}** the 5/h. A central apnea index of 5/h" in text, text[:300]
+    assert "total sleep time" not in text
+
+
+def test_an_event_with_the_one_shown(demo) -> None:
+    """"any arousal with it?" after the deepest desaturation listed the night's arousals."""
+    text = last_answer(demo, "show me the deepest desaturation", "any arousal with it?")
+    assert "in the 30 s either side of the desaturation shown" in text, text[:200]
+    assert text == last_answer(demo, "show me the deepest desaturation", "and an arousal next to it?")

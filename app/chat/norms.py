@@ -63,6 +63,9 @@ cut-off; the norms' bands are not split there."""
 PLMS_ADULT, PLMS_CHILD = 15.0, 5.0
 """PLMS index (periodic leg movements per hour of sleep) above which the ICSD-3 allows periodic
 limb movement disorder, in an adult and in a child."""
+CENTRAL_APNEA_INDEX = 5.0
+"""Central apneas (and central hypopneas) per hour of sleep from which the ICSD-3 allows central
+sleep apnea, when central events are also more than half of all apneas and hypopneas."""
 PEDIATRIC_OAHI = 1.0
 """Obstructive AHI (/h of sleep) from which a child's breathing in sleep is abnormal by the
 AASM's pediatric rules (ICSD-3: one or more obstructive or mixed apneas or obstructive

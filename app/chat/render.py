@@ -454,6 +454,12 @@ def _(r: EventList, night: LoadedNight) -> Answer:
     if r.per and r.events_source != "none" and not r.unscored:
         parts.insert(0, _rate(r))   # "arousals per hour?", "OAHI": the rate asked for first
     if (norm := _DENSITY_NORMS.get(r.name)) and Aspect.NORM in r.asks:
+        if r.name == "central apnea" and r.sleep_min > 0 and not r.recorded:
+            # "is that high?" after the central apnea index: where it stands, then the rule
+            index = sum(i.stage in STAGES[1:] for i in r.scored) / (r.sleep_min / 60)
+            side = "above" if index >= norms.CENTRAL_APNEA_INDEX else "below"
+            norm = (f"This night's **{index:.1f}/h** is **{side}** the {norms.CENTRAL_APNEA_INDEX:g}/h. "
+                    + norm)
         parts.insert(1 if r.per else 0, norm)   # after the density it qualifies
     if r.periodic is not None:
         # "PLM index", "any periodic limb movements?": the periodic ones first, the rate of
@@ -620,7 +626,13 @@ _REM_DENSITY_NORMS = (
     "morning, and it is higher in major depression. Compare densities measured the same way: "
     "this night's REM periods (*is REM density higher in later REM periods?*) or other nights "
     "scored by the same detector.")
-_DENSITY_NORMS = {"sleep spindle": _SPINDLE_NORMS, "rapid eye movements": _REM_DENSITY_NORMS}
+_CENTRAL_NORM = (
+    f"A central apnea index of {norms.CENTRAL_APNEA_INDEX:g}/h or more, with central events more than "
+    "half of all the apneas and hypopneas, is the ICSD-3's polysomnographic threshold for central "
+    "sleep apnea (ask *what share of the apneas are central?*); a diagnosis also weighs the symptoms "
+    "and the causes (heart failure, opioids, altitude), so the index grades the events, not a disorder.")
+_DENSITY_NORMS = {"sleep spindle": _SPINDLE_NORMS, "rapid eye movements": _REM_DENSITY_NORMS,
+                  "central apnea": _CENTRAL_NORM}
 _PLMS_NORM = (
     f"A PLMS index over {norms.PLMS_ADULT:g}/h in an adult (over {norms.PLMS_CHILD:g}/h in a child) "
     "is the ICSD-3's threshold for "

@@ -1728,8 +1728,8 @@ _WHEN_MOSTLY_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?when\s+(?:did
                              r"|^\W*(?:and\s+|so\s+)?when\s+(?:was|were|did)\s+most of (?:it|that|them|those|these)"
                              r"(?:\s+\w+){0,2}\W*$", I)
 # "and a spindle next to it?": events of a kind around the one event shown
-_NEAR_IT_RE = re.compile(r"\b(?:next to|near(?:by)?|close to|around|beside|nearest to|closest to|by)\s+(?:it|that"
-                         r"|this|that one|this one|the one shown)\W*$", I)
+_NEAR_IT_RE = re.compile(r"\b(?:next to|near(?:by)?|close to|around|beside|nearest to|closest to|by|with|along with)\s+"
+                         r"(?:it|that|this|that one|this one|the one shown)\W*$", I)
 
 
 # "explain the sleep stages simply", "summarize the night in plain words for students": how to
