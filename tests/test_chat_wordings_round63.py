@@ -433,3 +433,35 @@ def test_an_event_with_the_one_shown(demo) -> None:
     text = last_answer(demo, "show me the deepest desaturation", "any arousal with it?")
     assert "in the 30 s either side of the desaturation shown" in text, text[:200]
     assert text == last_answer(demo, "show me the deepest desaturation", "and an arousal next to it?")
+
+
+@pytest.mark.parametrize(("listed", "explained"), [("list the apneas", "what is an apnea?"),
+                                                   ("show me a K-complex", "what is a k-complex?")])
+def test_what_causes_them(demo, listed, explained) -> None:
+    """"what causes them?" after apneas or a K-complex was taken for a question off the recording."""
+    assert last_answer(demo, listed, "what causes them?") == last_answer(demo, explained)
+
+
+def test_is_a_childs_breathing_normal(six_year_old) -> None:
+    """"is the breathing normal for a child?" read the adult bands (or the adult norms)."""
+    for asked in ("is the breathing normal for a child?", "is the breathing normal?"):
+        text = last_answer(six_year_old, asked)
+        assert text.startswith("Breathing, by the AASM's pediatric rule: the obstructive AHI is **"), (asked, text[:120])
+    rate = last_answer(six_year_old, "is the breathing rate normal?")
+    assert "a range that does not apply to a child" in rate, rate[:300]
+
+
+def test_any_events_in_the_period_shown(demo) -> None:
+    """"any eye movements?" after a REM period's length listed the whole night's."""
+    first = last_answer(demo, "show me the first REM period", "how long did it last?")
+    text = last_answer(demo, "show me the first REM period", "how long did it last?", "any eye movements?")
+    assert "rapid eye movement events in that REM period" in text, (first[:100], text[:200])
+    assert "that REM period" not in last_answer(demo, "any eye movements?")
+
+
+def test_how_a_childs_sleep_differs(six_year_old) -> None:
+    """"how is a child's sleep different from an adult's?" gave the adult norms' refusal."""
+    lo, hi = norms.child_sleep_hours(6.0)
+    text = last_answer(six_year_old, "how is a child's sleep different from an adult's?")
+    assert text.startswith("**How a child's sleep differs from an adult's.**"), text[:100]
+    assert f"against the {lo}-{hi} h a day the AASM recommends at 6 years." in text

@@ -11,6 +11,7 @@ import pandas as pd
 
 from app.chat.breakdown import index_rows, stage_groups
 from app.chat.events import events_for, unscored_reason
+from app.chat import norms
 from app.chat.glossary import Term
 from app.chat.measures import EEG_PREFIX, column_name, measure_columns
 from app.chat.periods import stage_periods
@@ -341,6 +342,20 @@ def _stage_means(night: LoadedNight, words: str, what: str, unit: str, stages: t
 _STAGE_SET = {"NREM": ("N1", "N2", "N3")}
 
 
+def _child_night(night: LoadedNight) -> str:
+    """This night's slow-wave share and total sleep, against the recommended hours when the
+    file gives a child's age."""
+    s, (_, source) = night.summary(), night.stages()
+    age = night.recording.patient.age
+    head = (f"This night ({source_name(source)} stages): N3 **{s.stage_pct['N3']:.0f} %** of sleep, total "
+            f"sleep **{s.tst_min / 60:.1f} h**")
+    hours = norms.child_sleep_hours(age) if age is not None and age < norms.ADULT_AGE else None
+    if hours is None:
+        return head + (f"; the file gives the sleeper's age as {age:g}." if age is not None else
+                       "; the file gives no age.")
+    return head + f", against the {hours[0]}-{hours[1]} h a day the AASM recommends at {age:g} years."
+
+
 _NIGHT_LINE: dict[str, Callable[[LoadedNight], str]] = {
     "sws_early": lambda night: _by_third(night, "N3"), "eeg_bands": _band_shares,
     "rem_eyes": _rem_density, "desat_lag": _nadir_lag, "apnea_stage": _index_by_stage,
@@ -348,6 +363,7 @@ _NIGHT_LINE: dict[str, Callable[[LoadedNight], str]] = {
     "hypoventilation": _sustained_low, "spindle_n2": _spindles_by_stage, "snore_apnea": _snore_in_apneas,
     "heart_sleep": lambda night: _stage_means(night, "heart rate", "heart rate", "bpm",
                                               ("W", "N1", "N2", "N3", "REM")),
+    "child_sleep": _child_night,
     "rem_breathing": lambda night: _stage_means(night, "breathing variability", "breath-to-breath variability",
                                                 "%", ("NREM", "REM")),
 }

@@ -280,8 +280,12 @@ class Dialogue:
                            modality=query.modality or self.shown.modality)
         if (query.ref == Ref.NONE and query.intent == Intent.LOCATE and query.phenomenon
                 and query.scope == Scope() and _BARE_PRESENCE_RE.search(query.text)
-                and self.shown is not None and self.shown.ref in (Ref.CONTEXT, Ref.ITEM)):
-            # "what happened before it?", then "was there an apnea?": one near the event shown
+                and self.shown is not None and self.shown.ref in (Ref.CONTEXT, Ref.ITEM) and self.items):
+            # "what happened before it?", then "was there an apnea?": one near the event shown;
+            # "how long did the first REM period last?", then "any eye movements?": in it
+            item = self._focused()
+            if item.label in STAGES:
+                return replace(query, scope=Scope(time=_span(item)))
             return self._near_focus(query)
         if (query.ref == Ref.NONE and query.intent == Intent.BREAKDOWN and query.measure
                 and query.scope == Scope() and _THERE_END_RE.search(query.text)
@@ -1380,6 +1384,10 @@ class Dialogue:
             return "what caused the arousals?"
         if events == "desaturations":
             return "how many desaturations followed an apnea or hypopnea?"
+        if (phen := phenomenon(last.phenomenon)) is not None and phen.event_types:
+            # "what causes them?" after apneas or K-complexes: what they are and what brings them
+            # on, the explanation's words, with an example of this night
+            return f"what is {article(phen.title.lower())}?"
         return None
 
     def _listed_events(self) -> str | None:
@@ -1724,7 +1732,8 @@ _ITS_RE = re.compile(r"\b(?:its|it's) (?:signals?|traces?|eeg|channels?|data|wav
 """The signals of the item in focus ("show me its signals")."""
 _THERE_END_RE = re.compile(r"\b(?:(?:is|was|are|were) there|in it|in there|here)\W*$", re.I)
 """A measure asked of what was just shown ("how much delta is there?")."""
-_BARE_PRESENCE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:was|were|is|are) there (?:an?|any|some)(?: \w+){1,3}\W*$", re.I)
+_BARE_PRESENCE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:was|were|is|are) there (?:an?|any|some)|any)(?: \w+){1,3}\W*$",
+                               re.I)
 """A yes-or-no question on one kind of event with no scope ("was there an apnea?")."""
 _NREM_OR_REM = r"(?:in |during )?(?:n-?rem|non-?rem|rem)(?: sleep)?"
 _THEY_REM_OR_NREM_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:(?:are|were|did|do) (?:they|these|those|most of them)"

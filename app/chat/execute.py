@@ -1802,10 +1802,17 @@ _OVERVIEW_TYPES = (*APNEA_TYPES, "rera")
 """Breathing events a breathing overview counts by type: the AHI's and the RDI's."""
 
 
-def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview | Message:
+def system_overview(plan: Plan, night: LoadedNight) -> SystemOverview | NormCheck | Message:
     """The breathing or the heart over the whole night, or over the span the question names
     (its edges taken as lights off and on): indices, events by type and the measured
-    signals, as a report's section gives them."""
+    signals, as a report's section gives them. "Is the breathing normal?" of a child is
+    answered by the pediatric breathing rule, not the adult limits."""
+    age = night.recording.patient.age
+    if (plan.query.note == "normal" and plan.query.modality == "respiratory" and not plan.where.text
+            and plan.query.signal != "resp") and (
+            Aspect.CHILD in plan.query.aspects or (age is not None and age < norms.ADULT_AGE)):
+        return normal(replace(plan, query=replace(plan.query, intent=Intent.NORMAL, target=norms.BREATHING_ROW,
+                                                  topic=None, note="")), night)
     events, source = night.scored_events()
     span, summary = None, night.summary()
     if plan.where.text:

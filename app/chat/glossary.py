@@ -331,6 +331,17 @@ TERMS: tuple[Term, ...] = (
                r"|faster|shallow\w*|chang\w*)\b.{0,20}\b(?:in|during) rem\b"
                r"|\bwhy\b.{0,40}\b(?:irregular|erratic|uneven|variable)\s+(?:breath\w*|respirat\w*)\b"
                r".{0,20}\b(?:in|during) rem\b"),
+    Term("child_sleep", "How a child's sleep differs from an adult's",
+         r"(?:children'?s|kids'?|a child'?s|pa?ediatric) sleep",
+         "Children sleep longer and deeper. The AASM recommends 9-12 h a day from 6 to 12 years and "
+         "8-10 h for teenagers, against 7 h or more for adults. Slow-wave sleep (N3) takes a larger "
+         "share of the night and its slow waves are larger; both shrink through adolescence as the "
+         "cortex matures, and keep falling with age (Ohayon et al. 2004, Sleep 27:1255). Sleep "
+         "efficiency is high and awakenings few, and children are harder to wake from N3. Their "
+         "breathing is judged by stricter rules: an obstructive AHI of 1/h or more is abnormal, "
+         "where an adult's index is normal under 5/h.",
+         asked=r"\b(?:child(?:ren)?'?s?|kids?'?|pa?ediatric)\b.{0,30}\bsleep\b.{0,30}\b(?:differ\w*|compare\w*|vs\.?"
+               r"|versus|unlike)\b.{0,20}\badults?\b|\bhow (?:do|does) (?:children|kids|a child) sleep differently\b"),
     Term("spindle_n2", "Why spindles mark N2 sleep",
          r"spindle (?:generation|generator|origin)s?",
          "Sleep spindles are bursts of 11-16 Hz waves that the thalamus makes as the brain settles "

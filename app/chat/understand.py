@@ -770,7 +770,8 @@ _SYSTEM_NORMAL_RE = re.compile(r"^\W*(?:and\s+)?(?:is|was|are|were|does|did) (?:
                                r"(heart(?: ?rate)?|pulse(?: rate)?|breathing(?: rate)?|respiration(?: rate)?"
                                r"|respiratory rate|oxygen(?: levels?)?|spo2"
                                r"|saturation|sats?|o2) (?:look )?(?:normal|ok(?:ay)?|healthy|fine|within"
-                               r" (?:the )?normal (?:range|limits))\W*$", I)
+                               r" (?:the )?normal (?:range|limits))(?: for (?:an? |this |the |his |her |my |their )?"
+                               r"(?:\w+[- ]?){1,3})?\W*$", I)
 _KIND_CHOICE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:were|are|was|is) (?:they|these|those|it|the"
                              r" (?:events|apneas))\s+)?(?:mostly\s+|mainly\s+|more\s+|predominantly\s+)?"
                              r"(obstructive|central|mixed)\s+(?:or|vs\.?|versus)\s+(?:obstructive|central"
