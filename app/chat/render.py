@@ -192,6 +192,57 @@ _MESSAGES = {
 }
 
 
+
+_NO_REFERENCE = {
+    "no_meaning": (
+        "The last answer named no event or statistic that I have an explanation for; ask e.g."
+        " *what is a K-complex?* or *what is the AHI?*"),
+    "no_why": (
+        "I can show the evidence for an epoch's stage: ask *why is this epoch N2?*, or *what "
+        "stage is this?* and then *why?*; for an event or a statistic, ask *what does that "
+        "mean?*"),
+    "no_share": (
+        "A share needs a count of events in part of the night just before it; ask e.g. *how "
+        "many apneas were in REM?* and then *what percentage is that?*, or in one question "
+        "*what percentage of the apneas were in REM?*"),
+    "no_phenomenon": (
+        "The last answer named no event to find an example of; ask e.g. *what is a K-complex?"
+        " show me one*."),
+    "no_needs": (
+        "Needed for what? Name the events, e.g. *what do you need to score apneas?* or *what "
+        "channels do you need to score leg movements?*"),
+    "no_trend": (
+        "There is no measure just before to read a trend in; ask e.g. *how does the heart "
+        "rate change through the night?*, or in one question *is there a trend in the SpO2 "
+        "over the night?*"),
+    "no_types": (
+        "The last answer listed no events of more than one type to count by type; ask e.g. "
+        "*list the apneas* and then *what types were they?*, or in one question *how many of "
+        "each type of apnea?*"),
+    "no_comparison": (
+        "A test of significance needs a comparison just before it; ask e.g. *compare heart "
+        "rate in N3 and REM* and then *is that difference significant?*, or in one question "
+        "*is the heart rate significantly different between N3 and REM?*"),
+    "no_sides": (
+        "There are no two sides just before to weigh; ask e.g. *heart rate in REM vs N3* and "
+        "then *which is higher?*, or in one question *was the heart rate higher in REM or "
+        "N3?*"),
+    "no_search": (
+        "There is no library search just before to judge; ask e.g. *find epochs like this one"
+        " in the library* and then *how similar are they?*"),
+    "no_time": (
+        "The last question named no time of the night to move from; ask e.g. *what happened "
+        "at 2 am?* and then *and 30 minutes later?*"),
+    "first_period": (
+        "That is the night's first period of its stage, so none comes before it; ask *compare"
+        " it with the next one* instead."),
+    "empty_list": (
+        "The last answer listed nothing to pick from, so there is no such one; ask a question"
+        " that finds something first."),
+}
+"""What a follow-up with nothing before it to refer to is told, by what it lacked (``Message`` detail)."""
+
+
 @render.register
 def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "medical":
@@ -215,57 +266,13 @@ def _(r: Message, night: LoadedNight) -> Answer:
         facts = "\n".join(f"- {k}: **{v}**" for k, v in r.facts.items())
         return Answer(f"Graded by the index alone (events: {source_name(r.detail)}):\n{facts}\n\n"
                       "One night's index, not a diagnosis.")
-    if r.kind == "no_reference" and r.detail == "no_meaning":
-        return Answer("The last answer named no event or statistic that I have an explanation "
-                      "for; ask e.g. *what is a K-complex?* or *what is the AHI?*")
-    if r.kind == "no_reference" and r.detail == "no_why":
-        return Answer("I can show the evidence for an epoch's stage: ask *why is this epoch N2?*, "
-                      "or *what stage is this?* and then *why?*; for an event or a statistic, ask "
-                      "*what does that mean?*")
-    if r.kind == "no_reference" and r.detail == "no_share":
-        return Answer("A share needs a count of events in part of the night just before it; ask "
-                      "e.g. *how many apneas were in REM?* and then *what percentage is that?*, "
-                      "or in one question *what percentage of the apneas were in REM?*")
-    if r.kind == "no_reference" and r.detail == "no_phenomenon":
-        return Answer("The last answer named no event to find an example of; ask e.g. *what is "
-                      "a K-complex? show me one*.")
-    if r.kind == "no_reference" and r.detail == "no_needs":
-        return Answer("Needed for what? Name the events, e.g. *what do you need to score apneas?* or "
-                      "*what channels do you need to score leg movements?*")
-    if r.kind == "no_reference" and r.detail == "no_trend":
-        return Answer("There is no measure just before to read a trend in; ask e.g. *how does the "
-                      "heart rate change through the night?*, or in one question *is there a trend in "
-                      "the SpO2 over the night?*")
-    if r.kind == "no_reference" and r.detail == "no_types":
-        return Answer("The last answer listed no events of more than one type to count by type; ask "
-                      "e.g. *list the apneas* and then *what types were they?*, or in one question "
-                      "*how many of each type of apnea?*")
-    if r.kind == "no_reference" and r.detail == "no_comparison":
-        return Answer("A test of significance needs a comparison just before it; ask e.g. "
-                      "*compare heart rate in N3 and REM* and then *is that difference "
-                      "significant?*, or in one question *is the heart rate significantly "
-                      "different between N3 and REM?*")
-    if r.kind == "no_reference" and r.detail == "no_sides":
-        return Answer("There are no two sides just before to weigh; ask e.g. *heart rate in REM "
-                      "vs N3* and then *which is higher?*, or in one question *was the heart rate "
-                      "higher in REM or N3?*")
-    if r.kind == "no_reference" and r.detail == "no_search":
-        return Answer("There is no library search just before to judge; ask e.g. *find epochs like "
-                      "this one in the library* and then *how similar are they?*")
+    if r.kind == "no_reference" and r.detail in _NO_REFERENCE:
+        return Answer(_NO_REFERENCE[r.detail])
     if r.kind == "no_example":
         return Answer(f"This night's stages are only the model's guess (no scoring, and no EEG for "
                       f"the machine to stage), so no epoch of it can show a class what {r.detail} looks "
                       f"like. Load a night with a hypnogram or with EEG, or the bundled night; *what "
                       f"is {r.detail} sleep?* explains the stage.")
-    if r.kind == "no_reference" and r.detail == "no_time":
-        return Answer("The last question named no time of the night to move from; ask e.g. *what "
-                      "happened at 2 am?* and then *and 30 minutes later?*")
-    if r.kind == "no_reference" and r.detail == "first_period":
-        return Answer("That is the night's first period of its stage, so none comes before it; "
-                      "ask *compare it with the next one* instead.")
-    if r.kind == "no_reference" and r.detail == "empty_list":
-        return Answer("The last answer listed nothing to pick from, so there is no such one; "
-                      "ask a question that finds something first.")
     if r.kind == "no_library":
         return Answer("No retrieval library is loaded, so there is nothing to list; build one with "
                       "*sleeplm index build* (see the README).")
