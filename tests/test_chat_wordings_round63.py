@@ -55,7 +55,7 @@ def test_significance_of_the_earlier_and_later_hours(demo) -> None:
     late = (sum(r[1] for r in rows[split:]), sum(r[2] for r in rows[split:]))
     p = _rate_p(early, late)
     assert text.startswith(f"**{'Yes' if p < 0.05 else 'No'}**: an exact test of equal event rates per "
-                           f"minute asleep (the earlier hours against the later hours) gives "
+                           f"minute asleep (in the earlier hours against in the later hours) gives "
                            f"**p = {p:.3g}**"), text[:200]
 
 

@@ -1823,7 +1823,7 @@ def _no_rem_period(minutes: dict[str, float]) -> str:
 def _pair_test_text(t: PairTest) -> str:
     """"is that significant?" of two groups' events: the test's verdict, the two sides it
     read, and what it assumes."""
-    a, b = (_SIDE_WORDS.get(side, side) for side in t.sides)
+    a, b = (_side_place(side) for side in t.sides)
     way = (f"a Mann-Whitney test of the event lengths ({t.counts[0]} {a} against "
            f"{t.counts[1]} {b})" if t.lengths else
            f"an exact test of equal event rates per minute asleep ({a} against {b})")
@@ -1832,8 +1832,6 @@ def _pair_test_text(t: PairTest) -> str:
             f"It takes the events as independent, which clustered events are not, so a small p "
             f"overstates the evidence; it is a statement about this night, not about the sleeper.")
 
-
-_SIDE_WORDS = {"supine": "on the back", "non-supine": "off the back", "REM": "in REM", "NREM": "in NREM"}
 
 
 def _snoring_share(snoring: tuple[float, float, bool]) -> str:
@@ -3449,7 +3447,7 @@ def _measured_text(r: Breakdown) -> str:
         leads.insert(0, _trend_text(r.trend, r.measured[0], r.direction))
     if r.measure_tests:
         # "is that significant?" after a measure on the back and off it, or in REM and NREM
-        a, b = (_SIDE_WORDS.get(side, side) for side in r.tested)
+        a, b = (_side_place(side) for side in r.tested)
         tests = [(column_name(col), t) for col, t in r.measure_tests.items()]
         verdict = ("Yes" if any(t is not None and t.p < 0.05 for _, t in tests) else
                    "No" if all(t is not None for _, t in tests) else "Too few periods to tell")
@@ -3643,6 +3641,11 @@ def _place(group: str) -> str:
     return group if _PLACE_RE.match(group) else f"in {group}"
 
 
+def _side_place(group: str) -> str:
+    """A group as one side of a comparison, said once: "on the back", "in REM"."""
+    return _place(group).split(" (")[0]
+
+
 # The condition each split's ratio defines: (its words, the rule, its source).
 _RATIO_RULES = {"stage": ("REM-related apnea", "a REM AHI at least twice the NREM AHI",
                           "Mokhlesi & Punjabi 2012"),
@@ -3669,7 +3672,7 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
               f"{named.sleep_min:.0f} min {'recorded' if recorded else 'of sleep'}) against **{other.per_hour / per:.{digits}f}/{unit}** "
               f"{b} ({other.events} in {other.sleep_min:.0f} min)")
     ratio = named.per_hour / other.per_hour if other.per_hour else float("inf")
-    short_a, short_b = a.split(" (")[0], b.split(" (")[0]   # "on the back (supine)": said once
+    short_a, short_b = _side_place(named.group), _side_place(other.group)   # "on the back (supine)": said once
     side = (f"higher {short_a}" if ratio >= _SAME_RATE else f"lower {short_a}" if ratio <= 1 / _SAME_RATE
             else f"about the same {short_a} and {short_b}")
     ratio_text = f"no events {short_b}" if ratio == float("inf") else f"ratio {ratio:.1f}"
