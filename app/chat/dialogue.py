@@ -19,7 +19,7 @@ from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, R
 from app.chat.measures import measure_name
 from app.chat.results import LIBRARY_SOURCE, Item
 from app.chat.timespan import TimeSpan, parse_time, period_stage
-from app.chat.understand import AND_ORDINAL_RE, EACH_EXAMPLE_RE, article, comparison_row
+from app.chat.understand import AND_ORDINAL_RE, EACH_EXAMPLE_RE, GOT_WRONG_RE, article, comparison_row
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 # "what was happening in the breathing?" right after moving to an epoch asks about that epoch.
@@ -652,7 +652,7 @@ class Dialogue:
         """"show me one" after "what is a K-complex?": that phenomenon found in the night, in
         the scope the follow-up names (else the last one's)."""
         last = self.last
-        if _GOT_WRONG_RE.search(query.text) and last.note in ("confusion", "disagree"):
+        if GOT_WRONG_RE.search(query.text) and last.note in ("confusion", "disagree"):
             # "which stage does it get wrong most?", then "show me one it got wrong": where the
             # stagings just set against each other disagree
             return Query(Intent.RECORDING, query.text, topic="scoring", note="disagree", target=last.target,
@@ -1726,8 +1726,6 @@ _THEIR_STAGES_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:in )?(?:which|what) (?:
 _HOW_MANY_IN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many(?: (?:were there|are there))?(?: (?:per|an?) (?P<per>minute"
                              r"|hour)(?: of sleep)?)? (?:in|during)\b", re.I)
 """A count narrowed to a scope, with no event named ("how many per minute in N2?")."""
-_GOT_WRONG_RE = re.compile(r"\b(?:got|get|gets|getting) (?:it |them |that )?wrong\b|\b(?:mis-?staged|mis-?scored)\b", re.I)
-"""Epochs a staging got wrong ("show me one it got wrong")."""
 _ITS_RE = re.compile(r"\b(?:its|it's) (?:signals?|traces?|eeg|channels?|data|waveforms?|plots?)\b", re.I)
 """The signals of the item in focus ("show me its signals")."""
 _THERE_END_RE = re.compile(r"\b(?:(?:is|was|are|were) there|in it|in there|here)\W*$", re.I)

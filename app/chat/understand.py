@@ -2527,7 +2527,7 @@ def _understand(text: str) -> Query:
         return why
     if (_STAGE_EXAMPLE_RE.search(text) and len(stage_term(text)) == 1 and time is None
             and find_phenomenon(text) is None and not names_measure(text)
-            and not _STAGE_SHARE_ASK_RE.search(text) and not _GOT_WRONG_RE.search(text)):
+            and not _STAGE_SHARE_ASK_RE.search(text) and not GOT_WRONG_RE.search(text)):
         return Query(Intent.CLASSIFY, text, scope=Scope(stage_term(text)), stage_event="example",
                      by_rule=True)
     if (bare := _bare_by(text)) is not None:
@@ -2578,7 +2578,7 @@ def _understand(text: str) -> Query:
         here = time is not None and time.kind == "current" and not _NAMED_VIEW_RE.search(text)
         scope = Scope(time=time) if topic == "scoring" and time is not None and not here else Scope()
         # "where do the machine and the model disagree?": those stretches
-        differ = topic == "scoring" and (_DISAGREE_RE.search(text) or _GOT_WRONG_RE.search(text))
+        differ = topic == "scoring" and (_DISAGREE_RE.search(text) or GOT_WRONG_RE.search(text))
         if differ:
             # "show me an N1 epoch the model got wrong": the reference's N1 epochs only
             scope = Scope(stage_term(text), scope.time)
@@ -2900,7 +2900,8 @@ _CONFUSION_CELL_RE = re.compile(
     r" (?:as |in )?(?P<b>w|wake|n1|n2|n3|rem)\b", I)
 """Two stagings side by side ("show the confusion matrix", "which stage do they disagree on
 most?", "how does the model's staging compare to the human scoring?")."""
-_GOT_WRONG_RE = re.compile(r"\b(?:got|get|gets|getting) (?:it |them )?wrong\b|\b(?:mis-?staged|mis-?scored)\b", I)
+GOT_WRONG_RE = re.compile(r"\b(?:got|get|gets|getting) (?:it |them |that )?wrong\b|\b(?:mis-?staged|mis-?scored)\b", I)
+"""Epochs a staging got wrong ("show me an N1 epoch the model got wrong")."""
 _DISAGREE_RE = re.compile(r"\b(?:disagree\w*|disagreement|differ\w*|mismatch\w*|not agree)\b", I)
 # Questions about the recording itself, not about the sleep in it.
 _BODY_ASKED = (r"\b(?:bmi|body mass index|(?:her|his|their|the patient'?s|the subject'?s) (?:weight|height|neck"
