@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from app.chat.aspects import Aspect
 from app.chat.glossary import term
 from app.chat.norms import AROUSAL_ROW, BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
-from app.chat.phenomena import find_phenomenon, phenomenon
+from app.chat.phenomena import find_phenomenon, phenomenon, plural
 from app.chat.plan import length_text
 from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, Ref, Scope, transition_sides, two_stages
 from app.chat.measures import measure_name
@@ -945,7 +945,7 @@ class Dialogue:
                 and (phen := phenomenon(self.last.phenomenon)) is not None and not self.last.contrast):
             # "where is it strongest?" after "what does alpha look like?": where the night has most
             title = phen.title.lower()
-            return f"where are the {_plural(title)} densest?" if phen.event_types else f"where is there {title}?"
+            return f"where are the {plural(title)} densest?" if phen.event_types else f"where is there {title}?"
         if (_WHY_DIFFERENT_RE.search(text) and self.last is not None and {"ahi", "odi"} <= {
                 self.last.stat, *self.last.more_stats, self.before.stat if self.before is not None else None}):
             # "why are they different?" after the ODI and the AHI: the events each counts alone
@@ -1226,7 +1226,7 @@ class Dialogue:
         kinds = [phenomenon(key) for key in (last.phenomenon, last.contrast)]
         if None in kinds:
             return None
-        return tuple(_plural(k.title.lower()) for k in kinds)
+        return tuple(plural(k.title.lower()) for k in kinds)
 
     def _lists_kind(self, noun: str) -> bool:
         """The last list holds events of the kind ``noun`` names ("the apnea" after the
@@ -1396,7 +1396,7 @@ class Dialogue:
         phen = phenomenon(self.last.phenomenon) if self.last is not None else None
         if phen is None or not phen.event_types or phen.key == "scored_event":
             return None
-        return _plural(phen.title.lower())
+        return plural(phen.title.lower())
 
     def _found_on_night(self) -> str | None:
         """The question that asks the night for what the last answer defined, None when it
@@ -1789,15 +1789,6 @@ _HOW_MANY_IN_POSITION_RE = re.compile(
     r"^\W*(?:and\s+)?how many(?: of them| of those| of these)?\s+(?:were|was|happened|occurred|came)\s+"
     r"(?:while\s+|when\s+)?(?P<pos>supine|prone|upright|(?:lying\s+)?on (?:her|his|their|the) (?:back|front|stomach"
     r"|(?:left |right )?side)|on the (?:left|right)(?: side)?)\W*$", re.I)
-
-
-def _plural(title: str) -> str:
-    """A phenomenon's title as the plural noun a question names ("central apneas")."""
-    if title.endswith("s"):
-        return title   # "slow waves", "rapid eye movements"
-    if title.endswith("breathing"):
-        return f"{title} events"
-    return " or ".join(f"{part}s" for part in title.split(" or "))
 
 
 def _of_the_list(text: str, listed: str, key: str | None) -> str | None:

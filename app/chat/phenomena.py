@@ -325,6 +325,17 @@ def counted_phenomenon(words: str) -> Phenomenon | None:
     return found if found is not None and found.event_types else None
 
 
+def plural(title: str) -> str:
+    """A phenomenon's title as the plural noun a question or an answer names: "central apnea"
+    -> "central apneas", "k-complex" -> "k-complexes", "slow waves" kept, "Cheyne-Stokes
+    breathing" -> "Cheyne-Stokes breathing events", "apnea or hypopnea" -> "apneas or hypopneas"."""
+    if title.endswith("s"):
+        return title
+    if title.endswith("breathing"):
+        return f"{title} events"
+    return " or ".join(part + ("es" if part.endswith("x") else "s") for part in title.split(" or "))
+
+
 def phenomenon(key: str | None) -> Phenomenon | None:
     """The phenomenon with ``key``, None for None."""
     return _BY_KEY.get(key) if key else None

@@ -24,7 +24,7 @@ from app.chat.dispersion import MIN_EVENTS
 from app.chat.events import NO_CAUSE
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, stage_at
 from app.chat.measures import column_name
-from app.chat.phenomena import phenomenon, unmeasured_note
+from app.chat.phenomena import phenomenon, plural, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
 from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC
@@ -455,7 +455,7 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                      f"every one of them over the {r.tst_h:.1f} h recorded: without EEG sleep is only guessed).")
     elif r.scored and r.min_depth is not None and r.tst_h:
         # The ODI counts the desaturations that start in sleep, as the summary's does.
-        asleep = sum(i.stage in STAGES[1:] for i in r.scored)
+        asleep = _in_sleep(r)
         parts.append(f"That is **{asleep / r.tst_h:.1f} per hour** of total sleep (ODI "
                      f"{r.min_depth:g} %, from the {asleep} that start in sleep).")
     if r.per and r.events_source != "none" and not r.unscored:
@@ -463,7 +463,7 @@ def _(r: EventList, night: LoadedNight) -> Answer:
     if (norm := _DENSITY_NORMS.get(r.name)) and Aspect.NORM in r.asks:
         if r.name == "central apnea" and r.sleep_min > 0 and not r.recorded:
             # "is that high?" after the central apnea index: where it stands, then the rule
-            index = sum(i.stage in STAGES[1:] for i in r.scored) / (r.sleep_min / 60)
+            index = _in_sleep(r) / (r.sleep_min / 60)
             side = "above" if index >= norms.CENTRAL_APNEA_INDEX else "below"
             norm = (f"This night's **{index:.1f}/h** is **{side}** the {norms.CENTRAL_APNEA_INDEX:g}/h. "
                     + norm)
@@ -660,8 +660,7 @@ def _rate(r: EventList) -> str:
                 f"wherever they fall, as the REI does).")
     if r.sleep_min <= 0:
         return f"There is no sleep{_where(r.where)}, so no rate per {r.per} of sleep."
-    # a rate per time asleep counts the events that start asleep (an arousal index's own rule)
-    n = sum(i.stage in STAGES[1:] for i in r.scored)
+    n = _in_sleep(r)
     rate = n / (r.sleep_min if r.per == "minute" else r.sleep_min / 60)
     # every leg movement, periodic or not, is the LM index, not the PLM index
     lm = ((" (all of them, periodic or not)" if r.tied else " (all leg movements: the LM index)")
@@ -671,6 +670,12 @@ def _rate(r: EventList) -> str:
             f"counted)" if awake else "")
     return (f"**{rate:.2f} per {r.per}** of sleep{_where(r.where)}{lm}: {n} "
             f"{_events(r.name, n)} starting in sleep in {r.sleep_min:.1f} min asleep{left}.")
+
+
+def _in_sleep(r: EventList) -> int:
+    """The listed events that start asleep: what a rate per time asleep counts (an arousal
+    index's own rule)."""
+    return sum(i.stage in STAGES[1:] for i in r.scored)
 
 
 def _depth(r: EventList) -> str:
@@ -1788,7 +1793,6 @@ def _against_limits(r: SystemOverview, night: LoadedNight) -> str:
                 f"below.")
     s = r.summary
     parts = []
-    first = 0   # where the part the question named goes: the front
     home = stage_caveat(night, s.source) and s.rei is not None
     if s.ahi is not None:
         # a home test without EEG reports the REI, per hour recorded
@@ -1796,7 +1800,7 @@ def _against_limits(r: SystemOverview, night: LoadedNight) -> str:
         parts.append(f"the {name} of **{index:.1f}/h** is {norms.graded(index, night)} (healthy-sleeper "
                      f"studies usually report below 5/h)")
     if r.below_90 is not None and r.spo2 is not None:
-        parts.insert(first if r.judged_signal == "spo2" else len(parts),
+        parts.insert(0 if r.judged_signal == "spo2" else len(parts),   # the signal asked, first
                      f"SpO2 fell to **{r.spo2.low:.0f} %** and spent **{r.below_90.total_min:.1f} "
                      f"min** under 90 % (healthy adults rarely spend more than a few minutes there)")
     if r.breathing is not None:
@@ -1806,7 +1810,7 @@ def _against_limits(r: SystemOverview, night: LoadedNight) -> str:
         where = (f"{side} the {lo:g}-{hi:g} breaths/min usual for adults at rest" if age is None
                  or age >= norms.ADULT_AGE else f"against {lo:g}-{hi:g} breaths/min in resting "
                  f"adults, a range that does not apply to a child, who breathes faster")
-        parts.insert(first if r.judged_signal == "resp" else len(parts),
+        parts.insert(0 if r.judged_signal == "resp" else len(parts),
                      f"the breathing rate averaged **{r.breathing.mean:.1f} breaths/min**, {where}")
     return ("Against the usual limits, " + "; ".join(parts) + ".") if parts else ""
 
@@ -3278,16 +3282,11 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
 def _(r: ChannelNeeds, night: LoadedNight) -> Answer:
     needs = sorted({need for _, need, _ in r.needs})
     missing = {why for _, _, why in r.needs if why}
-    lead = f"To score {_plural_title(r.what)} the machine scorer needs {' and '.join(needs)}."
+    lead = f"To score {plural(r.what)} the machine scorer needs {' and '.join(needs)}."
     if not missing:
         return Answer(f"{lead} This recording has that, so they are scored here.")
     return Answer(f"{lead} This recording does not: " + "; ".join(sorted(missing)) + ". A study "
                   "recorded with such a channel is needed; nothing in this file can stand in for it.")
-
-
-def _plural_title(what: str) -> str:
-    """"apnea" -> "apneas", "oxygen desaturation" -> "oxygen desaturations"."""
-    return what if what.endswith("s") else f"{what}s"
 
 
 def _quality_text(r: RecordingFacts, night: LoadedNight) -> str:
