@@ -439,7 +439,7 @@ def test_a_home_tests_follow_ups_on_severity_and_position() -> None:
 def test_the_one_after_that_is_the_next_item(demo) -> None:
     """"and the one after that?" described the minute after the item in focus."""
     text = last_answer(demo, "list the five longest apneas", "next one", "and the one after that?")
-    assert text.startswith("The second of "), text[:120]
+    assert text.startswith("The second listed of "), text[:120]
 
 
 @pytest.mark.parametrize("question, lead", [("what was the lowest SpO2 after it?", "Lowest"),

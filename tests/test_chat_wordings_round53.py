@@ -328,7 +328,7 @@ def test_a_dialogue_steps_picks_and_grades(demo) -> None:
     session.ask("show me the longest apnea", engine)
     second = session.ask("show me the next one", engine).text
     third = session.ask("and the one after?", engine).text
-    assert second.startswith("The second of ") and third.startswith("The third of "), third
+    assert second.startswith("The second listed of ") and third.startswith("The third listed of "), third
     session = Session(night)
     runs = session.ask("heart rate above 70", engine).text
     listed = re.findall(r"- \*\*(\d\d:\d\d:\d\d)–[\d:]+\*\* \([^,]+, highest ([\d.]+) bpm", runs)

@@ -567,4 +567,4 @@ def test_a_long_awakening_is_a_wake_period_not_an_arousal(demo) -> None:
 def test_show_me_where_after_a_list_shows_its_first(demo) -> None:
     """"show me where" after the time under 88 % showed the hypnogram."""
     text = last_answer(demo, "how much time was spent below 88%?", "show me where")
-    assert text.startswith("The first of ") and "(SpO2 < 88 %)" in text.split("\n")[0], text
+    assert text.startswith("The first listed of ") and "(SpO2 < 88 %)" in text.split("\n")[0], text

@@ -178,13 +178,13 @@ def test_one_of_the_list_by_its_place_then_a_question_about_it(demo) -> None:
     listed = _LISTED_RE.findall(last_answer(demo, first))
     third, second = listed[2], listed[1]
     text = last_answer(demo, first, "how long was the third one?")
-    assert text.startswith("The third of ") and f"{float(third[2]):g} s) at **{third[0]}–{third[1]}**" in text.replace(
+    assert text.startswith("The third listed of ") and f"{float(third[2]):g} s) at **{third[0]}–{third[1]}**" in text.replace(
         ".0 s)", " s)")
     assert last_answer(demo, first, "the third one - how long was it?") == "\n\n".join(
         [last_answer(demo, first, "show me the third one"),
          last_answer(demo, first, "show me the third one", "how long was it?")])
     text = last_answer(demo, first, "what stage was the second one in?")
-    assert text.startswith("The second of ") and f"**{second[0]}–{second[1]}**" in text.split("\n\n")[0]
+    assert text.startswith("The second listed of ") and f"**{second[0]}–{second[1]}**" in text.split("\n\n")[0]
     assert text.split("\n\n", 1)[1] == last_answer(demo, first, "show me the second one", "what stage was it in?")
 
 

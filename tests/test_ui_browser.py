@@ -112,7 +112,7 @@ def test_follow_up_moves_the_epoch_viewer(served: tuple[str, LoadedNight], page:
     page.goto(url, wait_until="load")
     page.wait_for_selector("#overview .js-plotly-plot", timeout=60_000)
     _ask(page, "where are the apneas?", "apnea events")
-    _ask(page, "zoom into the second one", "The second of")
+    _ask(page, "zoom into the second one", "The second listed of")
     page.wait_for_function(
         f"() => document.querySelector('#epoch-number input').value === '{second}'",
         timeout=30_000)

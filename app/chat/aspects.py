@@ -145,7 +145,10 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                             r"|too (?:high|low|many|few|much|little))\b"
                             r"|\b(?:is|was|are|were) (?:that|it|this|they|those) (?:high|low"
                             r"|many|few|unusual)(?: for (?:an? |his |her |their |this |the )?(?:\d+[- ]?(?:years?"
-                            r"|yrs?)[- ]?old|\w+)(?: \w+)?)?\W*$", re.I),
+                            r"|yrs?)[- ]?old|\w+)(?: \w+)?)?\W*$"
+                            # "is the PLM index high?": an index judged, as "is that high?" is
+                            r"|^\W*(?:is|was) (?:the |her |his |their |my )?[\w -]{0,20}\b(?:index|ahi|odi|rdi"
+                            r"|rei|plmi|plmsi) (?:high|low|elevated|raised|increased)\W*$", re.I),
     Aspect.CLINICAL: re.compile(r"\bclinically\b|\b(?:abnormal|pathological|too (?:high|many)|concerning)\b", re.I),
     Aspect.PERIODIC: re.compile(r"\b(?:plms?i?|periodic)\b", re.I),
     Aspect.CHILD: re.compile(r"\b(?:child(?:ren)?|kids?|toddlers?|infants?|bab(?:y|ies)|teen(?:ager)?s?"
@@ -326,13 +329,15 @@ def asked_rate_way(text: str, by: str) -> str:
     """How a question expects an event rate to differ between the two sides of a split by
     ``by`` ("stage": REM against NREM; "position": supine against the other positions):
     "higher", "lower", "change", "which" for an either-or ("was the AHI higher in REM or
-    NREM?"), "rule" when it asks whether the condition the ratio defines holds ("is it
+    NREM?"), "how_much" for the size of the difference ("by how much?"), "rule" when it asks whether the condition the ratio defines holds ("is it
     REM-related?", "is it positional?"), "" when it names neither side nor way. An index
     judged "worse" on one side is higher there: more events per hour is worse."""
     if by not in _SIDE_NAMED_RE:
         return ""
     if _RULE_NAMED_RE[by].search(text) and _YES_NO_RE.search(text):
         return "rule"
+    if _PATTERNS[Aspect.HOW_MUCH].search(text) and _SIDE_NAMED_RE[by].search(text):
+        return "how_much"   # "is the AHI worse on the back?", then "by how much?": the ratio first
     way = asked_direction(text)
     if way == "which":
         return "which"   # "which was higher?" after the split: the sides are the split's

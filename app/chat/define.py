@@ -393,6 +393,14 @@ def _night_lines(term: Term, night: LoadedNight) -> list[str]:
                 _by_third(night, "N3"), _by_third(night, "REM")]
     if (line := _NIGHT_LINE.get(term.key)) is not None:
         return [line(night)]
+    if term.key == "early_rem":
+        if s.rem_latency_min != s.rem_latency_min:
+            return [f"This night ({source_name(source)} stages) holds no REM."]
+        side = ("within the 15 min of a sleep-onset REM period" if s.rem_latency_min <= 15 else
+                "under the usual 60-110 min" if s.rem_latency_min < 60 else
+                "within the usual 60-110 min" if s.rem_latency_min <= 110 else "over the usual 60-110 min")
+        return [f"This night ({source_name(source)} stages) reached REM **{s.rem_latency_min:.0f} min** "
+                f"after sleep onset, {side}."]
     if term.key == "rem_late":
         first = ("holds no REM" if s.rem_latency_min != s.rem_latency_min else
                  f"reached REM **{s.rem_latency_min:.0f} min** after sleep onset")

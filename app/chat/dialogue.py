@@ -153,6 +153,8 @@ class Dialogue:
             if self.last is None or self.last.intent not in (*_SPLITS, Intent.MEASURE):
                 raise NothingToReferTo("no_sides")
             return self._asked_again(query)
+        if query.note == "inventory" and query.ref == Ref.REPEAT:
+            return self._commonest(query)
         if query.note == "how_sure":
             return self._how_sure(query)
         if query.note == "shift":
@@ -514,6 +516,21 @@ class Dialogue:
         ("... in other nights") still hold."""
         return replace(self.last, text=f"{self.last.text.rstrip(' ?.!')}: {query.text}", ref=Ref.NONE)
 
+    def _commonest(self, query: Query) -> Query:
+        """"which is most common?", "show me the least common one": after the night's event
+        types, that type named first or its first event shown; after a list of events of
+        several kinds, its commonest kind; else the night's event types, led by that one."""
+        last = self.last
+        if last is not None and last.note == "inventory" and self.items:
+            if query.rank == "shown":   # the types are listed commonest first
+                return self._focus(replace(query, intent=Intent.NAVIGATE, ref=Ref.FOCUS, rank=None,
+                                           ordinal=0 if query.target == "most" else -1, note=None))
+            return replace(last, text=query.text, target=query.target, ref=Ref.NONE)
+        if (last is not None and last.intent == Intent.LOCATE and last.phenomenon and query.target == "most"
+                and len({i.label for i in self.items}) > 1):
+            return replace(last, text=f"{last.text.rstrip(' ?.!')}: {query.text}", ref=Ref.NONE)
+        return replace(query, ref=Ref.NONE, rank=None)
+
     def _how_sure(self, query: Query) -> Query:
         """"how sure are you about that?": after a breathing index, that index re-read under
         each choice it rests on; after anything else, how sure the scoring it rests on is."""
@@ -610,6 +627,9 @@ class Dialogue:
         else:
             which = ("most extreme" if query.rank == "strongest" else query.rank
                      if query.rank in ("longest", "shortest") else _ordinal(index, n))
+            if which == _ordinal(index, n) and _time_order(self.items) is not None:
+                # a list ranked by length: "the first" would read as the earliest
+                which += " listed"
             # ranked by length: the length it was picked for, said ("how long was the longest?")
             length = (f", {length_text(self.items[index].duration)}"
                       if query.rank in ("longest", "shortest") or query.note in ("in_time", "length") else "")
@@ -1244,6 +1264,8 @@ class Dialogue:
             return ""
         if last.intent == Intent.STAGE_TIMING and last.stage_event == "onset":
             return "sleep onset latency"
+        if last.intent == Intent.NORMAL and last.target in NORMS:
+            return last.target   # "did they get enough?" after the sleep needed at an age
         if (last.intent == Intent.STAGE_TIMING and last.stage_event in ("latency", "first")
                 and last.scope.stages == ("REM",)):
             # "when did REM first start?" then "is that early?": the first REM is the latency's end
@@ -1469,7 +1491,9 @@ class Dialogue:
                             note="" if query.intent == Intent.SIMILAR else query.note)
         if items is not None and not keep:
             # "show me the first apnea" shows one of the list: "next one" moves on from it
-            self.items, self.cursor = list(items), 0 if query.count == 1 and items else -1
+            # "show me the most interesting epoch" shows the findings' first moment likewise
+            shows_one = query.count == 1 or (query.topic == "findings" and query.rank == "shown")
+            self.items, self.cursor = list(items), 0 if shows_one and items else -1
 
 
 def _library_pick(item: Item, text: str, note: str) -> Query:
@@ -1664,6 +1688,12 @@ _OF_A_CAUSE_RE = re.compile(r"^\W*(?:and\s+|now\s+|so\s+)?(?:show me|find|list|g
                             r"|the|some)?\s*(spontaneous|respiratory|breathing|limb[- ]movement|leg[- ]movement)"
                             r"(?: (ones?))?\W*$", re.I)
 """After the arousals, those of one cause ("show me a spontaneous one")."""
+_HOW_MANY_OF_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<ask>how many|what (?:percent\w*|share|fraction|proportion))"
+                                   r" (?:of (?:them|those|these) )?(?:were|came|was|are) (?:from|due to|caused by|after"
+                                   r"|with|tied to|linked to|triggered by|associated with) (?:an? |the )?(?P<cause>"
+                                   r"(?:leg|limb) movements?|leg kicks?|plms?|apneas?|hypopneas?|breathing(?: events?)?"
+                                   r"|respiratory events?)\W*$", re.I)
+"""After the arousals, how many had one cause ("how many were from leg movements?")."""
 _WHY_NOT_RE = re.compile(r"\b(?:why|how come) not\b", re.I)
 _DELAY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|big|much) is (?:the|that|this) (?:delay|lag)|how long (?:is it|does"
                        r" it take|until it bottoms out)|how (?:long|much) later|what(?:'s| is) the (?:delay|lag))"
@@ -1819,6 +1849,12 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
         # "show me a spontaneous one" after the arousals: those of that cause
         many = bool(m.group(2)) and m.group(2).lower() == "ones"
         return f"{'list the' if many else 'show me a'} {m.group(1).lower()} arousal{'s' * many}"
+    if key == "arousal" and (m := _HOW_MANY_OF_CAUSE_RE.search(text)) is not None:
+        # "how many were from leg movements?" after the arousals: the arousals of that cause,
+        # not the leg movements
+        cause = m.group("cause").lower()
+        named = "from leg movements" if cause[:3] in ("leg", "lim", "plm") else "respiratory"
+        return f"{m.group('ask')} arousals were {named}?"
     if (m := _THEY_COMPARED_RE.search(text)) is not None:
         # "were they faster in the second half?" after the spindles: those events compared
         return f"{m.group(1)}the {listed}{m.group(2)}"

@@ -1662,7 +1662,8 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
     lo, hi, where = reading_span(night)
     s = night.span_summary(lo, hi) if where else night.summary()
     q, header = plan.query, night.recording.patient.age
-    if q.age is None and header is not None:
+    adult_rule = q.note == "adult_rule"   # "what's the adult cut-off?", a child's night or not
+    if q.age is None and header is not None and not (adult_rule and header < norms.ADULT_AGE):
         # the age the file states, unless the question gives one ("... for a 70-year-old?")
         q = replace(q, age=int(header))
     band, rows = norms.compare_with_norms(s, q.age, cut_at_onset=bool(where))
@@ -1677,17 +1678,17 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
         # "is that high?" after the arousal index: that index against sleepers of the age
         return NormCheck(q.age, band, [], s.source, norms.AROUSAL_CITATION, None, where,
                          header_age=header, arousal=_arousal_index(night), stated=q.stated)
-    if Aspect.CHILD in q.aspects or (q.age is not None and q.age < norms.ADULT_AGE):
+    if not adult_rule and (Aspect.CHILD in q.aspects or (q.age is not None and q.age < norms.ADULT_AGE)):
         # the adult ranges do not fit a child; the breathing has a pediatric rule
         return NormCheck(q.age, "children", rows, s.source, norms.CITATION, s.ahi, where, asked=asked,
                          child=_obstructive_ahi(night), header_age=header)
     if norms.too_short(s) and not by_age:
         # a 30-min excerpt is not a night: whole-night norms say nothing of it
         return NormCheck(q.age, band, [], s.source, norms.CITATION, s.ahi, where, asked=asked,
-                         header_age=header, short_min=s.tib_min, stated=q.stated)
+                         header_age=header, short_min=s.tib_min, stated=q.stated, adult_rule=adult_rule)
     return NormCheck(q.age, band, rows, s.source, norms.CITATION, s.ahi, where, asked=asked,
                      bands=bands, by_age=by_age, header_age=header, stated=q.stated,
-                     rebound=q.note == "rebound", odi=s.odi)
+                     rebound=q.note == "rebound", odi=s.odi, adult_rule=adult_rule)
 
 
 def _obstructive_ahi(night: LoadedNight) -> tuple[float | None, int, float]:

@@ -230,6 +230,23 @@ TERMS: tuple[Term, ...] = (
                r"|straight away|at once|immediately)\b|\bwhy\b.{0,30}\b(?:doesn't|does not|don't|do not"
                r"|didn't|did not|can't|cannot)\b.{0,20}\b(?:start|begin|go|enter|fall|drop)\w*\s+(?:in|into"
                r"|with|straight into|directly into)?\s*(?:rem|dream\w*)"),
+    Term("early_rem", "What brings REM early",
+         r"(?:early|short(?:ened)?) rem(?: latency)?|sleep[- ]onset rem(?: periods?)?|soremps?",
+         "A REM latency well under the usual 60-110 minutes has a handful of common causes. REM "
+         "pressure builds up when REM is lost, so sleep deprivation or restriction, and stopping a "
+         "drug that suppresses REM (most antidepressants, alcohol), bring it early and long (REM "
+         "rebound). Sleeping at a time of day when the body clock favours REM, the early morning, "
+         "as after night shifts or with a delayed sleep phase, does the same. A short REM latency "
+         "is a classic finding in major depression, and fragmented sleep, as in obstructive sleep "
+         "apnea, can shorten it. REM within 15 minutes of sleep onset (a sleep-onset REM period) "
+         "in a nocturnal study counts towards the diagnosis of narcolepsy, which a clinician "
+         "confirms with a multiple sleep latency test. One night's latency points at these; it "
+         "does not tell them apart.",
+         asked=r"\b(?:what|which)\b.{0,20}\b(?:causes?|could cause|can cause|might cause|would cause|leads? to"
+               r"|explains?|brings?|makes?)\b.{0,20}\b(?:(?:an? )?(?:early|short(?:ened)?|quick) (?:first )?rem"
+               r"|sleep[- ]onset rem|soremps?)\b|\bwhy (?:is|was|would|could|might|does|did)\b.{0,20}\brem"
+               r"(?: sleep| latency)? (?:be |come |start |begin )?(?:so )?(?:early|short|quick(?:ly)?|soon)\b"
+               r"|\bcauses? of (?:an? )?(?:early|short(?:ened)?) rem\b"),
     Term("rem_eyes", "Why the eyes move in REM sleep",
          r"rapid eye movements? generation",
          "The rapid eye movements that give REM its name are bursts of quick movements of both "

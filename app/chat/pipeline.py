@@ -9,7 +9,7 @@ from app.chat.compound import compound
 from app.chat.dialogue import Dialogue, NothingToReferTo
 from app.chat.execute import execute
 from app.chat.plan import make_plan
-from app.chat.query import Query, Ref
+from app.chat.query import Intent, Query, Ref
 from app.chat.render import Answer, render
 from app.chat.report import SECTIONS, compose, is_report
 from app.chat.results import Message, StageEvidence
@@ -21,6 +21,8 @@ from app.night import LoadedNight
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
+_RECORDING_EDGE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:when|what time) did it (?:start|begin|end|finish|stop)\W*$",
+                                re.IGNORECASE)
 _IN_IT_RE = re.compile(r"\b(in|of|during|for|from) (?:it|this|that)\b", re.IGNORECASE)
 # "what happened before and after it?", "what was going on around the apnea?": both sides
 _BOTH_SIDES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|anything)\s+(?:happened|was happening|was going on"
@@ -60,6 +62,9 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         return render(Message("empty"), night), None
     if len(text) > MAX_QUESTION_CHARS:
         return render(Message("too_long"), night), None
+    if _RECORDING_EDGE_RE.search(text) and dialogue.last is not None and dialogue.last.intent == Intent.RECORDING:
+        # "when did it end?" after the recording's length: "it" is the recording
+        return ask("how long did the recording last?", dialogue, night, engine, current)
     recovery = dialogue.shown is not None and dialogue.shown.measure == "spo2_recovery"
     if (parts := around_the_one(text, recovery)) is not None:
         # "what happened just before the longest desaturation?": that one found first, then

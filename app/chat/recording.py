@@ -13,11 +13,12 @@ import numpy as np
 
 from app.chat.agreement import stage_agreement
 from app.chat.aspects import Aspect
+from app.chat.inventory import event_inventory
 from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.query import Query
 from app.chat.phenomena import phenomenon
-from app.chat.results import (AgreementTrack, ChannelNeeds, ChannelRow, Item, Message, RecordingFacts,
+from app.chat.results import (AgreementTrack, ChannelNeeds, ChannelRow, EventInventory, Item, Message, RecordingFacts,
                               StageAgreement, StagerAmounts, StagerRace)
 from app.chat.stagers import agreement_track, stager_amounts, stager_race
 from app.night import LoadedNight
@@ -261,12 +262,14 @@ def channel_needs(plan: Plan, night: LoadedNight) -> ChannelNeeds | Message:
 
 
 def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAgreement | StagerRace | AgreementTrack
-                                                         | StagerAmounts | ChannelNeeds | Message):
+                                                         | StagerAmounts | ChannelNeeds | EventInventory | Message):
     """What the recording itself holds, for the topic the question named; two of its stagings
     side by side when the question asks how they agree."""
     topic = plan.query.topic or "channels"
     if plan.query.note == "needs":
         return channel_needs(plan, night)
+    if plan.query.note == "inventory":
+        return event_inventory(plan, night)
     if topic == "channels":
         return _channels(night, plan.query)
     if topic == "scoring" and plan.query.note in _STAGINGS_SIDE_BY_SIDE:

@@ -27,7 +27,7 @@ from app.chat.measures import column_name
 from app.chat.phenomena import phenomenon, plural, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
 from app.chat.peaks import PeakConfig, band_of
-from app.chat.periods import REM_MERGE_SEC
+from app.chat.periods import REM_MERGE_SEC, stage_name
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, sleep_onset,
                            source_name, span_phrase, stages_guessed)
 from app.chat.recording import MACHINE_STAGING_CHECKED, UNSURE_BELOW
@@ -38,7 +38,7 @@ from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, Index
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
-                              EventSignals, Explanation, Findings, HeartRhythm, Item,
+                              EventInventory, EventSignals, Explanation, Findings, HeartRhythm, Item,
                               LibraryContents, Likeness, Message, Strongest, Navigation, NormCheck, PeakFrequencies, PeakRow,
                               QuizQuestion,
                               PairTest, PeriodTest, PlmSeries, Trend, PositionChanges,
@@ -2060,6 +2060,12 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
         return Answer(_child_norms(r))
     if r.arousal is not None:
         return Answer(_arousal_norm(r))
+    if r.adult_rule and r.ahi is not None and r.header_age is not None and r.header_age < norms.ADULT_AGE:
+        # "what's the adult cut-off?" of a child's night: the scale, not the adult stage norms
+        return Answer(f"**AHI: {r.ahi:.1f}/h**: {norms.ahi_band(r.ahi)}. That is the adult scale; the "
+                      f"file's header gives age {r.header_age:g}, and a child's breathing is judged by "
+                      f"the AASM's pediatric rule instead (an obstructive AHI of "
+                      f"{norms.PEDIATRIC_OAHI:g}/h or more; ask *what's the pediatric cut-off?*).")
     lead = _stated_norm(r, who) or _rebound(r)
     if lead:
         # "is a sleep efficiency of 75 % normal?": the value asked about, then the night
@@ -3279,6 +3285,31 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
 
 
 @render.register
+def _(r: EventInventory, night: LoadedNight) -> Answer:
+    total = sum(row.count for row in r.rows)
+    per = "h recorded" if r.per_recorded else "h of sleep"
+    lines = "\n".join(f"- **{row.count}** {plural(row.label) if row.count != 1 else row.label}"
+                      + (f" ({row.per_hour:.1f}/{per})" if row.per_hour is not None else "")
+                      for row in r.rows)
+    extra = (f"; the {' and '.join(plural(t) for t in r.machine_types)}, which it does not mark, "
+             f"{r.machine_extra}" if r.machine_types else "")
+    text = (f"**{total}** events of **{len(r.rows)}** type{'s' * (len(r.rows) != 1)} "
+            f"({source_name(r.source)}{extra}), the commonest first:\n{lines}\n\n"
+            f"The first of each type is marked (blue): *show me the last one* goes to the least "
+            f"common.")
+    if r.skipped:
+        text += "\n\nNot machine-scored: " + "; ".join(r.skipped) + "."
+    if r.lead and len(r.rows) > 1:
+        # "which is most common?" after the list: that type first
+        row = r.rows[0] if r.lead == "most" else r.rows[-1]
+        name = plural(row.label) if row.count != 1 else row.label
+        text = (f"**{name[0].upper()}{name[1:]}** {'are' if row.count != 1 else 'is'} the "
+                f"{'commonest' if r.lead == 'most' else 'least common'} type: **{row.count}** of the "
+                f"{total} events (**{100 * row.count / total:.0f} %**).\n\n{text}")
+    return _answer(night, text, [row.first for row in r.rows])
+
+
+@render.register
 def _(r: ChannelNeeds, night: LoadedNight) -> Answer:
     needs = sorted({need for _, need, _ in r.needs})
     missing = {why for _, _, why in r.needs if why}
@@ -3655,7 +3686,8 @@ _RATIO_RULES = {"stage": ("REM-related apnea", "a REM AHI at least twice the NRE
 def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, per: float,
                rule: tuple[str, str, str] | None = None, recorded: bool = False) -> str:
     """Yes or no to "was the AHI higher in REM?" or "were there more spindles in the second
-    half?" (``way``: "higher", "lower", "change", "which"; "rule": whether ``rule`` holds),
+    half?" (``way``: "higher", "lower", "change", "which"; "how_much": the ratio and the
+    difference; "rule": whether ``rule`` holds),
     from the two groups' rates per ``unit`` of sleep ("h" or "min", ``per``: 1 or 60); ""
     when either has no rate. ``rule``: the condition the ratio defines (its words, the rule,
     its source: REM-related or positional apnea), stated beside the ratio. ``recorded``: the
@@ -3687,6 +3719,10 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
                        f"{rule[1]}, {rule[2]}")
     if way == "which":
         return f"**{side[0].upper() + side[1:]}**: {counts} ({ratio_text})."
+    if way == "how_much" and ratio != float("inf"):
+        diff = (named.per_hour - other.per_hour) / per
+        return (f"**{ratio:.1f} times** the rate {short_b}, **{diff:+.{digits}f}/{unit}**: {counts} "
+                f"({ratio_text}).")
     verdict = ("Not clearly" if side.startswith("about") else
                "Yes" if way == "change" or side.startswith(way) else "No")
     return f"**{verdict}**: {counts}, {side} ({ratio_text})."
@@ -3780,10 +3816,12 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         channel = "measured from the position channel; " if r.by == "position" else ""
         lead = f"most sleep was **{top.group}** ({top.sleep_min:.1f} min)"
         named = [row for row in r.rows if row.group in r.named.split(",")]
-        if named:   # "how much time supine?": that position first
+        never = [name for name in r.named.split(",") if name and name not in {row.group for row in r.rows}]
+        if named:   # "how much time supine?": that position first; "on her side?": each side
             lead = "; ".join(f"**{row.group}** {row.minutes:.1f} min recorded, {row.sleep_min:.1f} "
                              f"min asleep ({100 * row.sleep_min / asleep if asleep else 0:.0f} % of "
-                             f"sleep)" for row in named) + f"; most sleep was **{top.group}**"
+                             f"sleep)" for row in named) + "".join(
+                f"; never **{name}**" for name in never) + f"; most sleep was **{top.group}**"
         elif r.named:
             lead = f"never **{r.named.replace(',', ' or ')}**; most sleep was **{top.group}**"
         return Answer(f"By {_BY_WORDS[r.by]}{where} ({channel}stages from the "
@@ -4220,5 +4258,14 @@ def _(r: Findings, night: LoadedNight) -> Answer:
                       f"within the healthy-adult norms. Ask *summarize the night* for the numbers.")
     lines = "\n".join(f"{k}. {f.text}" for k, f in enumerate(r.found, 1))
     items = [f.item for f in r.found if f.item is not None]
-    return _answer(night, f"{head}\n\n{lines}\n\nThese are measurements against stated limits, "
+    lead = ""
+    if r.shown and items:
+        # "show me the most interesting epoch": the moment the view moves to, and why
+        k, first = next((k, f) for k, f in enumerate(r.found, 1) if f.item is not None)
+        stage = stage_name(int(night.stages()[0][night.epoch_at(first.item.start)]))
+        lead = (f"Shown: {_span(night, first.item)} ({first.item.label}, stage {stage}), "
+                f"the moment of finding {k}, the first that has one"
+                + (f"; *show me the next one* goes to the other {len(items) - 1}" if len(items) > 1 else "")
+                + ".\n\n")
+    return _answer(night, f"{lead}{head}\n\n{lines}\n\nThese are measurements against stated limits, "
                    f"not a diagnosis; the drawn moments are on the plots.", items)

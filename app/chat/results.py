@@ -744,6 +744,51 @@ class NormCheck:
     odi: float | None = None
     """The night's ODI (desaturations per hour of sleep), read first when it was asked ("is
     that normal?" after the ODI); None without oximetry."""
+    adult_rule: bool = False
+    """"What's the adult cut-off?": the AHI on the adult scale, a child's night too."""
+
+
+@dataclass
+class InventoryRow:
+    """One event type of a night's scoring.
+
+    Attributes:
+        label: the type in words ("obstructive apnea").
+        count: events of the type in the recording.
+        per_hour: those starting in sleep per hour of sleep (every one per hour recorded on a
+            night without EEG); None without sleep.
+        first: the type's first event, to show.
+    """
+
+    label: str
+    count: int
+    per_hour: float | None
+    first: Item
+
+
+@dataclass
+class EventInventory:
+    """"What events were scored?": the scoring's event types, the commonest first.
+
+    Attributes:
+        rows: one per type, by count, the commonest first.
+        source: who scored the events (``LoadedNight.scored_events``).
+        machine_extra: the machine scoring's label when its spindles, K-complexes, slow
+            waves or eye movements are counted beside a human scoring that marks none;
+            ``machine_types``: those types.
+        per_recorded: rates are per hour recorded (no EEG), not per hour of sleep.
+        skipped: what the machine scoring could not score, and why.
+        lead: "most" or "least" for the type a question asked after ("which is most
+            common?"), "" for the whole list.
+    """
+
+    rows: list[InventoryRow]
+    source: str
+    machine_extra: str = ""
+    machine_types: list[str] = field(default_factory=list)
+    per_recorded: bool = False
+    skipped: list[str] = field(default_factory=list)
+    lead: str = ""
 
 
 @dataclass
@@ -796,6 +841,8 @@ class Findings:
     events_source: str
     where: str = ""
     part: bool = False
+    shown: bool = False
+    """"Show me the most interesting epoch": the first moment drawn is named first."""
 
 
 @dataclass

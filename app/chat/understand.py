@@ -20,7 +20,7 @@ from app.chat import bank
 from app.chat.aspects import MODEL_CAPTION, listed_cause, named_position
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import asked_term, channel_shown, find_term, stage_rules
-from app.chat.norms import NORMS, ROW_OF_STAGE, ROW_OF_STAT
+from app.chat.norms import BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, counted_phenomenon, find_phenomenon, phenomenon
 from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, THRESHOLD_BY, Condition, Intent, Query,
                             Ref, Scope)
@@ -332,6 +332,9 @@ _IS_THAT_HIGH_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) 
                               r"|a lot|many|much|bad|good|ok(?:ay)?|worrying|concerning|elevated"
                               r"|excessive|a problem|significant|enough|sufficient|adequate|little|few"
                               r"|typical|usual|unusual|alright|all right|fine)\W*$"
+                              # "did they get enough?" after the sleep a child needs
+                              r"|^\W*(?:and\s+|so\s+|but\s+)?(?:did|does|do) (?:she|he|they|the patient|the child"
+                              r"|the kid|the sleeper|the teen(?:ager)?) (?:get|have|sleep) enough\W*$"
                               # "is that a long sleep latency?", "is this a normal AHI?"
                               r"|^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|this|it) (?:an? )?(?:too |very "
                               r"|really |unusually )?(?:long|short|high|low|normal|abnormal|elevated)"
@@ -745,6 +748,10 @@ _PLOT_TREND_RE = re.compile(r"^\W*(?:please\s+|can you\s+|could you\s+)*(?:plot|
 _ENOUGH_RE = re.compile(r"\b(?:enough|too (?:much|little)|sufficient|adequate|normal amount of|a normal"
                         r" amount of)\s+(rem(?: sleep)?|deep sleep|n3|slow[- ]wave sleep|sws|n2|n1|light"
                         r" sleep|sleep)\b", I)
+# "how much REM would you expect at this age?": that statistic against the norms
+_EXPECTED_RE = re.compile(r"\bhow much (rem(?: sleep)?|deep sleep|n3|slow[- ]wave sleep|sws|n2|n1|light sleep|sleep)"
+                          r" (?:would|should|do|does|could|is|would one) (?:you |one |i |we |be )?(?:expect(?:ed)?|normal"
+                          r"|typical)\b", I)
 _STAGE_LOW_RE = re.compile(r"^\W*(?:and\s+)?(?:is|was|are|were)\s+(?:the\s+|her\s+|his\s+|their\s+)?"
                            r"(rem(?: sleep)?|deep sleep|n3|slow[- ]wave sleep|sws|n2|n1|light sleep)"
                            r"(?:\s+(?:percentage|percent|share|proportion|amount|time|%))?\s+(?:too\s+)?"
@@ -973,13 +980,21 @@ _SYSTEM_RE = {
                         r"|variability|hrv))", I),
 }
 # "what should I look at first?", "what stands out?": the night's findings.
+_SHOW_MOMENT_RE = re.compile(r"^\W*(?:show|take|go|zoom|jump|bring)\b|\bwhy (?:is|was) (?:it|that|this)(?: one| epoch"
+                             r"| moment)? (?:so )?(?:interesting|notable|remarkable|important|striking|unusual)\b", I)
 _MOST_NOTABLE_HERE_RE = re.compile(r"\bmost (?:interesting|notable|remarkable|important|striking)\b.*\bhere\W*$", I)
 _FINDINGS_RE = re.compile(r"^\W*(?:give me |show me |what are |list )?(?:the )?(?:highlights|key points"
                           r"|takeaways|take-aways|bottom line|tl;?dr|gist)\W*$"
+                          # "why is it interesting?" after the most interesting moment shown
+                          r"|\bwhy (?:is|was) (?:it|that|this)(?: one| epoch| moment)? (?:so )?(?:interesting|notable"
+                          r"|remarkable|important|striking|unusual)\W*$"
                           r"|\bwhat (?:should|do|would|could) (?:i|we|you|they|my students|the students"
                           r"|students|a student|the class|a trainee|trainees) (?:look at|check|review|focus on"
                           r"|notice|look for|pay attention to)(?: first| next)?\b"
                           r"|\bwhat else (?:should|do|would|could|can) (?:i|we) (?:look at|check|review|look for|know)\b"
+                          # "what should I teach about this night?": what stands out in it
+                          r"|\bwhat (?:should|could|would|can) (?:i|we) (?:teach|demo|point out|highlight|show (?:my |the )?"
+                          r"(?:students|class|trainees))\b|\bteaching points?\b"
                           r"|\bwhat stands? out\b|\b(?:key|main|notable|important)"
                           r" findings\b|\bfindings\b|\bhighlights of (?:the|this) (?:night|recording|study)\b"
                           r"|\b(?:most|anything) (?:interesting|notable|remarkable|important|striking)\b"
@@ -1292,6 +1307,15 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         # "show me on this night" after "what is a spindle?": every one of them in the night
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, note="on_night")
     words = len(text.split())
+    if _INVENTORY_RE.search(text):
+        # "list every event type you found", "what was scored?": the scoring counted by type
+        return Query(Intent.RECORDING, text, topic="scoring", note="inventory", by_rule=True)
+    if m := _COMMONEST_RE.search(text):
+        # "which is most common?", "show me the least common one": the commonest (rarest)
+        # type of the last list of types (Dialogue.resolve)
+        return Query(Intent.RECORDING, text, topic="scoring", note="inventory", ref=Ref.REPEAT,
+                     target="least" if re.search(r"least|rarest", m.group(0), I) else "most",
+                     rank="shown" if re.match(r"\W*(?:show|go|take|zoom)", text, I) else None)
     if m := _FOCUS_RE.search(text):
         word = m.group(1).lower()
         digits = re.findall(r"\d+", word)
@@ -1775,6 +1799,20 @@ def understand(text: str) -> Query:
         # "is the AHI higher in the second half?": that half against the other, as "AHI in the
         # first half vs the second half" sets them side by side
         return replace(query, intent=Intent.COMPARE, measure=query.stat, groups=(query.scope, other))
+    if (query.intent == Intent.LOCATE and query.phenomenon and query.signal and query.count == 1
+            and query.rank and _SIGNAL_DURING_RE.search(text)):
+        # "show me the heart during the worst apnea": that signal in the one event, as "what
+        # was the heart rate during the longest apnea?" reads it
+        return replace(query, intent=Intent.MEASURE)
+    if query.scope == Scope() and query.stated is None and _JUDGED_RE.search(text) and (
+            query.intent == Intent.SUMMARY and query.stat == "odi"):
+        # "is her ODI elevated?": the ODI against what healthy sleepers' studies report
+        return replace(query, intent=Intent.NORMAL, target=ODI_ROW, stat=None)
+    if query.scope == Scope() and _JUDGED_RE.search(text) and (
+            query.intent == Intent.LOCATE and query.phenomenon == "arousal" and query.per == "hour"):
+        # "is the arousal index high?": the index against healthy sleepers of the age, as
+        # "is the arousal index normal?"
+        query = replace(query, intent=Intent.NORMAL)
     if (m := _STATED_RE.search(text)) and (
             (query.intent == Intent.NORMAL and query.phenomenon == "arousal")
             or (query.intent == Intent.SUMMARY and query.stat in ("ahi", "rdi", "rei") and query.scope == Scope())):
@@ -1786,7 +1824,7 @@ def understand(text: str) -> Query:
 # a number and its unit, never a stage's digit ("N3"), a clock time or an age ("a 40-year-old")
 _VALUE_RE = re.compile(r"(?<![\w.:])(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|percent|per ?cent|minutes?|mins?|hours?"
                        r"|hrs?|h)?(?![\w:])(?!\s*-?\s*(?:years?|yrs?|y/?o|am|pm|o'?clock)\b)", I)
-_JUDGED_RE = re.compile(r"\b(?:normal|typical|ok(?:ay)?|fine|bad|good|healthy|abnormal|high|low|too (?:long|short|"
+_JUDGED_RE = re.compile(r"\b(?:normal|typical|ok(?:ay)?|fine|bad|good|healthy|abnormal|high|low|elevated|raised|too (?:long|short|"
                         r"much|little|low|high)|long|short|enough|concerning|worrying|a problem)\b", I)
 
 
@@ -2266,6 +2304,8 @@ def _understand(text: str) -> Query:
         # two stages: compared on the night, not explained
         text = "compare {} and {}".format(*[g for g in m.groups() if g])
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
+    # "which side did she sleep on most?": the time on either side, as "how long on her side?"
+    text = _WHICH_SIDE_SLEPT_RE.sub("how long on her side?", text)
     text = _ONSET_TRANSITION_RE.sub("sleep onset", text)
     if (m := _PLOT_TREND_RE.search(text)) and names_measure(m.group(1)):
         # "plot the delta power across the night": that measure hour by hour
@@ -2487,16 +2527,23 @@ def _understand(text: str) -> Query:
         # "which hour was the most fragmented?": the stages by hour, led by the most shifts
         return Query(Intent.BREAKDOWN, text, stat="stages", by="hour", target="shifts", by_rule=True)
     if _FINDINGS_RE.search(text) and (time is None or time.kind == "current" and _MOST_NOTABLE_HERE_RE.search(text)):
-        # ("what's the most interesting thing here?" is about the night, not the epoch shown)
-        return Query(Intent.SUMMARY, text, topic="findings", by_rule=True)
+        # ("what's the most interesting thing here?" is about the night, not the epoch shown);
+        # "show me the most interesting epoch": the first moment drawn, named
+        return Query(Intent.SUMMARY, text, topic="findings", by_rule=True,
+                     rank="shown" if _SHOW_MOMENT_RE.search(text) else None)
     if _FINDINGS_RE.search(text) and time is not None and time.kind != "current":
         # "anything unusual between 3 and 4?": the findings of that span alone
         return Query(Intent.SUMMARY, text, scope=Scope((), time), topic="findings", by_rule=True)
+    if (m := _CUT_OFF_RE.search(text)) and time is None:
+        # "what's the pediatric cut-off?", "and the adult one?": the breathing index's rule for
+        # that age, whatever the file's header says
+        return Query(Intent.NORMAL, text, target=BREATHING_ROW, by_rule=True,
+                     note="adult_rule" if m.group("who").lower().startswith("adult") else None)
     if _SLEEP_NEED_RE.search(text):
         # "how much sleep does a child this age need?": the total sleep time against the
         # amount recommended for the age
         return Query(Intent.NORMAL, text, target="total sleep time", age=_age(text), by_rule=True)
-    if (m := _ENOUGH_RE.search(text) or _STAGE_LOW_RE.search(text)) and time is None:
+    if (m := _ENOUGH_RE.search(text) or _STAGE_LOW_RE.search(text) or _EXPECTED_RE.search(text)) and time is None:
         # "was there enough REM?", "is the REM percentage low?": that statistic against the
         # norms first
         word = m.group(1).lower()
@@ -2650,8 +2697,11 @@ def _understand(text: str) -> Query:
         # "what percentage of apneas were central?": the family counted, the subtype's share.
         share = _SUBTYPES[kind.group(1).lower()[:5]]
         phen = find_phenomenon("apneas and hypopneas" if _EVENTS_RE.search(phen_text) else "apneas")
-    elif phen is not None and phen.event_types and _SHARE_RE.search(text) and together:
-        share = "tie"  # "what percentage of hypopneas had a desaturation?": the tied share
+    elif phen is not None and phen.event_types and together and (
+            _SHARE_RE.search(text) or _WERE_THEY_TIED_RE.search(text)):
+        # "what percentage of hypopneas had a desaturation?", "were the desaturations tied to
+        # apneas?": the tied share of them all
+        share = "tie"
     elif phen is not None and phen.event_types and _SHARE_RE.search(text) and (stages or time):
         share = "scope"  # "what percentage of the hypopneas were in REM?": the scope's share
     # "leg movements linked to the breathing events": "breathing" names the events tied to,
@@ -3430,6 +3480,8 @@ _PROPERTY_RE = re.compile(r"\b(?:frequenc\w*|densit\w*|rate|count|number|duratio
                           r"|amplitudes?|depths?|total)\s*\??\s*$", I)
 _ONE_PERIOD_RE = re.compile(r"\b(?:first|last|final|longest|shortest)\b.{0,30}\b(?:period|episode"
                             r"|bout|run|stretch|block)\b", I)
+_CUT_OFF_RE = re.compile(r"\b(?P<who>adults?|p(?:a)?ediatric|child(?:ren)?|kids?)(?:'s|s')? (?:ahi |apnea |sleep apnea"
+                         r" |breathing )?(?:cut[- ]?offs?|thresholds?|limits?|criteri(?:on|a)|rules?)\b", I)
 _SLEEP_NEED_RE = re.compile(r"\bhow (?:much sleep|many hours(?: of sleep)?) (?:does|do|should|would|must)"
                             r" (?:\w+[- ]?){1,5}(?:need|get|sleep)\b|\bhow long (?:should|must|would|ought)"
                             r" (?:\w+[- ]?){1,5}sleep\b|\bhow much sleep is (?:recommended|needed|enough)\b"
@@ -3817,8 +3869,31 @@ _BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:sp
                                r" the) (?:the )?worst(?: one)?\W*$", I),
                     "which position had the highest AHI?"))
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
-_TELL_APART_RE = re.compile(r"^\s*how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"
-                            r"|scorers) |to )(?:tell|distinguish|differentiate|separate) (.+?) (?:from"
+_INVENTORY_RE = re.compile(r"^\W*(?:(?:please |can you |could you )?(?:list|give me|show me|tell me)(?: me)? (?:every|all"
+                           r"|each)(?: of)?(?: the)? (?:(?:kinds?|types?|sorts?) of events?|event (?:types?|kinds?))"
+                           r"|(?:what|which) (?:kinds?|types?|sorts?) of events? (?:were|are|did|do|have)"
+                           r"|what (?:was|got|has been|is) (?:scored|annotated|marked)|what (?:events|annotations)"
+                           r" (?:were|are|did you|have you|got)(?: there| in (?:it|the file|this (?:file|recording|night)))?"
+                           r" ?(?:scored|found|annotated|marked|find)?(?: in (?:it|the file|this (?:file|recording|night)))?)"
+                           r"(?: (?:you )?(?:found|scored|detected|find|in (?:it|the file|this (?:file|recording|night))))?"
+                           r"(?: (?:in|on) (?:this|the) (?:night|recording|file|study))?\W*$", I)
+_COMMONEST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:which|what)(?: one| type| kind)?(?:'s| is| was| were) (?:the )?"
+                           r"(?:most|least) (?:common|frequent)(?: one| type| kind| event)?|(?:which|what)(?: one| type"
+                           r"| kind)?(?:'s| is| was) (?:the )?rarest(?: one| type| kind| event)?|(?:show|take|go to|zoom"
+                           r" (?:in)?to) (?:me )?(?:the |a |an )?(?:(?:most|least) common|rarest)(?: one| type| kind"
+                           r"| event)?)\W*$", I)
+_WHICH_SIDE_SLEPT_RE = re.compile(r"^\W*(?:(?:which|what) side (?:did|does|do|was|were) (?:she|he|they|the patient"
+                                  r"|the sleeper) (?:sleep|lie|lying|sleeping|spend)\b|(?:did|does|do|was|were) (?:she|he"
+                                  r"|they|the patient|the sleeper) (?:sleep|lie|lying|sleeping|spend) (?:more |most |longer )?"
+                                  r"on (?:her|his|their|the) (?:left|right) (?:side )?(?:or|vs\.?|versus) (?:on )?(?:the |her"
+                                  r" |his |their )?(?:left|right)\b).*$", I)
+_SIGNAL_DURING_RE = re.compile(r"\b(?:heart(?: rate)?|pulse|oxygen|spo2|sat(?:uration)?s?|breathing(?: rate)?"
+                               r"|snoring)\b(?: \w+)? during\b", I)
+_WERE_THEY_TIED_RE = re.compile(r"^\W*(?:were|are|was|is) (?:the |her |his |their |most )?[\w -]+? (?:tied|linked"
+                                r"|related|associated|connected|coupled) (?:to|with)\b", I)
+_TELL_APART_RE = re.compile(r"^\s*(?:how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"
+                            r"|scorers) |to )(?:tell|distinguish|differentiate|separate)|what (?:tells"
+                            r"|distinguishes|differentiates|separates|sets)) (.+?) (?:apart )?(?:from"
                             r"|and|versus|vs\.?) (.+?)(?: apart)?\W*$", I)
 _PAIR_RE = re.compile(r"^\s*(?:(?:what(?:'s| is) the |explain the |tell me the )?difference"
                       r" between (.+?) and (.+?)|(?:how (?:do|does|is|are) (.+?) differ(?:ent)? from"
@@ -4205,8 +4280,8 @@ _WHAT_HAPPENS_IN_STAGE_RE = re.compile(r"^\W*(?:(?:can you |could you |please )?
                                        r"what (?:happens|goes on)(?: to (?:the|your) (?:body|brain))?\s+(?:in|during)\s+"
                                        r"(?:stage\s+)?(?P<stage>n1|n2|n3|rem|deep|light|slow[- ]wave)(?:\s+sleep)?\W*$", I)
 # "what pediatric criteria apply?": the night read as a child's (the adult ranges do not fit)
-_CHILD_RULES_RE = re.compile(r"^.*\b(?:pediatric|paediatric|children'?s|child)\b.{0,25}\b(?:criteria|rules?|scoring|cut-?offs?"
-                             r"|thresholds?|norms?|limits?)\b.*$"
+_CHILD_RULES_RE = re.compile(r"^.*\b(?:pediatric|paediatric|children'?s|child)\b.{0,25}\b(?:criteria|rules?|scoring"
+                             r"|norms?)\b.*$"
                              # "what's different about a child's sleep study?"
                              r"|^.*\b(?:different|differs?|changes?)\b.{0,25}\b(?:pediatric|paediatric|children'?s"
                              r"|child'?s?|kids?'?|a minor'?s)\b.{0,20}\b(?:sleep )?(?:stud(?:y|ies)|psg|polysomnogra\w*"

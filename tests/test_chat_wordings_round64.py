@@ -1,0 +1,213 @@
+"""Questions of stop 64, asked as a technician, an educator and a researcher would ask them of
+nights not in the repo (synthetic nights written without their scoring). Each names what it
+used to get. Expected answers are the ones the same question gets asked in full, or the
+night's own scoring and signals, never typed in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.chat import norms
+from app.chat.breakdown import positions
+from chat_dialogues import last_answer
+from sleeplm_core.io.edf_write import write_edf
+from sleeplm_core.io.synth import SynthConfig, synth_night
+
+
+@pytest.fixture(scope="module")
+def teen(demo, tmp_path_factory: pytest.TempPathFactory):
+    """A 14-year-old's scored hour, the age only in the file's header."""
+    from app.night import embed_night, read_night
+
+    rec = synth_night(SynthConfig(hours=1.0, seed=6464, age=14.0))
+    night = read_night(write_edf(rec, tmp_path_factory.mktemp("teen") / "teen.edf"), "teen")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+def test_is_the_plm_index_high(demo) -> None:
+    """"is the PLM index high?" gave the index with no word on the threshold."""
+    text = last_answer(demo, "is the PLM index high?")
+    index = float(re.search(r"a PLMS index of \*\*([\d.]+)/h\*\*", text)[1])
+    way = "above" if index > norms.PLMS_ADULT else "not above"
+    assert f"This night's **{index:.1f}/h** is **{way}** the {norms.PLMS_ADULT:g}/h set for an adult." in text
+
+
+@pytest.mark.parametrize(("asked", "same"), [
+    ("is the arousal index high?", "is the arousal index normal?"),
+    ("is her ODI elevated?", "is that normal?"),
+    ("is the ODI normal?", "is that normal?"),
+])
+def test_an_index_judged_in_one_question(demo, asked, same) -> None:
+    """"is the arousal index high?" listed the arousals; "is the ODI normal?" gave the ODI with
+    no word on what healthy sleepers show."""
+    text = last_answer(demo, asked)
+    if same == "is that normal?":
+        assert text == last_answer(demo, "what is the ODI?", same), text[:200]
+        assert text.startswith("**ODI: "), text[:100]
+    else:
+        assert text == last_answer(demo, same) and "healthy sleepers" in text.split("\n")[0], text[:200]
+
+
+@pytest.mark.parametrize("asked", ["what tells N1 apart from wake?", "what distinguishes N1 from wake?"])
+def test_what_tells_two_stages_apart(demo, asked) -> None:
+    """"what tells N1 apart from wake?" gave the minutes of wake."""
+    assert last_answer(demo, asked) == last_answer(demo, "how do you tell N1 from wake?")
+
+
+@pytest.mark.parametrize(("asked", "same"), [
+    ("how many were from leg movements?", "how many arousals were from leg movements?"),
+    ("how many were due to apneas?", "how many arousals were respiratory?"),
+])
+def test_how_many_of_a_cause_after_the_arousals(demo, asked, same) -> None:
+    """"how many were from leg movements?" after the arousals' causes listed the leg movements."""
+    text = last_answer(demo, "what caused the arousals?", asked)
+    assert text == last_answer(demo, same), text[:200]
+    assert re.match(r"\*\*\d+\*\* of the \d+ arousals", text), text[:100]
+
+
+def test_a_signal_during_one_picked_event(demo) -> None:
+    """"show me the heart during the worst apnea" listed the longest apnea without the heart."""
+    text = last_answer(demo, "show me the heart during the worst apnea")
+    assert text == last_answer(demo, "what was the heart rate during the longest apnea?"), text[:200]
+    assert text.startswith("Heart rate around the "), text[:100]
+
+
+def test_were_they_tied_gives_the_share(demo) -> None:
+    """"were the desaturations tied to apneas?" listed the tied ones with no word of how many
+    of all the desaturations they are."""
+    text = last_answer(demo, "were the desaturations tied to apneas?")
+    assert text == last_answer(demo, "what percentage of desaturations were tied to apneas?")
+    tied = int(re.search(r"have \*\*(\d+)\*\* oxygen desaturation events with an apnea", text)[1])
+    total = int(re.search(r"of the night's desaturations|of the (\d+) oxygen desaturation events", text)[1])
+    assert text.startswith(f"**{tied}** of the {total} oxygen desaturation events (**{100 * tied / total:.0f} %**)")
+    assert total > tied > 0
+
+
+@pytest.mark.parametrize(("first", "other"), [("is the AHI worse on the back?", "off the back"),
+                                              ("was the AHI higher in REM?", "in NREM")])
+def test_by_how_much_after_a_rate_split(demo, first, other) -> None:
+    """"by how much?" after "is the AHI worse on the back?" repeated the yes."""
+    before = last_answer(demo, first)
+    text = last_answer(demo, first, "by how much?")
+    a, b = (float(x) for x in re.findall(r"\*\*([\d.]+)/h\*\*", before)[:2])
+    assert text.startswith(f"**{a / b:.1f} times** the rate {other}, **{a - b:+.1f}/h**: "), text[:200]
+
+
+@pytest.mark.parametrize("asked", ["when did it start?", "when did it end?"])
+def test_when_did_it_start_after_the_recording(demo, asked) -> None:
+    """"when did it start?" after the recording's length had nothing to pick from."""
+    text = last_answer(demo, "how long did the recording last?", asked)
+    assert text == last_answer(demo, "when did the recording start?"), text[:120]
+    assert text.startswith("The recording runs **"), text[:120]
+
+
+@pytest.mark.parametrize("asked", ["which side did they sleep on most?",
+                                   "did she sleep more on her left or right side?"])
+def test_which_side_they_slept_on(demo, asked) -> None:
+    """"which side did they sleep on most?" gave the minutes of sleep, not of either side; a
+    side never lain on went unsaid."""
+    night, _ = demo
+    text = last_answer(demo, asked)
+    assert text == last_answer(demo, "how long on her side?"), text[:200]
+    position = positions(night)
+    for side in ("left", "right"):
+        on_side = bool((position == side).any())
+        assert (f"**{side}** " in text.split("\n")[0]) == on_side
+        assert (f"never **{side}**" in text) == (not on_side), text[:300]
+
+
+@pytest.mark.parametrize("asked", ["what should I teach about this night?", "what are the teaching points?"])
+def test_what_to_teach_is_what_stands_out(demo, asked) -> None:
+    """"what should I teach about this night?" gave the night's summary line."""
+    text = last_answer(demo, asked)
+    assert text == last_answer(demo, "what stands out?") and text.startswith("What stands out"), text[:100]
+
+
+def test_how_much_rem_would_you_expect(demo) -> None:
+    """"how much REM would you expect at this age?" gave the night's REM minutes, no norm."""
+    text = last_answer(demo, "how much REM would you expect at this age?")
+    assert text == last_answer(demo, "was there enough REM?"), text[:200]
+    assert "typical" in text.split("\n")[0], text[:200]
+
+
+@pytest.mark.parametrize("asked", ["did they get enough?", "is that enough?"])
+def test_did_they_get_enough_after_the_sleep_needed(teen, asked) -> None:
+    """"did they get enough?" after the sleep a 14-year-old needs was not understood."""
+    need = last_answer(teen, "how much sleep does a 14 year old need?")
+    assert need.startswith("Sleep time: **") and "recommends at this age" in need, need[:200]
+    assert last_answer(teen, "how much sleep does a 14 year old need?", asked) == need
+
+
+def test_the_pediatric_and_the_adult_cut_off(teen, demo) -> None:
+    """"what's the pediatric cut-off?" gave the stage figures first; "what's the adult
+    cut-off?" after it was not understood."""
+    child = last_answer(teen, "what's the pediatric cut-off?")
+    assert child.startswith("Breathing, by the AASM's pediatric rule: the obstructive AHI is **"), child[:100]
+    adult = last_answer(teen, "what's the pediatric cut-off?", "what's the adult cut-off?")
+    ahi = float(re.search(r"\*\*AHI: ([\d.]+)/h\*\*", adult)[1])
+    assert adult.startswith(f"**AHI: {ahi:.1f}/h**: {norms.ahi_band(ahi)}. That is the adult scale; the "
+                            f"file's header gives age 14"), adult[:300]
+    grown = last_answer(demo, "what's the adult cut-off?")
+    assert grown.startswith("**AHI: ") and "healthy 52-year-olds" in grown, grown[:300]
+
+
+def _inventory(text: str) -> list[tuple[int, str]]:
+    return [(int(m[1]), m[2]) for m in re.finditer(r"^- \*\*(\d+)\*\* ([\w -]+?)(?: \(|$)", text, re.M)]
+
+
+@pytest.mark.parametrize("asked", ["list every event type you found", "what was scored?",
+                                   "what annotations are in the file?"])
+def test_every_event_type_counted(demo_unscored, asked) -> None:
+    """"list every event type you found" listed the arousals alone; "what was scored?" was
+    not understood."""
+    night, _ = demo_unscored
+    text = last_answer(demo_unscored, asked)
+    rows = _inventory(text)
+    events, _ = night.scored_events()
+    from collections import Counter
+    assert sorted(n for n, _ in rows) == sorted(Counter(e.type for e in events).values()), rows
+    assert [n for n, _ in rows] == sorted((n for n, _ in rows), reverse=True)
+    assert text.startswith(f"**{len(events)}** events of **{len(rows)}** types"), text[:100]
+
+
+def test_which_is_most_and_least_common(demo_unscored) -> None:
+    """"which is most common?" after the event types was off the recording; "show me the least
+    common one" was not understood."""
+    listed = "list every event type you found"
+    rows = _inventory(last_answer(demo_unscored, listed))
+    top = last_answer(demo_unscored, listed, "which is most common?")
+    assert top.startswith(f"**{rows[0][1][0].upper()}{rows[0][1][1:]}** are the commonest type: "
+                          f"**{rows[0][0]}** of the "), top[:120]
+    rare = last_answer(demo_unscored, listed, "what is the rarest?")
+    assert f" the least common type: **{rows[-1][0]}** of the " in rare.split("\n")[0], rare[:120]
+    shown = last_answer(demo_unscored, listed, "show me the least common one")
+    assert shown.startswith(f"The last listed of {len(rows)} ("), shown[:120]
+
+
+@pytest.mark.parametrize("asked", ["what could cause early REM?", "why was REM so early?",
+                                   "what causes a short REM latency?"])
+def test_what_brings_rem_early(demo, asked) -> None:
+    """"what could cause early REM?" listed the REM periods."""
+    night, _ = demo
+    text = last_answer(demo, asked)
+    assert text.startswith("**What brings REM early.**"), text[:100]
+    latency = night.summary().rem_latency_min
+    assert f"reached REM **{latency:.0f} min** after sleep onset" in text, text[-200:]
+
+
+def test_show_me_the_most_interesting_epoch(demo) -> None:
+    """"show me the most interesting epoch" gave the findings without saying which moment it
+    moved to; "why is it interesting?" was not understood; "show me the next one" started
+    over at the first."""
+    text = last_answer(demo, "show me the most interesting epoch")
+    findings = last_answer(demo, "what stands out?")
+    m = re.match(r"Shown: \*\*(\d\d:\d\d:\d\d)–\d\d:\d\d:\d\d\*\* \([\w ]+, stage \w+\), the moment of finding "
+                 r"(\d), the first that has one", text)
+    assert m and text.endswith(findings), text[:200]
+    assert m[1] in findings.split(f"\n{m[2]}. ")[1].split("\n")[0]
+    assert last_answer(demo, "show me the most interesting epoch", "why is it interesting?").endswith(findings)
+    after = last_answer(demo, "show me the most interesting epoch", "show me the next one")
+    assert after.startswith("The second listed of "), after[:100]
