@@ -211,3 +211,50 @@ def test_show_me_the_most_interesting_epoch(demo) -> None:
     assert last_answer(demo, "show me the most interesting epoch", "why is it interesting?").endswith(findings)
     after = last_answer(demo, "show me the most interesting epoch", "show me the next one")
     assert after.startswith("The second listed of "), after[:100]
+
+
+@pytest.fixture(scope="module")
+def cassette_hour(demo, tmp_path_factory: pytest.TempPathFactory):
+    """An hour laid out as a Sleep-EDF cassette file: no ECG, no body position, 1-Hz envelopes."""
+    from app.night import embed_night, read_night
+
+    rec = synth_night(SynthConfig(hours=1.0, seed=6465, profile="sleep-edf"))
+    night = read_night(write_edf(rec, tmp_path_factory.mktemp("cassette") / "cassette.edf"), "cassette")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+@pytest.mark.parametrize("asked", ["describe the heart in N2", "what does the chin do in N2?"])
+def test_no_model_words_for_a_system_without_channels(cassette_hour, demo, asked) -> None:
+    """"what does the chin do in REM?" on a Sleep-EDF night quoted the model's "lying right",
+    though the file has no position channel: the model had read zeros."""
+    text = last_answer(cassette_hour, asked)
+    assert "features could be measured there (channels absent)" in text, text[:300]
+    assert "The model describes" not in text, text
+    assert "The model describes" in last_answer(demo, asked)
+
+
+def test_is_this_a_valid_home_sleep_test(demo, cassette_hour, tmp_path) -> None:
+    """"is this a valid home sleep test?" gave the REI: now the hours of airflow and oximetry
+    usable together against the 4 h a home test should hold."""
+    from app.night import embed_night, read_night
+
+    rec = synth_night(SynthConfig(hours=5.0, seed=6466, profile="hst"))
+    rec.signals["SpO2"].data[:int(2.5 * 3600)] = 0.0   # the probe off for the first 2.5 h
+    night = read_night(write_edf(rec, tmp_path / "probe_off.edf"), "probe_off")
+    embed_night(night, demo[1])
+    text = last_answer((night, demo[1]), "is this a valid home sleep test?")
+    m = re.match(r"\*\*(Yes|No)\*\*: \*\*([\d.]+) h\*\* with both a usable airflow and a valid SpO2 \(airflow "
+                 r"usable ([\d.]+) h, SpO2 ([\d.]+) h\)", text)
+    assert m and m[1] == "No" and float(m[4]) == pytest.approx(2.5, abs=0.05), text[:200]
+    assert float(m[2]) <= min(float(m[3]), float(m[4])) and float(m[3]) == pytest.approx(5.0, abs=0.05)
+    whole = last_answer(demo, "is this a valid home sleep test?")
+    assert whole.startswith("**Yes**: **"), whole[:100]
+    lacking = last_answer(cassette_hour, "is the study technically adequate?")
+    assert lacking.startswith("**No**: this recording has no usable airflow and SpO2 channel"), lacking[:100]
+
+
+def test_what_pressure_after_cpap_is_treatment(demo) -> None:
+    """"what pressure?" after "would you recommend CPAP?" was off the recording."""
+    text = last_answer(demo, "would you recommend CPAP?", "what pressure?")
+    assert text.startswith("I can't diagnose or advise on treatment"), text[:100]

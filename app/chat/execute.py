@@ -1502,10 +1502,13 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
     events, source = night.scored_events()
     paragraphs = []
     asked = Aspect.CAPTION in q.aspects
+    present = night.features.present_levels()
     for level in levels:
         # Generating text is the slow part on a CPU: only for one modality, first epoch, or
-        # every level when the model's own words are asked for
-        captions = night.generated_captions([int(idx[0])], level, engine) if q.modality or asked else None
+        # every level when the model's own words are asked for; never for a level the night
+        # has no channel of, where the model reads zeros and its words would be made up
+        captions = (night.generated_captions([int(idx[0])], level, engine)
+                    if (q.modality or asked) and level in present else None)
         insight = describe_epochs(idx, level, frame, night.epochs.starts, captions, stages,
                                   night.recording.start_time,
                                   InsightConfig(max_features=4 if q.modality else 3), events,

@@ -26,6 +26,8 @@ from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, un
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
 from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
+from sleeplm_core.scoring.channels import unusable
+from sleeplm_core.scoring.config import ScoringConfig
 from sleeplm_core.io.position import unread_position
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
 from sleeplm_core.scoring.coverage import requirements
@@ -229,6 +231,30 @@ def _quality(night: LoadedNight) -> RecordingFacts:
                           if night.machine is not None else [])
 
 
+HSAT_MIN_HOURS = 4.0
+"""Hours of technically adequate airflow and oximetry a home sleep apnea test should hold
+(the AASM's portable-monitoring guidance, Collop et al. 2007, J Clin Sleep Med 3:737)."""
+
+
+def _adequate_hours(night: LoadedNight) -> tuple[float | None, float | None, float | None]:
+    """Hours with a usable airflow (its channel unflagged), with a valid SpO2 (over half of
+    the epoch's samples read 50-100 %), and with both; None where the night lacks the channel
+    or it cannot be read (an airflow too coarse to score breathing events from)."""
+    epochs = night.epochs
+    flow = None
+    label = epochs.mapping.get("AF")
+    if label in night.recording.signals and unusable(night.recording.signals[label], ScoringConfig().breathing) is None:
+        flow = ~epochs.quality[:, CANONICAL_CHANNELS.index("AF")]
+    spo2 = None
+    label = epochs.aux_mapping.get("SPO2")
+    if label in night.recording.signals:
+        sig = night.recording.signals[label]
+        spo2 = np.array([in_range_share(sig.data[int(t * sig.sfreq):int((t + EPOCH_SEC) * sig.sfreq)],
+                                        SPO2_RANGE) > 0.5 for t in epochs.starts])
+    both = flow & spo2 if flow is not None and spo2 is not None else None
+    return tuple(None if ok is None else float(ok.sum()) * EPOCH_SEC / 3600 for ok in (flow, spo2, both))
+
+
 def _spo2_valid(night: LoadedNight) -> float | None:
     """Share of the SpO2 samples an oximeter can read (50-100 %; 0 is a probe off)."""
     label = night.epochs.aux_mapping.get("SPO2")
@@ -288,4 +314,6 @@ def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAg
         return replace(_scoring(night), unsure_lead=_UNSURE_LEADS[plan.query.note])
     if topic == "patient":
         return _patient(night, plan.query.note)
+    if topic == "quality" and plan.query.note == "validity":
+        return replace(_quality(night), adequate=_adequate_hours(night))
     return _TOPICS[topic](night)

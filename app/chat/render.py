@@ -30,7 +30,7 @@ from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC, stage_name
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, sleep_onset,
                            source_name, span_phrase, stages_guessed)
-from app.chat.recording import MACHINE_STAGING_CHECKED, UNSURE_BELOW
+from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
 from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, IndexTrack, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
@@ -3338,6 +3338,8 @@ def _quality_text(r: RecordingFacts, night: LoadedNight) -> str:
             + (f"; SpO2 reads 50-100 % in **{100 * r.spo2_valid:.0f} %** of its samples (the rest "
                f"are a probe off or artefact)" if r.spo2_valid is not None else "") + ".\n\n"
             + text)
+    if r.adequate is not None:
+        text = _adequacy(r.adequate) + "\n\n" + text
     if r.items:
         text += ("\n\nThe longest flagged stretches (blue):\n" + "\n".join(
             f"- {_span(night, i)} ({i.duration / 60:.1f} min)" for i in r.items[:5]))
@@ -3346,6 +3348,20 @@ def _quality_text(r: RecordingFacts, night: LoadedNight) -> str:
     if r.skipped:
         text += "\n\nNot machine-scored: " + "; ".join(r.skipped) + "."
     return text
+
+
+def _adequacy(hours: tuple[float | None, float | None, float | None]) -> str:
+    """Yes or no to "is this a valid home sleep test?": the hours of airflow and oximetry
+    usable together against the 4 h the AASM's guidance asks for."""
+    flow, spo2, both = hours
+    guide = (f"the {HSAT_MIN_HOURS:g} h of technically adequate airflow and oximetry that the AASM's "
+             f"guidance asks of a home sleep apnea test (Collop et al. 2007)")
+    if both is None:
+        lacking = " and ".join(name for name, h in (("airflow", flow), ("SpO2", spo2)) if h is None)
+        return f"**No**: this recording has no usable {lacking} channel, and a home test needs {guide}."
+    return (f"**{'Yes' if both >= HSAT_MIN_HOURS else 'No'}**: **{both:.1f} h** with both a usable "
+            f"airflow and a valid SpO2 (airflow usable {flow:.1f} h, SpO2 {spo2:.1f} h), against {guide}. "
+            f"Whether the study answers the clinical question is the reading physician's call.")
 
 
 # The AASM rule each stage is scored by, in our words.

@@ -1290,6 +1290,9 @@ class RecordingFacts:
     differ: tuple[int, int] | None = None
     differ_by: str = ""
     differ_in: tuple[str, ...] = ()
+    adequate: tuple[float | None, float | None, float | None] | None = None
+    """"Is this a valid home sleep test?": hours of usable airflow, of valid SpO2 and of both
+    (None for a channel the night lacks); None when not asked (quality)."""
     unsure_lead: str = ""
     """What a question on the machine staging's doubt asked first: "where" (``items``, its
     uncertain stretches, lead), "stage" (the stage it is least sure of), "" for neither

@@ -106,6 +106,9 @@ _MEDICAL_RE = re.compile(
     r"(?:sleep )?(?:doctor|physician|specialist|gp|cardiologist|neurologist|pulmonologist|someone"
     r"|somebody|professional))|see a doctor"
     r"|is it dangerous"
+    # "what pressure?" after CPAP: a pressure or a device setting is prescribed
+    r"|^\W*(?:and\s+|so\s+)?(?:what|which) (?:pressure|setting)s?(?: (?:should|would|do|does|to)\b.*)?(?=\W*$)"
+    r"|\b(?:pressure|pap) (?:setting|titration)s?\b"
     # "what should be done next?", "what are the next steps?": the plan is a clinician's
     r"|what (?:else )?(?:should|must|needs to|ought to) (?:be done|happen|(?:i|we|they|he|she) do)"
     r"(?: next| now| about (?:it|this|that))?(?=\W*$)|next steps?(?=\W*$)"
@@ -2631,7 +2634,9 @@ def _understand(text: str) -> Query:
             scope = Scope(stage_term(text), scope.time)
         note = ("disagree" if differ else _patient_claim(text) if topic == "patient"
                 else "where_unsure" if topic == "scoring" and _WHERE_UNSURE_RE.search(text)
-                else "unsure_stage" if topic == "scoring" and _STAGE_UNSURE_RE.search(text) else None)
+                else "unsure_stage" if topic == "scoring" and _STAGE_UNSURE_RE.search(text)
+                # "is this a valid home sleep test?": the hours of usable airflow and oximetry
+                else "validity" if topic == "quality" and _VALIDITY_RE.search(text) else None)
         if differ and re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) and not _MODEL_WORD_RE.search(text):
             # "where does YASA disagree with the expert?": the machine's stages, not the model's
             return Query(Intent.RECORDING, text, topic=topic, scope=scope, by_rule=True, note=note,
@@ -3074,7 +3079,8 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|discontinuit\w*) (?:in|on|during) (?:the |this )?(?:recording|data|signals?|channels?|study|night)"
         # "is this a good study?", "is the recording good quality?", "was the study adequate?"
         r"|(?:is|was) (?:this|it) (?:a|an) (?:good|usable|valid|adequate|technically (?:adequate"
-        r"|acceptable)|acceptable|decent|clean|poor|bad) (?:study|recording|test|psg|polysomnogra\w+)"
+        r"|acceptable)|acceptable|decent|clean|poor|bad) (?:home )?(?:sleep )?(?:apnea )?(?:study|recording"
+        r"|test|psg|polysomnogra\w+|hsat)"
         r"|(?:is|was) (?:this|the) (?:study|recording|test|psg|polysomnogra\w+) (?:(?:of )?(?:good|poor"
         r"|bad|decent|high|low|acceptable) quality|any good|usable|valid|adequate|technically"
         r" (?:adequate|acceptable)|acceptable|ok(?:ay)?))\b", I)),
@@ -3889,6 +3895,7 @@ _WHICH_SIDE_SLEPT_RE = re.compile(r"^\W*(?:(?:which|what) side (?:did|does|do|wa
                                   r" |his |their )?(?:left|right)\b).*$", I)
 _SIGNAL_DURING_RE = re.compile(r"\b(?:heart(?: rate)?|pulse|oxygen|spo2|sat(?:uration)?s?|breathing(?: rate)?"
                                r"|snoring)\b(?: \w+)? during\b", I)
+_VALIDITY_RE = re.compile(r"\b(?:valid|adequate|acceptable|technically|enough (?:good |usable )?data)\b", I)
 _WERE_THEY_TIED_RE = re.compile(r"^\W*(?:were|are|was|is) (?:the |her |his |their |most )?[\w -]+? (?:tied|linked"
                                 r"|related|associated|connected|coupled) (?:to|with)\b", I)
 _TELL_APART_RE = re.compile(r"^\s*(?:how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"
