@@ -3895,7 +3895,9 @@ _WHICH_SIDE_SLEPT_RE = re.compile(r"^\W*(?:(?:which|what) side (?:did|does|do|wa
                                   r" |his |their )?(?:left|right)\b).*$", I)
 _SIGNAL_DURING_RE = re.compile(r"\b(?:heart(?: rate)?|pulse|oxygen|spo2|sat(?:uration)?s?|breathing(?: rate)?"
                                r"|snoring)\b(?: \w+)? during\b", I)
-_VALIDITY_RE = re.compile(r"\b(?:valid|adequate|acceptable|technically|enough (?:good |usable )?data)\b", I)
+_VALIDITY_RE = re.compile(r"\b(?:valid|adequate|acceptable|technically (?:adequate|acceptable))\s+(?:home )?(?:sleep )?"
+                          r"(?:apnea )?(?:study|test|recording|psg|hsat)\b|\b(?:study|test|recording|psg|hsat) (?:is |was )?"
+                          r"(?:valid|adequate|acceptable|technically)\b|\benough (?:good |usable )?data\b", I)
 _WERE_THEY_TIED_RE = re.compile(r"^\W*(?:were|are|was|is) (?:the |her |his |their |most )?[\w -]+? (?:tied|linked"
                                 r"|related|associated|connected|coupled) (?:to|with)\b", I)
 _TELL_APART_RE = re.compile(r"^\s*(?:how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"
