@@ -258,3 +258,72 @@ def test_what_pressure_after_cpap_is_treatment(demo) -> None:
     """"what pressure?" after "would you recommend CPAP?" was off the recording."""
     text = last_answer(demo, "would you recommend CPAP?", "what pressure?")
     assert text.startswith("I can't diagnose or advise on treatment"), text[:100]
+
+
+def test_recovery_follow_ups(demo) -> None:
+    """"how does the oxygen recover after apneas?" gave SpO2 around them, not the recovery;
+    "how long does it take on average?" and "what's the slowest recovery?" were not understood."""
+    first = "how does the oxygen recover after apneas?"
+    base = last_answer(demo, first)
+    assert base == last_answer(demo, "how long does the oxygen take to recover after apneas?")
+    median = re.search(r"a median \*\*(\d+) s\*\*", base)[1]
+    mean = last_answer(demo, first, "how long does it take on average?")
+    assert re.match(rf"On average \*\*\d+ s\*\* from the nadir back to baseline \(mean of \d+; median {median} s\)",
+                    mean), mean[:200]
+    slowest = re.search(r"The slowest: [^\n]+?\d s\.", base)[0]
+    for asked in ("what is the slowest recovery?", "show me the slowest one"):
+        assert last_answer(demo, first, "how long does it take on average?", asked).startswith(slowest)
+
+
+def test_in_that_hour_after_a_measure_in_it(demo) -> None:
+    """"what happened in that hour?" after the SpO2 of the worst hour described the epoch on
+    screen, and "how many apneas were in it?" counted in that epoch."""
+    first = last_answer(demo, "plot the SpO2 for the worst hour")
+    start, end = re.search(r"in (\d\d:\d\d)–(\d\d:\d\d)", first).groups()
+    text = last_answer(demo, "plot the SpO2 for the worst hour", "what happened in that hour?")
+    assert text.startswith(f"In {start}–{end}:\n\nEvents ("), text[:100]
+    count = last_answer(demo, "plot the SpO2 for the worst hour", "what happened in that hour?",
+                        "how many apneas were in it?")
+    assert f"apnea events in {start}–{end} " in count, count[:150]
+
+
+@pytest.mark.parametrize("asked", ["is that central sleep apnea?", "does she have central sleep apnea?"])
+def test_is_that_central_sleep_apnea(demo, asked) -> None:
+    """"is that central sleep apnea?" after the central share looked for an apnea in the epoch
+    on screen; the disorder is judged on the central index and the centrals' share."""
+    text = last_answer(demo, "what percentage of events were central?", asked)
+    rate = re.search(r"\*\*([\d.]+) per hour\*\* of sleep: (\d+) central apnea", last_answer(
+        demo, "central apneas per hour"))
+    assert text.startswith("I can't diagnose"), text[:100]
+    assert f"- central apnea index: **{float(rate[1]):.1f}/h of sleep ({rate[2]} in " in text, text
+    assert "- central share: **" in text and "the half the ICSD-3 asks for" in text
+    assert "AHI band" not in text
+
+
+def test_which_staging_is_right(demo_unscored, demo) -> None:
+    """"which one is right?" after YASA and the model disagreed was off the recording."""
+    first = "where does YASA disagree with the model?"
+    text = last_answer(demo_unscored, first, "which one is right?")
+    assert text.startswith("**Neither is checked on this night**: it has no human scoring. YASA's staging "
+                           "against expert scoring"), text[:200]
+    scored = last_answer(demo, first, "which one is right?")
+    assert scored == last_answer(demo, "is the model better than YASA?"), scored[:200]
+
+
+def test_how_many_epochs_they_disagree_on_in_a_stage(demo_unscored) -> None:
+    """"how many epochs do they disagree on in REM?" gave the minutes of REM."""
+    text = last_answer(demo_unscored, "how many epochs do they disagree on in REM?")
+    assert text == last_answer(demo_unscored, "where does the model disagree with YASA in REM?"), text[:200]
+    assert re.match(r"The model's zero-shot stage differs from the [^*]+ one on \*\*\d+\*\* of \d+ epochs scored REM",
+                    text), text[:200]
+
+
+def test_what_stage_then_after_the_most_restless_hour(demo) -> None:
+    """"what stage were they in then?" after the most fragmented hour had nothing to refer to."""
+    first = last_answer(demo, "when was the patient most restless?")
+    hour = re.search(r"\*\*(\d\d:\d\d–\d\d:\d\d)\*\*, with \*\*\d+\*\* changes", first)[1]
+    row = re.search(rf"^\| {hour} \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|", first, re.M)
+    minutes = dict(zip(("W", "N1", "N2", "N3", "REM"), (float(x) for x in row.groups())))
+    text = last_answer(demo, "when was the patient most restless?", "what stage were they in then?")
+    listed = ", ".join(f"{s} {m:.1f} min" for s, m in sorted(minutes.items(), key=lambda kv: -kv[1]) if m > 0)
+    assert text.startswith(f"Stages: **{listed}**"), (listed, text[:200])

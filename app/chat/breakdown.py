@@ -146,7 +146,7 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     stages, source = night.stages()
     asleep = stages >= STAGES.index("N1")
     if plan.query.stat == "stages":
-        return _stage_mix(by, groups, stages, source, where, plan.query.target or "")
+        return _stage_mix(by, groups, stages, source, where, plan.query.target or "", night.epochs.starts)
     if plan.query.measure and by == "cycle":
         # Slow-wave activity is NREM's delta power (Borbely's Process S tracks it cycle by
         # cycle); any other measure per cycle is read over its sleep, not its wake
@@ -217,9 +217,10 @@ def _merged(rows: list[BreakdownRow], name: str) -> BreakdownRow:
 
 
 def _stage_mix(by: str, groups: dict[str, np.ndarray], stages: np.ndarray, source: str,
-               where: str, named: str = "") -> Breakdown:
+               where: str, named: str, starts: np.ndarray) -> Breakdown:
     """Each group's minutes in every stage ("a table of stages by hour"); ``named``: the
-    stage a question follows ("did REM increase across the night?")."""
+    stage a question follows ("did REM increase across the night?"); ``starts``: the epochs'
+    start times (s), for each group's span."""
     minute = EPOCH_SEC / 60
     # a shift is an epoch whose stage differs from the scored epoch before it
     shifted = np.zeros(len(stages), dtype=bool)
@@ -227,7 +228,9 @@ def _stage_mix(by: str, groups: dict[str, np.ndarray], stages: np.ndarray, sourc
     rows = [BreakdownRow(name, float(mask.sum()) * minute,
                          float((mask & (stages >= STAGES.index("N1"))).sum()) * minute, None,
                          stage_min={s: float((mask & (stages == STAGES.index(s))).sum()) * minute
-                                    for s in STAGES}, shifts=int((mask & shifted).sum()))
+                                    for s in STAGES}, shifts=int((mask & shifted).sum()),
+                         span=(float(starts[np.flatnonzero(mask)[0]]), float(starts[np.flatnonzero(mask)[-1]])
+                               + EPOCH_SEC) if mask.any() else None)
             for name, mask in groups.items()]
     return Breakdown(by, "", rows, source, where=where, mix=True, named=named)
 

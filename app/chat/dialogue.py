@@ -134,6 +134,11 @@ class Dialogue:
                     and self.last.phenomenon != "scored_event"):
                 # "events" there are the kind that hour was picked for (the worst hour for breathing)
                 query = replace(query, phenomenon=self.last.phenomenon)
+        elif (query.scope.time is None and query.ref == Ref.NONE and _THAT_SPAN_RE.search(query.text)
+                and self.last is not None and self.last.scope.time is not None
+                and self.last.scope.time.kind not in ("current", "epoch")):
+            # "what happened in that hour?" after the SpO2 in the worst hour: that hour again
+            query = replace(query, scope=Scope(query.scope.stages, self.last.scope.time))
         if (query.intent == Intent.STAGE_TIMING and query.how_many and query.phenomenon is None
                 and (m := _HOW_MANY_IN_RE.search(query.text)) and self.last is not None
                 and self.last.intent == Intent.LOCATE and (phen := phenomenon(self.last.phenomenon))
@@ -933,6 +938,11 @@ class Dialogue:
         after a phenomenon was shown; None otherwise."""
         if (terse := self._terse(text)) is not None:
             return terse
+        if (self.last is not None and self.last.measure == "spo2_recoveries"
+                and _RECOVERY_FOLLOW_RE.search(text)):
+            # "how long does it take on average?", "what's the slowest one?" after the
+            # recoveries: the same reading, led by what was asked
+            return f"{self.last.text.split(': ')[0].rstrip(' ?.!')}: {text}"
         if (m := _AROUND_THE_KIND_RE.search(text)) and self._lists_kind(m.group("noun")):
             # "what happened just before the apnea?" after the apneas: the one in focus
             return f"{text[:m.start('the')]}it{text[m.end('noun'):]}"
@@ -1688,6 +1698,11 @@ _OF_A_CAUSE_RE = re.compile(r"^\W*(?:and\s+|now\s+|so\s+)?(?:show me|find|list|g
                             r"|the|some)?\s*(spontaneous|respiratory|breathing|limb[- ]movement|leg[- ]movement)"
                             r"(?: (ones?))?\W*$", re.I)
 """After the arousals, those of one cause ("show me a spontaneous one")."""
+_RECOVERY_FOLLOW_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how long (?:does|did) (?:it|that|this) (?:take|last)"
+                                 r"(?: on average| typically| usually)?|(?:what(?:'s| is| was)|show me|and) the (?:average"
+                                 r"|mean|slowest|longest|worst)(?: one| recovery| time)?|on average|(?:and )?(?:the )?"
+                                 r"(?:slowest|longest|worst) one)\W*$", re.I)
+"""After the SpO2 recoveries, their mean or their slowest ("how long does it take on average?")."""
 _HOW_MANY_OF_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<ask>how many|what (?:percent\w*|share|fraction|proportion))"
                                    r" (?:of (?:them|those|these) )?(?:were|came|was|are) (?:from|due to|caused by|after"
                                    r"|with|tied to|linked to|triggered by|associated with) (?:an? |the )?(?P<cause>"

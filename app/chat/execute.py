@@ -2229,6 +2229,25 @@ def _leg_facts(night: LoadedNight, sleep_min: float) -> dict[str, str]:
                            f"ICSD-3's threshold for periodic limb movement disorder)")}
 
 
+def _central_facts(night: LoadedNight) -> dict[str, str]:
+    """What the ICSD-3's polysomnographic criteria for central sleep apnea read: the central
+    apnea index and the centrals' share of the apneas and hypopneas in sleep."""
+    types = phenomenon("central_apnea").event_types
+    if why := unscored_reason(night, types):
+        return {"central apneas": f"not measurable: {why}"}
+    central, n_central, minutes = _night_rate(night, "central_apnea", "respiratory")
+    _, n_all, _ = _night_rate(night, "respiratory_event", "respiratory")
+    if central is None or minutes <= 0:
+        return {"central apneas": "not measurable on this night"}
+    share = 100 * n_central / n_all if n_all else 0.0
+    return {"central apnea index": (f"{central:.1f}/h of sleep ({n_central} in {minutes:.0f} min asleep); "
+                                    f"{'at or above' if central >= norms.CENTRAL_APNEA_INDEX else 'below'} "
+                                    f"the ICSD-3's {norms.CENTRAL_APNEA_INDEX:g}/h"),
+            "central share": (f"{share:.0f} % of the {n_all} apneas and hypopneas in sleep; "
+                              f"{'more' if share > 50 else 'not more'} than the half the ICSD-3 asks for "
+                              f"(hypopneas are not typed here, so they count as not central)")}
+
+
 def _medical(plan: Plan, night: LoadedNight) -> Message:
     """No diagnosis; the numbers the disorder asked about is judged on, measured on this night
     (or why they cannot be), so the refusal is not empty-handed."""
@@ -2250,6 +2269,8 @@ def _medical(plan: Plan, night: LoadedNight) -> Message:
     if breathing:
         facts["ODI"] = (f"{s.odi:.1f}/h ({s.n_desaturations} desaturations ≥3 %)"
                         if s.odi is not None else f"not measurable: {gaps['ODI']}")
+    if name == "central sleep apnea":
+        facts.update(_central_facts(night))
     if name in ("insomnia", "hypersomnia", "a sleep disorder"):
         facts.update({"total sleep": f"{s.tst_min:.0f} min", "sleep efficiency":
                       f"{s.se_pct:.1f} %", "sleep onset latency": f"{s.sol_min:.1f} min",

@@ -43,6 +43,10 @@ MACHINE_STAGING_CHECKED = (
     "F1 0.46), and κ 0.52 on average over six 30-min DREAMS excerpts with one EEG and no EOG: "
     "the fewer the channels and the shorter the recording, the rougher it is")
 """How far the machine staging can be trusted, from the evaluation nights (YASA 0.8.1)."""
+MODEL_STAGING_CHECKED = (
+    "the model's zero-shot staging, on the same SC4001 night, κ 0.50 (0.53 smoothed), with wake "
+    "its weakest stage (it calls much of it REM or N1; docs/evaluation.md)")
+"""How far the model's own staging can be trusted, from the evaluation night (release 10)."""
 
 
 def _stretches(night: LoadedNight, mask: np.ndarray, label: str, source: str) -> list[Item]:
@@ -308,6 +312,12 @@ def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAg
         return stage_agreement(plan, night)
     if topic == "scoring" and plan.query.note == "disagree":
         return _disagreement(night, _scoring(night), plan.query.target, plan.query.scope.stages)
+    if topic == "scoring" and plan.query.note == "which_right":
+        # "which one is right?": against a human scoring the two are raced; without one, how
+        # each fared against experts elsewhere
+        if night.recording.has_scoring:
+            return stager_race(plan, night)
+        return replace(_scoring(night), which_right=True)
     if topic == "scoring" and plan.query.note in _UNSURE_LEADS:
         # "where is the staging least certain?": its uncertain stretches first; "which stage is
         # YASA least sure about?": that stage

@@ -54,4 +54,4 @@ def spo2_recoveries(plan: Plan, night: LoadedNight) -> SpO2Recoveries | Message:
                               slowest[0].onset, slowest[0].offset, name, breath.source),
                           slowest and slowest[1], RECOVERY, plan.where.text, breath.source,
                           [r.nadir_at - e.offset for e, r in found],
-                          plan.query.rank == "lowest")
+                          plan.query.rank == "lowest", plan.query.target or "")

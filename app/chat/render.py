@@ -30,7 +30,7 @@ from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC, stage_name
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, sleep_onset,
                            source_name, span_phrase, stages_guessed)
-from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, UNSURE_BELOW
+from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
 from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, IndexTrack, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
@@ -1641,9 +1641,15 @@ def _(r: SpO2Recoveries, night: LoadedNight) -> Answer:
     items = []
     if r.slowest is not None and r.slowest_found is not None:
         f = r.slowest_found
-        text += (f" The slowest: the {r.name} at {_span(night, r.slowest)}, from {f.nadir:.1f} % "
-                 f"back to {f.baseline:.1f} % in {f.recovered_at - f.nadir_at:.0f} s.")
+        slowest = (f"The slowest: the {r.name} at {_span(night, r.slowest)}, from {f.nadir:.1f} % "
+                   f"back to {f.baseline:.1f} % in {f.recovered_at - f.nadir_at:.0f} s.")
+        # "what's the slowest recovery?": that one first (and shown)
+        text = f"{slowest}\n\n{text}" if r.lead == "slowest" else f"{text} {slowest}"
         items = [r.slowest]
+    if r.lead == "mean":
+        # "how long does it take on average?": the mean, beside the median it is read against
+        text = (f"On average **{np.mean(r.seconds):.0f} s** from the nadir back to baseline (mean of "
+                f"{len(r.seconds)}; median {median:.0f} s).\n\n{text}")
     text += (f"\n\nThe baseline is the highest SpO2 of the {DesaturationConfig().baseline_sec:.0f} s "
              f"before each event; the nadir is looked for up to {r.rule.nadir_lag:.0f} s after it "
              f"ends. Ask *show me the longest {r.name}* and then *how long until the sat "
@@ -3281,6 +3287,11 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
                 f"of it is uncertain.\n\n{text}")
     if r.skipped:
         text += "\n\nNot machine-scored: " + "; ".join(r.skipped) + "."
+    if r.which_right:
+        # "which one is right?": neither is checked here; which one experts bear out better
+        stage_lead = (f"**Neither is checked on this night**: it has no human scoring. "
+                      f"{MACHINE_STAGING_CHECKED}; {MODEL_STAGING_CHECKED}. Where they disagree, YASA's stage is the better-validated "
+                      f"reading; ask *why is this epoch N2?* to see an epoch's evidence.\n\n" + stage_lead)
     return stage_lead + text
 
 
@@ -3818,7 +3829,10 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         return Answer(_scope_text(r) + stage_caveat(night, r.source))
     where = _where(r.where)
     if r.mix:
-        return Answer(_stage_mix_text(r) + stage_caveat(night, r.source))
+        top = max(r.rows, key=lambda row: row.shifts) if r.named == "shifts" else None
+        # "which hour was the most fragmented?": that hour is what "then" names next
+        items = [Item(*top.span, f"{top.group} (most stage shifts)", "measured")] if top and top.span else []
+        return _answer(night, _stage_mix_text(r) + stage_caveat(night, r.source), items)
     if r.measured:
         return Answer(_measured_text(r) + stage_caveat(night, r.source))
     if not r.index and r.stages:

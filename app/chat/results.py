@@ -1290,6 +1290,9 @@ class RecordingFacts:
     differ: tuple[int, int] | None = None
     differ_by: str = ""
     differ_in: tuple[str, ...] = ()
+    which_right: bool = False
+    """"Which one is right?" on a night without a human scoring: how YASA and the model each
+    fared against experts, first (scoring)."""
     adequate: tuple[float | None, float | None, float | None] | None = None
     """"Is this a valid home sleep test?": hours of usable airflow, of valid SpO2 and of both
     (None for a channel the night lacks); None when not asked (quality)."""
@@ -1837,6 +1840,8 @@ class SpO2Recoveries:
         source: where the events come from.
         nadir_lags: seconds from each event's end to its SpO2 nadir.
         nadir_asked: the question asked when SpO2 bottomed out, which then leads.
+        lead: "mean" or "slowest" when a follow-up asked for the mean time or the slowest
+            recovery, which then leads; "" otherwise.
     """
 
     name: str
@@ -1850,6 +1855,7 @@ class SpO2Recoveries:
     source: str
     nadir_lags: list[float] = field(default_factory=list)
     nadir_asked: bool = False
+    lead: str = ""
 
 
 @dataclass

@@ -138,7 +138,8 @@ _JUDGEMENT_RE = re.compile(r"\bwhy (?:am|is|are|do|does) (?:i|he|she|they|the pa
 # A disorder named in a question about this person: a diagnosis question whatever its verb
 # ("does this patient have sleep apnea?", "is this insomnia?", "could it be narcolepsy?").
 _DISORDERS: tuple[tuple[str, str], ...] = (
-    ("sleep apnea", r"(?:obstructive |central )?sleep[- ]apn\w*|osa|apn(?:o)?ea syndrome"
+    ("central sleep apnea", r"central sleep[- ]apn\w*|csa"),
+    ("sleep apnea", r"(?:obstructive )?sleep[- ]apn\w*|osa|apn(?:o)?ea syndrome"
                     r"|sleep[- ]disordered breathing"),
     ("insomnia", r"insomni\w*"), ("narcolepsy", r"narcolep\w*|cataplexy"),
     ("restless legs", r"restless legs?(?: syndrome)?|rls|periodic limb movement disorder|plmd"),
@@ -266,6 +267,9 @@ _RECOVERY_RE = re.compile(
     r"(?:uration)?s?|oximetry)\b.{0,40}\b(?:recover\w*|c[oa]me back|return\w*|go(?:ne)? back up"
     r"|went back up|normali[sz]\w*|rebound\w*|resaturat\w*|get back|got back)\b"
     r"|\bresaturat\w*\b|\b(?:spo2|oxygen|saturation) recovery\b"
+    # "how does the oxygen recover after apneas?"
+    r"|\bhow (?:does|did|do) (?:the |her |his |their )?(?:spo2|sp02|oxygen|o2|sat(?:uration)?s?) (?:recover"
+    r"|come back|return|rebound|go back up)\b"
     # "how long after the apnea did the oxygen bottom out?": the nadir, which the same reading gives
     rf"|{NADIR_ASK}", I)
 _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+of (?:them|those|these))?(?:\s+(?:were|are|was|is)\s+"
@@ -1310,6 +1314,13 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         # "show me on this night" after "what is a spindle?": every one of them in the night
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, note="on_night")
     words = len(text.split())
+    if _WHICH_RIGHT_RE.search(text):
+        # "which one is right?" after the stagings disagreed: how each fares against experts
+        return Query(Intent.RECORDING, text, topic="scoring", note="which_right", by_rule=True)
+    if (_THEY_DISAGREE_RE.search(text) and not re.search(r"\bwhere\b", text, I)):
+        # "how many epochs do they disagree on in REM?": the disagreement, in those stages
+        return Query(Intent.RECORDING, text, topic="scoring", note="disagree", scope=Scope(stage_term(text)),
+                     by_rule=True)
     if _INVENTORY_RE.search(text):
         # "list every event type you found", "what was scored?": the scoring counted by type
         return Query(Intent.RECORDING, text, topic="scoring", note="inventory", by_rule=True)
@@ -1774,6 +1785,11 @@ def understand(text: str) -> Query:
     query = _read(plain if plain else text)
     if plain != text:
         query = replace(query, text=text)
+    if (query.intent == Intent.LOCATE and query.scope.time is not None and query.scope.time.kind == "current"
+            and _IS_IT_RE.match(plain or text) and (disorder := _disorder(plain or text)) is not None):
+        # "is that central sleep apnea?": a disorder, which no epoch on screen shows
+        return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
+                     condition_name=disorder)
     if (query.intent == Intent.SUMMARY and query.modality in ("respiratory", "heart", "brain")
             and query.scope.stages and not (query.stat or query.topic)):
         # "summarize the breathing in REM": the system's measurements in that stage (the
@@ -2078,8 +2094,11 @@ def _read(text: str) -> Query:
             return replace(query, intent=Intent.MEASURE, phenomenon=phen.key, signal="spo2",
                            note="soft_recovery", rank=rank, by_rule=True)
         # "how fast did the oxygen recover after the apneas?": after each one, over the night
+        # "...: how long does it take on average?", "...: the slowest one?": that first
+        lead = ("mean" if re.search(r"\b(?:on average|average|mean)\b", text, I) else "slowest"
+                if re.search(r"\b(?:slowest|longest|worst)\b", text, I) else None)
         return replace(query, intent=Intent.MEASURE, phenomenon=phen.key, signal="spo2",
-                       measure="spo2_recoveries", rank=rank, by_rule=True)
+                       measure="spo2_recoveries", rank=rank, target=lead, by_rule=True)
     if (query.intent == Intent.COMPARE and query.ref == Ref.NONE and query.phenomenon is None
             and query.signal is None and _THEY_SPLIT_RE.search(text)):
         # "were they worse in NREM or REM?": the last answer's events, split
@@ -3875,6 +3894,12 @@ _BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:sp
                                r" the) (?:the )?worst(?: one)?\W*$", I),
                     "which position had the highest AHI?"))
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
+_WHICH_RIGHT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:which|who)(?: one| of (?:them|the two))?(?:'s| is| was)"
+                             r" (?:right|correct|more accurate|more reliable|better)|(?:which|who) (?:one )?(?:should|do|can)"
+                             r" (?:i|we) (?:trust|believe|go with))\W*$", I)
+_THEY_DISAGREE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:many|much|often)\b.{0,30}\b(?:do|did|does) (?:they|the two"
+                               r"|both|the stagers|the stagings|yasa and the model|the model and yasa) (?:disagree"
+                               r"|differ)\b", I)
 _INVENTORY_RE = re.compile(r"^\W*(?:(?:please |can you |could you )?(?:list|give me|show me|tell me)(?: me)? (?:every|all"
                            r"|each)(?: of)?(?: the)? (?:(?:kinds?|types?|sorts?) of events?|event (?:types?|kinds?))"
                            r"|(?:what|which) (?:kinds?|types?|sorts?) of events? (?:were|are|did|do|have)"
@@ -3898,6 +3923,7 @@ _SIGNAL_DURING_RE = re.compile(r"\b(?:heart(?: rate)?|pulse|oxygen|spo2|sat(?:ur
 _VALIDITY_RE = re.compile(r"\b(?:valid|adequate|acceptable|technically (?:adequate|acceptable))\s+(?:home )?(?:sleep )?"
                           r"(?:apnea )?(?:study|test|recording|psg|hsat)\b|\b(?:study|test|recording|psg|hsat) (?:is |was )?"
                           r"(?:valid|adequate|acceptable|technically)\b|\benough (?:good |usable )?data\b", I)
+_IS_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was) (?:this|that|it)\b", I)
 _WERE_THEY_TIED_RE = re.compile(r"^\W*(?:were|are|was|is) (?:the |her |his |their |most )?[\w -]+? (?:tied|linked"
                                 r"|related|associated|connected|coupled) (?:to|with)\b", I)
 _TELL_APART_RE = re.compile(r"^\s*(?:how (?:(?:do|can|could|would|should) (?:i|you|we|one|a scorer"
