@@ -327,3 +327,42 @@ def test_what_stage_then_after_the_most_restless_hour(demo) -> None:
     text = last_answer(demo, "when was the patient most restless?", "what stage were they in then?")
     listed = ", ".join(f"{s} {m:.1f} min" for s, m in sorted(minutes.items(), key=lambda kv: -kv[1]) if m > 0)
     assert text.startswith(f"Stages: **{listed}**"), (listed, text[:200])
+
+
+@pytest.mark.parametrize(("asked", "stage"), [("quiz me on a REM epoch", "REM"), ("give me a quiz on N3", "N3")])
+def test_a_quiz_on_one_stage(demo, asked, stage) -> None:
+    """"quiz me on a REM epoch" quizzed an N2 epoch; "another one" after "why not?" on the reply
+    was not the next quiz."""
+    night, _ = demo
+    stages, _ = night.stages()
+    from sleeplm_core.io.recording import STAGES
+    for k, text in enumerate((last_answer(demo, asked),
+                              last_answer(demo, asked, "I think it's N1", "why not?", "another one")), 1):
+        epoch = int(re.match(rf"\*\*Quiz {k}\.\*\* What stage is epoch (\d+) ", text)[1])
+        assert STAGES[stages[epoch]] == stage, (k, text[:80])
+
+
+def test_make_that_a_table(demo) -> None:
+    """"make that a table" after the stage percentages was off the recording."""
+    text = last_answer(demo, "what percentage of the night was spent in each stage?", "make that a table")
+    assert text == last_answer(demo, "show me the sleep architecture in a table"), text[:200]
+    assert "| stage | min |" in text
+
+
+def test_compare_with_a_healthy_sleeper_of_an_age(demo) -> None:
+    """"how does this compare to a healthy 30 year old?" compared the whole night with itself."""
+    text = last_answer(demo, "how does this compare to a healthy 30 year old?")
+    assert text == last_answer(demo, "is this normal for a 30 year old?"), text[:200]
+    assert "healthy 30-year-olds" in text.split("\n")[0]
+
+
+def test_how_long_are_cycles_in_children(teen) -> None:
+    """"how long are cycles in children?" was off the recording."""
+    text = last_answer(teen, "how long are cycles in children?")
+    assert text.startswith("**How a child's sleep differs from an adult's.**") and "cycles are shorter" in text
+    cycles = last_answer(teen, "how many sleep cycles?")
+    m = re.search(r"\*\*(\d+)\*\* complete NREM-REM cycles? \(mean (\d+) min", cycles)
+    if m:
+        assert f"{m[1]} complete cycle{'s' * (m[1] != '1')} of mean **{m[2]} min**" in text, text[-300:]
+    else:
+        assert "no complete cycle" in text, text[-300:]

@@ -347,7 +347,10 @@ def _child_night(night: LoadedNight) -> str:
     file gives a child's age."""
     s, (_, source) = night.summary(), night.stages()
     age = night.recording.patient.age
-    head = (f"This night ({source_name(source)} stages): N3 **{s.stage_pct['N3']:.0f} %** of sleep, total "
+    complete = [c.minutes for c in sleep_cycles(night.stages()[0]).cycles if c.complete]
+    cycles = (f", {len(complete)} complete cycle{'s' * (len(complete) != 1)} of mean "
+              f"**{np.mean(complete):.0f} min**" if complete else ", no complete cycle")
+    head = (f"This night ({source_name(source)} stages): N3 **{s.stage_pct['N3']:.0f} %** of sleep{cycles}, total "
             f"sleep **{s.tst_min / 60:.1f} h**")
     hours = norms.child_sleep_hours(age) if age is not None and age < norms.ADULT_AGE else None
     if hours is None:

@@ -121,6 +121,8 @@ class Dialogue:
     stages_shown: list[str] = field(default_factory=list)
     viewed: int | None = None
     quiz_marks: list[tuple[str, str]] = field(default_factory=list)
+    quiz_scope: Scope = field(default_factory=Scope)
+    """The stage the last quiz was asked on ("quiz me on REM"), which "another one" keeps."""
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
@@ -150,14 +152,25 @@ class Dialogue:
         if query.stage_event == "quiz":
             return replace(query, skip=self.quizzes)   # each quiz another stage and epoch
         if (query.ref in (Ref.EXAMPLE, Ref.STEP) and query.phenomenon is None and self.shown is not None
-                and self.shown.stage_event in ("quiz", "quiz_answer")):
-            # "another one" or "next one" after a quiz: the next quiz
-            return Query(Intent.CLASSIFY, query.text, stage_event="quiz", skip=self.quizzes, by_rule=True)
+                and (self.shown.stage_event in ("quiz", "quiz_answer")
+                     or self.quizzes and self.shown.stage_event == "why")):
+            # "another one" or "next one" after a quiz (or after "why not?" on its reply): the
+            # next quiz, on the stage the last one asked for if it named one
+            return Query(Intent.CLASSIFY, query.text, stage_event="quiz", skip=self.quizzes, by_rule=True,
+                         scope=self.quiz_scope)
         if query.note == "how_much":
             # "by how much?": the last comparison or split asked again, its difference first
             if self.last is None or self.last.intent not in (*_SPLITS, Intent.MEASURE):
                 raise NothingToReferTo("no_sides")
             return self._asked_again(query)
+        if query.note == "table" and query.ref == Ref.REPEAT:
+            # "make that a table": after the night's figures or a stage's amount, the sleep
+            # architecture as a table; another answer is given again (its tables stand)
+            if self.last is None:
+                raise NothingToReferTo("")
+            if self.last.intent in (Intent.SUMMARY, Intent.STAGE_AMOUNT, Intent.NORMAL):
+                return replace(query, ref=Ref.NONE, note=None)
+            return replace(self.last, text=query.text, ref=Ref.NONE)
         if query.note == "inventory" and query.ref == Ref.REPEAT:
             return self._commonest(query)
         if query.note == "how_sure":
@@ -1458,6 +1471,8 @@ class Dialogue:
         # a quiz stays open for its reply only
         self.viewed = after
         self.quiz = after if query.stage_event == "quiz" else None
+        if query.stage_event == "quiz":
+            self.quiz_scope = query.scope
         self.quizzes += query.stage_event == "quiz"
         self.shown = query
         if query.intent == Intent.CLASSIFY and len(query.scope.stages) == 1:

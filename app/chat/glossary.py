@@ -355,10 +355,14 @@ TERMS: tuple[Term, ...] = (
          "share of the night and its slow waves are larger; both shrink through adolescence as the "
          "cortex matures, and keep falling with age (Ohayon et al. 2004, Sleep 27:1255). Sleep "
          "efficiency is high and awakenings few, and children are harder to wake from N3. Their "
+         "NREM-REM cycles are shorter: about 50-60 minutes in infancy, lengthening through "
+         "childhood to the adult 90 minutes or so by adolescence. Their "
          "breathing is judged by stricter rules: an obstructive AHI of 1/h or more is abnormal, "
          "where an adult's index is normal under 5/h.",
          asked=r"\b(?:child(?:ren)?'?s?|kids?'?|pa?ediatric)\b.{0,30}\bsleep\b.{0,30}\b(?:differ\w*|compare\w*|vs\.?"
-               r"|versus|unlike)\b.{0,20}\badults?\b|\bhow (?:do|does) (?:children|kids|a child) sleep differently\b"),
+               r"|versus|unlike)\b.{0,20}\badults?\b|\bhow (?:do|does) (?:children|kids|a child) sleep differently\b"
+               # "how long are cycles in children?"
+               r"|\b(?:sleep )?cycles?\b.{0,30}\b(?:in|for|of) (?:children|kids|a child|infants|babies|teens|teenagers)\b"),
     Term("spindle_n2", "Why spindles mark N2 sleep",
          r"spindle (?:generation|generator|origin)s?",
          "Sleep spindles are bursts of 11-16 Hz waves that the thalamus makes as the brain settles "

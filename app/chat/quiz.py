@@ -33,9 +33,10 @@ def quiz_question(plan: Plan, night: LoadedNight) -> QuizQuestion | Message:
     stages, source = night.stages()
     if source == "predicted":
         return Message("no_quiz")   # the model's guess is no key to mark a reply against
-    present = [s for s in ROUND if (stages == STAGES.index(s)).any()]
+    asked = [s for s in plan.query.scope.stages if s in ROUND]   # "quiz me on REM"
+    present = [s for s in asked or ROUND if (stages == STAGES.index(s)).any()]
     if not present:
-        return Message("empty_scope", "scored stages in this night")
+        return Message("empty_scope", f"{' or '.join(asked) if asked else 'scored stages'} in this night")
     k = plan.query.skip
     stage = present[k % len(present)]
     idx = _clear_epochs(night, stages, stage)

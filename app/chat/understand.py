@@ -1314,6 +1314,12 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         # "show me on this night" after "what is a spindle?": every one of them in the night
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, note="on_night")
     words = len(text.split())
+    if _VS_HEALTHY_RE.search(text) and (age := _age(text)) is not None:
+        # "how does this compare to a healthy 30 year old?": the norms of that age
+        return Query(Intent.NORMAL, text, age=age, by_rule=True)
+    if _AS_TABLE_RE.search(text):
+        # "make that a table": the last answer's figures laid out as a table (Dialogue.resolve)
+        return Query(Intent.SUMMARY, text, stat="architecture", ref=Ref.REPEAT, note="table", by_rule=True)
     if _WHICH_RIGHT_RE.search(text):
         # "which one is right?" after the stagings disagreed: how each fares against experts
         return Query(Intent.RECORDING, text, topic="scoring", note="which_right", by_rule=True)
@@ -1992,7 +1998,8 @@ def _read(text: str) -> Query:
         return Query(Intent.DESCRIBE, text, ref=Ref.ITEM)
     if _QUIZ_RE.search(text):
         # "quiz me": an epoch to stage, marked on the reply (app.chat.quiz)
-        return Query(Intent.CLASSIFY, text, stage_event="quiz", by_rule=True)
+        # "quiz me on REM": epochs of that stage only
+        return Query(Intent.CLASSIFY, text, stage_event="quiz", scope=Scope(stage_term(text)[:1]), by_rule=True)
     if _SURE_OF_INDEX_RE.search(text):
         # "how reliable is the AHI?": the index re-read under each choice it rests on
         return Query(Intent.MEASURE, text, measure="ahi_robustness", modality="respiratory",
@@ -3894,6 +3901,11 @@ _BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:sp
                                r" the) (?:the )?worst(?: one)?\W*$", I),
                     "which position had the highest AHI?"))
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
+_VS_HEALTHY_RE = re.compile(r"\b(?:compare\w*|against|vs\.?|versus|like)\b.{0,20}\b(?:normal|healthy|typical|average)"
+                            r" \d+[- ]?(?:years?|yrs?)[- ]?old", I)
+_AS_TABLE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?(?:(?:can|could) you |please )?(?:make|put|show|give|lay)"
+                          r" (?:me )?(?:that|this|it|those|these)(?: out)?(?: (?:as|in(?:to)?))? (?:a )?table\W*$"
+                          r"|^\W*(?:as|in) a table(?: please)?\W*$|^\W*tabulate (?:that|this|it)\W*$", I)
 _WHICH_RIGHT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:which|who)(?: one| of (?:them|the two))?(?:'s| is| was)"
                              r" (?:right|correct|more accurate|more reliable|better)|(?:which|who) (?:one )?(?:should|do|can)"
                              r" (?:i|we) (?:trust|believe|go with))\W*$", I)
