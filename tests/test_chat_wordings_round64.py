@@ -366,3 +366,46 @@ def test_how_long_are_cycles_in_children(teen) -> None:
         assert f"{m[1]} complete cycle{'s' * (m[1] != '1')} of mean **{m[2]} min**" in text, text[-300:]
     else:
         assert "no complete cycle" in text, text[-300:]
+
+
+def test_what_is_the_ratio_after_which_is_higher(demo) -> None:
+    """"what's the ratio?" after "which is higher?" of two rates was off the recording."""
+    first = "how many arousals per hour in REM vs NREM?"
+    text = last_answer(demo, first, "which is higher?", "what is the ratio?")
+    a, b = (float(x) for x in re.findall(r"\*\*([\d.]+)/h\*\* in (?:REM|NREM)", text)[:2])
+    m = re.match(r"\*\*([\d.]+) times\*\* the rate in NREM, \*\*([+-][\d.]+)/h\*\*: ", text)
+    assert m, text[:200]   # the rates shown are rounded to 0.1/h, the ratio and difference are not
+    assert float(m[1]) == pytest.approx(a / b, abs=0.06) and float(m[2]) == pytest.approx(a - b, abs=0.11)
+
+
+def test_correlation_of_a_measure_with_the_ahi_by_hour(demo) -> None:
+    """"what's the correlation between snoring and AHI by hour?" gave the AHI by hour alone."""
+    text = last_answer(demo, "what's the correlation between snoring and AHI by hour?")
+    assert text == last_answer(demo, "does the snoring track the AHI?"), text[:200]
+    assert "ρ" in text
+
+
+@pytest.mark.parametrize("asked", ["give me the stage durations in minutes", "how much time in each stage?"])
+def test_stage_durations_are_the_architecture(demo, asked) -> None:
+    """"give me the stage durations in minutes" gave the minutes of sleep."""
+    assert last_answer(demo, asked) == last_answer(demo, "show me the sleep architecture in a table")
+
+
+def test_median_and_interquartile_range_of_a_signal(demo) -> None:
+    """"what's the median heart rate in REM?" gave the mean; "and its interquartile range?" was
+    not understood."""
+    import numpy as np
+    from sleeplm_core.io.recording import STAGES
+
+    night, _ = demo
+    pulse = night.recording.signals["Pulse"]
+    t = np.arange(len(pulse.data)) / pulse.sfreq
+    stages, _ = night.stages()
+    epoch = np.minimum((t // 30).astype(int), len(stages) - 1)
+    v = pulse.data[(stages[epoch] == STAGES.index("REM")) & np.isfinite(pulse.data)]
+    q1, median, q3 = np.percentile(v, [25, 50, 75])
+    text = last_answer(demo, "what is the median heart rate in REM?")
+    assert text.startswith(f"Median **{median:.1f} bpm**, interquartile range **{q1:.1f}–{q3:.1f} bpm** "
+                           f"({len(v)} samples)."), text[:150]
+    follow = last_answer(demo, "what is the heart rate in REM?", "and its interquartile range?")
+    assert follow.split("\n")[0] == text.split("\n")[0]

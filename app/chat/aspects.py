@@ -79,6 +79,8 @@ class Aspect(str, Enum):
     the night?"), tested."""
     BY_TYPE = "by_type"
     """A list's events counted by type ("what types were they?", "how many of each type?")."""
+    QUARTILES = "quartiles"
+    """A signal's median and interquartile range ("the median heart rate in REM")."""
 
 
 MODEL_CAPTION = (r"\b(?:generate|write|produce|make|create)\b.{0,25}\bcaptions?\b|^\W*caption\b"
@@ -161,10 +163,12 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.HOW_MUCH: re.compile(r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|faster"
                                 r"|slower|greater|different|did (?:it|they) (?:change|differ|rise|fall|drop|go up"
                                 r"|go down))\b|\bhow (?:big|large) (?:is|was) (?:the|that) (?:difference|gap|change)\b"
-                                r"|^\W*(?:and\s+|so\s+)?what(?:'s| is| was) the (?:difference|gap)\W*$", re.I),
+                                r"|^\W*(?:and\s+|so\s+)?what(?:'s| is| was) the (?:difference|gap)\W*$"
+                                r"|\bwhat(?:'s| is| was) the ratio\b", re.I),
     Aspect.CAUSE: re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I),
     Aspect.TREND: re.compile(r"\btrend\w*\b|\bdrift\w*\b|\b(?:across|over|through(?:out)?) (?:the (?:course of the )?)?"
                              r"night\b", re.I),
+    Aspect.QUARTILES: re.compile(r"\b(?:median|interquartile|iqr|quartiles?)\b", re.I),
     Aspect.BY_TYPE: re.compile(r"\bby (?:type|kind)s?\b|\b(?:what|which) (?:types?|kinds?|sorts?)\b(?! of (?:study|test"
                                r"|recording|file|channel|sensor|montage))|\b(?:each|every) (?:type|kind)\b"
                                r"|\bhow many of each\b", re.I),
@@ -336,8 +340,10 @@ def asked_rate_way(text: str, by: str) -> str:
         return ""
     if _RULE_NAMED_RE[by].search(text) and _YES_NO_RE.search(text):
         return "rule"
-    if _PATTERNS[Aspect.HOW_MUCH].search(text) and _SIDE_NAMED_RE[by].search(text):
-        return "how_much"   # "is the AHI worse on the back?", then "by how much?": the ratio first
+    if _PATTERNS[Aspect.HOW_MUCH].search(text):
+        # "is the AHI worse on the back?", then "by how much?" (or "what's the ratio?" after
+        # "which is higher?", whose words name no side): the ratio first
+        return "how_much"
     way = asked_direction(text)
     if way == "which":
         return "which"   # "which was higher?" after the split: the sides are the split's

@@ -163,6 +163,11 @@ class Dialogue:
             if self.last is None or self.last.intent not in (*_SPLITS, Intent.MEASURE):
                 raise NothingToReferTo("no_sides")
             return self._asked_again(query)
+        if query.note == "quartiles" and query.ref == Ref.REPEAT:
+            # "and its interquartile range?": the signal just measured, read again
+            if self.last is None or self.last.intent != Intent.MEASURE or not self.last.signal:
+                raise NothingToReferTo("")
+            return self._asked_again(query)
         if query.note == "table" and query.ref == Ref.REPEAT:
             # "make that a table": after the night's figures or a stage's amount, the sleep
             # architecture as a table; another answer is given again (its tables stand)

@@ -405,7 +405,9 @@ def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Mes
                        100 * sd / mean if mean else float("nan"),
                        float(minute_means.std()) if len(minute_means) > 1 else 0.0, int(v.size),
                        s.source, (float(t[0]), float(t[-1]) + s.step), focus, top=top,
-                       smooth_low=smooth, change=change, start_mean=start)
+                       smooth_low=smooth, change=change, start_mean=start,
+                       quartiles=tuple(float(x) for x in np.percentile(v, [25, 50, 75]))
+                       if Aspect.QUARTILES in plan.query.aspects else None)
 
 
 def _sleep_start_mean(night: LoadedNight, t: np.ndarray, v: np.ndarray) -> tuple[float, float] | None:

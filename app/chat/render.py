@@ -1028,6 +1028,11 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
             f"lowest **{r.low:.{d}f} {r.unit}** at {clock(night, r.low_at)}, highest "
             f"**{r.high:.{d}f} {r.unit}** at {clock(night, r.high_at)}; the one-minute means vary "
             f"with sd {r.minute_sd:.{d}f} {r.unit}.")
+    if r.quartiles is not None:
+        # "the median heart rate in REM", "and its interquartile range?": those first
+        q1, median, q3 = r.quartiles
+        text = (f"Median **{median:.{d}f} {r.unit}**, interquartile range **{q1:.{d}f}–{q3:.{d}f} {r.unit}** "
+                f"({r.n} samples).\n\n" + text)
     if r.change and r.smooth_low is not None and r.start_mean is not None:
         # "how much did the temperature drop?": from the start of sleep to the lowest 30-min mean
         (start, at), (extreme, centre) = r.start_mean, r.smooth_low

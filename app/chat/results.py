@@ -370,6 +370,8 @@ class SignalStats:
     smooth_low: tuple[float, float] | None = None
     change: str | None = None
     start_mean: tuple[float, float] | None = None
+    quartiles: tuple[float, float, float] | None = None
+    """The 25th, 50th and 75th percentiles of the samples, when the median was asked for."""
 
 
 @dataclass

@@ -650,7 +650,11 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
     # "give me the sleep architecture in a table": every stage's minutes, shares and periods
     ("architecture", r"(?:sleep )?architecture\b.{0,30}\btable|\btable\b.{0,30}\b(?:sleep )?architecture"
                      r"|(?:stage|sleep) (?:summary |statistics |stats )?table|table (?:of|with) (?:the |all |each |every )?"
-                     r"(?:sleep )?stages(?!.{0,20}\b(?:by|per|each|every) (?:hour|position|cycle))"),
+                     r"(?:sleep )?stages(?!.{0,20}\b(?:by|per|each|every) (?:hour|position|cycle))"
+                     # "give me the stage durations in minutes", "minutes in each stage"
+                     r"|(?:sleep )?stage (?:durations?|lengths|minutes|times)\b(?!.{0,20}\b(?:by|per) (?:hour|position|cycle))"
+                     r"|(?:time|minutes|durations?) (?:spent )?(?:in|of|for) (?:each|every|all(?: the)?) (?:sleep )?stages?\b"
+                     r"(?!.{0,20}\b(?:by|per) (?:hour|position|cycle))"),
     # "what stage was the patient in most of the time?"
     ("dominant", r"(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:most of the (?:time|night|sleep)"
                  # "which stage had the most events?" splits the events by stage
@@ -1317,6 +1321,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if _VS_HEALTHY_RE.search(text) and (age := _age(text)) is not None:
         # "how does this compare to a healthy 30 year old?": the norms of that age
         return Query(Intent.NORMAL, text, age=age, by_rule=True)
+    if _SPREAD_REF_RE.search(text):
+        # "and its interquartile range?" after a signal: the same reading, its quartiles first
+        return Query(Intent.MEASURE, text, ref=Ref.REPEAT, note="quartiles", by_rule=True)
     if _AS_TABLE_RE.search(text):
         # "make that a table": the last answer's figures laid out as a table (Dialogue.resolve)
         return Query(Intent.SUMMARY, text, stat="architecture", ref=Ref.REPEAT, note="table", by_rule=True)
@@ -2126,7 +2133,7 @@ def _read(text: str) -> Query:
 _HOW_MUCH_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:by how much|how much (?:higher|lower|more|less"
                           r"|bigger|smaller|faster|slower|greater|different)|how (?:big|large) (?:is|was) (?:the|that)"
                           r" (?:difference|gap|change)|how much did (?:it|they) (?:change|differ|rise|fall|drop|go up"
-                          r"|go down))(?: (?:is|was) (?:it|that|the difference))?\W*$", I)
+                          r"|go down)|what(?:'s| is| was) the ratio)(?: (?:is|was) (?:it|that|the difference))?\W*$", I)
 _INDEX_WORDS = (r"(?:ahi|rei|rdi|apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory (?:event|disturbance) index"
                 r"|apn(?:o)?ea index)")
 _SURE_WORDS = r"(?:confident|sure|certain|reliable|accurate|robust|trustworthy|precise|solid|exact)"
@@ -2333,6 +2340,8 @@ def _understand(text: str) -> Query:
         # two stages: compared on the night, not explained
         text = "compare {} and {}".format(*[g for g in m.groups() if g])
     text = _TELL_APART_RE.sub(r"what is the difference between \1 and \2?", text)
+    # "the correlation between snoring and the AHI by hour": the measure tracked against the index
+    text = _CORRELATE_INDEX_RE.sub(lambda m: f"does the {m['a'] or m['a2']} track the {m['b'] or m['b2']}?", text)
     # "which side did she sleep on most?": the time on either side, as "how long on her side?"
     text = _WHICH_SIDE_SLEPT_RE.sub("how long on her side?", text)
     text = _ONSET_TRANSITION_RE.sub("sleep onset", text)
@@ -3903,6 +3912,8 @@ _BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:sp
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
 _VS_HEALTHY_RE = re.compile(r"\b(?:compare\w*|against|vs\.?|versus|like)\b.{0,20}\b(?:normal|healthy|typical|average)"
                             r" \d+[- ]?(?:years?|yrs?)[- ]?old", I)
+_SPREAD_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was) )?(?:the |its )?(?:median|interquartile range"
+                            r"|iqr|quartiles)\W*$", I)
 _AS_TABLE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?(?:(?:can|could) you |please )?(?:make|put|show|give|lay)"
                           r" (?:me )?(?:that|this|it|those|these)(?: out)?(?: (?:as|in(?:to)?))? (?:a )?table\W*$"
                           r"|^\W*(?:as|in) a table(?: please)?\W*$|^\W*tabulate (?:that|this|it)\W*$", I)
@@ -3925,6 +3936,10 @@ _COMMONEST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:which|what)(?: one| type
                            r"| kind)?(?:'s| is| was) (?:the )?rarest(?: one| type| kind| event)?|(?:show|take|go to|zoom"
                            r" (?:in)?to) (?:me )?(?:the |a |an )?(?:(?:most|least) common|rarest)(?: one| type| kind"
                            r"| event)?)\W*$", I)
+_CORRELATE_INDEX_RE = re.compile(r"^.*\bcorrelation (?:between|of) (?:the )?(?:(?P<a>[a-z][\w ]*?) (?:and|with|vs\.?) (?:the )?"
+                                 r"(?P<b>ahi|odi|rdi|rei|arousal index)|(?P<b2>ahi|odi|rdi|rei|arousal index) (?:and|with"
+                                 r"|vs\.?) (?:the )?(?P<a2>[a-z][\w ]*?))(?: (?:by|per|each|every) hour| hour by hour"
+                                 r"| over the night| across the night)?\W*$", I)
 _WHICH_SIDE_SLEPT_RE = re.compile(r"^\W*(?:(?:which|what) side (?:did|does|do|was|were) (?:she|he|they|the patient"
                                   r"|the sleeper) (?:sleep|lie|lying|sleeping|spend)\b|(?:did|does|do|was|were) (?:she|he"
                                   r"|they|the patient|the sleeper) (?:sleep|lie|lying|sleeping|spend) (?:more |most |longer )?"
