@@ -10,7 +10,7 @@ import numpy as np
 
 from app.chat.events import MICRO_EVENTS
 from app.chat.periods import SLEEP_CODES, stage_name
-from app.chat.phenomena import PHENOMENA
+from app.chat.phenomena import PHENOMENA, in_text
 from app.chat.plan import Plan, stages_guessed
 from app.chat.results import EventInventory, InventoryRow, Item, Message
 from app.night import LoadedNight
@@ -56,5 +56,4 @@ def _row(kind: str, n: int, events: list[Event], night: LoadedNight, asleep: np.
 
 def _title(kind: str) -> str:
     """An event type in words, as its phenomenon names it ("K-complex", "sleep spindle")."""
-    title = next((p.title for p in PHENOMENA if p.event_types == (kind,)), kind.replace("_", " "))
-    return title if title.startswith("K-") else title[0].lower() + title[1:]
+    return in_text(next((p.title for p in PHENOMENA if p.event_types == (kind,)), kind.replace("_", " ")))

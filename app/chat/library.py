@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from app.chat.phenomena import phenomenon, plural
+from app.chat.phenomena import in_text, phenomenon, plural
 from app.chat.plan import Plan
 from app.chat.results import LibraryContents, LibraryNight, Message
 from app.engine import Engine
@@ -31,9 +31,8 @@ def stated_event_types(caption: str) -> set[str]:
 
 
 def _plural(title: str) -> str:
-    """"Sleep spindle" -> "sleep spindles", "K-complex" -> "K-complexes" (a capital that is
-    part of the name stays)."""
-    return plural(title if title[1:2].isupper() or title[1:2] == "-" else title[0].lower() + title[1:])
+    """"Sleep spindle" -> "sleep spindles", "K-complex" -> "K-complexes"."""
+    return plural(in_text(title))
 
 
 def library_contents(plan: Plan, engine: Engine) -> LibraryContents | Message:

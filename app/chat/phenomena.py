@@ -325,6 +325,12 @@ def counted_phenomenon(words: str) -> Phenomenon | None:
     return found if found is not None and found.event_types else None
 
 
+def in_text(title: str) -> str:
+    """A phenomenon's title as running text names it: "Sleep spindle" -> "sleep spindle"; a
+    capital that is part of the name stays ("K-complex")."""
+    return title if title[1:2].isupper() or title[1:2] == "-" else title[0].lower() + title[1:]
+
+
 def plural(title: str) -> str:
     """A phenomenon's title as the plural noun a question or an answer names: "central apnea"
     -> "central apneas", "k-complex" -> "k-complexes", "slow waves" kept, "Cheyne-Stokes
