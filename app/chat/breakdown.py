@@ -229,8 +229,7 @@ def _stage_mix(by: str, groups: dict[str, np.ndarray], stages: np.ndarray, sourc
                          float((mask & (stages >= STAGES.index("N1"))).sum()) * minute, None,
                          stage_min={s: float((mask & (stages == STAGES.index(s))).sum()) * minute
                                     for s in STAGES}, shifts=int((mask & shifted).sum()),
-                         span=(float(starts[np.flatnonzero(mask)[0]]), float(starts[np.flatnonzero(mask)[-1]])
-                               + EPOCH_SEC) if mask.any() else None)
+                         span=_mask_span(mask, starts))
             for name, mask in groups.items()]
     return Breakdown(by, "", rows, source, where=where, mix=True, named=named)
 
@@ -342,12 +341,16 @@ def group_rows(night: LoadedNight, groups: dict[str, np.ndarray], types: tuple[s
     starts = night.epochs.starts
     for name, mask in groups.items():
         hit = mask[epochs] if len(epochs) else np.zeros(0, dtype=bool)
-        inside = np.flatnonzero(mask)
         rows.append(BreakdownRow(name, float(mask.sum()) * EPOCH_SEC / 60,
                                  float((mask & asleep).sum()) * EPOCH_SEC / 60,
                                  int(hit.sum()) if types is not None else None,
                                  float(durations[hit].mean()) if hit.any() else None,
                                  durations=tuple(float(d) for d in durations[hit]),
-                                 span=(float(starts[inside[0]]), float(starts[inside[-1]]) + EPOCH_SEC)
-                                 if len(inside) else None))
+                                 span=_mask_span(mask, starts)))
     return rows, source
+
+
+def _mask_span(mask: np.ndarray, starts: np.ndarray) -> tuple[float, float] | None:
+    """Seconds from the first epoch of ``mask`` to the end of its last; None for no epoch."""
+    inside = np.flatnonzero(mask)
+    return (float(starts[inside[0]]), float(starts[inside[-1]]) + EPOCH_SEC) if len(inside) else None

@@ -37,19 +37,20 @@ def event_inventory(plan: Plan, night: LoadedNight) -> EventInventory | Message:
     asleep = np.isin(stages, SLEEP_CODES)
     hours = (night.recording.duration if per_recorded else float(asleep.sum()) * EPOCH_SEC) / 3600
     counts = Counter(e.type for e in events)
-    rows = [_row(kind, n, events, night, asleep, hours, per_recorded) for kind, n in counts.most_common()]
+    rows = [_row(kind, n, events, night, stages, hours, per_recorded) for kind, n in counts.most_common()]
     skipped = list(night.machine.skipped) if night.machine is not None and source != "scored" else []
     return EventInventory(rows, source, machine_extra, added, per_recorded, skipped, lead=plan.query.target or "")
 
 
-def _row(kind: str, n: int, events: list[Event], night: LoadedNight, asleep: np.ndarray,
+def _row(kind: str, n: int, events: list[Event], night: LoadedNight, stages: np.ndarray,
          hours: float, per_recorded: bool) -> InventoryRow:
     """One type's count, its rate per hour of sleep (per hour recorded without EEG) and its
-    first event as an item."""
+    first event as an item; ``stages``: the night's stage code per epoch."""
     of_kind = sorted((e for e in events if e.type == kind), key=lambda e: e.onset)
-    counted = len(of_kind) if per_recorded else sum(asleep[night.epoch_at(e.onset)] for e in of_kind)
+    counted = len(of_kind) if per_recorded else sum(
+        int(stages[night.epoch_at(e.onset)]) in SLEEP_CODES for e in of_kind)
     first = of_kind[0]
-    stage = stage_name(int(night.stages()[0][night.epoch_at(first.onset)]))
+    stage = stage_name(int(stages[night.epoch_at(first.onset)]))
     item = Item(first.onset, first.onset + first.duration, kind.replace("_", " "), first.source or "", stage)
     return InventoryRow(_title(kind), n, counted / hours if hours > 0 else None, item)
 
