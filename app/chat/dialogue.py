@@ -50,6 +50,20 @@ _WHICH_ONE_MOST_RE = re.compile(r"^\W*(?:and\s+)?which (?:one|of them|of those)\
 _WHICH_MORE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:one |of them |of the two |of those |period |half |part )?"
                             r"(?:had|has|showed|held|contained) (?:more|fewer|less|the most|the fewest|the least)\s+"
                             r"(?P<what>.+?)\W*$", re.I)
+_IT_HOLDS_RE = re.compile(r"\b(?:did|does|do|was|is) (?:it|that|this)(?: one| cycle| period| hour| stretch)? "
+                          r"(?:have|hold|contain|include)\b|\bin (?:it|that one|this one)\W*$", re.I)
+_SHARE_OF_SLEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|which|how much) )?(?:(?:is|was) (?:that|it) (?:as )?)?(?:an? )?"
+                                r"(?:percent(?:age)?|share|fraction|proportion|%) of (?:the |their |her |his )?(?:total )?"
+                                r"sleep(?: time)?\W*$", re.I)
+_OF_IT_RE = re.compile(r"\bits (?:first|last|final|opening|closing|second|other)\b|\b(?:half|minutes?|seconds?"
+                       r"|hours?|third|quarter) of (?:it|that|this)(?: one| period)?\W*$", re.I)
+_HOW_LONG_EACH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how long (?:was|were|did|is|are) (?:each|every|all)"
+                               r"(?: one| of them| of those| period| event)?(?: last)?|(?:what (?:was|were) )?the "
+                               r"(?:lengths|durations) of (?:each|every|all)(?: of them| one)?)\W*$", re.I)
+# "which one lasts longer?" after two kinds of events were shown: their lengths
+_WHICH_LONGER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:one |of them |of the two |of those |kind |type )?"
+                              r"(?:(?:usually |typically )?(?:lasts?|is|are|runs?|goes on)\s+)?"
+                              r"(?P<way>longer|shorter)\W*$", re.I)
 # "when was it lowest?", "when did it peak?": the moment the signal just measured was at an extreme
 _WHEN_EXTREME_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:when|what time|at what time)\s+(?:was|were|did|is)\s+"
                               r"(?:it|that|they|this|she|he)\s+(?:at\s+(?:its|their|her|his)\s+)?(?P<word>lowest"
@@ -141,6 +155,17 @@ class Dialogue:
                 and self.last.scope.time.kind not in ("current", "epoch")):
             # "what happened in that hour?" after the SpO2 in the worst hour: that hour again
             query = replace(query, scope=Scope(query.scope.stages, self.last.scope.time))
+        if (query.intent == Intent.STAGE_AMOUNT and query.ref == Ref.NONE and query.scope.time is None
+                and _IT_HOLDS_RE.search(query.text)
+                and (span := self._shown_span() or (self._focused_span() if self.items else None))):
+            # "describe the first sleep cycle", then "how much N3 did it have?": in that cycle
+            query = replace(query, scope=Scope(query.scope.stages, span))
+        if ((time := query.scope.time) is not None and time.kind in ("elapsed", "from_end", "fraction")
+                and time.within is None and _OF_IT_RE.search(query.text) and self.items
+                and self._one_in_focus() and (item := self._focused()).end - item.start > EPOCH_SEC):
+            # "which was the longest?", then "show me its first minute": a part of that period
+            return replace(query, ref=Ref.NONE, target=None, scope=Scope(query.scope.stages, replace(
+                time, text=f"{time.text} of {_span(item).text}", within=_span(item))))
         if (query.intent == Intent.STAGE_TIMING and query.how_many and query.phenomenon is None
                 and (m := _HOW_MANY_IN_RE.search(query.text)) and self.last is not None
                 and self.last.intent == Intent.LOCATE and (phen := phenomenon(self.last.phenomenon))
@@ -600,6 +625,10 @@ class Dialogue:
             return None
         return time
 
+    def _focused_span(self) -> TimeSpan | None:
+        """The span of the one item in focus, None when the list has none in focus."""
+        return _span(self._focused()) if self._one_in_focus() else None
+
     def _focused(self) -> Item:
         if not self.items:
             raise NothingToReferTo("empty_list" if self.last is not None else "")
@@ -807,6 +836,15 @@ class Dialogue:
                 and (phen := phenomenon(shown.phenomenon)) is not None and phen.event_types):
             # "is it a good example?" after a K-complex was shown: the rule read against it
             return self._why_kind(replace(query, phenomenon=phen.key, note=""))
+        if (last := self.last) is not None and self.items and not _WHY_NOT_RE.search(query.text) and (
+                (last.intent == Intent.BREAKDOWN and last.by == "hour" and not last.measure
+                 and last.stat != "stages") or (last.measure == "busiest_epochs" and last.window)):
+            # "when was the worst hour?", then "why?": how far its stages and positions explain it
+            item = self._focused()
+            name = (f"the {'quietest' if last.rank == 'lowest' else 'worst'} hour"
+                    if last.intent == Intent.BREAKDOWN else f"the busiest {item.label}")
+            return Query(Intent.MEASURE, query.text, last.phenomenon, stat=last.stat, measure="window_why",
+                         note=name if self.cursor <= 0 else "", scope=Scope(time=_span(item)), by_rule=True)
         if _WHY_NOT_RE.search(query.text) and shown is not None and shown.intent == Intent.LOCATE and (
                 (phen := phenomenon(shown.phenomenon)) is not None and phen.event_types):
             # "can you score apneas on this?", then "why not?": what the rule reads, and why
@@ -999,6 +1037,18 @@ class Dialogue:
             # "why are they different?" after the ODI and the AHI: the events each counts alone
             return ("how many apneas and hypopneas had no desaturation and how many desaturations had no "
                     "apnea or hypopnea?")
+        if (_SHARE_OF_SLEEP_RE.search(text) and self.last is not None and self.last.intent == Intent.THRESHOLD
+                and not self.last.by):
+            # "did oxygen drop below 90 %?", then "what percent of sleep time?": that time's share
+            # of sleep, which the same answer gives
+            return self.last.text
+        if _HOW_LONG_EACH_RE.search(text) and self.last is not None and self.last.intent in (
+                Intent.STAGE_TIMING, Intent.LOCATE, Intent.THRESHOLD):
+            # "how many REM periods were there?", then "how long was each one?": all of them listed
+            return "list them"
+        if (m := _WHICH_LONGER_RE.search(text)) and (pair := self._two_shown()) is not None:
+            # "which one lasts longer?" after a spindle and a K-complex: the two kinds' lengths
+            return f"are {plural(pair[0])} {m['way'].lower()} than {plural(pair[1])}?"
         if _HOW_MANY_EACH_RE.search(text) and self.last is not None and self.last.intent == Intent.EXPLAIN:
             # "how many of each?" after a difference: both counted in the night
             pair = self._explained_pair()

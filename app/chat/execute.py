@@ -26,6 +26,8 @@ from app.chat.ahi_robustness import ahi_robustness
 from app.chat.awakenings import awakening_onsets, what_woke
 from app.chat.burden import burden
 from app.chat.busiest import busiest_epochs
+from app.chat.window_why import window_why
+from app.chat.noise import noise_report
 from app.chat.fragmentation import stage_fragmentation
 from app.chat.kinds import compare_kinds
 from app.chat.correlation import correlation
@@ -2302,7 +2304,8 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "ahi_robustness": ahi_robustness, "event_free": event_free,
     "plm_series": plm_series, "awakening_signal": awakening_signal, "coupling": so_coupling,
     "event_rank": event_rank,
-    "by_channel": events_by_channel}
+    "by_channel": events_by_channel, "window_why": window_why,
+    "channel_noise": noise_report}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,
     Intent.THRESHOLD: lambda p, n, e: _threshold(p, n),

@@ -29,7 +29,7 @@ def event_inventory(plan: Plan, night: LoadedNight) -> EventInventory | Message:
         if extra:
             events += extra
             machine_extra = night.machine.events_label()
-            added = sorted({_title(e.type) for e in extra})
+            added = sorted({type_title(e.type) for e in extra})
     if not events:
         return Message("empty_scope", "scored events")
     stages, _ = night.stages()
@@ -52,9 +52,9 @@ def _row(kind: str, n: int, events: list[Event], night: LoadedNight, stages: np.
     first = of_kind[0]
     stage = stage_name(int(stages[night.epoch_at(first.onset)]))
     item = Item(first.onset, first.onset + first.duration, kind.replace("_", " "), first.source or "", stage)
-    return InventoryRow(_title(kind), n, counted / hours if hours > 0 else None, item)
+    return InventoryRow(type_title(kind), n, counted / hours if hours > 0 else None, item)
 
 
-def _title(kind: str) -> str:
+def type_title(kind: str) -> str:
     """An event type in words, as its phenomenon names it ("K-complex", "sleep spindle")."""
     return in_text(next((p.title for p in PHENOMENA if p.event_types == (kind,)), kind.replace("_", " ")))

@@ -29,4 +29,4 @@ def compare_kinds(plan: Plan, night: LoadedNight) -> EventKinds | Message:
                                [stage_name(stages[night.epoch_at(e.onset)]) for e in found],
                                source))
     return EventKinds(kinds[0], kinds[1], sleep_minutes(stages, plan.where.mask) / 60,
-                      plan.where.text)
+                      plan.where.text, {"longest": "longer", "shortest": "shorter"}.get(q.rank or "", ""))

@@ -33,7 +33,7 @@ from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, s
 from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, IndexTrack, AwakeningCauses, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -51,6 +51,7 @@ from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.captions.stage_event import EVENT_NAMES
 from sleeplm_core.features.brain import EEG_BAND_NAMES
+from sleeplm_core.scoring.noise import NoiseConfig
 from sleeplm_core.heads.cycles import CycleConfig
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
 from sleeplm_core.index.search import Hit
@@ -187,6 +188,11 @@ _MESSAGES = {
     "no_sleep": "This night has no sleep epoch, so there is no change of sleep stage to count.",
     "no_sleep_span": ("The part of the night asked about lies outside the main sleep episode, so there "
                       "is no stretch of sleep there to look in."),
+    "window_why_unstaged": (
+        "Why a stretch stands out is read from its sleep stages and body positions against the "
+        "rest of the night's; this night's stages are only the model's guess (no EEG), so I "
+        "give no rate per hour of its sleep. Ask *REI by position* for what the position "
+        "channel shows."),
     "no_condition": ("Give the threshold in numbers, e.g. *SpO2 below 90%*, *heart rate above "
                      "100*, *breathing rate above 20*."),
 }
@@ -1442,6 +1448,14 @@ def _(r: EventKinds, night: LoadedNight) -> Answer:
                  for k in kinds]
         text += (f"\n\nLength{_event_difference(cells, 's', 'events')[1:]}, the {names[0]} "
                  f"against the {names[1]}.")
+    if r.lengths_asked and all(k.durations for k in kinds):
+        # "which one lasts longer?": the longer kind first
+        means = [float(np.mean(k.durations)) for k in kinds]
+        i = int((means[1] > means[0]) == (r.lengths_asked == "longer"))
+        way = "last longer" if r.lengths_asked == "longer" else "are shorter"
+        text = (f"**{names[i][0].upper()}{names[i][1:]} {way}** on average: mean "
+                f"**{seconds(means[i])}** against {seconds(means[1 - i])} for the {names[1 - i]}.\n\n"
+                + text)
     return Answer(text)
 
 
@@ -3326,6 +3340,95 @@ def _(r: EventInventory, night: LoadedNight) -> Answer:
 
 
 @render.register
+def _(r: WindowWhy, night: LoadedNight) -> Answer:
+    what = _INDEX_EVENTS.get(r.name, plural(r.name))
+    if r.rate is None or r.rest_rate is None:
+        return Answer(f"{r.where[0].upper()}{r.where[1:]} holds too little sleep to compare its rate.")
+    way = "above" if r.rate > r.rest_rate else "below" if r.rate < r.rest_rate else "at"
+    text = (f"**{r.where[0].upper()}{r.where[1:]}**: {r.events} {what} in {r.window_min:.0f} min "
+            f"asleep, **{r.rate:.1f}/h**, {way} the rest of the night's **{r.rest_rate:.1f}/h** "
+            f"({source_name(r.events_source)} events, {source_name(r.stage_source)} stages; events "
+            f"counted where they start, in sleep).")
+    if r.expected is not None:
+        text += "\n\n" + _mix_verdict(r)
+    lines = [_factor_line(f) for f in r.factors if _factor_matters(f)]
+    if lines:
+        text += "\n\nWhat set it apart (its share of sleep against the rest of the night's):\n" + "\n".join(lines)
+    if len(r.types) > 1:
+        mix = "; ".join(f"{name} {n} ({100 * here:.0f} % against {100 * there:.0f} %)"
+                        for name, n, here, there in r.types[:4])
+        text += f"\n\nIts events by type (share there against the rest of the night): {mix}."
+    return Answer(text + stage_caveat(night, r.stage_source))
+
+
+def _mix_verdict(r: WindowWhy) -> str:
+    """How much of the stretch's difference from the rest its stage and position mix predicts."""
+    excess, from_mix = r.rate - r.rest_rate, r.expected - r.rest_rate
+    mixed = "stages and body positions" if any(f.name == "supine" for f in r.factors) else "stages"
+    said = (f"Its mix of {mixed} alone predicts **{r.expected:.1f}/h** (the rest of the night's rate "
+            f"in each, weighted by this stretch's minutes)")
+    if abs(excess) < 0.5:
+        return said + "."
+    share = from_mix / excess
+    if share >= 0.75:
+        return said + ": the mix accounts for most of the difference."
+    if share <= 0.25:
+        return said + (f": the mix accounts for little of the difference; the stretch simply "
+                       f"held {'more' if excess > 0 else 'fewer'} events than sleep of its kind "
+                       f"did elsewhere in the night.")
+    return said + f": the mix accounts for about {100 * share:.0f} % of the difference."
+
+
+def _factor_matters(f: WhyFactor) -> bool:
+    """A stage or position that the stretch held notably more or less of, and whose rate
+    differs from the rest of sleep's."""
+    return (abs(f.share - f.rest_share) >= 0.1 and f.rate_in is not None and f.rate_out is not None
+            and abs(f.rate_in - f.rate_out) >= max(1.0, 0.15 * max(f.rate_in, f.rate_out)))
+
+
+def _factor_line(f: WhyFactor) -> str:
+    name = "on the back (supine)" if f.name == "supine" else f.name
+    out = "off the back" if f.name == "supine" else "elsewhere in sleep"
+    push = (f.share > f.rest_share) == (f.rate_in > f.rate_out)
+    return (f"- **{name}**: {100 * f.share:.0f} % against {100 * f.rest_share:.0f} %; the rest of "
+            f"the night ran **{f.rate_in:.1f}/h** there against {f.rate_out:.1f}/h {out}, so this "
+            f"{'raises' if push else 'lowers'} the stretch's rate.")
+
+
+@render.register
+def _(r: NoiseReport, night: LoadedNight) -> Answer:
+    def hum(row: ChannelNoiseRow) -> str:
+        n = row.noise
+        return "—" if n.hum_db is None else f"{n.hum_db:+.0f} dB at {n.hum_hz:g} Hz"
+
+    lines = "\n".join(f"| {row.noise.label} | {row.slot} | {100 * row.noise.artefact_share:.1f} % of "
+                      f"{row.noise.windows} | {hum(row)} | "
+                      + ("—" if row.flagged is None else f"{100 * row.flagged:.1f} %") + " |" for row in r.rows)
+    top = r.rows[-1] if r.lead == "least" else r.rows[0]
+    hummed = [row.noise.label for row in r.rows if (row.noise.hum_db or 0.0) >= NoiseConfig().hum_db]
+    judged = (f"stage by stage, against the {source_name(r.stage_source)} stages" if r.stage_source != "none"
+              else "over the whole night, which is not staged")
+    text = (f"**{top.noise.label}** is the {'cleanest' if r.lead == 'least' else 'noisiest'} waveform channel: "
+            f"**{100 * top.noise.artefact_share:.1f} %** of its 5-s windows are artefacts by YASA's detector "
+            f"(a window whose spread lies over 3 SD from the channel's own windows, judged {judged}).\n\n"
+            f"| channel | slot | artefact windows | mains hum (line over its neighbourhood) | epochs "
+            f"flagged flat or clipped |\n|---|---|---|---|---|\n{lines}")
+    unread = [row.noise.label for row in r.rows if row.noise.hum_db is None]
+    hum_text = ("**Mains hum cannot be read**: every channel is sampled too slowly to show 50/60 Hz "
+                "(100 Hz puts 50 Hz at the Nyquist limit)." if len(unread) == len(r.rows) else
+                "Mains interference (a line 10 dB or more over its neighbourhood): **"
+                + ", ".join(hummed) + "**." if hummed else
+                "**No mains hum** of 10 dB or more on the channels whose rate shows 50/60 Hz"
+                + (f"; {', '.join(unread)} {'is' if len(unread) == 1 else 'are'} sampled too slowly to "
+                   f"show it (100 Hz puts 50 Hz at the Nyquist limit)." if unread else "."))
+    text = f"{hum_text}\n\n{text}" if r.lead == "hum" else f"{text}\n\n{hum_text}"
+    if r.too_slow:
+        text += f" Left out as too slow to hold a waveform: {', '.join(r.too_slow)}."
+    return Answer(text + "\n\nThe detector ranks windows within each channel, so a lead that is noisy "
+                  "throughout shows in its hum and flags, and in the viewer, more than in its share.")
+
+
+@render.register
 def _(r: ChannelNeeds, night: LoadedNight) -> Answer:
     needs = sorted({need for _, need, _ in r.needs})
     missing = {why for _, _, why in r.needs if why}
@@ -3941,7 +4044,14 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
              f"| per {'minute' if minute else 'hour'} | mean length |\n|---|---|---|---|---|\n"
              + rows)
     text = head + table + ("" if r.recorded else stage_caveat(night, r.source))
-    if r.by == "hour" and rated and (worst := max(rated, key=lambda row: row.per_hour)).span:
+    if r.by == "hour" and rated and r.lowest:
+        # "which hour had the fewest apneas?": that hour first, and shown
+        best = min(rated, key=lambda row: row.per_hour)
+        text = (f"Lowest rate: **{best.group}**, **{best.per_hour / per:.1f}/{'min' if minute else 'h'}** "
+                f"({best.events} in {best.sleep_min:.0f} min asleep).\n\n{text}")
+        if best.span:
+            return _answer(night, text, [Item(*best.span, f"{best.group} ({r.index})", "measured", "?")])
+    elif r.by == "hour" and rated and (worst := max(rated, key=lambda row: row.per_hour)).span:
         # the worst hour is a place on the night: shown, as "zoom to the worst hour" asks
         return _answer(night, text, [Item(*worst.span, f"{worst.group} ({r.index})",
                                           "measured", "?")])

@@ -21,6 +21,7 @@ from sleeplm_core.io.patient import Patient
 from sleeplm_core.scoring.coupling import Coupling
 from sleeplm_core.scoring.desaturation import Resaturation, ResaturationConfig
 from sleeplm_core.scoring.hypoxic_burden import HypoxicBurden
+from sleeplm_core.scoring.noise import ChannelNoise
 from sleeplm_core.scoring.rem_atonia import RemAtonia
 from sleeplm_core.scoring.rhythm import RhythmSummary
 
@@ -794,6 +795,85 @@ class EventInventory:
 
 
 @dataclass
+class WhyFactor:
+    """A stage or body position behind a stretch's event rate.
+
+    Attributes:
+        name: the stage ("REM") or "supine".
+        share: its share of the stretch's sleep (0-1); ``rest_share``: of the rest of the
+            night's sleep.
+        rate_in, rate_out: the rest of the night's events per hour of sleep in it and outside
+            it; None for under a minute.
+    """
+
+    name: str
+    share: float
+    rest_share: float
+    rate_in: float | None
+    rate_out: float | None
+
+
+@dataclass
+class WindowWhy:
+    """"Why?" after the worst hour: a stretch's event rate against the rest of the night's,
+    and how much of the difference its stages and positions explain.
+
+    Attributes:
+        name: the index or events counted ("AHI", "respiratory event").
+        where: the stretch in words.
+        rate, rest_rate: events starting in sleep per hour of sleep, in the stretch and in the
+            rest of the night.
+        expected: the stretch's rate were each of its stage-and-position cells at the rest's
+            rate for that cell (per hour); None where a cell has no rest to read.
+        window_min: the stretch's minutes asleep; ``events``: its events.
+        factors: each sleep stage, then "supine" where a position was read.
+        types: (type in words, count in the stretch, share there, share in the rest), the
+            stretch's commonest first.
+        stage_source, events_source: who scored the stages and the events.
+    """
+
+    name: str
+    where: str
+    rate: float | None
+    rest_rate: float | None
+    expected: float | None
+    window_min: float
+    events: int
+    factors: list[WhyFactor]
+    types: list[tuple[str, int, float, float]]
+    stage_source: str
+    events_source: str
+
+
+@dataclass
+class ChannelNoiseRow:
+    """One waveform channel's noise (``sleeplm_core.scoring.noise.ChannelNoise``), its model
+    slot and the share of epochs the loader flagged on it (None for an auxiliary slot)."""
+
+    noise: ChannelNoise
+    slot: str
+    flagged: float | None
+
+
+@dataclass
+class NoiseReport:
+    """"Which channel is noisiest?": the waveform channels, the noisiest first.
+
+    Attributes:
+        rows: one per channel read.
+        stage_source: who staged the night the artefact windows were judged stage by stage
+            against; "none" when judged against the whole night.
+        too_slow: channels left out as sampled too slowly to hold a waveform ("label (1 Hz)").
+        lead: "most" for the noisiest, "least" for the cleanest, "hum" for the mains hum.
+    """
+
+    rows: list[ChannelNoiseRow]
+    stage_source: str
+    too_slow: list[str]
+    lead: str = "most"
+
+
+@dataclass
 class Explanation:
     """A phenomenon's text and its best example in the night; ``contrast``: a second one
     explained beside it ("the difference between a spindle and a K-complex");
@@ -1548,6 +1628,8 @@ class Breakdown:
             to differ between REM and NREM, or supine and the other positions ("was the AHI
             higher in REM?": "higher"; "lower", "change", "which"; "rule": "is it
             REM-related?", "is it positional?"), answered first; "" for none.
+        lowest: an index by hour asked for its quietest hour ("which hour had the fewest
+            apneas?"): that hour leads and is shown, not the worst.
     """
 
     by: str
@@ -1565,6 +1647,7 @@ class Breakdown:
     direction: str = ""
     lengths_first: bool = False
     rate_way: str = ""
+    lowest: bool = False
     test: PairTest | None = None
     """For two groups' events when asked whether they differ by more than chance: the test
     of their rates, or of their lengths when the lengths were asked; None otherwise."""
@@ -2036,12 +2119,15 @@ class EventKind:
 @dataclass(frozen=True)
 class EventKinds:
     """Two kinds of events side by side ("compare obstructive and central apneas");
-    ``sleep_h``: hours of sleep in the scope, for the rates; ``where``: the scope in words."""
+    ``sleep_h``: hours of sleep in the scope, for the rates; ``where``: the scope in words;
+    ``lengths_asked``: "longer" or "shorter" where the question asked which lasts longer or
+    shorter, answered first; "" otherwise."""
 
     first: EventKind
     second: EventKind
     sleep_h: float
     where: str
+    lengths_asked: str = ""
 
 
 @dataclass(frozen=True)

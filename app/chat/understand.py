@@ -112,6 +112,9 @@ _MEDICAL_RE = re.compile(
     # "what should be done next?", "what are the next steps?": the plan is a clinician's
     r"|what (?:else )?(?:should|must|needs to|ought to) (?:be done|happen|(?:i|we|they|he|she) do)"
     r"(?: next| now| about (?:it|this|that))?(?=\W*$)|next steps?(?=\W*$)"
+    # "what would you recommend?", "any recommendations?": advice is a clinician's
+    r"|^(?!.*\b(?:channels?|leads?|derivations?|montage|electrodes?|eeg|eog|emg|sensors?|plots?|views?)\b)"
+    r".*\brecommend(?:s|ed|ing|ations?)?\b"
     # "what would you tell the patient?": what a clinician says to a patient
     r"|(?:tell|say to|explain to|advise|reassure) (?:the |this |my |our )?patient\b"
     # "is a full PSG needed?": a referral is a clinician's call
@@ -2380,8 +2383,11 @@ def _understand(text: str) -> Query:
         return replace(understand(f"were the apneas mostly {m.group(1).lower()}?"), text=text)
     if (pair := _event_kinds(text)) is not None:
         # "compare obstructive and central apneas": the two kinds side by side
+        # "are spindles longer than K-complexes?": which lasts longer answers first
+        rank = ("shortest" if re.search(r"\bshorter\b", text, I) else "longest"
+                if re.search(r"\b(?:longer|how long|lasts?)\b", text, I) else None)
         return Query(Intent.MEASURE, text, pair[0], contrast=pair[1], measure="event_kinds",
-                     scope=Scope(stage_term(text), parse_time(text)), by_rule=True)
+                     scope=Scope(stage_term(text), parse_time(text)), rank=rank, by_rule=True)
     if _BARE_PAUSES_RE.search(text):
         # Breathing pauses unless the dialogue is about the heart (``Dialogue.resolve``).
         return replace(understand("any breathing pauses?"), text=text, note="pauses")
@@ -2655,6 +2661,11 @@ def _understand(text: str) -> Query:
     if _WHERE_UNSURE_ALONE_RE.search(text):
         # "which part is least certain?" after the staging's confidence: its unsure stretches
         return Query(Intent.RECORDING, text, topic="scoring", note="where_unsure", by_rule=True)
+    if _NOISIEST_RE.search(text):
+        # "which channel is noisiest?": each waveform channel's artefacts and mains hum
+        return Query(Intent.MEASURE, text, measure="channel_noise", by_rule=True,
+                     rank="lowest" if re.search(r"\b(?:cleanest|least noisy|best)\b", text, I) else None,
+                     note="hum" if re.search(r"\b(?:mains|hum|interference|50 ?hz|60 ?hz)\b", text, I) else "")
     if (topic := _topic(text)) is not None:
         # "which night in the library has the most apneas?" ranks the library by them
         phen = find_phenomenon(text) if topic == "library" else None
@@ -2907,6 +2918,8 @@ def _tie(text: str) -> tuple[Phenomenon, str, bool, str | None] | None:
     if m is None or (m.group(2) or "").lower() == "after" and re.match(r"\s*(?:why|how come)\b",
                                                                       text, I):
         return None  # "why does oxygen drop after an apnea?" asks about the signal around them
+    if re.search(r"\b(?:compared?|comparison|contrasted|set against|relative)\s*$", text[:m.start()], I):
+        return None  # "how long are K-complexes compared with spindles?": two kinds, side by side
     rest = text[m.end():]
     second = _TIE_RE.search(rest)
     lacking = find_phenomenon(rest[second.end():]) if second and second.group(1) else None
@@ -3389,6 +3402,9 @@ def _threshold_split(text: str, phen: Phenomenon | None) -> str | None:
                 None)
 
 
+_FEWEST_RE = re.compile(r"\b(?:fewest|least|lowest|best|quietest|calmest)\b", I)
+
+
 def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     """A question splitting an index or the time by a grouping, else None."""
     phen = find_phenomenon(text)
@@ -3442,10 +3458,12 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     # "how much time supine?": that position's row first
     named = (named_position(text) or "") if by == "position" and (amount or measure or counted) else (
         _stage_named(text) if by == "stage" and measure else "")
+    # "which hour had the fewest apneas?": the quietest hour leads, not the worst
+    rank = "lowest" if by == "hour" and counted and _FEWEST_RE.search(text) else None
     return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in INDEX_STATS
                  and not measure else None, target=named, scope=Scope(stages, time),
                  stat=stat if stat in INDEX_STATS else None, by=by, measure=measure,
-                 by_rule=True)
+                 rank=rank, by_rule=True)
 
 
 # "what is the correlation between heart rate and delta power?", "does SpO2 track the heart
@@ -3968,7 +3986,10 @@ _KINDS_RE = re.compile(r"^\W*(?:please\s+|can you\s+)*(?:compare|contrast)\s+(?:
                        r"|vs\.?|versus|against)\s+(?:the\s+)?(.+?)\W*$"
                        r"|^\W*(?:were|are|was|is)\s+(?:the\s+)?(.+?)\s+(?:longer|shorter|more (?:common|frequent)"
                        r"|less (?:common|frequent)|fewer|more)\s+than\s+(?:the\s+)?(.+?)\W*$"
-                       r"|^\W*(?:the\s+)?(.+?)\s+(?:vs\.?|versus)\s+(?:the\s+)?(.+?)\W*$", I)
+                       r"|^\W*(?:the\s+)?(.+?)\s+(?:vs\.?|versus)\s+(?:the\s+)?(.+?)\W*$"
+                       # "how long are K-complexes compared with spindles?"
+                       r"|^\W*how (?:long|frequent|common|many)\s+(?:are|were|is|was)\s+(?:the\s+)?(.+?)\s+"
+                       r"(?:compared (?:with|to)|relative to|against)\s+(?:the\s+)?(.+?)\W*$", I)
 
 
 def _event_kinds(text: str) -> tuple[str, str] | None:
@@ -3978,7 +3999,7 @@ def _event_kinds(text: str) -> tuple[str, str] | None:
     m = _KINDS_RE.search(text)
     if m is None or _signal(text) or re.search(r"\b(?:power|band|activity|eeg|eog|emg)\b", text, I):
         return None
-    sides = next([m.group(i), m.group(i + 1)] for i in (1, 3, 5) if m.group(i))
+    sides = next([m.group(i), m.group(i + 1)] for i in (1, 3, 5, 7) if m.group(i))
     for i, side in enumerate(sides):
         if (kind := _APNEA_KIND_RE.fullmatch(side.strip())) and "apn" in sides[1 - i].lower():
             sides[i] = f"{kind.group(1)} apneas"   # "obstructive and central apneas": both apneas
@@ -4472,6 +4493,14 @@ def _patient_claim(text: str) -> str | None:
         side = "over" if m.group(1).lower() in ("over", "older than", "above") else "under"
         return f"claim:{side}:{m.group(2)}"
     return next((f"claim:{name}" for name, pattern in _PATIENT_CLAIMS if pattern.search(text)), None)
+
+
+_NOISIEST_RE = re.compile(r"\b(?:which|what) (?:channels?|leads?|signals?|electrodes?|derivations?)\b.*\b(?:noisiest"
+                          r"|most (?:noise|noisy|artefacts?|artifacts?|artefacted|artifacted)|cleanest|least noisy"
+                          r"|noisy|worst quality|best quality|(?:most|least) (?:clean|contaminated))\b"
+                          r"|\b(?:noisiest|cleanest|least noisy|noisy) (?:channels?|leads?|signals?|electrodes?)\b"
+                          r"|\b(?:mains|line|50 ?hz|60 ?hz) (?:noise|hum|interference)\b|\bnoise (?:per|by|on each) "
+                          r"(?:channel|lead)\b", I)
 
 
 def _topic(text: str) -> str | None:

@@ -1,0 +1,180 @@
+"""Questions of stop 65, asked as a technician, an educator and a researcher would ask them of
+nights not in the repo (synthetic nights written without their scoring). Each names what it
+used to get. Expected answers are the ones the same question gets asked in full, or the
+night's own scoring and signals, never typed in."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from chat_dialogues import last_answer
+from sleeplm_core.io.edf_write import write_edf
+from sleeplm_core.io.recording import EPOCH_SEC, Signal
+from sleeplm_core.io.synth import SynthConfig, synth_night
+from sleeplm_core.scoring.noise import NoiseConfig, channel_noise
+
+_HOUR_ROW_RE = re.compile(r"^\| (\d\d:\d\d–\d\d:\d\d) \| ([\d.]+) \| (\d+) \| ([\d.]+) \|", re.M)
+
+
+def _hour_rows(text: str) -> dict[str, tuple[float, int, float]]:
+    """Clock hour -> (min asleep, events, per hour) from an hour-by-hour table."""
+    return {m[1]: (float(m[2]), int(m[3]), float(m[4])) for m in _HOUR_ROW_RE.finditer(text)}
+
+
+def test_why_after_the_worst_hour(demo) -> None:
+    """"why?" after "when was the worst hour?" said it could only explain an epoch's stage."""
+    table = _hour_rows(last_answer(demo, "when was the worst hour?"))
+    worst = max(table, key=lambda hour: table[hour][2])
+    text = last_answer(demo, "when was the worst hour?", "why?")
+    asleep, events, rate = table[worst]
+    rest_min = sum(row[0] for row in table.values()) - asleep
+    rest_events = sum(row[1] for row in table.values()) - events
+    assert text.startswith(f"**The worst hour, {worst}**: {events} respiratory events in {asleep:.0f} min "
+                           f"asleep, **{rate:.1f}/h**, above the rest of the night's "
+                           f"**{60 * rest_events / rest_min:.1f}/h**"), text[:300]
+    predicted = float(re.search(r"alone predicts \*\*([\d.]+)/h\*\*", text)[1])
+    assert min(rate, 60 * rest_events / rest_min) - 10 < predicted < max(rate, 60 * rest_events / rest_min) + 10
+    # every factor said to raise the rate is one the hour held more of with a higher rate, or less
+    # of with a lower one
+    for m in re.finditer(r"(\d+) % against (\d+) %; the rest of the night ran \*\*([\d.]+)/h\*\* there "
+                         r"against ([\d.]+)/h [\w ]+, so this (raises|lowers)", text):
+        more, higher = int(m[1]) > int(m[2]), float(m[3]) > float(m[4])
+        assert (m[5] == "raises") == (more == higher), m[0]
+
+
+def test_why_after_the_busiest_stretch(demo) -> None:
+    """"why?" after the busiest 10 minutes of apneas was not understood."""
+    text = last_answer(demo, "where was the worst cluster of apneas?", "why?")
+    busiest = re.search(r"\*\*(\d\d:\d\d):\d\d–(\d\d:\d\d):\d\d\*\*, \*\*(\d+)\*\* events",
+                        last_answer(demo, "where was the worst cluster of apneas?"))
+    assert text.startswith(f"**The busiest 10-min stretch, {busiest[1]}–{busiest[2]}**: "), text[:200]
+    # events counted in sleep: never more than the stretch's count
+    assert int(re.search(r"\*\*: (\d+) apneas", text)[1]) <= int(busiest[3])
+
+
+def test_the_quietest_hour(demo) -> None:
+    """"which hour had the fewest apneas?" led with the highest rate and showed the worst hour."""
+    text = last_answer(demo, "which hour had the fewest apneas?")
+    table = _hour_rows(text)
+    rated = {hour: row for hour, row in table.items() if row[0] >= 10}
+    best = min(rated, key=lambda hour: rated[hour][2])
+    assert text.startswith(f"Lowest rate: **{best}**, **{rated[best][2]:.1f}/h**"), text[:100]
+    assert last_answer(demo, "which hour had the fewest apneas?", "why?").startswith(
+        f"**The quietest hour, {best}**")
+
+
+@pytest.mark.parametrize("asked", ["which one lasts longer?", "which is shorter?"])
+def test_which_kind_lasts_longer(demo, asked) -> None:
+    """"which one lasts longer?" after a K-complex and a spindle was not understood."""
+    text = last_answer(demo, "show me a K-complex and a spindle", asked)
+    means = re.search(r"\| mean length \| ([\d.]+) s \| ([\d.]+) s \|", text)
+    k, s = float(means[1]), float(means[2])
+    assert text.endswith(last_answer(demo, "are K-complexes longer than spindles?").split("\n\n", 1)[1])
+    longer = "K-complex events" if k > s else "Sleep spindle events"
+    shorter = "Sleep spindle events" if k > s else "K-complex events"
+    assert text.startswith(f"**{longer} last longer**" if "longer" in asked else f"**{shorter} are shorter**"), text[:100]
+
+
+def test_how_long_compared_with(demo) -> None:
+    """"how long are K-complexes compared with spindles?" listed K-complexes next to a spindle."""
+    text = last_answer(demo, "how long are K-complexes compared with spindles?")
+    table = last_answer(demo, "compare K-complexes and spindles")
+    assert text.endswith(table) and "last longer** on average" in text, text[:200]
+
+
+@pytest.mark.parametrize("asked", ["what would you recommend?", "any recommendations?"])
+def test_recommendations_are_a_clinicians(demo, asked) -> None:
+    """"what would you recommend?" was taken for a question not about the night."""
+    assert last_answer(demo, asked) == last_answer(demo, "what should be done next?")
+
+
+def test_recommending_a_channel_is_not_medical(demo) -> None:
+    assert "can't diagnose" not in last_answer(demo, "which channel do you recommend for staging?")
+
+
+def test_how_long_was_each_one(demo) -> None:
+    """"how long was each one?" after the REM periods was not understood."""
+    asked = "how many REM periods were there?"
+    assert last_answer(demo, asked, "how long was each one?") == last_answer(demo, asked, "list them")
+
+
+def test_a_part_of_the_period_in_focus(demo) -> None:
+    """"show me its first minute" after the longest REM period showed the recording's first minute."""
+    picked = last_answer(demo, "how many REM periods were there?", "which was the longest?")
+    start = re.search(r"at \*\*(\d\d:\d\d:\d\d)–", picked)[1]
+    text = last_answer(demo, "how many REM periods were there?", "which was the longest?", "show me its first minute")
+    assert text.startswith(f"**{start}–") and "(1.0 min;" in text and "REM 1.0 min" in text, text[:200]
+
+
+def test_percent_of_sleep_after_a_threshold(demo) -> None:
+    """"what percent of sleep time?" after the time under 90 % gave the total sleep time."""
+    asked = "did oxygen drop below 90%?"
+    assert last_answer(demo, asked, "what percent of sleep time?") == last_answer(demo, asked)
+
+
+def _noise(seconds: float, rate: float, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).normal(0, 20.0, int(seconds * rate))
+
+
+def test_mains_hum_and_artefacts_measured() -> None:
+    """A 50-Hz line and bursts of artefact are read as such; a clean channel shows neither."""
+    rate, seconds = 256.0, 3600.0
+    clean = _noise(seconds, rate, 1)
+    t = np.arange(len(clean)) / rate
+    hummed = clean + 15.0 * np.sin(2 * np.pi * 50.0 * t)
+    bursts = clean.copy()
+    window = int(NoiseConfig().window_sec * rate)
+    hit = np.random.default_rng(2).choice(len(bursts) // window, 36, replace=False)   # 5 % of 720
+    for w in hit:
+        bursts[w * window:(w + 1) * window] *= 8.0
+    read = {name: channel_noise(Signal(name, x, rate), None) for name, x in
+            (("clean", clean), ("hum", hummed), ("bursts", bursts))}
+    assert read["hum"].hum_hz == 50.0 and read["hum"].hum_db > NoiseConfig().hum_db
+    assert abs(read["clean"].hum_db) < 3.0
+    assert 0.04 <= read["bursts"].artefact_share <= 0.06 and read["clean"].artefact_share < 0.01
+    stages = np.full(int(seconds / EPOCH_SEC), 2)
+    assert channel_noise(Signal("b", bursts, rate), stages).windows == len(bursts) // window
+
+
+@pytest.fixture(scope="module")
+def noisy(demo, tmp_path_factory: pytest.TempPathFactory):
+    """An hour with bursts of artefact written into C4-M1 on one window in twelve."""
+    from app.night import embed_night, read_night
+
+    rec = synth_night(SynthConfig(hours=1.0, seed=6565))
+    sig = rec.signals["C4-M1"]
+    data = sig.data.copy()
+    window = int(NoiseConfig().window_sec * sig.sfreq)
+    for w in range(0, len(data) // window, 12):
+        data[w * window:(w + 1) * window] *= 10.0
+    rec.signals["C4-M1"] = Signal(sig.label, data, sig.sfreq, sig.unit)
+    night = read_night(write_edf(rec, tmp_path_factory.mktemp("noisy") / "noisy.edf"), "noisy")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+def test_which_channel_is_noisiest(noisy) -> None:
+    """"which channel is noisiest?" listed the channels, with nothing about noise."""
+    text = last_answer(noisy, "which channel is noisiest?")
+    night = noisy[0]
+    stages, _ = night.stages()
+    share = channel_noise(night.recording.signals["C4-M1"], stages, float(night.epochs.starts[0])).artefact_share
+    assert text.startswith(f"**C4-M1** is the noisiest waveform channel: **{100 * share:.1f} %**"), text[:200]
+    assert share > 0.05
+    rows = re.findall(r"^\| ([^|]+) \| [A-Z_0-9]+ \| ([\d.]+) % of", text, re.M)
+    assert [float(v) for _, v in rows] == sorted((float(v) for _, v in rows), reverse=True)
+    assert last_answer(noisy, "which lead is cleanest?").startswith(f"**{rows[-1][0]}** is the cleanest")
+    hum = last_answer(noisy, "is there any mains hum?")
+    # the 128-Hz ECG shows 50 Hz and carries none; the 100-Hz leads cannot show it
+    assert hum.startswith("**No mains hum** of 10 dB or more") and "ECG II" not in hum.split("\n")[0], hum[:300]
+    assert re.search(r"^\| ECG II \| ECG \| [\d.]+ % of \d+ \| [+-]\d+ dB at 50 Hz", hum, re.M)
+
+
+def test_a_stage_amount_in_the_period_described(demo) -> None:
+    """"how much N3 did it have?" after the first cycle was described gave the whole night's N3."""
+    text = last_answer(demo, "describe the first sleep cycle", "how much N3 did it have?")
+    assert text == last_answer(demo, "how much N3 in the first sleep cycle?"), text[:200]
+    assert "of N3 in the first sleep cycle" in text
