@@ -178,3 +178,54 @@ def test_a_stage_amount_in_the_period_described(demo) -> None:
     text = last_answer(demo, "describe the first sleep cycle", "how much N3 did it have?")
     assert text == last_answer(demo, "how much N3 in the first sleep cycle?"), text[:200]
     assert "of N3 in the first sleep cycle" in text
+
+
+def test_two_epochs_side_by_side(demo) -> None:
+    """"compare epoch 400 and epoch 500" compared the minutes of each stage in two single epochs
+    (0 min each), and "compare it with epoch 500" after epoch 400 was shown was not understood."""
+    night = demo[0]
+    text = last_answer(demo, "compare epoch 400 and epoch 500")
+    stages, _ = night.stages()
+    names = {0: "W", 1: "N1", 2: "N2", 3: "N3", 4: "REM"}
+    a, b = names[int(stages[400])], names[int(stages[500])]
+    assert re.match(rf"\*\*Epoch 400 \(\d\d:\d\d:\d\d\)\*\* against \*\*epoch 500 \(\d\d:\d\d:\d\d\)\*\*: "
+                    rf"(?:\*\*{a}\*\* against \*\*{b}\*\*|both \*\*{a}\*\*)", text), text[:200]
+    frame = night.feature_frame()
+    delta = next(c for c in frame.columns if c.endswith(".delta [%]"))
+    row = re.search(r"^\| delta power \([^)]*\) \[%\] \| ([\d.]+) \| ([\d.]+) \|", text, re.M)
+    assert (float(row[1]), float(row[2])) == (round(frame[delta][400], 1), round(frame[delta][500], 1))
+    assert last_answer(demo, "show me epoch 400", "compare it with epoch 500") == text
+
+
+def test_spindle_frequency_and_amplitude_after_a_count_by_stage(demo) -> None:
+    """"what's their average frequency?" after spindles counted in N2 vs N3 was not understood,
+    and a spindle's amplitude could not be compared at all."""
+    asked = "how many spindles were there in N2 vs N3?"
+    frequency = last_answer(demo, asked, "what's their average frequency?")
+    assert frequency == last_answer(demo, "compare spindle frequency in N2 and N3"), frequency[:200]
+    amplitude = last_answer(demo, asked, "what's their average frequency?", "and their mean amplitude?")
+    assert re.search(r"spindle amplitude, peak to peak \(C4-M1\) \[µV\]: in N2: \*\*[\d.]+\*\* \(sd [\d.]+, "
+                     r"\d+ spindles\) vs in N3", amplitude), amplitude[:300]
+    assert "spindle frequency" in last_answer(demo, "was spindle frequency higher in N3 than in N2?")
+
+
+def test_their_mean_amplitude_after_a_list(demo) -> None:
+    """"what was their mean amplitude?" after the slow waves were counted was not understood."""
+    text = last_answer(demo, "how many slow waves were there?", "what was their mean amplitude?")
+    assert text.startswith("Amplitude on ") and "mean **" in text.split("\n")[0], text[:200]
+
+
+@pytest.mark.parametrize("asked", ["what fraction of the time in bed was wake?",
+                                   "how much of the time in bed was spent awake?"])
+def test_wake_as_a_share_of_time_in_bed(demo, asked) -> None:
+    """It gave the time in bed."""
+    assert last_answer(demo, asked) == last_answer(demo, "what fraction of the night was wake?")
+
+
+def test_without_the_first_hour(demo) -> None:
+    """"and without the first hour?" after the total sleep time gave the first hour's."""
+    night = demo[0]
+    stages, _ = night.stages()
+    later = (stages >= 1) & (night.epochs.starts >= night.epochs.starts[0] + 3600)
+    text = last_answer(demo, "what is the total sleep time?", "and without the first hour?")
+    assert text.startswith(f"Total sleep time after the first hour: **{later.sum() * EPOCH_SEC / 60:.1f} min**"), text[:200]

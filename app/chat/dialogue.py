@@ -414,6 +414,11 @@ class Dialogue:
             note = item.label if self._one_in_focus() else f"{item.label} (the first listed)"
             # "is that big enough for N3?": the stage asked stays
             return replace(query, note=note, scope=Scope(query.scope.stages, _span(item)))
+        if (query.ref == Ref.COMPARE_WITH and self.shown is not None and len(query.groups) == 2
+                and self.shown.intent in (Intent.NAVIGATE, Intent.CLASSIFY) and _one_moment(query.groups[1])):
+            # "show me epoch 400", then "compare it with epoch 500": the epoch on screen and that one
+            here = Scope(time=TimeSpan("epoch", float(self.viewed), None, f"epoch {self.viewed}"))
+            return replace(query, ref=Ref.NONE, scope=Scope(), groups=(here, query.groups[1]))
         if self.last is None and query.intent == Intent.SUMMARY and query.stat:
             return replace(query, ref=Ref.NONE)   # "and the WASO?" first: the night's WASO
         if self.last is None:
@@ -1402,6 +1407,14 @@ class Dialogue:
         """A technician's one- or two-word follow-up after a list of events, spelt out: "count",
         "deepest", "when", "position", "arousal after?", "mean depth", "% of all desats"; None
         for anything else or with no list to refer to."""
+        if (self.last is not None and self.last.intent == Intent.COMPARE and len(self.last.groups or ()) == 2
+                and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types
+                and all(g.stages and not g.time for g in self.last.groups)
+                and (m := _TERSE_PROPERTY_RE.match(text.strip().rstrip("?.! ").lower()))
+                and m["what"] in ("amplitude", "frequency")):
+            # "how many spindles in N2 vs N3?", then "what's their average frequency?": in each
+            a, b = (" or ".join(g.stages) for g in self.last.groups)
+            return f"compare {phen.title.lower()} {m['what']} in {a} and {b}"
         if not self.items or self.last is None:
             return None
         focused = self._one_in_focus() or self.cursor >= 0
@@ -1646,7 +1659,9 @@ _TERSE_WORDS = {"count": "how many were there?", "total": "how many were there?"
                 "lowest spo2": "how low did the sat go?"}
 """One-word follow-ups after a list, as the questions they stand for."""
 _TERSE_SIDE_RE = re.compile(r"^(?:any\s+)?(?P<kind>[a-z-]+(?: [a-z-]+){0,2}?)\s+(?P<side>after|before|during)$")
-_TERSE_PROPERTY_RE = re.compile(r"^(?P<stat>mean|average|avg|median|typical)\s+(?P<what>depth|length|duration"
+# "mean depth", and spelt out after a list: "what's their average frequency?"
+_TERSE_PROPERTY_RE = re.compile(r"^(?:(?:and|so)\s+)?(?:what(?:'s|’s| is| was| are| were)\s+)?(?:their\s+|the\s+)?"
+                                r"(?P<stat>mean|average|avg|median|typical)\s+(?P<what>depth|length|duration"
                                 r"|amplitude|frequency|size)$")
 _TERSE_SHARE_RE = re.compile(r"^(?:%|percent(?:age)?|share|fraction|proportion)\s+of\s+(?:all\s+)?(?:the\s+)?(?P<what>.+)$")
 _HRV_WORDS_RE = re.compile(r"\b(?:hrv|rmssd|sdnn|heart rate variab\w*)\b", re.I)
@@ -1977,6 +1992,13 @@ def _moved(span: TimeSpan | None, delta: float) -> TimeSpan | None:
     if start < 0 or (span.kind != "clock" and end is not None and end < 0):
         return None
     return TimeSpan(span.kind, start, end, words, span.within)
+
+
+def _one_moment(scope: Scope) -> bool:
+    """A scope that names one epoch: an epoch number or a clock time, no stage."""
+    time = scope.time
+    return (not scope.stages and time is not None and time.end is None
+            and time.kind in ("epoch", "clock", "current"))
 
 
 def _clock(seconds: float) -> str:

@@ -27,6 +27,7 @@ from app.chat.awakenings import awakening_onsets, what_woke
 from app.chat.burden import burden
 from app.chat.busiest import busiest_epochs
 from app.chat.window_why import window_why
+from app.chat.epoch_pair import epoch_pair, is_epoch_pair
 from app.chat.noise import noise_report
 from app.chat.fragmentation import stage_fragmentation
 from app.chat.kinds import compare_kinds
@@ -55,7 +56,7 @@ from app.chat.query import AWAKENING, INDEX_STATS, LIST_ALL, SLEEP_STATS, Condit
 from app.chat.recording import recording_facts
 from app.chat.ratios import band_ratio
 from app.chat.recovery import spo2_recoveries, spo2_recovery
-from app.chat.results import (Breakdown, CheyneStokes, Classification, Comparison, Context,
+from app.chat.results import (Breakdown, CheyneStokes, EpochPair, Classification, Comparison, Context,
                               Definition, CycleList, Description, EventList, EventSignal, Findings,
                               EventSignals, Explanation, HeartRhythm, Item, Likeness, Message,
                               Navigation,
@@ -1305,6 +1306,8 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
                          test=_pair_test(rows, q))
     if phen is not None and phen.key == "spindle" and Aspect.FREQUENCY in q.aspects:
         return burst_values(plan, night, labels, phen)
+    if phen is not None and phen.key == "spindle" and Aspect.AMPLITUDE in q.aspects:
+        return burst_values(plan, night, labels, phen, amplitude=True)
     if phen is not None and phen.key in AMPLITUDE_BANDS and Aspect.AMPLITUDE in q.aspects:
         return burst_values(plan, night, labels, phen)
     if phen is not None and phen.key == "desaturation" and Aspect.DEPTH in q.aspects:
@@ -1323,20 +1326,23 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
 
 
 def burst_values(plan: Plan, night: LoadedNight, labels: list[str],
-                 phen: Phenomenon) -> Comparison | Message:
+                 phen: Phenomenon, amplitude: bool = False) -> Comparison | Message:
     """Each group's mean spindle frequency (Hz), slow-wave or K-complex peak-to-peak
-    amplitude (µV), or desaturation depth (% points below its baseline), per event."""
+    amplitude (µV), or desaturation depth (% points below its baseline), per event;
+    ``amplitude``: a spindle's peak-to-peak amplitude in the sigma band (µV), not its
+    frequency."""
     cells, channel = [], ""
     for where in plan.groups:
         items, _ = _event_items(night, phen.event_types, where, None)
-        items, channel = _measured_events(night, items, phen)
+        items, channel = (with_amplitudes(night, items, SPINDLE_BAND_HZ) if amplitude
+                          else _measured_events(night, items, phen))
         values = np.array([i.value for i in items if i.value is not None])
         cells.append((float(values.mean()), float(values.std()), len(values)) if len(values)
                      else (0.0, 0.0, 0))
     if not channel:
         return Message("no_signal", "SpO2" if phen.key == "desaturation"
                        else f"EEG fast enough for {phen.title.lower()}")
-    name, unit = _PER_EVENT_MEASURE[phen.key]
+    name, unit = ("spindle amplitude, peak to peak", "µV") if amplitude else _PER_EVENT_MEASURE[phen.key]
     return Comparison((labels[0], labels[1]), [(f"{name} ({channel})", unit, cells)],
                       per=_PER_EVENT[phen.key], direction=plan.query.direction or "")
 
@@ -1382,7 +1388,7 @@ _BAND_WORDS = re.compile(rf"\b(?:{'|'.join(EEG_BAND_NAMES)}|power|band|activity)
 _AMOUNT_WORDS = re.compile(r"\b(?:how (?:long|much)|minutes|time|amount|percent\w*|share)\b", re.I)
 
 
-def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalStats | Message:
+def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalStats | EpochPair | Message:
     q = plan.query
     if (len(plan.groups) == 2 and plan.groups[0].mask.any()
             and np.array_equal(plan.groups[0].mask, plan.groups[1].mask)):
@@ -1394,6 +1400,8 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
         stats = signal_stats(plan, night, q.signal)
         return stats if isinstance(stats, Message) else replace(
             stats, rest=_rest_of_sleep(night, q.signal, plan.where))
+    if is_epoch_pair(plan) and not (q.measure or q.signal or q.modality):
+        return epoch_pair(plan, night)   # two epochs: each one's own readings, side by side
     if len(plan.groups) == 2 and (counts := compare_counts(plan, night)) is not None:
         return counts
     if len(plan.groups) == 2 and _spans_only(q):
@@ -1405,7 +1413,8 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
     cols = next((c for w in sources if (c := measure_columns(w, frame))), [])
     named = next((measure_name(w) for w in sources if names_measure(w)), None)
     if not cols and named is not None:
-        return Message("no_signal", named)
+        # "how did the breathing rate change in REM?" on SC4001: its 1-Hz sensor is too slow
+        return no_series(night, q.signal) if q.signal in _SLOWEST_OF else Message("no_signal", named)
     # Words naming no measure ("the difference between N2 and N3") compare the EEG, and two
     # stages also the eyes and the chin, which a scorer reads beside it ("how do I tell N1 from
     # REM?": rapid eye movements and atonia, where the EEG alone barely differs).

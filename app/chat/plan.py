@@ -272,6 +272,8 @@ def part_span(time: TimeSpan, outer: tuple[float, float]) -> tuple[float, float]
         lo, hi = b - time.start, b - (time.end or 0.0)
     else:
         lo, hi = a + time.start, a + (time.end if time.end is not None else EPOCH_SEC)
+    lo, hi = min(max(lo, a), b), min(max(hi, a), b)   # "after the first hour" runs to the end
+
     def snap(t: float) -> float:
         return min(b, max(a, a + round((t - a) / EPOCH_SEC) * EPOCH_SEC))
     return snap(lo), snap(hi)

@@ -33,7 +33,7 @@ from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, s
 from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -3426,6 +3426,28 @@ def _(r: NoiseReport, night: LoadedNight) -> Answer:
         text += f" Left out as too slow to hold a waveform: {', '.join(r.too_slow)}."
     return Answer(text + "\n\nThe detector ranks windows within each channel, so a lead that is noisy "
                   "throughout shows in its hum and flags, and in the viewer, more than in its share.")
+
+
+@render.register
+def _(r: EpochPair, night: LoadedNight) -> Answer:
+    names = [f"epoch {e} ({clock(night, t)})" for e, t in zip(r.epochs, r.starts)]
+    rows = "\n".join(f"| {name} [{unit}] | {a:.1f} | {b:.1f} | {a - b:+.1f} |" for name, unit, (a, b), _ in r.rows)
+    same = r.stages[0] == r.stages[1]
+    lead = (f"**{names[0][0].upper()}{names[0][1:]}** against **{names[1]}**: "
+            + (f"both **{r.stages[0]}**" if same else f"**{r.stages[0]}** against **{r.stages[1]}**")
+            + f" ({source_name(r.stage_source)} stages).")
+    if r.rows:
+        # the difference in units of how much the measure varies over this night's epochs
+        name, unit, (a, b), sd = max(r.rows, key=lambda row: abs(row[2][0] - row[2][1]) / max(row[3], 1e-9))
+        lead += (f" The largest difference for this night: **{name}**, {a:.1f} against {b:.1f} {unit} "
+                 f"({abs(a - b) / max(sd, 1e-9):.1f} times its SD over the night's epochs).")
+    text = (f"{lead}\n\n| measure | epoch {r.epochs[0]} | epoch {r.epochs[1]} | difference |\n|---|---|---|---|\n{rows}"
+            if r.rows else lead)
+    said = [f"epoch {e}: {', '.join(kinds) if kinds else 'none'}" for e, kinds in zip(r.epochs, r.events)]
+    text += f"\n\nEvents in each ({source_name(r.events_source)}): " + "; ".join(said) + "."
+    items = [Item(t, t + EPOCH_SEC, f"epoch {e}", "measured", stage)
+             for e, t, stage in zip(r.epochs, r.starts, r.stages)]
+    return _answer(night, text, items)
 
 
 @render.register

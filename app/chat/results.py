@@ -874,6 +874,27 @@ class NoiseReport:
 
 
 @dataclass
+class EpochPair:
+    """"compare epoch 400 with epoch 500": two single epochs side by side.
+
+    Attributes:
+        epochs: the two epoch indices; ``starts``: their start times (s).
+        stages: each one's stage (``stage_source`` scored it).
+        rows: (measure, unit, (value in the first, value in the second), the measure's SD over
+            the night's epochs).
+        events: the event types overlapping each, in words; ``events_source`` scored them.
+    """
+
+    epochs: tuple[int, int]
+    starts: tuple[float, float]
+    stages: tuple[str, str]
+    stage_source: str
+    rows: list[tuple[str, str, tuple[float, float], float]]
+    events: tuple[list[str], list[str]]
+    events_source: str
+
+
+@dataclass
 class Explanation:
     """A phenomenon's text and its best example in the night; ``contrast``: a second one
     explained beside it ("the difference between a spindle and a K-complex");

@@ -8,6 +8,7 @@ means it; "after 3 am" runs to the end of the night, "before 1 am" from its star
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +44,9 @@ _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "te
 _SPAN_RE = re.compile(
     r"\b(?:the\s+)?(first|last|final)\s+(?:(\d+|one|two|three|four|five|six|ten|fifteen|twenty"
     r"|thirty)\s+)?(hours?|minutes?|mins?)\b", re.IGNORECASE)
+# "without the first hour", "after the first two hours": the rest of the night
+_REST_LEAD_RE = re.compile(r"\b(?:after|without|excluding|except(?: for)?|apart from|other than|beyond|past|ignoring"
+                           r"|leaving out|minus|not counting|but|from the end of)\s*$", re.IGNORECASE)
 _THIRD_RE = re.compile(r"\b(?:the\s+)?(first|second|middle|last|final)\s+third\b"
                        r"(?:\s+of\s+the\s+night)?", re.IGNORECASE)
 _THIRDS = {"first": 0, "second": 1, "middle": 1, "last": 2, "final": 2}
@@ -156,12 +160,20 @@ def _parse_range(match: re.Match[str]) -> TimeSpan:
     return TimeSpan("clock", start, end, match.group(0))
 
 
-def _parse_span(match: re.Match[str]) -> TimeSpan:
+def _parse_span(match: re.Match[str], before: str = "") -> TimeSpan:
+    """"the first hour", "the last 30 minutes"; after "without" or "after" (``before``: the
+    words before the match), the rest of the night: "after the first hour" runs from its end to
+    the night's, "without the last hour" from the night's start to that hour's."""
     which, count, unit = match.group(1).lower(), match.group(2), match.group(3).lower()
     n = 1 if count is None else int(_WORD_NUM.get(count.lower(), count))
     seconds = n * (3600.0 if unit.startswith("h") else 60.0)
+    rest = _REST_LEAD_RE.search(before) is not None
     if which == "first":
+        if rest:
+            return TimeSpan("elapsed", seconds, math.inf, f"after {match.group(0).strip()}")
         return TimeSpan("elapsed", 0.0, seconds, match.group(0))
+    if rest:
+        return TimeSpan("from_end", math.inf, seconds, f"before {match.group(0).strip()}")
     return TimeSpan("from_end", seconds, 0.0, match.group(0))
 
 
@@ -268,7 +280,7 @@ def _parse_plain(text: str) -> TimeSpan | None:
         index = _CYCLE_ORDINALS[word.lower()] if word else int(m.group(2)) - 1
         return TimeSpan("cycle", float(index), None, m.group(0))
     if m := _SPAN_RE.search(text):
-        return _parse_span(m)
+        return _parse_span(m, text[:m.start()])
     if m := _THIRD_RE.search(text):
         k = _THIRDS[m.group(1).lower()]
         return TimeSpan("fraction", k / 3, (k + 1) / 3, m.group(0))

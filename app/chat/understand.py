@@ -2378,6 +2378,14 @@ def _understand(text: str) -> Query:
         graded = severity and not _MEDICAL_RE.search(text) and _disorder(text) is None
         return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
                      condition_name=disorder, note="severity" if graded else "")
+    if m := _SHARE_OF_BED_RE.search(text):
+        # "what fraction of the time in bed was wake?": wake's share of the night, or the sleep
+        # efficiency for the share asleep
+        if re.search(r"\basleep|sleeping\b", m["what"], I):
+            return replace(understand("what was the sleep efficiency?"), text=text)
+        named = ("wake",) if re.search(r"\b(?:awake|wake|waking)\b", m["what"], I) else stage_term(m["what"])
+        if len(named) == 1:
+            return replace(understand(f"what fraction of the night was {named[0]}?"), text=text)
     if m := _KIND_CHOICE_RE.search(text):
         # "mostly obstructive or central?": the apneas' share of the first kind, every type listed
         return replace(understand(f"were the apneas mostly {m.group(1).lower()}?"), text=text)
@@ -3990,6 +3998,11 @@ _KINDS_RE = re.compile(r"^\W*(?:please\s+|can you\s+)*(?:compare|contrast)\s+(?:
                        # "how long are K-complexes compared with spindles?"
                        r"|^\W*how (?:long|frequent|common|many)\s+(?:are|were|is|was)\s+(?:the\s+)?(.+?)\s+"
                        r"(?:compared (?:with|to)|relative to|against)\s+(?:the\s+)?(.+?)\W*$", I)
+
+
+_SHARE_OF_BED_RE = re.compile(r"\b(?:fraction|percent\w*|proportion|share|how much|what part) of (?:the |their |her "
+                              r"|his )?time in bed (?:was|were|is|did (?:they|she|he) spend|(?:was |were )?spent)\s+"
+                              r"(?P<what>.+?)\W*$", I)
 
 
 def _event_kinds(text: str) -> tuple[str, str] | None:
