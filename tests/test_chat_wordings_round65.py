@@ -229,3 +229,55 @@ def test_without_the_first_hour(demo) -> None:
     later = (stages >= 1) & (night.epochs.starts >= night.epochs.starts[0] + 3600)
     text = last_answer(demo, "what is the total sleep time?", "and without the first hour?")
     assert text.startswith(f"Total sleep time after the first hour: **{later.sum() * EPOCH_SEC / 60:.1f} min**"), text[:200]
+
+
+def test_the_single_most_abnormal_finding(demo) -> None:
+    """"what's the single most abnormal finding?" listed the norms."""
+    text = last_answer(demo, "what's the single most abnormal finding?")
+    findings = last_answer(demo, "what stands out?")
+    first = re.search(r"^1\. (.+)$", findings, re.M)[1]
+    assert text.startswith("**The first of ") and f"most important first**: {first}" in text.split("\n\n")[0]
+    assert text.endswith(findings)
+
+
+def test_and_the_fewest_after_the_most(demo) -> None:
+    """"and the fewest?" after the stage with the most arousals repeated the most."""
+    text = last_answer(demo, "which stage had the most arousals?", "and the fewest?")
+    rows = {m[1]: (float(m[2]), float(m[4])) for m in
+            re.finditer(r"^\| (N1|N2|N3|REM) \| ([\d.]+) \| (\d+) \| ([\d.]+) \|", text, re.M)}
+    rated = {stage: rate for stage, (minutes, rate) in rows.items() if minutes >= 10}
+    low = min(rated, key=rated.get)
+    assert text.startswith(f"Lowest rate: **{low}**, **{rated[low]:.1f}/h**"), text[:100]
+    back = last_answer(demo, "which stage had the most arousals?", "and the fewest?", "and the most?")
+    assert back == last_answer(demo, "which stage had the most arousals?")
+
+
+@pytest.mark.parametrize("most", [False, True])
+def test_which_stage_was_least_stable(demo, most) -> None:
+    """"which stage was least stable?" showed epoch 0's stage."""
+    from sleeplm_core.scoring.intervals import runs
+
+    night = demo[0]
+    stages, _ = night.stages()
+    means = {name: np.mean([b - a for a, b in runs(stages == code)]) * EPOCH_SEC / 60
+             for code, name in ((1, "N1"), (2, "N2"), (3, "N3"), (4, "REM")) if (stages == code).any()}
+    pick = (max if most else min)(means, key=means.get)
+    text = last_answer(demo, f"which stage was {'most' if most else 'least'} stable?")
+    assert text.startswith(f"**{pick}** was the {'most' if most else 'least'} stable stage"), text[:100]
+    assert f"lasted **{means[pick]:.1f} min** on average" in text
+
+
+def test_how_long_the_runs_of_a_stage_last(demo) -> None:
+    """"how long did N2 runs last on average?" gave N2's minutes."""
+    assert last_answer(demo, "how long did N2 runs last on average?") == last_answer(demo, "was N2 fragmented?")
+
+
+def test_a_signal_around_events_compared_with_another_kind(demo) -> None:
+    """"compare that with the apneas" after the heart rate at arousals compared the events'
+    counts and lengths, not the heart rate."""
+    text = last_answer(demo, "did heart rate rise at the arousals?", "compare that with the apneas")
+    assert text == last_answer(demo, "compare heart rate during arousals and apneas"), text[:200]
+    assert text.startswith("Heart rate during them: arousal events **")
+    on_average = last_answer(demo, "did heart rate rise at the arousals?", "by how much on average?")
+    assert on_average == last_answer(demo, "did heart rate rise at the arousals?", "by how much?")
+    assert on_average.startswith("Heart rate runs **"), on_average[:100]

@@ -177,7 +177,7 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
                      events_source, where, plan.query.scope.stages, named=plan.query.target,
                      lengths_first=index is not None and Aspect.DURATION in plan.query.aspects,
                      rate_way=plan.query.rate_way if index is not None else "",
-                     lowest=by == "hour" and plan.query.rank == "lowest",
+                     lowest=plan.query.rank == "lowest",
                      test=_asked_test(rows, plan, by) if index is not None else None)
 
 

@@ -57,6 +57,8 @@ _SHARE_OF_SLEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|which|how much
                                 r"sleep(?: time)?\W*$", re.I)
 _OF_IT_RE = re.compile(r"\bits (?:first|last|final|opening|closing|second|other)\b|\b(?:half|minutes?|seconds?"
                        r"|hours?|third|quarter) of (?:it|that|this)(?: one| period)?\W*$", re.I)
+_AND_THE_OTHER_END_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:the\s+)?(?:(?P<fewest>fewest|least|lowest"
+                                   r"|quietest|best)|(?P<most>most|highest|worst|busiest))(?: one)?\W*$", re.I)
 _HOW_LONG_EACH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how long (?:was|were|did|is|are) (?:each|every|all)"
                                r"(?: one| of them| of those| period| event)?(?: last)?|(?:what (?:was|were) )?the "
                                r"(?:lengths|durations) of (?:each|every|all)(?: of them| one)?)\W*$", re.I)
@@ -875,6 +877,12 @@ class Dialogue:
         last = self.last
         mine, theirs = phenomenon(query.phenomenon), phenomenon(last.phenomenon)
         if (mine is not None and theirs is not None and mine.event_types and theirs.event_types
+                and mine.key != theirs.key and last.intent == Intent.MEASURE and last.signal):
+            # "did heart rate rise at the arousals?", then "compare that with the apneas": the
+            # signal around each kind
+            return Query(Intent.MEASURE, query.text, theirs.key, contrast=mine.key, signal=last.signal,
+                         modality=last.modality, scope=last.scope)
+        if (mine is not None and theirs is not None and mine.event_types and theirs.event_types
                 and mine.key != theirs.key):
             # "compare them with the centrals" after obstructive apneas: the two kinds
             return Query(Intent.MEASURE, query.text, theirs.key, contrast=mine.key,
@@ -1047,6 +1055,16 @@ class Dialogue:
             # "did oxygen drop below 90 %?", then "what percent of sleep time?": that time's share
             # of sleep, which the same answer gives
             return self.last.text
+        if (m := _AND_THE_OTHER_END_RE.search(text)) and self.last is not None and (
+                self.last.intent == Intent.BREAKDOWN and self.last.by in ("hour", "stage", "position")
+                and (self.last.phenomenon or self.last.stat) and not self.last.measure):
+            # "which stage had the most arousals?", then "and the fewest?": the same split, led
+            # by the other end
+            base = re.sub(r"\s*\(fewest\)$", "", self.last.text.rstrip(" ?.!"))
+            if m["fewest"]:
+                turned = re.sub(r"\b(?:most|highest|worst|busiest)\b", "fewest", base, flags=re.I)
+                return f"{turned if turned != base else base + ' (fewest)'}?"
+            return re.sub(r"\b(?:fewest|least|lowest|best|quietest|calmest)\b", "most", base, flags=re.I) + "?"
         if _HOW_LONG_EACH_RE.search(text) and self.last is not None and self.last.intent in (
                 Intent.STAGE_TIMING, Intent.LOCATE, Intent.THRESHOLD):
             # "how many REM periods were there?", then "how long was each one?": all of them listed

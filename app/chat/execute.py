@@ -29,7 +29,7 @@ from app.chat.busiest import busiest_epochs
 from app.chat.window_why import window_why
 from app.chat.epoch_pair import epoch_pair, is_epoch_pair
 from app.chat.noise import noise_report
-from app.chat.fragmentation import stage_fragmentation
+from app.chat.fragmentation import stage_fragmentation, stage_stability
 from app.chat.kinds import compare_kinds
 from app.chat.correlation import correlation
 from app.chat.by_channel import events_by_channel
@@ -2307,7 +2307,7 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "rhythm": heart_rhythm, "atonia": rem_tone, "position": position_periods,
     "position_changes": position_changes, "transitions": stage_transitions,
     "busiest_epochs": busiest_epochs, "peak_frequency": peak_frequencies,
-    "fragmentation": stage_fragmentation, "awakening_causes": what_woke,
+    "fragmentation": stage_fragmentation, "stage_stability": stage_stability, "awakening_causes": what_woke,
     "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio,
     "hypopnea_rules": hypopnea_rules, "spo2_recoveries": spo2_recoveries,
     "ahi_robustness": ahi_robustness, "event_free": event_free,

@@ -152,7 +152,8 @@ def findings(plan: Plan, night: LoadedNight, spo2: Series | None,
     else:
         found += (_long_wake(night, lo, hi) + _norms(s, bool(where), night.recording.patient.age)
                   + _staging(night))
-    return Findings(found, s.source, night.scored_events()[1], where, shown=plan.query.rank == "shown")
+    return Findings(found, s.source, night.scored_events()[1], where, shown=plan.query.rank == "shown",
+                    top=plan.query.rank == "top")
 
 
 def _in_span(plan: Plan, night: LoadedNight, spo2: Series | None) -> Findings | Message:

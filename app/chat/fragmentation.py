@@ -1,5 +1,6 @@
-"""Execute step for "how fragmented was REM?": how a stage's periods break into bouts, what
-interrupts them, and how often the stage is left or aroused from."""
+"""Execute steps for "how fragmented was REM?": how a stage's periods break into bouts, what
+interrupts them, and how often the stage is left or aroused from; and for "which stage was
+least stable?": every sleep stage's bouts side by side."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from app.chat.events import events_for, unscored_reason
 from app.chat.periods import stage_periods
 from app.chat.plan import Plan, resolve_scope
 from app.chat.query import Scope
-from app.chat.results import Fragmentation, Item, Message
+from app.chat.results import Fragmentation, Item, Message, StageStability, StabilityRow
 from app.night import LoadedNight
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 from sleeplm_core.scoring.intervals import runs
@@ -47,6 +48,22 @@ def stage_fragmentation(plan: Plan, night: LoadedNight) -> Fragmentation | Messa
          for a, b in periods], lengths.tolist(), int(np.sum(lengths < SHORT_BOUT_SEC)),
         dict(breaks), dict(exits),
         None if arousals is None else arousals / (lengths.sum() / 3600), arousal_source)
+
+
+def stage_stability(plan: Plan, night: LoadedNight) -> StageStability | Message:
+    """Each sleep stage's bouts inside the question's time span: how many, how long on
+    average, and the share under two minutes."""
+    stages, source = night.stages()
+    span = resolve_scope(Scope(time=plan.query.scope.time), night, plan.current)
+    rows = []
+    for stage in STAGES[1:]:
+        lengths = np.array([(b - a) * EPOCH_SEC for a, b in runs((stages == STAGES.index(stage)) & span.mask)])
+        if len(lengths):
+            rows.append(StabilityRow(stage, len(lengths), float(lengths.mean()) / 60,
+                                     float(np.mean(lengths < SHORT_BOUT_SEC))))
+    if not rows:
+        return Message("empty_scope", span.text or "sleep")
+    return StageStability(rows, source, span.text, most=plan.query.rank == "highest")
 
 
 def _name(code: int) -> str:

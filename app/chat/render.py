@@ -33,7 +33,7 @@ from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, s
 from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -3451,6 +3451,20 @@ def _(r: EpochPair, night: LoadedNight) -> Answer:
 
 
 @render.register
+def _(r: StageStability, night: LoadedNight) -> Answer:
+    ranked = sorted(r.rows, key=lambda row: row.mean_min, reverse=r.most)
+    top = ranked[0]
+    rows = "\n".join(f"| {row.stage} | {row.bouts} | {row.mean_min:.1f} | {100 * row.short_share:.0f} % |"
+                     for row in ranked)
+    text = (f"**{top.stage}** was the {'most' if r.most else 'least'} stable stage{_where(r.where)}: its "
+            f"{top.bouts} unbroken bout{'s' * (top.bouts != 1)} lasted **{top.mean_min:.1f} min** on average, "
+            f"{100 * top.short_share:.0f} % of them under 2 min ({source_name(r.source)} hypnogram; a bout is "
+            f"a run of one stage, ended by any other).\n\n| stage | bouts | mean bout (min) | under 2 min |"
+            f"\n|---|---|---|---|\n{rows}")
+    return Answer(text + stage_caveat(night, r.source))
+
+
+@render.register
 def _(r: ChannelNeeds, night: LoadedNight) -> Answer:
     needs = sorted({need for _, need, _ in r.needs})
     missing = {why for _, _, why in r.needs if why}
@@ -4066,12 +4080,12 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
              f"| per {'minute' if minute else 'hour'} | mean length |\n|---|---|---|---|---|\n"
              + rows)
     text = head + table + ("" if r.recorded else stage_caveat(night, r.source))
-    if r.by == "hour" and rated and r.lowest:
-        # "which hour had the fewest apneas?": that hour first, and shown
+    if rated and r.lowest:
+        # "which hour had the fewest apneas?": that group first, and an hour shown
         best = min(rated, key=lambda row: row.per_hour)
         text = (f"Lowest rate: **{best.group}**, **{best.per_hour / per:.1f}/{'min' if minute else 'h'}** "
                 f"({best.events} in {best.sleep_min:.0f} min asleep).\n\n{text}")
-        if best.span:
+        if r.by == "hour" and best.span:
             return _answer(night, text, [Item(*best.span, f"{best.group} ({r.index})", "measured", "?")])
     elif r.by == "hour" and rated and (worst := max(rated, key=lambda row: row.per_hour)).span:
         # the worst hour is a place on the night: shown, as "zoom to the worst hour" asks
@@ -4434,5 +4448,8 @@ def _(r: Findings, night: LoadedNight) -> Answer:
                 f"the moment of finding {k}, the first that has one"
                 + (f"; *show me the next one* goes to the other {len(items) - 1}" if len(items) > 1 else "")
                 + ".\n\n")
+    if r.top:
+        # "what's the single most abnormal finding?": the first, the list ranks them
+        lead = f"**The first of {len(r.found)}, most important first**: {r.found[0].text}\n\n"
     return _answer(night, f"{lead}{head}\n\n{lines}\n\nThese are measurements against stated limits, "
                    f"not a diagnosis; the drawn moments are on the plots.", items)

@@ -895,6 +895,28 @@ class EpochPair:
 
 
 @dataclass
+class StabilityRow:
+    """One sleep stage's bouts: how many, their mean length (min) and the share (0-1) under
+    two minutes."""
+
+    stage: str
+    bouts: int
+    mean_min: float
+    short_share: float
+
+
+@dataclass
+class StageStability:
+    """"Which stage was least stable?": each sleep stage's bouts; ``most``: the question asked
+    for the most stable, else the least (the shortest mean bout leads); ``where``: the scope."""
+
+    rows: list[StabilityRow]
+    source: str
+    where: str
+    most: bool = False
+
+
+@dataclass
 class Explanation:
     """A phenomenon's text and its best example in the night; ``contrast``: a second one
     explained beside it ("the difference between a spindle and a K-complex");
@@ -946,6 +968,8 @@ class Findings:
     part: bool = False
     shown: bool = False
     """"Show me the most interesting epoch": the first moment drawn is named first."""
+    top: bool = False
+    """"What's the single most abnormal finding?": the first finding is named first."""
 
 
 @dataclass
@@ -1649,8 +1673,9 @@ class Breakdown:
             to differ between REM and NREM, or supine and the other positions ("was the AHI
             higher in REM?": "higher"; "lower", "change", "which"; "rule": "is it
             REM-related?", "is it positional?"), answered first; "" for none.
-        lowest: an index by hour asked for its quietest hour ("which hour had the fewest
-            apneas?"): that hour leads and is shown, not the worst.
+        lowest: an index split asked for its quietest group ("which hour had the fewest
+            apneas?", "and the fewest?" after the stage with the most): that group leads (an
+            hour is shown), not the worst.
     """
 
     by: str

@@ -997,6 +997,10 @@ _SYSTEM_RE = {
 _SHOW_MOMENT_RE = re.compile(r"^\W*(?:show|take|go|zoom|jump|bring)\b|\bwhy (?:is|was) (?:it|that|this)(?: one| epoch"
                              r"| moment)? (?:so )?(?:interesting|notable|remarkable|important|striking|unusual)\b", I)
 _MOST_NOTABLE_HERE_RE = re.compile(r"\bmost (?:interesting|notable|remarkable|important|striking)\b.*\bhere\W*$", I)
+# "what's the single most abnormal finding?", "the biggest concern": the first finding alone
+_TOP_FINDING_RE = re.compile(r"\b(?:single |one )?(?:most|biggest|main|key|top|worst|largest) (?:abnormal|important"
+                             r"|striking|concerning|significant|notable|remarkable|serious|worrying)?\s*(?:finding"
+                             r"|abnormality|problem|concern|issue)\b", I)
 _FINDINGS_RE = re.compile(r"^\W*(?:give me |show me |what are |list )?(?:the )?(?:highlights|key points"
                           r"|takeaways|take-aways|bottom line|tl;?dr|gist)\W*$"
                           # "why is it interesting?" after the most interesting moment shown
@@ -1021,7 +1025,7 @@ _FINDINGS_RE = re.compile(r"^\W*(?:give me |show me |what are |list )?(?:the )?(
                           # "anything I should flag?", "what would you flag for the physician?"
                           r"|\b(?:what|anything)\b.{0,25}\bflag(?:ged)?\b(?!\s+(?:channels?|leads?|epochs?|signals?))"
                           r"|\b(?:anything|what(?:'s| is| was)?)\s+(?:\w+\s+)?(?:concerning|worrying|worrisome|alarming"
-                          r"|of concern)\b(?!\s+about)", I)
+                          r"|of concern)\b(?!\s+about)|" + _TOP_FINDING_RE.pattern, I)
 _OXYGEN_OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|describe|tell me about)\b.{0,30}"
                                  r"\b(?:oxygen(?:ation)?|spo2|saturation|oximetry)\b", I)
 # "breathing?", "the heart": a system named alone is asked about as a whole ("and the
@@ -2136,7 +2140,8 @@ def _read(text: str) -> Query:
 _HOW_MUCH_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:by how much|how much (?:higher|lower|more|less"
                           r"|bigger|smaller|faster|slower|greater|different)|how (?:big|large) (?:is|was) (?:the|that)"
                           r" (?:difference|gap|change)|how much did (?:it|they) (?:change|differ|rise|fall|drop|go up"
-                          r"|go down)|what(?:'s| is| was) the ratio)(?: (?:is|was) (?:it|that|the difference))?\W*$", I)
+                          r"|go down)|what(?:'s| is| was) the ratio)(?: (?:is|was) (?:it|that|the difference))?"
+                          r"(?: (?:on average|overall|in all|exactly))?\W*$", I)
 _INDEX_WORDS = (r"(?:ahi|rei|rdi|apn(?:o)?ea[- ]hypopn(?:o)?ea index|respiratory (?:event|disturbance) index"
                 r"|apn(?:o)?ea index)")
 _SURE_WORDS = r"(?:confident|sure|certain|reliable|accurate|robust|trustworthy|precise|solid|exact)"
@@ -2509,7 +2514,13 @@ def _understand(text: str) -> Query:
                      scope=Scope(tuple(st for st in STAGES if st in named), time),
                      measure="peak_frequency",
                      note="slope" if slope else None, modality="brain", by_rule=True)
-    if (_FRAGMENTED_RE.search(text) or _STABLE_RE.search(text) and _signal(text) is None) and len(
+    if _WHICH_STAGE_STABLE_RE.search(text) and not stage_term(text):
+        # "which stage was least stable?": every stage's bouts, the least (or most) stable first
+        most = re.search(r"\bmost (?:stable|consolidated|continuous)|\bleast (?:fragment|broken|interrupt)", text, I)
+        return Query(Intent.MEASURE, text, scope=Scope((), time), measure="stage_stability",
+                     rank="highest" if most else None, by_rule=True)
+    if (_FRAGMENTED_RE.search(text) or _STABLE_RE.search(text) and _signal(text) is None
+            or _BOUTS_RE.search(text)) and len(
             named := stage_term(text)) == 1 and (
             find_phenomenon(text) is None or not find_phenomenon(text).event_types):
         # "how fragmented was REM?": that stage's bouts and what breaks them
@@ -2582,7 +2593,7 @@ def _understand(text: str) -> Query:
         # ("what's the most interesting thing here?" is about the night, not the epoch shown);
         # "show me the most interesting epoch": the first moment drawn, named
         return Query(Intent.SUMMARY, text, topic="findings", by_rule=True,
-                     rank="shown" if _SHOW_MOMENT_RE.search(text) else None)
+                     rank="shown" if _SHOW_MOMENT_RE.search(text) else "top" if _TOP_FINDING_RE.search(text) else None)
     if _FINDINGS_RE.search(text) and time is not None and time.kind != "current":
         # "anything unusual between 3 and 4?": the findings of that span alone
         return Query(Intent.SUMMARY, text, scope=Scope((), time), topic="findings", by_rule=True)
@@ -3467,7 +3478,7 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     named = (named_position(text) or "") if by == "position" and (amount or measure or counted) else (
         _stage_named(text) if by == "stage" and measure else "")
     # "which hour had the fewest apneas?": the quietest hour leads, not the worst
-    rank = "lowest" if by == "hour" and counted and _FEWEST_RE.search(text) else None
+    rank = "lowest" if by in ("hour", "stage", "position") and counted and _FEWEST_RE.search(text) else None
     return Query(Intent.BREAKDOWN, text, phen.key if phen and stat not in INDEX_STATS
                  and not measure else None, target=named, scope=Scope(stages, time),
                  stat=stat if stat in INDEX_STATS else None, by=by, measure=measure,
@@ -3664,6 +3675,11 @@ _ARE_CLUSTERED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:are|were|is|was|do|did|
 """Minutes of the stretch a cluster of events is looked for in, when no length is named."""
 # "how stable was N2?", "was REM consolidated?": a stage's bouts, as its fragmentation.
 _STABLE_RE = re.compile(r"\b(?:stab(?:le|ility)|consolidat\w*|continuous|unbroken)\b", I)
+_WHICH_STAGE_STABLE_RE = re.compile(r"\b(?:which|what) (?:sleep )?stage\b.*\b(?:least|most) (?:stable|fragment\w*"
+                                    r"|consolidated|continuous|broken(?: up)?|interrupted)\b|\bstage stability\b", I)
+# "how long did N2 runs last on average?": the stage's bouts
+_BOUTS_RE = re.compile(r"\b(?:runs?|bouts?)\b.*\b(?:average|mean|typical|long|length|last)\b"
+                       r"|\b(?:average|mean|typical|how long)\b.*\b(?:runs?|bouts?)\b", I)
 _FRAGMENTED_RE = re.compile(r"\b(?:fragment\w*|interrupt\w*|broken(?: up)?|disrupt\w*)\b", I)
 _WORST_SIGNAL_RE = re.compile(r"\b(?:oxygen|spo2|saturation|breathing|respiration)\b", I)
 _TENS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "sixty": 60}
