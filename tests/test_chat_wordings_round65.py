@@ -27,7 +27,7 @@ def _hour_rows(text: str) -> dict[str, tuple[float, int, float]]:
 def test_why_after_the_worst_hour(demo) -> None:
     """"why?" after "when was the worst hour?" said it could only explain an epoch's stage."""
     table = _hour_rows(last_answer(demo, "when was the worst hour?"))
-    worst = max(table, key=lambda hour: table[hour][2])
+    worst = max((hour for hour in table if table[hour][0] >= 10), key=lambda hour: table[hour][2])
     text = last_answer(demo, "when was the worst hour?", "why?")
     asleep, events, rate = table[worst]
     rest_min = sum(row[0] for row in table.values()) - asleep
@@ -281,3 +281,39 @@ def test_a_signal_around_events_compared_with_another_kind(demo) -> None:
     on_average = last_answer(demo, "did heart rate rise at the arousals?", "by how much on average?")
     assert on_average == last_answer(demo, "did heart rate rise at the arousals?", "by how much?")
     assert on_average.startswith("Heart rate runs **"), on_average[:100]
+
+
+@pytest.fixture(scope="module")
+def home_test(demo, tmp_path_factory: pytest.TempPathFactory):
+    """A 4-h home test (airflow, belts, oximetry, position; no EEG), written without scoring."""
+    from app.night import embed_night, read_night
+
+    rec = synth_night(SynthConfig(hours=4.0, seed=6567, profile="hst", ahi=40.0, position_changes=6))
+    folder = tmp_path_factory.mktemp("hst")
+    # the scoring goes to a file of its own, which the night is read without
+    night = read_night(write_edf(rec, folder / "hst.edf", hypnogram_path=folder / "hst_scoring.edf"), "hst")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+def test_why_after_the_worst_hour_of_a_home_test(home_test) -> None:
+    """"why?" after the worst hour of a home test was refused for want of stages: the body
+    position, which the home test records, is weighed per hour recorded."""
+    table = _hour_rows(last_answer(home_test, "what was the worst hour?"))
+    worst = max((hour for hour in table if table[hour][0] >= 10), key=lambda hour: table[hour][2])
+    recorded, events, rate = table[worst]
+    text = last_answer(home_test, "what was the worst hour?", "why?")
+    assert text.startswith(f"**The worst hour, {worst}**: {events} respiratory events in {recorded:.0f} min "
+                           f"recorded, **{rate:.1f}/h**"), text[:200]
+    assert "per hour recorded: without EEG sleep cannot be staged" in text and "Its mix of body positions" in text
+    assert not re.search(r"\*\*(?:N1|N2|N3|REM)\*\*:", text)   # no guessed stage is weighed
+
+
+def test_and_the_best_position_of_a_home_test(home_test) -> None:
+    """"and the best?" after the worst position repeated the worst."""
+    text = last_answer(home_test, "which position was worst?", "and the best?")
+    rows = {m[1]: (float(m[2]), float(m[4])) for m in
+            re.finditer(r"^\| (\w+) \| ([\d.]+) \| (\d+) \| ([\d.]+) \|", text, re.M) if m[1] != "non"}
+    rated = {p: rate for p, (minutes, rate) in rows.items() if minutes >= 10 and p != "unknown"}
+    best = min(rated, key=rated.get)
+    assert text.startswith(f"Lowest rate: **{best}**, **{rated[best]:.1f}/h**") and "min recorded)." in text.split("\n")[0]

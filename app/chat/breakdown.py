@@ -171,7 +171,8 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
         rows, events_source = group_rows(night, groups, index[1], everywhere, recorded=True)
         name = "REI" if index[0] == "AHI" else index[0]
         return Breakdown(by, name, [r for r in rows if r.minutes > 0], source, events_source,
-                         where, recorded=True, rate_way=plan.query.rate_way, named=plan.query.target)
+                         where, recorded=True, rate_way=plan.query.rate_way, named=plan.query.target,
+                         lowest=plan.query.rank == "lowest")
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, where, plan.query.scope.stages, named=plan.query.target,

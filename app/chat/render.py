@@ -190,9 +190,8 @@ _MESSAGES = {
                       "is no stretch of sleep there to look in."),
     "window_why_unstaged": (
         "Why a stretch stands out is read from its sleep stages and body positions against the "
-        "rest of the night's; this night's stages are only the model's guess (no EEG), so I "
-        "give no rate per hour of its sleep. Ask *REI by position* for what the position "
-        "channel shows."),
+        "rest of the night's; this night has no EEG to stage it and no body position channel, so "
+        "there is nothing measured to set the stretch apart by."),
     "no_condition": ("Give the threshold in numbers, e.g. *SpO2 below 90%*, *heart rate above "
                      "100*, *breathing rate above 20*."),
 }
@@ -3345,26 +3344,34 @@ def _(r: WindowWhy, night: LoadedNight) -> Answer:
     if r.rate is None or r.rest_rate is None:
         return Answer(f"{r.where[0].upper()}{r.where[1:]} holds too little sleep to compare its rate.")
     way = "above" if r.rate > r.rest_rate else "below" if r.rate < r.rest_rate else "at"
+    counted = ("events counted wherever they start, per hour recorded: without EEG sleep cannot be "
+               "staged" if r.recorded else f"{source_name(r.stage_source)} stages; events counted where "
+               f"they start, in sleep")
     text = (f"**{r.where[0].upper()}{r.where[1:]}**: {r.events} {what} in {r.window_min:.0f} min "
-            f"asleep, **{r.rate:.1f}/h**, {way} the rest of the night's **{r.rest_rate:.1f}/h** "
-            f"({source_name(r.events_source)} events, {source_name(r.stage_source)} stages; events "
-            f"counted where they start, in sleep).")
+            f"{'recorded' if r.recorded else 'asleep'}, **{r.rate:.1f}/h**, {way} the rest of the night's "
+            f"**{r.rest_rate:.1f}/h** ({source_name(r.events_source)} events, {counted}).")
     if r.expected is not None:
         text += "\n\n" + _mix_verdict(r)
-    lines = [_factor_line(f) for f in r.factors if _factor_matters(f)]
+    # the factors that move the rate most, at most three; a position only where the stretch held
+    # more of it (one held less of every other position says the same thing again)
+    weighed = sorted((f for f in r.factors if _factor_matters(f) and (f.name in STAGES or f.share > f.rest_share)),
+                     key=lambda f: -abs((f.share - f.rest_share) * (f.rate_in - f.rate_out)))
+    lines = [_factor_line(f) for f in weighed[:3]]
     if lines:
-        text += "\n\nWhat set it apart (its share of sleep against the rest of the night's):\n" + "\n".join(lines)
+        text += (f"\n\nWhat set it apart (its share of {'the time recorded' if r.recorded else 'sleep'} against "
+                 f"the rest of the night's):\n" + "\n".join(lines))
     if len(r.types) > 1:
         mix = "; ".join(f"{name} {n} ({100 * here:.0f} % against {100 * there:.0f} %)"
                         for name, n, here, there in r.types[:4])
         text += f"\n\nIts events by type (share there against the rest of the night): {mix}."
-    return Answer(text + stage_caveat(night, r.stage_source))
+    return Answer(text if r.recorded else text + stage_caveat(night, r.stage_source))
 
 
 def _mix_verdict(r: WindowWhy) -> str:
     """How much of the stretch's difference from the rest its stage and position mix predicts."""
     excess, from_mix = r.rate - r.rest_rate, r.expected - r.rest_rate
-    mixed = "stages and body positions" if any(f.name == "supine" for f in r.factors) else "stages"
+    mixed = ("body positions" if r.recorded else "stages and body positions"
+             if any(f.name not in STAGES for f in r.factors) else "stages")
     said = (f"Its mix of {mixed} alone predicts **{r.expected:.1f}/h** (the rest of the night's rate "
             f"in each, weighted by this stretch's minutes)")
     if abs(excess) < 0.5:
@@ -3374,8 +3381,8 @@ def _mix_verdict(r: WindowWhy) -> str:
         return said + ": the mix accounts for most of the difference."
     if share <= 0.25:
         return said + (f": the mix accounts for little of the difference; the stretch simply "
-                       f"held {'more' if excess > 0 else 'fewer'} events than sleep of its kind "
-                       f"did elsewhere in the night.")
+                       f"held {'more' if excess > 0 else 'fewer'} events than "
+                       f"{'time' if r.recorded else 'sleep'} of its kind did elsewhere in the night.")
     return said + f": the mix accounts for about {100 * share:.0f} % of the difference."
 
 
@@ -3387,8 +3394,9 @@ def _factor_matters(f: WhyFactor) -> bool:
 
 
 def _factor_line(f: WhyFactor) -> str:
-    name = "on the back (supine)" if f.name == "supine" else f.name
-    out = "off the back" if f.name == "supine" else "elsewhere in sleep"
+    staged = f.name in STAGES
+    name = f.name if staged else "on the back (supine)" if f.name == "supine" else f"lying {f.name}"
+    out = "elsewhere in sleep" if staged else "off the back" if f.name == "supine" else "in other positions"
     push = (f.share > f.rest_share) == (f.rate_in > f.rate_out)
     return (f"- **{name}**: {100 * f.share:.0f} % against {100 * f.rest_share:.0f} %; the rest of "
             f"the night ran **{f.rate_in:.1f}/h** there against {f.rate_out:.1f}/h {out}, so this "
@@ -4084,7 +4092,7 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         # "which hour had the fewest apneas?": that group first, and an hour shown
         best = min(rated, key=lambda row: row.per_hour)
         text = (f"Lowest rate: **{best.group}**, **{best.per_hour / per:.1f}/{'min' if minute else 'h'}** "
-                f"({best.events} in {best.sleep_min:.0f} min asleep).\n\n{text}")
+                f"({best.events} in {best.sleep_min:.0f} min {'recorded' if r.recorded else 'asleep'}).\n\n{text}")
         if r.by == "hour" and best.span:
             return _answer(night, text, [Item(*best.span, f"{best.group} ({r.index})", "measured", "?")])
     elif r.by == "hour" and rated and (worst := max(rated, key=lambda row: row.per_hour)).span:

@@ -799,7 +799,7 @@ class WhyFactor:
     """A stage or body position behind a stretch's event rate.
 
     Attributes:
-        name: the stage ("REM") or "supine".
+        name: the stage ("REM") or the body position ("supine", "left").
         share: its share of the stretch's sleep (0-1); ``rest_share``: of the rest of the
             night's sleep.
         rate_in, rate_out: the rest of the night's events per hour of sleep in it and outside
@@ -826,10 +826,12 @@ class WindowWhy:
         expected: the stretch's rate were each of its stage-and-position cells at the rest's
             rate for that cell (per hour); None where a cell has no rest to read.
         window_min: the stretch's minutes asleep; ``events``: its events.
-        factors: each sleep stage, then "supine" where a position was read.
+        factors: each sleep stage, then each body position where one was read.
         types: (type in words, count in the stretch, share there, share in the rest), the
             stretch's commonest first.
         stage_source, events_source: who scored the stages and the events.
+        recorded: a home test without EEG: minutes and rates are of the time recorded, and
+            only the body position is weighed.
     """
 
     name: str
@@ -843,6 +845,7 @@ class WindowWhy:
     types: list[tuple[str, int, float, float]]
     stage_source: str
     events_source: str
+    recorded: bool = False
 
 
 @dataclass

@@ -3950,7 +3950,10 @@ _BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:sp
                    # "which position was worst?": the AHI by position, its highest first
                    (re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:body |sleeping )?position (?:was|is|had"
                                r" the) (?:the )?worst(?: one)?\W*$", I),
-                    "which position had the highest AHI?"))
+                    "which position had the highest AHI?"),
+                   (re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:body |sleeping )?position (?:was|is|had"
+                               r" the) (?:the )?best(?: one)?\W*$", I),
+                    "which position had the lowest AHI?"))
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
 _VS_HEALTHY_RE = re.compile(r"\b(?:compare\w*|against|vs\.?|versus|like)\b.{0,20}\b(?:normal|healthy|typical|average)"
                             r" \d+[- ]?(?:years?|yrs?)[- ]?old", I)

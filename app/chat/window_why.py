@@ -5,7 +5,8 @@ Obstructive events are more frequent in REM and on the back, and spindles in N2;
 that holds more of such sleep than the rest of the night is expected to hold more events. The
 rest of the night's own rate in each stage and position, weighted by the stretch's minutes in
 each, gives the rate the stretch's mix alone predicts; what it had beyond that is not explained
-by the mix. Events count where they start, in sleep, as the AHI counts them.
+by the mix. Events count where they start, in sleep, as the AHI counts them; on a home test
+without EEG, wherever they start, per hour recorded (its REI), and only the position is weighed.
 """
 
 from __future__ import annotations
@@ -38,10 +39,11 @@ def window_why(plan: Plan, night: LoadedNight) -> WindowWhy | Message:
     if why := unscored_reason(night, types):
         return Message("not_scored", name, {"why": why})
     stages, stage_source = night.stages()
-    if stages_guessed(night, stage_source):
-        return Message("window_why_unstaged")
+    # without EEG the stages are a guess: every epoch counts, rates are per hour recorded, and
+    # only the body position can set the stretch apart
+    recorded = stages_guessed(night, stage_source)
     events, events_source = events_for(night, types)
-    asleep = np.isin(stages, [STAGES.index(s) for s in SLEEP_STAGES])
+    asleep = np.ones(len(stages), dtype=bool) if recorded else np.isin(stages, [STAGES.index(s) for s in SLEEP_STAGES])
     window = plan.where.mask & asleep
     rest = ~plan.where.mask & asleep
     if not window.any() or not rest.any():
@@ -50,16 +52,19 @@ def window_why(plan: Plan, night: LoadedNight) -> WindowWhy | Message:
     epoch_of = np.array([night.epoch_at(e.onset) for e in kept], dtype=int)
     counts = np.bincount(epoch_of, minlength=night.n_epochs) if len(kept) else np.zeros(night.n_epochs, int)
     classes = _position_classes(night)
-    stage_masks = {s: stages == STAGES.index(s) for s in SLEEP_STAGES}
-    factors = [_factor(s, stage_masks[s], window, rest, counts, asleep) for s in SLEEP_STAGES]
+    if recorded and classes is None:
+        return Message("window_why_unstaged")
+    stage_masks = ({"recorded": asleep} if recorded else {s: stages == STAGES.index(s) for s in SLEEP_STAGES})
+    factors = [] if recorded else [_factor(s, stage_masks[s], window, rest, counts, asleep) for s in SLEEP_STAGES]
     if classes is not None:
-        factors.append(_factor("supine", classes == "supine", window, rest, counts, asleep))
+        factors += [_factor(p, classes == p, window, rest, counts, asleep)
+                    for p in np.unique(classes) if p != "unknown"]
     return WindowWhy(
         name, _where(plan, night), _rate(counts, window), _rate(counts, rest),
         _expected(window, rest, counts, stage_masks, classes), window_min=_minutes(window),
         events=int(counts[window].sum()), factors=factors,
         types=_type_mix(kept, epoch_of, window, rest), stage_source=stage_source,
-        events_source=events_source)
+        events_source=events_source, recorded=recorded)
 
 
 def _where(plan: Plan, night: LoadedNight) -> str:
@@ -72,11 +77,8 @@ def _where(plan: Plan, night: LoadedNight) -> str:
 
 
 def _position_classes(night: LoadedNight) -> np.ndarray | None:
-    """Each epoch "supine", "non-supine" or "unknown"; None without a read position."""
-    labels = positions(night)
-    if labels is None:
-        return None
-    return np.where(labels == "supine", "supine", np.where(labels == "unknown", "unknown", "non-supine"))
+    """Each epoch's body position ("supine", "left", ..., "unknown"); None without a read one."""
+    return positions(night)
 
 
 def _minutes(mask: np.ndarray) -> float:
