@@ -317,3 +317,24 @@ def test_and_the_best_position_of_a_home_test(home_test) -> None:
     rated = {p: rate for p, (minutes, rate) in rows.items() if minutes >= 10 and p != "unknown"}
     best = min(rated, key=rated.get)
     assert text.startswith(f"Lowest rate: **{best}**, **{rated[best]:.1f}/h**") and "min recorded)." in text.split("\n")[0]
+
+
+def test_what_the_caption_says(demo) -> None:
+    """"what does the caption say?" after the model's stage of an epoch was not understood."""
+    text = last_answer(demo, "what does the model say about epoch 200?", "what does the caption say?")
+    assert text == last_answer(demo, "show me epoch 200", "what does the caption say?"), text[:200]
+    assert "(00:10:00 to 00:10:30)" in text and "The model describes them as:" in text
+
+
+def test_the_model_against_the_scoring_then_where_and_an_example(demo) -> None:
+    """"how well does the model agree with the scoring?" gave the machine's agreement; "where
+    does it disagree most?" and "show me an example" after it were not understood."""
+    agree = last_answer(demo, "how well does the model agree with the scoring?")
+    assert agree == last_answer(demo, "how does the model's staging compare to the human scoring?")
+    assert agree.startswith("**Human-scored stages against model-predicted (SleepLM zero-shot)**")
+    asked = ("how well does the model agree with the scoring?", "where does it disagree most?")
+    where = last_answer(demo, *asked)
+    assert where == last_answer(demo, "where does the model disagree with the scoring?")
+    first = re.search(r"^- \*\*(\d\d:\d\d:\d\d)–", where, re.M)
+    example = last_answer(demo, *asked, "show me an example")
+    assert first is not None and example.startswith("The first of ") and f"at **{first[1]}–" in example

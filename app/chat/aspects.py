@@ -86,7 +86,10 @@ class Aspect(str, Enum):
 MODEL_CAPTION = (r"\b(?:generate|write|produce|make|create)\b.{0,25}\bcaptions?\b|^\W*caption\b"
                  r"|\b(?:how|what) (?:would|does|did|do|will|can) (?:the |your )?model caption\b"
                  r"|\bwhat captions? (?:would|does|did|do|will) (?:the |your )?model (?:give|write|generate|produce"
-                 r"|make|assign)\b|\b(?:the |your )?model'?s captions?\b")
+                 r"|make|assign)\b|\b(?:the |your )?model'?s captions?\b"
+                 # "what does the caption say?", "show me the model caption"
+                 r"|\bwhat (?:does|did|do|would) (?:the |its |this |that )?captions? (?:say|read)\b"
+                 r"|\b(?:show|give|read)(?: me)? (?:the |its |a )?(?:model(?:'s)? )?captions?\b|\bthe model captions?\b")
 """A request for the caption head's text ("caption epoch 300", "generate a caption for this
 epoch"), not for the library's nearest captions."""
 

@@ -52,6 +52,8 @@ _WHICH_MORE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:one |of them |of the
                             r"(?P<what>.+?)\W*$", re.I)
 _IT_HOLDS_RE = re.compile(r"\b(?:did|does|do|was|is) (?:it|that|this)(?: one| cycle| period| hour| stretch)? "
                           r"(?:have|hold|contain|include)\b|\bin (?:it|that one|this one)\W*$", re.I)
+_WHERE_IT_DISAGREES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:where|when) (?:does|did|do) (?:it|they|the two)"
+                                    r" (?:disagree|differ|go wrong|get it wrong|err)(?: the)?(?: most)?\W*$", re.I)
 _SHARE_OF_SLEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|which|how much) )?(?:(?:is|was) (?:that|it) (?:as )?)?(?:an? )?"
                                 r"(?:percent(?:age)?|share|fraction|proportion|%) of (?:the |their |her |his )?(?:total )?"
                                 r"sleep(?: time)?\W*$", re.I)
@@ -734,7 +736,11 @@ class Dialogue:
         """"show me one" after "what is a K-complex?": that phenomenon found in the night, in
         the scope the follow-up names (else the last one's)."""
         last = self.last
-        if GOT_WRONG_RE.search(query.text) and last.note in ("confusion", "disagree"):
+        if last.note == "disagree" and last.topic == "scoring" and self.items and not GOT_WRONG_RE.search(query.text):
+            # "where does it disagree most?", then "show me an example": the first stretch listed
+            return self._focus(Query(Intent.DESCRIBE, query.text, ref=Ref.FOCUS, ordinal=0))
+        if last.note in ("confusion", "disagree") and last.topic == "scoring" and (
+                GOT_WRONG_RE.search(query.text) or query.phenomenon is None):
             # "which stage does it get wrong most?", then "show me one it got wrong": where the
             # stagings just set against each other disagree
             return Query(Intent.RECORDING, query.text, topic="scoring", note="disagree", target=last.target,
@@ -1053,6 +1059,12 @@ class Dialogue:
             # "why are they different?" after the ODI and the AHI: the events each counts alone
             return ("how many apneas and hypopneas had no desaturation and how many desaturations had no "
                     "apnea or hypopnea?")
+        if (_WHERE_IT_DISAGREES_RE.search(text) and self.last is not None and self.last.topic == "scoring"
+                and self.last.note in ("confusion", "disagree")):
+            # "how well does the model agree with the scoring?", then "where does it disagree
+            # most?": the stretches where those two stagings differ
+            who = "the machine" if self.last.target == "machine" else "the model"
+            return f"where does {who} disagree with the scoring?"
         if (_SHARE_OF_SLEEP_RE.search(text) and self.last is not None and self.last.intent == Intent.THRESHOLD
                 and not self.last.by):
             # "did oxygen drop below 90 %?", then "what percent of sleep time?": that time's share

@@ -2992,7 +2992,7 @@ _CONFUSION_RE = re.compile(
     rf"|\bagreement between {_STAGER}(?: \w+)? and {_STAGER}"
     r"|\bhow (?:well )?(?:does|do|did) (?:the )?(?:model|machine|yasa)(?:'s)?(?: (?:staging|stages|scoring|hypnogram))?"
     r" (?:compare|agree|match)\w*(?: up)? (?:to|with|against) (?:the )?(?:human|manual|expert|technician'?s?|scored"
-    r"|machine|yasa)"
+    r"|machine|yasa|scoring|scorers?|hypnogram)"
     # "how does the staging of the model compare to YASA?"
     r"|\bhow (?:well )?(?:does|do|did) the (?:staging|stages|scoring|hypnogram) (?:of|by|from) (?:the )?(?:model"
     r"|machine|yasa) (?:compare|agree|match)\w*(?: up)? (?:to|with|against) (?:the )?(?:human|manual|expert"
