@@ -338,3 +338,34 @@ def test_the_model_against_the_scoring_then_where_and_an_example(demo) -> None:
     first = re.search(r"^- \*\*(\d\d:\d\d:\d\d)–", where, re.M)
     example = last_answer(demo, *asked, "show me an example")
     assert first is not None and example.startswith("The first of ") and f"at **{first[1]}–" in example
+
+
+@pytest.mark.parametrize(("asked", "same"), [
+    ("what fraction were respiratory?", "what fraction arousals were respiratory?"),
+    ("how many were spontaneous?", "how many arousals were spontaneous?"),
+])
+def test_a_cause_named_alone_after_the_arousals(demo, asked, same) -> None:
+    """"what fraction were respiratory?" after the arousals gave the breathing rate."""
+    text = last_answer(demo, "how many arousals were there?", asked)
+    assert text == last_answer(demo, same) and re.match(r"\*\*\d+\*\* of the \d+ arousals", text), text[:200]
+
+
+def test_an_arousal_of_one_cause_explained_and_shown(demo) -> None:
+    """"what does a respiratory arousal look like?" drew an arousal of any cause, and "show me
+    one" after it too."""
+    from app.chat.execute import _of_cause
+    from app.chat.results import Item
+
+    night = demo[0]
+    events, _ = night.scored_events()
+    arousals = [Item(e.onset, e.onset + e.duration, "arousal", "scored", "") for e in events if e.type == "arousal"]
+    respiratory = {round(i.start) for i in _of_cause(night, arousals, "respiratory")}
+    text = last_answer(demo, "what does a respiratory arousal look like?")
+    shown = re.search(r"a respiratory one, [^)]*\): \*\*(\d\d:\d\d:\d\d)–", text)
+    assert shown is not None, text[:400]
+    one = last_answer(demo, "what does a respiratory arousal look like?", "show me one")
+    assert one.startswith(f"The human-scored events have **{len(respiratory)}** respiratory arousal events")
+    first = re.search(r"^- \*\*(\d\d):(\d\d):(\d\d)–", one, re.M)
+    t0 = night.recording.start_time
+    seconds = (int(first[1]) * 3600 + int(first[2]) * 60 + int(first[3]) - (t0.hour * 3600 + t0.minute * 60 + t0.second)) % 86400
+    assert any(abs(seconds - s) <= 1 for s in respiratory)

@@ -767,8 +767,11 @@ class Dialogue:
         if (m := _ONE_WITH_RE.search(query.text)) and query.phenomenon and query.phenomenon != last.phenomenon:
             # "what's a hypopnea?", then "show me one with an arousal": a hypopnea tied to one
             together, apart = query.phenomenon, m.group(1).lower() == "without"
-        # "show me one of those" after the desaturations not tied to an apnea: one of them
-        return Query(Intent.LOCATE, query.text, phenomenon=last.phenomenon, target=last.target,
+        # "show me one of those" after the desaturations not tied to an apnea: one of them;
+        # "show me one" after a respiratory arousal was explained: one of that cause
+        text = (f"{query.text} (a {last.listed_cause} arousal)" if last.phenomenon == "arousal"
+                and last.listed_cause and not query.listed_cause else query.text)
+        return Query(Intent.LOCATE, text, phenomenon=last.phenomenon, target=last.target,
                      modality=last.modality, scope=scope, count=query.count, skip=skip,
                      together=together, apart=apart, lacking=last.lacking)
 
@@ -1824,11 +1827,13 @@ _RECOVERY_FOLLOW_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how long (?:does|did)
                                  r"(?:slowest|longest|worst) one)\W*$", re.I)
 """After the SpO2 recoveries, their mean or their slowest ("how long does it take on average?")."""
 _HOW_MANY_OF_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<ask>how many|what (?:percent\w*|share|fraction|proportion))"
-                                   r" (?:of (?:them|those|these) )?(?:were|came|was|are) (?:from|due to|caused by|after"
+                                   r" (?:of (?:them|those|these) )?(?:were|came|was|are) (?:(?:from|due to|caused by|after"
                                    r"|with|tied to|linked to|triggered by|associated with) (?:an? |the )?(?P<cause>"
                                    r"(?:leg|limb) movements?|leg kicks?|plms?|apneas?|hypopneas?|breathing(?: events?)?"
-                                   r"|respiratory events?)\W*$", re.I)
-"""After the arousals, how many had one cause ("how many were from leg movements?")."""
+                                   r"|respiratory events?)|(?P<kind>respiratory|spontaneous|limb movement|leg movement)"
+                                   r"(?: ones| arousals)?)\W*$", re.I)
+"""After the arousals, how many had one cause ("how many were from leg movements?", "what
+fraction were respiratory?")."""
 _WHY_NOT_RE = re.compile(r"\b(?:why|how come) not\b", re.I)
 _DELAY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|big|much) is (?:the|that|this) (?:delay|lag)|how long (?:is it|does"
                        r" it take|until it bottoms out)|how (?:long|much) later|what(?:'s| is) the (?:delay|lag))"
@@ -1987,8 +1992,9 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
     if key == "arousal" and (m := _HOW_MANY_OF_CAUSE_RE.search(text)) is not None:
         # "how many were from leg movements?" after the arousals: the arousals of that cause,
         # not the leg movements
-        cause = m.group("cause").lower()
-        named = "from leg movements" if cause[:3] in ("leg", "lim", "plm") else "respiratory"
+        cause = (m.group("cause") or m.group("kind")).lower()
+        named = ("from leg movements" if cause[:3] in ("leg", "lim", "plm") else "spontaneous"
+                 if cause == "spontaneous" else "respiratory")
         return f"{m.group('ask')} arousals were {named}?"
     if (m := _THEY_COMPARED_RE.search(text)) is not None:
         # "were they faster in the second half?" after the spindles: those events compared

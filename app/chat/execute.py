@@ -980,6 +980,9 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
     if phen.event_types:
         items, source = _event_items(night, phen.event_types, plan.where, None)
         tie = ""
+        if phen.key == "arousal" and (cause := q.listed_cause):
+            # "what does a respiratory arousal look like?": one of that cause
+            items, tie = _of_cause(night, items, cause), f", a {cause} one"
         if q.together and items and not isinstance(found := tied_items(night, items, phen, q),
                                                    Message):
             # "what does a desaturation look like after an apnea?": one that follows one
