@@ -14,7 +14,6 @@ from chat_dialogues import last_answer
 from sleeplm_core.io.edf_write import write_edf
 from sleeplm_core.io.recording import EPOCH_SEC, Signal
 from sleeplm_core.io.synth import SynthConfig, synth_night
-from sleeplm_core.scoring.noise import NoiseConfig, channel_noise
 
 _HOUR_ROW_RE = re.compile(r"^\| (\d\d:\d\d–\d\d:\d\d) \| ([\d.]+) \| (\d+) \| ([\d.]+) \|", re.M)
 
@@ -121,6 +120,8 @@ def _noise(seconds: float, rate: float, seed: int) -> np.ndarray:
 
 def test_mains_hum_and_artefacts_measured() -> None:
     """A 50-Hz line and bursts of artefact are read as such; a clean channel shows neither."""
+    from sleeplm_core.scoring.noise import NoiseConfig, channel_noise
+
     rate, seconds = 256.0, 3600.0
     clean = _noise(seconds, rate, 1)
     t = np.arange(len(clean)) / rate
@@ -144,10 +145,12 @@ def noisy(demo, tmp_path_factory: pytest.TempPathFactory):
     """An hour with bursts of artefact written into C4-M1 on one window in twelve."""
     from app.night import embed_night, read_night
 
+    window_sec = 5.0   # the artefact windows' length (sleeplm_core.scoring.noise.NoiseConfig)
+
     rec = synth_night(SynthConfig(hours=1.0, seed=6565))
     sig = rec.signals["C4-M1"]
     data = sig.data.copy()
-    window = int(NoiseConfig().window_sec * sig.sfreq)
+    window = int(window_sec * sig.sfreq)
     for w in range(0, len(data) // window, 12):
         data[w * window:(w + 1) * window] *= 10.0
     rec.signals["C4-M1"] = Signal(sig.label, data, sig.sfreq, sig.unit)
@@ -158,7 +161,10 @@ def noisy(demo, tmp_path_factory: pytest.TempPathFactory):
 
 def test_which_channel_is_noisiest(noisy) -> None:
     """"which channel is noisiest?" listed the channels, with nothing about noise."""
+    from sleeplm_core.scoring.noise import channel_noise
+
     text = last_answer(noisy, "which channel is noisiest?")
+
     night = noisy[0]
     stages, _ = night.stages()
     share = channel_noise(night.recording.signals["C4-M1"], stages, float(night.epochs.starts[0])).artefact_share
