@@ -48,17 +48,14 @@ def window_why(plan: Plan, night: LoadedNight) -> WindowWhy | Message:
     rest = ~plan.where.mask & asleep
     if not window.any() or not rest.any():
         return Message("no_reference", "no_why")
-    kept = [e for e in events if e.type in types and e.onset < night.recording.duration]
-    epoch_of = np.array([night.epoch_at(e.onset) for e in kept], dtype=int)
-    counts = np.bincount(epoch_of, minlength=night.n_epochs) if len(kept) else np.zeros(night.n_epochs, int)
-    classes = _position_classes(night)
+    kept, epoch_of, counts = _counted(night, events, types)
+    classes = positions(night)
     if recorded and classes is None:
         return Message("window_why_unstaged")
     stage_masks = ({"recorded": asleep} if recorded else {s: stages == STAGES.index(s) for s in SLEEP_STAGES})
-    factors = [] if recorded else [_factor(s, stage_masks[s], window, rest, counts, asleep) for s in SLEEP_STAGES]
-    if classes is not None:
-        factors += [_factor(p, classes == p, window, rest, counts, asleep)
-                    for p in np.unique(classes) if p != "unknown"]
+    groups = ({} if recorded else {s: stage_masks[s] for s in SLEEP_STAGES}) | (
+        {p: classes == p for p in np.unique(classes) if p != "unknown"} if classes is not None else {})
+    factors = [_factor(group, inside, window, rest, counts, asleep) for group, inside in groups.items()]
     return WindowWhy(
         name, _where(plan, night), _rate(counts, window), _rate(counts, rest),
         _expected(window, rest, counts, stage_masks, classes), window_min=_minutes(window),
@@ -76,9 +73,13 @@ def _where(plan: Plan, night: LoadedNight) -> str:
     return f"{plan.query.note}, {times}" if plan.query.note else times
 
 
-def _position_classes(night: LoadedNight) -> np.ndarray | None:
-    """Each epoch's body position ("supine", "left", ..., "unknown"); None without a read one."""
-    return positions(night)
+def _counted(night: LoadedNight, events: list, types: tuple[str, ...]) -> tuple[list, np.ndarray, np.ndarray]:
+    """The events of ``types`` inside the recording, the epoch each starts in, and the count of
+    them starting in each epoch."""
+    kept = [e for e in events if e.type in types and e.onset < night.recording.duration]
+    epoch_of = np.array([night.epoch_at(e.onset) for e in kept], dtype=int)
+    counts = np.bincount(epoch_of, minlength=night.n_epochs) if len(kept) else np.zeros(night.n_epochs, int)
+    return kept, epoch_of, counts
 
 
 def _minutes(mask: np.ndarray) -> float:
