@@ -375,3 +375,23 @@ def test_an_arousal_of_one_cause_explained_and_shown(demo) -> None:
     t0 = night.recording.start_time
     seconds = (int(first[1]) * 3600 + int(first[2]) * 60 + int(first[3]) - (t0.hour * 3600 + t0.minute * 60 + t0.second)) % 86400
     assert any(abs(seconds - s) <= 1 for s in respiratory)
+
+
+def test_which_rem_period_had_the_most_eye_movements(demo) -> None:
+    """"which REM period had the most eye movements?" listed the eye movements."""
+    from app.chat.periods import stage_periods
+
+    night = demo[0]
+    stages, _ = night.stages()
+    periods = stage_periods(stages, [4], np.ones(night.n_epochs, dtype=bool))
+    text = last_answer(demo, "which REM period had the most eye movements?")
+    rows = re.findall(r"^\| REM period (\d+) \([^)]*\) \| ([\d.]+) \| (\d+) \| ([\d.]+) \|", text, re.M)
+    assert len(rows) == len(periods), text[:300]
+    for k, minutes, _, _ in rows:
+        a, b = periods[int(k) - 1]
+        assert float(minutes) == (stages[a:b + 1] == 4).sum() * EPOCH_SEC / 60
+    rated = {k: float(rate) for k, minutes, _, rate in rows if float(minutes) >= 10}
+    top, low = max(rated, key=rated.get), min(rated, key=rated.get)
+    assert f"Highest rate: **REM period {top} (" in text
+    fewest = last_answer(demo, "which REM period had the most eye movements?", "and the fewest?")
+    assert fewest.startswith(f"Lowest rate: **REM period {low} (")

@@ -19,6 +19,7 @@ from scipy.stats import spearmanr
 from app.chat.aspects import Aspect
 from app.chat.events import events_for, unscored_reason
 from app.chat.measures import measure_columns, measure_name
+from app.chat.periods import stage_periods
 from app.chat.phenomena import phenomenon
 from app.chat.plan import Plan, reading_span, stages_guessed
 from app.chat.results import Breakdown, BreakdownRow, Message, PairTest, Trend
@@ -81,6 +82,15 @@ def _groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
         cycles = sleep_cycles(stages).cycles
         index = np.arange(night.n_epochs)
         return {f"cycle {k + 1}": (index >= c.start) & (index < c.end) for k, c in enumerate(cycles)}
+    if by.startswith("period:"):
+        # "which REM period had the most eye movements?": each period of that stage, its own
+        # epochs of the stage only (the wake inside a REM period is not REM time)
+        code = STAGES.index(by.split(":", 1)[1])
+        index = np.arange(night.n_epochs)
+        t0, starts = night.recording.start_time, night.epochs.starts
+        return {f"{STAGES[code]} period {k + 1} ({format_clock(float(starts[a]), t0)[:5]}–"
+                f"{format_clock(float(starts[b]) + EPOCH_SEC, t0)[:5]})": (index >= a) & (index <= b) & (stages == code)
+                for k, (a, b) in enumerate(stage_periods(stages, [code], np.ones(night.n_epochs, dtype=bool)))}
     if by == "position_stage":
         # each position (and non-supine) within REM and within NREM
         places, sleep = _groups(night, "position"), _groups(night, "stage")

@@ -1074,7 +1074,8 @@ class Dialogue:
             # of sleep, which the same answer gives
             return self.last.text
         if (m := _AND_THE_OTHER_END_RE.search(text)) and self.last is not None and (
-                self.last.intent == Intent.BREAKDOWN and self.last.by in ("hour", "stage", "position")
+                self.last.intent == Intent.BREAKDOWN and (self.last.by in ("hour", "stage", "position")
+                                                          or (self.last.by or "").startswith("period:"))
                 and (self.last.phenomenon or self.last.stat) and not self.last.measure):
             # "which stage had the most arousals?", then "and the fewest?": the same split, led
             # by the other end

@@ -3623,6 +3623,11 @@ _BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour"
              "position_stage": "body position and stage", "cycle": "sleep cycle"}
 
 
+def _by_words(by: str) -> str:
+    """A split's grouping in words; "period:REM" (each REM period) is "REM period"."""
+    return _BY_WORDS.get(by) or f"{by.split(':', 1)[1]} period"
+
+
 def _measured_text(r: Breakdown) -> str:
     """Each measure's mean per group, and where it is highest and lowest; first, when asked,
     what the measure can be read against."""
@@ -3649,7 +3654,7 @@ def _measured_text(r: Breakdown) -> str:
                 asked, col, unit, {g: (m, sd, n) for g, m, sd, n in rows})):
             leads.append(lead)
         parts.append(f"**{column_name(col)}** ({unit}, mean per epoch): {verdict}.\n\n"
-                     f"| {_BY_WORDS[r.by]} | mean | sd | epochs |\n|---|---|---|---|\n{table}")
+                     f"| {_by_words(r.by)} | mean | sd | epochs |\n|---|---|---|---|\n{table}")
         if r.norm_asked and col.endswith("rmssd [ms]"):
             norms.append(_rmssd_norms(dict((g, m) for g, m, _, _ in rows)))
     if r.trend is not None and r.measured:
@@ -3666,7 +3671,7 @@ def _measured_text(r: Breakdown) -> str:
             "read p as a guide on one night.")
     head = (f"{r.where[0].upper() + r.where[1:]} against the whole night, stages from the "
             f"{source_name(r.source)} hypnogram:" if r.by == "scope" else
-            f"By {_BY_WORDS[r.by]}{_where(r.where)}, stages from the {source_name(r.source)} "
+            f"By {_by_words(r.by)}{_where(r.where)}, stages from the {source_name(r.source)} "
             f"hypnogram:")
     return "\n\n".join([*leads, *norms, head + "\n\n" + "\n\n".join(parts)])
 
@@ -3757,8 +3762,8 @@ def _stage_minutes_text(r: Breakdown) -> str:
     top = max(rows, key=lambda row: row.minutes)
     table = "\n".join(f"| {row.group} | {row.minutes:.1f} | {100 * row.minutes / total:.0f} % |"
                       for row in rows)
-    return (f"From the {source_name(r.source)} hypnogram: most {stage} by {_BY_WORDS[r.by]} in "
-            f"**{top.group}** ({top.minutes:.1f} of {total:.1f} min).\n\n| {_BY_WORDS[r.by]} | "
+    return (f"From the {source_name(r.source)} hypnogram: most {stage} by {_by_words(r.by)} in "
+            f"**{top.group}** ({top.minutes:.1f} of {total:.1f} min).\n\n| {_by_words(r.by)} | "
             f"min of {stage} | % of it |\n|---|---|---|\n{table}")
 
 
@@ -3769,17 +3774,17 @@ def _stage_mix_text(r: Breakdown) -> str:
                      for row in r.rows)
     most = [f"most {s} in **{top.group}** ({top.stage_min[s]:.1f} min)" for s in ("N3", "REM")
             if (top := max(r.rows, key=lambda row: row.stage_min[s])).stage_min[s] > 0]
-    lead = (f"Stages by {_BY_WORDS[r.by]}{_where(r.where)}, minutes from the "
+    lead = (f"Stages by {_by_words(r.by)}{_where(r.where)}, minutes from the "
             f"{source_name(r.source)} hypnogram" + (f": {', '.join(most)}." if most else "."))
     if r.by == "hour" and r.named in STAGES and (trend := _stage_trend(r.rows, r.named)):
         lead = f"{trend}\n\n{lead}"
     if r.named == "shifts":
         # "which hour was the most fragmented?": the hour with the most changes of stage
         top = max(r.rows, key=lambda row: row.shifts)
-        lead = (f"Most fragmented by {_BY_WORDS[r.by]}: **{top.group}**, with **{top.shifts}** changes "
+        lead = (f"Most fragmented by {_by_words(r.by)}: **{top.group}**, with **{top.shifts}** changes "
                 f"of stage ({top.stage_min['W']:.1f} min of wake in it). Brief arousals do not change "
                 f"the stage; ask *which hour had the most arousals?* for them.\n\n{lead}")
-    return (f"{lead}\n\n| {_BY_WORDS[r.by]} | " + " | ".join(STAGES) + " | asleep | stage shifts |\n|"
+    return (f"{lead}\n\n| {_by_words(r.by)} | " + " | ".join(STAGES) + " | asleep | stage shifts |\n|"
             + "---|" * (len(STAGES) + 3) + f"\n{rows}")
 
 
@@ -4006,8 +4011,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                 f"; never **{name}**" for name in never) + f"; most sleep was **{top.group}**"
         elif r.named:
             lead = f"never **{r.named.replace(',', ' or ')}**; most sleep was **{top.group}**"
-        return Answer(f"By {_BY_WORDS[r.by]}{where} ({channel}stages from the "
-                      f"{source_name(r.source)} hypnogram): {lead}.\n\n| {_BY_WORDS[r.by]} | "
+        return Answer(f"By {_by_words(r.by)}{where} ({channel}stages from the "
+                      f"{source_name(r.source)} hypnogram): {lead}.\n\n| {_by_words(r.by)} | "
                       f"min recorded | min asleep | % of sleep |\n|---|---|---|---|\n{rows}"
                       + stage_caveat(night, r.source))
     minute = r.per_minute
@@ -4021,11 +4026,11 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     unit = ("events" if r.index in _INDEX_EVENTS or r.index.endswith(" event")
             else f"{r.index} events")
     name = r.index if r.index in _INDEX_EVENTS else r.index.capitalize()
-    head = (f"{name} by {_BY_WORDS[r.by]}{where}: {unit} starting in sleep, per "
+    head = (f"{name} by {_by_words(r.by)}{where}: {unit} starting in sleep, per "
             f"{'minute' if minute else 'hour'} of that group's sleep "
             f"({source_name(r.events_source)} events, {source_name(r.source)} stages).")
     if r.recorded:
-        head = (f"{name} by {_BY_WORDS[r.by]}{where}: {unit} wherever they fall, per hour "
+        head = (f"{name} by {_by_words(r.by)}{where}: {unit} wherever they fall, per hour "
                 f"recorded in that group ({source_name(r.events_source)} events; without EEG "
                 f"sleep cannot be staged, so no rate per hour of sleep is given).")
     if rated:
@@ -4084,7 +4089,7 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
             head = (f"**{lengths}**\n\n{head}" if r.lengths_first else f"{head} {lengths}")
     if r.test is not None:   # "is that significant?" after a split by stage, position or hour
         head = f"{_pair_test_text(r.test)}\n\n{head}"
-    table = (f"\n\n| {_BY_WORDS[r.by]} | min {'recorded' if r.recorded else 'asleep'} | events "
+    table = (f"\n\n| {_by_words(r.by)} | min {'recorded' if r.recorded else 'asleep'} | events "
              f"| per {'minute' if minute else 'hour'} | mean length |\n|---|---|---|---|---|\n"
              + rows)
     text = head + table + ("" if r.recorded else stage_caveat(night, r.source))
@@ -4093,10 +4098,11 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         best = min(rated, key=lambda row: row.per_hour)
         text = (f"Lowest rate: **{best.group}**, **{best.per_hour / per:.1f}/{'min' if minute else 'h'}** "
                 f"({best.events} in {best.sleep_min:.0f} min {'recorded' if r.recorded else 'asleep'}).\n\n{text}")
-        if r.by == "hour" and best.span:
+        if (r.by == "hour" or r.by.startswith("period:")) and best.span:
             return _answer(night, text, [Item(*best.span, f"{best.group} ({r.index})", "measured", "?")])
-    elif r.by == "hour" and rated and (worst := max(rated, key=lambda row: row.per_hour)).span:
-        # the worst hour is a place on the night: shown, as "zoom to the worst hour" asks
+    elif (r.by == "hour" or r.by.startswith("period:")) and rated and (
+            worst := max(rated, key=lambda row: row.per_hour)).span:
+        # the worst hour (or period) is a place on the night: shown, as "zoom to the worst hour" asks
         return _answer(night, text, [Item(*worst.span, f"{worst.group} ({r.index})",
                                           "measured", "?")])
     return Answer(text)

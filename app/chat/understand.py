@@ -3421,6 +3421,8 @@ def _threshold_split(text: str, phen: Phenomenon | None) -> str | None:
                 None)
 
 
+_PER_STAGE_PERIOD_RE = re.compile(r"\b(?:which|what|each|every|per|by) (?:rem|n1|n2|n3|slow[- ]wave|deep sleep) (?:sleep )?"
+                                  r"periods?\b", I)
 _FEWEST_RE = re.compile(r"\b(?:fewest|least|lowest|best|quietest|calmest)\b", I)
 
 
@@ -3430,6 +3432,10 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     if phen is not None and phen.key == "scored_event":
         phen = None   # "events by position": the AHI's events, as a report splits them
     by = next((name for name, pattern in _BY_RE if pattern.search(text)), None)
+    if (m := _PER_STAGE_PERIOD_RE.search(text)) and phen is not None and phen.event_types:
+        # "which REM period had the most eye movements?": those events in each REM period
+        return Query(Intent.BREAKDOWN, text, phen.key, by=f"period:{stage_term(m[0])[0]}",
+                     scope=Scope(time=time), rank="lowest" if _FEWEST_RE.search(text) else None, by_rule=True)
     if by == "position" and _BY_STAGE_TOO_RE.search(text):
         by = "position_stage"   # "apneas per hour by position and stage": both at once
     if by in (None, "hour") and _TREND_RE.search(text):
