@@ -395,3 +395,22 @@ def test_which_rem_period_had_the_most_eye_movements(demo) -> None:
     assert f"Highest rate: **REM period {top} (" in text
     fewest = last_answer(demo, "which REM period had the most eye movements?", "and the fewest?")
     assert fewest.startswith(f"Lowest rate: **REM period {low} (")
+
+
+def test_hypopneas_with_neither(demo) -> None:
+    """"how many hypopneas had no arousal and no desaturation?" was split in two questions,
+    "... neither an arousal nor a desaturation?" counted those with a desaturation, and "how
+    many had neither?" after the two counts was not understood."""
+    def count(*asked: str) -> int:
+        return int(re.search(r"have \*\*(\d+)\*\* hypopnea events", last_answer(demo, *asked))[1])
+
+    total = int(re.search(r"\*\*(\d+)\*\* hypopnea events", last_answer(demo, "how many hypopneas?"))[1])
+    aroused, desaturated = count("how many hypopneas had an arousal?"), count("how many hypopneas had a desaturation?")
+    neither = count("how many hypopneas had no arousal and no desaturation?")
+    assert neither == count("how many hypopneas had neither an arousal nor a desaturation?")
+    assert neither == count("how many hypopneas had an arousal?", "and how many had a desaturation?",
+                            "how many had neither?")
+    assert neither <= min(total - aroused, total - desaturated)
+    assert neither >= total - aroused - desaturated
+    text = last_answer(demo, "how many hypopneas had no arousal and no desaturation?")
+    assert "without an arousal" in text and "and without an oxygen desaturation" in text

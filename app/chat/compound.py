@@ -99,8 +99,8 @@ def compound(text: str) -> tuple[str, str] | None:
     if not joints or len(joints) > MAX_JOINTS:
         return None
     whole = understand(text)
-    if whole.intent in _PAIRING or whole.more_stats or whole.contrast or whole.groups:
-        return None
+    if whole.intent in _PAIRING or whole.more_stats or whole.contrast or whole.groups or whole.lacking:
+        return None   # "hypopneas with no arousal and no desaturation": both ties at once
     if whole.intent in _PER_STAGE and (listed := listed_stages(text)) is not None:
         # "how much N1, N2 and REM?": each stage's amount in turn
         start, end, words = listed

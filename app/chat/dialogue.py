@@ -54,6 +54,8 @@ _IT_HOLDS_RE = re.compile(r"\b(?:did|does|do|was|is) (?:it|that|this)(?: one| cy
                           r"(?:have|hold|contain|include)\b|\bin (?:it|that one|this one)\W*$", re.I)
 _WHERE_IT_DISAGREES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:where|when) (?:does|did|do) (?:it|they|the two)"
                                     r" (?:disagree|differ|go wrong|get it wrong|err)(?: the)?(?: most)?\W*$", re.I)
+_HAD_NEITHER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how many|what (?:percent\w*|share|fraction|proportion))"
+                             r"(?: of them)? (?:had|have|came with) neither\W*$", re.I)
 _SHARE_OF_SLEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|which|how much) )?(?:(?:is|was) (?:that|it) (?:as )?)?(?:an? )?"
                                 r"(?:percent(?:age)?|share|fraction|proportion|%) of (?:the |their |her |his )?(?:total )?"
                                 r"sleep(?: time)?\W*$", re.I)
@@ -1068,6 +1070,16 @@ class Dialogue:
             # most?": the stretches where those two stagings differ
             who = "the machine" if self.last.target == "machine" else "the model"
             return f"where does {who} disagree with the scoring?"
+        if (_HAD_NEITHER_RE.search(text) and self.last is not None and self.before is not None
+                and self.last.together and self.before.together and self.last.together != self.before.together
+                and self.last.phenomenon == self.before.phenomenon
+                and (phen := phenomenon(self.last.phenomenon)) is not None
+                and (a := phenomenon(self.before.together)) is not None
+                and (b := phenomenon(self.last.together)) is not None):
+            # "how many hypopneas had an arousal?", "and how many had a desaturation?", then "how
+            # many had neither?": those with no event of either kind
+            return (f"how many {plural(phen.title.lower())} had neither {article(a.title.lower())} nor "
+                    f"{article(b.title.lower())}?")
         if (_SHARE_OF_SLEEP_RE.search(text) and self.last is not None and self.last.intent == Intent.THRESHOLD
                 and not self.last.by):
             # "did oxygen drop below 90 %?", then "what percent of sleep time?": that time's share

@@ -2913,7 +2913,8 @@ _DURING_THEM_RE = re.compile(r"\b(?:during|around|after|in|with)\s+(?:them|those
 # "hypopneas with a desaturation", "apneas followed by an arousal", "hypopneas without
 # desaturation": the events of one kind tied (or not) to events of another.
 _TIE_RE = re.compile(
-    r"\b(?:(without|not followed by|with no|and no|but no|(?:(?:that|which) )?(?:had|have|has) no"
+    r"\b(?:(without|not followed by|with no|and no|but no|(?:(?:that|which) )?(?:had|have|has) (?:no|neither)"
+    r"|nor"
     r"|(?:that|which) did(?:n'?t| not) (?:have|cause)"
     # "desaturations not tied to an apnea", "hypopneas unrelated to an arousal"
     r"|(?:(?:that|which) (?:were|was|are|is) )?(?:not|never) (?:tied|associated|linked|related|preceded|accompanied|coupled)"
