@@ -3417,8 +3417,9 @@ def _(r: NoiseReport, night: LoadedNight) -> Answer:
     judged = (f"stage by stage, against the {source_name(r.stage_source)} stages" if r.stage_source != "none"
               else "over the whole night, which is not staged")
     text = (f"**{top.noise.label}** is the {'cleanest' if r.lead == 'least' else 'noisiest'} waveform channel: "
-            f"**{100 * top.noise.artefact_share:.1f} %** of its 5-s windows are artefacts by YASA's detector "
-            f"(a window whose spread lies over 3 SD from the channel's own windows, judged {judged}).\n\n"
+            f"**{100 * top.noise.artefact_share:.1f} %** of its 5-s windows are artefacts by the standard-deviation "
+            f"rule of YASA's artefact detector, read robustly (a window whose log spread lies over 3 scaled median "
+            f"absolute deviations from the channel's own windows, judged {judged}).\n\n"
             f"| channel | slot | artefact windows | mains hum (line over its neighbourhood) | epochs "
             f"flagged flat or clipped |\n|---|---|---|---|---|\n{lines}")
     unread = [row.noise.label for row in r.rows if row.noise.hum_db is None]
