@@ -61,9 +61,6 @@ _SHARE_OF_SLEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|which|how much
                                 r"sleep(?: time)?\W*$", re.I)
 _OF_IT_RE = re.compile(r"\bits (?:first|last|final|opening|closing|second|other)\b|\b(?:half|minutes?|seconds?"
                        r"|hours?|third|quarter) of (?:it|that|this)(?: one| period)?\W*$", re.I)
-_OTHER_END = {"most": "fewest", "highest": "lowest", "worst": "best", "busiest": "quietest",
-              "fewest": "most", "lowest": "highest", "best": "worst", "quietest": "busiest"}
-"""A ranking word and its opposite ("and the fewest?" after "the most")."""
 _AND_THE_OTHER_END_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:the\s+)?(?:(?P<fewest>fewest|least|lowest"
                                    r"|quietest|best)|(?P<most>most|highest|worst|busiest))(?: one)?\W*$", re.I)
 _HOW_LONG_EACH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how long (?:was|were|did|is|are) (?:each|every|all)"
@@ -149,6 +146,13 @@ class Dialogue:
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
+        if (m := _AND_THE_OTHER_END_RE.search(query.text)) and self.last is not None and (
+                self.last.intent == Intent.BREAKDOWN and (self.last.by in ("hour", "stage", "position")
+                                                          or (self.last.by or "").startswith("period:"))
+                and (self.last.phenomenon or self.last.stat) and not self.last.measure):
+            # "which stage had the most arousals?", then "and the fewest?": the same split, led
+            # by the other end
+            return replace(self.last, text=query.text, ref=Ref.NONE, rank="lowest" if m["fewest"] else None)
         if (query.scope.time is None and query.ref == Ref.NONE and _THAT_SPAN_RE.search(query.text)
                 and self.items and self._one_in_focus()):
             # "how many events in that hour?" after the worst hour was picked: inside it
@@ -1085,19 +1089,6 @@ class Dialogue:
             # "did oxygen drop below 90 %?", then "what percent of sleep time?": that time's share
             # of sleep, which the same answer gives
             return self.last.text
-        if (m := _AND_THE_OTHER_END_RE.search(text)) and self.last is not None and (
-                self.last.intent == Intent.BREAKDOWN and (self.last.by in ("hour", "stage", "position")
-                                                          or (self.last.by or "").startswith("period:"))
-                and (self.last.phenomenon or self.last.stat) and not self.last.measure):
-            # "which stage had the most arousals?", then "and the fewest?": the same split, led
-            # by the other end
-            base = re.sub(r"\s*\(fewest\)$", "", self.last.text.rstrip(" ?.!"))
-            if m["fewest"]:
-                turned = re.sub(r"\b(?:most|highest|worst|busiest)\b", lambda w: _OTHER_END[w[0].lower()], base,
-                                flags=re.I)
-                return f"{turned if turned != base else base + ' (fewest)'}?"
-            return re.sub(r"\b(?:fewest|least|lowest|best|quietest|calmest)\b",
-                          lambda w: _OTHER_END.get(w[0].lower(), "most"), base, flags=re.I) + "?"
         if _HOW_LONG_EACH_RE.search(text) and self.last is not None and self.last.intent in (
                 Intent.STAGE_TIMING, Intent.LOCATE, Intent.THRESHOLD):
             # "how many REM periods were there?", then "how long was each one?": all of them listed
