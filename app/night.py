@@ -12,7 +12,7 @@ import logging
 import os
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +130,16 @@ class LoadedNight:
         if not np.any(self.epochs.stages >= 0):
             return None
         return np.asarray(self.epochs.stages)
+
+    def machine_view(self) -> LoadedNight | None:
+        """The night as the machine scored it: its human stages and events set aside, so that
+        answers rest on the machine scoring ("how many spindles did YASA find?"); None when
+        the night has no human scoring or no machine scoring to show instead."""
+        if self.machine is None or (not self.recording.events and self.scored() is None):
+            return None
+        rec = replace(self.recording, stages=np.zeros(0, dtype=np.int8), events=[])
+        return replace(self, recording=rec, epochs=replace(self.epochs, stages=np.full(self.n_epochs, -1)),
+                       _summary={})
 
     def scored_events(self) -> tuple[list[Event], str]:
         """Events the answers rest on, with where they come from.

@@ -264,12 +264,14 @@ def test_an_explanation_says_why_the_night_has_no_example(home_test) -> None:
 
 
 def test_why_not_after_events_that_could_not_be_scored(home_test) -> None:
-    """"why not?" after "any spindles?" was off topic."""
+    """"why not?" after "any spindles?" was off topic; since stop 66 it leads with what the
+    scorer needs and this file lacks (before, with the definition of a spindle and the reason last)."""
     night, engine, _ = home_test
     session = Session(night)
     assert "were not scored on this night" in session.ask("any spindles?", engine).text
     text = session.ask("why not?", engine).text
-    assert text.startswith("**Sleep spindle.**") and "could not be scored" in text, text
+    assert text == Session(night).ask("what do you need to score spindles?", engine).text
+    assert text.startswith("To score sleep spindles") and "EEG" in text, text
 
 
 @pytest.mark.parametrize("question, said", [

@@ -365,10 +365,10 @@ def test_longer_in_rem_leads_with_the_lengths(demo) -> None:
 def test_the_t90_leads_with_the_time(demo) -> None:
     """"what's the T90?" led with the count of stretches below 90 %; the time came after it."""
     text = _ask(demo, "what's the T90?")
-    m = re.match(r"T90: \*\*([\d.]+) min\*\*, \*\*([\d.]+) % of sleep\*\*\.", text)
+    m = re.match(r"T90: \*\*([\d.]+) min\*\* asleep, \*\*([\d.]+) % of sleep\*\*", text)
     assert m is not None, text
-    # the same figures the stretches' line gives
-    assert f"**{m.group(1)} min** in total" in text and f"**{m.group(2)} % of sleep**" in text
+    # the same figures the stretches' line gives (the minutes are those asleep since stop 66)
+    assert f"({m.group(1)} of " in text and f"**{m.group(2)} % of sleep**" in text
 
 
 @pytest.mark.parametrize(("question", "title"), [

@@ -77,6 +77,9 @@ class Aspect(str, Enum):
     TREND = "trend"
     """A measure's drift over the night ("is there a trend?", "does the heart rate fall across
     the night?"), tested."""
+    MACHINE = "machine"
+    """The machine scoring's events on a night that also has a human scoring ("how many
+    spindles did YASA find?"), not the human scorer's."""
     BY_TYPE = "by_type"
     """A list's events counted by type ("what types were they?", "how many of each type?")."""
     QUARTILES = "quartiles"
@@ -133,8 +136,10 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                               r"|^\W*(?:and\s+|so\s+)?(?:were|are|was|is|did) most\b", re.I),
     Aspect.COMMONEST: re.compile(r"\b(?:dominat\w*|predominan\w*|most (?:common|frequent|often)"
                                  r"|commonest|main (?:kind|type))\b", re.I),
-    # "were apneas longer in REM?" ("longer than 20 s" is a bound, not a question of length)
-    Aspect.DURATION: re.compile(r"\b(?:longer|shorter)\b(?!\s+than)|\b(?:mean|average|median|typical|usual)\s+(?:\w+\s+){0,2}?(?:length"
+    # "were apneas longer in REM?", "are REM events longer than NREM ones?" ("longer than 20 s"
+    # is a bound, not a question of length)
+    Aspect.DURATION: re.compile(r"\b(?:longer|shorter)\b(?!\s+than\s+(?:\d|an?\b|one\b|two\b|three\b|five\b"
+                                r"|ten\b|fifteen\b|twenty\b|thirty\b|half\b|\w+ (?:sec|min)))|\b(?:mean|average|median|typical|usual)\s+(?:\w+\s+){0,2}?(?:length"
                                 r"|duration)s?\b|\bhow long (?:are|were|is|was|do|did)\b.*\bon average"
                                 r"\b|\b(?:length|duration)s? of (?:an?|the) (?:\w+ ){0,2}?(?:apn|hypopn"
                                 r"|arousal|spindle|desat|k-complex|slow wave|rera|limb|leg)"
@@ -169,6 +174,11 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                 r"|^\W*(?:and\s+|so\s+)?what(?:'s| is| was) the (?:difference|gap)\W*$"
                                 r"|\bwhat(?:'s| is| was) the ratio\b", re.I),
     Aspect.CAUSE: re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I),
+    Aspect.MACHINE: re.compile(r"\b(?:did|does|do|has|have|would)\s+(?:yasa|the machine|the algorithm|the detectors?"
+                               r"|(?:the )?automatic scor\w*|the auto[- ]?scor\w*)\s+(?:find|detect|score|mark|flag|see"
+                               r"|count|pick up|get)\b|\baccording to (?:yasa|the machine|the algorithm|(?:the )?automatic"
+                               r" scoring|the auto[- ]?scor\w*)\b|\b(?:yasa|machine|automatic(?:ally)?)[- ](?:scored"
+                               r"|detected|found)\b|\b(?:by|from) (?:yasa|the machine(?: scoring)?)\b", re.I),
     Aspect.TREND: re.compile(r"\btrend\w*\b|\bdrift\w*\b|\b(?:across|over|through(?:out)?) (?:the (?:course of the )?)?"
                              r"night\b", re.I),
     Aspect.QUARTILES: re.compile(r"\b(?:median|interquartile|iqr|quartiles?)\b", re.I),
@@ -360,16 +370,25 @@ def asked_rate_way(text: str, by: str) -> str:
 # "did REM periods get longer through the night?": the periods' lengths in order
 _PERIOD_TREND_RE = re.compile(r"\b(?:get|gets|got|getting|grow|grows|grew|growing|become|becomes|became"
                               r"|becoming)\s+(longer|shorter)\b|\b(lengthen|shorten)\w*", re.I)
+# "do REM periods get longer across the night?", "does REM increase as the night goes on?",
+# "are later REM periods longer?"
+_CHANGE_OVER_NIGHT_RE = re.compile(
+    r"\b(longer|shorter|increas\w*|decreas\w*|declin\w*|grow\w*|shrink\w*|more|less|fewer)\b.{0,40}?"
+    r"\b(?:through(?:out)?|across|over|as|from)\b.{0,20}?\b(?:the night|night|cycles?|time|(?:it |the night )?"
+    r"(?:went|goes|wore|wears) on|cycle to cycle)\b|\blater (?:\w+ )?(?:periods?|cycles?|ones)\b.{0,20}?"
+    r"\b(longer|shorter|more|less)\b", re.I)
+_LONGER_WORDS = ("longer", "lengthen", "increas", "grow", "more")
 
 
 def asked_trend(text: str) -> str | None:
     """"longer" or "shorter" when a question asks how a stage's periods change in length
-    across the night ("did REM get longer through the night?"), None otherwise."""
-    m = _PERIOD_TREND_RE.search(text)
+    across the night ("did REM get longer through the night?", "does REM increase as the
+    night goes on?"), None otherwise."""
+    m = _PERIOD_TREND_RE.search(text) or _CHANGE_OVER_NIGHT_RE.search(text)
     if m is None:
         return None
-    word = (m.group(1) or m.group(2)).lower()
-    return "longer" if word.startswith(("longer", "lengthen")) else "shorter"
+    word = next(g for g in m.groups() if g).lower()
+    return "longer" if word.startswith(_LONGER_WORDS) else "shorter"
 
 
 def read_aspects(text: str) -> frozenset[Aspect]:

@@ -66,6 +66,18 @@ _AND_THE_OTHER_END_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:the\s
 _HOW_LONG_EACH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how long (?:was|were|did|is|are) (?:each|every|all)"
                                r"(?: one| of them| of those| period| event)?(?: last)?|(?:what (?:was|were) )?the "
                                r"(?:lengths|durations) of (?:each|every|all)(?: of them| one)?)\W*$", re.I)
+# "what interrupted it?", "what ended it?": what came right after the period in view
+_ENDED_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which events?) (?:interrupted|ended|broke|stopped|disrupted"
+                          r"|cut|terminated) (?:it|that|this)(?: one| period| bout| stretch)?(?: up| short| off)?\W*$"
+                          r"|^\W*(?:and\s+|so\s+)?why did (?:it|that|this)(?: one| period| bout)? (?:end|stop|break)\W*$",
+                          re.I)
+# "and their density per minute of N2?": the density of what was just listed
+_THEIR_DENSITY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was| are| were)\s+)?(?:their|its) (?P<what>density"
+                               r"|index|rate)(?P<rest>(?:\s+(?:per|in|during|by|over)\b[^?]*)?)\W*$", re.I)
+# "did they get longer through the night?" after a stage's periods: their lengths in order
+_THEY_TREND_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|does|have|were|are|was|is)\s+(?:they|these|those|it"
+                            r"|the periods|the later ones)\s+(?:get(?:ting)?\s+|grow(?:ing)?\s+|become\s+|got\s+)?"
+                            r"(?P<way>longer|shorter)\b(?:\s+(?:through|across|over|as)\b.*)?\W*$", re.I)
 # "which one lasts longer?" after two kinds of events were shown: their lengths
 _WHICH_LONGER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:one |of them |of the two |of those |kind |type )?"
                               r"(?:(?:usually |typically )?(?:lasts?|is|are|runs?|goes on)\s+)?"
@@ -175,10 +187,11 @@ class Dialogue:
             query = replace(query, scope=Scope(query.scope.stages, span))
         if ((time := query.scope.time) is not None and time.kind in ("elapsed", "from_end", "fraction")
                 and time.within is None and _OF_IT_RE.search(query.text) and self.items
-                and self._one_in_focus() and (item := self._focused()).end - item.start > EPOCH_SEC):
+                and self._period_in_focus() and (item := self._focused()).end - item.start > EPOCH_SEC):
             # "which was the longest?", then "show me its first minute": a part of that period
             return replace(query, ref=Ref.NONE, target=None, scope=Scope(query.scope.stages, replace(
-                time, text=f"{time.text} of {_span(item).text}", within=_span(item))))
+                time, text=f"{'' if time.text.startswith('the ') else 'the '}{time.text} of {_span(item).text}",
+                within=_span(item))))
         if (query.intent == Intent.STAGE_TIMING and query.how_many and query.phenomenon is None
                 and (m := _HOW_MANY_IN_RE.search(query.text)) and self.last is not None
                 and self.last.intent == Intent.LOCATE and (phen := phenomenon(self.last.phenomenon))
@@ -392,6 +405,10 @@ class Dialogue:
             # "where are they?" or "show them" after "what is an arousal?": all of them, not the
             # one example the explanation drew
             return self._on_night(query)
+        if (query.ref == Ref.STEP and self.shown is not None and self.shown.intent == Intent.NAVIGATE
+                and self.shown.step and self.shown.ref == Ref.NONE and len(self.items) <= 1):
+            # "what's the next epoch?", then "and the one after?": one epoch further
+            return replace(self.shown, text=query.text, step=query.step)
         if query.ref in (Ref.FOCUS, Ref.STEP):
             return self._focus(query)
         if query.ref == Ref.WHY:
@@ -496,6 +513,12 @@ class Dialogue:
         for ("show me the longest apnea")."""
         return self.cursor >= 0 or len(self.items) == 1 or (self.last is not None
                                                              and self.last.count == 1)
+
+    def _period_in_focus(self) -> bool:
+        """One stage period is in focus: as :meth:`_one_in_focus`, or the one a question named by
+        its rank ("when did the longest N2 bout start?" lists them all, that one first)."""
+        return self._one_in_focus() or (self.last is not None and self.last.intent == Intent.STAGE_TIMING
+                                        and self.last.rank in ("longest", "shortest"))
 
     def _near_focus(self, query: Query) -> Query:
         """"and a spindle next to it?": that kind's events within :data:`NEAR_SEC` of the one
@@ -605,6 +628,11 @@ class Dialogue:
                                  or last.measure in ("hypopnea_rules", "ahi_robustness")):
             return Query(Intent.MEASURE, query.text, measure="ahi_robustness",
                          modality="respiratory", by_rule=True)
+        if last is not None and last.intent == Intent.CLASSIFY and not last.stage_event and not last.labels and (
+                last.scope.time is None or last.scope.time.kind in ("current", "epoch")):
+            # "what stage is it?", then "are you sure?": that epoch's evidence, each stager's odds
+            return Query(Intent.CLASSIFY, query.text, scope=Scope(time=last.scope.time or TimeSpan(
+                "current", 0.0, None, "this epoch")), stage_event="why", by_rule=True)
         return replace(query, ref=Ref.NONE, note=None)
 
     def _shifted(self, query: Query) -> Query:
@@ -762,6 +790,8 @@ class Dialogue:
             # "what is N3 sleep?" then "show me the clearest example": its clearest epoch
             return Query(Intent.CLASSIFY, query.text, scope=Scope((stage,), query.scope.time),
                          stage_event="example")
+        if last.phenomenon is None and (view := self._glossary_view(query)) is not None:
+            return view
         if last.phenomenon is None:
             raise NothingToReferTo("no_phenomenon")
         scope = Scope(query.scope.stages or last.scope.stages, query.scope.time or last.scope.time)
@@ -799,7 +829,17 @@ class Dialogue:
             return Query(Intent.STAGE_TIMING, query.text, stage_event="cycles")
         if last.phenomenon is not None:
             return self._example(replace(query, note=""))
+        if (view := self._glossary_view(query)) is not None:
+            return view
         raise NothingToReferTo("no_phenomenon")
+
+    def _glossary_view(self, query: Query) -> Query | None:
+        """"what is a hypnogram?", then "show it": this night's hypnogram; None after anything else."""
+        last = self.last
+        if last is None or last.note != "glossary" or last.target != "hypnogram":
+            return None
+        return Query(Intent.SHOW, query.text, target="hypnogram", modality="stage_event", view="hypnogram",
+                     by_rule=True)
 
     def _count_explained(self, query: Query) -> Query:
         """"how many were there?" after "what is an arousal?": that phenomenon counted in the
@@ -873,8 +913,8 @@ class Dialogue:
         if _WHY_NOT_RE.search(query.text) and shown is not None and shown.intent == Intent.LOCATE and (
                 (phen := phenomenon(shown.phenomenon)) is not None and phen.event_types):
             # "can you score apneas on this?", then "why not?": what the rule reads, and why
-            # this night could not give it
-            return Query(Intent.EXPLAIN, query.text, phen.key, by_rule=True)
+            # this night could not give it (the channels it lacks first, when it lacks them)
+            return Query(Intent.EXPLAIN, query.text, phen.key, note="why_not", by_rule=True)
         if _WHY_NOT_RE.search(query.text) and shown is not None and shown.intent == Intent.RECORDING and (
                 shown.topic == "scoring"):
             # "can you stage this night?", then "why not?": what the file lacks and what the
@@ -1093,6 +1133,16 @@ class Dialogue:
                 Intent.STAGE_TIMING, Intent.LOCATE, Intent.THRESHOLD):
             # "how many REM periods were there?", then "how long was each one?": all of them listed
             return "list them"
+        if ((m := _THEIR_DENSITY_RE.match(text)) and self.last is not None
+                and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types):
+            # "and their density per minute of N2?" after the spindles: that phenomenon's
+            return f"{phen.title.lower()} {m['what'].lower()}{m['rest']}"
+        if _ENDED_IT_RE.search(text) and self.items and self._period_in_focus():
+            # "what interrupted it?" after the longest N2 period: what came right after its end
+            return "what happened right after it?"
+        if (m := _THEY_TREND_RE.search(text)) and (stage := self._periods_stage()) is not None:
+            # "how many REM periods were there?", then "did they get longer?": REM cycle by cycle
+            return f"do the {stage} periods get {m['way'].lower()} across the night?"
         if (m := _WHICH_LONGER_RE.search(text)) and (pair := self._two_shown()) is not None:
             # "which one lasts longer?" after a spindle and a K-complex: the two kinds' lengths
             return f"are {plural(pair[0])} {m['way'].lower()} than {plural(pair[1])}?"
@@ -1432,6 +1482,17 @@ class Dialogue:
         a, b = self.stages_shown[-2:]
         return None if a == b else (a, b)
 
+    def _periods_stage(self) -> str | None:
+        """The one stage whose periods the last answer was about ("how many REM periods?", "how
+        long was the longest N3 period?"), else None."""
+        last = self.last
+        if last is None or last.intent != Intent.STAGE_TIMING:
+            return None
+        if len(last.scope.stages) == 1:
+            return last.scope.stages[0]
+        time = last.scope.time
+        return period_stage(time) if time is not None and time.kind == "period" else None
+
     def _two_shown(self) -> tuple[str, str] | None:
         """The phenomena of the last two answers, or the two kinds the last one compared, when
         they are two different kinds of event."""
@@ -1463,6 +1524,9 @@ class Dialogue:
         words = text.strip().rstrip("?.! ").lower()
         if words in _TERSE_WORDS:
             return _TERSE_WORDS[words]
+        if (m := _TERSE_OWN_RE.match(words)) and focused:
+            # "what frequency?" with one spindle in view: its own
+            return f"what {m['what']} was it?"
         if words in ("when", "position", "stage") and focused:
             return {"when": "when was it?", "position": "what position was she in?",
                     "stage": "what stage was it in?"}[words]
@@ -1700,6 +1764,7 @@ _TERSE_WORDS = {"count": "how many were there?", "total": "how many were there?"
                 "last": "the last one", "nadir": "how low did the sat go?", "lowest sat": "how low did the sat go?",
                 "lowest spo2": "how low did the sat go?"}
 """One-word follow-ups after a list, as the questions they stand for."""
+_TERSE_OWN_RE = re.compile(r"^(?:(?:and|so)\s+)?(?:what|which)?\s*(?P<what>frequency|amplitude|depth)$")
 _TERSE_SIDE_RE = re.compile(r"^(?:any\s+)?(?P<kind>[a-z-]+(?: [a-z-]+){0,2}?)\s+(?P<side>after|before|during)$")
 # "mean depth", and spelt out after a list: "what's their average frequency?"
 _TERSE_PROPERTY_RE = re.compile(r"^(?:(?:and|so)\s+)?(?:what(?:'s|’s| is| was| are| were)\s+)?(?:their\s+|the\s+)?"

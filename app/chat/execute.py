@@ -53,7 +53,7 @@ from app.chat.plan import (Plan, Where, clock, episode_of, main_sleep_episode, n
 from app.chat.plm_series import plm_series
 from app.chat.position_changes import position_changes
 from app.chat.query import AWAKENING, INDEX_STATS, LIST_ALL, SLEEP_STATS, Condition, Intent, Query, Ref, Scope, two_stages
-from app.chat.recording import recording_facts
+from app.chat.recording import channel_needs, recording_facts
 from app.chat.ratios import band_ratio
 from app.chat.recovery import spo2_recoveries, spo2_recovery
 from app.chat.results import (Breakdown, CheyneStokes, EpochPair, Classification, Comparison, Context,
@@ -973,6 +973,9 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
     phen = phenomenon(plan.query.phenomenon)
     if phen is None:
         return Message("no_target", plan.query.target)
+    if q.note == "why_not" and phen.event_types and unscored_reason(night, phen.event_types):
+        # "any apneas?", "why not?" on a night that cannot show them: what the scorer needs first
+        return channel_needs(replace(plan, query=replace(q, note="needs")), night)
     if q.note == "why_this" and phen.event_types and (shown := _event_shown(plan, night, phen)):
         return shown
     if phen.event_types and (near := _event_near(plan, night, phen)) is not None:
@@ -2198,6 +2201,10 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
                    asked=(q.signal, q.rank if q.rank in ("lowest", "highest") else None)
                    if q.signal else None, length=q.window or CONTEXT_SEC,
                    eeg=q.modality == "brain", breathing=Aspect.BREATHING in q.aspects)
+    if not found.around and Aspect.AMPLITUDE in q.aspects and _item_kind(item) == "spindle":
+        # "what was its amplitude?" of a spindle: peak to peak in the sigma band, not its frequency
+        sized, _ = with_amplitudes(night, [replace(item, label="spindle")], SPINDLE_BAND_HZ)
+        found = replace(found, own=sized[0] if sized and sized[0].value is not None else found.own)
     phen = phenomenon(q.phenomenon)
     cause, gap = "", ""
     if not found.around and item.label == "arousal":

@@ -9,7 +9,9 @@ from app.chat.compound import compound
 from app.chat.dialogue import Dialogue, NothingToReferTo
 from app.chat.execute import execute
 from app.chat.plan import make_plan
-from app.chat.query import Intent, Query, Ref
+from app.chat.aspects import Aspect
+from app.chat.phenomena import phenomenon
+from app.chat.query import INDEX_STATS, Intent, Query, Ref
 from app.chat.render import Answer, render
 from app.chat.report import SECTIONS, compose, is_report
 from app.chat.results import Message, StageEvidence
@@ -49,6 +51,18 @@ def _joined(first: Answer, second: Answer) -> Answer:
                   second.track_label if second.track is not None else first.track_label,
                   first.hits + second.hits, second.window or first.window,
                   second.items if second.items is not None else first.items)
+
+
+def _as_asked(query: Query, night: LoadedNight) -> LoadedNight:
+    """The night as the question asks it to be read: the machine's scoring when it asks what
+    the machine found among events ("how many spindles did YASA find?") on a night that also
+    has a human scoring, else the night itself."""
+    if Aspect.MACHINE not in query.aspects or query.intent in (Intent.RECORDING, Intent.CLASSIFY):
+        return night
+    phen = phenomenon(query.phenomenon)
+    if not ((phen is not None and phen.event_types) or query.stat in INDEX_STATS):
+        return night
+    return night.machine_view() or night
 
 
 def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
@@ -133,6 +147,7 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
             return ask(bare, dialogue, night, engine, current)
         return render(Message("no_reference", str(gap)), night), query
     log.debug("question %r -> %s", text, resolved)
+    night = _as_asked(resolved, night)
     answer = render(execute(make_plan(resolved, night, current), night, engine), night)
     dialogue.remember(resolved, answer.items, current,
                       answer.jump if answer.jump is not None else current)

@@ -977,11 +977,16 @@ def _(r: SignalRuns, night: LoadedNight) -> Answer:
     lead = ""
     if r.time_asked:
         # "what's the T90?": the time past the line first, as a share of sleep when there is sleep
+        # (its minutes are those asleep when it is a share of sleep, so both figures agree)
         name = f"T{c.value:g}" if r.label == "SpO2" and c.op == "<" else f"Time with {what}"
-        sleep_share = (f", **{100 * in_sleep[0] / in_sleep[1]:.1f} % of {'the sleep in it' if where else 'sleep'}**"
-                       if in_sleep is not None and in_sleep[1] else
-                       f", **{100 * r.total_min / r.scope_min:.1f} % of the time recorded**" if r.scope_min else "")
-        lead = f"{name}{where}: **{r.total_min:.1f} min**{sleep_share}.\n\n"
+        if in_sleep is not None and in_sleep[1]:
+            awake = (f" ({r.total_min:.1f} min in all the time measured)"
+                     if round(r.total_min, 1) != round(in_sleep[0], 1) else "")
+            lead = (f"{name}{where}: **{in_sleep[0]:.1f} min** asleep, **{100 * in_sleep[0] / in_sleep[1]:.1f} "
+                    f"% of {'the sleep in it' if where else 'sleep'}**{awake}.\n\n")
+        else:
+            recorded = f", **{100 * r.total_min / r.scope_min:.1f} % of the time recorded**" if r.scope_min else ""
+            lead = f"{name}{where}: **{r.total_min:.1f} min**{recorded}.\n\n"
     if r.split:
         lead = _split_lead(r, what, night) + "\n\n"
     text = lead + (f"**{len(r.runs)}** stretches of {what}{rule}{where}, **{r.total_min:.1f} min** in "
@@ -3823,7 +3828,7 @@ def _groups_text(r: Breakdown) -> str:
             else f", {row.per_hour:.1f} per hour of sleep")
         mean = f", mean {seconds(row.mean_sec)}" if row.mean_sec is not None else ""
         return f"**{row.events}** {row.group} ({row.sleep_min:.0f} min asleep{rate}{mean})"
-    what = _INDEX_EVENTS.get(r.index, f"{r.index} events")
+    what = _INDEX_EVENTS.get(r.index, _events(r.index))
     counted = " (counted in sleep)" if r.index in _INDEX_EVENTS else ""
     text = (f"{what[0].upper() + what[1:]}{counted} in the {source_name(r.events_source)} scoring: "
             f"{side(a)} against {side(b)}.")

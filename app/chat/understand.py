@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from app.chat import bank
-from app.chat.aspects import MODEL_CAPTION, listed_cause, named_position
+from app.chat.aspects import MODEL_CAPTION, asked_trend, listed_cause, named_position
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import asked_term, channel_shown, find_term, stage_rules
 from app.chat.norms import BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
@@ -33,7 +33,8 @@ from sleeplm_core.io.recording import STAGES
 I = re.IGNORECASE
 
 _STAGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"rem(?:\s+sleep)?|rapid eye movement sleep|dream(?:ing)?(?:\s+sleep)?|paradoxical sleep",
+    # ("non-REM" is NREM's, whatever order the patterns are tried in)
+    (r"(?<!non-)(?<!non )rem(?:\s+sleep)?|rapid eye movement sleep|dream(?:ing)?(?:\s+sleep)?|paradoxical sleep",
      ("REM",)),
     # "deep" is N3 unless it measures something else ("the deepest one", "deep desaturations",
     # "how deep was the desaturation?")
@@ -215,7 +216,8 @@ _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what a
                       rf"(?:\s+(?:one|of them|of those|event|episode|result|match|period|item|hit"
                       rf"|run|stretch|bout|please))*\W*$", I)
 _STEP_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
-                      r"(next|previous|prev|following|preceding)(?:\s+(one|event|result|match"
+                      r"(?:(?:what(?:'s| is| was)|and)\s+(?:the\s+)?(?=(?:next|previous|prev|following|preceding)\s+"
+                      r"(?:one|epoch)\b))?(next|previous|prev|following|preceding)(?:\s+(one|event|result|match"
                       r"|region|epoch|episode))?(?:\s+please)?\W*$", I)
 # "the next apnea", "and the previous spindle?": a step through one kind of event
 _STEP_KIND_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|show(?: me)?|jump|take me)\s+"
@@ -482,7 +484,8 @@ _ITEM_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|and\s+|so\s+|(?:can|could) 
                       r" one|that one) (?:in|during)|what (?:stage|time) (?:was|is) (?:it|that)"
                       r"|when did (?:it|that) (?:start|end|happen|begin)|(?:when|where) (?:was|is) (?:it|that|this)(?: one)?(?=\W*$)|how (?:deep|low|long|bad"
                       r"|fast|big|large|tall|high|strong) (?:was|is) (?:it|that)|what (?:frequency"
-                      r"|amplitude|depth) (?:was|is|did) (?:it|that)(?: have)?)\b"
+                      r"|amplitude|depth) (?:was|is|did) (?:it|that)(?: have)?|what(?:'s| was| is) its (?:frequency|amplitude"
+                      r"|depth|size)|\bits (?:frequency|amplitude|depth|size)(?=\W*$))\b"
                       # "what was the heart rate then?": at the item the last answer pointed to
                       r"|\b(?:then|at that (?:time|moment|point)|at the time|during that)\s*\??\s*$", I)
 _TRAILING_THEN_RE = re.compile(r",?\s+then\W*$", I)
@@ -667,7 +670,9 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
                  r"stage"),
     ("shifts", r"stage (?:shifts?|changes?|transitions?)|(?:shifts?|transitions?|changes?) "
                r"(?:of|between) (?:sleep )?stages?|sleep fragmentation(?: index)?"
-               r"|fragment(?:ed|ation)|broken (?:up )?sleep|how (?:restless|disrupted)"),
+               r"|fragment(?:ed|ation)|broken (?:up )?sleep|how (?:restless|disrupted)"
+               # "how many shifts per hour?": in a sleep study a bare shift is a change of stage
+               r"|(?<!position )(?<!posture )shifts (?:per|an|each|every) hour"),
     ("lights", r"lights?(?:[- ]\w+)?[- ](?:off|out|on)|(?:went|go|got|get) to bed|in bed at"
                r"|bed ?time"),
     ("sme", r"(?:sleep )?maintenance(?: efficiency)?"),
@@ -934,9 +939,23 @@ def _stage_filter(text: str) -> tuple[tuple[str, ...], str]:
                                   if p.fullmatch(more.group(1))), ())
                 end = more.end()
             return tuple(s for s in STAGES if s in named), text[: m.start()] + " " + text[end:]
+    if m := _BARE_STATE_RE.search(text):
+        # "mean heart rate asleep", "SpO2 awake": the state right after what is measured
+        stages = ("W",) if m[1].lower() == "awake" else _SLEEP_WORDS[1]
+        return stages, text[: m.start(1)] + " " + text[m.end(1):]
     return (), text
 
 
+_WAKE_VS_SLEEP_RE = re.compile(r"\b((?:in|during|while) (?:wake(?:fulness)?|awake))\s+(and|vs\.?|versus|or|compared (?:to|with)|against)\s+"
+                               r"(?=(?:sleep|asleep)\b(?!\s+(?:spindles?|apn\w*|onset|latency|efficiency|stages?)))", I)
+_FOLLOWED_BY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:was|is) (?:it|that|this)(?: one)? (?P<how>followed|preceded"
+                             r"|accompanied|terminated|ended) by|did (?:it|that|this)(?: one)? (?P<end>end|finish"
+                             r"|terminate) (?:with|in)) (?P<what>(?:an?|any) [a-z -]+?)\W*$", I)
+_EEG_SPEED_RE = re.compile(r"\b(?:the\s+)?(?:eeg|brain ?waves?|brain activity|background(?: rhythm)?)\s+"
+                           r"(?:(?:is|was|get|gets|got|become|became|getting)\s+)?(?P<way>slower|faster)\b", I)
+_BARE_STATE_RE = re.compile(
+    r"\b(?:rate|hr|spo2|saturation|sats?|oxygen|pulse|temperature|hrv|rmssd|power|breathing|amplitude"
+    r"|tone|level|value|snoring|loudness)s?\s+(?:when\s+|while\s+)?(asleep|awake)\b", I)
 _ONE_STAGE_RE = re.compile(r"\b(?:stage\s+)?(" + "|".join(
     p for p, _ in _STAGE_WORDS if p != r"wake(?:fulness)?|awake|w") + r"|wake(?:fulness)?|awake)\b", I)
 
@@ -1648,8 +1667,9 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.STAGE_AMOUNT
     if stages and phen is None and _EPOCH_COUNT_RE.search(text):
         return Intent.STAGE_AMOUNT  # "how many epochs were scored as N1?"
-    if (stat := _stat(text)) is not None and not (stat == "tst" and stages) and (
+    if (stat := _stat(text)) is not None and not (stat == "tst" and (stages or condition)) and (
             phen is None or stat in INDEX_STATS) and not _LONGEST_RUN_RE.search(text):
+        # ("what share of sleep time was below 88 %?" is the time past the line)
         return Intent.SUMMARY
     # "T90 by stage" splits the time past the line, not the night's summary
     if (_EACH_STAGE_RE.search(text) and condition is None) or (_INDEX_RE.search(text) and not (
@@ -1719,8 +1739,9 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.DESCRIBE   # "what events happened at 3 am?": that moment, described
     if phen is not None:
         return Intent.LOCATE
-    if time is not None and _SHOW_TIME_RE.search(text) and not stages and signal is None:
-        return Intent.NAVIGATE
+    if time is not None and _SHOW_TIME_RE.search(text) and (not stages or time.kind == "period") \
+            and signal is None:
+        return Intent.NAVIGATE  # ("show me the third REM period" names its stage in the period)
     if _DESCRIBE_RE.search(text) and (time is not None or stages):
         return Intent.DESCRIBE
     if stages and signal is None and _LOCATE_RE.search(text):
@@ -1815,6 +1836,14 @@ def understand(text: str) -> Query:
         # "summarize the breathing in REM": the system's measurements in that stage (the
         # overview is the whole night's), as "describe the breathing in REM" reads them
         return replace(query, intent=Intent.DESCRIBE)
+    if (query.phenomenon == "scored_event" and query.per == "hour" and query.intent in (Intent.LOCATE, Intent.COMPARE)
+            and _BARE_EVENTS_RE.search(text) and not query.scope.stages):
+        # "how many events per hour?", "... in the first half compared to the second?": a sleep
+        # study's events per hour are its apneas and hypopneas (the AHI), as "events per hour by
+        # stage" reads them, not every detector's spindles and eye movements
+        if query.intent == Intent.COMPARE:
+            return replace(query, phenomenon=None, stat="ahi", measure="ahi", how_many=False)
+        return replace(query, intent=Intent.SUMMARY, phenomenon=None, stat="ahi", how_many=False)
     if (query.intent == Intent.THRESHOLD and query.condition is None and query.phenomenon is None
             and query.signal and not query.by_rule):
         # "what's her oxygen like?": no limit named, so the signal itself, not a threshold
@@ -2160,7 +2189,8 @@ _HOW_SURE_RE = re.compile(
     rf" (?:you|we|i)(?: be)?(?: (?:about|in|of|with) {_THAT_ONE})?|how {_SURE_WORDS} (?:is|are|was|were)"
     rf" {_THAT_ONE}|(?:is|are|was|were) {_THAT_ONE} (?:really )?(?:reliable|accurate|right|correct|trustworthy"
     rf"|precise|exact)|can (?:i|we) (?:really )?(?:trust|rely on|believe) {_THAT_ONE}|what(?:'s| is) the"
-    rf" (?:margin of error|uncertainty|error)(?: (?:on|of|in) (?:that|this|it))?)\W*$", I)
+    rf" (?:margin of error|uncertainty|error)(?: (?:on|of|in) (?:that|this|it))?|(?:are|were) you (?:really |quite"
+    rf" |absolutely )?(?:sure|certain|confident)(?: (?:about|of) {_THAT_ONE})?)\W*$", I)
 
 # "quiz me", "test my students", "give us another one to score": an epoch to stage
 _QUIZ_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|(?:can|could) you\s+|please\s+)*(?:quiz|test) (?:me|us|the"
@@ -2359,6 +2389,15 @@ def _understand(text: str) -> Query:
     text = _MORE_IN_PART_RE.sub(r"compare \1 in the first half and the second half", text)
     text = _HALVES_ASKED_RE.sub(lambda m: f"compare {m.group(1) or m.group(2)} in the first half and "
                                           f"the second half", text)
+    # "heart rate in wake vs sleep": sleep is the other side, as "in wake and in sleep" says
+    text = _WAKE_VS_SLEEP_RE.sub(r"\1 \2 in ", text)
+    if m := _FOLLOWED_BY_RE.match(text):
+        # "was it followed by an arousal?": one after the event in view, as "an arousal after it?"
+        side = {"preceded": "before", "accompanied": "during"}.get((m["how"] or "").lower(), "after")
+        text = f"was there {m['what']} {side} it?"
+    # "is the EEG slower in the second half?": slowing is read as the delta band's share
+    text = _EEG_SPEED_RE.sub(lambda m: "the delta power " + ("higher" if m["way"].lower() == "slower"
+                                                             else "lower"), text)
     if _HYPOPNEA_WORD_RE.search(text):
         # the AASM's arousal-only rule is a hypopnea's ("apneas with arousals only" are not)
         text = _AROUSAL_ONLY_PREFIX_RE.sub(r"\1 with an arousal but no desaturation", text)
@@ -2555,8 +2594,9 @@ def _understand(text: str) -> Query:
         # N2": a per-epoch feature's extreme epochs, not events
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time), measure=text,
                      rank=rank, by_rule=True)
-    if (pair := transition_pair(text)) is not None:
+    if (pair := transition_pair(text)) is not None and _signal(text) is None:
         # "how many times did she go from REM to wake?": those stage changes, not awakenings
+        # ("how did the heart rate change from wake to sleep?" measures the signal in both)
         return Query(Intent.MEASURE, text, scope=Scope((), time), measure="transitions",
                      target=pair, by_rule=True)
     if _POSITION_CHANGE_RE.search(text) and find_phenomenon(text) is None:
@@ -2718,6 +2758,10 @@ def _understand(text: str) -> Query:
         # "did they nap?": sleep outside the main sleep period
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("N1", "N2", "N3", "REM")),
                      stage_event="naps", by_rule=True)
+    if (asked_trend(text) and (stages := stage_term(text)) and find_phenomenon(text) is None
+            and not _PER_CYCLE_RE.search(text)):
+        # "do REM periods get longer across the night?": its periods, the last against the first
+        return Query(Intent.STAGE_TIMING, text, scope=Scope(stages, time), stage_event="periods", by_rule=True)
     if _PER_CYCLE_RE.search(text) and (stages := stage_term(text)) and find_phenomenon(text) is None:
         # "which cycle had the most N3?", "how long was REM in each cycle?": that stage per cycle
         return Query(Intent.STAGE_TIMING, text, scope=Scope(stages, time), stage_event="cycles",
@@ -2799,6 +2843,12 @@ def _understand(text: str) -> Query:
         return Query(Intent.BREAKDOWN, text, by="stage", measure=text, by_rule=True)
     if ((all_stages or time) and _FEATURE_ASK_RE.search(text) and _compare_groups(text) is None
             and (measure := measure_name(text)) is not None and measure not in _SIGNAL_MEASURES):
+        if time is not None and _INDEX_CONTRAST_RE.search(text) and (
+                other := _other_part(Scope(all_stages, time))) is not None:
+            # "is delta power higher in the second half?": against the first half
+            return Query(Intent.COMPARE, text, scope=Scope(all_stages, time), measure=measure,
+                         modality="brain" if measure.startswith(("delta", "theta", "alpha", "sigma", "beta"))
+                         else None, groups=(Scope(all_stages, time), other), by_rule=True)
         # "what was the HRV in REM?", "delta power in N3?": a per-epoch feature in a scope.
         return Query(Intent.BREAKDOWN, text, scope=Scope(all_stages, time), by="scope",
                      measure=text, by_rule=True)
@@ -3776,6 +3826,9 @@ _TRANSITION_RES = (
                rf"|going|gone|mov\w*|pass\w*|jump\w*|dropp?\w*|fell|fall\w*|progress\w*|times?)"
                rf"\b[^?.]{{0,40}}?\bfrom (?P<a>{_STAGE_NAME}) (?:straight |directly )?(?:in)?to"
                rf" (?P<b>{_STAGE_NAME})\b", I),
+    # "how often did N2 go to wake?"
+    re.compile(rf"\b(?:did|does|do)\s+(?P<a>{_STAGE_NAME})(?: sleep)?\s+(?:go|switch|change|turn|move|transition|shift"
+               rf"|pass|jump)\w*\s+(?:straight |directly )?(?:in)?to\s+(?P<b>{_STAGE_NAME})\b", I),
     re.compile(rf"\b(?P<a>{_STAGE_NAME})\s*(?:-?to-?|→|->|>)\s*(?P<b>{_STAGE_NAME})\s+(?:stage\s+)?"
                rf"(?:transitions?|shifts?|changes?|switch\w*)\b", I),
     re.compile(rf"\b(?:what|which) (?:sleep )?stages? (?:\w+ ){{0,2}}?(?:followed|came after|comes"
@@ -3792,7 +3845,9 @@ _TRANSITION_RES = (
                # "what stage transitions happened most often?", "the most common stage change"
                r"|\b(?:what|which) (?:sleep )?stage (?:transitions?|changes?|shifts?)\b.{0,30}\bmost\b"
                r"|\b(?:most (?:common|frequent|usual)|commonest|usual) (?:sleep )?stage (?:transitions?"
-               r"|changes?|shifts?)\b",
+               r"|changes?|shifts?)\b"
+               # "what's the most common transition?": in a night's staging, a change of stage
+               r"|\b(?:most (?:common|frequent|usual)|commonest) transitions?\b",
                I),
 )
 _SLEEP_STAGES = ("N1", "N2", "N3", "REM")
