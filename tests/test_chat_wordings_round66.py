@@ -233,3 +233,75 @@ def test_why_not_after_events_the_night_has_none_of(demo) -> None:
     """The same on a night that can show them is still the rule they are scored by (a guard on
     the change above, which it passed before as well)."""
     assert last_answer(demo, "any apneas in N3?", "why not?").startswith("**Apnea.**")
+
+
+def test_a_library_hits_caption_and_its_neighbours(demo) -> None:
+    """"what does its caption say?" and "find more like it" after a library hit of another
+    recording read the loaded night's epoch on screen instead."""
+    night, engine = demo
+    search = "find epochs with obstructive apneas in REM in the library"
+    first = re.search(r"· (\S+) epoch (\d+) \(", last_answer(demo, search))
+    recording, epoch = first[1], int(first[2])
+    assert recording != night.name   # the best hit lies in another recording
+    meta = engine.library.metadata
+    row = meta[(meta["recording"].astype(str) == recording) & (meta["epoch"].astype(int) == epoch)].iloc[0]
+    text = last_answer(demo, search, "show me the best one", "what does its caption say?")
+    assert text.startswith(f"The library's caption of epoch {epoch} of **{recording}**") and text.endswith(
+        str(row["caption"])), text[:300]
+    like = last_answer(demo, search, "show me the best one", "find more like it")
+    assert like.startswith(f"Library epochs closest to epoch {epoch} of {recording}"), like[:200]
+    assert f"· {recording} epoch {epoch} (" not in like   # the hit itself is no match of its own
+
+
+@pytest.mark.parametrize("asked", ["what stage are the matches?", "are they all N2?"])
+def test_the_stages_of_a_searchs_matches(demo, asked) -> None:
+    """"what stage are the matches?" classified the epoch on screen; "are they all N2?" searched
+    the night for the words "n2" for half a minute."""
+    assert last_answer(demo, "search the library for spindles", asked) == last_answer(
+        demo, "search the library for spindles", "how similar are they?")
+
+
+def test_which_night_after_a_library_count(demo) -> None:
+    """"which night are they from?" after "how many did you find?" summarized the loaded night."""
+    search = "find epochs with obstructive apneas in REM in the library"
+    assert last_answer(demo, search, "how many did you find?", "which night are they from?") == last_answer(
+        demo, search, "how many did you find?")
+
+
+def test_how_many_of_each_are_there(demo) -> None:
+    """"how many of each are there?" after a difference explained was not understood ("how many
+    of each?" was)."""
+    asked = ("what is a K-complex?", "how is it different from a slow wave?")
+    assert last_answer(demo, *asked, "how many of each are there?") == last_answer(demo, *asked, "how many of each?")
+
+
+@pytest.mark.parametrize("asked", ["which EEG channel is best for staging?", "which channel do you recommend for staging?"])
+def test_the_best_channel_for_staging(demo, sc4001_unscored, asked) -> None:
+    """"which EEG channel is best for staging?" listed every channel of the file; the staging's
+    own order of the EEG leads (central first) and the lead it used answer it."""
+    from sleeplm_core.scoring.channels import eeg_labels
+
+    for loaded in (demo, sc4001_unscored):
+        night, _ = loaded
+        first = eeg_labels(night.recording)[0]
+        text = last_answer(loaded, asked)
+        assert text.startswith(f"**{first}** is the EEG lead"), text[:200]
+        assert f"EEG {first.removeprefix('EEG ')}" in night.machine.stage_source
+        assert night.machine.stage_source in text
+
+
+@pytest.mark.parametrize("asked", ["is breathing more irregular in REM?", "is breathing variability higher in REM?"])
+def test_breathing_irregularity_is_its_variability(demo, asked) -> None:
+    """Both were answered with the breathing rate, not its breath-to-breath variability."""
+    text = last_answer(demo, asked)
+    assert text.split(":", 1)[1].lstrip().startswith("breathing variability (airflow) was "), text[:200]
+
+
+@pytest.mark.parametrize(("compared", "measure"), [("compare heart rate in REM and N3", "heart rate variability"),
+                                                   ("compare breathing in REM and NREM", "breathing variability")])
+def test_which_is_more_variable_after_a_comparison(demo, compared, measure) -> None:
+    """"which is more variable?" after two parts of the night compared was not understood."""
+    text = last_answer(demo, compared, "which is more variable?")
+    m = re.match(rf"\*\*Higher in (\S+)\*\* than in (\S+): {measure} \([^)]*\) ([\d.]+) against ([\d.]+) ", text)
+    assert m is not None, text[:200]
+    assert float(m[3]) > float(m[4]) and {m[1], m[2]} <= {"REM", "N3", "N1/N2/N3"}

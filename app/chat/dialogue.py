@@ -42,7 +42,7 @@ _WHY_DIFFERENT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?why (?:are|were|is|do|does
                                r"\s+(?:so\s+)?(?:different|differ|not the same|disagree)\W*$", re.I)
 # "how many of each?", "and how many of both?": the two kinds just explained, counted
 _HOW_MANY_EACH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many (?:of each|of both|of them each|were there of each)"
-                               r"(?: (?:were there|did (?:she|he|they) have|in this night|tonight|here))?\W*$", re.I)
+                               r"(?: (?:were there|are there|did (?:she|he|they) have|in this night|tonight|here))?\W*$", re.I)
 # "which one had the most deep sleep?": one of the listed cycles by what it holds
 _WHICH_ONE_MOST_RE = re.compile(r"^\W*(?:and\s+)?which (?:one|of them|of those)\s+(?:had|has|held|contained|"
                                 r"showed)\s+(?P<rest>(?:the\s+)?(?:most|least)\b.*)$", re.I)
@@ -71,6 +71,11 @@ _ENDED_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which events?) (?:inter
                           r"|cut|terminated) (?:it|that|this)(?: one| period| bout| stretch)?(?: up| short| off)?\W*$"
                           r"|^\W*(?:and\s+|so\s+)?why did (?:it|that|this)(?: one| period| bout)? (?:end|stop|break)\W*$",
                           re.I)
+# "which is more variable?" after a signal compared in two parts of the night
+_WHICH_VARIABLE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:one |of (?:them|the two|those) )?(?:is|was|are|were) (?:the )?"
+                                r"(?:more|most|less|least) (?:variable|irregular|steady|stable|regular)\W*$", re.I)
+_VARIABILITY_OF = {"hr": "HRV", "resp": "breathing variability"}
+"""The variability measure of a compared signal ("heart rate" -> "HRV")."""
 # "and their density per minute of N2?": the density of what was just listed
 _THEIR_DENSITY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was| are| were)\s+)?(?:their|its) (?P<what>density"
                                r"|index|rate)(?P<rest>(?:\s+(?:per|in|during|by|over)\b[^?]*)?)\W*$", re.I)
@@ -229,6 +234,12 @@ class Dialogue:
             return replace(self.last, text=query.text, ref=Ref.NONE)
         if query.note == "inventory" and query.ref == Ref.REPEAT:
             return self._commonest(query)
+        if (hit := self._library_hit()) is not None and (
+                Aspect.CAPTION in query.aspects or query.intent == Intent.SIMILAR and query.ref == Ref.NONE
+                and not (query.phenomenon or query.target or query.scope.time or query.scope.stages)):
+            # "show me the best one" of a library search, then "what does its caption say?" or
+            # "find more like it": that hit's, not the loaded night's epoch on screen
+            return _library_pick(hit, query.text, "caption" if Aspect.CAPTION in query.aspects else "similar")
         if query.note == "how_sure":
             return self._how_sure(query)
         if query.note == "shift":
@@ -1133,6 +1144,9 @@ class Dialogue:
                 Intent.STAGE_TIMING, Intent.LOCATE, Intent.THRESHOLD):
             # "how many REM periods were there?", then "how long was each one?": all of them listed
             return "list them"
+        if _WHICH_VARIABLE_RE.search(text) and (asked := self._variability_of_last()) is not None:
+            # "compare heart rate in REM and N3", then "which is more variable?": its variability
+            return asked
         if ((m := _THEIR_DENSITY_RE.match(text)) and self.last is not None
                 and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types):
             # "and their density per minute of N2?" after the spindles: that phenomenon's
@@ -1308,8 +1322,11 @@ class Dialogue:
                 self.last.target == "desat_lag" or self.last.phenomenon == "desaturation"):
             # "how long is the delay?" after why the oxygen lags: the lag after each event
             return "how long after the respiratory events does the oxygen bottom out?"
-        if _WHERE_FROM_RE.search(text) and self.last is not None and self.last.intent == Intent.SIMILAR:
-            return "how similar are they?"   # the matches judged, their recordings among it
+        if (_WHERE_FROM_RE.search(text) or _MATCH_STAGES_RE.search(text)) and self._searched():
+            # "which night are they from?", "are they all N2?": the matches judged, their
+            # recordings and stages among it; after a count of the library's matches, that
+            # count again, whose table is by recording
+            return "how similar are they?" if self.last.intent == Intent.SIMILAR else self.last.text
         if _FROM_OTHER_NIGHTS_RE.search(text) and self.last is not None and self.last.intent == Intent.SIMILAR:
             # "which of them are from other nights?": the same search, the loaded night left out
             return f"{self.last.text} in other nights"
@@ -1481,6 +1498,35 @@ class Dialogue:
             return None
         a, b = self.stages_shown[-2:]
         return None if a == b else (a, b)
+
+    def _variability_of_last(self) -> str | None:
+        """The last comparison of a heart or breathing signal between two parts of the night,
+        asked again of that signal's variability; None after anything else."""
+        last = self.last
+        if last is None or last.intent != Intent.COMPARE or not last.groups or len(last.groups) != 2:
+            return None
+        signal = last.signal or ("resp" if last.measure and re.search(r"breath|resp", last.measure, re.I) else None)
+        if signal not in _VARIABILITY_OF:
+            return None
+        sides = [("NREM" if g.stages == ("N1", "N2", "N3") else " or ".join(g.stages)) if g.stages and not g.time
+                 else (g.time.text if g.time else "") for g in last.groups]
+        if not all(sides):
+            return None
+        return f"which has the higher {_VARIABILITY_OF[signal]}, {sides[0]} or {sides[1]}?"
+
+    def _library_hit(self) -> Item | None:
+        """The library hit in focus (one picked from a search's matches), else None."""
+        if not self.items or self.cursor < 0:
+            return None
+        item = self._focused()
+        return item if item.source.startswith(LIBRARY_SOURCE) else None
+
+    def _searched(self) -> bool:
+        """The last answer was a library search, or a count of its matches ("how many did you
+        find?")."""
+        last = self.last
+        return last is not None and (last.intent == Intent.SIMILAR or (
+            last.intent == Intent.RECORDING and last.topic == "library"))
 
     def _periods_stage(self) -> str | None:
         """The one stage whose periods the last answer was about ("how many REM periods?", "how
@@ -1848,6 +1894,9 @@ _DIFFERENCE_IN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was| are
                                r"|does) (?:they|the two|these|those) differ in|(?:and\s+)?compare) (?:the |their )?"
                                r"(?P<what>(?:breathing )?effort|belts?|airflow|heart ?rate|pulse|oxygen|spo2"
                                r"|saturation|sats)\W*$", re.I)
+_MATCH_STAGES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|which) stages? (?:are|were|is) (?:they|these|those|the"
+                              r" (?:matches|hits|results))(?: in)?|(?:are|were) (?:they|these|those|the (?:matches|hits"
+                              r"|results)) all (?:in )?(?:stage )?(?:w|n1|n2|n3|rem|wake|nrem))\W*$", re.I)
 _WHERE_FROM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:which|what) (?:recordings?|nights?|files?|patients?|studies)"
                             r" (?:do|did|are|were) (?:they|these|those|the (?:matches|hits|results)) (?:come )?from"
                             r"|where (?:do|did|are|were) (?:they|these|those|the (?:matches|hits|results)) (?:come )?from"

@@ -1578,15 +1578,36 @@ CAPTIONS_SHOWN = 3
 """Library captions listed for an epoch search (signal -> caption)."""
 
 
-def library_pick(plan: Plan, night: LoadedNight) -> Navigation | Message:
+def library_pick(plan: Plan, night: LoadedNight, engine: Engine) -> Navigation | Retrieval | Message:
     """One library hit picked from the last search ("show me the second one"): shown when it
-    lies in the loaded night, else named with where it can be seen."""
+    lies in the loaded night, else named with where it can be seen; its caption ("what does its
+    caption say?") or the library epochs nearest to it ("find more like it") when asked."""
     q = plan.query
     epoch = q.ordinal if q.ordinal is not None else 0
+    if q.note in ("caption", "similar") and engine.library is not None:
+        meta = engine.library.metadata
+        rows = np.flatnonzero((meta["recording"].astype(str) == q.target).to_numpy()
+                              & (pd.to_numeric(meta["epoch"], errors="coerce") == epoch).to_numpy())
+        if len(rows):
+            return _hit_caption(meta.iloc[int(rows[0])]) if q.note == "caption" else _like_hit(
+                engine, int(rows[0]), f"epoch {epoch} of {q.target}")
     if q.target == night.name and 0 <= epoch < night.n_epochs:
         return navigate(night, epoch, q.note, FOCUS_WINDOW_SEC)
     return Message("library_hit", q.note, facts={"recording": q.target, "epoch": str(epoch),
                                                   "stage": "/".join(q.scope.stages) or "?"})
+
+
+def _hit_caption(row: pd.Series) -> Message:
+    """"what does its caption say?" of a library hit: the caption the library holds for it."""
+    return Message("library_caption", facts={"recording": str(row["recording"]), "epoch": str(row["epoch"]),
+                                             "stage": str(row["stage"]), "caption": str(row["caption"])})
+
+
+def _like_hit(engine: Engine, row: int, label: str, k: int = 6) -> Retrieval:
+    """"find more like it" of a library hit: the library epochs nearest to that row's own vector."""
+    vector = engine.library.index.reconstruct(row)[None, :]
+    hits = [h for h in search_vectors(engine.library, vector, k + 1)[0] if h.row != row][:k]
+    return Retrieval(label, hits)
 
 
 def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
@@ -1594,7 +1615,7 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
     """Library epochs nearest to a phenomenon or the words asked, else to an epoch."""
     q = plan.query
     if q.ref == Ref.FOCUS:
-        return library_pick(plan, night)
+        return library_pick(plan, night, engine)
     if engine.library is None:
         return Retrieval("", [], available=False)
     phen = phenomenon(q.phenomenon)

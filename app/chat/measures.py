@@ -31,6 +31,10 @@ MEASURES: tuple[Measure, ...] = (
     Measure("spo2|oxygen|saturation", "SpO2", (("heart.spo2.", "mean [%]"),)),
     Measure("snor", "snoring loudness", (("respiratory.snore.", "loudness [dB]"),)),
     Measure("temp(?:erature)?s?\\b|thermo", "body temperature", (("body.temperature.", "mean [°C]"),)),
+    # "is breathing more irregular in REM?": the breath-to-breath variability, not the rate
+    Measure("(?:breath\\w*|resp\\w*|airflow)\\s+(?:(?:is|was|more|less|much|rate)\\s+){0,2}(?:variab|irregular)"
+            "|irregular (?:breath|resp)", "breathing variability",
+            (("respiratory.channels.airflow.", "variability [%]"),)),
     Measure("breath|resp|airflow", "breathing", (("respiratory.channels.airflow.", "rate [breaths/min]"),
                                                  ("respiratory.channels.airflow.", "variability [%]"))),
     *(Measure(f"{b}|spindle" if b == "sigma" else b, f"{b} power", ((EEG_PREFIX, f".{b} [%]"),))

@@ -18,9 +18,10 @@ from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.query import Query
 from app.chat.phenomena import phenomenon
-from app.chat.results import (AgreementTrack, ChannelNeeds, ChannelRow, EventInventory, Item, Message, RecordingFacts,
+from app.chat.results import (AgreementTrack, ChannelNeeds, StagingChannel, ChannelRow, EventInventory, Item, Message, RecordingFacts,
                               StageAgreement, StagerAmounts, StagerRace)
 from app.chat.stagers import agreement_track, stager_amounts, stager_race
+from app.chat.staging_channel import staging_channel
 from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, uncalibrated
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
@@ -292,12 +293,15 @@ def channel_needs(plan: Plan, night: LoadedNight) -> ChannelNeeds | Message:
 
 
 def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAgreement | StagerRace | AgreementTrack
-                                                         | StagerAmounts | ChannelNeeds | EventInventory | Message):
+                                                         | StagerAmounts | ChannelNeeds | EventInventory
+                                                         | StagingChannel | Message):
     """What the recording itself holds, for the topic the question named; two of its stagings
     side by side when the question asks how they agree."""
     topic = plan.query.topic or "channels"
     if plan.query.note == "needs":
         return channel_needs(plan, night)
+    if plan.query.note == "staging_channel":
+        return staging_channel(plan, night)
     if plan.query.note == "inventory":
         return event_inventory(plan, night)
     if topic == "channels":

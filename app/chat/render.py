@@ -33,7 +33,7 @@ from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, s
 from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -303,6 +303,10 @@ def _(r: Message, night: LoadedNight) -> Answer:
         name = r.detail if r.detail.isupper() else r.detail.capitalize()
         return Answer(f"**{name} events were not scored on this night**, so I "
                       f"cannot {r.facts.get('cannot', 'split them')}: {r.facts['why']}.")
+    if r.kind == "library_caption":
+        return Answer(f"The library's caption of epoch {r.facts['epoch']} of **{r.facts['recording']}** (stage "
+                      f"{r.facts['stage']}; written from that recording's own scoring and signals): "
+                      f"{r.facts['caption']}")
     if r.kind == "library_hit":
         return Answer(f"{r.detail}{'e' if r.detail else 'E'}poch {r.facts['epoch']} of **{r.facts['recording']}** (stage "
                       f"{r.facts['stage']}), another recording in the library, so this night's "
@@ -3058,6 +3062,20 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
     items = [named, *(c for c in r.cycles if c is not named)] if named is not None else r.cycles
     return _answer(night, head + "\n\n" + "\n".join(lines) + note + stage_caveat(night, r.source),
                    items)
+
+
+@render.register
+def _(r: StagingChannel, night: LoadedNight) -> Answer:
+    usable = [label for label, why in r.leads if not why]
+    lines = "\n".join(f"- {label}" + (f": not usable ({why})" if why else "") for label, why in r.leads)
+    lead = (f"**{usable[0]}** is the EEG lead this file offers that the machine staging reads first"
+            if usable else "None of this file's EEG leads can be staged from")
+    used = f" This night's machine staging: {r.used}." if r.used else ""
+    return Answer(f"{lead}: YASA's staging classifier was trained on central EEG (C4 or C3 against the "
+                  f"opposite mastoid), so a central lead comes first, then frontal (Fpz-Cz, F4, F3), then "
+                  f"parietal and occipital ones; each needs 40 Hz or more and a signal that is not flat."
+                  f"{used}\n\nThis file's EEG leads, in that order:\n{lines}\n\nAsk *which channel is "
+                  f"noisiest?* to see how clean each one is.")
 
 
 @render.register

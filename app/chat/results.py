@@ -1322,6 +1322,20 @@ class StagerAmounts:
 
 
 @dataclass(frozen=True)
+class StagingChannel:
+    """The file's EEG leads in the order the machine staging reads them ("which EEG channel is
+    best for staging?").
+
+    Attributes:
+        leads: (label, why it cannot be staged from: "" when it can), most preferred first.
+        used: tool and channels of the machine staging, "" when the night was not staged.
+    """
+
+    leads: tuple[tuple[str, str], ...]
+    used: str
+
+
+@dataclass(frozen=True)
 class ChannelNeeds:
     """What the machine scorer needs to score one kind of event, and whether this recording
     has it ("what would you need to score apneas?").

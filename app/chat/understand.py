@@ -946,6 +946,10 @@ def _stage_filter(text: str) -> tuple[tuple[str, ...], str]:
     return (), text
 
 
+_STAGING_CHANNEL_RE = re.compile(r"\b(?:which|what) (?:eeg )?(?:channel|lead|derivation|electrode)s? (?:is|are|would be"
+                                 r"|works?|do you (?:recommend|suggest)|should (?:i|we) use)(?: the)? ?(?:best|better"
+                                 r"|most reliable)?\b.{0,20}\b(?:for |to )(?:sleep )?(?:stag\w*|scor\w* (?:the )?stages)\b"
+                                 r"|\bbest (?:eeg )?(?:channel|lead|derivation) (?:for|to) (?:sleep )?stag\w*\b", I)
 _WAKE_VS_SLEEP_RE = re.compile(r"\b((?:in|during|while) (?:wake(?:fulness)?|awake))\s+(and|vs\.?|versus|or|compared (?:to|with)|against)\s+"
                                r"(?=(?:sleep|asleep)\b(?!\s+(?:spindles?|apn\w*|onset|latency|efficiency|stages?)))", I)
 _FOLLOWED_BY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:was|is) (?:it|that|this)(?: one)? (?P<how>followed|preceded"
@@ -2702,6 +2706,9 @@ def _understand(text: str) -> Query:
                   if re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) else None)
         return Query(Intent.RECORDING, text, topic="scoring", note="confusion", target=stager,
                      by_rule=True)
+    if _STAGING_CHANNEL_RE.search(text):
+        # "which EEG channel is best for staging?": the file's leads in the staging's order
+        return Query(Intent.RECORDING, text, topic="scoring", note="staging_channel", by_rule=True)
     if (m := _NEEDS_RE.search(text)) and (phen := find_phenomenon(m["what"] or "")) and phen.event_types:
         # "what do you need to score apneas?": the channel the scorer needs, and this file's
         return Query(Intent.RECORDING, text, phen.key, topic="channels", note="needs", by_rule=True)
