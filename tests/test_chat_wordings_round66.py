@@ -305,3 +305,30 @@ def test_which_is_more_variable_after_a_comparison(demo, compared, measure) -> N
     m = re.match(rf"\*\*Higher in (\S+)\*\* than in (\S+): {measure} \([^)]*\) ([\d.]+) against ([\d.]+) ", text)
     assert m is not None, text[:200]
     assert float(m[3]) > float(m[4]) and {m[1], m[2]} <= {"REM", "N3", "N1/N2/N3"}
+
+
+def test_no_norm_for_the_temperature_fall(sc4001_unscored) -> None:
+    """"is that a normal drop?" after the temperature's fall listed the sleep norms."""
+    text = last_answer(sc4001_unscored, "how much did the temperature drop?", "is that a normal drop?")
+    assert text.startswith("I hold no published norm for the overnight course of body temperature"), text[:200]
+
+
+def test_the_phase_after_the_coupling(sc4001_unscored) -> None:
+    """"what's the phase?" after the spindle-slow-wave coupling described the epoch on screen."""
+    asked = "is there coupling between spindles and slow oscillations?"
+    text = last_answer(sc4001_unscored, asked, "what's the phase?")
+    assert text == last_answer(sc4001_unscored, asked)
+    assert re.search(r"mean slow-wave phase of \*\*[+-]\d+°\*\*", text), text[:200]
+
+
+@pytest.mark.parametrize("asked", ["what would a human call it?", "what would the expert call it?"])
+def test_what_a_human_would_call_it(demo, asked) -> None:
+    """"what would a human call it?" after an epoch was not understood."""
+    night, _ = demo
+    stage = STAGES[int(night.stages()[0][300])]
+    text = last_answer(demo, "go to epoch 300", asked)
+    from app.chat.plan import clock
+
+    start = float(night.epochs.starts[300])
+    assert text.startswith(f"Epoch 300 ({clock(night, start)}–{clock(night, start + 30)}): **{stage}** in the "
+                           "human-scored staging."), text[:200]

@@ -71,6 +71,8 @@ _ENDED_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which events?) (?:inter
                           r"|cut|terminated) (?:it|that|this)(?: one| period| bout| stretch)?(?: up| short| off)?\W*$"
                           r"|^\W*(?:and\s+|so\s+)?why did (?:it|that|this)(?: one| period| bout)? (?:end|stop|break)\W*$",
                           re.I)
+_THE_PHASE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was) (?:the |its )?(?:mean |preferred |coupling )?"
+                           r"phase|(?:at )?which phase|phase)\W*$", re.I)
 # "which is more variable?" after a signal compared in two parts of the night
 _WHICH_VARIABLE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:one |of (?:them|the two|those) )?(?:is|was|are|were) (?:the )?"
                                 r"(?:more|most|less|least) (?:variable|irregular|steady|stable|regular)\W*$", re.I)
@@ -350,6 +352,11 @@ class Dialogue:
             # against its limits, not the stage norms
             return Query(Intent.SUMMARY, query.text, modality=_SYSTEM_OF_SIGNAL[self.last.signal],
                          signal=self.last.signal, topic="system", note="normal", by_rule=True)
+        if (query.intent == Intent.NORMAL and not query.target and self.last is not None
+                and self.last.signal in _UNNORMED_SIGNALS and not self.last.phenomenon):
+            # "how much did the temperature drop?", then "is that a normal drop?": no norm is held
+            # for it, and the sleep norms answer another question
+            raise NothingToReferTo("no_norm")
         if query.intent == Intent.NORMAL and not query.target and (row := self._norm_row()):
             # "that's long, isn't it?" after the sleep latency: that row of the norms first
             query = replace(query, target=row)
@@ -1144,6 +1151,9 @@ class Dialogue:
                 Intent.STAGE_TIMING, Intent.LOCATE, Intent.THRESHOLD):
             # "how many REM periods were there?", then "how long was each one?": all of them listed
             return "list them"
+        if _THE_PHASE_RE.search(text) and self.last is not None and self.last.measure == "coupling":
+            # "what's the phase?" after the spindle-slow-wave coupling: its answer leads with it
+            return self.last.text
         if _WHICH_VARIABLE_RE.search(text) and (asked := self._variability_of_last()) is not None:
             # "compare heart rate in REM and N3", then "which is more variable?": its variability
             return asked
@@ -2066,6 +2076,8 @@ _APNEA_FAMILY = ("apnea", "respiratory_event", "obstructive_event", *_SUBTYPE_FA
 """Phenomena after which "the central ones" are central apneas."""
 _SPLITS = (Intent.BREAKDOWN, Intent.COMPARE)
 _SYSTEM_OF_SIGNAL = {"hr": "heart", "resp": "respiratory", "spo2": "respiratory"}
+_UNNORMED_SIGNALS = ("temp", "snore")
+"""Signals no norm is held for: "is that normal?" after one says so."""
 """The body system whose limits "is that normal?" reads after a signal was measured."""
 _TESTED_SPLITS = ("stage", "position", "hour")
 """Splits of an index whose two sides "is that significant?" tests (:mod:`app.chat.breakdown`)."""

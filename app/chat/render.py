@@ -210,6 +210,11 @@ _NO_REFERENCE = {
         "A share needs a count of events in part of the night just before it; ask e.g. *how "
         "many apneas were in REM?* and then *what percentage is that?*, or in one question "
         "*what percentage of the apneas were in REM?*"),
+    "no_norm": (
+        "I hold no published norm for the overnight course of body temperature or for snoring "
+        "loudness, so I will not call this night's figures normal or not; the figures above are "
+        "the night's own. Ask *is this normal?* for the sleep and breathing measures that have "
+        "norms."),
     "no_phenomenon": (
         "The last answer named no event to find an example of; ask e.g. *what is a K-complex?"
         " show me one*."),

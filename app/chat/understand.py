@@ -950,6 +950,9 @@ _STAGING_CHANNEL_RE = re.compile(r"\b(?:which|what) (?:eeg )?(?:channel|lead|der
                                  r"|works?|do you (?:recommend|suggest)|should (?:i|we) use)(?: the)? ?(?:best|better"
                                  r"|most reliable)?\b.{0,20}\b(?:for |to )(?:sleep )?(?:stag\w*|scor\w* (?:the )?stages)\b"
                                  r"|\bbest (?:eeg )?(?:channel|lead|derivation) (?:for|to) (?:sleep )?stag\w*\b", I)
+_HUMAN_CALL_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:what|how) would (?:a |the |an )?(?:human|person|scorer"
+                            r"|technician|tech|expert|clinician|rpsgt)(?: scorer)? (?:call|score|stage|label|read)"
+                            r" (?:it|this|that)(?: epoch| one)?\W*$", I)
 _WAKE_VS_SLEEP_RE = re.compile(r"\b((?:in|during|while) (?:wake(?:fulness)?|awake))\s+(and|vs\.?|versus|or|compared (?:to|with)|against)\s+"
                                r"(?=(?:sleep|asleep)\b(?!\s+(?:spindles?|apn\w*|onset|latency|efficiency|stages?)))", I)
 _FOLLOWED_BY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:was|is) (?:it|that|this)(?: one)? (?P<how>followed|preceded"
@@ -2393,6 +2396,9 @@ def _understand(text: str) -> Query:
     text = _MORE_IN_PART_RE.sub(r"compare \1 in the first half and the second half", text)
     text = _HALVES_ASKED_RE.sub(lambda m: f"compare {m.group(1) or m.group(2)} in the first half and "
                                           f"the second half", text)
+    if _HUMAN_CALL_RE.match(text):
+        # "what would a human call it?": the epoch's stage, which names who scored it
+        text = "what stage is it?"
     # "heart rate in wake vs sleep": sleep is the other side, as "in wake and in sleep" says
     text = _WAKE_VS_SLEEP_RE.sub(r"\1 \2 in ", text)
     if m := _FOLLOWED_BY_RE.match(text):
