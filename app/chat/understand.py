@@ -956,7 +956,7 @@ _HUMAN_CALL_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:what|how) would (?:
 _WAKE_VS_SLEEP_RE = re.compile(r"\b((?:in|during|while) (?:wake(?:fulness)?|awake))\s+(and|vs\.?|versus|or|compared (?:to|with)|against)\s+"
                                r"(?=(?:sleep|asleep)\b(?!\s+(?:spindles?|apn\w*|onset|latency|efficiency|stages?)))", I)
 _FOLLOWED_BY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:was|is) (?:it|that|this)(?: one)? (?P<how>followed|preceded"
-                             r"|accompanied|terminated|ended) by|did (?:it|that|this)(?: one)? (?P<end>end|finish"
+                             r"|accompanied|terminated|ended) by|did (?:it|that|this)(?: one)? (?:end|finish"
                              r"|terminate) (?:with|in)) (?P<what>(?:an?|any) [a-z -]+?)\W*$", I)
 _EEG_SPEED_RE = re.compile(r"\b(?:the\s+)?(?:eeg|brain ?waves?|brain activity|background(?: rhythm)?)\s+"
                            r"(?:(?:is|was|get|gets|got|become|became|getting)\s+)?(?P<way>slower|faster)\b", I)
