@@ -61,6 +61,10 @@ read from the snore channel by the app: no caption states it."""
 TEMP_COLUMN = "body.temperature.mean [°C]"
 """Feature-frame column of each epoch's mean body temperature (°C), read from a temperature
 channel by the app (:mod:`sleeplm_core.features.temperature`): no caption states it."""
+CHIN_TONE_COLUMN = "position_muscle.chin_tone.spread [ratio]"
+"""Feature-frame column of each epoch's chin EMG spread over the night's median epoch (1 =
+typical): tone, which even a 1-Hz chin envelope shows, read by the app (:meth:`LoadedNight.chin_tones`)."""
+_EMG_SLOT = CANONICAL_CHANNELS.index("EMG_CHIN")
 
 
 @dataclass
@@ -233,11 +237,22 @@ class LoadedNight:
             frame = self.features.to_frame()
             if (loud := self.snore()) is not None:
                 frame[SNORE_COLUMN] = epoch_means(loud.db, 1.0, self.epochs.starts)
+            if (tones := self.chin_tones()) is not None:
+                frame[CHIN_TONE_COLUMN] = tones
             if (label := self.epochs.aux_mapping.get("TEMP")) in self.recording.signals:
                 temp = body_temperature(self.recording.signals[label])
                 frame[TEMP_COLUMN] = epoch_means(temp.data, temp.sfreq, self.epochs.starts)
             self._frame = frame
         return self._frame
+
+    def chin_tones(self) -> np.ndarray | None:
+        """Each epoch's chin EMG spread over the night's median epoch spread (1 = typical); None
+        without a chin channel."""
+        if not self.epochs.channel_mask[_EMG_SLOT]:
+            return None
+        spread = np.std(np.asarray(self.epochs.data[:, _EMG_SLOT, :]), axis=1)
+        median = float(np.median(spread))
+        return spread / median if median > 0 else None
 
     def measured_caption(self, index: int, level: str) -> str | None:
         """The rule-based caption of an epoch's measured facts at ``level`` (no rounding)."""

@@ -255,8 +255,7 @@ def test_telling_two_stages_apart_reads_eyes_and_chin_beside_the_eeg(demo) -> No
     n1_rems, rem_rems = _row(text, "EOG (rapid eye movements count)")
     assert rem_rems > n1_rems, text
     n1_chin, rem_chin = _row(text, "chin EMG tone (× the night's typical epoch)")
-    from app.chat.evidence import chin_tones
-    tones, codes = chin_tones(night), night.stages()[0]
+    tones, codes = night.chin_tones(), night.stages()[0]
     assert rem_chin == pytest.approx(tones[codes == STAGES.index("REM")].mean(), abs=0.051), text
     assert rem_chin < n1_chin, text
     follow = last_answer(demo, "compare the EEG in REM and N1", "what distinguishes them?")

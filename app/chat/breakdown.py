@@ -18,7 +18,7 @@ from scipy.stats import spearmanr
 
 from app.chat.aspects import Aspect
 from app.chat.events import events_for, unscored_reason
-from app.chat.measures import measure_columns, measure_name
+from app.chat.measures import measure_columns, missing_measure
 from app.chat.periods import stage_periods
 from app.chat.phenomena import phenomenon
 from app.chat.plan import Plan, reading_span, stages_guessed
@@ -276,9 +276,7 @@ def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],
     frame = night.feature_frame()
     cols = measure_columns(plan.query.measure or "", frame)
     if not cols:
-        name = measure_name(plan.query.measure or "")
-        return Message("no_signal", name) if name else Message("no_measure",
-                                                                plan.query.measure or "")
+        return missing_measure(night, plan.query.measure or "")
     rows = []
     for name, mask in groups.items():
         values = {}

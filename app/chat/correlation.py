@@ -17,7 +17,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from app.chat.events import events_for, unscored_reason
-from app.chat.measures import column_name, measure_columns, measure_name
+from app.chat.measures import column_name, measure_columns, missing_measure
 from app.chat.phenomena import counted_phenomenon
 from app.chat.plan import Plan
 from app.chat.results import Correlation, CorrelationRow, Message
@@ -63,8 +63,7 @@ def _values(night: LoadedNight, words: str) -> tuple[str, np.ndarray] | Message:
     frame = night.feature_frame()
     found = measure_columns(words, frame)
     if not found:
-        name = measure_name(words)
-        return Message("no_signal", name) if name else Message("no_measure", words)
+        return missing_measure(night, words)
     return column_name(found[0]), pd.to_numeric(frame[found[0]], errors="coerce").to_numpy(float)
 
 

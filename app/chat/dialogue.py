@@ -16,8 +16,9 @@ from app.chat.norms import AROUSAL_ROW, BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_ST
 from app.chat.phenomena import find_phenomenon, phenomenon, plural
 from app.chat.plan import length_text
 from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, Ref, Scope, transition_sides, two_stages
-from app.chat.measures import measure_name
+from app.chat.measures import measure_name, names_measure
 from app.chat.results import LIBRARY_SOURCE, Item
+from app.chat.surround import surround, surrounding
 from app.chat.timespan import TimeSpan, parse_time, period_stage
 from app.chat.understand import AND_ORDINAL_RE, EACH_EXAMPLE_RE, GOT_WRONG_RE, article, comparison_row
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -172,6 +173,14 @@ class Dialogue:
             # "which stage had the most arousals?", then "and the fewest?": the same split, led
             # by the other end
             return replace(self.last, text=query.text, ref=Ref.NONE, rank="lowest" if m["fewest"] else None)
+        if (asked := surround(query.text)) is not None and self.items and self._period_in_focus() and not (
+                item := self._focused()).source.startswith(LIBRARY_SOURCE):
+            # "show me the 5 minutes around it", "zoom into that hour": that stretch on screen
+            lo, hi = surrounding(item.start, item.end, asked)
+            label = item.label.split(" (")[0]
+            words = f"{length_text(hi - lo)} around the {label}" if asked.seconds else label
+            return Query(Intent.NAVIGATE, query.text, scope=Scope((), TimeSpan("item", lo, hi, words)),
+                         by_rule=True)
         if (query.scope.time is None and query.ref == Ref.NONE and _THAT_SPAN_RE.search(query.text)
                 and self.items and self._one_in_focus()):
             # "how many events in that hour?" after the worst hour was picked: inside it
@@ -334,6 +343,11 @@ class Dialogue:
             # that rate can be read against (the list's answer says it), not the stage norms
             return self._asked_again(query)
         if (query.intent == Intent.NORMAL and not query.target and self.last is not None
+                and self.last.intent == Intent.LOCATE and self.last.share == "central_apnea"):
+            # "does that matter?" after the centrals' share: the ICSD-3's central sleep apnea
+            # criteria read on this night, not the AHI's grade
+            return Query(Intent.MEDICAL, query.text, condition_name="central sleep apnea", by_rule=True)
+        if (query.intent == Intent.NORMAL and not query.target and self.last is not None
                 and (self.last.measure == "hypoxic_burden" or _HRV_WORDS_RE.search(self.last.measure or ""))):
             # "is that high?" after the hypoxic burden or the HRV: what that measure can be read
             # against (its answer says), not the stage norms
@@ -456,6 +470,10 @@ class Dialogue:
             # "what stage is it?" after a library hit was picked: the hit, which may lie in
             # another recording, never this night's signals at the same clock time
             return _library_pick(self._focused(), query.text, "")
+        if (query.ref == Ref.CONTEXT and Aspect.CAUSE in query.aspects and self._one_in_focus()
+                and self._focused().label == "arousal"):
+            # "what caused it?" of one arousal: its cause by the rule the arousal counts use
+            query = replace(query, ref=Ref.ITEM, step=0)
         if query.ref in (Ref.CONTEXT, Ref.ITEM):
             item = self._focused()
             # Without a pick the first listed item is meant; the answer says so.
@@ -513,6 +531,10 @@ class Dialogue:
             # "the average desaturation after an apnea?", then "and after a hypopnea?": the same
             # events, tied to the other kind
             return replace(last, text=query.text, together=query.phenomenon, ref=Ref.NONE)
+        if (query.ref == Ref.REPEAT and last.intent in _SPLITS and last.measure and not (query.phenomenon or query.signal)
+                and (named := query.target or query.modality) and names_measure(named)):
+            # "compare this epoch with N2", then "what about the eyes?": the eyes, on the same sides
+            return replace(last, text=query.text, measure=named, ref=Ref.NONE)
         return self._listed(query, self._merge(query))
 
     def _trend(self, query: Query) -> Query:
@@ -525,6 +547,10 @@ class Dialogue:
             return Query(Intent.BREAKDOWN, query.text, by="hour", measure=_SIGNAL_WORDS[last.signal],
                          by_rule=True)
         raise NothingToReferTo("no_trend")
+
+    def asks_in_that_span(self, text: str) -> bool:
+        """Whether ``text`` asks about "that hour" (or period) with one in focus to be it."""
+        return bool(_THAT_SPAN_RE.search(text)) and bool(self.items) and self._one_in_focus()
 
     def _one_in_focus(self) -> bool:
         """One result is in focus: picked, the only one, or the one the last question asked
@@ -880,6 +906,9 @@ class Dialogue:
         them ("how many obstructive apneas in NREM?"), or a subtype's share of its family
         ("how many central apneas?")."""
         last = self.last
+        if last.intent == Intent.STAGE_AMOUNT and last.scope.stages:
+            # "how much REM?", then "what percentage?": its share of sleep, which that answer gives
+            return replace(last, text=query.text, ref=Ref.NONE)
         if last.intent != Intent.LOCATE or last.phenomenon is None or last.share is not None:
             raise NothingToReferTo("no_share")
         if last.scope.stages or last.scope.time:
@@ -913,6 +942,12 @@ class Dialogue:
         if shown is not None and shown.intent == Intent.NAVIGATE:
             return Query(Intent.CLASSIFY, query.text, stage_event="why",
                          scope=Scope(time=TimeSpan("current", text="this epoch")))
+        if shown is not None and shown.note == "where_unsure" and self.items:
+            # "where are you least sure?", then "why?": the evidence for the first epoch of the
+            # stretch in focus, whose stage probabilities show the split
+            item = self._focused()
+            return Query(Intent.CLASSIFY, query.text, stage_event="why", by_rule=True,
+                         scope=Scope(time=TimeSpan("item", item.start, item.start + EPOCH_SEC, "that stretch")))
         if query.intent == Intent.EXPLAIN and query.phenomenon:
             return self._why_kind(query)
         if (query.note == "good_example" and shown is not None and shown.intent == Intent.LOCATE
@@ -1276,14 +1311,34 @@ class Dialogue:
         if (m := _LOOK_LIKE_RE.search(text)) and self.items and (
                 self._one_in_focus() or (self.last is not None and self.last.rank)):
             # "show me a central apnea", then "what does the effort look like?": during it
-            return f"what does the {m.group('what')} look like during it?"
+            return f"what does the {m.group('what') or m.group('what2')} look like during it?"
         if _HOW_MANY_MINUTES_RE.search(text) and self.items and (
                 self._one_in_focus() or (self.last is not None and self.last.rank)):
             return "how long was it?"   # "the longest awakening", then "how many minutes?"
+        if _WHY_THAT_LOW_RE.search(text) and self.last is not None and self.last.stat in ("se", "tst", "waso"):
+            # "what's the sleep efficiency?", then "why is it low?": where the time awake went
+            return ("how many times did the patient wake up?" if self.last.stat == "waso"
+                    else "why is the sleep efficiency low?")
+        if _ITS_LENGTH_RE.search(text) and self.items and self._period_in_focus():
+            return "how long was it?"   # "show me a spindle", then "what's its duration?"
         if _IT_LASTS_RE.search(text):
             # "how long does it last?", "when does it end?": the one in focus, else the stretch
             # of the stage on screen
             return "how long was it?" if self.items else "how long is this stage?"
+        if (m := _WHAT_CAUSED_IT_RE.search(text)) and self.items and self._one_in_focus() and (
+                label := self._focused().label) not in STAGES and not self._focused().source.startswith(
+                    LIBRARY_SOURCE):
+            # "show me the deepest desaturation", then "what caused it?": that one's cause, not
+            # the whole list's
+            if label == "arousal":
+                return None   # its own cause, by the association rule (resolve)
+            if label in ("desaturation", "oxygen desaturation"):
+                return "was there an apnea or hypopnea before it?"
+            return "what happened just before it?"
+        if _REAL_OR_ARTEFACT_RE.search(text) and self.items and self._one_in_focus() and (
+                phen := find_phenomenon(self._focused().label)) is not None and phen.event_types:
+            # "is that a real apnea or artefact?": the scoring rule read against that event's signals
+            return f"why is that {article(phen.title.lower())}?"
         if _WHAT_CAUSED_THEM_RE.search(text) and (cause := self._cause_question()) is not None:
             return cause   # "how many arousals?", then "what caused most of them?"
         if (_MEET_THEM_RE.search(text) and self.last is not None and self.last.note == "glossary"
@@ -1321,6 +1376,13 @@ class Dialogue:
         if _WOKE_BY_IT_RE.search(text) and self.items and self._one_in_focus() and (
                 self._focused().label not in STAGES):
             return "did she wake up after it?"   # "did it wake her up?" with one event shown
+        if (_WOKE_BY_THEM_RE.search(text) and self.last is not None and self.last.intent == Intent.LOCATE
+                and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types
+                and phen.key != "arousal"):
+            # "any leg movements?", then "did they wake her up?": how many led to waking, and
+            # how many to an arousal, the briefer way to be woken
+            name = plural(phen.title.lower())
+            return f"how many {name} were followed by an awakening, and how many {name} had an arousal?"
         if _HOW_OFTEN_THAT_RE.search(text) and (asked := self._how_often_after()) is not None:
             # "how many times did that happen?" after "did she wake up after it?": of the list's
             # kind, those followed by the same
@@ -1837,8 +1899,11 @@ _TAKE_TO_RECOVER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:long|much time) d
 _DIPPING = ("desaturation", "apnea", "obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea",
             "respiratory_event")
 """Events whose oxygen recovery afterwards a bare "how long did it take to recover?" asks about."""
-_LOOK_LIKE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what (?:does|did) (?:the |her |his |their )?(?P<what>effort|breathing"
-                           r"|airflow|flow|belts?|chest|abdomen|respiration) look like\W*$", re.I)
+_LOOK_LIKE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what (?:does|did|do) (?:the |her |his |their )?(?P<what>effort(?: belts?)?"
+                           r"|breathing|airflow|flow|belts?|chest|abdomen|respiration) look like(?: there| here| then"
+                           r"| in (?:it|that|this)(?: one)?)?\W*$"
+                           r"|^\W*(?:and|what about|how about)\s+(?:the\s+)?(?P<what2>effort(?: belts?)?|belts?|airflow|flow"
+                           r"|chest|abdomen)\W*$", re.I)
 _HOW_MANY_MINUTES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how many (?:minutes|seconds|hours|mins|secs)"
                                   r"|for how long)\W*$", re.I)
 _WHAT_ABOUT_CHANNEL_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:the\s+|an?\s+)?(?P<what>ecg|ekg|eeg|eog"
@@ -1851,6 +1916,10 @@ _QUALITY_FOLLOW_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:why (?:is|was|are|were
 _OTHER_NIGHTS_RE = re.compile(r"^\W*(?:and\s+|now\s+)?(?:only|just)?\s*(?:(?:the\s+)?ones?\s+|matches\s+)?(?:from|in)"
                               r" (?:other|another|different) (?:nights?|recordings?|files?|studies|patients?)\W*$"
                               r"|\bin other (?:nights|recordings)\b", re.I)
+_WHY_THAT_LOW_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why (?:is|was) (?:it|that|this) (?:so |that |this )?(?:low"
+                              r"|poor|bad|high|short|long)|what (?:made|makes|kept|keeps) (?:it|that|this) (?:so )?(?:low"
+                              r"|poor|high|short)|what (?:lowered|caused|explains|drove|drives) (?:it|that|this))\W*$", re.I)
+_ITS_LENGTH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s|’s| is| was) )?its (?:duration|length)\W*$", re.I)
 _HOW_LONG_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long (?:is|was) (?:it|that|this)(?: one)?\W*$", re.I)
 _IT_LASTS_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:how long (?:does|will|did|do) (?:it|that|this)(?: one)?"
                           r" (?:last|go on|continue|take)|when (?:does|did|will) (?:it|that|this)(?: one)? (?:end|stop"
@@ -1861,6 +1930,13 @@ _WHAT_CAUSED_THEM_RE = re.compile(
     r"|explains?|was behind|were behind)(?: (?:most|all|each|many|some) of)? (?:them|those|these|it|that)"
     r"|what (?:were|are) (?:the|their) (?:causes|triggers|reasons)|why did (?:they|those|these) happen"
     r"|what (?:were|are) (?:they|those|these) (?:caused by|due to|from))\W*$", re.I)
+_WHAT_CAUSED_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what (?:caused|triggered|provoked|led to|brought on"
+                                r"|set off|was behind) (?:it|that|this)(?: one)?|why did (?:it|that|this)(?: one)? happen"
+                                r"|what was (?:it|that|this)(?: one)? (?:caused by|due to))\W*$", re.I)
+_REAL_OR_ARTEFACT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|it|this)(?: one)? (?:an? )?(?:real|true"
+                                  r"|genuine|actual|proper)\b.*$|^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|could) (?:that|it|this)"
+                                  r"(?: one)? (?:be )?(?:an? )?(?:artefact|artifact|noise|false (?:positive|alarm)|mistake)\W*$",
+                                  re.I)
 # "does this epoch meet them?" after a stage's rules
 _MEET_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:does|would|did|do) (?:this|the current|that|it)(?: one| epoch)?"
                            r" (?:meet|satisfy|fulfil+|pass|fit|match) (?:them|those|these|it|the (?:rules|criteria))\W*$", re.I)
@@ -1927,6 +2003,9 @@ _SHOW_STAGE_TOO_RE = re.compile(r"^\W*(?:(?:and|now|then|next|ok(?:ay)?),?\s+)*(
 _WOKE_BY_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|this(?: one)?) (?:wake|rouse|awaken)"
                             r" (?:her|him|them|the patient|the sleeper)(?: up)?\W*$", re.I)
 """Whether the one event shown woke the sleeper ("did it wake her up?")."""
+_WOKE_BY_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|does) (?:they|these|those|them|any of them) (?:wake"
+                              r"|rouse|awaken|disturb|arouse)(?: (?:her|him|them|the patient|the sleeper))?(?: up)?\W*$",
+                              re.I)
 _HOW_OFTEN_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:many times|often) (?:did|does|has) (?:that|this|it)"
                                 r" happen(?:ed)?(?: (?:in total|overall|that night|tonight|in the night))?|how often"
                                 r"(?: (?:was|is) (?:that|this|it))?|how many times)\W*$", re.I)
@@ -2053,6 +2132,8 @@ _THEY_COMPARED_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?(?:were|are|did|do) )(?:t
                                r"| grow)? (?:\w+er|more \w+|less \w+)\b(?<!\bbetter)(?<!\bworse).*)$", re.I)
 """A comparison of the events just listed ("were they faster in the second half?"); "were they
 worse in REM?" is a split of them (``understand``'s own)."""
+_HOW_THEY_COMPARE_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?(?:how (?:do|did|does) |(?:can you |could you |now )?compare ))"
+                                  r"(?:they|these|those|them)( (?:compare )?(?:between|across|in|from)\b.*)$", re.I)
 _WHY_SO_SLOW_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:is|are|does|do) (?:it|this|that|they|these|those"
                              r"|the eeg|the brain|the waves|these waves)(?: look)? so (?:slow|big|large)\W*$", re.I)
 _ON_CHANNEL_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what (?:should|would|do|does|can|could) (?:they|the class|the"
@@ -2126,8 +2207,9 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
         named = ("from leg movements" if cause[:3] in ("leg", "lim", "plm") else "spontaneous"
                  if cause == "spontaneous" else "respiratory")
         return f"{m.group('ask')} arousals were {named}?"
-    if (m := _THEY_COMPARED_RE.search(text)) is not None:
-        # "were they faster in the second half?" after the spindles: those events compared
+    if (m := _THEY_COMPARED_RE.search(text) or _HOW_THEY_COMPARE_RE.search(text)) is not None:
+        # "were they faster in the second half?", "how do they compare between the halves?"
+        # after the spindles: those events compared
         return f"{m.group(1)}the {listed}{m.group(2)}"
     return None
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.chat.evidence import chin_tones
 from app.chat.measures import column_name, measure_columns
 from app.chat.periods import stage_name
 from app.chat.plan import Plan
@@ -37,7 +36,7 @@ def epoch_pair(plan: Plan, night: LoadedNight) -> EpochPair:
             values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
             rows.append((column_name(col), col.rsplit(" [", 1)[1].rstrip("]"),
                          (float(values[epochs[0]]), float(values[epochs[1]])), float(np.nanstd(values))))
-    if (tones := chin_tones(night)) is not None:
+    if (tones := night.chin_tones()) is not None:
         rows.append(("chin EMG tone (× the night's typical epoch)", "ratio",
                      (float(tones[epochs[0]]), float(tones[epochs[1]])), float(np.std(tones))))
     events, events_source = night.scored_events()

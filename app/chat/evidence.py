@@ -19,10 +19,8 @@ from app.chat.plan import Plan
 from app.chat.results import Message, StageEvidence
 from app.night import LoadedNight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
-from sleeplm_core.io.epochset import CANONICAL_CHANNELS
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
-_EMG = CANONICAL_CHANNELS.index("EMG_CHIN")
 
 
 def _mean_columns(frame: pd.DataFrame, i: int, prefix: str, suffix: str) -> float | None:
@@ -33,18 +31,8 @@ def _mean_columns(frame: pd.DataFrame, i: int, prefix: str, suffix: str) -> floa
     return float(np.nanmean(values)) if np.isfinite(values).any() else None
 
 
-def chin_tones(night: LoadedNight) -> np.ndarray | None:
-    """Each epoch's chin EMG spread over the night's median epoch spread (1 = typical); None
-    without a chin channel."""
-    if not night.epochs.channel_mask[_EMG]:
-        return None
-    spread = np.std(np.asarray(night.epochs.data[:, _EMG, :]), axis=1)
-    median = float(np.median(spread))
-    return spread / median if median > 0 else None
-
-
 def _chin_tone(night: LoadedNight, i: int) -> float | None:
-    tones = chin_tones(night)
+    tones = night.chin_tones()
     return None if tones is None else float(tones[i])
 
 

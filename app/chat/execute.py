@@ -36,14 +36,14 @@ from app.chat.by_channel import events_by_channel
 from app.chat.coupling import so_coupling
 from app.chat.define import define
 from app.chat.events import counted_causes, events_for, unscored_reason
-from app.chat.evidence import chin_tones, stage_evidence, stage_example
+from app.chat.evidence import stage_evidence, stage_example
 from app.chat.findings import findings
 from app.chat.glossary import term
 from app.chat.hypopnea_rules import hypopnea_rules
 from app.chat.index_track import index_track
 from app.chat.library import library_contents
 from app.chat.likeness import epoch_likeness, words_likeness
-from app.chat.measures import column_name, measure_columns, measure_name, names_measure
+from app.chat.measures import column_name, measure_columns, measure_name, missing_measure, names_measure
 from app.chat.peaks import peak_frequencies
 from app.chat.periods import SLEEP_CODES, awakening_runs, sleep_minutes, stage_name, stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
@@ -644,6 +644,10 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
         periodic_n = _periodic_count(night, scored)
     # a count of one cause ("how many arousals were spontaneous?") is said as its share of all
     cause = q.listed_cause if phen is not None and phen.key == "arousal" and not q.counted_cause else None
+    if phen is not None and phen.key == "arousal" and "spontaneous" in (cause, q.counted_cause) and (
+            gaps := counted_causes(night, [])[1]):
+        # no tie is no proof of a spontaneous arousal where breathing or the legs went unscored
+        return Message("no_spontaneous", gaps, {"n": str(len(scored))})
     if cause:
         # "show me a spontaneous arousal": those of that cause
         scored = _of_cause(night, scored, cause)
@@ -984,6 +988,8 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
         items, source = _event_items(night, phen.event_types, plan.where, None)
         tie = ""
         if phen.key == "arousal" and (cause := q.listed_cause):
+            if cause == "spontaneous" and (gaps := counted_causes(night, [])[1]):
+                return Message("no_spontaneous", gaps, {"n": str(len(items))})
             # "what does a respiratory arousal look like?": one of that cause
             items, tie = _of_cause(night, items, cause), f", a {cause} one"
         if q.together and items and not isinstance(found := tied_items(night, items, phen, q),
@@ -1420,7 +1426,7 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
     named = next((measure_name(w) for w in sources if names_measure(w)), None)
     if not cols and named is not None:
         # "how did the breathing rate change in REM?" on SC4001: its 1-Hz sensor is too slow
-        return no_series(night, q.signal) if q.signal in _SLOWEST_OF else Message("no_signal", named)
+        return no_series(night, q.signal) if q.signal in _SLOWEST_OF else missing_measure(night, named)
     # Words naming no measure ("the difference between N2 and N3") compare the EEG, and two
     # stages also the eyes and the chin, which a scorer reads beside it ("how do I tell N1 from
     # REM?": rapid eye movements and atonia, where the EEG alone barely differs).
@@ -1450,7 +1456,7 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
             rows.append((column_name(col), col.rsplit(" [", 1)[1].rstrip("]"), cells))
             if tested:
                 per_epoch.append(pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float))
-    if not named and two_stages(q.groups) and (tones := chin_tones(night)) is not None:
+    if not named and two_stages(q.groups) and (tones := night.chin_tones()) is not None:
         rows.append(("chin EMG tone (× the night's typical epoch)", "ratio",
                      [(float(tones[w.mask].mean()), float(tones[w.mask].std()), int(w.mask.sum()))
                       if w.mask.any() else (float("nan"), float("nan"), 0) for w in plan.groups]))
@@ -2234,6 +2240,7 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
         cause = next(iter(counted), "")
     return replace(found, stage_asked=Aspect.STAGE in q.aspects, cause=cause, cause_gap=gap,
                    cause_asked=(q.counted_cause or "") if cause else "",
+                   cause_led=Aspect.CAUSE in q.aspects,
                    positions="" if found.around else _positions_during(night, item),
                    position_asked=Aspect.POSITION in q.aspects, position_named=q.position_named or "",
                    asked_types=phen.event_types if found.around and phen is not None else (),

@@ -17,7 +17,7 @@ from scipy.stats import spearmanr
 
 from app.chat.breakdown import counted_index, group_rows, night_groups
 from app.chat.events import unscored_reason
-from app.chat.measures import column_name, measure_columns, measure_name
+from app.chat.measures import column_name, measure_columns, missing_measure
 from app.chat.plan import Plan
 from app.chat.results import IndexTrack, IndexTrackRow, Message
 from app.night import LoadedNight
@@ -42,8 +42,7 @@ def index_track(plan: Plan, night: LoadedNight) -> IndexTrack | Message:
     frame = night.feature_frame()
     cols = measure_columns(plan.query.measure or "", frame)
     if not cols:
-        words = measure_name(plan.query.measure or "")
-        return Message("no_signal", words) if words else Message("no_measure", plan.query.measure or "")
+        return missing_measure(night, plan.query.measure or "")
     groups = night_groups(night, "hour")
     assert not isinstance(groups, Message)   # clock hours need no channel
     stages, source = night.stages()

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from app.chat.results import Message
+from app.night import LoadedNight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
+from sleeplm_core.features.position_muscle import MIN_EMG_SFREQ
 from sleeplm_core.features.schema import column_words
 
 @dataclass(frozen=True)
@@ -40,7 +43,10 @@ MEASURES: tuple[Measure, ...] = (
     *(Measure(f"{b}|spindle" if b == "sigma" else b, f"{b} power", ((EEG_PREFIX, f".{b} [%]"),))
       for b in EEG_BAND_NAMES),
     Measure("eog|eye", "EOG", (("brain.rems.", "count [count]"), ("brain.eog.", ".slow [%]"))),
+    Measure("(?:chin|muscle|emg) tone|atoni", "chin EMG tone", (("position_muscle.chin_tone.", "spread [ratio]"),)),
     Measure("emg|muscle|chin", "chin EMG", (("position_muscle.emg.", "burst_ratio [ratio]"),)),
+    # a 1-Hz chin envelope has no bursts to count, yet its spread still reads tone
+    Measure("emg|muscle|chin", "chin EMG tone", (("position_muscle.chin_tone.", "spread [ratio]"),)),
     Measure("eeg|brain|band|power|spectr", "EEG", tuple((EEG_PREFIX, f".{b} [%]") for b in EEG_BAND_NAMES)),
 )
 
@@ -104,3 +110,21 @@ def column_name(col: str) -> str:
                 rest = " ".join(w for w in words if w and w.lower()[:4] not in stems)
                 return measure.name + (f" ({rest})" if rest else "")
     return " ".join(words)
+
+
+_SLOW_MEASURES = {"chin EMG": ("EMG_CHIN", MIN_EMG_SFREQ)}
+"""Measures read from one montage slot's waveform, with the lowest rate (Hz) they need."""
+
+
+def missing_measure(night: LoadedNight, words: str) -> Message:
+    """Why the measure ``words`` name has no values on ``night``: its channel is there but too
+    slow (a 1-Hz chin envelope has no spectrum or bursts to read), there is none, or the words
+    name no measure."""
+    name = measure_name(words)
+    if name is None:
+        return Message("no_measure", words)
+    slot, lowest = _SLOW_MEASURES.get(name, ("", 0.0))
+    sig = night.recording.signals.get(night.epochs.slots.get(slot, "")) if slot else None
+    if sig is not None and sig.sfreq < lowest:
+        return Message("too_slow", name, {"channels": f"{sig.label} is sampled at {sig.sfreq:g} Hz"})
+    return Message("no_signal", name)

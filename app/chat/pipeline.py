@@ -135,6 +135,11 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         dialogue.remember(marked, answer.items, current, answer.jump if answer.jump is not None else current)
         return answer, marked
     query = understand(text)
+    if (query.ref == Ref.REPEAT and dialogue.asks_in_that_span(text)
+            and (bare := _FOLLOW_UP_LEAD_RE.sub("", text)) != text and bare.strip(" ?.!")):
+        # "what about oxygen in that hour?": oxygen, in the hour in focus, not the last
+        # question's kind asked again of oxygen
+        return ask(bare, dialogue, night, engine, current)
     try:
         resolved = dialogue.resolve(query)
     except NothingToReferTo as gap:

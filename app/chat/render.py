@@ -352,6 +352,11 @@ def _(r: Message, night: LoadedNight) -> Answer:
         return Answer(f"YASA's detector finds no slow wave (75 µV or more peak to peak) in "
                       f"{r.detail} of this night, so there is no slow-wave phase to read the "
                       f"spindle band against.")
+    if r.kind == "no_spontaneous":
+        return Answer(f"**Cannot tell** which of the {r.facts['n']} arousals were spontaneous: an arousal is "
+                      f"spontaneous when no breathing event or leg movement is tied to it, and on this "
+                      f"night not every cause could be looked for ({r.detail}). *What caused the "
+                      f"arousals?* gives the causes that could be.")
     if r.kind == "no_agreement":
         return Answer(f"There are no two stagings of this night to compare: {r.detail}.")
     if r.kind == "no_measure":
@@ -2454,11 +2459,10 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         if r.cause_asked:
             # "is it respiratory?": yes or no first
             said = f"**{'Yes' if r.cause == r.cause_asked else 'No'}**: {said[0].lower()}{said[1:]}"
-            text = f"{said} {text}"
-        else:
-            text += f" {said}"
+        text = f"{said} {text}" if r.cause_asked or r.cause_led else f"{text} {said}"
     elif r.cause_gap:
-        text += f" Its cause could not be looked for: {r.cause_gap}."
+        gap = f"Its cause could not be looked for: {r.cause_gap}."
+        text = f"{gap} {text}" if r.cause_led else f"{text} {gap}"
     if r.tied is not None:
         desat, nadir = r.tied
         text += (f"\nThe desaturation tied to it, {_span(night, desat)} (SpO2 lags the breathing): "
@@ -2571,6 +2575,12 @@ def _window_verdict(r: Context, night: LoadedNight, side: str) -> str:
             when = (f", starting {gap:.0f} s after it ended" if side == "after" else
                     f", ending {gap:.0f} s before it began") if gap >= 1 else ", overlapping it"
             return f"**Yes**: {found[0].label} at {_span(night, found[0])}{when}.\n"
+        blind = night.blind_types()
+        unseen = sorted({t for t in r.asked_types if t in blind} - {e.type for e in night.scored_events()[0]})
+        if unseen and len(unseen) == len(set(r.asked_types)):
+            # a 1-Hz airflow cannot show an apnea: "no apnea" there would be a false all-clear
+            return (f"**Cannot tell**: this recording's channels cannot show {' or '.join(sorted(kinds))} "
+                    f"({blind[unseen[0]]}).\n")
         return f"**No** {' or '.join(sorted(kinds))} {side} it.\n"
     return ""
 

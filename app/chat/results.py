@@ -1042,7 +1042,8 @@ class Context:
         cause: for an arousal itself, its cause by the association rule (one of
             ``sleeplm_core.scoring.association.CAUSES``), "" for none or unknown;
             ``cause_gap``: why a cause could not be looked for; ``cause_asked``: the cause a
-            yes/no question named ("is it respiratory?"), then answered first.
+            yes/no question named ("is it respiratory?"), then answered first; ``cause_led``:
+            the question asked what caused it, so the cause leads.
     """
 
     item: Item
@@ -1066,6 +1067,7 @@ class Context:
     cause: str = ""
     cause_gap: str = ""
     cause_asked: str = ""
+    cause_led: bool = False
     length_asked: bool = False
 
 

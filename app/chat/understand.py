@@ -113,6 +113,9 @@ _MEDICAL_RE = re.compile(
     # "what should be done next?", "what are the next steps?": the plan is a clinician's
     r"|what (?:else )?(?:should|must|needs to|ought to) (?:be done|happen|(?:i|we|they|he|she) do)"
     r"(?: next| now| about (?:it|this|that))?(?=\W*$)|next steps?(?=\W*$)"
+    # "what would improve it?", "how can her sleep be improved?": so is a remedy (_REMEDY_RE)
+    r"|(?:what|how) (?:would|could|can|might|will|should|to|do (?:i|we|you)) (?:\w+ ){0,3}improve\b"
+    r"|how (?:can|could|would|might) (?:\w+ ){0,4}be improved\b"
     # "what would you recommend?", "any recommendations?": advice is a clinician's
     r"|^(?!.*\b(?:channels?|leads?|derivations?|montage|electrodes?|eeg|eog|emg|sensors?|plots?|views?)\b)"
     r".*\brecommend(?:s|ed|ing|ations?)?\b"
@@ -123,6 +126,8 @@ _MEDICAL_RE = re.compile(
     r"\b(?:psg|polysomnogra\w+|in-?lab (?:study|test)|sleep study|titration)"
     r"|(?:psg|polysomnogra\w+|in-?lab (?:study|test)|sleep study|titration)\b.{0,20}\b(?:needed|necessary"
     r"|required|indicated|warranted))\b", I)
+_REMEDY_RE = re.compile(r"\bimprov\w*\b", I)
+"""A medical question that asks for a remedy, answered with the whole night's numbers."""
 # "how severe is the apnea?", "what's the severity of the AHI?": the disorder's grade.
 # "how severe is it?" asked alone (after the AHI or REI) is the apnea's severity too.
 _APNEA_SEVERITY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:severe|bad|serious)(?: is (?:it|that|this))?"
@@ -278,9 +283,9 @@ _RECOVERY_RE = re.compile(
     # "how long after the apnea did the oxygen bottom out?": the nadir, which the same reading gives
     rf"|{NADIR_ASK}", I)
 _COUNT_REF_RE = re.compile(r"^\s*(?:and\s+)?(?:so\s+)?how many(?:\s+of (?:them|those|these))?(?:\s+(?:were|are|was|is)\s+"
-                           r"(?:there|they|those|these|that)|\s+did (?:this|the) (?:night|recording"
-                           r"|patient|sleeper)(?: have| show| hold)?|\s+(?:does|did) (?:he|she|they|it)"
-                           r" have)?(?:\s+(?:of them|in total|altogether|all together|total|in this"
+                           r"(?:there|they|those|these|that)|\s+did (?:this|the) (?:night|recording|person|child"
+                           r"|patient|sleeper)(?: have| show| hold| get)?|\s+(?:does|did) (?:he|she|they|it)"
+                           r" (?:have|get))?(?:\s+(?:of them|in total|altogether|all together|total|in this"
                            r" night|tonight))?(?:\s+(?:per|an|a) (hour|minute)(?: of sleep)?)?\W*$"
                            r"|^\s*count them\W*$"
                            # "how many did you find?" after a library search
@@ -374,7 +379,12 @@ _WHY_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*|really\W*\s
                          r"|tell|decide|say that)|why do you (?:say|think) (?:that|so)|what makes you"
                          r" (?:say|think) (?:that|so)|on what basis|based on what|what(?:'s| is) the"
                          r" evidence(?: for that)?|what evidence|what gives (?:it|that|this)(?: one)? away"
-                         r"|how (?:can|do) (?:you|i|we) tell)\W*$", I)
+                         r"|how (?:can|do) (?:you|i|we) tell"
+                         # "why is it hard?" after the stretches the staging is least sure of
+                         r"|why (?:is|was) (?:it|that|this)(?: one| epoch| stretch)? (?:so )?(?:hard|difficult|tricky"
+                         r"|uncertain|unclear|ambiguous|borderline)(?: to (?:score|stage|call|tell))?"
+                         r"|why (?:are|were) you (?:so )?(?:unsure|uncertain|not sure|doubtful)(?: (?:there|about it|of it))?)"
+                         r"\W*$", I)
 # "show me one", "find one in REM", "give me an example": the phenomenon just talked about,
 # found in the night (no phenomenon named: one would be a question of its own).
 _EXAMPLE_REF_RE = re.compile(r"^\s*(?:ok(?:ay)?,?\s*|now\s+|and\s+|so\s+|can you\s+|could you\s+"
@@ -406,7 +416,7 @@ _SHARE_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|whic
                            r"|those|these|it|them)"
                            r"(?: make)?|(?:as\s+an?\s+)?(?:percent(?:age)?|fraction|share|proportion)"
                            r"(?: of (?:the )?(?:total|all)(?: of them)?)?|how many percent is (?:that"
-                           r"|it))\W*$", I)
+                           r"|it)|(?:what|which) (?:percent(?:age)?|fraction|share|proportion)|in percent(?:age)?)\W*$", I)
 # "list them", "show me all of them", "the full list": every item of the last list.
 _LIST_REF_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|so\s+)?(?:(?:can|could) you\s+)?(?:please\s+)?"
                           r"(?:(?:list|show(?: me)?|give me|name|read(?: me)?|tell me)\s+(?:them|those"
@@ -721,7 +731,9 @@ _AMOUNT_RE = re.compile(r"(?<!\s\d )(?<!\s\d\d )(?<!^\d )\b(?:mins?|minutes|hrs|
 _SUMMARY_RE = re.compile(r"\b(?:summar\w*|overview|statistics|stats|sleep efficiency|sleep eff|efficiency"
                          r"|total sleep time|tst|ahi|odi|apnea[- ]hypopnea index|desaturation "
                          r"index|how (?:well )?did .* sleep|sleep quality|architecture|waso"
-                         r"|report|key numbers|sleep latency)\b", I)
+                         r"|report|key (?:numbers|figures|stats|metrics|results)|sleep latency"
+                         r"|headlines?(?: (?:numbers|figures|stats|results))?|main (?:numbers|figures)"
+                         r"|at a glance|big picture|bottom line|tl;?dr)\b", I)
 _COMPARE_RE = re.compile(r"\b(?:compare|comparison|contrast|difference|differ\w*|versus|vs\.?"
                          r"|compared (?:to|with)|relative to)\b", I)
 _COMPARE_STRONG_RE = re.compile(r"\s+(?:vs\.?|versus|compared? (?:to|with)|compares (?:to|with)"
@@ -1816,7 +1828,7 @@ _WHEN_MOSTLY_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?when\s+(?:did
                              r"(?:\s+\w+){0,2}\W*$", I)
 # "and a spindle next to it?": events of a kind around the one event shown
 _NEAR_IT_RE = re.compile(r"\b(?:next to|near(?:by)?|close to|around|beside|nearest to|closest to|by|with|along with)\s+"
-                         r"(?:it|that|this|that one|this one|the one shown)\W*$", I)
+                         r"(?:it|that|this|that one|this one|the one shown)\W*$|\b(?:nearby|close by|around it)\W*$", I)
 
 
 # "explain the sleep stages simply", "summarize the night in plain words for students": how to
@@ -2426,7 +2438,8 @@ def _understand(text: str) -> Query:
     severity = _APNEA_SEVERITY_RE.search(text) and not (
         _CONTRAST_WORDS_RE.search(text) and _compare_groups(text) is not None)
     disorder = (_disorder(text) or ("sleep apnea" if severity else None)
-                or ("a sleep disorder" if _JUDGEMENT_RE.search(text) else None))
+                or ("a sleep disorder" if _JUDGEMENT_RE.search(text) or (_REMEDY_RE.search(text) and _MEDICAL_RE.search(text))
+                     else None))
     if _MEDICAL_RE.search(text) or disorder is not None:
         # "how severe is the apnea?" asks for the index's grade: answered, not refused
         graded = severity and not _MEDICAL_RE.search(text) and _disorder(text) is None
@@ -4326,7 +4339,8 @@ _CIRCADIAN_NADIR_RE = re.compile(r"\b(?:the\s+)?(?:circadian|core(?: body)? temp
                                  r"(?: body)? temperature|body temperature)\b", I)
 # "did she sleep better in the second half?": the two halves side by side
 _BETTER_HALF_RE = re.compile(r"^\W*(?:and\s+)?(?:did|was|were|is) (?:she|he|they|the (?:patient|sleeper)|(?:her|his|their"
-                             r"|the) sleep|sleep)(?: sleep)? (?:better|worse|deeper|lighter|more (?:soundly|deeply"
+                             r"|the) sleep|sleep)(?: sleep)? (?:better|worse|deeper|lighter|improve|get (?:better|worse)"
+                             r"|deteriorate|worsen|more (?:soundly|deeply"
                              r"|restful\w*|broken|disturbed)|less (?:broken|disturbed|restful))(?: in| during)? the"
                              r" (?:first|second|early|later|last) (?:half|part)(?: of the (?:night|recording))?\W*$", I)
 # "score this night": it was machine-scored when loaded; how, and how sure
@@ -4414,8 +4428,11 @@ _CALL_IT_GRADE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:would|could|do|d
 # night's index against the bands that name the grades
 _LIKE_GRADE_RE = re.compile(r"^.*\b(?:compar\w*|typical|like|resembl\w*|similar)\b.*\b(?:mild|moderate"
                             r"|severe)(?: obstructive)?(?: sleep)? (?:apn\w*|osa)\b.*$", I)
-_BAD_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|this|it) (?:bad|serious|concerning"
-                          r"|worrying|worrisome|a problem|ok(?:ay)?|fine"
+_BAD_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:does|would|could) (?:that|this|it) (?:matter|count"
+                          r"|mean anything)(?: clinically| medically)?\W*$"
+                          r"|^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|this|it) (?:bad|serious|concerning"
+                          r"|worrying|worrisome|a problem|ok(?:ay)?|fine|(?:clinically |medically )(?:significant"
+                          r"|relevant|important|meaningful)|(?:clinically |medically )?(?:relevant|important|meaningful)"
                           # "was it quick?" after sleep onset, "is that early?" after REM latency:
                           # a timing judged against the healthy sleepers' range
                           r"|(?:too |very |rather |quite )?(?:quick|fast|slow|late|early|soon|short|long|high|low"
@@ -4445,6 +4462,29 @@ def _until_first(m: re.Match[str]) -> str:
 _VS_OTHERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:it|that|this)(?: one)? compare (?:to|with|against)"
                            r" (?:the )?(?:others?|rest|other ones)|(?:is|was) (?:it|that|this)(?: one)? (?:typical|unusual"
                            r"|normal for (?:this|the) night|longer than (?:usual|the others|average)|an outlier))\W*$", I)
+# "is the chin quiet there?" after an epoch was shown: its chin tone against the night's
+_CHIN_HERE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|does|did) (?:the |her |his |their )?chin(?: emg| tone"
+                           r"| muscle)? (?:quiet|relaxed|silent|atonic|low|high|active|tense|loud|look (?:quiet|relaxed"
+                           r"|active|low|high))(?: there| here| then| in (?:it|that|this)(?: epoch)?)?\W*$", I)
+# "where do I start?" on a night just loaded: what stands out in it, most important first
+_WHERE_START_RE = re.compile(r"^.*\b(?:where (?:do|should|can|shall) (?:i|we) (?:start|begin)|where to (?:start|begin)"
+                             r"|what should (?:i|we) (?:look at|check|review) first|how (?:do|should) (?:i|we) (?:start|begin))\b.*$", I)
+# "which channel had the most problems?", "when did the electrode come off?": the channels' quality
+_CHANNEL_TROUBLE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:channel|lead|electrode|sensor)s? (?:had|has|have|showed"
+                                 r"|gave) (?:the )?(?:most |any |more )?(?:problems?|trouble|issues?|artefacts?|artifacts?"
+                                 r"|noise)\W*$", I)
+_LEAD_OFF_RE = re.compile(r"^.*(?:\b(?:electrodes?|leads?|sensors?|probes?|cannula|belts?) (?:came|come|comes|fell|fall|falls"
+                          r"|was|were|went|got) (?:off|loose|disconnected|detached)\b|\blead[- ]off\b|\blost contact\b).*$", I)
+# "how deep was the sleep there?" after an epoch was shown: its stage and the slow waves behind it
+_DEPTH_HERE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:deep|light|deeply|soundly) (?:was|is) (?:the |her |his |their )?"
+                            r"(?:sleep|she sleeping|he sleeping|they sleeping|she asleep|he asleep|they asleep)"
+                            r" (?:there|here|then|at that (?:point|time|moment)|in (?:that|this) epoch)\W*$", I)
+# "how does her N3 compare to someone her age?": that figure against the norms for the age
+_AGE_PEERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:does|did|do|is|was|are|were) (?:her |his |their |the |this |my )?"
+                           r"(?P<what>[\w% -]+?) compar\w* (?:to|with|against) (?:someone|somebody|people|others|other people"
+                           r"|an? (?:typical|average|normal|healthy) (?:person|sleeper|adult|child|patient)|(?:typical |healthy "
+                           r"|normal )?(?:sleepers|adults|peers)|the norms?|norms|normal|healthy people|average)"
+                           r"(?: (?:of |at )?(?:her|his|their|the same|that|this|similar) age)?\W*$", I)
 # "which stage does it confuse most?" after the model's disagreements: "it" is the model
 _IT_CONFUSES_RE = re.compile(r"\b(?P<lead>(?:which|what) (?:sleep )?stages? (?:does|did|do)) (?:it|they)(?= (?:confuse|mix(?:es)? up"
                              r"|get wrong|misclassify|mistake|struggle with|miss|mis-?score|mis-?stage)\b)", I)
@@ -4484,7 +4524,9 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_WORST_STAGE_RE, "which stage do they disagree on most?"),
     (_AROUSALS_FOLLOW_RE, _arousals_after),
     (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the model"),
-    (_VS_OTHERS_RE, "is that normal?"),
+    (_VS_OTHERS_RE, "is that normal?"), (_AGE_PEERS_RE, r"is \g<what> normal?"),
+    (_CHIN_HERE_RE, "what is the chin EMG tone in this epoch?"), (_WHERE_START_RE, "what stands out in this night?"),
+    (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"), (_LEAD_OFF_RE, "were there any periods of bad signal?"), (_DEPTH_HERE_RE, "why is this epoch scored as it is?"),
     (_UNTIL_FIRST_RE, _until_first),
     (_ONSET_STAGE_RE, "when was sleep onset?"),
     (_SEVERE_THAT_RE, "how severe is the apnea?"), (_LIKE_GRADE_RE, "how severe is the apnea?"),
