@@ -259,3 +259,65 @@ def test_the_breathing_of_the_one_shown(demo, asked) -> None:
     text = last_answer(demo, "show me the first hypopnea", asked)
     assert text.startswith("Breathing during it (median breath amplitude, % of the breaths before it)"), text[:200]
     assert _span(text) == _span(shown), (text[:300], shown[:300])
+
+
+def test_the_two_stagings_compared(demo) -> None:
+    """"what is the model's hypnogram like compared to YASA's?" showed the hypnogram and the
+    night's numbers."""
+    assert (last_answer(demo, "what is the model's hypnogram like compared to YASA's?")
+            == last_answer(demo, "how does the model compare with YASA?"))
+
+
+@pytest.mark.parametrize("asked", ["which staging should I trust?", "which one do you trust?"])
+def test_which_staging_to_trust(demo_unscored, asked) -> None:
+    """These were not about the recording."""
+    text = last_answer(demo_unscored, asked)
+    assert text == last_answer(demo_unscored, "which one is right?")
+    assert text.startswith("**Neither is checked on this night**"), text[:200]
+
+
+def test_another_after_questions_about_the_one_shown(demo) -> None:
+    """"show me another" after "what makes it a K-complex?" looked inside the one shown ("1
+    k-complex event in k complex") and showed it again."""
+    shown = ("show me the biggest K-complex", "what makes it a K-complex?", "how big is it?")
+    text = last_answer(demo, *shown, "show me another")
+    assert text == last_answer(demo, "show me the biggest K-complex", "show me another")
+    assert _span(text) != _span(last_answer(demo, shown[0]))
+
+
+def test_more_common_early_in_the_night(demo) -> None:
+    """"are they more common early in the night?" listed the K-complexes of the night's start."""
+    text = last_answer(demo, "how many K-complexes are there?", "are they more common early in the night?")
+    assert text == last_answer(demo, "compare K-complexes in the first and second half")
+    assert re.search(r"\*\*\d+\*\* in the first half .* against \*\*\d+\*\* in the second half", text), text[:300]
+
+
+@pytest.mark.parametrize("asked", ["which one was longer?", "which was shorter?"])
+def test_which_period_was_longer(demo, asked) -> None:
+    """"which one was longer?" after two REM periods compared was not about the recording."""
+    table = last_answer(demo, "compare the first and last REM period")
+    text = last_answer(demo, "compare the first and last REM period", asked)
+    m = re.match(r"\*\*The (first|last) REM period\*\* was (longer|shorter): ([\d.]+) against ([\d.]+) min\.", text)
+    assert m is not None, text[:200]
+    first, last = float(m[3]), float(m[4])
+    assert (m[1] == "first") == ((first > last) == (m[2] == "longer")), text[:200]
+    assert text.endswith(table)
+
+
+def test_events_in_each_of_two_periods(demo) -> None:
+    """"what about eye movements in each?" after two REM periods compared listed the night's."""
+    text = last_answer(demo, "compare the first and last REM period", "what about eye movements in each?")
+    assert text.startswith("Rapid eye movement events in "), text[:200]
+    assert " in the first REM period " in text and " in the last REM period " in text, text[:300]
+
+
+def test_how_similar_after_more_like_a_hit(demo) -> None:
+    """"how similar are they?" after "find more like it" of a library hit judged the search
+    before it, or found none."""
+    asked = ("find epochs in the library that look like obstructive apnea in REM", "show me the best one",
+             "find more like it")
+    listed = last_answer(demo, *asked)
+    m = re.match(r"Library epochs closest to (epoch \d+ of \S+) \(cosine\)", listed)
+    assert m is not None, listed[:200]
+    text = last_answer(demo, *asked, "how similar are they?")
+    assert text.startswith(f"How alike the 6 library matches of {m[1]} are:"), text[:300]

@@ -27,9 +27,9 @@ def span_architecture(plan: Plan, night: LoadedNight) -> SpanArchitecture:
     """Stage minutes (min) and event counts of each of the plan's two groups, with the row a
     "which had more N3?" asks about."""
     q = plan.query
-    rows = {*STAGES, *(name for name, _ in EVENT_FAMILIES)}
+    rows = {*STAGES, *(name for name, _ in EVENT_FAMILIES), "length"}
     return replace(spans_held(night, plan.groups), asked=q.target if q.target in rows else "",
-                   fewer=q.asks_fewer)
+                   fewer=q.asks_fewer or q.rank == "shortest")
 
 
 def span_length(plan: Plan, night: LoadedNight) -> SpanArchitecture:

@@ -87,8 +87,8 @@ _THEY_TREND_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|does|have|were|are|
                             r"|the periods|the later ones)\s+(?:get(?:ting)?\s+|grow(?:ing)?\s+|become\s+|got\s+)?"
                             r"(?P<way>longer|shorter)\b(?:\s+(?:through|across|over|as)\b.*)?\W*$", re.I)
 # "which one lasts longer?" after two kinds of events were shown: their lengths
-_WHICH_LONGER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:one |of them |of the two |of those |kind |type )?"
-                              r"(?:(?:usually |typically )?(?:lasts?|is|are|runs?|goes on)\s+)?"
+_WHICH_LONGER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:one |of them |of the two |of those |kind |type |period )?"
+                              r"(?:(?:usually |typically )?(?:lasts?|lasted|is|are|was|were|runs?|ran|goes on|went on)\s+)?"
                               r"(?P<way>longer|shorter)\W*$", re.I)
 # "when was it lowest?", "when did it peak?": the moment the signal just measured was at an extreme
 _WHEN_EXTREME_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:when|what time|at what time)\s+(?:was|were|did|is)\s+"
@@ -319,12 +319,22 @@ class Dialogue:
                 self.last.contrast and self.last.signal):
             # "heart rate after apneas and after arousals", then "which had the bigger surge?"
             return self._asked_again(query)
+        if ((m := _WHICH_LONGER_RE.search(query.text)) and self.last is not None and self.last.intent == Intent.COMPARE
+                and self._two_spans() is not None):
+            # "compare the first and last REM period", then "which one was longer?": their lengths
+            shorter = m["way"].lower() == "shorter"
+            return replace(self.last, text=query.text, ref=Ref.NONE, target="length",
+                           rank="shortest" if shorter else None)
         if query.note == "which_side":
             # "which is higher?": the last comparison or split, the side it leans to first
             if self.last is None or self.last.intent not in _SPLITS:
                 raise NothingToReferTo("no_sides")
             # "which had more N3?" names the row (Query.target) whose side comes first
             return replace(self.last, text=query.text, ref=Ref.NONE, target=query.target or self.last.target)
+        if query.note == "likeness" and self.shown is not None and self.shown.note == "similar" and (
+                self.shown.intent == Intent.SIMILAR and self.shown.ref == Ref.FOCUS):
+            # "find more like it" of a library hit, then "how similar are they?": those matches
+            return replace(self.shown, text=query.text)
         if query.note == "likeness":
             # "how similar are they?": the last library search, its matches judged
             if self.last is None or self.last.intent != Intent.SIMILAR:
@@ -838,9 +848,15 @@ class Dialogue:
             return view
         if last.phenomenon is None:
             raise NothingToReferTo("no_phenomenon")
-        scope = Scope(query.scope.stages or last.scope.stages, query.scope.time or last.scope.time)
+        # after "how big is it?" the last scope is that one event's own seconds, which another
+        # example cannot lie in
+        about_one = last.ref in (Ref.ITEM, Ref.CONTEXT) or last.note == "why_this"
+        scope = Scope(query.scope.stages or last.scope.stages,
+                      query.scope.time or (None if about_one else last.scope.time))
         skip = 0
-        if _FURTHER_RE.search(query.text) and scope == last.scope:
+        if _FURTHER_RE.search(query.text) and about_one:
+            skip = 1
+        elif _FURTHER_RE.search(query.text) and scope == last.scope:
             # "another one": past the typical one an explanation drew, or the examples shown
             skip = last.skip + 1 if last.intent == Intent.LOCATE else 1
         together, apart = last.together, last.apart
@@ -1202,6 +1218,8 @@ class Dialogue:
         if (m := _THEY_TREND_RE.search(text)) and (stage := self._periods_stage()) is not None:
             # "how many REM periods were there?", then "did they get longer?": REM cycle by cycle
             return f"do the {stage} periods get {m['way'].lower()} across the night?"
+        if (m := _WHICH_LONGER_RE.search(text)) and self._two_spans() is not None and self.last.intent == Intent.COMPARE:
+            return None   # "compare the first and last REM period", then "which was longer?" (resolve)
         if (m := _WHICH_LONGER_RE.search(text)) and (pair := self._two_shown()) is not None:
             # "which one lasts longer?" after a spindle and a K-complex: the two kinds' lengths
             return f"are {plural(pair[0])} {m['way'].lower()} than {plural(pair[1])}?"
@@ -1215,6 +1233,11 @@ class Dialogue:
                 and (phen := find_phenomenon(m["what"])) is not None and phen.event_types):
             # "compare the first and last REM period", then "which had more eye movements?":
             # those events in each (a row the comparison's table holds is read there)
+            a, b = (re.sub(r"^(?!the\s)", "the ", span.text.strip(), flags=re.I) for span in spans)
+            return f"{m['what']} in {a} vs {b}"
+        if ((m := _IN_EACH_RE.search(text)) and (spans := self._two_spans()) is not None
+                and (phen := find_phenomenon(m["what"])) is not None and phen.event_types):
+            # "compare the first and last REM period", then "what about eye movements in each?"
             a, b = (re.sub(r"^(?!the\s)", "the ", span.text.strip(), flags=re.I) for span in spans)
             return f"{m['what']} in {a} vs {b}"
         if ((m := _WHICH_ONE_MOST_RE.search(text)) and self.last is not None
@@ -2132,6 +2155,12 @@ _THEY_COMPARED_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?(?:were|are|did|do) )(?:t
                                r"| grow)? (?:\w+er|more \w+|less \w+)\b(?<!\bbetter)(?<!\bworse).*)$", re.I)
 """A comparison of the events just listed ("were they faster in the second half?"); "were they
 worse in REM?" is a split of them (``understand``'s own)."""
+_IN_EACH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|how) about |and |how many )?(?:the )?(?P<what>[a-z][a-z -]+?)"
+                         r" (?:in|during) (?:each|both|each one|each of them|the two|them)(?: of them)?\W*$", re.I)
+_MORE_COMMON_WHEN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:are|were|do|did) (?:they|these|those|them)\s+(?:more (?:common"
+                                  r"|frequent|numerous)|commoner|(?:happen|occur|appear|come) more(?: often)?)\s+(?:early"
+                                  r"|earlier|late|later|at the (?:start|beginning|end)|(?:in|during) the (?:first|second|last)"
+                                  r" half|(?:in|towards?) the morning|in the evening)(?: (?:in|of) the night)?\W*$", re.I)
 _HOW_THEY_COMPARE_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?(?:how (?:do|did|does) |(?:can you |could you |now )?compare ))"
                                   r"(?:they|these|those|them)( (?:compare )?(?:between|across|in|from)\b.*)$", re.I)
 _WHY_SO_SLOW_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:is|are|does|do) (?:it|this|that|they|these|those"
@@ -2185,6 +2214,9 @@ def _of_the_list(text: str, listed: str, key: str | None) -> str | None:
                 else f"which stages were the {listed} in?")
     if _THEY_REM_OR_NREM_RE.search(text):
         return f"{listed} in REM vs NREM"   # "are they in NREM or REM?": the two rates, side by side
+    if _MORE_COMMON_WHEN_RE.search(text):
+        # "are they more common early in the night?": the two halves' counts and rates
+        return f"compare the {listed} in the first and second half"
     if _THEY_DENSEST_RE.search(text):
         return f"where are the {listed} densest?"   # "where are they densest?" after the spindles
     if (m := _THEY_MOSTLY_RE.search(text)) is not None:

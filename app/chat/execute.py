@@ -42,7 +42,7 @@ from app.chat.glossary import term
 from app.chat.hypopnea_rules import hypopnea_rules
 from app.chat.index_track import index_track
 from app.chat.library import library_contents
-from app.chat.likeness import epoch_likeness, words_likeness
+from app.chat.likeness import epoch_likeness, hit_likeness, words_likeness
 from app.chat.measures import column_name, measure_columns, measure_name, missing_measure, names_measure
 from app.chat.peaks import peak_frequencies
 from app.chat.periods import SLEEP_CODES, awakening_runs, sleep_minutes, stage_name, stage_periods
@@ -1594,9 +1594,15 @@ def library_pick(plan: Plan, night: LoadedNight, engine: Engine) -> Navigation |
         meta = engine.library.metadata
         rows = np.flatnonzero((meta["recording"].astype(str) == q.target).to_numpy()
                               & (pd.to_numeric(meta["epoch"], errors="coerce") == epoch).to_numpy())
+        if len(rows) and q.note == "caption":
+            return _hit_caption(meta.iloc[int(rows[0])])
         if len(rows):
-            return _hit_caption(meta.iloc[int(rows[0])]) if q.note == "caption" else _like_hit(
-                engine, int(rows[0]), f"epoch {epoch} of {q.target}")
+            found = _like_hit(engine, int(rows[0]), f"epoch {epoch} of {q.target}")
+            row = meta.iloc[int(rows[0])]
+            # "find more like it", then "how similar are they?": against that hit's stage and
+            # the events its caption states
+            return hit_likeness(found, str(row["stage"]), str(row["caption"]), night) if (
+                Aspect.LIKENESS in q.aspects) else found
     if q.target == night.name and 0 <= epoch < night.n_epochs:
         return navigate(night, epoch, q.note, FOCUS_WINDOW_SEC)
     return Message("library_hit", q.note, facts={"recording": q.target, "epoch": str(epoch),

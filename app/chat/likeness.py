@@ -28,6 +28,13 @@ def epoch_likeness(found: Retrieval, night: LoadedNight, epoch: int) -> Likeness
                    loaded=night.name)
 
 
+def hit_likeness(found: Retrieval, stage: str, caption: str, night: LoadedNight) -> Likeness:
+    """The matches of a search from a library epoch against that epoch's stage and the events
+    its caption states."""
+    held = tuple(sorted(set(stated_event_types(caption)) & set(GROUNDED_TYPES)))
+    return replace(_likeness(found, stage, "library caption", held, "its caption"), loaded=night.name)
+
+
 def words_likeness(found: Retrieval, stages: tuple[str, ...], types: tuple[str, ...],
                    night: LoadedNight) -> Likeness:
     """The matches of a search by words against the stages and event types the words name."""

@@ -4378,6 +4378,14 @@ def _asked_side(r: SpanArchitecture) -> str:
     """"which had more N3?": the side with more (or less) of the row asked, as a lead
     paragraph; "" when none was asked."""
     a, b = r.columns[0], r.columns[1]
+    if r.asked == "length":
+        # "which one was longer?" after two REM periods: their lengths
+        lengths = [(c.span[1] - c.span[0]) / 60 for c in (a, b)]
+        if abs(lengths[0] - lengths[1]) < 0.05:
+            return f"**Neither**: {lengths[0]:.1f} min each.\n\n"
+        side = (a if (lengths[0] < lengths[1]) == r.fewer else b).label
+        return (f"**{side[0].upper() + side[1:]}** was {'shorter' if r.fewer else 'longer'}: "
+                f"{lengths[0]:.1f} against {lengths[1]:.1f} min.\n\n")
     if r.asked in STAGES:
         values, unit = (a.stage_min[r.asked], b.stage_min[r.asked]), "min"
     elif r.asked in a.events:

@@ -4051,8 +4051,12 @@ _AS_TABLE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?(?:(?:can|could) you |pl
                           r" (?:me )?(?:that|this|it|those|these)(?: out)?(?: (?:as|in(?:to)?))? (?:a )?table\W*$"
                           r"|^\W*(?:as|in) a table(?: please)?\W*$|^\W*tabulate (?:that|this|it)\W*$", I)
 _WHICH_RIGHT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:which|who)(?: one| of (?:them|the two))?(?:'s| is| was)"
-                             r" (?:right|correct|more accurate|more reliable|better)|(?:which|who) (?:one )?(?:should|do|can)"
-                             r" (?:i|we) (?:trust|believe|go with))\W*$", I)
+                             r" (?:right|correct|more accurate|more reliable|better)|(?:which|who)(?: one| staging| stager"
+                             r"| hypnogram| scoring)? (?:should|do|can|would) (?:i|we|you) (?:trust|believe|go with|rely on))\W*$", I)
+# "what is the model's hypnogram like compared to YASA's?": the two stagings side by side
+_TWO_STAGERS_RE = re.compile(r"^(?!.*\b(?:here|there|this epoch|that epoch|now)\b)(?=.*\b(?:model|sleeplm|zero[- ]?shot)"
+                             r"(?:'s)? (?:hypnogram|staging|stages|scoring)\b)(?=.*\b(?P<other>yasa|machine|expert|human"
+                             r"|technician|scorer)\b)(?=.*\b(?:compar\w*|versus|vs\.?|against|side by side)\b).*$", I)
 _THEY_DISAGREE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:many|much|often)\b.{0,30}\b(?:do|did|does) (?:they|the two"
                                r"|both|the stagers|the stagings|yasa and the model|the model and yasa) (?:disagree"
                                r"|differ)\b", I)
@@ -4526,7 +4530,9 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the model"),
     (_VS_OTHERS_RE, "is that normal?"), (_AGE_PEERS_RE, r"is \g<what> normal?"),
     (_CHIN_HERE_RE, "what is the chin EMG tone in this epoch?"), (_WHERE_START_RE, "what stands out in this night?"),
-    (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"), (_LEAD_OFF_RE, "were there any periods of bad signal?"), (_DEPTH_HERE_RE, "why is this epoch scored as it is?"),
+    (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"),
+    (_TWO_STAGERS_RE, lambda m: "how does the model compare with "
+     + ("YASA?" if m["other"].lower() in ("yasa", "machine") else "the expert?")), (_LEAD_OFF_RE, "were there any periods of bad signal?"), (_DEPTH_HERE_RE, "why is this epoch scored as it is?"),
     (_UNTIL_FIRST_RE, _until_first),
     (_ONSET_STAGE_RE, "when was sleep onset?"),
     (_SEVERE_THAT_RE, "how severe is the apnea?"), (_LIKE_GRADE_RE, "how severe is the apnea?"),
