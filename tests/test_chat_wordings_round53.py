@@ -408,7 +408,10 @@ def test_trusting_the_machine_scoring(sc4001_unscored, sc4001, question) -> None
     """"can I trust the hypnogram?" summarized the night, "how accurate is YASA?" was off
     topic and "could you score the breathing?" classified the epoch on screen."""
     text = _ask(sc4001_unscored, question)
-    assert text.startswith("This night has **no human scoring**"), text
+    # a question naming events gets their yes or no first (stop 67)
+    lead = "**No**: respiratory events cannot be scored on this night" if "breathing" in question else ""
+    assert text.startswith(lead), text
+    assert text.split("\n\n")[1 if lead else 0].startswith("This night has **no human scoring**"), text
     assert "YASA's staging against expert scoring, as this project measured it" in text
     assert "respiratory: no usable airflow" in text   # what the machine could not score, and why
     # a night with a human scoring is not read against YASA's record

@@ -321,3 +321,62 @@ def test_how_similar_after_more_like_a_hit(demo) -> None:
     assert m is not None, listed[:200]
     text = last_answer(demo, *asked, "how similar are they?")
     assert text.startswith(f"How alike the 6 library matches of {m[1]} are:"), text[:300]
+
+
+def test_slowest_and_fastest_spindles(sc4001_unscored) -> None:
+    """"show me the slowest one" after the spindles in N3 was not understood, and "the slowest
+    spindle" listed the longest: by frequency, in the scope asked."""
+    text = last_answer(sc4001_unscored, "show me the slowest spindle")
+    listed = last_answer(sc4001_unscored, "list all the spindles")
+    hz = [float(h) for h in re.findall(r"spindle, ([\d.]+) Hz", listed)]
+    assert "the 1 slowest" in text, text[:200]
+    slowest = float(re.search(r"spindle, ([\d.]+) Hz", text)[1])
+    assert slowest <= min(hz), (slowest, min(hz))
+    in_n3 = last_answer(sc4001_unscored, "how many spindles?", "and in N3?", "show me the slowest one")
+    assert in_n3 == last_answer(sc4001_unscored, "show me the slowest spindle in N3")
+    assert "stage N3)" in in_n3.split("\n\n")[0] or "in N3" in in_n3.split("\n")[0], in_n3[:300]
+
+
+@pytest.mark.parametrize("asked", ["could you score the breathing?", "can you score breathing on this?"])
+def test_can_you_score_the_breathing(sc4001_unscored, asked) -> None:
+    """It answered with the staging's confidence, the breathing's "no" last."""
+    text = last_answer(sc4001_unscored, asked)
+    assert text.startswith("**No**: respiratory events cannot be scored on this night (respiratory: no usable"), \
+        text[:300]
+    why = last_answer(sc4001_unscored, asked, "why not?")
+    assert why.startswith("To score respiratory events the machine scorer needs"), why[:200]
+    assert last_answer(sc4001_unscored, "could you score spindles?").startswith("**Yes**: sleep spindles are scored")
+
+
+def test_what_can_you_tell_me_then(sc4001_unscored) -> None:
+    """After the breathing could not be scored, "what can you tell me then?" had nothing to refer to."""
+    assert (last_answer(sc4001_unscored, "could you score the breathing?", "what can you tell me then?")
+            == last_answer(sc4001_unscored, "what stands out in this night?"))
+
+
+def test_the_best_stage_epoch_and_its_waves(sc4001_unscored) -> None:
+    """"show me the best N3 epoch" gave the longest N3 period; "what frequency are those waves?"
+    and "how big are they?" gave every stage's spectral peak."""
+    assert (last_answer(sc4001_unscored, "show me the best N3 epoch")
+            == last_answer(sc4001_unscored, "show me the clearest N3 epoch"))
+    big = last_answer(sc4001_unscored, "show me the best N3 epoch", "how big are those waves?")
+    assert big == last_answer(sc4001_unscored, "how big are the slow waves in N3?")
+    assert big.startswith("Amplitude on EEG Fpz-Cz (peak to peak"), big[:200]
+
+
+def test_the_model_on_this_night_and_where_it_errs(sc4001_unscored) -> None:
+    """"how does the model do on this night?" defined SleepLM; "where is it wrong?", "why did it
+    get it wrong?" and "what does YASA say there?" were not about the recording."""
+    steps = ["how does the model do on this night?"]
+    assert last_answer(sc4001_unscored, *steps) == last_answer(sc4001_unscored, "how accurate is the model?")
+    steps.append("where is it wrong?")
+    listed = last_answer(sc4001_unscored, *steps)
+    assert listed.startswith("The model's zero-shot stage differs from the machine-scored"), listed[:200]
+    steps.append("show me an example")
+    shown = last_answer(sc4001_unscored, *steps)
+    epoch = re.search(r"Epoch (\d+) \(", shown)[1]
+    why = last_answer(sc4001_unscored, *steps, "why did it get it wrong?")
+    assert why.startswith(f"Epoch {epoch} ("), why[:200]
+    assert "the model (zero-shot): " in why
+    says = last_answer(sc4001_unscored, *steps, "what does YASA say there?")
+    assert says.startswith(f"Epoch {epoch} (") and "so the model disagrees here" in says, says[:300]

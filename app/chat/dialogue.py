@@ -53,8 +53,10 @@ _WHICH_MORE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which (?:one |of them |of the
                             r"(?P<what>.+?)\W*$", re.I)
 _IT_HOLDS_RE = re.compile(r"\b(?:did|does|do|was|is) (?:it|that|this)(?: one| cycle| period| hour| stretch)? "
                           r"(?:have|hold|contain|include)\b|\bin (?:it|that one|this one)\W*$", re.I)
-_WHERE_IT_DISAGREES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:where|when) (?:does|did|do) (?:it|they|the two)"
-                                    r" (?:disagree|differ|go wrong|get it wrong|err)(?: the)?(?: most)?\W*$", re.I)
+_WHERE_IT_DISAGREES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:where|when) (?:(?:does|did|do) (?:it|they|the two)"
+                                    r" (?:disagree|differ|go wrong|get it wrong|get things wrong|err|fail|miss)"
+                                    r"|(?:is|was|are|were) (?:it|they|the model) (?:wrong|mistaken|off|failing))"
+                                    r"(?: the)?(?: most)?\W*$", re.I)
 _HAD_NEITHER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how many|what (?:percent\w*|share|fraction|proportion))"
                              r"(?: of them)? (?:had|have|came with) neither\W*$", re.I)
 _SHARE_OF_SLEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|which|how much) )?(?:(?:is|was) (?:that|it) (?:as )?)?(?:an? )?"
@@ -955,7 +957,10 @@ class Dialogue:
         shown = self.shown
         if shown is not None and shown.intent == Intent.CLASSIFY and not shown.labels:
             return replace(shown, text=query.text, stage_event="why", ref=Ref.NONE)
-        if shown is not None and shown.intent == Intent.NAVIGATE:
+        if shown is not None and (shown.intent == Intent.NAVIGATE or (
+                shown.ref == Ref.FOCUS and shown.note == "disagree")):
+            # after a move, or after one stretch the stagings disagree on was shown: the evidence
+            # for the epoch on screen, each staging's call among it
             return Query(Intent.CLASSIFY, query.text, stage_event="why",
                          scope=Scope(time=TimeSpan("current", text="this epoch")))
         if shown is not None and shown.note == "where_unsure" and self.items:
@@ -979,7 +984,7 @@ class Dialogue:
                     if last.intent == Intent.BREAKDOWN else f"the busiest {item.label}")
             return Query(Intent.MEASURE, query.text, last.phenomenon, stat=last.stat, measure="window_why",
                          note=name if self.cursor <= 0 else "", scope=Scope(time=_span(item)), by_rule=True)
-        if _WHY_NOT_RE.search(query.text) and shown is not None and shown.intent == Intent.LOCATE and (
+        if _WHY_NOT_RE.search(query.text) and shown is not None and shown.intent in (Intent.LOCATE, Intent.RECORDING) and (
                 (phen := phenomenon(shown.phenomenon)) is not None and phen.event_types):
             # "can you score apneas on this?", then "why not?": what the rule reads, and why
             # this night could not give it (the channels it lacks first, when it lacks them)
@@ -1394,8 +1399,15 @@ class Dialogue:
             # "what's the difference between them?" after a K-complex, then a spindle
             return f"what's the difference between {pair[0]} and {pair[1]}?"
         key = self.last.phenomenon if self.last is not None else None
+        if (m := _THOSE_WAVES_RE.search(text)) and self._about_deep_sleep() and self.last.phenomenon is None:
+            # "show me the best N3 epoch", then "how big are those waves?": N3's slow waves
+            return ("what is the frequency of the slow waves?" if m["freq"]
+                    else "how big are the slow waves in N3?")
         if _WHY_SO_SLOW_RE.search(text) and self._about_deep_sleep():
             return "why is N3 so slow?"   # "why is it so slow?" after N3 was shown
+        if (m := _PACE_ONE_RE.search(text)) and self.last is not None and self.last.phenomenon == "spindle":
+            # "and in N3?", then "show me the slowest one": by frequency, in that scope
+            return f"show me the {m['pace'].lower()} spindle{_scope_words(self.last.scope)}"
         if _WOKE_BY_IT_RE.search(text) and self.items and self._one_in_focus() and (
                 self._focused().label not in STAGES):
             return "did she wake up after it?"   # "did it wake her up?" with one event shown
@@ -2157,12 +2169,17 @@ _THEY_COMPARED_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?(?:were|are|did|do) )(?:t
 worse in REM?" is a split of them (``understand``'s own)."""
 _IN_EACH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|how) about |and |how many )?(?:the )?(?P<what>[a-z][a-z -]+?)"
                          r" (?:in|during) (?:each|both|each one|each of them|the two|them)(?: of them)?\W*$", re.I)
+_PACE_ONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:show|give|find)(?: me)? |(?:which|what) (?:is|was) )?(?:the )?"
+                          r"(?P<pace>slowest|fastest)(?: one| of them| of those)?\W*$", re.I)
 _MORE_COMMON_WHEN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:are|were|do|did) (?:they|these|those|them)\s+(?:more (?:common"
                                   r"|frequent|numerous)|commoner|(?:happen|occur|appear|come) more(?: often)?)\s+(?:early"
                                   r"|earlier|late|later|at the (?:start|beginning|end)|(?:in|during) the (?:first|second|last)"
                                   r" half|(?:in|towards?) the morning|in the evening)(?: (?:in|of) the night)?\W*$", re.I)
 _HOW_THEY_COMPARE_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?(?:how (?:do|did|does) |(?:can you |could you |now )?compare ))"
                                   r"(?:they|these|those|them)( (?:compare )?(?:between|across|in|from)\b.*)$", re.I)
+_THOSE_WAVES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is)? (?:the )?(?P<freq>frequency|freq)(?: (?:are|is|of))?"
+                             r"|how (?:big|large|tall|high) (?:are|were|is|was)) (?:those|these|the|they|them)(?: (?:slow |big "
+                             r"|large )?waves)?\W*$", re.I)
 _WHY_SO_SLOW_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:is|are|does|do) (?:it|this|that|they|these|those"
                              r"|the eeg|the brain|the waves|these waves)(?: look)? so (?:slow|big|large)\W*$", re.I)
 _ON_CHANNEL_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what (?:should|would|do|does|can|could) (?:they|the class|the"

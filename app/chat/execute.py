@@ -123,7 +123,9 @@ def _by_value(item: Item) -> float:
 
 _RANK_KEYS = {"longest": lambda i: -i.duration, "shortest": lambda i: i.duration,
               "deepest": _by_value, "largest": _by_value,
-              "earliest": lambda i: i.start, "latest": lambda i: -i.start}
+              "earliest": lambda i: i.start, "latest": lambda i: -i.start,
+              # a spindle's frequency (Hz) is its value
+              "fastest": _by_value, "slowest": lambda i: i.value if i.value is not None else np.inf}
 
 
 def epoch_runs(idx: np.ndarray) -> list[tuple[int, int]]:

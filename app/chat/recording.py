@@ -17,7 +17,8 @@ from app.chat.inventory import event_inventory
 from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.query import Query
-from app.chat.phenomena import phenomenon
+from app.chat.events import unscored_reason
+from app.chat.phenomena import phenomenon, plural
 from app.chat.results import (AgreementTrack, ChannelNeeds, StagingChannel, ChannelRow, EventInventory, Item, Message, RecordingFacts,
                               StageAgreement, StagerAmounts, StagerRace)
 from app.chat.stagers import agreement_track, stager_amounts, stager_race
@@ -322,6 +323,10 @@ def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAg
         if night.recording.has_scoring:
             return stager_race(plan, night)
         return replace(_scoring(night), which_right=True)
+    if topic == "scoring" and (phen := phenomenon(plan.query.phenomenon)) is not None and phen.event_types:
+        # "could you score the breathing?": yes or no for those events first
+        return replace(_scoring(night), scorable=(plural(phen.title.lower()),
+                                                  unscored_reason(night, phen.event_types)))
     if topic == "scoring" and plan.query.note in _UNSURE_LEADS:
         # "where is the staging least certain?": its uncertain stretches first; "which stage is
         # YASA least sure about?": that stage

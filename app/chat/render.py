@@ -3343,6 +3343,11 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
                 f"of it is uncertain.\n\n{text}")
     if r.skipped:
         text += "\n\nNot machine-scored: " + "; ".join(r.skipped) + "."
+    if r.scorable is not None:
+        # "could you score the breathing?": yes or no for those events first
+        what, why = r.scorable
+        stage_lead = (f"**No**: {what} cannot be scored on this night ({why}).\n\n" if why else
+                      f"**Yes**: {what} are scored on this night; ask *how many {what}?* for them.\n\n") + stage_lead
     if r.which_right:
         # "which one is right?": neither is checked here; which one experts bear out better
         stage_lead = (f"**Neither is checked on this night**: it has no human scoring. "

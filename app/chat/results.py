@@ -1446,6 +1446,9 @@ class RecordingFacts:
     """What a question on the machine staging's doubt asked first: "where" (``items``, its
     uncertain stretches, lead), "stage" (the stage it is least sure of), "" for neither
     (scoring)."""
+    scorable: tuple[str, str] | None = None
+    """"Could you score the breathing?": the events asked about (plural noun) and why this night
+    cannot show them ("" when it can), answered first (scoring)."""
 
 
 @dataclass

@@ -383,7 +383,10 @@ _WHY_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*|really\W*\s
                          # "why is it hard?" after the stretches the staging is least sure of
                          r"|why (?:is|was) (?:it|that|this)(?: one| epoch| stretch)? (?:so )?(?:hard|difficult|tricky"
                          r"|uncertain|unclear|ambiguous|borderline)(?: to (?:score|stage|call|tell))?"
-                         r"|why (?:are|were) you (?:so )?(?:unsure|uncertain|not sure|doubtful)(?: (?:there|about it|of it))?)"
+                         r"|why (?:are|were) you (?:so )?(?:unsure|uncertain|not sure|doubtful)(?: (?:there|about it|of it))?"
+                         # "why did it get it wrong?" after an epoch the model missed
+                         r"|why (?:did|does) (?:it|the model|you|they) (?:get (?:it|that|this)(?: one)? wrong|miss (?:it|that)"
+                         r"|disagree|go wrong)(?: (?:there|here))?|why (?:is|was) (?:it|the model) wrong(?: (?:there|here))?)"
                          r"\W*$", I)
 # "show me one", "find one in REM", "give me an example": the phenomenon just talked about,
 # found in the night (no phenomenon named: one would be a question of its own).
@@ -1827,6 +1830,7 @@ _WHEN_MOSTLY_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?when\s+(?:did
                              r"|^\W*(?:and\s+|so\s+)?when\s+(?:was|were|did)\s+most of (?:it|that|them|those|these)"
                              r"(?:\s+\w+){0,2}\W*$", I)
 # "and a spindle next to it?": events of a kind around the one event shown
+_PACE_RANK_RE = re.compile(r"\b(slowest|fastest)\b", I)
 _NEAR_IT_RE = re.compile(r"\b(?:next to|near(?:by)?|close to|around|beside|nearest to|closest to|by|with|along with)\s+"
                          r"(?:it|that|this|that one|this one|the one shown)\W*$|\b(?:nearby|close by|around it)\W*$", I)
 
@@ -2151,6 +2155,10 @@ def _read(text: str) -> Query:
         # AASM rule for hypopneas" names the rules whose AHIs differ (hypopnea_rules)
         return replace(_understand(f"what is {article(what)}?"), text=text)
     query = _understand(text)
+    if query.phenomenon == "spindle" and query.intent == Intent.LOCATE and (m := _PACE_RANK_RE.search(text)):
+        # "show me the slowest spindle": by its frequency (Hz), one unless more are asked for
+        query = replace(query, rank=m[1].lower(), count=query.count or (
+            None if re.search(r"\bspindles\b|\b\d+\b", text, I) else 1))
     if _NEAR_IT_RE.search(text) and query.intent == Intent.LOCATE and query.phenomenon:
         # "and a spindle next to it?": the event in focus names the time (Dialogue.resolve)
         return replace(query, ref=Ref.NONE, note="near_it", count=None, rank=None)
@@ -2754,6 +2762,10 @@ def _understand(text: str) -> Query:
     if (topic := _topic(text)) is not None:
         # "which night in the library has the most apneas?" ranks the library by them
         phen = find_phenomenon(text) if topic == "library" else None
+        if topic == "scoring" and _CAN_SCORE_RE.search(text):
+            # "could you score the breathing?": those events' verdict first
+            phen = find_phenomenon(text) or (phenomenon("respiratory_event") if _BREATHING_WORD_RE.search(text)
+                                             else None)
         # "how confident is the staging between 2 and 4 am?" reads the staging in that span;
         # "how reliable is the staging here?" asks about this recording, not the epoch on screen
         here = time is not None and time.kind == "current" and not _NAMED_VIEW_RE.search(text)
@@ -3376,6 +3388,9 @@ _STAGE_EXAMPLE_RE = re.compile(r"\b(?:typical|example|clearest|a clear|classic|t
                                # "show me an epoch of N1", "find a REM epoch": one to look at
                                r"|\b(?:show|find|give|pick|display)(?: me| us)? (?:an?|one) (?:(?:[\w-]+ ){0,2}epoch"
                                r" of\b|(?:n1|n2|n3|rem|wake|stage \w+) epoch\b)"
+                               # "show me the best N3 epoch": one epoch, not the longest period
+                               r"|\b(?:best|cleanest|purest|most (?:typical|representative)|model) (?:n1|n2|n3|rem|wake"
+                               r"|stage \w+|deep sleep|light sleep)(?: sleep)? (?:epoch|example)\b"
                                r"|\bwhat (?:does|do|did) .{1,40} look like\b|\bshow (?:me|us|them|the (?:class"
                                r"|students?)|students?) what\b", I)
 _STAGE_CONTRAST_RE = re.compile(r"\b(?:longer|shorter|more (?!than\b)\w+|worse|fewer|cluster\w*"
@@ -4353,7 +4368,7 @@ _SCORE_NIGHT_RE = re.compile(r"^\W*(?:please\s+)?(?:(?:can|could|would) you\s+)?
                              r"(?:\s+please)?\W*$", I)
 # "what would YASA say this epoch is?", "what does the model think here?", "do the model and YASA
 # agree here?": one epoch's stage by each stager
-_EPOCH_WORDS = r"(epoch \d+|this epoch|this one|this|here|it|now)"
+_EPOCH_WORDS = r"(epoch \d+|this epoch|that epoch|this one|that one|this|that|here|there|it|now|then)"
 _STAGERS_SAY_RE = re.compile(r"^\W*(?:and\s+)?(?:what (?:would|does|did|do) (?:yasa|the model|the machine|sleeplm)"
                              r" (?:say|think|call|score|make of)(?: (?:about|of|for))?(?: that)? " + _EPOCH_WORDS
                              + r"(?: is| was)?|what (?:does|did) the model (?:think|say)|do (?:the model and yasa|yasa"
@@ -4479,6 +4494,13 @@ _CHANNEL_TROUBLE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:channe
                                  r"|noise)\W*$", I)
 _LEAD_OFF_RE = re.compile(r"^.*(?:\b(?:electrodes?|leads?|sensors?|probes?|cannula|belts?) (?:came|come|comes|fell|fall|falls"
                           r"|was|were|went|got) (?:off|loose|disconnected|detached)\b|\blead[- ]off\b|\blost contact\b).*$", I)
+# "how does the model do on this night?": its staging against the night's reference staging
+_MODEL_DOES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:does|did|is|was) (?:the |your )?(?:model|sleeplm|zero[- ]?shot"
+                            r"(?: staging)?) (?:do|doing|perform|performing|fare|faring|work|working|get on|hold up)"
+                            r"(?: on| with| for| in)?(?: (?:this|the|that) (?:night|recording|study|file|patient)| here)?\W*$", I)
+# "what can you tell me then?" after what cannot be scored: what stands out in what can be
+_WHAT_CAN_YOU_TELL_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?what (?:else )?(?:can|could) you (?:tell|say|show)"
+                                   r"(?: me| us)?(?: then| instead| about (?:it|this|this night|this recording|the night))?\W*$", I)
 # "how deep was the sleep there?" after an epoch was shown: its stage and the slow waves behind it
 _DEPTH_HERE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:deep|light|deeply|soundly) (?:was|is) (?:the |her |his |their )?"
                             r"(?:sleep|she sleeping|he sleeping|they sleeping|she asleep|he asleep|they asleep)"
@@ -4530,7 +4552,8 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the model"),
     (_VS_OTHERS_RE, "is that normal?"), (_AGE_PEERS_RE, r"is \g<what> normal?"),
     (_CHIN_HERE_RE, "what is the chin EMG tone in this epoch?"), (_WHERE_START_RE, "what stands out in this night?"),
-    (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"),
+    (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"), (_WHAT_CAN_YOU_TELL_RE, "what stands out in this night?"),
+    (_MODEL_DOES_RE, "how accurate is the model?"),
     (_TWO_STAGERS_RE, lambda m: "how does the model compare with "
      + ("YASA?" if m["other"].lower() in ("yasa", "machine") else "the expert?")), (_LEAD_OFF_RE, "were there any periods of bad signal?"), (_DEPTH_HERE_RE, "why is this epoch scored as it is?"),
     (_UNTIL_FIRST_RE, _until_first),
@@ -4656,6 +4679,11 @@ _NOISIEST_RE = re.compile(r"\b(?:which|what) (?:channels?|leads?|signals?|electr
                           r"|\b(?:noisiest|cleanest|least noisy|noisy) (?:channels?|leads?|signals?|electrodes?)\b"
                           r"|\b(?:mains|line|50 ?hz|60 ?hz) (?:noise|hum|interference)\b|\bnoise (?:per|by|on each) "
                           r"(?:channel|lead)\b", I)
+
+
+_CAN_SCORE_RE = re.compile(r"^\W*(?:can|could|would|will) (?:you|it|the (?:app|machine)) (?:still |even |really "
+                           r"|actually )?(?:score|detect|find|count)\b", I)
+_BREATHING_WORD_RE = re.compile(r"\b(?:breathing|respiration|respiratory)\b", I)
 
 
 def _topic(text: str) -> str | None:
