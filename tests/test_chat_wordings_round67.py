@@ -380,3 +380,26 @@ def test_the_model_on_this_night_and_where_it_errs(sc4001_unscored) -> None:
     assert "the model (zero-shot): " in why
     says = last_answer(sc4001_unscored, *steps, "what does YASA say there?")
     assert says.startswith(f"Epoch {epoch} (") and "so the model disagrees here" in says, says[:300]
+
+
+def test_when_did_he_have_it_after_a_stage_defined(demo) -> None:
+    """"when did he have it?" after "what is REM sleep?" was not about the recording."""
+    assert (last_answer(demo, "what is REM sleep?", "when did he have it?")
+            == last_answer(demo, "when was REM?"))
+
+
+def test_show_me_his_heart_in_rem(demo) -> None:
+    """It showed one REM epoch's stage."""
+    assert last_answer(demo, "show me his heart in REM") == last_answer(demo, "describe the heart in REM")
+
+
+def test_hours_of_good_oximetry(demo) -> None:
+    """It gave the SpO2's mean and extremes."""
+    assert (last_answer(demo, "how many hours of good oximetry?")
+            == last_answer(demo, "is this a valid home sleep test?"))
+
+
+def test_what_happened_there_after_the_busiest_stretch(demo) -> None:
+    """"what happened there?" after the worst 10 minutes was not about the recording."""
+    asked = ("show me the worst 10 minutes",)
+    assert last_answer(demo, *asked, "what happened there?") == last_answer(demo, *asked, "what happened then?")

@@ -1375,6 +1375,9 @@ class Dialogue:
             return f"does this epoch meet the criteria for {rules.stage}?"
         if _TELL_MORE_RE.search(text) and (more := self._more()) is not None:
             return more   # "anything else?", "tell me more": the next layer of the last answer
+        if (_WHEN_HAD_IT_RE.search(text) and self.last is not None and self.last.note == "glossary"
+                and (entry := term(self.last.target)) is not None and entry.stage):
+            return f"when was {entry.stage}?"   # "what is REM sleep?", then "when did he have it?"
         if _HERS_RE.search(text) and self.last is not None:
             # "what is WASO?", then "what was hers?": the night's own, as asked or as defined
             return self._found_on_night() or self.last.text
@@ -1999,6 +2002,9 @@ _TELL_MORE_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:anything els
                            r"|(?:can you |could you )?(?:go on|elaborate|expand on (?:that|it))|(?:give me |show me )?more"
                            r"(?: (?:info(?:rmation)?|details?))?)(?:,?\s*please)?\W*$", re.I)
 # "what was hers?", "and his?", "what about this patient?": the night's own value
+_WHEN_HAD_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:when|what times?|at what times?) (?:did|does|do) (?:he|she|they|the patient"
+                             r"|the child|the sleeper|we|i) (?:have|get|reach|enter|go into) (?:it|that|any)\W*$"
+                             r"|^\W*(?:and\s+|so\s+)?when (?:was|were) (?:it|that|there any)\W*$", re.I)
 _HERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was| were) |what about |how about )?(?:hers|his"
                       r"|theirs|this patient(?:'s)?|the patient's|this night(?:'s)?)(?: then)?\W*$", re.I)
 _STAT_NAMES = {"ahi": "AHI", "odi": "ODI", "rdi": "RDI", "se": "sleep efficiency", "tst": "total sleep time",

@@ -4494,6 +4494,17 @@ _CHANNEL_TROUBLE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:channe
                                  r"|noise)\W*$", I)
 _LEAD_OFF_RE = re.compile(r"^.*(?:\b(?:electrodes?|leads?|sensors?|probes?|cannula|belts?) (?:came|come|comes|fell|fall|falls"
                           r"|was|were|went|got) (?:off|loose|disconnected|detached)\b|\blead[- ]off\b|\blost contact\b).*$", I)
+# "how many hours of good oximetry?": the hours of usable airflow and oximetry a home test needs
+_GOOD_HOURS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:many hours|much(?: time)?) (?:of|with) (?:good|usable|valid|clean"
+                            r"|adequate|technically adequate|artefact-free|artifact-free) (?:oximetry|spo2|oxygen(?: data)?"
+                            r"|airflow|flow|signals?|data|recording)(?: (?:was|were) there| did (?:we|i|you) get)?\W*$", I)
+# "what happened there?" after a stretch was shown: in it
+_WHAT_THERE_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?what (?:happened|was happening|was going on|went on|happens)) "
+                            r"(?:there|in there)\W*$", I)
+# "show me his heart in REM": that system described there, not one epoch of the stage
+_SHOW_SYSTEM_IN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:show|give)(?: me| us)? (?:his |her |their |the )?(?P<what>heart(?: rate)?"
+                                r"|breathing|brain|eeg|eyes|muscles?|oxygen)(?: activity)? (?:in|during) (?P<stage>rem|n1|n2|n3"
+                                r"|wake|deep sleep|light sleep)\W*$", I)
 # "how does the model do on this night?": its staging against the night's reference staging
 _MODEL_DOES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:does|did|is|was) (?:the |your )?(?:model|sleeplm|zero[- ]?shot"
                             r"(?: staging)?) (?:do|doing|perform|performing|fare|faring|work|working|get on|hold up)"
@@ -4553,7 +4564,8 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_VS_OTHERS_RE, "is that normal?"), (_AGE_PEERS_RE, r"is \g<what> normal?"),
     (_CHIN_HERE_RE, "what is the chin EMG tone in this epoch?"), (_WHERE_START_RE, "what stands out in this night?"),
     (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"), (_WHAT_CAN_YOU_TELL_RE, "what stands out in this night?"),
-    (_MODEL_DOES_RE, "how accurate is the model?"),
+    (_MODEL_DOES_RE, "how accurate is the model?"), (_GOOD_HOURS_RE, "is this a valid home sleep test?"),
+    (_WHAT_THERE_RE, r"\1 then?"), (_SHOW_SYSTEM_IN_RE, r"describe the \g<what> in \g<stage>"),
     (_TWO_STAGERS_RE, lambda m: "how does the model compare with "
      + ("YASA?" if m["other"].lower() in ("yasa", "machine") else "the expert?")), (_LEAD_OFF_RE, "were there any periods of bad signal?"), (_DEPTH_HERE_RE, "why is this epoch scored as it is?"),
     (_UNTIL_FIRST_RE, _until_first),
