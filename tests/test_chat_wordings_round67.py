@@ -403,3 +403,45 @@ def test_what_happened_there_after_the_busiest_stretch(demo) -> None:
     """"what happened there?" after the worst 10 minutes was not about the recording."""
     asked = ("show me the worst 10 minutes",)
     assert last_answer(demo, *asked, "what happened there?") == last_answer(demo, *asked, "what happened then?")
+
+
+@pytest.mark.parametrize("asked", ["how does the scoring compare to what the machine found?",
+                                   "how does the tech's scoring compare with YASA?"])
+def test_the_scoring_against_the_machine(demo, asked) -> None:
+    """The first was not understood."""
+    text = last_answer(demo, asked)
+    assert text == last_answer(demo, "how does YASA compare with the expert?")
+    assert text.startswith("**Human-scored stages against machine-scored"), text[:200]
+
+
+def test_an_index_against_the_machines(demo) -> None:
+    """"how does that compare to the machine's?" after the arousal index said both sides were
+    the whole night; "how many apneas did the tech score vs the machine?" gave the human count."""
+    human = last_answer(demo, "what's the arousal index?")
+    machine = last_answer(demo, "what's the arousal index according to the machine?")
+    assert human != machine
+    assert last_answer(demo, "what's the arousal index?", "how does that compare to the machine's?") == \
+        f"{human}\n\n{machine}"
+    both = last_answer(demo, "how many apneas did the tech score vs the machine?")
+    assert both == f"{last_answer(demo, 'how many apneas?')}\n\n" \
+                   f"{last_answer(demo, 'how many apneas according to the machine?')}"
+
+
+@pytest.mark.parametrize("asked", ["which stage is out of range?", "which figures are abnormal?"])
+def test_which_figure_is_out_of_range(demo, asked) -> None:
+    """"which stage is out of range?" after the architecture table staged the first epoch."""
+    assert (last_answer(demo, "give me the sleep architecture as a table", asked)
+            == last_answer(demo, "is this night normal?"))
+
+
+def test_how_long_after_sleep_onset(demo) -> None:
+    """"how long after sleep onset?" after the first spindle listed the wake periods."""
+    first = last_answer(demo, "when was the first spindle?")
+    assert "after sleep onset" in first
+    assert last_answer(demo, "when was the first spindle?", "how long after sleep onset?") == first
+
+
+def test_an_epoch_with_both(demo) -> None:
+    """"find me an epoch with both a spindle and an arousal" listed the spindles."""
+    assert (last_answer(demo, "find me an epoch with both a spindle and an arousal")
+            == last_answer(demo, "find me a spindle with an arousal"))

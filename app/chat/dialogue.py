@@ -560,6 +560,15 @@ class Dialogue:
                          by_rule=True)
         raise NothingToReferTo("no_trend")
 
+    def against_machine(self, text: str) -> str | None:
+        """The last question, when ``text`` asks it again of the machine's scoring ("what's the
+        arousal index?", then "how does that compare to the machine's?"); None otherwise."""
+        last = self.last
+        if not _VS_MACHINE_RE.search(text) or last is None or not last.text:
+            return None
+        events = last.intent == Intent.LOCATE and (phen := phenomenon(last.phenomenon)) is not None and phen.event_types
+        return last.text if events or (last.intent == Intent.SUMMARY and last.stat in INDEX_STATS) else None
+
     def asks_in_that_span(self, text: str) -> bool:
         """Whether ``text`` asks about "that hour" (or period) with one in focus to be it."""
         return bool(_THAT_SPAN_RE.search(text)) and bool(self.items) and self._one_in_focus()
@@ -1411,6 +1420,9 @@ class Dialogue:
         if (m := _PACE_ONE_RE.search(text)) and self.last is not None and self.last.phenomenon == "spindle":
             # "and in N3?", then "show me the slowest one": by frequency, in that scope
             return f"show me the {m['pace'].lower()} spindle{_scope_words(self.last.scope)}"
+        if (_AFTER_ONSET_RE.search(text) and self.last is not None and self.last.intent == Intent.LOCATE
+                and self.last.rank == "earliest" and self.last.text):
+            return self.last.text   # "when was the first spindle?", then "how long after sleep onset?"
         if _WOKE_BY_IT_RE.search(text) and self.items and self._one_in_focus() and (
                 self._focused().label not in STAGES):
             return "did she wake up after it?"   # "did it wake her up?" with one event shown
@@ -2044,6 +2056,12 @@ _SHOW_STAGE_TOO_RE = re.compile(r"^\W*(?:(?:and|now|then|next|ok(?:ay)?),?\s+)*(
 _WOKE_BY_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|this(?: one)?) (?:wake|rouse|awaken)"
                             r" (?:her|him|them|the patient|the sleeper)(?: up)?\W*$", re.I)
 """Whether the one event shown woke the sleeper ("did it wake her up?")."""
+_AFTER_ONSET_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:long|many minutes|soon) after (?:sleep onset|(?:she|he|they|the"
+                             r" patient) fell asleep|falling asleep|sleep (?:began|started)|the start of sleep)\W*$", re.I)
+_VS_MACHINE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:that|it|this|they) compare (?:to|with|against)"
+                            r"|what about|and|vs\.?|versus|compared (?:to|with)|what did) (?:the machine(?:'s)?|yasa(?:'s)?"
+                            r"|the machine scoring|what the machine (?:found|scored)|the automatic (?:scoring|one))"
+                            r"(?: one| scoring| score| find| say)?\W*$", re.I)
 _WOKE_BY_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|does) (?:they|these|those|them|any of them) (?:wake"
                               r"|rouse|awaken|disturb|arouse)(?: (?:her|him|them|the patient|the sleeper))?(?: up)?\W*$",
                               re.I)

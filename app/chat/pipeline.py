@@ -15,8 +15,8 @@ from app.chat.query import INDEX_STATS, Intent, Query, Ref
 from app.chat.render import Answer, render
 from app.chat.report import SECTIONS, compose, is_report
 from app.chat.results import Message, StageEvidence
-from app.chat.understand import (QUIZ_SCORE_RE, around_the_one, in_the_worst_hour, one_of_the_list, quiz_reply,
-                                 understand)
+from app.chat.understand import (QUIZ_SCORE_RE, around_the_one, in_the_worst_hour, of_both_scorings, one_of_the_list,
+                                 quiz_reply, understand)
 from app.engine import Engine
 from app.night import LoadedNight
 
@@ -105,6 +105,13 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         # "what happened before and after it?": each side of the one in focus, in turn
         first, _ = ask(f"what happened just before {m.group(1)}?", dialogue, night, engine, current)
         second, query = ask(f"what happened just after {m.group(1)}?", dialogue, night, engine, current)
+        return _joined(first, second), query
+    if (asked := dialogue.against_machine(text) or of_both_scorings(text)) is not None:
+        # "how many apneas did the tech score vs the machine?", "how does that compare to the
+        # machine's?": the night's own scoring, then the machine's, in turn
+        first, _ = ask(asked, dialogue, night, engine, current)
+        second, query = ask(f"{asked.strip().rstrip(' ?.!')} according to the machine?", dialogue, night, engine,
+                            current)
         return _joined(first, second), query
     if is_report(text):
         # "write a report": each section's question answered in turn, laid out as one report

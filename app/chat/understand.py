@@ -4274,8 +4274,8 @@ def _high_epochs(m: re.Match[str]) -> str:
 
 # "show me a spindle and a K-complex in the same epoch", "an epoch with a spindle and a K-complex":
 # one kind tied to the other, as "a spindle with a K-complex" asks
-_TWO_IN_ONE_EPOCH_RE = re.compile(r"^\W*(?P<verb>show me|find|are there|any|is there)\s+(?:an? epochs? (?:with|that has|containing)"
-                                  r"\s+)?(?:an?\s+|some\s+)?(?P<a>[\w-]+(?: [\w-]+)?)\s+(?:and|plus)\s+(?:an?\s+|some\s+)?"
+_TWO_IN_ONE_EPOCH_RE = re.compile(r"^\W*(?P<verb>show me|find(?: me)?|give me|are there|any|is there)\s+(?:an? epochs? (?:with|that"
+                                  r" has|that holds|containing)\s+)?(?:both\s+)?(?:an?\s+|some\s+)?(?P<a>[\w-]+(?: [\w-]+)?)\s+(?:and|plus)\s+(?:an?\s+|some\s+)?"
                                   r"(?P<b>[\w-]+(?: [\w-]+)?)(?P<same>\s+(?:in the same epoch|together|at the same time|"
                                   r"in one epoch))?\W*$", I)
 
@@ -4505,6 +4505,28 @@ _WHAT_THERE_RE = re.compile(r"^(\W*(?:and\s+|so\s+)?what (?:happened|was happeni
 _SHOW_SYSTEM_IN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:show|give)(?: me| us)? (?:his |her |their |the )?(?P<what>heart(?: rate)?"
                                 r"|breathing|brain|eeg|eyes|muscles?|oxygen)(?: activity)? (?:in|during) (?P<stage>rem|n1|n2|n3"
                                 r"|wake|deep sleep|light sleep)\W*$", I)
+# "how does the scoring compare to what the machine found?": the machine against the human scoring
+_HUMAN_VS_MACHINE_RE = re.compile(r"^(?!.*\b(?:model|sleeplm|zero[- ]?shot)\b)(?=.*\b(?:tech\w*|human|expert|manual|scorer|the"
+                                  r" scoring|hand[- ]scor\w*)\b)(?=.*\b(?:machine|yasa|automatic|auto[- ]?scor\w*)\b)(?=.*\b(?:compar\w*"
+                                  r"|versus|vs\.?|against|agree\w*|match\w*)\b)(?!.*\bhow many\b).*$", I)
+# "how many apneas did the tech score vs the machine?": each scoring's count, in turn
+_COUNT_BY_BOTH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many (?P<what>[a-z][a-z -]*?) did (?:the )?(?:tech\w*|human|expert|scorer"
+                               r"|sleep tech) (?:score|find|mark|count),? (?:vs\.?|versus|and|compared (?:to|with)|against)"
+                               r" (?:the )?(?:machine|yasa|automatic scoring)(?:'s)?(?: (?:find|score|scoring))?\W*$", I)
+
+
+def of_both_scorings(text: str) -> str | None:
+    """The question "how many apneas did the tech score vs the machine?" asks of each scoring in
+    turn ("how many apneas?"), None for any other."""
+    m = _COUNT_BY_BOTH_RE.search(text)
+    return f"how many {m['what']}?" if m else None
+
+
+# "which stage is out of range?": the night against the norms
+_OUT_OF_RANGE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:stages?|figures?|numbers?|values?|ones?|measures?"
+                              r"|parameters?)(?: (?:is|are|was|were))? (?:out of|outside(?: of)?|off|beyond) (?:the )?(?:normal"
+                              r" |typical |healthy )?(?:range|norms?|limits?)\W*$|^\W*(?:and\s+|so\s+)?(?:which|what)"
+                              r" (?:stages?|figures?|numbers?|values?|ones?) (?:is|are|was|were) abnormal\W*$", I)
 # "how does the model do on this night?": its staging against the night's reference staging
 _MODEL_DOES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:does|did|is|was) (?:the |your )?(?:model|sleeplm|zero[- ]?shot"
                             r"(?: staging)?) (?:do|doing|perform|performing|fare|faring|work|working|get on|hold up)"
@@ -4565,6 +4587,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_CHIN_HERE_RE, "what is the chin EMG tone in this epoch?"), (_WHERE_START_RE, "what stands out in this night?"),
     (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"), (_WHAT_CAN_YOU_TELL_RE, "what stands out in this night?"),
     (_MODEL_DOES_RE, "how accurate is the model?"), (_GOOD_HOURS_RE, "is this a valid home sleep test?"),
+    (_HUMAN_VS_MACHINE_RE, "how does YASA compare with the expert?"), (_OUT_OF_RANGE_RE, "is this night normal?"),
     (_WHAT_THERE_RE, r"\1 then?"), (_SHOW_SYSTEM_IN_RE, r"describe the \g<what> in \g<stage>"),
     (_TWO_STAGERS_RE, lambda m: "how does the model compare with "
      + ("YASA?" if m["other"].lower() in ("yasa", "machine") else "the expert?")), (_LEAD_OFF_RE, "were there any periods of bad signal?"), (_DEPTH_HERE_RE, "why is this epoch scored as it is?"),
