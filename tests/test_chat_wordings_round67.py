@@ -445,3 +445,17 @@ def test_an_epoch_with_both(demo) -> None:
     """"find me an epoch with both a spindle and an arousal" listed the spindles."""
     assert (last_answer(demo, "find me an epoch with both a spindle and an arousal")
             == last_answer(demo, "find me a spindle with an arousal"))
+
+
+def test_anything_dangerous(demo) -> None:
+    """It was not about the recording."""
+    assert last_answer(demo, "was there anything dangerous?") == last_answer(demo, "anything concerning?")
+
+
+@pytest.mark.parametrize(("first", "then"), [("any periods of low oxygen?", "how long in total?"),
+                                             ("how many apneas?", "how long were they in total?")])
+def test_how_long_in_total(demo, first, then) -> None:
+    """"how long in total?" after the stretches of low oxygen gave the night's summary."""
+    text = last_answer(demo, first, then)
+    assert text == last_answer(demo, first)
+    assert re.search(r"\b(?:in )?total\b", text.split("\n")[0]), text[:200]

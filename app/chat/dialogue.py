@@ -1420,6 +1420,11 @@ class Dialogue:
         if (m := _PACE_ONE_RE.search(text)) and self.last is not None and self.last.phenomenon == "spindle":
             # "and in N3?", then "show me the slowest one": by frequency, in that scope
             return f"show me the {m['pace'].lower()} spindle{_scope_words(self.last.scope)}"
+        if (_IN_TOTAL_RE.search(text) and self.last is not None and self.last.text
+                and self.last.intent in (Intent.THRESHOLD, Intent.LOCATE)):
+            # "any periods of low oxygen?", then "how long in total?": that list's total, which its
+            # answer states
+            return self.last.text
         if (_AFTER_ONSET_RE.search(text) and self.last is not None and self.last.intent == Intent.LOCATE
                 and self.last.rank == "earliest" and self.last.text):
             return self.last.text   # "when was the first spindle?", then "how long after sleep onset?"
@@ -2056,6 +2061,9 @@ _SHOW_STAGE_TOO_RE = re.compile(r"^\W*(?:(?:and|now|then|next|ok(?:ay)?),?\s+)*(
 _WOKE_BY_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|this(?: one)?) (?:wake|rouse|awaken)"
                             r" (?:her|him|them|the patient|the sleeper)(?: up)?\W*$", re.I)
 """Whether the one event shown woke the sleeper ("did it wake her up?")."""
+_IN_TOTAL_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|much time|many minutes)(?: (?:was|were) (?:it|that|they|there))?"
+                          r" (?:in total|altogether|all together|overall|combined)|(?:what(?:'s| is| was) )?(?:the )?total"
+                          r" (?:time|duration|length|minutes))\W*$", re.I)
 _AFTER_ONSET_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:long|many minutes|soon) after (?:sleep onset|(?:she|he|they|the"
                              r" patient) fell asleep|falling asleep|sleep (?:began|started)|the start of sleep)\W*$", re.I)
 _VS_MACHINE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:that|it|this|they) compare (?:to|with|against)"

@@ -1066,7 +1066,7 @@ _FINDINGS_RE = re.compile(r"^\W*(?:give me |show me |what are |list )?(?:the )?(
                           # "anything I should flag?", "what would you flag for the physician?"
                           r"|\b(?:what|anything)\b.{0,25}\bflag(?:ged)?\b(?!\s+(?:channels?|leads?|epochs?|signals?))"
                           r"|\b(?:anything|what(?:'s| is| was)?)\s+(?:\w+\s+)?(?:concerning|worrying|worrisome|alarming"
-                          r"|of concern)\b(?!\s+about)|" + _TOP_FINDING_RE.pattern, I)
+                          r"|of concern|dangerous|serious|urgent|critical)\b(?!\s+about)|" + _TOP_FINDING_RE.pattern, I)
 _OXYGEN_OVERVIEW_RE = re.compile(r"\b(?:summar\w*|overview|overall|describe|tell me about)\b.{0,30}"
                                  r"\b(?:oxygen(?:ation)?|spo2|saturation|oximetry)\b", I)
 # "breathing?", "the heart": a system named alone is asked about as a whole ("and the
