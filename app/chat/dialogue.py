@@ -1232,7 +1232,7 @@ class Dialogue:
         if (m := _THEY_TREND_RE.search(text)) and (stage := self._periods_stage()) is not None:
             # "how many REM periods were there?", then "did they get longer?": REM cycle by cycle
             return f"do the {stage} periods get {m['way'].lower()} across the night?"
-        if (m := _WHICH_LONGER_RE.search(text)) and self._two_spans() is not None and self.last.intent == Intent.COMPARE:
+        if _WHICH_LONGER_RE.search(text) and self._two_spans() is not None and self.last.intent == Intent.COMPARE:
             return None   # "compare the first and last REM period", then "which was longer?" (resolve)
         if (m := _WHICH_LONGER_RE.search(text)) and (pair := self._two_shown()) is not None:
             # "which one lasts longer?" after a spindle and a K-complex: the two kinds' lengths
@@ -1362,7 +1362,7 @@ class Dialogue:
             # "how long does it last?", "when does it end?": the one in focus, else the stretch
             # of the stage on screen
             return "how long was it?" if self.items else "how long is this stage?"
-        if (m := _WHAT_CAUSED_IT_RE.search(text)) and self.items and self._one_in_focus() and (
+        if _WHAT_CAUSED_IT_RE.search(text) and self.items and self._one_in_focus() and (
                 label := self._focused().label) not in STAGES and not self._focused().source.startswith(
                     LIBRARY_SOURCE):
             # "show me the deepest desaturation", then "what caused it?": that one's cause, not

@@ -22,7 +22,6 @@ from sleeplm_core.features.brain import EEG_BAND_NAMES
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 
-
 def _mean_columns(frame: pd.DataFrame, i: int, prefix: str, suffix: str) -> float | None:
     cols = [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)]
     if not cols:
