@@ -459,3 +459,29 @@ def test_how_long_in_total(demo, first, then) -> None:
     text = last_answer(demo, first, then)
     assert text == last_answer(demo, first)
     assert re.search(r"\b(?:in )?total\b", text.split("\n")[0]), text[:200]
+
+
+@pytest.mark.parametrize(("asked", "moved"), [("go forward 2 epochs", 2), ("go back three epochs", -3),
+                                              ("move ahead 10 epochs", 10)])
+def test_epochs_stepped(demo, asked, moved) -> None:
+    """"go forward 2 epochs" staged the epoch on screen again; "go back 2 epochs" went back to
+    the view before."""
+    text = last_answer(demo, "show me epoch 300", asked)
+    assert text.startswith(f"Epoch {300 + moved} ("), text[:200]
+
+
+def test_how_much_of_the_sleep_was_deep(demo) -> None:
+    """"how much of it was deep sleep?" after the time asleep described the first sleep period."""
+    asked = ("what percentage of the night was she awake?", "and asleep?")
+    assert last_answer(demo, *asked, "how much of it was deep sleep?") == last_answer(demo, "how much deep sleep?")
+
+
+def test_what_the_eog_shows_on_the_epoch_shown(demo) -> None:
+    """"what does the EOG show?" after the first REM epoch was shown defined the EOG; "and the
+    EEG?" then repeated the definition. Without an epoch shown it is still defined."""
+    shown = ("show me the first epoch of REM",)
+    assert (last_answer(demo, *shown, "what does the EOG show?")
+            == last_answer(demo, *shown, "describe the EOG in this epoch"))
+    eeg = last_answer(demo, *shown, "what does the EOG show?", "and the EEG?")
+    assert eeg.startswith("In this epoch against the whole night") and "delta power" in eeg, eeg[:200]
+    assert last_answer(demo, "what does the EOG show?").startswith("**EOG (electro-oculogram).**")

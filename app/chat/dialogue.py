@@ -482,6 +482,10 @@ class Dialogue:
             # "what stage is it?" after a library hit was picked: the hit, which may lie in
             # another recording, never this night's signals at the same clock time
             return _library_pick(self._focused(), query.text, "")
+        if (query.ref == Ref.ITEM and query.scope.stages and query.scope.time is None and self.last is not None
+                and self.last.intent == Intent.STAGE_AMOUNT and set(self.last.scope.stages) == set(STAGES[1:])):
+            # "how much was she asleep?", then "how much of it was deep sleep?": that stage's amount
+            return Query(Intent.STAGE_AMOUNT, query.text, scope=Scope(query.scope.stages), by_rule=True)
         if (query.ref == Ref.CONTEXT and Aspect.CAUSE in query.aspects and self._one_in_focus()
                 and self._focused().label == "arousal"):
             # "what caused it?" of one arousal: its cause by the rule the arousal counts use
@@ -1420,6 +1424,10 @@ class Dialogue:
         if (m := _PACE_ONE_RE.search(text)) and self.last is not None and self.last.phenomenon == "spindle":
             # "and in N3?", then "show me the slowest one": by frequency, in that scope
             return f"show me the {m['pace'].lower()} spindle{_scope_words(self.last.scope)}"
+        if ((m := _CHANNEL_SHOWS_RE.search(text)) and self.shown is not None
+                and self.shown.intent in (Intent.CLASSIFY, Intent.NAVIGATE, Intent.STAGE_TIMING)):
+            # "show me the first epoch of REM", then "what does the EOG show?": there, against the night
+            return f"describe the {m['what'].lower()} in this epoch"
         if (_IN_TOTAL_RE.search(text) and self.last is not None and self.last.text
                 and self.last.intent in (Intent.THRESHOLD, Intent.LOCATE)):
             # "any periods of low oxygen?", then "how long in total?": that list's total, which its
@@ -2061,6 +2069,9 @@ _SHOW_STAGE_TOO_RE = re.compile(r"^\W*(?:(?:and|now|then|next|ok(?:ay)?),?\s+)*(
 _WOKE_BY_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|this(?: one)?) (?:wake|rouse|awaken)"
                             r" (?:her|him|them|the patient|the sleeper)(?: up)?\W*$", re.I)
 """Whether the one event shown woke the sleeper ("did it wake her up?")."""
+_CHANNEL_SHOWS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what (?:does|did|do) (?:the )?(?P<what>eog|eeg|chin(?: emg)?|emg|ecg)"
+                               r" (?:show|say|tell (?:us|me)|look like)(?: here| there| now| in (?:it|this epoch|that epoch))?\W*$",
+                               re.I)
 _IN_TOTAL_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|much time|many minutes)(?: (?:was|were) (?:it|that|they|there))?"
                           r" (?:in total|altogether|all together|overall|combined)|(?:what(?:'s| is| was) )?(?:the )?total"
                           r" (?:time|duration|length|minutes))\W*$", re.I)

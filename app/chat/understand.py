@@ -220,6 +220,12 @@ _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what a
                       rf"|worst|largest|severest|most (?:severe|extreme|intense))|{_ORDINAL}|(that|this))"
                       rf"(?:\s+(?:one|of them|of those|event|episode|result|match|period|item|hit"
                       rf"|run|stretch|bout|please))*\W*$", I)
+_WORD_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+               "ten": 10, "a couple of": 2, "a few": 3}
+_AHEAD = ("forward", "forwards", "ahead", "on", "onward", "onwards", "later")
+_EPOCHS_STEP_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|skip|jump|step|scroll|page)\s+)?"
+                             r"(?P<way>forwards?|ahead|on|onwards?|later|back|backwards?|earlier)\s+(?:by\s+)?(?P<n>\d{1,3}|one"
+                             r"|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)\s+epochs?\W*$", I)
 _STEP_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
                       r"(?:(?:what(?:'s| is| was)|and)\s+(?:the\s+)?(?=(?:next|previous|prev|following|preceding)\s+"
                       r"(?:one|epoch)\b))?(next|previous|prev|following|preceding)(?:\s+(one|event|result|match"
@@ -1430,6 +1436,10 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         # "and the one after that?": the next item of the list, not the time after it
         return Query(Intent.NAVIGATE, text, ref=Ref.STEP,
                      step=1 if m.group(1).lower() == "after" else -1)
+    if m := _EPOCHS_STEP_RE.search(text):
+        # "go forward 2 epochs", "back three epochs": that many epochs from the one on screen
+        n = int(_WORD_COUNT.get(m["n"].lower(), m["n"]))
+        return Query(Intent.NAVIGATE, text, step=n if m["way"].lower() in _AHEAD else -n, by_rule=True)
     if m := _STEP_RE.search(text):
         step = 1 if m.group(1).lower() in ("next", "following") else -1
         epoch = (m.group(2) or "").lower() == "epoch"
