@@ -276,7 +276,7 @@ def _measured(plan: Plan, night: LoadedNight, groups: dict[str, np.ndarray],
     frame = night.feature_frame()
     cols = measure_columns(plan.query.measure or "", frame)
     if not cols:
-        return missing_measure(night, plan.query.measure or "")
+        return missing_measure(plan.query.measure or "")
     rows = []
     for name, mask in groups.items():
         values = {}

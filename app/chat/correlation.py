@@ -63,7 +63,7 @@ def _values(night: LoadedNight, words: str) -> tuple[str, np.ndarray] | Message:
     frame = night.feature_frame()
     found = measure_columns(words, frame)
     if not found:
-        return missing_measure(night, words)
+        return missing_measure(words)
     return column_name(found[0]), pd.to_numeric(frame[found[0]], errors="coerce").to_numpy(float)
 
 

@@ -1428,7 +1428,7 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
     named = next((measure_name(w) for w in sources if names_measure(w)), None)
     if not cols and named is not None:
         # "how did the breathing rate change in REM?" on SC4001: its 1-Hz sensor is too slow
-        return no_series(night, q.signal) if q.signal in _SLOWEST_OF else missing_measure(night, named)
+        return no_series(night, q.signal) if q.signal in _SLOWEST_OF else missing_measure(named)
     # Words naming no measure ("the difference between N2 and N3") compare the EEG, and two
     # stages also the eyes and the chin, which a scorer reads beside it ("how do I tell N1 from
     # REM?": rapid eye movements and atonia, where the EEG alone barely differs).

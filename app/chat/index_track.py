@@ -42,7 +42,7 @@ def index_track(plan: Plan, night: LoadedNight) -> IndexTrack | Message:
     frame = night.feature_frame()
     cols = measure_columns(plan.query.measure or "", frame)
     if not cols:
-        return missing_measure(night, plan.query.measure or "")
+        return missing_measure(plan.query.measure or "")
     groups = night_groups(night, "hour")
     assert not isinstance(groups, Message)   # clock hours need no channel
     stages, source = night.stages()

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from app.chat.results import Message
-from app.night import LoadedNight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
-from sleeplm_core.features.position_muscle import MIN_EMG_SFREQ
 from sleeplm_core.features.schema import column_words
 
 @dataclass(frozen=True)
@@ -112,19 +110,9 @@ def column_name(col: str) -> str:
     return " ".join(words)
 
 
-_SLOW_MEASURES = {"chin EMG": ("EMG_CHIN", MIN_EMG_SFREQ)}
-"""Measures read from one montage slot's waveform, with the lowest rate (Hz) they need."""
-
-
-def missing_measure(night: LoadedNight, words: str) -> Message:
-    """Why the measure ``words`` name has no values on ``night``: its channel is there but too
-    slow (a 1-Hz chin envelope has no spectrum or bursts to read), there is none, or the words
-    name no measure."""
+def missing_measure(words: str) -> Message:
+    """Why the measure ``words`` name has no values: the night lacks its channel, or the words
+    name no measure. (A chin channel too slow for bursts still gives its tone, a measure of its
+    own, so no measure here is present yet unreadable.)"""
     name = measure_name(words)
-    if name is None:
-        return Message("no_measure", words)
-    slot, lowest = _SLOW_MEASURES.get(name, ("", 0.0))
-    sig = night.recording.signals.get(night.epochs.slots.get(slot, "")) if slot else None
-    if sig is not None and sig.sfreq < lowest:
-        return Message("too_slow", name, {"channels": f"{sig.label} is sampled at {sig.sfreq:g} Hz"})
-    return Message("no_signal", name)
+    return Message("no_measure", words) if name is None else Message("no_signal", name)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                 "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "few": 3, "couple of": 2}
+from app.chat.timespan import NUMBER_WORDS
+
 _UNIT_SEC = {"s": 1.0, "m": 60.0, "h": 3600.0}
 _SHOW = (r"^\W*(?:(?:and|so|now|ok(?:ay)?|then),?\s+)*(?:(?:can|could|would) you\s+|please\s+)?"
          r"(?:show(?: me| us)?|zoom(?: in| out| back)?(?: to| on| into| in on)?|give me|display|plot|open|pull up"
@@ -38,7 +38,7 @@ def surround(text: str) -> Surround | None:
     """What a question asks to see around the result in focus, None when it asks nothing of
     the kind."""
     if (m := _AROUND_RE.search(text)) is not None:
-        n = 1.0 if m["n"] is None else float(_NUMBER_WORDS.get(m["n"].lower(), m["n"]))
+        n = 1.0 if m["n"] is None else float(NUMBER_WORDS.get(m["n"].lower(), m["n"]))
         unit = m["unit"].lower()
         seconds = n * _UNIT_SEC["m" if unit.startswith("mi") else unit[0]]
         way = m["way"].lower()

@@ -39,8 +39,10 @@ _BARE_CLOCK_RE = re.compile(rf"\b(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?\s*{_MERIDI
 _BARE_FIRM_RE = re.compile(rf"\b{_FIRM_CLOCK}", re.IGNORECASE)
 # "epoch -3" is read (and refused as outside the night) rather than taken for the current one.
 _EPOCH_RE = re.compile(r"\bepochs?\s+#?(-?\d+)(?:\s*(?:-|to|through|and)\s*(\d+))?", re.IGNORECASE)
-_WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
-             "fifteen": 15, "twenty": 20, "thirty": 30, "a": 1, "an": 1}
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "few": 3, "a few": 3,
+                "couple of": 2, "a couple of": 2}
+"""Counts in words, as the chat's patterns name them ("the two hours after 3", "go back three epochs")."""
 _SPAN_RE = re.compile(
     r"\b(?:the\s+)?(first|last|final)\s+(?:(\d+|one|two|three|four|five|six|ten|fifteen|twenty"
     r"|thirty)\s+)?(hours?|minutes?|mins?)\b", re.IGNORECASE)
@@ -165,7 +167,7 @@ def _parse_span(match: re.Match[str], before: str = "") -> TimeSpan:
     words before the match), the rest of the night: "after the first hour" runs from its end to
     the night's, "without the last hour" from the night's start to that hour's."""
     which, count, unit = match.group(1).lower(), match.group(2), match.group(3).lower()
-    n = 1 if count is None else int(_WORD_NUM.get(count.lower(), count))
+    n = 1 if count is None else int(NUMBER_WORDS.get(count.lower(), count))
     seconds = n * (3600.0 if unit.startswith("h") else 60.0)
     rest = _REST_LEAD_RE.search(before) is not None
     if which == "first":
@@ -197,7 +199,7 @@ def _anchored(match: re.Match[str]) -> TimeSpan | None:
     count, unit, word, *g = match.groups()
     if not (g[1] or g[3]) and int(g[0]) > 12:
         return None
-    n = 1 if count is None else int(_WORD_NUM.get(count.lower(), count))
+    n = 1 if count is None else int(NUMBER_WORDS.get(count.lower(), count))
     length = n * (3600.0 if unit.lower().startswith("h") else 60.0)
     at = _clock_seconds(*g)
     start = {"before": at - length, "around": at - length / 2}.get(word.lower(), at)

@@ -26,7 +26,7 @@ from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, 
                             Ref, Scope)
 from app.chat.semantic import PhraseBank
 from app.chat.spelling import repair
-from app.chat.timespan import TimeSpan, parse_time, period_stage
+from app.chat.timespan import NUMBER_WORDS, TimeSpan, parse_time, period_stage
 from sleeplm_core.captions.levels import LEVELS
 from sleeplm_core.io.recording import STAGES
 
@@ -220,8 +220,6 @@ _PICK_RE = re.compile(rf"^\s*(?:ok(?:ay)?,?\s*|and\s+|now\s+|so\s+)?(?:(?:what a
                       rf"|worst|largest|severest|most (?:severe|extreme|intense))|{_ORDINAL}|(that|this))"
                       rf"(?:\s+(?:one|of them|of those|event|episode|result|match|period|item|hit"
                       rf"|run|stretch|bout|please))*\W*$", I)
-_WORD_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-               "ten": 10, "a couple of": 2, "a few": 3}
 _AHEAD = ("forward", "forwards", "ahead", "on", "onward", "onwards", "later")
 _EPOCHS_STEP_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|skip|jump|step|scroll|page)\s+)?"
                              r"(?P<way>forwards?|ahead|on|onwards?|later|back|backwards?|earlier)\s+(?:by\s+)?(?P<n>\d{1,3}|one"
@@ -1438,7 +1436,7 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
                      step=1 if m.group(1).lower() == "after" else -1)
     if m := _EPOCHS_STEP_RE.search(text):
         # "go forward 2 epochs", "back three epochs": that many epochs from the one on screen
-        n = int(_WORD_COUNT.get(m["n"].lower(), m["n"]))
+        n = int(NUMBER_WORDS.get(m["n"].lower(), m["n"]))
         return Query(Intent.NAVIGATE, text, step=n if m["way"].lower() in _AHEAD else -n, by_rule=True)
     if m := _STEP_RE.search(text):
         step = 1 if m.group(1).lower() in ("next", "following") else -1
