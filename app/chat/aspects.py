@@ -223,6 +223,18 @@ def listed_cause(text: str) -> str | None:
             "respiratory" if word in ("respiratory", "breathing", "apn", "hypopn") else "spontaneous")
 
 
+_TYPE_CLAIM_RE = re.compile(r"\b(?:(?:was|is) (?:it|that|this)(?: one)?|(?:it|that|this)(?:'s| is| was)|(?:could|might|can)"
+                            r" (?:it|that|this)(?: one)? (?:be|have been))(?: (?:really|actually|definitely|truly"
+                            r"|certainly))? (?:an? )?(obstructive|central|mixed)\b(?! or\b)", re.I)
+
+
+def named_apnea_type(text: str) -> str | None:
+    """The apnea type a yes-or-no question claims for the one event shown ("was it obstructive?":
+    "obstructive apnea"), None for none or for a choice ("was it central or obstructive?")."""
+    m = _TYPE_CLAIM_RE.search(text)
+    return f"{m.group(1).lower()} apnea" if m else None
+
+
 # Body positions as ``sleeplm_core.io.position`` names them, and the words for each; "on
 # their side" is either side.
 _POSITION_WORDS = (
@@ -272,11 +284,14 @@ def named_channels(text: str) -> tuple[str, ...]:
 
 # "did the temperature drop during sleep?", "was the heart rate higher in REM?": the way a
 # question expects a measure to move between two parts of the night.
-_HIGHER_RE = re.compile(r"\b(?:higher|ris(?:e|es|en|ing)|rose|increas\w*|go(?:es)? up|went up|gone up"
+_HIGHER_RE = re.compile(r"\b(?:higher|ris(?:e|es|en|ing)|rose|increas\w*|go(?:es)? up|went up|gone up|sped up"
+                        r"|speed(?:s|ed|ing)? up"
                         r"|elevated|raised|louder|faster|climb\w*|larger|bigger|taller|deeper"
                         # "are apneas more frequent in REM?": a rate asked to be higher
                         r"|more (?:frequent|common|often|numerous))\b", re.I)
-_LOWER_RE = re.compile(r"\b(?:lower|drop\w*|f[ae]ll(?:s|en|ing)?|decreas\w*|go(?:es)? down|went down"
+# "as she fell asleep", "when he dropped off" are sleep onset, not a way
+_LOWER_RE = re.compile(r"\b(?:lower|drop\w*(?! off)|f[ae]ll(?:s|en|ing)?(?! (?:back )?(?:asleep|to sleep))|decreas\w*"
+                       r"|go(?:es)? down|went down|slow(?:s|ed|ing)? down"
                        r"|gone down|dip(?:s|ped|ping)?|reduced|quieter|slower|declin\w*|smaller|shallower"
                        r"|shr[iau]nk\w*|less (?:frequent|common|often)|fewer|rarer)\b", re.I)
 _CHANGE_RE = re.compile(r"\b(?:differ\w*|chang(?:e|ed|es)|affected)\b", re.I)

@@ -10,17 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from app.chat.aspects import Aspect
+from app.chat.aspects import Aspect, named_apnea_type
 from app.chat.glossary import term
 from app.chat.norms import AROUSAL_ROW, BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
-from app.chat.phenomena import find_phenomenon, phenomenon, plural
+from app.chat.phenomena import article, find_phenomenon, phenomenon, plural
 from app.chat.plan import length_text
 from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, Ref, Scope, transition_sides, two_stages
 from app.chat.measures import measure_name, names_measure
 from app.chat.results import LIBRARY_SOURCE, Item
-from app.chat.surround import surround, surrounding
+from app.chat.surround import ZOOM_OUT_SEC, surround, surrounding
 from app.chat.timespan import TimeSpan, parse_time, period_stage
-from app.chat.understand import AND_ORDINAL_RE, EACH_EXAMPLE_RE, GOT_WRONG_RE, article, comparison_row
+from app.chat.understand import AND_ORDINAL_RE, DIFFERENT_REF_RE, EACH_EXAMPLE_RE, GOT_WRONG_RE, comparison_row
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 # "what was happening in the breathing?" right after moving to an epoch asks about that epoch.
@@ -37,7 +37,34 @@ _OTHER_STAGER_SAYS_RE = re.compile(r"^\W*(?:and\s+)?(?:what (?:does|did|do) (?:y
 # "where is it strongest?", "where are they most common?": the phenomenon just explained, on the night
 _WHERE_STRONGEST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?where (?:is|are|was|were) (?:it|they|that|those)\s+(?:the\s+)?"
                                  r"(?:strongest|most (?:common|frequent|prominent|obvious|visible)|densest|biggest"
-                                 r"|clearest|best seen|most)(?: on this night| here| tonight)?\W*$", re.I)
+                                 r"|clearest|best seen|most)(?: on this night| here| tonight)?\W*$"
+                                 # "where in the night do they happen most?" after spindles were shown
+                                 r"|^\W*(?:and\s+|so\s+)?(?:when|where)(?: (?:in|during|of) the night)? (?:do|did|are|were)"
+                                 r" (?:they|those|these|them) (?:(?:happen|occur|appear|show up|cluster|come)(?: up)?"
+                                 r" (?:the )?most(?: often)?|most (?:common|frequent|often seen|numerous))\W*$", re.I)
+# "what do the eyes do then?", "and the muscle tone?", "what about the breathing there?": a body
+# system, in the stage the last answer was about (Dialogue._stage_in_view)
+_SYSTEM_THEN_RE = re.compile(r"^\W*(?:(?:and|so)\s+(?:what about\s+|how about\s+)?|what about\s+|how about\s+"
+                             r"|(?=.*\b(?:then|during (?:it|them|that|those)|in (?:them|those))\W*$))"
+                             r"(?:(?:what|how) (?:do|does|did|is|was|are|were) )?(?:the |her "
+                             r"|his |their )?(?P<sys>eyes?|eog|eye movements|eye channels?|chin(?: emg| tone)?"
+                             r"|muscle tone|muscles?|emg|breathing|heart rate|heart|brain|eeg)(?: (?:do|does|did|doing"
+                             r"|show|showing|look like|like|behave|behaving))?(?: (?:then|during (?:it|them|that"
+                             r"|those)|in (?:them|those)))?\W*$", re.I)
+
+
+def _system_in_stage(system: str, stage: str) -> str:
+    """The plain question for ``system`` ("eyes", "muscle tone") in ``stage``."""
+    if system.startswith(("eye", "eog")):
+        return f"what does the EOG show in {stage}?"
+    if system.startswith(("chin", "muscle", "emg")):
+        # REM's chin is read against the atonia rule; another stage's is described
+        return "what is the muscle tone in REM?" if stage == "REM" else f"what does the chin do in {stage}?"
+    if system == "heart rate":
+        return f"what was the heart rate in {stage}?"
+    return f"describe the {'brain' if system == 'eeg' else system} in {stage}"
+
+
 # "why are they different?", "why do they differ?": two figures just given, set apart
 _WHY_DIFFERENT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?why (?:are|were|is|do|does|did) (?:they|the two|these|those|that|it)"
                                r"\s+(?:so\s+)?(?:different|differ|not the same|disagree)\W*$", re.I)
@@ -150,6 +177,8 @@ class Dialogue:
         quiz_marks: (the reply, the stage) of each quiz answered this session.
         stages_shown: the stage of each answer that showed or explained one stage's epoch, in
             turn, for "how do I tell them apart?" after two.
+        explained: the phenomenon of each answer that explained one, in turn, for "how is that
+            different?" after two with other questions between them.
     """
 
     last: Query | None = None
@@ -161,6 +190,7 @@ class Dialogue:
     quiz: int | None = None
     quizzes: int = 0
     stages_shown: list[str] = field(default_factory=list)
+    explained: list[str] = field(default_factory=list)
     viewed: int | None = None
     quiz_marks: list[tuple[str, str]] = field(default_factory=list)
     quiz_scope: Scope = field(default_factory=Scope)
@@ -175,6 +205,9 @@ class Dialogue:
             # "which stage had the most arousals?", then "and the fewest?": the same split, led
             # by the other end
             return replace(self.last, text=query.text, ref=Ref.NONE, rank="lowest" if m["fewest"] else None)
+        if (asked := surround(query.text)) is not None and asked.zoom and (
+                wider := self._zoomed_out(query.text)) is not None:
+            return wider
         if (asked := surround(query.text)) is not None and self.items and self._period_in_focus() and not (
                 item := self._focused()).source.startswith(LIBRARY_SOURCE):
             # "show me the 5 minutes around it", "zoom into that hour": that stretch on screen
@@ -883,7 +916,7 @@ class Dialogue:
         text = (f"{query.text} (a {last.listed_cause} arousal)" if last.phenomenon == "arousal"
                 and last.listed_cause and not query.listed_cause else query.text)
         return Query(Intent.LOCATE, text, phenomenon=last.phenomenon, target=last.target,
-                     modality=last.modality, scope=scope, count=query.count, skip=skip,
+                     modality=last.modality, scope=scope, count=query.count, skip=skip, rank=query.rank,
                      together=together, apart=apart, lacking=last.lacking)
 
     def _on_night(self, query: Query) -> Query:
@@ -956,10 +989,13 @@ class Dialogue:
         """"what does that mean?": the last answer's phenomenon explained, or its statistic
         again (its answer says what it counts)."""
         last = self.last
+        if query.note == "differ":
+            raise NothingToReferTo("no_other")   # one kind shown: different from what?
         if last.phenomenon is not None:
             return Query(Intent.EXPLAIN, query.text, phenomenon=last.phenomenon,
                          target=last.target, modality=last.modality)
-        if last.stat is not None:
+        if last.stat is not None or last.note == "glossary":
+            # "what is REM sleep?", then "why does it matter?": the term's definition again
             return replace(last, text=query.text, ref=Ref.NONE)
         raise NothingToReferTo("no_meaning")
 
@@ -984,6 +1020,16 @@ class Dialogue:
                          scope=Scope(time=TimeSpan("item", item.start, item.start + EPOCH_SEC, "that stretch")))
         if query.intent == Intent.EXPLAIN and query.phenomenon:
             return self._why_kind(query)
+        if shown is not None and shown.note == "staging_channel":
+            # "which channel did you stage on?", then "why that one?": the order the staging
+            # reads the leads in, which that answer leads with
+            return replace(shown, text=query.text, ref=Ref.NONE)
+        if (shown is not None and shown.ref == Ref.ITEM and Aspect.BREATHING in shown.aspects and self.items
+                and self._one_in_focus() and (phen := find_phenomenon(self._focused().label)) is not None
+                and phen.event_types):
+            # "was it obstructive?", then "what tells you that?": the rule that types it, read
+            # against this event's belts
+            return self._why_kind(Query(Intent.EXPLAIN, query.text, phen.key, by_rule=True))
         if (query.note == "good_example" and shown is not None and shown.intent == Intent.LOCATE
                 and (phen := phenomenon(shown.phenomenon)) is not None and phen.event_types):
             # "is it a good example?" after a K-complex was shown: the rule read against it
@@ -1095,7 +1141,10 @@ class Dialogue:
             merged = replace(merged, modality=query.modality)  # "and the heart?"
         elif query.signal and query.signal != last.signal:
             if last.intent == Intent.COMPARE:
-                merged = replace(merged, measure=query.signal, signal=query.signal)
+                # "which one had more eye movements?", then "and the heart rate?": the signal on
+                # the same two sides, no longer the events counted
+                merged = replace(merged, measure=query.signal, signal=query.signal,
+                                 phenomenon=query.phenomenon, modality=query.modality or merged.modality)
             elif last.intent == Intent.BREAKDOWN and last.measure:
                 # "the heart rate hour by hour, is there a trend?", then "and the SpO2?": that
                 # signal split the same way, asked the same (the aspects follow the words)
@@ -1185,7 +1234,8 @@ class Dialogue:
             # "what does YASA say?", "do they agree?" after the model's stage of an epoch: that
             # epoch's stage by each staging, as "what stage is this epoch?" gives them
             return "what stage is this epoch?"
-        if (_WHERE_STRONGEST_RE.search(text) and self.last is not None and self.last.intent == Intent.EXPLAIN
+        if (_WHERE_STRONGEST_RE.search(text) and self.last is not None
+                and (self.last.intent == Intent.EXPLAIN or (self.last.intent == Intent.LOCATE and not self.last.together))
                 and (phen := phenomenon(self.last.phenomenon)) is not None and not self.last.contrast):
             # "where is it strongest?" after "what does alpha look like?": where the night has most
             title = phen.title.lower()
@@ -1380,6 +1430,13 @@ class Dialogue:
                 phen := find_phenomenon(self._focused().label)) is not None and phen.event_types:
             # "is that a real apnea or artefact?": the scoring rule read against that event's signals
             return f"why is that {article(phen.title.lower())}?"
+        if ((m := _DID_THEY_CAUSE_RE.search(text)) and self.last is not None and self.last.intent == Intent.LOCATE
+                and not self.last.together and (mine := phenomenon(self.last.phenomenon)) is not None
+                and mine.event_types and (theirs := find_phenomenon(m["kind"])) is not None
+                and theirs.event_types and theirs.key != mine.key):
+            # "were there leg movements?", then "did they cause arousals?": how many of them
+            # were tied to one, by the association rule
+            return f"how many {plural(mine.title.lower())} caused {plural(theirs.title.lower())}?"
         if _WHAT_CAUSED_THEM_RE.search(text) and (cause := self._cause_question()) is not None:
             return cause   # "how many arousals?", then "what caused most of them?"
         if (_MEET_THEM_RE.search(text) and self.last is not None and self.last.note == "glossary"
@@ -1400,6 +1457,14 @@ class Dialogue:
         if _THEM_APART_RE.search(text) and (shown := self._two_stages_shown()) is not None:
             # "show me what wake looks like", "and N1?", then "how do I tell them apart?"
             return f"how do I tell {shown[0]} from {shown[1]}?"
+        if (m := _SYSTEM_THEN_RE.search(text)) and (stage := self._stage_in_view()) is not None:
+            # "what do the eyes do then?" after the REM periods, "and the muscle tone?" after the
+            # rapid eye movements: that body system in the stage the last answer was about
+            return _system_in_stage(m["sys"].lower(), stage)
+        if DIFFERENT_REF_RE.search(text) and (pair := self._set_against()) is not None:
+            # "how is that different?" after an apnea and a hypopnea were explained in turn, with
+            # other answers between them
+            return f"what is the difference between {article(pair[0])} and {article(pair[1])}?"
         if _THEM_APART_RE.search(text) and (pair := self._two_shown()) is not None:
             # "what would a central one look like?" after an obstructive one, then "how are they
             # different?": how the two kinds are told apart
@@ -1478,8 +1543,10 @@ class Dialogue:
         if typed and self.items and self._one_in_focus() and (
                 self._focused().label.endswith((" apnea", "hypopnea"))):
             # "was it obstructive?", "how can you tell?" with one apnea shown: what the belts
-            # did during it is what types it
-            return "what did the belts do during it?"
+            # did during it is what types it; a type claimed is answered yes or no first
+            claim = named_apnea_type(text)
+            return (f"what did the belts do during it: was it {claim.split()[0]}?" if claim
+                    else "what did the belts do during it?")
         if self.items and self._one_in_focus() and self._focused().label not in STAGES:
             # "what position was she in?" with one event shown: during it; "was she on her
             # back?" is answered yes or no
@@ -1674,6 +1741,50 @@ class Dialogue:
         time = last.scope.time
         return period_stage(time) if time is not None and time.kind == "period" else None
 
+    def _zoomed_out(self, text: str) -> Query | None:
+        """"zoom out" with a stretch on screen: twice it, on the same centre; with only an epoch
+        on screen and no event in focus: :data:`ZOOM_OUT_SEC` around that epoch; None when an
+        event is in focus (the minutes around it) or nothing was shown."""
+        shown = self.shown
+        if (shown is not None and shown.intent == Intent.NAVIGATE and shown.scope.time is not None
+                and shown.scope.time.kind == "item" and shown.scope.time.end is not None):
+            lo, hi = shown.scope.time.start, shown.scope.time.end
+            length, where = 2 * (hi - lo), "the stretch shown"
+        elif self.viewed is not None and not (self.items and self._period_in_focus()) and shown is not None:
+            lo, hi = self.viewed * EPOCH_SEC, (self.viewed + 1) * EPOCH_SEC
+            length, where = ZOOM_OUT_SEC, f"epoch {self.viewed}"
+        else:
+            return None
+        start = max(0.0, (lo + hi) / 2 - length / 2)
+        return Query(Intent.NAVIGATE, text, by_rule=True,
+                     scope=Scope((), TimeSpan("item", start, start + length, f"{length_text(length)} around {where}")))
+
+    def _stage_in_view(self) -> str | None:
+        """The one stage the last answer was about as a whole (its periods or amount, its
+        definition, or the rapid eye movements and the chin atonia that mark REM), with no one
+        item picked; None otherwise."""
+        last = self.last
+        if last is None or self.cursor >= 0 or last.scope.time is not None:
+            return None
+        if len(last.scope.stages) == 1 and (last.intent == Intent.STAGE_AMOUNT or (
+                last.intent == Intent.STAGE_TIMING and last.stage_event == "periods")):
+            return last.scope.stages[0]
+        if (last.intent == Intent.LOCATE and last.phenomenon == "rem" and not last.scope.stages) or (
+                last.measure == "atonia"):
+            return "REM"
+        entry = term(last.target) if last.note == "glossary" else None
+        return entry.stage if entry is not None and entry.stage else None
+
+    def _set_against(self) -> tuple[str, str] | None:
+        """(the kind the last answer was about, the kind explained before it), as titles, when
+        both are kinds of event and differ; None otherwise."""
+        mine = phenomenon(self.last.phenomenon) if self.last is not None else None
+        earlier = [key for key in self.explained if mine is None or key != mine.key]
+        theirs = phenomenon(earlier[-1]) if earlier else None
+        if mine is None or theirs is None or mine.key == theirs.key or not (mine.event_types and theirs.event_types):
+            return None
+        return mine.title.lower(), theirs.title.lower()
+
     def _two_shown(self) -> tuple[str, str] | None:
         """The phenomena of the last two answers, or the two kinds the last one compared, when
         they are two different kinds of event."""
@@ -1832,6 +1943,8 @@ class Dialogue:
         self.shown = query
         if query.intent == Intent.CLASSIFY and len(query.scope.stages) == 1:
             self.stages_shown.append(query.scope.stages[0])
+        if query.intent == Intent.EXPLAIN and query.phenomenon and not query.contrast:
+            self.explained.append(query.phenomenon)
         if after != before and query.ref != Ref.BACK:
             self.history.append(before)
         elif query.ref == Ref.BACK and self.history:
@@ -1988,6 +2101,10 @@ _IT_LASTS_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:how long (?:d
                           r" (?:last|go on|continue|take)|when (?:does|did|will) (?:it|that|this)(?: one)? (?:end|stop"
                           r"|finish))\W*$", re.I)
 # "what caused most of them?", "why did they happen?": the causes of the events just listed
+_DID_THEY_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|were|are) (?:they|these|those|any of them|some of them"
+                                r"|most of them)(?: ever)? (?:cause|lead to|trigger|provoke|bring on|end (?:in|with)"
+                                r"|come with|followed by|tied to|linked to|associated with) (?:an? |any |the )?"
+                                r"(?P<kind>[a-z][\w -]*?)\W*$", re.I)
 _WHAT_CAUSED_THEM_RE = re.compile(
     r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|which events?) (?:caused|causes|triggered|provoked|led to"
     r"|explains?|was behind|were behind)(?: (?:most|all|each|many|some) of)? (?:them|those|these|it|that)"

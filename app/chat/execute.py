@@ -1043,7 +1043,8 @@ def _event_shown(plan: Plan, night: LoadedNight, phen: Phenomenon) -> Explanatio
     item = min(inside, key=lambda i: abs(i.start - lo))
     if phen.key in _PER_EVENT and (measured := _measured_events(night, [item], phen)[0]):
         item = measured[0]
-    return Explanation(phen, item, f"the {source} one shown", len(items), why=True)
+    breaths = window_breaths(night, (item.start, item.end)) if phen.level == "respiratory" else ()
+    return Explanation(phen, item, f"the {source} one shown", len(items), why=True, breaths=breaths)
 
 
 def _event_near(plan: Plan, night: LoadedNight, phen: Phenomenon) -> Explanation | None:
@@ -2253,7 +2254,8 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
                    position_asked=Aspect.POSITION in q.aspects, position_named=q.position_named or "",
                    asked_types=phen.event_types if found.around and phen is not None else (),
                    wake_asked=found.around and q.scope.stages == ("W",),
-                   length_asked=Aspect.LENGTH in q.aspects and Aspect.PROPERTY not in q.aspects)
+                   length_asked=Aspect.LENGTH in q.aspects and Aspect.PROPERTY not in q.aspects,
+                   type_asked="" if found.around else (q.type_named or ""))
 
 
 def _positions_during(night: LoadedNight, item: Item) -> str:

@@ -493,13 +493,14 @@ TERMS: tuple[Term, ...] = (
 
 # "what is N2 sleep?", "why is deep sleep important?", "what does the EOG record?"
 _ASK_RE = re.compile(
-    r"^\s*(?:(?:can|could) you\s+|please\s+)*(?:what(?:'s| is| are| does| do)|explain|define"
+    r"^\s*(?:(?:can|could) you\s+|please\s+)*(?:(?:explain|tell me|describe)(?: to me)? what(?! happen)"
+    r"|what(?:'s| is| are| does| do)|explain|define"
     r"|teach me(?: about)?|tell me about|describe what|how (?:do|should|can|would) (?:i|you|we|one)"
     r" (?:read|interpret|understand|look at)|why (?:is|are|do (?:we|you|they) record"
     r"|does (?:a|the) \w+ (?:record|use)|does|do)|how does|what(?:'s| is) the (?:point|purpose) of"
     r"|what(?:'s| is) (?:an?|the) \w+ for)\s+", re.IGNORECASE)
 _TAIL_RE = re.compile(
-    r"^(?:\s+(?:sleep|stage|for|important|recorded|used|measured|measure|record|show|mean|look|do"
+    r"^(?:\s+(?:sleep|stage|for|important|recorded|used|measured|measure|record|show|mean|look|do|is|are"
     r"|like|in a sleep study|in sleep|on a psg|work|to a student|to me|to us|matter|needed|good for"
     r"|on the eeg|mean|on the plots?|on the screen|here|(?:using|in|with|from|on) (?:this|the)"
     r" (?:night|recording|study)|(?:also )?(?:called|known as) [\w\s-]+))*"

@@ -331,6 +331,11 @@ def in_text(title: str) -> str:
     return title if title[1:2].isupper() or title[1:2] == "-" else title[0].lower() + title[1:]
 
 
+def article(words: str) -> str:
+    """``words`` with its indefinite article ("an apnea", "a spindle")."""
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
+
+
 def plural(title: str) -> str:
     """A phenomenon's title as the plural noun a question or an answer names: "central apnea"
     -> "central apneas", "k-complex" -> "k-complexes", "slow waves" kept, "Cheyne-Stokes

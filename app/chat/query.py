@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from app.chat.aspects import (Aspect, asked_direction, asked_fewer, asked_rate_way, asked_swing, asked_trend, listed_cause,
-                              named_cause, named_channels, named_position, read_aspects)
+                              named_apnea_type, named_cause, named_channels, named_position, read_aspects)
 from app.chat.timespan import TimeSpan
 
 
@@ -274,6 +274,12 @@ class Query:
         """The cause of the arousals a question lists ("show me a spontaneous arousal"), None
         for none."""
         return listed_cause(self.text)
+
+    @property
+    def type_named(self) -> str | None:
+        """The apnea type a yes-or-no question claims for the event shown ("was it
+        obstructive?": "obstructive apnea"), None for none."""
+        return named_apnea_type(self.text)
 
     @property
     def position_named(self) -> str | None:

@@ -24,7 +24,7 @@ from app.chat.dispersion import MIN_EVENTS
 from app.chat.events import NO_CAUSE
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, stage_at
 from app.chat.measures import column_name
-from app.chat.phenomena import phenomenon, plural, unmeasured_note
+from app.chat.phenomena import article, phenomenon, plural, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
 from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC, stage_name
@@ -202,6 +202,9 @@ _NO_REFERENCE = {
     "no_meaning": (
         "The last answer named no event or statistic that I have an explanation for; ask e.g."
         " *what is a K-complex?* or *what is the AHI?*"),
+    "no_other": (
+        "Different from what? I set two kinds of event side by side when both are named, e.g."
+        " *how is a hypopnea different from an apnea?*, or after each was explained in turn."),
     "no_why": (
         "I can show the evidence for an epoch's stage: ask *why is this epoch N2?*, or *what "
         "stage is this?* and then *why?*; for an event or a statistic, ask *what does that "
@@ -2350,7 +2353,7 @@ def _explained(r: Explanation, night: LoadedNight) -> str:
         detail += f", {e.score_name} = {e.score:.2f}"
     src = source_name(e.source) if e.source not in ("model", "measured") else e.source
     if r.why:
-        return (f"**Why the one shown ({src}) counts**: {_criteria(p.key, e)}\n\n{text}\n\n"
+        return (f"**Why the one shown ({src}) counts**: {_criteria(p.key, e, r.breaths)}\n\n{text}\n\n"
                 f"The one shown: {_span(night, e)} ({detail}); it is drawn in the epoch viewer.")
     return text + (f"\n\nExample in this night ({r.how}, {src}): {_span(night, e)} ({detail}); "
                    f"it is drawn in the epoch viewer.")
@@ -2366,11 +2369,34 @@ _CRITERIA: dict[str, tuple[tuple[str, float | None, float | None, str], ...]] = 
     "slow_waves": (("value", 75.0, None, "the AASM's least slow-wave amplitude is 75 µV peak to peak"),),
     "desaturation": (("value", 3.0, None, "a drop of 3 points or more is scored, AASM"),),
     "arousal": (("duration", 3.0, None, "an arousal lasts at least 3 s, AASM"),),
+    **{key: (("duration", 10.0, None, "a respiratory event lasts at least 10 s, AASM"),)
+       for key in ("apnea", "obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea")},
 }
+# The most of the breaths before (%) the airflow may keep: an apnea drops it by 90 % or more, a
+# hypopnea by 30 % or more (AASM 2.6).
+_FLOW_LEFT = {"hypopnea": (70.0, "a hypopnea drops it by 30 % or more")}
+_APNEA_FLOW_LEFT = (10.0, "an apnea drops it by 90 % or more")
 
 
-def _criteria(key: str, e: Item) -> str:
-    """The shown event's duration and measure against its kind's criteria, in words."""
+def _breathing_criteria(key: str, breaths: tuple[tuple[str, float, float, float], ...]) -> list[str]:
+    """A breathing event's airflow, and an apnea type's effort, against the rule, in words."""
+    said = []
+    flow = next((whole for name, whole, *_ in breaths if name == "airflow"), None)
+    if flow is not None:
+        most, rule = _FLOW_LEFT.get(key, _APNEA_FLOW_LEFT)
+        said.append(f"airflow **{flow:.0f} %** of the breaths before ({rule}): "
+                    f"{'met' if flow <= most else '**not met**'}")
+    kind, pattern, first, last = _belts_reading(breaths)
+    if kind and key in ("obstructive_apnea", "central_apnea", "mixed_apnea"):
+        said.append(f"effort **{pattern}** (the larger belt {first:.0f} % of the breaths before in the first "
+                    f"third, {last:.0f} % in the last), which marks {article(kind)}: "
+                    f"{'met' if kind == key.replace('_', ' ') else '**not met**'}")
+    return said
+
+
+def _criteria(key: str, e: Item, breaths: tuple[tuple[str, float, float, float], ...] = ()) -> str:
+    """The shown event's duration and measure, and a breathing event's airflow and effort,
+    against its kind's criteria, in words."""
     said = []
     for what, least, most, rule in _CRITERIA.get(key, ()):
         value = e.duration if what == "duration" else e.value
@@ -2380,6 +2406,7 @@ def _criteria(key: str, e: Item) -> str:
                  else f"{value:.0f} {e.unit}" if e.unit == "µV" else f"{value:.1f} {e.unit}")
         inside = (least is None or value >= least) and (most is None or value <= most)
         said.append(f"**{shown}** ({rule}): {'met' if inside else '**not met**'}")
+    said += _breathing_criteria(key, breaths)
     stage = f" It falls in **{e.stage}**." if e.stage else ""
     if not said:
         return (f"the scoring marked it from its shape in the signal; I have no measure of it to "
@@ -2482,6 +2509,8 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
                    " flattening of the flow and paradox of the belts for that, which this app does"
                    " not measure." if "hypopnea" in i.label else "")
         text = f"{_breaths_lead(r.breaths, 'apnea' in i.label)}{untyped}\n{text}"
+    if r.type_asked:
+        text = f"{_type_verdict(i.label, r.type_asked, _belts_kind(r.breaths))} {text}"
     if r.measures:
         text += "\nDuring it: " + "; ".join(
             f"{label} mean {own:.1f} {unit} (lowest {low:.1f}, highest {high:.1f})"
@@ -2492,6 +2521,47 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
     return _answer(night, text, [i])
 
 
+def _belts_reading(breaths: tuple[tuple[str, float, float, float], ...]) -> tuple[str, str, float, float]:
+    """(the apnea type the belts' effort marks, what the effort did, the larger belt's first and
+    last third in % of the breaths before), by the scorer's own effort cut; ("", "", nan, nan)
+    without a belt."""
+    belts = [(first, last) for name, _, first, last in breaths if name != "airflow"]
+    if not belts:
+        return "", "", float("nan"), float("nan")
+    cut = 100 * RespiratoryConfig().effort_absent_ratio
+    first, last = max(b[0] for b in belts), max(b[1] for b in belts)
+    if first < cut and last < cut:
+        return "central apnea", "absent throughout", first, last
+    if first < cut:
+        return "mixed apnea", "absent at first, then resumed", first, last
+    return "obstructive apnea", "present", first, last
+
+
+def _belts_kind(breaths: tuple[tuple[str, float, float, float], ...]) -> str:
+    """The apnea type the belts' effort marks ("central apnea"), "" without a belt."""
+    return _belts_reading(breaths)[0]
+
+
+def _type_verdict(label: str, asked: str, belts: str) -> str:
+    """"**No**: it was scored a central apnea, not an obstructive one; its belts agree.": a
+    claimed apnea type against the event's scored type, then against what its belts did."""
+    kind = asked.split()[0]
+    if "hypopnea" in label:
+        return f"**Cannot tell**: it is a hypopnea, which is not typed {kind} here."
+    scored = label if label in ("obstructive apnea", "central apnea", "mixed apnea") else ""
+    if not scored and not belts:
+        return f"**Cannot tell**: it was scored {article(label)}, with no type and no belt to read one from."
+    said = scored or belts
+    verdict = "Yes" if said == asked else "No"
+    lead = (f"**{verdict}**: it was scored {article(scored)}" if scored
+            else f"**{verdict}**, by its belts: {article(belts)}")
+    if verdict == "No":
+        lead += f", not {article(kind)} one"
+    if scored and belts:
+        lead += "; its belts agree" if belts == scored else f"; its belts read more like {article(belts)}"
+    return lead + "."
+
+
 def _breaths_lead(breaths: tuple[tuple[str, float, float, float], ...], apnea: bool) -> str:
     """"Breathing during it (...): airflow **3 %** (first third 2 %, last third 4 %); ...", then
     what the belts did, read by the scorer's own effort cut (:class:`RespiratoryConfig`); for
@@ -2499,19 +2569,11 @@ def _breaths_lead(breaths: tuple[tuple[str, float, float, float], ...], apnea: b
     rows = "; ".join(f"{name} **{whole:.0f} %** (first third {first:.0f} %, last third {last:.0f} %)"
                      for name, whole, first, last in breaths)
     text = f"Breathing during it (median breath amplitude, % of the breaths before it): {rows}."
-    belts = [(first, last) for name, _, first, last in breaths if name != "airflow"]
-    if belts:
-        cut = 100 * RespiratoryConfig().effort_absent_ratio
-        first, last = max(b[0] for b in belts), max(b[1] for b in belts)
-        if first < cut and last < cut:
-            pattern, kind = "absent throughout", "a central apnea"
-        elif first < cut:
-            pattern, kind = "absent at first, then resumed", "a mixed apnea"
-        else:
-            pattern, kind = "present", "an obstructive apnea"
-        pattern += f", as in {kind}" if apnea else ""
-        text += (f" Effort (the larger belt) was **{pattern}** (absent: under {cut:.0f} % of "
-                 "the breaths before, the scorer's cut).")
+    kind, pattern, _, _ = _belts_reading(breaths)
+    if kind:
+        pattern += f", as in {article(kind)}" if apnea else ""
+        text += (f" Effort (the larger belt) was **{pattern}** (absent: under "
+                 f"{100 * RespiratoryConfig().effort_absent_ratio:.0f} % of the breaths before, the scorer's cut).")
     return text
 
 

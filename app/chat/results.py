@@ -937,6 +937,9 @@ class Explanation:
     why: bool = False
     """The example is the event the conversation shows, asked why it is one ("why is that a
     K-complex?"): its measures are read against the kind's criteria."""
+    breaths: tuple[tuple[str, float, float, float], ...] = ()
+    """For a breathing event shown, its breathing channels as :attr:`Context.breaths` reads them,
+    which its airflow and effort criteria are read on."""
 
 
 @dataclass(frozen=True)
@@ -1044,6 +1047,9 @@ class Context:
             ``cause_gap``: why a cause could not be looked for; ``cause_asked``: the cause a
             yes/no question named ("is it respiratory?"), then answered first; ``cause_led``:
             the question asked what caused it, so the cause leads.
+        type_asked: the apnea type a yes/no question claimed for the item ("was it
+            obstructive?": "obstructive apnea"), "" for none; the answer then says yes or no
+            first, by the item's scored type and what its belts did.
     """
 
     item: Item
@@ -1069,6 +1075,7 @@ class Context:
     cause_asked: str = ""
     cause_led: bool = False
     length_asked: bool = False
+    type_asked: str = ""
 
 
 @dataclass

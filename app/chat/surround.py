@@ -20,6 +20,15 @@ _AROUND_RE = re.compile(
 _THAT_SPAN_RE = re.compile(_SHOW + r"(?:that|this|the same)\s+(?P<what>hour|period|stretch|window|span|part"
                            r"|interval|episode|cluster|cycle|half|third|bout|run|awakening)\W*$", re.I)
 
+# "zoom out", "widen the view" with one event in focus: a few minutes around it, where the context
+# of an event of seconds shows (the previous view is "go back")
+_ZOOM_OUT_RE = re.compile(r"^\W*(?:(?:and|so|now|ok(?:ay)?|then),?\s+)*(?:(?:can|could|would) you\s+|please\s+)?"
+                          r"(?:zoom out|widen(?: the view)?|(?:give me |show me )?a wider view|pull back|show (?:me )?"
+                          r"more (?:around|of what's around) (?:it|that|this))(?: a (?:bit|little))?(?:,? please)?\W*$",
+                          re.I)
+ZOOM_OUT_SEC = 300.0
+"""The stretch a bare "zoom out" shows around the event in focus (s): 10 epochs."""
+
 
 @dataclass(frozen=True)
 class Surround:
@@ -28,10 +37,13 @@ class Surround:
     Attributes:
         seconds: the length asked for (s); 0 for the one in focus itself ("that hour").
         sides: the length is added on each side of it ("5 minutes either side"), not centred.
+        zoom: a bare "zoom out": twice the stretch on screen when one is, else
+            :data:`ZOOM_OUT_SEC` around the one in focus.
     """
 
     seconds: float
     sides: bool = False
+    zoom: bool = False
 
 
 def surround(text: str) -> Surround | None:
@@ -45,6 +57,8 @@ def surround(text: str) -> Surround | None:
         return Surround(seconds, sides="side" in way or way == "before and after")
     if _THAT_SPAN_RE.search(text) is not None:
         return Surround(0.0)
+    if _ZOOM_OUT_RE.search(text) is not None:
+        return Surround(ZOOM_OUT_SEC, zoom=True)
     return None
 
 

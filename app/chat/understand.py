@@ -21,7 +21,8 @@ from app.chat.aspects import MODEL_CAPTION, asked_trend, listed_cause, named_pos
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import asked_term, channel_shown, find_term, stage_rules
 from app.chat.norms import BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
-from app.chat.phenomena import PHENOMENA, STAGE_HALLMARK, Phenomenon, counted_phenomenon, find_phenomenon, phenomenon
+from app.chat.phenomena import (PHENOMENA, STAGE_HALLMARK, Phenomenon, article, counted_phenomenon, find_phenomenon,
+                                 phenomenon)
 from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, THRESHOLD_BY, Condition, Intent, Query,
                             Ref, Scope)
 from app.chat.semantic import PhraseBank
@@ -225,8 +226,8 @@ _EPOCHS_STEP_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(
                              r"(?P<way>forwards?|ahead|on|onwards?|later|back|backwards?|earlier)\s+(?:by\s+)?(?P<n>\d{1,3}|one"
                              r"|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)\s+epochs?\W*$", I)
 _STEP_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|show(?: me)?|jump|take me)\s+(?:to\s+)?)?(?:the\s+)?"
-                      r"(?:(?:what(?:'s| is| was)|and)\s+(?:the\s+)?(?=(?:next|previous|prev|following|preceding)\s+"
-                      r"(?:one|epoch)\b))?(next|previous|prev|following|preceding)(?:\s+(one|event|result|match"
+                      r"(?:(?:what(?:'s| is| was)|and)\s+(?:the\s+)?(?=(?:next|previous|prev|following|preceding)(?:\s+"
+                      r"(?:one|epoch)\b|\W*$)))?(next|previous|prev|following|preceding)(?:\s+(one|event|result|match"
                       r"|region|epoch|episode))?(?:\s+please)?\W*$", I)
 # "the next apnea", "and the previous spindle?": a step through one kind of event
 _STEP_KIND_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+|then\s+)?(?:(?:go|move|show(?: me)?|jump|take me)\s+"
@@ -353,6 +354,10 @@ _IS_THAT_HIGH_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) 
                               r"|a lot|many|much|bad|good|ok(?:ay)?|worrying|concerning|elevated"
                               r"|excessive|a problem|significant|enough|sufficient|adequate|little|few"
                               r"|typical|usual|unusual|alright|all right|fine)\W*$"
+                              # "does that look right to you?" after a figure: it against the norms
+                              r"|^\W*(?:and\s+|so\s+|but\s+)?(?:does|did) (?:that|this|it) (?:look|seem|sound) (?:right"
+                              r"|normal|ok(?:ay)?|plausible|reasonable|fine|typical|abnormal|off|wrong|unusual|high|low"
+                              r"|long|short)(?: to you)?\W*$"
                               # "did they get enough?" after the sleep a child needs
                               r"|^\W*(?:and\s+|so\s+|but\s+)?(?:did|does|do) (?:she|he|they|the patient|the child"
                               r"|the kid|the sleeper|the teen(?:ager)?) (?:get|have|sleep) enough\W*$"
@@ -371,7 +376,18 @@ _IS_THAT_HIGH_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) 
 _MEANING_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s*|sorry,?\s*)?(?:what does (?:that|this"
                          r"|it) (?:mean|stand for|measure|tell (?:me|us))|what do you mean(?: by that)?"
                          r"|(?:can you |could you |please )?explain (?:that|this|it)(?: to me)?"
-                         r"|meaning|what is that|what's that)\W*$", I)
+                         r"|meaning|what is that|what's that"
+                         # "why do they matter?", "what are they for?" after a phenomenon: its
+                         # definition, which says what it does
+                         r"|why (?:do|does|did) (?:they|it|those|these|that|this)(?: ones?)? (?:matter|count)"
+                         r"|why (?:are|is) (?:they|it|those|these|that|this) (?:so )?(?:important|relevant|useful"
+                         r"|significant|interesting)|what (?:are|is) (?:they|it|those|these|that|this)(?: ones?)?"
+                         r" (?:good |used |needed )?for|what(?:'s| is) the (?:point|purpose|function|role|use)"
+                         r" of (?:them|it|those|these|that|this)|what (?:do|does) (?:they|it|those|these) do"
+                         r"|why should (?:i|we) care(?: about (?:them|it|that|this))?)\W*$", I)
+DIFFERENT_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*)?(?:how (?:is|was|does|did) (?:it|that|this)"
+                              r"(?: one)? (?:differ(?:ent)?|compare)|what(?:'s| is) the difference)\W*$", I)
+"""A bare "how is that different?": the kind just shown set against the one explained before it."""
 # "why is that a K-complex?", "what makes it a spindle?", "how do you know that's an arousal?"
 _WHY_KIND_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:why (?:is|was) (?:that|it|this)(?: one)?"
                           r"|what makes (?:that|it|this)(?: one)?|how (?:do|did|can) (?:you|we|i) (?:know|tell)"
@@ -383,7 +399,9 @@ _WHY_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*|really\W*\s
                          r"|tell|decide|say that)|why do you (?:say|think) (?:that|so)|what makes you"
                          r" (?:say|think) (?:that|so)|on what basis|based on what|what(?:'s| is) the"
                          r" evidence(?: for that)?|what evidence|what gives (?:it|that|this)(?: one)? away"
-                         r"|how (?:can|do) (?:you|i|we) tell"
+                         r"|how (?:can|do) (?:you|i|we) tell|what (?:tells|told|shows|showed) (?:you|us|me)(?: (?:that|so))?"
+                         r"|why (?:that|this|pick that|choose that|use that)(?: one| lead| channel)?"
+                         r"|what (?:shows|showed|proves|proved) (?:that|it|this)"
                          # "why is it hard?" after the stretches the staging is least sure of
                          r"|why (?:is|was) (?:it|that|this)(?: one| epoch| stretch)? (?:so )?(?:hard|difficult|tricky"
                          r"|uncertain|unclear|ambiguous|borderline)(?: to (?:score|stage|call|tell))?"
@@ -411,7 +429,12 @@ EACH_EXAMPLE_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|and\s+|now\s+|(?:can|could)
 # "where's the clearest one?", "which is the best example?": the phenomenon just talked about
 _CLEAREST_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:where(?:'s| is| are)|which(?:'s| is)|what(?:'s"
                           r"| is)|show me|find) (?:the|a) (?:clearest|best|most typical|cleanest|nicest"
-                          r"|good|clear|typical|classic|textbook) (?:one|example|instance)\W*$", I)
+                          r"|good|clear|typical|classic|textbook) (?:one|example|instance)\W*$"
+                          # "show me a clearer example": past the typical one, the most marked
+                          r"|^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:can|could) you\s+)?(?:show(?: me)?|find|give me"
+                          r"|is there|do you have) (?:an? )?(?P<more>clearer|better|bigger|larger|stronger|more obvious"
+                          r"|more visible|more pronounced|more marked) (?:one|example|instance)(?: of (?:it|that|them|one))?"
+                          r"(?:,? please)?\W*$", I)
 _EACH_PERIOD_RE = re.compile(r"\b(?:each|every|all(?: the)?|list(?: the)?)\s+(?:\w+\s+)?(?:periods?"
                              r"|episodes?|bouts?)\b|\b(?:periods?|episodes?|bouts?)\b.*\b(?:each|every"
                              r" one)\b", I)
@@ -968,7 +991,11 @@ def _stage_filter(text: str) -> tuple[tuple[str, ...], str]:
 _STAGING_CHANNEL_RE = re.compile(r"\b(?:which|what) (?:eeg )?(?:channel|lead|derivation|electrode)s? (?:is|are|would be"
                                  r"|works?|do you (?:recommend|suggest)|should (?:i|we) use)(?: the)? ?(?:best|better"
                                  r"|most reliable)?\b.{0,20}\b(?:for |to )(?:sleep )?(?:stag\w*|scor\w* (?:the )?stages)\b"
-                                 r"|\bbest (?:eeg )?(?:channel|lead|derivation) (?:for|to) (?:sleep )?stag\w*\b", I)
+                                 r"|\bbest (?:eeg )?(?:channel|lead|derivation) (?:for|to) (?:sleep )?stag\w*\b"
+                                 # "which EEG channel did you use for staging?", "what lead was the staging done on?"
+                                 r"|\b(?:which|what) (?:eeg )?(?:channel|lead|derivation|electrode)s? (?:did|does|was|were)"
+                                 r" (?:you|yasa|the (?:machine|staging|stager|scorer|app)|it) (?:use|read|pick|choose|chose"
+                                 r"|used|read|picked|chosen|done on|based on|staged (?:on|from)|scored (?:on|from))\b", I)
 _HUMAN_CALL_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:what|how) would (?:a |the |an )?(?:human|person|scorer"
                             r"|technician|tech|expert|clinician|rpsgt)(?: scorer)? (?:call|score|stage|label|read)"
                             r" (?:it|this|that)(?: epoch| one)?\W*$", I)
@@ -1342,9 +1369,10 @@ _ON_THIS_NIGHT_RE = re.compile(r"^\W*(?:(?:can|could|would) you\s+|please\s+)?(?
                                r"(?:night|recording|study|patient|file|data|psg|sleep)\W*$"
                                r"|^\W*(?:show|find)\s+(?:it|them|one|some)\s+here\W*$"
                                # "is there any on this night?", "did the patient have any?"
-                               r"|^\W*(?:and\s+|so\s+)?(?:(?:is|are|was|were) there (?:any|some)(?: of (?:it|them|those"
+                               r"|^\W*(?:and\s+|so\s+)?(?:(?:is|are|was|were) there (?:any|some|one)(?: of (?:it|them|those"
                                r"|these|that))?|(?:does|did) (?:this|the|my|our|her|his|their) (?:night|recording|study"
-                               r"|patient|file|psg) (?:have|show|contain)(?: any| it| them| some)?|(?:does|did) (?:she|he"
+                               r"|patient|file|psg) (?:have|show|contain)(?: any| it| them| some| one)?|any(?: of (?:them"
+                               r"|those|these))?(?= (?:on|in|during) )|(?:does|did) (?:she|he"
                                r"|they|the patient|this patient) have (?:any|it|them|some))(?:\s+(?:on|in|during)\s+(?:this"
                                r"|the|my|our|her|his|their|tonight's)\s+(?:night|recording|study|patient|file|data|psg|sleep))?"
                                r"\W*$", I)
@@ -1457,6 +1485,9 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if (age := _age(text)) is not None and _REPEAT_RE.search(text) and words <= 9:
         # "how about for a 70 year old?": the norms again, for that age
         return Query(Intent.NORMAL, text, age=age, by_rule=True)
+    if DIFFERENT_REF_RE.search(text):
+        # "how is that different?" with no second kind the dialogue can find (Dialogue._meaning)
+        return Query(Intent.EXPLAIN, text, ref=Ref.MEANING, note="differ")
     if _MEANING_RE.search(text):
         return Query(Intent.EXPLAIN, text, ref=Ref.MEANING)
     if _HOW_MUCH_REF_RE.search(text):
@@ -1492,6 +1523,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
     if EACH_EXAMPLE_RE.search(text):
         # "show me one of each" after "how is a hypopnea different from an apnea?"
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=1, note="each")
+    if (m := _CLEAREST_RE.search(text)) and m["more"]:
+        return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=1, rank="strongest")
     if m := (_EXAMPLE_REF_RE.search(text) or _ANOTHER_RE.search(text) or _CLEAREST_RE.search(text)):
         some = re.search(r"\b(?:some|(?<!one )more)\b", m.group(0), I)
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
@@ -2049,11 +2082,6 @@ _EPOCH_SLOW_SHARE_RE = re.compile(
     r" current) epoch\b", I)
 
 
-def article(words: str) -> str:
-    """``words`` with its indefinite article ("an apnea", "a spindle")."""
-    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
-
-
 def _read(text: str) -> Query:
     if m := _INDEX_PAIR_RE.search(text):
         # "what's the difference between AHI and RDI?": both, each defined, on this night
@@ -2064,6 +2092,15 @@ def _read(text: str) -> Query:
         # "why do central apneas happen?", "what causes hypopneas?": what they are and why,
         # not the night's list (past tense, "what caused the arousals?", counts the night's)
         return Query(Intent.EXPLAIN, text, phen.key, by_rule=True)
+    if _ONSET_CHANGE_RE.search(text) and (signal := _signal(text)) is not None:
+        # "did the temperature drop when she fell asleep?": the half hour before sleep onset
+        # against the first half hour of sleep, not the first minute of sleep alone
+        return Query(Intent.COMPARE, text, signal=signal, measure=signal, groups=_ONSET_SIDES, by_rule=True)
+    if (m := _IT_BESIDE_KIND_RE.search(text)) and (phen := find_phenomenon(m["kind"])) is not None and phen.event_types:
+        # "was it after an apnea?", "did it follow an arousal?": that kind in the time before the
+        # one in focus, answered yes or no
+        side = "before" if m["side"].lower().startswith(("after", "follow")) else "after"
+        return replace(_read(f"was there {article(m['kind'])} {side} it?"), text=text)
     if _GOOD_EXAMPLE_RE.search(text):
         # "is it a good example?" of what was just shown: the evidence for it (Dialogue.resolve)
         return Query(Intent.EXPLAIN, text, ref=Ref.WHY, note="good_example", by_rule=True)
@@ -2627,6 +2664,10 @@ def _understand(text: str) -> Query:
         # movements?": events counted per epoch ("the most sigma power" is a measure's extreme)
         return Query(Intent.MEASURE, text, busy.key, scope=Scope(stage_term(text), time),
                      measure="busiest_epochs", note="share" if share else None, by_rule=True)
+    if (m := _WHEN_MOST_RE.search(text)) and (phen := find_phenomenon(m["kind"])) is not None and phen.event_types:
+        # "when do spindles happen most?": where in the night they gather, hour by hour, not the
+        # epoch whose sigma power is highest
+        return replace(_read(f"where are the {m['kind']} densest?"), text=text)
     if _EXTREME_EPOCH_RE.search(text) and (rank := _extreme(text)) is not None and (
             _signal(text) is None and names_measure(text)):
         # "which epoch has the highest delta power?", "find epochs with high sigma power in
@@ -3224,6 +3265,8 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|good|clean|artifact[- ]free|artefact[- ]free)\b|\b(?:valid|usable|artifact[- ]free"
         r"|artefact[- ]free) (?:recording |monitoring |study )?(?:time|data)\b|"
         r"\b(?:artifacts?|artefacts?|signal quality|quality of the (?:signals?|data|recording)"
+        r"|(?:channels?|leads?|signals?|electrodes?|sensors?) (?:with|having) (?:problems?|issues?|trouble|errors?)"
+        r"|(?:problems?|issues?|trouble) with (?:the |any )?(?:channels?|leads?|signals?|electrodes?|sensors?)"
         r"|data quality|bad (?:signals?|channels?|data|epochs?|electrodes?|leads?)|noisy|flat ?lines?"
         r"|flat (?:signals?|channels?)|clipp\w*|disconnect\w*|electrode (?:off|pops?|problems?)"
         r"|leads? (?:off|fell off)|lead[- ]off|(?:signals?|channels?|data) (?:dropp\w*|missing|lost)"
@@ -3697,8 +3740,11 @@ _WHERE_UNSURE_RE = re.compile(rf"\b{_UNSURE_WHERE}\b.{{0,40}}\b{_UNSURE}\b", I)
 _STAGE_UNSURE_RE = re.compile(rf"\b(?:which|what) stages?\b.{{0,40}}\b{_UNSURE}\b", I)
 """The stage the machine staging is least sure of ("which stage is YASA least sure about?")."""
 _WHERE_UNSURE_ALONE_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_UNSURE_WHERE} (?:is|are|was|were|did|does) (?:it|they|that"
-                                    rf"|the (?:staging|stages|hypnogram|scoring|machine(?: staging)?|yasa|stager))?\s*"
-                                    rf"(?:the )?{_UNSURE}(?: about)?\W*$", I)
+                                    rf"|you|the (?:staging|stages|hypnogram|scoring|machine(?: staging)?|yasa|stager))?\s*"
+                                    rf"(?:the )?{_UNSURE}(?: about| of)?(?: (?:it|the staging|the stages))?\W*$"
+                                    # "show me the most uncertain one"
+                                    rf"|^\W*(?:and\s+|so\s+)?(?:show|take|find|give) (?:me )?(?:to )?the {_UNSURE}"
+                                    rf" (?:ones?|epochs?|parts?|stretch(?:es)?|bits?|sections?)\W*$", I)
 """The same asked alone, as a follow-up ("which part is least certain?")."""
 _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|triggered|trigger"
                                r"|followed|following|due to|because of|caus\w*|respiratory arousals?"
@@ -3789,6 +3835,26 @@ _BOUTS_RE = re.compile(r"\b(?:runs?|bouts?)\b.*\b(?:average|mean|typical|long|le
 _FRAGMENTED_RE = re.compile(r"\b(?:fragment\w*|interrupt\w*|broken(?: up)?|disrupt\w*)\b", I)
 _WORST_SIGNAL_RE = re.compile(r"\b(?:oxygen|spo2|saturation|breathing|respiration)\b", I)
 _TENS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "sixty": 60}
+ONSET_SIDE_SEC = 1800.0
+"""How long each side of sleep onset a signal's change there is read over (s)."""
+_FELL_ASLEEP = r"(?:(?:she|he|they|the patient|the person|the child) (?:fell|falls|fall|drifted|drifts|went|goes|go) (?:asleep|off|to sleep)|falling asleep|sleep onset|sleep began|sleep started)"
+_ONSET_CHANGE_RE = re.compile(r"^(?=.*\b(?:drop\w*(?! off)|f[ae]ll\w*(?! (?:back )?(?:asleep|to sleep))|decreas\w*|declin\w*|ris(?:e|es|ing)|rose|go(?:es)? (?:up|down)|went (?:up|down)"
+                          r"|increas\w*|chang\w*|differ\w*|lower|higher|slow\w*|speed\w*|happen\w*|do|does)\b)(?=.*\b(?:when|as|once"
+                          r"|after|at|with)"
+                          rf" {_FELL_ASLEEP}\b|.*\bbefore (?:and|vs\.?|versus) after {_FELL_ASLEEP}\b).*$"
+                          rf"|^.*\bbefore (?:and|vs\.?|versus) after {_FELL_ASLEEP}\b.*$", I)
+"""A signal's change at sleep onset ("did the temperature drop when she fell asleep?")."""
+# sleep first: "did it drop when she fell asleep?" asks whether sleep's side is lower
+_ONSET_SIDES = (Scope(time=TimeSpan("elapsed", 0.0, ONSET_SIDE_SEC, f"the first {ONSET_SIDE_SEC / 60:g} min of sleep",
+                                    TimeSpan("after_onset", 0.0, None, "sleep"))),
+                Scope(time=TimeSpan("from_end", ONSET_SIDE_SEC, 0.0, f"the time before sleep onset (up to {ONSET_SIDE_SEC / 60:g} min)",
+                                    TimeSpan("before_onset", 0.0, None, "before sleep onset"))))
+_IT_BESIDE_KIND_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:was|did|does|is) (?:it|that|this)(?: one)?(?: (?:come|happen|start"
+                                r"|occur|begin))?(?: (?:right|just|straight|soon))? (?P<side>after|before|follow|precede)"
+                                r" (?:an? |any |the )?(?P<kind>[a-z][\w -]*?)\W*$", I)
+_WHEN_MOST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:when|where|at what time)(?: (?:in|during|of) the night)? (?:do|did|are"
+                           r"|were) (?:the |her |his |their )?(?P<kind>[\w -]+?) (?:(?:happen|occur|appear|show up|cluster"
+                           r"|come)(?: up)? (?:the )?most(?: often)?|most (?:common|frequent|often seen|numerous))\W*$", I)
 _EXTREME_EPOCH_RE = re.compile(r"\b(?:which|what) (?:epochs?|moments?|times?|minutes?)\b"
                                r"|^\s*(?:when|where)\b|\bat what time\b|\b(?:find|show|list|give)"
                                r" (?:me )?(?:the )?(?:\d+ |five |ten )?epochs? with\b", I)
@@ -4209,11 +4275,11 @@ def _one_unit(m: re.Match[str]) -> str:
 
 # "what did the EEG show in N3?", "what did the eye channel show during REM?": that signal
 # described there; the eyes by their rapid movements.
-_SHOWED_RE = re.compile(r"^\W*(?:and\s+)?what (?:did|does) (?:the )?(eeg|brain(?: waves)?|eog|eyes?"
+_SHOWED_RE = re.compile(r"^\W*(?:and\s+)?what (?:did|does|do|(?:are|is|were|was)(?= .* doing\b)) (?:the )?(eeg|brain(?: waves)?|eog|eyes?"
                         r"|eye (?:channels?|leads?|movements?)|emg|chin(?: emg)?|muscles?|ecg|ekg|heart"
                         r"|breathing|airflow|belts?)(?:\s+(?:channels?|leads?|signals?|traces?))?\s+"
                         # a scope after it: "what does the EOG record?" asks what the EOG is
-                        r"(?:show|do|read)\b(\s+(?:in|during|while|through|across|over|between)\b"
+                        r"(?:show|do|doing|read)\b(\s+(?:in|during|while|through|across|over|between)\b"
                         r"(?!.*\b(?:it|that|this|them)\W*$).*)$", I)
 
 

@@ -1,0 +1,227 @@
+"""Questions of stop 68, asked as a technician, an educator and a researcher would ask them of
+nights not in the repo (a 6-h night of severe sleep apnea written without its scoring, seed 6060;
+a 28-year-old's `random` montage, seed 6161), of SC4001 loaded without its hypnogram and of the
+bundled night; checked here on the bundled night, with and without its scoring. Each names what
+it used to get. Expected answers are the ones the same question gets asked in another wording,
+or the night's own scoring and signals, never typed in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from chat_dialogues import last_answer
+
+
+def _lead(text: str) -> str:
+    """An answer's first line."""
+    return text.split("\n")[0]
+
+
+@pytest.mark.parametrize("asked", ["why do they matter?", "what are they for?", "why are they important?"])
+def test_why_they_matter_after_a_definition(demo, asked) -> None:
+    """"why do they matter?" after "what does a sleep spindle look like?" was not about this
+    recording; the definition says what spindles do."""
+    defined = last_answer(demo, "what does a sleep spindle look like?")
+    assert _lead(last_answer(demo, "what does a sleep spindle look like?", asked)) == _lead(defined)
+    text = last_answer(demo, "what is REM sleep?", "why does it matter?")
+    assert text.startswith("**REM sleep.**"), text[:200]
+
+
+def test_explain_what_a_stage_is(demo) -> None:
+    """"explain what REM sleep is" explained rapid eye movements, not the stage."""
+    asked = last_answer(demo, "explain what REM sleep is")
+    assert _lead(asked) == _lead(last_answer(demo, "what is REM sleep?")), asked[:200]
+
+
+def test_where_in_the_night_they_happen_most(demo) -> None:
+    """"where in the night do they happen most?" after a spindle was shown gave the night's
+    summary, and "when do spindles happen most?" the epoch with the most sigma power."""
+    hourly = _lead(last_answer(demo, "where are the spindles densest?"))
+    assert hourly.startswith("Sleep spindle by clock hour"), hourly
+    assert _lead(last_answer(demo, "when do spindles happen most?")) == hourly
+    assert _lead(last_answer(demo, "what does a sleep spindle look like?", "can you find a good one?",
+                             "where in the night do they happen most?")) == hourly
+
+
+def test_is_there_one_in_this_recording(demo) -> None:
+    """"is there one in this recording?" after "what is a K-complex" searched the library for
+    epochs like the one on screen."""
+    text = last_answer(demo, "what is a K-complex", "is there one in this recording?")
+    assert _lead(text) == _lead(last_answer(demo, "show me the k-complexes")), text[:200]
+
+
+def test_how_is_that_different(demo) -> None:
+    """"how is that different?" after an apnea and then a hypopnea were explained, with other
+    answers between them, was not about this recording; after one kind alone it asks what the
+    other is rather than define the one again."""
+    text = last_answer(demo, "what is an apnea?", "show me an example of one", "how long after?",
+                       "what is a hypopnea", "how is that different?")
+    assert text.startswith("**Hypopnea.**") and "\n**Apnea.**" in text, text[:300]
+    alone = last_answer(demo, "what is a hypopnea", "how is that different?")
+    assert alone.startswith("Different from what?"), alone[:200]
+
+
+def test_a_clearer_example(demo) -> None:
+    """"show me a clearer example" after a typical spindle, and "show me a bigger one" after a
+    typical K-complex, were not understood or showed the typical one again."""
+    biggest = last_answer(demo, "show me the biggest k-complex")
+    peak = re.search(r"(\d+) µV peak to peak", biggest)[1]
+    text = last_answer(demo, "what is a K-complex?", "show me one", "show me a bigger one")
+    assert f"{peak} µV peak to peak" in text and "the 1 largest" in text, text[:300]
+    longest = last_answer(demo, "show me the longest spindle")
+    span = re.search(r"\*\*(\d\d:\d\d:\d\d–\d\d:\d\d:\d\d)\*\*", longest)[1]
+    text = last_answer(demo, "what does a sleep spindle look like?", "can you find a good one?",
+                       "show me a clearer example")
+    assert span in text, text[:300]
+
+
+def test_a_body_system_in_the_stage_just_shown(demo) -> None:
+    """"what do the eyes do then?" after the REM periods described the first period without
+    its eyes, "and the muscle tone?" after the rapid eye movements listed them again, and "what
+    do the eyes do in REM?" searched the model for the word "eyes"."""
+    eyes = _lead(last_answer(demo, "what does the EOG show in REM?"))
+    assert eyes.startswith("**") and "rapid eye movement" in eyes, eyes
+    assert _lead(last_answer(demo, "when was this person dreaming?", "what do the eyes do then?")) == eyes
+    assert _lead(last_answer(demo, "what do the eyes do in REM?")) == eyes
+    tone = _lead(last_answer(demo, "what is the muscle tone in REM?"))
+    assert tone.startswith("Chin tone in REM"), tone
+    assert _lead(last_answer(demo, "show me rapid eye movements", "and the muscle tone?")) == tone
+    assert _lead(last_answer(demo, "how much REM was there?", "what does the chin do then?")) == tone
+    heart = _lead(last_answer(demo, "what was the heart rate in REM?"))
+    assert _lead(last_answer(demo, "how much REM was there?", "what does the chin do then?",
+                             "and the heart rate?")) == heart
+
+
+def test_whats_next(demo) -> None:
+    """"what's next" after a list was not understood."""
+    nxt = last_answer(demo, "where are the apneas?", "next one")
+    assert last_answer(demo, "where are the apneas?", "what's next") == nxt
+
+
+@pytest.mark.parametrize("night", ["demo", "demo_unscored"])
+def test_an_apnea_type_claimed_is_answered_yes_or_no(night, request) -> None:
+    """"is this one obstructive too?" with a central apnea shown, and "is it central?" with an
+    obstructive one, described the belts with no yes or no; "what tells you that?" then had no
+    evidence to show."""
+    demo = request.getfixturevalue(night)
+    text = last_answer(demo, "show me the longest obstructive apnea", "is it central?")
+    assert text.startswith("**No**: it was scored an obstructive apnea, not a central one"), text[:300]
+    text = last_answer(demo, "show me the longest central apnea", "was it obstructive?")
+    assert text.startswith("**No**: it was scored a central apnea, not an obstructive one"), text[:300]
+    text = last_answer(demo, "show me the longest central apnea", "is this one central too?")
+    assert text.startswith("**Yes**: it was scored a central apnea"), text[:300]
+    # the belts' own reading is said beside the scored type, as the belts answer gives it
+    belts = last_answer(demo, "show me the longest central apnea", "what did the belts do during it?")
+    marked = re.search(r"as in an? (central|obstructive|mixed) apnea", belts)[1]
+    assert ("its belts agree" in _lead(text)) == (marked == "central"), (text[:300], belts[:400])
+    why = last_answer(demo, "show me the longest central apnea", "was it obstructive?", "what tells you that?")
+    assert why.startswith("**Why the one shown"), why[:300]
+    assert re.search(rf"effort \*\*[a-z ,]+\*\* \(the larger belt \d+ %.*which marks an? {marked} apnea", why), why[:600]
+    # a choice is no claim: the belts, with no yes or no
+    choice = last_answer(demo, "show me the longest central apnea", "was it central or obstructive?")
+    assert choice.startswith("Breathing during it"), choice[:200]
+    hyp = last_answer(demo, "what is the longest hypopnea?", "was it obstructive?")
+    assert hyp.startswith("**Cannot tell**: it is a hypopnea"), hyp[:200]
+
+
+@pytest.mark.parametrize("asked", ["was it after an apnea?", "did it follow an apnea?"])
+def test_was_it_after_one(demo, asked) -> None:
+    """"was it after an apnea?" after the longest awakening listed every apnea of the night."""
+    shown = ("list all the awakenings longer than 2 minutes", "which one was the longest?")
+    direct = last_answer(demo, *shown, "was there an apnea before it?")
+    assert direct.startswith(("**Yes**", "**No**")), direct[:200]
+    assert last_answer(demo, *shown, asked) == direct
+
+
+def test_does_that_look_right(demo) -> None:
+    """"does that look right to you?" after the first REM was not about this recording."""
+    normal = last_answer(demo, "what was REM latency", "is that normal?")
+    assert last_answer(demo, "what was REM latency", "does that look right to you?") == normal
+
+
+@pytest.mark.parametrize("night", ["demo", "demo_unscored"])
+def test_did_they_cause_them(night, request) -> None:
+    """"did they cause arousals?" after the leg movements counted the night's arousals by cause."""
+    demo = request.getfixturevalue(night)
+    direct = last_answer(demo, "how many leg movements caused arousals?")
+    assert last_answer(demo, "were there leg movements?", "did they cause arousals?") == direct
+    direct = last_answer(demo, "how many apneas caused desaturations?")
+    assert last_answer(demo, "show me the apneas", "did they lead to desaturations?") == direct
+
+
+_SPAN_RE = re.compile(r"\*\*(\d\d):(\d\d):(\d\d)–(\d\d):(\d\d):(\d\d)\*\*")
+
+
+def _span(text: str) -> tuple[int, int]:
+    """The first bold clock span of an answer, in seconds after midnight (past midnight plus a day)."""
+    m = _SPAN_RE.search(text)
+    assert m is not None, text[:300]
+    h1, m1, s1, h2, m2, s2 = map(int, m.groups())
+    day = lambda h: h * 3600 + (86400 if h < 12 else 0)   # noqa: E731 - the night runs past midnight
+    return day(h1) + m1 * 60 + s1, day(h2) + m2 * 60 + s2
+
+
+def test_zoom_out(demo) -> None:
+    """"zoom out" with an apnea in focus went back to the view before the list; with an epoch
+    on screen, back to the start of the night."""
+    lo, hi = _span(last_answer(demo, "show me the longest central apnea"))
+    first = _span(last_answer(demo, "show me the longest central apnea", "zoom out"))
+    assert first[1] - first[0] == 300 and abs(sum(first) / 2 - (lo + hi) / 2) <= 1, first
+    second = _span(last_answer(demo, "show me the longest central apnea", "zoom out", "zoom out"))
+    assert second[1] - second[0] == 600 and abs(sum(second) / 2 - sum(first) / 2) <= 1, second
+    epoch = _span(last_answer(demo, "show me 3 am", "zoom out"))
+    assert epoch[1] - epoch[0] == 300 and epoch[0] < _span("**03:00:00–03:00:30**")[0] < epoch[1], epoch
+
+
+def test_the_staging_channel_asked_in_the_past_and_why(sc4001_unscored) -> None:
+    """"which EEG channel did you use for staging?" listed the file's channels, and "why that
+    one?" was not about this recording."""
+    direct = last_answer(sc4001_unscored, "which channel is best for staging?")
+    assert direct.startswith("**EEG Fpz-Cz** is the EEG lead"), direct[:200]
+    assert last_answer(sc4001_unscored, "which EEG channel did you use for staging?") == direct
+    assert last_answer(sc4001_unscored, "which EEG channel did you use for staging?", "why that one?") == direct
+
+
+def test_channels_with_problems(sc4001_unscored) -> None:
+    """"any channels with problems?" was not about this recording."""
+    quality = last_answer(sc4001_unscored, "how good is the signal quality?")
+    assert last_answer(sc4001_unscored, "any channels with problems?") == quality
+
+
+def test_a_signal_after_events_compared_between_two_periods(demo) -> None:
+    """"and the heart rate?" after "which one had more eye movements?" of the first and last REM
+    periods counted the eye movements again."""
+    direct = last_answer(demo, "compare heart rate in the first and last REM periods")
+    assert direct.startswith("Mean per epoch, in the first REM period vs in the last REM period"), direct[:200]
+    asked = last_answer(demo, "compare the first and last REM periods", "which one had more eye movements?",
+                        "and the heart rate?")
+    assert _lead(asked) == _lead(direct), asked[:300]
+
+
+@pytest.mark.parametrize("asked, way", [("did the heart rate slow down when she fell asleep?", "lower"),
+                                        ("did the heart rate go up as she fell asleep?", "higher")])
+def test_a_signal_at_sleep_onset(demo, asked, way) -> None:
+    """"did the temperature drop when she fell asleep?" (SC4001 without its hypnogram) measured
+    the first minute of sleep alone, and "how did the temperature change after sleep onset?"
+    listed the awakenings: now the first half hour of sleep against the time before it."""
+    text = last_answer(demo, asked)
+    m = re.match(r"\*\*(Yes|No)\*\*: heart rate \(mean\) was (lower|higher) in the first 30 min of sleep than in the time "
+                 r"before sleep onset \(up to 30 min\): ([\d.]+) against ([\d.]+) bpm", text)
+    assert m is not None, text[:300]
+    sleep, before = float(m[3]), float(m[4])
+    assert m[2] == ("lower" if sleep < before else "higher")
+    assert (m[1] == "Yes") == (m[2] == way), text[:300]
+    # the same sides, without the yes or no
+    table = last_answer(demo, "how did the heart rate change after sleep onset?")
+    assert table.startswith("Mean per epoch, in the first 30 min of sleep vs in the time before sleep onset"), table[:200]
+    assert f"**{sleep:.1f}**" in table and f"**{before:.1f}**" in table, table[:400]
+
+
+def test_where_are_you_least_sure(sc4001_unscored) -> None:
+    """"where are you least sure?" and "show me the most uncertain one" were not understood."""
+    direct = last_answer(sc4001_unscored, "where is the staging least sure?")
+    assert "uncertain stretches" in direct, direct[:200]
+    assert last_answer(sc4001_unscored, "where are you least sure?") == direct
+    assert last_answer(sc4001_unscored, "can I trust the hypnogram?", "show me the most uncertain one") == direct
