@@ -225,3 +225,72 @@ def test_where_are_you_least_sure(sc4001_unscored) -> None:
     assert "uncertain stretches" in direct, direct[:200]
     assert last_answer(sc4001_unscored, "where are you least sure?") == direct
     assert last_answer(sc4001_unscored, "can I trust the hypnogram?", "show me the most uncertain one") == direct
+
+
+def test_against_an_adult(demo) -> None:
+    """"how does their deep sleep compare to an adult's?" of a 9-year-old's night gave the
+    night's N3 alone."""
+    direct = last_answer(demo, "how does their N3 compare to a healthy 30 year old?")
+    assert direct.startswith("**N3 (slow-wave sleep): ") and "healthy 30-year-olds (band 20-39 years" in direct, direct[:300]
+    assert last_answer(demo, "how does their deep sleep compare to an adult's?") == direct
+
+
+def test_why_children_have_more_of_a_stage(demo) -> None:
+    """"why do kids have more deep sleep?" described this night's N3."""
+    text = last_answer(demo, "why do kids have more deep sleep?")
+    assert text == last_answer(demo, "what is deep sleep?") and "Children have the most" in text, text[:300]
+
+
+@pytest.fixture(scope="module")
+def home_test(demo, tmp_path_factory: pytest.TempPathFactory):
+    """A 3-h home sleep test (airflow, belts, oximetry, pulse, position; no EEG), written
+    without its scoring, as a technician loads one."""
+    from app.night import embed_night, read_night
+    from sleeplm_core.io.edf_write import write_edf
+    from sleeplm_core.io.synth import SynthConfig, synth_night
+
+    rec = synth_night(SynthConfig(hours=3.0, seed=6868, profile="hst", ahi=35.0, position_changes=4))
+    folder = tmp_path_factory.mktemp("hst68")
+    night = read_night(write_edf(rec, folder / "hst.edf", hypnogram_path=folder / "hst_scoring.edf"), "hst68")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+def test_a_home_tests_second_index_is_not_dropped(home_test) -> None:
+    """"what's the difference between the AHI and the ODI?" on a home test gave the REI alone."""
+    text = last_answer(home_test, "what's the difference between the AHI and the ODI?")
+    odi = last_answer(home_test, "what's the ODI?")
+    assert text.startswith("**REI ") and _lead(odi) in text, (text[:400], odi[:200])
+    assert "of the 3.0 h recorded" in _lead(odi), odi[:200]
+
+
+def test_how_is_the_rei_different_from_the_ahi(home_test) -> None:
+    """"how is that different from the AHI?" after the REI gave the REI again, without the AHI."""
+    text = last_answer(home_test, "what's the REI?", "how is that different from the AHI?")
+    assert text == last_answer(home_test, "how is the REI different from the AHI?")
+    assert re.search(r"The AHI against the model's guessed sleep would be [\d.]+/h", text), text[:400]
+
+
+@pytest.mark.parametrize("night", ["demo", "home_test"])
+def test_did_the_signal_move_after_the_event(night, request) -> None:
+    """"did it spike afterwards?" after "what was her pulse?" during the deepest desaturation was
+    not understood, and "did the heart rate rise after it?" gave the minute after with no yes
+    or no."""
+    pair = request.getfixturevalue(night)
+    shown = ("what was the deepest desaturation?", "what was her pulse?")
+    during = float(re.search(r"Mean heart rate during it: \*\*([\d.]+) bpm", last_answer(pair, *shown))[1])
+    after = last_answer(pair, *shown, "what did the heart rate do after it?")
+    mean = float(re.search(r"Mean heart rate in the 60 s after it: \*\*([\d.]+) bpm", after)[1])
+    text = last_answer(pair, *shown, "did the heart rate rise after it?")
+    assert text.startswith(f"**{'Yes' if mean > during else 'No'}**: mean heart rate in the 60 s after it: "
+                           f"**{mean:.1f} bpm**, {'higher' if mean > during else 'lower'} than the {during:.1f} bpm"), text[:200]
+    assert last_answer(pair, *shown, "did it spike afterwards?") == text
+    dropped = last_answer(pair, *shown, "did it drop afterwards?")
+    assert dropped.startswith(f"**{'Yes' if mean < during else 'No'}**"), dropped[:200]
+
+
+def test_a_pattern_over_the_night(home_test) -> None:
+    """"is there a pattern over the night?" after the heart rate showed the hypnogram."""
+    trend = last_answer(home_test, "what was the heart rate?", "is there a trend?")
+    assert re.match(r"\*\*(?:No clear trend|[A-Z])", trend), trend[:200]
+    assert last_answer(home_test, "what was the heart rate?", "is there a pattern over the night?") == trend

@@ -53,6 +53,12 @@ _SYSTEM_THEN_RE = re.compile(r"^\W*(?:(?:and|so)\s+(?:what about\s+|how about\s+
                              r"|those)|in (?:them|those)))?\W*$", re.I)
 
 
+_IT_MOVED_AFTER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|this) (?P<way>spike|rise|jump|go up|climb"
+                                r"|increase|surge|drop|fall|go down|dip|decrease|sink)(?: up)?(?: (?:after(?:wards)?"
+                                r"|after (?:it|that)|then|later))\W*$", re.I)
+"""A signal just read during an event, asked to move after it ("did it spike afterwards?")."""
+
+
 def _system_in_stage(system: str, stage: str) -> str:
     """The plain question for ``system`` ("eyes", "muscle tone") in ``stage``."""
     if system.startswith(("eye", "eog")):
@@ -1213,6 +1219,13 @@ class Dialogue:
                 and self.last.stat in _STAT_NAMES and self.last.scope == Scope()):
             # "what's the ODI?", then "how does that compare to the AHI?": both figures
             return f"what are the {_STAT_NAMES[self.last.stat]} and the {m.group('other')}?"
+        if ((m := _STAT_DIFFERS_RE.search(text)) and self.last is not None and self.last.intent == Intent.SUMMARY
+                and self.last.stat in ("ahi", "oahi", "odi", "rdi", "rei")
+                # the REI is read as the AHI's statistic, named by its own word
+                and (mine := "rei" if re.search(r"\brei\b", self.last.text, re.I) else self.last.stat)
+                != m["other"].lower()):
+            # "what's the REI?", then "how is that different from the AHI?": the two defined
+            return f"how is the {mine.upper()} different from the {m['other'].upper()}?"
         if (m := _IT_SPLIT_RE.search(text) or _IT_TRACKS_RE.search(text)) and (
                 subject := self._last_subject()) is not None:
             # "what's the AHI?", then "how does it compare in REM vs NREM?": the AHI, split;
@@ -1457,6 +1470,12 @@ class Dialogue:
         if _THEM_APART_RE.search(text) and (shown := self._two_stages_shown()) is not None:
             # "show me what wake looks like", "and N1?", then "how do I tell them apart?"
             return f"how do I tell {shown[0]} from {shown[1]}?"
+        if ((m := _IT_MOVED_AFTER_RE.search(text)) and self.shown is not None and self.shown.ref in (Ref.ITEM, Ref.CONTEXT)
+                and self.shown.signal in _SIGNAL_WORDS and self.items):
+            # "what was her pulse?" during a desaturation, then "did it spike afterwards?": that
+            # signal after the event against during it
+            way = "drop" if m["way"].lower() in ("drop", "fall", "go down", "dip", "decrease", "sink") else "rise"
+            return f"did the {_SIGNAL_WORDS[self.shown.signal]} {way} after it?"
         if (m := _SYSTEM_THEN_RE.search(text)) and (stage := self._stage_in_view()) is not None:
             # "what do the eyes do then?" after the REM periods, "and the muscle tone?" after the
             # rapid eye movements: that body system in the stage the last answer was about
@@ -2020,6 +2039,9 @@ _STAT_AGAINST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:t
                               r" (?:that|it|this) (?:compared|relative)|what about (?:that|it)) (?:to|with|against)"
                               r" (?:the |her |his |their )?(?P<other>ahi|odi|rdi|rei|t90|sleep efficiency|efficiency"
                               r"|total sleep(?: time)?|tst|waso|arousal index)\W*$", re.I)
+_STAT_DIFFERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:is|was|does|did) (?:that|it|this) (?:differ(?:ent)?|compare)"
+                              r"|what(?:'s| is) the difference) (?:from|to|with|between (?:it|that) and) (?:the |her |his "
+                              r"|their )?(?P<other>o?ahi|odi|rdi|rei)\W*$", re.I)
 # "how does it compare in REM vs NREM?", "is it worse on the back?": a split of what the last
 # answer measured, which the pronoun stands for
 _IT_SPLIT_RE = re.compile(r"^(?P<lead>\W*(?:and\s+|so\s+)?(?:how\s+)?)(?P<verb>(?:does|did|is|was)\s+)?"

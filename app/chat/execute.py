@@ -1817,7 +1817,7 @@ def scoped_sleep(plan: Plan, night: LoadedNight) -> ScopedSleep:
 def summary(night: LoadedNight, stat: str | None, more: tuple[str, ...] = (),
             stated: float | None = None) -> Summary:
     return Summary(night.summary(), stat, night.scored_events()[1], index_gaps(night),
-                   odi_by_depth(night) if stat in ("odi", "brief") else {}, main_sleep_episode(night),
+                   odi_by_depth(night) if {"odi", "brief"} & {stat, *more} else {}, main_sleep_episode(night),
                    snoring_in_sleep(night), more, stated=stated)
 
 
@@ -2255,7 +2255,8 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
                    asked_types=phen.event_types if found.around and phen is not None else (),
                    wake_asked=found.around and q.scope.stages == ("W",),
                    length_asked=Aspect.LENGTH in q.aspects and Aspect.PROPERTY not in q.aspects,
-                   type_asked="" if found.around else (q.type_named or ""))
+                   type_asked="" if found.around else (q.type_named or ""),
+                   way_asked=q.direction if found.around and q.signal and q.direction in ("higher", "lower") else "")
 
 
 def _positions_during(night: LoadedNight, item: Item) -> str:

@@ -69,7 +69,10 @@ TERMS: tuple[Term, ...] = (
          "N3 is scored when slow waves (0.5-2 Hz, over 75 µV peak to peak) fill at least a fifth "
          "of an epoch. It is the hardest stage to wake from, comes mostly in the first third of "
          "the night, and shrinks with age. It is when growth hormone is released and is thought "
-         "to restore the brain and to consolidate memories; losing it leaves sleep unrefreshing.",
+         "to restore the brain and to consolidate memories; losing it leaves sleep unrefreshing. "
+         "Children have the most and the largest slow waves: slow-wave amplitude follows the "
+         "density of synapses in the cortex, which peaks in childhood and is pruned through "
+         "adolescence, when N3 falls by about half; it keeps shrinking slowly in adulthood.",
          stage="N3",
          asked=_rules_asked(r"n3|stage (?:3|three)|deep sleep|slow[- ]wave sleep")),
     Term("rem", "REM sleep", r"rem(?: sleep)?|rapid eye movement sleep|dream(?:ing)? sleep"
@@ -78,7 +81,9 @@ TERMS: tuple[Term, ...] = (
          "eye movements and the lowest chin muscle tone of the night: the body is paralysed "
          "while most vivid dreaming happens. It is also called paradoxical sleep: the brain is "
          "nearly as active as awake while the body lies paralysed. REM periods recur about every "
-         "90 minutes and lengthen towards morning; breathing and heart rate become irregular in it.",
+         "90 minutes and lengthen towards morning; breathing and heart rate become irregular in it. "
+         "A newborn spends about half of sleep in REM; the share falls to about a fifth by "
+         "adolescence and stays near it through adulthood.",
          stage="REM",
          asked=_rules_asked(r"rem")),
     Term("stages", "Sleep stages", r"(?:the )?(?:(?:five|5|different) )?(?:sleep )?stages(?: of sleep)?",

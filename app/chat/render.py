@@ -2607,11 +2607,17 @@ def _(r: Context, night: LoadedNight) -> Answer:
     text = _window_verdict(r, night, side) + text
     if r.asked and (m := next((m for m in r.measures if m[0] == r.asked[0]), None)):
         # "what was the lowest SpO2 after it?": that value first
-        label, unit, mean, low, high, *_ = m
+        label, unit, mean, low, high, own, *_ = m
         which, value = {"lowest": ("Lowest", low), "highest": ("Highest", high)}.get(
             r.asked[1] or "", ("Mean", mean))
-        text = (f"{which} {label} in the {r.span[1] - r.span[0]:.0f} s {side} it: "
-                f"**{value:.1f} {unit}**.\n\n" + text)
+        lead = f"{which} {label} in the {r.span[1] - r.span[0]:.0f} s {side} it: **{value:.1f} {unit}**"
+        if r.way_asked and which == "Mean":
+            # "did the heart rate rise after it?": yes or no, against its mean during it
+            went = "higher" if mean > own else "lower" if mean < own else "the same"
+            lead = (f"**{'Yes' if went == r.way_asked else 'No'}**: {lead[0].lower()}{lead[1:]}, "
+                    f"{went}{' as' if went == 'the same' else ' than'} the {own:.1f} {unit} during it "
+                    f"({mean - own:+.1f} {unit})")
+        text = f"{lead}.\n\n" + text
     window = Item(r.span[0], r.span[1], f"{side} {r.item.label}", "measured")
     return _answer(night, text, [window], [window, r.item])
 
@@ -2956,7 +2962,7 @@ def _stat_line(r: Summary, night: LoadedNight) -> str:
         if not s.n_reras:
             text += (" (no respiratory-effort-related arousal is scored, and this app does not "
                      "detect them, so the RDI equals the AHI)")
-    if r.odi_by_depth:
+    if r.odi_by_depth and r.stat == "odi":
         text += "; by depth: " + ", ".join(f"ODI {d:g} % = **{v:.1f}/h**" for d, v in
                                              r.odi_by_depth.items())
     return text + "."
@@ -3034,8 +3040,10 @@ def _(r: Summary, night: LoadedNight) -> Answer:
         stated = (f"An index of **{r.stated:g}/h** (a home test's REI is graded on the AHI's scale) "
                   f"is {norms.graded(r.stated, night)}.\n\nThis recording's own: "
                   if r.stated is not None else "")
+        # "the AHI and the ODI?": the others asked after it
+        more = "".join(f"\n\n{_stat_text(replace(r, stat=stat), night)}" for stat in r.more_stats)
         return Answer(stated + rei + f"The AHI against the model's guessed sleep would be "
-                      f"{r.summary.ahi:.1f}/h." + stage_caveat(night, r.summary.source))
+                      f"{r.summary.ahi:.1f}/h." + more + stage_caveat(night, r.summary.source))
     snoring = ""
     if r.snoring and r.snoring[1] > 0:
         rule = phenomenon("snoring")  # the same definition "did the patient snore?" uses

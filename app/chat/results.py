@@ -1050,6 +1050,9 @@ class Context:
         type_asked: the apnea type a yes/no question claimed for the item ("was it
             obstructive?": "obstructive apnea"), "" for none; the answer then says yes or no
             first, by the item's scored type and what its belts did.
+        way_asked: "higher" or "lower", the way a yes/no question expects the asked signal to
+            move in the window against the item itself ("did the heart rate rise after it?"),
+            "" for none; the answer then says yes or no first.
     """
 
     item: Item
@@ -1076,6 +1079,7 @@ class Context:
     cause_led: bool = False
     length_asked: bool = False
     type_asked: str = ""
+    way_asked: str = ""
 
 
 @dataclass

@@ -1398,9 +1398,13 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         # "show me on this night" after "what is a spindle?": every one of them in the night
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, note="on_night")
     words = len(text.split())
-    if _VS_HEALTHY_RE.search(text) and (age := _age(text)) is not None:
-        # "how does this compare to a healthy 30 year old?": the norms of that age
-        return Query(Intent.NORMAL, text, age=age, by_rule=True)
+    if (_VS_HEALTHY_RE.search(text) and (age := _age(text)) is not None) or (
+            _VS_ADULT_RE.search(text) and (age := ADULT_NORM_AGE)):
+        # "how does this compare to a healthy 30 year old?": the norms of that age; "how does
+        # their deep sleep compare to an adult's?": that stage's row first
+        stages = stage_term(text)
+        return Query(Intent.NORMAL, text, age=age, target=ROW_OF_STAGE.get(stages[0], "") if len(stages) == 1 else "",
+                     by_rule=True)
     if _SPREAD_REF_RE.search(text):
         # "and its interquartile range?" after a signal: the same reading, its quartiles first
         return Query(Intent.MEASURE, text, ref=Ref.REPEAT, note="quartiles", by_rule=True)
@@ -2092,6 +2096,9 @@ def _read(text: str) -> Query:
         # "why do central apneas happen?", "what causes hypopneas?": what they are and why,
         # not the night's list (past tense, "what caused the arousals?", counts the night's)
         return Query(Intent.EXPLAIN, text, phen.key, by_rule=True)
+    if (m := _WHY_PEOPLE_HAVE_RE.search(text)) and (entry := find_term(f"what is {m['what']}")) is not None:
+        # "why do kids have more deep sleep?": what the term is and how it changes, defined
+        return Query(Intent.EXPLAIN, text, target=entry.key, note="glossary", by_rule=True)
     if _ONSET_CHANGE_RE.search(text) and (signal := _signal(text)) is not None:
         # "did the temperature drop when she fell asleep?": the half hour before sleep onset
         # against the first half hour of sleep, not the first minute of sleep alone
@@ -3723,7 +3730,7 @@ _NEEDS_ALONE_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_NEEDS}(?:\s+(?:to|for)\s+
                              r"see)\s+(?:them|it|those|these))?\W*$", I)
 """The same asked as a follow-up ("what would you need?")."""
 _TREND_ALONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:is|was) there (?:a|any) (?:clear |real |significant |steady )?"
-                             r"(?:trend|drift)|(?:does|did) it (?:trend|drift)(?: (?:up|down))?|any (?:trend|drift))"
+                             r"(?:trend|drift|pattern)|(?:does|did) it (?:trend|drift)(?: (?:up|down))?|any (?:trend|drift))"
                              r"(?: (?:in it|over the night|across the night|through the night))?\W*$", I)
 """A follow-up asking whether the measure just shown drifts over the night ("is there a trend?")."""
 _BACK_ASLEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how long (?:until|till|before|did it take)|when|at what time|what time)"
@@ -3835,6 +3842,11 @@ _BOUTS_RE = re.compile(r"\b(?:runs?|bouts?)\b.*\b(?:average|mean|typical|long|le
 _FRAGMENTED_RE = re.compile(r"\b(?:fragment\w*|interrupt\w*|broken(?: up)?|disrupt\w*)\b", I)
 _WORST_SIGNAL_RE = re.compile(r"\b(?:oxygen|spo2|saturation|breathing|respiration)\b", I)
 _TENS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "sixty": 60}
+_WHY_PEOPLE_HAVE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:do|does|would|are|is) (?:kids|children|a child|babies"
+                                 r"|infants|teens|teenagers|adolescents|young (?:people|adults)|adults|older (?:people"
+                                 r"|adults)|the elderly|elderly people|old people|men|women) (?:have|get|show|need|spend)"
+                                 r" (?:so )?(?:more|less|much more|much less|a lot more|a lot of|so much|so little|little"
+                                 r"|longer|shorter)? ?(?:time in )?(?P<what>[\w -]+?)\W*$", I)
 ONSET_SIDE_SEC = 1800.0
 """How long each side of sleep onset a signal's change there is read over (s)."""
 _FELL_ASLEEP = r"(?:(?:she|he|they|the patient|the person|the child) (?:fell|falls|fall|drifted|drifts|went|goes|go) (?:asleep|off|to sleep)|falling asleep|sleep onset|sleep began|sleep started)"
@@ -4134,6 +4146,10 @@ _BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:sp
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
 _VS_HEALTHY_RE = re.compile(r"\b(?:compare\w*|against|vs\.?|versus|like)\b.{0,20}\b(?:normal|healthy|typical|average)"
                             r" \d+[- ]?(?:years?|yrs?)[- ]?old", I)
+_VS_ADULT_RE = re.compile(r"\b(?:compare\w*|against|vs\.?|versus|like|than)\b.{0,20}\b(?:an? |the |)(?:typical |healthy "
+                          r"|average |normal |young )?(?:adults?|grown[- ]?ups?)(?:'s?)?\b", I)
+ADULT_NORM_AGE = 30
+"""The age "an adult" is read as against the norms: the young-adult band (20-39 years)."""
 _SPREAD_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was) )?(?:the |its )?(?:median|interquartile range"
                             r"|iqr|quartiles)\W*$", I)
 _AS_TABLE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?(?:(?:can|could) you |please )?(?:make|put|show|give|lay)"
