@@ -264,11 +264,11 @@ def test_a_home_tests_second_index_is_not_dropped(home_test) -> None:
     assert "of the 3.0 h recorded" in _lead(odi), odi[:200]
 
 
-def test_how_is_the_rei_different_from_the_ahi(home_test) -> None:
-    """"how is that different from the AHI?" after the REI gave the REI again, without the AHI."""
-    text = last_answer(home_test, "what's the REI?", "how is that different from the AHI?")
-    assert text == last_answer(home_test, "how is the REI different from the AHI?")
-    assert re.search(r"The AHI against the model's guessed sleep would be [\d.]+/h", text), text[:400]
+def test_how_is_that_index_different_from_another(demo) -> None:
+    """"how is that different from the ODI?" after the AHI gave the AHI again, without the ODI."""
+    text = last_answer(demo, "what's the AHI?", "how is that different from the ODI?")
+    assert text == last_answer(demo, "what's the difference between the AHI and the ODI?")
+    assert re.search(r"\n\nODI \(desaturations ≥3 % per hour of sleep\): \*\*[\d.]+/h\*\*", text), text[:600]
 
 
 @pytest.mark.parametrize("night", ["demo", "home_test"])
