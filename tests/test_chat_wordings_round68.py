@@ -294,3 +294,28 @@ def test_a_pattern_over_the_night(home_test) -> None:
     trend = last_answer(home_test, "what was the heart rate?", "is there a trend?")
     assert re.match(r"\*\*(?:No clear trend|[A-Z])", trend), trend[:200]
     assert last_answer(home_test, "what was the heart rate?", "is there a pattern over the night?") == trend
+
+
+def test_is_a_rate_significant(demo) -> None:
+    """"is that significant?" after the central apnea index asked for a comparison to test."""
+    normal = last_answer(demo, "what's the central apnea index?", "is that normal?")
+    assert "ICSD-3's polysomnographic threshold for central sleep apnea" in normal, normal[:600]
+    assert last_answer(demo, "what's the central apnea index?", "is that significant?") == normal
+
+
+@pytest.mark.parametrize("side", ["before", "after"])
+def test_was_she_awake_beside_it(demo, side) -> None:
+    """"was she awake just before?" with an apnea shown gave the night's minutes of wake."""
+    shown = "show me the longest central apnea"
+    direct = last_answer(demo, shown, f"did she wake up {side} it?")
+    assert direct.startswith(("**Yes**", "**No**")), direct[:200]
+    assert last_answer(demo, shown, f"was she awake just {side}?") == direct
+
+
+def test_the_w_of_the_hypnogram(demo) -> None:
+    """"show me the longest W period" searched the model for the letter w, and "what happened
+    just after it?" then read "the that W period"."""
+    text = last_answer(demo, "show me the longest W period")
+    assert text == last_answer(demo, "show me the longest wake period"), text[:300]
+    after = last_answer(demo, "show me the longest W period", "what happened just after it?")
+    assert "the that" not in after and re.search(r"after the (?:W|wake|awakening)\b", after), after[:300]

@@ -345,6 +345,11 @@ class Dialogue:
                     (phen := phenomenon(self.last.phenomenon)) and len(phen.event_types) > 1):
                 raise NothingToReferTo("no_types")
             return replace(self.last, text=query.text, ref=Ref.NONE, how_many=False)
+        if (query.note == "significance" and self.last is not None and self.last.intent == Intent.LOCATE
+                and self.last.per and self.last.phenomenon in ("spindle", "limb_movement", "central_apnea")):
+            # "is that significant?" after the central apnea index: what that rate is read
+            # against (ICSD-3's 5/h), as "does that matter?" reads it; no comparison to test
+            return self._asked_again(replace(query, text="is that normal?"))
         if query.note == "significance":
             # "is that difference significant?": the last comparison, tested; after an index in
             # REM and NREM ("AHI in REM vs NREM"), on the back and off it, or hour by hour, its
@@ -508,7 +513,7 @@ class Dialogue:
                            modality=query.modality or self.shown.modality)
         if query.ref in (Ref.CONTEXT, Ref.ITEM) and (span := self._shown_span()) is not None:
             # "show me the second cycle", then "what happened in it?": the span just shown
-            return replace(query, note=re.sub(r"^the\s+", "", span.text.strip(), flags=re.I),
+            return replace(query, note=re.sub(r"^(?:the|that)\s+", "", span.text.strip(), flags=re.I),
                            scope=Scope(time=span))
         if (query.ref in (Ref.CONTEXT, Ref.ITEM) and self.cursor < 0 and self.shown is not None
                 and self.shown.intent == Intent.NAVIGATE and self.shown.ref == Ref.NONE):

@@ -62,7 +62,9 @@ _STAGE_FILTER_RE = [(re.compile(rf"\b(?:in|during|within|while in|while|from|onl
                 rf"|where)\b)|\b(?:stage\s+)?(?:{p})(?:\s+sleep)?(?=\s+(?:with|containing|having|showing)\s+"
                 rf"(?!(?:stage\s+)?(?:n1|n2|n3|nrem|rem|wake|deep|light|slow)\b))", I), s) for p, s in _STAGE_WORDS]
 _STAGE_TERM_RE = [(re.compile(rf"\b(?:{p})\b", I), s) for p, s in _STAGE_WORDS if p != r"wake(?:fulness)?|awake|w"]
-_WAKE_TERM_RE = re.compile(r"\b(?:wake(?:fulness)?|awake|stage w)\b", I)
+# "the longest W period": the capital W of the hypnogram, never the letter in other words
+_WAKE_TERM_RE = re.compile(r"\b(?:wake(?:fulness)?|awake|stage w)\b|(?-i:\bW\b)(?=\s+(?:periods?|epochs?|bouts?|runs?"
+                           r"|stretch(?:es)?|episodes?)\b)", I)
 # The rest of a list of stages after the first ("in N2[, N3 and REM]").
 _MORE_STAGES_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*)(?:stage\s+)?("
                              + "|".join(p for p, _ in _STAGE_WORDS if p != r"wake(?:fulness)?|awake|w")
@@ -2103,6 +2105,9 @@ def _read(text: str) -> Query:
         # "did the temperature drop when she fell asleep?": the half hour before sleep onset
         # against the first half hour of sleep, not the first minute of sleep alone
         return Query(Intent.COMPARE, text, signal=signal, measure=signal, groups=_ONSET_SIDES, by_rule=True)
+    if m := _AWAKE_BESIDE_RE.search(text):
+        # "was she awake just before?" with an event in focus: the wake beside it, yes or no
+        return replace(_read(f"did she wake up {m['side'].lower()} it?"), text=text)
     if (m := _IT_BESIDE_KIND_RE.search(text)) and (phen := find_phenomenon(m["kind"])) is not None and phen.event_types:
         # "was it after an apnea?", "did it follow an arousal?": that kind in the time before the
         # one in focus, answered yes or no
@@ -3861,6 +3866,9 @@ _ONSET_SIDES = (Scope(time=TimeSpan("elapsed", 0.0, ONSET_SIDE_SEC, f"the first 
                                     TimeSpan("after_onset", 0.0, None, "sleep"))),
                 Scope(time=TimeSpan("from_end", ONSET_SIDE_SEC, 0.0, f"the time before sleep onset (up to {ONSET_SIDE_SEC / 60:g} min)",
                                     TimeSpan("before_onset", 0.0, None, "before sleep onset"))))
+_AWAKE_BESIDE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:was|were) (?:she|he|they|the patient|the person)(?: still)? awake"
+                              r"(?: (?:just|right|immediately|straight))? (?P<side>before|after)(?: (?:it|that|this"
+                              r"|that one|this one))?\W*$", I)
 _IT_BESIDE_KIND_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:was|did|does|is) (?:it|that|this)(?: one)?(?: (?:come|happen|start"
                                 r"|occur|begin))?(?: (?:right|just|straight|soon))? (?P<side>after|before|follow|precede)"
                                 r" (?:an? |any |the )?(?P<kind>[a-z][\w -]*?)\W*$", I)
