@@ -230,6 +230,10 @@ def test_two_stagings_side_by_side(demo, question, stager) -> None:
     human = night.scored()
     other = night.machine_stages() if stager == "machine" else night.predicted
     text = last_answer(demo, question)
+    if question.startswith("which stage"):
+        # since stop 68 the stage asked for leads, then the table
+        assert text.startswith("The least agreement is on **"), text[:200]
+        text = text.split("\n\n", 1)[1]
     assert text.startswith("**Human-scored stages against " + ("machine-scored" if stager == "machine"
                                                                else "model-predicted")), text
     for i, stage in enumerate(STAGES):

@@ -473,7 +473,13 @@ def test_a_stager_against_the_expert_is_the_confusion_matrix(sc4001_read, asked,
     """Each gave the machine staging's confidence, or was not about the recording."""
     whole = {"machine": "how does the machine's staging compare to the human scoring?",
              "model": "how does the model's staging compare to the human scoring?"}[stager]
-    assert last_answer(sc4001_read, asked) == last_answer(sc4001_read, whole)
+    text, table = last_answer(sc4001_read, asked), last_answer(sc4001_read, whole)
+    if asked.startswith("which stage"):
+        # since stop 68 the stage asked for leads: the table's last paragraph, said first
+        least = table.rsplit("\n\n", 1)[1]
+        assert least.startswith("The least agreement is on **"), table[-300:]
+        table = f"{least}\n\n{table.rsplit(chr(10) * 2, 1)[0]}"
+    assert text == table
 
 
 def test_per_class_f1_follows_the_pair_just_shown(sc4001_read) -> None:

@@ -319,3 +319,43 @@ def test_the_w_of_the_hypnogram(demo) -> None:
     assert text == last_answer(demo, "show me the longest wake period"), text[:300]
     after = last_answer(demo, "show me the longest W period", "what happened just after it?")
     assert "the that" not in after and re.search(r"after the (?:W|wake|awakening)\b", after), after[:300]
+
+
+@pytest.mark.parametrize("asked, named, other", [("are spindles longer in N3?", "N3", "N2"),
+                                                 ("are spindles longer in N2 than in N3?", "N2", "N3")])
+def test_lengths_in_one_stage_against_another(demo, asked, named, other) -> None:
+    """"are spindles longer in N3?" gave REM's mean length against NREM's."""
+    means = {}
+    for stage in (named, other):
+        text = last_answer(demo, f"what's the mean spindle duration in {stage}?")
+        means[stage] = float(re.search(r"mean \*\*([\d.]+) s\*\*", text)[1])
+    text = last_answer(demo, asked)
+    assert text.startswith(f"**{'Yes' if means[named] > means[other] else 'No'}**: mean length "
+                           f"**{means[named]:.1f} s** in {named} against **{means[other]:.1f} s** in {other}."), text[:200]
+
+
+def test_two_stages_tested_against_each_other(demo) -> None:
+    """"is spindle density significantly different between N2 and N3?" tested REM against
+    NREM; "is the difference significant?" after the density in N2 and then in N3 gave N3's
+    again."""
+    text = last_answer(demo, "is spindle density significantly different between N2 and N3?")
+    assert re.match(r"\*\*(?:Yes|No)\*\*: an exact test of equal event rates per minute asleep \(in N2 against in N3\)",
+                    text), text[:200]
+    asked = last_answer(demo, "what's the spindle density in N2?", "and in N3?", "is the difference significant?")
+    assert _lead(asked) == _lead(text), asked[:300]
+
+
+def test_the_kappa_and_the_stage_most_confused(sc4001_read) -> None:
+    """"what's the kappa?" after the model's staging was set against the scoring gave the
+    machine staging's confidence; "which stage does it confuse most?" buried the stage after
+    the table; "why did it get that wrong?" after one of its misses had no evidence to show."""
+    shown = last_answer(sc4001_read, "how well does the model stage this night?")
+    assert re.search(r"Cohen's κ \*\*[\d.-]+\*\*", _lead(shown)), shown[:300]
+    assert last_answer(sc4001_read, "how well does the model stage this night?", "what's the kappa?") == shown
+    worst = last_answer(sc4001_read, "how well does the model stage this night?", "which stage does it confuse most?")
+    assert worst.startswith("The least agreement is on **"), worst[:200]
+    assert worst.split("\n\n", 1)[1] == shown.split("\n\nThe least agreement")[0], worst[:300]
+    why = last_answer(sc4001_read, "which stage does the model confuse most?", "show me an example",
+                      "why did it get that wrong?")
+    assert re.match(r"Epoch \d+ \(\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\) is \*\*[A-Z0-9]+\*\* in the human-scored hypnogram", why), why[:300]
+    assert "the model (zero-shot):" in why, why[:600]

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.chat.aspects import Aspect
 from app.chat.plan import Plan
 from app.chat.results import Message, StageAgreement
 from app.night import LoadedNight
 from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.recording import STAGES
-
 
 Staging = tuple[np.ndarray, str]
 """Stage codes per model epoch and their source."""
@@ -57,4 +57,5 @@ def stage_agreement(plan: Plan, night: LoadedNight) -> StageAgreement | Message:
     scores = staging_scores(ref[both], other[both], STAGES)
     asked = plan.query.scope.stages
     return StageAgreement(ref_source, other_source, np.asarray(scores.confusion), scores.kappa,
-                          cell=asked if plan.query.stage_event == "cell" and len(asked) == 2 else None)
+                          cell=asked if plan.query.stage_event == "cell" and len(asked) == 2 else None,
+                          worst_first=Aspect.WHICH_STAGE in plan.query.aspects)

@@ -53,6 +53,9 @@ class Aspect(str, Enum):
     """A yes or no on a share being most ("are the apneas mostly central?")."""
     COMMONEST = "commonest"
     """The commonest kind of a list ("what kind of breathing events dominate?")."""
+    WHICH_STAGE = "which_stage"
+    """Which stage a comparison of two stagings singles out ("which stage does it confuse most?"),
+    said first."""
     DURATION = "duration"
     """A list's lengths ("what is the median apnea duration?", "and their duration?")."""
     PROPERTY = "property"
@@ -134,6 +137,7 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     Aspect.MOSTLY: re.compile(r"^\W*(?:and\s+|so\s+)?(?:were|are|was|is|did|do|does)\b.*\b(?:mostly|mainly"
                               r"|predominantly|largely|most of (?:the|them|those)|(?:were|are) most)\b"
                               r"|^\W*(?:and\s+|so\s+)?(?:were|are|was|is|did) most\b", re.I),
+    Aspect.WHICH_STAGE: re.compile(r"\bwhich (?:sleep )?stages?\b", re.I),
     Aspect.COMMONEST: re.compile(r"\b(?:dominat\w*|predominan\w*|most (?:common|frequent|often)"
                                  r"|commonest|main (?:kind|type))\b", re.I),
     # "were apneas longer in REM?", "are REM events longer than NREM ones?" ("longer than 20 s"
@@ -313,6 +317,13 @@ def asked_fewer(text: str) -> bool:
 
 _SWING_RE = re.compile(r"\bwhich\b.*?\b(?:(?P<up>surge\w*|ris(?:e|es|ing)|rose|jump\w*|spike\w*)"
                        r"|(?P<down>drop\w*|f[ae]ll\w*|dip\w*|dived?))\b", re.I)
+
+
+def asked_length_way(text: str) -> str:
+    """"longer" or "shorter" for a question on which of two groups' events last longer ("are
+    spindles longer in N3?"), "" for none ("longer than 20 s" sets a bound, not a way)."""
+    m = re.search(r"\b(longer|shorter)\b(?!\s+than\s+\d)", text, re.I)
+    return m.group(1).lower() if m else ""
 
 
 def asked_swing(text: str) -> str:

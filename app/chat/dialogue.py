@@ -53,6 +53,8 @@ _SYSTEM_THEN_RE = re.compile(r"^\W*(?:(?:and|so)\s+(?:what about\s+|how about\s+
                              r"|those)|in (?:them|those)))?\W*$", re.I)
 
 
+_KAPPA_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what(?:'s| is| was) (?:the |their |its )?(?:cohen'?s )?(?:kappa|κ)"
+                       r"(?: (?:then|there|between them|for (?:it|that|them)))?\W*$", re.I)
 _IT_MOVED_AFTER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|this) (?P<way>spike|rise|jump|go up|climb"
                                 r"|increase|surge|drop|fall|go down|dip|decrease|sink)(?: up)?(?: (?:after(?:wards)?"
                                 r"|after (?:it|that)|then|later))\W*$", re.I)
@@ -345,6 +347,13 @@ class Dialogue:
                     (phen := phenomenon(self.last.phenomenon)) and len(phen.event_types) > 1):
                 raise NothingToReferTo("no_types")
             return replace(self.last, text=query.text, ref=Ref.NONE, how_many=False)
+        if (query.note == "significance" and (a := self.before) is not None and (b := self.last) is not None
+                and a.intent == b.intent == Intent.LOCATE and a.phenomenon == b.phenomenon and a.per and b.per
+                and a.scope != b.scope and Scope() not in (a.scope, b.scope)):
+            # "spindle density in N2?", "and in N3?", then "is the difference significant?": the
+            # two rates just given, tested against each other
+            return Query(Intent.COMPARE, query.text, phenomenon=b.phenomenon, per=b.per,
+                         groups=(a.scope, b.scope), by_rule=True)
         if (query.note == "significance" and self.last is not None and self.last.intent == Intent.LOCATE
                 and self.last.per and self.last.phenomenon in ("spindle", "limb_movement", "central_apnea")):
             # "is that significant?" after the central apnea index: what that rate is read
@@ -1023,9 +1032,10 @@ class Dialogue:
             # for the epoch on screen, each staging's call among it
             return Query(Intent.CLASSIFY, query.text, stage_event="why",
                          scope=Scope(time=TimeSpan("current", text="this epoch")))
-        if shown is not None and shown.note == "where_unsure" and self.items:
+        if shown is not None and shown.note in ("where_unsure", "disagree") and shown.topic == "scoring" and self.items:
             # "where are you least sure?", then "why?": the evidence for the first epoch of the
-            # stretch in focus, whose stage probabilities show the split
+            # stretch in focus, whose stage probabilities show the split; "why did it get that
+            # wrong?" after the stretches two stagings disagree on: each staging's call there
             item = self._focused()
             return Query(Intent.CLASSIFY, query.text, stage_event="why", by_rule=True,
                          scope=Scope(time=TimeSpan("item", item.start, item.start + EPOCH_SEC, "that stretch")))
@@ -1481,6 +1491,10 @@ class Dialogue:
             # signal after the event against during it
             way = "drop" if m["way"].lower() in ("drop", "fall", "go down", "dip", "decrease", "sink") else "rise"
             return f"did the {_SIGNAL_WORDS[self.shown.signal]} {way} after it?"
+        if _KAPPA_RE.search(text) and self.last is not None and self.last.note == "confusion":
+            # "how well does the model stage this night?", then "what's the kappa?": that pair's,
+            # which its answer leads with
+            return self.last.text
         if (m := _SYSTEM_THEN_RE.search(text)) and (stage := self._stage_in_view()) is not None:
             # "what do the eyes do then?" after the REM periods, "and the muscle tone?" after the
             # rapid eye movements: that body system in the stage the last answer was about

@@ -1331,7 +1331,8 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
         # Events count wherever they start inside a group, as the event lists count them.
         rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
         return Breakdown("groups", phen.title.lower(), rows, source, events_source,
-                         direction=q.direction or "", test=_pair_test(rows, q))
+                         direction=q.direction or "", test=_pair_test(rows, q),
+                         lengths_asked=q.length_way)
     # ("how much delta power in cycle 1 vs cycle 3?" measures the EEG, not the stages' minutes)
     amount = bool(q.measure and _AMOUNT_WORDS.search(q.measure) and not _BAND_WORDS.search(q.measure))
     if any(g.stages for g in q.groups or ()) and (amount or _one_stage_over_time(q)):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.chat.aspects import (Aspect, asked_direction, asked_fewer, asked_rate_way, asked_swing, asked_trend, listed_cause,
-                              named_apnea_type, named_cause, named_channels, named_position, read_aspects)
+from app.chat.aspects import (Aspect, asked_direction, asked_fewer, asked_length_way, asked_rate_way, asked_swing,
+                              asked_trend, listed_cause, named_apnea_type, named_cause, named_channels, named_position,
+                              read_aspects)
 from app.chat.timespan import TimeSpan
 
 
@@ -274,6 +275,12 @@ class Query:
         """The cause of the arousals a question lists ("show me a spontaneous arousal"), None
         for none."""
         return listed_cause(self.text)
+
+    @property
+    def length_way(self) -> str:
+        """"longer" or "shorter" where the question asks which of two groups' events last longer
+        (:func:`app.chat.aspects.asked_length_way`), "" for none."""
+        return asked_length_way(self.text)
 
     @property
     def type_named(self) -> str | None:

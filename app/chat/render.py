@@ -3189,9 +3189,11 @@ def _(r: StageAgreement, night: LoadedNight) -> Answer:
     np.fill_diagonal(off, 0)
     a, b = np.unravel_index(int(off.argmax()), off.shape)
     if off[a, b]:
-        text += (f"\n\nThe least agreement is on **{STAGES[worst]}**: {100 * m[worst, worst] / rows[worst]:.0f} % "
+        least = (f"The least agreement is on **{STAGES[worst]}**: {100 * m[worst, worst] / rows[worst]:.0f} % "
                  f"of its {rows[worst]} epochs. The largest disagreement: **{off[a, b]}** epochs "
                  f"{ref} **{STAGES[a]}** staged **{STAGES[b]}** by {other}.")
+        # "which stage does it confuse most?": that stage first
+        text = f"{least}\n\n{text}" if r.worst_first and r.cell is None else f"{text}\n\n{least}"
     if r.reference != "scored":
         text += "\n\nNeither staging is a human scoring: this night was not scored."
     return Answer(text)
@@ -3945,6 +3947,11 @@ def _groups_text(r: Breakdown) -> str:
     way = "which" if r.direction in ("either", "which") else r.direction
     if r.test is not None:
         return f"{_pair_test_text(r.test)}\n\n{text}"
+    if r.lengths_asked and a.mean_sec is not None and b.mean_sec is not None:
+        # "are spindles longer in N3?": their mean lengths answer it, not their rates
+        went = "longer" if a.mean_sec > b.mean_sec else "shorter" if a.mean_sec < b.mean_sec else "as long"
+        return (f"**{'Yes' if went == r.lengths_asked else 'No'}**: mean length **{seconds(a.mean_sec)}** "
+                f"{a.group} against **{seconds(b.mean_sec)}** {b.group}.\n\n{text}")
     if way and (lead := _rate_lead(a, b, way, "min" if minute else "h", 60.0 if minute else 1.0)):
         return f"{lead}\n\n{text}"
     return text

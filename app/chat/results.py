@@ -1275,6 +1275,9 @@ class StageAgreement:
     kappa: float
     cell: tuple[str, str] | None = None
     """(reference stage, compared stage) a question asks the count of, said first; None for none."""
+    worst_first: bool = False
+    """The question asks which stage they agree on least ("which stage does it confuse most?"),
+    which then leads."""
 
 
 @dataclass(frozen=True)
@@ -1702,6 +1705,8 @@ class Breakdown:
             ("were there more spindles in the second half?"); answered first; "" for none.
         lengths_first: the question asks about the events' lengths ("were apneas longer in
             REM?"): REM's mean length against NREM's leads.
+        lengths_asked: for two groups' events, "longer" or "shorter" where the question asks
+            which group's last longer ("are spindles longer in N3?"), answered first; "" for none.
         rate_way: for an index split by stage or position, how the question expects the rate
             to differ between REM and NREM, or supine and the other positions ("was the AHI
             higher in REM?": "higher"; "lower", "change", "which"; "rule": "is it
@@ -1725,6 +1730,7 @@ class Breakdown:
     norm_asked: bool = False
     direction: str = ""
     lengths_first: bool = False
+    lengths_asked: str = ""
     rate_way: str = ""
     lowest: bool = False
     test: PairTest | None = None

@@ -1914,6 +1914,12 @@ def understand(text: str) -> Query:
         if query.intent == Intent.COMPARE:
             return replace(query, phenomenon=None, stat="ahi", measure="ahi", how_many=False)
         return replace(query, intent=Intent.SUMMARY, phenomenon=None, stat="ahi", how_many=False)
+    if (query.intent == Intent.BREAKDOWN and query.by == "stage" and query.phenomenon
+            and (found := _compare_groups(plain or text)) is not None
+            and all(len(g.stages) == 1 and g.time is None for g in found[0])):
+        # "is spindle density significantly different between N2 and N3?": those two stages,
+        # not REM against NREM
+        return replace(query, intent=Intent.COMPARE, by=None, groups=found[0])
     if (query.intent == Intent.THRESHOLD and query.condition is None and query.phenomenon is None
             and query.signal and not query.by_rule):
         # "what's her oxygen like?": no limit named, so the signal itself, not a threshold
@@ -3483,6 +3489,8 @@ def _stage_contrast(text: str, phen: Phenomenon | None) -> bool:
         return False
     if phen is not None and phen.key in _BURSTS and _BURST_CONTRAST_RE.search(bare):
         return False   # "were spindles faster in N3?": their own frequency, compared per spindle
+    if re.search(r"\b(?:longer|shorter)\b", bare, I) and stage_term(bare) not in (("REM",), ("N1", "N2", "N3")):
+        return False   # "are spindles longer in N3?": N3's lengths against another stage's, not REM's against NREM's
     locates_events = phen is not None and bool(phen.event_types) and _WHERE_LEAD_RE.search(text)
     return not locates_events or _COMPARATIVE_RE.search(text) is not None
 
