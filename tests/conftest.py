@@ -109,3 +109,17 @@ def fraction_spo2(demo) -> LoadedNight:
     signals = dict(night.recording.signals)
     signals[label] = replace(signals[label], data=signals[label].data / 100)
     return replace(night, recording=replace(night.recording, signals=signals))
+
+
+@pytest.fixture(scope="session")
+def home_test(demo, tmp_path_factory: pytest.TempPathFactory):
+    """A 4-h home sleep test (airflow, belts, oximetry, pulse, position; no EEG), written without
+    its scoring as a technician loads one, and the demo's engine."""
+    from app.night import embed_night, read_night
+
+    rec = synth_night(SynthConfig(hours=4.0, seed=6567, profile="hst", ahi=40.0, position_changes=6))
+    folder = tmp_path_factory.mktemp("hst")
+    # the scoring goes to a file of its own, which the night is read without
+    night = read_night(write_edf(rec, folder / "hst.edf", hypnogram_path=folder / "hst_scoring.edf"), "hst")
+    embed_night(night, demo[1])
+    return night, demo[1]

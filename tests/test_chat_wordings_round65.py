@@ -289,19 +289,6 @@ def test_a_signal_around_events_compared_with_another_kind(demo) -> None:
     assert on_average.startswith("Heart rate runs **"), on_average[:100]
 
 
-@pytest.fixture(scope="module")
-def home_test(demo, tmp_path_factory: pytest.TempPathFactory):
-    """A 4-h home test (airflow, belts, oximetry, position; no EEG), written without scoring."""
-    from app.night import embed_night, read_night
-
-    rec = synth_night(SynthConfig(hours=4.0, seed=6567, profile="hst", ahi=40.0, position_changes=6))
-    folder = tmp_path_factory.mktemp("hst")
-    # the scoring goes to a file of its own, which the night is read without
-    night = read_night(write_edf(rec, folder / "hst.edf", hypnogram_path=folder / "hst_scoring.edf"), "hst")
-    embed_night(night, demo[1])
-    return night, demo[1]
-
-
 def test_why_after_the_worst_hour_of_a_home_test(home_test) -> None:
     """"why?" after the worst hour of a home test was refused for want of stages: the body
     position, which the home test records, is weighed per hour recorded."""
