@@ -51,8 +51,7 @@ _SYSTEM_THEN_RE = re.compile(r"^\W*(?:(?:and|so)\s+(?:what about\s+|how about\s+
                              r"|muscle tone|muscles?|emg|breathing|heart rate|heart|brain|eeg)(?: (?:do|does|did|doing"
                              r"|show|showing|look like|like|behave|behaving))?(?: (?:then|during (?:it|them|that"
                              r"|those)|in (?:them|those)))?\W*$", re.I)
-
-
+# "what's the kappa?" after two stagings were set against each other: that pair's
 _KAPPA_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what(?:'s| is| was) (?:the |their |its )?(?:cohen'?s )?(?:kappa|κ)"
                        r"(?: (?:then|there|between them|for (?:it|that|them)))?\W*$", re.I)
 _IT_MOVED_AFTER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|this) (?P<way>spike|rise|jump|go up|climb"
@@ -1817,9 +1816,11 @@ class Dialogue:
         """(the kind the last answer was about, the kind explained before it), as titles, when
         both are kinds of event and differ; None otherwise."""
         mine = phenomenon(self.last.phenomenon) if self.last is not None else None
-        earlier = [key for key in self.explained if mine is None or key != mine.key]
+        if mine is None:
+            return None
+        earlier = [key for key in self.explained if key != mine.key]
         theirs = phenomenon(earlier[-1]) if earlier else None
-        if mine is None or theirs is None or mine.key == theirs.key or not (mine.event_types and theirs.event_types):
+        if theirs is None or not (mine.event_types and theirs.event_types):
             return None
         return mine.title.lower(), theirs.title.lower()
 
@@ -2141,11 +2142,12 @@ _HOW_LONG_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long (?:is|was) (?:it|th
 _IT_LASTS_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:how long (?:does|will|did|do) (?:it|that|this)(?: one)?"
                           r" (?:last|go on|continue|take)|when (?:does|did|will) (?:it|that|this)(?: one)? (?:end|stop"
                           r"|finish))\W*$", re.I)
-# "what caused most of them?", "why did they happen?": the causes of the events just listed
+# "did they cause arousals?" after leg movements: how many of them were tied to that kind
 _DID_THEY_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|were|are) (?:they|these|those|any of them|some of them"
                                 r"|most of them)(?: ever)? (?:cause|lead to|trigger|provoke|bring on|end (?:in|with)"
                                 r"|come with|followed by|tied to|linked to|associated with) (?:an? |any |the )?"
                                 r"(?P<kind>[a-z][\w -]*?)\W*$", re.I)
+# "what caused most of them?", "why did they happen?": the causes of the events just listed
 _WHAT_CAUSED_THEM_RE = re.compile(
     r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|which events?) (?:caused|causes|triggered|provoked|led to"
     r"|explains?|was behind|were behind)(?: (?:most|all|each|many|some) of)? (?:them|those|these|it|that)"

@@ -3862,17 +3862,20 @@ _WHY_PEOPLE_HAVE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:do|does|wo
                                  r"|longer|shorter)? ?(?:time in )?(?P<what>[\w -]+?)\W*$", I)
 ONSET_SIDE_SEC = 1800.0
 """How long each side of sleep onset a signal's change there is read over (s)."""
-_FELL_ASLEEP = r"(?:(?:she|he|they|the patient|the person|the child) (?:fell|falls|fall|drifted|drifts|went|goes|go) (?:asleep|off|to sleep)|falling asleep|sleep onset|sleep began|sleep started)"
-_ONSET_CHANGE_RE = re.compile(r"^(?=.*\b(?:drop\w*(?! off)|f[ae]ll\w*(?! (?:back )?(?:asleep|to sleep))|decreas\w*|declin\w*|ris(?:e|es|ing)|rose|go(?:es)? (?:up|down)|went (?:up|down)"
-                          r"|increas\w*|chang\w*|differ\w*|lower|higher|slow\w*|speed\w*|happen\w*|do|does)\b)(?=.*\b(?:when|as|once"
-                          r"|after|at|with)"
-                          rf" {_FELL_ASLEEP}\b|.*\bbefore (?:and|vs\.?|versus) after {_FELL_ASLEEP}\b).*$"
-                          rf"|^.*\bbefore (?:and|vs\.?|versus) after {_FELL_ASLEEP}\b.*$", I)
+_FELL_ASLEEP = (r"(?:(?:she|he|they|the patient|the person|the child) (?:fell|falls|fall|drifted|drifts|went|goes|go)"
+                r" (?:asleep|off|to sleep)|falling asleep|sleep onset|sleep began|sleep started)")
+_ONSET_CHANGE_RE = re.compile(r"^(?=.*\b(?:drop\w*(?! off)|f[ae]ll\w*(?! (?:back )?(?:asleep|to sleep))|decreas\w*"
+                              r"|declin\w*|ris(?:e|es|ing)|rose|go(?:es)? (?:up|down)|went (?:up|down)|increas\w*"
+                              r"|chang\w*|differ\w*|lower|higher|slow\w*|speed\w*|happen\w*|do|does)\b)"
+                              rf"(?=.*\b(?:when|as|once|after|at|with) {_FELL_ASLEEP}\b"
+                              rf"|.*\bbefore (?:and|vs\.?|versus) after {_FELL_ASLEEP}\b).*$"
+                              rf"|^.*\bbefore (?:and|vs\.?|versus) after {_FELL_ASLEEP}\b.*$", I)
 """A signal's change at sleep onset ("did the temperature drop when she fell asleep?")."""
 # sleep first: "did it drop when she fell asleep?" asks whether sleep's side is lower
 _ONSET_SIDES = (Scope(time=TimeSpan("elapsed", 0.0, ONSET_SIDE_SEC, f"the first {ONSET_SIDE_SEC / 60:g} min of sleep",
                                     TimeSpan("after_onset", 0.0, None, "sleep"))),
-                Scope(time=TimeSpan("from_end", ONSET_SIDE_SEC, 0.0, f"the time before sleep onset (up to {ONSET_SIDE_SEC / 60:g} min)",
+                Scope(time=TimeSpan("from_end", ONSET_SIDE_SEC, 0.0,
+                                    f"the time before sleep onset (up to {ONSET_SIDE_SEC / 60:g} min)",
                                     TimeSpan("before_onset", 0.0, None, "before sleep onset"))))
 _AWAKE_BESIDE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:was|were) (?:she|he|they|the patient|the person)(?: still)? awake"
                               r"(?: (?:just|right|immediately|straight))? (?P<side>before|after)(?: (?:it|that|this"
@@ -4162,7 +4165,7 @@ _BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:sp
 # "how do I tell N1 from REM?", "how to distinguish a spindle and a K-complex": a difference.
 _VS_HEALTHY_RE = re.compile(r"\b(?:compare\w*|against|vs\.?|versus|like)\b.{0,20}\b(?:normal|healthy|typical|average)"
                             r" \d+[- ]?(?:years?|yrs?)[- ]?old", I)
-_VS_ADULT_RE = re.compile(r"\b(?:compare\w*|against|vs\.?|versus|like|than)\b.{0,20}\b(?:an? |the |)(?:typical |healthy "
+_VS_ADULT_RE = re.compile(r"\b(?:compare\w*|against|vs\.?|versus|like|than)\b.{0,20}\b(?:an? |the )?(?:typical |healthy "
                           r"|average |normal |young )?(?:adults?|grown[- ]?ups?)(?:'s?)?\b", I)
 ADULT_NORM_AGE = 30
 """The age "an adult" is read as against the norms: the young-adult band (20-39 years)."""
@@ -4307,7 +4310,8 @@ def _one_unit(m: re.Match[str]) -> str:
 
 # "what did the EEG show in N3?", "what did the eye channel show during REM?": that signal
 # described there; the eyes by their rapid movements.
-_SHOWED_RE = re.compile(r"^\W*(?:and\s+)?what (?:did|does|do|(?:are|is|were|was)(?= .* doing\b)) (?:the )?(eeg|brain(?: waves)?|eog|eyes?"
+_SHOWED_RE = re.compile(r"^\W*(?:and\s+)?what (?:did|does|do|(?:are|is|were|was)(?= .* doing\b)) (?:the )?(eeg"
+                        r"|brain(?: waves)?|eog|eyes?"
                         r"|eye (?:channels?|leads?|movements?)|emg|chin(?: emg)?|muscles?|ecg|ekg|heart"
                         r"|breathing|airflow|belts?)(?:\s+(?:channels?|leads?|signals?|traces?))?\s+"
                         # a scope after it: "what does the EOG record?" asks what the EOG is
