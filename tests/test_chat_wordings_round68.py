@@ -345,3 +345,13 @@ def test_the_kappa_and_the_stage_most_confused(sc4001_read) -> None:
                       "why did it get that wrong?")
     assert re.match(r"Epoch \d+ \(\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\) is \*\*[A-Z0-9]+\*\* in the human-scored hypnogram", why), why[:300]
     assert "the model (zero-shot):" in why, why[:600]
+
+
+def test_when_were_most_of_them(demo) -> None:
+    """"when were most of them?" after the arousal index was judged gave the minutes asleep hour
+    by hour, and "what caused them?" then was not about this recording."""
+    asked = ("how many arousals were there?", "is that a lot?", "when were most of them?")
+    hourly = last_answer(demo, "where are the arousals densest?")
+    assert hourly.startswith("Arousal by clock hour"), hourly[:200]
+    assert _lead(last_answer(demo, *asked)) == _lead(hourly)
+    assert last_answer(demo, *asked, "what caused them?") == last_answer(demo, "what caused the arousals?")

@@ -41,7 +41,10 @@ _WHERE_STRONGEST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?where (?:is|are|was|were
                                  # "where in the night do they happen most?" after spindles were shown
                                  r"|^\W*(?:and\s+|so\s+)?(?:when|where)(?: (?:in|during|of) the night)? (?:do|did|are|were)"
                                  r" (?:they|those|these|them) (?:(?:happen|occur|appear|show up|cluster|come)(?: up)?"
-                                 r" (?:the )?most(?: often)?|most (?:common|frequent|often seen|numerous))\W*$", re.I)
+                                 r" (?:the )?most(?: often)?|most (?:common|frequent|often seen|numerous))\W*$"
+                                 # "when were most of them?"
+                                 r"|^\W*(?:and\s+|so\s+)?(?:when|where)(?: (?:in|during|of) the night)? (?:were|did|do|are)"
+                                 r" most of (?:them|those|these)(?: (?:happen|occur|fall|come))?\W*$", re.I)
 # "what do the eyes do then?", "and the muscle tone?", "what about the breathing there?": a body
 # system, in the stage the last answer was about (Dialogue._stage_in_view)
 _SYSTEM_THEN_RE = re.compile(r"^\W*(?:(?:and|so)\s+(?:what about\s+|how about\s+)?|what about\s+|how about\s+"
@@ -1262,8 +1265,11 @@ class Dialogue:
             # epoch's stage by each staging, as "what stage is this epoch?" gives them
             return "what stage is this epoch?"
         if (_WHERE_STRONGEST_RE.search(text) and self.last is not None
-                and (self.last.intent == Intent.EXPLAIN or (self.last.intent == Intent.LOCATE and not self.last.together))
-                and (phen := phenomenon(self.last.phenomenon)) is not None and not self.last.contrast):
+                and (self.last.intent in (Intent.EXPLAIN, Intent.NORMAL)
+                     or (self.last.intent == Intent.LOCATE and not self.last.together))
+                # "is that a lot?" after the arousals read their index against the norms
+                and (phen := phenomenon(self.last.phenomenon or (
+                    "arousal" if self.last.target == AROUSAL_ROW else None))) is not None and not self.last.contrast):
             # "where is it strongest?" after "what does alpha look like?": where the night has most
             title = phen.title.lower()
             return f"where are the {plural(title)} densest?" if phen.event_types else f"where is there {title}?"
