@@ -355,3 +355,13 @@ def test_when_were_most_of_them(demo) -> None:
     assert hourly.startswith("Arousal by clock hour"), hourly[:200]
     assert _lead(last_answer(demo, *asked)) == _lead(hourly)
     assert last_answer(demo, *asked, "what caused them?") == last_answer(demo, "what caused the arousals?")
+
+
+def test_why_the_oxygen_drops_and_what_gave_it_away(demo) -> None:
+    """"why does the oxygen drop?" after a hypopnea listed the desaturations, and "what gave it
+    away?" after a quiz reply was not about this recording."""
+    why = last_answer(demo, "why does oxygen drop after an apnea?")
+    assert why.startswith("A desaturation is a fall of the blood oxygen saturation"), why[:200]
+    assert last_answer(demo, "show me what a hypopnea looks like on the airflow", "why does the oxygen drop?") == why
+    quiz = ("quiz me", "N2")
+    assert last_answer(demo, *quiz, "what gave it away?") == last_answer(demo, *quiz, "why?")

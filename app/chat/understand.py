@@ -400,7 +400,7 @@ _WHY_REF_RE = re.compile(r"^\s*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s*|really\W*\s
                          r" (?:that|it|this))?(?: so| not)?|how come(?: not)?|how (?:do|did|can|could) you (?:know"
                          r"|tell|decide|say that)|why do you (?:say|think) (?:that|so)|what makes you"
                          r" (?:say|think) (?:that|so)|on what basis|based on what|what(?:'s| is) the"
-                         r" evidence(?: for that)?|what evidence|what gives (?:it|that|this)(?: one)? away"
+                         r" evidence(?: for that)?|what evidence|what (?:gives|gave) (?:it|that|this)(?: one)? away"
                          r"|how (?:can|do) (?:you|i|we) tell|what (?:tells|told|shows|showed) (?:you|us|me)(?: (?:that|so))?"
                          r"|why (?:that|this|pick that|choose that|use that)(?: one| lead| channel)?"
                          r"|what (?:shows|showed|proves|proved) (?:that|it|this)"
@@ -2111,6 +2111,10 @@ def _read(text: str) -> Query:
         # "did the temperature drop when she fell asleep?": the half hour before sleep onset
         # against the first half hour of sleep, not the first minute of sleep alone
         return Query(Intent.COMPARE, text, signal=signal, measure=signal, groups=_ONSET_SIDES, by_rule=True)
+    if _WHY_OXYGEN_DROPS_RE.search(text):
+        # "why does the oxygen drop?": the physiology behind a desaturation, read on the night's
+        # breathing events, as "why does oxygen drop after an apnea?" reads it
+        return replace(_read("why does oxygen drop after an apnea?"), text=text)
     if m := _AWAKE_BESIDE_RE.search(text):
         # "was she awake just before?" with an event in focus: the wake beside it, yes or no
         return replace(_read(f"did she wake up {m['side'].lower()} it?"), text=text)
@@ -3877,6 +3881,9 @@ _ONSET_SIDES = (Scope(time=TimeSpan("elapsed", 0.0, ONSET_SIDE_SEC, f"the first 
                 Scope(time=TimeSpan("from_end", ONSET_SIDE_SEC, 0.0,
                                     f"the time before sleep onset (up to {ONSET_SIDE_SEC / 60:g} min)",
                                     TimeSpan("before_onset", 0.0, None, "before sleep onset"))))
+_WHY_OXYGEN_DROPS_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:does|did|do) (?:the |her |his |their )?(?:oxygen"
+                                  r"|spo2|saturation|sats?|o2)(?: level| levels| saturation)? (?:drop|fall|go down|dip"
+                                  r"|decrease)(?: (?:then|there|afterwards|after it|after that|after them))?\W*$", I)
 _AWAKE_BESIDE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:was|were) (?:she|he|they|the patient|the person)(?: still)? awake"
                               r"(?: (?:just|right|immediately|straight))? (?P<side>before|after)(?: (?:it|that|this"
                               r"|that one|this one))?\W*$", I)
