@@ -365,3 +365,16 @@ def test_why_the_oxygen_drops_and_what_gave_it_away(demo) -> None:
     assert last_answer(demo, "show me what a hypopnea looks like on the airflow", "why does the oxygen drop?") == why
     quiz = ("quiz me", "N2")
     assert last_answer(demo, *quiz, "what gave it away?") == last_answer(demo, *quiz, "why?")
+
+
+@pytest.mark.parametrize("between", [("what's the difference between N2 and N3?",),
+                                     ("what's the difference between N2 and N3?", "show me both")])
+def test_which_of_two_stages_has_more(demo, between) -> None:
+    """"which one has more slow waves?" after N2 and N3 were set apart listed the night's slow
+    waves; "are there more slow waves in N2 or N3?" named the side with fewer ("lower in N2")."""
+    direct = last_answer(demo, "are there more slow waves in N2 or N3?")
+    rates = {stage: float(rate) for rate, stage in re.findall(r"\*\*([\d.]+)/h\*\* in (N2|N3)", _lead(direct))}
+    assert len(rates) == 2, direct[:200]
+    more = max(rates, key=rates.get)
+    assert direct.startswith(f"**Higher in {more}**"), direct[:200]
+    assert _lead(last_answer(demo, *between, "which one has more slow waves?")) == _lead(direct)

@@ -1390,6 +1390,11 @@ class Dialogue:
         if EACH_EXAMPLE_RE.search(text) and (stages := two_stages(compared)) is not None:
             # "what's the difference between N1 and REM?", then "show me both": an example of each
             return f"show me an example of {stages[0]} and an example of {stages[1]}"
+        if ((m := _WHICH_HAS_MORE_RE.search(text)) and (stages := two_stages(compared) or self._two_stages_shown())
+                and (phen := find_phenomenon(m["what"])) is not None and phen.event_types):
+            # "what's the difference between N2 and N3?" (or an example of each), then "which one
+            # has more slow waves?": those events in the two stages, the one with more named
+            return f"are there more {m['what']} in {stages[0]} or {stages[1]}?"
         if _HOW_MUCH_GOT_RE.search(text) and (asked := self._found_on_night()) is not None:
             return asked   # "why do we have REM sleep?", then "how much did she get?"
         if (_NOT_THEM_RE.search(text) and self.last is not None and self.last.together
@@ -2148,6 +2153,9 @@ _HOW_LONG_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long (?:is|was) (?:it|th
 _IT_LASTS_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:how long (?:does|will|did|do) (?:it|that|this)(?: one)?"
                           r" (?:last|go on|continue|take)|when (?:does|did|will) (?:it|that|this)(?: one)? (?:end|stop"
                           r"|finish))\W*$", re.I)
+# "which one has more slow waves?" after two stages were set side by side
+_WHICH_HAS_MORE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which(?: one| stage| of them| of the two)? (?:has|had|have|shows?"
+                                r"|showed) (?:the )?more (?P<what>[a-z][\w -]*?)\W*$", re.I)
 # "did they cause arousals?" after leg movements: how many of them were tied to that kind
 _DID_THEY_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|were|are) (?:they|these|those|any of them|some of them"
                                 r"|most of them)(?: ever)? (?:cause|lead to|trigger|provoke|bring on|end (?:in|with)"

@@ -3952,6 +3952,10 @@ def _groups_text(r: Breakdown) -> str:
         went = "longer" if a.mean_sec > b.mean_sec else "shorter" if a.mean_sec < b.mean_sec else "as long"
         return (f"**{'Yes' if went == r.lengths_asked else 'No'}**: mean length **{seconds(a.mean_sec)}** "
                 f"{a.group} against **{seconds(b.mean_sec)}** {b.group}.\n\n{text}")
+    if way == "which" and a.per_hour is not None and b.per_hour is not None and a.per_hour * _SAME_RATE <= b.per_hour:
+        # "are there more slow waves in N2 or N3?": the side with more is named, "higher in N3",
+        # not "lower in N2"
+        a, b = b, a
     if way and (lead := _rate_lead(a, b, way, "min" if minute else "h", 60.0 if minute else 1.0)):
         return f"{lead}\n\n{text}"
     return text
