@@ -37,14 +37,7 @@ _OTHER_STAGER_SAYS_RE = re.compile(r"^\W*(?:and\s+)?(?:what (?:does|did|do) (?:y
 # "where is it strongest?", "where are they most common?": the phenomenon just explained, on the night
 _WHERE_STRONGEST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?where (?:is|are|was|were) (?:it|they|that|those)\s+(?:the\s+)?"
                                  r"(?:strongest|most (?:common|frequent|prominent|obvious|visible)|densest|biggest"
-                                 r"|clearest|best seen|most)(?: on this night| here| tonight)?\W*$"
-                                 # "where in the night do they happen most?" after spindles were shown
-                                 r"|^\W*(?:and\s+|so\s+)?(?:when|where)(?: (?:in|during|of) the night)? (?:do|did|are|were)"
-                                 r" (?:they|those|these|them) (?:(?:happen|occur|appear|show up|cluster|come)(?: up)?"
-                                 r" (?:the )?most(?: often)?|most (?:common|frequent|often seen|numerous))\W*$"
-                                 # "when were most of them?"
-                                 r"|^\W*(?:and\s+|so\s+)?(?:when|where)(?: (?:in|during|of) the night)? (?:were|did|do|are)"
-                                 r" most of (?:them|those|these)(?: (?:happen|occur|fall|come))?\W*$", re.I)
+                                 r"|clearest|best seen|most)(?: on this night| here| tonight)?\W*$", re.I)
 # "what do the eyes do then?", "and the muscle tone?", "what about the breathing there?": a body
 # system, in the stage the last answer was about (Dialogue._stage_in_view)
 _SYSTEM_THEN_RE = re.compile(r"^\W*(?:(?:and|so)\s+(?:what about\s+|how about\s+)?|what about\s+|how about\s+"
@@ -1264,12 +1257,8 @@ class Dialogue:
             # "what does YASA say?", "do they agree?" after the model's stage of an epoch: that
             # epoch's stage by each staging, as "what stage is this epoch?" gives them
             return "what stage is this epoch?"
-        if (_WHERE_STRONGEST_RE.search(text) and self.last is not None
-                and (self.last.intent in (Intent.EXPLAIN, Intent.NORMAL)
-                     or (self.last.intent == Intent.LOCATE and not self.last.together))
-                # "is that a lot?" after the arousals read their index against the norms
-                and (phen := phenomenon(self.last.phenomenon or (
-                    "arousal" if self.last.target == AROUSAL_ROW else None))) is not None and not self.last.contrast):
+        if (_WHERE_STRONGEST_RE.search(text) and self.last is not None and self.last.intent == Intent.EXPLAIN
+                and (phen := phenomenon(self.last.phenomenon)) is not None and not self.last.contrast):
             # "where is it strongest?" after "what does alpha look like?": where the night has most
             title = phen.title.lower()
             return f"where are the {plural(title)} densest?" if phen.event_types else f"where is there {title}?"
@@ -1954,7 +1943,12 @@ class Dialogue:
     def _listed_events(self) -> str | None:
         """The events the last answer was about, as a plural noun a question can name
         ("central apneas"), None when it was about no kind of event."""
-        phen = phenomenon(self.last.phenomenon) if self.last is not None else None
+        last = self.last
+        if last is None:
+            return None
+        # "how many arousals?", "is that a lot?": the index judged is still the arousals'
+        judged = "arousal" if last.intent == Intent.NORMAL and last.target == AROUSAL_ROW else None
+        phen = phenomenon(last.phenomenon or judged)
         if phen is None or not phen.event_types or phen.key == "scored_event":
             return None
         return plural(phen.title.lower())
@@ -2368,7 +2362,13 @@ _THEY_REM_OR_NREM_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:(?:are|were|did|do)
                                   rf" or {_NREM_OR_REM}\W*$", re.I)
 """Whether the events just listed fell in REM or NREM ("are they in NREM or REM?")."""
 _THEY_DENSEST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:where|when) (?:are|were|is|was) (?:they|these|those|them)"
-                              r" (?:densest|most dense|most frequent|most common|most concentrated)\W*$", re.I)
+                              r" (?:densest|most dense|most frequent|most common|most concentrated)\W*$"
+                              # "where in the night do they happen most?", "when were most of them?"
+                              r"|^\W*(?:and\s+|so\s+)?(?:when|where)(?: (?:in|during|of) the night)? (?:do|did|are|were)"
+                              r" (?:they|those|these|them) (?:(?:happen|occur|appear|show up|cluster|come)(?: up)?"
+                              r" (?:the )?most(?: often)?|most (?:common|frequent|often seen|numerous))\W*$"
+                              r"|^\W*(?:and\s+|so\s+)?(?:when|where)(?: (?:in|during|of) the night)? (?:were|did|do|are)"
+                              r" most of (?:them|those|these)(?: (?:happen|occur|fall|come))?\W*$", re.I)
 _THEY_MOSTLY_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?P<most>(?:were|are|did) (?:most|the majority|the bulk"
                              r"|more than half) of (?:them|these|those))|(?P<mostly>(?:were|are|did|do) (?:they|these"
                              r"|those)(?: happen| occur| fall)? (?:mostly|mainly|largely|primarily|predominantly))"
