@@ -323,12 +323,13 @@ def test_the_phase_after_the_coupling(sc4001_unscored) -> None:
 
 @pytest.mark.parametrize("asked", ["what would a human call it?", "what would the expert call it?"])
 def test_what_a_human_would_call_it(demo, asked) -> None:
-    """"what would a human call it?" after an epoch was not understood."""
+    """"what would a human call it?" after an epoch was not understood (since stop 69 the human
+    scoring's call leads, then the epoch's evidence)."""
     night, _ = demo
     stage = STAGES[int(night.stages()[0][300])]
     text = last_answer(demo, "go to epoch 300", asked)
     from app.chat.plan import clock
 
     start = float(night.epochs.starts[300])
-    assert text.startswith(f"Epoch 300 ({clock(night, start)}–{clock(night, start + 30)}): **{stage}** in the "
-                           "human-scored staging."), text[:200]
+    assert text.startswith(f"The human scoring calls it **{stage}**.\n\nEpoch 300 ({clock(night, start)}–"
+                           f"{clock(night, start + 30)}) is **{stage}** in the human-scored hypnogram"), text[:200]

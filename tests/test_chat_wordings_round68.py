@@ -220,11 +220,12 @@ def test_a_signal_at_sleep_onset(demo, asked, way) -> None:
 
 
 def test_where_are_you_least_sure(sc4001_unscored) -> None:
-    """"where are you least sure?" and "show me the most uncertain one" were not understood."""
+    """"where are you least sure?" and "show me the most uncertain ones" were not understood (since
+    stop 69 "the most uncertain one" shows that one epoch: tests/test_chat_wordings_round69.py)."""
     direct = last_answer(sc4001_unscored, "where is the staging least sure?")
     assert "uncertain stretches" in direct, direct[:200]
     assert last_answer(sc4001_unscored, "where are you least sure?") == direct
-    assert last_answer(sc4001_unscored, "can I trust the hypnogram?", "show me the most uncertain one") == direct
+    assert last_answer(sc4001_unscored, "can I trust the hypnogram?", "show me the most uncertain ones") == direct
 
 
 def test_against_an_adult(demo) -> None:

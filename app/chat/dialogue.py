@@ -47,6 +47,13 @@ _SYSTEM_THEN_RE = re.compile(r"^\W*(?:(?:and|so)\s+(?:what about\s+|how about\s+
                              r"|muscle tone|muscles?|emg|breathing|heart rate|heart|brain|eeg)(?: (?:do|does|did|doing"
                              r"|show|showing|look like|like|behave|behaving))?(?: (?:then|during (?:it|them|that"
                              r"|those)|in (?:them|those)))?\W*$", re.I)
+# "what's the heart doing?", "how are the eyes?" with one epoch shown: that system in the epoch
+_SYSTEM_NOW_RE = re.compile(r"^\W*(?:(?:and|so)\s+)?(?:what(?:'s| is| are| does| do)|how(?:'s| is| are| does| do)|(?P<other>what"
+                            r" about|how about|and)) (?:the |her |his |their )?"
+                            r"(?P<sys>eyes?|eog|chin(?: emg| tone)?|muscle tone|muscles?|emg|breathing|heart rate"
+                            r"|heart|brain|eeg|oxygen|spo2)(?: (?:doing|like|behaving|up to|look(?:ing)? like|show(?:ing)?))?\W*$", re.I)
+_CLINICAL_MEANING_RE = re.compile(r"\bclinic\w*|\bfor (?:her|him|them|the patient|my patient|me)\b", re.I)
+"""A meaning asked of the clinical answer before ("what does it mean clinically?")."""
 # "what's the kappa?" after two stagings were set against each other: that pair's
 _KAPPA_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what(?:'s| is| was) (?:the |their |its )?(?:cohen'?s )?(?:kappa|κ)"
                        r"(?: (?:then|there|between them|for (?:it|that|them)))?\W*$", re.I)
@@ -54,6 +61,16 @@ _IT_MOVED_AFTER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|t
                                 r"|increase|surge|drop|fall|go down|dip|decrease|sink)(?: up)?(?: (?:after(?:wards)?"
                                 r"|after (?:it|that)|then|later))\W*$", re.I)
 """A signal just read during an event, asked to move after it ("did it spike afterwards?")."""
+
+
+_EPOCH_SYSTEM_NAMES = {"eye": "eyes", "eog": "eyes", "chin emg": "chin", "chin tone": "chin", "muscle tone": "chin",
+                 "muscle": "chin", "muscles": "chin", "emg": "chin", "heart rate": "heart", "eeg": "brain",
+                 "spo2": "oxygen"}
+"""A body system's words as a describe question names it."""
+_EPOCH_SYSTEM_QUESTIONS = {"eyes": "what does the EOG show in this epoch?", "chin": "what does the chin do here?",
+                           "brain": "what does the EEG show in this epoch?",
+                           "oxygen": "what is the SpO2 in this epoch?"}
+"""The plain question for a body system in the epoch on screen, where "describe" reads more."""
 
 
 def _system_in_stage(system: str, stage: str) -> str:
@@ -182,6 +199,8 @@ class Dialogue:
             turn, for "how do I tell them apart?" after two.
         explained: the phenomenon of each answer that explained one, in turn, for "how is that
             different?" after two with other questions between them.
+        medical: the last question answered as a clinical one ("how severe is the apnea?"),
+            until another is answered, for "what does it mean clinically?".
     """
 
     last: Query | None = None
@@ -198,6 +217,7 @@ class Dialogue:
     quiz_marks: list[tuple[str, str]] = field(default_factory=list)
     quiz_scope: Scope = field(default_factory=Scope)
     """The stage the last quiz was asked on ("quiz me on REM"), which "another one" keeps."""
+    medical: Query | None = None
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
@@ -331,8 +351,12 @@ class Dialogue:
             return Query(Intent.STAGE_TIMING, query.text, stage_event="awakenings", by_rule=True)
         if query.note == "trend":
             return self._trend(query)
-        if query.note == "needs" and query.phenomenon is None:
+        if query.note == "needs" and query.phenomenon is None and query.target != "staging":
             # "why can't you score apneas?", then "what would you need?": those events' channels
+            if (self.last is not None and self.last.intent == Intent.RECORDING and self.last.topic == "scoring"
+                    and self.last.phenomenon is None):
+                # "can you stage this night?", then "what would you need?": the staging's
+                return replace(query, target="staging", ref=Ref.NONE, by_rule=True)
             if self.last is None or not ((phen := phenomenon(self.last.phenomenon)) and phen.event_types):
                 raise NothingToReferTo("no_needs")
             return replace(query, phenomenon=phen.key, ref=Ref.NONE, by_rule=True)
@@ -354,6 +378,11 @@ class Dialogue:
             # "is that significant?" after the central apnea index: what that rate is read
             # against (ICSD-3's 5/h), as "does that matter?" reads it; no comparison to test
             return self._asked_again(replace(query, text="is that normal?"))
+        if (query.note == "significance" and self.last is not None and self.last.intent == Intent.THRESHOLD
+                and self.last.condition is not None and self.last.condition.signal == "spo2"):
+            # "what's the T90?", then "is that significant?": the oxygen against its usual limits
+            return Query(Intent.SUMMARY, query.text, modality=_SYSTEM_OF_SIGNAL["spo2"], signal="spo2",
+                         topic="system", note="normal", by_rule=True)
         if query.note == "significance":
             # "is that difference significant?": the last comparison, tested; after an index in
             # REM and NREM ("AHI in REM vs NREM"), on the back and off it, or hour by hour, its
@@ -420,12 +449,16 @@ class Dialogue:
             return Query(Intent.MEASURE, query.text, phen.key, measure="event_rank",
                          scope=Scope(time=_span(item)), by_rule=True)
         if (query.intent == Intent.NORMAL and not query.target and self.last is not None
-                and self.last.intent == Intent.MEASURE and self.last.signal in _SYSTEM_OF_SIGNAL
+                and ((self.last.intent == Intent.MEASURE and self.last.signal in _SYSTEM_OF_SIGNAL)
+                     # "what's the T90?", then "is that normal?": the oxygen against its limits
+                     or (self.last.intent == Intent.THRESHOLD and self.last.condition is not None
+                         and self.last.condition.signal == "spo2" and self.last.condition.op == "<"))
                 and not self.last.phenomenon):
             # "what's the respiratory rate in sleep?", then "is that normal?": that system
             # against its limits, not the stage norms
-            return Query(Intent.SUMMARY, query.text, modality=_SYSTEM_OF_SIGNAL[self.last.signal],
-                         signal=self.last.signal, topic="system", note="normal", by_rule=True)
+            signal = self.last.signal or "spo2"
+            return Query(Intent.SUMMARY, query.text, modality=_SYSTEM_OF_SIGNAL[signal],
+                         signal=signal, topic="system", note="normal", by_rule=True)
         if (query.intent == Intent.NORMAL and not query.target and self.last is not None
                 and self.last.signal in _UNNORMED_SIGNALS and not self.last.phenomenon):
             # "how much did the temperature drop?", then "is that a normal drop?": no norm is held
@@ -504,7 +537,9 @@ class Dialogue:
         if query.ref in (Ref.FOCUS, Ref.STEP):
             return self._focus(query)
         if query.ref == Ref.WHY:
-            return self._why(query)
+            why = self._why(query)
+            # "what would a human score it?": the same evidence, led by who scored the night
+            return replace(why, note="human_would") if query.note == "human_would" and why.stage_event == "why" else why
         if query.note == "woke" and not (self.items and (self.cursor >= 0 or (
                 self.last is not None and self.last.rank))):
             # "what woke the patient?" with no one awakening in view: every awakening's tie
@@ -549,6 +584,17 @@ class Dialogue:
             # "show me epoch 400", then "compare it with epoch 500": the epoch on screen and that one
             here = Scope(time=TimeSpan("epoch", float(self.viewed), None, f"epoch {self.viewed}"))
             return replace(query, ref=Ref.NONE, scope=Scope(), groups=(here, query.groups[1]))
+        if (query.ref == Ref.COMPARE_WITH and self.shown is not None and len(query.groups) == 2
+                and self.shown.intent in (Intent.NAVIGATE, Intent.CLASSIFY)
+                and (span := _stage_epoch(query)) is not None):
+            # "show me an N3 epoch", then "compare it with the first N2 epoch": the two epochs
+            here = Scope(time=TimeSpan("epoch", float(self.viewed), None, f"epoch {self.viewed}"))
+            return replace(query, ref=Ref.NONE, scope=Scope(), rank=None, groups=(here, Scope(time=span)))
+        if query.ref == Ref.MEANING and self.medical is not None and (self.last is None or _CLINICAL_MEANING_RE.search(
+                query.text)):
+            # "how severe is the apnea?", then "what does it mean clinically?": what the night
+            # measured, and that the meaning for the person is a clinician's to give
+            return replace(self.medical, text=query.text, note="")
         if self.last is None and query.intent == Intent.SUMMARY and query.stat:
             return replace(query, ref=Ref.NONE)   # "and the WASO?" first: the night's WASO
         if self.last is None:
@@ -1494,6 +1540,13 @@ class Dialogue:
             # "how well does the model stage this night?", then "what's the kappa?": that pair's,
             # which its answer leads with
             return self.last.text
+        if (m := _SYSTEM_NOW_RE.search(text)) and self.last is not None and (
+                (self.last.intent == Intent.CLASSIFY and self.last.stage_event in ("example", "why"))
+                # "and the EEG?" after a measure of the epoch on screen: that measure's own follow-up
+                or (self.last.scope.time is not None and self.last.scope.time.kind == "current" and not m["other"])):
+            # "show me a typical REM epoch", then "what's the heart doing?": in that epoch
+            system = _EPOCH_SYSTEM_NAMES.get(m["sys"].lower(), m["sys"].lower())
+            return _EPOCH_SYSTEM_QUESTIONS.get(system, f"describe the {system} in this epoch")
         if (m := _SYSTEM_THEN_RE.search(text)) and (stage := self._stage_in_view()) is not None:
             # "what do the eyes do then?" after the REM periods, "and the muscle tone?" after the
             # rapid eye movements: that body system in the stage the last answer was about
@@ -2010,7 +2063,10 @@ class Dialogue:
             return
         if query.intent == Intent.NAVIGATE or query.ref in (Ref.CONTEXT, Ref.ITEM, Ref.FOCUS):
             return   # a pick or a move keeps the list and the question it came from
-        if query.intent in (Intent.HELP, Intent.OFF_TOPIC, Intent.UNKNOWN, Intent.MEDICAL):
+        if query.intent == Intent.MEDICAL:
+            self.medical = query
+            return
+        if query.intent in (Intent.HELP, Intent.OFF_TOPIC, Intent.UNKNOWN):
             return
         if query.intent == Intent.SIMILAR and query.target is None and query.scope.time is None:
             # a search from the epoch on screen stays that epoch's: picking one of its hits may
@@ -2023,7 +2079,7 @@ class Dialogue:
         if keep and self.cursor < 0:
             self.cursor = 0
         # a library search's note says what the list before it held, not what this one holds
-        self.before = self.last
+        self.before, self.medical = self.last, None
         self.last = replace(query, ref=Ref.NONE, how_many=False,
                             note="" if query.intent == Intent.SIMILAR else query.note)
         if items is not None and not keep:
@@ -2157,9 +2213,13 @@ _DID_THEY_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|were|are) (?:th
                                 r"(?P<kind>[a-z][\w -]*?)\W*$", re.I)
 # "what caused most of them?", "why did they happen?": the causes of the events just listed
 _WHAT_CAUSED_THEM_RE = re.compile(
-    r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|which events?) (?:caused|causes|triggered|provoked|led to"
-    r"|explains?|was behind|were behind)(?: (?:most|all|each|many|some) of)? (?:them|those|these|it|that)"
-    r"|what (?:were|are) (?:the|their) (?:causes|triggers|reasons)|why did (?:they|those|these) happen"
+    r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|which events?) (?:caused|causes|triggers|triggered|provoked|led to"
+    r"|explains?|was behind|were behind|is (?:causing|triggering|behind)|are (?:causing|triggering|behind)|sets? off"
+    r"|produces)(?: (?:most|all"
+    r"|each|many|some) of)? (?:them|those|these|it|that)(?: usually| in general)?"
+    r"|what(?:'s|’s) (?:causing|triggering|behind) (?:them|those|these|it|that)"
+    r"|what (?:were|are) (?:the|their) (?:causes|triggers|reasons)|why (?:did|do) (?:they|those|these) (?:happen|occur)"
+    r"|where do (?:they|those|these) come from"
     r"|what (?:were|are) (?:they|those|these) (?:caused by|due to|from))\W*$", re.I)
 _WHAT_CAUSED_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what (?:caused|triggered|provoked|led to|brought on"
                                 r"|set off|was behind) (?:it|that|this)(?: one)?|why did (?:it|that|this)(?: one)? happen"
@@ -2277,8 +2337,11 @@ _OF_A_CAUSE_RE = re.compile(r"^\W*(?:and\s+|now\s+|so\s+)?(?:show me|find|list|g
 _RECOVERY_FOLLOW_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how long (?:does|did) (?:it|that|this) (?:take|last)"
                                  r"(?: on average| typically| usually)?|(?:what(?:'s| is| was)|show me|and) the (?:average"
                                  r"|mean|slowest|longest|worst)(?: one| recovery| time)?|on average|(?:and )?(?:the )?"
-                                 r"(?:slowest|longest|worst) one)\W*$", re.I)
-"""After the SpO2 recoveries, their mean or their slowest ("how long does it take on average?")."""
+                                 r"(?:slowest|longest|worst) one|(?:is|was) (?:that|it|this) (?:normal|usual|typical|ok(?:ay)?"
+                                 r"|too (?:long|slow))|(?:is|was) (?:that|it|this) (?:a )?(?:normal|usual|typical) (?:delay"
+                                 r"|lag|time))\W*$", re.I)
+"""After the SpO2 recoveries, their mean or their slowest ("how long does it take on average?"),
+or whether the lag is usual ("is that normal?")."""
 _HOW_MANY_OF_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<ask>how many|what (?:percent\w*|share|fraction|proportion))"
                                    r" (?:of (?:them|those|these) )?(?:were|came|was|are) (?:(?:from|due to|caused by|after"
                                    r"|with|tied to|linked to|triggered by|associated with) (?:an? |the )?(?P<cause>"
@@ -2511,6 +2574,17 @@ def _moved(span: TimeSpan | None, delta: float) -> TimeSpan | None:
     if start < 0 or (span.kind != "clock" and end is not None and end < 0):
         return None
     return TimeSpan(span.kind, start, end, words, span.within)
+
+
+def _stage_epoch(query: Query) -> TimeSpan | None:
+    """"the first N2 epoch", "the last REM epoch" as the other side of a comparison, else None."""
+    other = query.groups[1]
+    if (len(other.stages) != 1 or other.time is not None or query.rank not in ("earliest", "latest")
+            or not re.search(r"\bepoch\b", query.text, re.I)):
+        return None
+    first = query.rank == "earliest"
+    return TimeSpan("stage_epoch", 0.0 if first else -1.0, None,
+                    f"the {'first' if first else 'last'} {other.stages[0]} epoch")
 
 
 def _one_moment(scope: Scope) -> bool:

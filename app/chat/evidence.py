@@ -136,11 +136,14 @@ def stage_evidence(plan: Plan, night: LoadedNight, epoch: int | None = None) -> 
     events, coverage = _events_in(_night_events(night), start, start + EPOCH_SEC)
     machine = night.machine.proba_at(np.array([start]))[0] if night.machine is not None and \
         night.machine.has_stages else None
+    least = q.scope.time is not None and q.scope.time.kind == "least_sure" and machine is not None
     return StageEvidence(
+        chosen=f"the epoch the machine staging is least sure of (its likeliest stage at {np.nanmax(machine):.0%})"
+        if least else "",
         epoch=i, start=start, stage=stage_name(int(stages[i])),
         source=source, asked=q.scope.stages[0] if len(q.scope.stages) == 1 else None,
         machine=None if machine is None or not np.isfinite(machine).all() else machine,
         machine_source=night.machine.label() if night.machine is not None else "",
         model=night.proba[i] if night.proba is not None else None, bands=bands,
         slow_eye=slow, rems=None if rems is None else int(rems),
-        chin=_chin_tone(night, i), events=events, slow_wave_pct=coverage)
+        chin=_chin_tone(night, i), events=events, slow_wave_pct=coverage, human=q.note == "human_would")

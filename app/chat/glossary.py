@@ -162,7 +162,11 @@ TERMS: tuple[Term, ...] = (
          "from acting out the dreams of REM; brief twitches still break through. Chin tone that "
          "stays up, or frequent twitches, in REM (REM sleep without atonia) is what a scorer "
          "looks for in REM sleep behaviour disorder; ask *was there REM without atonia?* to read "
-         "it in this night.", slots=("EMG_CHIN",)),
+         "it in this night.", slots=("EMG_CHIN",),
+         # "why is the chin quiet?", "why is muscle tone so low in REM?"
+         asked=r"\bwhy (?:is|are|does|do|did|was|were) (?:the |her |his |their )?(?:chin(?: emg| tone)?|muscle tone"
+               r"|muscles?|emg|body)\b.{0,20}\b(?:quiet|silent|flat|low|lowest|still|slack|limp|paraly[sz]ed"
+               r"|relaxed|drop|fall|go (?:quiet|flat|down))\b(?!.{0,30}\b(?:n[123]|wake|nrem|non[- ]?rem)\b)"),
     Term("spectrogram", "Spectrogram",
          r"(?:eeg )?spectrograms?",
          "The spectrogram shows the EEG's power at each frequency (up the side, 0.5-30 Hz) over "

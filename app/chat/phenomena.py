@@ -129,7 +129,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         r"obstructive (?:sleep )?apn(?:o)?eas?|obstructive (?:events?|breathing events?)|\boas?\b"
         r"|(?:breathing|airflow|breath) (?:stops?|stopped|pauses?|paused|ceased) (?:with|despite|while)"
         r" (?:continued |ongoing |the |breathing |respiratory )*effort"
-        r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) obstructive",
+        r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) obstructive|obstructive ones?\b",
         ("obstructive apnea", "airway closed", "blocked airway", "choking while breathing effort continues")),
     Phenomenon(
         "central_apnea", "Central apnea",
@@ -143,7 +143,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         r" (?:without|with no) (?:any )?(?:breathing |respiratory )?effort"
         r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) central"
         # hypopneas are not typed here, so a scorer's "central events" are central apneas
-        r"|central (?:respiratory |breathing )?events?",
+        r"|central (?:respiratory |breathing )?events?|central ones?\b",
         ("central apnea", "no breathing effort", "brain forgot to breathe")),
     Phenomenon(
         "mixed_apnea", "Mixed apnea",
@@ -154,7 +154,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "Mixed apnea: central at first, then obstructive.",
         "respiratory", ("mixed_apnea",),
         r"mixed (?:sleep )?apn(?:o)?eas?|mixed (?:events?|breathing events?)"
-        r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) mixed",
+        r"|apn(?:o)?eas? (?:that |which )?(?:were|was|are|is) mixed|mixed ones?\b",
         ("mixed apnea", "central then obstructive apnea"), gallery=False),
     Phenomenon(
         "rera", "Respiratory effort-related arousal",

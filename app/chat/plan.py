@@ -227,6 +227,33 @@ def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     return onset, float(starts[sleep[-1]]) + EPOCH_SEC
 
 
+def stage_epoch_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
+    """Seconds of one epoch of a stage ("the first N2 epoch"), in the answers' hypnogram."""
+    m = re.search(r"\b(rem|n[123]|w)\b", time.text, re.IGNORECASE)
+    stage = m.group(1).upper() if m else "W"
+    stages, _ = night.stages()
+    idx = np.flatnonzero(stages == STAGES.index(stage))
+    index = int(time.start)
+    if not -len(idx) <= index < len(idx):
+        raise ChatError(f"this night has no {stage} epoch, so there is no “{time.text.strip()}”; "
+                        f"ask *how much {stage}?*")
+    start = float(night.epochs.starts[idx[index]])
+    return start, start + EPOCH_SEC
+
+
+def least_sure_span(night: LoadedNight) -> tuple[float, float]:
+    """Seconds of the epoch whose machine-staging probability of its chosen stage is lowest
+    ("show me the most uncertain one"); the first such epoch on a tie."""
+    machine = night.machine
+    proba = None if machine is None or not machine.has_stages else machine.proba_at(night.epochs.starts)
+    if proba is None or not np.isfinite(proba).any():
+        raise ChatError("the machine staging gave no stage probabilities on this night, so no epoch is "
+                        "least sure; ask *how confident is the staging?*")
+    sure = np.nanmax(np.where(np.isfinite(proba), proba, -np.inf), axis=1)
+    start = float(night.epochs.starts[int(np.argmin(np.where(np.isfinite(sure), sure, np.inf)))])
+    return start, start + EPOCH_SEC
+
+
 BACKWARDS_SEC = 18 * 3600.0
 """A clock range longer than this read forward ("between 4 and 2 am") is taken as mistyped;
 a whole night read across midnight ("between 8 pm and 9 am") stays well under it."""
@@ -244,6 +271,10 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
         return episode_span(night)
     if time.kind == "run":
         return run_span(night, current)
+    if time.kind == "least_sure":
+        return least_sure_span(night)
+    if time.kind == "stage_epoch":
+        return stage_epoch_span(time, night)
     if time.kind in ("before_onset", "after_onset"):
         return onset_side_span(time, night)
     if (time.kind == "clock" and time.end is not None

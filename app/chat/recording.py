@@ -28,8 +28,9 @@ from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, un
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
 from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
-from sleeplm_core.scoring.channels import unusable
+from sleeplm_core.scoring.channels import eeg_labels, pick, unusable
 from sleeplm_core.scoring.config import ScoringConfig
+from sleeplm_core.scoring.staging import StagingConfig
 from sleeplm_core.io.position import unread_position
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
 from sleeplm_core.scoring.coverage import requirements
@@ -282,9 +283,21 @@ _UNSURE_LEADS = {"where_unsure": "where", "unsure_stage": "stage"}
 """What a question on the machine staging's doubt asks first, by its note."""
 
 
+def staging_needs(night: LoadedNight) -> ChannelNeeds:
+    """"What do you need to stage sleep?": the EEG the machine staging reads (an EOG and a chin
+    EMG sharpen REM and wake), and whether this recording has one usable."""
+    config = StagingConfig()
+    eeg, why = pick(night.recording, eeg_labels(night.recording), config.eeg)
+    need = (f"an EEG channel sampled at {config.eeg.min_rate_hz:g} Hz or more (an EOG and a chin EMG "
+            f"beside it sharpen REM and wake)")
+    return ChannelNeeds("sleep stage", (("stages", need, "" if eeg is not None else f"EEG: {why}"),))
+
+
 def channel_needs(plan: Plan, night: LoadedNight) -> ChannelNeeds | Message:
     """"What would you need to score apneas?": each of the phenomenon's event types, the channel
     the machine scorer needs for it, and whether this recording has one usable."""
+    if plan.query.target == "staging":
+        return staging_needs(night)
     phen = phenomenon(plan.query.phenomenon)
     if phen is None or not phen.event_types:
         return Message("no_reference", "no_phenomenon")

@@ -1658,6 +1658,34 @@ def _(r: BusiestEpochs, night: LoadedNight) -> Answer:
                           f"where each starts). The {len(r.epochs)} busiest:\n{lines}", r.epochs)
 
 
+OXIMETER_LAG_SEC = (20.0, 40.0)
+"""Usual seconds from a breathing event's end to the finger oximeter's nadir: the lung-to-finger
+circulation time and the oximeter's own averaging."""
+
+
+def _lag_judged(r: SpO2Recoveries) -> str:
+    """"Is that normal?" after the SpO2 recoveries: the median lag to the nadir against the
+    usual delay, or why the recovery time itself has no norm to read it against."""
+    lo, hi = OXIMETER_LAG_SEC
+    if not r.nadir_asked or not r.nadir_lags:
+        lag = "" if not r.nadir_lags else (
+            f" The lag from each event's end to the nadir, which has one, was a median "
+            f"{np.median(r.nadir_lags):.0f} s against the usual {lo:.0f}-{hi:.0f} s.")
+        return ("**No agreed norm**: how fast SpO2 returns to its baseline after an event has no "
+                "published normal range; a slow return follows deeper and longer events." + lag)
+    mid = float(np.median(r.nadir_lags))
+    if mid > hi:
+        return (f"**Longer than usual**: a median lag of {mid:.0f} s against the usual {lo:.0f}-{hi:.0f} s "
+                f"from the end of an event to the finger's nadir. Slow circulation (as in heart failure), "
+                f"a cold hand or an oximeter that averages over a long window all lengthen it.")
+    if mid < lo:
+        return (f"**Shorter than usual**: a median lag of {mid:.0f} s against the usual {lo:.0f}-{hi:.0f} s; "
+                f"an ear probe or an oximeter with a short averaging window reads sooner than a finger.")
+    return (f"**Within the usual range**: a median lag of {mid:.0f} s against the usual {lo:.0f}-{hi:.0f} s "
+            f"from the end of an event to the finger's nadir (the lung-to-finger circulation time and the "
+            f"oximeter's averaging).")
+
+
 @render.register
 def _(r: SpO2Recoveries, night: LoadedNight) -> Answer:
     names = f"{r.name}s" if r.n != 1 else r.name
@@ -1686,6 +1714,8 @@ def _(r: SpO2Recoveries, night: LoadedNight) -> Answer:
         # "what's the slowest recovery?": that one first (and shown)
         text = f"{slowest}\n\n{text}" if r.lead == "slowest" else f"{text} {slowest}"
         items = [r.slowest]
+    if r.lead == "normal":
+        text = f"{_lag_judged(r)}\n\n{text}"
     if r.lead == "mean":
         # "how long does it take on average?": the mean, beside the median it is read against
         text = (f"On average **{np.mean(r.seconds):.0f} s** from the nadir back to baseline (mean of "
@@ -2816,8 +2846,9 @@ _STATS = {
     "ahi": ("AHI (apneas + hypopneas per hour of sleep)", lambda s: s.ahi, "/h"),
     "rdi": ("RDI (apneas + hypopneas + RERAs per hour of sleep)", lambda s: s.rdi, "/h"),
     "odi": ("ODI (desaturations ≥3 % per hour of sleep)", lambda s: s.odi, "/h"),
+    "rei": ("REI (apneas + hypopneas per hour recorded)", lambda s: s.rei, "/h"),
 }
-_GAP_OF = {"ahi": "AHI", "rdi": "AHI", "odi": "ODI"}
+_GAP_OF = {"ahi": "AHI", "rdi": "AHI", "odi": "ODI", "rei": "AHI"}
 _STAT_MEANING = {
     "tst": "the time scored as N1, N2, N3 or REM",
     "tib": "lights off to lights on; without those marks, the whole recording",
@@ -2962,6 +2993,15 @@ def _stat_line(r: Summary, night: LoadedNight) -> str:
         if not s.n_reras:
             text += (" (no respiratory-effort-related arousal is scored, and this app does not "
                      "detect them, so the RDI equals the AHI)")
+    if r.stat == "rei":
+        # on a night with staged sleep, the REI sits beside the AHI: same events, wake counted in
+        text += (f", from {round(s.rei * s.tib_min / 60)} apneas and hypopneas over the {s.tib_min / 60:.1f} h "
+                 f"recorded, wake included: the index a home sleep test reports, since it cannot tell "
+                 f"sleep from wake")
+        if s.ahi is not None and s.tst_min > 0:
+            text += (f"; the AHI counts the {s.n_apneas_hypopneas} in sleep over the {s.tst_min / 60:.1f} h of "
+                     f"sleep, so the REI runs lower whenever there is wake in bed (here "
+                     f"{s.tib_min - s.tst_min:.0f} min)")
     if r.odi_by_depth and r.stat == "odi":
         text += "; by depth: " + ", ".join(f"ODI {d:g} % = **{v:.1f}/h**" for d, v in
                                              r.odi_by_depth.items())
@@ -3041,7 +3081,7 @@ def _(r: Summary, night: LoadedNight) -> Answer:
                   f"is {norms.graded(r.stated, night)}.\n\nThis recording's own: "
                   if r.stated is not None else "")
         # "the AHI and the ODI?": the others asked after it
-        more = "".join(f"\n\n{_stat_text(replace(r, stat=stat), night)}" for stat in r.more_stats)
+        more = "".join(f"\n\n{_stat_text(replace(r, stat=stat), night)}" for stat in r.more_stats if stat != "rei")
         return Answer(stated + rei + f"The AHI against the model's guessed sleep would be "
                       f"{r.summary.ahi:.1f}/h." + more + stage_caveat(night, r.summary.source))
     snoring = ""
@@ -3683,6 +3723,38 @@ def _rule_check(r: StageEvidence, stage: str) -> str | None:
     return None
 
 
+RIVAL_LEAST = 0.05
+"""Machine-staging probability under which a second stage is no rival a scorer would weigh."""
+
+
+def _human_rival(r: StageEvidence) -> str | None:
+    """On a night no human scored, when asked what one would call the epoch: the machine
+    staging's second likeliest stage, the one a scorer would weigh against its first."""
+    if not r.human or r.source == "scored" or r.machine is None:
+        return None
+    first, second = np.argsort(-r.machine)[:2]
+    other = second if STAGES[first] == r.stage else first
+    return STAGES[other] if r.machine[other] >= RIVAL_LEAST else None
+
+
+def _human_lead(r: StageEvidence, rival: str | None) -> str:
+    """"What would a human score it?": the human scoring's call, or, on a night no human
+    scored, that no one can say, and the two stages a scorer would weigh."""
+    if r.source == "scored":
+        return f"The human scoring calls it **{r.stage}**."
+    lead = "**No human has scored this night**, so I cannot say what a scorer would call it"
+    if r.machine is None:
+        return lead + "; a scorer reads the stage rules against what the epoch shows, measured below."
+    if rival is None:
+        return (lead + f": the machine staging gives **{r.stage}** "
+                f"({r.machine[STAGES.index(r.stage)]:.0%}) with no close second, and a scorer would check "
+                "its rule below against what the epoch shows.")
+    odds = {s: r.machine[STAGES.index(s)] for s in (r.stage, rival)}
+    return (lead + f": the machine staging weighs **{r.stage}** ({odds[r.stage]:.0%}) against **{rival}** "
+            f"({odds[rival]:.0%}), and a scorer would decide between them by the rules below, read against "
+            "what the epoch shows.")
+
+
 def _probs(p: np.ndarray) -> str:
     return ", ".join(f"{STAGES[j]} {p[j]:.0%}" for j in np.argsort(-p) if p[j] >= 0.005)
 
@@ -3714,7 +3786,10 @@ def _(r: StageEvidence, night: LoadedNight) -> Answer:
         lines.append("- EOG: " + ", ".join(eye))
     if r.chin is not None:
         lines.append(f"- chin EMG: {r.chin:.2f} × the night's typical epoch")
-    named = [s for s in dict.fromkeys((r.asked, r.stage)) if s in STAGE_RULES]
+    rival = _human_rival(r)
+    if r.human:
+        head = f"{_human_lead(r, rival)}\n\n{head}"
+    named = [s for s in dict.fromkeys((r.asked, r.stage, rival)) if s in STAGE_RULES]
     tail = "".join(f"\n\n{s} is scored on {STAGE_RULES[s]}." for s in named)
     if r.guess is None and (check := _rule_check(r, r.asked or r.stage)) is not None:
         head += f"\n\n{check}"

@@ -1509,9 +1509,11 @@ class StageEvidence:
         chin: chin EMG spread over the night's median epoch (1 = typical), None without.
         events: events starting in the epoch, by type.
         slow_wave_pct: % of the epoch covered by slow waves.
-        chosen: why this epoch was shown as an example of its stage, "" when it was asked for.
+        chosen: why this epoch was shown (the clearest example of its stage, the one the machine
+            staging is least sure of), "" when it was asked for.
         guess: the stage a quiz reply gave ("N2" after "quiz me"), marked first; None
             otherwise.
+        human: the question asked what a human scorer would call the epoch.
     """
 
     epoch: int
@@ -1530,6 +1532,7 @@ class StageEvidence:
     slow_wave_pct: float
     chosen: str = ""
     guess: str | None = None
+    human: bool = False
 
 
 @dataclass(frozen=True)

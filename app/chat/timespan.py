@@ -20,7 +20,7 @@ from app.timeexpr import DAY_SEC
 
 TimeKind = Literal["clock", "after", "before", "elapsed", "from_end", "epoch", "fraction",
                    "current", "cycle", "episode", "period", "before_onset", "after_onset", "item",
-                   "run"]
+                   "run", "least_sure", "stage_epoch"]
 
 _MERIDIEM = r"(am|pm|a\.m\.|p\.m\.)"
 _CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*{_MERIDIEM}?"
@@ -59,6 +59,13 @@ _ANCHORED_RE = re.compile(
     r"\b(?:the\s+|an?\s+)?(?:(\d+|one|two|three|four|five|six|ten|fifteen|twenty|thirty)\s+)?"
     rf"(hours?|minutes?|mins?)\s+(after|following|before|around)\s+{_CLOCK}"
     r"(?!\s*(?:min\w*|hours?|h\b|s\b|sec\w*|%|percent|bpm))", re.IGNORECASE)
+# "hours 3 to 5", "hour 2", "the third hour": hours counted from the recording's start, the
+# first being hour 1 (a clock needs "at", a colon or a meridiem, so these are never clocks).
+_HOURS_RANGE_RE = re.compile(r"\bhours?\s+(\d{1,2})\s*(?:to|through|thru|until|till|-|–|and)\s*(\d{1,2})\b"
+                             r"(?!\s*(?::|am\b|pm\b|o'?clock))", re.IGNORECASE)
+_HOUR_NUMBER_RE = re.compile(r"\bhour\s+(?:number\s+)?(\d{1,2})\b(?!\s*(?::|am\b|pm\b|o'?clock))", re.IGNORECASE)
+_NTH_HOUR_RE = re.compile(r"\b(?:the\s+)?(second|third|fourth|fifth|sixth|seventh|eighth|ninth|2nd|3rd|4th|5th|6th"
+                          r"|7th|8th|9th)\s+hour\b", re.IGNORECASE)
 _PART_RE = re.compile(
     r"\b(early (?:in|part of) the night|(?:the )?(?:beginning|start|middle|end) of the night"
     r"|late (?:in|part of) the night|towards? (?:the )?morning|early morning)\b", re.IGNORECASE)
@@ -129,6 +136,10 @@ class TimeSpan:
             the final awakening, resolved by the plan from the hypnogram.
             ``run`` the unbroken stretch of the stage of the epoch on screen, resolved by the
             plan likewise.
+            ``least_sure`` the epoch the machine staging is least sure of, resolved by the
+            plan from its stage probabilities.
+            ``stage_epoch`` one epoch of a stage, ``start`` its 0-based index among them (-1
+            the last), the stage named in ``text`` ("the first N2 epoch"); the plan resolves it.
         start: start of the span in the unit of ``kind``.
         end: end of the span, or None for a point in time.
         text: the words that named it.
@@ -249,6 +260,18 @@ def _nested(match: re.Match[str], rest: str) -> TimeSpan | None:
     return TimeSpan(part.kind, part.start, part.end, words, within)
 
 
+def _counted_hours(text: str) -> TimeSpan | None:
+    """"hours 3 to 5" (2-5 h into the recording), "hour 2", "the third hour"; else None."""
+    if (m := _HOURS_RANGE_RE.search(text)) and 1 <= int(m.group(1)) <= int(m.group(2)):
+        return TimeSpan("elapsed", (int(m.group(1)) - 1) * 3600.0, int(m.group(2)) * 3600.0, m.group(0))
+    if (m := _HOUR_NUMBER_RE.search(text)) and int(m.group(1)) >= 1:
+        return TimeSpan("elapsed", (int(m.group(1)) - 1) * 3600.0, int(m.group(1)) * 3600.0, m.group(0))
+    if m := _NTH_HOUR_RE.search(text):
+        k = _CYCLE_ORDINALS[m.group(1).lower()]
+        return TimeSpan("elapsed", k * 3600.0, (k + 1) * 3600.0, m.group(0))
+    return None
+
+
 def _parse_plain(text: str) -> TimeSpan | None:
     if m := _EPOCH_RE.search(text):
         end = float(m.group(2)) if m.group(2) else None
@@ -283,6 +306,8 @@ def _parse_plain(text: str) -> TimeSpan | None:
         return TimeSpan("cycle", float(index), None, m.group(0))
     if m := _SPAN_RE.search(text):
         return _parse_span(m, text[:m.start()])
+    if span := _counted_hours(text):
+        return span
     if m := _THIRD_RE.search(text):
         k = _THIRDS[m.group(1).lower()]
         return TimeSpan("fraction", k / 3, (k + 1) / 3, m.group(0))

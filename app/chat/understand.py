@@ -185,7 +185,7 @@ _FOCUS_RE = re.compile(
     rf"(?:\s+(?:in|into|to|at|on|onto))*\s+(?:the\s+)?{_ORDINAL}"
     rf"(?:\s+(?:one|event|result|match|region|episode|item|period|hit|run|stretch|bout|instance|occurrence))?\b"
     # "take me to the first apnea", "zoom to the second cycle" name what to find anew.
-    rf"(?!\s+(?!(?:please|of them|of those|and|then|now)\b)[a-z])", I)
+    rf"(?!\s+(?!(?:please|of them|of those|and|then|now)\b)[a-z0-9])", I)
 _FOCUS_IT_RE = re.compile(
     r"^\s*(?:ok(?:ay)?,?\s*|now\s+|(?:can|could) you\s+|please\s+)*(?:zoom|go|jump|move|take me"
     r"|show(?: me)?|focus|open|let me see|can i see)\s*(?:in)?\s*"
@@ -200,8 +200,8 @@ _FOCUS_RANK_RE = re.compile(r"^\s*(?:ok,?\s*)?(?:zoom|go|jump|move|take me|show(
                             r"(?:\s+(?:one|of (?:them|those|these)|event|episode|period|run|stretch|bout))?\W*$", I)
 # "which was the deepest?", "when was the longest one?": a rank over the last list.
 # "how long was the longest?", "how deep was the deepest?": the same pick, its size said
-_WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|when|where|what|how (?:long|deep|big|large))"
-                            r" (?:one )?(?:was|is|were|came) (?:the )?(longest|shortest|deepest|strongest|biggest"
+_WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:(?:which|when|where|what|how (?:long|deep|big|large))"
+                            r" (?:one )?(?:was|is|were|came) |(?:what|which|when|where)(?:'|’)?s )(?:the )?(longest|shortest|deepest|strongest|biggest"
                             r"|worst|largest|lowest|highest|severest|most (?:severe|extreme|intense))"
                             r"(?:\s+(?:one|of them|of those))?(?: last)?\W*$", I)
 # "where was the first one?", "when did the last one happen?": the list's events in time
@@ -376,7 +376,9 @@ _IS_THAT_HIGH_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|are|were) 
                               r"|quite |rather |unusually )?(?:long|short|high|low|a lot|bad|abnormal|elevated)\W*$", I)
 # "what does that mean?", "explain that": what the last answer was about.
 _MEANING_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s*|sorry,?\s*)?(?:what does (?:that|this"
-                         r"|it) (?:mean|stand for|measure|tell (?:me|us))|what do you mean(?: by that)?"
+                         r"|it) (?:mean|stand for|measure|tell (?:me|us))(?: clinically| in practice| for (?:her|him|them"
+                         r"|the patient|my patient|me))?|what(?:'s| is| are) the clinical (?:meaning|significance"
+                         r"|implications?)(?: of (?:that|this|it))?|what do you mean(?: by that)?"
                          r"|(?:can you |could you |please )?explain (?:that|this|it)(?: to me)?"
                          r"|meaning|what is that|what's that"
                          # "why do they matter?", "what are they for?" after a phenomenon: its
@@ -707,7 +709,8 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
     ("dominant", r"(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:most of the (?:time|night|sleep)"
                  # "which stage had the most events?" splits the events by stage
                  r"|mostly|the most(?!\s+(?:\w+\s+)?(?:events?|apn|hypopn|arous|desat|spindl|k-?compl"
-                 r"|movem|snor|kicks?|jerks?)\w*)|most often|most common)|(?:most common|dominant|predominant|main)"
+                 r"|movem|snor|kicks?|jerks?)\w*)|most often|most common|\bin most(?=\W*$))|(?:most common|dominant"
+                 r"|predominant|main)"
                  r" (?:sleep )?"
                  r"stage"),
     ("shifts", r"stage (?:shifts?|changes?|transitions?)|(?:shifts?|transitions?|changes?) "
@@ -936,6 +939,11 @@ def _per(text: str, phen: Phenomenon | None) -> str | None:
 _RANK_WORDS: tuple[tuple[str, str], ...] = (
     # "the average desaturation after an apnea": their depths, measured (see execute.locate)
     (r"(?:average|mean|median) (?:oxygen )?desat\w*", "strongest"),
+    # "the fastest heart rate", "when was her breathing slowest?": a rate's extremes
+    (r"(?:fastest|quickest) (?:heart|pulse|breathing|respiratory|resp)\w*|(?:heart|pulse|breathing)(?: rate)? (?:was"
+     r" |is |were )?(?:at its )?(?:fastest|quickest)", "highest"),
+    (r"slowest (?:heart|pulse|breathing|respiratory|resp)\w*|(?:heart|pulse|breathing)(?: rate)? (?:was |is |were )?"
+     r"(?:at its )?slowest", "lowest"),
     (r"longest|long", "longest"), (r"shortest|short", "shortest"),
     # "a good example of a K-complex", "a typical spindle": one like most of them
     (r"typical|most typical|textbook|classic|representative|good|nice", "typical"),
@@ -998,9 +1006,14 @@ _STAGING_CHANNEL_RE = re.compile(r"\b(?:which|what) (?:eeg )?(?:channel|lead|der
                                  r"|\b(?:which|what) (?:eeg )?(?:channel|lead|derivation|electrode)s? (?:did|does|was|were)"
                                  r" (?:you|yasa|the (?:machine|staging|stager|scorer|app)|it) (?:use|read|pick|choose|chose"
                                  r"|used|read|picked|chosen|done on|based on|staged (?:on|from)|scored (?:on|from))\b", I)
-_HUMAN_CALL_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:what|how) would (?:a |the |an )?(?:human|person|scorer"
-                            r"|technician|tech|expert|clinician|rpsgt)(?: scorer)? (?:call|score|stage|label|read)"
-                            r" (?:it|this|that)(?: epoch| one)?\W*$", I)
+_WHY_NO_STAGING_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:can't|cannot|can not|couldn't|could not|don't|didn't"
+                                r"|won't|isn't|wasn't) (?:you|it|yasa|the (?:machine|app|scorer|staging)) (?:be )?(?:stage|staged"
+                                r"|score the stages of|score the sleep (?:of|in))(?: (?:it|this|this night|the night|this"
+                                r" recording|the recording|this study|the sleep|sleep))?\W*$", I)
+_SLEEP_GUESS_TRUST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how|is|are) (?:reliable|accurate|good|trustworthy|precise)"
+                                   r"(?: is| are)? (?:the |that |this |your )?(?:sleep (?:estimate|guess|time estimate)"
+                                   r"|estimated (?:sleep|total sleep time)|guessed (?:sleep|stages)|sleep/wake guess)"
+                                   r"(?: without (?:an? )?eeg| here| on this night)?\W*$", I)
 _WAKE_VS_SLEEP_RE = re.compile(r"\b((?:in|during|while) (?:wake(?:fulness)?|awake))\s+(and|vs\.?|versus|or|compared (?:to|with)|against)\s+"
                                r"(?=(?:sleep|asleep)\b(?!\s+(?:spindles?|apn\w*|onset|latency|efficiency|stages?)))", I)
 _FOLLOWED_BY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:was|is) (?:it|that|this)(?: one)? (?P<how>followed|preceded"
@@ -1860,6 +1873,9 @@ def _stage_event(text: str, stages: tuple[str, ...]) -> str:
     return "periods"
 
 
+_OXIMETER_LAG_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|big|much) is|what(?:'s| is| was)|how long was)"
+                              r" (?:the |her |his |their )?(?:pulse )?(?:oximeter|oximetry|oxygen|spo2|o2|sat(?:uration)?)"
+                              r"(?:'s)? (?:delay|lag)\b(?=\W*$|\s*:)", I)
 _INDEX_PAIR_RE = re.compile(r"\b(?:difference|differences|distinction) between (?:the )?(?P<a>o?ahi|rdi|odi|rei)"
                             r" (?:and|vs\.?|versus) (?:the )?(?P<b>o?ahi|rdi|odi|rei)\b"
                             r"|\bhow (?:is|does) (?:the )?(?P<a2>o?ahi|rdi|odi|rei) differ(?:ent)? from (?:the )?(?P<b2>o?ahi"
@@ -1885,7 +1901,9 @@ _NEAR_IT_RE = re.compile(r"\b(?:next to|near(?:by)?|close to|around|beside|neare
 # "explain the sleep stages simply", "summarize the night in plain words for students": how to
 # say it, which changes nothing of what is asked (the answers are plain already)
 _STYLE_RE = re.compile(r",?\s*\b(?:simply|briefly|in (?:simple|plain|lay(?:man'?s)?|everyday|easy) (?:terms|words|english"
-                       r"|language)|in a nutshell|like i'?m (?:five|5)|(?:for|to) (?:a |an |my |the )?(?:students?|beginners?"
+                       r"|language)|in a nutshell|(?:as if|like) (?:i'?m|i am|you'?re talking to|to) (?:five|5|(?:a |an )?(?:parent|child|kid"
+                       r"|patient|beginner|student|layperson|layman|non-?expert|grandparent|teenager)s?)"
+                       r"|(?:for|to) (?:a |an |my |the |our )?(?:students?|beginners?|parents?|patients?|famil(?:y|ies)"
                        r"|class|kids?|children|layperson|layman|lay audience|non-?experts?|novices?|newcomers?|trainees?"
                        r"|first[- ]year \w+))\b", I)
 
@@ -2095,9 +2113,17 @@ _EPOCH_SLOW_SHARE_RE = re.compile(
 
 
 def _read(text: str) -> Query:
+    if m := _OXIMETER_LAG_RE.search(text):
+        # "how long is the oximeter delay?": the lag from each breathing event to the SpO2 nadir
+        # (with what a follow-up added after a colon: "...: is that normal?")
+        rest = text[m.end():] if ":" in text[m.end():] else "?"
+        return replace(_read(f"how long after the breathing events does the oxygen bottom out{rest}"), text=text)
     if m := _INDEX_PAIR_RE.search(text):
         # "what's the difference between AHI and RDI?": both, each defined, on this night
         a, b = (m["a"] or m["a2"]).upper(), (m["b"] or m["b2"]).upper()
+        if {a, b} == {"AHI", "REI"}:
+            # one stat's words name both; the REI is the AHI's events over the time recorded
+            return replace(_read("what is the AHI?"), text=text, more_stats=("rei",))
         return replace(_read(f"what are the {a} and the {b}?"), text=text)
     if (m := _WHY_HAPPEN_RE.search(text)) and (phen := find_phenomenon(m["a"] or m["b"])) is not None and (
             phen.event_types):
@@ -2123,6 +2149,9 @@ def _read(text: str) -> Query:
         # one in focus, answered yes or no
         side = "before" if m["side"].lower().startswith(("after", "follow")) else "after"
         return replace(_read(f"was there {article(m['kind'])} {side} it?"), text=text)
+    if _HUMAN_WOULD_RE.search(text):
+        # "what would a human score it?": the epoch in view's evidence, led by who scored it
+        return Query(Intent.CLASSIFY, text, ref=Ref.WHY, note="human_would", by_rule=True)
     if _GOOD_EXAMPLE_RE.search(text):
         # "is it a good example?" of what was just shown: the evidence for it (Dialogue.resolve)
         return Query(Intent.EXPLAIN, text, ref=Ref.WHY, note="good_example", by_rule=True)
@@ -2240,7 +2269,8 @@ def _read(text: str) -> Query:
         # "how fast did the oxygen recover after the apneas?": after each one, over the night
         # "...: how long does it take on average?", "...: the slowest one?": that first
         lead = ("mean" if re.search(r"\b(?:on average|average|mean)\b", text, I) else "slowest"
-                if re.search(r"\b(?:slowest|longest|worst)\b", text, I) else None)
+                if re.search(r"\b(?:slowest|longest|worst)\b", text, I) else "normal"
+                if re.search(r"\b(?:normal|usual|typical|ok(?:ay)?|too (?:long|slow))\W*$", text, I) else None)
         return replace(query, intent=Intent.MEASURE, phenomenon=phen.key, signal="spo2",
                        measure="spo2_recoveries", rank=rank, target=lead, by_rule=True)
     if (query.intent == Intent.COMPARE and query.ref == Ref.NONE and query.phenomenon is None
@@ -2483,9 +2513,12 @@ def _understand(text: str) -> Query:
     text = _MORE_IN_PART_RE.sub(r"compare \1 in the first half and the second half", text)
     text = _HALVES_ASKED_RE.sub(lambda m: f"compare {m.group(1) or m.group(2)} in the first half and "
                                           f"the second half", text)
-    if _HUMAN_CALL_RE.match(text):
-        # "what would a human call it?": the epoch's stage, which names who scored it
-        text = "what stage is it?"
+    if _WHY_NO_STAGING_RE.match(text):
+        # "why can't you stage it?": what the staging could not read, as "can you stage it?" says
+        text = "can you stage this night?"
+    if _SLEEP_GUESS_TRUST_RE.match(text):
+        # "how reliable is the sleep estimate without EEG?": the sleep time and how far its guess goes
+        text = "how accurate is the sleep time?"
     # "heart rate in wake vs sleep": sleep is the other side, as "in wake and in sleep" says
     text = _WAKE_VS_SLEEP_RE.sub(r"\1 \2 in ", text)
     if m := _FOLLOWED_BY_RE.match(text):
@@ -2807,6 +2840,9 @@ def _understand(text: str) -> Query:
     if _STAGING_CHANNEL_RE.search(text):
         # "which EEG channel is best for staging?": the file's leads in the staging's order
         return Query(Intent.RECORDING, text, topic="scoring", note="staging_channel", by_rule=True)
+    if _STAGING_NEEDS_RE.search(text):
+        # "what do you need to stage sleep?": the channel the staging reads, and this file's
+        return Query(Intent.RECORDING, text, topic="channels", note="needs", target="staging", by_rule=True)
     if (m := _NEEDS_RE.search(text)) and (phen := find_phenomenon(m["what"] or "")) and phen.event_types:
         # "what do you need to score apneas?": the channel the scorer needs, and this file's
         return Query(Intent.RECORDING, text, phen.key, topic="channels", note="needs", by_rule=True)
@@ -2822,6 +2858,10 @@ def _understand(text: str) -> Query:
     if _BY_TYPE_ALONE_RE.search(text):
         # "what types were they?" after the apneas: the list counted by type
         return Query(Intent.LOCATE, text, ref=Ref.REPEAT, note="by_type")
+    if _LEAST_SURE_ONE_RE.search(text):
+        # "show me the most uncertain one": that epoch, with each staging's call and its measures
+        return Query(Intent.CLASSIFY, text, stage_event="why", by_rule=True,
+                     scope=Scope(time=TimeSpan("least_sure", text="the least certain epoch")))
     if _WHERE_UNSURE_ALONE_RE.search(text):
         # "which part is least certain?" after the staging's confidence: its unsure stretches
         return Query(Intent.RECORDING, text, topic="scoring", note="where_unsure", by_rule=True)
@@ -3664,6 +3704,9 @@ _CORRELATE_RE = re.compile(r"\b(?:correlat\w*|relationship|relation|related|rela
                            r"|covar\w*|go(?:es)? together|track(?:s|ed)?)\b", I)
 _BETWEEN_PAIR_RE = re.compile(r"\b(?:between|correlat\w*\s+(?:of|for))\s+(?:the\s+)?(.+?)\s+(?:and"
                               r"|with|vs\.?|versus)\s+(?:the\s+)?(.+?)\W*$", I)
+# "correlate heart rate with delta power", "can you correlate the spindle count and sigma?"
+_CORRELATE_CMD_RE = re.compile(r"^\W*(?:(?:please|can you|could you|now|and)\s+)*correlate\s+(?:the\s+)?(.+?)\s+"
+                               r"(?:with|and|against|to)\s+(?:the\s+)?(.+?)\W*$", I)
 _WITH_PAIR_RE = re.compile(r"^(?:.*?\b(?:does|do|did|is|are|was|were|how (?:well )?(?:does|do|did))"
                            r"\s+)?(?:the\s+)?(.+?)\s+(?:correlat\w*|relat\w*|associat\w*|track\w*"
                            r"|covar\w*|go(?:es)? together)\s+(?:\w+\s+)?(?:with|to)?\s*(?:the\s+)?"
@@ -3674,7 +3717,7 @@ def _correlated(text: str) -> tuple[str, str] | None:
     """The two measures a correlation question names, in its order, else None."""
     if not _CORRELATE_RE.search(text):
         return None
-    m = _BETWEEN_PAIR_RE.search(text) or _WITH_PAIR_RE.search(text)
+    m = _CORRELATE_CMD_RE.search(text) or _BETWEEN_PAIR_RE.search(text) or _WITH_PAIR_RE.search(text)
     if m is None or not all(names_measure(side) or counted_phenomenon(side) for side in m.group(1, 2)):
         return None
     return m.group(1).strip(), m.group(2).strip()
@@ -3743,6 +3786,11 @@ _NEEDS = (r"(?:what (?:channels?|sensors?|signals?|leads?|data|recording|else)?\
 _NEEDS_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_NEEDS}\s+(?:to|for)\s+(?:score|scoring|detect|detecting|find|finding"
                        r"|count|counting|measure|measuring|see|seeing)\s+(?P<what>.+?)\W*$", I)
 """The channel needed to score a kind of event ("what do you need to score apneas?")."""
+_STAGING_NEEDS_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_NEEDS}\s+(?:to|for)\s+(?:(?:score|scoring)\s+(?:the\s+)?(?:sleep\s+)?"
+                               r"stages|stag(?:e|ing)(?:\s+(?:sleep|it|this(?: night)?|the night))?|sleep staging)\W*$"
+                               r"|^\W*what (?:channels?|sensors?|signals?|leads?) (?:do|would|does) (?:you|i|we|it|one)"
+                               r" need for (?:sleep )?staging\W*$", I)
+"""The channels staging needs ("what do you need to stage sleep?")."""
 _NEEDS_ALONE_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_NEEDS}(?:\s+(?:to|for)\s+(?:score|scoring|detect|find|count|"
                              r"see)\s+(?:them|it|those|these))?\W*$", I)
 """The same asked as a follow-up ("what would you need?")."""
@@ -3768,8 +3816,17 @@ _WHERE_UNSURE_ALONE_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_UNSURE_WHERE} (?:i
                                     rf"(?:the )?{_UNSURE}(?: about| of)?(?: (?:it|the staging|the stages))?\W*$"
                                     # "show me the most uncertain one"
                                     rf"|^\W*(?:and\s+|so\s+)?(?:show|take|find|give) (?:me )?(?:to )?the {_UNSURE}"
-                                    rf" (?:ones?|epochs?|parts?|stretch(?:es)?|bits?|sections?)\W*$", I)
+                                    rf" (?:ones|epochs|parts?|stretch(?:es)?|bits?|sections?)\W*$", I)
 """The same asked alone, as a follow-up ("which part is least certain?")."""
+_HUMAN_WOULD_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:what|which stage|how) (?:would|will|might|do you think|does)"
+                             r" (?:an? |the )?(?:human|person|technician|tech|technologist|scorer|expert|sleep (?:tech\w*|expert)"
+                             r"|doctor|clinician|rpsgt)s?(?: scorer)?(?: (?:have|would))? (?:score|call|stage|label|mark|say|think|read)"
+                             r"(?: (?:it|this|that|this one|that one|this epoch|that epoch)(?: as)?)?\W*$", I)
+"""What a human scorer would call the epoch in view ("what would a human score it?")."""
+_LEAST_SURE_ONE_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:(?:show|take|find|give) (?:me )?(?:to )?the {_UNSURE}"
+                                rf" (?:one|epoch)|(?:which|what) (?:single )?epoch (?:is|was|are you|were you) (?:the )?"
+                                rf"{_UNSURE}(?: (?:about|of))?)\W*$", I)
+"""The one epoch the machine staging is least sure of ("show me the most uncertain one")."""
 _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|triggered|trigger"
                                r"|followed|following|due to|because of|caus\w*|respiratory arousals?"
                                r"|spontaneous)\b", I)
@@ -3808,6 +3865,10 @@ _COUPLING_RE = re.compile(r"\b(?:slow[- ]?(?:oscillations?|waves?)|sos?|sws?)\b[
                           r"|\b(?:spindles?|sigma)\b.{0,40}\b(?:coupl\w*|phase[- ]lock\w*|nested|rid(?:e|es|ing))\b.{0,30}"
                           r"\b(?:slow[- ]?(?:oscillations?|waves?)|sos?|up[- ]?states?)\b"
                           r"|\bphase[- ]amplitude coupling\b|\bpac\b"
+                          # "is there a relationship between spindles and slow waves?"
+                          r"|\b(?:relationship|relation|link|connection|association|interplay|interaction|tie)s?"
+                          r" (?:between|of) (?:the )?(?:(?:spindles?|sigma) and (?:the )?(?:slow[- ]?(?:oscillations?|waves?)"
+                          r"|sos?)|(?:slow[- ]?(?:oscillations?|waves?)|sos?) and (?:the )?(?:spindles?|sigma))\b"
                           # "what is the phase of spindles relative to slow oscillations?"
                           r"|\b(?:phase|timing)\b.{0,30}\b(?:spindles?|sigma)\b.{0,40}\b(?:slow[- ]?(?:oscillations?|waves?)"
                           r"|sos?|up[- ]?states?)\b", I)
@@ -4043,13 +4104,13 @@ def _position_periods(text: str) -> str | None:
 # "the worst part of the night for breathing", "zoom to the worst hour": the hour with the
 # most of its events.
 _WORST_PART_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was) |which (?:was |is )?|when (?:was|is) |(?:zoom|go"
-                            r"|jump|take me|move|show(?: me)?)(?: (?:in|to|into|on))? )?(?:the\s+)?"
+                            r"|jump|take me|move|show(?: me)?)(?: (?:in|to|into|on|onto))* )?(?:the\s+)?"
                             r"(?:worst|hardest|most disturbed) (?:part|time|hour|stretch|period"
                             r"|portion)(?: of (?:the|this) night)?(?:\W*$|(?: for (?:the |her |his "
                             r"|their )?(breathing|respiration|oxygen|spo2|saturation)\b))", I)
 # "when were they worst?", "when was the breathing worst?": the breathing's worst hour (the
 # oxygen "at its worst" is its lowest stretch, read as a threshold)
-_WHEN_WORST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?when (?:was|were|is|are|did) (?:it|they|things|the "
+_WHEN_WORST_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:when|where) (?:was|were|is|are|did) (?:it|they|things|the "
                             r"(?:(breathing|respiration)|apneas?|events))"
                             r"(?: (?:at (?:its|their) )?worst| most severe| (?:get|become) (?:worst"
                             r"|worse))\W*$", I)

@@ -1,0 +1,259 @@
+"""Questions of stop 69, asked as a technician, an educator and a researcher would ask them of
+nights not in the repo (seed 7070, 7 h, AASM montage, age 55, AHI 20; seed 7171, a 72-year-old's
+`random` montage that drew the Sleep-EDF channels, with no SpO2 and a 1-Hz airflow), all written
+without their scoring; checked here on the bundled night, with and without its scoring, and on
+SC4001 without its hypnogram. Each names what it used to get. Expected answers are the ones the
+same question gets in another wording, or the night's own scoring and signals, never typed in."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from app.chat.plan import clock
+from chat_dialogues import last_answer
+from sleeplm_core.io.recording import STAGES
+
+
+def _lead(text: str) -> str:
+    """An answer's first line."""
+    return text.split("\n")[0]
+
+
+@pytest.mark.parametrize("asked", ["what stage was she in most?", "which stage was he in most?"])
+def test_which_stage_most(demo, asked) -> None:
+    """"what stage was she in most?" gave epoch 0's stage."""
+    text = last_answer(demo, asked)
+    assert _lead(text) == _lead(last_answer(demo, "which stage was the patient in most of the time?")), text[:200]
+    assert not text.startswith("Epoch"), text[:200]
+
+
+@pytest.mark.parametrize(("asked", "named"), [("how many central ones?", "how many central apneas?"),
+                                              ("how many obstructive ones?", "how many obstructive apneas?"),
+                                              ("how many mixed ones?", "how many mixed apneas?")])
+def test_apnea_type_ones(demo, asked, named) -> None:
+    """"how many central ones?" after "are the apneas mostly central?" was not about this
+    recording."""
+    text = last_answer(demo, "are the apneas mostly central?", asked)
+    assert _lead(text) == _lead(last_answer(demo, named)), text[:200]
+
+
+def test_whats_the_longest_one(demo, sc4001_unscored) -> None:
+    """"what's the longest one?" searched the model for the words "'s"; "what is the longest
+    one?" picked from the list."""
+    assert last_answer(demo, "where are the apneas?", "what's the longest one?") == last_answer(
+        demo, "where are the apneas?", "which is the longest one?")
+    # on a night whose apneas could not be scored there is nothing to pick from, not a search
+    text = last_answer(sc4001_unscored, "are the apneas mostly central?", "and in REM?", "what's the longest one?")
+    assert "best matches" not in text, text[:200]
+    assert text == last_answer(sc4001_unscored, "are the apneas mostly central?", "and in REM?",
+                               "what is the longest one?")
+
+
+def _span_lead(night, lo: float, hi: float) -> str:
+    return f"**{clock(night, lo)}–{clock(night, hi)}** ({(hi - lo) / 60:.1f} min;"
+
+
+@pytest.mark.parametrize(("asked", "hours"), [("show me hours 3 to 5", (2, 5)), ("what happened in hour 2?", (1, 2)),
+                                              ("show me the third hour", (2, 3)), ("show me the 4th hour", (3, 4))])
+def test_counted_hours(demo, asked, hours) -> None:
+    """"show me hours 3 to 5" gave the whole night's summary: hours are counted from the
+    recording's start, the first being hour 1."""
+    night, _ = demo
+    lo, hi = hours[0] * 3600.0, hours[1] * 3600.0
+    text = last_answer(demo, asked)
+    named = f"between {clock(night, lo)[:5]} and {clock(night, hi)[:5]}"
+    words = {"show me hours 3 to 5": "hours 3 to 5", "what happened in hour 2?": "hour 2",
+             "show me the third hour": "the third hour", "show me the 4th hour": "the 4th hour"}[asked]
+    # the same answer as for the clock range, past its first line, which echoes the words asked
+    assert text.split("\n", 1)[1] == last_answer(demo, asked.replace(words, named)).split("\n", 1)[1]
+    if asked.startswith("show"):
+        assert text.startswith(_span_lead(night, lo, hi)), text[:200]
+
+
+def test_first_hours_in_digits_after_a_list(demo) -> None:
+    """"show me the first 2 hours" after a list picked its first item."""
+    text = last_answer(demo, "where are the apneas?", "show me the first 2 hours")
+    assert _lead(text) == _lead(last_answer(demo, "show me the first two hours")), text[:200]
+    night, _ = demo
+    assert text.startswith(_span_lead(night, 0.0, 7200.0)), text[:200]
+
+
+@pytest.mark.parametrize("asked", ["zoom in on the worst part of the night", "where is the breathing worst?",
+                                   "where were they worst?"])
+def test_worst_part_zoomed(demo, asked) -> None:
+    """"zoom in on the worst part of the night" was not understood; "where is the breathing
+    worst?" searched the model for the words."""
+    text = last_answer(demo, "where are the apneas?", asked)
+    assert _lead(text) == _lead(last_answer(demo, "what was the worst part of the night?")), text[:200]
+
+
+def _least_sure(night) -> tuple[int, np.ndarray]:
+    proba = night.machine.proba_at(night.epochs.starts)
+    sure = np.nanmax(np.where(np.isfinite(proba), proba, -np.inf), axis=1)
+    i = int(np.argmin(np.where(np.isfinite(sure), sure, np.inf)))
+    return i, proba[i]
+
+
+@pytest.mark.parametrize("asked", ["show me the most uncertain one", "which epoch are you least sure about?"])
+def test_the_most_uncertain_epoch(demo_unscored, asked) -> None:
+    """"show me the most uncertain one" after the staging's confidence listed its uncertain
+    stretches again; it is the one epoch whose likeliest machine stage is least likely."""
+    night, _ = demo_unscored
+    i, p = _least_sure(night)
+    text = last_answer(demo_unscored, "how confident are you in the staging?", asked)
+    assert text.startswith(f"Epoch {i} ("), text[:200]
+    assert f"shown as the epoch the machine staging is least sure of (its likeliest stage at {np.nanmax(p):.0%})" in \
+        _lead(text), text[:300]
+
+
+def test_what_a_human_would_score_on_an_unscored_night(demo_unscored) -> None:
+    """"what would a human score it?" on a night no human scored gave the machine's stage as
+    if scored; it says no one can know, and the two stages a scorer would weigh."""
+    night, _ = demo_unscored
+    i, p = _least_sure(night)
+    text = last_answer(demo_unscored, "show me the most uncertain one", "what would a human score it?")
+    first, second = (STAGES[j] for j in np.argsort(-p)[:2])
+    assert text.startswith("**No human has scored this night**"), text[:200]
+    assert f"weighs **{first}** ({p[STAGES.index(first)]:.0%}) against **{second}** ({p[STAGES.index(second)]:.0%})" \
+        in _lead(text), text[:300]
+    for stage in (first, second):
+        assert f"\n\n{stage} is scored on " in text, stage
+
+
+@pytest.mark.parametrize("asked", ["is there a relationship between spindles and slow waves?",
+                                   "what is the link between slow oscillations and spindles?"])
+def test_spindles_and_slow_waves_related(demo, asked) -> None:
+    """"is there a relationship between spindles and slow waves?" listed the spindles."""
+    text = last_answer(demo, asked)
+    assert _lead(text) == _lead(last_answer(demo, "is there coupling between spindles and slow oscillations?"))
+
+
+def test_correlate_as_a_command(demo) -> None:
+    """"correlate heart rate with delta power" listed nothing of either."""
+    assert last_answer(demo, "correlate heart rate with delta power") == last_answer(
+        demo, "what is the correlation between heart rate and delta power?")
+
+
+@pytest.mark.parametrize(("asked", "plain"), [("what's the heart doing?", "describe the heart in this epoch"),
+                                              ("how are the eyes?", "what does the EOG show in this epoch?"),
+                                              ("what about the oxygen?", "what is the SpO2 in this epoch?")])
+def test_a_system_in_the_epoch_shown(demo, asked, plain) -> None:
+    """"what's the heart doing?" after a typical REM epoch was shown gave the whole night's
+    heart rate; "how are the eyes?" was not understood."""
+    shown = "show me a typical REM epoch"
+    assert last_answer(demo, shown, asked) == last_answer(demo, shown, plain)
+
+
+@pytest.mark.parametrize("asked", ["why is the chin quiet?", "why is muscle tone low in REM?"])
+def test_why_the_chin_is_quiet(demo, asked) -> None:
+    """"why is the chin quiet?" was not understood; "why is muscle tone low in REM?" gave the
+    REM-without-atonia count, not why."""
+    text = last_answer(demo, "show me a typical REM epoch", asked)
+    assert _lead(text) == _lead(last_answer(demo, "what is REM atonia?")), text[:200]
+
+
+@pytest.mark.parametrize(("first", "title"), [("what is a K-complex?", "K-complex"), ("what is a hypopnea?", "Hypopnea")])
+def test_what_triggers_them(demo, first, title) -> None:
+    """"what triggers them?" after a definition was not about this recording; the definition
+    says what sets them off."""
+    text = last_answer(demo, first, "what triggers them?")
+    assert text.startswith(f"**{title}.**"), text[:200]
+
+
+def test_rei_against_the_ahi(demo) -> None:
+    """"how is the REI different from the AHI?" on a staged night gave the AHI alone."""
+    night, _ = demo
+    s = night.summary()
+    text = last_answer(demo, "how is the REI different from the AHI?")
+    assert _lead(text) == _lead(last_answer(demo, "what is the AHI?")), text[:200]
+    assert f"REI (apneas + hypopneas per hour recorded): **{s.rei:.1f}/h**" in text, text[:600]
+    assert f"the AHI counts the {s.n_apneas_hypopneas} in sleep over the {s.tst_min / 60:.1f} h of sleep" in text
+
+
+def test_oximeter_delay_and_whether_it_is_normal(demo) -> None:
+    """"how long is the oximeter delay?" gave the night's SpO2; "is that normal?" after the lag
+    gave the night's norms."""
+    text = last_answer(demo, "how long is the oximeter delay?")
+    assert text == last_answer(demo, "how long after the breathing events does the oxygen bottom out?")
+    lag = int(re.search(r"nadir a median \*\*(\d+) s\*\*", text).group(1))
+    judged = last_answer(demo, "how long is the oximeter delay?", "is that normal?")
+    m = re.match(r"\*\*(Within the usual range|Longer than usual|Shorter than usual)\*\*: a median lag of (\d+) s "
+                 r"against the usual 20-40 s", judged)
+    assert m and int(m.group(2)) == lag, judged[:200]
+    assert m.group(1) == ("Within the usual range" if 20 <= lag <= 40 else "Longer than usual" if lag > 40
+                          else "Shorter than usual")
+    recovered = last_answer(demo, "how fast did the oxygen recover after the apneas?", "is that normal?")
+    assert recovered.startswith("**No agreed norm**"), recovered[:200]
+
+
+def test_compare_with_the_first_epoch_of_a_stage(demo) -> None:
+    """"compare it with the first N2 epoch" after an N3 epoch compared the two stages' means."""
+    night, _ = demo
+    stages, _ = night.stages()
+    shown = int(re.match(r"Epoch (\d+)", last_answer(demo, "show me an N3 epoch")).group(1))
+    first_n2 = int(np.flatnonzero(stages == STAGES.index("N2"))[0])
+    text = last_answer(demo, "show me an N3 epoch", "compare it with the first N2 epoch")
+    assert text.startswith(f"**Epoch {shown} ({clock(night, float(night.epochs.starts[shown]))[:5]}"), text[:200]
+    assert f"against **epoch {first_n2} (" in _lead(text), text[:200]
+
+
+@pytest.mark.parametrize("asked", ["explain the hypnogram like I'm a parent", "explain the hypnogram as if I am five",
+                                   "explain the hypnogram to a patient"])
+def test_explained_for_someone(demo, asked) -> None:
+    """"explain the hypnogram like I'm a parent" gave the night's numbers, not the hypnogram
+    explained: who it is for changes how it is said, not what is asked."""
+    assert last_answer(demo, asked) == last_answer(demo, "explain the hypnogram")
+
+
+def test_what_it_means_clinically(demo) -> None:
+    """"what does it mean clinically?" after "how severe is the apnea?" was not understood."""
+    text = last_answer(demo, "how severe is the apnea?", "what does it mean clinically?")
+    assert text == last_answer(demo, "does she have sleep apnea?"), text[:200]
+    assert text.startswith("I can't diagnose"), text[:200]
+
+
+def test_the_fastest_heart_rate(demo) -> None:
+    """"show me the fastest heart rate" gave the night's heart rate, and "what stage was that?"
+    then described the slowest moment."""
+    text = last_answer(demo, "show me the fastest heart rate")
+    assert text == last_answer(demo, "show me the highest heart rate")
+    assert "The highest heart rate" in last_answer(demo, "show me the fastest heart rate", "what stage was that?")
+    assert last_answer(demo, "when was her breathing slowest?") == last_answer(demo, "when was the breathing rate lowest?")
+
+
+@pytest.mark.parametrize("asked", ["is that normal?", "is that significant?"])
+def test_t90_judged(demo, asked) -> None:
+    """"is that normal?" after the T90 gave the sleep norms; "is that significant?" asked for a
+    comparison: the oxygen is read against its usual limits."""
+    judged = last_answer(demo, "what is the mean SpO2?", "is that normal?")
+    assert judged.startswith("Against the usual limits, SpO2 fell to"), judged[:200]
+    assert last_answer(demo, "what's the T90?", asked) == judged
+
+
+def test_what_staging_needs(demo, home_test) -> None:
+    """"what do you need to stage sleep?" gave the night's summary, and "what would you need?"
+    after "can you stage this night?" asked what for."""
+    text = last_answer(home_test, "what do you need to stage sleep?")
+    assert text.startswith("To score sleep stages the machine scorer needs an EEG channel sampled at"), text[:200]
+    assert "This recording does not: EEG: no channel." in text, text
+    assert last_answer(home_test, "can you stage this night?", "what would you need?") == text
+    assert last_answer(home_test, "what channels do you need for staging?") == text
+    assert "This recording has that" in last_answer(demo, "what do you need to stage sleep?")
+
+
+def test_why_a_home_test_is_not_staged(home_test) -> None:
+    """"why can't you stage it?" showed the first epoch's evidence; "how reliable is the sleep
+    estimate without EEG?" gave the night's summary."""
+    assert last_answer(home_test, "why can't you stage it?") == last_answer(home_test, "can you stage this night?")
+    text = last_answer(home_test, "how reliable is the sleep estimate without EEG?")
+    assert text == last_answer(home_test, "how accurate is the sleep time?")
+    assert text.startswith("**Not measured**"), text[:200]
+
+
+@pytest.mark.parametrize("asked", ["what's causing them?", "what is causing them?"])
+def test_what_is_causing_them(demo, asked) -> None:
+    """"what's causing them?" after the arousal index was not about this recording."""
+    assert last_answer(demo, "how many arousals per hour?", asked) == last_answer(demo, "what caused the arousals?")
