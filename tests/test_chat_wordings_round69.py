@@ -257,3 +257,32 @@ def test_why_a_home_test_is_not_staged(home_test) -> None:
 def test_what_is_causing_them(demo, asked) -> None:
     """"what's causing them?" after the arousal index was not about this recording."""
     assert last_answer(demo, "how many arousals per hour?", asked) == last_answer(demo, "what caused the arousals?")
+
+
+def test_what_woke_her_at_the_final_awakening(sc4001, demo) -> None:
+    """"what woke her?" after the final awakening counted every awakening's cause; on a night
+    that ends asleep it read the wake before sleep onset."""
+    text = last_answer(sc4001, "when was the final awakening?", "what woke her?")
+    final = re.search(r"is at \*\*(\d\d:\d\d:\d\d)\*\*", last_answer(sc4001, "when was the final awakening?")).group(1)
+    assert text.startswith(f"In the 60 s before the W at **{final}–"), text[:200]
+    assert last_answer(demo, "when was the final awakening?", "what woke her?") == last_answer(demo, "what woke her?")
+
+
+def test_a_signal_in_one_stage(sc4001) -> None:
+    """"did it drop in REM?" after the temperature was read gave an epoch's stage with a yes or
+    no."""
+    text = last_answer(sc4001, "what's the temperature doing?", "did it drop in REM?")
+    assert text == last_answer(sc4001, "was the temperature lower in REM?")
+
+
+def test_how_big_a_spindle_is(demo) -> None:
+    """"how big is it?" of a spindle gave its frequency, not its amplitude."""
+    text = last_answer(demo, "show me a spindle", "how big is it?")
+    assert text == last_answer(demo, "show me a spindle", "what was its amplitude?")
+    assert text.startswith("Its amplitude (peak to peak): **"), text[:200]
+
+
+def test_a_bigger_one_after_its_rank(demo) -> None:
+    """"show me a bigger one" after "is that typical?" searched the one spindle's own seconds."""
+    assert last_answer(demo, "show me a spindle", "is that typical?", "show me a bigger one") == last_answer(
+        demo, "show me a spindle", "show me a bigger one")

@@ -104,7 +104,7 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                re.I),
     Aspect.FREQUENCY: re.compile(r"\b(?:frequenc\w*|hz|hertz|faster|slower)\b", re.I),
     Aspect.AMPLITUDE: re.compile(r"\b(?:amplitudes?|bigger|larger|smaller|taller|higher|lower|µv|uv"
-                                 r"|microvolts?|size)\b", re.I),
+                                 r"|microvolts?|size|how (?:big|large|tall|high))\b", re.I),
     Aspect.POSITION: re.compile(r"\b(?:body )?position\b|\bon (?:her|his|their|the) (?:back|(?:left |right )?side"
                                 r"|stomach|belly|front)\b|\b(?:supine|prone)\b", re.I),
     # "deeper", never "deep": deep sleep is a stage

@@ -61,6 +61,10 @@ _IT_MOVED_AFTER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does) (?:it|that|t
                                 r"|increase|surge|drop|fall|go down|dip|decrease|sink)(?: up)?(?: (?:after(?:wards)?"
                                 r"|after (?:it|that)|then|later))\W*$", re.I)
 """A signal just read during an event, asked to move after it ("did it spike afterwards?")."""
+_IT_MOVED_IN_STAGE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:did|does) (?:it|that) (?P<way>drop|fall|go down|dip|decrease"
+                                   r"|sink|rise|go up|climb|increase|spike)|(?:was|is) (?:it|that) (?P<way2>lower|higher))"
+                                   r" (?:in|during) (?P<stage>rem|n[123]|nrem|deep sleep|light sleep)(?: sleep)?\W*$", re.I)
+"""A signal just read, asked to move in one stage ("did it drop in REM?")."""
 
 
 _EPOCH_SYSTEM_NAMES = {"eye": "eyes", "eog": "eyes", "chin emg": "chin", "chin tone": "chin", "muscle tone": "chin",
@@ -541,7 +545,8 @@ class Dialogue:
             # "what would a human score it?": the same evidence, led by who scored the night
             return replace(why, note="human_would") if query.note == "human_would" and why.stage_event == "why" else why
         if query.note == "woke" and not (self.items and (self.cursor >= 0 or (
-                self.last is not None and self.last.rank))):
+                # the longest awakening picked, or the final one: that awakening's own
+                self.last is not None and (self.last.rank or self.last.stage_event == "final_wake")))):
             # "what woke the patient?" with no one awakening in view: every awakening's tie
             return Query(Intent.MEASURE, query.text, measure="awakening_causes", by_rule=True)
         if (query.ref == Ref.REPEAT and self.shown is not None
@@ -959,7 +964,9 @@ class Dialogue:
             raise NothingToReferTo("no_phenomenon")
         # after "how big is it?" the last scope is that one event's own seconds, which another
         # example cannot lie in
-        about_one = last.ref in (Ref.ITEM, Ref.CONTEXT) or last.note == "why_this"
+        about_one = last.ref in (Ref.ITEM, Ref.CONTEXT) or last.note == "why_this" or (
+            # "is that typical?" of the one shown: its rank, read in its own seconds
+            last.scope.time is not None and last.scope.time.kind == "item" and last.measure == "event_rank")
         scope = Scope(query.scope.stages or last.scope.stages,
                       query.scope.time or (None if about_one else last.scope.time))
         skip = 0
@@ -1536,6 +1543,12 @@ class Dialogue:
             # signal after the event against during it
             way = "drop" if m["way"].lower() in ("drop", "fall", "go down", "dip", "decrease", "sink") else "rise"
             return f"did the {_SIGNAL_WORDS[self.shown.signal]} {way} after it?"
+        if ((m := _IT_MOVED_IN_STAGE_RE.search(text)) and self.last is not None and self.last.intent == Intent.MEASURE
+                and self.last.signal in _SIGNAL_WORDS and not self.last.phenomenon):
+            # "what's the temperature doing?", then "did it drop in REM?": that signal in the
+            # stage against the rest of sleep
+            low = (m["way"] or m["way2"]).lower() in ("drop", "fall", "go down", "dip", "decrease", "sink", "lower")
+            return f"was the {_SIGNAL_WORDS[self.last.signal]} {'lower' if low else 'higher'} in {m['stage']}?"
         if _KAPPA_RE.search(text) and self.last is not None and self.last.note == "confusion":
             # "how well does the model stage this night?", then "what's the kappa?": that pair's,
             # which its answer leads with

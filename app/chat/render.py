@@ -782,8 +782,9 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
         return Answer(f"{src}: there is no {stages}{where} in this night.")
     if r.event == "final_wake" and r.moment >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6:
         # The last epoch is sleep: the recording stopped before any final awakening.
+        # (nothing listed: "what woke her?" then has no awakening to read)
         return _answer(night, f"{src}: the recording ends asleep, at **{clock(night, r.moment)}**; "
-                       f"no final awakening was recorded.", r.periods, [],
+                       f"no final awakening was recorded.", [], [],
                        jump=len(night.epochs) - 1)
     if r.event in _EVENT_WORDS:
         if r.latency_asked and not r.where:
