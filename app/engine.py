@@ -65,6 +65,7 @@ class Engine:
         batch_size: epochs per forward pass.
         grounder: what grounds library searches in an epoch's readings (a dense-token
             model's), else None.
+        shipped: the model is the shipped ``sleeplm-mini``, whose model card holds its figures.
     """
 
     model: SignalTextModel
@@ -75,6 +76,7 @@ class Engine:
     fingerprint: str
     batch_size: int = 64
     grounder: Grounder | None = None
+    shipped: bool = False
 
 
 def _load_model(path: Path | None, trust_pickle: bool) -> tuple[SignalTextModel, str]:
@@ -117,4 +119,5 @@ def build_engine(config: EngineConfig) -> Engine:
     text = TextEncoder(model)
     grounder = Grounder.for_model(model, float(model.logit_scale.detach().exp()), text)
     return Engine(model, text, ZeroShotClassifier(), library,
-                  f"{model_status} · {index_status}", fingerprint, config.batch_size, grounder)
+                  f"{model_status} · {index_status}", fingerprint, config.batch_size, grounder,
+                  shipped=config.model is None and SHIPPED_MODEL.is_dir())

@@ -286,3 +286,35 @@ def test_a_bigger_one_after_its_rank(demo) -> None:
     """"show me a bigger one" after "is that typical?" searched the one spindle's own seconds."""
     assert last_answer(demo, "show me a spindle", "is that typical?", "show me a bigger one") == last_answer(
         demo, "show me a spindle", "show me a bigger one")
+
+
+@pytest.mark.parametrize("asked", ["what model is this?", "how was it trained?", "how accurate is it on real data?",
+                                   "what's its kappa on SC4001?", "has the model been validated?"])
+def test_about_the_model(demo, asked) -> None:
+    """"what model is this?" and "how accurate is it on real data?" were not about this
+    recording: the model, the figures its model card measured, and its stages against this
+    night's scoring."""
+    from sleeplm_core.heads.metrics import staging_scores
+
+    night, engine = demo
+    text = last_answer(demo, asked)
+    assert text == last_answer(demo, "what model is this?")
+    params = sum(p.numel() for p in engine.model.parameters())
+    assert text.startswith(f"**The model: sleeplm-mini (shipped weights)**, {params / 1e6:.2f} M parameters"), text[:200]
+    reference, _ = night.stages()
+    both = (reference >= 0) & (night.predicted >= 0)
+    kappa = staging_scores(reference[both], night.predicted[both], STAGES).kappa
+    assert f"agree with the human-scored staging at **κ {kappa:.2f}** ({int(both.sum())} epochs)." in text, text
+
+
+def test_the_model_figures_are_its_cards() -> None:
+    """Every figure the chat gives for the shipped model is one its model card states."""
+    from pathlib import Path
+
+    from app.chat.model_facts import SHIPPED_CHECKS
+
+    card = (Path(__file__).parents[1] / "assets" / "models" / "sleeplm-mini" / "MODEL_CARD.md").read_text()
+    figures = re.findall(r"\d+\.\d+(?:-\d+\.\d+| ± \d+\.\d+)?", " ".join(what for _, what in SHIPPED_CHECKS))
+    assert len(figures) >= 7, figures
+    for figure in figures:
+        assert figure in card, figure

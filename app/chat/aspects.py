@@ -153,7 +153,9 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                 r"|these|those|them)(?: last)?\W*$", re.I),
     Aspect.PROPERTY: re.compile(r"\b(?:amplitudes?|how (?:big|large|tall|high|fast|slow|deep|low|far)"
                                 r"|frequenc\w*|depths?|nadirs?"
-                                r"|faster|slower|bigger|larger|mean|average|median|typical size)\b", re.I),
+                                r"|faster|slower|bigger|larger|mean|average|median|typical size"
+                                # "are there slow spindles?": their frequencies, which count the slow ones
+                                r"|(?:slow|fast) spindles?)\b", re.I),
     # "is that a lot?", "is it high?": the value judged as a norm would judge it
     Aspect.NORM: re.compile(r"\b(?:normal|abnormal|norms?|normative|typical range|healthy|a lot|excessive"
                             r"|too (?:high|low|many|few|much|little))\b"

@@ -31,9 +31,10 @@ from app.chat.periods import REM_MERGE_SEC, stage_name
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, sleep_onset,
                            source_name, span_phrase, stages_guessed)
 from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW
+from app.chat.model_facts import SHIPPED_CHECKS
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, ModelFacts, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -89,7 +90,7 @@ CAPABILITIES = (
     "- **show and move**: *show the hypnogram*, *zoom to 3 am*, *show 3:15 to 3:45*, *next one*, "
     "*go back*\n"
     "- **the recording**: *which channels are in this file?*, *how old is the patient?*, "
-    "*how confident is the staging?*, *how reliable is the AHI?*, *any bad signals?*\n"
+    "*how confident is the staging?*, *how reliable is the AHI?*, *any bad signals?*, *what model is this?*\n"
     "- **classify**: *what stage is epoch 120?*, *classify this epoch as wake, drowsy or asleep*\n"
     "- **compare**: *compare EEG in N1 and N3*, *heart rate in REM vs N3*, *how does the first "
     "sleep cycle compare to the last?*, *were spindles faster in the second half?*\n"
@@ -3627,6 +3628,30 @@ def _(r: StageStability, night: LoadedNight) -> Answer:
             f"a run of one stage, ended by any other).\n\n| stage | bouts | mean bout (min) | under 2 min |"
             f"\n|---|---|---|---|\n{rows}")
     return Answer(text + stage_caveat(night, r.source))
+
+
+@render.register
+def _(r: ModelFacts, night: LoadedNight) -> Answer:
+    name = r.status.removeprefix("model ")
+    tower = f" ({r.text_parameters / 1e6:.1f} M of them its text tower, built on MiniLM)" if r.text_parameters else ""
+    text = (f"**The model: {name}**, {r.parameters / 1e6:.2f} M parameters{tower}: a sleep-language model in the style "
+            f"of SleepLM, whose signal encoder reads each 30-s epoch of the night's channels into the space of "
+            f"a sentence encoder (MiniLM), with a caption decoder and a signal-reconstruction head beside it. "
+            f"It finds the moments a question's words name, writes an epoch's caption, stages zero-shot and "
+            f"searches the library.")
+    if r.shipped:
+        text += ("\n\nIt was trained on synthetic nights only (no real night could be trained on here). As its "
+                 "model card measured it:\n" + "\n".join(f"- {where}: {what}" for where, what in SHIPPED_CHECKS))
+    else:
+        text += ("\n\nIt is not the shipped model, so the shipped model card's figures do not apply to it; "
+                 "measure it with *sleeplm eval*.")
+    if r.kappa is not None:
+        text += (f"\n\nOn this night its zero-shot stages agree with the {r.reference} staging at **κ {r.kappa:.2f}** "
+                 f"({r.epochs} epochs)" + ("." if r.reference == "human-scored" else
+                                           "; neither is a human scoring."))
+    return Answer(text + "\n\nSo the stages and events my answers count come from the file's own scoring or, "
+                  "without one, from the field's validated tools (YASA's staging, the AASM rules' event "
+                  "scoring), not from the model.")
 
 
 @render.register

@@ -1366,6 +1366,31 @@ class ChannelNeeds:
     needs: tuple[tuple[str, str, str], ...]
 
 
+@dataclass(frozen=True)
+class ModelFacts:
+    """What the sleep-language model in use is and how far it has been checked ("what model is
+    this?", "how accurate is it on real data?").
+
+    Attributes:
+        status: the engine's line on which model is loaded.
+        parameters: its parameter count.
+        text_parameters: those of its text tower (MiniLM, frozen, and a projection), 0 when
+            it has none apart.
+        shipped: the shipped ``sleeplm-mini``, whose measured figures the answer gives.
+        kappa: its zero-shot stages against this night's reference staging, None without both.
+        epochs: epochs that κ was read over.
+        reference: who staged the reference ("human-scored", or the machine staging's label).
+    """
+
+    status: str
+    parameters: int
+    text_parameters: int
+    shipped: bool
+    kappa: float | None
+    epochs: int
+    reference: str
+
+
 @dataclass
 class RecordingFacts:
     """What a question about the recording itself is answered from.
@@ -2244,5 +2269,6 @@ Result = (Message | EventList | StagePeriods | StageAmount | StageRatio | Signal
           | StageEvidence | Breakdown | EventSignal | HeartRhythm | CheyneStokes | RemTone
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
           | SpO2Recovery | BusiestEpochs | PeakFrequencies | Fragmentation
-          | Likeness | AwakeningCauses | EventKinds | BurdenResult | PlmSeries | AhiRobustness)
+          | Likeness | AwakeningCauses | EventKinds | BurdenResult | PlmSeries | AhiRobustness
+          | ModelFacts)
 

@@ -930,7 +930,8 @@ def _per(text: str, phen: Phenomenon | None) -> str | None:
     minute by convention, other densities and indices per hour."""
     if not (m := _PER_RE.search(text)):
         return None
-    unit = (m.group(1) or m.group(2) or "").lower()
+    # a unit named anywhere wins over a density named before it ("spindle density per hour")
+    unit = next(((u.group(1) or u.group(2)).lower() for u in _PER_RE.finditer(text) if u.group(1) or u.group(2)), "")
     if unit:
         return "minute" if unit.startswith("min") else "hour"
     return "minute" if phen is not None and phen.key == "spindle" and m.group(3).lower().startswith(
@@ -2840,6 +2841,9 @@ def _understand(text: str) -> Query:
     if _STAGING_CHANNEL_RE.search(text):
         # "which EEG channel is best for staging?": the file's leads in the staging's order
         return Query(Intent.RECORDING, text, topic="scoring", note="staging_channel", by_rule=True)
+    if _ABOUT_MODEL_RE.search(text):
+        # "what model is this?", "how accurate is it on real data?": the model and its checks
+        return Query(Intent.RECORDING, text, topic="model", by_rule=True)
     if _STAGING_NEEDS_RE.search(text):
         # "what do you need to stage sleep?": the channel the staging reads, and this file's
         return Query(Intent.RECORDING, text, topic="channels", note="needs", target="staging", by_rule=True)
@@ -3786,6 +3790,16 @@ _NEEDS = (r"(?:what (?:channels?|sensors?|signals?|leads?|data|recording|else)?\
 _NEEDS_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_NEEDS}\s+(?:to|for)\s+(?:score|scoring|detect|detecting|find|finding"
                        r"|count|counting|measure|measuring|see|seeing)\s+(?P<what>.+?)\W*$", I)
 """The channel needed to score a kind of event ("what do you need to score apneas?")."""
+_ABOUT_MODEL_RE = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:(?:what|which) model (?:is (?:this|it|that|running|used|loaded)|are you(?: using)?|do you use"
+    r"|is behind (?:this|the answers|you))|(?:what|which) (?:is|'s) (?:the|this|your) model|tell me about (?:the|this|your)"
+    r" model|(?:what|which) (?:ai|language model|neural network|network) (?:is this|are you|do you use)"
+    r"|how (?:was|is|were) (?:it|the model|the network|sleeplm\S*|this model|you) trained|what (?:data|nights?|recordings?)"
+    r" (?:was|were|is) (?:it|the model|sleeplm\S*|this model|you) trained (?:on|with)|how (?:accurate|good|reliable|well)"
+    r" (?:is|was|does) (?:it|the model|sleeplm\S*|this model)(?: do| work| perform)? on real (?:data|nights?|recordings?"
+    r"|psg|patients)|what(?:'s| is) (?:its|the model's|sleeplm\S*'s) (?:kappa|κ|accuracy|f1)(?: on (?:sc4001|real"
+    r" (?:data|nights?)))?|has (?:the model|it) been (?:validated|tested|evaluated))\W*$", I)
+"""The model in use and how far it has been checked ("what model is this?")."""
 _STAGING_NEEDS_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_NEEDS}\s+(?:to|for)\s+(?:(?:score|scoring)\s+(?:the\s+)?(?:sleep\s+)?"
                                r"stages|stag(?:e|ing)(?:\s+(?:sleep|it|this(?: night)?|the night))?|sleep staging)\W*$"
                                r"|^\W*what (?:channels?|sensors?|signals?|leads?) (?:do|would|does) (?:you|i|we|it|one)"
