@@ -168,8 +168,10 @@ DIALOGUES: list[list[Turn]] = [
     [("how many arousals in REM?", _says_count(AR, "REM")), ("and in N2?", _says_count(AR, "N2"))],
     [("explain what a hypopnea is", _has("partial reduction")),
      ("zoom to it", lambda n, r: _shows_a_region(n, r) and r.window == FOCUS_WINDOW_SEC)],
-    [("when was the final awakening?", _has("final awakening")),
-     ("what happened just before it?", _has("before"))],
+    # the bundled night ends asleep: nothing to look before, and the wake before sleep onset is
+    # not read in its place
+    [("when was the final awakening?", _has("ends asleep")),
+     ("what happened just before it?", _has("no final awakening to look around"))],
     [("breathing rate above 18 breaths per minute", _has("above 18")),
      ("zoom into the first one", _shows_a_region)],
     [("how many times did the patient wake up?",

@@ -318,3 +318,18 @@ def test_the_model_figures_are_its_cards() -> None:
     assert len(figures) >= 7, figures
     for figure in figures:
         assert figure in card, figure
+
+
+def test_spindle_density_per_hour(demo) -> None:
+    """"what's the spindle density in N2 per hour?" gave it per minute, the density's default."""
+    text = last_answer(demo, "what's the spindle density in N2 per hour?")
+    assert _lead(text) == _lead(last_answer(demo, "spindles per hour in N2")), text[:200]
+    assert re.match(r"\*\*[\d.]+ per hour\*\*", text), text[:200]
+    assert re.match(r"\*\*[\d.]+ per minute\*\*", last_answer(demo, "what is the spindle density in N2?"))
+
+
+def test_are_there_slow_spindles(demo) -> None:
+    """"are there slow spindles?" listed the longest spindles; their frequencies count the slow ones."""
+    text = last_answer(demo, "are there slow spindles?")
+    assert _lead(text) == _lead(last_answer(demo, "what's the mean spindle frequency?")), text[:200]
+    assert re.search(r"\d+ of \d+ are slow spindles \(under 12 Hz\)", _lead(text)), text[:200]

@@ -844,6 +844,8 @@ class Dialogue:
         return _span(self._focused()) if self._one_in_focus() else None
 
     def _focused(self) -> Item:
+        if not self.items and self.last is not None and self.last.stage_event == "final_wake":
+            raise NothingToReferTo("ends_asleep")   # no final awakening to look around
         if not self.items:
             raise NothingToReferTo("empty_list" if self.last is not None else "")
         return self.items[max(self.cursor, 0)]

@@ -250,6 +250,9 @@ _NO_REFERENCE = {
     "first_period": (
         "That is the night's first period of its stage, so none comes before it; ask *compare"
         " it with the next one* instead."),
+    "ends_asleep": (
+        "The recording ends asleep, so there is no final awakening to look around; ask e.g. *what "
+        "happened in the last 10 minutes?*"),
     "empty_list": (
         "The last answer listed nothing to pick from, so there is no such one; ask a question"
         " that finds something first."),
