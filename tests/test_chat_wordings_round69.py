@@ -333,3 +333,26 @@ def test_are_there_slow_spindles(demo) -> None:
     text = last_answer(demo, "are there slow spindles?")
     assert _lead(text) == _lead(last_answer(demo, "what's the mean spindle frequency?")), text[:200]
     assert re.search(r"\d+ of \d+ are slow spindles \(under 12 Hz\)", _lead(text)), text[:200]
+
+
+def test_longest_time_asleep_without_waking(demo) -> None:
+    """"what was the longest time asleep without waking?" gave the longest REM period."""
+    text = last_answer(demo, "what was the longest time asleep without waking?")
+    assert text == last_answer(demo, "what was the longest stretch of continuous sleep?")
+
+
+def test_awake_in_the_night(demo) -> None:
+    """"how long was she awake in the night?" counted the wake before sleep onset and after the
+    final awakening too; the wake in the night is the WASO."""
+    text = last_answer(demo, "how long was she awake in the night?")
+    assert _lead(text) == _lead(last_answer(demo, "what was the WASO?")), text[:200]
+
+
+def test_the_biggest_disagreement_and_who_is_right(sc4001_unscored) -> None:
+    """"show me the biggest disagreement" and "who is right there?" after where the model and
+    YASA disagree were not about this recording."""
+    asked = ("where do the model and YASA disagree?",)
+    shown = last_answer(sc4001_unscored, *asked, "show me the biggest disagreement")
+    assert shown == last_answer(sc4001_unscored, *asked, "show me the first one")
+    assert last_answer(sc4001_unscored, *asked, "show me the biggest disagreement", "who is right there?") == \
+        last_answer(sc4001_unscored, *asked, "show me the first one", "why?")

@@ -633,7 +633,10 @@ _LONGEST_RUN_RE = re.compile(
 _BEST_SLEEP_RE = re.compile(r"\b(?:best|most (?:restful|solid|consolidated)|soundest|longest (?:continuous"
                             r"|uninterrupted|unbroken|consolidated))\s+(?:stretch of |period of |run of )?"
                             r"sleep\b|\blongest (?:continuous |uninterrupted |unbroken |consolidated )?sleep"
-                            r" (?:bout|stretch|run|episode|block|spell)\b", I)
+                            r" (?:bout|stretch|run|episode|block|spell)\b"
+                            # "the longest time asleep without waking"
+                            r"|\blongest (?:time|stretch|period|spell) (?:asleep|of sleep|sleeping|she slept|he slept"
+                            r"|they slept) without (?:waking(?: up)?|an awakening|interruption|a break)\b", I)
 # "was there a fever?": a core temperature of 38 °C or more, as fever is defined; "any
 # hypothermia?": below 35 °C
 _FEVER_RE = re.compile(r"\b(?:an? |any )?(fever\w*|febrile|hypotherm\w*)", I)
@@ -726,7 +729,10 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
     ("waso", r"waso|wake(?:fulness)? after sleep onset|awake after (?:falling asleep|sleep onset)"
              # "how much wake was there after she fell asleep?"
              r"|(?:wake|awake|wakefulness)(?: time)?(?: (?:was there|did (?:she|he|they) have))? after"
-             r" (?:she|he|they|the (?:patient|sleeper)) (?:fell|had fallen|first fell) asleep"),
+             r" (?:she|he|they|the (?:patient|sleeper)) (?:fell|had fallen|first fell) asleep"
+             # "how long was she awake in the night?": the wake inside the night, not before or after it
+             r"|(?<=how long )(?:was|were) (?:she|he|they|the (?:patient|sleeper)) awake (?:in|during|through)"
+             r" the night"),
     ("tib", r"time in bed|tib|(?:minutes|hours) (?:\w+ ){0,3}in bed|(?:recording|study) (?:time"
             r"|length|duration)|how long (?:was|were)"
             r" (?:they|he|she|the patient|this person) in bed"),
@@ -2150,6 +2156,14 @@ def _read(text: str) -> Query:
         # one in focus, answered yes or no
         side = "before" if m["side"].lower().startswith(("after", "follow")) else "after"
         return replace(_read(f"was there {article(m['kind'])} {side} it?"), text=text)
+    if _WHO_RIGHT_THERE_RE.search(text):
+        # "who is right there?" at a stretch the stagings disagree on: each one's call and the
+        # epoch's measures (Dialogue._why)
+        return Query(Intent.CLASSIFY, text, ref=Ref.WHY, by_rule=True)
+    if _BIGGEST_DISAGREEMENT_RE.search(text):
+        # "show me the biggest disagreement" after where the stagings disagree: its longest
+        # stretch, listed first
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, ordinal=0)
     if _HUMAN_WOULD_RE.search(text):
         # "what would a human score it?": the epoch in view's evidence, led by who scored it
         return Query(Intent.CLASSIFY, text, ref=Ref.WHY, note="human_would", by_rule=True)
@@ -3832,6 +3846,12 @@ _WHERE_UNSURE_ALONE_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_UNSURE_WHERE} (?:i
                                     rf"|^\W*(?:and\s+|so\s+)?(?:show|take|find|give) (?:me )?(?:to )?the {_UNSURE}"
                                     rf" (?:ones|epochs|parts?|stretch(?:es)?|bits?|sections?)\W*$", I)
 """The same asked alone, as a follow-up ("which part is least certain?")."""
+_WHO_RIGHT_THERE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:who|which(?: one| staging| stager)?)(?:'s| is| was)"
+                                 r" (?:right|correct) (?:there|here|then|in (?:that|this) (?:one|epoch|stretch))\W*$", I)
+"""Which staging is right at the stretch on screen ("who is right there?")."""
+_BIGGEST_DISAGREEMENT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:show me|zoom (?:in )?(?:on|to|into)|go to|take me to"
+                                      r"|where(?:'s| is)) the (?:biggest|longest|largest|worst|main) disagreement\W*$", I)
+"""The longest stretch two stagings disagree on, the first such listed ("show me the biggest disagreement")."""
 _HUMAN_WOULD_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:what|which stage|how) (?:would|will|might|do you think|does)"
                              r" (?:an? |the )?(?:human|person|technician|tech|technologist|scorer|expert|sleep (?:tech\w*|expert)"
                              r"|doctor|clinician|rpsgt)s?(?: scorer)?(?: (?:have|would))? (?:score|call|stage|label|mark|say|think|read)"
