@@ -356,3 +356,24 @@ def test_the_biggest_disagreement_and_who_is_right(sc4001_unscored) -> None:
     assert shown == last_answer(sc4001_unscored, *asked, "show me the first one")
     assert last_answer(sc4001_unscored, *asked, "show me the biggest disagreement", "who is right there?") == \
         last_answer(sc4001_unscored, *asked, "show me the first one", "why?")
+
+
+def test_restaged_on_another_lead(sc4001_read) -> None:
+    """"stage it using Pz-Oz" and "can you restage with the other EEG channel?" were not
+    understood: YASA runs again on that lead and is set against the staging in use and the
+    expert scoring."""
+    from sleeplm_core.heads.metrics import staging_scores
+
+    night, _ = sc4001_read
+    text = last_answer(sc4001_read, "stage it using Pz-Oz")
+    assert text == last_answer(sc4001_read, "can you restage with the other EEG channel?")
+    assert text.startswith("**Staged again on EEG Pz-Oz** (YASA"), text[:200]
+    assert "against the staging on **EEG Fpz-Cz**, the one the app uses" in text, text[:300]
+    human, machine = night.scored(), night.machine.stages_at(night.epochs.starts)
+    both = (human >= 0) & (machine >= 0)
+    kappa = staging_scores(human[both], machine[both], STAGES).kappa
+    assert re.search(rf"Against the human scoring: κ {kappa:.2f} on EEG Fpz-Cz, \d\.\d\d on EEG Pz-Oz", text), text
+    rows = dict(re.findall(r"\| (W|N1|N2|N3|REM) \| ([\d.]+) \|", text))
+    assert sum(map(float, rows.values())) == pytest.approx(int(re.search(r"of (\d+) epochs", text).group(1)) * 0.5)
+    assert last_answer(sc4001_read, "restage on Fpz-Cz").startswith("The machine staging already reads **EEG Fpz-Cz**")
+    assert last_answer(sc4001_read, "stage it with C3").startswith("This file has no usable EEG lead “C3”")

@@ -43,6 +43,7 @@ from app.chat.hypopnea_rules import hypopnea_rules
 from app.chat.index_track import index_track
 from app.chat.library import library_contents
 from app.chat.model_facts import model_facts
+from app.chat.restage import restage
 from app.chat.likeness import epoch_likeness, hit_likeness, words_likeness
 from app.chat.measures import column_name, measure_columns, measure_name, missing_measure, names_measure
 from app.chat.peaks import peak_frequencies
@@ -2374,6 +2375,7 @@ _STEPS: dict[Intent, Step] = {
     else span_length(p, n) if p.query.stage_event == "length" else stage_timing(p, n),
     Intent.RECORDING: lambda p, n, e: (library_contents(p, e) if p.query.topic == "library"
                                        else model_facts(p, n, e) if p.query.topic == "model"
+                                       else restage(p, n) if p.query.note == "restage"
                                        else recording_facts(p, n)),
     Intent.BREAKDOWN: lambda p, n, e: (correlation(p, n) if p.query.against else index_track(p, n))
     if p.query.by == "correlation" else breakdown(p, n),

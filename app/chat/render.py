@@ -34,7 +34,7 @@ from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_ST
 from app.chat.model_facts import SHIPPED_CHECKS
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, ModelFacts, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -333,6 +333,9 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       f"rules, and I do not count {r.detail} in the model's guess of its stages: "
                       f"they would count the guess's flicker, not the sleeper's. Ask about the "
                       f"breathing, the oxygen or the heart instead.")
+    if r.kind == "no_lead":
+        return Answer(f"This file has no usable EEG lead {r.detail} to stage on; its EEG: {r.facts['leads']}. Ask e.g. "
+                      f"*stage it using {r.facts['leads'].split(', ')[-1]}*.")
     if r.kind == "no_signal":
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")
@@ -3631,6 +3634,23 @@ def _(r: StageStability, night: LoadedNight) -> Answer:
             f"a run of one stage, ended by any other).\n\n| stage | bouts | mean bout (min) | under 2 min |"
             f"\n|---|---|---|---|\n{rows}")
     return Answer(text + stage_caveat(night, r.source))
+
+
+@render.register
+def _(r: Restaged, night: LoadedNight) -> Answer:
+    if r.kappa is None:
+        return Answer(f"The machine staging already reads **{r.lead}**; ask *which EEG channel is best for "
+                      f"staging?* for the file's other leads.")
+    text = (f"**Staged again on {r.lead}** ({r.source}): against the staging on **{r.used}**, the one the app "
+            f"uses, κ **{r.kappa:.2f}**; **{r.changed}** of {r.epochs} epochs ({100 * r.changed / max(r.epochs, 1):.0f} %) "
+            f"change stage.\n\n| stage | min on {r.used} | min on {r.lead} |\n|---|---|---|\n"
+            + "\n".join(f"| {s} | {r.minutes_before[s]:.1f} | {r.minutes_after[s]:.1f} |" for s in STAGES))
+    if r.human_before is not None and r.human_after is not None:
+        better = r.used if r.human_before >= r.human_after else r.lead
+        text += (f"\n\nAgainst the human scoring: κ {r.human_before:.2f} on {r.used}, {r.human_after:.2f} on "
+                 f"{r.lead}; **{better}** agrees better here.")
+    return Answer(text + f"\n\nThe app's answers keep the staging on {r.used}: YASA's classifier was trained on "
+                  "central leads and reads them first, then frontal, parietal and occipital ones.")
 
 
 @render.register

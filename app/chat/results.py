@@ -1367,6 +1367,31 @@ class ChannelNeeds:
 
 
 @dataclass(frozen=True)
+class Restaged:
+    """The night staged again on another EEG lead ("stage it using Pz-Oz").
+
+    Attributes:
+        lead: the lead staged on now; used: the one the app's staging reads.
+        kappa: Cohen's κ between the two stagings, None when ``lead`` is ``used``.
+        changed, epochs: epochs whose stage changed, of those both staged.
+        minutes_before, minutes_after: minutes per stage over those epochs.
+        human_before, human_after: each staging's κ against the human scoring, None without one.
+        source: the new staging's tool and channels.
+    """
+
+    lead: str
+    used: str
+    kappa: float | None
+    changed: int
+    epochs: int
+    minutes_before: dict[str, float]
+    minutes_after: dict[str, float]
+    human_before: float | None
+    human_after: float | None
+    source: str
+
+
+@dataclass(frozen=True)
 class ModelFacts:
     """What the sleep-language model in use is and how far it has been checked ("what model is
     this?", "how accurate is it on real data?").
@@ -2270,5 +2295,5 @@ Result = (Message | EventList | StagePeriods | StageAmount | StageRatio | Signal
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
           | SpO2Recovery | BusiestEpochs | PeakFrequencies | Fragmentation
           | Likeness | AwakeningCauses | EventKinds | BurdenResult | PlmSeries | AhiRobustness
-          | ModelFacts)
+          | ModelFacts | Restaged)
 

@@ -2855,6 +2855,11 @@ def _understand(text: str) -> Query:
     if _STAGING_CHANNEL_RE.search(text):
         # "which EEG channel is best for staging?": the file's leads in the staging's order
         return Query(Intent.RECORDING, text, topic="scoring", note="staging_channel", by_rule=True)
+    if m := _RESTAGE_RE.search(text):
+        # "stage it using Pz-Oz", "restage with the other EEG channel": YASA on that lead, set
+        # against the staging in use
+        lead = "other" if re.match(r"(?:an?)?other|different|second", m["lead"], I) else m["lead"]
+        return Query(Intent.RECORDING, text, topic="scoring", note="restage", target=lead, by_rule=True)
     if _ABOUT_MODEL_RE.search(text):
         # "what model is this?", "how accurate is it on real data?": the model and its checks
         return Query(Intent.RECORDING, text, topic="model", by_rule=True)
@@ -3804,6 +3809,12 @@ _NEEDS = (r"(?:what (?:channels?|sensors?|signals?|leads?|data|recording|else)?\
 _NEEDS_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?{_NEEDS}\s+(?:to|for)\s+(?:score|scoring|detect|detecting|find|finding"
                        r"|count|counting|measure|measuring|see|seeing)\s+(?P<what>.+?)\W*$", I)
 """The channel needed to score a kind of event ("what do you need to score apneas?")."""
+_RESTAGE_RE = re.compile(r"^\W*(?:(?:can|could) you\s+|please\s+|now\s+)*(?:re-?stage|stage|score the stages of|re-?score)"
+                         r"(?: (?:it|this|this night|the night|the recording|the sleep|sleep))?(?: again)? (?:with|using|on|from)"
+                         r" (?:the )?(?!(?:model|yasa|machine|hmm|rules?)\b)(?P<lead>(?:an?)?other|different|second"
+                         r"|(?:eeg )?[a-z]{1,3}\d?(?:[- ]?[a-z]{1,2}\d?)?)"
+                         r"(?: (?:eeg )?(?:channel|lead|derivation|electrode))?(?: instead)?(?:,? please)?\W*$", I)
+"""The night staged again on another EEG lead ("stage it using Pz-Oz")."""
 _ABOUT_MODEL_RE = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:(?:what|which) model (?:is (?:this|it|that|running|used|loaded)|are you(?: using)?|do you use"
     r"|is behind (?:this|the answers|you))|(?:what|which) (?:is|'s) (?:the|this|your) model|tell me about (?:the|this|your)"
