@@ -377,3 +377,18 @@ def test_restaged_on_another_lead(sc4001_read) -> None:
     assert sum(map(float, rows.values())) == pytest.approx(int(re.search(r"of (\d+) epochs", text).group(1)) * 0.5)
     assert last_answer(sc4001_read, "restage on Fpz-Cz").startswith("The machine staging already reads **EEG Fpz-Cz**")
     assert last_answer(sc4001_read, "stage it with C3").startswith("This file has no usable EEG lead “C3”")
+
+
+@pytest.mark.parametrize("asked", ["what are POSTS?", "what are positive occipital sharp transients?",
+                                   "show me some POSTS"])
+def test_posts(demo, asked) -> None:
+    """"what are POSTS?" was not about this recording; no detector here reads them, and the
+    answer says what they are and that."""
+    text = last_answer(demo, asked)
+    assert text.startswith("**Positive occipital sharp transients of sleep (POSTS).**"), text[:200]
+    assert text == last_answer(demo, "find POSTS")
+
+
+def test_some_of_what_no_detector_reads(demo) -> None:
+    """"show me some sawtooth waves" asked for more examples of nothing shown."""
+    assert last_answer(demo, "show me some sawtooth waves") == last_answer(demo, "find sawtooth waves")

@@ -373,6 +373,11 @@ UNMEASURED: dict[str, tuple[str, str]] = {
                  "contractions of the calf or foot muscles that wake the sleeper and ease with "
                  "stretching (ICSD-3). A PSG may show a long burst of leg EMG; no scoring rule counts "
                  "them, and the leg movements scored here last 0.5-10 s by the AASM rule."),
+    "posts": ("Positive occipital sharp transients of sleep (POSTS)", "POSTS are sharp, surface-positive waves "
+              "over the back of the head (the occipital leads), single or in trains of about 4-5 per second, in "
+              "N1 and N2 sleep. They are a normal finding, commonest in young adults, and mark nothing to score; "
+              "they are told from epileptic discharges by their positive polarity and their place in light "
+              "sleep."),
     "sleeptalk": ("Sleep talking", "Sleep talking (somniloquy) is speech or sounds in sleep, in any "
                   "stage, most often in light NREM sleep. A PSG finds it on the audio or the video, "
                   "with a brief burst of chin EMG; this app reads no audio or video."),
@@ -392,6 +397,7 @@ def unmeasured_note(words: str) -> tuple[str, str] | None:
     key = "bruxism" if key.startswith("teethgrind") else key
     key = "sleeptalk" if key.startswith(("talk", "somniloqu")) else key
     key = "legcramp" if "cramp" in key or key.startswith("charleyhorse") else key
+    key = "posts" if key.startswith(("positiveoccipital", "posts")) else key
     if found := next((note for stem, note in UNMEASURED.items() if key.startswith(stem)), None):
         return found
     named = next((term(stem) for stem in UNMEASURED_TERMS if key.startswith(stem)), None)

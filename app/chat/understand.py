@@ -653,7 +653,8 @@ _MIDPOINT_RE = re.compile(r"\b(?:mid-?point|middle) of (?:the |her |his |their )
 _UNMEASURED_RE = re.compile(r"\b(sawtooth\w*|vertex(?: sharp)? waves?|teeth grinding|bruxism|sleep ?walk\w*"
                             r"|sleep ?talk\w*|talk(?:s|ed|ing)? in (?:their|her|his|the) sleep|somniloqu\w*"
                             r"|seizures?|epilep\w*|nightmares?|dreams? about"
-                            r"|blood pressure|cortisol|(?:leg|calf|foot|night|nocturnal) cramps?|charley horses?)\b", I)
+                            r"|blood pressure|cortisol|(?:leg|calf|foot|night|nocturnal) cramps?|charley horses?"
+                            r"|(?-i:POSTS?)|positive occipital sharp transients?(?: of sleep)?)\b", I)
 _HYPOXIC_BURDEN_RE = re.compile(r"\bhypox\w*[- ]burden\b|\bsasHB\b|\b(?:oxygen|desaturation) burden\b", I)
 # "AHI 3 % vs 4 %?", "the 4 % rule", "CMS AHI": the AHI under each hypopnea rule.
 _PCT = r"[34]\s?%|[34] ?percent"
@@ -1551,7 +1552,8 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=1, note="each")
     if (m := _CLEAREST_RE.search(text)) and m["more"]:
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=1, rank="strongest")
-    if m := (_EXAMPLE_REF_RE.search(text) or _ANOTHER_RE.search(text) or _CLEAREST_RE.search(text)):
+    if (m := (_EXAMPLE_REF_RE.search(text) or _ANOTHER_RE.search(text) or _CLEAREST_RE.search(text))) and not (
+            _UNMEASURED_RE.search(text)):   # "show me some sawtooth waves" names what no detector reads
         some = re.search(r"\b(?:some|(?<!one )more)\b", m.group(0), I)
         return Query(Intent.LOCATE, text, ref=Ref.EXAMPLE, count=None if some else 1)
     if _SHARE_REF_RE.search(text):
