@@ -68,8 +68,8 @@ _IT_MOVED_IN_STAGE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:did|does) (?:it|
 
 
 _EPOCH_SYSTEM_NAMES = {"eye": "eyes", "eog": "eyes", "chin emg": "chin", "chin tone": "chin", "muscle tone": "chin",
-                 "muscle": "chin", "muscles": "chin", "emg": "chin", "heart rate": "heart", "eeg": "brain",
-                 "spo2": "oxygen"}
+                       "muscle": "chin", "muscles": "chin", "emg": "chin", "heart rate": "heart", "eeg": "brain",
+                       "spo2": "oxygen"}
 """A body system's words as a describe question names it."""
 _EPOCH_SYSTEM_QUESTIONS = {"eyes": "what does the EOG show in this epoch?", "chin": "what does the chin do here?",
                            "brain": "what does the EEG show in this epoch?",
@@ -2230,8 +2230,7 @@ _DID_THEY_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|were|are) (?:th
 _WHAT_CAUSED_THEM_RE = re.compile(
     r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|which events?) (?:caused|causes|triggers|triggered|provoked|led to"
     r"|explains?|was behind|were behind|is (?:causing|triggering|behind)|are (?:causing|triggering|behind)|sets? off"
-    r"|produces)(?: (?:most|all"
-    r"|each|many|some) of)? (?:them|those|these|it|that)(?: usually| in general)?"
+    r"|produces)(?: (?:most|all|each|many|some) of)? (?:them|those|these|it|that)(?: usually| in general)?"
     r"|what(?:'s|’s) (?:causing|triggering|behind) (?:them|those|these|it|that)"
     r"|what (?:were|are) (?:the|their) (?:causes|triggers|reasons)|why (?:did|do) (?:they|those|these) (?:happen|occur)"
     r"|where do (?:they|those|these) come from"
