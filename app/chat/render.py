@@ -3669,9 +3669,9 @@ def _(r: ModelFacts, night: LoadedNight) -> Answer:
         text += ("\n\nIt is not the shipped model, so the shipped model card's figures do not apply to it; "
                  "measure it with *sleeplm eval*.")
     if r.kappa is not None:
-        text += (f"\n\nOn this night its zero-shot stages agree with the {r.reference} staging at **κ {r.kappa:.2f}** "
-                 f"({r.epochs} epochs)" + ("." if r.reference == "human-scored" else
-                                           "; neither is a human scoring."))
+        text += (f"\n\nOn this night its zero-shot stages agree with the {source_name(r.reference)} staging at "
+                 f"**κ {r.kappa:.2f}** ({r.epochs} epochs)" + ("." if r.reference == "scored" else
+                                                               "; neither is a human scoring."))
     return Answer(text + "\n\nSo the stages and events my answers count come from the file's own scoring or, "
                   "without one, from the field's validated tools (YASA's staging, the AASM rules' event "
                   "scoring), not from the model.")

@@ -1404,7 +1404,8 @@ class ModelFacts:
         shipped: the shipped ``sleeplm-mini``, whose measured figures the answer gives.
         kappa: its zero-shot stages against this night's reference staging, None without both.
         epochs: epochs that κ was read over.
-        reference: who staged the reference ("human-scored", or the machine staging's label).
+        reference: who staged the reference ("scored" for the human scoring, else the machine
+            staging's label).
     """
 
     status: str
