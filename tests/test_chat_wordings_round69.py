@@ -392,3 +392,24 @@ def test_posts(demo, asked) -> None:
 def test_some_of_what_no_detector_reads(demo) -> None:
     """"show me some sawtooth waves" asked for more examples of nothing shown."""
     assert last_answer(demo, "show me some sawtooth waves") == last_answer(demo, "find sawtooth waves")
+
+
+def test_what_woke_her_at_the_end(sc4001, demo) -> None:
+    """"what woke her up at the end?" listed every wake period, and "what happened before the
+    final awakening?" gave its time: the minutes before it, described; a night that ends asleep
+    has none."""
+    from app.chat.plan import BEFORE_FINAL_SEC
+
+    text = last_answer(sc4001, "what woke her up at the end?")
+    assert text == last_answer(sc4001, "what happened before the final awakening?")
+    assert text.startswith("In the minutes before the final awakening:"), text[:200]
+    final = re.search(r"is at \*\*(\d\d:\d\d:\d\d)\*\*", last_answer(sc4001, "when was the final awakening?")).group(1)
+    from datetime import datetime, timedelta
+
+    start = (datetime.strptime(final, "%H:%M:%S") - timedelta(seconds=BEFORE_FINAL_SEC)).strftime("%H:%M:%S")
+    assert f"({start} to {final})" in text, text[:400]
+    from app.chat.plan import ChatError
+
+    with pytest.raises(ChatError, match=r"^the recording ends asleep, so there is no final awakening to look before; "
+                                        r"ask e\.g\. \*what happened in the last 10 minutes\?\*$"):
+        last_answer(demo, "what woke her up at the end?")

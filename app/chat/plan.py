@@ -211,9 +211,14 @@ def sleep_onset(night: LoadedNight) -> float | None:
     return float(night.epochs.starts[lo + sleep[0]]) if len(sleep) else None
 
 
+BEFORE_FINAL_SEC = 120.0
+"""Seconds read before the final awakening ("what woke her up at the end?")."""
+
+
 def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
-    """Seconds before sleep onset (the first sleep epoch), or from it to the final awakening
-    (the end of the last sleep epoch); a night without sleep is refused."""
+    """Seconds before sleep onset (the first sleep epoch), from it to the final awakening (the
+    end of the last sleep epoch), or the :data:`BEFORE_FINAL_SEC` before that awakening; a
+    night without sleep is refused."""
     sleep = np.flatnonzero(night.stages()[0] >= STAGES.index("N1"))
     if not len(sleep):
         raise ChatError("this night has no sleep, so no sleep onset; ask about a time instead")
@@ -224,7 +229,13 @@ def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
             raise ChatError("sleep starts with the recording's first epoch, so nothing lies "
                             "before sleep onset; ask about a time instead")
         return 0.0, onset
-    return onset, float(starts[sleep[-1]]) + EPOCH_SEC
+    final = float(starts[sleep[-1]]) + EPOCH_SEC
+    if time.kind == "before_final":
+        if final >= night.recording.duration - 1e-6:
+            raise ChatError("the recording ends asleep, so there is no final awakening to look before; "
+                            "ask e.g. *what happened in the last 10 minutes?*")
+        return max(onset, final - BEFORE_FINAL_SEC), final
+    return onset, final
 
 
 def stage_epoch_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
@@ -275,7 +286,7 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
         return least_sure_span(night)
     if time.kind == "stage_epoch":
         return stage_epoch_span(time, night)
-    if time.kind in ("before_onset", "after_onset"):
+    if time.kind in ("before_onset", "after_onset", "before_final"):
         return onset_side_span(time, night)
     if (time.kind == "clock" and time.end is not None
             and (time.end - time.start) % DAY_SEC > BACKWARDS_SEC):

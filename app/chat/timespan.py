@@ -20,7 +20,7 @@ from app.timeexpr import DAY_SEC
 
 TimeKind = Literal["clock", "after", "before", "elapsed", "from_end", "epoch", "fraction",
                    "current", "cycle", "episode", "period", "before_onset", "after_onset", "item",
-                   "run", "least_sure", "stage_epoch"]
+                   "run", "least_sure", "stage_epoch", "before_final"]
 
 _MERIDIEM = r"(am|pm|a\.m\.|p\.m\.)"
 _CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*{_MERIDIEM}?"
@@ -138,6 +138,8 @@ class TimeSpan:
             plan likewise.
             ``least_sure`` the epoch the machine staging is least sure of, resolved by the
             plan from its stage probabilities.
+            ``before_final`` the minutes before the final awakening, resolved by the plan
+            from the hypnogram.
             ``stage_epoch`` one epoch of a stage, ``start`` its 0-based index among them (-1
             the last), the stage named in ``text`` ("the first N2 epoch"); the plan resolves it.
         start: start of the span in the unit of ``kind``.
@@ -260,6 +262,11 @@ def _nested(match: re.Match[str], rest: str) -> TimeSpan | None:
     return TimeSpan(part.kind, part.start, part.end, words, within)
 
 
+# "what happened before the final awakening?": the minutes that led to it
+_BEFORE_FINAL_RE = re.compile(r"\b(?:just |right |shortly |in the minutes? )?before (?:the|her|his|their) final"
+                              r" (?:awakening|wake[- ]up)\b", re.IGNORECASE)
+
+
 def _counted_hours(text: str) -> TimeSpan | None:
     """"hours 3 to 5" (2-5 h into the recording), "hour 2", "the third hour"; else None."""
     if (m := _HOURS_RANGE_RE.search(text)) and 1 <= int(m.group(1)) <= int(m.group(2)):
@@ -291,6 +298,8 @@ def _parse_plain(text: str) -> TimeSpan | None:
         return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
     if m := _BARE_FIRM_RE.search(text):
         return TimeSpan("clock", _clock_seconds(*m.groups()), None, m.group(0))
+    if m := _BEFORE_FINAL_RE.search(text):
+        return TimeSpan("before_final", text="the minutes before the final awakening")
     if m := _ONSET_SIDE_RE.search(text):
         before = (m.group(1) or m.group(2)).lower() in ("before", "pre")
         return TimeSpan("before_onset" if before else "after_onset", 0.0, None, m.group(0))

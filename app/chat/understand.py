@@ -1014,6 +1014,8 @@ _STAGING_CHANNEL_RE = re.compile(r"\b(?:which|what) (?:eeg )?(?:channel|lead|der
                                  r"|\b(?:which|what) (?:eeg )?(?:channel|lead|derivation|electrode)s? (?:did|does|was|were)"
                                  r" (?:you|yasa|the (?:machine|staging|stager|scorer|app)|it) (?:use|read|pick|choose|chose"
                                  r"|used|read|picked|chosen|done on|based on|staged (?:on|from)|scored (?:on|from))\b", I)
+_WOKE_AT_END_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what (?:woke|awoke|roused) (?:her|him|them|the patient)(?: up)?"
+                             r" (?:at the end(?: of the night)?|in the morning|for good|finally|for the last time)\W*$", I)
 _WHY_NO_STAGING_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why (?:can't|cannot|can not|couldn't|could not|don't|didn't"
                                 r"|won't|isn't|wasn't) (?:you|it|yasa|the (?:machine|app|scorer|staging)) (?:be )?(?:stage|staged"
                                 r"|score the stages of|score the sleep (?:of|in))(?: (?:it|this|this night|the night|this"
@@ -1928,6 +1930,9 @@ def understand(text: str) -> Query:
         # "is that central sleep apnea?": a disorder, which no epoch on screen shows
         return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
                      condition_name=disorder)
+    if query.scope.time is not None and query.scope.time.kind == "before_final" and query.intent == Intent.STAGE_TIMING:
+        # "what happened before the final awakening?": those minutes described, not its time
+        return replace(query, intent=Intent.DESCRIBE, stage_event=None, modality=None)
     if (query.intent == Intent.SUMMARY and query.modality in ("respiratory", "heart", "brain")
             and query.scope.stages and not (query.stat or query.topic)):
         # "summarize the breathing in REM": the system's measurements in that stage (the
@@ -2530,6 +2535,9 @@ def _understand(text: str) -> Query:
     text = _MORE_IN_PART_RE.sub(r"compare \1 in the first half and the second half", text)
     text = _HALVES_ASKED_RE.sub(lambda m: f"compare {m.group(1) or m.group(2)} in the first half and "
                                           f"the second half", text)
+    if _WOKE_AT_END_RE.match(text):
+        # "what woke her up at the end?": the minutes before the final awakening
+        text = "what happened just before the final awakening?"
     if _WHY_NO_STAGING_RE.match(text):
         # "why can't you stage it?": what the staging could not read, as "can you stage it?" says
         text = "can you stage this night?"
