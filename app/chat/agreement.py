@@ -22,6 +22,14 @@ Staging = tuple[np.ndarray, str]
 """Stage codes per model epoch and their source."""
 
 
+def paired_kappa(reference: np.ndarray, other: np.ndarray) -> tuple[float | None, int]:
+    """Cohen's κ of two stagings over the epochs both stage, and how many those are; κ is
+    None under two such epochs."""
+    both = (reference >= 0) & (other >= 0)
+    n = int(both.sum())
+    return (staging_scores(reference[both], other[both], STAGES).kappa if n >= 2 else None), n
+
+
 def stagings(night: LoadedNight, stager: str) -> tuple[Staging, Staging] | str:
     """(reference stages, its source) and (compared stages, their source), or why there is no
     pair: ``stager`` is "model" (its zero-shot stages) or "machine" (the machine staging); on a

@@ -4,13 +4,11 @@ reference staging."""
 
 from __future__ import annotations
 
-from app.chat.agreement import stagings
+from app.chat.agreement import paired_kappa, stagings
 from app.chat.plan import Plan
 from app.chat.results import ModelFacts
 from app.engine import Engine
 from app.night import LoadedNight
-from sleeplm_core.heads.metrics import staging_scores
-from sleeplm_core.io.recording import STAGES
 
 SHIPPED_CHECKS = (
     ("on unseen synthetic nights", "zero-shot staging at κ 0.98-1.00 and apneas found at by-event F1 0.99-1.00; "
@@ -30,9 +28,7 @@ def model_facts(plan: Plan, night: LoadedNight, engine: Engine) -> ModelFacts:
     pair = stagings(night, "model")   # the human scoring, else the machine staging, as reference
     if not isinstance(pair, str):
         (ref, reference), (predicted, _) = pair
-        both = (ref >= 0) & (predicted >= 0)
-        if both.sum() >= 2:
-            kappa, epochs = staging_scores(ref[both], predicted[both], STAGES).kappa, int(both.sum())
+        kappa, epochs = paired_kappa(ref, predicted)
     tower = getattr(engine.model, "text", None)
     return ModelFacts(engine.status.split(" · ")[0], sum(p.numel() for p in engine.model.parameters()),
                       sum(p.numel() for p in tower.parameters()) if tower is not None else 0,

@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 
-from app.chat.agreement import stage_agreement
+from app.chat.agreement import paired_kappa, stage_agreement
 from app.chat.aspects import Aspect
 from app.chat.inventory import event_inventory
 from app.chat.periods import stage_name
@@ -26,7 +26,6 @@ from app.chat.staging_channel import staging_channel
 from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, uncalibrated
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
-from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
 from sleeplm_core.scoring.channels import eeg_labels, pick, unusable
 from sleeplm_core.scoring.config import ScoringConfig
@@ -214,11 +213,10 @@ def _model_agreement(night: LoadedNight) -> str:
     machine, predicted = night.machine_stages(), night.predicted
     if machine is None or predicted is None:
         return ""
-    both = (machine >= 0) & (predicted >= 0)
-    if both.sum() < 2:
+    kappa, epochs = paired_kappa(machine, predicted)
+    if kappa is None:
         return ""
-    kappa = staging_scores(machine[both], predicted[both], STAGES).kappa
-    return (f"the model's zero-shot stages against it: κ {kappa:.2f} ({int(both.sum())} epochs; "
+    return (f"the model's zero-shot stages against it: κ {kappa:.2f} ({epochs} epochs; "
             f"neither is a human scoring)")
 
 

@@ -9,10 +9,10 @@ import re
 
 import numpy as np
 
+from app.chat.agreement import paired_kappa
 from app.chat.plan import Plan
 from app.chat.results import Message, Restaged
 from app.night import LoadedNight
-from sleeplm_core.heads.metrics import staging_scores
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 from sleeplm_core.scoring.channels import eeg_labels, unusable
 from sleeplm_core.scoring.staging import StagingConfig, stage_channels, yasa_staging
@@ -33,11 +33,6 @@ def _lead(asked: str, labels: list[str], used: str, night: LoadedNight) -> str |
         return next((label for label in usable if label != used), None)
     wanted = _squeezed(asked.removeprefix("EEG ").removeprefix("eeg "))
     return next((label for label in labels if wanted and wanted in _squeezed(label)), None)
-
-
-def _kappa(a: np.ndarray, b: np.ndarray) -> float | None:
-    both = (a >= 0) & (b >= 0)
-    return staging_scores(a[both], b[both], STAGES).kappa if both.sum() >= 2 else None
 
 
 def _minutes(codes: np.ndarray) -> dict[str, float]:
@@ -69,8 +64,9 @@ def restage(plan: Plan, night: LoadedNight) -> Restaged | Message:
     index = np.floor(np.asarray(starts) / EPOCH_SEC).astype(int)
     after = np.where((index >= 0) & (index < len(staged.codes)), staged.codes[np.clip(index, 0, len(staged.codes) - 1)], -1)
     both = (before >= 0) & (after >= 0)
+    kappa, epochs = paired_kappa(before, after)
     human = night.scored()
-    return Restaged(lead, used, _kappa(before, after), int(np.sum(both & (before != after))), int(both.sum()),
+    return Restaged(lead, used, kappa, int(np.sum(both & (before != after))), epochs,
                     _minutes(before[both]), _minutes(after[both]),
-                    None if human is None else _kappa(human, before), None if human is None else _kappa(human, after),
-                    staged.source)
+                    None if human is None else paired_kappa(human, before)[0],
+                    None if human is None else paired_kappa(human, after)[0], staged.source)
