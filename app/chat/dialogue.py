@@ -20,7 +20,7 @@ from app.chat.measures import measure_name, names_measure
 from app.chat.results import LIBRARY_SOURCE, Item
 from app.chat.surround import ZOOM_OUT_SEC, surround, surrounding
 from app.chat.timespan import TimeSpan, parse_time, period_stage
-from app.chat.understand import AND_ORDINAL_RE, DIFFERENT_REF_RE, EACH_EXAMPLE_RE, GOT_WRONG_RE, comparison_row
+from app.chat.understand import REM_LATENCY_SPAN, AND_ORDINAL_RE, DIFFERENT_REF_RE, EACH_EXAMPLE_RE, GOT_WRONG_RE, comparison_row
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 # "what was happening in the breathing?" right after moving to an epoch asks about that epoch.
@@ -557,8 +557,9 @@ class Dialogue:
                            modality=query.modality or self.shown.modality)
         if query.ref in (Ref.CONTEXT, Ref.ITEM) and (span := self._shown_span()) is not None:
             # "show me the second cycle", then "what happened in it?": the span just shown
+            # ("why was there no REM in it?": the stage asked stays)
             return replace(query, note=re.sub(r"^(?:the|that)\s+", "", span.text.strip(), flags=re.I),
-                           scope=Scope(time=span))
+                           scope=Scope(query.scope.stages, span))
         if (query.ref in (Ref.CONTEXT, Ref.ITEM) and self.cursor < 0 and self.shown is not None
                 and self.shown.intent == Intent.NAVIGATE and self.shown.ref == Ref.NONE):
             # "show me 4:30", then "what stage is it?": the epoch the viewer moved to
@@ -1091,6 +1092,10 @@ class Dialogue:
                          scope=Scope(time=TimeSpan("item", item.start, item.start + EPOCH_SEC, "that stretch")))
         if query.intent == Intent.EXPLAIN and query.phenomenon:
             return self._why_kind(query)
+        if (short := _shortfall_of(shown, query.text)) is not None:
+            # "what's the REM latency?" or "is the N3 normal?", then "why?": what the night shows
+            # of why the first REM came when it did, or why the stage's amount was what it was
+            return short
         if shown is not None and shown.note == "staging_channel":
             # "which channel did you stage on?", then "why that one?": the order the staging
             # reads the leads in, which that answer leads with
@@ -2364,6 +2369,24 @@ _HOW_MANY_OF_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<ask>how many|what 
                                    r"(?: ones| arousals)?)\W*$", re.I)
 """After the arousals, how many had one cause ("how many were from leg movements?", "what
 fraction were respiratory?")."""
+def _shortfall_of(shown: Query | None, text: str) -> Query | None:
+    """The stage shortfall a "why?" asks after the REM latency or a stage's amount was given
+    (alone or judged against the norms), else None."""
+    if shown is None:
+        return None
+    if "REM" in shown.scope.stages and shown.stage_event == "latency" or (
+            shown.intent == Intent.NORMAL and shown.target == "REM latency"):
+        return Query(Intent.STAGE_AMOUNT, text, scope=Scope(("REM",), REM_LATENCY_SPAN), measure="latency",
+                     by_rule=True)
+    stage = next((s for s, row in ROW_OF_STAGE.items() if shown.intent == Intent.NORMAL and shown.target == row),
+                 shown.scope.stages[0] if shown.intent == Intent.STAGE_AMOUNT and len(shown.scope.stages) == 1
+                 else None)
+    if stage in ("N3", "REM"):
+        return Query(Intent.STAGE_AMOUNT, text, scope=Scope((stage,), shown.scope.time), measure="shortfall",
+                     by_rule=True)
+    return None
+
+
 _WHY_NOT_RE = re.compile(r"\b(?:why|how come) not\b", re.I)
 _DELAY_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|big|much) is (?:the|that|this) (?:delay|lag)|how long (?:is it|does"
                        r" it take|until it bottoms out)|how (?:long|much) later|what(?:'s| is) the (?:delay|lag))"

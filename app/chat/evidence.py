@@ -35,7 +35,7 @@ def _chin_tone(night: LoadedNight, i: int) -> float | None:
     return None if tones is None else float(tones[i])
 
 
-def _night_events(night: LoadedNight) -> list:
+def night_events(night: LoadedNight) -> list:
     """The events the evidence reads: the scoring's, with the micro-events a human scoring
     lacks from the machine's (:func:`events_for`)."""
     events, source = night.scored_events()
@@ -90,7 +90,7 @@ def clearest_epoch(night: LoadedNight, stage: str) -> tuple[int, str] | None:
     shown = ""
     if stage in _HALLMARKS:
         # a teaching example shows what the stage is scored on, where any epoch does
-        events = _night_events(night)
+        events = night_events(night)
         marked = idx[[_shows_hallmark(events, stage, float(night.epochs.starts[i])) for i in idx]]
         # ... and, where one can, nothing else: no apnea, arousal or leg movement beside it
         quiet = marked[[not _disturbed(events, float(night.epochs.starts[i])) for i in marked]]
@@ -133,7 +133,7 @@ def stage_evidence(plan: Plan, night: LoadedNight, epoch: int | None = None) -> 
              is not None}
     slow = _mean_columns(frame, i, "brain.eog.", ".slow [%]")
     rems = _mean_columns(frame, i, "brain.rems.", "count [count]")
-    events, coverage = _events_in(_night_events(night), start, start + EPOCH_SEC)
+    events, coverage = _events_in(night_events(night), start, start + EPOCH_SEC)
     machine = night.machine.proba_at(np.array([start]))[0] if night.machine is not None and \
         night.machine.has_stages else None
     least = q.scope.time is not None and q.scope.time.kind == "least_sure" and machine is not None

@@ -44,6 +44,7 @@ from app.chat.index_track import index_track
 from app.chat.library import library_contents
 from app.chat.model_facts import model_facts
 from app.chat.restage import restage
+from app.chat.stage_shortfall import SHORTFALLS, stage_shortfall
 from app.chat.likeness import epoch_likeness, hit_likeness, words_likeness
 from app.chat.measures import column_name, measure_columns, measure_name, missing_measure, names_measure
 from app.chat.peaks import peak_frequencies
@@ -1554,8 +1555,11 @@ def describe(plan: Plan, night: LoadedNight, engine: Engine) -> Description | Me
     # A span of the night (not a stage in general, not one epoch) lists its findings too,
     # unless one body system other than breathing was asked about.
     findings = q.scope.time is not None and q.modality in (None, "respiratory")
+    # an event under way when the span begins is part of what happened there ("what happened at
+    # 00:27:10?" in the middle of a hypopnea), though counts go by where events start
+    running = replace(plan.where, overlap=True)
     listed = [_event_item(night, e, source) for e in events if e.type in _SALIENT
-              and plan.where.contains(night, e.onset)] if findings else []
+              and running.contains(night, e.onset, e.offset)] if findings else []
     bursts = Counter(e.type for e in events if e.type in _BURSTS
                      and plan.where.contains(night, e.onset)) if findings else Counter()
     breathing = (_stage_breathing(plan, night) if q.modality == "respiratory" and q.scope.time is None
@@ -2379,7 +2383,8 @@ _STEPS: dict[Intent, Step] = {
                                        else recording_facts(p, n)),
     Intent.BREAKDOWN: lambda p, n, e: (correlation(p, n) if p.query.against else index_track(p, n))
     if p.query.by == "correlation" else breakdown(p, n),
-    Intent.STAGE_AMOUNT: lambda p, n, e: stage_amount(p, n),
+    Intent.STAGE_AMOUNT: lambda p, n, e: stage_shortfall(p, n) if p.query.measure in SHORTFALLS
+    else stage_amount(p, n),
     Intent.EXPLAIN: explain,
     Intent.CLASSIFY: lambda p, n, e: stage_evidence(p, n) if p.query.stage_event == "why"
     else quiz_question(p, n) if p.query.stage_event == "quiz"

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 CITATION = ("Ohayon MM, Carskadon MA, Guilleminault C, Vitiello MV. Meta-analysis of "
             "quantitative sleep parameters from childhood to old age in healthy individuals. "
             "Sleep 2004;27(7):1255-73")
+SHORT_CITATION = "Ohayon et al. 2004"
+""":data:`CITATION` where a sentence names it in passing."""
 
 # (lowest age, label) of each band; the norms below have one (low, high) per band.
 _BANDS: tuple[tuple[int, str], ...] = ((18, "20-39 years"), (40, "40-59 years"),

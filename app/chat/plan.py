@@ -217,8 +217,9 @@ BEFORE_FINAL_SEC = 120.0
 
 def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     """Seconds before sleep onset (the first sleep epoch), from it to the final awakening (the
-    end of the last sleep epoch), or the :data:`BEFORE_FINAL_SEC` before that awakening; a
-    night without sleep is refused."""
+    end of the last sleep epoch), from it to the first REM epoch (to the final awakening without
+    REM), or the :data:`BEFORE_FINAL_SEC` before the final awakening; a night without sleep is
+    refused."""
     sleep = np.flatnonzero(night.stages()[0] >= STAGES.index("N1"))
     if not len(sleep):
         raise ChatError("this night has no sleep, so no sleep onset; ask about a time instead")
@@ -230,6 +231,11 @@ def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
                             "before sleep onset; ask about a time instead")
         return 0.0, onset
     final = float(starts[sleep[-1]]) + EPOCH_SEC
+    if time.kind == "rem_latency":
+        # sleep onset (of the main sleep period) to the first REM epoch after it: the REM latency
+        onset = sleep_onset(night) or onset
+        rem = np.flatnonzero((night.stages()[0] == STAGES.index("REM")) & (starts >= onset))
+        return onset, float(starts[rem[0]]) if len(rem) else final
     if time.kind == "before_final":
         if final >= night.recording.duration - 1e-6:
             raise ChatError("the recording ends asleep, so there is no final awakening to look before; "
@@ -286,7 +292,7 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
         return least_sure_span(night)
     if time.kind == "stage_epoch":
         return stage_epoch_span(time, night)
-    if time.kind in ("before_onset", "after_onset", "before_final"):
+    if time.kind in ("before_onset", "after_onset", "before_final", "rem_latency"):
         return onset_side_span(time, night)
     if (time.kind == "clock" and time.end is not None
             and (time.end - time.start) % DAY_SEC > BACKWARDS_SEC):

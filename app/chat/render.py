@@ -32,9 +32,11 @@ from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, s
                            source_name, span_phrase, stages_guessed)
 from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.model_facts import SHIPPED_CHECKS
+from app.chat.evidence import SLOW_WAVE_SHARE
+from app.chat.stage_shortfall import NEAR_MISS_PCT
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -4724,3 +4726,168 @@ def _(r: Findings, night: LoadedNight) -> Answer:
         lead = f"**The first of {len(r.found)}, most important first**: {r.found[0].text}\n\n"
     return _answer(night, f"{lead}{head}\n\n{lines}\n\nThese are measurements against stated limits, "
                    f"not a diagnosis; the drawn moments are on the plots.", items)
+
+
+_STAGE_WORDS = {"N1": "N1", "N2": "N2", "N3": "N3 (deep sleep)", "REM": "REM"}
+_WHEN_WHY = {
+    "N3": ("deep sleep is usually front-loaded: the sleep pressure built up while awake discharges in the first "
+           "cycles, so later ones hold less"),
+    "REM": ("REM periods usually lengthen toward morning with the circadian rhythm; the first is often short or "
+            "skipped"),
+}
+_OUTSIDE_WHY = {
+    "N3": ("sleep debt (N3 rises after sleep loss), a nap earlier in the day, caffeine, and drugs such as "
+           "benzodiazepines, which reduce N3"),
+    "REM": ("alcohol, many antidepressants and some other drugs suppress REM (and it rebounds when they are "
+            "stopped), and a first night in a sleep lab often has less REM"),
+    "N1_excess": ("arousals from breathing events or leg movements the channels missed, pain, noise, and age: N1 "
+                  "takes a larger share of more broken sleep"),
+    "N2_excess": ("N2 fills the sleep N3 and REM do not take, so whatever lowers them (age, REM-suppressing "
+                  "drugs, benzodiazepines) raises it"),
+    "N3_excess": ("youth (children and young adults have far more N3), sleep loss on the nights before (N3 "
+                  "rebounds), and in older scorings the R&K rules, whose stages 3 and 4 read slow waves more "
+                  "generously"),
+    "REM_excess": ("REM rebounds after REM-suppressing drugs or alcohol are stopped and after REM loss on the "
+                   "nights before; a long last REM period at the end of a long night also raises its share"),
+    "latency": ("many antidepressants and alcohol delay the first REM period, and so does a first night in a "
+                "sleep lab; a latency under 15 min (a sleep-onset REM period) points the other way, to sleep "
+                "loss or narcolepsy"),
+}
+"""What sets a stage's amount that no channel records, named after what the night shows."""
+
+
+@render.register
+def _(r: StageShortfall, night: LoadedNight) -> Answer:
+    lines = [line for line in ((_shortfall_broken(r, night),) if r.asked == "latency" else (
+        _shortfall_when(r), _shortfall_broken(r, night), _shortfall_waves(r, night), _shortfall_cut(r))) if line]
+    outside = _OUTSIDE_WHY["latency" if r.asked == "latency" else f"{r.stage}_excess" if r.asked == "excess"
+                           and not _below_norm(r, night) else r.stage]
+    text = (_shortfall_lead(r, night) + "\n\nWhat the night shows:\n" + "\n".join(f"- {line}" for line in lines)
+            + f"\n\nWhat a recording cannot show also matters: {outside}."
+            + stage_caveat(night, r.source))
+    return Answer(text, highlights=[Highlight(*r.span, "the part asked")] if r.where else [])
+
+
+def _shortfall_lead(r: StageShortfall, night: LoadedNight) -> str:
+    if r.asked == "latency":
+        return _latency_lead(r, night)
+    name, where = _STAGE_WORDS[r.stage], r.where or "over the night"
+    others = ", ".join(f"{s} {m:.1f} min" for s, m in sorted(r.stage_minutes.items(), key=lambda kv: -kv[1])
+                       if m and s != "W")
+    share = 100 * r.minutes / r.sleep_minutes
+    rest = "" if r.rest_share is None else f"; the rest of the night: {r.rest_share:.1f} %"
+    scored = f"{source_name(r.source)} stages"
+    if not r.minutes:
+        lead = (f"**No {name} {where}**{_clock_span(r, night)}: its {r.sleep_minutes:.0f} min asleep were "
+                f"{others} ({scored}{rest}).")
+    else:
+        lead = (f"**{'There was ' if r.asked == 'absence' else ''}{name} {where}: {r.minutes:.1f} min**"
+                f"{_clock_span(r, night)}, {share:.1f} % of {'its' if r.where else 'the'} {r.sleep_minutes:.0f} "
+                f"min asleep ({scored}{rest}).")
+    age = night.recording.patient.age
+    if r.where or age is None or age < norms.ADULT_AGE:
+        return lead
+    _, low, high = norms.range_of(norms.ROW_OF_STAGE[r.stage], age)
+    verdict = "below" if share < low else "above" if share > high else "within"
+    return lead + (f" That is {verdict} the {low:.0f}-{high:.0f} % healthy {age:.0f}-year-olds typically have "
+                   f"({norms.SHORT_CITATION}).")
+
+
+def _below_norm(r: StageShortfall, night: LoadedNight) -> bool:
+    """Whether a stage asked about as too much fell below its age's range over the night ("why is
+    N3 so high?" of a night short of N3): its shortfall's reasons apply then."""
+    age = night.recording.patient.age
+    if r.where or r.stage not in ("N3", "REM") or age is None or age < norms.ADULT_AGE:
+        return False
+    return 100 * r.minutes / r.sleep_minutes < norms.range_of(norms.ROW_OF_STAGE[r.stage], age)[1]
+
+
+def _latency_lead(r: StageShortfall, night: LoadedNight) -> str:
+    """The REM latency, its stages and the age's norm."""
+    latency = (r.span[1] - r.span[0]) / 60
+    stages = ", ".join(f"{s} {m:.1f} min" for s, m in sorted(r.stage_minutes.items(), key=lambda kv: -kv[1]) if m)
+    lead = (f"**REM latency: {latency:.1f} min**, from sleep onset ({clock(night, r.span[0])}) to the first REM "
+            f"epoch ({clock(night, r.span[1])}); before it: {stages} ({source_name(r.source)} stages).")
+    if r.stage_minutes["W"]:
+        # the latency counts the wake after sleep onset; a long one is often broken sleep, not late REM
+        lead += (f" {r.stage_minutes['W']:.1f} of those minutes were awake: counted in sleep alone, the first "
+                 f"REM came **{r.sleep_minutes:.1f} min** into sleep.")
+    age = night.recording.patient.age
+    if age is None or age < norms.ADULT_AGE:
+        return lead
+    _, low, high = norms.range_of("REM latency", age)
+    verdict = "above" if latency > high else "below" if latency < low else "within"
+    return lead + (f" That is {verdict} the {low:.0f}-{high:.0f} min healthy {age:.0f}-year-olds typically have "
+                   f"({norms.SHORT_CITATION}).")
+
+
+def _clock_span(r: StageShortfall, night: LoadedNight) -> str:
+    return f" ({clock(night, r.span[0])}–{clock(night, r.span[1])})" if r.where else ""
+
+
+def _shortfall_when(r: StageShortfall) -> str:
+    """The stage cycle by cycle, the stretch's cycles in bold."""
+    if not r.by_cycle:
+        return ""
+    cycles = " / ".join(f"**{m:.1f}**" if inside and r.where else f"{m:.1f}" for _, m, inside in r.by_cycle)
+    marked = " (bold: the cycles in the part asked)" if r.where and any(i for *_, i in r.by_cycle) else ""
+    return f"**When**: {r.stage} by cycle {cycles} min{marked}; {_WHEN_WHY[r.stage]}{_follows_usual(r)}."
+
+
+def _follows_usual(r: StageShortfall) -> str:
+    """Whether the night put the stage where it usually lies: N3's most in the first cycle, REM's
+    in a later one than the first."""
+    minutes = [m for _, m, _ in r.by_cycle]
+    if len(minutes) < 2 or not max(minutes):
+        return ""
+    top = int(np.argmax(minutes))
+    usual = top == 0 if r.stage == "N3" else top > 0
+    return ("; this night follows that" if usual else
+            f"; this night does not: its most {r.stage} came in cycle {top + 1}")
+
+
+def _shortfall_broken(r: StageShortfall, night: LoadedNight) -> str:
+    """The stretch's wake and event rates against the rest of the night's (or the age's mean)."""
+    rates = []
+    for rate in r.rates:
+        if rate.inside is None:
+            continue
+        against = "" if rate.rest is None else f" against {rate.rest:.1f} in the rest of the night"
+        if rate.rest is None and rate.name == "arousals" and (mean := norms.arousal_mean(
+                night.recording.patient.age)) is not None:
+            against = f" (healthy sleepers of {mean[0]} average {mean[1]:.1f})"
+        rates.append(f"{rate.name} {rate.inside:.1f}{against}")
+    if not rates:
+        return ""
+    higher = [rate.name for rate in r.rates if rate.inside is not None and rate.rest is not None
+              and rate.inside > 1.25 * rate.rest + 0.5]
+    verdict = (f"; more {' and '.join(higher)} here than in the rest, which cut sleep short" if higher
+               else "; no more than in the rest of the night" if r.where else "")
+    return (f"**Broken sleep**: {r.stage_minutes['W']:.1f} min awake {'in it' if r.where else 'in the recording'}; "
+            f"per hour of sleep, "
+            + ", ".join(rates) + verdict + ".")
+
+
+def _shortfall_waves(r: StageShortfall, night: LoadedNight) -> str:
+    """For little N3 or much N2: how close the lighter NREM epochs' slow waves came to the N3
+    rule, and the age."""
+    if (r.stage, r.asked == "excess") not in (("N3", False), ("N2", True)):
+        return ""
+    age = night.recording.patient.age
+    aged = (f" Slow waves shrink with age, so at {age:.0f} fewer of them pass the detector's 75 µV." if age
+            and age >= 40 else "")
+    whose = "its" if r.where else "the night's"
+    if r.closest is None:
+        return f"**Slow waves**: none detected in {whose} N1 and N2 epochs.{aged}"
+    top, near = r.closest
+    close = (f"{near} epoch{'s' * (near != 1)} reached {NEAR_MISS_PCT:.0f} % or more: close calls a scorer "
+             f"measuring by eye may score N3" if near else "none came close")
+    return (f"**Slow waves**: {whose} N1 and N2 epochs reached at most **{top:.0f} %** slow-wave cover against the "
+            f"{SLOW_WAVE_SHARE:.0f} % N3 needs; {close}.{aged}")
+
+
+def _shortfall_cut(r: StageShortfall) -> str:
+    if r.stage != "REM" or not r.ends_recording:
+        return ""
+    return ("**Cut short**: the part asked runs to the end of the recording, so a REM period that would "
+            "have ended its cycle was not recorded.")

@@ -1392,6 +1392,59 @@ class Restaged:
 
 
 @dataclass(frozen=True)
+class StretchRate:
+    """Events of one kind per hour of sleep in a stretch and in the rest of the night.
+
+    Attributes:
+        name: the events in words ("arousals").
+        inside, rest: per hour of sleep; ``rest`` None when the stretch is the night, either
+            None without sleep there.
+    """
+
+    name: str
+    inside: float | None
+    rest: float | None
+
+
+@dataclass(frozen=True)
+class StageShortfall:
+    """Why a stretch held little or none of a stage ("why was there no deep sleep in the second
+    cycle?").
+
+    Attributes:
+        stage: "N3" or "REM"; where: the stretch in words, "" for the night; span: its (start,
+            end) in seconds.
+        source: who scored the stages.
+        minutes: the stage's minutes in the stretch; sleep_minutes: its minutes asleep;
+            stage_minutes: its minutes of each of ``STAGES``.
+        rest_share: the stage's % of the sleep in the rest of the night, None for the night.
+        by_cycle: (cycle number, the stage's minutes in it, whether it overlaps the stretch).
+        rates: the stretch's awakenings and events per hour of sleep against the rest's.
+        closest: for N3, (highest slow-wave coverage % of its N1 and N2 epochs, how many came
+            within :data:`app.chat.stage_shortfall.NEAR_MISS_PCT`); None otherwise or without
+            detected slow waves.
+        ends_recording: the stretch runs to the end of the recording.
+        asked: "absence" when the question said there was none ("why was there no REM?"),
+            "latency" when it asked why the first REM came late (the stretch is then sleep onset
+            to the first REM epoch), else "shortfall".
+    """
+
+    stage: str
+    where: str
+    span: tuple[float, float]
+    source: str
+    minutes: float
+    sleep_minutes: float
+    stage_minutes: dict[str, float]
+    rest_share: float | None
+    by_cycle: tuple[tuple[int, float, bool], ...]
+    rates: tuple[StretchRate, ...]
+    closest: tuple[float, int] | None
+    ends_recording: bool
+    asked: str
+
+
+@dataclass(frozen=True)
 class ModelFacts:
     """What the sleep-language model in use is and how far it has been checked ("what model is
     this?", "how accurate is it on real data?").
@@ -2296,5 +2349,5 @@ Result = (Message | EventList | StagePeriods | StageAmount | StageRatio | Signal
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
           | SpO2Recovery | BusiestEpochs | PeakFrequencies | Fragmentation
           | Likeness | AwakeningCauses | EventKinds | BurdenResult | PlmSeries | AhiRobustness
-          | ModelFacts | Restaged)
+          | ModelFacts | Restaged | StageShortfall)
 

@@ -20,7 +20,7 @@ from app.timeexpr import DAY_SEC
 
 TimeKind = Literal["clock", "after", "before", "elapsed", "from_end", "epoch", "fraction",
                    "current", "cycle", "episode", "period", "before_onset", "after_onset", "item",
-                   "run", "least_sure", "stage_epoch", "before_final"]
+                   "run", "least_sure", "stage_epoch", "before_final", "rem_latency"]
 
 _MERIDIEM = r"(am|pm|a\.m\.|p\.m\.)"
 _CLOCK = rf"(\d{{1,2}})(?::(\d{{2}}))?(?::(\d{{2}}))?\s*{_MERIDIEM}?"
@@ -140,6 +140,7 @@ class TimeSpan:
             plan from its stage probabilities.
             ``before_final`` the minutes before the final awakening, resolved by the plan
             from the hypnogram.
+            ``rem_latency`` sleep onset to the first REM epoch, resolved by the plan likewise.
             ``stage_epoch`` one epoch of a stage, ``start`` its 0-based index among them (-1
             the last), the stage named in ``text`` ("the first N2 epoch"); the plan resolves it.
         start: start of the span in the unit of ``kind``.

@@ -988,6 +988,11 @@ _CONDITION_RE = re.compile(
 _AGE_RE = re.compile(r"\b(\d{1,3})[- ]?(?:years?|yrs?|y/?o)\b|\baged?\s+(\d{1,3})\b", I)
 
 
+_DENSITY_STAGE_WORD = r"n1|n2|n3|nrem|non-rem|rem|sws|stage [123]"
+_DENSITY_STAGE_RE = re.compile(rf"\b(?P<stage>{_DENSITY_STAGE_WORD})\s+(?:[\w-]+\s+){{0,2}}(?:density|densities|index"
+                               rf"|rate)\b|\b(?:density|densities|index)\s+(?:for\s+)?(?P<stage2>{_DENSITY_STAGE_WORD})\b", I)
+
+
 def _stage_filter(text: str) -> tuple[tuple[str, ...], str]:
     """Stages named after in/during, with any list of them ("in N2 and N3", "during N1, N2 or
     REM"); returns them and the text with that phrase removed."""
@@ -999,6 +1004,10 @@ def _stage_filter(text: str) -> tuple[tuple[str, ...], str]:
                                   if p.fullmatch(more.group(1))), ())
                 end = more.end()
             return tuple(s for s in STAGES if s in named), text[: m.start()] + " " + text[end:]
+    if (m := _DENSITY_STAGE_RE.search(text)) and (stages := stage_term(m["stage"] or m["stage2"])):
+        # "N2 spindle density", "spindle density N2 pls": a rate's stage named beside it
+        group = "stage" if m["stage"] else "stage2"
+        return stages, text[: m.start(group)] + " " + text[m.end(group):]
     if m := _BARE_STATE_RE.search(text):
         # "mean heart rate asleep", "SpO2 awake": the state right after what is measured
         stages = ("W",) if m[1].lower() == "awake" else _SLEEP_WORDS[1]
@@ -2618,6 +2627,8 @@ def _understand(text: str) -> Query:
         # "go to the next REM period": from the epoch on screen to that stage's next period
         return Query(Intent.NAVIGATE, text, scope=Scope(stage_term(text)), note="period",
                      step=-1 if step.group(1).lower() != "next" else 1, by_rule=True)
+    if time is None and (short := _stage_shortfall(text, time)) is not None and short.ref == Ref.ITEM:
+        return short   # "why was there no deep sleep in it?": the stretch just shown
     if (follow := _followup(text, time)) is not None:
         if _CONTEXT_WOKE_RE.search(text):
             # "what woke the patient?": the awakening just shown, else every awakening's tie;
@@ -2766,6 +2777,8 @@ def _understand(text: str) -> Query:
     if (where_lying := _position_periods(text)) is not None:
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time),
                      measure="position", target=where_lying, by_rule=True)
+    if time is not None and time.kind == "cycle" and (short := _stage_shortfall(text, time)) is not None:
+        return short   # "why no REM in the first cycle?": that cycle's REM, not REM timing in general
     if (entry := find_term(text)) is not None and (time is None or entry.asked):
         # "what is N2 sleep?", "why is the chin EMG recorded?": a term, defined on this night
         return Query(Intent.EXPLAIN, text, target=entry.key, note="glossary", by_rule=True)
@@ -2830,6 +2843,8 @@ def _understand(text: str) -> Query:
         return Query(Intent.HELP, text, note="export", by_rule=True)
     if _PERIOD_WAKE_RE.search(text) and time is None:
         return Query(Intent.SUMMARY, text, stat="period_wake", by_rule=True)
+    if (short := _stage_shortfall(text, time)) is not None:
+        return short
     if _WHY_WAKE_RE.search(text):
         # "why is there so much wake?": where the wake lies, before, inside and after sleep
         return Query(Intent.SUMMARY, text, scope=Scope(time=time), stat="wake", by_rule=True)
@@ -3429,6 +3444,57 @@ _PERIOD_WAKE_RE = re.compile(
     r"|\b(?:percent(?:age)?|fraction|proportion|share|%)\b.{0,30}\b(?:awake|wake|wakefulness)\s+after\s+sleep"
     r"\s+onset\b|\bwaso\b.{0,20}\b(?:as a |in )?(?:percent(?:age)?|fraction|proportion|share|%)\b"
     r"|\b(?:percent(?:age)?|fraction|proportion|share|%)\s+(?:of\s+)?waso\b", I)
+# "why was there so little deep sleep?", "why was there no REM in the third cycle?", "how come
+# she never reached N3?": a stage's shortfall over a stretch, and what the night shows of why.
+_WHY_SHORT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|then\s+)?(?:why|how come|what (?:explains|caused|causes"
+                           r"|is behind|was behind|could explain))\b", I)
+_SHORT_WORD_RE = re.compile(r"\b(?:no|none|little|hardly|barely|scarcely|not (?:much|enough|any|more|reach\w*)|less"
+                            r"|lacks?|lacking|lacked|absent|missing|short|shorter|low|lower|reduced|decreased"
+                            r"|few|fewer|only|(?:didn'?t|did not|doesn'?t|does not|never|wasn'?t|was not) (?:\w+ )?"
+                            r"(?:get|have|reach|enter|go|show|see|any|much|enough|into)|without|skip\w*)\b", I)
+# "why is there so much N2?", "why is N3 so high?": a stage's excess, read the same way
+_MUCH_WORD_RE = re.compile(r"\b(?:so much|so many|too much|too many|a lot of|lots of|high|higher|more|increased"
+                           r"|elevated|excess\w*|so long|abundant|plenty of)\b", I)
+_NONE_WORD_RE = re.compile(r"\b(?:no|none|not any|never|without|absent|missing|skip\w*|(?:didn'?t|did not|doesn'?t"
+                           r"|does not|wasn'?t|was not) (?:\w+ )?(?:any|reach|enter|get into|go into))\b", I)
+# what a shortfall question must not be about: a stage's timing or its features ("why is the REM
+# latency so long?", "why is there no atonia in REM?", "why no spindles in N3?")
+_SHORT_NOT_RE = re.compile(r"\b(?:latency|onset|atonia|tone|spindles?|eye movements?|rems|k-?complex\w*|waves?"
+                           r"|power|apn(?:o)?eas?|hypopneas?|arousals?|events?|model|yasa|machine|periods?"
+                           r"|bouts?|density|percentage of|ahi)\b", I)
+
+
+# "why is the REM latency so long?", "how come REM came so late?": REM's shortfall from sleep onset
+_WHY_LATE_REM_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why|how come|what (?:explains|caused|causes"
+                              r"|delayed))\b.*\b(?:rem (?:sleep )?latency\b.*\b(?:long|late|high|delayed|prolonged"
+                              r"|increased)|(?:first )?rem(?: sleep| period)? (?:come|came|start\w*|appear\w*|arriv\w*"
+                              r"|show\w* up) (?:so |this |that |very )?late|rem (?:take|took) (?:so )?long)\b", I)
+REM_LATENCY_SPAN = TimeSpan("rem_latency", text="before the first REM period")
+"""Sleep onset to the first REM epoch, the stretch a "why is the REM latency long?" reads."""
+
+
+def _stage_shortfall(text: str, time: TimeSpan | None) -> Query | None:
+    """"why was there so little N3?": the stage's amount over the span and its reasons; None
+    unless the text asks why one of N3 or REM fell short, why a sleep stage ran high, or why
+    the first REM came late."""
+    if _WHY_LATE_REM_RE.search(text) and time is None:
+        return Query(Intent.STAGE_AMOUNT, text, scope=Scope(("REM",), REM_LATENCY_SPAN), measure="latency",
+                     by_rule=True)
+    if not (_WHY_SHORT_RE.search(text) and (_SHORT_WORD_RE.search(text) or _MUCH_WORD_RE.search(text))) or (
+            _SHORT_NOT_RE.search(text)):
+        return None
+    if time is not None and (time.kind in ("current", "item") or time.kind == "epoch" and time.end in (None, time.start)):
+        return None   # "why is there no N3 in this epoch?": that epoch's stage evidence
+    rest = text.replace(time.text, " ") if time is not None else text
+    stages = stage_term(rest)
+    much = _MUCH_WORD_RE.search(rest) and not _SHORT_WORD_RE.search(_MUCH_WORD_RE.sub(" ", rest))
+    if stages not in ((("N1",), ("N2",), ("N3",), ("REM",)) if much else (("N3",), ("REM",))):
+        return None
+    ref = Ref.ITEM if time is None and re.search(r"\b(?:in|during|of) (?:it|that|this|there)\W*$", text, I) else Ref.NONE
+    return Query(Intent.STAGE_AMOUNT, text, scope=Scope(stages, time), ref=ref, by_rule=True,
+                 measure="excess" if much else "absence" if _NONE_WORD_RE.search(rest) else "shortfall")
+
+
 _WHY_WAKE_RE = re.compile(r"\bwhy (?:is|was) (?:her |his |their |the )?(?:sleep )?efficiency (?:so )?(?:low|poor|bad)\b"
                           r"|\bwhat (?:could have |might have |may have )?(?:caused|explains?) (?:the |her |his )?(?:poor|low"
                           r"|bad) (?:sleep )?efficiency\b"
@@ -4711,6 +4777,20 @@ def _until_first(m: re.Match[str]) -> str:
 
 
 # "how does it compare with the others?": the thing just shown against the rest of its kind
+# "is that prolonged?", "is it short for a 47 yo?" after a figure: that figure against the norms
+_JUDGED_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|isn'?t|wasn'?t) (?:that|this|it) (?:too |very |a bit "
+                             r"|abnormally |unusually |considered )?(?:prolonged|long|short|delayed|early|late|high|low"
+                             r"|elevated|reduced|increased|decreased|abnormal)(?: for (?:a |an )?(?P<age>\d{1,3})[- ]?"
+                             r"(?:years?|yrs?|y/?o|year[- ]old)\w*)?\W*$", I)
+# "why so long?", "how come it's that high?": "why?" of the figure just given
+_WHY_SO_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why|how come)(?: (?:is|was) (?:it|that|this)| it'?s| that'?s)?"
+                        r" (?:so|that|this|too) (?:long|short|high|low|late|early|delayed|prolonged|much|little)\W*$", I)
+
+
+def _judged_that(m: re.Match[str]) -> str:
+    return f"is that normal for a {m['age']} year old?" if m["age"] else "is that normal?"
+
+
 _VS_OTHERS_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:it|that|this)(?: one)? compare (?:to|with|against)"
                            r" (?:the )?(?:others?|rest|other ones)|(?:is|was) (?:it|that|this)(?: one)? (?:typical|unusual"
                            r"|normal for (?:this|the) night|longer than (?:usual|the others|average)|an outlier))\W*$", I)
@@ -4828,7 +4908,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_ONSET_STAGE_RE, "when was sleep onset?"),
     (_SEVERE_THAT_RE, "how severe is the apnea?"), (_LIKE_GRADE_RE, "how severe is the apnea?"),
     (_CALL_IT_GRADE_RE, "how severe is the apnea?"),
-    (_BAD_THAT_RE, "is that normal?"),
+    (_BAD_THAT_RE, "is that normal?"), (_JUDGED_THAT_RE, _judged_that), (_WHY_SO_RE, "why?"),
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
     (_BETTER_HALF_RE, "compare the first half with the second half"),
     (_EVENTS_WORSE_HALF_RE, _events_worse_half),
