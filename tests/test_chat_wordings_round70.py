@@ -13,6 +13,7 @@ from app.chat.plan import clock
 from chat_dialogues import last_answer
 from sleeplm_core.heads.cycles import sleep_cycles
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.scoring.intervals import runs
 
 _SLEEP = [STAGES.index(s) for s in ("N1", "N2", "N3", "REM")]
 
@@ -172,3 +173,138 @@ def test_judging_the_rem_latency(sc4001, judged, plain) -> None:
     """"is that prolonged", "is it short for a 47 yo" and "why so long" after the REM latency were
     not about this recording."""
     assert last_answer(sc4001, "rem latency?", judged) == last_answer(sc4001, "rem latency?", plain)
+
+
+@pytest.fixture(scope="module")
+def no_legs(demo):
+    """The bundled night with its leg EMG taken out and its scoring kept, as an export of some
+    channels of a scored study holds it."""
+    from dataclasses import replace
+
+    night, engine = demo
+    label = night.epochs.aux_mapping["EMG_LEG"]
+    signals = {k: v for k, v in night.recording.signals.items() if k != label}
+    return replace(night, recording=replace(night.recording, signals=signals)), engine
+
+
+def test_events_a_night_cannot_show_get_no_model_matches(no_legs) -> None:
+    """"any leg movements" on a night without leg EMG listed the scoring's movements and then the
+    model's "best matches" for them (the README says none are shown where a night cannot show
+    the events): the scoring's are kept and said to come from channels not in the file."""
+    night, _ = no_legs
+    text = last_answer(no_legs, "any leg movements")
+    n = sum(1 for e in night.scored_events()[0] if e.type == "limb_movement")
+    assert f"**{n}** leg movement events" in text, text[:300]
+    assert "best matches" not in text, text
+    assert "⚠️ This recording cannot show leg movements: no usable leg EMG" in text, text
+
+
+def test_a_scoring_silent_on_what_a_night_cannot_show(no_legs) -> None:
+    """A scoring without leg movements, on a night without leg EMG: its silence is no finding,
+    and the model's matches are not shown."""
+    from dataclasses import replace
+
+    night, engine = no_legs
+    rec = replace(night.recording, events=[e for e in night.recording.events if e.type != "limb_movement"])
+    text = last_answer((replace(night, recording=rec), engine), "any leg movements")
+    assert "have **0** leg movement events" in text, text[:300]
+    assert "best matches" not in text and "So the scoring's silence on them is no finding" in text, text
+
+
+@pytest.fixture(scope="module")
+def lone_rem(demo, tmp_path_factory: pytest.TempPathFactory):
+    """Seed 8080 (7 h, AASM montage, age 34), written without its scoring: YASA stages one lone
+    REM epoch at 00:10:30, where the scoring's first REM comes at 02:15."""
+    from app.night import embed_night, read_night
+    from sleeplm_core.io.edf_write import write_edf
+    from sleeplm_core.io.synth import SynthConfig, synth_night
+
+    rec = synth_night(SynthConfig(hours=7, ahi=4, seed=8080, age=34, frac_central=0.1, limb_movement_index=20,
+                                  position_changes=6))
+    folder = tmp_path_factory.mktemp("lone_rem")
+    night = read_night(write_edf(rec, folder / "n8080.edf", hypnogram_path=folder / "n8080_scoring.edf"), "n8080")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+def test_a_rem_latency_on_a_lone_machine_rem_run_is_flagged(lone_rem) -> None:
+    """"rem latency?" on an unscored night gave YASA's 83 min from one 30-s REM epoch without a
+    word (the scoring's latency is 210 min): the lone run is flagged, with the latency to the first
+    steady REM run."""
+    night, _ = lone_rem
+    stages, source = night.stages()
+    assert source != "scored"
+    rem = runs(stages == STAGES.index("REM"))
+    onset = int(np.flatnonzero(np.isin(stages, _SLEEP))[0])
+    first = next((a, b) for a, b in rem if a >= onset)
+    steady = next(a for a, b in rem if a >= onset and (b - a) >= 5)
+    assert first[1] - first[0] <= 2, first   # the fixture's premise: YASA's first REM is one or two epochs
+    text = last_answer(lone_rem, "rem latency?")
+    assert (f"⚠️ That first REM is a lone {(first[1] - first[0]) / 2:.1f}-min run" in text
+            and f"starts at **{clock(night, float(night.epochs.starts[steady]))}**, "
+                f"{(steady - onset) / 2:.1f} min after sleep onset" in text), text
+
+
+@pytest.mark.parametrize("asked", ["how many times rem to wake", "REM→W transitions?", "how often REM -> W?"])
+def test_terse_stage_transitions(demo, asked) -> None:
+    """"how many times rem to wake" counted every awakening and called them REM periods, and
+    "REM→W transitions?" listed the REM periods."""
+    assert _lead(last_answer(demo, asked)) == _lead(last_answer(demo, "how many times did she go from REM to wake?"))
+
+
+@pytest.mark.parametrize("asked", ["hart rate", "heartrate"])
+def test_heart_rate_misspelt(demo, asked) -> None:
+    """"hart rate" and "heartrate" were not about this recording."""
+    assert last_answer(demo, asked) == last_answer(demo, "heart rate")
+
+
+@pytest.mark.parametrize("asked", ["delta power in NREM by hour", "sigma power trend across the night in N2"])
+def test_a_measure_by_hour_keeps_its_stages(sc4001, asked) -> None:
+    """"delta power in NREM by hour" gave the table over every epoch, wake included, and the
+    trend in N2 was fitted to every epoch: each hour's epochs are those stages' alone."""
+    night, _ = sc4001
+    stages, _ = night.stages()
+    named = [STAGES.index(s) for s in (("N1", "N2", "N3") if "NREM" in asked else ("N2",))]
+    text = last_answer(sc4001, asked)
+    counts = [int(row.split("|")[4]) for row in text.splitlines() if row.startswith("| ") and row[2].isdigit()]
+    assert counts and sum(counts) == int(np.isin(stages, named).sum()), text
+
+
+def test_which_detector_found_them(demo, sc4001_read) -> None:
+    """"which detector found the spindles" listed the spindles; "what threshold?" after them was
+    not about this recording: who scored them and the machine rule with the settings it ran with."""
+    from sleeplm_core.scoring.config import ScoringConfig
+
+    night, _ = demo
+    n = sum(1 for e in night.scored_events()[0] if e.type == "spindle")
+    text = last_answer(demo, "which detector found the spindles")
+    assert _lead(text).startswith(f"**Sleep spindle** on this night, by who found them: **human-scored**: {n}."), text
+    thresh = ScoringConfig().spindles.thresh
+    assert f"relative sigma power ≥ {thresh['rel_pow']:g}" in text and f"moving RMS ≥ {thresh['rms']:g} SD" in text, text
+    machine, _ = sc4001_read
+    tools = {e.source for e in machine.machine.events if e.type == "spindle"}
+    text = last_answer(sc4001_read, "how were the spindles detected?")
+    assert len(tools) == 1 and f"**{tools.pop()}**: " in text and "The machine scorer's rule" in text, text
+    assert last_answer(demo, "any K-complexes?", "what threshold?") == last_answer(
+        demo, "which detector found the K-complexes?")
+    assert last_answer(demo, "which detector?").startswith("Found how?")
+
+
+def test_the_next_one_after_an_epoch_is_the_next_epoch(demo) -> None:
+    """"and the next one" after an epoch was shown and staged stayed on it ("The only one")."""
+    for turns in (("go to epoch 340", "what stage is that epoch", "and the next one"),
+                  ("go to epoch 450", "is it rem", "the next one")):
+        epoch = int(turns[0].split()[-1]) + 1
+        assert last_answer(demo, *turns).startswith(f"Epoch {epoch} ("), turns
+
+
+def test_arousal_causes_per_hour_add_up_to_the_index(sc4001_read) -> None:
+    """On a machine-scored night the causes' rates per hour of sleep counted the arousals in wake
+    too, adding up to more than the arousal index."""
+    import re
+
+    text = last_answer(sc4001_read, "arousal index?")
+    index = float(re.search(r"\*\*([\d.]+) per hour\*\* of sleep", text)[1])
+    rates = re.search(r"per hour of sleep ([^(]+) \(", text)[1]
+    total = sum(float(part.rsplit(" ", 1)[1]) for part in rates.split(", "))
+    assert total == pytest.approx(index, abs=0.06 * len(rates.split(", "))), text

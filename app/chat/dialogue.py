@@ -225,6 +225,12 @@ class Dialogue:
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
+        if query.topic == "method" and query.phenomenon is None:
+            # "which detector found them?", "what threshold?": the events just asked about
+            kind = next((q.phenomenon for q in (self.shown, self.last) if q is not None and q.phenomenon), None)
+            if kind is None:
+                raise NothingToReferTo("no_method")
+            return replace(query, phenomenon=kind, ref=Ref.NONE)
         if (m := _AND_THE_OTHER_END_RE.search(query.text)) and self.last is not None and (
                 self.last.intent == Intent.BREAKDOWN and (self.last.by in ("hour", "stage", "position")
                                                           or (self.last.by or "").startswith("period:"))
@@ -538,6 +544,12 @@ class Dialogue:
                 and self.shown.step and self.shown.ref == Ref.NONE and len(self.items) <= 1):
             # "what's the next epoch?", then "and the one after?": one epoch further
             return replace(self.shown, text=query.text, step=query.step)
+        if (query.ref == Ref.STEP and not query.phenomenon and self.shown is not None and len(self.items) <= 1
+                and (self.shown.intent == Intent.NAVIGATE and self.shown.ref == Ref.NONE
+                     or self.shown.intent == Intent.CLASSIFY and (self.shown.scope.time is None or (
+                         self.shown.scope.time.kind in ("current", "epoch") and self.shown.scope.time.end is None)))):
+            # "go to epoch 340", "what stage is that epoch?", then "and the next one": the epoch after
+            return Query(Intent.NAVIGATE, query.text, step=query.step, by_rule=True)
         if query.ref in (Ref.FOCUS, Ref.STEP):
             return self._focus(query)
         if query.ref == Ref.WHY:

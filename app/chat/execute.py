@@ -44,6 +44,7 @@ from app.chat.index_track import index_track
 from app.chat.library import library_contents
 from app.chat.model_facts import model_facts
 from app.chat.restage import restage
+from app.chat.methods import scoring_method
 from app.chat.stage_shortfall import SHORTFALLS, stage_shortfall
 from app.chat.likeness import epoch_likeness, hit_likeness, words_likeness
 from app.chat.measures import column_name, measure_columns, measure_name, missing_measure, names_measure
@@ -605,6 +606,15 @@ def _blind(night: LoadedNight, level: str | None) -> str:
     return ""
 
 
+def _cannot_show(night: LoadedNight, types: tuple[str, ...]) -> str:
+    """Why the night's channels cannot show any of ``types`` ("" when they can show one): the
+    model's reading of them there would be noise, as the library's is left out for."""
+    blind = night.blind_types()
+    if not types or not all(t in blind for t in types):
+        return ""
+    return "; ".join(dict.fromkeys(blind[t] for t in types))
+
+
 def _night_count(night: LoadedNight, q: Query) -> int | None:
     """The whole night's count of the asked events, when the share of a scope is asked."""
     phen = phenomenon(q.phenomenon)
@@ -678,6 +688,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
     recorded = stages_guessed(night, night.stages()[1])
     result = EventList(name, where, scored, k, source, how_many=q.how_many, order=order,
                        blind=_blind(night, phen.level if phen else None),
+                       cannot_show=_cannot_show(night, phen.event_types if phen else ()),
                        unscored=unscored_reason(night, phen.event_types if phen else ())
                        or _outside_rem_search(night, phen, plan.where, source),
                        min_depth=q.min_depth, tst_h=(night.summary().tib_min if recorded else
@@ -686,12 +697,14 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
                        sleep_min=float(plan.where.mask.sum()) * EPOCH_SEC / 60 if recorded
                        else _sleep_minutes(night, plan.where), recorded=recorded, measured_on=measured_on,
                        periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
+                       causes_asleep=_causes(night, [i for i in scored if i.stage in STAGES[1:]])[0]
+                       if causes else {},
                        share=(q.share or "").replace("_", " "),
                        share_of=untied if q.share == "tie" else _night_count(night, q),
                        asks=q.aspects, counted_cause=q.counted_cause, tied=q.together if tie else "",
                        strongest=strongest_epochs(night, phen, plan.where, k) if phen is not None
                        and phen.best_feature and not phen.event_types else None)
-    if (((q.how_many or q.per or q.share or q.rank) and scored) or result.blind
+    if (((q.how_many or q.per or q.share or q.rank) and scored) or result.blind or result.cannot_show
             or result.unscored or (phen is not None and not phen.model_reads) or tie or cause):
         # A count or "the longest one" is answered from the scoring; on a night where the
         # events could not be scored, for what the model never learnt, or for two kinds of
@@ -2380,6 +2393,7 @@ _STEPS: dict[Intent, Step] = {
     Intent.RECORDING: lambda p, n, e: (library_contents(p, e) if p.query.topic == "library"
                                        else model_facts(p, n, e) if p.query.topic == "model"
                                        else restage(p, n) if p.query.note == "restage"
+                                       else scoring_method(p, n) if p.query.topic == "method"
                                        else recording_facts(p, n)),
     Intent.BREAKDOWN: lambda p, n, e: (correlation(p, n) if p.query.against else index_track(p, n))
     if p.query.by == "correlation" else breakdown(p, n),

@@ -36,7 +36,7 @@ from app.chat.evidence import SLOW_WAVE_SHARE
 from app.chat.stage_shortfall import NEAR_MISS_PCT
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -224,6 +224,9 @@ _NO_REFERENCE = {
     "no_phenomenon": (
         "The last answer named no event to find an example of; ask e.g. *what is a K-complex?"
         " show me one*."),
+    "no_method": (
+        "Found how? Name the events, e.g. *which detector found the spindles?* or *how were the apneas "
+        "scored here?*"),
     "no_needs": (
         "Needed for what? Name the events, e.g. *what do you need to score apneas?* or *what "
         "channels do you need to score leg movements?*"),
@@ -531,6 +534,14 @@ def _(r: EventList, night: LoadedNight) -> Answer:
     if r.blind:
         parts.append(f"⚠️ This recording has none of the {r.blind} channels, so {r.name} cannot "
                      f"be found in it; I show no model matches, which could only be noise.")
+    elif r.cannot_show and r.scored:
+        parts.append(f"⚠️ This recording cannot show {plural(r.name)}: {r.cannot_show}. The ones listed come "
+                     f"from the {source_name(r.events_source)} events that came with it, scored on channels this "
+                     f"file does not hold, so its traces will not show them; I show no model matches, which could "
+                     f"only be noise.")
+    elif r.cannot_show and r.events_source == "scored":
+        parts.append(f"⚠️ This recording cannot show {plural(r.name)}: {r.cannot_show}. So the scoring's "
+                     f"silence on them is no finding; I show no model matches, which could only be noise.")
     measured = r.strongest.items if r.strongest is not None else []
     shown = r.scored[:r.shown] + measured + r.model
     return _answer(night, "\n\n".join(parts), r.scored or measured or r.model, shown, track=r.track,
@@ -616,8 +627,9 @@ _CAUSE_RULE = ("respiratory: starting during an apnea or hypopnea or within 5 s 
 
 
 def _causes(r: EventList) -> str:
-    per_hour = (", per hour of sleep " + ", ".join(f"{c} {n / r.tst_h:.1f}"
-                                                   for c, n in r.causes.items())
+    # per hour of sleep: the arousals that start asleep, as the arousal index counts them
+    per_hour = (", per hour of sleep " + ", ".join(f"{c} {r.causes_asleep.get(c, 0) / r.tst_h:.1f}"
+                                                   for c in r.causes)
                 if r.tst_h else "")
     text = ("By cause: " + ", ".join(f"**{n}** {c}" for c, n in r.causes.items()) + per_hour
             + f" ({_CAUSE_RULE}).")
@@ -782,6 +794,35 @@ def stage_caveat(night: LoadedNight, source: str) -> str:
             "hour or minute of sleep rests on that guess.")
 
 
+LONE_REM_MIN = 1.0
+"""Minutes of REM at most that a machine-staged first REM run may last to be pointed out as lone:
+a REM latency resting on one or two epochs a stager may have misread."""
+STEADY_REM_MIN = 2.5
+"""Minutes a REM run needs to be counted as the first steady one, against a lone first one."""
+
+
+def _lone_first_rem(r: StagePeriods, night: LoadedNight) -> str:
+    """On machine-scored stages, when the REM latency rests on a lone run of one or two epochs:
+    that run with the machine's REM probability there, and the latency to the first steadier REM
+    run ("" otherwise)."""
+    if r.stages != ("REM",) or r.source == "scored" or stages_guessed(night, r.source) or r.moment is None:
+        return ""
+    stages = night.stages()[0]
+    rem_runs = [(a, b) for a, b in runs(stages == STAGES.index("REM")) if night.epochs.starts[a] >= r.moment]
+    if not rem_runs or (rem_runs[0][1] - rem_runs[0][0]) * EPOCH_SEC / 60 > LONE_REM_MIN:
+        return ""
+    a, b = rem_runs[0]
+    proba = (night.machine.proba_at(night.epochs.starts[a:b])[:, STAGES.index("REM")]
+             if night.machine is not None and night.machine.has_stages else None)
+    sure = f" (the staging's REM probability there {np.nanmean(proba):.0%})" if proba is not None else ""
+    steady = next(((c, d) for c, d in rem_runs if (d - c) * EPOCH_SEC / 60 >= STEADY_REM_MIN), None)
+    later = ("" if steady is None else
+             f"; the first REM run of {STEADY_REM_MIN:g} min or more starts at **{clock(night, night.epochs.starts[steady[0]])}**, "
+             f"{r.latency_min + (night.epochs.starts[steady[0]] - r.moment) / 60:.1f} min after sleep onset")
+    return (f" ⚠️ That first REM is a lone {(b - a) * EPOCH_SEC / 60:.1f}-min run{sure}{later}; a scorer may not "
+            f"score the lone run REM, so the latency may be the later figure.")
+
+
 @render.register
 def _(r: StagePeriods, night: LoadedNight) -> Answer:
     stages = "/".join(r.stages)
@@ -835,6 +876,7 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
             head = (f"{'**Yes**' if within else '**No**'}: a sleep-onset REM period (SOREMP) is "
                     f"REM within {SOREMP_MIN:g} min of sleep onset (ICSD-3, nocturnal PSG); "
                     f"{head[0].lower()}{head[1:]}{caveat}")
+        head += _lone_first_rem(r, night)
         focus = r.periods[:1]
     elif r.event == "last":
         last = r.periods[-1]
@@ -4141,8 +4183,10 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
     short_a, short_b = _side_place(named.group), _side_place(other.group)   # "on the back (supine)": said once
     side = (f"higher {short_a}" if ratio >= _SAME_RATE else f"lower {short_a}" if ratio <= 1 / _SAME_RATE
             else f"about the same {short_a} and {short_b}")
-    ratio_text = f"no events {short_b}" if ratio == float("inf") else f"ratio {ratio:.1f}"
     met = ratio >= 2
+    # a ratio that rounds onto the rule's 2 is given to the digit that decides it ("1.98", not "2.0")
+    ratio_text = (f"no events {short_b}" if ratio == float("inf")
+                  else f"ratio {ratio:.2f}" if round(ratio, 1) == 2 else f"ratio {ratio:.1f}")
     if rule is not None and recorded:   # a home test reads the same ratio on its REI
         rule = (rule[0], rule[1].replace("AHI", "REI"), rule[2])
     if way == "rule" and rule is not None:
@@ -4891,3 +4935,21 @@ def _shortfall_cut(r: StageShortfall) -> str:
         return ""
     return ("**Cut short**: the part asked runs to the end of the recording, so a REM period that would "
             "have ended its cycle was not recorded.")
+
+
+@render.register
+def _(r: ScoringMethod, night: LoadedNight) -> Answer:
+    if not r.tools:
+        return Answer(f"This night has no {plural(r.name.lower())} to tell the method of"
+                      + (f" ({source_name(r.source)} events)." if r.source != "none" else "."))
+    who = "; ".join(f"**{tool}**: {n}" for tool, n in r.tools)
+    human = r.source == "scored"
+    text = f"**{r.name}** on this night, by who found them: {who}."
+    if human:
+        text += (" They came with the file, as its own scoring; the file does not say who scored them or by "
+                 "which rule and options.")
+    if r.rules:
+        lead = ("Where the machine scores them (on a night without a human scoring), its rule" if human
+                else "The machine scorer's rule")
+        text += f"\n\n{lead}: " + "; ".join(r.rules) + "."
+    return Answer(text)

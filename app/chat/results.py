@@ -115,6 +115,9 @@ class EventList:
         search: the settings the model's regions were detected with (defaults filled
             in), None without search.
         blind: caption level whose channels are all missing, "" when present.
+        cannot_show: why this recording's channels cannot show these events at all (a 1-Hz
+            airflow, no SpO2, no leg EMG: :func:`~sleeplm_core.scoring.coverage.blind_types`),
+            "" when they can; events listed then come from a scoring made on other channels.
         track: per-epoch calibrated model score, for the overview; None without search.
         track_label: the text the model searched for.
         rivals: phrases that took the model's moments where they read more strongly
@@ -134,6 +137,8 @@ class EventList:
             {} for other events; "no scored cause" where a cause could not be looked for.
         cause_gaps: why breathing events or leg movements could not be scored, "" when both
             were.
+        causes_asleep: ``causes`` of the arousals starting asleep alone, which per-hour-of-sleep
+            rates count.
         measured_on: the channel the items' values were measured on (spindles: their
             frequency, Hz; slow waves and K-complexes: their peak-to-peak amplitude, µV;
             desaturations: their depth below the pre-event baseline, % points), "" when not
@@ -163,6 +168,7 @@ class EventList:
     weak: bool = False
     search: LocalizeConfig | None = None
     blind: str = ""
+    cannot_show: str = ""
     track: np.ndarray | None = None
     track_label: str = ""
     rivals: tuple[str, ...] = ()
@@ -178,6 +184,7 @@ class EventList:
     periodic: int | None = None
     causes: dict[str, int] = field(default_factory=dict)
     cause_gaps: str = ""
+    causes_asleep: dict[str, int] = field(default_factory=dict)
     share: str = ""
     share_of: int | None = None
     asks: frozenset[Aspect] = frozenset()
@@ -1392,6 +1399,24 @@ class Restaged:
 
 
 @dataclass(frozen=True)
+class ScoringMethod:
+    """How a night's events of one kind were found ("which detector found the spindles?").
+
+    Attributes:
+        name: the events in words ("Sleep spindle").
+        source: the events' source ("scored" or the machine scoring's label).
+        tools: (who scored them: a machine tool and its lead, or "human-scored"; how many),
+            most first.
+        rules: the machine scorer's rule for each of their types, in words with its numbers.
+    """
+
+    name: str
+    source: str
+    tools: tuple[tuple[str, int], ...]
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StretchRate:
     """Events of one kind per hour of sleep in a stretch and in the rest of the night.
 
@@ -2349,5 +2374,5 @@ Result = (Message | EventList | StagePeriods | StageAmount | StageRatio | Signal
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
           | SpO2Recovery | BusiestEpochs | PeakFrequencies | Fragmentation
           | Likeness | AwakeningCauses | EventKinds | BurdenResult | PlmSeries | AhiRobustness
-          | ModelFacts | Restaged | StageShortfall)
+          | ModelFacts | Restaged | StageShortfall | ScoringMethod)
 

@@ -99,7 +99,7 @@ def _repair(match: re.Match[str]) -> str:
 _SHORTHAND = {"whats": "what's", "hows": "how's", "wheres": "where's", "whens": "when's", "thats": "that's",
               "isnt": "isn't", "wasnt": "wasn't", "didnt": "didn't", "doesnt": "doesn't", "pls": "please",
               "plz": "please", "idx": "index", "lat": "latency", "eff": "efficiency", "sat": "saturation",
-              "sats": "saturation"}
+              "sats": "saturation", "heartrate": "heart rate", "hart": "heart"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b|^\s*r(?= (?:there|they|the|these|those)\b)", re.I)
 
 

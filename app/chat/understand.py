@@ -2885,6 +2885,8 @@ def _understand(text: str) -> Query:
         # against the staging in use
         lead = "other" if re.match(r"(?:an?)?other|different|second", m["lead"], I) else m["lead"]
         return Query(Intent.RECORDING, text, topic="scoring", note="restage", target=lead, by_rule=True)
+    if (method := _method(text)) is not None:
+        return method
     if _ABOUT_MODEL_RE.search(text):
         # "what model is this?", "how accurate is it on real data?": the model and its checks
         return Query(Intent.RECORDING, text, topic="model", by_rule=True)
@@ -3446,6 +3448,34 @@ _PERIOD_WAKE_RE = re.compile(
     r"|\b(?:percent(?:age)?|fraction|proportion|share|%)\s+(?:of\s+)?waso\b", I)
 # "why was there so little deep sleep?", "why was there no REM in the third cycle?", "how come
 # she never reached N3?": a stage's shortfall over a stretch, and what the night shows of why.
+# "which detector found the spindles?", "how were the apneas scored here?", "what threshold?":
+# how this night's events were found, not what the events are
+_METHOD_RE = re.compile(r"\b(?:which|what) (?:\w+ )?(?:detectors?|algorithms?|methods?|tools?|software|programs?|rules?"
+                        r"|criteri(?:a|on)|thresholds?|settings|parameters|cut-?offs?)\b(?: (?:did|does|do|was|were|is"
+                        r"|are) (?:you|it|yasa|the (?:app|machine|scorer|scoring))?)?\s*(?:\w+\s+)?(?:found|find|finds"
+                        r"|detected|detect|detects|scored|score|used|use|uses|picked|applied|for|to (?:find|detect"
+                        r"|score))\b|^\W*(?:and\s+|so\s+)?how (?:were|was) (?:the |her |his |their |these |those )?"
+                        r"(?P<what>[\w -]+?) (?:detected|found|scored|identified|picked up|marked|computed|counted)"
+                        r"(?: here| on this (?:night|recording)| in this (?:night|recording)| by the (?:machine|app))?\W*$", I)
+_METHOD_ALONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:which|what) (?:\w+ )?(?:detectors?|algorithms?|methods?|tools?"
+                              r"|thresholds?|settings|parameters|criteria|cut-?offs?)|how were they (?:detected|found"
+                              r"|scored))(?: (?:did|do|does|was|were) (?:you|it|yasa) (?:use|used|apply))?(?: for them| for"
+                              r" those)?\W*$", I)
+
+
+def _method(text: str) -> Query | None:
+    """How the night's events of a kind were found, or of the kind just asked about ("what
+    threshold?"); None unless asked."""
+    if _METHOD_ALONE_RE.search(text):
+        return Query(Intent.RECORDING, text, topic="method", by_rule=True)
+    if not _METHOD_RE.search(text):
+        return None
+    phen = find_phenomenon(text)
+    if phen is None or not phen.event_types:
+        return None
+    return Query(Intent.RECORDING, text, phen.key, topic="method", by_rule=True)
+
+
 _WHY_SHORT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|then\s+)?(?:why|how come|what (?:explains|caused|causes"
                            r"|is behind|was behind|could explain))\b", I)
 _SHORT_WORD_RE = re.compile(r"\b(?:no|none|little|hardly|barely|scarcely|not (?:much|enough|any|more|reach\w*)|less"
@@ -3776,6 +3806,9 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                and (_MEASURE_SPLIT_RE.search(text) or _STAGE_CONTRAST_RE.search(text)
                     or by == "position" and named_position(text))
                and _compare_groups(text) is None else None)
+    if measure and by in ("hour", "position", "cycle") and not stages:
+        # "delta power in NREM by hour": the measure over those stages' epochs in each group
+        stages = _stage_filter(text)[0]
     if not counted and not measure and _OF_THEM_RE.search(text):
         # "which position were most of them in?": the last answer's events, split
         return Query(Intent.BREAKDOWN, text, by=by, ref=Ref.REPEAT, by_rule=True)
@@ -4164,8 +4197,11 @@ _TRANSITION_RES = (
     # "how often did N2 go to wake?"
     re.compile(rf"\b(?:did|does|do)\s+(?P<a>{_STAGE_NAME})(?: sleep)?\s+(?:go|switch|change|turn|move|transition|shift"
                rf"|pass|jump)\w*\s+(?:straight |directly )?(?:in)?to\s+(?P<b>{_STAGE_NAME})\b", I),
-    re.compile(rf"\b(?P<a>{_STAGE_NAME})\s*(?:-?to-?|→|->|>)\s*(?P<b>{_STAGE_NAME})\s+(?:stage\s+)?"
+    re.compile(rf"\b(?P<a>{_STAGE_NAME}|w)\s*(?:-?to-?|→|->|>)\s*(?P<b>{_STAGE_NAME}|w)\s+(?:stage\s+)?"
                rf"(?:transitions?|shifts?|changes?|switch\w*)\b", I),
+    # "how many times rem to wake", "how often N2 -> W?": a technician's terse form
+    re.compile(rf"\b(?:how many|how often|number of|count(?: of)?)\b(?: times?| transitions?)?[^?.]{{0,20}}?"
+               rf"\b(?P<a>{_STAGE_NAME}|w)\s*(?:-?to-?|→|->|>)\s*(?P<b>{_STAGE_NAME}|w)\b", I),
     re.compile(rf"\b(?:what|which) (?:sleep )?stages? (?:\w+ ){{0,2}}?(?:followed|came after|comes"
                rf" after|follows?|came next after|were next after) (?P<a>{_STAGE_NAME})\b", I),
     re.compile(rf"\bwhat (?:did|does) (?:the )?(?P<a>{_STAGE_NAME})(?: periods?)? (?:\w+ )?(?:turn|change|go"
@@ -4194,7 +4230,7 @@ def _stages_named(phrase: str | None) -> tuple[str, ...]:
         return ()
     if re.fullmatch(r"sleep", phrase, I):
         return _SLEEP_STAGES
-    if re.fullmatch(r"stage\s*w", phrase, I):
+    if re.fullmatch(r"(?:stage\s*)?w", phrase, I):
         return ("W",)
     return stage_term(phrase)
 
