@@ -308,3 +308,79 @@ def test_arousal_causes_per_hour_add_up_to_the_index(sc4001_read) -> None:
     rates = re.search(r"per hour of sleep ([^(]+) \(", text)[1]
     total = sum(float(part.rsplit(" ", 1)[1]) for part in rates.split(", "))
     assert total == pytest.approx(index, abs=0.06 * len(rates.split(", "))), text
+
+
+def test_which_channel_shows_it_best(sc4001_read) -> None:
+    """"what channel shows it best?" after a K-complex was shown gave the channel table: each
+    EEG lead's amplitude of that K-complex, the largest first."""
+    from sleeplm_core.features.brain import K_COMPLEX_BAND_HZ, burst_amplitude
+
+    night, _ = sc4001_read
+    text = last_answer(sc4001_read, "what is a K-complex? show me one", "what channel shows it best?")
+    shown = last_answer(sc4001_read, "what is a K-complex? show me one")
+    start = shown.split("Example in this night", 1)[1].split("**")[1].split("–")[0]
+    kc = next(e for e in night.machine.events if e.type == "k_complex" and clock(night, e.onset) == start)
+    amps = {lb: burst_amplitude(night.recording.signals[lb], kc.onset, kc.offset, K_COMPLEX_BAND_HZ)
+            for lb in ("EEG Fpz-Cz", "EEG Pz-Oz")}
+    top = max(amps, key=amps.get)
+    assert text.startswith(f"**{top}** shows the one in focus best: **{amps[top]:.0f} µV** peak to peak"), text
+    assert last_answer(sc4001_read, "which lead are K-complexes clearest on?").startswith("**"), text
+
+
+@pytest.mark.parametrize(("asked", "plain"), [
+    ("what is REM sleep? show me", "show me a typical REM epoch"), ("what is N3? show me one", "show me a typical N3 epoch"),
+    ("show me where she falls asleep", "when was sleep onset?"), ("what caused the WASO", "what caused the awakenings?")])
+def test_plain_readings(sc4001, asked, plain) -> None:
+    """"what is REM sleep? show me" defined rapid eye movements and showed one, "what is N3? show
+    me one" a slow wave, "show me where she falls asleep" listed the wake periods, "what caused
+    the WASO" gave the WASO alone."""
+    assert last_answer(sc4001, asked) == last_answer(sc4001, plain)
+
+
+def test_longest_event_as_a_first_question(demo) -> None:
+    """"longest event" as a first question had nothing earlier to refer to."""
+    assert last_answer(demo, "longest event") == last_answer(demo, "what was the longest event of the night?")
+
+
+def test_slow_wave_activity_over_the_night_is_nrem(sc4001) -> None:
+    """"does slow-wave activity decline across the night?" fitted delta power over every epoch,
+    wake included; slow-wave activity is NREM delta power."""
+    night, _ = sc4001
+    stages, _ = night.stages()
+    text = last_answer(sc4001, "does slow-wave activity decline across the night as expected?")
+    nrem = int(np.isin(stages, [STAGES.index(s) for s in ("N1", "N2", "N3")]).sum())
+    assert f"a straight line fitted to {nrem} epochs" in text, text[:300]
+
+
+def test_a_rem_example_has_low_chin_tone(sc4001_read) -> None:
+    """"show a good example of REM sleep" picked an epoch whose chin tone was 2.27 times the
+    night's typical while saying REM needs low chin tone."""
+    night, _ = sc4001_read
+    text = last_answer(sc4001_read, "show a good example of REM sleep")
+    epoch = int(text.split()[1])
+    assert night.chin_tones()[epoch] <= 1.0, text[:300]
+
+
+def test_correlating_a_density_counts_the_events(sc4001_read) -> None:
+    """"correlate spindle density with delta power" correlated sigma power instead."""
+    assert _lead(last_answer(sc4001_read, "correlate spindle density with delta power")).startswith(
+        "**sleep spindle count per epoch** against **delta power")
+
+
+def test_spindles_that_followed_a_k_complex_come_after_it(demo) -> None:
+    """"how many spindles followed a K-complex" counted spindles on either side of one: those
+    starting before a K-complex are not its followers."""
+    import re
+
+    from sleeplm_core.scoring.association import tied_after_sec
+
+    night, _ = demo
+    events = night.scored_events()[0]
+    kcs = [(e.onset, e.offset) for e in events if e.type == "k_complex"]
+    after = tied_after_sec("spindle", "k_complex")
+    followed = sum(1 for e in events if e.type == "spindle" and any(
+        (e.onset <= off and on <= e.offset) or off < e.onset <= off + after for on, off in kcs))
+    either = last_answer(demo, "how many spindles had a K-complex")
+    text = last_answer(demo, "how many spindles followed a K-complex")
+    assert f"**{followed}** sleep spindle events with a k-complex" in text, text[:300]
+    assert int(re.search(r"\*\*(\d+)\*\*", either)[1]) >= followed

@@ -225,6 +225,15 @@ class Dialogue:
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
+        if query.topic == "best_lead" and query.phenomenon is None:
+            # "what channel shows it best?": the burst in focus (or the one example shown), else
+            # the kind just asked about
+            kind = next((q.phenomenon for q in (self.shown, self.last) if q is not None and q.phenomenon), None)
+            if kind is None:
+                raise NothingToReferTo("no_lead_kind")
+            span = _span(self.items[max(self.cursor, 0)]) if self.items and (
+                self._one_in_focus() or len(self.items) == 1) else None
+            return replace(query, phenomenon=kind, scope=Scope(time=span))
         if query.topic == "method" and query.phenomenon is None:
             # "which detector found them?", "what threshold?": the events just asked about
             kind = next((q.phenomenon for q in (self.shown, self.last) if q is not None and q.phenomenon), None)
@@ -885,6 +894,10 @@ class Dialogue:
                     if last.groups else Scope())
             return replace(last, text=query.text, rank="strongest", count=1,
                            how_many=False, ref=Ref.NONE)
+        if not self.items and self.last is None and query.phenomenon and query.rank:
+            # "longest event" as a first question: the night's, not a list's
+            return Query(Intent.LOCATE, query.text, query.phenomenon, scope=query.scope, rank=query.rank,
+                         count=1, by_rule=True)
         if not self.items:
             raise NothingToReferTo("empty_list" if self.last is not None else "")
         n = len(self.items)

@@ -95,6 +95,10 @@ def clearest_epoch(night: LoadedNight, stage: str) -> tuple[int, str] | None:
         # ... and, where one can, nothing else: no apnea, arousal or leg movement beside it
         quiet = marked[[not _disturbed(events, float(night.epochs.starts[i])) for i in marked]]
         marked = quiet if len(quiet) else marked
+        if stage == "REM" and (tones := night.chin_tones()) is not None:
+            # ... with the low chin tone REM is scored on: no more than the night's typical epoch
+            slack = marked[np.asarray(tones)[marked] <= 1.0]
+            marked = slack if len(slack) else marked
         if len(marked):
             idx, shown = marked, f" with {_HALLMARKS[stage][-1]}" if stage != "N2" else " with a spindle or K-complex"
     code = STAGES.index(stage)

@@ -45,6 +45,7 @@ from app.chat.library import library_contents
 from app.chat.model_facts import model_facts
 from app.chat.restage import restage
 from app.chat.methods import scoring_method
+from app.chat.best_lead import best_lead
 from app.chat.stage_shortfall import SHORTFALLS, stage_shortfall
 from app.chat.likeness import epoch_likeness, hit_likeness, words_likeness
 from app.chat.measures import column_name, measure_columns, measure_name, missing_measure, names_measure
@@ -493,16 +494,17 @@ def tied_items(night: LoadedNight, items: list[Item], phen: Phenomenon, q: Query
     ("hypopneas with a desaturation"), and not to one of ``q.lacking`` ("... but no
     desaturation"), and the rule in words; a night whose scoring holds no such event,
     because it could not be scored, is refused."""
-    found = _tied(night, items, phen, q.together, q.apart)
+    found = _tied(night, items, phen, q.together, q.apart, q.tie_lead)
     if q.lacking is None or isinstance(found, Message):
         return found
-    second = _tied(night, found[0], phen, q.lacking, True)
+    second = _tied(night, found[0], phen, q.lacking, True, None)
     return second if isinstance(second, Message) else (second[0], f"{found[1]} and {second[1]}")
 
 
-def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apart: bool
+def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apart: bool, order: bool | None
           ) -> tuple[list[Item], str] | Message:
-    """One tie of :func:`tied_items`: to (or, ``apart``, not to) an event of ``key``."""
+    """One tie of :func:`tied_items`: to (or, ``apart``, not to) an event of ``key``, in the
+    ``order`` the question put them (:attr:`Query.tie_lead`), else the one the rules read."""
     if key == AWAKENING:
         return _into_awakenings(night, items, apart)
     partner = phenomenon(key)
@@ -512,7 +514,7 @@ def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apa
         return Message("not_scored", partner.title, {
             "why": why, "cannot": f"tell which {phen.title.lower()} events had one"})
     after = tied_after_sec(phen.key, partner.key)
-    lead = breathing_leads(phen.event_types, partner.event_types)
+    lead = order if order is not None else breathing_leads(phen.event_types, partner.event_types)
     keep = tied_mask(np.array([(i.start, i.end) for i in items]), others, after, lead) != apart
     name = partner.title.lower()
     article = "an" if name[0] in "aeiou" else "a"
@@ -2394,6 +2396,7 @@ _STEPS: dict[Intent, Step] = {
                                        else model_facts(p, n, e) if p.query.topic == "model"
                                        else restage(p, n) if p.query.note == "restage"
                                        else scoring_method(p, n) if p.query.topic == "method"
+                                       else best_lead(p, n) if p.query.topic == "best_lead"
                                        else recording_facts(p, n)),
     Intent.BREAKDOWN: lambda p, n, e: (correlation(p, n) if p.query.against else index_track(p, n))
     if p.query.by == "correlation" else breakdown(p, n),

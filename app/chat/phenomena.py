@@ -316,7 +316,9 @@ STAGE_HALLMARK: dict[str, str] = {"REM": "rem", "N3": "slow_waves", "N2": "spind
 
 
 # "spindle count", "number of arousals", "spindles per epoch": events counted, not a band's power
-_COUNT_RE = re.compile(r"\b(?:counts?|number|numbers|how many|per epoch|each epoch|epoch by epoch)\b", re.I)
+# ("spindle density", "arousal index": a rate of the events, which per epoch is their count)
+_COUNT_RE = re.compile(r"\b(?:counts?|number|numbers|how many|per epoch|each epoch|epoch by epoch|density|densities"
+                       r"|index)\b", re.I)
 
 
 def counted_phenomenon(words: str) -> Phenomenon | None:

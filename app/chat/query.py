@@ -181,6 +181,9 @@ class Query:
             desaturation").
         lacking: key of a phenomenon the tied events must also not be tied to ("hypopneas
             with an arousal but no desaturation": "desaturation"), None for none.
+        tie_lead: the order the question puts a tie in: True when the asked events come first
+            ("apneas followed by an arousal"), False when they come after ("spindles that
+            followed a K-complex"), None when it names none.
     """
 
     intent: Intent
@@ -219,6 +222,7 @@ class Query:
     together: str | None = None
     apart: bool = False
     lacking: str | None = None
+    tie_lead: bool | None = None
     against: str | None = None
     min_amplitude: float | None = None
     max_duration: float | None = None

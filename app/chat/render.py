@@ -24,7 +24,7 @@ from app.chat.dispersion import MIN_EVENTS
 from app.chat.events import NO_CAUSE
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, stage_at
 from app.chat.measures import column_name
-from app.chat.phenomena import article, phenomenon, plural, unmeasured_note
+from app.chat.phenomena import article, in_text, phenomenon, plural, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
 from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC, stage_name
@@ -36,7 +36,7 @@ from app.chat.evidence import SLOW_WAVE_SHARE
 from app.chat.stage_shortfall import NEAR_MISS_PCT
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, BestLead, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -224,6 +224,9 @@ _NO_REFERENCE = {
     "no_phenomenon": (
         "The last answer named no event to find an example of; ask e.g. *what is a K-complex?"
         " show me one*."),
+    "no_lead_kind": (
+        "I compare the EEG leads for spindles, K-complexes and slow waves; ask e.g. *show me a K-complex* "
+        "and then *which channel shows it best?*"),
     "no_method": (
         "Found how? Name the events, e.g. *which detector found the spindles?* or *how were the apneas "
         "scored here?*"),
@@ -4952,4 +4955,22 @@ def _(r: ScoringMethod, night: LoadedNight) -> Answer:
         lead = ("Where the machine scores them (on a night without a human scoring), its rule" if human
                 else "The machine scorer's rule")
         text += f"\n\n{lead}: " + "; ".join(r.rules) + "."
+    return Answer(text)
+
+
+@render.register
+def _(r: BestLead, night: LoadedNight) -> Answer:
+    which = ("the one in focus" if r.focused and r.n == 1 else f"the {r.n} in the part asked" if r.focused
+             else f"the night's first {r.n}")
+    the = in_text(r.name)
+    if not r.ranked:
+        return Answer(f"No EEG lead of this file is fast enough to read {plural(the)} on.")
+    (top, amp), rest = r.ranked[0], r.ranked[1:]
+    others = ("; " + ", ".join(f"{label} {v:.0f} µV" for label, v in rest)) if rest else (
+        ", the only EEG lead fast enough for them")
+    over = "in the burst's own band" if r.n == 1 else f"mean over {which}, in the burst's own band"
+    text = (f"**{top}** shows {which} best: **{amp:.0f} µV** peak to peak{others} ({over}). The AASM reads "
+            f"them on the {r.where_read}.")
+    if r.detected_on:
+        text += f" They were found by: {'; '.join(r.detected_on)}."
     return Answer(text)

@@ -1399,6 +1399,26 @@ class Restaged:
 
 
 @dataclass(frozen=True)
+class BestLead:
+    """Which EEG lead shows a kind of burst best ("what channel shows it best?").
+
+    Attributes:
+        name: the events in words ("K-complex"); n: how many were measured.
+        focused: they are the one in focus (or those in the span asked), not the night's first.
+        ranked: (lead, mean peak-to-peak amplitude in µV in the burst's band), the largest first.
+        where_read: where the AASM reads them, in words.
+        detected_on: the events' sources (a machine detector names its lead).
+    """
+
+    name: str
+    n: int
+    focused: bool
+    ranked: tuple[tuple[str, float], ...]
+    where_read: str
+    detected_on: list[str]
+
+
+@dataclass(frozen=True)
 class ScoringMethod:
     """How a night's events of one kind were found ("which detector found the spindles?").
 
@@ -2374,5 +2394,5 @@ Result = (Message | EventList | StagePeriods | StageAmount | StageRatio | Signal
           | SystemOverview | PositionPeriods | PositionChanges | StageTransitions
           | SpO2Recovery | BusiestEpochs | PeakFrequencies | Fragmentation
           | Likeness | AwakeningCauses | EventKinds | BurdenResult | PlmSeries | AhiRobustness
-          | ModelFacts | Restaged | StageShortfall | ScoringMethod)
+          | ModelFacts | Restaged | StageShortfall | ScoringMethod | BestLead)
 

@@ -794,7 +794,7 @@ _WOKE_AT_RE = re.compile(r"\b(?:what|which events?) (?:woke|wakes|awoke|roused|c
                          r" (?:wake|waking|awake|woken)\b", I)
 _WHAT_WOKE_RE = re.compile(r"\b(?:what|which events?) (?:caused|causes|triggered|led to|explains?) (?:the |"
                            r"(?:his|her|their|these|those|all the|so many) )?(?:awakenings?|wakings?"
-                           r"|wake[- ]ups?)\b|\bwhy (?:did|does|do|was|were|is) (?:he|she|they|the "
+                           r"|wake[- ]ups?|waso|wake after sleep onset)\b|\bwhy (?:did|does|do|was|were|is) (?:he|she|they|the "
                            r"(?:patient|sleeper|subject)|i) (?:keep |kept )?(?:waking|wake|woken|awake"
                            r"|wakes)(?: up)?(?: so (?:often|much))?\b|\bwhat (?:woke|wakes|kept waking)"
                            r" (?:the patient|the sleeper|him|her|them|me)(?: up)? (?:during|in|through"
@@ -990,7 +990,7 @@ _AGE_RE = re.compile(r"\b(\d{1,3})[- ]?(?:years?|yrs?|y/?o)\b|\baged?\s+(\d{1,3}
 
 _DENSITY_STAGE_WORD = r"n1|n2|n3|nrem|non-rem|rem|sws|stage [123]"
 _DENSITY_STAGE_RE = re.compile(rf"\b(?P<stage>{_DENSITY_STAGE_WORD})\s+(?:[\w-]+\s+){{0,2}}(?:density|densities|index"
-                               rf"|rate)\b|\b(?:density|densities|index)\s+(?:for\s+)?(?P<stage2>{_DENSITY_STAGE_WORD})\b", I)
+                               rf"|rate|power)\b|\b(?:density|densities|index)\s+(?:for\s+)?(?P<stage2>{_DENSITY_STAGE_WORD})\b", I)
 
 
 def _stage_filter(text: str) -> tuple[tuple[str, ...], str]:
@@ -2627,6 +2627,9 @@ def _understand(text: str) -> Query:
         # "go to the next REM period": from the epoch on screen to that stage's next period
         return Query(Intent.NAVIGATE, text, scope=Scope(stage_term(text)), note="period",
                      step=-1 if step.group(1).lower() != "next" else 1, by_rule=True)
+    if (m := _WHAT_STAGE_SHOW_RE.search(text)) and len(stages := stage_term(m["stage"])) == 1:
+        # "what is REM sleep? show me": an epoch of the stage with its evidence, not its eye movements
+        return Query(Intent.CLASSIFY, text, scope=Scope(stages), stage_event="example", by_rule=True)
     if time is None and (short := _stage_shortfall(text, time)) is not None and short.ref == Ref.ITEM:
         return short   # "why was there no deep sleep in it?": the stretch just shown
     if (follow := _followup(text, time)) is not None:
@@ -2887,6 +2890,11 @@ def _understand(text: str) -> Query:
         return Query(Intent.RECORDING, text, topic="scoring", note="restage", target=lead, by_rule=True)
     if (method := _method(text)) is not None:
         return method
+    if _BEST_LEAD_RE.search(text):
+        # "what channel shows it best?", "which lead are spindles clearest on?": each EEG lead's
+        # amplitude of those bursts
+        phen = find_phenomenon(text)
+        return Query(Intent.RECORDING, text, phen.key if phen else None, topic="best_lead", by_rule=True)
     if _ABOUT_MODEL_RE.search(text):
         # "what model is this?", "how accurate is it on real data?": the model and its checks
         return Query(Intent.RECORDING, text, topic="model", by_rule=True)
@@ -2990,10 +2998,11 @@ def _understand(text: str) -> Query:
     for pattern, _ in _STAGE_TERM_RE:
         phen_text = pattern.sub(" ", phen_text) if object_stages else phen_text
     phen = find_phenomenon(phen_text)
-    together, apart, lacking = None, False, None
+    together, apart, lacking, tie_lead = None, False, None, None
     together_words = None
     if tie := _tie(phen_text):
         phen, together, apart, lacking = tie
+        tie_lead = _tie_lead(phen_text)
     elif (_AROUSAL_CAUSE_RE.search(phen_text) and re.search(r"\barousals?\b", phen_text, I)
             and not (phen is not None and phen.key == "rera")) or listed_cause(phen_text):
         # "arousals associated with apneas", "arousals after apneas": the arousals
@@ -3083,7 +3092,7 @@ def _understand(text: str) -> Query:
                   _SUPERLATIVE_RE.search(text) else _rank(rest),
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
                   semantic=seen, by_rule=by_rule, min_depth=min_depth,
-                  per=per, share=share, together=together, apart=apart, lacking=lacking,
+                  per=per, share=share, together=together, apart=apart, lacking=lacking, tie_lead=tie_lead,
                   max_duration=_max_duration(text) if phen is not None and phen.event_types
                   else None)
     if intent == Intent.THRESHOLD and (by := _threshold_split(text, phen)):
@@ -3172,6 +3181,20 @@ _TIE_RE = re.compile(
     r"|preceded by|(?:(?:that|which) )?(?:followed|came after|come after|coupled (?:to|with))"
     r"|causing|(?:(?:that|which) )?(?:led|lead|leads|leading) to|resulting in|ending (?:with|in)|ends? (?:with|in)|(?:(?:that|which) )?(?:had|have|has|caused|ended (?:with|in))))\s+"
     r"(?:an?\s+|any\s+|its\s+|their\s+)?", I)
+
+
+_FOLLOWING_RE = re.compile(r"\b(?:(?:that|which) )?(?:followed|came after|come after|comes after|following|preceded by)\b"
+                           r"(?! by)|\bafter an?\b", I)
+_LEADING_RE = re.compile(r"\b(?:followed by|(?:that|which) (?:led|lead|leads) to|leading to|causing|resulting in"
+                         r"|ending (?:with|in)|ended (?:with|in)|ends? (?:with|in)|before an?)\b", I)
+
+
+def _tie_lead(text: str) -> bool | None:
+    """The order a tie's words put the asked events in: True first ("followed by"), False after
+    ("that followed", "after a"), None for none ("with", "associated with")."""
+    if _LEADING_RE.search(text):
+        return True
+    return False if _FOLLOWING_RE.search(text) else None
 
 
 _AWAKENING_RE = re.compile(r"\s*(?:awakenings?|wak(?:e|ing)[- ]?ups?|waking(?: up)?|(?:the )?(?:patient|sleeper)"
@@ -3461,6 +3484,13 @@ _METHOD_ALONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:which|what) (?:\w+ )?
                               r"|thresholds?|settings|parameters|criteria|cut-?offs?)|how were they (?:detected|found"
                               r"|scored))(?: (?:did|do|does|was|were) (?:you|it|yasa) (?:use|used|apply))?(?: for them| for"
                               r" those)?\W*$", I)
+
+
+_BEST_LEAD_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:eeg )?(?:channels?|leads?|derivations?|electrodes?)"
+                           r" (?:shows?|displays?|sees?|would show|is best for|is (?:it|that|this|that one) (?:clearest"
+                           r"|best|biggest|largest|most visible) on|are (?:they|those|these|[\w -]+?) (?:clearest|best"
+                           r"|biggest|largest|most visible) on)(?: (?:it|them|this|that|those|these|[\w -]+?))?"
+                           r"(?: (?:best|most clearly|clearest|the most|better))?\W*$", I)
 
 
 def _method(text: str) -> Query | None:
@@ -3806,7 +3836,7 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
                and (_MEASURE_SPLIT_RE.search(text) or _STAGE_CONTRAST_RE.search(text)
                     or by == "position" and named_position(text))
                and _compare_groups(text) is None else None)
-    if measure and by in ("hour", "position", "cycle") and not stages:
+    if measure and by in ("hour", "position") and not stages:
         # "delta power in NREM by hour": the measure over those stages' epochs in each group
         stages = _stage_filter(text)[0]
     if not counted and not measure and _OF_THEM_RE.search(text):
@@ -4813,6 +4843,16 @@ def _until_first(m: re.Match[str]) -> str:
 
 
 # "how does it compare with the others?": the thing just shown against the rest of its kind
+# "what is REM sleep? show me", "what's N3? show me one": a stage defined and shown
+_WHAT_STAGE_SHOW_RE = re.compile(r"^\W*what(?:'s| is| does)\s+(?P<stage>rem(?: sleep)?|n[123](?: sleep)?|stage [123]"
+                                 r"(?: sleep)?|deep sleep|light sleep|slow[- ]wave sleep|sws|non-?rem(?: sleep)?)"
+                                 r"(?: look like)?\s*[?.!,;]*\s*(?:and |can you |please )?(?:show|point out|find)"
+                                 r"(?: me| us)?(?: (?:one|an? (?:example|epoch)(?: of it)?|it|what it looks like"
+                                 r"|some))?\W*$", I)
+# "show me where she falls asleep": sleep onset, not the wake periods
+_WHERE_ASLEEP_RE = re.compile(r"^\W*(?:(?:show|point to|take) (?:me|us) )?(?:where|the (?:point|moment|place) where)"
+                              r" (?:does |did )?(?:she|he|they|the patient|the sleeper|the subject) (?:falls?|fell"
+                              r"|falling|finally falls?|finally fell) asleep\W*$", I)
 # "is that prolonged?", "is it short for a 47 yo?" after a figure: that figure against the norms
 _JUDGED_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|isn'?t|wasn'?t) (?:that|this|it) (?:too |very |a bit "
                              r"|abnormally |unusually |considered )?(?:prolonged|long|short|delayed|early|late|high|low"
@@ -4945,6 +4985,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_SEVERE_THAT_RE, "how severe is the apnea?"), (_LIKE_GRADE_RE, "how severe is the apnea?"),
     (_CALL_IT_GRADE_RE, "how severe is the apnea?"),
     (_BAD_THAT_RE, "is that normal?"), (_JUDGED_THAT_RE, _judged_that), (_WHY_SO_RE, "why?"),
+    (_WHERE_ASLEEP_RE, "when was sleep onset?"),
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
     (_BETTER_HALF_RE, "compare the first half with the second half"),
     (_EVENTS_WORSE_HALF_RE, _events_worse_half),
