@@ -384,3 +384,58 @@ def test_spindles_that_followed_a_k_complex_come_after_it(demo) -> None:
     text = last_answer(demo, "how many spindles followed a K-complex")
     assert f"**{followed}** sleep spindle events with a k-complex" in text, text[:300]
     assert int(re.search(r"\*\*(\d+)\*\*", either)[1]) >= followed
+
+
+@pytest.mark.parametrize(("terse", "plain"), [
+    ("how many central", "how many central apneas?"), ("mixed?", "any mixed apneas?"),
+    ("what % central", "what percentage of apneas were central?"), ("longest central", "longest central apneas?"),
+    ("csa or osa", "are the apneas mostly central?"), ("when was the nadir", "when was the lowest SpO2?"),
+    ("t90 %", "what is the T90?"), ("stage shares pls", "give me the stage durations in minutes"),
+    ("how many hours of monitoring", "how long was the recording?"), ("central apnea indx", "central apnea index"),
+    ("sleep effcy", "sleep efficiency"), ("resp arousal index", "respiratory arousal index"),
+    ("hypopneas w a desat", "hypopneas with a desat")])
+def test_terse_forms(demo, terse, plain) -> None:
+    """A technician's terse forms were not understood, or answered as another question ("sleep
+    effcy" listed the arousals, "csa or osa" looked for Cheyne-Stokes breathing, "longest central"
+    searched the model for the word)."""
+    assert last_answer(demo, terse) == last_answer(demo, plain)
+
+
+@pytest.mark.parametrize(("asked", "age"), [("no N3 at all? is that normal at 76", 76),
+                                            ("how much rem at 58 is that normal", 58)])
+def test_an_age_after_at_is_no_value(demo, asked, age) -> None:
+    """"is that normal at 76" read 76 as the N3 share ("An N3 share of 76 % of sleep is above
+    the typical"), a false clinical statement: it is the age the norms are read for."""
+    text = last_answer(demo, asked)
+    assert f"{age} %" not in _lead(text) and f"healthy {age}-year-olds" in text, text[:400]
+
+
+def test_position_after_an_event_is_its_position(demo) -> None:
+    """"position?" after the longest apnea and its stage was not understood."""
+    assert last_answer(demo, "show me the longest apnea", "what stage", "position?") == last_answer(
+        demo, "show me the longest apnea", "what stage", "what position was she in during it?")
+
+
+def test_a_machine_stage_amount_says_how_sure_it_is(lone_rem) -> None:
+    """On an unscored night "why was there so little deep sleep?" stated YASA's N3 minutes as
+    fact (seed 8585: 41 min where its scoring has none): the staging's own mean probability of
+    those epochs is given."""
+    night, _ = lone_rem
+    stages, _ = night.stages()
+    n3 = stages == STAGES.index("N3")
+    sure = float(np.nanmean(night.machine.proba_at(night.epochs.starts[n3])[:, STAGES.index("N3")]))
+    text = last_answer(lone_rem, "why was there so little deep sleep?")
+    assert f"The machine staging's mean probability for those N3 epochs is **{100 * sure:.0f} %**" in _lead(text), text
+
+
+def test_a_home_tests_guessed_rem_is_not_merged_into_hours(home_test) -> None:
+    """"how much REM" on a home test without EEG gave a "longest REM period" of 277 min beside 53
+    min of REM: the model's scattered guesses were joined as a scorer joins REM runs 15 min
+    apart. The hypnogram's answer now carries the no-EEG warning too."""
+    night, _ = home_test
+    stages, _ = night.stages()
+    rem = stages == STAGES.index("REM")
+    longest = max((b - a for a, b in runs(rem)), default=0) * EPOCH_SEC / 60
+    text = last_answer(home_test, "how much REM")
+    assert f"The longest (blue): **" in text and f"({longest:.1f} min)" in text.split("The longest (blue): ", 1)[1], text
+    assert "⚠️ This recording has no EEG" in last_answer(home_test, "hypnogram pls")

@@ -210,7 +210,7 @@ def named_cause(text: str) -> str | None:
             "spontaneous" if word == "spontaneous" else "respiratory")
 
 
-_LISTED_CAUSE_RE = re.compile(r"\b(spontaneous|respiratory|breathing|limb[- ]movement|leg[- ]movement|plm)"
+_LISTED_CAUSE_RE = re.compile(r"\b(spontaneous|respiratory|resp|breathing|limb[- ]movement|leg[- ]movement|plm)"
                               r"(?:[- ](?:related|associated))?\s+arousals?\b"
                               # "an arousal with a leg movement", "arousals after apneas"
                               r"|\barousals?\s+(?:with|after|from|following|caused by|due to|tied to|linked to"
@@ -226,7 +226,7 @@ def listed_cause(text: str) -> str | None:
         return None
     word = (m.group(1) or m.group(2)).lower()
     return ("limb movement" if word[:3] in ("lim", "leg", "plm") else
-            "respiratory" if word in ("respiratory", "breathing", "apn", "hypopn") else "spontaneous")
+            "respiratory" if word in ("respiratory", "resp", "breathing", "apn", "hypopn") else "spontaneous")
 
 
 _TYPE_CLAIM_RE = re.compile(r"\b(?:(?:was|is) (?:it|that|this)(?: one)?|(?:it|that|this)(?:'s| is| was)|(?:could|might|can)"

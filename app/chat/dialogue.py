@@ -225,6 +225,9 @@ class Dialogue:
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
+        if _BARE_POSITION_RE.search(query.text) and self.items and self._one_in_focus():
+            # "position?" after the worst apnea was picked: the body position during it
+            query = Query(Intent.DESCRIBE, query.text, modality="position_muscle", ref=Ref.ITEM)
         if query.topic == "best_lead" and query.phenomenon is None:
             # "what channel shows it best?": the burst in focus (or the one example shown), else
             # the kind just asked about
@@ -2394,6 +2397,10 @@ _HOW_MANY_OF_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<ask>how many|what 
                                    r"(?: ones| arousals)?)\W*$", re.I)
 """After the arousals, how many had one cause ("how many were from leg movements?", "what
 fraction were respiratory?")."""
+_BARE_POSITION_RE = re.compile(r"^\W*(?:and |so )?(?:what |which )?(?:body |sleeping )?position(?: then| there| was"
+                               r" (?:she|he|they|the patient) in)?\W*$", re.I)
+
+
 def _shortfall_of(shown: Query | None, text: str) -> Query | None:
     """The stage shortfall a "why?" asks after the REM latency or a stage's amount was given
     (alone or judged against the norms), else None."""

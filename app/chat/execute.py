@@ -816,8 +816,10 @@ def _region_item(night: LoadedNight, r: Region, name: str, score_name: str = "z"
 
 # -- stages ------------------------------------------------------------------------------
 def _stage_runs(night: LoadedNight, codes: list[int], mask: np.ndarray, source: str) -> list[Item]:
-    """The periods of ``codes`` inside ``mask`` (REM runs close together joined) as items."""
-    return _run_items(night, stage_periods(night.stages()[0], codes, mask), codes, source)
+    """The periods of ``codes`` inside ``mask`` (REM runs close together joined, unless the
+    stages are a model's guess on a night without EEG) as items."""
+    return _run_items(night, stage_periods(night.stages()[0], codes, mask, merge=not stages_guessed(night, source)),
+                      codes, source)
 
 
 def _run_items(night: LoadedNight, found: list[tuple[int, int]], codes: list[int], source: str

@@ -29,11 +29,13 @@ def sleep_minutes(stages: np.ndarray, mask: np.ndarray) -> float:
     return float(np.sum(mask & np.isin(stages, SLEEP_CODES))) * EPOCH_SEC / 60
 
 
-def stage_periods(stages: np.ndarray, codes: Sequence[int], mask: np.ndarray) -> list[tuple[int, int]]:
+def stage_periods(stages: np.ndarray, codes: Sequence[int], mask: np.ndarray, merge: bool = True
+                  ) -> list[tuple[int, int]]:
     """(first, last) epoch of each run of ``codes`` inside ``mask``, in time order; when the
-    codes are REM alone, runs less than :data:`REM_MERGE_SEC` apart are joined."""
+    codes are REM alone and ``merge``, runs less than :data:`REM_MERGE_SEC` apart are joined
+    (a scorer's convention, which a model's scattered guesses of REM would stretch over hours)."""
     inside = np.isin(stages, codes) & mask
-    if list(codes) == [STAGES.index("REM")]:
+    if merge and list(codes) == [STAGES.index("REM")]:
         inside = close_gaps(inside, int(np.ceil(REM_MERGE_SEC / EPOCH_SEC)) - 1)
     return [(start, stop - 1) for start, stop in runs(inside)]
 

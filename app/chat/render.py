@@ -647,7 +647,8 @@ def _periodic(r: EventList) -> str:
             f"arousals are not excluded here)")
     if r.sleep_min > 0:
         index = "PLMS arousal index" if r.tied == "arousal" else "PLMS index"
-        text += f": a {index} of **{r.periodic / (r.sleep_min / 60):.1f}/h** of sleep"
+        # per hour of the sleep in scope ("PLMs in REM": per hour of REM), as the rate is computed
+        text += f": a {index} of **{r.periodic / (r.sleep_min / 60):.1f}/h** of sleep{_where(r.where)}"
     return text + "."
 
 
@@ -3178,13 +3179,14 @@ def _(r: View, night: LoadedNight) -> Answer:
     else:
         head = (f"The {source_name(s.source)} hypnogram is the top track of the night overview "
                 f"(left).")
+    caveat = stage_caveat(night, s.source)   # a home test's hypnogram is the model's guess
     if r.span is None:
         return Answer(head + (" The night's numbers:" if r.view != "spectrogram" else "")
-                      + "\n\n" + _summary_text(s, r.gaps))
+                      + "\n\n" + _summary_text(s, r.gaps) + caveat)
     start, end = r.span
     return Answer(f"{head} The part {r.where}, **{clock(night, start)}–{clock(night, end)}**, is "
                   f"highlighted (blue); its numbers, its edges taken as lights off and on:\n\n"
-                  + _summary_text(s, r.gaps),
+                  + _summary_text(s, r.gaps) + caveat,
                   highlights=[Highlight(start, end, "the part asked")])
 
 
@@ -4831,6 +4833,10 @@ def _shortfall_lead(r: StageShortfall, night: LoadedNight) -> str:
         lead = (f"**{'There was ' if r.asked == 'absence' else ''}{name} {where}: {r.minutes:.1f} min**"
                 f"{_clock_span(r, night)}, {share:.1f} % of {'its' if r.where else 'the'} {r.sleep_minutes:.0f} "
                 f"min asleep ({scored}{rest}).")
+    if r.sure is not None and r.minutes:
+        # an unscored night: how sure the staging is of the stage it found, which a scorer may not
+        lead += (f" The machine staging's mean probability for those {r.stage} epochs is **{100 * r.sure:.0f} %**"
+                 + (", unsure: a human scorer may score fewer of them." if r.sure < UNSURE_BELOW else "."))
     age = night.recording.patient.age
     if r.where or age is None or age < norms.ADULT_AGE:
         return lead

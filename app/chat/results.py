@@ -1468,6 +1468,8 @@ class StageShortfall:
         closest: for N3, (highest slow-wave coverage % of its N1 and N2 epochs, how many came
             within :data:`app.chat.stage_shortfall.NEAR_MISS_PCT`); None otherwise or without
             detected slow waves.
+        sure: on machine stages, the staging's mean probability of the stage over the stretch's
+            epochs of it (how sure it is of what it found); None otherwise or without them.
         ends_recording: the stretch runs to the end of the recording.
         asked: "absence" when the question said there was none ("why was there no REM?"),
             "latency" when it asked why the first REM came late (the stretch is then sleep onset
@@ -1485,6 +1487,7 @@ class StageShortfall:
     by_cycle: tuple[tuple[int, float, bool], ...]
     rates: tuple[StretchRate, ...]
     closest: tuple[float, int] | None
+    sure: float | None
     ends_recording: bool
     asked: str
 

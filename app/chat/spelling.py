@@ -99,15 +99,17 @@ def _repair(match: re.Match[str]) -> str:
 _SHORTHAND = {"whats": "what's", "hows": "how's", "wheres": "where's", "whens": "when's", "thats": "that's",
               "isnt": "isn't", "wasnt": "wasn't", "didnt": "didn't", "doesnt": "doesn't", "pls": "please",
               "plz": "please", "idx": "index", "lat": "latency", "eff": "efficiency", "sat": "saturation",
-              "sats": "saturation", "heartrate": "heart rate", "hart": "heart"}
+              "sats": "saturation", "heartrate": "heart rate", "hart": "heart", "indx": "index", "effcy": "efficiency",
+              "prev": "previous"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b|^\s*r(?= (?:there|they|the|these|those)\b)", re.I)
 
 
 # a technician's bare abbreviation for a whole-night index ("ai?"), which in a sentence may be
 # another word
-_BARE_INDEX = {"ai": "arousal index", "lmi": "leg movement index", "plmai": "PLM arousal index"}
+_BARE_INDEX = {"ai": "arousal index", "lmi": "leg movement index", "plmai": "PLM arousal index",
+               "t90": "what is the T90"}
 # "ai in rem": the index, in a stage
-_BARE_INDEX_RE = re.compile(rf"^\s*({'|'.join(_BARE_INDEX)})(?=\s*\??\s*$|\s+(?:in|during|for|by)\s)", re.I)
+_BARE_INDEX_RE = re.compile(rf"^\s*({'|'.join(_BARE_INDEX)})(?:\s*%)?(?=\s*\??\s*$|\s+(?:in|during|for|by)\s)", re.I)
 
 
 def repair(text: str) -> str:

@@ -63,6 +63,7 @@ def stage_shortfall(plan: Plan, night: LoadedNight) -> StageShortfall | Message:
         by_cycle=_by_cycle(stages, stage, stretch) if stage in ("N3", "REM") else (),
         rates=_rates(night, stages, stretch, rest, whole),
         closest=_closest_slow_waves(night, stages, stretch) if stage in ("N2", "N3") else None,
+        sure=_machine_sure(night, source, stretch & (stages == code), code),
         ends_recording=bool(stretch[-1]) and not whole,
         asked=asked)
 
@@ -72,6 +73,15 @@ def _where(time: TimeSpan, text: str) -> str:
     if time.kind == "epoch" and time.end is not None:
         return f"in epochs {time.start:.0f}-{time.end:.0f}"   # its text lost the "between"
     return span_phrase(text)
+
+
+def _machine_sure(night: LoadedNight, source: str, epochs: np.ndarray, code: int) -> float | None:
+    """The machine staging's mean probability of stage ``code`` over ``epochs`` when the answers'
+    stages are the machine's, else None."""
+    if source == "scored" or night.machine is None or not night.machine.has_stages or not epochs.any():
+        return None
+    proba = night.machine.proba_at(night.epochs.starts[epochs])[:, code]
+    return float(np.nanmean(proba)) if np.isfinite(proba).any() else None
 
 
 def _minutes(stages: np.ndarray, mask: np.ndarray, codes: list[int]) -> float:

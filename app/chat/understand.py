@@ -986,6 +986,10 @@ _CONDITION_RE = re.compile(
     r"(%|percent|bpm|beats(?: per minute)?|breaths(?:\s*(?:per|/)\s*min\w*)?|/min"
     r"|s\b|sec\w*|seconds?|min\w*)?|([<>])\s*(\d{1,3}(?:\.\d+)?)\s*(%|bpm|s\b|sec\w*|min\w*)?", I)
 _AGE_RE = re.compile(r"\b(\d{1,3})[- ]?(?:years?|yrs?|y/?o)\b|\baged?\s+(\d{1,3})\b", I)
+# "is that normal at 76?", "how much REM at 58 is that normal": an age in a question about norms
+_AT_AGE_RE = re.compile(r"\bat (?:age )?(\d{2,3})\b(?!\s*(?:%|percent|am|pm|a\.m|p\.m|:|h\b|hours?|min\w*|o'clock"
+                        r"|µv|uv|bpm|sec\w*|s\b))", I)
+_NORM_WORD_RE = re.compile(r"\b(?:normal|typical|usual|expected|abnormal)\b", I)
 
 
 _DENSITY_STAGE_WORD = r"n1|n2|n3|nrem|non-rem|rem|sws|stage [123]"
@@ -1286,6 +1290,8 @@ def _age(text: str) -> int | None:
     if m := _AGE_RE.search(text):
         age = int(m.group(1) or m.group(2))
         return age if 1 <= age <= 110 else None
+    if _NORM_WORD_RE.search(text) and (m := _AT_AGE_RE.search(text)):
+        return int(m.group(1)) if 10 <= int(m.group(1)) <= 110 else None
     return None
 
 
@@ -2033,8 +2039,10 @@ def _stated_value(text: str, row: str) -> float | None:
     None when it gives none; a number whose unit does not fit the row is not it."""
     unit = NORMS[row][0]
     for m in _VALUE_RE.finditer(text):
-        if re.search(r"\b(?:aged?|age of|ages?)\s*$", text[:m.start()], I):
-            continue   # "for someone aged 45": an age, not the statistic
+        if re.search(r"\b(?:aged?|age of|ages?|for an?)\s*$", text[:m.start()], I) or re.match(
+                r"\s*(?:-?years?|yrs?|y/?o|-?year-old)\b", text[m.end():], I) or (
+                re.search(r"\bat\s*$", text[:m.start()], I) and not m.group("unit") and _NORM_WORD_RE.search(text)):
+            continue   # "for someone aged 45", "is that normal at 76": an age, not the statistic
         value, said = float(m.group("value")), (m.group("unit") or "").lower()
         if unit == "%" and (said.startswith(("%", "per")) or not said):
             return value if value <= 100 else None
@@ -4849,6 +4857,35 @@ _WHAT_STAGE_SHOW_RE = re.compile(r"^\W*what(?:'s| is| does)\s+(?P<stage>rem(?: s
                                  r"(?: look like)?\s*[?.!,;]*\s*(?:and |can you |please )?(?:show|point out|find)"
                                  r"(?: me| us)?(?: (?:one|an? (?:example|epoch)(?: of it)?|it|what it looks like"
                                  r"|some))?\W*$", I)
+# A technician's terse forms: "how many central", "longest central", "what % central", "mixed?"
+_TERSE_KIND_RE = re.compile(r"^\W*(?P<pre>how many|what ?%|what percent(?:age)?|longest|shortest|how long was the"
+                            r" longest|the longest|first|the first|last|the last|any|list(?: the)?|show(?: me)?(?: the)?"
+                            r"(?: longest)?)?\s*(?P<kind>central|obstructive|mixed)s?\W*$", I)
+
+
+def _terse_kind(m: re.Match[str]) -> str:
+    pre = (m["pre"] or "").lower().replace(" ", "")
+    if pre.startswith(("what%", "whatpercent")):
+        return f"what percentage of apneas were {m['kind'].lower()}?"
+    return f"{m['pre'] or 'any'} {m['kind'].lower()} apneas?"
+
+
+_CSA_OR_OSA_RE = re.compile(r"^\W*(?:is (?:it|this|that) |so )?(?:csa|central(?: apnea)?) (?:or|vs\.?|versus) (?:osa"
+                            r"|obstructive(?: apnea)?)\W*$|^\W*(?:is (?:it|this|that) |so )?(?:osa|obstructive(?: apnea)?)"
+                            r" (?:or|vs\.?|versus) (?:csa|central(?: apnea)?)\W*$", I)
+_NADIR_WHEN_RE = re.compile(r"\b(?:when|where|what time|at what time) (?:was|is|did|does) (?:the |her |his |their )?"
+                            r"(?:spo2 |o2 |oxygen |sat(?:uration)? )?nadir(?: occur| happen| come)?\b", I)
+_CO2_RE = re.compile(r"^\W*(?:any |what about |and )?(?:co2|pco2|etco2|tcco2|capnography|end[- ]tidal co2)\W*$", I)
+_STAGE_SHARES_RE = re.compile(r"^\W*(?:the |what are the |what were the |give me the |show me the )?stage (?:shares?"
+                              r"|percentages?|percents?|breakdown|distribution|split|minutes)(?: pls| please)?\W*$", I)
+_MONITORED_RE = re.compile(r"^\W*how (?:many|much) (?:hours? |time )?(?:of )?(?:monitoring|recording|study|data"
+                           r"|recorded time)\W*$", I)
+# "next 1", "the worst 1": a one typed as a digit
+_ONE_DIGIT_RE = re.compile(r"\b(next|previous|prev|last|first|worst|best|other|another|that|this|longest"
+                           r"|shortest|deepest) 1\b(?!\s*(?:%|min|h|s\b|sec|am|pm|:))", I)
+# "hypopneas w 4% desat", "compare w first half": "w" for "with"
+_W_WITH_RE = re.compile(r"\b((?!to\b|from\b|and\b|or\b)[a-z%]+) w (?=(?:an? |the |\d|first|second|last|desat"
+                        r"|arousal|apn|hypopn|spindle|rem\b|nrem))", I)
 # "show me where she falls asleep": sleep onset, not the wake periods
 _WHERE_ASLEEP_RE = re.compile(r"^\W*(?:(?:show|point to|take) (?:me|us) )?(?:where|the (?:point|moment|place) where)"
                               r" (?:does |did )?(?:she|he|they|the patient|the sleeper|the subject) (?:falls?|fell"
@@ -4985,7 +5022,11 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_SEVERE_THAT_RE, "how severe is the apnea?"), (_LIKE_GRADE_RE, "how severe is the apnea?"),
     (_CALL_IT_GRADE_RE, "how severe is the apnea?"),
     (_BAD_THAT_RE, "is that normal?"), (_JUDGED_THAT_RE, _judged_that), (_WHY_SO_RE, "why?"),
-    (_WHERE_ASLEEP_RE, "when was sleep onset?"),
+    (_WHERE_ASLEEP_RE, "when was sleep onset?"), (_TERSE_KIND_RE, _terse_kind),
+    (_CSA_OR_OSA_RE, "are the apneas mostly central?"), (_NADIR_WHEN_RE, "when was the lowest SpO2?"),
+    (_CO2_RE, "any hypoventilation?"),
+    (_STAGE_SHARES_RE, "give me the stage durations in minutes"), (_MONITORED_RE, "how long was the recording?"),
+    (_ONE_DIGIT_RE, r"\1 one"), (_W_WITH_RE, r"\1 with "),
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
     (_BETTER_HALF_RE, "compare the first half with the second half"),
     (_EVENTS_WORSE_HALF_RE, _events_worse_half),
