@@ -437,5 +437,5 @@ def test_a_home_tests_guessed_rem_is_not_merged_into_hours(home_test) -> None:
     rem = stages == STAGES.index("REM")
     longest = max((b - a for a, b in runs(rem)), default=0) * EPOCH_SEC / 60
     text = last_answer(home_test, "how much REM")
-    assert f"The longest (blue): **" in text and f"({longest:.1f} min)" in text.split("The longest (blue): ", 1)[1], text
+    assert "The longest (blue): **" in text and f"({longest:.1f} min)" in text.split("The longest (blue): ", 1)[1], text
     assert "⚠️ This recording has no EEG" in last_answer(home_test, "hypnogram pls")
