@@ -439,3 +439,41 @@ def test_a_home_tests_guessed_rem_is_not_merged_into_hours(home_test) -> None:
     text = last_answer(home_test, "how much REM")
     assert "The longest (blue): **" in text and f"({longest:.1f} min)" in text.split("The longest (blue): ", 1)[1], text
     assert "⚠️ This recording has no EEG" in last_answer(home_test, "hypnogram pls")
+
+
+@pytest.mark.parametrize("asked", ["which recordings have the most spindles?",
+                                   "across the library which nights are spindle-rich"])
+def test_library_recordings_ranked(demo, asked) -> None:
+    """"which recordings have the most spindles?" answered about this night's spindles."""
+    assert last_answer(demo, asked) == last_answer(demo, "which night has the most spindles?")
+
+
+def test_eye_movements_outside_rem_are_not_searched(demo_unscored) -> None:
+    """"which has more eye movements" after REM against N3 gave N3's 0 as a finding, where YASA's
+    rem_detect reads REM epochs only."""
+    text = last_answer(demo_unscored, "REM vs N3 please", "which has more eye movements")
+    assert "none outside REM is no finding" in text, text
+
+
+@pytest.mark.parametrize(("turns", "plain"), [
+    (("show me a spindle", "what freq is that one"), ("show me a spindle", "what frequency is that one")),
+    (("show me a spindle", "why is that one a good example?"), ("show me a spindle", "is it a good example?")),
+    (("what are the eyes doing in REM", "and the chin?"), ("what is the muscle tone in REM?",)),
+    (("when was the first spindle?", "how long after she fell asleep was that"),
+     ("when was the first spindle?", "how long after sleep onset?")),
+    (("explain this night to a class of nursing students",), ("explain this night to my students",)),
+    (("what's the take-home message?",), ("what stands out?",)),
+    (("how confident is the model on this night?",), ("how does the model do on this night?",)),
+    (("how was REM detected without a scorer",), ("score this night",)),
+])
+def test_a_teachers_and_a_researchers_follow_ups(demo, turns, plain) -> None:
+    """Each was not understood, not about this recording, or answered another question ("and the
+    chin?" after the eyes in REM repeated the eyes; "how long after she fell asleep was that"
+    gave the longest wake period)."""
+    assert last_answer(demo, *turns) == last_answer(demo, *plain)
+
+
+def test_a_different_one_is_the_next_in_order(demo) -> None:
+    """"show me a different one" after a spindle was not understood."""
+    text = last_answer(demo, "show me a spindle", "show me a different one")
+    assert "number 2 in that order" in text and text != last_answer(demo, "show me a spindle"), text[:300]

@@ -150,7 +150,7 @@ _WHEN_EXTREME_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:when|what time|at what t
                               r"|weakest|maximum|minimum|max|min|greatest|smallest|lower|higher)\W*$", re.I)
 _LOW_WORDS = ("lowest", "quietest", "deepest", "slowest", "weakest", "minimum", "min", "smallest", "lower")
 """Extremes that are a signal's minimum ("deepest" for a desaturation's SpO2)."""
-_FURTHER_RE = re.compile(r"\b(?:another|one more|next)\b", re.I)
+_FURTHER_RE = re.compile(r"\b(?:another|one more|next|(?:a )?(?:different|other) one)\b", re.I)
 """A follow-up asking past the examples shown ("another one"), not for the first ("show me one")."""
 _BREATHING_KEYS = ("obstructive_event", "respiratory_event", "apnea", "obstructive_apnea", "central_apnea",
                    "mixed_apnea", "hypopnea")
@@ -1907,9 +1907,9 @@ class Dialogue:
         if len(last.scope.stages) == 1 and (last.intent == Intent.STAGE_AMOUNT or (
                 last.intent == Intent.STAGE_TIMING and last.stage_event == "periods")):
             return last.scope.stages[0]
-        if (last.intent == Intent.LOCATE and last.phenomenon == "rem" and not last.scope.stages) or (
+        if (last.intent == Intent.LOCATE and last.phenomenon == "rem" and last.scope.stages in ((), ("REM",))) or (
                 last.measure == "atonia"):
-            return "REM"
+            return "REM"   # ("what are the eyes doing in REM?" names the stage the eyes mark)
         entry = term(last.target) if last.note == "glossary" else None
         return entry.stage if entry is not None and entry.stage else None
 
@@ -2351,7 +2351,9 @@ _IN_TOTAL_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:long|much time|many m
                           r" (?:in total|altogether|all together|overall|combined)|(?:what(?:'s| is| was) )?(?:the )?total"
                           r" (?:time|duration|length|minutes))\W*$", re.I)
 _AFTER_ONSET_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:long|many minutes|soon) after (?:sleep onset|(?:she|he|they|the"
-                             r" patient) fell asleep|falling asleep|sleep (?:began|started)|the start of sleep)\W*$", re.I)
+                             r" patient) fell asleep|falling asleep|sleep (?:began|started)|the start of sleep)"
+                             # "how long after she fell asleep was that?"
+                             r"(?: (?:was|is|did|does) (?:that|it|this)(?: one)?(?: come| start| happen| occur)?)?\W*$", re.I)
 _VS_MACHINE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:that|it|this|they) compare (?:to|with|against)"
                             r"|what about|and|vs\.?|versus|compared (?:to|with)|what did) (?:the machine(?:'s)?|yasa(?:'s)?"
                             r"|the machine scoring|what the machine (?:found|scored)|the automatic (?:scoring|one))"

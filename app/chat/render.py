@@ -4115,6 +4115,11 @@ def _groups_text(r: Breakdown) -> str:
     counted = " (counted in sleep)" if r.index in _INDEX_EVENTS else ""
     text = (f"{what[0].upper() + what[1:]}{counted} in the {source_name(r.events_source)} scoring: "
             f"{side(a)} against {side(b)}.")
+    if "eye movement" in what.lower() and r.events_source != "scored" and any(
+            row.events == 0 and "REM" not in row.group.replace("NREM", "") for row in r.rows):
+        # "REM vs N3: which has more eye movements?": N3's none is the detector's design, not a finding
+        text += (" YASA's rem_detect searches the REM epochs only, as it is designed to, so none outside REM is "
+                 "no finding.")
     # "were there more spindles in the second half?": the first group is the one named; a
     # judged way ("were apneas worse later?") asks which
     way = "which" if r.direction in ("either", "which") else r.direction

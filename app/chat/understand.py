@@ -1931,12 +1931,15 @@ _STYLE_RE = re.compile(r",?\s*\b(?:simply|briefly|in (?:simple|plain|lay(?:man'?
                        r"|patient|beginner|student|layperson|layman|non-?expert|grandparent|teenager)s?)"
                        r"|(?:for|to) (?:a |an |my |the |our )?(?:students?|beginners?|parents?|patients?|famil(?:y|ies)"
                        r"|class|kids?|children|layperson|layman|lay audience|non-?experts?|novices?|newcomers?|trainees?"
-                       r"|first[- ]year \w+))\b", I)
+                       r"|first[- ]year \w+)(?: of (?:[\w-]+ ){0,3}?(?:students|trainees|residents|nurses|techs"
+                       r"|technicians|fellows|doctors|physicians|kids|children|parents))?)\b", I)
 
 
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
     plain = _STYLE_RE.sub("", text).strip()
+    for pattern, words in _EARLY_WORDINGS:
+        plain = pattern.sub(words, plain)
     query = _read(plain if plain else text)
     if plain != text:
         query = replace(query, text=text)
@@ -3321,8 +3324,11 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\b(?:most|least) (?:common|frequent|typical|usual) (?:captions?|kinds? of epochs?|epochs?)\b.{0,25}\blibrary\b"
         r"|\blibrary'?s? (?:most|least) (?:common|frequent) (?:captions?|epochs?)\b"
         # "which night has the most spindles?": one night is loaded, so the nights are the library's
-        r"|^\W*(?:and\s+|so\s+)?(?:which|what) (?:night|recording|study|patient|sleeper) (?:has|had|shows?"
-        r"|showed) (?:the )?(?:most|fewest|least)\b", I)),
+        r"|^\W*(?:and\s+|so\s+)?(?:which|what) (?:nights?|recordings?|stud(?:y|ies)|patients?|sleepers?|files?)"
+        r" (?:has|had|have|shows?|showed|hold|holds|held|contain\w*) (?:the )?(?:most|fewest|least)\b"
+        # "across the library which nights are spindle-rich?", "which library recordings have spindles?"
+        r"|\b(?:across|in|of) the library\b.{0,40}\b(?:which|what) (?:nights?|recordings?|files?)\b"
+        r"|\b(?:which|what) library (?:nights?|recordings?|files?)\b", I)),
     # "how old is she?", "is the patient male or female?": the header's patient field
     ("patient", re.compile(
         r"\bhow old (?:is|was|are|were)\b(?! (?:the |this |that )?(?:recording|file|study|data|edf|psg"
@@ -4886,6 +4892,25 @@ _ONE_DIGIT_RE = re.compile(r"\b(next|previous|prev|last|first|worst|best|other|a
 # "hypopneas w 4% desat", "compare w first half": "w" for "with"
 _W_WITH_RE = re.compile(r"\b((?!to\b|from\b|and\b|or\b)[a-z%]+) w (?=(?:an? |the |\d|first|second|last|desat"
                         r"|arousal|apn|hypopn|spindle|rem\b|nrem))", I)
+# Follow-ups in a teacher's or researcher's words, read as the question the chat knows
+_DIFFERENT_ONE_RE = re.compile(r"^\W*(?:show|find|give)(?: me| us)? (?:a )?(?:different|other) one\W*$", I)
+_WHY_GOOD_RE = re.compile(r"^\W*(?:and\s+)?why (?:is|was) (?:that|this|it)(?: one)? (?:such )?(?:a )?(?:good|typical|textbook"
+                          r"|nice|clear|classic) (?:example|one)\W*$", I)
+_TAKE_HOME_RE = re.compile(r"^\W*(?:so\s+|and\s+)?what(?:'s| is| are) (?:the |my )?(?:take[- ]?home (?:message|point)s?"
+                           r"|bottom line|key (?:message|point|takeaway)s?|main (?:takeaway|message|point)s?"
+                           r"|takeaways?)\W*$", I)
+_MODEL_SURE_RE = re.compile(r"^\W*how (?:confident|sure|reliable|accurate|good) is the model (?:on|for|with|about|in)"
+                            r" (?:this|the) (?:night|recording|file|study)\W*$", I)
+_DENOMINATOR_RE = re.compile(r"^\W*(?:and\s+)?what(?:'s| is) (?:the|its) (?:denominator|numerator)\W*$", I)
+_HOW_WAS_STAGED_RE = re.compile(r"^\W*how (?:was|were) (?:the )?(?:rem|n[123]|deep sleep|sleep stages?|stages?|the hypnogram"
+                                r"|staging|sleep)(?: sleep)? (?:detected|scored|staged|found|determined|identified|done"
+                                r"|made)\b.*$", I)
+_EARLY_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_DIFFERENT_ONE_RE, "show me another"), (_WHY_GOOD_RE, "is it a good example?"),
+    (_TAKE_HOME_RE, "what stands out?"),
+    (_MODEL_SURE_RE, "how does the model do on this night?"), (_DENOMINATOR_RE, "what does that mean?"),
+    (_HOW_WAS_STAGED_RE, "score this night"))
+"""Wordings read as another before any rule, since earlier rules would take them for something else."""
 # "show me where she falls asleep": sleep onset, not the wake periods
 _WHERE_ASLEEP_RE = re.compile(r"^\W*(?:(?:show|point to|take) (?:me|us) )?(?:where|the (?:point|moment|place) where)"
                               r" (?:does |did )?(?:she|he|they|the patient|the sleeper|the subject) (?:falls?|fell"
@@ -5027,6 +5052,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_CO2_RE, "any hypoventilation?"),
     (_STAGE_SHARES_RE, "give me the stage durations in minutes"), (_MONITORED_RE, "how long was the recording?"),
     (_ONE_DIGIT_RE, r"\1 one"), (_W_WITH_RE, r"\1 with "),
+
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
     (_BETTER_HALF_RE, "compare the first half with the second half"),
     (_EVENTS_WORSE_HALF_RE, _events_worse_half),
