@@ -231,18 +231,12 @@ class Dialogue:
         if query.topic == "best_lead" and query.phenomenon is None:
             # "what channel shows it best?": the burst in focus (or the one example shown), else
             # the kind just asked about
-            kind = next((q.phenomenon for q in (self.shown, self.last) if q is not None and q.phenomenon), None)
-            if kind is None:
-                raise NothingToReferTo("no_lead_kind")
             span = _span(self.items[max(self.cursor, 0)]) if self.items and (
                 self._one_in_focus() or len(self.items) == 1) else None
-            return replace(query, phenomenon=kind, scope=Scope(time=span))
+            return replace(query, phenomenon=self._kind_in_view("no_lead_kind"), scope=Scope(time=span))
         if query.topic == "method" and query.phenomenon is None:
             # "which detector found them?", "what threshold?": the events just asked about
-            kind = next((q.phenomenon for q in (self.shown, self.last) if q is not None and q.phenomenon), None)
-            if kind is None:
-                raise NothingToReferTo("no_method")
-            return replace(query, phenomenon=kind, ref=Ref.NONE)
+            return replace(query, phenomenon=self._kind_in_view("no_method"), ref=Ref.NONE)
         if (m := _AND_THE_OTHER_END_RE.search(query.text)) and self.last is not None and (
                 self.last.intent == Intent.BREAKDOWN and (self.last.by in ("hour", "stage", "position")
                                                           or (self.last.by or "").startswith("period:"))
@@ -863,6 +857,14 @@ class Dialogue:
                 time.end is None and time.kind in ("clock", "epoch", "elapsed")):
             return None
         return time
+
+    def _kind_in_view(self, lacking: str) -> str:
+        """The phenomenon the answer shown (else the last question) was about; raises
+        NothingToReferTo(``lacking``) without one."""
+        kind = next((q.phenomenon for q in (self.shown, self.last) if q is not None and q.phenomenon), None)
+        if kind is None:
+            raise NothingToReferTo(lacking)
+        return kind
 
     def _focused_span(self) -> TimeSpan | None:
         """The span of the one item in focus, None when the list has none in focus."""

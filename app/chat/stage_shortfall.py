@@ -16,6 +16,7 @@ import numpy as np
 
 from app.chat.events import events_for, unscored_reason
 from app.chat.evidence import night_events
+from app.chat.periods import awakening_runs
 from app.chat.plan import Plan, resolve_scope, span_phrase
 from app.chat.query import Scope
 from app.chat.timespan import TimeSpan
@@ -108,8 +109,9 @@ def _rates(night: LoadedNight, stages: np.ndarray, stretch: np.ndarray, rest: np
     asleep = np.isin(stages, _SLEEP)
     hours_in = float(np.sum(stretch & asleep)) * EPOCH_SEC / 3600
     hours_rest = float(np.sum(rest & asleep)) * EPOCH_SEC / 3600
-    rates = [StretchRate("awakenings", *_per_hour(_awakening_starts(stages), stretch, rest, hours_in,
-                                                  hours_rest, whole))]
+    # an awakening counts in the sleep it broke: the epoch before its wake run
+    woke = [a - 1 for a, _ in awakening_runs(stages, np.ones(len(stages), dtype=bool))]
+    rates = [StretchRate("awakenings", *_per_hour(woke, stretch, rest, hours_in, hours_rest, whole))]
     for name, types in (("arousals", ("arousal",)), ("apneas and hypopneas", APNEA_TYPES)):
         if unscored_reason(night, types):
             continue
@@ -118,13 +120,6 @@ def _rates(night: LoadedNight, stages: np.ndarray, stretch: np.ndarray, rest: np
         starts = [i for i in starts if asleep[i]]
         rates.append(StretchRate(name, *_per_hour(starts, stretch, rest, hours_in, hours_rest, whole)))
     return tuple(rates)
-
-
-def _awakening_starts(stages: np.ndarray) -> list[int]:
-    """The epoch before each wake run that follows sleep (the last sleep epoch, so that it counts
-    as in sleep and in the stretch the awakening broke)."""
-    wake = stages == STAGES.index("W")
-    return [i - 1 for i in range(1, len(stages)) if wake[i] and not wake[i - 1] and stages[i - 1] in _SLEEP]
 
 
 def _per_hour(starts: list[int], stretch: np.ndarray, rest: np.ndarray, hours_in: float, hours_rest: float,
