@@ -7,7 +7,8 @@ first cycles carry; REM periods lengthen toward morning with the circadian rhyth
 broken* its sleep was (wake, arousals and breathing events cut stages short), and, for N3,
 *how close* its slow waves came to the rule (20 % of an epoch; slow-wave amplitude falls
 with age). What a recording cannot show (sleep debt, alcohol, REM-suppressing drugs, a first
-night in the lab) the answer names without weighing.
+night in the lab) the answer names without weighing. The same reading answers why a stage ran
+high ("why so much N2?") and why the first REM came late (the stretch from sleep onset to it).
 """
 
 from __future__ import annotations
