@@ -159,6 +159,11 @@ class LoadedNight:
             return list(self.machine.events), self.machine.events_label()
         return [], "none"
 
+    def is_recording(self, library_name: str) -> bool:
+        """Whether a library recording of that name is this night: the library names a recording
+        by its file's stem, an upload is named by its file name ("SC4001E0_inbed.edf")."""
+        return library_name in (self.name, Path(self.name).stem)
+
     def blind_types(self) -> dict[str, str]:
         """Event type -> why this night's channels cannot show it
         (:func:`~sleeplm_core.scoring.coverage.blind_types`)."""

@@ -477,3 +477,46 @@ def test_a_different_one_is_the_next_in_order(demo) -> None:
     """"show me a different one" after a spindle was not understood."""
     text = last_answer(demo, "show me a spindle", "show me a different one")
     assert "number 2 in that order" in text and text != last_answer(demo, "show me a spindle"), text[:300]
+
+
+@pytest.fixture(scope="module")
+def sc4001_uploaded(demo):
+    """SC4001 without its hypnogram, named as an upload is (its file name, with the extension),
+    where the library names it by its stem."""
+    from app.engine import DEMO_DIR
+    from app.night import embed_night, read_night
+
+    night = read_night(DEMO_DIR / "SC4001E0_inbed.edf", "SC4001E0_inbed.edf")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+def test_an_uploaded_library_night_is_not_its_own_match(sc4001_uploaded) -> None:
+    """"find epochs like epoch 220" on an upload of SC4001 returned epoch 220 itself from the
+    library (SC4001E0_inbed) as another recording's, at cosine 0.988, with the expert's stage."""
+    text = last_answer(sc4001_uploaded, "find epochs like epoch 220")
+    assert "SC4001E0_inbed epoch 220 " not in text, text
+    text = last_answer(sc4001_uploaded, "find epochs like epoch 220", "are those from the same recording?")
+    assert "none is from the loaded night" not in text or "SC4001E0_inbed" not in text.split("by recording")[1], text
+
+
+def test_one_of_a_kind_as_a_first_question(demo) -> None:
+    """"show me one k complex" as a first question had nothing earlier to refer to."""
+    assert last_answer(demo, "show me one k complex") == last_answer(demo, "show me a k complex")
+
+
+def test_how_sure_after_an_epochs_stage_is_that_epoch(sc4001_unscored) -> None:
+    """"stage at 02:03:30?", then "how sure is that" gave the whole night's staging confidence
+    and moved the viewer to an uncertain stretch, so "why is that epoch N2?" read another epoch."""
+    text = last_answer(sc4001_unscored, "stage at 02:03:30?", "how sure is that")
+    assert text.startswith("Epoch 220 (02:03:30–02:04:00)"), text[:300]
+    assert last_answer(sc4001_unscored, "stage at 02:03:30?", "how sure is that",
+                       "why is that epoch N2 and not N3?").startswith("Epoch 220 ")
+
+
+@pytest.mark.parametrize(("asked", "plain"), [("did she desaturate?", "any desaturations?"), ("time to N3", "n3 latency"),
+                                              ("what's the epoch length?", "how long was the recording?")])
+def test_a_technicians_plain_questions(demo, asked, plain) -> None:
+    """"did she desaturate?" was not understood, "time to N3" gave N3's minutes, "what's the
+    epoch length?" the epoch on screen's band powers."""
+    assert last_answer(demo, asked) == last_answer(demo, plain)

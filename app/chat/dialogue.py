@@ -225,6 +225,15 @@ class Dialogue:
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
+        if (_HOW_SURE_THAT_RE.search(query.text) and self.shown is not None and self.shown.intent == Intent.CLASSIFY
+                and self.shown.scope.time is not None and not self.shown.labels):
+            # "stage at 02:03:30?", then "how sure is that?": that epoch's stagings and evidence,
+            # not the whole night's confidence
+            return Query(Intent.CLASSIFY, query.text, stage_event="why", scope=Scope(time=self.shown.scope.time),
+                         by_rule=True)
+        if query.ref == Ref.EXAMPLE and query.phenomenon and self.last is None:
+            # "show me one k complex" as a first question: one of that kind, with nothing to refer to
+            query = replace(query, ref=Ref.NONE)
         if _BARE_POSITION_RE.search(query.text) and self.items and self._one_in_focus():
             # "position?" after the worst apnea was picked: the body position during it
             query = Query(Intent.DESCRIBE, query.text, modality="position_muscle", ref=Ref.ITEM)
@@ -2401,6 +2410,8 @@ _HOW_MANY_OF_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<ask>how many|what 
                                    r"(?: ones| arousals)?)\W*$", re.I)
 """After the arousals, how many had one cause ("how many were from leg movements?", "what
 fraction were respiratory?")."""
+_HOW_SURE_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:sure|confident|certain) (?:is|are|was) (?:that|it|this|you"
+                               r"|the staging|yasa)(?: about (?:it|that|this|that one|this one))?(?: one)?\W*$", re.I)
 _BARE_POSITION_RE = re.compile(r"^\W*(?:and |so )?(?:what |which )?(?:body |sleeping )?position(?: then| there| was"
                                r" (?:she|he|they|the patient) in)?\W*$", re.I)
 

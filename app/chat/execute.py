@@ -1628,7 +1628,7 @@ def library_pick(plan: Plan, night: LoadedNight, engine: Engine) -> Navigation |
             row = meta.iloc[int(rows[0])]
             # "find more like it", then "how similar are they?": against that hit's stage and
             # the events its caption states
-            return hit_likeness(found, str(row["stage"]), str(row["caption"]), night) if (
+            return hit_likeness(found, str(row["stage"]), str(row["caption"])) if (
                 Aspect.LIKENESS in q.aspects) else found
     if q.target == night.name and 0 <= epoch < night.n_epochs:
         return navigate(night, epoch, q.note, FOCUS_WINDOW_SEC)
@@ -1671,11 +1671,11 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
         hits = search_text(engine.library, text, engine.text, engine.library.index.ntotal if others else k,
                            facts, q.scope.stages)
         if others:
-            hits = [h for h in hits if h.meta.get("recording") != night.name][:k]
+            hits = [h for h in hits if not night.is_recording(str(h.meta.get("recording")))][:k]
             where += " in other recordings"
         found = Retrieval(f"“{what}”{where}", hits)
         if Aspect.LIKENESS in q.aspects:
-            return words_likeness(found, q.scope.stages, phen.event_types if phen else (), night)
+            return words_likeness(found, q.scope.stages, phen.event_types if phen else ())
         return found
     i = (night.epoch_at(one.start) if one is not None else
          night.epoch_at(plan.where.span[0]) if q.scope.time else plan.current)
@@ -1687,7 +1687,7 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
     stages = q.scope.stages
     found = search_vectors(engine.library, night.embedded.vectors[i:i + 1],
                            engine.library.index.ntotal if stages else 3 * k + 1)[0]
-    hits = [h for h in found if not _is_query(h, night.name, i, at, others)
+    hits = [h for h in found if not _is_query(h, night, i, at, others)
             and (not stages or h.meta.get("stage") in stages)][:k]
     label = (f"the {q.rank} {phen.title.lower()} at {clock(night, one.start)} (epoch {i})"
              if one is not None else f"epoch {i}") + (" in other recordings" if others else "") + (
@@ -1705,10 +1705,11 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
     return Retrieval(label, hits, captions=captions, grounded=grounded, note=q.note)
 
 
-def _is_query(hit: Hit, name: str, epoch: int, at: str, whole_night: bool) -> bool:
+def _is_query(hit: Hit, night: LoadedNight, epoch: int, at: str, whole_night: bool) -> bool:
     """Whether a library hit is the asked epoch (or, ``whole_night``, any epoch of its night),
     also where the library holds the same file under another name (same clock, cosine ~1)."""
-    if hit.meta.get("recording") == name and (whole_night or int(hit.meta.get("epoch", -1)) == epoch):
+    if night.is_recording(str(hit.meta.get("recording"))) and (
+            whole_night or int(hit.meta.get("epoch", -1)) == epoch):
         return True
     return hit.score >= SAME_EPOCH_COSINE and str(hit.meta.get("clock")) == at
 

@@ -3,8 +3,6 @@ are to what was searched, by the model's cosine and by what is scored (stage, ev
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from app.chat.library import stated_event_types
 from app.chat.periods import stage_name
 from app.chat.results import Likeness, Retrieval
@@ -24,21 +22,19 @@ def epoch_likeness(found: Retrieval, night: LoadedNight, epoch: int) -> Likeness
     # only what a library caption can state is compared
     held = tuple(sorted({e.type for e in events if e.onset < end and e.offset > start
                          and e.type in GROUNDED_TYPES and e.type not in blind}))
-    return replace(_likeness(found, stage_name(int(stages[epoch])), source, held, events_source),
-                   loaded=night.name)
+    return _likeness(found, stage_name(int(stages[epoch])), source, held, events_source)
 
 
-def hit_likeness(found: Retrieval, stage: str, caption: str, night: LoadedNight) -> Likeness:
+def hit_likeness(found: Retrieval, stage: str, caption: str) -> Likeness:
     """The matches of a search from a library epoch against that epoch's stage and the events
     its caption states."""
     held = tuple(sorted(set(stated_event_types(caption)) & set(GROUNDED_TYPES)))
-    return replace(_likeness(found, stage, "library caption", held, "its caption"), loaded=night.name)
+    return _likeness(found, stage, "library caption", held, "its caption")
 
 
-def words_likeness(found: Retrieval, stages: tuple[str, ...], types: tuple[str, ...],
-                   night: LoadedNight) -> Likeness:
+def words_likeness(found: Retrieval, stages: tuple[str, ...], types: tuple[str, ...]) -> Likeness:
     """The matches of a search by words against the stages and event types the words name."""
-    return replace(_likeness(found, " or ".join(stages), "", types, ""), loaded=night.name)
+    return _likeness(found, " or ".join(stages), "", types, "")
 
 
 def _likeness(found: Retrieval, stage: str, source: str, types: tuple[str, ...],

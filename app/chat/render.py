@@ -2846,7 +2846,7 @@ def _(r: Likeness, night: LoadedNight) -> Answer:
     if r.recordings:
         # "which recordings do they come from?": a match from the loaded night itself says less
         # about the library than one from another recording
-        own = sum(rec == r.loaded for rec in r.recordings)
+        own = sum(night.is_recording(rec) for rec in r.recordings)
         counts = ", ".join(f"{rec} {c}" for rec, c in Counter(r.recordings).most_common())
         lines.append(f"- **by recording**: {counts}" + (
             f"; {own} of {n} are epochs of the loaded night itself (ask *... in other nights* to "

@@ -1185,7 +1185,6 @@ class Likeness:
         types: the event types the searched epoch holds, or the words name.
         events_source: where the epoch's events come from, "" for a search by words.
         recordings: each match's recording.
-        loaded: the loaded night's name, whose own epochs a match may be.
         kinds: each match's kind of recording ("real", "synthetic").
     """
 
@@ -1198,7 +1197,6 @@ class Likeness:
     types: tuple[str, ...]
     events_source: str
     recordings: tuple[str, ...] = ()
-    loaded: str = ""
     kinds: tuple[str, ...] = ()
 
 

@@ -23,7 +23,7 @@ MIN_LENGTH = 5
 """Shortest word repaired (shorter ones have too many neighbours within two edits)."""
 
 DOMAIN_WORDS = (
-    "efficiency", "latency", "hypnogram", "hypnograms", "spectrogram", "desaturation",
+    "efficiency", "latency", "hypnogram", "desaturate", "desaturated", "desaturating", "hypnograms", "spectrogram", "desaturation",
     "desaturations", "apnea", "apneas", "apnoea", "apnoeas", "hypopnea", "hypopneas",
     "hypopnoea", "hypopnoeas", "arousal", "arousals", "spindle", "spindles", "obstructive",
     "supine", "nonsupine", "periodic", "awakening", "awakenings", "artefact", "artefacts",

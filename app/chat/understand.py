@@ -4886,6 +4886,13 @@ _STAGE_SHARES_RE = re.compile(r"^\W*(?:the |what are the |what were the |give me
                               r"|percentages?|percents?|breakdown|distribution|split|minutes)(?: pls| please)?\W*$", I)
 _MONITORED_RE = re.compile(r"^\W*how (?:many|much) (?:hours? |time )?(?:of )?(?:monitoring|recording|study|data"
                            r"|recorded time)\W*$", I)
+_DESATURATE_RE = re.compile(r"^\W*(?:and\s+)?did (?:she|he|they|the patient|the sleeper) (?:ever )?desat(?:urate)?\w*"
+                            r"(?: at all| much)?\W*$", I)
+# "time to N3", "time to first REM": that stage's latency
+_TIME_TO_STAGE_RE = re.compile(r"^\W*(?:what(?:'s| is| was) (?:the )?)?time to (?:the )?(?:first )?(n[123]|rem|deep sleep"
+                               r"|stage [123])\W*$", I)
+_EPOCH_LENGTH_RE = re.compile(r"^\W*(?:what(?:'s| is| was) the |how long (?:is|was|are|were) (?:an? |the |each )?)"
+                              r"epochs?(?: length| duration| size)?\W*$", I)
 # "next 1", "the worst 1": a one typed as a digit
 _ONE_DIGIT_RE = re.compile(r"\b(next|previous|prev|last|first|worst|best|other|another|that|this|longest"
                            r"|shortest|deepest) 1\b(?!\s*(?:%|min|h|s\b|sec|am|pm|:))", I)
@@ -5051,7 +5058,8 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_CSA_OR_OSA_RE, "are the apneas mostly central?"), (_NADIR_WHEN_RE, "when was the lowest SpO2?"),
     (_CO2_RE, "any hypoventilation?"),
     (_STAGE_SHARES_RE, "give me the stage durations in minutes"), (_MONITORED_RE, "how long was the recording?"),
-    (_ONE_DIGIT_RE, r"\1 one"), (_W_WITH_RE, r"\1 with "),
+    (_ONE_DIGIT_RE, r"\1 one"), (_W_WITH_RE, r"\1 with "), (_DESATURATE_RE, "any desaturations?"),
+    (_TIME_TO_STAGE_RE, r"\1 latency"), (_EPOCH_LENGTH_RE, "how long was the recording?"),
 
     (_RESTLESS_WHEN_RE, "which hour was the most fragmented?"),
     (_BETTER_HALF_RE, "compare the first half with the second half"),
