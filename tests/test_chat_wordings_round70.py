@@ -520,3 +520,12 @@ def test_a_technicians_plain_questions(demo, asked, plain) -> None:
     """"did she desaturate?" was not understood, "time to N3" gave N3's minutes, "what's the
     epoch length?" the epoch on screen's band powers."""
     assert last_answer(demo, asked) == last_answer(demo, plain)
+
+
+@pytest.mark.parametrize(("asked", "plain"), [("what does the model say vs YASA?", "model vs yasa agreement"),
+                                              ("who is right, the model or yasa?", "model vs yasa agreement"),
+                                              ("which lead is noisier", "which lead is noisiest?")])
+def test_the_model_against_yasa_and_the_noisier_lead(sc4001_unscored, asked, plain) -> None:
+    """"what does the model say vs YASA?" and "who is right, the model or yasa?" were not about
+    this recording; "which lead is noisier" gave the channel table."""
+    assert last_answer(sc4001_unscored, asked) == last_answer(sc4001_unscored, plain)

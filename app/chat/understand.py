@@ -4912,11 +4912,18 @@ _DENOMINATOR_RE = re.compile(r"^\W*(?:and\s+)?what(?:'s| is) (?:the|its) (?:deno
 _HOW_WAS_STAGED_RE = re.compile(r"^\W*how (?:was|were) (?:the )?(?:rem|n[123]|deep sleep|sleep stages?|stages?|the hypnogram"
                                 r"|staging|sleep)(?: sleep)? (?:detected|scored|staged|found|determined|identified|done"
                                 r"|made)\b.*$", I)
-_EARLY_WORDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+# "what does the model say vs YASA?", "who is right, the model or yasa?": the two stagings, epoch by epoch
+_MODEL_VS_YASA_RE = re.compile(r"^\W*(?:(?:what|how) (?:does|did) the model(?: say| stage| score| do)? (?:vs\.?|versus|against"
+                               r"|compared (?:to|with)) (?:yasa|the machine)(?:'s)?|who(?:'s| is) right,? the model or"
+                               r" (?:yasa|the machine)|(?:the )?kappa between the model and (?:yasa|the machine))\W*$", I)
+# "which lead is noisier?": of the file's channels, the noisiest
+_NOISIER_RE = re.compile(r"^\W*which (?:eeg )?(lead|channel|derivation) is (nois|clean)(?:ier|er)\W*$", I)
+_EARLY_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_DIFFERENT_ONE_RE, "show me another"), (_WHY_GOOD_RE, "is it a good example?"),
     (_TAKE_HOME_RE, "what stands out?"),
     (_MODEL_SURE_RE, "how does the model do on this night?"), (_DENOMINATOR_RE, "what does that mean?"),
-    (_HOW_WAS_STAGED_RE, "score this night"))
+    (_HOW_WAS_STAGED_RE, "score this night"), (_MODEL_VS_YASA_RE, "model vs yasa agreement"),
+    (_NOISIER_RE, lambda m: f"which {m[1]} is {'noisiest' if m[2].lower() == 'nois' else 'cleanest'}?"))
 """Wordings read as another before any rule, since earlier rules would take them for something else."""
 # "show me where she falls asleep": sleep onset, not the wake periods
 _WHERE_ASLEEP_RE = re.compile(r"^\W*(?:(?:show|point to|take) (?:me|us) )?(?:where|the (?:point|moment|place) where)"
