@@ -4842,22 +4842,29 @@ def _shortfall_lead(r: StageShortfall, night: LoadedNight) -> str:
         # an unscored night: how sure the staging is of the stage it found, which a scorer may not
         lead += (f" The machine staging's mean probability for those {r.stage} epochs is **{100 * r.sure:.0f} %**"
                  + (", unsure: a human scorer may score fewer of them." if r.sure < UNSURE_BELOW else "."))
+    if (band := _stage_norm(r, night)) is None:
+        return lead
+    low, high = band
+    verdict = "below" if share < low else "above" if share > high else "within"
+    return lead + (f" That is {verdict} the {low:.0f}-{high:.0f} % healthy "
+                   f"{night.recording.patient.age:.0f}-year-olds typically have ({norms.SHORT_CITATION}).")
+
+
+def _stage_norm(r: StageShortfall, night: LoadedNight) -> tuple[float, float] | None:
+    """The (low, high) % of sleep the stage takes in healthy adults of the file's age, for a
+    whole night; None for a stretch, a child or a night without an age."""
     age = night.recording.patient.age
     if r.where or age is None or age < norms.ADULT_AGE:
-        return lead
+        return None
     _, low, high = norms.range_of(norms.ROW_OF_STAGE[r.stage], age)
-    verdict = "below" if share < low else "above" if share > high else "within"
-    return lead + (f" That is {verdict} the {low:.0f}-{high:.0f} % healthy {age:.0f}-year-olds typically have "
-                   f"({norms.SHORT_CITATION}).")
+    return low, high
 
 
 def _below_norm(r: StageShortfall, night: LoadedNight) -> bool:
     """Whether a stage asked about as too much fell below its age's range over the night ("why is
     N3 so high?" of a night short of N3): its shortfall's reasons apply then."""
-    age = night.recording.patient.age
-    if r.where or r.stage not in ("N3", "REM") or age is None or age < norms.ADULT_AGE:
-        return False
-    return 100 * r.minutes / r.sleep_minutes < norms.range_of(norms.ROW_OF_STAGE[r.stage], age)[1]
+    band = _stage_norm(r, night)
+    return r.stage in ("N3", "REM") and band is not None and 100 * r.minutes / r.sleep_minutes < band[0]
 
 
 def _latency_lead(r: StageShortfall, night: LoadedNight) -> str:

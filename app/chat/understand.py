@@ -2641,8 +2641,11 @@ def _understand(text: str) -> Query:
     if (m := _WHAT_STAGE_SHOW_RE.search(text)) and len(stages := stage_term(m["stage"])) == 1:
         # "what is REM sleep? show me": an epoch of the stage with its evidence, not its eye movements
         return Query(Intent.CLASSIFY, text, scope=Scope(stages), stage_event="example", by_rule=True)
-    if time is None and (short := _stage_shortfall(text, time)) is not None and short.ref == Ref.ITEM:
-        return short   # "why was there no deep sleep in it?": the stretch just shown
+    if (short := _stage_shortfall(text, time)) is not None and (
+            short.ref == Ref.ITEM or time is not None and time.kind == "cycle"):
+        # "why was there no deep sleep in it?": the stretch just shown; "why no REM in the first
+        # cycle?": that cycle's REM, not REM timing in general (the glossary's, read later)
+        return short
     if (follow := _followup(text, time)) is not None:
         if _CONTEXT_WOKE_RE.search(text):
             # "what woke the patient?": the awakening just shown, else every awakening's tie;
@@ -2791,8 +2794,6 @@ def _understand(text: str) -> Query:
     if (where_lying := _position_periods(text)) is not None:
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time),
                      measure="position", target=where_lying, by_rule=True)
-    if time is not None and time.kind == "cycle" and (short := _stage_shortfall(text, time)) is not None:
-        return short   # "why no REM in the first cycle?": that cycle's REM, not REM timing in general
     if (entry := find_term(text)) is not None and (time is None or entry.asked):
         # "what is N2 sleep?", "why is the chin EMG recorded?": a term, defined on this night
         return Query(Intent.EXPLAIN, text, target=entry.key, note="glossary", by_rule=True)
