@@ -32,12 +32,14 @@ def paired_kappa(reference: np.ndarray, other: np.ndarray) -> tuple[float | None
 
 def stagings(night: LoadedNight, stager: str) -> tuple[Staging, Staging] | str:
     """(reference stages, its source) and (compared stages, their source), or why there is no
-    pair: ``stager`` is "model" (its zero-shot stages) or "machine" (the machine staging); on a
-    night nobody scored the model is held against the machine whichever was named."""
+    pair: ``stager`` is "model" (its zero-shot stages), "machine" (the machine staging), each
+    against the human scoring, or "model_machine" (the model against the machine staging,
+    whether or not a human scored the night); on a night nobody scored the model is held
+    against the machine whichever was named."""
     human, machine = night.scored(), night.machine_stages()
-    if human is None and machine is not None:
+    if human is None and machine is not None or stager == "model_machine":
         # a night nobody scored: the machine staging is the only reference for the model's
-        stager = "model"
+        stager, human = "model", None
     if stager == "model":
         if night.predicted is None:
             return "the model has not read this night yet"

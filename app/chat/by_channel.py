@@ -51,7 +51,7 @@ def events_by_channel(plan: Plan, night: LoadedNight, config: ScoringConfig = Sc
         return Message("no_signal", f"EEG fast enough for {phen.title.lower()} detection "
                                     f"({'; '.join(skipped) or 'no EEG channel'})")
     return ChannelEvents(phen.key, phen.title, rows, tuple(asked), minutes, source, skipped,
-                         plan.where.text if plan.query.scope.time is not None else "")
+                         plan.where.text if plan.query.scope.time is not None else "", plan.query.target)
 
 
 def _on_recording_grid(night: LoadedNight, per_epoch: np.ndarray) -> np.ndarray:

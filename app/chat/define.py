@@ -76,6 +76,10 @@ def _channel_lines(term: Term, night: LoadedNight) -> list[str]:
                                          for label in labels if label in signals) + "."]
 
 
+TREND_MIN = 10.0
+"""Minutes of a stage below which its split into thirds shows no pattern worth a verdict."""
+
+
 def _by_third(night: LoadedNight, stage: str) -> str:
     """A stage's minutes in each third of the sleep period (sleep onset to the final
     awakening), as the night bears a term about its timing out."""
@@ -86,9 +90,12 @@ def _by_third(night: LoadedNight, stage: str) -> str:
     edges = np.linspace(sleep[0], sleep[-1] + 1, 4).round().astype(int)
     minutes = [float(np.sum(stages[a:b] == STAGES.index(stage))) * EPOCH_SEC / 60
                for a, b in zip(edges[:-1], edges[1:])]
-    usual = minutes[0] if stage == "N3" else minutes[2]   # N3 leads early, REM late
-    verdict = (" as usual" if usual == max(minutes) else
-               "; this night departs from the usual pattern")
+    lead = 0 if stage == "N3" else 2   # N3 leads early, REM late
+    others = [m for i, m in enumerate(minutes) if i != lead]
+    verdict = (f"; too little {stage} ({sum(minutes):.1f} min) to show the usual pattern" if sum(minutes) < TREND_MIN
+               else " as usual" if minutes[lead] > max(others) else
+               f"; this night departs from the usual pattern, with no more {stage} in the "
+               f"{'first' if lead == 0 else 'last'} third than in the others")
     return (f"This night ({source_name(source)} stages), {stage} in each third of the sleep "
             f"period: first **{minutes[0]:.1f} min**, middle **{minutes[1]:.1f} min**, last "
             f"**{minutes[2]:.1f} min**{verdict}.")

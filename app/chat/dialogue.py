@@ -349,9 +349,11 @@ class Dialogue:
             stager = "model" if re.match(r"model|sleeplm|zero", m.group(1), re.I) else "machine"
             return replace(self.last, text=query.text, target=stager, ref=Ref.NONE)
         if query.note == "confusion" and query.target is None:
-            # "per-class F1?" after the model against the expert: the same pair
-            last = self.last if self.last is not None and self.last.note == "confusion" else None
-            return replace(query, target=last.target if last is not None else "machine")
+            # "per-class F1?" after the model against the expert, "which stage does it confuse
+            # most?" after YASA against the expert: the same pair (a list of where they disagree
+            # names the model by its empty stager)
+            last = self.last if self.last is not None and self.last.note in ("confusion", "disagree") else None
+            return replace(query, target="machine" if last is None else last.target or "model")
         if query.note == "whole_night":
             # "and over the whole night?": the last question without its stage and time limits
             if self.last is None:
@@ -1728,6 +1730,9 @@ class Dialogue:
             # part of the night has no whole-night answer; those of the list there, counted
             return f"how many of them were {mostly.group('rest')}?"
         if (listed := self._listed_events()) is not None and (asked := _of_the_list(text, listed, key)):
+            if asked.startswith("how many ") and self.last is not None:
+                # "how many were respiratory?" after the arousals after 4 am: of those, there
+                asked = f"{asked.rstrip('?')}{_scope_words(self.last.scope)}?"
             return asked
         if (m := _HOW_MANY_IN_POSITION_RE.search(text)) and self.last is not None and self.last.target in (
                 "supine", "position"):

@@ -7,6 +7,7 @@ the stage each scorer gave it (the scoring, the machine's probabilities, the mod
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -17,6 +18,7 @@ from app.chat.events import MICRO_EVENTS, events_for
 from app.chat.periods import stage_name
 from app.chat.plan import Plan
 from app.chat.results import Message, StageEvidence
+from app.chat.timespan import TimeSpan
 from app.night import LoadedNight
 from sleeplm_core.features.brain import EEG_BAND_NAMES
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -140,10 +142,8 @@ def stage_evidence(plan: Plan, night: LoadedNight, epoch: int | None = None) -> 
     events, coverage = _events_in(night_events(night), start, start + EPOCH_SEC)
     machine = night.machine.proba_at(np.array([start]))[0] if night.machine is not None and \
         night.machine.has_stages else None
-    least = q.scope.time is not None and q.scope.time.kind == "least_sure" and machine is not None
     return StageEvidence(
-        chosen=f"the epoch the machine staging is least sure of (its likeliest stage at {np.nanmax(machine):.0%})"
-        if least else "",
+        chosen=_chosen(q.scope.time, machine),
         epoch=i, start=start, stage=stage_name(int(stages[i])),
         source=source, asked=q.scope.stages[0] if len(q.scope.stages) == 1 else None,
         machine=None if machine is None or not np.isfinite(machine).all() else machine,
@@ -151,3 +151,14 @@ def stage_evidence(plan: Plan, night: LoadedNight, epoch: int | None = None) -> 
         model=night.proba[i] if night.proba is not None else None, bands=bands,
         slow_eye=slow, rems=None if rems is None else int(rems),
         chin=_chin_tone(night, i), events=events, slow_wave_pct=coverage, human=q.note == "human_would")
+
+
+def _chosen(time: TimeSpan | None, machine: np.ndarray | None) -> str:
+    """How the epoch was picked, when it was by the machine staging's confidence ("the N1
+    epoch the machine staging is least sure of (...)"); "" otherwise."""
+    if time is None or time.kind != "least_sure" or machine is None:
+        return ""
+    m = re.search(r"\b(rem|n[123]|w)\b", time.text, re.IGNORECASE)
+    stage = f"{m.group(1).upper()} " if m else ""
+    return (f"the {stage}epoch the machine staging is {'most' if time.start == 1 else 'least'} sure of "
+            f"(its likeliest stage at {np.nanmax(machine):.0%})")

@@ -33,6 +33,7 @@ from app.chat.fragmentation import stage_fragmentation, stage_stability
 from app.chat.kinds import compare_kinds
 from app.chat.correlation import correlation
 from app.chat.by_channel import events_by_channel
+from app.chat.eeg_leads import compare_leads
 from app.chat.coupling import so_coupling
 from app.chat.define import define
 from app.chat.events import counted_causes, events_for, unscored_reason
@@ -494,22 +495,28 @@ def tied_items(night: LoadedNight, items: list[Item], phen: Phenomenon, q: Query
     ("hypopneas with a desaturation"), and not to one of ``q.lacking`` ("... but no
     desaturation"), and the rule in words; a night whose scoring holds no such event,
     because it could not be scored, is refused."""
-    found = _tied(night, items, phen, q.together, q.apart, q.tie_lead)
+    found = _tied(night, items, phen, q.together, q.apart, q.tie_lead, q.tie_depth)
     if q.lacking is None or isinstance(found, Message):
         return found
     second = _tied(night, found[0], phen, q.lacking, True, None)
     return second if isinstance(second, Message) else (second[0], f"{found[1]} and {second[1]}")
 
 
-def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apart: bool, order: bool | None
-          ) -> tuple[list[Item], str] | Message:
+def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apart: bool, order: bool | None,
+          depth: float | None = None) -> tuple[list[Item], str] | Message:
     """One tie of :func:`tied_items`: to (or, ``apart``, not to) an event of ``key``, in the
-    ``order`` the question put them (:attr:`Query.tie_lead`), else the one the rules read."""
+    ``order`` the question put them (:attr:`Query.tie_lead`), else the one the rules read;
+    desaturations only where they fall by ``depth`` % points or more, when given."""
     if key == AWAKENING:
         return _into_awakenings(night, items, apart)
     partner = phenomenon(key)
     events, _ = events_for(night, partner.event_types)
-    others = np.array([(e.onset, e.offset) for e in events if e.type in partner.event_types])
+    others = [Item(e.onset, e.offset, e.type, "") for e in events if e.type in partner.event_types]
+    deep = ""
+    if depth is not None and others and (measured := with_depths(night, others)) is not None:
+        others = [i for i in measured if i.value is not None and i.value >= depth]
+        deep = f" of {depth:g} % or more"
+    others = np.array([(i.start, i.end) for i in others])
     if not len(others) and (why := unscored_reason(night, partner.event_types)):
         return Message("not_scored", partner.title, {
             "why": why, "cannot": f"tell which {phen.title.lower()} events had one"})
@@ -521,7 +528,7 @@ def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apa
     window = {None: f"one starting during the other or within {after:g} s of its end",
               True: f"overlapping it or starting within {after:g} s of its end",
               False: f"overlapping it or ending at most {after:g} s before it began"}[lead]
-    rule = f"{'without' if apart else 'with'} {article} {name} ({window})"
+    rule = f"{'without' if apart else 'with'} {article} {name}{deep} ({window})"
     return [i for i, k in zip(items, keep) if k], rule
 
 
@@ -870,6 +877,10 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
         lo, hi, span_words = reading_span(night)
         mask = mask & (np.arange(night.n_epochs) >= lo) & (np.arange(night.n_epochs) < hi)
     sleep = np.flatnonzero(np.isin(stages, SLEEP_CODES) & mask)
+    if q.note == "persistent":
+        # persistent sleep: the first epoch of the first run of PERSISTENT_EPOCHS sleep epochs
+        sleep = np.array([a for a, b in (epoch_runs(sleep) if len(sleep) else []) if b - a + 1 >= PERSISTENT_EPOCHS][:1],
+                         dtype=int)
     onset = float(starts[sleep[0]]) if len(sleep) else None
     latency = None
     final = None
@@ -913,7 +924,12 @@ def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
                         q.count if event == "longest" or q.count == LIST_ALL else None,
                         event == "onset" and q.note == "latency",
                         q.note if q.note in ("midpoint", "period") else "",
-                        (q.trend or "") if event == "periods" else "")
+                        (q.trend or "") if event == "periods" else "", q.note == "persistent")
+
+
+PERSISTENT_EPOCHS = 20
+"""Unbroken sleep epochs (10 min) that make persistent sleep, as its latency is usually read
+(the first 10 min of uninterrupted sleep; some protocols ask 20)."""
 
 
 def seconds_text(seconds: float) -> str:
@@ -1136,11 +1152,13 @@ def span_view(night: LoadedNight, start: float, end: float) -> Navigation:
 
 def context(night: LoadedNight, item: Item, before: bool, around: bool = True,
             asked: tuple[str, str | None] | None = None, length: float = CONTEXT_SEC,
-            eeg: bool = False, breathing: bool = False) -> Context:
+            eeg: bool = False, breathing: bool = False, spindles: bool = False) -> Context:
     """What happened next to an item (``around``: the ``length`` seconds before or after it),
     or during the item itself; ``asked``: (signal, rank) a question named ("spo2", "lowest");
     ``eeg``: the question asked about the EEG, whose band shares are then measured;
-    ``breathing``: it asked about the breathing, whose breath amplitudes are then measured."""
+    ``breathing``: it asked about the breathing, whose breath amplitudes are then measured;
+    ``spindles``: it asked about spindles, which are listed then (otherwise left out: an N2
+    minute holds several, and they would bury the events a scorer looks for)."""
     if not around:
         span = (item.start, item.end)
     elif before:
@@ -1161,7 +1179,7 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True,
             seq.append((name, part))
     events, ev_source = night.scored_events()
     near = [_event_item(night, e, ev_source) for e in events
-            if e.onset < span[1] and e.offset > span[0] and e.type != "spindle"
+            if e.onset < span[1] and e.offset > span[0] and (spindles or e.type != "spindle")
             and not (abs(e.onset - item.start) < 1e-6 and abs(e.offset - item.end) < 1e-6)]
     # A scorer's findings before the micro-events: a burst of rapid eye movements must not hide
     # the apnea that caused a desaturation.
@@ -2261,7 +2279,9 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
     found = context(night, item, before=q.step < 0, around=q.ref != Ref.ITEM,
                    asked=(q.signal, q.rank if q.rank in ("lowest", "highest") else None)
                    if q.signal else None, length=q.window or CONTEXT_SEC,
-                   eeg=q.modality == "brain", breathing=Aspect.BREATHING in q.aspects)
+                   eeg=q.modality == "brain", breathing=Aspect.BREATHING in q.aspects,
+                   # a K-complex's own story goes on in the spindles that often follow it
+                   spindles=q.phenomenon == "spindle" or _item_kind(item) in ("k_complex", "spindle", "slow_wave"))
     if not found.around and Aspect.AMPLITUDE in q.aspects and _item_kind(item) == "spindle":
         # "what was its amplitude?" of a spindle: peak to peak in the sigma band, not its frequency
         sized, _ = with_amplitudes(night, [replace(item, label="spindle")], SPINDLE_BAND_HZ)
@@ -2387,7 +2407,7 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "ahi_robustness": ahi_robustness, "event_free": event_free,
     "plm_series": plm_series, "awakening_signal": awakening_signal, "coupling": so_coupling,
     "event_rank": event_rank,
-    "by_channel": events_by_channel, "window_why": window_why,
+    "by_channel": events_by_channel, "eeg_leads": compare_leads, "window_why": window_why,
     "channel_noise": noise_report}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,

@@ -69,17 +69,29 @@ O1/O2)."""
 
 
 def measure_columns(words: str, frame: pd.DataFrame) -> list[str]:
-    """Feature columns the words name (EEG: band powers of its first channel, alpha power of a
-    parietal or occipital one when the file has it); a measure the frame lacks falls through to
-    the next one the words name."""
+    """Feature columns the words name (EEG: band powers of the channel they name, else of its
+    first channel, alpha power of a parietal or occipital one when the file has it); a measure
+    the frame lacks falls through to the next one the words name."""
     for measure in MEASURES:
         if not _names(measure, words):
             continue
-        cols = [preferred_column(found, suffix) for prefix, suffix in measure.columns
+        cols = [_named_channel(found, prefix, suffix, words) or preferred_column(found, suffix)
+                for prefix, suffix in measure.columns
                 if (found := [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)])]
         if cols:
             return cols
     return []
+
+
+def _named_channel(columns: list[str], prefix: str, suffix: str, words: str) -> str | None:
+    """The column of the channel the words name by its label or its first electrode ("delta
+    power on Pz-Oz", "alpha at O2"), None when they name none of them."""
+    for col in columns:
+        label = col[len(prefix):len(col) - len(suffix)].strip(".")
+        if label and any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", words, re.IGNORECASE)
+                         for name in {label, label.split("-")[0]} if len(name) >= 2):
+            return col
+    return None
 
 
 def preferred_column(columns: list[str], suffix: str) -> str:

@@ -258,16 +258,27 @@ def stage_epoch_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     return start, start + EPOCH_SEC
 
 
-def least_sure_span(night: LoadedNight) -> tuple[float, float]:
+def least_sure_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     """Seconds of the epoch whose machine-staging probability of its chosen stage is lowest
-    ("show me the most uncertain one"); the first such epoch on a tie."""
+    ("show me the most uncertain one") or, with ``time.start`` 1, highest ("the most confident
+    REM epoch"), among the epochs it stages as the stage ``time.text`` names, if any; the first
+    such epoch on a tie."""
     machine = night.machine
     proba = None if machine is None or not machine.has_stages else machine.proba_at(night.epochs.starts)
     if proba is None or not np.isfinite(proba).any():
         raise ChatError("the machine staging gave no stage probabilities on this night, so no epoch is "
                         "least sure; ask *how confident is the staging?*")
     sure = np.nanmax(np.where(np.isfinite(proba), proba, -np.inf), axis=1)
-    start = float(night.epochs.starts[int(np.argmin(np.where(np.isfinite(sure), sure, np.inf)))])
+    ok = np.isfinite(sure)
+    m = re.search(r"\b(rem|n[123]|w)\b", time.text, re.IGNORECASE)
+    if m:
+        stage = m.group(1).upper()
+        ok &= np.argmax(np.where(np.isfinite(proba), proba, -np.inf), axis=1) == STAGES.index(stage)
+        if not ok.any():
+            raise ChatError(f"the machine staging calls no epoch {stage} on this night; ask *how "
+                            f"confident is the staging?* for its other stages")
+    pick = np.argmax(np.where(ok, sure, -np.inf)) if time.start == 1 else np.argmin(np.where(ok, sure, np.inf))
+    start = float(night.epochs.starts[int(pick)])
     return start, start + EPOCH_SEC
 
 
@@ -289,7 +300,7 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
     if time.kind == "run":
         return run_span(night, current)
     if time.kind == "least_sure":
-        return least_sure_span(night)
+        return least_sure_span(time, night)
     if time.kind == "stage_epoch":
         return stage_epoch_span(time, night)
     if time.kind in ("before_onset", "after_onset", "before_final", "rem_latency"):

@@ -184,6 +184,8 @@ class Query:
         tie_lead: the order the question puts a tie in: True when the asked events come first
             ("apneas followed by an arousal"), False when they come after ("spindles that
             followed a K-complex"), None when it names none.
+        tie_depth: the least fall in SpO2 (% points) the desaturations of a tie must reach
+            ("hypopneas with a 4 % desaturation"), None for any.
     """
 
     intent: Intent
@@ -223,6 +225,7 @@ class Query:
     apart: bool = False
     lacking: str | None = None
     tie_lead: bool | None = None
+    tie_depth: float | None = None
     against: str | None = None
     min_amplitude: float | None = None
     max_duration: float | None = None

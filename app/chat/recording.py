@@ -145,10 +145,12 @@ def study_kind(night: LoadedNight) -> str:
     return "not a sleep study by its channels: no EEG, breathing or oximetry channel is usable"
 
 
-def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = ""
-             ) -> RecordingFacts:
+def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = "",
+             below: float = UNSURE_BELOW, stages: tuple[str, ...] = ()) -> RecordingFacts:
     """Who scored the night and how sure the machine staging is: over the whole night on the
-    machine's own epochs, or over the model epochs ``inside`` a span ("between 2 and 4 am")."""
+    machine's own epochs, or over the model epochs ``inside`` a span ("between 2 and 4 am");
+    epochs whose chosen stage has probability under ``below`` are unsure, and their stretches
+    are sought among the epochs it stages as ``stages`` (all for ())."""
     rec = night.recording
     facts = RecordingFacts("scoring", human_files=[s.get("path", "") for s in
                                                    rec.source.get("scoring", [])],
@@ -173,15 +175,20 @@ def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = 
         return facts
     facts.machine_source = machine.stage_source
     facts.mean_confidence = float(np.mean(conf[ok]))
-    facts.unsure_pct = float(100 * np.mean(conf[ok] < UNSURE_BELOW))
+    facts.unsure_pct, facts.unsure_below, facts.unsure_in = float(100 * np.mean(conf[ok] < below)), below, stages
     facts.stage_confidence = {s: float(np.mean(conf[ok & (codes == i)]))
                               for i, s in enumerate(STAGES) if np.any(ok & (codes == i))}
     facts.agreement = night.agreement() or _model_agreement(night)
     facts.skipped = list(machine.skipped)
     # The uncertain stretches, on the model's epochs (the viewer's grid).
     if mine is not None:
-        flagged = (mine >= 0) & (mine < UNSURE_BELOW) & (True if inside is None else inside)
+        among = (mine >= 0) & (True if inside is None else inside)
+        if stages:
+            among &= np.isin(np.argmax(np.nan_to_num(at, nan=-1.0), axis=1), [STAGES.index(st) for st in stages])
+        flagged = among & (mine < below)
         facts.items = _stretches(night, flagged, "uncertain machine stage", "measured")
+        if stages or below != UNSURE_BELOW:
+            facts.unsure_count = (int(flagged.sum()), int(among.sum()))
     return facts
 
 
@@ -195,13 +202,16 @@ def _disagreement(night: LoadedNight, facts: RecordingFacts, stager: str | None 
     predicted = night.predicted
     if stager == "machine" and source == "scored" and (machine := night.machine_stages()) is not None:
         predicted, facts.differ_by = machine, night.machine.label()
+    elif stager == "model_machine" and source == "scored" and (machine := night.machine_stages()) is not None:
+        # "where do the model and YASA disagree?" on a scored night: the machine as reference
+        reference, source = machine, night.machine.label()
     if predicted is None or source == "predicted":
         return facts
     both = (reference >= 0) & (predicted >= 0)
     if stages:
         both &= np.isin(reference, [STAGES.index(st) for st in stages])
     differ = both & (reference != predicted)
-    facts.differ, facts.differ_in = (int(differ.sum()), int(both.sum())), stages
+    facts.differ, facts.differ_in, facts.differ_ref = (int(differ.sum()), int(both.sum())), stages, source
     facts.items = _stretches(night, differ, f"{'machine' if facts.differ_by else 'model'} ≠ reference stage",
                              "measured")
     return facts
@@ -341,7 +351,9 @@ def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAg
     if topic == "scoring" and plan.query.note in _UNSURE_LEADS:
         # "where is the staging least certain?": its uncertain stretches first; "which stage is
         # YASA least sure about?": that stage
-        return replace(_scoring(night), unsure_lead=_UNSURE_LEADS[plan.query.note])
+        below = plan.query.stated if plan.query.stated is not None else UNSURE_BELOW
+        return replace(_scoring(night, below=below, stages=plan.query.scope.stages),
+                       unsure_lead=_UNSURE_LEADS[plan.query.note])
     if topic == "patient":
         return _patient(night, plan.query.note)
     if topic == "quality" and plan.query.note == "validity":

@@ -22,7 +22,7 @@ from app.chat.breakdown import sleep_halves, sums_others
 from app.chat.direction import direction_lead, pooled
 from app.chat.dispersion import MIN_EVENTS
 from app.chat.events import NO_CAUSE
-from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, stage_at
+from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, PERSISTENT_EPOCHS, stage_at
 from app.chat.measures import column_name
 from app.chat.phenomena import article, in_text, phenomenon, plural, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
@@ -30,13 +30,14 @@ from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC, stage_name
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, sleep_onset,
                            source_name, span_phrase, stages_guessed)
+from app.chat.eeg_leads import BAND_STAGE
 from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW
 from app.chat.model_facts import SHIPPED_CHECKS
 from app.chat.evidence import SLOW_WAVE_SHARE
 from app.chat.stage_shortfall import NEAR_MISS_PCT
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, BestLead, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, BestLead, LeadComparison, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -403,10 +404,14 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                 f"{_events(r.name, len(r.scored))}{_depth(r)}{where} (mean "
                 f"{seconds(durations.mean())}, total "
                 f"{durations.sum() / 60:.1f} min)")
+        ranked = f"the {len(shown)} {r.order}"
+        if len(shown) == 1 and (m := re.fullmatch(r"(.+), (number \d+ in that order)", r.order)):
+            # "the second longest apnea": the ranking, then this one's place in it
+            ranked = f"{m[1]} first, this one {m[2]}"
         if r.how_many:
-            head += f"; the {len(shown)} {r.order} (blue):" if shown else "."
+            head += f"; {ranked} (blue):" if shown else "."
         else:
-            head += f"; the {len(shown)} {r.order} (blue on the plots):"
+            head += f"; {ranked} (blue on the plots):"
         if r.order == "earliest" and shown and (onset := sleep_onset(night)) is not None:
             after = (shown[0].start - onset) / 60
             head = head[:-1] + (f"; it starts **{after:.1f} min after sleep onset** "
@@ -806,13 +811,23 @@ STEADY_REM_MIN = 2.5
 
 
 def _lone_first_rem(r: StagePeriods, night: LoadedNight) -> str:
-    """On machine-scored stages, when the REM latency rests on a lone run of one or two epochs:
-    that run with the machine's REM probability there, and the latency to the first steadier REM
-    run ("" otherwise)."""
-    if r.stages != ("REM",) or r.source == "scored" or stages_guessed(night, r.source) or r.moment is None:
+    """On machine-scored stages, when the first REM (the REM latency's end, or the first REM
+    asked for) is a lone run of one or two epochs: that run with the machine's REM probability
+    there, and where the first steadier REM run starts ("" otherwise)."""
+    if r.stages != ("REM",) or r.moment is None or r.event not in ("latency", "first"):
+        return ""
+    return _lone_rem_note(night, r.source, r.moment, r.latency_min if r.event == "latency" else None)
+
+
+def _lone_rem_note(night: LoadedNight, source: str, moment: float, latency_min: float | None,
+                   lead: str = "That first REM is") -> str:
+    """The lone-first-REM caveat for the REM run starting at ``moment`` (seconds), its sentence
+    opened by ``lead``; with ``latency_min`` (the REM latency to it) the latency to the
+    steadier run as well."""
+    if source == "scored" or stages_guessed(night, source):
         return ""
     stages = night.stages()[0]
-    rem_runs = [(a, b) for a, b in runs(stages == STAGES.index("REM")) if night.epochs.starts[a] >= r.moment]
+    rem_runs = [(a, b) for a, b in runs(stages == STAGES.index("REM")) if night.epochs.starts[a] >= moment]
     if not rem_runs or (rem_runs[0][1] - rem_runs[0][0]) * EPOCH_SEC / 60 > LONE_REM_MIN:
         return ""
     a, b = rem_runs[0]
@@ -821,10 +836,43 @@ def _lone_first_rem(r: StagePeriods, night: LoadedNight) -> str:
     sure = f" (the staging's REM probability there {np.nanmean(proba):.0%})" if proba is not None else ""
     steady = next(((c, d) for c, d in rem_runs if (d - c) * EPOCH_SEC / 60 >= STEADY_REM_MIN), None)
     later = ("" if steady is None else
-             f"; the first REM run of {STEADY_REM_MIN:g} min or more starts at **{clock(night, night.epochs.starts[steady[0]])}**, "
-             f"{r.latency_min + (night.epochs.starts[steady[0]] - r.moment) / 60:.1f} min after sleep onset")
-    return (f" ⚠️ That first REM is a lone {(b - a) * EPOCH_SEC / 60:.1f}-min run{sure}{later}; a scorer may not "
-            f"score the lone run REM, so the latency may be the later figure.")
+             f"; the first REM run of {STEADY_REM_MIN:g} min or more starts at **{clock(night, night.epochs.starts[steady[0]])}**")
+    if steady is not None and latency_min is not None:
+        later += f", {latency_min + (night.epochs.starts[steady[0]] - moment) / 60:.1f} min after sleep onset"
+    what = "the latency may be the later figure" if latency_min is not None else "REM may first come then"
+    return (f" ⚠️ {lead} a lone {(b - a) * EPOCH_SEC / 60:.1f}-min run{sure}{later}; a scorer may not "
+            f"score the lone run REM, so {what}.")
+
+
+def _summary_lone_rem(night: LoadedNight, s) -> str:
+    """The lone-first-REM caveat for a whole night's summary, whose REM latency ends at the
+    night's first REM epoch after sleep onset ("" where there is none or it is no lone run)."""
+    stages = night.stages()[0]
+    asleep = np.flatnonzero(stages >= STAGES.index("N1"))
+    rem = np.flatnonzero(stages == STAGES.index("REM"))
+    if not len(asleep) or not len(rem) or s.rem_latency_min != s.rem_latency_min:
+        return ""
+    at = float(night.epochs.starts[rem[0]])
+    return _lone_rem_note(night, s.source, at, s.rem_latency_min,
+                          lead=f"The REM latency ends at the first REM epoch, {clock(night, at)}:")
+
+
+def _persistent_onset(r: StagePeriods, night: LoadedNight, src: str, where: str) -> Answer:
+    """"Latency to persistent sleep": the start of the first 10 min of unbroken sleep, against
+    sleep onset (the first sleep epoch)."""
+    length = f"{PERSISTENT_EPOCHS * EPOCH_SEC / 60:g} min"
+    if r.moment is None:
+        return Answer(f"{src}: no {length} of unbroken sleep{where}, so there is no persistent sleep "
+                      f"to time; ask *what was the longest stretch of sleep?*")
+    onset = night.summary().sol_min
+    return _answer(night, f"{src}: the latency to persistent sleep is **{r.latency_min:.1f} min**, from the "
+                   f"start of the recording ({clock(night, 0.0)}, taken as lights off) to **{clock(night, r.moment)}**, "
+                   f"where the first {length} of unbroken sleep begin{where}. Sleep onset, the first sleep epoch, "
+                   + ("is the same epoch: sleep held from its first epoch." if abs(onset - r.latency_min) < 0.01 else
+                      f"came after {onset:.1f} min; the {r.latency_min - onset:.1f} min between the two are sleep "
+                      f"broken by wake before it settled."),
+                   [], [Item(r.moment, r.moment + PERSISTENT_EPOCHS * EPOCH_SEC, "persistent sleep", r.source)],
+                   jump=night.epoch_at(r.moment))
 
 
 @render.register
@@ -832,6 +880,8 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
     stages = "/".join(r.stages)
     src = f"From the {source_name(r.source)} hypnogram"
     where = _where(r.where)
+    if r.persistent:
+        return _persistent_onset(r, night, src, where)
     if r.moment is None:
         return Answer(f"{src}: there is no {stages}{where} in this night.")
     if r.event == "final_wake" and r.moment >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6:
@@ -903,7 +953,7 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
     elif r.event == "first":
         first = r.periods[0]
         head = (f"{src}: {stages} first starts at **{clock(night, first.start)}**{where} "
-                f"(a period of {first.duration / 60:.1f} min).")
+                f"(a period of {first.duration / 60:.1f} min).") + _lone_first_rem(r, night)
         focus = [first]
     else:
         minutes = np.array([p.duration / 60 for p in r.periods])
@@ -1322,6 +1372,48 @@ def _(r: PeakFrequencies, night: LoadedNight) -> Answer:
     return Answer(f"{lead}\n\n{table}\n\n{how}")
 
 
+_LEAD_TOPOGRAPHY = ("Across the scalp, alpha is largest over the back of the head (Pz-Oz, O1/O2: "
+                    "the AASM reads wake there), slow waves frontally (Fpz, F3/F4: N3 is read there) "
+                    "and 12-15 Hz spindles centrally (C3/C4); a lead whose beta or delta stands out "
+                    "against this may carry muscle or movement artefact (ask *which channel is noisiest?*).")
+
+
+@render.register
+def _(r: LeadComparison, night: LoadedNight) -> Answer:
+    bands = [b for b in r.rows[0].sleep]
+    head = "| channel | " + " | ".join(bands) + " | " + " | ".join(
+        f"{band} in {stage}" for band, stage in BAND_STAGE.items() if band in r.rows[0].in_stage)
+    extra = [band for band in BAND_STAGE if band in r.rows[0].in_stage]
+    rows = "\n".join(f"| {row.label} | " + " | ".join(f"{row.sleep.get(b, float('nan')):.1f}" for b in bands)
+                     + "".join(f" | {row.in_stage.get(b, float('nan')):.1f}" for b in extra) + " |" for row in r.rows)
+    table = f"{head} |\n|" + "---|" * (1 + len(bands) + len(extra)) + f"\n{rows}"
+    # the band whose share differs most between the leads, in % points
+    spread = {b: max(row.sleep[b] for row in r.rows) - min(row.sleep[b] for row in r.rows)
+              for b in bands if all(b in row.sleep for row in r.rows)}
+    widest = max(spread, key=spread.get)
+    high = max(r.rows, key=lambda row: row.sleep[widest])
+    low = min(r.rows, key=lambda row: row.sleep[widest])
+    lead = (f"**{len(r.rows)} EEG leads compared**{_where(r.where)}, mean band power (% of the EEG power per "
+            f"epoch) over {r.sleep_epochs} sleep epochs ({source_name(r.source)} stages): they differ most in "
+            f"**{widest}**, {high.sleep[widest]:.1f} % on **{high.label}** against {low.sleep[widest]:.1f} % on "
+            f"{low.label}.")
+    return Answer(f"{lead}\n\n{table}\n\n{_LEAD_TOPOGRAPHY} For spindles or slow waves counted on each "
+                  f"lead, ask *spindles on each channel*.")
+
+
+def _asked_lead(r: ChannelEvents, name: str, stages: str) -> str:
+    """"spindles on Pz-Oz": that lead's count first, or that the night has no such lead ("" when
+    the question named none)."""
+    if not r.asked:
+        return ""
+    key = re.sub(r"[\s-]+", "-", r.asked.lower())
+    row = next((row for row in r.rows if key in row.label.lower().replace(" ", "-")), None)
+    if row is None:
+        return f"This recording has no usable EEG lead {r.asked}; its own leads:\n\n"
+    return (f"**{row.label}**: **{row.events}** {name} over {r.minutes:.1f} min of {stages}, "
+            f"**{row.per_minute:.2f}/min**.\n\n")
+
+
 @render.register
 def _(r: ChannelEvents, night: LoadedNight) -> Answer:
     spindles = r.kind == "spindle"
@@ -1338,6 +1430,7 @@ def _(r: ChannelEvents, night: LoadedNight) -> Answer:
             if len(r.rows) > 1 else
             f"The night has one usable EEG channel, **{top.label}**: **{top.per_minute:.2f} {name} per minute** "
             f"of {stages} ({top.events} over {r.minutes:.1f} min, {source_name(r.source)} stages).")
+    lead = _asked_lead(r, name, stages) + lead
     text = (f"{lead}\n\n| channel | Hz | {name} | per minute | mean length | {value} |\n"
             f"|---|---|---|---|---|---|\n{rows}\n\nEach channel read by YASA "
             f"{'spindles_detect' if spindles else 'sw_detect'} with the settings of the machine scoring, "
@@ -3146,7 +3239,8 @@ def _(r: Summary, night: LoadedNight) -> Answer:
         snoring = (f" Snoring {_snoring_share(r.snoring)} "
                    f"({r.snoring[0]:.0f} min, snore channel at least {rule.condition.value:g} dB "
                    f"over its quiet level for {rule.min_duration:g} s or more).")
-    whole = (rei + _summary_text(r.summary, r.gaps) + snoring + _episode_note(r.episode, night)
+    whole = (rei + _summary_text(r.summary, r.gaps) + _summary_lone_rem(night, r.summary) + snoring
+             + _episode_note(r.episode, night)
              + stage_caveat(night, r.summary.source))
     if r.where:
         # A span's own numbers: its first epoch is lights off, its last lights on.
@@ -3353,6 +3447,17 @@ def _(r: StagerAmounts, night: LoadedNight) -> Answer:
                   f"|{'---|' * (len(r.sources) + 1)}\n" + "\n".join(lines))
 
 
+def _unsure_count(r: RecordingFacts) -> str:
+    """"Epochs under 0.5", "uncertain stretches in REM": how many such epochs, before their
+    stretches ("" when the question set neither)."""
+    if r.unsure_count is None:
+        return ""
+    n, of = r.unsure_count
+    among = f" it stages {' or '.join(r.unsure_in)}" if r.unsure_in else ""
+    return (f"The machine staging gives its chosen stage a probability under **{r.unsure_below:g}** on "
+            f"**{n}** of the {of} epochs{among} (**{100 * n / max(of, 1):.0f} %**).\n\n")
+
+
 @render.register
 def _(r: RecordingFacts, night: LoadedNight) -> Answer:
     text = {"channels": _channels_text, "scoring": _scoring_text,
@@ -3474,7 +3579,7 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
     stage_lead = ""
     text = (head + f"\n\nMachine staging ({r.machine_source}){over}: mean probability of the "
             f"chosen stage **{r.mean_confidence:.2f}**; **{r.unsure_pct:.0f} %** of epochs under "
-            f"{UNSURE_BELOW:.1f}. By stage: {per}.")
+            f"{r.unsure_below:g}. By stage: {per}.")
     if len(r.stage_confidence) > 1:
         hardest = min(r.stage_confidence, key=r.stage_confidence.get)
         easiest = max(r.stage_confidence, key=r.stage_confidence.get)
@@ -3497,19 +3602,20 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
         # "where do they disagree?": the disagreement first, what each staging is after it
         n, of = r.differ
         who = f"The {source_name(r.differ_by)} stage" if r.differ_by else "The model's zero-shot stage"
-        text = (f"{who} differs from the {source_name(night.stages()[1])} "
+        text = (f"{who} differs from the {source_name(r.differ_ref or night.stages()[1])} "
                 f"one on **{n}** of {of} epochs{' scored ' + ' or '.join(r.differ_in) if r.differ_in else ''}"
                 f" (**{100 * n / max(of, 1):.0f} %**); the longest "
                 f"such stretches (blue):\n" + "\n".join(
                     f"- {_span(night, i)} ({i.duration / 60:.1f} min, scored {i.stage})"
                     for i in r.items[:5]) + f"\n\n{text}")
     elif r.items:
-        stretches = ("The longest uncertain stretches (blue):\n" + "\n".join(
+        stretches = (_unsure_count(r) + "The longest uncertain stretches (blue):\n" + "\n".join(
             f"- {_span(night, i)} ({i.duration / 60:.1f} min, {i.stage})" for i in r.items[:5]))
         text = f"{stretches}\n\n{text}" if r.unsure_lead == "where" else f"{text}\n\n{stretches}"
     elif r.unsure_lead == "where":
-        text = (f"The machine staging is at or over {UNSURE_BELOW:.1f} on every epoch, so no stretch "
-                f"of it is uncertain.\n\n{text}")
+        among = f" it stages {' or '.join(r.unsure_in)}" if r.unsure_in else ""
+        text = (f"The machine staging is at or over {r.unsure_below:g} on every epoch{among}, so no "
+                f"stretch of it is uncertain.\n\n{text}")
     if r.skipped:
         text += "\n\nNot machine-scored: " + "; ".join(r.skipped) + "."
     if r.scorable is not None:

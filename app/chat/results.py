@@ -236,6 +236,9 @@ class StagePeriods:
             sleep period time, its length), "" for neither.
         trend_asked: the way the question expects the periods to change in length across the
             night ("longer", "shorter"), "" for none.
+        persistent: sleep onset was asked as the start of persistent sleep (the first of
+            ``app.chat.execute.PERSISTENT_EPOCHS`` unbroken sleep epochs), and ``moment`` and
+            ``latency_min`` are that start's.
     """
 
     event: str
@@ -252,6 +255,7 @@ class StagePeriods:
     latency_asked: bool = False
     window_asked: str = ""
     trend_asked: str = ""
+    persistent: bool = False
 
 
 @dataclass
@@ -1530,7 +1534,12 @@ class RecordingFacts:
         machine_source: tool and channels of the machine staging, "" without (scoring).
         mean_confidence: mean probability of the machine's chosen stage, 0-1 (scoring).
         unsure_pct: % of machine-staged epochs whose chosen stage has probability under
-            ``app.chat.recording.UNSURE_BELOW`` (scoring).
+            ``unsure_below`` (scoring).
+        unsure_below: the probability under which an epoch counts as unsure, 0-1: the
+            question's ("epochs under 0.5") or ``app.chat.recording.UNSURE_BELOW`` (scoring).
+        unsure_in: the machine stages the unsure stretches were sought in ("uncertain
+            stretches in REM"), () for all; ``unsure_count`` the unsure epochs there and the
+            epochs there, on the model's grid, when either was asked (scoring).
         stage_confidence: mean probability per chosen stage (scoring).
         agreement: machine vs human scoring in one line, "" without both (scoring).
         skipped: parts the machine scoring could not score, and why.
@@ -1562,7 +1571,8 @@ class RecordingFacts:
         differ: epochs where the model's zero-shot stage differs from the reference staging,
             and epochs compared, when asked where they disagree (``items`` are then those
             stretches); None otherwise (scoring). ``differ_in``: the reference stages they
-            were counted in ("an N1 epoch the model got wrong"), () for all.
+            were counted in ("an N1 epoch the model got wrong"), () for all. ``differ_ref``:
+            the reference staging's source.
         patient: the recorded person as the file's header states them (channels, patient).
         claim: the class a yes-or-no question put to the patient ("child", "adult", "older",
             "female", "male"), or an age it puts ("over:60", "under:18"), "" for none (patient).
@@ -1577,6 +1587,9 @@ class RecordingFacts:
     machine_source: str = ""
     mean_confidence: float | None = None
     unsure_pct: float | None = None
+    unsure_below: float = 0.6
+    unsure_in: tuple[str, ...] = ()
+    unsure_count: tuple[int, int] | None = None
     stage_confidence: dict[str, float] = field(default_factory=dict)
     agreement: str = ""
     skipped: list[str] = field(default_factory=list)
@@ -1597,6 +1610,7 @@ class RecordingFacts:
     machine_events: dict[str, int] = field(default_factory=dict)
     patient: Patient = field(default_factory=Patient)
     claim: str = ""
+    differ_ref: str = ""
     differ: tuple[int, int] | None = None
     differ_by: str = ""
     differ_in: tuple[str, ...] = ()
@@ -2122,6 +2136,7 @@ class ChannelEvents:
         stages: the stages read; minutes: their minutes in the scope.
         source: who scored those stages; skipped: channels left out, and why.
         where: the scope in words, "" for the whole night.
+        asked: the lead the question named ("spindles on Pz-Oz"), "" for none.
     """
 
     kind: str
@@ -2131,6 +2146,40 @@ class ChannelEvents:
     minutes: float
     source: str
     skipped: list[str]
+    where: str = ""
+    asked: str = ""
+
+
+@dataclass
+class LeadBands:
+    """One EEG channel's band powers ("compare Fpz-Cz and Pz-Oz").
+
+    Attributes:
+        label: the channel's label.
+        sleep: band -> mean power over the sleep epochs in scope, % of the EEG power.
+        in_stage: band -> mean power in the stage it is read in
+            (``app.chat.eeg_leads.BAND_STAGE``: alpha in W, sigma in N2, delta in N3), for the
+            stages the scope holds.
+    """
+
+    label: str
+    sleep: dict[str, float]
+    in_stage: dict[str, float]
+
+
+@dataclass
+class LeadComparison:
+    """"Compare the two EEG leads": each EEG channel's band powers side by side.
+
+    Attributes:
+        rows: one per EEG channel, in the file's order.
+        sleep_epochs: sleep epochs the means are over; source: who staged them.
+        where: the scope in words, "" for the whole night.
+    """
+
+    rows: list[LeadBands]
+    sleep_epochs: int
+    source: str
     where: str = ""
 
 

@@ -100,7 +100,8 @@ _SHORTHAND = {"whats": "what's", "hows": "how's", "wheres": "where's", "whens": 
               "isnt": "isn't", "wasnt": "wasn't", "didnt": "didn't", "doesnt": "doesn't", "pls": "please",
               "plz": "please", "idx": "index", "lat": "latency", "eff": "efficiency", "sat": "saturation",
               "sats": "saturation", "heartrate": "heart rate", "hart": "heart", "indx": "index", "effcy": "efficiency",
-              "prev": "previous", "freq": "frequency"}
+              "prev": "previous", "freq": "frequency", "sup": "supine", "pos": "position",
+              "nonsup": "non-supine"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b|^\s*r(?= (?:there|they|the|these|those)\b)", re.I)
 
 

@@ -47,8 +47,10 @@ _SPAN_RE = re.compile(
     r"\b(?:the\s+)?(first|last|final)\s+(?:(\d+|one|two|three|four|five|six|ten|fifteen|twenty"
     r"|thirty)\s+)?(hours?|minutes?|mins?)\b", re.IGNORECASE)
 # "without the first hour", "after the first two hours": the rest of the night
-_REST_LEAD_RE = re.compile(r"\b(?:after|without|excluding|except(?: for)?|apart from|other than|beyond|past|ignoring"
-                           r"|leaving out|minus|not counting|but|from the end of)\s*$", re.IGNORECASE)
+_REST_LEAD_RE = re.compile(r"\b(?:after|without|exclud(?:e|es|ing)|except(?: for)?|apart from|other than|beyond|past"
+                           r"|ignor(?:e|es|ing)|leav(?:e|ing) out|minus|not counting|but|from the end of|drop(?:ping)?"
+                           r"|remov(?:e|ing)|skip(?:ping)?|discard(?:ing)?|cut(?:ting)? (?:out|off)|tak(?:e|ing) (?:out|away))"
+                           r"\s*$", re.IGNORECASE)
 _THIRD_RE = re.compile(r"\b(?:the\s+)?(first|second|middle|last|final)\s+third\b"
                        r"(?:\s+of\s+the\s+night)?", re.IGNORECASE)
 _THIRDS = {"first": 0, "second": 1, "middle": 1, "last": 2, "final": 2}
@@ -136,7 +138,8 @@ class TimeSpan:
             the final awakening, resolved by the plan from the hypnogram.
             ``run`` the unbroken stretch of the stage of the epoch on screen, resolved by the
             plan likewise.
-            ``least_sure`` the epoch the machine staging is least sure of, resolved by the
+            ``least_sure`` the epoch the machine staging is least sure of (``start`` 1: most
+            sure), among those it stages as the stage named in ``text`` if any, resolved by the
             plan from its stage probabilities.
             ``before_final`` the minutes before the final awakening, resolved by the plan
             from the hypnogram.

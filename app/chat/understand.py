@@ -1261,6 +1261,23 @@ MAX_DEPTH = 50.0
 not an SpO2 level: no one is measured at such a saturation."""
 
 
+_NTH_RANKED_RE = re.compile(r"\b(second|third|fourth|fifth|2nd|3rd|4th|5th)[- ](longest|shortest|deepest|lowest|worst"
+                            r"|biggest|largest|strongest|highest|earliest|latest)\b", I)
+"""One event by its place in a ranking ("the second longest apnea", "the 3rd deepest desaturation")."""
+_NTH = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+
+
+def _nth_ranked(query: Query, text: str, phen: Phenomenon) -> Query:
+    """"the second longest apnea": one event, the ranking's first ones passed over; a
+    desaturation's lowest or worst is its deepest."""
+    if phen.key == "desaturation" and query.rank in ("lowest", "highest", "largest", "worst", "biggest"):
+        query = replace(query, rank="strongest")   # "the lowest desaturation": the deepest fall
+    m = _NTH_RANKED_RE.search(text)
+    if m is None:
+        return query
+    return replace(query, count=1, skip=_NTH[m.group(1).lower()] - 1)
+
+
 def _depth(text: str, condition: Condition | None,
            phen: Phenomenon | None) -> tuple[Condition | None, float | None]:
     """("desaturations of 4 % or more") the condition left and the depth asked, % points."""
@@ -1875,6 +1892,10 @@ def _stats(text: str) -> tuple[str, ...]:
 
 # "sleep onset latency", "how long did it take to fall asleep?": sleep onset as a duration.
 _ONSET_LENGTH_RE = re.compile(r"\b(?:latency|sol|how (?:long|many minutes|much time)|minutes)\b", I)
+_PERSISTENT_RE = re.compile(r"\b(?:latency|onset|when|start\w*|began|begin|how long|time|minutes)\b.{0,30}\b(?:persistent"
+                            r"|continuous|sustained|unbroken|consolidated) sleep\b|\b(?:persistent|continuous|sustained"
+                            r"|unbroken|consolidated) sleep (?:onset|latency)\b|^\W*(?:what(?:'s| is| was) the )?lps\W*$", I)
+"""Sleep onset asked as the start of persistent sleep ("latency to persistent sleep", "LPS")."""
 
 
 def _stage_event(text: str, stages: tuple[str, ...]) -> str:
@@ -2079,6 +2100,9 @@ _LONGEST_AWAKE_RE = re.compile(r"\bwak(?:e|ing) up for the longest(?: time)?\b|\
                                r"|stretches|spells)\b)(?: (?:period|bout|episode|stretch|spell))?(?: after sleep onset)?\b", I)
 _STAGER_NAME = r"(?:the )?(?:model|sleeplm|zero[- ]?shot(?: model)?|yasa|machine(?: staging)?|ai|algorithm)"
 _MODEL_WORD_RE = re.compile(r"\b(?:model|sleeplm|zero[- ]?shot)\b", I)
+_MACHINE_WORD_RE = re.compile(r"\b(?:machine|yasa|automatic|auto)\b", I)
+_HUMAN_WORD_RE = re.compile(r"\b(?:human|expert|manual|technician|tech|scorer|scoring|hypnogram|truth|reference)\b", I)
+"""A human scoring named: "the model against YASA and the expert" is no pair of machines."""
 # "is the model better than YASA?", "which is closer to the expert, YASA or the model?"
 _STAGER_RACE_RE = re.compile(rf"\b(?:is|was|are|does|did)\s+{_STAGER_NAME}(?:'s)?(?: staging| stages)?\s+(?:do(?:ing)? )?(?:any )?"
                              rf"(?:better|worse|more accurate|less accurate|closer|further)\b.{{0,30}}\b(?:than|to)\s+{_STAGER_NAME}\b"
@@ -2713,11 +2737,17 @@ def _understand(text: str) -> Query:
     if _TREND_FOLLOWUP_RE.search(text):
         # "does it decline across the night?": the last count or measure hour by hour
         return Query(Intent.BREAKDOWN, text, by="hour", ref=Ref.REPEAT, by_rule=True)
-    if _PER_CHANNEL_RE.search(text) and (phen := find_phenomenon(text)) is not None and phen.key in (
-            "spindle", "slow_waves"):
-        # "spindle density in N2 on each EEG channel": the detector run on every EEG lead
+    if ((_PER_CHANNEL_RE.search(text) or (lead := _ONE_LEAD_RE.search(text)) and not _BAND_POWER_RE.search(text))
+            and (phen := find_phenomenon(text)) is not None and phen.key in ("spindle", "slow_waves")):
+        # "spindle density in N2 on each EEG channel": the detector run on every EEG lead;
+        # "spindles on Pz-Oz": that lead's first, beside the others
         return Query(Intent.MEASURE, text, phen.key, scope=Scope(stage_term(text), time),
-                     measure="by_channel", modality="brain", by_rule=True)
+                     measure="by_channel", modality="brain", by_rule=True,
+                     target="" if _PER_CHANNEL_RE.search(text) or not lead else lead.group(1))
+    if _COMPARE_LEADS_RE.search(text) and find_phenomenon(text) is None:
+        # "compare Fpz-Cz and Pz-Oz", "compare the two EEG leads": their band powers side by side
+        return Query(Intent.MEASURE, text, scope=Scope((), time), measure="eeg_leads", modality="brain",
+                     by_rule=True)
     if _COUPLING_RE.search(text):
         # "what is the slow oscillation-spindle coupling?": where in the slow wave spindles ride
         return Query(Intent.MEASURE, text, scope=Scope(stage_term(text), time), measure="coupling",
@@ -2806,6 +2836,11 @@ def _understand(text: str) -> Query:
     if time is not None and time.kind == "before_onset" and _LATENCY_ASK_RE.search(text):
         # "how long was she awake before falling asleep?": the sleep onset latency
         return Query(Intent.STAGE_TIMING, text, stage_event="onset", note="latency", by_rule=True)
+    if _PERSISTENT_RE.search(text) and not re.search(r"\b(?:longest|shortest|longer|shorter)\b", text, I):
+        # "latency to persistent sleep", "when did continuous sleep start?": sleep onset as the
+        # first 10 min of unbroken sleep
+        return Query(Intent.STAGE_TIMING, text, scope=Scope((), time), stage_event="onset",
+                     note="persistent", by_rule=True)
     if _SOREMP_RE.search(text):
         return Query(Intent.STAGE_TIMING, text, scope=Scope(("REM",), time),
                      stage_event="latency", note="soremp", by_rule=True)
@@ -2888,8 +2923,9 @@ def _understand(text: str) -> Query:
         # "show the confusion matrix", "how does the model's staging compare to the human
         # scoring?": two stagings epoch by epoch (the model's when named, the machine's when it
         # or YASA is; with neither, the pair just shown, else the machine's)
-        stager = ("model" if _MODEL_WORD_RE.search(text) else "machine"
-                  if re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) else None)
+        stager = ("model_machine" if _MODEL_WORD_RE.search(text) and _MACHINE_WORD_RE.search(text)
+                  and not _HUMAN_WORD_RE.search(text) else "model" if _MODEL_WORD_RE.search(text)
+                  else "machine" if _MACHINE_WORD_RE.search(text) else None)
         return Query(Intent.RECORDING, text, topic="scoring", note="confusion", target=stager,
                      by_rule=True)
     if _STAGING_CHANNEL_RE.search(text):
@@ -2928,6 +2964,21 @@ def _understand(text: str) -> Query:
     if _BY_TYPE_ALONE_RE.search(text):
         # "what types were they?" after the apneas: the list counted by type
         return Query(Intent.LOCATE, text, ref=Ref.REPEAT, note="by_type")
+    if m := _SURE_STAGE_EPOCH_RE.search(text):
+        # "least certain N1", "the most confident REM epoch": that epoch, with its evidence
+        stage = re.search(rf"\b{_SURE_STAGE}\b", m.group(0), I).group(0).lower()
+        stage = _SURE_STAGE_NAMES.get(stage[0], stage.upper())
+        most = bool(re.search(r"\b(?:most (?:certain|sure|confident|reliable)|surest)\b", m.group(0), I))
+        return Query(Intent.CLASSIFY, text, stage_event="why", by_rule=True, scope=Scope(time=TimeSpan(
+            "least_sure", float(most), text=f"the {'most' if most else 'least'} certain {stage} epoch")))
+    if (below := _UNSURE_BELOW_RE.search(text)) or _UNSURE_STRETCH_RE.search(text):
+        # "epochs with staging confidence below 0.5", "uncertain stretches in REM": those epochs
+        value = None
+        if below:
+            number = next(g for g in below.groups() if g)
+            value = float(number.rstrip(" %")) / (100 if "%" in number else 1)
+        return Query(Intent.RECORDING, text, topic="scoring", note="where_unsure", by_rule=True,
+                     scope=Scope(stage_term(text)), stated=value if value is not None and 0 < value <= 1 else None)
     if _LEAST_SURE_ONE_RE.search(text):
         # "show me the most uncertain one": that epoch, with each staging's call and its measures
         return Query(Intent.CLASSIFY, text, stage_event="why", by_rule=True,
@@ -2953,18 +3004,21 @@ def _understand(text: str) -> Query:
         scope = Scope(time=time) if topic == "scoring" and time is not None and not here else Scope()
         # "where do the machine and the model disagree?": those stretches
         differ = topic == "scoring" and (_DISAGREE_RE.search(text) or GOT_WRONG_RE.search(text))
-        if differ:
-            # "show me an N1 epoch the model got wrong": the reference's N1 epochs only
+        if differ or (topic == "scoring" and _WHERE_UNSURE_RE.search(text)):
+            # "show me an N1 epoch the model got wrong": the reference's N1 epochs only;
+            # "where is the staging least certain in N1?": the epochs it stages N1
             scope = Scope(stage_term(text), scope.time)
         note = ("disagree" if differ else _patient_claim(text) if topic == "patient"
                 else "where_unsure" if topic == "scoring" and _WHERE_UNSURE_RE.search(text)
                 else "unsure_stage" if topic == "scoring" and _STAGE_UNSURE_RE.search(text)
                 # "is this a valid home sleep test?": the hours of usable airflow and oximetry
                 else "validity" if topic == "quality" and _VALIDITY_RE.search(text) else None)
-        if differ and re.search(r"\b(?:machine|yasa|automatic|auto)\b", text, I) and not _MODEL_WORD_RE.search(text):
-            # "where does YASA disagree with the expert?": the machine's stages, not the model's
+        if differ and _MACHINE_WORD_RE.search(text):
+            # "where does YASA disagree with the expert?": the machine's stages, not the model's;
+            # "where do the machine and the model disagree?": those two, whatever a human scored
             return Query(Intent.RECORDING, text, topic=topic, scope=scope, by_rule=True, note=note,
-                         target="machine")
+                         target="model_machine" if _MODEL_WORD_RE.search(text) and not _HUMAN_WORD_RE.search(text)
+                         else "machine" if not _MODEL_WORD_RE.search(text) else "")
         if topic == "library" and _COMMON_RE.search(text):
             note = "common"   # "the library's most common captions": the facts they state, counted
         return Query(Intent.RECORDING, text, topic=topic, phenomenon=phen and phen.key,
@@ -3045,6 +3099,9 @@ def _understand(text: str) -> Query:
     condition, min_duration = _conditions(text, signal or (phen.condition.signal if phen and
                                                            phen.condition else None))
     condition, min_depth = _depth(text, condition, phen)
+    # "hypopneas with a 4 % desaturation": the depth is the tied desaturations'
+    condition, tie_depth = _depth(text, condition, tied) if tied and tied.key == "desaturation" and (
+        phen is None or phen.key != "desaturation") else (condition, None)
     # "was the heart rate higher at the start of the night or at the end?" compares a signal
     # in two parts ("is this epoch more like wake or N1?" still classifies)
     labels = () if signal and _EITHER_RE.search(text) and _compare_groups(text) else (
@@ -3104,11 +3161,13 @@ def _understand(text: str) -> Query:
                   _SUPERLATIVE_RE.search(text) else _rank(rest),
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
                   semantic=seen, by_rule=by_rule, min_depth=min_depth,
-                  per=per, share=share, together=together, apart=apart, lacking=lacking, tie_lead=tie_lead,
+                  per=per, share=share, together=together, apart=apart, lacking=lacking, tie_lead=tie_lead, tie_depth=tie_depth,
                   max_duration=_max_duration(text) if phen is not None and phen.event_types
                   else None)
     if intent == Intent.THRESHOLD and (by := _threshold_split(text, phen)):
         query = replace(query, by=by)   # "T90 by stage": the time past the line, per stage
+    if intent == Intent.LOCATE and phen is not None and phen.event_types:
+        query = _nth_ranked(query, text, phen)
     if intent == Intent.MEASURE and phen is None:
         query = replace(query, rank=_signal_rank(query.rank, signal))
     if intent == Intent.MEASURE and signal and (pair := _signal_pair(text)) is not None:
@@ -3269,7 +3328,7 @@ _HYPOPNEA_WORD_RE = re.compile(r"\bhypopn\w*", I)
 _AROUSAL_ONLY_PREFIX_RE = re.compile(r"\barousal[- ]only\s+(hypopn\w+|events?)\b", I)
 
 
-_STAGER = r"(?:the\s+)?(?:human|manual|expert|technician'?s?|machine|model|yasa|scorers?|automatic|auto)(?:'s)?"
+_STAGER = r"(?:the\s+)?(?:human|manual|expert|technician'?s?|machine|model|sleeplm|yasa|scorers?|automatic|auto)(?:'s)?"
 _CONFUSION_RE = re.compile(
     r"\bconfusion (?:matri\w+|table)\b|\b(?:which|what) stages? (?:do|did|does) (?:they|the (?:two|scorers?"
     rf"|stagings?)|{_STAGER} and {_STAGER}(?: \w+)?) (?:disagree|differ|confuse)\w*"
@@ -4026,6 +4085,28 @@ _LEAST_SURE_ONE_RE = re.compile(rf"^\W*(?:and\s+|so\s+)?(?:(?:show|take|find|giv
                                 rf" (?:one|epoch)|(?:which|what) (?:single )?epoch (?:is|was|are you|were you) (?:the )?"
                                 rf"{_UNSURE}(?: (?:about|of))?)\W*$", I)
 """The one epoch the machine staging is least sure of ("show me the most uncertain one")."""
+_SURE_WORD = (r"(?:(?:least|most) (?:certain|sure|confident|reliable)|most (?:uncertain|unsure|doubtful)"
+              r"|surest|(?:un(?:certain|sure)))")
+_SURE_STAGE = r"(?:n[123]|rem|wake|w|deep(?: sleep)?|slow[- ]wave(?: sleep)?)"
+_SURE_STAGE_EPOCH_RE = re.compile(
+    rf"^\W*(?:and\s+|so\s+)?(?:(?:show|take|find|give) (?:me )?(?:to )?)?(?:the |an? )?(?:{_SURE_WORD} {_SURE_STAGE}"
+    rf"(?: (?:epoch|one))?|{_SURE_WORD} (?:epoch|one) (?:in|of|among) (?:the )?{_SURE_STAGE}(?: epochs)?)\W*$"
+    rf"|^\W*(?:and\s+|so\s+)?(?:which|what) {_SURE_STAGE} epoch (?:is|was|are you|were you)(?: the (?:staging|stager|machine)"
+    rf"| yasa)? (?:the )?{_SURE_WORD}(?: (?:about|of))?\W*$", I)
+"""The one epoch of a stage the machine staging is least (or most) sure of ("least certain N1",
+"the most confident REM epoch")."""
+_CONFIDENCE_WORD = r"(?:confiden\w*|sure|certain\w*|probabilit\w*)"
+_BELOW_VALUE = r"(?:below|under|less than|lower than|beneath|<)\s*(?:a |an )?(?:probability (?:of )?)?(0?\.\d+|\d{1,2}(?:\.\d+)?\s*%)"
+_UNSURE_BELOW_RE = re.compile(
+    rf"\b(?:epochs?|stag\w*|stretch\w*|yasa|machine|hypnogram|parts?)\b.{{0,40}}(?:\b{_CONFIDENCE_WORD}\b.{{0,25}}"
+    rf"\b{_BELOW_VALUE}|\b{_BELOW_VALUE}\s*(?:%\s*)?{_CONFIDENCE_WORD})", I)
+"""Epochs whose machine staging is under a probability the question sets ("epochs with staging
+confidence below 0.5", "which epochs is YASA under 50 % sure of")."""
+_UNSURE_STRETCH_RE = re.compile(r"\b(?:uncertain|unsure|doubtful|low[- ]confidence)\s+(?:stretch\w*|epochs?|parts?"
+                                r"|periods?|stag\w*)\b", I)
+"""The machine staging's uncertain stretches named ("uncertain stretches in REM")."""
+_SURE_STAGE_NAMES = {"d": "N3", "s": "N3", "w": "W"}
+"""A stage word's first letter -> its stage, for the words that do not spell it ("deep", "wake")."""
 _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|triggered|trigger"
                                r"|followed|following|due to|because of|caus\w*|respiratory arousals?"
                                r"|spontaneous)\b", I)
@@ -4072,6 +4153,16 @@ _COUPLING_RE = re.compile(r"\b(?:slow[- ]?(?:oscillations?|waves?)|sos?|sws?)\b[
                           r"|\b(?:phase|timing)\b.{0,30}\b(?:spindles?|sigma)\b.{0,40}\b(?:slow[- ]?(?:oscillations?|waves?)"
                           r"|sos?|up[- ]?states?)\b", I)
 _LEAD = r"(?:c[34z]|f[34z]|fp[12z]|o[12z]|p[34z]|t[3-6])(?:[- ](?:m[12]|a[12]|cz|oz))?"
+_ONE_LEAD_RE = re.compile(rf"\b(?:on|at|in|from|over|using) (?:the )?(?:eeg )?({_LEAD})\b(?: (?:channel|lead|derivation))?", I)
+"""One EEG lead named for a detector to read ("spindles on Pz-Oz")."""
+_COMPARE_LEADS_RE = re.compile(
+    rf"\b(?:compare|comparison of|contrast|differences? between|how do|how does)\s+(?:the\s+)?(?:eeg\s+)?(?:{_LEAD})\s*"
+    rf"(?:and|vs\.?|versus|with|to|against)\s*(?:the\s+)?(?:eeg\s+)?(?:{_LEAD})\b"
+    r"|\b(?:compare|comparison of|contrast|differences? between)\s+(?:the\s+)?(?:two|both|all(?: the)?|the different"
+    r"|each of the|my|its|her|his)?\s*(?:eeg\s+)?(?:leads|channels|derivations|electrodes)\b(?!.*\b(?:ecg|eog|emg|noise|noisy))"
+    r"|\b(?:eeg\s+)?(?:leads|channels|derivations) (?:compared|side by side)\b"
+    r"|^\W*(?:how )?(?:do|does) (?:the )?(?:two|both) (?:eeg )?(?:leads|channels|derivations) (?:differ|compare)\b", I)
+"""Two EEG leads set side by side ("compare Fpz-Cz and Pz-Oz", "compare the two EEG leads")."""
 _PER_CHANNEL_RE = re.compile(r"\b(?:on|in|per|for|by|across|over|at) (?:each|every|all|both|all the|the different"
                              r"|individual|the two|the other|other) (?:eeg )?(?:channels?|leads?|derivations?|electrodes?"
                              r"|eeg)\b|\b(?:per|by)[- ](?:eeg[- ])?(?:channel|lead|derivation|electrode)\b"
@@ -5048,7 +5139,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_TWO_IN_ONE_EPOCH_RE, _two_in_one_epoch),
     (_WORST_STAGE_RE, "which stage do they disagree on most?"),
     (_AROUSALS_FOLLOW_RE, _arousals_after),
-    (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the model"),
+    (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the staging"),
     (_VS_OTHERS_RE, "is that normal?"), (_AGE_PEERS_RE, r"is \g<what> normal?"),
     (_CHIN_HERE_RE, "what is the chin EMG tone in this epoch?"), (_WHERE_START_RE, "what stands out in this night?"),
     (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"), (_WHAT_CAN_YOU_TELL_RE, "what stands out in this night?"),
