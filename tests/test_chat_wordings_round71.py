@@ -294,3 +294,172 @@ def test_a_count_after_a_scoped_list_keeps_its_scope(demo) -> None:
     assert f" of the {n} arousals" in _lead(text), text[:300]
     supine = last_answer(demo, "apneas in REM", "how many of them were supine?")
     assert _lead(supine).startswith("**apnea on the back (supine) in REM:"), supine[:300]
+
+
+def test_how_sure_of_the_first_rem_is_that_epoch_s_evidence(sc4001_unscored) -> None:
+    """"when did REM first start?", then "how sure are you?" gave the whole night's staging report."""
+    night, _ = sc4001_unscored
+    stages, _ = night.stages()
+    first = int(np.flatnonzero(stages == STAGES.index("REM"))[0])
+    text = last_answer(sc4001_unscored, "when did REM first start?", "how sure are you?")
+    assert text.startswith(f"Epoch {first} ({clock(night, float(night.epochs.starts[first]))}–"), text[:300]
+    assert "machine-scored (YASA, EEG Fpz-Cz) staging: REM" in text, text
+
+
+@pytest.mark.parametrize("asked", ["how sure?", "how sure are you about that?", "are you sure?"])
+def test_how_sure_of_one_event_is_its_rule_read(demo, asked) -> None:
+    """"how sure?" after one hypopnea was not about this recording, or the night's staging report."""
+    text = last_answer(demo, "show me a hypopnea", asked)
+    assert text == last_answer(demo, "show me a hypopnea", "why is that a hypopnea?"), text[:300]
+    assert text.startswith("Breathing during it (median breath amplitude"), text[:300]
+
+
+@pytest.mark.parametrize(("asked", "stage"), [("how sure are you about N3?", "N3"), ("N1 confidence?", "N1"),
+                                              ("how confident is the staging in REM?", "REM")])
+def test_how_sure_of_a_stage(sc4001_unscored, asked, stage) -> None:
+    """"how sure are you about N3?" gave N3's minutes; "N1 confidence?" listed the N1 periods."""
+    assert last_answer(sc4001_unscored, asked) == last_answer(sc4001_unscored, f"uncertain stretches in {stage}")
+
+
+@pytest.mark.parametrize("asked", ["what should I double check", "anything I should review manually?",
+                                   "what needs manual review before I sign this off?", "which epochs should I review?"])
+def test_what_to_review(sc4001_unscored, asked) -> None:
+    """A technician's request for what to check by hand was not about this recording, or one epoch."""
+    assert last_answer(sc4001_unscored, asked) == last_answer(sc4001_unscored, "where might the scoring be wrong?")
+
+
+def test_did_the_event_in_focus_have_another(demo) -> None:
+    """"show me a hypopnea", then "did it have a desaturation?" listed the night's desaturations."""
+    text = last_answer(demo, "show me a hypopnea", "did it have a desaturation?")
+    assert text == last_answer(demo, "show me a hypopnea", "was there a desaturation after it?"), text[:300]
+    assert re.search(r"\*\*(?:Yes|No)\*\*", text), text[:300]
+
+
+def test_an_arousal_after_an_apnea_beyond_the_cause_rule(demo) -> None:
+    """"did it cause an arousal?" said yes to an arousal later than the rule that makes one
+    respiratory: the answer says it is not tied to the apnea."""
+    night, _ = demo
+    events, _ = night.scored_events()
+    arousals = [e for e in events if e.type == "arousal"]
+    for apnea in sorted((e for e in events if e.type == "obstructive_apnea"), key=lambda e: (-e.duration, e.onset)):
+        later = [a for a in arousals if apnea.offset <= a.onset < apnea.offset + 60]
+        if later and later[0].onset - apnea.offset > 5:
+            break
+    else:
+        pytest.skip("no apnea of the bundled night has its first arousal over 5 s after it")
+    text = last_answer(demo, f"show me the obstructive apnea at {clock(night, apnea.onset)}", "did it cause an arousal?")
+    assert text.startswith("**Yes**, though not tied to it: arousal at "), text[:300]
+    assert "later than the 5 s within which the scoring ties an arousal to it" in text
+
+
+def test_one_example_then_another(demo) -> None:
+    """"show a good example of an obstructive apnea then a central one" showed one apnea of any type."""
+    text = last_answer(demo, "show a good example of an obstructive apnea then a central one")
+    assert text == "\n\n".join((last_answer(demo, "show a good example of an obstructive apnea"),
+                                last_answer(demo, "show a good example of a central apnea"))), text[:400]
+
+
+def test_slow_eye_movements_are_not_rapid_ones(demo) -> None:
+    """"show me slow eye movements" listed rapid eye movements."""
+    night, _ = demo
+    stages, _ = night.stages()
+    column = f"brain.eog.{night.epochs.mapping['EOG_L']}.slow [%]"
+    values = night.feature_frame()[column].to_numpy(dtype=float)
+    top = int(np.nanargmax(values))
+    text = last_answer(demo, "show me slow eye movements")
+    assert "rapid eye movement" not in text.split("The model's")[0], text
+    assert text.startswith("Measured: the 5 epochs with the most EOG") and (
+        f"- **{clock(night, float(night.epochs.starts[top]))}–") in text, text[:300]
+    defined = last_answer(demo, "what are slow eye movements?")
+    n1 = np.where(stages == STAGES.index("N1"), values, -np.inf)
+    assert f"({values[int(np.argmax(n1))]:.1f} %" in defined or f"{values[int(np.argmax(n1))]:.1f} %" in defined, defined
+
+
+def test_how_low_the_chin_is_reads_its_tone(demo) -> None:
+    """"how low is the chin in REM compared with N2?" compared the EMG's burst ratio, which made
+    REM look more active than N2."""
+    text = last_answer(demo, "how low is the chin in REM compared with N2?")
+    assert "chin EMG tone" in text and "burst" not in text, text[:300]
+
+
+def test_desaturations_compared_by_half_are_counted_as_the_odi(demo) -> None:
+    """"compare that with the first half" after the ODI counted desaturations in wake against the
+    hours of sleep: its whole-night rate was not the ODI just given."""
+    night, _ = demo
+    asleep = float(np.isin(night.stages()[0], _SLEEP).sum()) / 2
+    rate = float(re.search(r"\*\*([\d.]+) per hour\*\* of sleep", last_answer(demo, "ODI 4%"))[1])
+    text = last_answer(demo, "ODI 4%", "compare that with the first half")
+    assert text.startswith("Oxygen desaturation events (counted in sleep)") and (
+        f"the whole night ({asleep:.0f} min asleep, {rate:.1f} per hour of sleep" in text), text
+
+
+def test_and_the_other_half_after_a_comparison(demo) -> None:
+    """"compare that with the first half" after the AHI, then "and the second half?": the two halves,
+    where it named no measure it could compare."""
+    text = last_answer(demo, "AHI", "compare that with the first half", "and the second half?")
+    assert text == last_answer(demo, "compare the AHI in the first half and the second half"), text[:300]
+
+
+def test_the_average_after_the_worst_one(demo) -> None:
+    """"heart rate during the worst desaturation", then "and the average HR response after apneas?"
+    gave one apnea."""
+    text = last_answer(demo, "heart rate during the worst desaturation", "and the average HR response after apneas?")
+    assert _lead(text).startswith("Heart rate around the ") and " apnea events " in _lead(text), text[:300]
+
+
+@pytest.mark.parametrize("asked", ["list all apneas with times", "show all the hypopneas"])
+def test_list_all_lists_every_one(demo, asked) -> None:
+    """"list all apneas with times" gave the five longest."""
+    night, _ = demo
+    events, _ = night.scored_events()
+    kind = "apnea" if "apnea" in asked and "hypopnea" not in asked else "hypopnea"
+    n = sum(1 for e in events if (kind in e.type if kind == "apnea" else e.type == "hypopnea"))
+    text = last_answer(demo, asked)
+    assert f"the {min(n, 100)} earliest" in text, text[:300]
+
+
+def test_explain_atonia_with_this_night(sc4001, demo) -> None:
+    """"explain REM atonia using this night" gave the definition alone."""
+    text = last_answer(demo, "explain REM atonia using this night")
+    assert text == "\n\n".join((last_answer(demo, "what is REM atonia?"), last_answer(demo, "was there REM without atonia?")))
+    assert "I cannot read chin tone in REM on this night" in last_answer(sc4001, "explain REM atonia using this night")
+
+
+@pytest.fixture(scope="module")
+def unsure_rem(demo, tmp_path_factory: pytest.TempPathFactory):
+    """Seed 9191 (6 h, a randomised montage, age 29), written without its scoring: YASA starts the
+    night's first REM period at an epoch it gives REM 43 % and N2 40 %."""
+    from app.night import embed_night, read_night
+    from sleeplm_core.io.edf_write import write_edf
+    from sleeplm_core.io.synth import SynthConfig, synth_night
+
+    rec = synth_night(SynthConfig(hours=6, ahi=2, age=29, profile="random", seed=9191, frac_central=0.1))
+    folder = tmp_path_factory.mktemp("unsure_rem")
+    night = read_night(write_edf(rec, folder / "n9191.edf", hypnogram_path=folder / "n9191_scoring.edf"), "n9191")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+def test_an_unsure_first_rem_epoch_is_flagged(unsure_rem) -> None:
+    """"REM latency?" and "is the REM latency reliable?" gave a latency resting on an epoch the
+    staging called REM at 43 % without a word (the scoring's first REM came 4 min earlier)."""
+    from app.chat.recording import UNSURE_BELOW
+
+    night, _ = unsure_rem
+    (a, b), _ = _first_rem_runs(night)
+    proba = night.machine.proba_at(night.epochs.starts[a:a + 1])[0]
+    rem = proba[STAGES.index("REM")]
+    assert b - a > 2 and rem < UNSURE_BELOW, (a, b, proba)   # the fixture's premise
+    rival = max((i for i in range(len(STAGES)) if STAGES[i] != "REM"), key=lambda i: proba[i])
+    for asked in ("REM latency?", "is the REM latency reliable?"):
+        text = last_answer(unsure_rem, asked)
+        assert (f"⚠️ The staging was unsure of that first REM epoch (REM {rem:.0%}, {STAGES[rival]} "
+                f"{proba[rival]:.0%})") in text, text
+
+
+@pytest.mark.parametrize("asked", ["why N2 and not N3?", "why not N3?"])
+def test_why_not_another_stage_after_an_epoch(demo, asked) -> None:
+    """"what stage was 3 am?", then "why N2 and not N3?" gave the night's N3 minutes."""
+    text = last_answer(demo, "what stage was 3 am?", asked)
+    assert text == last_answer(demo, "what stage was 3 am?", "why is it not N3?"), text[:300]
+    assert text.startswith("Epoch "), text[:300]

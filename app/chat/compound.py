@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from app.chat.phenomena import phenomenon
+from app.chat.phenomena import article, find_phenomenon, phenomenon
 from app.chat.query import Intent, Query, Ref
 from app.chat.understand import LEADING_ARTICLE_RE, listed_stages, understand
 
@@ -92,9 +92,34 @@ def _spelled_out(text: str) -> str:
                                           f"{m.group('noun')}{m.group('s')}", text)
 
 
+# "show a good example of an obstructive apnea then a central one": two examples, one after the other
+_THEN_ANOTHER_RE = re.compile(r"^\W*(?P<lead>(?:show|give|find|pull up|bring up)(?: me| us)?(?: (?:a )?(?:good |clear |typical )?"
+                              r"(?:example|instance) of)?) (?P<a>an? [\w -]+?),? (?:and )?then (?:an? )?(?P<b>[\w -]+?)\W*$", I)
+
+
+def _then_another(m: re.Match[str]) -> tuple[str, str]:
+    """The two examples asked for in turn, the second borrowing the first's noun ("a central
+    one" after "an obstructive apnea": a central apnea)."""
+    first, second = m["a"], re.sub(r"\s+ones?$", "", m["b"].strip())
+    noun = first.split()[-1]
+    if second.split()[-1].lower() != noun.lower() and (second != m["b"].strip() or find_phenomenon(second) is None):
+        second = f"{second} {noun}"   # "then a central one", "then central"
+    return f"{m['lead']} {first}", f"{m['lead']} {article(second)}"
+
+
+# "explain REM atonia using this night": the term, then the night's own chin tone in REM
+_ATONIA_HERE_RE = re.compile(r"\b(?:explain|show|demonstrate|teach|illustrate|describe)\b.{0,20}\b(?:rem )?atonia\b.{0,10}"
+                             r"\b(?:using|with|in|on|from|for)\s+(?:this|the|her|his|our)\s+(?:night|recording|data|study"
+                             r"|patient|file|psg)\b", I)
+
+
 def compound(text: str) -> tuple[str, str] | None:
     """The two questions ``text`` stands for, in order, or None when it is one question."""
     text = _spelled_out(" ".join(text.split()))
+    if (m := _THEN_ANOTHER_RE.search(text)) is not None:
+        return _then_another(m)
+    if _ATONIA_HERE_RE.search(text):
+        return "what is REM atonia?", "was there REM without atonia?"
     joints = list(_JOINT_RE.finditer(text))
     if not joints or len(joints) > MAX_JOINTS:
         return None

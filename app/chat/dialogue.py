@@ -831,6 +831,12 @@ class Dialogue:
             # "what stage is it?", then "are you sure?": that epoch's evidence, each stager's odds
             return Query(Intent.CLASSIFY, query.text, scope=Scope(time=last.scope.time or TimeSpan(
                 "current", 0.0, None, "this epoch")), stage_event="why", by_rule=True)
+        if (self.items and last is not None and last.intent == Intent.STAGE_TIMING
+                and (item := self._focused()).label in STAGES):
+            # "when did REM first start?", then "how sure are you?": the evidence for the first
+            # epoch of the period in focus (the first listed), with each stager's odds
+            return Query(Intent.CLASSIFY, query.text, stage_event="why", by_rule=True, scope=Scope(
+                time=TimeSpan("item", item.start, None, f"the first epoch of that {item.label} period")))
         return replace(query, ref=Ref.NONE, note=None)
 
     def _shifted(self, query: Query) -> Query:
@@ -1213,6 +1219,12 @@ class Dialogue:
         if (span := _unit_borrowed(query, last)) is not None:
             # "and in the last two?": a span, not two items ranked latest
             query = replace(query, scope=Scope(query.scope.stages, span), rank=None, count=None)
+        if (last.intent == Intent.COMPARE and last.groups and query.scope.time is not None and not query.groups
+                and not (query.phenomenon or query.stat or query.signal)):
+            # "compare that with the first half", then "and the second half?": the side just
+            # named against the new one
+            return replace(last, text=query.text, ref=Ref.NONE,
+                           groups=(last.groups[1], Scope(query.scope.stages, query.scope.time)))
         # A comparison's own scopes are its two groups; only a plain scope carries on.
         kept = Scope() if last.intent == Intent.COMPARE else last.scope
         scope = Scope(query.scope.stages or kept.stages, query.scope.time or kept.time)
@@ -1228,8 +1240,10 @@ class Dialogue:
         if (last.intent == Intent.MEASURE and last.signal and last.phenomenon and query.phenomenon
                 and query.intent == Intent.LOCATE and not query.signal):
             # "how does the heart rate change after arousals?", then "and after apneas?": the
-            # same signal around the other events
-            return replace(last, text=query.text, phenomenon=query.phenomenon, scope=scope, ref=Ref.NONE)
+            # same signal around the other events, all of them unless the follow-up ranks one
+            # ("during the worst desaturation", then "the average after apneas?")
+            return replace(last, text=query.text, phenomenon=query.phenomenon, scope=scope, ref=Ref.NONE,
+                           rank=query.rank, count=query.count)
         if query.by_rule and (query.intent != last.intent or query.stage_event != last.stage_event):
             # "and REM latency?": the rules read a question of its own; only the scope carries.
             return replace(query, ref=Ref.NONE, scope=scope)
@@ -1240,6 +1254,10 @@ class Dialogue:
                          else last.max_duration,
                          min_amplitude=query.min_amplitude if query.min_amplitude is not None
                          else last.min_amplitude)
+        if last.count == 1 and not query.rank and _ALL_OF_THEM_RE.search(query.text):
+            # "heart rate during the worst desaturation", then "and the average after apneas?":
+            # all of them, no longer the one ranked first
+            merged = replace(merged, rank=None, count=None)
         if Aspect.PROPERTY in query.aspects and last.per:
             # "what's the spindle density?", then "how fast were they?": their frequency leads,
             # not the rate again
@@ -1554,8 +1572,14 @@ class Dialogue:
             if label in ("desaturation", "oxygen desaturation"):
                 return "was there an apnea or hypopnea before it?"
             return "what happened just before it?"
-        if _REAL_OR_ARTEFACT_RE.search(text) and self.items and self._one_in_focus() and (
-                phen := find_phenomenon(self._focused().label)) is not None and phen.event_types:
+        if ((m := _DID_IT_HAVE_RE.search(text)) and self.items and self._one_in_focus()
+                and (phen := find_phenomenon(self._focused().label)) is not None and phen.event_types
+                and (kind := find_phenomenon(m["kind"])) is not None and kind.event_types and kind.key != phen.key):
+            # "show me a hypopnea", then "did it have a desaturation?": after that one, not the night's
+            return f"was there {article(kind.title.lower())} after it?"
+        if ((_REAL_OR_ARTEFACT_RE.search(text) or _HOW_SURE_OF_IT_RE.search(text)) and self.items
+                and self._one_in_focus() and (
+                    phen := find_phenomenon(self._focused().label)) is not None and phen.event_types):
             # "is that a real apnea or artefact?": the scoring rule read against that event's signals
             return f"why is that {article(phen.title.lower())}?"
         if ((m := _DID_THEY_CAUSE_RE.search(text)) and self.last is not None and self.last.intent == Intent.LOCATE
@@ -2291,6 +2315,16 @@ _REAL_OR_ARTEFACT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:th
                                   r"|genuine|actual|proper)\b.*$|^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|could) (?:that|it|this)"
                                   r"(?: one)? (?:be )?(?:an? )?(?:artefact|artifact|noise|false (?:positive|alarm)|mistake)\W*$",
                                   re.I)
+_ALL_OF_THEM_RE = re.compile(r"\b(?:average|mean|typical|overall|all(?: the)?|every|each)\b", re.I)
+"""A follow-up that asks about every event, not the one the last question ranked first."""
+_DID_IT_HAVE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|were) (?:it|that|this)(?: one| event)? (?:have|had|come with"
+                             r"|cause|lead to|end (?:in|with)|get|followed by|tied to|associated with|linked to)"
+                             r" (?:an? |any |some )?(?P<kind>[\w -]+?)\W*$", re.I)
+"""Whether the one event in focus was followed by another ("did it have a desaturation?")."""
+_HOW_SURE_OF_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:how (?:sure|certain|confident)(?: are you| is (?:that|it))?"
+                                r"(?: (?:about|of) (?:that|it|this|that one|this one))?|are you sure(?: about (?:that|it))?)\W*$",
+                                re.I)
+"""How sure the scoring of the one event in focus is ("show me a hypopnea", then "how sure?")."""
 # "does this epoch meet them?" after a stage's rules
 _MEET_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:does|would|did|do) (?:this|the current|that|it)(?: one| epoch)?"
                            r" (?:meet|satisfy|fulfil+|pass|fit|match) (?:them|those|these|it|the (?:rules|criteria))\W*$", re.I)

@@ -49,7 +49,7 @@ from app.chat.methods import scoring_method
 from app.chat.best_lead import best_lead
 from app.chat.stage_shortfall import SHORTFALLS, stage_shortfall
 from app.chat.likeness import epoch_likeness, hit_likeness, words_likeness
-from app.chat.measures import column_name, measure_columns, measure_name, missing_measure, names_measure
+from app.chat.measures import column_name, measure_columns, measure_name, missing_measure, names_measure, preferred_column
 from app.chat.peaks import peak_frequencies
 from app.chat.periods import SLEEP_CODES, awakening_runs, sleep_minutes, stage_name, stage_periods
 from app.chat.phenomena import STAGE_HALLMARK, Phenomenon, phenomenon
@@ -1104,7 +1104,9 @@ def _best_measured(night: LoadedNight, phen: Phenomenon, where: Where) -> Item |
     cols = [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)]
     if not cols:
         return None
-    values = frame[cols].apply(pd.to_numeric, errors="coerce").mean(axis=1).to_numpy(dtype=float)
+    # the channel "where is it strongest?" reads (a posterior lead for alpha), so that the two
+    # answers give one epoch one value
+    values = pd.to_numeric(frame[preferred_column(cols, suffix)], errors="coerce").to_numpy(dtype=float)
     stages, source = night.stages()
     ok = where.mask & np.isfinite(values)
     if phen.best_stage:
@@ -1366,17 +1368,25 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
     if phen is not None and phen.key == "desaturation" and Aspect.DEPTH in q.aspects:
         return burst_values(plan, night, labels, phen)
     if phen is not None and phen.event_types and not _BAND_WORDS.search(words):
-        # Events count wherever they start inside a group, as the event lists count them.
-        rows, events_source = group_rows(night, groups, phen.event_types, stages >= -1)
+        # Events count wherever they start inside a group, as the event lists count them; those
+        # an index counts in sleep alone (the ODI's desaturations) so, or their rate per hour
+        # of sleep would not be the index's
+        in_sleep = bool(set(phen.event_types) & _SLEEP_COUNTED)
+        rows, events_source = group_rows(night, groups, phen.event_types,
+                                         stages >= STAGES.index("N1") if in_sleep else stages >= -1)
         return Breakdown("groups", phen.title.lower(), rows, source, events_source,
                          direction=q.direction or "", test=_pair_test(rows, q),
-                         lengths_asked=q.length_way)
+                         lengths_asked=q.length_way, in_sleep=in_sleep)
     # ("how much delta power in cycle 1 vs cycle 3?" measures the EEG, not the stages' minutes)
     amount = bool(q.measure and _AMOUNT_WORDS.search(q.measure) and not _BAND_WORDS.search(q.measure))
     if any(g.stages for g in q.groups or ()) and (amount or _one_stage_over_time(q)):
         rows, _ = group_rows(night, groups, None, stages >= 0)
         return Breakdown("groups", "", rows, source)
     return None
+
+
+_SLEEP_COUNTED = frozenset({*APNEA_TYPES, "desaturation", "arousal", "limb_movement"})
+"""Event types whose indices (AHI, ODI, arousal index, PLM index) count those in sleep alone."""
 
 
 def burst_values(plan: Plan, night: LoadedNight, labels: list[str],

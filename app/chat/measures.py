@@ -41,7 +41,10 @@ MEASURES: tuple[Measure, ...] = (
     *(Measure(f"{b}|spindle" if b == "sigma" else b, f"{b} power", ((EEG_PREFIX, f".{b} [%]"),))
       for b in EEG_BAND_NAMES),
     Measure("eog|eye", "EOG", (("brain.rems.", "count [count]"), ("brain.eog.", ".slow [%]"))),
-    Measure("(?:chin|muscle|emg) tone|atoni", "chin EMG tone", (("position_muscle.chin_tone.", "spread [ratio]"),)),
+    # "how low is the chin in REM?": the tone, not the bursts
+    Measure("(?:chin|muscle|emg) (?:tone|amplitude|level)|atoni|how (?:low|high|relaxed|active) (?:is |was |does )?"
+            "(?:the )?chin|low chin|chin (?:is |was |goes |get\\w* )?(?:low|lower|high|higher|relax\\w*|quiet\\w*)",
+            "chin EMG tone", (("position_muscle.chin_tone.", "spread [ratio]"),)),
     Measure("emg|muscle|chin", "chin EMG", (("position_muscle.emg.", "burst_ratio [ratio]"),)),
     # a 1-Hz chin envelope has no bursts to count, yet its spread still reads tone
     Measure("emg|muscle|chin", "chin EMG tone", (("position_muscle.chin_tone.", "spread [ratio]"),)),

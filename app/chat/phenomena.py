@@ -98,6 +98,17 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         ("alpha rhythm", "alpha waves", "8-12 Hz rhythm", "relaxed wake rhythm with eyes closed"),
         best_feature=("brain.eeg.", ".alpha [%]"), best_stage="W"),
     Phenomenon(
+        "slow_eye_movements", "Slow eye movements",
+        "Slow eye movements are conjugate, fairly regular, sinusoidal excursions of the eyes whose "
+        "first deflection usually lasts over half a second (AASM). They roll in at drowsiness, as "
+        "the alpha rhythm fades, and belong to N1; they are no rapid eye movements, which are "
+        "sharp and mark REM sleep. Read here as the share of the EOG's 0.2-10 Hz power that lies "
+        "in 0.2-0.6 Hz, epoch by epoch.",
+        "Drowsiness and N1 with slow rolling eye movements on the EOG.",
+        "brain", (), r"slow(?:[- ]rolling)? eye movements?|rolling eye movements?|\bsems?\b",
+        ("slow eye movements", "slow rolling eye movements", "SEMs"),
+        best_feature=("brain.eog.", ".slow [%]"), best_stage="N1"),
+    Phenomenon(
         "rem", "Rapid eye movements",
         "Rapid eye movements are sharp, conjugate deflections of the two EOG channels in "
         "opposite directions, typically under half a second each, occurring in bursts. Together "

@@ -54,13 +54,15 @@ from app.chat.results import (LIBRARY_SOURCE, BestLead, LeadComparison, ScoringM
 from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.captions.stage_event import EVENT_NAMES
-from sleeplm_core.features.brain import EEG_BAND_NAMES
+from sleeplm_core.features.brain import EEG_BAND_NAMES, EOG_SLOW_BAND, EOG_TOTAL
 from sleeplm_core.scoring.noise import NoiseConfig
 from sleeplm_core.heads.cycles import CycleConfig
+from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.heads.localize import DEFAULT_THRESHOLDS, EPOCH_DEFAULTS, LocalizeConfig
 from sleeplm_core.index.search import Hit
 from sleeplm_core.io.patient import Patient
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+from sleeplm_core.scoring.association import AssociationConfig, tied_after_sec
 from sleeplm_core.scoring.intervals import runs
 from sleeplm_core.scoring.desaturation import DesaturationConfig
 from sleeplm_core.scoring.rhythm import RhythmConfig
@@ -581,8 +583,10 @@ def _strongest_text(night: LoadedNight, s: Strongest, where: str) -> str:
     """Where a band share measures highest, against its median in each stage."""
     lines = "\n".join(f"- {_span(night, i)} ({i.value:.1f} %, stage {i.stage})" for i in s.items)
     medians = ", ".join(f"{stage} {m:.1f} %" for stage, m in s.medians.items())
-    return (f"Measured{_where(where)}: the {len(s.items)} epochs with the most {s.measure} (share of "
-            f"the 0.5-30 Hz EEG power; blue on the plots):\n{lines}\n\nIts median by stage ({source_name(s.stages)}): "
+    share = (f"share of the EOG's {EOG_TOTAL[0]:g}-{EOG_TOTAL[1]:g} Hz power in {EOG_SLOW_BAND[0]:g}-{EOG_SLOW_BAND[1]:g} Hz"
+             if s.measure.startswith("EOG") else "share of the 0.5-30 Hz EEG power")
+    return (f"Measured{_where(where)}: the {len(s.items)} epochs with the most {s.measure} ({share}; blue on "
+            f"the plots):\n{lines}\n\nIts median by stage ({source_name(s.stages)}): "
             f"{medians}. An epoch well above its stage's median has more of the rhythm than usual "
             f"for that stage.")
 
@@ -770,9 +774,13 @@ def _window_text(r: StagePeriods, night: LoadedNight, src: str, where: str, ends
     awakening; neither exists when the recording ends asleep."""
     onset, final = r.moment, r.final_wake
     if ends_asleep:
-        return (f"{src}: {_WINDOW_NAMES[r.window_asked]} cannot be given: the recording ends "
-                f"asleep, at **{clock(night, final)}**, before any final awakening (sleep onset is "
-                f"at {clock(night, onset)}).")
+        # the final awakening came after the recording stopped: only a bound can be given
+        bound = (f"at least **{(final - onset) / 60:.1f} min**, from sleep onset at {clock(night, onset)} to the "
+                 f"recording's end" if r.window_asked == "period" else
+                 f"at or after **{clock(night, (onset + final) / 2)}**, halfway from sleep onset at "
+                 f"{clock(night, onset)} to the recording's end")
+        return (f"{src}: the recording ends asleep, at **{clock(night, final)}**, before any final awakening, "
+                f"so {_WINDOW_NAMES[r.window_asked]} is {bound}.")
     ends = f"sleep onset at {clock(night, onset)} to the final awakening at {clock(night, final)}"
     if r.window_asked == "midpoint":
         return (f"{src}: the midpoint of sleep{where} is at **{clock(night, (onset + final) / 2)}**, "
@@ -828,8 +836,10 @@ def _lone_rem_note(night: LoadedNight, source: str, moment: float, latency_min: 
         return ""
     stages = night.stages()[0]
     rem_runs = [(a, b) for a, b in runs(stages == STAGES.index("REM")) if night.epochs.starts[a] >= moment]
-    if not rem_runs or (rem_runs[0][1] - rem_runs[0][0]) * EPOCH_SEC / 60 > LONE_REM_MIN:
+    if not rem_runs:
         return ""
+    if (rem_runs[0][1] - rem_runs[0][0]) * EPOCH_SEC / 60 > LONE_REM_MIN:
+        return _unsure_first_rem(night, rem_runs[0][0])
     a, b = rem_runs[0]
     proba = (night.machine.proba_at(night.epochs.starts[a:b])[:, STAGES.index("REM")]
              if night.machine is not None and night.machine.has_stages else None)
@@ -842,6 +852,20 @@ def _lone_rem_note(night: LoadedNight, source: str, moment: float, latency_min: 
     what = "the latency may be the later figure" if latency_min is not None else "REM may first come then"
     return (f" ⚠️ {lead} a lone {(b - a) * EPOCH_SEC / 60:.1f}-min run{sure}{later}; a scorer may not "
             f"score the lone run REM, so {what}.")
+
+
+def _unsure_first_rem(night: LoadedNight, epoch: int) -> str:
+    """A steady first REM run whose first epoch the machine staging was unsure of: its odds
+    there, since the latency rests on that epoch ("" when sure, or without probabilities)."""
+    proba = (night.machine.proba_at(night.epochs.starts[epoch:epoch + 1])[0]
+             if night.machine is not None and night.machine.has_stages else None)
+    if proba is None or not np.isfinite(proba).all() or proba[STAGES.index("REM")] >= UNSURE_BELOW:
+        return ""
+    rival = max((i for i in range(len(STAGES)) if STAGES[i] != "REM"), key=lambda i: proba[i])
+    return (f" ⚠️ The staging was unsure of that first REM epoch (REM {proba[STAGES.index('REM')]:.0%}, "
+            f"{STAGES[rival]} {proba[rival]:.0%}): a scorer may place REM's start elsewhere, so the figure may be off by "
+            f"minutes; ask "
+            f"*how sure are you?* for its evidence.")
 
 
 def _summary_lone_rem(night: LoadedNight, s) -> str:
@@ -2821,6 +2845,13 @@ def _window_verdict(r: Context, night: LoadedNight, side: str) -> str:
             gap = found[0].start - r.item.end if side == "after" else r.item.start - found[0].end
             when = (f", starting {gap:.0f} s after it ended" if side == "after" else
                     f", ending {gap:.0f} s before it began") if gap >= 1 else ", overlapping it"
+            kind, other = r.item.label.replace(" ", "_"), found[0].label.replace(" ", "_")
+            rule = (AssociationConfig().respiratory_after_sec if other == "arousal" else tied_after_sec(kind, other))
+            if side == "after" and kind in APNEA_TYPES and rule < gap:
+                # "did it cause an arousal?": one that came later than the rule that ties the
+                # two allows (an arousal's cause as the arousal counts read it) is no effect of it
+                return (f"**Yes**, though not tied to it: {found[0].label} at {_span(night, found[0])}{when}, later "
+                        f"than the {rule:g} s within which the scoring ties {article(other.replace('_', ' '))} to it.\n")
             return f"**Yes**: {found[0].label} at {_span(night, found[0])}{when}.\n"
         blind = night.blind_types()
         unseen = sorted({t for t in r.asked_types if t in blind} - {e.type for e in night.scored_events()[0]})
@@ -4218,7 +4249,7 @@ def _groups_text(r: Breakdown) -> str:
         mean = f", mean {seconds(row.mean_sec)}" if row.mean_sec is not None else ""
         return f"**{row.events}** {row.group} ({row.sleep_min:.0f} min asleep{rate}{mean})"
     what = _INDEX_EVENTS.get(r.index, _events(r.index))
-    counted = " (counted in sleep)" if r.index in _INDEX_EVENTS else ""
+    counted = " (counted in sleep)" if r.index in _INDEX_EVENTS or r.in_sleep else ""
     text = (f"{what[0].upper() + what[1:]}{counted} in the {source_name(r.events_source)} scoring: "
             f"{side(a)} against {side(b)}.")
     if "eye movement" in what.lower() and r.events_source != "scored" and any(

@@ -1906,6 +1906,9 @@ class Breakdown:
     trend: Trend | None = None
     """For a measure hour by hour when its drift over the night was asked: the first measure's
     trend; None otherwise."""
+    in_sleep: bool = False
+    """For two groups' events of a kind whose index counts them in sleep alone (desaturations,
+    arousals, leg movements, breathing events): those starting in sleep only, as the index."""
     measure_tests: dict[str, PeriodTest | None] = field(default_factory=dict)
     """For a measure split by stage or position when asked whether the two sides (REM and
     NREM, supine and non-supine: :attr:`tested`) differ by more than chance: each measured

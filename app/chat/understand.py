@@ -23,7 +23,7 @@ from app.chat.glossary import asked_term, channel_shown, find_term, stage_rules
 from app.chat.norms import BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import (PHENOMENA, STAGE_HALLMARK, Phenomenon, article, counted_phenomenon, find_phenomenon,
                                  phenomenon)
-from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, THRESHOLD_BY, Condition, Intent, Query,
+from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, THRESHOLD_BY, LIST_ALL, Condition, Intent, Query,
                             Ref, Scope)
 from app.chat.semantic import PhraseBank
 from app.chat.spelling import repair
@@ -1261,6 +1261,9 @@ MAX_DEPTH = 50.0
 not an SpO2 level: no one is measured at such a saturation."""
 
 
+_LIST_EVERY_RE = re.compile(r"^\W*(?:(?:please\s+)?(?:list|show|give|print|tabulate|export)(?: me| us)?\s+(?:all|every|each)\b"
+                            r"|(?:a |the )?(?:table|list|listing) of (?:all |every |the )?(?:\w+ )?events?\b)", I)
+"""Every event asked for, not the longest few ("list all apneas", "table of events")."""
 _NTH_RANKED_RE = re.compile(r"\b(second|third|fourth|fifth|2nd|3rd|4th|5th)[- ](longest|shortest|deepest|lowest|worst"
                             r"|biggest|largest|strongest|highest|earliest|latest)\b", I)
 """One event by its place in a ranking ("the second longest apnea", "the 3rd deepest desaturation")."""
@@ -2235,6 +2238,11 @@ def _read(text: str) -> Query:
     if _HOW_MUCH_RE.search(text):
         # "by how much?": the size of the difference the last answer found (Dialogue.resolve)
         return Query(Intent.COMPARE, text, ref=Ref.REPEAT, note="how_much", by_rule=True)
+    if _SURE_OF_STAGE_RE.search(text):
+        # "how sure are you about N3?": the machine staging's doubt over the epochs it calls N3
+        return Query(Intent.RECORDING, text, topic="scoring", note="where_unsure", by_rule=True,
+                     scope=Scope(stage_term(text) or (_SURE_STAGE_NAMES.get(
+                         re.search(rf"\b{_SURE_STAGE}\b", text, I).group(0)[0].lower(), "N3"),)))
     if _HOW_SURE_RE.search(text):
         # "how sure are you about that?": of the last answer's basis (Dialogue.resolve)
         return Query(Intent.RECORDING, text, topic="scoring", ref=Ref.REPEAT, note="how_sure",
@@ -2380,7 +2388,7 @@ _HOW_SURE_RE = re.compile(
     rf" {_THAT_ONE}|(?:is|are|was|were) {_THAT_ONE} (?:really )?(?:reliable|accurate|right|correct|trustworthy"
     rf"|precise|exact)|can (?:i|we) (?:really )?(?:trust|rely on|believe) {_THAT_ONE}|what(?:'s| is) the"
     rf" (?:margin of error|uncertainty|error)(?: (?:on|of|in) (?:that|this|it))?|(?:are|were) you (?:really |quite"
-    rf" |absolutely )?(?:sure|certain|confident)(?: (?:about|of) {_THAT_ONE})?)\W*$", I)
+    rf" |absolutely )?(?:sure|certain|confident)(?: (?:about|of) {_THAT_ONE})?|how (?:sure|certain|confident))\W*$", I)
 
 # "quiz me", "test my students", "give us another one to score": an epoch to stage
 _QUIZ_RE = re.compile(r"^\W*(?:ok(?:ay)?,?\s+|now\s+|(?:can|could) you\s+|please\s+)*(?:quiz|test) (?:me|us|the"
@@ -3168,6 +3176,9 @@ def _understand(text: str) -> Query:
         query = replace(query, by=by)   # "T90 by stage": the time past the line, per stage
     if intent == Intent.LOCATE and phen is not None and phen.event_types:
         query = _nth_ranked(query, text, phen)
+        if query.count is None and not query.rank and _LIST_EVERY_RE.search(text):
+            # "list all apneas with times", "table of events": every one, in time order
+            query = replace(query, count=LIST_ALL, rank="earliest")
     if intent == Intent.MEASURE and phen is None:
         query = replace(query, rank=_signal_rank(query.rank, signal))
     if intent == Intent.MEASURE and signal and (pair := _signal_pair(text)) is not None:
@@ -4107,6 +4118,11 @@ _UNSURE_STRETCH_RE = re.compile(r"\b(?:uncertain|unsure|doubtful|low[- ]confiden
 """The machine staging's uncertain stretches named ("uncertain stretches in REM")."""
 _SURE_STAGE_NAMES = {"d": "N3", "s": "N3", "w": "W"}
 """A stage word's first letter -> its stage, for the words that do not spell it ("deep", "wake")."""
+_SURE_OF_STAGE_RE = re.compile(
+    rf"^\W*(?:and\s+|so\s+)?(?:how (?:sure|certain|confident) (?:are you|is (?:the )?(?:staging|stager|yasa|machine|it))"
+    rf" (?:about|of|in|with) (?:the )?{_SURE_STAGE}|{_SURE_STAGE} (?:staging )?(?:confidence|certainty)|(?:staging )?"
+    rf"(?:confidence|certainty) (?:in|of|for|on) (?:the )?{_SURE_STAGE}(?: epochs)?)\W*$", I)
+"""How sure the machine staging is of one stage ("how sure are you about N3?", "N1 confidence?")."""
 _AROUSAL_CAUSE_RE = re.compile(r"\b(?:associated|related|linked|tied|caused|triggered|trigger"
                                r"|followed|following|due to|because of|caus\w*|respiratory arousals?"
                                r"|spontaneous)\b", I)
@@ -5010,12 +5026,16 @@ _MODEL_VS_YASA_RE = re.compile(r"^\W*(?:(?:what|how) (?:does|did) the model(?: s
                                r" (?:yasa|the machine)|(?:the )?kappa between the model and (?:yasa|the machine))\W*$", I)
 # "which lead is noisier?": of the file's channels, the noisiest
 _NOISIER_RE = re.compile(r"^\W*which (?:eeg )?(lead|channel|derivation) is (nois|clean)(?:ier|er)\W*$", I)
+# "why N2 and not N3?", "why not N3?" after an epoch's stage: that epoch's evidence against the other
+_WHY_NOT_STAGE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why\s+(?:(?P<a>n[123]|rem|wake)\s+(?:and|but|,)?\s*)?"
+                               r"(?:not|rather than|instead of)\s+(?P<b>n[123]|rem|wake|w)\W*$", I)
 _EARLY_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_DIFFERENT_ONE_RE, "show me another"), (_WHY_GOOD_RE, "is it a good example?"),
     (_TAKE_HOME_RE, "what stands out?"),
     (_MODEL_SURE_RE, "how does the model do on this night?"), (_DENOMINATOR_RE, "what does that mean?"),
     (_HOW_WAS_STAGED_RE, "score this night"), (_MODEL_VS_YASA_RE, "model vs yasa agreement"),
-    (_NOISIER_RE, lambda m: f"which {m[1]} is {'noisiest' if m[2].lower() == 'nois' else 'cleanest'}?"))
+    (_NOISIER_RE, lambda m: f"which {m[1]} is {'noisiest' if m[2].lower() == 'nois' else 'cleanest'}?"),
+    (_WHY_NOT_STAGE_RE, lambda m: f"why is it {m['a'].upper() + ' and ' if m['a'] else ''}not {m['b'].upper()}?"))
 """Wordings read as another before any rule, since earlier rules would take them for something else."""
 # "show me where she falls asleep": sleep onset, not the wake periods
 _WHERE_ASLEEP_RE = re.compile(r"^\W*(?:(?:show|point to|take) (?:me|us) )?(?:where|the (?:point|moment|place) where)"
@@ -5045,6 +5065,12 @@ _CHIN_HERE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|does|did) (?:
 # "where do I start?" on a night just loaded: what stands out in it, most important first
 _WHERE_START_RE = re.compile(r"^.*\b(?:where (?:do|should|can|shall) (?:i|we) (?:start|begin)|where to (?:start|begin)"
                              r"|what should (?:i|we) (?:look at|check|review) first|how (?:do|should) (?:i|we) (?:start|begin))\b.*$", I)
+# "what should I double check?", "anything to review manually before I sign this off?": where
+# the machine's scoring is least sure
+_REVIEW_RE = re.compile(r"^.*\b(?:double[- ]?check|re-?check|verify|review|look over|go over|sign (?:this |it )?off)\b"
+                        r"(?:.*\b(?:manual\w*|by hand|myself|before|epochs?|scoring|staging|stages|hypnogram|night|this)\b"
+                        r"|\W*$).*$|^\W*(?:what|which|anything)\b.{0,30}\b(?:needs?|should|must) (?:a )?(?:manual |human )?"
+                        r"(?:review|checking|check|verification)\b.*$", I)
 # "which channel had the most problems?", "when did the electrode come off?": the channels' quality
 _CHANNEL_TROUBLE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:channel|lead|electrode|sensor)s? (?:had|has|have|showed"
                                  r"|gave) (?:the )?(?:most |any |more )?(?:problems?|trouble|issues?|artefacts?|artifacts?"
@@ -5142,7 +5168,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the staging"),
     (_VS_OTHERS_RE, "is that normal?"), (_AGE_PEERS_RE, r"is \g<what> normal?"),
     (_CHIN_HERE_RE, "what is the chin EMG tone in this epoch?"), (_WHERE_START_RE, "what stands out in this night?"),
-    (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"), (_WHAT_CAN_YOU_TELL_RE, "what stands out in this night?"),
+    (_REVIEW_RE, "where might the scoring be wrong?"), (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"), (_WHAT_CAN_YOU_TELL_RE, "what stands out in this night?"),
     (_MODEL_DOES_RE, "how accurate is the model?"), (_GOOD_HOURS_RE, "is this a valid home sleep test?"),
     (_HUMAN_VS_MACHINE_RE, "how does YASA compare with the expert?"), (_OUT_OF_RANGE_RE, "is this night normal?"),
     (_WHAT_THERE_RE, r"\1 then?"), (_SHOW_SYSTEM_IN_RE, r"describe the \g<what> in \g<stage>"),
