@@ -279,7 +279,8 @@ def test_they_split_by_stage_are_the_events_just_listed(demo) -> None:
     nrem = sum(e.type == "central_apnea" and 1 <= stages[night.epoch_at(e.onset)] <= 3
                for e in events)
     # the side named first (stop 54), then the counts
-    assert text.split("\n\n")[1].startswith(f"Central apnea events in the human-scored scoring: "
+    # counted in sleep, as the AHI counts them (stop 71)
+    assert text.split("\n\n")[1].startswith(f"Central apnea events (counted in sleep) in the human-scored scoring: "
                                              f"**{nrem}** in N1/N2/N3"), text[:400]
 
 

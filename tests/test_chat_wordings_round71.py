@@ -463,3 +463,15 @@ def test_why_not_another_stage_after_an_epoch(demo, asked) -> None:
     text = last_answer(demo, "what stage was 3 am?", asked)
     assert text == last_answer(demo, "what stage was 3 am?", "why is it not N3?"), text[:300]
     assert text.startswith("Epoch "), text[:300]
+
+
+def test_here_after_a_span_shown_is_that_span(demo) -> None:
+    """"show 2:30 to 2:45", then "what's going on here?" described the one epoch at the viewer's centre."""
+    night, _ = demo
+    events, _ = night.scored_events()
+    start = next(t for t in night.epochs.starts if clock(night, float(t)) == "02:30:00")
+    inside = [e for e in events if start <= e.onset < start + 900 and e.type in ("obstructive_apnea", "hypopnea",
+                                                                                "central_apnea", "desaturation", "arousal")]
+    text = last_answer(demo, "show 2:30 to 2:45", "what's going on here?")
+    assert text.startswith("In 2:30 to 2:45:"), text[:300]
+    assert all(f"**{clock(night, e.onset)}–" in text for e in inside[:3]), (inside[:3], text)

@@ -284,6 +284,12 @@ class Dialogue:
                 and (span := self._shown_span() or (self._focused_span() if self.items else None))):
             # "describe the first sleep cycle", then "how much N3 did it have?": in that cycle
             query = replace(query, scope=Scope(query.scope.stages, span))
+        if (query.intent == Intent.DESCRIBE and query.scope.time is not None and query.scope.time.kind == "current"
+                and not re.search(r"\bepoch\b", query.text, re.I) and self.shown is not None
+                and self.shown.intent == Intent.NAVIGATE and (span := self._shown_span()) is not None):
+            # "show 2:30 to 2:45", then "what's going on here?": that quarter hour, not the one
+            # epoch at the viewer's centre
+            query = replace(query, scope=Scope(query.scope.stages, span))
         if ((time := query.scope.time) is not None and time.kind in ("elapsed", "from_end", "fraction")
                 and time.within is None and _OF_IT_RE.search(query.text) and self.items
                 and self._period_in_focus() and (item := self._focused()).end - item.start > EPOCH_SEC):
