@@ -318,7 +318,10 @@ def test_how_sure_of_one_event_is_its_rule_read(demo, asked) -> None:
                                               ("how confident is the staging in REM?", "REM")])
 def test_how_sure_of_a_stage(sc4001_unscored, asked, stage) -> None:
     """"how sure are you about N3?" gave N3's minutes; "N1 confidence?" listed the N1 periods."""
-    assert last_answer(sc4001_unscored, asked) == last_answer(sc4001_unscored, f"uncertain stretches in {stage}")
+    text = last_answer(sc4001_unscored, asked)
+    assert text == last_answer(sc4001_unscored, f"uncertain stretches in {stage}")
+    assert text.startswith("The machine staging gives its chosen stage a probability under **0.6** on "), text[:300]
+    assert f"epochs it stages {stage} (" in _lead(text), text[:300]
 
 
 @pytest.mark.parametrize("asked", ["what should I double check", "anything I should review manually?",
