@@ -478,3 +478,34 @@ def test_here_after_a_span_shown_is_that_span(demo) -> None:
     text = last_answer(demo, "show 2:30 to 2:45", "what's going on here?")
     assert text.startswith("In 2:30 to 2:45:"), text[:300]
     assert all(f"**{clock(night, e.onset)}–" in text for e in inside[:3]), (inside[:3], text)
+
+
+@pytest.mark.parametrize(("asked", "parts"), [
+    ("what's the AHI, ODI, lowest SpO2 and arousal index?",
+     ("what's the AHI, ODI", "what's the lowest SpO2", "what's the arousal index?")),
+    ("what is the AHI and ODI, and how much time below 90%?", ("what is the AHI and ODI", "how much time below 90%?"))])
+def test_indices_then_more_in_one_question(demo, asked, parts) -> None:
+    """"what's the AHI, ODI, lowest SpO2 and arousal index?" answered the AHI and ODI alone."""
+    text = last_answer(demo, asked)
+    for part in parts:
+        assert last_answer(demo, part) in text, (part, text[:600])
+
+
+def test_next_after_the_lowest_spo2_is_the_next_dip(demo) -> None:
+    """"lowest sat", then "show me the next one" showed the same minute again, then the highest SpO2."""
+    second = last_answer(demo, "the second deepest desaturation")
+    third = last_answer(demo, "the 3rd deepest desaturation")
+    assert last_answer(demo, "lowest sat", "show me the next one") == second
+    at = re.search(r"- \*\*(\d\d:\d\d:\d\d–\d\d:\d\d:\d\d)\*\*", third)[1]
+    assert f"at **{at}**" in _lead(last_answer(demo, "lowest sat", "show me the next one", "next"))
+
+
+@pytest.mark.parametrize(("first", "asked", "plain"), [
+    ("show me a spindle", "explain that to a first-year student", "what is a sleep spindle?"),
+    ("how much N1?", "explain it simpler", "what is N1 sleep?"),
+    (None, "explain N1 to a first year", "explain N1")])
+def test_explained_for_an_audience(demo, first, asked, plain) -> None:
+    """"explain that to a first-year student" repeated the last answer; "explain it simpler" was not
+    about this recording; "explain N1 to a first year" read "first" as N1's first period."""
+    text = last_answer(demo, *(q for q in (first, asked) if q))
+    assert text == last_answer(demo, plain), text[:300]

@@ -124,6 +124,8 @@ def compound(text: str) -> tuple[str, str] | None:
     if not joints or len(joints) > MAX_JOINTS:
         return None
     whole = understand(text)
+    if whole.more_stats and (tail := _stats_then_more(text, joints, whole)) is not None:
+        return tail
     if whole.intent in _PAIRING or whole.more_stats or whole.contrast or whole.groups or whole.lacking:
         return None   # "hypopneas with no arousal and no desaturation": both ties at once
     if whole.intent in _PER_STAGE and (listed := listed_stages(text)) is not None:
@@ -162,6 +164,25 @@ def compound(text: str) -> tuple[str, str] | None:
         if (_asks(first) and _asks(second) and not _same(first, second)
                 and (filled != right or _same(whole, first) or _same(whole, second)
                      or _blended(whole, first, second))):
+            return left, filled
+    return None
+
+
+def _stats_then_more(text: str, joints: list[re.Match], whole: Query) -> tuple[str, str] | None:
+    """"what's the AHI, ODI, lowest SpO2 and arousal index?": the indices read together, then
+    what follows them that no index list holds (the rest asked with the left side's question
+    words), or None when every part is an index of the list."""
+    stats = (whole.stat, *whole.more_stats)
+    for m in joints:
+        left, right = text[:m.start()].strip(), text[m.end():].strip()
+        first = understand(left)
+        if first.intent != Intent.SUMMARY or (first.stat, *first.more_stats) != stats or not right:
+            continue
+        stem = _STEM_RE.match(left)
+        filled = right if _QUESTION_START_RE.match(right) or stem is None else (
+            f"{stem.group(0)} {LEADING_ARTICLE_RE.sub('', right)}")
+        second = understand(filled)
+        if second.intent not in _EMPTY and not (second.intent == Intent.SUMMARY and second.stat in stats):
             return left, filled
     return None
 

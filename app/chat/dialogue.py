@@ -573,6 +573,13 @@ class Dialogue:
                          self.shown.scope.time.kind in ("current", "epoch") and self.shown.scope.time.end is None)))):
             # "go to epoch 340", "what stage is that epoch?", then "and the next one": the epoch after
             return Query(Intent.NAVIGATE, query.text, step=query.step, by_rule=True)
+        if (query.ref == Ref.STEP and query.step > 0 and not query.phenomenon and self.last is not None
+                and self.last.intent == Intent.MEASURE and self.last.signal == "spo2" and self.last.rank == "lowest"
+                and not self.last.phenomenon):
+            # "lowest sat", then "show me the next one": the next deepest dip, the night's desaturations
+            # ranked by depth past the first, not the highest SpO2 listed beside the lowest
+            return Query(Intent.LOCATE, query.text, "desaturation", "desaturation", scope=self.last.scope,
+                         rank="strongest", count=1, skip=query.step, modality="respiratory", by_rule=True)
         if query.ref in (Ref.FOCUS, Ref.STEP):
             return self._focus(query)
         if query.ref == Ref.WHY:
@@ -717,6 +724,16 @@ class Dialogue:
         for ("show me the longest apnea")."""
         return self.cursor >= 0 or len(self.items) == 1 or (self.last is not None
                                                              and self.last.count == 1)
+
+    def _plainly(self) -> str | None:
+        """The definition the last answer rests on, as a question: its phenomenon's, else its one
+        stage's; None for neither."""
+        phen = phenomenon(self.last.phenomenon)
+        if phen is not None and phen.key not in ("scored_event", "respiratory_event"):
+            return f"what is {article(phen.title.lower())}?"
+        if len(self.last.scope.stages) == 1:
+            return f"what is {self.last.scope.stages[0]} sleep?"
+        return None
 
     def _period_in_focus(self) -> bool:
         """One stage period is in focus: as :meth:`_one_in_focus`, or the one a question named by
@@ -1578,6 +1595,10 @@ class Dialogue:
             if label in ("desaturation", "oxygen desaturation"):
                 return "was there an apnea or hypopnea before it?"
             return "what happened just before it?"
+        if _EXPLAIN_THAT_RE.search(text) and self.last is not None and (plain := self._plainly()) is not None:
+            # "explain that to a first-year student" after spindles or N1: the term explained,
+            # with this night's own (the audience changes nothing asked)
+            return plain
         if ((m := _DID_IT_HAVE_RE.search(text)) and self.items and self._one_in_focus()
                 and (phen := find_phenomenon(self._focused().label)) is not None and phen.event_types
                 and (kind := find_phenomenon(m["kind"])) is not None and kind.event_types and kind.key != phen.key):
@@ -2321,6 +2342,10 @@ _REAL_OR_ARTEFACT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:th
                                   r"|genuine|actual|proper)\b.*$|^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|could) (?:that|it|this)"
                                   r"(?: one)? (?:be )?(?:an? )?(?:artefact|artifact|noise|false (?:positive|alarm)|mistake)\W*$",
                                   re.I)
+_EXPLAIN_THAT_RE = re.compile(r"^\W*(?:can you |could you |please |now )?(?:explain|describe|say|put) (?:that|it|this)"
+                              r"(?: again)?\b.*$|^\W*(?:explain it |say it |put it )?(?:more )?(?:simpl(?:er|y)|plain(?:er|ly))"
+                              r"(?: (?:terms|words|english))?(?: please)?\W*$", re.I)
+"""The last answer asked again for an audience ("explain that to a first-year student", "simpler")."""
 _ALL_OF_THEM_RE = re.compile(r"\b(?:average|mean|typical|overall|all(?: the)?|every|each)\b", re.I)
 """A follow-up that asks about every event, not the one the last question ranked first."""
 _DID_IT_HAVE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|were) (?:it|that|this)(?: one| event)? (?:have|had|come with"

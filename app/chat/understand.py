@@ -1955,7 +1955,7 @@ _STYLE_RE = re.compile(r",?\s*\b(?:simply|briefly|in (?:simple|plain|lay(?:man'?
                        r"|patient|beginner|student|layperson|layman|non-?expert|grandparent|teenager)s?)"
                        r"|(?:for|to) (?:a |an |my |the |our )?(?:students?|beginners?|parents?|patients?|famil(?:y|ies)"
                        r"|class|kids?|children|layperson|layman|lay audience|non-?experts?|novices?|newcomers?|trainees?"
-                       r"|first[- ]year \w+)(?: of (?:[\w-]+ ){0,3}?(?:students|trainees|residents|nurses|techs"
+                       r"|first[- ]years?(?: \w+)?|(?:medical|nursing|psychology|med|undergrad\w*) students?|freshm[ae]n)(?: of (?:[\w-]+ ){0,3}?(?:students|trainees|residents|nurses|techs"
                        r"|technicians|fellows|doctors|physicians|kids|children|parents))?)\b", I)
 
 
