@@ -14,7 +14,7 @@ import pytest
 from app.chat.agreement import paired_kappa
 from app.chat.plan import clock
 from chat_dialogues import last_answer
-from sleeplm_core.io.recording import STAGES
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 from sleeplm_core.scoring.association import tied_after_sec, tied_mask
 from sleeplm_core.scoring.desaturation import desaturation_depth
 from sleeplm_core.scoring.intervals import runs
@@ -509,3 +509,23 @@ def test_explained_for_an_audience(demo, first, asked, plain) -> None:
     about this recording; "explain N1 to a first year" read "first" as N1's first period."""
     text = last_answer(demo, *(q for q in (first, asked) if q))
     assert text == last_answer(demo, plain), text[:300]
+
+
+@pytest.mark.parametrize(("asked", "position"), [("lowest sat supine", "supine"),
+                                                 ("what was the nadir when supine?", "supine"),
+                                                 ("lowest SpO2 on her left side", "left")])
+def test_the_lowest_spo2_in_a_position(demo, asked, position) -> None:
+    """"what was the nadir when supine?" gave the time in each position; "lowest sat supine" the
+    positions' mean SpO2: the lowest sample while in that position."""
+    from app.chat.breakdown import positions
+
+    night, _ = demo
+    sig = night.recording.signals[night.epochs.aux_mapping["SPO2"]]
+    where = positions(night)
+    epoch = np.clip((np.arange(len(sig.data)) / sig.sfreq - night.epochs.starts[0]) // EPOCH_SEC, 0,
+                    night.n_epochs - 1).astype(int)
+    valid = (sig.data >= 50) & (sig.data <= 100) & (where[epoch] == position)
+    lowest = float(np.min(sig.data[valid]))
+    text = last_answer(demo, asked)
+    assert text.startswith(f"**Lowest SpO2 {'on the back (supine)' if position == 'supine' else 'on the left side'}: "
+                           f"{lowest:.1f} %**"), text[:300]

@@ -34,6 +34,7 @@ from app.chat.kinds import compare_kinds
 from app.chat.correlation import correlation
 from app.chat.by_channel import events_by_channel
 from app.chat.eeg_leads import compare_leads
+from app.chat.position_nadir import position_nadir
 from app.chat.coupling import so_coupling
 from app.chat.define import define
 from app.chat.events import counted_causes, events_for, unscored_reason
@@ -2417,7 +2418,8 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "ahi_robustness": ahi_robustness, "event_free": event_free,
     "plm_series": plm_series, "awakening_signal": awakening_signal, "coupling": so_coupling,
     "event_rank": event_rank,
-    "by_channel": events_by_channel, "eeg_leads": compare_leads, "window_why": window_why,
+    "by_channel": events_by_channel, "eeg_leads": compare_leads, "position_nadir": position_nadir,
+    "window_why": window_why,
     "channel_noise": noise_report}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,

@@ -37,7 +37,7 @@ from app.chat.evidence import SLOW_WAVE_SHARE
 from app.chat.stage_shortfall import NEAR_MISS_PCT
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, BestLead, LeadComparison, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, BestLead, LeadComparison, PositionNadir, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -1423,6 +1423,25 @@ def _(r: LeadComparison, night: LoadedNight) -> Answer:
             f"{low.label}.")
     return Answer(f"{lead}\n\n{table}\n\n{_LEAD_TOPOGRAPHY} For spindles or slow waves counted on each "
                   f"lead, ask *spindles on each channel*.")
+
+
+@render.register
+def _(r: PositionNadir, night: LoadedNight) -> Answer:
+    asked = next((row for row in r.rows if row.position == r.asked.split(",")[0]), None)
+    lead = (f"**Lowest SpO2 {_POSITION_PHRASE.get(asked.position, asked.position)}{_where(r.where)}: {asked.lowest:.1f} %** "
+            f"at {clock(night, asked.at)}, over {asked.minutes:.0f} min there." if asked is not None else
+            f"This night has no {r.asked} epochs{_where(r.where)} to read; each position's lowest SpO2:" if r.asked else
+            f"**Lowest SpO2 by body position**{_where(r.where)}:")
+    table = "\n".join(f"| {row.position} | {row.lowest:.1f} | {clock(night, row.at)} | {row.minutes:.0f} |"
+                      for row in r.rows)
+    return Answer(f"{lead}\n\n| body position | lowest SpO2 (%) | at | minutes |\n|---|---|---|---|\n{table}\n\n"
+                  f"The lowest sample in each position, read on {r.source}, not the per-epoch "
+                  f"means a split by position reads.", highlights=[Highlight(
+                      (asked or r.rows[0]).at - 15.0, (asked or r.rows[0]).at + 15.0, "lowest SpO2")])
+
+
+_POSITION_PHRASE = {"supine": "on the back (supine)", "prone": "on the front (prone)", "left": "on the left side",
+                    "right": "on the right side", "upright": "upright"}
 
 
 def _asked_lead(r: ChannelEvents, name: str, stages: str) -> str:

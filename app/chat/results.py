@@ -2187,6 +2187,32 @@ class LeadComparison:
 
 
 @dataclass
+class PositionNadirRow:
+    """One body position's lowest SpO2 (%), when it fell (seconds), and the minutes spent in it."""
+
+    position: str
+    lowest: float
+    at: float
+    minutes: float
+
+
+@dataclass
+class PositionNadir:
+    """"What was the nadir when supine?": each position's lowest SpO2, the lowest first.
+
+    Attributes:
+        rows: one per position read; source: the SpO2 channel in words.
+        asked: the position the question named ("supine"), "" for none.
+        where: the scope in words, "" for the whole night.
+    """
+
+    rows: list[PositionNadirRow]
+    source: str
+    asked: str = ""
+    where: str = ""
+
+
+@dataclass
 class SOCoupling:
     """Slow-oscillation–sigma coupling ("what is the SO-spindle coupling?").
 

@@ -2174,6 +2174,10 @@ _EPOCH_SLOW_SHARE_RE = re.compile(
 
 
 def _read(text: str) -> Query:
+    if _POSITION_NADIR_RE.search(text) and (named_position(text) or re.search(r"\bpositions?\b", text, I)):
+        # "what was the nadir when supine?", "lowest sat by position": each position's lowest sample
+        return Query(Intent.MEASURE, text, measure="position_nadir", target=named_position(text) or "",
+                     scope=Scope((), parse_time(text)), modality="respiratory", by_rule=True)
     if m := _OXIMETER_LAG_RE.search(text):
         # "how long is the oximeter delay?": the lag from each breathing event to the SpO2 nadir
         # (with what a follow-up added after a colon: "...: is that normal?")
@@ -5298,6 +5302,9 @@ def _patient_claim(text: str) -> str | None:
     return next((f"claim:{name}" for name, pattern in _PATIENT_CLAIMS if pattern.search(text)), None)
 
 
+_POSITION_NADIR_RE = re.compile(r"\b(?:nadir|lowest (?:sat\w*|spo2|o2|oxygen|saturation)|(?:minimum|min|lowest) (?:spo2|sat\w*|o2)"
+                                r"|(?:spo2|sat\w*|o2|oxygen) (?:nadir|minimum|low point))\b", I)
+"""The lowest SpO2 asked for, which with a body position is that position's lowest sample."""
 _NOISIEST_RE = re.compile(r"\b(?:which|what) (?:channels?|leads?|signals?|electrodes?|derivations?)\b.*\b(?:noisiest"
                           r"|most (?:noise|noisy|artefacts?|artifacts?|artefacted|artifacted)|cleanest|least noisy"
                           r"|noisy|worst quality|best quality|(?:most|least) (?:clean|contaminated))\b"
