@@ -529,3 +529,8 @@ def test_the_lowest_spo2_in_a_position(demo, asked, position) -> None:
     text = last_answer(demo, asked)
     assert text.startswith(f"**Lowest SpO2 {'on the back (supine)' if position == 'supine' else 'on the left side'}: "
                            f"{lowest:.1f} %**"), text[:300]
+
+
+def test_how_much_after_a_threshold(demo) -> None:
+    """"did she snore?", then "how much?" gave the night's minutes asleep."""
+    assert last_answer(demo, "did she snore?", "how much?") == last_answer(demo, "did she snore?")

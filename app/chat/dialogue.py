@@ -1595,6 +1595,10 @@ class Dialogue:
             if label in ("desaturation", "oxygen desaturation"):
                 return "was there an apnea or hypopnea before it?"
             return "what happened just before it?"
+        if _HOW_MUCH_ALONE_RE.search(text) and self.last is not None and self.last.intent == Intent.THRESHOLD and self.last.text:
+            # "did she snore?", then "how much?": the time past the line, which that answer leads
+            # with (not the night's minutes asleep)
+            return self.last.text
         if _EXPLAIN_THAT_RE.search(text) and self.last is not None and (plain := self._plainly()) is not None:
             # "explain that to a first-year student" after spindles or N1: the term explained,
             # with this night's own (the audience changes nothing asked)
@@ -2342,6 +2346,9 @@ _REAL_OR_ARTEFACT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:th
                                   r"|genuine|actual|proper)\b.*$|^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|could) (?:that|it|this)"
                                   r"(?: one)? (?:be )?(?:an? )?(?:artefact|artifact|noise|false (?:positive|alarm)|mistake)\W*$",
                                   re.I)
+_HOW_MUCH_ALONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:much|long)(?: (?:of it|in total|altogether|overall|time|for))?"
+                                r"(?: (?:was it|did (?:she|he|they|it)))?\W*$", re.I)
+"""How much of what the last answer found, asked alone ("how much?" after "did she snore?")."""
 _EXPLAIN_THAT_RE = re.compile(r"^\W*(?:can you |could you |please |now )?(?:explain|describe|say|put) (?:that|it|this)"
                               r"(?: again)?\b.*$|^\W*(?:explain it |say it |put it )?(?:more )?(?:simpl(?:er|y)|plain(?:er|ly))"
                               r"(?: (?:terms|words|english))?(?: please)?\W*$", re.I)
