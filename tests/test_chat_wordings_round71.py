@@ -534,3 +534,11 @@ def test_the_lowest_spo2_in_a_position(demo, asked, position) -> None:
 def test_how_much_after_a_threshold(demo) -> None:
     """"did she snore?", then "how much?" gave the night's minutes asleep."""
     assert last_answer(demo, "did she snore?", "how much?") == last_answer(demo, "did she snore?")
+
+
+def test_is_that_wave_big_enough(demo) -> None:
+    """"is that big enough to count?" after a K-complex was not about this recording."""
+    text = last_answer(demo, "show me a k complex", "is that big enough to count?")
+    size = float(re.search(r"Its amplitude \(peak to peak\): \*\*([\d.]+) µV\*\*", text)[1])
+    assert f"It {'reaches' if size >= 75 else 'falls short of'} 75 µV, the usual least K-complex amplitude" in text, text
+    assert text == last_answer(demo, "show me a k complex", "how big is it?")

@@ -1595,6 +1595,11 @@ class Dialogue:
             if label in ("desaturation", "oxygen desaturation"):
                 return "was there an apnea or hypopnea before it?"
             return "what happened just before it?"
+        if (_BIG_ENOUGH_RE.search(text) and not re.search(r"\b(?:n[123]|rem|stage|deep sleep|epoch)\b", text, re.I)
+                and self.items and self._one_in_focus()
+                and self._focused().label.replace("-", " ").lower().startswith(("k complex", "slow wave"))):
+            # "is that big enough to count?" after a K-complex: its amplitude against the least
+            return "how big is it?"
         if _HOW_MUCH_ALONE_RE.search(text) and self.last is not None and self.last.intent == Intent.THRESHOLD and self.last.text:
             # "did she snore?", then "how much?": the time past the line, which that answer leads
             # with (not the night's minutes asleep)
@@ -2346,6 +2351,9 @@ _REAL_OR_ARTEFACT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:th
                                   r"|genuine|actual|proper)\b.*$|^\W*(?:and\s+|so\s+|but\s+)?(?:is|was|could) (?:that|it|this)"
                                   r"(?: one)? (?:be )?(?:an? )?(?:artefact|artifact|noise|false (?:positive|alarm)|mistake)\W*$",
                                   re.I)
+_BIG_ENOUGH_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|it|this)(?: one)? (?:big|large|tall|high"
+                            r"|deep) enough\b.*$|^\W*(?:does|did) (?:that|it|this)(?: one)? (?:count|qualify)\b.*$", re.I)
+"""Whether the wave in focus is large enough to be scored ("is that big enough to count?")."""
 _HOW_MUCH_ALONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:much|long)(?: (?:of it|in total|altogether|overall|time|for))?"
                                 r"(?: (?:was it|did (?:she|he|they|it)))?\W*$", re.I)
 """How much of what the last answer found, asked alone ("how much?" after "did she snore?")."""

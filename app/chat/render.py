@@ -621,16 +621,31 @@ def _depths(r: EventList) -> str:
             f"{deep} of {len(drops)} reach 4 %, the threshold of the ODI 4 %.")
 
 
+WAVE_LEAST_UV = 75.0
+"""Peak-to-peak µV a slow wave needs by the AASM rule, and the usual least K-complex (Bremer et al. 1970)."""
+
+
+def _wave_size_rule(label: str, own: Item) -> str:
+    """For one slow wave or K-complex's amplitude: whether it reaches the size that counts it
+    ("" for anything else)."""
+    if own.unit != "µV" or not label.replace("-", " ").startswith(("k complex", "slow wave")):
+        return ""
+    rule = ("the AASM's least slow-wave amplitude" if label.startswith("slow")
+            else "the usual least K-complex amplitude (Bremer et al. 1970)")
+    verdict = "reaches" if own.value >= WAVE_LEAST_UV else "falls short of"
+    return f" It {verdict} {WAVE_LEAST_UV:g} µV, {rule}."
+
+
 def _amplitude(r: EventList) -> str:
     amps = np.array([i.value for i in r.scored if i.unit == "µV"])
     if not len(amps):
         return ""
-    large = int(np.sum(amps >= 75.0))
+    large = int(np.sum(amps >= WAVE_LEAST_UV))
     rule = ("the AASM's least slow-wave amplitude" if r.name.startswith("slow")
             else "the usual least K-complex amplitude (Bremer et al. 1970)")
     return (f"Amplitude on {r.measured_on} (peak to peak, in the wave's band): mean "
             f"**{amps.mean():.0f} µV** (SD {amps.std():.0f}, {amps.min():.0f}-{amps.max():.0f}); "
-            f"{large} of {len(amps)} reach 75 µV, {rule}.")
+            f"{large} of {len(amps)} reach {WAVE_LEAST_UV:g} µV, {rule}.")
 
 
 _CAUSE_RULE = ("respiratory: starting during an apnea or hypopnea or within 5 s of its end; limb "
@@ -2699,7 +2714,7 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         # "how fast was it?": the event's own measure first; after "how long was it?", second
         what = {"Hz": "frequency", "µV": "amplitude (peak to peak)", "%": "depth below its baseline"}
         value = f"{r.own.value:.1f} {'points' if r.own.unit == '%' else r.own.unit}"
-        own = f"Its {what.get(r.own.unit, 'value')}: **{value}**."
+        own = f"Its {what.get(r.own.unit, 'value')}: **{value}**." + _wave_size_rule(r.item.label, r.own)
         text = f"{text} {own}" if r.length_asked else f"{own} {text}"
     if r.positions and not r.position_asked:
         text += f" Body position: {r.positions}."
