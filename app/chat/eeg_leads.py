@@ -10,6 +10,7 @@ artefacts carries more beta or delta); a technician comparing two leads asks whi
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from app.chat.measures import EEG_PREFIX
 from app.chat.plan import Plan
@@ -43,11 +44,12 @@ def compare_leads(plan: Plan, night: LoadedNight) -> LeadComparison | Message:
                           plan.where.text if plan.query.scope.time is not None else "")
 
 
-def _means(frame, label: str, mask: np.ndarray) -> dict[str, float]:
+def _means(frame: pd.DataFrame, label: str, mask: np.ndarray) -> dict[str, float]:
+    """Each band's mean power over the masked epochs of one channel, the bands with a value."""
     return {band: value for band in EEG_BAND_NAMES if (value := _mean(frame, label, band, mask)) is not None}
 
 
-def _mean(frame, label: str, band: str, mask: np.ndarray) -> float | None:
+def _mean(frame: pd.DataFrame, label: str, band: str, mask: np.ndarray) -> float | None:
     """Mean of one channel's band power over the masked epochs, None where none has a value."""
     column = f"{EEG_PREFIX}{label}.{band} [%]"
     if column not in frame.columns or not mask.any():

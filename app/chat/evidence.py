@@ -7,7 +7,6 @@ the stage each scorer gave it (the scoring, the machine's probabilities, the mod
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import replace
 
@@ -16,7 +15,7 @@ import pandas as pd
 
 from app.chat.events import MICRO_EVENTS, events_for
 from app.chat.periods import stage_name
-from app.chat.plan import Plan
+from app.chat.plan import Plan, span_stage
 from app.chat.results import Message, StageEvidence
 from app.chat.timespan import TimeSpan
 from app.night import LoadedNight
@@ -158,7 +157,6 @@ def _chosen(time: TimeSpan | None, machine: np.ndarray | None) -> str:
     epoch the machine staging is least sure of (...)"); "" otherwise."""
     if time is None or time.kind != "least_sure" or machine is None:
         return ""
-    m = re.search(r"\b(rem|n[123]|w)\b", time.text, re.IGNORECASE)
-    stage = f"{m.group(1).upper()} " if m else ""
+    stage = f"{named} " if (named := span_stage(time)) else ""
     return (f"the {stage}epoch the machine staging is {'most' if time.start == 1 else 'least'} sure of "
             f"(its likeliest stage at {np.nanmax(machine):.0%})")

@@ -244,10 +244,16 @@ def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     return onset, final
 
 
+def span_stage(time: TimeSpan) -> str | None:
+    """The stage a span's words name ("the first N2 epoch", "the least certain REM epoch"),
+    None for none."""
+    m = re.search(r"\b(rem|n[123]|w)\b", time.text, re.IGNORECASE)
+    return m.group(1).upper() if m else None
+
+
 def stage_epoch_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     """Seconds of one epoch of a stage ("the first N2 epoch"), in the answers' hypnogram."""
-    m = re.search(r"\b(rem|n[123]|w)\b", time.text, re.IGNORECASE)
-    stage = m.group(1).upper() if m else "W"
+    stage = span_stage(time) or "W"
     stages, _ = night.stages()
     idx = np.flatnonzero(stages == STAGES.index(stage))
     index = int(time.start)
@@ -270,9 +276,7 @@ def least_sure_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
                         "least sure; ask *how confident is the staging?*")
     sure = np.nanmax(np.where(np.isfinite(proba), proba, -np.inf), axis=1)
     ok = np.isfinite(sure)
-    m = re.search(r"\b(rem|n[123]|w)\b", time.text, re.IGNORECASE)
-    if m:
-        stage = m.group(1).upper()
+    if (stage := span_stage(time)) is not None:
         ok &= np.argmax(np.where(np.isfinite(proba), proba, -np.inf), axis=1) == STAGES.index(stage)
         if not ok.any():
             raise ChatError(f"the machine staging calls no epoch {stage} on this night; ask *how "

@@ -886,10 +886,8 @@ def _unsure_first_rem(night: LoadedNight, epoch: int) -> str:
 def _summary_lone_rem(night: LoadedNight, s) -> str:
     """The lone-first-REM caveat for a whole night's summary, whose REM latency ends at the
     night's first REM epoch after sleep onset ("" where there is none or it is no lone run)."""
-    stages = night.stages()[0]
-    asleep = np.flatnonzero(stages >= STAGES.index("N1"))
-    rem = np.flatnonzero(stages == STAGES.index("REM"))
-    if not len(asleep) or not len(rem) or s.rem_latency_min != s.rem_latency_min:
+    rem = np.flatnonzero(night.stages()[0] == STAGES.index("REM"))
+    if not len(rem) or s.rem_latency_min != s.rem_latency_min:
         return ""
     at = float(night.epochs.starts[rem[0]])
     return _lone_rem_note(night, s.source, at, s.rem_latency_min,
