@@ -19,7 +19,7 @@ from app.chat.plan import Plan
 from app.chat.query import Query
 from app.chat.events import unscored_reason
 from app.chat.phenomena import phenomenon, plural
-from app.chat.results import (AgreementTrack, ChannelNeeds, StagingChannel, ChannelRow, EventInventory, Item, Message, RecordingFacts,
+from app.chat.results import (UNSURE_BELOW, AgreementTrack, ChannelNeeds, StagingChannel, ChannelRow, EventInventory, Item, Message, RecordingFacts,
                               StageAgreement, StagerAmounts, StagerRace)
 from app.chat.stagers import agreement_track, stager_amounts, stager_race
 from app.chat.staging_channel import staging_channel
@@ -35,8 +35,6 @@ from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
 from sleeplm_core.scoring.coverage import requirements
 from sleeplm_core.scoring.intervals import runs
 
-UNSURE_BELOW = 0.6
-"""Machine-staging probability under which an epoch counts as uncertain (0-1)."""
 MAX_ITEMS = 10
 """Longest uncertain or flagged stretches listed."""
 MACHINE_STAGING_CHECKED = (

@@ -625,15 +625,19 @@ WAVE_LEAST_UV = 75.0
 """Peak-to-peak µV a slow wave needs by the AASM rule, and the usual least K-complex (Bremer et al. 1970)."""
 
 
+def _wave_rule(name: str) -> str:
+    """Whose least amplitude :data:`WAVE_LEAST_UV` is, for a slow wave or a K-complex."""
+    return ("the AASM's least slow-wave amplitude" if name.startswith("slow")
+            else "the usual least K-complex amplitude (Bremer et al. 1970)")
+
+
 def _wave_size_rule(label: str, own: Item) -> str:
     """For one slow wave or K-complex's amplitude: whether it reaches the size that counts it
     ("" for anything else)."""
     if own.unit != "µV" or not label.replace("-", " ").startswith(("k complex", "slow wave")):
         return ""
-    rule = ("the AASM's least slow-wave amplitude" if label.startswith("slow")
-            else "the usual least K-complex amplitude (Bremer et al. 1970)")
     verdict = "reaches" if own.value >= WAVE_LEAST_UV else "falls short of"
-    return f" It {verdict} {WAVE_LEAST_UV:g} µV, {rule}."
+    return f" It {verdict} {WAVE_LEAST_UV:g} µV, {_wave_rule(label)}."
 
 
 def _amplitude(r: EventList) -> str:
@@ -641,8 +645,7 @@ def _amplitude(r: EventList) -> str:
     if not len(amps):
         return ""
     large = int(np.sum(amps >= WAVE_LEAST_UV))
-    rule = ("the AASM's least slow-wave amplitude" if r.name.startswith("slow")
-            else "the usual least K-complex amplitude (Bremer et al. 1970)")
+    rule = _wave_rule(r.name)
     return (f"Amplitude on {r.measured_on} (peak to peak, in the wave's band): mean "
             f"**{amps.mean():.0f} µV** (SD {amps.std():.0f}, {amps.min():.0f}-{amps.max():.0f}); "
             f"{large} of {len(amps)} reach {WAVE_LEAST_UV:g} µV, {rule}.")
@@ -878,9 +881,8 @@ def _unsure_first_rem(night: LoadedNight, epoch: int) -> str:
         return ""
     rival = max((i for i in range(len(STAGES)) if STAGES[i] != "REM"), key=lambda i: proba[i])
     return (f" ⚠️ The staging was unsure of that first REM epoch (REM {proba[STAGES.index('REM')]:.0%}, "
-            f"{STAGES[rival]} {proba[rival]:.0%}): a scorer may place REM's start elsewhere, so the figure may be off by "
-            f"minutes; ask "
-            f"*how sure are you?* for its evidence.")
+            f"{STAGES[rival]} {proba[rival]:.0%}): a scorer may place REM's start elsewhere, so the figure may "
+            f"be off by minutes; ask *how sure are you?* for its evidence.")
 
 
 def _summary_lone_rem(night: LoadedNight, s) -> str:
@@ -3516,9 +3518,13 @@ def _unsure_count(r: RecordingFacts) -> str:
     if r.unsure_count is None:
         return ""
     n, of = r.unsure_count
-    among = f" it stages {' or '.join(r.unsure_in)}" if r.unsure_in else ""
     return (f"The machine staging gives its chosen stage a probability under **{r.unsure_below:g}** on "
-            f"**{n}** of the {of} epochs{among} (**{100 * n / max(of, 1):.0f} %**).\n\n")
+            f"**{n}** of the {of} epochs{_unsure_among(r)} (**{100 * n / max(of, 1):.0f} %**).\n\n")
+
+
+def _unsure_among(r: RecordingFacts) -> str:
+    """" it stages REM" after the epochs counted, when the question named their stages."""
+    return f" it stages {' or '.join(r.unsure_in)}" if r.unsure_in else ""
 
 
 @render.register
@@ -3676,8 +3682,7 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
             f"- {_span(night, i)} ({i.duration / 60:.1f} min, {i.stage})" for i in r.items[:5]))
         text = f"{stretches}\n\n{text}" if r.unsure_lead == "where" else f"{text}\n\n{stretches}"
     elif r.unsure_lead == "where":
-        among = f" it stages {' or '.join(r.unsure_in)}" if r.unsure_in else ""
-        text = (f"The machine staging is at or over {r.unsure_below:g} on every epoch{among}, so no "
+        text = (f"The machine staging is at or over {r.unsure_below:g} on every epoch{_unsure_among(r)}, so no "
                 f"stretch of it is uncertain.\n\n{text}")
     if r.skipped:
         text += "\n\nNot machine-scored: " + "; ".join(r.skipped) + "."

@@ -29,6 +29,9 @@ from sleeplm_core.scoring.rhythm import RhythmSummary
 LIBRARY_SOURCE = "library:"
 """An :class:`Item`'s source prefix for a library hit; the recording's name follows."""
 
+UNSURE_BELOW = 0.6
+"""Machine-staging probability under which an epoch counts as uncertain (0-1)."""
+
 
 @dataclass(frozen=True)
 class Item:
@@ -1587,7 +1590,7 @@ class RecordingFacts:
     machine_source: str = ""
     mean_confidence: float | None = None
     unsure_pct: float | None = None
-    unsure_below: float = 0.6
+    unsure_below: float = UNSURE_BELOW
     unsure_in: tuple[str, ...] = ()
     unsure_count: tuple[int, int] | None = None
     stage_confidence: dict[str, float] = field(default_factory=dict)

@@ -2245,8 +2245,7 @@ def _read(text: str) -> Query:
     if _SURE_OF_STAGE_RE.search(text):
         # "how sure are you about N3?": the machine staging's doubt over the epochs it calls N3
         return Query(Intent.RECORDING, text, topic="scoring", note="where_unsure", by_rule=True,
-                     scope=Scope(stage_term(text) or (_SURE_STAGE_NAMES.get(
-                         re.search(rf"\b{_SURE_STAGE}\b", text, I).group(0)[0].lower(), "N3"),)))
+                     scope=Scope((_sure_stage(text),)))
     if _HOW_SURE_RE.search(text):
         # "how sure are you about that?": of the last answer's basis (Dialogue.resolve)
         return Query(Intent.RECORDING, text, topic="scoring", ref=Ref.REPEAT, note="how_sure",
@@ -2978,8 +2977,7 @@ def _understand(text: str) -> Query:
         return Query(Intent.LOCATE, text, ref=Ref.REPEAT, note="by_type")
     if m := _SURE_STAGE_EPOCH_RE.search(text):
         # "least certain N1", "the most confident REM epoch": that epoch, with its evidence
-        stage = re.search(rf"\b{_SURE_STAGE}\b", m.group(0), I).group(0).lower()
-        stage = _SURE_STAGE_NAMES.get(stage[0], stage.upper())
+        stage = _sure_stage(m.group(0))
         most = bool(re.search(r"\b(?:most (?:certain|sure|confident|reliable)|surest)\b", m.group(0), I))
         return Query(Intent.CLASSIFY, text, stage_event="why", by_rule=True, scope=Scope(time=TimeSpan(
             "least_sure", float(most), text=f"the {'most' if most else 'least'} certain {stage} epoch")))
@@ -4122,6 +4120,14 @@ _UNSURE_STRETCH_RE = re.compile(r"\b(?:uncertain|unsure|doubtful|low[- ]confiden
 """The machine staging's uncertain stretches named ("uncertain stretches in REM")."""
 _SURE_STAGE_NAMES = {"d": "N3", "s": "N3", "w": "W"}
 """A stage word's first letter -> its stage, for the words that do not spell it ("deep", "wake")."""
+
+
+def _sure_stage(text: str) -> str:
+    """The stage a question on the staging's doubt names, by :data:`_SURE_STAGE` ("deep" -> N3)."""
+    word = re.search(rf"\b{_SURE_STAGE}\b", text, I).group(0).lower()
+    return _SURE_STAGE_NAMES.get(word[0], word.upper())
+
+
 _SURE_OF_STAGE_RE = re.compile(
     rf"^\W*(?:and\s+|so\s+)?(?:how (?:sure|certain|confident) (?:are you|is (?:the )?(?:staging|stager|yasa|machine|it))"
     rf" (?:about|of|in|with) (?:the )?{_SURE_STAGE}|{_SURE_STAGE} (?:staging )?(?:confidence|certainty)|(?:staging )?"
