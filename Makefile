@@ -30,14 +30,8 @@ browser:
 run: install
 	$(PY) app.py
 
-# OpenBLAS picks its kernels by CPU model, and neurokit2's ECG simulator (an adaptive ODE)
-# turns their last-bit differences into different beats (a 1e-15 change of one input moves a
-# beat by up to 0.23 mV), so the pinned synthetic nights of the tests reproduce only under the
-# kernels they were made with. Where the CPU has AVX-512 (CI does), the tests ask for those.
-BLAS_ENV := $(shell grep -qw avx512bw /proc/cpuinfo 2>/dev/null && echo OPENBLAS_CORETYPE=SkylakeX)
-
 test: install browser
-	$(BLAS_ENV) $(PY) -m pytest -q
+	$(PY) -m pytest -q
 
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
