@@ -121,7 +121,7 @@ def _respiratory(n: _Night) -> str | None:
         return f"no usable airflow or effort belt ({why})"
     belts = [b for b in (thorax, abdomen) if b is not None]
     if flow is None:
-        flow = _rip_sum(belts)
+        flow = rip_sum(belts)
     source = _tag("flow", flow, "AASM 2.6 respiratory rules")
     n.add("respiratory", detect_respiratory(Breathing(flow, thorax, abdomen),
                                             n.by_type.get("desaturation", []),
@@ -132,7 +132,7 @@ def _respiratory(n: _Night) -> str | None:
     return None
 
 
-def _rip_sum(belts: list[Signal]) -> Signal:
+def rip_sum(belts: list[Signal]) -> Signal:
     """The summed belts (RIPsum), the AASM's alternative airflow sensor."""
     rate = min(b.sfreq for b in belts)
     n = int(min(b.duration for b in belts) * rate)
