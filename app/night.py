@@ -129,6 +129,13 @@ class LoadedNight:
             return None
         return self.machine.stages_at(self.epochs.starts)
 
+    def machine_proba(self, epochs: np.ndarray | slice) -> np.ndarray | None:
+        """The machine staging's stage probabilities (n, 5; NaN outside its epochs) at the model
+        ``epochs``, None when the night could not be staged."""
+        if self.machine is None or not self.machine.has_stages:
+            return None
+        return self.machine.proba_at(np.atleast_1d(self.epochs.starts[epochs]))
+
     def scored(self) -> np.ndarray | None:
         """Scored stage per model epoch, None when the night has no scoring."""
         if not np.any(self.epochs.stages >= 0):

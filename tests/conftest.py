@@ -123,3 +123,17 @@ def home_test(demo, tmp_path_factory: pytest.TempPathFactory):
     night = read_night(write_edf(rec, folder / "hst.edf", hypnogram_path=folder / "hst_scoring.edf"), "hst")
     embed_night(night, demo[1])
     return night, demo[1]
+
+
+@pytest.fixture(scope="session")
+def unsure_rem(demo, tmp_path_factory: pytest.TempPathFactory):
+    """Seed 9191 (6 h, a randomised montage, age 29), written without its scoring: YASA starts the
+    night's first REM period at an epoch it gives REM 43 % and N2 40 %, and its sleep at an epoch
+    it gives N2 46 % and W 31 %."""
+    from app.night import embed_night, read_night
+
+    rec = synth_night(SynthConfig(hours=6, ahi=2, age=29, profile="random", seed=9191, frac_central=0.1))
+    folder = tmp_path_factory.mktemp("unsure_rem")
+    night = read_night(write_edf(rec, folder / "n9191.edf", hypnogram_path=folder / "n9191_scoring.edf"), "n9191")
+    embed_night(night, demo[1])
+    return night, demo[1]

@@ -327,8 +327,12 @@ def test_how_sure_of_a_stage(sc4001_unscored, asked, stage) -> None:
 @pytest.mark.parametrize("asked", ["what should I double check", "anything I should review manually?",
                                    "what needs manual review before I sign this off?", "which epochs should I review?"])
 def test_what_to_review(sc4001_unscored, asked) -> None:
-    """A technician's request for what to check by hand was not about this recording, or one epoch."""
-    assert last_answer(sc4001_unscored, asked) == last_answer(sc4001_unscored, "where might the scoring be wrong?")
+    """A technician's request for what to check by hand was not about this recording, or one epoch;
+    since stop 72 it is the sign-off checklist, whose staging part is where the scoring may be wrong."""
+    text = last_answer(sc4001_unscored, asked)
+    assert text == last_answer(sc4001_unscored, "what should I double check before I sign this off?")
+    stretches = last_answer(sc4001_unscored, "where might the scoring be wrong?").split("\n\n")[0]
+    assert text.startswith("Before signing off") and stretches in text, text[:400]
 
 
 def test_did_the_event_in_focus_have_another(demo) -> None:
@@ -428,21 +432,6 @@ def test_explain_atonia_with_this_night(sc4001, demo) -> None:
     assert "I cannot read chin tone in REM on this night" in last_answer(sc4001, "explain REM atonia using this night")
 
 
-@pytest.fixture(scope="module")
-def unsure_rem(demo, tmp_path_factory: pytest.TempPathFactory):
-    """Seed 9191 (6 h, a randomised montage, age 29), written without its scoring: YASA starts the
-    night's first REM period at an epoch it gives REM 43 % and N2 40 %."""
-    from app.night import embed_night, read_night
-    from sleeplm_core.io.edf_write import write_edf
-    from sleeplm_core.io.synth import SynthConfig, synth_night
-
-    rec = synth_night(SynthConfig(hours=6, ahi=2, age=29, profile="random", seed=9191, frac_central=0.1))
-    folder = tmp_path_factory.mktemp("unsure_rem")
-    night = read_night(write_edf(rec, folder / "n9191.edf", hypnogram_path=folder / "n9191_scoring.edf"), "n9191")
-    embed_night(night, demo[1])
-    return night, demo[1]
-
-
 def test_an_unsure_first_rem_epoch_is_flagged(unsure_rem) -> None:
     """"REM latency?" and "is the REM latency reliable?" gave a latency resting on an epoch the
     staging called REM at 43 % without a word (the scoring's first REM came 4 min earlier)."""
@@ -456,8 +445,8 @@ def test_an_unsure_first_rem_epoch_is_flagged(unsure_rem) -> None:
     rival = max((i for i in range(len(STAGES)) if STAGES[i] != "REM"), key=lambda i: proba[i])
     for asked in ("REM latency?", "is the REM latency reliable?"):
         text = last_answer(unsure_rem, asked)
-        assert (f"⚠️ The staging was unsure of that first REM epoch (REM {rem:.0%}, {STAGES[rival]} "
-                f"{proba[rival]:.0%})") in text, text
+        assert (f"⚠️ The staging was unsure of the first REM epoch, **{clock(night, night.epochs.starts[a])}** "
+                f"(REM {rem:.0%}, {STAGES[rival]} {proba[rival]:.0%})") in text, text
 
 
 @pytest.mark.parametrize("asked", ["why N2 and not N3?", "why not N3?"])

@@ -1,17 +1,21 @@
 """Execute step for "how reliable is the AHI?", "how sure are you of that number?" after the
 AHI: the index re-read under each choice it rests on (the sleep it is divided by, as this
 night's staging has it, as a second staging of the same night has it, or every hour recorded;
-and the oxygen rule a hypopnea must meet), so that the spread shows how far one figure holds."""
+the oxygen rule a hypopnea must meet, and the events near a rule's cut), so that the spread shows
+how far one figure holds."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
+from app.chat.borderline import borderline_events
 from app.chat.events import unscored_reason
 from app.chat.hypopnea_rules import hypopnea_rules
 from app.chat.plan import Plan, source_name
-from app.chat.results import AhiReading, AhiRobustness, HypopneaRules, Message
-from app.chat.sleep_breathing import sleep_breathing
+from app.chat.results import AhiReading, AhiRobustness, HypopneaRules, Message, RuleMargins
+from app.chat.sleep_breathing import sleep_breathing, spo2_channel
 from app.night import LoadedNight
 from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.io.recording import EPOCH_SEC
@@ -75,8 +79,17 @@ def ahi_robustness(plan: Plan, night: LoadedNight) -> AhiRobustness | Message:
         readings.append(AhiReading("every hour recorded, wherever the events fall (as a home "
                                    "test's REI)", len(every), night.summary().tib_min / 60.0))
     readings += _rule_readings(plan, night)
+    near = borderline_events(replace(plan, query=replace(plan.query, phenomenon=None)), night)
+    if isinstance(near, RuleMargins) and near.dropped:
+        readings.append(AhiReading(f"without the {near.dropped} that lie near a cut that would not score them "
+                                   f"(*which events are borderline?*)", near.counted - near.dropped, near.hours))
     source = breath.source
     checked = MACHINE_BREATHING_CHECKED if source != "scored" else (
         "The events are the file's own scoring; the hypopnea rule its scorer used is not "
         "recorded in the file")
+    if source != "scored" and spo2_channel(night)[2]:
+        # the machine's hypopnea rule ties a desaturation or an arousal: without the oxygen,
+        # only the arousal half could apply
+        checked += (f". Without a usable SpO2 ({spo2_channel(night)[2]}) only hypopneas ending in an arousal could "
+                    f"be scored, so this AHI is a lower bound: hypopneas that only lowered the oxygen are missing")
     return AhiRobustness(readings, breath.recorded, source, night.stages()[1], checked)

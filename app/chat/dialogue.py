@@ -1359,6 +1359,8 @@ class Dialogue:
         after a phenomenon was shown; None otherwise."""
         if (terse := self._terse(text)) is not None:
             return terse
+        if (again := self._at_other_time(text) or self._with_other_number(text)) is not None:
+            return again
         if (self.last is not None and self.last.measure == "spo2_recoveries"
                 and _RECOVERY_FOLLOW_RE.search(text)):
             # "how long does it take on average?", "what's the slowest one?" after the
@@ -1805,6 +1807,34 @@ class Dialogue:
         head = noun.split()[-1]
         other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
         return f"how is {noun} different from {other}?"
+
+    def _at_other_time(self, text: str) -> str | None:
+        """"what was the stage at 1 am?", then "and at 2?"; "apneas between 2 and 3", then "and 3 to
+        4?": the last question at the new clock time, in the last one's half of the day when the
+        follow-up names none (None unless the last question named a clock time)."""
+        span = self.last.scope.time if self.last is not None else None
+        if (span is None or span.kind != "clock" or not span.text or span.text not in self.last.text
+                or not (m := _OTHER_TIME_RE.search(text))):
+            return None
+        first, second = m["a"], m["b"]
+        half = re.search(r"\s*[ap]\.?m\.?\b", span.text, re.I)
+        if half and not re.search(r"[ap]\.?m\b", text, re.I):
+            first, second = first + half.group(0), second and second + half.group(0)
+        words = (f"between {first} and {second}" if second and "between" in span.text
+                 else f"from {first} to {second}" if second else f"at {first}")
+        return self.last.text.replace(span.text, words)
+
+    def _with_other_number(self, text: str) -> str | None:
+        """"how many hypopneas have a 3% desat?", then "and with 4%?": the last question with its
+        one number of that unit changed (None unless it had exactly one)."""
+        if self.last is None or not (m := _OTHER_NUMBER_RE.search(text)):
+            return None
+        unit = m["unit"] or ""
+        found = list(re.finditer(rf"\b\d+(?:\.\d+)?(?=\s*{re.escape(unit)})" if unit else r"\b\d+(?:\.\d+)?\b",
+                                 self.last.text))
+        if len(found) != 1 or (not unit and "%" in self.last.text):
+            return None
+        return self.last.text[:found[0].start()] + m["n"] + self.last.text[found[0].end():]
 
     def _two_scopes(self) -> tuple[str, str, str] | None:
         """(what, stage a, stage b) when the last two answers read one body system or signal in
@@ -2367,6 +2397,13 @@ _DID_IT_HAVE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|were) (?:it|
                              r"|cause|lead to|end (?:in|with)|get|followed by|tied to|associated with|linked to)"
                              r" (?:an? |any |some )?(?P<kind>[\w -]+?)\W*$", re.I)
 """Whether the one event in focus was followed by another ("did it have a desaturation?")."""
+_CLOCK = r"\d{1,2}(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?"
+_OTHER_TIME_RE = re.compile(rf"^\W*(?:and|what about|how about|now|then)\s+(?:at\s+|from\s+|between\s+)?(?P<a>{_CLOCK})"
+                            rf"(?:\s*(?:to|and|-|–|until|till)\s*(?P<b>{_CLOCK}))?(?:\s*o'?clock)?\W*$", re.I)
+"""A follow-up naming only another clock time or span ("and at 2?", "and 3 to 4?")."""
+_OTHER_NUMBER_RE = re.compile(r"^\W*(?:and|what about|how about|now)\s+(?:with|at|for|of|below|under|above|over)?\s*"
+                              r"(?:a\s+|an\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|s|sec|min|bpm|µv|uv)?\W*$", re.I)
+"""A follow-up naming only another number ("and with 4%?", "what about 88?")."""
 _HOW_SURE_OF_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:how (?:sure|certain|confident)(?: are you| is (?:that|it))?"
                                 r"(?: (?:about|of) (?:that|it|this|that one|this one))?|are you sure(?: about (?:that|it))?)\W*$",
                                 re.I)

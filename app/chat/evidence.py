@@ -103,8 +103,7 @@ def clearest_epoch(night: LoadedNight, stage: str) -> tuple[int, str] | None:
         if len(marked):
             idx, shown = marked, f" with {_HALLMARKS[stage][-1]}" if stage != "N2" else " with a spindle or K-complex"
     code = STAGES.index(stage)
-    proba = night.machine.proba_at(night.epochs.starts[idx]) if night.machine is not None \
-        else None
+    proba = night.machine_proba(idx)
     if proba is not None and np.isfinite(proba[:, code]).any():
         best = int(np.nanargmax(proba[:, code]))
         return int(idx[best]), f"the machine staging's surest {stage}{shown} ({proba[best, code]:.0%})"

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from app.chat import norms
+from app.chat.borderline import borderline_events
 from app.chat.architecture import span_architecture, span_length
 from app.chat.event_free import event_free
 from app.chat.event_rank import event_rank
@@ -1712,10 +1713,11 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
     others = Aspect.OTHER_NIGHTS in q.aspects
     at = clock(night, float(night.epochs.starts[i]))
     # "which of them were in REM?": the nearest epochs scored in those stages, over the whole
-    # library (a wake epoch's nearest few hundred are all wake)
+    # library (a wake epoch's nearest few hundred are all wake); "in other nights" over the whole
+    # library too, where the loaded night's own epochs, held there, may be all the nearest
     stages = q.scope.stages
     found = search_vectors(engine.library, night.embedded.vectors[i:i + 1],
-                           engine.library.index.ntotal if stages else 3 * k + 1)[0]
+                           engine.library.index.ntotal if stages or others else 3 * k + 1)[0]
     hits = [h for h in found if not _is_query(h, night, i, at, others)
             and (not stages or h.meta.get("stage") in stages)][:k]
     label = (f"the {q.rank} {phen.title.lower()} at {clock(night, one.start)} (epoch {i})"
@@ -2419,7 +2421,7 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "plm_series": plm_series, "awakening_signal": awakening_signal, "coupling": so_coupling,
     "event_rank": event_rank,
     "by_channel": events_by_channel, "eeg_leads": compare_leads, "position_nadir": position_nadir,
-    "window_why": window_why,
+    "window_why": window_why, "borderline": borderline_events,
     "channel_noise": noise_report}
 _STEPS: dict[Intent, Step] = {
     Intent.LOCATE: locate,

@@ -49,9 +49,8 @@ def _clear_epochs(night: LoadedNight, stages: np.ndarray, stage: str) -> np.ndar
     all of them where it gives none or none is clear."""
     code = STAGES.index(stage)
     idx = np.flatnonzero(stages == code)
-    if night.machine is None or not night.machine.has_stages:
+    if (proba := night.machine_proba(idx)) is None:
         return idx
-    proba = night.machine.proba_at(night.epochs.starts[idx])
     clear = idx[np.nan_to_num(proba[:, code]) >= CLEAR_PROBABILITY]
     return clear if len(clear) else idx
 

@@ -12,6 +12,7 @@ from collections import Counter
 import numpy as np
 
 from app.chat.agreement import paired_kappa, stage_agreement
+from app.chat.borderline import borderline_events, breathing_in_wake
 from app.chat.aspects import Aspect
 from app.chat.inventory import event_inventory
 from app.chat.periods import stage_name
@@ -19,7 +20,7 @@ from app.chat.plan import Plan
 from app.chat.query import Query
 from app.chat.events import unscored_reason
 from app.chat.phenomena import phenomenon, plural
-from app.chat.results import (UNSURE_BELOW, AgreementTrack, ChannelNeeds, StagingChannel, ChannelRow, EventInventory, Item, Message, RecordingFacts,
+from app.chat.results import (UNSURE_BELOW, AgreementTrack, SignOff, ChannelNeeds, StagingChannel, ChannelRow, EventInventory, Item, Message, RecordingFacts,
                               StageAgreement, StagerAmounts, StagerRace)
 from app.chat.stagers import agreement_track, stager_amounts, stager_race
 from app.chat.staging_channel import staging_channel
@@ -346,6 +347,11 @@ def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAg
         # "could you score the breathing?": yes or no for those events first
         return replace(_scoring(night), scorable=(plural(phen.title.lower()),
                                                   unscored_reason(night, phen.event_types)))
+    if topic == "scoring" and plan.query.note == "review":
+        # "what should I double check?": where the staging is least sure, then the events
+        # nearest their rule's cut
+        return SignOff(replace(_scoring(night), unsure_lead="where"), borderline_events(plan, night),
+                       breathing_in_wake(night))
     if topic == "scoring" and plan.query.note in _UNSURE_LEADS:
         # "where is the staging least certain?": its uncertain stretches first; "which stage is
         # YASA least sure about?": that stage

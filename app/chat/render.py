@@ -37,7 +37,7 @@ from app.chat.evidence import SLOW_WAVE_SHARE
 from app.chat.stage_shortfall import NEAR_MISS_PCT
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.results import (LIBRARY_SOURCE, BestLead, LeadComparison, PositionNadir, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, RuleMargins, SignOff, BestLead, LeadComparison, PositionNadir, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -55,6 +55,7 @@ from app.night import LoadedNight
 from app.plots import Highlight
 from sleeplm_core.captions.stage_event import EVENT_NAMES
 from sleeplm_core.features.brain import EEG_BAND_NAMES, EOG_SLOW_BAND, EOG_TOTAL
+from sleeplm_core.scoring.margins import RuleMargin
 from sleeplm_core.scoring.noise import NoiseConfig
 from sleeplm_core.heads.cycles import CycleConfig
 from sleeplm_core.heads.summary import APNEA_TYPES
@@ -859,9 +860,9 @@ def _lone_rem_note(night: LoadedNight, source: str, moment: float, latency_min: 
     if (rem_runs[0][1] - rem_runs[0][0]) * EPOCH_SEC / 60 > LONE_REM_MIN:
         return _unsure_first_rem(night, rem_runs[0][0])
     a, b = rem_runs[0]
-    proba = (night.machine.proba_at(night.epochs.starts[a:b])[:, STAGES.index("REM")]
-             if night.machine is not None and night.machine.has_stages else None)
-    sure = f" (the staging's REM probability there {np.nanmean(proba):.0%})" if proba is not None else ""
+    proba = night.machine_proba(slice(a, b))
+    sure = (f" (the staging's REM probability there {np.nanmean(proba[:, STAGES.index('REM')]):.0%})"
+            if proba is not None else "")
     steady = next(((c, d) for c, d in rem_runs if (d - c) * EPOCH_SEC / 60 >= STEADY_REM_MIN), None)
     later = ("" if steady is None else
              f"; the first REM run of {STEADY_REM_MIN:g} min or more starts at **{clock(night, night.epochs.starts[steady[0]])}**")
@@ -872,17 +873,38 @@ def _lone_rem_note(night: LoadedNight, source: str, moment: float, latency_min: 
             f"score the lone run REM, so {what}.")
 
 
+def _doubt_at(night: LoadedNight, epoch: int, stage: str) -> str:
+    """"REM 43 %, N2 40 %": the machine staging's odds of ``stage`` and of its likeliest rival at
+    model ``epoch``, where it is unsure of ``stage`` there ("" when sure, or without probabilities)."""
+    proba = night.machine_proba(slice(epoch, epoch + 1))
+    if proba is None or not np.isfinite(proba[0]).all() or proba[0, STAGES.index(stage)] >= UNSURE_BELOW:
+        return ""
+    odds = proba[0]
+    rival = max((i for i in range(len(STAGES)) if STAGES[i] != stage), key=lambda i: odds[i])
+    return f"{stage} {odds[STAGES.index(stage)]:.0%}, {STAGES[rival]} {odds[rival]:.0%}"
+
+
 def _unsure_first_rem(night: LoadedNight, epoch: int) -> str:
     """A steady first REM run whose first epoch the machine staging was unsure of: its odds
     there, since the latency rests on that epoch ("" when sure, or without probabilities)."""
-    proba = (night.machine.proba_at(night.epochs.starts[epoch:epoch + 1])[0]
-             if night.machine is not None and night.machine.has_stages else None)
-    if proba is None or not np.isfinite(proba).all() or proba[STAGES.index("REM")] >= UNSURE_BELOW:
+    if not (odds := _doubt_at(night, epoch, "REM")):
         return ""
-    rival = max((i for i in range(len(STAGES)) if STAGES[i] != "REM"), key=lambda i: proba[i])
-    return (f" ⚠️ The staging was unsure of that first REM epoch (REM {proba[STAGES.index('REM')]:.0%}, "
-            f"{STAGES[rival]} {proba[rival]:.0%}): a scorer may place REM's start elsewhere, so the figure may "
-            f"be off by minutes; ask *how sure are you?* for its evidence.")
+    return (f" ⚠️ The staging was unsure of the first REM epoch, **{clock(night, night.epochs.starts[epoch])}** "
+            f"({odds}): a scorer may place REM's start "
+            f"elsewhere, so the figure may be off by minutes; ask *how sure are you?* for its evidence.")
+
+
+def _onset_doubt(night: LoadedNight) -> str:
+    """Sleep onset resting on a first sleep epoch the machine staging was unsure of ("" else)."""
+    stages, source = night.stages()
+    asleep = np.flatnonzero(stages > 0)
+    if source == "scored" or stages_guessed(night, source) or not len(asleep):
+        return ""
+    first = int(asleep[0])
+    if not (odds := _doubt_at(night, first, STAGES[stages[first]])):
+        return ""
+    return (f" ⚠️ Sleep onset, **{clock(night, night.epochs.starts[first])}**, rests on an epoch the staging was "
+            f"unsure of ({odds}): the sleep latency and the sleep efficiency move with it.")
 
 
 def _summary_lone_rem(night: LoadedNight, s) -> str:
@@ -1637,6 +1659,98 @@ def _(r: AhiRobustness, night: LoadedNight) -> Answer:
                   f"sleep it is divided by.")
 
 
+_MARGIN_SCALE = {"duration": 1.5, "apnea_flow": 5.0, "hypopnea_flow": 5.0, "effort": 10.0,
+                 "desaturation": 0.5, "tie_desaturation": 0.5, "tie_arousal": 2.0}
+"""How far from its cut a measure still counts as borderline (MarginConfig's widths), to rank
+the events of different cuts by how close they came."""
+_MARGIN_NAMES = {"duration": "length", "apnea_flow": "apnea airflow", "hypopnea_flow": "hypopnea airflow",
+                 "effort": "central or obstructive", "desaturation": "desaturation depth",
+                 "tie_desaturation": "hypopnea's desaturation", "tie_arousal": "hypopnea's arousal"}
+
+
+def _margin_line(m: RuleMargin, night: LoadedNight) -> str:
+    """One event near one cut: what was measured against what the rule asks, and the other side."""
+    e = m.event
+    head = f"**{clock(night, e.onset)}** {e.type.replace('_', ' ')} ({seconds(e.duration)}, {stage_at(night, e.onset)})"
+    reading = {
+        "duration": f"lasted **{m.measured:.1f} s** against the {m.cut:g} s the rule asks",
+        "apnea_flow": f"airflow at **{m.measured:.0f} %** of the breaths before, against the {m.cut:.0f} % an "
+                      f"apnea is scored under (the scorer's cut for a 90 % drop); above it, a hypopnea",
+        "hypopnea_flow": f"airflow at **{m.measured:.0f} %** of the breaths before, against the {m.cut:.0f} % "
+                         f"(a 30 % drop) a hypopnea needs",
+        "effort": f"effort absent for **{m.measured:.0f} %** of it, against the {m.cut:.0f} % that types an "
+                  f"apnea central; on the other side, {m.otherwise}",
+        "desaturation": f"fell **{m.measured:.1f} points**, against the {m.cut:g} the rule asks",
+        "tie_desaturation": f"its only tie is a desaturation of **{m.measured:.1f} points**, against the "
+                            f"{m.cut:g} the rule asks",
+        "tie_arousal": f"its only tie is an arousal starting **{m.measured:.1f} s** after it ended, of the "
+                       f"{m.cut:g} s the rule allows",
+    }[m.rule]
+    return f"- {head}: {reading}"
+
+
+def _margins_text(r: RuleMargins, night: LoadedNight) -> str:
+    index = "REI" if r.recorded else "AHI"
+    if not r.margins:
+        return (f"None of the night's {r.judged} {r.kinds} ({source_name(r.source)} events) lies near the "
+                f"cut of the rule that scores it, as the machine scorer measures them.")
+    events = len({id(m.event) for m in r.margins})
+    nearest = sorted(r.margins, key=lambda m: abs(m.measured - m.cut) / _MARGIN_SCALE[m.rule])[:8]
+    by_cut = Counter(_MARGIN_NAMES[m.rule] for m in r.margins)
+    text = (f"**{events}** of the night's {r.judged} {r.kinds} "
+            f"({source_name(r.source)} events) {'lies' if events == 1 else 'lie'} near the cut of the rule that scores them, each "
+            f"measured as the machine scorer measures it. The nearest:\n"
+            + "\n".join(_margin_line(m, night) for m in nearest)
+            + "\n\nBy cut: " + ", ".join(f"{name} {n}" for name, n in by_cut.most_common()) + ".")
+    if r.hours > 0 and r.counted:
+        kept = r.counted - r.dropped
+        before, after = r.counted / r.hours, kept / r.hours
+        bands = (norms.band_name(before, night), norms.band_name(after, night))
+        verdict = (f"**{bands[0]}** either way" if bands[0] == bands[1]
+                   else f"from **{bands[0]}** to **{bands[1]}**: the band hangs on these events")
+        text += (f"\n\n{index} **{before:.1f}/h** as counted ({r.counted} over {r.hours:.1f} h); without the "
+                 f"{r.dropped} that the other side of their cut would not score, **{after:.1f}/h**, "
+                 f"{verdict}.")
+    return text
+
+
+@render.register
+def _(r: RuleMargins, night: LoadedNight) -> Answer:
+    return _answer(night, _margins_text(r, night), _margin_items(r, night))
+
+
+def _margin_items(r: RuleMargins, night: LoadedNight) -> list[Item]:
+    seen: dict[int, Item] = {}
+    for m in sorted(r.margins, key=lambda m: abs(m.measured - m.cut) / _MARGIN_SCALE[m.rule]):
+        e = m.event
+        seen.setdefault(id(e), Item(e.onset, e.offset, e.type.replace("_", " "), e.source or r.source,
+                                    stage_at(night, e.onset)))
+    return list(seen.values())
+
+
+@render.register
+def _(r: SignOff, night: LoadedNight) -> Answer:
+    events = (_margins_text(r.events, night) if isinstance(r.events, RuleMargins)
+              else render(r.events, night).text)
+    items = _margin_items(r.events, night) if isinstance(r.events, RuleMargins) else []
+    if r.in_wake and isinstance(r.events, RuleMargins) and r.events.hours > 0:
+        with_them = (r.events.counted + len(r.in_wake)) / r.events.hours
+        starts = ", ".join(f"**{clock(night, e.onset)}**" for e in r.in_wake[:5])
+        events += (f"\n\n**{len(r.in_wake)}** apneas and hypopneas start in epochs the staging calls wake "
+                   f"({'at' if len(r.in_wake) == 1 else 'the first at'} {starts}), so the AHI leaves them out; with them, over the same hours, it would read "
+                   f"**{with_them:.1f}/h**. "
+                   f"Breathing events in wake often mark sleep staged as wake: check those epochs.")
+        items += [Item(e.onset, e.offset, e.type.replace("_", " "), e.source or r.events.source, "W")
+                  for e in r.in_wake]
+    figures = (_onset_doubt(night) + _summary_lone_rem(night, night.summary())).strip()
+    figures = f"\n\nFigures that rest on one doubtful epoch: {figures}" if figures else ""
+    text = (f"Before signing off, check these two things first.\n\n**1. The staging.** "
+            f"{_scoring_text(r.facts, night)}{figures}\n\n**2. Events near their rule's cut.** {events}\n\n"
+            f"Also worth a look: *which channel is the noisiest?* (signal quality) and *how reliable is "
+            f"the AHI?* (the index under the other choices it rests on).")
+    return _answer(night, text, r.facts.items + items)
+
+
 @render.register
 def _(r: BandRatio, night: LoadedNight) -> Answer:
     name = f"{r.top.capitalize()}/{r.bottom} ratio"
@@ -2350,10 +2464,31 @@ def _(r: NormCheck, night: LoadedNight) -> Answer:
                       f"the AASM's pediatric rule instead (an obstructive AHI of "
                       f"{norms.PEDIATRIC_OAHI:g}/h or more; ask *what's the pediatric cut-off?*).")
     lead = _stated_norm(r, who) or _rebound(r)
-    if lead:
-        # "is a sleep efficiency of 75 % normal?": the value asked about, then the night
-        return Answer(lead + "\n\n" + _norm_text(r, who))
-    return Answer(_norm_text(r, who))
+    # "is a sleep efficiency of 75 % normal?": the value asked about, then the night
+    return Answer((lead + "\n\n" if lead else "") + _norm_text(r, who) + _staging_doubt(night, r.source))
+
+
+def _staging_doubt(night: LoadedNight, source: str) -> str:
+    """The machine staging's own doubt where it can move verdicts read from its stages: a fifth
+    or more of its epochs unsure, or a stage other than N1 (every stager's weakest) unsure on
+    average; "" for a human scoring or a sure staging."""
+    machine = night.machine
+    if source == "scored" or stages_guessed(night, source) or machine is None or not machine.has_stages:
+        return ""
+    ok = np.isfinite(machine.confidence)
+    conf, codes = machine.confidence[ok], machine.stages[ok]
+    if not len(conf):
+        return ""
+    by_stage = {st: float(np.mean(conf[codes == i])) for i, st in enumerate(STAGES) if np.any(codes == i)}
+    unsure = float(np.mean(conf < UNSURE_BELOW))
+    weak = [st for st, p in sorted(by_stage.items(), key=lambda kv: kv[1]) if p < UNSURE_BELOW and st != "N1"]
+    if unsure < 0.2 and not weak:
+        return ""
+    least = weak[0] if weak else min(by_stage, key=by_stage.get)
+    return (f"\n\n⚠️ No human scored this night, and the machine staging these figures rest on was unsure (under "
+            f"{UNSURE_BELOW:g}) of **{unsure:.0%}** of its epochs, least sure of **{least}** (mean probability "
+            f"{by_stage[least]:.2f}): the verdicts on {least} and on what it moves (sleep time, efficiency, "
+            f"latencies) may be wrong. *What should I double check?* shows where.")
 
 
 def _rebound(r: NormCheck) -> str:
@@ -2875,6 +3010,11 @@ def _window_verdict(r: Context, night: LoadedNight, side: str) -> str:
     if r.asked_types:
         kinds = {t.replace("_", " ") for t in r.asked_types}
         found = [i for i in r.events if i.label in kinds]
+        if not found and side == "after":
+            # "did it have a desaturation?": one starting inside the event is its own too
+            found = [Item(e.onset, e.offset, e.type.replace("_", " "), e.source or "scored")
+                     for e in night.scored_events()[0] if e.type in r.asked_types
+                     and r.item.start < e.onset < r.item.end]
         if found:
             gap = found[0].start - r.item.end if side == "after" else r.item.start - found[0].end
             when = (f", starting {gap:.0f} s after it ended" if side == "after" else
@@ -2884,8 +3024,12 @@ def _window_verdict(r: Context, night: LoadedNight, side: str) -> str:
             if side == "after" and kind in APNEA_TYPES and rule < gap:
                 # "did it cause an arousal?": one that came later than the rule that ties the
                 # two allows (an arousal's cause as the arousal counts read it) is no effect of it
+                hypopnea_rule = (f" (the hypopnea rule itself accepts an arousal up to "
+                                 f"{RespiratoryConfig().arousal_after_sec:g} s after)"
+                                 if kind == "hypopnea" and other == "arousal" else "")
                 return (f"**Yes**, though not tied to it: {found[0].label} at {_span(night, found[0])}{when}, later "
-                        f"than the {rule:g} s within which the scoring ties {article(other.replace('_', ' '))} to it.\n")
+                        f"than the {rule:g} s within which the scoring ties {article(other.replace('_', ' '))} to it"
+                        f"{hypopnea_rule}.\n")
             return f"**Yes**: {found[0].label} at {_span(night, found[0])}{when}.\n"
         blind = night.blind_types()
         unseen = sorted({t for t in r.asked_types if t in blind} - {e.type for e in night.scored_events()[0]})
@@ -3450,9 +3594,17 @@ def _(r: StageAgreement, night: LoadedNight) -> Answer:
                  f"{ref} **{STAGES[a]}** staged **{STAGES[b]}** by {other}.")
         # "which stage does it confuse most?": that stage first
         text = f"{least}\n\n{text}" if r.worst_first and r.cell is None else f"{text}\n\n{least}"
-    if r.reference != "scored":
-        text += "\n\nNeither staging is a human scoring: this night was not scored."
-    return Answer(text)
+    return Answer(text + _neither_human(r.reference, night))
+
+
+def _neither_human(reference: str, night: LoadedNight) -> str:
+    """The closing line of two machine stagings set side by side: whether a human scored the night."""
+    if reference == "scored":
+        return ""
+    if night.recording.has_scoring:
+        return ("\n\nNeither staging is the night's human scoring, which is left aside here: ask *how does "
+                "YASA compare with the expert?* or *how does the model compare with the expert?*")
+    return "\n\nNeither staging is a human scoring: this night was not scored."
 
 
 @render.register
@@ -3495,7 +3647,7 @@ def _(r: AgreementTrack, night: LoadedNight) -> Answer:
     return Answer(f"{lead}\n\n{table}\n\nAgreement moves with the stages each part holds (N1 and the "
                   f"transitions are the hardest for any stager), so read it beside the commonest stage; "
                   f"hours with under 10 min both stage are left out."
-                  + ("" if r.reference == "scored" else "\n\nNeither staging is a human scoring: this night was not scored."))
+                  + _neither_human(r.reference, night))
 
 
 @render.register

@@ -17,6 +17,7 @@ from app.chat.query import Condition
 from sleeplm_core.heads.localize import LocalizeConfig
 from sleeplm_core.heads.summary import NightSummary
 from sleeplm_core.index.search import Hit
+from sleeplm_core.scoring.margins import RuleMargin
 from sleeplm_core.io.patient import Patient
 from sleeplm_core.scoring.coupling import Coupling
 from sleeplm_core.scoring.desaturation import Resaturation, ResaturationConfig
@@ -2213,6 +2214,42 @@ class PositionNadir:
     source: str
     asked: str = ""
     where: str = ""
+
+
+@dataclass
+class RuleMargins:
+    """"Which events are borderline?": the breathing events and desaturations near their rule's cut.
+
+    Attributes:
+        margins: each event near each cut, in time order.
+        judged: apneas, hypopneas and desaturations read.
+        source: where the events come from.
+        counted: apneas and hypopneas the AHI counts (in sleep; every one on a home test).
+        dropped: how many of those the other side of a cut would not score at all.
+        hours: hours the AHI divides by (of sleep, or recorded on a home test).
+        recorded: a home test: the index is the REI, per hour recorded.
+        kinds: the kinds read, in words ("apneas, hypopneas and desaturations").
+    """
+
+    margins: list[RuleMargin]
+    judged: int
+    source: str
+    counted: int
+    dropped: int
+    hours: float
+    recorded: bool
+    kinds: str
+
+
+@dataclass
+class SignOff:
+    """"What should I check before I sign this off?": where the staging is least sure, then the
+    events nearest their rule's cut (a Message when the breathing was not scored) and the apneas
+    and hypopneas starting in epochs staged wake (``in_wake``: events, which the AHI leaves out)."""
+
+    facts: RecordingFacts
+    events: RuleMargins | Message
+    in_wake: list = field(default_factory=list)
 
 
 @dataclass

@@ -101,7 +101,8 @@ _SHORTHAND = {"whats": "what's", "hows": "how's", "wheres": "where's", "whens": 
               "plz": "please", "idx": "index", "lat": "latency", "eff": "efficiency", "sat": "saturation",
               "sats": "saturation", "heartrate": "heart rate", "hart": "heart", "indx": "index", "effcy": "efficiency",
               "prev": "previous", "freq": "frequency", "sup": "supine", "pos": "position",
-              "nonsup": "non-supine"}
+              "nonsup": "non-supine", "remlatency": "REM latency", "sleeplatency": "sleep latency",
+              "sleepefficiency": "sleep efficiency", "remsleep": "REM sleep"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b|^\s*r(?= (?:there|they|the|these|those)\b)", re.I)
 
 

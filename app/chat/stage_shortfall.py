@@ -80,9 +80,9 @@ def _where(time: TimeSpan, text: str) -> str:
 def _machine_sure(night: LoadedNight, source: str, epochs: np.ndarray, code: int) -> float | None:
     """The machine staging's mean probability of stage ``code`` over ``epochs`` when the answers'
     stages are the machine's, else None."""
-    if source == "scored" or night.machine is None or not night.machine.has_stages or not epochs.any():
+    if source == "scored" or not epochs.any() or (odds := night.machine_proba(epochs)) is None:
         return None
-    proba = night.machine.proba_at(night.epochs.starts[epochs])[:, code]
+    proba = odds[:, code]
     return float(np.nanmean(proba)) if np.isfinite(proba).any() else None
 
 

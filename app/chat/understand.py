@@ -2381,7 +2381,9 @@ _SURE_OF_INDEX_RE = re.compile(
     rf"|\b{_INDEX_WORDS}\b.{{0,30}}\b(?:reliab\w*|accura\w*|robust\w*|trustworth\w*|precis\w*|uncertain\w*"
     rf"|margin of error|error bars?|confidence interval)\W*$|\b(?:margin of error|error bars?|uncertainty"
     rf"|confidence interval)\b.{{0,25}}\b(?:on|of|for|in|around) (?:the |this |that |her |his |their )?"
-    rf"{_INDEX_WORDS}\b", I)
+    rf"{_INDEX_WORDS}\b"
+    # "is the AHI underestimated?"
+    rf"|\b{_INDEX_WORDS}\b.{{0,30}}\b(?:under|over)[- ]?(?:estimat|stat|count|scor)\w*", I)
 _THAT_ONE = (r"(?:that|this|it|these|those|they|them)(?: (?:number|figure|value|result|answer|estimate"
              r"|count|index|reading|finding)s?)?")
 # "how confident are you in that number?", "is that accurate?", "can I trust it?"
@@ -2568,6 +2570,18 @@ def _understand(text: str) -> Query:
                 else "was the AHI higher in REM than in NREM?")
     for pattern, words in _PLAIN_WORDINGS:
         text = pattern.sub(words, text)
+    if _SIGN_OFF_RE.search(text):
+        # "what should I double check?", after _REVIEW_RE's rewording: the staging's doubts, then
+        # the events nearest their rule's cut
+        return Query(Intent.RECORDING, text, topic="scoring", note="review", by_rule=True)
+    if m := _STAGE_DOUBTED_RE.search(text):
+        # "is the N3 overscored?": how sure the staging is of the epochs it calls N3
+        return Query(Intent.RECORDING, text, topic="scoring", note="where_unsure", by_rule=True,
+                     scope=Scope(stage_term(m["stage"])))
+    if _BORDERLINE_RE.search(text) and _BORDERLINE_EVENTS_RE.search(text):
+        # "which events are borderline?", "which hypopneas barely met the criteria?"
+        return Query(Intent.MEASURE, text, measure="borderline", modality="respiratory",
+                     phenomenon=(p := find_phenomenon(text)) and p.key, by_rule=True)
     # "for more than a minute", "longer than half a minute": the bound as a number
     text = _ONE_UNIT_RE.sub(_one_unit, text)
     text = _SHOWED_RE.sub(_showed, text)
@@ -5081,6 +5095,14 @@ _REVIEW_RE = re.compile(r"^.*\b(?:double[- ]?check|re-?check|verify|review|look 
                         r"(?:.*\b(?:manual\w*|by hand|myself|before|epochs?|scoring|staging|stages|hypnogram|night|this)\b"
                         r"|\W*$).*$|^\W*(?:what|which|anything)\b.{0,30}\b(?:needs?|should|must) (?:a )?(?:manual |human )?"
                         r"(?:review|checking|check|verification)\b.*$", I)
+_SIGN_OFF_RE = re.compile(r"^\W*sign-off checklist\W*$", I)
+"""What _REVIEW_RE's wordings are read as."""
+_BORDERLINE_RE = re.compile(r"\b(?:borderline|marginal|close calls?|on the (?:edge|fence|cusp)|barely (?:met|meets?|made|qualif\w*"
+                            r"|count\w*|pass\w*|scor\w*|reach\w*)|just (?:barely|scraped|made it)|(?:near|close to|just over"
+                            r"|just past|right at|hovering at) (?:the |their |its )?(?:cut-?\w*|thresholds?|criteri\w*|rules?"
+                            r"|limits?|definitions?))\b", I)
+"""Events near a rule's cut ("which events are borderline?"), with :data:`_BORDERLINE_EVENTS_RE`."""
+_BORDERLINE_EVENTS_RE = re.compile(r"\b(?:events?|apn(?:o|)eas?|hypopn(?:o|)eas?|desat\w*|respiratory|breathing)\b", I)
 # "which channel had the most problems?", "when did the electrode come off?": the channels' quality
 _CHANNEL_TROUBLE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:channel|lead|electrode|sensor)s? (?:had|has|have|showed"
                                  r"|gave) (?:the )?(?:most |any |more )?(?:problems?|trouble|issues?|artefacts?|artifacts?"
@@ -5102,6 +5124,37 @@ _SHOW_SYSTEM_IN_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:show|give)(?: me| us)?
 _HUMAN_VS_MACHINE_RE = re.compile(r"^(?!.*\b(?:model|sleeplm|zero[- ]?shot)\b)(?=.*\b(?:tech\w*|human|expert|manual|scorer|the"
                                   r" scoring|hand[- ]scor\w*)\b)(?=.*\b(?:machine|yasa|automatic|auto[- ]?scor\w*)\b)(?=.*\b(?:compar\w*"
                                   r"|versus|vs\.?|against|agree\w*|match\w*)\b)(?!.*\bhow many\b).*$", I)
+# "kappa between the model and the human scorer", "and between the model and YASA?": that pair's
+# agreement (the model's stages are no YASA's)
+_STAGER_PAIR_RE = re.compile(r"^(?=.*\b(?:kappa|κ|agreement|agree\w*|accura\w*|concordance|compar\w*|versus|vs\.?"
+                             r"|against|between)\b)(?=.*\b(?:model|sleeplm|zero[- ]?shot)\b)(?!.*\b(?:here|there|this epoch"
+                             r"|that epoch|now|first|second|half|hour|rem|n[123]|wake)\b)"
+                             r"(?=.*\b(?P<other>yasa|machine|expert|human|technician|tech|scorer|manual)\b).*$", I)
+
+
+def _stager_pair(m: re.Match[str]) -> str:
+    machine = m["other"].lower() in ("yasa", "machine") and not re.search(
+        r"\b(?:human|expert|manual|technician|tech|scorer|truth)\b", m.group(0), I)
+    return f"how does the model compare with {'YASA' if machine else 'the expert'}?"
+
+
+# "REM-related OSA?", "rem predominant apnea?": the rule's verdict, as "is it REM-related OSA?"
+_BARE_REM_RELATED_RE = re.compile(r"^\W*(?:and\s+)?rem[- ](?:related|predominant|dependent) (?:osa|apn\w+|sleep apn\w+)\W*$", I)
+# "percent central", "% obstructive": the share of the apneas of that type
+_BARE_SHARE_RE = re.compile(r"^\W*(?:and\s+)?(?:percent|percentage|%|proportion|share|fraction)(?: of)? (?P<kind>central|obstructive"
+                            r"|mixed)(?: apn\w+)?\W*$", I)
+# "how many mixed in REM": the apneas of that type
+_BARE_KIND_COUNT_RE = re.compile(r"\b(how many) (central|obstructive|mixed)s?\b(?=\s+(?:in|during|while|when|on|at|after"
+                                 r"|before|per|between|from|supine|prone)\b|\W*$)", I)
+# "is the N3 overscored?", "is the REM right?": how sure the staging is of that stage
+_STAGE_DOUBTED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were) (?:the |her |his |their )?(?P<stage>n1|n2|n3|rem|wake|deep sleep"
+                               r"|slow[- ]wave sleep)(?: sleep)? (?:really )?(?:over[- ]?scor\w*|under[- ]?scor\w*|over[- ]?call\w*"
+                               r"|right|correct|accurate|real|reliable|trustworthy|believable)\W*$", I)
+# "central index in NREM vs REM": the central apnea index
+_BARE_KIND_INDEX_RE = re.compile(r"\b(central|obstructive|mixed) (index|rate)\b", I)
+# "the next deepest" after the deepest desaturation: the next one of the ranked list
+_NEXT_RANKED_RE = re.compile(r"^\W*(?:and\s+|ok,?\s+)?(?:show me\s+)?(?:the\s+)?next (?:deepest|longest|lowest|worst|biggest"
+                             r"|largest|highest|shortest|strongest)(?: ones?)?\W*$", I)
 # "how many apneas did the tech score vs the machine?": each scoring's count, in turn
 _COUNT_BY_BOTH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many (?P<what>[a-z][a-z -]*?) did (?:the )?(?:tech\w*|human|expert|scorer"
                                r"|sleep tech) (?:score|find|mark|count),? (?:vs\.?|versus|and|compared (?:to|with)|against)"
@@ -5171,14 +5224,17 @@ _CHILD_RULES_RE = re.compile(r"^.*\b(?:pediatric|paediatric|children'?s|child)\b
                              r"|^.*\b(?:pediatric|paediatric|children'?s|child'?s?)\b.{0,20}\b(?:sleep )?(?:stud(?:y|ies)"
                              r"|psg|polysomnogra\w*|scoring|recordings?)\b.{0,25}\b(?:differ\w*|different)\b.*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (_CHILD_RULES_RE, "is this normal for a child?"), (_WHAT_HAPPENS_IN_STAGE_RE, r"what is \g<stage> sleep?"),
+    (_STAGER_PAIR_RE, _stager_pair), (_CHILD_RULES_RE, "is this normal for a child?"),
+    (_BARE_REM_RELATED_RE, "is the AHI REM-related (AHI in REM vs NREM)?"),
+    (_BARE_SHARE_RE, r"what percentage of apneas were \g<kind>?"), (_BARE_KIND_COUNT_RE, r"\1 \2 apneas"),
+    (_NEXT_RANKED_RE, "show me the next one"), (_BARE_KIND_INDEX_RE, r"\1 apnea \2"), (_WHAT_HAPPENS_IN_STAGE_RE, r"what is \g<stage> sleep?"),
     (_TWO_IN_ONE_EPOCH_RE, _two_in_one_epoch),
     (_WORST_STAGE_RE, "which stage do they disagree on most?"),
     (_AROUSALS_FOLLOW_RE, _arousals_after),
     (_IT_CONFUSES_RE, lambda m: f"{m['lead']} the staging"),
     (_VS_OTHERS_RE, "is that normal?"), (_AGE_PEERS_RE, r"is \g<what> normal?"),
     (_CHIN_HERE_RE, "what is the chin EMG tone in this epoch?"), (_WHERE_START_RE, "what stands out in this night?"),
-    (_REVIEW_RE, "where might the scoring be wrong?"), (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"), (_WHAT_CAN_YOU_TELL_RE, "what stands out in this night?"),
+    (_REVIEW_RE, "sign-off checklist"), (_CHANNEL_TROUBLE_RE, "which channel is the noisiest?"), (_WHAT_CAN_YOU_TELL_RE, "what stands out in this night?"),
     (_MODEL_DOES_RE, "how accurate is the model?"), (_GOOD_HOURS_RE, "is this a valid home sleep test?"),
     (_HUMAN_VS_MACHINE_RE, "how does YASA compare with the expert?"), (_OUT_OF_RANGE_RE, "is this night normal?"),
     (_WHAT_THERE_RE, r"\1 then?"), (_SHOW_SYSTEM_IN_RE, r"describe the \g<what> in \g<stage>"),
