@@ -268,3 +268,34 @@ def test_a_desaturation_starting_inside_the_hypopnea_in_focus_is_its_own(demo_un
     d = next(d for d in desats if h.onset < d.onset < h.offset)
     text = last_answer(demo_unscored, f"show me the hypopnea at {clock(night, h.onset)}", "did it have a desaturation?")
     assert f"**Yes**: desaturation at **{clock(night, d.onset)}–" in text, text[:300]
+
+
+def test_a_first_rem_the_staging_may_have_missed_is_named(unsure_rem, demo) -> None:
+    """On seed 9696 (unscored) YASA's first REM came at 01:02 where the scoring's came at 23:04, and
+    the model read REM there at 100 %; "is the REM latency reliable?" said nothing of it. Seed 9191's
+    model reads REM for 1.5 min before YASA's first REM, where the scoring has its first REM."""
+    from app.chat.render import MODEL_SURE_REM
+    from sleeplm_core.scoring.intervals import runs
+
+    night, _ = unsure_rem
+    stages = night.stages()[0]
+    onset = int(np.flatnonzero(stages > 0)[0])
+    first = int(np.flatnonzero((stages == STAGES.index("REM")) & (np.arange(len(stages)) > onset))[0])
+    sure = (night.predicted == STAGES.index("REM")) & (night.confidence >= MODEL_SURE_REM)
+    found = [(a, b) for a, b in runs(sure) if onset <= a and b <= first and b - a >= 2]
+    assert found   # the fixture's premise
+    named = f"⚠️ Before the staging's first REM the model reads REM at **{clock(night, night.epochs.starts[found[0][0]])}**"
+    latency = f"put the REM latency at **{(found[0][0] - onset) / 2:.1f} min**"
+    for asked in ("is the REM latency reliable?", "what should I double check?"):
+        text = last_answer(unsure_rem, asked)
+        assert named in text and latency in text, text
+    assert "the model reads REM at" not in last_answer(demo, "is the REM latency reliable?")   # a human scoring
+
+
+def test_what_caused_it_after_a_ranked_list_reads_its_first(demo_unscored) -> None:
+    """"deepest desat" (the five deepest), then "what caused it?" gave the definition of a
+    desaturation, where "it" is the deepest."""
+    text = last_answer(demo_unscored, "deepest desat", "what caused it?")
+    assert " (the first listed) at " in text, text[:300]
+    assert (text.replace(" (the first listed)", "", 1)
+            == last_answer(demo_unscored, "show me the deepest desaturation", "what caused it?"))

@@ -725,6 +725,11 @@ class Dialogue:
         return self.cursor >= 0 or len(self.items) == 1 or (self.last is not None
                                                              and self.last.count == 1)
 
+    def _first_of_ranked(self) -> bool:
+        """"It" names one result: one in focus, or the first of a ranked list ("deepest desat" lists
+        the five deepest; "what caused it?" asks of the deepest)."""
+        return self._one_in_focus() or (self.last is not None and bool(self.last.rank) and bool(self.items))
+
     def _plainly(self) -> str | None:
         """The definition the last answer rests on, as a question: its phenomenon's, else its one
         stage's; None for neither."""
@@ -1587,7 +1592,7 @@ class Dialogue:
             # "how long does it last?", "when does it end?": the one in focus, else the stretch
             # of the stage on screen
             return "how long was it?" if self.items else "how long is this stage?"
-        if _WHAT_CAUSED_IT_RE.search(text) and self.items and self._one_in_focus() and (
+        if _WHAT_CAUSED_IT_RE.search(text) and self.items and self._first_of_ranked() and (
                 label := self._focused().label) not in STAGES and not self._focused().source.startswith(
                     LIBRARY_SOURCE):
             # "show me the deepest desaturation", then "what caused it?": that one's cause, not

@@ -843,7 +843,35 @@ def _lone_first_rem(r: StagePeriods, night: LoadedNight) -> str:
     there, and where the first steadier REM run starts ("" otherwise)."""
     if r.stages != ("REM",) or r.moment is None or r.event not in ("latency", "first"):
         return ""
-    return _lone_rem_note(night, r.source, r.moment, r.latency_min if r.event == "latency" else None)
+    return (_lone_rem_note(night, r.source, r.moment, r.latency_min if r.event == "latency" else None)
+            + _model_rem_before(night, r.source))
+
+
+MODEL_SURE_REM = 0.9
+"""The model's probability of REM from which its REM runs before a machine staging's first REM are named."""
+
+
+def _model_rem_before(night: LoadedNight, source: str) -> str:
+    """On a machine staging, the model's sure REM runs (a minute or more at
+    :data:`MODEL_SURE_REM`) between sleep onset and the staging's first REM epoch: a first REM
+    period the staging may have missed ("" where there is none)."""
+    if source == "scored" or stages_guessed(night, source) or night.predicted is None or night.confidence is None:
+        return ""
+    stages = night.stages()[0]
+    asleep, rem = np.flatnonzero(stages > 0), np.flatnonzero(stages == STAGES.index("REM"))
+    if not len(asleep):
+        return ""
+    first = int(rem[rem > asleep[0]][0]) if np.any(rem > asleep[0]) else len(stages)
+    sure = (night.predicted == STAGES.index("REM")) & (night.confidence >= MODEL_SURE_REM)
+    found = [(a, b) for a, b in runs(sure) if asleep[0] <= a and b <= first and b - a >= 2]
+    if not found:
+        return ""
+    where = "; ".join(f"**{clock(night, night.epochs.starts[a])}** ({(b - a) * EPOCH_SEC / 60:.1f} min, staged "
+                      f"{'/'.join(dict.fromkeys(STAGES[c] for c in stages[a:b]))})" for a, b in found[:3])
+    latency = (found[0][0] - asleep[0]) * EPOCH_SEC / 60
+    return (f" ⚠️ Before the staging's first REM the model reads REM at {where}: a first REM period the staging "
+            f"may have missed, which would put the REM latency at **{latency:.1f} min**. Check the EOG and the chin "
+            f"there before taking either figure: {MODEL_STAGING_CHECKED}.")
 
 
 def _lone_rem_note(night: LoadedNight, source: str, moment: float, latency_min: float | None,
@@ -1742,7 +1770,8 @@ def _(r: SignOff, night: LoadedNight) -> Answer:
                    f"Breathing events in wake often mark sleep staged as wake: check those epochs.")
         items += [Item(e.onset, e.offset, e.type.replace("_", " "), e.source or r.events.source, "W")
                   for e in r.in_wake]
-    figures = (_onset_doubt(night) + _summary_lone_rem(night, night.summary())).strip()
+    figures = (_onset_doubt(night) + _summary_lone_rem(night, night.summary())
+               + _model_rem_before(night, night.stages()[1])).strip()
     figures = f"\n\nFigures that rest on one doubtful epoch: {figures}" if figures else ""
     text = (f"Before signing off, check these two things first.\n\n**1. The staging.** "
             f"{_scoring_text(r.facts, night)}{figures}\n\n**2. Events near their rule's cut.** {events}\n\n"
