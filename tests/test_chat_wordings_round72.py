@@ -299,3 +299,40 @@ def test_what_caused_it_after_a_ranked_list_reads_its_first(demo_unscored) -> No
     assert " (the first listed) at " in text, text[:300]
     assert (text.replace(" (the first listed)", "", 1)
             == last_answer(demo_unscored, "show me the deepest desaturation", "what caused it?"))
+
+
+def test_arousals_of_a_cause_that_could_not_be_sought_are_not_counted_as_none(demo, tmp_path) -> None:
+    """A Sleep-EDF montage (a 1-Hz oro-nasal channel, no leg EMG): "how many arousals were
+    respiratory?" opened "**0** of the 56 arousals (0 %)" although breathing could not be scored."""
+    from app.night import embed_night, read_night
+    from sleeplm_core.io.edf_write import write_edf
+    from sleeplm_core.io.synth import SynthConfig, synth_night
+
+    rec = synth_night(SynthConfig(hours=1.5, ahi=15, age=70, profile="sleep-edf", seed=21))
+    night = read_night(write_edf(rec, tmp_path / "n.edf", hypnogram_path=tmp_path / "s.edf"), "n")
+    embed_night(night, demo[1])
+    text = last_answer((night, demo[1]), "how many arousals were respiratory?")
+    assert text.startswith("**Cannot tell**: breathing events could not be scored ("), text[:300]
+    assert last_answer((night, demo[1]), "how many arousals were spontaneous?").startswith("**Cannot tell**")
+    assert re.match(r"\*\*\d+\*\* of the \d+ arousals", last_answer(demo, "how many arousals were respiratory?"))
+
+
+@pytest.mark.parametrize("events, minutes, verdict", [
+    ((490, 556), (192.0, 184.0), "**No**"),          # 2.56 against 3.01/min: ratio 0.85, p = 0.009
+    ((20, 23), (192.0, 184.0), "**Not clearly**"),   # the same ratio over few events: p far above 0.05
+    ((30, 10), (192.0, 184.0), "**Yes**"),           # three times the rate
+])
+def test_more_or_fewer_agrees_with_the_rate_test(events, minutes, verdict) -> None:
+    """Seed 9898 (scored): "is that difference significant?" said Yes, p = 0.0086, for 3.01 against
+    2.56 spindles per minute, and "were there more spindles in the second half?" then said "Not
+    clearly ... about the same": a ratio within a quarter was read as the same whatever the counts."""
+    from app.chat.render import _rate_lead
+    from app.chat.results import BreakdownRow
+    from app.chat.significance import rate_test
+
+    second = BreakdownRow("the second half", minutes[0], minutes[0], events[0])
+    first = BreakdownRow("the first half", minutes[1], minutes[1], events[1])
+    text = _rate_lead(second, first, "higher", "min", 60.0)
+    assert text.startswith(verdict), text
+    p = rate_test(events, minutes)
+    assert (f"an exact test of equal rates: p = {p:.2g}" in text) == (verdict == "**No**"), text

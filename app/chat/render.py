@@ -37,6 +37,7 @@ from app.chat.evidence import SLOW_WAVE_SHARE
 from app.chat.stage_shortfall import NEAR_MISS_PCT
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
+from app.chat.significance import rate_test
 from app.chat.results import (LIBRARY_SOURCE, RuleMargins, SignOff, BestLead, LeadComparison, PositionNadir, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
@@ -525,9 +526,11 @@ def _(r: EventList, night: LoadedNight) -> Answer:
     if r.causes and (cause := r.counted_cause) is not None:
         # "how many arousals were spontaneous?": that cause's count and share first
         n = r.causes.get(cause, 0)
-        parts.insert(0, f"**{n}** of the {len(r.scored)} arousals (**"
-                        f"{100 * n / max(len(r.scored), 1):.0f} %**) were **{cause}** arousals. "
-                        + _causes(r))
+        blind = _cause_unseen(cause, r.cause_gaps)
+        lead = (f"**Cannot tell**: {blind}, so none of the {len(r.scored)} arousals could be tied to that cause. "
+                if blind else f"**{n}** of the {len(r.scored)} arousals (**"
+                              f"{100 * n / max(len(r.scored), 1):.0f} %**) were **{cause}** arousals. ")
+        parts.insert(0, lead + _causes(r))
     elif r.causes and Aspect.CAUSE in r.asks:
         # "what caused most of the arousals?": the causes first, the largest named
         top, n = max(r.causes.items(), key=lambda kv: kv[1])
@@ -667,6 +670,17 @@ def _causes(r: EventList) -> str:
     if r.cause_gaps:
         text += f" Not every cause could be looked for: {r.cause_gaps}."
     return text
+
+
+def _cause_unseen(cause: str, gaps: str) -> str:
+    """Why arousals of ``cause`` could not be sought ("" when they could): its events went
+    unscored (a spontaneous arousal needs breathing and leg movements both scored)."""
+    names = {"respiratory:": "breathing events", "limb movements:": "leg movements"}
+    heads = {"respiratory": ("respiratory:",), "limb movement": ("limb movements:",),
+             "spontaneous": ("respiratory:", "limb movements:")}.get(cause, ())
+    found = [part.strip() for part in gaps.split(";") if part.strip().startswith(heads)] if heads else []
+    return "; ".join(f"{names[head]} could not be scored ({part[len(head):].strip()})"
+                     for part in found for head in names if part.startswith(head))
 
 
 def _periodic(r: EventList) -> str:
@@ -4546,12 +4560,19 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
               f"{b} ({other.events} in {other.sleep_min:.0f} min)")
     ratio = named.per_hour / other.per_hour if other.per_hour else float("inf")
     short_a, short_b = _side_place(named.group), _side_place(other.group)   # "on the back (supine)": said once
-    side = (f"higher {short_a}" if ratio >= _SAME_RATE else f"lower {short_a}" if ratio <= 1 / _SAME_RATE
-            else f"about the same {short_a} and {short_b}")
+    # within a quarter, many events may still tell the rates apart: the exact test of equal rates
+    # that "is that difference significant?" runs decides then
+    within = 1 / _SAME_RATE < ratio < _SAME_RATE
+    p = rate_test((named.events, other.events), (named.sleep_min, other.sleep_min)) if within else None
+    apart = not within or (p is not None and p < 0.05)
+    side = (f"about the same {short_a} and {short_b}" if not apart
+            else f"higher {short_a}" if ratio > 1 else f"lower {short_a}")
     met = ratio >= 2
     # a ratio that rounds onto the rule's 2 is given to the digit that decides it ("1.98", not "2.0")
     ratio_text = (f"no events {short_b}" if ratio == float("inf")
                   else f"ratio {ratio:.2f}" if round(ratio, 1) == 2 else f"ratio {ratio:.1f}")
+    if within and apart:
+        ratio_text += f"; an exact test of equal rates: p = {p:.2g}"
     if rule is not None and recorded:   # a home test reads the same ratio on its REI
         rule = (rule[0], rule[1].replace("AHI", "REI"), rule[2])
     if way == "rule" and rule is not None:
