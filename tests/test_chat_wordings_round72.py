@@ -336,3 +336,26 @@ def test_more_or_fewer_agrees_with_the_rate_test(events, minutes, verdict) -> No
     assert text.startswith(verdict), text
     p = rate_test(events, minutes)
     assert (f"an exact test of equal rates: p = {p:.2g}" in text) == (verdict == "**No**"), text
+
+
+@pytest.mark.parametrize("asked, same", [
+    ("what if lights off was 22:40?", "summarize the night from 22:40"),
+    ("set lights off 22:40", "summarize the night from 22:40"),
+    ("lights out at 22:40 and lights on at 5:00", "summarize the night from 22:40 to 5:00"),
+])
+def test_a_lights_mark_given_in_the_chat_reads_the_night_from_it(demo_unscored, asked, same) -> None:
+    """A technician cannot give the lights-off time: "what if lights off was 22:40?" gave the
+    'no lights-off mark' text, and "summarize the night from 22:40" read the one epoch at 22:40."""
+    night, _ = demo_unscored
+    text = last_answer(demo_unscored, asked)
+    assert text == last_answer(demo_unscored, same)
+    start = night.epoch_at(22 * 3600 + 40 * 60 - _clock_offset(night))
+    expected = night.span_summary(start, night.epoch_at(5 * 3600 + 24 * 3600 - _clock_offset(night)) if "5:00" in asked
+                                  else night.n_epochs)
+    assert f"time in bed {expected.tib_min:.0f} min" in text, text[:300]
+
+
+def _clock_offset(night) -> float:
+    """Seconds of the day at the recording's start."""
+    t = night.recording.start_time
+    return t.hour * 3600 + t.minute * 60 + t.second

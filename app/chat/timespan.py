@@ -31,8 +31,8 @@ _RANGE_RE = re.compile(
 # "3:15 to 3:45", "1am-2am": a range without between/from, only when a clock is firm, since
 # "from 88 to 92" and "60-100 bpm" are numbers.
 _BARE_RANGE_RE = re.compile(rf"\b{_CLOCK}\s*(?:to|until|till|-|–)\s*{_CLOCK}", re.IGNORECASE)
-_OPEN_RE = re.compile(rf"\b(after|since|past|later than|before|until|till|earlier than)\s+"
-                      rf"{_CLOCK}(?!\s*(?:min\w*|hours?|h\b|s\b|sec\w*|%|percent|bpm))",
+_OPEN_RE = re.compile(rf"\b(after|since|from|past|later than|before|until|till|earlier than)\s+"
+                      rf"{_CLOCK}(?!\d|\.\d)(?!\s*(?:min\w*|hours?|h\b|s\b|sec\w*|%|percent|bpm))",
                       re.IGNORECASE)
 _POINT_RE = re.compile(rf"\b(?:at|around|near|about|to|on)\s+{_CLOCK}", re.IGNORECASE)
 _BARE_CLOCK_RE = re.compile(rf"\b(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?\s*{_MERIDIEM}?", re.IGNORECASE)

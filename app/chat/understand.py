@@ -5150,6 +5150,25 @@ _BARE_KIND_COUNT_RE = re.compile(r"\b(how many) (central|obstructive|mixed)s?\b(
 _STAGE_DOUBTED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were) (?:the |her |his |their )?(?P<stage>n1|n2|n3|rem|wake|deep sleep"
                                r"|slow[- ]wave sleep)(?: sleep)? (?:really )?(?:over[- ]?scor\w*|under[- ]?scor\w*|over[- ]?call\w*"
                                r"|right|correct|accurate|real|reliable|trustworthy|believable)\W*$", I)
+# "what if lights off was 22:40?", "set lights off 22:40 and lights on 6:10": the night summarized
+# over that span, its edges taken as lights off and on
+_LIGHTS_AT = r"lights? (?P<{0}>off|out|on)(?: (?:was|were|is|at|=|to|time|of|mark))*:?\s*(?P<{1}>\d{{1,2}}(?:[:.h]\d\d)?\s*(?:[ap]\.?m\.?)?)"
+_LIGHTS_RE = re.compile(r"^\W*(?:(?:what|how) (?:if|about)|if|suppose|assume|set|say|with|use|take|put)?\s*(?:the\s+)?"
+                        + _LIGHTS_AT.format("a", "t") + r"(?:,?\s*(?:and|&)\s*(?:the\s+)?" + _LIGHTS_AT.format("b", "u")
+                        + r")?\W*$", I)
+
+
+def _lights(m: re.Match[str]) -> str:
+    marks = {m["a"].lower(): m["t"].strip()}
+    if m["b"]:
+        marks[m["b"].lower()] = m["u"].strip()
+    start = marks.get("off") or marks.get("out")
+    end = marks.get("on")
+    if start and end:
+        return f"summarize the night from {start} to {end}"
+    return f"summarize the night from {start}" if start else f"summarize the night until {end}"
+
+
 # "central index in NREM vs REM": the central apnea index
 _BARE_KIND_INDEX_RE = re.compile(r"\b(central|obstructive|mixed) (index|rate)\b", I)
 # "the next deepest" after the deepest desaturation: the next one of the ranked list
@@ -5224,7 +5243,7 @@ _CHILD_RULES_RE = re.compile(r"^.*\b(?:pediatric|paediatric|children'?s|child)\b
                              r"|^.*\b(?:pediatric|paediatric|children'?s|child'?s?)\b.{0,20}\b(?:sleep )?(?:stud(?:y|ies)"
                              r"|psg|polysomnogra\w*|scoring|recordings?)\b.{0,25}\b(?:differ\w*|different)\b.*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (_STAGER_PAIR_RE, _stager_pair), (_CHILD_RULES_RE, "is this normal for a child?"),
+    (_STAGER_PAIR_RE, _stager_pair), (_LIGHTS_RE, _lights), (_CHILD_RULES_RE, "is this normal for a child?"),
     (_BARE_REM_RELATED_RE, "is the AHI REM-related (AHI in REM vs NREM)?"),
     (_BARE_SHARE_RE, r"what percentage of apneas were \g<kind>?"), (_BARE_KIND_COUNT_RE, r"\1 \2 apneas"),
     (_NEXT_RANKED_RE, "show me the next one"), (_BARE_KIND_INDEX_RE, r"\1 apnea \2"), (_WHAT_HAPPENS_IN_STAGE_RE, r"what is \g<stage> sleep?"),
