@@ -359,3 +359,19 @@ def _clock_offset(night) -> float:
     """Seconds of the day at the recording's start."""
     t = night.recording.start_time
     return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def test_a_rate_by_third_of_the_sleep_period(demo) -> None:
+    """"spindle density by third of the night" gave the whole night's rate."""
+    night, _ = demo
+    stages = night.stages()[0]
+    sleep = np.flatnonzero(stages > 0)
+    edges = np.linspace(sleep[0], sleep[-1] + 1, 4).round().astype(int)
+    onsets = [night.epoch_at(e.onset) for e in night.scored_events()[0] if e.type == "spindle"]
+    text = last_answer(demo, "spindle density by third of the night")
+    for name, a, b in zip(("first", "middle", "last"), edges[:-1], edges[1:]):
+        n = sum(a <= i < b and stages[i] > 0 for i in onsets)
+        minutes = np.sum(stages[a:b] > 0) / 2
+        row = (f"| {name} third ({clock(night, night.epochs.starts[a])[:5]}–"
+               f"{clock(night, night.epochs.starts[b - 1] + 30)[:5]}) | {minutes:.1f} | {n} | {n / minutes:.1f} |")
+        assert row in text, (row, text)

@@ -82,6 +82,16 @@ def _groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
         cycles = sleep_cycles(stages).cycles
         index = np.arange(night.n_epochs)
         return {f"cycle {k + 1}": (index >= c.start) & (index < c.end) for k, c in enumerate(cycles)}
+    if by == "third":
+        # "spindle density by third of the night": thirds of the sleep period (sleep onset to the
+        # final awakening), as the night's stage patterns are read
+        sleep = np.flatnonzero(stages >= STAGES.index("N1"))
+        if not len(sleep):
+            return Message("empty_scope", "asleep")
+        edges = np.linspace(sleep[0], sleep[-1] + 1, 4).round().astype(int)
+        index, t0, starts = np.arange(night.n_epochs), night.recording.start_time, night.epochs.starts
+        return {f"{name} third ({format_clock(float(starts[a]), t0)[:5]}–{format_clock(float(starts[b - 1]) + EPOCH_SEC, t0)[:5]})":
+                (index >= a) & (index < b) for name, a, b in zip(("first", "middle", "last"), edges[:-1], edges[1:])}
     if by.startswith("period:"):
         # "which REM period had the most eye movements?": each period of that stage, its own
         # epochs of the stage only (the wake inside a REM period is not REM time)
@@ -105,7 +115,7 @@ def _groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
 
 
 def night_groups(night: LoadedNight, by: str) -> dict[str, np.ndarray] | Message:
-    """Group name -> bool mask over epochs for a grouping ("position", "stage", "cycle",
+    """Group name -> bool mask over epochs for a grouping ("position", "stage", "cycle", "third",
     "position_stage" or "hour"), in reading order; a Message where the night cannot be
     grouped so (no body position)."""
     return _groups(night, by)

@@ -4278,7 +4278,8 @@ def _(r: QuizQuestion, night: LoadedNight) -> Answer:
 
 
 _BY_WORDS = {"position": "body position", "stage": "stage", "hour": "clock hour", "scope": "where",
-             "position_stage": "body position and stage", "cycle": "sleep cycle"}
+             "position_stage": "body position and stage", "cycle": "sleep cycle",
+             "third": "third of the sleep period"}
 
 
 def _by_words(by: str) -> str:

@@ -3732,6 +3732,9 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|\b(?:cluster\w*|concentrat\w*|bunch\w*|grouped)\b.*\b(?:part|time|hours?"
                         r"|portion|period|stretch) of the night\b|\b(?:which|what) (?:part|portion"
                         r"|stretch|time) of the night\b", I)),
+    # "spindle density by third of the night", "AHI in each third"
+    ("third", re.compile(r"\b(?:by|per|in each|for each|across(?: the)?|over the|in the three) thirds?\b|\bthird by third\b",
+                         I)),
     # "slow-wave activity across the cycles", "AHI by sleep cycle"
     ("cycle", re.compile(r"\b(?:by|per|in each|for each|across(?: the)?|over the|from one|between(?: the)?)"
                          r" (?:sleep |nrem[- ]rem )?cycles?\b|\bcycle (?:by|to) cycle\b", I)),
