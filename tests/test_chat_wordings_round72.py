@@ -375,3 +375,13 @@ def test_a_rate_by_third_of_the_sleep_period(demo) -> None:
         row = (f"| {name} third ({clock(night, night.epochs.starts[a])[:5]}–"
                f"{clock(night, night.epochs.starts[b - 1] + 30)[:5]}) | {minutes:.1f} | {n} | {n / minutes:.1f} |")
         assert row in text, (row, text)
+
+
+@pytest.mark.parametrize("terse, full", [("how deep", "how deep was it?"), ("HR response?", "did the heart rate rise after it?"),
+                                         ("hr after", "did the heart rate rise after it?")])
+def test_terse_questions_about_the_event_shown(demo_unscored, terse, full) -> None:
+    """After the deepest desaturation, "how deep" was not about the recording and "HR response?" gave
+    the whole night's heart rate."""
+    shown = "show me the deepest desaturation"
+    assert last_answer(demo_unscored, shown, terse) == last_answer(demo_unscored, shown, full)
+    assert not last_answer(demo_unscored, shown, terse).startswith("That question is not about")

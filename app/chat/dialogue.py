@@ -1366,6 +1366,12 @@ class Dialogue:
             return terse
         if (again := self._at_other_time(text) or self._with_other_number(text)) is not None:
             return again
+        if self.items and self._one_in_focus() and self._focused().label not in STAGES:
+            # terse questions about the one event shown: "how deep", "HR response?"
+            if _HOW_DEEP_RE.search(text):
+                return "how deep was it?"
+            if _HR_RESPONSE_RE.search(text):
+                return "did the heart rate rise after it?"
         if (self.last is not None and self.last.measure == "spo2_recoveries"
                 and _RECOVERY_FOLLOW_RE.search(text)):
             # "how long does it take on average?", "what's the slowest one?" after the
@@ -2402,6 +2408,10 @@ _DID_IT_HAVE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|were) (?:it|
                              r"|cause|lead to|end (?:in|with)|get|followed by|tied to|associated with|linked to)"
                              r" (?:an? |any |some )?(?P<kind>[\w -]+?)\W*$", re.I)
 """Whether the one event in focus was followed by another ("did it have a desaturation?")."""
+_HOW_DEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:deep|low|far|much)(?: did it (?:go|drop|fall))?\W*$", re.I)
+_HR_RESPONSE_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about (?:the\s+)?)?(?:hr|heart[- ]?rate|pulse)(?: (?:response|reaction|change)"
+                             r"(?: after(?: it)?)?| after(?: it)?)\W*$", re.I)
+"""Terse questions about the one event shown ("how deep", "HR response?")."""
 _CLOCK = r"\d{1,2}(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?"
 _OTHER_TIME_RE = re.compile(rf"^\W*(?:and|what about|how about|now|then)\s+(?:at\s+|from\s+|between\s+)?(?P<a>{_CLOCK})"
                             rf"(?:\s*(?:to|and|-|–|until|till)\s*(?P<b>{_CLOCK}))?(?:\s*o'?clock)?\W*$", re.I)
