@@ -1701,10 +1701,6 @@ def _(r: AhiRobustness, night: LoadedNight) -> Answer:
                   f"sleep it is divided by.")
 
 
-_MARGIN_SCALE = {"duration": 1.5, "apnea_flow": 5.0, "hypopnea_flow": 5.0, "effort": 10.0,
-                 "desaturation": 0.5, "tie_desaturation": 0.5, "tie_arousal": 2.0}
-"""How far from its cut a measure still counts as borderline (MarginConfig's widths), to rank
-the events of different cuts by how close they came."""
 _MARGIN_NAMES = {"duration": "length", "apnea_flow": "apnea airflow", "hypopnea_flow": "hypopnea airflow",
                  "effort": "central or obstructive", "desaturation": "desaturation depth",
                  "tie_desaturation": "hypopnea's desaturation", "tie_arousal": "hypopnea's arousal"}
@@ -1737,7 +1733,7 @@ def _margins_text(r: RuleMargins, night: LoadedNight) -> str:
         return (f"None of the night's {r.judged} {r.kinds} ({source_name(r.source)} events) lies near the "
                 f"cut of the rule that scores it, as the machine scorer measures them.")
     events = len({id(m.event) for m in r.margins})
-    nearest = sorted(r.margins, key=lambda m: abs(m.measured - m.cut) / _MARGIN_SCALE[m.rule])[:8]
+    nearest = sorted(r.margins, key=lambda m: m.closeness)[:8]
     by_cut = Counter(_MARGIN_NAMES[m.rule] for m in r.margins)
     text = (f"**{events}** of the night's {r.judged} {r.kinds} "
             f"({source_name(r.source)} events) {'lies' if events == 1 else 'lie'} near the cut of the rule that scores them, each "
@@ -1763,7 +1759,7 @@ def _(r: RuleMargins, night: LoadedNight) -> Answer:
 
 def _margin_items(r: RuleMargins, night: LoadedNight) -> list[Item]:
     seen: dict[int, Item] = {}
-    for m in sorted(r.margins, key=lambda m: abs(m.measured - m.cut) / _MARGIN_SCALE[m.rule]):
+    for m in sorted(r.margins, key=lambda m: m.closeness):
         e = m.event
         seen.setdefault(id(e), Item(e.onset, e.offset, e.type.replace("_", " "), e.source or r.source,
                                     stage_at(night, e.onset)))

@@ -17,6 +17,7 @@ from app.chat.query import Condition
 from sleeplm_core.heads.localize import LocalizeConfig
 from sleeplm_core.heads.summary import NightSummary
 from sleeplm_core.index.search import Hit
+from sleeplm_core.io.recording import Event
 from sleeplm_core.scoring.margins import RuleMargin
 from sleeplm_core.io.patient import Patient
 from sleeplm_core.scoring.coupling import Coupling
@@ -2249,7 +2250,7 @@ class SignOff:
 
     facts: RecordingFacts
     events: RuleMargins | Message
-    in_wake: list = field(default_factory=list)
+    in_wake: list[Event] = field(default_factory=list)
 
 
 @dataclass

@@ -61,6 +61,8 @@ class RuleMargin:
             the baseline breaths, "% of it" for effort, "points" of SpO2).
         otherwise: what the event would be on the other side of the cut ("not scored",
             "a hypopnea", "central", "obstructive").
+        width: how far from the cut, in ``unit``, a measure still counts as borderline
+            (:class:`MarginConfig`), so that events near different cuts can be ranked together.
     """
 
     event: Event
@@ -69,6 +71,12 @@ class RuleMargin:
     cut: float
     unit: str
     otherwise: str
+    width: float
+
+    @property
+    def closeness(self) -> float:
+        """Distance from the cut as a share of the borderline window (0 = on the cut)."""
+        return abs(self.measured - self.cut) / self.width
 
     @property
     def drops_event(self) -> bool:
@@ -105,7 +113,7 @@ def _effort_absent(belts: list[np.ndarray], event: Event, rate: float, config: R
 
 def _duration(e: Event, shortest: float, m: MarginConfig) -> list[RuleMargin]:
     if abs(e.duration - shortest) < m.seconds:
-        return [RuleMargin(e, "duration", e.duration, shortest, "s", "not scored")]
+        return [RuleMargin(e, "duration", e.duration, shortest, "s", "not scored", m.seconds)]
     return []
 
 
@@ -113,11 +121,11 @@ def _apnea(e: Event, flow: np.ndarray | None, belts: list[np.ndarray], r: Respir
            m: MarginConfig) -> list[RuleMargin]:
     out = []
     if flow is not None and abs((f := _median_in(flow, e, r.rate_hz)) - r.apnea_ratio) < m.flow_share:
-        out.append(RuleMargin(e, "apnea_flow", 100 * f, 100 * r.apnea_ratio, "%", "a hypopnea"))
+        out.append(RuleMargin(e, "apnea_flow", 100 * f, 100 * r.apnea_ratio, "%", "a hypopnea", 100 * m.flow_share))
     absent = _effort_absent(belts, e, r.rate_hz, r)
     if np.isfinite(absent) and e.type != "mixed_apnea" and abs(absent - 0.8) < m.absent_share:
         other = "obstructive" if e.type == "central_apnea" else "central"
-        out.append(RuleMargin(e, "effort", 100 * absent, 80.0, "% of it", other))
+        out.append(RuleMargin(e, "effort", 100 * absent, 80.0, "% of it", other, 100 * m.absent_share))
     return out
 
 
@@ -126,17 +134,18 @@ def _hypopnea(e: Event, flow: np.ndarray | None, spo2: Signal | None, desaturati
               m: MarginConfig) -> list[RuleMargin]:
     out = []
     if flow is not None and abs((f := _median_in(flow, e, r.rate_hz)) - r.hypopnea_ratio) < m.flow_share:
-        out.append(RuleMargin(e, "hypopnea_flow", 100 * f, 100 * r.hypopnea_ratio, "%", "not scored"))
+        out.append(RuleMargin(e, "hypopnea_flow", 100 * f, 100 * r.hypopnea_ratio, "%", "not scored",
+                              100 * m.flow_share))
     desats = [x for x in desaturations if e.onset <= x.onset <= e.offset + r.desat_after_sec]
     rousals = [x for x in arousals if e.onset <= x.onset <= e.offset + r.arousal_after_sec]
     if desats and not rousals and spo2 is not None:
         depth = max(desaturation_depth(spo2.data, spo2.sfreq, x.onset, x.duration, d) for x in desats)
         if np.isfinite(depth) and abs(depth - d.drop) < m.desat_points:
-            out.append(RuleMargin(e, "tie_desaturation", depth, d.drop, "points", "not scored"))
+            out.append(RuleMargin(e, "tie_desaturation", depth, d.drop, "points", "not scored", m.desat_points))
     if rousals and not desats:
         late = min(x.onset for x in rousals) - e.offset
         if abs(late - r.arousal_after_sec) < m.arousal_sec:
-            out.append(RuleMargin(e, "tie_arousal", late, r.arousal_after_sec, "s", "not scored"))
+            out.append(RuleMargin(e, "tie_arousal", late, r.arousal_after_sec, "s", "not scored", m.arousal_sec))
     return out
 
 
@@ -167,5 +176,6 @@ def rule_margins(events: list[Event], breath: Breath, spo2: Signal | None,
             out += _duration(e, desaturation.min_duration, margins)
             depth = desaturation_depth(spo2.data, spo2.sfreq, e.onset, e.duration, desaturation)
             if np.isfinite(depth) and abs(depth - desaturation.drop) < margins.desat_points:
-                out.append(RuleMargin(e, "desaturation", depth, desaturation.drop, "points", "not scored"))
+                out.append(RuleMargin(e, "desaturation", depth, desaturation.drop, "points", "not scored",
+                                      margins.desat_points))
     return out
