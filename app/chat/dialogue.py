@@ -2408,7 +2408,7 @@ _DID_IT_HAVE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|were) (?:it|
                              r"|cause|lead to|end (?:in|with)|get|followed by|tied to|associated with|linked to)"
                              r" (?:an? |any |some )?(?P<kind>[\w -]+?)\W*$", re.I)
 """Whether the one event in focus was followed by another ("did it have a desaturation?")."""
-_HOW_DEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:deep|low|far|much)(?: did it (?:go|drop|fall))?\W*$", re.I)
+_HOW_DEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:deep|low)(?: did it (?:go|drop|fall))?\W*$", re.I)
 _HR_RESPONSE_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about (?:the\s+)?)?(?:hr|heart[- ]?rate|pulse)(?: (?:response|reaction|change)"
                              r"(?: after(?: it)?)?| after(?: it)?)\W*$", re.I)
 """Terse questions about the one event shown ("how deep", "HR response?")."""

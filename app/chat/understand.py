@@ -5105,7 +5105,7 @@ _BORDERLINE_RE = re.compile(r"\b(?:borderline|marginal|close calls?|on the (?:ed
                             r"|just past|right at|hovering at) (?:the |their |its )?(?:cut-?\w*|thresholds?|criteri\w*|rules?"
                             r"|limits?|definitions?))\b", I)
 """Events near a rule's cut ("which events are borderline?"), with :data:`_BORDERLINE_EVENTS_RE`."""
-_BORDERLINE_EVENTS_RE = re.compile(r"\b(?:events?|apn(?:o|)eas?|hypopn(?:o|)eas?|desat\w*|respiratory|breathing)\b", I)
+_BORDERLINE_EVENTS_RE = re.compile(r"\b(?:events?|apno?eas?|hypopno?eas?|desat\w*|respiratory|breathing)\b", I)
 # "which channel had the most problems?", "when did the electrode come off?": the channels' quality
 _CHANNEL_TROUBLE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:which|what) (?:channel|lead|electrode|sensor)s? (?:had|has|have|showed"
                                  r"|gave) (?:the )?(?:most |any |more )?(?:problems?|trouble|issues?|artefacts?|artifacts?"
