@@ -385,3 +385,13 @@ def test_terse_questions_about_the_event_shown(demo_unscored, terse, full) -> No
     shown = "show me the deepest desaturation"
     assert last_answer(demo_unscored, shown, terse) == last_answer(demo_unscored, shown, full)
     assert not last_answer(demo_unscored, shown, terse).startswith("That question is not about")
+
+
+def test_a_rate_over_a_few_minutes_of_sleep_is_flagged(demo) -> None:
+    """"supine REM AHI" gave 120.0/h from 2 events in 1.0 min asleep, with no word on how little that is."""
+    text = last_answer(demo, "what was the AHI on her back between 3:00 and 3:06?")
+    m = re.search(r"\*\*AHI on the back \(supine\) between 3:00 and 3:06: [\d.]+/h\*\*, \d+ of the \d+ events \(\d+ %\) "
+                  r"in ([\d.]+) min asleep there\.", text)
+    assert m and float(m[1]) < 10, text
+    assert f"one event more or less moves it by {60 / float(m[1]):.1f}/h" in text, text
+    assert "too little for a steady rate" not in last_answer(demo, "supine AHI in N1")

@@ -4508,6 +4508,9 @@ def _groups_text(r: Breakdown) -> str:
 # A rate within a quarter of the other group's is "about the same": one night's REM or half
 # night holds tens of events at most, so a smaller gap is within their count's chance spread.
 _SAME_RATE = 1.25
+THIN_RATE_MIN = 10.0
+"""Minutes of sleep under which a rate is unsteady: :func:`_rate_lead` answers no "higher or
+lower?" on fewer, and a rate read over fewer is flagged."""
 
 
 _PLACE_RE = re.compile(r"^(?:in|during|before|after|at|on|between|from|while|when|with|without|over"
@@ -4548,7 +4551,7 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
     if named.per_hour is None or other.per_hour is None:
         return ""
     a, b = _place(named.group), _place(other.group)
-    if named.sleep_min < 10:
+    if named.sleep_min < THIN_RATE_MIN:
         what = named.group if named.group in STAGES else f"sleep {a}"
         return f"**Too little {what} to tell**: {named.sleep_min:.1f} min of it, {named.events} events."
     digits = 2 if unit == "min" else 1   # spindles per minute are a few, apneas per hour tens
@@ -4617,8 +4620,11 @@ def _named_rate(r: Breakdown, pair: dict[str, BreakdownRow], per: float, minute:
     total = sum(row.events or 0 for row in pair.values() if not sums_others(row.group))
     counted = (f"{events} of the {total} events ({100 * events / total:.0f} %)" if total
                else f"{events} {'event' if events == 1 else 'events'}")
+    thin = (f" ⚠️ Under {THIN_RATE_MIN:g} min of sleep is too little for a steady rate: one event more or less "
+            f"moves it by {1 / (asleep / 60) / per:.1f}/{unit}." if asleep < THIN_RATE_MIN else "")
     return (f"**{r.index} {where}{scope}: {events / (asleep / 60) / per:.1f}/{unit}**{none}, {counted} "
-            f"in {asleep:.1f} min {'recorded' if r.recorded else 'asleep'} there.")
+            f"in {asleep:.1f} min {'recorded' if r.recorded else 'asleep'} there.{thin}")
+
 
 
 def _hour_trend(rows: list[BreakdownRow]) -> str:
