@@ -395,3 +395,25 @@ def test_a_rate_over_a_few_minutes_of_sleep_is_flagged(demo) -> None:
     assert m and float(m[1]) < 10, text
     assert f"one event more or less moves it by {60 / float(m[1]):.1f}/h" in text, text
     assert "too little for a steady rate" not in last_answer(demo, "supine AHI in N1")
+
+
+def test_a_night_without_effort_belts_has_its_breathing_scored(demo, tmp_path) -> None:
+    """Airflow without belts (as some home tests record): the apnea-type caveat was filed as a part
+    left out, so "how reliable is the AHI?" and "which events are borderline?" said the breathing
+    was not scored although the AHI was given."""
+    from app.night import embed_night, read_night
+    from sleeplm_core.io.edf_write import write_edf
+    from sleeplm_core.io.synth import SynthConfig, synth_night
+
+    rec = synth_night(SynthConfig(hours=1.5, ahi=30, seed=5))
+    for belt in ("Thorax", "Abdomen"):
+        rec.signals.pop(belt)
+    night = read_night(write_edf(rec, tmp_path / "n.edf", hypnogram_path=tmp_path / "s.edf"), "n")
+    embed_night(night, demo[1])
+    assert any(e.type == "hypopnea" for e in night.machine.events)   # the premise: breathing was scored
+    assert night.machine.notes == ["respiratory: apnea type: no effort belt, so every apnea is reported as obstructive"]
+    assert not any(line.startswith("respiratory") for line in night.machine.skipped)
+    chat = (night, demo[1])
+    for asked in ("how reliable is the AHI?", "which events are borderline?"):
+        assert "were not scored" not in last_answer(chat, asked), asked
+    assert "Machine-scored with a caveat: respiratory: apnea type" in last_answer(chat, "how confident is the staging?")

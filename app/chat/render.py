@@ -3877,6 +3877,8 @@ def _scoring_text(r: RecordingFacts, night: LoadedNight) -> str:
                 f"stretch of it is uncertain.\n\n{text}")
     if r.skipped:
         text += "\n\nNot machine-scored: " + "; ".join(r.skipped) + "."
+    if night.machine is not None and night.machine.notes:
+        text += "\n\nMachine-scored with a caveat: " + "; ".join(night.machine.notes) + "."
     if r.scorable is not None:
         # "could you score the breathing?": yes or no for those events first
         what, why = r.scorable

@@ -47,6 +47,8 @@ def _print_scoring(scoring: MachineScoring) -> None:
               f"{np.nanmedian(scoring.heart_rate.data):.0f} bpm")
     for line in scoring.skipped:
         print(f"skipped: {line}")
+    for line in scoring.notes:
+        print(f"note: {line}")
 
 
 def _print_agreement(scoring: MachineScoring, ref: tuple[np.ndarray, float, list, str]) -> None:

@@ -128,7 +128,8 @@ def _respiratory(n: _Night) -> str | None:
                                             n.by_type.get("arousal", []), source,
                                             n.config.respiratory))
     if not belts:
-        return "apnea type: no effort belt, so every apnea is reported as obstructive"
+        # scored all the same: a caveat, not a part left out
+        n.result.notes.append("respiratory: apnea type: no effort belt, so every apnea is reported as obstructive")
     return None
 
 

@@ -22,6 +22,8 @@ class MachineScoring:
             "YASA 0.8.1 SleepStaging, EEG Fpz-Cz + EOG horizontal"; "" when not staged.
         events: detected events sorted by onset, each with its ``source``.
         skipped: one line per part that was not scored and why ("spindles: no EEG").
+        notes: one line per caveat of a part that was scored ("respiratory: apnea type: no
+            effort belt, so every apnea is reported as obstructive").
         heart_rate: 1-Hz heart rate in bpm (label = its source), None when not measured.
     """
 
@@ -31,6 +33,7 @@ class MachineScoring:
     stage_source: str = ""
     events: list[Event] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     heart_rate: Signal | None = None
 
     @property
