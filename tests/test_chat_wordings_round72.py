@@ -417,3 +417,30 @@ def test_a_night_without_effort_belts_has_its_breathing_scored(demo, tmp_path) -
     for asked in ("how reliable is the AHI?", "which events are borderline?"):
         assert "were not scored" not in last_answer(chat, asked), asked
     assert "Machine-scored with a caveat: respiratory: apnea type" in last_answer(chat, "how confident is the staging?")
+
+
+def test_agreement_leaves_out_the_events_the_machine_could_not_score() -> None:
+    """"how accurate is YASA on this night?" on a Sleep-EDF montage gave apnea, hypopnea,
+    desaturation and limb-movement F1 0.00 for parts the machine never ran."""
+    from sleeplm_core.scoring.agreement import agreement
+    from sleeplm_core.scoring.result import MachineScoring
+
+    human = [Event(100, 15, "obstructive_apnea"), Event(300, 1.0, "spindle"), Event(500, 2, "limb_movement")]
+    machine = MachineScoring(stages=np.zeros(0, dtype=np.int8), events=[Event(300.1, 0.9, "spindle")],
+                             skipped=["respiratory: no usable airflow or effort belt (no channel)",
+                                      "limb movements: no usable leg EMG (no channel)"])
+    result = agreement(machine, np.zeros(0, dtype=np.int8), 0.0, human)
+    assert set(result.events) == {"spindle"} and result.events["spindle"].f1 == 1.0
+    assert result.unscored == ("apnea", "limb movement")
+    assert result.summary() == "event F1: spindle 1.00; not machine-scored here: apnea, limb movement"
+    ran = agreement(MachineScoring(stages=np.zeros(0, dtype=np.int8)), np.zeros(0, dtype=np.int8), 0.0, human)
+    assert ran.events["apnea"].f1 == 0.0 and not ran.unscored   # a part that ran and found none: a miss
+
+
+def test_the_machine_count_beside_the_scoring_s(demo) -> None:
+    """"how many did YASA find?" after the scoring's spindles was not about the recording, and "what's
+    the F1 between YASA's spindles and the human's?" defined a spindle."""
+    assert (last_answer(demo, "how many spindles?", "how many did YASA find?")
+            == last_answer(demo, "how many spindles did the tech score vs the machine?"))
+    assert (last_answer(demo, "what's the F1 between YASA's spindles and the human's?")
+            == last_answer(demo, "how accurate is YASA on this night?"))

@@ -1366,6 +1366,12 @@ class Dialogue:
             return terse
         if (again := self._at_other_time(text) or self._with_other_number(text)) is not None:
             return again
+        if _MACHINE_FOUND_RE.search(text) and self.last is not None and self.last.intent in (Intent.LOCATE, Intent.SUMMARY):
+            # "how many did YASA find?" after the scoring's spindles or its AHI: the machine's beside it
+            phen = phenomenon(self.last.phenomenon)
+            return (f"how many {plural(phen.title.lower())} did the tech score vs the machine?"
+                    if phen is not None and phen.event_types and self.last.intent == Intent.LOCATE
+                    else "how does that compare to the machine's?")
         if self.items and self._one_in_focus() and self._focused().label not in STAGES:
             # terse questions about the one event shown: "how deep", "HR response?"
             if _HOW_DEEP_RE.search(text):
@@ -2408,6 +2414,9 @@ _DID_IT_HAVE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|were) (?:it|
                              r"|cause|lead to|end (?:in|with)|get|followed by|tied to|associated with|linked to)"
                              r" (?:an? |any |some )?(?P<kind>[\w -]+?)\W*$", re.I)
 """Whether the one event in focus was followed by another ("did it have a desaturation?")."""
+_MACHINE_FOUND_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how many|what) (?:did|does) (?:yasa|the machine|the detector|the algorithm)"
+                               r" (?:find|get|score|detect|count|say)\W*$", re.I)
+"""The machine's count beside the one just given ("how many did YASA find?")."""
 _HOW_DEEP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:deep|low)(?: did it (?:go|drop|fall))?\W*$", re.I)
 _HR_RESPONSE_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about (?:the\s+)?)?(?:hr|heart[- ]?rate|pulse)(?: (?:response|reaction|change)"
                              r"(?: after(?: it)?)?| after(?: it)?)\W*$", re.I)

@@ -25,6 +25,11 @@ EVENT_GROUPS: dict[str, tuple[str, ...]] = {
     "rapid eye movement": ("rapid_eye_movement",),
 }
 """Event groups compared (apnea kinds count as one group, as the AHI does)."""
+PART_OF_GROUP: dict[str, str] = {
+    "apnea": "respiratory", "hypopnea": "respiratory", "desaturation": "desaturations", "arousal": "arousals",
+    "spindle": "spindles", "slow wave": "slow waves", "limb movement": "limb movements", "rapid eye movement": "REMs",
+}
+"""The machine-scoring part (``sleeplm_core.scoring.night.PARTS``) that detects each group."""
 
 
 @dataclass(frozen=True)
@@ -33,11 +38,15 @@ class Agreement:
 
     Attributes:
         stages: epoch-wise scores, None when the reference has no stages.
-        events: group -> by-event scores, for groups present in the reference.
+        events: group -> by-event scores, for groups present in the reference that the machine
+            scored.
+        unscored: groups present in the reference whose machine part could not run (an F1 of 0
+            there would say the detector missed what it never looked for).
     """
 
     stages: StagingScores | None
     events: dict[str, EventScores]
+    unscored: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One line: "κ 0.81 (841 epochs); event F1: apnea 0.93, hypopnea 0.90"."""
@@ -46,6 +55,8 @@ class Agreement:
             parts.append(f"κ {self.stages.kappa:.2f} ({self.stages.n_epochs} epochs)")
         if self.events:
             parts.append("event F1: " + ", ".join(f"{k} {v.f1:.2f}" for k, v in self.events.items()))
+        if self.unscored:
+            parts.append("not machine-scored here: " + ", ".join(self.unscored))
         return "; ".join(parts)
 
 
@@ -67,9 +78,12 @@ def agreement(scoring: MachineScoring, ref_stages: np.ndarray, ref_offset: float
     if ref is not None and np.any(ref >= 0) and scoring.has_stages:
         window = sleep_window(ref, pad_min)
         stage_scores = staging_scores(ref[window], scoring.stages[window], STAGES)
-    events = {}
+    events, unscored = {}, []
+    skipped = {line.split(":", 1)[0] for line in scoring.skipped}
     for group, types in EVENT_GROUPS.items():
         truth = intervals_of(ref_events, types)
-        if truth:
+        if truth and PART_OF_GROUP[group] in skipped:
+            unscored.append(group)
+        elif truth:
             events[group] = event_scores(intervals_of(scoring.events, types), truth)
-    return Agreement(stage_scores, events)
+    return Agreement(stage_scores, events, tuple(unscored))

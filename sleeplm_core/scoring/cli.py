@@ -64,6 +64,8 @@ def _print_agreement(scoring: MachineScoring, ref: tuple[np.ndarray, float, list
         print("  per-stage F1: " + "  ".join(f"{n} {f:.3f}" for n, f in zip(s.labels, s.per_class_f1)))
     for group, e in result.events.items():
         print(f"  {group}: {e.line()}")
+    for group in result.unscored:
+        print(f"  {group}: not machine-scored (its part was skipped)")
 
 
 def _score(args: argparse.Namespace) -> int:
