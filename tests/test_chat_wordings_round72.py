@@ -444,3 +444,13 @@ def test_the_machine_count_beside_the_scoring_s(demo) -> None:
             == last_answer(demo, "how many spindles did the tech score vs the machine?"))
     assert (last_answer(demo, "what's the F1 between YASA's spindles and the human's?")
             == last_answer(demo, "how accurate is YASA on this night?"))
+
+
+@pytest.mark.parametrize("terse, full", [("which cycle was longest?", "which sleep cycle was the longest?"),
+                                         ("longest cycle?", "which sleep cycle was the longest?"),
+                                         ("which cycle was the shortest?", "which sleep cycle was the shortest?")])
+def test_the_longest_cycle_in_few_words(demo, terse, full) -> None:
+    """"which cycle was longest?" ran a model search for the word "cycle" (59 s), then "how long was
+    it?" gave 6.0 s."""
+    assert last_answer(demo, terse, "how long was it?") == last_answer(demo, full, "how long was it?")
+    assert last_answer(demo, terse) == last_answer(demo, full)

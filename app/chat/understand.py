@@ -5176,6 +5176,9 @@ def _lights(m: re.Match[str]) -> str:
 _EVENT_F1_RE = re.compile(r"^(?=.*\b(?:f1|f-?score|sensitivity|precision|recall|agreement|match\w*)\b)(?=.*\b(?:yasa|machine|"
                           r"detector|automatic)(?:'?s)?\b)(?=.*\b(?:humans?|experts?|scorers?|scoring|manual|tech\w*)(?:'?s)?\b)(?=.*\b(?:spindles?|apno?eas?"
                           r"|hypopno?eas?|arousals?|desat\w*|slow waves?|events?|leg movements?|limb movements?)\b).*$", I)
+# "which cycle was longest?", "longest cycle?": the sleep cycles, that one first
+_BARE_CYCLE_RANK_RE = re.compile(r"^\W*(?:(?:which|what) cycle (?:was|is)(?: the)? (?P<a>longest|shortest)|(?:the )?(?P<b>longest"
+                                 r"|shortest) cycle)\W*$", I)
 # "central index in NREM vs REM": the central apnea index
 _BARE_KIND_INDEX_RE = re.compile(r"\b(central|obstructive|mixed) (index|rate)\b", I)
 # "the next deepest" after the deepest desaturation: the next one of the ranked list
@@ -5250,7 +5253,8 @@ _CHILD_RULES_RE = re.compile(r"^.*\b(?:pediatric|paediatric|children'?s|child)\b
                              r"|^.*\b(?:pediatric|paediatric|children'?s|child'?s?)\b.{0,20}\b(?:sleep )?(?:stud(?:y|ies)"
                              r"|psg|polysomnogra\w*|scoring|recordings?)\b.{0,25}\b(?:differ\w*|different)\b.*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (_STAGER_PAIR_RE, _stager_pair), (_LIGHTS_RE, _lights), (_EVENT_F1_RE, "how accurate is YASA on this night?"), (_CHILD_RULES_RE, "is this normal for a child?"),
+    (_STAGER_PAIR_RE, _stager_pair), (_LIGHTS_RE, _lights),
+    (_BARE_CYCLE_RANK_RE, lambda m: f"which sleep cycle was the {m['a'] or m['b']}?"), (_EVENT_F1_RE, "how accurate is YASA on this night?"), (_CHILD_RULES_RE, "is this normal for a child?"),
     (_BARE_REM_RELATED_RE, "is the AHI REM-related (AHI in REM vs NREM)?"),
     (_BARE_SHARE_RE, r"what percentage of apneas were \g<kind>?"), (_BARE_KIND_COUNT_RE, r"\1 \2 apneas"),
     (_NEXT_RANKED_RE, "show me the next one"), (_BARE_KIND_INDEX_RE, r"\1 apnea \2"), (_WHAT_HAPPENS_IN_STAGE_RE, r"what is \g<stage> sleep?"),
