@@ -417,6 +417,8 @@ def test_a_night_without_effort_belts_has_its_breathing_scored(demo, tmp_path) -
     for asked in ("how reliable is the AHI?", "which events are borderline?"):
         assert "were not scored" not in last_answer(chat, asked), asked
     assert "Machine-scored with a caveat: respiratory: apnea type" in last_answer(chat, "how confident is the staging?")
+    assert ("this recording has no effort belt, so every apnea is reported as obstructive"
+            in last_answer(chat, "can you tell central from obstructive?"))
 
 
 def test_agreement_leaves_out_the_events_the_machine_could_not_score() -> None:
@@ -454,3 +456,15 @@ def test_the_longest_cycle_in_few_words(demo, terse, full) -> None:
     it?" gave 6.0 s."""
     assert last_answer(demo, terse, "how long was it?") == last_answer(demo, full, "how long was it?")
     assert last_answer(demo, terse) == last_answer(demo, full)
+
+
+@pytest.mark.parametrize("asked", ["can you tell central from obstructive?",
+                                   "is it really obstructive without a thorax belt?"])
+def test_how_the_apneas_were_typed_here(demo_unscored, asked) -> None:
+    """(Seed 9595, no thorax belt) "can you still tell central from obstructive?" listed the apneas;
+    "is it really obstructive without a thorax belt?" was not about the recording."""
+    night, _ = demo_unscored
+    text = last_answer(demo_unscored, asked)
+    assert text == last_answer(demo_unscored, "how were the apneas scored here?")
+    thx, abd = night.epochs.mapping["THX"], night.epochs.mapping["ABD"]
+    assert f"this recording's belts: {thx} and {abd}, so each apnea is typed by the larger of the two" in text, text

@@ -98,4 +98,20 @@ def scoring_method(plan: Plan, night: LoadedNight, config: ScoringConfig = Scori
     events, source = events_for(night, phen.event_types)
     tools = Counter(e.source or "human-scored" for e in events if e.type in phen.event_types)
     rules = tuple(dict.fromkeys(_RULES[t](config) for t in phen.event_types if t in _RULES))
+    if set(phen.event_types) & {"central_apnea", "obstructive_apnea", "mixed_apnea"}:
+        rules += (_belts_here(night),)
     return ScoringMethod(phen.title, source, tuple(tools.items()), rules)
+
+
+def _belts_here(night: LoadedNight) -> str:
+    """Which effort belts this recording holds, and what that leaves of an apnea's type."""
+    held = {role: night.epochs.mapping.get(role) for role in ("THX", "ABD")}
+    names = [label for label in held.values() if label]
+    if len(names) == 2:
+        return f"this recording's belts: {names[0]} and {names[1]}, so each apnea is typed by the larger of the two"
+    if names:
+        missing = "thoracic" if not held["THX"] else "abdominal"
+        return (f"this recording has one belt, {names[0]} (no {missing} belt): each apnea is typed by it, which "
+                f"shows effort absent or present as well, but not the two belts moving against each other "
+                f"(paradox), a sign of obstruction a second belt would add")
+    return "this recording has no effort belt, so every apnea is reported as obstructive: its type cannot be read"
