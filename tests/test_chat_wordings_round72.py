@@ -468,3 +468,12 @@ def test_how_the_apneas_were_typed_here(demo_unscored, asked) -> None:
     assert text == last_answer(demo_unscored, "how were the apneas scored here?")
     thx, abd = night.epochs.mapping["THX"], night.epochs.mapping["ABD"]
     assert f"this recording's belts: {thx} and {abd}, so each apnea is typed by the larger of the two" in text, text
+
+
+@pytest.mark.parametrize("first", ["mean desaturation depth", "what's the average desaturation after an apnea?"])
+def test_the_desaturation_depth_after_another_kind(demo, first) -> None:
+    """"mean desaturation depth", then "and after a hypopnea?" listed the hypopneas; after "...after an
+    apnea?" it listed the desaturations "with a hypopnea" and dropped the depth."""
+    text = last_answer(demo, first, "and after a hypopnea?")
+    assert text == last_answer(demo, "what's the average desaturation after a hypopnea?")
+    assert text.startswith("Depth on SpO2"), text[:200]

@@ -1366,6 +1366,8 @@ class Dialogue:
             return terse
         if (again := self._at_other_time(text) or self._with_other_number(text)) is not None:
             return again
+        if (partner := self._other_partner(text)) is not None:
+            return partner
         if _MACHINE_FOUND_RE.search(text) and self.last is not None and self.last.intent in (Intent.LOCATE, Intent.SUMMARY):
             # "how many did YASA find?" after the scoring's spindles or its AHI: the machine's beside it
             phen = phenomenon(self.last.phenomenon)
@@ -1824,6 +1826,22 @@ class Dialogue:
         head = noun.split()[-1]
         other = re.sub(r"\bones?\b", lambda w: head + "s" * (w.group(0) == "ones"), m.group(2))
         return f"how is {noun} different from {other}?"
+
+    def _other_partner(self, text: str) -> str | None:
+        """"what's the average desaturation after an apnea?" (or "mean desaturation depth"), then "and
+        after a hypopnea?": the last question with the other kind, its words and measure kept (None
+        unless the last asked of desaturations and the follow-up names another breathing event)."""
+        last = self.last
+        if (last is None or last.phenomenon != "desaturation" or not (m := _PARTNER_NAMED_RE.search(text))
+                or (kind := find_phenomenon(m["kind"])) is None or not kind.event_types or kind.key == "desaturation"):
+            return None
+        if not last.together:
+            return f"{last.text.rstrip(' ?.!')} {m['how'].lower()} {article(kind.title.lower())}?"
+        old = phenomenon(last.together)
+        words = re.compile(rf"\b(?:an? )?{re.escape(old.title.lower())}s?\b", re.I) if old is not None else None
+        if words is None or not words.search(last.text):
+            return None
+        return words.sub(article(kind.title.lower()), last.text, count=1)
 
     def _at_other_time(self, text: str) -> str | None:
         """"what was the stage at 1 am?", then "and at 2?"; "apneas between 2 and 3", then "and 3 to
@@ -2624,6 +2642,9 @@ _IT_BY_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was) (?:it|that|thi
                                 r"|lower|faster|slower|better) (?P<where>(?:on|lying on) (?:her|his|their|the) (?:back"
                                 r"|side|stomach|left|right)|supine|when supine|lying supine)\W*$", re.I)
 """A signal just measured asked of a position ("was it worse on her back?" after the snoring)."""
+_PARTNER_NAMED_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?P<how>after|with|following)\s+(?:an?\s+|the\s+)?"
+                               r"(?P<kind>[a-z -]+?)s?\W*$", re.I)
+"""A follow-up naming another event kind a desaturation follows ("and after a hypopnea?")."""
 _OTHER_PARTNER_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:after|with|following|before|preceded by"
                                r"|tied to|an?)\b", re.I)
 """A follow-up naming another partner kind for tied events ("and after a hypopnea?")."""
