@@ -477,3 +477,12 @@ def test_the_desaturation_depth_after_another_kind(demo, first) -> None:
     text = last_answer(demo, first, "and after a hypopnea?")
     assert text == last_answer(demo, "what's the average desaturation after a hypopnea?")
     assert text.startswith("Depth on SpO2"), text[:200]
+
+
+def test_doubting_the_awakenings_reads_the_staging_s_wake(demo_unscored) -> None:
+    """"34 awakenings seems a lot, are they real?" repeated the list; "top 5 epochs to check" gave one
+    epoch."""
+    assert (last_answer(demo_unscored, "how many awakenings?", "34 awakenings seems a lot, are they real?")
+            == last_answer(demo_unscored, "how sure are you about wake?"))
+    assert (last_answer(demo_unscored, "top 5 epochs to check")
+            == last_answer(demo_unscored, "what should I double check?"))

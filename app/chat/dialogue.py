@@ -1368,6 +1368,10 @@ class Dialogue:
             return again
         if (partner := self._other_partner(text)) is not None:
             return partner
+        if _ARE_THEY_REAL_RE.search(text) and self.last is not None and (
+                self.last.stage_event == "awakenings" or self.last.scope.stages == ("W",)):
+            # "34 awakenings seems a lot, are they real?": how sure the staging is of its wake
+            return "how sure are you about wake?"
         if _MACHINE_FOUND_RE.search(text) and self.last is not None and self.last.intent in (Intent.LOCATE, Intent.SUMMARY):
             # "how many did YASA find?" after the scoring's spindles or its AHI: the machine's beside it
             phen = phenomenon(self.last.phenomenon)
@@ -2642,6 +2646,9 @@ _IT_BY_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was) (?:it|that|thi
                                 r"|lower|faster|slower|better) (?P<where>(?:on|lying on) (?:her|his|their|the) (?:back"
                                 r"|side|stomach|left|right)|supine|when supine|lying supine)\W*$", re.I)
 """A signal just measured asked of a position ("was it worse on her back?" after the snoring)."""
+_ARE_THEY_REAL_RE = re.compile(r"\b(?:are|were) (?:they|these|those|all of them|the awakenings) (?:all )?(?:real|true|genuine"
+                               r"|right|correct)\b|\bseems? (?:like )?(?:a lot|too many|many|high)\b", re.I)
+"""Doubt about the awakenings just counted ("are they real?")."""
 _PARTNER_NAMED_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?P<how>after|with|following)\s+(?:an?\s+|the\s+)?"
                                r"(?P<kind>[a-z -]+?)s?\W*$", re.I)
 """A follow-up naming another event kind a desaturation follows ("and after a hypopnea?")."""

@@ -5181,6 +5181,9 @@ _EVENT_F1_RE = re.compile(r"^(?=.*\b(?:f1|f-?score|sensitivity|precision|recall|
 _APNEA_TYPING_RE = re.compile(r"^(?=.*\b(?:central|obstructive|mixed)\b)(?=.*\b(?:without|no|missing|only one|one|single)"
                               r" (?:\w+ ){0,2}belts?\b|(?!.*\b(?:it'?s|it is|it was)\b).*\b(?:can|could) (?:you|we|i|the app"
                               r"|the machine|yasa)(?: still)? (?:tell|distinguish|differentiate|separate)\b).*$", I)
+# "top 5 epochs to check": the sign-off checklist, whose staging part lists them
+_EPOCHS_TO_CHECK_RE = re.compile(r"^\W*(?:the )?(?:top|first|worst) (?:\d+|five|ten|three) epochs? (?:to|i should|should i)"
+                                 r" (?:check|review|look at|verify)\W*$", I)
 # "which cycle was longest?", "longest cycle?": the sleep cycles, that one first
 _BARE_CYCLE_RANK_RE = re.compile(r"^\W*(?:(?:which|what) cycle (?:was|is)(?: the)? (?P<a>longest|shortest)|(?:the )?(?P<b>longest"
                                  r"|shortest) cycle)\W*$", I)
@@ -5258,7 +5261,7 @@ _CHILD_RULES_RE = re.compile(r"^.*\b(?:pediatric|paediatric|children'?s|child)\b
                              r"|^.*\b(?:pediatric|paediatric|children'?s|child'?s?)\b.{0,20}\b(?:sleep )?(?:stud(?:y|ies)"
                              r"|psg|polysomnogra\w*|scoring|recordings?)\b.{0,25}\b(?:differ\w*|different)\b.*$", I)
 _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (_STAGER_PAIR_RE, _stager_pair), (_LIGHTS_RE, _lights), (_APNEA_TYPING_RE, "how were the apneas scored here?"),
+    (_STAGER_PAIR_RE, _stager_pair), (_LIGHTS_RE, _lights), (_EPOCHS_TO_CHECK_RE, "sign-off checklist"), (_APNEA_TYPING_RE, "how were the apneas scored here?"),
     (_BARE_CYCLE_RANK_RE, lambda m: f"which sleep cycle was the {m['a'] or m['b']}?"), (_EVENT_F1_RE, "how accurate is YASA on this night?"), (_CHILD_RULES_RE, "is this normal for a child?"),
     (_BARE_REM_RELATED_RE, "is the AHI REM-related (AHI in REM vs NREM)?"),
     (_BARE_SHARE_RE, r"what percentage of apneas were \g<kind>?"), (_BARE_KIND_COUNT_RE, r"\1 \2 apneas"),
