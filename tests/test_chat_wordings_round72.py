@@ -486,3 +486,15 @@ def test_doubting_the_awakenings_reads_the_staging_s_wake(demo_unscored) -> None
             == last_answer(demo_unscored, "how sure are you about wake?"))
     assert (last_answer(demo_unscored, "top 5 epochs to check")
             == last_answer(demo_unscored, "what should I double check?"))
+
+
+def test_the_final_awakening_with_the_wake_after_it(sc4001_unscored) -> None:
+    """"how much wake after the last sleep?" gave the night's whole wake (118.5 min on seed 9696,
+    where 7.5 min followed the final awakening)."""
+    night, _ = sc4001_unscored
+    stages = night.stages()[0]
+    last = int(np.flatnonzero(stages > 0)[-1])
+    after = (len(stages) - last - 1) / 2
+    assert after > 0   # the fixture's premise: the recording ends awake
+    text = last_answer(sc4001_unscored, "how much wake after the final awakening?")
+    assert f"then **{after:.1f} min** to the end of the recording" in text, text

@@ -1004,7 +1004,9 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
             text = f"{src}: {_EVENT_WORDS[r.event]}{where} is at **{clock(night, r.moment)}**"
             # "what was the first stage after sleep onset?": the stage that epoch holds
             text += (f", {r.latency_min:.1f} min after the recording started; that epoch is "
-                     f"**{stage_at(night, r.moment)}**{_guessed(night)}." if r.event == "onset" else ".")
+                     f"**{stage_at(night, r.moment)}**{_guessed(night)}." if r.event == "onset" else
+                     f", then **{(night.epochs.starts[-1] + EPOCH_SEC - r.moment) / 60:.1f} min** to the end of the "
+                     f"recording ({clock(night, float(night.epochs.starts[-1]) + EPOCH_SEC)}), awake or unscored.")
         text += _first_sleep_outside(night, r)
         ends_asleep = r.final_wake is not None and r.final_wake >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6
         if r.window_asked and r.final_wake is not None:
