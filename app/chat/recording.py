@@ -144,6 +144,15 @@ def study_kind(night: LoadedNight) -> str:
     return "not a sleep study by its channels: no EEG, breathing or oximetry channel is usable"
 
 
+def confidence_by_stage(conf: np.ndarray, codes: np.ndarray, below: float = UNSURE_BELOW) -> tuple[float, dict[str, float]]:
+    """Over the epochs with a finite ``conf`` (the probability of each epoch's chosen stage, stage
+    ``codes``): the share under ``below``, and the mean probability of each stage chosen (NaN
+    share where none is finite)."""
+    ok = np.isfinite(conf)
+    unsure = float(np.mean(conf[ok] < below)) if ok.any() else float("nan")
+    return unsure, {s: float(np.mean(conf[ok & (codes == i)])) for i, s in enumerate(STAGES) if np.any(ok & (codes == i))}
+
+
 def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = "",
              below: float = UNSURE_BELOW, stages: tuple[str, ...] = ()) -> RecordingFacts:
     """Who scored the night and how sure the machine staging is: over the whole night on the
@@ -174,9 +183,8 @@ def _scoring(night: LoadedNight, inside: np.ndarray | None = None, where: str = 
         return facts
     facts.machine_source = machine.stage_source
     facts.mean_confidence = float(np.mean(conf[ok]))
-    facts.unsure_pct, facts.unsure_below, facts.unsure_in = float(100 * np.mean(conf[ok] < below)), below, stages
-    facts.stage_confidence = {s: float(np.mean(conf[ok & (codes == i)]))
-                              for i, s in enumerate(STAGES) if np.any(ok & (codes == i))}
+    unsure, facts.stage_confidence = confidence_by_stage(conf, codes, below)
+    facts.unsure_pct, facts.unsure_below, facts.unsure_in = 100 * unsure, below, stages
     facts.agreement = night.agreement() or _model_agreement(night)
     facts.skipped = list(machine.skipped)
     # The uncertain stretches, on the model's epochs (the viewer's grid).

@@ -31,7 +31,8 @@ from app.chat.periods import REM_MERGE_SEC, stage_name
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, sleep_onset,
                            source_name, span_phrase, stages_guessed)
 from app.chat.eeg_leads import BAND_STAGE
-from app.chat.recording import HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW
+from app.chat.recording import (HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW,
+                               confidence_by_stage)
 from app.chat.model_facts import SHIPPED_CHECKS
 from app.chat.evidence import SLOW_WAVE_SHARE
 from app.chat.stage_shortfall import NEAR_MISS_PCT
@@ -2516,12 +2517,9 @@ def _staging_doubt(night: LoadedNight, source: str) -> str:
     machine = night.machine
     if source == "scored" or stages_guessed(night, source) or machine is None or not machine.has_stages:
         return ""
-    ok = np.isfinite(machine.confidence)
-    conf, codes = machine.confidence[ok], machine.stages[ok]
-    if not len(conf):
+    unsure, by_stage = confidence_by_stage(machine.confidence, machine.stages)
+    if not by_stage:
         return ""
-    by_stage = {st: float(np.mean(conf[codes == i])) for i, st in enumerate(STAGES) if np.any(codes == i)}
-    unsure = float(np.mean(conf < UNSURE_BELOW))
     weak = [st for st, p in sorted(by_stage.items(), key=lambda kv: kv[1]) if p < UNSURE_BELOW and st != "N1"]
     if unsure < 0.2 and not weak:
         return ""
