@@ -84,6 +84,8 @@ class LoadedNight:
         features: measured per-epoch features, None until embedded.
         machine: the machine scoring of the signals (``sleeplm_core.scoring``), None
             until :func:`embed_night` ran.
+        model_stages: answers rest on the model's stages even where the night has a human or
+            machine staging (:meth:`model_view`).
     """
 
     name: str
@@ -97,6 +99,7 @@ class LoadedNight:
     proba: np.ndarray | None = None
     features: NightFeatures | None = None
     machine: MachineScoring | None = None
+    model_stages: bool = False
     _summary: dict[str, NightSummary] = field(default_factory=dict, repr=False)
     _frame: pd.DataFrame | None = field(default=None, repr=False)
     _generated: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
@@ -113,6 +116,8 @@ class LoadedNight:
         """Stage per model epoch and its source: the human scoring ("scored") when there is
         one, else the machine scoring (e.g. "machine-scored (YASA, EEG Fpz-Cz)"), else the
         model's zero-shot prediction ("predicted"); "none" when there is nothing."""
+        if self.model_stages and self.predicted is not None:
+            return self.predicted, "predicted"
         scored = self.scored()
         if scored is not None:
             return scored, "scored"
@@ -132,7 +137,8 @@ class LoadedNight:
     def machine_proba(self, epochs: np.ndarray | slice) -> np.ndarray | None:
         """The machine staging's stage probabilities (n, 5; NaN outside its epochs) at the model
         ``epochs``, None when the night could not be staged."""
-        if self.machine is None or not self.machine.has_stages:
+        if self.machine is None or not self.machine.has_stages or self.model_stages:
+            # the machine's odds say nothing of the model's stages, which answers then rest on
             return None
         return self.machine.proba_at(np.atleast_1d(self.epochs.starts[epochs]))
 
@@ -151,6 +157,14 @@ class LoadedNight:
         rec = replace(self.recording, stages=np.zeros(0, dtype=np.int8), events=[])
         return replace(self, recording=rec, epochs=replace(self.epochs, stages=np.full(self.n_epochs, -1)),
                        _summary={})
+
+    def model_view(self) -> LoadedNight | None:
+        """The night as the model staged it: its stage answers rest on the model's zero-shot
+        stages ("REM latency according to the model?") and its events stay; None before the
+        night is embedded."""
+        if self.predicted is None:
+            return None
+        return replace(self, model_stages=True, _summary={})
 
     def scored_events(self) -> tuple[list[Event], str]:
         """Events the answers rest on, with where they come from.

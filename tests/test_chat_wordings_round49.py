@@ -87,10 +87,14 @@ def test_the_type_of_the_apnea_shown_is_read_from_the_belts(demo, questions, kin
     only an epoch's stage had evidence, and "is it obstructive or central?" gave the night's
     share: now what the airflow and the belts did during that apnea, and the type it marks."""
     text = last_answer(demo, *questions)
-    # a type claimed ("was it obstructive?") is answered yes or no first (stop 68)
+    # a type claimed ("was it obstructive?") is answered yes or no first (stop 68); a choice
+    # ("obstructive or central?") names the scored type (stop 73)
     claimed = re.match(r"\*\*(?:Yes|No)\*\*: it was scored an? \w+ apnea[^.]*\. ", text)
-    assert text[claimed.end() if claimed else 0:].startswith("Breathing during it"), text
+    chosen = re.match(rf"It was scored \*\*an? {kind} apnea\*\*[^.]*\. ", text)
+    lead = claimed or chosen
+    assert text[lead.end() if lead else 0:].startswith("Breathing during it"), text
     assert (claimed is not None) == bool(re.search(r"\b(?:was it|it's) (?:obstructive|central)\?$", questions[-1])), text
+    assert (chosen is not None) == (" or " in questions[-1]), text
     assert f"Effort (the larger belt) was **{_TYPED[kind]}**" in text, text
     assert re.search(rf"The {kind} apnea at \*\*\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\*\* lasted", text), text
 

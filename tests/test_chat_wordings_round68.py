@@ -119,9 +119,10 @@ def test_an_apnea_type_claimed_is_answered_yes_or_no(night, request) -> None:
     why = last_answer(demo, "show me the longest central apnea", "was it obstructive?", "what tells you that?")
     assert why.startswith("**Why the one shown"), why[:300]
     assert re.search(rf"effort \*\*[a-z ,]+\*\* \(the larger belt \d+ %.*which marks an? {marked} apnea", why), why[:600]
-    # a choice is no claim: the belts, with no yes or no
+    # a choice is no claim: the scored type, then the belts, with no yes or no (stop 73)
     choice = last_answer(demo, "show me the longest central apnea", "was it central or obstructive?")
-    assert choice.startswith("Breathing during it"), choice[:200]
+    assert choice.startswith("It was scored **a central apnea**"), choice[:200]
+    assert "Breathing during it" in choice and "**Yes**" not in choice and "**No**" not in choice
     hyp = last_answer(demo, "what is the longest hypopnea?", "was it obstructive?")
     assert hyp.startswith("**Cannot tell**: it is a hypopnea"), hyp[:200]
 

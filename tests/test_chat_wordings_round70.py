@@ -389,7 +389,7 @@ def test_spindles_that_followed_a_k_complex_come_after_it(demo) -> None:
 @pytest.mark.parametrize(("terse", "plain"), [
     ("how many central", "how many central apneas?"), ("mixed?", "any mixed apneas?"),
     ("what % central", "what percentage of apneas were central?"), ("longest central", "longest central apneas?"),
-    ("csa or osa", "are the apneas mostly central?"), ("when was the nadir", "when was the lowest SpO2?"),
+    ("csa or osa", "which type of apnea is the commonest?"), ("when was the nadir", "when was the lowest SpO2?"),
     ("t90 %", "what is the T90?"), ("stage shares pls", "give me the stage durations in minutes"),
     ("how many hours of monitoring", "how long was the recording?"), ("central apnea indx", "central apnea index"),
     ("sleep effcy", "sleep efficiency"), ("resp arousal index", "respiratory arousal index"),

@@ -198,6 +198,22 @@ def test_insight_numbers_come_from_measurement_on_real_eeg() -> None:
         describe([], "brain", table, epochs.starts)
 
 
+def test_insights_never_quote_the_model_on_what_the_night_did_not_measure() -> None:
+    """A DREAMS excerpt holds one EEG lead and nothing else: the decoder's habitual "normal heart
+    rate" and breathing sentences are not readings of it (a home test without ECG was described as
+    having a "normal heart rate")."""
+    rec, _, epochs = open_night(DREAMS / "excerpt1.txt", sfreq=100,
+                                hypnogram=DREAMS / "Hypnogram_excerpt1.txt")
+    table = night_features(rec, epochs).to_frame()
+    assert not any(c.startswith(("heart.", "respiratory.")) for c in table.columns)
+    generated = ["Strong delta activity in the central EEG. Normal heart rate. Regular breathing, no apnea.",
+                 "Strong delta activity in the central EEG. Normal heart rate."]
+    insight = describe([10, 11], "brain", table, epochs.starts, generated, epochs.stages)
+    assert insight.quoted == ("Strong delta activity in the central EEG.",)
+    with_heart = table.assign(**{"heart.heart_rate.mean [bpm]": 60.0})
+    assert "Normal heart rate." in describe([10, 11], "brain", with_heart, epochs.starts, generated).quoted
+
+
 def test_sleep_window_pads_the_sleep_period() -> None:
     stages = np.array([0] * 100 + [2] * 10 + [0] * 100)
     window = sleep_window(stages, pad_min=30)

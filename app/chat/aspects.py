@@ -83,6 +83,9 @@ class Aspect(str, Enum):
     MACHINE = "machine"
     """The machine scoring's events on a night that also has a human scoring ("how many
     spindles did YASA find?"), not the human scorer's."""
+    MODEL_STAGES = "model_stages"
+    """The model's zero-shot stages ("REM latency according to the model"), not the night's
+    reference staging."""
     BY_TYPE = "by_type"
     """A list's events counted by type ("what types were they?", "how many of each type?")."""
     QUARTILES = "quartiles"
@@ -184,7 +187,16 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                r"|(?:the )?automatic scor\w*|the auto[- ]?scor\w*)\s+(?:find|detect|score|mark|flag|see"
                                r"|count|pick up|get)\b|\baccording to (?:yasa|the machine|the algorithm|(?:the )?automatic"
                                r" scoring|the auto[- ]?scor\w*)\b|\b(?:yasa|machine|automatic(?:ally)?)[- ](?:scored"
-                               r"|detected|found)\b|\b(?:by|from) (?:yasa|the machine(?: scoring)?)\b", re.I),
+                               r"|detected|found)\b|\b(?:by|from) (?:yasa|the machine(?: scoring)?)\b"
+                               # "YASA's REM latency", "TST with the machine staging", "what if YASA had
+                               # scored it?": the machine's stages
+                               r"|\b(?:yasa|the machine)'s\b|\b(?:does|did|would) (?:yasa|the machine) say\b|\b(?:with|using|in|from|by) (?:the )?(?:yasa|machine)"
+                               r"[- ](?:staging|stages|scoring|hypnogram|stager)\b|\bif (?:yasa|the machine) had"
+                               r" (?:scored|staged)\b", re.I),
+    Aspect.MODEL_STAGES: re.compile(r"\baccording to (?:the |your )?(?:model|sleeplm)\b|\b(?:the|your) model's\b"
+                                    r"|\b(?:by|from|with|using|in) (?:the |your )?(?:model|sleeplm|zero[- ]?shot)(?:[- ]"
+                                    r"(?:staging|stages|scoring|hypnogram|stager|model))?\b|\bif (?:the|your) model had"
+                                    r" (?:scored|staged)\b|\b(?:does|did|would) (?:the|your) model say\b", re.I),
     Aspect.TREND: re.compile(r"\btrend\w*\b|\bdrift\w*\b|\b(?:across|over|through(?:out)?) (?:the (?:course of the )?)?"
                              r"night\b", re.I),
     Aspect.QUARTILES: re.compile(r"\b(?:median|interquartile|iqr|quartiles?)\b", re.I),

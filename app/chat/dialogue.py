@@ -231,6 +231,12 @@ class Dialogue:
             # not the whole night's confidence
             return Query(Intent.CLASSIFY, query.text, stage_event="why", scope=Scope(time=self.shown.scope.time),
                          by_rule=True)
+        if (m := _OTHER_SIDE_OF_TIE_RE.search(query.text)) and self.last is not None and self.last.together and (
+                self.last.intent == Intent.LOCATE):
+            # "how many hypopneas had a desaturation?", then "and without?", "only the ones
+            # without", "show me one without": the same events on the other side of the tie
+            return replace(self.last, text=query.text, ref=Ref.NONE, apart=m["side"].lower() == "without",
+                           count=1 if m["one"] else self.last.count)
         if query.ref == Ref.EXAMPLE and query.phenomenon and self.last is None:
             # "show me one k complex" as a first question: one of that kind, with nothing to refer to
             query = replace(query, ref=Ref.NONE)
@@ -713,7 +719,11 @@ class Dialogue:
         if not _VS_MACHINE_RE.search(text) or last is None or not last.text:
             return None
         events = last.intent == Intent.LOCATE and (phen := phenomenon(last.phenomenon)) is not None and phen.event_types
-        return last.text if events or (last.intent == Intent.SUMMARY and last.stat in INDEX_STATS) else None
+        # a statistic of the stages ("REM latency?") is the machine's stages' too; a stage's
+        # amount ("how much N3?", then "and YASA?") is set beside the machine's by resolve
+        staged = last.intent in (Intent.SUMMARY, Intent.STAGE_TIMING) or (
+            last.intent == Intent.STAGE_AMOUNT and not last.scope.stages)
+        return last.text if events or staged else None
 
     def asks_in_that_span(self, text: str) -> bool:
         """Whether ``text`` asks about "that hour" (or period) with one in focus to be it."""
@@ -1389,6 +1399,11 @@ class Dialogue:
             # "how long does it take on average?", "what's the slowest one?" after the
             # recoveries: the same reading, led by what was asked
             return f"{self.last.text.split(': ')[0].rstrip(' ?.!')}: {text}"
+        if (m := _OF_THE_ONE_RE.search(text)) and self.items and self._one_in_focus() and (
+                asked := self._of_the_one(m)) is not None:
+            # "how long was the apnea?", "how deep was the desaturation?" with one apnea shown:
+            # that one (and the desaturation tied to it), not the night's longest or deepest
+            return asked
         if (m := _AROUND_THE_KIND_RE.search(text)) and self._lists_kind(m.group("noun")):
             # "what happened just before the apnea?" after the apneas: the one in focus
             return f"{text[:m.start('the')]}it{text[m.end('noun'):]}"
@@ -1781,6 +1796,8 @@ class Dialogue:
             # "was it obstructive?", "how can you tell?" with one apnea shown: what the belts
             # did during it is what types it; a type claimed is answered yes or no first
             claim = named_apnea_type(text)
+            if claim is None and re.search(r"\b(?:or|vs\.?|versus)\b", text, re.I):
+                return "what did the belts do during it: which type was it?"   # "central or obstructive?"
             return (f"what did the belts do during it: was it {claim.split()[0]}?" if claim
                     else "what did the belts do during it?")
         if self.items and self._one_in_focus() and self._focused().label not in STAGES:
@@ -1924,6 +1941,21 @@ class Dialogue:
         if None in kinds:
             return None
         return tuple(plural(k.title.lower()) for k in kinds)
+
+    def _of_the_one(self, m: re.Match[str]) -> str | None:
+        """The question ``m`` asks of "the <noun>" put to the one event in focus, when the noun
+        names its kind ("how long was the apnea?": "how long was it?"), or names the
+        desaturation tied to a breathing event in focus ("how deep was the desaturation?": the
+        one after it); None when the noun names something else."""
+        named = find_phenomenon(m["noun"])
+        label = self._focused().label.lower().replace(" ", "_")
+        if named is None or not named.event_types:
+            return None
+        if label in named.event_types:
+            return f"{m['lead']} {m['verb']} it{m['rest'] or ''}?"
+        tied = named.event_types == ("desaturation",) and label.endswith(("apnea", "hypopnea"))
+        return ("how deep was the desaturation after it?" if tied and re.match(r"how (?:deep|low|big)", m["lead"], re.I)
+                else None)
 
     def _lists_kind(self, noun: str) -> bool:
         """The last list holds events of the kind ``noun`` names ("the apnea" after the
@@ -2304,6 +2336,18 @@ _TERM_ON_NIGHT = {"rem_osa": "is this REM-related OSA?",
 """Glossary terms a night can be asked for, and the question that asks it."""
 # "what happened just before the apnea?" with a list of apneas shown: "the apnea" is the one in
 # focus; a ranked one ("the longest apnea") is found anew (understand.around_the_one)
+_OTHER_SIDE_OF_TIE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|what about\s+|how about\s+)?(?:(?:only|just) )?(?:(?:show|give|find)"
+                                   r"(?: me)? (?P<one>(?:one|an? example)) |(?:the ones?|those|ones|how many(?: were| are)?)"
+                                   r" )?(?P<side>with|without)(?: (?:one|it|them|that|those|any))?\W*$", re.I)
+"""The other side of the tie just asked about ("how many hypopneas had a desaturation?", then
+"and without?", "show me one without")."""
+# "how long was the apnea?", "what stage was the arousal in?", "how deep was the desaturation?":
+# a question of "the" one kind of event, singular, which one event in focus may be
+_OF_THE_ONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<lead>how (?:long|deep|low|big|severe|loud)|when|what time"
+                            r"|(?:in )?(?:what|which) (?:stage|position)|where)\s+(?P<verb>was|did|is)\s+the\s+"
+                            r"(?P<noun>(?!(?:longest|shortest|deepest|worst|biggest|largest|first|last|next|previous"
+                            r"|lowest|strongest)\b)[a-z][a-z -]*?[a-z])(?<!s)(?P<rest>\s+(?:in|last|start|end|begin"
+                            r"|happen|occur|go|drop|fall))?\W*$", re.I)
 _AROUND_THE_KIND_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|anything)\b.*\b(?:before|after|around|during"
                                  r"|preceding|following|prior to|leading up to)\s+(?P<the>the|that|this)\s+(?P<noun>(?!"
                                  r"(?:longest|shortest|deepest|worst|biggest|largest|first|last|earliest|latest"
@@ -2616,7 +2660,9 @@ _ESTIMATE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why|how) (?:is|was|ar
                           r" (?:rei|ahi|odi|number|index|figure|stages|hypnogram))(?: (?:only|just|merely))? (?:an?"
                           r" )?(?:estimates?|guess(?:es)?|approximat\w*|rough|uncertain|a guess)\W*$", re.I)
 """Why a figure just given is a guess ("why is it an estimate?" after a home test's REI)."""
-_APNEA_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:was|is) (?:it|that|this)(?: one)?"
+_APNEA_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:csa|osa|obstructive|central|mixed)(?: one| apn\w*)? (?:or"
+                            r"|vs\.?|versus) (?:an? )?(?:csa|osa|obstructive|central|mixed)(?: one| apn\w*)?"
+                            r"|(?:was|is) (?:it|that|this)(?: one)?"
                             r"(?: (?:really|actually|definitely|truly|not|certainly))? (?:an? )?"
                             r"(?:obstructive|central|mixed)(?: (?:one|apn\w*|event))?(?: or (?:an? )?(?:obstructive"
                             r"|central|mixed)(?: (?:one|apn\w*|event))?)?"

@@ -196,3 +196,25 @@ def graded(index: float, night: LoadedNight) -> str:
     """:func:`ahi_band` for the night's patient: a child's index, by the age the file's header
     gives, is not graded on the adult scale."""
     return ahi_band(index, night.recording.patient.age)
+
+
+_BAND_FLOORS = ((5.0, "mild"), (15.0, "moderate"), (30.0, "severe"))
+"""The AASM adult bands above normal by their lowest index (events/h), as :data:`_AHI_BANDS`."""
+
+
+def rei_wake_caveat(events: int, hours: float, night: LoadedNight) -> str:
+    """Why a home test's REI can only run low, in figures: it divides ``events`` by all ``hours``
+    recorded, awake or not, so the same events over less sleep grade higher; the sleep under
+    which they would reach each higher adult band ("" for a child, or where none is higher)."""
+    age = night.recording.patient.age
+    if events <= 0 or hours <= 0 or (age is not None and age < ADULT_AGE):
+        return ""
+    rei = events / hours
+    steps = [f"**{name}** (≥{limit:g}/h) at **{events / limit:.1f} h** of sleep or less"
+             for limit, name in _BAND_FLOORS if limit > rei]
+    if not steps:
+        return ""
+    bands = " and ".join(steps)
+    return (f"⚠️ The REI divides by all {hours:.1f} h recorded, awake or not, and a home test cannot see wake, "
+            f"so it runs low against the AHI a PSG would measure whenever the patient lay awake: the same {events} events would "
+            f"grade {bands}. Ask how long the patient slept; a PSG measures it.")

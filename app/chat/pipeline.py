@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 from app.chat.compound import compound
 from app.chat.dialogue import Dialogue, NothingToReferTo
@@ -15,6 +16,7 @@ from app.chat.query import INDEX_STATS, Intent, Query, Ref
 from app.chat.render import Answer, render
 from app.chat.report import SECTIONS, compose, is_report
 from app.chat.results import Message, StageEvidence
+from app.chat.stagers import model_stages_caveat
 from app.chat.understand import (QUIZ_SCORE_RE, around_the_one, in_the_worst_hour, of_both_scorings, one_of_the_list,
                                  quiz_reply, understand)
 from app.engine import Engine
@@ -53,14 +55,22 @@ def _joined(first: Answer, second: Answer) -> Answer:
                   second.items if second.items is not None else first.items)
 
 
+_OF_THE_STAGES = (Intent.SUMMARY, Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Intent.NORMAL, Intent.BREAKDOWN)
+"""Intents whose answer the staging decides ("REM latency according to YASA?")."""
+
+
 def _as_asked(query: Query, night: LoadedNight) -> LoadedNight:
     """The night as the question asks it to be read: the machine's scoring when it asks what
-    the machine found among events ("how many spindles did YASA find?") on a night that also
-    has a human scoring, else the night itself."""
+    the machine found among events ("how many spindles did YASA find?") or what its stages give
+    ("REM latency according to YASA?") on a night that also has a human scoring, the model's
+    stages when it names the model's ("sleep efficiency by the model"), else the night itself."""
+    if Aspect.MODEL_STAGES in query.aspects and query.intent in _OF_THE_STAGES:
+        return night.model_view() or night
     if Aspect.MACHINE not in query.aspects or query.intent in (Intent.RECORDING, Intent.CLASSIFY):
         return night
     phen = phenomenon(query.phenomenon)
-    if not ((phen is not None and phen.event_types) or query.stat in INDEX_STATS):
+    if not ((phen is not None and phen.event_types) or query.stat in INDEX_STATS
+            or query.intent in _OF_THE_STAGES):
         return night
     return night.machine_view() or night
 
@@ -161,6 +171,8 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
     log.debug("question %r -> %s", text, resolved)
     night = _as_asked(resolved, night)
     answer = render(execute(make_plan(resolved, night, current), night, engine), night)
+    if night.model_stages:
+        answer = replace(answer, text=answer.text + model_stages_caveat(night))
     dialogue.remember(resolved, answer.items, current,
                       answer.jump if answer.jump is not None else current)
     return answer, resolved

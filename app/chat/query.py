@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -106,6 +107,11 @@ def two_stages(groups: tuple[Scope, ...] | None) -> tuple[str, str] | None:
     if len(named) == 2 and all(len(n) == 1 for n in named) and named[0] != named[1]:
         return named[0][0], named[1][0]
     return None
+
+
+EITHER_TYPE = "either"
+"""The apnea type a question asks for without claiming one ("central or obstructive?")."""
+_WHICH_TYPE_RE = re.compile(r"\bwhich type was it\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -292,8 +298,9 @@ class Query:
     @property
     def type_named(self) -> str | None:
         """The apnea type a yes-or-no question claims for the event shown ("was it
-        obstructive?": "obstructive apnea"), None for none."""
-        return named_apnea_type(self.text)
+        obstructive?": "obstructive apnea"), :data:`EITHER_TYPE` where it asks which type it was
+        ("central or obstructive?"), None for none."""
+        return named_apnea_type(self.text) or (EITHER_TYPE if _WHICH_TYPE_RE.search(self.text) else None)
 
     @property
     def position_named(self) -> str | None:

@@ -24,6 +24,7 @@ from app.chat.dispersion import MIN_EVENTS
 from app.chat.events import NO_CAUSE
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, PERSISTENT_EPOCHS, stage_at
 from app.chat.measures import column_name
+from app.chat.query import EITHER_TYPE
 from app.chat.phenomena import article, in_text, phenomenon, plural, unmeasured_note
 from app.chat.correlation import MIN_EPOCHS
 from app.chat.peaks import PeakConfig, band_of
@@ -295,8 +296,11 @@ def _(r: Message, night: LoadedNight) -> Answer:
                       f"*quiz me* for another epoch.")
     if r.kind == "severity":
         facts = "\n".join(f"- {k}: **{v}**" for k, v in r.facts.items())
+        s = night.summary()
+        # the REI's events fall anywhere in the recording; the summary's count is the AHI's, in sleep
+        wake = norms.rei_wake_caveat(round(s.rei * s.tib_min / 60), s.tib_min / 60, night) if "REI" in r.facts else ""
         return Answer(f"Graded by the index alone (events: {source_name(r.detail)}):\n{facts}\n\n"
-                      "One night's index, not a diagnosis.")
+                      + (f"{wake}\n\n" if wake else "") + "One night's index, not a diagnosis.")
     if r.kind == "no_reference" and r.detail in _NO_REFERENCE:
         return Answer(_NO_REFERENCE[r.detail])
     if r.kind == "no_example":
@@ -864,6 +868,11 @@ def _lone_first_rem(r: StagePeriods, night: LoadedNight) -> str:
 
 MODEL_SURE_REM = 0.9
 """The model's probability of REM from which its REM runs before a machine staging's first REM are named."""
+MISSED_REM_ODDS = 0.2
+"""The machine staging's own REM probability a model REM run must reach somewhere to be named as REM
+the staging may have missed: a run it gave no odds of REM at all is the model's error (on SC4001 the
+model's two sure runs before YASA's first REM had YASA odds 0.00, both W/N1/N2/N3 to the expert;
+on a synthetic night whose first REM YASA called N2, its odds there reached 0.38)."""
 
 
 def _model_rem_before(night: LoadedNight, source: str) -> str:
@@ -878,7 +887,8 @@ def _model_rem_before(night: LoadedNight, source: str) -> str:
         return ""
     first = int(rem[rem > asleep[0]][0]) if np.any(rem > asleep[0]) else len(stages)
     sure = (night.predicted == STAGES.index("REM")) & (night.confidence >= MODEL_SURE_REM)
-    found = [(a, b) for a, b in runs(sure) if asleep[0] <= a and b <= first and b - a >= 2]
+    found = [(a, b) for a, b in runs(sure) if asleep[0] <= a and b <= first and b - a >= 2
+             and _machine_saw_rem(night, a, b)]
     if not found:
         return ""
     where = "; ".join(f"**{clock(night, night.epochs.starts[a])}** ({(b - a) * EPOCH_SEC / 60:.1f} min, staged "
@@ -887,6 +897,15 @@ def _model_rem_before(night: LoadedNight, source: str) -> str:
     return (f" ⚠️ Before the staging's first REM the model reads REM at {where}: a first REM period the staging "
             f"may have missed, which would put the REM latency at **{latency:.1f} min**. Check the EOG and the chin "
             f"there before taking either figure: {MODEL_STAGING_CHECKED}.")
+
+
+def _machine_saw_rem(night: LoadedNight, first: int, stop: int) -> bool:
+    """Whether the machine staging gave REM :data:`MISSED_REM_ODDS` or more somewhere in epochs
+    ``first`` to ``stop`` (True without its probabilities: nothing to rule the run out)."""
+    proba = night.machine_proba(slice(first, stop))
+    if proba is None or not np.isfinite(proba).any():
+        return True
+    return bool(np.nanmax(proba[:, STAGES.index("REM")]) >= MISSED_REM_ODDS)
 
 
 def _lone_rem_note(night: LoadedNight, source: str, moment: float, latency_min: float | None,
@@ -1699,7 +1718,8 @@ def _(r: AhiRobustness, night: LoadedNight) -> Answer:
                   f"{source_name(r.stage_source)} stages. Re-read with each choice it rests on "
                   f"changed:\n\n| reading | apneas + hypopneas | hours | {index} | AASM adult band |"
                   f"\n|---|---|---|---|---|\n{rows}\n\n{_spread(index, rates)} and {spread}. "
-                  f"{r.checked}. One "
+                  + (f"{norms.rei_wake_caveat(first.events, first.hours, night)} " if r.recorded else "")
+                  + f"{r.checked}. One "
                   f"night's index, not a diagnosis; *how confident is the staging?* shows the "
                   f"sleep it is divided by.")
 
@@ -2958,11 +2978,17 @@ def _type_verdict(label: str, asked: str, belts: str) -> str:
     claimed apnea type against the event's scored type, then against what its belts did."""
     kind = asked.split()[0]
     if "hypopnea" in label:
-        return f"**Cannot tell**: it is a hypopnea, which is not typed {kind} here."
+        return f"**Cannot tell**: it is a hypopnea, which is not typed {'obstructive or central' if asked == EITHER_TYPE else kind} here."
     scored = label if label in ("obstructive apnea", "central apnea", "mixed apnea") else ""
     if not scored and not belts:
         return f"**Cannot tell**: it was scored {article(label)}, with no type and no belt to read one from."
     said = scored or belts
+    if asked == EITHER_TYPE:
+        # "central or obstructive?": the type, with no yes or no to a type not claimed
+        lead = f"It was scored **{article(scored)}**" if scored else f"By its belts, **{article(belts)}**"
+        if scored and belts:
+            lead += "; its belts agree" if belts == scored else f"; its belts read more like {article(belts)}"
+        return lead + "."
     verdict = "Yes" if said == asked else "No"
     lead = (f"**{verdict}**: it was scored {article(scored)}" if scored
             else f"**{verdict}**, by its belts: {article(belts)}")
@@ -3106,8 +3132,7 @@ def _(r: Description, night: LoadedNight) -> Answer:
                       + ", ".join(f"**{n}** {k}{'s' * (n != 1)}" for k, n in kinds.most_common())
                       + f"\n{lines}{more}\n\n{paragraphs}")
     elif r.events_source and r.events_source != "none":
-        paragraphs = (f"No breathing event, desaturation, arousal or leg movement "
-                      f"({source_name(r.events_source)}).\n\n{paragraphs}")
+        paragraphs = f"{_none_found(night, r.events_source)}\n\n{paragraphs}"
     if r.span is not None:
         a, b = r.span
         paragraphs = (f"It runs **{clock(night, a)}–{clock(night, b)}** ({(b - a) / 60:g} min)."
@@ -3120,6 +3145,29 @@ def _(r: Description, night: LoadedNight) -> Answer:
         paragraphs = f"{paragraphs}\n\nBrief events in its {r.minutes:g} min: {counted}."
     return _answer(night, f"{head}:\n\n{paragraphs}", r.runs, r.events or r.runs,
                    jump=r.first_epoch)
+
+
+_FOUND_KINDS = (("breathing event", "hypopnea"), ("desaturation", "desaturation"), ("arousal", "arousal"),
+                ("leg movement", "limb_movement"))
+"""The kinds of event "what happened then?" looks for, each with an event type that stands for it."""
+
+
+def _words(names: list[str], join: str) -> str:
+    """"a, b or c": names in running text."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {join} {names[-1]}"
+
+
+def _none_found(night: LoadedNight, source: str) -> str:
+    """"No breathing event, desaturation, arousal or leg movement (...)." for a span with none,
+    naming only the kinds the night's channels can show, then those it cannot."""
+    blind = night.blind_types()
+    seen = [name for name, kind in _FOUND_KINDS if kind not in blind]
+    unseen = [name for name, kind in _FOUND_KINDS if kind in blind]
+    said = f"No {_words(seen, 'or')} ({source_name(source)})." if seen else ""
+    if unseen:
+        said += (f" {_words([plural(u) for u in unseen], 'and').capitalize()} cannot be scored on this night's "
+                 f"channels ({'; '.join(dict.fromkeys(blind[k] for n, k in _FOUND_KINDS if n in unseen))}).")
+    return said.strip()
 
 
 def _stage_breathing(b: StageBreathing, where: str) -> str:
@@ -3463,9 +3511,10 @@ def _rei_text(r: Summary, night: LoadedNight) -> str:
     s = r.summary
     if not stage_caveat(night, s.source) or s.rei is None:
         return ""
+    wake = norms.rei_wake_caveat(round(s.rei * s.tib_min / 60), s.tib_min / 60, night)
     return (f"**REI {s.rei:.1f}/h**: apneas and hypopneas per hour of the {s.tib_min / 60:.1f} h "
             f"recorded, wherever they fall; the index a home sleep test without EEG reports, "
-            f"since it cannot tell sleep from wake.\n\n")
+            f"since it cannot tell sleep from wake.\n\n" + (f"{wake}\n\n" if wake else ""))
 
 
 @render.register

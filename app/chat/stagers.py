@@ -1,7 +1,7 @@
 """Execute steps that set the night's stagings side by side: "is the model better than YASA?"
 (each against the expert), "does agreement drop at the end of the night?" (two stagings'
 agreement hour by hour), and "how much N3 did the expert score vs YASA?" (each staging's
-minutes of the stages asked).
+minutes of the stages asked); and the caveat under an answer read from the model's stages.
 
 The stagings are the human scoring (when the file came with one), the machine's (YASA) and
 the model's zero-shot stages, all on the model's 30-s epochs."""
@@ -12,7 +12,7 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from app.chat.agreement import stagings
-from app.chat.plan import Plan, scope_text
+from app.chat.plan import Plan, scope_text, source_name
 from app.chat.query import Scope
 from app.chat.results import AgreementRow, AgreementTrack, Message, StagerAmounts, StagerRace, StagerScore
 from app.night import LoadedNight
@@ -106,3 +106,18 @@ def _span_mask(plan: Plan, night: LoadedNight) -> np.ndarray:
     lo, hi = plan.where.span
     starts = np.asarray(night.epochs.starts)
     return (starts + EPOCH_SEC > lo) & (starts < hi)
+
+
+def model_stages_caveat(night: LoadedNight) -> str:
+    """The caveat under an answer read from the model's zero-shot stages ("REM latency according
+    to the model?"): how far they agree with the night's other staging, the human one first."""
+    others = [(codes, source) for codes, source in _available(night) if source != "predicted"]
+    if night.predicted is None or not others:
+        return ("\n\nThese are the model's zero-shot stages, a research read-out and not a validated "
+                "staging.")
+    codes, source = others[0]
+    both = (codes >= 0) & (night.predicted >= 0)
+    kappa = staging_scores(codes[both], night.predicted[both], STAGES).kappa
+    return (f"\n\nThese are the model's zero-shot stages, a research read-out and not a validated staging: "
+            f"against the {source_name(source)} stages of this night, Cohen's κ **{kappa:.2f}** over "
+            f"{int(both.sum())} epochs.")

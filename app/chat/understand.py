@@ -1889,6 +1889,9 @@ def _stats(text: str) -> tuple[str, ...]:
     """Every whole-night statistic the text names, in the order it names them."""
     found = [(m.start(), key) for key, pattern in _STAT_RE if (m := pattern.search(text))]
     keys = tuple(key for _, key in sorted(found))
+    if "brief" in keys and len(keys) > 1:
+        # "tst in one line", "AHI, ODI and nadir in one line": the figures named, put briefly
+        keys = tuple(k for k in keys if k != "brief")
     # "sleep maintenance efficiency" names one statistic, not the efficiency as well
     return tuple(k for k in keys if k != "se") if "sme" in keys else keys
 
@@ -1957,6 +1960,33 @@ _STYLE_RE = re.compile(r",?\s*\b(?:simply|briefly|in (?:simple|plain|lay(?:man'?
                        r"|class|kids?|children|layperson|layman|lay audience|non-?experts?|novices?|newcomers?|trainees?"
                        r"|first[- ]years?(?: \w+)?|(?:medical|nursing|psychology|med|undergrad\w*) students?|freshm[ae]n)(?: of (?:[\w-]+ ){0,3}?(?:students|trainees|residents|nurses|techs"
                        r"|technicians|fellows|doctors|physicians|kids|children|parents))?)\b", I)
+
+
+# "TST with the machine staging", "YASA's REM latency", "what does the model say the sleep
+# efficiency is?": a staging named beside a statistic of the stages
+_STAGER_NAMED_RE = re.compile(r"(?:,\s*)?\b(?:according to|by|from|with|using|in|on) (?:the |your )?(?:yasa|machine|model"
+                              r"|sleeplm|automatic|auto|zero[- ]?shot)(?:[- ]?(?:staging|stages|scoring|scored|hypnogram"
+                              r"|stager|model))?\b|\b(?:yasa|the machine|the model|your model)'s(?: (?:staging|stages"
+                              r"|hypnogram|scoring))?|^\W*what (?:does|did|would) (?:yasa|the machine|the model) say(?: for)?"
+                              r"(?= (?:the |her |his |their )?\w)", I)
+_STAGE_STATISTIC_RE = re.compile(r"\b(?:tst|total sleep|sleep time|(?:sleep )?efficiency|waso|wake after sleep onset"
+                                 r"|(?:sleep |rem |n3 |deep sleep )?(?:onset )?latency|sleep onset|time in bed|awakenings"
+                                 r"|(?:hypnogram|sleep|stage) (?:stat\w*|summary|architecture|percentages|minutes)"
+                                 r"|how much (?:n1|n2|n3|rem|deep|light|slow[- ]wave)|minutes (?:of|in) (?:n1|n2|n3|rem|deep"
+                                 r"|light|each stage))\b", I)
+_STAGING_DOUBT_RE = re.compile(r"\b(?:trust|reliab\w*|confiden\w*|sure|certain\w*|accura\w*|wrong|agree\w*|disagree\w*"
+                               r"|compar\w*|vs\.?|versus|against|differ\w*)\b", I)
+_COMPUTED_HERE_RE = re.compile(r"\b(?:computed|calculated|derived|defined|measured|compute|calculate|derive"
+                               r"|define|measure|counted|count|scored|score|detected|detect|found|find)\b(?:\s+the\s+"
+                               r"[\w -]+?)?(?P<here>\s+here)\W*$", I)
+_HYPNOGRAM_STATS_RE = re.compile(r"\bhypnogram (?:stat\w*|metrics|numbers|parameters|summary|figures|values)\b"
+                                 r"|^\W*(?:what are |give me |list |show me )?(?:the |her |his |their )?sleep (?:parameters"
+                                 r"|metrics|figures|variables)\W*$", I)
+_WHAT_IF_STAGER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what (?:if|would (?:it|the night|the numbers|the stats) (?:look like|be)"
+                                r" if) (?:yasa|the machine|the model|your model) had (?:scored|staged)(?: (?:it|this|the night"
+                                r"|this night|the study|the recording))?\W*$|^\W*(?:what would|how would) (?:the )?(?:sleep )?"
+                                r"(?:stats|statistics|numbers|report|summary) (?:be|look|look like) (?:with|by|using|from) (?:the )?"
+                                r"(?:yasa|machine|model)(?:'s)?(?: staging| stages)?\W*$", I)
 
 
 def understand(text: str) -> Query:
@@ -2174,6 +2204,21 @@ _EPOCH_SLOW_SHARE_RE = re.compile(
 
 
 def _read(text: str) -> Query:
+    if (m := _STAGER_NAMED_RE.search(text)) and _STAGE_STATISTIC_RE.search(text) and not _STAGING_DOUBT_RE.search(text):
+        # "TST with the machine staging", "YASA's REM latency": the statistic, which the
+        # pipeline reads from the staging named (the question's words stay for that)
+        rest = re.sub(r"\s{2,}", " ", f"{text[:m.start()]} {text[m.end():]}").strip(" ,:")
+        return replace(_read(rest if rest.strip(" ?.!") else "summarize the night"), text=text)
+    if m := _COMPUTED_HERE_RE.search(text):
+        # "how is the AHI computed here?": "here" is this night, not the epoch on screen
+        return replace(_read(f"{text[:m.start('here')]}{text[m.end('here'):]}"), text=text)
+    if _HYPNOGRAM_STATS_RE.search(text):
+        # "show me the hypnogram statistics", "what are the sleep parameters?": the night's
+        # statistics, not the hypnogram's plot
+        return replace(_read("summarize the night"), text=text)
+    if _WHAT_IF_STAGER_RE.search(text):
+        # "what if YASA had scored it?": the night's statistics by that staging
+        return replace(_read("summarize the night"), text=text)
     if _POSITION_NADIR_RE.search(text) and (named_position(text) or re.search(r"\bpositions?\b", text, I)):
         # "what was the nadir when supine?", "lowest sat by position": each position's lowest sample
         return Query(Intent.MEASURE, text, measure="position_nadir", target=named_position(text) or "",
@@ -3580,7 +3625,12 @@ _METHOD_RE = re.compile(r"\b(?:which|what) (?:\w+ )?(?:detectors?|algorithms?|me
                         r"|detected|detect|detects|scored|score|used|use|uses|picked|applied|for|to (?:find|detect"
                         r"|score))\b|^\W*(?:and\s+|so\s+)?how (?:were|was) (?:the |her |his |their |these |those )?"
                         r"(?P<what>[\w -]+?) (?:detected|found|scored|identified|picked up|marked|computed|counted)"
-                        r"(?: here| on this (?:night|recording)| in this (?:night|recording)| by the (?:machine|app))?\W*$", I)
+                        r"(?: here| on this (?:night|recording)| in this (?:night|recording)| by the (?:machine|app))?\W*$"
+                        # "how did you detect spindles?", "how does YASA find slow waves here?"
+                        r"|^\W*(?:and\s+|so\s+)?how (?:did|do|does|would) (?:you|it|yasa|the (?:app|machine|scorer|scoring"
+                        r"|detector))(?: \w+)? (?:detect|find|score|identify|pick up|mark|count|spot|flag)\b"
+                        # "what are the spindle detection parameters?"
+                        r"|\b(?:detection|scoring) (?:parameters|settings|thresholds?|criteria|rules?|method)\b", I)
 _METHOD_ALONE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:which|what) (?:\w+ )?(?:detectors?|algorithms?|methods?|tools?"
                               r"|thresholds?|settings|parameters|criteria|cut-?offs?)|how were they (?:detected|found"
                               r"|scored))(?: (?:did|do|does|was|were) (?:you|it|yasa) (?:use|used|apply))?(?: for them| for"
@@ -5198,11 +5248,26 @@ _COUNT_BY_BOTH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how many (?P<what>[a-z][a-
                                r" (?:the )?(?:machine|yasa|automatic scoring)(?:'s)?(?: (?:find|score|scoring))?\W*$", I)
 
 
+# "REM latency: expert vs machine", "TST by YASA and by the scorer": a statistic of the stages
+# by the human scoring and by the machine's
+_HUMAN_WORD = r"(?:the )?(?:expert|human|scorer|tech\w*|sleep tech|manual(?: scoring)?|hypnogram|scoring|scored one)"
+_MACHINE_WORD = r"(?:the )?(?:machine|yasa|automatic(?: scoring)?|auto[- ]?scor\w*)(?:'s)?"
+_STAT_BY_BOTH_RE = re.compile(rf"[:,]?\s*\b(?:(?:by|from|according to) )?{_HUMAN_WORD}\s+(?:vs\.?|versus|against|and|or"
+                              rf"|compared (?:to|with))\s+(?:(?:by|from|according to) )?{_MACHINE_WORD}\b"
+                              rf"|[:,]?\s*\b(?:(?:by|from|according to) )?{_MACHINE_WORD}\s+(?:vs\.?|versus|against|and|or"
+                              rf"|compared (?:to|with))\s+(?:(?:by|from|according to) )?{_HUMAN_WORD}\b", I)
+
+
 def of_both_scorings(text: str) -> str | None:
-    """The question "how many apneas did the tech score vs the machine?" asks of each scoring in
-    turn ("how many apneas?"), None for any other."""
-    m = _COUNT_BY_BOTH_RE.search(text)
-    return f"how many {m['what']}?" if m else None
+    """The question "how many apneas did the tech score vs the machine?" or "REM latency:
+    expert vs machine" asks of each scoring in turn ("how many apneas?", "REM latency?"), None
+    for any other."""
+    if m := _COUNT_BY_BOTH_RE.search(text):
+        return f"how many {m['what']}?"
+    if (m := _STAT_BY_BOTH_RE.search(text)) and _STAGE_STATISTIC_RE.search(text):
+        rest = f"{text[:m.start()]} {text[m.end():]}".strip(" ,:?.!")
+        return f"{rest}?" if rest else None
+    return None
 
 
 # "which stage is out of range?": the night against the norms
@@ -5284,7 +5349,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_CALL_IT_GRADE_RE, "how severe is the apnea?"),
     (_BAD_THAT_RE, "is that normal?"), (_JUDGED_THAT_RE, _judged_that), (_WHY_SO_RE, "why?"),
     (_WHERE_ASLEEP_RE, "when was sleep onset?"), (_TERSE_KIND_RE, _terse_kind),
-    (_CSA_OR_OSA_RE, "are the apneas mostly central?"), (_NADIR_WHEN_RE, "when was the lowest SpO2?"),
+    (_CSA_OR_OSA_RE, "which type of apnea is the commonest?"), (_NADIR_WHEN_RE, "when was the lowest SpO2?"),
     (_CO2_RE, "any hypoventilation?"),
     (_STAGE_SHARES_RE, "give me the stage durations in minutes"), (_MONITORED_RE, "how long was the recording?"),
     (_ONE_DIGIT_RE, r"\1 one"), (_W_WITH_RE, r"\1 with "), (_DESATURATE_RE, "any desaturations?"),

@@ -95,7 +95,7 @@ def describe(epochs: Sequence[int], level: str, features: pd.DataFrame,
     if not len(idx):
         raise SleepLMError("no epochs to describe; pick a region or an epoch first")
     measured = _measured(features, idx, level, config.max_features)
-    quoted = _quoted(captions or [], config.max_sentences)
+    quoted = _quoted(captions or [], config.max_sentences, _unmeasured(features, idx))
     what = (_events_text(idx, starts, events, events_source, start_time, config.max_events)
             if level == "stage_event" and events is not None
             else _measured_text(measured, features, idx, level))
@@ -131,7 +131,8 @@ def _events_text(idx: np.ndarray, starts: np.ndarray, events: Sequence[Event], s
     inside = [e for e in events
               if any(e.onset < hi and e.offset > lo for lo, hi in bounds)]
     if not inside:
-        return f"No {source} event overlaps them."
+        # a night with no scoring and no machine scoring has no events to overlap
+        return "No event overlaps them." if source in ("no", "none", "") else f"No {source} event overlaps them."
     # Apneas and arousals outlast the second-long spindles and K-complexes beside them.
     timed = sorted(sorted(inside, key=lambda e: -e.duration)[:limit], key=lambda e: e.onset)
     rest = Counter(_event_name(e) for e in inside if e not in timed)
@@ -183,10 +184,35 @@ def _missing_text(features: pd.DataFrame, idx: np.ndarray, level: str) -> str:
     return f" Not measurable there, though most of the night's epochs have a value: {named}."
 
 
-def _quoted(captions: Sequence[str], limit: int) -> tuple[str, ...]:
+# What a model sentence speaks of, and the feature columns (by prefix) that measure it: a
+# sentence on the heart rate of a night with no ECG or pulse channel is the decoder's habit,
+# not a reading of the night.
+_SPOKEN_OF: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"\b(?:heart|pulse|cardiac|brady\w*|tachy\w*|hrv|rr interval\w*)\b", re.I),
+     ("heart.ecg.", "heart.heart_rate.")),
+    (re.compile(r"\b(?:oxygen|saturation|spo2|desaturat\w*)\b", re.I), ("heart.spo2.",)),
+    (re.compile(r"\b(?:breath\w*|respirat\w*|airflow|flow)\b", re.I), ("respiratory.",)),
+    (re.compile(r"\b(?:delta|theta|alpha|sigma|beta|eeg|spindles?|k-complex\w*|slow waves?)\b", re.I),
+     ("brain.eeg.",)),
+    (re.compile(r"\b(?:eye|eyes|eog)\b", re.I), ("brain.eog.", "brain.rems.")),
+    (re.compile(r"\b(?:chin|muscle|emg|atonia)\b", re.I), ("position_muscle.emg.",)),
+)
+
+
+def _unmeasured(features: pd.DataFrame, idx: np.ndarray) -> tuple[re.Pattern[str], ...]:
+    """The topics of :data:`_SPOKEN_OF` that no feature column measured over the epochs ``idx``."""
+    rows = features.iloc[idx] if len(features) else features
+    return tuple(pattern for pattern, prefixes in _SPOKEN_OF
+                 if not any(c.startswith(prefixes) and rows[c].notna().any() for c in features.columns))
+
+
+def _quoted(captions: Sequence[str], limit: int, unmeasured: tuple[re.Pattern[str], ...] = ()) -> tuple[str, ...]:
+    """The model's sentences that hold no digit (a number it made up never reaches the reader)
+    and speak of nothing ``unmeasured``, commonest first."""
     # the summary's lead ("In words:") is a training marker, not something the model says
     lead = SUMMARY_LEAD.lower()
     said = (s[len(lead):].strip() if s.lower().startswith(lead) else s
             for c in captions for s in sentences(c))
-    counts = Counter(s for s in said if s and not any(ch.isdigit() for ch in s))
+    counts = Counter(s for s in said if s and not any(ch.isdigit() for ch in s)
+                     and not any(p.search(s) for p in unmeasured))
     return tuple(s for s, _ in counts.most_common(limit))
