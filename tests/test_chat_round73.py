@@ -172,3 +172,62 @@ def test_here_in_how_a_figure_is_computed_is_the_night(demo) -> None:
         text = last_answer(demo, asked)
         assert text.split("\n")[0] == last_answer(demo, "how is the AHI computed?").split("\n")[0], asked
         assert "this epoch" not in text
+
+
+def test_a_clock_no_day_has_is_refused_in_one_line(demo) -> None:
+    """"show me the spindle at 25:70" showed one at 02:10."""
+    import pytest
+
+    from app.chat.plan import ChatError
+    from app.session import Session
+
+    night, engine = demo
+    for asked, bad in (("show me the spindle at 25:70", "25:70"), ("what stage at 3:61 am?", "3:61"),
+                       ("apneas after 14 pm", "14 pm")):
+        with pytest.raises(ChatError, match=f"“{bad}” is not a time of day"):
+            Session(night).ask(asked, engine)
+    assert "stage" in Session(night).ask("what stage at 23:59:59?", engine).text.lower()
+
+
+def test_an_index_over_a_few_minutes_of_sleep_is_flagged(demo) -> None:
+    """A home test's "AHI in REM" read 120/h from one event in 0.5 min of guessed REM, unflagged."""
+    from app.chat.render import THIN_RATE_MIN
+
+    night, _ = demo
+    stages = night.stages()[0]
+    asleep = stages > 0
+    first = next(i for i in range(len(stages) - 10) if asleep[i:i + 10].all())
+    a, b = (clock(night, night.epochs.starts[i]) for i in (first, first + 10))
+    text = last_answer(demo, f"what's the AHI between {a[:5]} and {b[:5]}?")
+    assert f"⚠️ Under {THIN_RATE_MIN:g} min of sleep is too little for a steady rate" in text, text[:400]
+    assert "too little for a steady rate" not in last_answer(demo, "AHI in REM")
+
+
+def test_showing_a_signal_the_night_lacks_says_so(home_test, demo) -> None:
+    """"show me the EEG at 1am" on a home test moved the viewer with no word that it has no EEG."""
+    night, _ = home_test
+    at = clock(night, night.epochs.starts[night.n_epochs // 2])[:5]
+    text = last_answer(home_test, f"show me the EEG at {at}")
+    assert text.startswith("Epoch ") and "⚠️ This recording has no EEG or EOG channel" in text, text
+    assert "⚠️" not in last_answer(demo, "show me the EEG at 01:00")
+
+
+def test_a_technicians_list_of_figures_answers_each(demo) -> None:
+    """"I need the AHI, the supine AHI, the REM AHI, the lowest sat and the T90 for the report"
+    answered only "Lowest SpO2 on the back (supine)"."""
+    text = last_answer(demo, "I need the AHI, the supine AHI, the REM AHI, the lowest sat and the T90 for the report")
+    for alone in ("what is the AHI?", "what is the supine AHI?", "what is the REM AHI?", "I need the lowest sat",
+                  "I need the T90 for the report"):
+        lead = last_answer(demo, alone).split("\n")[0]
+        assert lead in text, (alone, lead)
+    assert text.index("AHI (apneas + hypopneas") < text.index("T90: **")
+
+
+def test_another_after_a_library_search_is_its_next_match(demo) -> None:
+    """"show me another" after a library search showed the loaded night's own events."""
+    search = "find central apneas in the library"
+    assert last_answer(demo, search, "show me another").startswith("The second of ")
+    assert last_answer(demo, search, "show me another", "another one").startswith("The third of ")
+    assert last_answer(demo, search, "the second one", "show me another").startswith("The third of ")
+    assert last_answer(demo, "show me a central apnea", "show me another").startswith(
+        last_answer(demo, "show me a central apnea", "another one")[:40])

@@ -38,3 +38,11 @@ def test_known_words_acronyms_and_joined_words_are_left_alone(text: str) -> None
 def test_a_misspelt_question_is_understood(typed: str, intent: Intent, stat: str | None) -> None:
     q = understand(typed)
     assert q.intent == intent and q.stat == stat
+
+
+def test_a_dropped_letter_is_mended_before_a_more_frequent_word() -> None:
+    """"secnd half" read as "send half", and the second half's apneas became the whole night's."""
+    from app.chat.spelling import repair
+
+    assert repair("hw many apneas in the secnd half of the nite") == "hw many apneas in the second half of the nite"
+    assert repair("obstrctive apneas") == "obstructive apneas"

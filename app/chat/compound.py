@@ -36,7 +36,10 @@ _QUESTION_START_RE = re.compile(r"^\W*(?:what|how|when|where|which|who|why|is|ar
 # The question words of the left side that a bare right side shares ("what were the sleep
 # latency and REM latency?": "what were the REM latency").
 _STEM_RE = re.compile(r"^\W*(?:(?:what|when)(?:'s|s|'re| is| are| was| were)?|how (?:many|much|long|often)"
-                      r"(?: (?:is|are|was|were|did|do))?|give me|tell me|show me|list)(?: the| me)?\b", I)
+                      r"(?: (?:is|are|was|were|did|do))?|give me|tell me|show me|list"
+                      # "I need the AHI, the supine AHI and the T90": a technician's list for a report
+                      r"|i (?:need|want|would like|'d like)|(?:can|could) (?:i|you) (?:get|have|give me)|get me"
+                      r"|please give me)(?: the| me)?\b", I)
 _BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|that|this|these|those|them|then|here"
                                 r"|one|ones)\b", I)
 _PREPOSITION_RE = re.compile(r"^(?:in|at|during|on|for|with|by|after|before|from|to|of)\b", I)
@@ -120,6 +123,8 @@ def compound(text: str) -> tuple[str, str] | None:
         return _then_another(m)
     if _ATONIA_HERE_RE.search(text):
         return "what is REM atonia?", "was there REM without atonia?"
+    if (listed := _list_of_asks(text)) is not None:
+        return listed
     joints = list(_JOINT_RE.finditer(text))
     if not joints or len(joints) > MAX_JOINTS:
         return None
@@ -166,6 +171,28 @@ def compound(text: str) -> tuple[str, str] | None:
                      or _blended(whole, first, second))):
             return left, filled
     return None
+
+
+# "I need the AHI, the supine AHI, the REM AHI, the lowest sat and the T90 for the report": a
+# technician's list of figures, each asked in turn
+_LIST_STEM_RE = re.compile(r"^\W*(?P<stem>i (?:need|want|would like|'d like)|(?:can|could) (?:i|you) (?:get|have|give me)"
+                           r"|get me|(?:please )?give me)\s+(?P<items>.+?)\W*$", I)
+_LIST_JOINT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", I)
+MIN_LISTED = 3
+"""Figures a list needs before it is asked one by one (two are left to the joints)."""
+
+
+def _list_of_asks(text: str) -> tuple[str, str] | None:
+    """The first figure of a list of three or more that each ask something alone, and the rest
+    of the list with the same opening; None for anything else."""
+    m = _LIST_STEM_RE.match(text)
+    if m is None:
+        return None
+    joints = list(_LIST_JOINT_RE.finditer(m["items"]))
+    parts = _LIST_JOINT_RE.split(m["items"])
+    if len(parts) < MIN_LISTED or not all(_asks(understand(f"what is {part}?")) for part in parts):
+        return None
+    return f"what is {parts[0]}?", f"{m['stem']} {m['items'][joints[0].end():]}"
 
 
 def _stats_then_more(text: str, joints: list[re.Match], whole: Query) -> tuple[str, str] | None:

@@ -1372,6 +1372,11 @@ class Dialogue:
         other nights?" after a library search; "why is it an estimate?" after the REI; "how long
         is the delay?" after the oxygen's lag; "how is it different from an obstructive one?"
         after a phenomenon was shown; None otherwise."""
+        if (_ANOTHER_HIT_RE.search(text) and self.items and self.last is not None and self.last.intent == Intent.SIMILAR
+                and all(i.source.startswith(LIBRARY_SOURCE) for i in self.items)):
+            # "show me another" after a library search: its next match (the list leads with the
+            # best, so another is the second), not the loaded night's events
+            return "next one" if self.cursor >= 0 else "the second one"
         if (terse := self._terse(text)) is not None:
             return terse
         if (again := self._at_other_time(text) or self._with_other_number(text)) is not None:
@@ -2336,6 +2341,9 @@ _TERM_ON_NIGHT = {"rem_osa": "is this REM-related OSA?",
 """Glossary terms a night can be asked for, and the question that asks it."""
 # "what happened just before the apnea?" with a list of apneas shown: "the apnea" is the one in
 # focus; a ranked one ("the longest apnea") is found anew (understand.around_the_one)
+_ANOTHER_HIT_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+)?(?:(?:show|give|find)(?: me)? )?(?:another|one more"
+                             r"|a different one|the next(?: match| hit)?)(?: one| match| hit| example)?(?:,?\s*please)?\W*$", re.I)
+"""The next match of a library search ("show me another")."""
 _OTHER_SIDE_OF_TIE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|what about\s+|how about\s+)?(?:(?:only|just) )?(?:(?:show|give|find)"
                                    r"(?: me)? (?P<one>(?:one|an? example)) |(?:the ones?|those|ones|how many(?: were| are)?)"
                                    r" )?(?P<side>with|without)(?: (?:one|it|them|that|those|any))?\W*$", re.I)

@@ -2239,6 +2239,15 @@ def window_breaths(night: LoadedNight, span: tuple[float, float]) -> tuple[tuple
 
 
 def _navigate(plan: Plan, night: LoadedNight) -> Navigation | Message:
+    found = _moved(plan, night)
+    if isinstance(found, Navigation) and (missing := _blind(night, plan.query.modality)):
+        # "show me the EEG at 1 am" on a home test: the viewer moves, and says there is none
+        return replace(found, missing=missing)
+    return found
+
+
+def _moved(plan: Plan, night: LoadedNight) -> Navigation | Message:
+    """Where a navigation question moves the viewer, and what is there."""
     q = plan.query
     lo, hi = plan.where.span
     if q.scope.time is not None and q.ref != Ref.FOCUS and hi - lo > EPOCH_SEC:

@@ -309,6 +309,10 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
         return stage_epoch_span(time, night)
     if time.kind in ("before_onset", "after_onset", "before_final", "rem_latency"):
         return onset_side_span(time, night)
+    if time.kind in _CLOCK_KINDS and (bad := _IMPOSSIBLE_CLOCK_RE.search(time.text)) is not None:
+        # "at 25:70" would wrap to 02:10: a clock that does not exist is refused, not guessed
+        raise ChatError(f"“{bad.group(0)}” is not a time of day (hours run 0-23, minutes and seconds 0-59); "
+                        f"ask e.g. *at 02:10*")
     if (time.kind == "clock" and time.end is not None
             and (time.end - time.start) % DAY_SEC > BACKWARDS_SEC):
         # "between 4 and 2 am" read forward would run 22 h; it is the other order, mistyped.
@@ -323,6 +327,13 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
                         f"{clock(night, 0.0)} to {clock(night, last)} (epochs 0-"
                         f"{night.n_epochs - 1}); ask about a time inside it")
     return start, end
+
+
+_CLOCK_KINDS = ("clock", "after", "before")
+_IMPOSSIBLE_CLOCK_RE = re.compile(r"(?<![:\d])(?:2[5-9]|[3-9]\d):\d\d\b|(?<![:\d])\d{1,2}:[6-9]\d\b"
+                                  r"|(?<![:\d])\d{1,2}:\d\d:[6-9]\d\b"
+                                  r"|\b(?:1[3-9]|2\d)(?::\d\d)?\s*[ap]\.?m\b", re.I)
+"""A clock no day has ("25:70", "3:61", "14 pm"); 24:00 stays, as midnight."""
 
 
 def part_span(time: TimeSpan, outer: tuple[float, float]) -> tuple[float, float]:

@@ -2855,7 +2855,16 @@ def _(r: Navigation, night: LoadedNight) -> Answer:
     if r.events:
         text += "; events nearby: " + ", ".join(
             f"{i.label} {clock(night, i.start)}–{clock(night, i.end)}" for i in r.events)
-    return Answer(text + ".", [], r.epoch, window=r.window, items=[r.shown] if r.shown else None)
+    text += "."
+    if r.missing:
+        text += (f" ⚠️ This recording has no {_LEVEL_WORDS[r.missing]} channel, so the viewer has none to show "
+                 f"there: only the signals it did record.")
+    return Answer(text, [], r.epoch, window=r.window, items=[r.shown] if r.shown else None)
+
+
+_LEVEL_WORDS = {"brain": "EEG or EOG", "heart": "ECG", "respiratory": "airflow or effort belt",
+                "position_muscle": "chin EMG or position"}
+"""The channels of each caption level, in words."""
 
 
 def _span_view(r: Navigation, night: LoadedNight) -> Answer:
@@ -4709,8 +4718,10 @@ def _scope_text(r: Breakdown) -> str:
     if inside.per_hour is None:
         return (f"There is no sleep {r.where} ({inside.minutes:.1f} min recorded there, "
                 f"{source_name(r.source)} stages), so there is no {r.index} for it.{whole}")
+    thin = (f" ⚠️ Under {THIN_RATE_MIN:g} min of sleep is too little for a steady rate: one event more or less "
+            f"moves it by {60 / inside.sleep_min:.1f}/h." if inside.sleep_min < THIN_RATE_MIN else "")
     return (f"{r.index} {r.where}: **{inside.per_hour:.1f}/h**, {inside.events} {what} starting "
-            f"in {inside.sleep_min:.1f} min of sleep ({events}).{whole}")
+            f"in {inside.sleep_min:.1f} min of sleep ({events}).{thin}{whole}")
 
 
 @render.register

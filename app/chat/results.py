@@ -1010,6 +1010,8 @@ class Navigation:
             point in time.
         stage_minutes: minutes of each stage inside ``span``.
         event_counts: scored events inside ``span``, by type.
+        missing: the kind of signal the question asked to see ("brain" for "show me the EEG
+            at 1 am") where the night has none of its channels, "" otherwise.
     """
 
     epoch: int
@@ -1023,6 +1025,7 @@ class Navigation:
     stage_minutes: dict[str, float] = field(default_factory=dict)
     event_counts: dict[str, int] = field(default_factory=dict)
     shown: Item | None = None
+    missing: str = ""
     """The stage period moved to ("take me to the next REM period"), which "it" then names."""
 
 

@@ -92,7 +92,15 @@ def _repair(match: re.Match[str]) -> str:
     # the order of a set (pyspellchecker's own correction() took whichever came first, which
     # changed with the interpreter's hash seed).
     pool = domain or [c for c in candidates if c != lower]
-    return max(pool, key=lambda c: (spell[c], c)) if pool else word
+    # A word the typed letters spell with some left out comes first: a dropped letter is the
+    # commonest slip ("secnd" is second, not the more frequent send).
+    return max(pool, key=lambda c: (_dropped_from(lower, c), spell[c], c)) if pool else word
+
+
+def _dropped_from(typed: str, word: str) -> bool:
+    """Whether ``typed`` is ``word`` with letters left out (its letters in order inside it)."""
+    rest = iter(word)
+    return all(ch in rest for ch in typed)
 
 
 # Chat shorthand a dictionary would not mend: "whats the AHI", "r there any apneas".

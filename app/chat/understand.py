@@ -2219,7 +2219,8 @@ def _read(text: str) -> Query:
     if _WHAT_IF_STAGER_RE.search(text):
         # "what if YASA had scored it?": the night's statistics by that staging
         return replace(_read("summarize the night"), text=text)
-    if _POSITION_NADIR_RE.search(text) and (named_position(text) or re.search(r"\bpositions?\b", text, I)):
+    if any(_POSITION_NADIR_RE.search(part) and (named_position(part) or re.search(r"\bpositions?\b", part, I))
+           for part in _CLAUSE_RE.split(text)):
         # "what was the nadir when supine?", "lowest sat by position": each position's lowest sample
         return Query(Intent.MEASURE, text, measure="position_nadir", target=named_position(text) or "",
                      scope=Scope((), parse_time(text)), modality="respiratory", by_rule=True)
@@ -5467,6 +5468,9 @@ def _patient_claim(text: str) -> str | None:
     return next((f"claim:{name}" for name, pattern in _PATIENT_CLAIMS if pattern.search(text)), None)
 
 
+# The clauses of a list question ("the AHI, the supine AHI, the lowest sat and the T90"), for a
+# rule whose two words must be said of one thing
+_CLAUSE_RE = re.compile(r"\s*[,;]\s*|\s+and\s+(?=the\b|her\b|his\b|their\b|what\b|how\b)", I)
 _POSITION_NADIR_RE = re.compile(r"\b(?:nadir|lowest (?:sat\w*|spo2|o2|oxygen|saturation)|(?:minimum|min|lowest) (?:spo2|sat\w*|o2)"
                                 r"|(?:spo2|sat\w*|o2|oxygen) (?:nadir|minimum|low point))\b", I)
 """The lowest SpO2 asked for, which with a body position is that position's lowest sample."""
