@@ -231,3 +231,61 @@ def test_another_after_a_library_search_is_its_next_match(demo) -> None:
     assert last_answer(demo, search, "the second one", "show me another").startswith("The third of ")
     assert last_answer(demo, "show me a central apnea", "show me another").startswith(
         last_answer(demo, "show me a central apnea", "another one")[:40])
+
+
+def test_a_teachers_short_follow_ups_after_an_example(demo) -> None:
+    """"a clearer one" got the help text; "now one from the second half of the night" was read as
+    a measure called "now from"."""
+    shown = "show me a sleep spindle"
+    assert last_answer(demo, shown, "a clearer one") == last_answer(demo, shown, "show me a clearer one")
+    text = last_answer(demo, shown, "now one from the second half of the night")
+    assert text == last_answer(demo, shown, "show me one from the second half of the night")
+    assert "sleep spindle events in the second half of the night" in text, text[:200]
+
+
+def test_a_technicians_wordings_for_what_to_check_and_where_stagers_differ(sc4001_read) -> None:
+    assert last_answer(sc4001_read, "which epochs should I check") == last_answer(sc4001_read, "sign-off checklist")
+    where = last_answer(sc4001_read, "where does the machine disagree with the scoring?")
+    for asked in ("where do the machine and the human disagree most", "show me the biggest disagreement"):
+        assert last_answer(sc4001_read, asked) == where, asked
+    assert last_answer(sc4001_read, "where do the model and the expert differ?") == last_answer(
+        sc4001_read, "where does the model disagree with the scoring?")
+
+
+def test_the_next_epoch_after_one_staged(sc4001_read) -> None:
+    """"what stage was 03:00", then "and the next one" staged 03:00 again."""
+    text = last_answer(sc4001_read, "what stage was 03:00", "and the next one")
+    first = last_answer(sc4001_read, "what stage was 03:00")
+    n = int(first.split()[1])
+    assert text.startswith(f"Epoch {n + 1} ("), text[:100]
+    assert last_answer(sc4001_read, "what stage was 03:00", "and the next one", "the previous one").startswith(f"Epoch {n} (")
+
+
+def test_the_index_then_after_how_long_in_a_position(demo) -> None:
+    """"how long was he supine", then "what was the AHI then?" gave the whole night's AHI."""
+    assert (last_answer(demo, "how long was he supine", "what was the AHI then?")
+            == last_answer(demo, "when was the patient supine?", "what was the AHI then?"))
+    assert last_answer(demo, "how long was he supine", "what was the AHI then?").startswith("**AHI on the back (supine): ")
+
+
+def test_what_a_recording_never_holds_about_the_patient_is_said_so(demo) -> None:
+    """"what medication is he on" was refused as treatment advice; "how much caffeine did he have"
+    got the help text."""
+    body = last_answer(demo, "what's her BMI")
+    for asked in ("what medication is he on", "is she on sleeping pills?", "how much caffeine did he have",
+                  "what is her chronotype"):
+        assert last_answer(demo, asked) == body, asked
+    assert "medication, caffeine" in body
+    assert last_answer(demo, "should she take sleeping pills?").startswith("I can't diagnose or advise")
+
+
+def test_a_figure_asked_as_off_its_norm_is_read_against_the_norms(sc4001) -> None:
+    """"is the sleep onset latency prolonged?" restated the latency with no norm."""
+    from app.chat.understand import understand
+
+    assert understand("is the sleep onset latency prolonged?").target == "sleep onset latency"
+    assert understand("is the WASO high?").target == "wake after sleep onset"
+    assert understand("then how were hypopneas scored?").topic == "method"
+    text = last_answer(sc4001, "is the sleep onset latency prolonged?")
+    assert text.startswith("**Sleep onset latency: 30.0 min**, above the typical 5–25 min"), text[:200]
+

@@ -132,3 +132,12 @@ def test_an_unscored_night_answers_from_the_machine_either_way(sc4001_unscored) 
     assert f"REM latency is **{machine.rem_latency_min:.1f} min**" in plain
     assert named.split("\n")[0] == plain.split("\n")[0]
     assert np.isfinite(machine.rem_latency_min)
+
+
+def test_what_the_machine_staging_would_change_in_a_statistic(sc4001_read, stagings) -> None:
+    """"what would change in the TST if we used the machine staging" gave the machine's confidence."""
+    human, machine, _ = stagings
+    text = last_answer(sc4001_read, "what would change in the TST if we used the machine staging")
+    assert text.index(f"Total sleep time: **{human.tst_min:.0f} min**") < text.index(
+        f"Total sleep time: **{machine.tst_min:.0f} min**")
+

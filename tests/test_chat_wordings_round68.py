@@ -270,11 +270,14 @@ def test_did_the_signal_move_after_the_event(night, request) -> None:
     after = last_answer(pair, *shown, "what did the heart rate do after it?")
     mean = float(re.search(r"Mean heart rate in the 60 s after it: \*\*([\d.]+) bpm", after)[1])
     text = last_answer(pair, *shown, "did the heart rate rise after it?")
-    assert text.startswith(f"**{'Yes' if mean > during else 'No'}**: mean heart rate in the 60 s after it: "
+    # under 3 bpm either way is "hardly" (stop 73)
+    def verdict(way: bool) -> str:
+        return "No" if not way else "Hardly" if abs(mean - during) < 3.0 else "Yes"
+    assert text.startswith(f"**{verdict(mean > during)}**: mean heart rate in the 60 s after it: "
                            f"**{mean:.1f} bpm**, {'higher' if mean > during else 'lower'} than the {during:.1f} bpm"), text[:200]
     assert last_answer(pair, *shown, "did it spike afterwards?") == text
     dropped = last_answer(pair, *shown, "did it drop afterwards?")
-    assert dropped.startswith(f"**{'Yes' if mean < during else 'No'}**"), dropped[:200]
+    assert dropped.startswith(f"**{verdict(mean < during)}**"), dropped[:200]
 
 
 def test_a_pattern_over_the_night(home_test) -> None:

@@ -186,8 +186,8 @@ def _list_of_asks(text: str) -> tuple[str, str] | None:
     """The first figure of a list of three or more that each ask something alone, and the rest
     of the list with the same opening; None for anything else."""
     m = _LIST_STEM_RE.match(text)
-    if m is None:
-        return None
+    if m is None or understand(text).more_stats:
+        return None   # "give me TST, SE and WASO": whole-night figures the summary gives together
     joints = list(_LIST_JOINT_RE.finditer(m["items"]))
     parts = _LIST_JOINT_RE.split(m["items"])
     if len(parts) < MIN_LISTED or not all(_asks(understand(f"what is {part}?")) for part in parts):

@@ -507,9 +507,11 @@ class Dialogue:
             # "that's long, isn't it?" after the sleep latency: that row of the norms first
             query = replace(query, target=row)
         if (query.ref == Ref.NONE and query.intent == Intent.SUMMARY and query.stat in INDEX_STATS
-                and _THEN_RE.search(query.text) and self.last is not None
-                and self.last.measure == "position" and self.last.target):
-            # "when was the patient supine?", then "what was the AHI then?": in that position
+                and _THEN_RE.search(query.text) and self.last is not None and self.last.target
+                and (self.last.measure == "position" or (self.last.intent == Intent.BREAKDOWN
+                                                         and self.last.by == "position"))):
+            # "when was the patient supine?" or "how long was he supine?", then "what was the
+            # AHI then?": in that position
             return replace(query, intent=Intent.BREAKDOWN, by="position", target=self.last.target)
         if (query.ref == Ref.NONE and _RESPONSE_RE.search(query.text) and self.shown is not None
                 and self.shown.ref in (Ref.CONTEXT, Ref.ITEM) and (query.signal or query.modality)
@@ -1377,6 +1379,10 @@ class Dialogue:
             # "show me another" after a library search: its next match (the list leads with the
             # best, so another is the second), not the loaded night's events
             return "next one" if self.cursor >= 0 else "the second one"
+        if ((m := _NEXT_EPOCH_RE.search(text)) and self.shown is not None and self.shown.intent == Intent.CLASSIFY
+                and self.viewed is not None and len(self.items) <= 1):
+            # "what stage was 03:00?", then "and the next one": the epoch after it, staged
+            return f"what stage is epoch {self.viewed + (-1 if m['way'].lower().startswith(('prev', 'last', 'one before')) else 1)}?"
         if (terse := self._terse(text)) is not None:
             return terse
         if (again := self._at_other_time(text) or self._with_other_number(text)) is not None:
@@ -2341,6 +2347,9 @@ _TERM_ON_NIGHT = {"rem_osa": "is this REM-related OSA?",
 """Glossary terms a night can be asked for, and the question that asks it."""
 # "what happened just before the apnea?" with a list of apneas shown: "the apnea" is the one in
 # focus; a ranked one ("the longest apnea") is found anew (understand.around_the_one)
+_NEXT_EPOCH_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+)?(?:the\s+)?(?P<way>next|previous|prev|one before|last)"
+                            r"(?: one| epoch)?(?: (?:after|before) (?:it|that))?\W*$", re.I)
+"""The epoch beside one just staged ("what stage was 03:00?", then "and the next one")."""
 _ANOTHER_HIT_RE = re.compile(r"^\W*(?:and\s+|ok(?:ay)?,?\s+|now\s+)?(?:(?:show|give|find)(?: me)? )?(?:another|one more"
                              r"|a different one|the next(?: match| hit)?)(?: one| match| hit| example)?(?:,?\s*please)?\W*$", re.I)
 """The next match of a library search ("show me another")."""

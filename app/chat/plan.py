@@ -332,7 +332,7 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
 _CLOCK_KINDS = ("clock", "after", "before")
 _IMPOSSIBLE_CLOCK_RE = re.compile(r"(?<![:\d])(?:2[5-9]|[3-9]\d):\d\d\b|(?<![:\d])\d{1,2}:[6-9]\d\b"
                                   r"|(?<![:\d])\d{1,2}:\d\d:[6-9]\d\b"
-                                  r"|\b(?:1[3-9]|2\d)(?::\d\d)?\s*[ap]\.?m\b", re.I)
+                                  r"|(?<![:\d])(?:1[3-9]|2\d)(?::\d\d)?\s*[ap]\.?m\b", re.I)
 """A clock no day has ("25:70", "3:61", "14 pm"); 24:00 stays, as midnight."""
 
 

@@ -3060,12 +3060,21 @@ def _(r: Context, night: LoadedNight) -> Answer:
         if r.way_asked and which == "Mean":
             # "did the heart rate rise after it?": yes or no, against its mean during it
             went = "higher" if mean > own else "lower" if mean < own else "the same"
-            lead = (f"**{'Yes' if went == r.way_asked else 'No'}**: {lead[0].lower()}{lead[1:]}, "
+            # a change smaller than the signal's own spread between neighbouring windows is no rise
+            verdict = ("Hardly" if went == r.way_asked and abs(mean - own) < _SLIGHT_CHANGE.get(unit, 0.0)
+                       else "Yes" if went == r.way_asked else "No")
+            lead = (f"**{verdict}**: {lead[0].lower()}{lead[1:]}, "
                     f"{went}{' as' if went == 'the same' else ' than'} the {own:.1f} {unit} during it "
                     f"({mean - own:+.1f} {unit})")
         text = f"{lead}.\n\n" + text
     window = Item(r.span[0], r.span[1], f"{side} {r.item.label}", "measured")
     return _answer(night, text, [window], [window, r.item])
+
+
+_SLIGHT_CHANGE = {"bpm": 3.0, "%": 1.0, "breaths/min": 2.0}
+"""Change of a window's mean against the event's own under which "did it rise?" is answered
+"hardly", by unit: a heart rate moves a few beats per minute and an oximeter a point from one
+half minute to the next with no event at all."""
 
 
 def _window_verdict(r: Context, night: LoadedNight, side: str) -> str:
@@ -3811,7 +3820,9 @@ def _claim_verdict(claim: str, p: Patient) -> str:
     :data:`norms.OLDER_AGE` or over) or an age ("over:60": older than 60 years)."""
     if claim == "body":
         return ("**Not in the file**: an EDF header holds the patient's sex and birth date (so the "
-                "age) and name or code, never BMI, weight, height or neck size.")
+                "age) and name or code, never BMI, weight, height or neck size, and a recording holds no "
+                "medication, caffeine, alcohol, habits, symptoms or chronotype: ask the patient or the intake "
+                "questionnaire.")
     if claim in ("female", "male"):
         return "**Not stated.**" if p.sex is None else "**Yes.**" if p.sex == claim else "**No.**"
     if p.age is None:

@@ -436,7 +436,7 @@ _CLEAREST_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:where(?:'s| i
                           r"|good|clear|typical|classic|textbook) (?:one|example|instance)\W*$"
                           # "show me a clearer example": past the typical one, the most marked
                           r"|^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:can|could) you\s+)?(?:show(?: me)?|find|give me"
-                          r"|is there|do you have) (?:an? )?(?P<more>clearer|better|bigger|larger|stronger|more obvious"
+                          r"|is there|do you have|(?=an? \w+ (?:one|example|instance)\W*$)) ?(?:an? )?(?P<more>clearer|better|bigger|larger|stronger|more obvious"
                           r"|more visible|more pronounced|more marked) (?:one|example|instance)(?: of (?:it|that|them|one))?"
                           r"(?:,? please)?\W*$", I)
 _EACH_PERIOD_RE = re.compile(r"\b(?:each|every|all(?: the)?|list(?: the)?)\s+(?:\w+\s+)?(?:periods?"
@@ -1979,6 +1979,18 @@ _STAGING_DOUBT_RE = re.compile(r"\b(?:trust|reliab\w*|confiden\w*|sure|certain\w
 _COMPUTED_HERE_RE = re.compile(r"\b(?:computed|calculated|derived|defined|measured|compute|calculate|derive"
                                r"|define|measure|counted|count|scored|score|detected|detect|found|find)\b(?:\s+the\s+"
                                r"[\w -]+?)?(?P<here>\s+here)\W*$", I)
+_OFF_NORM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was) (?:the |her |his |their |this )?(?P<what>[\w %-]+?) (?:too |very "
+                          r"|abnormally |unusually )?(?:prolonged|delayed|long|short|shortened|reduced|increased|elevated"
+                          r"|high|low|abnormal|excessive|raised)(?: for (?:her|his|their|the patient'?s) age)?\W*$", I)
+_WHO_STAGES = r"(?:the )?(?:machine|yasa|model|sleeplm|algorithm)"
+_HUMAN_STAGES = r"(?:the )?(?:human|expert|scorer|scoring|tech\w*|hypnogram)"
+_WHERE_STAGERS_DIFFER_RE = re.compile(rf"\bwhere (?:do|does|did) (?:{_WHO_STAGES} (?:and|&) {_HUMAN_STAGES}|{_HUMAN_STAGES}"
+                                      rf" (?:and|&) {_WHO_STAGES}) (?:disagree|differ)\w*\b|^\W*(?:show me|where(?:'s| is)|find)"
+                                      rf" the (?:biggest|largest|worst|main) (?:disagreements?|differences?)(?: between {_WHO_STAGES}"
+                                      rf" and {_HUMAN_STAGES})?\W*$", I)
+_MODEL_NAMED_RE = re.compile(r"\b(?:model|sleeplm)\b", I)
+_BARE_ONE_FROM_RE = re.compile(r"^\W*(?:now|and|then|ok(?:ay)?,?|and now)?\s*(?P<one>(?:an)?other one|one)\s+(?=(?:from|in"
+                               r"|during|after|before|between|near|on|at)\b)", I)
 _HYPNOGRAM_STATS_RE = re.compile(r"\bhypnogram (?:stat\w*|metrics|numbers|parameters|summary|figures|values)\b"
                                  r"|^\W*(?:what are |give me |list |show me )?(?:the |her |his |their )?sleep (?:parameters"
                                  r"|metrics|figures|variables)\W*$", I)
@@ -2212,6 +2224,16 @@ def _read(text: str) -> Query:
     if m := _COMPUTED_HERE_RE.search(text):
         # "how is the AHI computed here?": "here" is this night, not the epoch on screen
         return replace(_read(f"{text[:m.start('here')]}{text[m.end('here'):]}"), text=text)
+    if (m := _OFF_NORM_RE.search(text)) and _norm_row(m["what"]):
+        # "is the sleep onset latency prolonged?": against the norms, as "is it normal?"
+        return replace(_read(f"is the {m['what']} normal?"), text=text)
+    if m := _WHERE_STAGERS_DIFFER_RE.search(text):
+        # "where do the machine and the human disagree most?", "show me the biggest disagreement"
+        who = "the model" if _MODEL_NAMED_RE.search(m.group(0)) else "the machine"
+        return replace(_read(f"where does {who} disagree with the scoring?"), text=text)
+    if m := _BARE_ONE_FROM_RE.search(text):
+        # "now one from the second half of the night": an example of the same kind, from there
+        return replace(_read(f"show me {m['one']} {text[m.end():]}"), text=text)
     if _HYPNOGRAM_STATS_RE.search(text):
         # "show me the hypnogram statistics", "what are the sleep parameters?": the night's
         # statistics, not the hypnogram's plot
@@ -2688,8 +2710,9 @@ def _understand(text: str) -> Query:
     disorder = (_disorder(text) or ("sleep apnea" if severity else None)
                 or ("a sleep disorder" if _JUDGEMENT_RE.search(text) or (_REMEDY_RE.search(text) and _MEDICAL_RE.search(text))
                      else None))
-    if _MEDICAL_RE.search(text) or disorder is not None:
-        # "how severe is the apnea?" asks for the index's grade: answered, not refused
+    if (_MEDICAL_RE.search(text) or disorder is not None) and not re.search(_BODY_ASKED, text, I):
+        # "how severe is the apnea?" asks for the index's grade: answered, not refused; "what
+        # medication is she on?" asks for what the file never holds (the patient topic)
         graded = severity and not _MEDICAL_RE.search(text) and _disorder(text) is None
         return Query(Intent.MEDICAL, text, phenomenon=(p := find_phenomenon(text)) and p.key,
                      condition_name=disorder, note="severity" if graded else "")
@@ -3445,7 +3468,13 @@ _DISAGREE_RE = re.compile(r"\b(?:disagree\w*|disagreement|differ\w*|mismatch\w*|
 # Questions about the recording itself, not about the sleep in it.
 _BODY_ASKED = (r"\b(?:bmi|body mass index|(?:her|his|their|the patient'?s|the subject'?s) (?:weight|height|neck"
                r"(?: size| circumference)?)|how (?:heavy|tall) (?:is|was)|(?:is|was) (?:she|he|they|the patient)"
-               r" (?:obese|overweight))\b")
+               r" (?:obese|overweight)"
+               # "how much caffeine did he have?", "what medication is he on?": the history a PSG never records
+               r"|(?:how much|any|did (?:he|she|they|the patient) (?:have|drink|take)) (?:caffeine|coffee|alcohol|drinks?"
+               r"|nicotine)|(?:what|which|any) (?:medications?|meds|drugs|medicines?) (?:is|was|does|did|were) (?:he|she"
+               r"|they|the patient) (?:on|take|taking|using)|(?:is|was|are) (?:he|she|they|the patient) on (?:any )?"
+               r"(?:medications?|meds|drugs|sleeping pills)|(?:her|his|their|the patient'?s) (?:chronotype|medications?"
+               r"|meds|history|symptoms|complaints?|diet|habits)|(?:does|did) (?:he|she|they|the patient) smoke)\b")
 _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("library", re.compile(
         r"\b(?:which|what|how many) (?:nights?|recordings?|studies|files|epochs|patients)"
@@ -3624,7 +3653,7 @@ _METHOD_RE = re.compile(r"\b(?:which|what) (?:\w+ )?(?:detectors?|algorithms?|me
                         r"|criteri(?:a|on)|thresholds?|settings|parameters|cut-?offs?)\b(?: (?:did|does|do|was|were|is"
                         r"|are) (?:you|it|yasa|the (?:app|machine|scorer|scoring))?)?\s*(?:\w+\s+)?(?:found|find|finds"
                         r"|detected|detect|detects|scored|score|used|use|uses|picked|applied|for|to (?:find|detect"
-                        r"|score))\b|^\W*(?:and\s+|so\s+)?how (?:were|was) (?:the |her |his |their |these |those )?"
+                        r"|score))\b|^\W*(?:and\s+|so\s+|then\s+|but\s+)?how (?:were|was) (?:the |her |his |their |these |those )?"
                         r"(?P<what>[\w -]+?) (?:detected|found|scored|identified|picked up|marked|computed|counted)"
                         r"(?: here| on this (?:night|recording)| in this (?:night|recording)| by the (?:machine|app))?\W*$"
                         # "how did you detect spindles?", "how does YASA find slow waves here?"
@@ -5234,7 +5263,9 @@ _APNEA_TYPING_RE = re.compile(r"^(?=.*\b(?:central|obstructive|mixed)\b)(?=.*\b(
                               r"|the machine|yasa)(?: still)? (?:tell|distinguish|differentiate|separate)\b).*$", I)
 # "top 5 epochs to check": the sign-off checklist, whose staging part lists them
 _EPOCHS_TO_CHECK_RE = re.compile(r"^\W*(?:the )?(?:top|first|worst) (?:\d+|five|ten|three) epochs? (?:to|i should|should i)"
-                                 r" (?:check|review|look at|verify)\W*$", I)
+                                 r" (?:check|review|look at|verify)\W*$|^\W*(?:so\s+|and\s+)?(?:which|what) (?:epochs?"
+                                 r"|parts?|stretch\w*|events?) (?:should|do|must|would you have) (?:i|we) (?:check|review"
+                                 r"|look at|verify|double[- ]check)(?: first)?\W*$", I)
 # "which cycle was longest?", "longest cycle?": the sleep cycles, that one first
 _BARE_CYCLE_RANK_RE = re.compile(r"^\W*(?:(?:which|what) cycle (?:was|is)(?: the)? (?P<a>longest|shortest)|(?:the )?(?P<b>longest"
                                  r"|shortest) cycle)\W*$", I)
@@ -5259,12 +5290,21 @@ _STAT_BY_BOTH_RE = re.compile(rf"[:,]?\s*\b(?:(?:by|from|according to) )?{_HUMAN
                               rf"|compared (?:to|with))\s+(?:(?:by|from|according to) )?{_HUMAN_WORD}\b", I)
 
 
+_CHANGE_IF_MACHINE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how) would (?:change|differ|be different|move) (?:in|for|about|with)"
+                                   r" (?:the |her |his |their )?(?P<what>[\w %-]+?) if (?:we|you|i|they) (?:used?|took|switched to"
+                                   r"|went with|relied on) (?:the )?(?:machine|yasa|automatic)(?:'s)?(?: staging| stages| scoring"
+                                   r"| hypnogram)?\W*$", I)
+
+
 def of_both_scorings(text: str) -> str | None:
     """The question "how many apneas did the tech score vs the machine?" or "REM latency:
     expert vs machine" asks of each scoring in turn ("how many apneas?", "REM latency?"), None
     for any other."""
     if m := _COUNT_BY_BOTH_RE.search(text):
         return f"how many {m['what']}?"
+    if m := _CHANGE_IF_MACHINE_RE.search(text):
+        # "what would change in the TST if we used the machine staging?": the TST by each
+        return f"what is the {m['what']}?"
     if (m := _STAT_BY_BOTH_RE.search(text)) and _STAGE_STATISTIC_RE.search(text):
         rest = f"{text[:m.start()]} {text[m.end():]}".strip(" ,:?.!")
         return f"{rest}?" if rest else None
