@@ -246,7 +246,8 @@ def test_a_teachers_short_follow_ups_after_an_example(demo) -> None:
 def test_a_technicians_wordings_for_what_to_check_and_where_stagers_differ(sc4001_read) -> None:
     assert last_answer(sc4001_read, "which epochs should I check") == last_answer(sc4001_read, "sign-off checklist")
     where = last_answer(sc4001_read, "where does the machine disagree with the scoring?")
-    for asked in ("where do the machine and the human disagree most", "show me the biggest disagreement"):
+    for asked in ("where do the machine and the human disagree most",
+                  "show me the biggest disagreement between the machine and the expert"):
         assert last_answer(sc4001_read, asked) == where, asked
     assert last_answer(sc4001_read, "where do the model and the expert differ?") == last_answer(
         sc4001_read, "where does the model disagree with the scoring?")
@@ -289,3 +290,20 @@ def test_a_figure_asked_as_off_its_norm_is_read_against_the_norms(sc4001) -> Non
     text = last_answer(sc4001, "is the sleep onset latency prolonged?")
     assert text.startswith("**Sleep onset latency: 30.0 min**, above the typical 5–25 min"), text[:200]
 
+
+
+def test_the_last_one_after_an_ordinal_cycle_is_the_last_cycle(sc4001) -> None:
+    """"how much N3 in the first cycle, and how much REM in the last one?" gave the REM of the
+    first cycle alone."""
+    text = last_answer(sc4001, "how much N3 in the first cycle, and how much REM in the last one?")
+    first = last_answer(sc4001, "how much N3 in the first cycle?").split("\n")[0]
+    last = last_answer(sc4001, "how much REM in the last cycle?").split("\n")[0]
+    assert first in text and last in text and text.index(first) < text.index(last), text[:600]
+
+
+def test_heart_rate_variability_is_never_the_heart_rate(home_test, demo) -> None:
+    """On a home test (pulse, no ECG) "heart rate variability" gave a table of mean heart rate."""
+    for asked in ("heart rate variability", "hrv in REM vs N2"):
+        text = last_answer(home_test, asked)
+        assert text.startswith("This recording has no ECG, so no heart rate variability"), (asked, text[:200])
+    assert "RMSSD" in last_answer(demo, "hrv in REM vs N2")

@@ -155,7 +155,7 @@ def compound(text: str) -> tuple[str, str] | None:
             # right side keeps; a stem's own "the" is not said twice
             keep = re.match(r"an?\s", right, I) and not stem.group(0).lower().endswith((" the", " me the"))
             right = f"{stem.group(0)} {right if keep else LEADING_ARTICLE_RE.sub('', right)}"
-        filled = _with_noun(left, right)
+        filled = _with_noun(left, _one_as_unit(left, right))
         first = understand(left)
         if _BACK_REFERENCE_RE.search(filled):
             if whole.ref != Ref.NONE and _QUESTION_START_RE.match(right) and _asks(first):
@@ -243,6 +243,17 @@ def _with_noun(left: str, right: str) -> str:
     bare = _BARE_SIDE_RE.search(right)
     if time and bare:
         right = f"{right[:bare.end()].rstrip(' ?.!')} {time.group('time')}"
+    return right
+
+
+_ORDINAL_ONE_RE = re.compile(r"\bthe (?P<ord>first|second|third|fourth|last|final) one\b", I)
+
+
+def _one_as_unit(left: str, right: str) -> str:
+    """``right`` with "the last one" spelt out as the left side's unit ("how much N3 in the first
+    cycle, and how much REM in the last one?": the last cycle)."""
+    if (one := _ORDINAL_ONE_RE.search(right)) and (unit := _ORDINAL_UNIT_RE.search(left)):
+        return f"{right[:one.start()]}the {one['ord']} {unit['unit']}{right[one.end():]}"
     return right
 
 

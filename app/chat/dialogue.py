@@ -1380,7 +1380,8 @@ class Dialogue:
             # best, so another is the second), not the loaded night's events
             return "next one" if self.cursor >= 0 else "the second one"
         if ((m := _NEXT_EPOCH_RE.search(text)) and self.shown is not None and self.shown.intent == Intent.CLASSIFY
-                and self.viewed is not None and len(self.items) <= 1):
+                and self.shown.stage_event not in ("quiz", "quiz_answer") and self.viewed is not None
+                and len(self.items) <= 1):
             # "what stage was 03:00?", then "and the next one": the epoch after it, staged
             return f"what stage is epoch {self.viewed + (-1 if m['way'].lower().startswith(('prev', 'last', 'one before')) else 1)}?"
         if (terse := self._terse(text)) is not None:

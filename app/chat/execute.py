@@ -1476,11 +1476,14 @@ def compare(plan: Plan, night: LoadedNight) -> Comparison | Breakdown | SignalSt
     # The most specific words first: the measure named, then the signal, modality, target.
     sources = [w for w in (q.measure, q.signal and _SIGNAL_NAMES[q.signal][0], q.modality,
                            q.target) if w] or ["eeg"]
-    cols = next((c for w in sources if (c := measure_columns(w, frame))), [])
     named = next((measure_name(w) for w in sources if names_measure(w)), None)
+    # heart rate variability asked is never answered by the heart rate its words also name
+    sources = sources[:1] if named == "heart rate variability" else sources
+    cols = next((c for w in sources if (c := measure_columns(w, frame))), [])
     if not cols and named is not None:
         # "how did the breathing rate change in REM?" on SC4001: its 1-Hz sensor is too slow
-        return no_series(night, q.signal) if q.signal in _SLOWEST_OF else missing_measure(named)
+        return (no_series(night, q.signal) if q.signal in _SLOWEST_OF and named != "heart rate variability"
+                else missing_measure(named))
     # Words naming no measure ("the difference between N2 and N3") compare the EEG, and two
     # stages also the eyes and the chin, which a scorer reads beside it ("how do I tell N1 from
     # REM?": rapid eye movements and atonia, where the EEG alone barely differs).

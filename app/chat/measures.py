@@ -14,19 +14,23 @@ from sleeplm_core.features.schema import column_words
 
 @dataclass(frozen=True)
 class Measure:
-    """A measure: the words that name it (a regex), its name in answers, and the
-    feature-column (prefix, suffix) pairs that hold it."""
+    """A measure: the words that name it (a regex), its name in answers, the feature-column
+    (prefix, suffix) pairs that hold it, and whether a night without it may answer with the
+    next measure the words name (``fallback``; never for heart rate variability, which the
+    heart rate beside its name does not stand in for)."""
 
     pattern: str
     name: str
     columns: tuple[tuple[str, str], ...]
+    fallback: bool = True
 
 
 EEG_PREFIX = "brain.eeg."
 """Prefix of the per-channel EEG band-power feature columns ("brain.eeg.C4-M1.delta [%]")."""
 # The most specific first: "heart rate variability" before "heart rate".
 MEASURES: tuple[Measure, ...] = (
-    Measure("hrv|rmssd|sdnn|heart rate variab", "heart rate variability", (("heart.ecg.", "rmssd [ms]"),)),
+    Measure("hrv|rmssd|sdnn|heart rate variab", "heart rate variability", (("heart.ecg.", "rmssd [ms]"),),
+            fallback=False),
     Measure("heart|hr\\b|pulse|cardiac|ecg", "heart rate",
             (("heart.heart_rate.", "mean [bpm]"), ("heart.ecg.", "rate [bpm]"))),
     Measure("spo2|oxygen|saturation", "SpO2", (("heart.spo2.", "mean [%]"),)),
@@ -81,7 +85,7 @@ def measure_columns(words: str, frame: pd.DataFrame) -> list[str]:
         cols = [_named_channel(found, prefix, suffix, words) or preferred_column(found, suffix)
                 for prefix, suffix in measure.columns
                 if (found := [c for c in frame.columns if c.startswith(prefix) and c.endswith(suffix)])]
-        if cols:
+        if cols or not measure.fallback:
             return cols
     return []
 

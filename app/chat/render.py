@@ -354,6 +354,11 @@ def _(r: Message, night: LoadedNight) -> Answer:
     if r.kind == "no_lead":
         return Answer(f"This file has no usable EEG lead {r.detail} to stage on; its EEG: {r.facts['leads']}. Ask e.g. "
                       f"*stage it using {r.facts['leads'].split(', ')[-1]}*.")
+    if r.kind == "no_signal" and r.detail == "heart rate variability":
+        # a pulse or oximeter rate is averaged over beats: variability needs each beat's time
+        return Answer("This recording has no ECG, so no heart rate variability: HRV (RMSSD here) needs "
+                      "the time of each beat, which a pulse or oximeter rate averages away. Ask *what was "
+                      "the heart rate?* for the rate it has.")
     if r.kind == "no_signal":
         return Answer(f"This recording has no {r.detail} channel or measurement, so I cannot "
                       f"answer that from it.")

@@ -1986,8 +1986,8 @@ _WHO_STAGES = r"(?:the )?(?:machine|yasa|model|sleeplm|algorithm)"
 _HUMAN_STAGES = r"(?:the )?(?:human|expert|scorer|scoring|tech\w*|hypnogram)"
 _WHERE_STAGERS_DIFFER_RE = re.compile(rf"\bwhere (?:do|does|did) (?:{_WHO_STAGES} (?:and|&) {_HUMAN_STAGES}|{_HUMAN_STAGES}"
                                       rf" (?:and|&) {_WHO_STAGES}) (?:disagree|differ)\w*\b|^\W*(?:show me|where(?:'s| is)|find)"
-                                      rf" the (?:biggest|largest|worst|main) (?:disagreements?|differences?)(?: between {_WHO_STAGES}"
-                                      rf" and {_HUMAN_STAGES})?\W*$", I)
+                                      rf" the (?:biggest|largest|worst|main) (?:disagreements?|differences?) between {_WHO_STAGES}"
+                                      rf" and {_HUMAN_STAGES}\W*$", I)
 _MODEL_NAMED_RE = re.compile(r"\b(?:model|sleeplm)\b", I)
 _BARE_ONE_FROM_RE = re.compile(r"^\W*(?:now|and|then|ok(?:ay)?,?|and now)?\s*(?P<one>(?:an)?other one|one)\s+(?=(?:from|in"
                                r"|during|after|before|between|near|on|at)\b)", I)
@@ -2228,7 +2228,7 @@ def _read(text: str) -> Query:
         # "is the sleep onset latency prolonged?": against the norms, as "is it normal?"
         return replace(_read(f"is the {m['what']} normal?"), text=text)
     if m := _WHERE_STAGERS_DIFFER_RE.search(text):
-        # "where do the machine and the human disagree most?", "show me the biggest disagreement"
+        # "where do the machine and the human disagree most?"
         who = "the model" if _MODEL_NAMED_RE.search(m.group(0)) else "the machine"
         return replace(_read(f"where does {who} disagree with the scoring?"), text=text)
     if m := _BARE_ONE_FROM_RE.search(text):
