@@ -307,3 +307,43 @@ def test_heart_rate_variability_is_never_the_heart_rate(home_test, demo) -> None
         text = last_answer(home_test, asked)
         assert text.startswith("This recording has no ECG, so no heart rate variability"), (asked, text[:200])
     assert "RMSSD" in last_answer(demo, "hrv in REM vs N2")
+
+
+def test_runs_said_to_be_the_lowest_are_the_lowest(demo) -> None:
+    """"T90 and nadir" listed "the 10 with the lowest values" in time order, leaving out deeper ones."""
+    import re
+
+    for asked in ("T90 and nadir", "T90"):
+        text = last_answer(demo, asked)
+        assert "with the lowest values" in text, text[:300]
+        lows = [float(v) for v in re.findall(r", lowest ([\d.]+) %, stage", text)]
+        assert len(lows) >= 3 and lows == sorted(lows), (asked, lows)
+
+
+def test_a_span_that_starts_and_ends_at_once_is_refused(demo) -> None:
+    """"between 2 and 2 am how many spindles" counted spindles over hours."""
+    import pytest
+
+    from app.chat.plan import ChatError
+    from app.session import Session
+
+    night, engine = demo
+    with pytest.raises(ChatError, match="starts and ends at the same time"):
+        Session(night).ask("between 2 and 2 am how many spindles", engine)
+
+
+def test_what_a_night_cannot_show_is_what_it_lacks(home_test) -> None:
+    """"what can't this night tell me?" gave the night's summary; "limitations?" the staging's
+    confidence; "what can't a home test tell me?" was off topic."""
+    missing = last_answer(home_test, "what's missing from this recording?")
+    assert missing.startswith("**Not in this file**")
+    for asked in ("what can't this night tell me?", "limitations?", "what can't you measure here",
+                  "what are the limitations of this recording", "what can't a home test tell me?"):
+        assert last_answer(home_test, asked) == missing, asked
+
+
+def test_a_bare_position_after_an_index_is_that_index_there(demo) -> None:
+    """"AHI?", "and in REM?", then "supine?" was off topic ("what about supine" worked)."""
+    turns = ("AHI?", "and in REM?")
+    assert last_answer(demo, *turns, "supine?") == last_answer(demo, *turns, "what about supine?")
+    assert last_answer(demo, *turns, "supine?").startswith("**AHI on the back (supine) in REM: ")

@@ -285,6 +285,10 @@ def stage_at(night: LoadedNight, seconds: float) -> str:
     return stage_name(int(stages[night.epoch_at(seconds)]))
 
 
+_EXTREME_RANKS = (None, "strongest", "deepest", "lowest", "highest", "worst")
+"""Ranks a signal's runs past a line are listed by their extreme value for (most extreme first)."""
+
+
 def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_duration: float,
                 definition: str = "") -> SignalRuns | Message:
     s = series(night, condition.signal)
@@ -301,8 +305,9 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
         runs.append(Item(start, end, f"{s.label} {condition.op} {condition.value:g} {s.unit}",
                          "measured", stage_at(night, start), value=extreme, unit=s.unit))
     ranked, _ = rank_items(runs, plan.query.rank, "earliest")
-    if plan.query.rank is None:
-        # Without a rank the most extreme runs matter most to a technician.
+    if plan.query.rank in _EXTREME_RANKS:
+        # Without a rank the most extreme runs matter most to a technician; "the nadir" or "the
+        # strongest" asks for them too (the answer lists them as those with the extreme values)
         ranked = sorted(runs, key=lambda i: i.value if condition.op == "<" else -i.value)
     scope_min = float(inside.sum()) * s.step / 60
     values = s.values[inside]

@@ -313,6 +313,12 @@ def span_of(time: TimeSpan, night: LoadedNight, current: int) -> tuple[float, fl
         # "at 25:70" would wrap to 02:10: a clock that does not exist is refused, not guessed
         raise ChatError(f"“{bad.group(0)}” is not a time of day (hours run 0-23, minutes and seconds 0-59); "
                         f"ask e.g. *at 02:10*")
+    if time.kind == "clock" and time.end is not None and (time.end - time.start) % DAY_SEC == 0:
+        # "between 2 and 2 am" read forward would be the whole day
+        lo = f"{int(time.start) // 3600 % 24:02d}:{int(time.start) % 3600 // 60:02d}"
+        hi = f"{(int(time.start) // 3600 + 1) % 24:02d}:{int(time.start) % 3600 // 60:02d}"
+        raise ChatError(f"“{time.text.strip()}” starts and ends at the same time, so it holds nothing; "
+                        f"ask e.g. *between {lo} and {hi}*")
     if (time.kind == "clock" and time.end is not None
             and (time.end - time.start) % DAY_SEC > BACKWARDS_SEC):
         # "between 4 and 2 am" read forward would run 22 h; it is the other order, mistyped.

@@ -1979,6 +1979,15 @@ _STAGING_DOUBT_RE = re.compile(r"\b(?:trust|reliab\w*|confiden\w*|sure|certain\w
 _COMPUTED_HERE_RE = re.compile(r"\b(?:computed|calculated|derived|defined|measured|compute|calculate|derive"
                                r"|define|measure|counted|count|scored|score|detected|detect|found|find)\b(?:\s+the\s+"
                                r"[\w -]+?)?(?P<here>\s+here)\W*$", I)
+_BARE_POSITION_ASKED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<where>supine|prone|non-?supine"
+                                     r"|lateral|on (?:her|his|their|the) (?:back|side|stomach|front|left|right)"
+                                     r"|(?:on the )?(?:left|right) side)\W*$", I)
+_LIMITS_RE = re.compile(r"^\W*(?:so\s+|and\s+)?(?:what (?:can't|cannot|can not|couldn't) (?:this|the|a) (?:night|recording|study"
+                        r"|test|home test|psg|file|montage)(?: \w+)? (?:tell|show|measure|see|detect|answer)(?: (?:me|us))?"
+                        r"|what (?:can't|cannot|can not) (?:you|it|the app) (?:measure|see|tell|score|detect)(?: (?:here|on this"
+                        r" (?:night|recording)|from this (?:night|recording)))?|what (?:does|did) (?:this|the) (?:night|recording"
+                        r"|study|test|home test|file|montage) not (?:show|measure|tell|record|have)|(?:what are )?(?:the )?"
+                        r"limitations?(?: of (?:this|the) (?:night|recording|study|test|file|montage))?)\W*$", I)
 _OFF_NORM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was) (?:the |her |his |their |this )?(?P<what>[\w %-]+?) (?:too |very "
                           r"|abnormally |unusually )?(?:prolonged|delayed|long|short|shortened|reduced|increased|elevated"
                           r"|high|low|abnormal|excessive|raised)(?: for (?:her|his|their|the patient'?s) age)?\W*$", I)
@@ -2221,6 +2230,13 @@ def _read(text: str) -> Query:
         # pipeline reads from the staging named (the question's words stay for that)
         rest = re.sub(r"\s{2,}", " ", f"{text[:m.start()]} {text[m.end():]}").strip(" ,:")
         return replace(_read(rest if rest.strip(" ?.!") else "summarize the night"), text=text)
+    if m := _BARE_POSITION_ASKED_RE.search(text):
+        # "supine?" after "AHI?" and "and in REM?": the last question again, in that position
+        return replace(_read(f"what about {m['where']}?"), text=text)
+    if _LIMITS_RE.search(text):
+        # "what can't this night tell me?", "limitations?": what the file lacks and what could
+        # not be scored from what it holds (the canonical words, whose "missing" leads with it)
+        return _read("what's missing from this recording?")
     if m := _COMPUTED_HERE_RE.search(text):
         # "how is the AHI computed here?": "here" is this night, not the epoch on screen
         return replace(_read(f"{text[:m.start('here')]}{text[m.end('here'):]}"), text=text)
