@@ -302,7 +302,8 @@ TECHNICIAN: list[tuple[str, Intent, dict]] = [
     ("compare the first and last REM periods", CMP, {"group_times": ("period", "period")}),
     ("how long did the first cycle last?", TIM, {"time": ("cycle", 0, None), "stage_event": "length"}),
     ("when was the longest REM period?", TIM, {"stages": ("REM",), "rank": "longest"}),
-    ("what can't you measure here?", REC, {"topic": "scoring"}),
+    # what the file lacks, then what the scoring skipped from what it holds (stop 73)
+    ("what can't you measure here?", REC, {"topic": "channels"}),
     ("which captions match epoch 200?", SIM, {"time": ("epoch", 200, None)}),
     ("what's the total sleep time and WASO?", SUM, {"stat": "tst", "more_stats": ("waso",)}),
     # A sleeper's own words.
