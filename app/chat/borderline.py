@@ -6,7 +6,7 @@ without those whose other side of the cut is no event at all."""
 from __future__ import annotations
 
 from app.chat.events import unscored_reason
-from app.chat.phenomena import phenomenon, plural
+from app.chat.phenomena import phenomenon, plural, word_list
 from app.chat.plan import Plan
 from app.chat.results import Message, RuleMargins
 from app.chat.sleep_breathing import sleep_breathing, spo2_channel
@@ -47,7 +47,7 @@ def borderline_events(plan: Plan, night: LoadedNight) -> RuleMargins | Message:
     breathing = len(breath.breathing) if set(asked) - {"desaturation"} else 0  # desaturations move no AHI
     return RuleMargins(margins, sum(e.type in asked for e in breath.events), breath.source, breathing,
                        len(dropped), breath.hours, breath.recorded,
-                       ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else kinds[0])
+                       word_list(kinds))
 
 
 def breathing_in_wake(night: LoadedNight) -> list:

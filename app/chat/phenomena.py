@@ -349,6 +349,11 @@ def article(words: str) -> str:
     return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
 
 
+def word_list(names: list[str], join: str = "and") -> str:
+    """Names in running text: "a", "a and b", "a, b or c"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {join} {names[-1]}"
+
+
 def plural(title: str) -> str:
     """A phenomenon's title as the plural noun a question or an answer names: "central apnea"
     -> "central apneas", "k-complex" -> "k-complexes", "slow waves" kept, "Cheyne-Stokes

@@ -25,7 +25,7 @@ from app.chat.events import NO_CAUSE
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, PERSISTENT_EPOCHS, stage_at
 from app.chat.measures import column_name
 from app.chat.query import EITHER_TYPE
-from app.chat.phenomena import article, in_text, phenomenon, plural, unmeasured_note
+from app.chat.phenomena import article, in_text, phenomenon, plural, unmeasured_note, word_list
 from app.chat.correlation import MIN_EPOCHS
 from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC, stage_name
@@ -3175,20 +3175,15 @@ _FOUND_KINDS = (("breathing event", "hypopnea"), ("desaturation", "desaturation"
 """The kinds of event "what happened then?" looks for, each with an event type that stands for it."""
 
 
-def _words(names: list[str], join: str) -> str:
-    """"a, b or c": names in running text."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {join} {names[-1]}"
-
-
 def _none_found(night: LoadedNight, source: str) -> str:
     """"No breathing event, desaturation, arousal or leg movement (...)." for a span with none,
     naming only the kinds the night's channels can show, then those it cannot."""
     blind = night.blind_types()
     seen = [name for name, kind in _FOUND_KINDS if kind not in blind]
     unseen = [name for name, kind in _FOUND_KINDS if kind in blind]
-    said = f"No {_words(seen, 'or')} ({source_name(source)})." if seen else ""
+    said = f"No {word_list(seen, 'or')} ({source_name(source)})." if seen else ""
     if unseen:
-        said += (f" {_words([plural(u) for u in unseen], 'and').capitalize()} cannot be scored on this night's "
+        said += (f" {word_list([plural(u) for u in unseen]).capitalize()} cannot be scored on this night's "
                  f"channels ({'; '.join(dict.fromkeys(blind[k] for n, k in _FOUND_KINDS if n in unseen))}).")
     return said.strip()
 
