@@ -347,3 +347,13 @@ def test_a_bare_position_after_an_index_is_that_index_there(demo) -> None:
     turns = ("AHI?", "and in REM?")
     assert last_answer(demo, *turns, "supine?") == last_answer(demo, *turns, "what about supine?")
     assert last_answer(demo, *turns, "supine?").startswith("**AHI on the back (supine) in REM: ")
+
+
+def test_a_refused_quiz_marks_no_reply(home_test) -> None:
+    """On a home test "quiz me" refused (its stages are the model's guess), then marked "N2" as
+    correct or not against that guess anyway."""
+    refused = last_answer(home_test, "quiz me")
+    assert refused.startswith("A staging quiz needs stages that a scorer gave")
+    for reply in ("N2", "REM"):
+        text = last_answer(home_test, "quiz me", reply)
+        assert "Correct" not in text and "Not quite" not in text, text[:200]

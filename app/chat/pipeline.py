@@ -170,9 +170,11 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         return render(Message("no_reference", str(gap)), night), query
     log.debug("question %r -> %s", text, resolved)
     night = _as_asked(resolved, night)
-    answer = render(execute(make_plan(resolved, night, current), night, engine), night)
+    result = execute(make_plan(resolved, night, current), night, engine)
+    answer = render(result, night)
     if night.model_stages:
         answer = replace(answer, text=answer.text + model_stages_caveat(night))
-    dialogue.remember(resolved, answer.items, current,
-                      answer.jump if answer.jump is not None else current)
+    # a quiz refused ("quiz me" on a home test's guessed stages) leaves no quiz open to mark
+    kept = replace(resolved, stage_event=None) if resolved.stage_event == "quiz" and isinstance(result, Message) else resolved
+    dialogue.remember(kept, answer.items, current, answer.jump if answer.jump is not None else current)
     return answer, resolved
