@@ -357,3 +357,12 @@ def test_a_refused_quiz_marks_no_reply(home_test) -> None:
     for reply in ("N2", "REM"):
         text = last_answer(home_test, "quiz me", reply)
         assert "Correct" not in text and "Not quite" not in text, text[:200]
+
+
+def test_a_figure_against_an_age_given_as_a_number(sc4001) -> None:
+    """"is that low for 55?" after a figure was off topic, and "is that normal for 55?" lost the age."""
+    first = "what was the sleep efficiency?"
+    at = last_answer(sc4001, first, "is that normal at 55?")
+    assert "55-year-olds" in at or "40-59" in at, at[:300]
+    for asked in ("is that low for 55?", "is that normal for 55?", "is it too low for a 55 year old?"):
+        assert last_answer(sc4001, first, asked) == at, asked

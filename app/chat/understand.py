@@ -1979,6 +1979,9 @@ _STAGING_DOUBT_RE = re.compile(r"\b(?:trust|reliab\w*|confiden\w*|sure|certain\w
 _COMPUTED_HERE_RE = re.compile(r"\b(?:computed|calculated|derived|defined|measured|compute|calculate|derive"
                                r"|define|measure|counted|count|scored|score|detected|detect|found|find)\b(?:\s+the\s+"
                                r"[\w -]+?)?(?P<here>\s+here)\W*$", I)
+_FOR_AN_AGE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|it|this)(?: \w+)? (?:normal|low|high|ok|okay|bad"
+                            r"|good|short|long|too low|too high|too short|too long|abnormal) for (?:a |an )?(?P<age>\d{1,3})"
+                            r"(?:[- ]?(?:y/?o|years?(?: old)?|yrs?|-year-old))?\W*$", I)
 _BARE_POSITION_ASKED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<where>supine|prone|non-?supine"
                                      r"|lateral|on (?:her|his|their|the) (?:back|side|stomach|front|left|right)"
                                      r"|(?:on the )?(?:left|right) side)\W*$", I)
@@ -2230,6 +2233,9 @@ def _read(text: str) -> Query:
         # pipeline reads from the staging named (the question's words stay for that)
         rest = re.sub(r"\s{2,}", " ", f"{text[:m.start()]} {text[m.end():]}").strip(" ,:")
         return replace(_read(rest if rest.strip(" ?.!") else "summarize the night"), text=text)
+    if (m := _FOR_AN_AGE_RE.search(text)) and 0 < int(m["age"]) < 120:
+        # "is that low for 55?": the figure just given against the norms of that age
+        return replace(_read(f"is that normal at {m['age']}?"), text=text)
     if m := _BARE_POSITION_ASKED_RE.search(text):
         # "supine?" after "AHI?" and "and in REM?": the last question again, in that position
         return replace(_read(f"what about {m['where']}?"), text=text)
