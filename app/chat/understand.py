@@ -1980,8 +1980,10 @@ _COMPUTED_HERE_RE = re.compile(r"\b(?:computed|calculated|derived|defined|measur
                                r"|define|measure|counted|count|scored|score|detected|detect|found|find)\b(?:\s+the\s+"
                                r"[\w -]+?)?(?P<here>\s+here)\W*$", I)
 _FOR_AN_AGE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|it|this)(?: \w+)? (?:normal|low|high|ok|okay|bad"
-                            r"|good|short|long|too low|too high|too short|too long|abnormal) for (?:a |an )?(?P<age>\d{1,3})"
-                            r"(?:[- ]?(?:y/?o|years?(?: old)?|yrs?|-year-old))?\W*$", I)
+                            r"|good|short|long|too low|too high|too short|too long|abnormal) for (?P<age>\d{1,3})(?: ?y/?o)?\W*$",
+                            I)
+"""A figure against an age given as a bare number ("is that low for 55?"); "for an 8 year old" is
+read where the age's words are (a child's rules)."""
 _BARE_POSITION_ASKED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<where>supine|prone|non-?supine"
                                      r"|lateral|on (?:her|his|their|the) (?:back|side|stomach|front|left|right)"
                                      r"|(?:on the )?(?:left|right) side)\W*$", I)
