@@ -182,3 +182,17 @@ DIALOGUES: list[list[Turn]] = [
     [("compare EEG in N1 and N3", _has("delta", "in N1", "in N3")),
      ("and heart rate?", _has("bpm"))],
 ]
+
+
+def model_rem_before_first(night: LoadedNight) -> tuple[int, int, list[tuple[int, int]]]:
+    """(sleep onset, the staging's first REM epoch after it, the model's sure REM runs of a
+    minute or more between them): the runs ``app.chat.render`` may name as a missed first REM
+    period, before it weighs the machine's odds."""
+    from app.chat.render import MODEL_SURE_REM
+    from sleeplm_core.scoring.intervals import runs
+
+    stages = night.stages()[0]
+    onset = int(np.flatnonzero(stages > 0)[0])
+    first = int(np.flatnonzero((stages == STAGES.index("REM")) & (np.arange(len(stages)) > onset))[0])
+    sure = (night.predicted == STAGES.index("REM")) & (night.confidence >= MODEL_SURE_REM)
+    return onset, first, [(a, b) for a, b in runs(sure) if onset <= a and b <= first and b - a >= 2]

@@ -3,10 +3,9 @@ and a researcher on the bundled and real nights) found wrong, each fixed and hel
 
 from __future__ import annotations
 
-import numpy as np
 
 from app.chat.plan import clock
-from chat_dialogues import last_answer
+from chat_dialogues import last_answer, model_rem_before_first
 from sleeplm_core.io.recording import STAGES
 
 
@@ -14,15 +13,10 @@ def test_a_model_rem_run_the_machine_gave_no_rem_odds_is_not_named(sc4001_unscor
     """On SC4001 the model's sure REM runs before YASA's first REM (01:03, 01:17) were W, N1, N2
     and N3 to the expert, and YASA gave REM 0 % there: "a first REM period the staging may have
     missed" was a false alarm."""
-    from app.chat.render import MISSED_REM_ODDS, MODEL_SURE_REM
-    from sleeplm_core.scoring.intervals import runs
+    from app.chat.render import MISSED_REM_ODDS
 
     night, _ = sc4001_unscored
-    stages = night.stages()[0]
-    onset = int(np.flatnonzero(stages > 0)[0])
-    first = int(np.flatnonzero((stages == STAGES.index("REM")) & (np.arange(len(stages)) > onset))[0])
-    sure = (night.predicted == STAGES.index("REM")) & (night.confidence >= MODEL_SURE_REM)
-    found = [(a, b) for a, b in runs(sure) if onset <= a and b <= first and b - a >= 2]
+    _, first, found = model_rem_before_first(night)
     assert found   # the premise: the model reads sure REM before YASA's first
     odds = [float(night.machine_proba(slice(a, b))[:, STAGES.index("REM")].max()) for a, b in found]
     assert max(odds) < MISSED_REM_ODDS

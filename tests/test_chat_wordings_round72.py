@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from app.chat.plan import clock
-from chat_dialogues import last_answer
+from chat_dialogues import last_answer, model_rem_before_first
 from sleeplm_core.io.recording import Event, Signal, STAGES
 from sleeplm_core.scoring.margins import Breath, rule_margins
 
@@ -274,15 +274,8 @@ def test_a_first_rem_the_staging_may_have_missed_is_named(unsure_rem, demo) -> N
     """On seed 9696 (unscored) YASA's first REM came at 01:02 where the scoring's came at 23:04, and
     the model read REM there at 100 %; "is the REM latency reliable?" said nothing of it. Seed 9191's
     model reads REM for 1.5 min before YASA's first REM, where the scoring has its first REM."""
-    from app.chat.render import MODEL_SURE_REM
-    from sleeplm_core.scoring.intervals import runs
-
     night, _ = unsure_rem
-    stages = night.stages()[0]
-    onset = int(np.flatnonzero(stages > 0)[0])
-    first = int(np.flatnonzero((stages == STAGES.index("REM")) & (np.arange(len(stages)) > onset))[0])
-    sure = (night.predicted == STAGES.index("REM")) & (night.confidence >= MODEL_SURE_REM)
-    found = [(a, b) for a, b in runs(sure) if onset <= a and b <= first and b - a >= 2]
+    onset, _, found = model_rem_before_first(night)
     assert found   # the fixture's premise
     named = f"⚠️ Before the staging's first REM the model reads REM at **{clock(night, night.epochs.starts[found[0][0]])}**"
     latency = f"put the REM latency at **{(found[0][0] - onset) / 2:.1f} min**"
