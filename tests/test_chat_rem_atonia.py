@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from app.chat.query import Intent
 from app.chat.understand import understand
 from app.session import Session
-from sleeplm_core.io.recording import Signal
+from sleeplm_core.io.recording import STAGES, Signal
 
 
 @pytest.mark.parametrize("text", ["was there REM without atonia?", "is there atonia in REM?",
@@ -63,3 +64,20 @@ def test_rem_the_model_only_guessed_is_not_judged(demo) -> None:
     assert unstaged.stages()[1] == "predicted"
     text = Session(unstaged).ask("was there REM without atonia?", engine).text
     assert "its REM is neither scored nor machine-staged from an EEG" in text
+
+
+def test_a_machine_staged_night_takes_its_minimum_over_sure_nrem_and_says_so(demo, demo_unscored) -> None:
+    """Unscored, the NREM minimum is read over the NREM epochs YASA gave REM odds under 0.1 (REM
+    it staged N2 would lower it), and the answer warns that machine REM runs high; scored, neither."""
+    night, engine = demo_unscored
+    reading, _ = night.rem_atonia()
+    stages = night.machine_stages()
+    odds = night.machine_proba(slice(None))[:, STAGES.index("REM")]
+    nrem = np.isin(stages, [STAGES.index(s) for s in ("N1", "N2", "N3")])
+    assert reading.nrem_epochs == int(nrem.sum()) > reading.nrem_reference == int((nrem & (odds < 0.1)).sum())
+    text = Session(night).ask("was there REM without atonia?", engine).text
+    assert (f"over the {reading.nrem_reference} of {reading.nrem_epochs} NREM epochs the machine gave REM "
+            "odds under 0.1") in text
+    assert "an N1 epoch it took for REM" in text and "Review the flagged epochs" in text
+    scored = Session(demo[0]).ask("was there REM without atonia?", engine).text
+    assert "NREM epochs the machine gave" not in scored and "Review the flagged" not in scored

@@ -48,3 +48,17 @@ def test_sustained_tone_and_bursts_are_found_where_they_are() -> None:
 def test_a_night_without_rem_or_nrem_has_no_reading() -> None:
     sig, stages, starts = _night({}, {})
     assert rem_atonia(sig, np.full_like(stages, N2), starts) is None
+
+
+def test_rem_staged_nrem_is_kept_out_of_the_minimum_by_a_reference() -> None:
+    # A machine staged five atonic REM epochs N2: as NREM they drag the 5th-percentile minimum
+    # down to REM's own tone, so atonic REM reads as sustained activity.
+    sig, stages, starts = _night({}, {})
+    machine = stages.copy()
+    machine[20:25] = N2
+    loose = rem_atonia(sig, machine, starts)
+    assert loose.sustained.mean() > 0.3 and loose.nrem_reference == loose.nrem_epochs == 25
+    sure = rem_atonia(sig, machine, starts, reference=np.arange(len(stages)) < 20)
+    assert not sure.without_atonia.any()
+    assert (sure.nrem_reference, sure.nrem_epochs) == (20, 25)
+    assert sure.nrem_minimum > 3 * sure.rem_level

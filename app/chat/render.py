@@ -54,7 +54,7 @@ from app.chat.results import (LIBRARY_SOURCE, RuleMargins, SignOff, BestLead, Le
                               StageAmount, StageBreathing, StageRatio,
                               StageEvidence, StagePeriods, StageTransitions, Summary,
                               SystemOverview, View)
-from app.night import LoadedNight
+from app.night import SURE_NREM_REM_ODDS, LoadedNight
 from app.plots import Highlight
 from sleeplm_core.captions.stage_event import EVENT_NAMES
 from sleeplm_core.features.brain import EEG_BAND_NAMES, EOG_SLOW_BAND, EOG_TOTAL
@@ -71,6 +71,7 @@ from sleeplm_core.scoring.intervals import runs
 from sleeplm_core.scoring.desaturation import DesaturationConfig
 from sleeplm_core.scoring.rhythm import RhythmConfig
 from sleeplm_core.scoring.respiratory import RespiratoryConfig
+from sleeplm_core.scoring.rem_atonia import RemAtonia
 
 CAPABILITIES = (
     "I answer questions about the loaded night, with times and measured numbers:\n"
@@ -1379,18 +1380,32 @@ def _(r: RemTone, night: LoadedNight) -> Answer:
             f"meet the AASM's REM-without-atonia rule, **{sustained.sum()}** by sustained "
             f"activity and **{transient.sum()}** by transient bursts. The REM level is "
             f"{a.rem_level:.1f} µV against {a.nrem_level:.1f} µV in NREM (lowest NREM level "
-            f"{a.nrem_minimum:.1f} µV); {100 * a.phasic_share:.0f} % of the night's REM 3-s "
-            f"mini-epochs hold a burst.")
+            f"{a.nrem_minimum:.1f} µV{_sure_reference(a)}); {100 * a.phasic_share:.0f} % of the "
+            f"night's REM 3-s mini-epochs hold a burst.")
     text += ("\n\nHow the rule is read: an epoch is sustained when its median chin amplitude "
              "(rectified EMG over 10 Hz, 0.1-s average) exceeds the 5th percentile of the NREM "
              "epochs'; transient when 5 of its 10 three-second mini-epochs hold a 0.1-5 s burst "
              "four times the night's REM level. These are our numbers for the manual's words. "
              "REM sleep behaviour disorder is a clinical diagnosis that also needs the history "
              "and video; this is not one.")
+    if r.stages != "scored":
+        text += ("\n\nThese REM epochs are the machine's, which nobody has checked: an N1 epoch it "
+                 "took for REM brings N1's chin tone and reads as REM without atonia, so the share "
+                 "tends to run high. On nine synthetic nights with scoring it ran from 2 points "
+                 "below to 28 above the scored share (median 8 above). Review the flagged epochs "
+                 "before reporting it.")
     if r.stretches:
         text += "\n\nThe longest stretches:\n" + "\n".join(
             f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.stretches[:LISTED])
     return _answer(night, text, r.epochs, r.stretches[:LISTED])
+
+
+def _sure_reference(a: RemAtonia) -> str:
+    """Which NREM epochs set the lowest NREM level, where a machine staging narrowed them."""
+    if a.nrem_reference == a.nrem_epochs:
+        return ""
+    return (f", over the {a.nrem_reference} of {a.nrem_epochs} NREM epochs the machine gave REM "
+            f"odds under {SURE_NREM_REM_ODDS:g}, so that REM it staged NREM does not lower it")
 
 
 @render.register

@@ -12,7 +12,9 @@ they are numbers (our operationalisation, stated so that a reader can weigh it):
 
 - the amplitude is the rectified chin EMG, high-passed at 10 Hz, averaged over 0.1 s (µV);
 - an epoch's level is the median of that amplitude (the level half of the epoch exceeds);
-- the minimum in NREM is the 5th percentile of the NREM epochs' levels;
+- the minimum in NREM is the 5th percentile of the NREM epochs' levels; where the stages are
+  a machine's, only the NREM epochs it is sure of count, since true REM it staged N2 would
+  pull that minimum down to REM's own tone and make atonic REM read as "without atonia";
 - the background is the median of the REM epochs' levels (the night's REM tone).
 """
 
@@ -65,6 +67,9 @@ class RemAtonia:
             rule) and in NREM, µV.
         nrem_minimum: the sustained rule's reference, µV.
         source: the chin EMG's label.
+        nrem_epochs: NREM epochs under the EMG.
+        nrem_reference: how many of them the minimum was taken over (all unless the caller
+            restricted them).
     """
 
     epochs: np.ndarray
@@ -75,6 +80,8 @@ class RemAtonia:
     nrem_level: float
     nrem_minimum: float
     source: str
+    nrem_epochs: int
+    nrem_reference: int
 
     @property
     def without_atonia(self) -> np.ndarray:
@@ -83,9 +90,14 @@ class RemAtonia:
 
 
 def rem_atonia(emg: Signal, stages: np.ndarray, starts: np.ndarray,
-               config: AtoniaConfig = AtoniaConfig()) -> RemAtonia | None:
+               config: AtoniaConfig = AtoniaConfig(),
+               reference: np.ndarray | None = None) -> RemAtonia | None:
     """Chin tone of every REM epoch (``stages``: codes per 30-s epoch starting at ``starts``
-    seconds); None without REM or NREM epochs under the EMG."""
+    seconds); None without REM or NREM epochs under the EMG.
+
+    ``reference`` (bool per epoch) restricts the NREM epochs the sustained rule's minimum is
+    taken over, e.g. to those a machine staging is sure of; all NREM epochs when None.
+    """
     amp = _amplitude(emg, config)
     fs = emg.sfreq
     per_epoch = int(round(EPOCH_SEC * fs))
@@ -97,14 +109,17 @@ def rem_atonia(emg: Signal, stages: np.ndarray, starts: np.ndarray,
         return None
     levels = {i: float(np.median(amp[first[i]:first[i] + per_epoch])) for i in np.concatenate([rem, nrem])}
     nrem_levels = np.array([levels[i] for i in nrem])
-    nrem_minimum = float(np.percentile(nrem_levels, config.nrem_percentile))
+    ref = nrem if reference is None else nrem[np.asarray(reference, dtype=bool)[nrem]]
+    if not len(ref):
+        return None
+    nrem_minimum = float(np.percentile([levels[i] for i in ref], config.nrem_percentile))
     background = float(np.median([levels[i] for i in rem]))
     sustained = np.array([levels[i] > nrem_minimum for i in rem])
     phasic = np.array([_mini_bursts(amp[first[i]:first[i] + per_epoch], fs, background, config)
                        for i in rem])
     return RemAtonia(rem, sustained, phasic.sum(axis=1) >= config.min_mini_epochs,
                      float(phasic.mean()), background, float(np.median(nrem_levels)),
-                     nrem_minimum, emg.label)
+                     nrem_minimum, emg.label, len(nrem), len(ref))
 
 
 def _amplitude(emg: Signal, config: AtoniaConfig) -> np.ndarray:
