@@ -413,3 +413,22 @@ def test_the_breathing_overview_reads_per_time_recorded(home_test) -> None:
 def test_can_you_tell_sleep_from_wake_says_how_it_was_staged(home_test) -> None:
     """"can you tell sleep from wake?" gave the REI and the guessed hypnogram's numbers."""
     assert _ask(home_test, "can you tell sleep from wake?") == _ask(home_test, "can you stage this night?")
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("REM latency", "**Not measured**: without EEG, REM, N1, N2 and N3 cannot be told apart"),
+    ("how much REM?", "**Not measured**: without EEG, REM, N1, N2 and N3 cannot be told apart"),
+    ("how many sleep cycles?", "**Not measured**: without EEG, REM, N1, N2 and N3 cannot be told apart"),
+    ("when was the first N3?", "**Not measured**: without EEG, REM, N1, N2 and N3 cannot be told apart"),
+    ("how many awakenings?", "**Not measured**: without EEG, sleep cannot be told from wake"),
+    ("when did she fall asleep?", "**Not measured**: without EEG, sleep cannot be told from wake"),
+    ("any SOREMPs?", "**Cannot be told** without EEG: a sleep-onset REM period (SOREMP)"),
+])
+def test_a_stage_answer_without_eeg_leads_with_not_measured(home_test, question, lead) -> None:
+    """A 5-h home test answered "**Yes**" to "any SOREMPs?" and a REM latency of 0.0 min from the
+    model's guess (its true REM latency was 192 min), with only the closing warning."""
+    night, engine, _ = home_test
+    text = Session(night).ask(question, engine).text
+    assert text.startswith(lead), text
+    assert "**Yes**" not in text and "**No**" not in text
+    assert "κ 0.33" in text or "κ 0.45" in text

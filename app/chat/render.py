@@ -1006,6 +1006,22 @@ def _persistent_onset(r: StagePeriods, night: LoadedNight, src: str, where: str)
 
 @render.register
 def _(r: StagePeriods, night: LoadedNight) -> Answer:
+    answer = _stage_periods(r, night)
+    if r.soremp:
+        return answer
+    return _led_by_guess(answer, night, r.source, set(r.stages) <= {"W"} or r.event in _EVENT_WORDS)
+
+
+def _led_by_guess(answer: Answer, night: LoadedNight, source: str, sleep_wake: bool) -> Answer:
+    """``answer`` led by "Not measured" where its stages are a home test's guess: of sleep
+    against wake (``sleep_wake``) or of the stages themselves, each with how far it held up."""
+    if not stages_guessed(night, source):
+        return answer
+    lead = _GUESS_LEAD.format(hours=night.recording.duration / 3600) if sleep_wake else _STAGE_GUESS_LEAD
+    return replace(answer, text=lead + answer.text[0].lower() + answer.text[1:])
+
+
+def _stage_periods(r: StagePeriods, night: LoadedNight) -> Answer:
     stages = "/".join(r.stages)
     src = f"From the {source_name(r.source)} hypnogram"
     where = _where(r.where)
@@ -1054,7 +1070,13 @@ def _(r: StagePeriods, night: LoadedNight) -> Answer:
     if r.event == "latency":
         head = (f"{src}: {stages} latency{where} is **{r.latency_min:.1f} min** (sleep onset to the first "
                 f"{stages} epoch, which starts at **{clock(night, r.moment)}**).")
-        if r.soremp:
+        if r.soremp and stages_guessed(night, r.source):
+            head = (f"**Cannot be told** without EEG: a sleep-onset REM period (SOREMP) is REM within "
+                    f"{SOREMP_MIN:g} min of sleep onset (ICSD-3, nocturnal PSG), and REM cannot be told "
+                    f"from NREM without EEG. The model's guessed stages, which agreed with the true stages "
+                    f"of six synthetic home tests at κ {HOME_TEST_STAGE_KAPPA:.2f}, put the first REM "
+                    f"{r.latency_min:.1f} min after the guessed sleep onset; that is no finding.")
+        elif r.soremp:
             within = r.latency_min <= SOREMP_MIN
             caveat = (" Short REM latencies also follow sleep deprivation, apnea and some "
                       "medications; this is not a narcolepsy diagnosis." if within else "")
@@ -1133,8 +1155,9 @@ def _(r: StageAmount, night: LoadedNight) -> Answer:
     where = _where(r.where)
     span = " in that span" if r.where else " in the night"
     # Wake, or all of sleep, is no share of sleep: it is read against the time scored.
+    whole = r.stages == ("W",) or set(r.stages) == {"N1", "N2", "N3", "REM"}
     share = (f"**{r.pct_scope:.1f} %** of the {r.scope_min:.1f} min scored{span}"
-             if r.stages == ("W",) or set(r.stages) == {"N1", "N2", "N3", "REM"} else
+             if whole else
              f"**{r.pct_sleep:.1f} %** of the {r.sleep_min:.1f} min of sleep and "
              f"{r.pct_scope:.1f} % of the {r.scope_min:.1f} min scored{span}")
     amount = (f"**{round(r.minutes * 60 / EPOCH_SEC)} epochs** of 30 s ({r.minutes:.1f} min)"
@@ -1150,7 +1173,8 @@ def _(r: StageAmount, night: LoadedNight) -> Answer:
         # "how much deep sleep was there, and when?": the when, longest first (blue).
         text += " The longest (blue): " + ", ".join(
             f"{_span(night, p)} ({p.duration / 60:.1f} min)" for p in longest[:3]) + "."
-    return _answer(night, text + stage_caveat(night, r.source), r.periods, longest)
+    return _led_by_guess(_answer(night, text + stage_caveat(night, r.source), r.periods, longest),
+                         night, r.source, whole)
 
 
 @render.register
@@ -3439,6 +3463,12 @@ HOME_TEST_SLEEP_WAKE_KAPPA = (0.45, 0.25, 0.64)
 """Cohen's kappa (mean, lowest, highest) of the model's sleep against wake, guessed without EEG,
 against the true stages of six synthetic home tests (``bench/home_test_staging.py``, seeds
 7676-7681, 2026-12-03); no real home test is available here to check it on."""
+HOME_TEST_STAGE_KAPPA = 0.33
+"""Cohen's kappa of the model's five guessed stages against the true ones on the same six
+synthetic home tests (``bench/home_test_staging.py``)."""
+_STAGE_GUESS_LEAD = (f"**Not measured**: without EEG, REM, N1, N2 and N3 cannot be told apart by the "
+                     f"AASM rules. The model's guess, which agreed with the true stages of six synthetic "
+                     f"home tests at κ {HOME_TEST_STAGE_KAPPA:.2f}, so little more than a guess: ")
 _GUESSED_STATS = ("tst", "se", "waso", "sme")
 """Statistics of sleep itself, which a night without EEG cannot measure."""
 _GUESS_LEAD = (f"**Not measured**: without EEG, sleep cannot be told from wake by the AASM rules "
@@ -3666,8 +3696,8 @@ def _(r: CycleList, night: LoadedNight) -> Answer:
                  f"lies within 3 h: then it is part of the night) are not in any cycle.")
     # the cycle the answer names leads the list, so that "how long was it?" is that one
     items = [named, *(c for c in r.cycles if c is not named)] if named is not None else r.cycles
-    return _answer(night, head + "\n\n" + "\n".join(lines) + note + stage_caveat(night, r.source),
-                   items)
+    return _led_by_guess(_answer(night, head + "\n\n" + "\n".join(lines) + note
+                                 + stage_caveat(night, r.source), items), night, r.source, False)
 
 
 @render.register
