@@ -88,6 +88,19 @@ def _two_figures(left: str, right: str) -> bool:
             and figure(left) and figure(right))
 
 
+def _two_splits(text: str, joint: re.Match[str]) -> tuple[str, str] | None:
+    """"supine AHI and REM AHI": an index split two ways, each its own figure (read whole, the
+    supine AHI in REM alone); None for anything else."""
+    # the list after a colon ("for the report: supine AHI and REM AHI")
+    left, right = text[:joint.start()].rsplit(":", 1)[-1].strip(), text[joint.end():].strip()
+    if len(left.split()) > TERSE_WORDS or len(right.split()) > TERSE_WORDS:
+        return None
+    a, b = understand(left), understand(right)
+    split = all(q.by_rule and q.ref == Ref.NONE and q.intent == Intent.BREAKDOWN and q.stat and q.by
+                for q in (a, b))
+    return (left, right) if split and (a.by, a.target) != (b.by, b.target) else None
+
+
 def _spelled_out(text: str) -> str:
     """``text`` with a second "one" replaced by the noun before it."""
     text = _KIND_ONE_RE.sub(lambda m: f"{m['kind']} apnea", _SIDE_BY_SIDE_RE.sub("", text))
@@ -115,6 +128,11 @@ _ATONIA_HERE_RE = re.compile(r"\b(?:explain|show|demonstrate|teach|illustrate|de
                              r"\b(?:using|with|in|on|from|for)\s+(?:this|the|her|his|our)\s+(?:night|recording|data|study"
                              r"|patient|file|psg)\b", I)
 
+# "obstructive AHI vs central AHI": the obstructive AHI, then the central apnea index
+_OAHI_VS_CAI_RE = re.compile(r"^\W*(?:what(?:'s| is| are| was| were) (?:the )?|compare (?:the )?)?(?:obstructive (?:ahi"
+                             r"|apnea-hypopnea index)|oahi) (?:vs\.?|versus|and|against|compared (?:to|with)) (?:the )?"
+                             r"(?:central (?:ahi|apnea-hypopnea index|apnea index)|cai)\W*$", I)
+
 
 def compound(text: str) -> tuple[str, str] | None:
     """The two questions ``text`` stands for, in order, or None when it is one question."""
@@ -123,6 +141,8 @@ def compound(text: str) -> tuple[str, str] | None:
         return _then_another(m)
     if _ATONIA_HERE_RE.search(text):
         return "what is REM atonia?", "was there REM without atonia?"
+    if _OAHI_VS_CAI_RE.search(text):
+        return "what is the obstructive apnea-hypopnea index?", "what is the central apnea index?"
     if (listed := _list_of_asks(text)) is not None:
         return listed
     joints = list(_JOINT_RE.finditer(text))
@@ -131,6 +151,8 @@ def compound(text: str) -> tuple[str, str] | None:
     whole = understand(text)
     if whole.more_stats and (tail := _stats_then_more(text, joints, whole)) is not None:
         return tail
+    if len(joints) == 1 and (pair := _two_splits(text, joints[0])) is not None:
+        return pair
     if whole.intent in _PAIRING or whole.more_stats or whole.contrast or whole.groups or whole.lacking:
         return None   # "hypopneas with no arousal and no desaturation": both ties at once
     if whole.intent in _PER_STAGE and (listed := listed_stages(text)) is not None:
@@ -175,8 +197,11 @@ def compound(text: str) -> tuple[str, str] | None:
 
 # "I need the AHI, the supine AHI, the REM AHI, the lowest sat and the T90 for the report": a
 # technician's list of figures, each asked in turn
-_LIST_STEM_RE = re.compile(r"^\W*(?P<stem>i (?:need|want|would like|'d like)|(?:can|could) (?:i|you) (?:get|have|give me)"
-                           r"|get me|(?:please )?give me)\s+(?P<items>.+?)\W*$", I)
+_LIST_STEM_RE = re.compile(
+    # "the full respiratory summary for the report: AHI, OAHI, CAI, ...": the list after the colon
+    r"^(?P<head>[^:]{3,}:)\s*(?P<listed>[^:]+?)\W*$"
+    r"|^\W*(?P<stem>i (?:need|want|would like|'d like)|(?:can|could) (?:i|you) (?:get|have|give me)"
+    r"|get me|(?:please )?give me)\s+(?P<items>.+?)\W*$", I)
 _LIST_JOINT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", I)
 MIN_LISTED = 3
 """Figures a list needs before it is asked one by one (two are left to the joints)."""
@@ -186,13 +211,18 @@ def _list_of_asks(text: str) -> tuple[str, str] | None:
     """The first figure of a list of three or more that each ask something alone, and the rest
     of the list with the same opening; None for anything else."""
     m = _LIST_STEM_RE.match(text)
-    if m is None or understand(text).more_stats:
-        return None   # "give me TST, SE and WASO": whole-night figures the summary gives together
-    joints = list(_LIST_JOINT_RE.finditer(m["items"]))
-    parts = _LIST_JOINT_RE.split(m["items"])
-    if len(parts) < MIN_LISTED or not all(_asks(understand(f"what is {part}?")) for part in parts):
+    if m is None:
         return None
-    return f"what is {parts[0]}?", f"{m['stem']} {m['items'][joints[0].end():]}"
+    stem, items = (m["stem"], m["items"]) if m["stem"] else (m["head"], m["listed"])
+    joints = list(_LIST_JOINT_RE.finditer(items))
+    parts = _LIST_JOINT_RE.split(items)
+    asked = [understand(f"what is {part}?") for part in parts]
+    if len(parts) < MIN_LISTED or not all(_asks(q) for q in asked):
+        return None
+    if m["stem"] and understand(text).more_stats and all(q.intent == Intent.SUMMARY and q.stat for q in asked):
+        return None   # "give me TST, SE and WASO": whole-night figures the summary gives together
+    rest = items[joints[0].end():] if len(parts) > MIN_LISTED else f"{parts[1]} and {parts[2]}"
+    return f"what is {parts[0]}?", f"{stem} {rest}"
 
 
 def _stats_then_more(text: str, joints: list[re.Match], whole: Query) -> tuple[str, str] | None:

@@ -970,8 +970,10 @@ class Dialogue:
             index = _strongest(self.items)
         elif query.ref == Ref.STEP:
             index = self.cursor + query.step if self.cursor >= 0 else (0 if query.step > 0 else n - 1)
-        elif query.note == "in_time" and (order := _time_order(self.items)) is not None:
-            # "when was the first one?" after the longest apneas: the night's first of them
+        elif ((query.note == "in_time" or _FIRST_OR_LAST_RE.search(query.text))
+              and (order := _time_order(self.items)) is not None):
+            # "when was the first one?" or "and the last?" after the longest apneas: the night's
+            # first (last) of them, not the first (last) of a list ranked by length
             return self._in_time(query, order)
         else:
             index = self.cursor if query.ordinal is None and self.cursor >= 0 else (query.ordinal or 0)
@@ -1256,6 +1258,9 @@ class Dialogue:
         """"and in REM?", "only the ones after 4 am", "and breathing?": the last query with the
         slots the follow-up names replaced."""
         last = self.last
+        if last.measure == "ahi_robustness":
+            # "how sure are you about the AHI?", then "and supine?": the AHI, supine
+            last = Query(Intent.SUMMARY, last.text, stat="ahi", by_rule=True)
         if (span := _unit_borrowed(query, last)) is not None:
             # "and in the last two?": a span, not two items ranked latest
             query = replace(query, scope=Scope(query.scope.stages, span), rank=None, count=None)
@@ -2139,6 +2144,11 @@ class Dialogue:
             # "how many spindles in N2 vs N3?", then "what's their average frequency?": in each
             a, b = (" or ".join(g.stages) for g in self.last.groups)
             return f"compare {phen.title.lower()} {m['what']} in {a} and {b}"
+        if (_RATIO_RE.search(text) and self.last is not None and self.last.stat in INDEX_STATS
+                and self.last.intent == Intent.BREAKDOWN and self.last.by in _RATIO_VERDICT):
+            # "ratio?" after the AHI by stage or by position: REM to NREM, supine to off the back,
+            # read against the rule the ratio is for
+            return _RATIO_VERDICT[self.last.by]
         if not self.items or self.last is None:
             return None
         focused = self._one_in_focus() or self.cursor >= 0
@@ -2985,6 +2995,12 @@ def _span(item: Item) -> TimeSpan:
     # a stage's period is named as one ("in that REM period"), not as the stage ("in REM")
     return TimeSpan("item", item.start, item.end if item.end > item.start else item.start + 1.0,
                     f"that {item.label} period" if item.label in STAGES else item.label)
+
+
+_RATIO_RE = re.compile(r"^\W*(?:and |so |what(?:'s| is| was) )?(?:the )?ratio\W*$", re.I)
+_RATIO_VERDICT = {"stage": "is it REM-related?", "position": "is it positional?"}
+_FIRST_OR_LAST_RE = re.compile(r"^\W*(?:and |so |ok(?:ay)?,? |now )?(?:(?:what|how) about )?the (?:first|last|final)"
+                               r"(?: one)?\W*$", re.I)
 
 
 def _time_order(items: list[Item]) -> list[int] | None:

@@ -1979,7 +1979,7 @@ _STAGING_DOUBT_RE = re.compile(r"\b(?:trust|reliab\w*|confiden\w*|sure|certain\w
 _COMPUTED_HERE_RE = re.compile(r"\b(?:computed|calculated|derived|defined|measured|compute|calculate|derive"
                                r"|define|measure|counted|count|scored|score|detected|detect|found|find)\b(?:\s+the\s+"
                                r"[\w -]+?)?(?P<here>\s+here)\W*$", I)
-_FOR_AN_AGE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|it|this)(?: \w+)? (?:normal|low|high|ok|okay|bad"
+_FOR_AN_AGE_RE = re.compile(r"^\W*(?:(?P<what>[a-z][\w %]{1,30}?)\s*(?:[-–:,]|\.\.\.)\s*)?(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|it|this)(?: \w+)? (?:normal|low|high|ok|okay|bad"
                             r"|good|short|long|too low|too high|too short|too long|abnormal) for (?P<age>\d{1,3})(?: ?y/?o)?\W*$",
                             I)
 """A figure against an age given as a bare number ("is that low for 55?"); "for an 8 year old" is
@@ -2124,8 +2124,9 @@ def _stated_value(text: str, row: str) -> float | None:
     for m in _VALUE_RE.finditer(text):
         if re.search(r"\b(?:aged?|age of|ages?|for an?)\s*$", text[:m.start()], I) or re.match(
                 r"\s*(?:-?years?|yrs?|y/?o|-?year-old)\b", text[m.end():], I) or (
-                re.search(r"\bat\s*$", text[:m.start()], I) and not m.group("unit") and _NORM_WORD_RE.search(text)):
-            continue   # "for someone aged 45", "is that normal at 76": an age, not the statistic
+                re.search(r"\b(?:at|for)\s*$", text[:m.start()], I) and not m.group("unit")
+                and _NORM_WORD_RE.search(text)):
+            continue   # "for someone aged 45", "is that normal at 76 / for 62": an age, not the statistic
         value, said = float(m.group("value")), (m.group("unit") or "").lower()
         if unit == "%" and (said.startswith(("%", "per")) or not said):
             return value if value <= 100 else None
@@ -2237,7 +2238,9 @@ def _read(text: str) -> Query:
         return replace(_read(rest if rest.strip(" ?.!") else "summarize the night"), text=text)
     if (m := _FOR_AN_AGE_RE.search(text)) and 0 < int(m["age"]) < 120:
         # "is that low for 55?": the figure just given against the norms of that age
-        return replace(_read(f"is that normal at {m['age']}?"), text=text)
+        # ("sleep efficiency - is that normal for 62?": the figure named before the dash)
+        what = f"the {m['what']}" if m["what"] else "that"
+        return replace(_read(f"is {what} normal at {m['age']}?"), text=text)
     if m := _BARE_POSITION_ASKED_RE.search(text):
         # "supine?" after "AHI?" and "and in REM?": the last question again, in that position
         return replace(_read(f"what about {m['where']}?"), text=text)
@@ -4053,9 +4056,10 @@ def _breakdown(text: str, time: TimeSpan | None) -> Query | None:
     if not counted and not stages and not measure and not (by == "position" and amount):
         if (by == "position" and _REPEAT_RE.search(text) and len(text.split()) <= 5
                 or _SPLIT_THAT_RE.search(text)):
-            # "how about supine?" after an index: that index by position, this one first
+            # "how about supine?" after an index: that index by position, this one first ("and
+            # supine NREM?": inside those stages)
             return Query(Intent.BREAKDOWN, text, target=by == "position" and named_position(text) or "", by=by,
-                         ref=Ref.REPEAT, by_rule=True)
+                         scope=Scope(stage_term(text)), ref=Ref.REPEAT, by_rule=True)
         return None
     # "how much time supine?": that position's row first
     named = (named_position(text) or "") if by == "position" and (amount or measure or counted) else (
@@ -4620,7 +4624,7 @@ _SHORTHAND = {"sol": "sleep onset latency", "rol": "REM latency", "centrals": "c
               "se": "sleep efficiency", "w/": "with"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(re.escape(k) for k in _SHORTHAND)})(?!\w)", I)
 # "nadir?", "odi4": a scorer's shorthand for a whole question
-_BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?(?:spo2\s+|sat(?:uration)?s?\s+|o2\s+"
+_BARE_SHORTHAND = ((re.compile(r"^\W*(?:the\s+|what(?:'s| is| was)(?: the)?\s+)?(?:spo2\s+|sat(?:uration)?s?\s+|o2\s+"
                                r"|oxygen\s+)?nadir\W*$", I), "what was the lowest SpO2?"),
                    (re.compile(r"^\W*(?:the\s+|what(?:'s| is| was) the\s+)?odi\s?([34])(?:\s?%)?\W*$", I),
                     r"desaturations of \1% or more per hour"),
@@ -5115,9 +5119,17 @@ def _terse_kind(m: re.Match[str]) -> str:
     return f"{m['pre'] or 'any'} {m['kind'].lower()} apneas?"
 
 
-_CSA_OR_OSA_RE = re.compile(r"^\W*(?:is (?:it|this|that) |so )?(?:csa|central(?: apnea)?) (?:or|vs\.?|versus) (?:osa"
-                            r"|obstructive(?: apnea)?)\W*$|^\W*(?:is (?:it|this|that) |so )?(?:osa|obstructive(?: apnea)?)"
-                            r" (?:or|vs\.?|versus) (?:csa|central(?: apnea)?)\W*$", I)
+_CSA = r"(?:csa|central(?: apneas?)?)"
+_OSA = r"(?:osa|obstructive(?: apneas?)?)"
+# "is it central or obstructive mostly?", "are they mainly OSA or CSA": the night's commonest type
+_CSA_OR_OSA_RE = re.compile(rf"^\W*(?:(?:is|are|was|were) (?:it|this|that|they|these|the apneas) "
+                            rf"(?:mostly |mainly |predominantly )?|so )?(?:{_CSA} (?:or|vs\.?|versus) {_OSA}"
+                            rf"|{_OSA} (?:or|vs\.?|versus) {_CSA})(?: mostly| mainly| predominantly)?\W*$", I)
+# "the AHI excluding centrals", "AHI without the central apneas": the obstructive AHI, which
+# counts every apnea and hypopnea but the central apneas
+_AHI_BUT_CENTRAL_RE = re.compile(r"^(?:(?!\b(?:and|vs|versus|or)\b).)*\b(?:ahi|apnea-hypopnea index)\b.{0,15}\b(?:excluding"
+                                 r"|without|minus|not counting|leaving out|except(?: for)?|less) (?:the |any )?"
+                                 r"(?:centrals?|central apneas?|central events?|csa)\W*$", I)
 _NADIR_WHEN_RE = re.compile(r"\b(?:when|where|what time|at what time) (?:was|is|did|does) (?:the |her |his |their )?"
                             r"(?:spo2 |o2 |oxygen |sat(?:uration)? )?nadir(?: occur| happen| come)?\b", I)
 _CO2_RE = re.compile(r"^\W*(?:any |what about |and )?(?:co2|pco2|etco2|tcco2|capnography|end[- ]tidal co2)\W*$", I)
@@ -5415,6 +5427,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_BAD_THAT_RE, "is that normal?"), (_JUDGED_THAT_RE, _judged_that), (_WHY_SO_RE, "why?"),
     (_WHERE_ASLEEP_RE, "when was sleep onset?"), (_TERSE_KIND_RE, _terse_kind),
     (_CSA_OR_OSA_RE, "which type of apnea is the commonest?"), (_NADIR_WHEN_RE, "when was the lowest SpO2?"),
+    (_AHI_BUT_CENTRAL_RE, "what is the obstructive apnea-hypopnea index?"),
     (_CO2_RE, "any hypoventilation?"),
     (_STAGE_SHARES_RE, "give me the stage durations in minutes"), (_MONITORED_RE, "how long was the recording?"),
     (_ONE_DIGIT_RE, r"\1 one"), (_W_WITH_RE, r"\1 with "), (_DESATURATE_RE, "any desaturations?"),
