@@ -29,11 +29,11 @@ def _asked_in_turn(text: str) -> list[str]:
 @pytest.mark.parametrize("text, parts", [
     # read whole it was the supine AHI inside REM alone, and the list after it was dropped
     ("supine AHI and REM AHI", ["supine AHI", "REM AHI"]),
-    (REPORT_LIST, ["what is AHI?", "what is OAHI?", "what is CAI?", "what is ODI?", "what is T90?",
-                   "what is nadir?", "supine AHI", "REM AHI"]),
+    (REPORT_LIST, ["what is the AHI?", "what is the OAHI?", "what is the CAI?", "what is the ODI?",
+                   "what is the T90?", "what is the nadir?", "supine AHI", "REM AHI"]),
     # the summary gave SE, WASO and TST together and left the REM latency out
     ("I need sleep efficiency, WASO, REM latency and TST for the report",
-     ["what is sleep efficiency?", "what is WASO?", "I need REM latency", "I need TST for the report"]),
+     ["what is the sleep efficiency?", "what is the WASO?", "I need REM latency", "I need TST for the report"]),
     ("obstructive AHI vs central AHI",
      ["what is the obstructive apnea-hypopnea index?", "what is the central apnea index?"]),
 ])
@@ -100,3 +100,39 @@ def test_a_figure_named_before_a_dash_is_judged_at_the_age_after_for(demo) -> No
     text = last_answer(demo, "sleep efficiency - is that normal for 62?")
     assert text.startswith("**Sleep efficiency: 86.6 %**") and "healthy 62-year-olds" in text
     assert "62 %" not in text
+
+
+@pytest.mark.parametrize("question, title, night_line", [
+    ("define AHI", "Apnea-hypopnea index (AHI)", "This night: AHI **19.9/h**"),
+    ("what does WASO stand for?", "Wake after sleep onset (WASO)", "WASO **50 min**"),
+    ("explain the ODI like I'm new", "Oxygen desaturation index (ODI)", "This night: ODI **15.6/h**"),
+    ("whats an arousal index", "Arousal index", "per hour** (human-scored events"),
+    ("what is REM density?", "REM density", "per minute**"),
+    ("what is T90?", "T90", "under 90 % on SpO2"),
+    ("what does REI stand for", "Respiratory event index (REI)", "This night: REI **"),
+    ("what is sleep efficiency", "Sleep efficiency", "sleep efficiency **86.6 %**"),
+])
+def test_a_definition_question_gets_the_definition_then_the_nights_figure(demo, question, title,
+                                                                          night_line) -> None:
+    """"define AHI", "what does WASO stand for?" led with the night's number and a half-line gloss."""
+    text = last_answer(demo, question)
+    assert text.startswith(f"**{title}.** "), text
+    assert night_line in text
+
+
+def test_what_is_the_ahi_still_asks_the_value(demo) -> None:
+    assert last_answer(demo, "what is the AHI?").startswith("AHI (apneas + hypopneas per hour of sleep): **19.9/h**")
+
+
+def test_the_arousal_index_defined_is_the_one_the_chat_reports(demo) -> None:
+    defined = re.search(r"\*\*(\d+\.\d) per hour\*\*", last_answer(demo, "what is an arousal index?"))
+    reported = last_answer(demo, "what's the arousal index?")
+    assert defined and f"{float(defined.group(1)):.1f}" in reported, reported
+
+
+def test_a_kind_vs_a_kind_asks_what_tells_them_apart(demo) -> None:
+    """"what's a hypopnea vs an apnea" gave the night's two lists side by side, no definition."""
+    assert understand("whats a hypopnea vs an apnea?").text == (
+        "what's the difference between a hypopnea and an apnea?")
+    assert last_answer(demo, "whats a hypopnea vs an apnea?") == last_answer(
+        demo, "what's the difference between a hypopnea and an apnea?")

@@ -216,13 +216,19 @@ def _list_of_asks(text: str) -> tuple[str, str] | None:
     stem, items = (m["stem"], m["items"]) if m["stem"] else (m["head"], m["listed"])
     joints = list(_LIST_JOINT_RE.finditer(items))
     parts = _LIST_JOINT_RE.split(items)
-    asked = [understand(f"what is {part}?") for part in parts]
+    asked = [understand(_what_is(part)) for part in parts]
     if len(parts) < MIN_LISTED or not all(_asks(q) for q in asked):
         return None
     if m["stem"] and understand(text).more_stats and all(q.intent == Intent.SUMMARY and q.stat for q in asked):
         return None   # "give me TST, SE and WASO": whole-night figures the summary gives together
     rest = items[joints[0].end():] if len(parts) > MIN_LISTED else f"{parts[1]} and {parts[2]}"
-    return f"what is {parts[0]}?", f"{stem} {rest}"
+    return _what_is(parts[0]), f"{stem} {rest}"
+
+
+def _what_is(figure: str) -> str:
+    """A listed figure as a question of its value ("what is the T90?"): without "the", "what is
+    AHI?" asks what the AHI is."""
+    return f"what is {figure}?" if LEADING_ARTICLE_RE.match(figure) else f"what is the {figure}?"
 
 
 def _stats_then_more(text: str, joints: list[re.Match], whole: Query) -> tuple[str, str] | None:

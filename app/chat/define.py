@@ -15,7 +15,7 @@ from app.chat import norms
 from app.chat.glossary import Term
 from app.chat.measures import EEG_PREFIX, column_name, measure_columns
 from app.chat.periods import stage_periods
-from app.chat.plan import Plan, source_name
+from app.chat.plan import Plan, source_name, stages_guessed
 from app.chat.recovery import RECOVERY
 from app.chat.results import BreakdownRow, Definition, Item, Message
 from app.chat.sleep_breathing import sleep_breathing, spo2_channel
@@ -366,7 +366,65 @@ def _child_night(night: LoadedNight) -> str:
     return head + f", against the {hours[0]}-{hours[1]} h a day the AASM recommends at {age:g} years."
 
 
+def _respiratory_index(night: LoadedNight, key: str) -> str:
+    """This night's AHI, REI or ODI, from the summary the answers use; a home test's AHI is
+    its REI (its sleep is only guessed)."""
+    s = night.summary()
+    _, events_source = night.scored_events()
+    if s.n_apneas_hypopneas is None:
+        return "This night's breathing events could not be scored; ask *what is the AHI?* for why."
+    per_recorded = s.n_apneas_hypopneas / (s.tib_min / 60) if s.tib_min else float("nan")
+    if key == "rei" or (key == "ahi" and stages_guessed(night, s.source)):
+        return (f"This night: REI **{per_recorded:.1f}/h**, {s.n_apneas_hypopneas} apneas and hypopneas "
+                f"over {s.tib_min / 60:.1f} h recorded ({source_name(events_source)} events).")
+    if key == "odi":
+        return (f"This night: ODI **{s.odi:.1f}/h**, {s.n_desaturations} desaturations in "
+                f"{s.tst_min:.0f} min of sleep." if s.odi is not None else
+                "This night's desaturations could not be scored; ask *what is the ODI?* for why.")
+    return (f"This night: AHI **{s.ahi:.1f}/h**, {s.n_apneas_hypopneas} apneas and hypopneas in "
+            f"{s.tst_min:.0f} min of sleep ({source_name(events_source)} events, "
+            f"{source_name(s.source)} stages).")
+
+
+def _hypnogram_figure(night: LoadedNight, key: str) -> str:
+    """This night's sleep efficiency, WASO or sleep onset latency, with where its stages come from."""
+    s = night.summary()
+    figure = {"se": f"sleep efficiency **{s.se_pct:.1f} %** ({s.tst_min:.0f} of {s.tib_min:.0f} min in bed)",
+              "waso": f"WASO **{s.waso_min:.0f} min** in {s.awakenings} awakenings",
+              "sol": f"sleep onset latency **{s.sol_min:.1f} min**"}[key]
+    guessed = " (the model's guess: no EEG)" if stages_guessed(night, s.source) else ""
+    return f"This night ({source_name(s.source)} stages{guessed}): {figure}."
+
+
+def _arousal_index(night: LoadedNight) -> str:
+    """This night's arousals per hour of sleep."""
+    stages, source = night.stages()
+    sleep_min = float(np.isin(stages, [STAGES.index(st) for st in STAGES[1:]]).sum()) * EPOCH_SEC / 60
+    events, events_source = events_for(night, ("arousal",))
+    if not events and (why := unscored_reason(night, ("arousal",))):
+        return f"This night's arousals could not be scored: {why}."
+    if not sleep_min:
+        return f"This night ({source_name(source)} stages) holds no sleep to count arousals in."
+    n = sum(e.type == "arousal" and stages[night.epoch_at(e.onset)] > 0 for e in events)
+    return (f"This night: **{n}** arousals in {sleep_min:.0f} min of sleep, **{n / (sleep_min / 60):.1f} per "
+            f"hour** ({source_name(events_source)} events, {source_name(source)} stages).")
+
+
+def _time_under_90(night: LoadedNight) -> str:
+    """This night's minutes of SpO2 under 90 %, over the whole recording."""
+    signal, label, why = spo2_channel(night)
+    if signal is None or why:
+        return f"This night has no T90: {why}."
+    minutes = float((np.asarray(signal.data, dtype=float) < 90).sum()) / signal.sfreq / 60
+    return (f"This night: **{minutes:.1f} min** under 90 % on {label}, over the whole recording; ask "
+            f"*T90?* for it within sleep.")
+
+
 _NIGHT_LINE: dict[str, Callable[[LoadedNight], str]] = {
+    "ahi": lambda night: _respiratory_index(night, "ahi"), "rei": lambda night: _respiratory_index(night, "rei"),
+    "odi": lambda night: _respiratory_index(night, "odi"), "se": lambda night: _hypnogram_figure(night, "se"),
+    "waso": lambda night: _hypnogram_figure(night, "waso"), "sol": lambda night: _hypnogram_figure(night, "sol"),
+    "arousal_index": _arousal_index, "t90": _time_under_90, "rem_density": _rem_density,
     "sws_early": lambda night: _by_third(night, "N3"), "eeg_bands": _band_shares,
     "rem_eyes": _rem_density, "desat_lag": _nadir_lag, "apnea_stage": _index_by_stage,
     "rem_osa": _rem_related, "arousal_threshold": _edwards_score, "apnea_arousal": _ended_by_arousal,

@@ -46,6 +46,20 @@ def _rules_asked(stage: str) -> str:
             rf"|\bhow (?:is|are) {epoch}(?:{stage})(?: sleep)? (?:scored|called|identified|recogni[sz]ed)\W*$")
 
 
+def _defined(names: str) -> str:
+    """A whole-question pattern that asks what a report's figure means rather than its value on
+    the night ("define AHI", "what does WASO stand for?", "explain the ODI like I'm new", "what is
+    an arousal index", "what is sleep efficiency"); ``names`` is a regex of its names. "What is
+    the AHI?" asks the value."""
+    the = r"(?:the |an? )?"
+    return (rf"^\W*(?:(?:can|could) you |please )*(?:define {the}(?:{names})"
+            rf"|what (?:does|do) {the}(?:{names}) (?:mean|stand for|measure|tell (?:me|us|you))"
+            rf"|what(?:'s| is) meant by {the}(?:{names})|(?:meaning|definition) of {the}(?:{names})"
+            rf"|(?:explain|describe) {the}(?:{names}) (?:like (?:i'?m|i am) (?:new|five|5|a beginner)|simply"
+            rf"|in (?:simple|plain) (?:terms|words|english)|to (?:a |an )?(?:student|beginner|patient|layman"
+            rf"|newcomer|new tech\w*|me))|what(?:'s| is|s) (?:an? )?(?:{names})|(?:{names}) (?:meaning|definition))\W*$")
+
+
 TERMS: tuple[Term, ...] = (
     Term("wake", "Wake (stage W)", r"wake(?:fulness)?|stage w",
          "Wake is scored when more than half of an epoch shows the alpha rhythm over the back of "
@@ -493,6 +507,56 @@ TERMS: tuple[Term, ...] = (
          "move the legs, worse at rest and in the evening and relieved by moving. A sleep study "
          "cannot show it; it shows periodic limb movements in sleep, which most people with the "
          "syndrome have but which are common without it too. Ask *PLM index?* for this night's."),
+    Term("ahi", "Apnea-hypopnea index (AHI)", r"(?!)",
+         "The AHI counts apneas (airflow down by 90 % or more for 10 s or longer) and hypopneas "
+         "(airflow down by 30 % or more for 10 s or longer, with a 3 % desaturation or an arousal, "
+         "AASM 2.6) per hour of sleep. It is the main number of a sleep apnea study: in adults under "
+         "5 per hour is normal, 5 to under 15 mild, 15 to under 30 moderate and 30 or more severe. A "
+         "home test without EEG cannot tell sleep from wake, so it divides by the time recorded "
+         "instead and calls the result the REI.",
+         asked=_defined(r"ahi|apnea[- ]hypopnea index")),
+    Term("rei", "Respiratory event index (REI)", r"(?!)",
+         "The REI counts the same apneas and hypopneas as the AHI, per hour of recording rather than "
+         "per hour of sleep. A home sleep test without EEG cannot tell sleep from wake, so it reports "
+         "the REI; since wake counts in the hours, the REI runs lower than the AHI of the same night.",
+         asked=_defined(r"rei|respiratory event index")),
+    Term("odi", "Oxygen desaturation index (ODI)", r"(?!)",
+         "The ODI counts falls of the blood oxygen saturation (SpO2) of 3 % or more (4 % in some "
+         "labs) from the level just before, per hour of sleep. It needs only a pulse oximeter, so it "
+         "is a quick screen; it follows the AHI but misses breathing events that end in an arousal "
+         "without a desaturation.",
+         asked=_defined(r"odi|oxygen desaturation index|desaturation index")),
+    Term("t90", "T90", r"(?!)",
+         "T90 is the time with SpO2 under 90 %, in minutes or as a share of sleep. Counting "
+         "desaturations misses oxygen that stays low for long stretches; T90 shows how much of the "
+         "night the blood oxygen spent low.",
+         asked=_defined(r"t90|t ?< ?90|time with spo2 below 90 ?%")),
+    Term("se", "Sleep efficiency", r"(?!)",
+         "Sleep efficiency is the total sleep time as a share of the time in bed (lights off to "
+         "lights on). Healthy adults usually sleep 85 % or more of it; it falls with age and with "
+         "trouble falling or staying asleep.",
+         asked=_defined(r"(?:sleep )?efficiency")),
+    Term("waso", "Wake after sleep onset (WASO)", r"(?!)",
+         "WASO is the time awake between falling asleep and the final awakening, in minutes. It "
+         "measures how broken the night is: in healthy young adults usually under 30 minutes, "
+         "growing with age.",
+         asked=_defined(r"waso|wake after sleep onset")),
+    Term("sol", "Sleep onset latency", r"(?!)",
+         "Sleep onset latency is the time from lights off to the first epoch of any sleep stage. "
+         "Adults usually fall asleep within 30 minutes in the laboratory; a longer latency points to "
+         "trouble falling asleep, a very short one to a sleep debt.",
+         asked=_defined(r"(?:sleep )?(?:onset )?latency|sol")),
+    Term("arousal_index", "Arousal index", r"(?!)",
+         "The arousal index is the number of arousals per hour of sleep. An arousal is an abrupt "
+         "shift of the EEG to faster frequencies lasting 3 s or more after at least 10 s of sleep "
+         "(AASM). Healthy adults have about 10 to 25 per hour, more with age; breathing events and "
+         "leg movements raise it.",
+         asked=_defined(r"arousal index|arousal rate|ai")),
+    Term("rem_density", "REM density", r"(?!)",
+         "REM density is how many rapid eye movements occur in REM sleep, counted here per minute "
+         "of REM. It rises through the night, is higher in depression and lower after some "
+         "antidepressants.",
+         asked=_defined(r"rem density|rapid eye movements per minute in rem")),
     Term("vertex", "Vertex sharp waves", r"vertex (?:sharp )?waves?|v[- ]waves?",
          "Vertex sharp waves are sharp waves under half a second, largest over the top of the "
          "head (the vertex), that appear in N1 as the sleeper drifts off. They look like small "

@@ -5130,6 +5130,10 @@ _CSA_OR_OSA_RE = re.compile(rf"^\W*(?:(?:is|are|was|were) (?:it|this|that|they|t
 _AHI_BUT_CENTRAL_RE = re.compile(r"^(?:(?!\b(?:and|vs|versus|or)\b).)*\b(?:ahi|apnea-hypopnea index)\b.{0,15}\b(?:excluding"
                                  r"|without|minus|not counting|leaving out|except(?: for)?|less) (?:the |any )?"
                                  r"(?:centrals?|central apneas?|central events?|csa)\W*$", I)
+# "what's a hypopnea vs an apnea?": "a" asks about the kinds, so what tells them apart, not the
+# night's two lists side by side ("hypopneas vs apneas" counts them)
+_KIND_VS_KIND_RE = re.compile(r"^\W*what(?:'s| is|s) (?:an? )(?P<a>[\w-]+(?: [\w-]+)?) (?:vs\.?|versus|or) (?:an? )"
+                              r"(?P<b>[\w-]+(?: [\w-]+)?)\W*$", I)
 _NADIR_WHEN_RE = re.compile(r"\b(?:when|where|what time|at what time) (?:was|is|did|does) (?:the |her |his |their )?"
                             r"(?:spo2 |o2 |oxygen |sat(?:uration)? )?nadir(?: occur| happen| come)?\b", I)
 _CO2_RE = re.compile(r"^\W*(?:any |what about |and )?(?:co2|pco2|etco2|tcco2|capnography|end[- ]tidal co2)\W*$", I)
@@ -5428,6 +5432,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_WHERE_ASLEEP_RE, "when was sleep onset?"), (_TERSE_KIND_RE, _terse_kind),
     (_CSA_OR_OSA_RE, "which type of apnea is the commonest?"), (_NADIR_WHEN_RE, "when was the lowest SpO2?"),
     (_AHI_BUT_CENTRAL_RE, "what is the obstructive apnea-hypopnea index?"),
+    (_KIND_VS_KIND_RE, lambda m: f"what's the difference between {article(m['a'])} and {article(m['b'])}?"),
     (_CO2_RE, "any hypoventilation?"),
     (_STAGE_SHARES_RE, "give me the stage durations in minutes"), (_MONITORED_RE, "how long was the recording?"),
     (_ONE_DIGIT_RE, r"\1 one"), (_W_WITH_RE, r"\1 with "), (_DESATURATE_RE, "any desaturations?"),
