@@ -4,6 +4,7 @@ test; an educator, a student and a researcher) found wrong, each fixed and held 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -48,7 +49,7 @@ def test_figures_the_summary_gives_together_stay_one_question() -> None:
 @pytest.mark.parametrize("text, read", [
     # it was read as a question to the model's text tower about epoch 0
     ("is it central or obstructive mostly?", "which type of apnea is the commonest?"),
-    ("are they mainly OSA or CSA", "which type of apnea is the commonest?"),
+    ("is it mainly OSA or CSA", "which type of apnea is the commonest?"),
     # it gave the full AHI
     ("whats the AHI excluding centrals?", "what is the obstructive apnea-hypopnea index?"),
     ("AHI without the central apneas", "what is the obstructive apnea-hypopnea index?"),
@@ -136,3 +137,32 @@ def test_a_kind_vs_a_kind_asks_what_tells_them_apart(demo) -> None:
         "what's the difference between a hypopnea and an apnea?")
     assert last_answer(demo, "whats a hypopnea vs an apnea?") == last_answer(
         demo, "what's the difference between a hypopnea and an apnea?")
+
+
+def test_breathing_on_a_one_hz_airflow_with_no_scored_breathing_cannot_be_scored(demo) -> None:
+    """A Sleep-EDF-like night (1-Hz oro-nasal channel, no belts) with a human scoring of stages and
+    arousals only was told "**Yes**: respiratory events are scored on this night"."""
+    from app.session import Session
+    from sleeplm_core.io.recording import Signal
+
+    night, engine = demo
+    signals = dict(night.recording.signals)
+    for slot in ("AF", "THX", "ABD"):
+        sig = signals[night.epochs.mapping.get(slot) or night.epochs.aux_mapping[slot]]
+        signals[sig.label] = Signal(sig.label, sig.data[:: int(sig.sfreq)].copy(), 1.0, sig.unit)
+    events = [e for e in night.recording.events if e.type not in APNEAS + ("hypopnea",)]
+    slow = replace(night, recording=replace(night.recording, signals=signals, events=events), _summary={})
+    text = Session(slow).ask("could you score the breathing?", engine).text
+    assert text.startswith("**No**: respiratory events cannot be scored on this night (no usable airflow"), text
+    assert Session(night).ask("could you score the breathing?", engine).text.startswith(
+        "**Yes**: respiratory events are scored")
+
+
+def test_when_after_the_lowest_spo2_is_the_moment_it_was_read(demo) -> None:
+    """"when?" after the lowest SpO2 said "the first of 2 (lowest SpO2) at 03:40:41–03:41:11", and
+    "what stage was she in then?" that it "lasted 30 s"."""
+    when = last_answer(demo, "what's the lowest SpO2?", "when?")
+    assert "of 2" not in when and "lasted" not in when
+    assert re.search(r"at \*\*\d\d:\d\d:\d\d\*\*", when), when
+    stage = last_answer(demo, "what's the lowest SpO2?", "when?", "what stage was she in then?")
+    assert "lasted 30 s" not in stage, stage

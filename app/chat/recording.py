@@ -50,6 +50,17 @@ MODEL_STAGING_CHECKED = (
 """How far the model's own staging can be trusted, from the evaluation night (release 10)."""
 
 
+def _unscorable(night: LoadedNight, types: tuple[str, ...]) -> str:
+    """Why events of ``types`` cannot be scored on this night, "" when they can: the machine
+    scoring's reason, else what the channels lack for every one of them (a human scoring with
+    none of them on a 1-Hz airflow channel is no scoring of them)."""
+    if why := unscored_reason(night, types):
+        return why
+    if any(e.type in types for e in night.recording.events):
+        return ""   # the human scored some, whatever the machine makes of the channels
+    blind = night.blind_types()
+    return "; ".join(dict.fromkeys(blind[t] for t in types)) if all(t in blind for t in types) else ""
+
 def _stretches(night: LoadedNight, mask: np.ndarray, label: str, source: str) -> list[Item]:
     """The longest runs of flagged epochs, longest first, as result items."""
     stages, _ = night.stages()
@@ -353,8 +364,7 @@ def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAg
         return replace(_scoring(night), which_right=True)
     if topic == "scoring" and (phen := phenomenon(plan.query.phenomenon)) is not None and phen.event_types:
         # "could you score the breathing?": yes or no for those events first
-        return replace(_scoring(night), scorable=(plural(phen.title.lower()),
-                                                  unscored_reason(night, phen.event_types)))
+        return replace(_scoring(night), scorable=(plural(phen.title.lower()), _unscorable(night, phen.event_types)))
     if topic == "scoring" and plan.query.note == "review":
         # "what should I double check?": where the staging is least sure, then the events
         # nearest their rule's cut

@@ -146,8 +146,9 @@ class Answer:
 
 def _span(night: LoadedNight, item: Item) -> str:
     start, end = clock(night, item.start), clock(night, item.end)
-    # A K-complex of 0.8 s starts and ends in the same clock second: one time, not a range.
-    return f"**{start}**" if start == end else f"**{start}–{end}**"
+    # A K-complex of 0.8 s starts and ends in the same clock second, and a reading of a signal is
+    # one moment: one time, not a range.
+    return f"**{start}**" if start == end or item.end - item.start <= _MOMENT_SEC else f"**{start}–{end}**"
 
 
 def _where(text: str) -> str:
@@ -1350,13 +1351,16 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
         diff = r.mean - r.rest[0]
         text += (f"\n\nAgainst the rest of sleep (mean {r.rest[0]:.{d}f} {r.unit}) that is "
                  f"**{diff:+.{d}f} {r.unit}** ({100 * diff / r.rest[0]:+.{d - 1}f} %)." if r.rest[0] else "")
+    # drawn an epoch wide, to be seen on the overview
     marks = [Item(r.low_at, r.low_at + 30.0, f"lowest {r.label}", "measured"),
              Item(r.high_at, r.high_at + 30.0, f"highest {r.label}", "measured")]
     span = Item(r.span[0], r.span[1], r.label, "measured")
     # "where was the heart rate highest?": the viewer goes there.
     jump = night.epoch_at(r.low_at if r.focus == "lowest" else r.high_at) if r.focus else None
-    # The follow-ups ("what happened before it?") point at the extremes, not at the whole span.
-    picks = marks[::-1] if r.focus == "highest" else marks
+    # The follow-ups ("when?", "what happened before it?") point at the extremes, each the moment
+    # it was read at (no 30 s that "lasted"), and at the one asked for alone
+    moments = [Item(m.start, m.start + _MOMENT_SEC, m.label, "measured") for m in marks]
+    picks = moments if not r.focus else moments[:1] if r.focus == "lowest" else moments[1:]
     return _answer(night, text, picks, [span, *marks], jump=jump)
 
 
@@ -2249,6 +2253,11 @@ _TYPE_NAMES = {"obstructive_apnea": "obstructive apnea", "central_apnea": "centr
                "mixed_apnea": "mixed apnea", "hypopnea": "hypopnea", "rera": "RERA"}
 
 
+_MOMENT_SEC = 0.5
+"""Length of an item that marks one reading of a signal: under a clock second, so it is said as
+one time."""
+
+
 @render.register
 def _(r: SystemOverview, night: LoadedNight) -> Answer:
     lines = (_breathing_lines if r.system == "respiratory" else _heart_lines)(r, night)
@@ -2944,10 +2953,14 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         for s, d in r.stages:
             minutes[s] += d / 60
         stages = ", ".join(f"{s} {m:.1f} min" for s, m in minutes.most_common())
-    length = length_text(i.duration)
     label = re.sub(r"^the\s+", "", i.label, flags=re.I)   # a span's label says "the" already
-    text = (f"The {label} at {_span(night, i)} lasted **{length}**; "
-            f"{source_name(r.source)} stage{'s' * (len(r.stages) > 1)} {stages}.")
+    if i.duration <= _MOMENT_SEC and label.startswith(("lowest ", "highest ")):
+        # "when?" after the lowest SpO2: one reading has a time and a stage, no length
+        stages = ", ".join(s for s, _ in r.stages) or "?"
+        said = f"The {label} was read at **{clock(night, i.start)}**"
+    else:
+        said = f"The {label} at {_span(night, i)} lasted **{length_text(i.duration)}**"
+    text = f"{said}; {source_name(r.source)} stage{'s' * (len(r.stages) > 1)} {stages}."
     if r.position_asked and r.positions:
         # "what position was she in during it?": the position first; "was she on her back?"
         # is answered yes or no before it
@@ -2955,8 +2968,7 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
     elif r.stage_asked:
         # "what stage was she in then?": the stage first
         named = r.stages[0][0] if len(r.stages) == 1 else stages
-        text = (f"Stage{'s' * (len(r.stages) > 1)}: **{named}** ({source_name(r.source)}). "
-                f"The {label} at {_span(night, i)} lasted **{length}**.")
+        text = f"Stage{'s' * (len(r.stages) > 1)}: **{named}** ({source_name(r.source)}). {said}."
     elif r.own is not None:
         # "how fast was it?": the event's own measure first; after "how long was it?", second
         what = {"Hz": "frequency", "µV": "amplitude (peak to peak)", "%": "depth below its baseline"}

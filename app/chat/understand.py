@@ -5121,8 +5121,9 @@ def _terse_kind(m: re.Match[str]) -> str:
 
 _CSA = r"(?:csa|central(?: apneas?)?)"
 _OSA = r"(?:osa|obstructive(?: apneas?)?)"
-# "is it central or obstructive mostly?", "are they mainly OSA or CSA": the night's commonest type
-_CSA_OR_OSA_RE = re.compile(rf"^\W*(?:(?:is|are|was|were) (?:it|this|that|they|these|the apneas) "
+# "is it central or obstructive mostly?", "is it mainly OSA or CSA": the night's commonest type ("are
+# they central or obstructive?" asks the central share)
+_CSA_OR_OSA_RE = re.compile(rf"^\W*(?:(?:is|was) (?:it|this|that) "
                             rf"(?:mostly |mainly |predominantly )?|so )?(?:{_CSA} (?:or|vs\.?|versus) {_OSA}"
                             rf"|{_OSA} (?:or|vs\.?|versus) {_CSA})(?: mostly| mainly| predominantly)?\W*$", I)
 # "the AHI excluding centrals", "AHI without the central apneas": the obstructive AHI, which
