@@ -166,3 +166,39 @@ def test_when_after_the_lowest_spo2_is_the_moment_it_was_read(demo) -> None:
     assert re.search(r"at \*\*\d\d:\d\d:\d\d\*\*", when), when
     stage = last_answer(demo, "what's the lowest SpO2?", "when?", "what stage was she in then?")
     assert "lasted 30 s" not in stage, stage
+
+
+def test_central_sleep_apnea_criteria_are_read_from_the_nights_events(demo) -> None:
+    """"does this meet criteria for central sleep apnea?" gave the apnea list; "is the central apnea
+    index high enough to call it CSA?" gave 6.49 per hour with no judgement."""
+    night, _ = demo
+    stages = night.stages()[0]
+    in_sleep = [e for e in events_of(night, *APNEAS, "hypopnea") if stages[night.epoch_at(e.onset)] > 0]
+    central = sum(e.type == "central_apnea" for e in in_sleep)
+    for asked in ("does this meet criteria for central sleep apnea?",
+                  "is the central apnea index high enough to call it CSA?"):
+        text = last_answer(demo, asked)
+        assert text.startswith("**No**: the ICSD-3 asks for 5 or more central"), text
+        assert f"{central} central apneas in " in text
+        assert f"**{100 * central / len(in_sleep):.0f} %** of the {len(in_sleep)} apneas and hypopneas" in text
+
+
+@pytest.mark.parametrize("questions, starts", [
+    # each was "not about this recording", or another answer
+    (("REM latency", "according to YASA?"), "From the human-scored hypnogram: REM latency is"),
+    (("REM latency", "and according to the model?"), "From the model-predicted (SleepLM zero-shot) hypnogram: REM"),
+    (("is it REM-related OSA?", "why not?"), "**No, by the usual definition of REM-related apnea**"),
+    (("is she worse on her back?",), "**Yes**: **11.9/h** on the back (supine)"),
+])
+def test_terse_follow_ups_keep_the_question_before(demo, questions, starts) -> None:
+    assert last_answer(demo, *questions).startswith(starts)
+
+
+def test_kappa_alone_is_how_far_the_stagings_agree(demo) -> None:
+    assert "Cohen's κ **0.74**" in last_answer(demo, "how does YASA compare with the expert?", "kappa?")
+
+
+def test_an_off_topic_question_gets_one_line_not_the_whole_help(demo) -> None:
+    text = last_answer(demo, "what's the capital of France?")
+    assert text.startswith("That question is not about this recording") and "type *help*" in text
+    assert len(text) < 400

@@ -1391,6 +1391,10 @@ class Dialogue:
             return f"what stage is epoch {self.viewed + (-1 if m['way'].lower().startswith(('prev', 'last', 'one before')) else 1)}?"
         if (terse := self._terse(text)) is not None:
             return terse
+        if (_BY_MODEL_RE.search(text) and self.last is not None and self.last.text
+                and self.last.intent in (Intent.SUMMARY, Intent.STAGE_TIMING, Intent.STAGE_AMOUNT)):
+            # "REM latency?", then "and according to the model?": the same, from the model's stages
+            return f"{self.last.text.strip().rstrip(' ?.!')} according to the model?"
         if (again := self._at_other_time(text) or self._with_other_number(text)) is not None:
             return again
         if (partner := self._other_partner(text)) is not None:
@@ -2144,11 +2148,12 @@ class Dialogue:
             # "how many spindles in N2 vs N3?", then "what's their average frequency?": in each
             a, b = (" or ".join(g.stages) for g in self.last.groups)
             return f"compare {phen.title.lower()} {m['what']} in {a} and {b}"
-        if (_RATIO_RE.search(text) and self.last is not None and self.last.stat in INDEX_STATS
-                and self.last.intent == Intent.BREAKDOWN and self.last.by in _RATIO_VERDICT):
-            # "ratio?" after the AHI by stage or by position: REM to NREM, supine to off the back,
-            # read against the rule the ratio is for
-            return _RATIO_VERDICT[self.last.by]
+        if (last := self.last) is not None and last.intent == Intent.BREAKDOWN and last.stat in INDEX_STATS and (
+                last.by in _RATIO_VERDICT and (_RATIO_RE.search(text) or _BARE_WHY_RE.search(text)
+                                               and _VERDICT_ASKED_RE.search(last.text))):
+            # "ratio?" after the AHI by stage or by position, or "why not?" after "is it
+            # positional?": REM to NREM, supine to off the back, read against the rule it is for
+            return _RATIO_VERDICT[last.by]
         if not self.items or self.last is None:
             return None
         focused = self._one_in_focus() or self.cursor >= 0
@@ -2606,9 +2611,12 @@ _AFTER_ONSET_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:long|many minutes|soo
                              # "how long after she fell asleep was that?"
                              r"(?: (?:was|is|did|does) (?:that|it|this)(?: one)?(?: come| start| happen| occur)?)?\W*$", re.I)
 _VS_MACHINE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:that|it|this|they) compare (?:to|with|against)"
-                            r"|what about|and|vs\.?|versus|compared (?:to|with)|what did) (?:the machine(?:'s)?|yasa(?:'s)?"
+                            r"|what about|and|vs\.?|versus|compared (?:to|with)|what did|(?:and )?(?:according to|by))"
+                            r" (?:the machine(?:'s)?|yasa(?:'s)?"
                             r"|the machine scoring|what the machine (?:found|scored)|the automatic (?:scoring|one))"
                             r"(?: one| scoring| score| find| say)?\W*$", re.I)
+_BY_MODEL_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|how about\s+)?(?:(?:according to|by|from|with)\s+)?"
+                          r"(?:the model|sleeplm|the ai)(?:'s)?(?: staging| stages| one)?\W*$", re.I)
 _WOKE_BY_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|does) (?:they|these|those|them|any of them) (?:wake"
                               r"|rouse|awaken|disturb|arouse)(?: (?:her|him|them|the patient|the sleeper))?(?: up)?\W*$",
                               re.I)
@@ -2998,6 +3006,8 @@ def _span(item: Item) -> TimeSpan:
 
 
 _RATIO_RE = re.compile(r"^\W*(?:and |so |what(?:'s| is| was) )?(?:the )?ratio\W*$", re.I)
+_BARE_WHY_RE = re.compile(r"^\W*(?:but |and |so )?why(?: not| so| is that| is it)?\W*$", re.I)
+_VERDICT_ASKED_RE = re.compile(r"\b(?:rem[- ]related|positional)\b", re.I)
 _RATIO_VERDICT = {"stage": "is it REM-related?", "position": "is it positional?"}
 _FIRST_OR_LAST_RE = re.compile(r"^\W*(?:and |so |ok(?:ay)?,? |now )?(?:(?:what|how) about )?the (?:first|last|final)"
                                r"(?: one)?\W*$", re.I)

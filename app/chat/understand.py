@@ -1984,6 +1984,12 @@ _FOR_AN_AGE_RE = re.compile(r"^\W*(?:(?P<what>[a-z][\w %]{1,30}?)\s*(?:[-–:,]|
                             I)
 """A figure against an age given as a bare number ("is that low for 55?"); "for an 8 year old" is
 read where the age's words are (a child's rules)."""
+_CSA_NAMED = r"(?:central sleep apn\w*|csa)"
+_CSA_CRITERIA_RE = re.compile(rf"\b(?:meets?|fulfil+s?|satisf\w*|qualif\w*|criteri\w*|diagnos\w*|enough to (?:call|diagnose)"
+                              rf"|counts? as|call (?:it|this))\b.{{0,50}}\b{_CSA_NAMED}\b|\b{_CSA_NAMED}\b.{{0,30}}\b(?:criteri\w*"
+                              rf"|diagnos\w*)\b|\b(?:is (?:this|it)|(?:does|did) (?:she|he|they|the patient) have) {_CSA_NAMED}\W*$", I)
+"""Whether the night meets the criteria for central sleep apnea ("is the central apnea index
+high enough to call it CSA?")."""
 _BARE_POSITION_ASKED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<where>supine|prone|non-?supine"
                                      r"|lateral|on (?:her|his|their|the) (?:back|side|stomach|front|left|right)"
                                      r"|(?:on the )?(?:left|right) side)\W*$", I)
@@ -2236,6 +2242,9 @@ def _read(text: str) -> Query:
         # pipeline reads from the staging named (the question's words stay for that)
         rest = re.sub(r"\s{2,}", " ", f"{text[:m.start()]} {text[m.end():]}").strip(" ,:")
         return replace(_read(rest if rest.strip(" ?.!") else "summarize the night"), text=text)
+    if _CSA_CRITERIA_RE.search(text):
+        # "does this meet criteria for central sleep apnea?": the ICSD-3's two figures, read
+        return Query(Intent.MEASURE, text, measure="csa_criteria", modality="respiratory", by_rule=True)
     if (m := _FOR_AN_AGE_RE.search(text)) and 0 < int(m["age"]) < 120:
         # "is that low for 55?": the figure just given against the norms of that age
         # ("sleep efficiency - is that normal for 62?": the figure named before the dash)
@@ -5135,6 +5144,11 @@ _AHI_BUT_CENTRAL_RE = re.compile(r"^(?:(?!\b(?:and|vs|versus|or)\b).)*\b(?:ahi|a
 # night's two lists side by side ("hypopneas vs apneas" counts them)
 _KIND_VS_KIND_RE = re.compile(r"^\W*what(?:'s| is|s) (?:an? )(?P<a>[\w-]+(?: [\w-]+)?) (?:vs\.?|versus|or) (?:an? )"
                               r"(?P<b>[\w-]+(?: [\w-]+)?)\W*$", I)
+# "is she worse on her back?": the breathing by position
+_WORSE_ON_BACK_RE = re.compile(r"^\W*(?:is|was) (?:she|he|they|the patient|it|the apnea|the osa) (?:any )?worse (?:when |while )?"
+                               r"(?:(?:lying )?on (?:her|his|their|the) back|supine|lying flat)\W*$", I)
+# "kappa?", "cohen's kappa?": how far the stagings agree, which the confusion table gives
+_BARE_KAPPA_RE = re.compile(r"^\W*(?:and |so |what(?:'s| is| was) )?(?:the )?(?:cohen'?s )?(?:kappa|κ)\W*$", I)
 _NADIR_WHEN_RE = re.compile(r"\b(?:when|where|what time|at what time) (?:was|is|did|does) (?:the |her |his |their )?"
                             r"(?:spo2 |o2 |oxygen |sat(?:uration)? )?nadir(?: occur| happen| come)?\b", I)
 _CO2_RE = re.compile(r"^\W*(?:any |what about |and )?(?:co2|pco2|etco2|tcco2|capnography|end[- ]tidal co2)\W*$", I)
@@ -5433,6 +5447,8 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_WHERE_ASLEEP_RE, "when was sleep onset?"), (_TERSE_KIND_RE, _terse_kind),
     (_CSA_OR_OSA_RE, "which type of apnea is the commonest?"), (_NADIR_WHEN_RE, "when was the lowest SpO2?"),
     (_AHI_BUT_CENTRAL_RE, "what is the obstructive apnea-hypopnea index?"),
+    (_WORSE_ON_BACK_RE, "is the apnea worse when supine?"),
+    (_BARE_KAPPA_RE, "how does YASA compare with the expert?"),
     (_KIND_VS_KIND_RE, lambda m: f"what's the difference between {article(m['a'])} and {article(m['b'])}?"),
     (_CO2_RE, "any hypoventilation?"),
     (_STAGE_SHARES_RE, "give me the stage durations in minutes"), (_MONITORED_RE, "how long was the recording?"),
