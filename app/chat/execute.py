@@ -62,7 +62,6 @@ from app.chat.plm_series import plm_series
 from app.chat.position_changes import position_changes
 from app.chat.query import AWAKENING, INDEX_STATS, LIST_ALL, SLEEP_STATS, Condition, Intent, Query, Ref, Scope, two_stages
 from app.chat.recording import channel_needs, recording_facts
-from app.chat.csa import csa_criteria
 from app.chat.ratios import band_ratio
 from app.chat.recovery import spo2_recoveries, spo2_recovery
 from app.chat.results import (Breakdown, CheyneStokes, EpochPair, Classification, Comparison, Context,
@@ -2433,7 +2432,7 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "position_changes": position_changes, "transitions": stage_transitions,
     "busiest_epochs": busiest_epochs, "peak_frequency": peak_frequencies,
     "fragmentation": stage_fragmentation, "stage_stability": stage_stability, "awakening_causes": what_woke,
-    "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio, "csa_criteria": csa_criteria,
+    "event_kinds": compare_kinds, "hypoxic_burden": burden, "band_ratio": band_ratio,
     "hypopnea_rules": hypopnea_rules, "spo2_recoveries": spo2_recoveries,
     "ahi_robustness": ahi_robustness, "event_free": event_free,
     "plm_series": plm_series, "awakening_signal": awakening_signal, "coupling": so_coupling,

@@ -42,7 +42,7 @@ from app.chat.threshold_split import leading
 from app.chat.significance import rate_test
 from app.chat.results import (LIBRARY_SOURCE, RuleMargins, SignOff, BestLead, LeadComparison, PositionNadir, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
-                              SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes, CsaCriteria,
+                              SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
                               Definition, Description, Episode, EventList, EventSignal, Fragmentation,
                               EventInventory, EventSignals, Explanation, Findings, HeartRhythm, Item,
@@ -1428,32 +1428,6 @@ def _(r: RemTone, night: LoadedNight) -> Answer:
         text += "\n\nThe longest stretches:\n" + "\n".join(
             f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.stretches[:LISTED])
     return _answer(night, text, r.epochs, r.stretches[:LISTED])
-
-
-CSA_MIN_INDEX = 5.0
-"""Central events per hour of sleep the ICSD-3's polysomnographic criteria for central sleep
-apnea ask for, together with more than half of all apneas and hypopneas being central."""
-
-
-@render.register
-def _(r: CsaCriteria, night: LoadedNight) -> Answer:
-    many, most = r.index >= CSA_MIN_INDEX, r.share > 0.5
-    verdict = "**Yes, by the polysomnographic criteria**" if many and most else "**No**"
-    why = (f"{r.central} central apneas in {r.sleep_h:.1f} h of sleep, **{r.index:.1f}/h** "
-           f"({'at or over' if many else 'under'} the {CSA_MIN_INDEX:g}/h asked for), and "
-           f"**{100 * r.share:.0f} %** of the {r.events} apneas and hypopneas "
-           f"({'over' if most else 'not over'} the half asked for)")
-    text = (f"{verdict}: the ICSD-3 asks for 5 or more central apneas or hypopneas per hour of sleep, "
-            f"more than half of all apneas and hypopneas. This night ({source_name(r.source)} events, "
-            f"{source_name(r.stages)} stages): {why}.")
-    if r.untyped_hypopneas:
-        text += (" Hypopneas are not typed central or obstructive here, so central hypopneas count "
-                 "as none; they can only raise the central figures.")
-    if r.cheyne_stokes:
-        text += " The central apneas also meet the AASM's Cheyne-Stokes rule (ask *any Cheyne-Stokes breathing?*)."
-    text += (" A diagnosis also needs the symptoms (sleepiness, awakenings short of breath, insomnia) "
-             "and a clinician's reading of the cause; this is the night's half of it.")
-    return Answer(text + stage_caveat(night, r.stages))
 
 
 def _sure_reference(a: RemAtonia) -> str:

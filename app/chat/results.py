@@ -488,39 +488,6 @@ class BandRatio:
 
 
 @dataclass
-class CsaCriteria:
-    """A night's central apneas against the ICSD-3's criteria for central sleep apnea.
-
-    Attributes:
-        central: central apneas starting in sleep.
-        events: apneas and hypopneas of every type starting in sleep.
-        sleep_h: hours of sleep.
-        cheyne_stokes: the night meets the AASM's Cheyne-Stokes rule as well.
-        source: where the events come from; stages: where the stages come from.
-        untyped_hypopneas: the night holds hypopneas, which are not typed central or
-            obstructive here, so central hypopneas, which the criteria count too, are missed.
-    """
-
-    central: int
-    events: int
-    sleep_h: float
-    cheyne_stokes: bool
-    source: str
-    stages: str
-    untyped_hypopneas: bool
-
-    @property
-    def index(self) -> float:
-        """Central apneas per hour of sleep."""
-        return self.central / self.sleep_h
-
-    @property
-    def share(self) -> float:
-        """Central apneas as a share of all apneas and hypopneas, 0-1."""
-        return self.central / self.events if self.events else 0.0
-
-
-@dataclass
 class CheyneStokes:
     """Runs of central apneas read against the AASM's Cheyne-Stokes rule
     (``sleeplm_core.scoring.cheyne_stokes``).

@@ -1987,7 +1987,7 @@ read where the age's words are (a child's rules)."""
 _CSA_NAMED = r"(?:central sleep apn\w*|csa)"
 _CSA_CRITERIA_RE = re.compile(rf"\b(?:meets?|fulfil+s?|satisf\w*|qualif\w*|criteri\w*|diagnos\w*|enough to (?:call|diagnose)"
                               rf"|counts? as|call (?:it|this))\b.{{0,50}}\b{_CSA_NAMED}\b|\b{_CSA_NAMED}\b.{{0,30}}\b(?:criteri\w*"
-                              rf"|diagnos\w*)\b|\b(?:is (?:this|it)|(?:does|did) (?:she|he|they|the patient) have) {_CSA_NAMED}\W*$", I)
+                              rf"|diagnos\w*)\b", I)
 """Whether the night meets the criteria for central sleep apnea ("is the central apnea index
 high enough to call it CSA?")."""
 _BARE_POSITION_ASKED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<where>supine|prone|non-?supine"
@@ -2243,8 +2243,9 @@ def _read(text: str) -> Query:
         rest = re.sub(r"\s{2,}", " ", f"{text[:m.start()]} {text[m.end():]}").strip(" ,:")
         return replace(_read(rest if rest.strip(" ?.!") else "summarize the night"), text=text)
     if _CSA_CRITERIA_RE.search(text):
-        # "does this meet criteria for central sleep apnea?": the ICSD-3's two figures, read
-        return Query(Intent.MEASURE, text, measure="csa_criteria", modality="respiratory", by_rule=True)
+        # "does this meet criteria for central sleep apnea?": no diagnosis, but the two figures
+        # the ICSD-3's criteria read, each against its cut
+        return replace(_read("does she have central sleep apnea?"), text=text)
     if (m := _FOR_AN_AGE_RE.search(text)) and 0 < int(m["age"]) < 120:
         # "is that low for 55?": the figure just given against the norms of that age
         # ("sleep efficiency - is that normal for 62?": the figure named before the dash)
