@@ -432,3 +432,12 @@ def test_a_stage_answer_without_eeg_leads_with_not_measured(home_test, question,
     assert text.startswith(lead), text
     assert "**Yes**" not in text and "**No**" not in text
     assert "κ 0.33" in text or "κ 0.45" in text
+
+
+def test_the_severity_answers_odi_is_per_hour_recorded_like_its_rei(home_test) -> None:
+    """Beside "REI 22.7 events/h recorded" the ODI read 36.4/h, per hour of the model's guessed
+    sleep, without saying so (per hour recorded it was 20.5/h)."""
+    night, engine, _ = home_test
+    s = night.summary()
+    text = Session(night).ask("how severe is the apnea?", engine).text
+    assert f"- ODI: **{60 * s.n_desaturations / s.tib_min:.1f}/h recorded ({s.n_desaturations} " in text, text
