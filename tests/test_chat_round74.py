@@ -198,3 +198,13 @@ def test_an_off_topic_question_gets_one_line_not_the_whole_help(demo) -> None:
     text = last_answer(demo, "what's the capital of France?")
     assert text.startswith("That question is not about this recording") and "type *help*" in text
     assert len(text) < 400
+
+
+def test_how_sure_after_machine_scored_events_is_how_well_the_detector_does(demo_unscored, demo) -> None:
+    """"how sure are you about that?" after a machine-scored arousal index gave how sure the
+    staging is; the detector's own check is what the figure rests on."""
+    text = last_answer(demo_unscored, "arousal index", "how sure are you about that?")
+    assert text.startswith("**Arousal** on this night, by who found them: **machine-scored")
+    assert "How well it finds them: by-event F1 0.88-0.96" in text and "unchecked on real EEG" in text
+    scored = last_answer(demo, "arousal index", "how sure are you about that?")
+    assert "How well it finds them" not in scored

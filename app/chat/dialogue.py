@@ -866,6 +866,11 @@ class Dialogue:
                                  or last.measure in ("hypopnea_rules", "ahi_robustness")):
             return Query(Intent.MEASURE, query.text, measure="ahi_robustness",
                          modality="respiratory", by_rule=True)
+        if (last is not None and last.intent == Intent.LOCATE and (phen := phenomenon(last.phenomenon)) is not None
+                and phen.event_types and self.items and not any(i.source == "scored" for i in self.items)):
+            # "arousal index?", then "how sure are you?" on a machine-scored night: how the detector
+            # found them and how well it did where it was checked, not how sure the staging is
+            return Query(Intent.RECORDING, query.text, phen.key, topic="method", by_rule=True)
         if last is not None and last.intent == Intent.CLASSIFY and not last.stage_event and not last.labels and (
                 last.scope.time is None or last.scope.time.kind in ("current", "epoch")):
             # "what stage is it?", then "are you sure?": that epoch's evidence, each stager's odds

@@ -5484,6 +5484,8 @@ def _(r: ScoringMethod, night: LoadedNight) -> Answer:
         lead = ("Where the machine scores them (on a night without a human scoring), its rule" if human
                 else "The machine scorer's rule")
         text += f"\n\n{lead}: " + "; ".join(r.rules) + "."
+    if r.checked:
+        text += "\n\nHow well it finds them: " + "; ".join(r.checked) + "."
     return Answer(text)
 
 

@@ -1438,12 +1438,14 @@ class ScoringMethod:
         tools: (who scored them: a machine tool and its lead, or "human-scored"; how many),
             most first.
         rules: the machine scorer's rule for each of their types, in words with its numbers.
+        checked: how well that rule found them where it was checked, in words with the F1.
     """
 
     name: str
     source: str
     tools: tuple[tuple[str, int], ...]
     rules: tuple[str, ...]
+    checked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
