@@ -208,3 +208,28 @@ def test_how_sure_after_machine_scored_events_is_how_well_the_detector_does(demo
     assert "How well it finds them: by-event F1 0.88-0.96" in text and "unchecked on real EEG" in text
     scored = last_answer(demo, "arousal index", "how sure are you about that?")
     assert "How well it finds them" not in scored
+
+
+@pytest.mark.parametrize("asked, read", [
+    ("wat is rem sleep", "what is rem sleep"), ("wut is an arousel", "what is an arousal"),
+    ("did the patient ever go into N3?", "how much N3 was there?"),
+])
+def test_a_students_wordings_read_as_meant(asked: str, read: str) -> None:
+    assert understand(asked).text == read
+
+
+@pytest.mark.parametrize("asked", ["why do we score in 30 s epochs?", "why is sleep scored in 30-second epochs?"])
+def test_why_thirty_seconds_is_the_epochs_definition(asked: str) -> None:
+    q = understand(asked)
+    assert (q.note, q.target) == ("glossary", "epoch"), q
+
+
+def test_a_poem_is_off_topic() -> None:
+    assert understand("can you write me a poem about sleep?").intent.value == "off_topic"
+
+
+def test_limitations_of_an_unscored_night_name_the_missing_scoring(demo_unscored, demo) -> None:
+    """"limitations?" on an unscored night said "Nothing is missing" and nothing of its scoring."""
+    text = last_answer(demo_unscored, "limitations?")
+    assert "**No human scoring**: its stages are machine-scored (YASA" in text, text[:400]
+    assert "No human scoring" not in last_answer(demo, "limitations?")

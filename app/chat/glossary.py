@@ -463,7 +463,10 @@ TERMS: tuple[Term, ...] = (
          "10 mm/s held 30 seconds (Rechtschaffen & Kales 1968), and the AASM manual kept it. The "
          "model here reads one 30-s epoch at a time, and the epoch viewer opens on one.",
          asked=r"^\W*why (?:are|is) (?:an? |the )?(?:sleep )?(?:epochs?|scoring)(?: windows?)? 30 "
-               r"s(?:ec(?:ond)?s?)?\b|^\W*why 30 s(?:ec(?:ond)?s?)?\W*$"),
+               r"s(?:ec(?:ond)?s?)?\b|^\W*why 30 s(?:ec(?:ond)?s?)?\W*$"
+               # "why do we score in 30 s epochs?", "why is sleep scored in 30-second epochs?"
+               r"|^\W*why (?:do (?:we|you|they|scorers)|is (?:sleep|a sleep study|a psg)) (?:score[ds]?|staged?)"
+               r"(?: sleep)? in 30[- ]?s(?:ec(?:ond)?s?)?\b"),
     Term("aasm", "The AASM", r"(?:the )?aasm|american academy of sleep medicine"
          r"|(?:the )?aasm (?:scoring )?(?:manual|rules?)",
          "The American Academy of Sleep Medicine (AASM) publishes the scoring manual sleep "

@@ -3918,7 +3918,7 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
         text = ((f"**Not in this file**: {', '.join(lacking)}." if lacking
                  else "**Nothing is missing** of a full PSG's usual channels.")
                 + (f" **Not scored from what is there**: {'; '.join(limits)}." if limits else "")
-                + "\n\n" + text)
+                + _unscored_limit(night) + "\n\n" + text)
     yes = "**Yes**: " if r.presence_asked else ""
     if r.asked:
         text = (yes + "; ".join(f"**{c.label}** at **{c.sfreq:g} Hz**" + (
@@ -3927,6 +3927,18 @@ def _channels_text(r: RecordingFacts, night: LoadedNight) -> str:
         text = (f"{'**No**: t' if r.presence_asked else 'T'}his file has no "
                 f"{'/'.join(_SLOT_NAMES.get(s, s) for s in r.asked_for)} channel.\n\n" + text)
     return text
+
+
+def _unscored_limit(night: LoadedNight) -> str:
+    """" No human scoring: ..." for a night that came without one, whatever its channels hold."""
+    rec = night.recording
+    if rec.has_scoring or rec.events:
+        return ""
+    stages = night.stages()[1]
+    who = (f"its stages are {source_name(stages)} and its events machine-scored" if stages != "none"
+           else "it holds no stages")
+    return (f" **No human scoring**: {who}, so every figure is the field's tools' reading, unchecked on "
+            f"this night; ask *which epochs should I check?* for where to start.")
 
 
 _SLOT_NAMES = {"EEG_C3": "left central EEG", "EEG_C4": "right central EEG", "EOG_L": "left EOG",

@@ -1984,6 +1984,8 @@ _FOR_AN_AGE_RE = re.compile(r"^\W*(?:(?P<what>[a-z][\w %]{1,30}?)\s*(?:[-–:,]|
                             I)
 """A figure against an age given as a bare number ("is that low for 55?"); "for an 8 year old" is
 read where the age's words are (a child's rules)."""
+_CREATIVE_RE = re.compile(r"\b(?:write|compose|make up|tell|sing)\b(?: me| us)? (?:a |an )?(?:short |little |funny )?(?:poem|song"
+                          r"|joke|haiku|limerick|essay|rap)s?\b", I)
 _CSA_NAMED = r"(?:central sleep apn\w*|csa)"
 _CSA_CRITERIA_RE = re.compile(rf"\b(?:meets?|fulfil+s?|satisf\w*|qualif\w*|criteri\w*|diagnos\w*|enough to (?:call|diagnose)"
                               rf"|counts? as|call (?:it|this))\b.{{0,50}}\b{_CSA_NAMED}\b|\b{_CSA_NAMED}\b.{{0,30}}\b(?:criteri\w*"
@@ -2242,6 +2244,9 @@ def _read(text: str) -> Query:
         # pipeline reads from the staging named (the question's words stay for that)
         rest = re.sub(r"\s{2,}", " ", f"{text[:m.start()]} {text[m.end():]}").strip(" ,:")
         return replace(_read(rest if rest.strip(" ?.!") else "summarize the night"), text=text)
+    if _CREATIVE_RE.search(text):
+        # "write me a poem about sleep": nothing in the night to measure, whatever it names
+        return Query(Intent.OFF_TOPIC, text, by_rule=True)
     if _CSA_CRITERIA_RE.search(text):
         # "does this meet criteria for central sleep apnea?": no diagnosis, but the two figures
         # the ICSD-3's criteria read, each against its cut
@@ -5148,6 +5153,10 @@ _KIND_VS_KIND_RE = re.compile(r"^\W*what(?:'s| is|s) (?:an? )(?P<a>[\w-]+(?: [\w
 # "is she worse on her back?": the breathing by position
 _WORSE_ON_BACK_RE = re.compile(r"^\W*(?:is|was) (?:she|he|they|the patient|it|the apnea|the osa) (?:any )?worse (?:when |while )?"
                                r"(?:(?:lying )?on (?:her|his|their|the) back|supine|lying flat)\W*$", I)
+# "did the patient ever go into N3?": whether there was any, which its minutes answer
+_EVER_STAGE_RE = re.compile(r"^\W*(?:did|does) (?:she|he|they|the patient|the subject|the sleeper) (?:ever |even |at all )?"
+                            r"(?:go into|get into|reach|enter|have|get)(?: any)? (?P<stage>n[123]|rem|deep sleep"
+                            r"|slow[- ]wave sleep|stage [123])(?: sleep)?(?: at all)?\W*$", I)
 # "kappa?", "cohen's kappa?": how far the stagings agree, which the confusion table gives
 _BARE_KAPPA_RE = re.compile(r"^\W*(?:and |so |what(?:'s| is| was) )?(?:the )?(?:cohen'?s )?(?:kappa|κ)\W*$", I)
 _NADIR_WHEN_RE = re.compile(r"\b(?:when|where|what time|at what time) (?:was|is|did|does) (?:the |her |his |their )?"
@@ -5449,6 +5458,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_CSA_OR_OSA_RE, "which type of apnea is the commonest?"), (_NADIR_WHEN_RE, "when was the lowest SpO2?"),
     (_AHI_BUT_CENTRAL_RE, "what is the obstructive apnea-hypopnea index?"),
     (_WORSE_ON_BACK_RE, "is the apnea worse when supine?"),
+    (_EVER_STAGE_RE, r"how much \g<stage> was there?"),
     (_BARE_KAPPA_RE, "how does YASA compare with the expert?"),
     (_KIND_VS_KIND_RE, lambda m: f"what's the difference between {article(m['a'])} and {article(m['b'])}?"),
     (_CO2_RE, "any hypoventilation?"),
