@@ -233,3 +233,13 @@ def test_limitations_of_an_unscored_night_name_the_missing_scoring(demo_unscored
     text = last_answer(demo_unscored, "limitations?")
     assert "**No human scoring**: its stages are machine-scored (YASA" in text, text[:400]
     assert "No human scoring" not in last_answer(demo, "limitations?")
+
+
+def test_what_the_human_scored_says_none_where_the_human_scoring_has_none(sc4001_read, demo) -> None:
+    """SC4001's expert scored stages only: "how many spindles did the human score?" gave the
+    machine's 381 as the answer."""
+    text = last_answer(sc4001_read, "how many spindles did the human score?")
+    assert text.startswith("**None**: the human scoring of this night marks no sleep spindles (it holds "
+                           "stages only). What follows is the machine's."), text[:300]
+    assert "machine-scored" in text
+    assert not last_answer(demo, "how many apneas did the human score?").startswith("**None**")

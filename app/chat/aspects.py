@@ -83,6 +83,9 @@ class Aspect(str, Enum):
     MACHINE = "machine"
     """The machine scoring's events on a night that also has a human scoring ("how many
     spindles did YASA find?"), not the human scorer's."""
+    HUMAN = "human"
+    """The human scoring's events ("how many spindles did the human score?"), which a human
+    scoring of stages alone does not hold."""
     MODEL_STAGES = "model_stages"
     """The model's zero-shot stages ("REM latency according to the model"), not the night's
     reference staging."""
@@ -183,6 +186,9 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                 r"|^\W*(?:and\s+|so\s+)?what(?:'s| is| was) the (?:difference|gap)\W*$"
                                 r"|\bwhat(?:'s| is| was) the ratio\b", re.I),
     Aspect.CAUSE: re.compile(r"\b(?:caus\w*|trigger\w*|why|what (?:led|leads) to|due to)\b", re.I),
+    Aspect.HUMAN: re.compile(r"\b(?:did|does|do|has|have)\s+(?:the\s+)?(?:human|expert|tech(?:nician|nologist)?|scorer"
+                             r"|sleep tech)s?\s+(?:score|mark|find|count|see|annotate)\b|\b(?:human|expert|manual(?:ly)?)"
+                             r"[- ]scored\b|\baccording to (?:the )?(?:human|expert|tech\w*|scorer)\b", re.I),
     Aspect.MACHINE: re.compile(r"\b(?:did|does|do|has|have|would)\s+(?:yasa|the machine|the algorithm|the detectors?"
                                r"|(?:the )?automatic scor\w*|the auto[- ]?scor\w*)\s+(?:find|detect|score|mark|flag|see"
                                r"|count|pick up|get)\b|\baccording to (?:yasa|the machine|the algorithm|(?:the )?automatic"

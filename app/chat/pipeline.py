@@ -16,7 +16,7 @@ from app.chat.query import INDEX_STATS, Intent, Query, Ref
 from app.chat.render import Answer, render
 from app.chat.report import SECTIONS, compose, is_report
 from app.chat.results import Message, StageEvidence
-from app.chat.stagers import model_stages_caveat
+from app.chat.stagers import human_silence, model_stages_caveat
 from app.chat.understand import (QUIZ_SCORE_RE, around_the_one, in_the_worst_hour, of_both_scorings, one_of_the_list,
                                  quiz_reply, understand)
 from app.engine import Engine
@@ -172,6 +172,8 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
     night = _as_asked(resolved, night)
     result = execute(make_plan(resolved, night, current), night, engine)
     answer = render(result, night)
+    if lead := human_silence(resolved, night):
+        answer = replace(answer, text=lead + answer.text)
     if night.model_stages:
         answer = replace(answer, text=answer.text + model_stages_caveat(night))
     # a quiz refused ("quiz me" on a home test's guessed stages) leaves no quiz open to mark

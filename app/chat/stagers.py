@@ -12,8 +12,10 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from app.chat.agreement import stagings
+from app.chat.aspects import Aspect
+from app.chat.phenomena import phenomenon, plural
 from app.chat.plan import Plan, scope_text, source_name
-from app.chat.query import Scope
+from app.chat.query import Query, Scope
 from app.chat.results import AgreementRow, AgreementTrack, Message, StagerAmounts, StagerRace, StagerScore
 from app.night import LoadedNight
 from sleeplm_core.heads.metrics import staging_scores
@@ -106,6 +108,21 @@ def _span_mask(plan: Plan, night: LoadedNight) -> np.ndarray:
     lo, hi = plan.where.span
     starts = np.asarray(night.epochs.starts)
     return (starts + EPOCH_SEC > lo) & (starts < hi)
+
+
+def human_silence(query: Query, night: LoadedNight) -> str:
+    """"**None**: ..." before the machine's events when the question asks what the human scored
+    ("how many spindles did the human score?") and the night's human scoring marks none of them
+    (a human scoring of stages alone); "" otherwise."""
+    phen = phenomenon(query.phenomenon)
+    rec = night.recording
+    if (Aspect.HUMAN not in query.aspects or phen is None or not phen.event_types
+            or not (rec.has_scoring or rec.events) or any(e.type in phen.event_types for e in rec.events)):
+        return ""
+    held = sorted({e.type.replace("_", " ") for e in rec.events})
+    holds = f"its events are {', '.join(held)}" if held else "it holds stages only"
+    return (f"**None**: the human scoring of this night marks no {plural(phen.title.lower())} ({holds}). "
+            f"What follows is the machine's.\n\n")
 
 
 def model_stages_caveat(night: LoadedNight) -> str:
