@@ -243,3 +243,10 @@ def test_what_the_human_scored_says_none_where_the_human_scoring_has_none(sc4001
                            "stages only). What follows is the machine's."), text[:300]
     assert "machine-scored" in text
     assert not last_answer(demo, "how many apneas did the human score?").startswith("**None**")
+
+
+def test_what_yasa_found_is_one_list_where_the_human_scored_none(sc4001_read) -> None:
+    """"how many did YASA find?" after SC4001's spindles printed the machine's list twice, split by
+    the expert's stages and then by YASA's, neither side saying which."""
+    text = last_answer(sc4001_read, "how many spindles?", "how many did YASA find?")
+    assert text.count("sleep spindle events") == 1, text

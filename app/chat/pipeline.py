@@ -16,7 +16,7 @@ from app.chat.query import INDEX_STATS, Intent, Query, Ref
 from app.chat.render import Answer, render
 from app.chat.report import SECTIONS, compose, is_report
 from app.chat.results import Message, StageEvidence
-from app.chat.stagers import human_silence, model_stages_caveat
+from app.chat.stagers import human_holds_none, human_silence, model_stages_caveat
 from app.chat.understand import (QUIZ_SCORE_RE, around_the_one, in_the_worst_hour, of_both_scorings, one_of_the_list,
                                  quiz_reply, understand)
 from app.engine import Engine
@@ -119,9 +119,12 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
     if (asked := dialogue.against_machine(text) or of_both_scorings(text)) is not None:
         # "how many apneas did the tech score vs the machine?", "how does that compare to the
         # machine's?": the night's own scoring, then the machine's, in turn
+        machine = f"{asked.strip().rstrip(' ?.!')} according to the machine?"
+        if human_holds_none(understand(asked), night):
+            # the human scored none of them: its side would be the machine's list again
+            return ask(machine, dialogue, night, engine, current)
         first, _ = ask(asked, dialogue, night, engine, current)
-        second, query = ask(f"{asked.strip().rstrip(' ?.!')} according to the machine?", dialogue, night, engine,
-                            current)
+        second, query = ask(machine, dialogue, night, engine, current)
         return _joined(first, second), query
     if is_report(text):
         # "write a report": each section's question answered in turn, laid out as one report

@@ -110,15 +110,21 @@ def _span_mask(plan: Plan, night: LoadedNight) -> np.ndarray:
     return (starts + EPOCH_SEC > lo) & (starts < hi)
 
 
+def human_holds_none(query: Query, night: LoadedNight) -> bool:
+    """Whether the night has a human scoring that marks none of the events ``query`` asks about
+    (SC4001's expert scored stages only), so that its events are the machine's alone."""
+    phen, rec = phenomenon(query.phenomenon), night.recording
+    return (phen is not None and bool(phen.event_types) and (rec.has_scoring or bool(rec.events))
+            and not any(e.type in phen.event_types for e in rec.events))
+
+
 def human_silence(query: Query, night: LoadedNight) -> str:
     """"**None**: ..." before the machine's events when the question asks what the human scored
     ("how many spindles did the human score?") and the night's human scoring marks none of them
     (a human scoring of stages alone); "" otherwise."""
-    phen = phenomenon(query.phenomenon)
-    rec = night.recording
-    if (Aspect.HUMAN not in query.aspects or phen is None or not phen.event_types
-            or not (rec.has_scoring or rec.events) or any(e.type in phen.event_types for e in rec.events)):
+    if Aspect.HUMAN not in query.aspects or not human_holds_none(query, night):
         return ""
+    phen, rec = phenomenon(query.phenomenon), night.recording
     held = sorted({e.type.replace("_", " ") for e in rec.events})
     holds = f"its events are {', '.join(held)}" if held else "it holds stages only"
     return (f"**None**: the human scoring of this night marks no {plural(phen.title.lower())} ({holds}). "
