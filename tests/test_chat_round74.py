@@ -263,3 +263,15 @@ def test_a_one_hz_chin_channel_gives_no_chin_tone(demo) -> None:
     slow = Signal(label, sig.data[:: int(sig.sfreq)].copy(), 1.0, sig.unit)
     bare = replace(night, recording=replace(night.recording, signals={**night.recording.signals, label: slow}))
     assert night.chin_tones() is not None and bare.chin_tones() is None
+
+
+def test_how_sure_after_a_stage_amount_sets_the_stagings_side_by_side(demo_unscored) -> None:
+    """"how sure are you?" after "how much REM?" on an unscored night gave the staging's confidence
+    block; YASA's 13 min of REM against the model's 52 on seed 11223 went unsaid."""
+    night, _ = demo_unscored
+    text = last_answer(demo_unscored, "how much REM did she get?", "how sure are you?")
+    machine = float((night.machine_stages() == 4).sum()) / 2
+    model = float((night.predicted == 4).sum()) / 2
+    assert text.startswith("REM: machine-scored (YASA"), text[:200]
+    assert f"**{machine:.1f} min**" in text and f"**{model:.1f} min**" in text
+    assert ("They differ by" in text) == (abs(machine - model) >= max(10, 0.25 * max(machine, model)))

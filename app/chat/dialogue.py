@@ -871,6 +871,12 @@ class Dialogue:
             # "arousal index?", then "how sure are you?" on a machine-scored night: how the detector
             # found them and how well it did where it was checked, not how sure the staging is
             return Query(Intent.RECORDING, query.text, phen.key, topic="method", by_rule=True)
+        if last is not None and last.intent == Intent.STAGE_AMOUNT and last.scope.stages:
+            # "how much REM?", then "how sure are you?": that stage's minutes by each staging the
+            # night has, where they differ being the doubt (YASA's 13 min of REM against the
+            # model's 52 on an unscored night went unsaid)
+            return Query(Intent.RECORDING, query.text, topic="scoring", note="by_stager", by_rule=True,
+                         scope=last.scope)
         if last is not None and last.intent == Intent.CLASSIFY and not last.stage_event and not last.labels and (
                 last.scope.time is None or last.scope.time.kind in ("current", "epoch")):
             # "what stage is it?", then "are you sure?": that epoch's evidence, each stager's odds

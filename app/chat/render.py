@@ -3824,9 +3824,20 @@ def _(r: StagerAmounts, night: LoadedNight) -> Answer:
     lead = ""
     if len(r.stages) == 1:
         lead = "; ".join(f"{source_name(src)} **{r.minutes[src][0]:.1f} min**" for src in r.sources)
-        lead = f"{r.stages[0]}{_where(r.where)}: {lead}.\n\n"
+        lead = f"{r.stages[0]}{_where(r.where)}: {lead}.{_stagers_apart(r)}\n\n"
     return Answer(f"{lead}Minutes of each stage{_where(r.where)} by each staging of the night:\n\n{head}\n"
                   f"|{'---|' * (len(r.sources) + 1)}\n" + "\n".join(lines))
+
+
+def _stagers_apart(r: StagerAmounts) -> str:
+    """" They differ by ...": where one stage's minutes by two stagings are far apart, how far,
+    and where to look; "" when they are close (within a quarter and 10 min)."""
+    amounts = [r.minutes[src][0] for src in r.sources]
+    low, high = min(amounts), max(amounts)
+    if high - low < 10 or high - low < 0.25 * high:
+        return ""
+    return (f" They differ by **{high - low:.1f} min**, so this figure is not settled on this night; ask "
+            f"*where do the stagers disagree?* to see the epochs, each with its evidence.")
 
 
 def _unsure_count(r: RecordingFacts) -> str:
