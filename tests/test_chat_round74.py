@@ -275,3 +275,20 @@ def test_how_sure_after_a_stage_amount_sets_the_stagings_side_by_side(demo_unsco
     assert text.startswith("REM: machine-scored (YASA"), text[:200]
     assert f"**{machine:.1f} min**" in text and f"**{model:.1f} min**" in text
     assert ("They differ by" in text) == (abs(machine - model) >= max(10, 0.25 * max(machine, model)))
+
+
+@pytest.mark.parametrize("text, parts", [
+    # it gave the 3 % count alone
+    ("How many hypopneas had a 3% desat vs 4%?", ["How many hypopneas had a 3% desat?",
+                                                  "How many hypopneas had a 4% desat?"]),
+    ("how much time below 90% and 85%?", ["how much time below 90%?", "how much time below 85%?"]),
+    ("ODI 3% vs 4%", ["ODI 3% vs 4%"]),
+    ("how many desaturations between 3% and 4%?", ["how many desaturations between 3% and 4%?"]),
+])
+def test_two_depths_are_asked_in_turn(text: str, parts: list[str]) -> None:
+    assert _asked_in_turn(text) == parts
+
+
+def test_and_at_3_after_a_24_hour_time_is_3_oclock(demo) -> None:
+    """"and at 3?" after "what happened at 02:44?" answered the total sleep time."""
+    assert last_answer(demo, "what happened at 02:44?", "and at 3?") == last_answer(demo, "what happened at 03:00?")
