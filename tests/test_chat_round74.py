@@ -292,3 +292,13 @@ def test_two_depths_are_asked_in_turn(text: str, parts: list[str]) -> None:
 def test_and_at_3_after_a_24_hour_time_is_3_oclock(demo) -> None:
     """"and at 3?" after "what happened at 02:44?" answered the total sleep time."""
     assert last_answer(demo, "what happened at 02:44?", "and at 3?") == last_answer(demo, "what happened at 03:00?")
+
+
+def test_what_happened_at_a_minute_reads_the_whole_minute(demo) -> None:
+    """"what happened at 01:08?" read 01:08:00-01:08:30 and said "no breathing event" of an apnea
+    at 01:08:36."""
+    night, _ = demo
+    late = next(e for e in events_of(night, *APNEAS) if (night.recording.start_time.second + e.onset) % 60 >= 35)
+    minute = clock(night, late.onset)[:5]
+    text = last_answer(demo, f"what happened at {minute}?")
+    assert clock(night, late.onset) in text, text[:500]

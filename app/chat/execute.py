@@ -1562,14 +1562,22 @@ _BURSTS = ("rapid_eye_movement", "spindle", "k_complex", "slow_wave")
 """Brief events too many to list one by one: a described span counts them instead."""
 
 
+_SECONDS_RE = re.compile(r"\d:\d\d:\d\d")
+
+
 def _around(plan: Plan, night: LoadedNight) -> Plan:
-    """"what happened around 3 am?": the ten minutes about that moment, not its one epoch."""
+    """"what happened around 3 am?": the ten minutes about that moment; "at 01:08": its minute;
+    not the one epoch either starts (a time to the second keeps its epoch)."""
     t = plan.query.scope.time
-    if t is None or t.kind != "clock" or t.end is not None or not t.text.lower().startswith(
-            ("around", "about", "near")):
+    if t is None or t.kind != "clock" or t.end is not None or _SECONDS_RE.search(t.text):
         return plan
-    span = TimeSpan("clock", (t.start - AROUND_SEC) % DAY_SEC, (t.start + AROUND_SEC) % DAY_SEC,
-                    f"{t.text} (±{AROUND_SEC / 60:g} min)")
+    if t.text.lower().startswith(("around", "about", "near")):
+        span = TimeSpan("clock", (t.start - AROUND_SEC) % DAY_SEC, (t.start + AROUND_SEC) % DAY_SEC,
+                        f"{t.text} (±{AROUND_SEC / 60:g} min)")
+    else:
+        # "what happened at 01:08?": that whole minute, not the epoch it starts (an apnea at
+        # 01:08:36 was "no breathing event")
+        span = TimeSpan("clock", t.start, (t.start + 60.0) % DAY_SEC, t.text)
     return replace(plan, where=resolve_scope(Scope(plan.query.scope.stages, span), night,
                                              plan.current))
 
