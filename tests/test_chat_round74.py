@@ -302,3 +302,35 @@ def test_what_happened_at_a_minute_reads_the_whole_minute(demo) -> None:
     minute = clock(night, late.onset)[:5]
     text = last_answer(demo, f"what happened at {minute}?")
     assert clock(night, late.onset) in text, text[:500]
+
+
+def test_the_rate_ratio_interval_covers_the_true_ratio_as_often_as_it_says() -> None:
+    """The exact interval of a ratio of two Poisson rates holds the true ratio in at least 95 % of
+    draws (it is conservative, as Clopper-Pearson is)."""
+    import numpy as np
+
+    from app.chat.significance import rate_ratio_interval
+
+    rng = np.random.default_rng(74)
+    truth, minutes = 1.7, (110.0, 234.0)
+    held = []
+    for _ in range(400):
+        k = rng.poisson([truth * 0.1 * minutes[0], 0.1 * minutes[1]])
+        if (span := rate_ratio_interval((int(k[0]), int(k[1])), minutes)) is not None:
+            held.append(span[0] <= truth <= span[1])
+    assert len(held) > 350 and np.mean(held) >= 0.94
+
+
+def test_a_rule_read_on_a_ratio_gives_its_interval(demo) -> None:
+    """Seed 11324 unscored: "is that REM-related OSA?" said Yes on 24 and 18 machine events (ratio
+    2.8; the true ratio was 1.7) with no word on how few events that is."""
+    text = last_answer(demo, "is it positional?")
+    assert "ratio 1.6 (95 % interval 1.1-2.4, which spans 2: with 97 and 41 events" in text, text[:500]
+    assert "spans 2" not in last_answer(demo, "is it REM-related OSA?")
+
+
+def test_rem_related_on_machine_stages_is_read_again_on_the_models(demo_unscored) -> None:
+    night, _ = demo_unscored
+    model_rem = float((night.predicted == 4).sum()) / 2
+    text = last_answer(demo_unscored, "is it REM-related OSA?")
+    assert f"On the model's zero-shot stages instead (REM **{model_rem:.0f} min** against the machine" in text, text

@@ -194,12 +194,28 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
                          where, recorded=True, rate_way=plan.query.rate_way, named=plan.query.target,
                          lowest=plan.query.rank == "lowest")
     rows, events_source = group_rows(night, groups, index[1] if index else None, asleep)
+    other = _by_model_stages(night, index[1], inside) if index is not None and by == "stage" else None
     return Breakdown(by, index[0] if index else "", [r for r in rows if r.minutes > 0], source,
                      events_source, where, plan.query.scope.stages, named=plan.query.target,
                      lengths_first=index is not None and Aspect.DURATION in plan.query.aspects,
                      rate_way=plan.query.rate_way if index is not None else "",
                      lowest=plan.query.rank == "lowest",
-                     test=_asked_test(rows, plan, by) if index is not None else None)
+                     test=_asked_test(rows, plan, by) if index is not None else None, other_staging=other)
+
+
+def _by_model_stages(night: LoadedNight, types: tuple[str, ...], inside: np.ndarray) -> list[BreakdownRow] | None:
+    """The index's REM and NREM rows under the model's stages, where the night's stages are a
+    machine's nobody checked: which epochs are REM decides a REM-related verdict (YASA missed 38
+    min of REM on seed 11324 and read a REM/NREM ratio of 2.8 against a true 1.7); None on a
+    human-scored night or before the night is embedded."""
+    source = night.stages()[1]
+    model = night.model_view()
+    if source in ("scored", "predicted", "none") or model is None:
+        return None
+    groups = {name: mask & inside for name, mask in stage_groups(model).items() if name in ("REM", "NREM")}
+    asleep = model.stages()[0] >= STAGES.index("N1")
+    rows, _ = group_rows(model, groups, types, asleep)
+    return rows
 
 
 _TESTED = {"stage": ("REM", "NREM"), "position": ("supine", "non-supine")}

@@ -39,7 +39,7 @@ from app.chat.evidence import SLOW_WAVE_SHARE
 from app.chat.stage_shortfall import NEAR_MISS_PCT
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.significance import rate_test
+from app.chat.significance import rate_ratio_interval, rate_test
 from app.chat.results import (LIBRARY_SOURCE, RuleMargins, SignOff, BestLead, LeadComparison, PositionNadir, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
@@ -4731,7 +4731,8 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
     if way == "rule" and rule is not None:
         words, definition, source = rule
         return (f"**{'Yes' if met else 'No'}, by the usual definition of {words}** ({definition}, "
-                f"{source}): {counts}, {ratio_text}. One night's rates, not a diagnosis.")
+                f"{source}): {counts}, {ratio_text}{_ratio_interval(named, other)}. One night's rates, not a "
+                f"diagnosis.")
     if rule is not None:
         ratio_text += (f"; {'that meets' if met else 'under'} the usual definition of {rule[0]}, "
                        f"{rule[1]}, {rule[2]}")
@@ -4744,6 +4745,36 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
     verdict = ("Not clearly" if side.startswith("about") else
                "Yes" if way == "change" or side.startswith(way) else "No")
     return f"**{verdict}**: {counts}, {side} ({ratio_text})."
+
+
+def _ratio_interval(named: BreakdownRow, other: BreakdownRow) -> str:
+    """"; 95 % interval 1.5-5.5, ..." of a ratio read against a rule's 2, saying when it spans 2: a
+    night with 24 and 18 events cannot settle a ratio of 2.8 (its true ratio was 1.7)."""
+    span = rate_ratio_interval((named.events or 0, other.events or 0), (named.sleep_min, other.sleep_min))
+    if span is None:
+        return ""
+    lo, hi = span
+    spans = (f", which spans 2: with {named.events} and {other.events} events the counts cannot settle "
+             f"which side of it the night falls" if lo < 2 <= hi else "")
+    return f" (95 % interval {lo:.1f}-{hi:.1f}{spans})"
+
+
+def _on_model_stages(rem: BreakdownRow, nrem: BreakdownRow, other: list[BreakdownRow], head: str) -> str:
+    """``head`` with the REM and NREM rates re-read on the model's stages: a warning first where the
+    two stagings put the REM/NREM ratio on either side of the REM-related rule's 2."""
+    alt = {row.group: row for row in other}
+    a, b = alt.get("REM"), alt.get("NREM")
+    if a is None or b is None or not (a.per_hour and b.per_hour and rem.per_hour is not None and nrem.per_hour):
+        return head
+    ratio, alt_ratio = rem.per_hour / nrem.per_hour, a.per_hour / b.per_hour
+    again = (f"On the model's zero-shot stages instead (REM **{a.sleep_min:.0f} min** against the "
+             f"machine staging's {rem.sleep_min:.0f}): REM {a.per_hour:.1f}/h against NREM {b.per_hour:.1f}/h, "
+             f"ratio {alt_ratio:.1f}.")
+    if (ratio >= 2) != (alt_ratio >= 2):
+        return (f"⚠️ **Not settled**: the machine staging puts the REM/NREM ratio at {ratio:.1f}, the model's "
+                f"stages at {alt_ratio:.1f}, on either side of the REM-related rule's 2; nobody has checked "
+                f"which epochs are REM on this night, so review them before reporting it.\n\n{head}\n\n{again}")
+    return f"{head}\n\n{again}"
 
 
 def _named_rate(r: Breakdown, pair: dict[str, BreakdownRow], per: float, minute: bool,
@@ -4913,6 +4944,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
             _RATIO_RULES["stage"] if _AHI_LIKE_RE.fullmatch(r.index) else None, r.recorded)
         if lead:   # "was the AHI higher in REM?": the two rates answer it first
             head = f"{lead}\n\n{head}"
+        if r.other_staging and _AHI_LIKE_RE.fullmatch(r.index):
+            head = _on_model_stages(rem, nrem, r.other_staging, head)
         elif rem.per_hour is not None and nrem.per_hour is not None:
             unit = "min" if minute else "h"
             head += (f" REM {rem.per_hour / per:.1f}/{unit} against NREM "

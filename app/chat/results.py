@@ -1919,6 +1919,10 @@ class Breakdown:
     in_sleep: bool = False
     """For two groups' events of a kind whose index counts them in sleep alone (desaturations,
     arousals, leg movements, breathing events): those starting in sleep only, as the index."""
+    other_staging: list[BreakdownRow] | None = None
+    """For an index split by stage on a night whose stages are a machine's: the REM and NREM rows
+    under the model's stages, the check a verdict resting on which epochs are REM needs; None
+    otherwise."""
     measure_tests: dict[str, PeriodTest | None] = field(default_factory=dict)
     """For a measure split by stage or position when asked whether the two sides (REM and
     NREM, supine and non-supine: :attr:`tested`) differ by more than chance: each measured

@@ -36,6 +36,21 @@ def rate_test(events: tuple[int, int], minutes: tuple[float, float]) -> float | 
     return float(binomtest(int(k1), int(k1 + k2), t1 / (t1 + t2)).pvalue)
 
 
+def rate_ratio_interval(events: tuple[int, int], minutes: tuple[float, float],
+                        level: float = 0.95) -> tuple[float, float] | None:
+    """The ``level`` interval of the ratio of two Poisson rates (first over second), exact given
+    the counts' sum: the first count is binomial with share p = r t1 / (r t1 + t2), so the
+    Clopper-Pearson interval of p maps onto the ratio r. None without events on both sides."""
+    (k1, k2), (t1, t2) = events, minutes
+    if k1 == 0 or k2 == 0 or t1 <= 0 or t2 <= 0:
+        return None
+    ci = binomtest(int(k1), int(k1 + k2)).proportion_ci(confidence_level=level, method="exact")
+
+    def ratio(p: float) -> float:
+        return p / (1 - p) * t2 / t1 if p < 1 else float("inf")
+    return ratio(ci.low), ratio(ci.high)
+
+
 MIN_LENGTHS = 3
 """Fewest events a side for a test of two groups' lengths."""
 
