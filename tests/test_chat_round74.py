@@ -11,6 +11,7 @@ import pytest
 from app.chat.compound import compound
 from app.chat.plan import clock
 from app.chat.understand import understand
+from sleeplm_core.io.recording import STAGES
 from chat_dialogues import events_of, last_answer
 
 APNEAS = ("obstructive_apnea", "central_apnea", "mixed_apnea")
@@ -334,3 +335,20 @@ def test_rem_related_on_machine_stages_is_read_again_on_the_models(demo_unscored
     model_rem = float((night.predicted == 4).sum()) / 2
     text = last_answer(demo_unscored, "is it REM-related OSA?")
     assert f"On the model's zero-shot stages instead (REM **{model_rem:.0f} min** against the machine" in text, text
+
+
+@pytest.mark.parametrize("asked, stage", [("is the N3 overscored?", "N3"), ("is REM underestimated?", "REM"),
+                                          ("is the REM overscored by YASA?", "REM")])
+def test_whether_a_stage_is_over_or_under_scored_sets_the_stagings_side_by_side(demo, asked, stage) -> None:
+    """"is REM underestimated?" answered "No" from one epoch's evidence (YASA had 110 min of REM
+    against a true 148 on seed 11324); "is N3 overscored by the machine?" listed N3 periods."""
+    night, _ = demo
+    text = last_answer(demo, asked)
+    human = float((night.scored() == STAGES.index(stage)).sum()) / 2
+    assert text.startswith(f"{stage}: human-scored **{human:.1f} min**; machine-scored (YASA"), text[:200]
+
+
+def test_arousal_only_after_the_hypopneas_is_with_an_arousal_and_no_desaturation(demo) -> None:
+    """"how many with arousal only?" after the hypopneas counted every hypopnea with an arousal."""
+    assert (last_answer(demo, "how many hypopneas?", "how many with arousal only?")
+            == last_answer(demo, "how many hypopneas with an arousal but no desaturation?"))

@@ -190,7 +190,6 @@ def test_a_follow_up_naming_another_time_or_number_asks_again_with_it(demo_unsco
     ("remlatency", "REM latency"),
     ("central index in NREM vs REM", "central apnea index in NREM vs REM"),
     ("is the AHI underestimated?", "how reliable is the AHI?"),
-    ("is the N3 overscored?", "how sure are you about N3?"),
     ("is the REM right?", "how sure are you about REM?"),
 ])
 def test_terse_wordings_read_as_their_full_question(demo, asked, same) -> None:

@@ -59,6 +59,10 @@ _OF_THE_STAGES = (Intent.SUMMARY, Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Inte
 """Intents whose answer the staging decides ("REM latency according to YASA?")."""
 
 
+_BY_THE_MODEL_RE = re.compile(r"\s*\b(?:according to|by|from|with) (?:the )?(?:model|sleeplm)(?:'s)?(?: (?:staging|stages))?\b",
+                              re.I)
+
+
 def _as_asked(query: Query, night: LoadedNight) -> LoadedNight:
     """The night as the question asks it to be read: the machine's scoring when it asks what
     the machine found among events ("how many spindles did YASA find?") or what its stages give
@@ -119,6 +123,9 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
     if (asked := dialogue.against_machine(text) or of_both_scorings(text)) is not None:
         # "how many apneas did the tech score vs the machine?", "how does that compare to the
         # machine's?": the night's own scoring, then the machine's, in turn
+        # ("REM latency according to the model?", then "and according to YASA?": YASA's, not the
+        # model's again under a second name)
+        asked = _BY_THE_MODEL_RE.sub("", asked)
         machine = f"{asked.strip().rstrip(' ?.!')} according to the machine?"
         if human_holds_none(understand(asked), night):
             # the human scored none of them: its side would be the machine's list again

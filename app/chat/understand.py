@@ -2684,6 +2684,11 @@ def _understand(text: str) -> Query:
         # "what should I double check?", after _REVIEW_RE's rewording: the staging's doubts, then
         # the events nearest their rule's cut
         return Query(Intent.RECORDING, text, topic="scoring", note="review", by_rule=True)
+    if m := _STAGE_MISCOUNTED_RE.search(text):
+        # "is REM underestimated?", "is N3 overscored by the machine?": that stage's minutes by each
+        # staging the night has, how far apart they are being the answer
+        return Query(Intent.RECORDING, text, topic="scoring", note="by_stager", by_rule=True,
+                     scope=Scope(stage_term(m["stage"])))
     if m := _STAGE_DOUBTED_RE.search(text):
         # "is the N3 overscored?": how sure the staging is of the epochs it calls N3
         return Query(Intent.RECORDING, text, topic="scoring", note="where_unsure", by_rule=True,
@@ -2732,10 +2737,12 @@ def _understand(text: str) -> Query:
     # "is the EEG slower in the second half?": slowing is read as the delta band's share
     text = _EEG_SPEED_RE.sub(lambda m: "the delta power " + ("higher" if m["way"].lower() == "slower"
                                                              else "lower"), text)
-    if _HYPOPNEA_WORD_RE.search(text):
-        # the AASM's arousal-only rule is a hypopnea's ("apneas with arousals only" are not)
+    if _HYPOPNEA_WORD_RE.search(text) or not _OTHER_EVENT_WORD_RE.search(text):
+        # the AASM's arousal-only rule is a hypopnea's ("apneas with arousals only" are not; "how
+        # many with arousal only?" after the hypopneas is theirs)
         text = _AROUSAL_ONLY_PREFIX_RE.sub(r"\1 with an arousal but no desaturation", text)
-        text = _AROUSAL_ONLY_RE.sub("with an arousal but no desaturation", text)
+        named = "" if _HYPOPNEA_WORD_RE.search(text) else "hypopneas "
+        text = _AROUSAL_ONLY_RE.sub(f"{named}with an arousal but no desaturation", text)
     if not text or _HELP_RE.search(text) and len(text.split()) <= 8:
         return Query(Intent.HELP, text)
     if _THANKS_RE.search(text):
@@ -3463,6 +3470,7 @@ _AROUSAL_ONLY_RE = re.compile(
     r"|through|via)\s+(?:an?\s+)?arousals?\s+(?:only|alone)\b|\b(?:only|solely)\s+(?:on|by|with"
     r"|through|because of)\s+(?:an?\s+)?arousals?\b", I)
 _HYPOPNEA_WORD_RE = re.compile(r"\bhypopn\w*", I)
+_OTHER_EVENT_WORD_RE = re.compile(r"\b(?:apn\w*|desat\w*|spindl\w*|movements?|legs?|plms?)\b", I)
 _AROUSAL_ONLY_PREFIX_RE = re.compile(r"\barousal[- ]only\s+(hypopn\w+|events?)\b", I)
 
 
@@ -5298,6 +5306,10 @@ _BARE_KIND_COUNT_RE = re.compile(r"\b(how many) (central|obstructive|mixed)s?\b(
 _STAGE_DOUBTED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were) (?:the |her |his |their )?(?P<stage>n1|n2|n3|rem|wake|deep sleep"
                                r"|slow[- ]wave sleep)(?: sleep)? (?:really )?(?:over[- ]?scor\w*|under[- ]?scor\w*|over[- ]?call\w*"
                                r"|right|correct|accurate|real|reliable|trustworthy|believable)\W*$", I)
+_STAGE_MISCOUNTED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were) (?:the |her |his |their )?(?P<stage>n1|n2|n3|rem"
+                                  r"|wake|deep sleep|slow[- ]wave sleep)(?: sleep)? (?:really |being )?(?:over|under)[- ]?"
+                                  r"(?:scor|estimat|call|count|report)\w*(?: by (?:yasa|the machine|the model|sleeplm"
+                                  r"|the algorithm))?\W*$", I)
 # "what if lights off was 22:40?", "set lights off 22:40 and lights on 6:10": the night summarized
 # over that span, its edges taken as lights off and on
 _LIGHTS_AT = r"lights? (?P<{0}>off|out|on)(?: (?:was|were|is|at|=|to|time|of|mark))*:?\s*(?P<{1}>\d{{1,2}}(?:[:.h]\d\d)?\s*(?:[ap]\.?m\.?)?)"
