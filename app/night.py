@@ -288,12 +288,8 @@ class LoadedNight:
 
     def chin_tones(self) -> np.ndarray | None:
         """Each epoch's chin EMG spread over the night's median epoch spread (1 = typical); None
-        without a chin channel, or with one too slow to be an EMG (Sleep-EDF's 1-Hz submental
-        envelope, whose spread cited as REM's chin tone read 20 times typical on a first REM epoch)."""
-        label = self.epochs.mapping.get("EMG_CHIN")
-        sig = self.recording.signals.get(label) if label else None
-        if not self.epochs.channel_mask[_EMG_SLOT] or sig is None or unusable(
-                sig, Usability(AtoniaConfig().min_rate_hz, 1e-6)):
+        without a chin channel."""
+        if not self.epochs.channel_mask[_EMG_SLOT]:
             return None
         spread = np.std(np.asarray(self.epochs.data[:, _EMG_SLOT, :]), axis=1)
         median = float(np.median(spread))

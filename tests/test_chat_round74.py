@@ -253,19 +253,6 @@ def test_what_yasa_found_is_one_list_where_the_human_scored_none(sc4001_read) ->
     assert text.count("sleep spindle events") == 1, text
 
 
-def test_a_one_hz_chin_channel_gives_no_chin_tone(demo) -> None:
-    """A Sleep-EDF-like 1-Hz submental envelope had its spread cited as REM's chin tone (20.64 times
-    typical on a first REM epoch), while the REM-without-atonia answer rightly refused to read it."""
-    from sleeplm_core.io.recording import Signal
-
-    night, _ = demo
-    label = night.epochs.mapping["EMG_CHIN"]
-    sig = night.recording.signals[label]
-    slow = Signal(label, sig.data[:: int(sig.sfreq)].copy(), 1.0, sig.unit)
-    bare = replace(night, recording=replace(night.recording, signals={**night.recording.signals, label: slow}))
-    assert night.chin_tones() is not None and bare.chin_tones() is None
-
-
 def test_how_sure_after_a_stage_amount_sets_the_stagings_side_by_side(demo_unscored) -> None:
     """"how sure are you?" after "how much REM?" on an unscored night gave the staging's confidence
     block; YASA's 13 min of REM against the model's 52 on seed 11223 went unsaid."""
