@@ -1908,7 +1908,7 @@ class Dialogue:
         half = re.search(r"\s*[ap]\.?m\.?\b", span.text, re.I)
         if half and not re.search(r"[ap]\.?m\b", text, re.I):
             first, second = first + half.group(0), second and second + half.group(0)
-        elif not half:
+        elif re.search(r"\d:\d\d", span.text):
             # "what happened at 02:44?", then "and at 3?": a bare hour on the last one's 24-h clock
             first, second = (f"{int(t):02d}:00" if t and t.isdigit() else t for t in (first, second))
         words = (f"between {first} and {second}" if second and "between" in span.text

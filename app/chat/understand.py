@@ -5165,8 +5165,8 @@ _WORSE_ON_BACK_RE = re.compile(r"^\W*(?:is|was) (?:she|he|they|the patient|it|th
 _EVER_STAGE_RE = re.compile(r"^\W*(?:did|does) (?:she|he|they|the patient|the subject|the sleeper) (?:ever |even |at all )?"
                             r"(?:go into|get into|reach|enter|have|get)(?: any)? (?P<stage>n[123]|rem|deep sleep"
                             r"|slow[- ]wave sleep|stage [123])(?: sleep)?(?: at all)?\W*$", I)
-# "kappa?", "cohen's kappa?": how far the stagings agree, which the confusion table gives
-_BARE_KAPPA_RE = re.compile(r"^\W*(?:and |so |what(?:'s| is| was) )?(?:the )?(?:cohen'?s )?(?:kappa|κ)\W*$", I)
+# "kappa?", "cohen's kappa?": how far the night's stagings agree, as "what is the kappa?" reads it
+_BARE_KAPPA_RE = re.compile(r"^\W*(?:and |so )?(?:the )?(?:cohen'?s )?(?:kappa|κ)\W*$", I)
 _NADIR_WHEN_RE = re.compile(r"\b(?:when|where|what time|at what time) (?:was|is|did|does) (?:the |her |his |their )?"
                             r"(?:spo2 |o2 |oxygen |sat(?:uration)? )?nadir(?: occur| happen| come)?\b", I)
 _CO2_RE = re.compile(r"^\W*(?:any |what about |and )?(?:co2|pco2|etco2|tcco2|capnography|end[- ]tidal co2)\W*$", I)
@@ -5471,7 +5471,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_AHI_BUT_CENTRAL_RE, "what is the obstructive apnea-hypopnea index?"),
     (_WORSE_ON_BACK_RE, "is the apnea worse when supine?"),
     (_EVER_STAGE_RE, r"how much \g<stage> was there?"),
-    (_BARE_KAPPA_RE, "how does YASA compare with the expert?"),
+    (_BARE_KAPPA_RE, "what is the kappa?"),
     (_KIND_VS_KIND_RE, lambda m: f"what's the difference between {article(m['a'])} and {article(m['b'])}?"),
     (_CO2_RE, "any hypoventilation?"),
     (_STAGE_SHARES_RE, "give me the stage durations in minutes"), (_MONITORED_RE, "how long was the recording?"),
