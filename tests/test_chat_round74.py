@@ -341,3 +341,15 @@ def test_arousal_only_after_the_hypopneas_is_with_an_arousal_and_no_desaturation
     """"how many with arousal only?" after the hypopneas counted every hypopnea with an arousal."""
     assert (last_answer(demo, "how many hypopneas?", "how many with arousal only?")
             == last_answer(demo, "how many hypopneas with an arousal but no desaturation?"))
+
+
+@pytest.mark.parametrize("asked", ["does she need oxygen?", "would she qualify for a split-night?",
+                                   "should I refer her to cardiology?"])
+def test_treatment_and_referral_are_a_clinicians_call(demo, asked) -> None:
+    """"does she need oxygen?" gave SpO2 statistics with no word on advice; the other two were not
+    understood or off topic."""
+    assert last_answer(demo, asked).startswith("I can't diagnose or advise on treatment")
+
+
+def test_which_channel_the_model_refers_to_is_no_referral() -> None:
+    assert understand("which channel does the model refer to?").intent.value != "medical"

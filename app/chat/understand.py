@@ -128,7 +128,12 @@ _MEDICAL_RE = re.compile(
     r"|(?:need|needs|needed|require[sd]?|should (?:have|get|do|be referred for|be sent for))\b.{0,30}"
     r"\b(?:psg|polysomnogra\w+|in-?lab (?:study|test)|sleep study|titration)"
     r"|(?:psg|polysomnogra\w+|in-?lab (?:study|test)|sleep study|titration)\b.{0,20}\b(?:needed|necessary"
-    r"|required|indicated|warranted))\b", I)
+    r"|required|indicated|warranted)"
+    # "does she need oxygen?", "would she qualify for a split-night?", "should I refer her to
+    # cardiology?": a treatment or a referral is a clinician's call
+    r"|(?:need|needs|require[sd]?|qualif\w* for|eligible for|candidate for|benefit from)\b.{0,20}\b(?:oxygen"
+    r"|o2|supplemental|split[- ]night|asv|oral (?:appliance|device)|referral)"
+    r"|\brefer(?:red|ring)? (?:her|him|them|the patient|this patient)\b|\breferral)\b", I)
 _REMEDY_RE = re.compile(r"\bimprov\w*\b", I)
 """A medical question that asks for a remedy, answered with the whole night's numbers."""
 # "how severe is the apnea?", "what's the severity of the AHI?": the disorder's grade.
