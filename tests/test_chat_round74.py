@@ -353,3 +353,18 @@ def test_treatment_and_referral_are_a_clinicians_call(demo, asked) -> None:
 
 def test_which_channel_the_model_refers_to_is_no_referral() -> None:
     assert understand("which channel does the model refer to?").intent.value != "medical"
+
+
+def test_a_machine_scored_central_index_near_the_cut_says_it_could_fall_either_side(
+        demo_unscored, demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed 11425 unscored: "central apnea index: 4.1/h ... below the ICSD-3's 5/h" with no caveat;
+    the true index was 5.1/h. (The cut is moved onto this night's own index to test the rule.)"""
+    from app.chat import norms
+
+    text = last_answer(demo_unscored, "does this meet criteria for central sleep apnea?")
+    index = float(re.search(r"central apnea index: \*\*([\d.]+)/h", text)[1])
+    assert "either side" not in text
+    monkeypatch.setattr(norms, "CENTRAL_APNEA_INDEX", index + 1.0)
+    assert "could put the true index on either side" in last_answer(
+        demo_unscored, "does this meet criteria for central sleep apnea?")
+    assert "either side" not in last_answer(demo, "does this meet criteria for central sleep apnea?")
