@@ -368,3 +368,21 @@ def test_a_machine_scored_central_index_near_the_cut_says_it_could_fall_either_s
     assert "could put the true index on either side" in last_answer(
         demo_unscored, "does this meet criteria for central sleep apnea?")
     assert "either side" not in last_answer(demo, "does this meet criteria for central sleep apnea?")
+
+
+def test_a_bare_list_of_figures_is_asked_one_by_one() -> None:
+    """"TST, SE, WASO, REM latency, N3 %, AHI, CAI, ODI, T90 and nadir please" gave the summary,
+    without the CAI, the T90 and the nadir."""
+    asked = _asked_in_turn("TST, SE, WASO, REM latency, N3 %, AHI, CAI, ODI, T90 and nadir please")
+    assert asked[:8] == ["what is the TST?", "what is the SE?", "what is the WASO?", "what is the REM latency?",
+                         "what is the N3 %?", "what is the AHI?", "what is the CAI?", "what is the ODI?"]
+    assert asked[8:] == ["I need T90 and nadir"]
+    # four figures, two of them indices, still read the indices together first (stop 71)
+    assert compound("AHI, ODI, lowest SpO2 and arousal index") == ("AHI, ODI", "lowest SpO2 and arousal index")
+
+
+@pytest.mark.parametrize("asked, read", [("AHI in N1, N2, N3 and REM separately", "AHI by stage"),
+                                         ("what woke him at 3?", "what woke him at 3 am?"),
+                                         ("what woke her at 11?", "what woke her at 11 pm?")])
+def test_a_technicians_shorthand_reads_as_meant(asked: str, read: str) -> None:
+    assert understand(asked).text == read

@@ -208,7 +208,11 @@ _LIST_STEM_RE = re.compile(
     # "the full respiratory summary for the report: AHI, OAHI, CAI, ...": the list after the colon
     r"^(?P<head>[^:]{3,}:)\s*(?P<listed>[^:]+?)\W*$"
     r"|^\W*(?P<stem>i (?:need|want|would like|'d like)|(?:can|could) (?:i|you) (?:get|have|give me)"
-    r"|get me|(?:please )?give me)\s+(?P<items>.+?)\W*$", I)
+    r"|get me|(?:please )?give me)\s+(?P<items>.+?)\W*$"
+    # "TST, SE, WASO, REM latency, N3 %, AHI, CAI, ODI, T90 and nadir please": a bare list of five
+    # figures or more ("AHI, ODI, lowest SpO2 and arousal index" reads its indices together first)
+    r"|^\W*(?P<bare>(?!(?:what|how|when|where|which|who|why|is|are|was|were|did|do|does|can|could|show|find"
+    r"|list)\b)[^,?:]+(?:,[^,?:]+){4,})\W*$", I)
 _LIST_JOINT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", I)
 MIN_LISTED = 3
 """Figures a list needs before it is asked one by one (two are left to the joints)."""
@@ -220,7 +224,9 @@ def _list_of_asks(text: str) -> tuple[str, str] | None:
     m = _LIST_STEM_RE.match(text)
     if m is None:
         return None
-    stem, items = (m["stem"], m["items"]) if m["stem"] else (m["head"], m["listed"])
+    # a bare list goes on as a technician's "I need ..." (so that its rest is read as a list too)
+    stem, items = ((m["stem"], m["items"]) if m["stem"] else (m["head"], m["listed"]) if m["head"]
+                   else ("I need", re.sub(r",?\s+please$", "", m["bare"], flags=I)))
     joints = list(_LIST_JOINT_RE.finditer(items))
     parts = _LIST_JOINT_RE.split(items)
     asked = [understand(_what_is(part)) for part in parts]

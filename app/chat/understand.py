@@ -5170,6 +5170,13 @@ _WORSE_ON_BACK_RE = re.compile(r"^\W*(?:is|was) (?:she|he|they|the patient|it|th
 _EVER_STAGE_RE = re.compile(r"^\W*(?:did|does) (?:she|he|they|the patient|the subject|the sleeper) (?:ever |even |at all )?"
                             r"(?:go into|get into|reach|enter|have|get)(?: any)? (?P<stage>n[123]|rem|deep sleep"
                             r"|slow[- ]wave sleep|stage [123])(?: sleep)?(?: at all)?\W*$", I)
+# "AHI in N1, N2, N3 and REM separately": the index split by stage
+_INDEX_EACH_STAGE_RE = re.compile(r"^\W*(?:what(?:'s| is| was) )?(?:the )?(?P<index>ahi|odi|rdi|rei|arousal index)"
+                                  r" (?:in|during|for) (?:each stage|every stage|(?:n1|n2|n3|rem)(?:,? (?:and )?"
+                                  r"(?:n1|n2|n3|rem)){2,})(?: separately| each)?\W*$", I)
+# "what woke him at 3?": a bare hour after "woke" is a clock time
+_WOKE_AT_HOUR_RE = re.compile(r"^(?P<lead>\W*what (?:woke|awoke|awakened|roused) (?:him|her|them|the patient)(?: up)? at )"
+                              r"(?P<hour>\d{1,2})\W*$", I)
 # "kappa?", "cohen's kappa?": how far the night's stagings agree, as "what is the kappa?" reads it
 _BARE_KAPPA_RE = re.compile(r"^\W*(?:and |so )?(?:the )?(?:cohen'?s )?(?:kappa|κ)\W*$", I)
 _NADIR_WHEN_RE = re.compile(r"\b(?:when|where|what time|at what time) (?:was|is|did|does) (?:the |her |his |their )?"
@@ -5475,6 +5482,8 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_CSA_OR_OSA_RE, "which type of apnea is the commonest?"), (_NADIR_WHEN_RE, "when was the lowest SpO2?"),
     (_AHI_BUT_CENTRAL_RE, "what is the obstructive apnea-hypopnea index?"),
     (_WORSE_ON_BACK_RE, "is the apnea worse when supine?"),
+    (_INDEX_EACH_STAGE_RE, r"\g<index> by stage"),
+    (_WOKE_AT_HOUR_RE, lambda m: f"{m['lead']}{m['hour']} {'pm' if 8 <= int(m['hour']) <= 11 else 'am'}?"),
     (_EVER_STAGE_RE, r"how much \g<stage> was there?"),
     (_BARE_KAPPA_RE, "what is the kappa?"),
     (_KIND_VS_KIND_RE, lambda m: f"what's the difference between {article(m['a'])} and {article(m['b'])}?"),
