@@ -386,3 +386,11 @@ def test_a_bare_list_of_figures_is_asked_one_by_one() -> None:
                                          ("what woke her at 11?", "what woke her at 11 pm?")])
 def test_a_technicians_shorthand_reads_as_meant(asked: str, read: str) -> None:
     assert understand(asked).text == read
+
+
+def test_a_cheyne_stokes_example_is_a_run_never_one_central_apnea(demo) -> None:
+    """"whats the cheyne stokes" showed a single central apnea as the night's example, right after
+    the chat had counted 0 Cheyne-Stokes runs."""
+    assert "**0** runs of 3 or more consecutive central apneas" in last_answer(demo, "any Cheyne-Stokes breathing?")
+    text = last_answer(demo, "whats the cheyne stokes")
+    assert "I found no example of it in this night." in text and "Example in this night" not in text

@@ -1029,6 +1029,13 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
         return shown
     if phen.event_types and (near := _event_near(plan, night, phen)) is not None:
         return near
+    if phen.key == "cheyne_stokes":
+        # an example is a run of central apneas in the AASM's cycles, never one central apnea
+        found = cheyne_stokes(plan, night)
+        if isinstance(found, Message):
+            return Explanation(phen, None, "", 0, unscored=found.facts.get("why", ""))
+        return Explanation(phen, found.runs[0] if found.runs else None,
+                           "a run of central apneas in the AASM's cycles", len(found.runs))
     if phen.event_types:
         items, source = _event_items(night, phen.event_types, plan.where, None)
         tie = ""
