@@ -394,3 +394,10 @@ def test_a_cheyne_stokes_example_is_a_run_never_one_central_apnea(demo) -> None:
     assert "**0** runs of 3 or more consecutive central apneas" in last_answer(demo, "any Cheyne-Stokes breathing?")
     text = last_answer(demo, "whats the cheyne stokes")
     assert "I found no example of it in this night." in text and "Example in this night" not in text
+
+
+def test_ratio_after_the_rem_and_the_nrem_ahi_asked_in_turn(demo) -> None:
+    """"ratio?" after "AHI in REM?" and "and NREM?" was not about the recording (after "REM vs NREM
+    AHI" it worked)."""
+    text = last_answer(demo, "AHI in REM?", "and NREM?", "ratio?")
+    assert text == last_answer(demo, "AHI in REM vs NREM", "ratio?")

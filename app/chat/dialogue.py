@@ -2168,6 +2168,11 @@ class Dialogue:
             # "ratio?" after the AHI by stage or by position, or "why not?" after "is it
             # positional?": REM to NREM, supine to off the back, read against the rule it is for
             return _RATIO_VERDICT[last.by]
+        if (_RATIO_RE.search(text) and (last := self.last) is not None and (before := self.before) is not None
+                and last.stat in INDEX_STATS and before.stat == last.stat
+                and {last.scope.stages, before.scope.stages} == {("REM",), ("N1", "N2", "N3")}):
+            # "AHI in REM?", "and NREM?", then "ratio?": the two rates just given, read as REM-related
+            return _RATIO_VERDICT["stage"]
         if not self.items or self.last is None:
             return None
         focused = self._one_in_focus() or self.cursor >= 0
