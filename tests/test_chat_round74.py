@@ -272,7 +272,7 @@ def test_how_sure_after_a_stage_amount_sets_the_stagings_side_by_side(demo_unsco
     ("How many hypopneas had a 3% desat vs 4%?", ["How many hypopneas had a 3% desat?",
                                                   "How many hypopneas had a 4% desat?"]),
     ("how much time below 90% and 85%?", ["how much time below 90%?", "how much time below 85%?"]),
-    ("ODI 3% vs 4%", ["ODI 3% vs 4%"]),
+    ("ODI 3% vs 4%", ["ODI 3% vs 4%"]), ("AHI 3% vs 4%", ["AHI 3% vs 4%"]),
     ("how many desaturations between 3% and 4%?", ["how many desaturations between 3% and 4%?"]),
 ])
 def test_two_depths_are_asked_in_turn(text: str, parts: list[str]) -> None:

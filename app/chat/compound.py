@@ -128,9 +128,10 @@ _ATONIA_HERE_RE = re.compile(r"\b(?:explain|show|demonstrate|teach|illustrate|de
                              r"\b(?:using|with|in|on|from|for)\s+(?:this|the|her|his|our)\s+(?:night|recording|data|study"
                              r"|patient|file|psg)\b", I)
 
-# "how many hypopneas had a 3% desat vs 4%?": the question at each depth in turn
+# "how many hypopneas had a 3% desat vs 4%?": the question at each depth in turn ("based on 4% or 3%
+# hypopneas?" asks which rule, one question)
 _DEPTH_PAIR_RE = re.compile(r"^(?P<head>.*?\b)(?P<a>\d{1,2}(?:\.\d)?)\s*%(?P<mid>(?: (?:desat\w*|drop|dip|fall))?)\s+(?:vs\.?"
-                            r"|versus|or|and|compared (?:to|with))\s+(?:a\s+)?(?P<b>\d{1,2}(?:\.\d)?)\s*%(?P<tail>.*)$", I)
+                            r"|versus|and|compared (?:to|with))\s+(?:a\s+)?(?P<b>\d{1,2}(?:\.\d)?)\s*%(?P<tail>.*)$", I)
 # "obstructive AHI vs central AHI": the obstructive AHI, then the central apnea index
 _OAHI_VS_CAI_RE = re.compile(r"^\W*(?:what(?:'s| is| are| was| were) (?:the )?|compare (?:the )?)?(?:obstructive (?:ahi"
                              r"|apnea-hypopnea index)|oahi) (?:vs\.?|versus|and|against|compared (?:to|with)) (?:the )?"
@@ -145,8 +146,9 @@ def compound(text: str) -> tuple[str, str] | None:
     if _ATONIA_HERE_RE.search(text):
         return "what is REM atonia?", "was there REM without atonia?"
     if ((m := _DEPTH_PAIR_RE.search(text)) is not None and m["head"].strip()
-            and not re.search(r"(?:^\W*(?:the )?odi|\bbetween|\bfrom)\s*$", m["head"], I)):
-        # (the ODI gives both depths at once; "between 3% and 4%" is one range)
+            and not re.search(r"(?:^\W*(?:the )?(?:odi|ahi|rdi|rei)|\bbetween|\bfrom)\s*$", m["head"], I)):
+        # (the ODI gives both depths at once, "AHI 3% vs 4%" each hypopnea rule's AHI in one table;
+        # "between 3% and 4%" is one range)
         return tuple(f"{m['head']}{depth}%{m['mid']}{m['tail']}" for depth in (m["a"], m["b"]))
     if _OAHI_VS_CAI_RE.search(text):
         return "what is the obstructive apnea-hypopnea index?", "what is the central apnea index?"

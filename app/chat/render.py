@@ -4944,8 +4944,6 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
             _RATIO_RULES["stage"] if _AHI_LIKE_RE.fullmatch(r.index) else None, r.recorded)
         if lead:   # "was the AHI higher in REM?": the two rates answer it first
             head = f"{lead}\n\n{head}"
-        if r.other_staging and _AHI_LIKE_RE.fullmatch(r.index):
-            head = _on_model_stages(rem, nrem, r.other_staging, head)
         elif rem.per_hour is not None and nrem.per_hour is not None:
             unit = "min" if minute else "h"
             head += (f" REM {rem.per_hour / per:.1f}/{unit} against NREM "
@@ -4954,6 +4952,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                 head = head[:-1] + (f" (ratio {rem.per_hour / nrem.per_hour:.1f}; REM-related "
                                     f"apnea is most often defined by a REM AHI at least twice the "
                                     f"NREM AHI, Mokhlesi & Punjabi 2012).")
+        if r.other_staging and _AHI_LIKE_RE.fullmatch(r.index):
+            head = _on_model_stages(rem, nrem, r.other_staging, head)
         if rem.mean_sec is not None and nrem.mean_sec is not None:
             lengths = (f"Mean length: REM {seconds(rem.mean_sec)} against NREM "
                        f"{seconds(nrem.mean_sec)}.")
