@@ -2150,6 +2150,21 @@ class Dialogue:
             return None
         return first.title.lower(), second.title.lower()
 
+    def _ratio_verdict(self, text: str) -> str | None:
+        """"ratio?" after the AHI by stage or by position, or after "AHI in REM?" and "and NREM?";
+        "why not?" after "is it positional?": the verdict question that reads the ratio against its
+        rule (REM to NREM, supine to off the back); None otherwise."""
+        last, before = self.last, self.before
+        if last is None or last.stat not in INDEX_STATS:
+            return None
+        if last.intent == Intent.BREAKDOWN and last.by in _RATIO_VERDICT and (
+                _RATIO_RE.search(text) or _BARE_WHY_RE.search(text) and _VERDICT_ASKED_RE.search(last.text)):
+            return _RATIO_VERDICT[last.by]
+        if (_RATIO_RE.search(text) and before is not None and before.stat == last.stat
+                and {last.scope.stages, before.scope.stages} == {("REM",), ("N1", "N2", "N3")}):
+            return _RATIO_VERDICT["stage"]
+        return None
+
     def _terse(self, text: str) -> str | None:
         """A technician's one- or two-word follow-up after a list of events, spelt out: "count",
         "deepest", "when", "position", "arousal after?", "mean depth", "% of all desats"; None
@@ -2162,17 +2177,8 @@ class Dialogue:
             # "how many spindles in N2 vs N3?", then "what's their average frequency?": in each
             a, b = (" or ".join(g.stages) for g in self.last.groups)
             return f"compare {phen.title.lower()} {m['what']} in {a} and {b}"
-        if (last := self.last) is not None and last.intent == Intent.BREAKDOWN and last.stat in INDEX_STATS and (
-                last.by in _RATIO_VERDICT and (_RATIO_RE.search(text) or _BARE_WHY_RE.search(text)
-                                               and _VERDICT_ASKED_RE.search(last.text))):
-            # "ratio?" after the AHI by stage or by position, or "why not?" after "is it
-            # positional?": REM to NREM, supine to off the back, read against the rule it is for
-            return _RATIO_VERDICT[last.by]
-        if (_RATIO_RE.search(text) and (last := self.last) is not None and (before := self.before) is not None
-                and last.stat in INDEX_STATS and before.stat == last.stat
-                and {last.scope.stages, before.scope.stages} == {("REM",), ("N1", "N2", "N3")}):
-            # "AHI in REM?", "and NREM?", then "ratio?": the two rates just given, read as REM-related
-            return _RATIO_VERDICT["stage"]
+        if (verdict := self._ratio_verdict(text)) is not None:
+            return verdict
         if not self.items or self.last is None:
             return None
         focused = self._one_in_focus() or self.cursor >= 0
