@@ -3831,7 +3831,7 @@ def _(r: StagerAmounts, night: LoadedNight) -> Answer:
 
 def _stagers_apart(r: StagerAmounts) -> str:
     """" They differ by ...": where one stage's minutes by two stagings are far apart, how far,
-    and where to look; "" when they are close (within a quarter and 10 min)."""
+    and where to look; "" when they are close (under 10 min, or under a quarter of the larger, apart)."""
     amounts = [r.minutes[src][0] for src in r.sources]
     low, high = min(amounts), max(amounts)
     if high - low < 10 or high - low < 0.25 * high:
@@ -4748,7 +4748,7 @@ def _rate_lead(named: BreakdownRow, other: BreakdownRow, way: str, unit: str, pe
 
 
 def _ratio_interval(named: BreakdownRow, other: BreakdownRow) -> str:
-    """"; 95 % interval 1.5-5.5, ..." of a ratio read against a rule's 2, saying when it spans 2: a
+    """" (95 % interval 1.5-5.5, ...)" of a ratio read against a rule's 2, saying when it spans 2: a
     night with 24 and 18 events cannot settle a ratio of 2.8 (its true ratio was 1.7)."""
     span = rate_ratio_interval((named.events or 0, other.events or 0), (named.sleep_min, other.sleep_min))
     if span is None:
