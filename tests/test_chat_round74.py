@@ -401,3 +401,13 @@ def test_ratio_after_the_rem_and_the_nrem_ahi_asked_in_turn(demo) -> None:
     AHI" it worked)."""
     text = last_answer(demo, "AHI in REM?", "and NREM?", "ratio?")
     assert text == last_answer(demo, "AHI in REM vs NREM", "ratio?")
+
+
+@pytest.mark.parametrize("turns, same", [
+    # "The first listed of 8" of the second half's centrals, not the first half's count
+    (("how many central apneas in the second half?", "and in the first?"), "how many central apneas in the first half?"),
+    # the first REM period again
+    (("how long was the first REM period?", "and the second REM period?"), "how long was the second REM period?"),
+])
+def test_another_part_of_the_night_asks_the_question_again_there(demo, turns, same) -> None:
+    assert last_answer(demo, *turns) == last_answer(demo, same)

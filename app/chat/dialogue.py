@@ -1406,7 +1406,7 @@ class Dialogue:
                 and self.last.intent in (Intent.SUMMARY, Intent.STAGE_TIMING, Intent.STAGE_AMOUNT)):
             # "REM latency?", then "and according to the model?": the same, from the model's stages
             return f"{self.last.text.strip().rstrip(' ?.!')} according to the model?"
-        if (again := self._at_other_time(text) or self._with_other_number(text)) is not None:
+        if (again := self._at_other_time(text) or self._with_other_number(text) or self._other_part(text)) is not None:
             return again
         if (partner := self._other_partner(text)) is not None:
             return partner
@@ -1914,6 +1914,22 @@ class Dialogue:
         words = (f"between {first} and {second}" if second and "between" in span.text
                  else f"from {first} to {second}" if second else f"at {first}")
         return self.last.text.replace(span.text, words)
+
+    def _other_part(self, text: str) -> str | None:
+        """"how many central apneas in the second half?", then "and in the first?"; "when was the
+        first REM period?", then "and the second REM period?": the last question with its ordinal
+        part of the night changed (None unless it named one)."""
+        if self.last is None or not (m := _OTHER_PART_RE.search(text)):
+            return None
+        named = _ORDINAL_PART_RE.search(self.last.text)
+        if named is None or (m["unit"] and not named["unit"].lower().startswith(m["unit"].lower())):
+            return None
+        new = m["ord"].lower()
+        if new == "other":
+            new = {"first": "second", "second": "first"}.get(named["ord"].lower())
+            if new is None:
+                return None
+        return self.last.text[:named.start("ord")] + new + self.last.text[named.end("ord"):]
 
     def _with_other_number(self, text: str) -> str | None:
         """"how many hypopneas have a 3% desat?", then "and with 4%?": the last question with its
@@ -3030,6 +3046,10 @@ def _span(item: Item) -> TimeSpan:
                     f"that {item.label} period" if item.label in STAGES else item.label)
 
 
+_PART_UNITS = r"half|third|hour|cycle|(?:rem |nrem |sleep )?period"
+_ORDINAL_PART_RE = re.compile(rf"\b(?P<ord>first|second|third|fourth|last|final) (?P<unit>{_PART_UNITS})\b", re.I)
+_OTHER_PART_RE = re.compile(rf"^\W*(?:and |what about |how about |now )?(?:in |during |for )?the (?P<ord>first|second|third"
+                            rf"|fourth|last|final|other)(?: (?P<unit>{_PART_UNITS}))?\W*$", re.I)
 _RATIO_RE = re.compile(r"^\W*(?:and |so |what(?:'s| is| was) )?(?:the )?ratio\W*$", re.I)
 _BARE_WHY_RE = re.compile(r"^\W*(?:but |and |so )?why(?: not| so| is that| is it)?\W*$", re.I)
 _VERDICT_ASKED_RE = re.compile(r"\b(?:rem[- ]related|positional)\b", re.I)
