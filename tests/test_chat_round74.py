@@ -411,3 +411,26 @@ def test_ratio_after_the_rem_and_the_nrem_ahi_asked_in_turn(demo) -> None:
 ])
 def test_another_part_of_the_night_asks_the_question_again_there(demo, turns, same) -> None:
     assert last_answer(demo, *turns) == last_answer(demo, same)
+
+
+@pytest.mark.parametrize("asked, same", [
+    # "not about this recording"
+    ("what caused the nadir?", ("what was the lowest SpO2?", "what happened just before it?")),
+    # a list of apneas
+    ("how many awakenings were caused by apneas?", ("what woke the patient?",)),
+    ("REML?", ("REM latency?",)),
+])
+def test_a_clinicians_question_reads_as_its_steps(demo, asked, same) -> None:
+    assert last_answer(demo, asked) == last_answer(demo, *same)
+
+
+def test_what_woke_her_the_first_time_is_the_first_awakening_after_sleep_onset(demo) -> None:
+    """It answered "W first starts at 22:30:00", the wake before sleep onset."""
+    import numpy as np
+
+    night, _ = demo
+    stages = night.stages()[0]
+    onset = int(np.flatnonzero(stages > 0)[0])
+    first = onset + int(np.flatnonzero(stages[onset:] == 0)[0])
+    text = last_answer(demo, "what woke her up the first time?")
+    assert text.startswith(f"In the 60 s before the W at **{clock(night, night.epochs.starts[first])}"), text[:200]

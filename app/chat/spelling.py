@@ -112,7 +112,7 @@ _SHORTHAND = {"whats": "what's", "hows": "how's", "wheres": "where's", "whens": 
               "nonsup": "non-supine", "remlatency": "REM latency", "sleeplatency": "sleep latency",
               "sleepefficiency": "sleep efficiency", "remsleep": "REM sleep",
               # a student's "wat is rem sleep", "wats a spindel"
-              "wat": "what", "wut": "what", "wht": "what", "wats": "what's", "wuts": "what's"}
+              "reml": "REM latency", "wat": "what", "wut": "what", "wht": "what", "wats": "what's", "wuts": "what's"}
 _SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b|^\s*r(?= (?:there|they|the|these|those)\b)", re.I)
 
 

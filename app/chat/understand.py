@@ -5177,6 +5177,15 @@ _INDEX_EACH_STAGE_RE = re.compile(r"^\W*(?:what(?:'s| is| was) )?(?:the )?(?P<in
 # "what woke him at 3?": a bare hour after "woke" is a clock time
 _WOKE_AT_HOUR_RE = re.compile(r"^(?P<lead>\W*what (?:woke|awoke|awakened|roused) (?:him|her|them|the patient)(?: up)? at )"
                               r"(?P<hour>\d{1,2})\W*$", I)
+# "what caused the nadir?": what came just before the lowest SpO2
+_NADIR_CAUSE_RE = re.compile(r"^\W*(?:and\s+)?what (?:caused|led to|explains|was behind) (?:the |her |his |their )?"
+                             r"(?:spo2 |oxygen |sat(?:uration)? )?nadir\W*$", I)
+# "how many awakenings were caused by apneas?": each awakening's tie, counted
+_AWAKENINGS_CAUSED_RE = re.compile(r"^\W*(?:how many|which|what share of|what percentage of) (?:the )?awakenings (?:were |was )?"
+                                   r"(?:caused by|due to|from|after|tied to|related to|associated with) .+$", I)
+# "what woke her up the first time?": the first awakening after sleep onset, not the wake before it
+_FIRST_WOKE_RE = re.compile(r"^\W*what (?:woke|awoke|awakened) (?:him|her|them|the patient)(?: up)? (?:the )?first"
+                            r"(?: time)?\W*$", I)
 # "kappa?", "cohen's kappa?": how far the night's stagings agree, as "what is the kappa?" reads it
 _BARE_KAPPA_RE = re.compile(r"^\W*(?:and |so )?(?:the )?(?:cohen'?s )?(?:kappa|κ)\W*$", I)
 _NADIR_WHEN_RE = re.compile(r"\b(?:when|where|what time|at what time) (?:was|is|did|does) (?:the |her |his |their )?"
@@ -5482,6 +5491,7 @@ _PLAIN_WORDINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
     (_CSA_OR_OSA_RE, "which type of apnea is the commonest?"), (_NADIR_WHEN_RE, "when was the lowest SpO2?"),
     (_AHI_BUT_CENTRAL_RE, "what is the obstructive apnea-hypopnea index?"),
     (_WORSE_ON_BACK_RE, "is the apnea worse when supine?"),
+    (_AWAKENINGS_CAUSED_RE, "what woke the patient?"),
     (_INDEX_EACH_STAGE_RE, r"\g<index> by stage"),
     (_WOKE_AT_HOUR_RE, lambda m: f"{m['lead']}{m['hour']} {'pm' if 8 <= int(m['hour']) <= 11 else 'am'}?"),
     (_EVER_STAGE_RE, r"how much \g<stage> was there?"),
@@ -5821,6 +5831,13 @@ def around_the_one(text: str, recovery_asked: bool = False) -> tuple[str, str] |
     questions it stands for ("show me the longest desaturation", "what happened just before
     it?"), else None. ``recovery_asked``: the last answer was an SpO2 recovery, so "and
     after the longest hypopnea?" asks for that one's."""
+    if _FIRST_WOKE_RE.search(text):
+        # "what woke her up the first time?": the awakenings after sleep onset, the first in focus,
+        # then its cause ("the first awakening" alone reads as the first arousal)
+        return "how many awakenings?", "what woke the patient?"
+    if _NADIR_CAUSE_RE.search(text):
+        # "what caused the nadir?": the lowest SpO2 reading, then what came just before it
+        return "what was the lowest SpO2?", "what happened just before it?"
     text = _WHAT_CAUSED_RE.sub("what happened just before ", " ".join(text.split()))
     # "describe the transition into the first N3": the minute before that period, and it
     text = _TRANSITION_INTO_RE.sub("what happened just before ", text)
