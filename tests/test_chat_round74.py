@@ -434,3 +434,10 @@ def test_what_woke_her_the_first_time_is_the_first_awakening_after_sleep_onset(d
     first = onset + int(np.flatnonzero(stages[onset:] == 0)[0])
     text = last_answer(demo, "what woke her up the first time?")
     assert text.startswith(f"In the 60 s before the W at **{clock(night, night.epochs.starts[first])}"), text[:200]
+
+
+def test_a_measure_named_after_both_sides_is_the_one_compared(demo) -> None:
+    """"compare REM and NREM heart rate variability" compared the mean heart rate."""
+    text = last_answer(demo, "compare REM and NREM heart rate variability")
+    assert text == last_answer(demo, "compare heart rate variability in REM and NREM")
+    assert "RMSSD" in text and understand("compare REM and NREM sleep").measure is None

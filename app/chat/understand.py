@@ -1735,13 +1735,21 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
         # "N3 in the first half vs the second half": the stage holds on both sides.
         stages = scopes[0].stages or scopes[1].stages
         scopes = [Scope(stages, s.time) for s in scopes]
-    measure = left
+    # "heart rate in REM vs NREM" names it first; "REM and NREM heart rate variability" last
+    measure = _side_measure(left, scopes[0])
+    if not measure and names_measure(after := _side_measure(right, scopes[1])):
+        measure = after
+    return (scopes[0], scopes[1]), measure
+
+
+def _side_measure(side: str, scope: Scope) -> str:
+    """The measure words of one side of a comparison: its words less its stages and time."""
     for pattern, _ in _STAGE_FILTER_RE + _STAGE_TERM_RE:
-        measure = pattern.sub(" ", measure)
-    if scopes[0].time is not None:
-        measure = measure.replace(scopes[0].time.text, " ")
-    measure = re.sub(r"\b(?:in|during|the|of|between|differ\w*|from|asleep)\b", " ", measure, flags=I)
-    return (scopes[0], scopes[1]), " ".join(measure.split()).lower()
+        side = pattern.sub(" ", side)
+    if scope.time is not None:
+        side = side.replace(scope.time.text, " ")
+    side = re.sub(r"\b(?:in|during|the|of|between|differ\w*|from|asleep)\b", " ", side, flags=I)
+    return " ".join(side.split()).lower()
 
 
 def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
