@@ -441,3 +441,9 @@ def test_a_measure_named_after_both_sides_is_the_one_compared(demo) -> None:
     text = last_answer(demo, "compare REM and NREM heart rate variability")
     assert text == last_answer(demo, "compare heart rate variability in REM and NREM")
     assert "RMSSD" in text and understand("compare REM and NREM sleep").measure is None
+
+
+def test_and_the_3rd_after_the_2nd_hour(demo) -> None:
+    """"and the 3rd?" after "whats the ahi in the 2nd hour of sleep" had nothing to pick from."""
+    assert (last_answer(demo, "whats the ahi in the 2nd hour of sleep", "and the 3rd?")
+            == last_answer(demo, "whats the ahi in the 3rd hour of sleep"))

@@ -3047,9 +3047,10 @@ def _span(item: Item) -> TimeSpan:
 
 
 _PART_UNITS = r"half|third|hour|cycle|(?:rem |nrem |sleep )?period"
-_ORDINAL_PART_RE = re.compile(rf"\b(?P<ord>first|second|third|fourth|last|final) (?P<unit>{_PART_UNITS})\b", re.I)
-_OTHER_PART_RE = re.compile(rf"^\W*(?:and |what about |how about |now )?(?:in |during |for )?the (?P<ord>first|second|third"
-                            rf"|fourth|last|final|other)(?: (?P<unit>{_PART_UNITS}))?\W*$", re.I)
+_PART_ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|last|final|\d{1,2}(?:st|nd|rd|th)"
+_ORDINAL_PART_RE = re.compile(rf"\b(?P<ord>{_PART_ORDINALS}) (?P<unit>{_PART_UNITS})\b", re.I)
+_OTHER_PART_RE = re.compile(rf"^\W*(?:and |what about |how about |now )?(?:in |during |for )?the (?P<ord>{_PART_ORDINALS}"
+                            rf"|other)(?: (?P<unit>{_PART_UNITS}))?\W*$", re.I)
 _RATIO_RE = re.compile(r"^\W*(?:and |so |what(?:'s| is| was) )?(?:the )?ratio\W*$", re.I)
 _BARE_WHY_RE = re.compile(r"^\W*(?:but |and |so )?why(?: not| so| is that| is it)?\W*$", re.I)
 _VERDICT_ASKED_RE = re.compile(r"\b(?:rem[- ]related|positional)\b", re.I)
