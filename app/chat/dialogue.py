@@ -1919,8 +1919,8 @@ class Dialogue:
         """"how many central apneas in the second half?", then "and in the first?"; "when was the
         first REM period?", then "and the second REM period?": the last question with its ordinal
         part of the night changed (None unless it named one)."""
-        if self.last is None or not (m := _OTHER_PART_RE.search(text)):
-            return None
+        if self.last is None or self.last.intent == Intent.COMPARE or not (m := _OTHER_PART_RE.search(text)):
+            return None   # "compare that with the first half", "and the second half?": both halves (_merge)
         named = _ORDINAL_PART_RE.search(self.last.text)
         if named is None or (m["unit"] and not named["unit"].lower().startswith(m["unit"].lower())):
             return None
