@@ -224,7 +224,8 @@ def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
     if not len(sleep):
         raise ChatError("this night has no sleep, so no sleep onset; ask about a time instead")
     starts = night.epochs.starts
-    onset = float(starts[sleep[0]])
+    # the main sleep period's onset: a 22-h recording's lone afternoon sleep epoch is no onset
+    onset = sleep_onset(night) or float(starts[sleep[0]])
     if time.kind == "before_onset":
         if onset <= 0.0:
             raise ChatError("sleep starts with the recording's first epoch, so nothing lies "
@@ -232,8 +233,7 @@ def onset_side_span(time: TimeSpan, night: LoadedNight) -> tuple[float, float]:
         return 0.0, onset
     final = float(starts[sleep[-1]]) + EPOCH_SEC
     if time.kind == "rem_latency":
-        # sleep onset (of the main sleep period) to the first REM epoch after it: the REM latency
-        onset = sleep_onset(night) or onset
+        # sleep onset to the first REM epoch after it: the REM latency
         rem = np.flatnonzero((night.stages()[0] == STAGES.index("REM")) & (starts >= onset))
         return onset, float(starts[rem[0]]) if len(rem) else final
     if time.kind == "before_final":

@@ -249,6 +249,8 @@ def parse_time(text: str) -> TimeSpan | None:
     """Find the first time expression in ``text``; None when it names no time."""
     if (m := _NESTED_RE.search(text)) and (span := _nested(m, text[m.end():])):
         return span
+    if (span := _counted_hours(text)) is not None and span.within is not None:
+        return span   # "hours 2 to 3 after sleep onset" before "after sleep onset" alone
     return _parse_plain(text)
 
 
@@ -271,16 +273,27 @@ _BEFORE_FINAL_RE = re.compile(r"\b(?:just |right |shortly |in the minutes? )?bef
                               r" (?:awakening|wake[- ]up)\b", re.IGNORECASE)
 
 
+# "hour 4 of sleep", "the third hour after sleep onset": hours counted from sleep onset
+_OF_SLEEP_RE = re.compile(r"\s+(?:of|into|after)\s+(?:(?:the|her|his|their)\s+)?(?:sleep(?:\s+period)?"
+                          r"(?:\s+onset)?|falling\s+asleep)\b", re.IGNORECASE)
+
+
 def _counted_hours(text: str) -> TimeSpan | None:
-    """"hours 3 to 5" (2-5 h into the recording), "hour 2", "the third hour"; else None."""
+    """"hours 3 to 5" (2-5 h into the recording), "hour 2", "the third hour"; counted from
+    sleep onset when followed by "of sleep"; else None."""
     if (m := _HOURS_RANGE_RE.search(text)) and 1 <= int(m.group(1)) <= int(m.group(2)):
-        return TimeSpan("elapsed", (int(m.group(1)) - 1) * 3600.0, int(m.group(2)) * 3600.0, m.group(0))
-    if (m := _HOUR_NUMBER_RE.search(text)) and int(m.group(1)) >= 1:
-        return TimeSpan("elapsed", (int(m.group(1)) - 1) * 3600.0, int(m.group(1)) * 3600.0, m.group(0))
-    if m := _NTH_HOUR_RE.search(text):
-        k = _CYCLE_ORDINALS[m.group(1).lower()]
-        return TimeSpan("elapsed", k * 3600.0, (k + 1) * 3600.0, m.group(0))
-    return None
+        first, last = int(m.group(1)) - 1, int(m.group(2))
+    elif (m := _HOUR_NUMBER_RE.search(text)) and int(m.group(1)) >= 1:
+        first, last = int(m.group(1)) - 1, int(m.group(1))
+    elif m := _NTH_HOUR_RE.search(text):
+        first = _CYCLE_ORDINALS[m.group(1).lower()]
+        last = first + 1
+    else:
+        return None
+    if tail := _OF_SLEEP_RE.match(text, m.end()):
+        return TimeSpan("elapsed", first * 3600.0, last * 3600.0, m.group(0) + tail.group(0),
+                        TimeSpan("after_onset", 0.0, None, "sleep onset"))
+    return TimeSpan("elapsed", first * 3600.0, last * 3600.0, m.group(0))
 
 
 def _parse_plain(text: str) -> TimeSpan | None:

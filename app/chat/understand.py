@@ -1702,6 +1702,10 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
     # "before or after 2 am": each side gets the time.
     body = re.sub(r"\b(before|after)\s+(or|and|vs\.?|versus)\s+(before|after)\s+((?:\d|midnight|noon)[^?]*?)"
                   r"(?=\W*$)", r"\1 \4 \2 \3 \4", body, flags=I)
+    # "hour 1 and hour 4 of sleep": both hours count from sleep onset.
+    body = re.sub(r"\b(hours?\s+\d{1,2})\s+(and|or|vs\.?|versus|with|to)\s+(?:the\s+)?(hours?\s+\d{1,2})"
+                  r"(\s+(?:of|into|after)\s+(?:(?:the|her|his|their)\s+)?sleep(?:\s+period)?(?:\s+onset)?)\b",
+                  r"\1\4 \2 \3\4", body, flags=I)
     # "the first and last cycles" likewise.
     body = re.sub(rf"\b({_ORDINAL_WORD})\s+(and|or|vs\.?|versus)\s+(?:the\s+)?({_ORDINAL_WORD})\s+"
                   r"(?:sleep\s+)?cycles?\b", r"\1 cycle \2 the \3 cycle", body, flags=I)
