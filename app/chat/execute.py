@@ -1900,6 +1900,14 @@ def summary(night: LoadedNight, stat: str | None, more: tuple[str, ...] = (),
                    snoring_in_sleep(night), more, stated=stated)
 
 
+def _asked_stats(q: Query, night: LoadedNight) -> tuple[str | None, tuple[str, ...]]:
+    """The statistic asked and those after it; "what's the REI?" on a night with staged sleep
+    is the REI first (events per hour recorded), then the AHI that such a night reports."""
+    if q.note == "rei" and not stages_guessed(night, night.summary().source):
+        return "rei", ("ahi", *q.more_stats)
+    return q.stat, q.more_stats
+
+
 def span_summary(plan: Plan, night: LoadedNight) -> Summary | Message:
     """"summarize the main sleep period", "summarize the second half": the statistics of that
     span alone, its edges taken as lights off and on."""
@@ -2502,7 +2510,7 @@ _STEPS: dict[Intent, Step] = {
     else scoped_index(p, n) if _scoped(p.query)
     else scoped_sleep(p, n) if p.query.stat in SLEEP_STATS and p.query.scope.time is not None
     else span_summary(p, n) if p.query.scope.time is not None and p.query.stat in _SPAN_STATS
-    else summary(n, p.query.stat, p.query.more_stats, p.query.stated),
+    else summary(n, *_asked_stats(p.query, n), p.query.stated),
     Intent.SHOW: lambda p, n, e: view(p, n),
     Intent.NAVIGATE: lambda p, n, e: _navigate(p, n),
     Intent.MEDICAL: lambda p, n, e: _medical(p, n),

@@ -2117,7 +2117,15 @@ def understand(text: str) -> Query:
             or (query.intent == Intent.SUMMARY and query.stat in ("ahi", "rdi", "rei") and query.scope == Scope())):
         # "is an AHI of 12 bad?": that value on the index's scale, not only the night's
         return replace(query, stated=float(m.group("value")))
+    if (query.intent == Intent.SUMMARY and query.stat == "ahi" and query.scope == Scope() and not query.note
+            and _REI_NAMED_RE.search(text) and not _AHI_NAMED_RE.search(text)):
+        # "what's the REI?": on a night with staged sleep, the REI itself before the AHI
+        return replace(query, note="rei")
     return query
+
+
+_REI_NAMED_RE = re.compile(r"\b(?:rei|respiratory event index)\b", I)
+_AHI_NAMED_RE = re.compile(r"\b(?:o?ahi|apn(?:o)?ea[- ]hypopn(?:o)?ea index)\b", I)
 
 
 # a number and its unit, never a stage's digit ("N3"), a clock time or an age ("a 40-year-old")
