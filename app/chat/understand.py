@@ -3681,6 +3681,10 @@ _TOPIC_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
         # "what's missing from this recording?": its channels, with the slots it has none for
         r"\bwhat(?:'s| is| are)? (?:signals? |channels? |sensors? )?(?:is |are )?missing\b|\b(?:which|what)"
         r" (?:signals?|channels?|sensors?) (?:are|is) (?:missing|absent|not (?:there|recorded))\b|"
+        # "which EOG is missing?", "is the chin EMG missing?": the usual channels the file lacks
+        r"\b(?:which|what|is|are) (?:an? |the |any )?(?:eegs?|eogs?|(?:chin |leg |limb )?emgs?|ecg|ekg"
+        r"|spo2|oximetry|airflow|flow|effort|belts?|position)(?: (?:channels?|leads?|sensors?|signals?|belts?))?"
+        r" (?:is |are )?(?:missing|absent|not (?:there|recorded))\b|"
         r"\b(?:kind|type|sort) of (?:a )?(?:study|recording|test|psg|sleep study)\b"
         # "what is this recording?", "what's this file?": the recording itself
         r"|^\W*what(?:'s| is) (?:this|the) (?:recording|file|edf|study|psg)\W*$|\bis (?:this|it)"
