@@ -465,10 +465,11 @@ class Dialogue:
             return self._near_focus(query)
         if (query.intent == Intent.NORMAL and not query.target and self.last is not None
                 and self.last.intent == Intent.LOCATE and self.last.per and self.last.phenomenon in (
-                    "spindle", "limb_movement", "central_apnea")):
+                    "spindle", "limb_movement", "central_apnea", "rem")):
             # "is that normal for her age?" after the spindle density, "is that high for a
             # child?" after the PLM index or "is that high?" after the central apnea index: what
-            # that rate can be read against (the list's answer says it), not the stage norms
+            # that rate can be read against (the list's answer says it), not the stage norms;
+            # likewise the REM density
             return self._asked_again(query)
         if (query.intent == Intent.NORMAL and not query.target and self.last is not None
                 and self.last.intent == Intent.LOCATE and self.last.share == "central_apnea"):
