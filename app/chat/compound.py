@@ -137,6 +137,12 @@ _OAHI_VS_CAI_RE = re.compile(r"^\W*(?:what(?:'s| is| are| was| were) (?:the )?|c
                              r"|apnea-hypopnea index)|oahi) (?:vs\.?|versus|and|against|compared (?:to|with)) (?:the )?"
                              r"(?:central (?:ahi|apnea-hypopnea index|apnea index)|cai)\W*$", I)
 
+# "does the ODI fit the AHI?", "ODI vs AHI - does it fit?": both indices, then the events each
+# counts alone (the breathing events without a desaturation, the desaturations without one)
+_ODI_FITS_AHI_RE = re.compile(r"^(?=.*\bodi\b)(?=.*\bo?ahi\b).*\b(?:fit|fits|fitting|match|matches|agree|agrees"
+                              r"|consistent|inconsistent|line up|lines up|square|tally|make sense|makes sense|plausible"
+                              r"|add up|adds up)\b", I)
+
 
 def compound(text: str) -> tuple[str, str] | None:
     """The two questions ``text`` stands for, in order, or None when it is one question."""
@@ -150,6 +156,9 @@ def compound(text: str) -> tuple[str, str] | None:
         # (the ODI gives both depths at once, "AHI 3% vs 4%" each hypopnea rule's AHI in one table;
         # "between 3% and 4%" is one range)
         return tuple(f"{m['head']}{depth}%{m['mid']}{m['tail']}" for depth in (m["a"], m["b"]))
+    if _ODI_FITS_AHI_RE.search(text):
+        return ("what are the AHI and the ODI?", "how many apneas and hypopneas had no desaturation and how "
+                "many desaturations had no apnea or hypopnea?")
     if _OAHI_VS_CAI_RE.search(text):
         return "what is the obstructive apnea-hypopnea index?", "what is the central apnea index?"
     if (listed := _list_of_asks(text)) is not None:
