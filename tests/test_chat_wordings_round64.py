@@ -252,8 +252,13 @@ def test_is_this_a_valid_home_sleep_test(demo, cassette_hour, tmp_path) -> None:
     assert float(m[2]) <= min(float(m[3]), float(m[4])) and float(m[3]) == pytest.approx(5.0, abs=0.05)
     whole = last_answer(demo, "is this a valid home sleep test?")
     assert whole.startswith("**Yes**: **"), whole[:100]
+    # an hour with EEG is an attended study, judged by its uses (stop 75): an hour holds too
+    # little of any, and it has no airflow a breathing scorer can read
     lacking = last_answer(cassette_hour, "is the study technically adequate?")
-    assert lacking.startswith("**No**: this recording has no usable airflow and SpO2 channel"), lacking[:100]
+    assert lacking.startswith("**Not adequate for any of its uses**: sleep staging (1.0 h usable), "
+                              "breathing events (no usable airflow"), lacking[:100]
+    home = last_answer(cassette_hour, "is this a valid home sleep test?")
+    assert home.startswith("**No**: this recording has no usable airflow and SpO2 channel"), home[:100]
 
 
 def test_what_pressure_after_cpap_is_treatment(demo) -> None:

@@ -11,12 +11,13 @@ from collections import Counter
 
 import numpy as np
 
+from app.chat.adequacy import study_adequacy
 from app.chat.agreement import paired_kappa, stage_agreement
 from app.chat.borderline import borderline_events, breathing_in_wake
 from app.chat.aspects import Aspect
 from app.chat.inventory import event_inventory
 from app.chat.periods import stage_name
-from app.chat.plan import Plan
+from app.chat.plan import EEG_SLOTS, Plan
 from app.chat.query import Query
 from app.chat.events import unscored_reason
 from app.chat.phenomena import phenomenon, plural
@@ -378,6 +379,9 @@ def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAg
                        unsure_lead=_UNSURE_LEADS[plan.query.note])
     if topic == "patient":
         return _patient(night, plan.query.note)
-    if topic == "quality" and plan.query.note == "validity":
+    if topic == "quality" and plan.query.note in ("validity", "home_validity"):
+        if plan.query.note == "validity" and any(slot in night.epochs.mapping for slot in EEG_SLOTS):
+            # an attended study is judged by what each of its uses needs, not a home test's bar
+            return replace(_quality(night), study_adequacy=study_adequacy(night))
         return replace(_quality(night), adequate=_adequate_hours(night))
     return _TOPICS[topic](night)

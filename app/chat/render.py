@@ -40,7 +40,7 @@ from app.chat.stage_shortfall import NEAR_MISS_PCT
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
 from app.chat.significance import rate_ratio_interval, rate_test
-from app.chat.results import (LIBRARY_SOURCE, RuleMargins, SignOff, BestLead, LeadComparison, PositionNadir, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, StudyAdequacy, RuleMargins, SignOff, BestLead, LeadComparison, PositionNadir, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -4275,6 +4275,8 @@ def _quality_text(r: RecordingFacts, night: LoadedNight) -> str:
             + text)
     if r.adequate is not None:
         text = _adequacy(r.adequate) + "\n\n" + text
+    if r.study_adequacy is not None:
+        text = _study_adequacy(r.study_adequacy, night) + "\n\n" + text
     if r.items:
         text += ("\n\nThe longest flagged stretches (blue):\n" + "\n".join(
             f"- {_span(night, i)} ({i.duration / 60:.1f} min)" for i in r.items[:5]))
@@ -4297,6 +4299,36 @@ def _adequacy(hours: tuple[float | None, float | None, float | None]) -> str:
     return (f"**{'Yes' if both >= HSAT_MIN_HOURS else 'No'}**: **{both:.1f} h** with both a usable "
             f"airflow and a valid SpO2 (airflow usable {flow:.1f} h, SpO2 {spo2:.1f} h), against {guide}. "
             f"Whether the study answers the clinical question is the reading physician's call.")
+
+
+def _study_adequacy(a: StudyAdequacy, night: LoadedNight) -> str:
+    """"Is the study technically adequate?" on a night with EEG: for which uses, then each
+    use's usable hours, then the sleep, REM and supine sleep it sampled."""
+    held = [u.name for u in a.uses if u.hours is not None and u.hours >= HSAT_MIN_HOURS]
+    not_held = [f"{u.name} ({f'no {u.lacking}' if u.lacking else f'{u.hours:.1f} h usable'})"
+                for u in a.uses if u.name not in held]
+    head = (f"**Adequate for {word_list(held)}**" if held else "**Not adequate for any of its uses**")
+    head += f"; **not for {word_list(not_held)}**." if not_held and held else (
+        f": {word_list(not_held)}." if not_held else ".")
+    rows = []
+    for u in a.uses:
+        line = f"- {u.name}: " + (f"**{u.hours:.1f} h** of the {a.recorded_h:.1f} h usable" if u.hours is not None
+                                  else f"no {u.lacking}")
+        if u.without:
+            line += f"; without a {u.without}, REM and wake are harder to tell apart"
+        rows.append(line)
+    supine = (f", **{a.supine_min:.0f} min** of it supine" if a.supine_min is not None else
+              ", with no body position to say how much was supine")
+    sampled = (f"By the {source_name(a.source)} stages, the study sampled **{a.sleep_min / 60:.1f} h** of "
+               f"sleep and **{a.rem_min:.0f} min** of REM{supine}.")
+    if a.sleep_min and not a.rem_min:
+        sampled += " No REM was sampled, so a REM-related apnea would be missed and the AHI may understate it."
+    if a.sleep_min and a.supine_min == 0:
+        sampled += " No supine sleep was sampled, so a positional apnea would be missed and the AHI may understate it."
+    bar = (f"The AASM sets no hours for an in-lab study; the bar here is the {HSAT_MIN_HOURS:g} h of usable "
+           f"signal its guidance asks of a home test (Collop et al. 2007). Whether the study answers the "
+           f"clinical question is the reading physician's call.")
+    return "\n".join([head, "", *rows, "", sampled, "", bar])
 
 
 # The AASM rule each stage is scored by, in our words.

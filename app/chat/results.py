@@ -1369,6 +1369,44 @@ class StagingChannel:
 
 
 @dataclass(frozen=True)
+class StudyUse:
+    """One use of an attended study ("breathing events") and whether its channels held.
+
+    Attributes:
+        name: the use, in words.
+        hours: hours its needed channels were all usable at once; None when one is missing.
+        lacking: the needed channels the study lacks, in words ("" when none).
+        without: channels it reads when present that the study lacks ("" when none).
+    """
+
+    name: str
+    hours: float | None
+    lacking: str = ""
+    without: str = ""
+
+
+@dataclass(frozen=True)
+class StudyAdequacy:
+    """"Is the study technically adequate?" on a night with EEG: each use's usable hours and
+    what sleep the study sampled.
+
+    Attributes:
+        uses: sleep staging, breathing events, leg movements and heart rhythm.
+        recorded_h: hours recorded.
+        sleep_min, rem_min: minutes asleep and in REM by ``source``'s stages.
+        supine_min: minutes asleep supine; None without a readable body position.
+        source: where the stages come from.
+    """
+
+    uses: tuple[StudyUse, ...]
+    recorded_h: float
+    sleep_min: float
+    rem_min: float
+    supine_min: float | None
+    source: str
+
+
+@dataclass(frozen=True)
 class ChannelNeeds:
     """What the machine scorer needs to score one kind of event, and whether this recording
     has it ("what would you need to score apneas?").
@@ -1630,6 +1668,8 @@ class RecordingFacts:
     adequate: tuple[float | None, float | None, float | None] | None = None
     """"Is this a valid home sleep test?": hours of usable airflow, of valid SpO2 and of both
     (None for a channel the night lacks); None when not asked (quality)."""
+    study_adequacy: StudyAdequacy | None = None
+    """"Is the study technically adequate?" on a night with EEG; None when not asked (quality)."""
     unsure_lead: str = ""
     """What a question on the machine staging's doubt asked first: "where" (``items``, its
     uncertain stretches, lead), "stage" (the stage it is least sure of), "" for neither

@@ -3179,7 +3179,8 @@ def _understand(text: str) -> Query:
                 else "where_unsure" if topic == "scoring" and _WHERE_UNSURE_RE.search(text)
                 else "unsure_stage" if topic == "scoring" and _STAGE_UNSURE_RE.search(text)
                 # "is this a valid home sleep test?": the hours of usable airflow and oximetry
-                else "validity" if topic == "quality" and _VALIDITY_RE.search(text) else None)
+                else ("home_validity" if _HOME_TEST_NAMED_RE.search(text) else "validity")
+                if topic == "quality" and _VALIDITY_RE.search(text) else None)
         if differ and _MACHINE_WORD_RE.search(text):
             # "where does YASA disagree with the expert?": the machine's stages, not the model's;
             # "where do the machine and the model disagree?": those two, whatever a human scored
@@ -4772,6 +4773,8 @@ _WHICH_SIDE_SLEPT_RE = re.compile(r"^\W*(?:(?:which|what) side (?:did|does|do|wa
                                   r" |his |their )?(?:left|right)\b).*$", I)
 _SIGNAL_DURING_RE = re.compile(r"\b(?:heart(?: rate)?|pulse|oxygen|spo2|sat(?:uration)?s?|breathing(?: rate)?"
                                r"|snoring)\b(?: \w+)? during\b", I)
+# "is this a valid home sleep test?": judged by the home test's bar whatever the montage
+_HOME_TEST_NAMED_RE = re.compile(r"\b(?:home|hsat|hst|portable|out[- ]of[- ]center)\b", I)
 _VALIDITY_RE = re.compile(r"\b(?:valid|adequate|acceptable|technically (?:adequate|acceptable))\s+(?:home )?(?:sleep )?"
                           r"(?:apnea )?(?:study|test|recording|psg|hsat)\b|\b(?:study|test|recording|psg|hsat) (?:is |was )?"
                           r"(?:valid|adequate|acceptable|technically)\b|\benough (?:good |usable )?data\b", I)
