@@ -32,6 +32,7 @@ from app.chat.periods import REM_MERGE_SEC, stage_name
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, sleep_onset,
                            source_name, span_phrase, stages_guessed)
 from app.chat.eeg_leads import BAND_STAGE
+from sleeplm_core.scoring.microevents import SpindleConfig
 from app.chat.recording import (HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW,
                                confidence_by_stage)
 from app.chat.model_facts import SHIPPED_CHECKS
@@ -411,6 +412,26 @@ MACHINE_K_COMPLEX_F1 = 0.38
 synthetic nights (seeds 9201-9204, stop 42); no real night here has K-complexes scored."""
 
 
+RATED_SLEEP_MIN = 10.0
+"""Minutes asleep a group needs before its rate can be the highest of a split."""
+RATED_HOUR_SLEEP_MIN = 30.0
+"""The same for a clock hour, which is whole everywhere but at the recording's two ends."""
+
+
+def _lone_wake_epochs(r: StagePeriods) -> str:
+    """On a machine staging, how many awakenings are a single 30-s epoch of wake, which YASA
+    mostly calls inside REM (measured on two synthetic nights, seeds 10920 and 11324: 32 of
+    43 such epochs were REM by their true scoring, 8 N1 and 2 wake), and the count without them."""
+    if not r.source.startswith("machine"):
+        return ""
+    lone = sum(p.duration <= EPOCH_SEC for p in r.periods)
+    if not lone:
+        return ""
+    return (f" **{lone}** of them are a single 30-s epoch: the machine staging calls many brief REM or N1 "
+            f"stretches wake (on two synthetic nights, 2 of 43 such epochs were truly wake), so "
+            f"counting wake runs of a minute or more, **{len(r.periods) - lone}** awakenings.")
+
+
 @render.register
 def _(r: EventList, night: LoadedNight) -> Answer:
     where = _where(r.where)
@@ -443,6 +464,14 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                else "") + (f", {i.value:.1f} Hz" if i.unit == "Hz" else "")
             + (f", {i.value:.0f} µV peak to peak" if i.unit == "µV" else "")
             + f", stage {i.stage})" for i in shown) + f"\n\nBy stage{_guessed(night)}: {by_stage}.")
+        if woke := sum(i.stage == "W" for i in r.scored if "spindles_detect" in (i.source or "")):
+            # a spindle in true wake is a false detection: on synthetic night 11324 (stop 75) none
+            # of the 170 in YASA's W epochs overlapped a true spindle (111 were in true wake)
+            parts[-1] += (f" The {woke} in epochs staged W are the least sure: the detector searches all but "
+                          f"sustained wake (a wake run of {SpindleConfig().wake_epochs // 2} min or more), "
+                          f"since restricting it to machine-scored N1-N3 lost true spindles on DREAMS, but "
+                          f"on a synthetic night none of 170 such was a true spindle. Spindle densities "
+                          f"count those in sleep alone.")
         if any("sw_detect in N2" in (i.source or "") for i in r.scored):
             parts[-1] += (" These machine K-complexes are the slow waves YASA's sw_detect finds in "
                           "machine-scored N2, as YASA's author suggests; no validated K-complex "
@@ -1097,7 +1126,7 @@ def _stage_periods(r: StagePeriods, night: LoadedNight) -> Answer:
     elif r.event == "awakenings":
         head = (f"{src}: **{n}** awakening{'s' * (n != 1)}{where} (wake periods after sleep onset "
                 f"and before the last sleep epoch), {sum(p.duration for p in r.periods) / 60:.1f} "
-                f"min in total.")
+                f"min in total.") + _lone_wake_epochs(r)
         focus = r.periods
     elif r.event == "longest":
         best = r.periods[0]
@@ -4923,7 +4952,10 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
                      + ("—" if row.per_hour is None else f"{row.per_hour / per:.1f}") + " | "
                      + ("—" if row.mean_sec is None else seconds(row.mean_sec)) + " |"
                      for row in r.rows)
-    rated = [row for row in r.rows if row.per_hour is not None and row.sleep_min >= 10
+    # an hour's rate is crowned only over half an hour of sleep or more: the recording's first
+    # clock hour may hold 12 min asleep, whose 10 events read 50/h (seed 11526)
+    least = RATED_HOUR_SLEEP_MIN if r.by == "hour" else RATED_SLEEP_MIN
+    rated = [row for row in r.rows if row.per_hour is not None and row.sleep_min >= least
              and not sums_others(row.group)]
     unit = ("events" if r.index in _INDEX_EVENTS or r.index.endswith(" event")
             else f"{r.index} events")
