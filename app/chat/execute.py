@@ -861,6 +861,17 @@ def naps(night: LoadedNight) -> StagePeriods:
 
 
 def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
+    found = _stage_timing(plan, night)
+    model = night.model_view()
+    if found.soremp and found.source not in ("scored", "predicted", "none") and model is not None:
+        # "any SOREMP?" on a machine staging nobody checked: the model's REM latency beside it,
+        # since the verdict turns on which epoch is the first REM (YASA called it wake at 59 %
+        # on seed 11627, whose true REM latency was 4.5 min, and read 30.5 min)
+        found = replace(found, other_latency=_stage_timing(plan, model).latency_min)
+    return found
+
+
+def _stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     q = plan.query
     if q.stage_event == "naps":
         return naps(night)
@@ -1813,8 +1824,10 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
                          bands=bands, by_age=by_age, header_age=header, stated=q.stated)
     if q.phenomenon == "arousal" or q.target == norms.AROUSAL_ROW:
         # "is that high?" after the arousal index: that index against sleepers of the age
+        model = night.model_view() if s.source not in ("scored", "predicted", "none") else None
         return NormCheck(q.age, band, [], s.source, norms.AROUSAL_CITATION, None, where,
-                         header_age=header, arousal=_arousal_index(night), stated=q.stated)
+                         header_age=header, arousal=_arousal_index(night), stated=q.stated,
+                         other_arousal=_arousal_index(model) if model is not None else None)
     if not adult_rule and (Aspect.CHILD in q.aspects or (q.age is not None and q.age < norms.ADULT_AGE)):
         # the adult ranges do not fit a child; the breathing has a pediatric rule
         return NormCheck(q.age, "children", rows, s.source, norms.CITATION, s.ahi, where, asked=asked,
@@ -1825,7 +1838,21 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
                          header_age=header, short_min=s.tib_min, stated=q.stated, adult_rule=adult_rule)
     return NormCheck(q.age, band, rows, s.source, norms.CITATION, s.ahi, where, asked=asked,
                      bands=bands, by_age=by_age, header_age=header, stated=q.stated,
-                     rebound=q.note == "rebound", odi=s.odi, adult_rule=adult_rule)
+                     rebound=q.note == "rebound", odi=s.odi, adult_rule=adult_rule,
+                     other_rows=_model_norm_rows(night, (lo, hi) if where else None, q.age))
+
+
+def _model_norm_rows(night: LoadedNight, span: tuple[int, int] | None, age: int | None) -> dict[str, float]:
+    """The norm rows' values under the model's zero-shot stages, over the same span, where the
+    night's stages are a machine's nobody checked (YASA called 23 single REM epochs wake on
+    seed 11324 and read its WASO above the norm; the true WASO was within it); empty on a
+    human-scored night or before the night is embedded."""
+    model = night.model_view()
+    if night.stages()[1] in ("scored", "predicted", "none") or model is None:
+        return {}
+    s = model.span_summary(*span) if span else model.summary()
+    _, rows = norms.compare_with_norms(s, age, cut_at_onset=span is not None)
+    return {name: value for name, value, *_ in rows}
 
 
 def _obstructive_ahi(night: LoadedNight) -> tuple[float | None, int, float]:

@@ -1112,7 +1112,15 @@ def _stage_periods(r: StagePeriods, night: LoadedNight) -> Answer:
             within = r.latency_min <= SOREMP_MIN
             caveat = (" Short REM latencies also follow sleep deprivation, apnea and some "
                       "medications; this is not a narcolepsy diagnosis." if within else "")
-            head = (f"{'**Yes**' if within else '**No**'}: a sleep-onset REM period (SOREMP) is "
+            verdict = "**Yes**" if within else "**No**"
+            if r.other_latency is not None and (r.other_latency <= SOREMP_MIN) != within:
+                # the two stagings fall on either side of the cut: no verdict from either alone
+                verdict = "**Not settled**"
+                caveat += (f" The model's zero-shot staging puts the first REM **{r.other_latency:.1f} min** "
+                           f"after its sleep onset, {'within' if r.other_latency <= SOREMP_MIN else 'beyond'} "
+                           f"the {SOREMP_MIN:g} min, so the verdict turns on which epoch is the first REM: "
+                           f"look at the signals from sleep onset on (*what stage is the first REM epoch?*).")
+            head = (f"{verdict}: a sleep-onset REM period (SOREMP) is "
                     f"REM within {SOREMP_MIN:g} min of sleep onset (ICSD-3, nocturnal PSG); "
                     f"{head[0].lower()}{head[1:]}{caveat}")
         head += _lone_first_rem(r, night)
@@ -2693,7 +2701,7 @@ def _norm_text(r: NormCheck, who: str) -> str:
     lines = []
     for name, value, unit, low, high in r.rows:
         lines.append(f"- {name}: **{value:.1f} {unit}** — {_against(value, low, high)} the typical "
-                     f"{low:g}–{high:g} {unit}")
+                     f"{low:g}–{high:g} {unit}{_unsettled(r, name, unit, low, high)}")
     if r.no_eeg:
         rei = (f" Its REI is **{r.ahi:.1f}/h** (apneas and hypopneas per hour recorded; "
                f"healthy-sleeper studies usually report below 5/h)." if r.ahi is not None else "")
@@ -2710,7 +2718,7 @@ def _norm_text(r: NormCheck, who: str) -> str:
         name, value, unit, low, high = asked
         text = (f"**{name[0].upper()}{name[1:]}: {value:.1f} {unit}{_share_of(name, unit)}**, "
                 f"{_against(value, low, high)} the typical {low:g}–{high:g} "
-                f"{unit} of healthy sleepers.\n\n{text}")
+                f"{unit} of healthy sleepers{_unsettled(r, name, unit, low, high)}.\n\n{text}")
     if r.ahi is not None and r.asked == norms.BREATHING_ROW:
         # "is that normal?" after the AHI: the index first, with its AASM band
         text = (f"**AHI: {r.ahi:.1f}/h**, {'above' if r.ahi >= 5 else 'within'} the under-5/h "
@@ -2723,9 +2731,27 @@ def _norm_text(r: NormCheck, who: str) -> str:
     if r.ahi is not None:
         text += (f"\n- AHI: **{r.ahi:.1f}/h** (healthy-sleeper studies usually report below "
                  f"5/h)")
+    if any(_unsettled(r, *row[:1], *row[2:]) for row in r.rows):
+        text += (f"\n\n**Not settled** marks a verdict the model's zero-shot staging reads the other way. "
+                 f"How far each has held: {MACHINE_STAGING_CHECKED}; and {MODEL_STAGING_CHECKED}. Neither "
+                 f"settles it alone: look at the signals where the two differ (*where do the stagers "
+                 f"disagree?*).")
     text += (f"\n\nSource: {r.citation} (approximate ranges read from its age trends). This is a "
              f"comparison with healthy sleepers, not a diagnosis.")
     return text
+
+
+def _unsettled(r: NormCheck, name: str, unit: str, low: float, high: float) -> str:
+    """"; **not settled**: the model's staging gives 31.0 min (within)" where the model's
+    stages read the row's verdict the other way; "" otherwise."""
+    if name not in r.other_rows:
+        return ""
+    value = next(v for n, v, *_ in r.rows if n == name)
+    other = r.other_rows[name]
+    if _against(other, low, high) == _against(value, low, high):
+        return ""
+    return (f"; **not settled**: the model's zero-shot staging gives {other:.1f} {unit} "
+            f"({_against(other, low, high)})")
 
 
 def _arousal_norm(r: NormCheck) -> str:
@@ -2752,14 +2778,30 @@ def _arousal_norm(r: NormCheck) -> str:
         return f"{lead} {own}.\n\n{table} This is a comparison with healthy sleepers, not a diagnosis."
     if index is None:
         return f"{own}.\n\n{table}"
-    return (f"{own}: {_against_mean(index, mean, label, r)}.\n\n{table} This is a comparison with "
-            f"healthy sleepers, not a diagnosis.")
+    return (f"{own}: {_against_mean(index, mean, label, r)}{_arousal_unsettled(r, index, mean)}.\n\n{table} "
+            f"This is a comparison with healthy sleepers, not a diagnosis.")
+
+
+def _arousal_unsettled(r: NormCheck, index: float, mean: float) -> str:
+    """"; **not settled**: ..." where the model's stages put the arousal index on the other side
+    of the mean (which epochs are sleep decides which arousals count: YASA's wake epochs left 37
+    arousals out on seed 11526, 15.7/h against a true 23.1/h); "" otherwise."""
+    if r.other_arousal is None or r.other_arousal[0] is None:
+        return ""
+    other, n, asleep = r.other_arousal
+    if _mean_side(other, mean) == _mean_side(index, mean):
+        return ""
+    return (f"; **not settled**: under the model's zero-shot stages it is {other:.1f}/h ({n} arousals in "
+            f"{asleep:.0f} min asleep), since arousals in epochs a staging calls wake are not counted")
+
+
+def _mean_side(value: float, mean: float) -> str:
+    return "close" if abs(value - mean) <= 0.1 * mean else "above" if value > mean else "below"
 
 
 def _against_mean(value: float, mean: float, label: str, r: NormCheck) -> str:
     """"**above the mean of 17.8/h** of healthy sleepers aged 40-59 years (...)"."""
-    way = ("close to the" if abs(value - mean) <= 0.1 * mean else "above the" if value > mean
-           else "below the")
+    way = {"close": "close to the", "above": "above the", "below": "below the"}[_mean_side(value, mean)]
     return (f"**{way} mean of {mean:g}/h** of healthy sleepers aged {label} ({r.age} years"
             f"{_header_age(r)})")
 

@@ -261,6 +261,9 @@ class StagePeriods:
     window_asked: str = ""
     trend_asked: str = ""
     persistent: bool = False
+    other_latency: float | None = None
+    """When a SOREMP was asked on a machine staging nobody checked: the REM latency (min) under
+    the model's zero-shot stages, None otherwise."""
 
 
 @dataclass
@@ -765,6 +768,13 @@ class NormCheck:
     that normal?" after the ODI); None without oximetry."""
     adult_rule: bool = False
     """"What's the adult cut-off?": the AHI on the adult scale, a child's night too."""
+    other_arousal: tuple[float | None, int, float] | None = None
+    """``arousal`` under the model's zero-shot stages, where the stages are a machine's nobody
+    checked (arousals in epochs it calls wake are not counted); None otherwise."""
+    other_rows: dict[str, float] = field(default_factory=dict)
+    """Each row's value under the model's zero-shot stages, where the rows rest on a machine
+    staging nobody checked (a verdict the two stagings read differently is not settled);
+    empty on a human-scored night."""
 
 
 @dataclass
