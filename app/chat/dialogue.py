@@ -14,7 +14,7 @@ from app.chat.aspects import Aspect, named_apnea_type
 from app.chat.glossary import term
 from app.chat.norms import AROUSAL_ROW, BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import article, find_phenomenon, phenomenon, plural
-from app.chat.plan import length_text
+from app.chat.plan import length_text, scope_text
 from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, Ref, Scope, transition_sides, two_stages
 from app.chat.measures import measure_name, names_measure
 from app.chat.results import LIBRARY_SOURCE, Item
@@ -1401,6 +1401,13 @@ class Dialogue:
                 and len(self.items) <= 1):
             # "what stage was 03:00?", then "and the next one": the epoch after it, staged
             return f"what stage is epoch {self.viewed + (-1 if m['way'].lower().startswith(('prev', 'last', 'one before')) else 1)}?"
+        if (_LATER_PERIODS_RE.search(text) and self.last is not None and self.last.per
+                and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types):
+            # "REM density?", then "is it higher in later REM periods?": the rate in each cycle,
+            # not REM against NREM
+            if phen.key == "rem":
+                return "REM density in each REM period"
+            return f"{plural(phen.title.lower())} per {self.last.per} in each sleep cycle"
         if (terse := self._terse(text)) is not None:
             return terse
         if (_BY_MODEL_RE.search(text) and self.last is not None and self.last.text
@@ -2196,6 +2203,17 @@ class Dialogue:
             return f"compare {phen.title.lower()} {m['what']} in {a} and {b}"
         if (verdict := self._ratio_verdict(text)) is not None:
             return verdict
+        if ((m := _BARE_WITH_RE.match(text)) and self.last is not None and self.last.intent == Intent.LOCATE
+                and not self.last.together and (phen := phenomenon(self.last.phenomenon)) is not None
+                and phen.event_types and phen.key not in ("desaturation", "arousal")):
+            # "how many hypopneas?", then "with 4% desat?": those with one, not every desaturation
+            depth = f"{m['depth']}% " if m["depth"] else ""
+            where = scope_text(self.last.scope)
+            return f"how many {plural(phen.title.lower())}{' ' + where if where else ''} had {article(depth + 'desaturation')}?"
+        if ((m := _BARE_STAGE_RE.match(text)) and self.last is not None and self.last.stat in INDEX_STATS
+                and self.last.intent in (Intent.SUMMARY, Intent.BREAKDOWN)):
+            # "rem ahi?", then "nrem?": the index again in that stage, as "and in NREM?" asks
+            return f"and in {m['stage']}?"
         if not self.items or self.last is None:
             return None
         focused = self._one_in_focus() or self.cursor >= 0
@@ -3052,6 +3070,17 @@ _PART_ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|last|fin
 _ORDINAL_PART_RE = re.compile(rf"\b(?P<ord>{_PART_ORDINALS}) (?P<unit>{_PART_UNITS})\b", re.I)
 _OTHER_PART_RE = re.compile(rf"^\W*(?:and |what about |how about |now )?(?:in |during |for )?the (?P<ord>{_PART_ORDINALS}"
                             rf"|other)(?: (?P<unit>{_PART_UNITS}))?\W*$", re.I)
+# "with 4% desat?", "and with a desaturation?": after a list of events, those carrying one
+# (an arousal is the merge's, which keeps the list's scope)
+_BARE_WITH_RE = re.compile(r"^\W*(?:and\s+|how many\s+|only\s+)?with\s+(?:an?\s+)?(?:(?P<depth>\d(?:\.\d)?)\s*%\s*)?"
+                           r"(?P<what>desat\w*)\W*$", re.I)
+# "is it higher in later REM periods?", "does it rise across the cycles?": after a rate
+_LATER_PERIODS_RE = re.compile(r"\b(?:it|they|that|this|those|these)\b.*\b(?:later|earlier|successive|each|every"
+                               r"|the last|the first)\s+(?:rem\s+|nrem\s+|sleep\s+)?(?:periods?|cycles?)\b"
+                               r"|\b(?:it|they|that)\b.*\b(?:rise|rises|increase|increases|fall|falls|drop|drops)"
+                               r"\s+(?:across|over|through)\s+the\s+(?:night|cycles?|rem periods?)\b", re.I)
+# "nrem?", "and rem?", "n2": a stage alone, after an index
+_BARE_STAGE_RE = re.compile(r"^\W*(?:and\s+)?(?:in\s+)?(?P<stage>nrem|non[- ]rem|rem|n1|n2|n3|stage [123])\W*$", re.I)
 _RATIO_RE = re.compile(r"^\W*(?:and |so |what(?:'s| is| was) )?(?:the )?ratio\W*$", re.I)
 _BARE_WHY_RE = re.compile(r"^\W*(?:but |and |so )?why(?: not| so| is that| is it)?\W*$", re.I)
 _VERDICT_ASKED_RE = re.compile(r"\b(?:rem[- ]related|positional)\b", re.I)

@@ -1,0 +1,65 @@
+"""Learner's English and a technician's clipped forms read as the question they ask, before
+understanding: "how many time she wake up?" is "how many times did she wake up?", "which hour
+was most bad?" is "which hour was worst?", "sure?" is "how sure are you?".
+
+Each form is a whole-question pattern or a fixed phrase, so a question already in standard
+English is never touched; typos are :mod:`app.chat.spelling`'s.
+"""
+
+from __future__ import annotations
+
+import re
+
+I = re.IGNORECASE
+_WHO = r"(?:she|he|they|the patient|patient|the sleeper|him|her)"
+
+# (pattern, what it reads as), tried in order on the whole question
+_WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "she wake up how many time in night?", "how many time she wake up?"
+    (re.compile(rf"^\W*(?:{_WHO}\s+)?(?:wake|wakes|woke|waked)\s+up\s+how\s+many\s+times?\b[^?]*\W*$"
+                rf"|^\W*how\s+many\s+times?\s+(?:{_WHO}\s+)?(?:wake|wakes|woke|waked)(?:\s+up)?\b[^?]*\W*$", I),
+     "how many times did she wake up?"),
+    # "how long she sleep?", "how long she sleep total?", "how much she sleep in all?"
+    (re.compile(rf"^\W*how\s+(?:long|much(?:\s+time)?)\s+{_WHO}\s+(?:sleep|sleeps|slept)(?:\s+(?:in\s+)?"
+                r"(?:total|all|the night|night))?\W*$", I), "what was the total sleep time?"),
+    # "why she wake up so much?"
+    (re.compile(rf"^\W*why\s+{_WHO}\s+(?:wake|wakes|woke)\s+up\b", I), "why did she wake up so much?"),
+    # "is there a positional component?", "any positional component to it?"
+    (re.compile(r"^\W*(?:is\s+there|any|does\s+(?:it|she|he|the\s+osa)\s+have)\s+(?:a\s+)?positional\s+(?:component"
+                r"|element|aspect|factor|influence|effect|dependence|pattern)(?:\s+(?:to|in)\s+(?:it|this|her\s+osa"
+                r"|the\s+(?:osa|apnea|apnoea|breathing|ahi)))?\W*$", I), "is the apnea positional?"),
+    # "is she sleep on back more bad?", "the breathing more bad on back?"
+    (re.compile(r"\bon\s+(?:her\s+|his\s+|the\s+)?back\b.{0,20}\bmore\s+bad\b"
+                r"|\bmore\s+bad\b.{0,20}\bon\s+(?:her\s+|his\s+|the\s+)?back\b", I),
+     "is the breathing worse on the back?"),
+    # "sure?", "u sure?", "you sure about that?"
+    (re.compile(r"^\W*(?:(?:are\s+)?(?:u|you|ya)\s+)?sure(?:\s+about\s+(?:that|it|this))?\W*$", I),
+     "how sure are you?"),
+    # "nadir when", "spo2 nadir when?", "lowest sat when"
+    (re.compile(r"^\W*(?:(?:the\s+)?(?:spo2|sat\w*|oxygen|o2)\s+)?(?:nadir|lowest(?:\s+(?:spo2|sat\w*|oxygen|o2))?)"
+                r"\s+when\W*$", I), "when was the SpO2 nadir?"),
+)
+
+# phrases inside a question: learner's comparatives and clipped positions
+_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "is that positional then?": a verdict on the last figure, not a question about a moment
+    (re.compile(r"\b(positional|rem[- ]related|rem[- ]dependent|supine[- ]dependent|significant|severe|moderate"
+                r"|mild|normal|abnormal|central|obstructive)\s+then\b", I), r"\1"),
+    (re.compile(r"\bmost\s+bad\b", I), "worst"),
+    (re.compile(r"\bmore\s+bad\b", I), "worse"),
+    (re.compile(r"\bmost\s+good\b", I), "best"),
+    (re.compile(r"\bmore\s+good\b", I), "better"),
+    (re.compile(r"\bnon[- ]?supin\b", I), "non-supine"),
+    (re.compile(r"\bsupin\b", I), "supine"),
+    (re.compile(r"\bon\s+(?:the\s+|her\s+|his\s+)?belly\b", I), "prone"),
+)
+
+
+def standard_english(text: str) -> str:
+    """``text`` as standard English where it is a learner's or clipped form; else unchanged."""
+    for pattern, reading in _WHOLE:
+        if pattern.search(text):
+            return reading
+    for pattern, reading in _PHRASES:
+        text = pattern.sub(reading, text)
+    return text
