@@ -294,3 +294,29 @@ def test_is_it_higher_in_later_rem_periods_is_the_rate_per_period(demo) -> None:
     """It compared REM with NREM (ratio 2606) after the REM density."""
     text = last_answer(demo, "what is the REM density?", "is it higher in later REM periods?")
     assert text.startswith("Rapid eye movements by sleep cycle") and "NREM" not in text
+
+
+@pytest.mark.parametrize("text, read", [
+    ("when it happen?", "when did it happen?"),
+    ("what sleep she was?", "what stage was she in?"),
+    ("the oxygen after?", "what happened to the oxygen after it?"),
+])
+def test_learners_follow_ups_on_one_event(text: str, read: str) -> None:
+    from app.chat.learner import standard_english
+    assert standard_english(text) == read
+
+
+def test_is_that_too_much_for_an_age_is_the_norm_at_that_age() -> None:
+    """"n3 %", then "is that too much for 33?" was off the recording."""
+    query = understand("is that too much for 33?")
+    assert (query.intent.value, query.age) == ("normal", 33)
+
+
+def test_what_type_was_it_with_one_event_shown_is_that_events_type(demo) -> None:
+    """It answered that the last answer listed no events of more than one type."""
+    night, _ = demo
+    text = last_answer(demo, "show me the longest apnea", "what type was it?")
+    apneas = [e for e in night.scored_events()[0] if e.type.endswith("apnea")]
+    longest = max(apneas, key=lambda e: e.duration)
+    assert f"The {longest.type.replace('_', ' ')} at **{clock(night, longest.onset)}" in text
+    assert "more than one type" not in text

@@ -399,6 +399,9 @@ class Dialogue:
             if self.last is None or not ((phen := phenomenon(self.last.phenomenon)) and phen.event_types):
                 raise NothingToReferTo("no_needs")
             return replace(query, phenomenon=phen.key, ref=Ref.NONE, by_rule=True)
+        if query.note == "by_type" and self.items and self._one_in_focus() and _IT_SINGULAR_RE.search(query.text):
+            # "what type was it?" with one event shown: that event, whose answer names its type
+            return Query(Intent.DESCRIBE, query.text, ref=Ref.ITEM, by_rule=True)
         if query.note == "by_type":
             # "what types were they?" after a list of apneas: that list, counted by type
             if self.last is None or self.last.intent != Intent.LOCATE or not (
@@ -3074,6 +3077,8 @@ _OTHER_PART_RE = re.compile(rf"^\W*(?:and |what about |how about |now )?(?:in |d
 # (an arousal is the merge's, which keeps the list's scope)
 _BARE_WITH_RE = re.compile(r"^\W*(?:and\s+|how many\s+|only\s+)?with\s+(?:an?\s+)?(?:(?P<depth>\d(?:\.\d)?)\s*%\s*)?"
                            r"(?P<what>desat\w*)\W*$", re.I)
+# "what type was it?", "what kind is this one?": one event, not a list
+_IT_SINGULAR_RE = re.compile(r"\b(?:was|is)\s+(?:it|this|that)(?:\s+one)?\b", re.I)
 # "is it higher in later REM periods?", "does it rise across the cycles?": after a rate
 _LATER_PERIODS_RE = re.compile(r"\b(?:it|they|that|this|those|these)\b.*\b(?:later|earlier|successive|each|every"
                                r"|the last|the first)\s+(?:rem\s+|nrem\s+|sleep\s+)?(?:periods?|cycles?)\b"

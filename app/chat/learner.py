@@ -32,6 +32,12 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bon\s+(?:her\s+|his\s+|the\s+)?back\b.{0,20}\bmore\s+bad\b"
                 r"|\bmore\s+bad\b.{0,20}\bon\s+(?:her\s+|his\s+|the\s+)?back\b", I),
      "is the breathing worse on the back?"),
+    # "when it happen?", "what sleep she was?", "the oxygen after?": of the event just shown
+    (re.compile(r"^\W*when\s+(?:it|that|this)\s+(?:happen|happens|happened)\W*$", I), "when did it happen?"),
+    (re.compile(rf"^\W*what\s+(?:sleep|stage)\s+{_WHO}\s+(?:was|were|is)(?:\s+in)?\W*$", I),
+     "what stage was she in?"),
+    (re.compile(r"^\W*(?:and\s+)?(?:the\s+)?(?:oxygen|spo2|sat\w*)\s+after(?:\s+(?:it|that))?\W*$", I),
+     "what happened to the oxygen after it?"),
     # "sure?", "u sure?", "you sure about that?"
     (re.compile(r"^\W*(?:(?:are\s+)?(?:u|you|ya)\s+)?sure(?:\s+about\s+(?:that|it|this))?\W*$", I),
      "how sure are you?"),
