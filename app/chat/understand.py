@@ -26,6 +26,7 @@ from app.chat.phenomena import (PHENOMENA, STAGE_HALLMARK, Phenomenon, article, 
 from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, THRESHOLD_BY, LIST_ALL, Condition, Intent, Query,
                             Ref, Scope)
 from app.chat.semantic import PhraseBank
+from app.chat.judgement import judged
 from app.chat.learner import standard_english
 from app.chat.spelling import repair
 from app.chat.timespan import NUMBER_WORDS, TimeSpan, parse_time, period_stage
@@ -1999,7 +2000,7 @@ _COMPUTED_HERE_RE = re.compile(r"\b(?:computed|calculated|derived|defined|measur
                                r"[\w -]+?)?(?P<here>\s+here)\W*$", I)
 _FOR_AN_AGE_RE = re.compile(r"^\W*(?:(?P<what>[a-z][\w %]{1,30}?)\s*(?:[-–:,]|\.\.\.)\s*)?(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|it|this)(?: \w+)? (?:normal|low|high|ok|okay|bad"
                             r"|good|short|long|too low|too high|too short|too long|too much|too little|a lot|little|much|abnormal"
-                            r") for (?:an? )?(?P<age>\d{1,3})(?: ?y/?o| ?years?(?: old)?|[- ]year[- ]old)?\W*$",
+                            r") for (?P<age>\d{1,3})(?: ?y/?o)?\W*$",
                             I)
 """A figure against an age given as a bare number ("is that low for 55?"); "for an 8 year old" is
 read where the age's words are (a child's rules)."""
@@ -2044,7 +2045,9 @@ _WHAT_IF_STAGER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what (?:if|would (?:it|th
 
 def understand(text: str) -> Query:
     """Read one chat message into a :class:`Query`; never raises."""
-    plain = standard_english(_STYLE_RE.sub("", text).strip())
+    # a learner's or a clinician's wording is read as the question it stands for, words included
+    text = judged(standard_english(text.strip()))
+    plain = _STYLE_RE.sub("", text).strip()
     for pattern, words in _EARLY_WORDINGS:
         plain = pattern.sub(words, plain)
     query = _read(plain if plain else text)
