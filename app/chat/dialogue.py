@@ -1404,6 +1404,11 @@ class Dialogue:
                 and len(self.items) <= 1):
             # "what stage was 03:00?", then "and the next one": the epoch after it, staged
             return f"what stage is epoch {self.viewed + (-1 if m['way'].lower().startswith(('prev', 'last', 'one before')) else 1)}?"
+        if (_BARE_POSITION_RE.match(text) and self.last is not None and self.last.signal
+                and self.last.rank in ("lowest", "highest") and self.last.intent == Intent.MEASURE):
+            # "the SpO2 nadir?", then "and the position?": the position at that moment, not the
+            # night's positions
+            return "what position was she in then?"
         if (_LATER_PERIODS_RE.search(text) and self.last is not None and self.last.per
                 and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types):
             # "REM density?", then "is it higher in later REM periods?": the rate in each cycle,
@@ -2723,7 +2728,7 @@ _HOW_MANY_OF_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<ask>how many|what 
 fraction were respiratory?")."""
 _HOW_SURE_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:sure|confident|certain) (?:is|are|was) (?:that|it|this|you"
                                r"|the staging|yasa)(?: about (?:it|that|this|that one|this one))?(?: one)?\W*$", re.I)
-_BARE_POSITION_RE = re.compile(r"^\W*(?:and |so )?(?:what |which )?(?:body |sleeping )?position(?: then| there| was"
+_BARE_POSITION_RE = re.compile(r"^\W*(?:and |so )?(?:what |which |the |her |his )?(?:body |sleeping )?position(?: then| there| was"
                                r" (?:she|he|they|the patient) in)?\W*$", re.I)
 
 

@@ -38,6 +38,11 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
      "what stage was she in?"),
     (re.compile(r"^\W*(?:and\s+)?(?:the\s+)?(?:oxygen|spo2|sat\w*)\s+after(?:\s+(?:it|that))?\W*$", I),
      "what happened to the oxygen after it?"),
+    # "which hour of sleep was worst?", "which hour most bad?": the breathing's worst clock hour
+    (re.compile(r"^\W*which\s+hour(?:\s+of\s+(?:the\s+)?(?:sleep|night))?\s+(?:was\s+|is\s+)?(?:the\s+)?(?:worst"
+                r"|most\s+bad)\W*$", I), "which hour was worst?"),
+    (re.compile(r"^\W*which\s+hour(?:\s+of\s+(?:the\s+)?(?:sleep|night))?\s+(?:was\s+|is\s+)?(?:the\s+)?(?:best"
+                r"|most\s+good)\W*$", I), "which hour had the lowest AHI?"),
     # "sure?", "u sure?", "you sure about that?"
     (re.compile(r"^\W*(?:(?:are\s+)?(?:u|you|ya)\s+)?sure(?:\s+about\s+(?:that|it|this))?\W*$", I),
      "how sure are you?"),
