@@ -605,6 +605,21 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                    track_label=r.track_label)
 
 
+def _model_stage_apart(night: LoadedNight, at: float, shown: str | None = None) -> str:
+    """"; the model's zero-shot staging reads that epoch REM, so its stage is not settled" where a
+    machine staging nobody checked and the model's stages differ at ``at`` (s); "" otherwise
+    (seed 11829: YASA put the night's nadir and longest apnea in W, the truth and the model REM)."""
+    stages, source = night.stages()
+    if source in ("scored", "predicted", "none") or night.predicted is None:
+        return ""
+    i = night.epoch_at(at)
+    model = int(night.predicted[i])
+    said = shown or (STAGES[int(stages[i])] if 0 <= int(stages[i]) < len(STAGES) else "")
+    if not 0 <= model < len(STAGES) or STAGES[model] == said:
+        return ""
+    return f"; the model's zero-shot staging reads that epoch **{STAGES[model]}**, so its stage is not settled"
+
+
 def _one_ranked(night: LoadedNight, r: EventList, where: str) -> str:
     """The one event a ranked question asked for, by what ranked it ("how long was her longest
     apnea?": its length; "the deepest desaturation": its drop) and whether another ties it;
@@ -618,7 +633,8 @@ def _one_ranked(night: LoadedNight, r: EventList, where: str) -> str:
         size, shared = f"fell **{top.value:.1f} %** below its baseline", f"drop, **{top.value:.1f} %**"
     else:
         return ""
-    one = f"{_span(night, top)} ({top.label}, {seconds(top.duration)}, stage {top.stage})"
+    one = (f"{_span(night, top)} ({top.label}, {seconds(top.duration)}, stage {top.stage})"
+           f"{_model_stage_apart(night, top.start, top.stage)}")
     if tied:
         # "where is the clearest spindle?" on a night of 2-s spindles: no one of them stands out
         return (f"**{tied + 1}** of the {len(r.scored)} {_events(r.name)}{where} share the {r.order} "
@@ -1373,7 +1389,8 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     if r.focus:  # "when was the lowest saturation?": when, and in which stage
         at = r.low_at if r.focus == "lowest" else r.high_at
         text += (f"\n\nThe {r.focus} value falls at **{clock(night, at)}** (epoch "
-                 f"{night.epoch_at(at)}), in **{stage_at(night, at)}**{_guessed(night)}.")
+                 f"{night.epoch_at(at)}), in **{stage_at(night, at)}**{_guessed(night)}"
+                 f"{_model_stage_apart(night, at)}.")
     if r.focus == "lowest" and r.unit == "°C":
         if r.smooth_low is not None:
             text += (f" The lowest 30-min mean, which one reading's noise cannot set, is "
