@@ -320,3 +320,67 @@ def test_what_type_was_it_with_one_event_shown_is_that_events_type(demo) -> None
     longest = max(apneas, key=lambda e: e.duration)
     assert f"The {longest.type.replace('_', ' ')} at **{clock(night, longest.onset)}" in text
     assert "more than one type" not in text
+
+
+@pytest.mark.parametrize("text, read", [
+    # each gave a list or a dump with no judgement
+    ("Should the central apneas concern me?", "does she have central sleep apnea?"),
+    ("Are the central apneas significant enough to change management?", "does she have central sleep apnea?"),
+    ("Is the N2 excess meaningful?", "is the N2 normal?"),
+    ("Should REM-related OSA be mentioned in the report?", "is the apnea REM-related?"),
+    ("Is the T90 clinically significant?", "is her oxygen normal?"),
+    ("Is the sleep efficiency acceptable?", "is the sleep efficiency normal?"),
+    ("Is there any sleep apnea at all?", "does she have sleep apnea?"),
+    # "not about this recording"
+    ("Would you order an MSLT?", "would you recommend an MSLT?"),
+    # left as asked
+    ("how many central apneas?", "how many central apneas?"),
+    ("compare central vs obstructive apneas, is that significant?",
+     "compare central vs obstructive apneas, is that significant?"),
+])
+def test_judgement_questions_read_as_the_question_holding_the_judgement(text: str, read: str) -> None:
+    from app.chat.judgement import judged
+    assert judged(text) == read
+
+
+def test_should_rem_related_osa_be_reported_gives_the_rules_verdict(demo) -> None:
+    text = last_answer(demo, "Should REM-related OSA be mentioned in the report?")
+    assert re.match(r"\*\*(?:Yes|No)[^*]*\*\*", text) and "Mokhlesi" in text
+
+
+@pytest.mark.parametrize("text, read", [
+    # the longest N1 period ("worst sleep"), and the longest N3 for "best"
+    ("which hour of sleep was worst?", "which hour was worst?"),
+    ("which hour most bad?", "which hour was worst?"),
+    ("which hour of the night was best?", "which hour had the lowest AHI?"),
+])
+def test_which_hour_was_worst_or_best_reads_the_hourly_rate(text: str, read: str) -> None:
+    from app.chat.learner import standard_english
+    assert standard_english(text) == read
+    assert understand(text).by == "hour"
+
+
+def test_the_nadirs_machine_stage_is_not_settled_where_the_model_reads_another(demo_unscored) -> None:
+    """Seed 11829: the nadir was placed "in **W**" by YASA, flatly; the truth and the model said REM."""
+    from dataclasses import replace
+    from app.chat.render import stage_at
+
+    night, engine = demo_unscored
+    text = last_answer(demo_unscored, "when was the lowest SpO2?")
+    at = re.search(r"The lowest value falls at \*\*([\d:]+)\*\* \(epoch (\d+)\)", text)
+    epoch = int(at[2])
+    machine = stage_at(night, night.epochs.starts[epoch])
+    other = "REM" if machine != "REM" else "N2"
+    predicted = np.asarray(night.stages()[0]).astype(np.int8).copy()
+    predicted[epoch] = ["W", "N1", "N2", "N3", "REM"].index(other)
+    apart = last_answer((replace(night, predicted=predicted, _summary={}), engine), "when was the lowest SpO2?")
+    assert f"in **{machine}**; the model's zero-shot staging reads that epoch **{other}**, so its stage is not settled" in apart
+    same = last_answer((_same_stagings(night), engine), "when was the lowest SpO2?")
+    assert "not settled" not in same
+
+
+def test_and_the_position_after_the_nadir_is_the_position_then(demo) -> None:
+    """It gave the whole night's position table."""
+    then = last_answer(demo, "when was the lowest SpO2?", "what position was she in then?")
+    assert then.startswith("Body position: **")
+    assert last_answer(demo, "when was the lowest SpO2?", "and the position?") == then
