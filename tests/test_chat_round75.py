@@ -384,3 +384,33 @@ def test_and_the_position_after_the_nadir_is_the_position_then(demo) -> None:
     then = last_answer(demo, "when was the lowest SpO2?", "what position was she in then?")
     assert then.startswith("Body position: **")
     assert last_answer(demo, "when was the lowest SpO2?", "and the position?") == then
+
+
+@pytest.mark.parametrize("text, read", [
+    # second probe: each gave another measure or nothing
+    ("he wake up many time, is normal?", "how many times did she wake up?"),
+    ("how many time oxygen go down?", "how many desaturations?"),
+    ("and the breathing on back?", "what is the supine AHI?"),
+    ("she have apnea bad or not?", "how severe is the sleep apnea?"),
+])
+def test_more_learners_forms(text: str, read: str) -> None:
+    from app.chat.learner import standard_english
+    assert standard_english(text) == read
+
+
+@pytest.mark.parametrize("text, read", [
+    # it was read over the epoch on screen: "0.0 per hour of the 0.0 h asleep"
+    ("is this Cheyne-Stokes?", "any Cheyne-Stokes breathing?"),
+    # it repeated the index
+    ("is the arousal index reliable?", "how were the arousals scored?"),
+    ("are the spindles accurate?", "how were the spindles scored?"),
+])
+def test_pattern_and_reliability_questions(text: str, read: str) -> None:
+    from app.chat.judgement import judged
+    assert judged(text) == read
+    assert understand(text).text == read
+
+
+def test_is_the_arousal_index_reliable_gives_the_detectors_rule_and_check(demo_unscored) -> None:
+    text = last_answer(demo_unscored, "is the arousal index reliable?")
+    assert "The machine scorer's rule" in text and "How well it finds them" in text

@@ -32,6 +32,14 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "is there any sleep apnea at all?"
     (re.compile(r"^\W*(?:is there|does (?:she|he|they|the patient) have) (?:any )?(?:sleep )?apn(?:o)?ea(?: at all)?\W*$", I),
      "does she have sleep apnea?"),
+    # "is this Cheyne-Stokes?": a pattern of runs over hours, which no one epoch shows
+    (re.compile(r"^\W*(?:is|was)\s+(?:this|that|it)\s+(?:a\s+)?(?:cheyne[- ]stokes|csr|periodic breathing)"
+                r"(?:\s+(?:breathing|respiration))?\W*$", I), "any Cheyne-Stokes breathing?"),
+    # "is the arousal index reliable?", "are the spindles accurate?": how they were found and how
+    # well that did where it was checked
+    (re.compile(r"^\W*(?:is|are)\s+(?:the\s+)?(?P<what>arousal index|arousals|spindles?|k[- ]complexes|slow waves"
+                r"|limb movements|leg movements|plms|hypopneas|apneas|desaturations)\s+(?:count\s+)?(?:reliable|accurate"
+                r"|trustworthy|believable|right|correct|valid)\W*$", I), "how were the {what} scored?"),
     # "would you order an MSLT?", "is an MSLT indicated?"
     (re.compile(r"^(?=.*\b(?:mslt|mwt|multiple sleep latency test)\b)(?=.*\b(?:order|indicated|need\w*|recommend\w*"
                 r"|should|request|warranted|worth)\b)", I), "would you recommend an MSLT?"),
@@ -41,8 +49,9 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
 def judged(text: str) -> str:
     """``text`` read as the question that answers its judgement; else unchanged."""
     for pattern, reading in _READINGS:
-        if pattern.search(text):
-            return reading
+        if m := pattern.search(text):
+            what = (m.groupdict().get("what") or "").lower()
+            return reading.format(what="arousals" if what == "arousal index" else what)
     if (m := re.search(rf"\b{_STAGE}\s+(?:excess|increase|deficit|reduction|shortage|surplus)\b"
                        rf"|\b(?:excess|increased|reduced|decreased|too much|too little)\s+{_STAGE.replace('stage', 's2')}\b",
                        text, I)) and re.search(rf"\b(?:{_JUDGED}|normal|abnormal)\b", text, I):

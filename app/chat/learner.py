@@ -43,6 +43,17 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"|most\s+bad)\W*$", I), "which hour was worst?"),
     (re.compile(r"^\W*which\s+hour(?:\s+of\s+(?:the\s+)?(?:sleep|night))?\s+(?:was\s+|is\s+)?(?:the\s+)?(?:best"
                 r"|most\s+good)\W*$", I), "which hour had the lowest AHI?"),
+    # "he wake up many time, is normal?": the count first
+    (re.compile(rf"^\W*(?:{_WHO}\s+)?(?:wake|wakes|woke)\s+up\s+(?:many|much|a lot|so many|so much)(?:\s+times?)?\b", I),
+     "how many times did she wake up?"),
+    # "how many time oxygen go down?"
+    (re.compile(r"^\W*how\s+many\s+times?\s+(?:the\s+|her\s+|his\s+)?(?:oxygen|spo2|sat\w*|o2)\s+(?:go|goes|went"
+                r"|drop|drops|dropped|fall|falls|fell)(?:\s+(?:down|low))?\W*$", I), "how many desaturations?"),
+    # "and the breathing on back?"
+    (re.compile(r"^\W*(?:and\s+)?(?:the\s+)?breathing\s+on\s+(?:the\s+|her\s+|his\s+)?back\W*$", I),
+     "what is the supine AHI?"),
+    # "she have apnea bad or not?"
+    (re.compile(r"\bapn(?:o)?ea\w*\s+(?:bad|serious|severe|strong)\s+or\s+not\b", I), "how severe is the sleep apnea?"),
     # "sure?", "u sure?", "you sure about that?"
     (re.compile(r"^\W*(?:(?:are\s+)?(?:u|you|ya)\s+)?sure(?:\s+about\s+(?:that|it|this))?\W*$", I),
      "how sure are you?"),
