@@ -414,3 +414,19 @@ def test_pattern_and_reliability_questions(text: str, read: str) -> None:
 def test_is_the_arousal_index_reliable_gives_the_detectors_rule_and_check(demo_unscored) -> None:
     text = last_answer(demo_unscored, "is the arousal index reliable?")
     assert "The machine scorer's rule" in text and "How well it finds them" in text
+
+
+def test_machine_awakenings_the_model_reads_asleep_are_not_settled(demo_unscored) -> None:
+    """Seed 11728: a 5.5-min machine "awakening" at 02:52 was REM in the truth and the model."""
+    from sleeplm_core.scoring.intervals import runs
+
+    night, engine = demo_unscored
+    stages = np.asarray(night.stages()[0])
+    asleep = np.flatnonzero((stages >= 1) & (stages <= 4))
+    wake = [(asleep[0] + a, asleep[0] + b) for a, b in runs(stages[asleep[0]:asleep[-1] + 1] == 0)]
+    model = np.asarray(night.predicted) >= 1
+    read = sum(model[a:b].mean() > 0.5 for a, b in wake)
+    assert 0 < read < len(wake)
+    text = last_answer(demo_unscored, "how many awakenings?")
+    assert f"reads **{read}** of these {len(wake)} as mostly sleep" in text
+    assert "mostly sleep" not in last_answer((_same_stagings(night), engine), "how many awakenings?")

@@ -412,6 +412,20 @@ MACHINE_K_COMPLEX_F1 = 0.38
 synthetic nights (seeds 9201-9204, stop 42); no real night here has K-complexes scored."""
 
 
+def _wake_the_model_reads_asleep(r: StagePeriods, night: LoadedNight) -> str:
+    """On a machine staging, how many of its wake runs the model's zero-shot stages read mostly
+    as sleep (seed 11728: a 5.5-min "awakening" at 02:52 was REM in the truth and the model);
+    "" otherwise."""
+    if not r.source.startswith("machine") or night.predicted is None or not r.periods:
+        return ""
+    asleep = np.asarray(night.predicted) >= STAGES.index("N1")
+    read = sum(asleep[night.epoch_at(p.start):night.epoch_at(p.end - 1.0) + 1].mean() > 0.5 for p in r.periods)
+    if not read:
+        return ""
+    return (f" The model's zero-shot staging reads **{read}** of these {len(r.periods)} as mostly sleep: "
+            f"{'that one is' if read == 1 else 'those are'} not settled.")
+
+
 RATED_SLEEP_MIN = 10.0
 """Minutes asleep a group needs before its rate can be the highest of a split."""
 RATED_HOUR_SLEEP_MIN = 30.0
@@ -1150,7 +1164,7 @@ def _stage_periods(r: StagePeriods, night: LoadedNight) -> Answer:
     elif r.event == "awakenings":
         head = (f"{src}: **{n}** awakening{'s' * (n != 1)}{where} (wake periods after sleep onset "
                 f"and before the last sleep epoch), {sum(p.duration for p in r.periods) / 60:.1f} "
-                f"min in total.") + _lone_wake_epochs(r)
+                f"min in total.") + _lone_wake_epochs(r) + _wake_the_model_reads_asleep(r, night)
         focus = r.periods
     elif r.event == "longest":
         best = r.periods[0]
