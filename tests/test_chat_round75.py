@@ -430,3 +430,10 @@ def test_machine_awakenings_the_model_reads_asleep_are_not_settled(demo_unscored
     text = last_answer(demo_unscored, "how many awakenings?")
     assert f"reads **{read}** of these {len(wake)} as mostly sleep" in text
     assert "mostly sleep" not in last_answer((_same_stagings(night), engine), "how many awakenings?")
+
+
+def test_is_too_much_reads_as_a_judgement_of_the_figure() -> None:
+    """"dream sleep how much?", then "is too much?" was off the recording."""
+    from app.chat.learner import standard_english
+    assert standard_english("is too much?") == "is that too much?"
+    assert understand("is too much?").intent.value == "normal"

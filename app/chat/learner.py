@@ -54,6 +54,9 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
      "what is the supine AHI?"),
     # "she have apnea bad or not?"
     (re.compile(r"\bapn(?:o)?ea\w*\s+(?:bad|serious|severe|strong)\s+or\s+not\b", I), "how severe is the sleep apnea?"),
+    # "is too much?", "is normal?": a judgement of the figure just given
+    (re.compile(r"^\W*is\s+(?P<judged>too\s+(?:much|little|long|short|low|high|many|few)|normal|ok|okay|bad|good|high"
+                r"|low)\W*$", I), "is that {judged}?"),
     # "sure?", "u sure?", "you sure about that?"
     (re.compile(r"^\W*(?:(?:are\s+)?(?:u|you|ya)\s+)?sure(?:\s+about\s+(?:that|it|this))?\W*$", I),
      "how sure are you?"),
@@ -80,8 +83,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
 def standard_english(text: str) -> str:
     """``text`` as standard English where it is a learner's or clipped form; else unchanged."""
     for pattern, reading in _WHOLE:
-        if pattern.search(text):
-            return reading
+        if m := pattern.search(text):
+            return reading.format(**m.groupdict())
     for pattern, reading in _PHRASES:
         text = pattern.sub(reading, text)
     return text
