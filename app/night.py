@@ -173,6 +173,14 @@ class LoadedNight:
             return None
         return replace(self, model_stages=True, _summary={})
 
+    def model_check(self) -> LoadedNight | None:
+        """The night as the model staged it, where its stages are a machine's nobody checked,
+        for the verdicts the two stagings may read apart; None on a human-scored or a
+        model-staged night, or before the night is embedded."""
+        if self.stages()[1] in ("scored", "predicted", "none"):
+            return None
+        return self.model_view()
+
     def scored_events(self) -> tuple[list[Event], str]:
         """Events the answers rest on, with where they come from.
 

@@ -36,7 +36,7 @@ def _clean(night: LoadedNight, slot: str) -> np.ndarray | None:
     return ~night.epochs.quality[:, CANONICAL_CHANNELS.index(slot)]
 
 
-def _airflow(night: LoadedNight) -> np.ndarray | None:
+def usable_airflow(night: LoadedNight) -> np.ndarray | None:
     """Unflagged airflow epochs; None without an airflow a breathing scorer can read (none, or
     one sampled too coarsely to show a breath)."""
     label = night.epochs.mapping.get("AF")
@@ -46,7 +46,7 @@ def _airflow(night: LoadedNight) -> np.ndarray | None:
     return _clean(night, "AF")
 
 
-def _spo2(night: LoadedNight) -> np.ndarray | None:
+def valid_spo2(night: LoadedNight) -> np.ndarray | None:
     """Epochs whose SpO2 reads 50-100 % in over half its samples; None without an SpO2."""
     label = night.epochs.aux_mapping.get("SPO2")
     if label not in night.recording.signals:
@@ -78,8 +78,8 @@ def _uses(night: LoadedNight) -> tuple[StudyUse, ...]:
     legs = np.ones(night.n_epochs, bool) if leg in night.recording.signals else None
     return (
         _use("sleep staging", {"EEG": eeg}, missing_extras),
-        _use("breathing events", {"usable airflow" if "AF" in night.epochs.mapping else "airflow": _airflow(night), "breathing effort": _any(clean("THX"), clean("ABD")),
-                                  "SpO2": _spo2(night)}),
+        _use("breathing events", {"usable airflow" if "AF" in night.epochs.mapping else "airflow": usable_airflow(night), "breathing effort": _any(clean("THX"), clean("ABD")),
+                                  "SpO2": valid_spo2(night)}),
         _use("leg movements", {"leg EMG": legs}),
         _use("heart rhythm", {"ECG": clean("ECG")}),
     )

@@ -208,9 +208,8 @@ def _by_model_stages(night: LoadedNight, types: tuple[str, ...], inside: np.ndar
     machine's nobody checked: which epochs are REM decides a REM-related verdict (YASA missed 38
     min of REM on seed 11324 and read a REM/NREM ratio of 2.8 against a true 1.7); None on a
     human-scored night or before the night is embedded."""
-    source = night.stages()[1]
-    model = night.model_view()
-    if source in ("scored", "predicted", "none") or model is None:
+    model = night.model_check()
+    if model is None:
         return None
     groups = {name: mask & inside for name, mask in stage_groups(model).items() if name in ("REM", "NREM")}
     asleep = model.stages()[0] >= STAGES.index("N1")

@@ -862,8 +862,7 @@ def naps(night: LoadedNight) -> StagePeriods:
 
 def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     found = _stage_timing(plan, night)
-    model = night.model_view()
-    if found.soremp and found.source not in ("scored", "predicted", "none") and model is not None:
+    if found.soremp and (model := night.model_check()) is not None:
         # "any SOREMP?" on a machine staging nobody checked: the model's REM latency beside it,
         # since the verdict turns on which epoch is the first REM (YASA called it wake at 59 %
         # on seed 11627, whose true REM latency was 4.5 min, and read 30.5 min)
@@ -1824,7 +1823,7 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
                          bands=bands, by_age=by_age, header_age=header, stated=q.stated)
     if q.phenomenon == "arousal" or q.target == norms.AROUSAL_ROW:
         # "is that high?" after the arousal index: that index against sleepers of the age
-        model = night.model_view() if s.source not in ("scored", "predicted", "none") else None
+        model = night.model_check()
         return NormCheck(q.age, band, [], s.source, norms.AROUSAL_CITATION, None, where,
                          header_age=header, arousal=_arousal_index(night), stated=q.stated,
                          other_arousal=_arousal_index(model) if model is not None else None)
@@ -1847,8 +1846,8 @@ def _model_norm_rows(night: LoadedNight, span: tuple[int, int] | None, age: int 
     night's stages are a machine's nobody checked (YASA called 23 single REM epochs wake on
     seed 11324 and read its WASO above the norm; the true WASO was within it); empty on a
     human-scored night or before the night is embedded."""
-    model = night.model_view()
-    if night.stages()[1] in ("scored", "predicted", "none") or model is None:
+    model = night.model_check()
+    if model is None:
         return {}
     s = model.span_summary(*span) if span else model.summary()
     _, rows = norms.compare_with_norms(s, age, cut_at_onset=span is not None)

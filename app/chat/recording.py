@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 
-from app.chat.adequacy import study_adequacy
+from app.chat.adequacy import study_adequacy, usable_airflow, valid_spo2
 from app.chat.agreement import paired_kappa, stage_agreement
 from app.chat.borderline import borderline_events, breathing_in_wake
 from app.chat.aspects import Aspect
@@ -29,8 +29,7 @@ from app.night import LoadedNight
 from sleeplm_core.features.heart import HR_RANGE, SPO2_RANGE, in_range_share, uncalibrated
 from sleeplm_core.features.respiratory import MIN_SFREQ as BREATH_MIN_SFREQ
 from sleeplm_core.io.epochset import CANONICAL_CHANNELS
-from sleeplm_core.scoring.channels import eeg_labels, pick, unusable
-from sleeplm_core.scoring.config import ScoringConfig
+from sleeplm_core.scoring.channels import eeg_labels, pick
 from sleeplm_core.scoring.staging import StagingConfig
 from sleeplm_core.io.position import unread_position
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES, Signal
@@ -274,17 +273,7 @@ def _adequate_hours(night: LoadedNight) -> tuple[float | None, float | None, flo
     """Hours with a usable airflow (its channel unflagged), with a valid SpO2 (over half of
     the epoch's samples read 50-100 %), and with both; None where the night lacks the channel
     or it cannot be read (an airflow too coarse to score breathing events from)."""
-    epochs = night.epochs
-    flow = None
-    label = epochs.mapping.get("AF")
-    if label in night.recording.signals and unusable(night.recording.signals[label], ScoringConfig().breathing) is None:
-        flow = ~epochs.quality[:, CANONICAL_CHANNELS.index("AF")]
-    spo2 = None
-    label = epochs.aux_mapping.get("SPO2")
-    if label in night.recording.signals:
-        sig = night.recording.signals[label]
-        spo2 = np.array([in_range_share(sig.data[int(t * sig.sfreq):int((t + EPOCH_SEC) * sig.sfreq)],
-                                        SPO2_RANGE) > 0.5 for t in epochs.starts])
+    flow, spo2 = usable_airflow(night), valid_spo2(night)
     both = flow & spo2 if flow is not None and spo2 is not None else None
     return tuple(None if ok is None else float(ok.sum()) * EPOCH_SEC / 3600 for ok in (flow, spo2, both))
 

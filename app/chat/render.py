@@ -416,9 +416,9 @@ def _wake_the_model_reads_asleep(r: StagePeriods, night: LoadedNight) -> str:
     """On a machine staging, how many of its wake runs the model's zero-shot stages read mostly
     as sleep (seed 11728: a 5.5-min "awakening" at 02:52 was REM in the truth and the model);
     "" otherwise."""
-    if not r.source.startswith("machine") or night.predicted is None or not r.periods:
+    if (check := night.model_check()) is None or not r.periods:
         return ""
-    asleep = np.asarray(night.predicted) >= STAGES.index("N1")
+    asleep = np.asarray(check.stages()[0]) >= STAGES.index("N1")
     read = sum(asleep[night.epoch_at(p.start):night.epoch_at(p.end - 1.0) + 1].mean() > 0.5 for p in r.periods)
     if not read:
         return ""
@@ -623,11 +623,10 @@ def _model_stage_apart(night: LoadedNight, at: float, shown: str | None = None) 
     """"; the model's zero-shot staging reads that epoch REM, so its stage is not settled" where a
     machine staging nobody checked and the model's stages differ at ``at`` (s); "" otherwise
     (seed 11829: YASA put the night's nadir and longest apnea in W, the truth and the model REM)."""
-    stages, source = night.stages()
-    if source in ("scored", "predicted", "none") or night.predicted is None:
+    if (check := night.model_check()) is None:
         return ""
-    i = night.epoch_at(at)
-    model = int(night.predicted[i])
+    stages, i = night.stages()[0], night.epoch_at(at)
+    model = int(check.stages()[0][i])
     said = shown or (STAGES[int(stages[i])] if 0 <= int(stages[i]) < len(STAGES) else "")
     if not 0 <= model < len(STAGES) or STAGES[model] == said:
         return ""
