@@ -9,8 +9,6 @@ usable signal is the bar used here, and said to be borrowed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from app.chat.breakdown import positions
@@ -24,9 +22,8 @@ from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 from sleeplm_core.scoring.channels import unusable
 from sleeplm_core.scoring.config import ScoringConfig
 
-_SLOT_WORDS = {"EEG_C3": "EEG", "EEG_C4": "EEG", "EOG_L": "left EOG", "EOG_R": "right EOG",
-               "EMG_CHIN": "chin EMG", "AF": "airflow", "THX": "thoracic effort",
-               "ABD": "abdominal effort", "ECG": "ECG", "SPO2": "SpO2", "EMG_LEG": "leg EMG"}
+_SHARPENING = {"EOG_L": "left EOG", "EOG_R": "right EOG", "EMG_CHIN": "chin EMG"}
+"""Channels staging reads beside the EEG when present (REM and wake are harder without them)."""
 
 
 def _clean(night: LoadedNight, slot: str) -> np.ndarray | None:
@@ -71,17 +68,17 @@ def _use(name: str, needed: dict[str, np.ndarray | None], sharpen: tuple[str, ..
 
 
 def _uses(night: LoadedNight) -> tuple[StudyUse, ...]:
-    clean: Callable[[str], np.ndarray | None] = lambda slot: _clean(night, slot)
-    eeg = _any(*(clean(s) for s in EEG_SLOTS))
-    missing_extras = tuple(_SLOT_WORDS[s] for s in ("EOG_L", "EOG_R", "EMG_CHIN") if s not in night.epochs.mapping)
-    leg = night.epochs.aux_mapping.get("EMG_LEG")
-    legs = np.ones(night.n_epochs, bool) if leg in night.recording.signals else None
+    eeg = _any(*(_clean(night, slot) for slot in EEG_SLOTS))
+    without = tuple(word for slot, word in _SHARPENING.items() if slot not in night.epochs.mapping)
+    flow = "usable airflow" if "AF" in night.epochs.mapping else "airflow"
+    effort = _any(_clean(night, "THX"), _clean(night, "ABD"))
+    legs = (np.ones(night.n_epochs, bool) if night.epochs.aux_mapping.get("EMG_LEG") in night.recording.signals
+            else None)
     return (
-        _use("sleep staging", {"EEG": eeg}, missing_extras),
-        _use("breathing events", {"usable airflow" if "AF" in night.epochs.mapping else "airflow": usable_airflow(night), "breathing effort": _any(clean("THX"), clean("ABD")),
-                                  "SpO2": valid_spo2(night)}),
+        _use("sleep staging", {"EEG": eeg}, without),
+        _use("breathing events", {flow: usable_airflow(night), "breathing effort": effort, "SpO2": valid_spo2(night)}),
         _use("leg movements", {"leg EMG": legs}),
-        _use("heart rhythm", {"ECG": clean("ECG")}),
+        _use("heart rhythm", {"ECG": _clean(night, "ECG")}),
     )
 
 
