@@ -437,3 +437,17 @@ def test_is_too_much_reads_as_a_judgement_of_the_figure() -> None:
     from app.chat.learner import standard_english
     assert standard_english("is too much?") == "is that too much?"
     assert understand("is too much?").intent.value == "normal"
+
+
+def test_rem_fragmentation_on_a_machine_staging_gives_the_models_bouts_beside(demo_unscored, demo) -> None:
+    """Seed 11829: YASA's 25 REM bouts (17 under 2 min) were given alone; the truth had 10 (2)."""
+    from sleeplm_core.scoring.intervals import runs
+
+    night, engine = demo_unscored
+    model = np.asarray(night.predicted) == 4
+    bouts = runs(model)
+    short = sum((b - a) * 30 < 120 for a, b in bouts)
+    text = last_answer(demo_unscored, "is REM fragmented?")
+    assert f"The model's zero-shot staging reads REM as **{len(bouts)}** bouts" in text
+    assert f"**{short}** shorter than 2 min), so how broken REM was rests on which staging holds" in text
+    assert "zero-shot staging reads REM as" not in last_answer(demo, "is REM fragmented?")

@@ -2046,6 +2046,12 @@ def _(r: Fragmentation, night: LoadedNight) -> Answer:
     if r.arousal_rate is not None:
         text += (f" Arousals in {r.stage}: **{r.arousal_rate:.1f} per hour** of {r.stage} "
                  f"({source_name(r.arousal_source)}).")
+    if r.other is not None and r.other.bout_sec:
+        other = np.array(r.other.bout_sec) / 60
+        text += (f"\n\nThe model's zero-shot staging reads {r.stage}{where} as **{len(other)}** bout"
+                 f"{'s' * (len(other) != 1)} (longest {other.max():.1f} min; **{r.other.short_bouts}** shorter "
+                 f"than 2 min), so how broken {r.stage} was rests on which staging holds: look at the "
+                 f"signals where they differ (*where do the stagers disagree?*).")
     lines = "\n".join(f"- {_span(night, p)} ({p.duration / 60:.1f} min)" for p in r.periods[:_MAX_LINES])
     more = f"\n- … and {n - _MAX_LINES} more" if n > _MAX_LINES else ""
     label = f"The {r.stage} periods" if r.stage == "REM" else f"The {r.stage} bouts"

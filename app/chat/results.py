@@ -2487,6 +2487,9 @@ class Fragmentation:
     exits: dict[str, int]
     arousal_rate: float | None
     arousal_source: str
+    other: Fragmentation | None = None
+    """The same stage's bouts under the model's zero-shot stages, where the night's are a
+    machine's nobody checked; None otherwise."""
 
 
 @dataclass(frozen=True)
