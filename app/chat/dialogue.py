@@ -3081,7 +3081,7 @@ _OTHER_PART_RE = re.compile(rf"^\W*(?:and |what about |how about |now )?(?:in |d
 # "with 4% desat?", "and with a desaturation?": after a list of events, those carrying one
 # (an arousal is the merge's, which keeps the list's scope)
 _BARE_WITH_RE = re.compile(r"^\W*(?:and\s+|how many\s+|only\s+)?with\s+(?:an?\s+)?(?:(?P<depth>\d(?:\.\d)?)\s*%\s*)?"
-                           r"(?P<what>desat\w*)\W*$", re.I)
+                           r"desat\w*\W*$", re.I)
 # "what type was it?", "what kind is this one?": one event, not a list
 _IT_SINGULAR_RE = re.compile(r"\b(?:was|is)\s+(?:it|this|that)(?:\s+one)?\b", re.I)
 # "is it higher in later REM periods?", "does it rise across the cycles?": after a rate

@@ -4383,7 +4383,7 @@ def _quality_text(r: RecordingFacts, night: LoadedNight) -> str:
     if r.adequate is not None:
         text = _adequacy(r.adequate) + "\n\n" + text
     if r.study_adequacy is not None:
-        text = _study_adequacy(r.study_adequacy, night) + "\n\n" + text
+        text = _study_adequacy(r.study_adequacy) + "\n\n" + text
     if r.items:
         text += ("\n\nThe longest flagged stretches (blue):\n" + "\n".join(
             f"- {_span(night, i)} ({i.duration / 60:.1f} min)" for i in r.items[:5]))
@@ -4408,7 +4408,7 @@ def _adequacy(hours: tuple[float | None, float | None, float | None]) -> str:
             f"Whether the study answers the clinical question is the reading physician's call.")
 
 
-def _study_adequacy(a: StudyAdequacy, night: LoadedNight) -> str:
+def _study_adequacy(a: StudyAdequacy) -> str:
     """"Is the study technically adequate?" on a night with EEG: for which uses, then each
     use's usable hours, then the sleep, REM and supine sleep it sampled."""
     held = [u.name for u in a.uses if u.hours is not None and u.hours >= HSAT_MIN_HOURS]
