@@ -950,6 +950,8 @@ class Dialogue:
         return self.items[max(self.cursor, 0)]
 
     def _focus(self, query: Query) -> Query:
+        if query.note and query.note.startswith("nth:") and len(self.items) > 1:
+            return self._nth(query, query.note[4:])
         if query.rank == "strongest" and self.items and self.items[0].source.startswith(LIBRARY_SOURCE):
             # "show me the best match": a search's matches are ranked already, the best first
             query = replace(query, rank=None, ordinal=0)
@@ -1014,6 +1016,20 @@ class Dialogue:
             return _library_pick(item, query.text, note)
         return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, note=note,
                      scope=Scope(time=_span(item)))
+
+    def _nth(self, query: Query, rank: str) -> Query:
+        """"and the second lowest?": the ``query.ordinal``-th of the list ranked by ``rank``."""
+        order = _ranked(self.items, rank)
+        k = min(query.ordinal or 0, len(order) - 1)
+        index = order[k]
+        self.cursor = index
+        item = self.items[index]
+        word = {"strongest": "most extreme"}.get(rank, rank)
+        note = (("" if k == (query.ordinal or 0) else f"The list holds only {len(order)}. ")
+                + f"The {_ordinal(k)} {word} of {len(order)} ({item.label}): ")
+        if item.source.startswith(LIBRARY_SOURCE):
+            return _library_pick(item, query.text, note)
+        return Query(Intent.NAVIGATE, query.text, ref=Ref.FOCUS, note=note, scope=Scope(time=_span(item)))
 
     def _in_time(self, query: Query, order: list[int]) -> Query:
         """The ``query.ordinal``-th of the list in time order (the last for -1), the list being
@@ -2405,7 +2421,9 @@ class Dialogue:
         if items is not None and not keep:
             # "show me the first apnea" shows one of the list: "next one" moves on from it
             # "show me the most interesting epoch" shows the findings' first moment likewise
-            shows_one = query.count == 1 or (query.topic == "findings" and query.rank == "shown")
+            # "what was the lowest SpO2?" lists the next dips after it, the lowest in focus
+            shows_one = (query.count == 1 or (query.topic == "findings" and query.rank == "shown")
+                         or (query.intent == Intent.MEASURE and query.rank in ("lowest", "highest")))
             self.items, self.cursor = list(items), 0 if shows_one and items else -1
 
 
@@ -3106,6 +3124,24 @@ def _time_order(items: list[Item]) -> list[int] | None:
         return None
     order = sorted(range(len(items)), key=lambda k: items[k].start)
     return None if order == list(range(len(items))) else order
+
+
+def _ranked(items: list[Item], rank: str) -> list[int]:
+    """Indices of ``items`` by ``rank``: "longest"/"shortest" by length, "lowest"/"highest" by
+    measured value, "strongest" the way :func:`_strongest` picks; the list's own order where
+    its items carry no such value."""
+    n = len(items)
+    values = [i.value for i in items]
+    if rank in ("longest", "shortest"):
+        sign = -1.0 if rank == "longest" else 1.0
+        return sorted(range(n), key=lambda k: sign * items[k].duration)
+    if rank in ("lowest", "highest", "strongest") and all(v is not None for v in values):
+        low = rank == "lowest" or (rank == "strongest" and values[_strongest(items)] == min(values))
+        return sorted(range(n), key=lambda k: values[k] if low else -values[k])
+    if rank == "strongest":
+        first = _strongest(items)
+        return [first] + [k for k in range(n) if k != first]
+    return list(range(n))
 
 
 def _strongest(items: list[Item]) -> int:

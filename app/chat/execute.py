@@ -64,7 +64,7 @@ from app.chat.query import AWAKENING, INDEX_STATS, LIST_ALL, SLEEP_STATS, Condit
 from app.chat.recording import channel_needs, recording_facts
 from app.chat.ratios import band_ratio
 from app.chat.recovery import spo2_recoveries, spo2_recovery
-from app.chat.results import (Breakdown, CheyneStokes, EpochPair, Classification, Comparison, Context,
+from app.chat.results import (MOMENT_SEC, Breakdown, CheyneStokes, EpochPair, Classification, Comparison, Context,
                               Definition, CycleList, Description, EventList, EventSignal, Findings,
                               EventSignals, Explanation, HeartRhythm, Item, Likeness, Message,
                               Navigation,
@@ -411,6 +411,7 @@ def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Mes
         order = np.argsort(v if focus == "lowest" else -v, kind="stable")[:TOP_EPOCHS]
         top = [Item(float(t[i]), float(t[i]) + s.step, s.label, "measured",
                     stage_at(night, float(t[i])), value=float(v[i]), unit=s.unit) for i in order]
+    dips = _separate_extremes(night, s, t, v, focus) if focus and s.step < EPOCH_SEC else []
     change = plan.query.note if plan.query.note in ("drop", "rise") else None
     sign = -1.0 if change == "rise" else 1.0
     smooth = (_lowest_running_mean(np.unique(minute) * 60.0, sign * minute_means)
@@ -423,9 +424,38 @@ def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Mes
                        100 * sd / mean if mean else float("nan"),
                        float(minute_means.std()) if len(minute_means) > 1 else 0.0, int(v.size),
                        s.source, (float(t[0]), float(t[-1]) + s.step), focus, top=top,
-                       smooth_low=smooth, change=change, start_mean=start,
+                       smooth_low=smooth, change=change, start_mean=start, dips=dips,
                        quartiles=tuple(float(x) for x in np.percentile(v, [25, 50, 75]))
                        if Aspect.QUARTILES in plan.query.aspects else None)
+
+
+SEPARATE_DIPS = 5
+"""Dips (peaks) listed after a signal's lowest (highest) reading, each counted once."""
+
+
+def _separate_extremes(night: LoadedNight, s: Series, t: np.ndarray, v: np.ndarray,
+                       focus: str) -> list[Item]:
+    """The most extreme reading of each of the ``SEPARATE_DIPS`` deepest dips (highest peaks,
+    for ``focus`` "highest"), most extreme first. A dip is the run around its extreme that stays
+    past half the way from it to the median: the second lowest SpO2 is a second desaturation,
+    not the reading a second beside the nadir. Readings on the median's side make no dip."""
+    x = v if focus == "lowest" else -v
+    median = float(np.median(x))
+    free = np.isfinite(x)
+    picks: list[Item] = []
+    while len(picks) < SEPARATE_DIPS and free.any():
+        i = int(np.flatnonzero(free)[np.argmin(x[free])])
+        if x[i] >= median:
+            break
+        outside = np.flatnonzero(x >= x[i] + (median - x[i]) / 2)
+        a = outside[outside < i].max(initial=-1) + 1
+        b = outside[outside > i].min(initial=len(x))
+        free[a:b] = False
+        # the first is the extreme the question asked for, named as the answer's marks name it
+        label = f"{focus} {s.label}" if not picks else f"{s.label} {v[i]:.1f} {s.unit}"
+        picks.append(Item(float(t[i]), float(t[i]) + MOMENT_SEC, label, "measured",
+                          stage_at(night, float(t[i])), value=float(v[i]), unit=s.unit))
+    return picks
 
 
 def _sleep_start_mean(night: LoadedNight, t: np.ndarray, v: np.ndarray) -> tuple[float, float] | None:

@@ -41,7 +41,7 @@ from app.chat.stage_shortfall import NEAR_MISS_PCT
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
 from app.chat.significance import rate_ratio_interval, rate_test
-from app.chat.results import (LIBRARY_SOURCE, StudyAdequacy, RuleMargins, SignOff, BestLead, LeadComparison, PositionNadir, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
+from app.chat.results import (LIBRARY_SOURCE, MOMENT_SEC, StudyAdequacy, RuleMargins, SignOff, BestLead, LeadComparison, PositionNadir, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
                               Classification, Comparison, Context, Correlation, CycleList,
@@ -149,7 +149,7 @@ def _span(night: LoadedNight, item: Item) -> str:
     start, end = clock(night, item.start), clock(night, item.end)
     # A K-complex of 0.8 s starts and ends in the same clock second, and a reading of a signal is
     # one moment: one time, not a range.
-    return f"**{start}**" if start == end or item.end - item.start <= _MOMENT_SEC else f"**{start}–{end}**"
+    return f"**{start}**" if start == end or item.end - item.start <= MOMENT_SEC else f"**{start}–{end}**"
 
 
 def _where(text: str) -> str:
@@ -1404,6 +1404,12 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
         text += (f"\n\nThe {r.focus} value falls at **{clock(night, at)}** (epoch "
                  f"{night.epoch_at(at)}), in **{stage_at(night, at)}**{_guessed(night)}"
                  f"{_model_stage_apart(night, at)}.")
+    if len(r.dips) > 1:
+        # "and the second lowest?": the next dip, not the reading a second beside the nadir
+        word = "dip" if r.focus == "lowest" else "peak"
+        text += (f"\n\nThe {r.focus} reading of each separate {word}, the {len(r.dips)} most extreme "
+                 f"first (blue; *the second one* goes to the next):\n" + "\n".join(
+                     f"- **{i.value:.{d}f} {i.unit}** at {_span(night, i)}, in {i.stage}" for i in r.dips))
     if r.focus == "lowest" and r.unit == "°C":
         if r.smooth_low is not None:
             text += (f" The lowest 30-min mean, which one reading's noise cannot set, is "
@@ -1428,9 +1434,12 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     jump = night.epoch_at(r.low_at if r.focus == "lowest" else r.high_at) if r.focus else None
     # The follow-ups ("when?", "what happened before it?") point at the extremes, each the moment
     # it was read at (no 30 s that "lasted"), and at the one asked for alone
-    moments = [Item(m.start, m.start + _MOMENT_SEC, m.label, "measured") for m in marks]
-    picks = moments if not r.focus else moments[:1] if r.focus == "lowest" else moments[1:]
-    return _answer(night, text, picks, [span, *marks], jump=jump)
+    moments = [Item(m.start, m.start + MOMENT_SEC, m.label, "measured") for m in marks]
+    picks = (r.dips if len(r.dips) > 1 else moments if not r.focus
+             else moments[:1] if r.focus == "lowest" else moments[1:])
+    # each dip drawn an epoch wide, as the extremes are
+    dips = [Item(i.start, i.start + 30.0, i.label, "measured") for i in r.dips[1:]]
+    return _answer(night, text, picks, [span, *marks, *dips], jump=jump)
 
 
 SOREMP_MIN = 15.0
@@ -2328,11 +2337,6 @@ _TYPE_NAMES = {"obstructive_apnea": "obstructive apnea", "central_apnea": "centr
                "mixed_apnea": "mixed apnea", "hypopnea": "hypopnea", "rera": "RERA"}
 
 
-_MOMENT_SEC = 0.5
-"""Length of an item that marks one reading of a signal: under a clock second, so it is said as
-one time."""
-
-
 @render.register
 def _(r: SystemOverview, night: LoadedNight) -> Answer:
     lines = (_breathing_lines if r.system == "respiratory" else _heart_lines)(r, night)
@@ -3053,6 +3057,10 @@ def _position_verdict(r: Context) -> str:
     return "Yes. " if inside == len(held) else "No. " if inside == 0 else "Partly. "
 
 
+_READING_RE = re.compile(r".+ -?\d+(?:\.\d+)? \S+")
+"""The label of one reading of a signal ("SpO2 86.1 %"): an event's label holds no number."""
+
+
 def _item_facts(r: Context, night: LoadedNight) -> Answer:
     i = r.item
     stages = ", ".join(f"{s} {length_text(d)}" for s, d in r.stages) or "?"
@@ -3063,8 +3071,9 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
             minutes[s] += d / 60
         stages = ", ".join(f"{s} {m:.1f} min" for s, m in minutes.most_common())
     label = re.sub(r"^the\s+", "", i.label, flags=re.I)   # a span's label says "the" already
-    if i.duration <= _MOMENT_SEC and label.startswith(("lowest ", "highest ")):
-        # "when?" after the lowest SpO2: one reading has a time and a stage, no length
+    if i.duration <= MOMENT_SEC and (label.startswith(("lowest ", "highest ")) or _READING_RE.fullmatch(label)):
+        # "when?" after the lowest SpO2 (or "SpO2 86.1 %", a dip's after it): one reading has
+        # a time and a stage, no length
         stages = ", ".join(s for s, _ in r.stages) or "?"
         said = f"The {label} was read at **{clock(night, i.start)}**"
     else:
@@ -5045,10 +5054,17 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         head = (f"{name} by {_by_words(r.by)}{where}: {unit} wherever they fall, per hour "
                 f"recorded in that group ({source_name(r.events_source)} events; without EEG "
                 f"sleep cannot be staged, so no rate per hour of sleep is given).")
+    unranked = [row.group for row in r.rows if row.per_hour is not None and row.sleep_min < least
+                and not sums_others(row.group)]
+    # the rank is said with what it leaves out: a short hour's rate is noise, not a best or a worst
+    skipped = (f" (ranked over {'hours' if r.by == 'hour' else 'groups'} with {least:g} min "
+               f"{'recorded' if r.recorded else 'asleep'} or more; "
+               + (', '.join(unranked) if len(unranked) < 3 else f"{len(unranked)} had less")
+               + " not ranked)" if unranked else "")
     if rated:
         worst = max(rated, key=lambda row: row.per_hour)
         head += (f" Highest rate: **{worst.group}**, **{worst.per_hour / per:.1f}/"
-                 f"{'min' if minute else 'h'}**.")
+                 f"{'min' if minute else 'h'}**{skipped}.")
     single = [row for row in r.rows if not sums_others(row.group)]
     if single:
         most = max(single, key=lambda row: row.events or 0)
@@ -5111,7 +5127,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
         # "which hour had the fewest apneas?": that group first, and an hour shown
         best = min(rated, key=lambda row: row.per_hour)
         text = (f"Lowest rate: **{best.group}**, **{best.per_hour / per:.1f}/{'min' if minute else 'h'}** "
-                f"({best.events} in {best.sleep_min:.0f} min {'recorded' if r.recorded else 'asleep'}).\n\n{text}")
+                f"({best.events} in {best.sleep_min:.0f} min {'recorded' if r.recorded else 'asleep'})"
+                f"{skipped}.\n\n{text}")
         if (r.by == "hour" or r.by.startswith("period:")) and best.span:
             return _answer(night, text, [Item(*best.span, f"{best.group} ({r.index})", "measured", "?")])
     elif (r.by == "hour" or r.by.startswith("period:")) and rated and (

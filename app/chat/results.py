@@ -34,6 +34,10 @@ LIBRARY_SOURCE = "library:"
 UNSURE_BELOW = 0.6
 """Machine-staging probability under which an epoch counts as uncertain (0-1)."""
 
+MOMENT_SEC = 0.5
+"""Length of an item that marks one reading of a signal: under a clock second, so it is said as
+one time."""
+
 
 @dataclass(frozen=True)
 class Item:
@@ -392,6 +396,10 @@ class SignalStats:
     start_mean: tuple[float, float] | None = None
     quartiles: tuple[float, float, float] | None = None
     """The 25th, 50th and 75th percentiles of the samples, when the median was asked for."""
+    dips: list[Item] = field(default_factory=list)
+    """For a signal read more often than once an epoch, with ``focus`` set:
+    the extreme reading of each separate dip (peak), most extreme first (the first is ``low`` or
+    ``high``)."""
 
 
 @dataclass

@@ -211,6 +211,11 @@ _WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:(?:which|when|where|what|h
                             r" (?:one )?(?:was|is|were|came) |(?:what|which|when|where)(?:'|’)?s )(?:the )?(longest|shortest|deepest|strongest|biggest"
                             r"|worst|largest|lowest|highest|severest|most (?:severe|extreme|intense))"
                             r"(?:\s+(?:one|of them|of those))?(?: last)?\W*$", I)
+# "and the second lowest?", "what was the 3rd longest one?": that rank in the last list
+_NTH_RANK_RE = re.compile(r"^\W*(?:and|so|ok(?:ay)?|what about|how about|what was|when was|where was|which was"
+                          r"|show(?: me)?|go to)?,?\s*(?:the\s+)?(second|2nd|third|3rd|fourth|4th|fifth|5th)\s+"
+                          r"(lowest|highest|longest|shortest|deepest|worst|biggest|largest)(?:\s+(?:one|value|reading))?"
+                          r"(?:\s+(?:of (?:them|those|these)|then|please))?\W*$", I)
 # "where was the first one?", "when did the last one happen?": the list's events in time
 # order, whatever order the list was shown in
 _WHEN_ORDINAL_RE = re.compile(rf"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:where|when|what time|at what time|how long)"
@@ -1505,6 +1510,13 @@ def _followup(text: str, time: TimeSpan | None) -> Query | None:
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
     if m := _WHICH_RANK_RE.search(text):
         return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, rank=_rank(m.group(1)))
+    if m := _NTH_RANK_RE.search(text):
+        # "and the second lowest?" after the SpO2 nadir: the next item of the list in that
+        # ranking (Dialogue._focus), never the same answer again
+        word = m.group(1).lower()
+        digits = re.findall(r"\d+", word)
+        return Query(Intent.NAVIGATE, text, ref=Ref.FOCUS, note=f"nth:{_rank(m.group(2))}",
+                     ordinal=int(digits[0]) - 1 if digits else _ORDINALS.get(word, 0))
     if m := _WHEN_ORDINAL_RE.search(text):
         word = m.group(1).lower()
         digits = re.findall(r"\d+", word)
@@ -4744,9 +4756,12 @@ _SPREAD_REF_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was) )?(?:t
 _AS_TABLE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?(?:(?:can|could) you |please )?(?:make|put|show|give|lay)"
                           r" (?:me )?(?:that|this|it|those|these)(?: out)?(?: (?:as|in(?:to)?))? (?:a )?table\W*$"
                           r"|^\W*(?:as|in) a table(?: please)?\W*$|^\W*tabulate (?:that|this|it)\W*$", I)
-_WHICH_RIGHT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:which|who)(?: one| of (?:them|the two))?(?:'s| is| was)"
-                             r" (?:right|correct|more accurate|more reliable|better)|(?:which|who)(?: one| staging| stager"
-                             r"| hypnogram| scoring)? (?:should|do|can|would) (?:i|we|you) (?:trust|believe|go with|rely on))\W*$", I)
+_WHICH_STAGER = r"(?: one| of (?:them|the two|the stagers|the stagings)| stager| staging| hypnogram| scoring| stages)?"
+_WHICH_RIGHT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?(?:(?:(?:which|who)" + _WHICH_STAGER +
+                             r"(?:'s| is| was)|is (?:yasa|the model) or (?:yasa|the model))"
+                             r" (?:right|correct|more accurate|more reliable|better|to be trusted)|(?:which|who)" + _WHICH_STAGER +
+                             r" (?:should|do|can|would) (?:i|we|you) (?:trust|believe|go with|rely on))"
+                             r"(?:,? (?:yasa or the model|the model or yasa))?(?: here| on this night)?\W*$", I)
 # "what is the model's hypnogram like compared to YASA's?": the two stagings side by side
 _TWO_STAGERS_RE = re.compile(r"^(?!.*\b(?:here|there|this epoch|that epoch|now)\b)(?=.*\b(?:model|sleeplm|zero[- ]?shot)"
                              r"(?:'s)? (?:hypnogram|staging|stages|scoring)\b)(?=.*\b(?P<other>yasa|machine|expert|human"
