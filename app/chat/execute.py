@@ -1031,7 +1031,19 @@ def _stage_minutes(wanted: tuple[str, ...], plan: Plan, night: LoadedNight) -> S
     return StageAmount(tuple(wanted), n * EPOCH_SEC / 60, 100 * n / sleep_n if sleep_n else 0.0,
                        100 * n / scope_n if scope_n else 0.0, sleep_n * EPOCH_SEC / 60,
                        scope_n * EPOCH_SEC / 60, _stage_runs(night, codes, mask, source), source,
-                       span.text, plan.query.note == "epochs", total)
+                       span.text, plan.query.note == "epochs", total, _model_minutes(night, codes, mask))
+
+
+def _model_minutes(night: LoadedNight, codes: list[int], mask: np.ndarray) -> tuple[float, float, str] | None:
+    """(minutes, % of its sleep, source) of the stages in ``mask`` by the model's zero-shot
+    staging, where the night's stages are a machine's nobody checked; None otherwise."""
+    other = night.model_check()
+    if other is None:
+        return None
+    stages, source = other.stages()
+    n = int(np.sum(np.isin(stages, codes) & mask))
+    sleep_n = int(np.sum(np.isin(stages, SLEEP_CODES) & mask))
+    return n * EPOCH_SEC / 60, 100 * n / sleep_n if sleep_n else 0.0, source
 
 
 # -- explain, navigate, context --------------------------------------------------------------

@@ -12,6 +12,8 @@ import re
 
 I = re.IGNORECASE
 _WHO = r"(?:she|he|they|the patient|patient|the sleeper|him|her)"
+_POSITION = (r"(?:(?:on\s+)?(?:the\s+|her\s+|his\s+)?(?:supine|back|non[- ]?supine|lateral|side|sides|left|right"
+             r"|prone|belly|front|stomach|upright)(?:\s+side)?)")
 
 # (pattern, what it reads as), tried in order on the whole question
 _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -63,6 +65,20 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "nadir when", "spo2 nadir when?", "lowest sat when"
     (re.compile(r"^\W*(?:(?:the\s+)?(?:spo2|sat\w*|oxygen|o2)\s+)?(?:nadir|lowest(?:\s+(?:spo2|sat\w*|oxygen|o2))?)"
                 r"\s+when\W*$", I), "when was the SpO2 nadir?"),
+    # "severity?", "what severity is that", "severity grade?": the apnea's band
+    (re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:the|its|what(?:'s|\s+is)?(?:\s+the)?)\s+)?severity(?:\s+(?:grade|band"
+                r"|level|class))?(?:\s+(?:is\s+(?:that|it|this)|then|of\s+(?:that|it|this|the\s+(?:osa|apn(?:o)?ea))))?\W*$",
+                I), "how severe is the sleep apnea?"),
+    # "positional?", "is it positional?"
+    (re.compile(r"^\W*(?:and\s+|so\s+)?(?:is\s+(?:it|she|he|this|that)\s+)?positional(?:\s+(?:then|at\s+all))?\W*$", I),
+     "is the apnea positional?"),
+    # "supine vs non-supine", "back vs side", "compare supine and lateral": the rate by position
+    (re.compile(rf"^\W*(?:compare\s+)?(?:the\s+)?(?:(?:breathing|events|ahi|rei|apneas?)\s+)?{_POSITION}"
+                rf"\s+(?:vs\.?|versus|against|and|or|compared\s+(?:to|with))\s+{_POSITION}\W*$", I),
+     "what is the AHI by body position?"),
+    # "is the left side worse?": that side's rate against the rest
+    (re.compile(r"^\W*(?:is|was)\s+(?:the\s+)?(?P<side>left|right)(?:\s+side)?\s+worse\W*$", I),
+     "is the AHI higher on the {side} side?"),
 )
 
 # phrases inside a question: learner's comparatives and clipped positions

@@ -1237,6 +1237,11 @@ def _(r: StageAmount, night: LoadedNight) -> Answer:
         # "what share of N3 was in the first third?": of the stage's own minutes, first
         text = (f"**{100 * r.minutes / r.night_min if r.night_min else 0:.0f} %** of the night's "
                 f"{r.night_min:.1f} min of {stages} fell{where} ({r.minutes:.1f} min). " + text)
+    if r.other is not None and _minutes_apart(r.minutes, r.other[0]):
+        # on an unscored night YASA's minutes may be far from the truth: the model's beside them
+        text += (f" The {source_name(r.other[2])} staging reads **{r.other[0]:.1f} min** "
+                 f"({r.other[1]:.1f} % of its sleep), {abs(r.minutes - r.other[0]):.1f} min apart, so this "
+                 f"amount is **not settled**; ask *where do the stagers disagree?* for the epochs.")
     longest = sorted(r.periods, key=lambda p: -p.duration)[:5]
     if longest:
         # "how much deep sleep was there, and when?": the when, longest first (blue).
@@ -3669,6 +3674,18 @@ def _summary_text(s, gaps: dict[str, str] | None = None) -> str:
     return text
 
 
+def _guessed_summary_text(s) -> str:
+    """A home test's night without its guessed staging: the oxygen per hour recorded, and how
+    long the model guesses the patient slept, as a guess."""
+    hours = s.tib_min / 60
+    odi = (f"ODI **{s.n_desaturations / hours:.1f}/h** ({s.n_desaturations} desaturations ≥3 % over the "
+           f"{hours:.1f} h recorded). " if s.odi is not None and hours else "")
+    return (f"{odi}Sleep is not staged without EEG: the model's guess from the other signals puts "
+            f"about **{s.tst_min:.0f} min** of the {s.tib_min:.0f} min recorded asleep, a guess and no "
+            f"measurement, so no latency, awakening count or stage share is given. Ask *write the HSAT "
+            f"report* for the oxygen, pulse, position and adequacy.")
+
+
 def _first_sleep_outside(night: LoadedNight, r: StagePeriods) -> str:
     """On a recording read over its main sleep period: that the recording's start is no
     bedtime, and where its first sleep lies when that is outside the period ("" otherwise)."""
@@ -3729,9 +3746,11 @@ def _(r: Summary, night: LoadedNight) -> Answer:
         snoring = (f" Snoring {_snoring_share(r.snoring)} "
                    f"({r.snoring[0]:.0f} min, snore channel at least {rule.condition.value:g} dB "
                    f"over its quiet level for {rule.min_duration:g} s or more).")
-    whole = (rei + _summary_text(r.summary, r.gaps) + _summary_lone_rem(night, r.summary) + snoring
-             + _episode_note(r.episode, night)
-             + stage_caveat(night, r.summary.source))
+    # a home test's staged block (latencies, awakenings, the AHI over guessed sleep) would read a
+    # guess as a staging: its REI, oxygen and the guessed sleep time alone, said as a guess
+    whole = ((rei + _guessed_summary_text(r.summary) + snoring) if rei else
+             (_summary_text(r.summary, r.gaps) + _summary_lone_rem(night, r.summary) + snoring
+              + _episode_note(r.episode, night))) + stage_caveat(night, r.summary.source)
     if r.where:
         # A span's own numbers: its first epoch is lights off, its last lights on.
         text = _summary_text(r.summary, r.gaps)
@@ -3950,10 +3969,17 @@ def _stagers_apart(r: StagerAmounts) -> str:
     and where to look; "" when they are close (under 10 min, or under a quarter of the larger, apart)."""
     amounts = [r.minutes[src][0] for src in r.sources]
     low, high = min(amounts), max(amounts)
-    if high - low < 10 or high - low < 0.25 * high:
+    if not _minutes_apart(low, high):
         return ""
     return (f" They differ by **{high - low:.1f} min**, so this figure is not settled on this night; ask "
             f"*where do the stagers disagree?* to see the epochs, each with its evidence.")
+
+
+def _minutes_apart(a: float, b: float) -> bool:
+    """Whether two stagings' minutes of one stage are far apart: 10 min or more, and a quarter of
+    the larger or more (3 min of N3 against 1 is no disagreement worth a scorer's time)."""
+    gap = abs(a - b)
+    return gap >= 10 and gap >= 0.25 * max(a, b)
 
 
 def _unsure_count(r: RecordingFacts) -> str:

@@ -288,6 +288,9 @@ class StageAmount:
     where: str = ""
     epochs_asked: bool = False
     night_min: float | None = None
+    other: tuple[float, float, str] | None = None
+    """On a machine staging nobody checked: the same stages' minutes, share of sleep (%) and
+    source by the model's zero-shot staging, the second reading the figure is set against."""
 
 
 @dataclass
