@@ -1205,8 +1205,9 @@ def _rank(text: str) -> str | None:
     return None
 
 
-# "when was the first apnea?", "the longest hypopnea": one, named in the singular.
-_THE_ONE_RE = re.compile(r"\b(?:the|her|his|their|my|our|the patient's) (?:very )?(?:first|last|longest|shortest"
+# "when was the first apnea?", "the longest hypopnea", a bare "longest apnea": one, named in the
+# singular.
+_THE_ONE_RE = re.compile(r"(?:^\W*|\b(?:the|her|his|their|my|our|the patient's) )(?:very )?(?:first|last|longest|shortest"
                          r"|earliest|latest|deepest"
                          r"|biggest|worst|strongest|clearest|best)\s+(?:[\w-]+\s+)?"
                          r"(?!\w+s\b)(?:apn\w*|hypopn\w*|arousal|spindle|desat\w*|k-?complex"
