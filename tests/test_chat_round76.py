@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from app.chat.plan import clock
+from app.chat.timespan import parse_time
 from app.chat.understand import understand
 from chat_dialogues import last_answer
 
@@ -90,7 +91,7 @@ def test_the_best_and_worst_hour_say_which_short_hours_are_not_ranked(demo) -> N
     assert short, "the test needs an hour with under 30 min asleep"
     lead = text.split("\n\n")[0]
     assert lead.startswith("Lowest rate: ") and "ranked over hours with 30 min asleep or more" in lead
-    assert all(hour in lead for hour in short) if len(short) < 3 else f"{len(short)} had less" in lead
+    assert all(hour in lead for hour in short) if len(short) < 3 else f"{len(short)} with less not ranked" in lead
 
 
 def _minutes(stages: np.ndarray, stage: str) -> float:
@@ -183,3 +184,74 @@ def test_supine_vs_non_supine_on_a_home_test_is_the_rei_per_hour_recorded(home_t
     text = last_answer(home_test, "supine vs non-supine")
     assert text.startswith("REI by body position: events wherever they fall, per hour recorded")
     assert re.search(r"Supine \d+\.\d/h against \d+\.\d/h off the back", text)
+
+
+@pytest.mark.parametrize("text, start_h", [
+    ("how many apneas in the 3am hour?", 3), ("and the 4am hour?", 4), ("what about the 5 oclock hour?", 5),
+    ("AHI in the hour from 2am", 2),
+])
+def test_the_3am_hour_is_the_clock_hour(text: str, start_h: int) -> None:
+    """"the 3am hour" was the 30 s from 03:00 (0 apneas, truth 17 on seed 12031)."""
+    span = parse_time(text)
+    assert (span.kind, span.start, span.end) == ("clock", start_h * 3600.0, (start_h + 1) * 3600.0)
+
+
+def test_and_1am_after_the_hourly_ahi_is_that_hours_row(demo) -> None:
+    """It gave "0.5 min asleep | 1 event | 120.0/h", the first epoch of the hour."""
+    table = last_answer(demo, "hourly AHI")
+    row = re.search(r"^\| 01:00–02:00 \| (\d+\.\d) \| (\d+) \| (\d+\.\d) \|", table, re.M)
+    assert row, table
+    text = last_answer(demo, "hourly AHI", "and 1am?")
+    assert f"| 01:00–02:00 | {row.group(1)} | {row.group(2)} | {row.group(3)} |" in text
+
+
+@pytest.mark.parametrize("text, read", [
+    ("first 2 hours of sleep AHI", "AHI in the first 2 hours of sleep?"),
+    ("the last 2 hours of sleep odi", "odi in the last 2 hours of sleep?"),
+    ("position?", "and position?"), ("where was she lying", "what position was she in?"),
+    ("position at 4:30?", "what position was she in at 4:30?"),
+    ("was she on her back at 3am?", "what position was she in at 3am?"),
+])
+def test_clipped_technician_forms(text: str, read: str) -> None:
+    assert understand(text).text == read
+
+
+def test_the_lowest_heart_rate_inside_an_apnea_is_during_it(demo) -> None:
+    """"was that during an apnea?" after the lowest heart rate counted apneas starting within
+    the half second read, so it said 0 where a central apnea spanned the reading (seed 12031)."""
+    night, _ = demo
+    text = last_answer(demo, "lowest hr")
+    at = re.search(r"lowest \*\*[\d.]+ bpm\*\* at (\d\d:\d\d:\d\d)", text).group(1)
+    events, _ = night.scored_events()
+    spanning = [e for e in events if e.type.endswith("apnea")
+                and clock(night, e.onset) <= at <= clock(night, e.onset + e.duration)]
+    answer = last_answer(demo, "lowest hr", "was that during an apnea?")
+    count = int(re.search(r"have \*\*(\d+)\*\* apnea", answer).group(1))
+    assert count == len(spanning)
+
+
+def test_second_lowest_spo2_asked_alone_leads_with_the_second_dip(demo) -> None:
+    listed = re.findall(r"^- \*\*(\d+\.\d) %\*\* at \*\*(\d\d:\d\d:\d\d)\*\*",
+                        last_answer(demo, "what was the lowest oxygen?"), re.M)
+    text = last_answer(demo, "second lowest spo2")
+    assert text.startswith(f"The second lowest SpO2, the lowest reading of a separate dip: **{listed[1][0]} %** "
+                           f"at **{listed[1][1]}**")
+    assert last_answer(demo, "second lowest spo2", "when?").startswith(f"The SpO2 {listed[1][0]} % was read at")
+
+
+def test_whats_abnormal_marks_the_verdicts_the_model_reads_apart(demo_unscored) -> None:
+    """"anything abnormal?" gave YASA's norm verdicts flat (seed 12132: TST, SE, WASO, N2 and
+    REM latency all flagged, all within or above in truth, as the model read them)."""
+    from app.chat.findings import model_norm_rows
+    from app.chat import norms
+    night, _ = demo_unscored
+    other = model_norm_rows(night, None, night.recording.patient.age and int(night.recording.patient.age))
+    _, rows = norms.compare_with_norms(night.summary(), night.recording.patient.age and int(
+        night.recording.patient.age), cut_at_onset=False)
+    side = lambda v, lo, hi: "within" if lo <= v <= hi else "below" if v < lo else "above"  # noqa: E731
+    text = last_answer(demo_unscored, "anything abnormal?")
+    flagged = [(n, v, lo, hi) for n, v, _, lo, hi in rows if not lo <= v <= hi]
+    assert flagged, "the test needs a verdict outside the norms"
+    for name, value, lo, hi in flagged:
+        line = next(x for x in text.splitlines() if f"{name} **{value:.1f}" in x)
+        assert ("**not settled**" in line) == (side(other[name], lo, hi) != side(value, lo, hi))

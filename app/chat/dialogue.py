@@ -17,7 +17,7 @@ from app.chat.phenomena import article, find_phenomenon, phenomenon, plural
 from app.chat.plan import length_text, scope_text
 from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, Ref, Scope, transition_sides, two_stages
 from app.chat.measures import measure_name, names_measure
-from app.chat.results import LIBRARY_SOURCE, Item
+from app.chat.results import LIBRARY_SOURCE, MOMENT_SEC, Item
 from app.chat.surround import ZOOM_OUT_SEC, surround, surrounding
 from app.chat.timespan import TimeSpan, parse_time, period_stage
 from app.chat.understand import REM_LATENCY_SPAN, AND_ORDINAL_RE, DIFFERENT_REF_RE, EACH_EXAMPLE_RE, GOT_WRONG_RE, comparison_row
@@ -237,6 +237,12 @@ class Dialogue:
             # without", "show me one without": the same events on the other side of the tie
             return replace(self.last, text=query.text, ref=Ref.NONE, apart=m["side"].lower() == "without",
                            count=1 if m["one"] else self.last.count)
+        if (query.ref == Ref.REPEAT and (t := query.scope.time) is not None and t.kind == "clock" and t.end is None
+                and t.start % 3600 == 0 and self.last is not None and self.last.intent == Intent.BREAKDOWN
+                and self.last.by == "hour"):
+            # "and 1am?" after the AHI by clock hour: that hour's row, not its first 30 s
+            query = replace(query, scope=replace(query.scope, time=replace(
+                t, end=t.start + 3600.0, text=f"the {t.text} hour")))
         if query.ref == Ref.EXAMPLE and query.phenomenon and self.last is None:
             # "show me one k complex" as a first question: one of that kind, with nothing to refer to
             query = replace(query, ref=Ref.NONE)
@@ -2425,6 +2431,8 @@ class Dialogue:
             shows_one = (query.count == 1 or (query.topic == "findings" and query.rank == "shown")
                          or (query.intent == Intent.MEASURE and query.rank in ("lowest", "highest")))
             self.items, self.cursor = list(items), 0 if shows_one and items else -1
+            if query.intent == Intent.MEASURE and query.rank and 0 < (query.ordinal or 0) < len(self.items):
+                self.cursor = query.ordinal   # "second lowest SpO2": that dip is what "it" names
 
 
 def _library_pick(item: Item, text: str, note: str) -> Query:
@@ -3087,8 +3095,10 @@ def _span(item: Item) -> TimeSpan:
     # sleep period of a 22-h recording; a spindle's 0.8 s stay 0.8 s ("how long was it?"), and
     # only an event marked at one instant gets a second to be looked at in
     # a stage's period is named as one ("in that REM period"), not as the stage ("in REM")
+    # one reading of a signal (the lowest heart rate) is "during an apnea" when the apnea spans it
     return TimeSpan("item", item.start, item.end if item.end > item.start else item.start + 1.0,
-                    f"that {item.label} period" if item.label in STAGES else item.label)
+                    f"that {item.label} period" if item.label in STAGES else item.label,
+                    overlap=item.end - item.start <= MOMENT_SEC)
 
 
 _PART_UNITS = r"half|third|hour|cycle|(?:rem |nrem |sleep )?period"

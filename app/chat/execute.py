@@ -40,7 +40,7 @@ from app.chat.coupling import so_coupling
 from app.chat.define import define
 from app.chat.events import counted_causes, events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
-from app.chat.findings import findings
+from app.chat.findings import findings, model_norm_rows
 from app.chat.glossary import term
 from app.chat.hypopnea_rules import hypopnea_rules
 from app.chat.index_track import index_track
@@ -425,6 +425,7 @@ def series_stats(plan: Plan, night: LoadedNight, s: Series) -> SignalStats | Mes
                        float(minute_means.std()) if len(minute_means) > 1 else 0.0, int(v.size),
                        s.source, (float(t[0]), float(t[-1]) + s.step), focus, top=top,
                        smooth_low=smooth, change=change, start_mean=start, dips=dips,
+                       nth=plan.query.ordinal if dips and plan.query.ordinal else 0,
                        quartiles=tuple(float(x) for x in np.percentile(v, [25, 50, 75]))
                        if Aspect.QUARTILES in plan.query.aspects else None)
 
@@ -1880,20 +1881,7 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
     return NormCheck(q.age, band, rows, s.source, norms.CITATION, s.ahi, where, asked=asked,
                      bands=bands, by_age=by_age, header_age=header, stated=q.stated,
                      rebound=q.note == "rebound", odi=s.odi, adult_rule=adult_rule,
-                     other_rows=_model_norm_rows(night, (lo, hi) if where else None, q.age))
-
-
-def _model_norm_rows(night: LoadedNight, span: tuple[int, int] | None, age: int | None) -> dict[str, float]:
-    """The norm rows' values under the model's zero-shot stages, over the same span, where the
-    night's stages are a machine's nobody checked (YASA called 23 single REM epochs wake on
-    seed 11324 and read its WASO above the norm; the true WASO was within it); empty on a
-    human-scored night or before the night is embedded."""
-    model = night.model_check()
-    if model is None:
-        return {}
-    s = model.span_summary(*span) if span else model.summary()
-    _, rows = norms.compare_with_norms(s, age, cut_at_onset=span is not None)
-    return {name: value for name, value, *_ in rows}
+                     other_rows=model_norm_rows(night, (lo, hi) if where else None, q.age))
 
 
 def _obstructive_ahi(night: LoadedNight) -> tuple[float | None, int, float]:

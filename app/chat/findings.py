@@ -87,9 +87,10 @@ def _oxygen(night: LoadedNight, spo2: Series | None, span: tuple[float, float]) 
     return [Finding(f"lowest SpO2 **{value:.0f} %** at {clock(night, at)} (under 90 %)", item)]
 
 
-def _norms(s: NightSummary, span: bool, age: float | None) -> list[Finding]:
+def _norms(s: NightSummary, span: bool, age: float | None, other: dict[str, float]) -> list[Finding]:
     """Statistics outside the healthy range of the age the file's header gives, else of any
-    adult; none for a child, whom the adult ranges do not fit."""
+    adult; none for a child, whom the adult ranges do not fit. ``other``: the same rows under
+    the model's zero-shot stages (:func:`model_norm_rows`), which may read a verdict apart."""
     if age is not None and age < norms.ADULT_AGE:
         return [Finding(f"the stage statistics are not read against norms: the file's header "
                         f"gives age {age:g}, and the ranges held are for adults", None)]
@@ -100,8 +101,33 @@ def _norms(s: NightSummary, span: bool, age: float | None) -> list[Finding]:
     _, rows = norms.compare_with_norms(s, None if age is None else int(age), cut_at_onset=span)
     who = "healthy adults" if age is None else f"healthy {age:g}-year-olds"
     return [Finding(f"{name} **{value:.1f} {unit}**: {'below' if value < lo else 'above'} the "
-                    f"typical {lo:g}-{hi:g} {unit} of {who}", None)
+                    f"typical {lo:g}-{hi:g} {unit} of {who}" + _unsettled(value, other.get(name), lo, hi, unit), None)
             for name, value, unit, lo, hi in rows if not lo <= value <= hi]
+
+
+def _side(value: float, lo: float, hi: float) -> str:
+    return "within" if lo <= value <= hi else "below" if value < lo else "above"
+
+
+def _unsettled(value: float, other: float | None, lo: float, hi: float, unit: str) -> str:
+    """"; **not settled**: ..." where the model's zero-shot staging reads the value on another
+    side of the range than a machine staging nobody checked; "" otherwise."""
+    if other is None or _side(other, lo, hi) == _side(value, lo, hi):
+        return ""
+    return f"; **not settled**: the model's zero-shot staging gives {other:.1f} {unit}, {_side(other, lo, hi)}"
+
+
+def model_norm_rows(night: LoadedNight, span: tuple[int, int] | None, age: int | None) -> dict[str, float]:
+    """The norm rows' values under the model's zero-shot stages, over the same span, where the
+    night's stages are a machine's nobody checked (YASA called 23 single REM epochs wake on
+    seed 11324 and read its WASO above the norm; the true WASO was within it); empty on a
+    human-scored night or before the night is embedded."""
+    model = night.model_check()
+    if model is None:
+        return {}
+    s = model.span_summary(*span) if span else model.summary()
+    _, rows = norms.compare_with_norms(s, age, cut_at_onset=span is not None)
+    return {name: value for name, value, *_ in rows}
 
 
 def _long_wake(night: LoadedNight, lo: int, hi: int) -> list[Finding]:
@@ -150,7 +176,10 @@ def findings(plan: Plan, night: LoadedNight, spo2: Series | None,
         found.append(Finding("no EEG: sleep cannot be staged, so the stage statistics are not "
                              "read against norms", None))
     else:
-        found += (_long_wake(night, lo, hi) + _norms(s, bool(where), night.recording.patient.age)
+        age = night.recording.patient.age
+        found += (_long_wake(night, lo, hi)
+                  + _norms(s, bool(where), age, model_norm_rows(night, (lo, hi) if where else None,
+                                                                None if age is None else int(age)))
                   + _staging(night))
     return Findings(found, s.source, night.scored_events()[1], where, shown=plan.query.rank == "shown",
                     top=plan.query.rank == "top")

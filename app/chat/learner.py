@@ -12,6 +12,7 @@ import re
 
 I = re.IGNORECASE
 _WHO = r"(?:she|he|they|the patient|patient|the sleeper|him|her)"
+_AT_CLOCK = r"(?:at|around)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?"
 _POSITION = (r"(?:(?:on\s+)?(?:the\s+|her\s+|his\s+)?(?:supine|back|non[- ]?supine|lateral|side|sides|left|right"
              r"|prone|belly|front|stomach|upright)(?:\s+side)?)")
 
@@ -65,6 +66,21 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "nadir when", "spo2 nadir when?", "lowest sat when"
     (re.compile(r"^\W*(?:(?:the\s+)?(?:spo2|sat\w*|oxygen|o2)\s+)?(?:nadir|lowest(?:\s+(?:spo2|sat\w*|oxygen|o2))?)"
                 r"\s+when\W*$", I), "when was the SpO2 nadir?"),
+    # "first 2 hours of sleep AHI": a clipped span-then-index, read index first
+    (re.compile(r"^\W*(?:and\s+)?(?:the\s+)?(?P<span>(?:first|last|final)\s+(?:\d+|one|two|three|four|half(?:\s+an)?)"
+                r"\s+hours?(?:\s+of\s+(?:the\s+)?(?:sleep|night))?)\s+(?P<stat>ahi|rei|odi|rdi|t90|spo2|arousal\s+index"
+                r"|plmi?|heart\s+rate)\W*$", I), "{stat} in the {span}?"),
+    # "position?": as "and position?", the position during what is in focus, else in the span
+    # or the night just asked about
+    (re.compile(r"^\W*(?:body\s+|sleeping\s+)?position\W*$", I), "and position?"),
+    (re.compile(rf"^\W*(?:where|how)\s+(?:was|is)\s+{_WHO}\s+lying(?:\s+(?:then|there))?\W*$", I),
+     "what position was she in?"),
+    # "position at 4:30?", "was she on her back at 3am?": the position channel then, not the
+    # model's description of the epoch
+    (re.compile(rf"^\W*(?:and\s+)?(?:(?:the|her|his)\s+)?(?:body\s+|sleeping\s+)?position\s+(?P<at>{_AT_CLOCK})\W*$", I),
+     "what position was she in {at}?"),
+    (re.compile(rf"^\W*(?:was|is)\s+{_WHO}\s+(?:on\s+(?:her|his|the|their)\s+(?:back|side|front|stomach|belly)|supine"
+                rf"|prone)\s+(?P<at>{_AT_CLOCK})\W*$", I), "what position was she in {at}?"),
     # "severity?", "what severity is that", "severity grade?": the apnea's band
     (re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:the|its|what(?:'s|\s+is)?(?:\s+the)?)\s+)?severity(?:\s+(?:grade|band"
                 r"|level|class))?(?:\s+(?:is\s+(?:that|it|this)|then|of\s+(?:that|it|this|the\s+(?:osa|apn(?:o)?ea))))?\W*$",

@@ -1374,6 +1374,9 @@ def _split_lead(r: SignalRuns, what: str, night: LoadedNight) -> str:
     return head + "\n\n" + table
 
 
+_DIP_ORDINALS = ("first", "second", "third", "fourth", "fifth")
+"""How the dips of a signal's extremes are counted ("the second lowest SpO2")."""
+
 _DECIMALS = {"°C": 2}
 """Decimals of a measured unit other than one: a body temperature moves by hundredths of a degree."""
 
@@ -1440,6 +1443,13 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     # The follow-ups ("when?", "what happened before it?") point at the extremes, each the moment
     # it was read at (no 30 s that "lasted"), and at the one asked for alone
     moments = [Item(m.start, m.start + MOMENT_SEC, m.label, "measured") for m in marks]
+    if 0 < r.nth < len(r.dips):
+        # "second lowest SpO2": that dip's reading leads, and the viewer goes there
+        dip = r.dips[r.nth]
+        text = (f"The {_DIP_ORDINALS[r.nth]} {r.focus} {r.label}, the {r.focus} reading of a separate "
+                f"{'dip' if r.focus == 'lowest' else 'peak'}: **{dip.value:.{d}f} {dip.unit}** at "
+                f"**{clock(night, dip.start)}**, in **{dip.stage}**.\n\n" + text)
+        jump = night.epoch_at(dip.start)
     picks = (r.dips if len(r.dips) > 1 else moments if not r.focus
              else moments[:1] if r.focus == "lowest" else moments[1:])
     # each dip drawn an epoch wide, as the extremes are
@@ -5085,8 +5095,8 @@ def _(r: Breakdown, night: LoadedNight) -> Answer:
     # the rank is said with what it leaves out: a short hour's rate is noise, not a best or a worst
     skipped = (f" (ranked over {'hours' if r.by == 'hour' else 'groups'} with {least:g} min "
                f"{'recorded' if r.recorded else 'asleep'} or more; "
-               + (', '.join(unranked) if len(unranked) < 3 else f"{len(unranked)} had less")
-               + " not ranked)" if unranked else "")
+               + (f"{', '.join(unranked)} not ranked" if len(unranked) < 3 else f"{len(unranked)} with less not ranked")
+               + ")" if unranked else "")
     if rated:
         worst = max(rated, key=lambda row: row.per_hour)
         head += (f" Highest rate: **{worst.group}**, **{worst.per_hour / per:.1f}/"

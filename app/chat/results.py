@@ -403,6 +403,8 @@ class SignalStats:
     """For a signal read more often than once an epoch, with ``focus`` set:
     the extreme reading of each separate dip (peak), most extreme first (the first is ``low`` or
     ``high``)."""
+    nth: int = 0
+    """Which of ``dips`` the question asked for ("second lowest SpO2": 1); 0 for the extreme."""
 
 
 @dataclass

@@ -296,7 +296,16 @@ def _counted_hours(text: str) -> TimeSpan | None:
     return TimeSpan("elapsed", first * 3600.0, last * 3600.0, m.group(0))
 
 
+# "the 3am hour", "the 5 o'clock hour", "the hour from 2am": that clock hour, not its first epoch
+_CLOCK_HOUR_RE = re.compile(rf"\b(?:the\s+)?{_FIRM_CLOCK}\s+hour\b", re.IGNORECASE)
+_HOUR_OF_CLOCK_RE = re.compile(rf"\bthe\s+hour\s+(?:of|from|starting(?:\s+at)?|beginning(?:\s+at)?|after)\s+"
+                               rf"{_FIRM_CLOCK}", re.IGNORECASE)
+
+
 def _parse_plain(text: str) -> TimeSpan | None:
+    if m := _CLOCK_HOUR_RE.search(text) or _HOUR_OF_CLOCK_RE.search(text):
+        start = _clock_seconds(*m.groups())
+        return TimeSpan("clock", start, start + 3600.0, m.group(0))
     if m := _EPOCH_RE.search(text):
         end = float(m.group(2)) if m.group(2) else None
         return TimeSpan("epoch", float(m.group(1)), end, m.group(0))

@@ -211,6 +211,7 @@ _WHICH_RANK_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:(?:which|when|where|what|h
                             r" (?:one )?(?:was|is|were|came) |(?:what|which|when|where)(?:'|’)?s )(?:the )?(longest|shortest|deepest|strongest|biggest"
                             r"|worst|largest|lowest|highest|severest|most (?:severe|extreme|intense))"
                             r"(?:\s+(?:one|of them|of those))?(?: last)?\W*$", I)
+_NTH_OF_RANK_RE = re.compile(r"\b(second|2nd|third|3rd|fourth|4th|fifth|5th)\s+(?:lowest|highest)\b", I)
 # "and the second lowest?", "what was the 3rd longest one?": that rank in the last list
 _NTH_RANK_RE = re.compile(r"^\W*(?:and|so|ok(?:ay)?|what about|how about|what was|when was|where was|which was"
                           r"|show(?: me)?|go to)?,?\s*(?:the\s+)?(second|2nd|third|3rd|fourth|4th|fifth|5th)\s+"
@@ -2093,6 +2094,10 @@ def understand(text: str) -> Query:
         # "is spindle density significantly different between N2 and N3?": those two stages,
         # not REM against NREM
         return replace(query, intent=Intent.COMPARE, by=None, groups=found[0])
+    if (query.intent == Intent.MEASURE and query.rank in ("lowest", "highest") and query.signal
+            and (nth := _NTH_OF_RANK_RE.search(plain or text))):
+        # "second lowest spo2": the lowest reading of the second dip, not the nadir again
+        query = replace(query, ordinal=_ORDINALS[nth.group(1).lower()])
     if (query.intent == Intent.THRESHOLD and query.condition is None and query.phenomenon is None
             and query.signal and not query.by_rule):
         # "what's her oxygen like?": no limit named, so the signal itself, not a threshold
