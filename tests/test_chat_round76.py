@@ -255,3 +255,37 @@ def test_whats_abnormal_marks_the_verdicts_the_model_reads_apart(demo_unscored) 
     for name, value, lo, hi in flagged:
         line = next(x for x in text.splitlines() if f"{name} **{value:.1f}" in x)
         assert ("**not settled**" in line) == (side(other[name], lo, hi) != side(value, lo, hi))
+
+
+def _latency(stages: np.ndarray, code: int) -> float:
+    """Minutes from the first sleep epoch to the first epoch of ``code``."""
+    sleep = np.flatnonzero((stages >= 1) & (stages <= 4))
+    return (np.flatnonzero(stages == code)[0] - sleep[0]) * 0.5
+
+
+def _model_rem_later(demo_unscored, minutes: float):
+    """The unscored demo with the model's stages holding no REM in the first ``minutes`` of its
+    first REM period (read N2 instead), so that its REM latency moves by that much."""
+    from dataclasses import replace
+    night, engine = demo_unscored
+    predicted = np.asarray(night.predicted).copy()
+    first = int(np.flatnonzero(predicted == 4)[0])
+    early = np.arange(first, first + int(minutes * 2))
+    predicted[early[predicted[early] == 4]] = 2
+    return replace(night, predicted=predicted, _summary={}), engine
+
+
+@pytest.mark.parametrize("stage, code, later", [("REM", 4, 0), ("N3", 3, 0), ("N2", 2, 0), ("REM", 4, 40)])
+def test_a_latency_the_two_stagings_read_apart_is_not_settled(demo_unscored, stage: str, code: int,
+                                                               later: float) -> None:
+    """On seed 12334 YASA's REM latency was 28.5 min from an epoch truly N3; the model's 111.0,
+    the truth 111.0; the answer gave YASA's alone."""
+    night, engine = _model_rem_later(demo_unscored, later) if later else demo_unscored
+    demo_unscored = (night, engine)
+    machine = _latency(np.asarray(night.stages()[0]), code)
+    model = _latency(np.asarray(night.model_check().stages()[0]), code)
+    assert not later or abs(machine - model) >= 15   # the moved case is one to be marked
+    text = last_answer(demo_unscored, f"what was the {stage} latency?")
+    assert f"{stage} latency is **{machine:.1f} min**" in text
+    assert ("**Not settled**" in text and f"**{model:.1f} min** after its sleep onset" in text) == (
+        abs(machine - model) >= 15)

@@ -285,12 +285,11 @@ def test_a_first_rem_the_staging_may_have_missed_is_named(unsure_rem, demo) -> N
 
 
 def test_what_caused_it_after_a_ranked_list_reads_its_first(demo_unscored) -> None:
-    """"deepest desat" (the five deepest), then "what caused it?" gave the definition of a
-    desaturation, where "it" is the deepest."""
+    """"deepest desat", then "what caused it?" gave the definition of a desaturation, where "it"
+    is the deepest (since stop 76 a bare "deepest desat" names that one)."""
     text = last_answer(demo_unscored, "deepest desat", "what caused it?")
-    assert " (the first listed) at " in text, text[:300]
-    assert (text.replace(" (the first listed)", "", 1)
-            == last_answer(demo_unscored, "show me the deepest desaturation", "what caused it?"))
+    assert " the desaturation at " in text and "(the first listed)" not in text, text[:300]
+    assert text == last_answer(demo_unscored, "show me the deepest desaturation", "what caused it?")
 
 
 def test_arousals_of_a_cause_that_could_not_be_sought_are_not_counted_as_none(demo, tmp_path) -> None:

@@ -893,10 +893,11 @@ def naps(night: LoadedNight) -> StagePeriods:
 
 def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     found = _stage_timing(plan, night)
-    if found.soremp and (model := night.model_check()) is not None:
-        # "any SOREMP?" on a machine staging nobody checked: the model's REM latency beside it,
-        # since the verdict turns on which epoch is the first REM (YASA called it wake at 59 %
-        # on seed 11627, whose true REM latency was 4.5 min, and read 30.5 min)
+    if found.event == "latency" and found.latency_min is not None and (model := night.model_check()) is not None:
+        # a latency on a machine staging nobody checked, "any SOREMP?" first: the model's beside
+        # it, since both turn on which epoch is the first of the stage (YASA called it wake at
+        # 59 % on seed 11627, whose true REM latency was 4.5 min, and read 30.5 min; on seed
+        # 12334 it read 28.5 min from an N3 epoch, the true latency 111 min)
         found = replace(found, other_latency=_stage_timing(plan, model).latency_min)
     return found
 

@@ -85,8 +85,8 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:the|its|what(?:'s|\s+is)?(?:\s+the)?)\s+)?severity(?:\s+(?:grade|band"
                 r"|level|class))?(?:\s+(?:is\s+(?:that|it|this)|then|of\s+(?:that|it|this|the\s+(?:osa|apn(?:o)?ea))))?\W*$",
                 I), "how severe is the sleep apnea?"),
-    # "positional?", "is it positional?"
-    (re.compile(r"^\W*(?:and\s+|so\s+)?(?:is\s+(?:it|she|he|this|that)\s+)?positional(?:\s+(?:then|at\s+all))?\W*$", I),
+    # "positional?"
+    (re.compile(r"^\W*(?:and\s+|so\s+)?positional(?:\s+at\s+all)?\W*$", I),
      "is the apnea positional?"),
     # "supine vs non-supine", "back vs side", "compare supine and lateral": the rate by position
     (re.compile(rf"^\W*(?:compare\s+)?(?:the\s+)?(?:(?:breathing|events|ahi|rei|apneas?)\s+)?{_POSITION}"

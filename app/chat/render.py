@@ -1152,6 +1152,12 @@ def _stage_periods(r: StagePeriods, night: LoadedNight) -> Answer:
             head = (f"{verdict}: a sleep-onset REM period (SOREMP) is "
                     f"REM within {SOREMP_MIN:g} min of sleep onset (ICSD-3, nocturnal PSG); "
                     f"{head[0].lower()}{head[1:]}{caveat}")
+        if (not r.soremp and r.other_latency is not None and r.latency_min is not None
+                and abs(r.other_latency - r.latency_min) >= LATENCY_APART_MIN):
+            head += (f" **Not settled**: the model's zero-shot staging puts the first {stages} "
+                     f"**{r.other_latency:.1f} min** after its sleep onset, "
+                     f"{abs(r.other_latency - r.latency_min):.1f} min apart; look at the signals of the two "
+                     f"first epochs (*where do the stagers disagree?*).")
         head += _lone_first_rem(r, night)
         focus = r.periods[:1]
     elif r.event == "last":
@@ -1457,6 +1463,9 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     return _answer(night, text, picks, [span, *marks, *dips], jump=jump)
 
 
+LATENCY_APART_MIN = 15.0
+"""Minutes by which two stagings' latencies of one stage must differ before the figure is called
+not settled: a scorer's placing of a stage's first epoch moves it by a few minutes at most."""
 SOREMP_MIN = 15.0
 """A REM latency this short (minutes) is a sleep-onset REM period (ICSD-3, on nocturnal PSG)."""
 

@@ -266,8 +266,8 @@ class StagePeriods:
     trend_asked: str = ""
     persistent: bool = False
     other_latency: float | None = None
-    """When a SOREMP was asked on a machine staging nobody checked: the REM latency (min) under
-    the model's zero-shot stages, None otherwise."""
+    """On a machine staging nobody checked, for a stage's latency (a SOREMP's too): the same
+    latency (min) under the model's zero-shot stages, None otherwise."""
 
 
 @dataclass
