@@ -289,3 +289,32 @@ def test_a_latency_the_two_stagings_read_apart_is_not_settled(demo_unscored, sta
     assert f"{stage} latency is **{machine:.1f} min**" in text
     assert ("**Not settled**" in text and f"**{model:.1f} min** after its sleep onset" in text) == (
         abs(machine - model) >= 15)
+
+
+def test_and_yasas_after_the_models_rem_latency_is_yasas(demo_unscored) -> None:
+    """It gave the model's 91.0 min again; YASA's was 68.5 (seed 12031)."""
+    night, _ = demo_unscored
+    machine = _latency(np.asarray(night.stages()[0]), 4)
+    first = last_answer(demo_unscored, "what's the model's REM latency?")
+    assert first.startswith("From the model-predicted (SleepLM zero-shot) hypnogram")
+    text = last_answer(demo_unscored, "what's the model's REM latency?", "and YASA's?")
+    assert text.startswith(f"From the machine-scored (YASA") and f"REM latency is **{machine:.1f} min**" in text
+
+
+def test_what_stage_was_mostly_there_reads_the_span_just_asked(demo) -> None:
+    """After "... between 4 and 5?" it gave the whole night's N2 (seed 12031: REM led that hour)."""
+    night, _ = demo
+    stages = np.asarray(night.stages()[0])
+    inside = np.array([clock(night, float(t))[:2] == "04" for t in night.epochs.starts])
+    counts = {name: int(np.sum((stages == code) & inside)) for code, name in enumerate(("W", "N1", "N2", "N3", "REM"))
+              if code > 0}
+    top = max(counts, key=counts.get)
+    assert sorted(counts.values())[-1] > sorted(counts.values())[-2]   # one stage leads the hour
+    text = last_answer(demo, "how many events between 4 and 5?", "what stage was mostly there?")
+    assert text.startswith(f"Between 4 and 5: most of the sleep was **{top}**: {counts[top] / 2:.0f} min")
+
+
+def test_pauses_after_the_rhythm_are_the_hearts(demo) -> None:
+    """It listed the apneas, though the rhythm answer had just said no pause over 3 s."""
+    assert last_answer(demo, "any arrhythmia?", "pauses?") == last_answer(demo, "any heart pauses?")
+    assert "apnea" not in last_answer(demo, "any arrhythmia?", "pauses?").split("\n")[0]

@@ -243,6 +243,10 @@ class Dialogue:
             # "and 1am?" after the AHI by clock hour: that hour's row, not its first 30 s
             query = replace(query, scope=replace(query.scope, time=replace(
                 t, end=t.start + 3600.0, text=f"the {t.text} hour")))
+        if (query.stat == "dominant" and query.scope.time is None and _IN_THAT_SPAN_RE.search(query.text)
+                and self.shown is not None and self.shown.scope.time is not None):
+            # "how many events between 4 and 5?", then "what stage was mostly there?": that span's
+            query = replace(query, scope=replace(query.scope, time=self.shown.scope.time))
         if query.ref == Ref.EXAMPLE and query.phenomenon and self.last is None:
             # "show me one k complex" as a first question: one of that kind, with nothing to refer to
             query = replace(query, ref=Ref.NONE)
@@ -1431,6 +1435,9 @@ class Dialogue:
             # "the SpO2 nadir?", then "and the position?": the position at that moment, not the
             # night's positions
             return "what position was she in then?"
+        if _BARE_PAUSES_RE.match(text) and self.last is not None and self.last.measure == "rhythm":
+            # "any arrhythmia?", then "pauses?": the heart's pauses, not the breathing's
+            return "any heart pauses?"
         if (_LATER_PERIODS_RE.search(text) and self.last is not None and self.last.per
                 and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types):
             # "REM density?", then "is it higher in later REM periods?": the rate in each cycle,
@@ -2709,6 +2716,10 @@ _VS_MACHINE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:tha
                             r" (?:the machine(?:'s)?|yasa(?:'s)?"
                             r"|the machine scoring|what the machine (?:found|scored)|the automatic (?:scoring|one))"
                             r"(?: one| scoring| score| find| say)?\W*$", re.I)
+_BARE_PAUSES_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|any\s+)?(?:pauses?|asystole|long pauses?|sinus pauses?)"
+                             r"(?:\s+(?:then|too|either))?\W*$", re.I)
+_IN_THAT_SPAN_RE = re.compile(r"\b(?:there|then|in (?:it|that|this|those)(?: (?:hour|window|span|time|period|stretch"
+                              r"|part|minutes))?)\b", re.I)
 _BY_MODEL_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|how about\s+)?(?:(?:according to|by|from|with)\s+)?"
                           r"(?:the model|sleeplm|the ai)(?:'s)?(?: staging| stages| one)?\W*$", re.I)
 _WOKE_BY_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|does) (?:they|these|those|them|any of them) (?:wake"

@@ -59,8 +59,9 @@ _OF_THE_STAGES = (Intent.SUMMARY, Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Inte
 """Intents whose answer the staging decides ("REM latency according to YASA?")."""
 
 
-_BY_THE_MODEL_RE = re.compile(r"\s*\b(?:according to|by|from|with) (?:the )?(?:model|sleeplm)(?:'s)?(?: (?:staging|stages))?\b",
-                              re.I)
+_BY_THE_MODEL_RE = re.compile(r"\s*\b(?:according to|by|from|with) (?:the )?(?:model|sleeplm)(?:'s)?(?: (?:staging|stages))?\b"
+                              # "what's the model's REM latency?", then "and YASA's?": the REM latency
+                              r"|\b(?:the )?(?:model|sleeplm)(?:'s|’s)(?= )", re.I)
 
 
 def _as_asked(query: Query, night: LoadedNight) -> LoadedNight:
