@@ -298,7 +298,7 @@ def test_and_yasas_after_the_models_rem_latency_is_yasas(demo_unscored) -> None:
     first = last_answer(demo_unscored, "what's the model's REM latency?")
     assert first.startswith("From the model-predicted (SleepLM zero-shot) hypnogram")
     text = last_answer(demo_unscored, "what's the model's REM latency?", "and YASA's?")
-    assert text.startswith(f"From the machine-scored (YASA") and f"REM latency is **{machine:.1f} min**" in text
+    assert text.startswith("From the machine-scored (YASA") and f"REM latency is **{machine:.1f} min**" in text
 
 
 def test_what_stage_was_mostly_there_reads_the_span_just_asked(demo) -> None:
