@@ -318,3 +318,28 @@ def test_pauses_after_the_rhythm_are_the_hearts(demo) -> None:
     """It listed the apneas, though the rhythm answer had just said no pause over 3 s."""
     assert last_answer(demo, "any arrhythmia?", "pauses?") == last_answer(demo, "any heart pauses?")
     assert "apnea" not in last_answer(demo, "any arrhythmia?", "pauses?").split("\n")[0]
+
+
+def test_halves_of_a_home_test_are_rates_per_hour_recorded(home_test) -> None:
+    """"whats the rei in the first 2 hours vs the last 2 hours" gave 39.0 and 29.6 per hour of
+    the model's guessed sleep on seed 12233; per hour recorded they were 20.0 and 18.0."""
+    from sleeplm_core.heads.summary import APNEA_TYPES
+    night, _ = home_test
+    events = [e for e in night.scored_events()[0] if e.type in APNEA_TYPES]
+    hours = night.recording.duration / 3600
+    first = sum(e.onset < 2 * 3600 for e in events)
+    last = sum((hours - 2) * 3600 <= e.onset for e in events)
+    text = last_answer(home_test, "whats the rei in the first 2 hours vs the last 2 hours")
+    assert f"**{first}** in the first 2 hours (120 min recorded, {first / 2:.1f} per hour recorded" in text
+    assert f"**{last}** in the last 2 hours (120 min recorded, {last / 2:.1f} per hour recorded" in text
+    assert "per hour of sleep" not in text
+
+
+def test_the_rdi_of_a_home_test_leads_with_the_rei(home_test) -> None:
+    night, _ = home_test
+    assert last_answer(home_test, "RDI").startswith(f"**REI {night.summary().rei:.1f}/h**")
+
+
+def test_rem_ahi_on_a_home_test_says_rem_cannot_be_told_first(home_test, demo) -> None:
+    assert last_answer(home_test, "REM AHI").startswith("**Cannot be told** without EEG")
+    assert not last_answer(demo, "REM AHI").startswith("**Cannot be told**")

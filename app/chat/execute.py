@@ -21,7 +21,7 @@ from app.chat.architecture import span_architecture, span_length
 from app.chat.event_free import event_free
 from app.chat.event_rank import event_rank
 from app.chat.aspects import Aspect
-from app.chat.breakdown import (breakdown, group_rows, index_rows, no_positions, positions,
+from app.chat.breakdown import (breakdown, counted_index, group_rows, index_rows, no_positions, positions,
                                 scoped_index)
 from app.chat.ahi_robustness import ahi_robustness
 from app.chat.awakenings import awakening_onsets, what_woke
@@ -1419,6 +1419,14 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
     groups = dict(zip(labels, (w.mask for w in plan.groups)))
     stages, source = night.stages()
     words = " ".join(w for w in (q.measure, q.target) if w)
+    everywhere = np.ones(night.n_epochs, dtype=bool)
+    if (q.stat in INDEX_STATS or (phen is not None and set(phen.event_types) & _SLEEP_COUNTED)) and stages_guessed(
+            night, source) and (index := counted_index(plan)) is not None:
+        # Without EEG a rate is per hour recorded, wherever the events fall (the REI of a home
+        # test): per hour of the model's guessed sleep would rest on a guess.
+        rows, events_source = group_rows(night, groups, index[1], everywhere, recorded=True)
+        return Breakdown("groups", "REI" if index[0] == "AHI" else index[0], rows, source, events_source,
+                         direction=q.direction or "", test=_pair_test(rows, q), recorded=True)
     if q.stat in INDEX_STATS:
         # "AHI in REM vs NREM": events starting in each group's sleep, per hour of it.
         found = index_rows(night, groups, q.stat)

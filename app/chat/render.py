@@ -3749,8 +3749,9 @@ def _rei_text(r: Summary, night: LoadedNight) -> str:
 @render.register
 def _(r: Summary, night: LoadedNight) -> Answer:
     rei = _rei_text(r, night)
-    if r.stat == "ahi" and rei:
-        # Without EEG the AHI's denominator is the model's guess; lead with what an HST reports.
+    if r.stat in ("ahi", "rdi") and rei:
+        # Without EEG the AHI's (and the RDI's) denominator is the model's guess; lead with what
+        # an HST reports (with no RERA scored, the RDI's events are the AHI's).
         # "is an REI of 12 mild?": the value asked about on the AHI's scale first
         stated = (f"An index of **{r.stated:g}/h** (a home test's REI is graded on the AHI's scale) "
                   f"is {norms.graded(r.stated, night)}.\n\nThis recording's own: "
@@ -4817,14 +4818,17 @@ def _groups_text(r: Breakdown) -> str:
                 f"against **{b.minutes:.1f} min** {b.group}.")
     minute = r.per_minute
 
+    of = "recorded" if r.recorded else "of sleep"
+
     def side(row: BreakdownRow) -> str:
         rate = "" if row.per_hour is None else (
-            f", {row.per_hour / 60:.2f} per minute of sleep" if minute
-            else f", {row.per_hour:.1f} per hour of sleep")
+            f", {row.per_hour / 60:.2f} per minute {of}" if minute
+            else f", {row.per_hour:.1f} per hour {of}")
         mean = f", mean {seconds(row.mean_sec)}" if row.mean_sec is not None else ""
-        return f"**{row.events}** {row.group} ({row.sleep_min:.0f} min asleep{rate}{mean})"
+        return f"**{row.events}** {row.group} ({row.sleep_min:.0f} min {'recorded' if r.recorded else 'asleep'}{rate}{mean})"
     what = _INDEX_EVENTS.get(r.index, _events(r.index))
-    counted = " (counted in sleep)" if r.index in _INDEX_EVENTS or r.in_sleep else ""
+    counted = (" (counted wherever they fall: without EEG sleep cannot be staged)" if r.recorded else
+               " (counted in sleep)" if r.index in _INDEX_EVENTS or r.in_sleep else "")
     text = (f"{what[0].upper() + what[1:]}{counted} in the {source_name(r.events_source)} scoring: "
             f"{side(a)} against {side(b)}.")
     if "eye movement" in what.lower() and r.events_source != "scored" and any(
@@ -5043,6 +5047,18 @@ def _scope_text(r: Breakdown) -> str:
 
 @render.register
 def _(r: Breakdown, night: LoadedNight) -> Answer:
+    answer = _breakdown_answer(r, night)
+    if r.by == "stage" and r.index and stages_guessed(night, r.source):
+        # "REM AHI" on a home test: REM is no measurement without EEG, so the split says so first
+        answer = replace(answer, text=(
+            f"**Cannot be told** without EEG: REM cannot be told from NREM without it, so this split "
+            f"rests on the model's guessed stages, which agreed with the true stages of six synthetic "
+            f"home tests at κ {HOME_TEST_STAGE_KAPPA:.2f}; it is no finding. The index of a home test "
+            f"is the REI (*what's the REI?*).\n\n" + answer.text))
+    return answer
+
+
+def _breakdown_answer(r: Breakdown, night: LoadedNight) -> Answer:
     if r.by == "groups":
         return Answer(_groups_text(r) + stage_caveat(night, r.source))
     if r.by == "scope" and not r.measured:
