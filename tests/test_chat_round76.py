@@ -211,6 +211,13 @@ def test_and_1am_after_the_hourly_ahi_is_that_hours_row(demo) -> None:
     ("position?", "and position?"), ("where was she lying", "what position was she in?"),
     ("position at 4:30?", "what position was she in at 4:30?"),
     ("was she on her back at 3am?", "what position was she in at 3am?"),
+    ("any narcolepsy signs?", "was there a SOREMP?"), ("narcolepsy?", "was there a SOREMP?"),
+    ("kappa between them", "how does the model compare with YASA?"),
+    ("where do they disagree most?", "where do the stagers disagree?"),
+    ("was there any signal dropout", "is the signal quality ok?"), ("any dropouts?", "is the signal quality ok?"),
+    ("how many hours of valid flow signal", "is this a valid home sleep test?"),
+    ("and in bed?", "time in bed?"), ("how long awake in the night?", "how much wake after sleep onset?"),
+    ("what would change your mind?", "how sure are you?"),
 ])
 def test_clipped_technician_forms(text: str, read: str) -> None:
     assert understand(text).text == read
@@ -343,3 +350,25 @@ def test_the_rdi_of_a_home_test_leads_with_the_rei(home_test) -> None:
 def test_rem_ahi_on_a_home_test_says_rem_cannot_be_told_first(home_test, demo) -> None:
     assert last_answer(home_test, "REM AHI").startswith("**Cannot be told** without EEG")
     assert not last_answer(demo, "REM AHI").startswith("**Cannot be told**")
+
+
+def test_a_span_alone_as_the_first_question_is_what_happened_then(demo) -> None:
+    """"between 3 and 4 am?" opened with "There is nothing earlier in this conversation"."""
+    assert last_answer(demo, "between 3 and 4 am?") == last_answer(demo, "what happened between 3 and 4 am?")
+
+
+def test_longer_than_a_minute_after_the_awakenings_keeps_them(demo) -> None:
+    """It was "not about this recording"."""
+    assert (last_answer(demo, "how many awakenings?", "longer than a minute?")
+            == last_answer(demo, "how many awakenings longer than a minute?"))
+
+
+def test_and_4_to_5_after_the_events_counts_them_then(demo) -> None:
+    """It repeated the whole night's count."""
+    night, _ = demo
+    whole = last_answer(demo, "how many events?")
+    kinds = {k.replace(" ", "_") for k in re.findall(r"(?:^|, )([a-z ]+) \d+", whole.split("By type: ")[1])}
+    events, _ = night.scored_events()
+    then = sum(clock(night, e.onset)[:2] == "04" and e.type in kinds for e in events)
+    text = last_answer(demo, "how many events?", "and 4 to 5?")
+    assert re.search(rf"have \*\*{then}\*\* scored events from 4 to 5", text), text[:200]

@@ -247,6 +247,10 @@ class Dialogue:
                 and self.shown is not None and self.shown.scope.time is not None):
             # "how many events between 4 and 5?", then "what stage was mostly there?": that span's
             query = replace(query, scope=replace(query.scope, time=self.shown.scope.time))
+        if (query.intent in (Intent.OFF_TOPIC, Intent.UNKNOWN) and query.min_duration and _BARE_LENGTH_RE.match(query.text)
+                and self.last is not None and self.last.intent in (Intent.LOCATE, Intent.STAGE_TIMING)):
+            # "how many awakenings?", then "longer than a minute?": the same, that long or longer
+            return replace(self.last, text=query.text, min_duration=query.min_duration, ref=Ref.NONE)
         if query.ref == Ref.EXAMPLE and query.phenomenon and self.last is None:
             # "show me one k complex" as a first question: one of that kind, with nothing to refer to
             query = replace(query, ref=Ref.NONE)
@@ -2716,6 +2720,8 @@ _VS_MACHINE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:tha
                             r" (?:the machine(?:'s)?|yasa(?:'s)?"
                             r"|the machine scoring|what the machine (?:found|scored)|the automatic (?:scoring|one))"
                             r"(?: one| scoring| score| find| say)?\W*$", re.I)
+_BARE_LENGTH_RE = re.compile(r"^\W*(?:and\s+|only\s+|just\s+|what about\s+)?(?:(?:the\s+)?ones?\s+|those\s+)?(?:longer|more)"
+                             r"\s+than\s+[\w.\s]+\W*$|^\W*(?:and\s+|only\s+)?(?:over|above|at least)\s+\d[\w.\s]*\W*$", re.I)
 _BARE_PAUSES_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|any\s+)?(?:pauses?|asystole|long pauses?|sinus pauses?)"
                              r"(?:\s+(?:then|too|either))?\W*$", re.I)
 _IN_THAT_SPAN_RE = re.compile(r"\b(?:there|then|in (?:it|that|this|those)(?: (?:hour|window|span|time|period|stretch"

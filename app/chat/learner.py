@@ -81,6 +81,33 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
      "what position was she in {at}?"),
     (re.compile(rf"^\W*(?:was|is)\s+{_WHO}\s+(?:on\s+(?:her|his|the|their)\s+(?:back|side|front|stomach|belly)|supine"
                 rf"|prone)\s+(?P<at>{_AT_CLOCK})\W*$", I), "what position was she in {at}?"),
+    # "any narcolepsy signs?": the one sign a night's PSG holds, a sleep-onset REM period
+    (re.compile(r"^\W*(?:any\s+)?(?:signs?\s+of\s+)?narcolepsy(?:\s+(?:signs?|features?|markers?))?"
+                r"(?:\s+(?:here|on this night|in this night))?\W*$", I), "was there a SOREMP?"),
+    # "kappa between them", "agreement between the two?": the two stagings set against each other
+    (re.compile(r"^\W*(?:and\s+|so\s+|what(?:'s|\s+is)\s+the\s+)?(?:kappa|agreement|cohen'?s\s+kappa)\s+between"
+                r"\s+(?:them|the\s+two|the\s+stagers|yasa\s+and\s+the\s+model|the\s+model\s+and\s+yasa)\W*$", I),
+     "how does the model compare with YASA?"),
+    # "where do they disagree most?": the stagings' disagreement, its longest stretches first
+    (re.compile(r"^\W*(?:and\s+|so\s+)?where\s+do\s+(?:they|the\s+two|the\s+stagers|yasa\s+and\s+the\s+model)"
+                r"\s+disagree(?:\s+(?:the\s+)?most)?\W*$", I), "where do the stagers disagree?"),
+    # "was there any signal dropout?", "any dropouts?": the channels' quality
+    (re.compile(r"^\W*(?:was\s+there\s+|were\s+there\s+|any\s+)(?:any\s+)?(?:signal\s+)?(?:drop-?outs?|signal\s+loss"
+                r"|lost\s+signals?|flat\s*lines?)\W*$", I), "is the signal quality ok?"),
+    # "how many hours of valid flow signal": the study's usable airflow and oximetry
+    (re.compile(r"^\W*how\s+(?:many\s+hours|much\s+time)\s+of\s+(?:valid|usable|good)\s+(?:air\s*flow|flow|oximetry"
+                r"|spo2|signal)(?:\s+signal)?\W*$", I), "how many hours of usable airflow?"),
+    # "and in bed?" after the sleep time: the time in bed
+    (re.compile(r"^\W*(?:and\s+)?(?:the\s+time\s+)?in\s+bed\W*$", I), "time in bed?"),
+    # "how long awake in the night?": wake after sleep onset, not the wake before it
+    (re.compile(rf"^\W*how\s+(?:long|much\s+time)\s+(?:was\s+{_WHO}\s+|{_WHO}\s+was\s+)?(?:awake|up)\s+"
+                r"(?:in|during)\s+the\s+night\W*$", I), "how much wake after sleep onset?"),
+    # "what would change your mind?": how the figure holds up, as "how sure are you?" reads it
+    (re.compile(r"^\W*what\s+(?:would|could)\s+change\s+(?:your|the)\s+(?:mind|answer|verdict)\W*$", I),
+     "how sure are you?"),
+    # "and 4 to 5?": the last question again, from 4 to 5 o'clock
+    (re.compile(r"^\W*(?P<lead>and|what about|how about)\s+(?P<a>\d{1,2}(?::\d\d)?)\s*(?:to|-|–)\s*"
+                r"(?P<b>\d{1,2}(?::\d\d)?)\s*(?P<m>(?:am|pm)?)\W*$", I), "{lead} from {a} to {b}{m}?"),
     # "severity?", "what severity is that", "severity grade?": the apnea's band
     (re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:the|its|what(?:'s|\s+is)?(?:\s+the)?)\s+)?severity(?:\s+(?:grade|band"
                 r"|level|class))?(?:\s+(?:is\s+(?:that|it|this)|then|of\s+(?:that|it|this|the\s+(?:osa|apn(?:o)?ea))))?\W*$",

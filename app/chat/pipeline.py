@@ -59,6 +59,9 @@ _OF_THE_STAGES = (Intent.SUMMARY, Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Inte
 """Intents whose answer the staging decides ("REM latency according to YASA?")."""
 
 
+# a span alone, "between 3 and 4 am?", "from 2 to 3"
+_BARE_SPAN_RE = re.compile(r"^\W*(?:between|from|after|before|around|at)\s+[\d:.apm\s]+(?:and|to|until|-|–)?[\d:.apm\s]*\W*$",
+                           re.I)
 _BY_THE_MODEL_RE = re.compile(r"\s*\b(?:according to|by|from|with) (?:the )?(?:model|sleeplm)(?:'s)?(?: (?:staging|stages))?\b"
                               # "what's the model's REM latency?", then "and YASA's?": the REM latency
                               r"|\b(?:the )?(?:model|sleeplm)(?:'s|’s)(?= )", re.I)
@@ -178,6 +181,10 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
                 and (bare := _FOLLOW_UP_LEAD_RE.sub("", text)) != text and bare.strip(" ?.!")):
             # "what about breathing?" as the first question: breathing, asked on its own
             return ask(bare, dialogue, night, engine, current)
+        if (query.ref == Ref.REPEAT and dialogue.last is None and query.scope.time is not None
+                and _BARE_SPAN_RE.match(text)):
+            # "between 3 and 4 am?" as the first question: what happened then
+            return ask(f"what happened {text.strip()}", dialogue, night, engine, current)
         return render(Message("no_reference", str(gap)), night), query
     log.debug("question %r -> %s", text, resolved)
     night = _as_asked(resolved, night)
