@@ -206,7 +206,8 @@ class LoadedNight:
         return blind_types(self.recording, self.epochs.slots)
 
     def agreement(self) -> str:
-        """Machine vs human scoring in one line ("κ 0.81 (841 epochs); event F1: ..."), "" without both."""
+        """Machine vs human scoring in one line ("κ 0.81 (841 epochs, 30 min either side of the scored
+        sleep); event F1: ..."), "" without both."""
         rec = self.recording
         if self.machine is None or not (rec.has_scoring or rec.events):
             return ""

@@ -372,3 +372,11 @@ def test_and_4_to_5_after_the_events_counts_them_then(demo) -> None:
     then = sum(clock(night, e.onset)[:2] == "04" and e.type in kinds for e in events)
     text = last_answer(demo, "how many events?", "and 4 to 5?")
     assert re.search(rf"have \*\*{then}\*\* scored events from 4 to 5", text), text[:200]
+
+
+def test_the_machines_kappa_says_the_window_it_is_counted_over(demo) -> None:
+    """SC4001: "κ 0.81 (841 epochs)" then "κ 0.88" over 2650 epochs in the next turn, the window
+    unsaid (the first counts 30 min either side of the scored sleep, the second all 22 h)."""
+    text = last_answer(demo, "how did they sleep?", "sure?")
+    assert re.search(r"Machine against the human scoring: κ \d\.\d\d \(\d+ epochs, 30 min either side of the "
+                     r"scored sleep\)", text), text

@@ -47,12 +47,17 @@ class Agreement:
     stages: StagingScores | None
     events: dict[str, EventScores]
     unscored: tuple[str, ...] = ()
+    pad_min: float = 30.0
+    """Minutes either side of the reference's sleep that the staging scores count (min)."""
 
     def summary(self) -> str:
-        """One line: "κ 0.81 (841 epochs); event F1: apnea 0.93, hypopnea 0.90"."""
+        """One line: "κ 0.81 (841 epochs, 30 min either side of the scored sleep); event F1:
+        apnea 0.93, hypopnea 0.90"."""
         parts = []
         if self.stages is not None:
-            parts.append(f"κ {self.stages.kappa:.2f} ({self.stages.n_epochs} epochs)")
+            # the window said, since a κ over a 22-h recording's waking hours is another figure
+            parts.append(f"κ {self.stages.kappa:.2f} ({self.stages.n_epochs} epochs, {self.pad_min:g} min either "
+                         f"side of the scored sleep)")
         if self.events:
             parts.append("event F1: " + ", ".join(f"{k} {v.f1:.2f}" for k, v in self.events.items()))
         if self.unscored:
@@ -86,4 +91,4 @@ def agreement(scoring: MachineScoring, ref_stages: np.ndarray, ref_offset: float
             unscored.append(group)
         elif truth:
             events[group] = event_scores(intervals_of(scoring.events, types), truth)
-    return Agreement(stage_scores, events, tuple(unscored))
+    return Agreement(stage_scores, events, tuple(unscored), pad_min)
