@@ -380,3 +380,23 @@ def test_the_machines_kappa_says_the_window_it_is_counted_over(demo) -> None:
     text = last_answer(demo, "how did they sleep?", "sure?")
     assert re.search(r"Machine against the human scoring: κ \d\.\d\d \(\d+ epochs, 30 min either side of the "
                      r"scored sleep\)", text), text
+
+
+@pytest.mark.parametrize("text", ["REI by position", "supine REI"])
+def test_the_rei_by_position_on_a_staged_night_is_per_hour_recorded(demo, text: str) -> None:
+    """On a scored home test "REI by position" gave the AHI's 32.6/h on the back (the REI 25.0)."""
+    from sleeplm_core.heads.summary import APNEA_TYPES
+    night, _ = demo
+    answer = last_answer(demo, text)
+    assert "per hour recorded in that group" in answer and "the REI counts every hour recorded" in answer
+    row = re.search(r"^\| supine \| (\d+\.\d) \| (\d+) \| (\d+\.\d) \|", answer, re.M)
+    assert row, answer
+    events = [e for e in night.scored_events()[0] if e.type in APNEA_TYPES]
+    assert int(row.group(2)) <= len(events)
+    assert float(row.group(3)) == pytest.approx(int(row.group(2)) / float(row.group(1)) * 60, abs=0.051)
+    ahi = re.search(r"^\| supine \| (\d+\.\d) \|", last_answer(demo, "AHI by position"), re.M)
+    assert float(ahi.group(1)) < float(row.group(1))   # the AHI's minutes are asleep, fewer than recorded
+
+
+def test_the_ahi_by_position_stays_per_hour_of_sleep(demo) -> None:
+    assert "per hour of that group's sleep" in last_answer(demo, "AHI by position")

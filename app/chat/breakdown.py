@@ -184,9 +184,10 @@ def breakdown(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     index = counted_index(plan)
     if index is not None and (why := unscored_reason(night, index[1])):
         return Message("not_scored", index[0], {"why": why})
-    if index is not None and by != "stage" and stages_guessed(night, source):
+    if index is not None and by != "stage" and (stages_guessed(night, source) or plan.query.note == "rei"):
         # Without EEG the rate is per hour recorded, wherever the events fall (the REI of a
-        # home test): per hour of the model's guessed sleep would rest on a guess.
+        # home test): per hour of the model's guessed sleep would rest on a guess; "REI by
+        # position" asks for that rate on a staged night too.
         everywhere = np.ones(night.n_epochs, dtype=bool)
         rows, events_source = group_rows(night, groups, index[1], everywhere, recorded=True)
         name = "REI" if index[0] == "AHI" else index[0]

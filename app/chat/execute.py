@@ -1420,8 +1420,8 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
     stages, source = night.stages()
     words = " ".join(w for w in (q.measure, q.target) if w)
     everywhere = np.ones(night.n_epochs, dtype=bool)
-    if (q.stat in INDEX_STATS or (phen is not None and set(phen.event_types) & _SLEEP_COUNTED)) and stages_guessed(
-            night, source) and (index := counted_index(plan)) is not None:
+    if (q.stat in INDEX_STATS or (phen is not None and set(phen.event_types) & _SLEEP_COUNTED)) and (
+            stages_guessed(night, source) or q.note == "rei") and (index := counted_index(plan)) is not None:
         # Without EEG a rate is per hour recorded, wherever the events fall (the REI of a home
         # test): per hour of the model's guessed sleep would rest on a guess.
         rows, events_source = group_rows(night, groups, index[1], everywhere, recorded=True)

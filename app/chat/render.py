@@ -4810,6 +4810,15 @@ def _hours_span(part: list[BreakdownRow]) -> str:
     return f"{part[0].group.split('–')[0]}–{part[-1].group.split('–')[-1]}"
 
 
+def _why_recorded(r: Breakdown) -> str:
+    """Why a split's rates are per hour recorded: no staging to read sleep from, or the REI was
+    asked, which counts every hour recorded though sleep is staged."""
+    if r.source == "predicted":
+        return "without EEG sleep cannot be staged, so no rate per hour of sleep is given"
+    return (f"the REI counts every hour recorded, awake or asleep; per hour of sleep ({source_name(r.source)} "
+            f"stages) it is the AHI")
+
+
 def _groups_text(r: Breakdown) -> str:
     """Two groups of a comparison, side by side."""
     a, b = r.rows
@@ -4827,7 +4836,7 @@ def _groups_text(r: Breakdown) -> str:
         mean = f", mean {seconds(row.mean_sec)}" if row.mean_sec is not None else ""
         return f"**{row.events}** {row.group} ({row.sleep_min:.0f} min {'recorded' if r.recorded else 'asleep'}{rate}{mean})"
     what = _INDEX_EVENTS.get(r.index, _events(r.index))
-    counted = (" (counted wherever they fall: without EEG sleep cannot be staged)" if r.recorded else
+    counted = (f" (counted wherever they fall: {_why_recorded(r)})" if r.recorded else
                " (counted in sleep)" if r.index in _INDEX_EVENTS or r.in_sleep else "")
     text = (f"{what[0].upper() + what[1:]}{counted} in the {source_name(r.events_source)} scoring: "
             f"{side(a)} against {side(b)}.")
@@ -5113,8 +5122,7 @@ def _breakdown_answer(r: Breakdown, night: LoadedNight) -> Answer:
             f"({source_name(r.events_source)} events, {source_name(r.source)} stages).")
     if r.recorded:
         head = (f"{name} by {_by_words(r.by)}{where}: {unit} wherever they fall, per hour "
-                f"recorded in that group ({source_name(r.events_source)} events; without EEG "
-                f"sleep cannot be staged, so no rate per hour of sleep is given).")
+                f"recorded in that group ({source_name(r.events_source)} events; {_why_recorded(r)}).")
     unranked = [row.group for row in r.rows if row.per_hour is not None and row.sleep_min < least
                 and not sums_others(row.group)]
     # the rank is said with what it leaves out: a short hour's rate is noise, not a best or a worst

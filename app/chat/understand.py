@@ -2144,6 +2144,10 @@ def understand(text: str) -> Query:
             and _REI_NAMED_RE.search(text) and not _AHI_NAMED_RE.search(text)):
         # "what's the REI?": on a night with staged sleep, the REI itself before the AHI
         return replace(query, note="rei")
+    if (query.intent in (Intent.BREAKDOWN, Intent.COMPARE) and query.stat == "ahi" and query.by != "stage"
+            and not query.note and _REI_NAMED_RE.search(text) and not _AHI_NAMED_RE.search(text)):
+        # "REI by position", "supine REI": per hour recorded, as the REI is, though sleep is staged
+        return replace(query, note="rei")
     return query
 
 
