@@ -400,3 +400,18 @@ def test_the_rei_by_position_on_a_staged_night_is_per_hour_recorded(demo, text: 
 
 def test_the_ahi_by_position_stays_per_hour_of_sleep(demo) -> None:
     assert "per hour of that group's sleep" in last_answer(demo, "AHI by position")
+
+
+def test_a_scored_home_tests_stages_are_said_to_be_unchecked(demo, tmp_path) -> None:
+    """A home test (no EEG) loaded with a scoring file holding stages: its hypnogram was read
+    as a PSG's, with no word that nothing in the file can bear it out."""
+    from app.night import read_night
+    from sleeplm_core.io.edf_write import write_edf
+    from sleeplm_core.io.synth import SynthConfig, synth_night
+    rec = synth_night(SynthConfig(hours=1.0, seed=4242, profile="hst", ahi=20.0))
+    path = write_edf(rec, tmp_path / "hst.edf", hypnogram_path=tmp_path / "hst_scoring.edf")
+    night = read_night(path, "hst-scored", hypnogram=tmp_path / "hst_scoring.edf")
+    assert night.stages()[1] == "scored"
+    text = last_answer((night, demo[1]), "how much REM?")
+    assert text.startswith("From the human-scored hypnogram") and "has no EEG, yet its scoring file holds" in text
+    assert "has no EEG, yet" not in last_answer(demo, "how much REM?")

@@ -107,10 +107,15 @@ def span_phrase(text: str) -> str:
     return text if text.split(" ", 1)[0] in _PREPOSITIONS else f"in {text}"
 
 
+def has_eeg(night: LoadedNight) -> bool:
+    """Whether the night's montage holds an EEG channel, which sleep is staged from."""
+    return any(slot in night.epochs.mapping for slot in EEG_SLOTS)
+
+
 def stages_guessed(night: LoadedNight, source: str) -> bool:
     """Whether stages from ``source`` are the model's guess on a night without EEG (a home
     sleep test), where per-hour-of-sleep figures rest on that guess."""
-    return source == "predicted" and not any(slot in night.epochs.mapping for slot in EEG_SLOTS)
+    return source == "predicted" and not has_eeg(night)
 
 
 def night_clock(night: LoadedNight, current: int) -> NightClock:

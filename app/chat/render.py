@@ -30,7 +30,7 @@ from app.chat.correlation import MIN_EPOCHS
 from app.chat.peaks import PeakConfig, band_of
 from app.chat.periods import REM_MERGE_SEC, stage_name
 from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, seconds, sleep_onset,
-                           source_name, span_phrase, stages_guessed)
+                           has_eeg, source_name, span_phrase, stages_guessed)
 from app.chat.eeg_leads import BAND_STAGE
 from sleeplm_core.scoring.microevents import SpindleConfig
 from app.chat.recording import (HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW,
@@ -908,7 +908,14 @@ def _guessed(night: LoadedNight) -> str:
 
 
 def stage_caveat(night: LoadedNight, source: str) -> str:
-    """A warning for stages the model guessed on a night without EEG ("" otherwise)."""
+    """A warning for stages the model guessed on a night without EEG, or a scoring file's stages
+    on one ("" otherwise)."""
+    if source == "scored" and not has_eeg(night):
+        # a home test loaded with a scoring file that holds stages: scored from signals this
+        # recording does not have, so nothing here can bear them out
+        return ("\n\n⚠️ This recording has no EEG, yet its scoring file holds sleep stages: they were scored "
+                "from signals this file does not hold (or entered by hand), so they are read as given and "
+                "cannot be checked against this recording.")
     if not stages_guessed(night, source):
         return ""
     return ("\n\n⚠️ This recording has no EEG, so its sleep cannot be staged by the AASM rules: "
