@@ -415,3 +415,13 @@ def test_a_scored_home_tests_stages_are_said_to_be_unchecked(demo, tmp_path) -> 
     text = last_answer((night, demo[1]), "how much REM?")
     assert text.startswith("From the human-scored hypnogram") and "has no EEG, yet its scoring file holds" in text
     assert "has no EEG, yet" not in last_answer(demo, "how much REM?")
+
+
+@pytest.mark.parametrize("follow, cause", [("how many of them respiratory?", "respiratory"),
+                                           ("spontaneous ones?", "spontaneous"),
+                                           ("and from leg movements?", "limb movement")])
+def test_an_arousal_cause_after_the_arousal_index_counts_those_arousals(demo, follow: str, cause: str) -> None:
+    """"how many of them respiratory?" gave breathing-rate statistics, "spontaneous ones?" the
+    fallback and "and from leg movements?" the leg movements (seed 12031)."""
+    text = last_answer(demo, "arousal index?", follow)
+    assert re.match(rf"\*\*\d+\*\* of the \d+ arousals \(\*\*\d+ %\*\*\) were \*\*{cause}\*\* arousals", text), text[:150]

@@ -1439,6 +1439,12 @@ class Dialogue:
             # "the SpO2 nadir?", then "and the position?": the position at that moment, not the
             # night's positions
             return "what position was she in then?"
+        if (m := _AROUSAL_CAUSE_RE.match(text)) and self.last is not None and self.last.phenomenon == "arousal":
+            # "arousal index?", then "how many of them respiratory?", "spontaneous ones?", "and from
+            # leg movements?": the arousals of that cause
+            cause = m["cause"].lower()
+            cause = "limb movement" if cause.startswith(("leg", "limb", "plm")) else cause
+            return f"how many of them were {cause} arousals?"
         if _BARE_PAUSES_RE.match(text) and self.last is not None and self.last.measure == "rhythm":
             # "any arrhythmia?", then "pauses?": the heart's pauses, not the breathing's
             return "any heart pauses?"
@@ -2722,6 +2728,10 @@ _VS_MACHINE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:tha
                             r"(?: one| scoring| score| find| say)?\W*$", re.I)
 _BARE_LENGTH_RE = re.compile(r"^\W*(?:and\s+|only\s+|just\s+|what about\s+)?(?:(?:the\s+)?ones?\s+|those\s+)?(?:longer|more)"
                              r"\s+than\s+[\w.\s]+\W*$|^\W*(?:and\s+|only\s+)?(?:over|above|at least)\s+\d[\w.\s]*\W*$", re.I)
+_AROUSAL_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+)?(?:how many(?: of (?:them|those|these))?(?: were)?\s+)?"
+                               r"(?:the\s+)?(?:ones?\s+)?(?:from\s+|due to\s+|caused by\s+|after\s+)?(?P<cause>respiratory"
+                               r"|spontaneous|leg movements?|limb movements?|plms?|snoring)(?:\s+ones?)?(?:\s+arousals?)?\W*$",
+                               re.I)
 _BARE_PAUSES_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|any\s+)?(?:pauses?|asystole|long pauses?|sinus pauses?)"
                              r"(?:\s+(?:then|too|either))?\W*$", re.I)
 _IN_THAT_SPAN_RE = re.compile(r"\b(?:there|then|in (?:it|that|this|those)(?: (?:hour|window|span|time|period|stretch"
