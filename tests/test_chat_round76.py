@@ -211,7 +211,7 @@ def test_and_1am_after_the_hourly_ahi_is_that_hours_row(demo) -> None:
     ("position?", "and position?"), ("where was she lying", "what position was she in?"),
     ("position at 4:30?", "what position was she in at 4:30?"),
     ("was she on her back at 3am?", "what position was she in at 3am?"),
-    ("any narcolepsy signs?", "was there a SOREMP?"), ("narcolepsy?", "was there a SOREMP?"),
+    ("any narcolepsy signs?", "was there a SOREMP?"), ("signs of narcolepsy?", "was there a SOREMP?"),
     ("kappa between them", "how does the model compare with YASA?"),
     ("where do they disagree most?", "where do the stagers disagree?"),
     ("was there any signal dropout", "is the signal quality ok?"), ("any dropouts?", "is the signal quality ok?"),

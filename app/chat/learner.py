@@ -82,8 +82,8 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^\W*(?:was|is)\s+{_WHO}\s+(?:on\s+(?:her|his|the|their)\s+(?:back|side|front|stomach|belly)|supine"
                 rf"|prone)\s+(?P<at>{_AT_CLOCK})\W*$", I), "what position was she in {at}?"),
     # "any narcolepsy signs?": the one sign a night's PSG holds, a sleep-onset REM period
-    (re.compile(r"^\W*(?:any\s+)?(?:signs?\s+of\s+)?narcolepsy(?:\s+(?:signs?|features?|markers?))?"
-                r"(?:\s+(?:here|on this night|in this night))?\W*$", I), "was there a SOREMP?"),
+    (re.compile(r"^\W*(?:any\s+)?(?:(?:signs?|features?|markers?)\s+of\s+narcolepsy|narcolepsy\s+(?:signs?|features?"
+                r"|markers?))(?:\s+(?:here|on this night|in this night))?\W*$", I), "was there a SOREMP?"),
     # "kappa between them", "agreement between the two?": the two stagings set against each other
     (re.compile(r"^\W*(?:and\s+|so\s+|what(?:'s|\s+is)\s+the\s+)?(?:kappa|agreement|cohen'?s\s+kappa)\s+between"
                 r"\s+(?:them|the\s+two|the\s+stagers|yasa\s+and\s+the\s+model|the\s+model\s+and\s+yasa)\W*$", I),
