@@ -425,3 +425,13 @@ def test_an_arousal_cause_after_the_arousal_index_counts_those_arousals(demo, fo
     fallback and "and from leg movements?" the leg movements (seed 12031)."""
     text = last_answer(demo, "arousal index?", follow)
     assert re.match(rf"\*\*\d+\*\* of the \d+ arousals \(\*\*\d+ %\*\*\) were \*\*{cause}\*\* arousals", text), text[:150]
+
+
+@pytest.mark.parametrize("asked, then", [
+    ("what position was she in at the lowest?", "what position was she in then?"),
+    ("was she on her back at the nadir?", "was she on her back then?"),
+    ("what stage at the spo2 nadir?", "what stage was she in then?"),
+])
+def test_a_question_at_the_nadir_is_asked_of_its_moment(demo, asked: str, then: str) -> None:
+    """"what position was she in at the lowest?" gave the whole night's positions."""
+    assert last_answer(demo, asked) == last_answer(demo, "what was the lowest SpO2?", then)

@@ -17,7 +17,7 @@ from app.chat.render import Answer, render
 from app.chat.report import SECTIONS, compose, is_report
 from app.chat.results import Message, StageEvidence
 from app.chat.stagers import human_holds_none, human_silence, model_stages_caveat
-from app.chat.understand import (QUIZ_SCORE_RE, around_the_one, in_the_worst_hour, of_both_scorings, one_of_the_list,
+from app.chat.understand import (QUIZ_SCORE_RE, around_the_one, at_the_nadir, in_the_worst_hour, of_both_scorings, one_of_the_list,
                                  quiz_reply, understand)
 from app.engine import Engine
 from app.night import LoadedNight
@@ -107,6 +107,12 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         # the one the first answer shows ("the last REM period" lists them in time order)
         dialogue.cursor = next((i for i, item in enumerate(found.items)
                                 if night.epoch_at(item.start) == found.jump), 0)
+        return ask(parts[1], dialogue, night, engine, current)
+    if (parts := at_the_nadir(text)) is not None:
+        # "what position was she in at the lowest?": the nadir found, then asked of that moment
+        found, query = ask(parts[0], dialogue, night, engine, current)
+        if not found.items:
+            return found, query
         return ask(parts[1], dialogue, night, engine, current)
     if (parts := in_the_worst_hour(text)) is not None:
         # "describe the breathing in the worst hour": that hour found, then asked about

@@ -5934,6 +5934,25 @@ def in_the_worst_hour(text: str) -> tuple[str, str] | None:
     return _WORST_PART_EVENTS["bre"], f"{text[:m.start()]}in that hour{text[m.end():]}"
 
 
+# "what position was she in at the lowest?", "was she on her back at the nadir?", "what stage at
+# the SpO2 nadir?": the nadir found first, then the question asked of that moment
+_AT_THE_NADIR_RE = re.compile(r"^(?P<asked>.*\b(?:position|lying|on (?:her|his|the|their) (?:back|side|front|stomach)"
+                              r"|supine|prone|stage))\b.*?\s+(?:at|during|around) the (?:spo2 |sat(?:uration)? |oxygen |o2 )?"
+                              r"(?:nadir|lowest(?: (?:spo2|sat(?:uration)?|oxygen|o2|point|value|reading))?)\W*$", I)
+
+
+def at_the_nadir(text: str) -> tuple[str, str] | None:
+    """A question about the moment of the lowest SpO2 as the two questions it stands for ("what
+    was the lowest SpO2?", then the question of that moment), else None."""
+    m = _AT_THE_NADIR_RE.search(text)
+    if m is None:
+        return None
+    asked = ("what stage was she in then?" if re.search(r"\bstage\b", m["asked"], I)
+             else "was she on her back then?" if re.search(r"\b(?:back|supine)\b", m["asked"], I)
+             else "what position was she in then?")
+    return "what was the lowest SpO2?", asked
+
+
 def _found_one(words: str) -> bool:
     """The words name one event or stage period a list can show ("the longest apnea")."""
     found = understand(words)
