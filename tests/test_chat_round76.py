@@ -415,6 +415,11 @@ def test_a_scored_home_tests_stages_are_said_to_be_unchecked(demo, tmp_path) -> 
     text = last_answer((night, demo[1]), "how much REM?")
     assert text.startswith("From the human-scored hypnogram") and "has no EEG, yet its scoring file holds" in text
     assert "has no EEG, yet" not in last_answer(demo, "how much REM?")
+    # the human's stages are no guess: the AHI and the summary rest on them (seed 12536 said
+    # "against the model's guessed sleep" of the scoring file's stages)
+    for asked in ("what's the AHI?", "how did she sleep?"):
+        answer = last_answer((night, demo[1]), asked)
+        assert "guess" not in answer and "has no EEG, yet" in answer, answer[:300]
 
 
 @pytest.mark.parametrize("follow, cause", [("how many of them respiratory?", "respiratory"),

@@ -108,6 +108,16 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "and 4 to 5?": the last question again, from 4 to 5 o'clock
     (re.compile(r"^\W*(?P<lead>and|what about|how about)\s+(?P<a>\d{1,2}(?::\d\d)?)\s*(?:to|-|–)\s*"
                 r"(?P<b>\d{1,2}(?::\d\d)?)\s*(?P<m>(?:am|pm)?)\W*$", I), "{lead} from {a} to {b}{m}?"),
+    # "are you sure about the N3?": how sure, of that figure
+    (re.compile(r"^\W*(?:are\s+)?(?:you|u)\s+sure\s+about\s+(?:the\s+)?(?P<x>(?!that\b|it\b|this\b)[\w %-]+?)\W*$", I),
+     "how sure are you about the {x}?"),
+    # "REM latency seems short, is it?": is it
+    (re.compile(r"^\W*(?:the\s+|her\s+|his\s+)?(?P<x>[\w %-]+?)\s+(?:seems?|looks?)\s+(?:a\s+bit\s+|quite\s+|very\s+|too\s+)?"
+                r"(?P<adj>short|long|low|high|prolonged|reduced|increased|elevated)\W*(?:(?:is|isn'?t)\s+it|right|no)?\W*$", I),
+     "is the {x} {adj}?"),
+    # "how far did it drop?": the depth of the desaturation, of the event shown or the night's
+    (re.compile(r"^\W*how\s+(?:far|much)\s+did\s+(?:it|the\s+sat\w*|the\s+spo2|the\s+oxygen)\s+(?:drop|fall|dip)\W*$", I),
+     "how deep was the desaturation?"),
     # "severity?", "what severity is that", "severity grade?": the apnea's band
     (re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:the|its|what(?:'s|\s+is)?(?:\s+the)?)\s+)?severity(?:\s+(?:grade|band"
                 r"|level|class))?(?:\s+(?:is\s+(?:that|it|this)|then|of\s+(?:that|it|this|the\s+(?:osa|apn(?:o)?ea))))?\W*$",

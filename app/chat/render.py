@@ -2415,7 +2415,7 @@ def _against_limits(r: SystemOverview, night: LoadedNight) -> str:
                 f"below.")
     s = r.summary
     parts = []
-    home = stage_caveat(night, s.source) and s.rei is not None
+    home = stages_guessed(night, s.source) and s.rei is not None
     if s.ahi is not None:
         # a home test without EEG reports the REI, per hour recorded
         name, index = ("REI", s.rei) if home else ("AHI", s.ahi)
@@ -2476,7 +2476,7 @@ def _grade(r: SystemOverview, index: float, whole: float | None, night: LoadedNi
 
 def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
     s, lines = r.summary, []
-    if s.ahi is not None and stage_caveat(night, s.source) and s.rei is not None:
+    if s.ahi is not None and stages_guessed(night, s.source) and s.rei is not None:
         # No EEG: a home sleep test reports the REI, per hour recorded (graded on the same scale).
         lines.append(f"REI **{s.rei:.1f}/h** ({s.n_apneas_hypopneas} apneas and hypopneas per "
                      f"hour of the {s.tib_min / 60:.1f} h recorded, "
@@ -2494,7 +2494,7 @@ def _breathing_lines(r: SystemOverview, night: LoadedNight) -> list[str]:
             lines.append(f"RDI {s.rdi:.1f}/h (with {s.n_reras} RERAs)")
     else:
         lines.append(f"AHI not measurable: {r.gaps.get('AHI', 'no respiratory events')}")
-    if s.odi is not None and stage_caveat(night, s.source) and s.rei is not None:
+    if s.odi is not None and stages_guessed(night, s.source) and s.rei is not None:
         # a home test without EEG: every desaturation per hour recorded, as its REI
         n = sum(e.type == "desaturation" and (r.span is None or r.span[0] <= e.onset < r.span[1])
                 for e in night.scored_events()[0])
@@ -3582,7 +3582,7 @@ def _brief(r: Summary, night: LoadedNight) -> str:
     """The night in one sentence: sleep, its deepest and REM shares, and the breathing indices
     the night has."""
     s = r.summary
-    if stage_caveat(night, s.source) and s.rei is not None:
+    if stages_guessed(night, s.source) and s.rei is not None:
         # a home test without EEG: what it measures, not the guessed sleep
         odi = f", ODI {r.odi_by_depth[ODI_DEPTHS[0]]:.1f}/h recorded" if r.odi_by_depth else ""
         return (f"Home sleep test without EEG: **REI {s.rei:.1f}/h** ({norms.band_name(s.rei, night)}) over "
@@ -3745,7 +3745,7 @@ def _episode_note(e: Episode | None, night: LoadedNight) -> str:
 def _rei_text(r: Summary, night: LoadedNight) -> str:
     """The REI first, where sleep cannot be staged (a home sleep test without EEG)."""
     s = r.summary
-    if not stage_caveat(night, s.source) or s.rei is None:
+    if not stages_guessed(night, s.source) or s.rei is None:
         return ""
     wake = norms.rei_wake_caveat(round(s.rei * s.tib_min / 60), s.tib_min / 60, night)
     return (f"**REI {s.rei:.1f}/h**: apneas and hypopneas per hour of the {s.tib_min / 60:.1f} h "
