@@ -440,3 +440,27 @@ def test_an_arousal_cause_after_the_arousal_index_counts_those_arousals(demo, fo
 def test_a_question_at_the_nadir_is_asked_of_its_moment(demo, asked: str, then: str) -> None:
     """"what position was she in at the lowest?" gave the whole night's positions."""
     assert last_answer(demo, asked) == last_answer(demo, "what was the lowest SpO2?", then)
+
+
+def test_and_4am_after_an_hour_asks_the_next_hour(demo) -> None:
+    """"AHI in the 3am hour", then "and 4am?" gave 0.0/h over 0.5 min of sleep (seed 12435: 16.0)."""
+    assert last_answer(demo, "AHI in the 3am hour", "and 4am?") == last_answer(demo, "AHI in the 4am hour")
+    assert last_answer(demo, "the 2am hour?", "and 3am?") == last_answer(demo, "the 3am hour?")
+
+
+def test_a_clock_hour_alone_is_shown(demo) -> None:
+    """"the 3am hour?" was read as a measure naming nothing ("none matches")."""
+    assert understand("the 3am hour?").intent.value == "navigate"
+    assert last_answer(demo, "the 3am hour?").startswith("**03:00:00–04:00:00** (60.0 min")
+
+
+def test_an_index_then_after_a_span_is_the_index_there(demo) -> None:
+    assert (last_answer(demo, "what happened between 4 and 5 am?", "AHI then?")
+            == last_answer(demo, "AHI between 4 and 5 am"))
+
+
+def test_how_far_did_the_sat_drop_after_an_apnea_reads_that_apnea(demo) -> None:
+    """It gave the whole night's desaturation depths (seed 12435)."""
+    assert (last_answer(demo, "longest apnea", "how far did the sat drop?")
+            == last_answer(demo, "longest apnea", "how low did the saturation go?"))
+    assert last_answer(demo, "longest apnea", "how far did the sat drop?").startswith("Lowest SpO2 during it")

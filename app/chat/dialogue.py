@@ -238,15 +238,19 @@ class Dialogue:
             return replace(self.last, text=query.text, ref=Ref.NONE, apart=m["side"].lower() == "without",
                            count=1 if m["one"] else self.last.count)
         if (query.ref == Ref.REPEAT and (t := query.scope.time) is not None and t.kind == "clock" and t.end is None
-                and t.start % 3600 == 0 and self.last is not None and self.last.intent == Intent.BREAKDOWN
-                and self.last.by == "hour"):
-            # "and 1am?" after the AHI by clock hour: that hour's row, not its first 30 s
+                and t.start % 3600 == 0 and self._hourly()):
+            # "and 1am?" after the AHI by clock hour, "and 4am?" after "AHI in the 3am hour": that
+            # hour, not its first 30 s
             query = replace(query, scope=replace(query.scope, time=replace(
                 t, end=t.start + 3600.0, text=f"the {t.text} hour")))
-        if (query.stat == "dominant" and query.scope.time is None and _IN_THAT_SPAN_RE.search(query.text)
-                and self.shown is not None and self.shown.scope.time is not None):
-            # "how many events between 4 and 5?", then "what stage was mostly there?": that span's
-            query = replace(query, scope=replace(query.scope, time=self.shown.scope.time))
+        if (query.scope.time is None and _IN_THAT_SPAN_RE.search(query.text) and self.shown is not None
+                and (span := self.shown.scope.time) is not None and (query.stat == "dominant" or (
+                    span.end is not None and span.kind == "clock" and query.ref != Ref.ITEM
+                    and query.intent in (Intent.SUMMARY, Intent.LOCATE, Intent.MEASURE, Intent.BREAKDOWN,
+                                         Intent.STAGE_AMOUNT)))):
+            # "how many events between 4 and 5?", then "what stage was mostly there?" or "AHI
+            # then?": that span's
+            query = replace(query, scope=replace(query.scope, time=span))
         if (query.intent in (Intent.OFF_TOPIC, Intent.UNKNOWN) and query.min_duration and _BARE_LENGTH_RE.match(query.text)
                 and self.last is not None and self.last.intent in (Intent.LOCATE, Intent.STAGE_TIMING)):
             # "how many awakenings?", then "longer than a minute?": the same, that long or longer
@@ -748,6 +752,18 @@ class Dialogue:
     def asks_in_that_span(self, text: str) -> bool:
         """Whether ``text`` asks about "that hour" (or period) with one in focus to be it."""
         return bool(_THAT_SPAN_RE.search(text)) and bool(self.items) and self._one_in_focus()
+
+    def _hourly(self) -> bool:
+        """The last question was asked by the clock hour: split by it, or over one clock hour."""
+        for q in (self.shown, self.last):
+            if q is None:
+                continue
+            if q.intent == Intent.BREAKDOWN and q.by == "hour":
+                return True
+            t = q.scope.time
+            if t is not None and t.kind == "clock" and t.end is not None and abs(t.end - t.start - 3600.0) < 1:
+                return True
+        return False
 
     def _one_in_focus(self) -> bool:
         """One result is in focus: picked, the only one, or the one the last question asked
@@ -1955,8 +1971,11 @@ class Dialogue:
         """"what was the stage at 1 am?", then "and at 2?"; "apneas between 2 and 3", then "and 3 to
         4?": the last question at the new clock time, in the last one's half of the day when the
         follow-up names none (None unless the last question named a clock time)."""
-        span = self.last.scope.time if self.last is not None else None
-        if (span is None or span.kind != "clock" or not span.text or span.text not in self.last.text
+        # "the 2am hour?" (a move of the viewer, which keeps no question) then "and 3am?": the move
+        last = (self.shown if self.shown is not None and self.shown.intent == Intent.NAVIGATE
+                and self.shown.scope.time is not None else self.last)
+        span = last.scope.time if last is not None else None
+        if (span is None or span.kind != "clock" or not span.text or span.text not in last.text
                 or not (m := _OTHER_TIME_RE.search(text))):
             return None
         first, second = m["a"], m["b"]
@@ -1966,9 +1985,13 @@ class Dialogue:
         elif re.search(r"\d:\d\d", span.text):
             # "what happened at 02:44?", then "and at 3?": a bare hour on the last one's 24-h clock
             first, second = (f"{int(t):02d}:00" if t and t.isdigit() else t for t in (first, second))
+        if not second and span.end is not None and abs(span.end - span.start - 3600.0) < 1 and re.fullmatch(
+                r"\d{1,2}(?::00)?\s*(?:[ap]\.?m\.?)?", first.strip(), re.I):
+            # "AHI in the 3am hour", then "and 4am?": the 4am hour, not its first 30 s
+            return last.text.replace(span.text, f"the {first.strip()} hour")
         words = (f"between {first} and {second}" if second and "between" in span.text
                  else f"from {first} to {second}" if second else f"at {first}")
-        return self.last.text.replace(span.text, words)
+        return last.text.replace(span.text, words)
 
     def _other_part(self, text: str) -> str | None:
         """"how many central apneas in the second half?", then "and in the first?"; "when was the

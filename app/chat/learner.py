@@ -115,9 +115,9 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\W*(?:the\s+|her\s+|his\s+)?(?P<x>[\w %-]+?)\s+(?:seems?|looks?)\s+(?:a\s+bit\s+|quite\s+|very\s+|too\s+)?"
                 r"(?P<adj>short|long|low|high|prolonged|reduced|increased|elevated)\W*(?:(?:is|isn'?t)\s+it|right|no)?\W*$", I),
      "is the {x} {adj}?"),
-    # "how far did it drop?": the depth of the desaturation, of the event shown or the night's
+    # "how far did the sat drop?": how low it went, during the event shown or over the night
     (re.compile(r"^\W*how\s+(?:far|much)\s+did\s+(?:it|the\s+sat\w*|the\s+spo2|the\s+oxygen)\s+(?:drop|fall|dip)\W*$", I),
-     "how deep was the desaturation?"),
+     "how low did the saturation go?"),
     # "severity?", "what severity is that", "severity grade?": the apnea's band
     (re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:the|its|what(?:'s|\s+is)?(?:\s+the)?)\s+)?severity(?:\s+(?:grade|band"
                 r"|level|class))?(?:\s+(?:is\s+(?:that|it|this)|then|of\s+(?:that|it|this|the\s+(?:osa|apn(?:o)?ea))))?\W*$",

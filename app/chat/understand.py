@@ -2094,6 +2094,12 @@ def understand(text: str) -> Query:
         # "is spindle density significantly different between N2 and N3?": those two stages,
         # not REM against NREM
         return replace(query, intent=Intent.COMPARE, by=None, groups=found[0])
+    if ((t := query.scope.time) is not None and t.end is not None and t.text
+            and query.intent in (Intent.MEASURE, Intent.COMPARE, Intent.OFF_TOPIC, Intent.UNKNOWN)
+            and not (query.signal or query.measure or query.phenomenon or query.stat)
+            and re.fullmatch(r"\W*(?:and\s+|what\s+about\s+|how\s+about\s+)?" + re.escape(t.text) + r"\W*", text, I)):
+        # "the 3am hour?" alone: that span shown and described, as "the 2am hour?" is
+        query = Query(Intent.NAVIGATE, text, scope=Scope(time=t), ref=query.ref, by_rule=True)
     if (query.intent == Intent.MEASURE and query.rank in ("lowest", "highest") and query.signal
             and (nth := _NTH_OF_RANK_RE.search(plain or text))):
         # "second lowest spo2": the lowest reading of the second dip, not the nadir again
