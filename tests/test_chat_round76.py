@@ -464,3 +464,16 @@ def test_how_far_did_the_sat_drop_after_an_apnea_reads_that_apnea(demo) -> None:
     assert (last_answer(demo, "longest apnea", "how far did the sat drop?")
             == last_answer(demo, "longest apnea", "how low did the saturation go?"))
     assert last_answer(demo, "longest apnea", "how far did the sat drop?").startswith("Lowest SpO2 during it")
+
+
+@pytest.mark.parametrize("later", [0, 40])
+def test_the_summarys_rem_latency_the_stagings_read_apart_is_not_settled(demo_unscored, later: float) -> None:
+    """Seed 12435's summary gave YASA's REM latency (3.5 min, from a lone epoch truly N1) and
+    pointed at a later run (137 min); the model's 60.5 min, the truth, was not said."""
+    night, engine = _model_rem_later(demo_unscored, later) if later else demo_unscored
+    machine = _latency(np.asarray(night.stages()[0]), 4)
+    model = _latency(np.asarray(night.model_check().stages()[0]), 4)
+    text = last_answer((night, engine), "how did she sleep?")
+    said = f"puts the first REM **{model:.1f} min** after its sleep onset, so the REM latency is **not settled**"
+    assert (said in text) == (abs(machine - model) >= 15), text
+    assert not later or said in text

@@ -1054,6 +1054,20 @@ def _summary_lone_rem(night: LoadedNight, s) -> str:
                           lead=f"The REM latency ends at the first REM epoch, {clock(night, at)}:")
 
 
+def _summary_rem_apart(night: LoadedNight, s) -> str:
+    """On a machine staging nobody checked, the model's REM latency where it lies
+    ``LATENCY_APART_MIN`` or more from the summary's ("" otherwise): seed 12435's summary gave
+    YASA's 3.5 min from a lone epoch that was N1, and the model's 60.5 min was the truth."""
+    model = night.model_check()
+    if model is None or s.rem_latency_min != s.rem_latency_min:
+        return ""
+    other = model.summary().rem_latency_min
+    if other != other or abs(other - s.rem_latency_min) < LATENCY_APART_MIN:
+        return ""
+    return (f" The model's zero-shot staging puts the first REM **{other:.1f} min** after its sleep onset, so "
+            f"the REM latency is **not settled**; ask *REM latency?* for both.")
+
+
 def _persistent_onset(r: StagePeriods, night: LoadedNight, src: str, where: str) -> Answer:
     """"Latency to persistent sleep": the start of the first 10 min of unbroken sleep, against
     sleep onset (the first sleep epoch)."""
@@ -3776,7 +3790,8 @@ def _(r: Summary, night: LoadedNight) -> Answer:
     # a home test's staged block (latencies, awakenings, the AHI over guessed sleep) would read a
     # guess as a staging: its REI, oxygen and the guessed sleep time alone, said as a guess
     whole = ((rei + _guessed_summary_text(r.summary) + snoring) if rei else
-             (_summary_text(r.summary, r.gaps) + _summary_lone_rem(night, r.summary) + snoring
+             (_summary_text(r.summary, r.gaps) + _summary_lone_rem(night, r.summary)
+              + _summary_rem_apart(night, r.summary) + snoring
               + _episode_note(r.episode, night))) + stage_caveat(night, r.summary.source)
     if r.where:
         # A span's own numbers: its first epoch is lights off, its last lights on.
