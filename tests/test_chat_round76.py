@@ -218,6 +218,11 @@ def test_and_1am_after_the_hourly_ahi_is_that_hours_row(demo) -> None:
     ("how many hours of valid flow signal", "is this a valid home sleep test?"),
     ("and in bed?", "time in bed?"), ("how long awake in the night?", "how much wake after sleep onset?"),
     ("what would change your mind?", "how sure are you?"),
+    ("worst position", "which position had the highest AHI?"),
+    ("best position for breathing?", "which position had the lowest AHI?"),
+    ("mostly obstructive?", "are the apneas mostly obstructive?"), ("how far did the sat drop?", "how low did the saturation go?"),
+    ("are you sure about the N3?", "how sure are you about the N3?"),
+    ("REM latency seems short, is it?", "is the REM latency short?"),
 ])
 def test_clipped_technician_forms(text: str, read: str) -> None:
     assert understand(text).text == read

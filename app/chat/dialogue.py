@@ -2752,7 +2752,7 @@ _VS_MACHINE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:does|did|do) (?:tha
 _BARE_LENGTH_RE = re.compile(r"^\W*(?:and\s+|only\s+|just\s+|what about\s+)?(?:(?:the\s+)?ones?\s+|those\s+)?(?:longer|more)"
                              r"\s+than\s+[\w.\s]+\W*$|^\W*(?:and\s+|only\s+)?(?:over|above|at least)\s+\d[\w.\s]*\W*$", re.I)
 # ("the respiratory ones" lists them: a list's own follow-up, left to it)
-_AROUSAL_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+)?(?:how many of (?:them|those|these)\s+)?(?!the\b)"
+_AROUSAL_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+)?(?:how many(?: of (?:them|those|these))?\s+)?(?!the\b|were\b)"
                                r"(?:ones?\s+)?(?:from\s+|due to\s+|caused by\s+|after\s+)?(?P<cause>respiratory"
                                r"|spontaneous|leg movements?|limb movements?|plms?|snoring)(?:\s+ones?)?(?:\s+arousals?)?\W*$",
                                re.I)

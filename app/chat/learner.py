@@ -118,6 +118,11 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "how far did the sat drop?": how low it went, during the event shown or over the night
     (re.compile(r"^\W*how\s+(?:far|much)\s+did\s+(?:it|the\s+sat\w*|the\s+spo2|the\s+oxygen)\s+(?:drop|fall|dip)\W*$", I),
      "how low did the saturation go?"),
+    # "worst position", "worst position for breathing?": the rate by position, its worst first
+    (re.compile(r"^\W*(?:and\s+)?(?:the\s+)?(?P<way>worst|best)\s+(?:body\s+|sleeping\s+)?position(?:\s+for\s+(?:the\s+)?"
+                r"(?:breathing|apn(?:o)?eas?|ahi|events))?\W*$", I), "which position was {way}?"),
+    # "mostly obstructive?", "mostly central?": the commonest type, yes or no
+    (re.compile(r"^\W*(?:and\s+|so\s+)?mostly\s+(?P<kind>obstructive|central|mixed)\W*$", I), "is it mostly {kind}?"),
     # "severity?", "what severity is that", "severity grade?": the apnea's band
     (re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:the|its|what(?:'s|\s+is)?(?:\s+the)?)\s+)?severity(?:\s+(?:grade|band"
                 r"|level|class))?(?:\s+(?:is\s+(?:that|it|this)|then|of\s+(?:that|it|this|the\s+(?:osa|apn(?:o)?ea))))?\W*$",
