@@ -1419,12 +1419,13 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
     groups = dict(zip(labels, (w.mask for w in plan.groups)))
     stages, source = night.stages()
     words = " ".join(w for w in (q.measure, q.target) if w)
-    everywhere = np.ones(night.n_epochs, dtype=bool)
     if (q.stat in INDEX_STATS or (phen is not None and set(phen.event_types) & _SLEEP_COUNTED)) and (
             stages_guessed(night, source) or q.note == "rei") and (index := counted_index(plan)) is not None:
         # Without EEG a rate is per hour recorded, wherever the events fall (the REI of a home
-        # test): per hour of the model's guessed sleep would rest on a guess.
-        rows, events_source = group_rows(night, groups, index[1], everywhere, recorded=True)
+        # test): per hour of the model's guessed sleep would rest on a guess; "REI first half vs
+        # second half" asks for that rate on a staged night too.
+        rows, events_source = group_rows(night, groups, index[1], np.ones(night.n_epochs, dtype=bool),
+                                         recorded=True)
         return Breakdown("groups", "REI" if index[0] == "AHI" else index[0], rows, source, events_source,
                          direction=q.direction or "", test=_pair_test(rows, q), recorded=True)
     if q.stat in INDEX_STATS:

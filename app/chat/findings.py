@@ -101,20 +101,9 @@ def _norms(s: NightSummary, span: bool, age: float | None, other: dict[str, floa
     _, rows = norms.compare_with_norms(s, None if age is None else int(age), cut_at_onset=span)
     who = "healthy adults" if age is None else f"healthy {age:g}-year-olds"
     return [Finding(f"{name} **{value:.1f} {unit}**: {'below' if value < lo else 'above'} the "
-                    f"typical {lo:g}-{hi:g} {unit} of {who}" + _unsettled(value, other.get(name), lo, hi, unit), None)
+                    f"typical {lo:g}-{hi:g} {unit} of {who}" + norms.unsettled(value, other.get(name), lo, hi, unit),
+                    None)
             for name, value, unit, lo, hi in rows if not lo <= value <= hi]
-
-
-def _side(value: float, lo: float, hi: float) -> str:
-    return "within" if lo <= value <= hi else "below" if value < lo else "above"
-
-
-def _unsettled(value: float, other: float | None, lo: float, hi: float, unit: str) -> str:
-    """"; **not settled**: ..." where the model's zero-shot staging reads the value on another
-    side of the range than a machine staging nobody checked; "" otherwise."""
-    if other is None or _side(other, lo, hi) == _side(value, lo, hi):
-        return ""
-    return f"; **not settled**: the model's zero-shot staging gives {other:.1f} {unit}, {_side(other, lo, hi)}"
 
 
 def model_norm_rows(night: LoadedNight, span: tuple[int, int] | None, age: int | None) -> dict[str, float]:

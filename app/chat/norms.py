@@ -167,6 +167,20 @@ _AHI_BANDS = ((5.0, "below 5/h, the usual normal range"), (15.0, "mild (5 to und
               (30.0, "moderate (15 to under 30/h)"), (float("inf"), "severe (30/h or more)"))
 
 
+def side(value: float, low: float, high: float) -> str:
+    """Where ``value`` falls against a norm's range: "within", "below" or "above"."""
+    return "within" if low <= value <= high else ("below" if value < low else "above")
+
+
+def unsettled(value: float, other: float | None, low: float, high: float, unit: str) -> str:
+    """"; **not settled**: the model's zero-shot staging gives 31.0 min (within)" where ``other``,
+    the value under the model's stages, falls on another side of the range than ``value`` under
+    a machine staging nobody checked; "" otherwise (and without ``other``)."""
+    if other is None or side(other, low, high) == side(value, low, high):
+        return ""
+    return f"; **not settled**: the model's zero-shot staging gives {other:.1f} {unit} ({side(other, low, high)})"
+
+
 def ahi_band(ahi: float, age: float | None = None) -> str:
     """The AASM adult band an AHI (events/h) falls in, with what the band does not say; for a
     child (``age`` in years under :data:`ADULT_AGE`, as the file's header gives it) no band:

@@ -2758,13 +2758,8 @@ def _stated_norm(r: NormCheck, who: str) -> str:
     article = "An" if re.match(r"[aeiou]|n\d", what, re.I) else "A"
     hours = f" ({r.stated / 60:.3g} h)" if unit == "min" and r.stated >= 60 else ""
     return (f"{article} {what} of **{r.stated:g} {unit}**{hours}{share} is "
-            f"**{_against(r.stated, low, high)}** the typical {low:g}–{high:g} {unit} of {who}. The "
+            f"**{norms.side(r.stated, low, high)}** the typical {low:g}–{high:g} {unit} of {who}. The "
             f"loaded night's own follows.")
-
-
-def _against(value: float, low: float, high: float) -> str:
-    """Where ``value`` falls against a norm's range: "within", "below" or "above"."""
-    return "within" if low <= value <= high else ("below" if value < low else "above")
 
 
 def _share_of(name: str, unit: str) -> str:
@@ -2785,7 +2780,7 @@ def _norm_text(r: NormCheck, who: str) -> str:
                 + " Ask *summarize the night* for what it holds.")
     lines = []
     for name, value, unit, low, high in r.rows:
-        lines.append(f"- {name}: **{value:.1f} {unit}** — {_against(value, low, high)} the typical "
+        lines.append(f"- {name}: **{value:.1f} {unit}** — {norms.side(value, low, high)} the typical "
                      f"{low:g}–{high:g} {unit}{_unsettled(r, name, unit, low, high)}")
     if r.no_eeg:
         rei = (f" Its REI is **{r.ahi:.1f}/h** (apneas and hypopneas per hour recorded; "
@@ -2802,7 +2797,7 @@ def _norm_text(r: NormCheck, who: str) -> str:
         # "was there enough REM?": that row first, then the night's others
         name, value, unit, low, high = asked
         text = (f"**{name[0].upper()}{name[1:]}: {value:.1f} {unit}{_share_of(name, unit)}**, "
-                f"{_against(value, low, high)} the typical {low:g}–{high:g} "
+                f"{norms.side(value, low, high)} the typical {low:g}–{high:g} "
                 f"{unit} of healthy sleepers{_unsettled(r, name, unit, low, high)}.\n\n{text}")
     if r.ahi is not None and r.asked == norms.BREATHING_ROW:
         # "is that normal?" after the AHI: the index first, with its AASM band
@@ -2829,14 +2824,8 @@ def _norm_text(r: NormCheck, who: str) -> str:
 def _unsettled(r: NormCheck, name: str, unit: str, low: float, high: float) -> str:
     """"; **not settled**: the model's staging gives 31.0 min (within)" where the model's
     stages read the row's verdict the other way; "" otherwise."""
-    if name not in r.other_rows:
-        return ""
     value = next(v for n, v, *_ in r.rows if n == name)
-    other = r.other_rows[name]
-    if _against(other, low, high) == _against(value, low, high):
-        return ""
-    return (f"; **not settled**: the model's zero-shot staging gives {other:.1f} {unit} "
-            f"({_against(other, low, high)})")
+    return norms.unsettled(value, r.other_rows.get(name), low, high, unit)
 
 
 def _arousal_norm(r: NormCheck) -> str:
