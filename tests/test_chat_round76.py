@@ -223,6 +223,8 @@ def test_and_1am_after_the_hourly_ahi_is_that_hours_row(demo) -> None:
     ("mostly obstructive?", "are the apneas mostly obstructive?"), ("how far did the sat drop?", "how low did the saturation go?"),
     ("are you sure about the N3?", "how sure are you about the N3?"),
     ("REM latency seems short, is it?", "is the REM latency short?"),
+    ("sleep efficiency if lights off was at 00:38", "what is the sleep efficiency from 00:38"),
+    ("TST if lights off was 23:00 and lights on 6:00", "what is the TST from 23:00 to 6:00"),
 ])
 def test_clipped_technician_forms(text: str, read: str) -> None:
     assert understand(text).text == read

@@ -5397,7 +5397,9 @@ _STAGE_MISCOUNTED_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were) (?:
 # "what if lights off was 22:40?", "set lights off 22:40 and lights on 6:10": the night summarized
 # over that span, its edges taken as lights off and on
 _LIGHTS_AT = r"lights? (?P<{0}>off|out|on)(?: (?:was|were|is|at|=|to|time|of|mark))*:?\s*(?P<{1}>\d{{1,2}}(?:[:.h]\d\d)?\s*(?:[ap]\.?m\.?)?)"
-_LIGHTS_RE = re.compile(r"^\W*(?:(?:what|how) (?:if|about)|if|suppose|assume|set|say|with|use|take|put)?\s*(?:the\s+)?"
+_LIGHTS_RE = re.compile(r"^\W*(?:(?:what(?:'s| is| was| would be)? )?(?:the )?(?P<stat>sleep efficiency|efficiency|se|tst|total sleep"
+                        r"(?: time)?|waso|sleep (?:onset )?latency|sol)\s+)?"
+                        r"(?:(?:what|how) (?:if|about)|if|suppose|assume|set|say|with|use|take|put|when|assuming)?\s*(?:the\s+)?"
                         + _LIGHTS_AT.format("a", "t") + r"(?:,?\s*(?:and|&)\s*(?:the\s+)?" + _LIGHTS_AT.format("b", "u")
                         + r")?\W*$", I)
 
@@ -5408,9 +5410,11 @@ def _lights(m: re.Match[str]) -> str:
         marks[m["b"].lower()] = m["u"].strip()
     start = marks.get("off") or marks.get("out")
     end = marks.get("on")
+    # "sleep efficiency if lights off was at 00:38": that figure, over the night from then
+    asked = f"what is the {m['stat']}" if m["stat"] else "summarize the night"
     if start and end:
-        return f"summarize the night from {start} to {end}"
-    return f"summarize the night from {start}" if start else f"summarize the night until {end}"
+        return f"{asked} from {start} to {end}"
+    return f"{asked} from {start}" if start else f"{asked} until {end}"
 
 
 # "what's the F1 between YASA's spindles and the human's?": the machine against the scoring, event by event
