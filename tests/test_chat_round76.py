@@ -484,3 +484,16 @@ def test_the_summarys_rem_latency_the_stagings_read_apart_is_not_settled(demo_un
     said = f"puts the first REM **{model:.1f} min** after its sleep onset, so the REM latency is **not settled**"
     assert (said in text) == (abs(machine - model) >= 15), text
     assert not later or said in text
+
+
+def test_no_bradycardia_gives_the_lowest_reading_and_its_time(demo) -> None:
+    """"bradycardia?" gave the lowest rate without its time, so "when?" repeated the answer and
+    "during an apnea?" listed every apnea (seed 12435)."""
+    stats = last_answer(demo, "what was the lowest heart rate?")
+    at = re.search(r"lowest \*\*([\d.]+) bpm\*\* at (\d\d:\d\d:\d\d)", stats)
+    text = last_answer(demo, "bradycardia?")
+    assert text.startswith("No stretch")   # the demo night has no bradycardia, which this test reads
+    assert f"the lowest value was **{at.group(1)} bpm** at **{at.group(2)}**" in text
+    assert last_answer(demo, "bradycardia?", "when?").startswith(f"The lowest heart rate was read at **{at.group(2)}**")
+    assert (last_answer(demo, "bradycardia?", "during an apnea?")
+            == last_answer(demo, "lowest hr", "was that during an apnea?"))

@@ -313,6 +313,9 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
     values = s.values[inside]
     extreme = (float(values.min() if condition.op == "<" else values.max()) if values.size
                else float("nan"))
+    times = s.times[inside]
+    extreme_at = (float(times[np.argmin(values) if condition.op == "<" else np.argmax(values)])
+                  if values.size else None)
     # Sleep reports give the time as a share of sleep (T90: % of total sleep time).
     in_sleep = _in_sleep(night, s, inside, spans)
     split = split_time(night, s.times, s.values, s.step, inside, spans, plan.query.by) \
@@ -324,7 +327,7 @@ def signal_runs(plan: Plan, night: LoadedNight, condition: Condition, min_durati
                       scope_min, extreme, definition, in_sleep,
                       bridged=BRIDGE_SEC.get(condition.signal, 0.0),
                       time_asked=Aspect.TIME_IN in plan.query.aspects, by=plan.query.by or "",
-                      split=split)
+                      split=split, extreme_at=extreme_at)
 
 
 BRIDGE_SEC = {"temp": 60.0}

@@ -123,6 +123,9 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"(?:breathing|apn(?:o)?eas?|ahi|events))?\W*$", I), "which position was {way}?"),
     # "mostly obstructive?", "mostly central?": the commonest type, yes or no
     (re.compile(r"^\W*(?:and\s+|so\s+)?mostly\s+(?P<kind>obstructive|central|mixed)\W*$", I), "is it mostly {kind}?"),
+    # "during an apnea?" after a moment or an event: was that during one
+    (re.compile(r"^\W*(?:and\s+)?during\s+an?\s+(?P<ev>apn(?:o)?ea|hypopn(?:o)?ea|desaturation|arousal|event)\W*$", I),
+     "was that during an {ev}?"),
     # "severity?", "what severity is that", "severity grade?": the apnea's band
     (re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:the|its|what(?:'s|\s+is)?(?:\s+the)?)\s+)?severity(?:\s+(?:grade|band"
                 r"|level|class))?(?:\s+(?:is\s+(?:that|it|this)|then|of\s+(?:that|it|this|the\s+(?:osa|apn(?:o)?ea))))?\W*$",

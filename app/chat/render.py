@@ -1338,9 +1338,14 @@ def _(r: SignalRuns, night: LoadedNight) -> Answer:
     where = _where(r.where)
     if not r.runs:
         extreme = "lowest" if c.op == "<" else "highest"
-        return Answer(f"No stretch of {what}{rule}{where}: the {extreme} value was "
-                      f"**{r.extreme:.1f} {r.unit}** (measured from {r.source} over "
-                      f"{r.scope_min:.0f} min).")
+        at = f" at **{clock(night, r.extreme_at)}**" if r.extreme_at is not None else ""
+        text = (f"No stretch of {what}{rule}{where}: the {extreme} value was "
+                f"**{r.extreme:.1f} {r.unit}**{at} (measured from {r.source} over {r.scope_min:.0f} min).")
+        if r.extreme_at is None:
+            return Answer(text)
+        # "bradycardia?", then "when?" or "during an apnea?": that reading is what they ask of
+        moment = Item(r.extreme_at, r.extreme_at + MOMENT_SEC, f"{extreme} {r.label}", "measured")
+        return _answer(night, text, [moment], [Item(r.extreme_at, r.extreme_at + 30.0, moment.label, "measured")])
     shown = r.runs[:r.shown]
     extreme = "lowest" if c.op == "<" else "highest"
     share = f", {100 * r.total_min / r.scope_min:.1f} % of the {r.scope_min:.0f} min measured" \

@@ -335,6 +335,8 @@ class SignalRuns:
     time_asked: bool = False
     by: str = ""
     split: list[SplitTime] = field(default_factory=list)
+    extreme_at: float | None = None
+    """When ``extreme`` was read (s from the recording start), None for an empty scope."""
 
 
 @dataclass(frozen=True)
