@@ -497,3 +497,11 @@ def test_no_bradycardia_gives_the_lowest_reading_and_its_time(demo) -> None:
     assert last_answer(demo, "bradycardia?", "when?").startswith(f"The lowest heart rate was read at **{at.group(2)}**")
     assert (last_answer(demo, "bradycardia?", "during an apnea?")
             == last_answer(demo, "lowest hr", "was that during an apnea?"))
+
+
+def test_list_them_after_stretches_on_the_plots_says_how_to_step_through_them(demo_unscored) -> None:
+    """"list them" after the stagings' disagreement said the last answer listed nothing."""
+    text = last_answer(demo_unscored, "where do yasa and the model disagree?", "list them")
+    assert text.startswith("The last answer's stretches are all marked on the plots")
+    assert last_answer(demo_unscored, "where do yasa and the model disagree?", "list them", "next one").startswith(
+        "The first listed of ")

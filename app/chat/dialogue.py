@@ -840,7 +840,8 @@ class Dialogue:
             return Query(Intent.DESCRIBE, query.text, scope=Scope(time=replace(
                 _span(top), text=f"the busiest {top.label}")))
         if last.intent not in (Intent.LOCATE, Intent.THRESHOLD, Intent.STAGE_TIMING):
-            raise NothingToReferTo("empty_list")
+            # stretches drawn on the plots ("where do they disagree?") are listed by stepping
+            raise NothingToReferTo("listed_all" if self.items else "empty_list")
         timed = last.intent != Intent.STAGE_TIMING
         return replace(last, text=query.text, ref=Ref.NONE, how_many=False, count=LIST_ALL,
                        rank="earliest" if timed else last.rank)

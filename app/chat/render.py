@@ -276,6 +276,9 @@ _NO_REFERENCE = {
     "empty_list": (
         "The last answer listed nothing to pick from, so there is no such one; ask a question"
         " that finds something first."),
+    "listed_all": (
+        "The last answer's stretches are all marked on the plots (blue), the longest listed first; "
+        "step through them with *the first one*, *next one* or *the longest one*."),
 }
 """What a follow-up with nothing before it to refer to is told, by what it lacked (``Message`` detail)."""
 
