@@ -760,8 +760,7 @@ class Dialogue:
                 continue
             if q.intent == Intent.BREAKDOWN and q.by == "hour":
                 return True
-            t = q.scope.time
-            if t is not None and t.kind == "clock" and t.end is not None and abs(t.end - t.start - 3600.0) < 1:
+            if _one_clock_hour(q.scope.time):
                 return True
         return False
 
@@ -1986,7 +1985,7 @@ class Dialogue:
         elif re.search(r"\d:\d\d", span.text):
             # "what happened at 02:44?", then "and at 3?": a bare hour on the last one's 24-h clock
             first, second = (f"{int(t):02d}:00" if t and t.isdigit() else t for t in (first, second))
-        if not second and span.end is not None and abs(span.end - span.start - 3600.0) < 1 and re.fullmatch(
+        if not second and _one_clock_hour(span) and re.fullmatch(
                 r"\d{1,2}(?::00)?\s*(?:[ap]\.?m\.?)?", first.strip(), re.I):
             # "AHI in the 3am hour", then "and 4am?": the 4am hour, not its first 30 s
             return last.text.replace(span.text, f"the {first.strip()} hour")
@@ -3186,6 +3185,11 @@ def _time_order(items: list[Item]) -> list[int] | None:
         return None
     order = sorted(range(len(items)), key=lambda k: items[k].start)
     return None if order == list(range(len(items))) else order
+
+
+def _one_clock_hour(span: TimeSpan | None) -> bool:
+    """Whether ``span`` is one clock hour ("the 3am hour", "between 2 and 3 am")."""
+    return span is not None and span.kind == "clock" and span.end is not None and abs(span.end - span.start - 3600.0) < 1
 
 
 def _ranked(items: list[Item], rank: str) -> list[int]:

@@ -17,7 +17,7 @@ from app.chat.borderline import borderline_events, breathing_in_wake
 from app.chat.aspects import Aspect
 from app.chat.inventory import event_inventory
 from app.chat.periods import stage_name
-from app.chat.plan import EEG_SLOTS, Plan
+from app.chat.plan import Plan, has_eeg
 from app.chat.query import Query
 from app.chat.events import unscored_reason
 from app.chat.phenomena import phenomenon, plural
@@ -369,7 +369,7 @@ def recording_facts(plan: Plan, night: LoadedNight) -> (RecordingFacts | StageAg
     if topic == "patient":
         return _patient(night, plan.query.note)
     if topic == "quality" and plan.query.note in ("validity", "home_validity"):
-        if plan.query.note == "validity" and any(slot in night.epochs.mapping for slot in EEG_SLOTS):
+        if plan.query.note == "validity" and has_eeg(night):
             # an attended study is judged by what each of its uses needs, not a home test's bar
             return replace(_quality(night), study_adequacy=study_adequacy(night))
         return replace(_quality(night), adequate=_adequate_hours(night))
