@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from app.chat.aspects import Aspect, named_apnea_type
 from app.chat.glossary import term
+from app.chat.learner import BEST_HOUR_RE
 from app.chat.norms import AROUSAL_ROW, BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import article, find_phenomenon, phenomenon, plural
 from app.chat.plan import length_text, scope_text
@@ -19,7 +20,7 @@ from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, R
 from app.chat.measures import measure_name, names_measure
 from app.chat.results import LIBRARY_SOURCE, MOMENT_SEC, Item
 from app.chat.surround import ZOOM_OUT_SEC, surround, surrounding
-from app.chat.timespan import TimeSpan, parse_time, period_stage
+from app.chat.timespan import TimeSpan, around, parse_time, period_stage
 from app.chat.understand import REM_LATENCY_SPAN, AND_ORDINAL_RE, DIFFERENT_REF_RE, EACH_EXAMPLE_RE, GOT_WRONG_RE, comparison_row
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
@@ -222,6 +223,9 @@ class Dialogue:
     quiz_scope: Scope = field(default_factory=Scope)
     """The stage the last quiz was asked on ("quiz me on REM"), which "another one" keeps."""
     medical: Query | None = None
+    hours_picked: list[str] = field(default_factory=list)
+    """The clock hour each answer by the clock hour picked ("05:00–06:00" for the worst), in
+    turn, for "compare them" after the worst and the best hour."""
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
@@ -244,12 +248,13 @@ class Dialogue:
             query = replace(query, scope=replace(query.scope, time=replace(
                 t, end=t.start + 3600.0, text=f"the {t.text} hour")))
         if (query.scope.time is None and _IN_THAT_SPAN_RE.search(query.text) and self.shown is not None
-                and (span := self.shown.scope.time) is not None and (query.stat == "dominant" or (
-                    span.end is not None and span.kind == "clock" and query.ref != Ref.ITEM
+                and (span := self.shown.scope.time) is not None and (span := around(span) or span) and (
+                query.stat == "dominant" or (span.end is not None and span.kind == "clock" and query.ref != Ref.ITEM
                     and query.intent in (Intent.SUMMARY, Intent.LOCATE, Intent.MEASURE, Intent.BREAKDOWN,
                                          Intent.STAGE_AMOUNT)))):
             # "how many events between 4 and 5?", then "what stage was mostly there?" or "AHI
-            # then?": that span's
+            # then?": that span's ("what happened around 2:30?", then "the lowest sat near then":
+            # the ten minutes described)
             query = replace(query, scope=replace(query.scope, time=span))
         if (query.intent in (Intent.OFF_TOPIC, Intent.UNKNOWN) and query.min_duration and _BARE_LENGTH_RE.match(query.text)
                 and self.last is not None and self.last.intent in (Intent.LOCATE, Intent.STAGE_TIMING)):
@@ -748,6 +753,23 @@ class Dialogue:
         staged = last.intent in (Intent.SUMMARY, Intent.STAGE_TIMING) or (
             last.intent == Intent.STAGE_AMOUNT and not last.scope.stages)
         return last.text if events or staged else None
+
+    def stage_stretch(self, text: str) -> tuple[Item, tuple[str, ...]] | None:
+        """The one epoch whose stage was just told and the stages ``text`` names, when ``text``
+        asks how long that stage went on ("what stage at 3:00?", then "how long did it last?" or
+        "how long was that wake period?"); None otherwise. An epoch is 30 s by definition, so
+        the question is about the unbroken stretch of its stage."""
+        m = _STRETCH_LENGTH_RE.match(text)
+        if m is None or text == STRETCH_QUESTION or self.last is None or self.last.intent != Intent.CLASSIFY or len(self.items) != 1:
+            return None
+        words = re.findall(r"[a-z0-9']+", m["rest"].lower())
+        if not set(words) <= _STRETCH_WORDS or not set(words) & {"it", "that", "this", "then", "there"}:
+            return None
+        item = self.items[0]
+        if item.end - item.start != EPOCH_SEC or item.label not in STAGES:
+            return None
+        named = next((_STRETCH_STAGES[w] for w in words if w in _STRETCH_STAGES), ())
+        return item, named
 
     def asks_in_that_span(self, text: str) -> bool:
         """Whether ``text`` asks about "that hour" (or period) with one in focus to be it."""
@@ -1308,6 +1330,9 @@ class Dialogue:
         if (span := _neighbour_period(query.text, last.scope.time)) is not None:
             # "compare it with the previous REM period" after the second one: the first
             other = Scope((period_stage(span),), span)
+        if last.intent == Intent.STAGE_AMOUNT and last.scope.stages and not other.stages:
+            # "N1 percentage", then "compare with the first half": N1 there too, not every stage
+            other = Scope(last.scope.stages, other.time)
         words = (last.measure or (last.signal and _SIGNAL_WORDS[last.signal]) or last.modality
                  or last.target or "eeg")
         # "compare it with the first half" after the ODI: that index in both parts
@@ -1329,8 +1354,9 @@ class Dialogue:
                 and not (query.phenomenon or query.stat or query.signal)):
             # "compare that with the first half", then "and the second half?": the side just
             # named against the new one
-            return replace(last, text=query.text, ref=Ref.NONE,
-                           groups=(last.groups[1], Scope(query.scope.stages, query.scope.time)))
+            # ("N1 percentage", "compare with the first half", "and the second half?": N1 in each)
+            return replace(last, text=query.text, ref=Ref.NONE, groups=(last.groups[1], Scope(
+                query.scope.stages or last.groups[1].stages, query.scope.time)))
         # A comparison's own scopes are its two groups; only a plain scope carries on.
         kept = Scope() if last.intent == Intent.COMPARE else last.scope
         scope = Scope(query.scope.stages or kept.stages, query.scope.time or kept.time)
@@ -1440,6 +1466,10 @@ class Dialogue:
         other nights?" after a library search; "why is it an estimate?" after the REI; "how long
         is the delay?" after the oxygen's lag; "how is it different from an obstructive one?"
         after a phenomenon was shown; None otherwise."""
+        if (BEST_HOUR_RE.search(text) and self.last is not None and self.last.intent == Intent.BREAKDOWN
+                and self.last.by == "hour" and (phen := phenomenon(self.last.phenomenon)) is not None):
+            # "which hour had the most apneas?", then "and the quietest hour?": of apneas still
+            return f"which hour had the fewest {plural(phen.title.lower())}?"
         if (_ANOTHER_HIT_RE.search(text) and self.items and self.last is not None and self.last.intent == Intent.SIMILAR
                 and all(i.source.startswith(LIBRARY_SOURCE) for i in self.items)):
             # "show me another" after a library search: its next match (the list leads with the
@@ -1477,6 +1507,11 @@ class Dialogue:
                 and self.last.intent in (Intent.SUMMARY, Intent.STAGE_TIMING, Intent.STAGE_AMOUNT)):
             # "REM latency?", then "and according to the model?": the same, from the model's stages
             return f"{self.last.text.strip().rstrip(' ?.!')} according to the model?"
+        if _WHY_DIFFERENCE_RE.search(text) and self._stagings_set_side_by_side():
+            # "how much REM did YASA and the model find?" or "AHI according to the model?", then
+            # "why the difference?": the epochs the stagings read differently are where it comes from
+            stages = self.last.scope.stages
+            return f"where do the stagings disagree{f' about {stages[0]}' if len(stages) == 1 else ''}?"
         if (again := self._at_other_time(text) or self._with_other_number(text) or self._other_part(text)) is not None:
             return again
         if (partner := self._other_partner(text)) is not None:
@@ -1635,6 +1670,9 @@ class Dialogue:
         if _THEM_APART_RE.search(text) and (pair := self._two_stages_named()) is not None:
             # "show me N1", "now N2", then "what's the difference between them?"
             return f"what's the difference between {pair[0]} and {pair[1]}?"
+        if (_COMPARE_THEM_RE.search(text) or _THEM_APART_RE.search(text)) and (hours := self._two_hours()):
+            # "worst hour for breathing", "and the best hour?", then "compare them": those two hours
+            return f"compare {hours[0]} with {hours[1]}"
         if (_COMPARE_THEM_RE.search(text) or _THEM_APART_RE.search(text) or _WHAT_CHANGED_RE.search(text)) and (
                 spans := self._two_periods()) is not None:
             # "the numbers for the first 2 hours", "and the last 2 hours?", then "what changed?"
@@ -2060,6 +2098,38 @@ class Dialogue:
             return None
         return spans[0].text.strip(), spans[1].text.strip()
 
+    def _index_events(self) -> str | None:
+        """The events the last answer's index counts, in words ("apneas and hypopneas" for
+        the AHI); None when it gave no index."""
+        last = self.last
+        if last is None:
+            return None
+        if last.stat in INDEX_STATS:
+            return _STAT_EVENTS[last.stat]
+        if last.per and (phen := phenomenon(last.phenomenon)) is not None and phen.event_types:
+            return plural(phen.title.lower())
+        return None
+
+    def _stagings_set_side_by_side(self) -> bool:
+        """The last answer read the night by more than one staging, or by the model's against
+        the one before it: a stagers' question, or a figure asked again "according to the model"."""
+        last = self.last
+        if last is None:
+            return False
+        if last.intent == Intent.RECORDING and last.topic == "scoring" and last.note in ("by_stager", "which_right"):
+            return True
+        return bool(_ACCORDING_TO_RE.search(last.text)) and self.before is not None and (
+            self.before.intent == last.intent and self.before.stat == last.stat)
+
+    def _two_hours(self) -> tuple[str, str] | None:
+        """The clock hours the last two answers picked by the clock hour, when they differ."""
+        a, b = self.before, self.last
+        if (a is None or b is None or len(self.hours_picked) < 2 or any(
+                x.intent != Intent.BREAKDOWN or x.by != "hour" for x in (a, b))):
+            return None
+        first, second = self.hours_picked[-2:]
+        return (first, second) if first != second else None
+
     def _explained_pair(self) -> tuple[str, str] | None:
         """The two things the last explanation set apart, as plural nouns a count can name
         ("hypopneas", "apneas"), None when it explained one."""
@@ -2280,9 +2350,32 @@ class Dialogue:
             depth = f"{m['depth']}% " if m["depth"] else ""
             where = scope_text(self.last.scope)
             return f"how many {plural(phen.title.lower())}{' ' + where if where else ''} had {article(depth + 'desaturation')}?"
+        if (_JUDGED_THAT_RE.match(text) and self.last is not None and self.last.intent == Intent.LOCATE
+                and self.last.phenomenon == "limb_movement"):
+            # "PLMI", then "is that significant?": the PLMS index against the ICSD-3's cut, not a
+            # test of significance or the sleep-architecture norms
+            return "is the PLMI normal?"
+        if (m := _EVENTS_OF_THAT_RE.match(text)) and (events := self._index_events()) is not None:
+            # "AHI?", then "how many events was that?" (or "... in REM"): the events the index
+            # counts, not every scored event of the night
+            where = f" {m['where'].strip()}" if m["where"] else _scope_words(self.last.scope)
+            return f"how many {events}{where}?"
+        if ((m := _COUNT_IN_STAGE_RE.match(text)) and self.last is not None and self.last.intent == Intent.LOCATE
+                and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types):
+            # "limb movements", then "any in REM?" or "how many in supine REM": those events
+            # there, not the stage's periods
+            return f"how many {plural(phen.title.lower())} in {m['where']}?"
+        if (_DEEPEST_RE.match(text) and self.last is not None and self.last.intent == Intent.LOCATE
+                and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types):
+            return "the deepest one"   # "desats in REM", then "the deepest?": not deep sleep
         if ((m := _BARE_STAGE_RE.match(text)) and self.last is not None and self.last.stat in INDEX_STATS
                 and self.last.intent in (Intent.SUMMARY, Intent.BREAKDOWN)):
-            # "rem ahi?", then "nrem?": the index again in that stage, as "and in NREM?" asks
+            # "rem ahi?", then "nrem?": the index again in that stage, as "and in NREM?" asks;
+            # "vs NREM": the two side by side
+            if m["vs"]:
+                stages = self.last.scope.stages
+                other = stages[0] if len(stages) == 1 else ("NREM" if m["stage"].lower() == "rem" else "REM")
+                return f"{self.last.stat.upper()} in {other} vs {m['stage']}"
             return f"and in {m['stage']}?"
         if not self.items or self.last is None:
             return None
@@ -2473,6 +2566,8 @@ class Dialogue:
             self.items, self.cursor = list(items), 0 if shows_one and items else -1
             if query.intent == Intent.MEASURE and query.rank and 0 < (query.ordinal or 0) < len(self.items):
                 self.cursor = query.ordinal   # "second lowest SpO2": that dip is what "it" names
+            if query.intent == Intent.BREAKDOWN and query.by == "hour" and len(items) == 1:
+                self.hours_picked.append(items[0].label.split(" (")[0])
 
 
 def _library_pick(item: Item, text: str, note: str) -> Query:
@@ -2550,7 +2645,7 @@ _WHAT_CHANGED_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what (?:c
                               r"|differs|differed)|what(?:'s| is) changed|how (?:did|does) (?:it|that|things) change"
                               r"|how (?:was|is) (?:it|that) different|any (?:change|difference)s?)(?: between (?:them|the two))?"
                               r"\W*$", re.I)
-_THAT_SPAN_RE = re.compile(r"\b(?:in|during|for|over|within|across|inside) (?:that|this|the same) (?:hour|period|stretch"
+_THAT_SPAN_RE = re.compile(r"\b(?:in|during|for|over|within|across|inside|most of) (?:that|this|the same) (?:hour|period|stretch"
                            r"|window|span|part|time|interval|stage|episode|cluster)\b", re.I)
 _BARE_SIDE_RE = re.compile(r"^\W*(?P<asked>(?:and\s+|so\s+)?(?:was there|were there|is there|are there|did (?:she|he|they)"
                            r" have|any)\b.*\b(?:after|before|during|right after|just after|just before|afterwards?))\W*$",
@@ -2604,6 +2699,20 @@ _WHY_THAT_LOW_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why (?:is|was) (?
                               r"|poor|high|short)|what (?:lowered|caused|explains|drove|drives) (?:it|that|this))\W*$", re.I)
 _ITS_LENGTH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s|’s| is| was) )?its (?:duration|length)\W*$", re.I)
 _HOW_LONG_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long (?:is|was) (?:it|that|this)(?: one)?\W*$", re.I)
+# "how long was that wake period?", "how long did it last?", "how long was she awake then?"
+# after one epoch's stage: the words after "how long was", read by Dialogue.stage_stretch
+_STRETCH_LENGTH_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?how long (?:was|were|is|did|had) (?P<rest>.+?)\W*$", re.I)
+STRETCH_QUESTION = "how long is this stage?"
+"""The question a stage stretch's length is asked as, once its epoch is in view."""
+_STRETCH_STAGES: dict[str, tuple[str, ...]] = {
+    "wake": ("W",), "awake": ("W",), "w": ("W",), "rem": ("REM",), "n1": ("N1",), "n2": ("N2",),
+    "n3": ("N3",), "deep": ("N3",), "light": ("N1", "N2"), "asleep": ("N1", "N2", "N3", "REM")}
+"""Stages a word of such a question names ("that wake period": W)."""
+_STRETCH_WORDS = set(_STRETCH_STAGES) | {
+    "it", "that", "this", "then", "there", "she", "he", "they", "the", "patient", "in", "stage", "sleep",
+    "period", "stretch", "bout", "episode", "phase", "run", "last", "lasted", "go", "on", "for", "been",
+    "one", "state"}
+"""Every word such a question may hold; any other makes it another question."""
 _IT_LASTS_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:how long (?:does|will|did|do) (?:it|that|this)(?: one)?"
                           r" (?:last|go on|continue|take)|when (?:does|did|will) (?:it|that|this)(?: one)? (?:end|stop"
                           r"|finish))\W*$", re.I)
@@ -2760,6 +2869,12 @@ _BARE_PAUSES_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|any\s+)?(?:paus
                              r"(?:\s+(?:then|too|either))?\W*$", re.I)
 _IN_THAT_SPAN_RE = re.compile(r"\b(?:there|then|in (?:it|that|this|those)(?: (?:hour|window|span|time|period|stretch"
                               r"|part|minutes))?)\b", re.I)
+# "why the difference?", "where does the discrepancy come from?", "why do they differ?"
+_WHY_DIFFERENCE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?(?:why|how come|what explains|what causes"
+                                r"|where does|where do)\s+(?:is\s+|was\s+|are\s+)?(?:there\s+)?(?:such\s+)?(?:a\s+|the\s+"
+                                r"|that\s+|this\s+)?(?:(?:big|large|huge)\s+)?(?:difference|discrepancy|gap|mismatch"
+                                r"|disagreement|they differ|they disagree)(?:\s+come from)?(?:\s+between them)?\W*$", re.I)
+_ACCORDING_TO_RE = re.compile(r"\baccording to (?:the model|sleeplm|yasa|the machine)\b", re.I)
 _BY_MODEL_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|how about\s+)?(?:(?:according to|by|from|with)\s+)?"
                           r"(?:the model|sleeplm|the ai)(?:'s)?(?: staging| stages| one)?\W*$", re.I)
 _WOKE_BY_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|does) (?:they|these|those|them|any of them) (?:wake"
@@ -2803,8 +2918,8 @@ _HOW_MANY_OF_CAUSE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<ask>how many|what 
                                    r"(?: ones| arousals)?)\W*$", re.I)
 """After the arousals, how many had one cause ("how many were from leg movements?", "what
 fraction were respiratory?")."""
-_HOW_SURE_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:sure|confident|certain) (?:is|are|was) (?:that|it|this|you"
-                               r"|the staging|yasa)(?: about (?:it|that|this|that one|this one))?(?: one)?\W*$", re.I)
+_HOW_SURE_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how (?:sure|confident|certain)(?: (?:is|are|was) (?:that|it|this|you"
+                               r"|the staging|yasa)(?: about (?:it|that|this|that one|this one))?(?: one)?)?\W*$", re.I)
 _BARE_POSITION_RE = re.compile(r"^\W*(?:and |so )?(?:what |which |the |her |his )?(?:body |sleeping )?position(?: then| there| was"
                                r" (?:she|he|they|the patient) in)?\W*$", re.I)
 
@@ -3136,7 +3251,10 @@ def _counted(query: Query, last: Query) -> Query:
         return replace(query, stat="stages")   # "a table of stages by hour", "and by position?"
     phen = phenomenon(last.phenomenon)
     if phen is not None and phen.event_types:
-        return replace(query, phenomenon=phen.key, measure=None)
+        # "cheyne-stokes?", then "in which position?": the central apneas its rule reads, under
+        # their own name (a table of "Cheyne-Stokes events" would call every central apnea one)
+        key = "central_apnea" if phen.key == "cheyne_stokes" else phen.key
+        return replace(query, phenomenon=key, measure=None)
     words = last.measure or (last.signal and _SIGNAL_WORDS[last.signal]) or last.modality
     return replace(query, measure=words, signal=last.signal) if words else query
 
@@ -3147,9 +3265,12 @@ def _span(item: Item) -> TimeSpan:
     # only an event marked at one instant gets a second to be looked at in
     # a stage's period is named as one ("in that REM period"), not as the stage ("in REM")
     # one reading of a signal (the lowest heart rate) is "during an apnea" when the apnea spans it
+    # one epoch whose stage was asked ("what stage at 4am?") is that epoch, and an event is in it
+    # when it overlaps it ("was there an event then?": an apnea from 3 s before it too)
+    epoch = item.label in STAGES and item.source == "model" and item.end - item.start == EPOCH_SEC
     return TimeSpan("item", item.start, item.end if item.end > item.start else item.start + 1.0,
-                    f"that {item.label} period" if item.label in STAGES else item.label,
-                    overlap=item.end - item.start <= MOMENT_SEC)
+                    "that epoch" if epoch else f"that {item.label} period" if item.label in STAGES else item.label,
+                    overlap=epoch or item.end - item.start <= MOMENT_SEC)
 
 
 _PART_UNITS = r"half|third|hour|cycle|(?:rem |nrem |sleep )?period"
@@ -3168,8 +3289,26 @@ _LATER_PERIODS_RE = re.compile(r"\b(?:it|they|that|this|those|these)\b.*\b(?:lat
                                r"|the last|the first)\s+(?:rem\s+|nrem\s+|sleep\s+)?(?:periods?|cycles?)\b"
                                r"|\b(?:it|they|that)\b.*\b(?:rise|rises|increase|increases|fall|falls|drop|drops)"
                                r"\s+(?:across|over|through)\s+the\s+(?:night|cycles?|rem periods?)\b", re.I)
+# "is that significant?", "is it clinically significant?", "is that a problem?": a judgement of
+# the figure just given
+_JUDGED_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|it|this)(?: (?:clinically|medically))?"
+                             r" (?:normal|significant|abnormal|high|elevated|too high|bad|a problem|ok|okay|concerning"
+                             r"|worrying|relevant|meaningful)\W*$", re.I)
+# "how many events was that?", "how many events is that in REM": after an index, its events
+_EVENTS_OF_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?how many (?:events|of them|apneas and hypopneas"
+                                r"|desats?|desaturations)\s+(?:was|were|is|are|does)\s+(?:that|this|it)(?:\s+based on"
+                                r"|\s+from)?(?P<where>\s+(?:in|during|on|while)\s+.+?)?\W*$", re.I)
+_STAT_EVENTS = {"ahi": "apneas and hypopneas", "rdi": "apneas, hypopneas and RERAs", "odi": "desaturations"}
+"""The events each index counts, as a count question names them."""
+# "any in REM?", "how many in N3", "and how many in supine REM": after events, those there
+_COUNT_IN_STAGE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:any|how many|were there any|are there any|were any"
+                                r"|how many were there|how many were|any of them|how many of them|how many of those)\s+"
+                                r"(?:in|during)\s+(?P<where>(?:(?:supine|non[- ]?supine|lateral|prone)\s+)?(?:nrem|non[- ]rem|rem"
+                                r"|n1|n2|n3|stage [123])(?:\s+sleep)?)\W*$", re.I)
+_DEEPEST_RE = re.compile(r"^\W*(?:and\s+)?(?:the\s+)?deepest\W*$", re.I)
+"""A bare "the deepest?", which alone would read as deep sleep."""
 # "nrem?", "and rem?", "n2": a stage alone, after an index
-_BARE_STAGE_RE = re.compile(r"^\W*(?:and\s+)?(?:in\s+)?(?P<stage>nrem|non[- ]rem|rem|n1|n2|n3|stage [123])\W*$", re.I)
+_BARE_STAGE_RE = re.compile(r"^\W*(?:and\s+|(?P<vs>vs\.?\s+|versus\s+|compared (?:to|with)\s+|against\s+))?(?:in\s+)?(?P<stage>nrem|non[- ]rem|rem|n1|n2|n3|stage [123])\W*$", re.I)
 _RATIO_RE = re.compile(r"^\W*(?:and |so |what(?:'s| is| was) )?(?:the )?ratio\W*$", re.I)
 _BARE_WHY_RE = re.compile(r"^\W*(?:but |and |so )?why(?: not| so| is that| is it)?\W*$", re.I)
 _VERDICT_ASKED_RE = re.compile(r"\b(?:rem[- ]related|positional)\b", re.I)

@@ -73,7 +73,7 @@ from app.chat.results import (MOMENT_SEC, Breakdown, CheyneStokes, EpochPair, Cl
                               StagePeriods, StageRatio,
                               Summary, SystemOverview, View)
 from app.chat.threshold_split import split_time
-from app.chat.timespan import TimeSpan, clock_point
+from app.chat.timespan import TimeSpan, around, clock_point
 from app.chat.quiz import quiz_answer, quiz_question
 from app.chat.significance import pair_test, period_test
 from app.chat.strongest import strongest_epochs
@@ -896,11 +896,12 @@ def naps(night: LoadedNight) -> StagePeriods:
 
 def stage_timing(plan: Plan, night: LoadedNight) -> StagePeriods:
     found = _stage_timing(plan, night)
-    if found.event == "latency" and found.latency_min is not None and (model := night.model_check()) is not None:
+    if found.event in ("latency", "onset") and found.latency_min is not None and (model := night.model_check()) is not None:
         # a latency on a machine staging nobody checked, "any SOREMP?" first: the model's beside
         # it, since both turn on which epoch is the first of the stage (YASA called it wake at
         # 59 % on seed 11627, whose true REM latency was 4.5 min, and read 30.5 min; on seed
-        # 12334 it read 28.5 min from an N3 epoch, the true latency 111 min)
+        # 12334 it read 28.5 min from an N3 epoch, the true latency 111 min); sleep onset likewise
+        # (seed 12738: YASA 40.5 min, the model and the truth 15.0)
         found = replace(found, other_latency=_stage_timing(plan, model).latency_min)
     return found
 
@@ -1627,8 +1628,6 @@ def _hallmarks(groups: tuple[Scope, ...]) -> str:
     return "\n".join(lines)
 
 
-AROUND_SEC = 300.0
-"""Half-width of the span "what happened around 3 am?" describes."""
 # Events a span's description lists: a scorer's findings, not the night's many micro-events.
 _SALIENT = (*APNEA_TYPES, "desaturation", "arousal", "limb_movement")
 _BURSTS = ("rapid_eye_movement", "spindle", "k_complex", "slow_wave")
@@ -1644,10 +1643,7 @@ def _around(plan: Plan, night: LoadedNight) -> Plan:
     t = plan.query.scope.time
     if t is None or t.kind != "clock" or t.end is not None or _SECONDS_RE.search(t.text):
         return plan
-    if t.text.lower().startswith(("around", "about", "near")):
-        span = TimeSpan("clock", (t.start - AROUND_SEC) % DAY_SEC, (t.start + AROUND_SEC) % DAY_SEC,
-                        f"{t.text} (±{AROUND_SEC / 60:g} min)")
-    else:
+    if (span := around(t)) is None:
         # "what happened at 01:08?": that whole minute, not the epoch it starts (an apnea at
         # 01:08:36 was "no breathing event")
         span = TimeSpan("clock", t.start, (t.start + 60.0) % DAY_SEC, t.text)

@@ -16,6 +16,12 @@ _AT_CLOCK = r"(?:at|around)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?"
 _POSITION = (r"(?:(?:on\s+)?(?:the\s+|her\s+|his\s+)?(?:supine|back|non[- ]?supine|lateral|side|sides|left|right"
              r"|prone|belly|front|stomach|upright)(?:\s+side)?)")
 
+# "best hour", "the quietest part of the night for breathing": the clock hour with the fewest
+# events (after an hour split of one kind, dialogue keeps that kind)
+BEST_HOUR_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?(?:what(?:'s|\s+is|\s+was)\s+|which\s+(?:was\s+|is\s+)?)?(?:the\s+)?"
+                          r"(?:best|quietest|calmest|easiest|least\s+bad)\s+(?:hour|part|stretch|time)(?:\s+of\s+(?:the\s+)?"
+                          r"(?:sleep|night))?(?:\s+for\s+(?:the\s+|her\s+|his\s+)?(?:breathing|respiration))?\W*$", I)
+
 # (pattern, what it reads as), tried in order on the whole question
 _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "she wake up how many time in night?", "how many time she wake up?"
@@ -46,6 +52,8 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"|most\s+bad)\W*$", I), "which hour was worst?"),
     (re.compile(r"^\W*which\s+hour(?:\s+of\s+(?:the\s+)?(?:sleep|night))?\s+(?:was\s+|is\s+)?(?:the\s+)?(?:best"
                 r"|most\s+good)\W*$", I), "which hour had the lowest AHI?"),
+    # "best hour", "and the quietest hour for breathing?": the clock hour with the fewest events
+    (BEST_HOUR_RE, "which hour had the lowest AHI?"),
     # "he wake up many time, is normal?": the count first
     (re.compile(rf"^\W*(?:{_WHO}\s+)?(?:wake|wakes|woke)\s+up\s+(?:many|much|a lot|so many|so much)(?:\s+times?)?\b", I),
      "how many times did she wake up?"),
@@ -63,6 +71,18 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "sure?", "u sure?", "you sure about that?"
     (re.compile(r"^\W*(?:(?:are\s+)?(?:u|you|ya)\s+)?sure(?:\s+about\s+(?:that|it|this))?\W*$", I),
      "how sure are you?"),
+    # "how many hypopneas don't count under 4%?": those the rule leaves out, without such a fall
+    (re.compile(r"^\W*(?:and\s+|so\s+)?how\s+many(?:\s+(?:hypopneas|hypopnoeas|of\s+them|of\s+those|events))?\s+"
+                r"(?:do(?:n'?t|\s+not)|would(?:n'?t|\s+not)|did(?:n'?t|\s+not)|are(?:n'?t|\s+not)|were(?:n'?t|\s+not))\s+"
+                r"(?:count(?:ed)?|qualify|qualified|scored?)\s+(?:under|with|by|in|using|at|for)\s+(?:the\s+)?"
+                r"(?P<depth>\d)\s*%(?:\s+(?:rule|criteria|criterion|definition|desat\w*))?\W*$", I),
+     "how many hypopneas without a {depth}% desaturation?"),
+    # "which way did he sleep?", "what position did she sleep in?": the night by position
+    (re.compile(rf"^\W*which\s+way\s+did\s+{_WHO}\s+(?:sleep|lie|lay)\W*$|^\W*(?:what|which)\s+positions?\s+did\s+"
+                rf"{_WHO}\s+sleep(?:\s+in)?(?:\s+mostly)?\W*$", I), "how long in each position?"),
+    # "is that real?", "was it an artifact?", "is this genuine?": how sure the last answer is
+    (re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:is|was)\s+(?:that|it|this)(?:\s+one)?\s+(?:really\s+)?(?:real|genuine"
+                r"|true|an?\s+artef?i?act|artef?i?actual|just\s+noise|noise)\W*$", I), "how sure are you?"),
     # "nadir when", "spo2 nadir when?", "lowest sat when"
     (re.compile(r"^\W*(?:(?:the\s+)?(?:spo2|sat\w*|oxygen|o2)\s+)?(?:nadir|lowest(?:\s+(?:spo2|sat\w*|oxygen|o2))?)"
                 r"\s+when\W*$", I), "when was the SpO2 nadir?"),

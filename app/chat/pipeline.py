@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from app.chat.compound import compound
-from app.chat.dialogue import Dialogue, NothingToReferTo
+from app.chat.dialogue import STRETCH_QUESTION, Dialogue, NothingToReferTo
 from app.chat.execute import execute
 from app.chat.plan import make_plan
 from app.chat.aspects import Aspect
@@ -16,7 +16,7 @@ from app.chat.query import INDEX_STATS, Intent, Query, Ref
 from app.chat.render import Answer, render
 from app.chat.report import SECTIONS, compose, is_report
 from app.chat.results import Message, StageEvidence
-from app.chat.stagers import human_holds_none, human_silence, model_stages_caveat
+from app.chat.stagers import human_holds_none, human_silence, model_stages_caveat, other_stage_lead
 from app.chat.understand import (QUIZ_SCORE_RE, around_the_one, at_the_nadir, in_the_worst_hour, of_both_scorings, one_of_the_list,
                                  quiz_reply, understand)
 from app.engine import Engine
@@ -60,6 +60,8 @@ _OF_THE_STAGES = (Intent.SUMMARY, Intent.STAGE_TIMING, Intent.STAGE_AMOUNT, Inte
 
 
 # a span alone, "between 3 and 4 am?", "from 2 to 3"
+_POSITION_ALONE_RE = re.compile(r"^\W*(?:and\s+)?(?:the\s+|her\s+|his\s+)?(?:body\s+|sleep(?:ing)?\s+)?positions?\W*$", re.I)
+"""A body position named alone, which with no event in focus asks for the night by position."""
 _BARE_SPAN_RE = re.compile(r"^\W*(?:between|from|after|before|around|at)\s+[\d:.apm\s]+(?:and|to|until|-|–)?[\d:.apm\s]*\W*$",
                            re.I)
 _BY_THE_MODEL_RE = re.compile(r"\s*\b(?:according to|by|from|with) (?:the )?(?:model|sleeplm)(?:'s)?(?: (?:staging|stages))?\b"
@@ -156,6 +158,13 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
     if (named := dialogue.named_follow_up(text)) is not None and named.lower() != text.strip().lower():
         # "how is it different from an obstructive one?": "it" is the phenomenon just shown
         return ask(named, dialogue, night, engine, current)
+    if (stretch := dialogue.stage_stretch(text)) is not None:
+        # "what stage at 3:00?", then "how long was that wake period?": the unbroken stretch of
+        # that epoch's stage, said first to be another stage when the question named one
+        item, named = stretch
+        epoch = night.epoch_at(item.start)
+        answer, query = ask(STRETCH_QUESTION, dialogue, night, engine, epoch)
+        return replace(answer, text=other_stage_lead(night, epoch, named) + answer.text), query
     if QUIZ_SCORE_RE.search(text) and dialogue.quizzes:
         # "how am I doing?" after some quizzes: the replies marked so far
         right = [guess == stage for guess, stage in dialogue.quiz_marks]
@@ -187,6 +196,9 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
                 and (bare := _FOLLOW_UP_LEAD_RE.sub("", text)) != text and bare.strip(" ?.!")):
             # "what about breathing?" as the first question: breathing, asked on its own
             return ask(bare, dialogue, night, engine, current)
+        if _POSITION_ALONE_RE.match(text):
+            # "position" as the first question, or with nothing in focus: the night by position
+            return ask("how long in each position?", dialogue, night, engine, current)
         if (query.ref == Ref.REPEAT and dialogue.last is None and query.scope.time is not None
                 and _BARE_SPAN_RE.match(text)):
             # "between 3 and 4 am?" as the first question: what happened then

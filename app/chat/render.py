@@ -1057,18 +1057,35 @@ def _summary_lone_rem(night: LoadedNight, s) -> str:
                           lead=f"The REM latency ends at the first REM epoch, {clock(night, at)}:")
 
 
-def _summary_rem_apart(night: LoadedNight, s) -> str:
-    """On a machine staging nobody checked, the model's REM latency where it lies
-    ``LATENCY_APART_MIN`` or more from the summary's ("" otherwise): seed 12435's summary gave
-    YASA's 3.5 min from a lone epoch that was N1, and the model's 60.5 min was the truth."""
+def _onset_apart(r: StagePeriods) -> str:
+    """On a machine staging nobody checked, the model's sleep onset where it lies
+    ``LATENCY_APART_MIN`` or more from the staging's ("" otherwise)."""
+    if r.event != "onset" or r.other_latency is None or r.latency_min is None or (
+            abs(r.other_latency - r.latency_min) < LATENCY_APART_MIN):
+        return ""
+    return (f" **Not settled**: the model's zero-shot staging puts sleep onset **{r.other_latency:.1f} min** "
+            f"after the recording started, {abs(r.other_latency - r.latency_min):.1f} min apart; look at the "
+            f"signals between the two (*where do the stagers disagree?*).")
+
+
+def _summary_latencies_apart(night: LoadedNight, s) -> str:
+    """On a machine staging nobody checked, the model's sleep onset and REM latencies where each
+    lies ``LATENCY_APART_MIN`` or more from the summary's ("" otherwise): seed 12435's summary
+    gave YASA's REM latency of 3.5 min from a lone epoch that was N1, and the model's 60.5 min
+    was the truth; seed 12738's gave YASA's sleep onset latency of 40.5 min, the model's and the
+    truth 15.0."""
     model = night.model_check()
-    if model is None or s.rem_latency_min != s.rem_latency_min:
+    if model is None:
         return ""
-    other = model.summary().rem_latency_min
-    if other != other or abs(other - s.rem_latency_min) < LATENCY_APART_MIN:
-        return ""
-    return (f" The model's zero-shot staging puts the first REM **{other:.1f} min** after its sleep onset, so "
-            f"the REM latency is **not settled**; ask *REM latency?* for both.")
+    theirs = model.summary()
+    notes = []
+    if abs(theirs.sol_min - s.sol_min) >= LATENCY_APART_MIN:
+        notes.append(f" The model's zero-shot staging puts sleep onset **{theirs.sol_min:.1f} min** after the "
+                     f"recording started, so the sleep onset latency is **not settled**; ask *sleep onset latency?*.")
+    if abs(theirs.rem_latency_min - s.rem_latency_min) >= LATENCY_APART_MIN:   # False when either is NaN
+        notes.append(f" The model's zero-shot staging puts the first REM **{theirs.rem_latency_min:.1f} min** after "
+                     f"its sleep onset, so the REM latency is **not settled**; ask *REM latency?* for both.")
+    return "".join(notes)
 
 
 def _persistent_onset(r: StagePeriods, night: LoadedNight, src: str, where: str) -> Answer:
@@ -1134,7 +1151,7 @@ def _stage_periods(r: StagePeriods, night: LoadedNight) -> Answer:
                      f"**{stage_at(night, r.moment)}**{_guessed(night)}." if r.event == "onset" else
                      f", then **{(night.epochs.starts[-1] + EPOCH_SEC - r.moment) / 60:.1f} min** to the end of the "
                      f"recording ({clock(night, float(night.epochs.starts[-1]) + EPOCH_SEC)}), awake or unscored.")
-        text += _first_sleep_outside(night, r)
+        text += _first_sleep_outside(night, r) + _onset_apart(r)
         ends_asleep = r.final_wake is not None and r.final_wake >= night.epochs.starts[-1] + EPOCH_SEC - 1e-6
         if r.window_asked and r.final_wake is not None:
             # the midpoint or the sleep period time first: onset and awakening are its ends
@@ -1212,7 +1229,7 @@ def _stage_periods(r: StagePeriods, night: LoadedNight) -> Answer:
         # "what's the mean REM period duration?": the periods' lengths summed up first
         lengths = (f": mean **{minutes.mean():.1f} min**, median {np.median(minutes):.1f} min "
                    f"({minutes.min():.1f}-{minutes.max():.1f} min)" if n > 1 else "")
-        head = f"{src}: {stages}{where} in {n} period{'s' * (n != 1)}{lengths}."
+        head = f"{src}: {stages}{where} in {n} period{'s' * (n != 1)}{lengths}.{_stage_total(r, night)}"
         if r.trend_asked and n >= 2:
             head = _period_trend(r.trend_asked, stages, minutes) + "\n\n" + head
         focus = r.periods
@@ -1227,6 +1244,21 @@ def _stage_periods(r: StagePeriods, night: LoadedNight) -> Answer:
         text += f"\n- … and {n - limit} more"
     return _answer(night, text + _episode_note(r.episode, night) + stage_caveat(night, r.source),
                    r.periods, focus)
+
+
+def _stage_total(r: StagePeriods, night: LoadedNight) -> str:
+    """" **62.5 min** in all, 19.2 % of sleep." after a whole night's periods of sleep stages
+    ("N3?" alone asks where N3 is, and a technician reads its share first); "" otherwise."""
+    codes, source = night.stages()
+    if r.where or source != r.source or "W" in r.stages:
+        return ""
+    codes = np.asarray(codes)
+    asleep = np.isin(codes, [STAGES.index(s) for s in ("N1", "N2", "N3", "REM")])
+    held = np.isin(codes, [STAGES.index(s) for s in r.stages])
+    if not asleep.any():
+        return ""
+    return (f" **{held.sum() * EPOCH_SEC / 60:.1f} min** in all, {100 * held.sum() / asleep.sum():.1f} % of "
+            f"sleep.")
 
 
 def _period_trend(asked: str, stages: str, minutes: np.ndarray) -> str:
@@ -3788,7 +3820,7 @@ def _(r: Summary, night: LoadedNight) -> Answer:
     # guess as a staging: its REI, oxygen and the guessed sleep time alone, said as a guess
     whole = ((rei + _guessed_summary_text(r.summary) + snoring) if rei else
              (_summary_text(r.summary, r.gaps) + _summary_lone_rem(night, r.summary)
-              + _summary_rem_apart(night, r.summary) + snoring
+              + _summary_latencies_apart(night, r.summary) + snoring
               + _episode_note(r.episode, night))) + stage_caveat(night, r.summary.source)
     if r.where:
         # A span's own numbers: its first epoch is lights off, its last lights on.

@@ -14,7 +14,7 @@ from scipy.stats import spearmanr
 from app.chat.agreement import stagings
 from app.chat.aspects import Aspect
 from app.chat.phenomena import phenomenon, plural
-from app.chat.plan import Plan, scope_text, source_name
+from app.chat.plan import Plan, clock, scope_text, source_name
 from app.chat.query import Query, Scope
 from app.chat.results import AgreementRow, AgreementTrack, Message, StagerAmounts, StagerRace, StagerScore
 from app.night import LoadedNight
@@ -144,3 +144,19 @@ def model_stages_caveat(night: LoadedNight) -> str:
     return (f"\n\nThese are the model's zero-shot stages, a research read-out and not a validated staging: "
             f"against the {source_name(source)} stages of this night, Cohen's κ **{kappa:.2f}** over "
             f"{int(both.sum())} epochs.")
+
+
+_STAGE_WORD = {"W": "wake", "REM": "REM", "N1": "N1", "N2": "N2", "N3": "N3"}
+
+
+def other_stage_lead(night: LoadedNight, epoch: int, named: tuple[str, ...]) -> str:
+    """"At 03:00 the stage was **N2**, not wake." before the stretch of an epoch's stage, when
+    the question named stages ("how long was that wake period?") the epoch is not in; ""
+    otherwise."""
+    codes, source = night.stages()
+    code = int(codes[epoch])
+    if not named or code < 0 or STAGES[code] in named:
+        return ""
+    asked = "sleep" if len(named) == 4 else " or ".join(_STAGE_WORD[s] for s in named)
+    return (f"At {clock(night, float(night.epochs.starts[epoch]))[:5]} the {source_name(source)} stage was "
+            f"**{STAGES[code]}**, not {asked}, so this is the stretch of {STAGES[code]} around it.\n\n")

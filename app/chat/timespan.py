@@ -449,3 +449,16 @@ def _clip(start: float, end: float, night: NightClock) -> tuple[float, float]:
     if start >= night.duration:
         return start, start
     return start, min(night.duration, max(start, end))
+
+
+AROUND_SEC = 300.0
+"""Half-width of the span "what happened around 3 am?" describes."""
+
+
+def around(span: TimeSpan) -> TimeSpan | None:
+    """The ten minutes "around 3 am" names (``AROUND_SEC`` either side of a clock moment said
+    with "around", "about" or "near"); None for any other span."""
+    if span.kind != "clock" or span.end is not None or not span.text.lower().startswith(("around", "about", "near")):
+        return None
+    return TimeSpan("clock", (span.start - AROUND_SEC) % DAY_SEC, (span.start + AROUND_SEC) % DAY_SEC,
+                    f"{span.text} (±{AROUND_SEC / 60:g} min)")

@@ -605,7 +605,13 @@ _LABELS_Q_RE = re.compile(r"^\s*(?:is|was)\s+(?:it|this|that|the|he|she|they)(?:
 _CLASSIFY_RE = re.compile(r"\b(?:what|which)\s+(?:sleep\s+)?stage\b|\bclassify\b|\bstage (?:is it"
                           r"|at)\b|\b(?:score|stage) (?:this|the|epoch)\b(?! (?:night|recording|study|file|edf|psg)\b)|\bis (?:it|this|that|the patient"
                           r"|he|she|they)\s+(?:in\s+)?(?:rem|n1|n2|n3|wake|awake|asleep)\b|\bis"
-                          r" (?:the patient|he|she|they) (?:asleep|awake) (?:here|now|at)\b", I)
+                          r" (?:the patient|he|she|they) (?:asleep|awake) (?:here|now|at)\b"
+                          # "was she awake at 3:05?", "was he in deep sleep at 2?": one moment's stage,
+                          # yes or no, not the minutes of that stage around a clock time
+                          r"|\b(?:was|were) (?:it|this|that|the patient|he|she|they) (?:in (?:stage )?)?(?:rem|n1|n2|n3"
+                          r"|wake|awake|asleep|deep sleep|light sleep|slow[- ]wave sleep)(?: sleep)?"
+                          r" (?:(?:at|around) (?=\d{1,2}(?::\d\d|\s*(?:am|pm|a\.m|p\.m|h\b|o'clock)))|here\b|then\b"
+                          r"|right then\b)", I)
 _EXPLAIN_RE = re.compile(r"^\s*(?:(?:can|could) you\s+)?(?:please\s+)?(?:explain|define|teach"
                          r"|what(?:'s| is| are| does| do)\b|tell me (?:what|about)|describe what|show (?:me|us) what"
                          r"|how (?:does|do) (?:an? |the )?\w+(?: \w+)? (?:look|work)"
@@ -723,7 +729,8 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
                      r"|(?:time|minutes|durations?) (?:spent )?(?:in|of|for) (?:each|every|all(?: the)?) (?:sleep )?stages?\b"
                      r"(?!.{0,20}\b(?:by|per) (?:hour|position|cycle))"),
     # "what stage was the patient in most of the time?"
-    ("dominant", r"(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:most of the (?:time|night|sleep)"
+    ("dominant", r"(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:most of (?:the|that|this) (?:time|night|sleep|hour)"
+                 r"|(?:pre)?dominant|prevail\w*|prevalent"
                  # "which stage had the most events?" splits the events by stage
                  r"|mostly|the most(?!\s+(?:\w+\s+)?(?:events?|apn|hypopn|arous|desat|spindl|k-?compl"
                  r"|movem|snor|kicks?|jerks?)\w*)|most often|most common|\bin most(?=\W*$))|(?:most common|dominant"
@@ -2633,7 +2640,7 @@ _EVENT_FREE_RE = re.compile(r"\b(?:longest|long)\s+(?:stretch|period|time|gap|in
 _TERSE_STAGE_RE = re.compile(r"^\W*(?P<head>(?:(?:mean|average|min|max|lowest|highest) )?(?:ahi|odi|rdi|rei|cai|oai"
                              r"|oahi|hr|heart rate|pulse|spo2|sat|sao2|hrv|rmssd|t90|breathing rate|resp rate"
                              r"|arousal index|plmi|plm index))\s+(?P<stage>rem|nrem|n1|n2|n3|wake)\W*$", I)
-_STAGE_PERCENT_RE = re.compile(r"\b(rem|n1|n2|n3|nrem|wake|deep sleep|light sleep)\s*%", I)
+_STAGE_PERCENT_RE = re.compile(r"\b(rem|n1|n2|n3|nrem|wake|deep sleep|light sleep)(?:\s*%|\s+(?:pct|perc|prct|pc)\b\.?)", I)
 _EVER_POSITION_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|does|was|is|were) (?:he|she|they|the patient|the sleeper)"
                                r" (?:ever |at all |much )?(?:(?:sleep|lie|lying|sleeping|spend (?:any )?time|lay)"
                                r" )?(?P<where>on (?:his|her|their|the) (?:back|sides?|stomach|belly|front|left(?: side)?"

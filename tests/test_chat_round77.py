@@ -1,0 +1,312 @@
+"""Stop 77: what stop 76 left, and what probe L found on two new nights and SC4001, each fixed
+and held here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from app.chat.plan import clock
+from app.chat.understand import understand
+from chat_dialogues import last_answer
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
+
+
+def _run(codes: np.ndarray, epoch: int) -> tuple[int, int]:
+    """First and last epoch of the unbroken run of ``codes[epoch]`` holding ``epoch``."""
+    a = b = epoch
+    while a > 0 and codes[a - 1] == codes[epoch]:
+        a -= 1
+    while b + 1 < len(codes) and codes[b + 1] == codes[epoch]:
+        b += 1
+    return a, b
+
+
+def _epoch_of(night, stage: str, avoid: str | None = None) -> int:
+    """An epoch scored ``stage`` in the middle of a run of at least 4 epochs."""
+    codes = np.asarray(night.stages()[0])
+    for e in range(2, len(codes) - 2):
+        if STAGES[codes[e]] == stage and all(codes[e + k] == codes[e] for k in (-2, -1, 1, 2)):
+            return e
+    raise AssertionError(f"no {stage} run")
+
+
+def _hhmm(night, epoch: int) -> str:
+    """The clock time of an epoch's start, as a question names it."""
+    return clock(night, float(night.epochs.starts[epoch]))
+
+
+@pytest.mark.parametrize("text, stages", [
+    ("was she awake at 3:05?", ("W",)), ("was he in REM at 4am?", ("REM",)),
+    ("was she in deep sleep at 2am?", ("N3",)), ("were they asleep at 01:20?", ()),
+])
+def test_was_she_in_a_stage_at_a_clock_time_asks_that_moment(text: str, stages: tuple[str, ...]) -> None:
+    """"was she awake at 3:05?" was the minutes of wake in one epoch ("0.0 min of W at 3:05");
+    "was he in REM at 4am?" listed the REM periods."""
+    query = understand(text)
+    assert query.intent.value == "classify" and query.scope.stages == stages and query.scope.time is not None
+
+
+@pytest.mark.parametrize("text", ["was she in deep sleep at 2?", "was she asleep around 2 hours after lights out?"])
+def test_a_moment_that_is_no_clock_time_is_not_read_as_the_epoch_on_screen(text: str) -> None:
+    assert understand(text).intent.value != "classify"
+
+
+def test_was_she_awake_at_a_time_answers_yes_or_no_from_that_epoch(demo) -> None:
+    night, _ = demo
+    epoch = _epoch_of(night, "N2")
+    text = last_answer(demo, f"was she awake at {_hhmm(night, epoch)}?")
+    assert text.startswith("**No**.") and f"Epoch {epoch} " in text and "**N2**" in text
+    wake = _epoch_of(night, "W")
+    assert last_answer(demo, f"was she awake at {_hhmm(night, wake)}?").startswith("**Yes**.")
+
+
+@pytest.mark.parametrize("follow_up", ["how long did it last?", "how long was that wake period?",
+                                       "how long was she awake then?", "how long was that N2 stretch?"])
+def test_how_long_after_one_epochs_stage_is_the_stretch_of_that_stage(demo, follow_up: str) -> None:
+    """"how long did it last?" after "what stage at 3:00?" was 30 s, the epoch itself; "that wake
+    period" when the epoch was N2 did not say it was not wake."""
+    night, _ = demo
+    codes = np.asarray(night.stages()[0])
+    epoch = _epoch_of(night, "N2")
+    a, b = _run(codes, epoch)
+    text = last_answer(demo, f"what stage was she in at {_hhmm(night, epoch)}?", follow_up)
+    span = f"**{clock(night, float(night.epochs.starts[a]))}–{clock(night, float(night.epochs.starts[b]) + EPOCH_SEC)}**"
+    assert span in text and f"(**{(b - a + 1) * EPOCH_SEC / 60:.1f} min**)" in text, text[:300]
+    named_other = "wake" in follow_up or "awake" in follow_up
+    assert ("the human-scored stage was **N2**, not wake" in text) == named_other
+    assert "lasted **30 s**" not in text
+
+
+def test_how_long_was_she_asleep_after_a_stage_is_still_the_total_sleep_time(demo) -> None:
+    night, _ = demo
+    text = last_answer(demo, f"what stage at {_hhmm(night, _epoch_of(night, 'N2'))}?", "how long was she asleep?")
+    assert text.startswith("Total sleep time:")
+
+
+def _hour_rows(text: str) -> dict[str, float]:
+    return {m[0]: float(m[1]) for m in re.findall(r"^\| (\d\d:\d\d–\d\d:\d\d) \| [\d.]+ \| \d+ \| ([\d.]+) \|", text, re.M)}
+
+
+def test_best_hour_after_the_worst_and_compare_them(demo) -> None:
+    """"best hour" fell back as off topic, and "compare them" asked what to compare."""
+    worst = last_answer(demo, "worst hour for breathing")
+    best = last_answer(demo, "worst hour for breathing", "best hour")
+    m_worst = re.search(r"Highest rate: \*\*(\d\d:\d\d–\d\d:\d\d)\*\*", worst)
+    m_best = re.match(r"Lowest rate: \*\*(\d\d:\d\d–\d\d:\d\d)\*\*, \*\*([\d.]+)/h\*\*", best)
+    assert m_worst and m_best, best[:200]
+    rows = _hour_rows(best)
+    assert float(m_best[2]) == pytest.approx(rows[m_best[1]])
+    text = last_answer(demo, "worst hour for breathing", "best hour", "compare them")
+    assert text.startswith(f"{m_worst[1]} against {m_best[1]}"), text[:200]
+
+
+def test_the_quietest_hour_after_an_hour_split_of_one_kind_keeps_that_kind(demo) -> None:
+    text = last_answer(demo, "which hour had the most apneas?", "and the quietest hour?")
+    assert text.startswith("Lowest rate:") and "Apnea by clock hour" in text, text[:300]
+
+
+def test_a_position_split_after_cheyne_stokes_names_the_central_apneas(demo_unscored) -> None:
+    """The table called every central apnea a Cheyne-Stokes event."""
+    text = last_answer(demo_unscored, "any cheyne-stokes breathing?", "in which position?")
+    assert text.startswith("Central apnea by body position") and "heyne" not in text.split("\n")[0]
+
+
+@pytest.mark.parametrize("first", [("how much REM did YASA and the model find?",),
+                                   ("AHI", "according to the model?")])
+def test_why_the_difference_after_two_stagings_is_where_they_disagree(demo_unscored, first) -> None:
+    text = last_answer(demo_unscored, *first, "why the difference?")
+    assert "The model's zero-shot stage differs from the machine-scored" in text, text[:200]
+    assert ("epochs scored REM" in text) == ("REM" in first[0])
+
+
+def test_is_that_real_after_an_event_is_how_sure_the_event_is(demo) -> None:
+    sure = last_answer(demo, "longest apnea", "how sure are you?")
+    assert last_answer(demo, "longest apnea", "is that real?") == sure
+
+
+def _index_count(text: str) -> int:
+    return int(re.search(r"from (\d+) apneas and hypopneas", text)[1])
+
+
+@pytest.mark.parametrize("night_name", ["demo", "demo_unscored"])
+def test_how_many_events_was_that_after_the_ahi_counts_its_events(night_name, request) -> None:
+    """"how many events was that" after the AHI gave every scored event (632 against 240)."""
+    fixture = request.getfixturevalue(night_name)
+    ahi = last_answer(fixture, "AHI?")
+    text = last_answer(fixture, "AHI?", "how many events was that")
+    counted = int(re.search(r"have \*\*(\d+)\*\* respiratory events", text)[1])
+    assert counted >= _index_count(ahi)   # the list counts awake events too; the index those asleep
+    night, _ = fixture
+    rec_events = night.recording.events if night_name == "demo" else night.machine.events
+    breathing = [e for e in rec_events if e.type in ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea")]
+    assert counted == len(breathing)
+
+
+def test_how_many_events_was_that_in_rem_keeps_the_stage(demo) -> None:
+    night, _ = demo
+    codes = np.asarray(night.stages()[0])
+    truth = sum(1 for e in night.recording.events
+                if e.type in ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea")
+                and STAGES[codes[night.epoch_at(e.onset)]] == "REM")
+    text = last_answer(demo, "AHI?", "how many events was that in REM")
+    assert f"**{truth}** respiratory events in REM" in text, text[:200]
+
+
+@pytest.mark.parametrize("follow_up, stage", [("any in REM?", "REM"), ("how many in N3", "N3"),
+                                              ("and how many in N2?", "N2")])
+def test_a_count_in_a_stage_after_events_counts_those_events(demo, follow_up: str, stage: str) -> None:
+    """"any in REM?" after the leg movements listed the REM periods."""
+    night, _ = demo
+    codes = np.asarray(night.stages()[0])
+    truth = sum(1 for e in night.recording.events if e.type == "limb_movement"
+                and STAGES[codes[night.epoch_at(e.onset)]] == stage)
+    text = last_answer(demo, "limb movements", follow_up)
+    assert f"**{truth}** leg movement events in {stage}" in text, text[:200]
+
+
+def test_the_deepest_after_desaturations_is_the_deepest_one_not_deep_sleep(demo) -> None:
+    assert last_answer(demo, "desats in REM", "the deepest?") == last_answer(demo, "desats in REM", "the deepest one")
+    assert last_answer(demo, "desats in REM", "the deepest?").startswith("The deepest oxygen desaturation event in REM")
+
+
+def test_vs_nrem_after_the_rem_ahi_sets_the_two_side_by_side(demo) -> None:
+    text = last_answer(demo, "AHI in REM", "vs NREM")
+    assert re.search(r"REM [\d.]+/h against NREM [\d.]+/h", text), text[:300]
+
+
+def test_how_sure_after_one_epochs_stage_is_about_that_epoch(demo_unscored) -> None:
+    """"how sure" gave the whole night's staging confidence, and "what does the model think"
+    then read another epoch."""
+    night, _ = demo_unscored
+    epoch = _epoch_of(night, "N2")
+    asked = f"what stage at {_hhmm(night, epoch)}"
+    assert last_answer(demo_unscored, asked, "how sure").startswith(f"Epoch {epoch} ")
+    assert last_answer(demo_unscored, asked, "how sure", "what does the model think").startswith(f"Epoch {epoch} ")
+
+
+def test_the_dominant_stage_in_that_hour_is_read_over_the_hour(demo) -> None:
+    night, _ = demo
+    worst = last_answer(demo, "worst hour for apneas")
+    hour = re.search(r"Highest rate: \*\*(\d\d:\d\d–\d\d:\d\d)\*\*", worst)[1]
+    text = last_answer(demo, "worst hour for apneas", "what stage was dominant in that hour")
+    assert text.startswith(f"In {hour}: most of the sleep was **"), text[:200]
+
+
+def test_most_of_that_time_reads_the_span_asked_before(demo) -> None:
+    text = last_answer(demo, "what happened between 3:30 and 4:30", "was she in REM most of that time?")
+    assert "of the 60.0 min scored in that span" in text, text[:300]
+
+
+def _with_model_onset_at(night, minutes: float):
+    """The night with the model's stages made the machine's, but sleep onset ``minutes`` after
+    the recording starts."""
+    codes = np.asarray(night.stages()[0]).copy()
+    first = int(minutes * 2)
+    codes[:first] = 0
+    codes[first] = 2
+    return replace(night, predicted=codes.astype(np.int8), _summary={})
+
+
+def test_a_sleep_onset_the_model_puts_15_min_away_is_not_settled(demo_unscored) -> None:
+    """Seed 12738: YASA's sleep onset latency of 40.5 min was given flat; the model's and the
+    truth were 15.0 min."""
+    night, engine = demo_unscored
+    codes = np.asarray(night.stages()[0])
+    onset = int(np.flatnonzero((codes >= 1) & (codes <= 4))[0]) / 2
+    later = (_with_model_onset_at(night, onset + 20), engine)
+    for asked in ("sleep onset latency?", "when did she fall asleep?"):
+        text = last_answer(later, asked)
+        assert f"**Not settled**: the model's zero-shot staging puts sleep onset **{onset + 20:.1f} min**" in text
+    assert "sleep onset latency is **not settled**" in last_answer(later, "summary")
+    near = (_with_model_onset_at(night, onset + 5), engine)
+    assert "Not settled" not in last_answer(near, "sleep onset latency?")
+    assert "sleep onset latency is **not settled**" not in last_answer(near, "summary")
+
+
+@pytest.mark.parametrize("text", ["rem pct", "n3 pct", "N2 pct.", "rem%"])
+def test_a_stage_pct_is_its_share_of_sleep(text: str) -> None:
+    """"rem pct" answered one epoch's stage ("Epoch 0: W")."""
+    query = understand(text)
+    assert query.intent.value == "stage_amount" and query.text.endswith("percentage")
+
+
+@pytest.mark.parametrize("stage", ["N3", "REM"])
+def test_a_stage_alone_gives_its_total_and_share_with_its_periods(demo, stage: str) -> None:
+    night, _ = demo
+    codes = np.asarray(night.stages()[0])
+    held = int(np.sum(codes == STAGES.index(stage)))
+    asleep = int(np.sum((codes >= 1) & (codes <= 4)))
+    text = last_answer(demo, stage)
+    assert f"**{held * EPOCH_SEC / 60:.1f} min** in all, {100 * held / asleep:.1f} % of sleep." in text, text[:300]
+
+
+def test_the_lowest_sat_near_then_reads_the_ten_minutes_described(demo) -> None:
+    """"the lowest sat near then" after "what happened around 2:30" gave the night's nadir."""
+    night, _ = demo
+    s = night.recording.signals["SpO2"]
+    values = np.asarray(s.data, dtype=float)
+    t = np.arange(values.size) / s.sfreq
+    moment = float(night.epochs.starts[len(night.epochs) // 2])
+    at = clock(night, moment)[:5]
+    text = last_answer(demo, f"what happened around {at}", "the lowest sat near then")
+    lo = moment - (moment % 60) - 300
+    inside = (t >= lo) & (t < lo + 600)
+    assert "(±5 min)" in text and f"lowest **{values[inside].min():.1f} %**" in text, text[:300]
+
+
+def test_an_event_then_after_one_epochs_stage_counts_those_overlapping_it(demo) -> None:
+    """An apnea starting 3 s before the epoch was left out, and the epoch was called "that REM
+    period"."""
+    night, _ = demo
+    breathing = ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea")
+    starts = night.epochs.starts
+    for e in night.recording.events:
+        k = night.epoch_at(e.onset) + 1
+        if e.type in breathing and e.onset + e.duration > starts[k] + 5 and e.onset < starts[k]:
+            break
+    else:
+        raise AssertionError("no breathing event across an epoch's start")
+    at = clock(night, float(starts[k]))
+    text = last_answer(demo, f"what stage at {at}?", "was there an event then?")
+    assert "in that epoch" in text and clock(night, e.onset) in text, text[:400]
+
+
+def test_a_stage_compared_with_the_first_half_is_that_stage_there(demo) -> None:
+    """"N1 percentage", then "compare with the first half" set 41.5 min of N1 against all 240 min
+    of the first half."""
+    night, _ = demo
+    codes = np.asarray(night.stages()[0])
+    half = len(codes) // 2
+    first, second = (float(np.sum(part == STAGES.index("N1"))) * EPOCH_SEC / 60 for part in (codes[:half], codes[half:]))
+    text = last_answer(demo, "N1 percentage", "compare with the first half of the night")
+    assert f"against **{first:.1f} min** in N1 in the first half" in text, text[:200]
+    text = last_answer(demo, "N1 percentage", "compare with the first half of the night", "and the second half?")
+    assert f"**{first:.1f} min** in N1 in the first half of the night against **{second:.1f} min** in N1" in text
+
+
+@pytest.mark.parametrize("text, depth", [("how many hypopneas dont count under 4%", 4),
+                                         ("how many of them wouldn't qualify with the 3% rule?", 3)])
+def test_hypopneas_a_rule_leaves_out_are_those_without_its_fall(text: str, depth: int) -> None:
+    query = understand(text)
+    assert (query.phenomenon, query.apart, query.tie_depth) == ("hypopnea", True, depth)
+
+
+@pytest.mark.parametrize("follow_up", ["is that significant?", "is that clinically significant", "is it normal?"])
+def test_a_judgement_after_the_plmi_reads_its_cut(demo, follow_up: str) -> None:
+    """"is that significant?" after the PLMI gave a hint about significance tests; "is that
+    clinically significant" the sleep-architecture norms."""
+    text = last_answer(demo, "PLMI", follow_up)
+    assert "the 15/h set for an adult" in text, text[:300]
+
+
+@pytest.mark.parametrize("text", ["position", "body position?", "which way did he sleep", "what position did she sleep in?"])
+def test_a_position_alone_is_the_night_by_position(demo, text: str) -> None:
+    assert last_answer(demo, text).startswith("By body position")
+
+
+def test_position_after_one_event_is_still_its_position(demo) -> None:
+    assert last_answer(demo, "longest apnea", "position?").startswith("Body position: **")
