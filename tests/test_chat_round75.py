@@ -299,7 +299,7 @@ def test_is_it_higher_in_later_rem_periods_is_the_rate_per_period(demo) -> None:
 @pytest.mark.parametrize("text, read", [
     ("when it happen?", "when did it happen?"),
     ("what sleep she was?", "what stage was she in?"),
-    ("the oxygen after?", "what happened to the oxygen after it?"),
+    ("the oxygen after?", "what was the lowest SpO2 after it?"),
 ])
 def test_learners_follow_ups_on_one_event(text: str, read: str) -> None:
     from app.chat.learner import standard_english

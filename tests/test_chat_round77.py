@@ -310,3 +310,49 @@ def test_a_position_alone_is_the_night_by_position(demo, text: str) -> None:
 
 def test_position_after_one_event_is_still_its_position(demo) -> None:
     assert last_answer(demo, "longest apnea", "position?").startswith("Body position: **")
+
+
+def test_how_long_exactly_after_one_event_is_its_length(demo) -> None:
+    """It fell back as a question not about the recording."""
+    assert last_answer(demo, "longest apnea", "how long exactly?") == last_answer(demo, "longest apnea", "how long was it?")
+
+
+@pytest.mark.parametrize("follow_up", ["what was her oxygen after it?", "the oxygen after?",
+                                       "what happened to the sat after that?"])
+def test_the_oxygen_after_an_event_is_its_lowest_after_it(demo, follow_up: str) -> None:
+    """It gave the mean SpO2 during the apnea (on a night whose longest apnea had no
+    desaturation tied to it)."""
+    text = last_answer(demo, "longest apnea", follow_up)
+    assert re.search(r"after it(?:, in its desaturation,|:) \*\*\d", text.split("\n")[0]), text[:200]
+
+
+def test_a_machine_arousal_index_says_it_may_read_low(demo, demo_unscored) -> None:
+    note = "the detector found 44-96 % of the true ones, so the index may read low"
+    assert note in last_answer(demo_unscored, "arousal index")
+    assert note not in last_answer(demo, "arousal index")
+
+
+def _awake_for_hours(night):
+    """The night with 4 h of wake added before it, as a 22-h Sleep-EDF file reads: the same
+    signals' stages, wake in front."""
+    stages = np.asarray(night.stages()[0]).copy()
+    onset = int(np.flatnonzero((stages >= 1) & (stages <= 4))[0])
+    stages[:onset] = STAGES.index("W")
+    stages[-480:] = STAGES.index("W")   # and its last 4 h: more than 3 h outside its sleep
+    return replace(night, epochs=replace(night.epochs, stages=stages), _summary={}), stages
+
+
+def test_a_long_recordings_summary_is_its_main_sleep_period_then_the_whole(demo) -> None:
+    """SC4001's summary gave 23.9 % efficiency over 22 h while its efficiency answer gave its
+    main sleep period's 79.8 %."""
+    from app.session import Session
+
+    night, engine = demo
+    longer, stages = _awake_for_hours(night)
+    asleep = np.flatnonzero((stages >= 1) & (stages <= 4))
+    inside = stages[asleep[0]:asleep[-1] + 1]
+    se = 100 * np.sum(inside >= 1) / inside.size
+    text = Session(longer).ask("summarize the night", engine).text
+    assert text.startswith("The main sleep period, ") and f"efficiency {se:.1f}%" in text, text[:300]
+    assert f"efficiency {longer.summary().se_pct:.1f} %" in text.split("\n\n")[-1]
+    assert "The main sleep period" not in Session(night).ask("summarize the night", engine).text

@@ -2683,7 +2683,7 @@ _LOOK_LIKE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what (?:does|did|do) (?:the |h
                            r"|^\W*(?:and|what about|how about)\s+(?:the\s+)?(?P<what2>effort(?: belts?)?|belts?|airflow|flow"
                            r"|chest|abdomen)\W*$", re.I)
 _HOW_MANY_MINUTES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how many (?:minutes|seconds|hours|mins|secs)"
-                                  r"|for how long)\W*$", re.I)
+                                  r"|for how long|how long(?: exactly| precisely)?|exactly how long)\W*$", re.I)
 _WHAT_ABOUT_CHANNEL_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:the\s+|an?\s+)?(?P<what>ecg|ekg|eeg|eog"
                                     r"|emg|chin emg|leg emg|spo2|oximeter|airflow|effort belts?|belts?|snore"
                                     r" (?:channel|sensor)|position (?:channel|sensor))(?: channels?| leads?)?\W*$", re.I)

@@ -1960,6 +1960,13 @@ def scoped_sleep(plan: Plan, night: LoadedNight) -> ScopedSleep:
 
 def summary(night: LoadedNight, stat: str | None, more: tuple[str, ...] = (),
             stated: float | None = None) -> Summary:
+    lo, hi, where = reading_span(night)
+    if where and stat is None and not more:
+        # "summarize the night" of a 22-h recording: its night, as the sleep efficiency and the
+        # norms read it (SC4001's whole recording gave 23.9 % beside their 79.8 %), the whole
+        # recording's figures said after it
+        return Summary(night.span_summary(lo, hi), None, night.scored_events()[1], index_gaps(night),
+                       episode=main_sleep_episode(night), where=where, whole=night.summary())
     return Summary(night.summary(), stat, night.scored_events()[1], index_gaps(night),
                    odi_by_depth(night) if {"odi", "brief"} & {stat, *more} else {}, main_sleep_episode(night),
                    snoring_in_sleep(night), more, stated=stated)

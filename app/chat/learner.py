@@ -46,7 +46,12 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^\W*what\s+(?:sleep|stage)\s+{_WHO}\s+(?:was|were|is)(?:\s+in)?\W*$", I),
      "what stage was she in?"),
     (re.compile(r"^\W*(?:and\s+)?(?:the\s+)?(?:oxygen|spo2|sat\w*)\s+after(?:\s+(?:it|that))?\W*$", I),
-     "what happened to the oxygen after it?"),
+     "what was the lowest SpO2 after it?"),
+    # "what was her oxygen after it?", "what happened to the sat after that?": its fall after the
+    # event, not its mean during it
+    (re.compile(r"^\W*(?:and\s+)?what\s+(?:happened\s+to|was|did)\s+(?:the\s+|her\s+|his\s+)?(?:oxygen|spo2|o2|sat\w*)"
+                r"(?:\s+do)?\s+(?:right\s+|just\s+)?after\s+(?:it|that|this)(?:\s+one)?\W*$", I),
+     "what was the lowest SpO2 after it?"),
     # "which hour of sleep was worst?", "which hour most bad?": the breathing's worst clock hour
     (re.compile(r"^\W*which\s+hour(?:\s+of\s+(?:the\s+)?(?:sleep|night))?\s+(?:was\s+|is\s+)?(?:the\s+)?(?:worst"
                 r"|most\s+bad)\W*$", I), "which hour was worst?"),

@@ -1255,6 +1255,8 @@ class Summary:
         where: the time span summarised ("in the main sleep period"), "" for the whole night.
         stated: a value the question gave the asked index ("is an AHI of 12 bad?"), graded
             first; None for the night's own.
+        whole: the whole recording's statistics, when ``summary`` reads the main sleep period
+            of a recording that runs hours beyond it; None otherwise.
     """
 
     summary: NightSummary
@@ -1267,6 +1269,7 @@ class Summary:
     more_stats: tuple[str, ...] = ()
     where: str = ""
     stated: float | None = None
+    whole: NightSummary | None = None
 
 
 @dataclass
