@@ -356,3 +356,94 @@ def test_a_long_recordings_summary_is_its_main_sleep_period_then_the_whole(demo)
     assert text.startswith("The main sleep period, ") and f"efficiency {se:.1f}%" in text, text[:300]
     assert f"efficiency {longer.summary().se_pct:.1f} %" in text.split("\n\n")[-1]
     assert "The main sleep period" not in Session(night).ask("summarize the night", engine).text
+
+
+def test_why_is_it_late_after_the_rem_latency_explains_it(demo) -> None:
+    text = last_answer(demo, "REM latency", "why is it late?")
+    assert text == last_answer(demo, "why is the REM latency long?") and text.startswith("**REM latency: ")
+
+
+@pytest.mark.parametrize("first, follow_up, asked", [
+    ("desaturations", "how deep on average", "mean desaturation depth"),
+    ("REM latency?", "the model says?", "REM latency? according to the model?"),
+    ("arousal index", "respiratory vs spontaneous", "what caused the arousals?"),
+    ("lowest HR", "any pauses?", "any heart pauses?"),
+    ("WASO", "thats a lot, when was he awake", "when was he awake"),
+    ("WASO", "cycle length?", "how long were the sleep cycles?"),
+    ("AHI", "how accurate is the central apnea detection", "how were the central apneas scored?"),
+    ("AHI", "is his breathing periodic", "is there periodic breathing?"),
+    ("AHI", "what's her sleep like compared with a normal 34yo", "is this normal for a 34-year-old?"),
+])
+def test_follow_ups_that_fell_back_or_read_another_question(demo, first: str, follow_up: str, asked: str) -> None:
+    """Probe L: each fell back ("not about this recording") or answered a neighbouring question
+    (the apnea list for "any pauses?", an arousal's definition for the age comparison)."""
+    text = last_answer(demo, first, follow_up)
+    assert text == last_answer(demo, first, asked)
+    assert not text.startswith(_FALLBACKS), text[:200]
+
+
+_FALLBACKS = ("That question is not about", "I did not understand", "There is nothing earlier", "I can show the evidence")
+
+
+_BREATHING = ("obstructive_apnea", "central_apnea", "mixed_apnea", "hypopnea")
+
+
+def test_a_count_after_a_described_window_counts_in_that_window(demo) -> None:
+    """"between 1 and 2 am", then "how many centrals" gave the whole night's 36 (5 in the hour)."""
+    night, _ = demo
+    lo = float(night.epochs.starts[len(night.epochs) // 3])
+    lo -= lo % 3600 - (3600 - night.recording.start_time.minute * 60 - night.recording.start_time.second) % 3600
+    a, b = clock(night, lo)[:5], clock(night, lo + 3600)[:5]
+    truth = sum(1 for e in night.recording.events if e.type == "hypopnea" and lo <= e.onset < lo + 3600)
+    text = last_answer(demo, f"between {a} and {b}", "how many hypopneas")
+    assert f"**{truth}** hypopnea events between {a} and {b}" in text, text[:200]
+    whole = sum(1 for e in night.recording.events if e.type == "hypopnea")
+    assert f"**{whole}** hypopnea events" in last_answer(demo, "how many hypopneas")
+
+
+def test_any_events_after_one_epochs_stage_are_those_in_that_epoch(demo) -> None:
+    """"epoch 420", "what stage", then "any events" gave every event of the night."""
+    night, _ = demo
+    epoch = next(night.epoch_at(e.onset) for e in night.recording.events if e.type in _BREATHING)
+    lo = float(night.epochs.starts[epoch])
+    truth = sum(1 for e in night.recording.events if e.onset < lo + EPOCH_SEC and e.onset + e.duration > lo)
+    for first in (f"epoch {epoch}", f"what stage at {_hhmm(night, epoch)}?"):
+        text = last_answer(demo, first, "any events")
+        assert re.search(rf"\*\*{truth}\*\* scored events? in (?:that epoch|epoch {epoch})\b", text), text[:200]
+
+
+def test_how_many_events_was_that_after_a_count_keeps_its_kind(demo) -> None:
+    night, _ = demo
+    codes = np.asarray(night.stages()[0])
+    truth = sum(1 for e in night.recording.events
+                if e.type in _BREATHING and STAGES[codes[night.epoch_at(e.onset)]] == "REM")
+    text = last_answer(demo, "how many apneas and hypopneas", "how many events was that in REM")
+    assert f"**{truth}** respiratory events in REM" in text, text[:200]
+
+
+@pytest.mark.parametrize("text", ["R lat", "stage R latency?", "r-lat"])
+def test_r_lat_is_the_rem_latency(text: str) -> None:
+    query = understand(text)
+    assert (query.intent.value, query.scope.stages, query.stage_event) == ("stage_timing", ("REM",), "latency")
+
+
+def _with_model_sleep_shifted(night, epochs: int):
+    """The night with the model's stages made the machine's, but ``epochs`` more of its sleep
+    epochs read as wake."""
+    codes = np.asarray(night.stages()[0]).copy()
+    asleep = np.flatnonzero((codes >= 1) & (codes <= 4))
+    codes[asleep[len(asleep) // 2: len(asleep) // 2 + epochs]] = STAGES.index("W")
+    return replace(night, predicted=codes.astype(np.int8), _summary={})
+
+
+@pytest.mark.parametrize("asked, name", [("TST", "total sleep"), ("SE", "efficiency"), ("WASO", "WASO")])
+def test_sleep_figures_the_model_reads_30_min_away_are_not_settled(demo_unscored, asked: str, name: str) -> None:
+    """Seed 12839 (Sleep-EDF montage): YASA gave total sleep 289 min, efficiency 64.2 % and
+    WASO 148 min flat; the model's and the truth were 364.5 min, 81.0 % and 70.5 min."""
+    night, engine = demo_unscored
+    far = (_with_model_sleep_shifted(night, 80), engine)    # 40 min
+    text = last_answer(far, asked)
+    assert f"**Not settled**: the model's zero-shot staging reads {name} **" in text.split("\n\n")[0], text[:300]
+    assert "so these are **not settled**" in last_answer(far, "summary")
+    near = (_with_model_sleep_shifted(night, 20), engine)   # 10 min
+    assert "Not settled" not in last_answer(near, asked).split("\n\n")[0]

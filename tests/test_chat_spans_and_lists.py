@@ -8,7 +8,8 @@ import re
 
 import numpy as np
 
-from app.chat.execute import AROUND_SEC, odi_by_depth
+from app.chat.execute import odi_by_depth
+from app.chat.timespan import AROUND_SEC
 from app.chat.periods import awakening_runs
 from app.chat.plan import clock
 from app.session import Session

@@ -20,7 +20,7 @@ from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, R
 from app.chat.measures import measure_name, names_measure
 from app.chat.results import LIBRARY_SOURCE, MOMENT_SEC, Item
 from app.chat.surround import ZOOM_OUT_SEC, surround, surrounding
-from app.chat.timespan import TimeSpan, around, parse_time, period_stage
+from app.chat.timespan import TimeSpan, around, described_span, parse_time, period_stage
 from app.chat.understand import REM_LATENCY_SPAN, AND_ORDINAL_RE, DIFFERENT_REF_RE, EACH_EXAMPLE_RE, GOT_WRONG_RE, comparison_row
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
@@ -256,6 +256,12 @@ class Dialogue:
             # then?": that span's ("what happened around 2:30?", then "the lowest sat near then":
             # the ten minutes described)
             query = replace(query, scope=replace(query.scope, time=span))
+        if (query.intent == Intent.LOCATE and query.phenomenon and query.scope == Scope() and query.ref == Ref.NONE
+                and not query.rank and not query.count and len(query.text.split()) <= 4
+                and (place := self._place_in_view()) is not None):
+            # "what happened between 1 and 2 am?", then "how many centrals?" or "any events?";
+            # "epoch 420", then "any events?": there, not the whole night
+            query = replace(query, scope=Scope((), place))
         if (query.intent in (Intent.OFF_TOPIC, Intent.UNKNOWN) and query.min_duration and _BARE_LENGTH_RE.match(query.text)
                 and self.last is not None and self.last.intent in (Intent.LOCATE, Intent.STAGE_TIMING)):
             # "how many awakenings?", then "longer than a minute?": the same, that long or longer
@@ -1491,8 +1497,10 @@ class Dialogue:
             cause = m["cause"].lower()
             cause = "limb movement" if cause.startswith(("leg", "limb", "plm")) else cause
             return f"how many of them were {cause} arousals?"
-        if _BARE_PAUSES_RE.match(text) and self.last is not None and self.last.measure == "rhythm":
-            # "any arrhythmia?", then "pauses?": the heart's pauses, not the breathing's
+        if _BARE_PAUSES_RE.match(text) and self.last is not None and (
+                self.last.measure == "rhythm" or self.last.signal == "hr"):
+            # "any arrhythmia?" or "lowest HR", then "pauses?": the heart's pauses, not the
+            # breathing's
             return "any heart pauses?"
         if (_LATER_PERIODS_RE.search(text) and self.last is not None and self.last.per
                 and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types):
@@ -1756,6 +1764,10 @@ class Dialogue:
         if _HOW_MANY_MINUTES_RE.search(text) and self.items and (
                 self._one_in_focus() or (self.last is not None and self.last.rank)):
             return "how long was it?"   # "the longest awakening", then "how many minutes?"
+        if (_WHY_THAT_LOW_RE.search(text) and self.last is not None and self.last.intent == Intent.STAGE_TIMING
+                and self.last.stage_event == "latency" and self.last.scope.stages == ("REM",)):
+            # "REM latency", then "why is it late?": what the minutes before the first REM held
+            return "why is the REM latency long?"
         if _WHY_THAT_LOW_RE.search(text) and self.last is not None and self.last.stat in ("se", "tst", "waso"):
             # "what's the sleep efficiency?", then "why is it low?": where the time awake went
             return ("how many times did the patient wake up?" if self.last.stat == "waso"
@@ -2099,14 +2111,17 @@ class Dialogue:
         return spans[0].text.strip(), spans[1].text.strip()
 
     def _index_events(self) -> str | None:
-        """The events the last answer's index counts, in words ("apneas and hypopneas" for
-        the AHI); None when it gave no index."""
+        """The events the last answer's index or count counts, in words ("apneas and
+        hypopneas" for the AHI); None when it gave neither."""
         last = self.last
         if last is None:
             return None
         if last.stat in INDEX_STATS:
             return _STAT_EVENTS[last.stat]
-        if last.per and (phen := phenomenon(last.phenomenon)) is not None and phen.event_types:
+        if ((last.per or last.intent == Intent.LOCATE) and (phen := phenomenon(last.phenomenon)) is not None
+                and phen.event_types):
+            # a rate's events, or a count's ("how many apneas and hypopneas?", then "how many
+            # events was that in REM")
             return plural(phen.title.lower())
         return None
 
@@ -2120,6 +2135,20 @@ class Dialogue:
             return True
         return bool(_ACCORDING_TO_RE.search(last.text)) and self.before is not None and (
             self.before.intent == last.intent and self.before.stat == last.stat)
+
+    def _place_in_view(self) -> TimeSpan | None:
+        """The stretch the last answer was about, when it described one ("what happened at
+        00:16?": that minute) or told one epoch's stage; None otherwise."""
+        shown = self.shown
+        if shown is not None and shown.intent == Intent.DESCRIBE and shown.scope.time is not None and (
+                shown.scope.time.kind in ("clock", "epoch")):
+            # an epoch's events are those overlapping it, as a stage epoch's are (``_span``)
+            span = shown.scope.time
+            return described_span(span) if span.kind == "clock" else replace(span, overlap=True)
+        if (shown is not None and shown.intent == Intent.CLASSIFY and len(self.items) == 1
+                and (item := self.items[0]).label in STAGES and item.end - item.start == EPOCH_SEC):
+            return _span(item)
+        return None
 
     def _two_hours(self) -> tuple[str, str] | None:
         """The clock hours the last two answers picked by the clock hour, when they differ."""
@@ -2695,7 +2724,7 @@ _OTHER_NIGHTS_RE = re.compile(r"^\W*(?:and\s+|now\s+)?(?:only|just)?\s*(?:(?:the
                               r" (?:other|another|different) (?:nights?|recordings?|files?|studies|patients?)\W*$"
                               r"|\bin other (?:nights|recordings)\b", re.I)
 _WHY_THAT_LOW_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why (?:is|was) (?:it|that|this) (?:so |that |this )?(?:low"
-                              r"|poor|bad|high|short|long)|what (?:made|makes|kept|keeps) (?:it|that|this) (?:so )?(?:low"
+                              r"|poor|bad|high|short|long|late|early|delayed)|what (?:made|makes|kept|keeps) (?:it|that|this) (?:so )?(?:low"
                               r"|poor|high|short)|what (?:lowered|caused|explains|drove|drives) (?:it|that|this))\W*$", re.I)
 _ITS_LENGTH_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s|’s| is| was) )?its (?:duration|length)\W*$", re.I)
 _HOW_LONG_IT_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long (?:is|was) (?:it|that|this)(?: one)?\W*$", re.I)
@@ -2876,7 +2905,8 @@ _WHY_DIFFERENCE_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?(?:
                                 r"|disagreement|they differ|they disagree)(?:\s+come from)?(?:\s+between them)?\W*$", re.I)
 _ACCORDING_TO_RE = re.compile(r"\baccording to (?:the model|sleeplm|yasa|the machine)\b", re.I)
 _BY_MODEL_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+|how about\s+)?(?:(?:according to|by|from|with)\s+)?"
-                          r"(?:the model|sleeplm|the ai)(?:'s)?(?: staging| stages| one)?\W*$", re.I)
+                          r"(?:what (?:does|do) )?(?:the model|sleeplm|the ai)(?:'s)?(?: staging| stages| one| says?| think)?\W*$",
+                          re.I)
 _WOKE_BY_THEM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:did|do|does) (?:they|these|those|them|any of them) (?:wake"
                               r"|rouse|awaken|disturb|arouse)(?: (?:her|him|them|the patient|the sleeper))?(?: up)?\W*$",
                               re.I)

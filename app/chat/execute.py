@@ -73,14 +73,13 @@ from app.chat.results import (MOMENT_SEC, Breakdown, CheyneStokes, EpochPair, Cl
                               StagePeriods, StageRatio,
                               Summary, SystemOverview, View)
 from app.chat.threshold_split import split_time
-from app.chat.timespan import TimeSpan, around, clock_point
+from app.chat.timespan import clock_point, described_span
 from app.chat.quiz import quiz_answer, quiz_question
 from app.chat.significance import pair_test, period_test
 from app.chat.strongest import strongest_epochs
 from app.chat.transitions import stage_transitions
 from app.engine import Engine
 from app.night import BurstMeasure, LoadedNight
-from app.timeexpr import DAY_SEC
 from sleeplm_core.features.heart import HR_RANGE, MIN_ECG_SFREQ, SPO2_RANGE, uncalibrated
 from sleeplm_core.features.brain import (EEG_BAND_NAMES, K_COMPLEX_BAND_HZ, SLOW_WAVE_BAND_HZ,
                                          EEG_WINDOW_S, SPINDLE_BAND_HZ, burst_amplitude,
@@ -1634,19 +1633,11 @@ _BURSTS = ("rapid_eye_movement", "spindle", "k_complex", "slow_wave")
 """Brief events too many to list one by one: a described span counts them instead."""
 
 
-_SECONDS_RE = re.compile(r"\d:\d\d:\d\d")
-
-
 def _around(plan: Plan, night: LoadedNight) -> Plan:
-    """"what happened around 3 am?": the ten minutes about that moment; "at 01:08": its minute;
-    not the one epoch either starts (a time to the second keeps its epoch)."""
+    """"what happened around 3 am?": the ten minutes about that moment; "at 01:08": its minute."""
     t = plan.query.scope.time
-    if t is None or t.kind != "clock" or t.end is not None or _SECONDS_RE.search(t.text):
+    if t is None or (span := described_span(t)) is t:
         return plan
-    if (span := around(t)) is None:
-        # "what happened at 01:08?": that whole minute, not the epoch it starts (an apnea at
-        # 01:08:36 was "no breathing event")
-        span = TimeSpan("clock", t.start, (t.start + 60.0) % DAY_SEC, t.text)
     return replace(plan, where=resolve_scope(Scope(plan.query.scope.stages, span), night,
                                              plan.current))
 

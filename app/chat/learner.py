@@ -22,6 +22,19 @@ BEST_HOUR_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?(?:what(?:'s|\s+is|\s+wa
                           r"(?:best|quietest|calmest|easiest|least\s+bad)\s+(?:hour|part|stretch|time)(?:\s+of\s+(?:the\s+)?"
                           r"(?:sleep|night))?(?:\s+for\s+(?:the\s+|her\s+|his\s+)?(?:breathing|respiration))?\W*$", I)
 
+# "that's a lot, when was he awake?", "wow. why?": a remark before the question
+_REMARK_RE = re.compile(r"^\W*(?:that'?s|thats|that\s+is|wow|hm+|ok(?:ay)?|oh|ah)(?:\s+(?:a\s+lot|too\s+much|high|long|many"
+                        r"|bad|low|odd|strange|interesting))?\s*[,.;!-]+\s*(?P<q>(?:when|where|what|how|which|why|is|was"
+                        r"|were|are|did|does|do|show|and)\b.+)$", I)
+
+
+def without_remark(text: str) -> str:
+    """``text`` without a remark before its question ("that's a lot, when was he awake?" is
+    "when was he awake?"); unchanged when it opens with none."""
+    m = _REMARK_RE.match(text)
+    return m["q"] if m else text
+
+
 # (pattern, what it reads as), tried in order on the whole question
 _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "she wake up how many time in night?", "how many time she wake up?"
@@ -85,6 +98,26 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "which way did he sleep?", "what position did she sleep in?": the night by position
     (re.compile(rf"^\W*which\s+way\s+did\s+{_WHO}\s+(?:sleep|lie|lay)\W*$|^\W*(?:what|which)\s+positions?\s+did\s+"
                 rf"{_WHO}\s+sleep(?:\s+in)?(?:\s+mostly)?\W*$", I), "how long in each position?"),
+    # "how deep on average", "average depth?": the desaturations' mean fall
+    (re.compile(r"^\W*(?:and\s+)?(?:how\s+deep\s+(?:were\s+they\s+|are\s+they\s+)?(?:on\s+average|in\s+general|typically)"
+                r"|(?:the\s+)?(?:average|mean)\s+depth)\W*$", I), "mean desaturation depth"),
+    # "cycle length?", "how long are her cycles?": the NREM-REM cycles' lengths
+    (re.compile(r"^\W*(?:and\s+)?(?:(?:the\s+|mean\s+|average\s+)?(?:sleep\s+)?cycle\s+(?:length|duration)s?"
+                rf"|how\s+long\s+(?:are|were)\s+(?:{_WHO}|his|her|the|their)\s+(?:sleep\s+)?cycles)\W*$", I),
+     "how long were the sleep cycles?"),
+    # "how accurate is the central apnea detection?": how that kind was scored and checked
+    (re.compile(r"^\W*how\s+(?:accurate|reliable|good|trustworthy)\s+(?:is|was|are|were)\s+the\s+(?P<what>[a-z][\w -]*?)"
+                r"\s+(?:detection|detector|scoring|count)\W*$", I), "how were the {what}s scored?"),
+    # "is his breathing periodic?": Cheyne-Stokes (periodic) breathing against the AASM's rule
+    (re.compile(rf"^\W*(?:is|was)\s+(?:{_WHO}|his|her|their|the)\s+breathing\s+periodic\W*$"
+                r"|^\W*any\s+periodic\s+breathing\W*$", I), "is there periodic breathing?"),
+    # "what's her sleep like compared with a normal 34yo": the night against that age's norms
+    (re.compile(r"^\W*(?:what(?:'s|\s+is)|how(?:'s|\s+is)|how\s+does)\s+(?:her|his|their|the(?:\s+patient's)?)\s+sleep"
+                r"(?:\s+look)?(?:\s+like)?\s+compared?\s+(?:with|to)\s+(?:an?\s+)?(?:normal|healthy|typical|average)\s+"
+                r"(?P<age>\d{1,2})\s*(?:yo|y/o|y\.o\.|yrs?|-?years?[- ]old)\W*$", I), "is this normal for a {age}-year-old?"),
+    # "respiratory vs spontaneous", "spontaneous or respiratory?": the arousals by cause
+    (re.compile(r"^\W*(?:and\s+)?(?:respiratory|spontaneous)\s+(?:vs\.?|versus|or|and)\s+(?:respiratory|spontaneous)"
+                r"(?:\s+(?:ones|arousals))?\W*$", I), "what caused the arousals?"),
     # "is that real?", "was it an artifact?", "is this genuine?": how sure the last answer is
     (re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:is|was)\s+(?:that|it|this)(?:\s+one)?\s+(?:really\s+)?(?:real|genuine"
                 r"|true|an?\s+artef?i?act|artef?i?actual|just\s+noise|noise)\W*$", I), "how sure are you?"),
@@ -172,6 +205,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "is that positional then?": a verdict on the last figure, not a question about a moment
     (re.compile(r"\b(positional|rem[- ]related|rem[- ]dependent|supine[- ]dependent|significant|severe|moderate"
                 r"|mild|normal|abnormal|central|obstructive)\s+then\b", I), r"\1"),
+    # "R lat", "stage R latency": the AASM's R is REM
+    (re.compile(r"\b(?:stage\s+)?r\s*-?\s*lat(?:ency)?\b", I), "REM latency"),
     (re.compile(r"\bmost\s+bad\b", I), "worst"),
     (re.compile(r"\bmore\s+bad\b", I), "worse"),
     (re.compile(r"\bmost\s+good\b", I), "best"),

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from app.chat.compound import compound
 from app.chat.dialogue import STRETCH_QUESTION, Dialogue, NothingToReferTo
+from app.chat.learner import without_remark
 from app.chat.execute import execute
 from app.chat.plan import make_plan
 from app.chat.aspects import Aspect
@@ -96,6 +97,8 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         return render(Message("empty"), night), None
     if len(text) > MAX_QUESTION_CHARS:
         return render(Message("too_long"), night), None
+    if (bare := without_remark(text)) != text:
+        return ask(bare, dialogue, night, engine, current)   # "that's a lot, when was he awake?"
     if _RECORDING_EDGE_RE.search(text) and dialogue.last is not None and dialogue.last.intent == Intent.RECORDING:
         # "when did it end?" after the recording's length: "it" is the recording
         return ask("how long did the recording last?", dialogue, night, engine, current)

@@ -1073,9 +1073,24 @@ def _onset_apart(r: StagePeriods) -> str:
             f"signals between the two (*where do the stagers disagree?*).")
 
 
-def _summary_latencies_apart(night: LoadedNight, s) -> str:
-    """On a machine staging nobody checked, the model's sleep onset and REM latencies where each
-    lies ``LATENCY_APART_MIN`` or more from the summary's ("" otherwise): seed 12435's summary
+def _sleep_apart(night: LoadedNight, s) -> dict[str, str]:
+    """On a machine staging nobody checked, each of total sleep, efficiency and WASO that the
+    model's zero-shot staging puts ``SLEEP_APART_MIN`` (or its share of 8 h) or more from ``s``'s,
+    as its statistic's key -> the model's figure in words ("total sleep **364.5 min**")."""
+    model = night.model_check()
+    if model is None:
+        return {}
+    theirs = model.summary()
+    return {key: f"{name} **{mine:.1f}{unit}**" for key, name, mine, yours, unit, cut in (
+        ("tst", "total sleep", theirs.tst_min, s.tst_min, " min", SLEEP_APART_MIN),
+        ("se", "efficiency", theirs.se_pct, s.se_pct, " %", SLEEP_APART_MIN / 480 * 100),
+        ("waso", "WASO", theirs.waso_min, s.waso_min, " min", SLEEP_APART_MIN)) if abs(mine - yours) >= cut}
+
+
+def _summary_apart(night: LoadedNight, s) -> str:
+    """On a machine staging nobody checked, the model's total sleep, efficiency and WASO where
+    each lies ``SLEEP_APART_MIN`` (or its share of 8 h) or more from the summary's, and its sleep
+    onset and REM latencies where each lies ``LATENCY_APART_MIN`` or more ("" otherwise): seed 12435's summary
     gave YASA's REM latency of 3.5 min from a lone epoch that was N1, and the model's 60.5 min
     was the truth; seed 12738's gave YASA's sleep onset latency of 40.5 min, the model's and the
     truth 15.0."""
@@ -1084,6 +1099,12 @@ def _summary_latencies_apart(night: LoadedNight, s) -> str:
         return ""
     theirs = model.summary()
     notes = []
+    if apart := list(_sleep_apart(night, s).values()):
+        # seed 12839 (Sleep-EDF montage): YASA called 115 of 172 REM epochs wake, and gave total
+        # sleep 289 min, efficiency 64.2 % and WASO 148 min; the model's and the truth were 364.5
+        # min, 81.0 % and 70.5 min
+        notes.append(f" The model's zero-shot staging reads {', '.join(apart)}, so {'these are' if len(apart) > 1 else 'that is'} "
+                     f"**not settled**; ask *where do the stagers disagree?*.")
     if abs(theirs.sol_min - s.sol_min) >= LATENCY_APART_MIN:
         notes.append(f" The model's zero-shot staging puts sleep onset **{theirs.sol_min:.1f} min** after the "
                      f"recording started, so the sleep onset latency is **not settled**; ask *sleep onset latency?*.")
@@ -1529,6 +1550,9 @@ def _(r: SignalStats, night: LoadedNight) -> Answer:
     return _answer(night, text, picks, [span, *marks, *dips], jump=jump)
 
 
+SLEEP_APART_MIN = 30.0
+"""Minutes of total sleep or WASO two stagings must put apart for the summary to call the
+figure not settled (an efficiency, the same over an 8-h night: 6.25 points)."""
 LATENCY_APART_MIN = 15.0
 """Minutes by which two stagings' latencies of one stage must differ before the figure is called
 not settled: a scorer's placing of a stage's first epoch moves it by a few minutes at most."""
@@ -3837,7 +3861,7 @@ def _(r: Summary, night: LoadedNight) -> Answer:
     # guess as a staging: its REI, oxygen and the guessed sleep time alone, said as a guess
     whole = ((rei + _guessed_summary_text(r.summary) + snoring) if rei else
              (_summary_text(r.summary, r.gaps) + _summary_lone_rem(night, r.summary)
-              + _summary_latencies_apart(night, r.summary) + snoring
+              + _summary_apart(night, r.summary) + snoring
               + _episode_note(r.episode, night))) + stage_caveat(night, r.summary.source)
     if r.where:
         # A span's own numbers: its first epoch is lights off, its last lights on.
@@ -3853,6 +3877,9 @@ def _(r: Summary, night: LoadedNight) -> Answer:
         # a home test's line says itself that it stages no sleep
         return Answer(_brief(r, night) + ("" if rei else stage_caveat(night, r.summary.source)))
     asked = "\n\n".join(_stat_text(replace(r, stat=stat), night) for stat in (r.stat, *r.more_stats))
+    if (other := _sleep_apart(night, r.summary).get(r.stat)) is not None:
+        # "TST?" on a machine staging the model reads 30 min away: said with the figure itself
+        asked += f" **Not settled**: the model's zero-shot staging reads {other}."
     if r.stated is not None:
         # "is an AHI of 12 bad?": the value asked about on the scale, then the night's own
         name = _GAP_OF.get(r.stat, r.stat.upper())

@@ -462,3 +462,16 @@ def around(span: TimeSpan) -> TimeSpan | None:
         return None
     return TimeSpan("clock", (span.start - AROUND_SEC) % DAY_SEC, (span.start + AROUND_SEC) % DAY_SEC,
                     f"{span.text} (±{AROUND_SEC / 60:g} min)")
+
+
+_SECONDS_RE = re.compile(r"\d:\d\d:\d\d")
+
+
+def described_span(span: TimeSpan) -> TimeSpan:
+    """The span "what happened ...?" describes at a clock moment: "around 3 am" the ten
+    minutes about it (:func:`around`), "at 01:08" its whole minute, not the one epoch either
+    starts (an apnea at 01:08:36 was "no breathing event"); a time to the second, or any other
+    span, is itself."""
+    if span.kind != "clock" or span.end is not None or _SECONDS_RE.search(span.text):
+        return span
+    return around(span) or TimeSpan("clock", span.start, (span.start + 60.0) % DAY_SEC, span.text)
