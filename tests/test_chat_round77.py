@@ -447,3 +447,22 @@ def test_sleep_figures_the_model_reads_30_min_away_are_not_settled(demo_unscored
     assert "so these are **not settled**" in last_answer(far, "summary")
     near = (_with_model_sleep_shifted(night, 20), engine)   # 10 min
     assert "Not settled" not in last_answer(near, asked).split("\n\n")[0]
+
+
+def test_awakenings_longer_than_a_length_after_a_clock_time(demo) -> None:
+    """"list awakenings longer than 2 min after 3am" read "2 min after 3am" as a 2-min window
+    and found none."""
+    query = understand("list awakenings longer than 2 min after 3am")
+    assert query.min_duration == 120.0 and query.scope.time is not None and query.scope.time.kind == "after"
+    assert understand("the 30 minutes before 3").scope.time.end is not None   # a window still
+
+
+def test_and_for_another_kind_after_an_hour_split_splits_that_kind(demo) -> None:
+    text = last_answer(demo, "worst hour for apneas", "and for desats?")
+    assert text.startswith("Oxygen desaturation by clock hour"), text[:200]
+
+
+def test_the_deepest_n_after_desaturations_are_the_deepest_desaturations(demo) -> None:
+    night, _ = demo
+    text = last_answer(demo, "how many desaturations", "the deepest 3")
+    assert "the 3 deepest (blue" in text and "N3 period" not in text, text[:300]

@@ -241,6 +241,12 @@ class Dialogue:
             # without", "show me one without": the same events on the other side of the tie
             return replace(self.last, text=query.text, ref=Ref.NONE, apart=m["side"].lower() == "without",
                            count=1 if m["one"] else self.last.count)
+        if (query.ref == Ref.REPEAT and query.intent == Intent.LOCATE and query.scope == Scope()
+                and (phen := phenomenon(query.phenomenon)) is not None and phen.event_types and self.last is not None
+                and self.last.intent == Intent.BREAKDOWN and self.last.by in ("hour", "stage", "position")
+                and self.last.phenomenon and self.last.phenomenon != phen.key):
+            # "worst hour for apneas", then "and for desats?": the same split of the other kind
+            return replace(self.last, text=query.text, phenomenon=phen.key, ref=Ref.NONE)
         if (query.ref == Ref.REPEAT and (t := query.scope.time) is not None and t.kind == "clock" and t.end is None
                 and t.start % 3600 == 0 and self._hourly()):
             # "and 1am?" after the AHI by clock hour, "and 4am?" after "AHI in the 3am hour": that
@@ -2394,9 +2400,12 @@ class Dialogue:
             # "limb movements", then "any in REM?" or "how many in supine REM": those events
             # there, not the stage's periods
             return f"how many {plural(phen.title.lower())} in {m['where']}?"
-        if (_DEEPEST_RE.match(text) and self.last is not None and self.last.intent == Intent.LOCATE
+        if ((m := _DEEPEST_RE.match(text)) and self.last is not None and self.last.intent == Intent.LOCATE
                 and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types):
-            return "the deepest one"   # "desats in REM", then "the deepest?": not deep sleep
+            # "desats in REM", then "the deepest?" or "the deepest 3": those, not deep sleep
+            n = m["n"] or m["n2"]
+            return f"the {n} deepest {plural(phen.title.lower())}{_scope_words(self.last.scope)}" if n and n != "1" \
+                else "the deepest one"
         if ((m := _BARE_STAGE_RE.match(text)) and self.last is not None and self.last.stat in INDEX_STATS
                 and self.last.intent in (Intent.SUMMARY, Intent.BREAKDOWN)):
             # "rem ahi?", then "nrem?": the index again in that stage, as "and in NREM?" asks;
@@ -3335,7 +3344,8 @@ _COUNT_IN_STAGE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:any|how many|were ther
                                 r"|how many were there|how many were|any of them|how many of them|how many of those)\s+"
                                 r"(?:in|during)\s+(?P<where>(?:(?:supine|non[- ]?supine|lateral|prone)\s+)?(?:nrem|non[- ]rem|rem"
                                 r"|n1|n2|n3|stage [123])(?:\s+sleep)?)\W*$", re.I)
-_DEEPEST_RE = re.compile(r"^\W*(?:and\s+)?(?:the\s+)?deepest\W*$", re.I)
+_DEEPEST_RE = re.compile(r"^\W*(?:and\s+)?(?:(?:show\s+me|list)\s+)?(?:the\s+)?(?:(?P<n>\d)\s+)?deepest(?:\s+(?P<n2>\d))?"
+                         r"(?:\s+ones?)?\W*$", re.I)
 """A bare "the deepest?", which alone would read as deep sleep."""
 # "nrem?", "and rem?", "n2": a stage alone, after an index
 _BARE_STAGE_RE = re.compile(r"^\W*(?:and\s+|(?P<vs>vs\.?\s+|versus\s+|compared (?:to|with)\s+|against\s+))?(?:in\s+)?(?P<stage>nrem|non[- ]rem|rem|n1|n2|n3|stage [123])\W*$", re.I)

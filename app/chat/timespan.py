@@ -57,7 +57,9 @@ _THIRDS = {"first": 0, "second": 1, "middle": 1, "last": 2, "final": 2}
 _HALF_RE = re.compile(r"\b(?:the\s+)?(first|second|1st|2nd|last)\s+half\b(?:\s+of\s+the\s+night)?",
                       re.IGNORECASE)
 # "the hour after 4 am", "the 30 minutes before 3": a length of time tied to a clock.
+# ("awakenings longer than 2 min after 3am" is a length, then the open end "after 3am")
 _ANCHORED_RE = re.compile(
+    r"(?<!than )(?<!over )(?<!least )(?<!under )(?<!exceeding )(?<!\d )(?<!\d)"
     r"\b(?:the\s+|an?\s+)?(?:(\d+|one|two|three|four|five|six|ten|fifteen|twenty|thirty)\s+)?"
     rf"(hours?|minutes?|mins?)\s+(after|following|before|around)\s+{_CLOCK}"
     r"(?!\s*(?:min\w*|hours?|h\b|s\b|sec\w*|%|percent|bpm))", re.IGNORECASE)
