@@ -466,3 +466,61 @@ def test_the_deepest_n_after_desaturations_are_the_deepest_desaturations(demo) -
     night, _ = demo
     text = last_answer(demo, "how many desaturations", "the deepest 3")
     assert "the 3 deepest (blue" in text and "N3 period" not in text, text[:300]
+
+
+def test_a_stage_on_a_home_test_is_the_models_guess_not_set_beside_itself(home_test) -> None:
+    """"was he in REM?" at the nadir of a home test said a flat **No** and "so the model agrees
+    here" of the model's own staging."""
+    text = last_answer(home_test, "nadir spo2", "when", "was he in REM?")
+    assert re.match(r"\*\*(?:Yes|No)\*\* by the model's guess\. ", text), text[:200]
+    assert "the model agrees" not in text and "the model's guess from the other signals" in text
+
+
+def test_a_home_tests_hypnogram_gives_no_latencies_or_awakenings(home_test) -> None:
+    text = last_answer(home_test, "hypnogram")
+    assert "Sleep is not staged without EEG" in text and "REM latency" not in text and "awakenings" not in text
+
+
+def test_a_breathing_rate_in_a_stage_is_that_rate(demo) -> None:
+    """"breathing rate in REM" gave the breathing's overview in REM, its AHI first."""
+    assert last_answer(demo, "breathing rate in REM").startswith("Breathing rate, in REM")
+
+
+def test_how_much_of_the_night_after_snoring_is_its_share(demo) -> None:
+    snoring = last_answer(demo, "was she snoring")
+    assert last_answer(demo, "was she snoring", "how much of the night") == snoring and "% of sleep" in snoring
+
+
+@pytest.mark.parametrize("follow_up, after", [("what stage did she go back into", True), ("what stage followed it?", True),
+                                              ("what stage came before it?", False)])
+def test_the_stage_beside_a_period_is_the_epoch_after_or_before_it(demo, follow_up: str, after: bool) -> None:
+    """"what stage did he go back into" after the longest wake period gave its own first epoch."""
+    night, _ = demo
+    codes = np.asarray(night.stages()[0])
+    text = last_answer(demo, "longest wake period after sleep onset")
+    lo, hi = re.search(r"runs \*\*(\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\*\*", text).groups()
+    first = next(e for e in range(len(codes)) if clock(night, float(night.epochs.starts[e])) == lo)
+    last = next(e for e in range(len(codes)) if clock(night, float(night.epochs.starts[e]) + EPOCH_SEC) == hi)
+    beside = last + 1 if after else first - 1
+    text = last_answer(demo, "longest wake period after sleep onset", follow_up)
+    assert text.startswith(f"Epoch {beside} (") and f"**{STAGES[codes[beside]]}**" in text, text[:200]
+
+
+def test_where_they_disagree_after_the_model_against_yasa_is_those_two(demo) -> None:
+    """It set the model against the human scoring instead."""
+    night, _ = demo
+    machine, model = night.machine_stages(), night.predicted
+    both = (machine >= 0) & (model >= 0)
+    n = int(np.sum(both & (machine != model)))
+    text = last_answer(demo, "how well does the model agree with YASA", "where do they disagree most")
+    assert text.startswith("The model's zero-shot stage differs from the machine-scored") and f"**{n}** of" in text, text[:200]
+
+
+@pytest.mark.parametrize("first, follow_up, asked", [
+    ("snoring", "was it louder on her back", "was the snoring louder on her back?"),
+    ("how many apneas", "break it down by type", "what types were they?"),
+    ("AHI", "MAI", "arousal index"),
+])
+def test_follow_ups_probe_m_found_falling_back(demo, first: str, follow_up: str, asked: str) -> None:
+    text = last_answer(demo, first, follow_up)
+    assert text == last_answer(demo, first, asked) and not text.startswith(_FALLBACKS), text[:200]

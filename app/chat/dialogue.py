@@ -272,6 +272,14 @@ class Dialogue:
                 and self.last is not None and self.last.intent in (Intent.LOCATE, Intent.STAGE_TIMING)):
             # "how many awakenings?", then "longer than a minute?": the same, that long or longer
             return replace(self.last, text=query.text, min_duration=query.min_duration, ref=Ref.NONE)
+        if (m := _STAGE_BESIDE_RE.match(query.text)) and self.items and self._period_in_focus() and (
+                item := self._focused()).label in STAGES and item.end - item.start > EPOCH_SEC:
+            # "the longest wake period", then "what stage did he go back into?": the epoch just
+            # after it (or before it), not its own first epoch
+            after = m["before"] is None
+            at = item.end if after else max(0.0, item.start - EPOCH_SEC)
+            return Query(Intent.CLASSIFY, query.text, target="stage", by_rule=True, scope=Scope(time=TimeSpan(
+                "item", at, None, f"the epoch {'after' if after else 'before'} that {item.label} period")))
         if query.ref == Ref.EXAMPLE and query.phenomenon and self.last is None:
             # "show me one k complex" as a first question: one of that kind, with nothing to refer to
             query = replace(query, ref=Ref.NONE)
@@ -1605,6 +1613,8 @@ class Dialogue:
                 and self.last.note in ("confusion", "disagree")):
             # "how well does the model agree with the scoring?", then "where does it disagree
             # most?": the stretches where those two stagings differ
+            if self.last.target == "model_machine":
+                return "where do the machine and the model disagree?"   # "... agree with YASA?" first
             who = "the machine" if self.last.target == "machine" else "the model"
             return f"where does {who} disagree with the scoring?"
         if (_HAD_NEITHER_RE.search(text) and self.last is not None and self.before is not None
@@ -1944,11 +1954,12 @@ class Dialogue:
                 self.last.stat in (*INDEX_STATS, "stages") or self.last.intent == Intent.SUMMARY):
             # "why is it an estimate?" after the REI or the stages: how sleep was found
             return "how do you know when they were asleep?"
-        if ((m := _IT_BY_POSITION_RE.search(text)) and self.last is not None and self.last.signal
-                and self.last.signal in _SIGNAL_WORDS and self.last.signal != "spo2"):
-            # "how much snoring was there?", then "was it worse on her back?": that signal by
-            # position, not the AHI ("spo2" stays the breathing's: its drops are the events)
-            return f"was the {_SIGNAL_WORDS[self.last.signal]} {m.group('way')} {m.group('where')}?"
+        if ((m := _IT_BY_POSITION_RE.search(text)) and self.last is not None
+                and (signal := self.last.signal or ("snore" if self.last.phenomenon == "snoring" else None))
+                and signal in _SIGNAL_WORDS and signal != "spo2"):
+            # "how much snoring was there?" (or "snoring"), then "was it worse on her back?": that
+            # signal by position, not the AHI ("spo2" stays the breathing's: its drops are the events)
+            return f"was the {_SIGNAL_WORDS[signal]} {m.group('way')} {m.group('where')}?"
         typed = _APNEA_TYPE_RE.search(text) or _WHY_APNEA_RE.search(text)
         if typed and self.items and self._one_in_focus() and (
                 self._focused().label.endswith((" apnea", "hypopnea"))):
@@ -2390,6 +2401,12 @@ class Dialogue:
             # "PLMI", then "is that significant?": the PLMS index against the ICSD-3's cut, not a
             # test of significance or the sleep-architecture norms
             return "is the PLMI normal?"
+        if _HOW_MUCH_OF_NIGHT_RE.match(text) and self.last is not None and (
+                self.last.intent == Intent.THRESHOLD or (self.last.intent == Intent.LOCATE and (
+                    phen := phenomenon(self.last.phenomenon)) is not None and phen.condition is not None)):
+            # "was she snoring?", then "how much of the night?": that answer, whose share of the
+            # night and of sleep it states, not the hypnogram
+            return self.last.text
         if (m := _EVENTS_OF_THAT_RE.match(text)) and (events := self._index_events()) is not None:
             # "AHI?", then "how many events was that?" (or "... in REM"): the events the index
             # counts, not every scored event of the night
@@ -3333,6 +3350,13 @@ _LATER_PERIODS_RE = re.compile(r"\b(?:it|they|that|this|those|these)\b.*\b(?:lat
 _JUDGED_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was) (?:that|it|this)(?: (?:clinically|medically))?"
                              r" (?:normal|significant|abnormal|high|elevated|too high|bad|a problem|ok|okay|concerning"
                              r"|worrying|relevant|meaningful)\W*$", re.I)
+# "what stage did he go back into?", "what stage followed it?", "what stage came before it?"
+_STAGE_BESIDE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which) stage (?:did (?:he|she|they|the patient) (?:go back"
+                              r"|return|fall back|go|drift back)(?: in)?(?: to| into)?(?: after(?: it| that))?"
+                              r"|(?:followed|came after|comes after|was next after|was after)(?: it| that| this)?"
+                              r"|(?P<before>(?:preceded|came before|was before)(?: it| that| this)?))\W*$", re.I)
+_HOW_MUCH_OF_NIGHT_RE = re.compile(r"^\W*(?:and\s+)?(?:how much|what (?:part|share|fraction|proportion|percent(?:age)?))"
+                                  r" of the (?:night|recording|sleep|time)(?: (?:was|is) (?:that|it))?\W*$", re.I)
 # "how many events was that?", "how many events is that in REM": after an index, its events
 _EVENTS_OF_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?how many (?:events|of them|apneas and hypopneas"
                                 r"|desats?|desaturations)\s+(?:was|were|is|are|does)\s+(?:that|this|it)(?:\s+based on"

@@ -118,6 +118,11 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "respiratory vs spontaneous", "spontaneous or respiratory?": the arousals by cause
     (re.compile(r"^\W*(?:and\s+)?(?:respiratory|spontaneous)\s+(?:vs\.?|versus|or|and)\s+(?:respiratory|spontaneous)"
                 r"(?:\s+(?:ones|arousals))?\W*$", I), "what caused the arousals?"),
+    # "break it down by type", "split them by type": the last list counted by type
+    (re.compile(r"^\W*(?:and\s+)?(?:break|split)\s+(?:it|them|that|those|these)\s+(?:down\s+|up\s+)?by\s+(?:type|kind)\W*$"
+                r"|^\W*(?:and\s+)?by\s+type\W*$", I), "what types were they?"),
+    # "MAI", "micro-arousal index": the arousal index
+    (re.compile(r"^\W*(?:what(?:'s|\s+is|\s+was)\s+)?(?:the\s+)?(?:mai|micro-?\s?arousal\s+index)\W*$", I), "arousal index"),
     # "is that real?", "was it an artifact?", "is this genuine?": how sure the last answer is
     (re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:is|was)\s+(?:that|it|this)(?:\s+one)?\s+(?:really\s+)?(?:real|genuine"
                 r"|true|an?\s+artef?i?act|artef?i?actual|just\s+noise|noise)\W*$", I), "how sure are you?"),

@@ -2733,7 +2733,12 @@ def _(r: Classification, night: LoadedNight) -> Answer:
         return _answer(night, text, r.runs)
     text = (f"Epoch {r.epoch} ({clock(night, t)}–{clock(night, t + 30.0)}), {how}: "
             f"**{r.labels[order[0]]}** ({probs}).")
-    if r.scored_stage is not None and not r.user_labels:
+    if r.scored_stage is not None and not r.user_labels and r.source == "predicted":
+        # a night staged by the model alone (a home test without EEG): its stage is the answer,
+        # said to be a guess, and not set beside itself as "the model agrees"
+        text = (f"Epoch {r.epoch} ({clock(night, t)}–{clock(night, t + 30.0)}): **{r.scored_stage}** in "
+                f"the {source_name(r.source)} staging ({probs}).{stage_caveat(night, r.source)}")
+    elif r.scored_stage is not None and not r.user_labels:
         # "what stage was she in at 1 am?": the scoring's stage (a human's, else the validated
         # machine stager's) answers; the model's zero-shot reading follows it
         model = r.labels[order[0]]
@@ -2748,7 +2753,8 @@ def _(r: Classification, night: LoadedNight) -> Answer:
         text += f" The {source_name(r.machine[1])} stage: **{r.machine[0]}**."
     if r.asked and r.scored_stage is not None:
         # "is this REM?", "are they awake here?": the answer to the question asked, first
-        text = f"**{'Yes' if r.scored_stage in r.asked else 'No'}**. {text}"
+        guess = " by the model's guess" if r.source == "predicted" else ""
+        text = f"**{'Yes' if r.scored_stage in r.asked else 'No'}**{guess}. {text}"
     item = Item(t, t + 30.0, r.labels[order[0]], "model", r.scored_stage or "?",
                 score=float(r.proba[order[0]]))
     return _answer(night, text, [item])
@@ -3898,13 +3904,15 @@ def _(r: View, night: LoadedNight) -> Answer:
         head = (f"The {source_name(s.source)} hypnogram is the top track of the night overview "
                 f"(left).")
     caveat = stage_caveat(night, s.source)   # a home test's hypnogram is the model's guess
+    # a guessed hypnogram's latencies and awakenings would read a guess as a staging
+    numbers = _guessed_summary_text(s) if stages_guessed(night, s.source) else _summary_text(s, r.gaps)
     if r.span is None:
         return Answer(head + (" The night's numbers:" if r.view != "spectrogram" else "")
-                      + "\n\n" + _summary_text(s, r.gaps) + caveat)
+                      + "\n\n" + numbers + caveat)
     start, end = r.span
     return Answer(f"{head} The part {r.where}, **{clock(night, start)}–{clock(night, end)}**, is "
                   f"highlighted (blue); its numbers, its edges taken as lights off and on:\n\n"
-                  + _summary_text(s, r.gaps) + caveat,
+                  + numbers + caveat,
                   highlights=[Highlight(start, end, "the part asked")])
 
 

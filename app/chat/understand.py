@@ -2125,6 +2125,11 @@ def understand(text: str) -> Query:
         # "what's happening to the SpO2 here?": that signal measured there, which the
         # description of a body system would not lead with
         query = replace(query, intent=Intent.MEASURE)
+    if (query.intent == Intent.DESCRIBE and query.signal == "resp" and query.phenomenon is None
+            and query.ref == Ref.NONE and _BREATHING_RATE_RE.search(text)):
+        # "breathing rate in REM": that rate measured there, as "what was the breathing rate in
+        # REM?" reads it, not the breathing's overview (its AHI)
+        query = replace(query, intent=Intent.MEASURE)
     if (query.intent == Intent.CLASSIFY and not query.note and not query.stage_event and query.scope.stages
             and _YES_NO_RE.search(text)):
         # "is this REM?", "are they awake here?": a yes or no comes first
@@ -2223,6 +2228,7 @@ _COMMON_RE = re.compile(r"\b(?:most|least) (?:common|frequent|typical|usual)\b",
 _SIGNAL_DOING_RE = re.compile(r"\bwhat(?:'s| is| was)? (?:happening|going on|the matter) (?:to|with)\b"
                               r"|\bwhat (?:is|was|does|did) (?:the |her |his )?(?:spo2|oxygen|sat\w*|heart rate|pulse)"
                               r" (?:doing|do)\b", I)
+_BREATHING_RATE_RE = re.compile(r"\b(?:breathing|respiratory|respiration|resp)\s+rate\b", I)
 _YES_NO_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+|ok(?:ay)?,?\s+)?(?:is|are|was|were|am|does|do|did|has|have)\b", I)
 _INDEX_CONTRAST_RE = re.compile(r"\b(?:higher|lower|worse|better|more|fewer|less|increas\w*|decreas\w*|rise|rising"
                                 r"|fall|falling|drop\w*)\b", I)
