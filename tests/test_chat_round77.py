@@ -394,7 +394,9 @@ def test_a_count_after_a_described_window_counts_in_that_window(demo) -> None:
     lo = float(night.epochs.starts[len(night.epochs) // 3])
     lo -= lo % 3600 - (3600 - night.recording.start_time.minute * 60 - night.recording.start_time.second) % 3600
     a, b = clock(night, lo)[:5], clock(night, lo + 3600)[:5]
-    truth = sum(1 for e in night.recording.events if e.type == "hypopnea" and lo <= e.onset < lo + 3600)
+    # the events the description listed: those overlapping the hour
+    truth = sum(1 for e in night.recording.events if e.type == "hypopnea" and e.onset < lo + 3600
+                and e.onset + e.duration > lo)
     text = last_answer(demo, f"between {a} and {b}", "how many hypopneas")
     assert f"**{truth}** hypopnea events between {a} and {b}" in text, text[:200]
     whole = sum(1 for e in night.recording.events if e.type == "hypopnea")
@@ -524,3 +526,63 @@ def test_where_they_disagree_after_the_model_against_yasa_is_those_two(demo) -> 
 def test_follow_ups_probe_m_found_falling_back(demo, first: str, follow_up: str, asked: str) -> None:
     text = last_answer(demo, first, follow_up)
     assert text == last_answer(demo, first, asked) and not text.startswith(_FALLBACKS), text[:200]
+
+
+def test_the_apnea_of_a_described_minute_is_the_one_asked_about(demo) -> None:
+    """"what happened at 00:16", then "was it central" gave the whole night's share ("No: 36
+    of the 89"), and "how long was the apnea" the night's list."""
+    night, _ = demo
+    start = night.recording.start_time
+    offset = start.hour * 3600 + start.minute * 60 + start.second
+    apneas = [e for e in night.recording.events if e.type.endswith("apnea")]
+    for e in apneas:
+        minute = (e.onset + offset) // 60 * 60 - offset
+        inside = [x for x in night.recording.events if x.type in _BREATHING and minute <= x.onset < minute + 60]
+        if len(inside) == 1 and minute >= 0:
+            break
+    else:
+        raise AssertionError("no minute holding one apnea alone")
+    at = clock(night, minute)[:5]
+    kind = e.type.split("_")[0]
+    text = last_answer(demo, f"what happened at {at}", f"was it {kind}")
+    assert text.startswith(f"**Yes**: **1** of the 1 apnea events at {at}"), text[:200]
+    text = last_answer(demo, f"what happened at {at}", "how long was the apnea")
+    assert f"{e.duration:.0f} s" in text and clock(night, e.onset) in text and "**1** apnea event" in text, text[:200]
+
+
+def test_that_apnea_after_explaining_a_minute_is_the_one_in_that_minute(demo) -> None:
+    """"explain what I'm seeing at 02:10", then "is that an obstructive or central apnea" found
+    no apnea "in this epoch" while a scored one overlapped the minute."""
+    night, _ = demo
+    e = next(e for e in night.recording.events if e.type.endswith("apnea") and e.duration > 20)
+    at = clock(night, e.onset + e.duration - 5)[:5]
+    text = last_answer(demo, f"explain what I'm seeing at {at}", "is that an obstructive or central apnea")
+    assert clock(night, e.onset) in text and e.type.replace("_", " ") in text, text[:300]
+
+
+def test_the_spo2_nadir_in_that_window_reads_the_window_described(demo) -> None:
+    """It read one 30-s epoch at the window's start (95.8 % against the hour's 87.5 %)."""
+    night, _ = demo
+    s = night.recording.signals["SpO2"]
+    values = np.asarray(s.data, dtype=float)
+    t = np.arange(values.size) / s.sfreq
+    lo = float(night.epochs.starts[len(night.epochs) // 2])
+    a, b = clock(night, lo)[:5], clock(night, lo + 3600)[:5]
+    lo -= lo % 60 - (60 - night.recording.start_time.second) % 60
+    text = last_answer(demo, f"between {a} and {b}", "spo2 nadir in that window")
+    inside = (t >= lo) & (t < lo + 3600)
+    assert f"lowest **{values[inside].min():.1f} %**" in text, text[:300]
+    assert last_answer(demo, f"between {a} and {b}", "which stage dominated that hour?").startswith(f"Between {a} and {b}: most")
+
+
+@pytest.mark.parametrize("text, together", [("how many hypopneas lacked a desaturation?", "desaturation"),
+                                            ("how many hypopneas had no arousal", "arousal")])
+def test_events_that_lacked_a_partner_are_those_without_it(text: str, together: str) -> None:
+    query = understand(text)
+    assert (query.phenomenon, query.together, query.apart) == ("hypopnea", together, True)
+
+
+def test_is_this_mainly_central_or_obstructive_is_the_commonest_type(demo) -> None:
+    """It answered of the epoch on screen ("0 of the 1 apnea events in this epoch")."""
+    text = last_answer(demo, "how many apneas?", "so is this mainly central or obstructive sleep apnea?")
+    assert text == last_answer(demo, "is it central or obstructive mostly?") and "commonest" in text, text[:200]

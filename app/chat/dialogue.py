@@ -253,7 +253,8 @@ class Dialogue:
             # hour, not its first 30 s
             query = replace(query, scope=replace(query.scope, time=replace(
                 t, end=t.start + 3600.0, text=f"the {t.text} hour")))
-        if (query.scope.time is None and _IN_THAT_SPAN_RE.search(query.text) and self.shown is not None
+        if (query.scope.time is None and (_IN_THAT_SPAN_RE.search(query.text) or query.stat == "dominant" and re.search(
+                r"\b(?:that|this) (?:hour|window|span|period|stretch|time)\b", query.text, re.I)) and self.shown is not None
                 and (span := self.shown.scope.time) is not None and (span := around(span) or span) and (
                 query.stat == "dominant" or (span.end is not None and span.kind == "clock" and query.ref != Ref.ITEM
                     and query.intent in (Intent.SUMMARY, Intent.LOCATE, Intent.MEASURE, Intent.BREAKDOWN,
@@ -262,11 +263,22 @@ class Dialogue:
             # then?": that span's ("what happened around 2:30?", then "the lowest sat near then":
             # the ten minutes described)
             query = replace(query, scope=replace(query.scope, time=span))
+        if ((t := query.scope.time) is not None and t.kind == "current" and self.shown is not None
+                and self.shown.intent == Intent.DESCRIBE and (_THAT_STRETCH_RE.match(t.text) or (
+                    query.intent == Intent.LOCATE and query.phenomenon
+                    and not re.search(r"\b(?:epoch|here|now|screen)\b", query.text, re.I)))
+                and (place := self._place_in_view()) is not None):
+            # "explain what I'm seeing at 02:10", then "is that an obstructive or central apnea?";
+            # "between 1 and 2 am", then "spo2 nadir in that window": "that" is the span described,
+            # not the epoch the viewer centres
+            query = replace(query, scope=Scope(query.scope.stages, place))
         if (query.intent == Intent.LOCATE and query.phenomenon and query.scope == Scope() and query.ref == Ref.NONE
-                and not query.rank and not query.count and len(query.text.split()) <= 4
+                and not query.count and (len(query.text.split()) <= 4 and not query.rank or query.share
+                                         or query.rank == "longest" and _HOW_LONG_THE_RE.match(query.text))
                 and (place := self._place_in_view()) is not None):
             # "what happened between 1 and 2 am?", then "how many centrals?" or "any events?";
-            # "epoch 420", then "any events?": there, not the whole night
+            # "epoch 420", then "any events?"; "what happened at 00:16?", then "was it central?"
+            # or "how long was the apnea?": there, not the whole night
             query = replace(query, scope=Scope((), place))
         if (query.intent in (Intent.OFF_TOPIC, Intent.UNKNOWN) and query.min_duration and _BARE_LENGTH_RE.match(query.text)
                 and self.last is not None and self.last.intent in (Intent.LOCATE, Intent.STAGE_TIMING)):
@@ -2159,9 +2171,9 @@ class Dialogue:
         shown = self.shown
         if shown is not None and shown.intent == Intent.DESCRIBE and shown.scope.time is not None and (
                 shown.scope.time.kind in ("clock", "epoch")):
-            # an epoch's events are those overlapping it, as a stage epoch's are (``_span``)
+            # its events are those overlapping it, as the description listed them
             span = shown.scope.time
-            return described_span(span) if span.kind == "clock" else replace(span, overlap=True)
+            return replace(described_span(span) if span.kind == "clock" else span, overlap=True)
         if (shown is not None and shown.intent == Intent.CLASSIFY and len(self.items) == 1
                 and (item := self.items[0]).label in STAGES and item.end - item.start == EPOCH_SEC):
             return _span(item)
@@ -3355,6 +3367,8 @@ _STAGE_BESIDE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which) stage (?:did
                               r"|return|fall back|go|drift back)(?: in)?(?: to| into)?(?: after(?: it| that))?"
                               r"|(?:followed|came after|comes after|was next after|was after)(?: it| that| this)?"
                               r"|(?P<before>(?:preceded|came before|was before)(?: it| that| this)?))\W*$", re.I)
+_THAT_STRETCH_RE = re.compile(r"^(?:that|this) (?:window|span|hour|period|stretch|time|interval|minute|part)$", re.I)
+_HOW_LONG_THE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long (?:was|did) the \w+(?: last)?\W*$", re.I)
 _HOW_MUCH_OF_NIGHT_RE = re.compile(r"^\W*(?:and\s+)?(?:how much|what (?:part|share|fraction|proportion|percent(?:age)?))"
                                   r" of the (?:night|recording|sleep|time)(?: (?:was|is) (?:that|it))?\W*$", re.I)
 # "how many events was that?", "how many events is that in REM": after an index, its events

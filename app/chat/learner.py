@@ -123,6 +123,10 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"|^\W*(?:and\s+)?by\s+type\W*$", I), "what types were they?"),
     # "MAI", "micro-arousal index": the arousal index
     (re.compile(r"^\W*(?:what(?:'s|\s+is|\s+was)\s+)?(?:the\s+)?(?:mai|micro-?\s?arousal\s+index)\W*$", I), "arousal index"),
+    # "so is this mainly central or obstructive sleep apnea?": the commonest type, not "this" epoch
+    (re.compile(r"^\W*(?:so\s+|and\s+)?(?:is|was)\s+(?:this|it|that|the\s+apn\w*)\s+(?:mainly|mostly|predominantly|primarily"
+                r"|more)\s+(?:central|obstructive)\s+or\s+(?:central|obstructive)(?:\s+(?:sleep\s+)?apn\w*)?\W*$", I),
+     "is it central or obstructive mostly?"),
     # "is that real?", "was it an artifact?", "is this genuine?": how sure the last answer is
     (re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:is|was)\s+(?:that|it|this)(?:\s+one)?\s+(?:really\s+)?(?:real|genuine"
                 r"|true|an?\s+artef?i?act|artef?i?actual|just\s+noise|noise)\W*$", I), "how sure are you?"),
@@ -210,6 +214,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "is that positional then?": a verdict on the last figure, not a question about a moment
     (re.compile(r"\b(positional|rem[- ]related|rem[- ]dependent|supine[- ]dependent|significant|severe|moderate"
                 r"|mild|normal|abnormal|central|obstructive)\s+then\b", I), r"\1"),
+    # "how many hypopneas lacked a desaturation?": those without one
+    (re.compile(r"\b(?:lacked|lacking|lack|had\s+no|have\s+no|did\s+not\s+have|didn'?t\s+have)\s+(?:an?\s+|any\s+)?"
+                r"(desat\w*|arousals?|oxygen\s+desaturations?)\b", I), r"without \1"),
     # "R lat", "stage R latency": the AASM's R is REM
     (re.compile(r"\b(?:stage\s+)?r\s*-?\s*lat(?:ency)?\b", I), "REM latency"),
     (re.compile(r"\bmost\s+bad\b", I), "worst"),

@@ -730,7 +730,7 @@ _STAT_WORDS: tuple[tuple[str, str], ...] = (
                      r"(?!.{0,20}\b(?:by|per) (?:hour|position|cycle))"),
     # "what stage was the patient in most of the time?"
     ("dominant", r"(?:which|what) (?:sleep )?stage\b.{0,40}\b(?:most of (?:the|that|this) (?:time|night|sleep|hour)"
-                 r"|(?:pre)?dominant|prevail\w*|prevalent"
+                 r"|(?:pre)?dominant|dominat\w*|prevail\w*|prevalent"
                  # "which stage had the most events?" splits the events by stage
                  r"|mostly|the most(?!\s+(?:\w+\s+)?(?:events?|apn|hypopn|arous|desat|spindl|k-?compl"
                  r"|movem|snor|kicks?|jerks?)\w*)|most often|most common|\bin most(?=\W*$))|(?:most common|dominant"
