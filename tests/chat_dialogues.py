@@ -73,6 +73,16 @@ def stage_epochs(night: LoadedNight, stage: str) -> np.ndarray:
     return np.flatnonzero(stages == STAGES.index(stage))
 
 
+def stage_run(codes: np.ndarray, epoch: int) -> tuple[int, int]:
+    """First and last epoch of the unbroken run of ``codes[epoch]`` holding ``epoch``."""
+    a = b = epoch
+    while a > 0 and codes[a - 1] == codes[epoch]:
+        a -= 1
+    while b + 1 < len(codes) and codes[b + 1] == codes[epoch]:
+        b += 1
+    return a, b
+
+
 def _says_count(types: tuple[str, ...], stage: str | None = None) -> Check:
     def check(night: LoadedNight, reply: Reply) -> bool:
         stages, _ = night.stages()

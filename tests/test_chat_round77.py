@@ -11,18 +11,15 @@ import pytest
 
 from app.chat.plan import clock
 from app.chat.understand import understand
-from chat_dialogues import last_answer
+from chat_dialogues import last_answer, stage_run
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 
 
-def _run(codes: np.ndarray, epoch: int) -> tuple[int, int]:
-    """First and last epoch of the unbroken run of ``codes[epoch]`` holding ``epoch``."""
-    a = b = epoch
-    while a > 0 and codes[a - 1] == codes[epoch]:
-        a -= 1
-    while b + 1 < len(codes) and codes[b + 1] == codes[epoch]:
-        b += 1
-    return a, b
+def _spo2(night) -> tuple[np.ndarray, np.ndarray]:
+    """(seconds, %) of the night's SpO2 channel, read from the recording itself."""
+    s = night.recording.signals["SpO2"]
+    values = np.asarray(s.data, dtype=float)
+    return np.arange(values.size) / s.sfreq, values
 
 
 def _epoch_of(night, stage: str, avoid: str | None = None) -> int:
@@ -72,7 +69,7 @@ def test_how_long_after_one_epochs_stage_is_the_stretch_of_that_stage(demo, foll
     night, _ = demo
     codes = np.asarray(night.stages()[0])
     epoch = _epoch_of(night, "N2")
-    a, b = _run(codes, epoch)
+    a, b = stage_run(codes, epoch)
     text = last_answer(demo, f"what stage was she in at {_hhmm(night, epoch)}?", follow_up)
     span = f"**{clock(night, float(night.epochs.starts[a]))}–{clock(night, float(night.epochs.starts[b]) + EPOCH_SEC)}**"
     assert span in text and f"(**{(b - a + 1) * EPOCH_SEC / 60:.1f} min**)" in text, text[:300]
@@ -247,9 +244,7 @@ def test_a_stage_alone_gives_its_total_and_share_with_its_periods(demo, stage: s
 def test_the_lowest_sat_near_then_reads_the_ten_minutes_described(demo) -> None:
     """"the lowest sat near then" after "what happened around 2:30" gave the night's nadir."""
     night, _ = demo
-    s = night.recording.signals["SpO2"]
-    values = np.asarray(s.data, dtype=float)
-    t = np.arange(values.size) / s.sfreq
+    t, values = _spo2(night)
     moment = float(night.epochs.starts[len(night.epochs) // 2])
     at = clock(night, moment)[:5]
     text = last_answer(demo, f"what happened around {at}", "the lowest sat near then")
@@ -563,9 +558,7 @@ def test_that_apnea_after_explaining_a_minute_is_the_one_in_that_minute(demo) ->
 def test_the_spo2_nadir_in_that_window_reads_the_window_described(demo) -> None:
     """It read one 30-s epoch at the window's start (95.8 % against the hour's 87.5 %)."""
     night, _ = demo
-    s = night.recording.signals["SpO2"]
-    values = np.asarray(s.data, dtype=float)
-    t = np.arange(values.size) / s.sfreq
+    t, values = _spo2(night)
     lo = float(night.epochs.starts[len(night.epochs) // 2])
     a, b = clock(night, lo)[:5], clock(night, lo + 3600)[:5]
     lo -= lo % 60 - (60 - night.recording.start_time.second) % 60

@@ -12,7 +12,7 @@ import pytest
 
 from app.chat.library import stated_event_types
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
-from chat_dialogues import last_answer
+from chat_dialogues import last_answer, stage_run
 
 _LISTED_RE = re.compile(r"^- \*\*(\d\d:\d\d:\d\d)–(\d\d:\d\d:\d\d)\*\* \((\d+(?:\.\d)?) s", re.M)
 
@@ -261,15 +261,6 @@ def test_go_forward_moves_the_viewer_when_nothing_timed_was_asked(demo) -> None:
     assert last_answer(demo, "what is the AHI?", "go forward 5 minutes", "back 2 minutes").startswith("Epoch 6 (")
 
 
-def _run_around(stages: np.ndarray, i: int) -> tuple[int, int]:
-    a = b = i
-    while a > 0 and stages[a - 1] == stages[i]:
-        a -= 1
-    while b + 1 < len(stages) and stages[b + 1] == stages[i]:
-        b += 1
-    return a, b
-
-
 @pytest.mark.parametrize("asked", ["how long have they been in this stage?", "when does this stage end?",
                                    "when does it end?"])
 def test_the_stretch_of_the_stage_on_screen(demo, asked) -> None:
@@ -278,7 +269,7 @@ def test_the_stretch_of_the_stage_on_screen(demo, asked) -> None:
     night, _ = demo
     stages, _ = night.stages()
     i = night.epoch_at(3 * 3600.0 + 10 * 60)   # 01:40, 3 h 10 min after the 22:30 start
-    a, b = _run_around(stages, i)
+    a, b = stage_run(stages, i)
     minutes = (b - a + 1) * EPOCH_SEC / 60
     text = last_answer(demo, "zoom to 01:40", asked)
     assert re.match(rf"The stretch of this epoch's stage runs \*\*[\d:]+–[\d:]+\*\* \(\*\*{minutes:.1f} min\*\*\)",
