@@ -253,8 +253,8 @@ class Dialogue:
             # hour, not its first 30 s
             query = replace(query, scope=replace(query.scope, time=replace(
                 t, end=t.start + 3600.0, text=f"the {t.text} hour")))
-        if (query.scope.time is None and (_IN_THAT_SPAN_RE.search(query.text) or query.stat == "dominant" and re.search(
-                r"\b(?:that|this) (?:hour|window|span|period|stretch|time)\b", query.text, re.I)) and self.shown is not None
+        if (query.scope.time is None and (_IN_THAT_SPAN_RE.search(query.text) or query.stat == "dominant"
+                                          and _THAT_NOUN_RE.search(query.text)) and self.shown is not None
                 and (span := self.shown.scope.time) is not None and (span := around(span) or span) and (
                 query.stat == "dominant" or (span.end is not None and span.kind == "clock" and query.ref != Ref.ITEM
                     and query.intent in (Intent.SUMMARY, Intent.LOCATE, Intent.MEASURE, Intent.BREAKDOWN,
@@ -798,7 +798,7 @@ class Dialogue:
         if not set(words) <= _STRETCH_WORDS or not set(words) & {"it", "that", "this", "then", "there"}:
             return None
         item = self.items[0]
-        if item.end - item.start != EPOCH_SEC or item.label not in STAGES:
+        if not _told_epoch(item):
             return None
         named = next((_STRETCH_STAGES[w] for w in words if w in _STRETCH_STAGES), ())
         return item, named
@@ -2174,9 +2174,8 @@ class Dialogue:
             # its events are those overlapping it, as the description listed them
             span = shown.scope.time
             return replace(described_span(span) if span.kind == "clock" else span, overlap=True)
-        if (shown is not None and shown.intent == Intent.CLASSIFY and len(self.items) == 1
-                and (item := self.items[0]).label in STAGES and item.end - item.start == EPOCH_SEC):
-            return _span(item)
+        if shown is not None and shown.intent == Intent.CLASSIFY and len(self.items) == 1 and _told_epoch(self.items[0]):
+            return _span(self.items[0])
         return None
 
     def _two_hours(self) -> tuple[str, str] | None:
@@ -3327,6 +3326,12 @@ def _counted(query: Query, last: Query) -> Query:
     return replace(query, measure=words, signal=last.signal) if words else query
 
 
+def _told_epoch(item: Item) -> bool:
+    """``item`` is one epoch whose stage an answer told ("what stage at 3:00?"), not a stage's
+    period or an event."""
+    return item.label in STAGES and item.source == "model" and item.end - item.start == EPOCH_SEC
+
+
 def _span(item: Item) -> TimeSpan:
     # "item", not "elapsed": an event's own seconds, never "the first N minutes" of the main
     # sleep period of a 22-h recording; a spindle's 0.8 s stay 0.8 s ("how long was it?"), and
@@ -3335,7 +3340,7 @@ def _span(item: Item) -> TimeSpan:
     # one reading of a signal (the lowest heart rate) is "during an apnea" when the apnea spans it
     # one epoch whose stage was asked ("what stage at 4am?") is that epoch, and an event is in it
     # when it overlaps it ("was there an event then?": an apnea from 3 s before it too)
-    epoch = item.label in STAGES and item.source == "model" and item.end - item.start == EPOCH_SEC
+    epoch = _told_epoch(item)
     return TimeSpan("item", item.start, item.end if item.end > item.start else item.start + 1.0,
                     "that epoch" if epoch else f"that {item.label} period" if item.label in STAGES else item.label,
                     overlap=epoch or item.end - item.start <= MOMENT_SEC)
@@ -3367,7 +3372,10 @@ _STAGE_BESIDE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which) stage (?:did
                               r"|return|fall back|go|drift back)(?: in)?(?: to| into)?(?: after(?: it| that))?"
                               r"|(?:followed|came after|comes after|was next after|was after)(?: it| that| this)?"
                               r"|(?P<before>(?:preceded|came before|was before)(?: it| that| this)?))\W*$", re.I)
-_THAT_STRETCH_RE = re.compile(r"^(?:that|this) (?:window|span|hour|period|stretch|time|interval|minute|part)$", re.I)
+_THAT_NOUN = r"(?:that|this) (?:window|span|hour|period|stretch|time|interval|minute|part)"
+_THAT_STRETCH_RE = re.compile(rf"^{_THAT_NOUN}$", re.I)
+"""A time span's own words when they only point back ("that window"), read as the span shown."""
+_THAT_NOUN_RE = re.compile(rf"\b{_THAT_NOUN}\b", re.I)
 _HOW_LONG_THE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?how long (?:was|did) the \w+(?: last)?\W*$", re.I)
 _HOW_MUCH_OF_NIGHT_RE = re.compile(r"^\W*(?:and\s+)?(?:how much|what (?:part|share|fraction|proportion|percent(?:age)?))"
                                   r" of the (?:night|recording|sleep|time)(?: (?:was|is) (?:that|it))?\W*$", re.I)
