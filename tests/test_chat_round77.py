@@ -579,3 +579,18 @@ def test_is_this_mainly_central_or_obstructive_is_the_commonest_type(demo) -> No
     """It answered of the epoch on screen ("0 of the 1 apnea events in this epoch")."""
     text = last_answer(demo, "how many apneas?", "so is this mainly central or obstructive sleep apnea?")
     assert text == last_answer(demo, "is it central or obstructive mostly?") and "commonest" in text, text[:200]
+
+
+def test_a_machine_arousal_index_judged_against_the_norm_says_it_may_read_low(demo, demo_unscored) -> None:
+    """Seed 13142 (unscored): 4.6/h against a true 12.1/h was "below the mean" with no caveat."""
+    note = "the detector found 44-96 % of the true ones, so the index may read low"
+    assert note in last_answer(demo_unscored, "is the arousal index elevated?")
+    assert note not in last_answer(demo, "is the arousal index elevated?")
+
+
+def test_the_total_time_in_apnea_is_the_apneas_with_their_total(demo) -> None:
+    """It gave the definition of an apnea."""
+    night, _ = demo
+    apneas = [e for e in night.recording.events if e.type.endswith("apnea")]
+    text = last_answer(demo, "what's the total time spent in apnea?")
+    assert f"total {sum(e.duration for e in apneas) / 60:.1f} min" in text, text[:200]

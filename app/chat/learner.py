@@ -127,6 +127,10 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\W*(?:so\s+|and\s+)?(?:is|was)\s+(?:this|it|that|the\s+apn\w*)\s+(?:mainly|mostly|predominantly|primarily"
                 r"|more)\s+(?:central|obstructive)\s+or\s+(?:central|obstructive)(?:\s+(?:sleep\s+)?apn\w*)?\W*$", I),
      "is it central or obstructive mostly?"),
+    # "what's the total time spent in apnea?": the apneas, whose answer gives their total length
+    (re.compile(r"^\W*(?:what(?:'s|\s+is|\s+was)\s+)?(?:the\s+)?total\s+(?:time|duration|minutes)\s+(?:spent\s+)?(?:in|of)\s+"
+                r"(?P<what>apn(?:o)?eas?|hypopn(?:o)?eas?|apn(?:o)?eas?\s+and\s+hypopn(?:o)?eas?|respiratory\s+events)\W*$", I),
+     "how many {what}?"),
     # "is that real?", "was it an artifact?", "is this genuine?": how sure the last answer is
     (re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:is|was)\s+(?:that|it|this)(?:\s+one)?\s+(?:really\s+)?(?:real|genuine"
                 r"|true|an?\s+artef?i?act|artef?i?actual|just\s+noise|noise)\W*$", I), "how sure are you?"),
