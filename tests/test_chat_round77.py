@@ -594,3 +594,17 @@ def test_the_total_time_in_apnea_is_the_apneas_with_their_total(demo) -> None:
     apneas = [e for e in night.recording.events if e.type.endswith("apnea")]
     text = last_answer(demo, "what's the total time spent in apnea?")
     assert f"total {sum(e.duration for e in apneas) / 60:.1f} min" in text, text[:200]
+
+
+def test_what_about_during_the_apneas_after_a_signal_is_that_signal_then(demo) -> None:
+    """It listed the apneas."""
+    text = last_answer(demo, "heart rate", "what about during the apneas?")
+    assert text == last_answer(demo, "what was the heart rate during apneas?") and text.startswith("Heart rate around")
+
+
+@pytest.mark.parametrize("text, read", [("and the central AHI excluding hypopneas?", "what is the central apnea index?"),
+                                        ("AHI per hour in bed", "what's the REI?")])
+def test_index_variants_read_as_their_index(text: str, read: str) -> None:
+    """Both gave the plain AHI (24.0/h against a CAI of 14.4/h and 20.9/h per hour in bed)."""
+    from app.chat.learner import standard_english
+    assert standard_english(text) == read

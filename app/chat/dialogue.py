@@ -243,6 +243,14 @@ class Dialogue:
                            count=1 if m["one"] else self.last.count)
         if (query.ref == Ref.REPEAT and query.intent == Intent.LOCATE and query.scope == Scope()
                 and (phen := phenomenon(query.phenomenon)) is not None and phen.event_types and self.last is not None
+                and self.last.intent == Intent.MEASURE and self.last.signal in _SIGNAL_WORDS
+                and self.last.phenomenon is None and _DURING_KIND_RE.search(query.text)):
+            # "heart rate", then "what about during the apneas?": that signal during them, not
+            # the apneas' list
+            return Query(Intent.MEASURE, query.text, phen.key, signal=self.last.signal, modality=self.last.modality,
+                         by_rule=True)
+        if (query.ref == Ref.REPEAT and query.intent == Intent.LOCATE and query.scope == Scope()
+                and (phen := phenomenon(query.phenomenon)) is not None and phen.event_types and self.last is not None
                 and self.last.intent == Intent.BREAKDOWN and self.last.by in ("hour", "stage", "position")
                 and self.last.phenomenon and self.last.phenomenon != phen.key):
             # "worst hour for apneas", then "and for desats?": the same split of the other kind
@@ -3372,6 +3380,8 @@ _STAGE_BESIDE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which) stage (?:did
                               r"|return|fall back|go|drift back)(?: in)?(?: to| into)?(?: after(?: it| that))?"
                               r"|(?:followed|came after|comes after|was next after|was after)(?: it| that| this)?"
                               r"|(?P<before>(?:preceded|came before|was before)(?: it| that| this)?))\W*$", re.I)
+_DURING_KIND_RE = re.compile(r"\b(?:during|in|around|with)\s+(?:the\s+)?\w+", re.I)
+"""A kind of event named as a time ("during the apneas"), after a signal measured."""
 _THAT_NOUN = r"(?:that|this) (?:window|span|hour|period|stretch|time|interval|minute|part)"
 _THAT_STRETCH_RE = re.compile(rf"^{_THAT_NOUN}$", re.I)
 """A time span's own words when they only point back ("that window"), read as the span shown."""

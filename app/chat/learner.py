@@ -131,6 +131,13 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\W*(?:what(?:'s|\s+is|\s+was)\s+)?(?:the\s+)?total\s+(?:time|duration|minutes)\s+(?:spent\s+)?(?:in|of)\s+"
                 r"(?P<what>apn(?:o)?eas?|hypopn(?:o)?eas?|apn(?:o)?eas?\s+and\s+hypopn(?:o)?eas?|respiratory\s+events)\W*$", I),
      "how many {what}?"),
+    # "the central AHI excluding hypopneas": central apneas per hour of sleep
+    (re.compile(r"\bcentral\s+(?:ahi|index)\s+(?:excluding|without|minus|not\s+counting)\s+(?:the\s+)?hypopn(?:o)?eas\b", I),
+     "what is the central apnea index?"),
+    # "what are the AHI and ODI if I use time in bed?", "AHI per hour in bed": per hour recorded
+    (re.compile(r"\b(?:ahi|index)\b.*\b(?:(?:use|using|over|per\s+hour\s+(?:of|in))\s+(?:the\s+)?time\s+in\s+bed"
+                r"|per\s+hour\s+in\s+bed|per\s+hour\s+(?:of\s+)?recording|per\s+hour\s+recorded)\b", I),
+     "what's the REI?"),
     # "is that real?", "was it an artifact?", "is this genuine?": how sure the last answer is
     (re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:is|was)\s+(?:that|it|this)(?:\s+one)?\s+(?:really\s+)?(?:real|genuine"
                 r"|true|an?\s+artef?i?act|artef?i?actual|just\s+noise|noise)\W*$", I), "how sure are you?"),
