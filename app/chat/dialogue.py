@@ -3395,16 +3395,18 @@ _EVENTS_OF_THAT_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?how many (
                                 r"|\s+from)?(?P<where>\s+(?:in|during|on|while)\s+.+?)?\W*$", re.I)
 _STAT_EVENTS = {"ahi": "apneas and hypopneas", "rdi": "apneas, hypopneas and RERAs", "odi": "desaturations"}
 """The events each index counts, as a count question names them."""
+_STAGE_NAME = r"(?:nrem|non[- ]rem|rem|n1|n2|n3|stage [123])"
+"""A stage as a terse follow-up names it ("nrem?", "any in REM?")."""
 # "any in REM?", "how many in N3", "and how many in supine REM": after events, those there
 _COUNT_IN_STAGE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:any|how many|were there any|are there any|were any"
                                 r"|how many were there|how many were|any of them|how many of them|how many of those)\s+"
-                                r"(?:in|during)\s+(?P<where>(?:(?:supine|non[- ]?supine|lateral|prone)\s+)?(?:nrem|non[- ]rem|rem"
-                                r"|n1|n2|n3|stage [123])(?:\s+sleep)?)\W*$", re.I)
+                                rf"(?:in|during)\s+(?P<where>(?:(?:supine|non[- ]?supine|lateral|prone)\s+)?{_STAGE_NAME}"
+                                r"(?:\s+sleep)?)\W*$", re.I)
 _DEEPEST_RE = re.compile(r"^\W*(?:and\s+)?(?:(?:show\s+me|list)\s+)?(?:the\s+)?(?:(?P<n>\d)\s+)?deepest(?:\s+(?P<n2>\d))?"
                          r"(?:\s+ones?)?\W*$", re.I)
-"""A bare "the deepest?", which alone would read as deep sleep."""
+"""A bare "the deepest?" or "the deepest 3", which alone would read as deep sleep."""
 # "nrem?", "and rem?", "n2": a stage alone, after an index
-_BARE_STAGE_RE = re.compile(r"^\W*(?:and\s+|(?P<vs>vs\.?\s+|versus\s+|compared (?:to|with)\s+|against\s+))?(?:in\s+)?(?P<stage>nrem|non[- ]rem|rem|n1|n2|n3|stage [123])\W*$", re.I)
+_BARE_STAGE_RE = re.compile(rf"^\W*(?:and\s+|(?P<vs>vs\.?\s+|versus\s+|compared (?:to|with)\s+|against\s+))?(?:in\s+)?(?P<stage>{_STAGE_NAME})\W*$", re.I)
 _RATIO_RE = re.compile(r"^\W*(?:and |so |what(?:'s| is| was) )?(?:the )?ratio\W*$", re.I)
 _BARE_WHY_RE = re.compile(r"^\W*(?:but |and |so )?why(?: not| so| is that| is it)?\W*$", re.I)
 _VERDICT_ASKED_RE = re.compile(r"\b(?:rem[- ]related|positional)\b", re.I)
