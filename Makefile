@@ -12,6 +12,10 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 install: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
+	@# The environment takes about 2.5 GB (torch, YASA, Gradio); a full disk would
+	@# otherwise stop pip halfway with an OSError and leave a broken .venv.
+	@free=$$(df -Pk . | awk 'NR==2 {print $$4}'); [ "$$free" -ge 3500000 ] || \
+	  { echo "make: installing .venv needs about 3.5 GB free here, but only $$((free / 1024)) MB is; free some disk space, then rerun."; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
