@@ -1801,15 +1801,19 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
         f", scored {' or '.join(stages)}" if stages else "")
     if Aspect.LIKENESS in q.aspects:
         return epoch_likeness(Retrieval(label, hits), night, i)
+    codes, stage_source = night.stages()
+    # a match of another stage is the commonest way a search by epoch goes astray: said, not left
+    # to a reader of the list (probe M); a search cut to stages has only those
+    searched = None if stages else (stage_name(int(codes[i])), stage_source)
     if engine.library.caption_index is None:
-        return Retrieval(label, hits, note=q.note)
+        return Retrieval(label, hits, note=q.note, searched_stage=searched)
     emb = night.embedded
     grounding = (engine.grounder.read(emb.vectors[i:i + 1], emb.dense[i:i + 1])
                  .without(night.blind_types())
                  if engine.grounder is not None and emb.has_dense else None)
     captions = nearest_captions(engine.library, emb.vectors[i], CAPTIONS_SHOWN, grounding)
     grounded = grounding is not None and engine.library.caption_facts is not None
-    return Retrieval(label, hits, captions=captions, grounded=grounded, note=q.note)
+    return Retrieval(label, hits, captions=captions, grounded=grounded, note=q.note, searched_stage=searched)
 
 
 def _is_query(hit: Hit, night: LoadedNight, epoch: int, at: str, whole_night: bool) -> bool:

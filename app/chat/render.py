@@ -33,6 +33,7 @@ from app.chat.plan import (LONG_OUTSIDE_MIN, clock, length_text, reading_span, s
                            has_eeg, source_name, span_phrase, stages_guessed)
 from app.chat.eeg_leads import BAND_STAGE
 from sleeplm_core.scoring.microevents import SpindleConfig
+from sleeplm_core.scoring.channels import is_central_eeg
 from app.chat.recording import (HSAT_MIN_HOURS, MACHINE_STAGING_CHECKED, MODEL_STAGING_CHECKED, UNSURE_BELOW,
                                confidence_by_stage)
 from app.chat.model_facts import SHIPPED_CHECKS
@@ -489,6 +490,8 @@ def _(r: EventList, night: LoadedNight) -> Answer:
                           f"since restricting it to machine-scored N1-N3 lost true spindles on DREAMS, but "
                           f"on a synthetic night none of 170 such was a true spindle. Spindle densities "
                           f"count those in sleep alone.")
+        if not r.per:   # a rate says it with the rate, first
+            parts[-1] += _spindle_lead(r)
         if any("sw_detect in N2" in (i.source or "") for i in r.scored):
             parts[-1] += (" These machine K-complexes are the slow waves YASA's sw_detect finds in "
                           "machine-scored N2, as YASA's author suggests; no validated K-complex "
@@ -819,6 +822,22 @@ _MACHINE_AROUSALS_LOW = (" The arousals are machine-scored, and on 13 synthetic 
 """Said with a machine-scored arousal index (stop 77's study: the misses are faint arousals)."""
 
 
+def _spindle_lead(r: EventList) -> str:
+    """Said with machine spindles found on a lead that is not central: spindles are largest
+    over the centre, and on synthetic seed 13142 (Sleep-EDF montage, 3.63 true spindles per
+    minute of N2) YASA found 0.22/min on Fpz-Cz and 0.37/min on Pz-Oz (stop 78)."""
+    leads = {(i.source or "").rpartition(", ")[2].rstrip(")") for i in r.scored
+             if "spindles_detect" in (i.source or "")}
+    off = sorted(lead for lead in leads if lead and not is_central_eeg(lead))
+    if not off:
+        return ""
+    return (f" These spindles were detected on {' and '.join(off)}, not a central lead (C3, C4 or Cz): "
+            f"spindles are largest over the centre of the head, and on a synthetic night with "
+            f"3.6 spindles per minute of N2 the detector found 0.22/min on EEG Fpz-Cz and 0.37/min "
+            f"on EEG Pz-Oz, so this count may read far low; compare it only with counts on the "
+            f"same lead.")
+
+
 def _rate(r: EventList) -> str:
     if r.recorded and r.sleep_min > 0:
         # a home test without EEG: every event in scope per hour recorded, as its REI
@@ -840,7 +859,7 @@ def _rate(r: EventList) -> str:
     # the machine's arousal count runs low where an arousal's alpha is faint (stop 77's study):
     # said with the index, not only when its reliability is asked
     low = (_MACHINE_AROUSALS_LOW if r.events_source not in ("scored", "none")
-           and r.name.lower().startswith("arousal") else "")
+           and r.name.lower().startswith("arousal") else _spindle_lead(r))
     return (f"**{rate:.2f} per {r.per}** of sleep{_where(r.where)}{lm}: {n} "
             f"{_events(r.name, n)} starting in sleep in {r.sleep_min:.1f} min asleep{left}.{low}")
 
@@ -3499,7 +3518,7 @@ def _(r: Retrieval, night: LoadedNight) -> Answer:
     how = ("ranked by what the model reads in each epoch (its stage and the asked events, "
            "per 2-s bin) plus the cosine shown" if r.hits and r.hits[0].evidence is not None
            else "cosine")
-    text = f"{r.note}Library epochs closest to {r.what} ({how}):\n" + "\n".join(lines)
+    text = f"{r.note}Library epochs closest to {r.what} ({how}):\n" + "\n".join(lines) + _same_stage(r)
     if r.captions:
         ranked = ("ranked by how likely each caption's stage and timed events are in what the "
                   "model reads in the epoch, plus the cosine shown" if r.grounded else "cosine")
@@ -3512,6 +3531,20 @@ def _(r: Retrieval, night: LoadedNight) -> Answer:
                   f"{LIBRARY_SOURCE}{h.meta['recording']}", str(h.meta["stage"] or "?"),
                   score=h.score) for h in r.hits]
     return Answer(text, hits=r.hits, items=items)
+
+
+def _same_stage(r: Retrieval) -> str:
+    """How many of an epoch search's matches share the searched epoch's stage ("" for a search
+    by words or one cut to stages)."""
+    if r.searched_stage is None or not r.hits:
+        return ""
+    stage, source = r.searched_stage
+    others = Counter(str(h.meta.get("stage") or "?") for h in r.hits if h.meta.get("stage") != stage)
+    alike = len(r.hits) - sum(others.values())
+    rest = (f"; the others are {', '.join(f'{st} {n}' for st, n in others.most_common())}, so they match "
+            f"it on what the model reads, not on the stage (ask *epochs like this in {stage}* for that stage alone)"
+            if others else "")
+    return f"\n\n**{alike} of {len(r.hits)}** are stage {stage}, as {r.what} is ({source_name(source)}){rest}."
 
 
 @render.register

@@ -1204,6 +1204,8 @@ class Retrieval:
     captions: list[tuple[str, float]] = field(default_factory=list)
     grounded: bool = False
     note: str = ""
+    searched_stage: tuple[str, str] | None = None
+    """An epoch search's (stage, where that stage comes from), which the matches are held against."""
 
 
 @dataclass(frozen=True)

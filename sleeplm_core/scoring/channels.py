@@ -33,6 +33,14 @@ EEG_PREFERENCE: tuple[str, ...] = (
 )
 """EEG label keys (``sleeplm_core.io.aliases.label_key``), most preferred first."""
 
+CENTRAL_EEG_KEYS: tuple[str, ...] = EEG_PREFERENCE[:5]
+"""The central derivations, where spindles are largest and YASA's detectors were validated."""
+
+
+def is_central_eeg(label: str) -> bool:
+    """Whether ``label`` is a central EEG derivation ("C3-M2", "EEG C4-A1"; not "EEG Fpz-Cz")."""
+    return any(k in CENTRAL_EEG_KEYS for k in label_keys(label))
+
 
 @dataclass(frozen=True)
 class Usability:
