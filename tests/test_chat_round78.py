@@ -7,6 +7,7 @@ import re
 import pytest
 
 from app.chat.render import render
+from app.chat.report_edit import report_edit
 from app.chat.results import Retrieval
 from chat_dialogues import last_answer, stage_epochs
 from sleeplm_core.index.search import Hit
@@ -63,3 +64,95 @@ def test_matches_of_another_stage_are_counted_and_named(demo) -> None:
     text = render(Retrieval("epoch 5", hits, searched_stage=("N2", "scored")), night).text
     assert "**2 of 5** are stage N2, as epoch 5 is (human-scored); the others are N1 2, W 1" in text
     assert "*epochs like this in N2*" in text
+
+
+@pytest.fixture(scope="module")
+def central_night(demo, tmp_path_factory: pytest.TempPathFactory):
+    """A 3-h night whose events are half central apneas, read without its scoring (the machine
+    scores it) and with it."""
+    from app.night import embed_night, read_night
+    from sleeplm_core.io.edf_write import write_edf
+    from sleeplm_core.io.synth import SynthConfig, synth_night
+
+    rec = synth_night(SynthConfig(hours=3.0, ahi=30.0, age=60.0, seed=207, frac_central=0.5, frac_hypopnea=0.45))
+    folder = tmp_path_factory.mktemp("central")
+    edf = write_edf(rec, folder / "central.edf", hypnogram_path=folder / "central_scoring.edf")
+    nights = read_night(edf, "central-unscored"), read_night(edf, "central", hypnogram=folder / "central_scoring.edf")
+    for night in nights:
+        embed_night(night, demo[1])
+    return tuple((night, demo[1]) for night in nights)
+
+
+def test_a_machine_central_share_near_half_says_the_truth_could_lie_either_side(central_night) -> None:
+    """Seed 13041, unscored: the machine's 49 % central share was "not more than the half the ICSD-3
+    asks for", against a true 60 %; on seeds 201-206 it read 4-11 points under the truth."""
+    unscored, scored = central_night
+    question = "does it meet the criteria for central sleep apnea?"
+    machine = last_answer(unscored, question)
+    share = int(re.search(r"central share: \*\*(\d+) %", machine)[1])
+    assert ("could lie on either side" in machine) is (38 <= share <= 55)
+    assert 38 <= share <= 55, "the night no longer tests the caveat: pick a seed whose machine share is near half"
+    assert "could lie on either side" not in last_answer(scored, question)
+
+
+def _report_turns(demo, *edits: str) -> list[str]:
+    """The answers to "write a report" and then to each edit, in one session."""
+    from app.session import Session
+
+    night, engine = demo
+    session = Session(night)
+    return [session.ask(q, engine).text for q in ("write a report", *edits)]
+
+
+@pytest.mark.parametrize("text, kind, part", [
+    ("make it shorter", "shorter", ""), ("can you make it shorter?", "shorter", ""), ("too long", "shorter", ""),
+    ("just the key points", "shorter", ""), ("in plain language", "plain", ""), ("rewrite it for the patient", "plain", ""),
+    ("just the breathing part", "only", "breathing"), ("show me the arousals section", "only", "arousals"),
+    ("remove the oxygen part", "drop", "oxygen"), ("without the leg movements", "drop", "leg movements"),
+    ("no heart stuff please", "drop", "heart"), ("remove the dreams part", "drop", "dreams"),
+])
+def test_edits_of_a_report_are_read(text: str, kind: str, part: str) -> None:
+    assert report_edit(text) == (kind, part)
+
+
+@pytest.mark.parametrize("text", ["show me the apneas", "only in REM", "what is the AHI?", "explain REM in plain words"])
+def test_questions_of_their_own_are_no_report_edit(text: str) -> None:
+    assert report_edit(text) is None
+
+
+def test_a_shorter_report_keeps_its_figures_and_drops_the_rest(demo) -> None:
+    """Probe N: "make it shorter" after a report fell back."""
+    whole, short = _report_turns(demo, "make it shorter")
+    assert short.startswith("## Sleep study report: synthetic_night (shorter)") and len(short) < 0.75 * len(whole)
+    assert re.findall(r"^### .+$", short, re.M) == re.findall(r"^### .+$", whole, re.M)
+    within = re.search(r"^- within the typical range: (.+)$", short, re.M)[1].split(", ")
+    assert within and all(re.search(rf"^- {re.escape(name)}: .*— within the typical", whole, re.M) for name in within)
+    figures = set(re.findall(r"\*\*[^*]+\*\*", short))
+    assert figures and figures <= set(re.findall(r"\*\*[^*]+\*\*", whole))
+
+
+def test_a_report_cut_to_one_part_or_without_one(demo) -> None:
+    _, breathing, no_oxygen, no_heart = _report_turns(demo, "just the breathing part", "remove the oxygen part",
+                                                      "drop the heart section")
+    assert re.findall(r"^### (.+)$", breathing, re.M) == ["Breathing", "Breathing by position", "Breathing by stage"]
+    assert not re.search(r"spo2|desaturation|\bODI\b", no_oxygen, re.I) and "### Heart" in no_oxygen
+    numbers = [int(n) for n in re.findall(r"^(\d+)\. ", no_oxygen, re.M)]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert "### Heart" not in no_heart and "### Breathing" in no_heart
+
+
+def test_a_report_in_plain_words_explains_each_part_before_its_figures(demo) -> None:
+    _, plain = _report_turns(demo, "in plain language")
+    sections = plain.split("\n### ")[1:]
+    assert sections and all("\n*In plain words:* " in s for s in sections)
+    assert "**19.9/h**" in plain
+
+
+def test_an_edit_after_another_question_is_not_read_as_one_of_the_report(demo) -> None:
+    _, _, edit = _report_turns(demo, "how many apneas?", "make it shorter")
+    assert "Sleep study report" not in edit
+
+
+def test_a_part_the_report_lacks_is_named_with_the_parts_it_has(demo) -> None:
+    _, edit = _report_turns(demo, "remove the dreams part")
+    assert edit.startswith("The report has no part on “dreams”") and "Leg movements" in edit

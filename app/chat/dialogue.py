@@ -226,6 +226,13 @@ class Dialogue:
     hours_picked: list[str] = field(default_factory=list)
     """The clock hour each answer by the clock hour picked ("05:00–06:00" for the worst), in
     turn, for "compare them" after the worst and the best hour."""
+    report: tuple[Query | None, list] | None = None
+    """The last report's sections with their answers ((Section, Answer) pairs), beside the query
+    shown when it was written: "make it shorter" edits it while nothing else has been shown."""
+
+    def report_shown(self) -> list | None:
+        """The last report's (Section, Answer) pairs when it is the last thing shown, else None."""
+        return self.report[1] if self.report is not None and self.report[0] is self.shown else None
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""

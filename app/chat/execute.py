@@ -2461,6 +2461,13 @@ _NEAR_CUT_PER_H = 1.5
 ICSD-3's cut."""
 
 
+_SHARE_READS_LOW = 12.0
+_SHARE_READS_HIGH = 5.0
+"""Points under and over half within which a machine-scored central share is said to be near the
+ICSD-3's "more than half": on seeds 201-206 and 13041 (stop 78) the machine's share read 4-11
+points under the truth (it misses some centrals and types more events as hypopneas)."""
+
+
 def _central_facts(night: LoadedNight) -> dict[str, str]:
     """What the ICSD-3's polysomnographic criteria for central sleep apnea read: the central
     apnea index and the centrals' share of the apneas and hypopneas in sleep."""
@@ -2478,12 +2485,16 @@ def _central_facts(night: LoadedNight) -> dict[str, str]:
         # machine-scored against a true 5.1/h)
         near = (", close enough to it that the machine-scored events, unchecked on this night, could put "
                 "the true index on either side")
+    half = ""
+    if not night.recording.events and -_SHARE_READS_LOW <= share - 50 <= _SHARE_READS_HIGH:
+        half = ("; close enough to half that the true share could lie on either side: on seven synthetic "
+                "nights the machine-scored share read 4-11 points under the truth")
     return {"central apnea index": (f"{central:.1f}/h of sleep ({n_central} in {minutes:.0f} min asleep); "
                                     f"{'at or above' if central >= norms.CENTRAL_APNEA_INDEX else 'below'} "
                                     f"the ICSD-3's {norms.CENTRAL_APNEA_INDEX:g}/h{near}"),
             "central share": (f"{share:.0f} % of the {n_all} apneas and hypopneas in sleep; "
                               f"{'more' if share > 50 else 'not more'} than the half the ICSD-3 asks for "
-                              f"(hypopneas are not typed here, so they count as not central)")}
+                              f"(hypopneas are not typed here, so they count as not central){half}")}
 
 
 def _medical(plan: Plan, night: LoadedNight) -> Message:

@@ -16,6 +16,7 @@ from app.chat.phenomena import phenomenon
 from app.chat.query import INDEX_STATS, Intent, Query, Ref
 from app.chat.render import Answer, render
 from app.chat.report import SECTIONS, compose, is_report
+from app.chat.report_edit import edited, report_edit
 from app.chat.results import Message, StageEvidence
 from app.chat.stagers import human_holds_none, human_silence, model_stages_caveat, other_stage_lead
 from app.chat.understand import (QUIZ_SCORE_RE, around_the_one, at_the_nadir, in_the_worst_hour, of_both_scorings, one_of_the_list,
@@ -99,6 +100,9 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         return render(Message("too_long"), night), None
     if (bare := without_remark(text)) != text:
         return ask(bare, dialogue, night, engine, current)   # "that's a lot, when was he awake?"
+    if (report := dialogue.report_shown()) is not None and (edit := report_edit(text)) is not None:
+        # "make it shorter", "just the breathing part" after a report: that report, edited
+        return edited(*edit, night.name, report), dialogue.last
     if _RECORDING_EDGE_RE.search(text) and dialogue.last is not None and dialogue.last.intent == Intent.RECORDING:
         # "when did it end?" after the recording's length: "it" is the recording
         return ask("how long did the recording last?", dialogue, night, engine, current)
@@ -152,6 +156,7 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         # "write a report": each section's question answered in turn, laid out as one report
         answers = [(section, ask(section.question, dialogue, night, engine, current)[0])
                    for section in SECTIONS]
+        dialogue.report = (dialogue.shown, answers)
         return compose(night.name, answers), dialogue.last
     if (two := compound(text)) is not None:
         # "what were the sleep latency and REM latency?": each question answered in turn

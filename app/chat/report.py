@@ -93,10 +93,12 @@ def warnings(answers: list[Answer]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def compose(name: str, answers: list[tuple[Section, Answer]]) -> Answer:
+def compose(name: str, answers: list[tuple[Section, Answer]], edit: str = "") -> Answer:
     """One reply from the sections' answers: a heading each, then the footer. The plots show
-    what the last section drew (what stands out), and its list is what follow-ups refer to."""
-    parts = [f"## Sleep study report: {name}", *warnings([answer for _, answer in answers])]
+    what the last section drew (what stands out), and its list is what follow-ups refer to;
+    ``edit`` says how the report was edited ("shorter"), in its title."""
+    title = f"## Sleep study report: {name}" + (f" ({edit})" if edit else "")
+    parts = [title, *warnings([answer for _, answer in answers])]
     parts += [f"### {section.heading}\n{section_text(section, answer.text)}" for section, answer in answers]
     parts.append(f"*{FOOTER}*")
     last = answers[-1][1]
