@@ -156,3 +156,14 @@ def test_an_edit_after_another_question_is_not_read_as_one_of_the_report(demo) -
 def test_a_part_the_report_lacks_is_named_with_the_parts_it_has(demo) -> None:
     _, edit = _report_turns(demo, "remove the dreams part")
     assert edit.startswith("The report has no part on “dreams”") and "Leg movements" in edit
+
+
+@pytest.mark.parametrize("first, which", [("how low did the sat go", "lowest"), ("lowest heart rate?", "lowest"),
+                                          ("highest heart rate?", "highest")])
+def test_the_worst_of_a_signals_dips_is_its_extreme(demo, first: str, which: str) -> None:
+    """Probe O: "show me the worst one" after the lowest saturations went to the least extreme of the
+    five dips listed (87.3 % at 23:21:30 for a nadir of 83.7 % at 06:14:26)."""
+    listed = last_answer(demo, first)
+    at = re.search(rf"The {which} value falls at \*\*(\d\d:\d\d:\d\d)\*\*", listed)[1]
+    worst = last_answer(demo, first, "show me the worst one")
+    assert worst.startswith(f"The most extreme of 5 ({which} ") and f"at **{at}**" in worst.split("\n")[0]

@@ -3459,7 +3459,9 @@ def _strongest(items: list[Item]) -> int:
     highest over ">"), else the model's surest match, else the longest."""
     values = [i.value for i in items]
     if all(v is not None for v in values):
-        lowest = all(" < " in i.label for i in items)
+        # a signal's separate dips lead with "lowest SpO2" (probe O: "show me the worst one" after
+        # the lowest saturations took the highest of the five dips)
+        lowest = all(" < " in i.label for i in items) or items[0].label.startswith("lowest ")
         return values.index(min(values) if lowest else max(values))
     scores = [i.score for i in items]
     if all(v is not None for v in scores):
