@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from app.chat.render import render
 from app.chat.report_edit import report_edit
 from app.chat.results import Retrieval
 from chat_dialogues import last_answer, stage_epochs
+from app.chat.understand import understand
 from sleeplm_core.index.search import Hit
+from sleeplm_core.io.recording import EPOCH_SEC, STAGES
 from sleeplm_core.scoring.channels import is_central_eeg
 
 
@@ -167,3 +170,57 @@ def test_the_worst_of_a_signals_dips_is_its_extreme(demo, first: str, which: str
     at = re.search(rf"The {which} value falls at \*\*(\d\d:\d\d:\d\d)\*\*", listed)[1]
     worst = last_answer(demo, first, "show me the worst one")
     assert worst.startswith(f"The most extreme of 5 ({which} ") and f"at **{at}**" in worst.split("\n")[0]
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("between 11 pm and midnight what stages?", 23, 0), ("stages between 11 pm and 00:00", 23, 0),
+    ("AHI between 11 pm and 1", 23, 1), ("between 10 and 11 pm", 22, 23), ("from 1 pm to 3", 13, 15),
+])
+def test_the_end_of_a_clock_range_takes_no_meridiem_that_would_make_it_a_day_long(text: str, start: int, end: int) -> None:
+    """Probe O: "between 11 pm and midnight" ran to noon (00:00 read as 12 pm), so its stages were
+    the rest of the night's."""
+    t = understand(text).scope.time
+    assert (t.start, t.end) == (start * 3600.0, end * 3600.0)
+
+
+@pytest.mark.parametrize("text", ["between 11 pm and midnight what stages?", "sleep stages in the first 3 hours",
+                                  "what stages between 1 and 2 am?", "what stages during the last hour?",
+                                  "what stages did she have?"])
+def test_the_stages_of_a_span_are_its_hypnogram(text: str) -> None:
+    """They were one epoch's model stage, or N2's periods."""
+    assert understand(text).intent.value == "summary"
+
+
+def _stage_minutes(night, start: float, end: float) -> dict[str, float]:
+    stages = np.asarray(night.stages()[0])
+    starts = night.epochs.starts
+    inside = stages[(starts >= start) & (starts < end)]
+    return {s: float(np.sum(inside == STAGES.index(s))) * EPOCH_SEC / 60 for s in STAGES}
+
+
+def test_the_stages_between_11_pm_and_midnight_are_that_hours(demo) -> None:
+    night, _ = demo
+    start = night.epochs.starts[night.epoch_at(0.0)] + 30 * 60.0   # 23:00 on the demo (from 22:30)
+    minutes = _stage_minutes(night, start, start + 3600.0)
+    text = last_answer(demo, "between 11 pm and midnight what stages?")
+    assert f"N2 {minutes['N2']:.1f} min" in text and f"N3 {minutes['N3']:.1f} min" in text
+
+
+def test_a_classification_of_a_span_on_a_scored_night_leads_with_the_scoring(demo) -> None:
+    night, _ = demo
+    text = last_answer(demo, "classify the epochs between 1 and 2 am")
+    minutes = _stage_minutes(night, 2.5 * 3600.0, 3.5 * 3600.0)
+    top = max(minutes, key=minutes.get)
+    assert text.startswith("Between 1 and 2 am (120 epochs), the human-scored stages: ")
+    assert f"the most common is **{top}**" in text and "The model's zero-shot stage there:" in text
+
+
+def test_follow_ups_on_a_span_read_that_span(demo) -> None:
+    """Probe O: "how much N3 there?" after the first 3 hours, and "what stage dominated?" after an
+    hour, gave the whole night's."""
+    night, _ = demo
+    n3 = _stage_minutes(night, 0.0, 3 * 3600.0)["N3"]
+    assert f"**{n3:.1f} min** of N3 in the first 3 hours" in last_answer(demo, "sleep stages in the first 3 hours",
+                                                                        "how much N3 there?")
+    text = last_answer(demo, "between 3 and 4 am, how many apneas?", "what stage dominated?")
+    assert text.startswith("Between 3 and 4 am: most of the sleep was")

@@ -269,9 +269,11 @@ class Dialogue:
             query = replace(query, scope=replace(query.scope, time=replace(
                 t, end=t.start + 3600.0, text=f"the {t.text} hour")))
         if (query.scope.time is None and (_IN_THAT_SPAN_RE.search(query.text) or query.stat == "dominant"
-                                          and _THAT_NOUN_RE.search(query.text)) and self.shown is not None
+                                          and (_THAT_NOUN_RE.search(query.text) or len(query.text.split()) <= 4))
+                and self.shown is not None
                 and (span := self.shown.scope.time) is not None and (span := around(span) or span) and (
-                query.stat == "dominant" or (span.end is not None and span.kind == "clock" and query.ref != Ref.ITEM
+                query.stat == "dominant" or (span.end is not None and span.kind in ("clock", "elapsed", "from_end")
+                                             and query.ref != Ref.ITEM
                     and query.intent in (Intent.SUMMARY, Intent.LOCATE, Intent.MEASURE, Intent.BREAKDOWN,
                                          Intent.STAGE_AMOUNT)))):
             # "how many events between 4 and 5?", then "what stage was mostly there?" or "AHI

@@ -1385,14 +1385,22 @@ def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
     else:
         proba, labels = night.proba[idx], tuple(STAGES)
     i = int(idx[0])
-    counts, runs = None, []
+    counts, runs, staged = None, [], None
     if len(idx) > 1:
         winners = proba.argmax(1)
         counts = {lab: int(np.sum(winners == j)) for j, lab in enumerate(labels)}
         top = int(np.bincount(winners, minlength=len(labels)).argmax())
-        chosen = idx[winners == top]
+        chosen, label, by = idx[winners == top], labels[top], "model"
+        codes = stages[idx]
+        if not q.labels and source != "predicted" and (codes >= 0).any():
+            # "what stages between 11 pm and midnight?" on a staged night: that staging's epochs
+            # answer (probe O: the model's zero-shot counts were given instead), the model's after
+            found, n = np.unique(codes[codes >= 0], return_counts=True)
+            staged = {stage_name(int(c)): int(k) for c, k in sorted(zip(found, n), key=lambda cn: -cn[1])}
+            code = int(found[np.argmax(n)])
+            chosen, label, by = idx[codes == code], stage_name(code), source
         starts = night.epochs.starts
-        runs = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, labels[top], "model",
+        runs = [Item(float(starts[a]), float(starts[b]) + EPOCH_SEC, label, by,
                      stage_name(int(stages[a]))) for a, b in epoch_runs(chosen)][:DEFAULT_REGIONS * 2]
     scored = stage_name(int(stages[i])) if stages[i] >= 0 else None
     machine = night.machine_stages() if source == "scored" else None
@@ -1400,7 +1408,8 @@ def classify(plan: Plan, night: LoadedNight, engine: Engine) -> Classification:
               if machine is not None and machine[i] >= 0 else None)
     return Classification(tuple(labels), i, float(night.epochs.starts[i]), proba[0], counts, runs,
                           scored, source, bool(q.labels), plan.where.text,
-                          asked=q.scope.stages if q.note == "yes_no" and len(idx) == 1 else (), machine=beside)
+                          asked=q.scope.stages if q.note == "yes_no" and len(idx) == 1 else (), machine=beside,
+                          staged=staged)
 
 
 def _pair_test(rows: list, q: Query) -> PairTest | None:

@@ -2753,6 +2753,12 @@ def _(r: Classification, night: LoadedNight) -> Answer:
         top = max(r.counts, key=r.counts.get)
         text = (f"Epochs {r.where} classified {how}: {counts} epochs; the most common is "
                 f"**{top}** (its runs are highlighted).")
+        if r.staged:
+            staged = ", ".join(f"**{k}** {v * EPOCH_SEC / 60:g} min" for k, v in r.staged.items())
+            text = (f"{r.where[:1].upper()}{r.where[1:]} ({sum(r.staged.values())} epochs), the "
+                    f"{source_name(r.source)} stages: {staged}; the most common is **{next(iter(r.staged))}** "
+                    f"(its runs are highlighted).{stage_caveat(night, r.source)}\n\nThe model's zero-shot stage "
+                    f"there: {counts} epochs (most common {top}).")
         return _answer(night, text, r.runs)
     text = (f"Epoch {r.epoch} ({clock(night, t)}–{clock(night, t + 30.0)}), {how}: "
             f"**{r.labels[order[0]]}** ({probs}).")

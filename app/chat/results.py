@@ -735,6 +735,9 @@ class Classification:
     machine: tuple[str, str] | None = None
     """On a night a person scored: (stage, source) of the machine staging for the epoch, so that
     the three stagings stand side by side; None otherwise."""
+    staged: dict[str, int] | None = None
+    """Over a span of a night a person or a machine staged: epochs per stage of that staging, the
+    commonest first (``counts`` are then the model's); None otherwise."""
 
 
 @dataclass

@@ -168,7 +168,8 @@ class TimeSpan:
 
 def _clock_seconds(hour: str, minute: str | None, second: str | None, ampm: str | None) -> float:
     h = int(hour) % 24
-    if ampm:
+    # "between 11 pm and 00:00" ("midnight"): a 24-h clock takes no meridiem from the other end
+    if ampm and 1 <= int(hour) <= 12:
         h = h % 12 + (12 if ampm.lower().startswith("p") else 0)
     return h * 3600.0 + int(minute or 0) * 60.0 + int(second or 0)
 
@@ -178,6 +179,10 @@ def _parse_range(match: re.Match[str]) -> TimeSpan:
     # "between 1 and 2 am": the meridiem written once applies to both ends.
     start = _clock_seconds(g[0], g[1], g[2], g[3] or g[7])
     end = _clock_seconds(g[4], g[5], g[6], g[7] or g[3])
+    if g[3] and not g[7]:
+        # "between 11 pm and 1": 1 am, two hours on, not 1 pm fourteen hours on
+        bare = _clock_seconds(g[4], g[5], g[6], None)
+        end = min(end, bare, key=lambda e: (e - start) % 86400.0)
     return TimeSpan("clock", start, end, match.group(0))
 
 

@@ -1097,10 +1097,16 @@ def _stage_ratio_sides(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | N
 
 # "what stage was she in ...", "which stages were there ...": over a span, the hypnogram there
 _WHICH_STAGES_RE = re.compile(r"^\W*(?:and\s+)?(?:what|which)\s+(?:sleep\s+)?stages?\s+(?:was|were|did|is|are)\s+"
-                              r"(?P<who>she|he|they|the patient|the person|there|present|seen|reached)\b", I)
+                              r"(?P<who>she|he|they|the patient|the person|there|present|seen|reached)\b"
+                              # "sleep stages in the first 3 hours", "what stages between 1 and 2 am?",
+                              # "between 11 pm and midnight what stages?" (probe O: one epoch's
+                              # model stage, or N2's periods)
+                              r"|^\W*(?:and\s+)?(?:(?:what|which)\s+)?(?:the\s+)?(?:sleep\s+)?stages\s+(?=(?:in|during|over"
+                              r"|between|from|for|across)\b)"
+                              r"|\b(?:what|which)\s+(?:sleep\s+)?stages(?:\s+(?:was|were)\s+(?:she|he|they)(?:\s+in)?)?\W*$", I)
 _STAGES_THROUGH_RE = re.compile(r"^\W*(?:and\s+)?(?:what|which)\s+(?:sleep\s+)?stages?\s+(?:did|does|do)\s+(?:she|he|they"
-                                r"|the patient|the person|the sleeper|i|we)\s+(?:go|pass|cycle|move|get)\s+(?:through|into)"
-                                r"\b", I)
+                                r"|the patient|the person|the sleeper|i|we)\s+(?:(?:go|pass|cycle|move|get)\s+(?:through|into)"
+                                r"|have|reach|spend time in)\b", I)
 """The stages a night went through ("what stages did she go through?"): its hypnogram's summary."""
 _THAT_PART_RE = re.compile(r"\b(?:in|during|over|across) (?:that|this|the same) (?:hour|period|stretch|span"
                            r"|window|part|time)\b", I)
@@ -1821,7 +1827,7 @@ def _rule_intent(text: str, time: TimeSpan | None, phen: Phenomenon | None,
         return Intent.SUMMARY   # "what stage was the patient in most of the time?"
     if (m := _WHICH_STAGES_RE.search(text)) and not stages and phen is None and (
             time is not None and time.kind != "current" and time.end is not None or _THAT_PART_RE.search(text)
-            or time is None and m["who"].lower() in ("there", "present", "seen", "reached")) or (
+            or time is None and (m["who"] or "").lower() in ("there", "present", "seen", "reached")) or (
             _STAGES_THROUGH_RE.search(text) and not stages and phen is None):
         # "what stages was she in between 0 and 1?": the hypnogram over that span, not the
         # model's classification of its epochs; "what stages were there?": over the night
