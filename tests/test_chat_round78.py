@@ -224,3 +224,27 @@ def test_follow_ups_on_a_span_read_that_span(demo) -> None:
                                                                         "how much N3 there?")
     text = last_answer(demo, "between 3 and 4 am, how many apneas?", "what stage dominated?")
     assert text.startswith("Between 3 and 4 am: most of the sleep was")
+
+
+def _count(text: str) -> int:
+    return int(re.search(r"have \*\*(\d+)\*\* hypopnea events", text)[1])
+
+
+def test_hypopneas_tied_to_both_a_desaturation_and_an_arousal(demo) -> None:
+    """Probe O: "and an arousal too?" after the hypopneas with a desaturation gave those with an
+    arousal (58 for a true 33 with both); the one-question form read only the desaturation."""
+    desat = _count(last_answer(demo, "how many hypopneas had a desat?"))
+    desat_only = _count(last_answer(demo, "how many hypopneas had a desaturation but no arousal?"))
+    both = _count(last_answer(demo, "how many hypopneas had a desat?", "and an arousal too?"))
+    assert 0 < both < desat and both + desat_only == desat
+    assert _count(last_answer(demo, "how many hypopneas had both a desaturation and an arousal?")) == both
+    assert _count(last_answer(demo, "hypopneas with an arousal and a desaturation")) == both
+    assert _count(last_answer(demo, "how many hypopneas had a desat?", "how many had an arousal as well?")) == both
+
+
+def test_another_tie_after_a_tie_with_an_exclusion_sets_both_aside(demo) -> None:
+    """Probe O: "arousal only", then "and with a 3% desat?" gave 0 hypopneas "with an oxygen
+    desaturation and without an oxygen desaturation"."""
+    text = last_answer(demo, "the hypopneas - how many were scored on arousal only?", "and with a 3% desat?")
+    assert "without" not in text.split("(mean")[0]
+    assert _count(text) == _count(last_answer(demo, "how many hypopneas had a desat?"))

@@ -171,8 +171,10 @@ def compound(text: str) -> tuple[str, str] | None:
         return tail
     if len(joints) == 1 and (pair := _two_splits(text, joints[0])) is not None:
         return pair
-    if whole.intent in _PAIRING or whole.more_stats or whole.contrast or whole.groups or whole.lacking:
-        return None   # "hypopneas with no arousal and no desaturation": both ties at once
+    if whole.intent in _PAIRING or whole.more_stats or whole.contrast or whole.groups or whole.lacking or whole.also:
+        # "hypopneas with no arousal and no desaturation", "... both a desaturation and an
+        # arousal": both ties at once
+        return None
     if whole.intent in _PER_STAGE and (listed := listed_stages(text)) is not None:
         # "how much N1, N2 and REM?": each stage's amount in turn
         start, end, words = listed

@@ -750,9 +750,17 @@ class Dialogue:
                 base = replace(base, scope=Scope(), note="")
             if query.together and not (base.intent == Intent.LOCATE and base.phenomenon):
                 raise NothingToReferTo("empty_list")
+            together, ties = query.together or base.together, {}
+            if query.together and base.together and query.together != base.together:
+                # "arousal only", then "and with a 3% desat?": those with one, the earlier tie
+                # and its exclusion set aside (probe O: with and without a desaturation, 0);
+                # "and an arousal too?": both ties
+                both = _TOO_RE.search(query.text) and not base.apart
+                together = base.together if both else query.together
+                ties = dict(also=query.together) if both else dict(lacking=None, also=None)
             return replace(self._listed(query, base), text=query.text, how_many=True,
-                           per=query.per or base.per, together=query.together or base.together,
-                           apart=query.apart if query.together else base.apart)
+                           per=query.per or base.per, together=together,
+                           apart=query.apart if query.together and together == query.together else base.apart, **ties)
         if query.ref == Ref.COMPARE_WITH:
             return self._compare_with(query)
         if query.ref == Ref.EXAMPLE:
@@ -771,8 +779,12 @@ class Dialogue:
         if (last.together and query.phenomenon and query.phenomenon not in (last.phenomenon, last.together)
                 and _OTHER_PARTNER_RE.search(query.text)):
             # "the average desaturation after an apnea?", then "and after a hypopnea?": the same
-            # events, tied to the other kind
-            return replace(last, text=query.text, together=query.phenomenon, ref=Ref.NONE)
+            # events, tied to the other kind; "and an arousal too?": tied to both (probe O: the
+            # first tie was dropped); a tie left out before ("arousal only") is asked of no more
+            if _TOO_RE.search(query.text) and not last.apart:
+                return replace(last, text=query.text, also=query.phenomenon, ref=Ref.NONE)
+            return replace(last, text=query.text, together=query.phenomenon, ref=Ref.NONE, lacking=None, also=None,
+                           tie_depth=query.tie_depth)
         if (query.ref == Ref.REPEAT and last.intent in _SPLITS and last.measure and not (query.phenomenon or query.signal)
                 and (named := query.target or query.modality) and names_measure(named)):
             # "compare this epoch with N2", then "what about the eyes?": the eyes, on the same sides
@@ -3081,6 +3093,8 @@ _PARTNER_NAMED_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?P<how>afte
 _OTHER_PARTNER_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:after|with|following|before|preceded by"
                                r"|tied to|an?)\b", re.I)
 """A follow-up naming another partner kind for tied events ("and after a hypopnea?")."""
+_TOO_RE = re.compile(r"\b(?:too|as well|also|both)\b", re.I)
+"""A follow-up that adds a tie to the one already asked ("and an arousal too?")."""
 _WHY_APNEA_RE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:why (?:is|was)|what makes|how (?:do|did|can) (?:you|we"
                            r"|i) (?:know|tell)) (?:that|it|this)(?: one)?(?:'s| is| was)? (?:scored as |counted as"
                            r" |called )?an? (?:\w+ )?(?:apn\w*|hypopn\w*)\W*$", re.I)

@@ -536,10 +536,12 @@ def tied_items(night: LoadedNight, items: list[Item], phen: Phenomenon, q: Query
     desaturation"), and the rule in words; a night whose scoring holds no such event,
     because it could not be scored, is refused."""
     found = _tied(night, items, phen, q.together, q.apart, q.tie_lead, q.tie_depth)
-    if q.lacking is None or isinstance(found, Message):
-        return found
-    second = _tied(night, found[0], phen, q.lacking, True, None)
-    return second if isinstance(second, Message) else (second[0], f"{found[1]} and {second[1]}")
+    for key, apart in ((q.lacking, True), (q.also, False)):
+        if key is None or isinstance(found, Message):
+            continue
+        second = _tied(night, found[0], phen, key, apart, None)
+        found = second if isinstance(second, Message) else (second[0], f"{found[1]} and {second[1]}")
+    return found
 
 
 def _tied(night: LoadedNight, items: list[Item], phen: Phenomenon, key: str, apart: bool, order: bool | None,

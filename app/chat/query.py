@@ -187,6 +187,8 @@ class Query:
             desaturation").
         lacking: key of a phenomenon the tied events must also not be tied to ("hypopneas
             with an arousal but no desaturation": "desaturation"), None for none.
+        also: key of a phenomenon the tied events must be tied to as well ("hypopneas with a
+            desaturation and an arousal": "arousal"), None for none.
         tie_lead: the order the question puts a tie in: True when the asked events come first
             ("apneas followed by an arousal"), False when they come after ("spindles that
             followed a K-complex"), None when it names none.
@@ -230,6 +232,7 @@ class Query:
     together: str | None = None
     apart: bool = False
     lacking: str | None = None
+    also: str | None = None
     tie_lead: bool | None = None
     tie_depth: float | None = None
     against: str | None = None

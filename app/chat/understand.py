@@ -3284,11 +3284,12 @@ def _understand(text: str) -> Query:
     for pattern, _ in _STAGE_TERM_RE:
         phen_text = pattern.sub(" ", phen_text) if object_stages else phen_text
     phen = find_phenomenon(phen_text)
-    together, apart, lacking, tie_lead = None, False, None, None
+    together, apart, lacking, tie_lead, also = None, False, None, None, None
     together_words = None
     if tie := _tie(phen_text):
         phen, together, apart, lacking = tie
         tie_lead = _tie_lead(phen_text)
+        also = _also_tied(phen_text, phen.key, together) if not apart and lacking is None else None
     elif (_AROUSAL_CAUSE_RE.search(phen_text) and re.search(r"\barousals?\b", phen_text, I)
             and not (phen is not None and phen.key == "rera")) or listed_cause(phen_text):
         # "arousals associated with apneas", "arousals after apneas": the arousals
@@ -3381,7 +3382,8 @@ def _understand(text: str) -> Query:
                   _SUPERLATIVE_RE.search(text) else _rank(rest),
                   _count(rest), bool(_HOW_MANY_RE.search(text)), labels, _modality(text),
                   semantic=seen, by_rule=by_rule, min_depth=min_depth,
-                  per=per, share=share, together=together, apart=apart, lacking=lacking, tie_lead=tie_lead, tie_depth=tie_depth,
+                  per=per, share=share, together=together, apart=apart, lacking=lacking, also=also, tie_lead=tie_lead,
+                  tie_depth=tie_depth,
                   max_duration=_max_duration(text) if phen is not None and phen.event_types
                   else None)
     if intent == Intent.THRESHOLD and (by := _threshold_split(text, phen)):
@@ -3521,6 +3523,24 @@ def _tie(text: str) -> tuple[Phenomenon, str, bool, str | None] | None:
     keep_out = lacking.key if lacking is not None and lacking.event_types and lacking.key not in (
         head.key, tail.key) else None
     return head, tail.key, m.group(1) is not None, keep_out
+
+
+_AND_ALSO_RE = re.compile(r"\b(?:with|had|by|both)\s+(?:an?\s+)?(?P<one>[\w -]+?)\s+(?:and|plus|as well as)\s+(?:also\s+)?"
+                          r"(?:with\s+|had\s+|by\s+)?(?:an?\s+)?(?P<other>(?!how\b|what\b|when\b|where\b)[\w -]+?)"
+                          r"(?:\s+(?:too|as well|both))?\W*$", I)
+
+
+def _also_tied(text: str, asked: str, together: str) -> str | None:
+    """A second kind the events must be tied to as well ("hypopneas with a desaturation and an
+    arousal": "arousal"), None when the question names none."""
+    m = _AND_ALSO_RE.search(text)
+    if m is None:
+        return None
+    named = [find_phenomenon(m[g]) for g in ("one", "other")]
+    keys = [p.key for p in named if p is not None and p.event_types and p.key != asked]
+    if len(keys) != 2 or together not in keys or keys[0] == keys[1]:
+        return None
+    return keys[1] if keys[0] == together else keys[0]
 
 
 # "was there more deep sleep early in the night?": the two halves side by side.
