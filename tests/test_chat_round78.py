@@ -260,3 +260,20 @@ def test_spindles_by_half_are_counted_per_minute_of_n2(demo, question: str) -> N
         r"in N2 in the first half \((\d+) in (\d+) min of sleep\)", text)
     alone = last_answer(demo, "spindle density in N2 in the first half")
     assert first and re.search(rf"^\*\*[\d.]+ per minute\*\* of sleep in N2 in the first half: {first[1]} ", alone)
+
+
+@pytest.mark.parametrize("text, plain", [("write a report for the pediatrician", False),
+                                         ("write a report for the parents", True),
+                                         ("summarize the night for the parents", True)])
+def test_a_report_for_a_named_reader(demo, text: str, plain: bool) -> None:
+    """Probe O: "write a report for the pediatrician" gave the one-paragraph summary."""
+    answer = last_answer(demo, text)
+    assert answer.startswith("## Sleep study report: synthetic_night") and ("*In plain words:*" in answer) is plain
+
+
+@pytest.mark.parametrize("text", ["compare first half of the night to the second half",
+                                  "compare the first half to the second half"])
+def test_compare_one_half_to_the_other(text: str) -> None:
+    """Probe O: "... to the second half" fell back where "... with the second half" worked."""
+    groups = understand(text).groups
+    assert groups and [(g.time.start, g.time.end) for g in groups] == [(0.0, 0.5), (0.5, 1.0)]

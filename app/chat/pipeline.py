@@ -15,7 +15,7 @@ from app.chat.aspects import Aspect
 from app.chat.phenomena import phenomenon
 from app.chat.query import INDEX_STATS, Intent, Query, Ref
 from app.chat.render import Answer, render
-from app.chat.report import SECTIONS, compose, is_report
+from app.chat.report import SECTIONS, compose, for_lay_readers, is_report
 from app.chat.report_edit import edited, report_edit
 from app.chat.results import Message, StageEvidence
 from app.chat.stagers import human_holds_none, human_silence, model_stages_caveat, other_stage_lead
@@ -157,6 +157,9 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         answers = [(section, ask(section.question, dialogue, night, engine, current)[0])
                    for section in SECTIONS]
         dialogue.report = (dialogue.shown, answers)
+        if for_lay_readers(text):
+            # "write a report for the parents": in plain words from the start
+            return edited("plain", "", night.name, answers), dialogue.last
         return compose(night.name, answers), dialogue.last
     if (two := compound(text)) is not None:
         # "what were the sleep latency and REM latency?": each question answered in turn

@@ -15,6 +15,9 @@ from app.chat.render import Answer
 
 # "write a report", "give me the full sleep report", "write it up", "what should I tell the
 # doctor?": the whole study; "report the AHI" names a figure of its own and is not one.
+_READER = (r"(?:doctor|physician|clinician|gp|consultant|sleep physician|p(?:a)?ediatrician|cardiologist|pulmonologist"
+           r"|neurologist|ent|dentist|referrer|parents?|family|patient)")
+"""Who a report is written for ("for the referring doctor", "for the parents")."""
 REPORT_RE = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|now|and|please),?\s+)*(?:(?:can|could|would) you\s+)?(?:please\s+)?"
     r"(?:(?:write|give|show|generate|make|create|produce|draft|prepare|print|compile|put together|do)"
@@ -22,10 +25,10 @@ REPORT_RE = re.compile(
     r"|overall|whole)\s+)?(?:(?:sleep|study|psg|polysomnography|hsat|hst|home sleep (?:apnea )?test(?:ing)?"
     r"|night'?s?)\s+)?(?:summary\s+)?(?:report|interpretation|write-?up)"
     r"(?:\s+(?:of|for|on|about)\s+(?:the|this)\s+(?:night|study|recording|patient|psg|hsat|home test))?"
-    r"(?:\s+for\s+(?:the|my|a)\s+(?:referring\s+)?(?:doctor|physician|clinician|gp|consultant|sleep physician))?"
+    rf"(?:\s+for\s+(?:the|my|a)\s+(?:referring\s+)?{_READER})?"
     r"(?:,?\s*please)?\W*$"
     r"|^\W*(?:please\s+)?(?:summari[sz]e|sum up|write up)(?:\s+(?:the|this)\s+(?:night|study|recording))?\s+for\s+"
-    r"(?:the|my|a)\s+(?:referring\s+)?(?:doctor|physician|clinician|gp|consultant|sleep physician)\W*$"
+    rf"(?:the|my|a)\s+(?:referring\s+)?{_READER}\W*$"
     r"|^\W*(?:(?:can|could) you\s+)?write (?:it|this|the (?:night|study)) up(?:,?\s*please)?\W*$"
     r"|^\W*what (?:should|do|can|would) (?:i|we) (?:tell|say to|report to|pass on to|give) (?:the|my|her|his"
     r"|their|a) (?:doctor|physician|clinician|gp|sleep (?:doctor|physician|specialist)|referring"
@@ -71,6 +74,14 @@ _HINT_RE = re.compile(r"^For more, ask\b.*$", re.M)
 def is_report(text: str) -> bool:
     """Whether a message asks for the whole study's report."""
     return bool(REPORT_RE.search(text))
+
+
+_LAY_READER_RE = re.compile(r"\bfor\s+(?:the|my|a|her|his|their)\s+(?:parents?|family|patient)\b", re.I)
+
+
+def for_lay_readers(text: str) -> bool:
+    """Whether a report is asked for readers who are not clinicians ("for the parents")."""
+    return bool(_LAY_READER_RE.search(text))
 
 
 def section_text(section: Section, text: str) -> str:

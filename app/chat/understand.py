@@ -1746,6 +1746,9 @@ def _compare_groups(text: str) -> tuple[tuple[Scope, Scope], str] | None:
         # "between N2 and N3": the "and" separates the two sides, not a clock range.
         body = re.sub(r"\bbetween\b", " in ", body, flags=I)
         parts = _COMPARE_WEAK_RE.split(body, maxsplit=1)
+    if len(parts) != 2 and re.match(r"\s*(?:please\s+)?(?:compare|contrast)\b", text, I):
+        # "compare the first half of the night to the second half" (not a clock's "1 to 2")
+        parts = re.split(r"(?<![\d.])\s+to\s+(?!\d)", body, maxsplit=1, flags=I)
     if len(parts) != 2:
         return None
     left, right = parts
