@@ -277,3 +277,19 @@ def test_compare_one_half_to_the_other(text: str) -> None:
     """Probe O: "... to the second half" fell back where "... with the second half" worked."""
     groups = understand(text).groups
     assert groups and [(g.time.start, g.time.end) for g in groups] == [(0.0, 0.5), (0.5, 1.0)]
+
+
+def test_a_rem_ahi_on_little_rem_says_how_few_events_it_rests_on(demo) -> None:
+    """Probe O: a REM AHI of 40.0/h from 12 events in 18 min of REM, with no word of it."""
+    text = last_answer(demo, "AHI in REM vs NREM in the first 3 hours")
+    m = re.search(r"\*\*Only ([\d.]+) min of REM\*\*: the REM AHI rests on (\d+) events? \(95 % interval "
+                  r"([\d.]+)-([\d.]+)/h\)", text)
+    row = re.search(r"^\| REM \| ([\d.]+) \| (\d+) \| ([\d.]+) \|", text, re.M)
+    assert m and row and m[1] == row[1] and m[2] == row[2] and float(m[3]) < float(row[3]) < float(m[4])
+    assert "Only" not in last_answer(demo, "AHI in REM vs NREM")   # 81.5 min of REM
+
+
+@pytest.mark.parametrize("text", ["is that enough REM to trust the REM AHI?", "is the REM AHI reliable with so little REM?"])
+def test_whether_the_rem_ahi_can_be_trusted_is_the_ahi_by_stage(text: str) -> None:
+    query = understand(text)
+    assert query.intent.value == "breakdown" and query.by == "stage"

@@ -37,6 +37,11 @@ def without_remark(text: str) -> str:
 
 # (pattern, what it reads as), tried in order on the whole question
 _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "is that enough REM to trust the REM AHI?", "is the REM AHI reliable with so little REM?"
+    (re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was)\s+(?:that|there|this)\s+enough\s+rem(?:\s+sleep)?\s+(?:to\s+"
+                r"(?:trust|rely\s+on|read|judge|believe)|for)\s+(?:the\s+|her\s+|his\s+)?rem\s+ahi\W*$"
+                r"|^\W*(?:and\s+|so\s+|but\s+)?(?:is|was)\s+(?:the\s+)?rem\s+ahi\s+(?:reliable|trustworthy|meaningful|valid)"
+                r"(?:\s+with\s+(?:so\s+)?(?:little|few\s+minutes\s+of)\s+rem)?\W*$", I), "AHI in REM vs NREM"),
     # "she wake up how many time in night?", "how many time she wake up?"
     (re.compile(rf"^\W*(?:{_WHO}\s+)?(?:wake|wakes|woke|waked)\s+up\s+how\s+many\s+times?\b[^?]*\W*$"
                 rf"|^\W*how\s+many\s+times?\s+(?:{_WHO}\s+)?(?:wake|wakes|woke|waked)(?:\s+up)?\b[^?]*\W*$", I),

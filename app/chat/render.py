@@ -41,7 +41,7 @@ from app.chat.evidence import SLOW_WAVE_SHARE
 from app.chat.stage_shortfall import NEAR_MISS_PCT
 from app.chat.index_track import MIN_HOURS as MIN_TRACK_HOURS, MIN_SLEEP_MIN as MIN_TRACK_SLEEP_MIN
 from app.chat.threshold_split import leading
-from app.chat.significance import rate_ratio_interval, rate_test
+from app.chat.significance import rate_interval, rate_ratio_interval, rate_test
 from app.chat.results import (LIBRARY_SOURCE, MOMENT_SEC, StudyAdequacy, RuleMargins, SignOff, BestLead, LeadComparison, PositionNadir, ScoringMethod, StageShortfall, AhiRobustness, ChannelNeeds, ModelFacts, Restaged, StagingChannel, IndexTrack, AwakeningCauses, WhyFactor, WindowWhy, ChannelNoiseRow, NoiseReport, EpochPair, StageStability, BandRatio, Breakdown, HypopneaRules,
                               EventFree, EventRank, AgreementRow, AgreementTrack, StagerAmounts, StagerRace,
                               SpO2Recoveries, BurdenResult, EventKinds, BreakdownRow, BusiestEpochs, CheyneStokes,
@@ -5034,6 +5034,22 @@ def _place(group: str) -> str:
     return group if _PLACE_RE.match(group) else f"in {group}"
 
 
+REM_RELATED_MIN_REM = 30.0
+"""Minutes of REM the REM-related apnea definition asks for (Mokhlesi & Punjabi 2012)."""
+
+
+def _little_rem(rem: BreakdownRow) -> str:
+    """Said of a REM AHI read on under :data:`REM_RELATED_MIN_REM` min of REM: how few events it
+    rests on, with its 95 % interval (probe O: 18 min of REM, a REM AHI of 40.0 from 12 events,
+    and no word of it)."""
+    if rem.events is None or not 0 < rem.sleep_min < REM_RELATED_MIN_REM:
+        return ""
+    low, high = rate_interval(rem.events, rem.sleep_min)
+    return (f" **Only {rem.sleep_min:.1f} min of REM**: the REM AHI rests on {rem.events} "
+            f"event{'s' * (rem.events != 1)} (95 % interval {low:.1f}-{high:.1f}/h), and the REM-related "
+            f"apnea definition asks for at least {REM_RELATED_MIN_REM:g} min of REM (Mokhlesi & Punjabi 2012).")
+
+
 def _side_place(group: str) -> str:
     """A group as one side of a comparison, said once: "on the back", "in REM"."""
     return _place(group).split(" (")[0]
@@ -5329,6 +5345,8 @@ def _breakdown_answer(r: Breakdown, night: LoadedNight) -> Answer:
                                     f"NREM AHI, Mokhlesi & Punjabi 2012).")
         if r.other_staging and _AHI_LIKE_RE.fullmatch(r.index):
             head = _on_model_stages(rem, nrem, r.other_staging, head)
+        if _AHI_LIKE_RE.fullmatch(r.index) and not minute:
+            head += _little_rem(rem)
         if rem.mean_sec is not None and nrem.mean_sec is not None:
             lengths = (f"Mean length: REM {seconds(rem.mean_sec)} against NREM "
                        f"{seconds(nrem.mean_sec)}.")

@@ -6,7 +6,7 @@ difference between two stages significant."""
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import binomtest, mannwhitneyu, ttest_ind
+from scipy.stats import binomtest, chi2, mannwhitneyu, ttest_ind
 
 from app.chat.results import BreakdownRow, PairTest, PeriodTest
 from sleeplm_core.scoring.intervals import runs
@@ -49,6 +49,17 @@ def rate_ratio_interval(events: tuple[int, int], minutes: tuple[float, float],
     def ratio(p: float) -> float:
         return p / (1 - p) * t2 / t1 if p < 1 else float("inf")
     return ratio(ci.low), ratio(ci.high)
+
+
+def rate_interval(events: int, minutes: float, level: float = 0.95) -> tuple[float, float] | None:
+    """The exact (Garwood) ``level`` interval of a Poisson rate, events per hour, from ``events``
+    over ``minutes``; None without time."""
+    if minutes <= 0:
+        return None
+    tail = (1 - level) / 2
+    low = chi2.ppf(tail, 2 * events) / 2 if events else 0.0
+    high = chi2.ppf(1 - tail, 2 * events + 2) / 2
+    return 60 * low / minutes, 60 * high / minutes
 
 
 MIN_LENGTHS = 3
