@@ -293,3 +293,44 @@ def test_a_rem_ahi_on_little_rem_says_how_few_events_it_rests_on(demo) -> None:
 def test_whether_the_rem_ahi_can_be_trusted_is_the_ahi_by_stage(text: str) -> None:
     query = understand(text)
     assert query.intent.value == "breakdown" and query.by == "stage"
+
+
+@pytest.fixture(scope="module")
+def child(demo, tmp_path_factory: pytest.TempPathFactory):
+    """A 10-year-old's two scored hours with obstructive events, the age only in the file's header."""
+    from app.night import embed_night, read_night
+    from sleeplm_core.io.edf_write import write_edf
+    from sleeplm_core.io.synth import SynthConfig, synth_night
+
+    rec = synth_night(SynthConfig(hours=2.0, seed=7801, age=10.0, ahi=8.0))
+    night = read_night(write_edf(rec, tmp_path_factory.mktemp("child") / "child.edf"), "child")
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
+def test_a_childs_severity_is_graded_by_the_obstructive_ahi(child, demo) -> None:
+    """Probe O: "what severity?" on a 10-year-old's night said only that the adult bands do not apply."""
+    from app.chat import norms
+
+    night, _ = child
+    stages = np.asarray(night.stages()[0])
+    asleep = [e for e in night.recording.events if e.type in ("obstructive_apnea", "mixed_apnea", "hypopnea")
+              and stages[night.epoch_at(e.onset)] > 0]
+    oahi = len(asleep) / (np.sum(stages > 0) * EPOCH_SEC / 3600)
+    text = last_answer(child, "what severity?")
+    m = re.search(r"- obstructive AHI: \*\*([\d.]+)/h of sleep \((\d+) obstructive and mixed apneas and hypopneas\): (.+)\*\*", text)
+    assert m and float(m[1]) == pytest.approx(oahi, abs=0.05) and int(m[2]) == len(asleep)
+    assert m[3] == norms.child_band(float(m[1]))
+    assert "obstructive AHI:" not in last_answer(demo, "what severity?")
+
+
+@pytest.mark.parametrize("oahi, band", [(0.5, "normal"), (1.0, "mild"), (4.9, "mild"), (5.0, "moderate"), (12.0, "severe")])
+def test_the_pediatric_bands(oahi: float, band: str) -> None:
+    from app.chat import norms
+
+    assert norms.child_band(oahi).startswith(band)
+
+
+def test_a_childs_heart_rate_against_the_adult_limits_says_they_are_an_adults(child, demo) -> None:
+    assert "These limits are an adult's: the file's header gives age 10" in last_answer(child, "is the heart rate normal?")
+    assert "These limits are an adult's" not in last_answer(demo, "is the heart rate normal?")

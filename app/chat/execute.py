@@ -2526,6 +2526,12 @@ def _medical(plan: Plan, night: LoadedNight) -> Message:
                         f"hypopneas)" if s.ahi is not None else f"not measurable: {gaps['AHI']}")
         if s.ahi is not None:
             facts["AHI band"] = norms.graded(s.ahi, night)
+        age = night.recording.patient.age
+        if age is not None and age < norms.ADULT_AGE and (oahi := _obstructive_ahi(night))[0] is not None:
+            # a child's breathing is graded by the obstructive AHI (probe O: "what severity?" on a
+            # 10-year-old's night said only that the adult bands do not apply)
+            facts["obstructive AHI"] = (f"{oahi[0]:.1f}/h of sleep ({oahi[1]} obstructive and mixed apneas and "
+                                        f"hypopneas): {norms.child_band(oahi[0])}")
     if breathing and s.odi is not None and stages_guessed(night, s.source):
         # beside the REI, per hour recorded too: per hour of the model's guessed sleep it was 36/h
         # next to an REI of 23/h on a home test, two denominators unsaid

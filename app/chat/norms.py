@@ -188,12 +188,24 @@ def ahi_band(ahi: float, age: float | None = None) -> str:
     if age is not None and age < ADULT_AGE:
         return (f"not graded on the adult scale (the file's header gives age {age:g}: the AASM's "
                 f"adult bands do not apply to children, whose breathing is judged by the "
-                f"obstructive AHI against {PEDIATRIC_OAHI:g}/h; ask *is this normal?*)")
+                f"obstructive AHI against {PEDIATRIC_OAHI:g}/h; ask *is this normal?* or *what severity?*)")
     band = next(words for limit, words in _AHI_BANDS if ahi < limit)
     # the whole scale, so that "what's a normal AHI?" is answered beside the night's band
     return (f"{band} on the AASM's adult scale (under 5/h normal, then mild, moderate and from 30/h "
             f"severe); a clinician grades severity with the symptoms, the oxygen and the scoring "
             f"rule used")
+
+
+_CHILD_BANDS = ((PEDIATRIC_OAHI, "normal (under 1/h)"), (5.0, "mild (1 to under 5/h)"),
+                (10.0, "moderate (5 to under 10/h)"), (float("inf"), "severe (10/h or more)"))
+
+
+def child_band(oahi: float) -> str:
+    """The band a child's obstructive AHI (events/h of sleep) falls in on the scale pediatric sleep
+    studies commonly use; the ICSD-3 sets only the 1/h from which it is abnormal."""
+    band = next(words for limit, words in _CHILD_BANDS if oahi < limit)
+    return (f"{band} on the pediatric scale in common use (under 1/h normal, then mild, from 5/h moderate "
+            f"and from 10/h severe); a clinician grades it with the symptoms, the tonsils and the oxygen")
 
 
 def band_name(index: float, night: LoadedNight) -> str:

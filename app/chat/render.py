@@ -2518,7 +2518,7 @@ def _against_limits(r: SystemOverview, night: LoadedNight) -> str:
                 f"below {BRADYCARDIA_BPM:g} bpm, sinus tachycardia above {TACHYCARDIA_BPM:g} bpm, "
                 f"each sustained), the heart rate ran **{hr.low:.0f}-{hr.high:.0f} bpm** over the "
                 f"night: {verdict}. Within the limits is not a rhythm check: the beat timing is "
-                f"below.")
+                f"below.{_child_heart(night)}")
     s = r.summary
     parts = []
     home = stages_guessed(night, s.source) and s.rei is not None
@@ -5032,6 +5032,17 @@ def _place(group: str) -> str:
     if group in _POSITION_PHRASES:
         return _POSITION_PHRASES[group]
     return group if _PLACE_RE.match(group) else f"in {group}"
+
+
+def _child_heart(night: LoadedNight) -> str:
+    """Said of the adult heart-rate limits on a child's night (probe O: a 10-year-old's heart
+    rate was read against them with no word that they are an adult's)."""
+    age = night.recording.patient.age
+    if age is None or age >= norms.ADULT_AGE:
+        return ""
+    return (f" These limits are an adult's: the file's header gives age {age:g}, and a child's heart "
+            f"runs faster, the more so the younger; no pediatric limit is applied here, so read the "
+            f"range against the child's age with a clinician.")
 
 
 REM_RELATED_MIN_REM = 30.0
