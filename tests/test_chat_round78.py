@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pytest
 
+from app.chat.plan import clock
 from app.chat.render import render
 from app.chat.report_edit import report_edit
 from app.chat.results import Retrieval
@@ -334,3 +335,34 @@ def test_the_pediatric_bands(oahi: float, band: str) -> None:
 def test_a_childs_heart_rate_against_the_adult_limits_says_they_are_an_adults(child, demo) -> None:
     assert "These limits are an adult's: the file's header gives age 10" in last_answer(child, "is the heart rate normal?")
     assert "These limits are an adult's" not in last_answer(demo, "is the heart rate normal?")
+
+
+def _position_at(night, seconds: float) -> str:
+    """The position channel's reading at ``seconds``, as the recording holds it."""
+    from sleeplm_core.io.position import POSITION_NAMES, decode_position
+
+    sig = night.recording.signals["Position"]
+    codes, _ = decode_position(np.asarray(sig.data[int(seconds * sig.sfreq):][:1], dtype=float))
+    return POSITION_NAMES[int(codes[0])]
+
+
+def test_the_position_during_one_ranked_event_and_then_at_the_nadir(demo) -> None:
+    """Probe O: "was the patient on her back during the longest apnea?" and "and at the nadir?"
+    gave the apnea-by-position table."""
+    from app.session import Session
+
+    night, engine = demo
+    session = Session(night)
+    first = session.ask("was the patient on her back during the longest apnea?", engine).text
+    nadir = session.ask("and at the nadir?", engine).text
+    longest = max((e for e in night.recording.events if e.type.endswith("apnea") and e.type != "hypopnea"),
+                  key=lambda e: (e.duration, -e.onset))
+    at = re.search(r"The lowest SpO2 was read at \*\*(\d\d):(\d\d):(\d\d)\*\*", nadir)
+    assert first.startswith(("Yes.", "No.")) and clock(night, longest.onset) in first and at
+    seconds = (int(at[1]) * 3600 + int(at[2]) * 60 + int(at[3]) - 22.5 * 3600) % 86400
+    assert nadir.startswith("Yes." if _position_at(night, seconds) == "supine" else "No.")
+
+
+def test_did_the_ahi_improve_on_her_side_is_the_positional_split() -> None:
+    query = understand("did the AHI improve when she turned onto her side?")
+    assert query.intent.value == "breakdown" and query.by == "position"

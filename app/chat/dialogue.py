@@ -226,6 +226,9 @@ class Dialogue:
     hours_picked: list[str] = field(default_factory=list)
     """The clock hour each answer by the clock hour picked ("05:00–06:00" for the worst), in
     turn, for "compare them" after the worst and the best hour."""
+    moment_asked: str = ""
+    """The words of the last question asked of one moment ("was she on her back" during the
+    longest apnea), for "and at the nadir?"; "" once another question is answered."""
     report: tuple[Query | None, list] | None = None
     """The last report's sections with their answers ((Section, Answer) pairs), beside the query
     shown when it was written: "make it shorter" edits it while nothing else has been shown."""

@@ -37,6 +37,12 @@ def without_remark(text: str) -> str:
 
 # (pattern, what it reads as), tried in order on the whole question
 _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "did the AHI improve when she turned onto her side?", "was the breathing better on her side?"
+    (re.compile(rf"^\W*(?:and\s+|so\s+)?(?:did|does|was|is)\s+(?:the\s+|her\s+|his\s+)?(?:ahi|breathing|apneas?"
+                rf"|apnoeas?|osa|events?)\s+(?:improve|get\s+better|better|drop|fall|go\s+down|lower|less)\w*\s+"
+                rf"(?:when|once|after|while|with)\s+(?:{_WHO}\s+)?(?:turned|rolled|moved|was|lay|slept|sleeping|lying"
+                rf"|turning|rolling)?\s*(?:onto|on\s+to|to|on)\s+(?:her|his|their|the|a)\s+sides?\W*$", I),
+     "is the apnea positional?"),
     # "is that enough REM to trust the REM AHI?", "is the REM AHI reliable with so little REM?"
     (re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is|was)\s+(?:that|there|this)\s+enough\s+rem(?:\s+sleep)?\s+(?:to\s+"
                 r"(?:trust|rely\s+on|read|judge|believe)|for)\s+(?:the\s+|her\s+|his\s+)?rem\s+ahi\W*$"

@@ -19,7 +19,7 @@ from app.chat.report import SECTIONS, compose, for_lay_readers, is_report
 from app.chat.report_edit import edited, report_edit
 from app.chat.results import Message, StageEvidence
 from app.chat.stagers import human_holds_none, human_silence, model_stages_caveat, other_stage_lead
-from app.chat.understand import (QUIZ_SCORE_RE, around_the_one, at_the_nadir, in_the_worst_hour, of_both_scorings, one_of_the_list,
+from app.chat.understand import (QUIZ_SCORE_RE, around_the_one, at_the_moment, in_the_worst_hour, of_both_scorings, one_of_the_list,
                                  quiz_reply, understand)
 from app.engine import Engine
 from app.night import LoadedNight
@@ -37,6 +37,8 @@ _BOTH_SIDES_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|anything)\s+(?:happen
                             re.IGNORECASE)
 
 
+_AND_AT_THE_RE = re.compile(r"^\W*(?:and|what about|how about)\s+(?:at|during|in)\s+(?P<one>the\s+.+?)\W*$", re.I)
+"""Another moment for the question asked of one ("and at the nadir?")."""
 _FOLLOW_UP_LEAD_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|how)\s+about\s+|and\s+)(?:the\s+)?", re.IGNORECASE)
 
 
@@ -117,12 +119,19 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
         dialogue.cursor = next((i for i, item in enumerate(found.items)
                                 if night.epoch_at(item.start) == found.jump), 0)
         return ask(parts[1], dialogue, night, engine, current)
-    if (parts := at_the_nadir(text)) is not None:
+    if dialogue.moment_asked and (m := _AND_AT_THE_RE.match(text)) is not None:
+        # "was she on her back during the longest apnea?", then "and at the nadir?": the same
+        # question of that moment
+        return ask(f"{dialogue.moment_asked} at {m['one']}", dialogue, night, engine, current)
+    dialogue.moment_asked = ""
+    if (parts := at_the_moment(text)) is not None:
         # "what position was she in at the lowest?": the nadir found, then asked of that moment
         found, query = ask(parts[0], dialogue, night, engine, current)
         if not found.items:
             return found, query
-        return ask(parts[1], dialogue, night, engine, current)
+        answer, query = ask(parts[1], dialogue, night, engine, current)
+        dialogue.moment_asked = parts[2]
+        return answer, query
     if (parts := in_the_worst_hour(text)) is not None:
         # "describe the breathing in the worst hour": that hour found, then asked about
         found, query = ask(parts[0], dialogue, night, engine, current)

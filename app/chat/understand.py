@@ -6004,16 +6004,27 @@ _AT_THE_NADIR_RE = re.compile(r"^(?P<asked>.*\b(?:position|lying|on (?:her|his|t
                               r"(?:nadir|lowest(?: (?:spo2|sat(?:uration)?|oxygen|o2|point|value|reading))?)\W*$", I)
 
 
-def at_the_nadir(text: str) -> tuple[str, str] | None:
-    """A question about the moment of the lowest SpO2 as the two questions it stands for ("what
-    was the lowest SpO2?", then the question of that moment), else None."""
+_AT_THE_ONE_RE = re.compile(r"^(?P<asked>.*\b(?:position|lying|on (?:her|his|the|their) (?:back|side|front|stomach)"
+                            r"|supine|prone|stage))\b.*?\s+(?:at|during|in|around) (?P<one>the (?:longest|shortest|deepest"
+                            r"|worst|biggest|first|last|earliest|latest) [\w -]+?)\W*$", I)
+
+
+def at_the_moment(text: str) -> tuple[str, str, str] | None:
+    """A question about the moment of the lowest SpO2 or of one ranked event as the two questions
+    it stands for ("what was the lowest SpO2?", then the question of that moment), with the words
+    that ask ("was she on her back"), else None."""
     m = _AT_THE_NADIR_RE.search(text)
+    find = "what was the lowest SpO2?"
     if m is None:
-        return None
+        # "was the patient on her back during the longest apnea?" (probe O: the position table)
+        m = _AT_THE_ONE_RE.search(text)
+        if m is None or not _found_one(m["one"]):
+            return None
+        find = f"show me {m['one']}"
     asked = ("what stage was she in then?" if re.search(r"\bstage\b", m["asked"], I)
              else "was she on her back then?" if re.search(r"\b(?:back|supine)\b", m["asked"], I)
              else "what position was she in then?")
-    return "what was the lowest SpO2?", asked
+    return find, asked, m["asked"]
 
 
 def _found_one(words: str) -> bool:
