@@ -366,3 +366,15 @@ def test_the_position_during_one_ranked_event_and_then_at_the_nadir(demo) -> Non
 def test_did_the_ahi_improve_on_her_side_is_the_positional_split() -> None:
     query = understand("did the AHI improve when she turned onto her side?")
     assert query.intent.value == "breakdown" and query.by == "position"
+
+
+def test_show_one_and_explain_how_it_differs(demo) -> None:
+    """Probe O: the one-question form showed an obstructive apnea and explained nothing."""
+    from app.chat.compound import compound
+
+    assert compound("show me a central apnea and explain how it differs from obstructive") == (
+        "show me a central apnea", "how does it differ from obstructive?")
+    text = last_answer(demo, "show me a central apnea and explain how it differs from obstructive")
+    shown = re.search(r"^- \*\*[\d:–]+\*\* \([\d.]+ s, (\w+ apnea), stage", text, re.M)
+    assert shown and shown[1] == "central apnea"
+    assert "In an obstructive apnea they keep working against a closed upper airway" in text

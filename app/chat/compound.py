@@ -113,6 +113,13 @@ _THEN_ANOTHER_RE = re.compile(r"^\W*(?P<lead>(?:show|give|find|pull up|bring up)
                               r"(?:example|instance) of)?) (?P<a>an? [\w -]+?),? (?:and )?then (?:an? )?(?P<b>[\w -]+?)\W*$", I)
 
 
+_SHOW_AND_EXPLAIN_RE = re.compile(r"^\W*(?P<show>(?:show|give|find|pull up|bring up)(?: me| us)? (?:an?|one|the) [\w -]+?),?"
+                                  r" and (?:then )?(?P<ask>(?:explain|tell me|describe|say) (?:how|why|what) (?:it|that|this)"
+                                  r"(?: one)? .+?)\W*$", I)
+"""An example asked for with a question about it ("show me a central apnea and explain how it
+differs from obstructive"): the example, then the question of it."""
+
+
 def _then_another(m: re.Match[str]) -> tuple[str, str]:
     """The two examples asked for in turn, the second borrowing the first's noun ("a central
     one" after "an obstructive apnea": a central apnea)."""
@@ -149,6 +156,11 @@ def compound(text: str) -> tuple[str, str] | None:
     text = _spelled_out(" ".join(text.split()))
     if (m := _THEN_ANOTHER_RE.search(text)) is not None:
         return _then_another(m)
+    if (m := _SHOW_AND_EXPLAIN_RE.search(text)) is not None:
+        # "explain how it differs from obstructive" is asked as a follow-up asks it
+        ask = re.sub(r"^(?:explain|tell me|describe|say)\s+how\s+(it|that|this)(?:\s+one)?\s+differs\b",
+                     r"how does \1 differ", m["ask"], flags=I)
+        return m["show"], f"{ask}?"
     if _ATONIA_HERE_RE.search(text):
         return "what is REM atonia?", "was there REM without atonia?"
     if ((m := _DEPTH_PAIR_RE.search(text)) is not None and m["head"].strip()
