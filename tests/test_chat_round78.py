@@ -378,3 +378,11 @@ def test_show_one_and_explain_how_it_differs(demo) -> None:
     shown = re.search(r"^- \*\*[\d:–]+\*\* \([\d.]+ s, (\w+ apnea), stage", text, re.M)
     assert shown and shown[1] == "central apnea"
     assert "In an obstructive apnea they keep working against a closed upper airway" in text
+
+
+@pytest.mark.parametrize("text", ["is the staging manual or automatic?", "is this staging done by a human or the machine?",
+                                  "is the staging automatic?", "was this scored by a human?"])
+def test_whether_the_staging_is_manual_is_who_scored_it(demo_unscored, text: str) -> None:
+    """Probe O: "is the staging manual or automatic?" answered "staging manual 100 %" from the
+    model's text tower, on a machine-staged night."""
+    assert last_answer(demo_unscored, text).startswith("This night has **no human scoring**")

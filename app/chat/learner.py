@@ -37,6 +37,15 @@ def without_remark(text: str) -> str:
 
 # (pattern, what it reads as), tried in order on the whole question
 _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "is the staging manual or automatic?", "was this scored by a human or the machine?"
+    (re.compile(r"^\W*(?:and\s+|so\s+)?(?:is|was|are|were)\s+(?:the\s+|this\s+)?(?:staging|scoring|hypnogram|stages|events"
+                r"|study|night|recording)(?:\s+(?:done|scored|staged))?\s+(?:(?:by\s+)?(?:a\s+)?(?:manual(?:ly)?|human|person|tech"
+                r"|technician|hand|automatic(?:ally)?|automated|auto|machine|computer|the\s+machine|software|yasa|the\s+model)"
+                r"(?:\s+or\s+(?:by\s+)?(?:a\s+|the\s+)?(?:manual(?:ly)?|human|person|tech|technician|hand|automatic(?:ally)?"
+                r"|automated|auto|machine|computer|software|yasa|model))?)\W*$"
+                r"|^\W*(?:and\s+|so\s+)?(?:is|was)\s+(?:this|it)\s+(?:manually|automatically|hand|machine)[- ]?(?:scored|staged)"
+                r"\W*$|^\W*(?:and\s+|so\s+)?(?:is|was)\s+(?:this|it)\s+(?:scored|staged)\s+by\s+(?:a\s+|the\s+)?(?:human|person"
+                r"|tech|technician|hand|machine|computer|software|yasa|model)\b[^?]*\W*$", I), "who scored this study?"),
     # "did the AHI improve when she turned onto her side?", "was the breathing better on her side?"
     (re.compile(rf"^\W*(?:and\s+|so\s+)?(?:did|does|was|is)\s+(?:the\s+|her\s+|his\s+)?(?:ahi|breathing|apneas?"
                 rf"|apnoeas?|osa|events?)\s+(?:improve|get\s+better|better|drop|fall|go\s+down|lower|less)\w*\s+"
