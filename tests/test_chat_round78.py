@@ -386,3 +386,14 @@ def test_whether_the_staging_is_manual_is_who_scored_it(demo_unscored, text: str
     """Probe O: "is the staging manual or automatic?" answered "staging manual 100 %" from the
     model's text tower, on a machine-staged night."""
     assert last_answer(demo_unscored, text).startswith("This night has **no human scoring**")
+
+
+def test_machine_awakenings_by_cause_count_the_longer_ones_apart(demo_unscored) -> None:
+    """Probe O (unscored): "how many awakenings were caused by apneas?" gave 23 of 34 with a
+    breathing event, most of the 34 single wake epochs the machine put inside sleep; the scorer
+    had 2 of 15."""
+    text = last_answer(demo_unscored, "how many awakenings were caused by apneas?")
+    m = re.search(r"\*\*(\d+)\*\* awakenings\. .*\*\*(\d+)\*\* of them are a single 30-s epoch.*counting wake runs of a "
+                  r"minute or more, \*\*(\d+)\*\* awakenings, of which (.+?)\.", text)
+    assert m and int(m[1]) == int(m[2]) + int(m[3])
+    assert sum(int(n) for n in re.findall(r"\*\*(\d+)\*\*", m[4])) == int(m[3])

@@ -436,18 +436,18 @@ RATED_HOUR_SLEEP_MIN = 30.0
 """The same for a clock hour, which is whole everywhere but at the recording's two ends."""
 
 
-def _lone_wake_epochs(r: StagePeriods) -> str:
+def _lone_wake_epochs(source: str, periods: list[Item]) -> str:
     """On a machine staging, how many awakenings are a single 30-s epoch of wake, which YASA
     mostly calls inside REM (measured on two synthetic nights, seeds 10920 and 11324: 32 of
     43 such epochs were REM by their true scoring, 8 N1 and 2 wake), and the count without them."""
-    if not r.source.startswith("machine"):
+    if not source.startswith("machine"):
         return ""
-    lone = sum(p.duration <= EPOCH_SEC for p in r.periods)
+    lone = sum(p.duration <= EPOCH_SEC for p in periods)
     if not lone:
         return ""
     return (f" **{lone}** of them are a single 30-s epoch: the machine staging calls many brief REM or N1 "
             f"stretches wake (on two synthetic nights, 2 of 43 such epochs were truly wake), so "
-            f"counting wake runs of a minute or more, **{len(r.periods) - lone}** awakenings.")
+            f"counting wake runs of a minute or more, **{len(periods) - lone}** awakenings.")
 
 
 @render.register
@@ -1259,7 +1259,7 @@ def _stage_periods(r: StagePeriods, night: LoadedNight) -> Answer:
     elif r.event == "awakenings":
         head = (f"{src}: **{n}** awakening{'s' * (n != 1)}{where} (wake periods after sleep onset "
                 f"and before the last sleep epoch), {sum(p.duration for p in r.periods) / 60:.1f} "
-                f"min in total.") + _lone_wake_epochs(r) + _wake_the_model_reads_asleep(r, night)
+                f"min in total.") + _lone_wake_epochs(r.source, r.periods) + _wake_the_model_reads_asleep(r, night)
         focus = r.periods
     elif r.event == "longest":
         best = r.periods[0]
@@ -2135,6 +2135,12 @@ def _(r: AwakeningCauses, night: LoadedNight) -> Answer:
             f"awakening is tied to an apnea or hypopnea, else to a leg movement, that overlaps its "
             f"first wake epoch or the {r.lead_sec:g} s before it; the hypnogram's 30-s epochs "
             f"cannot time the waking closer, and a tie is timing, not proof of cause.")
+    if lone := _lone_wake_epochs(r.source, r.awakenings):
+        # probe O: 23 of 34 machine awakenings "with a breathing event", where the scorer had 2 of
+        # 15; most of the 34 were single wake epochs the machine put inside sleep
+        longer = Counter(a.label for a in r.awakenings if a.duration > EPOCH_SEC)
+        text += lone[:-1] + (", of which " + ", ".join(f"**{longer.get(c, 0)}** {_CAUSE_WORDS.get(c, c)}"
+                                                       for c in r.causes) + ".")
     if r.gaps:
         text += f" Not every cause could be looked for: {r.gaps}."
     if r.arousals_asked:
