@@ -420,3 +420,13 @@ def test_halves_of_a_machine_staged_night_say_where_the_model_puts_sleep_apart(p
         assert bool(said) == any(g >= 0 for g in gaps)
     if said:
         assert [int(x) for x in said.groups()] == [round(t) for t in theirs] + mine
+
+
+def test_one_misstaged_epoch_inside_a_first_rem_does_not_make_it_lone(sc4001_unscored) -> None:
+    """Probe O (seed 13243 unscored): machine REM, W, REM from 23:59:30 was called "a lone 0.5-min
+    run", and the latency "may be" 433.5 min; the scorer had 2.5 min of REM there (latency 74.5)."""
+    night, _ = sc4001_unscored
+    stages = np.asarray(night.stages()[0])
+    first = int(np.flatnonzero(stages == STAGES.index("REM"))[0])
+    assert stages[first + 1] != STAGES.index("REM") and stages[first + 2] == STAGES.index("REM")
+    assert "a lone" not in last_answer(sc4001_unscored, "REM latency?")

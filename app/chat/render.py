@@ -1021,7 +1021,12 @@ def _lone_rem_note(night: LoadedNight, source: str, moment: float, latency_min: 
     if source == "scored" or stages_guessed(night, source):
         return ""
     stages = night.stages()[0]
-    rem_runs = [(a, b) for a, b in runs(stages == STAGES.index("REM")) if night.epochs.starts[a] >= moment]
+    rem = stages == STAGES.index("REM")
+    # one epoch of another stage between REM epochs does not end the run: a scorer reads through a
+    # single misstaged epoch (probe O, seed 13243 unscored: REM, W, REM at 23:59:30 was called lone
+    # and the latency pointed 6 h on; the scorer had 2.5 min of REM there)
+    rem[1:-1] |= rem[:-2] & rem[2:]
+    rem_runs = [(a, b) for a, b in runs(rem) if night.epochs.starts[a] >= moment]
     if not rem_runs:
         return ""
     if (rem_runs[0][1] - rem_runs[0][0]) * EPOCH_SEC / 60 > LONE_REM_MIN:
