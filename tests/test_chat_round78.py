@@ -430,3 +430,26 @@ def test_one_misstaged_epoch_inside_a_first_rem_does_not_make_it_lone(sc4001_uns
     first = int(np.flatnonzero(stages == STAGES.index("REM"))[0])
     assert stages[first + 1] != STAGES.index("REM") and stages[first + 2] == STAGES.index("REM")
     assert "a lone" not in last_answer(sc4001_unscored, "REM latency?")
+
+
+def test_the_deepest_of_the_desaturations_past_a_depth_is_the_deepest(demo) -> None:
+    """Probe O: "the deepest one" after the desaturations of 3 % or more gave the longest."""
+    listed = last_answer(demo, "how many desaturations of 3% or more?")
+    deepest = last_answer(demo, "how many desaturations of 3% or more?", "show me the deepest one")
+    depth = float(re.search(r"fell \*\*([\d.]+) %\*\* below its baseline", deepest)[1])
+    alone = last_answer(demo, "what was the deepest desaturation?")
+    assert "The longest" not in deepest and f"**{depth:.1f} %**" in alone.split("\n")[0] and listed
+
+
+def test_how_deep_the_desaturation_after_one_ranked_apnea_was(demo) -> None:
+    """Probe O: the longest desaturation tied to any apnea, with no depth."""
+    text = last_answer(demo, "how deep was the desat after the longest apnea?")
+    alone = last_answer(demo, "show me the longest apnea", "how deep was the desaturation after it?")
+    depth = re.search(r"down \*\*([\d.]+) points\*\* from its baseline", text)
+    assert depth and depth[0] in alone
+
+
+def test_hypopneas_meeting_the_4_percent_rule(demo) -> None:
+    """Probe O: "how many hypopneas meet 4% only?" listed every hypopnea."""
+    assert _count(last_answer(demo, "how many hypopneas meet 4% only?")) == _count(
+        last_answer(demo, "how many hypopneas had a 4% desaturation?"))

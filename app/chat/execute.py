@@ -700,10 +700,11 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
         scored, tie = found
     measured_on = ""
     if (q.rank == "strongest" and "desaturation" in (phen.event_types if phen else ())
-            and q.min_depth is None and (measured := with_depths(night, scored)) is not None):
+            and (q.min_depth is not None or (measured := with_depths(night, scored)) is not None)):
         # "the deepest desaturation", "mean desaturation depth" (ranked so by understanding):
-        # measured, deepest first
-        scored, q = measured, replace(q, rank="deepest")
+        # measured, deepest first; those of a least depth are measured already (probe O: "the
+        # deepest one" after the desaturations of 3 % or more gave the longest)
+        scored, q = (scored if q.min_depth is not None else measured), replace(q, rank="deepest")
         measured_on = night.epochs.aux_mapping.get(_AUX["spo2"], "")
     periodic_n = None
     if phen is not None and phen.key == "limb_movement" and scored:

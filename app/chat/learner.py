@@ -245,6 +245,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "is that positional then?": a verdict on the last figure, not a question about a moment
     (re.compile(r"\b(positional|rem[- ]related|rem[- ]dependent|supine[- ]dependent|significant|severe|moderate"
                 r"|mild|normal|abnormal|central|obstructive)\s+then\b", I), r"\1"),
+    # "how many hypopneas meet 4% only?", "hypopneas meeting the 3% rule": with a desaturation that deep
+    (re.compile(r"\b(?:meet|meets|meeting|met|fulfil+|fulfil+s|satisfy|satisfies|qualify(?:ing)?\s+(?:by|under|with))\s+"
+                r"(?:the\s+)?(\d)\s*%(?:\s+(?:rule|criterion|criteria|definition|desat\w*))?(?:\s+only)?", I),
+     r"had a \1% desaturation"),
     # "how many hypopneas lacked a desaturation?": those without one
     (re.compile(r"\b(?:lacked|lacking|lack|had\s+no|have\s+no|did\s+not\s+have|didn'?t\s+have)\s+(?:an?\s+|any\s+)?"
                 r"(desat\w*|arousals?|oxygen\s+desaturations?)\b", I), r"without \1"),

@@ -5902,6 +5902,8 @@ _WHAT_CAUSED_RE = re.compile(
     r"^\s*what\s+(?:woke|roused|caused|triggered|set off|led to|preceded)\s+(?:(?:the patient|him"
     r"|her|them|me|the sleeper|the person|he|she|they)\s+)?(?:up\s+)?(?:at\s+|during\s+|in\s+"
     r"|for\s+|before\s+)?(?=the\s)", I)
+_DESAT_DEPTH_RE = re.compile(r"^\W*(?:and\s+)?how (?:deep|low|big|large|far|much)\b.{0,20}\b(?:desat\w*|drop|dip|fall|spo2"
+                             r"|sat(?:uration)?|oxygen|o2)\b", I)
 _AFTER_THE_ONE_RE = re.compile(rf"\b(?:after|following|from)\s+({_THE_ONE})\s*\W*$", I)
 _AND_THE_ONE_RE = re.compile(rf"^\s*(?:and|what about|how about)\s+(?:after\s+|for\s+|following\s+)?"
                              rf"({_THE_ONE})\s*\W*$", I)
@@ -5963,6 +5965,10 @@ def around_the_one(text: str, recovery_asked: bool = False) -> tuple[str, str] |
     text = _TRANSITION_INTO_RE.sub("what happened just before ", text)
     if recovery_asked and (one := _AND_THE_ONE_RE.search(text)):
         return f"show me {one.group(1)}", "how long did the SpO2 take to recover after it?"
+    if _DESAT_DEPTH_RE.search(text) and (one := _AFTER_THE_ONE_RE.search(text)) and _found_one(one.group(1)):
+        # "how deep was the desat after the longest apnea?": that apnea, then its desaturation's
+        # depth (probe O: the longest desaturation tied to any apnea, with no depth)
+        return f"show me {one.group(1)}", "how deep was the desaturation after it?"
     if _RECOVERY_RE.search(text) and (one := _AFTER_THE_ONE_RE.search(text)):
         # "how long did SpO2 take to recover after the longest apnea?"
         return f"show me {one.group(1)}", "how long did the SpO2 take to recover after it?"
