@@ -453,3 +453,10 @@ def test_hypopneas_meeting_the_4_percent_rule(demo) -> None:
     """Probe O: "how many hypopneas meet 4% only?" listed every hypopnea."""
     assert _count(last_answer(demo, "how many hypopneas meet 4% only?")) == _count(
         last_answer(demo, "how many hypopneas had a 4% desaturation?"))
+
+
+def test_model_matches_for_words_nothing_scores_say_they_are_no_finding(demo) -> None:
+    """Probe O: "is there paradoxical breathing?" gave five model matches at p = 0.92-0.95, bare."""
+    text = last_answer(demo, "is there paradoxical breathing?")
+    assert text.startswith("The model's best matches for “paradoxical breathing”") and "not findings" in text
+    assert "not findings" not in last_answer(demo, "where are the apneas?")

@@ -608,6 +608,12 @@ def _(r: EventList, night: LoadedNight) -> Answer:
         parts.append(_strongest_text(night, r.strongest, r.where))
     if r.model or r.track is not None:
         parts.append(_model_text(night, r))
+        if r.name.startswith("“") and r.model and not r.scored:
+            # "is there paradoxical breathing?": words no scorer or detector here looks for, which
+            # the model matched at p = 0.94 (probe O): its guesses, said to be no finding
+            parts[-1] += (f"\n\nThese are the model's zero-shot matches for the words {r.name}, which no "
+                          f"scoring or validated detector here looks for: places to look at, not findings. "
+                          f"Read the signals there before naming it.")
     if r.blind:
         parts.append(f"⚠️ This recording has none of the {r.blind} channels, so {r.name} cannot "
                      f"be found in it; I show no model matches, which could only be noise.")
