@@ -460,3 +460,11 @@ def test_model_matches_for_words_nothing_scores_say_they_are_no_finding(demo) ->
     text = last_answer(demo, "is there paradoxical breathing?")
     assert text.startswith("The model's best matches for “paradoxical breathing”") and "not findings" in text
     assert "not findings" not in last_answer(demo, "where are the apneas?")
+
+
+def test_which_of_two_spans_had_worse_sats_compares_them(demo) -> None:
+    """Probe O: "which had worse sats?" after the events of the first and the last 2 hours gave the
+    whole night's SpO2."""
+    text = last_answer(demo, "how many events in the first 2 hours of sleep", "and the last 2 hours?",
+                       "which had worse sats?")
+    assert "in the first 2 hours of sleep vs in the last 2 hours" in text and "SpO2" in text

@@ -239,6 +239,14 @@ class Dialogue:
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
+        if (query.signal and query.scope == Scope() and _WHICH_OF_TWO_RE.search(query.text)
+                and self.before is not None and self.last is not None
+                and (a := self.before.scope.time) is not None and (b := self.last.scope.time) is not None and a != b):
+            # "events in the first 2 hours of sleep", "and the last 2 hours?", then "which had worse
+            # sats?": that signal in the two spans (probe O: the whole night's SpO2)
+            return Query(Intent.COMPARE, query.text, target=query.target, signal=query.signal, modality=query.modality,
+                         measure=query.signal, scope=self.before.scope, groups=(self.before.scope, self.last.scope),
+                         by_rule=True)
         if (_HOW_SURE_THAT_RE.search(query.text) and self.shown is not None and self.shown.intent == Intent.CLASSIFY
                 and self.shown.scope.time is not None and not self.shown.labels):
             # "stage at 02:03:30?", then "how sure is that?": that epoch's stagings and evidence,
@@ -2934,6 +2942,10 @@ _WHERE_FROM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:which|what) (?:recordin
 _NOTICE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?what (?:should|would|do|does|can|could|will|might) (?:i|we|you"
                         r"|they|students|my students|the students|the class|a student|trainees) (?:see|notice|look"
                         r" for|look at|spot|pick out)(?: in (?:it|this|that|this one|that one))?\W*$", re.I)
+_WHICH_OF_TWO_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which(?:\s+(?:one|half|part|period|window|span|of them|of the two))?\s+"
+                              r"(?:had|has|was|showed|shows|is)\s+(?:the\s+)?(?:worse|better|lower|higher|deeper|more|less"
+                              r"|fewer|bigger|smaller)\b", re.I)
+"""Which of the two spans asked in turn fares worse in a signal ("which had worse sats?")."""
 _SHOW_STAGE_TOO_RE = re.compile(r"^\W*(?:(?:and|now|then|next|ok(?:ay)?),?\s+)*(?:show|give)(?: (?:me|us|them|the class"
                                 r"|my students|the students))?(?: (?:an?|one|the))?(?: (?:good |clear )?example of)?"
                                 r" (?:stage )?(?P<stage>wake|w|n1|n2|n3|rem|deep sleep|light sleep|slow[- ]wave sleep)"
