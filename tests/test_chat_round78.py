@@ -468,3 +468,29 @@ def test_which_of_two_spans_had_worse_sats_compares_them(demo) -> None:
     text = last_answer(demo, "how many events in the first 2 hours of sleep", "and the last 2 hours?",
                        "which had worse sats?")
     assert "in the first 2 hours of sleep vs in the last 2 hours" in text and "SpO2" in text
+
+
+def test_epochs_like_one_within_this_night(demo) -> None:
+    """Probe O: "find more like this in this night" searched the library's other nights, and
+    "find other events like the longest apnea in this night" listed the apneas."""
+    from dataclasses import replace as swap
+
+    from app.session import Session
+
+    night, engine = demo
+    for eng in (engine, swap(engine, library=None)):   # the library is not needed
+        session = Session(night)
+        text = session.ask("find other events like the longest apnea in this night", eng).text
+        assert text.startswith("Epochs of this night closest to the longest apnea at "), text
+        rows = re.findall(r"^- ([+-][\d.]+) · epoch (\d+) \(\*\*([\d:]+)\*\*, stage (\w+)\): (.+)$", text, re.M)
+        focus = int(re.search(r"\(epoch (\d+)\)", text.split("\n")[0])[1])
+        assert len(rows) == 6 and [float(r[0]) for r in rows] == sorted((float(r[0]) for r in rows), reverse=True)
+        for _, epoch, at, stage, held in rows:
+            e = int(epoch)
+            start = float(night.epochs.starts[e])
+            kinds = {ev.type.replace("_", " ") for ev in night.recording.events
+                     if ev.onset < start + EPOCH_SEC and ev.offset > start}
+            assert abs(e - focus) > 1 and at == clock(night, start) and stage == STAGES[night.stages()[0][e]]
+            assert set(held.split(", ")) == kinds if kinds else held == "no scored event"
+        second = int(rows[1][1])
+        assert session.ask("show me the second one", eng).text.split("\n")[0].count(f"Epoch {second} ") == 1

@@ -29,6 +29,8 @@ class Aspect(str, Enum):
     """A stage in general ("what happens in the brain during slow wave sleep?"), not one moment."""
     OTHER_NIGHTS = "other_nights"
     """Library results outside the loaded night ("similar epochs in other recordings")."""
+    THIS_NIGHT = "this_night"
+    """A search of the loaded night's own epochs ("find more like this in this night")."""
     BEFORE = "before"
     """The time before each event too ("did the heart rate go up before the awakenings?")."""
     BREATHING = "breathing"
@@ -116,6 +118,9 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
     # "deeper", never "deep": deep sleep is a stage
     Aspect.DEPTH: re.compile(r"\b(?:deeper|depths?|shallower|how deep)\b", re.I),
     Aspect.IN_GENERAL: re.compile(r"\bwhat (?:happens|goes on|is happening|'s happening|occurs)\b", re.I),
+    Aspect.THIS_NIGHT: re.compile(r"\b(?:in|on|from|within|across|of) (?:this|the same|her|his|their|the loaded|the current)"
+                                  r" (?:night|recording|study|file|patient|psg)\b|\b(?:in|on) (?:this|the) one night\b"
+                                  r"|\belsewhere (?:in|on) (?:this|the) (?:night|recording)\b", re.I),
     Aspect.OTHER_NIGHTS: re.compile(r"\b(?:other|another|different) (?:nights?|recordings?|patients?"
                                     r"|studies|files)\b|\belsewhere\b|\bnot (?:from )?this night\b", re.I),
     # "before 2 am" or "before sleep onset" is a time span, not the time before each event

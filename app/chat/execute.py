@@ -1773,12 +1773,13 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
     q = plan.query
     if q.ref == Ref.FOCUS:
         return library_pick(plan, night, engine)
-    if engine.library is None:
+    within = Aspect.THIS_NIGHT in q.aspects and Aspect.OTHER_NIGHTS not in q.aspects
+    if engine.library is None and not within:
         return Retrieval("", [], available=False)
     phen = phenomenon(q.phenomenon)
     # "epochs like the longest apnea": that event's epoch, searched as an epoch is.
     one = _one_event(plan, night, phen) if q.scope.time is None else None
-    if one is None and q.scope.time is None and (phen is not None or q.target):
+    if one is None and q.scope.time is None and (phen is not None or q.target) and not within:
         text, what = (phen.query, phen.title.lower()) if phen else (q.target, q.target)
         facts = stated_facts(phen, q.scope.stages,
                              engine.grounder.rivals if engine.grounder is not None else {})
@@ -1804,13 +1805,14 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
     # library (a wake epoch's nearest few hundred are all wake); "in other nights" over the whole
     # library too, where the loaded night's own epochs, held there, may be all the nearest
     stages = q.scope.stages
-    found = search_vectors(engine.library, night.embedded.vectors[i:i + 1],
-                           engine.library.index.ntotal if stages or others else 3 * k + 1)[0]
-    hits = [h for h in found if not _is_query(h, night, i, at, others)
-            and (not stages or h.meta.get("stage") in stages)][:k]
+    hits = [] if within else [h for h in search_vectors(
+        engine.library, night.embedded.vectors[i:i + 1], engine.library.index.ntotal if stages or others else 3 * k + 1)[0]
+        if not _is_query(h, night, i, at, others) and (not stages or h.meta.get("stage") in stages)][:k]
     label = (f"the {q.rank} {phen.title.lower()} at {clock(night, one.start)} (epoch {i})"
              if one is not None else f"epoch {i}") + (" in other recordings" if others else "") + (
         f", scored {' or '.join(stages)}" if stages else "")
+    if within:
+        return _within_night(night, i, k, stages, q.note, label)
     if Aspect.LIKENESS in q.aspects:
         return epoch_likeness(Retrieval(label, hits), night, i)
     codes, stage_source = night.stages()
@@ -1826,6 +1828,35 @@ def retrieve(plan: Plan, night: LoadedNight, engine: Engine,
     captions = nearest_captions(engine.library, emb.vectors[i], CAPTIONS_SHOWN, grounding)
     grounded = grounding is not None and engine.library.caption_facts is not None
     return Retrieval(label, hits, captions=captions, grounded=grounded, note=q.note, searched_stage=searched)
+
+
+def _within_night(night: LoadedNight, epoch: int, k: int, stages: tuple[str, ...], note: str, label: str) -> Retrieval:
+    """"find more like this in this night": the loaded night's own epochs nearest to ``epoch`` by
+    the model's cosine, its two neighbours left out (they share half its signals' context), cut
+    to ``stages`` when named (probe O: the library's other nights were searched)."""
+    vectors = np.asarray(night.embedded.vectors, dtype=float)
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    cosine = unit @ unit[epoch]
+    codes, _ = night.stages()
+    starts = night.epochs.starts
+    picks = [int(j) for j in np.argsort(-cosine) if abs(int(j) - epoch) > 1
+             and (not stages or stage_name(int(codes[j])) in stages)][:k]
+    events, _ = night.scored_events()
+
+    def held(j: int) -> str:
+        """The scored event kinds in epoch ``j``, as the match's caption ("hypopnea, desaturation")."""
+        a, b = float(starts[j]), float(starts[j]) + EPOCH_SEC
+        return ", ".join(dict.fromkeys(e.type.replace("_", " ") for e in events if e.onset < b and e.offset > a))
+
+    hits = [Hit(float(cosine[j]), -1, {"recording": night.name, "epoch": j, "time_s": float(starts[j]),
+                                       "clock": clock(night, float(starts[j])), "stage": stage_name(int(codes[j])),
+                                       "caption": held(j), "kind": THIS_NIGHT_KIND, "licence": ""}) for j in picks]
+    return Retrieval(label, hits, note=note,
+                     searched_stage=None if stages else (stage_name(int(codes[epoch])), night.stages()[1]))
+
+
+THIS_NIGHT_KIND = "this night"
+"""The kind of a search hit among the loaded night's own epochs."""
 
 
 def _is_query(hit: Hit, night: LoadedNight, epoch: int, at: str, whole_night: bool) -> bool:

@@ -249,6 +249,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:meet|meets|meeting|met|fulfil+|fulfil+s|satisfy|satisfies|qualify(?:ing)?\s+(?:by|under|with))\s+"
                 r"(?:the\s+)?(\d)\s*%(?:\s+(?:rule|criterion|criteria|definition|desat\w*))?(?:\s+only)?", I),
      r"had a \1% desaturation"),
+    # "find other events like the longest apnea (in this night)": epochs like that one, searched
+    # as an epoch is (it read as the apnea list)
+    (re.compile(r"^\W*(?:can\s+you\s+)?(?:find|show(?:\s+me)?|give(?:\s+me)?|look\s+for)\s+(?:other\s+|more\s+)?"
+                r"(?:events|epochs|ones|moments|stretches)\s+like\s+(?=the\s)", I), "epochs similar to "),
     # "how many hypopneas lacked a desaturation?": those without one
     (re.compile(r"\b(?:lacked|lacking|lack|had\s+no|have\s+no|did\s+not\s+have|didn'?t\s+have)\s+(?:an?\s+|any\s+)?"
                 r"(desat\w*|arousals?|oxygen\s+desaturations?)\b", I), r"without \1"),

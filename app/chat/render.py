@@ -22,7 +22,7 @@ from app.chat.breakdown import sleep_halves, sums_others
 from app.chat.direction import direction_lead, pooled
 from app.chat.dispersion import MIN_EVENTS
 from app.chat.events import NO_CAUSE
-from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, PERSISTENT_EPOCHS, stage_at
+from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, PERSISTENT_EPOCHS, THIS_NIGHT_KIND, stage_at
 from app.chat.measures import column_name
 from app.chat.query import EITHER_TYPE
 from app.chat.phenomena import article, in_text, phenomenon, plural, unmeasured_note, word_list
@@ -3535,13 +3535,18 @@ def _(r: Retrieval, night: LoadedNight) -> Answer:
         return Answer("No retrieval library is loaded, so I cannot search other recordings. "
                       "Start the app with `--index DIR` (build one with `sleeplm index build "
                       "RECORDINGS... --out DIR`).")
-    lines = [f"- {h.score:+.3f} · {h.meta['recording']} epoch {h.meta['epoch']} "
+    lines = [f"- {h.score:+.3f} · epoch {h.meta['epoch']} (**{h.meta['clock']}**, stage {h.meta['stage']}): "
+             f"{h.meta['caption'] or 'no scored event'}"
+             if h.meta.get("kind") == THIS_NIGHT_KIND else
+             f"- {h.score:+.3f} · {h.meta['recording']} epoch {h.meta['epoch']} "
              f"({h.meta['clock'] or str(h.meta['time_s']) + ' s'}, stage {h.meta['stage'] or '?'}, "
              f"{h.meta['kind']}, {h.meta['licence']}): {h.meta['caption']}" for h in r.hits]
     how = ("ranked by what the model reads in each epoch (its stage and the asked events, "
            "per 2-s bin) plus the cosine shown" if r.hits and r.hits[0].evidence is not None
            else "cosine")
-    text = f"{r.note}Library epochs closest to {r.what} ({how}):\n" + "\n".join(lines) + _same_stage(r)
+    whose = ("Epochs of this night" if r.hits and r.hits[0].meta.get("kind") == THIS_NIGHT_KIND
+             else "Library epochs")
+    text = f"{r.note}{whose} closest to {r.what} ({how}):\n" + "\n".join(lines) + _same_stage(r)
     if r.captions:
         ranked = ("ranked by how likely each caption's stage and timed events are in what the "
                   "model reads in the epoch, plus the cosine shown" if r.grounded else "cosine")
