@@ -251,7 +251,7 @@ def test_another_tie_after_a_tie_with_an_exclusion_sets_both_aside(demo) -> None
     assert _count(text) == _count(last_answer(demo, "how many hypopneas had a desat?"))
 
 
-@pytest.mark.parametrize("question", ["are there more spindles in the first half?",
+@pytest.mark.parametrize("question", ["spindle density in the first half vs the second half",
                                       "does spindle density differ between first and second half?"])
 def test_spindles_by_half_are_counted_per_minute_of_n2(demo, question: str) -> None:
     """Probe O: per minute of all sleep, a second half with more REM and wake read as 1.6 times

@@ -2073,6 +2073,7 @@ _WHAT_IF_STAGER_RE = re.compile(r"^\W*(?:and\s+|so\s+)?what (?:if|would (?:it|th
                                 r"(?:yasa|machine|model)(?:'s)?(?: staging| stages)?\W*$", I)
 
 
+_DENSITY_RE = re.compile(r"\bdensit\w*|\bper (?:minute|min)\b|\brate\b", I)
 _N2_DENSITIES = ("spindle", "k_complex")
 """Microevents whose density is read per minute of N2, the stage that defines them."""
 
@@ -2121,10 +2122,12 @@ def understand(text: str) -> Query:
         # "the 3am hour?" alone: that span shown and described, as "the 2am hour?" is
         query = Query(Intent.NAVIGATE, text, scope=Scope(time=t), ref=query.ref, by_rule=True)
     if (query.intent == Intent.COMPARE and query.phenomenon in _N2_DENSITIES and query.groups
+            and (query.per == "minute" or _DENSITY_RE.search(text))
             and all(not g.stages and g.time is not None for g in query.groups)):
-        # "are there more spindles in the first half?": per minute of N2, where spindles are
-        # counted; per minute of all sleep, a half with more REM or wake looked poorer in them
-        # (probe O: 2.91 against 1.77/min for 3.61 against 3.59 in N2)
+        # "does spindle density differ between the halves?": per minute of N2, where density is
+        # read; per minute of all sleep, a half with more REM or wake looked poorer in spindles
+        # (probe O: 2.91 against 1.77/min for 3.61 against 3.59 in N2). A count ("more spindles
+        # in the first half?") stays a count of all of them.
         groups = tuple(replace(g, stages=("N2",)) for g in query.groups)
         query = replace(query, groups=groups, scope=replace(query.scope, stages=("N2",)))
     if (query.intent == Intent.MEASURE and query.rank in ("lowest", "highest") and query.signal
