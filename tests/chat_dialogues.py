@@ -55,6 +55,18 @@ def events_of(night: LoadedNight, *types: str) -> list[Event]:
     return [e for e in events if e.type in types]
 
 
+def scored_synthetic(demo, folder, name: str, **config) -> tuple[LoadedNight, object]:
+    """A synthetic night (:class:`~sleeplm_core.io.synth.SynthConfig` ``config``) written to
+    ``folder`` as EDF+ with its scoring, read and encoded as the app does, with ``demo``'s engine."""
+    from app.night import embed_night, read_night
+    from sleeplm_core.io.edf_write import write_edf
+    from sleeplm_core.io.synth import SynthConfig, synth_night
+
+    night = read_night(write_edf(synth_night(SynthConfig(**config)), folder / f"{name}.edf"), name)
+    embed_night(night, demo[1])
+    return night, demo[1]
+
+
 def last_answer(demo, *questions: str) -> str:
     """The answer to the last of ``questions``, asked in turn in one session of ``demo``'s
     (night, engine)."""

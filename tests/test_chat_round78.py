@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from app.chat.plan import clock
+from app.chat.learner import without_remark
 from app.chat.render import render
 from app.chat.report_edit import report_edit
 from app.chat.results import Retrieval
-from chat_dialogues import last_answer, stage_epochs
+from chat_dialogues import last_answer, scored_synthetic, stage_epochs
 from app.chat.understand import understand
 from sleeplm_core.index.search import Hit
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -299,14 +300,7 @@ def test_whether_the_rem_ahi_can_be_trusted_is_the_ahi_by_stage(text: str) -> No
 @pytest.fixture(scope="module")
 def child(demo, tmp_path_factory: pytest.TempPathFactory):
     """A 10-year-old's two scored hours with obstructive events, the age only in the file's header."""
-    from app.night import embed_night, read_night
-    from sleeplm_core.io.edf_write import write_edf
-    from sleeplm_core.io.synth import SynthConfig, synth_night
-
-    rec = synth_night(SynthConfig(hours=2.0, seed=7801, age=10.0, ahi=8.0))
-    night = read_night(write_edf(rec, tmp_path_factory.mktemp("child") / "child.edf"), "child")
-    embed_night(night, demo[1])
-    return night, demo[1]
+    return scored_synthetic(demo, tmp_path_factory.mktemp("child"), "child", hours=2.0, seed=7801, age=10.0, ahi=8.0)
 
 
 def test_a_childs_severity_is_graded_by_the_obstructive_ahi(child, demo) -> None:
@@ -494,3 +488,22 @@ def test_epochs_like_one_within_this_night(demo) -> None:
             assert set(held.split(", ")) == kinds if kinds else held == "no scored event"
         second = int(rows[1][1])
         assert session.ask("show me the second one", eng).text.split("\n")[0].count(f"Epoch {second} ") == 1
+
+
+@pytest.mark.parametrize("text, reads", [
+    ("hey, how did this pt sleep?", "how did this patient sleep?"), ("give me the impression", "what stands out?"),
+    ("any signal problems?", "any bad signals?"), ("what severity would you call it?", "what severity?"),
+    ("hypoventilation?", "any hypoventilation?"), ("a 3 pt drop", "a 3 pt drop"),
+])
+def test_a_technicians_phrasings_read_as_their_questions(text: str, reads: str) -> None:
+    """Probe O: each fell back (the help, "not about this recording", or the summary)."""
+    from app.chat.learner import standard_english
+
+    assert standard_english(without_remark(text)) == reads
+
+
+def test_the_models_matches_keep_the_asked_length(demo) -> None:
+    """Probe O: "count the apneas longer than 40 s" found none scored, then model matches of 14 s."""
+    text = last_answer(demo, "count the apneas longer than 40 s")
+    lengths = [int(s) for s in re.findall(r"^- \*\*[\d:–]+\*\* \((\d+) s, p = ", text, re.M)]
+    assert "**0** apnea events lasting 40 s or more" in text and all(n >= 40 for n in lengths)

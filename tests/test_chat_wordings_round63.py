@@ -15,10 +15,8 @@ from app.chat import norms
 from app.chat.events import events_for
 from app.chat.measures import measure_columns
 from app.chat.phenomena import phenomenon
-from chat_dialogues import last_answer
-from sleeplm_core.io.edf_write import write_edf
+from chat_dialogues import last_answer, scored_synthetic
 from sleeplm_core.io.recording import STAGES
-from sleeplm_core.io.synth import SynthConfig, synth_night
 
 APNEAS = ("obstructive_apnea", "central_apnea", "mixed_apnea")
 
@@ -231,12 +229,8 @@ def test_what_types_were_they(demo) -> None:
 @pytest.fixture(scope="module")
 def six_year_old(demo, tmp_path_factory: pytest.TempPathFactory):
     """A 6-year-old's scored hour with many leg movements: the age only in the file's header."""
-    from app.night import embed_night, read_night
-
-    rec = synth_night(SynthConfig(hours=1.0, seed=6363, age=6.0, limb_movement_index=30.0))
-    night = read_night(write_edf(rec, tmp_path_factory.mktemp("six") / "six.edf"), "six")
-    embed_night(night, demo[1])
-    return night, demo[1]
+    return scored_synthetic(demo, tmp_path_factory.mktemp("six"), "six", hours=1.0, seed=6363, age=6.0,
+                            limb_movement_index=30.0)
 
 
 def test_a_childs_plms_index_against_the_childs_threshold(six_year_old) -> None:

@@ -765,6 +765,10 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
         return result
     regions, weak, track, search = _model_regions(night, engine, text, plan.where, k,
                                                   refine=not scored)
+    # "apneas longer than 40 s": the model's matches held to the asked length too (probe O: none
+    # scored, then matches of 14 s)
+    regions = [r for r in regions if (q.min_duration is None or r.end - r.start >= q.min_duration)
+               and (q.max_duration is None or r.end - r.start < q.max_duration)]
     score_name = "p" if search.calibration == "probability" and not weak else "z"
     regions = sorted(regions, key=lambda r: _RANK_KEYS[q.rank](_region_item(night, r, name))
                      if q.rank in _RANK_KEYS and q.rank != "deepest" else -r.score)[:k]

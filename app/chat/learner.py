@@ -23,7 +23,7 @@ BEST_HOUR_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?(?:what(?:'s|\s+is|\s+wa
                           r"(?:sleep|night))?(?:\s+for\s+(?:the\s+|her\s+|his\s+)?(?:breathing|respiration))?\W*$", I)
 
 # "that's a lot, when was he awake?", "wow. why?": a remark before the question
-_REMARK_RE = re.compile(r"^\W*(?:that'?s|thats|that\s+is|wow|hm+|ok(?:ay)?|oh|ah)(?:\s+(?:a\s+lot|too\s+much|high|long|many"
+_REMARK_RE = re.compile(r"^\W*(?:that'?s|thats|that\s+is|wow|hm+|ok(?:ay)?|oh|ah|hey|hi|hello)(?:\s+(?:a\s+lot|too\s+much|high|long|many"
                         r"|bad|low|odd|strange|interesting))?\s*[,.;!-]+\s*(?P<q>(?:when|where|what|how|which|why|is|was"
                         r"|were|are|did|does|do|show|and)\b.+)$", I)
 
@@ -46,6 +46,19 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"|^\W*(?:and\s+|so\s+)?(?:is|was)\s+(?:this|it)\s+(?:manually|automatically|hand|machine)[- ]?(?:scored|staged)"
                 r"\W*$|^\W*(?:and\s+|so\s+)?(?:is|was)\s+(?:this|it)\s+(?:scored|staged)\s+by\s+(?:a\s+|the\s+)?(?:human|person"
                 r"|tech|technician|hand|machine|computer|software|yasa|model)\b[^?]*\W*$", I), "who scored this study?"),
+    # "give me the impression", "what's your impression?", "the clinical impression"
+    (re.compile(r"^\W*(?:(?:give|tell)\s+me\s+|what(?:'s|\s+is)\s+)?(?:the\s+|your\s+|an?\s+)?(?:overall\s+|clinical\s+)?"
+                r"(?:impression|bottom\s+line|take[- ]?home(?:\s+message)?)(?:\s+of\s+(?:it|this|the\s+night))?\W*$", I),
+     "what stands out?"),
+    # "any signal problems?", "signal issues?", "any problems with the signals?"
+    (re.compile(r"^\W*(?:(?:are\s+there\s+)?any\s+)?(?:signal|channel|sensor|lead|electrode)\s+(?:problems?|issues?|trouble"
+                r"|failures?|dropouts?)\W*$|^\W*(?:are\s+there\s+)?any\s+(?:problems?|issues?|trouble)\s+with\s+(?:the\s+)?"
+                r"(?:signals?|channels?|sensors?|leads?|electrodes?)\W*$", I), "any bad signals?"),
+    # "what severity would you call it?", "how severe would you say it is?"
+    (re.compile(r"^\W*(?:what\s+severity|how\s+severe)\s+(?:would|do|should)\s+(?:you|we|i)\s+(?:call|say|grade|rate"
+                r"|consider)\b[^?]*\W*$", I), "what severity?"),
+    # "hypoventilation?" alone: whether there was any
+    (re.compile(r"^\W*(?:and\s+)?(?P<term>(?:sleep\s+)?hypoventilation|hypercapnia)\s*\?\W*$", I), "any {term}?"),
     # "did the AHI improve when she turned onto her side?", "was the breathing better on her side?"
     (re.compile(rf"^\W*(?:and\s+|so\s+)?(?:did|does|was|is)\s+(?:the\s+|her\s+|his\s+)?(?:ahi|breathing|apneas?"
                 rf"|apnoeas?|osa|events?)\s+(?:improve|get\s+better|better|drop|fall|go\s+down|lower|less)\w*\s+"
@@ -253,6 +266,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # as an epoch is (it read as the apnea list)
     (re.compile(r"^\W*(?:can\s+you\s+)?(?:find|show(?:\s+me)?|give(?:\s+me)?|look\s+for)\s+(?:other\s+|more\s+)?"
                 r"(?:events|epochs|ones|moments|stretches)\s+like\s+(?=the\s)", I), "epochs similar to "),
+    # "how did this pt sleep?": a chart's "pt" is the patient (not after a number: "a 3 pt drop")
+    (re.compile(r"(?<![\d.])(?<!\d\s)\bpts?\b(?!\s*%)", I), "patient"),
     # "how many hypopneas lacked a desaturation?": those without one
     (re.compile(r"\b(?:lacked|lacking|lack|had\s+no|have\s+no|did\s+not\s+have|didn'?t\s+have)\s+(?:an?\s+|any\s+)?"
                 r"(desat\w*|arousals?|oxygen\s+desaturations?)\b", I), r"without \1"),
