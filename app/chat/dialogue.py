@@ -761,17 +761,11 @@ class Dialogue:
                 base = replace(base, scope=Scope(), note="")
             if query.together and not (base.intent == Intent.LOCATE and base.phenomenon):
                 raise NothingToReferTo("empty_list")
-            together, ties = query.together or base.together, {}
-            if query.together and base.together and query.together != base.together:
-                # "arousal only", then "and with a 3% desat?": those with one, the earlier tie
-                # and its exclusion set aside (probe O: with and without a desaturation, 0);
-                # "and an arousal too?": both ties
-                both = _TOO_RE.search(query.text) and not base.apart
-                together = base.together if both else query.together
-                ties = dict(also=query.together) if both else dict(lacking=None, also=None)
-            return replace(self._listed(query, base), text=query.text, how_many=True,
-                           per=query.per or base.per, together=together,
-                           apart=query.apart if query.together and together == query.together else base.apart, **ties)
+            ties = (_retied(base, query.text, query.together) if query.together and base.together
+                    and query.together != base.together else {"together": query.together or base.together})
+            return replace(self._listed(query, base), text=query.text, how_many=True, per=query.per or base.per,
+                           apart=query.apart if query.together and ties["together"] == query.together else base.apart,
+                           **ties)
         if query.ref == Ref.COMPARE_WITH:
             return self._compare_with(query)
         if query.ref == Ref.EXAMPLE:
@@ -790,12 +784,10 @@ class Dialogue:
         if (last.together and query.phenomenon and query.phenomenon not in (last.phenomenon, last.together)
                 and _OTHER_PARTNER_RE.search(query.text)):
             # "the average desaturation after an apnea?", then "and after a hypopnea?": the same
-            # events, tied to the other kind; "and an arousal too?": tied to both (probe O: the
-            # first tie was dropped); a tie left out before ("arousal only") is asked of no more
-            if _TOO_RE.search(query.text) and not last.apart:
-                return replace(last, text=query.text, also=query.phenomenon, ref=Ref.NONE)
-            return replace(last, text=query.text, together=query.phenomenon, ref=Ref.NONE, lacking=None, also=None,
-                           tie_depth=query.tie_depth)
+            # events, tied to the other kind (or, "and an arousal too?", to both)
+            ties = _retied(last, query.text, query.phenomenon)
+            return replace(last, text=query.text, ref=Ref.NONE, **ties,
+                           tie_depth=last.tie_depth if ties.get("also") else query.tie_depth)
         if (query.ref == Ref.REPEAT and last.intent in _SPLITS and last.measure and not (query.phenomenon or query.signal)
                 and (named := query.target or query.modality) and names_measure(named)):
             # "compare this epoch with N2", then "what about the eyes?": the eyes, on the same sides
@@ -3483,6 +3475,16 @@ def _ranked(items: list[Item], rank: str) -> list[int]:
         first = _strongest(items)
         return [first] + [k for k in range(n) if k != first]
     return list(range(n))
+
+
+def _retied(base: Query, text: str, kind: str) -> dict[str, str | None]:
+    """The tie fields of a follow-up naming another partner ``kind`` for ``base``'s tied events:
+    "and an arousal too?" keeps the first tie and adds ``kind`` (probe O: the first was dropped);
+    otherwise ``kind`` alone, with any tie left out before ("arousal only", then "and with a 3%
+    desat?": probe O counted those with and without a desaturation, 0) set aside."""
+    if _TOO_RE.search(text) and not base.apart:
+        return {"together": base.together, "also": kind}
+    return {"together": kind, "lacking": None, "also": None}
 
 
 def _strongest(items: list[Item]) -> int:
