@@ -1841,7 +1841,7 @@ def _within_night(night: LoadedNight, epoch: int, k: int, stages: tuple[str, ...
     vectors = np.asarray(night.embedded.vectors, dtype=float)
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     cosine = unit @ unit[epoch]
-    codes, _ = night.stages()
+    codes, source = night.stages()
     starts = night.epochs.starts
     picks = [int(j) for j in np.argsort(-cosine) if abs(int(j) - epoch) > 1
              and (not stages or stage_name(int(codes[j])) in stages)][:k]
@@ -1856,7 +1856,7 @@ def _within_night(night: LoadedNight, epoch: int, k: int, stages: tuple[str, ...
                                        "clock": clock(night, float(starts[j])), "stage": stage_name(int(codes[j])),
                                        "caption": held(j), "kind": THIS_NIGHT_KIND, "licence": ""}) for j in picks]
     return Retrieval(label, hits, note=note,
-                     searched_stage=None if stages else (stage_name(int(codes[epoch])), night.stages()[1]))
+                     searched_stage=None if stages else (stage_name(int(codes[epoch])), source))
 
 
 THIS_NIGHT_KIND = "this night"
