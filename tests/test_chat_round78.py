@@ -507,3 +507,13 @@ def test_the_models_matches_keep_the_asked_length(demo) -> None:
     text = last_answer(demo, "count the apneas longer than 40 s")
     lengths = [int(s) for s in re.findall(r"^- \*\*[\d:–]+\*\* \((\d+) s, p = ", text, re.M)]
     assert "**0** apnea events lasting 40 s or more" in text and all(n >= 40 for n in lengths)
+
+
+def test_were_they_all_of_a_type_reads_the_events_just_listed(demo) -> None:
+    """Probe O: "count the apneas longer than 40 s", "list them", "were they all obstructive?" fell back."""
+    night, _ = demo
+    long = [e for e in night.recording.events if e.type in ("obstructive_apnea", "central_apnea", "mixed_apnea")
+            and e.duration >= 30]
+    obstructive = sum(e.type == "obstructive_apnea" for e in long)
+    text = last_answer(demo, "count the apneas longer than 30 s", "list them", "were they all obstructive?")
+    assert text.startswith(f"**{obstructive}** of the {len(long)} apnea events lasting 30 s or more")

@@ -239,6 +239,13 @@ class Dialogue:
 
     def resolve(self, query: Query) -> Query:
         """The full query a (follow-up) question stands for; raises NothingToReferTo."""
+        if ((m := _ALL_OF_A_TYPE_RE.match(query.text)) and self.last is not None and self.last.intent == Intent.LOCATE
+                and (phen := phenomenon(self.last.phenomenon)) is not None
+                and f"{m['kind'].lower()}_apnea" in phen.event_types):
+            # "count the apneas longer than 40 s", "list them", then "were they all obstructive?":
+            # that type's share of the same events, their length and span kept
+            return replace(self.last, text=query.text, share=f"{m['kind'].lower()}_apnea", ref=Ref.NONE, rank=None,
+                           count=None, how_many=False)
         if (query.signal and query.scope == Scope() and _WHICH_OF_TWO_RE.search(query.text)
                 and self.before is not None and self.last is not None
                 and (a := self.before.scope.time) is not None and (b := self.last.scope.time) is not None and a != b):
@@ -2934,6 +2941,9 @@ _WHERE_FROM_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:which|what) (?:recordin
 _NOTICE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?what (?:should|would|do|does|can|could|will|might) (?:i|we|you"
                         r"|they|students|my students|the students|the class|a student|trainees) (?:see|notice|look"
                         r" for|look at|spot|pick out)(?: in (?:it|this|that|this one|that one))?\W*$", re.I)
+_ALL_OF_A_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:were|are)\s+(?:they|those|these|them)\s+all\s+(?P<kind>obstructive"
+                               r"|central|mixed)(?:\s+(?:ones|apneas|events))?\W*$", re.I)
+"""Whether the events just listed are all of one apnea type ("were they all obstructive?")."""
 _WHICH_OF_TWO_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which(?:\s+(?:one|half|part|period|window|span|of them|of the two))?\s+"
                               r"(?:had|has|was|showed|shows|is)\s+(?:the\s+)?(?:worse|better|lower|higher|deeper|more|less"
                               r"|fewer|bigger|smaller)\b", re.I)
