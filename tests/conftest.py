@@ -137,3 +137,11 @@ def unsure_rem(demo, tmp_path_factory: pytest.TempPathFactory):
     night = read_night(write_edf(rec, folder / "n9191.edf", hypnogram_path=folder / "n9191_scoring.edf"), "n9191")
     embed_night(night, demo[1])
     return night, demo[1]
+
+
+@pytest.fixture(scope="session")
+def child(demo, tmp_path_factory: pytest.TempPathFactory):
+    """A 10-year-old's two scored hours with obstructive events, the age only in the file's header."""
+    from chat_dialogues import scored_synthetic
+
+    return scored_synthetic(demo, tmp_path_factory.mktemp("child"), "child", hours=2.0, seed=7801, age=10.0, ahi=8.0)

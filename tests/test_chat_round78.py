@@ -12,7 +12,7 @@ from app.chat.learner import without_remark
 from app.chat.render import render
 from app.chat.report_edit import report_edit
 from app.chat.results import Retrieval
-from chat_dialogues import last_answer, scored_synthetic, stage_epochs
+from chat_dialogues import last_answer, stage_epochs
 from app.chat.understand import understand
 from sleeplm_core.index.search import Hit
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -297,12 +297,6 @@ def test_whether_the_rem_ahi_can_be_trusted_is_the_ahi_by_stage(text: str) -> No
     assert query.intent.value == "breakdown" and query.by == "stage"
 
 
-@pytest.fixture(scope="module")
-def child(demo, tmp_path_factory: pytest.TempPathFactory):
-    """A 10-year-old's two scored hours with obstructive events, the age only in the file's header."""
-    return scored_synthetic(demo, tmp_path_factory.mktemp("child"), "child", hours=2.0, seed=7801, age=10.0, ahi=8.0)
-
-
 def test_a_childs_severity_is_graded_by_the_obstructive_ahi(child, demo) -> None:
     """Probe O: "what severity?" on a 10-year-old's night said only that the adult bands do not apply."""
     from app.chat import norms
@@ -461,7 +455,9 @@ def test_which_of_two_spans_had_worse_sats_compares_them(demo) -> None:
     whole night's SpO2."""
     text = last_answer(demo, "how many events in the first 2 hours of sleep", "and the last 2 hours?",
                        "which had worse sats?")
-    assert "in the first 2 hours of sleep vs in the last 2 hours" in text and "SpO2" in text
+    # stop 79: by each span's nadir and time under 90 %, not the means alone
+    assert "| SpO2 mean / lowest | 95.6 % / 87.1 % | 95.5 % / 87.3 % |" in text
+    assert text.startswith("**Neither clearly**: the nadirs are within half a point (lowest 87.1 against 87.3 %")
 
 
 def test_epochs_like_one_within_this_night(demo) -> None:

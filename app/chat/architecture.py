@@ -12,8 +12,9 @@ import numpy as np
 
 from app.chat.events import events_for, unscored_reason
 from app.chat.plan import Plan, Where
-from app.chat.query import SPAN_FAMILIES
+from app.chat.query import SPAN_FAMILIES, SPAN_OXYGEN
 from app.chat.results import SpanArchitecture, SpanColumn
+from app.chat.sleep_breathing import oxygen_over
 from app.night import LoadedNight
 from sleeplm_core.heads.summary import APNEA_TYPES
 from sleeplm_core.io.recording import EPOCH_SEC, STAGES
@@ -27,7 +28,7 @@ def span_architecture(plan: Plan, night: LoadedNight) -> SpanArchitecture:
     """Stage minutes (min) and event counts of each of the plan's two groups, with the row a
     "which had more N3?" asks about."""
     q = plan.query
-    rows = {*STAGES, *(name for name, _ in EVENT_FAMILIES), "length"}
+    rows = {*STAGES, *(name for name, _ in EVENT_FAMILIES), "length", SPAN_OXYGEN}
     return replace(spans_held(night, plan.groups), asked=q.target if q.target in rows else "",
                    fewer=q.asks_fewer or q.rank == "shortest")
 
@@ -55,5 +56,6 @@ def spans_held(night: LoadedNight, wheres: list[Where]) -> SpanArchitecture:
             found, _ = events_for(night, types)
             events[name] = sum(1 for e in found if e.type in types and lo <= e.onset < hi)
         label = re.sub(r"^in\s+", "", where.text) or "the whole night"
-        columns.append(SpanColumn(label, where.span, minutes, events))
+        columns.append(SpanColumn(label, where.span, minutes, events, oxygen_over(night, lo, hi)))
     return SpanArchitecture(tuple(columns), source, events_source)
+

@@ -216,6 +216,21 @@ _PATTERNS: dict[Aspect, re.Pattern[str]] = {
                                r"|\bhow many of each\b", re.I),
 }
 
+_NOT_CAUSE_RE = re.compile(r"\b(?:not|non|isn't|wasn't|aren't|weren't)[- ](?:(?:(?:tied|linked|related|due) to |caused by |from )"
+                           r"(?:an? |the )?(?P<tied>breathing|respiratory|apn\w*|hypopn\w*|limb[- ]movements?|leg[- ]movements?"
+                           r"|leg kicks?|plms?)|(?P<kind>respiratory|resp|limb[- ]movement|leg[- ]movement|plm)\b)", re.I)
+# ("when was the patient not breathing?" is no cause ruled out)
+NOT_CAUSE = "not "
+"""The prefix of a cause a question rules out ("show me one that's not respiratory": "not
+respiratory", the arousals tied to anything else or to nothing)."""
+
+
+def _cause_of(word: str) -> str:
+    return ("limb movement" if word[:3] in ("lim", "leg", "plm") else
+            "respiratory" if word in ("respiratory", "resp", "breathing") or word[:3] in ("apn", "hyp")
+            else "spontaneous")
+
+
 # "are the arousals linked to the apneas?" counts the respiratory ones, as "were they
 # respiratory?" does
 _NAMED_CAUSE_RE = re.compile(r"\b(?:how many|what (?:percent\w*|fraction|share|proportion)|were|was|are|is)"
@@ -224,10 +239,13 @@ _NAMED_CAUSE_RE = re.compile(r"\b(?:how many|what (?:percent\w*|fraction|share|p
 
 def named_cause(text: str) -> str | None:
     """The arousal cause (``sleeplm_core.scoring.association.CAUSES``) a question counts
-    ("how many arousals were spontaneous?"), None for none."""
+    ("how many arousals were spontaneous?"), or the one it rules out after :data:`NOT_CAUSE`
+    ("how many were not respiratory?"), None for none."""
     m = _NAMED_CAUSE_RE.search(text)
     if m is None:
         return None
+    if n := _NOT_CAUSE_RE.search(text):
+        return NOT_CAUSE + _cause_of((n['tied'] or n['kind']).lower())
     word = m.group(1).lower()
     return ("limb movement" if word in ("limb", "leg") else
             "spontaneous" if word == "spontaneous" else "respiratory")
@@ -243,13 +261,14 @@ _LISTED_CAUSE_RE = re.compile(r"\b(spontaneous|respiratory|resp|breathing|limb[-
 
 def listed_cause(text: str) -> str | None:
     """The cause (``sleeplm_core.scoring.association.CAUSES``) of the arousals a question asks
-    to see ("list the spontaneous arousals", "show me a respiratory arousal"), None for none."""
+    to see ("list the spontaneous arousals", "show me a respiratory arousal"), or one it rules
+    out, after :data:`NOT_CAUSE` ("show me one that's not respiratory"); None for none."""
+    if m := _NOT_CAUSE_RE.search(text):
+        return NOT_CAUSE + _cause_of((m['tied'] or m['kind']).lower())
     m = _LISTED_CAUSE_RE.search(text)
     if m is None:
         return None
-    word = (m.group(1) or m.group(2)).lower()
-    return ("limb movement" if word[:3] in ("lim", "leg", "plm") else
-            "respiratory" if word in ("respiratory", "resp", "breathing", "apn", "hypopn") else "spontaneous")
+    return _cause_of((m.group(1) or m.group(2)).lower())
 
 
 _TYPE_CLAIM_RE = re.compile(r"\b(?:(?:was|is) (?:it|that|this)(?: one)?|(?:it|that|this)(?:'s| is| was)|(?:could|might|can)"

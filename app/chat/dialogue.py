@@ -13,10 +13,11 @@ from dataclasses import dataclass, field, replace
 from app.chat.aspects import Aspect, named_apnea_type
 from app.chat.glossary import term
 from app.chat.learner import BEST_HOUR_RE
-from app.chat.norms import AROUSAL_ROW, BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
+from app.chat.norms import (ADULT_AGE, AROUSAL_ROW, BREATHING_ROW, CENTRAL_ROW, MOST_OFF_ROW, MOST_OFF_STAGE, NADIR_ROW,
+                            NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT)
 from app.chat.phenomena import article, find_phenomenon, phenomenon, plural
 from app.chat.plan import length_text, scope_text
-from app.chat.query import INDEX_STATS, LIST_ALL, THRESHOLD_BY, Intent, Query, Ref, Scope, transition_sides, two_stages
+from app.chat.query import INDEX_STATS, LIST_ALL, SPAN_OXYGEN, THRESHOLD_BY, Intent, Query, Ref, Scope, transition_sides, two_stages
 from app.chat.measures import measure_name, names_measure
 from app.chat.results import LIBRARY_SOURCE, MOMENT_SEC, Item
 from app.chat.surround import ZOOM_OUT_SEC, surround, surrounding
@@ -246,14 +247,28 @@ class Dialogue:
             # that type's share of the same events, their length and span kept
             return replace(self.last, text=query.text, share=f"{m['kind'].lower()}_apnea", ref=Ref.NONE, rank=None,
                            count=None, how_many=False)
-        if (query.signal and query.scope == Scope() and _WHICH_OF_TWO_RE.search(query.text)
-                and self.before is not None and self.last is not None
-                and (a := self.before.scope.time) is not None and (b := self.last.scope.time) is not None and a != b):
-            # "events in the first 2 hours of sleep", "and the last 2 hours?", then "which had worse
-            # sats?": that signal in the two spans (probe O: the whole night's SpO2)
+        if (query.intent == Intent.COMPARE and query.groups and len(query.groups) == 2 and not (query.phenomenon or query.signal)
+                and Aspect.DURATION in query.aspects and self.last is not None
+                and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types):
+            # "mean apnea duration?", then "mean duration in REM vs NREM?": those events' lengths
+            # in the two groups (probe O: the EEG's band powers)
+            return replace(query, phenomenon=phen.key, measure=None)
+        if ((m := _MOST_OFF_RE.search(query.text)) and self.last is not None and self.last.intent == Intent.NORMAL
+                and not self.last.groups):
+            # "which stage is most off?" after the norms: their rows furthest outside their
+            # ranges (probe O: an epoch was classified)
+            return replace(self.last, text=query.text, target=MOST_OFF_STAGE if m["stage"] else MOST_OFF_ROW,
+                           ref=Ref.NONE)
+        if query.signal and query.scope == Scope() and _WHICH_OF_TWO_RE.search(query.text) and (
+                groups := self._spans_set_apart()):
+            # "events in the first 2 hours of sleep", "and the last 2 hours?", or "compare 23:00-01:00
+            # with 03:00-05:00", then "which had worse sats?": that signal in the two spans (probe O:
+            # the whole night's SpO2); the SpO2 by each span's nadir and time under 90 %, not its mean
+            if query.signal == "spo2":
+                return Query(Intent.COMPARE, query.text, target=SPAN_OXYGEN, scope=groups[0], groups=groups,
+                             by_rule=True)
             return Query(Intent.COMPARE, query.text, target=query.target, signal=query.signal, modality=query.modality,
-                         measure=query.signal, scope=self.before.scope, groups=(self.before.scope, self.last.scope),
-                         by_rule=True)
+                         measure=query.signal, scope=groups[0], groups=groups, by_rule=True)
         if (_HOW_SURE_THAT_RE.search(query.text) and self.shown is not None and self.shown.intent == Intent.CLASSIFY
                 and self.shown.scope.time is not None and not self.shown.labels):
             # "stage at 02:03:30?", then "how sure is that?": that epoch's stagings and evidence,
@@ -581,6 +596,21 @@ class Dialogue:
             # "is that long?" with one event shown: its length among the night's others of its kind
             return Query(Intent.MEASURE, query.text, phen.key, measure="event_rank",
                          scope=Scope(time=_span(item)), by_rule=True)
+        if (query.ref == Ref.CONTEXT and query.phenomenon == "scored_event"
+                and re.search(r"\b(?:what|which) events? (?:caused|triggered)\b", query.text, re.I)):
+            # "what event caused it?" at the nadir asks what came before it, as "what caused it?"
+            # does, not whether any event did (probe P: "Yes" led, or every event of the night)
+            query = replace(query, phenomenon=None)
+        if (query.note == "severity" and query.phenomenon in (None, "apnea") and self.last is not None
+                and self.last.phenomenon == "obstructive_event"):
+            # "OAHI", then "is that severe?": that index's grade beside the AHI's
+            query = replace(query, phenomenon="obstructive_event")
+        if ((query.intent == Intent.NORMAL and not query.target or query.intent == Intent.OFF_TOPIC)
+                and _of_a_child(query) and (row := self._child_row(query))):
+            # "lowest sat", then "is that ok for a child?": the nadir against healthy children's;
+            # "any central apneas?", then "are they significant in a child?": their index so
+            # (probe O: the obstructive AHI, and "not about this recording")
+            return Query(Intent.NORMAL, query.text, target=row, age=query.age, by_rule=True)
         if (query.intent == Intent.NORMAL and not query.target and self.last is not None
                 and ((self.last.intent == Intent.MEASURE and self.last.signal in _SYSTEM_OF_SIGNAL)
                      # "what's the T90?", then "is that normal?": the oxygen against its limits
@@ -845,6 +875,21 @@ class Dialogue:
     def asks_in_that_span(self, text: str) -> bool:
         """Whether ``text`` asks about "that hour" (or period) with one in focus to be it."""
         return bool(_THAT_SPAN_RE.search(text)) and bool(self.items) and self._one_in_focus()
+
+    def _spans_set_apart(self) -> tuple[Scope, Scope] | None:
+        """The two spans of the night the last turns set side by side: a comparison of two
+        ("compare 23:00-01:00 with 03:00-05:00"), or one asked after the other ("events in the
+        first 2 hours", "and the last 2 hours?"); None for none."""
+        last = self.last
+        if last is None:
+            return None
+        if (last.intent == Intent.COMPARE and len(last.groups) == 2
+                and all(g.time is not None for g in last.groups) and last.groups[0] != last.groups[1]):
+            return last.groups[0], last.groups[1]
+        if (self.before is not None and (a := self.before.scope.time) is not None
+                and (b := last.scope.time) is not None and a != b):
+            return self.before.scope, last.scope
+        return None
 
     def _hourly(self) -> bool:
         """The last question was asked by the clock hour: split by it, or over one clock hour."""
@@ -1537,6 +1582,18 @@ class Dialogue:
         other nights?" after a library search; "why is it an estimate?" after the REI; "how long
         is the delay?" after the oxygen's lag; "how is it different from an obstructive one?"
         after a phenomenon was shown; None otherwise."""
+        if (_CYCLE_LENGTH_RE.search(text) and self.last is not None and self.last.phenomenon == "cheyne_stokes"):
+            # "any Cheyne-Stokes?", then "cycle length?": the runs' cycles, not the sleep cycles
+            return "Cheyne-Stokes breathing cycle length"
+        if (_SERIES_FIGURE_RE.search(text) and self.last is not None and self.last.measure == "plm_series"
+                and self.items and not _IT_RE.search(text)):
+            # "show me the longest PLM series", then "what was the mean interval?": of that series
+            # (probe P: the fallback)
+            return f"{text.strip().rstrip(' ?.!')} in it?"
+        if (self.last is not None and self.last.measure == "plm_series" and re.search(r"\bseries\b", text, re.I)
+                and not re.search(r"\b(?:plms?|leg|limb|lms?)\b", text, re.I)):
+            # "how many PLM series?", then "show me the longest series": of leg movements still
+            return re.sub(r"\bseries\b", "PLM series", text, count=1, flags=re.I)
         if (BEST_HOUR_RE.search(text) and self.last is not None and self.last.intent == Intent.BREAKDOWN
                 and self.last.by == "hour" and (phen := phenomenon(self.last.phenomenon)) is not None):
             # "which hour had the most apneas?", then "and the quietest hour?": of apneas still
@@ -2260,6 +2317,22 @@ class Dialogue:
         return bool(self.items and named is not None and listed is not None and named.event_types
                     and set(named.event_types) & set(listed.event_types))
 
+    def _child_row(self, query: Query) -> str:
+        """The child's norm a "is that ok for a child?" asks of the last answer: the nadir after
+        the lowest SpO2, the central apnea index after the central apneas; "" for another."""
+        last = self.last
+        if query.phenomenon == "central_apnea":
+            return CENTRAL_ROW
+        if last is None or query.phenomenon:
+            return ""
+        if last.intent == Intent.NORMAL and last.target in (NADIR_ROW, CENTRAL_ROW):
+            return last.target
+        if last.phenomenon == "central_apnea":
+            return CENTRAL_ROW
+        if last.intent == Intent.MEASURE and last.signal == "spo2" and last.rank == "lowest":
+            return NADIR_ROW
+        return ""
+
     def _norm_row(self) -> str:
         """The row of the age norms (``norms.NORMS``) the last answer gave a figure of, "" for
         none."""
@@ -2944,6 +3017,20 @@ _NOTICE_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?what (?:should|would|do|do
 _ALL_OF_A_TYPE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:were|are)\s+(?:they|those|these|them)\s+all\s+(?P<kind>obstructive"
                                r"|central|mixed)(?:\s+(?:ones|apneas|events))?\W*$", re.I)
 """Whether the events just listed are all of one apnea type ("were they all obstructive?")."""
+_MOST_OFF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:which|what)(?:\s+(?:(?P<stage>stages?)|ones?|figures?|numbers?"
+                          r"|values?|measures?|metrics?|parameters?|results?))?\s+(?:is|was|are|were|looks?|stands? out as)"
+                          r"\s+(?:the\s+)?(?:most\s+(?:off|abnormal|out of (?:range|line)|unusual|deviant|extreme)"
+                          r"|furthest|farthest|worst)\b", re.I)
+"""Which row of the norms just shown lies furthest outside its range ("which stage is most off?")."""
+_CYCLE_LENGTH_RE = re.compile(r"^\W*(?:and\s+|so\s+|what(?:'s| is| was| about)\s+)?(?:the\s+)?(?:mean\s+|average\s+)?"
+                              r"(?:cycle (?:length|time|duration)|periodicity|how long (?:is|was|were) (?:a |the |each )?"
+                              r"cycles?)\W*$", re.I)
+"""The length of a breathing cycle asked after Cheyne-Stokes breathing ("cycle length?")."""
+_SERIES_FIGURE_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what(?:'s| is| was)\s+(?:the\s+)?(?:mean|average|median|typical)?\s*"
+                               r"(?:interval|spacing|gap|period(?:icity)?)s?|how many (?:leg |limb )?(?:movements|kicks|lms|plms)"
+                               r"(?: (?:were there|did it have|does it have))?)\W*$", re.I)
+"""A figure of the leg-movement series shown ("what was the mean interval?")."""
+_IT_RE = re.compile(r"\b(?:it|that one|this one)\b", re.I)
 _WHICH_OF_TWO_RE = re.compile(r"^\W*(?:and\s+|so\s+)?which(?:\s+(?:one|half|part|period|window|span|of them|of the two))?\s+"
                               r"(?:had|has|was|showed|shows|is)\s+(?:the\s+)?(?:worse|better|lower|higher|deeper|more|less"
                               r"|fewer|bigger|smaller)\b", re.I)
@@ -3462,6 +3549,11 @@ def _time_order(items: list[Item]) -> list[int] | None:
         return None
     order = sorted(range(len(items)), key=lambda k: items[k].start)
     return None if order == list(range(len(items))) else order
+
+
+def _of_a_child(query: Query) -> bool:
+    """The question asks of a child ("is that ok for a 10-year-old?", "in kids?")."""
+    return Aspect.CHILD in query.aspects or (query.age is not None and query.age < ADULT_AGE)
 
 
 def _one_clock_hour(span: TimeSpan | None) -> bool:

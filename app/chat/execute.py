@@ -20,7 +20,7 @@ from app.chat.borderline import borderline_events
 from app.chat.architecture import span_architecture, span_length
 from app.chat.event_free import event_free
 from app.chat.event_rank import event_rank
-from app.chat.aspects import Aspect
+from app.chat.aspects import NOT_CAUSE, Aspect
 from app.chat.breakdown import (breakdown, counted_index, group_rows, index_rows, no_positions, positions,
                                 scoped_index)
 from app.chat.ahi_robustness import ahi_robustness
@@ -76,6 +76,7 @@ from app.chat.threshold_split import split_time
 from app.chat.timespan import clock_point, described_span
 from app.chat.quiz import quiz_answer, quiz_question
 from app.chat.significance import pair_test, period_test
+from app.chat.sleep_breathing import oxygen_over
 from app.chat.strongest import strongest_epochs
 from app.chat.transitions import stage_transitions
 from app.engine import Engine
@@ -707,11 +708,22 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
         scored, q = (scored if q.min_depth is not None else measured), replace(q, rank="deepest")
         measured_on = night.epochs.aux_mapping.get(_AUX["spo2"], "")
     periodic_n = None
+    if (phen is not None and phen.key == "limb_movement" and Aspect.PERIODIC in q.aspects
+            and q.rank in ("earliest", "latest")):
+        # "when was the first PLM?": the first periodic one, not the first leg movement (probe P:
+        # 23:47:43, a lone one; the series begin at 00:09:14)
+        scored = _periodic_only(night, scored)
+    periodic_wake = 0
     if phen is not None and phen.key == "limb_movement" and scored:
         periodic_n = _periodic_count(night, scored)
+        if night.stages()[1] != "scored":
+            # a series running through epochs a machine staged wake: sleep it may have missed
+            periodic_wake = len(_periodic_only(night, scored, ("W",)))
     # a count of one cause ("how many arousals were spontaneous?") is said as its share of all
-    cause = q.listed_cause if phen is not None and phen.key == "arousal" and not q.counted_cause else None
-    if phen is not None and phen.key == "arousal" and "spontaneous" in (cause, q.counted_cause) and (
+    # "show me an arousal that is not from breathing" shows one, though its words also count
+    cause = (q.listed_cause if phen is not None and phen.key == "arousal" and (not q.counted_cause or q.count == 1)
+             else None)
+    if phen is not None and phen.key == "arousal" and _unknowable_cause(cause, q.counted_cause) and (
             gaps := counted_causes(night, [])[1]):
         # no tie is no proof of a spontaneous arousal where breathing or the legs went unscored
         return Message("no_spontaneous", gaps, {"n": str(len(scored))})
@@ -733,7 +745,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
     if q.skip and len(scored) > q.skip:
         # "another one": the ones shown already go last, so the next leads
         scored, order = scored[q.skip:] + scored[:q.skip], f"{order}, number {q.skip + 1} in that order"
-    name = (f"{cause} " if cause else "") + (phen.title.lower() if phen else f"“{q.target}”")
+    name = (f"{cause.replace(NOT_CAUSE, 'non-')} " if cause else "") + (phen.title.lower() if phen else f"“{q.target}”")
     shorter = f"shorter than {seconds_text(q.max_duration)}" if q.max_duration else ""
     where = " ".join(w for w in (plan.where.text, _at_least(q.min_duration), shorter, tie) if w)
     # a home test without EEG: its rates are per hour recorded, as its REI
@@ -748,12 +760,12 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
                        if not plan.where.text else None, per=q.per,
                        sleep_min=float(plan.where.mask.sum()) * EPOCH_SEC / 60 if recorded
                        else _sleep_minutes(night, plan.where), recorded=recorded, measured_on=measured_on,
-                       periodic=periodic_n, causes=causes, cause_gaps=cause_gaps,
+                       periodic=periodic_n, periodic_wake=periodic_wake, causes=causes, cause_gaps=cause_gaps,
                        causes_asleep=_causes(night, [i for i in scored if i.stage in STAGES[1:]])[0]
                        if causes else {},
                        share=(q.share or "").replace("_", " "),
                        share_of=untied if q.share == "tie" else _night_count(night, q),
-                       asks=q.aspects, counted_cause=q.counted_cause, tied=q.together if tie else "",
+                       asks=q.aspects, counted_cause=None if cause else q.counted_cause, tied=q.together if tie else "",
                        strongest=strongest_epochs(night, phen, plan.where, k) if phen is not None
                        and phen.best_feature and not phen.event_types else None)
     if (((q.how_many or q.per or q.share or q.rank) and scored) or result.blind or result.cannot_show
@@ -817,13 +829,18 @@ def with_amplitudes(night: LoadedNight, items: list[Item],
 
 
 def _periodic_count(night: LoadedNight, items: list[Item]) -> int:
-    """How many of the leg-movement ``items`` in sleep belong to a periodic series, the
-    series found over the whole night's leg movements (a scope must not break them)."""
+    """How many of the leg-movement ``items`` in sleep belong to a periodic series."""
+    return len(_periodic_only(night, items))
+
+
+def _periodic_only(night: LoadedNight, items: list[Item], stages: tuple[str, ...] = STAGES[1:]) -> list[Item]:
+    """The leg-movement ``items`` in ``stages`` (sleep by default) that belong to a periodic
+    series, the series found over the whole night's leg movements (a scope must not break them)."""
     onsets = np.array([e.onset for e in events_for(night, ("limb_movement",))[0]
                        if e.type == "limb_movement"])
     members = onsets[periodic(onsets)] if len(onsets) else onsets
-    return sum(1 for i in items if i.stage in ("N1", "N2", "N3", "REM") and len(members)
-               and np.min(np.abs(members - i.start)) < 1e-6)
+    return [i for i in items if i.stage in stages and len(members)
+            and np.min(np.abs(members - i.start)) < 1e-6]
 
 
 def _causes(night: LoadedNight, items: list[Item]) -> tuple[dict[str, int], str]:
@@ -834,9 +851,19 @@ def _causes(night: LoadedNight, items: list[Item]) -> tuple[dict[str, int], str]
     return counted_causes(night, [causes[at] for i in items if (at := round(i.start, 3)) in causes])
 
 
+def _unknowable_cause(listed: str | None, counted: str | None) -> bool:
+    """Whether the cause asked is one that unscored breathing or legs leave unknown: no tie
+    proves a spontaneous arousal, nor one "not respiratory", where they went unscored."""
+    return "spontaneous" in (listed, counted) or bool(listed and listed.startswith(NOT_CAUSE))
+
+
 def _of_cause(night: LoadedNight, items: list[Item], cause: str) -> list[Item]:
-    """The arousal ``items`` whose cause (:func:`arousal_causes`) is ``cause``."""
+    """The arousal ``items`` whose cause (:func:`arousal_causes`) is ``cause``, or is not the
+    cause after :data:`NOT_CAUSE` ("not respiratory")."""
     causes = _arousal_causes(night)
+    if cause.startswith(NOT_CAUSE):
+        ruled_out = cause[len(NOT_CAUSE):]
+        return [i for i in items if causes.get(round(i.start, 3), ruled_out) != ruled_out]
     return [i for i in items if causes.get(round(i.start, 3)) == cause]
 
 
@@ -1104,7 +1131,7 @@ def explain(plan: Plan, night: LoadedNight, engine: Engine) -> Explanation | Def
         items, source = _event_items(night, phen.event_types, plan.where, None)
         tie = ""
         if phen.key == "arousal" and (cause := q.listed_cause):
-            if cause == "spontaneous" and (gaps := counted_causes(night, [])[1]):
+            if _unknowable_cause(cause, None) and (gaps := counted_causes(night, [])[1]):
                 return Message("no_spontaneous", gaps, {"n": str(len(items))})
             # "what does a respiratory arousal look like?": one of that cause
             items, tie = _of_cause(night, items, cause), f", a {cause} one"
@@ -1286,12 +1313,30 @@ def context(night: LoadedNight, item: Item, before: bool, around: bool = True,
                    None if around else _own_value(night, item),
                    (asked_label, asked[1]) if asked_label else None,
                    None if around else _tied_desaturation(night, item, events),
-                   window_breaths(night, span) if breathing else ())
+                   window_breaths(night, span) if breathing else (),
+                   led_by=None if around else _led_by(night, item, events, ev_source))
 
 
 def _item_kind(item: Item) -> str:
     """The event type an item's label names ("spindle (the first listed)" -> "spindle")."""
     return re.sub(r"\s*\(.*\)$", "", item.label).replace(" ", "_")
+
+
+def _led_by(night: LoadedNight, item: Item, events: list[Event], source: str) -> tuple[Item, Item] | None:
+    """For one SpO2 reading, the desaturation it falls in and the breathing event tied to that
+    desaturation by the AASM's window (the last one, where several are), None otherwise (probe
+    O: "what was happening then?" at the nadir named its desaturation, not the 36-s apnea that
+    caused it)."""
+    if item.duration > MOMENT_SEC or "spo2" not in item.label.lower():
+        return None
+    desat = next((e for e in events if e.type == "desaturation" and e.onset <= item.start <= e.offset + 1.0), None)
+    if desat is None:
+        return None
+    lag = tied_after_sec("hypopnea", "desaturation")
+    causes = [e for e in events if e.type in APNEA_TYPES and e.onset <= desat.onset <= e.offset + lag]
+    if not causes:
+        return None
+    return _event_item(night, desat, source), _event_item(night, max(causes, key=lambda e: e.offset), source)
 
 
 def _tied_desaturation(night: LoadedNight, item: Item, events: list[Event]) -> tuple[Item, float] | None:
@@ -1472,7 +1517,8 @@ def compare_counts(plan: Plan, night: LoadedNight) -> Breakdown | Message | None
                                          stages >= STAGES.index("N1") if in_sleep else stages >= -1)
         return Breakdown("groups", phen.title.lower(), rows, source, events_source,
                          direction=q.direction or "", test=_pair_test(rows, q),
-                         lengths_asked=q.length_way, in_sleep=in_sleep)
+                         lengths_asked=q.length_way, in_sleep=in_sleep,
+                         lengths_first=Aspect.DURATION in q.aspects)
     # ("how much delta power in cycle 1 vs cycle 3?" measures the EEG, not the stages' minutes)
     amount = bool(q.measure and _AMOUNT_WORDS.search(q.measure) and not _BAND_WORDS.search(q.measure))
     if any(g.stages for g in q.groups or ()) and (amount or _one_stage_over_time(q)):
@@ -1909,7 +1955,9 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
         q = replace(q, age=int(header))
     band, rows = norms.compare_with_norms(s, q.age, cut_at_onset=bool(where))
     bands, by_age = norms.by_age() if plan.query.note == "by_age" else ((), [])
-    asked = q.target if q.target in norms.NORMS or q.target in (norms.BREATHING_ROW, norms.ODI_ROW) else ""
+    asked = q.target if q.target in norms.NORMS or q.target in (
+        norms.BREATHING_ROW, norms.ODI_ROW, norms.MOST_OFF_STAGE, norms.MOST_OFF_ROW, norms.NADIR_ROW,
+        norms.CENTRAL_ROW) else ""
     if stages_guessed(night, s.source):
         # Without EEG the stages are the model's guess: their norms would be findings of it,
         # and the index a home test reports is the REI, per hour recorded.
@@ -1924,12 +1972,16 @@ def normal(plan: Plan, night: LoadedNight) -> NormCheck:
     if not adult_rule and (Aspect.CHILD in q.aspects or (q.age is not None and q.age < norms.ADULT_AGE)):
         # the adult ranges do not fit a child; the breathing has a pediatric rule
         return NormCheck(q.age, "children", rows, s.source, norms.CITATION, s.ahi, where, asked=asked,
-                         child=_obstructive_ahi(night), header_age=header)
+                         child=_obstructive_ahi(night), header_age=header,
+                         nadir=oxygen_over(night) if asked == norms.NADIR_ROW else None,
+                         central=_night_rate(night, "central_apnea", "respiratory")
+                         if asked == norms.CENTRAL_ROW else None)
     if norms.too_short(s) and not by_age:
         # a 30-min excerpt is not a night: whole-night norms say nothing of it
         return NormCheck(q.age, band, [], s.source, norms.CITATION, s.ahi, where, asked=asked,
                          header_age=header, short_min=s.tib_min, stated=q.stated, adult_rule=adult_rule)
     return NormCheck(q.age, band, rows, s.source, norms.CITATION, s.ahi, where, asked=asked,
+                     nadir=oxygen_over(night) if asked == norms.NADIR_ROW else None,
                      bands=bands, by_age=by_age, header_age=header, stated=q.stated,
                      rebound=q.note == "rebound", odi=s.odi, adult_rule=adult_rule,
                      other_rows=model_norm_rows(night, (lo, hi) if where else None, q.age))
@@ -1988,13 +2040,18 @@ def scoped_sleep(plan: Plan, night: LoadedNight) -> ScopedSleep:
     """Minutes recorded, asleep and awake after sleep onset inside the question's time span."""
     stages, source = night.stages()
     asleep = stages >= STAGES.index("N1")
-    inside = plan.where.mask & (stages >= 0)
+    where = plan.where
+    if set(plan.query.scope.stages) == set(STAGES[1:]) and plan.query.scope.time is not None:
+        # "what about the sleep after 04:21?" after the efficiency: that span's efficiency, not
+        # its sleep epochs' (probe P: 100 %, for 75.5 of 129 min asleep)
+        where = resolve_scope(Scope((), plan.query.scope.time), night, plan.current)
+    inside = where.mask & (stages >= 0)
     sleep = np.flatnonzero(asleep)
     after_onset = np.zeros_like(asleep)
     if len(sleep):
         after_onset[sleep[0]:sleep[-1] + 1] = True
     minutes = EPOCH_SEC / 60
-    return ScopedSleep(plan.where.text, float(inside.sum()) * minutes,
+    return ScopedSleep(where.text, float(inside.sum()) * minutes,
                        float((inside & asleep).sum()) * minutes,
                        float((inside & after_onset & (stages == 0)).sum()) * minutes, source,
                        night.summary().se_pct, night.summary().tst_min, plan.query.stat or "se")
@@ -2568,6 +2625,12 @@ def _medical(plan: Plan, night: LoadedNight) -> Message:
             # 10-year-old's night said only that the adult bands do not apply)
             facts["obstructive AHI"] = (f"{oahi[0]:.1f}/h of sleep ({oahi[1]} obstructive and mixed apneas and "
                                         f"hypopneas): {norms.child_band(oahi[0])}")
+        elif plan.query.phenomenon == "obstructive_event" and (oahi := _obstructive_ahi(night))[0] is not None:
+            # "OAHI", then "is that severe?": that index on the scale, which grades the AHI (probe
+            # P: the AHI's band alone, 27.9/h moderate, for an OAHI of 12.6/h)
+            facts = {"obstructive AHI": (f"{oahi[0]:.1f}/h of sleep ({oahi[1]} obstructive and mixed apneas and "
+                                         f"hypopneas): {norms.band_name(oahi[0], night)} if read on the adult AHI "
+                                         f"scale, which the AASM grades the AHI by, central apneas included"), **facts}
     if breathing and s.odi is not None and stages_guessed(night, s.source):
         # beside the REI, per hour recorded too: per hour of the model's guessed sleep it was 36/h
         # next to an REI of 23/h on a home test, two denominators unsaid

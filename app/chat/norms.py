@@ -72,6 +72,16 @@ PEDIATRIC_OAHI = 1.0
 """Obstructive AHI (/h of sleep) from which a child's breathing in sleep is abnormal by the
 AASM's pediatric rules (ICSD-3: one or more obstructive or mixed apneas or obstructive
 hypopneas per hour); the adult 5/h does not apply."""
+NADIR_ROW = "SpO2 nadir"
+CENTRAL_ROW = "central apnea index"
+"""The rows a child's "is the nadir of 90 % ok for a 10-year-old?" and "are the central apneas
+significant in a child?" ask about: no adult band is read for either."""
+CHILD_NADIR_MEAN, CHILD_NADIR_SD = 94.6, 2.2
+CHILD_CAI_MEAN, CHILD_CAI_P975 = 0.4, 0.9
+"""Healthy children aged 1-15 (n = 70): SpO2 nadir in sleep (%, mean and sd) and central apneas
+per hour of sleep (mean and 97.5th percentile), from :data:`CHILD_BREATHING_CITATION`."""
+CHILD_BREATHING_CITATION = ("Uliel S, Tauman R, Greenfeld M, Sivan Y. Normal polysomnographic respiratory values "
+                            "in children and adolescents. Chest 2004;125(3):872-8")
 CHILD_SLEEP_CITATION = ("Paruthi S, Brooks LJ, D'Ambrosio C, et al. Recommended amount of sleep for "
                         "pediatric populations: a consensus statement of the American Academy of Sleep "
                         "Medicine. J Clin Sleep Med 2016;12(6):785-6")
@@ -165,6 +175,20 @@ def compare_with_norms(s: NightSummary, age: int | None, cut_at_onset: bool = Fa
 # diagnosis on their own.
 _AHI_BANDS = ((5.0, "below 5/h, the usual normal range"), (15.0, "mild (5 to under 15/h)"),
               (30.0, "moderate (15 to under 30/h)"), (float("inf"), "severe (30/h or more)"))
+
+
+MOST_OFF_STAGE = "most off stage"
+MOST_OFF_ROW = "most off row"
+"""What a "which stage is most off?" (or "which figure is furthest from normal?") after the norms
+asks: the stage row, or any row, furthest outside its range."""
+
+
+def off_by(value: float, low: float, high: float) -> float:
+    """How far ``value`` lies outside ``low``-``high``, in widths of that range (0 inside it):
+    rows of different units and spreads ranked alike (REM at 6.9 % against 17-25 % is 1.3
+    widths below; N1 at 17.6 % against 3-10 % is 1.1 above)."""
+    width = max(high - low, 1e-9)
+    return max(low - value, value - high, 0.0) / width
 
 
 def side(value: float, low: float, high: float) -> str:

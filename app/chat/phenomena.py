@@ -250,7 +250,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
         "A limb movement is a burst of leg EMG activity of 0.5-10 seconds. When four or more come "
         "5-90 seconds apart they form periodic limb movements of sleep.",
         "Leg movement: burst of leg muscle activity.",
-        "position_muscle", ("limb_movement",), r"(?:leg|limb) movements?|plms?|kick(?:s|ing)?"
+        "position_muscle", ("limb_movement",), r"(?:leg|limb) movements?|plms?|lms?i?\b|kick(?:s|ing)?"
         # "what about the legs?", "leg jerks": the movements, not the leg EMG channel itself
         r"|legs\b(?!\s*(?:emg|channels?|leads?|sensors?|electrodes?))|leg (?:jerks?|twitch\w*)",
         ("leg movement", "limb movement", "leg kicks", "periodic limb movements", "restless legs"),

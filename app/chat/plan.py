@@ -75,6 +75,29 @@ LONG_OUTSIDE_MIN = 180.0
 """Recording time outside the main sleep episode (min) above which whole-night statistics
 mislead: the summary warns that time in bed counts all of it, and the findings read the main
 sleep episode instead."""
+ONE_NIGHT_H = 12.0
+"""Hours up to which a recording may be one night in bed (a 22-h Sleep-EDF file is not)."""
+SPLIT_SLEEP_SHARE = 0.10
+"""Share of a night's sleep that, lying outside its main sleep episode, makes that episode a
+part of the night, not the night (probe P: an 8-h insomnia night, awake 80 min from 03:01, was
+read as 22:30-03:01 and lost 75 of its 171 min of sleep; the sleep after a long awakening is
+the same night's)."""
+
+
+def split_night(night: LoadedNight, e: Episode) -> bool:
+    """A night in bed whose sleep goes on after a long awakening (insomnia): hours outside its
+    main sleep episode that hold a tenth of its sleep or more, in a recording no longer than a
+    night."""
+    asleep = float((night.stages()[0] >= STAGES.index("N1")).sum()) * EPOCH_SEC / 60
+    return (night.recording.duration <= ONE_NIGHT_H * 3600 and asleep > 0
+            and e.other_sleep_min >= SPLIT_SLEEP_SHARE * asleep)
+
+
+def beyond_one_night(night: LoadedNight, e: Episode) -> bool:
+    """Whether the recording runs hours beyond its main sleep episode ``e`` (a day-long file, or
+    hours of wake before or after the night), so that whole-recording figures mislead; a night
+    split by a long awakening does not."""
+    return e.beyond_sleep_min >= LONG_OUTSIDE_MIN and not split_night(night, e)
 
 EEG_SLOTS = ("EEG_C3", "EEG_C4")
 """Model slots an EEG fills; without one, sleep cannot be staged by the AASM rules."""
@@ -148,7 +171,7 @@ def reading_span(night: LoadedNight) -> tuple[int, int, str]:
     whole night; and that span in words ("" for the whole night)."""
     e = main_sleep_episode(night)
     # A night split by a long awakening (insomnia) is still one night, read whole.
-    if e.end <= e.start or e.beyond_sleep_min < LONG_OUTSIDE_MIN:
+    if e.end <= e.start or not beyond_one_night(night, e):
         return 0, night.n_epochs, ""
     lo, hi = night.epoch_at(e.start), night.epoch_at(e.end - EPOCH_SEC) + 1
     return lo, hi, (f"the main sleep period, {clock(night, e.start)[:5]}-{clock(night, e.end)[:5]}"

@@ -31,7 +31,9 @@ def plm_series(plan: Plan, night: LoadedNight) -> PlmSeries | Message:
     items, intervals = [], []
     for members in periodic_series(onsets) if len(moves) else []:
         first, last = moves[members[0]], moves[members[-1]]
-        if not plan.where.contains(night, first.onset):
+        if not (plan.where.contains(night, first.onset) or plan.where.overlap
+                 and first.onset <= plan.where.span[0] <= last.offset):
+            # a series named by a minute it runs through ("the 01:45 series") counts too
             continue
         held = Counter(stage_name(int(stages[night.epoch_at(onsets[i])])) for i in members)
         items.append(Item(first.onset, last.offset, "periodic series", source,

@@ -68,6 +68,9 @@ class Ref(str, Enum):
 SPAN_FAMILIES = ("apneas and hypopneas", "desaturations", "arousals")
 """The event families a comparison of two parts of the night counts, by the names its rows and
 a "which had more arousals?" give them (``app.chat.architecture.EVENT_FAMILIES``)."""
+SPAN_OXYGEN = "oxygen"
+"""The row of a comparison of two parts of the night that a "which had worse sats?" asks about:
+each part's SpO2."""
 
 AWAKENING = "awakening"
 """``Query.together`` for events that led into an awakening, which is no kind of event but a

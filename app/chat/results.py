@@ -191,6 +191,9 @@ class EventList:
     recorded: bool = False
     measured_on: str = ""
     periodic: int | None = None
+    periodic_wake: int = 0
+    """Leg movements of periodic series in epochs a machine staged wake, which the PLMS index
+    leaves out (0 on a human staging)."""
     causes: dict[str, int] = field(default_factory=dict)
     cause_gaps: str = ""
     causes_asleep: dict[str, int] = field(default_factory=dict)
@@ -677,14 +680,26 @@ class PairTest:
 
 
 @dataclass(frozen=True)
+class SpanOxygen:
+    """SpO2 over one span, from its samples in the physiological range: mean and lowest (%),
+    and minutes under 90 % (T90)."""
+
+    mean: float
+    lowest: float
+    below_90_min: float
+
+
+@dataclass(frozen=True)
 class SpanColumn:
     """One span of a :class:`SpanArchitecture`: its words, (start, end) seconds, minutes of
-    each stage (min), and the scored events of each family that start in it."""
+    each stage (min), the scored events of each family that start in it, and its SpO2 (None
+    without a usable one)."""
 
     label: str
     span: tuple[float, float]
     stage_min: dict[str, float]
     events: dict[str, int]
+    spo2: SpanOxygen | None = None
 
     @property
     def sleep_min(self) -> float:
@@ -793,6 +808,12 @@ class NormCheck:
     """Each row's value under the model's zero-shot stages, where the rows rest on a machine
     staging nobody checked (a verdict the two stagings read differently is not settled);
     empty on a human-scored night."""
+    nadir: SpanOxygen | None = None
+    """When the SpO2 nadir was asked ("is a nadir of 90 % ok for a 10-year-old?"): the night's
+    SpO2, its lowest among it; None otherwise or without a readable SpO2."""
+    central: tuple[float | None, int, float] | None = None
+    """When the central apneas were asked of a child ("are they significant in a child?"): the
+    central apnea index as :attr:`arousal` holds the arousal index; None otherwise."""
 
 
 @dataclass
@@ -1127,6 +1148,9 @@ class Context:
     length_asked: bool = False
     type_asked: str = ""
     way_asked: str = ""
+    led_by: tuple[Item, Item] | None = None
+    """For one SpO2 reading (the night's lowest, a dip's), the desaturation it falls in and the
+    apnea or hypopnea tied to that desaturation, its likely cause; None for none."""
 
 
 @dataclass

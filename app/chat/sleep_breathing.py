@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from app.chat.events import events_for
 from app.chat.plan import stages_guessed
+from app.chat.results import SpanOxygen
 from app.night import LoadedNight
 from sleeplm_core.features.heart import SPO2_RANGE, uncalibrated
 from sleeplm_core.heads.summary import APNEA_TYPES
@@ -55,3 +58,18 @@ def spo2_channel(night: LoadedNight) -> tuple[Signal | None, str, str]:
     if signal is None:
         return None, "", "the recording has no SpO2 channel"
     return signal, channel, uncalibrated(signal, SPO2_RANGE, "SpO2") or ""
+
+
+def oxygen_over(night: LoadedNight, lo: float = 0.0, hi: float | None = None) -> SpanOxygen | None:
+    """SpO2 over ``lo``-``hi`` s (the whole recording by default) from its samples in the
+    physiological range: mean and lowest (%), minutes under 90 %; None without a readable SpO2
+    or any sample there."""
+    signal, _, why = spo2_channel(night)
+    if signal is None or why:
+        return None
+    end = len(signal.data) if hi is None else int(hi * signal.sfreq)
+    data = np.asarray(signal.data[int(lo * signal.sfreq):end], dtype=float)
+    data = data[(data >= SPO2_RANGE[0]) & (data <= SPO2_RANGE[1])]
+    if not len(data):
+        return None
+    return SpanOxygen(float(data.mean()), float(data.min()), float(np.sum(data < 90.0)) / signal.sfreq / 60)

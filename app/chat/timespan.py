@@ -93,7 +93,8 @@ _ONSET_SIDE_RE = re.compile(r"\b(before|after|since)\s+(?:(?:the\s+)?sleep\s+ons
 _EPISODE_RE = re.compile(r"\b(?:the\s+)?main\s+(?:sleep\s+)?(?:period|episode|bout|block)\b"
                          r"|\b(?:the\s+)?main\s+sleep\b", re.IGNORECASE)
 # "what is the alpha power here?": a question that ends on "here" asks about the view.
-_CURRENT_RE = re.compile(r"\b(?:this|current|the current|that)\s+(?:epoch|window)\b|\bthis one\b"
+# ("how sure are you about the AHI on this one?", "spindle detection for this one": the recording)
+_CURRENT_RE = re.compile(r"\b(?:this|current|the current|that)\s+(?:epoch|window)\b|(?<!\bon )(?<!\bfor )\bthis one\b"
                          r"|\b(?:the|this) (?:current|displayed|visible) one\b|\bthe one (?:on screen|shown|displayed)\b"
                          r"|\bright here\b|\bon (?:the )?screen\b"
                          # "what does N3 look like here?", "what is X and what is it here?" are

@@ -20,7 +20,7 @@ from app.chat import bank
 from app.chat.aspects import MODEL_CAPTION, asked_trend, listed_cause, named_position
 from app.chat.measures import measure_name, names_measure
 from app.chat.glossary import asked_term, channel_shown, find_term, stage_rules
-from app.chat.norms import BREATHING_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
+from app.chat.norms import BREATHING_ROW, NADIR_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import (PHENOMENA, STAGE_HALLMARK, Phenomenon, article, counted_phenomenon, find_phenomenon,
                                  phenomenon)
 from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, THRESHOLD_BY, LIST_ALL, Condition, Intent, Query,
@@ -273,7 +273,7 @@ def _context_length(text: str) -> float | None:
 _CONTEXT_RE = re.compile(
     r"\b(just |right |immediately |shortly )?(before|after|preceding|following|prior to|leading"
     r" (?:up )?to)\s+(it|that|this|them|the event|this one|that one|this event|that event)\b"
-    r"|\bwhat (?:led|leads) (?:up )?to (?:it|that|this)\b|\bwhat (?:caused|triggered) (?:it|that"
+    r"|\bwhat (?:led|leads) (?:up )?to (?:it|that|this)\b|\b(?:what|which)(?: events?)? (?:caused|triggered) (?:it|that"
     r"|this)\b"
     # "what woke the patient?" after an awakening was shown: the minute before it
     r"|^\s*(?:and\s+|so\s+)?what (?:woke|roused) (?:the patient|the sleeper|him|her|them|he|she"
@@ -696,6 +696,9 @@ _AWAKENINGS_AROUND_RE = re.compile(r"\b(?:before|prior to|leading (?:up )?to|pre
                                    r"|during|after|following|with)\s+(?:the\s+|her\s+|his\s+|their\s+"
                                    r"|each\s+|every\s+)?(?:awakenings?|wake[- ]ups?|wakings?)\b", I)
 # "the longest series of periodic leg movements", "PLM series", "runs of PLMs"
+_SERIES_AT_RE = re.compile(r"\b\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:am|pm)?\s+series\b|\bseries (?:at|from|starting at|running at"
+                           r"|around) (?:about )?\d", I)
+"""A series named by its clock time ("the 01:45 series")."""
 _PLM_SERIES_RE = re.compile(r"\b(?:series|runs?|trains?|sequences?|clusters?|bursts?) of (?:periodic )?"
                             r"(?:(?:leg|limb) movements?|plms?|lms)\b|\b(?:plms?|periodic (?:leg|limb)"
                             r" movements?|(?:leg|limb) movements?) (?:series|runs|trains|sequences"
@@ -2138,6 +2141,11 @@ def understand(text: str) -> Query:
             and query.signal and not query.by_rule):
         # "what's her oxygen like?": no limit named, so the signal itself, not a threshold
         query = replace(query, intent=Intent.MEASURE)
+    if (query.intent == Intent.SUMMARY and query.stat in ROW_OF_STAT and query.stated is None
+            and query.scope == Scope() and _STAT_JUDGED_RE.search(text) and _stated_value(text, ROW_OF_STAT[query.stat]) is None):
+        # "total sleep time, is it enough for a 10 year old?": that row against the age's
+        # range (a child's sleep against the hours recommended at its age), not the figure alone
+        return replace(query, intent=Intent.NORMAL, target=ROW_OF_STAT[query.stat], stat=None, age=_age(text))
     if query.stated is None and (row := _judged_row(query)) and (value := _stated_value(text, row)) is not None:
         # "is a sleep efficiency of 75 % normal?", "is a WASO of 90 minutes bad?": that value
         # against the row's range, then the night's
@@ -2201,6 +2209,16 @@ _VALUE_RE = re.compile(r"(?<![\w.:])(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>%|percen
                        r"|hrs?|h)?(?![\w:])(?!\s*-?\s*(?:years?|yrs?|y/?o|am|pm|o'?clock)\b)", I)
 _JUDGED_RE = re.compile(r"\b(?:normal|typical|ok(?:ay)?|fine|bad|good|healthy|abnormal|high|low|elevated|raised|too (?:long|short|"
                         r"much|little|low|high)|long|short|enough|concerning|worrying|a problem)\b", I)
+
+
+_NADIR_JUDGED_RE = re.compile(r"\b(?:(?:spo2|sat\w*|o2|oxygen) )?nadir\b|\blowest (?:spo2|sat\w*|o2|oxygen)\b"
+                              r"|\bmin(?:imum)? (?:spo2|sat\w*)\b", I)
+_NADIR_WORDS_RE = re.compile(r"\b(?:normal|typical|ok(?:ay)?|fine|healthy|abnormal|acceptable|too low|concerning"
+                             r"|worrying|significant|expected)\b", I)
+_STAT_JUDGED_RE = re.compile(r"\b(?:is|was|are|were)\b.*\b(?:normal|typical|ok(?:ay)?|fine|healthy|abnormal|enough"
+                        r"|sufficient|adequate|too (?:long|short|much|little))\b", I)
+"""A statistic judged yes or no ("is the total sleep time enough?"); "how long was it?" is
+not one."""
 
 
 def _judged_row(query: Query) -> str:
@@ -2465,8 +2483,12 @@ def _read(text: str) -> Query:
         # "and in the first cycle?" asks it
         return replace(carried, text=text)
     if _LONGEST_AWAKE_RE.search(text):
-        # "when did she wake up for the longest time?": the longest awakening, not the last
-        return replace(_read("when was the longest awakening?"), text=text)
+        # "when did she wake up for the longest time?": the longest awakening, not the last; "the
+        # longest wake period after 4 am": after then (probe P: the night's longest, 03:01)
+        longest = _read("when was the longest awakening?")
+        if (time := parse_time(text)) is not None and time.kind not in ("period", "after_onset"):
+            longest = replace(longest, scope=replace(longest.scope, time=time))
+        return replace(longest, text=text)
     if _STAGER_RACE_RE.search(text):
         # "is the model better than YASA?": each staging against the expert
         return Query(Intent.RECORDING, text, topic="scoring", note="race", by_rule=True)
@@ -2944,8 +2966,13 @@ def _understand(text: str) -> Query:
         # "did the heart rate go up before the awakenings?": the signal around each awakening
         return Query(Intent.MEASURE, text, signal=signal, measure="awakening_signal",
                      scope=Scope(_stage_filter(text)[0], time), by_rule=True)
-    if _PLM_SERIES_RE.search(text):
-        # "show me the longest series of periodic leg movements": the series themselves
+    if _PLM_SERIES_RE.search(text) or (_SERIES_AT_RE.search(text) and time is not None and time.kind == "clock"
+                                       and time.end is None):
+        # "show me the longest series of periodic leg movements": the series themselves; "how many
+        # movements in the 01:45 series?": the one running at that minute (probe P: the minute's
+        # 3 leg movements, of a series of 19)
+        if time is not None and time.kind == "clock" and time.end is None:
+            time = replace(time, end=time.start + 60.0, overlap=True)
         return Query(Intent.MEASURE, text, phenomenon="limb_movement", measure="plm_series",
                      rank=_rank(text), scope=Scope(_stage_filter(text)[0], time),
                      modality="position_muscle", by_rule=True)
@@ -3101,7 +3128,11 @@ def _understand(text: str) -> Query:
         # "what's the pediatric cut-off?", "and the adult one?": the breathing index's rule for
         # that age, whatever the file's header says
         return Query(Intent.NORMAL, text, target=BREATHING_ROW, by_rule=True,
-                     note="adult_rule" if m.group("who").lower().startswith("adult") else None)
+                     note="adult_rule" if (m.group("who") or m.group("as")).lower().startswith("adult") else None)
+    if _NADIR_JUDGED_RE.search(text) and _NADIR_WORDS_RE.search(text) and time is None:
+        # "is the nadir of 90% ok for a 10 year old?", "is the nadir normal?": the night's nadir
+        # against healthy sleepers of the age (probe O: "not about this recording")
+        return Query(Intent.NORMAL, text, target=NADIR_ROW, age=_age(text), by_rule=True)
     if _SLEEP_NEED_RE.search(text):
         # "how much sleep does a child this age need?": the total sleep time against the
         # amount recommended for the age
@@ -3490,7 +3521,7 @@ _TIE_RE = re.compile(
     # "desaturations not tied to an apnea", "hypopneas unrelated to an arousal"
     r"|(?:(?:that|which) (?:were|was|are|is) )?(?:not|never) (?:tied|associated|linked|related|preceded|accompanied|coupled)"
     r" (?:to|with|by)|unrelated to|unassociated with|(?:independent|free) of)"
-    r"|(with|followed by|accompanied by|associated with|linked (?:to|with)|tied to|after"
+    r"|(with|followed by|accompanied by|associated with|linked (?:to|with)|related to|tied to|after"
     r"|preceded by|(?:(?:that|which) )?(?:followed|came after|come after|coupled (?:to|with))"
     r"|causing|(?:(?:that|which) )?(?:led|lead|leads|leading) to|resulting in|ending (?:with|in)|ends? (?:with|in)|(?:(?:that|which) )?(?:had|have|has|caused|ended (?:with|in))))\s+"
     r"(?:an?\s+|any\s+|its\s+|their\s+)?", I)
@@ -4291,7 +4322,10 @@ _PROPERTY_RE = re.compile(r"\b(?:frequenc\w*|densit\w*|rate|count|number|duratio
 _ONE_PERIOD_RE = re.compile(r"\b(?:first|last|final|longest|shortest)\b.{0,30}\b(?:period|episode"
                             r"|bout|run|stretch|block)\b", I)
 _CUT_OFF_RE = re.compile(r"\b(?P<who>adults?|p(?:a)?ediatric|child(?:ren)?|kids?)(?:'s|s')? (?:ahi |apnea |sleep apnea"
-                         r" |breathing )?(?:cut[- ]?offs?|thresholds?|limits?|criteri(?:on|a)|rules?)\b", I)
+                         r" |breathing )?(?:cut[- ]?offs?|thresholds?|limits?|criteri(?:on|a)|rules?|scales?)\b"
+                         # "would this be OSA in an adult?": the index on that age's scale
+                         r"|\b(?:would|will|is|does)\b.*\b(?:osa|sleep apnea|apnea)\b.*\b(?:in|for|as) (?:an? )?(?P<as>adults?"
+                         r"|child|kid)\b", I)
 _SLEEP_NEED_RE = re.compile(r"\bhow (?:much sleep|many hours(?: of sleep)?) (?:does|do|should|would|must)"
                             r" (?:\w+[- ]?){1,5}(?:need|get|sleep)\b|\bhow long (?:should|must|would|ought)"
                             r" (?:\w+[- ]?){1,5}sleep\b|\bhow much sleep is (?:recommended|needed|enough)\b"

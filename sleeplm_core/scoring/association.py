@@ -105,11 +105,12 @@ def arousals_into_awakenings(onsets: list[float], arousals: list[Event], epoch_s
 def tied_after_sec(kind: str, other: str, rule: RespiratoryConfig = RespiratoryConfig(),
                    config: AssociationConfig = AssociationConfig()) -> float:
     """Seconds after one event's end within which the other may start and still be tied to
-    it: the AASM's leg-movement rule between a leg movement and an arousal
-    (:attr:`AssociationConfig.limb_gap_sec`, as :func:`arousal_causes` reads it); else the
-    respiratory scoring's windows of the AASM hypopnea rule, for a desaturation when either is
-    one (the oximeter lags behind breathing), otherwise for an arousal."""
-    if {kind, other} == {"limb_movement", "arousal"}:
+    it: the AASM's leg-movement rules, between a leg movement and an arousal or a breathing
+    event, 0.5 s either way (:attr:`AssociationConfig.limb_gap_sec`, as :func:`arousal_causes`
+    reads it; a leg movement within 0.5 s of a breathing event is not scored as periodic); else
+    the respiratory scoring's windows of the AASM hypopnea rule, for a desaturation when either
+    is one (the oximeter lags behind breathing), otherwise for an arousal."""
+    if "limb_movement" in (kind, other) and "desaturation" not in (kind, other):
         return config.limb_gap_sec
     return rule.desat_after_sec if "desaturation" in (kind, other) else rule.arousal_after_sec
 
