@@ -322,7 +322,7 @@ def test_the_oxygen_after_an_event_is_its_lowest_after_it(demo, follow_up: str) 
 
 
 def test_a_machine_arousal_index_says_it_may_read_low(demo, demo_unscored) -> None:
-    note = "the detector found 17-96 % of the true ones, so the index may read low"
+    note = "the detector found 17-96 % of the true ones while 68-100 % of those it found were true, so the index may read low, or high"
     assert note in last_answer(demo_unscored, "arousal index")
     assert note not in last_answer(demo, "arousal index")
 
@@ -583,7 +583,7 @@ def test_is_this_mainly_central_or_obstructive_is_the_commonest_type(demo) -> No
 
 def test_a_machine_arousal_index_judged_against_the_norm_says_it_may_read_low(demo, demo_unscored) -> None:
     """Seed 13142 (unscored): 4.6/h against a true 12.1/h was "below the mean" with no caveat."""
-    note = "the detector found 17-96 % of the true ones, so the index may read low"
+    note = "the detector found 17-96 % of the true ones while 68-100 % of those it found were true, so the index may read low, or high"
     assert note in last_answer(demo_unscored, "is the arousal index elevated?")
     assert note not in last_answer(demo, "is the arousal index elevated?")
 

@@ -32,7 +32,7 @@ def test_machine_spindles_on_a_frontal_lead_say_the_count_may_read_low_once(sc40
     """Seed 13142 (Sleep-EDF montage): 0.22 machine spindles per minute of N2 against a true 3.63,
     said with no caveat."""
     text = last_answer(sc4001_unscored, question)
-    assert text.count("not a central lead") == 1 and "EEG Fpz-Cz" in text and "may read far low" in text
+    assert text.count("not a central lead") == 1 and "EEG Fpz-Cz" in text and "on some nights far low" in text
 
 
 def test_machine_spindles_on_a_central_lead_carry_no_lead_caveat(demo_unscored) -> None:

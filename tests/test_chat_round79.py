@@ -357,3 +357,131 @@ def test_a_plm_series_through_machine_wake_is_said(demo_unscored) -> None:
     before = re.search(said, Session(night).ask("PLMI", engine).text)
     after = re.search(said, Session(woke).ask("PLMI", engine).text)
     assert after and int(after[1]) == (int(before[1]) if before else 0) + 1
+
+
+def test_the_central_share_in_rem_is_that_types_share_there(central_night) -> None:
+    """Probe P: "and the central share in REM?" after the AHI by stage gave REM's minutes."""
+    night, _ = central_night
+    stages = night.stages()[0]
+    rem = [e for e in night.recording.events if e.type in APNEA_TYPES and stages[night.epoch_at(e.onset)] == STAGES.index("REM")]
+    central = sum(e.type == "central_apnea" for e in rem)
+    text = last_answer(central_night, "AHI in REM vs NREM", "and the central share in REM?")
+    assert text.startswith(f"**{central}** of the {len(rem)} respiratory events in REM")
+
+
+def test_a_signals_mean_in_a_stage_in_percent_is_measured(demo) -> None:
+    """Probe P: "mean SpO2 in REM in %" gave REM's minutes."""
+    night, _ = demo
+    rem = night.stages()[0] == STAGES.index("REM")
+    sig = night.recording.signals["SpO2"]
+    values = np.concatenate([np.asarray(sig.data[int(t * sig.sfreq):int((t + EPOCH_SEC) * sig.sfreq)], dtype=float)
+                             for t in night.epochs.starts[rem]])
+    text = last_answer(demo, "mean SpO2 in REM in %")
+    assert text.startswith("SpO2, in REM") and f"mean **{values.mean():.1f} %**" in text
+
+
+def test_the_heart_rate_then_after_no_ecg_is_the_pulse_over_the_night(central_night) -> None:
+    """Probe P: "is there an ECG?" ("No"), then "whats the heart rate then?": "listed nothing"."""
+    text = last_answer(central_night, "is there an ECG?", "whats the heart rate then?")
+    assert text.startswith("Heart rate, over the whole night")
+
+
+def test_ahi_per_hour_of_the_night_is_by_clock_hour() -> None:
+    query = understand("AHI per hour of the night table")
+    assert query.by == "hour" and understand("AHI per hour").by is None
+
+
+def test_where_she_lay_for_those_gives_each_events_position(central_night) -> None:
+    """Probe P: "where was the patient lying for those?" after long central apneas classified an epoch."""
+    night, engine = central_night
+    longest = sorted((e for e in night.recording.events if e.type == "central_apnea"), key=lambda e: -e.duration)[:3]
+    limit = int(longest[-1].duration)
+    session = Session(night)
+    session.ask(f"central apneas over {limit} s", engine)
+    text = session.ask("where was the patient lying for those?", engine).text
+    assert text.startswith("Body position during the ") and text.count("(central apnea): ") == len(
+        [e for e in night.recording.events if e.type == "central_apnea" and e.duration >= limit])
+    assert "Body position: **" in last_answer(central_night, "show me the longest apnea", "what position was she in?")
+
+
+def test_is_this_rem_where_the_stagers_part_is_not_settled(demo_unscored) -> None:
+    """Probe P, seed 13445 unscored: "is the REM at 22:30 real?" answered "Yes" for YASA's REM in
+    the recording's first epoch, where the model (and the truth) read wake."""
+    night, _ = demo_unscored
+    machine, model = night.machine_stages(), np.asarray(night.predicted)
+    rem = STAGES.index("REM")
+    parted = np.flatnonzero((machine == rem) != (model == rem))
+    agreed = np.flatnonzero((machine == rem) & (model == rem))
+    assert len(parted) and len(agreed)
+    session = Session(night)
+    session.move(int(parted[0]))
+    text = session.ask("is this REM?", demo_unscored[1]).text
+    assert text.startswith("**Not settled**: ") and "by the model's zero-shot stage" in text
+    session.move(int(agreed[0]))
+    assert session.ask("is this REM?", demo_unscored[1]).text.startswith("**Yes**")
+
+
+def test_the_time_between_events_is_their_onset_intervals(central_night) -> None:
+    """Probe P: "median time between central apneas" and "... within 2 min of each other?" listed
+    the events."""
+    night, _ = central_night
+    onsets = np.sort([e.onset for e in night.recording.events if e.type == "central_apnea"])
+    gaps = np.diff(onsets)
+    text = last_answer(central_night, "median time between central apneas")
+    assert f"median **{np.median(gaps):.0f} s**" in text and f"over the {len(gaps)} intervals" in text
+    close = last_answer(central_night, "how many central apneas were within 2 min of each other?")
+    assert close.startswith(f"**{int(np.sum(gaps <= 120))}** of the {len(gaps)} intervals")
+    assert understand("time between the apnea and the desaturation").measure != "event_gaps"
+
+
+@pytest.fixture(scope="module")
+def home_test(demo, tmp_path_factory: pytest.TempPathFactory):
+    """Two scored hours of a home sleep test (no EEG), a 58-year-old with moderate apnea."""
+    from chat_dialogues import scored_synthetic
+
+    return scored_synthetic(demo, tmp_path_factory.mktemp("hst"), "hst", hours=2.0, seed=7903, age=58.0, ahi=25.0,
+                            profile="hst", position_changes=4)
+
+
+def test_the_rei_in_a_span_is_per_hour_recorded(home_test) -> None:
+    """Probe Q: "REI in the first 2 hours" gave the AHI per hour of sleep (38.8/h on the unscored
+    home test, where its own REI there was 16.5)."""
+    night, _ = home_test
+    n = sum(e.type in APNEA_TYPES and e.onset < 3600 for e in night.recording.events)
+    text = last_answer(home_test, "REI in the first hour")
+    assert text.startswith(f"REI in the first hour: **{n / 1.0:.1f}/h**, {n} apneas and hypopneas in 60.0 min recorded")
+
+
+@pytest.mark.parametrize("question", ["REI supine vs lateral", "how many events per hour recorded while supine?",
+                                      "REI between 1 and 2 am"])
+def test_the_rei_asked_by_position_or_span_is_the_rei(question: str) -> None:
+    assert understand(question).note == "rei"
+
+
+def test_a_greeting_before_a_request_is_the_request(demo) -> None:
+    """Probe Q: "hi, give me an overview of this night" gave the help."""
+    assert "time in bed" in last_answer(demo, "hi, give me an overview of this night")
+
+
+def test_hypopneas_that_had_an_arousal_only(demo) -> None:
+    """Probe Q: "how many had an arousal only?" dropped "only" (48 for a true 18)."""
+    query = understand("the hypopneas - how many had an arousal only?")
+    assert query.together == "arousal" and query.lacking == "desaturation"
+
+
+def test_worse_sats_give_the_worse_sides_figures_first() -> None:
+    """Probe Q: "**The last 2 hours** had the worse oxygen: lowest 88.0 against 85.4 %"."""
+    from app.chat.render import _worse_oxygen
+    from app.chat.results import SpanColumn, SpanOxygen
+
+    first = SpanColumn("the first 2 hours", (0.0, 7200.0), {}, {}, SpanOxygen(95.8, 88.0, 0.4))
+    last = SpanColumn("the last 2 hours", (21600.0, 28800.0), {}, {}, SpanOxygen(95.1, 85.4, 1.9))
+    text = _worse_oxygen(first, last)
+    assert text.startswith("**The last 2 hours** had the worse oxygen: lowest 85.4 against 88.0 %, under 90 % for "
+                           "1.9 against 0.4 min, mean 95.1 against 95.8 %")
+
+
+def test_that_apnea_after_the_worst_dip_is_the_one_it_follows(demo) -> None:
+    """Probe Q: "how long was that apnea?" after the lowest dip gave "0 apnea events"."""
+    text = last_answer(demo, "how low did the sat go", "show me the worst one", "how long was that apnea?")
+    assert "**1** apnea event in the 90 s before the lowest SpO2" in text

@@ -285,10 +285,21 @@ def index_rows(night: LoadedNight, groups: dict[str, np.ndarray],
 
 def scoped_index(plan: Plan, night: LoadedNight) -> Breakdown | Message:
     """An AHI or ODI inside the question's stages and time ("AHI in REM", "ODI after 3 am"),
-    beside the whole night's: events starting in the scope's sleep per hour of that sleep."""
-    found = index_rows(night, {plan.where.text: plan.where.mask,
-                               "the whole night": np.ones(night.n_epochs, dtype=bool)},
-                       plan.query.stat or "")
+    beside the whole night's: events starting in the scope's sleep per hour of that sleep; an
+    REI inside a time ("REI between 1 and 2 am"), or any index there on a night without EEG, is
+    per hour recorded, as the REI is (probe Q: per hour of a home test's guessed sleep, 38.8/h
+    where the machine's own REI there was 16.5)."""
+    groups = {plan.where.text: plan.where.mask, "the whole night": np.ones(night.n_epochs, dtype=bool)}
+    source = night.stages()[1]
+    index = counted_index(plan)
+    if (index is not None and not plan.query.scope.stages
+            and (plan.query.note == "rei" or stages_guessed(night, source))):
+        if why := unscored_reason(night, index[1]):
+            return Message("not_scored", index[0], {"why": why})
+        rows, events_source = group_rows(night, groups, index[1], np.ones(night.n_epochs, dtype=bool), recorded=True)
+        return Breakdown("scope", "REI" if index[0] == "AHI" else index[0], rows, source, events_source,
+                         plan.where.text, recorded=True)
+    found = index_rows(night, groups, plan.query.stat or "")
     if isinstance(found, Message):
         return found
     name, rows, events_source = found

@@ -161,6 +161,9 @@ _SUBTYPE_FAMILY = {"obstructive_apnea": "apnea", "central_apnea": "apnea", "mixe
 """An apnea type's family: the whole its share is taken of."""
 
 
+SPO2_LAG_SEC = 90.0
+"""Seconds before an SpO2 reading in which the breathing event its dip follows may end: the
+AASM's 30 s from an event's end to its desaturation's start, and the fall itself."""
 NEAR_SEC = 30.0
 """Seconds either side of an event in which "a spindle next to it" is looked for: the epoch a
 scorer would see it in."""
@@ -596,6 +599,29 @@ class Dialogue:
             # "is that long?" with one event shown: its length among the night's others of its kind
             return Query(Intent.MEASURE, query.text, phen.key, measure="event_rank",
                          scope=Scope(time=_span(item)), by_rule=True)
+        if (query.intent == Intent.LOCATE and query.phenomenon in _BREATHING_KEYS and self.items
+                and _THAT_ONE_EVENT_RE.search(query.text) and (item := self._focused()).end - item.start <= MOMENT_SEC
+                and "spo2" in item.label.lower()):
+            # "show me the worst one" (the lowest SpO2), then "how long was that apnea?": the breathing
+            # event its dip follows, ending up to SPO2_LAG_SEC before the reading (probe Q: "0 apnea
+            # events in lowest SpO2")
+            span = TimeSpan("item", max(0.0, item.start - SPO2_LAG_SEC), item.start,
+                            f"the {SPO2_LAG_SEC:g} s before the {item.label}", overlap=True)
+            return replace(query, scope=Scope(query.scope.stages, span), rank="latest", count=1, ref=Ref.NONE)
+        if (_THEIR_POSITION_RE.search(query.text) and self.last is not None and self.last.measure == "event_positions"):
+            return replace(self.last, text=query.text)
+        if (_THEIR_POSITION_RE.search(query.text) and self.last is not None and self.last.intent == Intent.LOCATE
+                and (phen := phenomenon(self.last.phenomenon)) is not None and phen.event_types and self.items
+                and not self._one_in_focus()):
+            # "central apneas over 40 s", then "where was the patient lying for those?": each one's
+            # position (probe P: an epoch was classified, or the night's positions given)
+            return Query(Intent.MEASURE, query.text, phen.key, measure="event_positions", scope=self.last.scope,
+                         min_duration=self.last.min_duration, max_duration=self.last.max_duration, by_rule=True)
+        if (query.ref == Ref.ITEM and query.signal and not self.items and self.last is not None
+                and self.last.intent == Intent.RECORDING and re.search(r"\bthen\b", query.text, re.I)):
+            # "is there an ECG?" ("No"), then "what's the heart rate then?": in that case, over the
+            # night (from the pulse channel), not at a moment nothing named (probe P)
+            return Query(Intent.MEASURE, query.text, signal=query.signal, modality=query.modality, by_rule=True)
         if (query.ref == Ref.CONTEXT and query.phenomenon == "scored_event"
                 and re.search(r"\b(?:what|which) events? (?:caused|triggered)\b", query.text, re.I)):
             # "what event caused it?" at the nadir asks what came before it, as "what caused it?"
@@ -3022,6 +3048,11 @@ _MOST_OFF_RE = re.compile(r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:which|what)(?
                           r"\s+(?:the\s+)?(?:most\s+(?:off|abnormal|out of (?:range|line)|unusual|deviant|extreme)"
                           r"|furthest|farthest|worst)\b", re.I)
 """Which row of the norms just shown lies furthest outside its range ("which stage is most off?")."""
+_THAT_ONE_EVENT_RE = re.compile(r"\b(?:that|the|this)\s+(?:\w+\s+)?(?:apn\w*|hypopn\w*|event)\b(?!s)", re.I)
+_THEIR_POSITION_RE = re.compile(r"\b(?:what|which) (?:body )?positions? (?:were|are) (?:they|those|these)(?: in)?\W*$"
+                                r"|\b(?:where|how) (?:was|were) (?:she|he|they|the patient|the sleeper) lying (?:for|during|in)"
+                                r" (?:those|them|these|they)\b|\bpositions? (?:for|during|of|in) (?:those|them|these)\b", re.I)
+"""The body position during the events just listed ("where was the patient lying for those?")."""
 _CYCLE_LENGTH_RE = re.compile(r"^\W*(?:and\s+|so\s+|what(?:'s| is| was| about)\s+)?(?:the\s+)?(?:mean\s+|average\s+)?"
                               r"(?:cycle (?:length|time|duration)|periodicity|how long (?:is|was|were) (?:a |the |each )?"
                               r"cycles?)\W*$", re.I)

@@ -19,6 +19,7 @@ from app.chat import norms
 from app.chat.borderline import borderline_events
 from app.chat.architecture import span_architecture, span_length
 from app.chat.event_free import event_free
+from app.chat.event_gaps import event_gaps
 from app.chat.event_rank import event_rank
 from app.chat.aspects import NOT_CAUSE, Aspect
 from app.chat.breakdown import (breakdown, counted_index, group_rows, index_rows, no_positions, positions,
@@ -64,7 +65,7 @@ from app.chat.query import AWAKENING, INDEX_STATS, LIST_ALL, SLEEP_STATS, Condit
 from app.chat.recording import channel_needs, recording_facts
 from app.chat.ratios import band_ratio
 from app.chat.recovery import spo2_recoveries, spo2_recovery
-from app.chat.results import (MOMENT_SEC, Breakdown, CheyneStokes, EpochPair, Classification, Comparison, Context,
+from app.chat.results import (MOMENT_SEC, Breakdown, CheyneStokes, EpochPair, EventPositions, Classification, Comparison, Context,
                               Definition, CycleList, Description, EventList, EventSignal, Findings,
                               EventSignals, Explanation, HeartRhythm, Item, Likeness, Message,
                               Navigation,
@@ -2528,6 +2529,25 @@ def _context(plan: Plan, night: LoadedNight) -> Context | SpO2Recovery | Message
                    way_asked=q.direction if found.around and q.signal and q.direction in ("higher", "lower") else "")
 
 
+EVENTS_BY_NAME_MAX = 10
+"""Events up to which a "where was she lying for those?" lists each one's position."""
+
+
+def event_positions(plan: Plan, night: LoadedNight) -> EventPositions | Message:
+    """The body position during each event the last list held (its kind, scope and length
+    limits), counted by the position each began in (probe P: "where was the patient lying for
+    those?" after two central apneas classified an epoch)."""
+    q = plan.query
+    phen = phenomenon(q.phenomenon)
+    if positions(night) is None:
+        return Message("no_signal", "body position")
+    items, _ = _event_items(night, phen.event_types, plan.where, q.min_duration, q.max_duration)
+    rows = [(i, _positions_during(night, i)) for i in items]
+    counts = Counter(p.split(", then ")[0] for _, p in rows if p)
+    return EventPositions(phen.title.lower(), rows if len(rows) <= EVENTS_BY_NAME_MAX else [],
+                          dict(counts.most_common()), _at_least(q.min_duration))
+
+
 def _positions_during(night: LoadedNight, item: Item) -> str:
     """The body positions of the epochs an item spans, in order ("right, then supine"); ""
     without a readable position channel."""
@@ -2669,7 +2689,7 @@ _MEASURE_STEPS: dict[str, Callable[[Plan, LoadedNight], Result]] = {
     "hypopnea_rules": hypopnea_rules, "spo2_recoveries": spo2_recoveries,
     "ahi_robustness": ahi_robustness, "event_free": event_free,
     "plm_series": plm_series, "awakening_signal": awakening_signal, "coupling": so_coupling,
-    "event_rank": event_rank,
+    "event_rank": event_rank, "event_positions": event_positions, "event_gaps": event_gaps,
     "by_channel": events_by_channel, "eeg_leads": compare_leads, "position_nadir": position_nadir,
     "window_why": window_why, "borderline": borderline_events,
     "channel_noise": noise_report}

@@ -25,7 +25,7 @@ BEST_HOUR_RE = re.compile(r"^\W*(?:and\s+|so\s+|now\s+)?(?:what(?:'s|\s+is|\s+wa
 # "that's a lot, when was he awake?", "wow. why?": a remark before the question
 _REMARK_RE = re.compile(r"^\W*(?:that'?s|thats|that\s+is|wow|hm+|ok(?:ay)?|oh|ah|hey|hi|hello)(?:\s+(?:a\s+lot|too\s+much|high|long|many"
                         r"|bad|low|odd|strange|interesting))?\s*[,.;!-]+\s*(?P<q>(?:when|where|what|how|which|why|is|was"
-                        r"|were|are|did|does|do|show|and)\b.+)$", I)
+                        r"|were|are|did|does|do|show|and|give|tell|list|summari[sz]e|describe|can|could|please|let)\b.+)$", I)
 
 
 def without_remark(text: str) -> str:
@@ -244,8 +244,12 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "positional?"
     (re.compile(r"^\W*(?:and\s+|so\s+)?positional(?:\s+at\s+all)?\W*$", I),
      "is the apnea positional?"),
+    # "REI supine vs lateral": the REI by position, per hour recorded (probe Q: the AHI's table)
+    (re.compile(rf"^\W*(?:compare\s+)?(?:the\s+)?rei\s+{_POSITION}\s+(?:vs\.?|versus|against|and|or|compared\s+"
+                rf"(?:to|with))\s+{_POSITION}\W*$", I),
+     "what is the REI by body position?"),
     # "supine vs non-supine", "back vs side", "compare supine and lateral": the rate by position
-    (re.compile(rf"^\W*(?:compare\s+)?(?:the\s+)?(?:(?:breathing|events|ahi|rei|apneas?)\s+)?{_POSITION}"
+    (re.compile(rf"^\W*(?:compare\s+)?(?:the\s+)?(?:(?:breathing|events|ahi|apneas?)\s+)?{_POSITION}"
                 rf"\s+(?:vs\.?|versus|against|and|or|compared\s+(?:to|with))\s+{_POSITION}\W*$", I),
      "what is the AHI by body position?"),
     # "is the left side worse?": that side's rate against the rest

@@ -159,7 +159,8 @@ class Query:
         skip: for "another one": how many of the ranked events were shown already (the
             next one leads).
         window: for "the worst 10 minutes": the length, seconds, of the stretches whose
-            events are counted (None: 30-s epochs).
+            events are counted (None: 30-s epochs); for "within 2 min of each other": the
+            interval between two events' onsets that counts as close.
         stated: a value the question gives its index instead of the night's ("is an AHI of
             12 bad?", "is an arousal index of 30 normal?"), per hour; read against the same
             scale, beside the night's own.

@@ -52,7 +52,7 @@ from app.chat.results import (LIBRARY_SOURCE, MOMENT_SEC, StudyAdequacy, RuleMar
                               QuizQuestion,
                               PairTest, PeriodTest, PlmSeries, Trend, PositionChanges,
                               PositionPeriods, RecordingFacts, RemTone, Retrieval, ScopedSleep,
-                              SignalRuns, SignalStats, SOCoupling, ChannelEvents, SpanArchitecture, SpanColumn, SpO2Recovery, StageAgreement,
+                              SignalRuns, SignalStats, SOCoupling, ChannelEvents, SpanArchitecture, SpanColumn, EventPositions, EventGaps, SpO2Recovery, StageAgreement,
                               StageAmount, StageBreathing, StageRatio,
                               StageEvidence, StagePeriods, StageTransitions, Summary,
                               SystemOverview, View)
@@ -852,9 +852,10 @@ _BREATHING_INDEX_RE = re.compile(r"\b(?:o?ahi|rdi|rei|apn\w*|hypopn\w*|respirato
 # the indices the REM-related and positional apnea rules are stated for
 _AHI_LIKE_RE = re.compile(r"o?ahi|rdi|rei|respiratory(?: event)?", re.I)
 _MACHINE_AROUSALS_LOW = (" The arousals are machine-scored, and on 14 synthetic nights the detector found 17-96 % "
-                         "of the true ones, so the index may read low; ask *how reliable is that?*")
+                         "of the true ones while 68-100 % of those it found were true, so the index may read low, "
+                         "or high; ask *how reliable is that?*")
 """Said with a machine-scored arousal index (stop 77's study: the misses are faint arousals; probe
-P's seed 13546, a random montage, 17 of 100)."""
+P's seed 13546, a random montage, 17 of 100; probe Q's seed 13748 read 10.6/h for a true 8.1)."""
 _MACHINE_AROUSAL_TIE = (" The arousals are machine-scored, and on 14 synthetic nights the detector found 17-96 % of "
                         "the true ones, so a count of events with an arousal may read low.")
 """Said with events tied to machine-scored arousals (probe P: 4 central apneas with an arousal,
@@ -864,7 +865,8 @@ of a true 48)."""
 def _spindle_lead(r: EventList) -> str:
     """Said with machine spindles found on a lead that is not central: spindles are largest
     over the centre, and on synthetic seed 13142 (Sleep-EDF montage, 3.63 true spindles per
-    minute of N2) YASA found 0.22/min on Fpz-Cz and 0.37/min on Pz-Oz (stop 78)."""
+    minute of N2) YASA found 0.22/min on Fpz-Cz and 0.37/min on Pz-Oz (stop 78); on seed 13748
+    (the same montage, probe Q) 3.37 against a true 3.96."""
     leads = {(i.source or "").rpartition(", ")[2].rstrip(")") for i in r.scored
              if "spindles_detect" in (i.source or "")}
     off = sorted(lead for lead in leads if lead and not is_central_eeg(lead))
@@ -877,10 +879,9 @@ def _spindle_lead(r: EventList) -> str:
     if not off:
         return ""
     return (f" These spindles were detected on {' and '.join(off)}, not a central lead (C3, C4 or Cz): "
-            f"spindles are largest over the centre of the head, and on a synthetic night with "
-            f"3.6 spindles per minute of N2 the detector found 0.22/min on EEG Fpz-Cz and 0.37/min "
-            f"on EEG Pz-Oz, so this count may read far low; compare it only with counts on the "
-            f"same lead.")
+            f"spindles are largest over the centre of the head, and on two synthetic nights with a "
+            f"Sleep-EDF montage the detector's density read 6 % and 85 % of the true one, so this "
+            f"count may read low, on some nights far low; compare it only with counts on the same lead.")
 
 
 def _rate(r: EventList) -> str:
@@ -2836,7 +2837,17 @@ def _(r: Classification, night: LoadedNight) -> Answer:
     if r.machine is not None and not r.user_labels:
         # a scored night: the validated machine stager's reading of the epoch beside the person's
         text += f" The {source_name(r.machine[1])} stage: **{r.machine[0]}**."
-    if r.asked and r.scored_stage is not None:
+    model = r.labels[order[0]]
+    if (r.asked and r.scored_stage is not None and r.source.startswith("machine") and not r.user_labels
+            and (r.scored_stage in r.asked) != (model in r.asked)):
+        # "is the REM at 22:30 real?" on a machine staging the model reads otherwise (probe P: "Yes"
+        # for YASA's REM in the recording's first epoch; the model and the truth had W)
+        said = "yes" if r.scored_stage in r.asked else "no"
+        text = (f"**Not settled**: {said} by the machine staging ({r.scored_stage}), "
+                f"{'no' if said == 'yes' else 'yes'} by the model's zero-shot stage ({model}); nobody scored "
+                f"this night, so look at the EEG, the eyes and the chin there (*why is this epoch "
+                f"{r.scored_stage}?*). {text}")
+    elif r.asked and r.scored_stage is not None:
         # "is this REM?", "are they awake here?": the answer to the question asked, first
         guess = " by the model's guess" if r.source == "predicted" else ""
         text = f"**{'Yes' if r.scored_stage in r.asked else 'No'}**{guess}. {text}"
@@ -3396,6 +3407,39 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         text += "\nOther events overlapping it: " + "; ".join(
             f"{e.label} {_span(night, e)}" for e in r.events[:6]) + _more_events(r.events[6:]) + "."
     return _answer(night, text, [i])
+
+
+@render.register
+def _(r: EventGaps, night: LoadedNight) -> Answer:
+    """The intervals between consecutive events: their median and spread, and how many are close."""
+    where = _where(r.where)
+    if not r.gaps:
+        return Answer(f"The {source_name(r.source)} events have fewer than two {_events(r.name)}{where}, so no "
+                      f"interval between them.")
+    gaps = np.asarray(r.gaps)
+    q1, median, q3 = np.percentile(gaps, [25, 50, 75])
+    close = int(np.sum(gaps <= r.close))
+    lead = (f"**{close}** of the {len(gaps)} intervals between consecutive {_events(r.name)}{where} are "
+            f"{seconds(r.close)} or shorter.\n\n" if r.close_asked else "")
+    return Answer(lead + f"Time between consecutive {_events(r.name)}{where} (onset to onset, {source_name(r.source)} "
+                  f"events): median **{seconds(median)}**, mean {seconds(gaps.mean())} (interquartile "
+                  f"{seconds(q1)}-{seconds(q3)}, {seconds(gaps.min())}-{seconds(gaps.max())}) over the "
+                  f"{len(gaps)} intervals of {len(gaps) + 1} events; **{close}** of them are {seconds(r.close)} or "
+                  f"shorter.")
+
+
+@render.register
+def _(r: EventPositions, night: LoadedNight) -> Answer:
+    """Each listed event's body position, and the events counted by the position they began in."""
+    total = sum(r.counts.values())
+    counts = ", ".join(f"**{n}** {pos}" for pos, n in r.counts.items())
+    limit = f" {r.limit}" if r.limit else ""
+    text = f"Body position during the {total} {_events(r.name, total)}{limit} (position channel): {counts}."
+    if r.rows:
+        text += "\n" + "\n".join(f"- {_span(night, i)} ({i.label}): {p or 'not read'}" for i, p in r.rows)
+    else:
+        text += " Ask *by position* for each position's rate per hour of sleep in it."
+    return _answer(night, text, [i for i, _ in r.rows])
 
 
 def _series_lead(r: Context) -> str:
@@ -5358,7 +5402,14 @@ _INDEX_EVENTS = {"AHI": "apneas and hypopneas", "REI": "apneas and hypopneas",
 def _scope_text(r: Breakdown) -> str:
     """An index inside one scope, beside the whole night's ("AHI in REM")."""
     inside, night_row = r.rows
-    what = _INDEX_EVENTS[r.index]
+    what = _INDEX_EVENTS.get(r.index, _events(r.index))
+    if r.recorded:
+        # "REI between 1 and 2 am": every event there per hour recorded, asleep or not
+        return (f"{r.index} {r.where}: **{inside.per_hour:.1f}/h**, {inside.events} {what} in {inside.minutes:.1f} min "
+                f"recorded ({source_name(r.events_source)} events; per hour recorded, as the REI is). Over the whole "
+                f"night: {night_row.per_hour:.1f}/h ({night_row.events} in {night_row.minutes:.1f} min recorded)."
+                if inside.per_hour is not None and night_row.per_hour is not None else
+                f"Nothing was recorded {r.where}, so there is no {r.index} for it.")
     events = f"{source_name(r.events_source)} events, {source_name(r.source)} stages"
     whole = ("" if night_row.per_hour is None else
              f" Over the whole night: {night_row.per_hour:.1f}/h ({night_row.events} in "
@@ -5796,12 +5847,17 @@ def _worse_oxygen(a: SpanColumn, b: SpanColumn) -> str:
     83.7 %)."""
     if a.spo2 is None or b.spo2 is None:
         return "The SpO2 cannot be read in both spans, so they cannot be set side by side on it.\n\n"
-    figures = (f"lowest {a.spo2.lowest:.1f} against {b.spo2.lowest:.1f} %, under 90 % for "
-               f"{a.spo2.below_90_min:.1f} against {b.spo2.below_90_min:.1f} min, mean {a.spo2.mean:.1f} against "
-               f"{b.spo2.mean:.1f} %")
+    worse, better = (a, b) if a.spo2.lowest <= b.spo2.lowest else (b, a)
+    # the side named first gives the first figure of each pair (probe Q: "the last 2 hours had the
+    # worse oxygen: lowest 88.0 against 85.4 %", the first span's figure first)
+    figures = (f"lowest {worse.spo2.lowest:.1f} against {better.spo2.lowest:.1f} %, under 90 % for "
+               f"{worse.spo2.below_90_min:.1f} against {better.spo2.below_90_min:.1f} min, mean {worse.spo2.mean:.1f} "
+               f"against {better.spo2.mean:.1f} %")
     if abs(a.spo2.lowest - b.spo2.lowest) < 0.5:
+        figures = (f"lowest {a.spo2.lowest:.1f} against {b.spo2.lowest:.1f} %, under 90 % for "
+                   f"{a.spo2.below_90_min:.1f} against {b.spo2.below_90_min:.1f} min, mean {a.spo2.mean:.1f} against "
+                   f"{b.spo2.mean:.1f} %")
         return f"**Neither clearly**: the nadirs are within half a point ({figures}).\n\n"
-    worse, better = (a, b) if a.spo2.lowest < b.spo2.lowest else (b, a)
     label = worse.label[0].upper() + worse.label[1:]
     if better.spo2.below_90_min > worse.spo2.below_90_min + 0.5:
         return (f"**{label}** fell lower, but {better.label} spent longer under 90 % ({figures}): the nadir and "

@@ -680,6 +680,35 @@ class PairTest:
 
 
 @dataclass(frozen=True)
+class EventGaps:
+    """Onset-to-onset intervals (s) between consecutive events of one kind in a scope
+    ("median time between central apneas"); ``close``: the interval (s) under which two count
+    as close; ``source`` who scored the events; ``where`` the scope in words."""
+
+    name: str
+    gaps: list[float]
+    close: float
+    source: str
+    where: str = ""
+    close_asked: bool = False
+    """The question named the close interval ("within 2 min of each other"): that count leads."""
+
+
+@dataclass(frozen=True)
+class EventPositions:
+    """The body position during each of a list's events ("where was she lying for those?"):
+    ``rows`` (event, positions in order), ``counts`` of the events by the position they began
+    in, ``name`` the events in words; ``rows`` is empty for a list too long to read event by
+    event."""
+
+    name: str
+    rows: list[tuple[Item, str]]
+    counts: dict[str, int]
+    limit: str = ""
+    """The length limit of the list in words ("lasting 40 s or more"), "" for none."""
+
+
+@dataclass(frozen=True)
 class SpanOxygen:
     """SpO2 over one span, from its samples in the physiological range: mean and lowest (%),
     and minutes under 90 % (T90)."""

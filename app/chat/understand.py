@@ -696,6 +696,10 @@ _AWAKENINGS_AROUND_RE = re.compile(r"\b(?:before|prior to|leading (?:up )?to|pre
                                    r"|during|after|following|with)\s+(?:the\s+|her\s+|his\s+|their\s+"
                                    r"|each\s+|every\s+)?(?:awakenings?|wake[- ]ups?|wakings?)\b", I)
 # "the longest series of periodic leg movements", "PLM series", "runs of PLMs"
+_GAPS_BETWEEN_RE = re.compile(r"\b(?:time|interval|gap|spacing|distance)s? between (?:the |consecutive |successive |two )?\w"
+                              r"|\bwithin (?P<n>\d+(?:\.\d+)?|one|two|three|five|ten) ?(?P<unit>s|sec\w*|min\w*)"
+                              r" of each other\b|\bhow (?:far|long) apart\b", I)
+"""The intervals between consecutive events of a kind ("median time between central apneas")."""
 _SERIES_AT_RE = re.compile(r"\b\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:am|pm)?\s+series\b|\bseries (?:at|from|starting at|running at"
                            r"|around) (?:about )?\d", I)
 """A series named by its clock time ("the 01:45 series")."""
@@ -2141,6 +2145,16 @@ def understand(text: str) -> Query:
             and query.signal and not query.by_rule):
         # "what's her oxygen like?": no limit named, so the signal itself, not a threshold
         query = replace(query, intent=Intent.MEASURE)
+    if (query.intent == Intent.STAGE_AMOUNT and query.ref in (Ref.NONE, Ref.REPEAT)
+            and (m := _TYPE_SHARE_RE.search(text))):
+        # "and the central share in REM?": that type's share of the breathing events there,
+        # not REM's minutes (probe P)
+        kind = (m["a"] or m["b"]).lower()
+        return Query(Intent.LOCATE, text, "respiratory_event", share=f"{kind}_apnea", scope=query.scope, by_rule=True)
+    if (query.intent == Intent.STAGE_AMOUNT and query.signal and query.phenomenon is None
+            and _SIGNAL_FIGURE_RE.search(text)):
+        # "mean SpO2 in REM in %": the signal measured there, not REM's minutes (probe P)
+        query = replace(query, intent=Intent.MEASURE)
     if (query.intent == Intent.SUMMARY and query.stat in ROW_OF_STAT and query.stated is None
             and query.scope == Scope() and _STAT_JUDGED_RE.search(text) and _stated_value(text, ROW_OF_STAT[query.stat]) is None):
         # "total sleep time, is it enough for a 10 year old?": that row against the age's
@@ -2197,10 +2211,16 @@ def understand(text: str) -> Query:
             and not query.note and _REI_NAMED_RE.search(text) and not _AHI_NAMED_RE.search(text)):
         # "REI by position", "supine REI": per hour recorded, as the REI is, though sleep is staged
         return replace(query, note="rei")
+    if (query.intent == Intent.SUMMARY and query.stat == "ahi" and query.scope.time is not None
+            and not query.scope.stages and not query.note and _REI_NAMED_RE.search(text)
+            and not _AHI_NAMED_RE.search(text)):
+        # "REI between 1 and 2 am", "REI in the first 2 hours": per hour recorded there (probe Q:
+        # the AHI per hour of sleep, on a home test's guessed sleep)
+        return replace(query, note="rei")
     return query
 
 
-_REI_NAMED_RE = re.compile(r"\b(?:rei|respiratory event index)\b", I)
+_REI_NAMED_RE = re.compile(r"\b(?:rei|respiratory event index)\b|\bper hour (?:recorded|of recording)\b", I)
 _AHI_NAMED_RE = re.compile(r"\b(?:o?ahi|apn(?:o)?ea[- ]hypopn(?:o)?ea index)\b", I)
 
 
@@ -2211,6 +2231,10 @@ _JUDGED_RE = re.compile(r"\b(?:normal|typical|ok(?:ay)?|fine|bad|good|healthy|ab
                         r"much|little|low|high)|long|short|enough|concerning|worrying|a problem)\b", I)
 
 
+_TYPE_SHARE_RE = re.compile(r"\b(?P<a>central|obstructive|mixed) (?:share|fraction|proportion|percentage|percent)\b"
+                            r"|\b(?:share|fraction|proportion|percentage|percent) (?:of (?:them|those|the events|events"
+                            r"|the apneas|apneas) )?(?:that (?:were|are|was) )?(?:being )?(?P<b>central|obstructive|mixed)\b", I)
+_SIGNAL_FIGURE_RE = re.compile(r"\b(?:mean|average|avg|median|lowest|highest|min(?:imum)?|max(?:imum)?)\b", I)
 _NADIR_JUDGED_RE = re.compile(r"\b(?:(?:spo2|sat\w*|o2|oxygen) )?nadir\b|\blowest (?:spo2|sat\w*|o2|oxygen)\b"
                               r"|\bmin(?:imum)? (?:spo2|sat\w*)\b", I)
 _NADIR_WORDS_RE = re.compile(r"\b(?:normal|typical|ok(?:ay)?|fine|healthy|abnormal|acceptable|too low|concerning"
@@ -2966,6 +2990,13 @@ def _understand(text: str) -> Query:
         # "did the heart rate go up before the awakenings?": the signal around each awakening
         return Query(Intent.MEASURE, text, signal=signal, measure="awakening_signal",
                      scope=Scope(_stage_filter(text)[0], time), by_rule=True)
+    if ((m := _GAPS_BETWEEN_RE.search(text)) and not re.search(r"\bbetween\b.*\band\b", text, I)
+            and (phen := find_phenomenon(text)) is not None and phen.event_types):
+        # "median time between central apneas", "how many came within 2 min of each other?": the
+        # onset-to-onset intervals (probe P: the events' list)
+        close = m["n"] and float(NUMBER_WORDS.get(m["n"].lower(), m["n"])) * (60.0 if m["unit"].lower().startswith("m") else 1.0)
+        return Query(Intent.MEASURE, text, phen.key, measure="event_gaps", scope=Scope(_stage_filter(text)[0], time),
+                     window=close or None, by_rule=True)
     if _PLM_SERIES_RE.search(text) or (_SERIES_AT_RE.search(text) and time is not None and time.kind == "clock"
                                        and time.end is None):
         # "show me the longest series of periodic leg movements": the series themselves; "how many
@@ -3614,7 +3645,9 @@ _ONSET_TRANSITION_RE = re.compile(r"\b(?:(?:the )?sleep[- ]onset transition|(?:t
 _AROUSAL_ONLY_RE = re.compile(
     r"\b(?:(?:were\s+|was\s+)?(?:scored|counted|qualif\w*|defined|included)\s+)?(?:on|by|for|with"
     r"|through|via)\s+(?:an?\s+)?arousals?\s+(?:only|alone)\b|\b(?:only|solely)\s+(?:on|by|with"
-    r"|through|because of)\s+(?:an?\s+)?arousals?\b", I)
+    r"|through|because of)\s+(?:an?\s+)?arousals?\b"
+    # "how many had an arousal only?" (probe Q: "only" was dropped, 48 for a true 18)
+    r"|\b(?:had|have|has|with)\s+(?:an?\s+)?arousals?\s+(?:only|alone)\b", I)
 _HYPOPNEA_WORD_RE = re.compile(r"\bhypopn\w*", I)
 _OTHER_EVENT_WORD_RE = re.compile(r"\b(?:apn\w*|desat\w*|spindl\w*|movements?|legs?|plms?)\b", I)
 _AROUSAL_ONLY_PREFIX_RE = re.compile(r"\barousal[- ]only\s+(hypopn\w+|events?)\b", I)
@@ -4000,7 +4033,9 @@ _BY_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|\bwhen (?:in|during) the night (?:were|are|did|do)\b(?!.*\b(?:lowest|highest"
                         r"|longest|shortest|worst|deepest|first|last)\b)"
                         r"|\bhourly\b|\b(?:by|each"
-                        r"|every|in each) (?:clock )?hour(?: of the night)?\b|\b(?:across|over"
+                        r"|every|in each) (?:clock )?hour(?: of the night)?\b"
+                        # "AHI per hour of the night table": a row per hour, not the rate's unit
+                        r"|\bper (?:clock )?hour of (?:the )?(?:night|recording)\b|\b(?:across|over"
                         r"|through(?:out)?|during) the (?:course of the )?night\b.*\b(?:chang\w*"
                         r"|trend|evol\w*|develop\w*)|\b(?:chang\w*|trend|evol\w*|develop\w*)\b.*"
                         r"\b(?:across|over|through(?:out)?) the (?:course of the )?night\b"
