@@ -485,3 +485,25 @@ def test_that_apnea_after_the_worst_dip_is_the_one_it_follows(demo) -> None:
     """Probe Q: "how long was that apnea?" after the lowest dip gave "0 apnea events"."""
     text = last_answer(demo, "how low did the sat go", "show me the worst one", "how long was that apnea?")
     assert "**1** apnea event in the 90 s before the lowest SpO2" in text
+
+
+@pytest.mark.parametrize("first, follow", [("longest apnea", "how long did the desat last?"),
+                                           ("show me the longest hypopnea", "what was the spo2 drop?")])
+def test_the_desaturation_after_the_one_shown(demo, first: str, follow: str) -> None:
+    """Probe Q: both listed every desaturation of the night."""
+    text = last_answer(demo, first, follow)
+    m = re.search(r"The desaturation tied to it, \*\*[\d:]+–[\d:]+\*\* \(([\d.]+) s; SpO2 lags the breathing\): down "
+                  r"\*\*([\d.]+) points\*\*", text)
+    assert (m or "no desaturation is tied to it" in text) and "desaturation events (mean" not in text
+
+
+def test_an_index_the_channels_cannot_show_says_so(demo, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Probe Q: a scored Sleep-EDF-montage night (1-Hz airflow, no SpO2) gave AHI 2.9 and ODI 2.5
+    with no word."""
+    from chat_dialogues import scored_synthetic
+
+    edf = scored_synthetic(demo, tmp_path_factory.mktemp("sedf"), "sedf", hours=1.0, seed=7904, age=33.0, ahi=10.0,
+                           profile="sleep-edf")
+    assert "This recording cannot show apneas and hypopneas: " in last_answer(edf, "AHI?")
+    assert "This recording cannot show desaturations: " in last_answer(edf, "ODI?")
+    assert "cannot show" not in last_answer(demo, "AHI?")

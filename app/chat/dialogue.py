@@ -1608,6 +1608,10 @@ class Dialogue:
         other nights?" after a library search; "why is it an estimate?" after the REI; "how long
         is the delay?" after the oxygen's lag; "how is it different from an obstructive one?"
         after a phenomenon was shown; None otherwise."""
+        if (_THE_DROP_RE.search(text) and self.items and self._one_in_focus()
+                and self._focused().label.lower().endswith(("apnea", "hypopnea"))):
+            # "show me the longest hypopnea", then "what was the spo2 drop?": its desaturation
+            return "how deep was the desaturation after it?"
         if (_CYCLE_LENGTH_RE.search(text) and self.last is not None and self.last.phenomenon == "cheyne_stokes"):
             # "any Cheyne-Stokes?", then "cycle length?": the runs' cycles, not the sleep cycles
             return "Cheyne-Stokes breathing cycle length"
@@ -2332,7 +2336,9 @@ class Dialogue:
         if label in named.event_types:
             return f"{m['lead']} {m['verb']} it{m['rest'] or ''}?"
         tied = named.event_types == ("desaturation",) and label.endswith(("apnea", "hypopnea"))
-        return ("how deep was the desaturation after it?" if tied and re.match(r"how (?:deep|low|big)", m["lead"], re.I)
+        # "how long did the desat last?" after the longest apnea: that desaturation, its span said
+        # with its depth (probe Q: every desaturation of the night was listed)
+        return ("how deep was the desaturation after it?" if tied and re.match(r"how (?:deep|low|big|long)", m["lead"], re.I)
                 else None)
 
     def _lists_kind(self, noun: str) -> bool:
@@ -3053,6 +3059,8 @@ _THEIR_POSITION_RE = re.compile(r"\b(?:what|which) (?:body )?positions? (?:were|
                                 r"|\b(?:where|how) (?:was|were) (?:she|he|they|the patient|the sleeper) lying (?:for|during|in)"
                                 r" (?:those|them|these|they)\b|\bpositions? (?:for|during|of|in) (?:those|them|these)\b", re.I)
 """The body position during the events just listed ("where was the patient lying for those?")."""
+_THE_DROP_RE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|how big|how much|how deep)\s+(?:was|is)\s+(?:the|its)\s+(?:spo2|sat\w*"
+                          r"|oxygen|o2)\s+(?:drop|fall|dip|desat\w*)\W*$", re.I)
 _CYCLE_LENGTH_RE = re.compile(r"^\W*(?:and\s+|so\s+|what(?:'s| is| was| about)\s+)?(?:the\s+)?(?:mean\s+|average\s+)?"
                               r"(?:cycle (?:length|time|duration)|periodicity|how long (?:is|was|were) (?:a |the |each )?"
                               r"cycles?)\W*$", re.I)

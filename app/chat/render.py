@@ -3375,8 +3375,8 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         text = f"{gap} {text}" if r.cause_led else f"{text} {gap}"
     if r.tied is not None:
         desat, nadir = r.tied
-        text += (f"\nThe desaturation tied to it, {_span(night, desat)} (SpO2 lags the breathing): "
-                 f"down **{desat.value:.1f} points** from its baseline, to **{nadir:.1f} %**.")
+        text += (f"\nThe desaturation tied to it, {_span(night, desat)} ({seconds(desat.duration)}; SpO2 lags the "
+                 f"breathing): down **{desat.value:.1f} points** from its baseline, to **{nadir:.1f} %**.")
     if r.asked is not None:
         # "what was the lowest saturation during it?": that figure first
         label, rank = r.asked
@@ -3386,6 +3386,9 @@ def _item_facts(r: Context, night: LoadedNight) -> Answer:
         lead = f"{(rank or 'mean').capitalize()} {label} during it: **{value:.1f} {unit}**"
         if r.tied is not None and label == "SpO2":
             lead += f"; after it, in its desaturation, **{r.tied[1]:.1f} %**"
+        elif label == "SpO2" and i.label.endswith(("apnea", "hypopnea")):
+            # "what was the spo2 drop?" of a hypopnea scored on its arousal: none followed it
+            lead += "; no desaturation is tied to it (none starts within the AASM's 30 s of its end)"
         text = f"{lead}. {text}"
     if r.breaths and not r.cause_asked:
         untyped = (" A hypopnea is not typed obstructive or central here: the AASM reads snoring,"
@@ -3881,7 +3884,27 @@ def _stat_text(r: Summary, night: LoadedNight) -> str:
     text = _stat_line(r, night)
     if r.stat in _GUESSED_STATS and stages_guessed(night, s.source):
         text = _GUESS_LEAD.format(hours=s.tib_min / 60) + text[0].lower() + text[1:]
-    return text
+    return text + _index_unseen(r.stat, night)
+
+
+_INDEX_TYPES_SHOWN = {"ahi": ("apneas and hypopneas", APNEA_TYPES), "rdi": ("apneas and hypopneas", APNEA_TYPES),
+                      "odi": ("desaturations", ("desaturation",))}
+"""The events each whole-night index counts, for :func:`_index_unseen`."""
+
+
+def _index_unseen(stat: str | None, night: LoadedNight) -> str:
+    """Said with an index a scoring file gives on a recording whose channels cannot show its
+    events (probe Q: a Sleep-EDF montage's 1-Hz airflow and no SpO2 gave AHI 2.9 and ODI 2.5 with
+    no word, where the event lists said so); "" otherwise."""
+    if stat not in _INDEX_TYPES_SHOWN or night.scored_events()[1] != "scored":
+        return ""
+    what, types = _INDEX_TYPES_SHOWN[stat]
+    blind = night.blind_types()
+    if not all(t in blind for t in types):
+        return ""
+    return (f"\n\n⚠️ This recording cannot show {what}: {'; '.join(dict.fromkeys(blind[t] for t in types))}. The "
+            f"index comes from the scoring file, scored on channels this file does not hold, so it cannot be checked "
+            f"against this recording.")
 
 
 def _brief(r: Summary, night: LoadedNight) -> str:
