@@ -435,7 +435,7 @@ def test_the_time_between_events_is_their_onset_intervals(central_night) -> None
 
 
 @pytest.fixture(scope="module")
-def home_test(demo, tmp_path_factory: pytest.TempPathFactory):
+def scored_home_test(demo, tmp_path_factory: pytest.TempPathFactory):
     """Two scored hours of a home sleep test (no EEG), a 58-year-old with moderate apnea."""
     from chat_dialogues import scored_synthetic
 
@@ -443,12 +443,12 @@ def home_test(demo, tmp_path_factory: pytest.TempPathFactory):
                             profile="hst", position_changes=4)
 
 
-def test_the_rei_in_a_span_is_per_hour_recorded(home_test) -> None:
+def test_the_rei_in_a_span_is_per_hour_recorded(scored_home_test) -> None:
     """Probe Q: "REI in the first 2 hours" gave the AHI per hour of sleep (38.8/h on the unscored
     home test, where its own REI there was 16.5)."""
-    night, _ = home_test
+    night, _ = scored_home_test
     n = sum(e.type in APNEA_TYPES and e.onset < 3600 for e in night.recording.events)
-    text = last_answer(home_test, "REI in the first hour")
+    text = last_answer(scored_home_test, "REI in the first hour")
     assert text.startswith(f"REI in the first hour: **{n / 1.0:.1f}/h**, {n} apneas and hypopneas in 60.0 min recorded")
 
 
@@ -507,3 +507,25 @@ def test_an_index_the_channels_cannot_show_says_so(demo, tmp_path_factory: pytes
     assert "This recording cannot show apneas and hypopneas: " in last_answer(edf, "AHI?")
     assert "This recording cannot show desaturations: " in last_answer(edf, "ODI?")
     assert "cannot show" not in last_answer(demo, "AHI?")
+
+
+@pytest.mark.parametrize("question", ["heart rate in REM vs NREM", "t90 in REM", "mean spo2 in REM"])
+def test_a_measure_in_a_guessed_stage_says_so(home_test, demo, question: str) -> None:
+    """Probe Q: on a home test without EEG, the heart rate, SpO2 and T90 in REM rested on 270
+    guessed REM epochs (135 min for a true 101.5) with no word."""
+    assert last_answer(home_test, question).startswith("**By the model's guessed stages**: this recording has no EEG")
+    assert "guessed stages" not in last_answer(demo, question)
+
+
+def test_which_half_had_the_lower_nadir_compares_the_halves(demo) -> None:
+    """Probe Q: "not about this recording"."""
+    night, _ = demo
+    half = night.recording.duration / 2
+    lows = _spo2(night, 0.0, half).min(), _spo2(night, half).min()
+    text = last_answer(demo, "which half had the lower nadir?")
+    assert "| SpO2 mean / lowest |" in text and f"{min(lows):.1f}" in text.split("\n")[0]
+
+
+def test_meeting_criteria_for_a_disorder_is_a_diagnosis_question() -> None:
+    """Probe Q: "does this meet criteria for OSA?" was "not about this recording"."""
+    assert understand("does this meet criteria for OSA?").condition_name == "sleep apnea"

@@ -14,7 +14,7 @@ from app.chat.plan import make_plan
 from app.chat.aspects import Aspect
 from app.chat.phenomena import phenomenon
 from app.chat.query import INDEX_STATS, Intent, Query, Ref
-from app.chat.render import Answer, render
+from app.chat.render import Answer, guessed_stage_lead, render
 from app.chat.report import SECTIONS, compose, for_lay_readers, is_report
 from app.chat.report_edit import edited, report_edit
 from app.chat.results import Message, StageEvidence
@@ -228,7 +228,7 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
     night = _as_asked(resolved, night)
     result = execute(make_plan(resolved, night, current), night, engine)
     answer = render(result, night)
-    if lead := human_silence(resolved, night):
+    if lead := human_silence(resolved, night) or guessed_stage_lead(resolved, night, answer.text):
         answer = replace(answer, text=lead + answer.text)
     if night.model_stages:
         answer = replace(answer, text=answer.text + model_stages_caveat(night))

@@ -24,7 +24,7 @@ from app.chat.dispersion import MIN_EVENTS
 from app.chat.events import NO_CAUSE
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, PERSISTENT_EPOCHS, THIS_NIGHT_KIND, stage_at
 from app.chat.measures import column_name
-from app.chat.query import EITHER_TYPE, SPAN_OXYGEN
+from app.chat.query import EITHER_TYPE, SPAN_OXYGEN, Query
 from app.chat.phenomena import article, in_text, phenomenon, plural, unmeasured_note, word_list
 from app.chat.correlation import MIN_EPOCHS
 from app.chat.peaks import PeakConfig, band_of
@@ -3959,6 +3959,27 @@ synthetic home tests (``bench/home_test_staging.py``)."""
 _STAGE_GUESS_LEAD = (f"**Not measured**: without EEG, REM, N1, N2 and N3 cannot be told apart by the "
                      f"AASM rules. The model's guess, which agreed with the true stages of six synthetic "
                      f"home tests at κ {HOME_TEST_STAGE_KAPPA:.2f}, so little more than a guess: ")
+
+
+def guessed_stage_lead(query: Query, night: LoadedNight, text: str) -> str:
+    """Before an answer read in some sleep stages of a night without EEG ("heart rate in REM vs
+    NREM", "T90 in REM" on a home test): those stages are the model's guess (probe Q: 270 guessed
+    REM epochs for a true 203, said with no word); "" where the answer says so already or names no
+    stage."""
+    # a scope of every sleep stage is sleep itself, which the guess's other caveats cover
+    parts = [set(scope.stages) for scope in (query.scope, *(query.groups or ()))
+             if scope.stages and not set(scope.stages) >= set(STAGES[1:])]
+    if not parts or not stages_guessed(night, night.stages()[1]):
+        return ""
+    names = list(dict.fromkeys("NREM" if part == {"N1", "N2", "N3"} else "/".join(sorted(part, key=STAGES.index))
+                               for part in parts))
+    if re.search(r"Cannot be told|Not measured|the model's guess", text):
+        return ""
+    return (f"**By the model's guessed stages**: this recording has no EEG, so {' and '.join(names)} cannot be "
+            f"told from the other stages by the AASM rules; the guess agreed with the true stages of six synthetic "
+            f"home tests at κ {HOME_TEST_STAGE_KAPPA:.2f}, so read this as no finding.\n\n")
+
+
 _GUESSED_STATS = ("tst", "se", "waso", "sme")
 """Statistics of sleep itself, which a night without EEG cannot measure."""
 _GUESS_LEAD = (f"**Not measured**: without EEG, sleep cannot be told from wake by the AASM rules "

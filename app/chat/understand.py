@@ -23,7 +23,7 @@ from app.chat.glossary import asked_term, channel_shown, find_term, stage_rules
 from app.chat.norms import BREATHING_ROW, NADIR_ROW, NORMS, ODI_ROW, ROW_OF_STAGE, ROW_OF_STAT
 from app.chat.phenomena import (PHENOMENA, STAGE_HALLMARK, Phenomenon, article, counted_phenomenon, find_phenomenon,
                                  phenomenon)
-from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, THRESHOLD_BY, LIST_ALL, Condition, Intent, Query,
+from app.chat.query import (AWAKENING, INDEX_STATS, SLEEP_STATS, SPAN_FAMILIES, SPAN_OXYGEN, THRESHOLD_BY, LIST_ALL, Condition, Intent, Query,
                             Ref, Scope)
 from app.chat.semantic import PhraseBank
 from app.chat.judgement import judged
@@ -171,7 +171,9 @@ _DIAGNOSIS_RE = re.compile(
     r"|have|has|like|sign|signs|case|consistent|suggest\w*|indicat\w*)\b"
     r"|^\s*(?:is|was)\s+(?:this|it|that)\b|\b(?:signs?|symptoms?|evidence|case) of\b"
     r"|\bconsistent with\b|\bsuggest\w* \b|\bindicat\w*\b|\b(?:this|it|that|he|she|they|patient|night"
-    r"|recording|study) (?:looks?|looked|seems?|sounds?) like\b", I)
+    r"|recording|study) (?:looks?|looked|seems?|sounds?) like\b"
+    # "does this meet criteria for OSA?" (probe Q: "not about this recording")
+    r"|\b(?:meets?|met|fulfil\w*|satisf\w*) (?:the )?(?:\w+ )?criteria\b", I)
 # "RLS?", "any narcolepsy?", "signs of insomnia?": a disorder named alone asks whether this is it
 _BARE_DISORDER_RE = re.compile(r"^\W*(?:any\s+|(?:any\s+)?(?:signs?|evidence|hint)\s+of\s+)?(?:"
                                + "|".join(p for _, p in _DISORDERS[:-1]) + r")\W*$", I)
@@ -2145,6 +2147,12 @@ def understand(text: str) -> Query:
             and query.signal and not query.by_rule):
         # "what's her oxygen like?": no limit named, so the signal itself, not a threshold
         query = replace(query, intent=Intent.MEASURE)
+    if _WHICH_HALF_OXYGEN_RE.search(text):
+        # "which half had the lower nadir?": the two halves' SpO2 side by side (probe Q: "not about
+        # this recording")
+        halves = (Scope(time=TimeSpan("fraction", 0.0, 0.5, "the first half")),
+                  Scope(time=TimeSpan("fraction", 0.5, 1.0, "the second half")))
+        return Query(Intent.COMPARE, text, target=SPAN_OXYGEN, scope=halves[0], groups=halves, by_rule=True)
     if (query.intent == Intent.STAGE_AMOUNT and query.ref in (Ref.NONE, Ref.REPEAT)
             and (m := _TYPE_SHARE_RE.search(text))):
         # "and the central share in REM?": that type's share of the breathing events there,
@@ -2231,6 +2239,7 @@ _JUDGED_RE = re.compile(r"\b(?:normal|typical|ok(?:ay)?|fine|bad|good|healthy|ab
                         r"much|little|low|high)|long|short|enough|concerning|worrying|a problem)\b", I)
 
 
+_WHICH_HALF_OXYGEN_RE = re.compile(r"\bwhich half\b.*\b(?:nadir|sat\w*|spo2|oxygen|o2)\b", I)
 _TYPE_SHARE_RE = re.compile(r"\b(?P<a>central|obstructive|mixed) (?:share|fraction|proportion|percentage|percent)\b"
                             r"|\b(?:share|fraction|proportion|percentage|percent) (?:of (?:them|those|the events|events"
                             r"|the apneas|apneas) )?(?:that (?:were|are|was) )?(?:being )?(?P<b>central|obstructive|mixed)\b", I)
