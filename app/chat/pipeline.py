@@ -228,7 +228,9 @@ def ask(text: str, dialogue: Dialogue, night: LoadedNight, engine: Engine,
     night = _as_asked(resolved, night)
     result = execute(make_plan(resolved, night, current), night, engine)
     answer = render(result, night)
-    if lead := human_silence(resolved, night) or guessed_stage_lead(resolved, night, answer.text):
+    # (a refusal, "this recording has no ECG", needs no word on the stages it would have read)
+    if lead := human_silence(resolved, night) or (
+            "" if isinstance(result, Message) else guessed_stage_lead(resolved, night, answer.text)):
         answer = replace(answer, text=lead + answer.text)
     if night.model_stages:
         answer = replace(answer, text=answer.text + model_stages_caveat(night))

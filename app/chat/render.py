@@ -3973,7 +3973,7 @@ def guessed_stage_lead(query: Query, night: LoadedNight, text: str) -> str:
         return ""
     names = list(dict.fromkeys("NREM" if part == {"N1", "N2", "N3"} else "/".join(sorted(part, key=STAGES.index))
                                for part in parts))
-    if re.search(r"Cannot be told|Not measured|the model's guess", text):
+    if re.search(r"Cannot be told|Not measured|the model's guess|has no EEG", text):
         return ""
     return (f"**By the model's guessed stages**: this recording has no EEG, so {' and '.join(names)} cannot be "
             f"told from the other stages by the AASM rules; the guess agreed with the true stages of six synthetic "
