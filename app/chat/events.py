@@ -54,6 +54,15 @@ def counted_causes(night: LoadedNight, causes: list[str]) -> tuple[dict[str, int
     return {c: tied[c] for c in (*CAUSES, NO_CAUSE) if tied[c]}, gaps
 
 
+def cannot_show(night: LoadedNight, types: tuple[str, ...]) -> str:
+    """Why the night's channels cannot show any of ``types`` ("" when they can show one): the
+    model's reading of them there would be noise, and a scoring file's are unchecked."""
+    blind = night.blind_types()
+    if not types or not all(t in blind for t in types):
+        return ""
+    return "; ".join(dict.fromkeys(blind[t] for t in types))
+
+
 def unscored_reason(night: LoadedNight, types: tuple[str, ...]) -> str:
     """Why events of ``types`` cannot have been scored on this night ("" when they could):
     the machine-scoring's skipped line of every part that scores them. A human scoring

@@ -39,7 +39,7 @@ from app.chat.eeg_leads import compare_leads
 from app.chat.position_nadir import position_nadir
 from app.chat.coupling import so_coupling
 from app.chat.define import define
-from app.chat.events import counted_causes, events_for, unscored_reason
+from app.chat.events import cannot_show, counted_causes, events_for, unscored_reason
 from app.chat.evidence import stage_evidence, stage_example
 from app.chat.findings import findings, model_norm_rows
 from app.chat.glossary import term
@@ -659,15 +659,6 @@ def _blind(night: LoadedNight, level: str | None) -> str:
     return ""
 
 
-def _cannot_show(night: LoadedNight, types: tuple[str, ...]) -> str:
-    """Why the night's channels cannot show any of ``types`` ("" when they can show one): the
-    model's reading of them there would be noise, as the library's is left out for."""
-    blind = night.blind_types()
-    if not types or not all(t in blind for t in types):
-        return ""
-    return "; ".join(dict.fromkeys(blind[t] for t in types))
-
-
 def _night_count(night: LoadedNight, q: Query) -> int | None:
     """The whole night's count of the asked events, when the share of a scope is asked."""
     phen = phenomenon(q.phenomenon)
@@ -753,7 +744,7 @@ def locate(plan: Plan, night: LoadedNight, engine: Engine) -> EventList | Cheyne
     recorded = stages_guessed(night, night.stages()[1])
     result = EventList(name, where, scored, k, source, how_many=q.how_many, order=order,
                        blind=_blind(night, phen.level if phen else None),
-                       cannot_show=_cannot_show(night, phen.event_types if phen else ()),
+                       cannot_show=cannot_show(night, phen.event_types if phen else ()),
                        unscored=unscored_reason(night, phen.event_types if phen else ())
                        or _outside_rem_search(night, phen, plan.where, source),
                        min_depth=q.min_depth, tst_h=(night.summary().tib_min if recorded else

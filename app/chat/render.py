@@ -21,7 +21,7 @@ from app.chat.aspects import NOT_CAUSE, Aspect
 from app.chat.breakdown import sleep_halves, sums_others
 from app.chat.direction import direction_lead, pooled
 from app.chat.dispersion import MIN_EVENTS
-from app.chat.events import NO_CAUSE
+from app.chat.events import NO_CAUSE, cannot_show
 from app.chat.execute import AFTER_EVENT_SEC, FOCUS_WINDOW_SEC, ODI_DEPTHS, PERSISTENT_EPOCHS, THIS_NIGHT_KIND, stage_at
 from app.chat.measures import column_name
 from app.chat.query import EITHER_TYPE, SPAN_OXYGEN, Query
@@ -3899,10 +3899,9 @@ def _index_unseen(stat: str | None, night: LoadedNight) -> str:
     if stat not in _INDEX_TYPES_SHOWN or night.scored_events()[1] != "scored":
         return ""
     what, types = _INDEX_TYPES_SHOWN[stat]
-    blind = night.blind_types()
-    if not all(t in blind for t in types):
+    if not (why := cannot_show(night, types)):
         return ""
-    return (f"\n\n⚠️ This recording cannot show {what}: {'; '.join(dict.fromkeys(blind[t] for t in types))}. The "
+    return (f"\n\n⚠️ This recording cannot show {what}: {why}. The "
             f"index comes from the scoring file, scored on channels this file does not hold, so it cannot be checked "
             f"against this recording.")
 
@@ -5891,22 +5890,23 @@ def _worse_oxygen(a: SpanColumn, b: SpanColumn) -> str:
     83.7 %)."""
     if a.spo2 is None or b.spo2 is None:
         return "The SpO2 cannot be read in both spans, so they cannot be set side by side on it.\n\n"
-    worse, better = (a, b) if a.spo2.lowest <= b.spo2.lowest else (b, a)
+    if abs(a.spo2.lowest - b.spo2.lowest) < 0.5:
+        return f"**Neither clearly**: the nadirs are within half a point ({_oxygen_pairs(a, b)}).\n\n"
+    worse, better = (a, b) if a.spo2.lowest < b.spo2.lowest else (b, a)
     # the side named first gives the first figure of each pair (probe Q: "the last 2 hours had the
     # worse oxygen: lowest 88.0 against 85.4 %", the first span's figure first)
-    figures = (f"lowest {worse.spo2.lowest:.1f} against {better.spo2.lowest:.1f} %, under 90 % for "
-               f"{worse.spo2.below_90_min:.1f} against {better.spo2.below_90_min:.1f} min, mean {worse.spo2.mean:.1f} "
-               f"against {better.spo2.mean:.1f} %")
-    if abs(a.spo2.lowest - b.spo2.lowest) < 0.5:
-        figures = (f"lowest {a.spo2.lowest:.1f} against {b.spo2.lowest:.1f} %, under 90 % for "
-                   f"{a.spo2.below_90_min:.1f} against {b.spo2.below_90_min:.1f} min, mean {a.spo2.mean:.1f} against "
-                   f"{b.spo2.mean:.1f} %")
-        return f"**Neither clearly**: the nadirs are within half a point ({figures}).\n\n"
+    figures = _oxygen_pairs(worse, better)
     label = worse.label[0].upper() + worse.label[1:]
     if better.spo2.below_90_min > worse.spo2.below_90_min + 0.5:
         return (f"**{label}** fell lower, but {better.label} spent longer under 90 % ({figures}): the nadir and "
                 f"the time under 90 % point apart.\n\n")
     return f"**{label}** had the worse oxygen: {figures}.\n\n"
+
+
+def _oxygen_pairs(x: SpanColumn, y: SpanColumn) -> str:
+    """Two spans' SpO2 figures in pairs, ``x``'s first: lowest, minutes under 90 %, mean."""
+    return (f"lowest {x.spo2.lowest:.1f} against {y.spo2.lowest:.1f} %, under 90 % for {x.spo2.below_90_min:.1f} "
+            f"against {y.spo2.below_90_min:.1f} min, mean {x.spo2.mean:.1f} against {y.spo2.mean:.1f} %")
 
 
 def _spans_apart(night: LoadedNight, cols) -> str:
